@@ -1,1 +1,20 @@
-//! placeholder
+//! Memory of an actorgres server, in PostgreSQL's two kinds.
+//!
+//! - **Local memory** ([`LocalMemory`]) belongs to one backend: the
+//!   work_mem budget each sort, hash or aggregate takes, temp_buffers and
+//!   maintenance_work_mem. Operators reserve bytes from a [`Budget`] and
+//!   spill to temp files when a reservation is refused. Counters are atomic
+//!   so the introspection endpoint can read them while the backend works.
+//! - **Shared memory** (the buffer pool) arrives with storage.
+//!
+//! The per-backend [`Interrupts`] flag lives here too: like PostgreSQL's
+//! PGPROC latch it sits in memory other actors can reach, so the Postmaster
+//! can cancel or terminate a statement without a message to the backend.
+//!
+//! This crate depends on nothing of ours and knows nothing of actix.
+
+mod interrupt;
+mod local;
+
+pub use interrupt::{Interrupt, Interrupts};
+pub use local::{Budget, LocalMemory, LocalMemoryLimits, LocalMemoryStats};

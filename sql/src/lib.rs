@@ -1,1 +1,38 @@
-//! placeholder
+//! SQL for actorgres: parse, bind, plan and execute with PostgreSQL's
+//! types, rules and answers.
+//!
+//! ```text
+//! text ─parser::parse─► sqlparser AST ─binder::Binder─► Plan + Expr (typed)
+//!      ─exec::build─► nodes ─next()─► rows ─ResultSink─► Backend ─► client
+//! ```
+//!
+//! Who calls it: the Backend actor, through [`Session`], on an executor
+//! thread. It depends on memory/ (budgets, interrupts) and, for SQLSTATE
+//! codes only, protocol/; it knows nothing of actix or sockets.
+//!
+//! Every error a client can cause is a [`SqlError`] with PostgreSQL's
+//! SQLSTATE, message and position; panics are for broken invariants only.
+
+mod binder;
+mod cast;
+mod catalog;
+mod error;
+mod exec;
+mod expr;
+mod func;
+pub mod guc;
+mod host;
+pub mod parser;
+mod plan;
+mod result;
+mod session;
+mod types;
+pub mod value;
+
+pub use error::{errors, Level, Report, Result, SqlError, SqlState};
+pub use func::system::version_string;
+pub use host::{Activity, Host, NoHost, SessionInfo, SignalOutcome};
+pub use plan::OutputColumn;
+pub use result::{CollectSink, Event, ResultSink};
+pub use session::{Session, TxStatus};
+pub use types::{DataType, Oid, TypeCategory};

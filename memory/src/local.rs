@@ -1,0 +1,230 @@
+//! A backend's local memory: budgets for sorts, hashes and aggregates.
+//!
+//! ```text
+//! LocalMemory (one per backend, limits from work_mem etc.)
+//!   ├── Budget for Sort #1      reserve(n) → Ok | Exhausted → spill
+//!   └── Budget for HashAgg #2   dropped at operator end: bytes given back
+//! ```
+//!
+//! Rules:
+//! 1. Each operator takes its own budget of work_mem bytes, as in
+//!    PostgreSQL (a query with two sorts may use 2 × work_mem).
+//! 2. A refused reservation changes nothing; the operator spills and
+//!    retries with less.
+//! 3. Dropping a Budget returns all it holds, so a panic or error cannot
+//!    leak accounting.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// Limits in bytes, from the session's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalMemoryLimits {
+    /// work_mem: per sort/hash operator.
+    pub work_mem: u64,
+    /// maintenance_work_mem: per VACUUM / CREATE INDEX.
+    pub maintenance_work_mem: u64,
+    /// temp_buffers: for temporary tables.
+    pub temp_buffers: u64,
+}
+
+impl Default for LocalMemoryLimits {
+    /// PostgreSQL's defaults: 4MB, 64MB, 8MB.
+    fn default() -> Self {
+        LocalMemoryLimits {
+            work_mem: 4 << 20,
+            maintenance_work_mem: 64 << 20,
+            temp_buffers: 8 << 20,
+        }
+    }
+}
+
+/// Live counters, readable from other threads.
+#[derive(Debug, Default)]
+struct Counters {
+    /// Bytes reserved by live budgets.
+    in_use: AtomicU64,
+    /// Highest `in_use` seen.
+    peak: AtomicU64,
+    /// Temp files written by spilling operators.
+    temp_files: AtomicU64,
+    /// Bytes written to temp files.
+    temp_bytes: AtomicU64,
+}
+
+/// A snapshot of a backend's local memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LocalMemoryStats {
+    /// Bytes reserved now.
+    pub in_use: u64,
+    /// Highest reservation seen.
+    pub peak: u64,
+    /// Temp files written.
+    pub temp_files: u64,
+    /// Bytes spilled to temp files.
+    pub temp_bytes: u64,
+}
+
+/// One backend's local memory. Cloning shares the counters.
+#[derive(Debug, Clone, Default)]
+pub struct LocalMemory {
+    /// The limits, changed by SET.
+    limits: LocalMemoryLimits,
+    /// The counters shared with budgets and observers.
+    counters: Arc<Counters>,
+}
+
+impl LocalMemory {
+    /// Local memory with these limits.
+    pub fn new(limits: LocalMemoryLimits) -> Self {
+        LocalMemory {
+            limits,
+            counters: Arc::default(),
+        }
+    }
+
+    /// The current limits.
+    pub fn limits(&self) -> LocalMemoryLimits {
+        self.limits
+    }
+
+    /// Replaces the limits (SET work_mem ...); live budgets keep theirs.
+    pub fn set_limits(&mut self, limits: LocalMemoryLimits) {
+        self.limits = limits;
+    }
+
+    /// A work_mem budget for one operator.
+    pub fn work_budget(&self) -> Budget {
+        self.budget(self.limits.work_mem)
+    }
+
+    /// A maintenance_work_mem budget (VACUUM, CREATE INDEX).
+    pub fn maintenance_budget(&self) -> Budget {
+        self.budget(self.limits.maintenance_work_mem)
+    }
+
+    fn budget(&self, limit: u64) -> Budget {
+        Budget {
+            limit,
+            held: 0,
+            counters: Arc::clone(&self.counters),
+        }
+    }
+
+    /// Counts a temp file of `bytes` written by a spilling operator.
+    pub fn record_spill(&self, bytes: u64) {
+        self.counters.temp_files.fetch_add(1, Ordering::Relaxed);
+        self.counters.temp_bytes.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    /// A snapshot of the counters.
+    pub fn stats(&self) -> LocalMemoryStats {
+        let c = &self.counters;
+        LocalMemoryStats {
+            in_use: c.in_use.load(Ordering::Relaxed),
+            peak: c.peak.load(Ordering::Relaxed),
+            temp_files: c.temp_files.load(Ordering::Relaxed),
+            temp_bytes: c.temp_bytes.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// Bytes one operator may hold; returned when dropped.
+#[derive(Debug)]
+pub struct Budget {
+    /// The most this budget may hold.
+    limit: u64,
+    /// What it holds now.
+    held: u64,
+    /// The owning backend's counters.
+    counters: Arc<Counters>,
+}
+
+impl Budget {
+    /// Reserves `n` more bytes; false (and nothing reserved) when that
+    /// would pass the limit.
+    pub fn try_reserve(&mut self, n: u64) -> bool {
+        match self.held.checked_add(n) {
+            Some(total) if total <= self.limit => {
+                self.held = total;
+                let now = self.counters.in_use.fetch_add(n, Ordering::Relaxed) + n;
+                self.counters.peak.fetch_max(now, Ordering::Relaxed);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Gives back `n` bytes (at most what is held).
+    pub fn release(&mut self, n: u64) {
+        let n = n.min(self.held);
+        self.held -= n;
+        self.counters.in_use.fetch_sub(n, Ordering::Relaxed);
+    }
+
+    /// Gives back everything (after a spill).
+    pub fn release_all(&mut self) {
+        self.release(self.held);
+    }
+
+    /// Bytes held now.
+    pub fn held(&self) -> u64 {
+        self.held
+    }
+
+    /// The limit.
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+}
+
+impl Drop for Budget {
+    fn drop(&mut self) {
+        self.release_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reservations_stop_at_the_limit_and_return_on_drop() {
+        let mem = LocalMemory::new(LocalMemoryLimits {
+            work_mem: 100,
+            ..Default::default()
+        });
+        let mut a = mem.work_budget();
+        assert!(a.try_reserve(60));
+        assert!(!a.try_reserve(41));
+        assert_eq!(a.held(), 60);
+        let mut b = mem.work_budget();
+        assert!(b.try_reserve(100), "each operator has its own work_mem");
+        assert_eq!(mem.stats().in_use, 160);
+        drop(a);
+        assert_eq!(mem.stats().in_use, 100);
+        b.release(30);
+        assert_eq!(mem.stats().in_use, 70);
+        drop(b);
+        assert_eq!(mem.stats().in_use, 0);
+        assert_eq!(mem.stats().peak, 160);
+    }
+
+    #[test]
+    fn overflowing_reservation_is_refused() {
+        let mem = LocalMemory::default();
+        let mut a = mem.work_budget();
+        assert!(a.try_reserve(1));
+        assert!(!a.try_reserve(u64::MAX));
+        assert_eq!(a.held(), 1);
+    }
+
+    #[test]
+    fn spills_are_counted() {
+        let mem = LocalMemory::default();
+        mem.record_spill(8192);
+        mem.record_spill(100);
+        let s = mem.stats();
+        assert_eq!((s.temp_files, s.temp_bytes), (2, 8292));
+    }
+}

@@ -1,0 +1,820 @@
+//! Binding expressions: names, literals, operators, functions, casts.
+
+use sqlparser::ast::{
+    self, BinaryOperator, CastKind, Expr as AstExpr, FunctionArg, FunctionArgExpr,
+    FunctionArguments, UnaryOperator, Value as AstValue,
+};
+
+use super::names::{ident, object_name, sql_type};
+use super::{Binder, Scope};
+use crate::cast::{can_coerce, cast_value, parse_text, CoercionContext};
+use crate::error::{Result, SqlError, SqlState};
+use crate::expr::{Expr, ExprKind};
+use crate::func::{self, CallKind, FuncDef, Resolved, ResolveError};
+use crate::types::DataType;
+use crate::value::{Numeric, Value};
+
+impl Binder<'_> {
+    /// Binds one expression against `scope`.
+    pub fn expr(&mut self, e: &AstExpr, scope: &Scope) -> Result<Expr> {
+        self.enter()?;
+        let out = self.expr_inner(e, scope);
+        self.leave();
+        let pos = self.pos_of(e);
+        out.map(|mut x| {
+            if x.pos.is_none() {
+                x.pos = pos;
+            }
+            x
+        })
+    }
+
+    fn expr_inner(&mut self, e: &AstExpr, scope: &Scope) -> Result<Expr> {
+        match e {
+            AstExpr::Identifier(id) => self.column(None, &ident(id), scope, self.pos(id.span.start)),
+            AstExpr::CompoundIdentifier(parts) => {
+                let names: Vec<String> = parts.iter().map(ident).collect();
+                let pos = parts.first().and_then(|p| self.pos(p.span.start));
+                match names.as_slice() {
+                    [.., table, column] => self.column(Some(table), column, scope, pos),
+                    _ => Err(SqlError::internal("empty compound identifier")),
+                }
+            }
+            AstExpr::Value(v) => self.literal(&v.value, self.pos_of(e)),
+            AstExpr::Nested(inner) => self.expr(inner, scope),
+            AstExpr::BinaryOp { left, op, right } => self.binary(left, op, right, scope),
+            AstExpr::UnaryOp { op, expr } => self.unary(op, expr, scope, self.pos_of(e)),
+            AstExpr::Cast {
+                kind,
+                expr,
+                data_type,
+                format: None,
+            } => {
+                let (ty, typmod) = sql_type(data_type).map_err(|err| err.at(self.pos_of(e)))?;
+                let arg = self.expr(expr, scope)?;
+                let pos = match kind {
+                    CastKind::DoubleColon => self.pos_after(expr.as_ref()),
+                    _ => self.pos_of(e),
+                };
+                self.explicit_cast(arg, ty, typmod, pos)
+            }
+            AstExpr::TypedString(ts) => {
+                let (ty, typmod) = sql_type(&ts.data_type)?;
+                let lit = self.literal(&ts.value.value, self.pos_of(&ts.value))?;
+                self.explicit_cast(lit, ty, typmod, self.pos_of(e))
+            }
+            AstExpr::Interval(iv) => {
+                if iv.leading_field.is_some() || iv.last_field.is_some() {
+                    return Err(SqlError::unsupported("interval field qualifiers").at(self.pos_of(e)));
+                }
+                let v = self.expr(&iv.value, scope)?;
+                self.explicit_cast(v, DataType::Interval, -1, self.pos_of(e))
+            }
+            AstExpr::IsNull(x) | AstExpr::IsNotNull(x) => {
+                let arg = self.expr(x, scope)?;
+                Ok(typed(
+                    ExprKind::IsNull {
+                        arg: Box::new(arg),
+                        negated: matches!(e, AstExpr::IsNotNull(_)),
+                    },
+                    DataType::Bool,
+                ))
+            }
+            AstExpr::IsTrue(x)
+            | AstExpr::IsNotTrue(x)
+            | AstExpr::IsFalse(x)
+            | AstExpr::IsNotFalse(x)
+            | AstExpr::IsUnknown(x)
+            | AstExpr::IsNotUnknown(x) => {
+                let (value, negated, what) = match e {
+                    AstExpr::IsTrue(_) => (Some(true), false, "IS TRUE"),
+                    AstExpr::IsNotTrue(_) => (Some(true), true, "IS NOT TRUE"),
+                    AstExpr::IsFalse(_) => (Some(false), false, "IS FALSE"),
+                    AstExpr::IsNotFalse(_) => (Some(false), true, "IS NOT FALSE"),
+                    AstExpr::IsUnknown(_) => (None, false, "IS UNKNOWN"),
+                    _ => (None, true, "IS NOT UNKNOWN"),
+                };
+                let arg = self.expr(x, scope)?;
+                let arg = self.boolean(arg, what)?;
+                Ok(typed(
+                    ExprKind::IsBool {
+                        arg: Box::new(arg),
+                        value,
+                        negated,
+                    },
+                    DataType::Bool,
+                ))
+            }
+            AstExpr::IsDistinctFrom(l, r) | AstExpr::IsNotDistinctFrom(l, r) => {
+                let pos = self.pos_after(l.as_ref());
+                let (left, right) = (self.expr(l, scope)?, self.expr(r, scope)?);
+                let (eq, left, right) = self.comparison("=", left, right, pos)?;
+                Ok(typed(
+                    ExprKind::DistinctFrom {
+                        left: Box::new(left),
+                        right: Box::new(right),
+                        eq,
+                        negated: matches!(e, AstExpr::IsNotDistinctFrom(..)),
+                    },
+                    DataType::Bool,
+                ))
+            }
+            AstExpr::Between {
+                expr,
+                negated,
+                low,
+                high,
+            } => {
+                // PostgreSQL rewrites BETWEEN into two comparisons.
+                let pos = self.pos_after(expr.as_ref());
+                let (lo_op, hi_op) = if *negated { ("<", ">") } else { (">=", "<=") };
+                let a = self.expr(expr, scope)?;
+                let lo = self.expr(low, scope)?;
+                let hi = self.expr(high, scope)?;
+                let first = self.operator(lo_op, vec![a.clone(), lo], pos)?;
+                let second = self.operator(hi_op, vec![a, hi], pos)?;
+                let both = vec![first, second];
+                Ok(typed(
+                    if *negated {
+                        ExprKind::Or(both)
+                    } else {
+                        ExprKind::And(both)
+                    },
+                    DataType::Bool,
+                ))
+            }
+            AstExpr::In {
+                expr,
+                target: ast::InTarget::List(list),
+                negated,
+                ..
+            } => self.in_list(expr, list, *negated, scope),
+            AstExpr::In { .. } => Err(SqlError::unsupported("IN (subquery)").at(self.pos_of(e))),
+            AstExpr::Case {
+                operand,
+                conditions,
+                else_result,
+                ..
+            } => self.case(operand.as_deref(), conditions, else_result.as_deref(), scope),
+            AstExpr::Function(f) => self.function(f, scope, self.pos_of(e)),
+            AstExpr::Collate { expr, collation } => {
+                let name = object_name(collation).join(".");
+                if !matches!(name.as_str(), "C" | "POSIX" | "default" | "pg_catalog.C" | "ucs_basic") {
+                    return Err(SqlError::new(
+                        SqlState::UNDEFINED_OBJECT,
+                        format!("collation \"{name}\" for encoding \"UTF8\" does not exist"),
+                    )
+                    .at(self.pos_of(e)));
+                }
+                self.expr(expr, scope)
+            }
+            AstExpr::Substring {
+                expr,
+                substring_from,
+                substring_for,
+                ..
+            } => {
+                let mut args = vec![self.expr(expr, scope)?];
+                args.push(match substring_from {
+                    Some(f) => self.expr(f, scope)?,
+                    None => Expr::constant(Value::Int4(1), DataType::Int4),
+                });
+                if let Some(n) = substring_for {
+                    args.push(self.expr(n, scope)?);
+                }
+                self.call("substring", args, self.pos_of(e))
+            }
+            AstExpr::Position { expr, r#in } => {
+                let args = vec![self.expr(r#in, scope)?, self.expr(expr, scope)?];
+                self.call("strpos", args, self.pos_of(e))
+            }
+            other => Err(SqlError::unsupported(format!(
+                "the expression \"{}\"",
+                truncate(&other.to_string())
+            ))
+            .at(self.pos_of(e))),
+        }
+    }
+
+    /// A column reference: unqualified or `table.column`.
+    fn column(
+        &mut self,
+        table: Option<&String>,
+        name: &str,
+        scope: &Scope,
+        pos: Option<u32>,
+    ) -> Result<Expr> {
+        let mut found = scope.columns.iter().enumerate().filter(|(_, c)| {
+            c.name == name && table.is_none_or(|t| c.table.as_deref() == Some(t.as_str()))
+        });
+        let Some((index, col)) = found.next() else {
+            return Err(match table {
+                Some(t) if !scope.columns.iter().any(|c| c.table.as_deref() == Some(t.as_str())) => {
+                    SqlError::new(
+                        SqlState::UNDEFINED_TABLE,
+                        format!("missing FROM-clause entry for table \"{t}\""),
+                    )
+                }
+                Some(t) => SqlError::new(
+                    SqlState::UNDEFINED_COLUMN,
+                    format!("column {t}.{name} does not exist"),
+                ),
+                None => SqlError::new(
+                    SqlState::UNDEFINED_COLUMN,
+                    format!("column \"{name}\" does not exist"),
+                ),
+            }
+            .at(pos));
+        };
+        if found.next().is_some() {
+            return Err(SqlError::new(
+                SqlState::AMBIGUOUS_COLUMN,
+                format!("column reference \"{name}\" is ambiguous"),
+            )
+            .at(pos));
+        }
+        Ok(Expr {
+            kind: ExprKind::Column(index),
+            ty: col.ty,
+            typmod: col.typmod,
+            pos,
+        })
+    }
+
+    /// A literal: integers by size, other numbers numeric, strings unknown.
+    fn literal(&mut self, v: &AstValue, pos: Option<u32>) -> Result<Expr> {
+        let mut e = match v {
+            AstValue::Number(s, _) => number_literal(s)?,
+            AstValue::SingleQuotedString(s)
+            | AstValue::EscapedStringLiteral(s)
+            | AstValue::NationalStringLiteral(s)
+            | AstValue::TripleSingleQuotedString(s) => {
+                Expr::constant(Value::Text(s.clone()), DataType::Unknown)
+            }
+            AstValue::DollarQuotedString(d) => {
+                Expr::constant(Value::Text(d.value.clone()), DataType::Unknown)
+            }
+            AstValue::Boolean(b) => Expr::constant(Value::Bool(*b), DataType::Bool),
+            AstValue::Null => Expr::constant(Value::Null, DataType::Unknown),
+            AstValue::Placeholder(p) => {
+                let n: usize = p
+                    .strip_prefix('$')
+                    .and_then(|n| n.parse().ok())
+                    .filter(|n| *n >= 1)
+                    .ok_or_else(|| SqlError::syntax(format!("syntax error at or near \"{p}\""), pos))?;
+                if n > self.params.len() {
+                    return Err(SqlError::new(
+                        SqlState::UNDEFINED_PARAMETER,
+                        format!("there is no parameter ${n}"),
+                    )
+                    .at(pos));
+                }
+                Expr {
+                    kind: ExprKind::Param(n - 1),
+                    ty: self.params[n - 1],
+                    typmod: -1,
+                    pos,
+                }
+            }
+            other => {
+                return Err(SqlError::unsupported(format!("the literal {other}")).at(pos));
+            }
+        };
+        e.pos = pos;
+        Ok(e)
+    }
+
+    fn binary(
+        &mut self,
+        left: &AstExpr,
+        op: &BinaryOperator,
+        right: &AstExpr,
+        scope: &Scope,
+    ) -> Result<Expr> {
+        let pos = self.pos_after(left);
+        let name = match op {
+            BinaryOperator::And | BinaryOperator::Or => {
+                let what = if matches!(op, BinaryOperator::And) { "AND" } else { "OR" };
+                let l = self.expr(left, scope)?;
+                let l = self.boolean(l, what)?;
+                let r = self.expr(right, scope)?;
+                let r = self.boolean(r, what)?;
+                // Flatten chains so deep AND/OR lists evaluate iteratively.
+                let mut items = Vec::new();
+                for side in [l, r] {
+                    match side.kind {
+                        ExprKind::And(v) if what == "AND" => items.extend(v),
+                        ExprKind::Or(v) if what == "OR" => items.extend(v),
+                        _ => items.push(side),
+                    }
+                }
+                let kind = if what == "AND" {
+                    ExprKind::And(items)
+                } else {
+                    ExprKind::Or(items)
+                };
+                return Ok(typed(kind, DataType::Bool));
+            }
+            BinaryOperator::Plus => "+",
+            BinaryOperator::Minus => "-",
+            BinaryOperator::Multiply => "*",
+            BinaryOperator::Divide => "/",
+            BinaryOperator::Modulo => "%",
+            BinaryOperator::StringConcat => "||",
+            BinaryOperator::Gt => ">",
+            BinaryOperator::Lt => "<",
+            BinaryOperator::GtEq => ">=",
+            BinaryOperator::LtEq => "<=",
+            BinaryOperator::Eq => "=",
+            BinaryOperator::NotEq => "<>",
+            BinaryOperator::PGExp => "^",
+            other => {
+                return Err(SqlError::unsupported(format!("the operator {other}")).at(pos));
+            }
+        };
+        let l = self.expr(left, scope)?;
+        let r = self.expr(right, scope)?;
+        self.operator(name, vec![l, r], pos)
+    }
+
+    fn unary(
+        &mut self,
+        op: &UnaryOperator,
+        arg: &AstExpr,
+        scope: &Scope,
+        pos: Option<u32>,
+    ) -> Result<Expr> {
+        match op {
+            UnaryOperator::Minus => {
+                // The grammar folds "-" into a numeric literal (doNegate).
+                if let Some(s) = numeric_literal_text(arg) {
+                    let mut e = number_literal(&format!("-{s}"))?;
+                    e.pos = pos;
+                    return Ok(e);
+                }
+                let a = self.expr(arg, scope)?;
+                self.operator("-", vec![a], pos)
+            }
+            UnaryOperator::Plus => {
+                let a = self.expr(arg, scope)?;
+                self.operator("+", vec![a], pos)
+            }
+            UnaryOperator::PGAbs => {
+                let a = self.expr(arg, scope)?;
+                self.operator("@", vec![a], pos)
+            }
+            UnaryOperator::PGSquareRoot => {
+                let a = self.expr(arg, scope)?;
+                self.call("sqrt", vec![a], pos)
+            }
+            UnaryOperator::Not => {
+                let a = self.expr(arg, scope)?;
+                let a = self.boolean(a, "NOT")?;
+                Ok(typed(ExprKind::Not(Box::new(a)), DataType::Bool))
+            }
+            other => Err(SqlError::unsupported(format!("the operator {other}")).at(pos)),
+        }
+    }
+
+    /// Resolves and builds an operator call.
+    pub(crate) fn operator(&mut self, op: &str, args: Vec<Expr>, pos: Option<u32>) -> Result<Expr> {
+        let types: Vec<DataType> = args.iter().map(|a| a.ty).collect();
+        let resolved = func::resolve(op, &types, CallKind::Operator)
+            .map_err(|e| func::operator_error(op, &types, e).at(pos))?;
+        let mut e = self.apply(resolved, args)?;
+        e.pos = pos;
+        Ok(e)
+    }
+
+    /// Resolves `op` for a comparison and returns it with both sides
+    /// coerced to its argument types.
+    fn comparison(
+        &mut self,
+        op: &str,
+        left: Expr,
+        right: Expr,
+        pos: Option<u32>,
+    ) -> Result<(&'static FuncDef, Expr, Expr)> {
+        let types = [left.ty, right.ty];
+        let r = func::resolve(op, &types, CallKind::Operator)
+            .map_err(|e| func::operator_error(op, &types, e).at(pos))?;
+        let left = self.coerce(left, r.arg_types[0], -1, CoercionContext::Implicit)?;
+        let right = self.coerce(right, r.arg_types[1], -1, CoercionContext::Implicit)?;
+        Ok((r.def, left, right))
+    }
+
+    /// Resolves and builds a function call by name.
+    pub(crate) fn call(&mut self, name: &str, args: Vec<Expr>, pos: Option<u32>) -> Result<Expr> {
+        let types: Vec<DataType> = args.iter().map(|a| a.ty).collect();
+        match func::resolve(name, &types, CallKind::Function) {
+            Ok(resolved) => self.apply(resolved, args),
+            Err(ResolveError::NotFound) if args.len() == 1 => {
+                // A function-style cast: int4('5'), text(5).
+                match DataType::from_name(name) {
+                    Some(ty) if can_coerce(types[0], ty, CoercionContext::Explicit) => {
+                        let arg = args.into_iter().next().ok_or_else(|| SqlError::internal("no argument"))?;
+                        self.explicit_cast(arg, ty, -1, pos)
+                    }
+                    _ => Err(func::function_error(name, &types, ResolveError::NotFound).at(pos)),
+                }
+            }
+            Err(e) => Err(func::function_error(name, &types, e).at(pos)),
+        }
+    }
+
+    /// Coerces arguments to the resolved types and builds the call.
+    fn apply(&mut self, r: Resolved, args: Vec<Expr>) -> Result<Expr> {
+        let mut coerced = Vec::with_capacity(args.len());
+        for (a, t) in args.into_iter().zip(&r.arg_types) {
+            coerced.push(self.coerce(a, *t, -1, CoercionContext::Implicit)?);
+        }
+        Ok(typed(
+            ExprKind::Call {
+                def: r.def,
+                args: coerced,
+            },
+            r.ret,
+        ))
+    }
+
+    /// Coerces `e` to `to` in `ctx`. Unknown literals are read right away
+    /// (errors at the literal's position). 42804 when impossible.
+    pub(crate) fn coerce(
+        &mut self,
+        e: Expr,
+        to: DataType,
+        typmod: i32,
+        ctx: CoercionContext,
+    ) -> Result<Expr> {
+        if e.ty == to && (typmod < 0 || e.typmod == typmod) {
+            return Ok(e);
+        }
+        if to == DataType::Any || (to.is_polymorphic() && e.ty != DataType::Unknown) {
+            return Ok(e);
+        }
+        let to = if to.is_polymorphic() { DataType::Text } else { to };
+        if let (ExprKind::Param(i), DataType::Unknown) = (&e.kind, e.ty) {
+            // An untyped parameter takes the type its context wants.
+            self.params[*i] = to;
+            return Ok(Expr { ty: to, ..e });
+        }
+        if let Some(v) = e.as_const() {
+            if e.ty == DataType::Unknown || v.is_null() {
+                let value = match v {
+                    Value::Null => Value::Null,
+                    Value::Text(s) => {
+                        let parsed = parse_text(s, to, self.style).map_err(|err| err.at(e.pos))?;
+                        cast_value(parsed, to, to, typmod, ctx == CoercionContext::Explicit, self.style)
+                            .map_err(|err| err.at(e.pos))?
+                    }
+                    other => other.clone(),
+                };
+                return Ok(Expr {
+                    kind: ExprKind::Const(value),
+                    ty: to,
+                    typmod,
+                    pos: e.pos,
+                });
+            }
+        }
+        if can_coerce(e.ty, to, ctx) {
+            let pos = e.pos;
+            return Ok(Expr {
+                kind: ExprKind::Cast {
+                    arg: Box::new(e),
+                    explicit: ctx == CoercionContext::Explicit,
+                },
+                ty: to,
+                typmod,
+                pos,
+            });
+        }
+        Err(SqlError::new(
+            SqlState::DATATYPE_MISMATCH,
+            format!("cannot cast type {} to {}", e.ty, to),
+        )
+        .at(e.pos))
+    }
+
+    /// CAST / `::`: 42846 "cannot cast type x to y" when no cast exists.
+    fn explicit_cast(&mut self, e: Expr, to: DataType, typmod: i32, pos: Option<u32>) -> Result<Expr> {
+        if !can_coerce(e.ty, to, CoercionContext::Explicit) {
+            return Err(SqlError::new(
+                SqlState::CANNOT_COERCE,
+                format!("cannot cast type {} to {}", e.ty, to),
+            )
+            .at(pos));
+        }
+        let mut out = self.coerce(e, to, typmod, CoercionContext::Explicit)?;
+        if out.ty == to && out.typmod != typmod && typmod >= 0 {
+            // Same type, new typmod: varchar(10)::varchar(3), numeric scales.
+            out = Expr {
+                pos: out.pos,
+                kind: ExprKind::Cast {
+                    arg: Box::new(out),
+                    explicit: true,
+                },
+                ty: to,
+                typmod,
+            };
+        }
+        Ok(out)
+    }
+
+    /// An argument of AND/OR/NOT/WHERE/IS TRUE...: must be boolean.
+    pub(crate) fn boolean(&mut self, e: Expr, what: &str) -> Result<Expr> {
+        if e.ty == DataType::Bool {
+            return Ok(e);
+        }
+        if e.ty == DataType::Unknown {
+            return self.coerce(e, DataType::Bool, -1, CoercionContext::Implicit);
+        }
+        Err(SqlError::new(
+            SqlState::DATATYPE_MISMATCH,
+            format!("argument of {what} must be type boolean, not type {}", e.ty),
+        )
+        .at(e.pos))
+    }
+
+    /// PostgreSQL's select_common_type: the type CASE branches, COALESCE
+    /// arguments or IN-list members are brought to.
+    pub(crate) fn common_type(&self, exprs: &[&Expr], context: &str) -> Result<DataType> {
+        let mut known = exprs.iter().filter(|e| e.ty != DataType::Unknown);
+        let Some(first) = known.next() else {
+            return Ok(DataType::Text);
+        };
+        let mut ptype = first.ty;
+        for e in known {
+            let t = e.ty;
+            if t == ptype {
+                continue;
+            }
+            if t.category() != ptype.category() {
+                return Err(SqlError::new(
+                    SqlState::DATATYPE_MISMATCH,
+                    format!("{context} types {ptype} and {t} cannot be matched"),
+                )
+                .at(e.pos));
+            }
+            if !ptype.is_preferred()
+                && can_coerce(ptype, t, CoercionContext::Implicit)
+                && !can_coerce(t, ptype, CoercionContext::Implicit)
+            {
+                ptype = t;
+            }
+        }
+        Ok(ptype)
+    }
+
+    fn in_list(&mut self, arg: &AstExpr, list: &[AstExpr], negated: bool, scope: &Scope) -> Result<Expr> {
+        let pos = self.pos_after(arg);
+        let a = self.expr(arg, scope)?;
+        let mut items = Vec::with_capacity(list.len());
+        for item in list {
+            items.push(self.expr(item, scope)?);
+        }
+        let mut all: Vec<&Expr> = vec![&a];
+        all.extend(items.iter());
+        let bound = match self.common_type(&all, "IN") {
+            Ok(common) => {
+                let a = self.coerce(a, common, -1, CoercionContext::Implicit)?;
+                let (eq, a, _) = self.comparison("=", a.clone(), a, pos)?;
+                let mut list = Vec::with_capacity(items.len());
+                for item in items {
+                    list.push((self.coerce(item, common, -1, CoercionContext::Implicit)?, eq));
+                }
+                (a, list)
+            }
+            // No common type: compare pairwise, each with its own "=".
+            Err(_) => {
+                let mut list = Vec::with_capacity(items.len());
+                let mut lhs = a.clone();
+                for item in items {
+                    let (eq, l, r) = self.comparison("=", a.clone(), item, pos)?;
+                    lhs = l;
+                    list.push((r, eq));
+                }
+                (lhs, list)
+            }
+        };
+        Ok(typed(
+            ExprKind::InList {
+                arg: Box::new(bound.0),
+                list: bound.1,
+                negated,
+            },
+            DataType::Bool,
+        ))
+    }
+
+    fn case(
+        &mut self,
+        operand: Option<&AstExpr>,
+        conditions: &[ast::CaseWhen],
+        otherwise: Option<&AstExpr>,
+        scope: &Scope,
+    ) -> Result<Expr> {
+        let operand = operand.map(|o| self.expr(o, scope)).transpose()?;
+        let mut conds = Vec::with_capacity(conditions.len());
+        let mut results = Vec::with_capacity(conditions.len());
+        for w in conditions {
+            let c = self.expr(&w.condition, scope)?;
+            let c = match &operand {
+                Some(o) => {
+                    let pos = c.pos;
+                    self.operator("=", vec![o.clone(), c], pos)?
+                }
+                None => self.boolean(c, "CASE/WHEN")?,
+            };
+            conds.push(c);
+            results.push(self.expr(&w.result, scope)?);
+        }
+        let otherwise = otherwise.map(|e| self.expr(e, scope)).transpose()?;
+        let mut all: Vec<&Expr> = results.iter().collect();
+        all.extend(otherwise.iter());
+        let ty = self.common_type(&all, "CASE")?;
+        let mut whens = Vec::with_capacity(conds.len());
+        for (c, r) in conds.into_iter().zip(results) {
+            whens.push((c, self.coerce(r, ty, -1, CoercionContext::Implicit)?));
+        }
+        let otherwise = match otherwise {
+            Some(e) => Some(Box::new(self.coerce(e, ty, -1, CoercionContext::Implicit)?)),
+            None => None,
+        };
+        Ok(typed(ExprKind::Case { whens, otherwise }, ty))
+    }
+
+    fn function(&mut self, f: &ast::Function, scope: &Scope, pos: Option<u32>) -> Result<Expr> {
+        let parts = object_name(&f.name);
+        let name = match parts.as_slice() {
+            [n] => n.clone(),
+            [schema, n] if schema == "pg_catalog" => n.clone(),
+            _ => {
+                return Err(SqlError::new(
+                    SqlState::UNDEFINED_FUNCTION,
+                    format!("function {}() does not exist", parts.join(".")),
+                )
+                .at(pos))
+            }
+        };
+        if f.over.is_some() || f.filter.is_some() || !f.within_group.is_empty() {
+            return Err(SqlError::unsupported("window and aggregate clauses").at(pos));
+        }
+        let args: Vec<&AstExpr> = match &f.args {
+            FunctionArguments::None => {
+                return self.sql_value_function(&name, pos);
+            }
+            FunctionArguments::Subquery(_) => {
+                return Err(SqlError::unsupported("subqueries as function arguments").at(pos))
+            }
+            FunctionArguments::List(list) => {
+                if list.duplicate_treatment.is_some() || !list.clauses.is_empty() {
+                    return Err(SqlError::unsupported(format!("{name} with DISTINCT or ORDER BY")).at(pos));
+                }
+                let mut out = Vec::with_capacity(list.args.len());
+                for a in &list.args {
+                    match a {
+                        FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => out.push(e),
+                        _ => {
+                            return Err(SqlError::unsupported(format!("the argument {a} of {name}")).at(pos))
+                        }
+                    }
+                }
+                out
+            }
+        };
+        if is_aggregate(&name) {
+            return Err(SqlError::unsupported(format!("aggregate function {name}")).at(pos));
+        }
+        let mut bound = Vec::with_capacity(args.len());
+        for a in args {
+            bound.push(self.expr(a, scope)?);
+        }
+        match name.as_str() {
+            "coalesce" | "greatest" | "least" => {
+                let context = name.to_uppercase();
+                let refs: Vec<&Expr> = bound.iter().collect();
+                let ty = self.common_type(&refs, &context)?;
+                let mut items = Vec::with_capacity(bound.len());
+                for b in bound {
+                    items.push(self.coerce(b, ty, -1, CoercionContext::Implicit)?);
+                }
+                if name == "coalesce" {
+                    return Ok(typed(ExprKind::Coalesce(items), ty));
+                }
+                let op = if name == "greatest" { ">" } else { "<" };
+                let r = func::resolve(op, &[ty, ty], CallKind::Operator).map_err(|e| {
+                    func::operator_error(op, &[ty, ty], e).at(pos)
+                })?;
+                Ok(typed(ExprKind::MinMax { args: items, cmp: r.def }, ty))
+            }
+            "nullif" if bound.len() == 2 => {
+                let mut it = bound.into_iter();
+                let (l, r) = (it.next(), it.next());
+                let (Some(l), Some(r)) = (l, r) else {
+                    return Err(SqlError::internal("nullif arguments"));
+                };
+                let ty = if l.ty == DataType::Unknown { DataType::Text } else { l.ty };
+                let (eq, left, right) = self.comparison("=", l, r, pos)?;
+                let left = self.coerce(left, ty, -1, CoercionContext::Implicit)?;
+                Ok(typed(
+                    ExprKind::NullIf {
+                        left: Box::new(left),
+                        right: Box::new(right),
+                        eq,
+                    },
+                    ty,
+                ))
+            }
+            "pg_typeof" if bound.len() == 1 => Ok(Expr::constant(
+                Value::Regtype(bound[0].ty.oid().0),
+                DataType::Regtype,
+            )),
+            _ => self.call(&name, bound, pos),
+        }
+    }
+
+    /// CURRENT_TIMESTAMP, CURRENT_USER and the other SQL value functions
+    /// written without parentheses.
+    fn sql_value_function(&mut self, name: &str, pos: Option<u32>) -> Result<Expr> {
+        let (func, cast) = match name {
+            "current_timestamp" => ("now", None),
+            "current_date" => ("now", Some(DataType::Date)),
+            "localtimestamp" => ("now", Some(DataType::Timestamp)),
+            "current_user" | "session_user" | "user" | "current_role" => ("current_user", None),
+            "current_catalog" => ("current_database", None),
+            "current_schema" => ("current_schema", None),
+            other => {
+                return Err(SqlError::new(
+                    SqlState::UNDEFINED_COLUMN,
+                    format!("column \"{other}\" does not exist"),
+                )
+                .at(pos))
+            }
+        };
+        let call = self.call(func, Vec::new(), pos)?;
+        match cast {
+            Some(ty) => self.coerce(call, ty, -1, CoercionContext::Assignment),
+            None => Ok(call),
+        }
+    }
+}
+
+/// Aggregates arrive with the query engine; until then they are refused
+/// clearly instead of being reported as unknown functions.
+fn is_aggregate(name: &str) -> bool {
+    matches!(
+        name,
+        "count" | "sum" | "avg" | "min" | "max" | "bool_and" | "bool_or" | "every"
+            | "string_agg" | "array_agg"
+    )
+}
+
+/// An expression node with no position yet.
+fn typed(kind: ExprKind, ty: DataType) -> Expr {
+    Expr {
+        kind,
+        ty,
+        typmod: -1,
+        pos: None,
+    }
+}
+
+/// PostgreSQL's literal typing: int4 if it fits, else int8, else numeric;
+/// anything with a point or exponent is numeric.
+fn number_literal(s: &str) -> Result<Expr> {
+    if !s.contains(['.', 'e', 'E']) {
+        if let Ok(v) = s.parse::<i32>() {
+            return Ok(Expr::constant(Value::Int4(v), DataType::Int4));
+        }
+        if let Ok(v) = s.parse::<i64>() {
+            return Ok(Expr::constant(Value::Int8(v), DataType::Int8));
+        }
+    }
+    Ok(Expr::constant(
+        Value::Numeric(Numeric::parse(s)?),
+        DataType::Numeric,
+    ))
+}
+
+/// The digits of a (possibly parenthesized) numeric literal.
+fn numeric_literal_text(e: &AstExpr) -> Option<&str> {
+    match e {
+        AstExpr::Value(v) => match &v.value {
+            AstValue::Number(s, _) => Some(s),
+            _ => None,
+        },
+        AstExpr::Nested(inner) => numeric_literal_text(inner),
+        _ => None,
+    }
+}
+
+/// Shortens syntax quoted in a message.
+fn truncate(s: &str) -> String {
+    if s.chars().count() > 60 {
+        let short: String = s.chars().take(57).collect();
+        format!("{short}...")
+    } else {
+        s.to_owned()
+    }
+}

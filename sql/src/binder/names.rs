@@ -1,0 +1,212 @@
+//! Names the binder derives from syntax: result column names
+//! (PostgreSQL's FigureColname) and SQL type names.
+
+use sqlparser::ast::{self, DataType as AstType, ExactNumberInfo, Expr as AstExpr};
+
+use crate::error::{Result, SqlError, SqlState};
+use crate::types::DataType;
+
+/// An identifier as PostgreSQL folds it: unquoted names go to lower case.
+pub fn ident(i: &ast::Ident) -> String {
+    if i.quote_style.is_some() {
+        i.value.clone()
+    } else {
+        i.value.to_lowercase()
+    }
+}
+
+/// The parts of a dotted name, folded.
+pub fn object_name(name: &ast::ObjectName) -> Vec<String> {
+    name.0
+        .iter()
+        .map(|p| match p.as_ident() {
+            Some(i) => ident(i),
+            None => p.to_string().to_lowercase(),
+        })
+        .collect()
+}
+
+/// FigureColname: the name PostgreSQL gives a select-list item without
+/// an alias. `None` means `?column?`.
+pub fn figure_colname(e: &AstExpr) -> Option<String> {
+    match e {
+        AstExpr::Identifier(i) => Some(ident(i)),
+        AstExpr::CompoundIdentifier(parts) => parts.last().map(ident),
+        AstExpr::Nested(inner) => figure_colname(inner),
+        AstExpr::Function(f) => object_name(&f.name).pop(),
+        AstExpr::Cast {
+            expr, data_type, ..
+        } => figure_colname(expr).or_else(|| Some(type_colname(data_type))),
+        AstExpr::TypedString(ts) => Some(type_colname(&ts.data_type)),
+        AstExpr::Interval(_) => Some("interval".into()),
+        AstExpr::Case { .. } => Some("case".into()),
+        AstExpr::Collate { expr, .. } => figure_colname(expr),
+        AstExpr::Exists { .. } => Some("exists".into()),
+        AstExpr::Array(_) => Some("array".into()),
+        AstExpr::Substring { .. } => Some("substring".into()),
+        AstExpr::Position { .. } => Some("position".into()),
+        AstExpr::Trim { .. } => Some("btrim".into()),
+        AstExpr::Extract { .. } => Some("extract".into()),
+        AstExpr::Overlay { .. } => Some("overlay".into()),
+        AstExpr::Ceil { .. } => Some("ceil".into()),
+        AstExpr::Floor { .. } => Some("floor".into()),
+        AstExpr::Subquery(q) => subquery_colname(q),
+        _ => None,
+    }
+}
+
+/// A scalar subquery is named after its single output column.
+fn subquery_colname(q: &ast::Query) -> Option<String> {
+    if let ast::SetExpr::Select(s) = q.body.as_ref() {
+        match s.projection.first()? {
+            ast::SelectItem::UnnamedExpr(e) => figure_colname(e),
+            ast::SelectItem::ExprWithAlias { alias, .. } => Some(ident(alias)),
+            _ => None,
+        }
+    } else {
+        None
+    }
+}
+
+/// The column name of a bare cast: the type's internal name ("int4").
+fn type_colname(t: &AstType) -> String {
+    match sql_type(t) {
+        Ok((ty, _)) => ty.name().to_owned(),
+        Err(_) => t.to_string().to_lowercase(),
+    }
+}
+
+/// Maps a sqlparser type to a type and typmod; 42704 for unknown names.
+pub fn sql_type(t: &AstType) -> Result<(DataType, i32)> {
+    use DataType as D;
+    let char_len = |l: &Option<ast::CharacterLength>| match l {
+        Some(ast::CharacterLength::IntegerLength { length, .. }) => {
+            i32::try_from(*length).ok().map(|n| n + 4)
+        }
+        _ => None,
+    };
+    Ok(match t {
+        AstType::Boolean | AstType::Bool => (D::Bool, -1),
+        AstType::SmallInt(_) | AstType::Int2(_) => (D::Int2, -1),
+        AstType::Int(_) | AstType::Integer(_) | AstType::Int4(_) => (D::Int4, -1),
+        AstType::BigInt(_) | AstType::Int8(_) => (D::Int8, -1),
+        AstType::Real | AstType::Float4 => (D::Float4, -1),
+        AstType::Double(_) | AstType::DoublePrecision | AstType::Float8 => (D::Float8, -1),
+        AstType::Float(info) => match info {
+            ExactNumberInfo::Precision(p) | ExactNumberInfo::PrecisionAndScale(p, _)
+                if *p <= 24 =>
+            {
+                if *p == 0 {
+                    return Err(SqlError::new(
+                        SqlState::INVALID_PARAMETER_VALUE,
+                        "precision for type float must be at least 1 bit",
+                    ));
+                }
+                (D::Float4, -1)
+            }
+            ExactNumberInfo::Precision(p) | ExactNumberInfo::PrecisionAndScale(p, _)
+                if *p > 53 =>
+            {
+                return Err(SqlError::new(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    "precision for type float must be less than 54 bits",
+                ))
+            }
+            _ => (D::Float8, -1),
+        },
+        AstType::Numeric(info) | AstType::Decimal(info) | AstType::Dec(info) => {
+            let (p, s) = match info {
+                ExactNumberInfo::None => return Ok((D::Numeric, -1)),
+                ExactNumberInfo::Precision(p) => (*p as i64, 0),
+                ExactNumberInfo::PrecisionAndScale(p, s) => (*p as i64, *s),
+            };
+            if !(1..=1000).contains(&p) {
+                return Err(SqlError::new(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    format!("NUMERIC precision {p} must be between 1 and 1000"),
+                ));
+            }
+            if s < -1000 || s > 1000 {
+                return Err(SqlError::new(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    format!("NUMERIC scale {s} must be between -1000 and 1000"),
+                ));
+            }
+            (D::Numeric, (((p as i32) << 16) | (s as i32 & 0xffff)) + 4)
+        }
+        AstType::Text | AstType::String(_) => (D::Text, -1),
+        AstType::Varchar(l) | AstType::CharacterVarying(l) | AstType::CharVarying(l) => {
+            (D::Varchar, char_len(l).unwrap_or(-1))
+        }
+        AstType::Char(l) | AstType::Character(l) => (D::Bpchar, char_len(l).unwrap_or(1 + 4)),
+        AstType::Bytea => (D::Bytea, -1),
+        AstType::Date => (D::Date, -1),
+        AstType::Time(_, tz) => match tz {
+            ast::TimezoneInfo::WithTimeZone | ast::TimezoneInfo::Tz => {
+                return Err(SqlError::unsupported("type time with time zone"))
+            }
+            _ => (D::Time, -1),
+        },
+        AstType::Timestamp(_, tz) => match tz {
+            ast::TimezoneInfo::WithTimeZone | ast::TimezoneInfo::Tz => (D::TimestampTz, -1),
+            _ => (D::Timestamp, -1),
+        },
+        AstType::Interval { .. } => (D::Interval, -1),
+        AstType::Uuid => (D::Uuid, -1),
+        AstType::JSON => (D::Json, -1),
+        AstType::JSONB => (D::Jsonb, -1),
+        AstType::Regclass => (D::Regclass, -1),
+        AstType::Custom(name, mods) => {
+            let parts = object_name(name);
+            let last = parts.last().cloned().unwrap_or_default();
+            let schema_ok = parts.len() == 1 || (parts.len() == 2 && parts[0] == "pg_catalog");
+            let ty = DataType::from_name(&last)
+                .filter(|_| schema_ok)
+                .ok_or_else(|| {
+                    SqlError::new(
+                        SqlState::UNDEFINED_OBJECT,
+                        format!("type \"{}\" does not exist", parts.join(".")),
+                    )
+                })?;
+            let typmod = match (ty, mods.as_slice()) {
+                (D::Varchar | D::Bpchar, [ast::TypeModifier::Number(n, _)]) => {
+                    n.parse::<i32>().map(|n| n + 4).unwrap_or(-1)
+                }
+                (D::Bpchar, []) if last == "bpchar" => -1,
+                (D::Bpchar, []) => 5,
+                _ => -1,
+            };
+            (ty, typmod)
+        }
+        AstType::Array(elem) => {
+            let inner = match elem {
+                ast::ArrayElemTypeDef::AngleBracket(t)
+                | ast::ArrayElemTypeDef::SquareBracket(t, _)
+                | ast::ArrayElemTypeDef::Parenthesis(t) => t,
+                _ => return Err(SqlError::unsupported(format!("the array type {t}"))),
+            };
+            let (e, _) = sql_type(inner)?;
+            (array_of(e)?, -1)
+        }
+        other => {
+            return Err(SqlError::new(
+                SqlState::UNDEFINED_OBJECT,
+                format!("type \"{}\" does not exist", other.to_string().to_lowercase()),
+            ))
+        }
+    })
+}
+
+/// The array type over `elem`, for the element types that have one.
+pub fn array_of(elem: DataType) -> Result<DataType> {
+    use DataType as D;
+    static ELEMS: [DataType; 17] = [
+        D::Bool, D::Bytea, D::Name, D::Int2, D::Int4, D::Text, D::Bpchar, D::Varchar, D::Int8,
+        D::Float4, D::Float8, D::Oid, D::Timestamp, D::Date, D::TimestampTz, D::Numeric, D::Uuid,
+    ];
+    ELEMS
+        .iter()
+        .find(|e| **e == elem)
+        .map(D::Array)
+        .ok_or_else(|| SqlError::unsupported(format!("arrays of {}", elem.sql_name())))
+}

@@ -1,0 +1,656 @@
+//! Type coercion: which casts exist in which context (pg_cast), the input
+//! functions that read text, and the conversions themselves.
+//!
+//! | context | example | used for |
+//! |---|---|---|
+//! | implicit | int4 → int8, unknown → anything | operator and function arguments |
+//! | assignment | int8 → int4, numeric → int4, anything → text | INSERT/UPDATE targets |
+//! | explicit | int4 → bool, text → int4 | `CAST` and `::` |
+
+use std::net::IpAddr;
+
+use crate::error::{errors, Result, SqlError, SqlState};
+use crate::guc::parse_bool;
+use crate::types::DataType;
+use crate::value::{
+    date2j, now_micros, parse_f64, Interval, Numeric, OutputStyle, Value, POSTGRES_EPOCH_JDATE,
+    USECS_PER_DAY,
+};
+
+/// How strict a coercion site is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CoercionContext {
+    /// Applied silently in expressions.
+    Implicit,
+    /// Applied when storing into a column.
+    Assignment,
+    /// Only when written as CAST or `::`.
+    Explicit,
+}
+
+/// The least context in which `from` can be cast to `to`, if at all.
+pub fn cast_context(from: DataType, to: DataType) -> Option<CoercionContext> {
+    use CoercionContext::*;
+    use DataType::*;
+    if from == to || from == Unknown || to == Any || to.is_polymorphic() && from != Unknown {
+        return Some(Implicit);
+    }
+    let string = |t: DataType| matches!(t, Text | Varchar | Bpchar | Name);
+    Some(match (from, to) {
+        (Int2, Int4 | Int8 | Float4 | Float8 | Numeric | Oid | Regclass | Regtype) => Implicit,
+        (Int4, Int8 | Float4 | Float8 | Numeric | Oid | Regclass | Regtype | Regproc) => Implicit,
+        (Int8, Float4 | Float8 | Numeric | Oid | Regclass | Regtype) => Implicit,
+        (Float4, Float8) => Implicit,
+        (Numeric, Float4 | Float8) => Implicit,
+        (Oid | Regclass | Regtype | Regproc, Oid | Regclass | Regtype | Regproc) => Implicit,
+        (Oid | Regclass | Regtype | Regproc, Int4 | Int8) => Assignment,
+        (Int4, Int2) | (Int8, Int2 | Int4) => Assignment,
+        (Float4 | Float8 | Numeric, Int2 | Int4 | Int8) => Assignment,
+        (Float8, Float4) | (Float4 | Float8, Numeric) => Assignment,
+        (Text | Varchar | Bpchar, Text | Varchar | Bpchar) => Implicit,
+        (Text | Varchar | Bpchar, Name) => Implicit,
+        (Name, Text) => Implicit,
+        (Name, Varchar | Bpchar) => Assignment,
+        (Char, Text) => Implicit,
+        (Date, Timestamp | TimestampTz) | (Timestamp, TimestampTz) => Implicit,
+        (TimestampTz, Timestamp | Date | Time) | (Timestamp, Date | Time) => Assignment,
+        (Time, Interval) => Implicit,
+        (Interval, Time) => Assignment,
+        (Json, Jsonb) | (Jsonb, Json) => Assignment,
+        (Int4 | Int8, Bool) | (Bool, Int4) => Explicit,
+        (Int8 | Int2, Bytea) | (Int4, Char) => Explicit,
+        // Any type to a string type by its output function (assignment),
+        // and from a string type by its input function (explicit).
+        (_, t) if string(t) => Assignment,
+        (f, _) if string(f) => Explicit,
+        (_, Unknown) => return None,
+        _ => return None,
+    })
+}
+
+/// True if `from` coerces to `to` in `ctx`.
+pub fn can_coerce(from: DataType, to: DataType, ctx: CoercionContext) -> bool {
+    cast_context(from, to).is_some_and(|c| c <= ctx)
+}
+
+/// The length limit of a varchar(n)/char(n) typmod.
+fn char_limit(typmod: i32) -> Option<usize> {
+    (typmod >= 4).then(|| (typmod - 4) as usize)
+}
+
+/// The (precision, scale) of a numeric(p,s) typmod.
+pub fn numeric_typmod(typmod: i32) -> Option<(i32, i32)> {
+    (typmod >= 4).then(|| {
+        let t = typmod - 4;
+        (t >> 16 & 0xffff, t & 0xffff)
+    })
+}
+
+/// Converts a non-NULL `v` of type `from` to `to` with `typmod`.
+/// `explicit` changes what happens to an over-long string (truncation
+/// instead of 22001), as in PostgreSQL.
+pub fn cast_value(
+    v: Value,
+    from: DataType,
+    to: DataType,
+    typmod: i32,
+    explicit: bool,
+    style: &OutputStyle,
+) -> Result<Value> {
+    use DataType::*;
+    if v.is_null() {
+        return Ok(Value::Null);
+    }
+    let v = match (v, to) {
+        (v, t) if from == t => v,
+        (Value::Text(s), _) if matches!(from, Unknown | Text | Varchar | Bpchar | Name) => {
+            if matches!(to, Text | Varchar | Bpchar | Name) {
+                Value::Text(if from == Bpchar { s.trim_end_matches(' ').to_owned() } else { s })
+            } else {
+                parse_text(&s, to, style)?
+            }
+        }
+        // bool::text is booltext ("true"), not boolout ("t").
+        (Value::Bool(b), Text | Varchar | Bpchar | Name) => {
+            Value::Text(if b { "true" } else { "false" }.to_owned())
+        }
+        (v, Text | Varchar | Bpchar | Name) => {
+            let mut s = String::new();
+            v.write_text(style, &mut s);
+            Value::Text(s)
+        }
+        (v, to) if to.is_polymorphic() => v,
+        (v, to) => convert(v, to)?,
+    };
+    apply_typmod(v, to, typmod, explicit)
+}
+
+/// Enforces a typmod: varchar/char length (22001 or truncation), char
+/// padding, numeric precision.
+pub fn apply_typmod(v: Value, to: DataType, typmod: i32, explicit: bool) -> Result<Value> {
+    match (v, to) {
+        (Value::Text(s), DataType::Varchar | DataType::Bpchar) => {
+            let Some(limit) = char_limit(typmod) else {
+                return Ok(Value::Text(s));
+            };
+            let len = s.chars().count();
+            if len > limit {
+                let trailing_spaces_only = s.chars().skip(limit).all(|c| c == ' ');
+                if !explicit && !trailing_spaces_only {
+                    let name = if to == DataType::Varchar {
+                        "character varying"
+                    } else {
+                        "character"
+                    };
+                    return Err(SqlError::new(
+                        SqlState::STRING_DATA_RIGHT_TRUNCATION,
+                        format!("value too long for type {name}({limit})"),
+                    ));
+                }
+                return Ok(Value::Text(s.chars().take(limit).collect()));
+            }
+            if to == DataType::Bpchar && len < limit {
+                let mut s = s;
+                s.extend(std::iter::repeat_n(' ', limit - len));
+                return Ok(Value::Text(s));
+            }
+            Ok(Value::Text(s))
+        }
+        (Value::Text(s), DataType::Name) if s.len() > 63 => {
+            let mut end = 63;
+            while !s.is_char_boundary(end) {
+                end -= 1;
+            }
+            Ok(Value::Text(s[..end].to_owned()))
+        }
+        (Value::Numeric(n), DataType::Numeric) => match numeric_typmod(typmod) {
+            Some((p, s)) => Ok(Value::Numeric(n.apply_typmod(p, s)?)),
+            None => Ok(Value::Numeric(n)),
+        },
+        (v, _) => Ok(v),
+    }
+}
+
+fn int_range<T: TryFrom<i64>>(v: i64, name: &str) -> Result<T> {
+    T::try_from(v).map_err(|_| errors::out_of_range(format!("{name} out of range")))
+}
+
+/// float → integer as PostgreSQL does: round half to even (rint), then
+/// range check.
+fn float_to_int(f: f64, name: &str, min: f64, max: f64) -> Result<i64> {
+    let r = f.round_ties_even();
+    if f.is_nan() || r < min || r >= max + 1.0 {
+        return Err(errors::out_of_range(format!("{name} out of range")));
+    }
+    Ok(r as i64)
+}
+
+/// Conversions between non-string types.
+fn convert(v: Value, to: DataType) -> Result<Value> {
+    use DataType as T;
+    use Value as V;
+    let bad = |v: &V| {
+        SqlError::internal(format!("no conversion from {v:?} to {}", to.name()))
+    };
+    Ok(match (v, to) {
+        (V::Int2(i), T::Int4) => V::Int4(i.into()),
+        (V::Int2(i), T::Int8) => V::Int8(i.into()),
+        (V::Int4(i), T::Int2) => V::Int2(int_range(i.into(), "smallint")?),
+        (V::Int4(i), T::Int8) => V::Int8(i.into()),
+        (V::Int8(i), T::Int2) => V::Int2(int_range(i, "smallint")?),
+        (V::Int8(i), T::Int4) => V::Int4(int_range(i, "integer")?),
+        (V::Int2(i), T::Float4) => V::Float4(i.into()),
+        (V::Int4(i), T::Float4) => V::Float4(i as f32),
+        (V::Int8(i), T::Float4) => V::Float4(i as f32),
+        (V::Int2(i), T::Float8) => V::Float8(i.into()),
+        (V::Int4(i), T::Float8) => V::Float8(i.into()),
+        (V::Int8(i), T::Float8) => V::Float8(i as f64),
+        (V::Int2(i), T::Numeric) => V::Numeric(Numeric::from_i64(i.into())),
+        (V::Int4(i), T::Numeric) => V::Numeric(Numeric::from_i64(i.into())),
+        (V::Int8(i), T::Numeric) => V::Numeric(Numeric::from_i64(i)),
+        (V::Float4(f), T::Float8) => V::Float8(f.into()),
+        (V::Float8(f), T::Float4) => {
+            let r = f as f32;
+            if r.is_infinite() && f.is_finite() {
+                return Err(errors::out_of_range("value out of range: overflow"));
+            }
+            if r == 0.0 && f != 0.0 {
+                return Err(errors::out_of_range("value out of range: underflow"));
+            }
+            V::Float4(r)
+        }
+        (V::Float4(f), T::Int2) => V::Int2(float_to_int(f.into(), "smallint", -32768.0, 32767.0)? as i16),
+        (V::Float8(f), T::Int2) => V::Int2(float_to_int(f, "smallint", -32768.0, 32767.0)? as i16),
+        (V::Float4(f), T::Int4) => V::Int4(float_to_int(f.into(), "integer", i32::MIN as f64, i32::MAX as f64)? as i32),
+        (V::Float8(f), T::Int4) => V::Int4(float_to_int(f, "integer", i32::MIN as f64, i32::MAX as f64)? as i32),
+        (V::Float4(f), T::Int8) => V::Int8(float_to_int(f.into(), "bigint", -9.223_372_036_854_776e18, 9.223_372_036_854_775e18)?),
+        (V::Float8(f), T::Int8) => V::Int8(float_to_int(f, "bigint", -9.223_372_036_854_776e18, 9.223_372_036_854_775e18)?),
+        (V::Float4(f), T::Numeric) => V::Numeric(Numeric::from_f32(f)?),
+        (V::Float8(f), T::Numeric) => V::Numeric(Numeric::from_f64(f)?),
+        (V::Numeric(n), T::Int2) => V::Int2(n.to_i16()?),
+        (V::Numeric(n), T::Int4) => V::Int4(n.to_i32()?),
+        (V::Numeric(n), T::Int8) => V::Int8(n.to_i64()?),
+        (V::Numeric(n), T::Float8) => V::Float8(n.to_f64()),
+        (V::Numeric(n), T::Float4) => {
+            let f = n.to_f64();
+            let r = f as f32;
+            if r.is_infinite() && f.is_finite() {
+                return Err(errors::out_of_range("value out of range: overflow"));
+            }
+            V::Float4(r)
+        }
+        (V::Int4(i), T::Bool) => V::Bool(i != 0),
+        (V::Int8(i), T::Bool) => V::Bool(i != 0),
+        (V::Bool(b), T::Int4) => V::Int4(b.into()),
+        (V::Int2(i), T::Oid | T::Regclass | T::Regtype) => V::Oid(i as u32),
+        (V::Int4(i), T::Oid | T::Regclass | T::Regtype | T::Regproc) => V::Oid(i as u32),
+        (V::Int8(i), T::Oid | T::Regclass | T::Regtype) => {
+            V::Oid(u32::try_from(i).map_err(|_| errors::out_of_range("OID out of range"))?)
+        }
+        (V::Oid(o), T::Oid | T::Regclass | T::Regtype | T::Regproc) => V::Oid(o),
+        (V::Oid(o), T::Int4) => V::Int4(o as i32),
+        (V::Oid(o), T::Int8) => V::Int8(o.into()),
+        (V::Date(d), T::Timestamp | T::TimestampTz) => V::Timestamp(
+            i64::from(d)
+                .checked_mul(USECS_PER_DAY)
+                .ok_or_else(|| SqlError::new(SqlState::DATETIME_FIELD_OVERFLOW, "date out of range for timestamp"))?,
+        ),
+        (V::Timestamp(t), T::TimestampTz) => V::TimestampTz(t),
+        (V::TimestampTz(t), T::Timestamp) => V::Timestamp(t),
+        (V::Timestamp(t) | V::TimestampTz(t), T::Date) => V::Date(t.div_euclid(USECS_PER_DAY) as i32),
+        (V::Timestamp(t) | V::TimestampTz(t), T::Time) => V::Time(t.rem_euclid(USECS_PER_DAY)),
+        (V::Time(t), T::Interval) => V::Interval(Interval { months: 0, days: 0, micros: t }),
+        (v, _) => return Err(bad(&v)),
+    })
+}
+
+/// Reads `text` with the input function of `to` (int4in, boolin, ...).
+pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value> {
+    use DataType as T;
+    Ok(match to {
+        T::Bool => Value::Bool(
+            parse_bool(text).ok_or_else(|| errors::invalid_input("boolean", text))?,
+        ),
+        T::Int2 => Value::Int2(parse_int(text, "smallint")?),
+        T::Int4 => Value::Int4(parse_int(text, "integer")?),
+        T::Int8 => Value::Int8(parse_int(text, "bigint")?),
+        T::Oid | T::Regclass | T::Regtype | T::Regproc | T::Xid => {
+            let v: i64 = parse_int(text, "oid")?;
+            Value::Oid(u32::try_from(v).or_else(|_| i32::try_from(v).map(|v| v as u32)).map_err(|_| errors::input_out_of_range("oid", text))?)
+        }
+        T::Float8 => Value::Float8(parse_f64(text, "double precision")?),
+        T::Float4 => {
+            let v = parse_f64(text, "real")?;
+            let r = v as f32;
+            if (r.is_infinite() && v.is_finite()) || (r == 0.0 && v != 0.0) {
+                return Err(errors::out_of_range(format!(
+                    "\"{text}\" is out of range for type real"
+                )));
+            }
+            Value::Float4(r)
+        }
+        T::Numeric => Value::Numeric(Numeric::parse(text)?),
+        T::Text | T::Varchar | T::Bpchar | T::Name | T::Unknown | T::Json | T::Jsonb => {
+            Value::Text(text.to_owned())
+        }
+        T::Bytea => Value::Bytea(parse_bytea(text)?),
+        T::Uuid => Value::Uuid(parse_uuid(text)?),
+        T::Inet => {
+            let addr = text.trim();
+            let addr = addr.strip_suffix("/32").or_else(|| addr.strip_suffix("/128")).unwrap_or(addr);
+            Value::Inet(
+                addr.parse::<IpAddr>()
+                    .map_err(|_| errors::invalid_input("inet", text))?,
+            )
+        }
+        T::Date => Value::Date(parse_date(text, style)?),
+        T::Timestamp => Value::Timestamp(parse_timestamp(text, false, style)?),
+        T::TimestampTz => Value::TimestampTz(parse_timestamp(text, true, style)?),
+        T::Time => Value::Time(parse_time(text).ok_or_else(|| {
+            errors::invalid_input("time without time zone", text)
+        })?),
+        T::Interval => Value::Interval(parse_interval(text)?),
+        T::Void => Value::Void,
+        other => {
+            return Err(SqlError::unsupported(format!(
+                "input of type {}",
+                other.sql_name()
+            )))
+        }
+    })
+}
+
+/// int2in/int4in/int8in: blanks around, optional sign, decimal digits.
+pub fn parse_int<T: TryFrom<i64>>(text: &str, type_name: &str) -> Result<T> {
+    let s = text.trim_matches(|c: char| c.is_ascii_whitespace());
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(errors::invalid_input(type_name, text));
+    }
+    let v: i64 = s
+        .parse()
+        .map_err(|_| errors::input_out_of_range(type_name, text))?;
+    T::try_from(v).map_err(|_| errors::input_out_of_range(type_name, text))
+}
+
+fn parse_bytea(text: &str) -> Result<Vec<u8>> {
+    if let Some(hex) = text.strip_prefix("\\x") {
+        let digits: Vec<u8> = hex.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+        if digits.len() % 2 != 0 {
+            return Err(SqlError::new(
+                SqlState::INVALID_TEXT_REPRESENTATION,
+                "invalid hexadecimal data: odd number of digits",
+            ));
+        }
+        return digits
+            .chunks(2)
+            .map(|pair| {
+                let s = std::str::from_utf8(pair).unwrap_or("zz");
+                u8::from_str_radix(s, 16).map_err(|_| {
+                    SqlError::new(
+                        SqlState::INVALID_TEXT_REPRESENTATION,
+                        format!("invalid hexadecimal digit: \"{}\"", s.chars().next().unwrap_or('?')),
+                    )
+                })
+            })
+            .collect();
+    }
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'\\' {
+            out.push(b[i]);
+            i += 1;
+        } else if b.get(i + 1) == Some(&b'\\') {
+            out.push(b'\\');
+            i += 2;
+        } else if i + 3 < b.len() + 0 && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c)) {
+            let v = (b[i + 1] - b'0') as u16 * 64 + (b[i + 2] - b'0') as u16 * 8 + (b[i + 3] - b'0') as u16;
+            out.push(v as u8);
+            i += 4;
+        } else {
+            return Err(errors::invalid_input("bytea", text));
+        }
+    }
+    Ok(out)
+}
+
+fn parse_uuid(text: &str) -> Result<[u8; 16]> {
+    let s = text.trim();
+    let s = s.strip_prefix('{').and_then(|s| s.strip_suffix('}')).unwrap_or(s);
+    let hex: String = s.chars().filter(|c| *c != '-').collect();
+    let bad = || errors::invalid_input("uuid", text);
+    if hex.len() != 32 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(bad());
+    }
+    let mut out = [0u8; 16];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&hex[i * 2..i * 2 + 2], 16).map_err(|_| bad())?;
+    }
+    Ok(out)
+}
+
+/// `YYYY-MM-DD` (ISO), the only date order served so far.
+fn parse_ymd(s: &str) -> Option<(i32, i32, i32)> {
+    let mut parts = s.splitn(3, '-');
+    let y: i32 = parts.next()?.trim().parse().ok()?;
+    let m: i32 = parts.next()?.parse().ok()?;
+    let d: i32 = parts.next()?.parse().ok()?;
+    Some((y, m, d))
+}
+
+fn days_in_month(y: i32, m: i32) -> i32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+fn checked_date(y: i32, m: i32, d: i32, text: &str) -> Result<i32> {
+    if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+        return Err(SqlError::new(
+            SqlState::DATETIME_FIELD_OVERFLOW,
+            format!("date/time field value out of range: \"{text}\""),
+        ));
+    }
+    if !(-4713..=5_874_897).contains(&y) {
+        return Err(SqlError::new(
+            SqlState::DATETIME_FIELD_OVERFLOW,
+            format!("date out of range: \"{text}\""),
+        ));
+    }
+    Ok(date2j(y, m, d) - POSTGRES_EPOCH_JDATE)
+}
+
+fn parse_date(text: &str, style: &OutputStyle) -> Result<i32> {
+    let s = text.trim().to_ascii_lowercase();
+    match s.as_str() {
+        "infinity" => return Ok(i32::MAX),
+        "-infinity" => return Ok(i32::MIN),
+        "today" | "now" => return Ok(local_now(style).div_euclid(USECS_PER_DAY) as i32),
+        _ => {}
+    }
+    let date_part = s.split([' ', 't']).next().unwrap_or("");
+    let (y, m, d) = parse_ymd(date_part).ok_or_else(|| errors::invalid_input("date", text))?;
+    checked_date(y, m, d, text)
+}
+
+/// `HH:MM[:SS[.ffffff]]`.
+fn parse_time(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let mut parts = s.splitn(3, ':');
+    let h: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let sec: f64 = match parts.next() {
+        Some(p) => p.parse().ok()?,
+        None => 0.0,
+    };
+    if !(0..=24).contains(&h) || !(0..60).contains(&m) || !(0.0..61.0).contains(&sec) {
+        return None;
+    }
+    Some((h * 3600 + m * 60) * 1_000_000 + (sec * 1_000_000.0).round() as i64)
+}
+
+/// The current time in the session zone, as local microseconds.
+fn local_now(style: &OutputStyle) -> i64 {
+    let now = now_micros();
+    now + i64::from(style.zone.offset_at(now)) * 1_000_000
+}
+
+/// Timestamps in ISO form with an optional zone (`Z`, `UTC`, `+HH[:MM]`).
+fn parse_timestamp(text: &str, with_zone: bool, style: &OutputStyle) -> Result<i64> {
+    let name = if with_zone {
+        "timestamp with time zone"
+    } else {
+        "timestamp without time zone"
+    };
+    let s = text.trim();
+    let lower = s.to_ascii_lowercase();
+    match lower.as_str() {
+        "infinity" => return Ok(i64::MAX),
+        "-infinity" => return Ok(i64::MIN),
+        "now" => {
+            return Ok(if with_zone {
+                now_micros()
+            } else {
+                local_now(style)
+            })
+        }
+        "epoch" => return Ok(-946_684_800_000_000),
+        _ => {}
+    }
+    let bad = || errors::invalid_input(name, text);
+    let (date_part, rest) = match s.find([' ', 'T', 't']) {
+        Some(i) => (&s[..i], s[i + 1..].trim()),
+        None => (s, ""),
+    };
+    let (y, m, d) = parse_ymd(date_part).ok_or_else(bad)?;
+    let days = checked_date(y, m, d, text)?;
+    // Split the time from a zone suffix.
+    let (time_part, zone_part) = match rest.find(['+', '-', 'Z', 'z', ' ']) {
+        Some(i) => (&rest[..i], rest[i..].trim()),
+        None => (rest, ""),
+    };
+    let time = if time_part.is_empty() {
+        0
+    } else {
+        parse_time(time_part).ok_or_else(bad)?
+    };
+    let local = i64::from(days) * USECS_PER_DAY + time;
+    if !with_zone {
+        return Ok(local);
+    }
+    let offset_secs = if zone_part.is_empty() {
+        // No zone: the session zone, at (about) that instant.
+        i64::from(style.zone.offset_at(local))
+    } else {
+        parse_zone_offset(zone_part).ok_or_else(bad)?
+    };
+    Ok(local - offset_secs * 1_000_000)
+}
+
+fn parse_zone_offset(z: &str) -> Option<i64> {
+    let lower = z.to_ascii_lowercase();
+    if matches!(lower.as_str(), "z" | "utc" | "gmt" | "+00" | "-00") {
+        return Some(0);
+    }
+    let sign = match z.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let body = &z[1..];
+    let (h, m) = match body.split_once(':') {
+        Some((h, m)) => (h.parse::<i64>().ok()?, m.parse::<i64>().ok()?),
+        None if body.len() == 4 => (body[..2].parse().ok()?, body[2..].parse().ok()?),
+        None => (body.parse().ok()?, 0),
+    };
+    Some(sign * (h * 3600 + m * 60))
+}
+
+/// Intervals in PostgreSQL's own form: `1 year 2 mons 3 days 04:05:06`,
+/// with units spelled out or abbreviated, and a bare `HH:MM:SS`.
+fn parse_interval(text: &str) -> Result<Interval> {
+    let bad = || errors::invalid_input("interval", text);
+    let mut iv = Interval::default();
+    let mut tokens = text.split_whitespace().peekable();
+    if tokens.peek().is_none() {
+        return Err(bad());
+    }
+    while let Some(tok) = tokens.next() {
+        if tok.contains(':') {
+            let (neg, t) = match tok.strip_prefix('-') {
+                Some(t) => (true, t),
+                None => (false, tok.strip_prefix('+').unwrap_or(tok)),
+            };
+            let micros = parse_time_span(t).ok_or_else(bad)?;
+            iv.micros += if neg { -micros } else { micros };
+            continue;
+        }
+        let n: f64 = tok.parse().map_err(|_| bad())?;
+        let unit = tokens.next().unwrap_or("second").to_ascii_lowercase();
+        let unit = unit.trim_end_matches(',');
+        match unit {
+            "year" | "years" | "y" | "yr" | "yrs" => iv.months += (n * 12.0) as i32,
+            "month" | "months" | "mon" | "mons" => iv.months += n as i32,
+            "week" | "weeks" | "w" => iv.days += (n * 7.0) as i32,
+            "day" | "days" | "d" => iv.days += n as i32,
+            "hour" | "hours" | "h" | "hr" | "hrs" => iv.micros += (n * 3.6e9) as i64,
+            "minute" | "minutes" | "min" | "mins" | "m" => iv.micros += (n * 6e7) as i64,
+            "second" | "seconds" | "sec" | "secs" | "s" => iv.micros += (n * 1e6).round() as i64,
+            "millisecond" | "milliseconds" | "ms" => iv.micros += (n * 1e3).round() as i64,
+            "microsecond" | "microseconds" | "us" => iv.micros += n.round() as i64,
+            _ => return Err(bad()),
+        }
+    }
+    Ok(iv)
+}
+
+/// `H:MM[:SS[.f]]` where hours may exceed 24.
+fn parse_time_span(t: &str) -> Option<i64> {
+    let mut parts = t.splitn(3, ':');
+    let h: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let s: f64 = parts.next().map(|p| p.parse().ok()).unwrap_or(Some(0.0))?;
+    Some((h * 3600 + m * 60) * 1_000_000 + (s * 1e6).round() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use DataType::*;
+
+    fn style() -> OutputStyle {
+        OutputStyle::default()
+    }
+
+    fn cast(v: Value, from: DataType, to: DataType) -> Result<Value> {
+        cast_value(v, from, to, -1, true, &style())
+    }
+
+    #[test]
+    fn contexts_match_pg_cast() {
+        assert!(can_coerce(Int4, Int8, CoercionContext::Implicit));
+        assert!(!can_coerce(Int8, Int4, CoercionContext::Implicit));
+        assert!(can_coerce(Int8, Int4, CoercionContext::Assignment));
+        assert!(!can_coerce(Float8, Numeric, CoercionContext::Implicit));
+        assert!(can_coerce(Numeric, Float8, CoercionContext::Implicit));
+        assert!(can_coerce(Int4, Text, CoercionContext::Assignment));
+        assert!(!can_coerce(Int4, Text, CoercionContext::Implicit));
+        assert!(can_coerce(Text, Int4, CoercionContext::Explicit));
+        assert!(!can_coerce(Bool, Int8, CoercionContext::Explicit));
+        assert!(can_coerce(Unknown, Bool, CoercionContext::Implicit));
+    }
+
+    #[test]
+    fn integer_input_and_ranges() {
+        assert_eq!(parse_text("   12  ", Int4, &style()).unwrap(), Value::Int4(12));
+        let e = parse_text("1e3", Int4, &style()).unwrap_err();
+        assert_eq!(e.message(), "invalid input syntax for type integer: \"1e3\"");
+        let e = parse_text("99999999999", Int4, &style()).unwrap_err();
+        assert_eq!(e.message(), "value \"99999999999\" is out of range for type integer");
+        let e = cast(Value::Int8(99_999_999_999), Int8, Int4).unwrap_err();
+        assert_eq!(e.message(), "integer out of range");
+    }
+
+    #[test]
+    fn float_and_numeric_to_int_rounding() {
+        assert_eq!(cast(Value::Float8(2.5), Float8, Int4).unwrap(), Value::Int4(2));
+        assert_eq!(cast(Value::Float8(3.5), Float8, Int4).unwrap(), Value::Int4(4));
+        assert_eq!(cast(Value::Float4(3.7), Float4, Int2).unwrap(), Value::Int2(4));
+        let n = Value::Numeric(crate::value::Numeric::parse("2.5").unwrap());
+        assert_eq!(cast(n, Numeric, Int4).unwrap(), Value::Int4(3));
+    }
+
+    #[test]
+    fn varchar_length_rules() {
+        let long = Value::Text("abcdef".into());
+        let e = cast_value(long.clone(), Text, Varchar, 3 + 4, false, &style()).unwrap_err();
+        assert_eq!(e.message(), "value too long for type character varying(3)");
+        assert_eq!(e.code(), SqlState::STRING_DATA_RIGHT_TRUNCATION);
+        let v = cast_value(long, Text, Varchar, 3 + 4, true, &style()).unwrap();
+        assert_eq!(v, Value::Text("abc".into()));
+        let v = cast_value(Value::Text("ab".into()), Text, Bpchar, 4 + 4, false, &style()).unwrap();
+        assert_eq!(v, Value::Text("ab  ".into()));
+    }
+
+    #[test]
+    fn text_output_cast_uses_style() {
+        let v = cast(Value::Float8(0.1), Float8, Text).unwrap();
+        assert_eq!(v, Value::Text("0.1".into()));
+        let v = cast(Value::Bool(true), Bool, Text).unwrap();
+        assert_eq!(v, Value::Text("true".into()));
+    }
+
+    #[test]
+    fn timestamps_and_intervals_parse() {
+        let v = parse_text("2026-11-23 20:14:32.5+05:30", TimestampTz, &style()).unwrap();
+        assert_eq!(v.to_text(&style()).unwrap(), "2026-11-23 14:44:32.5+00");
+        let v = parse_text("1 year 2 mons 3 days 04:05:06.7", Interval, &style()).unwrap();
+        assert_eq!(v.to_text(&style()).unwrap(), "1 year 2 mons 3 days 04:05:06.7");
+        assert!(parse_text("2026-02-30", Date, &style()).is_err());
+    }
+}

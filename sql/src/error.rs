@@ -1,0 +1,209 @@
+//! The one error type of the SQL layer: what PostgreSQL would report.
+//!
+//! Every failure a client can cause becomes a [`SqlError`] carrying the
+//! SQLSTATE, message and optional detail, hint and position that
+//! PostgreSQL reports for the same mistake. The Backend turns it into an
+//! ErrorResponse in one place (actors/src/backend/report.rs).
+
+use std::fmt;
+
+pub use actorgres_protocol::SqlState;
+
+/// How the caller must react.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// The statement (and an open transaction block) failed; the session
+    /// goes on.
+    Error,
+    /// The session must end after reporting it.
+    Fatal,
+}
+
+/// A PostgreSQL error report.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SqlError(Box<Report>);
+
+/// The fields of a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Error or Fatal.
+    pub level: Level,
+    /// SQLSTATE.
+    pub code: SqlState,
+    /// Primary message.
+    pub message: String,
+    /// Secondary message.
+    pub detail: Option<String>,
+    /// Suggestion.
+    pub hint: Option<String>,
+    /// 1-based character offset in the query text.
+    pub position: Option<u32>,
+    /// Context line ("SQL function ...").
+    pub context: Option<String>,
+    /// Schema of the object involved.
+    pub schema: Option<String>,
+    /// Table involved.
+    pub table: Option<String>,
+    /// Column involved.
+    pub column: Option<String>,
+    /// Data type involved.
+    pub datatype: Option<String>,
+    /// Constraint involved.
+    pub constraint: Option<String>,
+}
+
+/// Results of the SQL layer.
+pub type Result<T, E = SqlError> = std::result::Result<T, E>;
+
+impl SqlError {
+    /// An ERROR with this code and message.
+    pub fn new(code: SqlState, message: impl Into<String>) -> Self {
+        SqlError(Box::new(Report {
+            level: Level::Error,
+            code,
+            message: message.into(),
+            detail: None,
+            hint: None,
+            position: None,
+            context: None,
+            schema: None,
+            table: None,
+            column: None,
+            datatype: None,
+            constraint: None,
+        }))
+    }
+
+    /// A FATAL error: the session ends after it is sent.
+    pub fn fatal(code: SqlState, message: impl Into<String>) -> Self {
+        let mut e = Self::new(code, message);
+        e.0.level = Level::Fatal;
+        e
+    }
+
+    /// 42601 syntax error at a position.
+    pub fn syntax(message: impl Into<String>, position: Option<u32>) -> Self {
+        let mut e = Self::new(SqlState::SYNTAX_ERROR, message);
+        e.0.position = position;
+        e
+    }
+
+    /// 0A000 for what PostgreSQL has and actorgres does not yet.
+    pub fn unsupported(what: impl fmt::Display) -> Self {
+        Self::new(
+            SqlState::FEATURE_NOT_SUPPORTED,
+            format!("{what} is not supported yet"),
+        )
+    }
+
+    /// XX000 for a broken invariant that must not crash the server.
+    pub fn internal(what: impl fmt::Display) -> Self {
+        Self::new(SqlState::INTERNAL_ERROR, what.to_string())
+    }
+
+    /// Adds a detail line.
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.0.detail = Some(detail.into());
+        self
+    }
+
+    /// Adds a hint.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.0.hint = Some(hint.into());
+        self
+    }
+
+    /// Sets the position unless one is already set (the innermost position
+    /// is the most precise).
+    pub fn at(mut self, position: Option<u32>) -> Self {
+        if self.0.position.is_none() {
+            self.0.position = position;
+        }
+        self
+    }
+
+    /// Sets the table, column and constraint fields.
+    pub fn with_object(
+        mut self,
+        table: Option<&str>,
+        column: Option<&str>,
+        constraint: Option<&str>,
+    ) -> Self {
+        self.0.table = table.map(str::to_owned);
+        self.0.column = column.map(str::to_owned);
+        self.0.constraint = constraint.map(str::to_owned);
+        self
+    }
+
+    /// The report's fields.
+    pub fn report(&self) -> &Report {
+        &self.0
+    }
+
+    /// The SQLSTATE.
+    pub fn code(&self) -> SqlState {
+        self.0.code
+    }
+
+    /// The primary message.
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+
+    /// True for FATAL errors.
+    pub fn is_fatal(&self) -> bool {
+        self.0.level == Level::Fatal
+    }
+}
+
+impl fmt::Debug for SqlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.0.code, self.0.message)?;
+        if let Some(d) = &self.0.detail {
+            write!(f, " (detail: {d})")?;
+        }
+        if let Some(p) = self.0.position {
+            write!(f, " at {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for SqlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.message)
+    }
+}
+
+impl std::error::Error for SqlError {}
+
+/// Shorthand constructors for the errors raised in many places.
+pub mod errors {
+    use super::{SqlError, SqlState};
+
+    /// 22003 with a message such as "integer out of range".
+    pub fn out_of_range(message: impl Into<String>) -> SqlError {
+        SqlError::new(SqlState::NUMERIC_VALUE_OUT_OF_RANGE, message)
+    }
+
+    /// 22012 division by zero.
+    pub fn division_by_zero() -> SqlError {
+        SqlError::new(SqlState::DIVISION_BY_ZERO, "division by zero")
+    }
+
+    /// 22P02 invalid input syntax for type T: "text".
+    pub fn invalid_input(type_name: &str, text: &str) -> SqlError {
+        SqlError::new(
+            SqlState::INVALID_TEXT_REPRESENTATION,
+            format!("invalid input syntax for type {type_name}: \"{text}\""),
+        )
+    }
+
+    /// 22003 value "text" is out of range for type T.
+    pub fn input_out_of_range(type_name: &str, text: &str) -> SqlError {
+        SqlError::new(
+            SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+            format!("value \"{text}\" is out of range for type {type_name}"),
+        )
+    }
+}

@@ -1,0 +1,358 @@
+//! Bound expressions and their evaluation.
+//!
+//! The binder turns sqlparser's syntax into an [`Expr`] whose every node
+//! has a resolved type; evaluation never looks a name up again. NULL
+//! follows SQL's three-valued logic: strict functions return NULL for a
+//! NULL argument, AND/OR use the truth tables below.
+//!
+//! ```text
+//!  AND  | t  f  n        OR  | t  f  n
+//!  -----+---------       -----+---------
+//!   t   | t  f  n         t   | t  t  t
+//!   f   | f  f  f         f   | t  f  n
+//!   n   | n  f  n         n   | t  n  n
+//! ```
+
+use actorgres_memory::{Interrupt, Interrupts};
+
+use crate::cast::cast_value;
+use crate::error::{Result, SqlError, SqlState};
+use crate::func::FuncDef;
+use crate::guc::Settings;
+use crate::host::{Host, SessionInfo};
+use crate::types::DataType;
+use crate::value::{OutputStyle, Value};
+
+/// What evaluation may touch: the session around the statement.
+pub struct EvalCtx<'a> {
+    /// Session settings (current_setting, set_config).
+    pub settings: &'a mut Settings,
+    /// Output settings, for casts to text.
+    pub style: &'a OutputStyle,
+    /// The server (pg_stat_activity, pg_cancel_backend).
+    pub host: &'a dyn Host,
+    /// This backend's interrupt flag.
+    pub interrupts: &'a Interrupts,
+    /// Who this session is.
+    pub info: &'a SessionInfo,
+    /// statement_timestamp(), microseconds since 2000-01-01 UTC.
+    pub statement_start: i64,
+    /// now() / transaction_timestamp().
+    pub transaction_start: i64,
+    /// Bound parameter values ($1 is index 0).
+    pub params: &'a [Value],
+    /// Warnings and notices raised during evaluation, sent before the
+    /// statement's result ends.
+    pub notices: &'a mut Vec<SqlError>,
+}
+
+impl EvalCtx<'_> {
+    /// The output style.
+    pub fn style(&self) -> &OutputStyle {
+        self.style
+    }
+
+    /// Queues a WARNING or NOTICE for the client.
+    pub fn warn(&mut self, notice: SqlError) {
+        self.notices.push(notice);
+    }
+
+    /// CHECK_FOR_INTERRUPTS.
+    pub fn check_interrupts(&self) -> Result<()> {
+        self.interrupts.check().map_err(interrupt_error)
+    }
+}
+
+/// The error a raised interrupt ends the statement with.
+pub fn interrupt_error(reason: Interrupt) -> SqlError {
+    match reason {
+        Interrupt::Cancel => SqlError::new(
+            SqlState::QUERY_CANCELED,
+            "canceling statement due to user request",
+        ),
+        Interrupt::Timeout => SqlError::new(
+            SqlState::QUERY_CANCELED,
+            "canceling statement due to statement timeout",
+        ),
+        Interrupt::Terminate => SqlError::fatal(
+            SqlState::ADMIN_SHUTDOWN,
+            "terminating connection due to administrator command",
+        ),
+    }
+}
+
+/// A typed expression.
+#[derive(Debug, Clone)]
+pub struct Expr {
+    /// What it computes.
+    pub kind: ExprKind,
+    /// Its result type.
+    pub ty: DataType,
+    /// Its result typmod (-1 if none).
+    pub typmod: i32,
+    /// Where it starts in the query text, for errors found while binding.
+    pub pos: Option<u32>,
+}
+
+/// The expression forms.
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    /// A constant.
+    Const(Value),
+    /// Column `n` of the input row.
+    Column(usize),
+    /// Parameter `$n+1`.
+    Param(usize),
+    /// A function or operator call.
+    Call {
+        /// The resolved function.
+        def: &'static FuncDef,
+        /// Arguments, already coerced to the declared types.
+        args: Vec<Expr>,
+    },
+    /// A cast to this node's type and typmod.
+    Cast {
+        /// The value to convert.
+        arg: Box<Expr>,
+        /// CAST/:: (truncates strings) rather than assignment.
+        explicit: bool,
+    },
+    /// AND of all.
+    And(Vec<Expr>),
+    /// OR of all.
+    Or(Vec<Expr>),
+    /// NOT.
+    Not(Box<Expr>),
+    /// IS [NOT] NULL.
+    IsNull {
+        /// Tested value.
+        arg: Box<Expr>,
+        /// IS NOT NULL.
+        negated: bool,
+    },
+    /// IS [NOT] TRUE / FALSE / UNKNOWN.
+    IsBool {
+        /// Tested value.
+        arg: Box<Expr>,
+        /// Some(true) TRUE, Some(false) FALSE, None UNKNOWN.
+        value: Option<bool>,
+        /// IS NOT.
+        negated: bool,
+    },
+    /// a IS [NOT] DISTINCT FROM b, with the `=` to compare non-NULLs.
+    DistinctFrom {
+        /// Left side.
+        left: Box<Expr>,
+        /// Right side.
+        right: Box<Expr>,
+        /// The equality operator.
+        eq: &'static FuncDef,
+        /// IS NOT DISTINCT FROM.
+        negated: bool,
+    },
+    /// CASE [operand] WHEN ... THEN ... ELSE ... END; with an operand the
+    /// conditions are already `operand = value` calls.
+    Case {
+        /// (condition, result) pairs.
+        whens: Vec<(Expr, Expr)>,
+        /// ELSE (NULL if absent).
+        otherwise: Option<Box<Expr>>,
+    },
+    /// COALESCE.
+    Coalesce(Vec<Expr>),
+    /// NULLIF(a, b) with its `=`.
+    NullIf {
+        /// a.
+        left: Box<Expr>,
+        /// b.
+        right: Box<Expr>,
+        /// The equality operator.
+        eq: &'static FuncDef,
+    },
+    /// GREATEST / LEAST with the comparison `>` or `<`.
+    MinMax {
+        /// Arguments.
+        args: Vec<Expr>,
+        /// `>` for GREATEST, `<` for LEAST.
+        cmp: &'static FuncDef,
+    },
+    /// x [NOT] IN (list) with the `=` for each element.
+    InList {
+        /// Tested value.
+        arg: Box<Expr>,
+        /// (element, equality operator) pairs.
+        list: Vec<(Expr, &'static FuncDef)>,
+        /// NOT IN.
+        negated: bool,
+    },
+}
+
+impl Expr {
+    /// A constant of `ty`.
+    pub fn constant(value: Value, ty: DataType) -> Expr {
+        Expr {
+            kind: ExprKind::Const(value),
+            ty,
+            typmod: -1,
+            pos: None,
+        }
+    }
+
+    /// The constant value, if this is one.
+    pub fn as_const(&self) -> Option<&Value> {
+        match &self.kind {
+            ExprKind::Const(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Evaluates against one input row.
+    pub fn eval(&self, row: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+        match &self.kind {
+            ExprKind::Const(v) => Ok(v.clone()),
+            ExprKind::Column(i) => row
+                .get(*i)
+                .cloned()
+                .ok_or_else(|| SqlError::internal(format!("no column {i} in row"))),
+            ExprKind::Param(i) => ctx.params.get(*i).cloned().ok_or_else(|| {
+                SqlError::new(
+                    SqlState::UNDEFINED_PARAMETER,
+                    format!("there is no parameter ${}", i + 1),
+                )
+            }),
+            ExprKind::Call { def, args } => {
+                let mut values = Vec::with_capacity(args.len());
+                for a in args {
+                    let v = a.eval(row, ctx)?;
+                    if def.strict && v.is_null() {
+                        return Ok(Value::Null);
+                    }
+                    values.push(v);
+                }
+                (def.imp)(&values, ctx)
+            }
+            ExprKind::Cast { arg, explicit } => {
+                let v = arg.eval(row, ctx)?;
+                cast_value(v, arg.ty, self.ty, self.typmod, *explicit, ctx.style)
+            }
+            ExprKind::And(items) => {
+                let mut saw_null = false;
+                for e in items {
+                    match e.eval(row, ctx)? {
+                        Value::Bool(false) => return Ok(Value::Bool(false)),
+                        Value::Null => saw_null = true,
+                        _ => {}
+                    }
+                }
+                Ok(if saw_null { Value::Null } else { Value::Bool(true) })
+            }
+            ExprKind::Or(items) => {
+                let mut saw_null = false;
+                for e in items {
+                    match e.eval(row, ctx)? {
+                        Value::Bool(true) => return Ok(Value::Bool(true)),
+                        Value::Null => saw_null = true,
+                        _ => {}
+                    }
+                }
+                Ok(if saw_null { Value::Null } else { Value::Bool(false) })
+            }
+            ExprKind::Not(e) => Ok(match e.eval(row, ctx)? {
+                Value::Bool(b) => Value::Bool(!b),
+                _ => Value::Null,
+            }),
+            ExprKind::IsNull { arg, negated } => {
+                Ok(Value::Bool(arg.eval(row, ctx)?.is_null() != *negated))
+            }
+            ExprKind::IsBool {
+                arg,
+                value,
+                negated,
+            } => {
+                let v = match arg.eval(row, ctx)? {
+                    Value::Bool(b) => Some(b),
+                    _ => None,
+                };
+                Ok(Value::Bool((v == *value) != *negated))
+            }
+            ExprKind::DistinctFrom {
+                left,
+                right,
+                eq,
+                negated,
+            } => {
+                let (l, r) = (left.eval(row, ctx)?, right.eval(row, ctx)?);
+                let distinct = match (l.is_null(), r.is_null()) {
+                    (true, true) => false,
+                    (true, false) | (false, true) => true,
+                    (false, false) => (eq.imp)(&[l, r], ctx)? != Value::Bool(true),
+                };
+                Ok(Value::Bool(distinct != *negated))
+            }
+            ExprKind::Case { whens, otherwise } => {
+                for (cond, result) in whens {
+                    if cond.eval(row, ctx)? == Value::Bool(true) {
+                        return result.eval(row, ctx);
+                    }
+                }
+                match otherwise {
+                    Some(e) => e.eval(row, ctx),
+                    None => Ok(Value::Null),
+                }
+            }
+            ExprKind::Coalesce(items) => {
+                for e in items {
+                    let v = e.eval(row, ctx)?;
+                    if !v.is_null() {
+                        return Ok(v);
+                    }
+                }
+                Ok(Value::Null)
+            }
+            ExprKind::NullIf { left, right, eq } => {
+                let l = left.eval(row, ctx)?;
+                let r = right.eval(row, ctx)?;
+                if !l.is_null() && !r.is_null() && (eq.imp)(&[l.clone(), r], ctx)? == Value::Bool(true) {
+                    Ok(Value::Null)
+                } else {
+                    Ok(l)
+                }
+            }
+            ExprKind::MinMax { args, cmp } => {
+                let mut best = Value::Null;
+                for e in args {
+                    let v = e.eval(row, ctx)?;
+                    if v.is_null() {
+                        continue;
+                    }
+                    if best.is_null() || (cmp.imp)(&[v.clone(), best.clone()], ctx)? == Value::Bool(true) {
+                        best = v;
+                    }
+                }
+                Ok(best)
+            }
+            ExprKind::InList { arg, list, negated } => {
+                let v = arg.eval(row, ctx)?;
+                if v.is_null() {
+                    return Ok(Value::Null);
+                }
+                let mut saw_null = false;
+                for (e, eq) in list {
+                    let item = e.eval(row, ctx)?;
+                    if item.is_null() {
+                        saw_null = true;
+                        continue;
+                    }
+                    if (eq.imp)(&[v.clone(), item], ctx)? == Value::Bool(true) {
+                        return Ok(Value::Bool(!negated));
+                    }
+                }
+                Ok(if saw_null {
+                    Value::Null
+                } else {
+                    Value::Bool(*negated)
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! Mathematical functions (PostgreSQL's float.c, int.c, numeric.c).
+
+use super::operators::{arg, mismatch};
+use super::{f, FuncDef};
+use crate::error::{errors, Result};
+use crate::types::DataType::*;
+use crate::value::{Numeric as Num, Value};
+
+fn int_abs(v: &Value) -> Result<Value> {
+    Ok(match v {
+        Value::Int2(x) => Value::Int2(x.checked_abs().ok_or_else(|| errors::out_of_range("smallint out of range"))?),
+        Value::Int4(x) => Value::Int4(x.checked_abs().ok_or_else(|| errors::out_of_range("integer out of range"))?),
+        Value::Int8(x) => Value::Int8(x.checked_abs().ok_or_else(|| errors::out_of_range("bigint out of range"))?),
+        other => return Err(mismatch(other)),
+    })
+}
+
+fn int_mod(a: &[Value]) -> Result<Value> {
+    let (x, y) = match (&a[0], &a[1]) {
+        (Value::Int2(x), Value::Int2(y)) => (i64::from(*x), i64::from(*y)),
+        (Value::Int4(x), Value::Int4(y)) => (i64::from(*x), i64::from(*y)),
+        (Value::Int8(x), Value::Int8(y)) => (*x, *y),
+        (other, _) => return Err(mismatch(other)),
+    };
+    if y == 0 {
+        return Err(errors::division_by_zero());
+    }
+    let r = x.checked_rem(y).unwrap_or(0);
+    Ok(match &a[0] {
+        Value::Int2(_) => Value::Int2(r as i16),
+        Value::Int4(_) => Value::Int4(r as i32),
+        _ => Value::Int8(r),
+    })
+}
+
+fn float_result(r: f64) -> Result<Value> {
+    if r.is_infinite() {
+        return Err(errors::out_of_range("value out of range: overflow"));
+    }
+    Ok(Value::Float8(r))
+}
+
+pub(super) static FUNCTIONS: &[FuncDef] = &[
+    f("abs", &[Int2], Int2, |a, _| int_abs(&a[0])),
+    f("abs", &[Int4], Int4, |a, _| int_abs(&a[0])),
+    f("abs", &[Int8], Int8, |a, _| int_abs(&a[0])),
+    f("abs", &[Float4], Float4, |a, _| Ok(Value::Float4(arg!(a, 0, Float4).abs()))),
+    f("abs", &[Float8], Float8, |a, _| Ok(Value::Float8(arg!(a, 0, Float8).abs()))),
+    f("abs", &[Numeric], Numeric, |a, _| Ok(Value::Numeric(arg!(a, 0, Numeric).abs()))),
+    f("mod", &[Int2, Int2], Int2, |a, _| int_mod(a)),
+    f("mod", &[Int4, Int4], Int4, |a, _| int_mod(a)),
+    f("mod", &[Int8, Int8], Int8, |a, _| int_mod(a)),
+    f("mod", &[Numeric, Numeric], Numeric, |a, _| {
+        Ok(Value::Numeric(arg!(a, 0, Numeric).rem(&arg!(a, 1, Numeric))?))
+    }),
+    f("round", &[Float8], Float8, |a, _| Ok(Value::Float8(arg!(a, 0, Float8).round_ties_even()))),
+    f("round", &[Numeric], Numeric, |a, _| Ok(Value::Numeric(arg!(a, 0, Numeric).round(0)))),
+    f("round", &[Numeric, Int4], Numeric, |a, _| {
+        Ok(Value::Numeric(arg!(a, 0, Numeric).round(arg!(a, 1, Int4))))
+    }),
+    f("trunc", &[Float8], Float8, |a, _| Ok(Value::Float8(arg!(a, 0, Float8).trunc()))),
+    f("trunc", &[Numeric], Numeric, |a, _| Ok(Value::Numeric(arg!(a, 0, Numeric).trunc(0)))),
+    f("trunc", &[Numeric, Int4], Numeric, |a, _| {
+        Ok(Value::Numeric(arg!(a, 0, Numeric).trunc(arg!(a, 1, Int4))))
+    }),
+    f("ceil", &[Float8], Float8, |a, _| Ok(Value::Float8(arg!(a, 0, Float8).ceil()))),
+    f("ceiling", &[Float8], Float8, |a, _| Ok(Value::Float8(arg!(a, 0, Float8).ceil()))),
+    f("floor", &[Float8], Float8, |a, _| Ok(Value::Float8(arg!(a, 0, Float8).floor()))),
+    f("ceil", &[Numeric], Numeric, |a, _| Ok(Value::Numeric(ceil(&arg!(a, 0, Numeric))))),
+    f("ceiling", &[Numeric], Numeric, |a, _| Ok(Value::Numeric(ceil(&arg!(a, 0, Numeric))))),
+    f("floor", &[Numeric], Numeric, |a, _| Ok(Value::Numeric(floor(&arg!(a, 0, Numeric))))),
+    f("sign", &[Float8], Float8, |a, _| {
+        let x = arg!(a, 0, Float8);
+        Ok(Value::Float8(if x > 0.0 { 1.0 } else if x < 0.0 { -1.0 } else { 0.0 }))
+    }),
+    f("sign", &[Numeric], Numeric, |a, _| {
+        Ok(Value::Numeric(Num::from_i64(arg!(a, 0, Numeric).signum().into())))
+    }),
+    f("sqrt", &[Float8], Float8, |a, _| {
+        let x = arg!(a, 0, Float8);
+        if x < 0.0 {
+            return Err(crate::error::SqlError::new(
+                crate::error::SqlState::INVALID_ARGUMENT_FOR_POWER_FUNCTION,
+                "cannot take square root of a negative number",
+            ));
+        }
+        Ok(Value::Float8(x.sqrt()))
+    }),
+    f("power", &[Float8, Float8], Float8, |a, _| pow(arg!(a, 0, Float8), arg!(a, 1, Float8))),
+    f("pow", &[Float8, Float8], Float8, |a, _| pow(arg!(a, 0, Float8), arg!(a, 1, Float8))),
+    f("^", &[Float8, Float8], Float8, |a, _| pow(arg!(a, 0, Float8), arg!(a, 1, Float8))),
+    f("pi", &[], Float8, |_, _| Ok(Value::Float8(std::f64::consts::PI))),
+];
+
+fn pow(x: f64, y: f64) -> Result<Value> {
+    if x == 0.0 && y < 0.0 {
+        return Err(crate::error::SqlError::new(
+            crate::error::SqlState::INVALID_ARGUMENT_FOR_POWER_FUNCTION,
+            "zero raised to a negative power is undefined",
+        ));
+    }
+    if x < 0.0 && y.fract() != 0.0 {
+        return Err(crate::error::SqlError::new(
+            crate::error::SqlState::INVALID_ARGUMENT_FOR_POWER_FUNCTION,
+            "a negative number raised to a non-integer power yields a complex result",
+        ));
+    }
+    float_result(x.powf(y))
+}
+
+fn ceil(n: &Num) -> Num {
+    let t = n.trunc(0);
+    if n.signum() > 0 && t != *n {
+        t.add(&Num::from_i64(1)).unwrap_or(t)
+    } else {
+        t
+    }
+}
+
+fn floor(n: &Num) -> Num {
+    let t = n.trunc(0);
+    if n.signum() < 0 && t != *n {
+        t.sub(&Num::from_i64(1)).unwrap_or(t)
+    } else {
+        t
+    }
+}

@@ -1,0 +1,373 @@
+//! Operators: arithmetic with PostgreSQL's overflow errors, comparisons,
+//! concatenation. Same-type operators suffice: PostgreSQL's cross-type
+//! integer operators (int48pl ...) give the same result types as the
+//! implicit widening the resolver applies.
+
+use std::cmp::Ordering;
+
+use super::{f, FuncDef};
+use crate::error::{errors, Result, SqlError};
+use crate::expr::EvalCtx;
+use crate::types::DataType::{self, *};
+use crate::value::{Interval, Value, USECS_PER_DAY};
+
+/// Extracts argument `$i` as variant `$v`, or fails as a planning bug.
+macro_rules! arg {
+    ($args:expr, $i:expr, $v:ident) => {
+        match &$args[$i] {
+            Value::$v(x) => x.clone(),
+            other => return Err($crate::func::operators::mismatch(other)),
+        }
+    };
+}
+pub(crate) use arg;
+
+/// An argument of the wrong variant: the binder coerced wrongly.
+pub(crate) fn mismatch(v: &Value) -> SqlError {
+    SqlError::internal(format!("unexpected argument value {v:?}"))
+}
+
+macro_rules! int_ops {
+    ($table:ident, $t:expr, $v:ident, $name:literal) => {
+        pub(super) static $table: &[FuncDef] = &[
+            f("+", &[$t, $t], $t, |a, _| {
+                let (x, y) = (arg!(a, 0, $v), arg!(a, 1, $v));
+                x.checked_add(y).map(Value::$v).ok_or_else(|| errors::out_of_range(concat!($name, " out of range")))
+            }),
+            f("-", &[$t, $t], $t, |a, _| {
+                let (x, y) = (arg!(a, 0, $v), arg!(a, 1, $v));
+                x.checked_sub(y).map(Value::$v).ok_or_else(|| errors::out_of_range(concat!($name, " out of range")))
+            }),
+            f("*", &[$t, $t], $t, |a, _| {
+                let (x, y) = (arg!(a, 0, $v), arg!(a, 1, $v));
+                x.checked_mul(y).map(Value::$v).ok_or_else(|| errors::out_of_range(concat!($name, " out of range")))
+            }),
+            f("/", &[$t, $t], $t, |a, _| {
+                let (x, y) = (arg!(a, 0, $v), arg!(a, 1, $v));
+                if y == 0 {
+                    return Err(errors::division_by_zero());
+                }
+                x.checked_div(y).map(Value::$v).ok_or_else(|| errors::out_of_range(concat!($name, " out of range")))
+            }),
+            f("%", &[$t, $t], $t, |a, _| {
+                let (x, y) = (arg!(a, 0, $v), arg!(a, 1, $v));
+                if y == 0 {
+                    return Err(errors::division_by_zero());
+                }
+                Ok(Value::$v(x.checked_rem(y).unwrap_or(0)))
+            }),
+            f("-", &[$t], $t, |a, _| {
+                let x = arg!(a, 0, $v);
+                x.checked_neg().map(Value::$v).ok_or_else(|| errors::out_of_range(concat!($name, " out of range")))
+            }),
+            f("+", &[$t], $t, |a, _| Ok(a[0].clone())),
+            f("@", &[$t], $t, |a, _| {
+                let x = arg!(a, 0, $v);
+                x.checked_abs().map(Value::$v).ok_or_else(|| errors::out_of_range(concat!($name, " out of range")))
+            }),
+        ];
+    };
+}
+
+int_ops!(INT2_OPS, Int2, Int2, "smallint");
+int_ops!(INT4_OPS, Int4, Int4, "integer");
+int_ops!(INT8_OPS, Int8, Int8, "bigint");
+
+/// float8 result checks of float.c: overflow to infinity from finite
+/// inputs, underflow to zero from non-zero inputs.
+fn float_checked(r: f64, inf_ok: bool, zero_ok: bool) -> Result<f64> {
+    if r.is_infinite() && !inf_ok {
+        return Err(errors::out_of_range("value out of range: overflow"));
+    }
+    if r == 0.0 && !zero_ok {
+        return Err(errors::out_of_range("value out of range: underflow"));
+    }
+    Ok(r)
+}
+
+macro_rules! float_ops {
+    ($table:ident, $t:expr, $v:ident, $ty:ty) => {
+        pub(super) static $table: &[FuncDef] = &[
+            f("+", &[$t, $t], $t, |a, _| {
+                let (x, y) = (arg!(a, 0, $v), arg!(a, 1, $v));
+                let r = x + y;
+                float_checked(r.into(), x.is_infinite() || y.is_infinite(), true).map(|_| Value::$v(r))
+            }),
+            f("-", &[$t, $t], $t, |a, _| {
+                let (x, y) = (arg!(a, 0, $v), arg!(a, 1, $v));
+                let r = x - y;
+                float_checked(r.into(), x.is_infinite() || y.is_infinite(), true).map(|_| Value::$v(r))
+            }),
+            f("*", &[$t, $t], $t, |a, _| {
+                let (x, y) = (arg!(a, 0, $v), arg!(a, 1, $v));
+                let r = x * y;
+                float_checked(r.into(), x.is_infinite() || y.is_infinite(), x == 0.0 || y == 0.0).map(|_| Value::$v(r))
+            }),
+            f("/", &[$t, $t], $t, |a, _| {
+                let (x, y) = (arg!(a, 0, $v), arg!(a, 1, $v));
+                if y == 0.0 && !x.is_nan() {
+                    return Err(errors::division_by_zero());
+                }
+                let r = x / y;
+                float_checked(r.into(), x.is_infinite(), x == 0.0 || y.is_infinite()).map(|_| Value::$v(r))
+            }),
+            f("-", &[$t], $t, |a, _| Ok(Value::$v(-arg!(a, 0, $v)))),
+            f("+", &[$t], $t, |a, _| Ok(a[0].clone())),
+            f("@", &[$t], $t, |a, _| Ok(Value::$v(arg!(a, 0, $v).abs()))),
+        ];
+    };
+}
+
+float_ops!(FLOAT4_OPS, Float4, Float4, f32);
+float_ops!(FLOAT8_OPS, Float8, Float8, f64);
+
+/// A float4 or float8 argument widened to f64.
+fn wide(v: &Value) -> Result<f64> {
+    match v {
+        Value::Float4(x) => Ok(f64::from(*x)),
+        Value::Float8(x) => Ok(*x),
+        other => Err(mismatch(other)),
+    }
+}
+
+/// float48 and float84 arithmetic: computed and returned as float8.
+fn mixed_arith(a: &[Value], op: u8) -> Result<Value> {
+    let (x, y) = (wide(&a[0])?, wide(&a[1])?);
+    let inf_in = x.is_infinite() || y.is_infinite();
+    let r = match op {
+        b'+' => float_checked(x + y, inf_in, true)?,
+        b'-' => float_checked(x - y, inf_in, true)?,
+        b'*' => float_checked(x * y, inf_in, x == 0.0 || y == 0.0)?,
+        _ => {
+            if y == 0.0 && !x.is_nan() {
+                return Err(errors::division_by_zero());
+            }
+            float_checked(x / y, x.is_infinite(), x == 0.0 || y.is_infinite())?
+        }
+    };
+    Ok(Value::Float8(r))
+}
+
+fn mixed_order(a: &[Value]) -> Result<Ordering> {
+    Ok(crate::value::float_cmp(wide(&a[0])?, wide(&a[1])?))
+}
+
+macro_rules! mixed_float_ops {
+    ($table:ident, $l:expr, $r:expr) => {
+        static $table: &[FuncDef] = &[
+            f("+", &[$l, $r], Float8, |a, _| mixed_arith(a, b'+')),
+            f("-", &[$l, $r], Float8, |a, _| mixed_arith(a, b'-')),
+            f("*", &[$l, $r], Float8, |a, _| mixed_arith(a, b'*')),
+            f("/", &[$l, $r], Float8, |a, _| mixed_arith(a, b'/')),
+            f("=", &[$l, $r], Bool, |a, _| Ok(Value::Bool(mixed_order(a)?.is_eq()))),
+            f("<>", &[$l, $r], Bool, |a, _| Ok(Value::Bool(mixed_order(a)?.is_ne()))),
+            f("<", &[$l, $r], Bool, |a, _| Ok(Value::Bool(mixed_order(a)?.is_lt()))),
+            f("<=", &[$l, $r], Bool, |a, _| Ok(Value::Bool(mixed_order(a)?.is_le()))),
+            f(">", &[$l, $r], Bool, |a, _| Ok(Value::Bool(mixed_order(a)?.is_gt()))),
+            f(">=", &[$l, $r], Bool, |a, _| Ok(Value::Bool(mixed_order(a)?.is_ge()))),
+        ];
+    };
+}
+
+mixed_float_ops!(FLOAT48_OPS, Float4, Float8);
+mixed_float_ops!(FLOAT84_OPS, Float8, Float4);
+
+static NUMERIC_OPS: &[FuncDef] = &[
+    f("+", &[Numeric, Numeric], Numeric, |a, _| {
+        Ok(Value::Numeric(arg!(a, 0, Numeric).add(&arg!(a, 1, Numeric))?))
+    }),
+    f("-", &[Numeric, Numeric], Numeric, |a, _| {
+        Ok(Value::Numeric(arg!(a, 0, Numeric).sub(&arg!(a, 1, Numeric))?))
+    }),
+    f("*", &[Numeric, Numeric], Numeric, |a, _| {
+        Ok(Value::Numeric(arg!(a, 0, Numeric).mul(&arg!(a, 1, Numeric))?))
+    }),
+    f("/", &[Numeric, Numeric], Numeric, |a, _| {
+        Ok(Value::Numeric(arg!(a, 0, Numeric).div(&arg!(a, 1, Numeric))?))
+    }),
+    f("%", &[Numeric, Numeric], Numeric, |a, _| {
+        Ok(Value::Numeric(arg!(a, 0, Numeric).rem(&arg!(a, 1, Numeric))?))
+    }),
+    f("-", &[Numeric], Numeric, |a, _| Ok(Value::Numeric(arg!(a, 0, Numeric).neg()))),
+    f("+", &[Numeric], Numeric, |a, _| Ok(a[0].clone())),
+    f("@", &[Numeric], Numeric, |a, _| Ok(Value::Numeric(arg!(a, 0, Numeric).abs()))),
+];
+
+/// The ordering of two same-typed values, for the comparison operators.
+fn order(a: &[Value]) -> Result<Ordering> {
+    a[0].compare(&a[1])
+        .ok_or_else(|| SqlError::internal(format!("cannot compare {:?} and {:?}", a[0], a[1])))
+}
+
+/// bpchar compares without trailing blanks.
+fn bpchar_order(a: &[Value]) -> Result<Ordering> {
+    let x = arg!(a, 0, Text);
+    let y = arg!(a, 1, Text);
+    Ok(x.trim_end_matches(' ').cmp(y.trim_end_matches(' ')))
+}
+
+macro_rules! cmp_ops {
+    ($table:ident, $t:expr, $order:path) => {
+        pub(super) static $table: &[FuncDef] = &[
+            f("=", &[$t, $t], Bool, |a, _| Ok(Value::Bool($order(a)?.is_eq()))),
+            f("<>", &[$t, $t], Bool, |a, _| Ok(Value::Bool($order(a)?.is_ne()))),
+            f("<", &[$t, $t], Bool, |a, _| Ok(Value::Bool($order(a)?.is_lt()))),
+            f("<=", &[$t, $t], Bool, |a, _| Ok(Value::Bool($order(a)?.is_le()))),
+            f(">", &[$t, $t], Bool, |a, _| Ok(Value::Bool($order(a)?.is_gt()))),
+            f(">=", &[$t, $t], Bool, |a, _| Ok(Value::Bool($order(a)?.is_ge()))),
+        ];
+    };
+}
+
+cmp_ops!(BOOL_CMP, Bool, order);
+cmp_ops!(INT2_CMP, Int2, order);
+cmp_ops!(INT4_CMP, Int4, order);
+cmp_ops!(INT8_CMP, Int8, order);
+cmp_ops!(FLOAT4_CMP, Float4, order);
+cmp_ops!(FLOAT8_CMP, Float8, order);
+cmp_ops!(NUMERIC_CMP, Numeric, order);
+cmp_ops!(TEXT_CMP, Text, order);
+cmp_ops!(NAME_CMP, Name, order);
+cmp_ops!(BPCHAR_CMP, Bpchar, bpchar_order);
+cmp_ops!(BYTEA_CMP, Bytea, order);
+cmp_ops!(OID_CMP, Oid, order);
+cmp_ops!(DATE_CMP, Date, order);
+cmp_ops!(TIME_CMP, Time, order);
+cmp_ops!(TIMESTAMP_CMP, Timestamp, order);
+cmp_ops!(TIMESTAMPTZ_CMP, TimestampTz, order);
+cmp_ops!(INTERVAL_CMP, Interval, order);
+cmp_ops!(UUID_CMP, Uuid, order);
+cmp_ops!(INET_CMP, Inet, order);
+
+/// Text form of any value for the polymorphic `||`.
+fn as_text(v: &Value, ctx: &EvalCtx<'_>) -> String {
+    match v {
+        Value::Text(s) => s.clone(),
+        other => {
+            let mut s = String::new();
+            other.write_text(ctx.style(), &mut s);
+            s
+        }
+    }
+}
+
+static CONCAT_OPS: &[FuncDef] = &[
+    f("||", &[Text, Text], Text, |a, _| {
+        let mut s = arg!(a, 0, Text);
+        s.push_str(&arg!(a, 1, Text));
+        Ok(Value::Text(s))
+    }),
+    f("||", &[Text, DataType::AnyNonArray], Text, |a, ctx| {
+        let mut s = arg!(a, 0, Text);
+        s.push_str(&as_text(&a[1], ctx));
+        Ok(Value::Text(s))
+    }),
+    f("||", &[DataType::AnyNonArray, Text], Text, |a, ctx| {
+        let mut s = as_text(&a[0], ctx);
+        s.push_str(&arg!(a, 1, Text));
+        Ok(Value::Text(s))
+    }),
+    f("||", &[Bytea, Bytea], Bytea, |a, _| {
+        let mut b = arg!(a, 0, Bytea);
+        b.extend_from_slice(&arg!(a, 1, Bytea));
+        Ok(Value::Bytea(b))
+    }),
+];
+
+fn ts_overflow() -> SqlError {
+    SqlError::new(
+        crate::error::SqlState::DATETIME_FIELD_OVERFLOW,
+        "timestamp out of range",
+    )
+}
+
+/// timestamp + interval: months first (clamping the day), then days, then
+/// microseconds, as timestamp_pl_interval does.
+fn add_interval(ts: i64, iv: &Interval, sign: i32) -> Result<i64> {
+    use crate::value::{date2j, j2date, POSTGRES_EPOCH_JDATE};
+    let mut t = ts;
+    if iv.months != 0 {
+        let days = t.div_euclid(USECS_PER_DAY);
+        let time = t.rem_euclid(USECS_PER_DAY);
+        let (y, m, d) = j2date(days as i32 + POSTGRES_EPOCH_JDATE);
+        let total = y * 12 + (m as i32 - 1) + sign * iv.months;
+        let (ny, nm) = (total.div_euclid(12), total.rem_euclid(12) + 1);
+        let last = match nm {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            _ if (ny % 4 == 0 && ny % 100 != 0) || ny % 400 == 0 => 29,
+            _ => 28,
+        };
+        let nd = (d as i32).min(last);
+        t = i64::from(date2j(ny, nm, nd) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY + time;
+    }
+    let delta = i64::from(sign * iv.days)
+        .checked_mul(USECS_PER_DAY)
+        .and_then(|d| d.checked_add(i64::from(sign) * iv.micros))
+        .ok_or_else(ts_overflow)?;
+    t.checked_add(delta).ok_or_else(ts_overflow)
+}
+
+/// timestamp - timestamp: days and microseconds (interval_justify_hours).
+fn ts_diff(a: i64, b: i64) -> Result<Value> {
+    let d = a.checked_sub(b).ok_or_else(ts_overflow)?;
+    Ok(Value::Interval(Interval {
+        months: 0,
+        days: (d / USECS_PER_DAY) as i32,
+        micros: d % USECS_PER_DAY,
+    }))
+}
+
+static DATETIME_OPS: &[FuncDef] = &[
+    f("-", &[TimestampTz, TimestampTz], Interval, |a, _| {
+        ts_diff(arg!(a, 0, TimestampTz), arg!(a, 1, TimestampTz))
+    }),
+    f("-", &[Timestamp, Timestamp], Interval, |a, _| {
+        ts_diff(arg!(a, 0, Timestamp), arg!(a, 1, Timestamp))
+    }),
+    f("+", &[TimestampTz, Interval], TimestampTz, |a, _| {
+        Ok(Value::TimestampTz(add_interval(arg!(a, 0, TimestampTz), &arg!(a, 1, Interval), 1)?))
+    }),
+    f("-", &[TimestampTz, Interval], TimestampTz, |a, _| {
+        Ok(Value::TimestampTz(add_interval(arg!(a, 0, TimestampTz), &arg!(a, 1, Interval), -1)?))
+    }),
+    f("+", &[Timestamp, Interval], Timestamp, |a, _| {
+        Ok(Value::Timestamp(add_interval(arg!(a, 0, Timestamp), &arg!(a, 1, Interval), 1)?))
+    }),
+    f("-", &[Timestamp, Interval], Timestamp, |a, _| {
+        Ok(Value::Timestamp(add_interval(arg!(a, 0, Timestamp), &arg!(a, 1, Interval), -1)?))
+    }),
+    f("-", &[Date, Date], Int4, |a, _| Ok(Value::Int4(arg!(a, 0, Date) - arg!(a, 1, Date)))),
+    f("+", &[Date, Int4], Date, |a, _| {
+        arg!(a, 0, Date)
+            .checked_add(arg!(a, 1, Int4))
+            .map(Value::Date)
+            .ok_or_else(|| SqlError::new(crate::error::SqlState::DATETIME_FIELD_OVERFLOW, "date out of range"))
+    }),
+    f("-", &[Date, Int4], Date, |a, _| {
+        arg!(a, 0, Date)
+            .checked_sub(arg!(a, 1, Int4))
+            .map(Value::Date)
+            .ok_or_else(|| SqlError::new(crate::error::SqlState::DATETIME_FIELD_OVERFLOW, "date out of range"))
+    }),
+    f("+", &[Interval, Interval], Interval, |a, _| {
+        let (x, y) = (arg!(a, 0, Interval), arg!(a, 1, Interval));
+        Ok(Value::Interval(Interval {
+            months: x.months.checked_add(y.months).ok_or_else(|| errors::out_of_range("interval out of range"))?,
+            days: x.days.checked_add(y.days).ok_or_else(|| errors::out_of_range("interval out of range"))?,
+            micros: x.micros.checked_add(y.micros).ok_or_else(|| errors::out_of_range("interval out of range"))?,
+        }))
+    }),
+    f("-", &[Interval], Interval, |a, _| {
+        let x = arg!(a, 0, Interval);
+        Ok(Value::Interval(Interval { months: -x.months, days: -x.days, micros: -x.micros }))
+    }),
+];
+
+/// All operator tables.
+pub(super) static OPERATORS: &[&[FuncDef]] = &[
+    INT2_OPS, INT4_OPS, INT8_OPS, FLOAT4_OPS, FLOAT8_OPS, FLOAT48_OPS, FLOAT84_OPS, NUMERIC_OPS, BOOL_CMP, INT2_CMP,
+    INT4_CMP, INT8_CMP, FLOAT4_CMP, FLOAT8_CMP, NUMERIC_CMP, TEXT_CMP, NAME_CMP, BPCHAR_CMP,
+    BYTEA_CMP, OID_CMP, DATE_CMP, TIME_CMP, TIMESTAMP_CMP, TIMESTAMPTZ_CMP, INTERVAL_CMP,
+    UUID_CMP, INET_CMP, CONCAT_OPS, DATETIME_OPS,
+];

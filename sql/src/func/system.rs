@@ -1,0 +1,88 @@
+//! System information and administration functions (pg_sleep, version,
+//! current_setting, pg_cancel_backend ...).
+
+use std::time::Duration;
+
+use actorgres_memory::Interrupt;
+
+use super::operators::arg;
+use super::{f, non_strict, FuncDef};
+use crate::error::{Result, SqlError, SqlState};
+use crate::expr::{interrupt_error, EvalCtx};
+use crate::guc::{Source, SERVER_VERSION};
+use crate::host::SignalOutcome;
+use crate::types::DataType::*;
+use crate::value::{now_micros, Value};
+
+/// version(): the text PostgreSQL prints, naming actorgres.
+pub fn version_string() -> String {
+    format!(
+        "PostgreSQL {SERVER_VERSION} on {}-unknown-linux-gnu, compiled by rustc, 64-bit",
+        std::env::consts::ARCH
+    )
+}
+
+fn pg_sleep(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let secs = arg!(a, 0, Float8);
+    if secs.is_nan() || secs <= 0.0 {
+        return ctx.interrupts.check().map(|_| Value::Void).map_err(interrupt_error);
+    }
+    // Very long sleeps are capped well past any realistic statement.
+    let d = Duration::try_from_secs_f64(secs.min(1e9)).unwrap_or(Duration::from_secs(1_000_000_000));
+    ctx.interrupts.sleep(d).map_err(interrupt_error)?;
+    Ok(Value::Void)
+}
+
+fn signal(a: &[Value], ctx: &mut EvalCtx<'_>, reason: Interrupt) -> Result<Value> {
+    let pid = arg!(a, 0, Int4);
+    match ctx.host.signal_backend(pid, reason) {
+        SignalOutcome::Sent => Ok(Value::Bool(true)),
+        SignalOutcome::NoSuchBackend => {
+            ctx.warn(
+                SqlError::new(
+                    SqlState::WARNING,
+                    format!("PID {pid} is not a PostgreSQL backend process"),
+                ),
+            );
+            Ok(Value::Bool(false))
+        }
+    }
+}
+
+fn current_setting(name: &str, missing_ok: bool, ctx: &EvalCtx<'_>) -> Result<Value> {
+    match ctx.settings.show(name) {
+        Ok(v) => Ok(Value::Text(v)),
+        Err(_) if missing_ok => Ok(Value::Null),
+        Err(e) => Err(e),
+    }
+}
+
+pub(super) static FUNCTIONS: &[FuncDef] = &[
+    f("pg_sleep", &[Float8], Void, pg_sleep),
+    f("version", &[], Text, |_, _| Ok(Value::Text(version_string()))),
+    f("current_setting", &[Text], Text, |a, ctx| current_setting(&arg!(a, 0, Text), false, ctx)),
+    f("current_setting", &[Text, Bool], Text, |a, ctx| {
+        current_setting(&arg!(a, 0, Text), arg!(a, 1, Bool), ctx)
+    }),
+    f("set_config", &[Text, Text, Bool], Text, |a, ctx| {
+        let name = arg!(a, 0, Text);
+        ctx.settings.set(&name, Some(&arg!(a, 1, Text)), Source::Session)?;
+        current_setting(&name, false, ctx)
+    }),
+    f("pg_backend_pid", &[], Int4, |_, ctx| Ok(Value::Int4(ctx.info.pid))),
+    f("now", &[], TimestampTz, |_, ctx| Ok(Value::TimestampTz(ctx.transaction_start))),
+    f("transaction_timestamp", &[], TimestampTz, |_, ctx| Ok(Value::TimestampTz(ctx.transaction_start))),
+    f("statement_timestamp", &[], TimestampTz, |_, ctx| Ok(Value::TimestampTz(ctx.statement_start))),
+    f("clock_timestamp", &[], TimestampTz, |_, _| Ok(Value::TimestampTz(now_micros()))),
+    f("current_database", &[], Name, |_, ctx| Ok(Value::Text(ctx.info.database.clone()))),
+    f("current_schema", &[], Name, |_, _| Ok(Value::Text("public".into()))),
+    f("current_user", &[], Name, |_, ctx| Ok(Value::Text(ctx.info.user.clone()))),
+    f("session_user", &[], Name, |_, ctx| Ok(Value::Text(ctx.info.user.clone()))),
+    f("user", &[], Name, |_, ctx| Ok(Value::Text(ctx.info.user.clone()))),
+    f("pg_cancel_backend", &[Int4], Bool, |a, ctx| signal(a, ctx, Interrupt::Cancel)),
+    f("pg_terminate_backend", &[Int4], Bool, |a, ctx| signal(a, ctx, Interrupt::Terminate)),
+    f("pg_terminate_backend", &[Int4, Int8], Bool, |a, ctx| signal(a, ctx, Interrupt::Terminate)),
+    non_strict(f("pg_typeof", &[Any], Regtype, |_, _| {
+        Err(SqlError::internal("pg_typeof is bound by the binder"))
+    })),
+];

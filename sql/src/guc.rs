@@ -1,0 +1,913 @@
+//! Settings: PostgreSQL's grand unified configuration (guc.c), in small.
+//!
+//! One table, [`DEFS`], names every setting with its type, limits, unit,
+//! context and description, using PostgreSQL's names and texts. The same
+//! [`Settings`] value is filled, in order, from the built-in defaults,
+//! postgresql.conf, the command line (`-c name=value`), the client's startup
+//! packet and finally SET; each source may change only what its context
+//! allows, with PostgreSQL's errors.
+//!
+//! ```text
+//! boot value → config file → command line ─┐  (server-wide, ServerConfig)
+//!                                          └→ startup packet → SET / RESET
+//!                                             (per session; RESET returns to
+//!                                              the value at session start)
+//! ```
+
+use std::fmt::Write;
+
+use crate::error::{Result, SqlError, SqlState};
+use crate::value::Zone;
+
+/// Who may change a setting, and when (GucContext).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Context {
+    /// Fixed at build time (server_version).
+    Internal,
+    /// Needs a restart (port, shared_buffers).
+    Postmaster,
+    /// Config file or command line only (authentication_timeout).
+    Sighup,
+    /// Startup packet or earlier (log_connections).
+    Backend,
+    /// Superusers may SET it.
+    Superuser,
+    /// Anyone may SET it.
+    User,
+}
+
+/// Where a value comes from (GucSource, simplified).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// postgresql.conf.
+    ConfigFile,
+    /// `-c name=value` or a CLI flag.
+    CommandLine,
+    /// The client's startup packet (or its `options`).
+    Startup,
+    /// SET in a session.
+    Session,
+}
+
+/// The unit of an integer setting's stored value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// No unit.
+    None,
+    /// Bytes.
+    Bytes,
+    /// Kilobytes.
+    Kb,
+    /// 8 kB blocks.
+    Blocks,
+    /// Megabytes.
+    Mb,
+    /// Microseconds.
+    Us,
+    /// Milliseconds.
+    Ms,
+    /// Seconds.
+    S,
+}
+
+impl Unit {
+    fn is_memory(self) -> bool {
+        matches!(self, Unit::Bytes | Unit::Kb | Unit::Blocks | Unit::Mb)
+    }
+
+    /// Bytes (memory) or microseconds (time) in one of this unit.
+    fn base(self) -> f64 {
+        match self {
+            Unit::None => 1.0,
+            Unit::Bytes => 1.0,
+            Unit::Kb => 1024.0,
+            Unit::Blocks => 8192.0,
+            Unit::Mb => 1024.0 * 1024.0,
+            Unit::Us => 1.0,
+            Unit::Ms => 1000.0,
+            Unit::S => 1_000_000.0,
+        }
+    }
+
+    /// The unit as PostgreSQL names it in messages.
+    fn label(self) -> &'static str {
+        match self {
+            Unit::None => "",
+            Unit::Bytes => "B",
+            Unit::Kb => "kB",
+            Unit::Blocks => "8kB",
+            Unit::Mb => "MB",
+            Unit::Us => "us",
+            Unit::Ms => "ms",
+            Unit::S => "s",
+        }
+    }
+}
+
+const MEMORY_UNITS: &[(&str, f64)] = &[
+    ("TB", 1024.0 * 1024.0 * 1024.0 * 1024.0),
+    ("GB", 1024.0 * 1024.0 * 1024.0),
+    ("MB", 1024.0 * 1024.0),
+    ("kB", 1024.0),
+    ("B", 1.0),
+];
+const TIME_UNITS: &[(&str, f64)] = &[
+    ("d", 86_400_000_000.0),
+    ("h", 3_600_000_000.0),
+    ("min", 60_000_000.0),
+    ("s", 1_000_000.0),
+    ("ms", 1000.0),
+    ("us", 1.0),
+];
+
+/// The type of a setting.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    /// on/off.
+    Bool,
+    /// An integer in `unit`s within `min..=max`.
+    Int {
+        /// Smallest value.
+        min: i64,
+        /// Largest value.
+        max: i64,
+        /// Unit of the stored value.
+        unit: Unit,
+    },
+    /// A real number within `min..=max`.
+    Real {
+        /// Smallest value.
+        min: f64,
+        /// Largest value.
+        max: f64,
+        /// Unit of the stored value.
+        unit: Unit,
+    },
+    /// Free text, validated by the setting's check (if any).
+    Str,
+    /// One of the listed words.
+    Enum(&'static [&'static str]),
+}
+
+/// One setting's definition.
+#[derive(Debug)]
+pub struct SettingDef {
+    /// Canonical name, as SHOW ALL prints it.
+    pub name: &'static str,
+    /// Type and limits.
+    pub kind: Kind,
+    /// Who may change it.
+    pub context: Context,
+    /// Built-in default, as text.
+    pub boot: &'static str,
+    /// Sent to the client in ParameterStatus (GUC_REPORT).
+    pub report: bool,
+    /// pg_settings.short_desc.
+    pub description: &'static str,
+}
+
+const fn def(
+    name: &'static str,
+    kind: Kind,
+    context: Context,
+    boot: &'static str,
+    description: &'static str,
+) -> SettingDef {
+    SettingDef {
+        name,
+        kind,
+        context,
+        boot,
+        report: false,
+        description,
+    }
+}
+
+const fn reported(d: SettingDef) -> SettingDef {
+    SettingDef { report: true, ..d }
+}
+
+const fn int(min: i64, max: i64, unit: Unit) -> Kind {
+    Kind::Int { min, max, unit }
+}
+
+const fn real(min: f64, max: f64) -> Kind {
+    Kind::Real {
+        min,
+        max,
+        unit: Unit::None,
+    }
+}
+
+const INT_MAX: i64 = i32::MAX as i64;
+const ISOLATION_LEVELS: &[&str] = &[
+    "serializable",
+    "repeatable read",
+    "read committed",
+    "read uncommitted",
+];
+
+/// The version string this server reports.
+pub const SERVER_VERSION: &str = concat!("15.18 (actorgres ", env!("CARGO_PKG_VERSION"), ")");
+
+use Context::*;
+
+/// Every setting, sorted by name (case-insensitive), as SHOW ALL lists them.
+pub static DEFS: &[SettingDef] = &[
+    reported(def("application_name", Kind::Str, User, "", "Sets the application name to be reported in statistics and logs.")),
+    def("authentication_timeout", int(1, 600, Unit::S), Sighup, "60", "Sets the maximum allowed time to complete client authentication."),
+    def("autovacuum", Kind::Bool, Sighup, "on", "Starts the autovacuum subprocess."),
+    def("autovacuum_naptime", int(1, 2_147_483, Unit::S), Sighup, "60", "Time to sleep between autovacuum runs."),
+    def("autovacuum_vacuum_scale_factor", real(0.0, 100.0), Sighup, "0.2", "Number of tuple updates or deletes prior to vacuum as a fraction of reltuples."),
+    def("autovacuum_vacuum_threshold", int(0, INT_MAX, Unit::None), Sighup, "50", "Minimum number of tuple updates or deletes prior to vacuum."),
+    def("block_size", int(8192, 8192, Unit::None), Internal, "8192", "Shows the size of a disk block."),
+    def("bytea_output", Kind::Enum(&["escape", "hex"]), User, "hex", "Sets the output format for bytea."),
+    def("checkpoint_completion_target", real(0.0, 1.0), Sighup, "0.9", "Time spent flushing dirty buffers during checkpoint, as fraction of checkpoint interval."),
+    def("checkpoint_timeout", int(30, 86400, Unit::S), Sighup, "300", "Sets the maximum time between automatic WAL checkpoints."),
+    reported(def("client_encoding", Kind::Str, User, "UTF8", "Sets the client's character set encoding.")),
+    def("client_min_messages", Kind::Enum(&["debug5", "debug4", "debug3", "debug2", "debug1", "log", "notice", "warning", "error"]), User, "notice", "Sets the message levels that are sent to the client."),
+    def("data_directory", Kind::Str, Postmaster, "", "Sets the server's data directory."),
+    reported(def("DateStyle", Kind::Str, User, "ISO, MDY", "Sets the display format for date and time values.")),
+    def("deadlock_timeout", int(1, INT_MAX, Unit::Ms), Superuser, "1000", "Sets the time to wait on a lock before checking for deadlock."),
+    def("default_transaction_deferrable", Kind::Bool, User, "off", "Sets the default deferrable status of new transactions."),
+    def("default_transaction_isolation", Kind::Enum(ISOLATION_LEVELS), User, "read committed", "Sets the transaction isolation level of each new transaction."),
+    reported(def("default_transaction_read_only", Kind::Bool, User, "off", "Sets the default read-only status of new transactions.")),
+    def("enable_hashagg", Kind::Bool, User, "on", "Enables the planner's use of hashed aggregation plans."),
+    def("enable_hashjoin", Kind::Bool, User, "on", "Enables the planner's use of hash join plans."),
+    def("enable_mergejoin", Kind::Bool, User, "on", "Enables the planner's use of merge join plans."),
+    def("enable_nestloop", Kind::Bool, User, "on", "Enables the planner's use of nested-loop join plans."),
+    def("enable_seqscan", Kind::Bool, User, "on", "Enables the planner's use of sequential-scan plans."),
+    def("enable_sort", Kind::Bool, User, "on", "Enables the planner's use of explicit sort steps."),
+    def("extra_float_digits", int(-15, 3, Unit::None), User, "1", "Sets the number of digits displayed for floating-point values."),
+    def("fsync", Kind::Bool, Sighup, "on", "Forces synchronization of updates to disk."),
+    def("full_page_writes", Kind::Bool, Sighup, "on", "Writes full pages to WAL when first modified after a checkpoint."),
+    def("idle_in_transaction_session_timeout", int(0, INT_MAX, Unit::Ms), User, "0", "Sets the maximum allowed idle time between queries, when in a transaction."),
+    reported(def("in_hot_standby", Kind::Bool, Internal, "off", "Shows whether hot standby is currently active.")),
+    reported(def("integer_datetimes", Kind::Bool, Internal, "on", "Shows whether datetimes are integer based.")),
+    reported(def("IntervalStyle", Kind::Enum(&["postgres", "postgres_verbose", "sql_standard", "iso_8601"]), User, "postgres", "Sets the display format for interval values.")),
+    def("introspection_listen", Kind::Str, Postmaster, "127.0.0.1:8432", "Sets the address (ADDR:PORT) of the supervision-tree HTTP endpoint; empty disables it."),
+    reported(def("is_superuser", Kind::Bool, Internal, "on", "Shows whether the current user is a superuser.")),
+    def("lc_collate", Kind::Str, Internal, "C", "Shows the collation order locale."),
+    def("lc_ctype", Kind::Str, Internal, "C", "Shows the character classification and case conversion locale."),
+    def("lc_messages", Kind::Str, Superuser, "C", "Sets the language in which messages are displayed."),
+    def("lc_monetary", Kind::Str, User, "C", "Sets the locale for formatting monetary amounts."),
+    def("lc_numeric", Kind::Str, User, "C", "Sets the locale for formatting numbers."),
+    def("lc_time", Kind::Str, User, "C", "Sets the locale for formatting date and time values."),
+    def("listen_addresses", Kind::Str, Postmaster, "localhost", "Sets the host name or IP address(es) to listen to."),
+    def("lock_timeout", int(0, INT_MAX, Unit::Ms), User, "0", "Sets the maximum allowed duration of any wait for a lock."),
+    def("log_connections", Kind::Bool, Backend, "off", "Logs each successful connection."),
+    def("maintenance_work_mem", int(1024, INT_MAX, Unit::Kb), User, "65536", "Sets the maximum memory to be used for maintenance operations."),
+    def("max_connections", int(1, 262_143, Unit::None), Postmaster, "100", "Sets the maximum number of concurrent connections."),
+    def("max_identifier_length", int(63, 63, Unit::None), Internal, "63", "Shows the maximum identifier length."),
+    def("max_stack_depth", int(100, INT_MAX, Unit::Kb), Superuser, "2048", "Sets the maximum stack depth, in kilobytes."),
+    def("max_wal_size", int(2, INT_MAX, Unit::Mb), Sighup, "1024", "Sets the WAL size that triggers a checkpoint."),
+    def("port", int(1, 65535, Unit::None), Postmaster, "5432", "Sets the TCP port the server listens on."),
+    def("random_page_cost", real(0.0, f64::MAX), User, "4", "Sets the planner's estimate of the cost of a nonsequentially fetched disk page."),
+    def("search_path", Kind::Str, User, "\"$user\", public", "Sets the schema search order for names that are not schema-qualified."),
+    def("seq_page_cost", real(0.0, f64::MAX), User, "1", "Sets the planner's estimate of the cost of a sequentially fetched disk page."),
+    reported(def("server_encoding", Kind::Str, Internal, "UTF8", "Shows the server (database) character set encoding.")),
+    reported(def("server_version", Kind::Str, Internal, SERVER_VERSION, "Shows the server version.")),
+    def("server_version_num", int(150018, 150018, Unit::None), Internal, "150018", "Shows the server version as an integer."),
+    reported(def("session_authorization", Kind::Str, Internal, "", "Sets the session user name.")),
+    def("shared_buffers", int(16, 1_073_741_823, Unit::Blocks), Postmaster, "16384", "Sets the number of shared memory buffers used by the server."),
+    reported(def("standard_conforming_strings", Kind::Bool, User, "on", "Causes '...' strings to treat backslashes literally.")),
+    def("statement_timeout", int(0, INT_MAX, Unit::Ms), User, "0", "Sets the maximum allowed duration of any statement."),
+    def("synchronous_commit", Kind::Enum(&["local", "remote_write", "remote_apply", "on", "off"]), User, "on", "Sets the current transaction's synchronization level."),
+    def("temp_buffers", int(100, 1_073_741_823, Unit::Blocks), User, "1024", "Sets the maximum number of temporary buffers used by each session."),
+    reported(def("TimeZone", Kind::Str, User, "Etc/UTC", "Sets the time zone for displaying and interpreting time stamps.")),
+    def("transaction_isolation", Kind::Enum(ISOLATION_LEVELS), User, "read committed", "Sets the current transaction's isolation level."),
+    def("transaction_read_only", Kind::Bool, User, "off", "Sets the current transaction's read-only status."),
+    def("wal_segment_size", int(1_048_576, 1_073_741_824, Unit::Bytes), Internal, "16777216", "Shows the size of write ahead log segments."),
+    def("work_mem", int(64, INT_MAX, Unit::Kb), User, "4096", "Sets the maximum memory to be used for query workspaces."),
+];
+
+/// A setting's current value.
+#[derive(Debug, Clone, PartialEq)]
+enum Val {
+    Bool(bool),
+    Int(i64),
+    Real(f64),
+    Str(String),
+}
+
+/// A value plus the value RESET returns to.
+#[derive(Debug, Clone)]
+struct Slot {
+    /// Current value.
+    value: Val,
+    /// Value at session start (after config file, command line, startup).
+    reset: Val,
+    /// Changed since the last `take_reported_changes`.
+    changed: bool,
+}
+
+/// A full set of settings: the server's, or one session's.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// One slot per entry of DEFS, same order.
+    slots: Vec<Slot>,
+    /// Custom `prefix.name` placeholders, as PostgreSQL allows.
+    custom: Vec<(String, String)>,
+    /// The parsed TimeZone (kept beside its text to avoid re-parsing).
+    zone: Zone,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn find(name: &str) -> Option<usize> {
+    DEFS.iter().position(|d| d.name.eq_ignore_ascii_case(name))
+}
+
+fn unrecognized(name: &str) -> SqlError {
+    SqlError::new(
+        SqlState::UNDEFINED_OBJECT,
+        format!("unrecognized configuration parameter \"{name}\""),
+    )
+}
+
+fn invalid_value(name: &str, value: &str) -> SqlError {
+    SqlError::new(
+        SqlState::INVALID_PARAMETER_VALUE,
+        format!("invalid value for parameter \"{name}\": \"{value}\""),
+    )
+}
+
+impl Settings {
+    /// The built-in defaults.
+    pub fn new() -> Settings {
+        let slots = DEFS
+            .iter()
+            .map(|d| {
+                let value = parse_value(d, d.boot).unwrap_or(Val::Str(d.boot.into()));
+                Slot {
+                    reset: value.clone(),
+                    value,
+                    changed: false,
+                }
+            })
+            .collect();
+        Settings {
+            slots,
+            custom: Vec::new(),
+            zone: Zone::utc(),
+        }
+    }
+
+    /// Sets `name` from `source`; `None` means DEFAULT (back to the reset
+    /// value). Errors are PostgreSQL's.
+    pub fn set(&mut self, name: &str, value: Option<&str>, source: Source) -> Result<()> {
+        let Some(i) = find(name) else {
+            return self.set_custom(name, value);
+        };
+        let d = &DEFS[i];
+        check_context(d, source)?;
+        let new = match value {
+            None => self.slots[i].reset.clone(),
+            Some(text) => {
+                let v = parse_value(d, text)?;
+                self.check_hook(d, v)?
+            }
+        };
+        if d.name == "TimeZone" {
+            if let Val::Str(s) = &new {
+                self.zone = Zone::parse(s).unwrap_or_else(Zone::utc);
+            }
+        }
+        let slot = &mut self.slots[i];
+        slot.changed |= slot.value != new;
+        slot.value = new;
+        if source != Source::Session {
+            slot.reset = slot.value.clone();
+        }
+        Ok(())
+    }
+
+    /// Sets an internal setting the server itself owns (session_authorization,
+    /// data_directory) without context checks.
+    pub fn set_internal(&mut self, name: &str, value: &str) {
+        if let Some(i) = find(name) {
+            let v = Val::Str(value.to_owned());
+            self.slots[i].value = v.clone();
+            self.slots[i].reset = v;
+        }
+    }
+
+    fn set_custom(&mut self, name: &str, value: Option<&str>) -> Result<()> {
+        if !name.contains('.') {
+            return Err(unrecognized(name));
+        }
+        let key = name.to_ascii_lowercase();
+        let value = value.unwrap_or("").to_owned();
+        match self.custom.iter_mut().find(|(n, _)| *n == key) {
+            Some(slot) => slot.1 = value,
+            None => self.custom.push((key, value)),
+        }
+        Ok(())
+    }
+
+    /// Validates and normalises string settings with PostgreSQL's check
+    /// hooks; other kinds pass through.
+    fn check_hook(&self, d: &SettingDef, v: Val) -> Result<Val> {
+        let Val::Str(s) = &v else { return Ok(v) };
+        match d.name {
+            "client_encoding" => {
+                let norm: String = s
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                if norm == "utf8" || norm == "unicode" {
+                    Ok(Val::Str("UTF8".into()))
+                } else {
+                    Err(invalid_value(d.name, s)
+                        .with_detail("actorgres serves the UTF8 client encoding only."))
+                }
+            }
+            "DateStyle" => check_datestyle(s).map(Val::Str),
+            "TimeZone" => match Zone::parse(s) {
+                Some(zone) => Ok(Val::Str(zone.name().to_owned())),
+                None => Err(invalid_value(d.name, s)),
+            },
+            _ => Ok(v),
+        }
+    }
+
+    /// SHOW name: the value as PostgreSQL prints it; 42704 if unknown.
+    pub fn show(&self, name: &str) -> Result<String> {
+        match find(name) {
+            Some(i) => Ok(format_value(&DEFS[i], &self.slots[i].value)),
+            None => {
+                let key = name.to_ascii_lowercase();
+                self.custom
+                    .iter()
+                    .find(|(n, _)| *n == key)
+                    .map(|(_, v)| v.clone())
+                    .ok_or_else(|| unrecognized(name))
+            }
+        }
+    }
+
+    /// The canonical spelling of a setting's name (SHOW's column name).
+    pub fn canonical_name(name: &str) -> String {
+        match find(name) {
+            Some(i) => DEFS[i].name.to_owned(),
+            None => name.to_ascii_lowercase(),
+        }
+    }
+
+    /// RESET ALL: every user-settable setting back to its reset value.
+    pub fn reset_all(&mut self) {
+        for (slot, d) in self.slots.iter_mut().zip(DEFS) {
+            if d.context >= Context::Superuser && slot.value != slot.reset {
+                slot.value = slot.reset.clone();
+                slot.changed = true;
+            }
+        }
+        if let Some(i) = find("TimeZone") {
+            if let Val::Str(s) = &self.slots[i].value {
+                self.zone = Zone::parse(s).unwrap_or_else(Zone::utc);
+            }
+        }
+    }
+
+    /// SHOW ALL rows: name, setting, description.
+    pub fn show_all(&self) -> Vec<(String, String, String)> {
+        let mut rows: Vec<(String, String, String)> = DEFS
+            .iter()
+            .zip(&self.slots)
+            .map(|(d, s)| {
+                (
+                    d.name.to_owned(),
+                    format_value(d, &s.value),
+                    d.description.to_owned(),
+                )
+            })
+            .collect();
+        rows.sort_by_key(|r| r.0.to_ascii_lowercase());
+        rows
+    }
+
+    /// The reported settings (GUC_REPORT) with their values, sorted as
+    /// PostgreSQL sends them at startup.
+    pub fn reported(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = DEFS
+            .iter()
+            .zip(&self.slots)
+            .filter(|(d, _)| d.report)
+            .map(|(d, s)| (d.name.to_owned(), format_value(d, &s.value)))
+            .collect();
+        out.sort_by_key(|r| r.0.to_ascii_lowercase());
+        out
+    }
+
+    /// Reported settings changed since the last call: the ParameterStatus
+    /// messages to send after a statement.
+    pub fn take_reported_changes(&mut self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (d, s) in DEFS.iter().zip(self.slots.iter_mut()) {
+            if s.changed {
+                s.changed = false;
+                if d.report {
+                    out.push((d.name.to_owned(), format_value(d, &s.value)));
+                }
+            }
+        }
+        out
+    }
+
+    /// An integer setting in its stored unit (0 if not an integer).
+    pub fn int(&self, name: &str) -> i64 {
+        match find(name).map(|i| &self.slots[i].value) {
+            Some(Val::Int(v)) => *v,
+            _ => 0,
+        }
+    }
+
+    /// A memory setting in bytes.
+    pub fn bytes(&self, name: &str) -> u64 {
+        let Some(i) = find(name) else { return 0 };
+        match (&DEFS[i].kind, &self.slots[i].value) {
+            (Kind::Int { unit, .. }, Val::Int(v)) => (*v as f64 * unit.base()) as u64,
+            _ => 0,
+        }
+    }
+
+    /// A time setting as a Duration (zero if unset or not a time).
+    pub fn duration(&self, name: &str) -> std::time::Duration {
+        let Some(i) = find(name) else {
+            return std::time::Duration::ZERO;
+        };
+        match (&DEFS[i].kind, &self.slots[i].value) {
+            (Kind::Int { unit, .. }, Val::Int(v)) if *v > 0 => {
+                std::time::Duration::from_micros((*v as f64 * unit.base()) as u64)
+            }
+            _ => std::time::Duration::ZERO,
+        }
+    }
+
+    /// A boolean setting.
+    pub fn bool(&self, name: &str) -> bool {
+        matches!(find(name).map(|i| &self.slots[i].value), Some(Val::Bool(true)))
+    }
+
+    /// A string or enum setting's text.
+    pub fn str(&self, name: &str) -> String {
+        self.show(name).unwrap_or_default()
+    }
+
+    /// The session time zone.
+    pub fn zone(&self) -> &Zone {
+        &self.zone
+    }
+}
+
+fn check_context(d: &SettingDef, source: Source) -> Result<()> {
+    let cannot = |suffix: &str| {
+        Err(SqlError::new(
+            SqlState::CANT_CHANGE_RUNTIME_PARAM,
+            format!("parameter \"{}\" cannot be changed{suffix}", d.name),
+        ))
+    };
+    match (d.context, source) {
+        (Context::Internal, _) => cannot(""),
+        (Context::Postmaster, Source::Startup | Source::Session) => {
+            cannot(" without restarting the server")
+        }
+        (Context::Sighup, Source::Startup | Source::Session) => cannot(" now"),
+        (Context::Backend, Source::Session) => Err(SqlError::new(
+            SqlState::CANT_CHANGE_RUNTIME_PARAM,
+            format!("parameter \"{}\" cannot be set after connection start", d.name),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// DateStyle's check: "ISO, MDY" and friends. Only the ISO output style is
+/// served so far; the field order is kept for input.
+fn check_datestyle(s: &str) -> Result<String> {
+    let mut style = "ISO";
+    let mut order = "MDY";
+    for word in s.split([',', ' ']).filter(|w| !w.is_empty()) {
+        match word.to_ascii_lowercase().as_str() {
+            "iso" => style = "ISO",
+            "sql" | "postgres" | "german" => {
+                return Err(SqlError::new(
+                    SqlState::FEATURE_NOT_SUPPORTED,
+                    format!("DateStyle \"{word}\" is not supported yet; use ISO"),
+                ))
+            }
+            "ymd" => order = "YMD",
+            "dmy" | "euro" | "european" => order = "DMY",
+            "mdy" | "us" | "noneuro" | "noneuropean" => order = "MDY",
+            "default" => {}
+            _ => {
+                return Err(invalid_value("DateStyle", s)
+                    .with_detail(format!("Unrecognized key word: \"{word}\".")))
+            }
+        }
+    }
+    Ok(format!("{style}, {order}"))
+}
+
+/// parse_bool: on/off/true/false/yes/no/1/0 and unique prefixes.
+pub fn parse_bool(text: &str) -> Option<bool> {
+    let t = text.trim().to_ascii_lowercase();
+    if t.is_empty() {
+        return None;
+    }
+    let prefix_of = |word: &str, min: usize| t.len() >= min && word.starts_with(t.as_str());
+    if prefix_of("true", 1) || prefix_of("yes", 1) || t == "1" || prefix_of("on", 2) {
+        Some(true)
+    } else if prefix_of("false", 1) || prefix_of("no", 1) || t == "0" || prefix_of("off", 2) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+fn parse_value(d: &SettingDef, text: &str) -> Result<Val> {
+    match d.kind {
+        Kind::Bool => parse_bool(text).map(Val::Bool).ok_or_else(|| {
+            SqlError::new(
+                SqlState::INVALID_PARAMETER_VALUE,
+                format!("parameter \"{}\" requires a Boolean value", d.name),
+            )
+        }),
+        Kind::Int { min, max, unit } => {
+            let v = parse_with_unit(d, text, unit)?;
+            let rounded = v.round();
+            if rounded > i32::MAX as f64 || rounded < i32::MIN as f64 {
+                return Err(invalid_value(d.name, text).with_hint("Value exceeds integer range."));
+            }
+            let v = rounded as i64;
+            if v < min || v > max {
+                let shown = if unit == Unit::None {
+                    v.to_string()
+                } else {
+                    format!("{v} {}", unit.label())
+                };
+                return Err(SqlError::new(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    format!(
+                        "{shown} is outside the valid range for parameter \"{}\" ({min} .. {max})",
+                        d.name
+                    ),
+                ));
+            }
+            Ok(Val::Int(v))
+        }
+        Kind::Real { min, max, unit } => {
+            let v = parse_with_unit(d, text, unit)?;
+            if v < min || v > max {
+                let mut shown = String::new();
+                for x in [v, min, max] {
+                    let mut s = String::new();
+                    crate::value::format_f64(x, -9, &mut s);
+                    shown.push_str(&s);
+                    shown.push('|');
+                }
+                let parts: Vec<&str> = shown.split('|').collect();
+                return Err(SqlError::new(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    format!(
+                        "{} is outside the valid range for parameter \"{}\" ({} .. {})",
+                        parts[0], d.name, parts[1], parts[2]
+                    ),
+                ));
+            }
+            Ok(Val::Real(v))
+        }
+        Kind::Str => Ok(Val::Str(text.to_owned())),
+        Kind::Enum(words) => {
+            let t = text.trim().to_ascii_lowercase();
+            words
+                .iter()
+                .find(|w| **w == t)
+                .map(|w| Val::Str((*w).to_owned()))
+                .ok_or_else(|| {
+                    invalid_value(d.name, text)
+                        .with_hint(format!("Available values: {}.", words.join(", ")))
+                })
+        }
+    }
+}
+
+/// A number with an optional unit suffix, converted to `unit`.
+fn parse_with_unit(d: &SettingDef, text: &str, unit: Unit) -> Result<f64> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')))
+        .unwrap_or(t.len());
+    // "1e3MB": keep the exponent with the number, but "5min" has no 'e'
+    // after a digit so the split above is right for the units we accept.
+    let (num, suffix) = t.split_at(split);
+    let v: f64 = num
+        .trim()
+        .parse()
+        .map_err(|_| invalid_value(d.name, text))?;
+    let suffix = suffix.trim();
+    if suffix.is_empty() {
+        return Ok(v);
+    }
+    let table = if unit.is_memory() {
+        MEMORY_UNITS
+    } else if unit == Unit::None {
+        &[][..]
+    } else {
+        TIME_UNITS
+    };
+    match table.iter().find(|(u, _)| *u == suffix) {
+        Some((_, mult)) => Ok(v * mult / unit.base()),
+        None => {
+            let hint = if unit.is_memory() {
+                Some("Valid units for this parameter are \"B\", \"kB\", \"MB\", \"GB\", and \"TB\".")
+            } else if unit != Unit::None {
+                Some("Valid units for this parameter are \"us\", \"ms\", \"s\", \"min\", \"h\", and \"d\".")
+            } else {
+                None
+            };
+            let e = invalid_value(d.name, text);
+            Err(match hint {
+                Some(h) => e.with_hint(h),
+                None => e,
+            })
+        }
+    }
+}
+
+/// How SHOW prints a value: integers in the largest exact unit.
+fn format_value(d: &SettingDef, v: &Val) -> String {
+    match (v, d.kind) {
+        (Val::Bool(b), _) => if *b { "on" } else { "off" }.to_owned(),
+        (Val::Int(i), Kind::Int { unit, .. }) if unit != Unit::None && *i > 0 => {
+            let base = *i as f64 * unit.base();
+            let table = if unit.is_memory() {
+                MEMORY_UNITS
+            } else {
+                TIME_UNITS
+            };
+            // Never show a smaller unit than the stored one.
+            for (label, mult) in table {
+                if *mult >= unit.base() && base % mult == 0.0 {
+                    return format!("{}{label}", (base / mult) as i64);
+                }
+            }
+            format!("{i}{}", unit.label())
+        }
+        (Val::Int(i), _) => i.to_string(),
+        (Val::Real(r), Kind::Real { unit, .. }) => {
+            let mut s = String::new();
+            crate::value::format_f64(*r, -9, &mut s);
+            let _ = write!(s, "{}", unit.label());
+            s
+        }
+        (Val::Real(r), _) => r.to_string(),
+        (Val::Str(s), _) => s.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session() -> Settings {
+        Settings::new()
+    }
+
+    #[test]
+    fn show_formats_units_as_postgres() {
+        let s = session();
+        for (name, want) in [
+            ("work_mem", "4MB"),
+            ("statement_timeout", "0"),
+            ("authentication_timeout", "1min"),
+            ("shared_buffers", "128MB"),
+            ("checkpoint_timeout", "5min"),
+            ("wal_segment_size", "16MB"),
+            ("max_wal_size", "1GB"),
+            ("temp_buffers", "8MB"),
+            ("deadlock_timeout", "1s"),
+            ("timezone", "Etc/UTC"),
+            ("datestyle", "ISO, MDY"),
+            ("search_path", "\"$user\", public"),
+            ("checkpoint_completion_target", "0.9"),
+            ("random_page_cost", "4"),
+        ] {
+            assert_eq!(s.show(name).unwrap(), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn set_parses_units_and_reports_range_errors() {
+        let mut s = session();
+        s.set("work_mem", Some("100 kB"), Source::Session).unwrap();
+        assert_eq!(s.show("work_mem").unwrap(), "100kB");
+        s.set("work_mem", Some("1.5MB"), Source::Session).unwrap();
+        assert_eq!(s.show("work_mem").unwrap(), "1536kB");
+        assert_eq!(s.bytes("work_mem"), 1536 * 1024);
+        s.set("statement_timeout", Some("1.5min"), Source::Session).unwrap();
+        assert_eq!(s.show("statement_timeout").unwrap(), "90s");
+        s.set("statement_timeout", Some("61000"), Source::Session).unwrap();
+        assert_eq!(s.show("statement_timeout").unwrap(), "61s");
+
+        let cases = [
+            ("work_mem", "abc", "invalid value for parameter \"work_mem\": \"abc\""),
+            ("work_mem", "10", "10 kB is outside the valid range for parameter \"work_mem\" (64 .. 2147483647)"),
+            ("work_mem", "1.5", "2 kB is outside the valid range for parameter \"work_mem\" (64 .. 2147483647)"),
+            ("extra_float_digits", "5", "5 is outside the valid range for parameter \"extra_float_digits\" (-15 .. 3)"),
+            ("statement_timeout", "-1", "-1 ms is outside the valid range for parameter \"statement_timeout\" (0 .. 2147483647)"),
+            ("enable_seqscan", "o", "parameter \"enable_seqscan\" requires a Boolean value"),
+            ("seq_page_cost", "-1", "-1 is outside the valid range for parameter \"seq_page_cost\" (0 .. 1.79769e+308)"),
+            ("port", "1", "parameter \"port\" cannot be changed without restarting the server"),
+            ("server_version", "x", "parameter \"server_version\" cannot be changed"),
+            ("authentication_timeout", "10", "parameter \"authentication_timeout\" cannot be changed now"),
+            ("log_connections", "on", "parameter \"log_connections\" cannot be set after connection start"),
+            ("foo", "1", "unrecognized configuration parameter \"foo\""),
+            ("TimeZone", "Nowhere/Land", "invalid value for parameter \"TimeZone\": \"Nowhere/Land\""),
+        ];
+        for (name, value, want) in cases {
+            let err = s.set(name, Some(value), Source::Session).unwrap_err();
+            assert_eq!(err.message(), want, "{name} = {value}");
+        }
+        let err = s
+            .set("default_transaction_isolation", Some("bogus"), Source::Session)
+            .unwrap_err();
+        assert_eq!(
+            err.report().hint.as_deref(),
+            Some("Available values: serializable, repeatable read, read committed, read uncommitted.")
+        );
+        let err = s.set("work_mem", Some("64 KB"), Source::Session).unwrap_err();
+        assert!(err.report().hint.as_deref().unwrap().starts_with("Valid units"));
+    }
+
+    #[test]
+    fn reset_returns_to_session_start_value() {
+        let mut s = session();
+        s.set("application_name", Some("psql"), Source::Startup).unwrap();
+        s.set("application_name", Some("x"), Source::Session).unwrap();
+        assert_eq!(s.show("application_name").unwrap(), "x");
+        s.set("application_name", None, Source::Session).unwrap();
+        assert_eq!(s.show("application_name").unwrap(), "psql");
+        s.set("work_mem", Some("1MB"), Source::Session).unwrap();
+        s.reset_all();
+        assert_eq!(s.show("work_mem").unwrap(), "4MB");
+        assert_eq!(s.show("application_name").unwrap(), "psql");
+    }
+
+    #[test]
+    fn custom_placeholders_and_reporting() {
+        let mut s = session();
+        s.set("foo.bar", Some("1"), Source::Session).unwrap();
+        assert_eq!(s.show("FOO.bar").unwrap(), "1");
+        assert!(s.show("foo.baz").is_err());
+        s.take_reported_changes();
+        s.set("application_name", Some("x"), Source::Session).unwrap();
+        s.set("work_mem", Some("1MB"), Source::Session).unwrap();
+        assert_eq!(
+            s.take_reported_changes(),
+            vec![("application_name".to_string(), "x".to_string())]
+        );
+        let names: Vec<String> = s.reported().into_iter().map(|(n, _)| n).collect();
+        assert_eq!(
+            names,
+            [
+                "application_name", "client_encoding", "DateStyle", "default_transaction_read_only",
+                "in_hot_standby", "integer_datetimes", "IntervalStyle", "is_superuser",
+                "server_encoding", "server_version", "session_authorization",
+                "standard_conforming_strings", "TimeZone"
+            ]
+        );
+    }
+
+    #[test]
+    fn bool_prefixes() {
+        for (t, want) in [("t", Some(true)), ("of", Some(false)), ("o", None), ("YES", Some(true)), ("2", None)] {
+            assert_eq!(parse_bool(t), want, "{t}");
+        }
+    }
+
+    #[test]
+    fn client_encoding_and_timezone_hooks() {
+        let mut s = session();
+        s.set("client_encoding", Some("utf-8"), Source::Session).unwrap();
+        assert_eq!(s.show("client_encoding").unwrap(), "UTF8");
+        assert!(s.set("client_encoding", Some("latin1"), Source::Session).is_err());
+        s.set("timezone", Some("Asia/Kolkata"), Source::Session).unwrap();
+        assert_eq!(s.zone().offset_at(0), 19800);
+        assert!(s.set("datestyle", Some("foo"), Source::Session).is_err());
+        s.set("datestyle", Some("iso, dmy"), Source::Session).unwrap();
+        assert_eq!(s.show("DateStyle").unwrap(), "ISO, DMY");
+    }
+
+    #[test]
+    fn defs_are_sorted_like_show_all() {
+        let names: Vec<String> = DEFS.iter().map(|d| d.name.to_ascii_lowercase()).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted);
+    }
+}

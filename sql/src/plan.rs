@@ -1,0 +1,55 @@
+//! Plans: what the binder produces and the executor runs.
+//!
+//! A plan is a tree of relational nodes over rows (`Vec<Value>`); every
+//! expression in it is bound ([`Expr`]) so execution never resolves names.
+
+use crate::catalog::SystemView;
+use crate::expr::Expr;
+use crate::types::DataType;
+
+/// A relational plan node.
+#[derive(Debug, Clone)]
+pub enum Plan {
+    /// One empty row: the input of a SELECT without FROM.
+    OneRow,
+    /// The rows of a system view (pg_stat_activity ...).
+    SystemView(SystemView),
+    /// Rows of `input` for which `predicate` is true.
+    Filter {
+        /// Input rows.
+        input: Box<Plan>,
+        /// Must evaluate to true to keep the row.
+        predicate: Expr,
+    },
+    /// Computes `exprs` over each input row.
+    Project {
+        /// Input rows.
+        input: Box<Plan>,
+        /// One expression per output column.
+        exprs: Vec<Expr>,
+    },
+}
+
+/// One column of a query's result, as RowDescription describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputColumn {
+    /// Column name (`?column?` when nothing better is known).
+    pub name: String,
+    /// Type.
+    pub ty: DataType,
+    /// Type modifier, -1 if none.
+    pub typmod: i32,
+    /// OID of the table the column comes straight from, else 0.
+    pub table_oid: u32,
+    /// Attribute number in that table, else 0.
+    pub attnum: i16,
+}
+
+/// A bound query: its plan and its result columns.
+#[derive(Debug, Clone)]
+pub struct BoundQuery {
+    /// The plan.
+    pub plan: Plan,
+    /// The result columns, in order.
+    pub columns: Vec<OutputColumn>,
+}

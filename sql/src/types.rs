@@ -1,0 +1,401 @@
+//! SQL data types as PostgreSQL's pg_type knows them: OID, length,
+//! category and preferred flag drive RowDescription and operator
+//! resolution.
+
+use std::fmt;
+
+/// An object identifier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Oid(pub u32);
+
+/// pg_type.typcategory: groups types for implicit-cast preference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypeCategory {
+    /// 'A'
+    Array,
+    /// 'B'
+    Boolean,
+    /// 'D'
+    DateTime,
+    /// 'I'
+    Network,
+    /// 'N'
+    Numeric,
+    /// 'P'
+    Pseudo,
+    /// 'S'
+    String,
+    /// 'T'
+    Timespan,
+    /// 'U'
+    User,
+    /// 'X'
+    Unknown,
+    /// 'Z'
+    Internal,
+}
+
+/// A data type. Modifiers (varchar length, numeric precision) travel
+/// separately as a typmod, as in PostgreSQL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(missing_docs)]
+pub enum DataType {
+    Bool,
+    Bytea,
+    Char,
+    Name,
+    Int8,
+    Int2,
+    Int4,
+    Regproc,
+    Text,
+    Oid,
+    Xid,
+    Json,
+    Float4,
+    Float8,
+    Unknown,
+    Inet,
+    Bpchar,
+    Varchar,
+    Date,
+    Time,
+    Timestamp,
+    TimestampTz,
+    Interval,
+    Numeric,
+    Regclass,
+    Regtype,
+    Record,
+    Void,
+    Uuid,
+    Jsonb,
+    /// Pseudo-type "any": accepts every argument as it is, unknown too.
+    Any,
+    /// Pseudo-type of polymorphic functions: any type.
+    AnyElement,
+    /// Pseudo-type: any non-array type.
+    AnyNonArray,
+    /// Pseudo-type: any array type.
+    AnyArray,
+    /// An array of the element type.
+    Array(&'static DataType),
+}
+
+impl DataType {
+    /// pg_type.oid.
+    pub fn oid(&self) -> Oid {
+        use DataType::*;
+        crate::types::Oid(match self {
+            Bool => 16,
+            Bytea => 17,
+            Char => 18,
+            Name => 19,
+            Int8 => 20,
+            Int2 => 21,
+            Int4 => 23,
+            Regproc => 24,
+            Text => 25,
+            Oid => 26,
+            Xid => 28,
+            Json => 114,
+            Float4 => 700,
+            Float8 => 701,
+            Unknown => 705,
+            Inet => 869,
+            Bpchar => 1042,
+            Varchar => 1043,
+            Date => 1082,
+            Time => 1083,
+            Timestamp => 1114,
+            TimestampTz => 1184,
+            Interval => 1186,
+            Numeric => 1700,
+            Regclass => 2205,
+            Regtype => 2206,
+            Record => 2249,
+            Void => 2278,
+            Uuid => 2950,
+            Jsonb => 3802,
+            Any => 2276,
+            AnyElement => 2283,
+            AnyNonArray => 2776,
+            AnyArray => 2277,
+            Array(elem) => match elem {
+                Bool => 1000,
+                Bytea => 1001,
+                Name => 1003,
+                Int2 => 1005,
+                Int4 => 1007,
+                Text => 1009,
+                Bpchar => 1014,
+                Varchar => 1015,
+                Int8 => 1016,
+                Float4 => 1021,
+                Float8 => 1022,
+                Oid => 1028,
+                Timestamp => 1115,
+                Date => 1182,
+                Time => 1183,
+                TimestampTz => 1185,
+                Interval => 1187,
+                Numeric => 1231,
+                Uuid => 2951,
+                Jsonb => 3807,
+                Json => 199,
+                _ => 2277,
+            },
+        })
+    }
+
+    /// pg_type.typlen: bytes, or -1 for variable length, -2 for C strings.
+    pub fn len(&self) -> i16 {
+        use DataType::*;
+        match self {
+            Bool | Char => 1,
+            Int2 => 2,
+            Int4 | Oid | Xid | Regproc | Regclass | Regtype | Float4 | Date | Void | Any
+            | AnyElement | AnyNonArray => 4,
+            Int8 | Float8 | Time | Timestamp | TimestampTz => 8,
+            Interval | Uuid => 16,
+            Name => 64,
+            Unknown => -2,
+            _ => -1,
+        }
+    }
+
+    /// pg_type.typname, the name used in messages and column names.
+    pub fn name(&self) -> &'static str {
+        use DataType::*;
+        match self {
+            Bool => "bool",
+            Bytea => "bytea",
+            Char => "char",
+            Name => "name",
+            Int8 => "int8",
+            Int2 => "int2",
+            Int4 => "int4",
+            Regproc => "regproc",
+            Text => "text",
+            Oid => "oid",
+            Xid => "xid",
+            Json => "json",
+            Float4 => "float4",
+            Float8 => "float8",
+            Unknown => "unknown",
+            Inet => "inet",
+            Bpchar => "bpchar",
+            Varchar => "varchar",
+            Date => "date",
+            Time => "time",
+            Timestamp => "timestamp",
+            TimestampTz => "timestamptz",
+            Interval => "interval",
+            Numeric => "numeric",
+            Regclass => "regclass",
+            Regtype => "regtype",
+            Record => "record",
+            Void => "void",
+            Uuid => "uuid",
+            Jsonb => "jsonb",
+            Any => "any",
+            AnyElement => "anyelement",
+            AnyNonArray => "anynonarray",
+            AnyArray => "anyarray",
+            Array(elem) => match elem {
+                Bool => "_bool",
+                Int2 => "_int2",
+                Int4 => "_int4",
+                Int8 => "_int8",
+                Text => "_text",
+                Varchar => "_varchar",
+                Float8 => "_float8",
+                Numeric => "_numeric",
+                _ => "anyarray",
+            },
+        }
+    }
+
+    /// The name format_type() prints ("integer", "character varying").
+    pub fn sql_name(&self) -> String {
+        use DataType::*;
+        match self {
+            Bool => "boolean".into(),
+            Int2 => "smallint".into(),
+            Int4 => "integer".into(),
+            Int8 => "bigint".into(),
+            Float4 => "real".into(),
+            Float8 => "double precision".into(),
+            Bpchar => "character".into(),
+            Varchar => "character varying".into(),
+            Time => "time without time zone".into(),
+            Timestamp => "timestamp without time zone".into(),
+            TimestampTz => "timestamp with time zone".into(),
+            Char => "\"char\"".into(),
+            Array(elem) => format!("{}[]", elem.sql_name()),
+            other => other.name().into(),
+        }
+    }
+
+    /// pg_type.typcategory.
+    pub fn category(&self) -> TypeCategory {
+        use DataType::*;
+        match self {
+            Bool => TypeCategory::Boolean,
+            Int2 | Int4 | Int8 | Float4 | Float8 | Numeric | Oid | Regproc | Regclass
+            | Regtype => TypeCategory::Numeric,
+            Text | Name | Bpchar | Varchar => TypeCategory::String,
+            Date | Time | Timestamp | TimestampTz => TypeCategory::DateTime,
+            Interval => TypeCategory::Timespan,
+            Inet => TypeCategory::Network,
+            Unknown => TypeCategory::Unknown,
+            Char => TypeCategory::Internal,
+            Record | Void | Any | AnyElement | AnyNonArray | AnyArray => TypeCategory::Pseudo,
+            Array(_) => TypeCategory::Array,
+            Bytea | Xid | Json | Jsonb | Uuid => TypeCategory::User,
+        }
+    }
+
+    /// pg_type.typispreferred.
+    pub fn is_preferred(&self) -> bool {
+        use DataType::*;
+        matches!(
+            self,
+            Bool | Text | Oid | Float8 | Inet | TimestampTz | Interval
+        )
+    }
+
+    /// True for the pseudo-types that match many types.
+    pub fn is_polymorphic(&self) -> bool {
+        matches!(
+            self,
+            DataType::Any | DataType::AnyElement | DataType::AnyNonArray | DataType::AnyArray
+        )
+    }
+
+    /// The type with this OID, if actorgres has it.
+    pub fn from_oid(oid: u32) -> Option<DataType> {
+        ALL.iter().copied().find(|t| t.oid().0 == oid)
+    }
+
+    /// A type named as SQL text, after the grammar's aliases (integer →
+    /// int4); `None` if unknown.
+    pub fn from_name(name: &str) -> Option<DataType> {
+        use DataType::*;
+        Some(match name {
+            "bool" | "boolean" => Bool,
+            "bytea" => Bytea,
+            "char" => Char,
+            "name" => Name,
+            "int8" | "bigint" => Int8,
+            "int2" | "smallint" => Int2,
+            "int4" | "int" | "integer" => Int4,
+            "regproc" => Regproc,
+            "text" => Text,
+            "oid" => Oid,
+            "xid" => Xid,
+            "json" => Json,
+            "float4" | "real" => Float4,
+            "float8" | "double precision" | "float" => Float8,
+            "unknown" => Unknown,
+            "inet" => Inet,
+            "bpchar" | "character" => Bpchar,
+            "varchar" | "character varying" => Varchar,
+            "date" => Date,
+            "time" | "time without time zone" => Time,
+            "timestamp" | "timestamp without time zone" => Timestamp,
+            "timestamptz" | "timestamp with time zone" => TimestampTz,
+            "interval" => Interval,
+            "numeric" | "decimal" => Numeric,
+            "regclass" => Regclass,
+            "regtype" => Regtype,
+            "record" => Record,
+            "void" => Void,
+            "uuid" => Uuid,
+            "jsonb" => Jsonb,
+            "anyelement" => AnyElement,
+            "anynonarray" => AnyNonArray,
+            "anyarray" => AnyArray,
+            _ => return None,
+        })
+    }
+}
+
+/// Every non-array type, for lookups by OID.
+const ALL: &[DataType] = &[
+    DataType::Bool,
+    DataType::Bytea,
+    DataType::Char,
+    DataType::Name,
+    DataType::Int8,
+    DataType::Int2,
+    DataType::Int4,
+    DataType::Regproc,
+    DataType::Text,
+    DataType::Oid,
+    DataType::Xid,
+    DataType::Json,
+    DataType::Float4,
+    DataType::Float8,
+    DataType::Unknown,
+    DataType::Inet,
+    DataType::Bpchar,
+    DataType::Varchar,
+    DataType::Date,
+    DataType::Time,
+    DataType::Timestamp,
+    DataType::TimestampTz,
+    DataType::Interval,
+    DataType::Numeric,
+    DataType::Regclass,
+    DataType::Regtype,
+    DataType::Record,
+    DataType::Void,
+    DataType::Uuid,
+    DataType::Jsonb,
+];
+
+impl fmt::Display for DataType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.sql_name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oids_and_lengths_match_pg_type() {
+        // (type, oid, typlen, category, preferred) as pg_type in PostgreSQL 15.
+        let table = [
+            (DataType::Bool, 16, 1, TypeCategory::Boolean, true),
+            (DataType::Int4, 23, 4, TypeCategory::Numeric, false),
+            (DataType::Int8, 20, 8, TypeCategory::Numeric, false),
+            (DataType::Text, 25, -1, TypeCategory::String, true),
+            (DataType::Float8, 701, 8, TypeCategory::Numeric, true),
+            (DataType::Numeric, 1700, -1, TypeCategory::Numeric, false),
+            (DataType::Unknown, 705, -2, TypeCategory::Unknown, false),
+            (DataType::Void, 2278, 4, TypeCategory::Pseudo, false),
+            (DataType::Name, 19, 64, TypeCategory::String, false),
+            (DataType::Inet, 869, -1, TypeCategory::Network, true),
+            (DataType::TimestampTz, 1184, 8, TypeCategory::DateTime, true),
+            (DataType::Interval, 1186, 16, TypeCategory::Timespan, true),
+        ];
+        for (t, oid, len, cat, pref) in table {
+            assert_eq!(t.oid().0, oid, "{t:?}");
+            assert_eq!(t.len(), len, "{t:?}");
+            assert_eq!(t.category(), cat, "{t:?}");
+            assert_eq!(t.is_preferred(), pref, "{t:?}");
+            assert_eq!(DataType::from_oid(oid), Some(t));
+        }
+        assert_eq!(DataType::Array(&DataType::Int4).oid().0, 1007);
+    }
+
+    #[test]
+    fn grammar_aliases() {
+        assert_eq!(DataType::from_name("integer"), Some(DataType::Int4));
+        assert_eq!(DataType::from_name("double precision"), Some(DataType::Float8));
+        assert_eq!(DataType::from_name("nosuch"), None);
+    }
+}

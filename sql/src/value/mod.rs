@@ -1,0 +1,246 @@
+//! Runtime values and their text forms.
+//!
+//! A [`Value`] is a datum whose SQL type is known from the plan; the same
+//! `Text` variant serves text, varchar, bpchar, name and unknown. Output
+//! (PostgreSQL's typoutput functions) depends on session settings, carried
+//! by [`OutputStyle`].
+
+mod datetime;
+mod float;
+mod numeric;
+
+use std::cmp::Ordering;
+use std::net::IpAddr;
+
+pub use datetime::{
+    date2j, format_date, format_interval, format_time, format_timestamp, format_timestamptz,
+    j2date, now_micros, Interval, Zone, POSTGRES_EPOCH_JDATE, USECS_PER_DAY,
+};
+pub use float::{format_f32, format_f64, parse_f64};
+pub use numeric::Numeric;
+
+/// One SQL value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// SQL NULL.
+    Null,
+    /// boolean.
+    Bool(bool),
+    /// smallint.
+    Int2(i16),
+    /// integer.
+    Int4(i32),
+    /// bigint.
+    Int8(i64),
+    /// real.
+    Float4(f32),
+    /// double precision.
+    Float8(f64),
+    /// numeric.
+    Numeric(Numeric),
+    /// text, varchar, bpchar, name, unknown.
+    Text(String),
+    /// bytea.
+    Bytea(Vec<u8>),
+    /// date: days since 2000-01-01.
+    Date(i32),
+    /// time: microseconds since midnight.
+    Time(i64),
+    /// timestamp: microseconds since 2000-01-01 00:00.
+    Timestamp(i64),
+    /// timestamptz: microseconds since 2000-01-01 00:00 UTC.
+    TimestampTz(i64),
+    /// interval.
+    Interval(Interval),
+    /// uuid.
+    Uuid([u8; 16]),
+    /// inet (host address).
+    Inet(IpAddr),
+    /// oid, regclass, regproc.
+    Oid(u32),
+    /// regtype: prints as the type's name.
+    Regtype(u32),
+    /// The result of a function returning void.
+    Void,
+}
+
+/// Session settings that change how values print.
+#[derive(Debug, Clone)]
+pub struct OutputStyle {
+    /// extra_float_digits.
+    pub extra_float_digits: i32,
+    /// TimeZone.
+    pub zone: Zone,
+    /// bytea_output = hex (true) or escape.
+    pub bytea_hex: bool,
+}
+
+impl Default for OutputStyle {
+    fn default() -> Self {
+        OutputStyle {
+            extra_float_digits: 1,
+            zone: Zone::utc(),
+            bytea_hex: true,
+        }
+    }
+}
+
+impl Value {
+    /// True for NULL.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// Appends the text form (typoutput); NULL appends nothing, callers
+    /// send NULL separately.
+    pub fn write_text(&self, style: &OutputStyle, out: &mut String) {
+        use std::fmt::Write;
+        match self {
+            Value::Null | Value::Void => {}
+            Value::Bool(b) => out.push(if *b { 't' } else { 'f' }),
+            Value::Int2(v) => {
+                let _ = write!(out, "{v}");
+            }
+            Value::Int4(v) => {
+                let _ = write!(out, "{v}");
+            }
+            Value::Int8(v) => {
+                let _ = write!(out, "{v}");
+            }
+            Value::Oid(v) => {
+                let _ = write!(out, "{v}");
+            }
+            Value::Regtype(oid) => match crate::types::DataType::from_oid(*oid) {
+                Some(t) => out.push_str(&t.sql_name()),
+                None => {
+                    let _ = write!(out, "{oid}");
+                }
+            },
+            Value::Float4(v) => format_f32(*v, style.extra_float_digits, out),
+            Value::Float8(v) => format_f64(*v, style.extra_float_digits, out),
+            Value::Numeric(n) => {
+                let _ = write!(out, "{n}");
+            }
+            Value::Text(s) => out.push_str(s),
+            Value::Bytea(b) => write_bytea(b, style.bytea_hex, out),
+            Value::Date(d) => format_date(*d, out),
+            Value::Time(t) => format_time(*t, out),
+            Value::Timestamp(t) => format_timestamp(*t, out),
+            Value::TimestampTz(t) => format_timestamptz(*t, &style.zone, out),
+            Value::Interval(iv) => format_interval(iv, out),
+            Value::Uuid(u) => {
+                for (i, b) in u.iter().enumerate() {
+                    if matches!(i, 4 | 6 | 8 | 10) {
+                        out.push('-');
+                    }
+                    let _ = write!(out, "{b:02x}");
+                }
+            }
+            Value::Inet(ip) => {
+                let _ = write!(out, "{ip}");
+            }
+        }
+    }
+
+    /// The text form as a new string (None for NULL).
+    pub fn to_text(&self, style: &OutputStyle) -> Option<String> {
+        if self.is_null() {
+            return None;
+        }
+        let mut s = String::new();
+        self.write_text(style, &mut s);
+        Some(s)
+    }
+
+    /// Compares two non-NULL values of the same type; None when the types
+    /// differ (a planning error) or either is NULL.
+    pub fn compare(&self, other: &Value) -> Option<Ordering> {
+        use Value::*;
+        Some(match (self, other) {
+            (Bool(a), Bool(b)) => a.cmp(b),
+            (Int2(a), Int2(b)) => a.cmp(b),
+            (Int4(a), Int4(b)) => a.cmp(b),
+            (Int8(a), Int8(b)) => a.cmp(b),
+            (Oid(a), Oid(b)) | (Regtype(a), Regtype(b)) => a.cmp(b),
+            (Float4(a), Float4(b)) => float_cmp(f64::from(*a), f64::from(*b)),
+            (Float8(a), Float8(b)) => float_cmp(*a, *b),
+            (Numeric(a), Numeric(b)) => a.cmp(b),
+            (Text(a), Text(b)) => a.cmp(b),
+            (Bytea(a), Bytea(b)) => a.cmp(b),
+            (Date(a), Date(b)) => a.cmp(b),
+            (Time(a), Time(b)) => a.cmp(b),
+            (Timestamp(a), Timestamp(b)) => a.cmp(b),
+            (TimestampTz(a), TimestampTz(b)) => a.cmp(b),
+            (Interval(a), Interval(b)) => a.span_micros().cmp(&b.span_micros()),
+            (Uuid(a), Uuid(b)) => a.cmp(b),
+            (Inet(a), Inet(b)) => a.cmp(b),
+            _ => return None,
+        })
+    }
+}
+
+/// PostgreSQL's float order: NaN equals NaN and sorts above everything.
+pub fn float_cmp(a: f64, b: f64) -> Ordering {
+    match (a.is_nan(), b.is_nan()) {
+        (true, true) => Ordering::Equal,
+        (true, false) => Ordering::Greater,
+        (false, true) => Ordering::Less,
+        (false, false) => a.partial_cmp(&b).unwrap_or(Ordering::Equal),
+    }
+}
+
+fn write_bytea(b: &[u8], hex: bool, out: &mut String) {
+    use std::fmt::Write;
+    if hex {
+        out.push_str("\\x");
+        for byte in b {
+            let _ = write!(out, "{byte:02x}");
+        }
+    } else {
+        for &byte in b {
+            match byte {
+                b'\\' => out.push_str("\\\\"),
+                0x20..=0x7e => out.push(byte as char),
+                _ => {
+                    let _ = write!(out, "\\{byte:03o}");
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(v: Value) -> String {
+        v.to_text(&OutputStyle::default()).unwrap()
+    }
+
+    #[test]
+    fn output_forms() {
+        assert_eq!(text(Value::Bool(true)), "t");
+        assert_eq!(text(Value::Int8(-7)), "-7");
+        assert_eq!(text(Value::Bytea(vec![0xde, 0xad])), "\\xdead");
+        assert_eq!(text(Value::Void), "");
+        assert_eq!(
+            text(Value::Uuid([
+                0xa0, 0xee, 0xbc, 0x99, 0x9c, 0x0b, 0x4e, 0xf8, 0xbb, 0x6d, 0x6b, 0xb9, 0xbd,
+                0x38, 0x0a, 0x11
+            ])),
+            "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"
+        );
+        assert_eq!(Value::Null.to_text(&OutputStyle::default()), None);
+    }
+
+    #[test]
+    fn nan_sorts_last() {
+        assert_eq!(float_cmp(f64::NAN, f64::INFINITY), Ordering::Greater);
+        assert_eq!(float_cmp(f64::NAN, f64::NAN), Ordering::Equal);
+        assert_eq!(
+            Value::Float8(1.0).compare(&Value::Float8(2.0)),
+            Some(Ordering::Less)
+        );
+        assert_eq!(Value::Int4(1).compare(&Value::Int8(1)), None);
+    }
+}

@@ -17,7 +17,12 @@ pub enum Frame {
     Message(FrontendMessage),
     /// A correctly framed message with a bad body (non-fatal error): answer
     /// with ERROR and go on reading.
-    Invalid(ProtocolError),
+    Invalid {
+        /// The message's type byte ('Q', 'P', ...).
+        tag: u8,
+        /// What was wrong with it.
+        error: ProtocolError,
+    },
 }
 
 /// Which decoder applies to the next bytes.
@@ -64,11 +69,14 @@ impl Decoder for PgCodec {
                 }
                 Ok(packet.map(Frame::Startup))
             }
-            Phase::Normal => match decode_message(buf) {
-                Ok(m) => Ok(m.map(Frame::Message)),
-                Err(e) if e.is_fatal() => Err(e),
-                Err(e) => Ok(Some(Frame::Invalid(e))),
-            },
+            Phase::Normal => {
+                let tag = buf.first().copied().unwrap_or(0);
+                match decode_message(buf) {
+                    Ok(m) => Ok(m.map(Frame::Message)),
+                    Err(e) if e.is_fatal() => Err(e),
+                    Err(error) => Ok(Some(Frame::Invalid { tag, error })),
+                }
+            }
         }
     }
 
@@ -146,7 +154,10 @@ mod tests {
         buf.put_slice(b"\xff\0");
         assert!(matches!(
             codec.decode(&mut buf).unwrap(),
-            Some(Frame::Invalid(ProtocolError::InvalidUtf8(_)))
+            Some(Frame::Invalid {
+                tag: b'Q',
+                error: ProtocolError::InvalidUtf8(_)
+            })
         ));
     }
 }

@@ -222,7 +222,10 @@ fn decode_body(tag: u8, body: Bytes) -> Result<FrontendMessage, ProtocolError> {
         b'X' => FrontendMessage::Terminate,
         other => return Err(ProtocolError::UnknownMessageType(other)),
     };
-    if !matches!(msg, FrontendMessage::CopyData(_) | FrontendMessage::AuthResponse(_)) {
+    if !matches!(
+        msg,
+        FrontendMessage::CopyData(_) | FrontendMessage::AuthResponse(_)
+    ) {
         r.finish()?;
     }
     Ok(msg)

@@ -28,8 +28,7 @@ impl SqlState {
     pub fn from_code(code: &str) -> Option<SqlState> {
         let b = code.as_bytes();
         if b.len() == 5
-            && b
-                .iter()
+            && b.iter()
                 .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
         {
             Some(SqlState([b[0], b[1], b[2], b[3], b[4]]))

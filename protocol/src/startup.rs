@@ -153,7 +153,14 @@ mod tests {
         let p = decode_startup(&mut b).unwrap().unwrap();
         assert_eq!(p.param("user"), Some("alice"));
         assert_eq!(p.param("database"), Some("db"));
-        assert!(matches!(p, StartupPacket::Startup { major: 3, minor: 0, .. }));
+        assert!(matches!(
+            p,
+            StartupPacket::Startup {
+                major: 3,
+                minor: 0,
+                ..
+            }
+        ));
         assert!(b.is_empty());
     }
 

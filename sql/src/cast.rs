@@ -105,7 +105,11 @@ pub fn cast_value(
         (v, t) if from == t => v,
         (Value::Text(s), _) if matches!(from, Unknown | Text | Varchar | Bpchar | Name) => {
             if matches!(to, Text | Varchar | Bpchar | Name) {
-                Value::Text(if from == Bpchar { s.trim_end_matches(' ').to_owned() } else { s })
+                Value::Text(if from == Bpchar {
+                    s.trim_end_matches(' ').to_owned()
+                } else {
+                    s
+                })
             } else {
                 parse_text(&s, to, style)?
             }
@@ -189,9 +193,7 @@ fn float_to_int(f: f64, name: &str, min: f64, max: f64) -> Result<i64> {
 fn convert(v: Value, to: DataType) -> Result<Value> {
     use DataType as T;
     use Value as V;
-    let bad = |v: &V| {
-        SqlError::internal(format!("no conversion from {v:?} to {}", to.name()))
-    };
+    let bad = |v: &V| SqlError::internal(format!("no conversion from {v:?} to {}", to.name()));
     Ok(match (v, to) {
         (V::Int2(i), T::Int4) => V::Int4(i.into()),
         (V::Int2(i), T::Int8) => V::Int8(i.into()),
@@ -219,12 +221,28 @@ fn convert(v: Value, to: DataType) -> Result<Value> {
             }
             V::Float4(r)
         }
-        (V::Float4(f), T::Int2) => V::Int2(float_to_int(f.into(), "smallint", -32768.0, 32767.0)? as i16),
+        (V::Float4(f), T::Int2) => {
+            V::Int2(float_to_int(f.into(), "smallint", -32768.0, 32767.0)? as i16)
+        }
         (V::Float8(f), T::Int2) => V::Int2(float_to_int(f, "smallint", -32768.0, 32767.0)? as i16),
-        (V::Float4(f), T::Int4) => V::Int4(float_to_int(f.into(), "integer", i32::MIN as f64, i32::MAX as f64)? as i32),
-        (V::Float8(f), T::Int4) => V::Int4(float_to_int(f, "integer", i32::MIN as f64, i32::MAX as f64)? as i32),
-        (V::Float4(f), T::Int8) => V::Int8(float_to_int(f.into(), "bigint", -9.223_372_036_854_776e18, 9.223_372_036_854_775e18)?),
-        (V::Float8(f), T::Int8) => V::Int8(float_to_int(f, "bigint", -9.223_372_036_854_776e18, 9.223_372_036_854_775e18)?),
+        (V::Float4(f), T::Int4) => {
+            V::Int4(float_to_int(f.into(), "integer", i32::MIN as f64, i32::MAX as f64)? as i32)
+        }
+        (V::Float8(f), T::Int4) => {
+            V::Int4(float_to_int(f, "integer", i32::MIN as f64, i32::MAX as f64)? as i32)
+        }
+        (V::Float4(f), T::Int8) => V::Int8(float_to_int(
+            f.into(),
+            "bigint",
+            -9.223_372_036_854_776e18,
+            9.223_372_036_854_775e18,
+        )?),
+        (V::Float8(f), T::Int8) => V::Int8(float_to_int(
+            f,
+            "bigint",
+            -9.223_372_036_854_776e18,
+            9.223_372_036_854_775e18,
+        )?),
         (V::Float4(f), T::Numeric) => V::Numeric(Numeric::from_f32(f)?),
         (V::Float8(f), T::Numeric) => V::Numeric(Numeric::from_f64(f)?),
         (V::Numeric(n), T::Int2) => V::Int2(n.to_i16()?),
@@ -250,16 +268,25 @@ fn convert(v: Value, to: DataType) -> Result<Value> {
         (V::Oid(o), T::Oid | T::Regclass | T::Regtype | T::Regproc) => V::Oid(o),
         (V::Oid(o), T::Int4) => V::Int4(o as i32),
         (V::Oid(o), T::Int8) => V::Int8(o.into()),
-        (V::Date(d), T::Timestamp | T::TimestampTz) => V::Timestamp(
-            i64::from(d)
-                .checked_mul(USECS_PER_DAY)
-                .ok_or_else(|| SqlError::new(SqlState::DATETIME_FIELD_OVERFLOW, "date out of range for timestamp"))?,
-        ),
+        (V::Date(d), T::Timestamp | T::TimestampTz) => {
+            V::Timestamp(i64::from(d).checked_mul(USECS_PER_DAY).ok_or_else(|| {
+                SqlError::new(
+                    SqlState::DATETIME_FIELD_OVERFLOW,
+                    "date out of range for timestamp",
+                )
+            })?)
+        }
         (V::Timestamp(t), T::TimestampTz) => V::TimestampTz(t),
         (V::TimestampTz(t), T::Timestamp) => V::Timestamp(t),
-        (V::Timestamp(t) | V::TimestampTz(t), T::Date) => V::Date(t.div_euclid(USECS_PER_DAY) as i32),
+        (V::Timestamp(t) | V::TimestampTz(t), T::Date) => {
+            V::Date(t.div_euclid(USECS_PER_DAY) as i32)
+        }
         (V::Timestamp(t) | V::TimestampTz(t), T::Time) => V::Time(t.rem_euclid(USECS_PER_DAY)),
-        (V::Time(t), T::Interval) => V::Interval(Interval { months: 0, days: 0, micros: t }),
+        (V::Time(t), T::Interval) => V::Interval(Interval {
+            months: 0,
+            days: 0,
+            micros: t,
+        }),
         (v, _) => return Err(bad(&v)),
     })
 }
@@ -268,15 +295,19 @@ fn convert(v: Value, to: DataType) -> Result<Value> {
 pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value> {
     use DataType as T;
     Ok(match to {
-        T::Bool => Value::Bool(
-            parse_bool(text).ok_or_else(|| errors::invalid_input("boolean", text))?,
-        ),
+        T::Bool => {
+            Value::Bool(parse_bool(text).ok_or_else(|| errors::invalid_input("boolean", text))?)
+        }
         T::Int2 => Value::Int2(parse_int(text, "smallint")?),
         T::Int4 => Value::Int4(parse_int(text, "integer")?),
         T::Int8 => Value::Int8(parse_int(text, "bigint")?),
         T::Oid | T::Regclass | T::Regtype | T::Regproc | T::Xid => {
             let v: i64 = parse_int(text, "oid")?;
-            Value::Oid(u32::try_from(v).or_else(|_| i32::try_from(v).map(|v| v as u32)).map_err(|_| errors::input_out_of_range("oid", text))?)
+            Value::Oid(
+                u32::try_from(v)
+                    .or_else(|_| i32::try_from(v).map(|v| v as u32))
+                    .map_err(|_| errors::input_out_of_range("oid", text))?,
+            )
         }
         T::Float8 => Value::Float8(parse_f64(text, "double precision")?),
         T::Float4 => {
@@ -297,7 +328,10 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
         T::Uuid => Value::Uuid(parse_uuid(text)?),
         T::Inet => {
             let addr = text.trim();
-            let addr = addr.strip_suffix("/32").or_else(|| addr.strip_suffix("/128")).unwrap_or(addr);
+            let addr = addr
+                .strip_suffix("/32")
+                .or_else(|| addr.strip_suffix("/128"))
+                .unwrap_or(addr);
             Value::Inet(
                 addr.parse::<IpAddr>()
                     .map_err(|_| errors::invalid_input("inet", text))?,
@@ -306,9 +340,10 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
         T::Date => Value::Date(parse_date(text, style)?),
         T::Timestamp => Value::Timestamp(parse_timestamp(text, false, style)?),
         T::TimestampTz => Value::TimestampTz(parse_timestamp(text, true, style)?),
-        T::Time => Value::Time(parse_time(text).ok_or_else(|| {
-            errors::invalid_input("time without time zone", text)
-        })?),
+        T::Time => Value::Time(
+            parse_time(text)
+                .ok_or_else(|| errors::invalid_input("time without time zone", text))?,
+        ),
         T::Interval => Value::Interval(parse_interval(text)?),
         T::Void => Value::Void,
         other => {
@@ -336,7 +371,7 @@ pub fn parse_int<T: TryFrom<i64>>(text: &str, type_name: &str) -> Result<T> {
 fn parse_bytea(text: &str) -> Result<Vec<u8>> {
     if let Some(hex) = text.strip_prefix("\\x") {
         let digits: Vec<u8> = hex.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-        if digits.len() % 2 != 0 {
+        if !digits.len().is_multiple_of(2) {
             return Err(SqlError::new(
                 SqlState::INVALID_TEXT_REPRESENTATION,
                 "invalid hexadecimal data: odd number of digits",
@@ -349,7 +384,10 @@ fn parse_bytea(text: &str) -> Result<Vec<u8>> {
                 u8::from_str_radix(s, 16).map_err(|_| {
                     SqlError::new(
                         SqlState::INVALID_TEXT_REPRESENTATION,
-                        format!("invalid hexadecimal digit: \"{}\"", s.chars().next().unwrap_or('?')),
+                        format!(
+                            "invalid hexadecimal digit: \"{}\"",
+                            s.chars().next().unwrap_or('?')
+                        ),
                     )
                 })
             })
@@ -365,8 +403,10 @@ fn parse_bytea(text: &str) -> Result<Vec<u8>> {
         } else if b.get(i + 1) == Some(&b'\\') {
             out.push(b'\\');
             i += 2;
-        } else if i + 3 < b.len() + 0 && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c)) {
-            let v = (b[i + 1] - b'0') as u16 * 64 + (b[i + 2] - b'0') as u16 * 8 + (b[i + 3] - b'0') as u16;
+        } else if i + 3 < b.len() && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c)) {
+            let v = (b[i + 1] - b'0') as u16 * 64
+                + (b[i + 2] - b'0') as u16 * 8
+                + (b[i + 3] - b'0') as u16;
             out.push(v as u8);
             i += 4;
         } else {
@@ -378,7 +418,10 @@ fn parse_bytea(text: &str) -> Result<Vec<u8>> {
 
 fn parse_uuid(text: &str) -> Result<[u8; 16]> {
     let s = text.trim();
-    let s = s.strip_prefix('{').and_then(|s| s.strip_suffix('}')).unwrap_or(s);
+    let s = s
+        .strip_prefix('{')
+        .and_then(|s| s.strip_suffix('}'))
+        .unwrap_or(s);
     let hex: String = s.chars().filter(|c| *c != '-').collect();
     let bad = || errors::invalid_input("uuid", text);
     if hex.len() != 32 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -607,20 +650,38 @@ mod tests {
 
     #[test]
     fn integer_input_and_ranges() {
-        assert_eq!(parse_text("   12  ", Int4, &style()).unwrap(), Value::Int4(12));
+        assert_eq!(
+            parse_text("   12  ", Int4, &style()).unwrap(),
+            Value::Int4(12)
+        );
         let e = parse_text("1e3", Int4, &style()).unwrap_err();
-        assert_eq!(e.message(), "invalid input syntax for type integer: \"1e3\"");
+        assert_eq!(
+            e.message(),
+            "invalid input syntax for type integer: \"1e3\""
+        );
         let e = parse_text("99999999999", Int4, &style()).unwrap_err();
-        assert_eq!(e.message(), "value \"99999999999\" is out of range for type integer");
+        assert_eq!(
+            e.message(),
+            "value \"99999999999\" is out of range for type integer"
+        );
         let e = cast(Value::Int8(99_999_999_999), Int8, Int4).unwrap_err();
         assert_eq!(e.message(), "integer out of range");
     }
 
     #[test]
     fn float_and_numeric_to_int_rounding() {
-        assert_eq!(cast(Value::Float8(2.5), Float8, Int4).unwrap(), Value::Int4(2));
-        assert_eq!(cast(Value::Float8(3.5), Float8, Int4).unwrap(), Value::Int4(4));
-        assert_eq!(cast(Value::Float4(3.7), Float4, Int2).unwrap(), Value::Int2(4));
+        assert_eq!(
+            cast(Value::Float8(2.5), Float8, Int4).unwrap(),
+            Value::Int4(2)
+        );
+        assert_eq!(
+            cast(Value::Float8(3.5), Float8, Int4).unwrap(),
+            Value::Int4(4)
+        );
+        assert_eq!(
+            cast(Value::Float4(3.7), Float4, Int2).unwrap(),
+            Value::Int2(4)
+        );
         let n = Value::Numeric(crate::value::Numeric::parse("2.5").unwrap());
         assert_eq!(cast(n, Numeric, Int4).unwrap(), Value::Int4(3));
     }
@@ -633,7 +694,15 @@ mod tests {
         assert_eq!(e.code(), SqlState::STRING_DATA_RIGHT_TRUNCATION);
         let v = cast_value(long, Text, Varchar, 3 + 4, true, &style()).unwrap();
         assert_eq!(v, Value::Text("abc".into()));
-        let v = cast_value(Value::Text("ab".into()), Text, Bpchar, 4 + 4, false, &style()).unwrap();
+        let v = cast_value(
+            Value::Text("ab".into()),
+            Text,
+            Bpchar,
+            4 + 4,
+            false,
+            &style(),
+        )
+        .unwrap();
         assert_eq!(v, Value::Text("ab  ".into()));
     }
 
@@ -650,7 +719,10 @@ mod tests {
         let v = parse_text("2026-11-23 20:14:32.5+05:30", TimestampTz, &style()).unwrap();
         assert_eq!(v.to_text(&style()).unwrap(), "2026-11-23 14:44:32.5+00");
         let v = parse_text("1 year 2 mons 3 days 04:05:06.7", Interval, &style()).unwrap();
-        assert_eq!(v.to_text(&style()).unwrap(), "1 year 2 mons 3 days 04:05:06.7");
+        assert_eq!(
+            v.to_text(&style()).unwrap(),
+            "1 year 2 mons 3 days 04:05:06.7"
+        );
         assert!(parse_text("2026-02-30", Date, &style()).is_err());
     }
 }

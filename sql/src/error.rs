@@ -17,6 +17,10 @@ pub enum Level {
     Error,
     /// The session must end after reporting it.
     Fatal,
+    /// A WARNING notice; nothing failed.
+    Warning,
+    /// A NOTICE; nothing failed.
+    Notice,
 }
 
 /// A PostgreSQL error report.
@@ -78,6 +82,20 @@ impl SqlError {
     pub fn fatal(code: SqlState, message: impl Into<String>) -> Self {
         let mut e = Self::new(code, message);
         e.0.level = Level::Fatal;
+        e
+    }
+
+    /// A WARNING sent as a NoticeResponse.
+    pub fn warning(code: SqlState, message: impl Into<String>) -> Self {
+        let mut e = Self::new(code, message);
+        e.0.level = Level::Warning;
+        e
+    }
+
+    /// A NOTICE sent as a NoticeResponse.
+    pub fn notice(code: SqlState, message: impl Into<String>) -> Self {
+        let mut e = Self::new(code, message);
+        e.0.level = Level::Notice;
         e
     }
 

@@ -244,7 +244,11 @@ impl Expr {
                         _ => {}
                     }
                 }
-                Ok(if saw_null { Value::Null } else { Value::Bool(true) })
+                Ok(if saw_null {
+                    Value::Null
+                } else {
+                    Value::Bool(true)
+                })
             }
             ExprKind::Or(items) => {
                 let mut saw_null = false;
@@ -255,7 +259,11 @@ impl Expr {
                         _ => {}
                     }
                 }
-                Ok(if saw_null { Value::Null } else { Value::Bool(false) })
+                Ok(if saw_null {
+                    Value::Null
+                } else {
+                    Value::Bool(false)
+                })
             }
             ExprKind::Not(e) => Ok(match e.eval(row, ctx)? {
                 Value::Bool(b) => Value::Bool(!b),
@@ -312,7 +320,10 @@ impl Expr {
             ExprKind::NullIf { left, right, eq } => {
                 let l = left.eval(row, ctx)?;
                 let r = right.eval(row, ctx)?;
-                if !l.is_null() && !r.is_null() && (eq.imp)(&[l.clone(), r], ctx)? == Value::Bool(true) {
+                if !l.is_null()
+                    && !r.is_null()
+                    && (eq.imp)(&[l.clone(), r], ctx)? == Value::Bool(true)
+                {
                     Ok(Value::Null)
                 } else {
                     Ok(l)
@@ -325,7 +336,9 @@ impl Expr {
                     if v.is_null() {
                         continue;
                     }
-                    if best.is_null() || (cmp.imp)(&[v.clone(), best.clone()], ctx)? == Value::Bool(true) {
+                    if best.is_null()
+                        || (cmp.imp)(&[v.clone(), best.clone()], ctx)? == Value::Bool(true)
+                    {
                         best = v;
                     }
                 }

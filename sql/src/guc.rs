@@ -214,71 +214,463 @@ use Context::*;
 
 /// Every setting, sorted by name (case-insensitive), as SHOW ALL lists them.
 pub static DEFS: &[SettingDef] = &[
-    reported(def("application_name", Kind::Str, User, "", "Sets the application name to be reported in statistics and logs.")),
-    def("authentication_timeout", int(1, 600, Unit::S), Sighup, "60", "Sets the maximum allowed time to complete client authentication."),
-    def("autovacuum", Kind::Bool, Sighup, "on", "Starts the autovacuum subprocess."),
-    def("autovacuum_naptime", int(1, 2_147_483, Unit::S), Sighup, "60", "Time to sleep between autovacuum runs."),
-    def("autovacuum_vacuum_scale_factor", real(0.0, 100.0), Sighup, "0.2", "Number of tuple updates or deletes prior to vacuum as a fraction of reltuples."),
-    def("autovacuum_vacuum_threshold", int(0, INT_MAX, Unit::None), Sighup, "50", "Minimum number of tuple updates or deletes prior to vacuum."),
-    def("block_size", int(8192, 8192, Unit::None), Internal, "8192", "Shows the size of a disk block."),
-    def("bytea_output", Kind::Enum(&["escape", "hex"]), User, "hex", "Sets the output format for bytea."),
-    def("checkpoint_completion_target", real(0.0, 1.0), Sighup, "0.9", "Time spent flushing dirty buffers during checkpoint, as fraction of checkpoint interval."),
-    def("checkpoint_timeout", int(30, 86400, Unit::S), Sighup, "300", "Sets the maximum time between automatic WAL checkpoints."),
-    reported(def("client_encoding", Kind::Str, User, "UTF8", "Sets the client's character set encoding.")),
-    def("client_min_messages", Kind::Enum(&["debug5", "debug4", "debug3", "debug2", "debug1", "log", "notice", "warning", "error"]), User, "notice", "Sets the message levels that are sent to the client."),
-    def("data_directory", Kind::Str, Postmaster, "", "Sets the server's data directory."),
-    reported(def("DateStyle", Kind::Str, User, "ISO, MDY", "Sets the display format for date and time values.")),
-    def("deadlock_timeout", int(1, INT_MAX, Unit::Ms), Superuser, "1000", "Sets the time to wait on a lock before checking for deadlock."),
-    def("default_transaction_deferrable", Kind::Bool, User, "off", "Sets the default deferrable status of new transactions."),
-    def("default_transaction_isolation", Kind::Enum(ISOLATION_LEVELS), User, "read committed", "Sets the transaction isolation level of each new transaction."),
-    reported(def("default_transaction_read_only", Kind::Bool, User, "off", "Sets the default read-only status of new transactions.")),
-    def("enable_hashagg", Kind::Bool, User, "on", "Enables the planner's use of hashed aggregation plans."),
-    def("enable_hashjoin", Kind::Bool, User, "on", "Enables the planner's use of hash join plans."),
-    def("enable_mergejoin", Kind::Bool, User, "on", "Enables the planner's use of merge join plans."),
-    def("enable_nestloop", Kind::Bool, User, "on", "Enables the planner's use of nested-loop join plans."),
-    def("enable_seqscan", Kind::Bool, User, "on", "Enables the planner's use of sequential-scan plans."),
-    def("enable_sort", Kind::Bool, User, "on", "Enables the planner's use of explicit sort steps."),
-    def("extra_float_digits", int(-15, 3, Unit::None), User, "1", "Sets the number of digits displayed for floating-point values."),
-    def("fsync", Kind::Bool, Sighup, "on", "Forces synchronization of updates to disk."),
-    def("full_page_writes", Kind::Bool, Sighup, "on", "Writes full pages to WAL when first modified after a checkpoint."),
-    def("idle_in_transaction_session_timeout", int(0, INT_MAX, Unit::Ms), User, "0", "Sets the maximum allowed idle time between queries, when in a transaction."),
-    reported(def("in_hot_standby", Kind::Bool, Internal, "off", "Shows whether hot standby is currently active.")),
-    reported(def("integer_datetimes", Kind::Bool, Internal, "on", "Shows whether datetimes are integer based.")),
-    reported(def("IntervalStyle", Kind::Enum(&["postgres", "postgres_verbose", "sql_standard", "iso_8601"]), User, "postgres", "Sets the display format for interval values.")),
-    def("introspection_listen", Kind::Str, Postmaster, "127.0.0.1:8432", "Sets the address (ADDR:PORT) of the supervision-tree HTTP endpoint; empty disables it."),
-    reported(def("is_superuser", Kind::Bool, Internal, "on", "Shows whether the current user is a superuser.")),
-    def("lc_collate", Kind::Str, Internal, "C", "Shows the collation order locale."),
-    def("lc_ctype", Kind::Str, Internal, "C", "Shows the character classification and case conversion locale."),
-    def("lc_messages", Kind::Str, Superuser, "C", "Sets the language in which messages are displayed."),
-    def("lc_monetary", Kind::Str, User, "C", "Sets the locale for formatting monetary amounts."),
-    def("lc_numeric", Kind::Str, User, "C", "Sets the locale for formatting numbers."),
-    def("lc_time", Kind::Str, User, "C", "Sets the locale for formatting date and time values."),
-    def("listen_addresses", Kind::Str, Postmaster, "localhost", "Sets the host name or IP address(es) to listen to."),
-    def("lock_timeout", int(0, INT_MAX, Unit::Ms), User, "0", "Sets the maximum allowed duration of any wait for a lock."),
-    def("log_connections", Kind::Bool, Backend, "off", "Logs each successful connection."),
-    def("maintenance_work_mem", int(1024, INT_MAX, Unit::Kb), User, "65536", "Sets the maximum memory to be used for maintenance operations."),
-    def("max_connections", int(1, 262_143, Unit::None), Postmaster, "100", "Sets the maximum number of concurrent connections."),
-    def("max_identifier_length", int(63, 63, Unit::None), Internal, "63", "Shows the maximum identifier length."),
-    def("max_stack_depth", int(100, INT_MAX, Unit::Kb), Superuser, "2048", "Sets the maximum stack depth, in kilobytes."),
-    def("max_wal_size", int(2, INT_MAX, Unit::Mb), Sighup, "1024", "Sets the WAL size that triggers a checkpoint."),
-    def("port", int(1, 65535, Unit::None), Postmaster, "5432", "Sets the TCP port the server listens on."),
-    def("random_page_cost", real(0.0, f64::MAX), User, "4", "Sets the planner's estimate of the cost of a nonsequentially fetched disk page."),
-    def("search_path", Kind::Str, User, "\"$user\", public", "Sets the schema search order for names that are not schema-qualified."),
-    def("seq_page_cost", real(0.0, f64::MAX), User, "1", "Sets the planner's estimate of the cost of a sequentially fetched disk page."),
-    reported(def("server_encoding", Kind::Str, Internal, "UTF8", "Shows the server (database) character set encoding.")),
-    reported(def("server_version", Kind::Str, Internal, SERVER_VERSION, "Shows the server version.")),
-    def("server_version_num", int(150018, 150018, Unit::None), Internal, "150018", "Shows the server version as an integer."),
-    reported(def("session_authorization", Kind::Str, Internal, "", "Sets the session user name.")),
-    def("shared_buffers", int(16, 1_073_741_823, Unit::Blocks), Postmaster, "16384", "Sets the number of shared memory buffers used by the server."),
-    reported(def("standard_conforming_strings", Kind::Bool, User, "on", "Causes '...' strings to treat backslashes literally.")),
-    def("statement_timeout", int(0, INT_MAX, Unit::Ms), User, "0", "Sets the maximum allowed duration of any statement."),
-    def("synchronous_commit", Kind::Enum(&["local", "remote_write", "remote_apply", "on", "off"]), User, "on", "Sets the current transaction's synchronization level."),
-    def("temp_buffers", int(100, 1_073_741_823, Unit::Blocks), User, "1024", "Sets the maximum number of temporary buffers used by each session."),
-    reported(def("TimeZone", Kind::Str, User, "Etc/UTC", "Sets the time zone for displaying and interpreting time stamps.")),
-    def("transaction_isolation", Kind::Enum(ISOLATION_LEVELS), User, "read committed", "Sets the current transaction's isolation level."),
-    def("transaction_read_only", Kind::Bool, User, "off", "Sets the current transaction's read-only status."),
-    def("wal_segment_size", int(1_048_576, 1_073_741_824, Unit::Bytes), Internal, "16777216", "Shows the size of write ahead log segments."),
-    def("work_mem", int(64, INT_MAX, Unit::Kb), User, "4096", "Sets the maximum memory to be used for query workspaces."),
+    reported(def(
+        "application_name",
+        Kind::Str,
+        User,
+        "",
+        "Sets the application name to be reported in statistics and logs.",
+    )),
+    def(
+        "authentication_timeout",
+        int(1, 600, Unit::S),
+        Sighup,
+        "60",
+        "Sets the maximum allowed time to complete client authentication.",
+    ),
+    def(
+        "autovacuum",
+        Kind::Bool,
+        Sighup,
+        "on",
+        "Starts the autovacuum subprocess.",
+    ),
+    def(
+        "autovacuum_naptime",
+        int(1, 2_147_483, Unit::S),
+        Sighup,
+        "60",
+        "Time to sleep between autovacuum runs.",
+    ),
+    def(
+        "autovacuum_vacuum_scale_factor",
+        real(0.0, 100.0),
+        Sighup,
+        "0.2",
+        "Number of tuple updates or deletes prior to vacuum as a fraction of reltuples.",
+    ),
+    def(
+        "autovacuum_vacuum_threshold",
+        int(0, INT_MAX, Unit::None),
+        Sighup,
+        "50",
+        "Minimum number of tuple updates or deletes prior to vacuum.",
+    ),
+    def(
+        "block_size",
+        int(8192, 8192, Unit::None),
+        Internal,
+        "8192",
+        "Shows the size of a disk block.",
+    ),
+    def(
+        "bytea_output",
+        Kind::Enum(&["escape", "hex"]),
+        User,
+        "hex",
+        "Sets the output format for bytea.",
+    ),
+    def(
+        "checkpoint_completion_target",
+        real(0.0, 1.0),
+        Sighup,
+        "0.9",
+        "Time spent flushing dirty buffers during checkpoint, as fraction of checkpoint interval.",
+    ),
+    def(
+        "checkpoint_timeout",
+        int(30, 86400, Unit::S),
+        Sighup,
+        "300",
+        "Sets the maximum time between automatic WAL checkpoints.",
+    ),
+    reported(def(
+        "client_encoding",
+        Kind::Str,
+        User,
+        "UTF8",
+        "Sets the client's character set encoding.",
+    )),
+    def(
+        "client_min_messages",
+        Kind::Enum(&[
+            "debug5", "debug4", "debug3", "debug2", "debug1", "log", "notice", "warning", "error",
+        ]),
+        User,
+        "notice",
+        "Sets the message levels that are sent to the client.",
+    ),
+    def(
+        "data_directory",
+        Kind::Str,
+        Postmaster,
+        "",
+        "Sets the server's data directory.",
+    ),
+    reported(def(
+        "DateStyle",
+        Kind::Str,
+        User,
+        "ISO, MDY",
+        "Sets the display format for date and time values.",
+    )),
+    def(
+        "deadlock_timeout",
+        int(1, INT_MAX, Unit::Ms),
+        Superuser,
+        "1000",
+        "Sets the time to wait on a lock before checking for deadlock.",
+    ),
+    def(
+        "default_transaction_deferrable",
+        Kind::Bool,
+        User,
+        "off",
+        "Sets the default deferrable status of new transactions.",
+    ),
+    def(
+        "default_transaction_isolation",
+        Kind::Enum(ISOLATION_LEVELS),
+        User,
+        "read committed",
+        "Sets the transaction isolation level of each new transaction.",
+    ),
+    reported(def(
+        "default_transaction_read_only",
+        Kind::Bool,
+        User,
+        "off",
+        "Sets the default read-only status of new transactions.",
+    )),
+    def(
+        "enable_hashagg",
+        Kind::Bool,
+        User,
+        "on",
+        "Enables the planner's use of hashed aggregation plans.",
+    ),
+    def(
+        "enable_hashjoin",
+        Kind::Bool,
+        User,
+        "on",
+        "Enables the planner's use of hash join plans.",
+    ),
+    def(
+        "enable_mergejoin",
+        Kind::Bool,
+        User,
+        "on",
+        "Enables the planner's use of merge join plans.",
+    ),
+    def(
+        "enable_nestloop",
+        Kind::Bool,
+        User,
+        "on",
+        "Enables the planner's use of nested-loop join plans.",
+    ),
+    def(
+        "enable_seqscan",
+        Kind::Bool,
+        User,
+        "on",
+        "Enables the planner's use of sequential-scan plans.",
+    ),
+    def(
+        "enable_sort",
+        Kind::Bool,
+        User,
+        "on",
+        "Enables the planner's use of explicit sort steps.",
+    ),
+    def(
+        "extra_float_digits",
+        int(-15, 3, Unit::None),
+        User,
+        "1",
+        "Sets the number of digits displayed for floating-point values.",
+    ),
+    def(
+        "fsync",
+        Kind::Bool,
+        Sighup,
+        "on",
+        "Forces synchronization of updates to disk.",
+    ),
+    def(
+        "full_page_writes",
+        Kind::Bool,
+        Sighup,
+        "on",
+        "Writes full pages to WAL when first modified after a checkpoint.",
+    ),
+    def(
+        "idle_in_transaction_session_timeout",
+        int(0, INT_MAX, Unit::Ms),
+        User,
+        "0",
+        "Sets the maximum allowed idle time between queries, when in a transaction.",
+    ),
+    reported(def(
+        "in_hot_standby",
+        Kind::Bool,
+        Internal,
+        "off",
+        "Shows whether hot standby is currently active.",
+    )),
+    reported(def(
+        "integer_datetimes",
+        Kind::Bool,
+        Internal,
+        "on",
+        "Shows whether datetimes are integer based.",
+    )),
+    reported(def(
+        "IntervalStyle",
+        Kind::Enum(&["postgres", "postgres_verbose", "sql_standard", "iso_8601"]),
+        User,
+        "postgres",
+        "Sets the display format for interval values.",
+    )),
+    def(
+        "introspection_listen",
+        Kind::Str,
+        Postmaster,
+        "127.0.0.1:8432",
+        "Sets the address (ADDR:PORT) of the supervision-tree HTTP endpoint; empty disables it.",
+    ),
+    reported(def(
+        "is_superuser",
+        Kind::Bool,
+        Internal,
+        "on",
+        "Shows whether the current user is a superuser.",
+    )),
+    def(
+        "lc_collate",
+        Kind::Str,
+        Internal,
+        "C",
+        "Shows the collation order locale.",
+    ),
+    def(
+        "lc_ctype",
+        Kind::Str,
+        Internal,
+        "C",
+        "Shows the character classification and case conversion locale.",
+    ),
+    def(
+        "lc_messages",
+        Kind::Str,
+        Superuser,
+        "C",
+        "Sets the language in which messages are displayed.",
+    ),
+    def(
+        "lc_monetary",
+        Kind::Str,
+        User,
+        "C",
+        "Sets the locale for formatting monetary amounts.",
+    ),
+    def(
+        "lc_numeric",
+        Kind::Str,
+        User,
+        "C",
+        "Sets the locale for formatting numbers.",
+    ),
+    def(
+        "lc_time",
+        Kind::Str,
+        User,
+        "C",
+        "Sets the locale for formatting date and time values.",
+    ),
+    def(
+        "listen_addresses",
+        Kind::Str,
+        Postmaster,
+        "localhost",
+        "Sets the host name or IP address(es) to listen to.",
+    ),
+    def(
+        "lock_timeout",
+        int(0, INT_MAX, Unit::Ms),
+        User,
+        "0",
+        "Sets the maximum allowed duration of any wait for a lock.",
+    ),
+    def(
+        "log_connections",
+        Kind::Bool,
+        Backend,
+        "off",
+        "Logs each successful connection.",
+    ),
+    def(
+        "maintenance_work_mem",
+        int(1024, INT_MAX, Unit::Kb),
+        User,
+        "65536",
+        "Sets the maximum memory to be used for maintenance operations.",
+    ),
+    def(
+        "max_connections",
+        int(1, 262_143, Unit::None),
+        Postmaster,
+        "100",
+        "Sets the maximum number of concurrent connections.",
+    ),
+    def(
+        "max_identifier_length",
+        int(63, 63, Unit::None),
+        Internal,
+        "63",
+        "Shows the maximum identifier length.",
+    ),
+    def(
+        "max_stack_depth",
+        int(100, INT_MAX, Unit::Kb),
+        Superuser,
+        "2048",
+        "Sets the maximum stack depth, in kilobytes.",
+    ),
+    def(
+        "max_wal_size",
+        int(2, INT_MAX, Unit::Mb),
+        Sighup,
+        "1024",
+        "Sets the WAL size that triggers a checkpoint.",
+    ),
+    def(
+        "port",
+        int(1, 65535, Unit::None),
+        Postmaster,
+        "5432",
+        "Sets the TCP port the server listens on.",
+    ),
+    def(
+        "random_page_cost",
+        real(0.0, f64::MAX),
+        User,
+        "4",
+        "Sets the planner's estimate of the cost of a nonsequentially fetched disk page.",
+    ),
+    def(
+        "search_path",
+        Kind::Str,
+        User,
+        "\"$user\", public",
+        "Sets the schema search order for names that are not schema-qualified.",
+    ),
+    def(
+        "seq_page_cost",
+        real(0.0, f64::MAX),
+        User,
+        "1",
+        "Sets the planner's estimate of the cost of a sequentially fetched disk page.",
+    ),
+    reported(def(
+        "server_encoding",
+        Kind::Str,
+        Internal,
+        "UTF8",
+        "Shows the server (database) character set encoding.",
+    )),
+    reported(def(
+        "server_version",
+        Kind::Str,
+        Internal,
+        SERVER_VERSION,
+        "Shows the server version.",
+    )),
+    def(
+        "server_version_num",
+        int(150018, 150018, Unit::None),
+        Internal,
+        "150018",
+        "Shows the server version as an integer.",
+    ),
+    reported(def(
+        "session_authorization",
+        Kind::Str,
+        Internal,
+        "",
+        "Sets the session user name.",
+    )),
+    def(
+        "shared_buffers",
+        int(16, 1_073_741_823, Unit::Blocks),
+        Postmaster,
+        "16384",
+        "Sets the number of shared memory buffers used by the server.",
+    ),
+    reported(def(
+        "standard_conforming_strings",
+        Kind::Bool,
+        User,
+        "on",
+        "Causes '...' strings to treat backslashes literally.",
+    )),
+    def(
+        "statement_timeout",
+        int(0, INT_MAX, Unit::Ms),
+        User,
+        "0",
+        "Sets the maximum allowed duration of any statement.",
+    ),
+    def(
+        "synchronous_commit",
+        Kind::Enum(&["local", "remote_write", "remote_apply", "on", "off"]),
+        User,
+        "on",
+        "Sets the current transaction's synchronization level.",
+    ),
+    def(
+        "temp_buffers",
+        int(100, 1_073_741_823, Unit::Blocks),
+        User,
+        "1024",
+        "Sets the maximum number of temporary buffers used by each session.",
+    ),
+    reported(def(
+        "TimeZone",
+        Kind::Str,
+        User,
+        "Etc/UTC",
+        "Sets the time zone for displaying and interpreting time stamps.",
+    )),
+    def(
+        "transaction_isolation",
+        Kind::Enum(ISOLATION_LEVELS),
+        User,
+        "read committed",
+        "Sets the current transaction's isolation level.",
+    ),
+    def(
+        "transaction_read_only",
+        Kind::Bool,
+        User,
+        "off",
+        "Sets the current transaction's read-only status.",
+    ),
+    def(
+        "wal_segment_size",
+        int(1_048_576, 1_073_741_824, Unit::Bytes),
+        Internal,
+        "16777216",
+        "Shows the size of write ahead log segments.",
+    ),
+    def(
+        "work_mem",
+        int(64, INT_MAX, Unit::Kb),
+        User,
+        "4096",
+        "Sets the maximum memory to be used for query workspaces.",
+    ),
 ];
 
 /// A setting's current value.
@@ -551,7 +943,10 @@ impl Settings {
 
     /// A boolean setting.
     pub fn bool(&self, name: &str) -> bool {
-        matches!(find(name).map(|i| &self.slots[i].value), Some(Val::Bool(true)))
+        matches!(
+            find(name).map(|i| &self.slots[i].value),
+            Some(Val::Bool(true))
+        )
     }
 
     /// A string or enum setting's text.
@@ -563,6 +958,98 @@ impl Settings {
     pub fn zone(&self) -> &Zone {
         &self.zone
     }
+}
+
+/// One `name = value` line of postgresql.conf.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigLine {
+    /// Setting name.
+    pub name: String,
+    /// Value, unquoted.
+    pub value: String,
+    /// 1-based line number.
+    pub line: usize,
+}
+
+/// Reads postgresql.conf syntax: `name = value` or `name value`, values
+/// bare (`128MB`) or single-quoted (`'a''b'`), `#` comments. Errors name
+/// the line, as PostgreSQL's do.
+pub fn parse_config(text: &str) -> std::result::Result<Vec<ConfigLine>, String> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        let bad = || format!("syntax error in configuration file, line {line}");
+        let mut chars = raw.trim_start().chars().peekable();
+        let mut name = String::new();
+        while let Some(&c) = chars.peek() {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '.' {
+                name.push(c);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        if name.is_empty() {
+            let rest: String = chars.collect();
+            if rest.trim().is_empty() || rest.trim_start().starts_with('#') {
+                continue;
+            }
+            return Err(bad());
+        }
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        if chars.peek() == Some(&'=') {
+            chars.next();
+            while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                chars.next();
+            }
+        }
+        let mut value = String::new();
+        if chars.peek() == Some(&'\'') {
+            chars.next();
+            let mut closed = false;
+            while let Some(c) = chars.next() {
+                match c {
+                    '\'' if chars.peek() == Some(&'\'') => {
+                        chars.next();
+                        value.push('\'');
+                    }
+                    '\'' => {
+                        closed = true;
+                        break;
+                    }
+                    '\\' => {
+                        if let Some(n) = chars.next() {
+                            value.push(n);
+                        }
+                    }
+                    c => value.push(c),
+                }
+            }
+            if !closed {
+                return Err(bad());
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() || c == '#' {
+                    break;
+                }
+                value.push(c);
+                chars.next();
+            }
+            if value.is_empty() {
+                return Err(bad());
+            }
+        }
+        let rest: String = chars.collect();
+        let rest = rest.trim();
+        if !rest.is_empty() && !rest.starts_with('#') {
+            return Err(bad());
+        }
+        out.push(ConfigLine { name, value, line });
+    }
+    Ok(out)
 }
 
 fn check_context(d: &SettingDef, source: Source) -> Result<()> {
@@ -580,7 +1067,10 @@ fn check_context(d: &SettingDef, source: Source) -> Result<()> {
         (Context::Sighup, Source::Startup | Source::Session) => cannot(" now"),
         (Context::Backend, Source::Session) => Err(SqlError::new(
             SqlState::CANT_CHANGE_RUNTIME_PARAM,
-            format!("parameter \"{}\" cannot be set after connection start", d.name),
+            format!(
+                "parameter \"{}\" cannot be set after connection start",
+                d.name
+            ),
         )),
         _ => Ok(()),
     }
@@ -724,7 +1214,9 @@ fn parse_with_unit(d: &SettingDef, text: &str, unit: Unit) -> Result<f64> {
         Some((_, mult)) => Ok(v * mult / unit.base()),
         None => {
             let hint = if unit.is_memory() {
-                Some("Valid units for this parameter are \"B\", \"kB\", \"MB\", \"GB\", and \"TB\".")
+                Some(
+                    "Valid units for this parameter are \"B\", \"kB\", \"MB\", \"GB\", and \"TB\".",
+                )
             } else if unit != Unit::None {
                 Some("Valid units for this parameter are \"us\", \"ms\", \"s\", \"min\", \"h\", and \"d\".")
             } else {
@@ -809,9 +1301,11 @@ mod tests {
         s.set("work_mem", Some("1.5MB"), Source::Session).unwrap();
         assert_eq!(s.show("work_mem").unwrap(), "1536kB");
         assert_eq!(s.bytes("work_mem"), 1536 * 1024);
-        s.set("statement_timeout", Some("1.5min"), Source::Session).unwrap();
+        s.set("statement_timeout", Some("1.5min"), Source::Session)
+            .unwrap();
         assert_eq!(s.show("statement_timeout").unwrap(), "90s");
-        s.set("statement_timeout", Some("61000"), Source::Session).unwrap();
+        s.set("statement_timeout", Some("61000"), Source::Session)
+            .unwrap();
         assert_eq!(s.show("statement_timeout").unwrap(), "61s");
 
         let cases = [
@@ -834,21 +1328,34 @@ mod tests {
             assert_eq!(err.message(), want, "{name} = {value}");
         }
         let err = s
-            .set("default_transaction_isolation", Some("bogus"), Source::Session)
+            .set(
+                "default_transaction_isolation",
+                Some("bogus"),
+                Source::Session,
+            )
             .unwrap_err();
         assert_eq!(
             err.report().hint.as_deref(),
             Some("Available values: serializable, repeatable read, read committed, read uncommitted.")
         );
-        let err = s.set("work_mem", Some("64 KB"), Source::Session).unwrap_err();
-        assert!(err.report().hint.as_deref().unwrap().starts_with("Valid units"));
+        let err = s
+            .set("work_mem", Some("64 KB"), Source::Session)
+            .unwrap_err();
+        assert!(err
+            .report()
+            .hint
+            .as_deref()
+            .unwrap()
+            .starts_with("Valid units"));
     }
 
     #[test]
     fn reset_returns_to_session_start_value() {
         let mut s = session();
-        s.set("application_name", Some("psql"), Source::Startup).unwrap();
-        s.set("application_name", Some("x"), Source::Session).unwrap();
+        s.set("application_name", Some("psql"), Source::Startup)
+            .unwrap();
+        s.set("application_name", Some("x"), Source::Session)
+            .unwrap();
         assert_eq!(s.show("application_name").unwrap(), "x");
         s.set("application_name", None, Source::Session).unwrap();
         assert_eq!(s.show("application_name").unwrap(), "psql");
@@ -865,7 +1372,8 @@ mod tests {
         assert_eq!(s.show("FOO.bar").unwrap(), "1");
         assert!(s.show("foo.baz").is_err());
         s.take_reported_changes();
-        s.set("application_name", Some("x"), Source::Session).unwrap();
+        s.set("application_name", Some("x"), Source::Session)
+            .unwrap();
         s.set("work_mem", Some("1MB"), Source::Session).unwrap();
         assert_eq!(
             s.take_reported_changes(),
@@ -875,17 +1383,32 @@ mod tests {
         assert_eq!(
             names,
             [
-                "application_name", "client_encoding", "DateStyle", "default_transaction_read_only",
-                "in_hot_standby", "integer_datetimes", "IntervalStyle", "is_superuser",
-                "server_encoding", "server_version", "session_authorization",
-                "standard_conforming_strings", "TimeZone"
+                "application_name",
+                "client_encoding",
+                "DateStyle",
+                "default_transaction_read_only",
+                "in_hot_standby",
+                "integer_datetimes",
+                "IntervalStyle",
+                "is_superuser",
+                "server_encoding",
+                "server_version",
+                "session_authorization",
+                "standard_conforming_strings",
+                "TimeZone"
             ]
         );
     }
 
     #[test]
     fn bool_prefixes() {
-        for (t, want) in [("t", Some(true)), ("of", Some(false)), ("o", None), ("YES", Some(true)), ("2", None)] {
+        for (t, want) in [
+            ("t", Some(true)),
+            ("of", Some(false)),
+            ("o", None),
+            ("YES", Some(true)),
+            ("2", None),
+        ] {
             assert_eq!(parse_bool(t), want, "{t}");
         }
     }
@@ -893,14 +1416,44 @@ mod tests {
     #[test]
     fn client_encoding_and_timezone_hooks() {
         let mut s = session();
-        s.set("client_encoding", Some("utf-8"), Source::Session).unwrap();
+        s.set("client_encoding", Some("utf-8"), Source::Session)
+            .unwrap();
         assert_eq!(s.show("client_encoding").unwrap(), "UTF8");
-        assert!(s.set("client_encoding", Some("latin1"), Source::Session).is_err());
-        s.set("timezone", Some("Asia/Kolkata"), Source::Session).unwrap();
+        assert!(s
+            .set("client_encoding", Some("latin1"), Source::Session)
+            .is_err());
+        s.set("timezone", Some("Asia/Kolkata"), Source::Session)
+            .unwrap();
         assert_eq!(s.zone().offset_at(0), 19800);
         assert!(s.set("datestyle", Some("foo"), Source::Session).is_err());
-        s.set("datestyle", Some("iso, dmy"), Source::Session).unwrap();
+        s.set("datestyle", Some("iso, dmy"), Source::Session)
+            .unwrap();
         assert_eq!(s.show("DateStyle").unwrap(), "ISO, DMY");
+    }
+
+    #[test]
+    fn config_file_syntax() {
+        let text = "# comment\n\nport = 5433\nwork_mem 8MB   # trailing\napplication_name = 'it''s'\nlisten_addresses='*'\n";
+        let lines = parse_config(text).unwrap();
+        let got: Vec<(&str, &str, usize)> = lines
+            .iter()
+            .map(|l| (l.name.as_str(), l.value.as_str(), l.line))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("port", "5433", 3),
+                ("work_mem", "8MB", 4),
+                ("application_name", "it's", 5),
+                ("listen_addresses", "*", 6)
+            ]
+        );
+        assert_eq!(
+            parse_config("port = 1 2").unwrap_err(),
+            "syntax error in configuration file, line 1"
+        );
+        assert!(parse_config("x = 'open").is_err());
+        assert!(parse_config("= 5").is_err());
     }
 
     #[test]

@@ -73,7 +73,12 @@ fn token_text(sql: &str, loc: Location) -> Option<String> {
     }
     let start = char_position(sql, t.span.start)? as usize - 1;
     let end = char_position(sql, t.span.end)? as usize - 1;
-    Some(sql.chars().skip(start).take(end.saturating_sub(start)).collect())
+    Some(
+        sql.chars()
+            .skip(start)
+            .take(end.saturating_sub(start))
+            .collect(),
+    )
 }
 
 /// The 1-based character position of the `/*` that is never closed
@@ -195,13 +200,25 @@ mod tests {
             ("SELECT 1 +", "syntax error at end of input", 11),
             ("SELECT 1 +   ", "syntax error at end of input", 14),
             ("SELEC 1", "syntax error at or near \"SELEC\"", 1),
-            ("SELECT 'abc", "unterminated quoted string at or near \"'abc\"", 8),
+            (
+                "SELECT 'abc",
+                "unterminated quoted string at or near \"'abc\"",
+                8,
+            ),
             ("select 1 from", "syntax error at end of input", 14),
             ("SELECT (1", "syntax error at end of input", 10),
             ("select 1; selec 2", "syntax error at or near \"selec\"", 11),
             ("SELECT 1 + 2 )", "syntax error at or near \")\"", 14),
-            ("select /* x", "unterminated /* comment at or near \"/* x\"", 8),
-            ("select 1\nfrom t where )", "syntax error at or near \")\"", 23),
+            (
+                "select /* x",
+                "unterminated /* comment at or near \"/* x\"",
+                8,
+            ),
+            (
+                "select 1\nfrom t where )",
+                "syntax error at or near \")\"",
+                23,
+            ),
         ];
         for (sql, msg, pos) in table {
             assert_eq!(err(sql), (msg.to_owned(), Some(pos)), "{sql}");

@@ -76,7 +76,9 @@ impl Session {
                     }
                 }
                 _ if name.starts_with("_pq_.") => {}
-                _ => settings.set(name, Some(value), Source::Startup).map_err(fatal)?,
+                _ => settings
+                    .set(name, Some(value), Source::Startup)
+                    .map_err(fatal)?,
             }
         }
         settings.take_reported_changes();
@@ -220,7 +222,7 @@ impl Session {
                     }
                     sink.data_row(&row, ctx.style)?;
                     count += 1;
-                    if count % 256 == 0 {
+                    if count.is_multiple_of(256) {
                         ctx.check_interrupts()?;
                     }
                 }
@@ -260,12 +262,13 @@ impl Session {
         if local {
             // No transaction block can be open yet (transactions arrive
             // with storage), so SET LOCAL has no effect, as in PostgreSQL.
-            return sink.notice(&SqlError::new(
+            return sink.notice(&SqlError::warning(
                 SqlState::NO_ACTIVE_SQL_TRANSACTION,
                 "SET LOCAL can only be used in transaction blocks",
             ));
         }
-        self.settings.set(&name, value.as_deref(), Source::Session)?;
+        self.settings
+            .set(&name, value.as_deref(), Source::Session)?;
         self.settings_changed();
         Ok(())
     }
@@ -332,7 +335,11 @@ fn set_value(values: &[ast::Expr]) -> Result<Option<String>> {
     let mut parts = Vec::with_capacity(values.len());
     for v in values {
         let text = match v {
-            ast::Expr::Identifier(id) if id.quote_style.is_none() && id.value.eq_ignore_ascii_case("default") && values.len() == 1 => {
+            ast::Expr::Identifier(id)
+                if id.quote_style.is_none()
+                    && id.value.eq_ignore_ascii_case("default")
+                    && values.len() == 1 =>
+            {
                 return Ok(None)
             }
             ast::Expr::Identifier(id) => ident(id),
@@ -467,9 +474,17 @@ mod tests {
             "SELECT 1 + 2 AS three, 'a' || 'b', NULL, true, 2.5, -7::int8, 10 / 4, 10.0 / 4;",
         )
         .unwrap();
-        let Event::Columns(cols) = &events[0] else { panic!() };
+        let Event::Columns(cols) = &events[0] else {
+            panic!()
+        };
         let names: Vec<&str> = cols.iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(names, ["three", "?column?", "?column?", "?column?", "?column?", "?column?", "?column?", "?column?"]);
+        assert_eq!(
+            names,
+            [
+                "three", "?column?", "?column?", "?column?", "?column?", "?column?", "?column?",
+                "?column?"
+            ]
+        );
         let oids: Vec<u32> = cols.iter().map(|c| c.ty.oid().0).collect();
         assert_eq!(oids, [23, 25, 25, 16, 1700, 20, 23, 1700]);
         assert_eq!(
@@ -515,7 +530,10 @@ mod tests {
             ("select nullif(1, 1)", "NULL"),
             ("select greatest(1, 5.5, 3)", "5.5"),
             ("select case when 1 > 2 then 'a' else 'b' end", "b"),
-            ("select case 2 when 1 then 'one' when 2 then 'two' end", "two"),
+            (
+                "select case 2 when 1 then 'one' when 2 then 'two' end",
+                "two",
+            ),
             ("select 3 between 1 and 5", "t"),
             ("select 3 not in (1, 2, null)", "NULL"),
             ("select 2 in (1, 2, null)", "t"),
@@ -532,7 +550,10 @@ mod tests {
             ("select substring('hello' from 2 for 3)", "ell"),
             ("select position('l' in 'hello')", "3"),
             ("select length('héllo')", "5"),
-            ("select interval '1 day' + interval '2 hours'", "1 day 02:00:00"),
+            (
+                "select interval '1 day' + interval '2 hours'",
+                "1 day 02:00:00",
+            ),
             ("select date '2024-02-28' + 2", "2024-03-01"),
         ] {
             assert_eq!(one(&mut s, sql), want, "{sql}");
@@ -543,28 +564,117 @@ mod tests {
     fn errors_follow_postgres() {
         let mut s = session();
         for (sql, code, msg, pos) in [
-            ("select 'a' + 'b'", "42725", "operator is not unique: unknown + unknown", Some(12)),
-            ("select 1 + true", "42883", "operator does not exist: integer + boolean", Some(10)),
-            ("select foo(1)", "42883", "function foo(integer) does not exist", Some(8)),
-            ("select abs('x')", "22P02", "invalid input syntax for type double precision: \"x\"", Some(12)),
-            ("select length(1)", "42883", "function length(integer) does not exist", Some(8)),
-            ("select 2147483647 + 1", "22003", "integer out of range", None),
+            (
+                "select 'a' + 'b'",
+                "42725",
+                "operator is not unique: unknown + unknown",
+                Some(12),
+            ),
+            (
+                "select 1 + true",
+                "42883",
+                "operator does not exist: integer + boolean",
+                Some(10),
+            ),
+            (
+                "select foo(1)",
+                "42883",
+                "function foo(integer) does not exist",
+                Some(8),
+            ),
+            (
+                "select abs('x')",
+                "22P02",
+                "invalid input syntax for type double precision: \"x\"",
+                Some(12),
+            ),
+            (
+                "select length(1)",
+                "42883",
+                "function length(integer) does not exist",
+                Some(8),
+            ),
+            (
+                "select 2147483647 + 1",
+                "22003",
+                "integer out of range",
+                None,
+            ),
             ("select 1/0", "22012", "division by zero", None),
-            ("select 1 || 2", "42883", "operator does not exist: integer || integer", Some(10)),
-            ("select -32768::int2", "22003", "smallint out of range", None),
-            ("select 1 = 'x'", "22P02", "invalid input syntax for type integer: \"x\"", Some(12)),
-            ("select 'abc'::int", "22P02", "invalid input syntax for type integer: \"abc\"", Some(8)),
-            ("select '99999999999'::int4", "22003", "value \"99999999999\" is out of range for type integer", Some(8)),
-            ("select nosuchcol", "42703", "column \"nosuchcol\" does not exist", Some(8)),
-            ("select * from nosuch", "42P01", "relation \"nosuch\" does not exist", Some(15)),
-            ("select 1 where 1", "42804", "argument of WHERE must be type boolean, not type integer", Some(16)),
-            ("select case when 1 then 2 end", "42804", "argument of CASE/WHEN must be type boolean, not type integer", Some(18)),
-            ("select coalesce(1, 'a'::text)", "42804", "COALESCE types integer and text cannot be matched", Some(20)),
+            (
+                "select 1 || 2",
+                "42883",
+                "operator does not exist: integer || integer",
+                Some(10),
+            ),
+            (
+                "select -32768::int2",
+                "22003",
+                "smallint out of range",
+                None,
+            ),
+            (
+                "select 1 = 'x'",
+                "22P02",
+                "invalid input syntax for type integer: \"x\"",
+                Some(12),
+            ),
+            (
+                "select 'abc'::int",
+                "22P02",
+                "invalid input syntax for type integer: \"abc\"",
+                Some(8),
+            ),
+            (
+                "select '99999999999'::int4",
+                "22003",
+                "value \"99999999999\" is out of range for type integer",
+                Some(8),
+            ),
+            (
+                "select nosuchcol",
+                "42703",
+                "column \"nosuchcol\" does not exist",
+                Some(8),
+            ),
+            (
+                "select * from nosuch",
+                "42P01",
+                "relation \"nosuch\" does not exist",
+                Some(15),
+            ),
+            (
+                "select 1 where 1",
+                "42804",
+                "argument of WHERE must be type boolean, not type integer",
+                Some(16),
+            ),
+            (
+                "select case when 1 then 2 end",
+                "42804",
+                "argument of CASE/WHEN must be type boolean, not type integer",
+                Some(18),
+            ),
+            (
+                "select coalesce(1, 'a'::text)",
+                "42804",
+                "COALESCE types integer and text cannot be matched",
+                Some(20),
+            ),
             ("select $1", "42P02", "there is no parameter $1", Some(8)),
-            ("show nosuch", "42704", "unrecognized configuration parameter \"nosuch\"", None),
+            (
+                "show nosuch",
+                "42704",
+                "unrecognized configuration parameter \"nosuch\"",
+                None,
+            ),
         ] {
             let e = run(&mut s, sql).unwrap_err();
-            assert_eq!((e.code().code(), e.message(), e.report().position), (code, msg, pos), "{sql}");
+            assert_eq!(
+                (e.code().code(), e.message(), e.report().position),
+                (code, msg, pos),
+                "{sql}"
+            );
         }
     }
 
@@ -588,7 +698,10 @@ mod tests {
         run(&mut s, "SET TIME ZONE 'Asia/Kolkata'").unwrap();
         assert_eq!(one(&mut s, "SHOW TIME ZONE"), "Asia/Kolkata");
         let events = run(&mut s, "SET LOCAL work_mem = '1MB'").unwrap();
-        assert_eq!(events[0], Event::Notice("SET LOCAL can only be used in transaction blocks".into()));
+        assert_eq!(
+            events[0],
+            Event::Notice("SET LOCAL can only be used in transaction blocks".into())
+        );
         assert_eq!(rows(&mut s, "SHOW ALL").len(), crate::guc::DEFS.len());
         let e = run(&mut s, "SET port = 1").unwrap_err();
         assert_eq!(e.code(), SqlState::CANT_CHANGE_RUNTIME_PARAM);
@@ -606,17 +719,28 @@ mod tests {
     #[test]
     fn startup_options() {
         let s = Session::new(
-            SessionInfo { pid: 1, user: "u".into(), database: "d".into() },
+            SessionInfo {
+                pid: 1,
+                user: "u".into(),
+                database: "d".into(),
+            },
             Arc::new(NoHost),
             Interrupts::new(),
             &Settings::new(),
-            &[("options".into(), "-c work_mem=1MB --statement-timeout=5s".into())],
+            &[(
+                "options".into(),
+                "-c work_mem=1MB --statement-timeout=5s".into(),
+            )],
         )
         .unwrap();
         assert_eq!(s.settings().show("work_mem").unwrap(), "1MB");
         assert_eq!(s.statement_timeout(), Some(Duration::from_secs(5)));
         let e = Session::new(
-            SessionInfo { pid: 1, user: "u".into(), database: "d".into() },
+            SessionInfo {
+                pid: 1,
+                user: "u".into(),
+                database: "d".into(),
+            },
             Arc::new(NoHost),
             Interrupts::new(),
             &Settings::new(),
@@ -636,7 +760,7 @@ mod tests {
             let mut sink = CollectSink::default();
             s.simple_query("select pg_sleep(600)", &mut sink)
         });
-        std::thread::sleep(Duration::from_millis(50));
+        // Raised before or during the sleep, the cancel must end it.
         flag.raise(actorgres_memory::Interrupt::Cancel);
         let e = t.join().unwrap().unwrap_err();
         assert_eq!(e.code(), SqlState::QUERY_CANCELED);

@@ -149,7 +149,7 @@ impl DataType {
     }
 
     /// pg_type.typlen: bytes, or -1 for variable length, -2 for C strings.
-    pub fn len(&self) -> i16 {
+    pub fn typlen(&self) -> i16 {
         use DataType::*;
         match self {
             Bool | Char => 1,
@@ -242,8 +242,9 @@ impl DataType {
         use DataType::*;
         match self {
             Bool => TypeCategory::Boolean,
-            Int2 | Int4 | Int8 | Float4 | Float8 | Numeric | Oid | Regproc | Regclass
-            | Regtype => TypeCategory::Numeric,
+            Int2 | Int4 | Int8 | Float4 | Float8 | Numeric | Oid | Regproc | Regclass | Regtype => {
+                TypeCategory::Numeric
+            }
             Text | Name | Bpchar | Varchar => TypeCategory::String,
             Date | Time | Timestamp | TimestampTz => TypeCategory::DateTime,
             Interval => TypeCategory::Timespan,
@@ -384,7 +385,7 @@ mod tests {
         ];
         for (t, oid, len, cat, pref) in table {
             assert_eq!(t.oid().0, oid, "{t:?}");
-            assert_eq!(t.len(), len, "{t:?}");
+            assert_eq!(t.typlen(), len, "{t:?}");
             assert_eq!(t.category(), cat, "{t:?}");
             assert_eq!(t.is_preferred(), pref, "{t:?}");
             assert_eq!(DataType::from_oid(oid), Some(t));
@@ -395,7 +396,10 @@ mod tests {
     #[test]
     fn grammar_aliases() {
         assert_eq!(DataType::from_name("integer"), Some(DataType::Int4));
-        assert_eq!(DataType::from_name("double precision"), Some(DataType::Float8));
+        assert_eq!(
+            DataType::from_name("double precision"),
+            Some(DataType::Float8)
+        );
         assert_eq!(DataType::from_name("nosuch"), None);
     }
 }

@@ -10,7 +10,7 @@ use super::{Binder, Scope};
 use crate::cast::{can_coerce, cast_value, parse_text, CoercionContext};
 use crate::error::{Result, SqlError, SqlState};
 use crate::expr::{Expr, ExprKind};
-use crate::func::{self, CallKind, FuncDef, Resolved, ResolveError};
+use crate::func::{self, CallKind, FuncDef, ResolveError, Resolved};
 use crate::types::DataType;
 use crate::value::{Numeric, Value};
 
@@ -31,7 +31,9 @@ impl Binder<'_> {
 
     fn expr_inner(&mut self, e: &AstExpr, scope: &Scope) -> Result<Expr> {
         match e {
-            AstExpr::Identifier(id) => self.column(None, &ident(id), scope, self.pos(id.span.start)),
+            AstExpr::Identifier(id) => {
+                self.column(None, &ident(id), scope, self.pos(id.span.start))
+            }
             AstExpr::CompoundIdentifier(parts) => {
                 let names: Vec<String> = parts.iter().map(ident).collect();
                 let pos = parts.first().and_then(|p| self.pos(p.span.start));
@@ -65,7 +67,9 @@ impl Binder<'_> {
             }
             AstExpr::Interval(iv) => {
                 if iv.leading_field.is_some() || iv.last_field.is_some() {
-                    return Err(SqlError::unsupported("interval field qualifiers").at(self.pos_of(e)));
+                    return Err(
+                        SqlError::unsupported("interval field qualifiers").at(self.pos_of(e))
+                    );
                 }
                 let v = self.expr(&iv.value, scope)?;
                 self.explicit_cast(v, DataType::Interval, -1, self.pos_of(e))
@@ -155,11 +159,19 @@ impl Binder<'_> {
                 conditions,
                 else_result,
                 ..
-            } => self.case(operand.as_deref(), conditions, else_result.as_deref(), scope),
+            } => self.case(
+                operand.as_deref(),
+                conditions,
+                else_result.as_deref(),
+                scope,
+            ),
             AstExpr::Function(f) => self.function(f, scope, self.pos_of(e)),
             AstExpr::Collate { expr, collation } => {
                 let name = object_name(collation).join(".");
-                if !matches!(name.as_str(), "C" | "POSIX" | "default" | "pg_catalog.C" | "ucs_basic") {
+                if !matches!(
+                    name.as_str(),
+                    "C" | "POSIX" | "default" | "pg_catalog.C" | "ucs_basic"
+                ) {
                     return Err(SqlError::new(
                         SqlState::UNDEFINED_OBJECT,
                         format!("collation \"{name}\" for encoding \"UTF8\" does not exist"),
@@ -209,7 +221,12 @@ impl Binder<'_> {
         });
         let Some((index, col)) = found.next() else {
             return Err(match table {
-                Some(t) if !scope.columns.iter().any(|c| c.table.as_deref() == Some(t.as_str())) => {
+                Some(t)
+                    if !scope
+                        .columns
+                        .iter()
+                        .any(|c| c.table.as_deref() == Some(t.as_str())) =>
+                {
                     SqlError::new(
                         SqlState::UNDEFINED_TABLE,
                         format!("missing FROM-clause entry for table \"{t}\""),
@@ -261,7 +278,9 @@ impl Binder<'_> {
                     .strip_prefix('$')
                     .and_then(|n| n.parse().ok())
                     .filter(|n| *n >= 1)
-                    .ok_or_else(|| SqlError::syntax(format!("syntax error at or near \"{p}\""), pos))?;
+                    .ok_or_else(|| {
+                        SqlError::syntax(format!("syntax error at or near \"{p}\""), pos)
+                    })?;
                 if n > self.params.len() {
                     return Err(SqlError::new(
                         SqlState::UNDEFINED_PARAMETER,
@@ -294,7 +313,11 @@ impl Binder<'_> {
         let pos = self.pos_after(left);
         let name = match op {
             BinaryOperator::And | BinaryOperator::Or => {
-                let what = if matches!(op, BinaryOperator::And) { "AND" } else { "OR" };
+                let what = if matches!(op, BinaryOperator::And) {
+                    "AND"
+                } else {
+                    "OR"
+                };
                 let l = self.expr(left, scope)?;
                 let l = self.boolean(l, what)?;
                 let r = self.expr(right, scope)?;
@@ -412,7 +435,10 @@ impl Binder<'_> {
                 // A function-style cast: int4('5'), text(5).
                 match DataType::from_name(name) {
                     Some(ty) if can_coerce(types[0], ty, CoercionContext::Explicit) => {
-                        let arg = args.into_iter().next().ok_or_else(|| SqlError::internal("no argument"))?;
+                        let arg = args
+                            .into_iter()
+                            .next()
+                            .ok_or_else(|| SqlError::internal("no argument"))?;
                         self.explicit_cast(arg, ty, -1, pos)
                     }
                     _ => Err(func::function_error(name, &types, ResolveError::NotFound).at(pos)),
@@ -452,7 +478,11 @@ impl Binder<'_> {
         if to == DataType::Any || (to.is_polymorphic() && e.ty != DataType::Unknown) {
             return Ok(e);
         }
-        let to = if to.is_polymorphic() { DataType::Text } else { to };
+        let to = if to.is_polymorphic() {
+            DataType::Text
+        } else {
+            to
+        };
         if let (ExprKind::Param(i), DataType::Unknown) = (&e.kind, e.ty) {
             // An untyped parameter takes the type its context wants.
             self.params[*i] = to;
@@ -464,8 +494,15 @@ impl Binder<'_> {
                     Value::Null => Value::Null,
                     Value::Text(s) => {
                         let parsed = parse_text(s, to, self.style).map_err(|err| err.at(e.pos))?;
-                        cast_value(parsed, to, to, typmod, ctx == CoercionContext::Explicit, self.style)
-                            .map_err(|err| err.at(e.pos))?
+                        cast_value(
+                            parsed,
+                            to,
+                            to,
+                            typmod,
+                            ctx == CoercionContext::Explicit,
+                            self.style,
+                        )
+                        .map_err(|err| err.at(e.pos))?
                     }
                     other => other.clone(),
                 };
@@ -497,7 +534,13 @@ impl Binder<'_> {
     }
 
     /// CAST / `::`: 42846 "cannot cast type x to y" when no cast exists.
-    fn explicit_cast(&mut self, e: Expr, to: DataType, typmod: i32, pos: Option<u32>) -> Result<Expr> {
+    fn explicit_cast(
+        &mut self,
+        e: Expr,
+        to: DataType,
+        typmod: i32,
+        pos: Option<u32>,
+    ) -> Result<Expr> {
         if !can_coerce(e.ty, to, CoercionContext::Explicit) {
             return Err(SqlError::new(
                 SqlState::CANNOT_COERCE,
@@ -566,7 +609,13 @@ impl Binder<'_> {
         Ok(ptype)
     }
 
-    fn in_list(&mut self, arg: &AstExpr, list: &[AstExpr], negated: bool, scope: &Scope) -> Result<Expr> {
+    fn in_list(
+        &mut self,
+        arg: &AstExpr,
+        list: &[AstExpr],
+        negated: bool,
+        scope: &Scope,
+    ) -> Result<Expr> {
         let pos = self.pos_after(arg);
         let a = self.expr(arg, scope)?;
         let mut items = Vec::with_capacity(list.len());
@@ -581,7 +630,10 @@ impl Binder<'_> {
                 let (eq, a, _) = self.comparison("=", a.clone(), a, pos)?;
                 let mut list = Vec::with_capacity(items.len());
                 for item in items {
-                    list.push((self.coerce(item, common, -1, CoercionContext::Implicit)?, eq));
+                    list.push((
+                        self.coerce(item, common, -1, CoercionContext::Implicit)?,
+                        eq,
+                    ));
                 }
                 (a, list)
             }
@@ -638,7 +690,12 @@ impl Binder<'_> {
             whens.push((c, self.coerce(r, ty, -1, CoercionContext::Implicit)?));
         }
         let otherwise = match otherwise {
-            Some(e) => Some(Box::new(self.coerce(e, ty, -1, CoercionContext::Implicit)?)),
+            Some(e) => Some(Box::new(self.coerce(
+                e,
+                ty,
+                -1,
+                CoercionContext::Implicit,
+            )?)),
             None => None,
         };
         Ok(typed(ExprKind::Case { whens, otherwise }, ty))
@@ -669,14 +726,19 @@ impl Binder<'_> {
             }
             FunctionArguments::List(list) => {
                 if list.duplicate_treatment.is_some() || !list.clauses.is_empty() {
-                    return Err(SqlError::unsupported(format!("{name} with DISTINCT or ORDER BY")).at(pos));
+                    return Err(
+                        SqlError::unsupported(format!("{name} with DISTINCT or ORDER BY")).at(pos),
+                    );
                 }
                 let mut out = Vec::with_capacity(list.args.len());
                 for a in &list.args {
                     match a {
                         FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => out.push(e),
                         _ => {
-                            return Err(SqlError::unsupported(format!("the argument {a} of {name}")).at(pos))
+                            return Err(SqlError::unsupported(format!(
+                                "the argument {a} of {name}"
+                            ))
+                            .at(pos))
                         }
                     }
                 }
@@ -703,10 +765,15 @@ impl Binder<'_> {
                     return Ok(typed(ExprKind::Coalesce(items), ty));
                 }
                 let op = if name == "greatest" { ">" } else { "<" };
-                let r = func::resolve(op, &[ty, ty], CallKind::Operator).map_err(|e| {
-                    func::operator_error(op, &[ty, ty], e).at(pos)
-                })?;
-                Ok(typed(ExprKind::MinMax { args: items, cmp: r.def }, ty))
+                let r = func::resolve(op, &[ty, ty], CallKind::Operator)
+                    .map_err(|e| func::operator_error(op, &[ty, ty], e).at(pos))?;
+                Ok(typed(
+                    ExprKind::MinMax {
+                        args: items,
+                        cmp: r.def,
+                    },
+                    ty,
+                ))
             }
             "nullif" if bound.len() == 2 => {
                 let mut it = bound.into_iter();
@@ -714,7 +781,11 @@ impl Binder<'_> {
                 let (Some(l), Some(r)) = (l, r) else {
                     return Err(SqlError::internal("nullif arguments"));
                 };
-                let ty = if l.ty == DataType::Unknown { DataType::Text } else { l.ty };
+                let ty = if l.ty == DataType::Unknown {
+                    DataType::Text
+                } else {
+                    l.ty
+                };
                 let (eq, left, right) = self.comparison("=", l, r, pos)?;
                 let left = self.coerce(left, ty, -1, CoercionContext::Implicit)?;
                 Ok(typed(
@@ -765,8 +836,16 @@ impl Binder<'_> {
 fn is_aggregate(name: &str) -> bool {
     matches!(
         name,
-        "count" | "sum" | "avg" | "min" | "max" | "bool_and" | "bool_or" | "every"
-            | "string_agg" | "array_agg"
+        "count"
+            | "sum"
+            | "avg"
+            | "min"
+            | "max"
+            | "bool_and"
+            | "bool_or"
+            | "every"
+            | "string_agg"
+            | "array_agg"
     )
 }
 

@@ -104,9 +104,7 @@ pub fn sql_type(t: &AstType) -> Result<(DataType, i32)> {
                 }
                 (D::Float4, -1)
             }
-            ExactNumberInfo::Precision(p) | ExactNumberInfo::PrecisionAndScale(p, _)
-                if *p > 53 =>
-            {
+            ExactNumberInfo::Precision(p) | ExactNumberInfo::PrecisionAndScale(p, _) if *p > 53 => {
                 return Err(SqlError::new(
                     SqlState::INVALID_PARAMETER_VALUE,
                     "precision for type float must be less than 54 bits",
@@ -126,7 +124,7 @@ pub fn sql_type(t: &AstType) -> Result<(DataType, i32)> {
                     format!("NUMERIC precision {p} must be between 1 and 1000"),
                 ));
             }
-            if s < -1000 || s > 1000 {
+            if !(-1000..=1000).contains(&s) {
                 return Err(SqlError::new(
                     SqlState::INVALID_PARAMETER_VALUE,
                     format!("NUMERIC scale {s} must be between -1000 and 1000"),
@@ -191,7 +189,10 @@ pub fn sql_type(t: &AstType) -> Result<(DataType, i32)> {
         other => {
             return Err(SqlError::new(
                 SqlState::UNDEFINED_OBJECT,
-                format!("type \"{}\" does not exist", other.to_string().to_lowercase()),
+                format!(
+                    "type \"{}\" does not exist",
+                    other.to_string().to_lowercase()
+                ),
             ))
         }
     })
@@ -201,8 +202,23 @@ pub fn sql_type(t: &AstType) -> Result<(DataType, i32)> {
 pub fn array_of(elem: DataType) -> Result<DataType> {
     use DataType as D;
     static ELEMS: [DataType; 17] = [
-        D::Bool, D::Bytea, D::Name, D::Int2, D::Int4, D::Text, D::Bpchar, D::Varchar, D::Int8,
-        D::Float4, D::Float8, D::Oid, D::Timestamp, D::Date, D::TimestampTz, D::Numeric, D::Uuid,
+        D::Bool,
+        D::Bytea,
+        D::Name,
+        D::Int2,
+        D::Int4,
+        D::Text,
+        D::Bpchar,
+        D::Varchar,
+        D::Int8,
+        D::Float4,
+        D::Float8,
+        D::Oid,
+        D::Timestamp,
+        D::Date,
+        D::TimestampTz,
+        D::Numeric,
+        D::Uuid,
     ];
     ELEMS
         .iter()

@@ -71,10 +71,13 @@ impl Binder<'_> {
                     };
                     let mut bound = self.expr(e, &scope)?;
                     if bound.ty == DataType::Unknown {
-                        bound = self.coerce(bound, DataType::Text, -1, CoercionContext::Implicit)?;
+                        bound =
+                            self.coerce(bound, DataType::Text, -1, CoercionContext::Implicit)?;
                     }
                     let (table_oid, attnum) = match bound.kind {
-                        ExprKind::Column(i) => (scope.columns[i].table_oid, scope.columns[i].attnum),
+                        ExprKind::Column(i) => {
+                            (scope.columns[i].table_oid, scope.columns[i].attnum)
+                        }
                         _ => (0, 0),
                     };
                     columns.push(OutputColumn {
@@ -87,13 +90,16 @@ impl Binder<'_> {
                     exprs.push(bound);
                 }
                 SelectItem::ExprWithAliases { .. } => {
-                    return Err(SqlError::unsupported("several aliases for one select-list item"));
+                    return Err(SqlError::unsupported(
+                        "several aliases for one select-list item",
+                    ));
                 }
                 SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..) => {
                     let table = match item {
-                        SelectItem::QualifiedWildcard(ast::SelectItemQualifiedWildcardKind::ObjectName(n), _) => {
-                            object_name(n).pop()
-                        }
+                        SelectItem::QualifiedWildcard(
+                            ast::SelectItemQualifiedWildcardKind::ObjectName(n),
+                            _,
+                        ) => object_name(n).pop(),
                         _ => None,
                     };
                     if scope.columns.is_empty() && table.is_none() {
@@ -153,10 +159,17 @@ impl Binder<'_> {
         }
         match &item.relation {
             TableFactor::Table {
-                name, alias, args: None, ..
+                name,
+                alias,
+                args: None,
+                ..
             } => {
                 let parts = object_name(name);
-                let pos = name.0.first().and_then(|p| p.as_ident()).and_then(|i| self.pos(i.span.start));
+                let pos = name
+                    .0
+                    .first()
+                    .and_then(|p| p.as_ident())
+                    .and_then(|i| self.pos(i.span.start));
                 let view = SystemView::lookup(&parts).ok_or_else(|| {
                     SqlError::new(
                         SqlState::UNDEFINED_TABLE,

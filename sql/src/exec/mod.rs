@@ -88,7 +88,7 @@ impl Node for Filter<'_> {
                 return Ok(Some(row));
             }
             seen += 1;
-            if seen % 1024 == 0 {
+            if seen.is_multiple_of(1024) {
                 ctx.check_interrupts()?;
             }
         }

@@ -8,9 +8,18 @@ use crate::value::{Numeric as Num, Value};
 
 fn int_abs(v: &Value) -> Result<Value> {
     Ok(match v {
-        Value::Int2(x) => Value::Int2(x.checked_abs().ok_or_else(|| errors::out_of_range("smallint out of range"))?),
-        Value::Int4(x) => Value::Int4(x.checked_abs().ok_or_else(|| errors::out_of_range("integer out of range"))?),
-        Value::Int8(x) => Value::Int8(x.checked_abs().ok_or_else(|| errors::out_of_range("bigint out of range"))?),
+        Value::Int2(x) => Value::Int2(
+            x.checked_abs()
+                .ok_or_else(|| errors::out_of_range("smallint out of range"))?,
+        ),
+        Value::Int4(x) => Value::Int4(
+            x.checked_abs()
+                .ok_or_else(|| errors::out_of_range("integer out of range"))?,
+        ),
+        Value::Int8(x) => Value::Int8(
+            x.checked_abs()
+                .ok_or_else(|| errors::out_of_range("bigint out of range"))?,
+        ),
         other => return Err(mismatch(other)),
     })
 }
@@ -44,37 +53,73 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     f("abs", &[Int2], Int2, |a, _| int_abs(&a[0])),
     f("abs", &[Int4], Int4, |a, _| int_abs(&a[0])),
     f("abs", &[Int8], Int8, |a, _| int_abs(&a[0])),
-    f("abs", &[Float4], Float4, |a, _| Ok(Value::Float4(arg!(a, 0, Float4).abs()))),
-    f("abs", &[Float8], Float8, |a, _| Ok(Value::Float8(arg!(a, 0, Float8).abs()))),
-    f("abs", &[Numeric], Numeric, |a, _| Ok(Value::Numeric(arg!(a, 0, Numeric).abs()))),
+    f("abs", &[Float4], Float4, |a, _| {
+        Ok(Value::Float4(arg!(a, 0, Float4).abs()))
+    }),
+    f("abs", &[Float8], Float8, |a, _| {
+        Ok(Value::Float8(arg!(a, 0, Float8).abs()))
+    }),
+    f("abs", &[Numeric], Numeric, |a, _| {
+        Ok(Value::Numeric(arg!(a, 0, Numeric).abs()))
+    }),
     f("mod", &[Int2, Int2], Int2, |a, _| int_mod(a)),
     f("mod", &[Int4, Int4], Int4, |a, _| int_mod(a)),
     f("mod", &[Int8, Int8], Int8, |a, _| int_mod(a)),
     f("mod", &[Numeric, Numeric], Numeric, |a, _| {
-        Ok(Value::Numeric(arg!(a, 0, Numeric).rem(&arg!(a, 1, Numeric))?))
+        Ok(Value::Numeric(
+            arg!(a, 0, Numeric).rem(&arg!(a, 1, Numeric))?,
+        ))
     }),
-    f("round", &[Float8], Float8, |a, _| Ok(Value::Float8(arg!(a, 0, Float8).round_ties_even()))),
-    f("round", &[Numeric], Numeric, |a, _| Ok(Value::Numeric(arg!(a, 0, Numeric).round(0)))),
+    f("round", &[Float8], Float8, |a, _| {
+        Ok(Value::Float8(arg!(a, 0, Float8).round_ties_even()))
+    }),
+    f("round", &[Numeric], Numeric, |a, _| {
+        Ok(Value::Numeric(arg!(a, 0, Numeric).round(0)))
+    }),
     f("round", &[Numeric, Int4], Numeric, |a, _| {
         Ok(Value::Numeric(arg!(a, 0, Numeric).round(arg!(a, 1, Int4))))
     }),
-    f("trunc", &[Float8], Float8, |a, _| Ok(Value::Float8(arg!(a, 0, Float8).trunc()))),
-    f("trunc", &[Numeric], Numeric, |a, _| Ok(Value::Numeric(arg!(a, 0, Numeric).trunc(0)))),
+    f("trunc", &[Float8], Float8, |a, _| {
+        Ok(Value::Float8(arg!(a, 0, Float8).trunc()))
+    }),
+    f("trunc", &[Numeric], Numeric, |a, _| {
+        Ok(Value::Numeric(arg!(a, 0, Numeric).trunc(0)))
+    }),
     f("trunc", &[Numeric, Int4], Numeric, |a, _| {
         Ok(Value::Numeric(arg!(a, 0, Numeric).trunc(arg!(a, 1, Int4))))
     }),
-    f("ceil", &[Float8], Float8, |a, _| Ok(Value::Float8(arg!(a, 0, Float8).ceil()))),
-    f("ceiling", &[Float8], Float8, |a, _| Ok(Value::Float8(arg!(a, 0, Float8).ceil()))),
-    f("floor", &[Float8], Float8, |a, _| Ok(Value::Float8(arg!(a, 0, Float8).floor()))),
-    f("ceil", &[Numeric], Numeric, |a, _| Ok(Value::Numeric(ceil(&arg!(a, 0, Numeric))))),
-    f("ceiling", &[Numeric], Numeric, |a, _| Ok(Value::Numeric(ceil(&arg!(a, 0, Numeric))))),
-    f("floor", &[Numeric], Numeric, |a, _| Ok(Value::Numeric(floor(&arg!(a, 0, Numeric))))),
+    f("ceil", &[Float8], Float8, |a, _| {
+        Ok(Value::Float8(arg!(a, 0, Float8).ceil()))
+    }),
+    f("ceiling", &[Float8], Float8, |a, _| {
+        Ok(Value::Float8(arg!(a, 0, Float8).ceil()))
+    }),
+    f("floor", &[Float8], Float8, |a, _| {
+        Ok(Value::Float8(arg!(a, 0, Float8).floor()))
+    }),
+    f("ceil", &[Numeric], Numeric, |a, _| {
+        Ok(Value::Numeric(ceil(&arg!(a, 0, Numeric))))
+    }),
+    f("ceiling", &[Numeric], Numeric, |a, _| {
+        Ok(Value::Numeric(ceil(&arg!(a, 0, Numeric))))
+    }),
+    f("floor", &[Numeric], Numeric, |a, _| {
+        Ok(Value::Numeric(floor(&arg!(a, 0, Numeric))))
+    }),
     f("sign", &[Float8], Float8, |a, _| {
         let x = arg!(a, 0, Float8);
-        Ok(Value::Float8(if x > 0.0 { 1.0 } else if x < 0.0 { -1.0 } else { 0.0 }))
+        Ok(Value::Float8(if x > 0.0 {
+            1.0
+        } else if x < 0.0 {
+            -1.0
+        } else {
+            0.0
+        }))
     }),
     f("sign", &[Numeric], Numeric, |a, _| {
-        Ok(Value::Numeric(Num::from_i64(arg!(a, 0, Numeric).signum().into())))
+        Ok(Value::Numeric(Num::from_i64(
+            arg!(a, 0, Numeric).signum().into(),
+        )))
     }),
     f("sqrt", &[Float8], Float8, |a, _| {
         let x = arg!(a, 0, Float8);
@@ -86,10 +131,18 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         }
         Ok(Value::Float8(x.sqrt()))
     }),
-    f("power", &[Float8, Float8], Float8, |a, _| pow(arg!(a, 0, Float8), arg!(a, 1, Float8))),
-    f("pow", &[Float8, Float8], Float8, |a, _| pow(arg!(a, 0, Float8), arg!(a, 1, Float8))),
-    f("^", &[Float8, Float8], Float8, |a, _| pow(arg!(a, 0, Float8), arg!(a, 1, Float8))),
-    f("pi", &[], Float8, |_, _| Ok(Value::Float8(std::f64::consts::PI))),
+    f("power", &[Float8, Float8], Float8, |a, _| {
+        pow(arg!(a, 0, Float8), arg!(a, 1, Float8))
+    }),
+    f("pow", &[Float8, Float8], Float8, |a, _| {
+        pow(arg!(a, 0, Float8), arg!(a, 1, Float8))
+    }),
+    f("^", &[Float8, Float8], Float8, |a, _| {
+        pow(arg!(a, 0, Float8), arg!(a, 1, Float8))
+    }),
+    f("pi", &[], Float8, |_, _| {
+        Ok(Value::Float8(std::f64::consts::PI))
+    }),
 ];
 
 fn pow(x: f64, y: f64) -> Result<Value> {

@@ -91,7 +91,12 @@ static REGISTRY: LazyLock<HashMap<&'static str, Vec<&'static FuncDef>>> = LazyLo
 pub fn lookup(name: &str, nargs: usize) -> Vec<&'static FuncDef> {
     REGISTRY
         .get(name)
-        .map(|all| all.iter().copied().filter(|d| d.args.len() == nargs).collect())
+        .map(|all| {
+            all.iter()
+                .copied()
+                .filter(|d| d.args.len() == nargs)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -309,7 +314,11 @@ fn finish(def: &'static FuncDef, args: &[DataType]) -> Resolved {
             p => *p,
         })
         .collect();
-    let ret = if def.ret.is_polymorphic() { poly } else { def.ret };
+    let ret = if def.ret.is_polymorphic() {
+        poly
+    } else {
+        def.ret
+    };
     Resolved {
         def,
         arg_types,
@@ -375,7 +384,11 @@ mod tests {
     use super::*;
     use DataType::*;
 
-    fn ret(name: &str, args: &[DataType], kind: CallKind) -> std::result::Result<DataType, ResolveError> {
+    fn ret(
+        name: &str,
+        args: &[DataType],
+        kind: CallKind,
+    ) -> std::result::Result<DataType, ResolveError> {
         resolve(name, args, kind).map(|r| r.ret)
     }
 
@@ -396,7 +409,10 @@ mod tests {
         assert_eq!(ret("=", &[Int4, Unknown], op), Ok(Bool));
         assert_eq!(ret("||", &[Unknown, Unknown], op), Ok(Text));
         assert_eq!(ret("||", &[Unknown, Int4], op), Ok(Text));
-        assert_eq!(ret("+", &[Unknown, Unknown], op), Err(ResolveError::Ambiguous));
+        assert_eq!(
+            ret("+", &[Unknown, Unknown], op),
+            Err(ResolveError::Ambiguous)
+        );
         assert_eq!(ret("+", &[Int4, Bool], op), Err(ResolveError::NotFound));
         assert_eq!(ret("||", &[Int4, Int4], op), Err(ResolveError::NotFound));
     }

@@ -32,22 +32,30 @@ macro_rules! int_ops {
         pub(super) static $table: &[FuncDef] = &[
             f("+", &[$t, $t], $t, |a, _| {
                 let (x, y) = (arg!(a, 0, $v), arg!(a, 1, $v));
-                x.checked_add(y).map(Value::$v).ok_or_else(|| errors::out_of_range(concat!($name, " out of range")))
+                x.checked_add(y)
+                    .map(Value::$v)
+                    .ok_or_else(|| errors::out_of_range(concat!($name, " out of range")))
             }),
             f("-", &[$t, $t], $t, |a, _| {
                 let (x, y) = (arg!(a, 0, $v), arg!(a, 1, $v));
-                x.checked_sub(y).map(Value::$v).ok_or_else(|| errors::out_of_range(concat!($name, " out of range")))
+                x.checked_sub(y)
+                    .map(Value::$v)
+                    .ok_or_else(|| errors::out_of_range(concat!($name, " out of range")))
             }),
             f("*", &[$t, $t], $t, |a, _| {
                 let (x, y) = (arg!(a, 0, $v), arg!(a, 1, $v));
-                x.checked_mul(y).map(Value::$v).ok_or_else(|| errors::out_of_range(concat!($name, " out of range")))
+                x.checked_mul(y)
+                    .map(Value::$v)
+                    .ok_or_else(|| errors::out_of_range(concat!($name, " out of range")))
             }),
             f("/", &[$t, $t], $t, |a, _| {
                 let (x, y) = (arg!(a, 0, $v), arg!(a, 1, $v));
                 if y == 0 {
                     return Err(errors::division_by_zero());
                 }
-                x.checked_div(y).map(Value::$v).ok_or_else(|| errors::out_of_range(concat!($name, " out of range")))
+                x.checked_div(y)
+                    .map(Value::$v)
+                    .ok_or_else(|| errors::out_of_range(concat!($name, " out of range")))
             }),
             f("%", &[$t, $t], $t, |a, _| {
                 let (x, y) = (arg!(a, 0, $v), arg!(a, 1, $v));
@@ -58,12 +66,16 @@ macro_rules! int_ops {
             }),
             f("-", &[$t], $t, |a, _| {
                 let x = arg!(a, 0, $v);
-                x.checked_neg().map(Value::$v).ok_or_else(|| errors::out_of_range(concat!($name, " out of range")))
+                x.checked_neg()
+                    .map(Value::$v)
+                    .ok_or_else(|| errors::out_of_range(concat!($name, " out of range")))
             }),
             f("+", &[$t], $t, |a, _| Ok(a[0].clone())),
             f("@", &[$t], $t, |a, _| {
                 let x = arg!(a, 0, $v);
-                x.checked_abs().map(Value::$v).ok_or_else(|| errors::out_of_range(concat!($name, " out of range")))
+                x.checked_abs()
+                    .map(Value::$v)
+                    .ok_or_else(|| errors::out_of_range(concat!($name, " out of range")))
             }),
         ];
     };
@@ -91,17 +103,24 @@ macro_rules! float_ops {
             f("+", &[$t, $t], $t, |a, _| {
                 let (x, y) = (arg!(a, 0, $v), arg!(a, 1, $v));
                 let r = x + y;
-                float_checked(r.into(), x.is_infinite() || y.is_infinite(), true).map(|_| Value::$v(r))
+                float_checked(r.into(), x.is_infinite() || y.is_infinite(), true)
+                    .map(|_| Value::$v(r))
             }),
             f("-", &[$t, $t], $t, |a, _| {
                 let (x, y) = (arg!(a, 0, $v), arg!(a, 1, $v));
                 let r = x - y;
-                float_checked(r.into(), x.is_infinite() || y.is_infinite(), true).map(|_| Value::$v(r))
+                float_checked(r.into(), x.is_infinite() || y.is_infinite(), true)
+                    .map(|_| Value::$v(r))
             }),
             f("*", &[$t, $t], $t, |a, _| {
                 let (x, y) = (arg!(a, 0, $v), arg!(a, 1, $v));
                 let r = x * y;
-                float_checked(r.into(), x.is_infinite() || y.is_infinite(), x == 0.0 || y == 0.0).map(|_| Value::$v(r))
+                float_checked(
+                    r.into(),
+                    x.is_infinite() || y.is_infinite(),
+                    x == 0.0 || y == 0.0,
+                )
+                .map(|_| Value::$v(r))
             }),
             f("/", &[$t, $t], $t, |a, _| {
                 let (x, y) = (arg!(a, 0, $v), arg!(a, 1, $v));
@@ -109,7 +128,8 @@ macro_rules! float_ops {
                     return Err(errors::division_by_zero());
                 }
                 let r = x / y;
-                float_checked(r.into(), x.is_infinite(), x == 0.0 || y.is_infinite()).map(|_| Value::$v(r))
+                float_checked(r.into(), x.is_infinite(), x == 0.0 || y.is_infinite())
+                    .map(|_| Value::$v(r))
             }),
             f("-", &[$t], $t, |a, _| Ok(Value::$v(-arg!(a, 0, $v)))),
             f("+", &[$t], $t, |a, _| Ok(a[0].clone())),
@@ -159,12 +179,24 @@ macro_rules! mixed_float_ops {
             f("-", &[$l, $r], Float8, |a, _| mixed_arith(a, b'-')),
             f("*", &[$l, $r], Float8, |a, _| mixed_arith(a, b'*')),
             f("/", &[$l, $r], Float8, |a, _| mixed_arith(a, b'/')),
-            f("=", &[$l, $r], Bool, |a, _| Ok(Value::Bool(mixed_order(a)?.is_eq()))),
-            f("<>", &[$l, $r], Bool, |a, _| Ok(Value::Bool(mixed_order(a)?.is_ne()))),
-            f("<", &[$l, $r], Bool, |a, _| Ok(Value::Bool(mixed_order(a)?.is_lt()))),
-            f("<=", &[$l, $r], Bool, |a, _| Ok(Value::Bool(mixed_order(a)?.is_le()))),
-            f(">", &[$l, $r], Bool, |a, _| Ok(Value::Bool(mixed_order(a)?.is_gt()))),
-            f(">=", &[$l, $r], Bool, |a, _| Ok(Value::Bool(mixed_order(a)?.is_ge()))),
+            f("=", &[$l, $r], Bool, |a, _| {
+                Ok(Value::Bool(mixed_order(a)?.is_eq()))
+            }),
+            f("<>", &[$l, $r], Bool, |a, _| {
+                Ok(Value::Bool(mixed_order(a)?.is_ne()))
+            }),
+            f("<", &[$l, $r], Bool, |a, _| {
+                Ok(Value::Bool(mixed_order(a)?.is_lt()))
+            }),
+            f("<=", &[$l, $r], Bool, |a, _| {
+                Ok(Value::Bool(mixed_order(a)?.is_le()))
+            }),
+            f(">", &[$l, $r], Bool, |a, _| {
+                Ok(Value::Bool(mixed_order(a)?.is_gt()))
+            }),
+            f(">=", &[$l, $r], Bool, |a, _| {
+                Ok(Value::Bool(mixed_order(a)?.is_ge()))
+            }),
         ];
     };
 }
@@ -174,23 +206,37 @@ mixed_float_ops!(FLOAT84_OPS, Float8, Float4);
 
 static NUMERIC_OPS: &[FuncDef] = &[
     f("+", &[Numeric, Numeric], Numeric, |a, _| {
-        Ok(Value::Numeric(arg!(a, 0, Numeric).add(&arg!(a, 1, Numeric))?))
+        Ok(Value::Numeric(
+            arg!(a, 0, Numeric).add(&arg!(a, 1, Numeric))?,
+        ))
     }),
     f("-", &[Numeric, Numeric], Numeric, |a, _| {
-        Ok(Value::Numeric(arg!(a, 0, Numeric).sub(&arg!(a, 1, Numeric))?))
+        Ok(Value::Numeric(
+            arg!(a, 0, Numeric).sub(&arg!(a, 1, Numeric))?,
+        ))
     }),
     f("*", &[Numeric, Numeric], Numeric, |a, _| {
-        Ok(Value::Numeric(arg!(a, 0, Numeric).mul(&arg!(a, 1, Numeric))?))
+        Ok(Value::Numeric(
+            arg!(a, 0, Numeric).mul(&arg!(a, 1, Numeric))?,
+        ))
     }),
     f("/", &[Numeric, Numeric], Numeric, |a, _| {
-        Ok(Value::Numeric(arg!(a, 0, Numeric).div(&arg!(a, 1, Numeric))?))
+        Ok(Value::Numeric(
+            arg!(a, 0, Numeric).div(&arg!(a, 1, Numeric))?,
+        ))
     }),
     f("%", &[Numeric, Numeric], Numeric, |a, _| {
-        Ok(Value::Numeric(arg!(a, 0, Numeric).rem(&arg!(a, 1, Numeric))?))
+        Ok(Value::Numeric(
+            arg!(a, 0, Numeric).rem(&arg!(a, 1, Numeric))?,
+        ))
     }),
-    f("-", &[Numeric], Numeric, |a, _| Ok(Value::Numeric(arg!(a, 0, Numeric).neg()))),
+    f("-", &[Numeric], Numeric, |a, _| {
+        Ok(Value::Numeric(arg!(a, 0, Numeric).neg()))
+    }),
     f("+", &[Numeric], Numeric, |a, _| Ok(a[0].clone())),
-    f("@", &[Numeric], Numeric, |a, _| Ok(Value::Numeric(arg!(a, 0, Numeric).abs()))),
+    f("@", &[Numeric], Numeric, |a, _| {
+        Ok(Value::Numeric(arg!(a, 0, Numeric).abs()))
+    }),
 ];
 
 /// The ordering of two same-typed values, for the comparison operators.
@@ -209,12 +255,24 @@ fn bpchar_order(a: &[Value]) -> Result<Ordering> {
 macro_rules! cmp_ops {
     ($table:ident, $t:expr, $order:path) => {
         pub(super) static $table: &[FuncDef] = &[
-            f("=", &[$t, $t], Bool, |a, _| Ok(Value::Bool($order(a)?.is_eq()))),
-            f("<>", &[$t, $t], Bool, |a, _| Ok(Value::Bool($order(a)?.is_ne()))),
-            f("<", &[$t, $t], Bool, |a, _| Ok(Value::Bool($order(a)?.is_lt()))),
-            f("<=", &[$t, $t], Bool, |a, _| Ok(Value::Bool($order(a)?.is_le()))),
-            f(">", &[$t, $t], Bool, |a, _| Ok(Value::Bool($order(a)?.is_gt()))),
-            f(">=", &[$t, $t], Bool, |a, _| Ok(Value::Bool($order(a)?.is_ge()))),
+            f("=", &[$t, $t], Bool, |a, _| {
+                Ok(Value::Bool($order(a)?.is_eq()))
+            }),
+            f("<>", &[$t, $t], Bool, |a, _| {
+                Ok(Value::Bool($order(a)?.is_ne()))
+            }),
+            f("<", &[$t, $t], Bool, |a, _| {
+                Ok(Value::Bool($order(a)?.is_lt()))
+            }),
+            f("<=", &[$t, $t], Bool, |a, _| {
+                Ok(Value::Bool($order(a)?.is_le()))
+            }),
+            f(">", &[$t, $t], Bool, |a, _| {
+                Ok(Value::Bool($order(a)?.is_gt()))
+            }),
+            f(">=", &[$t, $t], Bool, |a, _| {
+                Ok(Value::Bool($order(a)?.is_ge()))
+            }),
         ];
     };
 }
@@ -326,48 +384,114 @@ static DATETIME_OPS: &[FuncDef] = &[
         ts_diff(arg!(a, 0, Timestamp), arg!(a, 1, Timestamp))
     }),
     f("+", &[TimestampTz, Interval], TimestampTz, |a, _| {
-        Ok(Value::TimestampTz(add_interval(arg!(a, 0, TimestampTz), &arg!(a, 1, Interval), 1)?))
+        Ok(Value::TimestampTz(add_interval(
+            arg!(a, 0, TimestampTz),
+            &arg!(a, 1, Interval),
+            1,
+        )?))
     }),
     f("-", &[TimestampTz, Interval], TimestampTz, |a, _| {
-        Ok(Value::TimestampTz(add_interval(arg!(a, 0, TimestampTz), &arg!(a, 1, Interval), -1)?))
+        Ok(Value::TimestampTz(add_interval(
+            arg!(a, 0, TimestampTz),
+            &arg!(a, 1, Interval),
+            -1,
+        )?))
     }),
     f("+", &[Timestamp, Interval], Timestamp, |a, _| {
-        Ok(Value::Timestamp(add_interval(arg!(a, 0, Timestamp), &arg!(a, 1, Interval), 1)?))
+        Ok(Value::Timestamp(add_interval(
+            arg!(a, 0, Timestamp),
+            &arg!(a, 1, Interval),
+            1,
+        )?))
     }),
     f("-", &[Timestamp, Interval], Timestamp, |a, _| {
-        Ok(Value::Timestamp(add_interval(arg!(a, 0, Timestamp), &arg!(a, 1, Interval), -1)?))
+        Ok(Value::Timestamp(add_interval(
+            arg!(a, 0, Timestamp),
+            &arg!(a, 1, Interval),
+            -1,
+        )?))
     }),
-    f("-", &[Date, Date], Int4, |a, _| Ok(Value::Int4(arg!(a, 0, Date) - arg!(a, 1, Date)))),
+    f("-", &[Date, Date], Int4, |a, _| {
+        Ok(Value::Int4(arg!(a, 0, Date) - arg!(a, 1, Date)))
+    }),
     f("+", &[Date, Int4], Date, |a, _| {
         arg!(a, 0, Date)
             .checked_add(arg!(a, 1, Int4))
             .map(Value::Date)
-            .ok_or_else(|| SqlError::new(crate::error::SqlState::DATETIME_FIELD_OVERFLOW, "date out of range"))
+            .ok_or_else(|| {
+                SqlError::new(
+                    crate::error::SqlState::DATETIME_FIELD_OVERFLOW,
+                    "date out of range",
+                )
+            })
     }),
     f("-", &[Date, Int4], Date, |a, _| {
         arg!(a, 0, Date)
             .checked_sub(arg!(a, 1, Int4))
             .map(Value::Date)
-            .ok_or_else(|| SqlError::new(crate::error::SqlState::DATETIME_FIELD_OVERFLOW, "date out of range"))
+            .ok_or_else(|| {
+                SqlError::new(
+                    crate::error::SqlState::DATETIME_FIELD_OVERFLOW,
+                    "date out of range",
+                )
+            })
     }),
     f("+", &[Interval, Interval], Interval, |a, _| {
         let (x, y) = (arg!(a, 0, Interval), arg!(a, 1, Interval));
         Ok(Value::Interval(Interval {
-            months: x.months.checked_add(y.months).ok_or_else(|| errors::out_of_range("interval out of range"))?,
-            days: x.days.checked_add(y.days).ok_or_else(|| errors::out_of_range("interval out of range"))?,
-            micros: x.micros.checked_add(y.micros).ok_or_else(|| errors::out_of_range("interval out of range"))?,
+            months: x
+                .months
+                .checked_add(y.months)
+                .ok_or_else(|| errors::out_of_range("interval out of range"))?,
+            days: x
+                .days
+                .checked_add(y.days)
+                .ok_or_else(|| errors::out_of_range("interval out of range"))?,
+            micros: x
+                .micros
+                .checked_add(y.micros)
+                .ok_or_else(|| errors::out_of_range("interval out of range"))?,
         }))
     }),
     f("-", &[Interval], Interval, |a, _| {
         let x = arg!(a, 0, Interval);
-        Ok(Value::Interval(Interval { months: -x.months, days: -x.days, micros: -x.micros }))
+        Ok(Value::Interval(Interval {
+            months: -x.months,
+            days: -x.days,
+            micros: -x.micros,
+        }))
     }),
 ];
 
 /// All operator tables.
 pub(super) static OPERATORS: &[&[FuncDef]] = &[
-    INT2_OPS, INT4_OPS, INT8_OPS, FLOAT4_OPS, FLOAT8_OPS, FLOAT48_OPS, FLOAT84_OPS, NUMERIC_OPS, BOOL_CMP, INT2_CMP,
-    INT4_CMP, INT8_CMP, FLOAT4_CMP, FLOAT8_CMP, NUMERIC_CMP, TEXT_CMP, NAME_CMP, BPCHAR_CMP,
-    BYTEA_CMP, OID_CMP, DATE_CMP, TIME_CMP, TIMESTAMP_CMP, TIMESTAMPTZ_CMP, INTERVAL_CMP,
-    UUID_CMP, INET_CMP, CONCAT_OPS, DATETIME_OPS,
+    INT2_OPS,
+    INT4_OPS,
+    INT8_OPS,
+    FLOAT4_OPS,
+    FLOAT8_OPS,
+    FLOAT48_OPS,
+    FLOAT84_OPS,
+    NUMERIC_OPS,
+    BOOL_CMP,
+    INT2_CMP,
+    INT4_CMP,
+    INT8_CMP,
+    FLOAT4_CMP,
+    FLOAT8_CMP,
+    NUMERIC_CMP,
+    TEXT_CMP,
+    NAME_CMP,
+    BPCHAR_CMP,
+    BYTEA_CMP,
+    OID_CMP,
+    DATE_CMP,
+    TIME_CMP,
+    TIMESTAMP_CMP,
+    TIMESTAMPTZ_CMP,
+    INTERVAL_CMP,
+    UUID_CMP,
+    INET_CMP,
+    CONCAT_OPS,
+    DATETIME_OPS,
 ];

@@ -25,10 +25,15 @@ pub fn version_string() -> String {
 fn pg_sleep(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     let secs = arg!(a, 0, Float8);
     if secs.is_nan() || secs <= 0.0 {
-        return ctx.interrupts.check().map(|_| Value::Void).map_err(interrupt_error);
+        return ctx
+            .interrupts
+            .check()
+            .map(|_| Value::Void)
+            .map_err(interrupt_error);
     }
     // Very long sleeps are capped well past any realistic statement.
-    let d = Duration::try_from_secs_f64(secs.min(1e9)).unwrap_or(Duration::from_secs(1_000_000_000));
+    let d =
+        Duration::try_from_secs_f64(secs.min(1e9)).unwrap_or(Duration::from_secs(1_000_000_000));
     ctx.interrupts.sleep(d).map_err(interrupt_error)?;
     Ok(Value::Void)
 }
@@ -38,12 +43,10 @@ fn signal(a: &[Value], ctx: &mut EvalCtx<'_>, reason: Interrupt) -> Result<Value
     match ctx.host.signal_backend(pid, reason) {
         SignalOutcome::Sent => Ok(Value::Bool(true)),
         SignalOutcome::NoSuchBackend => {
-            ctx.warn(
-                SqlError::new(
-                    SqlState::WARNING,
-                    format!("PID {pid} is not a PostgreSQL backend process"),
-                ),
-            );
+            ctx.warn(SqlError::warning(
+                SqlState::WARNING,
+                format!("PID {pid} is not a PostgreSQL backend process"),
+            ));
             Ok(Value::Bool(false))
         }
     }
@@ -59,29 +62,60 @@ fn current_setting(name: &str, missing_ok: bool, ctx: &EvalCtx<'_>) -> Result<Va
 
 pub(super) static FUNCTIONS: &[FuncDef] = &[
     f("pg_sleep", &[Float8], Void, pg_sleep),
-    f("version", &[], Text, |_, _| Ok(Value::Text(version_string()))),
-    f("current_setting", &[Text], Text, |a, ctx| current_setting(&arg!(a, 0, Text), false, ctx)),
+    f("version", &[], Text, |_, _| {
+        Ok(Value::Text(version_string()))
+    }),
+    f("current_setting", &[Text], Text, |a, ctx| {
+        current_setting(&arg!(a, 0, Text), false, ctx)
+    }),
     f("current_setting", &[Text, Bool], Text, |a, ctx| {
         current_setting(&arg!(a, 0, Text), arg!(a, 1, Bool), ctx)
     }),
     f("set_config", &[Text, Text, Bool], Text, |a, ctx| {
         let name = arg!(a, 0, Text);
-        ctx.settings.set(&name, Some(&arg!(a, 1, Text)), Source::Session)?;
+        ctx.settings
+            .set(&name, Some(&arg!(a, 1, Text)), Source::Session)?;
         current_setting(&name, false, ctx)
     }),
-    f("pg_backend_pid", &[], Int4, |_, ctx| Ok(Value::Int4(ctx.info.pid))),
-    f("now", &[], TimestampTz, |_, ctx| Ok(Value::TimestampTz(ctx.transaction_start))),
-    f("transaction_timestamp", &[], TimestampTz, |_, ctx| Ok(Value::TimestampTz(ctx.transaction_start))),
-    f("statement_timestamp", &[], TimestampTz, |_, ctx| Ok(Value::TimestampTz(ctx.statement_start))),
-    f("clock_timestamp", &[], TimestampTz, |_, _| Ok(Value::TimestampTz(now_micros()))),
-    f("current_database", &[], Name, |_, ctx| Ok(Value::Text(ctx.info.database.clone()))),
-    f("current_schema", &[], Name, |_, _| Ok(Value::Text("public".into()))),
-    f("current_user", &[], Name, |_, ctx| Ok(Value::Text(ctx.info.user.clone()))),
-    f("session_user", &[], Name, |_, ctx| Ok(Value::Text(ctx.info.user.clone()))),
-    f("user", &[], Name, |_, ctx| Ok(Value::Text(ctx.info.user.clone()))),
-    f("pg_cancel_backend", &[Int4], Bool, |a, ctx| signal(a, ctx, Interrupt::Cancel)),
-    f("pg_terminate_backend", &[Int4], Bool, |a, ctx| signal(a, ctx, Interrupt::Terminate)),
-    f("pg_terminate_backend", &[Int4, Int8], Bool, |a, ctx| signal(a, ctx, Interrupt::Terminate)),
+    f("pg_backend_pid", &[], Int4, |_, ctx| {
+        Ok(Value::Int4(ctx.info.pid))
+    }),
+    f("now", &[], TimestampTz, |_, ctx| {
+        Ok(Value::TimestampTz(ctx.transaction_start))
+    }),
+    f("transaction_timestamp", &[], TimestampTz, |_, ctx| {
+        Ok(Value::TimestampTz(ctx.transaction_start))
+    }),
+    f("statement_timestamp", &[], TimestampTz, |_, ctx| {
+        Ok(Value::TimestampTz(ctx.statement_start))
+    }),
+    f("clock_timestamp", &[], TimestampTz, |_, _| {
+        Ok(Value::TimestampTz(now_micros()))
+    }),
+    f("current_database", &[], Name, |_, ctx| {
+        Ok(Value::Text(ctx.info.database.clone()))
+    }),
+    f("current_schema", &[], Name, |_, _| {
+        Ok(Value::Text("public".into()))
+    }),
+    f("current_user", &[], Name, |_, ctx| {
+        Ok(Value::Text(ctx.info.user.clone()))
+    }),
+    f("session_user", &[], Name, |_, ctx| {
+        Ok(Value::Text(ctx.info.user.clone()))
+    }),
+    f("user", &[], Name, |_, ctx| {
+        Ok(Value::Text(ctx.info.user.clone()))
+    }),
+    f("pg_cancel_backend", &[Int4], Bool, |a, ctx| {
+        signal(a, ctx, Interrupt::Cancel)
+    }),
+    f("pg_terminate_backend", &[Int4], Bool, |a, ctx| {
+        signal(a, ctx, Interrupt::Terminate)
+    }),
+    f("pg_terminate_backend", &[Int4, Int8], Bool, |a, ctx| {
+        signal(a, ctx, Interrupt::Terminate)
+    }),
     non_strict(f("pg_typeof", &[Any], Regtype, |_, _| {
         Err(SqlError::internal("pg_typeof is bound by the binder"))
     })),

@@ -227,6 +227,20 @@ fn push_offset(offset: i32, out: &mut String) {
     }
 }
 
+/// RFC 3339 in UTC (`2026-11-23T20:14:32.123456Z`), for JSON.
+pub fn format_rfc3339(micros: i64) -> String {
+    let (jd, time) = split_micros(micros);
+    let (y, m, d) = j2date(jd);
+    let secs = time / 1_000_000;
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:06}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60,
+        time % 1_000_000
+    )
+}
+
 /// interval_out in the `postgres` IntervalStyle.
 pub fn format_interval(iv: &Interval, out: &mut String) {
     let start = out.len();
@@ -313,13 +327,55 @@ mod tests {
     #[test]
     fn intervals_print_as_postgres() {
         let table = [
-            (Interval { months: 14, days: 3, micros: 14_706_700_000 }, "1 year 2 mons 3 days 04:05:06.7"),
-            (Interval { months: 0, days: -1, micros: -1_000_000 }, "-1 days -00:00:01"),
-            (Interval { months: 0, days: 0, micros: 36_000_000_000 }, "10:00:00"),
+            (
+                Interval {
+                    months: 14,
+                    days: 3,
+                    micros: 14_706_700_000,
+                },
+                "1 year 2 mons 3 days 04:05:06.7",
+            ),
+            (
+                Interval {
+                    months: 0,
+                    days: -1,
+                    micros: -1_000_000,
+                },
+                "-1 days -00:00:01",
+            ),
+            (
+                Interval {
+                    months: 0,
+                    days: 0,
+                    micros: 36_000_000_000,
+                },
+                "10:00:00",
+            ),
             (Interval::default(), "00:00:00"),
-            (Interval { months: 0, days: 2, micros: 0 }, "2 days"),
-            (Interval { months: -36, days: 0, micros: 0 }, "-3 years"),
-            (Interval { months: -12, days: 2, micros: 1_000_000 }, "-1 years +2 days 00:00:01"),
+            (
+                Interval {
+                    months: 0,
+                    days: 2,
+                    micros: 0,
+                },
+                "2 days",
+            ),
+            (
+                Interval {
+                    months: -36,
+                    days: 0,
+                    micros: 0,
+                },
+                "-3 years",
+            ),
+            (
+                Interval {
+                    months: -12,
+                    days: 2,
+                    micros: 1_000_000,
+                },
+                "-1 years +2 days 00:00:01",
+            ),
         ];
         for (iv, want) in table {
             let mut s = String::new();

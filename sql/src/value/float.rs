@@ -221,13 +221,17 @@ mod tests {
     #[test]
     fn input() {
         assert_eq!(parse_f64(" 1.5 ", "double precision").unwrap(), 1.5);
-        assert!(parse_f64("-Infinity", "double precision").unwrap().is_infinite());
+        assert!(parse_f64("-Infinity", "double precision")
+            .unwrap()
+            .is_infinite());
         assert_eq!(
             parse_f64("abc", "double precision").unwrap_err().message(),
             "invalid input syntax for type double precision: \"abc\""
         );
         assert_eq!(
-            parse_f64("1e400", "double precision").unwrap_err().message(),
+            parse_f64("1e400", "double precision")
+                .unwrap_err()
+                .message(),
             "\"1e400\" is out of range for type double precision"
         );
         assert!(parse_f64("1e-400", "double precision").is_err());

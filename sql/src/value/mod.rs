@@ -13,8 +13,8 @@ use std::cmp::Ordering;
 use std::net::IpAddr;
 
 pub use datetime::{
-    date2j, format_date, format_interval, format_time, format_timestamp, format_timestamptz,
-    j2date, now_micros, Interval, Zone, POSTGRES_EPOCH_JDATE, USECS_PER_DAY,
+    date2j, format_date, format_interval, format_rfc3339, format_time, format_timestamp,
+    format_timestamptz, j2date, now_micros, Interval, Zone, POSTGRES_EPOCH_JDATE, USECS_PER_DAY,
 };
 pub use float::{format_f32, format_f64, parse_f64};
 pub use numeric::Numeric;
@@ -225,8 +225,8 @@ mod tests {
         assert_eq!(text(Value::Void), "");
         assert_eq!(
             text(Value::Uuid([
-                0xa0, 0xee, 0xbc, 0x99, 0x9c, 0x0b, 0x4e, 0xf8, 0xbb, 0x6d, 0x6b, 0xb9, 0xbd,
-                0x38, 0x0a, 0x11
+                0xa0, 0xee, 0xbc, 0x99, 0x9c, 0x0b, 0x4e, 0xf8, 0xbb, 0x6d, 0x6b, 0xb9, 0xbd, 0x38,
+                0x0a, 0x11
             ])),
             "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"
         );

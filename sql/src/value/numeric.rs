@@ -510,12 +510,18 @@ impl Numeric {
             if self.is_nan() {
                 return Ok(Numeric::NaN);
             }
-            return Err(errors::out_of_range("numeric field overflow").with_detail(format!(
+            return Err(
+                errors::out_of_range("numeric field overflow").with_detail(format!(
                 "A field with precision {precision}, scale {scale} cannot hold an infinite value."
-            )));
+            )),
+            );
         };
         let rounded = self.round(scale);
-        let Numeric::Finite { mantissa, scale: rs } = &rounded else {
+        let Numeric::Finite {
+            mantissa,
+            scale: rs,
+        } = &rounded
+        else {
             return Ok(rounded);
         };
         let int_digits = if mantissa.is_zero() {
@@ -564,7 +570,11 @@ impl Numeric {
 /// num / den rounded half away from zero.
 fn div_round(num: &BigInt, den: &BigInt) -> BigInt {
     let (q, r) = num.abs().div_rem(&den.abs());
-    let q = if r * 2 >= den.abs() { q + BigInt::one() } else { q };
+    let q = if r * 2 >= den.abs() {
+        q + BigInt::one()
+    } else {
+        q
+    };
     if (num.sign() == Sign::Minus) != (den.sign() == Sign::Minus) {
         -q
     } else {
@@ -717,7 +727,10 @@ mod tests {
             n("1").div(&n("0")).unwrap_err().code(),
             SqlState::DIVISION_BY_ZERO
         );
-        assert_eq!(n("Infinity").sub(&n("Infinity")).unwrap().to_string(), "NaN");
+        assert_eq!(
+            n("Infinity").sub(&n("Infinity")).unwrap().to_string(),
+            "NaN"
+        );
     }
 
     #[test]
@@ -738,15 +751,25 @@ mod tests {
 
     #[test]
     fn typmod_overflow_detail() {
-        assert_eq!(n("1.23456789").apply_typmod(5, 2).unwrap().to_string(), "1.23");
+        assert_eq!(
+            n("1.23456789").apply_typmod(5, 2).unwrap().to_string(),
+            "1.23"
+        );
         let err = n("1000").apply_typmod(5, 2).unwrap_err();
         assert_eq!(err.message(), "numeric field overflow");
         assert_eq!(
             err.report().detail.as_deref(),
-            Some("A field with precision 5, scale 2 must round to an absolute value less than 10^3.")
+            Some(
+                "A field with precision 5, scale 2 must round to an absolute value less than 10^3."
+            )
         );
         let err = n("1").apply_typmod(2, 2).unwrap_err();
-        assert!(err.report().detail.as_deref().unwrap().ends_with("less than 1."));
+        assert!(err
+            .report()
+            .detail
+            .as_deref()
+            .unwrap()
+            .ends_with("less than 1."));
     }
 
     #[test]
@@ -757,7 +780,10 @@ mod tests {
             "0.333333333333333"
         );
         assert_eq!(Numeric::from_f64(100.0).unwrap().to_string(), "100");
-        assert_eq!(Numeric::from_f64(1e20).unwrap().to_string(), "100000000000000000000");
+        assert_eq!(
+            Numeric::from_f64(1e20).unwrap().to_string(),
+            "100000000000000000000"
+        );
         assert_eq!(n("2.5").to_f64(), 2.5);
     }
 

@@ -1,0 +1,187 @@
+//! Running one query on an executor thread and streaming its results.
+//!
+//! [`WireSink`] encodes results as protocol messages into a buffer and
+//! hands full batches to the Backend's writer through a bounded channel:
+//! rows reach the client while the statement still runs, and a slow
+//! client slows the statement down instead of filling memory.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use actorgres_memory::Interrupts;
+use actorgres_protocol::{write_data_row, BackendMessage, FieldDescription, TransactionStatus};
+use actorgres_sql::value::{OutputStyle, Value};
+use actorgres_sql::{OutputColumn, ResultSink, Session, SqlError, SqlState, TxStatus};
+use bytes::{BufMut, Bytes, BytesMut};
+use tokio::sync::mpsc;
+
+use super::report;
+
+/// Bytes gathered before a batch is sent to the writer.
+const BATCH_BYTES: usize = 32 * 1024;
+
+/// Encodes results for the wire and streams them in batches.
+pub struct WireSink {
+    /// Messages not sent yet.
+    buf: BytesMut,
+    /// To the Backend's writer.
+    tx: mpsc::Sender<Bytes>,
+    /// Scratch for one value's text.
+    text: String,
+}
+
+impl WireSink {
+    /// A sink sending batches to `tx`.
+    pub fn new(tx: mpsc::Sender<Bytes>) -> Self {
+        WireSink {
+            buf: BytesMut::with_capacity(BATCH_BYTES),
+            tx,
+            text: String::new(),
+        }
+    }
+
+    /// Appends one message.
+    pub fn push(&mut self, msg: &BackendMessage) {
+        msg.encode(&mut self.buf);
+    }
+
+    /// Sends what is buffered; fails when the client is gone.
+    pub fn flush(&mut self) -> actorgres_sql::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let batch = self.buf.split().freeze();
+        self.tx
+            .blocking_send(batch)
+            .map_err(|_| SqlError::fatal(SqlState::CONNECTION_FAILURE, "connection to client lost"))
+    }
+
+    fn maybe_flush(&mut self) -> actorgres_sql::Result<()> {
+        if self.buf.len() >= BATCH_BYTES {
+            self.flush()
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl ResultSink for WireSink {
+    fn row_description(&mut self, columns: &[OutputColumn]) -> actorgres_sql::Result<()> {
+        let fields = columns
+            .iter()
+            .map(|c| FieldDescription {
+                name: c.name.clone(),
+                table_oid: c.table_oid,
+                column_id: c.attnum,
+                type_oid: c.ty.oid().0,
+                type_size: c.ty.typlen(),
+                type_modifier: c.typmod,
+                format: 0,
+            })
+            .collect();
+        self.push(&BackendMessage::RowDescription(fields));
+        Ok(())
+    }
+
+    fn data_row(&mut self, row: &[Value], style: &OutputStyle) -> actorgres_sql::Result<()> {
+        let text = &mut self.text;
+        write_data_row(&mut self.buf, row.len(), |i, out| {
+            if row[i].is_null() {
+                return false;
+            }
+            text.clear();
+            row[i].write_text(style, text);
+            out.put_slice(text.as_bytes());
+            true
+        });
+        self.maybe_flush()
+    }
+
+    fn command_complete(&mut self, tag: &str) -> actorgres_sql::Result<()> {
+        self.push(&BackendMessage::CommandComplete(tag.to_owned()));
+        self.maybe_flush()
+    }
+
+    fn empty_query(&mut self) -> actorgres_sql::Result<()> {
+        self.push(&BackendMessage::EmptyQueryResponse);
+        Ok(())
+    }
+
+    fn notice(&mut self, notice: &SqlError) -> actorgres_sql::Result<()> {
+        self.push(&BackendMessage::NoticeResponse(report::fields(notice)));
+        Ok(())
+    }
+}
+
+/// How a query job ended.
+pub struct JobOutcome {
+    /// The session, unless it must end (FATAL error or panic).
+    pub session: Option<Session>,
+}
+
+/// ReadyForQuery's byte for a transaction state.
+pub fn ready_status(s: TxStatus) -> TransactionStatus {
+    match s {
+        TxStatus::Idle => TransactionStatus::Idle,
+        TxStatus::InBlock => TransactionStatus::InBlock,
+        TxStatus::Failed => TransactionStatus::Failed,
+    }
+}
+
+/// Runs a simple Query on the calling (executor) thread: results, then
+/// the error if any, changed ParameterStatus values and ReadyForQuery —
+/// or a FATAL error when the session must end. A panic is caught and ends
+/// only this session.
+pub fn run_simple_query(
+    mut session: Session,
+    sql: String,
+    interrupts: Interrupts,
+    tx: mpsc::Sender<Bytes>,
+) -> JobOutcome {
+    let mut sink = WireSink::new(tx);
+    let ran = catch_unwind(AssertUnwindSafe(|| {
+        let result = session.simple_query(&sql, &mut sink);
+        (session, result)
+    }));
+    interrupts.clear();
+    let outcome = match ran {
+        Ok((mut session, result)) => {
+            let fatal = match result {
+                Ok(()) => false,
+                Err(e) => {
+                    sink.push(&BackendMessage::ErrorResponse(report::fields(&e)));
+                    e.is_fatal()
+                }
+            };
+            if fatal {
+                JobOutcome { session: None }
+            } else {
+                for (name, value) in session.take_parameter_changes() {
+                    sink.push(&BackendMessage::ParameterStatus { name, value });
+                }
+                sink.push(&BackendMessage::ReadyForQuery(ready_status(
+                    session.transaction_status(),
+                )));
+                JobOutcome {
+                    session: Some(session),
+                }
+            }
+        }
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown cause".into());
+            tracing::error!(query = %sql, panic = %what, "backend panicked while running a query; ending that session only");
+            let e = SqlError::fatal(
+                SqlState::INTERNAL_ERROR,
+                format!("internal error while running the query: {what}"),
+            );
+            sink.push(&BackendMessage::ErrorResponse(report::fields(&e)));
+            JobOutcome { session: None }
+        }
+    };
+    // A client that left cannot be told; the writer side notices too.
+    let _ = sink.flush();
+    outcome
+}

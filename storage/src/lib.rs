@@ -1,0 +1,9 @@
+//! Storage for actorgres. So far: the data directory (its layout, the
+//! initdb step and the `postmaster.pid` lock that keeps two servers off
+//! one directory). Pages, heap, WAL, catalog and recovery grow here.
+//!
+//! Depends on memory/ only; knows nothing of SQL or actors.
+
+mod datadir;
+
+pub use datadir::{DataDir, DataDirError, PidLock, CONFIG_FILE, PG_VERSION};

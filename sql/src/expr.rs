@@ -187,6 +187,79 @@ pub enum ExprKind {
     },
 }
 
+impl ExprKind {
+    /// Rebuilds the node with `f` applied to each child expression.
+    fn map_children(self, mut f: impl FnMut(Expr) -> Result<Expr>) -> Result<ExprKind> {
+        let mut each = |v: Vec<Expr>| v.into_iter().map(&mut f).collect::<Result<Vec<_>>>();
+        Ok(match self {
+            k @ (ExprKind::Const(_) | ExprKind::Column(_) | ExprKind::Param(_)) => k,
+            ExprKind::Call { def, args } => ExprKind::Call {
+                def,
+                args: each(args)?,
+            },
+            ExprKind::And(v) => ExprKind::And(each(v)?),
+            ExprKind::Or(v) => ExprKind::Or(each(v)?),
+            ExprKind::Coalesce(v) => ExprKind::Coalesce(each(v)?),
+            ExprKind::MinMax { args, cmp } => ExprKind::MinMax {
+                args: each(args)?,
+                cmp,
+            },
+            ExprKind::Cast { arg, explicit } => ExprKind::Cast {
+                arg: Box::new(f(*arg)?),
+                explicit,
+            },
+            ExprKind::Not(arg) => ExprKind::Not(Box::new(f(*arg)?)),
+            ExprKind::IsNull { arg, negated } => ExprKind::IsNull {
+                arg: Box::new(f(*arg)?),
+                negated,
+            },
+            ExprKind::IsBool {
+                arg,
+                value,
+                negated,
+            } => ExprKind::IsBool {
+                arg: Box::new(f(*arg)?),
+                value,
+                negated,
+            },
+            ExprKind::DistinctFrom {
+                left,
+                right,
+                eq,
+                negated,
+            } => ExprKind::DistinctFrom {
+                left: Box::new(f(*left)?),
+                right: Box::new(f(*right)?),
+                eq,
+                negated,
+            },
+            ExprKind::NullIf { left, right, eq } => ExprKind::NullIf {
+                left: Box::new(f(*left)?),
+                right: Box::new(f(*right)?),
+                eq,
+            },
+            ExprKind::InList { arg, list, negated } => ExprKind::InList {
+                arg: Box::new(f(*arg)?),
+                list: list
+                    .into_iter()
+                    .map(|(e, eq)| Ok((f(e)?, eq)))
+                    .collect::<Result<Vec<_>>>()?,
+                negated,
+            },
+            ExprKind::Case { whens, otherwise } => ExprKind::Case {
+                whens: whens
+                    .into_iter()
+                    .map(|(c, r)| Ok((f(c)?, f(r)?)))
+                    .collect::<Result<Vec<_>>>()?,
+                otherwise: match otherwise {
+                    Some(e) => Some(Box::new(f(*e)?)),
+                    None => None,
+                },
+            },
+        })
+    }
+}
+
 impl Expr {
     /// A constant of `ty`.
     pub fn constant(value: Value, ty: DataType) -> Expr {
@@ -203,6 +276,97 @@ impl Expr {
         match &self.kind {
             ExprKind::Const(v) => Some(v),
             _ => None,
+        }
+    }
+
+    /// PostgreSQL's eval_const_expressions, in small: computes at plan
+    /// time every subexpression whose inputs are constants and whose
+    /// functions are immutable, so `SELECT 1/0` fails before any row is
+    /// described, as in PostgreSQL. CASE arms behind a constant false
+    /// condition are not computed.
+    pub fn fold(self, ctx: &mut EvalCtx<'_>) -> Result<Expr> {
+        let Expr {
+            kind,
+            ty,
+            typmod,
+            pos,
+        } = self;
+        let kind = match kind {
+            ExprKind::Case { whens, otherwise } => {
+                let mut kept = Vec::with_capacity(whens.len());
+                let mut otherwise = otherwise;
+                for (cond, result) in whens {
+                    let cond = cond.fold(ctx)?;
+                    match cond.as_const() {
+                        Some(Value::Bool(false) | Value::Null) => continue,
+                        Some(Value::Bool(true)) if kept.is_empty() => {
+                            return result.fold(ctx);
+                        }
+                        Some(Value::Bool(true)) => {
+                            otherwise = Some(Box::new(result));
+                            break;
+                        }
+                        _ => kept.push((cond, result.fold(ctx)?)),
+                    }
+                }
+                let otherwise = match otherwise {
+                    Some(e) => Some(Box::new(e.fold(ctx)?)),
+                    None => None,
+                };
+                if kept.is_empty() {
+                    return Ok(match otherwise {
+                        Some(e) => *e,
+                        None => Expr {
+                            kind: ExprKind::Const(Value::Null),
+                            ty,
+                            typmod,
+                            pos,
+                        },
+                    });
+                }
+                ExprKind::Case {
+                    whens: kept,
+                    otherwise,
+                }
+            }
+            other => other.map_children(|e| e.fold(ctx))?,
+        };
+        let folded = Expr {
+            kind,
+            ty,
+            typmod,
+            pos,
+        };
+        if folded.is_foldable() {
+            let v = folded.eval(&[], ctx)?;
+            return Ok(Expr {
+                kind: ExprKind::Const(v),
+                ..folded
+            });
+        }
+        Ok(folded)
+    }
+
+    /// True when every direct input is a constant and the node itself is
+    /// immutable.
+    fn is_foldable(&self) -> bool {
+        let all_const = |v: &[Expr]| v.iter().all(|e| e.as_const().is_some());
+        match &self.kind {
+            ExprKind::Const(_) | ExprKind::Column(_) | ExprKind::Param(_) => false,
+            ExprKind::Call { def, args } => {
+                def.volatility == crate::func::Volatility::Immutable && all_const(args)
+            }
+            ExprKind::Cast { arg, .. } | ExprKind::Not(arg) => arg.as_const().is_some(),
+            ExprKind::IsNull { arg, .. } | ExprKind::IsBool { arg, .. } => arg.as_const().is_some(),
+            ExprKind::And(v) | ExprKind::Or(v) | ExprKind::Coalesce(v) => all_const(v),
+            ExprKind::MinMax { args, .. } => all_const(args),
+            ExprKind::DistinctFrom { left, right, .. } | ExprKind::NullIf { left, right, .. } => {
+                left.as_const().is_some() && right.as_const().is_some()
+            }
+            ExprKind::InList { arg, list, .. } => {
+                arg.as_const().is_some() && list.iter().all(|(e, _)| e.as_const().is_some())
+            }
+            ExprKind::Case { .. } => false,
         }
     }
 

@@ -4,7 +4,8 @@
 //! expression in it is bound ([`Expr`]) so execution never resolves names.
 
 use crate::catalog::SystemView;
-use crate::expr::Expr;
+use crate::error::Result;
+use crate::expr::{EvalCtx, Expr};
 use crate::types::DataType;
 
 /// A relational plan node.
@@ -28,6 +29,27 @@ pub enum Plan {
         /// One expression per output column.
         exprs: Vec<Expr>,
     },
+}
+
+impl Plan {
+    /// Folds constant subexpressions everywhere in the plan (see
+    /// [`Expr::fold`]).
+    pub fn fold_constants(self, ctx: &mut EvalCtx<'_>) -> Result<Plan> {
+        Ok(match self {
+            p @ (Plan::OneRow | Plan::SystemView(_)) => p,
+            Plan::Filter { input, predicate } => Plan::Filter {
+                input: Box::new(input.fold_constants(ctx)?),
+                predicate: predicate.fold(ctx)?,
+            },
+            Plan::Project { input, exprs } => Plan::Project {
+                input: Box::new(input.fold_constants(ctx)?),
+                exprs: exprs
+                    .into_iter()
+                    .map(|e| e.fold(ctx))
+                    .collect::<Result<Vec<_>>>()?,
+            },
+        })
+    }
 }
 
 /// One column of a query's result, as RowDescription describes it.

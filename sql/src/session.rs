@@ -199,7 +199,6 @@ impl Session {
         sink: &mut dyn ResultSink,
     ) -> Result<()> {
         let bound = Binder::new(sql, &self.style, Vec::new()).query(q)?;
-        sink.row_description(&bound.columns)?;
         let mut notices = Vec::new();
         let mut ctx = EvalCtx {
             settings: &mut self.settings,
@@ -212,7 +211,9 @@ impl Session {
             params: &[],
             notices: &mut notices,
         };
-        let mut root = exec::build(&bound.plan);
+        let plan = bound.plan.fold_constants(&mut ctx)?;
+        sink.row_description(&bound.columns)?;
+        let mut root = exec::build(&plan);
         let mut count: u64 = 0;
         let result = loop {
             match root.next(&mut ctx) {

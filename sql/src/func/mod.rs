@@ -34,6 +34,18 @@ use crate::value::Value;
 /// declared types) and the evaluation context.
 pub type ScalarFn = fn(&[Value], &mut EvalCtx<'_>) -> Result<Value>;
 
+/// pg_proc.provolatile: whether a call with constant arguments may be
+/// computed once at plan time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Volatility {
+    /// Same arguments, same result, always (folded at plan time).
+    Immutable,
+    /// Same result within a statement (now(), current_setting).
+    Stable,
+    /// May differ on every call, or has side effects (pg_sleep).
+    Volatile,
+}
+
 /// One built-in function or operator.
 #[derive(Debug)]
 pub struct FuncDef {
@@ -46,6 +58,8 @@ pub struct FuncDef {
     pub ret: DataType,
     /// NULL in any argument gives NULL without calling `imp`.
     pub strict: bool,
+    /// Whether calls may be folded at plan time.
+    pub volatility: Volatility,
     /// The implementation.
     pub imp: ScalarFn,
 }
@@ -62,7 +76,24 @@ pub(crate) const fn f(
         args,
         ret,
         strict: true,
+        volatility: Volatility::Immutable,
         imp,
+    }
+}
+
+/// Shorthand for a stable function.
+pub(crate) const fn stable(d: FuncDef) -> FuncDef {
+    FuncDef {
+        volatility: Volatility::Stable,
+        ..d
+    }
+}
+
+/// Shorthand for a volatile function.
+pub(crate) const fn volatile(d: FuncDef) -> FuncDef {
+    FuncDef {
+        volatility: Volatility::Volatile,
+        ..d
     }
 }
 

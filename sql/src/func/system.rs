@@ -6,7 +6,7 @@ use std::time::Duration;
 use actorgres_memory::Interrupt;
 
 use super::operators::arg;
-use super::{f, non_strict, FuncDef};
+use super::{f, non_strict, stable, volatile, FuncDef};
 use crate::error::{Result, SqlError, SqlState};
 use crate::expr::{interrupt_error, EvalCtx};
 use crate::guc::{Source, SERVER_VERSION};
@@ -61,62 +61,62 @@ fn current_setting(name: &str, missing_ok: bool, ctx: &EvalCtx<'_>) -> Result<Va
 }
 
 pub(super) static FUNCTIONS: &[FuncDef] = &[
-    f("pg_sleep", &[Float8], Void, pg_sleep),
-    f("version", &[], Text, |_, _| {
+    volatile(f("pg_sleep", &[Float8], Void, pg_sleep)),
+    stable(f("version", &[], Text, |_, _| {
         Ok(Value::Text(version_string()))
-    }),
-    f("current_setting", &[Text], Text, |a, ctx| {
+    })),
+    stable(f("current_setting", &[Text], Text, |a, ctx| {
         current_setting(&arg!(a, 0, Text), false, ctx)
-    }),
-    f("current_setting", &[Text, Bool], Text, |a, ctx| {
+    })),
+    stable(f("current_setting", &[Text, Bool], Text, |a, ctx| {
         current_setting(&arg!(a, 0, Text), arg!(a, 1, Bool), ctx)
-    }),
-    f("set_config", &[Text, Text, Bool], Text, |a, ctx| {
+    })),
+    volatile(f("set_config", &[Text, Text, Bool], Text, |a, ctx| {
         let name = arg!(a, 0, Text);
         ctx.settings
             .set(&name, Some(&arg!(a, 1, Text)), Source::Session)?;
         current_setting(&name, false, ctx)
-    }),
-    f("pg_backend_pid", &[], Int4, |_, ctx| {
-        Ok(Value::Int4(ctx.info.pid))
-    }),
-    f("now", &[], TimestampTz, |_, ctx| {
-        Ok(Value::TimestampTz(ctx.transaction_start))
-    }),
-    f("transaction_timestamp", &[], TimestampTz, |_, ctx| {
-        Ok(Value::TimestampTz(ctx.transaction_start))
-    }),
-    f("statement_timestamp", &[], TimestampTz, |_, ctx| {
-        Ok(Value::TimestampTz(ctx.statement_start))
-    }),
-    f("clock_timestamp", &[], TimestampTz, |_, _| {
-        Ok(Value::TimestampTz(now_micros()))
-    }),
-    f("current_database", &[], Name, |_, ctx| {
-        Ok(Value::Text(ctx.info.database.clone()))
-    }),
-    f("current_schema", &[], Name, |_, _| {
-        Ok(Value::Text("public".into()))
-    }),
-    f("current_user", &[], Name, |_, ctx| {
-        Ok(Value::Text(ctx.info.user.clone()))
-    }),
-    f("session_user", &[], Name, |_, ctx| {
-        Ok(Value::Text(ctx.info.user.clone()))
-    }),
-    f("user", &[], Name, |_, ctx| {
-        Ok(Value::Text(ctx.info.user.clone()))
-    }),
-    f("pg_cancel_backend", &[Int4], Bool, |a, ctx| {
-        signal(a, ctx, Interrupt::Cancel)
-    }),
-    f("pg_terminate_backend", &[Int4], Bool, |a, ctx| {
-        signal(a, ctx, Interrupt::Terminate)
-    }),
-    f("pg_terminate_backend", &[Int4, Int8], Bool, |a, ctx| {
-        signal(a, ctx, Interrupt::Terminate)
-    }),
-    non_strict(f("pg_typeof", &[Any], Regtype, |_, _| {
-        Err(SqlError::internal("pg_typeof is bound by the binder"))
     })),
+    stable(f("pg_backend_pid", &[], Int4, |_, ctx| {
+        Ok(Value::Int4(ctx.info.pid))
+    })),
+    stable(f("now", &[], TimestampTz, |_, ctx| {
+        Ok(Value::TimestampTz(ctx.transaction_start))
+    })),
+    stable(f("transaction_timestamp", &[], TimestampTz, |_, ctx| {
+        Ok(Value::TimestampTz(ctx.transaction_start))
+    })),
+    stable(f("statement_timestamp", &[], TimestampTz, |_, ctx| {
+        Ok(Value::TimestampTz(ctx.statement_start))
+    })),
+    volatile(f("clock_timestamp", &[], TimestampTz, |_, _| {
+        Ok(Value::TimestampTz(now_micros()))
+    })),
+    stable(f("current_database", &[], Name, |_, ctx| {
+        Ok(Value::Text(ctx.info.database.clone()))
+    })),
+    stable(f("current_schema", &[], Name, |_, _| {
+        Ok(Value::Text("public".into()))
+    })),
+    stable(f("current_user", &[], Name, |_, ctx| {
+        Ok(Value::Text(ctx.info.user.clone()))
+    })),
+    stable(f("session_user", &[], Name, |_, ctx| {
+        Ok(Value::Text(ctx.info.user.clone()))
+    })),
+    stable(f("user", &[], Name, |_, ctx| {
+        Ok(Value::Text(ctx.info.user.clone()))
+    })),
+    volatile(f("pg_cancel_backend", &[Int4], Bool, |a, ctx| {
+        signal(a, ctx, Interrupt::Cancel)
+    })),
+    volatile(f("pg_terminate_backend", &[Int4], Bool, |a, ctx| {
+        signal(a, ctx, Interrupt::Terminate)
+    })),
+    volatile(f("pg_terminate_backend", &[Int4, Int8], Bool, |a, ctx| {
+        signal(a, ctx, Interrupt::Terminate)
+    })),
+    stable(non_strict(f("pg_typeof", &[Any], Regtype, |_, _| {
+        Err(SqlError::internal("pg_typeof is bound by the binder"))
+    }))),
 ];

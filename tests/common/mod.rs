@@ -1,0 +1,404 @@
+//! Shared helpers for the end-to-end tests: start the real `actorgres`
+//! binary on free loopback ports with a fresh data directory, and talk to
+//! it with real clients (tokio-postgres, psql, a raw protocol client).
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use bytes::BytesMut;
+use fallible_iterator::FallibleIterator;
+use postgres_protocol::message::backend::{ErrorFields, Message};
+use postgres_protocol::message::frontend;
+
+/// A free TCP port on 127.0.0.1 (the OS picks it; it is released at
+/// once, so a small race with other processes remains).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A running actorgres.
+pub struct Server {
+    /// The process.
+    pub child: Child,
+    /// PostgreSQL port.
+    pub port: u16,
+    /// Introspection port.
+    pub http_port: u16,
+    /// Data directory (removed when the server is dropped).
+    pub data: tempfile::TempDir,
+    /// Where the server's stderr goes.
+    pub log: PathBuf,
+}
+
+impl Server {
+    /// Starts a server with extra `-c name=value` settings.
+    pub fn start(settings: &[&str]) -> Server {
+        let data = tempfile::tempdir().expect("temp dir");
+        Self::start_in(data, settings)
+    }
+
+    /// Starts a server on an existing data directory.
+    pub fn start_in(data: tempfile::TempDir, settings: &[&str]) -> Server {
+        let port = free_port();
+        let http_port = free_port();
+        let log = data.path().with_extension("log");
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_actorgres"));
+        cmd.arg("start")
+            .arg("-D")
+            .arg(data.path().join("pgdata"))
+            .arg("-p")
+            .arg(port.to_string())
+            .arg("-h")
+            .arg("127.0.0.1")
+            .arg("-c")
+            .arg(format!("introspection_listen=127.0.0.1:{http_port}"));
+        for s in settings {
+            cmd.arg("-c").arg(s);
+        }
+        let child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).expect("log file"))
+            .spawn()
+            .expect("start actorgres");
+        let mut server = Server {
+            child,
+            port,
+            http_port,
+            data,
+            log,
+        };
+        server.wait_ready();
+        server
+    }
+
+    fn wait_ready(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("actorgres exited with {status}: {}", self.log_text());
+            }
+            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("actorgres did not start listening: {}", self.log_text());
+    }
+
+    /// The server's log so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// A tokio-postgres connection string.
+    pub fn conninfo(&self, user: &str) -> String {
+        format!(
+            "host=127.0.0.1 port={} user={user} dbname=postgres application_name=tests",
+            self.port
+        )
+    }
+
+    /// Connects with tokio-postgres, driving the connection on a task.
+    pub async fn connect(&self) -> tokio_postgres::Client {
+        connect_to(&self.conninfo("postgres")).await
+    }
+
+    /// Sends a signal (TERM, INT, QUIT) to the server process.
+    pub fn signal(&self, sig: &str) {
+        let ok = Command::new("kill")
+            .arg("-s")
+            .arg(sig)
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill")
+            .success();
+        assert!(ok, "kill -s {sig} failed");
+    }
+
+    /// Waits for the process to exit, at most `limit`.
+    pub fn wait_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + limit;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
+    /// GET `path` from the introspection endpoint: (status, body).
+    pub fn http_get(&self, path: &str) -> (u16, String) {
+        http_get(self.http_port, path)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A plain HTTP/1.1 GET: (status, body).
+pub fn http_get(port: u16, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect to http");
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send request");
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).expect("read response");
+    let status = resp
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = resp
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// Connects with tokio-postgres.
+pub async fn connect_to(conninfo: &str) -> tokio_postgres::Client {
+    let (client, conn) = tokio_postgres::connect(conninfo, tokio_postgres::NoTls)
+        .await
+        .unwrap_or_else(|e| panic!("connect {conninfo}: {e}"));
+    tokio::spawn(async move {
+        let _ = conn.await;
+    });
+    client
+}
+
+/// The first value of the first row of a simple query.
+pub async fn query_one(client: &tokio_postgres::Client, sql: &str) -> Option<String> {
+    for m in client
+        .simple_query(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    {
+        if let tokio_postgres::SimpleQueryMessage::Row(r) = m {
+            return r.get(0).map(str::to_owned);
+        }
+    }
+    panic!("{sql}: no row")
+}
+
+/// SQLSTATE and message of a failing simple query.
+pub async fn query_error(client: &tokio_postgres::Client, sql: &str) -> (String, String) {
+    let e = client
+        .simple_query(sql)
+        .await
+        .expect_err("the query must fail");
+    let db = e
+        .as_db_error()
+        .unwrap_or_else(|| panic!("{sql}: not a server error: {e}"));
+    (db.code().code().to_owned(), db.message().to_owned())
+}
+
+/// True if `program` can be run.
+pub fn have_program(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// psql, where Debian or the PATH has it.
+pub fn psql() -> Option<PathBuf> {
+    let debian = Path::new("/usr/lib/postgresql/15/bin/psql");
+    if debian.exists() {
+        return Some(debian.to_path_buf());
+    }
+    have_program("psql").then(|| PathBuf::from("psql"))
+}
+
+/// A client speaking the protocol message by message, for golden files
+/// and malformed input.
+pub struct RawClient {
+    /// The socket.
+    pub stream: TcpStream,
+    /// Bytes read but not parsed yet.
+    buf: BytesMut,
+}
+
+impl RawClient {
+    /// Connects without sending anything.
+    pub fn connect(port: u16) -> RawClient {
+        let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .expect("timeout");
+        RawClient {
+            stream,
+            buf: BytesMut::new(),
+        }
+    }
+
+    /// Connects and completes the startup exchange as `user`.
+    pub fn startup(port: u16, user: &str) -> (RawClient, Vec<String>) {
+        let mut c = Self::connect(port);
+        let mut out = BytesMut::new();
+        frontend::startup_message(
+            [
+                ("user", user),
+                ("database", "postgres"),
+                ("application_name", "raw"),
+            ],
+            &mut out,
+        )
+        .expect("startup message");
+        c.send(&out);
+        let msgs = c.read_until_ready();
+        (c, msgs)
+    }
+
+    /// Sends raw bytes.
+    pub fn send(&mut self, bytes: &[u8]) {
+        self.stream.write_all(bytes).expect("send");
+    }
+
+    /// Sends a simple Query.
+    pub fn query(&mut self, sql: &str) -> Vec<String> {
+        let mut out = BytesMut::new();
+        frontend::query(sql, &mut out).expect("query");
+        self.send(&out);
+        self.read_until_ready()
+    }
+
+    /// The next message, rendered; None at end of stream.
+    pub fn next(&mut self) -> Option<String> {
+        loop {
+            match Message::parse(&mut self.buf) {
+                Ok(Some(m)) => return Some(render(m)),
+                Ok(None) => {}
+                Err(e) => return Some(format!("<unparsable: {e}>")),
+            }
+            let mut chunk = [0u8; 8192];
+            match self.stream.read(&mut chunk) {
+                Ok(0) | Err(_) => return None,
+                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
+            }
+        }
+    }
+
+    /// Reads messages up to and including ReadyForQuery, or to the end.
+    pub fn read_until_ready(&mut self) -> Vec<String> {
+        let mut out = Vec::new();
+        while let Some(m) = self.next() {
+            let done = m.starts_with("ReadyForQuery");
+            out.push(m);
+            if done {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Reads everything until the server closes the connection.
+    pub fn read_to_end(&mut self) -> Vec<String> {
+        let mut out = Vec::new();
+        while let Some(m) = self.next() {
+            out.push(m);
+        }
+        out
+    }
+
+    /// Raw bytes until the server closes.
+    pub fn read_raw_to_end(&mut self) -> Vec<u8> {
+        let mut out = self.buf.split().to_vec();
+        let _ = self.stream.read_to_end(&mut out);
+        out
+    }
+}
+
+fn error_fields(mut fields: ErrorFields<'_>) -> String {
+    let mut parts = Vec::new();
+    while let Ok(Some(f)) = fields.next() {
+        // File, line and routine name PostgreSQL's source, not behaviour.
+        if matches!(f.type_(), b'S' | b'C' | b'M' | b'D' | b'H' | b'P') {
+            parts.push(format!(
+                "{}={}",
+                f.type_() as char,
+                String::from_utf8_lossy(f.value_bytes())
+            ));
+        }
+    }
+    parts.join(" ")
+}
+
+/// One backend message as a line of text.
+pub fn render(m: Message) -> String {
+    match m {
+        Message::AuthenticationOk => "AuthenticationOk".into(),
+        Message::BackendKeyData(_) => "BackendKeyData".into(),
+        Message::ParameterStatus(b) => format!(
+            "ParameterStatus {}={}",
+            b.name().unwrap_or("?"),
+            b.value().unwrap_or("?")
+        ),
+        Message::ReadyForQuery(b) => format!("ReadyForQuery {}", b.status() as char),
+        Message::RowDescription(b) => {
+            let cols: Vec<String> = b
+                .fields()
+                .map(|f| {
+                    Ok(format!(
+                        "{}(type={},len={},typmod={},fmt={})",
+                        f.name(),
+                        f.type_oid(),
+                        f.type_size(),
+                        f.type_modifier(),
+                        f.format()
+                    ))
+                })
+                .collect()
+                .unwrap_or_default();
+            format!("RowDescription {}", cols.join(" | "))
+        }
+        Message::DataRow(b) => {
+            let buf = b.buffer();
+            let vals: Vec<String> = b
+                .ranges()
+                .map(|r| {
+                    Ok(match r {
+                        Some(r) => format!("'{}'", String::from_utf8_lossy(&buf[r])),
+                        None => "NULL".into(),
+                    })
+                })
+                .collect()
+                .unwrap_or_default();
+            format!("DataRow [{}]", vals.join(", "))
+        }
+        Message::CommandComplete(b) => format!("CommandComplete {}", b.tag().unwrap_or("?")),
+        Message::EmptyQueryResponse => "EmptyQueryResponse".into(),
+        Message::ErrorResponse(b) => format!("ErrorResponse {}", error_fields(b.fields())),
+        Message::NoticeResponse(b) => format!("NoticeResponse {}", error_fields(b.fields())),
+        Message::NoData => "NoData".into(),
+        Message::ParseComplete => "ParseComplete".into(),
+        Message::BindComplete => "BindComplete".into(),
+        _ => "<other message>".into(),
+    }
+}
+
+/// The reference PostgreSQL 15 port, if one answers (see
+/// ../shared/tools/refpg); used to record golden files.
+pub fn refpg_port() -> Option<u16> {
+    let port = std::env::var("REFPG_PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(55499);
+    TcpStream::connect(("127.0.0.1", port)).ok().map(|_| port)
+}

@@ -17,10 +17,16 @@ use postgres_protocol::message::frontend;
 /// A free TCP port on 127.0.0.1 (the OS picks it; it is released at
 /// once, so a small race with other processes remains).
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+    free_ports::<1>()[0]
+}
+
+/// `N` distinct free ports: all are held open while choosing, so the OS
+/// cannot hand out the same one twice.
+pub fn free_ports<const N: usize>() -> [u16; N] {
+    let held: Vec<TcpListener> = (0..N)
+        .map(|_| TcpListener::bind("127.0.0.1:0").expect("a free port"))
+        .collect();
+    std::array::from_fn(|i| held[i].local_addr().expect("bound").port())
 }
 
 /// A running actorgres.
@@ -46,8 +52,7 @@ impl Server {
 
     /// Starts a server on an existing data directory.
     pub fn start_in(data: tempfile::TempDir, settings: &[&str]) -> Server {
-        let port = free_port();
-        let http_port = free_port();
+        let [port, http_port] = free_ports::<2>();
         let log = data.path().with_extension("log");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_actorgres"));
         cmd.arg("start")
@@ -85,7 +90,11 @@ impl Server {
             if let Ok(Some(status)) = self.child.try_wait() {
                 panic!("actorgres exited with {status}: {}", self.log_text());
             }
-            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+            // Ready once both sockets answer and the log says so.
+            if TcpStream::connect(("127.0.0.1", self.port)).is_ok()
+                && TcpStream::connect(("127.0.0.1", self.http_port)).is_ok()
+                && self.log_text().contains("ready to accept connections")
+            {
                 return;
             }
             std::thread::sleep(Duration::from_millis(20));
@@ -108,7 +117,19 @@ impl Server {
 
     /// Connects with tokio-postgres, driving the connection on a task.
     pub async fn connect(&self) -> tokio_postgres::Client {
-        connect_to(&self.conninfo("postgres")).await
+        match tokio_postgres::connect(&self.conninfo("postgres"), tokio_postgres::NoTls).await {
+            Ok((client, conn)) => {
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                });
+                client
+            }
+            Err(e) => panic!(
+                "connect to port {}: {e:?}\nserver log:\n{}",
+                self.port,
+                self.log_text()
+            ),
+        }
     }
 
     /// Sends a signal (TERM, INT, QUIT) to the server process.

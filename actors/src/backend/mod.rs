@@ -36,7 +36,7 @@ use actorgres_protocol::{
     BackendMessage, Frame, FrontendMessage, PgCodec, ProtocolError, StartupPacket,
     TransactionStatus,
 };
-use actorgres_sql::{Host, Session, SessionInfo, SqlError, SqlState};
+use actorgres_sql::{Host, Session, SessionInfo, SqlError, SqlState, TxStatus};
 use bytes::{BufMut, Bytes, BytesMut};
 use tokio::io::AsyncWriteExt;
 use tokio::net::tcp::OwnedWriteHalf;
@@ -341,8 +341,10 @@ impl Backend {
         let (tx, rx) = mpsc::channel(BATCH_QUEUE);
         let (done_tx, done_rx) = oneshot::channel();
         let job_interrupts = interrupts.clone();
+        let proc_ = Arc::clone(&self.proc_);
         self.shared.pool.spawn(Box::new(move || {
-            let outcome = sink::run_simple_query(session, sql, job_interrupts, tx);
+            let on_ready = |status| proc_.set_state(idle_state(status), None);
+            let outcome = sink::run_simple_query(session, sql, job_interrupts, tx, on_ready);
             let _ = done_tx.send(outcome);
         }));
         let forward = forward(writer, pending, rx, done_rx, timeout, interrupts);
@@ -362,6 +364,15 @@ impl Backend {
                     }
                 }),
         );
+    }
+}
+
+/// The pg_stat_activity state of a backend waiting for its next query.
+fn idle_state(status: TxStatus) -> BackendState {
+    match status {
+        TxStatus::Idle => BackendState::Idle,
+        TxStatus::InBlock => BackendState::IdleInTransaction,
+        TxStatus::Failed => BackendState::IdleInTransactionAborted,
     }
 }
 

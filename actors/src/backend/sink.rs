@@ -130,12 +130,14 @@ pub fn ready_status(s: TxStatus) -> TransactionStatus {
 /// Runs a simple Query on the calling (executor) thread: results, then
 /// the error if any, changed ParameterStatus values and ReadyForQuery —
 /// or a FATAL error when the session must end. A panic is caught and ends
-/// only this session.
+/// only this session. `on_ready` runs just before ReadyForQuery is sent
+/// (PostgreSQL reports the backend idle before telling the client).
 pub fn run_simple_query(
     mut session: Session,
     sql: String,
     interrupts: Interrupts,
     tx: mpsc::Sender<Bytes>,
+    on_ready: impl FnOnce(TxStatus),
 ) -> JobOutcome {
     let mut sink = WireSink::new(tx);
     let ran = catch_unwind(AssertUnwindSafe(|| {
@@ -158,9 +160,9 @@ pub fn run_simple_query(
                 for (name, value) in session.take_parameter_changes() {
                     sink.push(&BackendMessage::ParameterStatus { name, value });
                 }
-                sink.push(&BackendMessage::ReadyForQuery(ready_status(
-                    session.transaction_status(),
-                )));
+                let status = session.transaction_status();
+                on_ready(status);
+                sink.push(&BackendMessage::ReadyForQuery(ready_status(status)));
                 JobOutcome {
                     session: Some(session),
                 }

@@ -1,0 +1,143 @@
+//! psql, the PostgreSQL command-line client, against actorgres. Skipped
+//! (with a message) where psql is not installed; .ci/run installs it.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::{psql, Server};
+
+fn psql_cmd(server: &Server) -> Option<Command> {
+    let Some(bin) = psql() else {
+        eprintln!("skipping: psql is not installed (apt-get install postgresql-client)");
+        return None;
+    };
+    let mut c = Command::new(bin);
+    c.args([
+        "-X",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        &server.port.to_string(),
+        "-U",
+        "postgres",
+        "-d",
+        "postgres",
+    ]);
+    Some(c)
+}
+
+#[test]
+fn psql_runs_queries_and_reports_errors() {
+    let server = Server::start(&[]);
+    let Some(mut cmd) = psql_cmd(&server) else {
+        return;
+    };
+    let out = cmd
+        .args([
+            "-c",
+            "SELECT 1 + 2 AS three, 'a' || 'b', NULL, true, 2.5, -7::int8, 10 / 4, 10.0 / 4;",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // psql's aligned table, exactly as it prints PostgreSQL 15's answer.
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        " three | ?column? | ?column? | ?column? | ?column? | ?column? | ?column? |      ?column?      \n\
+         -------+----------+----------+----------+----------+----------+----------+--------------------\n\
+         \x20    3 | ab       |          | t        |      2.5 |       -7 |        2 | 2.5000000000000000\n\
+         (1 row)\n\n"
+    );
+
+    let Some(mut cmd) = psql_cmd(&server) else {
+        return;
+    };
+    let out = cmd.args(["-c", "selec 1"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "ERROR:  syntax error at or near \"selec\"\nLINE 1: selec 1\n        ^\n"
+    );
+}
+
+#[test]
+fn psql_script_with_backslash_q_ends_the_session() {
+    let server = Server::start(&[]);
+    let Some(mut cmd) = psql_cmd(&server) else {
+        return;
+    };
+    let mut child = cmd
+        .args(["-At", "-v", "ON_ERROR_STOP=0"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"SET application_name = 'psqltest';\nSHOW application_name;\nSELECT nosuch();\nSELECT 'after error';\n\\q\nSELECT 'never';\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "SET\npsqltest\nafter error\n"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("ERROR:  function nosuch() does not exist")
+    );
+}
+
+/// Ctrl-C in psql sends a CancelRequest carrying the BackendKeyData; the
+/// running pg_sleep ends with 57014.
+#[tokio::test]
+async fn ctrl_c_in_psql_cancels_the_running_query() {
+    let server = Server::start(&[]);
+    let Some(mut cmd) = psql_cmd(&server) else {
+        return;
+    };
+    let child = cmd
+        .args(["-c", "SELECT pg_sleep(30)"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let observer = server.connect().await;
+    let mut active = false;
+    for _ in 0..400 {
+        let msgs = observer
+            .simple_query("select pid from pg_stat_activity where query = 'SELECT pg_sleep(30)' and state = 'active'")
+            .await
+            .unwrap();
+        if msgs
+            .iter()
+            .any(|m| matches!(m, tokio_postgres::SimpleQueryMessage::Row(_)))
+        {
+            active = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(active, "psql's query never started");
+    let ok = Command::new("kill")
+        .args(["-s", "INT", &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("ERROR:  canceling statement due to user request"),
+        "{err}"
+    );
+}

@@ -1,0 +1,339 @@
+//! Sessions through tokio-postgres against the real binary: queries,
+//! errors, pg_stat_activity, cancel, statement_timeout, concurrency,
+//! max_connections and terminate.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::{connect_to, query_error, query_one, Server};
+use tokio_postgres::error::ErrorPosition;
+use tokio_postgres::{NoTls, SimpleQueryMessage};
+
+fn rows(msgs: &[SimpleQueryMessage]) -> Vec<Vec<Option<String>>> {
+    msgs.iter()
+        .filter_map(|m| match m {
+            SimpleQueryMessage::Row(r) => {
+                Some((0..r.len()).map(|i| r.get(i).map(str::to_owned)).collect())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Polls `f` until it returns true; gives up (false) after ~20 s. Only
+/// used to wait for a state, never to assert a duration.
+async fn eventually<F, Fut>(mut f: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..400 {
+        if f().await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
+/// Waits until backend `pid` runs a query (state 'active').
+async fn wait_active(observer: &tokio_postgres::Client, pid: &str) {
+    let sql = format!("select state from pg_stat_activity where pid = {pid}");
+    let ok = eventually(|| async {
+        let msgs = observer.simple_query(&sql).await.unwrap();
+        rows(&msgs).first().and_then(|r| r[0].clone()).as_deref() == Some("active")
+    })
+    .await;
+    assert!(ok, "backend {pid} never became active");
+}
+
+#[tokio::test]
+async fn queries_errors_and_positions() {
+    let server = Server::start(&[]);
+    let c = server.connect().await;
+    assert_eq!(query_one(&c, "SELECT 1").await.as_deref(), Some("1"));
+    let msgs = c.simple_query("SELECT 1; SELECT 2 AS b;").await.unwrap();
+    assert_eq!(
+        rows(&msgs),
+        vec![vec![Some("1".into())], vec![Some("2".into())]]
+    );
+    assert!(rows(&c.simple_query("").await.unwrap()).is_empty());
+
+    let e = c.simple_query("SELECT 1 +").await.unwrap_err();
+    let db = e.as_db_error().unwrap();
+    assert_eq!(db.code().code(), "42601");
+    assert_eq!(db.message(), "syntax error at end of input");
+    assert_eq!(db.position(), Some(&ErrorPosition::Original(11)));
+
+    let e = c.simple_query("SELECT nosuchfn(1)").await.unwrap_err();
+    let db = e.as_db_error().unwrap();
+    assert_eq!(db.code().code(), "42883");
+    assert_eq!(db.position(), Some(&ErrorPosition::Original(8)));
+
+    // The session is still usable after errors.
+    assert_eq!(
+        query_one(&c, "SELECT 'still here'").await.as_deref(),
+        Some("still here")
+    );
+}
+
+#[tokio::test]
+async fn settings_show_set_reset() {
+    let server = Server::start(&["work_mem=8MB"]);
+    let c = server.connect().await;
+    assert_eq!(query_one(&c, "SHOW work_mem").await.as_deref(), Some("8MB"));
+    assert!(query_one(&c, "SHOW server_version")
+        .await
+        .unwrap()
+        .starts_with("15."));
+    c.simple_query("SET application_name = 'x'").await.unwrap();
+    assert_eq!(
+        query_one(&c, "SHOW application_name").await.as_deref(),
+        Some("x")
+    );
+    c.simple_query("RESET application_name").await.unwrap();
+    assert_eq!(
+        query_one(&c, "SHOW application_name").await.as_deref(),
+        Some("tests")
+    );
+    c.simple_query("SET work_mem = '1MB'").await.unwrap();
+    c.simple_query("RESET ALL").await.unwrap();
+    assert_eq!(
+        query_one(&c, "SHOW work_mem").await.as_deref(),
+        Some("8MB"),
+        "RESET goes back to the server's value"
+    );
+    let all = c.simple_query("SHOW ALL").await.unwrap();
+    let all = rows(&all);
+    assert!(all.len() > 50);
+    assert!(all
+        .iter()
+        .any(|r| r[0].as_deref() == Some("work_mem") && r[1].as_deref() == Some("8MB")));
+    assert_eq!(query_error(&c, "SHOW nosuch").await.0, "42704");
+    assert_eq!(query_error(&c, "SET port = 1").await.0, "55P02");
+}
+
+#[tokio::test]
+async fn pg_stat_activity_lists_live_sessions() {
+    let server = Server::start(&[]);
+    let a = server.connect().await;
+    let b = connect_to(&server.conninfo("bob")).await;
+    let b_pid = query_one(&b, "select pg_backend_pid()").await.unwrap();
+    let msgs = a
+        .simple_query("SELECT pid, usename, datname, application_name, client_addr, state, query FROM pg_stat_activity")
+        .await
+        .unwrap();
+    let all = rows(&msgs);
+    assert_eq!(all.len(), 2, "{all:?}");
+    let bob = all
+        .iter()
+        .find(|r| r[0].as_deref() == Some(b_pid.as_str()))
+        .expect("bob's row");
+    assert_eq!(bob[1].as_deref(), Some("bob"));
+    assert_eq!(bob[2].as_deref(), Some("postgres"));
+    assert_eq!(bob[3].as_deref(), Some("tests"));
+    assert_eq!(bob[4].as_deref(), Some("127.0.0.1"));
+    assert_eq!(bob[5].as_deref(), Some("idle"));
+    assert_eq!(bob[6].as_deref(), Some("select pg_backend_pid()"));
+    let me = all
+        .iter()
+        .find(|r| r[0].as_deref() != Some(b_pid.as_str()))
+        .unwrap();
+    assert_eq!(me[5].as_deref(), Some("active"));
+
+    // \q: the session ends and its row (and slot) go away.
+    drop(b);
+    let gone = eventually(|| async {
+        rows(
+            &a.simple_query("select pid from pg_stat_activity")
+                .await
+                .unwrap(),
+        )
+        .len()
+            == 1
+    })
+    .await;
+    assert!(gone, "ended session still listed");
+}
+
+#[tokio::test]
+async fn cancel_request_with_the_right_key_cancels() {
+    let server = Server::start(&[]);
+    let c = server.connect().await;
+    let observer = server.connect().await;
+    let pid = query_one(&c, "select pg_backend_pid()").await.unwrap();
+    let token = c.cancel_token();
+    let sleeper = tokio::spawn(async move {
+        let r = c.simple_query("SELECT pg_sleep(30)").await;
+        (r, c)
+    });
+    wait_active(&observer, &pid).await;
+    token.cancel_query(NoTls).await.unwrap();
+    let (r, c) = sleeper.await.unwrap();
+    let e = r.unwrap_err();
+    let db = e.as_db_error().unwrap();
+    assert_eq!(db.code().code(), "57014");
+    assert_eq!(db.message(), "canceling statement due to user request");
+    assert_eq!(
+        query_one(&c, "SELECT 2").await.as_deref(),
+        Some("2"),
+        "session goes on"
+    );
+}
+
+#[tokio::test]
+async fn cancel_request_with_a_wrong_key_cancels_nothing() {
+    let server = Server::start(&[]);
+    let c = server.connect().await;
+    let observer = server.connect().await;
+    let pid: i32 = query_one(&c, "select pg_backend_pid()")
+        .await
+        .unwrap()
+        .parse()
+        .unwrap();
+    let sleeper =
+        tokio::spawn(async move { c.simple_query("SELECT pg_sleep(1)").await.map(|_| ()) });
+    wait_active(&observer, &pid.to_string()).await;
+    // A CancelRequest for the right pid with a wrong key.
+    for key in [0i32, 1, -1, 12345] {
+        let mut raw = common::RawClient::connect(server.port);
+        let mut pkt = Vec::new();
+        pkt.extend_from_slice(&16i32.to_be_bytes());
+        pkt.extend_from_slice(&80877102i32.to_be_bytes());
+        pkt.extend_from_slice(&pid.to_be_bytes());
+        pkt.extend_from_slice(&key.to_be_bytes());
+        raw.send(&pkt);
+        assert!(
+            raw.read_raw_to_end().is_empty(),
+            "a cancel connection gets no answer"
+        );
+    }
+    sleeper
+        .await
+        .unwrap()
+        .expect("not cancelled by a wrong key");
+}
+
+#[tokio::test]
+async fn statement_timeout_cancels_with_57014() {
+    let server = Server::start(&[]);
+    let c = server.connect().await;
+    c.simple_query("SET statement_timeout = '100ms'")
+        .await
+        .unwrap();
+    let (code, msg) = query_error(&c, "SELECT pg_sleep(30)").await;
+    assert_eq!(code, "57014");
+    assert_eq!(msg, "canceling statement due to statement timeout");
+    c.simple_query("SET statement_timeout = 0").await.unwrap();
+    assert_eq!(query_one(&c, "SELECT 1").await.as_deref(), Some("1"));
+}
+
+/// While 4 sessions run pg_sleep(3), 50 other sessions each run SELECT 1:
+/// every SELECT finishes before any sleep ends, because statements run on
+/// executor threads, not on the arbiters that serve the sockets.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn long_statements_do_not_delay_other_sessions() {
+    let server = Arc::new(Server::start(&[]));
+    let observer = server.connect().await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<&'static str>();
+    let mut sleepers = Vec::new();
+    for _ in 0..4 {
+        let c = server.connect().await;
+        let pid = query_one(&c, "select pg_backend_pid()").await.unwrap();
+        let tx = tx.clone();
+        sleepers.push(tokio::spawn(async move {
+            c.simple_query("SELECT pg_sleep(3)").await.unwrap();
+            tx.send("sleep").unwrap();
+        }));
+        wait_active(&observer, &pid).await;
+    }
+    let mut selects = Vec::new();
+    for _ in 0..50 {
+        let (server, tx) = (Arc::clone(&server), tx.clone());
+        selects.push(tokio::spawn(async move {
+            let c = server.connect().await;
+            assert_eq!(query_one(&c, "SELECT 1").await.as_deref(), Some("1"));
+            tx.send("select").unwrap();
+        }));
+    }
+    drop(tx);
+    for s in selects.into_iter().chain(sleepers) {
+        s.await.unwrap();
+    }
+    let mut order = Vec::new();
+    while let Some(e) = rx.recv().await {
+        order.push(e);
+    }
+    assert_eq!(order.len(), 54);
+    let first_sleep = order.iter().position(|e| *e == "sleep").unwrap();
+    assert_eq!(
+        first_sleep, 50,
+        "a SELECT finished after a sleep: {order:?}"
+    );
+}
+
+#[tokio::test]
+async fn max_connections_is_enforced_and_slots_come_back() {
+    let server = Server::start(&["max_connections=3"]);
+    let mut clients = Vec::new();
+    for _ in 0..3 {
+        clients.push(server.connect().await);
+    }
+    let e = tokio_postgres::connect(&server.conninfo("postgres"), NoTls)
+        .await
+        .err()
+        .expect("the fourth connection is refused");
+    let db = e.as_db_error().expect("a server error");
+    assert_eq!(db.code().code(), "53300");
+    assert_eq!(db.message(), "sorry, too many clients already");
+    drop(clients.pop());
+    let back = eventually(|| async {
+        tokio_postgres::connect(&server.conninfo("postgres"), NoTls)
+            .await
+            .is_ok()
+    })
+    .await;
+    assert!(back, "the freed slot was never reused");
+}
+
+#[tokio::test]
+async fn pg_terminate_backend_ends_that_session_only() {
+    let server = Server::start(&[]);
+    let victim = server.connect().await;
+    let killer = server.connect().await;
+    let pid = query_one(&victim, "select pg_backend_pid()").await.unwrap();
+    assert_eq!(
+        query_one(&killer, &format!("select pg_terminate_backend({pid})"))
+            .await
+            .as_deref(),
+        Some("t")
+    );
+    let ended = eventually(|| async { victim.simple_query("SELECT 1").await.is_err() }).await;
+    assert!(ended, "terminated session still answers");
+    assert_eq!(query_one(&killer, "SELECT 1").await.as_deref(), Some("1"));
+    assert_eq!(
+        query_one(&killer, "select pg_terminate_backend(1)")
+            .await
+            .as_deref(),
+        Some("f"),
+        "no such backend"
+    );
+}
+
+#[tokio::test]
+async fn a_cancelled_long_query_frees_its_thread_for_others() {
+    let server = Server::start(&["max_connections=4"]);
+    let observer = server.connect().await;
+    let c = server.connect().await;
+    let pid = query_one(&c, "select pg_backend_pid()").await.unwrap();
+    let token = c.cancel_token();
+    let h = tokio::spawn(async move { c.simple_query("SELECT pg_sleep(60)").await.is_err() });
+    wait_active(&observer, &pid).await;
+    token.cancel_query(NoTls).await.unwrap();
+    assert!(h.await.unwrap());
+    for _ in 0..20 {
+        assert_eq!(query_one(&observer, "SELECT 1").await.as_deref(), Some("1"));
+    }
+}

@@ -2,6 +2,9 @@
 //! each malformed input ends that connection with an error where one can
 //! be sent, and a healthy session keeps working throughout.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use bytes::BytesMut;

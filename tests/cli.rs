@@ -1,6 +1,11 @@
 //! The command line: initdb, settings from flags, environment and
 //! postgresql.conf, and clear failures for bad settings.
 
+// Polling sleeps run on the test thread, never on an arbiter.
+#![allow(clippy::disallowed_methods)]
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::process::{Command, Stdio};

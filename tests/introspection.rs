@@ -1,5 +1,8 @@
 //! The introspection endpoint: the live supervision tree as JSON.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::time::Duration;

@@ -1,6 +1,9 @@
 //! psql, the PostgreSQL command-line client, against actorgres. Skipped
 //! (with a message) where psql is not installed; .ci/run installs it.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::io::Write;

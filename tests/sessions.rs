@@ -2,6 +2,9 @@
 //! errors, pg_stat_activity, cancel, statement_timeout, concurrency,
 //! max_connections and terminate.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::sync::Arc;

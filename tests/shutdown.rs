@@ -1,6 +1,9 @@
 //! Shutdown as PostgreSQL does it: SIGTERM smart, SIGINT fast, SIGQUIT
 //! immediate.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::time::Duration;

@@ -12,6 +12,9 @@
 //! and `GOLDEN_TARGET=refpg cargo test --test wire_golden` checks the file
 //! against the reference server instead of actorgres.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{refpg_port, RawClient, Server};

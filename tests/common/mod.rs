@@ -2,6 +2,10 @@
 //! binary on free loopback ports with a fresh data directory, and talk to
 //! it with real clients (tokio-postgres, psql, a raw protocol client).
 #![allow(dead_code)]
+// Test helpers poll from plain test threads, never from an arbiter; a
+// failed unwrap here is a failed test.
+#![allow(clippy::unwrap_used)]
+#![allow(clippy::disallowed_methods)]
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};

@@ -23,11 +23,14 @@ mod server;
 mod shared;
 mod tree;
 
+#[cfg(test)]
+mod tests;
+
 pub use backend::{Backend, Terminate};
 pub use executor::{ExecutorPool, PoolStats};
 pub use postmaster::{CancelBackend, CountBackends, GetTree, Postmaster, RequestShutdown};
 pub use proc_array::{BackendState, ProcArray};
-pub use server::{run, start, Handle, StartError};
+pub use server::{run, start, start_on, Handle, StartError};
 pub use shared::ShutdownMode;
 pub use tree::TreeNode;
 

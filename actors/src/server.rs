@@ -109,6 +109,15 @@ fn bind_listeners(settings: &Settings) -> Result<Vec<std::net::TcpListener>, Sta
 /// the SIGTERM/SIGINT/SIGQUIT shutdown handlers (off in tests).
 pub fn start(settings: Settings, handle_signals: bool) -> Result<Handle, StartError> {
     let listeners = bind_listeners(&settings)?;
+    start_on(settings, listeners, handle_signals)
+}
+
+/// Starts the tree on listeners bound by the caller.
+pub fn start_on(
+    settings: Settings,
+    listeners: Vec<std::net::TcpListener>,
+    handle_signals: bool,
+) -> Result<Handle, StartError> {
     let introspection_spec = settings.str("introspection_listen");
     let introspection_listener = if introspection_spec.is_empty() {
         None

@@ -274,6 +274,10 @@ impl Backend {
             return;
         }
         match msg {
+            #[cfg(test)]
+            FrontendMessage::Query(sql) if sql.contains("/* test: panic in the actor */") => {
+                panic!("test panic in a Backend handler")
+            }
             FrontendMessage::Query(sql) => self.run_query(sql, ctx),
             FrontendMessage::Terminate => ctx.stop(),
             FrontendMessage::Sync => {

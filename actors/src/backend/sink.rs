@@ -141,6 +141,10 @@ pub fn run_simple_query(
 ) -> JobOutcome {
     let mut sink = WireSink::new(tx);
     let ran = catch_unwind(AssertUnwindSafe(|| {
+        #[cfg(test)]
+        if sql.contains("/* test: panic on the executor */") {
+            panic!("test panic on the executor");
+        }
         let result = session.simple_query(&sql, &mut sink);
         (session, result)
     }));

@@ -347,7 +347,10 @@ impl Backend {
         let job_interrupts = interrupts.clone();
         let proc_ = Arc::clone(&self.proc_);
         self.shared.pool.spawn(Box::new(move || {
-            let on_ready = |status| proc_.set_state(idle_state(status), None);
+            let on_ready = |session: &Session| {
+                proc_.status.lock().application_name = session.settings().str("application_name");
+                proc_.set_state(idle_state(session.transaction_status()), None);
+            };
             let outcome = sink::run_simple_query(session, sql, job_interrupts, tx, on_ready);
             let _ = done_tx.send(outcome);
         }));

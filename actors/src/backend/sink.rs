@@ -131,13 +131,14 @@ pub fn ready_status(s: TxStatus) -> TransactionStatus {
 /// the error if any, changed ParameterStatus values and ReadyForQuery —
 /// or a FATAL error when the session must end. A panic is caught and ends
 /// only this session. `on_ready` runs just before ReadyForQuery is sent
-/// (PostgreSQL reports the backend idle before telling the client).
+/// (PostgreSQL reports the backend idle before telling the client), with
+/// the session, so its status can be published.
 pub fn run_simple_query(
     mut session: Session,
     sql: String,
     interrupts: Interrupts,
     tx: mpsc::Sender<Bytes>,
-    on_ready: impl FnOnce(TxStatus),
+    on_ready: impl FnOnce(&Session),
 ) -> JobOutcome {
     let mut sink = WireSink::new(tx);
     let ran = catch_unwind(AssertUnwindSafe(|| {
@@ -164,9 +165,10 @@ pub fn run_simple_query(
                 for (name, value) in session.take_parameter_changes() {
                     sink.push(&BackendMessage::ParameterStatus { name, value });
                 }
-                let status = session.transaction_status();
-                on_ready(status);
-                sink.push(&BackendMessage::ReadyForQuery(ready_status(status)));
+                on_ready(&session);
+                sink.push(&BackendMessage::ReadyForQuery(ready_status(
+                    session.transaction_status(),
+                )));
                 JobOutcome {
                     session: Some(session),
                 }

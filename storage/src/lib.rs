@@ -4,6 +4,10 @@
 //!
 //! Depends on memory/ only; knows nothing of SQL or actors.
 
+pub mod control;
 mod datadir;
+pub mod page;
+pub mod smgr;
+pub mod wal;
 
 pub use datadir::{DataDir, DataDirError, PidLock, CONFIG_FILE, PG_VERSION};

@@ -29,7 +29,7 @@ const LP_SIZE: usize = 4;
 pub const TUPLE_HEADER: usize = 24;
 /// The largest tuple a page can hold: PostgreSQL's MaxHeapTupleSize,
 /// 8192 - MAXALIGN(24 + 4) = 8160.
-pub const MAX_TUPLE: usize = PAGE_SIZE - (PAGE_HEADER + LP_SIZE + 7) / 8 * 8;
+pub const MAX_TUPLE: usize = PAGE_SIZE - (PAGE_HEADER + LP_SIZE).div_ceil(8) * 8;
 /// Page layout version stored in pd_pagesize_version.
 const LAYOUT_VERSION: u16 = 4;
 

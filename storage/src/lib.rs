@@ -4,10 +4,13 @@
 //!
 //! Depends on memory/ only; knows nothing of SQL or actors.
 
+pub mod clog;
 pub mod control;
 mod datadir;
+pub mod lock;
 pub mod page;
 pub mod smgr;
 pub mod wal;
+pub mod xact;
 
 pub use datadir::{DataDir, DataDirError, PidLock, CONFIG_FILE, PG_VERSION};

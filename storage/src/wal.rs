@@ -503,6 +503,44 @@ impl Wal {
         Ok((start, end))
     }
 
+    /// Inserts `rec` only if the checkpoint redo pointer is still
+    /// `redo_seen`, the value its full-page-write decision was made
+    /// against; None means a checkpoint began meanwhile and the caller
+    /// must decide again (as PostgreSQL's XLogInsertRecord re-checks
+    /// RedoRecPtr).
+    pub fn insert_if_redo(
+        &self,
+        xid: u32,
+        rec: &WalRecord,
+        redo_seen: Lsn,
+    ) -> io::Result<Option<(Lsn, Lsn)>> {
+        let (start, end, big) = {
+            let mut ins = self.insert.lock();
+            if self.redo.load(Ordering::Acquire) != redo_seen {
+                return Ok(None);
+            }
+            let bytes = rec.encode(ins.prev, xid);
+            let start = ins.end;
+            ins.end += bytes.len() as u64;
+            ins.prev = start;
+            ins.pending.extend_from_slice(&bytes);
+            (start, ins.end, ins.pending.len() > WRITE_OUT_AT)
+        };
+        if big {
+            self.write_out(false)?;
+        }
+        Ok(Some((start, end)))
+    }
+
+    /// Starts a checkpoint: its redo point is the current insert position,
+    /// and from now on a page last changed before it gets a full image on
+    /// its next change.
+    pub fn begin_checkpoint(&self) -> Lsn {
+        let ins = self.insert.lock();
+        self.redo.store(ins.end, Ordering::Release);
+        ins.end
+    }
+
     /// The end of the last inserted record.
     pub fn insert_lsn(&self) -> Lsn {
         self.insert.lock().end

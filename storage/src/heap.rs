@@ -1,0 +1,582 @@
+//! Heap access: insert, delete, update, fetch, scan, prune and vacuum
+//! (PostgreSQL's heapam.c and pruneheap.c, without indexes).
+//!
+//! Rules:
+//! 1. Every page change happens under the page's exclusive content lock
+//!    and is WAL-logged before the lock is released; the page's LSN is the
+//!    end of its last record. The first change after a checkpoint logs the
+//!    whole page ([`Engine::log_change`]).
+//! 2. UPDATE and DELETE follow heap_update: a version being changed by a
+//!    running transaction is waited for (its xid lock); one changed by a
+//!    committed transaction is reported ([`Modify::Updated`] with the
+//!    newer version), and the caller decides (READ COMMITTED follows it,
+//!    REPEATABLE READ fails with 40001).
+//! 3. When an update's new version does not fit on the old page, the old
+//!    version is first locked (xmax with the lock-only bit), the new one
+//!    placed elsewhere, then the old one pointed at it: no two page locks
+//!    are ever held at once, so page locks cannot deadlock.
+//! 4. Pruning removes versions dead to every snapshot and compacts the
+//!    page; it runs when an update finds its page full and in VACUUM.
+
+use actorgres_memory::{BufferTag, Page, ReadMode, PAGE_SIZE};
+
+use crate::engine::{Engine, Result, StorageError};
+use crate::lock::WaitPolicy;
+use crate::page::{self, infomask, Tid, TupleHeader, MAX_TUPLE, TUPLE_HEADER};
+use crate::smgr::RelId;
+use crate::wal::WalRecord;
+use crate::xact::{check_update, dead_to_all, visible, OwnTxn, Snapshot, UpdateCheck};
+
+/// A tuple version read from a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeapTuple {
+    /// Where it is.
+    pub tid: Tid,
+    /// Its MVCC header.
+    pub header: TupleHeader,
+    /// Its data.
+    pub data: Vec<u8>,
+}
+
+/// Who is changing a row: the (sub)transaction and how to wait.
+pub struct Actor<'a> {
+    /// The xid to stamp (the current subtransaction's).
+    pub xid: u32,
+    /// The backend (lock owner).
+    pub backend: i32,
+    /// The transaction's own xids and command id.
+    pub own: &'a dyn OwnTxn,
+    /// How to wait for other transactions.
+    pub wait: WaitPolicy<'a>,
+}
+
+/// The outcome of DELETE or UPDATE on one version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Modify {
+    /// Done; for an update the new version's tid, for a delete the row's.
+    Done(Tid),
+    /// The version is not visible to this command any more.
+    Invisible,
+    /// This transaction already changed it (later command): skip.
+    SelfModified,
+    /// A committed transaction deleted it.
+    Deleted,
+    /// A committed transaction updated it; `next` is the newer version,
+    /// whose xmin must equal `xmax`.
+    Updated {
+        /// The newer version.
+        next: Tid,
+        /// The updater.
+        xmax: u32,
+    },
+}
+
+fn tag(rel: RelId, block: u32) -> BufferTag {
+    BufferTag {
+        db: rel.db,
+        rel: rel.rel,
+        block,
+    }
+}
+
+fn align8(n: usize) -> usize {
+    (n + 7) & !7
+}
+
+impl Engine {
+    /// Logs a change just made to a locked page (rule 1): the delta, or a
+    /// full image when the page was last changed before the checkpoint's
+    /// redo point (or when `force_image`).
+    pub(crate) fn log_change(
+        &self,
+        xid: u32,
+        rel: RelId,
+        block: u32,
+        p: &mut Page,
+        delta: &dyn Fn() -> WalRecord,
+        force_image: bool,
+    ) -> Result<()> {
+        self.check_alive()?;
+        loop {
+            let redo = self.wal.redo();
+            let image = force_image || (self.full_page_writes() && page::lsn(p) <= redo);
+            let rec = if image {
+                WalRecord::PageImage {
+                    rel,
+                    block,
+                    image: Box::new(*p),
+                }
+            } else {
+                delta()
+            };
+            let inserted = self.wal.insert_if_redo(xid, &rec, redo).map_err(|e| {
+                self.broken(StorageError::Panic(format!("could not write WAL: {e}")))
+            })?;
+            if let Some((_, end)) = inserted {
+                page::set_lsn(p, end);
+                return Ok(());
+            }
+        }
+    }
+
+    fn fsm_find(&self, rel: RelId, need: usize, avoid: Option<u32>) -> Option<u32> {
+        self.fsm.lock().get(&rel).and_then(|m| {
+            m.iter()
+                .find(|(b, free)| usize::from(**free) >= need && Some(**b) != avoid)
+                .map(|(b, _)| *b)
+        })
+    }
+
+    fn fsm_record(&self, rel: RelId, block: u32, free: usize) {
+        let mut fsm = self.fsm.lock();
+        let m = fsm.entry(rel).or_default();
+        if free >= 64 {
+            m.insert(block, free.min(u16::MAX as usize) as u16);
+        } else {
+            m.remove(&block);
+        }
+    }
+
+    /// Places tuple bytes (header included) on some page with room,
+    /// extending the relation if needed; returns its tid.
+    fn place(
+        &self,
+        xid: u32,
+        rel: RelId,
+        mut tuple: Vec<u8>,
+        fillfactor: u8,
+        avoid: Option<u32>,
+    ) -> Result<Tid> {
+        let len = tuple.len();
+        if len > MAX_TUPLE {
+            return Err(StorageError::RowTooBig {
+                size: len,
+                max: MAX_TUPLE,
+            });
+        }
+        let reserve = PAGE_SIZE * usize::from(100 - fillfactor.clamp(10, 100)) / 100;
+        let need = align8(len);
+        let mut tried_last = false;
+        loop {
+            let (block, fresh) = if let Some(b) = self.fsm_find(rel, need + reserve, avoid) {
+                (b, false)
+            } else if !tried_last {
+                tried_last = true;
+                match self.smgr.nblocks(rel)?.checked_sub(1) {
+                    Some(b) if Some(b) != avoid => (b, false),
+                    _ => continue,
+                }
+            } else {
+                (self.smgr.extend(rel)?, true)
+            };
+            let mode = if fresh {
+                ReadMode::Zeroed
+            } else {
+                ReadMode::Normal
+            };
+            let buf = self.pool.read_buffer(tag(rel, block), mode)?;
+            let mut p = buf.write();
+            let was_new = page::is_new(&p);
+            if was_new {
+                page::init(&mut p);
+            }
+            let free = page::free_space(&p);
+            // An empty page takes any tuple that fits, whatever the fillfactor.
+            let room = if page::item_count(&p) == 0 {
+                need
+            } else {
+                need + reserve
+            };
+            if free < room {
+                self.fsm_record(rel, block, free);
+                continue;
+            }
+            let Some(offset) = page::add_tuple(&mut p, &tuple) else {
+                self.fsm_record(rel, block, 0);
+                continue;
+            };
+            let tid = Tid { block, offset };
+            if let Some(t) = page::tuple_mut(&mut p, offset) {
+                let mut h = TupleHeader::read(t);
+                h.ctid = tid;
+                h.write(t);
+                h.write(&mut tuple);
+            }
+            self.log_change(
+                xid,
+                rel,
+                block,
+                &mut p,
+                &|| WalRecord::HeapInsert {
+                    rel,
+                    tid,
+                    tuple: tuple.clone(),
+                    init_page: was_new,
+                },
+                false,
+            )?;
+            buf.mark_dirty();
+            self.fsm_record(rel, block, page::free_space(&p));
+            return Ok(tid);
+        }
+    }
+
+    /// Inserts a row version stamped with `xid` and command `cid`.
+    pub fn heap_insert(
+        &self,
+        rel: RelId,
+        xid: u32,
+        cid: u32,
+        data: &[u8],
+        fillfactor: u8,
+    ) -> Result<Tid> {
+        let header = TupleHeader {
+            xmin: xid,
+            cmin: cid,
+            ..Default::default()
+        };
+        let tid = self.place(xid, rel, header.with_data(data), fillfactor, None)?;
+        self.count(rel, 1, 0);
+        Ok(tid)
+    }
+
+    /// The version at `tid`, whatever its visibility.
+    pub fn heap_fetch(&self, rel: RelId, tid: Tid) -> Result<Option<HeapTuple>> {
+        if tid.block >= self.smgr.nblocks(rel)? {
+            return Ok(None);
+        }
+        let buf = self
+            .pool
+            .read_buffer(tag(rel, tid.block), ReadMode::Normal)?;
+        let p = buf.read();
+        Ok(page::tuple(&p, tid.offset).map(|t| HeapTuple {
+            tid,
+            header: TupleHeader::read(t),
+            data: t[TUPLE_HEADER..].to_vec(),
+        }))
+    }
+
+    /// Sets xmax, cmax, infomask and ctid of the tuple at `tid` on a
+    /// locked page, and logs it.
+    fn set_xmax(&self, xid: u32, rel: RelId, tid: Tid, p: &mut Page, h: TupleHeader) -> Result<()> {
+        if let Some(t) = page::tuple_mut(p, tid.offset) {
+            h.write(t);
+        }
+        self.log_change(
+            xid,
+            rel,
+            tid.block,
+            p,
+            &|| WalRecord::HeapSetXmax {
+                rel,
+                tid,
+                xmax: h.xmax,
+                cmax: h.cmax,
+                infomask: h.infomask,
+                ctid: h.ctid,
+            },
+            false,
+        )
+    }
+
+    /// Checks the version at `tid` for a change by `who`, waiting for a
+    /// running changer (rule 2). On Ok, returns the locked page's buffer
+    /// and the header.
+    fn lock_version<'e>(
+        &'e self,
+        rel: RelId,
+        tid: Tid,
+        who: &Actor<'_>,
+    ) -> Result<std::result::Result<(actorgres_memory::Buffer<'e>, TupleHeader), Modify>> {
+        loop {
+            if tid.block >= self.smgr.nblocks(rel)? {
+                return Ok(Err(Modify::Invisible));
+            }
+            let buf = self
+                .pool
+                .read_buffer(tag(rel, tid.block), ReadMode::Normal)?;
+            let wait_for = {
+                let p = buf.read();
+                let Some(t) = page::tuple(&p, tid.offset) else {
+                    return Ok(Err(Modify::Invisible));
+                };
+                let h = TupleHeader::read(t);
+                match check_update(&h, who.own, &self.txns.clog, &|x| self.txns.is_running(x)) {
+                    UpdateCheck::Ok => None,
+                    UpdateCheck::Invisible => return Ok(Err(Modify::Invisible)),
+                    UpdateCheck::SelfModified => return Ok(Err(Modify::SelfModified)),
+                    UpdateCheck::Updated if h.ctid == tid => return Ok(Err(Modify::Deleted)),
+                    UpdateCheck::Updated => {
+                        return Ok(Err(Modify::Updated {
+                            next: h.ctid,
+                            xmax: h.xmax,
+                        }))
+                    }
+                    UpdateCheck::BeingModified(x) => Some(x),
+                }
+            };
+            match wait_for {
+                Some(x) => {
+                    drop(buf);
+                    self.wait_for_xid(who.backend, x, &who.wait)?;
+                }
+                None => {
+                    // Re-check under the exclusive lock: the state may have
+                    // changed between the shared and exclusive lock.
+                    let h = {
+                        let p = buf.write();
+                        match page::tuple(&p, tid.offset) {
+                            Some(t) => TupleHeader::read(t),
+                            None => return Ok(Err(Modify::Invisible)),
+                        }
+                    };
+                    if check_update(&h, who.own, &self.txns.clog, &|x| self.txns.is_running(x))
+                        == UpdateCheck::Ok
+                    {
+                        return Ok(Ok((buf, h)));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Deletes the version at `tid`.
+    pub fn heap_delete(&self, rel: RelId, tid: Tid, who: &Actor<'_>) -> Result<Modify> {
+        self.check_alive()?;
+        let (buf, mut h) = match self.lock_version(rel, tid, who)? {
+            Ok(x) => x,
+            Err(m) => return Ok(m),
+        };
+        let mut p = buf.write();
+        h.xmax = who.xid;
+        h.cmax = who.own.command_id();
+        h.infomask &= !infomask::XMAX_LOCK_ONLY;
+        h.ctid = tid;
+        self.set_xmax(who.xid, rel, tid, &mut p, h)?;
+        buf.mark_dirty();
+        self.count(rel, -1, 1);
+        Ok(Modify::Done(tid))
+    }
+
+    /// Replaces the version at `tid` with `data`; returns the new tid.
+    pub fn heap_update(
+        &self,
+        rel: RelId,
+        tid: Tid,
+        data: &[u8],
+        who: &Actor<'_>,
+    ) -> Result<Modify> {
+        self.check_alive()?;
+        let new_header = TupleHeader {
+            xmin: who.xid,
+            cmin: who.own.command_id(),
+            infomask: infomask::UPDATED,
+            ..Default::default()
+        };
+        let mut tuple = new_header.with_data(data);
+        if tuple.len() > MAX_TUPLE {
+            return Err(StorageError::RowTooBig {
+                size: tuple.len(),
+                max: MAX_TUPLE,
+            });
+        }
+        let (buf, mut old) = match self.lock_version(rel, tid, who)? {
+            Ok(x) => x,
+            Err(m) => return Ok(m),
+        };
+        let mut p = buf.write();
+        let need = align8(tuple.len());
+        if page::free_space(&p) < need {
+            self.prune(who.xid, rel, tid.block, &mut p)?;
+        }
+        if page::free_space(&p) >= need {
+            // The new version on the same page.
+            if let Some(offset) = page::add_tuple(&mut p, &tuple) {
+                let new_tid = Tid {
+                    block: tid.block,
+                    offset,
+                };
+                if let Some(t) = page::tuple_mut(&mut p, offset) {
+                    let mut h = TupleHeader::read(t);
+                    h.ctid = new_tid;
+                    h.write(t);
+                    h.write(&mut tuple);
+                }
+                self.log_change(
+                    who.xid,
+                    rel,
+                    tid.block,
+                    &mut p,
+                    &|| WalRecord::HeapInsert {
+                        rel,
+                        tid: new_tid,
+                        tuple: tuple.clone(),
+                        init_page: false,
+                    },
+                    false,
+                )?;
+                old.xmax = who.xid;
+                old.cmax = who.own.command_id();
+                old.infomask &= !infomask::XMAX_LOCK_ONLY;
+                old.ctid = new_tid;
+                self.set_xmax(who.xid, rel, tid, &mut p, old)?;
+                buf.mark_dirty();
+                self.fsm_record(rel, tid.block, page::free_space(&p));
+                self.count(rel, 0, 1);
+                return Ok(Modify::Done(new_tid));
+            }
+        }
+        // Rule 3: lock the old version, place the new one elsewhere, link.
+        old.xmax = who.xid;
+        old.cmax = who.own.command_id();
+        old.infomask |= infomask::XMAX_LOCK_ONLY;
+        old.ctid = tid;
+        self.set_xmax(who.xid, rel, tid, &mut p, old)?;
+        buf.mark_dirty();
+        drop(p);
+        drop(buf);
+        let new_tid = self.place(who.xid, rel, tuple, 100, Some(tid.block))?;
+        let buf = self
+            .pool
+            .read_buffer(tag(rel, tid.block), ReadMode::Normal)?;
+        let mut p = buf.write();
+        old.infomask &= !infomask::XMAX_LOCK_ONLY;
+        old.ctid = new_tid;
+        self.set_xmax(who.xid, rel, tid, &mut p, old)?;
+        buf.mark_dirty();
+        self.count(rel, 0, 1);
+        Ok(Modify::Done(new_tid))
+    }
+
+    /// Removes versions dead to every snapshot from a locked page and
+    /// compacts it; logs the page whole. Returns how many it removed.
+    fn prune(&self, xid: u32, rel: RelId, block: u32, p: &mut Page) -> Result<usize> {
+        let oldest = self.txns.oldest_xmin();
+        let mut removed = 0;
+        for o in 1..=page::item_count(p) {
+            let dead = page::tuple(p, o)
+                .map(|t| dead_to_all(&TupleHeader::read(t), oldest, &self.txns.clog))
+                .unwrap_or(false);
+            if dead {
+                page::set_item_state(p, o, page::ItemState::Unused);
+                removed += 1;
+            }
+        }
+        if removed > 0 {
+            page::compact(p);
+            self.log_change(xid, rel, block, p, &|| unreachable_delta(), true)?;
+        }
+        Ok(removed)
+    }
+
+    /// VACUUM: prunes every page of `rel` and records their free space.
+    pub fn vacuum(&self, rel: RelId) -> Result<VacuumStats> {
+        self.check_alive()?;
+        let nblocks = self.smgr.nblocks(rel)?;
+        let mut stats = VacuumStats {
+            pages: nblocks,
+            ..Default::default()
+        };
+        for block in 0..nblocks {
+            let buf = self.pool.read_buffer(tag(rel, block), ReadMode::Normal)?;
+            let mut p = buf.write();
+            if page::is_new(&p) {
+                page::init(&mut p);
+            }
+            let removed = self.prune(0, rel, block, &mut p)?;
+            if removed > 0 {
+                buf.mark_dirty();
+            }
+            stats.removed += removed;
+            stats.remaining += (1..=page::item_count(&p))
+                .filter(|o| page::tuple(&p, *o).is_some())
+                .count();
+            self.fsm_record(rel, block, page::free_space(&p));
+        }
+        if let Some(s) = self.stats.lock().get_mut(&rel) {
+            s.dead = 0;
+        }
+        Ok(stats)
+    }
+
+    /// A sequential scan of `rel`, page by page.
+    pub fn scan(&self, rel: RelId) -> Result<HeapScan<'_>> {
+        Ok(HeapScan {
+            engine: self,
+            rel,
+            next: 0,
+            end: self.smgr.nblocks(rel)?,
+        })
+    }
+}
+
+/// A page-image record needs no delta; this is never called because the
+/// image is forced.
+fn unreachable_delta() -> WalRecord {
+    WalRecord::NextOid { next: 0 }
+}
+
+/// What VACUUM did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct VacuumStats {
+    /// Pages scanned.
+    pub pages: u32,
+    /// Dead versions removed.
+    pub removed: usize,
+    /// Versions left.
+    pub remaining: usize,
+}
+
+/// A scan in progress.
+pub struct HeapScan<'e> {
+    /// The engine.
+    engine: &'e Engine,
+    /// The relation.
+    rel: RelId,
+    /// Next block.
+    next: u32,
+    /// Blocks at scan start.
+    end: u32,
+}
+
+impl HeapScan<'_> {
+    /// Appends the next page's versions visible to `snap` to `out`; false
+    /// when there are no more pages.
+    pub fn next_page(
+        &mut self,
+        snap: &Snapshot,
+        own: &dyn OwnTxn,
+        out: &mut Vec<HeapTuple>,
+    ) -> Result<bool> {
+        if self.next >= self.end {
+            return Ok(false);
+        }
+        let block = self.next;
+        self.next += 1;
+        let buf = self
+            .engine
+            .pool
+            .read_buffer(tag(self.rel, block), ReadMode::Normal)?;
+        let p = buf.read();
+        let clog = &self.engine.txns.clog;
+        for o in 1..=page::item_count(&p) {
+            let Some(t) = page::tuple(&p, o) else {
+                continue;
+            };
+            let header = TupleHeader::read(t);
+            if visible(&header, snap, own, clog) {
+                out.push(HeapTuple {
+                    tid: Tid { block, offset: o },
+                    header,
+                    data: t[TUPLE_HEADER..].to_vec(),
+                });
+            }
+        }
+        Ok(true)
+    }
+
+    /// Blocks the scan covers.
+    pub fn blocks(&self) -> u32 {
+        self.end
+    }
+}

@@ -80,7 +80,7 @@ fn main() -> ExitCode {
 }
 
 fn initdb(data: PathBuf) -> Result<u8> {
-    DataDir::init(&data)?;
+    DataDir::init_with(&data, &actorgres_actors::populate)?;
     println!(
         "Success. You can now start the server using:\n\n    actorgres start -D {}\n",
         data.display()
@@ -90,7 +90,7 @@ fn initdb(data: PathBuf) -> Result<u8> {
 
 fn start(args: StartArgs) -> Result<u8> {
     let dir = args.data.unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
-    let (data, created) = DataDir::open_or_init(&dir)?;
+    let (data, created) = DataDir::open_or_init(&dir, &actorgres_actors::populate)?;
     if created {
         tracing::info!(dir = %dir.display(), "initialized a new data directory");
     }

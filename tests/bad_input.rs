@@ -202,7 +202,10 @@ fn ssl_and_gss_requests_are_declined_then_startup_works() {
     c.send(&[0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x30]);
     std::io::Read::read_exact(&mut c.stream, &mut byte).unwrap();
     assert_eq!(&byte, b"N");
-    c.send(&startup_packet(196608, &[("user", "u")]));
+    c.send(&startup_packet(
+        196608,
+        &[("user", "u"), ("database", "postgres")],
+    ));
     let msgs = c.read_until_ready();
     assert_eq!(msgs.first().map(String::as_str), Some("AuthenticationOk"));
     assert_eq!(msgs.last().map(String::as_str), Some("ReadyForQuery I"));

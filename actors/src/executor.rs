@@ -28,6 +28,10 @@ use parking_lot::{Condvar, Mutex};
 /// A unit of work.
 pub type Job = Box<dyn FnOnce() + Send + 'static>;
 
+/// A job run through [`ExecutorPool::run`] panicked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Panicked;
+
 /// How long an idle thread waits for work before it exits.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -107,6 +111,21 @@ impl ExecutorPool {
                 tracing::error!(error = %e, "could not start an executor thread; the job waits for a running one");
             }
         }
+    }
+
+    /// Runs `f` on a pool thread and resolves to its result, or to
+    /// `Err(Panicked)` if it panicked. For background actors, which wait
+    /// for blocking work without blocking their arbiter.
+    pub fn run<T, F>(&self, f: F) -> impl std::future::Future<Output = Result<T, Panicked>>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
+    {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.spawn(Box::new(move || {
+            let _ = tx.send(catch_unwind(AssertUnwindSafe(f)).map_err(|_| Panicked));
+        }));
+        async move { rx.await.unwrap_or(Err(Panicked)) }
     }
 
     /// Current counts.

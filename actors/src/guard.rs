@@ -14,6 +14,12 @@ use crate::postmaster::{ChildExited, Postmaster};
 pub enum ChildId {
     /// The backend in this slot of the backend table.
     Backend(usize),
+    /// The SharedBuffers actor.
+    SharedBuffers,
+    /// The Checkpointer.
+    Checkpointer,
+    /// Background worker number n.
+    Worker(usize),
 }
 
 /// Sends [`ChildExited`] to the Postmaster when dropped.

@@ -3,6 +3,9 @@
 //!
 //! ```text
 //! Postmaster                 listener, backend table, cancel routing, shutdown
+//! ├── SharedBuffers          the buffer pool: background writer, statistics
+//! ├── Checkpointer           timed, WAL-requested and shutdown checkpoints
+//! ├── BackgroundWorker × M   jobs: WAL writer, autovacuum, user workers
 //! ├── Backend × N            one per connection, on one Arbiter per core
 //! └── Introspection (HTTP)   GET /tree, GET /healthz
 //! ```
@@ -14,14 +17,18 @@
 //! panic) to the Postmaster; a panicking backend ends its session only.
 
 mod backend;
+mod checkpointer;
 mod executor;
 mod guard;
 mod introspection;
+mod jobs;
 mod postmaster;
 mod proc_array;
 mod server;
 mod shared;
+mod shared_buffers;
 mod tree;
+mod worker;
 
 #[cfg(test)]
 mod tests;
@@ -30,11 +37,13 @@ pub use backend::{Backend, Terminate};
 pub use executor::{ExecutorPool, PoolStats};
 pub use postmaster::{CancelBackend, CountBackends, GetTree, Postmaster, RequestShutdown};
 pub use proc_array::{BackendState, ProcArray};
-pub use server::{run, start, start_on, Handle, StartError};
+pub use server::{open_cluster, run, start, start_on, Handle, StartError};
 pub use shared::ShutdownMode;
 pub use tree::TreeNode;
+pub use worker::{Job, WorkerSpec};
 
 /// Re-exported for the binary: settings, the data directory, versions.
 pub use actorgres_sql::guc;
+pub use actorgres_sql::populate;
 pub use actorgres_sql::version_string;
 pub use actorgres_storage::{DataDir, DataDirError};

@@ -12,9 +12,23 @@
 //! | SIGINT | fast | every session gets FATAL 57P01; exit when they are gone |
 //! | SIGQUIT | immediate | exit now |
 //!
-//! Lifecycle: `started` begins accepting; the System stops (exit code 0)
-//! when a shutdown completes. If the Postmaster itself panics, the System
-//! stops and the process exits non-zero (server.rs).
+//! Smart and fast shutdown end, once the sessions are gone, by stopping
+//! the background workers and then asking the Checkpointer for the
+//! shutdown checkpoint, so a clean restart replays nothing.
+//!
+//! Lifecycle: the cluster was opened and recovered before the Postmaster
+//! starts (server.rs); `started` starts SharedBuffers, the Checkpointer
+//! and the background workers, then begins accepting. The System stops
+//! (exit code 0) when a shutdown completes. If the Postmaster itself
+//! panics, the System stops and the process exits non-zero (server.rs).
+//!
+//! Restart policies (docs/ARCHITECTURE.md): a Backend is never restarted;
+//! a BackgroundWorker actor that dies is started again after its restart
+//! interval; if the Checkpointer or SharedBuffers dies, or the storage
+//! engine reports a PANIC-class failure (fsync failed, a data file could
+//! not be written), the server stops at once with exit code 1 and no
+//! shutdown checkpoint, and recovery runs at the next start, which is what
+//! PostgreSQL's "immediate restart with recovery" amounts to.
 
 use std::io;
 use std::net::SocketAddr;
@@ -29,10 +43,16 @@ use futures::StreamExt;
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::backend::Backend;
+use crate::checkpointer::{Checkpointer, ShutdownCheckpoint};
 use crate::executor::PoolStats;
 use crate::guard::ChildId;
 use crate::shared::{Shared, ShutdownMode};
-use crate::tree::{self, TreeNode};
+use crate::shared_buffers::SharedBuffers;
+use crate::tree::{self, Describe, TreeNode};
+use crate::worker::{self, BackgroundWorker, StopWorker, WorkerSpec};
+
+/// How often the Postmaster checks that the storage engine is healthy.
+const ENGINE_WATCH: Duration = Duration::from_millis(250);
 
 /// How long a fast shutdown waits for sessions before exiting anyway.
 const FAST_SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
@@ -93,6 +113,23 @@ pub struct Postmaster {
     handle_signals: bool,
     /// Nodes of other children for the tree (introspection endpoint).
     extra_children: Vec<TreeNode>,
+    /// The buffer pool's actor.
+    shared_buffers: Option<Addr<SharedBuffers>>,
+    /// The checkpointer.
+    checkpointer: Option<Addr<Checkpointer>>,
+    /// Background workers, by index.
+    workers: Vec<WorkerSlot>,
+    /// The final sequence (stop workers, checkpoint, exit) has begun.
+    finishing: bool,
+}
+
+/// One background worker under the Postmaster.
+struct WorkerSlot {
+    spec: WorkerSpec,
+    /// None while it waits to be restarted.
+    addr: Option<Addr<BackgroundWorker>>,
+    /// Times its actor was restarted by the Postmaster.
+    restarts: u32,
 }
 
 impl Postmaster {
@@ -116,7 +153,49 @@ impl Postmaster {
             started_at: now_micros(),
             handle_signals,
             extra_children: Vec::new(),
+            shared_buffers: None,
+            checkpointer: None,
+            workers: Vec::new(),
+            finishing: false,
         }
+    }
+
+    /// Adds background workers to start with the server.
+    pub fn with_workers(mut self, specs: Vec<WorkerSpec>) -> Self {
+        self.workers
+            .extend(specs.into_iter().map(|spec| WorkerSlot {
+                spec,
+                addr: None,
+                restarts: 0,
+            }));
+        self
+    }
+
+    fn start_worker(&mut self, index: usize, ctx: &mut Context<Self>) {
+        let slot = &mut self.workers[index];
+        let w = BackgroundWorker::new(
+            slot.spec.clone(),
+            self.shared.pool.clone(),
+            ctx.address(),
+            index,
+            slot.restarts,
+        );
+        slot.addr = Some(w.start());
+    }
+
+    /// A Checkpointer or SharedBuffers death, or a broken engine: stop at
+    /// once, exit code 1, recovery at the next start.
+    fn crash(&mut self, why: &str) {
+        if self.finishing {
+            return;
+        }
+        self.finishing = true;
+        tracing::error!("{why}; terminating every session and stopping without a checkpoint: restart the server to run recovery");
+        self.shared.request_shutdown(ShutdownMode::Immediate);
+        for p in self.shared.procs.snapshot() {
+            p.signal(Interrupt::Terminate);
+        }
+        System::current().stop_with_code(1);
     }
 
     /// Adds a node shown under the Postmaster (the introspection server).
@@ -146,15 +225,45 @@ impl Postmaster {
     }
 
     /// Exits when a shutdown is under way and no session is left.
-    fn maybe_finish(&mut self) {
+    fn maybe_finish(&mut self, ctx: &mut Context<Self>) {
         if self.shared.shutdown().is_some() && self.shared.procs.is_empty() {
-            self.finish();
+            self.finish(ctx);
         }
     }
 
-    fn finish(&mut self) {
-        tracing::info!("database system is shut down");
-        System::current().stop_with_code(0);
+    /// Stops the workers, runs the shutdown checkpoint, exits.
+    fn finish(&mut self, ctx: &mut Context<Self>) {
+        if self.finishing {
+            return;
+        }
+        self.finishing = true;
+        let stops: Vec<_> = self
+            .workers
+            .iter()
+            .filter_map(|w| w.addr.clone())
+            .map(|a| a.send(StopWorker))
+            .collect();
+        let checkpointer = self.checkpointer.clone();
+        let done = async move {
+            futures::future::join_all(stops).await;
+            match checkpointer {
+                Some(c) => c
+                    .send(ShutdownCheckpoint)
+                    .await
+                    .unwrap_or_else(|_| Err("the checkpointer is gone".into())),
+                None => Ok(()),
+            }
+        };
+        ctx.spawn(done.into_actor(self).map(|result, _, _| match result {
+            Ok(()) => {
+                tracing::info!("database system is shut down");
+                System::current().stop_with_code(0);
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "shutdown checkpoint failed; recovery will run at the next start");
+                System::current().stop_with_code(1);
+            }
+        }));
     }
 
     fn pool_stats(&self) -> PoolStats {
@@ -181,6 +290,20 @@ impl Actor for Postmaster {
         if self.handle_signals {
             self.install_signals(ctx);
         }
+        let me = ctx.address();
+        self.shared_buffers =
+            Some(SharedBuffers::new(Arc::clone(&self.shared), me.clone()).start());
+        self.checkpointer = Some(Checkpointer::new(Arc::clone(&self.shared), me).start());
+        for i in 0..self.workers.len() {
+            self.start_worker(i, ctx);
+        }
+        ctx.run_interval(ENGINE_WATCH, |act, _| {
+            if act.shared.cluster.engine.is_broken() {
+                act.crash(
+                    "the storage engine stopped after a failure it cannot recover from in place",
+                );
+            }
+        });
         tracing::info!("database system is ready to accept connections");
     }
 }
@@ -250,7 +373,7 @@ impl Handler<CancelBackend> for Postmaster {
 impl Handler<ChildExited> for Postmaster {
     type Result = ();
 
-    fn handle(&mut self, msg: ChildExited, _: &mut Context<Self>) {
+    fn handle(&mut self, msg: ChildExited, ctx: &mut Context<Self>) {
         match msg.child {
             ChildId::Backend(slot) => {
                 let gone = self.shared.procs.remove(slot);
@@ -261,8 +384,33 @@ impl Handler<ChildExited> for Postmaster {
                     );
                 }
             }
+            ChildId::SharedBuffers | ChildId::Checkpointer if !self.finishing => {
+                self.crash(&format!("{:?} process terminated unexpectedly", msg.child));
+                return;
+            }
+            ChildId::SharedBuffers | ChildId::Checkpointer => {}
+            ChildId::Worker(i) if !self.finishing => {
+                let Some(slot) = self.workers.get_mut(i) else {
+                    return;
+                };
+                slot.addr = None;
+                slot.restarts += 1;
+                let wait = worker::backoff(slot.spec.restart_interval, 1);
+                tracing::error!(
+                    worker = slot.spec.job.name(),
+                    panicked = msg.panicked,
+                    "background worker exited; starting it again"
+                );
+                ctx.run_later(wait, move |act, ctx| {
+                    if !act.finishing {
+                        act.start_worker(i, ctx);
+                    }
+                });
+                return;
+            }
+            ChildId::Worker(_) => return,
         }
-        self.maybe_finish();
+        self.maybe_finish(ctx);
     }
 }
 
@@ -283,42 +431,82 @@ impl Handler<RequestShutdown> for Postmaster {
                 for p in self.shared.procs.snapshot() {
                     p.signal(Interrupt::Terminate);
                 }
-                ctx.run_later(FAST_SHUTDOWN_GRACE, |act, _| {
+                ctx.run_later(FAST_SHUTDOWN_GRACE, |act, ctx| {
                     tracing::warn!(
                         "sessions did not end within the fast shutdown grace period; exiting"
                     );
-                    act.finish();
+                    act.finish(ctx);
                 });
             }
             ShutdownMode::Immediate => {
+                // No checkpoint: recovery runs at the next start.
                 tracing::info!("received immediate shutdown request");
-                self.finish();
+                self.finishing = true;
+                System::current().stop_with_code(0);
                 return;
             }
         }
-        self.maybe_finish();
+        self.maybe_finish(ctx);
     }
 }
 
 impl Handler<GetTree> for Postmaster {
-    type Result = MessageResult<GetTree>;
+    type Result = ResponseActFuture<Self, TreeNode>;
 
+    /// Backends are described from the backend table; the other children
+    /// answer [`Describe`] themselves, so what they show is their own
+    /// live state. A child that does not answer shows as not responding.
     fn handle(&mut self, _: GetTree, _: &mut Context<Self>) -> Self::Result {
-        let mut children: Vec<TreeNode> = self
+        let backends: Vec<TreeNode> = self
             .shared
             .procs
             .snapshot()
             .iter()
             .map(|p| tree::backend_node(p, &self.shared.settings))
             .collect();
-        children.extend(self.extra_children.iter().cloned());
-        MessageResult(tree::postmaster_node(
-            self.started_at,
-            &self.addrs,
-            &self.shared,
-            self.pool_stats(),
-            children,
-        ))
+        let mut asks: Vec<futures::future::LocalBoxFuture<'static, TreeNode>> = Vec::new();
+        if let Some(a) = &self.shared_buffers {
+            let req = a.send(Describe);
+            asks.push(Box::pin(async move {
+                req.await
+                    .unwrap_or_else(|_| tree::silent_node("SharedBuffers"))
+            }));
+        }
+        if let Some(a) = &self.checkpointer {
+            let req = a.send(Describe);
+            asks.push(Box::pin(async move {
+                req.await
+                    .unwrap_or_else(|_| tree::silent_node("Checkpointer"))
+            }));
+        }
+        for w in &self.workers {
+            match &w.addr {
+                Some(a) => {
+                    let req = a.send(Describe);
+                    asks.push(Box::pin(async move {
+                        req.await
+                            .unwrap_or_else(|_| tree::silent_node("BackgroundWorker"))
+                    }));
+                }
+                None => {
+                    let node = worker::restarting_node(&w.spec, w.restarts);
+                    asks.push(Box::pin(async move { node }));
+                }
+            }
+        }
+        let ask = futures::future::join_all(asks);
+        Box::pin(ask.into_actor(self).map(|nodes, act, _| {
+            let mut children = nodes;
+            children.extend(backends);
+            children.extend(act.extra_children.iter().cloned());
+            tree::postmaster_node(
+                act.started_at,
+                &act.addrs,
+                &act.shared,
+                act.pool_stats(),
+                children,
+            )
+        }))
     }
 }
 

@@ -7,8 +7,10 @@ use std::sync::Arc;
 use actix::prelude::*;
 use actorgres_sql::guc::Settings;
 use actorgres_sql::value::now_micros;
+use actorgres_sql::Cluster;
 
 use crate::introspection;
+use crate::jobs;
 use crate::postmaster::Postmaster;
 use crate::shared::Shared;
 use crate::tree;
@@ -32,6 +34,9 @@ pub enum StartError {
         /// The cause.
         source: std::io::Error,
     },
+    /// The cluster could not be opened or recovered.
+    #[error("could not start the database cluster: {0}")]
+    Storage(String),
     /// The actor system failed.
     #[error("actor system error: {0}")]
     System(std::io::Error),
@@ -105,16 +110,43 @@ fn bind_listeners(settings: &Settings) -> Result<Vec<std::net::TcpListener>, Sta
     Ok(listeners)
 }
 
-/// Starts the tree inside the running System. `handle_signals` installs
-/// the SIGTERM/SIGINT/SIGQUIT shutdown handlers (off in tests).
-pub fn start(settings: Settings, handle_signals: bool) -> Result<Handle, StartError> {
+/// Opens the cluster in the `data_directory` setting, running recovery
+/// first: no connection is accepted before this returns.
+pub fn open_cluster(settings: &Settings) -> Result<Arc<Cluster>, StartError> {
+    let root = std::path::PathBuf::from(settings.str("data_directory"));
+    let cluster = Cluster::open(&root, settings).map_err(|e| StartError::Storage(e.to_string()))?;
+    let r = cluster.engine.recovery;
+    let lsn = |l: u64| format!("{:X}/{:X}", l >> 32, l as u32);
+    if r.clean {
+        tracing::info!(checkpoint_redo = %lsn(r.redo), "database system was shut down cleanly");
+    } else {
+        tracing::warn!(
+            redo_start = %lsn(r.redo),
+            redo_end = %lsn(r.end),
+            records = r.records,
+            aborted_transactions = r.aborted,
+            "database system was not properly shut down; automatic recovery done"
+        );
+    }
+    Ok(cluster)
+}
+
+/// Starts the tree inside the running System on an opened `cluster`.
+/// `handle_signals` installs the SIGTERM/SIGINT/SIGQUIT shutdown handlers
+/// (off in tests).
+pub fn start(
+    settings: Settings,
+    cluster: Arc<Cluster>,
+    handle_signals: bool,
+) -> Result<Handle, StartError> {
     let listeners = bind_listeners(&settings)?;
-    start_on(settings, listeners, handle_signals)
+    start_on(settings, cluster, listeners, handle_signals)
 }
 
 /// Starts the tree on listeners bound by the caller.
 pub fn start_on(
     settings: Settings,
+    cluster: Arc<Cluster>,
     listeners: Vec<std::net::TcpListener>,
     handle_signals: bool,
 ) -> Result<Handle, StartError> {
@@ -137,8 +169,10 @@ pub fn start_on(
         .collect();
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let arbiters = (0..cores).map(|_| Arbiter::new().handle()).collect();
-    let shared = Arc::new(Shared::new(settings));
-    let mut postmaster = Postmaster::new(shared, listeners, arbiters, handle_signals);
+    let workers = jobs::builtin(&cluster, &settings);
+    let shared = Arc::new(Shared::new(settings, cluster));
+    let mut postmaster =
+        Postmaster::new(shared, listeners, arbiters, handle_signals).with_workers(workers);
     let introspection_addr = introspection_listener
         .as_ref()
         .and_then(|l| l.local_addr().ok());
@@ -161,11 +195,12 @@ pub fn start_on(
     })
 }
 
-/// Runs a server with `settings` until it shuts down; returns the exit
-/// code.
+/// Runs a server with `settings` until it shuts down: recovery, then the
+/// actor tree. Returns the exit code.
 pub fn run(settings: Settings) -> Result<i32, StartError> {
+    let cluster = open_cluster(&settings)?;
     let system = actix_rt::System::new();
-    system.block_on(async { start(settings, true).map(|_| ()) })?;
+    system.block_on(async { start(settings, cluster, true).map(|_| ()) })?;
     system.run_with_code().map_err(StartError::System)
 }
 

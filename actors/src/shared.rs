@@ -1,10 +1,13 @@
 //! What the Postmaster shares with every child: server settings, the
-//! backend table, the executor pool and the shutdown state.
+//! database cluster, the backend table, the executor pool and the
+//! shutdown state.
 
 use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use actorgres_sql::guc::Settings;
+use actorgres_sql::Cluster;
 
 use crate::executor::ExecutorPool;
 use crate::proc_array::ProcArray;
@@ -25,6 +28,9 @@ pub enum ShutdownMode {
 pub struct Shared {
     /// Settings after the config file and command line.
     pub settings: Settings,
+    /// Storage (buffer pool, WAL, transactions) and the catalog cache,
+    /// opened and recovered before the first connection.
+    pub cluster: Arc<Cluster>,
     /// The backend table.
     pub procs: ProcArray,
     /// Where statements run.
@@ -38,12 +44,13 @@ pub struct Shared {
 }
 
 impl Shared {
-    /// Shared state for a server with these settings.
-    pub fn new(settings: Settings) -> Shared {
+    /// Shared state for a server with these settings on `cluster`.
+    pub fn new(settings: Settings, cluster: Arc<Cluster>) -> Shared {
         let max_connections = usize::try_from(settings.int("max_connections")).unwrap_or(100);
         let auth_timeout = settings.duration("authentication_timeout");
         Shared {
             settings,
+            cluster,
             procs: ProcArray::new(),
             // One thread per admitted connection, plus background work.
             pool: ExecutorPool::new(max_connections + 8),

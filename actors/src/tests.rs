@@ -26,11 +26,15 @@ where
     for (n, v) in settings {
         s.set(n, Some(v), Source::CommandLine).unwrap();
     }
+    let dir = tempfile::tempdir().unwrap();
+    actorgres_storage::DataDir::init_with(dir.path(), &actorgres_sql::populate).unwrap();
+    s.set_internal("data_directory", &dir.path().display().to_string());
+    let cluster = crate::server::open_cluster(&s).unwrap();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let port = listener.local_addr().unwrap().port();
     actix_rt::System::new().block_on(async move {
-        let handle = start_on(s, vec![listener], false).unwrap();
+        let handle = start_on(s, cluster, vec![listener], false).unwrap();
         test(handle, port).await;
     });
 }

@@ -14,10 +14,17 @@ use crate::executor::PoolStats;
 use crate::proc_array::Proc;
 use crate::shared::Shared;
 
+/// Asks a child actor for its node. Sent by the Postmaster while it
+/// answers [`crate::GetTree`]; the reply is the node.
+#[derive(actix::Message)]
+#[rtype(result = "TreeNode")]
+pub struct Describe;
+
 /// One actor in the tree.
 #[derive(Debug, Clone, Serialize)]
 pub struct TreeNode {
-    /// Actor kind: Postmaster, Backend, Introspection.
+    /// Actor kind: Postmaster, Backend, SharedBuffers, Checkpointer,
+    /// BackgroundWorker, Introspection.
     pub kind: &'static str,
     /// Unique id within the tree.
     pub id: String,
@@ -103,6 +110,19 @@ pub fn backend_node(p: &Proc, settings: &Settings) -> TreeNode {
         started_at: format_rfc3339(p.started_at),
         restarts: 0,
         details,
+        children: Vec::new(),
+    }
+}
+
+/// A child that did not answer (it is stopping or died just now).
+pub fn silent_node(kind: &'static str) -> TreeNode {
+    TreeNode {
+        kind,
+        id: kind.to_lowercase(),
+        state: "not responding".into(),
+        started_at: format_rfc3339(actorgres_sql::value::now_micros()),
+        restarts: 0,
+        details: Map::new(),
         children: Vec::new(),
     }
 }

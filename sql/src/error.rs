@@ -225,3 +225,38 @@ pub mod errors {
         )
     }
 }
+
+impl From<actorgres_storage::StorageError> for SqlError {
+    /// The SQLSTATE of each storage failure, in one place.
+    fn from(e: actorgres_storage::StorageError) -> SqlError {
+        use actorgres_storage::StorageError as E;
+        match e {
+            E::Io(io) if io.raw_os_error() == Some(28) => {
+                SqlError::new(SqlState::DISK_FULL, io.to_string())
+                    .with_hint("Check free disk space.")
+            }
+            E::Io(io) if io.kind() == std::io::ErrorKind::NotFound => {
+                SqlError::new(SqlState::UNDEFINED_FILE, io.to_string())
+            }
+            E::Io(io) => SqlError::new(SqlState::IO_ERROR, io.to_string()),
+            E::Corrupted(m) => SqlError::new(SqlState::DATA_CORRUPTED, m),
+            E::Panic(m) => SqlError::fatal(SqlState::INTERNAL_ERROR, m),
+            E::Deadlock(detail) => SqlError::new(SqlState::DEADLOCK_DETECTED, "deadlock detected")
+                .with_detail(detail)
+                .with_hint("See server log for query details."),
+            E::Interrupted(reason) => crate::expr::interrupt_error(reason),
+            E::LockTimeout => SqlError::new(
+                SqlState::LOCK_NOT_AVAILABLE,
+                "canceling statement due to lock timeout",
+            ),
+            E::RowTooBig { size, max } => SqlError::new(
+                SqlState::PROGRAM_LIMIT_EXCEEDED,
+                format!("row is too big: size {size}, maximum size {max}"),
+            ),
+            E::NoBuffers => SqlError::new(
+                SqlState::INSUFFICIENT_RESOURCES,
+                "no unpinned buffers available",
+            ),
+        }
+    }
+}

@@ -23,6 +23,17 @@ use crate::host::{Host, SessionInfo};
 use crate::types::DataType;
 use crate::value::{OutputStyle, Value};
 
+/// Access to stored tables for scans: the engine, the statement's
+/// snapshot and the transaction reading.
+pub struct StorageCtx<'a> {
+    /// The engine.
+    pub engine: &'a actorgres_storage::Engine,
+    /// The snapshot rows are read with.
+    pub snapshot: &'a actorgres_storage::xact::Snapshot,
+    /// The reading transaction (its own changes are visible).
+    pub own: &'a dyn actorgres_storage::xact::OwnTxn,
+}
+
 /// What evaluation may touch: the session around the statement.
 pub struct EvalCtx<'a> {
     /// Session settings (current_setting, set_config).
@@ -44,6 +55,8 @@ pub struct EvalCtx<'a> {
     /// Warnings and notices raised during evaluation, sent before the
     /// statement's result ends.
     pub notices: &'a mut Vec<SqlError>,
+    /// Stored tables, when the statement reads any.
+    pub storage: Option<StorageCtx<'a>>,
 }
 
 impl EvalCtx<'_> {

@@ -257,6 +257,20 @@ pub static DEFS: &[SettingDef] = &[
         "Minimum number of tuple updates or deletes prior to vacuum.",
     ),
     def(
+        "bgwriter_delay",
+        int(10, 10000, Unit::Ms),
+        Sighup,
+        "200",
+        "Background writer sleep time between rounds.",
+    ),
+    def(
+        "bgwriter_lru_maxpages",
+        int(0, 1_073_741_823, Unit::None),
+        Sighup,
+        "100",
+        "Background writer maximum number of LRU pages to flush per round.",
+    ),
+    def(
         "block_size",
         int(8192, 8192, Unit::None),
         Internal,
@@ -665,6 +679,13 @@ pub static DEFS: &[SettingDef] = &[
         "Shows the size of write ahead log segments.",
     ),
     def(
+        "wal_writer_delay",
+        int(1, 10000, Unit::Ms),
+        Sighup,
+        "200",
+        "Time between WAL flushes performed in the WAL writer.",
+    ),
+    def(
         "work_mem",
         int(64, INT_MAX, Unit::Kb),
         User,
@@ -776,6 +797,20 @@ impl Settings {
             slot.reset = slot.value.clone();
         }
         Ok(())
+    }
+
+    /// Takes every value of `saved` (ROLLBACK, end of SET LOCAL), flagging
+    /// the ones that change so reported settings are sent again.
+    pub fn restore(&mut self, saved: &Settings) {
+        for (slot, old) in self.slots.iter_mut().zip(&saved.slots) {
+            if slot.value != old.value {
+                slot.value = old.value.clone();
+                slot.changed = true;
+            }
+            slot.reset = old.reset.clone();
+        }
+        self.custom = saved.custom.clone();
+        self.zone = saved.zone.clone();
     }
 
     /// Sets an internal setting the server itself owns (session_authorization,
@@ -938,6 +973,15 @@ impl Settings {
                 std::time::Duration::from_micros((*v as f64 * unit.base()) as u64)
             }
             _ => std::time::Duration::ZERO,
+        }
+    }
+
+    /// A real setting (0 if not real).
+    pub fn real(&self, name: &str) -> f64 {
+        match find(name).map(|i| &self.slots[i].value) {
+            Some(Val::Real(v)) => *v,
+            Some(Val::Int(v)) => *v as f64,
+            _ => 0.0,
         }
     }
 

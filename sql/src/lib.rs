@@ -13,9 +13,12 @@
 //! Every error a client can cause is a [`SqlError`] with PostgreSQL's
 //! SQLSTATE, message and position; panics are for broken invariants only.
 
+pub mod autovacuum;
 mod binder;
 mod cast;
-mod catalog;
+pub mod catalog;
+mod cluster;
+mod ddl;
 mod error;
 mod exec;
 mod expr;
@@ -26,9 +29,12 @@ pub mod parser;
 mod plan;
 mod result;
 mod session;
+mod table;
+mod txn;
 mod types;
 pub mod value;
 
+pub use cluster::{populate, Cluster};
 pub use error::{errors, Level, Report, Result, SqlError, SqlState};
 pub use func::system::version_string;
 pub use host::{Activity, Host, NoHost, SessionInfo, SignalOutcome};

@@ -7,8 +7,9 @@
 //! with the position just past the text. [`parse`] turns the one into the
 //! other, quoting the offending token as it appears in the source.
 
-use sqlparser::ast::Statement;
+use sqlparser::ast::{ObjectName, Statement};
 use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Location, Token, Tokenizer};
 
@@ -19,15 +20,120 @@ use crate::error::{Result, SqlError, SqlState};
 /// stack; executor threads have a stack sized for this limit.
 pub const MAX_PARSE_DEPTH: usize = 1000;
 
+/// A parsed statement: sqlparser's, or one of the PostgreSQL statements
+/// sqlparser does not know, parsed here from its tokens.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Parsed {
+    /// Anything sqlparser parses.
+    Sql(Box<Statement>),
+    /// CHECKPOINT.
+    Checkpoint,
+    /// VACUUM [FULL | FREEZE | VERBOSE | ANALYZE]... | VACUUM (options)
+    /// [table [, ...]].
+    Vacuum {
+        /// Option words, lower case.
+        options: Vec<String>,
+        /// Tables; empty means every table of the database.
+        tables: Vec<ObjectName>,
+    },
+}
+
 /// Parses every statement of `sql`. An empty or blank string gives an
 /// empty list (EmptyQueryResponse).
-pub fn parse(sql: &str) -> Result<Vec<Statement>> {
+pub fn parse(sql: &str) -> Result<Vec<Parsed>> {
+    parse_all(sql).map_err(|e| syntax_error(sql, e))
+}
+
+fn found(tok: &sqlparser::tokenizer::TokenWithSpan, expected: &str) -> ParserError {
+    ParserError::ParserError(format!(
+        "Expected: {expected}, found: {} at Line: {}, Column: {}",
+        tok.token, tok.span.start.line, tok.span.start.column
+    ))
+}
+
+/// sqlparser's statement loop, with CHECKPOINT and VACUUM handled here.
+fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
     let dialect = PostgreSqlDialect {};
-    let parsed = Parser::new(&dialect)
+    let mut p = Parser::new(&dialect)
+        .with_recursion_limit(MAX_PARSE_DEPTH)
+        .try_with_sql(sql)?;
+    let mut out = Vec::new();
+    loop {
+        while p.consume_token(&Token::SemiColon) {}
+        if p.peek_token().token == Token::EOF {
+            break;
+        }
+        let stmt = match &p.peek_token().token {
+            Token::Word(w) if w.value.eq_ignore_ascii_case("checkpoint") => {
+                p.next_token();
+                Parsed::Checkpoint
+            }
+            Token::Word(w) if w.keyword == Keyword::VACUUM => {
+                p.next_token();
+                parse_vacuum(&mut p)?
+            }
+            _ => Parsed::Sql(Box::new(p.parse_statement()?)),
+        };
+        out.push(stmt);
+        let next = p.peek_token();
+        match next.token {
+            Token::EOF => break,
+            Token::SemiColon => {}
+            _ => return Err(found(&next, "end of statement")),
+        }
+    }
+    Ok(out)
+}
+
+fn parse_vacuum(p: &mut Parser<'_>) -> std::result::Result<Parsed, ParserError> {
+    let mut options = Vec::new();
+    if p.consume_token(&Token::LParen) {
+        loop {
+            let tok = p.next_token();
+            match tok.token {
+                Token::Word(w) => options.push(w.value.to_lowercase()),
+                _ => return Err(found(&tok, "a VACUUM option")),
+            }
+            // An option may carry a value: VACUUM (PARALLEL 2).
+            if !matches!(p.peek_token().token, Token::Comma | Token::RParen) {
+                p.next_token();
+            }
+            if p.consume_token(&Token::RParen) {
+                break;
+            }
+            if !p.consume_token(&Token::Comma) {
+                let tok = p.peek_token();
+                return Err(found(&tok, ", or )"));
+            }
+        }
+    } else {
+        while let Token::Word(w) = &p.peek_token().token {
+            let word = w.value.to_lowercase();
+            if !matches!(
+                word.as_str(),
+                "full" | "freeze" | "verbose" | "analyze" | "analyse"
+            ) {
+                break;
+            }
+            p.next_token();
+            options.push(word);
+        }
+    }
+    let mut tables = Vec::new();
+    if !matches!(p.peek_token().token, Token::EOF | Token::SemiColon) {
+        tables = p.parse_comma_separated(|p| p.parse_object_name(false))?;
+    }
+    Ok(Parsed::Vacuum { options, tables })
+}
+
+/// Parses a stored expression (a column default, a CHECK constraint).
+pub fn parse_expr(sql: &str) -> Result<sqlparser::ast::Expr> {
+    let dialect = PostgreSqlDialect {};
+    Parser::new(&dialect)
         .with_recursion_limit(MAX_PARSE_DEPTH)
         .try_with_sql(sql)
-        .and_then(|mut p| p.parse_statements());
-    parsed.map_err(|e| syntax_error(sql, e))
+        .and_then(|mut p| p.parse_expr())
+        .map_err(|e| syntax_error(sql, e))
 }
 
 /// The 1-based character position of a sqlparser location.
@@ -230,6 +336,44 @@ mod tests {
         assert!(parse("").unwrap().is_empty());
         assert!(parse(" ; ;").unwrap().is_empty());
         assert_eq!(parse("SELECT 1; SELECT 2;").unwrap().len(), 2);
+    }
+
+    #[test]
+    fn checkpoint_and_vacuum_forms() {
+        assert_eq!(
+            parse("CHECKPOINT; select 1").unwrap()[0],
+            Parsed::Checkpoint
+        );
+        for (sql, options, tables) in [
+            ("vacuum", vec![], 0),
+            ("VACUUM t1, public.t2", vec![], 2),
+            ("vacuum (verbose, analyze) t", vec!["verbose", "analyze"], 1),
+            ("vacuum full verbose", vec!["full", "verbose"], 0),
+            ("vacuum (parallel 2) t", vec!["parallel"], 1),
+        ] {
+            match &parse(sql).unwrap()[0] {
+                Parsed::Vacuum {
+                    options: o,
+                    tables: t,
+                } => {
+                    assert_eq!(
+                        (o.clone(), t.len()),
+                        (options.iter().map(|s| s.to_string()).collect(), tables),
+                        "{sql}"
+                    );
+                }
+                other => panic!("{sql}: {other:?}"),
+            }
+        }
+        // PostgreSQL reads `verbose t` as an option with an argument.
+        let e = parse("vacuum (verbose t").unwrap_err();
+        assert_eq!(e.message(), "syntax error at end of input");
+        assert_eq!(e.report().position, Some(18));
+        let e = parse("vacuum (verbose 1 2)").unwrap_err();
+        assert_eq!(e.message(), "syntax error at or near \"2\"");
+        assert_eq!(e.report().position, Some(19));
+        let e = parse("select 1 select 2").unwrap_err();
+        assert_eq!(e.message(), "syntax error at or near \"select\"");
     }
 
     #[test]

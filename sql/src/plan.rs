@@ -15,6 +15,14 @@ pub enum Plan {
     OneRow,
     /// The rows of a system view (pg_stat_activity ...).
     SystemView(SystemView),
+    /// The visible rows of a stored table (live columns in order, then
+    /// the tuple id when `with_tid`).
+    SeqScan {
+        /// The table.
+        table: std::sync::Arc<crate::catalog::TableDef>,
+        /// Append the tuple id (UPDATE and DELETE need it).
+        with_tid: bool,
+    },
     /// Rows of `input` for which `predicate` is true.
     Filter {
         /// Input rows.
@@ -36,7 +44,7 @@ impl Plan {
     /// [`Expr::fold`]).
     pub fn fold_constants(self, ctx: &mut EvalCtx<'_>) -> Result<Plan> {
         Ok(match self {
-            p @ (Plan::OneRow | Plan::SystemView(_)) => p,
+            p @ (Plan::OneRow | Plan::SystemView(_) | Plan::SeqScan { .. }) => p,
             Plan::Filter { input, predicate } => Plan::Filter {
                 input: Box::new(input.fold_constants(ctx)?),
                 predicate: predicate.fold(ctx)?,

@@ -23,6 +23,10 @@ pub const CONFIG_FILE: &str = "postgresql.conf";
 /// The lock file name.
 const PID_FILE: &str = "postmaster.pid";
 
+/// Fills a new data directory with the cluster's files (storage and
+/// catalogs live in crates above this one).
+pub type Populate = dyn Fn(&Path) -> Result<(), String>;
+
 /// What can go wrong with a data directory.
 #[derive(Debug, thiserror::Error)]
 pub enum DataDirError {
@@ -49,6 +53,14 @@ pub enum DataDirError {
         dir: PathBuf,
         /// The holder's process id.
         pid: u32,
+    },
+    /// Creating the cluster's files and catalogs failed.
+    #[error("initdb failed in \"{path}\": {message}")]
+    Bootstrap {
+        /// The directory.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
     },
     /// A file operation failed.
     #[error("could not access \"{path}\": {source}")]
@@ -97,6 +109,12 @@ const CONFIG_TEMPLATE: &str = "\
 impl DataDir {
     /// initdb: creates the layout in a missing or empty directory.
     pub fn init(path: &Path) -> Result<DataDir, DataDirError> {
+        Self::init_with(path, &|_| Ok(()))
+    }
+
+    /// initdb with `populate` run before PG_VERSION is written, so a
+    /// directory is only ever complete or plainly not a data directory.
+    pub fn init_with(path: &Path, populate: &Populate) -> Result<DataDir, DataDirError> {
         if path.exists() {
             let mut entries = fs::read_dir(path).map_err(io_err(path))?;
             if entries.next().is_some() {
@@ -112,6 +130,10 @@ impl DataDir {
         }
         let conf = path.join(CONFIG_FILE);
         fs::write(&conf, CONFIG_TEMPLATE).map_err(io_err(&conf))?;
+        populate(path).map_err(|message| DataDirError::Bootstrap {
+            path: path.to_path_buf(),
+            message,
+        })?;
         // PG_VERSION last: its presence marks a complete initdb.
         let version = path.join("PG_VERSION");
         fs::write(&version, format!("{PG_VERSION}\n")).map_err(io_err(&version))?;
@@ -143,14 +165,14 @@ impl DataDir {
 
     /// Opens the directory, running initdb first when it is missing or
     /// empty (what `actorgres start` does on a fresh machine).
-    pub fn open_or_init(path: &Path) -> Result<(DataDir, bool), DataDirError> {
+    pub fn open_or_init(path: &Path, populate: &Populate) -> Result<(DataDir, bool), DataDirError> {
         let empty = match fs::read_dir(path) {
             Ok(mut entries) => entries.next().is_none(),
             Err(e) if e.kind() == io::ErrorKind::NotFound => true,
             Err(e) => return Err(io_err(path)(e)),
         };
         if empty {
-            Ok((Self::init(path)?, true))
+            Ok((Self::init_with(path, populate)?, true))
         } else {
             Ok((Self::open(path)?, false))
         }
@@ -259,7 +281,7 @@ mod tests {
             Err(DataDirError::NotADataDir(_))
         ));
         assert!(matches!(
-            DataDir::open_or_init(&other),
+            DataDir::open_or_init(&other, &|_| Ok(())),
             Err(DataDirError::NotADataDir(_))
         ));
     }
@@ -268,9 +290,9 @@ mod tests {
     fn open_or_init_creates_missing_directory() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("a/b");
-        let (_, created) = DataDir::open_or_init(&dir).unwrap();
+        let (_, created) = DataDir::open_or_init(&dir, &|_| Ok(())).unwrap();
         assert!(created);
-        let (_, created) = DataDir::open_or_init(&dir).unwrap();
+        let (_, created) = DataDir::open_or_init(&dir, &|_| Ok(())).unwrap();
         assert!(!created);
     }
 

@@ -710,6 +710,15 @@ impl Engine {
         Ok(info)
     }
 
+    /// Background writer round: writes up to `max` dirty pages that the
+    /// clock sweep reaches next, so backends seldom write on eviction.
+    pub fn write_back(&self, scan: usize, max: usize) -> Result<usize> {
+        self.check_alive()?;
+        self.pool
+            .write_back(scan, max)
+            .map_err(|e| self.broken(panic_err("could not write a buffer", e)))
+    }
+
     /// The last checkpoint.
     pub fn last_checkpoint(&self) -> CheckpointInfo {
         *self.last_checkpoint.lock()

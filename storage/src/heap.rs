@@ -499,6 +499,34 @@ impl Engine {
         Ok(stats)
     }
 
+    /// Appends the versions of block `block` visible to `snap` to `out`.
+    pub fn scan_block(
+        &self,
+        rel: RelId,
+        block: u32,
+        snap: &Snapshot,
+        own: &dyn OwnTxn,
+        out: &mut Vec<HeapTuple>,
+    ) -> Result<()> {
+        let buf = self.pool.read_buffer(tag(rel, block), ReadMode::Normal)?;
+        let p = buf.read();
+        let clog = &self.txns.clog;
+        for o in 1..=page::item_count(&p) {
+            let Some(t) = page::tuple(&p, o) else {
+                continue;
+            };
+            let header = TupleHeader::read(t);
+            if visible(&header, snap, own, clog) {
+                out.push(HeapTuple {
+                    tid: Tid { block, offset: o },
+                    header,
+                    data: t[TUPLE_HEADER..].to_vec(),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// A sequential scan of `rel`, page by page.
     pub fn scan(&self, rel: RelId) -> Result<HeapScan<'_>> {
         Ok(HeapScan {

@@ -30,7 +30,7 @@ pub mod xact;
 #[cfg(test)]
 mod tests;
 
-pub use datadir::{DataDir, DataDirError, PidLock, CONFIG_FILE, PG_VERSION};
+pub use datadir::{DataDir, DataDirError, PidLock, Populate, CONFIG_FILE, PG_VERSION};
 pub use engine::{
     CheckpointInfo, CheckpointKind, Engine, EngineConfig, RecoveryInfo, RelStats, Result,
     StorageError, FIRST_NORMAL_OID,

@@ -243,6 +243,11 @@ impl LockManager {
         }
     }
 
+    /// Whether `owner` is waiting for a lock now.
+    pub fn is_waiting(&self, owner: i32) -> bool {
+        self.table.lock().waiting.contains_key(&owner)
+    }
+
     /// Releases everything `owner` holds (end of transaction).
     pub fn release_all(&self, owner: i32) {
         let mut t = self.table.lock();

@@ -214,6 +214,17 @@ impl TxnManager {
         Snapshot { xmin, xmax, xip }
     }
 
+    /// A snapshot that is not recorded for any backend: for catalog
+    /// lookups, which finish before anything they read could be pruned
+    /// (the relation lock or the caller's own snapshot protects it).
+    pub fn peek_snapshot(&self) -> Snapshot {
+        let s = self.state.lock();
+        let xmax = s.next_xid;
+        let xip: Vec<u32> = s.running.iter().copied().collect();
+        let xmin = xip.first().copied().unwrap_or(xmax);
+        Snapshot { xmin, xmax, xip }
+    }
+
     /// Forgets `backend`'s snapshots (end of transaction, or end of a READ
     /// COMMITTED statement).
     pub fn release_snapshots(&self, backend: i32) {

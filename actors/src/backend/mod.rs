@@ -231,6 +231,7 @@ impl Backend {
         let session = match Session::new(
             info,
             host,
+            Arc::clone(&self.shared.cluster),
             self.proc_.interrupts.clone(),
             &self.shared.settings,
             &a.params,

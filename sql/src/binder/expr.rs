@@ -493,14 +493,14 @@ impl Binder<'_> {
                 let value = match v {
                     Value::Null => Value::Null,
                     Value::Text(s) => {
-                        let parsed = parse_text(s, to, self.style).map_err(|err| err.at(e.pos))?;
+                        let parsed = parse_text(s, to, &self.style).map_err(|err| err.at(e.pos))?;
                         cast_value(
                             parsed,
                             to,
                             to,
                             typmod,
                             ctx == CoercionContext::Explicit,
-                            self.style,
+                            &self.style,
                         )
                         .map_err(|err| err.at(e.pos))?
                     }

@@ -20,12 +20,31 @@ mod select;
 use sqlparser::ast::Spanned;
 use sqlparser::tokenizer::Location;
 
-pub use names::{ident, object_name};
+pub use names::{ident, object_name, sql_type};
 
+use std::sync::Arc;
+
+use crate::catalog::TableDef;
 use crate::error::{Result, SqlError, SqlState};
 use crate::parser::char_position;
 use crate::types::DataType;
 use crate::value::OutputStyle;
+
+/// Where the binder finds tables: the session's catalog, locking each
+/// table it returns (AccessShare) until the transaction ends.
+pub trait TableSource {
+    /// The table `schema.name`, or None.
+    fn table(&mut self, schema: Option<&str>, name: &str) -> Result<Option<Arc<TableDef>>>;
+}
+
+/// No tables at all (tests, expressions outside statements).
+pub struct NoTables;
+
+impl TableSource for NoTables {
+    fn table(&mut self, _: Option<&str>, _: &str) -> Result<Option<Arc<TableDef>>> {
+        Ok(None)
+    }
+}
 
 /// How deep expressions may nest.
 pub const MAX_DEPTH: usize = 1500;
@@ -55,27 +74,53 @@ pub struct Scope {
     pub columns: Vec<ScopeColumn>,
 }
 
+/// The columns of stored table `def`, qualified by `alias` or its name.
+pub fn table_scope(def: &TableDef, alias: Option<&str>) -> Scope {
+    let table = alias.unwrap_or(&def.name).to_owned();
+    Scope {
+        columns: def
+            .live()
+            .map(|(i, c)| ScopeColumn {
+                table: Some(table.clone()),
+                name: c.name.clone(),
+                ty: c.ty,
+                typmod: c.typmod,
+                table_oid: def.oid,
+                attnum: (i + 1) as i16,
+            })
+            .collect(),
+    }
+}
+
 /// Binds statements of one query string.
 pub struct Binder<'a> {
     /// The whole query text, for error positions.
     sql: &'a str,
     /// Session output settings (reading literals such as 'now').
-    style: &'a OutputStyle,
+    style: OutputStyle,
     /// Current expression depth.
     depth: usize,
     /// Types of $n parameters: given by the client or inferred here.
     params: Vec<DataType>,
+    /// Where tables come from.
+    tables: &'a mut dyn TableSource,
 }
 
 impl<'a> Binder<'a> {
     /// A binder for `sql` with parameter types `params` (empty for a
-    /// simple query).
-    pub fn new(sql: &'a str, style: &'a OutputStyle, params: Vec<DataType>) -> Self {
+    /// simple query), finding tables in `tables`.
+    pub fn new(
+        sql: &'a str,
+        style: OutputStyle,
+        params: Vec<DataType>,
+        tables: &'a mut dyn TableSource,
+    ) -> Self {
         Binder {
             sql,
             style,
             depth: 0,
             params,
+            tables,
         }
     }
 
@@ -100,6 +145,27 @@ impl<'a> Binder<'a> {
             .take_while(|c| c.is_whitespace() || *c == ')')
             .count();
         u32::try_from(end + skipped).ok()
+    }
+
+    /// Resolves a (possibly schema-qualified) table name; 42P01 if absent.
+    pub(crate) fn lookup_table(
+        &mut self,
+        parts: &[String],
+        pos: Option<u32>,
+    ) -> Result<Arc<TableDef>> {
+        let (schema, name) = match parts {
+            [name] => (None, name.as_str()),
+            [schema, name] => (Some(schema.as_str()), name.as_str()),
+            [_db, schema, name] => (Some(schema.as_str()), name.as_str()),
+            _ => return Err(SqlError::internal("empty table name")),
+        };
+        self.tables.table(schema, name)?.ok_or_else(|| {
+            SqlError::new(
+                SqlState::UNDEFINED_TABLE,
+                format!("relation \"{}\" does not exist", parts.join(".")),
+            )
+            .at(pos)
+        })
     }
 
     /// Enters one level of nesting; 54001 past the limit.

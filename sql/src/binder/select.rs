@@ -3,7 +3,7 @@
 use sqlparser::ast::{self, SelectItem, SetExpr, TableFactor};
 
 use super::names::{figure_colname, ident, object_name};
-use super::{Binder, Scope, ScopeColumn};
+use super::{table_scope, Binder, Scope, ScopeColumn};
 use crate::cast::CoercionContext;
 use crate::catalog::SystemView;
 use crate::error::{Result, SqlError, SqlState};
@@ -60,16 +60,33 @@ impl Binder<'_> {
                 predicate,
             };
         }
+        let (exprs, columns) = self.projection(&s.projection, &scope)?;
+        Ok(BoundQuery {
+            plan: Plan::Project {
+                input: Box::new(plan),
+                exprs,
+            },
+            columns,
+        })
+    }
+
+    /// Binds a select list (or RETURNING list) against `scope`: one
+    /// expression and one result column per item, `*` expanded.
+    pub(crate) fn projection(
+        &mut self,
+        items: &[SelectItem],
+        scope: &Scope,
+    ) -> Result<(Vec<crate::expr::Expr>, Vec<OutputColumn>)> {
         let mut exprs = Vec::new();
         let mut columns = Vec::new();
-        for item in &s.projection {
+        for item in items {
             match item {
                 SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
                     let name = match item {
                         SelectItem::ExprWithAlias { alias, .. } => Some(ident(alias)),
                         _ => figure_colname(e),
                     };
-                    let mut bound = self.expr(e, &scope)?;
+                    let mut bound = self.expr(e, scope)?;
                     if bound.ty == DataType::Unknown {
                         bound =
                             self.coerce(bound, DataType::Text, -1, CoercionContext::Implicit)?;
@@ -137,13 +154,7 @@ impl Binder<'_> {
                 }
             }
         }
-        Ok(BoundQuery {
-            plan: Plan::Project {
-                input: Box::new(plan),
-                exprs,
-            },
-            columns,
-        })
+        Ok((exprs, columns))
     }
 
     /// The FROM clause: its plan and the columns it makes visible.
@@ -170,31 +181,33 @@ impl Binder<'_> {
                     .first()
                     .and_then(|p| p.as_ident())
                     .and_then(|i| self.pos(i.span.start));
-                let view = SystemView::lookup(&parts).ok_or_else(|| {
-                    SqlError::new(
-                        SqlState::UNDEFINED_TABLE,
-                        format!("relation \"{}\" does not exist", parts.join(".")),
-                    )
-                    .at(pos)
-                })?;
-                let table = match alias {
-                    Some(a) => ident(&a.name),
-                    None => view.name().to_owned(),
-                };
-                let columns = view
-                    .columns()
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (name, ty))| ScopeColumn {
-                        table: Some(table.clone()),
-                        name: (*name).to_owned(),
-                        ty: *ty,
-                        typmod: -1,
-                        table_oid: view.oid(),
-                        attnum: (i + 1) as i16,
-                    })
-                    .collect();
-                Ok((Plan::SystemView(view), Scope { columns }))
+                let alias = alias.as_ref().map(|a| ident(&a.name));
+                if let Some(view) = SystemView::lookup(&parts) {
+                    let table = alias.unwrap_or_else(|| view.name().to_owned());
+                    let columns = view
+                        .columns()
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (name, ty))| ScopeColumn {
+                            table: Some(table.clone()),
+                            name: (*name).to_owned(),
+                            ty: *ty,
+                            typmod: -1,
+                            table_oid: view.oid(),
+                            attnum: (i + 1) as i16,
+                        })
+                        .collect();
+                    return Ok((Plan::SystemView(view), Scope { columns }));
+                }
+                let def = self.lookup_table(&parts, pos)?;
+                let scope = table_scope(&def, alias.as_deref());
+                Ok((
+                    Plan::SeqScan {
+                        table: def,
+                        with_tid: false,
+                    },
+                    scope,
+                ))
             }
             other => Err(SqlError::unsupported(format!("the FROM item {other}"))),
         }

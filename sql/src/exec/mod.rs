@@ -26,6 +26,10 @@ pub fn build(plan: &Plan) -> Box<dyn Node + '_> {
             rows: None,
             view: *view,
         }),
+        Plan::SeqScan { table, with_tid } => Box::new(crate::table::SeqScan::new(
+            std::sync::Arc::clone(table),
+            *with_tid,
+        )),
         Plan::Filter { input, predicate } => Box::new(Filter {
             input: build(input),
             predicate,

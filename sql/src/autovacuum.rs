@@ -1,0 +1,110 @@
+//! Autovacuum: one pass over every database, vacuuming the tables whose
+//! dead row versions passed PostgreSQL's threshold. The BackgroundWorker
+//! that runs it lives in actors/; this is the work itself.
+//!
+//! Rules, as PostgreSQL's autovacuum:
+//! 1. A table is vacuumed when its dead row versions exceed
+//!    `autovacuum_vacuum_threshold + autovacuum_vacuum_scale_factor ×
+//!    live rows`.
+//! 2. It takes ShareUpdateExclusiveLock without waiting: a table that a
+//!    session is dropping, truncating or altering is skipped this pass.
+//! 3. After taking the lock it reads the catalog again, so it never
+//!    vacuums a relation file that DROP or TRUNCATE just replaced.
+
+use std::time::Duration;
+
+use actorgres_memory::Interrupts;
+use actorgres_storage::lock::{LockMode, LockTag, WaitPolicy};
+use actorgres_storage::xact::NoTxn;
+
+use crate::catalog::{system, Catalog};
+use crate::cluster::Cluster;
+use crate::error::Result;
+use crate::guc::Settings;
+
+/// The lock owner id of the autovacuum worker (backends have pids from
+/// 10000 up; bootstrap uses 0).
+pub const AUTOVACUUM_OWNER: i32 = -1;
+
+/// What one pass did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct PassReport {
+    /// Tables looked at.
+    pub examined: usize,
+    /// Tables vacuumed.
+    pub vacuumed: usize,
+    /// Dead row versions removed.
+    pub removed: usize,
+}
+
+/// Runs one autovacuum pass with `settings`' thresholds. `interrupts`
+/// stops it between tables (shutdown).
+pub fn run_pass(
+    cluster: &Cluster,
+    settings: &Settings,
+    interrupts: &Interrupts,
+) -> Result<PassReport> {
+    let threshold = settings.int("autovacuum_vacuum_threshold").max(0) as f64;
+    let scale = settings.real("autovacuum_vacuum_scale_factor").max(0.0);
+    let engine = &cluster.engine;
+    let stats: std::collections::HashMap<_, _> = engine.rel_stats().into_iter().collect();
+    let mut report = PassReport::default();
+    let own = NoTxn;
+    let databases = Catalog::new(engine, 0, &own).databases()?;
+    for db in databases {
+        let catalog = Catalog::new(engine, db.oid, &own);
+        let mut tables = catalog.tables()?;
+        for t in system::PER_DATABASE {
+            if let Some(d) = catalog.table(Some("pg_catalog"), t.name)? {
+                tables.push(d);
+            }
+        }
+        for t in tables {
+            report.examined += 1;
+            let Some(s) = stats.get(&t.rel) else { continue };
+            if (s.dead as f64) <= threshold + scale * s.live.max(0) as f64 {
+                continue;
+            }
+            interrupts.check().map_err(crate::expr::interrupt_error)?;
+            let tag = LockTag::Relation {
+                db: db.oid,
+                rel: t.oid,
+            };
+            let policy = WaitPolicy {
+                interrupts,
+                deadlock_timeout: Duration::from_secs(1),
+                lock_timeout: Some(Duration::ZERO),
+            };
+            if engine
+                .locks
+                .acquire(
+                    AUTOVACUUM_OWNER,
+                    tag,
+                    LockMode::ShareUpdateExclusive,
+                    &policy,
+                )
+                .is_err()
+            {
+                tracing::debug!(table = %t.name, "autovacuum: table is locked; skipping it this time");
+                continue;
+            }
+            let schema = if t.system { "pg_catalog" } else { "public" };
+            let result = match Catalog::new(engine, db.oid, &own).table(Some(schema), &t.name) {
+                Ok(Some(now)) if now.rel == t.rel => {
+                    engine.vacuum(t.rel).map(Some).map_err(Into::into)
+                }
+                Ok(_) => Ok(None),
+                Err(e) => Err(e),
+            };
+            engine
+                .locks
+                .release(AUTOVACUUM_OWNER, tag, LockMode::ShareUpdateExclusive);
+            if let Some(v) = result? {
+                tracing::debug!(table = %t.name, removed = v.removed, pages = v.pages, "automatic vacuum");
+                report.vacuumed += 1;
+                report.removed += v.removed;
+            }
+        }
+    }
+    Ok(report)
+}

@@ -1,0 +1,124 @@
+//! initdb's catalog step: the system catalogs of template1 and the
+//! cluster-wide pg_database, then template0 and postgres copied from
+//! template1.
+
+use std::path::Path;
+use std::time::Duration;
+
+use actorgres_memory::Interrupts;
+use actorgres_storage::lock::WaitPolicy;
+use actorgres_storage::xact::OwnTxn;
+use actorgres_storage::{Actor, CheckpointKind, Engine, EngineConfig};
+
+use super::store::Catalog;
+use super::system::{self, SysTable};
+use crate::error::Result;
+use crate::value::Value;
+
+/// The bootstrap transaction.
+struct Boot(u32);
+
+impl OwnTxn for Boot {
+    fn is_own(&self, xid: u32) -> bool {
+        xid == self.0
+    }
+    fn command_id(&self) -> u32 {
+        0
+    }
+}
+
+fn class_row(t: &SysTable) -> Vec<Value> {
+    vec![
+        Value::Oid(t.oid),
+        Value::Text(t.name.into()),
+        Value::Oid(system::PG_CATALOG_NS),
+        Value::Text("r".into()),
+        Value::Oid(t.oid),
+        Value::Int2(t.columns.len() as i16),
+        Value::Null,
+    ]
+}
+
+/// Creates the storage and catalogs of a new cluster in `root` (which
+/// already holds PG_VERSION).
+pub fn bootstrap(root: &Path) -> Result<()> {
+    Engine::create(root, true)?;
+    let engine = Engine::open(
+        root,
+        &EngineConfig {
+            shared_buffers: 256,
+            fsync: true,
+            full_page_writes: true,
+        },
+    )?;
+    let interrupts = Interrupts::new();
+    let policy = || WaitPolicy {
+        interrupts: &interrupts,
+        deadlock_timeout: Duration::from_secs(1),
+        lock_timeout: None,
+    };
+    let xid = engine.assign_xid(0, &policy())?;
+    let own = Boot(xid);
+    let who = Actor {
+        xid,
+        backend: 0,
+        own: &own,
+        wait: policy(),
+    };
+    engine.create_relation(xid, 0, system::PG_DATABASE.oid)?;
+    for t in system::PER_DATABASE {
+        engine.create_relation(xid, system::TEMPLATE1, t.oid)?;
+    }
+    let cat = Catalog::new(&engine, system::TEMPLATE1, &own);
+    for (oid, name) in [
+        (system::PG_CATALOG_NS, "pg_catalog"),
+        (system::PUBLIC_NS, "public"),
+    ] {
+        cat.insert(
+            &system::PG_NAMESPACE,
+            &[Value::Oid(oid), Value::Text(name.into())],
+            &who,
+        )?;
+    }
+    for t in system::ALL {
+        cat.insert(&system::PG_CLASS, &class_row(t), &who)?;
+        for (i, (name, ty)) in t.columns.iter().enumerate() {
+            cat.insert(
+                &system::PG_ATTRIBUTE,
+                &[
+                    Value::Oid(t.oid),
+                    Value::Text((*name).into()),
+                    Value::Oid(ty.oid().0),
+                    Value::Int4(-1),
+                    Value::Int2(i as i16 + 1),
+                    Value::Bool(true),
+                    Value::Bool(false),
+                    Value::Bool(false),
+                    Value::Null,
+                ],
+                &who,
+            )?;
+        }
+    }
+    for (oid, name, template, allow) in [
+        (system::TEMPLATE1, "template1", true, true),
+        (system::TEMPLATE0, "template0", true, false),
+        (system::POSTGRES, "postgres", false, true),
+    ] {
+        cat.insert(
+            &system::PG_DATABASE,
+            &[
+                Value::Oid(oid),
+                Value::Text(name.into()),
+                Value::Bool(template),
+                Value::Bool(allow),
+            ],
+            &who,
+        )?;
+    }
+    engine.commit(0, &[xid], &[], true)?;
+    engine.create_database(system::TEMPLATE1, system::TEMPLATE0)?;
+    engine.create_database(system::TEMPLATE1, system::POSTGRES)?;
+    engine.checkpoint(CheckpointKind::Shutdown)?;
+    Ok(())
+}

@@ -1,0 +1,49 @@
+//! The server-wide cache of table definitions (PostgreSQL's relcache,
+//! with one global invalidation counter instead of sinval messages).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use super::schema::TableDef;
+
+/// Cached definitions by (database, schema, name).
+#[derive(Default)]
+pub struct CatalogCache {
+    /// Bumped by every transaction that changed the catalog.
+    version: AtomicU64,
+    /// The definitions.
+    tables: Mutex<HashMap<(u32, String, String), Arc<TableDef>>>,
+}
+
+impl CatalogCache {
+    /// The current version (read before a lookup).
+    pub fn version(&self) -> u64 {
+        self.version.load(Ordering::Acquire)
+    }
+
+    /// A cached definition.
+    pub fn get(&self, db: u32, schema: &str, name: &str) -> Option<Arc<TableDef>> {
+        self.tables
+            .lock()
+            .get(&(db, schema.to_owned(), name.to_owned()))
+            .cloned()
+    }
+
+    /// Caches `def`, read at `version`, unless the catalog changed since.
+    pub fn put(&self, version: u64, db: u32, schema: &str, name: &str, def: Arc<TableDef>) {
+        let mut t = self.tables.lock();
+        if self.version() == version {
+            t.insert((db, schema.to_owned(), name.to_owned()), def);
+        }
+    }
+
+    /// Forgets everything (a catalog-changing transaction ended).
+    pub fn invalidate(&self) {
+        let mut t = self.tables.lock();
+        self.version.fetch_add(1, Ordering::AcqRel);
+        t.clear();
+    }
+}

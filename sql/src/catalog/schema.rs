@@ -1,0 +1,92 @@
+//! Definitions read from the catalog.
+
+use actorgres_storage::smgr::RelId;
+
+use crate::table::row::StoredAttr;
+use crate::types::DataType;
+use crate::value::Value;
+
+/// A column, at its attribute number (index + 1).
+#[derive(Debug, Clone)]
+pub struct ColumnDef {
+    /// Name (`........pg.dropped.N........` once dropped).
+    pub name: String,
+    /// Type.
+    pub ty: DataType,
+    /// Type modifier.
+    pub typmod: i32,
+    /// NOT NULL.
+    pub not_null: bool,
+    /// Dropped (still stored in old tuples).
+    pub dropped: bool,
+    /// DEFAULT expression, as SQL text.
+    pub default: Option<String>,
+    /// What tuples written before the column existed hold.
+    pub missing: Value,
+}
+
+/// A CHECK constraint.
+#[derive(Debug, Clone)]
+pub struct CheckDef {
+    /// Its name.
+    pub name: String,
+    /// Its expression, as SQL text.
+    pub expr: String,
+}
+
+/// A table (or catalog) definition.
+#[derive(Debug, Clone)]
+pub struct TableDef {
+    /// pg_class.oid.
+    pub oid: u32,
+    /// Name.
+    pub name: String,
+    /// Namespace OID.
+    pub namespace: u32,
+    /// The relation file.
+    pub rel: RelId,
+    /// Fillfactor, 10..=100.
+    pub fillfactor: u8,
+    /// Columns in attribute order, dropped ones included.
+    pub columns: Vec<ColumnDef>,
+    /// CHECK constraints, sorted by name (the order PostgreSQL checks them).
+    pub checks: Vec<CheckDef>,
+    /// True for system catalogs (no DDL on them).
+    pub system: bool,
+}
+
+impl TableDef {
+    /// The stored attributes, for the row codec.
+    pub fn stored(&self) -> Vec<StoredAttr> {
+        self.columns
+            .iter()
+            .map(|c| StoredAttr {
+                ty: c.ty,
+                missing: c.missing.clone(),
+            })
+            .collect()
+    }
+
+    /// (attribute index, column) for the live columns, in order.
+    pub fn live(&self) -> impl Iterator<Item = (usize, &ColumnDef)> {
+        self.columns.iter().enumerate().filter(|(_, c)| !c.dropped)
+    }
+
+    /// The attribute index of live column `name`.
+    pub fn find(&self, name: &str) -> Option<usize> {
+        self.live().find(|(_, c)| c.name == name).map(|(i, _)| i)
+    }
+}
+
+/// A database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatabaseDef {
+    /// OID (its directory under base/).
+    pub oid: u32,
+    /// Name.
+    pub name: String,
+    /// datallowconn.
+    pub allow_connections: bool,
+    /// datistemplate.
+    pub is_template: bool,
+}

@@ -1,0 +1,283 @@
+//! Reading and writing catalog rows.
+
+use actorgres_storage::page::Tid;
+use actorgres_storage::smgr::RelId;
+use actorgres_storage::xact::OwnTxn;
+use actorgres_storage::{Actor, Engine, Modify};
+
+use super::schema::{CheckDef, ColumnDef, DatabaseDef, TableDef};
+use super::system::{self, SysTable};
+use crate::error::{Result, SqlError};
+use crate::table::row::{self, StoredAttr};
+use crate::types::DataType;
+use crate::value::Value;
+
+/// Catalog access for one database within one transaction.
+pub struct Catalog<'a> {
+    /// The engine.
+    engine: &'a Engine,
+    /// The database.
+    db: u32,
+    /// The reading transaction (its own changes are visible).
+    own: &'a dyn OwnTxn,
+}
+
+fn attrs(t: &SysTable) -> Vec<StoredAttr> {
+    t.columns
+        .iter()
+        .map(|(_, ty)| StoredAttr {
+            ty: *ty,
+            missing: Value::Null,
+        })
+        .collect()
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::Text(s) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+fn oid(v: &Value) -> u32 {
+    match v {
+        Value::Oid(o) => *o,
+        Value::Int4(i) => *i as u32,
+        _ => 0,
+    }
+}
+
+fn int(v: &Value) -> i64 {
+    match v {
+        Value::Int2(i) => i64::from(*i),
+        Value::Int4(i) => i64::from(*i),
+        Value::Int8(i) => *i,
+        _ => 0,
+    }
+}
+
+fn boolean(v: &Value) -> bool {
+    matches!(v, Value::Bool(true))
+}
+
+impl<'a> Catalog<'a> {
+    /// Catalog access for database `db` as transaction `own` sees it.
+    pub fn new(engine: &'a Engine, db: u32, own: &'a dyn OwnTxn) -> Self {
+        Catalog { engine, db, own }
+    }
+
+    /// The relation file of a system table in this database.
+    pub fn rel(&self, t: &SysTable) -> RelId {
+        RelId {
+            db: if t.shared { 0 } else { self.db },
+            rel: t.oid,
+        }
+    }
+
+    /// Every row of `t` visible now.
+    pub fn rows(&self, t: &SysTable) -> Result<Vec<(Tid, Vec<Value>)>> {
+        let snap = self.engine.txns.peek_snapshot();
+        let a = attrs(t);
+        let mut scan = self.engine.scan(self.rel(t))?;
+        let mut page = Vec::new();
+        let mut out = Vec::new();
+        while scan.next_page(&snap, self.own, &mut page)? {
+            for tup in page.drain(..) {
+                let mut values = Vec::with_capacity(a.len());
+                row::decode(&a, &tup.data, &mut values)?;
+                out.push((tup.tid, values));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Inserts a row into `t`.
+    pub fn insert(&self, t: &SysTable, values: &[Value], who: &Actor<'_>) -> Result<Tid> {
+        let mut bytes = Vec::new();
+        row::encode(&attrs(t), values, &mut bytes);
+        Ok(self
+            .engine
+            .heap_insert(self.rel(t), who.xid, who.own.command_id(), &bytes, 100)?)
+    }
+
+    /// Deletes the row of `t` at `tid`.
+    pub fn delete(&self, t: &SysTable, tid: Tid, who: &Actor<'_>) -> Result<()> {
+        match self.engine.heap_delete(self.rel(t), tid, who)? {
+            Modify::Done(_) | Modify::SelfModified => Ok(()),
+            other => Err(SqlError::internal(format!(
+                "catalog row of {} changed concurrently: {other:?}",
+                t.name
+            ))),
+        }
+    }
+
+    /// Replaces the row of `t` at `tid`.
+    pub fn update(&self, t: &SysTable, tid: Tid, values: &[Value], who: &Actor<'_>) -> Result<()> {
+        let mut bytes = Vec::new();
+        row::encode(&attrs(t), values, &mut bytes);
+        match self.engine.heap_update(self.rel(t), tid, &bytes, who)? {
+            Modify::Done(_) => Ok(()),
+            other => Err(SqlError::internal(format!(
+                "catalog row of {} changed concurrently: {other:?}",
+                t.name
+            ))),
+        }
+    }
+
+    /// Every database.
+    pub fn databases(&self) -> Result<Vec<DatabaseDef>> {
+        Ok(self
+            .rows(&system::PG_DATABASE)?
+            .into_iter()
+            .map(|(_, r)| DatabaseDef {
+                oid: oid(&r[0]),
+                name: text(&r[1]),
+                is_template: boolean(&r[2]),
+                allow_connections: boolean(&r[3]),
+            })
+            .collect())
+    }
+
+    /// The database called `name`, with its pg_database row id.
+    pub fn database(&self, name: &str) -> Result<Option<(Tid, DatabaseDef)>> {
+        Ok(self
+            .rows(&system::PG_DATABASE)?
+            .into_iter()
+            .find(|(_, r)| text(&r[1]) == name)
+            .map(|(tid, r)| {
+                (
+                    tid,
+                    DatabaseDef {
+                        oid: oid(&r[0]),
+                        name: text(&r[1]),
+                        is_template: boolean(&r[2]),
+                        allow_connections: boolean(&r[3]),
+                    },
+                )
+            }))
+    }
+
+    /// pg_class rows: (tid, oid, name, namespace, relfilenode, reloptions).
+    fn classes(&self) -> Result<Vec<(Tid, Vec<Value>)>> {
+        self.rows(&system::PG_CLASS)
+    }
+
+    /// The table called `name` in `schema` (or on the search path:
+    /// pg_catalog, then public).
+    pub fn table(&self, schema: Option<&str>, name: &str) -> Result<Option<TableDef>> {
+        let namespaces: Vec<u32> = match schema {
+            None => vec![system::PG_CATALOG_NS, system::PUBLIC_NS],
+            Some("pg_catalog") => vec![system::PG_CATALOG_NS],
+            Some("public") => vec![system::PUBLIC_NS],
+            Some(_) => return Ok(None),
+        };
+        let classes = self.classes()?;
+        for ns in namespaces {
+            if let Some((_, row)) = classes
+                .iter()
+                .find(|(_, r)| text(&r[1]) == name && oid(&r[2]) == ns)
+            {
+                return self.build(row).map(Some);
+            }
+        }
+        Ok(None)
+    }
+
+    /// Every user table of this database.
+    pub fn tables(&self) -> Result<Vec<TableDef>> {
+        let mut out = Vec::new();
+        for (_, row) in self.classes()? {
+            if oid(&row[2]) == system::PUBLIC_NS {
+                out.push(self.build(&row)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The pg_class row id of table `oid`.
+    pub fn class_tid(&self, table_oid: u32) -> Result<Option<(Tid, Vec<Value>)>> {
+        Ok(self
+            .classes()?
+            .into_iter()
+            .find(|(_, r)| oid(&r[0]) == table_oid))
+    }
+
+    /// Builds a definition from its pg_class row.
+    fn build(&self, class: &[Value]) -> Result<TableDef> {
+        let rel_oid = oid(&class[0]);
+        let mut columns: Vec<(i64, ColumnDef)> =
+            self.rows(&system::PG_ATTRIBUTE)?
+                .into_iter()
+                .filter(|(_, r)| oid(&r[0]) == rel_oid)
+                .map(|(_, r)| {
+                    let ty = DataType::from_oid(oid(&r[2])).unwrap_or(DataType::Text);
+                    let missing = match &r[8] {
+                        Value::Text(s) => crate::cast::parse_text(s, ty, &Default::default())
+                            .unwrap_or(Value::Null),
+                        _ => Value::Null,
+                    };
+                    (
+                        int(&r[4]),
+                        ColumnDef {
+                            name: text(&r[1]),
+                            ty,
+                            typmod: int(&r[3]) as i32,
+                            not_null: boolean(&r[5]),
+                            dropped: boolean(&r[6]),
+                            default: None,
+                            missing,
+                        },
+                    )
+                })
+                .collect();
+        columns.sort_by_key(|(n, _)| *n);
+        let mut columns: Vec<ColumnDef> = columns.into_iter().map(|(_, c)| c).collect();
+        for (_, r) in self.rows(&system::PG_ATTRDEF)? {
+            if oid(&r[1]) == rel_oid {
+                let idx = int(&r[2]) as usize;
+                if let Some(c) = idx.checked_sub(1).and_then(|i| columns.get_mut(i)) {
+                    c.default = Some(text(&r[3]));
+                }
+            }
+        }
+        let mut checks: Vec<CheckDef> = self
+            .rows(&system::PG_CONSTRAINT)?
+            .into_iter()
+            .filter(|(_, r)| oid(&r[4]) == rel_oid && text(&r[3]) == "c")
+            .map(|(_, r)| CheckDef {
+                name: text(&r[1]),
+                expr: text(&r[5]),
+            })
+            .collect();
+        checks.sort_by(|a, b| a.name.cmp(&b.name));
+        let fillfactor = text(&class[6])
+            .strip_prefix("fillfactor=")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(100);
+        let namespace = oid(&class[2]);
+        let system = namespace == system::PG_CATALOG_NS;
+        let shared = system && rel_oid == system::PG_DATABASE.oid;
+        Ok(TableDef {
+            oid: rel_oid,
+            name: text(&class[1]),
+            namespace,
+            rel: RelId {
+                db: if shared { 0 } else { self.db },
+                rel: oid(&class[4]),
+            },
+            fillfactor,
+            columns,
+            checks,
+            system,
+        })
+    }
+
+    /// Rows of `t` whose column `col` equals `key` (an OID).
+    pub fn rows_where(&self, t: &SysTable, col: usize, key: u32) -> Result<Vec<(Tid, Vec<Value>)>> {
+        Ok(self
+            .rows(t)?
+            .into_iter()
+            .filter(|(_, r)| oid(&r[col]) == key)
+            .collect())
+    }
+}

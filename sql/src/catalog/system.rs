@@ -1,0 +1,129 @@
+//! The system catalogs' own layouts and fixed OIDs (PostgreSQL's).
+
+use crate::types::DataType;
+
+/// A system catalog table.
+#[derive(Debug)]
+pub struct SysTable {
+    /// OID, also its relfilenode.
+    pub oid: u32,
+    /// Name (in pg_catalog).
+    pub name: &'static str,
+    /// Stored once for the cluster (pg_database) rather than per database.
+    pub shared: bool,
+    /// Columns.
+    pub columns: &'static [(&'static str, DataType)],
+}
+
+/// The template database initdb creates.
+pub const TEMPLATE1: u32 = 1;
+/// The pristine template.
+pub const TEMPLATE0: u32 = 4;
+/// The default database.
+pub const POSTGRES: u32 = 5;
+/// Namespace pg_catalog.
+pub const PG_CATALOG_NS: u32 = 11;
+/// Namespace public.
+pub const PUBLIC_NS: u32 = 2200;
+
+/// pg_database.
+pub static PG_DATABASE: SysTable = SysTable {
+    oid: 1262,
+    name: "pg_database",
+    shared: true,
+    columns: &[
+        ("oid", DataType::Oid),
+        ("datname", DataType::Name),
+        ("datistemplate", DataType::Bool),
+        ("datallowconn", DataType::Bool),
+    ],
+};
+
+/// pg_namespace.
+pub static PG_NAMESPACE: SysTable = SysTable {
+    oid: 2615,
+    name: "pg_namespace",
+    shared: false,
+    columns: &[("oid", DataType::Oid), ("nspname", DataType::Name)],
+};
+
+/// pg_class.
+pub static PG_CLASS: SysTable = SysTable {
+    oid: 1259,
+    name: "pg_class",
+    shared: false,
+    columns: &[
+        ("oid", DataType::Oid),
+        ("relname", DataType::Name),
+        ("relnamespace", DataType::Oid),
+        ("relkind", DataType::Char),
+        ("relfilenode", DataType::Oid),
+        ("relnatts", DataType::Int2),
+        ("reloptions", DataType::Text),
+    ],
+};
+
+/// pg_attribute.
+pub static PG_ATTRIBUTE: SysTable = SysTable {
+    oid: 1249,
+    name: "pg_attribute",
+    shared: false,
+    columns: &[
+        ("attrelid", DataType::Oid),
+        ("attname", DataType::Name),
+        ("atttypid", DataType::Oid),
+        ("atttypmod", DataType::Int4),
+        ("attnum", DataType::Int2),
+        ("attnotnull", DataType::Bool),
+        ("attisdropped", DataType::Bool),
+        ("atthasdef", DataType::Bool),
+        ("attmissingval", DataType::Text),
+    ],
+};
+
+/// pg_attrdef: column defaults, as SQL text.
+pub static PG_ATTRDEF: SysTable = SysTable {
+    oid: 2604,
+    name: "pg_attrdef",
+    shared: false,
+    columns: &[
+        ("oid", DataType::Oid),
+        ("adrelid", DataType::Oid),
+        ("adnum", DataType::Int2),
+        ("adbin", DataType::Text),
+    ],
+};
+
+/// pg_constraint: CHECK constraints, as SQL text.
+pub static PG_CONSTRAINT: SysTable = SysTable {
+    oid: 2606,
+    name: "pg_constraint",
+    shared: false,
+    columns: &[
+        ("oid", DataType::Oid),
+        ("conname", DataType::Name),
+        ("connamespace", DataType::Oid),
+        ("contype", DataType::Char),
+        ("conrelid", DataType::Oid),
+        ("conbin", DataType::Text),
+    ],
+};
+
+/// Every per-database catalog, in creation order.
+pub static PER_DATABASE: [&SysTable; 5] = [
+    &PG_NAMESPACE,
+    &PG_CLASS,
+    &PG_ATTRIBUTE,
+    &PG_ATTRDEF,
+    &PG_CONSTRAINT,
+];
+
+/// Every catalog.
+pub static ALL: [&SysTable; 6] = [
+    &PG_DATABASE,
+    &PG_NAMESPACE,
+    &PG_CLASS,
+    &PG_ATTRIBUTE,
+    &PG_ATTRDEF,
+    &PG_CONSTRAINT,
+];

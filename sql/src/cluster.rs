@@ -1,0 +1,45 @@
+//! What every session of a server shares: the storage engine and the
+//! catalog cache.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use actorgres_storage::{Engine, EngineConfig};
+
+use crate::catalog::CatalogCache;
+use crate::error::Result;
+use crate::guc::Settings;
+
+/// The database cluster a server runs.
+pub struct Cluster {
+    /// Storage.
+    pub engine: Arc<Engine>,
+    /// Table definitions.
+    pub cache: CatalogCache,
+}
+
+/// Fills a new data directory: storage files and the bootstrap catalogs
+/// (for `DataDir::init_with`).
+pub fn populate(root: &Path) -> std::result::Result<(), String> {
+    crate::catalog::bootstrap(root).map_err(|e| e.to_string())
+}
+
+impl Cluster {
+    /// Opens (and recovers) the cluster in `root` with the server's
+    /// settings.
+    pub fn open(root: &Path, settings: &Settings) -> Result<Arc<Cluster>> {
+        let config = EngineConfig {
+            shared_buffers: (settings.bytes("shared_buffers") / 8192) as usize,
+            fsync: settings.bool("fsync"),
+            full_page_writes: settings.bool("full_page_writes"),
+        };
+        let engine = Engine::open(root, &config)?;
+        let limit = settings.bytes("max_wal_size") as f64
+            / (1.0 + settings.real("checkpoint_completion_target"));
+        engine.set_checkpoint_wal_limit(limit as u64);
+        Ok(Arc::new(Cluster {
+            engine,
+            cache: CatalogCache::default(),
+        }))
+    }
+}

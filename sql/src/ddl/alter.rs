@@ -1,0 +1,429 @@
+//! ALTER TABLE: ADD COLUMN, DROP COLUMN, RENAME COLUMN, RENAME TO.
+//! Columns are added and dropped in the catalog only, as PostgreSQL does:
+//! old rows read an added column's default, a dropped column stays in
+//! old rows but is never shown.
+
+use std::sync::Arc;
+
+use actorgres_storage::lock::LockMode;
+use sqlparser::ast::{self, AlterTableOperation};
+use sqlparser::tokenizer::{Token, Tokenizer};
+
+use super::create::{
+    check_name, columns_used, insert_check, insert_column, new_column, validate_check,
+};
+use super::{dropped_name, lock_names, split_name};
+use crate::binder::{ident, object_name};
+use crate::catalog::{system, CheckDef, TableDef};
+use crate::error::{Result, SqlError, SqlState};
+use crate::exec;
+use crate::plan::Plan;
+use crate::result::ResultSink;
+use crate::session::Stmt;
+use crate::table::{bind_stored, checks as bind_checks, record_text};
+use crate::value::Value;
+
+/// ALTER TABLE [IF EXISTS] name operation [, ...].
+pub fn alter_table(
+    ctx: &mut Stmt<'_>,
+    at: &ast::AlterTable,
+    sink: &mut dyn ResultSink,
+) -> Result<()> {
+    ctx.check_writable("ALTER TABLE")?;
+    let parts = object_name(&at.name);
+    let (schema, name) = split_name(&parts)?;
+    lock_names(ctx)?;
+    let Some(mut def) = ctx.open_table(schema, name, LockMode::AccessExclusive)? else {
+        if at.if_exists {
+            ctx.notices.push(SqlError::notice(
+                SqlState::SUCCESSFUL_COMPLETION,
+                format!("relation \"{name}\" does not exist, skipping"),
+            ));
+            return sink.command_complete("ALTER TABLE");
+        }
+        return Err(SqlError::new(
+            SqlState::UNDEFINED_TABLE,
+            format!("relation \"{name}\" does not exist"),
+        ));
+    };
+    if def.system {
+        return Err(SqlError::new(
+            SqlState::INSUFFICIENT_PRIVILEGE,
+            format!("permission denied: \"{}\" is a system catalog", def.name),
+        ));
+    }
+    let xid = ctx.write_xid("ALTER TABLE")?;
+    for op in &at.operations {
+        match op {
+            AlterTableOperation::AddColumn {
+                if_not_exists,
+                column_def,
+                ..
+            } => add_column(ctx, xid, &def, column_def, *if_not_exists)?,
+            AlterTableOperation::DropColumn {
+                column_names,
+                if_exists,
+                ..
+            } => {
+                for c in column_names {
+                    drop_column(ctx, xid, &def, &ident(c), *if_exists)?;
+                    def = reload(ctx, &def)?;
+                }
+            }
+            AlterTableOperation::RenameColumn {
+                old_column_name,
+                new_column_name,
+            } => rename_column(
+                ctx,
+                xid,
+                &def,
+                &ident(old_column_name),
+                &ident(new_column_name),
+            )?,
+            AlterTableOperation::RenameTable { table_name } => {
+                let (ast::RenameTableNameKind::As(n) | ast::RenameTableNameKind::To(n)) =
+                    table_name;
+                let new = object_name(n).pop().unwrap_or_default();
+                rename_table(ctx, xid, &def, &new)?;
+            }
+            AlterTableOperation::AddConstraint {
+                constraint: ast::TableConstraint::Check(ck),
+                ..
+            } => add_check(ctx, xid, &def, ck.name.as_ref().map(ident), &ck.expr)?,
+            other => return Err(SqlError::unsupported(format!("ALTER TABLE ... {other}"))),
+        }
+        ctx.catalog_changed();
+        def = reload(ctx, &def)?;
+    }
+    sink.command_complete("ALTER TABLE")
+}
+
+/// The table's definition as this transaction now sees it.
+fn reload(ctx: &mut Stmt<'_>, def: &TableDef) -> Result<Arc<TableDef>> {
+    ctx.catalog()
+        .table(Some("public"), &def.name)?
+        .or_else(|| {
+            // Renamed in this statement: find it by OID.
+            ctx.catalog()
+                .tables()
+                .ok()?
+                .into_iter()
+                .find(|t| t.oid == def.oid)
+        })
+        .map(Arc::new)
+        .ok_or_else(|| SqlError::internal("table vanished during ALTER TABLE"))
+}
+
+/// Runs `f` over every visible row of `def` (live columns).
+fn each_row(
+    ctx: &mut Stmt<'_>,
+    def: &Arc<TableDef>,
+    mut f: impl FnMut(&[Value], &mut crate::expr::EvalCtx<'_>) -> Result<()>,
+) -> Result<()> {
+    let plan = Plan::SeqScan {
+        table: Arc::clone(def),
+        with_tid: false,
+    };
+    let mut eval = ctx.eval_ctx();
+    let mut node = exec::build(&plan);
+    while let Some(row) = node.next(&mut eval)? {
+        f(&row, &mut eval)?;
+    }
+    Ok(())
+}
+
+fn add_column(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &Arc<TableDef>,
+    c: &ast::ColumnDef,
+    if_not_exists: bool,
+) -> Result<()> {
+    let nc = new_column(c, ctx)?;
+    let col = nc.def;
+    if def.find(&col.name).is_some() {
+        let msg = format!(
+            "column \"{}\" of relation \"{}\" already exists",
+            col.name, def.name
+        );
+        if if_not_exists {
+            ctx.notices.push(SqlError::notice(
+                SqlState::DUPLICATE_COLUMN,
+                format!("{msg}, skipping"),
+            ));
+            return Ok(());
+        }
+        return Err(SqlError::new(SqlState::DUPLICATE_COLUMN, msg));
+    }
+    // Old rows read the default, computed once now (attmissingval).
+    let missing =
+        match &col.default {
+            Some(text) => {
+                let e = bind_stored(text, ctx.style, &Default::default(), |b, e| {
+                    b.coerce(
+                        e,
+                        col.ty,
+                        col.typmod,
+                        crate::cast::CoercionContext::Assignment,
+                    )
+                })?;
+                let mut eval = ctx.eval_ctx();
+                let folded = e.fold(&mut eval)?;
+                match folded.as_const() {
+                    Some(v) => v.clone(),
+                    None => return Err(SqlError::unsupported(
+                        "ALTER TABLE ADD COLUMN with a volatile default (it needs a table rewrite)",
+                    )),
+                }
+            }
+            None => Value::Null,
+        };
+    if col.not_null && missing.is_null() {
+        let mut any = false;
+        each_row(ctx, def, |_, _| {
+            any = true;
+            Ok(())
+        })?;
+        if any {
+            return Err(SqlError::new(
+                SqlState::NOT_NULL_VIOLATION,
+                format!(
+                    "column \"{}\" of relation \"{}\" contains null values",
+                    col.name, def.name
+                ),
+            )
+            .with_object(Some(&def.name), Some(&col.name), None));
+        }
+    }
+    let attnum = def.columns.len() + 1;
+    let missing_text = missing.to_text(ctx.style);
+    insert_column(ctx, xid, def.oid, attnum, &col, missing_text)?;
+    update_natts(ctx, xid, def.oid, attnum)?;
+    ctx.catalog_changed();
+    let def = reload(ctx, def)?;
+    for (given, e) in nc.checks {
+        add_check(ctx, xid, &def, given, &e)?;
+    }
+    Ok(())
+}
+
+fn update_natts(ctx: &mut Stmt<'_>, xid: u32, oid: u32, natts: usize) -> Result<()> {
+    let cat = ctx.catalog();
+    let who = ctx.actor(xid);
+    if let Some((tid, mut row)) = cat.class_tid(oid)? {
+        row[5] = Value::Int2(natts as i16);
+        cat.update(&system::PG_CLASS, tid, &row, &who)?;
+    }
+    Ok(())
+}
+
+/// ADD CHECK: validated against every existing row first.
+fn add_check(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &Arc<TableDef>,
+    given: Option<String>,
+    e: &ast::Expr,
+) -> Result<()> {
+    let expr = validate_check(ctx, def, e)?;
+    let live: Vec<String> = def.live().map(|(_, c)| c.name.clone()).collect();
+    let taken: Vec<String> = def.checks.iter().map(|c| c.name.clone()).collect();
+    let name = match given {
+        Some(n) if taken.contains(&n) => {
+            return Err(SqlError::new(
+                SqlState::DUPLICATE_OBJECT,
+                format!(
+                    "constraint \"{n}\" for relation \"{}\" already exists",
+                    def.name
+                ),
+            ))
+        }
+        Some(n) => n,
+        None => check_name(&def.name, &columns_used(e, &live), &taken),
+    };
+    let check = CheckDef { name, expr };
+    let one = TableDef {
+        checks: vec![check.clone()],
+        ..(**def).clone()
+    };
+    let bound = bind_checks(&one, ctx.style)?;
+    let table = def.name.clone();
+    each_row(ctx, def, |row, eval| {
+        for (n, c) in &bound {
+            if c.eval(row, eval)? == Value::Bool(false) {
+                return Err(SqlError::new(
+                    SqlState::CHECK_VIOLATION,
+                    format!(
+                        "check constraint \"{n}\" of relation \"{table}\" is violated by some row"
+                    ),
+                )
+                .with_detail(format!(
+                    "Failing row contains {}.",
+                    record_text(row, eval.style())
+                )));
+            }
+        }
+        Ok(())
+    })?;
+    insert_check(ctx, xid, def.oid, &check)
+}
+
+fn drop_column(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &TableDef,
+    name: &str,
+    if_exists: bool,
+) -> Result<()> {
+    let Some(i) = def.find(name) else {
+        let msg = format!(
+            "column \"{name}\" of relation \"{}\" does not exist",
+            def.name
+        );
+        if if_exists {
+            ctx.notices.push(SqlError::notice(
+                SqlState::SUCCESSFUL_COMPLETION,
+                format!("{msg}, skipping"),
+            ));
+            return Ok(());
+        }
+        return Err(SqlError::new(SqlState::UNDEFINED_COLUMN, msg));
+    };
+    let attnum = i + 1;
+    let cat = ctx.catalog();
+    let who = ctx.actor(xid);
+    for (tid, mut row) in cat.rows_where(&system::PG_ATTRIBUTE, 0, def.oid)? {
+        if row[4] == Value::Int2(attnum as i16) {
+            row[1] = Value::Text(dropped_name(attnum));
+            row[5] = Value::Bool(false);
+            row[6] = Value::Bool(true);
+            row[7] = Value::Bool(false);
+            cat.update(&system::PG_ATTRIBUTE, tid, &row, &who)?;
+        }
+    }
+    for (tid, row) in cat.rows_where(&system::PG_ATTRDEF, 1, def.oid)? {
+        if row[2] == Value::Int2(attnum as i16) {
+            cat.delete(&system::PG_ATTRDEF, tid, &who)?;
+        }
+    }
+    // CHECK constraints using the column go with it.
+    let live: Vec<String> = def.live().map(|(_, c)| c.name.clone()).collect();
+    for (tid, row) in cat.rows_where(&system::PG_CONSTRAINT, 4, def.oid)? {
+        let Value::Text(text) = &row[5] else { continue };
+        let uses = crate::parser::parse_expr(text)
+            .map(|e| columns_used(&e, &live).iter().any(|c| c == name))
+            .unwrap_or(false);
+        if uses {
+            cat.delete(&system::PG_CONSTRAINT, tid, &who)?;
+        }
+    }
+    Ok(())
+}
+
+/// Renames column `from` to `to` in a stored expression's text: every
+/// identifier token naming it (not a function name) is replaced.
+fn rename_in(text: &str, from: &str, to: &str) -> Option<String> {
+    let tokens = Tokenizer::new(&sqlparser::dialect::PostgreSqlDialect {}, text)
+        .tokenize()
+        .ok()?;
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    for (i, t) in tokens.iter().enumerate() {
+        let next_is_call = tokens[i + 1..]
+            .iter()
+            .find(|t| !matches!(t, Token::Whitespace(_)))
+            .is_some_and(|t| *t == Token::LParen);
+        match t {
+            Token::Word(w) if !next_is_call => {
+                let name = if w.quote_style.is_some() {
+                    w.value.clone()
+                } else {
+                    w.value.to_lowercase()
+                };
+                if name == from {
+                    out.push_str(&ast::Ident::with_quote('"', to).to_string());
+                    changed = true;
+                } else {
+                    out.push_str(&t.to_string());
+                }
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    changed.then_some(out)
+}
+
+fn rename_column(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef, from: &str, to: &str) -> Result<()> {
+    let Some(i) = def.find(from) else {
+        return Err(SqlError::new(
+            SqlState::UNDEFINED_COLUMN,
+            format!("column \"{from}\" does not exist"),
+        ));
+    };
+    if def.find(to).is_some() {
+        return Err(SqlError::new(
+            SqlState::DUPLICATE_COLUMN,
+            format!(
+                "column \"{to}\" of relation \"{}\" already exists",
+                def.name
+            ),
+        ));
+    }
+    let attnum = (i + 1) as i16;
+    let cat = ctx.catalog();
+    let who = ctx.actor(xid);
+    for (tid, mut row) in cat.rows_where(&system::PG_ATTRIBUTE, 0, def.oid)? {
+        if row[4] == Value::Int2(attnum) {
+            row[1] = Value::Text(to.to_owned());
+            cat.update(&system::PG_ATTRIBUTE, tid, &row, &who)?;
+        }
+    }
+    // Stored expressions refer to columns by name: rewrite them.
+    for (t, col, text_col) in [(&system::PG_CONSTRAINT, 4, 5), (&system::PG_ATTRDEF, 1, 3)] {
+        for (tid, mut row) in cat.rows_where(t, col, def.oid)? {
+            let Value::Text(text) = &row[text_col] else {
+                continue;
+            };
+            if let Some(new) = rename_in(text, from, to) {
+                row[text_col] = Value::Text(new);
+                cat.update(t, tid, &row, &who)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn rename_table(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef, to: &str) -> Result<()> {
+    if ctx.catalog().table(Some("public"), to)?.is_some() {
+        return Err(SqlError::new(
+            SqlState::DUPLICATE_TABLE,
+            format!("relation \"{to}\" already exists"),
+        ));
+    }
+    let cat = ctx.catalog();
+    let who = ctx.actor(xid);
+    if let Some((tid, mut row)) = cat.class_tid(def.oid)? {
+        row[1] = Value::Text(to.to_owned());
+        cat.update(&system::PG_CLASS, tid, &row, &who)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rename_in;
+
+    #[test]
+    fn renames_columns_not_functions() {
+        assert_eq!(
+            rename_in("length(d) < 5", "d", "e").as_deref(),
+            Some("length(\"e\") < 5")
+        );
+        assert_eq!(rename_in("length(d) < 5", "length", "x"), None);
+        assert_eq!(
+            rename_in("\"D\" > 1", "D", "z").as_deref(),
+            Some("\"z\" > 1")
+        );
+        assert_eq!(rename_in("a > b", "c", "d"), None);
+    }
+}

@@ -1,0 +1,437 @@
+//! CREATE TABLE.
+
+use sqlparser::ast::{self, ColumnOption, TableConstraint};
+
+use super::{lock_names, split_name};
+use crate::binder::{ident, object_name, sql_type, table_scope};
+use crate::cast::{can_coerce, CoercionContext};
+use crate::catalog::{system, CheckDef, ColumnDef, TableDef};
+use crate::error::{Result, SqlError, SqlState};
+use crate::result::ResultSink;
+use crate::session::Stmt;
+use crate::table::bind_stored;
+use crate::types::DataType;
+use crate::value::Value;
+
+/// Names a CHECK constraint as PostgreSQL does: `<table>_<column>_check`
+/// when it uses one column, else `<table>_check`; a number is appended
+/// until the name is free.
+pub(super) fn check_name(table: &str, columns: &[String], taken: &[String]) -> String {
+    let base = match columns {
+        [one] => format!("{table}_{one}_check"),
+        _ => format!("{table}_check"),
+    };
+    let mut name = base.clone();
+    let mut n = 1;
+    while taken.contains(&name) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    name
+}
+
+/// Column names an expression uses.
+pub(super) fn columns_used(e: &ast::Expr, live: &[String]) -> Vec<String> {
+    let text = e.to_string();
+    let mut out: Vec<String> = Vec::new();
+    let tokens =
+        sqlparser::tokenizer::Tokenizer::new(&sqlparser::dialect::PostgreSqlDialect {}, &text)
+            .tokenize()
+            .unwrap_or_default();
+    for t in tokens {
+        if let sqlparser::tokenizer::Token::Word(w) = t {
+            let name = if w.quote_style.is_some() {
+                w.value
+            } else {
+                w.value.to_lowercase()
+            };
+            if live.contains(&name) && !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+/// A column definition from syntax, validated: type, NOT NULL, DEFAULT
+/// (as text), CHECKs (expression text, given name).
+pub(super) struct NewColumn {
+    pub def: ColumnDef,
+    pub checks: Vec<(Option<String>, ast::Expr)>,
+}
+
+pub(super) fn new_column(c: &ast::ColumnDef, ctx: &Stmt<'_>) -> Result<NewColumn> {
+    let name = ident(&c.name);
+    let pos = crate::parser::char_position(ctx.sql, c.name.span.end);
+    let (ty, typmod) = sql_type(&c.data_type).map_err(|e| e.at(pos.map(|p| p + 1)))?;
+    if matches!(
+        ty,
+        DataType::Void | DataType::Unknown | DataType::Record | DataType::Any
+    ) || ty.is_polymorphic()
+    {
+        return Err(SqlError::new(
+            SqlState::DATATYPE_MISMATCH,
+            format!("column \"{name}\" has pseudo-type {}", ty.name()),
+        ));
+    }
+    let mut col = ColumnDef {
+        name: name.clone(),
+        ty,
+        typmod,
+        not_null: false,
+        dropped: false,
+        default: None,
+        missing: Value::Null,
+    };
+    let mut checks = Vec::new();
+    for opt in &c.options {
+        match &opt.option {
+            ColumnOption::Null => col.not_null = false,
+            ColumnOption::NotNull => col.not_null = true,
+            ColumnOption::Default(e) => {
+                // Validate now: it must bind and coerce to the column.
+                let style = ctx.style.clone();
+                let text = e.to_string();
+                bind_stored(&text, &style, &Default::default(), |b, bound| {
+                    if bound.ty != DataType::Unknown
+                        && !can_coerce(bound.ty, ty, CoercionContext::Assignment)
+                    {
+                        return Err(SqlError::new(
+                            SqlState::DATATYPE_MISMATCH,
+                            format!(
+                                "column \"{name}\" is of type {ty} but default expression is of type {}",
+                                bound.ty
+                            ),
+                        )
+                        .with_hint("You will need to rewrite or cast the expression."));
+                    }
+                    b.coerce(bound, ty, -1, CoercionContext::Assignment)
+                })?;
+                col.default = Some(text);
+            }
+            ColumnOption::Check(ck) => {
+                checks.push((ck.name.as_ref().map(ident), (*ck.expr).clone()))
+            }
+            ColumnOption::PrimaryKey(_) | ColumnOption::Unique(_) => {
+                return Err(SqlError::unsupported(
+                    "PRIMARY KEY and UNIQUE constraints (indexes)",
+                ))
+            }
+            ColumnOption::ForeignKey(_) => {
+                return Err(SqlError::unsupported("FOREIGN KEY constraints"))
+            }
+            ColumnOption::Collation(c)
+                if matches!(object_name(c).join(".").as_str(), "C" | "default" | "POSIX") => {}
+            other => return Err(SqlError::unsupported(format!("the column option {other}"))),
+        }
+    }
+    Ok(NewColumn { def: col, checks })
+}
+
+/// Validates a CHECK expression against the table's columns: it must be
+/// boolean.
+pub(super) fn validate_check(ctx: &Stmt<'_>, def: &TableDef, e: &ast::Expr) -> Result<String> {
+    let text = e.to_string();
+    let scope = table_scope(def, None);
+    bind_stored(&text, ctx.style, &scope, |b, bound| {
+        if bound.ty != DataType::Bool && bound.ty != DataType::Unknown {
+            return Err(SqlError::new(
+                SqlState::DATATYPE_MISMATCH,
+                format!(
+                    "argument of CHECK constraint must be type boolean, not type {}",
+                    bound.ty
+                ),
+            ));
+        }
+        b.boolean(bound, "CHECK constraint")
+    })?;
+    Ok(text)
+}
+
+/// Writes a new column's pg_attribute (and pg_attrdef) rows.
+pub(super) fn insert_column(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    table_oid: u32,
+    attnum: usize,
+    col: &ColumnDef,
+    missing: Option<String>,
+) -> Result<()> {
+    let engine = ctx.engine();
+    let def_oid = if col.default.is_some() {
+        Some(engine.new_oid()?)
+    } else {
+        None
+    };
+    let cat = ctx.catalog();
+    let who = ctx.actor(xid);
+    cat.insert(
+        &system::PG_ATTRIBUTE,
+        &[
+            Value::Oid(table_oid),
+            Value::Text(col.name.clone()),
+            Value::Oid(col.ty.oid().0),
+            Value::Int4(col.typmod),
+            Value::Int2(attnum as i16),
+            Value::Bool(col.not_null),
+            Value::Bool(false),
+            Value::Bool(col.default.is_some()),
+            missing.map_or(Value::Null, Value::Text),
+        ],
+        &who,
+    )?;
+    if let (Some(text), Some(oid)) = (&col.default, def_oid) {
+        cat.insert(
+            &system::PG_ATTRDEF,
+            &[
+                Value::Oid(oid),
+                Value::Oid(table_oid),
+                Value::Int2(attnum as i16),
+                Value::Text(text.clone()),
+            ],
+            &who,
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes a CHECK constraint's pg_constraint row.
+pub(super) fn insert_check(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    table_oid: u32,
+    check: &CheckDef,
+) -> Result<()> {
+    let oid = ctx.engine().new_oid()?;
+    let cat = ctx.catalog();
+    let who = ctx.actor(xid);
+    cat.insert(
+        &system::PG_CONSTRAINT,
+        &[
+            Value::Oid(oid),
+            Value::Text(check.name.clone()),
+            Value::Oid(system::PUBLIC_NS),
+            Value::Text("c".into()),
+            Value::Oid(table_oid),
+            Value::Text(check.expr.clone()),
+        ],
+        &who,
+    )?;
+    Ok(())
+}
+
+/// Reads WITH (...) storage options: only fillfactor is known.
+fn fillfactor(ct: &ast::CreateTable) -> Result<u8> {
+    let options = match &ct.table_options {
+        ast::CreateTableOptions::None => return Ok(100),
+        ast::CreateTableOptions::With(o) => o,
+        other => return Err(SqlError::unsupported(format!("table options {other}"))),
+    };
+    let mut ff = 100;
+    for o in options {
+        match o {
+            ast::SqlOption::KeyValue { key, value } => {
+                let k = object_name(key).join(".");
+                if k != "fillfactor" {
+                    return Err(SqlError::new(
+                        SqlState::INVALID_PARAMETER_VALUE,
+                        format!("unrecognized parameter \"{k}\""),
+                    ));
+                }
+                let text = value.to_string();
+                let v: i64 = text.trim_matches('\'').parse().map_err(|_| {
+                    SqlError::new(
+                        SqlState::INVALID_PARAMETER_VALUE,
+                        format!("invalid value for integer option \"fillfactor\": {text}"),
+                    )
+                })?;
+                if !(10..=100).contains(&v) {
+                    return Err(SqlError::new(
+                        SqlState::INVALID_PARAMETER_VALUE,
+                        format!("value {v} out of bounds for option \"fillfactor\""),
+                    )
+                    .with_detail("Valid values are between \"10\" and \"100\"."));
+                }
+                ff = v as u8;
+            }
+            other => return Err(SqlError::unsupported(format!("the table option {other}"))),
+        }
+    }
+    Ok(ff)
+}
+
+/// CREATE TABLE [IF NOT EXISTS] name (columns, constraints) [WITH (...)].
+pub fn create_table(
+    ctx: &mut Stmt<'_>,
+    ct: &ast::CreateTable,
+    sink: &mut dyn ResultSink,
+) -> Result<()> {
+    if ct.query.is_some() {
+        return Err(SqlError::unsupported("CREATE TABLE ... AS"));
+    }
+    if ct.temporary || ct.like.is_some() || ct.inherits.is_some() || ct.partition_by.is_some() {
+        return Err(SqlError::unsupported(
+            "temporary, LIKE, inherited and partitioned tables",
+        ));
+    }
+    ctx.check_writable("CREATE TABLE")?;
+    let parts = object_name(&ct.name);
+    let (schema, name) = split_name(&parts)?;
+    if schema == Some("pg_catalog") {
+        return Err(SqlError::new(
+            SqlState::INSUFFICIENT_PRIVILEGE,
+            format!("permission denied to create \"pg_catalog.{name}\""),
+        ));
+    }
+    if name.len() > 63 {
+        return Err(SqlError::new(
+            SqlState::NAME_TOO_LONG,
+            format!("identifier too long: \"{name}\""),
+        ));
+    }
+    lock_names(ctx)?;
+    if ctx.catalog().table(Some("public"), name)?.is_some() {
+        let e = SqlError::new(
+            SqlState::DUPLICATE_TABLE,
+            format!("relation \"{name}\" already exists"),
+        );
+        if ct.if_not_exists {
+            ctx.notices.push(SqlError::notice(
+                SqlState::DUPLICATE_TABLE,
+                format!("relation \"{name}\" already exists, skipping"),
+            ));
+            return sink.command_complete("CREATE TABLE");
+        }
+        return Err(e);
+    }
+    let ff = fillfactor(ct)?;
+    let mut columns: Vec<ColumnDef> = Vec::new();
+    let mut col_checks: Vec<(String, Option<String>, ast::Expr)> = Vec::new();
+    for c in &ct.columns {
+        let nc = new_column(c, ctx)?;
+        if columns.iter().any(|x| x.name == nc.def.name) {
+            return Err(SqlError::new(
+                SqlState::DUPLICATE_COLUMN,
+                format!("column \"{}\" specified more than once", nc.def.name),
+            ));
+        }
+        for (cname, e) in nc.checks {
+            col_checks.push((nc.def.name.clone(), cname, e));
+        }
+        columns.push(nc.def);
+    }
+    if columns.len() > 1600 {
+        return Err(SqlError::new(
+            SqlState::TOO_MANY_COLUMNS,
+            "tables can have at most 1600 columns",
+        ));
+    }
+    let xid = ctx.write_xid("CREATE TABLE")?;
+    let engine = ctx.engine();
+    let oid = engine.new_oid()?;
+    let rel = engine.create_relation(xid, ctx.db, oid)?;
+    ctx.txn.creates.push(rel);
+    let mut def = TableDef {
+        oid,
+        name: name.to_owned(),
+        namespace: system::PUBLIC_NS,
+        rel,
+        fillfactor: ff,
+        columns,
+        checks: Vec::new(),
+        system: false,
+    };
+    // CHECK constraints: column ones first, then table ones, named in order.
+    let live: Vec<String> = def.columns.iter().map(|c| c.name.clone()).collect();
+    let mut checks: Vec<CheckDef> = Vec::new();
+    let mut pending: Vec<(Vec<String>, Option<String>, ast::Expr)> = col_checks
+        .into_iter()
+        .map(|(col, n, e)| (vec![col], n, e))
+        .collect();
+    for tc in &ct.constraints {
+        match tc {
+            TableConstraint::Check(ck) => pending.push((
+                columns_used(&ck.expr, &live),
+                ck.name.as_ref().map(ident),
+                (*ck.expr).clone(),
+            )),
+            TableConstraint::PrimaryKey(_) | TableConstraint::Unique(_) => {
+                return Err(SqlError::unsupported(
+                    "PRIMARY KEY and UNIQUE constraints (indexes)",
+                ))
+            }
+            TableConstraint::ForeignKey(_) => {
+                return Err(SqlError::unsupported("FOREIGN KEY constraints"))
+            }
+            other => return Err(SqlError::unsupported(format!("the constraint {other}"))),
+        }
+    }
+    for (cols, given, e) in pending {
+        let expr = validate_check(ctx, &def, &e)?;
+        let taken: Vec<String> = checks.iter().map(|c| c.name.clone()).collect();
+        let name = match given {
+            Some(n) if taken.contains(&n) => {
+                return Err(SqlError::new(
+                    SqlState::DUPLICATE_OBJECT,
+                    format!(
+                        "constraint \"{n}\" for relation \"{}\" already exists",
+                        def.name
+                    ),
+                ))
+            }
+            Some(n) => n,
+            None => check_name(&def.name, &cols, &taken),
+        };
+        checks.push(CheckDef { name, expr });
+    }
+    def.checks = checks;
+    {
+        let cat = ctx.catalog();
+        let who = ctx.actor(xid);
+        let options = if ff < 100 {
+            Value::Text(format!("fillfactor={ff}"))
+        } else {
+            Value::Null
+        };
+        cat.insert(
+            &system::PG_CLASS,
+            &[
+                Value::Oid(oid),
+                Value::Text(def.name.clone()),
+                Value::Oid(system::PUBLIC_NS),
+                Value::Text("r".into()),
+                Value::Oid(rel.rel),
+                Value::Int2(def.columns.len() as i16),
+                options,
+            ],
+            &who,
+        )?;
+    }
+    for (i, c) in def.columns.iter().enumerate() {
+        insert_column(ctx, xid, oid, i + 1, c, None)?;
+    }
+    for c in &def.checks {
+        insert_check(ctx, xid, oid, c)?;
+    }
+    ctx.catalog_changed();
+    sink.command_complete("CREATE TABLE")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_names_follow_postgres() {
+        assert_eq!(check_name("t", &["a".into()], &[]), "t_a_check");
+        assert_eq!(check_name("t", &["a".into(), "b".into()], &[]), "t_check");
+        assert_eq!(
+            check_name("t", &["a".into()], &["t_a_check".into()]),
+            "t_a_check1"
+        );
+        assert_eq!(
+            check_name("t", &[], &["t_check".into(), "t_check1".into()]),
+            "t_check2"
+        );
+    }
+}

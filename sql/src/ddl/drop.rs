@@ -1,0 +1,150 @@
+//! DROP TABLE and DROP DATABASE.
+
+use actorgres_storage::lock::LockMode;
+use sqlparser::ast::{ObjectName, ObjectType};
+
+use super::{lock_names, outside_block, split_name};
+use crate::binder::object_name;
+use crate::catalog::{system, TableDef};
+use crate::error::{Result, SqlError, SqlState};
+use crate::result::ResultSink;
+use crate::session::{Dispatched, Stmt};
+
+/// Deletes every catalog row of table `def` in this transaction and
+/// schedules its file for removal at commit.
+pub(super) fn remove_table(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef) -> Result<()> {
+    let cat = ctx.catalog();
+    let who = ctx.actor(xid);
+    if let Some((tid, _)) = cat.class_tid(def.oid)? {
+        cat.delete(&system::PG_CLASS, tid, &who)?;
+    }
+    for (t, col) in [
+        (&system::PG_ATTRIBUTE, 0),
+        (&system::PG_ATTRDEF, 1),
+        (&system::PG_CONSTRAINT, 4),
+    ] {
+        for (tid, _) in cat.rows_where(t, col, def.oid)? {
+            cat.delete(t, tid, &who)?;
+        }
+    }
+    ctx.txn.drops.push(def.rel);
+    ctx.catalog_changed();
+    Ok(())
+}
+
+/// DROP TABLE | DATABASE [IF EXISTS] names.
+pub fn drop(
+    ctx: &mut Stmt<'_>,
+    kind: ObjectType,
+    if_exists: bool,
+    names: &[ObjectName],
+    sink: &mut dyn ResultSink,
+) -> Result<Dispatched> {
+    match kind {
+        ObjectType::Table => {
+            drop_tables(ctx, if_exists, names)?;
+            sink.command_complete("DROP TABLE")?;
+            Ok(Dispatched::Done)
+        }
+        ObjectType::Database => {
+            let [name] = names else {
+                return Err(SqlError::syntax("DROP DATABASE takes one name", None));
+            };
+            drop_database(ctx, if_exists, name, sink)
+        }
+        other => Err(SqlError::unsupported(format!("DROP {other}"))),
+    }
+}
+
+fn drop_tables(ctx: &mut Stmt<'_>, if_exists: bool, names: &[ObjectName]) -> Result<()> {
+    ctx.check_writable("DROP TABLE")?;
+    lock_names(ctx)?;
+    for n in names {
+        let parts = object_name(n);
+        let (schema, name) = split_name(&parts)?;
+        let Some(def) = ctx.open_table(schema, name, LockMode::AccessExclusive)? else {
+            if if_exists {
+                ctx.notices.push(SqlError::notice(
+                    SqlState::SUCCESSFUL_COMPLETION,
+                    format!("table \"{name}\" does not exist, skipping"),
+                ));
+                continue;
+            }
+            return Err(SqlError::new(
+                SqlState::UNDEFINED_TABLE,
+                format!("table \"{name}\" does not exist"),
+            ));
+        };
+        if def.system {
+            return Err(SqlError::new(
+                SqlState::INSUFFICIENT_PRIVILEGE,
+                format!("permission denied: \"{}\" is a system catalog", def.name),
+            ));
+        }
+        let xid = ctx.write_xid("DROP TABLE")?;
+        remove_table(ctx, xid, &def)?;
+    }
+    Ok(())
+}
+
+fn drop_database(
+    ctx: &mut Stmt<'_>,
+    if_exists: bool,
+    name: &ObjectName,
+    sink: &mut dyn ResultSink,
+) -> Result<Dispatched> {
+    outside_block(ctx, "DROP DATABASE")?;
+    let name = object_name(name).join(".");
+    super::database::lock_databases(ctx)?;
+    let no_txn = actorgres_storage::xact::NoTxn;
+    let cat = crate::catalog::Catalog::new(ctx.engine(), 0, &no_txn);
+    let Some((tid, db)) = cat.database(&name)? else {
+        if if_exists {
+            ctx.notices.push(SqlError::notice(
+                SqlState::SUCCESSFUL_COMPLETION,
+                format!("database \"{name}\" does not exist, skipping"),
+            ));
+            sink.command_complete("DROP DATABASE")?;
+            return Ok(Dispatched::Done);
+        }
+        return Err(SqlError::new(
+            SqlState::INVALID_CATALOG_NAME,
+            format!("database \"{name}\" does not exist"),
+        ));
+    };
+    if db.oid == ctx.db {
+        return Err(SqlError::new(
+            SqlState::OBJECT_IN_USE,
+            "cannot drop the currently open database",
+        ));
+    }
+    if db.is_template {
+        return Err(SqlError::new(
+            SqlState::WRONG_OBJECT_TYPE,
+            "cannot drop a template database",
+        ));
+    }
+    let others = ctx
+        .host
+        .activity()
+        .iter()
+        .filter(|a| a.database == name && a.pid != ctx.info.pid)
+        .count();
+    if others > 0 {
+        let s = if others == 1 { "" } else { "s" };
+        return Err(SqlError::new(
+            SqlState::OBJECT_IN_USE,
+            format!("database \"{name}\" is being accessed by other users"),
+        )
+        .with_detail(format!(
+            "There is {others} other session{s} using the database."
+        )));
+    }
+    let xid = ctx.write_xid("DROP DATABASE")?;
+    let own = &*ctx.txn;
+    let cat = crate::catalog::Catalog::new(ctx.engine(), 0, own);
+    let who = ctx.actor(xid);
+    cat.delete(&system::PG_DATABASE, tid, &who)?;
+    sink.command_complete("DROP DATABASE")?;
+    Ok(Dispatched::CommitThenDropDatabase(db.oid))
+}

@@ -1,0 +1,117 @@
+//! TRUNCATE, VACUUM and CHECKPOINT.
+
+use actorgres_storage::lock::LockMode;
+use actorgres_storage::CheckpointKind;
+use sqlparser::ast::{self, ObjectName};
+
+use super::{outside_block, split_name};
+use crate::binder::object_name;
+use crate::catalog::system;
+use crate::error::{Result, SqlError, SqlState};
+use crate::result::ResultSink;
+use crate::session::Stmt;
+use crate::value::Value;
+
+/// TRUNCATE [TABLE] a [, ...]: each table gets a new, empty file (a new
+/// relfilenode, as PostgreSQL); the old file goes at commit.
+pub fn truncate(ctx: &mut Stmt<'_>, t: &ast::Truncate, sink: &mut dyn ResultSink) -> Result<()> {
+    ctx.check_writable("TRUNCATE TABLE")?;
+    for target in &t.table_names {
+        let parts = object_name(&target.name);
+        let (schema, name) = split_name(&parts)?;
+        let Some(def) = ctx.open_table(schema, name, LockMode::AccessExclusive)? else {
+            return Err(SqlError::new(
+                SqlState::UNDEFINED_TABLE,
+                format!("relation \"{name}\" does not exist"),
+            ));
+        };
+        if def.system {
+            return Err(SqlError::new(
+                SqlState::INSUFFICIENT_PRIVILEGE,
+                format!("permission denied: \"{}\" is a system catalog", def.name),
+            ));
+        }
+        let xid = ctx.write_xid("TRUNCATE TABLE")?;
+        let engine = ctx.engine();
+        let filenode = engine.new_oid()?;
+        let new = engine.create_relation(xid, ctx.db, filenode)?;
+        ctx.txn.creates.push(new);
+        ctx.txn.drops.push(def.rel);
+        let cat = ctx.catalog();
+        let who = ctx.actor(xid);
+        if let Some((tid, mut row)) = cat.class_tid(def.oid)? {
+            row[4] = Value::Oid(filenode);
+            cat.update(&system::PG_CLASS, tid, &row, &who)?;
+        }
+        ctx.catalog_changed();
+    }
+    sink.command_complete("TRUNCATE TABLE")
+}
+
+/// VACUUM [options] [table, ...]: prunes dead row versions and records
+/// the free space (ANALYZE has no statistics to gather yet).
+pub fn vacuum(
+    ctx: &mut Stmt<'_>,
+    options: &[String],
+    tables: &[ObjectName],
+    sink: &mut dyn ResultSink,
+) -> Result<()> {
+    outside_block(ctx, "VACUUM")?;
+    for o in options {
+        if !matches!(
+            o.as_str(),
+            "full" | "freeze" | "verbose" | "analyze" | "analyse" | "parallel" | "skip_locked"
+        ) {
+            return Err(SqlError::new(
+                SqlState::SYNTAX_ERROR,
+                format!("unrecognized VACUUM option \"{o}\""),
+            ));
+        }
+    }
+    let mut defs = Vec::new();
+    if tables.is_empty() {
+        let mut all = ctx.catalog().tables()?;
+        // The catalogs too, as PostgreSQL's database-wide VACUUM.
+        for t in system::PER_DATABASE {
+            if let Some(d) = ctx.catalog().table(Some("pg_catalog"), t.name)? {
+                all.push(d);
+            }
+        }
+        for d in all {
+            if let Some(d) = ctx.open_table(
+                Some(if d.system { "pg_catalog" } else { "public" }),
+                &d.name,
+                LockMode::ShareUpdateExclusive,
+            )? {
+                defs.push(d);
+            }
+        }
+    } else {
+        for n in tables {
+            let parts = object_name(n);
+            let (schema, name) = split_name(&parts)?;
+            let def = ctx
+                .open_table(schema, name, LockMode::ShareUpdateExclusive)?
+                .ok_or_else(|| {
+                    SqlError::new(
+                        SqlState::UNDEFINED_TABLE,
+                        format!("relation \"{name}\" does not exist"),
+                    )
+                })?;
+            defs.push(def);
+        }
+    }
+    for d in defs {
+        ctx.interrupts
+            .check()
+            .map_err(crate::expr::interrupt_error)?;
+        ctx.engine().vacuum(d.rel)?;
+    }
+    sink.command_complete("VACUUM")
+}
+
+/// CHECKPOINT: an immediate checkpoint, waited for.
+pub fn checkpoint(ctx: &mut Stmt<'_>) -> Result<()> {
+    ctx.engine().checkpoint(CheckpointKind::Immediate)?;
+    Ok(())
+}

@@ -1,0 +1,67 @@
+//! DDL: tables, databases, VACUUM and CHECKPOINT. Catalog changes are
+//! ordinary row changes in the catalog tables, made in the statement's
+//! transaction (see catalog/ for the rules).
+
+mod alter;
+mod create;
+mod database;
+mod drop;
+mod maintenance;
+
+pub use alter::alter_table;
+pub use create::create_table;
+pub use database::create_database;
+pub use drop::drop;
+pub use maintenance::{checkpoint, truncate, vacuum};
+
+use actorgres_storage::lock::{LockMode, LockTag};
+
+use crate::catalog::system;
+use crate::error::{Result, SqlError, SqlState};
+use crate::session::Stmt;
+
+/// Serialises DDL that creates, renames or drops names (catalog rule 3).
+fn lock_names(ctx: &mut Stmt<'_>) -> Result<()> {
+    let db = ctx.db;
+    ctx.lock(
+        LockTag::Relation {
+            db,
+            rel: system::PG_CLASS.oid,
+        },
+        LockMode::ShareRowExclusive,
+    )
+}
+
+/// 25001 for statements that manage their own transactions.
+fn outside_block(ctx: &Stmt<'_>, what: &str) -> Result<()> {
+    if ctx.txn.explicit || !ctx.alone {
+        return Err(SqlError::new(
+            SqlState::ACTIVE_SQL_TRANSACTION,
+            format!("{what} cannot run inside a transaction block"),
+        ));
+    }
+    Ok(())
+}
+
+/// Splits a table name into schema and name; only public (and pg_catalog
+/// for lookups) exist.
+fn split_name(parts: &[String]) -> Result<(Option<&str>, &str)> {
+    match parts {
+        [n] => Ok((None, n.as_str())),
+        [s, n] | [_, s, n] => {
+            if s != "public" && s != "pg_catalog" {
+                return Err(SqlError::new(
+                    SqlState::INVALID_SCHEMA_NAME,
+                    format!("schema \"{s}\" does not exist"),
+                ));
+            }
+            Ok((Some(s.as_str()), n.as_str()))
+        }
+        _ => Err(SqlError::internal("empty name")),
+    }
+}
+
+/// The name PostgreSQL gives a dropped column.
+fn dropped_name(attnum: usize) -> String {
+    format!("........pg.dropped.{attnum}........")
+}

@@ -1,0 +1,208 @@
+//! The context one statement runs in: the session's pieces it may touch,
+//! borrowed for the statement's duration, with the helpers DDL and DML
+//! share (locking, xid assignment, catalog access, evaluation).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use actorgres_memory::Interrupts;
+use actorgres_storage::lock::{LockMode, LockTag, WaitPolicy};
+use actorgres_storage::{Actor, Engine};
+
+use crate::binder::TableSource;
+use crate::catalog::{Catalog, TableDef};
+use crate::cluster::Cluster;
+use crate::error::{Result, SqlError, SqlState};
+use crate::expr::{EvalCtx, StorageCtx};
+use crate::guc::Settings;
+use crate::host::{Host, SessionInfo};
+use crate::txn::Transaction;
+use crate::value::OutputStyle;
+
+/// Everything a statement may use.
+pub struct Stmt<'s> {
+    /// Storage and caches.
+    pub cluster: &'s Cluster,
+    /// The session's database.
+    pub db: u32,
+    /// Who is running it.
+    pub info: &'s SessionInfo,
+    /// This backend's interrupt flag.
+    pub interrupts: &'s Interrupts,
+    /// Session settings.
+    pub settings: &'s mut Settings,
+    /// How values print.
+    pub style: &'s OutputStyle,
+    /// The server.
+    pub host: &'s dyn Host,
+    /// The transaction.
+    pub txn: &'s mut Transaction,
+    /// The whole query text (error positions).
+    pub sql: &'s str,
+    /// Warnings and notices to send.
+    pub notices: Vec<SqlError>,
+    /// statement_timestamp().
+    pub statement_start: i64,
+    /// Whether the statement is the only one of its query string (some
+    /// statements cannot run inside a transaction block).
+    pub alone: bool,
+}
+
+impl<'s> Stmt<'s> {
+    /// The storage engine.
+    pub fn engine(&self) -> &'s Engine {
+        &self.cluster.engine
+    }
+
+    /// How this backend waits for locks.
+    pub fn policy(&self) -> WaitPolicy<'s> {
+        let lock_timeout = self.settings.duration("lock_timeout");
+        WaitPolicy {
+            interrupts: self.interrupts,
+            deadlock_timeout: self
+                .settings
+                .duration("deadlock_timeout")
+                .max(Duration::from_millis(1)),
+            lock_timeout: (!lock_timeout.is_zero()).then_some(lock_timeout),
+        }
+    }
+
+    /// Takes a lock held until the transaction ends.
+    pub fn lock(&mut self, tag: LockTag, mode: LockMode) -> Result<()> {
+        let policy = self.policy();
+        self.engine()
+            .locks
+            .acquire(self.info.pid, tag, mode, &policy)
+            .map_err(|e| SqlError::from(actorgres_storage::StorageError::from(e)))
+    }
+
+    /// Fails with 25006 in a read-only transaction.
+    pub fn check_writable(&self, what: &str) -> Result<()> {
+        if self.txn.read_only {
+            return Err(SqlError::new(
+                SqlState::READ_ONLY_SQL_TRANSACTION,
+                format!("cannot execute {what} in a read-only transaction"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The xid to stamp writes with, assigning the transaction's (and the
+    /// current savepoint's) on first use.
+    pub fn write_xid(&mut self, what: &str) -> Result<u32> {
+        self.check_writable(what)?;
+        let (need_top, need_sub) = self.txn.needs_xids();
+        let policy = self.policy();
+        let engine = self.engine();
+        let top = if need_top {
+            Some(engine.assign_xid(self.info.pid, &policy)?)
+        } else {
+            None
+        };
+        let sub = if need_sub {
+            Some(engine.assign_xid(self.info.pid, &policy)?)
+        } else {
+            None
+        };
+        self.txn.set_xids(top, sub);
+        self.txn
+            .current_xid()
+            .ok_or_else(|| SqlError::internal("no xid after assignment"))
+    }
+
+    /// The actor for heap changes (after [`Stmt::write_xid`]).
+    pub fn actor(&self, xid: u32) -> Actor<'_> {
+        Actor {
+            xid,
+            backend: self.info.pid,
+            own: &*self.txn,
+            wait: self.policy(),
+        }
+    }
+
+    /// Catalog access for this database as this transaction sees it.
+    pub fn catalog(&self) -> Catalog<'_> {
+        Catalog::new(self.engine(), self.db, &*self.txn)
+    }
+
+    /// The definition of table `schema.name`, locked in `mode` (None if
+    /// it does not exist). After waiting for the lock the catalog is read
+    /// again, in case the table changed meanwhile.
+    pub fn open_table(
+        &mut self,
+        schema: Option<&str>,
+        name: &str,
+        mode: LockMode,
+    ) -> Result<Option<Arc<TableDef>>> {
+        loop {
+            let version = self.cluster.cache.version();
+            let key_schema = schema.unwrap_or("");
+            let cached = if self.txn.catalog_changed {
+                None
+            } else {
+                self.cluster.cache.get(self.db, key_schema, name)
+            };
+            let def = match cached {
+                Some(d) => d,
+                None => match self.catalog().table(schema, name)? {
+                    Some(d) => {
+                        let d = Arc::new(d);
+                        if !self.txn.catalog_changed {
+                            self.cluster.cache.put(
+                                version,
+                                self.db,
+                                key_schema,
+                                name,
+                                Arc::clone(&d),
+                            );
+                        }
+                        d
+                    }
+                    None => return Ok(None),
+                },
+            };
+            self.lock(
+                LockTag::Relation {
+                    db: self.db,
+                    rel: def.oid,
+                },
+                mode,
+            )?;
+            if self.txn.catalog_changed || self.cluster.cache.version() == version {
+                return Ok(Some(def));
+            }
+        }
+    }
+
+    /// Marks the catalog changed by this transaction.
+    pub fn catalog_changed(&mut self) {
+        self.txn.catalog_changed = true;
+    }
+
+    /// An evaluation context with this transaction's snapshot.
+    pub fn eval_ctx(&mut self) -> EvalCtx<'_> {
+        let storage = self.txn.snapshot.as_ref().map(|snapshot| StorageCtx {
+            engine: &self.cluster.engine,
+            snapshot,
+            own: &*self.txn,
+        });
+        EvalCtx {
+            settings: &mut *self.settings,
+            style: self.style,
+            host: self.host,
+            interrupts: self.interrupts,
+            info: self.info,
+            statement_start: self.statement_start,
+            transaction_start: self.txn.started,
+            params: &[],
+            notices: &mut self.notices,
+            storage,
+        }
+    }
+}
+
+impl TableSource for Stmt<'_> {
+    fn table(&mut self, schema: Option<&str>, name: &str) -> Result<Option<Arc<TableDef>>> {
+        self.open_table(schema, name, LockMode::AccessShare)
+    }
+}

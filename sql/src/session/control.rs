@@ -1,0 +1,170 @@
+//! Transaction control: BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE,
+//! ROLLBACK TO, with PostgreSQL's warnings, errors and command tags.
+
+use sqlparser::ast::{self, Statement};
+
+use super::Session;
+use crate::error::{Result, SqlError, SqlState};
+use crate::result::ResultSink;
+use crate::txn::Isolation;
+
+/// True for the statements handled here (they run even in a failed
+/// block, or decide that themselves).
+pub(super) fn is_transaction_control(s: &Statement) -> bool {
+    matches!(
+        s,
+        Statement::StartTransaction { .. }
+            | Statement::Commit { .. }
+            | Statement::Rollback { .. }
+            | Statement::Savepoint { .. }
+            | Statement::ReleaseSavepoint { .. }
+    )
+}
+
+/// An isolation level from the syntax (SERIALIZABLE runs as REPEATABLE
+/// READ: snapshot isolation without predicate locks).
+pub(super) fn isolation(level: &ast::TransactionIsolationLevel) -> Isolation {
+    match level {
+        ast::TransactionIsolationLevel::ReadUncommitted
+        | ast::TransactionIsolationLevel::ReadCommitted => Isolation::ReadCommitted,
+        _ => Isolation::RepeatableRead,
+    }
+}
+
+fn no_transaction() -> SqlError {
+    SqlError::warning(
+        SqlState::NO_ACTIVE_SQL_TRANSACTION,
+        "there is no transaction in progress",
+    )
+}
+
+impl Session {
+    pub(super) fn transaction_control(
+        &mut self,
+        stmt: &Statement,
+        sink: &mut dyn ResultSink,
+    ) -> Result<()> {
+        match stmt {
+            Statement::StartTransaction { modes, begin, .. } => {
+                let tag = if *begin { "BEGIN" } else { "START TRANSACTION" };
+                match &mut self.txn {
+                    Some(t) if t.explicit => {
+                        sink.notice(&SqlError::warning(
+                            SqlState::ACTIVE_SQL_TRANSACTION,
+                            "there is already a transaction in progress",
+                        ))?;
+                    }
+                    // BEGIN inside a query string's implicit transaction
+                    // turns it into a block.
+                    Some(t) => t.explicit = true,
+                    None => {
+                        self.ensure_txn(true);
+                    }
+                }
+                let t = self.txn.as_mut().expect("just ensured");
+                for m in modes {
+                    match m {
+                        ast::TransactionMode::IsolationLevel(level) => {
+                            t.isolation = isolation(level)
+                        }
+                        ast::TransactionMode::AccessMode(mode) => {
+                            t.read_only = matches!(mode, ast::TransactionAccessMode::ReadOnly)
+                        }
+                    }
+                }
+                self.sync_txn_settings();
+                sink.command_complete(tag)
+            }
+            Statement::Commit { .. } => {
+                let failed = match &self.txn {
+                    None => {
+                        sink.notice(&no_transaction())?;
+                        return sink.command_complete("COMMIT");
+                    }
+                    Some(t) => {
+                        if !t.explicit {
+                            sink.notice(&no_transaction())?;
+                        }
+                        t.failed
+                    }
+                };
+                if failed {
+                    // COMMIT of a failed block rolls it back.
+                    self.abort()?;
+                    return sink.command_complete("ROLLBACK");
+                }
+                self.commit()?;
+                sink.command_complete("COMMIT")
+            }
+            Statement::Rollback {
+                savepoint: None, ..
+            } => {
+                match &self.txn {
+                    None => sink.notice(&no_transaction())?,
+                    Some(t) if !t.explicit => sink.notice(&no_transaction())?,
+                    Some(_) => {}
+                }
+                self.abort()?;
+                sink.command_complete("ROLLBACK")
+            }
+            Statement::Rollback {
+                savepoint: Some(name),
+                ..
+            } => {
+                let name = crate::binder::ident(name);
+                let Some(t) = self.txn.as_mut().filter(|t| t.explicit) else {
+                    return Err(SqlError::new(
+                        SqlState::NO_ACTIVE_SQL_TRANSACTION,
+                        "ROLLBACK TO SAVEPOINT can only be used in transaction blocks",
+                    ));
+                };
+                let (xids, creates, settings) = t.rollback_to(&name)?;
+                let catalog_changed = t.catalog_changed;
+                let pid = self.info.pid;
+                self.cluster.engine.abort(pid, &xids, &creates, false)?;
+                if catalog_changed {
+                    self.cluster.cache.invalidate();
+                }
+                self.restore_settings(settings);
+                sink.command_complete("ROLLBACK")
+            }
+            Statement::Savepoint { name } => {
+                let name = crate::binder::ident(name);
+                let settings = self.settings.clone();
+                match self.txn.as_mut().filter(|t| t.explicit) {
+                    None => Err(SqlError::new(
+                        SqlState::NO_ACTIVE_SQL_TRANSACTION,
+                        "SAVEPOINT can only be used in transaction blocks",
+                    )),
+                    Some(t) if t.failed => Err(failed_block()),
+                    Some(t) => {
+                        t.savepoint(&name, &settings);
+                        sink.command_complete("SAVEPOINT")
+                    }
+                }
+            }
+            Statement::ReleaseSavepoint { name } => {
+                let name = crate::binder::ident(name);
+                match self.txn.as_mut().filter(|t| t.explicit) {
+                    None => Err(SqlError::new(
+                        SqlState::NO_ACTIVE_SQL_TRANSACTION,
+                        "RELEASE SAVEPOINT can only be used in transaction blocks",
+                    )),
+                    Some(t) if t.failed => Err(failed_block()),
+                    Some(t) => {
+                        t.release(&name)?;
+                        sink.command_complete("RELEASE")
+                    }
+                }
+            }
+            _ => Err(SqlError::internal("not a transaction control statement")),
+        }
+    }
+}
+
+fn failed_block() -> SqlError {
+    SqlError::new(
+        SqlState::IN_FAILED_SQL_TRANSACTION,
+        "current transaction is aborted, commands ignored until end of transaction block",
+    )
+}

@@ -1,0 +1,964 @@
+//! A session: one client's settings and transaction, and the entry point
+//! that runs a query string statement by statement.
+//!
+//! The Backend actor owns a [`Session`] and hands it to an executor thread
+//! for each query; everything here is synchronous and runs there.
+//!
+//! Transactions, as PostgreSQL runs them:
+//! 1. A query string without BEGIN runs in one implicit transaction: it
+//!    commits when the string ends, and an error rolls back the whole
+//!    string.
+//! 2. BEGIN opens an explicit block; an error in it leaves the block
+//!    failed (25P02 for everything but ROLLBACK [TO]) until it ends.
+//! 3. READ COMMITTED takes a snapshot per statement; REPEATABLE READ one
+//!    for the whole transaction. The command counter advances after every
+//!    statement, so a statement sees its transaction's earlier work, never
+//!    its own.
+//!
+//! Lifecycle: [`Session::new`] resolves the database (FATAL 3D000) and
+//! applies the startup packet's options; [`Session::simple_query`] runs a
+//! Query message; the Backend sends ReadyForQuery with
+//! [`Session::transaction_status`] after reporting
+//! [`Session::take_parameter_changes`]; [`Session::end`] rolls back what
+//! is left when the connection closes.
+
+mod context;
+mod control;
+mod settings;
+#[cfg(test)]
+mod table_tests;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use actorgres_memory::{Interrupts, LocalMemory, LocalMemoryLimits};
+use sqlparser::ast::{self, Statement};
+
+use crate::parser::Parsed;
+
+pub use context::Stmt;
+
+use crate::binder::Binder;
+use crate::catalog::DatabaseDef;
+use crate::cluster::Cluster;
+use crate::error::{Result, SqlError, SqlState};
+use crate::exec;
+use crate::guc::{Settings, Source};
+use crate::host::{Host, SessionInfo};
+use crate::parser;
+use crate::result::ResultSink;
+use crate::txn::{Isolation, Transaction};
+use crate::value::{now_micros, OutputStyle};
+
+/// The transaction state ReadyForQuery reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TxStatus {
+    /// Not in a transaction block.
+    Idle,
+    /// In a transaction block.
+    InBlock,
+    /// In a failed transaction block.
+    Failed,
+}
+
+/// One client session.
+pub struct Session {
+    /// Settings (GUCs) of this session.
+    settings: Settings,
+    /// Output settings derived from `settings`.
+    style: OutputStyle,
+    /// Who this session is.
+    info: SessionInfo,
+    /// The server around it.
+    host: Arc<dyn Host>,
+    /// Storage and caches.
+    cluster: Arc<Cluster>,
+    /// The database connected to.
+    db: DatabaseDef,
+    /// This backend's interrupt flag.
+    interrupts: Interrupts,
+    /// This backend's local memory.
+    memory: LocalMemory,
+    /// The open transaction, if any.
+    txn: Option<Transaction>,
+}
+
+impl Session {
+    /// A session on database `info.database` with the server's settings
+    /// plus the startup packet's parameters.
+    pub fn new(
+        info: SessionInfo,
+        host: Arc<dyn Host>,
+        cluster: Arc<Cluster>,
+        interrupts: Interrupts,
+        server: &Settings,
+        startup: &[(String, String)],
+    ) -> Result<Session> {
+        let mut settings = server.clone();
+        settings.set_internal("session_authorization", &info.user);
+        for (name, value) in startup {
+            match name.as_str() {
+                "user" | "database" | "replication" => {}
+                "options" => {
+                    for (n, v) in settings::parse_options(value)? {
+                        settings.set(&n, Some(&v), Source::Startup).map_err(fatal)?;
+                    }
+                }
+                _ if name.starts_with("_pq_.") => {}
+                _ => settings
+                    .set(name, Some(value), Source::Startup)
+                    .map_err(fatal)?,
+            }
+        }
+        let no_txn = actorgres_storage::xact::NoTxn;
+        let catalog = crate::catalog::Catalog::new(&cluster.engine, 0, &no_txn);
+        let db = match catalog.database(&info.database)? {
+            Some((_, db)) => db,
+            None => {
+                return Err(SqlError::fatal(
+                    SqlState::INVALID_CATALOG_NAME,
+                    format!("database \"{}\" does not exist", info.database),
+                ))
+            }
+        };
+        if !db.allow_connections {
+            return Err(SqlError::fatal(
+                SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE,
+                format!(
+                    "database \"{}\" is not currently accepting connections",
+                    db.name
+                ),
+            ));
+        }
+        settings.take_reported_changes();
+        let mut session = Session {
+            style: OutputStyle::default(),
+            memory: LocalMemory::default(),
+            settings,
+            info,
+            host,
+            cluster,
+            db,
+            interrupts,
+            txn: None,
+        };
+        session.settings_changed();
+        Ok(session)
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Who this session is.
+    pub fn info(&self) -> &SessionInfo {
+        &self.info
+    }
+
+    /// This backend's local memory.
+    pub fn memory(&self) -> &LocalMemory {
+        &self.memory
+    }
+
+    /// statement_timeout, if set.
+    pub fn statement_timeout(&self) -> Option<Duration> {
+        let d = self.settings.duration("statement_timeout");
+        (!d.is_zero()).then_some(d)
+    }
+
+    /// The state for ReadyForQuery.
+    pub fn transaction_status(&self) -> TxStatus {
+        match &self.txn {
+            None => TxStatus::Idle,
+            Some(t) if t.failed => TxStatus::Failed,
+            Some(t) if t.explicit => TxStatus::InBlock,
+            Some(_) => TxStatus::Idle,
+        }
+    }
+
+    /// When the open transaction started, if one is open.
+    pub fn transaction_start(&self) -> Option<i64> {
+        self.txn.as_ref().map(|t| t.started)
+    }
+
+    /// Reported settings changed since the last call (ParameterStatus).
+    pub fn take_parameter_changes(&mut self) -> Vec<(String, String)> {
+        self.settings.take_reported_changes()
+    }
+
+    /// Re-derives what depends on settings after SET/RESET.
+    fn settings_changed(&mut self) {
+        self.style = OutputStyle {
+            extra_float_digits: self.settings.int("extra_float_digits") as i32,
+            zone: self.settings.zone().clone(),
+            bytea_hex: self.settings.str("bytea_output") == "hex",
+        };
+        self.memory.set_limits(LocalMemoryLimits {
+            work_mem: self.settings.bytes("work_mem"),
+            maintenance_work_mem: self.settings.bytes("maintenance_work_mem"),
+            temp_buffers: self.settings.bytes("temp_buffers"),
+        });
+    }
+
+    /// Rolls back whatever is open and lets go of every lock and
+    /// snapshot (the connection is closing). Dropping a session does this.
+    pub fn end(&mut self) {
+        if self.txn.is_some() {
+            if let Err(e) = self.abort() {
+                tracing::warn!(error = %e, "could not roll back at session end");
+            }
+        }
+        let engine = &self.cluster.engine;
+        engine.txns.release_snapshots(self.info.pid);
+        engine.locks.release_all(self.info.pid);
+    }
+
+    /// Runs a simple-protocol query string: every statement in turn,
+    /// results to `sink`. The first error ends the string (later
+    /// statements do not run) and is returned for the ErrorResponse.
+    pub fn simple_query(&mut self, sql: &str, sink: &mut dyn ResultSink) -> Result<()> {
+        if let Err(e) = self.interrupts.check() {
+            return Err(crate::expr::interrupt_error(e));
+        }
+        let statements = parser::parse(sql)?;
+        if statements.is_empty() {
+            return sink.empty_query();
+        }
+        let alone = statements.len() == 1;
+        let last = statements.len() - 1;
+        for (i, stmt) in statements.iter().enumerate() {
+            // As in PostgreSQL, CommandComplete follows the statement's
+            // notices and, for the last statement, the implicit commit: a
+            // client never sees a tag for work that did not commit.
+            let mut held = HoldTag {
+                inner: &mut *sink,
+                tag: None,
+            };
+            let mut result = self.statement(sql, stmt, alone, &mut held);
+            // Rule 1: the implicit transaction of the string ends with it.
+            if result.is_ok() && i == last && self.txn.as_ref().is_some_and(|t| !t.explicit) {
+                result = self.commit();
+            }
+            let tag = held.tag.take();
+            if let Err(e) = result {
+                self.on_error(&e);
+                return Err(e);
+            }
+            if let Some(tag) = tag {
+                sink.command_complete(&tag)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// After an error: an implicit transaction rolls back; an explicit
+    /// block becomes failed (rule 2).
+    fn on_error(&mut self, e: &SqlError) {
+        let explicit = self.txn.as_ref().map(|t| t.explicit);
+        match explicit {
+            Some(true) if !e.is_fatal() => {
+                if let Some(t) = &mut self.txn {
+                    t.failed = true;
+                    t.snapshot = None;
+                }
+                self.cluster.engine.txns.release_snapshots(self.info.pid);
+            }
+            Some(_) => {
+                if let Err(err) = self.abort() {
+                    tracing::warn!(error = %err, "could not roll back after an error");
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// Commits the open transaction.
+    fn commit(&mut self) -> Result<()> {
+        let Some(t) = self.txn.take() else {
+            return Ok(());
+        };
+        let sync = self.settings.str("synchronous_commit") != "off";
+        let result = self
+            .cluster
+            .engine
+            .commit(self.info.pid, &t.all_xids(), &t.drops, sync);
+        if t.catalog_changed {
+            self.cluster.cache.invalidate();
+        }
+        self.restore_settings(t.session_settings);
+        result.map_err(SqlError::from)
+    }
+
+    /// Rolls back the open transaction.
+    fn abort(&mut self) -> Result<()> {
+        let Some(t) = self.txn.take() else {
+            return Ok(());
+        };
+        let result = self
+            .cluster
+            .engine
+            .abort(self.info.pid, &t.all_xids(), &t.creates, true);
+        if t.catalog_changed {
+            self.cluster.cache.invalidate();
+        }
+        self.restore_settings(t.settings_at_start);
+        result.map_err(SqlError::from)
+    }
+
+    fn restore_settings(&mut self, s: Settings) {
+        self.settings.restore(&s);
+        self.settings_changed();
+    }
+
+    /// Opens a transaction if none is open (rule 1).
+    fn ensure_txn(&mut self, explicit: bool) -> &mut Transaction {
+        if self.txn.is_none() {
+            let isolation = Isolation::parse(&self.settings.str("default_transaction_isolation"));
+            let read_only = self.settings.bool("default_transaction_read_only");
+            self.txn = Some(Transaction::new(
+                explicit,
+                isolation,
+                read_only,
+                &self.settings,
+                now_micros(),
+            ));
+            self.sync_txn_settings();
+        }
+        self.txn.as_mut().expect("just opened")
+    }
+
+    /// Mirrors the transaction's characteristics into transaction_isolation
+    /// and transaction_read_only (SHOW reads them).
+    fn sync_txn_settings(&mut self) {
+        if let Some(t) = &self.txn {
+            let iso = match t.isolation {
+                Isolation::ReadCommitted => "read committed",
+                Isolation::RepeatableRead => "repeatable read",
+            };
+            self.settings.set_internal("transaction_isolation", iso);
+            self.settings.set_internal(
+                "transaction_read_only",
+                if t.read_only { "on" } else { "off" },
+            );
+        }
+    }
+
+    fn statement(
+        &mut self,
+        sql: &str,
+        stmt: &Parsed,
+        alone: bool,
+        sink: &mut dyn ResultSink,
+    ) -> Result<()> {
+        self.interrupts
+            .check()
+            .map_err(crate::expr::interrupt_error)?;
+        if let Parsed::Sql(s) = stmt {
+            if control::is_transaction_control(s) {
+                return self.transaction_control(s, sink);
+            }
+        }
+        if self.txn.as_ref().is_some_and(|t| t.failed) {
+            return Err(SqlError::new(
+                SqlState::IN_FAILED_SQL_TRANSACTION,
+                "current transaction is aborted, commands ignored until end of transaction block",
+            ));
+        }
+        self.ensure_txn(false);
+        // Rule 3: the statement's snapshot.
+        let pid = self.info.pid;
+        let engine = Arc::clone(&self.cluster.engine);
+        {
+            let t = self.txn.as_mut().expect("ensured");
+            t.did_query = true;
+            if t.snapshot.is_none() {
+                t.snapshot = Some(engine.txns.snapshot(pid));
+            }
+        }
+        let result = self.run(sql, stmt, alone, sink);
+        if let Some(t) = &mut self.txn {
+            t.cid += 1;
+            if t.isolation == Isolation::ReadCommitted {
+                t.snapshot = None;
+                engine.txns.release_snapshots(pid);
+            }
+        }
+        result
+    }
+
+    /// Runs one non-transaction-control statement.
+    fn run(
+        &mut self,
+        sql: &str,
+        stmt: &Parsed,
+        alone: bool,
+        sink: &mut dyn ResultSink,
+    ) -> Result<()> {
+        if let Parsed::Sql(s) = stmt {
+            match s.as_ref() {
+                Statement::Set(set) => return self.set(set, sink),
+                Statement::ShowVariable { variable } => return self.show(variable, sink),
+                Statement::Reset(r) => return self.reset(r, sink),
+                _ => {}
+            }
+        }
+        let Session {
+            settings,
+            style,
+            info,
+            host,
+            cluster,
+            db,
+            interrupts,
+            txn,
+            ..
+        } = self;
+        let txn = txn.as_mut().expect("a statement runs in a transaction");
+        let mut ctx = Stmt {
+            cluster,
+            db: db.oid,
+            info,
+            interrupts,
+            settings,
+            style,
+            host: host.as_ref(),
+            txn,
+            sql,
+            notices: Vec::new(),
+            statement_start: now_micros(),
+            alone,
+        };
+        let result = dispatch(&mut ctx, stmt, sink);
+        let notices = std::mem::take(&mut ctx.notices);
+        for n in &notices {
+            sink.notice(n)?;
+        }
+        match result? {
+            Dispatched::Done => {}
+            Dispatched::SettingsChanged => self.settings_changed(),
+            Dispatched::CommitNow => self.commit()?,
+            Dispatched::CommitThenDropDatabase(oid) => {
+                // The catalog row goes first and durably; then the files.
+                self.commit()?;
+                self.cluster.engine.drop_database(oid)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn select(ctx: &mut Stmt<'_>, q: &ast::Query, sink: &mut dyn ResultSink) -> Result<()> {
+        let style = ctx.style.clone();
+        let sql = ctx.sql;
+        let bound = Binder::new(sql, style, Vec::new(), ctx).query(q)?;
+        let mut eval = ctx.eval_ctx();
+        let plan = bound.plan.fold_constants(&mut eval)?;
+        sink.row_description(&bound.columns)?;
+        let mut root = exec::build(&plan);
+        let mut count: u64 = 0;
+        while let Some(row) = root.next(&mut eval)? {
+            for n in eval.notices.drain(..) {
+                sink.notice(&n)?;
+            }
+            sink.data_row(&row, eval.style)?;
+            count += 1;
+            if count.is_multiple_of(256) {
+                eval.check_interrupts()?;
+            }
+        }
+        sink.command_complete(&format!("SELECT {count}"))
+    }
+}
+
+impl Drop for Session {
+    /// A session dropped anywhere (client gone, panic in a statement,
+    /// fast shutdown) never leaves a transaction or lock behind.
+    fn drop(&mut self) {
+        self.end();
+    }
+}
+
+/// Passes everything through but keeps the command tag back until the
+/// statement, its notices and any commit are done.
+struct HoldTag<'a> {
+    inner: &'a mut dyn ResultSink,
+    tag: Option<String>,
+}
+
+impl ResultSink for HoldTag<'_> {
+    fn row_description(&mut self, columns: &[crate::plan::OutputColumn]) -> Result<()> {
+        self.inner.row_description(columns)
+    }
+    fn data_row(
+        &mut self,
+        row: &[crate::value::Value],
+        style: &crate::value::OutputStyle,
+    ) -> Result<()> {
+        self.inner.data_row(row, style)
+    }
+    fn command_complete(&mut self, tag: &str) -> Result<()> {
+        self.tag = Some(tag.to_owned());
+        Ok(())
+    }
+    fn empty_query(&mut self) -> Result<()> {
+        self.inner.empty_query()
+    }
+    fn notice(&mut self, notice: &SqlError) -> Result<()> {
+        self.inner.notice(notice)
+    }
+}
+
+/// What a dispatched statement asks of the session afterwards.
+pub(crate) enum Dispatched {
+    /// Nothing.
+    Done,
+    /// Settings may have changed (set_config in a query).
+    SettingsChanged,
+    /// Commit the implicit transaction now (CREATE DATABASE).
+    CommitNow,
+    /// Commit now, then remove database `oid`'s files (DROP DATABASE).
+    CommitThenDropDatabase(u32),
+}
+
+fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> Result<Dispatched> {
+    let stmt = match parsed {
+        Parsed::Sql(s) => s.as_ref(),
+        Parsed::Checkpoint => {
+            crate::ddl::checkpoint(ctx)?;
+            sink.command_complete("CHECKPOINT")?;
+            return Ok(Dispatched::Done);
+        }
+        Parsed::Vacuum { options, tables } => {
+            crate::ddl::vacuum(ctx, options, tables, sink)?;
+            return Ok(Dispatched::Done);
+        }
+    };
+    match stmt {
+        Statement::Query(q) => {
+            Session::select(ctx, q, sink)?;
+            Ok(Dispatched::SettingsChanged)
+        }
+        Statement::Insert(ins) => crate::table::insert(ctx, ins, sink).map(|()| Dispatched::Done),
+        Statement::Update(upd) => crate::table::update(ctx, upd, sink).map(|()| Dispatched::Done),
+        Statement::Delete(del) => crate::table::delete(ctx, del, sink).map(|()| Dispatched::Done),
+        Statement::CreateTable(ct) => {
+            crate::ddl::create_table(ctx, ct, sink).map(|()| Dispatched::Done)
+        }
+        Statement::Drop {
+            object_type,
+            if_exists,
+            names,
+            ..
+        } => crate::ddl::drop(ctx, *object_type, *if_exists, names, sink),
+        Statement::AlterTable(at) => {
+            crate::ddl::alter_table(ctx, at, sink).map(|()| Dispatched::Done)
+        }
+        Statement::Truncate(t) => crate::ddl::truncate(ctx, t, sink).map(|()| Dispatched::Done),
+        Statement::CreateDatabase {
+            db_name,
+            if_not_exists,
+            ..
+        } => crate::ddl::create_database(ctx, db_name, *if_not_exists, sink)
+            .map(|()| Dispatched::CommitNow),
+        other => Err(SqlError::unsupported(format!(
+            "the statement \"{}\"",
+            statement_kind(other)
+        ))),
+    }
+}
+
+/// Errors in the startup packet end the connection.
+fn fatal(e: SqlError) -> SqlError {
+    let r = e.report();
+    let mut f = SqlError::fatal(r.code, r.message.clone());
+    if let Some(h) = &r.hint {
+        f = f.with_hint(h.clone());
+    }
+    if let Some(d) = &r.detail {
+        f = f.with_detail(d.clone());
+    }
+    f
+}
+
+/// A short name of a statement kind for "not supported" messages.
+fn statement_kind(s: &Statement) -> String {
+    let text = s.to_string();
+    let words: Vec<&str> = text.split_whitespace().take(2).collect();
+    words.join(" ")
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::Cluster;
+    use crate::host::NoHost;
+    use crate::result::{CollectSink, Event};
+
+    /// A bootstrapped cluster in a temporary directory.
+    fn cluster() -> (tempfile::TempDir, Arc<Cluster>) {
+        let tmp = tempfile::tempdir().unwrap();
+        crate::catalog::bootstrap(tmp.path()).unwrap();
+        let mut s = Settings::new();
+        s.set("fsync", Some("off"), Source::CommandLine).unwrap();
+        s.set("shared_buffers", Some("2MB"), Source::CommandLine)
+            .unwrap();
+        let c = Cluster::open(tmp.path(), &s).unwrap();
+        (tmp, c)
+    }
+
+    fn session_on(c: &Arc<Cluster>, pid: i32) -> Session {
+        Session::new(
+            SessionInfo {
+                pid,
+                user: "alice".into(),
+                database: "postgres".into(),
+            },
+            Arc::new(NoHost),
+            Arc::clone(c),
+            Interrupts::new(),
+            &Settings::new(),
+            &[("application_name".into(), "test".into())],
+        )
+        .unwrap()
+    }
+
+    thread_local! {
+        static CLUSTER: (tempfile::TempDir, Arc<Cluster>) = cluster();
+    }
+
+    fn session() -> Session {
+        CLUSTER.with(|(_, c)| session_on(c, 42))
+    }
+
+    fn run(s: &mut Session, sql: &str) -> Result<Vec<Event>> {
+        let mut sink = CollectSink::default();
+        s.simple_query(sql, &mut sink)?;
+        Ok(sink.events)
+    }
+
+    fn rows(s: &mut Session, sql: &str) -> Vec<Vec<Option<String>>> {
+        run(s, sql)
+            .unwrap()
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::Row(r) => Some(r),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn one(s: &mut Session, sql: &str) -> String {
+        rows(s, sql)[0][0].clone().unwrap_or_else(|| "NULL".into())
+    }
+
+    #[test]
+    fn the_issue_query() {
+        let mut s = session();
+        let events = run(
+            &mut s,
+            "SELECT 1 + 2 AS three, 'a' || 'b', NULL, true, 2.5, -7::int8, 10 / 4, 10.0 / 4;",
+        )
+        .unwrap();
+        let Event::Columns(cols) = &events[0] else {
+            panic!()
+        };
+        let names: Vec<&str> = cols.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "three", "?column?", "?column?", "?column?", "?column?", "?column?", "?column?",
+                "?column?"
+            ]
+        );
+        let oids: Vec<u32> = cols.iter().map(|c| c.ty.oid().0).collect();
+        assert_eq!(oids, [23, 25, 25, 16, 1700, 20, 23, 1700]);
+        assert_eq!(
+            events[1],
+            Event::Row(vec![
+                Some("3".into()),
+                Some("ab".into()),
+                None,
+                Some("t".into()),
+                Some("2.5".into()),
+                Some("-7".into()),
+                Some("2".into()),
+                Some("2.5000000000000000".into())
+            ])
+        );
+        assert_eq!(events[2], Event::Complete("SELECT 1".into()));
+    }
+
+    #[test]
+    fn expressions_follow_postgres() {
+        let mut s = session();
+        for (sql, want) in [
+            ("select 5 = '5'", "t"),
+            ("select '5' = 5.0", "t"),
+            ("select 'a' || 1", "a1"),
+            ("select 1 || 'a'", "1a"),
+            ("select (-32768)::int2", "-32768"),
+            ("select int4('5')", "5"),
+            ("select text(5)", "5"),
+            ("select 7 / 2.0::float4", "3.5"),
+            ("select pg_typeof(7::int2 + 3::int2)", "smallint"),
+            ("select -2147483648", "-2147483648"),
+            ("select pg_typeof(2147483648)", "bigint"),
+            ("select pg_typeof(9223372036854775808)", "numeric"),
+            ("select '   12  '::int", "12"),
+            ("select 1.5::int", "2"),
+            ("select 'yes'::bool", "t"),
+            ("select 3.7::float4::int2", "4"),
+            ("select abs(-5)", "5"),
+            ("select pg_typeof(abs('1'))", "double precision"),
+            ("select 2 ^ 3", "8"),
+            ("select coalesce(null, 2, 3)", "2"),
+            ("select nullif(1, 1)", "NULL"),
+            ("select greatest(1, 5.5, 3)", "5.5"),
+            ("select case when 1 > 2 then 'a' else 'b' end", "b"),
+            (
+                "select case 2 when 1 then 'one' when 2 then 'two' end",
+                "two",
+            ),
+            ("select 3 between 1 and 5", "t"),
+            ("select 3 not in (1, 2, null)", "NULL"),
+            ("select 2 in (1, 2, null)", "t"),
+            ("select null is distinct from 1", "t"),
+            ("select null::int is null", "t"),
+            ("select not (1 < 2)", "f"),
+            ("select null and false", "f"),
+            ("select null or true", "t"),
+            ("select 'x'::varchar(10) || 'y'", "xy"),
+            ("select 1.23456789::numeric(5,2)", "1.23"),
+            ("select true::text", "true"),
+            ("select current_user", "alice"),
+            ("select current_setting('application_name')", "test"),
+            ("select substring('hello' from 2 for 3)", "ell"),
+            ("select position('l' in 'hello')", "3"),
+            ("select length('héllo')", "5"),
+            (
+                "select interval '1 day' + interval '2 hours'",
+                "1 day 02:00:00",
+            ),
+            ("select date '2024-02-28' + 2", "2024-03-01"),
+        ] {
+            assert_eq!(one(&mut s, sql), want, "{sql}");
+        }
+    }
+
+    #[test]
+    fn errors_follow_postgres() {
+        let mut s = session();
+        for (sql, code, msg, pos) in [
+            (
+                "select 'a' + 'b'",
+                "42725",
+                "operator is not unique: unknown + unknown",
+                Some(12),
+            ),
+            (
+                "select 1 + true",
+                "42883",
+                "operator does not exist: integer + boolean",
+                Some(10),
+            ),
+            (
+                "select foo(1)",
+                "42883",
+                "function foo(integer) does not exist",
+                Some(8),
+            ),
+            (
+                "select abs('x')",
+                "22P02",
+                "invalid input syntax for type double precision: \"x\"",
+                Some(12),
+            ),
+            (
+                "select length(1)",
+                "42883",
+                "function length(integer) does not exist",
+                Some(8),
+            ),
+            (
+                "select 2147483647 + 1",
+                "22003",
+                "integer out of range",
+                None,
+            ),
+            ("select 1/0", "22012", "division by zero", None),
+            (
+                "select 1 || 2",
+                "42883",
+                "operator does not exist: integer || integer",
+                Some(10),
+            ),
+            (
+                "select -32768::int2",
+                "22003",
+                "smallint out of range",
+                None,
+            ),
+            (
+                "select 1 = 'x'",
+                "22P02",
+                "invalid input syntax for type integer: \"x\"",
+                Some(12),
+            ),
+            (
+                "select 'abc'::int",
+                "22P02",
+                "invalid input syntax for type integer: \"abc\"",
+                Some(8),
+            ),
+            (
+                "select '99999999999'::int4",
+                "22003",
+                "value \"99999999999\" is out of range for type integer",
+                Some(8),
+            ),
+            (
+                "select nosuchcol",
+                "42703",
+                "column \"nosuchcol\" does not exist",
+                Some(8),
+            ),
+            (
+                "select * from nosuch",
+                "42P01",
+                "relation \"nosuch\" does not exist",
+                Some(15),
+            ),
+            (
+                "select 1 where 1",
+                "42804",
+                "argument of WHERE must be type boolean, not type integer",
+                Some(16),
+            ),
+            (
+                "select case when 1 then 2 end",
+                "42804",
+                "argument of CASE/WHEN must be type boolean, not type integer",
+                Some(18),
+            ),
+            (
+                "select coalesce(1, 'a'::text)",
+                "42804",
+                "COALESCE types integer and text cannot be matched",
+                Some(20),
+            ),
+            ("select $1", "42P02", "there is no parameter $1", Some(8)),
+            (
+                "show nosuch",
+                "42704",
+                "unrecognized configuration parameter \"nosuch\"",
+                None,
+            ),
+        ] {
+            let e = run(&mut s, sql).unwrap_err();
+            assert_eq!(
+                (e.code().code(), e.message(), e.report().position),
+                (code, msg, pos),
+                "{sql}"
+            );
+        }
+    }
+
+    #[test]
+    fn set_show_reset() {
+        let mut s = session();
+        run(&mut s, "SET application_name = 'x'").unwrap();
+        assert_eq!(one(&mut s, "SHOW application_name"), "x");
+        assert_eq!(
+            s.take_parameter_changes(),
+            vec![("application_name".into(), "x".into())]
+        );
+        run(&mut s, "RESET application_name").unwrap();
+        assert_eq!(one(&mut s, "show application_name"), "test");
+        run(&mut s, "SET work_mem TO '64kB'").unwrap();
+        assert_eq!(s.memory().limits().work_mem, 64 * 1024);
+        run(&mut s, "RESET ALL").unwrap();
+        assert_eq!(one(&mut s, "SHOW work_mem"), "4MB");
+        run(&mut s, "SET search_path TO a, b").unwrap();
+        assert_eq!(one(&mut s, "SHOW search_path"), "a, b");
+        run(&mut s, "SET TIME ZONE 'Asia/Kolkata'").unwrap();
+        assert_eq!(one(&mut s, "SHOW TIME ZONE"), "Asia/Kolkata");
+        let events = run(&mut s, "SET LOCAL work_mem = '1MB'").unwrap();
+        assert_eq!(
+            events[0],
+            Event::Notice("SET LOCAL can only be used in transaction blocks".into())
+        );
+        assert_eq!(rows(&mut s, "SHOW ALL").len(), crate::guc::DEFS.len());
+        let e = run(&mut s, "SET port = 1").unwrap_err();
+        assert_eq!(e.code(), SqlState::CANT_CHANGE_RUNTIME_PARAM);
+    }
+
+    #[test]
+    fn multiple_statements_and_empty() {
+        let mut s = session();
+        let events = run(&mut s, "SELECT 1; SELECT 2;").unwrap();
+        assert_eq!(events.len(), 6);
+        assert_eq!(run(&mut s, "").unwrap(), vec![Event::Empty]);
+        assert_eq!(run(&mut s, " ; ").unwrap(), vec![Event::Empty]);
+    }
+
+    #[test]
+    fn startup_options_and_databases() {
+        let (_d, c) = cluster();
+        let open = |db: &str, params: &[(&str, &str)]| {
+            Session::new(
+                SessionInfo {
+                    pid: 1,
+                    user: "u".into(),
+                    database: db.into(),
+                },
+                Arc::new(NoHost),
+                Arc::clone(&c),
+                Interrupts::new(),
+                &Settings::new(),
+                &params
+                    .iter()
+                    .map(|(a, b)| (a.to_string(), b.to_string()))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let s = open(
+            "postgres",
+            &[("options", "-c work_mem=1MB --statement-timeout=5s")],
+        )
+        .unwrap();
+        assert_eq!(s.settings().show("work_mem").unwrap(), "1MB");
+        assert_eq!(s.statement_timeout(), Some(Duration::from_secs(5)));
+        let e = open("postgres", &[("nosuch", "1")]).err().unwrap();
+        assert!(e.is_fatal());
+        assert_eq!(e.code(), SqlState::UNDEFINED_OBJECT);
+        let e = open("nosuchdb", &[]).err().unwrap();
+        assert!(e.is_fatal());
+        assert_eq!(
+            (e.code(), e.message()),
+            (
+                SqlState::INVALID_CATALOG_NAME,
+                "database \"nosuchdb\" does not exist"
+            )
+        );
+        let e = open("template0", &[]).err().unwrap();
+        assert_eq!(
+            e.message(),
+            "database \"template0\" is not currently accepting connections"
+        );
+        assert!(open("template1", &[]).is_ok());
+    }
+
+    #[test]
+    fn cancel_stops_pg_sleep() {
+        let mut s = session();
+        let flag = s.interrupts.clone();
+        let t = std::thread::spawn(move || {
+            let mut sink = CollectSink::default();
+            s.simple_query("select pg_sleep(600)", &mut sink)
+        });
+        // Raised before or during the sleep, the cancel must end it.
+        flag.raise(actorgres_memory::Interrupt::Cancel);
+        let e = t.join().unwrap().unwrap_err();
+        assert_eq!(e.code(), SqlState::QUERY_CANCELED);
+        assert_eq!(e.message(), "canceling statement due to user request");
+    }
+}

@@ -1,0 +1,259 @@
+//! SET, SHOW and RESET.
+//!
+//! A plain SET lasts for the session unless its transaction rolls back;
+//! SET LOCAL lasts until the transaction ends, as in PostgreSQL.
+
+use sqlparser::ast;
+
+use super::Session;
+use crate::binder::{ident, object_name};
+use crate::error::{Result, SqlError, SqlState};
+use crate::guc::{Settings, Source};
+use crate::plan::OutputColumn;
+use crate::result::ResultSink;
+use crate::types::DataType;
+use crate::value::Value;
+
+impl Session {
+    pub(super) fn set(&mut self, set: &ast::Set, sink: &mut dyn ResultSink) -> Result<()> {
+        let (name, value, local) = match set {
+            ast::Set::SingleAssignment {
+                scope,
+                variable,
+                values,
+                ..
+            } => {
+                let name = object_name(variable).join(".");
+                let local = matches!(scope, Some(ast::ContextModifier::Local));
+                (name, set_value(values)?, local)
+            }
+            ast::Set::SetTimeZone { local, value } => {
+                let v = set_value(std::slice::from_ref(value))?;
+                let v = v.filter(|s| !s.eq_ignore_ascii_case("local"));
+                ("timezone".to_owned(), v, *local)
+            }
+            ast::Set::SetTransaction {
+                modes,
+                session: false,
+                ..
+            } => return self.set_transaction(modes, sink),
+            other => {
+                return Err(SqlError::unsupported(format!("the statement \"{other}\"")));
+            }
+        };
+        let in_block = self.txn.as_ref().is_some_and(|t| t.explicit);
+        if local && !in_block {
+            // Outside a block SET LOCAL has no effect, as in PostgreSQL.
+            sink.notice(&SqlError::warning(
+                SqlState::NO_ACTIVE_SQL_TRANSACTION,
+                "SET LOCAL can only be used in transaction blocks",
+            ))?;
+            return sink.command_complete("SET");
+        }
+        self.settings
+            .set(&name, value.as_deref(), Source::Session)?;
+        if !local {
+            if let Some(t) = &mut self.txn {
+                t.session_settings
+                    .set(&name, value.as_deref(), Source::Session)?;
+            }
+        }
+        self.settings_changed();
+        sink.command_complete("SET")
+    }
+
+    /// SET TRANSACTION ISOLATION LEVEL ... / READ ONLY | READ WRITE.
+    fn set_transaction(
+        &mut self,
+        modes: &[ast::TransactionMode],
+        sink: &mut dyn ResultSink,
+    ) -> Result<()> {
+        let in_block = self.txn.as_ref().is_some_and(|t| t.explicit);
+        if !in_block {
+            sink.notice(&SqlError::warning(
+                SqlState::NO_ACTIVE_SQL_TRANSACTION,
+                "SET TRANSACTION can only be used in transaction blocks",
+            ))?;
+            return sink.command_complete("SET");
+        }
+        let t = self.txn.as_mut().expect("in a block");
+        for m in modes {
+            match m {
+                ast::TransactionMode::IsolationLevel(level) => {
+                    if t.did_query {
+                        return Err(SqlError::new(
+                            SqlState::ACTIVE_SQL_TRANSACTION,
+                            "SET TRANSACTION ISOLATION LEVEL must be called before any query",
+                        ));
+                    }
+                    t.isolation = super::control::isolation(level);
+                }
+                ast::TransactionMode::AccessMode(mode) => {
+                    t.read_only = matches!(mode, ast::TransactionAccessMode::ReadOnly);
+                }
+            }
+        }
+        self.sync_txn_settings();
+        sink.command_complete("SET")
+    }
+
+    pub(super) fn reset(
+        &mut self,
+        r: &ast::ResetStatement,
+        sink: &mut dyn ResultSink,
+    ) -> Result<()> {
+        match &r.reset {
+            ast::Reset::ALL => {
+                self.settings.reset_all();
+                if let Some(t) = &mut self.txn {
+                    t.session_settings.reset_all();
+                }
+            }
+            // Only one role exists until roles arrive with the catalog.
+            ast::Reset::SessionAuthorization => {}
+            ast::Reset::ConfigurationParameter(name) => {
+                let name = object_name(name).join(".");
+                self.settings.set(&name, None, Source::Session)?;
+                if let Some(t) = &mut self.txn {
+                    t.session_settings.set(&name, None, Source::Session)?;
+                }
+            }
+        }
+        self.settings_changed();
+        sink.command_complete("RESET")
+    }
+
+    pub(super) fn show(
+        &mut self,
+        variable: &[ast::Ident],
+        sink: &mut dyn ResultSink,
+    ) -> Result<()> {
+        let words: Vec<String> = variable.iter().map(ident).collect();
+        let name = match words.join(" ").as_str() {
+            "all" => return self.show_all(sink),
+            "time zone" => "timezone".to_owned(),
+            "transaction isolation level" => "transaction_isolation".to_owned(),
+            "session authorization" => "session_authorization".to_owned(),
+            _ => words.join("."),
+        };
+        let value = self.settings.show(&name)?;
+        sink.row_description(&[text_column(&Settings::canonical_name(&name))])?;
+        sink.data_row(&[Value::Text(value)], &self.style)?;
+        sink.command_complete("SHOW")
+    }
+
+    fn show_all(&mut self, sink: &mut dyn ResultSink) -> Result<()> {
+        sink.row_description(&[
+            text_column("name"),
+            text_column("setting"),
+            text_column("description"),
+        ])?;
+        for (name, setting, description) in self.settings.show_all() {
+            let row = [
+                Value::Text(name),
+                Value::Text(setting),
+                Value::Text(description),
+            ];
+            sink.data_row(&row, &self.style)?;
+        }
+        sink.command_complete("SHOW")
+    }
+}
+
+fn text_column(name: &str) -> OutputColumn {
+    OutputColumn {
+        name: name.to_owned(),
+        ty: DataType::Text,
+        typmod: -1,
+        table_oid: 0,
+        attnum: 0,
+    }
+}
+
+/// The text of SET's value list: literals as written, identifiers folded,
+/// several values joined with ", "; `DEFAULT` is None.
+fn set_value(values: &[ast::Expr]) -> Result<Option<String>> {
+    let mut parts = Vec::with_capacity(values.len());
+    for v in values {
+        let text = match v {
+            ast::Expr::Identifier(id)
+                if id.quote_style.is_none()
+                    && id.value.eq_ignore_ascii_case("default")
+                    && values.len() == 1 =>
+            {
+                return Ok(None)
+            }
+            ast::Expr::Identifier(id) => ident(id),
+            ast::Expr::Value(v) => match &v.value {
+                ast::Value::SingleQuotedString(s)
+                | ast::Value::EscapedStringLiteral(s)
+                | ast::Value::NationalStringLiteral(s) => s.clone(),
+                ast::Value::DollarQuotedString(d) => d.value.clone(),
+                ast::Value::Number(n, _) => n.clone(),
+                ast::Value::Boolean(b) => b.to_string(),
+                other => other.to_string(),
+            },
+            ast::Expr::UnaryOp {
+                op: ast::UnaryOperator::Minus,
+                expr,
+            } => format!("-{expr}"),
+            other => {
+                return Err(SqlError::syntax(
+                    format!("syntax error at or near \"{other}\""),
+                    None,
+                ))
+            }
+        };
+        parts.push(text);
+    }
+    Ok(Some(parts.join(", ")))
+}
+
+/// Splits the startup `options` parameter: `-c name=value` and
+/// `--name=value`, blanks escaped with a backslash.
+pub(super) fn parse_options(options: &str) -> Result<Vec<(String, String)>> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut chars = options.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                }
+            }
+            c if c.is_whitespace() => {
+                if !cur.is_empty() {
+                    words.push(std::mem::take(&mut cur));
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    let bad = |w: &str| {
+        SqlError::fatal(
+            SqlState::INVALID_PARAMETER_VALUE,
+            format!("invalid command-line argument for server process: {w}"),
+        )
+        .with_hint("Try \"postgres --help\" for more information.")
+    };
+    let mut out = Vec::new();
+    let mut it = words.iter();
+    while let Some(w) = it.next() {
+        let assignment = if w == "-c" {
+            it.next().ok_or_else(|| bad(w))?.as_str()
+        } else if let Some(rest) = w.strip_prefix("--") {
+            rest
+        } else if let Some(rest) = w.strip_prefix("-c") {
+            rest
+        } else {
+            return Err(bad(w));
+        };
+        let (n, v) = assignment.split_once('=').ok_or_else(|| bad(w))?;
+        out.push((n.replace('-', "_"), v.to_owned()));
+    }
+    Ok(out)
+}

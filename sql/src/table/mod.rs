@@ -1,0 +1,52 @@
+//! Stored tables: the row format, the scan node and INSERT, UPDATE and
+//! DELETE.
+
+mod modify;
+pub mod row;
+mod scan;
+
+pub(crate) use modify::{bind_stored, checks};
+pub use modify::{delete, insert, update};
+pub use scan::SeqScan;
+
+use actorgres_storage::page::Tid;
+
+use crate::value::{OutputStyle, Value};
+
+/// A tuple id carried as a hidden value through a plan.
+pub fn tid_value(t: Tid) -> Value {
+    Value::Int8((i64::from(t.block) << 16) | i64::from(t.offset))
+}
+
+/// The tuple id of a hidden tid value.
+pub fn tid_of(v: &Value) -> Option<Tid> {
+    match v {
+        Value::Int8(x) if *x >= 0 => Some(Tid {
+            block: (*x >> 16) as u32,
+            offset: (*x & 0xffff) as u16,
+        }),
+        _ => None,
+    }
+}
+
+/// A row as PostgreSQL prints it in "Failing row contains (...)": record
+/// output, NULL as `null`, values with special characters quoted.
+pub fn record_text(values: &[Value], style: &OutputStyle) -> String {
+    let parts: Vec<String> = values
+        .iter()
+        .map(|v| match v.to_text(style) {
+            None => "null".into(),
+            Some(s) => {
+                let special = s.is_empty()
+                    || s.chars()
+                        .any(|c| matches!(c, ',' | '(' | ')' | '"' | '\\') || c.is_whitespace());
+                if special {
+                    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+                } else {
+                    s
+                }
+            }
+        })
+        .collect();
+    format!("({})", parts.join(", "))
+}

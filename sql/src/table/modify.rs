@@ -1,0 +1,698 @@
+//! INSERT, UPDATE and DELETE on stored tables.
+//!
+//! Rules:
+//! 1. Values are coerced to column types in the assignment context, and a
+//!    column's typmod is enforced when the row is built (22001 carries no
+//!    position, as in PostgreSQL).
+//! 2. NOT NULL is checked before CHECK constraints; CHECK constraints in
+//!    name order; NULL passes a CHECK. Errors carry PostgreSQL's DETAIL
+//!    "Failing row contains (...)" and the table, column or constraint.
+//! 3. A row changed by a transaction that committed after the statement's
+//!    snapshot: READ COMMITTED follows the update chain to the newest
+//!    version, re-checks WHERE on it and changes that one (EvalPlanQual);
+//!    REPEATABLE READ fails with 40001.
+
+use std::sync::Arc;
+
+use sqlparser::ast;
+
+use super::row;
+use super::{record_text, tid_of};
+use crate::binder::{ident, object_name, table_scope, Binder, NoTables, Scope};
+use crate::cast::{can_coerce, CoercionContext};
+use crate::catalog::TableDef;
+use crate::error::{Result, SqlError, SqlState};
+use crate::exec;
+use crate::expr::{EvalCtx, Expr, ExprKind};
+use crate::plan::{OutputColumn, Plan};
+use crate::result::ResultSink;
+use crate::session::Stmt;
+use crate::txn::Isolation;
+use crate::value::{OutputStyle, Value};
+use actorgres_storage::lock::LockMode;
+use actorgres_storage::{Actor, Modify};
+
+/// Opens the table a DML statement writes to (RowExclusiveLock).
+fn target(ctx: &mut Stmt<'_>, name: &ast::ObjectName) -> Result<Arc<TableDef>> {
+    let parts = object_name(name);
+    let pos = name
+        .0
+        .first()
+        .and_then(|p| p.as_ident())
+        .and_then(|i| crate::parser::char_position(ctx.sql, i.span.start));
+    let (schema, rel) = match parts.as_slice() {
+        [n] => (None, n.as_str()),
+        [s, n] | [_, s, n] => (Some(s.as_str()), n.as_str()),
+        _ => return Err(SqlError::internal("empty table name")),
+    };
+    let def = ctx
+        .open_table(schema, rel, LockMode::RowExclusive)?
+        .ok_or_else(|| {
+            SqlError::new(
+                SqlState::UNDEFINED_TABLE,
+                format!("relation \"{}\" does not exist", parts.join(".")),
+            )
+            .at(pos)
+        })?;
+    if def.system {
+        return Err(SqlError::new(
+            SqlState::INSUFFICIENT_PRIVILEGE,
+            format!("permission denied: \"{}\" is a system catalog", def.name),
+        ));
+    }
+    Ok(def)
+}
+
+/// Coerces `e` for storing into column `i` of `def` (rule 1).
+pub(crate) fn assign(b: &mut Binder<'_>, e: Expr, def: &TableDef, i: usize) -> Result<Expr> {
+    let col = &def.columns[i];
+    if e.ty != crate::types::DataType::Unknown
+        && !can_coerce(e.ty, col.ty, CoercionContext::Assignment)
+    {
+        return Err(SqlError::new(
+            SqlState::DATATYPE_MISMATCH,
+            format!(
+                "column \"{}\" is of type {} but expression is of type {}",
+                col.name, col.ty, e.ty
+            ),
+        )
+        .with_hint("You will need to rewrite or cast the expression.")
+        .at(e.pos));
+    }
+    let e = b.coerce(e, col.ty, -1, CoercionContext::Assignment)?;
+    Ok(if col.typmod >= 0 {
+        Expr {
+            pos: e.pos,
+            kind: ExprKind::Cast {
+                arg: Box::new(e),
+                explicit: false,
+            },
+            ty: col.ty,
+            typmod: col.typmod,
+        }
+    } else {
+        e
+    })
+}
+
+/// Binds a stored expression (default, CHECK) against `scope`, then
+/// `finish` types it.
+pub(crate) fn bind_stored(
+    text: &str,
+    style: &OutputStyle,
+    scope: &Scope,
+    finish: impl FnOnce(&mut Binder<'_>, Expr) -> Result<Expr>,
+) -> Result<Expr> {
+    let ast = crate::parser::parse_expr(text)?;
+    let mut tables = NoTables;
+    let mut b = Binder::new(text, style.clone(), Vec::new(), &mut tables);
+    let e = b.expr(&ast, scope)?;
+    finish(&mut b, e)
+}
+
+/// Defaults of every attribute (None: NULL), coerced to the column.
+fn defaults(def: &TableDef, style: &OutputStyle) -> Result<Vec<Option<Expr>>> {
+    let mut out = Vec::with_capacity(def.columns.len());
+    for (i, c) in def.columns.iter().enumerate() {
+        match &c.default {
+            Some(text) if !c.dropped => {
+                let e = bind_stored(text, style, &Scope::default(), |b, e| assign(b, e, def, i))?;
+                out.push(Some(e));
+            }
+            _ => out.push(None),
+        }
+    }
+    Ok(out)
+}
+
+/// The CHECK constraints bound against the table's live columns.
+pub(crate) fn checks(def: &TableDef, style: &OutputStyle) -> Result<Vec<(String, Expr)>> {
+    let scope = table_scope(def, None);
+    let mut out = Vec::with_capacity(def.checks.len());
+    for c in &def.checks {
+        let e = bind_stored(&c.expr, style, &scope, |b, e| {
+            b.boolean(e, "CHECK constraint")
+        })?;
+        out.push((c.name.clone(), e));
+    }
+    Ok(out)
+}
+
+/// NOT NULL, then CHECK (rule 2), on a row of live-column values.
+fn check_row(
+    def: &TableDef,
+    live: &[Value],
+    checks: &[(String, Expr)],
+    eval: &mut EvalCtx<'_>,
+) -> Result<()> {
+    for ((_, c), v) in def.live().zip(live) {
+        if c.not_null && v.is_null() {
+            return Err(SqlError::new(
+                SqlState::NOT_NULL_VIOLATION,
+                format!(
+                    "null value in column \"{}\" of relation \"{}\" violates not-null constraint",
+                    c.name, def.name
+                ),
+            )
+            .with_detail(format!(
+                "Failing row contains {}.",
+                record_text(live, eval.style())
+            ))
+            .with_object(Some(&def.name), Some(&c.name), None));
+        }
+    }
+    for (name, e) in checks {
+        if e.eval(live, eval)? == Value::Bool(false) {
+            return Err(SqlError::new(
+                SqlState::CHECK_VIOLATION,
+                format!(
+                    "new row for relation \"{}\" violates check constraint \"{name}\"",
+                    def.name
+                ),
+            )
+            .with_detail(format!(
+                "Failing row contains {}.",
+                record_text(live, eval.style())
+            ))
+            .with_object(Some(&def.name), None, Some(name)));
+        }
+    }
+    Ok(())
+}
+
+/// Live-column values spread to every attribute (dropped ones NULL),
+/// then encoded.
+fn encode(def: &TableDef, live: &[Value], attrs: &[row::StoredAttr]) -> Vec<u8> {
+    let mut physical = vec![Value::Null; def.columns.len()];
+    for ((i, _), v) in def.live().zip(live) {
+        physical[i] = v.clone();
+    }
+    let mut bytes = Vec::new();
+    row::encode(attrs, &physical, &mut bytes);
+    bytes
+}
+
+/// Sends one RETURNING row.
+fn returning(
+    exprs: &[Expr],
+    live: &[Value],
+    eval: &mut EvalCtx<'_>,
+    sink: &mut dyn ResultSink,
+) -> Result<()> {
+    let mut out = Vec::with_capacity(exprs.len());
+    for e in exprs {
+        out.push(e.eval(live, eval)?);
+    }
+    sink.data_row(&out, eval.style())
+}
+
+/// Binds a RETURNING list against the table.
+fn bind_returning(
+    b: &mut Binder<'_>,
+    items: Option<&Vec<ast::SelectItem>>,
+    scope: &Scope,
+) -> Result<Option<(Vec<Expr>, Vec<OutputColumn>)>> {
+    match items {
+        Some(items) => Ok(Some(b.projection(items, scope)?)),
+        None => Ok(None),
+    }
+}
+
+fn is_default(e: &ast::Expr) -> bool {
+    matches!(e, ast::Expr::Identifier(id) if id.quote_style.is_none() && id.value.eq_ignore_ascii_case("default"))
+}
+
+/// Where an INSERT's rows come from.
+enum Source {
+    /// VALUES rows, one expression (or DEFAULT as None) per target.
+    Values(Vec<Vec<Option<Expr>>>),
+    /// A query's plan.
+    Query(Plan),
+}
+
+/// INSERT INTO t [(cols)] VALUES ... | query [RETURNING ...].
+pub fn insert(ctx: &mut Stmt<'_>, ins: &ast::Insert, sink: &mut dyn ResultSink) -> Result<()> {
+    let ast::TableObject::TableName(name) = &ins.table else {
+        return Err(SqlError::unsupported("INSERT into a table function"));
+    };
+    if ins.on.is_some() {
+        return Err(SqlError::unsupported("INSERT ... ON CONFLICT"));
+    }
+    let def = target(ctx, name)?;
+    let scope = table_scope(
+        &def,
+        ins.table_alias.as_ref().map(|a| a.alias.value.as_str()),
+    );
+    let live: Vec<usize> = def.live().map(|(i, _)| i).collect();
+    // Target columns, as attribute indexes.
+    let targets: Vec<usize> = if ins.columns.is_empty() {
+        live.clone()
+    } else {
+        let mut t = Vec::with_capacity(ins.columns.len());
+        for c in &ins.columns {
+            let n = object_name(c).pop().unwrap_or_default();
+            let pos =
+                c.0.first()
+                    .and_then(|p| p.as_ident())
+                    .and_then(|i| crate::parser::char_position(ctx.sql, i.span.start));
+            let i = def.find(&n).ok_or_else(|| {
+                SqlError::new(
+                    SqlState::UNDEFINED_COLUMN,
+                    format!("column \"{n}\" of relation \"{}\" does not exist", def.name),
+                )
+                .at(pos)
+            })?;
+            if t.contains(&i) {
+                return Err(SqlError::new(
+                    SqlState::DUPLICATE_COLUMN,
+                    format!("column \"{n}\" specified more than once"),
+                )
+                .at(pos));
+            }
+            t.push(i);
+        }
+        t
+    };
+    let style = ctx.style.clone();
+    let sql = ctx.sql;
+    let defaults = defaults(&def, &style)?;
+    let checks = checks(&def, &style)?;
+    let (source, ret) = {
+        let mut b = Binder::new(sql, style.clone(), Vec::new(), ctx);
+        let source = match ins.source.as_deref() {
+            None => Source::Values(vec![vec![None; targets.len()]]),
+            Some(q) => match q.body.as_ref() {
+                ast::SetExpr::Values(v) if q.order_by.is_none() && q.limit_clause.is_none() => {
+                    let mut rows = Vec::with_capacity(v.rows.len());
+                    for r in &v.rows {
+                        if r.len() > targets.len() {
+                            return Err(SqlError::syntax(
+                                "INSERT has more expressions than target columns",
+                                None,
+                            ));
+                        }
+                        if r.len() < targets.len() && !ins.columns.is_empty() {
+                            return Err(SqlError::syntax(
+                                "INSERT has more target columns than expressions",
+                                None,
+                            ));
+                        }
+                        let mut row = Vec::with_capacity(r.len());
+                        for (e, &i) in r.iter().zip(&targets) {
+                            if is_default(e) {
+                                row.push(None);
+                            } else {
+                                let bound = b.expr(e, &Scope::default())?;
+                                row.push(Some(assign(&mut b, bound, &def, i)?));
+                            }
+                        }
+                        rows.push(row);
+                    }
+                    Source::Values(rows)
+                }
+                _ => {
+                    let bound = b.query(q)?;
+                    if bound.columns.len() > targets.len() {
+                        return Err(SqlError::syntax(
+                            "INSERT has more expressions than target columns",
+                            None,
+                        ));
+                    }
+                    if bound.columns.len() < targets.len() && !ins.columns.is_empty() {
+                        return Err(SqlError::syntax(
+                            "INSERT has more target columns than expressions",
+                            None,
+                        ));
+                    }
+                    for (c, &i) in bound.columns.iter().zip(&targets) {
+                        let col = &def.columns[i];
+                        if c.ty != crate::types::DataType::Unknown
+                            && !can_coerce(c.ty, col.ty, CoercionContext::Assignment)
+                        {
+                            return Err(SqlError::new(
+                                SqlState::DATATYPE_MISMATCH,
+                                format!(
+                                    "column \"{}\" is of type {} but expression is of type {}",
+                                    col.name, col.ty, c.ty
+                                ),
+                            )
+                            .with_hint("You will need to rewrite or cast the expression."));
+                        }
+                    }
+                    Source::Query(bound.plan)
+                }
+            },
+        };
+        let ret = bind_returning(&mut b, ins.returning.as_ref(), &scope)?;
+        (source, ret)
+    };
+    let xid = ctx.write_xid("INSERT")?;
+    let engine = ctx.engine();
+    let attrs = def.stored();
+    let cid = ctx.txn.cid;
+    if let Some((_, cols)) = &ret {
+        sink.row_description(cols)?;
+    }
+    let mut eval = ctx.eval_ctx();
+    let mut count: u64 = 0;
+    let mut put = |given: Vec<Option<Value>>, eval: &mut EvalCtx<'_>| -> Result<()> {
+        // Live-column values: given, else default, else NULL.
+        let mut row: Vec<Value> = Vec::with_capacity(live.len());
+        for &i in &live {
+            let v = match targets
+                .iter()
+                .position(|&t| t == i)
+                .and_then(|p| given.get(p).cloned().flatten())
+            {
+                Some(v) => v,
+                None => match &defaults[i] {
+                    Some(d) => d.eval(&[], eval)?,
+                    None => Value::Null,
+                },
+            };
+            row.push(v);
+        }
+        check_row(&def, &row, &checks, eval)?;
+        engine.heap_insert(
+            def.rel,
+            xid,
+            cid,
+            &encode(&def, &row, &attrs),
+            def.fillfactor,
+        )?;
+        count += 1;
+        if let Some((exprs, _)) = &ret {
+            returning(exprs, &row, eval, sink)?;
+        }
+        if count.is_multiple_of(1024) {
+            eval.check_interrupts()?;
+        }
+        Ok(())
+    };
+    match source {
+        Source::Values(rows) => {
+            for r in rows {
+                let mut given = Vec::with_capacity(r.len());
+                for e in r {
+                    given.push(match e {
+                        Some(e) => Some(e.eval(&[], &mut eval)?),
+                        // DEFAULT: the column default, or NULL.
+                        None => None,
+                    });
+                }
+                // An explicit DEFAULT for a column without one is NULL.
+                let given: Vec<Option<Value>> = given;
+                put(given, &mut eval)?;
+            }
+        }
+        Source::Query(plan) => {
+            let plan = plan.fold_constants(&mut eval)?;
+            let mut node = exec::build(&plan);
+            while let Some(r) = node.next(&mut eval)? {
+                let mut given = Vec::with_capacity(r.len());
+                for (v, &i) in r.into_iter().zip(&targets) {
+                    let col = &def.columns[i];
+                    given.push(Some(crate::cast::cast_value(
+                        v,
+                        col.ty,
+                        col.ty,
+                        col.typmod,
+                        false,
+                        eval.style(),
+                    )?));
+                }
+                put(given, &mut eval)?;
+            }
+        }
+    }
+    sink.command_complete(&format!("INSERT 0 {count}"))
+}
+
+/// The first table of an UPDATE/DELETE and its alias.
+fn single_table(t: &ast::TableWithJoins, what: &str) -> Result<(ast::ObjectName, Option<String>)> {
+    if !t.joins.is_empty() {
+        return Err(SqlError::unsupported(format!("joins in {what}")));
+    }
+    match &t.relation {
+        ast::TableFactor::Table { name, alias, .. } => {
+            Ok((name.clone(), alias.as_ref().map(|a| ident(&a.name))))
+        }
+        other => Err(SqlError::unsupported(format!("{what} of {other}"))),
+    }
+}
+
+/// What UPDATE/DELETE do to each row they find.
+enum Change {
+    /// UPDATE: new value expressions per live column (None: unchanged)
+    /// and the CHECK constraints the new row must pass.
+    Update(Vec<Option<Expr>>, Vec<(String, Expr)>),
+    /// DELETE.
+    Delete,
+}
+
+/// The shared row loop of UPDATE and DELETE: scan, filter, change each
+/// row, following concurrent updates per rule 3.
+fn modify_rows(
+    ctx: &mut Stmt<'_>,
+    def: &Arc<TableDef>,
+    predicate: Option<Expr>,
+    change: &Change,
+    ret: Option<&Vec<Expr>>,
+    verb: &str,
+    sink: &mut dyn ResultSink,
+) -> Result<u64> {
+    let xid = ctx.write_xid(verb)?;
+    let engine = ctx.engine();
+    let policy = ctx.policy();
+    let pid = ctx.info.pid;
+    let isolation = ctx.txn.isolation;
+    let attrs = def.stored();
+    let scan = Plan::SeqScan {
+        table: Arc::clone(def),
+        with_tid: true,
+    };
+    let plan = match &predicate {
+        Some(p) => Plan::Filter {
+            input: Box::new(scan),
+            predicate: p.clone(),
+        },
+        None => scan,
+    };
+    let own: &crate::txn::Transaction = &*ctx.txn;
+    let actor = Actor {
+        xid,
+        backend: pid,
+        own,
+        wait: policy,
+    };
+    let mut eval = EvalCtx {
+        storage: own
+            .snapshot
+            .as_ref()
+            .map(|snapshot| crate::expr::StorageCtx {
+                engine,
+                snapshot,
+                own,
+            }),
+        settings: &mut *ctx.settings,
+        style: ctx.style,
+        host: ctx.host,
+        interrupts: ctx.interrupts,
+        info: ctx.info,
+        statement_start: ctx.statement_start,
+        transaction_start: own.started,
+        params: &[],
+        notices: &mut ctx.notices,
+    };
+    let plan = plan.fold_constants(&mut eval)?;
+    let mut node = exec::build(&plan);
+    let mut count = 0u64;
+    let mut scratch = Vec::new();
+    while let Some(mut row) = node.next(&mut eval)? {
+        let tid_v = row.pop().unwrap_or(Value::Null);
+        let mut tid = tid_of(&tid_v).ok_or_else(|| SqlError::internal("scan without tid"))?;
+        loop {
+            let (result, new_row) = match change {
+                Change::Delete => (engine.heap_delete(def.rel, tid, &actor)?, row.clone()),
+                Change::Update(sets, checks) => {
+                    let mut new_row = row.clone();
+                    for (slot, e) in new_row.iter_mut().zip(sets) {
+                        if let Some(e) = e {
+                            *slot = e.eval(&row, &mut eval)?;
+                        }
+                    }
+                    check_row(def, &new_row, checks, &mut eval)?;
+                    let bytes = encode(def, &new_row, &attrs);
+                    (engine.heap_update(def.rel, tid, &bytes, &actor)?, new_row)
+                }
+            };
+            match result {
+                Modify::Done(_) => {
+                    count += 1;
+                    if let Some(exprs) = ret {
+                        returning(exprs, &new_row, &mut eval, sink)?;
+                    }
+                    break;
+                }
+                Modify::Invisible | Modify::SelfModified => break,
+                Modify::Deleted => {
+                    if isolation == Isolation::RepeatableRead {
+                        return Err(SqlError::new(
+                            SqlState::SERIALIZATION_FAILURE,
+                            "could not serialize access due to concurrent delete",
+                        ));
+                    }
+                    break;
+                }
+                Modify::Updated { next, xmax } => {
+                    if isolation == Isolation::RepeatableRead {
+                        return Err(SqlError::new(
+                            SqlState::SERIALIZATION_FAILURE,
+                            "could not serialize access due to concurrent update",
+                        ));
+                    }
+                    // EvalPlanQual: the newest version, if WHERE still holds.
+                    let Some(newer) = engine.heap_fetch(def.rel, next)? else {
+                        break;
+                    };
+                    if newer.header.xmin != xmax {
+                        break;
+                    }
+                    row::decode(&attrs, &newer.data, &mut scratch)?;
+                    let live: Vec<Value> = def.live().map(|(i, _)| scratch[i].clone()).collect();
+                    let still = match &predicate {
+                        Some(p) => p.eval(&live, &mut eval)? == Value::Bool(true),
+                        None => true,
+                    };
+                    if !still {
+                        break;
+                    }
+                    row = live;
+                    tid = next;
+                }
+            }
+        }
+        if count.is_multiple_of(1024) {
+            eval.check_interrupts()?;
+        }
+    }
+    Ok(count)
+}
+
+/// UPDATE t SET ... [WHERE ...] [RETURNING ...].
+pub fn update(ctx: &mut Stmt<'_>, upd: &ast::Update, sink: &mut dyn ResultSink) -> Result<()> {
+    if upd.from.is_some() {
+        return Err(SqlError::unsupported("UPDATE ... FROM"));
+    }
+    let (name, alias) = single_table(&upd.table, "UPDATE")?;
+    let def = target(ctx, &name)?;
+    let scope = table_scope(&def, alias.as_deref());
+    let style = ctx.style.clone();
+    let sql = ctx.sql;
+    let checks = checks(&def, &style)?;
+    let defaults = defaults(&def, &style)?;
+    let live: Vec<usize> = def.live().map(|(i, _)| i).collect();
+    let (sets, predicate, ret) = {
+        let mut b = Binder::new(sql, style, Vec::new(), ctx);
+        let mut sets: Vec<Option<Expr>> = vec![None; live.len()];
+        for a in &upd.assignments {
+            let ast::AssignmentTarget::ColumnName(col) = &a.target else {
+                return Err(SqlError::unsupported("assigning to a column tuple"));
+            };
+            let n = object_name(col).pop().unwrap_or_default();
+            let pos = col
+                .0
+                .first()
+                .and_then(|p| p.as_ident())
+                .and_then(|i| crate::parser::char_position(sql, i.span.start));
+            let i = def.find(&n).ok_or_else(|| {
+                SqlError::new(
+                    SqlState::UNDEFINED_COLUMN,
+                    format!("column \"{n}\" of relation \"{}\" does not exist", def.name),
+                )
+                .at(pos)
+            })?;
+            let slot = live.iter().position(|&l| l == i).unwrap_or(0);
+            if sets[slot].is_some() {
+                return Err(SqlError::new(
+                    SqlState::SYNTAX_ERROR,
+                    format!("multiple assignments to same column \"{n}\""),
+                ));
+            }
+            let e = if is_default(&a.value) {
+                defaults[i]
+                    .clone()
+                    .unwrap_or_else(|| Expr::constant(Value::Null, def.columns[i].ty))
+            } else {
+                let bound = b.expr(&a.value, &scope)?;
+                assign(&mut b, bound, &def, i)?
+            };
+            sets[slot] = Some(e);
+        }
+        let predicate = match &upd.selection {
+            Some(w) => {
+                let p = b.expr(w, &scope)?;
+                Some(b.boolean(p, "WHERE")?)
+            }
+            None => None,
+        };
+        let ret = bind_returning(&mut b, upd.returning.as_ref(), &scope)?;
+        (sets, predicate, ret)
+    };
+    if let Some((_, cols)) = &ret {
+        sink.row_description(cols)?;
+    }
+    let count = modify_rows(
+        ctx,
+        &def,
+        predicate,
+        &Change::Update(sets, checks),
+        ret.as_ref().map(|(e, _)| e),
+        "UPDATE",
+        sink,
+    )?;
+    sink.command_complete(&format!("UPDATE {count}"))
+}
+
+/// DELETE FROM t [WHERE ...] [RETURNING ...].
+pub fn delete(ctx: &mut Stmt<'_>, del: &ast::Delete, sink: &mut dyn ResultSink) -> Result<()> {
+    if del.using.is_some() {
+        return Err(SqlError::unsupported("DELETE ... USING"));
+    }
+    let tables = match &del.from {
+        ast::FromTable::WithFromKeyword(t) | ast::FromTable::WithoutKeyword(t) => t,
+    };
+    let [t] = tables.as_slice() else {
+        return Err(SqlError::unsupported("DELETE from several tables"));
+    };
+    let (name, alias) = single_table(t, "DELETE")?;
+    let def = target(ctx, &name)?;
+    let scope = table_scope(&def, alias.as_deref());
+    let style = ctx.style.clone();
+    let sql = ctx.sql;
+    let (predicate, ret) = {
+        let mut b = Binder::new(sql, style, Vec::new(), ctx);
+        let predicate = match &del.selection {
+            Some(w) => {
+                let p = b.expr(w, &scope)?;
+                Some(b.boolean(p, "WHERE")?)
+            }
+            None => None,
+        };
+        let ret = bind_returning(&mut b, del.returning.as_ref(), &scope)?;
+        (predicate, ret)
+    };
+    if let Some((_, cols)) = &ret {
+        sink.row_description(cols)?;
+    }
+    let count = modify_rows(
+        ctx,
+        &def,
+        predicate,
+        &Change::Delete,
+        ret.as_ref().map(|(e, _)| e),
+        "DELETE",
+        sink,
+    )?;
+    sink.command_complete(&format!("DELETE {count}"))
+}

@@ -227,6 +227,13 @@ pub struct Engine {
     oids: Mutex<(u32, u32)>,
     /// One checkpoint at a time.
     checkpoint_lock: Mutex<()>,
+    /// Held shared by a commit from writing its record until its status is
+    /// in the commit log; a checkpoint takes it exclusively to choose its
+    /// redo point (PostgreSQL's DELAY_CHKPT_START). Otherwise a commit
+    /// record just before the redo point could miss both the checkpoint's
+    /// commit-log flush and replay, and an acknowledged commit would read
+    /// as aborted after a crash.
+    delay_checkpoint: parking_lot::RwLock<()>,
     /// Set to make a spread checkpoint finish at once.
     hurry: AtomicBool,
     /// Wakes a spreading checkpoint when hurried.
@@ -365,6 +372,7 @@ impl Engine {
             locks: LockManager::new(),
             oids: Mutex::new((next_oid, next_oid)),
             checkpoint_lock: Mutex::new(()),
+            delay_checkpoint: parking_lot::RwLock::new(()),
             hurry: AtomicBool::new(false),
             hurry_cv: Condvar::new(),
             hurry_lock: Mutex::new(()),
@@ -539,6 +547,7 @@ impl Engine {
             self.locks.release_all(backend);
             return Ok(());
         };
+        let delay = self.delay_checkpoint.read();
         let (_, end) = self.log(
             top,
             &WalRecord::Commit {
@@ -551,6 +560,7 @@ impl Engine {
             self.flush_wal(end)?;
         }
         self.txns.commit(xids);
+        drop(delay);
         self.txns.release_snapshots(backend);
         self.locks.release_all(backend);
         for r in drops {
@@ -634,7 +644,10 @@ impl Engine {
         }
         let started = now();
         let clock = Instant::now();
-        let redo = self.wal.begin_checkpoint();
+        let redo = {
+            let _no_commit_in_flight = self.delay_checkpoint.write();
+            self.wal.begin_checkpoint()
+        };
         let dirty = self.pool.dirty_buffers();
         let pace = match kind {
             CheckpointKind::Timed(budget) if !dirty.is_empty() => budget / dirty.len() as u32,

@@ -280,14 +280,25 @@ impl Engine {
     }
 
     /// Checks the version at `tid` for a change by `who`, waiting for a
-    /// running changer (rule 2). On Ok, returns the locked page's buffer
-    /// and the header.
+    /// running changer (rule 2). On Ok, returns the buffer, its page still
+    /// exclusively locked (the check and the change must be one atomic
+    /// step, or two updaters could both pass the check), and the header.
+    #[allow(clippy::type_complexity)]
     fn lock_version<'e>(
         &'e self,
         rel: RelId,
         tid: Tid,
         who: &Actor<'_>,
-    ) -> Result<std::result::Result<(actorgres_memory::Buffer<'e>, TupleHeader), Modify>> {
+    ) -> Result<
+        std::result::Result<
+            (
+                actorgres_memory::Buffer<'e>,
+                parking_lot::RwLockWriteGuard<'e, Box<Page>>,
+                TupleHeader,
+            ),
+            Modify,
+        >,
+    > {
         loop {
             if tid.block >= self.smgr.nblocks(rel)? {
                 return Ok(Err(Modify::Invisible));
@@ -321,19 +332,17 @@ impl Engine {
                     self.wait_for_xid(who.backend, x, &who.wait)?;
                 }
                 None => {
-                    // Re-check under the exclusive lock: the state may have
-                    // changed between the shared and exclusive lock.
-                    let h = {
-                        let p = buf.write();
-                        match page::tuple(&p, tid.offset) {
-                            Some(t) => TupleHeader::read(t),
-                            None => return Ok(Err(Modify::Invisible)),
-                        }
+                    // Re-check under the exclusive lock, and keep it: the
+                    // state may have changed between the two locks.
+                    let p = buf.write();
+                    let h = match page::tuple(&p, tid.offset) {
+                        Some(t) => TupleHeader::read(t),
+                        None => return Ok(Err(Modify::Invisible)),
                     };
                     if check_update(&h, who.own, &self.txns.clog, &|x| self.txns.is_running(x))
                         == UpdateCheck::Ok
                     {
-                        return Ok(Ok((buf, h)));
+                        return Ok(Ok((buf, p, h)));
                     }
                 }
             }
@@ -343,11 +352,10 @@ impl Engine {
     /// Deletes the version at `tid`.
     pub fn heap_delete(&self, rel: RelId, tid: Tid, who: &Actor<'_>) -> Result<Modify> {
         self.check_alive()?;
-        let (buf, mut h) = match self.lock_version(rel, tid, who)? {
+        let (buf, mut p, mut h) = match self.lock_version(rel, tid, who)? {
             Ok(x) => x,
             Err(m) => return Ok(m),
         };
-        let mut p = buf.write();
         h.xmax = who.xid;
         h.cmax = who.own.command_id();
         h.infomask &= !infomask::XMAX_LOCK_ONLY;
@@ -380,11 +388,10 @@ impl Engine {
                 max: MAX_TUPLE,
             });
         }
-        let (buf, mut old) = match self.lock_version(rel, tid, who)? {
+        let (buf, mut p, mut old) = match self.lock_version(rel, tid, who)? {
             Ok(x) => x,
             Err(m) => return Ok(m),
         };
-        let mut p = buf.write();
         let need = align8(tuple.len());
         if page::free_space(&p) < need {
             self.prune(who.xid, rel, tid.block, &mut p)?;

@@ -494,3 +494,30 @@ fn deadlock_is_detected_for_one_side() {
         .collect();
     assert_eq!(codes, vec!["40P01".to_string()], "{ra:?} {rb:?}");
 }
+
+#[test]
+fn concurrent_increments_are_never_lost() {
+    // Four sessions increment the same two rows; every increment counts.
+    let (_d, c) = cluster();
+    let mut s = session(&c, 1);
+    ok(&mut s, "create table ctr (k int, n int)");
+    ok(&mut s, "insert into ctr values (1, 0), (2, 0)");
+    let workers: Vec<_> = (0..4)
+        .map(|i| {
+            let c = Arc::clone(&c);
+            std::thread::spawn(move || {
+                let mut w = session(&c, 10 + i);
+                for _ in 0..150 {
+                    ok(&mut w, "begin; update ctr set n = n + 1 where k = 1; update ctr set n = n + 1 where k = 2; commit");
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().unwrap();
+    }
+    assert_eq!(
+        rows(&mut s, "select n from ctr"),
+        vec![vec!["600"], vec!["600"]]
+    );
+}

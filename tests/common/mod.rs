@@ -160,6 +160,16 @@ impl Server {
         None
     }
 
+    /// Starts the server again on the same data directory once this one
+    /// has exited (or kills it first), with `settings`.
+    pub fn restart(mut self, settings: &[&str]) -> Server {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let data = std::mem::replace(&mut self.data, tempfile::tempdir().expect("temp dir"));
+        drop(self);
+        Self::start_in(data, settings)
+    }
+
     /// GET `path` from the introspection endpoint: (status, body).
     pub fn http_get(&self, path: &str) -> (u16, String) {
         http_get(self.http_port, path)
@@ -275,12 +285,17 @@ impl RawClient {
 
     /// Connects and completes the startup exchange as `user`.
     pub fn startup(port: u16, user: &str) -> (RawClient, Vec<String>) {
+        Self::startup_db(port, user, "postgres")
+    }
+
+    /// Completes startup as `user` on `database`.
+    pub fn startup_db(port: u16, user: &str, database: &str) -> (RawClient, Vec<String>) {
         let mut c = Self::connect(port);
         let mut out = BytesMut::new();
         frontend::startup_message(
             [
                 ("user", user),
-                ("database", "postgres"),
+                ("database", database),
                 ("application_name", "raw"),
             ],
             &mut out,

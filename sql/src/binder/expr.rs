@@ -196,6 +196,35 @@ impl Binder<'_> {
                 }
                 self.call("substring", args, self.pos_of(e))
             }
+            AstExpr::Like {
+                negated,
+                any: false,
+                expr,
+                pattern,
+                escape_char,
+            }
+            | AstExpr::ILike {
+                negated,
+                any: false,
+                expr,
+                pattern,
+                escape_char,
+            } => {
+                let ci = matches!(e, AstExpr::ILike { .. });
+                let mut pat = self.expr(pattern, scope)?;
+                if let Some(esc) = escape_char {
+                    let esc = self.expr(esc, scope)?;
+                    pat = self.call("like_escape", vec![pat, esc], self.pos_of(e))?;
+                }
+                let op = match (ci, *negated) {
+                    (false, false) => "~~",
+                    (false, true) => "!~~",
+                    (true, false) => "~~*",
+                    (true, true) => "!~~*",
+                };
+                let args = vec![self.expr(expr, scope)?, pat];
+                self.operator(op, args, self.pos_after(expr.as_ref()))
+            }
             AstExpr::Position { expr, r#in } => {
                 let args = vec![self.expr(r#in, scope)?, self.expr(expr, scope)?];
                 self.call("strpos", args, self.pos_of(e))

@@ -130,7 +130,7 @@ impl<'a> Binder<'a> {
     }
 
     /// Position where a syntax node starts.
-    fn pos_of(&self, node: &impl Spanned) -> Option<u32> {
+    pub(crate) fn pos_of(&self, node: &impl Spanned) -> Option<u32> {
         self.pos(node.span().start)
     }
 

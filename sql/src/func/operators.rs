@@ -494,4 +494,5 @@ pub(super) static OPERATORS: &[&[FuncDef]] = &[
     INET_CMP,
     CONCAT_OPS,
     DATETIME_OPS,
+    super::string::LIKE_OPS,
 ];

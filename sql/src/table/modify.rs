@@ -288,13 +288,13 @@ pub fn insert(ctx: &mut Stmt<'_>, ins: &ast::Insert, sink: &mut dyn ResultSink) 
                         if r.len() > targets.len() {
                             return Err(SqlError::syntax(
                                 "INSERT has more expressions than target columns",
-                                None,
+                                b.pos_of(&r[targets.len()]),
                             ));
                         }
                         if r.len() < targets.len() && !ins.columns.is_empty() {
                             return Err(SqlError::syntax(
                                 "INSERT has more target columns than expressions",
-                                None,
+                                ins.columns.get(r.len()).and_then(|c| b.pos_of(c)),
                             ));
                         }
                         let mut row = Vec::with_capacity(r.len());

@@ -1,0 +1,353 @@
+//! Durability through the real binary and real clients: restart after a
+//! fast shutdown, kill -9 in the middle of TPC-B-like transfers, a table
+//! far larger than shared_buffers, databases.
+
+// Test code: a failed unwrap is a failed test; sleeps pace the clients.
+#![allow(clippy::unwrap_used)]
+#![allow(clippy::disallowed_methods)]
+
+mod common;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::{connect_to, query_error, Server};
+use tokio_postgres::{Client, NoTls, SimpleQueryMessage};
+
+/// Bounds waits so a broken shutdown fails the test instead of hanging it.
+const LIMIT: Duration = Duration::from_secs(60);
+
+async fn rows(c: &Client, sql: &str) -> Vec<Vec<Option<String>>> {
+    c.simple_query(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e:?}"))
+        .iter()
+        .filter_map(|m| match m {
+            SimpleQueryMessage::Row(r) => {
+                Some((0..r.len()).map(|i| r.get(i).map(str::to_owned)).collect())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+async fn exec(c: &Client, sql: &str) {
+    c.batch_execute(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e:?}"));
+}
+
+fn int(v: &Option<String>) -> i64 {
+    v.as_deref().unwrap().parse().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fast_shutdown_then_restart_keeps_every_row() {
+    let mut server = Server::start(&[]);
+    let c = server.connect().await;
+    exec(&c, "CREATE TABLE kept (id int NOT NULL, name text, price numeric(8,2), at timestamptz, ok bool)").await;
+    let values: Vec<String> = (1..=500)
+        .map(|i| format!("({i}, 'item {i}', {i}.25, '2024-01-01 00:00:00+00'::timestamptz + interval '{i} minutes', {})", i % 2 == 0))
+        .collect();
+    exec(
+        &c,
+        &format!("INSERT INTO kept VALUES {}", values.join(", ")),
+    )
+    .await;
+    exec(
+        &c,
+        "UPDATE kept SET name = 'updated' WHERE id % 10 = 0; DELETE FROM kept WHERE id % 7 = 0",
+    )
+    .await;
+    exec(&c, "BEGIN; INSERT INTO kept (id) VALUES (-1); ROLLBACK").await;
+    exec(&c, "CREATE DATABASE second").await;
+    let before = rows(&c, "SELECT * FROM kept").await;
+    assert_eq!(before.len(), 500 - 71);
+    drop(c);
+    server.signal("INT");
+    let status = server.wait_exit(LIMIT).expect("fast shutdown finishes");
+    assert!(status.success(), "{status}: {}", server.log_text());
+    assert!(server.log_text().contains("database system is shut down"));
+
+    let server = server.restart(&[]);
+    // The shutdown checkpoint means nothing to replay.
+    assert!(
+        server
+            .log_text()
+            .contains("database system was shut down cleanly"),
+        "{}",
+        server.log_text()
+    );
+    let c = server.connect().await;
+    assert_eq!(rows(&c, "SELECT * FROM kept").await, before);
+    assert!(rows(&c, "SELECT id FROM kept WHERE id = -1")
+        .await
+        .is_empty());
+    let conninfo = server
+        .conninfo("postgres")
+        .replace("dbname=postgres", "dbname=second");
+    let other = connect_to(&conninfo).await;
+    assert_eq!(
+        rows(&other, "SELECT 1").await,
+        vec![vec![Some("1".to_owned())]]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn databases_are_created_dropped_and_checked_at_connect() {
+    let server = Server::start(&[]);
+    let c = server.connect().await;
+    let conninfo = server
+        .conninfo("postgres")
+        .replace("dbname=postgres", "dbname=shop");
+    let e = tokio_postgres::connect(&conninfo, NoTls)
+        .await
+        .err()
+        .expect("no such database");
+    let db = e.as_db_error().expect("a server error");
+    assert_eq!(
+        (db.code().code(), db.message()),
+        ("3D000", "database \"shop\" does not exist")
+    );
+    exec(&c, "CREATE DATABASE shop").await;
+    assert_eq!(
+        query_error(&c, "CREATE DATABASE shop").await,
+        (
+            "42P04".to_owned(),
+            "database \"shop\" already exists".to_owned()
+        )
+    );
+    let shop = connect_to(&conninfo).await;
+    exec(&shop, "CREATE TABLE t (x int); INSERT INTO t VALUES (1)").await;
+    // Tables belong to their database.
+    assert_eq!(query_error(&c, "SELECT * FROM t").await.0, "42P01");
+    assert_eq!(
+        query_error(&c, "DROP DATABASE shop").await,
+        (
+            "55006".to_owned(),
+            "database \"shop\" is being accessed by other users".to_owned()
+        )
+    );
+    drop(shop);
+    let mut dropped = false;
+    for _ in 0..200 {
+        if c.batch_execute("DROP DATABASE shop").await.is_ok() {
+            dropped = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(dropped, "DROP DATABASE succeeds once the session is gone");
+    assert!(tokio_postgres::connect(&conninfo, NoTls).await.is_err());
+}
+
+/// pgbench's TPC-B transaction: move `delta` through one account, teller
+/// and branch, and record it in history, in one transaction.
+fn transfer(client: i64, seq: i64, aid: i64, tid: i64, bid: i64, delta: i64) -> String {
+    format!(
+        "BEGIN; \
+         UPDATE accounts SET abalance = abalance + {delta} WHERE aid = {aid}; \
+         UPDATE tellers SET tbalance = tbalance + {delta} WHERE tid = {tid}; \
+         UPDATE branches SET bbalance = bbalance + {delta} WHERE bid = {bid}; \
+         INSERT INTO history VALUES ({client}, {seq}, {aid}, {tid}, {bid}, {delta}); \
+         COMMIT"
+    )
+}
+
+/// A small deterministic generator (xorshift), seeded per run and printed
+/// so a failure can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+const ACCOUNTS: i64 = 20;
+const TELLERS: i64 = 5;
+const BRANCHES: i64 = 2;
+const CLIENTS: i64 = 4;
+const KILLS: usize = 10;
+
+/// Every commit the server acknowledged: (client, seq) → delta.
+type Acked = Arc<Mutex<HashMap<(i64, i64), i64>>>;
+
+/// After a restart: every acknowledged transfer is there, nothing is half
+/// there, and the balances agree with history.
+async fn verify(server: &Server, acked: &Acked) {
+    let c = server.connect().await;
+    let history = rows(&c, "SELECT client, seq, delta FROM history").await;
+    let mut seen = HashMap::new();
+    for r in &history {
+        let key = (int(&r[0]), int(&r[1]));
+        assert!(
+            seen.insert(key, int(&r[2])).is_none(),
+            "transfer {key:?} recorded twice"
+        );
+    }
+    for (key, delta) in acked.lock().unwrap().iter() {
+        assert_eq!(
+            seen.get(key),
+            Some(delta),
+            "acknowledged transfer {key:?} lost\n{}",
+            server.log_text()
+        );
+    }
+    let total: i64 = seen.values().sum();
+    for (sql, what) in [
+        ("SELECT abalance FROM accounts", "accounts"),
+        ("SELECT tbalance FROM tellers", "tellers"),
+        ("SELECT bbalance FROM branches", "branches"),
+    ] {
+        let sum: i64 = rows(&c, sql).await.iter().map(|r| int(&r[0])).sum();
+        assert_eq!(sum, total, "sum of {what} balances differs from history");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_commits_survive_kill_9() {
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    eprintln!("crash test seed {seed}");
+    let mut rng = Rng(seed);
+    let mut server = Server::start(&[]);
+    {
+        let c = server.connect().await;
+        exec(&c, "CREATE TABLE accounts (aid int NOT NULL, abalance int NOT NULL, filler char(84)); \
+                  CREATE TABLE tellers (tid int NOT NULL, tbalance int NOT NULL, filler char(84)); \
+                  CREATE TABLE branches (bid int NOT NULL, bbalance int NOT NULL, filler char(88)); \
+                  CREATE TABLE history (client int, seq int, aid int, tid int, bid int, delta int)").await;
+        for (table, n) in [
+            ("accounts", ACCOUNTS),
+            ("tellers", TELLERS),
+            ("branches", BRANCHES),
+        ] {
+            let v: Vec<String> = (1..=n).map(|i| format!("({i}, 0)")).collect();
+            exec(&c, &format!("INSERT INTO {table} VALUES {}", v.join(", "))).await;
+        }
+    }
+    let acked: Acked = Arc::default();
+    let seqs: Arc<Vec<AtomicI64>> = Arc::new((0..CLIENTS).map(|_| AtomicI64::new(0)).collect());
+    for round in 0..KILLS {
+        let mut tasks = Vec::new();
+        for client in 0..CLIENTS {
+            let conninfo = server.conninfo("postgres");
+            let (acked, seqs) = (Arc::clone(&acked), Arc::clone(&seqs));
+            let mut rng = Rng(seed
+                .wrapping_mul(31)
+                .wrapping_add((round as u64) << 8 | client as u64)
+                | 1);
+            tasks.push(tokio::spawn(async move {
+                let Ok((c, conn)) = tokio_postgres::connect(&conninfo, NoTls).await else {
+                    return;
+                };
+                tokio::spawn(conn);
+                loop {
+                    let seq = seqs[client as usize].fetch_add(1, Ordering::SeqCst);
+                    let delta = rng.below(10_001) as i64 - 5_000;
+                    let sql = transfer(
+                        client,
+                        seq,
+                        1 + rng.below(ACCOUNTS as u64) as i64,
+                        1 + rng.below(TELLERS as u64) as i64,
+                        1 + rng.below(BRANCHES as u64) as i64,
+                        delta,
+                    );
+                    match c.batch_execute(&sql).await {
+                        Ok(()) => {
+                            acked.lock().unwrap().insert((client, seq), delta);
+                        }
+                        // Server killed; a deadlock or serialization error
+                        // just means this transfer did not happen.
+                        Err(e) if e.as_db_error().is_some() => continue,
+                        Err(_) => return,
+                    }
+                }
+            }));
+        }
+        // Checkpoints now and then, so crashes land before, during and
+        // after them (full-page images, redo from a later point).
+        let conninfo = server.conninfo("postgres");
+        tasks.push(tokio::spawn(async move {
+            let Ok((c, conn)) = tokio_postgres::connect(&conninfo, NoTls).await else {
+                return;
+            };
+            tokio::spawn(conn);
+            while c.batch_execute("CHECKPOINT").await.is_ok() {
+                tokio::time::sleep(Duration::from_millis(150)).await;
+            }
+        }));
+        tokio::time::sleep(Duration::from_millis(200 + rng.below(600))).await;
+        server.signal("KILL");
+        server.wait_exit(LIMIT).expect("killed");
+        for t in tasks {
+            t.await.unwrap();
+        }
+        server = server.restart(&[]);
+        assert!(
+            server.log_text().contains("not properly shut down"),
+            "recovery ran: {}",
+            server.log_text()
+        );
+        verify(&server, &acked).await;
+    }
+    let n = acked.lock().unwrap().len();
+    eprintln!("{n} acknowledged transfers checked across {KILLS} kills");
+    assert!(n >= KILLS, "the clients made progress");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_table_a_hundred_times_larger_than_shared_buffers() {
+    let server = Server::start(&["shared_buffers=1MB"]);
+    let c = server.connect().await;
+    exec(&c, "CREATE TABLE big (id int NOT NULL, pad text)").await;
+    // ~1 kB rows: 7 per page, 100,000 rows ≈ 14,300 pages ≈ 112 MB.
+    const ROWS: i64 = 100_000;
+    const BATCH: i64 = 1_000;
+    for start in (0..ROWS).step_by(BATCH as usize) {
+        let v: Vec<String> = (start..start + BATCH)
+            .map(|i| format!("({i}, repeat('{}', 1000))", (b'A' + (i % 26) as u8) as char))
+            .collect();
+        exec(&c, &format!("INSERT INTO big VALUES {}", v.join(", "))).await;
+    }
+    let tree: serde_json::Value = serde_json::from_str(&server.http_get("/tree").1).unwrap();
+    let pool = tree["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["kind"] == "SharedBuffers")
+        .expect("SharedBuffers in the tree")
+        .clone();
+    assert_eq!(pool["buffers"], 128, "{pool}");
+    assert!(pool["evictions"].as_u64().unwrap() > 10_000, "{pool}");
+    // A full scan through the small pool sees every row intact.
+    let hits = rows(
+        &c,
+        "SELECT id, length(pad), substr(pad, 1, 1) FROM big WHERE id % 5000 = 7",
+    )
+    .await;
+    assert_eq!(hits.len(), (ROWS / 5000) as usize);
+    for r in &hits {
+        let id = int(&r[0]);
+        assert_eq!(int(&r[1]), 1000);
+        assert_eq!(
+            r[2].as_deref().unwrap().as_bytes()[0],
+            b'A' + (id % 26) as u8
+        );
+    }
+    // Updates through the pool, then a restart, keep the data.
+    exec(&c, "UPDATE big SET pad = 'short' WHERE id % 1000 = 0").await;
+    let server = server.restart(&["shared_buffers=1MB"]);
+    let c = server.connect().await;
+    let short = rows(&c, "SELECT id FROM big WHERE pad = 'short'").await;
+    assert_eq!(short.len(), (ROWS / 1000) as usize);
+}

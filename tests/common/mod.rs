@@ -313,10 +313,15 @@ impl RawClient {
 
     /// Sends a simple Query.
     pub fn query(&mut self, sql: &str) -> Vec<String> {
+        self.send_query(sql);
+        self.read_until_ready()
+    }
+
+    /// Sends a simple Query without reading the answer.
+    pub fn send_query(&mut self, sql: &str) {
         let mut out = BytesMut::new();
         frontend::query(sql, &mut out).expect("query");
         self.send(&out);
-        self.read_until_ready()
     }
 
     /// The next message, rendered; None at end of stream.

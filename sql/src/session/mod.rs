@@ -258,11 +258,31 @@ impl Session {
         let explicit = self.txn.as_ref().map(|t| t.explicit);
         match explicit {
             Some(true) if !e.is_fatal() => {
+                let pid = self.info.pid;
+                let engine = Arc::clone(&self.cluster.engine);
                 if let Some(t) = &mut self.txn {
                     t.failed = true;
                     t.snapshot = None;
+                    if t.subs.is_empty() {
+                        // As PostgreSQL: the transaction aborts now (its
+                        // locks go, so a deadlock victim frees the other
+                        // side at once); the block stays, failed, until
+                        // ROLLBACK. Inside a savepoint, ROLLBACK TO needs
+                        // the transaction, so it aborts there instead.
+                        let xids = t.all_xids();
+                        let creates = std::mem::take(&mut t.creates);
+                        t.top = None;
+                        t.released.clear();
+                        t.drops.clear();
+                        if let Err(err) = engine.abort(pid, &xids, &creates, true) {
+                            tracing::warn!(error = %err, "could not roll back after an error");
+                        }
+                        if t.catalog_changed {
+                            self.cluster.cache.invalidate();
+                        }
+                    }
                 }
-                self.cluster.engine.txns.release_snapshots(self.info.pid);
+                engine.txns.release_snapshots(pid);
             }
             Some(_) => {
                 if let Err(err) = self.abort() {

@@ -1,0 +1,296 @@
+//! Multi-session MVCC scenarios in the manner of PostgreSQL's isolation
+//! specs: sessions take steps in a fixed order; a step that must wait for
+//! another session's lock is started, the session holding the lock moves
+//! on, and the waiter's answer is read afterwards. Every message is
+//! rendered and compared with tests/golden/isolation.txt, recorded from
+//! PostgreSQL 15:
+//!
+//!     ../shared/tools/refpg start
+//!     UPDATE_GOLDENFILES=1 cargo test --test isolation
+//!
+//! The transcript only depends on the order of steps, never on timing: a
+//! waiter that did not wait (a lost update) changes the answers.
+
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{refpg_port, RawClient, Server};
+
+/// One step of a scenario.
+enum Step {
+    /// Session n runs the query and its answer is read at once.
+    Run(usize, &'static str),
+    /// Session n sends the query, which must wait for a lock.
+    Start(usize, &'static str),
+    /// Read the answer of session n's started query.
+    Finish(usize),
+}
+
+use Step::{Finish, Run, Start};
+
+struct Scenario {
+    name: &'static str,
+    setup: &'static str,
+    steps: &'static [Step],
+}
+
+const SCENARIOS: &[Scenario] = &[
+    Scenario {
+        name: "dirty read: uncommitted changes are invisible, committed ones appear",
+        setup: "CREATE TABLE acct (id int, bal int); INSERT INTO acct VALUES (1, 100), (2, 50)",
+        steps: &[
+            Run(1, "BEGIN"),
+            Run(1, "UPDATE acct SET bal = 0 WHERE id = 1"),
+            Run(1, "INSERT INTO acct VALUES (3, 7)"),
+            Run(2, "SELECT * FROM acct"),
+            Run(1, "COMMIT"),
+            Run(2, "SELECT * FROM acct"),
+        ],
+    },
+    Scenario {
+        name: "aborted rows are never visible",
+        setup: "CREATE TABLE t (x int)",
+        steps: &[
+            Run(1, "BEGIN"),
+            Run(1, "INSERT INTO t VALUES (1)"),
+            Run(1, "SAVEPOINT s"),
+            Run(1, "INSERT INTO t VALUES (2)"),
+            Run(1, "ROLLBACK TO s"),
+            Run(1, "INSERT INTO t VALUES (3)"),
+            Run(2, "SELECT * FROM t"),
+            Run(1, "ROLLBACK"),
+            Run(2, "SELECT * FROM t"),
+        ],
+    },
+    Scenario {
+        name: "non-repeatable read under READ COMMITTED",
+        setup: "CREATE TABLE acct (id int, bal int); INSERT INTO acct VALUES (1, 100)",
+        steps: &[
+            Run(1, "BEGIN"),
+            Run(1, "SELECT bal FROM acct"),
+            Run(2, "UPDATE acct SET bal = 200"),
+            Run(1, "SELECT bal FROM acct"),
+            Run(1, "COMMIT"),
+        ],
+    },
+    Scenario {
+        name: "repeatable read keeps its snapshot",
+        setup: "CREATE TABLE acct (id int, bal int); INSERT INTO acct VALUES (1, 100)",
+        steps: &[
+            Run(1, "BEGIN ISOLATION LEVEL REPEATABLE READ"),
+            Run(1, "SELECT bal FROM acct"),
+            Run(2, "UPDATE acct SET bal = 200"),
+            Run(2, "INSERT INTO acct VALUES (2, 1)"),
+            Run(1, "SELECT * FROM acct"),
+            Run(1, "COMMIT"),
+            Run(1, "SELECT * FROM acct"),
+        ],
+    },
+    Scenario {
+        name: "readers never block writers, writers never block readers",
+        setup: "CREATE TABLE acct (id int, bal int); INSERT INTO acct VALUES (1, 100)",
+        steps: &[
+            Run(1, "BEGIN"),
+            Run(1, "UPDATE acct SET bal = 1"),
+            Run(2, "BEGIN ISOLATION LEVEL REPEATABLE READ"),
+            Run(2, "SELECT bal FROM acct"),
+            Run(1, "COMMIT"),
+            Run(1, "UPDATE acct SET bal = 2"),
+            Run(2, "SELECT bal FROM acct"),
+            Run(2, "COMMIT"),
+        ],
+    },
+    Scenario {
+        name: "lost update prevented: READ COMMITTED waits and re-reads the new version",
+        setup: "CREATE TABLE acct (id int, bal int); INSERT INTO acct VALUES (1, 100), (2, 100)",
+        steps: &[
+            Run(1, "BEGIN"),
+            Run(1, "UPDATE acct SET bal = bal + 10 WHERE id = 1"),
+            Start(
+                2,
+                "UPDATE acct SET bal = bal + 5 WHERE id = 1 RETURNING bal",
+            ),
+            Run(1, "COMMIT"),
+            Finish(2),
+            Run(1, "SELECT * FROM acct"),
+        ],
+    },
+    Scenario {
+        name: "READ COMMITTED re-checks WHERE on the new version",
+        setup: "CREATE TABLE acct (id int, bal int); INSERT INTO acct VALUES (1, 100)",
+        steps: &[
+            Run(1, "BEGIN"),
+            Run(1, "UPDATE acct SET bal = 0 WHERE id = 1"),
+            Start(2, "DELETE FROM acct WHERE bal = 100"),
+            Run(1, "COMMIT"),
+            Finish(2),
+            Run(2, "SELECT * FROM acct"),
+        ],
+    },
+    Scenario {
+        name: "lost update under REPEATABLE READ is a serialization failure",
+        setup: "CREATE TABLE acct (id int, bal int); INSERT INTO acct VALUES (1, 100)",
+        steps: &[
+            Run(1, "BEGIN ISOLATION LEVEL REPEATABLE READ"),
+            Run(2, "BEGIN ISOLATION LEVEL REPEATABLE READ"),
+            Run(2, "SELECT bal FROM acct"),
+            Run(1, "UPDATE acct SET bal = bal + 10"),
+            Start(2, "UPDATE acct SET bal = bal + 5"),
+            Run(1, "COMMIT"),
+            Finish(2),
+            Run(2, "SELECT 1"),
+            Run(2, "ROLLBACK"),
+            Run(2, "SELECT * FROM acct"),
+        ],
+    },
+    Scenario {
+        name: "REPEATABLE READ: a waiter whose row was rolled back goes on",
+        setup: "CREATE TABLE acct (id int, bal int); INSERT INTO acct VALUES (1, 100)",
+        steps: &[
+            Run(1, "BEGIN"),
+            Run(1, "UPDATE acct SET bal = 1"),
+            Run(2, "BEGIN ISOLATION LEVEL REPEATABLE READ"),
+            Start(2, "UPDATE acct SET bal = bal + 5 RETURNING bal"),
+            Run(1, "ROLLBACK"),
+            Finish(2),
+            Run(2, "COMMIT"),
+            Run(1, "SELECT * FROM acct"),
+        ],
+    },
+    Scenario {
+        name: "write skew is allowed under REPEATABLE READ (as in PostgreSQL)",
+        setup: "CREATE TABLE doctors (name text, on_call bool); \
+                INSERT INTO doctors VALUES ('alice', true), ('bob', true)",
+        steps: &[
+            Run(1, "BEGIN ISOLATION LEVEL REPEATABLE READ"),
+            Run(2, "BEGIN ISOLATION LEVEL REPEATABLE READ"),
+            Run(1, "SELECT name FROM doctors WHERE on_call"),
+            Run(2, "SELECT name FROM doctors WHERE on_call"),
+            Run(1, "UPDATE doctors SET on_call = false WHERE name = 'alice'"),
+            Run(2, "UPDATE doctors SET on_call = false WHERE name = 'bob'"),
+            Run(1, "COMMIT"),
+            Run(2, "COMMIT"),
+            Run(1, "SELECT name FROM doctors WHERE on_call"),
+        ],
+    },
+    Scenario {
+        name: "deadlock: one side gets 40P01, the other goes on",
+        setup: "CREATE TABLE t (k int, v int); INSERT INTO t VALUES (1, 0), (2, 0)",
+        steps: &[
+            // As PostgreSQL's deadlock specs do: the session that checks
+            // first is the victim, so make that s2 whatever the timing.
+            Run(1, "SET deadlock_timeout = '10s'"),
+            Run(2, "SET deadlock_timeout = '100ms'"),
+            Run(1, "BEGIN"),
+            Run(2, "BEGIN"),
+            Run(1, "UPDATE t SET v = 1 WHERE k = 1"),
+            Run(2, "UPDATE t SET v = 2 WHERE k = 2"),
+            Start(1, "UPDATE t SET v = 1 WHERE k = 2"),
+            Start(2, "UPDATE t SET v = 2 WHERE k = 1"),
+            Finish(1),
+            Finish(2),
+            Run(1, "ROLLBACK"),
+            Run(2, "COMMIT"),
+            Run(1, "SELECT * FROM t"),
+        ],
+    },
+];
+
+/// Process ids and transaction ids in a deadlock report differ between
+/// servers and runs.
+fn normalize(line: &str) -> String {
+    if !line.contains("C=40P01") {
+        return line.to_owned();
+    }
+    let mut out = String::new();
+    let mut in_digits = false;
+    for ch in line.chars() {
+        if ch.is_ascii_digit() {
+            if !in_digits {
+                out.push('N');
+            }
+            in_digits = true;
+        } else {
+            in_digits = false;
+            out.push(ch);
+        }
+    }
+    out.replace("C=NPN", "C=40P01")
+}
+
+fn run_scenarios(port: u16) -> String {
+    let mut out = String::new();
+    for (i, sc) in SCENARIOS.iter().enumerate() {
+        let db = format!("iso{i}");
+        let (mut admin, _) = RawClient::startup(port, "postgres");
+        admin.query(&format!("DROP DATABASE IF EXISTS {db}"));
+        admin.query(&format!("CREATE DATABASE {db}"));
+        let (mut setup, _) = RawClient::startup_db(port, "postgres", &db);
+        let lines = setup.query(sc.setup);
+        assert!(
+            !lines.iter().any(|l| l.starts_with("ErrorResponse")),
+            "{lines:?}"
+        );
+        drop(setup);
+        let mut sessions: Vec<RawClient> = (0..2)
+            .map(|_| RawClient::startup_db(port, "postgres", &db).0)
+            .collect();
+        out.push_str(&format!("=== {}\n", sc.name));
+        for step in sc.steps {
+            let lines = match step {
+                Run(n, sql) => {
+                    out.push_str(&format!("s{n}: {sql}\n"));
+                    sessions[n - 1].query(sql)
+                }
+                Start(n, sql) => {
+                    out.push_str(&format!("s{n}: {sql} <waiting ...>\n"));
+                    sessions[n - 1].send_query(sql);
+                    continue;
+                }
+                Finish(n) => {
+                    out.push_str(&format!("s{n}: <... completed>\n"));
+                    sessions[n - 1].read_until_ready()
+                }
+            };
+            for l in lines {
+                out.push_str(&format!("  {}\n", normalize(&l)));
+            }
+        }
+        out.push('\n');
+        drop(sessions);
+        admin.query(&format!("DROP DATABASE IF EXISTS {db}"));
+    }
+    out
+}
+
+#[test]
+fn mvcc_scenarios_match_postgres() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/isolation.txt");
+    if std::env::var_os("UPDATE_GOLDENFILES").is_some() {
+        let port = refpg_port()
+            .expect("UPDATE_GOLDENFILES needs the reference server: ../shared/tools/refpg start");
+        std::fs::write(&path, run_scenarios(port)).expect("write golden file");
+        return;
+    }
+    let want = std::fs::read_to_string(&path).expect("golden file");
+    let got = if std::env::var("GOLDEN_TARGET").as_deref() == Ok("refpg") {
+        run_scenarios(refpg_port().expect("GOLDEN_TARGET=refpg needs the reference server"))
+    } else {
+        let server = Server::start(&[]);
+        run_scenarios(server.port)
+    };
+    let diff: Vec<String> = want
+        .split("\n\n")
+        .zip(got.split("\n\n"))
+        .filter(|(a, b)| a != b)
+        .map(|(a, b)| format!("PostgreSQL 15:\n{a}\nactorgres:\n{b}\n"))
+        .collect();
+    assert!(
+        diff.is_empty(),
+        "{} scenarios differ:\n{}",
+        diff.len(),
+        diff.join("\n")
+    );
+}

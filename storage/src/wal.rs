@@ -498,7 +498,7 @@ impl Wal {
             (start, ins.end, ins.pending.len() > WRITE_OUT_AT)
         };
         if big {
-            self.write_out(false)?;
+            self.write_out(false, 0)?;
         }
         Ok((start, end))
     }
@@ -527,7 +527,7 @@ impl Wal {
             (start, ins.end, ins.pending.len() > WRITE_OUT_AT)
         };
         if big {
-            self.write_out(false)?;
+            self.write_out(false, 0)?;
         }
         Ok(Some((start, end)))
     }
@@ -562,24 +562,62 @@ impl Wal {
     }
 
     /// Makes the log durable up to `upto` (group commit, rule 2).
+    ///
+    /// One flusher at a time writes and fsyncs everything inserted so far;
+    /// the others wait on a condition variable and all wake when it is
+    /// done, so every commit whose record made it into that write returns
+    /// at once and the next flush gathers the ones that came after.
     pub fn flush(&self, upto: Lsn) -> io::Result<()> {
-        if self.flushed_lsn() >= upto {
-            return Ok(());
+        if upto > self.insert_lsn() {
+            return Err(io::Error::other(format!(
+                "request to flush past end of generated WAL; request {upto:X}, current position {:X}",
+                self.insert_lsn()
+            )));
         }
-        self.write_out(true)?;
-        if self.flushed_lsn() >= upto {
-            return Ok(());
+        loop {
+            if self.flushed_lsn() >= upto {
+                return Ok(());
+            }
+            if let Some(out) = self.output.try_lock() {
+                let result = self.write_locked(out, true, upto);
+                // The output lock is free again before anyone wakes.
+                let _g = self.flushed_lock.lock();
+                self.flushed_cv.notify_all();
+                result?;
+                continue;
+            }
+            let mut g = self.flushed_lock.lock();
+            if self.flushed_lsn() >= upto || !self.output.is_locked() {
+                continue;
+            }
+            // Bounded, in case the flusher ended between our check and wait.
+            self.flushed_cv
+                .wait_for(&mut g, std::time::Duration::from_millis(5));
         }
-        // Only possible if `upto` was never inserted.
-        Err(io::Error::other(format!(
-            "request to flush past end of generated WAL; request {upto:X}, current position {:X}",
-            self.flushed_lsn()
-        )))
     }
 
-    /// Writes pending bytes; with `sync`, makes them durable.
-    fn write_out(&self, sync: bool) -> io::Result<()> {
-        let mut out = self.output.lock();
+    /// Writes pending bytes (a buffer filled up).
+    fn write_out(&self, sync: bool, upto: Lsn) -> io::Result<()> {
+        let out = self.output.lock();
+        let result = self.write_locked(out, sync, upto);
+        // Flushers waiting for the output lock may take it now.
+        let _g = self.flushed_lock.lock();
+        self.flushed_cv.notify_all();
+        result
+    }
+
+    /// Writes pending bytes holding the output lock; with `sync`, makes
+    /// them durable.
+    fn write_locked(
+        &self,
+        mut out: parking_lot::MutexGuard<'_, Output>,
+        sync: bool,
+        upto: Lsn,
+    ) -> io::Result<()> {
+        // Whoever held the lock before us may have flushed our record.
+        if sync && self.flushed_lsn() >= upto {
+            return Ok(());
+        }
         let (bytes, start) = {
             let mut ins = self.insert.lock();
             let start = ins.start;
@@ -617,9 +655,8 @@ impl Wal {
             }
             self.flushed
                 .fetch_max(self.written.load(Ordering::Acquire), Ordering::AcqRel);
-            let _g = self.flushed_lock.lock();
-            self.flushed_cv.notify_all();
         }
+        drop(out);
         Ok(())
     }
 
@@ -644,6 +681,16 @@ impl Wal {
                 .create(true)
                 .truncate(false)
                 .open(&path)?;
+            // Preallocate with zeros, as PostgreSQL does: writes then
+            // never change the file's size, so a commit's fdatasync does
+            // not also have to journal a new length.
+            let len = f.metadata()?.len();
+            if len < SEGMENT_SIZE {
+                zero_fill(&f, len, SEGMENT_SIZE)?;
+                if self.fsync.load(Ordering::Relaxed) {
+                    f.sync_all()?;
+                }
+            }
             if self.fsync.load(Ordering::Relaxed) {
                 File::open(&self.dir)?.sync_all()?;
             }
@@ -788,6 +835,18 @@ impl WalReader {
     }
 }
 
+/// Writes zeros over `[from, to)` of `f`.
+fn zero_fill(f: &File, from: u64, to: u64) -> io::Result<()> {
+    let zeros = vec![0u8; 1 << 20];
+    let mut pos = from;
+    while pos < to {
+        let n = (to - pos).min(zeros.len() as u64) as usize;
+        f.write_all_at(&zeros[..n], pos)?;
+        pos += n as u64;
+    }
+    Ok(())
+}
+
 /// After recovery: zeroes the rest of the segment holding `end` and
 /// removes later segments (rule 3).
 pub fn truncate_after(dir: &Path, end: Lsn) -> io::Result<()> {
@@ -797,7 +856,8 @@ pub fn truncate_after(dir: &Path, end: Lsn) -> io::Result<()> {
         let len = f.metadata()?.len();
         let off = end % SEGMENT_SIZE;
         if len > off {
-            f.set_len(off)?;
+            // Zeros, not a shorter file: segments stay preallocated.
+            zero_fill(&f, off, len)?;
             f.sync_all()?;
         }
     }

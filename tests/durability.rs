@@ -351,3 +351,49 @@ async fn a_table_a_hundred_times_larger_than_shared_buffers() {
     let short = rows(&c, "SELECT id FROM big WHERE pad = 'short'").await;
     assert_eq!(short.len(), (ROWS / 1000) as usize);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_or_missing_file_fails_that_table_only() {
+    let mut server = Server::start(&[]);
+    let c = server.connect().await;
+    exec(&c, "CREATE TABLE hurt (x int); CREATE TABLE gone (x int); CREATE TABLE fine (x int); \
+              INSERT INTO hurt VALUES (1); INSERT INTO gone VALUES (2); INSERT INTO fine VALUES (3)").await;
+    let node = |name: &str| format!("SELECT relfilenode FROM pg_class WHERE relname = '{name}'");
+    let hurt = rows(&c, &node("hurt")).await[0][0].clone().unwrap();
+    let gone = rows(&c, &node("gone")).await[0][0].clone().unwrap();
+    drop(c);
+    server.signal("INT");
+    assert!(server.wait_exit(LIMIT).expect("fast shutdown").success());
+    let base = server.data.path().join("pgdata/base/5");
+    // Flip bytes in the middle of the first page: its checksum no longer matches.
+    let mut bytes = std::fs::read(base.join(&hurt)).unwrap();
+    bytes[4000] ^= 0xff;
+    bytes[4001] ^= 0xff;
+    std::fs::write(base.join(&hurt), bytes).unwrap();
+    std::fs::remove_file(base.join(&gone)).unwrap();
+
+    let server = server.restart(&[]);
+    let c = server.connect().await;
+    assert_eq!(
+        query_error(&c, "SELECT * FROM hurt").await,
+        (
+            "XX001".to_owned(),
+            format!("invalid page in block 0 of relation base/5/{hurt}")
+        )
+    );
+    assert_eq!(
+        query_error(&c, "SELECT * FROM gone").await,
+        (
+            "58P01".to_owned(),
+            format!("could not open file \"base/5/{gone}\": No such file or directory")
+        )
+    );
+    // Everything else goes on, in this session and others.
+    assert_eq!(
+        rows(&c, "SELECT x FROM fine").await,
+        vec![vec![Some("3".to_owned())]]
+    );
+    let other = server.connect().await;
+    exec(&other, "INSERT INTO fine VALUES (4)").await;
+    assert_eq!(rows(&other, "SELECT x FROM fine").await.len(), 2);
+}

@@ -231,12 +231,19 @@ impl From<actorgres_storage::StorageError> for SqlError {
     fn from(e: actorgres_storage::StorageError) -> SqlError {
         use actorgres_storage::StorageError as E;
         match e {
-            E::Io(io) if io.raw_os_error() == Some(28) => {
+            E::Io(io)
+                if io.raw_os_error() == Some(28)
+                    || io.kind() == std::io::ErrorKind::StorageFull =>
+            {
                 SqlError::new(SqlState::DISK_FULL, io.to_string())
                     .with_hint("Check free disk space.")
             }
             E::Io(io) if io.kind() == std::io::ErrorKind::NotFound => {
                 SqlError::new(SqlState::UNDEFINED_FILE, io.to_string())
+            }
+            // A page that fails its checksum or layout checks.
+            E::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
+                SqlError::new(SqlState::DATA_CORRUPTED, io.to_string())
             }
             E::Io(io) => SqlError::new(SqlState::IO_ERROR, io.to_string()),
             E::Corrupted(m) => SqlError::new(SqlState::DATA_CORRUPTED, m),

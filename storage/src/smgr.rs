@@ -58,14 +58,22 @@ pub struct Smgr {
     fsync: AtomicBool,
 }
 
-fn damaged(path: &Path, block: u32) -> io::Error {
+/// PostgreSQL's message for a page that fails its checks.
+fn damaged(relpath: &str, block: u32) -> io::Error {
     io::Error::new(
         io::ErrorKind::InvalidData,
-        format!(
-            "invalid page in block {block} of relation \"{}\"",
-            path.display()
-        ),
+        format!("invalid page in block {block} of relation {relpath}"),
     )
+}
+
+/// The OS's text for an error, without Rust's " (os error N)" suffix, as
+/// PostgreSQL prints strerror.
+pub fn os_message(e: &io::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" (os error ") {
+        Some(i) => s[..i].to_owned(),
+        None => s,
+    }
 }
 
 impl Smgr {
@@ -94,6 +102,17 @@ impl Smgr {
     }
 
     /// The file of relation `r` (relative to the data directory in messages).
+    /// The file's path relative to the data directory, as PostgreSQL's
+    /// messages show it (`base/5/16384`).
+    pub fn relpath(&self, r: RelId) -> String {
+        let p = self.path(r);
+        p.strip_prefix(&self.root)
+            .unwrap_or(&p)
+            .display()
+            .to_string()
+    }
+
+    /// The file's path.
     pub fn path(&self, r: RelId) -> PathBuf {
         self.db_dir(r.db).join(r.rel.to_string())
     }
@@ -128,7 +147,11 @@ impl Smgr {
             .map_err(|e| {
                 io::Error::new(
                     e.kind(),
-                    format!("could not open file \"{}\": {e}", path.display()),
+                    format!(
+                        "could not open file \"{}\": {}",
+                        self.relpath(r),
+                        os_message(&e)
+                    ),
                 )
             })?;
         let len = file.metadata()?.len();
@@ -155,7 +178,11 @@ impl Smgr {
             .map_err(|e| {
                 io::Error::new(
                     e.kind(),
-                    format!("could not extend file \"{}\": {e}", self.path(r).display()),
+                    format!(
+                        "could not extend file \"{}\": {}",
+                        self.relpath(r),
+                        os_message(&e)
+                    ),
                 )
             })?;
         *n = block + 1;
@@ -172,13 +199,14 @@ impl Smgr {
                 io::Error::new(
                     e.kind(),
                     format!(
-                        "could not read block {block} in file \"{}\": {e}",
-                        self.path(r).display()
+                        "could not read block {block} in file \"{}\": {}",
+                        self.relpath(r),
+                        os_message(&e)
                     ),
                 )
             })?;
         if !page::verify(out) {
-            return Err(damaged(&self.path(r), block));
+            return Err(damaged(&self.relpath(r), block));
         }
         Ok(())
     }
@@ -194,8 +222,9 @@ impl Smgr {
                 io::Error::new(
                     e.kind(),
                     format!(
-                        "could not write block {block} in file \"{}\": {e}",
-                        self.path(r).display()
+                        "could not write block {block} in file \"{}\": {}",
+                        self.relpath(r),
+                        os_message(&e)
                     ),
                 )
             })?;

@@ -433,6 +433,9 @@ struct Insert {
 struct Output {
     /// Segment number and file.
     seg: Option<(u64, File)>,
+    /// The last written buffer, kept (empty) to become the next insert
+    /// buffer, so inserts do not regrow a buffer from nothing each time.
+    spare: Vec<u8>,
 }
 
 /// The WAL writer, shared by every backend.
@@ -470,7 +473,10 @@ impl Wal {
                 end,
                 prev,
             }),
-            output: Mutex::new(Output { seg: None }),
+            output: Mutex::new(Output {
+                seg: None,
+                spare: Vec::new(),
+            }),
             flushed: AtomicU64::new(end),
             written: AtomicU64::new(end),
             flushed_cv: Condvar::new(),
@@ -618,11 +624,13 @@ impl Wal {
         if sync && self.flushed_lsn() >= upto {
             return Ok(());
         }
-        let (bytes, start) = {
+        let (mut bytes, start) = {
+            let mut spare = std::mem::take(&mut out.spare);
+            spare.clear();
             let mut ins = self.insert.lock();
             let start = ins.start;
             ins.start = ins.end;
-            (std::mem::take(&mut ins.pending), start)
+            (std::mem::replace(&mut ins.pending, spare), start)
         };
         let end = start + bytes.len() as u64;
         let mut pos = start;
@@ -656,7 +664,8 @@ impl Wal {
             self.flushed
                 .fetch_max(self.written.load(Ordering::Acquire), Ordering::AcqRel);
         }
-        drop(out);
+        bytes.clear();
+        out.spare = bytes;
         Ok(())
     }
 

@@ -16,23 +16,46 @@ use actorgres_storage::xact::{OwnTxn, Snapshot};
 use crate::error::{Result, SqlError, SqlState};
 use crate::guc::Settings;
 
-/// Isolation levels.
+/// Isolation levels, as declared. READ UNCOMMITTED runs as READ
+/// COMMITTED and SERIALIZABLE as REPEATABLE READ (as PostgreSQL runs READ
+/// UNCOMMITTED; there is no SSI yet), but SHOW reports what was asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Isolation {
+    /// Runs as READ COMMITTED.
+    ReadUncommitted,
     /// A new snapshot per statement.
     ReadCommitted,
     /// One snapshot per transaction; a row changed by a concurrent
     /// commit cannot be changed (40001).
     RepeatableRead,
+    /// Runs as REPEATABLE READ.
+    Serializable,
 }
 
 impl Isolation {
-    /// From a setting's text ("serializable" runs as repeatable read).
+    /// From a setting's text.
     pub fn parse(s: &str) -> Isolation {
         match s {
-            "repeatable read" | "serializable" => Isolation::RepeatableRead,
+            "read uncommitted" => Isolation::ReadUncommitted,
+            "repeatable read" => Isolation::RepeatableRead,
+            "serializable" => Isolation::Serializable,
             _ => Isolation::ReadCommitted,
         }
+    }
+
+    /// The name SHOW transaction_isolation gives.
+    pub fn name(self) -> &'static str {
+        match self {
+            Isolation::ReadUncommitted => "read uncommitted",
+            Isolation::ReadCommitted => "read committed",
+            Isolation::RepeatableRead => "repeatable read",
+            Isolation::Serializable => "serializable",
+        }
+    }
+
+    /// True when each statement takes its own snapshot.
+    pub fn snapshot_per_statement(self) -> bool {
+        matches!(self, Isolation::ReadUncommitted | Isolation::ReadCommitted)
     }
 }
 

@@ -114,7 +114,7 @@ pub(super) fn new_column(c: &ast::ColumnDef, ctx: &Stmt<'_>) -> Result<NewColumn
             }
             ColumnOption::PrimaryKey(_) | ColumnOption::Unique(_) => {
                 return Err(SqlError::unsupported(
-                    "PRIMARY KEY and UNIQUE constraints (indexes)",
+                    "a PRIMARY KEY or UNIQUE constraint (it needs an index)",
                 ))
             }
             ColumnOption::ForeignKey(_) => {
@@ -357,7 +357,7 @@ pub fn create_table(
             )),
             TableConstraint::PrimaryKey(_) | TableConstraint::Unique(_) => {
                 return Err(SqlError::unsupported(
-                    "PRIMARY KEY and UNIQUE constraints (indexes)",
+                    "a PRIMARY KEY or UNIQUE constraint (it needs an index)",
                 ))
             }
             TableConstraint::ForeignKey(_) => {

@@ -25,9 +25,10 @@ pub(super) fn is_transaction_control(s: &Statement) -> bool {
 /// READ: snapshot isolation without predicate locks).
 pub(super) fn isolation(level: &ast::TransactionIsolationLevel) -> Isolation {
     match level {
-        ast::TransactionIsolationLevel::ReadUncommitted
-        | ast::TransactionIsolationLevel::ReadCommitted => Isolation::ReadCommitted,
-        _ => Isolation::RepeatableRead,
+        ast::TransactionIsolationLevel::ReadUncommitted => Isolation::ReadUncommitted,
+        ast::TransactionIsolationLevel::ReadCommitted => Isolation::ReadCommitted,
+        ast::TransactionIsolationLevel::RepeatableRead => Isolation::RepeatableRead,
+        _ => Isolation::Serializable,
     }
 }
 

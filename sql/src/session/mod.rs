@@ -352,10 +352,7 @@ impl Session {
     /// and transaction_read_only (SHOW reads them).
     fn sync_txn_settings(&mut self) {
         if let Some(t) = &self.txn {
-            let iso = match t.isolation {
-                Isolation::ReadCommitted => "read committed",
-                Isolation::RepeatableRead => "repeatable read",
-            };
+            let iso = t.isolation.name();
             self.settings.set_internal("transaction_isolation", iso);
             self.settings.set_internal(
                 "transaction_read_only",
@@ -399,7 +396,7 @@ impl Session {
         let result = self.run(sql, stmt, alone, sink);
         if let Some(t) = &mut self.txn {
             t.cid += 1;
-            if t.isolation == Isolation::ReadCommitted {
+            if t.isolation.snapshot_per_statement() {
                 t.snapshot = None;
                 engine.txns.release_snapshots(pid);
             }

@@ -27,7 +27,6 @@ use crate::expr::{EvalCtx, Expr, ExprKind};
 use crate::plan::{OutputColumn, Plan};
 use crate::result::ResultSink;
 use crate::session::Stmt;
-use crate::txn::Isolation;
 use crate::value::{OutputStyle, Value};
 use actorgres_storage::lock::LockMode;
 use actorgres_storage::{Actor, Modify};
@@ -536,7 +535,7 @@ fn modify_rows(
                 }
                 Modify::Invisible | Modify::SelfModified => break,
                 Modify::Deleted => {
-                    if isolation == Isolation::RepeatableRead {
+                    if !isolation.snapshot_per_statement() {
                         return Err(SqlError::new(
                             SqlState::SERIALIZATION_FAILURE,
                             "could not serialize access due to concurrent delete",
@@ -545,7 +544,7 @@ fn modify_rows(
                     break;
                 }
                 Modify::Updated { next, xmax } => {
-                    if isolation == Isolation::RepeatableRead {
+                    if !isolation.snapshot_per_statement() {
                         return Err(SqlError::new(
                             SqlState::SERIALIZATION_FAILURE,
                             "could not serialize access due to concurrent update",

@@ -16,7 +16,7 @@
 
 mod common;
 
-use common::{refpg_port, RawClient, Server};
+use common::{check_golden, RawClient};
 
 /// One step of a scenario.
 enum Step {
@@ -267,30 +267,5 @@ fn run_scenarios(port: u16) -> String {
 
 #[test]
 fn mvcc_scenarios_match_postgres() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/isolation.txt");
-    if std::env::var_os("UPDATE_GOLDENFILES").is_some() {
-        let port = refpg_port()
-            .expect("UPDATE_GOLDENFILES needs the reference server: ../shared/tools/refpg start");
-        std::fs::write(&path, run_scenarios(port)).expect("write golden file");
-        return;
-    }
-    let want = std::fs::read_to_string(&path).expect("golden file");
-    let got = if std::env::var("GOLDEN_TARGET").as_deref() == Ok("refpg") {
-        run_scenarios(refpg_port().expect("GOLDEN_TARGET=refpg needs the reference server"))
-    } else {
-        let server = Server::start(&[]);
-        run_scenarios(server.port)
-    };
-    let diff: Vec<String> = want
-        .split("\n\n")
-        .zip(got.split("\n\n"))
-        .filter(|(a, b)| a != b)
-        .map(|(a, b)| format!("PostgreSQL 15:\n{a}\nactorgres:\n{b}\n"))
-        .collect();
-    assert!(
-        diff.is_empty(),
-        "{} scenarios differ:\n{}",
-        diff.len(),
-        diff.join("\n")
-    );
+    check_golden("tests/golden/isolation.txt", run_scenarios);
 }

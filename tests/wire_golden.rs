@@ -17,7 +17,7 @@
 
 mod common;
 
-use common::{refpg_port, RawClient, Server};
+use common::{check_golden, RawClient, Server};
 
 /// The queries of the golden file, in order.
 const QUERIES: &[&str] = &[
@@ -217,39 +217,6 @@ fn simple_query_answers_match_postgres() {
 #[test]
 fn table_answers_match_postgres() {
     check_golden("tests/golden/tables.txt", run_tables);
-}
-
-/// Compares `run`'s transcript with the golden file (or records it from
-/// the reference server with UPDATE_GOLDENFILES=1).
-fn check_golden(file: &str, run: fn(u16) -> String) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
-    if std::env::var_os("UPDATE_GOLDENFILES").is_some() {
-        let port = refpg_port()
-            .expect("UPDATE_GOLDENFILES needs the reference server: ../shared/tools/refpg start");
-        std::fs::write(&path, run(port)).expect("write golden file");
-        return;
-    }
-    let want = std::fs::read_to_string(&path).expect("golden file");
-    let got = if std::env::var("GOLDEN_TARGET").as_deref() == Ok("refpg") {
-        run(refpg_port().expect("GOLDEN_TARGET=refpg needs the reference server"))
-    } else {
-        let server = Server::start(&[]);
-        run(server.port)
-    };
-    if got != want {
-        // One block per query: show the queries whose answers differ.
-        let diff: Vec<String> = want
-            .split("\n\n")
-            .zip(got.split("\n\n"))
-            .filter(|(a, b)| a != b)
-            .map(|(a, b)| format!("PostgreSQL 15:\n{a}\nactorgres:\n{b}\n"))
-            .collect();
-        panic!(
-            "{} answers differ from PostgreSQL 15's:\n{}",
-            diff.len(),
-            diff.join("\n")
-        );
-    }
 }
 
 /// The startup sequence: AuthenticationOk, the ParameterStatus set

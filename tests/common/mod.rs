@@ -447,3 +447,37 @@ pub fn refpg_port() -> Option<u16> {
         .unwrap_or(55499);
     TcpStream::connect(("127.0.0.1", port)).ok().map(|_| port)
 }
+
+/// Compares `run`'s transcript with golden file `file` (relative to the
+/// crate), or records it from the reference server with
+/// UPDATE_GOLDENFILES=1; GOLDEN_TARGET=refpg checks the file against the
+/// reference server instead of actorgres. Transcripts are blocks separated
+/// by blank lines; a failure shows the blocks that differ.
+pub fn check_golden(file: &str, run: impl Fn(u16) -> String) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+    if std::env::var_os("UPDATE_GOLDENFILES").is_some() {
+        let port = refpg_port()
+            .expect("UPDATE_GOLDENFILES needs the reference server: ../shared/tools/refpg start");
+        std::fs::write(&path, run(port)).expect("write golden file");
+        return;
+    }
+    let want = std::fs::read_to_string(&path).expect("golden file");
+    let got = if std::env::var("GOLDEN_TARGET").as_deref() == Ok("refpg") {
+        run(refpg_port().expect("GOLDEN_TARGET=refpg needs the reference server"))
+    } else {
+        let server = Server::start(&[]);
+        run(server.port)
+    };
+    let diff: Vec<String> = want
+        .split("\n\n")
+        .zip(got.split("\n\n"))
+        .filter(|(a, b)| a != b)
+        .map(|(a, b)| format!("PostgreSQL 15:\n{a}\nactorgres:\n{b}\n"))
+        .collect();
+    assert!(
+        diff.is_empty() && want.len() == got.len(),
+        "{} answers differ from PostgreSQL 15's:\n{}",
+        diff.len(),
+        diff.join("\n")
+    );
+}

@@ -9,10 +9,10 @@ use actorgres_storage::lock::LockMode;
 use sqlparser::ast::{self, AlterTableOperation};
 use sqlparser::tokenizer::{Token, Tokenizer};
 
-use super::create::{
-    check_name, columns_used, insert_check, insert_column, new_column, validate_check,
+use super::create::{columns_used, insert_check, insert_column, new_column, validate_check};
+use super::{
+    check_constraint_name, dropped_name, lock_names, reject_system, split_name, undefined_table,
 };
-use super::{dropped_name, lock_names, split_name};
 use crate::binder::{ident, object_name};
 use crate::catalog::{system, CheckDef, TableDef};
 use crate::error::{Result, SqlError, SqlState};
@@ -41,17 +41,9 @@ pub fn alter_table(
             ));
             return sink.command_complete("ALTER TABLE");
         }
-        return Err(SqlError::new(
-            SqlState::UNDEFINED_TABLE,
-            format!("relation \"{name}\" does not exist"),
-        ));
+        return Err(undefined_table("relation", name));
     };
-    if def.system {
-        return Err(SqlError::new(
-            SqlState::INSUFFICIENT_PRIVILEGE,
-            format!("permission denied: \"{}\" is a system catalog", def.name),
-        ));
-    }
+    reject_system(&def)?;
     let xid = ctx.write_xid("ALTER TABLE")?;
     for op in &at.operations {
         match op {
@@ -228,19 +220,7 @@ fn add_check(
     let expr = validate_check(ctx, def, e)?;
     let live: Vec<String> = def.live().map(|(_, c)| c.name.clone()).collect();
     let taken: Vec<String> = def.checks.iter().map(|c| c.name.clone()).collect();
-    let name = match given {
-        Some(n) if taken.contains(&n) => {
-            return Err(SqlError::new(
-                SqlState::DUPLICATE_OBJECT,
-                format!(
-                    "constraint \"{n}\" for relation \"{}\" already exists",
-                    def.name
-                ),
-            ))
-        }
-        Some(n) => n,
-        None => check_name(&def.name, &columns_used(e, &live), &taken),
-    };
+    let name = check_constraint_name(&def.name, given, &columns_used(e, &live), &taken)?;
     let check = CheckDef { name, expr };
     let one = TableDef {
         checks: vec![check.clone()],

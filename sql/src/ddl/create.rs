@@ -2,7 +2,7 @@
 
 use sqlparser::ast::{self, ColumnOption, TableConstraint};
 
-use super::{lock_names, split_name};
+use super::{check_constraint_name, lock_names, split_name};
 use crate::binder::{ident, object_name, sql_type, table_scope};
 use crate::cast::{can_coerce, CoercionContext};
 use crate::catalog::{system, CheckDef, ColumnDef, TableDef};
@@ -369,19 +369,7 @@ pub fn create_table(
     for (cols, given, e) in pending {
         let expr = validate_check(ctx, &def, &e)?;
         let taken: Vec<String> = checks.iter().map(|c| c.name.clone()).collect();
-        let name = match given {
-            Some(n) if taken.contains(&n) => {
-                return Err(SqlError::new(
-                    SqlState::DUPLICATE_OBJECT,
-                    format!(
-                        "constraint \"{n}\" for relation \"{}\" already exists",
-                        def.name
-                    ),
-                ))
-            }
-            Some(n) => n,
-            None => check_name(&def.name, &cols, &taken),
-        };
+        let name = check_constraint_name(&def.name, given, &cols, &taken)?;
         checks.push(CheckDef { name, expr });
     }
     def.checks = checks;

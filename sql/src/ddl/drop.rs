@@ -3,7 +3,7 @@
 use actorgres_storage::lock::LockMode;
 use sqlparser::ast::{ObjectName, ObjectType};
 
-use super::{lock_names, outside_block, split_name};
+use super::{lock_names, outside_block, reject_system, split_name, undefined_table};
 use crate::binder::object_name;
 use crate::catalog::{system, TableDef};
 use crate::error::{Result, SqlError, SqlState};
@@ -70,17 +70,9 @@ fn drop_tables(ctx: &mut Stmt<'_>, if_exists: bool, names: &[ObjectName]) -> Res
                 ));
                 continue;
             }
-            return Err(SqlError::new(
-                SqlState::UNDEFINED_TABLE,
-                format!("table \"{name}\" does not exist"),
-            ));
+            return Err(undefined_table("table", name));
         };
-        if def.system {
-            return Err(SqlError::new(
-                SqlState::INSUFFICIENT_PRIVILEGE,
-                format!("permission denied: \"{}\" is a system catalog", def.name),
-            ));
-        }
+        reject_system(&def)?;
         let xid = ctx.write_xid("DROP TABLE")?;
         remove_table(ctx, xid, &def)?;
     }

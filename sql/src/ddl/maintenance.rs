@@ -4,7 +4,7 @@ use actorgres_storage::lock::LockMode;
 use actorgres_storage::CheckpointKind;
 use sqlparser::ast::{self, ObjectName};
 
-use super::{outside_block, split_name};
+use super::{outside_block, reject_system, split_name, undefined_table};
 use crate::binder::object_name;
 use crate::catalog::system;
 use crate::error::{Result, SqlError, SqlState};
@@ -20,17 +20,9 @@ pub fn truncate(ctx: &mut Stmt<'_>, t: &ast::Truncate, sink: &mut dyn ResultSink
         let parts = object_name(&target.name);
         let (schema, name) = split_name(&parts)?;
         let Some(def) = ctx.open_table(schema, name, LockMode::AccessExclusive)? else {
-            return Err(SqlError::new(
-                SqlState::UNDEFINED_TABLE,
-                format!("relation \"{name}\" does not exist"),
-            ));
+            return Err(undefined_table("relation", name));
         };
-        if def.system {
-            return Err(SqlError::new(
-                SqlState::INSUFFICIENT_PRIVILEGE,
-                format!("permission denied: \"{}\" is a system catalog", def.name),
-            ));
-        }
+        reject_system(&def)?;
         let xid = ctx.write_xid("TRUNCATE TABLE")?;
         let engine = ctx.engine();
         let filenode = engine.new_oid()?;
@@ -92,12 +84,7 @@ pub fn vacuum(
             let (schema, name) = split_name(&parts)?;
             let def = ctx
                 .open_table(schema, name, LockMode::ShareUpdateExclusive)?
-                .ok_or_else(|| {
-                    SqlError::new(
-                        SqlState::UNDEFINED_TABLE,
-                        format!("relation \"{name}\" does not exist"),
-                    )
-                })?;
+                .ok_or_else(|| undefined_table("relation", name))?;
             defs.push(def);
         }
     }

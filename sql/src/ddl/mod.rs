@@ -19,6 +19,45 @@ use actorgres_storage::lock::{LockMode, LockTag};
 use crate::catalog::system;
 use crate::error::{Result, SqlError, SqlState};
 use crate::session::Stmt;
+use create::check_name;
+
+/// 42P01 for a table that is not there (`what`: "relation" or "table",
+/// as PostgreSQL words it per statement).
+fn undefined_table(what: &str, name: &str) -> SqlError {
+    SqlError::new(
+        SqlState::UNDEFINED_TABLE,
+        format!("{what} \"{name}\" does not exist"),
+    )
+}
+
+/// 42501 for DDL on a system catalog.
+fn reject_system(def: &crate::catalog::TableDef) -> Result<()> {
+    if def.system {
+        return Err(SqlError::new(
+            SqlState::INSUFFICIENT_PRIVILEGE,
+            format!("permission denied: \"{}\" is a system catalog", def.name),
+        ));
+    }
+    Ok(())
+}
+
+/// The name of a new CHECK constraint: the one given (42710 if the
+/// table has it already) or PostgreSQL's generated one.
+fn check_constraint_name(
+    table: &str,
+    given: Option<String>,
+    columns: &[String],
+    taken: &[String],
+) -> Result<String> {
+    match given {
+        Some(n) if taken.contains(&n) => Err(SqlError::new(
+            SqlState::DUPLICATE_OBJECT,
+            format!("constraint \"{n}\" for relation \"{table}\" already exists"),
+        )),
+        Some(n) => Ok(n),
+        None => Ok(check_name(table, columns, taken)),
+    }
+}
 
 /// Serialises DDL that creates, renames or drops names (catalog rule 3).
 fn lock_names(ctx: &mut Stmt<'_>) -> Result<()> {

@@ -62,22 +62,26 @@ fn target(ctx: &mut Stmt<'_>, name: &ast::ObjectName) -> Result<Arc<TableDef>> {
     Ok(def)
 }
 
-/// Coerces `e` for storing into column `i` of `def` (rule 1).
-pub(crate) fn assign(b: &mut Binder<'_>, e: Expr, def: &TableDef, i: usize) -> Result<Expr> {
-    let col = &def.columns[i];
-    if e.ty != crate::types::DataType::Unknown
-        && !can_coerce(e.ty, col.ty, CoercionContext::Assignment)
+/// 42804 unless a value of type `ty` can be stored in `col`.
+fn check_assignable(col: &crate::catalog::ColumnDef, ty: crate::types::DataType) -> Result<()> {
+    if ty != crate::types::DataType::Unknown && !can_coerce(ty, col.ty, CoercionContext::Assignment)
     {
         return Err(SqlError::new(
             SqlState::DATATYPE_MISMATCH,
             format!(
                 "column \"{}\" is of type {} but expression is of type {}",
-                col.name, col.ty, e.ty
+                col.name, col.ty, ty
             ),
         )
-        .with_hint("You will need to rewrite or cast the expression.")
-        .at(e.pos));
+        .with_hint("You will need to rewrite or cast the expression."));
     }
+    Ok(())
+}
+
+/// Coerces `e` for storing into column `i` of `def` (rule 1).
+pub(crate) fn assign(b: &mut Binder<'_>, e: Expr, def: &TableDef, i: usize) -> Result<Expr> {
+    let col = &def.columns[i];
+    check_assignable(col, e.ty).map_err(|err| err.at(e.pos))?;
     let e = b.coerce(e, col.ty, -1, CoercionContext::Assignment)?;
     Ok(if col.typmod >= 0 {
         Expr {
@@ -324,19 +328,7 @@ pub fn insert(ctx: &mut Stmt<'_>, ins: &ast::Insert, sink: &mut dyn ResultSink) 
                         ));
                     }
                     for (c, &i) in bound.columns.iter().zip(&targets) {
-                        let col = &def.columns[i];
-                        if c.ty != crate::types::DataType::Unknown
-                            && !can_coerce(c.ty, col.ty, CoercionContext::Assignment)
-                        {
-                            return Err(SqlError::new(
-                                SqlState::DATATYPE_MISMATCH,
-                                format!(
-                                    "column \"{}\" is of type {} but expression is of type {}",
-                                    col.name, col.ty, c.ty
-                                ),
-                            )
-                            .with_hint("You will need to rewrite or cast the expression."));
-                        }
+                        check_assignable(&def.columns[i], c.ty)?;
                     }
                     Source::Query(bound.plan)
                 }
@@ -628,13 +620,7 @@ pub fn update(ctx: &mut Stmt<'_>, upd: &ast::Update, sink: &mut dyn ResultSink) 
             };
             sets[slot] = Some(e);
         }
-        let predicate = match &upd.selection {
-            Some(w) => {
-                let p = b.expr(w, &scope)?;
-                Some(b.boolean(p, "WHERE")?)
-            }
-            None => None,
-        };
+        let predicate = bind_where(&mut b, upd.selection.as_ref(), &scope)?;
         let ret = bind_returning(&mut b, upd.returning.as_ref(), &scope)?;
         (sets, predicate, ret)
     };
@@ -651,6 +637,21 @@ pub fn update(ctx: &mut Stmt<'_>, upd: &ast::Update, sink: &mut dyn ResultSink) 
         sink,
     )?;
     sink.command_complete(&format!("UPDATE {count}"))
+}
+
+/// Binds a WHERE clause as a boolean predicate.
+fn bind_where(
+    b: &mut Binder<'_>,
+    selection: Option<&ast::Expr>,
+    scope: &crate::binder::Scope,
+) -> Result<Option<Expr>> {
+    match selection {
+        Some(w) => {
+            let p = b.expr(w, scope)?;
+            Ok(Some(b.boolean(p, "WHERE")?))
+        }
+        None => Ok(None),
+    }
 }
 
 /// DELETE FROM t [WHERE ...] [RETURNING ...].
@@ -671,13 +672,7 @@ pub fn delete(ctx: &mut Stmt<'_>, del: &ast::Delete, sink: &mut dyn ResultSink) 
     let sql = ctx.sql;
     let (predicate, ret) = {
         let mut b = Binder::new(sql, style, Vec::new(), ctx);
-        let predicate = match &del.selection {
-            Some(w) => {
-                let p = b.expr(w, &scope)?;
-                Some(b.boolean(p, "WHERE")?)
-            }
-            None => None,
-        };
+        let predicate = bind_where(&mut b, del.selection.as_ref(), &scope)?;
         let ret = bind_returning(&mut b, del.returning.as_ref(), &scope)?;
         (predicate, ret)
     };

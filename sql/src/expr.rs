@@ -200,6 +200,33 @@ pub enum ExprKind {
     },
 }
 
+impl Expr {
+    /// The highest input column this expression reads, if any.
+    pub fn max_column(&self) -> Option<usize> {
+        fn walk(e: Expr, max: &mut Option<usize>) -> Result<Expr> {
+            if let ExprKind::Column(n) = e.kind {
+                *max = Some(max.map_or(n, |m| m.max(n)));
+            }
+            let Expr {
+                kind,
+                ty,
+                typmod,
+                pos,
+            } = e;
+            Ok(Expr {
+                kind: kind.map_children(|c| walk(c, max))?,
+                ty,
+                typmod,
+                pos,
+            })
+        }
+        let mut max = None;
+        // The walk itself never fails; a clone keeps `self` untouched.
+        let _ = walk(self.clone(), &mut max);
+        max
+    }
+}
+
 impl ExprKind {
     /// Rebuilds the node with `f` applied to each child expression.
     fn map_children(self, mut f: impl FnMut(Expr) -> Result<Expr>) -> Result<ExprKind> {
@@ -397,6 +424,19 @@ impl Expr {
                     format!("there is no parameter ${}", i + 1),
                 )
             }),
+            ExprKind::Call { def, args } if args.len() <= 4 => {
+                // Most calls are operators: arguments on the stack, not in
+                // a vector allocated per row.
+                let mut values = [Value::Null, Value::Null, Value::Null, Value::Null];
+                for (slot, a) in values.iter_mut().zip(args) {
+                    let v = a.eval(row, ctx)?;
+                    if def.strict && v.is_null() {
+                        return Ok(Value::Null);
+                    }
+                    *slot = v;
+                }
+                (def.imp)(&values[..args.len()], ctx)
+            }
             ExprKind::Call { def, args } => {
                 let mut values = Vec::with_capacity(args.len());
                 for a in args {

@@ -48,6 +48,28 @@ pub struct Clog {
     pages: RwLock<Vec<ClogPage>>,
     /// Pages changed since the last [`Clog::flush`].
     dirty: Mutex<BTreeSet<u32>>,
+    /// Tells this commit log from others in the process (tests open many)
+    /// for the per-thread cache of the last final status read.
+    id: u64,
+}
+
+/// Source of [`Clog::id`].
+static NEXT_CLOG_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+thread_local! {
+    /// (clog id, xid, status) of the last committed or aborted xid this
+    /// thread looked up: a scan meets the same few xids row after row
+    /// (PostgreSQL keeps the same one-entry cache, cachedFetchXid). Final
+    /// statuses never change, so the cache is never stale.
+    static LAST_FINAL: std::cell::Cell<(u64, u32, u8)> = const { std::cell::Cell::new((0, 0, 0)) };
+}
+
+fn status_of(bits: u8) -> XidStatus {
+    match bits {
+        1 => XidStatus::Committed,
+        2 => XidStatus::Aborted,
+        _ => XidStatus::InProgress,
+    }
 }
 
 fn new_page() -> ClogPage {
@@ -77,6 +99,7 @@ impl Clog {
             }
         }
         Ok(Clog {
+            id: NEXT_CLOG_ID.fetch_add(1, Ordering::Relaxed),
             dir: dir.to_path_buf(),
             pages: RwLock::new(pages),
             dirty: Mutex::new(BTreeSet::new()),
@@ -92,17 +115,21 @@ impl Clog {
                 XidStatus::Committed
             };
         }
+        let (id, last, bits) = LAST_FINAL.with(std::cell::Cell::get);
+        if id == self.id && last == xid {
+            return status_of(bits);
+        }
         let pageno = (xid / XIDS_PER_PAGE) as usize;
         let idx = (xid % XIDS_PER_PAGE) as usize;
         let pages = self.pages.read();
         let Some(page) = pages.get(pageno) else {
             return XidStatus::InProgress;
         };
-        match (page[idx / 4].load(Ordering::Acquire) >> ((idx % 4) * 2)) & 3 {
-            1 => XidStatus::Committed,
-            2 => XidStatus::Aborted,
-            _ => XidStatus::InProgress,
+        let bits = (page[idx / 4].load(Ordering::Acquire) >> ((idx % 4) * 2)) & 3;
+        if bits == 1 || bits == 2 {
+            LAST_FINAL.with(|c| c.set((self.id, xid, bits)));
         }
+        status_of(bits)
     }
 
     /// Records the status of `xid`.

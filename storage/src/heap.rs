@@ -534,6 +534,36 @@ impl Engine {
         Ok(())
     }
 
+    /// Like [`Engine::scan_block`], but copies the visible versions' data
+    /// back to back into `out` (cleared first), without an allocation per
+    /// row: what sequential scans use.
+    pub fn scan_block_rows(
+        &self,
+        rel: RelId,
+        block: u32,
+        snap: &Snapshot,
+        own: &dyn OwnTxn,
+        out: &mut PageRows,
+    ) -> Result<()> {
+        out.data.clear();
+        out.items.clear();
+        let buf = self.pool.read_buffer(tag(rel, block), ReadMode::Normal)?;
+        let p = buf.read();
+        let clog = &self.txns.clog;
+        for o in 1..=page::item_count(&p) {
+            let Some(t) = page::tuple(&p, o) else {
+                continue;
+            };
+            if visible(&TupleHeader::read(t), snap, own, clog) {
+                let start = out.data.len();
+                out.data.extend_from_slice(&t[TUPLE_HEADER..]);
+                out.items
+                    .push((Tid { block, offset: o }, start, out.data.len()));
+            }
+        }
+        Ok(())
+    }
+
     /// A sequential scan of `rel`, page by page.
     pub fn scan(&self, rel: RelId) -> Result<HeapScan<'_>> {
         Ok(HeapScan {
@@ -560,6 +590,25 @@ pub struct VacuumStats {
     pub removed: usize,
     /// Versions left.
     pub remaining: usize,
+}
+
+/// The visible row versions of one page, copied out (see
+/// [`Engine::scan_block_rows`]).
+#[derive(Debug, Default)]
+pub struct PageRows {
+    /// The versions' data (without tuple headers), back to back.
+    pub data: Vec<u8>,
+    /// Each version's tid and its range in `data`.
+    pub items: Vec<(Tid, usize, usize)>,
+}
+
+impl PageRows {
+    /// Version `i`: its tid and data.
+    pub fn get(&self, i: usize) -> Option<(Tid, &[u8])> {
+        self.items
+            .get(i)
+            .map(|&(tid, start, end)| (tid, &self.data[start..end]))
+    }
 }
 
 /// A scan in progress.

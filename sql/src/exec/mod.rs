@@ -29,7 +29,20 @@ pub fn build(plan: &Plan) -> Box<dyn Node + '_> {
         Plan::SeqScan { table, with_tid } => Box::new(crate::table::SeqScan::new(
             std::sync::Arc::clone(table),
             *with_tid,
+            None,
         )),
+        // A filter right over a table scan runs inside it, on partly
+        // decoded rows.
+        Plan::Filter { input, predicate } if matches!(**input, Plan::SeqScan { .. }) => {
+            let Plan::SeqScan { table, with_tid } = &**input else {
+                unreachable!("matched above")
+            };
+            Box::new(crate::table::SeqScan::new(
+                std::sync::Arc::clone(table),
+                *with_tid,
+                Some(predicate),
+            ))
+        }
         Plan::Filter { input, predicate } => Box::new(Filter {
             input: build(input),
             predicate,

@@ -139,6 +139,18 @@ impl<'a> Cur<'a> {
 /// Decodes a tuple's data into `out` (cleared first), one value per
 /// attribute of `attrs`.
 pub fn decode(attrs: &[StoredAttr], data: &[u8], out: &mut Vec<Value>) -> Result<()> {
+    decode_prefix(attrs, data, attrs.len(), out)
+}
+
+/// Decodes only the first `upto` attributes into `out` (PostgreSQL's
+/// slot_getsomeattrs): a scan filter reads the columns it needs and the
+/// rest of a rejected row is never decoded.
+pub fn decode_prefix(
+    attrs: &[StoredAttr],
+    data: &[u8],
+    upto: usize,
+    out: &mut Vec<Value>,
+) -> Result<()> {
     out.clear();
     let mut c = Cur(data);
     let n = usize::from(u16::from_le_bytes(c.arr::<2>()?));
@@ -146,7 +158,7 @@ pub fn decode(attrs: &[StoredAttr], data: &[u8], out: &mut Vec<Value>) -> Result
         return Err(damaged());
     }
     let bitmap = c.take(n.div_ceil(8))?;
-    for (i, a) in attrs.iter().enumerate() {
+    for (i, a) in attrs.iter().enumerate().take(upto) {
         if i >= n {
             out.push(a.missing.clone());
         } else if bitmap[i / 8] & (1 << (i % 8)) != 0 {

@@ -2,70 +2,142 @@
 
 use std::sync::Arc;
 
-use actorgres_storage::HeapTuple;
+use actorgres_storage::page::Tid;
+use actorgres_storage::PageRows;
 
 use super::row::{self, StoredAttr};
 use super::tid_value;
 use crate::catalog::TableDef;
 use crate::error::{Result, SqlError};
 use crate::exec::{Node, Row};
-use crate::expr::EvalCtx;
+use crate::expr::{EvalCtx, Expr};
 use crate::value::Value;
 
-/// Scans a stored table with the statement's snapshot.
-pub struct SeqScan {
-    /// The table.
-    table: Arc<TableDef>,
-    /// Its stored attributes.
+/// How stored rows become output rows.
+struct Layout {
+    /// The table's stored attributes.
     attrs: Vec<StoredAttr>,
     /// Attribute indexes of the live columns, in order.
     live: Vec<usize>,
     /// Append the tuple id as a last, hidden value.
     with_tid: bool,
+}
+
+impl Layout {
+    /// Moves the live columns decoded into `scratch` into `row` (NULL for
+    /// those not decoded), plus the tid if asked.
+    fn fill(&self, scratch: &mut [Value], tid: Tid, row: &mut Row) {
+        for &i in &self.live {
+            row.push(
+                scratch
+                    .get_mut(i)
+                    .map_or(Value::Null, |v| std::mem::replace(v, Value::Null)),
+            );
+        }
+        if self.with_tid {
+            row.push(tid_value(tid));
+        }
+    }
+
+    /// Whether the row in `data` passes `qual`, decoding only the `upto`
+    /// attributes it reads (into `scratch`; its input row is built in `row`).
+    fn passes(
+        &self,
+        (qual, upto): (&Expr, usize),
+        (tid, data): (Tid, &[u8]),
+        scratch: &mut Vec<Value>,
+        row: &mut Row,
+        ctx: &mut EvalCtx<'_>,
+    ) -> Result<bool> {
+        row::decode_prefix(&self.attrs, data, upto, scratch)?;
+        row.clear();
+        self.fill(scratch, tid, row);
+        Ok(qual.eval(row, ctx)? == Value::Bool(true))
+    }
+}
+
+/// Scans a stored table with the statement's snapshot.
+pub struct SeqScan<'p> {
+    /// The table.
+    table: Arc<TableDef>,
+    /// Stored → output.
+    layout: Layout,
     /// Next block.
     next_block: u32,
     /// Blocks at scan start.
     end: Option<u32>,
     /// The current page's visible versions.
-    page: Vec<HeapTuple>,
+    page: PageRows,
     /// Position in `page`.
     pos: usize,
     /// Decoding scratch.
     scratch: Vec<Value>,
+    /// A WHERE clause checked before the whole row is decoded, and how
+    /// many stored attributes it needs.
+    qual: Option<(&'p Expr, usize)>,
+    /// Scratch row for `qual`.
+    qual_row: Row,
 }
 
-impl SeqScan {
-    /// A scan of `table`.
-    pub fn new(table: Arc<TableDef>, with_tid: bool) -> SeqScan {
+impl<'p> SeqScan<'p> {
+    /// A scan of `table` returning the rows for which `qual` (over the
+    /// scan's output columns) is true; all rows without one.
+    pub fn new(table: Arc<TableDef>, with_tid: bool, qual: Option<&'p Expr>) -> SeqScan<'p> {
         let attrs = table.stored();
-        let live = table.live().map(|(i, _)| i).collect();
+        let live: Vec<usize> = table.live().map(|(i, _)| i).collect();
+        let qual = qual.map(|q| {
+            // Live attributes are in stored order, so reading output
+            // columns up to n needs attributes up to live[n].
+            let upto = q.max_column().map_or(0, |n| {
+                live.get(n.min(live.len().saturating_sub(1)))
+                    .map_or(0, |a| a + 1)
+            });
+            (q, upto)
+        });
         SeqScan {
             table,
-            attrs,
-            live,
-            with_tid,
+            layout: Layout {
+                attrs,
+                live,
+                with_tid,
+            },
             next_block: 0,
             end: None,
-            page: Vec::new(),
+            page: PageRows::default(),
             pos: 0,
             scratch: Vec::new(),
+            qual,
+            qual_row: Vec::new(),
         }
     }
 }
 
-impl Node for SeqScan {
+impl Node for SeqScan<'_> {
     fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
+        let mut rejected = 0u32;
         loop {
-            if let Some(t) = self.page.get(self.pos) {
+            if let Some((tid, data)) = self.page.get(self.pos) {
                 self.pos += 1;
-                row::decode(&self.attrs, &t.data, &mut self.scratch)?;
-                let mut out: Row = Vec::with_capacity(self.live.len() + 1);
-                for &i in &self.live {
-                    out.push(std::mem::replace(&mut self.scratch[i], Value::Null));
+                let keep = match self.qual {
+                    Some(q) => self.layout.passes(
+                        q,
+                        (tid, data),
+                        &mut self.scratch,
+                        &mut self.qual_row,
+                        ctx,
+                    )?,
+                    None => true,
+                };
+                if !keep {
+                    rejected += 1;
+                    if rejected.is_multiple_of(1024) {
+                        ctx.check_interrupts()?;
+                    }
+                    continue;
                 }
-                if self.with_tid {
-                    out.push(tid_value(t.tid));
-                }
+                row::decode(&self.layout.attrs, data, &mut self.scratch)?;
+                let mut out: Row = Vec::with_capacity(self.layout.live.len() + 1);
+                self.layout.fill(&mut self.scratch, tid, &mut out);
                 return Ok(Some(out));
             }
             let storage = ctx
@@ -83,9 +155,8 @@ impl Node for SeqScan {
             if self.next_block >= end {
                 return Ok(None);
             }
-            self.page.clear();
             self.pos = 0;
-            storage.engine.scan_block(
+            storage.engine.scan_block_rows(
                 self.table.rel,
                 self.next_block,
                 storage.snapshot,

@@ -56,6 +56,9 @@ pub struct Smgr {
     pending: Mutex<HashSet<RelId>>,
     /// fsync setting.
     fsync: AtomicBool,
+    /// Tests: make data-file writes fail as on a full disk.
+    #[cfg(test)]
+    pub(crate) fail_writes: AtomicBool,
 }
 
 /// PostgreSQL's message for a page that fails its checks.
@@ -84,6 +87,8 @@ impl Smgr {
             files: Mutex::new(HashMap::new()),
             pending: Mutex::new(HashSet::new()),
             fsync: AtomicBool::new(fsync),
+            #[cfg(test)]
+            fail_writes: AtomicBool::new(false),
         }
     }
 
@@ -214,6 +219,16 @@ impl Smgr {
     /// Writes block `block` of `r` with a fresh checksum.
     pub fn write(&self, r: RelId, block: u32, data: &Page) -> io::Result<()> {
         let f = self.open(r)?;
+        #[cfg(test)]
+        if self.fail_writes.load(Ordering::Relaxed) {
+            return Err(io::Error::new(
+                io::ErrorKind::StorageFull,
+                format!(
+                    "could not write block {block} in file \"{}\": No space left on device",
+                    self.relpath(r)
+                ),
+            ));
+        }
         let mut copy = Box::new(*data);
         page::set_checksum(&mut copy);
         f.file

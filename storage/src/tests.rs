@@ -455,3 +455,57 @@ fn dropped_relations_are_removed_at_commit_and_after_replay() {
     let _e = reopen(&tmp, 64);
     assert!(!path.exists(), "replay does not resurrect it");
 }
+
+#[test]
+fn a_failed_wal_fsync_stops_the_engine_and_loses_no_acknowledged_commit() {
+    let (tmp, e) = fresh(64);
+    let rel = new_table(&e);
+    insert_committed(&e, rel, &[b"acknowledged"]);
+    e.wal
+        .fail_sync
+        .store(true, std::sync::atomic::Ordering::Relaxed);
+    let i = Interrupts::new();
+    let xid = e.assign_xid(1, &policy(&i)).unwrap();
+    e.heap_insert(rel, xid, 0, b"never acknowledged", 100)
+        .unwrap();
+    // The commit cannot be made durable: an error, never an acknowledgement.
+    let err = e.commit(1, &[xid], &[], true).unwrap_err();
+    assert!(
+        matches!(err, StorageError::Panic(ref m) if m.contains("injected")),
+        "{err:?}"
+    );
+    assert!(e.is_broken());
+    // Nothing goes on as if nothing happened.
+    let again = e
+        .assign_xid(2, &policy(&i))
+        .and_then(|x| e.heap_insert(rel, x, 0, b"later", 100));
+    assert!(
+        matches!(again, Err(StorageError::Panic(ref m)) if m.contains("restart to recover")),
+        "{again:?}"
+    );
+    drop(e);
+    let e = reopen(&tmp, 64);
+    let got = rows(&e, rel);
+    assert!(got.contains(&b"acknowledged".to_vec()), "{got:?}");
+    assert!(!got.contains(&b"later".to_vec()));
+}
+
+#[test]
+fn a_full_disk_during_a_checkpoint_stops_the_engine_and_recovery_repairs_it() {
+    let (tmp, e) = fresh(64);
+    let rel = new_table(&e);
+    insert_committed(&e, rel, &[b"one", b"two"]);
+    e.smgr
+        .fail_writes
+        .store(true, std::sync::atomic::Ordering::Relaxed);
+    let err = e.checkpoint(CheckpointKind::Immediate).unwrap_err();
+    assert!(
+        matches!(err, StorageError::Panic(ref m) if m.contains("No space left on device") && m.contains("base/5/")),
+        "the message names the file: {err:?}"
+    );
+    assert!(e.is_broken());
+    drop(e);
+    // The WAL still has both rows; replay writes them.
+    let e = reopen(&tmp, 64);
+    assert_eq!(rows(&e, rel), vec![b"one".to_vec(), b"two".to_vec()]);
+}

@@ -459,6 +459,9 @@ pub struct Wal {
     /// Redo pointer of the latest checkpoint: a page last changed at or
     /// before it needs a full image on its next change.
     redo: AtomicU64,
+    /// Tests: make the next flushes fail as a failed fsync would.
+    #[cfg(test)]
+    pub(crate) fail_sync: AtomicBool,
 }
 
 impl Wal {
@@ -482,6 +485,8 @@ impl Wal {
             flushed_cv: Condvar::new(),
             flushed_lock: Mutex::new(()),
             fsync: AtomicBool::new(fsync),
+            #[cfg(test)]
+            fail_sync: AtomicBool::new(false),
             redo: AtomicU64::new(0),
         })
     }
@@ -650,6 +655,12 @@ impl Wal {
             rest = &rest[n..];
         }
         self.written.fetch_max(end, Ordering::AcqRel);
+        #[cfg(test)]
+        if sync && self.fail_sync.load(Ordering::Relaxed) {
+            return Err(io::Error::other(
+                "could not fsync WAL segment: injected failure",
+            ));
+        }
         if sync && self.flushed_lsn() < self.written.load(Ordering::Acquire) {
             if self.fsync.load(Ordering::Relaxed) {
                 if let Some((seg, f)) = &out.seg {

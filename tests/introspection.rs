@@ -115,7 +115,7 @@ fn child<'a>(tree: &'a Value, id: &str) -> &'a Value {
 
 #[tokio::test]
 async fn tree_shows_shared_buffers_checkpointer_and_workers() {
-    let server = Server::start(&["shared_buffers=4MB", "autovacuum_naptime=1"]);
+    let server = Server::start(&["shared_buffers=4MB"]);
     let c = server.connect().await;
     c.batch_execute("CREATE TABLE t (x int); INSERT INTO t VALUES (1), (2); SELECT * FROM t")
         .await
@@ -180,14 +180,25 @@ async fn autovacuum_keeps_a_churning_table_from_growing() {
     c.batch_execute(&format!("CREATE TABLE churn (k int, v text); {insert}"))
         .await
         .unwrap();
+    let rounds = |t: &Value| child(t, "worker-autovacuum")["rounds"].as_u64().unwrap();
     let mut sizes = Vec::new();
     for round in 0..60 {
         c.batch_execute(&format!("DELETE FROM churn; {insert}"))
             .await
             .unwrap();
         if round % 20 == 19 {
-            // Give autovacuum a nap's worth of time to come round.
-            tokio::time::sleep(Duration::from_millis(1500)).await;
+            // Wait (an ordering, not a duration) until an autovacuum round
+            // has begun and ended after this batch: two more rounds.
+            let start = rounds(&tree(&server));
+            let mut done = false;
+            for _ in 0..400 {
+                if rounds(&tree(&server)) >= start + 2 {
+                    done = true;
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            assert!(done, "autovacuum did not come round");
             sizes.push(table_bytes(&server, &c, "churn").await);
         }
     }

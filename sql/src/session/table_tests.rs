@@ -521,3 +521,45 @@ fn concurrent_increments_are_never_lost() {
         vec![vec!["600"], vec!["600"]]
     );
 }
+
+#[test]
+fn long_literal_inserts_behave_like_short_ones() {
+    // Long INSERT ... VALUES strings take the parser's fast path; their
+    // answers and error positions must be the normal path's.
+    let (_d, c) = cluster();
+    let mut s = session(&c, 1);
+    ok(&mut s, "create table big (a int, b text, c numeric(5,2))");
+    let rows_sql: Vec<String> = (0..50)
+        .map(|i| format!("({i}, 'row ''{i}''', {i}.5)"))
+        .collect();
+    let sql = format!("INSERT INTO big VALUES {}", rows_sql.join(",\n  "));
+    assert!(
+        crate::parser::fast_insert_applies(&sql),
+        "the fast path is taken"
+    );
+    assert_eq!(tag(&mut s, &sql), "INSERT 0 50");
+    assert_eq!(
+        rows(&mut s, "select a, b, c from big where a = 7"),
+        vec![vec!["7", "row '7'", "7.50"]]
+    );
+    let mut bad = rows_sql.clone();
+    bad[30] = "(30, 'x', 'oops')".into();
+    let sql = format!("INSERT INTO big VALUES {}", bad.join(",\n  "));
+    let e = run(&mut s, &sql).unwrap_err();
+    assert_eq!(
+        e.message(),
+        "invalid input syntax for type numeric: \"oops\""
+    );
+    let want = sql
+        .find("'oops'")
+        .map(|b| sql[..b].chars().count() as u32 + 1);
+    assert_eq!(e.report().position, want);
+    let mut null = rows_sql;
+    null[40] = "(40, NULL, -1e3)".into();
+    let sql = format!("INSERT INTO big VALUES {}", null.join(", "));
+    assert_eq!(
+        err(&mut s, &sql).0,
+        "22003",
+        "-1000 does not fit numeric(5,2)"
+    );
+}

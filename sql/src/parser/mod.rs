@@ -15,6 +15,8 @@ use sqlparser::tokenizer::{Location, Token, Tokenizer};
 
 use crate::error::{Result, SqlError, SqlState};
 
+mod fast_insert;
+
 /// How deep sqlparser may recurse before reporting 54001. PostgreSQL
 /// accepts around a thousand nested parentheses with its 2 MB default
 /// stack; executor threads have a stack sized for this limit.
@@ -41,6 +43,9 @@ pub enum Parsed {
 /// Parses every statement of `sql`. An empty or blank string gives an
 /// empty list (EmptyQueryResponse).
 pub fn parse(sql: &str) -> Result<Vec<Parsed>> {
+    if let Some(stmt) = fast_insert::parse(sql) {
+        return Ok(vec![Parsed::Sql(Box::new(stmt))]);
+    }
     parse_all(sql).map_err(|e| syntax_error(sql, e))
 }
 
@@ -49,6 +54,12 @@ fn found(tok: &sqlparser::tokenizer::TokenWithSpan, expected: &str) -> ParserErr
         "Expected: {expected}, found: {} at Line: {}, Column: {}",
         tok.token, tok.span.start.line, tok.span.start.column
     ))
+}
+
+/// Whether `sql` takes the INSERT ... VALUES fast path (for tests).
+#[cfg(test)]
+pub fn fast_insert_applies(sql: &str) -> bool {
+    fast_insert::parse(sql).is_some()
 }
 
 /// sqlparser's statement loop, with CHECKPOINT and VACUUM handled here.

@@ -1,0 +1,370 @@
+//! A fast path for the commonest bulk statement: one
+//! `INSERT INTO name [(columns)] VALUES (literal, ...), ...` per query
+//! string, whose literals are numbers, plain strings, NULL, TRUE or FALSE.
+//!
+//! sqlparser spends most of its time on such statements probing each
+//! literal for a typed-string prefix (`DATE '...'`) and formatting the
+//! error message it then discards. Here the short `INSERT INTO ... VALUES`
+//! prefix is parsed by sqlparser (so names and column lists follow its
+//! rules), the rows are scanned by hand, and the result is the very AST
+//! sqlparser would build, spans included (so error positions are the
+//! same). Anything else — comments, escapes, expressions, DEFAULT,
+//! RETURNING, a second statement — returns None and takes the normal path.
+//! Tests compare both paths on the same texts.
+
+use sqlparser::ast::{Expr, SetExpr, Statement, UnaryOperator, Value, ValueWithSpan};
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{Location, Span};
+
+/// Statements shorter than this are not worth the detour.
+const MIN_LEN: usize = 256;
+
+/// The statement, if `sql` is a single literal-only INSERT ... VALUES.
+pub fn parse(sql: &str) -> Option<Statement> {
+    if sql.len() < MIN_LEN {
+        return None;
+    }
+    let values_at = values_keyword(sql)?;
+    let prefix = &sql[..values_at + "values".len()];
+    let mut scan = Scan::new(sql, values_at + "values".len());
+    let rows = scan.rows()?;
+    // The prefix with one dummy row, through sqlparser.
+    let dialect = PostgreSqlDialect {};
+    let template = format!("{prefix} (NULL)");
+    let mut stmts = Parser::parse_sql(&dialect, &template).ok()?;
+    let [Statement::Insert(mut ins)] =
+        <[Statement; 1]>::try_from(std::mem::take(&mut stmts)).ok()?
+    else {
+        return None;
+    };
+    let query = ins.source.as_mut()?;
+    let SetExpr::Values(values) = query.body.as_mut() else {
+        return None;
+    };
+    let first = values.rows.pop()?;
+    values.rows = rows
+        .into_iter()
+        .map(|content| sqlparser::ast::Parens {
+            opening_token: first.opening_token.clone(),
+            content,
+            closing_token: first.closing_token.clone(),
+        })
+        .collect();
+    Some(Statement::Insert(ins))
+}
+
+/// Byte offset of the VALUES keyword, if everything before it is plain
+/// words, names, dots, commas and parentheses (no quotes or comments, so
+/// a keyword cannot hide inside them).
+fn values_keyword(sql: &str) -> Option<usize> {
+    let head = sql.trim_start();
+    if !head.get(..6)?.eq_ignore_ascii_case("insert") {
+        return None;
+    }
+    let bytes = sql.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_alphabetic() || b == b'_' {
+            let start = i;
+            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                i += 1;
+            }
+            if sql[start..i].eq_ignore_ascii_case("values") {
+                return Some(start);
+            }
+            continue;
+        }
+        if !(b.is_ascii_whitespace()
+            || b.is_ascii_digit()
+            || matches!(b, b'.' | b',' | b'(' | b')' | b'"'))
+        {
+            return None;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// A hand scanner over the VALUES rows, tracking sqlparser's locations
+/// (1-based line and character column).
+struct Scan<'a> {
+    sql: &'a str,
+    /// Byte offset.
+    at: usize,
+    line: u64,
+    column: u64,
+}
+
+impl<'a> Scan<'a> {
+    fn new(sql: &'a str, at: usize) -> Scan<'a> {
+        let before = &sql[..at];
+        let line = 1 + before.matches('\n').count() as u64;
+        let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+        let column = 1 + sql[line_start..at].chars().count() as u64;
+        Scan {
+            sql,
+            at,
+            line,
+            column,
+        }
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.sql[self.at..].chars().next()
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.peek()?;
+        self.at += c.len_utf8();
+        if c == '\n' {
+            self.line += 1;
+            self.column = 1;
+        } else {
+            self.column += 1;
+        }
+        Some(c)
+    }
+
+    fn loc(&self) -> Location {
+        Location {
+            line: self.line,
+            column: self.column,
+        }
+    }
+
+    fn skip_ws(&mut self) {
+        while self.peek().is_some_and(char::is_whitespace) {
+            self.bump();
+        }
+    }
+
+    fn eat(&mut self, c: char) -> bool {
+        if self.peek() == Some(c) {
+            self.bump();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Rows up to the end of the text (an optional `;` allowed).
+    fn rows(&mut self) -> Option<Vec<Vec<Expr>>> {
+        let mut rows = Vec::new();
+        loop {
+            self.skip_ws();
+            if !self.eat('(') {
+                return None;
+            }
+            let mut row = Vec::new();
+            loop {
+                self.skip_ws();
+                row.push(self.literal()?);
+                self.skip_ws();
+                if self.eat(',') {
+                    continue;
+                }
+                if self.eat(')') {
+                    break;
+                }
+                return None;
+            }
+            rows.push(row);
+            self.skip_ws();
+            if self.eat(',') {
+                continue;
+            }
+            self.eat(';');
+            self.skip_ws();
+            return self.peek().is_none().then_some(rows);
+        }
+    }
+
+    fn literal(&mut self) -> Option<Expr> {
+        match self.peek()? {
+            '-' => {
+                self.bump();
+                if !self.peek()?.is_ascii_digit() {
+                    return None;
+                }
+                Some(Expr::UnaryOp {
+                    op: UnaryOperator::Minus,
+                    expr: Box::new(self.number()?),
+                })
+            }
+            '0'..='9' => self.number(),
+            '\'' => self.string(),
+            c if c.is_ascii_alphabetic() => {
+                let start = self.loc();
+                let from = self.at;
+                while self
+                    .peek()
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+                {
+                    self.bump();
+                }
+                let value = match &self.sql[from..self.at] {
+                    w if w.eq_ignore_ascii_case("null") => Value::Null,
+                    w if w.eq_ignore_ascii_case("true") => Value::Boolean(true),
+                    w if w.eq_ignore_ascii_case("false") => Value::Boolean(false),
+                    _ => return None,
+                };
+                Some(self.value(value, start))
+            }
+            _ => None,
+        }
+    }
+
+    fn value(&self, value: Value, start: Location) -> Expr {
+        Expr::Value(ValueWithSpan {
+            value,
+            span: Span::new(start, self.loc()),
+        })
+    }
+
+    /// digits [. digits] [e [+-] digits], not run into a word.
+    fn number(&mut self) -> Option<Expr> {
+        let start = self.loc();
+        let from = self.at;
+        let digits = |s: &mut Self| {
+            let n = s.at;
+            while s.peek().is_some_and(|c| c.is_ascii_digit()) {
+                s.bump();
+            }
+            s.at > n
+        };
+        digits(self);
+        if self.eat('.') && !digits(self) {
+            return None;
+        }
+        if matches!(self.peek(), Some('e' | 'E')) {
+            self.bump();
+            if matches!(self.peek(), Some('+' | '-')) {
+                self.bump();
+            }
+            if !digits(self) {
+                return None;
+            }
+        }
+        if self
+            .peek()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        {
+            return None;
+        }
+        let text = self.sql[from..self.at].to_owned();
+        Some(self.value(Value::Number(text, false), start))
+    }
+
+    /// '...' with '' for a quote; backslashes, and a string continued on
+    /// the next line, take the normal path.
+    fn string(&mut self) -> Option<Expr> {
+        let start = self.loc();
+        self.bump();
+        let mut text = String::new();
+        loop {
+            match self.bump()? {
+                '\'' if self.peek() == Some('\'') => {
+                    self.bump();
+                    text.push('\'');
+                }
+                '\'' => break,
+                '\\' => return None,
+                c => text.push(c),
+            }
+        }
+        let end = self.loc();
+        // 'a' 'b' across a newline is one string in SQL.
+        let save = (self.at, self.line, self.column);
+        self.skip_ws();
+        if self.peek() == Some('\'') {
+            return None;
+        }
+        (self.at, self.line, self.column) = save;
+        Some(Expr::Value(ValueWithSpan {
+            value: Value::SingleQuotedString(text),
+            span: Span::new(start, end),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlparser::ast::Spanned;
+
+    fn slow(sql: &str) -> Statement {
+        let dialect = PostgreSqlDialect {};
+        let mut v = Parser::parse_sql(&dialect, sql).unwrap();
+        assert_eq!(v.len(), 1);
+        v.remove(0)
+    }
+
+    /// Every literal's span, in order.
+    fn spans(s: &Statement) -> Vec<(Span, String)> {
+        let Statement::Insert(ins) = s else {
+            panic!("not an insert")
+        };
+        let SetExpr::Values(v) = ins.source.as_ref().unwrap().body.as_ref() else {
+            panic!("not values")
+        };
+        v.rows
+            .iter()
+            .flat_map(|r| r.content.iter().map(|e| (e.span(), e.to_string())))
+            .collect()
+    }
+
+    fn padded(sql: &str) -> String {
+        // Long enough for the fast path.
+        let filler: Vec<String> = (0..40).map(|i| format!("({i}, 'x')")).collect();
+        format!("{sql}, {}", filler.join(", "))
+    }
+
+    #[test]
+    fn the_same_tree_and_spans_as_sqlparser() {
+        for sql in [
+            "INSERT INTO t VALUES (1, 'a')",
+            "insert into public.t (a, \"B\") values (-7, 'it''s'), (2.50, 'héllo wörld')",
+            "INSERT INTO t VALUES\n  (1e3, NULL),\n  (TRUE, false)",
+            "INSERT INTO t(a,b) VALUES(0,''),(12345678901234567890,'x y')",
+            "  INSERT INTO t VALUES (1, 'a')",
+        ] {
+            let sql = padded(sql);
+            let fast = parse(&sql).unwrap_or_else(|| panic!("no fast path for {sql}"));
+            let slow = slow(&sql);
+            assert_eq!(fast, slow, "{sql}");
+            assert_eq!(fast.to_string(), slow.to_string());
+            assert_eq!(spans(&fast), spans(&slow), "{sql}");
+        }
+        let sql = format!("{};", padded("INSERT INTO t VALUES (1, 'a')"));
+        assert_eq!(parse(&sql).unwrap(), slow(&sql));
+    }
+
+    #[test]
+    fn anything_else_takes_the_normal_path() {
+        for sql in [
+            "INSERT INTO t VALUES (1, 'a') RETURNING *",
+            "INSERT INTO t VALUES (1, E'a\\n')",
+            "INSERT INTO t VALUES (1, 'a\\b')",
+            "INSERT INTO t VALUES (1, 'a'\n'b')",
+            "INSERT INTO t VALUES (1 + 1, 'a')",
+            "INSERT INTO t VALUES (DEFAULT, 'a')",
+            "INSERT INTO t VALUES (1, 'a'); SELECT 1",
+            "INSERT INTO t VALUES (1abc, 'a')",
+            "INSERT INTO t VALUES (1, 'a') -- comment",
+            "INSERT INTO t /* c */ VALUES (1, 'a')",
+            "INSERT INTO t VALUES (1, 'a'",
+            "INSERT INTO t SELECT 1, 'a'",
+            "INSERT INTO t VALUES (1, 'unterminated)",
+            "INSERT INTO t VALUES (.5, 'a')",
+            "INSERT INTO t VALUES (1., 'a')",
+        ] {
+            assert!(parse(&padded(sql)).is_none(), "{sql}");
+        }
+        assert!(
+            parse("INSERT INTO t VALUES (1)").is_none(),
+            "short statements"
+        );
+    }
+}

@@ -150,6 +150,18 @@ pub fn start_on(
     listeners: Vec<std::net::TcpListener>,
     handle_signals: bool,
 ) -> Result<Handle, StartError> {
+    start_with_workers(settings, cluster, listeners, handle_signals, Vec::new())
+}
+
+/// [`start_on`] with background workers besides the built-in ones (the
+/// public background-worker API).
+pub fn start_with_workers(
+    settings: Settings,
+    cluster: Arc<Cluster>,
+    listeners: Vec<std::net::TcpListener>,
+    handle_signals: bool,
+    extra_workers: Vec<crate::WorkerSpec>,
+) -> Result<Handle, StartError> {
     let introspection_spec = settings.str("introspection_listen");
     let introspection_listener = if introspection_spec.is_empty() {
         None
@@ -169,7 +181,8 @@ pub fn start_on(
         .collect();
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let arbiters = (0..cores).map(|_| Arbiter::new().handle()).collect();
-    let workers = jobs::builtin(&cluster, &settings);
+    let mut workers = jobs::builtin(&cluster, &settings);
+    workers.extend(extra_workers);
     let shared = Arc::new(Shared::new(settings, cluster));
     let mut postmaster =
         Postmaster::new(shared, listeners, arbiters, handle_signals).with_workers(workers);

@@ -10,13 +10,25 @@ use actorgres_sql::guc::{Settings, Source};
 use tokio_postgres::{NoTls, SimpleQueryMessage};
 
 use crate::postmaster::{CancelBackend, CountBackends, GetTree, Postmaster};
-use crate::server::{start_on, Handle};
+use crate::server::{start_with_workers, Handle};
 use crate::tree::TreeNode;
 
 /// Runs `test` against a server started in a fresh System with these
 /// settings (introspection off, signals untouched).
 fn with_server<F, Fut>(settings: &[(&str, &str)], test: F)
 where
+    F: FnOnce(Handle, u16) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    with_server_and_workers(settings, Vec::new(), test);
+}
+
+/// [`with_server`] with extra background workers.
+fn with_server_and_workers<F, Fut>(
+    settings: &[(&str, &str)],
+    workers: Vec<crate::WorkerSpec>,
+    test: F,
+) where
     F: FnOnce(Handle, u16) -> Fut,
     Fut: Future<Output = ()>,
 {
@@ -34,7 +46,7 @@ where
     listener.set_nonblocking(true).unwrap();
     let port = listener.local_addr().unwrap().port();
     actix_rt::System::new().block_on(async move {
-        let handle = start_on(s, cluster, vec![listener], false).unwrap();
+        let handle = start_with_workers(s, cluster, vec![listener], false, workers).unwrap();
         test(handle, port).await;
     });
 }
@@ -210,5 +222,65 @@ fn a_panic_in_a_backend_actor_is_reaped_and_harms_nobody() {
         assert!(other.simple_query("SELECT 2").await.is_ok());
         let again = connect(port).await.unwrap();
         assert!(again.simple_query("SELECT 3").await.is_ok());
+    });
+}
+
+/// Panics in its first `panics` rounds, then succeeds.
+struct Flaky {
+    rounds: std::sync::atomic::AtomicU32,
+    panics: u32,
+}
+
+impl crate::Job for Flaky {
+    fn name(&self) -> &str {
+        "flaky"
+    }
+    fn interval(&self) -> Duration {
+        Duration::from_millis(10)
+    }
+    fn run(&self, _: &actorgres_memory::Interrupts) -> Result<String, String> {
+        let n = self
+            .rounds
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        assert!(n >= self.panics, "test panic in a background job");
+        Ok(format!("round {n}"))
+    }
+}
+
+#[test]
+fn a_panicking_worker_is_restarted_with_backoff_and_counted() {
+    let job = std::sync::Arc::new(Flaky {
+        rounds: std::sync::atomic::AtomicU32::new(0),
+        panics: 3,
+    });
+    let spec = crate::WorkerSpec {
+        job: job.clone(),
+        restart_interval: Duration::from_millis(20),
+    };
+    with_server_and_workers(&[], vec![spec], |h, port| async move {
+        let worker = |t: &TreeNode| {
+            t.children
+                .iter()
+                .find(|c| c.id == "worker-flaky")
+                .cloned()
+                .expect("the worker is in the tree")
+        };
+        assert!(
+            eventually(|| async {
+                let t = h.postmaster.send(GetTree).await.unwrap();
+                let w = worker(&t);
+                w.restarts == 3
+                    && w.details["last_result"]
+                        .as_str()
+                        .is_some_and(|r| r.starts_with("round"))
+            })
+            .await,
+            "three panics counted, then good rounds"
+        );
+        let t = h.postmaster.send(GetTree).await.unwrap();
+        assert_eq!(worker(&t).kind, "BackgroundWorker");
+        // Sessions never noticed.
+        let c = connect(port).await.unwrap();
+        assert!(pid_of(&c).await > 0);
     });
 }

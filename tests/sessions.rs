@@ -146,6 +146,24 @@ async fn pg_stat_activity_lists_live_sessions() {
         .unwrap();
     assert_eq!(me[5].as_deref(), Some("active"));
 
+    // xact_start: set while bob is in a transaction block, NULL after.
+    let xact =
+        format!("select state, xact_start is null from pg_stat_activity where pid = {b_pid}");
+    assert_eq!(
+        rows(&a.simple_query(&xact).await.unwrap())[0],
+        [Some("idle".into()), Some("t".into())]
+    );
+    b.batch_execute("BEGIN; SELECT 1").await.unwrap();
+    assert_eq!(
+        rows(&a.simple_query(&xact).await.unwrap())[0],
+        [Some("idle in transaction".into()), Some("f".into())]
+    );
+    b.batch_execute("COMMIT").await.unwrap();
+    assert_eq!(
+        rows(&a.simple_query(&xact).await.unwrap())[0],
+        [Some("idle".into()), Some("t".into())]
+    );
+
     // \q: the session ends and its row (and slot) go away.
     drop(b);
     let gone = eventually(|| async {

@@ -74,6 +74,8 @@ pub struct ProcStatus {
     pub query_start: Option<i64>,
     /// When `state` last changed.
     pub state_change: i64,
+    /// When the open transaction started (pg_stat_activity.xact_start).
+    pub xact_start: Option<i64>,
     /// The backend's local memory, once the session exists.
     pub memory: Option<LocalMemory>,
 }
@@ -114,6 +116,8 @@ impl Proc {
         if let Some(q) = query {
             st.query = q.to_owned();
             st.query_start = Some(now);
+            // A query outside a block opens its own transaction.
+            st.xact_start.get_or_insert(now);
         }
         if st.state != state {
             st.state = state;
@@ -208,6 +212,7 @@ impl ProcArray {
                 query: String::new(),
                 query_start: None,
                 state_change: now_micros(),
+                xact_start: None,
                 memory: None,
             }),
             addr: Mutex::new(None),
@@ -288,9 +293,7 @@ impl Host for ProcArray {
                     client_addr: Some(p.peer.ip()),
                     client_port: Some(i32::from(p.peer.port())),
                     backend_start: p.started_at,
-                    xact_start: (st.state == BackendState::Active)
-                        .then_some(st.query_start)
-                        .flatten(),
+                    xact_start: st.xact_start,
                     query_start: st.query_start,
                     state_change: Some(st.state_change),
                     state: Some(st.state.as_str().to_owned()),

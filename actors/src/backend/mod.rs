@@ -349,7 +349,11 @@ impl Backend {
         let proc_ = Arc::clone(&self.proc_);
         self.shared.pool.spawn(Box::new(move || {
             let on_ready = |session: &Session| {
-                proc_.status.lock().application_name = session.settings().str("application_name");
+                {
+                    let mut st = proc_.status.lock();
+                    st.application_name = session.settings().str("application_name");
+                    st.xact_start = session.transaction_start();
+                }
                 proc_.set_state(idle_state(session.transaction_status()), None);
             };
             let outcome = sink::run_simple_query(session, sql, job_interrupts, tx, on_ready);

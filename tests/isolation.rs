@@ -176,6 +176,20 @@ const SCENARIOS: &[Scenario] = &[
         ],
     },
     Scenario {
+        name: "ROLLBACK TO releases the locks taken since the savepoint",
+        setup: "CREATE TABLE t (k int); INSERT INTO t VALUES (1)",
+        steps: &[
+            Run(1, "BEGIN"),
+            Run(1, "SELECT * FROM t"),
+            Run(1, "SAVEPOINT a"),
+            Run(1, "ALTER TABLE t ADD COLUMN z int"),
+            Run(1, "ROLLBACK TO a"),
+            Run(2, "INSERT INTO t VALUES (2)"),
+            Run(1, "SELECT * FROM t"),
+            Run(1, "COMMIT"),
+        ],
+    },
+    Scenario {
         name: "deadlock: one side gets 40P01, the other goes on",
         setup: "CREATE TABLE t (k int, v int); INSERT INTO t VALUES (1, 0), (2, 0)",
         steps: &[

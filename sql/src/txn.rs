@@ -10,6 +10,7 @@
 //! COMMIT ─► top + every live sub xid commit together
 //! ```
 
+use actorgres_storage::lock::{LockMode, LockTag};
 use actorgres_storage::smgr::RelId;
 use actorgres_storage::xact::{OwnTxn, Snapshot};
 
@@ -70,6 +71,8 @@ pub struct Subxact {
     pub released: Vec<u32>,
     /// `creates` length when it started.
     pub creates_mark: usize,
+    /// `locks` length when it started.
+    pub locks_mark: usize,
     /// `drops` length when it started.
     pub drops_mark: usize,
     /// Settings when it started (ROLLBACK TO restores them).
@@ -104,6 +107,9 @@ pub struct Transaction {
     pub creates: Vec<RelId>,
     /// Relation files dropped (removed on commit).
     pub drops: Vec<RelId>,
+    /// Table locks taken, in order (ROLLBACK TO releases those taken
+    /// since the savepoint, as PostgreSQL does).
+    pub locks: Vec<(LockTag, LockMode)>,
     /// The catalog changed: read it directly and invalidate caches at the end.
     pub catalog_changed: bool,
     /// transaction_timestamp(), microseconds since 2000-01-01 UTC.
@@ -137,6 +143,7 @@ impl Transaction {
             snapshot: None,
             creates: Vec::new(),
             drops: Vec::new(),
+            locks: Vec::new(),
             catalog_changed: false,
             started,
             settings_at_start: settings.clone(),
@@ -191,6 +198,7 @@ impl Transaction {
             xid: None,
             released: Vec::new(),
             creates_mark: self.creates.len(),
+            locks_mark: self.locks.len(),
             drops_mark: self.drops.len(),
             settings: settings.clone(),
             session_settings: self.session_settings.clone(),
@@ -209,9 +217,8 @@ impl Transaction {
             })
     }
 
-    /// ROLLBACK TO name: returns the xids to abort, the files to remove
-    /// and the settings to restore. The savepoint stays, empty.
-    pub fn rollback_to(&mut self, name: &str) -> Result<(Vec<u32>, Vec<RelId>, Settings)> {
+    /// ROLLBACK TO name: returns what to undo. The savepoint stays, empty.
+    pub fn rollback_to(&mut self, name: &str) -> Result<RolledBack> {
         let i = self.find(name)?;
         let mut xids = Vec::new();
         for s in &self.subs[i..] {
@@ -224,9 +231,15 @@ impl Transaction {
         sp.released.clear();
         let creates = self.creates.split_off(sp.creates_mark);
         self.drops.truncate(sp.drops_mark);
+        let locks = self.locks.split_off(sp.locks_mark);
         self.session_settings = sp.session_settings.clone();
         self.failed = false;
-        Ok((xids, creates, sp.settings.clone()))
+        Ok(RolledBack {
+            xids,
+            creates,
+            locks,
+            settings: sp.settings.clone(),
+        })
     }
 
     /// RELEASE name: the savepoint and those above it merge into the one
@@ -244,6 +257,19 @@ impl Transaction {
         }
         Ok(())
     }
+}
+
+/// What a ROLLBACK TO undoes.
+#[derive(Debug)]
+pub struct RolledBack {
+    /// Xids of the savepoint and those above it: they abort.
+    pub xids: Vec<u32>,
+    /// Relation files they created: removed.
+    pub creates: Vec<RelId>,
+    /// Table locks they took: released.
+    pub locks: Vec<(LockTag, LockMode)>,
+    /// Settings as the savepoint began.
+    pub settings: Settings,
 }
 
 impl OwnTxn for Transaction {
@@ -281,7 +307,7 @@ mod tests {
         t.release("b").unwrap();
         assert!(t.is_own(12), "released xids stay own");
         assert_eq!(t.all_xids(), vec![10, 11, 12]);
-        let (aborted, _, _) = t.rollback_to("a").unwrap();
+        let aborted = t.rollback_to("a").unwrap().xids;
         assert_eq!(aborted, vec![11, 12]);
         assert!(!t.is_own(11) && !t.is_own(12));
         assert_eq!(t.subs.len(), 1, "a stays after ROLLBACK TO");

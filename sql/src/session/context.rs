@@ -73,7 +73,9 @@ impl<'s> Stmt<'s> {
         self.engine()
             .locks
             .acquire(self.info.pid, tag, mode, &policy)
-            .map_err(|e| SqlError::from(actorgres_storage::StorageError::from(e)))
+            .map_err(|e| SqlError::from(actorgres_storage::StorageError::from(e)))?;
+        self.txn.locks.push((tag, mode));
+        Ok(())
     }
 
     /// Fails with 25006 in a read-only transaction.

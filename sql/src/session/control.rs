@@ -119,10 +119,15 @@ impl Session {
                         "ROLLBACK TO SAVEPOINT can only be used in transaction blocks",
                     ));
                 };
-                let (xids, creates, settings) = t.rollback_to(&name)?;
+                let undo = t.rollback_to(&name)?;
                 let catalog_changed = t.catalog_changed;
                 let pid = self.info.pid;
-                self.cluster.engine.abort(pid, &xids, &creates, false)?;
+                let engine = &self.cluster.engine;
+                engine.abort(pid, &undo.xids, &undo.creates, false)?;
+                for (tag, mode) in undo.locks {
+                    engine.locks.release(pid, tag, mode);
+                }
+                let settings = undo.settings;
                 if catalog_changed {
                     self.cluster.cache.invalidate();
                 }

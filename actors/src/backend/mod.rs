@@ -41,7 +41,7 @@ use bytes::{BufMut, Bytes, BytesMut};
 use tokio::io::AsyncWriteExt;
 use tokio::net::tcp::OwnedWriteHalf;
 use tokio::net::TcpStream;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 use tokio_util::codec::FramedRead;
 
 use crate::guard::{ChildGuard, ChildId};
@@ -344,7 +344,6 @@ impl Backend {
         self.proc_.set_state(BackendState::Active, Some(&sql));
         let timeout = session.statement_timeout();
         let (tx, rx) = mpsc::channel(BATCH_QUEUE);
-        let (done_tx, done_rx) = oneshot::channel();
         let job_interrupts = interrupts.clone();
         let proc_ = Arc::clone(&self.proc_);
         self.shared.pool.spawn(Box::new(move || {
@@ -356,10 +355,9 @@ impl Backend {
                 }
                 proc_.set_state(idle_state(session.transaction_status()), None);
             };
-            let outcome = sink::run_simple_query(session, sql, job_interrupts, tx, on_ready);
-            let _ = done_tx.send(outcome);
+            sink::run_simple_query(session, sql, job_interrupts, tx, on_ready);
         }));
-        let forward = forward(writer, pending, rx, done_rx, timeout, interrupts);
+        let forward = forward(writer, pending, rx, timeout, interrupts);
         ctx.wait(
             forward
                 .into_actor(self)
@@ -369,7 +367,10 @@ impl Backend {
                         Some(JobOutcome {
                             session: Some(session),
                         }) if wrote => {
-                            act.proc_.set_state(BackendState::Idle, None);
+                            // on_ready published the state already; keep it
+                            // (idle in transaction stays so).
+                            act.proc_
+                                .set_state(idle_state(session.transaction_status()), None);
                             act.session = Some(session);
                         }
                         _ => ctx.stop(),
@@ -390,12 +391,12 @@ fn idle_state(status: TxStatus) -> BackendState {
 
 /// Copies result batches to the socket until the job ends, raising the
 /// timeout interrupt when statement_timeout passes. Returns the writer,
-/// whether every write succeeded, and the job's outcome.
+/// whether every write succeeded, and the job's outcome (None if the job
+/// vanished without one).
 async fn forward(
     mut writer: OwnedWriteHalf,
     pending: Bytes,
-    mut rx: mpsc::Receiver<Bytes>,
-    done: oneshot::Receiver<JobOutcome>,
+    mut rx: mpsc::Receiver<sink::Out>,
     timeout: Option<Duration>,
     interrupts: actorgres_memory::Interrupts,
 ) -> (OwnedWriteHalf, bool, Option<JobOutcome>) {
@@ -405,15 +406,22 @@ async fn forward(
     tokio::pin!(sleep);
     loop {
         tokio::select! {
-            batch = rx.recv() => match batch {
-                Some(b) => {
+            msg = rx.recv() => match msg {
+                Some(sink::Out::Batch(b)) => {
                     if ok && writer.write_all(&b).await.is_err() {
                         ok = false;
                         // The executor's next send fails and the job ends.
                         rx.close();
                     }
                 }
-                None => break,
+                Some(sink::Out::Done(done)) => {
+                    let (last, outcome) = *done;
+                    if ok && !last.is_empty() && writer.write_all(&last).await.is_err() {
+                        ok = false;
+                    }
+                    return (writer, ok, Some(outcome));
+                }
+                None => return (writer, ok, None),
             },
             () = &mut sleep, if armed => {
                 armed = false;
@@ -421,7 +429,6 @@ async fn forward(
             }
         }
     }
-    (writer, ok, done.await.ok())
 }
 
 impl Actor for Backend {

@@ -19,19 +19,28 @@ use super::report;
 /// Bytes gathered before a batch is sent to the writer.
 const BATCH_BYTES: usize = 32 * 1024;
 
+/// What the executor sends the Backend while a query runs.
+pub enum Out {
+    /// A batch of messages to write.
+    Batch(Bytes),
+    /// The last messages and how the job ended: one message, so a short
+    /// query wakes the Backend once.
+    Done(Box<(Bytes, JobOutcome)>),
+}
+
 /// Encodes results for the wire and streams them in batches.
 pub struct WireSink {
     /// Messages not sent yet.
     buf: BytesMut,
     /// To the Backend's writer.
-    tx: mpsc::Sender<Bytes>,
+    tx: mpsc::Sender<Out>,
     /// Scratch for one value's text.
     text: String,
 }
 
 impl WireSink {
     /// A sink sending batches to `tx`.
-    pub fn new(tx: mpsc::Sender<Bytes>) -> Self {
+    pub fn new(tx: mpsc::Sender<Out>) -> Self {
         WireSink {
             buf: BytesMut::with_capacity(BATCH_BYTES),
             tx,
@@ -51,7 +60,7 @@ impl WireSink {
         }
         let batch = self.buf.split().freeze();
         self.tx
-            .blocking_send(batch)
+            .blocking_send(Out::Batch(batch))
             .map_err(|_| SqlError::fatal(SqlState::CONNECTION_FAILURE, "connection to client lost"))
     }
 
@@ -137,9 +146,9 @@ pub fn run_simple_query(
     mut session: Session,
     sql: String,
     interrupts: Interrupts,
-    tx: mpsc::Sender<Bytes>,
+    tx: mpsc::Sender<Out>,
     on_ready: impl FnOnce(&Session),
-) -> JobOutcome {
+) {
     let mut sink = WireSink::new(tx);
     let ran = catch_unwind(AssertUnwindSafe(|| {
         #[cfg(test)]
@@ -189,7 +198,8 @@ pub fn run_simple_query(
             JobOutcome { session: None }
         }
     };
-    // A client that left cannot be told; the writer side notices too.
-    let _ = sink.flush();
-    outcome
+    // The rest of the messages travel with the outcome. A client that
+    // left cannot be told; the writer side notices too.
+    let last = sink.buf.split().freeze();
+    let _ = sink.tx.blocking_send(Out::Done(Box::new((last, outcome))));
 }

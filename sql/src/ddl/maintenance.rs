@@ -1,4 +1,4 @@
-//! TRUNCATE, VACUUM and CHECKPOINT.
+//! TRUNCATE, VACUUM, ANALYZE and CHECKPOINT.
 
 use actorgres_storage::lock::LockMode;
 use actorgres_storage::CheckpointKind;
@@ -101,4 +101,30 @@ pub fn vacuum(
 pub fn checkpoint(ctx: &mut Stmt<'_>) -> Result<()> {
     ctx.engine().checkpoint(CheckpointKind::Immediate)?;
     Ok(())
+}
+
+/// ANALYZE [table [(columns)]]: checks the names as PostgreSQL does and
+/// succeeds. There is no planner that uses statistics yet, so there is
+/// nothing to gather; unlike VACUUM it may run in a transaction block.
+pub fn analyze(ctx: &mut Stmt<'_>, a: &ast::Analyze, sink: &mut dyn ResultSink) -> Result<()> {
+    if let Some(name) = &a.table_name {
+        let parts = object_name(name);
+        let (schema, table) = split_name(&parts)?;
+        let def = ctx
+            .open_table(schema, table, LockMode::ShareUpdateExclusive)?
+            .ok_or_else(|| undefined_table("relation", table))?;
+        for c in &a.columns {
+            let col = crate::binder::ident(c);
+            if !def.live().any(|(_, d)| d.name == col) {
+                return Err(SqlError::new(
+                    SqlState::UNDEFINED_COLUMN,
+                    format!(
+                        "column \"{col}\" of relation \"{}\" does not exist",
+                        def.name
+                    ),
+                ));
+            }
+        }
+    }
+    sink.command_complete("ANALYZE")
 }

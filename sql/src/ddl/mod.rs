@@ -12,7 +12,7 @@ pub use alter::alter_table;
 pub use create::create_table;
 pub use database::create_database;
 pub use drop::drop;
-pub use maintenance::{checkpoint, truncate, vacuum};
+pub use maintenance::{analyze, checkpoint, truncate, vacuum};
 
 use actorgres_storage::lock::{LockMode, LockTag};
 

@@ -571,6 +571,7 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             crate::ddl::alter_table(ctx, at, sink).map(|()| Dispatched::Done)
         }
         Statement::Truncate(t) => crate::ddl::truncate(ctx, t, sink).map(|()| Dispatched::Done),
+        Statement::Analyze(a) => crate::ddl::analyze(ctx, a, sink).map(|()| Dispatched::Done),
         Statement::CreateDatabase {
             db_name,
             if_not_exists,

@@ -637,25 +637,7 @@ impl HeapScan<'_> {
         }
         let block = self.next;
         self.next += 1;
-        let buf = self
-            .engine
-            .pool
-            .read_buffer(tag(self.rel, block), ReadMode::Normal)?;
-        let p = buf.read();
-        let clog = &self.engine.txns.clog;
-        for o in 1..=page::item_count(&p) {
-            let Some(t) = page::tuple(&p, o) else {
-                continue;
-            };
-            let header = TupleHeader::read(t);
-            if visible(&header, snap, own, clog) {
-                out.push(HeapTuple {
-                    tid: Tid { block, offset: o },
-                    header,
-                    data: t[TUPLE_HEADER..].to_vec(),
-                });
-            }
-        }
+        self.engine.scan_block(self.rel, block, snap, own, out)?;
         Ok(true)
     }
 

@@ -367,4 +367,61 @@ mod tests {
             "short statements"
         );
     }
+
+    proptest::proptest! {
+        /// Random rows never panic the scanner, and whenever the fast path
+        /// answers, sqlparser agrees on the tree and the spans.
+        #[test]
+        fn random_rows_agree_with_sqlparser(rows in proptest::collection::vec(
+            proptest::collection::vec(
+                proptest::prop_oneof![
+                    "-?[0-9]{1,12}(\\.[0-9]{1,4})?",
+                    "'[a-zé' \\\\\n-]{0,8}'",
+                    "NULL|null|TRUE|false|DEFAULT|x|1e5|1\\.|--|/\\*",
+                    "[ -~]{0,3}",
+                ],
+                1..4,
+            ),
+            1..30,
+        )) {
+            let body: Vec<String> = rows.iter().map(|r| format!("({})", r.join(", "))).collect();
+            let sql = padded(&format!("INSERT INTO t VALUES {}", body.join(",\n ")));
+            if let Some(fast) = parse(&sql) {
+                let dialect = PostgreSqlDialect {};
+                let slow = Parser::parse_sql(&dialect, &sql).expect("sqlparser accepts what the fast path accepts");
+                proptest::prop_assert_eq!(slow.len(), 1);
+                proptest::prop_assert_eq!(&fast, &slow[0]);
+                proptest::prop_assert_eq!(spans(&fast), spans(&slow[0]));
+            }
+        }
+    }
+
+    fn literal() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::strategy::Strategy;
+        proptest::prop_oneof![
+            "-?[0-9]{1,12}(\\.[0-9]{1,4})?([eE][+-]?[0-9]{1,2})?",
+            "[a-z' é\n-]{0,8}".prop_map(|c| format!("'{}'", c.replace('\'', "''"))),
+            "NULL|null|TRUE|true|FALSE|false",
+        ]
+    }
+
+    proptest::proptest! {
+        /// Valid literal rows: the fast path takes them, and agrees with
+        /// sqlparser on the tree and the spans.
+        #[test]
+        fn literal_rows_take_the_fast_path_and_agree(rows in proptest::collection::vec(
+            proptest::collection::vec(literal(), 1..5),
+            1..20,
+        ), sep in "[ \n\t]{0,3}") {
+            let body: Vec<String> = rows.iter().map(|r| format!("({})", r.join(&format!(",{sep}")))).collect();
+            let sql = padded(&format!("INSERT INTO t VALUES{sep}{}", body.join(&format!(",{sep}"))));
+            let fast = parse(&sql);
+            proptest::prop_assert!(fast.is_some(), "no fast path for {}", sql);
+            let dialect = PostgreSqlDialect {};
+            let slow = Parser::parse_sql(&dialect, &sql).expect("valid SQL");
+            let fast = fast.expect("checked");
+            proptest::prop_assert_eq!(&fast, &slow[0]);
+            proptest::prop_assert_eq!(spans(&fast), spans(&slow[0]));
+        }
+    }
 }

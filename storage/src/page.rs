@@ -288,16 +288,21 @@ pub struct TupleHeader {
 impl TupleHeader {
     /// Reads a header from the start of `t` (at least 24 bytes).
     pub fn read(t: &[u8]) -> TupleHeader {
+        // One bounds check for the whole header (scans read it per row).
+        let mut h = [0u8; TUPLE_HEADER];
+        h.copy_from_slice(&t[..TUPLE_HEADER]);
+        let u32_at = |i: usize| u32::from_le_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]);
+        let u16_at = |i: usize| u16::from_le_bytes([h[i], h[i + 1]]);
         TupleHeader {
-            xmin: get_u32(t, 0),
-            xmax: get_u32(t, 4),
-            cmin: get_u32(t, 8),
-            cmax: get_u32(t, 12),
+            xmin: u32_at(0),
+            xmax: u32_at(4),
+            cmin: u32_at(8),
+            cmax: u32_at(12),
             ctid: Tid {
-                block: get_u32(t, 16),
-                offset: get_u16(t, 20),
+                block: u32_at(16),
+                offset: u16_at(20),
             },
-            infomask: get_u16(t, 22),
+            infomask: u16_at(22),
         }
     }
 

@@ -130,8 +130,31 @@ fn start(args: StartArgs) -> Result<u8> {
     let abs = std::fs::canonicalize(data.path()).unwrap_or_else(|_| data.path().to_path_buf());
     settings.set_internal("data_directory", &abs.display().to_string());
     let port = u16::try_from(settings.int("port")).context("port out of range")?;
-    let _lock = data.lock(port)?;
+    let lock = data.lock(port)?;
     tracing::info!(version = %actorgres_actors::version_string(), "starting actorgres");
+    let restart = settings.bool("restart_after_crash");
     let code = actorgres_actors::run(settings)?;
+    if code == actorgres_actors::EXIT_CRASHED {
+        if restart {
+            drop(lock);
+            return Err(restart_in_place());
+        }
+        tracing::error!("restart_after_crash is off; exiting (recovery runs at the next start)");
+        return Ok(1);
+    }
     Ok(u8::try_from(code).unwrap_or(1))
+}
+
+/// Replaces this process with a fresh run of the same command line, as
+/// PostgreSQL's postmaster reinitialises after a crash: every thread is
+/// gone at once (as after kill -9) and the new image runs recovery before
+/// it accepts connections. Returns only if exec fails.
+fn restart_in_place() -> anyhow::Error {
+    use std::os::unix::process::CommandExt;
+    tracing::warn!("all sessions ended after a crash; reinitializing: recovery runs before connections are accepted again");
+    let mut args = std::env::args_os();
+    let program = args.next().unwrap_or_else(|| "actorgres".into());
+    let exe = std::env::current_exe().unwrap_or_else(|_| program.into());
+    let err = std::process::Command::new(&exe).args(args).exec();
+    anyhow!("could not restart {}: {err}", exe.display())
 }

@@ -397,3 +397,76 @@ async fn a_damaged_or_missing_file_fails_that_table_only() {
     exec(&other, "INSERT INTO fine VALUES (4)").await;
     assert_eq!(rows(&other, "SELECT x FROM fine").await.len(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_storage_failure_restarts_the_server_in_place_with_recovery() {
+    let mut server = Server::start(&[]);
+    let pid = server.child.id();
+    let c = server.connect().await;
+    exec(
+        &c,
+        "CREATE TABLE kept (x int); INSERT INTO kept VALUES (1), (2), (3)",
+    )
+    .await;
+    // The WAL's next segment becomes a dangling symlink: writing into it
+    // fails as a broken disk would, and recovery removes it later.
+    let wal = server.data.path().join("pgdata/pg_wal");
+    let last = std::fs::read_dir(&wal)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.len() == 24)
+        .max()
+        .unwrap();
+    let seg = u64::from_str_radix(&last[16..], 16).unwrap() + 1;
+    let next = format!("{}{:08X}", &last[..16], seg);
+    std::os::unix::fs::symlink("/nonexistent/actorgres-test/wal", wal.join(&next)).unwrap();
+    // ~20 MB of WAL in one transaction crosses into that segment.
+    exec(&c, "CREATE TABLE big (pad text)").await;
+    let values: Vec<String> = (0..100).map(|_| "(repeat('w', 2000))".to_owned()).collect();
+    let insert = format!("INSERT INTO big VALUES {}", values.join(", "));
+    c.batch_execute("BEGIN").await.unwrap();
+    let mut failed = false;
+    for _ in 0..120 {
+        if c.batch_execute(&insert).await.is_err() {
+            failed = true;
+            break;
+        }
+    }
+    assert!(failed, "writing into the broken segment failed");
+    drop(c);
+    // The same process restarts itself, recovers and serves again.
+    let mut back = false;
+    for _ in 0..400 {
+        if server
+            .log_text()
+            .matches("ready to accept connections")
+            .count()
+            >= 2
+        {
+            back = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let log = server.log_text();
+    assert!(back, "the server came back: {log}");
+    assert!(log.contains("reinitializing"), "{log}");
+    assert!(log.contains("not properly shut down"), "{log}");
+    assert_eq!(
+        server.child.try_wait().unwrap(),
+        None,
+        "still the same process"
+    );
+    assert_eq!(server.child.id(), pid);
+    let c = server.connect().await;
+    assert_eq!(
+        rows(&c, "SELECT x FROM kept").await.len(),
+        3,
+        "acknowledged rows are there"
+    );
+    assert!(
+        rows(&c, "SELECT pad FROM big").await.is_empty(),
+        "the failed transaction is not"
+    );
+    exec(&c, "INSERT INTO kept VALUES (4)").await;
+}

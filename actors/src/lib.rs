@@ -37,7 +37,9 @@ pub use backend::{Backend, Terminate};
 pub use executor::{ExecutorPool, PoolStats};
 pub use postmaster::{CancelBackend, CountBackends, GetTree, Postmaster, RequestShutdown};
 pub use proc_array::{BackendState, ProcArray};
-pub use server::{open_cluster, run, start, start_on, start_with_workers, Handle, StartError};
+pub use server::{
+    open_cluster, run, start, start_on, start_with_workers, Handle, StartError, EXIT_CRASHED,
+};
 pub use shared::ShutdownMode;
 pub use tree::TreeNode;
 pub use worker::{Job, WorkerSpec};

@@ -26,9 +26,10 @@
 //! a BackgroundWorker actor that dies is started again after its restart
 //! interval; if the Checkpointer or SharedBuffers dies, or the storage
 //! engine reports a PANIC-class failure (fsync failed, a data file could
-//! not be written), the server stops at once with exit code 1 and no
-//! shutdown checkpoint, and recovery runs at the next start, which is what
-//! PostgreSQL's "immediate restart with recovery" amounts to.
+//! not be written), the tree stops at once without a shutdown checkpoint
+//! and `run` returns [`crate::server::EXIT_CRASHED`]; the binary then
+//! restarts the process in place (`restart_after_crash`), and recovery
+//! runs first: PostgreSQL's "immediate restart with recovery".
 
 use std::io;
 use std::net::SocketAddr;
@@ -195,7 +196,7 @@ impl Postmaster {
         for p in self.shared.procs.snapshot() {
             p.signal(Interrupt::Terminate);
         }
-        System::current().stop_with_code(1);
+        System::current().stop_with_code(crate::server::EXIT_CRASHED);
     }
 
     /// Adds a node shown under the Postmaster (the introspection server).

@@ -15,6 +15,12 @@ use crate::postmaster::Postmaster;
 use crate::shared::Shared;
 use crate::tree;
 
+/// What [`run`] returns when the tree stopped after a crash it cannot
+/// recover from in place (a dead Checkpointer or SharedBuffers, a
+/// PANIC-class storage failure): the process must restart, running
+/// recovery first.
+pub const EXIT_CRASHED: i32 = 3;
+
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {

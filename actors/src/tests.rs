@@ -284,3 +284,62 @@ fn a_panicking_worker_is_restarted_with_backoff_and_counted() {
         assert!(pid_of(&c).await > 0);
     });
 }
+
+#[test]
+fn a_storage_panic_stops_the_tree_for_a_restart_with_recovery() {
+    // Make the WAL's next segment impossible to create, then write past
+    // the current one: the engine fails as on a full or broken disk. The
+    // Postmaster must notice and stop with EXIT_CRASHED (the binary then
+    // restarts in place and recovery runs).
+    let dir = tempfile::tempdir().unwrap();
+    actorgres_storage::DataDir::init_with(dir.path(), &actorgres_sql::populate).unwrap();
+    let mut s = Settings::new();
+    s.set("introspection_listen", Some(""), Source::CommandLine)
+        .unwrap();
+    s.set("fsync", Some("off"), Source::CommandLine).unwrap();
+    s.set_internal("data_directory", &dir.path().display().to_string());
+    let cluster = crate::server::open_cluster(&s).unwrap();
+    let engine = std::sync::Arc::clone(&cluster.engine);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let system = actix_rt::System::new();
+        system
+            .block_on(async {
+                start_with_workers(s, cluster, vec![listener], false, Vec::new()).map(|_| ())
+            })
+            .unwrap();
+        let _ = tx.send(system.run_with_code().unwrap());
+    });
+    use actorgres_storage::wal::{segment_name, SEGMENT_SIZE};
+    let next = engine.wal_insert_lsn() / SEGMENT_SIZE + 1;
+    std::fs::create_dir(dir.path().join("pg_wal").join(segment_name(next))).unwrap();
+    let interrupts = actorgres_memory::Interrupts::new();
+    let policy = actorgres_storage::lock::WaitPolicy {
+        interrupts: &interrupts,
+        deadlock_timeout: Duration::from_secs(1),
+        lock_timeout: None,
+    };
+    let xid = engine.assign_xid(1, &policy).unwrap();
+    let rel = engine
+        .create_relation(xid, 5, engine.new_oid().unwrap())
+        .unwrap();
+    let row = vec![7u8; 4000];
+    let mut failed = None;
+    for _ in 0..20_000 {
+        if let Err(e) = engine.heap_insert(rel, xid, 0, &row, 100) {
+            failed = Some(e);
+            break;
+        }
+    }
+    assert!(
+        matches!(failed, Some(actorgres_storage::StorageError::Panic(_))),
+        "{failed:?}"
+    );
+    assert!(engine.is_broken());
+    let code = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the tree stopped");
+    assert_eq!(code, crate::server::EXIT_CRASHED);
+}

@@ -574,6 +574,13 @@ pub static DEFS: &[SettingDef] = &[
         "Sets the planner's estimate of the cost of a nonsequentially fetched disk page.",
     ),
     def(
+        "restart_after_crash",
+        Kind::Bool,
+        Sighup,
+        "on",
+        "Reinitialize server after backend crash.",
+    ),
+    def(
         "search_path",
         Kind::Str,
         User,

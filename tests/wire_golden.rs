@@ -169,6 +169,8 @@ const TABLE_QUERIES: &[&str] = &[
     "CREATE DATABASE golden_tables",
     "DROP DATABASE nosuch",
     "DROP DATABASE golden_tables",
+    "SELECT oid, typname, typlen, typbyval, typtype, typcategory, typispreferred, typelem, typarray FROM pg_type WHERE oid IN (16, 17, 18, 19, 20, 21, 23, 25, 26, 114, 700, 701, 705, 869, 1042, 1043, 1082, 1083, 1114, 1184, 1186, 1700, 2950, 3802, 1000, 1007, 1009, 1015, 1231, 2951)",
+    "SELECT typname FROM pg_catalog.pg_type WHERE typname = 'int4'",
     "VACUUM t",
     "ANALYZE",
     "ANALYZE t",

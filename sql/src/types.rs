@@ -35,6 +35,25 @@ pub enum TypeCategory {
     Internal,
 }
 
+impl TypeCategory {
+    /// The letter pg_type.typcategory stores.
+    pub fn code(self) -> char {
+        match self {
+            TypeCategory::Array => 'A',
+            TypeCategory::Boolean => 'B',
+            TypeCategory::DateTime => 'D',
+            TypeCategory::Network => 'I',
+            TypeCategory::Numeric => 'N',
+            TypeCategory::Pseudo => 'P',
+            TypeCategory::String => 'S',
+            TypeCategory::Timespan => 'T',
+            TypeCategory::User => 'U',
+            TypeCategory::Unknown => 'X',
+            TypeCategory::Internal => 'Z',
+        }
+    }
+}
+
 /// A data type. Modifiers (varchar length, numeric precision) travel
 /// separately as a typmod, as in PostgreSQL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -124,6 +143,8 @@ impl DataType {
             Array(elem) => match elem {
                 Bool => 1000,
                 Bytea => 1001,
+                Char => 1002,
+                Inet => 1041,
                 Name => 1003,
                 Int2 => 1005,
                 Int4 => 1007,
@@ -204,13 +225,28 @@ impl DataType {
             AnyArray => "anyarray",
             Array(elem) => match elem {
                 Bool => "_bool",
+                Bytea => "_bytea",
+                Char => "_char",
+                Inet => "_inet",
+                Name => "_name",
                 Int2 => "_int2",
                 Int4 => "_int4",
                 Int8 => "_int8",
                 Text => "_text",
+                Bpchar => "_bpchar",
                 Varchar => "_varchar",
+                Float4 => "_float4",
                 Float8 => "_float8",
+                Oid => "_oid",
+                Timestamp => "_timestamp",
+                Date => "_date",
+                Time => "_time",
+                TimestampTz => "_timestamptz",
+                Interval => "_interval",
                 Numeric => "_numeric",
+                Uuid => "_uuid",
+                Jsonb => "_jsonb",
+                Json => "_json",
                 _ => "anyarray",
             },
         }
@@ -272,6 +308,44 @@ impl DataType {
             self,
             DataType::Any | DataType::AnyElement | DataType::AnyNonArray | DataType::AnyArray
         )
+    }
+
+    /// The built-in types pg_type lists: base and pseudo types, then the
+    /// arrays of the base types that have one.
+    pub fn builtin() -> impl Iterator<Item = DataType> {
+        ALL.iter().copied().chain(ARRAYS.iter().copied())
+    }
+
+    /// pg_type.typarray: this type's array type, or 0.
+    pub fn array_oid(&self) -> u32 {
+        ARRAYS
+            .iter()
+            .find(|a| matches!(a, DataType::Array(e) if *e == self))
+            .map_or(0, |a| a.oid().0)
+    }
+
+    /// pg_type.typelem: an array's element type; `name` is stored as a
+    /// fixed array of `char`, as in PostgreSQL.
+    pub fn element_oid(&self) -> u32 {
+        match self {
+            DataType::Array(e) => e.oid().0,
+            DataType::Name => DataType::Char.oid().0,
+            _ => 0,
+        }
+    }
+
+    /// pg_type.typbyval.
+    pub fn by_value(&self) -> bool {
+        !matches!(self, DataType::Name) && matches!(self.typlen(), 1 | 2 | 4 | 8)
+    }
+
+    /// pg_type.typtype: 'b' base, 'p' pseudo.
+    pub fn typtype(&self) -> char {
+        if matches!(self.category(), TypeCategory::Pseudo) || *self == DataType::Unknown {
+            'p'
+        } else {
+            'b'
+        }
     }
 
     /// The type with this OID, if actorgres has it.
@@ -354,6 +428,33 @@ const ALL: &[DataType] = &[
     DataType::Void,
     DataType::Uuid,
     DataType::Jsonb,
+];
+
+/// Array types with their own pg_type rows.
+static ARRAYS: &[DataType] = &[
+    DataType::Array(&DataType::Bool),
+    DataType::Array(&DataType::Bytea),
+    DataType::Array(&DataType::Char),
+    DataType::Array(&DataType::Name),
+    DataType::Array(&DataType::Int2),
+    DataType::Array(&DataType::Int4),
+    DataType::Array(&DataType::Int8),
+    DataType::Array(&DataType::Text),
+    DataType::Array(&DataType::Bpchar),
+    DataType::Array(&DataType::Varchar),
+    DataType::Array(&DataType::Float4),
+    DataType::Array(&DataType::Float8),
+    DataType::Array(&DataType::Oid),
+    DataType::Array(&DataType::Timestamp),
+    DataType::Array(&DataType::Date),
+    DataType::Array(&DataType::Time),
+    DataType::Array(&DataType::TimestampTz),
+    DataType::Array(&DataType::Interval),
+    DataType::Array(&DataType::Numeric),
+    DataType::Array(&DataType::Inet),
+    DataType::Array(&DataType::Uuid),
+    DataType::Array(&DataType::Jsonb),
+    DataType::Array(&DataType::Json),
 ];
 
 impl fmt::Display for DataType {

@@ -80,6 +80,24 @@ pub fn bootstrap(root: &Path) -> Result<()> {
             &who,
         )?;
     }
+    for ty in crate::types::DataType::builtin() {
+        cat.insert(
+            &system::PG_TYPE,
+            &[
+                Value::Oid(ty.oid().0),
+                Value::Text(ty.name().into()),
+                Value::Oid(system::PG_CATALOG_NS),
+                Value::Int2(ty.typlen()),
+                Value::Bool(ty.by_value()),
+                Value::Text(ty.typtype().to_string()),
+                Value::Text(ty.category().code().to_string()),
+                Value::Bool(ty.is_preferred()),
+                Value::Oid(ty.element_oid()),
+                Value::Oid(ty.array_oid()),
+            ],
+            &who,
+        )?;
+    }
     for t in system::ALL {
         cat.insert(&system::PG_CLASS, &class_row(t), &who)?;
         for (i, (name, ty)) in t.columns.iter().enumerate() {

@@ -109,9 +109,30 @@ pub static PG_CONSTRAINT: SysTable = SysTable {
     ],
 };
 
+/// pg_type: the built-in types (written by initdb; there is no CREATE
+/// TYPE yet).
+pub static PG_TYPE: SysTable = SysTable {
+    oid: 1247,
+    name: "pg_type",
+    shared: false,
+    columns: &[
+        ("oid", DataType::Oid),
+        ("typname", DataType::Name),
+        ("typnamespace", DataType::Oid),
+        ("typlen", DataType::Int2),
+        ("typbyval", DataType::Bool),
+        ("typtype", DataType::Char),
+        ("typcategory", DataType::Char),
+        ("typispreferred", DataType::Bool),
+        ("typelem", DataType::Oid),
+        ("typarray", DataType::Oid),
+    ],
+};
+
 /// Every per-database catalog, in creation order.
-pub static PER_DATABASE: [&SysTable; 5] = [
+pub static PER_DATABASE: [&SysTable; 6] = [
     &PG_NAMESPACE,
+    &PG_TYPE,
     &PG_CLASS,
     &PG_ATTRIBUTE,
     &PG_ATTRDEF,
@@ -119,9 +140,10 @@ pub static PER_DATABASE: [&SysTable; 5] = [
 ];
 
 /// Every catalog.
-pub static ALL: [&SysTable; 6] = [
+pub static ALL: [&SysTable; 7] = [
     &PG_DATABASE,
     &PG_NAMESPACE,
+    &PG_TYPE,
     &PG_CLASS,
     &PG_ATTRIBUTE,
     &PG_ATTRDEF,

@@ -253,18 +253,7 @@ pub fn insert(ctx: &mut Stmt<'_>, ins: &ast::Insert, sink: &mut dyn ResultSink) 
     } else {
         let mut t = Vec::with_capacity(ins.columns.len());
         for c in &ins.columns {
-            let n = object_name(c).pop().unwrap_or_default();
-            let pos =
-                c.0.first()
-                    .and_then(|p| p.as_ident())
-                    .and_then(|i| crate::parser::char_position(ctx.sql, i.span.start));
-            let i = def.find(&n).ok_or_else(|| {
-                SqlError::new(
-                    SqlState::UNDEFINED_COLUMN,
-                    format!("column \"{n}\" of relation \"{}\" does not exist", def.name),
-                )
-                .at(pos)
-            })?;
+            let (i, n, pos) = target_column(&def, c, ctx.sql)?;
             if t.contains(&i) {
                 return Err(SqlError::new(
                     SqlState::DUPLICATE_COLUMN,
@@ -590,19 +579,7 @@ pub fn update(ctx: &mut Stmt<'_>, upd: &ast::Update, sink: &mut dyn ResultSink) 
             let ast::AssignmentTarget::ColumnName(col) = &a.target else {
                 return Err(SqlError::unsupported("assigning to a column tuple"));
             };
-            let n = object_name(col).pop().unwrap_or_default();
-            let pos = col
-                .0
-                .first()
-                .and_then(|p| p.as_ident())
-                .and_then(|i| crate::parser::char_position(sql, i.span.start));
-            let i = def.find(&n).ok_or_else(|| {
-                SqlError::new(
-                    SqlState::UNDEFINED_COLUMN,
-                    format!("column \"{n}\" of relation \"{}\" does not exist", def.name),
-                )
-                .at(pos)
-            })?;
+            let (i, n, _) = target_column(&def, col, sql)?;
             let slot = live.iter().position(|&l| l == i).unwrap_or(0);
             if sets[slot].is_some() {
                 return Err(SqlError::new(
@@ -637,6 +614,29 @@ pub fn update(ctx: &mut Stmt<'_>, upd: &ast::Update, sink: &mut dyn ResultSink) 
         sink,
     )?;
     sink.command_complete(&format!("UPDATE {count}"))
+}
+
+/// A target column named in INSERT's column list or UPDATE's SET: its
+/// attribute index, name and position; 42703 if the table has none.
+fn target_column(
+    def: &TableDef,
+    name: &ast::ObjectName,
+    sql: &str,
+) -> Result<(usize, String, Option<u32>)> {
+    let n = object_name(name).pop().unwrap_or_default();
+    let pos = name
+        .0
+        .first()
+        .and_then(|p| p.as_ident())
+        .and_then(|i| crate::parser::char_position(sql, i.span.start));
+    let i = def.find(&n).ok_or_else(|| {
+        SqlError::new(
+            SqlState::UNDEFINED_COLUMN,
+            format!("column \"{n}\" of relation \"{}\" does not exist", def.name),
+        )
+        .at(pos)
+    })?;
+    Ok((i, n, pos))
 }
 
 /// Binds a WHERE clause as a boolean predicate.

@@ -7,8 +7,9 @@
 //! ```
 //!
 //! Who calls it: the Backend actor, through [`Session`], on an executor
-//! thread. It depends on memory/ (budgets, interrupts) and, for SQLSTATE
-//! codes only, protocol/; it knows nothing of actix or sockets.
+//! thread. It depends on storage/ (tables, transactions, the catalog's
+//! rows), memory/ (budgets, interrupts) and, for SQLSTATE codes only,
+//! protocol/; it knows nothing of actix or sockets.
 //!
 //! Every error a client can cause is a [`SqlError`] with PostgreSQL's
 //! SQLSTATE, message and position; panics are for broken invariants only.

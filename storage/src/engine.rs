@@ -810,6 +810,29 @@ impl Redo<'_> {
         }
     }
 
+    /// A commit or abort record: the status of the transaction and its
+    /// subtransactions, and the files it removes.
+    fn finish(
+        &mut self,
+        xid: u32,
+        subxids: &[u32],
+        drops: &[RelId],
+        status: XidStatus,
+    ) -> Result<()> {
+        self.txns.clog.set(xid, status);
+        for x in subxids {
+            self.txns.clog.set(*x, status);
+            self.finished.insert(*x);
+            self.next_xid = self.next_xid.max(x + 1);
+        }
+        self.finished.insert(xid);
+        for d in drops {
+            self.pool.drop_relation(d.db, d.rel, 0);
+            self.smgr.unlink(*d)?;
+        }
+        Ok(())
+    }
+
     fn apply(&mut self, r: &wal::ReadRecord) -> Result<()> {
         if r.xid >= FIRST_NORMAL_XID {
             self.seen.insert(r.xid);
@@ -871,30 +894,10 @@ impl Redo<'_> {
                 b.mark_dirty();
             }
             WalRecord::Commit { subxids, drops, .. } => {
-                self.txns.clog.set(r.xid, XidStatus::Committed);
-                for x in subxids {
-                    self.txns.clog.set(*x, XidStatus::Committed);
-                    self.finished.insert(*x);
-                    self.next_xid = self.next_xid.max(x + 1);
-                }
-                self.finished.insert(r.xid);
-                for d in drops {
-                    self.pool.drop_relation(d.db, d.rel, 0);
-                    self.smgr.unlink(*d)?;
-                }
+                self.finish(r.xid, subxids, drops, XidStatus::Committed)?;
             }
             WalRecord::Abort { subxids, drops } => {
-                self.txns.clog.set(r.xid, XidStatus::Aborted);
-                for x in subxids {
-                    self.txns.clog.set(*x, XidStatus::Aborted);
-                    self.finished.insert(*x);
-                    self.next_xid = self.next_xid.max(x + 1);
-                }
-                self.finished.insert(r.xid);
-                for d in drops {
-                    self.pool.drop_relation(d.db, d.rel, 0);
-                    self.smgr.unlink(*d)?;
-                }
+                self.finish(r.xid, subxids, drops, XidStatus::Aborted)?;
             }
             WalRecord::RelCreate { rel } => self.smgr.create(*rel)?,
             WalRecord::DbCreate { db, template } => {

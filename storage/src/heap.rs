@@ -196,12 +196,7 @@ impl Engine {
                 continue;
             };
             let tid = Tid { block, offset };
-            if let Some(t) = page::tuple_mut(&mut p, offset) {
-                let mut h = TupleHeader::read(t);
-                h.ctid = tid;
-                h.write(t);
-                h.write(&mut tuple);
-            }
+            stamp_ctid(&mut p, tid, &mut tuple);
             self.log_change(
                 xid,
                 rel,
@@ -403,12 +398,7 @@ impl Engine {
                     block: tid.block,
                     offset,
                 };
-                if let Some(t) = page::tuple_mut(&mut p, offset) {
-                    let mut h = TupleHeader::read(t);
-                    h.ctid = new_tid;
-                    h.write(t);
-                    h.write(&mut tuple);
-                }
+                stamp_ctid(&mut p, new_tid, &mut tuple);
                 self.log_change(
                     who.xid,
                     rel,
@@ -590,6 +580,17 @@ pub struct VacuumStats {
     pub removed: usize,
     /// Versions left.
     pub remaining: usize,
+}
+
+/// A newly added version points at itself (its ctid is its own tid), on
+/// the page and in `tuple`, the copy that is logged.
+fn stamp_ctid(p: &mut Page, tid: Tid, tuple: &mut [u8]) {
+    if let Some(t) = page::tuple_mut(p, tid.offset) {
+        let mut h = TupleHeader::read(t);
+        h.ctid = tid;
+        h.write(t);
+        h.write(tuple);
+    }
 }
 
 /// The visible row versions of one page, copied out (see

@@ -201,19 +201,17 @@ pub fn put_tuple_at(p: &mut Page, offset: u16, tuple: &[u8]) -> bool {
 
 /// The bytes of the normal tuple at `offset`.
 pub fn tuple(p: &Page, offset: u16) -> Option<&[u8]> {
-    let (off, state, len) = lp_at(p, offset)?;
-    if state != ItemState::Normal
-        || len < TUPLE_HEADER
-        || off < PAGE_HEADER
-        || off + len > PAGE_SIZE
-    {
-        return None;
-    }
-    Some(&p[off..off + len])
+    tuple_range(p, offset).map(|r| &p[r])
 }
 
 /// The bytes of the normal tuple at `offset`, writable.
 pub fn tuple_mut(p: &mut Page, offset: u16) -> Option<&mut [u8]> {
+    tuple_range(p, offset).map(|r| &mut p[r])
+}
+
+/// Where the normal tuple at `offset` lies, if its line pointer is sane
+/// (a damaged one never panics a reader).
+fn tuple_range(p: &Page, offset: u16) -> Option<std::ops::Range<usize>> {
     let (off, state, len) = lp_at(p, offset)?;
     if state != ItemState::Normal
         || len < TUPLE_HEADER
@@ -222,7 +220,7 @@ pub fn tuple_mut(p: &mut Page, offset: u16) -> Option<&mut [u8]> {
     {
         return None;
     }
-    Some(&mut p[off..off + len])
+    Some(off..off + len)
 }
 
 /// Marks line pointer `offset` dead (pruned) or unused (vacuumed); the

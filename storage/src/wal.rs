@@ -499,19 +499,8 @@ impl Wal {
     /// Appends a record; returns (start, end) LSNs. Nothing is durable
     /// until [`Wal::flush`].
     pub fn insert(&self, xid: u32, rec: &WalRecord) -> io::Result<(Lsn, Lsn)> {
-        let (start, end, big) = {
-            let mut ins = self.insert.lock();
-            let bytes = rec.encode(ins.prev, xid);
-            let start = ins.end;
-            ins.end += bytes.len() as u64;
-            ins.prev = start;
-            ins.pending.extend_from_slice(&bytes);
-            (start, ins.end, ins.pending.len() > WRITE_OUT_AT)
-        };
-        if big {
-            self.write_out(false, 0)?;
-        }
-        Ok((start, end))
+        self.insert_checked(xid, rec, None)
+            .map(|r| r.unwrap_or_default())
     }
 
     /// Inserts `rec` only if the checkpoint redo pointer is still
@@ -525,9 +514,20 @@ impl Wal {
         rec: &WalRecord,
         redo_seen: Lsn,
     ) -> io::Result<Option<(Lsn, Lsn)>> {
+        self.insert_checked(xid, rec, Some(redo_seen))
+    }
+
+    /// Appends `rec`, unless `redo_seen` is given and the redo pointer
+    /// moved; writes the buffer out when it grows past WRITE_OUT_AT.
+    fn insert_checked(
+        &self,
+        xid: u32,
+        rec: &WalRecord,
+        redo_seen: Option<Lsn>,
+    ) -> io::Result<Option<(Lsn, Lsn)>> {
         let (start, end, big) = {
             let mut ins = self.insert.lock();
-            if self.redo.load(Ordering::Acquire) != redo_seen {
+            if redo_seen.is_some_and(|r| r != self.redo.load(Ordering::Acquire)) {
                 return Ok(None);
             }
             let bytes = rec.encode(ins.prev, xid);

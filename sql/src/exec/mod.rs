@@ -33,20 +33,17 @@ pub fn build(plan: &Plan) -> Box<dyn Node + '_> {
         )),
         // A filter right over a table scan runs inside it, on partly
         // decoded rows.
-        Plan::Filter { input, predicate } if matches!(**input, Plan::SeqScan { .. }) => {
-            let Plan::SeqScan { table, with_tid } = &**input else {
-                unreachable!("matched above")
-            };
-            Box::new(crate::table::SeqScan::new(
+        Plan::Filter { input, predicate } => match &**input {
+            Plan::SeqScan { table, with_tid } => Box::new(crate::table::SeqScan::new(
                 std::sync::Arc::clone(table),
                 *with_tid,
                 Some(predicate),
-            ))
-        }
-        Plan::Filter { input, predicate } => Box::new(Filter {
-            input: build(input),
-            predicate,
-        }),
+            )),
+            other => Box::new(Filter {
+                input: build(other),
+                predicate,
+            }),
+        },
         Plan::Project { input, exprs } => Box::new(Project {
             input: build(input),
             exprs,

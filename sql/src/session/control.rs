@@ -58,11 +58,9 @@ impl Session {
                     // BEGIN inside a query string's implicit transaction
                     // turns it into a block.
                     Some(t) => t.explicit = true,
-                    None => {
-                        self.ensure_txn(true);
-                    }
+                    None => {}
                 }
-                let t = self.txn.as_mut().expect("just ensured");
+                let t = self.ensure_txn(true);
                 for m in modes {
                     match m {
                         ast::TransactionMode::IsolationLevel(level) => {

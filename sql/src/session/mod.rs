@@ -295,34 +295,39 @@ impl Session {
 
     /// Commits the open transaction.
     fn commit(&mut self) -> Result<()> {
-        let Some(t) = self.txn.take() else {
-            return Ok(());
-        };
-        let sync = self.settings.str("synchronous_commit") != "off";
-        let result = self
-            .cluster
-            .engine
-            .commit(self.info.pid, &t.all_xids(), &t.drops, sync);
-        if t.catalog_changed {
-            self.cluster.cache.invalidate();
-        }
-        self.restore_settings(t.session_settings);
-        result.map_err(SqlError::from)
+        self.end_transaction(true)
     }
 
     /// Rolls back the open transaction.
     fn abort(&mut self) -> Result<()> {
+        self.end_transaction(false)
+    }
+
+    /// Commits or rolls back the open transaction, then invalidates the
+    /// catalog cache if it changed the catalog and restores the settings
+    /// the outcome keeps (SET survives a commit, not a rollback).
+    fn end_transaction(&mut self, commit: bool) -> Result<()> {
         let Some(t) = self.txn.take() else {
             return Ok(());
         };
-        let result = self
-            .cluster
-            .engine
-            .abort(self.info.pid, &t.all_xids(), &t.creates, true);
+        let engine = &self.cluster.engine;
+        let pid = self.info.pid;
+        let (result, settings) = if commit {
+            let sync = self.settings.str("synchronous_commit") != "off";
+            (
+                engine.commit(pid, &t.all_xids(), &t.drops, sync),
+                t.session_settings,
+            )
+        } else {
+            (
+                engine.abort(pid, &t.all_xids(), &t.creates, true),
+                t.settings_at_start,
+            )
+        };
         if t.catalog_changed {
             self.cluster.cache.invalidate();
         }
-        self.restore_settings(t.settings_at_start);
+        self.restore_settings(settings);
         result.map_err(SqlError::from)
     }
 
@@ -333,31 +338,26 @@ impl Session {
 
     /// Opens a transaction if none is open (rule 1).
     fn ensure_txn(&mut self, explicit: bool) -> &mut Transaction {
-        if self.txn.is_none() {
-            let isolation = Isolation::parse(&self.settings.str("default_transaction_isolation"));
-            let read_only = self.settings.bool("default_transaction_read_only");
-            self.txn = Some(Transaction::new(
-                explicit,
-                isolation,
-                read_only,
-                &self.settings,
-                now_micros(),
-            ));
-            self.sync_txn_settings();
-        }
-        self.txn.as_mut().expect("just opened")
+        let t = match self.txn.take() {
+            Some(t) => t,
+            None => {
+                let isolation =
+                    Isolation::parse(&self.settings.str("default_transaction_isolation"));
+                let read_only = self.settings.bool("default_transaction_read_only");
+                let t =
+                    Transaction::new(explicit, isolation, read_only, &self.settings, now_micros());
+                publish_txn_settings(&mut self.settings, &t);
+                t
+            }
+        };
+        self.txn.insert(t)
     }
 
     /// Mirrors the transaction's characteristics into transaction_isolation
     /// and transaction_read_only (SHOW reads them).
     fn sync_txn_settings(&mut self) {
         if let Some(t) = &self.txn {
-            let iso = t.isolation.name();
-            self.settings.set_internal("transaction_isolation", iso);
-            self.settings.set_internal(
-                "transaction_read_only",
-                if t.read_only { "on" } else { "off" },
-            );
+            publish_txn_settings(&mut self.settings, t);
         }
     }
 
@@ -382,12 +382,11 @@ impl Session {
                 "current transaction is aborted, commands ignored until end of transaction block",
             ));
         }
-        self.ensure_txn(false);
         // Rule 3: the statement's snapshot.
         let pid = self.info.pid;
         let engine = Arc::clone(&self.cluster.engine);
         {
-            let t = self.txn.as_mut().expect("ensured");
+            let t = self.ensure_txn(false);
             t.did_query = true;
             if t.snapshot.is_none() {
                 t.snapshot = Some(engine.txns.snapshot(pid));
@@ -431,7 +430,9 @@ impl Session {
             txn,
             ..
         } = self;
-        let txn = txn.as_mut().expect("a statement runs in a transaction");
+        let Some(txn) = txn.as_mut() else {
+            return Err(SqlError::internal("a statement without a transaction"));
+        };
         let mut ctx = Stmt {
             cluster,
             db: db.oid,
@@ -493,6 +494,15 @@ impl Drop for Session {
     fn drop(&mut self) {
         self.end();
     }
+}
+
+/// Sets transaction_isolation and transaction_read_only from `t`.
+fn publish_txn_settings(settings: &mut Settings, t: &Transaction) {
+    settings.set_internal("transaction_isolation", t.isolation.name());
+    settings.set_internal(
+        "transaction_read_only",
+        if t.read_only { "on" } else { "off" },
+    );
 }
 
 /// Passes everything through but keeps the command tag back until the

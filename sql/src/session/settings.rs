@@ -68,15 +68,13 @@ impl Session {
         modes: &[ast::TransactionMode],
         sink: &mut dyn ResultSink,
     ) -> Result<()> {
-        let in_block = self.txn.as_ref().is_some_and(|t| t.explicit);
-        if !in_block {
+        let Some(t) = self.txn.as_mut().filter(|t| t.explicit) else {
             sink.notice(&SqlError::warning(
                 SqlState::NO_ACTIVE_SQL_TRANSACTION,
                 "SET TRANSACTION can only be used in transaction blocks",
             ))?;
             return sink.command_complete("SET");
-        }
-        let t = self.txn.as_mut().expect("in a block");
+        };
         for m in modes {
             match m {
                 ast::TransactionMode::IsolationLevel(level) => {

@@ -431,16 +431,20 @@ enum Change {
 }
 
 /// The shared row loop of UPDATE and DELETE: scan, filter, change each
-/// row, following concurrent updates per rule 3.
+/// row, following concurrent updates per rule 3; RETURNING rows go to
+/// `sink` after their RowDescription.
 fn modify_rows(
     ctx: &mut Stmt<'_>,
     def: &Arc<TableDef>,
     predicate: Option<Expr>,
     change: &Change,
-    ret: Option<&Vec<Expr>>,
+    ret_list: Option<&(Vec<Expr>, Vec<OutputColumn>)>,
     verb: &str,
     sink: &mut dyn ResultSink,
 ) -> Result<u64> {
+    let ret = ret_list
+        .map(|(exprs, cols)| sink.row_description(cols).map(|()| exprs))
+        .transpose()?;
     let xid = ctx.write_xid(verb)?;
     let engine = ctx.engine();
     let policy = ctx.policy();
@@ -601,15 +605,12 @@ pub fn update(ctx: &mut Stmt<'_>, upd: &ast::Update, sink: &mut dyn ResultSink) 
         let ret = bind_returning(&mut b, upd.returning.as_ref(), &scope)?;
         (sets, predicate, ret)
     };
-    if let Some((_, cols)) = &ret {
-        sink.row_description(cols)?;
-    }
     let count = modify_rows(
         ctx,
         &def,
         predicate,
         &Change::Update(sets, checks),
-        ret.as_ref().map(|(e, _)| e),
+        ret.as_ref(),
         "UPDATE",
         sink,
     )?;
@@ -676,15 +677,12 @@ pub fn delete(ctx: &mut Stmt<'_>, del: &ast::Delete, sink: &mut dyn ResultSink) 
         let ret = bind_returning(&mut b, del.returning.as_ref(), &scope)?;
         (predicate, ret)
     };
-    if let Some((_, cols)) = &ret {
-        sink.row_description(cols)?;
-    }
     let count = modify_rows(
         ctx,
         &def,
         predicate,
         &Change::Delete,
-        ret.as_ref().map(|(e, _)| e),
+        ret.as_ref(),
         "DELETE",
         sink,
     )?;

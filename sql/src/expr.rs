@@ -57,6 +57,12 @@ pub struct EvalCtx<'a> {
     pub notices: &'a mut Vec<SqlError>,
     /// Stored tables, when the statement reads any.
     pub storage: Option<StorageCtx<'a>>,
+    /// Rows of the enclosing queries while a correlated subquery runs,
+    /// innermost last.
+    pub outer: Vec<Vec<Value>>,
+    /// Results of uncorrelated subqueries, computed once per statement,
+    /// by the subquery's address in the plan.
+    pub initplans: std::collections::HashMap<usize, std::sync::Arc<Vec<Vec<Value>>>>,
 }
 
 impl EvalCtx<'_> {
@@ -116,6 +122,19 @@ pub enum ExprKind {
     Column(usize),
     /// Parameter `$n+1`.
     Param(usize),
+    /// Column `index` of the row of the query `depth` levels out (1: the
+    /// query directly around this subquery).
+    Outer {
+        /// How many query levels out.
+        depth: usize,
+        /// Column in that query's row.
+        index: usize,
+    },
+    /// A subquery used as a value (scalar, EXISTS, IN, ANY, ALL).
+    SubLink(Box<SubLink>),
+    /// An aggregate call. It exists only while a grouped query is bound:
+    /// the binder replaces it by a column of the Aggregate node's output.
+    Aggregate(Box<crate::plan::AggCall>),
     /// A function or operator call.
     Call {
         /// The resolved function.
@@ -200,39 +219,155 @@ pub enum ExprKind {
     },
 }
 
+/// A subquery inside an expression (PostgreSQL's SubLink).
+#[derive(Debug, Clone)]
+pub struct SubLink {
+    /// What the subquery's rows become.
+    pub kind: SubLinkKind,
+    /// The subquery.
+    pub plan: crate::plan::Plan,
+    /// It reads columns of enclosing queries, so it runs again for each
+    /// row; otherwise it runs once per statement (an InitPlan).
+    pub correlated: bool,
+}
+
+/// The forms of [`SubLink`].
+#[derive(Debug, Clone)]
+pub enum SubLinkKind {
+    /// EXISTS (subquery).
+    Exists,
+    /// (subquery): its single value, NULL without rows; 21000 for more
+    /// than one row.
+    Scalar,
+    /// `arg op ANY (subquery)`; IN is `= ANY`.
+    Any {
+        /// Left operand.
+        arg: Box<Expr>,
+        /// The comparison, applied as op(arg, row value).
+        op: &'static FuncDef,
+    },
+    /// `arg op ALL (subquery)`.
+    All {
+        /// Left operand.
+        arg: Box<Expr>,
+        /// The comparison.
+        op: &'static FuncDef,
+    },
+}
+
 impl Expr {
-    /// The highest input column this expression reads, if any.
+    /// The highest input column this expression reads, if any. A
+    /// correlated subquery sees the whole row.
     pub fn max_column(&self) -> Option<usize> {
-        fn walk(e: Expr, max: &mut Option<usize>) -> Result<Expr> {
-            if let ExprKind::Column(n) = e.kind {
-                *max = Some(max.map_or(n, |m| m.max(n)));
-            }
-            let Expr {
-                kind,
-                ty,
-                typmod,
-                pos,
-            } = e;
-            Ok(Expr {
-                kind: kind.map_children(|c| walk(c, max))?,
-                ty,
-                typmod,
-                pos,
-            })
-        }
-        let mut max = None;
-        // The walk itself never fails; a clone keeps `self` untouched.
-        let _ = walk(self.clone(), &mut max);
+        let mut max: Option<usize> = None;
+        self.visit(&mut |e| match &e.kind {
+            ExprKind::Column(n) => max = Some(max.map_or(*n, |m| m.max(*n))),
+            ExprKind::SubLink(s) if s.correlated => max = Some(usize::MAX),
+            _ => {}
+        });
         max
     }
+
+    /// Calls `f` on this node and every node below it (not inside
+    /// subqueries' plans).
+    pub fn visit(&self, f: &mut dyn FnMut(&Expr)) {
+        f(self);
+        match &self.kind {
+            ExprKind::Const(_)
+            | ExprKind::Column(_)
+            | ExprKind::Param(_)
+            | ExprKind::Outer { .. } => {}
+            ExprKind::Call { args: v, .. }
+            | ExprKind::And(v)
+            | ExprKind::Or(v)
+            | ExprKind::Coalesce(v)
+            | ExprKind::MinMax { args: v, .. } => v.iter().for_each(|e| e.visit(f)),
+            ExprKind::Cast { arg, .. }
+            | ExprKind::Not(arg)
+            | ExprKind::IsNull { arg, .. }
+            | ExprKind::IsBool { arg, .. } => arg.visit(f),
+            ExprKind::DistinctFrom { left, right, .. } | ExprKind::NullIf { left, right, .. } => {
+                left.visit(f);
+                right.visit(f);
+            }
+            ExprKind::InList { arg, list, .. } => {
+                arg.visit(f);
+                list.iter().for_each(|(e, _)| e.visit(f));
+            }
+            ExprKind::Case { whens, otherwise } => {
+                for (c, r) in whens {
+                    c.visit(f);
+                    r.visit(f);
+                }
+                if let Some(e) = otherwise {
+                    e.visit(f);
+                }
+            }
+            ExprKind::SubLink(s) => match &s.kind {
+                SubLinkKind::Any { arg, .. } | SubLinkKind::All { arg, .. } => arg.visit(f),
+                SubLinkKind::Exists | SubLinkKind::Scalar => {}
+            },
+            ExprKind::Aggregate(a) => {
+                a.args.iter().for_each(|e| e.visit(f));
+                if let Some(e) = &a.filter {
+                    e.visit(f);
+                }
+            }
+        }
+    }
+}
+
+impl Expr {
+    /// The expression with every position removed, as text: two
+    /// expressions with the same fingerprint compute the same thing
+    /// (GROUP BY matching, ORDER BY reuse of select-list items).
+    pub fn fingerprint(&self) -> String {
+        fn strip(e: Expr) -> Result<Expr> {
+            Ok(Expr {
+                kind: e.kind.map_children(strip)?,
+                pos: None,
+                ..e
+            })
+        }
+        match strip(self.clone()) {
+            Ok(e) => format!("{:?}", e.kind),
+            Err(_) => String::new(),
+        }
+    }
+
 }
 
 impl ExprKind {
     /// Rebuilds the node with `f` applied to each child expression.
-    fn map_children(self, mut f: impl FnMut(Expr) -> Result<Expr>) -> Result<ExprKind> {
+    pub fn map_children(self, mut f: impl FnMut(Expr) -> Result<Expr>) -> Result<ExprKind> {
         let mut each = |v: Vec<Expr>| v.into_iter().map(&mut f).collect::<Result<Vec<_>>>();
         Ok(match self {
-            k @ (ExprKind::Const(_) | ExprKind::Column(_) | ExprKind::Param(_)) => k,
+            k @ (ExprKind::Const(_)
+            | ExprKind::Column(_)
+            | ExprKind::Param(_)
+            | ExprKind::Outer { .. }) => k,
+            ExprKind::SubLink(mut s) => {
+                s.kind = match s.kind {
+                    SubLinkKind::Any { arg, op } => SubLinkKind::Any {
+                        arg: Box::new(f(*arg)?),
+                        op,
+                    },
+                    SubLinkKind::All { arg, op } => SubLinkKind::All {
+                        arg: Box::new(f(*arg)?),
+                        op,
+                    },
+                    k => k,
+                };
+                ExprKind::SubLink(s)
+            }
+            ExprKind::Aggregate(mut a) => {
+                a.args = a.args.into_iter().map(&mut f).collect::<Result<Vec<_>>>()?;
+                a.filter = match a.filter {
+                    Some(e) => Some(f(e)?),
+                    None => None,
+                };
+                ExprKind::Aggregate(a)
+            }
             ExprKind::Call { def, args } => ExprKind::Call {
                 def,
                 args: each(args)?,
@@ -392,7 +527,12 @@ impl Expr {
     fn is_foldable(&self) -> bool {
         let all_const = |v: &[Expr]| v.iter().all(|e| e.as_const().is_some());
         match &self.kind {
-            ExprKind::Const(_) | ExprKind::Column(_) | ExprKind::Param(_) => false,
+            ExprKind::Const(_)
+            | ExprKind::Column(_)
+            | ExprKind::Param(_)
+            | ExprKind::Outer { .. }
+            | ExprKind::SubLink(_)
+            | ExprKind::Aggregate(_) => false,
             ExprKind::Call { def, args } => {
                 def.volatility == crate::func::Volatility::Immutable && all_const(args)
             }
@@ -418,6 +558,16 @@ impl Expr {
                 .get(*i)
                 .cloned()
                 .ok_or_else(|| SqlError::internal(format!("no column {i} in row"))),
+            ExprKind::Outer { depth, index } => ctx
+                .outer
+                .len()
+                .checked_sub(*depth)
+                .and_then(|level| ctx.outer.get(level))
+                .and_then(|r| r.get(*index))
+                .cloned()
+                .ok_or_else(|| SqlError::internal("outer reference without an outer row")),
+            ExprKind::SubLink(s) => crate::exec::sublink(s, row, ctx),
+            ExprKind::Aggregate(_) => Err(SqlError::internal("aggregate outside an Aggregate node")),
             ExprKind::Param(i) => ctx.params.get(*i).cloned().ok_or_else(|| {
                 SqlError::new(
                     SqlState::UNDEFINED_PARAMETER,

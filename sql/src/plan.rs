@@ -37,6 +37,155 @@ pub enum Plan {
         /// One expression per output column.
         exprs: Vec<Expr>,
     },
+    /// Rows given in the query (VALUES).
+    Values(Vec<Vec<Expr>>),
+    /// Joins two inputs: output rows are left columns then right columns.
+    Join {
+        /// Outer side.
+        left: Box<Plan>,
+        /// Inner side.
+        right: Box<Plan>,
+        /// Inner, left, right or full.
+        kind: JoinKind,
+        /// Equality keys (left expression, right expression, `=`): run as
+        /// a hash join when there are any.
+        keys: Vec<(Expr, Expr, &'static crate::func::FuncDef)>,
+        /// The rest of the join condition, over the joined row.
+        on: Option<Expr>,
+        /// Columns of the right input (for NULL padding).
+        right_width: usize,
+        /// Columns of the left input.
+        left_width: usize,
+    },
+    /// Groups the input by `group` and computes `aggs` per group: output
+    /// rows are the group values then the aggregate values. Without
+    /// group expressions there is exactly one output row.
+    Aggregate {
+        /// Input rows.
+        input: Box<Plan>,
+        /// GROUP BY expressions.
+        group: Vec<Expr>,
+        /// Aggregate calls.
+        aggs: Vec<AggCall>,
+    },
+    /// Sorts by the given output columns.
+    Sort {
+        /// Input rows.
+        input: Box<Plan>,
+        /// Sort keys, most significant first.
+        keys: Vec<SortKey>,
+    },
+    /// LIMIT / OFFSET (constant or parameter expressions).
+    Limit {
+        /// Input rows.
+        input: Box<Plan>,
+        /// Rows to return, None for all.
+        limit: Option<Expr>,
+        /// Rows to skip first.
+        offset: Option<Expr>,
+    },
+    /// Removes duplicate rows (NULLs equal), or with `on`, keeps the first
+    /// row of each run of equal `on` columns (DISTINCT ON after a sort).
+    Distinct {
+        /// Input rows.
+        input: Box<Plan>,
+        /// DISTINCT ON columns; None: the whole row.
+        on: Option<Vec<usize>>,
+    },
+    /// UNION / INTERSECT / EXCEPT.
+    SetOp {
+        /// Left input.
+        left: Box<Plan>,
+        /// Right input.
+        right: Box<Plan>,
+        /// Which operation.
+        op: SetOpKind,
+        /// ALL (keep duplicates).
+        all: bool,
+    },
+}
+
+/// The join kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinKind {
+    /// Inner (and cross) join.
+    Inner,
+    /// Left outer join.
+    Left,
+    /// Right outer join.
+    Right,
+    /// Full outer join.
+    Full,
+}
+
+/// Set operations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetOpKind {
+    /// UNION.
+    Union,
+    /// INTERSECT.
+    Intersect,
+    /// EXCEPT.
+    Except,
+}
+
+/// One ORDER BY key over a plan's output column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SortKey {
+    /// Output column.
+    pub column: usize,
+    /// DESC.
+    pub desc: bool,
+    /// NULLS FIRST (default: only for DESC).
+    pub nulls_first: bool,
+}
+
+/// An aggregate call in an Aggregate node.
+#[derive(Debug, Clone)]
+pub struct AggCall {
+    /// Which aggregate.
+    pub func: AggFunc,
+    /// Arguments, over the Aggregate node's input row, already coerced
+    /// to the transition type.
+    pub args: Vec<Expr>,
+    /// agg(DISTINCT ...).
+    pub distinct: bool,
+    /// FILTER (WHERE ...).
+    pub filter: Option<Expr>,
+}
+
+/// The aggregates.
+#[derive(Debug, Clone)]
+pub enum AggFunc {
+    /// count(*).
+    CountStar,
+    /// count(x): non-NULL inputs.
+    Count,
+    /// sum: inputs added with `add` (of the result type).
+    Sum {
+        /// `+` of the result type.
+        add: &'static crate::func::FuncDef,
+    },
+    /// avg: sum with `add`, then `div`(sum, count as `div`'s right type).
+    Avg {
+        /// `+` of the sum type.
+        add: &'static crate::func::FuncDef,
+        /// `/` giving the result.
+        div: &'static crate::func::FuncDef,
+        /// Type the count is cast to for `div`.
+        count_ty: DataType,
+    },
+    /// min / max: keeps the value for which `better`(new, kept) is true.
+    MinMax {
+        /// `<` for min, `>` for max.
+        better: &'static crate::func::FuncDef,
+    },
+    /// bool_and / every.
+    BoolAnd,
+    /// bool_or.
+    BoolOr,
+    /// string_agg(text, delimiter).
+    StringAgg,
 }
 
 impl Plan {
@@ -45,19 +194,85 @@ impl Plan {
     pub fn fold_constants(self, ctx: &mut EvalCtx<'_>) -> Result<Plan> {
         Ok(match self {
             p @ (Plan::OneRow | Plan::SystemView(_) | Plan::SeqScan { .. }) => p,
+            Plan::Values(rows) => Plan::Values(
+                rows.into_iter()
+                    .map(|r| fold_all(r, ctx))
+                    .collect::<Result<Vec<_>>>()?,
+            ),
+            Plan::Join {
+                left,
+                right,
+                kind,
+                keys,
+                on,
+                right_width,
+                left_width,
+            } => Plan::Join {
+                left: Box::new(left.fold_constants(ctx)?),
+                right: Box::new(right.fold_constants(ctx)?),
+                kind,
+                keys: keys
+                    .into_iter()
+                    .map(|(l, r, eq)| Ok((l.fold(ctx)?, r.fold(ctx)?, eq)))
+                    .collect::<Result<Vec<_>>>()?,
+                on: on.map(|e| e.fold(ctx)).transpose()?,
+                right_width,
+                left_width,
+            },
+            Plan::Aggregate { input, group, aggs } => Plan::Aggregate {
+                input: Box::new(input.fold_constants(ctx)?),
+                group: fold_all(group, ctx)?,
+                aggs: aggs
+                    .into_iter()
+                    .map(|mut a| {
+                        a.args = fold_all(a.args, ctx)?;
+                        a.filter = a.filter.map(|e| e.fold(ctx)).transpose()?;
+                        Ok(a)
+                    })
+                    .collect::<Result<Vec<_>>>()?,
+            },
+            Plan::Sort { input, keys } => Plan::Sort {
+                input: Box::new(input.fold_constants(ctx)?),
+                keys,
+            },
+            Plan::Limit {
+                input,
+                limit,
+                offset,
+            } => Plan::Limit {
+                input: Box::new(input.fold_constants(ctx)?),
+                limit,
+                offset,
+            },
+            Plan::Distinct { input, on } => Plan::Distinct {
+                input: Box::new(input.fold_constants(ctx)?),
+                on,
+            },
+            Plan::SetOp {
+                left,
+                right,
+                op,
+                all,
+            } => Plan::SetOp {
+                left: Box::new(left.fold_constants(ctx)?),
+                right: Box::new(right.fold_constants(ctx)?),
+                op,
+                all,
+            },
             Plan::Filter { input, predicate } => Plan::Filter {
                 input: Box::new(input.fold_constants(ctx)?),
                 predicate: predicate.fold(ctx)?,
             },
             Plan::Project { input, exprs } => Plan::Project {
                 input: Box::new(input.fold_constants(ctx)?),
-                exprs: exprs
-                    .into_iter()
-                    .map(|e| e.fold(ctx))
-                    .collect::<Result<Vec<_>>>()?,
+                exprs: fold_all(exprs, ctx)?,
             },
         })
     }
+}
+
+fn fold_all(exprs: Vec<Expr>, ctx: &mut EvalCtx<'_>) -> Result<Vec<Expr>> {
+    exprs.into_iter().map(|e| e.fold(ctx)).collect()
 }
 
 /// One column of a query's result, as RowDescription describes it.

@@ -153,7 +153,49 @@ impl Binder<'_> {
                 negated,
                 ..
             } => self.in_list(expr, list, *negated, scope),
-            AstExpr::In { .. } => Err(SqlError::unsupported("IN (subquery)").at(self.pos_of(e))),
+            AstExpr::In {
+                expr,
+                target: ast::InTarget::Subquery(q),
+                negated,
+                ..
+            } => {
+                let pos = self.pos_after(expr.as_ref());
+                let any = self.quantified(expr, "=", q, true, scope, pos)?;
+                Ok(if *negated {
+                    typed(ExprKind::Not(Box::new(any)), DataType::Bool)
+                } else {
+                    any
+                })
+            }
+            AstExpr::In { .. } => Err(SqlError::unsupported("this form of IN").at(self.pos_of(e))),
+            AstExpr::Subquery(q) => self.scalar_subquery(q, scope),
+            AstExpr::Exists { subquery, negated } => {
+                let exists = self.exists(subquery, scope)?;
+                Ok(if *negated {
+                    typed(ExprKind::Not(Box::new(exists)), DataType::Bool)
+                } else {
+                    exists
+                })
+            }
+            AstExpr::AnyOp {
+                left,
+                compare_op,
+                right,
+                ..
+            }
+            | AstExpr::AllOp {
+                left,
+                compare_op,
+                right,
+            } => {
+                let AstExpr::Subquery(q) = right.as_ref() else {
+                    return Err(SqlError::unsupported("ANY/ALL over arrays").at(self.pos_of(e)));
+                };
+                let op = compare_op.to_string();
+                let pos = self.pos_after(left.as_ref());
+                let any = matches!(e, AstExpr::AnyOp { .. });
+                self.quantified(left, &op, q, any, scope, pos)
+            }
             AstExpr::Case {
                 operand,
                 conditions,
@@ -245,15 +287,47 @@ impl Binder<'_> {
         scope: &Scope,
         pos: Option<u32>,
     ) -> Result<Expr> {
-        let mut found = scope.columns.iter().enumerate().filter(|(_, c)| {
-            c.name == name && table.is_none_or(|t| c.table.as_deref() == Some(t.as_str()))
-        });
+        let matches = |c: &super::ScopeColumn| {
+            c.name == name
+                && match table {
+                    Some(t) => c.table.as_deref() == Some(t.as_str()),
+                    None => !c.hidden,
+                }
+        };
+        let mut found = scope.columns.iter().enumerate().filter(|(_, c)| matches(c));
         let Some((index, col)) = found.next() else {
+            // Not here: a column of an enclosing query makes this
+            // subquery (and every one between) correlated.
+            let levels = self.outer.len();
+            for k in (0..levels).rev() {
+                let hit = self.outer[k]
+                    .0
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .find(|(_, c)| matches(c))
+                    .map(|(i, c)| (i, c.ty, c.typmod));
+                if let Some((i, ty, typmod)) = hit {
+                    for level in &mut self.outer[k..] {
+                        level.1 = true;
+                    }
+                    return Ok(Expr {
+                        kind: ExprKind::Outer {
+                            depth: levels - k,
+                            index: i,
+                        },
+                        ty,
+                        typmod,
+                        pos,
+                    });
+                }
+            }
             return Err(match table {
                 Some(t)
                     if !scope
                         .columns
                         .iter()
+                        .chain(self.outer.iter().flat_map(|o| o.0.columns.iter()))
                         .any(|c| c.table.as_deref() == Some(t.as_str())) =>
                 {
                     SqlError::new(
@@ -440,7 +514,7 @@ impl Binder<'_> {
 
     /// Resolves `op` for a comparison and returns it with both sides
     /// coerced to its argument types.
-    fn comparison(
+    pub(super) fn comparison(
         &mut self,
         op: &str,
         left: Expr,
@@ -743,6 +817,9 @@ impl Binder<'_> {
                 .at(pos))
             }
         };
+        if super::group::is_aggregate(&name) {
+            return self.aggregate(&name, f, scope, pos);
+        }
         if f.over.is_some() || f.filter.is_some() || !f.within_group.is_empty() {
             return Err(SqlError::unsupported("window and aggregate clauses").at(pos));
         }
@@ -774,9 +851,6 @@ impl Binder<'_> {
                 out
             }
         };
-        if is_aggregate(&name) {
-            return Err(SqlError::unsupported(format!("aggregate function {name}")).at(pos));
-        }
         let mut bound = Vec::with_capacity(args.len());
         for a in args {
             bound.push(self.expr(a, scope)?);
@@ -858,24 +932,6 @@ impl Binder<'_> {
             None => Ok(call),
         }
     }
-}
-
-/// Aggregates arrive with the query engine; until then they are refused
-/// clearly instead of being reported as unknown functions.
-fn is_aggregate(name: &str) -> bool {
-    matches!(
-        name,
-        "count"
-            | "sum"
-            | "avg"
-            | "min"
-            | "max"
-            | "bool_and"
-            | "bool_or"
-            | "every"
-            | "string_agg"
-            | "array_agg"
-    )
 }
 
 /// An expression node with no position yet.

@@ -14,8 +14,10 @@
 //! 3. A select-list item that stays unknown is output as text.
 
 mod expr;
+mod group;
 mod names;
 mod select;
+mod subquery;
 
 use sqlparser::ast::Spanned;
 use sqlparser::tokenizer::Location;
@@ -64,6 +66,9 @@ pub struct ScopeColumn {
     pub table_oid: u32,
     /// Source attribute number, or 0.
     pub attnum: i16,
+    /// Reachable only qualified, and not part of `*` (the two originals
+    /// of a JOIN USING column).
+    pub hidden: bool,
 }
 
 /// The columns of the input rows an expression is evaluated against, in
@@ -87,6 +92,7 @@ pub fn table_scope(def: &TableDef, alias: Option<&str>) -> Scope {
                 typmod: c.typmod,
                 table_oid: def.oid,
                 attnum: (i + 1) as i16,
+                hidden: false,
             })
             .collect(),
     }
@@ -104,6 +110,11 @@ pub struct Binder<'a> {
     params: Vec<DataType>,
     /// Where tables come from.
     tables: &'a mut dyn TableSource,
+    /// Scopes of the queries around the one being bound, innermost last,
+    /// each with whether the subquery bound inside it reads any of them.
+    outer: Vec<(Scope, bool)>,
+    /// Why an aggregate is not allowed here (the 42803 message), if not.
+    no_aggs: Option<&'static str>,
 }
 
 impl<'a> Binder<'a> {
@@ -121,6 +132,8 @@ impl<'a> Binder<'a> {
             depth: 0,
             params,
             tables,
+            outer: Vec::new(),
+            no_aggs: None,
         }
     }
 

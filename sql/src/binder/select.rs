@@ -1,4 +1,11 @@
-//! Binding SELECT: FROM, WHERE and the select list.
+//! Binding queries: SELECT (FROM, WHERE, GROUP BY, HAVING, the select
+//! list, DISTINCT), ORDER BY, LIMIT/OFFSET, VALUES and set operations.
+//!
+//! A SELECT becomes, bottom up: the FROM plan (scans and joins), Filter
+//! (WHERE), Aggregate (GROUP BY and aggregates), Filter (HAVING), Project
+//! (the select list plus hidden "resjunk" columns that ORDER BY needs),
+//! Distinct, Sort, Limit, and a last Project that drops the resjunk
+//! columns — the shape of PostgreSQL's plans.
 
 use sqlparser::ast::{self, SelectItem, SetExpr, TableFactor};
 
@@ -7,67 +14,445 @@ use super::{table_scope, Binder, Scope, ScopeColumn};
 use crate::cast::CoercionContext;
 use crate::catalog::SystemView;
 use crate::error::{Result, SqlError, SqlState};
-use crate::expr::ExprKind;
-use crate::plan::{BoundQuery, OutputColumn, Plan};
+use crate::expr::{Expr, ExprKind};
+use crate::plan::{BoundQuery, JoinKind, OutputColumn, Plan, SetOpKind, SortKey};
 use crate::types::DataType;
 
 impl Binder<'_> {
-    /// Binds a query (SELECT ...).
+    /// Binds a query (SELECT ..., VALUES ..., set operations).
     pub fn query(&mut self, q: &ast::Query) -> Result<BoundQuery> {
         if q.with.is_some() {
             return Err(SqlError::unsupported("WITH"));
         }
-        if q.order_by.is_some() {
-            return Err(SqlError::unsupported("ORDER BY"));
-        }
-        if q.limit_clause.is_some() || q.fetch.is_some() {
-            return Err(SqlError::unsupported("LIMIT and OFFSET"));
-        }
         if !q.locks.is_empty() {
             return Err(SqlError::unsupported("FOR UPDATE/SHARE"));
         }
-        match q.body.as_ref() {
-            SetExpr::Select(s) => self.select(s),
-            SetExpr::Query(inner) => self.query(inner),
-            SetExpr::Values(_) => Err(SqlError::unsupported("VALUES lists")),
-            SetExpr::SetOperation { .. } => {
-                Err(SqlError::unsupported("UNION, INTERSECT and EXCEPT"))
+        if q.fetch.is_some() {
+            return Err(SqlError::unsupported("FETCH FIRST"));
+        }
+        let order: &[ast::OrderByExpr] = match &q.order_by {
+            None => &[],
+            Some(ob) => match &ob.kind {
+                ast::OrderByKind::Expressions(v) => v,
+                ast::OrderByKind::All(_) => return Err(SqlError::unsupported("ORDER BY ALL")),
+            },
+        };
+        let (mut plan, columns) = match q.body.as_ref() {
+            SetExpr::Select(s) => self.select(s, order)?,
+            body => {
+                let bound = self.set_expr(body)?;
+                let keys = self.output_order(order, &bound.columns)?;
+                let plan = if keys.is_empty() {
+                    bound.plan
+                } else {
+                    Plan::Sort {
+                        input: Box::new(bound.plan),
+                        keys,
+                    }
+                };
+                (plan, bound.columns)
+            }
+        };
+        if let Some(lc) = &q.limit_clause {
+            let (limit, offset) = match lc {
+                ast::LimitClause::LimitOffset {
+                    limit,
+                    offset,
+                    limit_by,
+                } => {
+                    if !limit_by.is_empty() {
+                        return Err(SqlError::unsupported("LIMIT BY"));
+                    }
+                    (limit.as_ref(), offset.as_ref().map(|o| &o.value))
+                }
+                ast::LimitClause::OffsetCommaLimit { .. } => {
+                    return Err(SqlError::syntax("LIMIT #,# syntax is not supported", None)
+                    .with_hint("Use separate LIMIT and OFFSET clauses."))
+                }
+            };
+            let limit = match limit {
+                Some(e) => self.limit_expr(e, "LIMIT")?,
+                None => None,
+            };
+            let offset = match offset {
+                Some(e) => self.limit_expr(e, "OFFSET")?,
+                None => None,
+            };
+            plan = Plan::Limit {
+                input: Box::new(plan),
+                limit,
+                offset,
+            };
+        }
+        Ok(BoundQuery {
+            plan: trim(plan, columns.len()),
+            columns,
+        })
+    }
+
+    /// A LIMIT or OFFSET expression as bigint; None for `LIMIT ALL`.
+    fn limit_expr(&mut self, e: &ast::Expr, what: &str) -> Result<Option<Expr>> {
+        if matches!(e, ast::Expr::Value(v) if matches!(v.value, ast::Value::Null)) {
+            return Ok(None);
+        }
+        let saved = self.no_aggs.replace(if what == "LIMIT" {
+            "aggregate functions are not allowed in LIMIT"
+        } else {
+            "aggregate functions are not allowed in OFFSET"
+        });
+        let bound = self.expr(e, &Scope::default());
+        self.no_aggs = saved;
+        let bound = bound?;
+        let pos = bound.pos;
+        if bound.ty != DataType::Int8 && bound.ty != DataType::Unknown && !matches!(bound.ty, DataType::Int2 | DataType::Int4) {
+            return Err(SqlError::new(
+                SqlState::DATATYPE_MISMATCH,
+                format!(
+                    "argument of {what} must be type bigint, not type {}",
+                    bound.ty.sql_name()
+                ),
+            )
+            .at(pos));
+        }
+        if bound.max_column().is_some() {
+            return Err(SqlError::new(
+                SqlState::INVALID_COLUMN_REFERENCE,
+                format!("argument of {what} must not contain variables"),
+            )
+            .at(pos));
+        }
+        Ok(Some(self.coerce(
+            bound,
+            DataType::Int8,
+            -1,
+            CoercionContext::Implicit,
+        )?))
+    }
+
+    /// A query body that is not a plain SELECT with ORDER BY: its plan
+    /// and visible columns.
+    fn set_expr(&mut self, body: &SetExpr) -> Result<BoundQuery> {
+        match body {
+            SetExpr::Select(s) => {
+                let (plan, columns) = self.select(s, &[])?;
+                Ok(BoundQuery {
+                    plan: trim(plan, columns.len()),
+                    columns,
+                })
+            }
+            SetExpr::Query(q) => self.query(q),
+            SetExpr::Values(v) => self.values(v),
+            SetExpr::SetOperation {
+                op,
+                set_quantifier,
+                left,
+                right,
+            } => {
+                let (kind, name) = match op {
+                    ast::SetOperator::Union => (SetOpKind::Union, "UNION"),
+                    ast::SetOperator::Intersect => (SetOpKind::Intersect, "INTERSECT"),
+                    ast::SetOperator::Except | ast::SetOperator::Minus => {
+                        (SetOpKind::Except, "EXCEPT")
+                    }
+                };
+                let all = match set_quantifier {
+                    ast::SetQuantifier::All => true,
+                    ast::SetQuantifier::Distinct | ast::SetQuantifier::None => false,
+                    other => {
+                        return Err(SqlError::unsupported(format!("{name} {other}")));
+                    }
+                };
+                let l = self.set_expr(left)?;
+                let r = self.set_expr(right)?;
+                if l.columns.len() != r.columns.len() {
+                    return Err(SqlError::syntax(format!(
+                        "each {name} query must have the same number of columns"
+                    ), self.pos_of(right.as_ref())));
+                }
+                let mut lexprs = Vec::new();
+                let mut rexprs = Vec::new();
+                let mut columns = Vec::new();
+                for (i, (lc, rc)) in l.columns.iter().zip(&r.columns).enumerate() {
+                    let le = column_ref(i, lc);
+                    let re = column_ref(i, rc);
+                    let ty = self.common_type(&[&le, &re], name)?;
+                    let typmod = if lc.ty == rc.ty && lc.typmod == rc.typmod {
+                        lc.typmod
+                    } else {
+                        -1
+                    };
+                    lexprs.push(self.coerce(le, ty, -1, CoercionContext::Implicit)?);
+                    rexprs.push(self.coerce(re, ty, -1, CoercionContext::Implicit)?);
+                    columns.push(OutputColumn {
+                        name: lc.name.clone(),
+                        ty,
+                        typmod,
+                        table_oid: 0,
+                        attnum: 0,
+                    });
+                }
+                Ok(BoundQuery {
+                    plan: Plan::SetOp {
+                        left: Box::new(project_if_needed(l.plan, lexprs)),
+                        right: Box::new(project_if_needed(r.plan, rexprs)),
+                        op: kind,
+                        all,
+                    },
+                    columns,
+                })
             }
             other => Err(SqlError::unsupported(format!("the query form {other}"))),
         }
     }
 
-    fn select(&mut self, s: &ast::Select) -> Result<BoundQuery> {
-        if s.distinct.is_some() {
-            return Err(SqlError::unsupported("SELECT DISTINCT"));
+    /// VALUES (...), (...): one type per column from all rows.
+    fn values(&mut self, v: &ast::Values) -> Result<BoundQuery> {
+        let width = v.rows.first().map_or(0, |r| r.content.len());
+        let mut rows = Vec::with_capacity(v.rows.len());
+        for r in &v.rows {
+            if r.content.len() != width {
+                return Err(
+                    SqlError::syntax("VALUES lists must all be the same length", r.content.first().and_then(|e| self.pos_of(e))),
+                );
+            }
+            let mut row = Vec::with_capacity(width);
+            for e in &r.content {
+                row.push(self.expr(e, &Scope::default())?);
+            }
+            rows.push(row);
         }
-        let grouped = match &s.group_by {
-            ast::GroupByExpr::Expressions(exprs, mods) => !exprs.is_empty() || !mods.is_empty(),
-            ast::GroupByExpr::All(_) => true,
-        };
-        if grouped || s.having.is_some() {
-            return Err(SqlError::unsupported("GROUP BY and HAVING"));
+        let mut columns = Vec::with_capacity(width);
+        for c in 0..width {
+            let refs: Vec<&Expr> = rows.iter().map(|r| &r[c]).collect();
+            let ty = self.common_type(&refs, "VALUES")?;
+            for row in &mut rows {
+                let e = std::mem::replace(&mut row[c], Expr::constant(crate::value::Value::Null, ty));
+                row[c] = self.coerce(e, ty, -1, CoercionContext::Implicit)?;
+            }
+            let typmod = rows
+                .first()
+                .map(|r| r[c].typmod)
+                .filter(|&t| rows.iter().all(|r| r[c].typmod == t))
+                .unwrap_or(-1);
+            columns.push(OutputColumn {
+                name: format!("column{}", c + 1),
+                ty,
+                typmod,
+                table_oid: 0,
+                attnum: 0,
+            });
         }
+        Ok(BoundQuery {
+            plan: Plan::Values(rows),
+            columns,
+        })
+    }
+
+    /// ORDER BY over a set operation's output: names and positions of
+    /// output columns, or expressions over them.
+    fn output_order(
+        &mut self,
+        order: &[ast::OrderByExpr],
+        columns: &[OutputColumn],
+    ) -> Result<Vec<SortKey>> {
+        let mut keys = Vec::new();
+        for o in order {
+            let column = match self.output_ref(&o.expr, columns)? {
+                Some(i) => i,
+                None => {
+                    return Err(SqlError::new(
+                        SqlState::FEATURE_NOT_SUPPORTED,
+                        "invalid UNION/INTERSECT/EXCEPT ORDER BY clause",
+                    )
+                    .with_detail("Only result column names can be used, not expressions or functions.")
+                    .at(self.pos_of(&o.expr)))
+                }
+            };
+            keys.push(sort_key(column, o)?);
+        }
+        Ok(keys)
+    }
+
+    /// An ORDER BY item that names an output column by position or by
+    /// name (PostgreSQL looks at output names before input columns).
+    fn output_ref(&mut self, e: &ast::Expr, columns: &[OutputColumn]) -> Result<Option<usize>> {
+        match e {
+            ast::Expr::Value(v) => {
+                if let ast::Value::Number(n, _) = &v.value {
+                    let pos = n.parse::<i64>().ok().filter(|&p| p >= 1 && p as usize <= columns.len());
+                    return match pos {
+                        Some(p) => Ok(Some(p as usize - 1)),
+                        None => Err(SqlError::new(
+                            SqlState::INVALID_COLUMN_REFERENCE,
+                            format!("ORDER BY position {n} is not in select list"),
+                        )
+                        .at(self.pos_of(e))),
+                    };
+                }
+                Ok(None)
+            }
+            ast::Expr::Identifier(id) => {
+                let name = ident(id);
+                let mut found = columns.iter().enumerate().filter(|(_, c)| c.name == name);
+                Ok(found.next().map(|(i, _)| i))
+            }
+            ast::Expr::Nested(inner) => self.output_ref(inner, columns),
+            _ => Ok(None),
+        }
+    }
+
+    /// Binds a SELECT with the query's ORDER BY: the plan (Sort and
+    /// DISTINCT applied; its rows may carry resjunk columns after the
+    /// visible ones) and the visible columns.
+    fn select(
+        &mut self,
+        s: &ast::Select,
+        order: &[ast::OrderByExpr],
+    ) -> Result<(Plan, Vec<OutputColumn>)> {
         if s.into.is_some() {
             return Err(SqlError::unsupported("SELECT INTO"));
         }
+        if !s.named_window.is_empty() || s.qualify.is_some() {
+            return Err(SqlError::unsupported("WINDOW and QUALIFY"));
+        }
         let (mut plan, scope) = self.from(&s.from)?;
         if let Some(w) = &s.selection {
-            let predicate = self.expr(w, &scope)?;
-            let predicate = self.boolean(predicate, "WHERE")?;
+            let saved = self.no_aggs.replace("aggregate functions are not allowed in WHERE");
+            let predicate = self.expr(w, &scope);
+            self.no_aggs = saved;
+            let predicate = self.boolean(predicate?, "WHERE")?;
             plan = Plan::Filter {
                 input: Box::new(plan),
                 predicate,
             };
         }
-        let (exprs, columns) = self.projection(&s.projection, &scope)?;
-        Ok(BoundQuery {
-            plan: Plan::Project {
+        let (mut exprs, mut columns) = self.projection(&s.projection, &scope)?;
+        let visible = columns.len();
+        let group = self.group_by(&s.group_by, &scope, &columns, &exprs)?;
+        let having = match &s.having {
+            Some(h) => {
+                let e = self.expr(h, &scope)?;
+                Some(self.boolean(e, "HAVING")?)
+            }
+            None => None,
+        };
+        let distinct = match &s.distinct {
+            None | Some(ast::Distinct::All) => None,
+            Some(ast::Distinct::Distinct) => Some(None),
+            Some(ast::Distinct::On(on)) => {
+                let mut cols = Vec::new();
+                for e in on {
+                    let c = match self.output_ref(e, &columns)? {
+                        Some(i) => i,
+                        None => {
+                            let bound = self.expr(e, &scope)?;
+                            add_resjunk(bound, &mut exprs, &mut columns)
+                        }
+                    };
+                    cols.push(c);
+                }
+                Some(Some(cols))
+            }
+        };
+        let mut keys = Vec::new();
+        for o in order {
+            let column = match self.output_ref(&o.expr, &columns[..visible])? {
+                Some(i) => i,
+                None => {
+                    let bound = self.expr(&o.expr, &scope)?;
+                    let fp = bound.fingerprint();
+                    match exprs.iter().position(|x| x.fingerprint() == fp) {
+                        Some(i) => i,
+                        None if distinct == Some(None) => {
+                            return Err(SqlError::new(
+                                SqlState::INVALID_COLUMN_REFERENCE,
+                                "for SELECT DISTINCT, ORDER BY expressions must appear in select list",
+                            )
+                            .at(self.pos_of(&o.expr)));
+                        }
+                        None => add_resjunk(bound, &mut exprs, &mut columns),
+                    }
+                }
+            };
+            keys.push(sort_key(column, o)?);
+        }
+        let grouped = !group.is_empty()
+            || having.is_some()
+            || exprs.iter().any(has_aggregate)
+            || matches!(&s.group_by, ast::GroupByExpr::Expressions(g, _) if !g.is_empty());
+        if grouped {
+            let group_fps: Vec<String> = group.iter().map(Expr::fingerprint).collect();
+            let mut aggs = Vec::new();
+            let mut regrouped = Vec::with_capacity(exprs.len());
+            for e in exprs {
+                regrouped.push(self.regroup(e, &group_fps, &mut aggs, &scope)?);
+            }
+            exprs = regrouped;
+            let having = match having {
+                Some(h) => Some(self.regroup(h, &group_fps, &mut aggs, &scope)?),
+                None => None,
+            };
+            plan = Plan::Aggregate {
                 input: Box::new(plan),
-                exprs,
-            },
-            columns,
-        })
+                group,
+                aggs,
+            };
+            if let Some(predicate) = having {
+                plan = Plan::Filter {
+                    input: Box::new(plan),
+                    predicate,
+                };
+            }
+        }
+        plan = Plan::Project {
+            input: Box::new(plan),
+            exprs,
+        };
+        match distinct {
+            None => {}
+            Some(None) => {
+                plan = Plan::Distinct {
+                    input: Box::new(plan),
+                    on: None,
+                }
+            }
+            Some(Some(on)) => {
+                // DISTINCT ON keeps the first row of each group in ORDER
+                // BY order, so the ON columns must lead the ORDER BY.
+                for (i, c) in on.iter().enumerate() {
+                    match keys.get(i) {
+                        Some(k) if k.column == *c => {}
+                        Some(_) => {
+                            return Err(SqlError::new(
+                                SqlState::INVALID_COLUMN_REFERENCE,
+                                "SELECT DISTINCT ON expressions must match initial ORDER BY expressions",
+                            ))
+                        }
+                        None => keys.push(SortKey {
+                            column: *c,
+                            desc: false,
+                            nulls_first: false,
+                        }),
+                    }
+                }
+                plan = Plan::Sort {
+                    input: Box::new(plan),
+                    keys: std::mem::take(&mut keys),
+                };
+                plan = Plan::Distinct {
+                    input: Box::new(plan),
+                    on: Some(on),
+                };
+            }
+        }
+        if !keys.is_empty() {
+            plan = Plan::Sort {
+                input: Box::new(plan),
+                keys,
+            };
+        }
+        columns.truncate(visible);
+        Ok((plan, columns))
     }
 
     /// Binds a select list (or RETURNING list) against `scope`: one
@@ -127,7 +512,11 @@ impl Binder<'_> {
                     }
                     let mut any = false;
                     for (i, c) in scope.columns.iter().enumerate() {
-                        if table.as_ref().is_some_and(|t| c.table.as_ref() != Some(t)) {
+                        let wanted = match &table {
+                            Some(t) => c.table.as_ref() == Some(t),
+                            None => !c.hidden,
+                        };
+                        if !wanted {
                             continue;
                         }
                         any = true;
@@ -157,18 +546,29 @@ impl Binder<'_> {
         Ok((exprs, columns))
     }
 
-    /// The FROM clause: its plan and the columns it makes visible.
+
+    /// The FROM clause: its plan and the columns it makes visible. Several
+    /// items are cross-joined left to right.
     fn from(&mut self, from: &[ast::TableWithJoins]) -> Result<(Plan, Scope)> {
-        let [item] = from else {
-            if from.is_empty() {
-                return Ok((Plan::OneRow, Scope::default()));
+        let mut acc: Option<(Plan, Scope)> = None;
+        for item in from {
+            let mut cur = self.table_factor(&item.relation)?;
+            for j in &item.joins {
+                let right = self.table_factor(&j.relation)?;
+                cur = self.join(cur, right, &j.join_operator)?;
             }
-            return Err(SqlError::unsupported("joins"));
-        };
-        if !item.joins.is_empty() {
-            return Err(SqlError::unsupported("joins"));
+            acc = Some(match acc {
+                None => cur,
+                Some(left) => self.join(left, cur, &ast::JoinOperator::CrossJoin(ast::JoinConstraint::None))?,
+            });
         }
-        match &item.relation {
+        Ok(acc.unwrap_or((Plan::OneRow, Scope::default())))
+    }
+
+    /// One FROM item: a table, a system view, a subquery or a join in
+    /// parentheses.
+    fn table_factor(&mut self, tf: &TableFactor) -> Result<(Plan, Scope)> {
+        match tf {
             TableFactor::Table {
                 name,
                 alias,
@@ -181,9 +581,9 @@ impl Binder<'_> {
                     .first()
                     .and_then(|p| p.as_ident())
                     .and_then(|i| self.pos(i.span.start));
-                let alias = alias.as_ref().map(|a| ident(&a.name));
-                if let Some(view) = SystemView::lookup(&parts) {
-                    let table = alias.unwrap_or_else(|| view.name().to_owned());
+                let alias_name = alias.as_ref().map(|a| ident(&a.name));
+                let (plan, mut scope) = if let Some(view) = SystemView::lookup(&parts) {
+                    let table = alias_name.unwrap_or_else(|| view.name().to_owned());
                     let columns = view
                         .columns()
                         .iter()
@@ -195,21 +595,390 @@ impl Binder<'_> {
                             typmod: -1,
                             table_oid: view.oid(),
                             attnum: (i + 1) as i16,
+                            hidden: false,
                         })
                         .collect();
-                    return Ok((Plan::SystemView(view), Scope { columns }));
+                    (Plan::SystemView(view), Scope { columns })
+                } else {
+                    let def = self.lookup_table(&parts, pos)?;
+                    let scope = table_scope(&def, alias_name.as_deref());
+                    (
+                        Plan::SeqScan {
+                            table: def,
+                            with_tid: false,
+                        },
+                        scope,
+                    )
+                };
+                if let Some(a) = alias {
+                    rename_columns(&mut scope, &a.columns)?;
                 }
-                let def = self.lookup_table(&parts, pos)?;
-                let scope = table_scope(&def, alias.as_deref());
-                Ok((
-                    Plan::SeqScan {
-                        table: def,
-                        with_tid: false,
-                    },
-                    scope,
-                ))
+                Ok((plan, scope))
             }
+            TableFactor::Derived {
+                lateral,
+                subquery,
+                alias,
+                ..
+            } => {
+                if *lateral {
+                    return Err(SqlError::unsupported("LATERAL"));
+                }
+                let Some(alias) = alias else {
+                    return Err(SqlError::syntax("subquery in FROM must have an alias", None)
+                        .with_hint("For example, FROM (SELECT ...) [AS] foo."));
+                };
+                let saved = self.no_aggs.take();
+                let bound = self.query(subquery);
+                self.no_aggs = saved;
+                let bound = bound?;
+                let table = ident(&alias.name);
+                let mut scope = Scope {
+                    columns: bound
+                        .columns
+                        .iter()
+                        .map(|c| ScopeColumn {
+                            table: Some(table.clone()),
+                            name: c.name.clone(),
+                            ty: c.ty,
+                            typmod: c.typmod,
+                            table_oid: 0,
+                            attnum: 0,
+                            hidden: false,
+                        })
+                        .collect(),
+                };
+                rename_columns(&mut scope, &alias.columns)?;
+                Ok((bound.plan, scope))
+            }
+            TableFactor::NestedJoin {
+                table_with_joins,
+                alias: None,
+            } => self.from(std::slice::from_ref(table_with_joins.as_ref())),
             other => Err(SqlError::unsupported(format!("the FROM item {other}"))),
         }
     }
+
+    /// Joins two FROM items.
+    fn join(
+        &mut self,
+        (lplan, lscope): (Plan, Scope),
+        (rplan, rscope): (Plan, Scope),
+        op: &ast::JoinOperator,
+    ) -> Result<(Plan, Scope)> {
+        use ast::JoinOperator as J;
+        let (kind, constraint) = match op {
+            J::Join(c) | J::Inner(c) => (JoinKind::Inner, c),
+            J::CrossJoin(c) => (JoinKind::Inner, c),
+            J::Left(c) | J::LeftOuter(c) => (JoinKind::Left, c),
+            J::Right(c) | J::RightOuter(c) => (JoinKind::Right, c),
+            J::FullOuter(c) => (JoinKind::Full, c),
+            other => return Err(SqlError::unsupported(format!("the join {other:?}"))),
+        };
+        let (left_width, right_width) = (lscope.columns.len(), rscope.columns.len());
+        let mut scope = Scope {
+            columns: lscope.columns.iter().chain(&rscope.columns).cloned().collect(),
+        };
+        let using: Vec<String> = match constraint {
+            ast::JoinConstraint::Using(names) => names
+                .iter()
+                .map(|n| object_name(n).pop().unwrap_or_default())
+                .collect(),
+            ast::JoinConstraint::Natural => lscope
+                .columns
+                .iter()
+                .filter(|c| !c.hidden && rscope.columns.iter().any(|r| !r.hidden && r.name == c.name))
+                .map(|c| c.name.clone())
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut conds = Vec::new();
+        if let ast::JoinConstraint::On(e) = constraint {
+            let saved = self.no_aggs.replace("aggregate functions are not allowed in JOIN conditions");
+            let bound = self.expr(e, &scope);
+            self.no_aggs = saved;
+            conds.push(self.boolean(bound?, "JOIN/ON")?);
+        }
+        // USING columns: one equality each; the merged column comes first
+        // in `*`, the two originals stay reachable only when qualified.
+        let mut merged = Vec::new();
+        for name in &using {
+            let find = |s: &Scope, side: &str| {
+                let mut it = s.columns.iter().enumerate().filter(|(_, c)| !c.hidden && &c.name == name);
+                match (it.next(), it.next()) {
+                    (Some((i, _)), None) => Ok(i),
+                    (None, _) => Err(SqlError::new(
+                        SqlState::UNDEFINED_COLUMN,
+                        format!("column \"{name}\" specified in USING clause does not exist in {side} table"),
+                    )),
+                    (Some(_), Some(_)) => Err(SqlError::new(
+                        SqlState::AMBIGUOUS_COLUMN,
+                        format!("common column name \"{name}\" appears more than once in {side} table"),
+                    )),
+                }
+            };
+            let li = find(&lscope, "left")?;
+            let ri = find(&rscope, "right")?;
+            let l = column_of(li, &scope.columns[li]);
+            let r = column_of(left_width + ri, &scope.columns[left_width + ri]);
+            conds.push(self.operator("=", vec![l.clone(), r.clone()], None)?);
+            let ty = self.common_type(&[&l, &r], "JOIN/USING")?;
+            let l = self.coerce(l, ty, -1, CoercionContext::Implicit)?;
+            let r = self.coerce(r, ty, -1, CoercionContext::Implicit)?;
+            let value = match kind {
+                JoinKind::Inner | JoinKind::Left => l,
+                JoinKind::Right => r,
+                JoinKind::Full => Expr {
+                    kind: ExprKind::Coalesce(vec![l, r]),
+                    ty,
+                    typmod: -1,
+                    pos: None,
+                },
+            };
+            merged.push((name.clone(), value, li, left_width + ri));
+        }
+        let (keys, on) = split_equi_keys(conds, left_width);
+        let mut plan = Plan::Join {
+            left: Box::new(lplan),
+            right: Box::new(rplan),
+            kind,
+            keys,
+            on,
+            right_width,
+            left_width,
+        };
+        if !merged.is_empty() {
+            let mut exprs = Vec::new();
+            let mut columns = Vec::new();
+            for (name, value, li, ri) in &merged {
+                columns.push(ScopeColumn {
+                    table: None,
+                    name: name.clone(),
+                    ty: value.ty,
+                    typmod: value.typmod,
+                    table_oid: 0,
+                    attnum: 0,
+                    hidden: false,
+                });
+                exprs.push(value.clone());
+                scope.columns[*li].hidden = true;
+                scope.columns[*ri].hidden = true;
+            }
+            // Visible originals first, then the hidden USING originals.
+            let order: Vec<usize> = (0..scope.columns.len())
+                .filter(|&i| !scope.columns[i].hidden)
+                .chain((0..scope.columns.len()).filter(|&i| scope.columns[i].hidden))
+                .collect();
+            for i in order {
+                exprs.push(column_of(i, &scope.columns[i]));
+                columns.push(scope.columns[i].clone());
+            }
+            plan = Plan::Project {
+                input: Box::new(plan),
+                exprs,
+            };
+            scope = Scope { columns };
+        }
+        Ok((plan, scope))
+    }
+}
+
+/// Splits join conditions into hash keys (`left expr = right expr` of one
+/// type, each side reading only its own input) and the rest.
+fn split_equi_keys(
+    conds: Vec<Expr>,
+    left_width: usize,
+) -> (Vec<(Expr, Expr, &'static crate::func::FuncDef)>, Option<Expr>) {
+    let mut keys = Vec::new();
+    let mut rest = Vec::new();
+    let mut flat = Vec::new();
+    for c in conds {
+        match c.kind {
+            ExprKind::And(items) => flat.extend(items),
+            _ => flat.push(c),
+        }
+    }
+    for c in flat {
+        if let ExprKind::Call { def, args } = &c.kind {
+            if def.name == "=" && args.len() == 2 && args[0].ty == args[1].ty {
+                let side = |e: &Expr| -> Option<bool> {
+                    let mut min = usize::MAX;
+                    let mut other = false;
+                    e.visit(&mut |x| match &x.kind {
+                        ExprKind::Column(i) => min = min.min(*i),
+                        ExprKind::Outer { .. } | ExprKind::SubLink(_) | ExprKind::Param(_) => other = true,
+                        ExprKind::Call { def, .. } if def.volatility != crate::func::Volatility::Immutable => other = true,
+                        _ => {}
+                    });
+                    let max = e.max_column()?;
+                    if other {
+                        return None;
+                    }
+                    if max < left_width {
+                        Some(true)
+                    } else if min >= left_width {
+                        Some(false)
+                    } else {
+                        None
+                    }
+                };
+                match (side(&args[0]), side(&args[1])) {
+                    (Some(true), Some(false)) => {
+                        keys.push((args[0].clone(), shift(args[1].clone(), left_width), *def));
+                        continue;
+                    }
+                    (Some(false), Some(true)) => {
+                        keys.push((args[1].clone(), shift(args[0].clone(), left_width), *def));
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        rest.push(c);
+    }
+    let on = match rest.len() {
+        0 => None,
+        1 => rest.pop(),
+        _ => Some(Expr {
+            kind: ExprKind::And(rest),
+            ty: DataType::Bool,
+            typmod: -1,
+            pos: None,
+        }),
+    };
+    (keys, on)
+}
+
+/// `e` with every column index lowered by `by` (a right-side expression
+/// evaluated against the right row alone).
+fn shift(e: Expr, by: usize) -> Expr {
+    fn walk(e: Expr, by: usize) -> Result<Expr> {
+        let kind = match e.kind {
+            ExprKind::Column(i) => ExprKind::Column(i - by),
+            k => k.map_children(|c| walk(c, by))?,
+        };
+        Ok(Expr { kind, ..e })
+    }
+    match walk(e.clone(), by) {
+        Ok(x) => x,
+        Err(_) => e,
+    }
+}
+
+/// Applies `AS alias(a, b, ...)` column names.
+fn rename_columns(scope: &mut Scope, names: &[ast::TableAliasColumnDef]) -> Result<()> {
+    let visible: Vec<usize> = (0..scope.columns.len()).filter(|&i| !scope.columns[i].hidden).collect();
+    if names.len() > visible.len() {
+        return Err(SqlError::syntax(format!(
+            "table \"{}\" has {} columns available but {} columns specified",
+            scope.columns.first().and_then(|c| c.table.clone()).unwrap_or_default(),
+            visible.len(),
+            names.len()
+        ), None));
+    }
+    for (n, &i) in names.iter().zip(&visible) {
+        scope.columns[i].name = ident(&n.name);
+    }
+    Ok(())
+}
+
+/// A reference to column `i` described by a scope column.
+fn column_of(i: usize, c: &ScopeColumn) -> Expr {
+    Expr {
+        kind: ExprKind::Column(i),
+        ty: c.ty,
+        typmod: c.typmod,
+        pos: None,
+    }
+}
+
+/// A reference to output column `i`.
+fn column_ref(i: usize, c: &OutputColumn) -> Expr {
+    Expr {
+        kind: ExprKind::Column(i),
+        ty: c.ty,
+        typmod: c.typmod,
+        pos: None,
+    }
+}
+
+/// `plan` projected through `exprs` unless they are just its columns.
+fn project_if_needed(plan: Plan, exprs: Vec<Expr>) -> Plan {
+    let identity = exprs
+        .iter()
+        .enumerate()
+        .all(|(i, e)| matches!(e.kind, ExprKind::Column(c) if c == i));
+    if identity {
+        plan
+    } else {
+        Plan::Project {
+            input: Box::new(plan),
+            exprs,
+        }
+    }
+}
+
+/// Drops resjunk columns beyond `width` when the plan has any.
+fn trim(plan: Plan, width: usize) -> Plan {
+    if plan_width(&plan).is_some_and(|w| w > width) {
+        let exprs = (0..width)
+            .map(|i| Expr {
+                kind: ExprKind::Column(i),
+                ty: DataType::Unknown,
+                typmod: -1,
+                pos: None,
+            })
+            .collect();
+        return Plan::Project {
+            input: Box::new(plan),
+            exprs,
+        };
+    }
+    plan
+}
+
+/// The number of columns a plan's rows have, where it is cheap to know.
+fn plan_width(plan: &Plan) -> Option<usize> {
+    match plan {
+        Plan::Project { exprs, .. } => Some(exprs.len()),
+        Plan::Sort { input, .. } | Plan::Limit { input, .. } | Plan::Distinct { input, .. } | Plan::Filter { input, .. } => {
+            plan_width(input)
+        }
+        _ => None,
+    }
+}
+
+/// Adds a resjunk select-list column for ORDER BY / DISTINCT ON.
+fn add_resjunk(e: Expr, exprs: &mut Vec<Expr>, columns: &mut Vec<OutputColumn>) -> usize {
+    columns.push(OutputColumn {
+        name: "?resjunk?".into(),
+        ty: e.ty,
+        typmod: e.typmod,
+        table_oid: 0,
+        attnum: 0,
+    });
+    exprs.push(e);
+    exprs.len() - 1
+}
+
+/// The sort key of one ORDER BY item for `column`.
+fn sort_key(column: usize, o: &ast::OrderByExpr) -> Result<SortKey> {
+    let desc = match &o.options.sort {
+        None | Some(ast::OrderBySort::Asc) => false,
+        Some(ast::OrderBySort::Desc) => true,
+        Some(ast::OrderBySort::Using(_)) => return Err(SqlError::unsupported("ORDER BY USING")),
+    };
+    Ok(SortKey {
+        column,
+        desc,
+        nulls_first: o.options.nulls_first.unwrap_or(desc),
+    })
+}
+
+/// Whether an expression contains an aggregate call of this query.
+fn has_aggregate(e: &Expr) -> bool {
+    let mut found = false;
+    e.visit(&mut |x| found |= matches!(x.kind, ExprKind::Aggregate(_)));
+    found
 }

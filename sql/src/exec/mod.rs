@@ -4,10 +4,19 @@
 //! Long loops check the backend's interrupt flag ([`EvalCtx::check_interrupts`]),
 //! so cancel, statement_timeout and shutdown stop a statement between rows.
 
-use crate::error::Result;
-use crate::expr::{EvalCtx, Expr};
-use crate::plan::Plan;
+mod agg;
+mod join;
+pub mod key;
+mod sort;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use crate::error::{Result, SqlError, SqlState};
+use crate::expr::{EvalCtx, Expr, SubLink, SubLinkKind};
+use crate::plan::{Plan, SetOpKind};
 use crate::value::Value;
+
 
 /// A row of values.
 pub type Row = Vec<Value>;
@@ -48,6 +57,246 @@ pub fn build(plan: &Plan) -> Box<dyn Node + '_> {
             input: build(input),
             exprs,
         }),
+        Plan::Values(rows) => Box::new(Values { rows, next: 0 }),
+        Plan::Join {
+            left,
+            right,
+            kind,
+            keys,
+            on,
+            right_width,
+            left_width,
+        } => Box::new(join::Join::new(
+            build(left),
+            build(right),
+            *kind,
+            keys,
+            on.as_ref(),
+            *left_width,
+            *right_width,
+        )),
+        Plan::Aggregate { input, group, aggs } => Box::new(agg::HashAgg {
+            input: build(input),
+            group,
+            aggs,
+            out: None,
+        }),
+        Plan::Sort { input, keys } => Box::new(sort::Sort {
+            input: build(input),
+            keys,
+            rows: None,
+        }),
+        Plan::Limit {
+            input,
+            limit,
+            offset,
+        } => Box::new(sort::Limit {
+            input: build(input),
+            limit: limit.as_ref(),
+            offset: offset.as_ref(),
+            state: None,
+        }),
+        Plan::Distinct { input, on } => Box::new(sort::Distinct {
+            input: build(input),
+            on: on.as_deref(),
+            seen: HashSet::new(),
+            last: None,
+        }),
+        Plan::SetOp {
+            left,
+            right,
+            op,
+            all,
+        } => Box::new(SetOp {
+            left: build(left),
+            right: Some(build(right)),
+            op: *op,
+            all: *all,
+            counts: HashMap::new(),
+            left_done: false,
+        }),
+    }
+}
+
+/// Runs `plan` to the end (or to `limit` rows).
+pub fn collect(plan: &Plan, limit: usize, ctx: &mut EvalCtx<'_>) -> Result<Vec<Row>> {
+    let mut node = build(plan);
+    let mut rows = Vec::new();
+    while rows.len() < limit {
+        match node.next(ctx)? {
+            Some(r) => rows.push(r),
+            None => break,
+        }
+    }
+    Ok(rows)
+}
+
+/// Evaluates a subquery expression for the outer row `row`.
+pub fn sublink(s: &SubLink, row: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let arg = match &s.kind {
+        SubLinkKind::Any { arg, .. } | SubLinkKind::All { arg, .. } => arg.eval(row, ctx)?,
+        SubLinkKind::Exists | SubLinkKind::Scalar => Value::Null,
+    };
+    let limit = match s.kind {
+        SubLinkKind::Exists => 1,
+        SubLinkKind::Scalar => 2,
+        _ => usize::MAX,
+    };
+    let rows = if s.correlated {
+        ctx.outer.push(row.to_vec());
+        let rows = collect(&s.plan, limit, ctx);
+        ctx.outer.pop();
+        Arc::new(rows?)
+    } else {
+        let id = std::ptr::from_ref(&s.plan) as usize;
+        match ctx.initplans.get(&id) {
+            Some(rows) => Arc::clone(rows),
+            None => {
+                let rows = Arc::new(collect(&s.plan, limit, ctx)?);
+                ctx.initplans.insert(id, Arc::clone(&rows));
+                rows
+            }
+        }
+    };
+    let first = |r: &Row| r.first().cloned().unwrap_or(Value::Null);
+    match &s.kind {
+        SubLinkKind::Exists => Ok(Value::Bool(!rows.is_empty())),
+        SubLinkKind::Scalar => {
+            if rows.len() > 1 {
+                return Err(SqlError::new(
+                    SqlState::CARDINALITY_VIOLATION,
+                    "more than one row returned by a subquery used as an expression",
+                ));
+            }
+            Ok(rows.first().map(first).unwrap_or(Value::Null))
+        }
+        SubLinkKind::Any { op, .. } | SubLinkKind::All { op, .. } => {
+            let any = matches!(s.kind, SubLinkKind::Any { .. });
+            if rows.is_empty() {
+                return Ok(Value::Bool(!any));
+            }
+            if arg.is_null() {
+                return Ok(Value::Null);
+            }
+            let mut saw_null = false;
+            for r in rows.iter() {
+                let v = first(r);
+                let result = if v.is_null() {
+                    Value::Null
+                } else {
+                    (op.imp)(&[arg.clone(), v], ctx)?
+                };
+                match result {
+                    Value::Bool(b) if b == any => return Ok(Value::Bool(any)),
+                    Value::Bool(_) => {}
+                    _ => saw_null = true,
+                }
+            }
+            Ok(if saw_null {
+                Value::Null
+            } else {
+                Value::Bool(!any)
+            })
+        }
+    }
+}
+
+/// Rows written in the query.
+struct Values<'p> {
+    /// The rows' expressions.
+    rows: &'p [Vec<Expr>],
+    /// Next row.
+    next: usize,
+}
+
+impl Node for Values<'_> {
+    fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
+        let Some(exprs) = self.rows.get(self.next) else {
+            return Ok(None);
+        };
+        self.next += 1;
+        let mut row = Vec::with_capacity(exprs.len());
+        for e in exprs {
+            row.push(e.eval(&[], ctx)?);
+        }
+        Ok(Some(row))
+    }
+}
+
+/// UNION / INTERSECT / EXCEPT [ALL].
+struct SetOp<'p> {
+    /// Left input.
+    left: Box<dyn Node + 'p>,
+    /// Right input; for INTERSECT and EXCEPT read first into `counts`.
+    right: Option<Box<dyn Node + 'p>>,
+    /// The operation.
+    op: SetOpKind,
+    /// ALL.
+    all: bool,
+    /// Row key → how many right rows have it (INTERSECT, EXCEPT); for
+    /// UNION, keys already returned.
+    counts: HashMap<Vec<u8>, i64>,
+    /// UNION: the left side is exhausted.
+    left_done: bool,
+}
+
+impl Node for SetOp<'_> {
+    fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
+        if self.op == SetOpKind::Union {
+            loop {
+                let row = if self.left_done {
+                    match self.right.as_mut() {
+                        Some(r) => r.next(ctx)?,
+                        None => None,
+                    }
+                } else {
+                    match self.left.next(ctx)? {
+                        Some(r) => Some(r),
+                        None => {
+                            self.left_done = true;
+                            continue;
+                        }
+                    }
+                };
+                let Some(row) = row else {
+                    return Ok(None);
+                };
+                if self.all {
+                    return Ok(Some(row));
+                }
+                let seen = self.counts.entry(key::row_key(&row)).or_insert(0);
+                *seen += 1;
+                if *seen == 1 {
+                    return Ok(Some(row));
+                }
+            }
+        }
+        if let Some(mut right) = self.right.take() {
+            while let Some(r) = right.next(ctx)? {
+                *self.counts.entry(key::row_key(&r)).or_insert(0) += 1;
+            }
+        }
+        while let Some(row) = self.left.next(ctx)? {
+            let n = self.counts.entry(key::row_key(&row)).or_insert(0);
+            let keep = match (self.op, self.all) {
+                // Distinct forms: a key is returned once, then marked
+                // with -1 so it is not returned again.
+                (SetOpKind::Intersect, false) => *n > 0,
+                (SetOpKind::Except, false) => *n == 0,
+                (SetOpKind::Intersect, true) => *n > 0,
+                (SetOpKind::Except, true) => *n <= 0,
+                (SetOpKind::Union, _) => true,
+            };
+            if self.all {
+                *n -= 1;
+            } else if keep || *n > 0 {
+                *n = -1;
+            }
+            if keep {
+                return Ok(Some(row));
+            }
+        }
+        Ok(None)
     }
 }
 

@@ -199,6 +199,8 @@ impl<'s> Stmt<'s> {
             params: &[],
             notices: &mut self.notices,
             storage,
+            outer: Vec::new(),
+            initplans: Default::default(),
         }
     }
 }

@@ -470,6 +470,8 @@ fn modify_rows(
         wait: policy,
     };
     let mut eval = EvalCtx {
+        outer: Vec::new(),
+        initplans: Default::default(),
         storage: own
             .snapshot
             .as_ref()

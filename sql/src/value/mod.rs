@@ -20,9 +20,10 @@ pub use float::{format_f32, format_f64, parse_f64};
 pub use numeric::Numeric;
 
 /// One SQL value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Value {
     /// SQL NULL.
+    #[default]
     Null,
     /// boolean.
     Bool(bool),

@@ -1,0 +1,287 @@
+//! Aggregates and grouping: binding aggregate calls, GROUP BY items, and
+//! rewriting a grouped query's expressions over the Aggregate node's
+//! output (group values, then aggregate results).
+
+use sqlparser::ast::{self, FunctionArg, FunctionArgExpr, FunctionArguments};
+
+use super::names::ident;
+use super::{Binder, Scope};
+use crate::cast::CoercionContext;
+use crate::error::{Result, SqlError, SqlState};
+use crate::expr::{Expr, ExprKind};
+use crate::func::{self, CallKind};
+use crate::plan::{AggCall, AggFunc, OutputColumn};
+use crate::types::DataType;
+
+/// The aggregate functions.
+pub fn is_aggregate(name: &str) -> bool {
+    matches!(
+        name,
+        "count"
+            | "sum"
+            | "avg"
+            | "min"
+            | "max"
+            | "bool_and"
+            | "bool_or"
+            | "every"
+            | "string_agg"
+            | "array_agg"
+    )
+}
+
+impl Binder<'_> {
+    /// Binds an aggregate call to an [`ExprKind::Aggregate`] node.
+    pub(super) fn aggregate(
+        &mut self,
+        name: &str,
+        f: &ast::Function,
+        scope: &Scope,
+        pos: Option<u32>,
+    ) -> Result<Expr> {
+        if let Some(msg) = self.no_aggs {
+            return Err(SqlError::new(SqlState::GROUPING_ERROR, msg).at(pos));
+        }
+        if f.over.is_some() || !f.within_group.is_empty() {
+            return Err(SqlError::unsupported("window functions and WITHIN GROUP").at(pos));
+        }
+        let FunctionArguments::List(list) = &f.args else {
+            return Err(SqlError::new(
+                SqlState::UNDEFINED_FUNCTION,
+                format!("function {name}() does not exist"),
+            )
+            .at(pos));
+        };
+        if !list.clauses.is_empty() {
+            return Err(SqlError::unsupported(format!("{name} with ORDER BY")).at(pos));
+        }
+        let distinct = matches!(
+            list.duplicate_treatment,
+            Some(ast::DuplicateTreatment::Distinct)
+        );
+        self.no_aggs = Some("aggregate function calls cannot be nested");
+        let bound = self.aggregate_args(name, &list.args, f.filter.as_deref(), scope, pos);
+        self.no_aggs = None;
+        let (args, filter, star) = bound?;
+        let types: Vec<DataType> = args.iter().map(|a| a.ty).collect();
+        let undefined = || {
+            let sig: Vec<String> = types.iter().map(|t| t.sql_name()).collect();
+            SqlError::new(
+                SqlState::UNDEFINED_FUNCTION,
+                format!("function {name}({}) does not exist", sig.join(", ")),
+            )
+            .with_hint("No function matches the given name and argument types. You might need to add explicit type casts.")
+            .at(pos)
+        };
+        let op = |o: &str, t: DataType| {
+            func::resolve(o, &[t, t], CallKind::Operator).map(|r| r.def)
+        };
+        let (func, arg_ty, ty) = match (name, types.as_slice()) {
+            ("count", []) if star => (AggFunc::CountStar, None, DataType::Int8),
+            ("count", [_]) => (AggFunc::Count, None, DataType::Int8),
+            ("sum", [t]) => {
+                let state = match t {
+                    DataType::Int2 | DataType::Int4 => DataType::Int8,
+                    DataType::Int8 | DataType::Numeric => DataType::Numeric,
+                    DataType::Float4 | DataType::Float8 | DataType::Interval => *t,
+                    _ => return Err(undefined()),
+                };
+                let add = op("+", state).map_err(|_| undefined())?;
+                (AggFunc::Sum { add }, Some(state), state)
+            }
+            ("avg", [t]) => {
+                let (state, count_ty) = match t {
+                    DataType::Int2 | DataType::Int4 | DataType::Int8 | DataType::Numeric => {
+                        (DataType::Numeric, DataType::Numeric)
+                    }
+                    DataType::Float4 | DataType::Float8 => (DataType::Float8, DataType::Float8),
+                    DataType::Interval => (DataType::Interval, DataType::Float8),
+                    _ => return Err(undefined()),
+                };
+                let add = op("+", state).map_err(|_| undefined())?;
+                let div = func::resolve("/", &[state, count_ty], CallKind::Operator)
+                    .map_err(|_| undefined())?
+                    .def;
+                (AggFunc::Avg { add, div, count_ty }, Some(state), state)
+            }
+            ("min" | "max", [t]) => {
+                let t = if *t == DataType::Unknown {
+                    DataType::Text
+                } else {
+                    *t
+                };
+                let better = op(if name == "min" { "<" } else { ">" }, t).map_err(|_| undefined())?;
+                (AggFunc::MinMax { better }, Some(t), t)
+            }
+            ("bool_and" | "every", [_]) => (AggFunc::BoolAnd, Some(DataType::Bool), DataType::Bool),
+            ("bool_or", [_]) => (AggFunc::BoolOr, Some(DataType::Bool), DataType::Bool),
+            ("string_agg", [_, _]) => (AggFunc::StringAgg, Some(DataType::Text), DataType::Text),
+            ("array_agg", _) => return Err(SqlError::unsupported("array_agg (arrays)").at(pos)),
+            _ => return Err(undefined()),
+        };
+        let mut coerced = Vec::with_capacity(args.len());
+        for a in args {
+            coerced.push(match arg_ty {
+                Some(t) if a.ty != t => self
+                    .coerce(a, t, -1, CoercionContext::Implicit)
+                    .map_err(|_| undefined())?,
+                _ if a.ty == DataType::Unknown => {
+                    self.coerce(a, DataType::Text, -1, CoercionContext::Implicit)?
+                }
+                _ => a,
+            });
+        }
+        Ok(Expr {
+            kind: ExprKind::Aggregate(Box::new(AggCall {
+                func,
+                args: coerced,
+                distinct,
+                filter,
+            })),
+            ty,
+            typmod: -1,
+            pos,
+        })
+    }
+
+    /// The arguments and FILTER of an aggregate; `*` only for count.
+    #[allow(clippy::type_complexity)]
+    fn aggregate_args(
+        &mut self,
+        name: &str,
+        args: &[FunctionArg],
+        filter: Option<&ast::Expr>,
+        scope: &Scope,
+        pos: Option<u32>,
+    ) -> Result<(Vec<Expr>, Option<Expr>, bool)> {
+        let mut out = Vec::with_capacity(args.len());
+        let mut star = false;
+        for a in args {
+            match a {
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => out.push(self.expr(e, scope)?),
+                FunctionArg::Unnamed(FunctionArgExpr::Wildcard) if name == "count" && args.len() == 1 => {
+                    star = true;
+                }
+                _ => {
+                    return Err(SqlError::unsupported(format!("the argument {a} of {name}")).at(pos))
+                }
+            }
+        }
+        let filter = match filter {
+            Some(f) => {
+                let e = self.expr(f, scope)?;
+                Some(self.boolean(e, "FILTER")?)
+            }
+            None => None,
+        };
+        Ok((out, filter, star))
+    }
+
+    /// GROUP BY items: input expressions, select-list positions, or
+    /// select-list names (PostgreSQL tries input columns first).
+    pub(super) fn group_by(
+        &mut self,
+        g: &ast::GroupByExpr,
+        scope: &Scope,
+        columns: &[OutputColumn],
+        exprs: &[Expr],
+    ) -> Result<Vec<Expr>> {
+        let items = match g {
+            ast::GroupByExpr::Expressions(items, mods) if mods.is_empty() => items,
+            _ => return Err(SqlError::unsupported("GROUP BY ALL, ROLLUP, CUBE and GROUPING SETS")),
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            if let ast::Expr::Value(v) = item {
+                if let ast::Value::Number(n, _) = &v.value {
+                    let p = n.parse::<usize>().ok().filter(|&p| p >= 1 && p <= columns.len());
+                    let Some(p) = p else {
+                        return Err(SqlError::new(
+                            SqlState::INVALID_COLUMN_REFERENCE,
+                            format!("GROUP BY position {n} is not in select list"),
+                        )
+                        .at(self.pos_of(item)));
+                    };
+                    out.push(exprs[p - 1].clone());
+                    continue;
+                }
+            }
+            let saved = self.no_aggs.replace("aggregate functions are not allowed in GROUP BY");
+            let bound = self.expr(item, scope);
+            self.no_aggs = saved;
+            match bound {
+                Ok(e) => out.push(e),
+                Err(err) if err.code() == SqlState::UNDEFINED_COLUMN => {
+                    let alias = match item {
+                        ast::Expr::Identifier(id) => Some(ident(id)),
+                        _ => None,
+                    };
+                    match alias.and_then(|a| columns.iter().position(|c| c.name == a)) {
+                        Some(i) => out.push(exprs[i].clone()),
+                        None => return Err(err),
+                    }
+                }
+                Err(err) => return Err(err),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Rewrites `e` over the Aggregate node's output: group expressions
+    /// become their group column, aggregates their result column; any
+    /// other input column is 42803.
+    pub(super) fn regroup(
+        &mut self,
+        e: Expr,
+        group: &[String],
+        aggs: &mut Vec<AggCall>,
+        scope: &Scope,
+    ) -> Result<Expr> {
+        if !group.is_empty() && !matches!(e.kind, ExprKind::Const(_)) {
+            let fp = e.fingerprint();
+            if let Some(k) = group.iter().position(|g| *g == fp) {
+                return Ok(Expr {
+                    kind: ExprKind::Column(k),
+                    ..e
+                });
+            }
+        }
+        let Expr {
+            kind,
+            ty,
+            typmod,
+            pos,
+        } = e;
+        let kind = match kind {
+            ExprKind::Aggregate(call) => {
+                aggs.push(*call);
+                ExprKind::Column(group.len() + aggs.len() - 1)
+            }
+            ExprKind::Column(i) => {
+                let c = &scope.columns[i];
+                let name = match &c.table {
+                    Some(t) => format!("{t}.{}", c.name),
+                    None => c.name.clone(),
+                };
+                return Err(SqlError::new(
+                    SqlState::GROUPING_ERROR,
+                    format!("column \"{name}\" must appear in the GROUP BY clause or be used in an aggregate function"),
+                )
+                .at(pos));
+            }
+            ExprKind::SubLink(s) if s.correlated => {
+                return Err(SqlError::unsupported(
+                    "correlated subqueries in a grouped query's select list",
+                )
+                .at(pos))
+            }
+            k => k.map_children(|c| self.regroup(c, group, aggs, scope))?,
+        };
+        Ok(Expr {
+            kind,
+            ty,
+            typmod,
+            pos,
+        })
+    }
+}

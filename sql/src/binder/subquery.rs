@@ -1,0 +1,126 @@
+//! Subqueries in expressions: scalar, EXISTS, IN and `op ANY/ALL`.
+//!
+//! The subquery is bound with the enclosing query's scope pushed on the
+//! outer stack; a column found there becomes [`ExprKind::Outer`] and makes
+//! the subquery correlated (run again per row). An uncorrelated one runs
+//! once per statement.
+
+use sqlparser::ast::{self, Expr as AstExpr};
+
+use super::{Binder, Scope};
+use crate::error::{Result, SqlError};
+use crate::expr::{Expr, ExprKind, SubLink, SubLinkKind};
+use crate::plan::{BoundQuery, Plan};
+use crate::types::DataType;
+
+impl Binder<'_> {
+    /// Binds `q` as a subquery of the query whose columns are `scope`.
+    fn subquery(&mut self, q: &ast::Query, scope: &Scope) -> Result<(BoundQuery, bool)> {
+        self.outer.push((scope.clone(), false));
+        let saved = self.no_aggs.take();
+        let bound = self.query(q);
+        self.no_aggs = saved;
+        let correlated = self.outer.pop().is_some_and(|(_, c)| c);
+        Ok((bound?, correlated))
+    }
+
+    /// `(SELECT ...)` as a value.
+    pub(super) fn scalar_subquery(&mut self, q: &ast::Query, scope: &Scope) -> Result<Expr> {
+        let (bound, correlated) = self.subquery(q, scope)?;
+        let [col] = bound.columns.as_slice() else {
+            return Err(SqlError::syntax("subquery must return only one column", self.pos_of(q)));
+        };
+        let (ty, typmod) = (col.ty, col.typmod);
+        Ok(Expr {
+            kind: ExprKind::SubLink(Box::new(SubLink {
+                kind: SubLinkKind::Scalar,
+                plan: bound.plan,
+                correlated,
+            })),
+            ty,
+            typmod,
+            pos: None,
+        })
+    }
+
+    /// EXISTS (SELECT ...).
+    pub(super) fn exists(&mut self, q: &ast::Query, scope: &Scope) -> Result<Expr> {
+        let (bound, correlated) = self.subquery(q, scope)?;
+        Ok(Expr {
+            kind: ExprKind::SubLink(Box::new(SubLink {
+                kind: SubLinkKind::Exists,
+                plan: bound.plan,
+                correlated,
+            })),
+            ty: DataType::Bool,
+            typmod: -1,
+            pos: None,
+        })
+    }
+
+    /// `left op ANY (SELECT ...)` (IN is `= ANY`) or `op ALL`.
+    pub(super) fn quantified(
+        &mut self,
+        left: &AstExpr,
+        op: &str,
+        q: &ast::Query,
+        any: bool,
+        scope: &Scope,
+        pos: Option<u32>,
+    ) -> Result<Expr> {
+        let arg = self.expr(left, scope)?;
+        let (bound, correlated) = self.subquery(q, scope)?;
+        let [col] = bound.columns.as_slice() else {
+            let msg = if bound.columns.len() > 1 {
+                "subquery has too many columns"
+            } else {
+                "subquery has too few columns"
+            };
+            return Err(SqlError::syntax(msg, pos));
+        };
+        // The subquery's column, coerced inside the subquery if the
+        // operator needs another type.
+        let inner = Expr {
+            kind: ExprKind::Column(0),
+            ty: col.ty,
+            typmod: col.typmod,
+            pos: None,
+        };
+        let (def, arg, inner) = self.comparison(op, arg, inner, pos)?;
+        if def.ret != DataType::Bool {
+            return Err(SqlError::new(
+                crate::error::SqlState::DATATYPE_MISMATCH,
+                "op ANY/ALL (array) requires operator to yield boolean",
+            )
+            .at(pos));
+        }
+        let plan = match inner.kind {
+            ExprKind::Column(0) => bound.plan,
+            _ => Plan::Project {
+                input: Box::new(bound.plan),
+                exprs: vec![inner],
+            },
+        };
+        let kind = if any {
+            SubLinkKind::Any {
+                arg: Box::new(arg),
+                op: def,
+            }
+        } else {
+            SubLinkKind::All {
+                arg: Box::new(arg),
+                op: def,
+            }
+        };
+        Ok(Expr {
+            kind: ExprKind::SubLink(Box::new(SubLink {
+                kind,
+                plan,
+                correlated,
+            })),
+            ty: DataType::Bool,
+            typmod: -1,
+            pos: None,
+        })
+    }
+}

@@ -1,0 +1,182 @@
+//! Joins: a hash join when the condition has equality keys, a nested
+//! loop otherwise. The inner (right) side is read once into memory.
+
+use std::collections::HashMap;
+
+use super::key::push_key;
+use super::{Node, Row};
+use crate::error::Result;
+use crate::expr::{EvalCtx, Expr};
+use crate::func::FuncDef;
+use crate::plan::JoinKind;
+use crate::value::Value;
+
+/// A running join.
+pub struct Join<'p> {
+    /// Outer input.
+    pub left: Box<dyn Node + 'p>,
+    /// Inner input, read at the first `next`.
+    pub right: Option<Box<dyn Node + 'p>>,
+    /// Join kind.
+    pub kind: JoinKind,
+    /// Equality keys.
+    pub keys: &'p [(Expr, Expr, &'static FuncDef)],
+    /// Remaining condition over the joined row.
+    pub on: Option<&'p Expr>,
+    /// Left width.
+    pub left_width: usize,
+    /// Right width.
+    pub right_width: usize,
+    /// Inner rows.
+    pub rows: Vec<Row>,
+    /// Inner rows matched so far (right and full joins).
+    pub matched: Vec<bool>,
+    /// Inner rows by key (hash join).
+    pub table: HashMap<Vec<u8>, Vec<usize>>,
+    /// The outer row being joined, its candidate inner rows, the next
+    /// candidate and whether it matched any.
+    pub current: Option<(Row, Vec<usize>, usize, bool)>,
+    /// After the outer side ends: next inner row to check for NULL padding.
+    pub tail: Option<usize>,
+}
+
+impl<'p> Join<'p> {
+    /// A join of `left` and `right`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        left: Box<dyn Node + 'p>,
+        right: Box<dyn Node + 'p>,
+        kind: JoinKind,
+        keys: &'p [(Expr, Expr, &'static FuncDef)],
+        on: Option<&'p Expr>,
+        left_width: usize,
+        right_width: usize,
+    ) -> Self {
+        Join {
+            left,
+            right: Some(right),
+            kind,
+            keys,
+            on,
+            left_width,
+            right_width,
+            rows: Vec::new(),
+            matched: Vec::new(),
+            table: HashMap::new(),
+            current: None,
+            tail: None,
+        }
+    }
+
+    fn build(&mut self, mut right: Box<dyn Node + 'p>, ctx: &mut EvalCtx<'_>) -> Result<()> {
+        while let Some(r) = right.next(ctx)? {
+            if !self.keys.is_empty() {
+                if let Some(key) = Self::key(self.keys.iter().map(|k| &k.1), &r, ctx)? {
+                    self.table.entry(key).or_default().push(self.rows.len());
+                }
+            }
+            self.rows.push(r);
+            if self.rows.len().is_multiple_of(1024) {
+                ctx.check_interrupts()?;
+            }
+        }
+        self.matched = vec![false; self.rows.len()];
+        Ok(())
+    }
+
+    /// The hash key of `row` under `exprs`; None when a key is NULL
+    /// (NULL never equals anything).
+    fn key<'e>(
+        exprs: impl Iterator<Item = &'e Expr>,
+        row: &[Value],
+        ctx: &mut EvalCtx<'_>,
+    ) -> Result<Option<Vec<u8>>> {
+        let mut key = Vec::new();
+        for e in exprs {
+            let v = e.eval(row, ctx)?;
+            if v.is_null() {
+                return Ok(None);
+            }
+            push_key(&v, &mut key);
+        }
+        Ok(Some(key))
+    }
+
+    fn candidates(&self, left: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Vec<usize>> {
+        if self.keys.is_empty() {
+            return Ok((0..self.rows.len()).collect());
+        }
+        Ok(match Self::key(self.keys.iter().map(|k| &k.0), left, ctx)? {
+            Some(key) => self.table.get(&key).cloned().unwrap_or_default(),
+            None => Vec::new(),
+        })
+    }
+}
+
+impl Node for Join<'_> {
+    fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
+        if let Some(right) = self.right.take() {
+            self.build(right, ctx)?;
+        }
+        let mut steps = 0u32;
+        loop {
+            if let Some(j) = self.tail.as_mut() {
+                while *j < self.rows.len() {
+                    let i = *j;
+                    *j += 1;
+                    if !self.matched[i] {
+                        let mut row = vec![Value::Null; self.left_width];
+                        row.extend(self.rows[i].iter().cloned());
+                        return Ok(Some(row));
+                    }
+                }
+                return Ok(None);
+            }
+            let Some((left, cands, pos, any)) = self.current.as_mut() else {
+                match self.left.next(ctx)? {
+                    Some(l) => {
+                        let cands = self.candidates(&l, ctx)?;
+                        self.current = Some((l, cands, 0, false));
+                    }
+                    None => {
+                        if matches!(self.kind, JoinKind::Right | JoinKind::Full) {
+                            self.tail = Some(0);
+                            continue;
+                        }
+                        return Ok(None);
+                    }
+                }
+                continue;
+            };
+            if *pos < cands.len() {
+                let i = cands[*pos];
+                *pos += 1;
+                let mut row = Vec::with_capacity(self.left_width + self.right_width);
+                row.extend(left.iter().cloned());
+                row.extend(self.rows[i].iter().cloned());
+                steps += 1;
+                if steps.is_multiple_of(1024) {
+                    ctx.check_interrupts()?;
+                }
+                let ok = match self.on {
+                    Some(on) => on.eval(&row, ctx)? == Value::Bool(true),
+                    None => true,
+                };
+                if ok {
+                    *any = true;
+                    self.matched[i] = true;
+                    return Ok(Some(row));
+                }
+                continue;
+            }
+            let unmatched = !*any && matches!(self.kind, JoinKind::Left | JoinKind::Full);
+            let left = std::mem::take(left);
+            self.current = None;
+            if unmatched {
+                let mut row = left;
+                row.resize(self.left_width + self.right_width, Value::Null);
+                return Ok(Some(row));
+            }
+        }
+    }
+}

@@ -199,6 +199,8 @@ sqlstates! {
     DUPLICATE_SCHEMA = "42P06";
     /// 42P07
     DUPLICATE_TABLE = "42P07";
+    /// 42712
+    DUPLICATE_ALIAS = "42712";
     /// 42P10
     INVALID_COLUMN_REFERENCE = "42P10";
     /// 42P18

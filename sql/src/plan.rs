@@ -92,6 +92,37 @@ pub enum Plan {
         /// DISTINCT ON columns; None: the whole row.
         on: Option<Vec<usize>>,
     },
+    /// WITH RECURSIVE: `base` rows, then `step` run again and again over
+    /// the rows the previous round produced (the work table `id`) until
+    /// a round produces none.
+    RecursiveUnion {
+        /// Work table id.
+        id: usize,
+        /// The non-recursive term.
+        base: Box<Plan>,
+        /// The recursive term (reads WorkTable(id)).
+        step: Box<Plan>,
+        /// UNION ALL (else duplicates are dropped).
+        all: bool,
+    },
+    /// The rows of the current round of a recursive CTE.
+    WorkTable(usize),
+    /// A set-returning function in FROM (generate_series).
+    FunctionScan {
+        /// The function.
+        func: Srf,
+        /// Its arguments (constant for the statement, or outer references).
+        args: Vec<Expr>,
+    },
+    /// Like Project, but the `srfs` items return sets: each input row
+    /// gives as many rows as the longest set, others padded with NULL
+    /// (PostgreSQL's ProjectSet).
+    ProjectSet {
+        /// Input rows.
+        input: Box<Plan>,
+        /// One item per output column.
+        items: Vec<ProjectItem>,
+    },
     /// UNION / INTERSECT / EXCEPT.
     SetOp {
         /// Left input.
@@ -103,6 +134,25 @@ pub enum Plan {
         /// ALL (keep duplicates).
         all: bool,
     },
+}
+
+/// Set-returning functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Srf {
+    /// generate_series(start, stop[, step]) over int4, int8 or numeric
+    /// (all arguments of the node's type).
+    GenerateSeries(DataType),
+    /// generate_series(timestamp[tz], timestamp[tz], interval).
+    GenerateTimestamps(DataType),
+}
+
+/// One select-list item of a ProjectSet.
+#[derive(Debug, Clone)]
+pub enum ProjectItem {
+    /// An ordinary expression, repeated on every row of the set.
+    Scalar(Expr),
+    /// A set-returning call.
+    Set(Srf, Vec<Expr>),
 }
 
 /// The join kinds.
@@ -193,7 +243,23 @@ impl Plan {
     /// [`Expr::fold`]).
     pub fn fold_constants(self, ctx: &mut EvalCtx<'_>) -> Result<Plan> {
         Ok(match self {
-            p @ (Plan::OneRow | Plan::SystemView(_) | Plan::SeqScan { .. }) => p,
+            p @ (Plan::OneRow
+            | Plan::SystemView(_)
+            | Plan::SeqScan { .. }
+            | Plan::WorkTable(_)
+            | Plan::FunctionScan { .. }
+            | Plan::ProjectSet { .. }) => p,
+            Plan::RecursiveUnion {
+                id,
+                base,
+                step,
+                all,
+            } => Plan::RecursiveUnion {
+                id,
+                base: Box::new(base.fold_constants(ctx)?),
+                step: Box::new(step.fold_constants(ctx)?),
+                all,
+            },
             Plan::Values(rows) => Plan::Values(
                 rows.into_iter()
                     .map(|r| fold_all(r, ctx))

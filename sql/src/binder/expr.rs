@@ -820,6 +820,13 @@ impl Binder<'_> {
         if super::group::is_aggregate(&name) {
             return self.aggregate(&name, f, scope, pos);
         }
+        if super::srf::is_srf(&name) {
+            return Err(SqlError::new(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "set-returning functions are only supported in FROM and at the top level of a select list",
+            )
+            .at(pos));
+        }
         if f.over.is_some() || f.filter.is_some() || !f.within_group.is_empty() {
             return Err(SqlError::unsupported("window and aggregate clauses").at(pos));
         }

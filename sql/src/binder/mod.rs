@@ -17,6 +17,7 @@ mod expr;
 mod group;
 mod names;
 mod select;
+mod srf;
 mod subquery;
 
 use sqlparser::ast::Spanned;
@@ -115,6 +116,15 @@ pub struct Binder<'a> {
     outer: Vec<(Scope, bool)>,
     /// Why an aggregate is not allowed here (the 42803 message), if not.
     no_aggs: Option<&'static str>,
+    /// WITH queries in scope, innermost last.
+    ctes: Vec<srf::CteDef>,
+    /// Next recursive CTE work table id.
+    next_worktable: usize,
+    /// The next select list may hold top-level set-returning calls.
+    srf_ok: bool,
+    /// The set-returning items of the last select list bound:
+    /// (position, function, arguments).
+    srfs: Vec<(usize, crate::plan::Srf, Vec<crate::expr::Expr>)>,
 }
 
 impl<'a> Binder<'a> {
@@ -134,6 +144,10 @@ impl<'a> Binder<'a> {
             tables,
             outer: Vec::new(),
             no_aggs: None,
+            ctes: Vec::new(),
+            next_worktable: 0,
+            srf_ok: false,
+            srfs: Vec::new(),
         }
     }
 

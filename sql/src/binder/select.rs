@@ -15,15 +15,27 @@ use crate::cast::CoercionContext;
 use crate::catalog::SystemView;
 use crate::error::{Result, SqlError, SqlState};
 use crate::expr::{Expr, ExprKind};
-use crate::plan::{BoundQuery, JoinKind, OutputColumn, Plan, SetOpKind, SortKey};
+use crate::plan::{BoundQuery, JoinKind, OutputColumn, Plan, ProjectItem, SetOpKind, SortKey};
 use crate::types::DataType;
 
 impl Binder<'_> {
     /// Binds a query (SELECT ..., VALUES ..., set operations).
     pub fn query(&mut self, q: &ast::Query) -> Result<BoundQuery> {
-        if q.with.is_some() {
-            return Err(SqlError::unsupported("WITH"));
-        }
+        let visible = self.ctes.len();
+        let out = match &q.with {
+            Some(with) => self.with_clause(with).and_then(|()| self.query_body(q)),
+            None => self.query_body(q),
+        };
+        self.ctes.truncate(visible);
+        out
+    }
+
+    /// A set operation or VALUES as a query of its own (recursive CTE terms).
+    pub(super) fn set_expr_public(&mut self, body: &SetExpr) -> Result<BoundQuery> {
+        self.set_expr(body)
+    }
+
+    fn query_body(&mut self, q: &ast::Query) -> Result<BoundQuery> {
         if !q.locks.is_empty() {
             return Err(SqlError::unsupported("FOR UPDATE/SHARE"));
         }
@@ -326,7 +338,9 @@ impl Binder<'_> {
                 predicate,
             };
         }
+        self.srf_ok = true;
         let (mut exprs, mut columns) = self.projection(&s.projection, &scope)?;
+        let srfs = std::mem::take(&mut self.srfs);
         let visible = columns.len();
         let group = self.group_by(&s.group_by, &scope, &columns, &exprs)?;
         let having = match &s.having {
@@ -404,10 +418,26 @@ impl Binder<'_> {
                 };
             }
         }
-        plan = Plan::Project {
-            input: Box::new(plan),
-            exprs,
-        };
+        if srfs.is_empty() {
+            plan = Plan::Project {
+                input: Box::new(plan),
+                exprs,
+            };
+        } else {
+            if grouped {
+                return Err(SqlError::unsupported(
+                    "set-returning functions in a grouped query",
+                ));
+            }
+            let mut items: Vec<ProjectItem> = exprs.into_iter().map(ProjectItem::Scalar).collect();
+            for (i, func, args) in srfs {
+                items[i] = ProjectItem::Set(func, args);
+            }
+            plan = Plan::ProjectSet {
+                input: Box::new(plan),
+                items,
+            };
+        }
         match distinct {
             None => {}
             Some(None) => {
@@ -464,6 +494,8 @@ impl Binder<'_> {
     ) -> Result<(Vec<crate::expr::Expr>, Vec<OutputColumn>)> {
         let mut exprs = Vec::new();
         let mut columns = Vec::new();
+        let srf_ok = std::mem::take(&mut self.srf_ok);
+        let mut srfs = Vec::new();
         for item in items {
             match item {
                 SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
@@ -471,7 +503,18 @@ impl Binder<'_> {
                         SelectItem::ExprWithAlias { alias, .. } => Some(ident(alias)),
                         _ => figure_colname(e),
                     };
-                    let mut bound = self.expr(e, scope)?;
+                    let srf = if srf_ok { Self::top_level_srf(e) } else { None };
+                    let mut bound = match srf {
+                        Some(f) => {
+                            let ast::FunctionArguments::List(list) = &f.args else {
+                                return Err(SqlError::internal("set-returning call"));
+                            };
+                            let (func, args, ty) = self.srf_call(&list.args, scope, self.pos_of(e))?;
+                            srfs.push((exprs.len(), func, args));
+                            Expr::constant(crate::value::Value::Null, ty)
+                        }
+                        None => self.expr(e, scope)?,
+                    };
                     if bound.ty == DataType::Unknown {
                         bound =
                             self.coerce(bound, DataType::Text, -1, CoercionContext::Implicit)?;
@@ -543,6 +586,7 @@ impl Binder<'_> {
                 }
             }
         }
+        self.srfs = srfs;
         Ok((exprs, columns))
     }
 
@@ -572,10 +616,39 @@ impl Binder<'_> {
             TableFactor::Table {
                 name,
                 alias,
+                args: Some(args),
+                ..
+            } => self.function_scan(name, &args.args, alias.as_ref()),
+            TableFactor::Table {
+                name,
+                alias,
                 args: None,
                 ..
             } => {
                 let parts = object_name(name);
+                if let Some((plan, columns)) = self.cte_ref(&parts) {
+                    let table = alias
+                        .as_ref()
+                        .map_or_else(|| parts.join("."), |a| ident(&a.name));
+                    let mut scope = Scope {
+                        columns: columns
+                            .iter()
+                            .map(|c| ScopeColumn {
+                                table: Some(table.clone()),
+                                name: c.name.clone(),
+                                ty: c.ty,
+                                typmod: c.typmod,
+                                table_oid: 0,
+                                attnum: 0,
+                                hidden: false,
+                            })
+                            .collect(),
+                    };
+                    if let Some(a) = alias {
+                        rename_columns(&mut scope, &a.columns)?;
+                    }
+                    return Ok((plan, scope));
+                }
                 let pos = name
                     .0
                     .first()
@@ -942,6 +1015,7 @@ fn trim(plan: Plan, width: usize) -> Plan {
 fn plan_width(plan: &Plan) -> Option<usize> {
     match plan {
         Plan::Project { exprs, .. } => Some(exprs.len()),
+        Plan::ProjectSet { items, .. } => Some(items.len()),
         Plan::Sort { input, .. } | Plan::Limit { input, .. } | Plan::Distinct { input, .. } | Plan::Filter { input, .. } => {
             plan_width(input)
         }

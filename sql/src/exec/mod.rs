@@ -8,6 +8,7 @@ mod agg;
 mod join;
 pub mod key;
 mod sort;
+mod srf;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -101,6 +102,32 @@ pub fn build(plan: &Plan) -> Box<dyn Node + '_> {
             on: on.as_deref(),
             seen: HashSet::new(),
             last: None,
+        }),
+        Plan::RecursiveUnion {
+            id,
+            base,
+            step,
+            all,
+        } => Box::new(srf::RecursiveUnion {
+            id: *id,
+            base: Some(build(base)),
+            step,
+            all: *all,
+            seen: HashSet::new(),
+            pending: Vec::new(),
+            round: Vec::new(),
+        }),
+        Plan::WorkTable(id) => Box::new(srf::WorkTable { id: *id, rows: None }),
+        Plan::FunctionScan { func, args } => Box::new(srf::FunctionScan {
+            func: *func,
+            args,
+            series: None,
+            count: 0,
+        }),
+        Plan::ProjectSet { input, items } => Box::new(srf::ProjectSet {
+            input: build(input),
+            items,
+            pending: Vec::new(),
         }),
         Plan::SetOp {
             left,

@@ -201,6 +201,7 @@ impl<'s> Stmt<'s> {
             storage,
             outer: Vec::new(),
             initplans: Default::default(),
+            worktables: Default::default(),
         }
     }
 }

@@ -472,6 +472,7 @@ fn modify_rows(
     let mut eval = EvalCtx {
         outer: Vec::new(),
         initplans: Default::default(),
+        worktables: Default::default(),
         storage: own
             .snapshot
             .as_ref()

@@ -1,0 +1,309 @@
+//! Set-returning functions: generate_series in FROM and at the top level
+//! of a select list, and WITH [RECURSIVE] common table expressions.
+
+use sqlparser::ast::{self, FunctionArg, FunctionArgExpr, FunctionArguments};
+
+use super::names::{ident, object_name};
+use super::{Binder, Scope, ScopeColumn};
+use crate::cast::CoercionContext;
+use crate::error::{Result, SqlError, SqlState};
+use crate::expr::Expr;
+use crate::plan::{BoundQuery, OutputColumn, Plan, SetOpKind, Srf};
+use crate::types::DataType;
+
+/// A WITH item visible to the query being bound.
+#[derive(Debug, Clone)]
+pub(super) struct CteDef {
+    /// Its name.
+    pub name: String,
+    /// What a reference reads.
+    pub kind: CteKind,
+}
+
+/// What a CTE reference becomes.
+#[derive(Debug, Clone)]
+pub(super) enum CteKind {
+    /// The bound query, planned again at each reference.
+    Query(BoundQuery),
+    /// The work table of a recursive CTE being bound.
+    WorkTable {
+        /// Work table id.
+        id: usize,
+        /// Its columns (the non-recursive term's).
+        columns: Vec<OutputColumn>,
+        /// Whether the recursive term referred to it.
+        used: bool,
+    },
+}
+
+/// Whether `name` is a set-returning function.
+pub fn is_srf(name: &str) -> bool {
+    name == "generate_series"
+}
+
+impl Binder<'_> {
+    /// Binds `WITH ...`: each CTE sees the ones before it (and itself
+    /// when RECURSIVE). The caller drops them after the query.
+    pub(super) fn with_clause(&mut self, with: &ast::With) -> Result<()> {
+        for cte in &with.cte_tables {
+            let name = ident(&cte.alias.name);
+            if self.ctes.iter().rev().take(with.cte_tables.len()).any(|c| c.name == name) {
+                return Err(SqlError::new(
+                    SqlState::DUPLICATE_ALIAS,
+                    format!("WITH query name \"{name}\" specified more than once"),
+                )
+                .at(self.pos(cte.alias.name.span.start)));
+            }
+            let mut bound = if with.recursive {
+                self.recursive_cte(&name, &cte.query, &cte.alias.columns)?
+            } else {
+                self.query(&cte.query)?
+            };
+            for (c, n) in bound.columns.iter_mut().zip(&cte.alias.columns) {
+                c.name = ident(&n.name);
+            }
+            if cte.alias.columns.len() > bound.columns.len() {
+                return Err(SqlError::syntax(
+                    format!(
+                        "WITH query \"{name}\" has {} columns available but {} columns specified",
+                        bound.columns.len(),
+                        cte.alias.columns.len()
+                    ),
+                    None,
+                ));
+            }
+            self.ctes.push(CteDef {
+                name,
+                kind: CteKind::Query(bound),
+            });
+        }
+        Ok(())
+    }
+
+    /// A CTE of WITH RECURSIVE: `base UNION [ALL] step`, where `step`
+    /// may read the CTE itself.
+    fn recursive_cte(
+        &mut self,
+        name: &str,
+        q: &ast::Query,
+        names: &[ast::TableAliasColumnDef],
+    ) -> Result<BoundQuery> {
+        let ast::SetExpr::SetOperation {
+            op: ast::SetOperator::Union,
+            set_quantifier,
+            left,
+            right,
+        } = q.body.as_ref()
+        else {
+            return self.query(q);
+        };
+        if q.order_by.is_some() || q.limit_clause.is_some() {
+            return Err(SqlError::unsupported("ORDER BY/LIMIT in a recursive query"));
+        }
+        let all = matches!(set_quantifier, ast::SetQuantifier::All);
+        let mut base = self.set_expr_public(left)?;
+        for (c, n) in base.columns.iter_mut().zip(names) {
+            c.name = ident(&n.name);
+        }
+        let id = self.next_worktable;
+        self.next_worktable += 1;
+        self.ctes.push(CteDef {
+            name: name.to_owned(),
+            kind: CteKind::WorkTable {
+                id,
+                columns: base.columns.clone(),
+                used: false,
+            },
+        });
+        let step = self.set_expr_public(right);
+        let used = match self.ctes.pop() {
+            Some(CteDef {
+                kind: CteKind::WorkTable { used, .. },
+                ..
+            }) => used,
+            _ => false,
+        };
+        let step = step?;
+        if step.columns.len() != base.columns.len() {
+            return Err(SqlError::syntax(
+                "each UNION query must have the same number of columns",
+                self.pos_of(right.as_ref()),
+            ));
+        }
+        let mut exprs = Vec::with_capacity(step.columns.len());
+        for (i, (b, s)) in base.columns.iter().zip(&step.columns).enumerate() {
+            let e = Expr {
+                kind: crate::expr::ExprKind::Column(i),
+                ty: s.ty,
+                typmod: s.typmod,
+                pos: None,
+            };
+            if s.ty != b.ty && s.ty != DataType::Unknown {
+                return Err(SqlError::new(
+                    SqlState::DATATYPE_MISMATCH,
+                    format!(
+                        "recursive query \"{name}\" column {} has type {} in non-recursive term but type {} overall",
+                        i + 1,
+                        b.ty.sql_name(),
+                        s.ty.sql_name()
+                    ),
+                )
+                .with_hint("Cast the output of the non-recursive term to the correct type."));
+            }
+            exprs.push(self.coerce(e, b.ty, -1, CoercionContext::Implicit)?);
+        }
+        let step_plan = Plan::Project {
+            input: Box::new(step.plan),
+            exprs,
+        };
+        let plan = if used {
+            Plan::RecursiveUnion {
+                id,
+                base: Box::new(base.plan),
+                step: Box::new(step_plan),
+                all,
+            }
+        } else {
+            Plan::SetOp {
+                left: Box::new(base.plan),
+                right: Box::new(step_plan),
+                op: SetOpKind::Union,
+                all,
+            }
+        };
+        Ok(BoundQuery {
+            plan,
+            columns: base.columns,
+        })
+    }
+
+    /// A FROM reference to a CTE, if `parts` names one.
+    pub(super) fn cte_ref(&mut self, parts: &[String]) -> Option<(Plan, Vec<OutputColumn>)> {
+        let [name] = parts else {
+            return None;
+        };
+        let def = self.ctes.iter_mut().rev().find(|c| &c.name == name)?;
+        Some(match &mut def.kind {
+            CteKind::Query(b) => (b.plan.clone(), b.columns.clone()),
+            CteKind::WorkTable { id, columns, used } => {
+                *used = true;
+                (Plan::WorkTable(*id), columns.clone())
+            }
+        })
+    }
+
+    /// `generate_series(...)` in FROM: its plan and scope.
+    pub(super) fn function_scan(
+        &mut self,
+        name: &ast::ObjectName,
+        args: &[FunctionArg],
+        alias: Option<&ast::TableAlias>,
+    ) -> Result<(Plan, Scope)> {
+        let parts = object_name(name);
+        let fname = parts.last().cloned().unwrap_or_default();
+        let pos = self.pos_of(name);
+        if !is_srf(&fname) {
+            return Err(SqlError::new(
+                SqlState::UNDEFINED_FUNCTION,
+                format!("function {}() does not exist", parts.join(".")),
+            )
+            .at(pos));
+        }
+        let (srf, bound, ty) = self.srf_call(args, &Scope::default(), pos)?;
+        let table = alias.map_or_else(|| fname.clone(), |a| ident(&a.name));
+        let column = alias
+            .and_then(|a| a.columns.first())
+            .map_or_else(|| table.clone(), |c| ident(&c.name));
+        Ok((
+            Plan::FunctionScan {
+                func: srf,
+                args: bound,
+            },
+            Scope {
+                columns: vec![ScopeColumn {
+                    table: Some(table),
+                    name: column,
+                    ty,
+                    typmod: -1,
+                    table_oid: 0,
+                    attnum: 0,
+                    hidden: false,
+                }],
+            },
+        ))
+    }
+
+    /// Binds generate_series' arguments: the series type and the coerced
+    /// arguments.
+    pub(super) fn srf_call(
+        &mut self,
+        args: &[FunctionArg],
+        scope: &Scope,
+        pos: Option<u32>,
+    ) -> Result<(Srf, Vec<Expr>, DataType)> {
+        let mut bound = Vec::with_capacity(args.len());
+        for a in args {
+            match a {
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => bound.push(self.expr(e, scope)?),
+                _ => return Err(SqlError::unsupported(format!("the argument {a}")).at(pos)),
+            }
+        }
+        let types: Vec<DataType> = bound.iter().map(|b| b.ty).collect();
+        let undefined = || {
+            let sig: Vec<String> = types.iter().map(|t| t.sql_name()).collect();
+            SqlError::new(
+                SqlState::UNDEFINED_FUNCTION,
+                format!("function generate_series({}) does not exist", sig.join(", ")),
+            )
+            .with_hint("No function matches the given name and argument types. You might need to add explicit type casts.")
+            .at(pos)
+        };
+        if !(2..=3).contains(&bound.len()) {
+            return Err(undefined());
+        }
+        let ts = types
+            .iter()
+            .find(|t| matches!(t, DataType::Timestamp | DataType::TimestampTz))
+            .copied();
+        let (srf, arg_types, ty) = if let Some(t) = ts {
+            if bound.len() != 3 {
+                return Err(undefined());
+            }
+            (Srf::GenerateTimestamps(t), vec![t, t, DataType::Interval], t)
+        } else {
+            let t = if types.contains(&DataType::Numeric) {
+                DataType::Numeric
+            } else if types.contains(&DataType::Int8) {
+                DataType::Int8
+            } else if types.iter().all(|t| {
+                matches!(t, DataType::Int2 | DataType::Int4 | DataType::Unknown)
+            }) {
+                DataType::Int4
+            } else {
+                return Err(undefined());
+            };
+            (Srf::GenerateSeries(t), vec![t; bound.len()], t)
+        };
+        let mut coerced = Vec::with_capacity(bound.len());
+        for (b, t) in bound.into_iter().zip(arg_types) {
+            coerced.push(
+                self.coerce(b, t, -1, CoercionContext::Implicit)
+                    .map_err(|_| undefined())?,
+            );
+        }
+        Ok((srf, coerced, ty))
+    }
+
+    /// The SRF call of a select-list item written as `generate_series(...)`.
+    pub(super) fn top_level_srf(e: &ast::Expr) -> Option<&ast::Function> {
+        match e {
+            ast::Expr::Function(f) => {
+                let name = object_name(&f.name);
+                let n = name.last()?;
+                (is_srf(n) && matches!(f.args, FunctionArguments::List(_))).then_some(f)
+            }
+            ast::Expr::Nested(inner) => Self::top_level_srf(inner),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,318 @@
+//! Set-returning functions (generate_series) in FROM and in the select
+//! list, and recursive CTEs.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use super::key::row_key;
+use super::{Node, Row};
+use crate::error::{Result, SqlError, SqlState};
+use crate::expr::{EvalCtx, Expr};
+use crate::func::{self, CallKind, FuncDef};
+use crate::plan::{Plan, ProjectItem, Srf};
+use crate::types::DataType;
+use crate::value::Value;
+
+/// A running series.
+pub struct Series {
+    /// Next value, None when done.
+    cur: Option<Value>,
+    /// Last value allowed.
+    stop: Value,
+    /// Increment.
+    step: Value,
+    /// Counting down.
+    down: bool,
+    /// `+` for non-integer series.
+    add: Option<&'static FuncDef>,
+}
+
+impl Series {
+    /// Starts `func(args)`; an empty series when an argument is NULL.
+    pub fn start(func: Srf, args: Vec<Value>, ctx: &mut EvalCtx<'_>) -> Result<Series> {
+        let empty = Series {
+            cur: None,
+            stop: Value::Null,
+            step: Value::Null,
+            down: false,
+            add: None,
+        };
+        if args.iter().any(Value::is_null) {
+            return Ok(empty);
+        }
+        let mut it = args.into_iter();
+        let (Some(start), Some(stop)) = (it.next(), it.next()) else {
+            return Err(SqlError::internal("generate_series arguments"));
+        };
+        let zero_step = || {
+            SqlError::new(
+                SqlState::INVALID_PARAMETER_VALUE,
+                "step size cannot equal zero",
+            )
+        };
+        let (step, add, down) = match func {
+            Srf::GenerateSeries(ty) => {
+                let step = it.next().unwrap_or(match ty {
+                    DataType::Int8 => Value::Int8(1),
+                    DataType::Numeric => Value::Numeric(crate::value::Numeric::from_i64(1)),
+                    _ => Value::Int4(1),
+                });
+                let down = match &step {
+                    Value::Int4(0) | Value::Int8(0) => return Err(zero_step()),
+                    Value::Int4(s) => *s < 0,
+                    Value::Int8(s) => *s < 0,
+                    Value::Numeric(n) => {
+                        if n.is_nan() || start_or_stop_nan(&start, &stop) {
+                            return Err(SqlError::new(
+                                SqlState::INVALID_PARAMETER_VALUE,
+                                "step size cannot be NaN",
+                            ));
+                        }
+                        if n.signum() == 0 {
+                            return Err(zero_step());
+                        }
+                        n.signum() < 0
+                    }
+                    _ => false,
+                };
+                let add = if ty == DataType::Numeric {
+                    Some(op("+", &[ty, ty])?)
+                } else {
+                    None
+                };
+                (step, add, down)
+            }
+            Srf::GenerateTimestamps(ty) => {
+                let step = it.next().unwrap_or(Value::Null);
+                let Value::Interval(iv) = &step else {
+                    return Ok(empty);
+                };
+                let span = iv.span_micros();
+                if span == 0 {
+                    return Err(zero_step());
+                }
+                (step.clone(), Some(op("+", &[ty, DataType::Interval])?), span < 0)
+            }
+        };
+        let _ = ctx;
+        Ok(Series {
+            cur: Some(start),
+            stop,
+            step,
+            down,
+            add,
+        })
+    }
+
+    /// The next value.
+    pub fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Value>> {
+        let Some(cur) = self.cur.take() else {
+            return Ok(None);
+        };
+        let past = match cur.compare(&self.stop) {
+            Some(std::cmp::Ordering::Greater) => !self.down,
+            Some(std::cmp::Ordering::Less) => self.down,
+            _ => false,
+        };
+        if past {
+            return Ok(None);
+        }
+        self.cur = match (&cur, &self.step, self.add) {
+            (Value::Int4(c), Value::Int4(s), _) => c.checked_add(*s).map(Value::Int4),
+            (Value::Int8(c), Value::Int8(s), _) => c.checked_add(*s).map(Value::Int8),
+            (_, _, Some(add)) => Some((add.imp)(&[cur.clone(), self.step.clone()], ctx)?),
+            _ => None,
+        };
+        Ok(Some(cur))
+    }
+}
+
+fn start_or_stop_nan(a: &Value, b: &Value) -> bool {
+    matches!(a, Value::Numeric(n) if n.is_nan()) || matches!(b, Value::Numeric(n) if n.is_nan())
+}
+
+fn op(name: &str, args: &[DataType]) -> Result<&'static FuncDef> {
+    func::resolve(name, args, CallKind::Operator)
+        .map(|r| r.def)
+        .map_err(|_| SqlError::internal(format!("operator {name} for generate_series")))
+}
+
+/// generate_series in FROM.
+pub struct FunctionScan<'p> {
+    /// The function.
+    pub func: Srf,
+    /// Arguments.
+    pub args: &'p [Expr],
+    /// The series, once started.
+    pub series: Option<Series>,
+    /// Rows returned (for interrupt checks).
+    pub count: u32,
+}
+
+impl Node for FunctionScan<'_> {
+    fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
+        if self.series.is_none() {
+            let mut args = Vec::with_capacity(self.args.len());
+            for a in self.args {
+                args.push(a.eval(&[], ctx)?);
+            }
+            self.series = Some(Series::start(self.func, args, ctx)?);
+        }
+        self.count = self.count.wrapping_add(1);
+        if self.count.is_multiple_of(4096) {
+            ctx.check_interrupts()?;
+        }
+        match self.series.as_mut() {
+            Some(s) => Ok(s.next(ctx)?.map(|v| vec![v])),
+            None => Ok(None),
+        }
+    }
+}
+
+/// A select list with set-returning items.
+pub struct ProjectSet<'p> {
+    /// Input.
+    pub input: Box<dyn Node + 'p>,
+    /// Items.
+    pub items: &'p [ProjectItem],
+    /// Rows produced from the current input row, reversed.
+    pub pending: Vec<Row>,
+}
+
+impl Node for ProjectSet<'_> {
+    fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
+        loop {
+            if let Some(r) = self.pending.pop() {
+                return Ok(Some(r));
+            }
+            let Some(row) = self.input.next(ctx)? else {
+                return Ok(None);
+            };
+            let mut columns: Vec<Vec<Value>> = Vec::with_capacity(self.items.len());
+            let mut scalars: Vec<Option<Value>> = Vec::with_capacity(self.items.len());
+            let mut n = 0;
+            for item in self.items {
+                match item {
+                    ProjectItem::Scalar(e) => {
+                        scalars.push(Some(e.eval(&row, ctx)?));
+                        columns.push(Vec::new());
+                    }
+                    ProjectItem::Set(func, args) => {
+                        let mut values = Vec::with_capacity(args.len());
+                        for a in args {
+                            values.push(a.eval(&row, ctx)?);
+                        }
+                        let mut series = Series::start(*func, values, ctx)?;
+                        let mut out = Vec::new();
+                        while let Some(v) = series.next(ctx)? {
+                            out.push(v);
+                            if out.len().is_multiple_of(4096) {
+                                ctx.check_interrupts()?;
+                            }
+                        }
+                        n = n.max(out.len());
+                        scalars.push(None);
+                        columns.push(out);
+                    }
+                }
+            }
+            for i in (0..n).rev() {
+                let r = scalars
+                    .iter()
+                    .zip(&columns)
+                    .map(|(s, c)| match s {
+                        Some(v) => v.clone(),
+                        None => c.get(i).cloned().unwrap_or(Value::Null),
+                    })
+                    .collect();
+                self.pending.push(r);
+            }
+        }
+    }
+}
+
+/// WITH RECURSIVE.
+pub struct RecursiveUnion<'p> {
+    /// Work table id.
+    pub id: usize,
+    /// Non-recursive term (taken when started).
+    pub base: Option<Box<dyn Node + 'p>>,
+    /// Recursive term's plan (rebuilt per round).
+    pub step: &'p Plan,
+    /// UNION ALL.
+    pub all: bool,
+    /// Keys returned so far (UNION).
+    pub seen: HashSet<Vec<u8>>,
+    /// Rows of the round being returned, reversed.
+    pub pending: Vec<Row>,
+    /// Rows produced in the round being returned (the next work table).
+    pub round: Vec<Row>,
+}
+
+impl RecursiveUnion<'_> {
+    fn keep(&mut self, row: &Row) -> bool {
+        self.all || self.seen.insert(row_key(row))
+    }
+}
+
+impl Node for RecursiveUnion<'_> {
+    fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
+        if let Some(mut base) = self.base.take() {
+            let mut rows = Vec::new();
+            while let Some(r) = base.next(ctx)? {
+                if self.keep(&r) {
+                    rows.push(r);
+                }
+            }
+            rows.reverse();
+            self.pending = rows;
+        }
+        loop {
+            if let Some(r) = self.pending.pop() {
+                self.round.push(r.clone());
+                return Ok(Some(r));
+            }
+            if self.round.is_empty() {
+                ctx.worktables.remove(&self.id);
+                return Ok(None);
+            }
+            ctx.check_interrupts()?;
+            let work = Arc::new(std::mem::take(&mut self.round));
+            ctx.worktables.insert(self.id, work);
+            let mut node = super::build(self.step);
+            let mut rows = Vec::new();
+            while let Some(r) = node.next(ctx)? {
+                if self.keep(&r) {
+                    rows.push(r);
+                }
+                if rows.len().is_multiple_of(4096) {
+                    ctx.check_interrupts()?;
+                }
+            }
+            rows.reverse();
+            self.pending = rows;
+        }
+    }
+}
+
+/// Reads the current round of a recursive CTE.
+pub struct WorkTable {
+    /// Work table id.
+    pub id: usize,
+    /// The rows and the next index.
+    pub rows: Option<(Arc<Vec<Row>>, usize)>,
+}
+
+impl Node for WorkTable {
+    fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
+        let (rows, i) = self.rows.get_or_insert_with(|| {
+            (
+                ctx.worktables.get(&self.id).cloned().unwrap_or_default(),
+                0,
+            )
+        });
+        let r = rows.get(*i).cloned();
+        *i += 1;
+        Ok(r)
+    }
+}

@@ -1,6 +1,7 @@
 //! What every session of a server shares: the storage engine and the
 //! catalog cache.
 
+use crate::exec::spill::TempStats;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -16,6 +17,8 @@ pub struct Cluster {
     pub engine: Arc<Engine>,
     /// Table definitions.
     pub cache: CatalogCache,
+    /// temp_files / temp_bytes per database OID (pg_stat_database).
+    pub temp_stats: parking_lot::Mutex<std::collections::HashMap<u32, Arc<TempStats>>>,
 }
 
 /// Fills a new data directory: storage files and the bootstrap catalogs
@@ -37,9 +40,16 @@ impl Cluster {
         let limit = settings.bytes("max_wal_size") as f64
             / (1.0 + settings.real("checkpoint_completion_target"));
         engine.set_checkpoint_wal_limit(limit as u64);
+        crate::exec::spill::remove_leftovers(root);
         Ok(Arc::new(Cluster {
             engine,
             cache: CatalogCache::default(),
+            temp_stats: Default::default(),
         }))
+    }
+
+    /// The temp file counters of database `db`.
+    pub fn temp_stats(&self, db: u32) -> Arc<TempStats> {
+        Arc::clone(self.temp_stats.lock().entry(db).or_default())
     }
 }

@@ -63,6 +63,8 @@ pub struct EvalCtx<'a> {
     /// Results of uncorrelated subqueries, computed once per statement,
     /// by the subquery's address in the plan.
     pub initplans: std::collections::HashMap<usize, std::sync::Arc<Vec<Vec<Value>>>>,
+    /// Where sorts and hashes spill beyond work_mem (None: never).
+    pub spill: Option<crate::exec::spill::SpillCtx<'a>>,
     /// Rows of the current round of each recursive CTE, by work table id.
     pub worktables: std::collections::HashMap<usize, std::sync::Arc<Vec<Vec<Value>>>>,
 }

@@ -11,7 +11,19 @@ use crate::value::Value;
 pub enum SystemView {
     /// pg_stat_activity: one row per backend.
     PgStatActivity,
+    /// pg_stat_database: one row per database (the columns actorgres
+    /// counts: backends and temp files).
+    PgStatDatabase,
 }
+
+/// The pg_stat_database columns actorgres keeps, as in PostgreSQL 15.
+const PG_STAT_DATABASE: &[(&str, DataType)] = &[
+    ("datid", DataType::Oid),
+    ("datname", DataType::Name),
+    ("numbackends", DataType::Int4),
+    ("temp_files", DataType::Int8),
+    ("temp_bytes", DataType::Int8),
+];
 
 /// pg_stat_activity's columns as in PostgreSQL 15.
 const PG_STAT_ACTIVITY: &[(&str, DataType)] = &[
@@ -52,6 +64,7 @@ impl SystemView {
         };
         match name.as_str() {
             "pg_stat_activity" => Some(SystemView::PgStatActivity),
+            "pg_stat_database" => Some(SystemView::PgStatDatabase),
             _ => None,
         }
     }
@@ -60,6 +73,7 @@ impl SystemView {
     pub fn name(&self) -> &'static str {
         match self {
             SystemView::PgStatActivity => "pg_stat_activity",
+            SystemView::PgStatDatabase => "pg_stat_database",
         }
     }
 
@@ -67,6 +81,7 @@ impl SystemView {
     pub fn oid(&self) -> u32 {
         match self {
             SystemView::PgStatActivity => PG_STAT_ACTIVITY_OID,
+            SystemView::PgStatDatabase => 12259,
         }
     }
 
@@ -74,12 +89,42 @@ impl SystemView {
     pub fn columns(&self) -> &'static [(&'static str, DataType)] {
         match self {
             SystemView::PgStatActivity => PG_STAT_ACTIVITY,
+            SystemView::PgStatDatabase => PG_STAT_DATABASE,
         }
     }
 
     /// The current rows.
-    pub fn rows(&self, ctx: &EvalCtx<'_>) -> Vec<Vec<Value>> {
-        match self {
+    pub fn rows(&self, ctx: &EvalCtx<'_>) -> crate::error::Result<Vec<Vec<Value>>> {
+        Ok(match self {
+            SystemView::PgStatDatabase => {
+                let Some(st) = &ctx.storage else {
+                    return Ok(Vec::new());
+                };
+                let dbs = super::Catalog::new(st.engine, 0, st.own).databases()?;
+                let activity = ctx.host.activity();
+                let stats = ctx.spill.as_ref().map(|s| s.all_stats.lock().clone()).unwrap_or_default();
+                dbs.into_iter()
+                    .map(|d| {
+                        let backends = activity
+                            .iter()
+                            .filter(|a| a.backend_type == "client backend" && a.database == d.name)
+                            .count();
+                        let (files, bytes) = stats.get(&d.oid).map_or((0, 0), |s| {
+                            (
+                                s.files.load(std::sync::atomic::Ordering::Relaxed),
+                                s.bytes.load(std::sync::atomic::Ordering::Relaxed),
+                            )
+                        });
+                        vec![
+                            Value::Oid(d.oid),
+                            Value::Text(d.name),
+                            Value::Int4(backends as i32),
+                            Value::Int8(files as i64),
+                            Value::Int8(bytes as i64),
+                        ]
+                    })
+                    .collect()
+            }
             SystemView::PgStatActivity => ctx
                 .host
                 .activity()
@@ -122,6 +167,6 @@ impl SystemView {
                     ]
                 })
                 .collect(),
-        }
+        })
     }
 }

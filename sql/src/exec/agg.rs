@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::key::{push_key, row_key};
+use super::spill::{self, TempReader, TempWriter};
 use super::{Node, Row};
 use crate::cast::cast_value;
 use crate::error::Result;
@@ -127,52 +128,135 @@ pub struct HashAgg<'p> {
     pub out: Option<Vec<Row>>,
 }
 
+/// How many files a spilling aggregate partitions its overflow into.
+const PARTITIONS: usize = 16;
+
+/// Spilled input deeper than this is aggregated in memory regardless.
+const MAX_DEPTH: u32 = 6;
+
+/// Where a round of aggregation reads its input rows.
+enum Source<'a, 'p> {
+    /// The child node.
+    Child(&'a mut (dyn Node + 'p)),
+    /// A partition written by an earlier round.
+    File(TempReader),
+}
+
+impl Source<'_, '_> {
+    fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
+        match self {
+            Source::Child(n) => n.next(ctx),
+            Source::File(f) => f.next_row(),
+        }
+    }
+}
+
 impl HashAgg<'_> {
     fn run(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Vec<Row>> {
-        let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
-        let mut groups: Vec<(Row, Vec<AggState>)> = Vec::new();
-        let fresh = |n: usize| (0..n).map(|_| AggState::default()).collect::<Vec<_>>();
-        if self.group.is_empty() {
-            groups.push((Vec::new(), fresh(self.aggs.len())));
-        }
-        let mut seen = 0u32;
-        while let Some(row) = self.input.next(ctx)? {
-            let g = if self.group.is_empty() {
-                0
-            } else {
-                let mut values = Vec::with_capacity(self.group.len());
-                for e in self.group {
-                    values.push(e.eval(&row, ctx)?);
-                }
-                let key = row_key(&values);
-                match index.get(&key) {
-                    Some(&g) => g,
-                    None => {
-                        groups.push((values, fresh(self.aggs.len())));
-                        index.insert(key, groups.len() - 1);
-                        groups.len() - 1
-                    }
-                }
-            };
-            let states = &mut groups[g].1;
-            for (state, call) in states.iter_mut().zip(self.aggs) {
-                state.advance(call, &row, ctx)?;
-            }
-            seen += 1;
-            if seen.is_multiple_of(1024) {
-                ctx.check_interrupts()?;
-            }
-        }
-        let mut out = Vec::with_capacity(groups.len());
-        for (mut values, states) in groups {
-            for (state, call) in states.into_iter().zip(self.aggs) {
-                values.push(state.finish(call, ctx)?);
-            }
-            out.push(values);
-        }
+        let mut out = Vec::new();
+        let (group, aggs) = (self.group, self.aggs);
+        let mut source = Source::Child(&mut *self.input);
+        aggregate(group, aggs, &mut source, 0, ctx, &mut out)?;
         out.reverse();
         Ok(out)
     }
+}
+
+/// One round of hash aggregation over `source`: groups that fit in
+/// work_mem are aggregated in memory; rows of groups that do not are
+/// written to partition files by hash and aggregated in later rounds
+/// (PostgreSQL 13's spilling HashAgg). Output rows go to `out`.
+fn aggregate(
+    group: &[Expr],
+    aggs: &[AggCall],
+    source: &mut Source<'_, '_>,
+    depth: u32,
+    ctx: &mut EvalCtx<'_>,
+    out: &mut Vec<Row>,
+) -> Result<()> {
+    let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
+    let mut groups: Vec<(Row, Vec<AggState>)> = Vec::new();
+    let fresh = |n: usize| (0..n).map(|_| AggState::default()).collect::<Vec<_>>();
+    if group.is_empty() {
+        groups.push((Vec::new(), fresh(aggs.len())));
+    }
+    let mut budget = if group.is_empty() || depth >= MAX_DEPTH {
+        None
+    } else {
+        spill::budget(ctx.spill.as_ref())
+    };
+    let mut parts: Vec<Option<TempWriter>> = Vec::new();
+    let mut seen = 0u32;
+    while let Some(row) = source.next(ctx)? {
+        let g = if group.is_empty() {
+            0
+        } else {
+            let mut values = Vec::with_capacity(group.len());
+            for e in group {
+                values.push(e.eval(&row, ctx)?);
+            }
+            let key = row_key(&values);
+            match index.get(&key) {
+                Some(&g) => g,
+                None => {
+                    let size = spill::row_size(&values) + key.len() as u64 + 64 * aggs.len() as u64;
+                    if !parts.is_empty() || !spill::reserve(&mut budget, size) {
+                        if let Some(sp) = ctx.spill.as_ref().filter(|_| budget.is_some()) {
+                            if parts.is_empty() {
+                                parts = (0..PARTITIONS).map(|_| None).collect();
+                            }
+                            let p = partition(&key, depth);
+                            let w = match &mut parts[p] {
+                                Some(w) => w,
+                                slot => slot.insert(TempWriter::create(sp)?),
+                            };
+                            w.write_row(&row)?;
+                            continue;
+                        }
+                    }
+                    groups.push((values, fresh(aggs.len())));
+                    index.insert(key, groups.len() - 1);
+                    groups.len() - 1
+                }
+            }
+        };
+        let states = &mut groups[g].1;
+        for (state, call) in states.iter_mut().zip(aggs) {
+            state.advance(call, &row, ctx)?;
+        }
+        seen += 1;
+        if seen.is_multiple_of(1024) {
+            ctx.check_interrupts()?;
+        }
+    }
+    drop(index);
+    for (mut values, states) in groups {
+        for (state, call) in states.into_iter().zip(aggs) {
+            values.push(state.finish(call, ctx)?);
+        }
+        out.push(values);
+    }
+    drop(budget);
+    for w in parts.into_iter().flatten() {
+        let Some(sp) = ctx.spill.as_ref() else {
+            break;
+        };
+        let reader = w.finish(sp)?;
+        aggregate(group, aggs, &mut Source::File(reader), depth + 1, ctx, out)?;
+    }
+    Ok(())
+}
+
+/// The partition of a group key in round `depth`.
+fn partition(key: &[u8], depth: u32) -> usize {
+    // FNV-1a, seeded by the round so a partition splits again when it
+    // is spilled once more.
+    let mut x: u64 = 0xcbf2_9ce4_8422_2325 ^ u64::from(depth).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    for b in key {
+        x ^= u64::from(*b);
+        x = x.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    (x % PARTITIONS as u64) as usize
 }
 
 impl Node for HashAgg<'_> {

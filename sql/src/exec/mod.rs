@@ -5,8 +5,10 @@
 //! so cancel, statement_timeout and shutdown stop a statement between rows.
 
 mod agg;
+pub mod explain;
 mod join;
 pub mod key;
+pub mod spill;
 mod sort;
 mod srf;
 
@@ -26,10 +28,30 @@ pub type Row = Vec<Value>;
 pub trait Node {
     /// The next row, or None when done.
     fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>>;
+
+    /// How a sort ran, for EXPLAIN ANALYZE (sorts only).
+    fn sort_method(&self) -> Option<sort::SortMethod> {
+        None
+    }
 }
 
 /// Builds the node tree for `plan`.
 pub fn build(plan: &Plan) -> Box<dyn Node + '_> {
+    build_in(plan, None)
+}
+
+/// Builds the node tree for `plan`, each node measured into `instr` when
+/// given (EXPLAIN ANALYZE).
+pub fn build_in<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Node + 'p> {
+    let node = build_node(plan, instr);
+    match instr {
+        Some(i) => Box::new(explain::Measured::new(node, plan, i)),
+        None => node,
+    }
+}
+
+fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Node + 'p> {
+    let build = |p: &'p Plan| build_in(p, instr);
     match plan {
         Plan::OneRow => Box::new(OneRow { done: false }),
         Plan::SystemView(view) => Box::new(Rows {
@@ -82,11 +104,7 @@ pub fn build(plan: &Plan) -> Box<dyn Node + '_> {
             aggs,
             out: None,
         }),
-        Plan::Sort { input, keys } => Box::new(sort::Sort {
-            input: build(input),
-            keys,
-            rows: None,
-        }),
+        Plan::Sort { input, keys } => Box::new(sort::Sort::new(build(input), keys)),
         Plan::Limit {
             input,
             limit,
@@ -353,12 +371,12 @@ struct Rows {
 
 impl Node for Rows {
     fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
-        let rows = self.rows.get_or_insert_with(|| {
-            let mut r = self.view.rows(ctx);
+        if self.rows.is_none() {
+            let mut r = self.view.rows(ctx)?;
             r.reverse();
-            r
-        });
-        Ok(rows.pop())
+            self.rows = Some(r);
+        }
+        Ok(self.rows.as_mut().and_then(Vec::pop))
     }
 }
 

@@ -1,9 +1,10 @@
 //! Sort, Limit and Distinct.
 
 use std::cmp::Ordering;
-use std::collections::HashSet;
+use std::collections::{BinaryHeap, HashSet};
 
 use super::key::row_key;
+use super::spill::{self, TempReader, TempWriter};
 use super::{Node, Row};
 use crate::error::{Result, SqlError, SqlState};
 use crate::expr::{EvalCtx, Expr};
@@ -37,33 +38,217 @@ pub fn compare_rows(a: &[Value], b: &[Value], keys: &[SortKey]) -> Ordering {
     Ordering::Equal
 }
 
-/// Reads all input rows, then returns them in order.
+/// How many sorted runs one merge pass reads at once.
+const MERGE_WIDTH: usize = 64;
+
+/// How a sort ran (EXPLAIN ANALYZE's "Sort Method").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortMethod {
+    /// In memory; peak kB.
+    Quicksort(u64),
+    /// Runs written to temp files; kB written.
+    ExternalMerge(u64),
+}
+
+/// Reads all input rows, then returns them in order: in memory while the
+/// rows fit in work_mem, else as sorted runs in temp files merged at the
+/// end (PostgreSQL's external merge sort).
 pub struct Sort<'p> {
     /// Input.
     pub input: Box<dyn Node + 'p>,
     /// Keys.
     pub keys: &'p [SortKey],
-    /// Sorted rows, reversed (popped from the end).
-    pub rows: Option<Vec<Row>>,
+    /// The output, once the input is read.
+    pub out: Option<SortOutput<'p>>,
+    /// How it ran, once done.
+    pub method: Option<SortMethod>,
+}
+
+/// Where a finished sort's rows come from.
+pub enum SortOutput<'p> {
+    /// In memory, reversed (popped from the end).
+    Memory(Vec<Row>),
+    /// Merging runs.
+    Merge(Merger<'p>),
+}
+
+impl<'p> Sort<'p> {
+    /// A sort of `input` by `keys`.
+    pub fn new(input: Box<dyn Node + 'p>, keys: &'p [SortKey]) -> Self {
+        Sort {
+            input,
+            keys,
+            out: None,
+            method: None,
+        }
+    }
+
+    fn sort_run(&self, rows: &mut [Row]) {
+        let keys = self.keys;
+        rows.sort_by(|a, b| compare_rows(a, b, keys));
+    }
+
+    fn run(&mut self, ctx: &mut EvalCtx<'_>) -> Result<SortOutput<'p>> {
+        let mut budget = spill::budget(ctx.spill.as_ref());
+        let mut rows = Vec::new();
+        let mut runs: Vec<TempReader> = Vec::new();
+        let mut peak = 0u64;
+        while let Some(r) = self.input.next(ctx)? {
+            let size = spill::row_size(&r);
+            if !spill::reserve(&mut budget, size) && !rows.is_empty() {
+                if let Some(sp) = ctx.spill.as_ref() {
+                    self.sort_run(&mut rows);
+                    let mut w = TempWriter::create(sp)?;
+                    for row in rows.drain(..) {
+                        w.write_row(&row)?;
+                    }
+                    runs.push(w.finish(sp)?);
+                    if let Some(b) = budget.as_mut() {
+                        peak = peak.max(b.held());
+                        b.release_all();
+                        b.try_reserve(size);
+                    }
+                    ctx.check_interrupts()?;
+                }
+            }
+            rows.push(r);
+            if rows.len().is_multiple_of(1024) {
+                ctx.check_interrupts()?;
+            }
+        }
+        if let Some(b) = budget.as_ref() {
+            peak = peak.max(b.held());
+        }
+        if runs.is_empty() {
+            let keys = self.keys;
+            // Reverse order so that popping yields ascending rows.
+            rows.sort_by(|a, b| compare_rows(b, a, keys));
+            self.method = Some(SortMethod::Quicksort(peak.div_ceil(1024)));
+            return Ok(SortOutput::Memory(rows));
+        }
+        let Some(sp) = ctx.spill.as_ref() else {
+            return Err(crate::error::SqlError::internal("sort runs without a temp directory"));
+        };
+        if !rows.is_empty() {
+            self.sort_run(&mut rows);
+            let mut w = TempWriter::create(sp)?;
+            for row in rows.drain(..) {
+                w.write_row(&row)?;
+            }
+            runs.push(w.finish(sp)?);
+        }
+        drop(budget);
+        let mut written: u64 = runs.iter().map(|r| r.bytes).sum();
+        // Merge passes until one pass can read every run.
+        while runs.len() > MERGE_WIDTH {
+            let mut next = Vec::new();
+            let mut rest = runs.into_iter();
+            loop {
+                let group: Vec<TempReader> = rest.by_ref().take(MERGE_WIDTH).collect();
+                if group.is_empty() {
+                    break;
+                }
+                let mut m = Merger::new(group, self.keys)?;
+                let mut w = TempWriter::create(sp)?;
+                let mut n = 0u32;
+                while let Some(row) = m.next_row()? {
+                    w.write_row(&row)?;
+                    n = n.wrapping_add(1);
+                    if n.is_multiple_of(4096) {
+                        ctx.check_interrupts()?;
+                    }
+                }
+                let r = w.finish(sp)?;
+                written += r.bytes;
+                next.push(r);
+            }
+            runs = next;
+        }
+        self.method = Some(SortMethod::ExternalMerge(written.div_ceil(1024)));
+        Ok(SortOutput::Merge(Merger::new(runs, self.keys)?))
+    }
 }
 
 impl Node for Sort<'_> {
     fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
-        if self.rows.is_none() {
-            let mut rows = Vec::new();
-            while let Some(r) = self.input.next(ctx)? {
-                rows.push(r);
-                if rows.len().is_multiple_of(1024) {
-                    ctx.check_interrupts()?;
-                }
-            }
-            let keys = self.keys;
-            // Reverse order so that popping yields ascending rows; a
-            // stable sort keeps equal rows in input order.
-            rows.sort_by(|a, b| compare_rows(b, a, keys));
-            self.rows = Some(rows);
+        if self.out.is_none() {
+            self.out = Some(self.run(ctx)?);
         }
-        Ok(self.rows.as_mut().and_then(Vec::pop))
+        match self.out.as_mut() {
+            Some(SortOutput::Memory(rows)) => Ok(rows.pop()),
+            Some(SortOutput::Merge(m)) => m.next_row(),
+            None => Ok(None),
+        }
+    }
+
+    fn sort_method(&self) -> Option<SortMethod> {
+        self.method
+    }
+}
+
+/// One run's current row in the merge heap.
+struct Head<'p> {
+    /// The row.
+    row: Row,
+    /// Which run it came from.
+    run: usize,
+    /// Sort keys.
+    keys: &'p [SortKey],
+}
+
+impl PartialEq for Head<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Head<'_> {}
+
+impl PartialOrd for Head<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Head<'_> {
+    /// Reversed, so the max-heap pops the smallest row (ties by run, so
+    /// equal rows keep run order).
+    fn cmp(&self, other: &Self) -> Ordering {
+        compare_rows(&other.row, &self.row, self.keys).then(other.run.cmp(&self.run))
+    }
+}
+
+/// Merges sorted runs.
+pub struct Merger<'p> {
+    /// The runs.
+    runs: Vec<TempReader>,
+    /// Each run's current row.
+    heap: BinaryHeap<Head<'p>>,
+}
+
+impl<'p> Merger<'p> {
+    fn new(mut runs: Vec<TempReader>, keys: &'p [SortKey]) -> Result<Self> {
+        let mut heap = BinaryHeap::with_capacity(runs.len());
+        for (run, r) in runs.iter_mut().enumerate() {
+            if let Some(row) = r.next_row()? {
+                heap.push(Head { row, run, keys });
+            }
+        }
+        Ok(Merger { runs, heap })
+    }
+
+    fn next_row(&mut self) -> Result<Option<Row>> {
+        let Some(Head { row, run, keys }) = self.heap.pop() else {
+            return Ok(None);
+        };
+        if let Some(next) = self.runs[run].next_row()? {
+            self.heap.push(Head {
+                row: next,
+                run,
+                keys,
+            });
+        }
+        Ok(Some(row))
     }
 }
 

@@ -46,6 +46,10 @@ pub struct Stmt<'s> {
     /// Whether the statement is the only one of its query string (some
     /// statements cannot run inside a transaction block).
     pub alone: bool,
+    /// The backend's local memory (work_mem budgets).
+    pub memory: &'s actorgres_memory::LocalMemory,
+    /// The database's temp file counters.
+    pub temp_stats: std::sync::Arc<crate::exec::spill::TempStats>,
 }
 
 impl<'s> Stmt<'s> {
@@ -181,6 +185,22 @@ impl<'s> Stmt<'s> {
         self.txn.catalog_changed = true;
     }
 
+    /// Where this statement's operators spill.
+    pub fn spill_ctx<'x>(
+        cluster: &'x Cluster,
+        memory: &'x actorgres_memory::LocalMemory,
+        info: &SessionInfo,
+        temp_stats: &'x crate::exec::spill::TempStats,
+    ) -> crate::exec::spill::SpillCtx<'x> {
+        crate::exec::spill::SpillCtx {
+            memory,
+            dir: crate::exec::spill::temp_dir(cluster.engine.root()),
+            pid: info.pid,
+            db_stats: temp_stats,
+            all_stats: &cluster.temp_stats,
+        }
+    }
+
     /// An evaluation context with this transaction's snapshot.
     pub fn eval_ctx(&mut self) -> EvalCtx<'_> {
         let storage = self.txn.snapshot.as_ref().map(|snapshot| StorageCtx {
@@ -201,6 +221,12 @@ impl<'s> Stmt<'s> {
             storage,
             outer: Vec::new(),
             initplans: Default::default(),
+            spill: Some(Self::spill_ctx(
+                self.cluster,
+                self.memory,
+                self.info,
+                &self.temp_stats,
+            )),
             worktables: Default::default(),
         }
     }

@@ -428,6 +428,7 @@ impl Session {
             db,
             interrupts,
             txn,
+            memory,
             ..
         } = self;
         let Some(txn) = txn.as_mut() else {
@@ -446,6 +447,8 @@ impl Session {
             notices: Vec::new(),
             statement_start: now_micros(),
             alone,
+            memory,
+            temp_stats: cluster.temp_stats(db.oid),
         };
         let result = dispatch(&mut ctx, stmt, sink);
         let notices = std::mem::take(&mut ctx.notices);
@@ -485,6 +488,60 @@ impl Session {
             }
         }
         sink.command_complete(&format!("SELECT {count}"))
+    }
+}
+
+impl Session {
+    /// EXPLAIN [ANALYZE] of a query.
+    fn explain(
+        ctx: &mut Stmt<'_>,
+        q: &ast::Query,
+        analyze: bool,
+        sink: &mut dyn ResultSink,
+    ) -> Result<()> {
+        let started = std::time::Instant::now();
+        let style = ctx.style.clone();
+        let sql = ctx.sql;
+        let bound = Binder::new(sql, style, Vec::new(), ctx).query(q)?;
+        let mut eval = ctx.eval_ctx();
+        let plan = bound.plan.fold_constants(&mut eval)?;
+        let planning = started.elapsed();
+        let mut lines = if analyze {
+            let instr = exec::explain::Instr::default();
+            let run = std::time::Instant::now();
+            {
+                let mut root = exec::build_in(&plan, Some(&instr));
+                while root.next(&mut eval)?.is_some() {}
+            }
+            let execution = run.elapsed();
+            let stats = instr.borrow();
+            let mut lines = exec::explain::lines(&plan, Some(&stats));
+            lines.push(format!(
+                "Planning Time: {:.3} ms",
+                planning.as_secs_f64() * 1000.0
+            ));
+            lines.push(format!(
+                "Execution Time: {:.3} ms",
+                execution.as_secs_f64() * 1000.0
+            ));
+            lines
+        } else {
+            exec::explain::lines(&plan, None)
+        };
+        for n in eval.notices.drain(..) {
+            sink.notice(&n)?;
+        }
+        sink.row_description(&[crate::plan::OutputColumn {
+            name: "QUERY PLAN".into(),
+            ty: crate::types::DataType::Text,
+            typmod: -1,
+            table_oid: 0,
+            attnum: 0,
+        }])?;
+        for line in lines.drain(..) {
+            sink.data_row(&[crate::value::Value::Text(line)], eval.style)?;
+        }
+        sink.command_complete("EXPLAIN")
     }
 }
 
@@ -564,6 +621,50 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
         Statement::Query(q) => {
             Session::select(ctx, q, sink)?;
             Ok(Dispatched::SettingsChanged)
+        }
+        Statement::Explain {
+            analyze,
+            statement,
+            options,
+            format,
+            ..
+        } => {
+            let mut analyze = *analyze;
+            for o in options.iter().flatten() {
+                let on = match &o.arg {
+                    None => true,
+                    Some(e) => !matches!(
+                        e.to_string().to_lowercase().as_str(),
+                        "false" | "off" | "0"
+                    ),
+                };
+                match crate::binder::ident(&o.name).as_str() {
+                    "analyze" => analyze = on,
+                    "format" => {
+                        let f = o.arg.as_ref().map(|e| e.to_string().to_lowercase());
+                        if f.as_deref() != Some("text") {
+                            return Err(SqlError::unsupported("EXPLAIN formats other than TEXT"));
+                        }
+                    }
+                    "costs" | "timing" | "verbose" | "summary" | "buffers" | "settings" | "wal" => {}
+                    other => {
+                        return Err(SqlError::syntax(
+                            format!("unrecognized EXPLAIN option \"{other}\""),
+                            None,
+                        ))
+                    }
+                }
+            }
+            if format.is_some() {
+                return Err(SqlError::unsupported("EXPLAIN formats other than TEXT"));
+            }
+            let Statement::Query(q) = statement.as_ref() else {
+                return Err(SqlError::unsupported(
+                    "EXPLAIN of statements other than SELECT",
+                ));
+            };
+            Session::explain(ctx, q, analyze, sink)?;
+            Ok(Dispatched::Done)
         }
         Statement::Insert(ins) => crate::table::insert(ctx, ins, sink).map(|()| Dispatched::Done),
         Statement::Update(upd) => crate::table::update(ctx, upd, sink).map(|()| Dispatched::Done),

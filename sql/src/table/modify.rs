@@ -472,6 +472,12 @@ fn modify_rows(
     let mut eval = EvalCtx {
         outer: Vec::new(),
         initplans: Default::default(),
+        spill: Some(Stmt::spill_ctx(
+            ctx.cluster,
+            ctx.memory,
+            ctx.info,
+            &ctx.temp_stats,
+        )),
         worktables: Default::default(),
         storage: own
             .snapshot

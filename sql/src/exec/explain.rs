@@ -1,0 +1,281 @@
+//! EXPLAIN and EXPLAIN ANALYZE: the plan tree in PostgreSQL's text shape.
+//!
+//! Node names follow PostgreSQL's (Seq Scan on t, Hash Join, HashAggregate,
+//! Sort, Limit, ...), indented as PostgreSQL indents them. There is no
+//! cost model yet, so plain EXPLAIN prints what `EXPLAIN (COSTS OFF)`
+//! prints; ANALYZE adds each node's actual time, rows and loops and a
+//! sort's method ("quicksort  Memory: ..kB" or "external merge  Disk: ..kB").
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use super::sort::SortMethod;
+use super::{Node, Row};
+use crate::error::Result;
+use crate::expr::EvalCtx;
+use crate::plan::{JoinKind, Plan, SetOpKind};
+
+/// Measurements of one plan node.
+#[derive(Debug, Default, Clone)]
+pub struct NodeStats {
+    /// Times the node was started.
+    pub loops: u64,
+    /// Rows returned in all loops.
+    pub rows: u64,
+    /// Time to the first row, summed over loops.
+    pub startup: Duration,
+    /// Time in the node (children included), summed over loops.
+    pub total: Duration,
+    /// How a sort ran.
+    pub sort: Option<SortMethod>,
+}
+
+/// Measurements by plan node address.
+pub type Instr = Rc<RefCell<HashMap<usize, NodeStats>>>;
+
+fn addr(plan: &Plan) -> usize {
+    std::ptr::from_ref(plan) as usize
+}
+
+/// A node wrapped to measure it.
+pub struct Measured<'p> {
+    /// The node.
+    inner: Box<dyn Node + 'p>,
+    /// Where its numbers go.
+    instr: Instr,
+    /// Its plan node's address.
+    key: usize,
+    /// A row (or the end) was returned.
+    started: bool,
+    /// Time spent so far in this loop.
+    elapsed: Duration,
+}
+
+impl<'p> Measured<'p> {
+    /// Wraps `inner`, the node built for `plan`.
+    pub fn new(inner: Box<dyn Node + 'p>, plan: &Plan, instr: &Instr) -> Self {
+        let key = addr(plan);
+        instr.borrow_mut().entry(key).or_default().loops += 1;
+        Measured {
+            inner,
+            instr: Rc::clone(instr),
+            key,
+            started: false,
+            elapsed: Duration::ZERO,
+        }
+    }
+}
+
+impl Node for Measured<'_> {
+    fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
+        let t0 = Instant::now();
+        let row = self.inner.next(ctx);
+        let dt = t0.elapsed();
+        self.elapsed += dt;
+        let mut all = self.instr.borrow_mut();
+        let s = all.entry(self.key).or_default();
+        s.total += dt;
+        if !self.started {
+            self.started = true;
+            s.startup += self.elapsed;
+        }
+        if let Ok(Some(_)) = &row {
+            s.rows += 1;
+        }
+        if s.sort.is_none() {
+            s.sort = self.inner.sort_method();
+        }
+        row
+    }
+
+    fn sort_method(&self) -> Option<SortMethod> {
+        self.inner.sort_method()
+    }
+}
+
+/// A node of the printed tree.
+enum Shown<'p> {
+    /// A plan node, shown with the stats of `stats` (its own address, or
+    /// that of a node folded into it such as a Filter).
+    Plan(&'p Plan, usize),
+    /// A node PostgreSQL shows that this plan has no node for (the Hash
+    /// under a hash join, the Append under a UNION).
+    Synthetic(&'static str, Vec<Shown<'p>>, Option<usize>),
+}
+
+/// The lines of EXPLAIN's output for `plan`.
+pub fn lines(plan: &Plan, stats: Option<&HashMap<usize, NodeStats>>) -> Vec<String> {
+    let mut out = Vec::new();
+    show(&Shown::Plan(plan, addr(plan)), 0, stats, &mut out);
+    out
+}
+
+/// Skips nodes PostgreSQL folds into others (projection, filters).
+fn resolve(plan: &Plan) -> &Plan {
+    match plan {
+        Plan::Project { input, .. } if !matches!(**input, Plan::OneRow) => resolve(input),
+        Plan::Filter { input, .. }
+            if !matches!(**input, Plan::OneRow | Plan::SeqScan { .. }) =>
+        {
+            resolve(input)
+        }
+        other => other,
+    }
+}
+
+/// A child as shown: resolved, with the stats of the node built for it.
+fn p(x: &Plan) -> Shown<'_> {
+    Shown::Plan(resolve(x), addr(x))
+}
+
+fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
+    match plan {
+        Plan::OneRow | Plan::Project { .. } => ("Result".into(), Vec::new()),
+        Plan::Filter { input, .. } => match &**input {
+            Plan::SeqScan { table, .. } => (format!("Seq Scan on {}", table.name), Vec::new()),
+            _ => ("Result".into(), Vec::new()),
+        },
+        Plan::SeqScan { table, .. } => (format!("Seq Scan on {}", table.name), Vec::new()),
+        Plan::SystemView(v) => (format!("Function Scan on {}", v.name()), Vec::new()),
+        Plan::Values(_) => ("Values Scan on \"*VALUES*\"".into(), Vec::new()),
+        Plan::FunctionScan { .. } => ("Function Scan on generate_series".into(), Vec::new()),
+        Plan::WorkTable(_) => ("WorkTable Scan".into(), Vec::new()),
+        Plan::ProjectSet { input, .. } => ("ProjectSet".into(), vec![p(input)]),
+        Plan::Join {
+            left,
+            right,
+            kind,
+            keys,
+            ..
+        } => {
+            let suffix = match kind {
+                JoinKind::Inner => "",
+                JoinKind::Left => " Left",
+                JoinKind::Right => " Right",
+                JoinKind::Full => " Full",
+            };
+            if keys.is_empty() {
+                let name = if suffix.is_empty() {
+                    "Nested Loop".to_owned()
+                } else {
+                    format!("Nested Loop{suffix} Join")
+                };
+                (name, vec![p(left), p(right)])
+            } else {
+                (
+                    format!("Hash{suffix} Join"),
+                    vec![
+                        p(left),
+                        Shown::Synthetic("Hash", vec![p(right)], Some(addr(right))),
+                    ],
+                )
+            }
+        }
+        Plan::Aggregate { input, group, .. } => (
+            if group.is_empty() {
+                "Aggregate"
+            } else {
+                "HashAggregate"
+            }
+            .into(),
+            vec![p(input)],
+        ),
+        Plan::Sort { input, .. } => ("Sort".into(), vec![p(input)]),
+        Plan::Limit { input, .. } => ("Limit".into(), vec![p(input)]),
+        Plan::Distinct { input, on } => (
+            if on.is_some() { "Unique" } else { "HashAggregate" }.into(),
+            vec![p(input)],
+        ),
+        Plan::SetOp {
+            left,
+            right,
+            op,
+            all,
+        } => match (op, all) {
+            (SetOpKind::Union, true) => ("Append".into(), vec![p(left), p(right)]),
+            (SetOpKind::Union, false) => (
+                "HashAggregate".into(),
+                vec![Shown::Synthetic("Append", vec![p(left), p(right)], None)],
+            ),
+            (op, all) => (
+                format!(
+                    "HashSetOp {}{}",
+                    if *op == SetOpKind::Intersect {
+                        "Intersect"
+                    } else {
+                        "Except"
+                    },
+                    if *all { " All" } else { "" }
+                ),
+                vec![p(left), p(right)],
+            ),
+        },
+        Plan::RecursiveUnion { base, step, .. } => {
+            ("Recursive Union".into(), vec![p(base), p(step)])
+        }
+    }
+}
+
+fn ms(d: Duration, loops: u64) -> f64 {
+    d.as_secs_f64() * 1000.0 / loops.max(1) as f64
+}
+
+fn actual(stats: Option<&HashMap<usize, NodeStats>>, key: Option<usize>) -> String {
+    let Some(all) = stats else {
+        return String::new();
+    };
+    match key.and_then(|k| all.get(&k)) {
+        Some(s) if s.total > Duration::ZERO || s.rows > 0 => {
+            format!(
+                " (actual time={:.3}..{:.3} rows={} loops={})",
+                ms(s.startup, s.loops),
+                ms(s.total, s.loops),
+                s.rows / s.loops.max(1),
+                s.loops
+            )
+        }
+        _ => " (never executed)".into(),
+    }
+}
+
+fn show(node: &Shown<'_>, depth: usize, stats: Option<&HashMap<usize, NodeStats>>, out: &mut Vec<String>) {
+    let prefix = if depth == 0 {
+        String::new()
+    } else {
+        format!("{}->  ", " ".repeat(2 + 6 * (depth - 1)))
+    };
+    let detail = " ".repeat(2 + 6 * depth);
+    match node {
+        Shown::Plan(plan, key) => {
+            let plan = resolve(plan);
+            let (name, children) = describe(plan);
+            out.push(format!("{prefix}{name}{}", actual(stats, Some(*key))));
+            if let (Plan::Sort { .. }, Some(all)) = (plan, stats) {
+                let method = all.get(key).and_then(|s| s.sort).or_else(|| {
+                    all.get(&addr(plan)).and_then(|s| s.sort)
+                });
+                match method {
+                    Some(SortMethod::Quicksort(kb)) => {
+                        out.push(format!("{detail}Sort Method: quicksort  Memory: {}kB", kb.max(1)))
+                    }
+                    Some(SortMethod::ExternalMerge(kb)) => {
+                        out.push(format!("{detail}Sort Method: external merge  Disk: {kb}kB"))
+                    }
+                    None => {}
+                }
+            }
+            for c in &children {
+                show(c, depth + 1, stats, out);
+            }
+        }
+        Shown::Synthetic(name, children, key) => {
+            let a = if key.is_some() { actual(stats, *key) } else if stats.is_some() { actual(stats, None).replace(" (never executed)", "") } else { String::new() };
+            out.push(format!("{prefix}{name}{a}"));
+            for c in children {
+                show(c, depth + 1, stats, out);
+            }
+        }
+    }
+}

@@ -1,0 +1,382 @@
+//! Temp files for operators that outgrow work_mem.
+//!
+//! Rows are written in a self-describing binary form (a tag per value)
+//! to files under `base/pgsql_tmp` in the data directory, named as
+//! PostgreSQL names them (`pgsql_tmp<pid>.<n>`). A file is removed when
+//! its handle is dropped — at the end of the operator, the statement, or
+//! an error — and the directory is emptied at server start.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use actorgres_memory::{Budget, LocalMemory};
+
+use super::Row;
+use crate::error::{Result, SqlError, SqlState};
+use crate::value::{Interval, Numeric, Value};
+
+/// Where a statement's operators spill and whom they report to.
+pub struct SpillCtx<'a> {
+    /// The backend's local memory (budgets, temp file counters).
+    pub memory: &'a LocalMemory,
+    /// `base/pgsql_tmp` of the data directory.
+    pub dir: PathBuf,
+    /// Backend pid, for file names.
+    pub pid: i32,
+    /// The database's temp file counters (pg_stat_database).
+    pub db_stats: &'a TempStats,
+    /// Every database's counters, by OID.
+    pub all_stats: &'a parking_lot::Mutex<std::collections::HashMap<u32, std::sync::Arc<TempStats>>>,
+}
+
+/// A database's temp_files / temp_bytes counters.
+#[derive(Debug, Default)]
+pub struct TempStats {
+    /// Temp files written.
+    pub files: AtomicU64,
+    /// Bytes written to them.
+    pub bytes: AtomicU64,
+}
+
+/// Next file number (unique in the server process).
+static NEXT_FILE: AtomicU64 = AtomicU64::new(0);
+
+/// The directory below the data directory.
+pub fn temp_dir(root: &Path) -> PathBuf {
+    root.join("base").join("pgsql_tmp")
+}
+
+/// Removes temp files a previous server run left behind.
+pub fn remove_leftovers(root: &Path) {
+    let _ = std::fs::remove_dir_all(temp_dir(root));
+}
+
+/// A work_mem budget, or None when the statement has no local memory
+/// (internal statements): then operators never spill.
+pub fn budget(spill: Option<&SpillCtx<'_>>) -> Option<Budget> {
+    spill.map(|s| s.memory.work_budget())
+}
+
+/// Reserves `n` bytes; true when there is no budget at all.
+pub fn reserve(budget: &mut Option<Budget>, n: u64) -> bool {
+    budget.as_mut().is_none_or(|b| b.try_reserve(n))
+}
+
+/// An estimate of the memory a row takes.
+pub fn row_size(row: &[Value]) -> u64 {
+    let heap: usize = row
+        .iter()
+        .map(|v| match v {
+            Value::Text(s) => s.len(),
+            Value::Bytea(b) => b.len(),
+            Value::Numeric(_) => 32,
+            _ => 0,
+        })
+        .sum();
+    (48 + row.len() * std::mem::size_of::<Value>() + heap) as u64
+}
+
+/// A temp file being written.
+pub struct TempWriter {
+    /// Buffered file.
+    out: BufWriter<File>,
+    /// Its path (removed on drop of the reader or writer).
+    path: Remove,
+    /// Bytes written.
+    bytes: u64,
+}
+
+/// Removes a path when dropped.
+struct Remove(PathBuf);
+
+impl Drop for Remove {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn io_error(what: &str, path: &Path, e: std::io::Error) -> SqlError {
+    let code = if e.raw_os_error() == Some(28) {
+        SqlState::DISK_FULL
+    } else {
+        SqlState::IO_ERROR
+    };
+    SqlError::new(
+        code,
+        format!("could not {what} temporary file \"{}\": {e}", path.display()),
+    )
+}
+
+impl TempWriter {
+    /// Creates a new temp file.
+    pub fn create(spill: &SpillCtx<'_>) -> Result<TempWriter> {
+        std::fs::create_dir_all(&spill.dir).map_err(|e| io_error("create", &spill.dir, e))?;
+        let n = NEXT_FILE.fetch_add(1, Ordering::Relaxed);
+        let path = spill.dir.join(format!("pgsql_tmp{}.{n}", spill.pid));
+        let file = File::create(&path).map_err(|e| io_error("create", &path, e))?;
+        Ok(TempWriter {
+            out: BufWriter::with_capacity(64 * 1024, file),
+            path: Remove(path),
+            bytes: 0,
+        })
+    }
+
+    /// Appends one row.
+    pub fn write_row(&mut self, row: &[Value]) -> Result<()> {
+        let mut buf = Vec::with_capacity(64);
+        encode_row(row, &mut buf);
+        let len = (buf.len() as u32).to_le_bytes();
+        self.out
+            .write_all(&len)
+            .and_then(|()| self.out.write_all(&buf))
+            .map_err(|e| io_error("write to", &self.path.0, e))?;
+        self.bytes += 4 + buf.len() as u64;
+        Ok(())
+    }
+
+    /// Ends writing, counts the file, and opens it for reading.
+    pub fn finish(self, spill: &SpillCtx<'_>) -> Result<TempReader> {
+        let TempWriter { out, path, bytes } = self;
+        let file = out
+            .into_inner()
+            .map_err(|e| io_error("write to", &path.0, e.into_error()))?;
+        drop(file);
+        spill.memory.record_spill(bytes);
+        spill.db_stats.files.fetch_add(1, Ordering::Relaxed);
+        spill.db_stats.bytes.fetch_add(bytes, Ordering::Relaxed);
+        let file = File::open(&path.0).map_err(|e| io_error("open", &path.0, e))?;
+        Ok(TempReader {
+            input: BufReader::with_capacity(64 * 1024, file),
+            path,
+            bytes,
+        })
+    }
+}
+
+/// A finished temp file read back in order.
+pub struct TempReader {
+    /// Buffered file.
+    input: BufReader<File>,
+    /// Removed on drop.
+    path: Remove,
+    /// Size in bytes.
+    pub bytes: u64,
+}
+
+impl TempReader {
+    /// The next row, or None at the end.
+    pub fn next_row(&mut self) -> Result<Option<Row>> {
+        let mut len = [0u8; 4];
+        match self.input.read_exact(&mut len) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+            Err(e) => return Err(io_error("read from", &self.path.0, e)),
+        }
+        let mut buf = vec![0u8; u32::from_le_bytes(len) as usize];
+        self.input
+            .read_exact(&mut buf)
+            .map_err(|e| io_error("read from", &self.path.0, e))?;
+        decode_row(&buf).map(Some).ok_or_else(|| {
+            SqlError::new(
+                SqlState::DATA_CORRUPTED,
+                format!("temporary file \"{}\" is damaged", self.path.0.display()),
+            )
+        })
+    }
+}
+
+fn encode_row(row: &[Value], out: &mut Vec<u8>) {
+    out.extend((row.len() as u32).to_le_bytes());
+    for v in row {
+        encode_value(v, out);
+    }
+}
+
+fn bytes_field(tag: u8, b: &[u8], out: &mut Vec<u8>) {
+    out.push(tag);
+    out.extend((b.len() as u32).to_le_bytes());
+    out.extend(b);
+}
+
+fn encode_value(v: &Value, out: &mut Vec<u8>) {
+    match v {
+        Value::Null => out.push(0),
+        Value::Bool(b) => out.extend([1, u8::from(*b)]),
+        Value::Int2(i) => {
+            out.push(2);
+            out.extend(i.to_le_bytes());
+        }
+        Value::Int4(i) => {
+            out.push(3);
+            out.extend(i.to_le_bytes());
+        }
+        Value::Int8(i) => {
+            out.push(4);
+            out.extend(i.to_le_bytes());
+        }
+        Value::Float4(f) => {
+            out.push(5);
+            out.extend(f.to_le_bytes());
+        }
+        Value::Float8(f) => {
+            out.push(6);
+            out.extend(f.to_le_bytes());
+        }
+        Value::Numeric(n) => bytes_field(7, n.to_string().as_bytes(), out),
+        Value::Text(s) => bytes_field(8, s.as_bytes(), out),
+        Value::Bytea(b) => bytes_field(9, b, out),
+        Value::Date(d) => {
+            out.push(10);
+            out.extend(d.to_le_bytes());
+        }
+        Value::Time(t) => {
+            out.push(11);
+            out.extend(t.to_le_bytes());
+        }
+        Value::Timestamp(t) => {
+            out.push(12);
+            out.extend(t.to_le_bytes());
+        }
+        Value::TimestampTz(t) => {
+            out.push(13);
+            out.extend(t.to_le_bytes());
+        }
+        Value::Interval(iv) => {
+            out.push(14);
+            out.extend(iv.months.to_le_bytes());
+            out.extend(iv.days.to_le_bytes());
+            out.extend(iv.micros.to_le_bytes());
+        }
+        Value::Uuid(u) => {
+            out.push(15);
+            out.extend(u);
+        }
+        Value::Inet(ip) => bytes_field(16, ip.to_string().as_bytes(), out),
+        Value::Oid(o) => {
+            out.push(17);
+            out.extend(o.to_le_bytes());
+        }
+        Value::Regtype(o) => {
+            out.push(18);
+            out.extend(o.to_le_bytes());
+        }
+        Value::Void => out.push(19),
+    }
+}
+
+/// Reads fixed-size fields from a byte slice.
+struct Cursor<'a>(&'a [u8]);
+
+impl Cursor<'_> {
+    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (head, rest) = self.0.split_at_checked(N)?;
+        self.0 = rest;
+        head.try_into().ok()
+    }
+
+    fn bytes(&mut self) -> Option<Vec<u8>> {
+        let n = u32::from_le_bytes(self.take::<4>()?) as usize;
+        let (head, rest) = self.0.split_at_checked(n)?;
+        self.0 = rest;
+        Some(head.to_vec())
+    }
+
+    fn text(&mut self) -> Option<String> {
+        String::from_utf8(self.bytes()?).ok()
+    }
+}
+
+fn decode_row(buf: &[u8]) -> Option<Row> {
+    let mut c = Cursor(buf);
+    let n = u32::from_le_bytes(c.take::<4>()?) as usize;
+    let mut row = Vec::with_capacity(n.min(1600));
+    for _ in 0..n {
+        let [tag] = c.take::<1>()?;
+        row.push(match tag {
+            0 => Value::Null,
+            1 => Value::Bool(c.take::<1>()?[0] != 0),
+            2 => Value::Int2(i16::from_le_bytes(c.take()?)),
+            3 => Value::Int4(i32::from_le_bytes(c.take()?)),
+            4 => Value::Int8(i64::from_le_bytes(c.take()?)),
+            5 => Value::Float4(f32::from_le_bytes(c.take()?)),
+            6 => Value::Float8(f64::from_le_bytes(c.take()?)),
+            7 => Value::Numeric(Numeric::parse(&c.text()?).ok()?),
+            8 => Value::Text(c.text()?),
+            9 => Value::Bytea(c.bytes()?),
+            10 => Value::Date(i32::from_le_bytes(c.take()?)),
+            11 => Value::Time(i64::from_le_bytes(c.take()?)),
+            12 => Value::Timestamp(i64::from_le_bytes(c.take()?)),
+            13 => Value::TimestampTz(i64::from_le_bytes(c.take()?)),
+            14 => Value::Interval(Interval {
+                months: i32::from_le_bytes(c.take()?),
+                days: i32::from_le_bytes(c.take()?),
+                micros: i64::from_le_bytes(c.take()?),
+            }),
+            15 => Value::Uuid(c.take()?),
+            16 => Value::Inet(c.text()?.parse().ok()?),
+            17 => Value::Oid(u32::from_le_bytes(c.take()?)),
+            18 => Value::Regtype(u32::from_le_bytes(c.take()?)),
+            19 => Value::Void,
+            _ => return None,
+        });
+    }
+    Some(row)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_round_trip_through_a_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let memory = LocalMemory::default();
+        let stats = TempStats::default();
+        let spill = SpillCtx {
+            memory: &memory,
+            dir: temp_dir(dir.path()),
+            pid: 7,
+            db_stats: &stats,
+            all_stats: &Default::default(),
+        };
+        let rows = vec![
+            vec![
+                Value::Null,
+                Value::Int4(-3),
+                Value::Text("héllo".into()),
+                Value::Numeric(Numeric::parse("12.340").unwrap()),
+            ],
+            vec![
+                Value::Float8(f64::NAN),
+                Value::Interval(Interval {
+                    months: 1,
+                    days: -2,
+                    micros: 3,
+                }),
+                Value::Inet("10.0.0.1".parse().unwrap()),
+                Value::Bool(true),
+            ],
+        ];
+        let mut w = TempWriter::create(&spill).unwrap();
+        for r in &rows {
+            w.write_row(r).unwrap();
+        }
+        let mut r = w.finish(&spill).unwrap();
+        let first = r.next_row().unwrap().unwrap();
+        assert_eq!(first, rows[0]);
+        assert_eq!(first[3].to_text(&Default::default()).unwrap(), "12.340");
+        let second = r.next_row().unwrap().unwrap();
+        assert!(matches!(second[0], Value::Float8(f) if f.is_nan()));
+        assert_eq!(second[1..], rows[1][1..]);
+        assert!(r.next_row().unwrap().is_none());
+        assert_eq!(memory.stats().temp_files, 1);
+        assert_eq!(stats.files.load(Ordering::Relaxed), 1);
+        let files = std::fs::read_dir(temp_dir(dir.path())).unwrap().count();
+        assert_eq!(files, 1, "the file exists while it is read");
+        drop(r);
+        let files = std::fs::read_dir(temp_dir(dir.path())).unwrap().count();
+        assert_eq!(files, 0, "dropping the reader removes the file");
+    }
+}

@@ -139,6 +139,9 @@ pub enum ExprKind {
     /// An aggregate call. It exists only while a grouped query is bound:
     /// the binder replaces it by a column of the Aggregate node's output.
     Aggregate(Box<crate::plan::AggCall>),
+    /// A window function call; only while a query is bound: the binder
+    /// replaces it by a column of the Window node's output.
+    Window(Box<crate::plan::WindowCall>),
     /// A function or operator call.
     Call {
         /// The resolved function.
@@ -317,6 +320,17 @@ impl Expr {
                     e.visit(f);
                 }
             }
+            ExprKind::Window(w) => {
+                w.args.iter().for_each(|e| e.visit(f));
+                w.partition.iter().for_each(|e| e.visit(f));
+                w.order.iter().for_each(|(e, _, _)| e.visit(f));
+                if let crate::plan::WindowFunc::Agg(a) = &w.func {
+                    a.args.iter().for_each(|e| e.visit(f));
+                    if let Some(e) = &a.filter {
+                        e.visit(f);
+                    }
+                }
+            }
         }
     }
 }
@@ -371,6 +385,24 @@ impl ExprKind {
                     None => None,
                 };
                 ExprKind::Aggregate(a)
+            }
+            ExprKind::Window(mut w) => {
+                w.args = w.args.into_iter().map(&mut f).collect::<Result<Vec<_>>>()?;
+                w.partition = w.partition.into_iter().map(&mut f).collect::<Result<Vec<_>>>()?;
+                w.order = w
+                    .order
+                    .into_iter()
+                    .map(|(e, d, n)| Ok((f(e)?, d, n)))
+                    .collect::<Result<Vec<_>>>()?;
+                if let crate::plan::WindowFunc::Agg(a) = &mut w.func {
+                    let args = std::mem::take(&mut a.args);
+                    a.args = args.into_iter().map(&mut f).collect::<Result<Vec<_>>>()?;
+                    a.filter = match a.filter.take() {
+                        Some(e) => Some(f(e)?),
+                        None => None,
+                    };
+                }
+                ExprKind::Window(w)
             }
             ExprKind::Call { def, args } => ExprKind::Call {
                 def,
@@ -536,6 +568,7 @@ impl Expr {
             | ExprKind::Param(_)
             | ExprKind::Outer { .. }
             | ExprKind::SubLink(_)
+            | ExprKind::Window(_)
             | ExprKind::Aggregate(_) => false,
             ExprKind::Call { def, args } => {
                 def.volatility == crate::func::Volatility::Immutable && all_const(args)
@@ -572,6 +605,7 @@ impl Expr {
                 .ok_or_else(|| SqlError::internal("outer reference without an outer row")),
             ExprKind::SubLink(s) => crate::exec::sublink(s, row, ctx),
             ExprKind::Aggregate(_) => Err(SqlError::internal("aggregate outside an Aggregate node")),
+            ExprKind::Window(_) => Err(SqlError::internal("window function outside a Window node")),
             ExprKind::Param(i) => ctx.params.get(*i).cloned().ok_or_else(|| {
                 SqlError::new(
                     SqlState::UNDEFINED_PARAMETER,

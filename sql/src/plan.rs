@@ -123,6 +123,14 @@ pub enum Plan {
         /// One item per output column.
         items: Vec<ProjectItem>,
     },
+    /// Window functions: output rows are the input row then one value
+    /// per call.
+    Window {
+        /// Input rows.
+        input: Box<Plan>,
+        /// The calls.
+        calls: Vec<WindowCall>,
+    },
     /// UNION / INTERSECT / EXCEPT.
     SetOp {
         /// Left input.
@@ -134,6 +142,74 @@ pub enum Plan {
         /// ALL (keep duplicates).
         all: bool,
     },
+}
+
+/// A window function call.
+#[derive(Debug, Clone)]
+pub struct WindowCall {
+    /// Which function.
+    pub func: WindowFunc,
+    /// Arguments over the input row.
+    pub args: Vec<Expr>,
+    /// PARTITION BY expressions.
+    pub partition: Vec<Expr>,
+    /// ORDER BY expressions with (DESC, NULLS FIRST).
+    pub order: Vec<(Expr, bool, bool)>,
+    /// The frame.
+    pub frame: Frame,
+}
+
+/// The window functions.
+#[derive(Debug, Clone)]
+pub enum WindowFunc {
+    /// row_number().
+    RowNumber,
+    /// rank().
+    Rank,
+    /// dense_rank().
+    DenseRank,
+    /// percent_rank().
+    PercentRank,
+    /// cume_dist().
+    CumeDist,
+    /// ntile(n).
+    Ntile,
+    /// lag(value [, offset [, default]]).
+    Lag,
+    /// lead(value [, offset [, default]]).
+    Lead,
+    /// first_value(value).
+    FirstValue,
+    /// last_value(value).
+    LastValue,
+    /// An aggregate over the frame.
+    Agg(AggCall),
+}
+
+/// A window frame: ROWS or RANGE between two bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Frame {
+    /// ROWS (else RANGE: peers count together).
+    pub rows: bool,
+    /// Start.
+    pub start: FrameBound,
+    /// End.
+    pub end: FrameBound,
+}
+
+/// A frame bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameBound {
+    /// UNBOUNDED PRECEDING.
+    UnboundedPreceding,
+    /// n PRECEDING (ROWS).
+    Preceding(u64),
+    /// CURRENT ROW.
+    CurrentRow,
+    /// n FOLLOWING (ROWS).
+    Following(u64),
+    /// UNBOUNDED FOLLOWING.
+    UnboundedFollowing,
 }
 
 /// Set-returning functions.
@@ -249,6 +325,10 @@ impl Plan {
             | Plan::WorkTable(_)
             | Plan::FunctionScan { .. }
             | Plan::ProjectSet { .. }) => p,
+            Plan::Window { input, calls } => Plan::Window {
+                input: Box::new(input.fold_constants(ctx)?),
+                calls,
+            },
             Plan::RecursiveUnion {
                 id,
                 base,

@@ -817,6 +817,9 @@ impl Binder<'_> {
                 .at(pos))
             }
         };
+        if f.over.is_some() {
+            return self.window_function(&name, f, scope, pos);
+        }
         if super::group::is_aggregate(&name) {
             return self.aggregate(&name, f, scope, pos);
         }

@@ -42,8 +42,8 @@ impl Binder<'_> {
         if let Some(msg) = self.no_aggs {
             return Err(SqlError::new(SqlState::GROUPING_ERROR, msg).at(pos));
         }
-        if f.over.is_some() || !f.within_group.is_empty() {
-            return Err(SqlError::unsupported("window functions and WITHIN GROUP").at(pos));
+        if !f.within_group.is_empty() {
+            return Err(SqlError::unsupported("WITHIN GROUP").at(pos));
         }
         let FunctionArguments::List(list) = &f.args else {
             return Err(SqlError::new(
@@ -63,6 +63,25 @@ impl Binder<'_> {
         let bound = self.aggregate_args(name, &list.args, f.filter.as_deref(), scope, pos);
         self.no_aggs = None;
         let (args, filter, star) = bound?;
+        let (call, ty) = self.agg_call(name, args, distinct, filter, star, pos)?;
+        Ok(Expr {
+            kind: ExprKind::Aggregate(Box::new(call)),
+            ty,
+            typmod: -1,
+            pos,
+        })
+    }
+
+    /// The aggregate `name` over bound arguments, and its result type.
+    pub(super) fn agg_call(
+        &mut self,
+        name: &str,
+        args: Vec<Expr>,
+        distinct: bool,
+        filter: Option<Expr>,
+        star: bool,
+        pos: Option<u32>,
+    ) -> Result<(AggCall, DataType)> {
         let types: Vec<DataType> = args.iter().map(|a| a.ty).collect();
         let undefined = || {
             let sig: Vec<String> = types.iter().map(|t| t.sql_name()).collect();
@@ -131,22 +150,20 @@ impl Binder<'_> {
                 _ => a,
             });
         }
-        Ok(Expr {
-            kind: ExprKind::Aggregate(Box::new(AggCall {
+        Ok((
+            AggCall {
                 func,
                 args: coerced,
                 distinct,
                 filter,
-            })),
+            },
             ty,
-            typmod: -1,
-            pos,
-        })
+        ))
     }
 
     /// The arguments and FILTER of an aggregate; `*` only for count.
     #[allow(clippy::type_complexity)]
-    fn aggregate_args(
+    pub(super) fn aggregate_args(
         &mut self,
         name: &str,
         args: &[FunctionArg],

@@ -19,6 +19,7 @@ mod names;
 mod select;
 mod srf;
 mod subquery;
+mod window;
 
 use sqlparser::ast::Spanned;
 use sqlparser::tokenizer::Location;
@@ -122,6 +123,8 @@ pub struct Binder<'a> {
     next_worktable: usize,
     /// The next select list may hold top-level set-returning calls.
     srf_ok: bool,
+    /// Window functions are allowed here (select list, ORDER BY).
+    windows_ok: bool,
     /// The set-returning items of the last select list bound:
     /// (position, function, arguments).
     srfs: Vec<(usize, crate::plan::Srf, Vec<crate::expr::Expr>)>,
@@ -147,6 +150,7 @@ impl<'a> Binder<'a> {
             ctes: Vec::new(),
             next_worktable: 0,
             srf_ok: false,
+            windows_ok: false,
             srfs: Vec::new(),
         }
     }

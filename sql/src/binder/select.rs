@@ -339,7 +339,10 @@ impl Binder<'_> {
             };
         }
         self.srf_ok = true;
-        let (mut exprs, mut columns) = self.projection(&s.projection, &scope)?;
+        self.windows_ok = true;
+        let projected = self.projection(&s.projection, &scope);
+        self.windows_ok = false;
+        let (mut exprs, mut columns) = projected?;
         let srfs = std::mem::take(&mut self.srfs);
         let visible = columns.len();
         let group = self.group_by(&s.group_by, &scope, &columns, &exprs)?;
@@ -359,8 +362,10 @@ impl Binder<'_> {
                     let c = match self.output_ref(e, &columns)? {
                         Some(i) => i,
                         None => {
-                            let bound = self.expr(e, &scope)?;
-                            add_resjunk(bound, &mut exprs, &mut columns)
+                            self.windows_ok = true;
+                            let bound = self.expr(e, &scope);
+                            self.windows_ok = false;
+                            add_resjunk(bound?, &mut exprs, &mut columns)
                         }
                     };
                     cols.push(c);
@@ -373,7 +378,10 @@ impl Binder<'_> {
             let column = match self.output_ref(&o.expr, &columns[..visible])? {
                 Some(i) => i,
                 None => {
-                    let bound = self.expr(&o.expr, &scope)?;
+                    self.windows_ok = true;
+                    let bound = self.expr(&o.expr, &scope);
+                    self.windows_ok = false;
+                    let bound = bound?;
                     let fp = bound.fingerprint();
                     match exprs.iter().position(|x| x.fingerprint() == fp) {
                         Some(i) => i,
@@ -394,6 +402,7 @@ impl Binder<'_> {
             || having.is_some()
             || exprs.iter().any(has_aggregate)
             || matches!(&s.group_by, ast::GroupByExpr::Expressions(g, _) if !g.is_empty());
+        let mut input_width = scope.columns.len();
         if grouped {
             let group_fps: Vec<String> = group.iter().map(Expr::fingerprint).collect();
             let mut aggs = Vec::new();
@@ -406,6 +415,7 @@ impl Binder<'_> {
                 Some(h) => Some(self.regroup(h, &group_fps, &mut aggs, &scope)?),
                 None => None,
             };
+            input_width = group.len() + aggs.len();
             plan = Plan::Aggregate {
                 input: Box::new(plan),
                 group,
@@ -417,6 +427,18 @@ impl Binder<'_> {
                     predicate,
                 };
             }
+        }
+        let mut calls = Vec::new();
+        let mut windowed = Vec::with_capacity(exprs.len());
+        for e in exprs {
+            windowed.push(extract_windows(e, input_width, &mut calls)?);
+        }
+        exprs = windowed;
+        if !calls.is_empty() {
+            plan = Plan::Window {
+                input: Box::new(plan),
+                calls,
+            };
         }
         if srfs.is_empty() {
             plan = Plan::Project {
@@ -1047,6 +1069,30 @@ fn sort_key(column: usize, o: &ast::OrderByExpr) -> Result<SortKey> {
         column,
         desc,
         nulls_first: o.options.nulls_first.unwrap_or(desc),
+    })
+}
+
+/// Moves the window calls of `e` into `calls`, replacing each by the
+/// Window node's output column for it (after the `base` input columns).
+fn extract_windows(e: Expr, base: usize, calls: &mut Vec<crate::plan::WindowCall>) -> Result<Expr> {
+    let Expr {
+        kind,
+        ty,
+        typmod,
+        pos,
+    } = e;
+    let kind = match kind {
+        ExprKind::Window(call) => {
+            calls.push(*call);
+            ExprKind::Column(base + calls.len() - 1)
+        }
+        k => k.map_children(|c| extract_windows(c, base, calls))?,
+    };
+    Ok(Expr {
+        kind,
+        ty,
+        typmod,
+        pos,
     })
 }
 

@@ -13,8 +13,8 @@ use crate::types::DataType;
 use crate::value::Value;
 
 /// The running state of one aggregate in one group.
-#[derive(Default)]
-struct AggState {
+#[derive(Default, Clone)]
+pub(super) struct AggState {
     /// Rows counted (count, avg).
     count: i64,
     /// Sum, min, max, bool_and/or, string_agg so far; NULL before the first input.
@@ -24,7 +24,7 @@ struct AggState {
 }
 
 impl AggState {
-    fn advance(&mut self, call: &AggCall, row: &[Value], ctx: &mut EvalCtx<'_>) -> Result<()> {
+    pub(super) fn advance(&mut self, call: &AggCall, row: &[Value], ctx: &mut EvalCtx<'_>) -> Result<()> {
         if let Some(f) = &call.filter {
             if f.eval(row, ctx)? != Value::Bool(true) {
                 return Ok(());
@@ -92,7 +92,7 @@ impl AggState {
         Ok(())
     }
 
-    fn finish(self, call: &AggCall, ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    pub(super) fn finish(self, call: &AggCall, ctx: &mut EvalCtx<'_>) -> Result<Value> {
         Ok(match &call.func {
             AggFunc::CountStar | AggFunc::Count => Value::Int8(self.count),
             AggFunc::Avg { div, count_ty, .. } => {

@@ -183,6 +183,7 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
             vec![p(input)],
         ),
         Plan::Sort { input, .. } => ("Sort".into(), vec![p(input)]),
+        Plan::Window { input, .. } => ("WindowAgg".into(), vec![p(input)]),
         Plan::Limit { input, .. } => ("Limit".into(), vec![p(input)]),
         Plan::Distinct { input, on } => (
             if on.is_some() { "Unique" } else { "HashAggregate" }.into(),

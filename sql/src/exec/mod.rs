@@ -11,6 +11,7 @@ pub mod key;
 pub mod spill;
 mod sort;
 mod srf;
+mod window;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -134,6 +135,11 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             seen: HashSet::new(),
             pending: Vec::new(),
             round: Vec::new(),
+        }),
+        Plan::Window { input, calls } => Box::new(window::Window {
+            input: build(input),
+            calls,
+            out: None,
         }),
         Plan::WorkTable(id) => Box::new(srf::WorkTable { id: *id, rows: None }),
         Plan::FunctionScan { func, args } => Box::new(srf::FunctionScan {

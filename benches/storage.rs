@@ -21,10 +21,13 @@
 #![allow(clippy::unwrap_used)]
 #![allow(clippy::disallowed_methods)]
 
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use tokio_postgres::{Client, NoTls};
+use common::{connect, print_table, start_actorgres};
+use tokio_postgres::Client;
 
 const PGBIN: &str = "/usr/lib/postgresql/15/bin";
 const ROWS: usize = 1_000_000;
@@ -33,15 +36,6 @@ const BATCH: usize = 1_000;
 struct Target {
     name: &'static str,
     port: u16,
-}
-
-async fn connect(port: u16, db: &str) -> Client {
-    let conninfo = format!("host=127.0.0.1 port={port} user=postgres dbname={db}");
-    let (client, conn) = tokio_postgres::connect(&conninfo, NoTls)
-        .await
-        .unwrap_or_else(|e| panic!("connect to {conninfo}: {e}"));
-    tokio::spawn(conn);
-    client
 }
 
 /// A fresh database `bench` with table `t`.
@@ -126,60 +120,13 @@ fn autocommit_inserts(port: u16, script: &std::path::Path) -> Duration {
     Duration::from_secs_f64(10_000.0 / tps)
 }
 
-fn start_actorgres(data: &std::path::Path, port: u16) -> Child {
-    let child = Command::new(env!("CARGO_BIN_EXE_actorgres"))
-        .args(["start", "-D"])
-        .arg(data)
-        .args([
-            "-p",
-            &port.to_string(),
-            "-h",
-            "127.0.0.1",
-            "-c",
-            "introspection_listen=",
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start actorgres");
-    let mut child = child;
-    for _ in 0..200 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return child;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("actorgres did not start");
-}
-
-fn best(runs: &[Duration]) -> Duration {
-    runs.iter().copied().min().unwrap()
-}
-
 #[tokio::main]
 async fn main() {
     // `cargo bench` passes --bench; nothing else to parse.
-    let runs: usize = std::env::var("BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3);
-    let refpg: u16 = std::env::var("REFPG_PORT")
-        .ok()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(55499);
-    if std::net::TcpStream::connect(("127.0.0.1", refpg)).is_err() {
-        eprintln!("PostgreSQL 15 is not running on 127.0.0.1:{refpg}; start it with ../shared/tools/refpg start");
-        std::process::exit(1);
-    }
+    let runs = common::runs();
+    let refpg = common::refpg_port();
     let data = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = common::free_port();
     let mut server = start_actorgres(&data.path().join("pgdata"), port);
     let script = data.path().join("insert.sql");
     std::fs::write(
@@ -198,9 +145,9 @@ async fn main() {
             port,
         },
     ];
-    let mut results: Vec<[Vec<Duration>; 4]> = Vec::new();
+    let mut results: Vec<Vec<Vec<Duration>>> = Vec::new();
     for t in &targets {
-        let mut r: [Vec<Duration>; 4] = Default::default();
+        let mut r: Vec<Vec<Duration>> = vec![Vec::new(); 4];
         for run in 0..runs {
             let c = fresh(t.port).await;
             r[0].push(insert_million(&c, &batches).await);
@@ -227,16 +174,5 @@ async fn main() {
         "full scan of 1M rows, no row passes the filter",
         "full scan of 1M rows, all rows to the client",
     ];
-    println!("| workload | PostgreSQL 15 | actorgres | ratio (actorgres / PG time) |");
-    println!("|---|---|---|---|");
-    for (i, name) in names.iter().enumerate() {
-        let pg = best(&results[0][i]);
-        let ag = best(&results[1][i]);
-        println!(
-            "| {name} | {:.3} s | {:.3} s | {:.2} |",
-            pg.as_secs_f64(),
-            ag.as_secs_f64(),
-            ag.as_secs_f64() / pg.as_secs_f64()
-        );
-    }
+    print_table(&names, &results);
 }

@@ -22,6 +22,9 @@ pub enum Plan {
         table: std::sync::Arc<crate::catalog::TableDef>,
         /// Append the tuple id (UPDATE and DELETE need it).
         with_tid: bool,
+        /// Only the first `n` output columns are read above (the rest are
+        /// NULL, never decoded); None: all. Set by [`Plan::prune_columns`].
+        needed: Option<usize>,
     },
     /// Rows of `input` for which `predicate` is true.
     Filter {
@@ -419,6 +422,104 @@ impl Plan {
 
 fn fold_all(exprs: Vec<Expr>, ctx: &mut EvalCtx<'_>) -> Result<Vec<Expr>> {
     exprs.into_iter().map(|e| e.fold(ctx)).collect()
+}
+
+impl Plan {
+    /// Tells each table scan how many leading columns the nodes above it
+    /// read, so it decodes no more (`count(*)` decodes none). `needed` is
+    /// the highest output column read from this node (None: none,
+    /// `usize::MAX`: all).
+    pub fn prune_columns(&mut self, needed: Option<usize>) {
+        const ALL: Option<usize> = Some(usize::MAX);
+        let max = |a: Option<usize>, b: Option<usize>| match (a, b) {
+            (Some(x), Some(y)) => Some(x.max(y)),
+            (x, None) => x,
+            (None, y) => y,
+        };
+        let of = |exprs: &mut dyn Iterator<Item = &Expr>| {
+            exprs.fold(None, |m, e| max(m, e.max_column()))
+        };
+        match self {
+            Plan::SeqScan {
+                needed: n,
+                with_tid,
+                ..
+            } => {
+                *n = match needed {
+                    _ if *with_tid => None,
+                    Some(usize::MAX) => None,
+                    Some(k) => Some(k + 1),
+                    None => Some(0),
+                }
+            }
+            Plan::Filter { input, predicate } => {
+                let n = max(needed, predicate.max_column());
+                input.prune_columns(n);
+            }
+            Plan::Project { input, exprs } => {
+                let n = of(&mut exprs.iter());
+                input.prune_columns(n);
+            }
+            Plan::Aggregate { input, group, aggs } => {
+                let mut n = of(&mut group.iter());
+                for a in aggs.iter() {
+                    n = max(n, of(&mut a.args.iter()));
+                    n = max(n, a.filter.as_ref().and_then(Expr::max_column));
+                }
+                input.prune_columns(n);
+            }
+            Plan::Sort { input, keys } => {
+                let n = keys.iter().fold(needed, |m, k| max(m, Some(k.column)));
+                input.prune_columns(n);
+            }
+            Plan::Limit { input, .. } => input.prune_columns(needed),
+            Plan::Join {
+                left,
+                right,
+                keys,
+                on,
+                left_width,
+                ..
+            } => {
+                let lw = *left_width;
+                let on_max = on.as_ref().and_then(Expr::max_column);
+                let all = needed == ALL || on_max == ALL;
+                let (mut l, mut r) = if all {
+                    (ALL, ALL)
+                } else {
+                    let top = max(needed, on_max);
+                    match top {
+                        None => (None, None),
+                        Some(t) if t < lw => (Some(t), None),
+                        Some(t) => (Some(lw.saturating_sub(1)), Some(t - lw)),
+                    }
+                };
+                if lw == 0 {
+                    l = None;
+                }
+                for (lk, rk, _) in keys.iter() {
+                    l = max(l, lk.max_column());
+                    r = max(r, rk.max_column());
+                }
+                left.prune_columns(l);
+                right.prune_columns(r);
+            }
+            Plan::OneRow | Plan::SystemView(_) | Plan::Values(_) => {}
+            Plan::Distinct { input, .. } => input.prune_columns(ALL),
+            Plan::Window { input, .. } | Plan::ProjectSet { input, .. } => {
+                input.prune_columns(ALL)
+            }
+            Plan::SetOp { left, right, .. } => {
+                left.prune_columns(ALL);
+                right.prune_columns(ALL);
+            }
+            Plan::RecursiveUnion { base, step, .. } => {
+                base.prune_columns(ALL);
+                step.prune_columns(ALL);
+            }
+            Plan::WorkTable(_) | Plan::FunctionScan { .. } => {}
+        }
+    }
 }
 
 /// One column of a query's result, as RowDescription describes it.

@@ -701,6 +701,7 @@ impl Binder<'_> {
                         Plan::SeqScan {
                             table: def,
                             with_tid: false,
+                            needed: None,
                         },
                         scope,
                     )

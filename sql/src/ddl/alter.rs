@@ -115,6 +115,7 @@ fn each_row(
     let plan = Plan::SeqScan {
         table: Arc::clone(def),
         with_tid: false,
+        needed: None,
     };
     let mut eval = ctx.eval_ctx();
     let mut node = exec::build(&plan);

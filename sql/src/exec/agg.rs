@@ -1,8 +1,8 @@
 //! Hash aggregation.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-use super::key::{push_key, row_key};
+use super::key::{push_key, KeyMap};
 use super::spill::{self, TempReader, TempWriter};
 use super::{Node, Row};
 use crate::cast::cast_value;
@@ -174,7 +174,9 @@ fn aggregate(
     ctx: &mut EvalCtx<'_>,
     out: &mut Vec<Row>,
 ) -> Result<()> {
-    let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
+    let mut index: KeyMap<usize> = KeyMap::default();
+    let mut key = Vec::new();
+    let mut values = Vec::with_capacity(group.len());
     let mut groups: Vec<(Row, Vec<AggState>)> = Vec::new();
     let fresh = |n: usize| (0..n).map(|_| AggState::default()).collect::<Vec<_>>();
     if group.is_empty() {
@@ -191,14 +193,18 @@ fn aggregate(
         let g = if group.is_empty() {
             0
         } else {
-            let mut values = Vec::with_capacity(group.len());
+            values.clear();
+            key.clear();
             for e in group {
-                values.push(e.eval(&row, ctx)?);
+                let v = e.eval(&row, ctx)?;
+                push_key(&v, &mut key);
+                values.push(v);
             }
-            let key = row_key(&values);
-            match index.get(&key) {
+            match index.get(key.as_slice()) {
                 Some(&g) => g,
                 None => {
+                    let values = std::mem::replace(&mut values, Vec::with_capacity(group.len()));
+                    let key = key.clone();
                     let size = spill::row_size(&values) + key.len() as u64 + 64 * aggs.len() as u64;
                     if !parts.is_empty() || !spill::reserve(&mut budget, size) {
                         if let Some(sp) = ctx.spill.as_ref().filter(|_| budget.is_some()) {

@@ -258,6 +258,9 @@ fn show(node: &Shown<'_>, depth: usize, stats: Option<&HashMap<usize, NodeStats>
                     all.get(&addr(plan)).and_then(|s| s.sort)
                 });
                 match method {
+                    Some(SortMethod::TopN(kb)) => {
+                        out.push(format!("{detail}Sort Method: top-N heapsort  Memory: {}kB", kb.max(1)))
+                    }
                     Some(SortMethod::Quicksort(kb)) => {
                         out.push(format!("{detail}Sort Method: quicksort  Memory: {}kB", kb.max(1)))
                     }

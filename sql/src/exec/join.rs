@@ -1,15 +1,16 @@
 //! Joins: a hash join when the condition has equality keys, a nested
 //! loop otherwise. The inner (right) side is read once into memory.
 
-use std::collections::HashMap;
-
-use super::key::push_key;
+use super::key::{push_key, KeyMap};
 use super::{Node, Row};
 use crate::error::Result;
 use crate::expr::{EvalCtx, Expr};
 use crate::func::FuncDef;
 use crate::plan::JoinKind;
 use crate::value::Value;
+
+/// No inner row.
+const NONE: usize = usize::MAX;
 
 /// A running join.
 pub struct Join<'p> {
@@ -31,11 +32,15 @@ pub struct Join<'p> {
     pub rows: Vec<Row>,
     /// Inner rows matched so far (right and full joins).
     pub matched: Vec<bool>,
-    /// Inner rows by key (hash join).
-    pub table: HashMap<Vec<u8>, Vec<usize>>,
-    /// The outer row being joined, its candidate inner rows, the next
-    /// candidate and whether it matched any.
-    pub current: Option<(Row, Vec<usize>, usize, bool)>,
+    /// The probe key being built (reused).
+    pub probe: Vec<u8>,
+    /// First inner row of each key (hash join).
+    pub table: KeyMap<usize>,
+    /// The next inner row with the same key as row i (`NONE` at the end).
+    pub chain: Vec<usize>,
+    /// The outer row being joined, its next candidate inner row (`NONE`
+    /// when there are no more) and whether it matched any.
+    pub current: Option<(Row, usize, bool)>,
     /// After the outer side ends: next inner row to check for NULL padding.
     pub tail: Option<usize>,
 }
@@ -62,17 +67,32 @@ impl<'p> Join<'p> {
             right_width,
             rows: Vec::new(),
             matched: Vec::new(),
-            table: HashMap::new(),
+            table: KeyMap::default(),
+            probe: Vec::new(),
+            chain: Vec::new(),
             current: None,
             tail: None,
         }
     }
 
     fn build(&mut self, mut right: Box<dyn Node + 'p>, ctx: &mut EvalCtx<'_>) -> Result<()> {
+        let mut last: KeyMap<usize> = KeyMap::default();
         while let Some(r) = right.next(ctx)? {
+            let i = self.rows.len();
+            self.chain.push(NONE);
             if !self.keys.is_empty() {
                 if let Some(key) = Self::key(self.keys.iter().map(|k| &k.1), &r, ctx)? {
-                    self.table.entry(key).or_default().push(self.rows.len());
+                    // Chains keep inner rows in input order.
+                    match last.get_mut(key.as_slice()) {
+                        Some(tail) => {
+                            self.chain[*tail] = i;
+                            *tail = i;
+                        }
+                        None => {
+                            last.insert(key.clone(), i);
+                            self.table.insert(key, i);
+                        }
+                    }
                 }
             }
             self.rows.push(r);
@@ -102,14 +122,20 @@ impl<'p> Join<'p> {
         Ok(Some(key))
     }
 
-    fn candidates(&self, left: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Vec<usize>> {
+    /// The first candidate inner row for outer row `left`.
+    fn first(&mut self, left: &[Value], ctx: &mut EvalCtx<'_>) -> Result<usize> {
         if self.keys.is_empty() {
-            return Ok((0..self.rows.len()).collect());
+            return Ok(if self.rows.is_empty() { NONE } else { 0 });
         }
-        Ok(match Self::key(self.keys.iter().map(|k| &k.0), left, ctx)? {
-            Some(key) => self.table.get(&key).cloned().unwrap_or_default(),
-            None => Vec::new(),
-        })
+        self.probe.clear();
+        for (e, _, _) in self.keys {
+            let v = e.eval(left, ctx)?;
+            if v.is_null() {
+                return Ok(NONE);
+            }
+            push_key(&v, &mut self.probe);
+        }
+        Ok(self.table.get(self.probe.as_slice()).copied().unwrap_or(NONE))
     }
 }
 
@@ -132,11 +158,11 @@ impl Node for Join<'_> {
                 }
                 return Ok(None);
             }
-            let Some((left, cands, pos, any)) = self.current.as_mut() else {
+            let Some((left, next, any)) = self.current.as_mut() else {
                 match self.left.next(ctx)? {
                     Some(l) => {
-                        let cands = self.candidates(&l, ctx)?;
-                        self.current = Some((l, cands, 0, false));
+                        let first = self.first(&l, ctx)?;
+                        self.current = Some((l, first, false));
                     }
                     None => {
                         if matches!(self.kind, JoinKind::Right | JoinKind::Full) {
@@ -148,9 +174,17 @@ impl Node for Join<'_> {
                 }
                 continue;
             };
-            if *pos < cands.len() {
-                let i = cands[*pos];
-                *pos += 1;
+            if *next != NONE {
+                let i = *next;
+                *next = if self.keys.is_empty() {
+                    if i + 1 < self.rows.len() {
+                        i + 1
+                    } else {
+                        NONE
+                    }
+                } else {
+                    self.chain[i]
+                };
                 let mut row = Vec::with_capacity(self.left_width + self.right_width);
                 row.extend(left.iter().cloned());
                 row.extend(self.rows[i].iter().cloned());

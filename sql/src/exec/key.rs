@@ -7,6 +7,43 @@
 
 use crate::value::Value;
 
+/// A fast hasher for the byte keys here (FxHash's multiply-rotate, then a
+/// finalizer): the
+/// keys come from the query's own data, and std's SipHash costs more than
+/// the rest of a group lookup.
+#[derive(Default, Clone, Copy)]
+pub struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    /// Ends with murmur3's fmix64 so every output bit depends on every
+    /// input bit (the table uses the low bits for buckets and the high
+    /// bits for tags).
+    fn finish(&self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        x ^ (x >> 33)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+}
+
+/// Hash maps keyed by row keys.
+pub type KeyMap<V> = std::collections::HashMap<Vec<u8>, V, std::hash::BuildHasherDefault<KeyHasher>>;
+
 /// Appends the key of one value.
 pub fn push_key(v: &Value, out: &mut Vec<u8>) {
     match v {

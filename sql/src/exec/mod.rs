@@ -59,28 +59,35 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             rows: None,
             view: *view,
         }),
-        Plan::SeqScan { table, with_tid } => Box::new(crate::table::SeqScan::new(
+        Plan::SeqScan {
+            table,
+            with_tid,
+            needed,
+        } => Box::new(crate::table::SeqScan::new(
             std::sync::Arc::clone(table),
             *with_tid,
             None,
+            *needed,
         )),
         // A filter right over a table scan runs inside it, on partly
         // decoded rows.
         Plan::Filter { input, predicate } => match &**input {
-            Plan::SeqScan { table, with_tid } => Box::new(crate::table::SeqScan::new(
+            Plan::SeqScan {
+                table,
+                with_tid,
+                needed,
+            } => Box::new(crate::table::SeqScan::new(
                 std::sync::Arc::clone(table),
                 *with_tid,
                 Some(predicate),
+                *needed,
             )),
             other => Box::new(Filter {
                 input: build(other),
                 predicate,
             }),
         },
-        Plan::Project { input, exprs } => Box::new(Project {
-            input: build(input),
-            exprs,
-        }),
+        Plan::Project { input, exprs } => Box::new(Project::new(build(input), exprs)),
         Plan::Values(rows) => Box::new(Values { rows, next: 0 }),
         Plan::Join {
             left,
@@ -111,7 +118,18 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             limit,
             offset,
         } => Box::new(sort::Limit {
-            input: build(input),
+            input: match (&**input, limit) {
+                // A sort under LIMIT keeps only the rows the limit needs.
+                (Plan::Sort { input: below, keys }, Some(l)) => {
+                    let mut s = sort::Sort::new(build(below), keys);
+                    s.bound = Some((l, offset.as_ref()));
+                    match instr {
+                        Some(i) => Box::new(explain::Measured::new(Box::new(s), input, i)),
+                        None => Box::new(s),
+                    }
+                }
+                _ => build(input),
+            },
             limit: limit.as_ref(),
             offset: offset.as_ref(),
             state: None,
@@ -416,16 +434,59 @@ struct Project<'p> {
     input: Box<dyn Node + 'p>,
     /// One expression per output column.
     exprs: &'p [Expr],
+    /// For each output column, the input column it can take without a
+    /// copy (a bare column reference read by nothing else).
+    moves: Vec<Option<usize>>,
+}
+
+impl<'p> Project<'p> {
+    fn new(input: Box<dyn Node + 'p>, exprs: &'p [Expr]) -> Self {
+        let mut uses: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+        for e in exprs {
+            e.visit(&mut |x| match &x.kind {
+                crate::expr::ExprKind::Column(i) => *uses.entry(*i).or_default() += 1,
+                crate::expr::ExprKind::SubLink(s) if s.correlated => {
+                    *uses.entry(usize::MAX).or_default() += 1
+                }
+                _ => {}
+            });
+        }
+        let whole_row = uses.contains_key(&usize::MAX);
+        let moves = exprs
+            .iter()
+            .map(|e| match e.kind {
+                crate::expr::ExprKind::Column(i) if !whole_row && uses.get(&i) == Some(&1) => {
+                    Some(i)
+                }
+                _ => None,
+            })
+            .collect();
+        Project {
+            input,
+            exprs,
+            moves,
+        }
+    }
 }
 
 impl Node for Project<'_> {
     fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
-        let Some(row) = self.input.next(ctx)? else {
+        let Some(mut row) = self.input.next(ctx)? else {
             return Ok(None);
         };
         let mut out = Vec::with_capacity(self.exprs.len());
-        for e in self.exprs {
-            out.push(e.eval(&row, ctx)?);
+        for (e, m) in self.exprs.iter().zip(&self.moves) {
+            out.push(match m {
+                Some(_) => Value::Null,
+                None => e.eval(&row, ctx)?,
+            });
+        }
+        for (slot, m) in out.iter_mut().zip(&self.moves) {
+            if let Some(i) = m {
+                if let Some(v) = row.get_mut(*i) {
+                    *slot = std::mem::take(v);
+                }
+            }
         }
         Ok(Some(out))
     }

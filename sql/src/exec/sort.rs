@@ -46,6 +46,8 @@ const MERGE_WIDTH: usize = 64;
 pub enum SortMethod {
     /// In memory; peak kB.
     Quicksort(u64),
+    /// Only the first rows kept, in a bounded heap (under LIMIT); kB.
+    TopN(u64),
     /// Runs written to temp files; kB written.
     ExternalMerge(u64),
 }
@@ -62,6 +64,8 @@ pub struct Sort<'p> {
     pub out: Option<SortOutput<'p>>,
     /// How it ran, once done.
     pub method: Option<SortMethod>,
+    /// Under LIMIT: (limit, offset) expressions bounding the rows needed.
+    pub bound: Option<(&'p Expr, Option<&'p Expr>)>,
 }
 
 /// Where a finished sort's rows come from.
@@ -80,7 +84,55 @@ impl<'p> Sort<'p> {
             keys,
             out: None,
             method: None,
+            bound: None,
         }
+    }
+
+    /// The number of rows a LIMIT above needs, if known and small.
+    fn needed(&self, ctx: &mut EvalCtx<'_>) -> Result<Option<usize>> {
+        let Some((limit, offset)) = self.bound else {
+            return Ok(None);
+        };
+        let n = match limit.eval(&[], ctx)? {
+            Value::Int8(n) if n >= 0 => n,
+            _ => return Ok(None),
+        };
+        let off = match offset.map(|o| o.eval(&[], ctx)).transpose()? {
+            None | Some(Value::Null) => 0,
+            Some(Value::Int8(o)) if o >= 0 => o,
+            _ => return Ok(None),
+        };
+        Ok(usize::try_from(n.saturating_add(off)).ok().filter(|&k| k <= 100_000))
+    }
+
+    /// Keeps the first `k` rows in a heap (PostgreSQL's top-N heapsort).
+    fn top_n(&mut self, k: usize, ctx: &mut EvalCtx<'_>) -> Result<SortOutput<'p>> {
+        let keys = self.keys;
+        let mut heap: BinaryHeap<Top<'p>> = BinaryHeap::with_capacity(k + 1);
+        let mut bytes = 0u64;
+        let mut seen = 0u64;
+        while let Some(row) = self.input.next(ctx)? {
+            seen += 1;
+            if seen.is_multiple_of(1024) {
+                ctx.check_interrupts()?;
+            }
+            if k == 0 {
+                continue;
+            }
+            if heap.len() < k {
+                bytes += spill::row_size(&row);
+                heap.push(Top { row, seq: seen, keys });
+            } else if let Some(worst) = heap.peek() {
+                if compare_rows(&row, &worst.row, keys).then(seen.cmp(&worst.seq)) == Ordering::Less {
+                    heap.pop();
+                    heap.push(Top { row, seq: seen, keys });
+                }
+            }
+        }
+        let mut rows: Vec<Row> = heap.into_sorted_vec().into_iter().map(|t| t.row).collect();
+        rows.reverse();
+        self.method = Some(SortMethod::TopN(bytes.div_ceil(1024)));
+        Ok(SortOutput::Memory(rows))
     }
 
     fn sort_run(&self, rows: &mut [Row]) {
@@ -89,6 +141,9 @@ impl<'p> Sort<'p> {
     }
 
     fn run(&mut self, ctx: &mut EvalCtx<'_>) -> Result<SortOutput<'p>> {
+        if let Some(k) = self.needed(ctx)? {
+            return self.top_n(k, ctx);
+        }
         let mut budget = spill::budget(ctx.spill.as_ref());
         let mut rows = Vec::new();
         let mut runs: Vec<TempReader> = Vec::new();
@@ -183,6 +238,37 @@ impl Node for Sort<'_> {
 
     fn sort_method(&self) -> Option<SortMethod> {
         self.method
+    }
+}
+
+/// A row in the top-N heap, ordered so the heap's top is the row that
+/// sorts last (ties: the later input row, keeping the sort stable).
+struct Top<'p> {
+    /// The row.
+    row: Row,
+    /// Input position.
+    seq: u64,
+    /// Sort keys.
+    keys: &'p [SortKey],
+}
+
+impl PartialEq for Top<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Top<'_> {}
+
+impl PartialOrd for Top<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Top<'_> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        compare_rows(&self.row, &other.row, self.keys).then(self.seq.cmp(&other.seq))
     }
 }
 

@@ -473,7 +473,8 @@ impl Session {
         let sql = ctx.sql;
         let bound = Binder::new(sql, style, Vec::new(), ctx).query(q)?;
         let mut eval = ctx.eval_ctx();
-        let plan = bound.plan.fold_constants(&mut eval)?;
+        let mut plan = bound.plan.fold_constants(&mut eval)?;
+        plan.prune_columns(Some(usize::MAX));
         sink.row_description(&bound.columns)?;
         let mut root = exec::build(&plan);
         let mut count: u64 = 0;
@@ -504,7 +505,8 @@ impl Session {
         let sql = ctx.sql;
         let bound = Binder::new(sql, style, Vec::new(), ctx).query(q)?;
         let mut eval = ctx.eval_ctx();
-        let plan = bound.plan.fold_constants(&mut eval)?;
+        let mut plan = bound.plan.fold_constants(&mut eval)?;
+        plan.prune_columns(Some(usize::MAX));
         let planning = started.elapsed();
         let mut lines = if analyze {
             let instr = exec::explain::Instr::default();

@@ -454,6 +454,7 @@ fn modify_rows(
     let scan = Plan::SeqScan {
         table: Arc::clone(def),
         with_tid: true,
+        needed: None,
     };
     let plan = match &predicate {
         Some(p) => Plan::Filter {

@@ -77,14 +77,28 @@ pub struct SeqScan<'p> {
     qual: Option<(&'p Expr, usize)>,
     /// Scratch row for `qual`.
     qual_row: Row,
+    /// Stored attributes decoded for an output row.
+    decode: usize,
 }
 
 impl<'p> SeqScan<'p> {
     /// A scan of `table` returning the rows for which `qual` (over the
     /// scan's output columns) is true; all rows without one.
-    pub fn new(table: Arc<TableDef>, with_tid: bool, qual: Option<&'p Expr>) -> SeqScan<'p> {
+    /// Only the first `needed` output columns are decoded (None: all).
+    pub fn new(
+        table: Arc<TableDef>,
+        with_tid: bool,
+        qual: Option<&'p Expr>,
+        needed: Option<usize>,
+    ) -> SeqScan<'p> {
         let attrs = table.stored();
         let live: Vec<usize> = table.live().map(|(i, _)| i).collect();
+        // Output column n is stored attribute live[n].
+        let decode = match needed {
+            None => attrs.len(),
+            Some(0) => 0,
+            Some(n) => live.get(n - 1).map_or(attrs.len(), |a| a + 1),
+        };
         let qual = qual.map(|q| {
             // Live attributes are in stored order, so reading output
             // columns up to n needs attributes up to live[n].
@@ -108,6 +122,7 @@ impl<'p> SeqScan<'p> {
             scratch: Vec::new(),
             qual,
             qual_row: Vec::new(),
+            decode,
         }
     }
 }
@@ -135,7 +150,11 @@ impl Node for SeqScan<'_> {
                     }
                     continue;
                 }
-                row::decode(&self.layout.attrs, data, &mut self.scratch)?;
+                if self.decode >= self.layout.attrs.len() {
+                    row::decode(&self.layout.attrs, data, &mut self.scratch)?;
+                } else {
+                    row::decode_prefix(&self.layout.attrs, data, self.decode, &mut self.scratch)?;
+                }
                 let mut out: Row = Vec::with_capacity(self.layout.live.len() + 1);
                 self.layout.fill(&mut self.scratch, tid, &mut out);
                 return Ok(Some(out));

@@ -25,6 +25,7 @@ use sqlparser::ast::Spanned;
 use sqlparser::tokenizer::Location;
 
 pub use names::{ident, object_name, sql_type};
+pub(crate) use select::split_equi_keys;
 
 use std::sync::Arc;
 

@@ -615,7 +615,7 @@ impl Binder<'_> {
 
     /// The FROM clause: its plan and the columns it makes visible. Several
     /// items are cross-joined left to right.
-    fn from(&mut self, from: &[ast::TableWithJoins]) -> Result<(Plan, Scope)> {
+    pub(crate) fn from(&mut self, from: &[ast::TableWithJoins]) -> Result<(Plan, Scope)> {
         let mut acc: Option<(Plan, Scope)> = None;
         for item in from {
             let mut cur = self.table_factor(&item.relation)?;
@@ -881,7 +881,7 @@ impl Binder<'_> {
 
 /// Splits join conditions into hash keys (`left expr = right expr` of one
 /// type, each side reading only its own input) and the rest.
-fn split_equi_keys(
+pub(crate) fn split_equi_keys(
     conds: Vec<Expr>,
     left_width: usize,
 ) -> (Vec<(Expr, Expr, &'static crate::func::FuncDef)>, Option<Expr>) {

@@ -421,6 +421,32 @@ fn single_table(t: &ast::TableWithJoins, what: &str) -> Result<(ast::ObjectName,
     }
 }
 
+/// Binds UPDATE's FROM or DELETE's USING: their plan and width, with
+/// `scope` (the target's columns) extended by a hidden tuple-id column
+/// and their columns, as the joined rows carry them.
+fn join_scope(
+    b: &mut Binder<'_>,
+    items: Option<&[ast::TableWithJoins]>,
+    scope: &mut crate::binder::Scope,
+) -> Result<Option<(Plan, usize)>> {
+    let Some(items) = items.filter(|i| !i.is_empty()) else {
+        return Ok(None);
+    };
+    let (plan, other) = b.from(items)?;
+    scope.columns.push(crate::binder::ScopeColumn {
+        table: None,
+        name: "?tid?".into(),
+        ty: crate::types::DataType::Int8,
+        typmod: -1,
+        table_oid: 0,
+        attnum: 0,
+        hidden: true,
+    });
+    let width = other.columns.len();
+    scope.columns.extend(other.columns);
+    Ok(Some((plan, width)))
+}
+
 /// What UPDATE/DELETE do to each row they find.
 enum Change {
     /// UPDATE: new value expressions per live column (None: unchanged)
@@ -433,9 +459,11 @@ enum Change {
 /// The shared row loop of UPDATE and DELETE: scan, filter, change each
 /// row, following concurrent updates per rule 3; RETURNING rows go to
 /// `sink` after their RowDescription.
+#[allow(clippy::too_many_arguments)]
 fn modify_rows(
     ctx: &mut Stmt<'_>,
     def: &Arc<TableDef>,
+    from: Option<(Plan, usize)>,
     predicate: Option<Expr>,
     change: &Change,
     ret_list: Option<&(Vec<Expr>, Vec<OutputColumn>)>,
@@ -456,12 +484,28 @@ fn modify_rows(
         with_tid: true,
         needed: None,
     };
-    let plan = match &predicate {
-        Some(p) => Plan::Filter {
+    // Target rows are the live columns then the tuple id; with FROM or
+    // USING, the other tables' columns follow (joined on WHERE).
+    let width = def.live().count();
+    let plan = match (from, &predicate) {
+        (Some((other, other_width)), p) => {
+            let (keys, on) =
+                crate::binder::split_equi_keys(p.iter().cloned().collect(), width + 1);
+            Plan::Join {
+                left: Box::new(scan),
+                right: Box::new(other),
+                kind: crate::plan::JoinKind::Inner,
+                keys,
+                on,
+                right_width: other_width,
+                left_width: width + 1,
+            }
+        }
+        (None, Some(p)) => Plan::Filter {
             input: Box::new(scan),
             predicate: p.clone(),
         },
-        None => scan,
+        (None, None) => scan,
     };
     let own: &crate::txn::Transaction = &*ctx.txn;
     let actor = Actor {
@@ -503,7 +547,7 @@ fn modify_rows(
     let mut count = 0u64;
     let mut scratch = Vec::new();
     while let Some(mut row) = node.next(&mut eval)? {
-        let tid_v = row.pop().unwrap_or(Value::Null);
+        let tid_v = row.get(width).cloned().unwrap_or(Value::Null);
         let mut tid = tid_of(&tid_v).ok_or_else(|| SqlError::internal("scan without tid"))?;
         loop {
             let (result, new_row) = match change {
@@ -515,8 +559,8 @@ fn modify_rows(
                             *slot = e.eval(&row, &mut eval)?;
                         }
                     }
-                    check_row(def, &new_row, checks, &mut eval)?;
-                    let bytes = encode(def, &new_row, &attrs);
+                    check_row(def, &new_row[..width], checks, &mut eval)?;
+                    let bytes = encode(def, &new_row[..width], &attrs);
                     (engine.heap_update(def.rel, tid, &bytes, &actor)?, new_row)
                 }
             };
@@ -553,7 +597,10 @@ fn modify_rows(
                         break;
                     }
                     row::decode(&attrs, &newer.data, &mut scratch)?;
-                    let live: Vec<Value> = def.live().map(|(i, _)| scratch[i].clone()).collect();
+                    let mut live: Vec<Value> =
+                        def.live().map(|(i, _)| scratch[i].clone()).collect();
+                    live.push(crate::table::tid_value(next));
+                    live.extend(row.drain(width + 1..));
                     let still = match &predicate {
                         Some(p) => p.eval(&live, &mut eval)? == Value::Bool(true),
                         None => true,
@@ -575,19 +622,23 @@ fn modify_rows(
 
 /// UPDATE t SET ... [WHERE ...] [RETURNING ...].
 pub fn update(ctx: &mut Stmt<'_>, upd: &ast::Update, sink: &mut dyn ResultSink) -> Result<()> {
-    if upd.from.is_some() {
-        return Err(SqlError::unsupported("UPDATE ... FROM"));
-    }
     let (name, alias) = single_table(&upd.table, "UPDATE")?;
     let def = target(ctx, &name)?;
-    let scope = table_scope(&def, alias.as_deref());
+    let mut scope = table_scope(&def, alias.as_deref());
+    let from_items = match &upd.from {
+        Some(ast::UpdateTableFromKind::AfterSet(t) | ast::UpdateTableFromKind::BeforeSet(t)) => {
+            Some(t.as_slice())
+        }
+        None => None,
+    };
     let style = ctx.style.clone();
     let sql = ctx.sql;
     let checks = checks(&def, &style)?;
     let defaults = defaults(&def, &style)?;
     let live: Vec<usize> = def.live().map(|(i, _)| i).collect();
-    let (sets, predicate, ret) = {
+    let (sets, predicate, ret, from) = {
         let mut b = Binder::new(sql, style, Vec::new(), ctx);
+        let from = join_scope(&mut b, from_items, &mut scope)?;
         let mut sets: Vec<Option<Expr>> = vec![None; live.len()];
         for a in &upd.assignments {
             let ast::AssignmentTarget::ColumnName(col) = &a.target else {
@@ -613,11 +664,12 @@ pub fn update(ctx: &mut Stmt<'_>, upd: &ast::Update, sink: &mut dyn ResultSink) 
         }
         let predicate = bind_where(&mut b, upd.selection.as_ref(), &scope)?;
         let ret = bind_returning(&mut b, upd.returning.as_ref(), &scope)?;
-        (sets, predicate, ret)
+        (sets, predicate, ret, from)
     };
     let count = modify_rows(
         ctx,
         &def,
+        from,
         predicate,
         &Change::Update(sets, checks),
         ret.as_ref(),
@@ -667,9 +719,6 @@ fn bind_where(
 
 /// DELETE FROM t [WHERE ...] [RETURNING ...].
 pub fn delete(ctx: &mut Stmt<'_>, del: &ast::Delete, sink: &mut dyn ResultSink) -> Result<()> {
-    if del.using.is_some() {
-        return Err(SqlError::unsupported("DELETE ... USING"));
-    }
     let tables = match &del.from {
         ast::FromTable::WithFromKeyword(t) | ast::FromTable::WithoutKeyword(t) => t,
     };
@@ -678,18 +727,20 @@ pub fn delete(ctx: &mut Stmt<'_>, del: &ast::Delete, sink: &mut dyn ResultSink) 
     };
     let (name, alias) = single_table(t, "DELETE")?;
     let def = target(ctx, &name)?;
-    let scope = table_scope(&def, alias.as_deref());
+    let mut scope = table_scope(&def, alias.as_deref());
     let style = ctx.style.clone();
     let sql = ctx.sql;
-    let (predicate, ret) = {
+    let (predicate, ret, using) = {
         let mut b = Binder::new(sql, style, Vec::new(), ctx);
+        let using = join_scope(&mut b, del.using.as_deref(), &mut scope)?;
         let predicate = bind_where(&mut b, del.selection.as_ref(), &scope)?;
         let ret = bind_returning(&mut b, del.returning.as_ref(), &scope)?;
-        (predicate, ret)
+        (predicate, ret, using)
     };
     let count = modify_rows(
         ctx,
         &def,
+        using,
         predicate,
         &Change::Delete,
         ret.as_ref(),

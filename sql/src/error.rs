@@ -131,6 +131,12 @@ impl SqlError {
         self
     }
 
+    /// Drops the position (an error found in other text than the query's).
+    pub fn without_position(mut self) -> Self {
+        self.0.position = None;
+        self
+    }
+
     /// Sets the position unless one is already set (the innermost position
     /// is the most precise).
     pub fn at(mut self, position: Option<u32>) -> Self {

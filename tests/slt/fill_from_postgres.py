@@ -3,7 +3,7 @@
 reference PostgreSQL (refpg on 127.0.0.1:55499), in a fresh database."""
 import subprocess, sys
 
-PSQL = ["/usr/lib/postgresql/15/bin/psql", "-X", "-h", "127.0.0.1", "-p", "55499", "-U", "postgres"]
+PSQL = ["/usr/lib/postgresql/15/bin/psql", "-X", "-q", "-h", "127.0.0.1", "-p", "55499", "-U", "postgres"]
 
 def run(db, sql, check=True):
     p = subprocess.run(PSQL + ["-d", db, "-A", "-t", "-F", "\t", "-P", "null=NULL", "-v", "ON_ERROR_STOP=1", "-c", sql],

@@ -696,6 +696,9 @@ impl Binder<'_> {
                     (Plan::SystemView(view), Scope { columns })
                 } else {
                     let def = self.lookup_table(&parts, pos)?;
+                    if let Some(text) = &def.view {
+                        return self.view(&def, text, alias.as_ref());
+                    }
                     let scope = table_scope(&def, alias_name.as_deref());
                     (
                         Plan::SeqScan {
@@ -753,6 +756,58 @@ impl Binder<'_> {
             } => self.from(std::slice::from_ref(table_with_joins.as_ref())),
             other => Err(SqlError::unsupported(format!("the FROM item {other}"))),
         }
+    }
+
+    /// A view in FROM: its stored query bound as a subquery that sees
+    /// nothing of the query around it.
+    fn view(
+        &mut self,
+        def: &crate::catalog::TableDef,
+        text: &str,
+        alias: Option<&ast::TableAlias>,
+    ) -> Result<(Plan, Scope)> {
+        let parsed = crate::parser::parse(text)?;
+        let q = match parsed.as_slice() {
+            [crate::parser::Parsed::Sql(s)] => match s.as_ref() {
+                ast::Statement::Query(q) => q.clone(),
+                _ => return Err(SqlError::internal("a view whose definition is not a query")),
+            },
+            _ => return Err(SqlError::internal("a view whose definition is not one query")),
+        };
+        self.enter()?;
+        let outer = std::mem::take(&mut self.outer);
+        let ctes = std::mem::take(&mut self.ctes);
+        let no_aggs = self.no_aggs.take();
+        let windows = std::mem::take(&mut self.windows_ok);
+        // Positions found in the view's text mean nothing in this query's.
+        let bound = self.query(&q).map_err(SqlError::without_position);
+        self.outer = outer;
+        self.ctes = ctes;
+        self.no_aggs = no_aggs;
+        self.windows_ok = windows;
+        self.leave();
+        let bound = bound?;
+        let table = alias.map_or_else(|| def.name.clone(), |a| ident(&a.name));
+        let mut scope = Scope {
+            columns: def
+                .live()
+                .zip(&bound.columns)
+                .enumerate()
+                .map(|(i, ((_, c), out))| ScopeColumn {
+                    table: Some(table.clone()),
+                    name: c.name.clone(),
+                    ty: out.ty,
+                    typmod: out.typmod,
+                    table_oid: def.oid,
+                    attnum: (i + 1) as i16,
+                    hidden: false,
+                })
+                .collect(),
+        };
+        if let Some(a) = alias {
+            rename_columns(&mut scope, &a.columns)?;
+        }
+        Ok((bound.plan, scope))
     }
 
     /// Joins two FROM items.

@@ -53,6 +53,8 @@ pub struct TableDef {
     pub checks: Vec<CheckDef>,
     /// True for system catalogs (no DDL on them).
     pub system: bool,
+    /// For a view: its query, as SQL text (it has no relation file).
+    pub view: Option<String>,
 }
 
 impl TableDef {

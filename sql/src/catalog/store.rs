@@ -187,7 +187,7 @@ impl<'a> Catalog<'a> {
     pub fn tables(&self) -> Result<Vec<TableDef>> {
         let mut out = Vec::new();
         for (_, row) in self.classes()? {
-            if oid(&row[2]) == system::PUBLIC_NS {
+            if oid(&row[2]) == system::PUBLIC_NS && text(&row[3]) != "v" {
                 out.push(self.build(&row)?);
             }
         }
@@ -254,6 +254,14 @@ impl<'a> Catalog<'a> {
             .strip_prefix("fillfactor=")
             .and_then(|v| v.parse().ok())
             .unwrap_or(100);
+        let view = if text(&class[3]) == "v" {
+            self.rows_where(&system::PG_REWRITE, 2, rel_oid)?
+                .into_iter()
+                .next()
+                .map(|(_, r)| text(&r[3]))
+        } else {
+            None
+        };
         let namespace = oid(&class[2]);
         let system = namespace == system::PG_CATALOG_NS;
         let shared = system && rel_oid == system::PG_DATABASE.oid;
@@ -269,6 +277,7 @@ impl<'a> Catalog<'a> {
             columns,
             checks,
             system,
+            view,
         })
     }
 

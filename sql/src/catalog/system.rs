@@ -129,14 +129,29 @@ pub static PG_TYPE: SysTable = SysTable {
     ],
 };
 
+/// pg_rewrite: a view's definition (ev_action holds its query as SQL
+/// text, where PostgreSQL stores a node tree).
+pub static PG_REWRITE: SysTable = SysTable {
+    oid: 2618,
+    name: "pg_rewrite",
+    shared: false,
+    columns: &[
+        ("oid", DataType::Oid),
+        ("rulename", DataType::Name),
+        ("ev_class", DataType::Oid),
+        ("ev_action", DataType::Text),
+    ],
+};
+
 /// Every per-database catalog, in creation order.
-pub static PER_DATABASE: [&SysTable; 6] = [
+pub static PER_DATABASE: [&SysTable; 7] = [
     &PG_NAMESPACE,
     &PG_TYPE,
     &PG_CLASS,
     &PG_ATTRIBUTE,
     &PG_ATTRDEF,
     &PG_CONSTRAINT,
+    &PG_REWRITE,
 ];
 
 /// Every catalog.

@@ -266,9 +266,6 @@ pub fn create_table(
     ct: &ast::CreateTable,
     sink: &mut dyn ResultSink,
 ) -> Result<()> {
-    if ct.query.is_some() {
-        return Err(SqlError::unsupported("CREATE TABLE ... AS"));
-    }
     if ct.temporary || ct.like.is_some() || ct.inherits.is_some() || ct.partition_by.is_some() {
         return Err(SqlError::unsupported(
             "temporary, LIKE, inherited and partitioned tables",
@@ -276,35 +273,18 @@ pub fn create_table(
     }
     ctx.check_writable("CREATE TABLE")?;
     let parts = object_name(&ct.name);
-    let (schema, name) = split_name(&parts)?;
-    if schema == Some("pg_catalog") {
-        return Err(SqlError::new(
-            SqlState::INSUFFICIENT_PRIVILEGE,
-            format!("permission denied to create \"pg_catalog.{name}\""),
-        ));
-    }
-    if name.len() > 63 {
-        return Err(SqlError::new(
-            SqlState::NAME_TOO_LONG,
-            format!("identifier too long: \"{name}\""),
-        ));
-    }
-    lock_names(ctx)?;
-    if ctx.catalog().table(Some("public"), name)?.is_some() {
-        let e = SqlError::new(
-            SqlState::DUPLICATE_TABLE,
-            format!("relation \"{name}\" already exists"),
-        );
-        if ct.if_not_exists {
-            ctx.notices.push(SqlError::notice(
-                SqlState::DUPLICATE_TABLE,
-                format!("relation \"{name}\" already exists, skipping"),
-            ));
-            return sink.command_complete("CREATE TABLE");
-        }
-        return Err(e);
+    let (_, name) = split_name(&parts)?;
+    if !new_table_name(ctx, ct)? {
+        return sink.command_complete(if ct.query.is_some() {
+            "SELECT 0"
+        } else {
+            "CREATE TABLE"
+        });
     }
     let ff = fillfactor(ct)?;
+    if let Some(q) = &ct.query {
+        return create_table_as(ctx, ct, name, q, ff, sink);
+    }
     let mut columns: Vec<ColumnDef> = Vec::new();
     let mut col_checks: Vec<(String, Option<String>, ast::Expr)> = Vec::new();
     for c in &ct.columns {
@@ -327,20 +307,7 @@ pub fn create_table(
         ));
     }
     let xid = ctx.write_xid("CREATE TABLE")?;
-    let engine = ctx.engine();
-    let oid = engine.new_oid()?;
-    let rel = engine.create_relation(xid, ctx.db, oid)?;
-    ctx.txn.creates.push(rel);
-    let mut def = TableDef {
-        oid,
-        name: name.to_owned(),
-        namespace: system::PUBLIC_NS,
-        rel,
-        fillfactor: ff,
-        columns,
-        checks: Vec::new(),
-        system: false,
-    };
+    let mut def = new_relation(ctx, xid, name, columns, ff)?;
     // CHECK constraints: column ones first, then table ones, named in order.
     let live: Vec<String> = def.columns.iter().map(|c| c.name.clone()).collect();
     let mut checks: Vec<CheckDef> = Vec::new();
@@ -373,22 +340,87 @@ pub fn create_table(
         checks.push(CheckDef { name, expr });
     }
     def.checks = checks;
+    store_table(ctx, xid, &def)?;
+    sink.command_complete("CREATE TABLE")
+}
+
+/// Checks the new table's name: false (after a notice) when it exists and
+/// IF NOT EXISTS was given; 42P07 when it exists otherwise.
+fn new_table_name(ctx: &mut Stmt<'_>, ct: &ast::CreateTable) -> Result<bool> {
+    let parts = object_name(&ct.name);
+    let (schema, name) = split_name(&parts)?;
+    if schema == Some("pg_catalog") {
+        return Err(SqlError::new(
+            SqlState::INSUFFICIENT_PRIVILEGE,
+            format!("permission denied to create \"pg_catalog.{name}\""),
+        ));
+    }
+    if name.len() > 63 {
+        return Err(SqlError::new(
+            SqlState::NAME_TOO_LONG,
+            format!("identifier too long: \"{name}\""),
+        ));
+    }
+    lock_names(ctx)?;
+    if ctx.catalog().table(Some("public"), name)?.is_some() {
+        if ct.if_not_exists {
+            ctx.notices.push(SqlError::notice(
+                SqlState::DUPLICATE_TABLE,
+                format!("relation \"{name}\" already exists, skipping"),
+            ));
+            return Ok(false);
+        }
+        return Err(SqlError::new(
+            SqlState::DUPLICATE_TABLE,
+            format!("relation \"{name}\" already exists"),
+        ));
+    }
+    Ok(true)
+}
+
+/// A new table's definition and its (empty) relation file.
+fn new_relation(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    name: &str,
+    columns: Vec<ColumnDef>,
+    fillfactor: u8,
+) -> Result<TableDef> {
+    let engine = ctx.engine();
+    let oid = engine.new_oid()?;
+    let rel = engine.create_relation(xid, ctx.db, oid)?;
+    ctx.txn.creates.push(rel);
+    Ok(TableDef {
+        oid,
+        name: name.to_owned(),
+        namespace: system::PUBLIC_NS,
+        rel,
+        fillfactor,
+        columns,
+        checks: Vec::new(),
+        system: false,
+        view: None,
+    })
+}
+
+/// Writes a new table's pg_class, pg_attribute and pg_constraint rows.
+fn store_table(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef) -> Result<()> {
     {
         let cat = ctx.catalog();
         let who = ctx.actor(xid);
-        let options = if ff < 100 {
-            Value::Text(format!("fillfactor={ff}"))
+        let options = if def.fillfactor < 100 {
+            Value::Text(format!("fillfactor={}", def.fillfactor))
         } else {
             Value::Null
         };
         cat.insert(
             &system::PG_CLASS,
             &[
-                Value::Oid(oid),
+                Value::Oid(def.oid),
                 Value::Text(def.name.clone()),
                 Value::Oid(system::PUBLIC_NS),
                 Value::Text("r".into()),
-                Value::Oid(rel.rel),
+                Value::Oid(def.rel.rel),
                 Value::Int2(def.columns.len() as i16),
                 options,
             ],
@@ -396,13 +428,99 @@ pub fn create_table(
         )?;
     }
     for (i, c) in def.columns.iter().enumerate() {
-        insert_column(ctx, xid, oid, i + 1, c, None)?;
+        insert_column(ctx, xid, def.oid, i + 1, c, None)?;
     }
     for c in &def.checks {
-        insert_check(ctx, xid, oid, c)?;
+        insert_check(ctx, xid, def.oid, c)?;
     }
     ctx.catalog_changed();
-    sink.command_complete("CREATE TABLE")
+    Ok(())
+}
+
+/// CREATE TABLE name [(columns)] AS query: the table takes the query's
+/// column names and types, then the query's rows are inserted (as
+/// `INSERT INTO name query`). The tag is PostgreSQL's `SELECT n`.
+fn create_table_as(
+    ctx: &mut Stmt<'_>,
+    ct: &ast::CreateTable,
+    name: &str,
+    q: &ast::Query,
+    ff: u8,
+    sink: &mut dyn ResultSink,
+) -> Result<()> {
+    let style = ctx.style.clone();
+    let sql = ctx.sql;
+    let bound = crate::binder::Binder::new(sql, style, Vec::new(), ctx).query(q)?;
+    if ct.columns.len() > bound.columns.len() {
+        return Err(SqlError::syntax(
+            "too many column names were specified",
+            None,
+        ));
+    }
+    let mut columns: Vec<ColumnDef> = Vec::with_capacity(bound.columns.len());
+    for (i, c) in bound.columns.iter().enumerate() {
+        let cname = ct.columns.get(i).map_or_else(|| c.name.clone(), |d| ident(&d.name));
+        if columns.iter().any(|x| x.name == cname) {
+            return Err(SqlError::new(
+                SqlState::DUPLICATE_COLUMN,
+                format!("column \"{cname}\" specified more than once"),
+            ));
+        }
+        columns.push(ColumnDef {
+            name: cname,
+            ty: c.ty,
+            typmod: c.typmod,
+            not_null: false,
+            dropped: false,
+            default: None,
+            missing: Value::Null,
+        });
+    }
+    let xid = ctx.write_xid("CREATE TABLE")?;
+    let def = new_relation(ctx, xid, name, columns, ff)?;
+    store_table(ctx, xid, &def)?;
+    // CommandCounterIncrement: the INSERT must see the new catalog rows.
+    ctx.txn.cid += 1;
+    let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+    let insert = format!("INSERT INTO {quoted} {q}");
+    let parsed = crate::parser::parse(&insert)?;
+    let [crate::parser::Parsed::Sql(stmt)] = parsed.as_slice() else {
+        return Err(SqlError::internal("CREATE TABLE AS: the INSERT did not parse"));
+    };
+    let ast::Statement::Insert(ins) = stmt.as_ref() else {
+        return Err(SqlError::internal("CREATE TABLE AS: not an INSERT"));
+    };
+    let mut tag = SelectTag { inner: sink };
+    crate::table::insert(ctx, ins, &mut tag)
+}
+
+/// Reports an INSERT's `INSERT 0 n` as `SELECT n` (CREATE TABLE AS).
+struct SelectTag<'a> {
+    /// Where everything else goes.
+    inner: &'a mut dyn ResultSink,
+}
+
+impl ResultSink for SelectTag<'_> {
+    fn row_description(&mut self, columns: &[crate::plan::OutputColumn]) -> Result<()> {
+        self.inner.row_description(columns)
+    }
+
+    fn data_row(&mut self, row: &[Value], style: &crate::value::OutputStyle) -> Result<()> {
+        self.inner.data_row(row, style)
+    }
+
+    fn command_complete(&mut self, tag: &str) -> Result<()> {
+        let n = tag.rsplit(' ').next().unwrap_or("0");
+        self.inner.command_complete(&format!("SELECT {n}"))
+    }
+
+    fn empty_query(&mut self) -> Result<()> {
+        self.inner.empty_query()
+    }
+
+    fn notice(&mut self, notice: &SqlError) -> Result<()> {
+        self.inner.notice(notice)
+    }
 }
 
 #[cfg(test)]

@@ -27,7 +27,12 @@ pub(super) fn remove_table(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef) -> Resu
             cat.delete(t, tid, &who)?;
         }
     }
-    ctx.txn.drops.push(def.rel);
+    for (tid, _) in cat.rows_where(&system::PG_REWRITE, 2, def.oid)? {
+        cat.delete(&system::PG_REWRITE, tid, &who)?;
+    }
+    if def.view.is_none() {
+        ctx.txn.drops.push(def.rel);
+    }
     ctx.catalog_changed();
     Ok(())
 }
@@ -44,6 +49,11 @@ pub fn drop(
         ObjectType::Table => {
             drop_tables(ctx, if_exists, names)?;
             sink.command_complete("DROP TABLE")?;
+            Ok(Dispatched::Done)
+        }
+        ObjectType::View => {
+            super::view::drop_views(ctx, if_exists, names)?;
+            sink.command_complete("DROP VIEW")?;
             Ok(Dispatched::Done)
         }
         ObjectType::Database => {

@@ -7,12 +7,14 @@ mod create;
 mod database;
 mod drop;
 mod maintenance;
+mod view;
 
 pub use alter::alter_table;
 pub use create::create_table;
 pub use database::create_database;
 pub use drop::drop;
 pub use maintenance::{analyze, checkpoint, truncate, vacuum};
+pub use view::create_view;
 
 use actorgres_storage::lock::{LockMode, LockTag};
 
@@ -30,13 +32,20 @@ fn undefined_table(what: &str, name: &str) -> SqlError {
     )
 }
 
-/// 42501 for DDL on a system catalog.
+/// 42501 for DDL on a system catalog; 42809 for table DDL on a view.
 fn reject_system(def: &crate::catalog::TableDef) -> Result<()> {
     if def.system {
         return Err(SqlError::new(
             SqlState::INSUFFICIENT_PRIVILEGE,
             format!("permission denied: \"{}\" is a system catalog", def.name),
         ));
+    }
+    if def.view.is_some() {
+        return Err(SqlError::new(
+            SqlState::WRONG_OBJECT_TYPE,
+            format!("\"{}\" is not a table", def.name),
+        )
+        .with_hint("Use DROP VIEW to remove a view."));
     }
     Ok(())
 }

@@ -683,6 +683,9 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
         Statement::AlterTable(at) => {
             crate::ddl::alter_table(ctx, at, sink).map(|()| Dispatched::Done)
         }
+        Statement::CreateView(v) => {
+            crate::ddl::create_view(ctx, v, sink).map(|()| Dispatched::Done)
+        }
         Statement::Truncate(t) => crate::ddl::truncate(ctx, t, sink).map(|()| Dispatched::Done),
         Statement::Analyze(a) => crate::ddl::analyze(ctx, a, sink).map(|()| Dispatched::Done),
         Statement::CreateDatabase {

@@ -59,6 +59,13 @@ fn target(ctx: &mut Stmt<'_>, name: &ast::ObjectName) -> Result<Arc<TableDef>> {
             format!("permission denied: \"{}\" is a system catalog", def.name),
         ));
     }
+    if def.view.is_some() {
+        return Err(SqlError::new(
+            SqlState::FEATURE_NOT_SUPPORTED,
+            format!("cannot change view \"{}\"", def.name),
+        )
+        .with_detail("actorgres does not update tables through views yet."));
+    }
     Ok(def)
 }
 

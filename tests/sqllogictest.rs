@@ -10,7 +10,8 @@
 //! every record of every file). `SLT_TARGET=refpg` runs the same files
 //! against the reference PostgreSQL (../shared/tools/refpg start) to
 //! show the expectations are PostgreSQL's; `SLT_RECORD=1` rewrites the
-//! baseline from this run.
+//! baseline from this run; `SLT_SHOW=n` prints the first n failures of
+//! each file (default 5).
 //!
 //! Without ../shared (a clone outside the workspace) the corpus part is
 //! skipped with a message; tests/slt always runs.
@@ -125,7 +126,11 @@ async fn run_file(port: u16, file: &Path, db: &str) -> Tally {
             Ok(_) => {}
             Err(e) => {
                 tally.failed += 1;
-                if tally.first_failures.len() < 5 {
+                let show = std::env::var("SLT_SHOW")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(5);
+                if tally.first_failures.len() < show {
                     let text = e.display(false).to_string();
                     tally.first_failures.push(text.chars().take(600).collect());
                 }

@@ -124,7 +124,7 @@ pub fn cast_value(
             Value::Text(s)
         }
         (v, to) if to.is_polymorphic() => v,
-        (v, to) => convert(v, to)?,
+        (v, to) => convert(v, to, style)?,
     };
     apply_typmod(v, to, typmod, explicit)
 }
@@ -190,7 +190,7 @@ fn float_to_int(f: f64, name: &str, min: f64, max: f64) -> Result<i64> {
 }
 
 /// Conversions between non-string types.
-fn convert(v: Value, to: DataType) -> Result<Value> {
+fn convert(v: Value, to: DataType, style: &OutputStyle) -> Result<Value> {
     use DataType as T;
     use Value as V;
     let bad = |v: &V| SqlError::internal(format!("no conversion from {v:?} to {}", to.name()));
@@ -269,19 +269,27 @@ fn convert(v: Value, to: DataType) -> Result<Value> {
         (V::Oid(o), T::Int4) => V::Int4(o as i32),
         (V::Oid(o), T::Int8) => V::Int8(o.into()),
         (V::Date(d), T::Timestamp | T::TimestampTz) => {
-            V::Timestamp(i64::from(d).checked_mul(USECS_PER_DAY).ok_or_else(|| {
+            let local = i64::from(d).checked_mul(USECS_PER_DAY).ok_or_else(|| {
                 SqlError::new(
                     SqlState::DATETIME_FIELD_OVERFLOW,
                     "date out of range for timestamp",
                 )
-            })?)
+            })?;
+            if to == T::TimestampTz {
+                V::TimestampTz(local_to_utc(local, style))
+            } else {
+                V::Timestamp(local)
+            }
         }
-        (V::Timestamp(t), T::TimestampTz) => V::TimestampTz(t),
-        (V::TimestampTz(t), T::Timestamp) => V::Timestamp(t),
-        (V::Timestamp(t) | V::TimestampTz(t), T::Date) => {
-            V::Date(t.div_euclid(USECS_PER_DAY) as i32)
+        // A timestamp is local time in the session's TimeZone.
+        (V::Timestamp(t), T::TimestampTz) => V::TimestampTz(local_to_utc(t, style)),
+        (V::TimestampTz(t), T::Timestamp) => V::Timestamp(utc_to_local(t, style)),
+        (V::Timestamp(t), T::Date) => V::Date(t.div_euclid(USECS_PER_DAY) as i32),
+        (V::TimestampTz(t), T::Date) => {
+            V::Date(utc_to_local(t, style).div_euclid(USECS_PER_DAY) as i32)
         }
-        (V::Timestamp(t) | V::TimestampTz(t), T::Time) => V::Time(t.rem_euclid(USECS_PER_DAY)),
+        (V::Timestamp(t), T::Time) => V::Time(t.rem_euclid(USECS_PER_DAY)),
+        (V::TimestampTz(t), T::Time) => V::Time(utc_to_local(t, style).rem_euclid(USECS_PER_DAY)),
         (V::Time(t), T::Interval) => V::Interval(Interval {
             months: 0,
             days: 0,
@@ -619,6 +627,19 @@ fn parse_time_span(t: &str) -> Option<i64> {
     let m: i64 = parts.next()?.parse().ok()?;
     let s: f64 = parts.next().map(|p| p.parse().ok()).unwrap_or(Some(0.0))?;
     Some((h * 3600 + m * 60) * 1_000_000 + (s * 1e6).round() as i64)
+}
+
+
+/// Local time (in the session's zone) to UTC, with the offset in force
+/// then.
+fn local_to_utc(local: i64, style: &OutputStyle) -> i64 {
+    let guess = local - i64::from(style.zone.offset_at(local)) * 1_000_000;
+    local - i64::from(style.zone.offset_at(guess)) * 1_000_000
+}
+
+/// UTC to local time in the session's zone.
+fn utc_to_local(utc: i64, style: &OutputStyle) -> i64 {
+    utc + i64::from(style.zone.offset_at(utc)) * 1_000_000
 }
 
 #[cfg(test)]

@@ -267,6 +267,49 @@ impl Binder<'_> {
                 let args = vec![self.expr(expr, scope)?, pat];
                 self.operator(op, args, self.pos_after(expr.as_ref()))
             }
+            AstExpr::Ceil {
+                expr,
+                field: ast::CeilFloorKind::DateTimeField(ast::DateTimeField::NoDateTime),
+            }
+            | AstExpr::Floor {
+                expr,
+                field: ast::CeilFloorKind::DateTimeField(ast::DateTimeField::NoDateTime),
+            } => {
+                let name = if matches!(e, AstExpr::Ceil { .. }) {
+                    "ceil"
+                } else {
+                    "floor"
+                };
+                let args = vec![self.expr(expr, scope)?];
+                self.call(name, args, self.pos_of(e))
+            }
+            AstExpr::Extract { field, expr, .. } => {
+                let unit = field.to_string().to_lowercase();
+                let args = vec![
+                    Expr::constant(Value::Text(unit), DataType::Text),
+                    self.expr(expr, scope)?,
+                ];
+                self.call("extract", args, self.pos_of(e))
+            }
+            AstExpr::Trim {
+                expr,
+                trim_where,
+                trim_what,
+                trim_characters,
+            } => {
+                let func = match trim_where {
+                    Some(ast::TrimWhereField::Leading) => "ltrim",
+                    Some(ast::TrimWhereField::Trailing) => "rtrim",
+                    _ => "btrim",
+                };
+                let mut args = vec![self.expr(expr, scope)?];
+                if let Some(w) = trim_what {
+                    args.push(self.expr(w, scope)?);
+                } else if let Some([c]) = trim_characters.as_deref() {
+                    args.push(self.expr(c, scope)?);
+                }
+                self.call(func, args, self.pos_of(e))
+            }
             AstExpr::Position { expr, r#in } => {
                 let args = vec![self.expr(r#in, scope)?, self.expr(expr, scope)?];
                 self.call("strpos", args, self.pos_of(e))
@@ -454,6 +497,11 @@ impl Binder<'_> {
             BinaryOperator::Eq => "=",
             BinaryOperator::NotEq => "<>",
             BinaryOperator::PGExp => "^",
+            BinaryOperator::BitwiseAnd => "&",
+            BinaryOperator::BitwiseOr => "|",
+            BinaryOperator::PGBitwiseXor => "#",
+            BinaryOperator::PGBitwiseShiftLeft => "<<",
+            BinaryOperator::PGBitwiseShiftRight => ">>",
             other => {
                 return Err(SqlError::unsupported(format!("the operator {other}")).at(pos));
             }
@@ -488,6 +536,10 @@ impl Binder<'_> {
             UnaryOperator::PGAbs => {
                 let a = self.expr(arg, scope)?;
                 self.operator("@", vec![a], pos)
+            }
+            UnaryOperator::BitwiseNot => {
+                let a = self.expr(arg, scope)?;
+                self.operator("~", vec![a], pos)
             }
             UnaryOperator::PGSquareRoot => {
                 let a = self.expr(arg, scope)?;
@@ -908,6 +960,36 @@ impl Binder<'_> {
                         eq,
                     },
                     ty,
+                ))
+            }
+            "concat" | "concat_ws" => {
+                // Variadic "any": every argument in its output form (as
+                // the type prints it), NULLs skipped.
+                let mut items = Vec::with_capacity(bound.len());
+                for b in bound {
+                    items.push(if b.ty == DataType::Unknown {
+                        self.coerce(b, DataType::Text, -1, CoercionContext::Implicit)?
+                    } else {
+                        b
+                    });
+                }
+                if name == "concat_ws" && items.is_empty() {
+                    return Err(SqlError::new(
+                        SqlState::UNDEFINED_FUNCTION,
+                        "function concat_ws() does not exist",
+                    )
+                    .at(pos));
+                }
+                Ok(typed(
+                    ExprKind::Call {
+                        def: if name == "concat" {
+                            &func::string::CONCAT
+                        } else {
+                            &func::string::CONCAT_WS
+                        },
+                        args: items,
+                    },
+                    DataType::Text,
                 ))
             }
             "pg_typeof" if bound.len() == 1 => Ok(Expr::constant(

@@ -60,7 +60,7 @@ impl Binder<'_> {
             Some(ast::DuplicateTreatment::Distinct)
         );
         self.no_aggs = Some("aggregate function calls cannot be nested");
-        let bound = self.aggregate_args(name, &list.args, f.filter.as_deref(), scope, pos);
+        let bound = self.aggregate_args(name, &list.args, f.filter.as_deref(), scope, pos, distinct);
         self.no_aggs = None;
         let (args, filter, star) = bound?;
         let (call, ty) = self.agg_call(name, args, distinct, filter, star, pos)?;
@@ -170,14 +170,20 @@ impl Binder<'_> {
         filter: Option<&ast::Expr>,
         scope: &Scope,
         pos: Option<u32>,
+        distinct: bool,
     ) -> Result<(Vec<Expr>, Option<Expr>, bool)> {
         let mut out = Vec::with_capacity(args.len());
         let mut star = false;
         for a in args {
             match a {
                 FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => out.push(self.expr(e, scope)?),
-                FunctionArg::Unnamed(FunctionArgExpr::Wildcard) if name == "count" && args.len() == 1 => {
+                FunctionArg::Unnamed(FunctionArgExpr::Wildcard)
+                    if name == "count" && args.len() == 1 && !distinct =>
+                {
                     star = true;
+                }
+                FunctionArg::Unnamed(FunctionArgExpr::Wildcard) => {
+                    return Err(SqlError::syntax("syntax error at or near \"*\"", pos))
                 }
                 _ => {
                     return Err(SqlError::unsupported(format!("the argument {a} of {name}")).at(pos))

@@ -30,22 +30,51 @@ pub fn object_name(name: &ast::ObjectName) -> Vec<String> {
 /// an alias. `None` means `?column?`.
 pub fn figure_colname(e: &AstExpr) -> Option<String> {
     match e {
-        AstExpr::Identifier(i) => Some(ident(i)),
-        AstExpr::CompoundIdentifier(parts) => parts.last().map(ident),
-        AstExpr::Nested(inner) => figure_colname(inner),
-        AstExpr::Function(f) => object_name(&f.name).pop(),
         AstExpr::Cast {
             expr, data_type, ..
-        } => figure_colname(expr).or_else(|| Some(type_colname(data_type))),
+        } => match figure_colname(expr) {
+            // A cast keeps a strong inner name (a column or function);
+            // over a weak one (a literal, CASE, another cast) its type
+            // names the column, as FigureColnameInternal's strengths do.
+            Some(n) if strong(expr) => Some(n),
+            _ => Some(type_colname(data_type)),
+        },
+        AstExpr::Nested(inner) => figure_colname(inner),
         AstExpr::TypedString(ts) => Some(type_colname(&ts.data_type)),
         AstExpr::Interval(_) => Some("interval".into()),
         AstExpr::Case { .. } => Some("case".into()),
+        other => strong_colname(other),
+    }
+}
+
+/// Whether `e`'s column name has strength 2 (beats an enclosing cast).
+fn strong(e: &AstExpr) -> bool {
+    match e {
+        AstExpr::Nested(inner) => strong(inner),
+        AstExpr::Cast { expr, .. } => strong(expr),
+        other => strong_colname(other).is_some(),
+    }
+}
+
+/// The names of strength 2: columns, functions and the like.
+fn strong_colname(e: &AstExpr) -> Option<String> {
+    match e {
+        AstExpr::Identifier(i) => Some(ident(i)),
+        AstExpr::CompoundIdentifier(parts) => parts.last().map(ident),
+        AstExpr::Function(f) => object_name(&f.name).pop(),
         AstExpr::Collate { expr, .. } => figure_colname(expr),
         AstExpr::Exists { .. } => Some("exists".into()),
         AstExpr::Array(_) => Some("array".into()),
         AstExpr::Substring { .. } => Some("substring".into()),
         AstExpr::Position { .. } => Some("position".into()),
-        AstExpr::Trim { .. } => Some("btrim".into()),
+        AstExpr::Trim { trim_where, .. } => Some(
+            match trim_where {
+                Some(ast::TrimWhereField::Leading) => "ltrim",
+                Some(ast::TrimWhereField::Trailing) => "rtrim",
+                _ => "btrim",
+            }
+            .into(),
+        ),
         AstExpr::Extract { .. } => Some("extract".into()),
         AstExpr::Overlay { .. } => Some("overlay".into()),
         AstExpr::Ceil { .. } => Some("ceil".into()),

@@ -105,7 +105,7 @@ impl Binder<'_> {
                 return Err(SqlError::unsupported("DISTINCT is not implemented for window functions").at(pos));
             }
             let (args, filter, star) =
-                self.aggregate_args(name, &list.args, f.filter.as_deref(), scope, pos)?;
+                self.aggregate_args(name, &list.args, f.filter.as_deref(), scope, pos, false)?;
             let (call, ty) = self.agg_call(name, args, false, filter, star, pos)?;
             return Ok((WindowFunc::Agg(call), Vec::new(), partition, order, frame, ty));
         }

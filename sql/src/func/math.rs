@@ -143,7 +143,47 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     f("pi", &[], Float8, |_, _| {
         Ok(Value::Float8(std::f64::consts::PI))
     }),
+    super::volatile(f("random", &[], Float8, |_, _| {
+        Ok(Value::Float8(rand::random::<f64>()))
+    })),
+    f("exp", &[Float8], Float8, |a, _| float_result(arg!(a, 0, Float8).exp())),
+    f("ln", &[Float8], Float8, |a, _| log_of(arg!(a, 0, Float8), f64::ln)),
+    f("log", &[Float8], Float8, |a, _| log_of(arg!(a, 0, Float8), f64::log10)),
+    f("log10", &[Float8], Float8, |a, _| log_of(arg!(a, 0, Float8), f64::log10)),
+    f("cbrt", &[Float8], Float8, |a, _| Ok(Value::Float8(arg!(a, 0, Float8).cbrt()))),
+    f("degrees", &[Float8], Float8, |a, _| {
+        Ok(Value::Float8(arg!(a, 0, Float8).to_degrees()))
+    }),
+    f("radians", &[Float8], Float8, |a, _| {
+        Ok(Value::Float8(arg!(a, 0, Float8).to_radians()))
+    }),
+    f("div", &[Numeric, Numeric], Numeric, |a, _| {
+        let (x, y) = (arg!(a, 0, Numeric), arg!(a, 1, Numeric));
+        if y.signum() == 0 {
+            return Err(errors::division_by_zero());
+        }
+        // Enough digits that truncating never rounds up.
+        let scale = x.scale().max(y.scale()).saturating_add(2);
+        Ok(Value::Numeric(x.div_at(&y, scale)?.trunc(0)))
+    }),
 ];
+
+/// ln / log10 with PostgreSQL's errors for zero and negative input.
+fn log_of(x: f64, f: fn(f64) -> f64) -> Result<Value> {
+    if x == 0.0 {
+        return Err(crate::error::SqlError::new(
+            crate::error::SqlState::INVALID_ARGUMENT_FOR_LOG,
+            "cannot take logarithm of zero",
+        ));
+    }
+    if x < 0.0 {
+        return Err(crate::error::SqlError::new(
+            crate::error::SqlState::INVALID_ARGUMENT_FOR_LOG,
+            "cannot take logarithm of a negative number",
+        ));
+    }
+    Ok(Value::Float8(f(x)))
+}
 
 fn pow(x: f64, y: f64) -> Result<Value> {
     if x == 0.0 && y < 0.0 {

@@ -16,9 +16,10 @@
 //!
 //! Nothing left: 42883 "does not exist"; several: 42725 "is not unique".
 
+mod datetime;
 mod math;
 mod operators;
-mod string;
+pub(crate) mod string;
 pub(crate) mod system;
 
 use std::collections::HashMap;
@@ -108,6 +109,7 @@ static REGISTRY: LazyLock<HashMap<&'static str, Vec<&'static FuncDef>>> = LazyLo
     let tables = operators::OPERATORS.iter().copied().chain([
         math::FUNCTIONS,
         string::FUNCTIONS,
+        datetime::FUNCTIONS,
         system::FUNCTIONS,
     ]);
     for table in tables {

@@ -35,6 +35,28 @@ fn substr(s: &str, start: i64, count: Option<i64>) -> Result<String> {
         .collect())
 }
 
+/// lpad/rpad: `s` filled to `len` characters with `fill` (truncated when
+/// longer).
+fn pad(s: &str, len: i32, fill: &str, left: bool) -> Result<String> {
+    let len = len.max(0) as usize;
+    if len >= (1 << 28) {
+        return Err(SqlError::new(
+            SqlState::PROGRAM_LIMIT_EXCEEDED,
+            "requested length too large",
+        ));
+    }
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() >= len || fill.is_empty() {
+        return Ok(chars.into_iter().take(len).collect());
+    }
+    let padding: String = fill.chars().cycle().take(len - chars.len()).collect();
+    Ok(if left {
+        padding + s
+    } else {
+        s.to_owned() + &padding
+    })
+}
+
 /// SQL LIKE (PostgreSQL's like_match.c): `%` matches any run of
 /// characters, `_` one character, and `\` escapes the next one.
 fn like(s: &str, pattern: &str, case_insensitive: bool) -> Result<bool> {
@@ -167,6 +189,36 @@ pub(super) static LIKE_OPS: &[FuncDef] = &[
     }),
 ];
 
+/// concat(any, ...): the binder casts every argument to text; NULLs are
+/// skipped.
+pub(crate) static CONCAT: FuncDef = FuncDef {
+    strict: false,
+    volatility: super::Volatility::Stable,
+    ..f("concat", &[], Text, |a, ctx| {
+        let mut out = String::new();
+        for v in a {
+            v.write_text(ctx.style(), &mut out);
+        }
+        text(out)
+    })
+};
+
+/// concat_ws(separator, any, ...): NULL separator gives NULL.
+pub(crate) static CONCAT_WS: FuncDef = FuncDef {
+    strict: false,
+    volatility: super::Volatility::Stable,
+    ..f("concat_ws", &[], Text, |a, ctx| {
+        let Some(sep) = a.first().and_then(|s| s.to_text(ctx.style())) else {
+            return Ok(Value::Null);
+        };
+        let parts: Vec<String> = a[1..]
+            .iter()
+            .filter_map(|v| v.to_text(ctx.style()))
+            .collect();
+        text(parts.join(&sep))
+    })
+};
+
 pub(super) static FUNCTIONS: &[FuncDef] = &[
     f("textlike", &[Text, Text], Bool, |a, _| {
         Ok(Value::Bool(like(
@@ -271,6 +323,111 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
             s.replace(&from, &to)
         })
     }),
+    f("left", &[Text, Int4], Text, |a, _| {
+        let (s, n) = (arg!(a, 0, Text), arg!(a, 1, Int4));
+        let len = s.chars().count() as i64;
+        let take = if n >= 0 { i64::from(n) } else { (len + i64::from(n)).max(0) };
+        text(s.chars().take(take as usize).collect())
+    }),
+    f("right", &[Text, Int4], Text, |a, _| {
+        let (s, n) = (arg!(a, 0, Text), arg!(a, 1, Int4));
+        let len = s.chars().count() as i64;
+        let skip = if n >= 0 { (len - i64::from(n)).max(0) } else { (-i64::from(n)).min(len) };
+        text(s.chars().skip(skip as usize).collect())
+    }),
+    f("lpad", &[Text, Int4], Text, |a, _| {
+        text(pad(&arg!(a, 0, Text), arg!(a, 1, Int4), " ", true)?)
+    }),
+    f("lpad", &[Text, Int4, Text], Text, |a, _| {
+        text(pad(&arg!(a, 0, Text), arg!(a, 1, Int4), &arg!(a, 2, Text), true)?)
+    }),
+    f("rpad", &[Text, Int4], Text, |a, _| {
+        text(pad(&arg!(a, 0, Text), arg!(a, 1, Int4), " ", false)?)
+    }),
+    f("rpad", &[Text, Int4, Text], Text, |a, _| {
+        text(pad(&arg!(a, 0, Text), arg!(a, 1, Int4), &arg!(a, 2, Text), false)?)
+    }),
+    f("split_part", &[Text, Text, Int4], Text, |a, _| {
+        let (s, sep, n) = (arg!(a, 0, Text), arg!(a, 1, Text), arg!(a, 2, Int4));
+        if n == 0 {
+            return Err(SqlError::new(
+                SqlState::INVALID_PARAMETER_VALUE,
+                "field position must not be zero",
+            ));
+        }
+        let parts: Vec<&str> = if sep.is_empty() {
+            vec![s.as_str()]
+        } else {
+            s.split(sep.as_str()).collect()
+        };
+        let idx = if n > 0 {
+            Some(n as usize - 1)
+        } else {
+            parts.len().checked_sub(n.unsigned_abs() as usize)
+        };
+        text(idx.and_then(|i| parts.get(i)).map_or_else(String::new, |p| (*p).to_owned()))
+    }),
+    f("btrim", &[Text, Text], Text, |a, _| {
+        let set: Vec<char> = arg!(a, 1, Text).chars().collect();
+        text(arg!(a, 0, Text).trim_matches(|c| set.contains(&c)).to_owned())
+    }),
+    f("ltrim", &[Text, Text], Text, |a, _| {
+        let set: Vec<char> = arg!(a, 1, Text).chars().collect();
+        text(arg!(a, 0, Text).trim_start_matches(|c| set.contains(&c)).to_owned())
+    }),
+    f("rtrim", &[Text, Text], Text, |a, _| {
+        let set: Vec<char> = arg!(a, 1, Text).chars().collect();
+        text(arg!(a, 0, Text).trim_end_matches(|c| set.contains(&c)).to_owned())
+    }),
+    f("initcap", &[Text], Text, |a, _| {
+        let mut out = String::new();
+        let mut word = false;
+        for c in arg!(a, 0, Text).chars() {
+            if c.is_alphanumeric() {
+                if word {
+                    out.extend(c.to_lowercase());
+                } else {
+                    out.extend(c.to_uppercase());
+                }
+                word = true;
+            } else {
+                out.push(c);
+                word = false;
+            }
+        }
+        text(out)
+    }),
+    f("ascii", &[Text], Int4, |a, _| {
+        Ok(Value::Int4(arg!(a, 0, Text).chars().next().map_or(0, |c| c as i32)))
+    }),
+    f("chr", &[Int4], Text, |a, _| {
+        let n = arg!(a, 0, Int4);
+        match u32::try_from(n).ok().and_then(char::from_u32) {
+            Some(c) if n != 0 => text(c.to_string()),
+            _ => Err(SqlError::new(
+                SqlState::PROGRAM_LIMIT_EXCEEDED,
+                format!("requested character too large for encoding: {n}"),
+            )),
+        }
+    }),
+    f("starts_with", &[Text, Text], Bool, |a, _| {
+        Ok(Value::Bool(arg!(a, 0, Text).starts_with(arg!(a, 1, Text).as_str())))
+    }),
+    f("translate", &[Text, Text, Text], Text, |a, _| {
+        let from: Vec<char> = arg!(a, 1, Text).chars().collect();
+        let to: Vec<char> = arg!(a, 2, Text).chars().collect();
+        text(
+            arg!(a, 0, Text)
+                .chars()
+                .filter_map(|c| match from.iter().position(|&f| f == c) {
+                    Some(i) => to.get(i).copied(),
+                    None => Some(c),
+                })
+                .collect(),
+        )
+    }),
+    f("to_hex", &[Int4], Text, |a, _| text(format!("{:x}", arg!(a, 0, Int4)))),
+    f("to_hex", &[Int8], Text, |a, _| text(format!("{:x}", arg!(a, 0, Int8)))),
     f("strpos", &[Text, Text], Int4, |a, _| {
         let (s, sub) = (arg!(a, 0, Text), arg!(a, 1, Text));
         Ok(Value::Int4(match s.find(&sub) {

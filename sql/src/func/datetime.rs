@@ -1,0 +1,388 @@
+//! Date/time functions (PostgreSQL's timestamp.c, formatting.c):
+//! extract / date_part, date_trunc and to_char for the common patterns.
+//! timestamptz values are taken apart in the session's TimeZone.
+
+use super::operators::arg;
+use super::{f, stable, FuncDef};
+use crate::error::{Result, SqlError, SqlState};
+use crate::expr::EvalCtx;
+use crate::types::DataType::*;
+use crate::value::{date2j, j2date, Numeric, Value, POSTGRES_EPOCH_JDATE, USECS_PER_DAY};
+
+/// A timestamp taken apart.
+struct Parts {
+    year: i32,
+    month: u32,
+    day: u32,
+    /// Julian day.
+    jd: i32,
+    /// Microseconds since midnight.
+    time: i64,
+    /// Seconds east of UTC (timestamptz), else 0.
+    offset: i32,
+    /// Microseconds since 2000-01-01 UTC (epoch arithmetic).
+    utc: i64,
+}
+
+fn parts(micros: i64, offset: i32) -> Parts {
+    let local = micros + i64::from(offset) * 1_000_000;
+    let days = local.div_euclid(USECS_PER_DAY);
+    let time = local.rem_euclid(USECS_PER_DAY);
+    let jd = days as i32 + POSTGRES_EPOCH_JDATE;
+    let (year, month, day) = j2date(jd);
+    Parts {
+        year,
+        month,
+        day,
+        jd,
+        time,
+        offset,
+        utc: micros,
+    }
+}
+
+fn ts_parts(v: &Value, ctx: &EvalCtx<'_>) -> Option<Parts> {
+    match v {
+        Value::Timestamp(t) => Some(parts(*t, 0)),
+        Value::TimestampTz(t) => Some(parts(*t, ctx.style().zone.offset_at(*t))),
+        Value::Date(d) => Some(parts(i64::from(*d) * USECS_PER_DAY, 0)),
+        _ => None,
+    }
+}
+
+/// 0 = Sunday.
+fn dow(jd: i32) -> i32 {
+    (jd + 1).rem_euclid(7)
+}
+
+/// (ISO year, ISO week).
+fn iso_week(p: &Parts) -> (i32, i32) {
+    let isodow = match dow(p.jd) {
+        0 => 7,
+        d => d,
+    };
+    let thursday = p.jd - isodow + 4;
+    let (iso_year, _, _) = j2date(thursday);
+    (iso_year, (thursday - date2j(iso_year, 1, 1)) / 7 + 1)
+}
+
+fn unit_error(unit: &str, ty: &str) -> SqlError {
+    SqlError::new(
+        SqlState::FEATURE_NOT_SUPPORTED,
+        format!("unit \"{unit}\" not supported for type {ty}"),
+    )
+}
+
+/// The field `unit` of a timestamp, as numeric (extract's type).
+fn field(unit: &str, p: &Parts, ty: &str) -> Result<Numeric> {
+    let int = |v: i64| Ok(Numeric::from_i64(v));
+    let secs_micros = p.time % 60_000_000;
+    match unit.to_lowercase().as_str() {
+        "year" | "years" | "y" => int(i64::from(p.year)),
+        "month" | "months" | "mon" => int(i64::from(p.month)),
+        "day" | "days" | "d" => int(i64::from(p.day)),
+        "hour" | "hours" | "h" => int(p.time / 3_600_000_000),
+        "minute" | "minutes" | "min" | "m" => int(p.time / 60_000_000 % 60),
+        "second" | "seconds" | "sec" | "s" => Ok(Numeric::new(secs_micros.into(), 6)),
+        "millisecond" | "milliseconds" | "ms" => Ok(Numeric::new(secs_micros.into(), 3)),
+        "microsecond" | "microseconds" | "us" => int(secs_micros),
+        "dow" => int(i64::from(dow(p.jd))),
+        "isodow" => int(match dow(p.jd) {
+            0 => 7,
+            d => i64::from(d),
+        }),
+        "doy" => int(i64::from(p.jd - date2j(p.year, 1, 1) + 1)),
+        "week" => int(i64::from(iso_week(p).1)),
+        "isoyear" => int(i64::from(iso_week(p).0)),
+        "quarter" => int(i64::from((p.month - 1) / 3 + 1)),
+        "decade" => int(i64::from(p.year.div_euclid(10))),
+        "century" => int(i64::from(if p.year > 0 {
+            (p.year + 99) / 100
+        } else {
+            -((99 - (p.year - 1)) / 100)
+        })),
+        "millennium" => int(i64::from(if p.year > 0 {
+            (p.year + 999) / 1000
+        } else {
+            -((999 - (p.year - 1)) / 1000)
+        })),
+        "epoch" => {
+            let unix = p.utc + (i64::from(POSTGRES_EPOCH_JDATE) - 2_440_588) * USECS_PER_DAY
+                - if ty == "timestamp with time zone" { 0 } else { i64::from(p.offset) * 1_000_000 };
+            Ok(Numeric::new(unix.into(), 6))
+        }
+        "timezone" => int(i64::from(p.offset)),
+        other => Err(unit_error(other, ty)),
+    }
+}
+
+/// The field `unit` of an interval.
+fn interval_field(unit: &str, v: &crate::value::Interval) -> Result<Numeric> {
+    let int = |x: i64| Ok(Numeric::from_i64(x));
+    match unit.to_lowercase().as_str() {
+        "year" | "years" => int(i64::from(v.months / 12)),
+        "month" | "months" | "mon" => int(i64::from(v.months % 12)),
+        "day" | "days" => int(i64::from(v.days)),
+        "hour" | "hours" => int(v.micros / 3_600_000_000),
+        "minute" | "minutes" | "min" => int(v.micros / 60_000_000 % 60),
+        "second" | "seconds" | "sec" => Ok(Numeric::new((v.micros % 60_000_000).into(), 6)),
+        "epoch" => {
+            // A year is 365.25 days, a month 30 days, as in PostgreSQL.
+            let secs = i128::from(v.months / 12) * 31_557_600_000_000
+                + i128::from(v.months % 12) * 30 * i128::from(USECS_PER_DAY)
+                + i128::from(v.days) * i128::from(USECS_PER_DAY)
+                + i128::from(v.micros);
+            Ok(Numeric::new(secs.into(), 6))
+        }
+        other => Err(unit_error(other, "interval")),
+    }
+}
+
+fn extract(a: &[Value], ctx: &mut EvalCtx<'_>, as_float: bool) -> Result<Value> {
+    let unit = arg!(a, 0, Text);
+    let n = match &a[1] {
+        Value::Interval(iv) => interval_field(&unit, iv)?,
+        v => {
+            let ty = match v {
+                Value::TimestampTz(_) => "timestamp with time zone",
+                Value::Date(_) => "date",
+                _ => "timestamp without time zone",
+            };
+            let p = ts_parts(v, ctx).ok_or_else(|| SqlError::internal("extract argument"))?;
+            field(&unit, &p, ty)?
+        }
+    };
+    Ok(if as_float {
+        Value::Float8(n.to_f64())
+    } else {
+        Value::Numeric(n)
+    })
+}
+
+/// date_trunc: the local time truncated to `unit`, in microseconds since
+/// midnight of Julian day `jd`.
+fn trunc(unit: &str, p: &Parts) -> Result<(i32, i64)> {
+    let day_start = |y: i32, m: u32, d: u32| (date2j(y, m as i32, d as i32), 0);
+    Ok(match unit.to_lowercase().as_str() {
+        "microseconds" | "microsecond" => (p.jd, p.time),
+        "milliseconds" | "millisecond" => (p.jd, p.time - p.time % 1000),
+        "second" | "seconds" => (p.jd, p.time - p.time % 1_000_000),
+        "minute" | "minutes" => (p.jd, p.time - p.time % 60_000_000),
+        "hour" | "hours" => (p.jd, p.time - p.time % 3_600_000_000),
+        "day" | "days" => (p.jd, 0),
+        "week" | "weeks" => {
+            let isodow = match dow(p.jd) {
+                0 => 7,
+                d => d,
+            };
+            (p.jd - isodow + 1, 0)
+        }
+        "month" | "months" => day_start(p.year, p.month, 1),
+        "quarter" => day_start(p.year, (p.month - 1) / 3 * 3 + 1, 1),
+        "year" | "years" => day_start(p.year, 1, 1),
+        "decade" => day_start(p.year - p.year.rem_euclid(10), 1, 1),
+        "century" => day_start((p.year - 1).div_euclid(100) * 100 + 1, 1, 1),
+        "millennium" => day_start((p.year - 1).div_euclid(1000) * 1000 + 1, 1, 1),
+        other => {
+            return Err(SqlError::new(
+                SqlState::INVALID_PARAMETER_VALUE,
+                format!("unit \"{other}\" not recognized for type timestamp without time zone"),
+            ))
+        }
+    })
+}
+
+fn local_micros(jd: i32, time: i64) -> i64 {
+    i64::from(jd - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY + time
+}
+
+const MONTHS: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+];
+const DAYS: [&str; 7] = [
+    "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+];
+
+/// to_char(timestamp, pattern) for the common template patterns.
+fn to_char(p: &Parts, pattern: &str) -> String {
+    let mut out = String::new();
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut i = 0;
+    let mut fill = false;
+    let starts = |i: usize, pat: &str| -> bool {
+        let n = pat.chars().count();
+        i + n <= chars.len() && chars[i..i + n].iter().copied().eq(pat.chars())
+    };
+    let hour = p.time / 3_600_000_000;
+    let num = |out: &mut String, v: i64, width: usize, fill: bool| {
+        if fill {
+            out.push_str(&v.to_string());
+        } else {
+            out.push_str(&format!("{v:0width$}"));
+        }
+    };
+    let name = |out: &mut String, full: &str, style: &str, fill: bool, abbrev: bool| {
+        let base: String = if abbrev { full.chars().take(3).collect() } else { full.to_owned() };
+        let cased = match style {
+            "upper" => base.to_uppercase(),
+            "lower" => base.to_lowercase(),
+            _ => base,
+        };
+        if abbrev || fill {
+            out.push_str(&cased);
+        } else {
+            out.push_str(&format!("{cased:<9}"));
+        }
+    };
+    while i < chars.len() {
+        if starts(i, "FM") {
+            fill = true;
+            i += 2;
+            continue;
+        }
+        let month = MONTHS[(p.month as usize).saturating_sub(1) % 12];
+        let day = DAYS[dow(p.jd) as usize];
+        let (taken, keep_fill) = if starts(i, "YYYY") {
+            num(&mut out, i64::from(p.year), 4, fill);
+            (4, false)
+        } else if starts(i, "YY") {
+            num(&mut out, i64::from(p.year.rem_euclid(100)), 2, fill);
+            (2, false)
+        } else if starts(i, "MONTH") {
+            name(&mut out, month, "upper", fill, false);
+            (5, false)
+        } else if starts(i, "Month") {
+            name(&mut out, month, "", fill, false);
+            (5, false)
+        } else if starts(i, "month") {
+            name(&mut out, month, "lower", fill, false);
+            (5, false)
+        } else if starts(i, "MON") {
+            name(&mut out, month, "upper", fill, true);
+            (3, false)
+        } else if starts(i, "Mon") {
+            name(&mut out, month, "", fill, true);
+            (3, false)
+        } else if starts(i, "mon") {
+            name(&mut out, month, "lower", fill, true);
+            (3, false)
+        } else if starts(i, "MM") {
+            num(&mut out, i64::from(p.month), 2, fill);
+            (2, false)
+        } else if starts(i, "DAY") {
+            name(&mut out, day, "upper", fill, false);
+            (3, false)
+        } else if starts(i, "Day") {
+            name(&mut out, day, "", fill, false);
+            (3, false)
+        } else if starts(i, "day") {
+            name(&mut out, day, "lower", fill, false);
+            (3, false)
+        } else if starts(i, "DY") {
+            name(&mut out, day, "upper", fill, true);
+            (2, false)
+        } else if starts(i, "Dy") {
+            name(&mut out, day, "", fill, true);
+            (2, false)
+        } else if starts(i, "dy") {
+            name(&mut out, day, "lower", fill, true);
+            (2, false)
+        } else if starts(i, "DDD") {
+            num(&mut out, i64::from(p.jd - date2j(p.year, 1, 1) + 1), 3, fill);
+            (3, false)
+        } else if starts(i, "DD") {
+            num(&mut out, i64::from(p.day), 2, fill);
+            (2, false)
+        } else if starts(i, "D") {
+            num(&mut out, i64::from(dow(p.jd) + 1), 1, fill);
+            (1, false)
+        } else if starts(i, "HH24") {
+            num(&mut out, hour, 2, fill);
+            (4, false)
+        } else if starts(i, "HH12") || starts(i, "HH") {
+            let h = match hour % 12 {
+                0 => 12,
+                h => h,
+            };
+            num(&mut out, h, 2, fill);
+            (if starts(i, "HH12") { 4 } else { 2 }, false)
+        } else if starts(i, "MI") {
+            num(&mut out, p.time / 60_000_000 % 60, 2, fill);
+            (2, false)
+        } else if starts(i, "SS") {
+            num(&mut out, p.time / 1_000_000 % 60, 2, fill);
+            (2, false)
+        } else if starts(i, "MS") {
+            num(&mut out, p.time / 1000 % 1000, 3, fill);
+            (2, false)
+        } else if starts(i, "US") {
+            num(&mut out, p.time % 1_000_000, 6, fill);
+            (2, false)
+        } else if starts(i, "AM") || starts(i, "PM") {
+            out.push_str(if hour < 12 { "AM" } else { "PM" });
+            (2, false)
+        } else if starts(i, "am") || starts(i, "pm") {
+            out.push_str(if hour < 12 { "am" } else { "pm" });
+            (2, false)
+        } else if starts(i, "Q") {
+            num(&mut out, i64::from((p.month - 1) / 3 + 1), 1, fill);
+            (1, false)
+        } else if starts(i, "IW") {
+            num(&mut out, i64::from(iso_week(p).1), 2, fill);
+            (2, false)
+        } else if chars[i] == '"' {
+            // Quoted literal text.
+            let mut j = i + 1;
+            while j < chars.len() && chars[j] != '"' {
+                out.push(chars[j]);
+                j += 1;
+            }
+            (j + 1 - i, true)
+        } else {
+            out.push(chars[i]);
+            (1, true)
+        };
+        if !keep_fill {
+            fill = false;
+        }
+        i += taken;
+    }
+    out
+}
+
+fn date_trunc(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let unit = arg!(a, 0, Text);
+    let p = ts_parts(&a[1], ctx).ok_or_else(|| SqlError::internal("date_trunc argument"))?;
+    let (jd, time) = trunc(&unit, &p)?;
+    let local = local_micros(jd, time);
+    Ok(match &a[1] {
+        Value::TimestampTz(_) => {
+            // Back to UTC with the offset in force at the truncated time.
+            let zone = &ctx.style().zone;
+            let guess = local - i64::from(p.offset) * 1_000_000;
+            Value::TimestampTz(local - i64::from(zone.offset_at(guess)) * 1_000_000)
+        }
+        _ => Value::Timestamp(local),
+    })
+}
+
+pub(super) static FUNCTIONS: &[FuncDef] = &[
+    f("extract", &[Text, Timestamp], Numeric, |a, c| extract(a, c, false)),
+    stable(f("extract", &[Text, TimestampTz], Numeric, |a, c| extract(a, c, false))),
+    f("extract", &[Text, Date], Numeric, |a, c| extract(a, c, false)),
+    f("extract", &[Text, Interval], Numeric, |a, c| extract(a, c, false)),
+    f("date_part", &[Text, Timestamp], Float8, |a, c| extract(a, c, true)),
+    stable(f("date_part", &[Text, TimestampTz], Float8, |a, c| extract(a, c, true))),
+    f("date_part", &[Text, Interval], Float8, |a, c| extract(a, c, true)),
+    f("date_trunc", &[Text, Timestamp], Timestamp, date_trunc),
+    stable(f("date_trunc", &[Text, TimestampTz], TimestampTz, date_trunc)),
+    f("to_char", &[Timestamp, Text], Text, |a, c| {
+        let p = ts_parts(&a[0], c).ok_or_else(|| SqlError::internal("to_char argument"))?;
+        Ok(Value::Text(to_char(&p, &arg!(a, 1, Text))))
+    }),
+    stable(f("to_char", &[TimestampTz, Text], Text, |a, c| {
+        let p = ts_parts(&a[0], c).ok_or_else(|| SqlError::internal("to_char argument"))?;
+        Ok(Value::Text(to_char(&p, &arg!(a, 1, Text))))
+    })),
+];

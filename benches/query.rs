@@ -47,7 +47,11 @@ const WORKLOADS: &[(&str, &str, usize)] = &[
         "SELECT b % 100, sum(a) FROM q GROUP BY b % 100",
         100,
     ),
-    ("ORDER BY c LIMIT 10, 1M rows", "SELECT * FROM q ORDER BY c LIMIT 10", 10),
+    (
+        "ORDER BY c LIMIT 10, 1M rows",
+        "SELECT * FROM q ORDER BY c LIMIT 10",
+        10,
+    ),
     (
         "hash join 1M x 100k, count(*)",
         "SELECT count(*) FROM q JOIN s ON q.a = s.a",

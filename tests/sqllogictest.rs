@@ -104,7 +104,9 @@ struct Tally {
 /// Runs every record of `file` in a fresh database on `port`.
 async fn run_file(port: u16, file: &Path, db: &str) -> Tally {
     let admin = common::connect_to(&conninfo(port, "postgres")).await;
-    let _ = admin.simple_query(&format!("DROP DATABASE IF EXISTS {db}")).await;
+    let _ = admin
+        .simple_query(&format!("DROP DATABASE IF EXISTS {db}"))
+        .await;
     admin
         .simple_query(&format!("CREATE DATABASE {db}"))
         .await
@@ -138,7 +140,9 @@ async fn run_file(port: u16, file: &Path, db: &str) -> Tally {
         }
     }
     drop(runner);
-    let _ = admin.simple_query(&format!("DROP DATABASE IF EXISTS {db}")).await;
+    let _ = admin
+        .simple_query(&format!("DROP DATABASE IF EXISTS {db}"))
+        .await;
     tally
 }
 
@@ -198,7 +202,10 @@ async fn sqllogictest_files() {
         );
     }
     let (_server, port) = match std::env::var("SLT_TARGET").as_deref() {
-        Ok("refpg") => (None, common::refpg_port().expect("SLT_TARGET=refpg needs ../shared/tools/refpg start")),
+        Ok("refpg") => (
+            None,
+            common::refpg_port().expect("SLT_TARGET=refpg needs ../shared/tools/refpg start"),
+        ),
         _ => {
             let s = common::Server::start(&[]);
             let port = s.port;
@@ -233,5 +240,9 @@ async fn sqllogictest_files() {
     if std::env::var("SLT_RECORD").is_ok() {
         std::fs::write(baseline_path(), &report).unwrap();
     }
-    assert!(regressions.is_empty(), "fewer records pass than recorded:\n{}", regressions.join("\n"));
+    assert!(
+        regressions.is_empty(),
+        "fewer records pass than recorded:\n{}",
+        regressions.join("\n")
+    );
 }

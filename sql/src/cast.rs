@@ -629,7 +629,6 @@ fn parse_time_span(t: &str) -> Option<i64> {
     Some((h * 3600 + m * 60) * 1_000_000 + (s * 1e6).round() as i64)
 }
 
-
 /// Local time (in the session's zone) to UTC, with the offset in force
 /// then.
 fn local_to_utc(local: i64, style: &OutputStyle) -> i64 {

@@ -352,7 +352,6 @@ impl Expr {
             Err(_) => String::new(),
         }
     }
-
 }
 
 impl ExprKind {
@@ -388,7 +387,11 @@ impl ExprKind {
             }
             ExprKind::Window(mut w) => {
                 w.args = w.args.into_iter().map(&mut f).collect::<Result<Vec<_>>>()?;
-                w.partition = w.partition.into_iter().map(&mut f).collect::<Result<Vec<_>>>()?;
+                w.partition = w
+                    .partition
+                    .into_iter()
+                    .map(&mut f)
+                    .collect::<Result<Vec<_>>>()?;
                 w.order = w
                     .order
                     .into_iter()
@@ -604,7 +607,9 @@ impl Expr {
                 .cloned()
                 .ok_or_else(|| SqlError::internal("outer reference without an outer row")),
             ExprKind::SubLink(s) => crate::exec::sublink(s, row, ctx),
-            ExprKind::Aggregate(_) => Err(SqlError::internal("aggregate outside an Aggregate node")),
+            ExprKind::Aggregate(_) => {
+                Err(SqlError::internal("aggregate outside an Aggregate node"))
+            }
             ExprKind::Window(_) => Err(SqlError::internal("window function outside a Window node")),
             ExprKind::Param(i) => ctx.params.get(*i).cloned().ok_or_else(|| {
                 SqlError::new(

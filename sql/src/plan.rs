@@ -506,9 +506,7 @@ impl Plan {
             }
             Plan::OneRow | Plan::SystemView(_) | Plan::Values(_) => {}
             Plan::Distinct { input, .. } => input.prune_columns(ALL),
-            Plan::Window { input, .. } | Plan::ProjectSet { input, .. } => {
-                input.prune_columns(ALL)
-            }
+            Plan::Window { input, .. } | Plan::ProjectSet { input, .. } => input.prune_columns(ALL),
             Plan::SetOp { left, right, .. } => {
                 left.prune_columns(ALL);
                 right.prune_columns(ALL);

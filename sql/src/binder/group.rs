@@ -60,7 +60,8 @@ impl Binder<'_> {
             Some(ast::DuplicateTreatment::Distinct)
         );
         self.no_aggs = Some("aggregate function calls cannot be nested");
-        let bound = self.aggregate_args(name, &list.args, f.filter.as_deref(), scope, pos, distinct);
+        let bound =
+            self.aggregate_args(name, &list.args, f.filter.as_deref(), scope, pos, distinct);
         self.no_aggs = None;
         let (args, filter, star) = bound?;
         let (call, ty) = self.agg_call(name, args, distinct, filter, star, pos)?;
@@ -92,9 +93,8 @@ impl Binder<'_> {
             .with_hint("No function matches the given name and argument types. You might need to add explicit type casts.")
             .at(pos)
         };
-        let op = |o: &str, t: DataType| {
-            func::resolve(o, &[t, t], CallKind::Operator).map(|r| r.def)
-        };
+        let op =
+            |o: &str, t: DataType| func::resolve(o, &[t, t], CallKind::Operator).map(|r| r.def);
         let (func, arg_ty, ty) = match (name, types.as_slice()) {
             ("count", []) if star => (AggFunc::CountStar, None, DataType::Int8),
             ("count", [_]) => (AggFunc::Count, None, DataType::Int8),
@@ -129,7 +129,8 @@ impl Binder<'_> {
                 } else {
                     *t
                 };
-                let better = op(if name == "min" { "<" } else { ">" }, t).map_err(|_| undefined())?;
+                let better =
+                    op(if name == "min" { "<" } else { ">" }, t).map_err(|_| undefined())?;
                 (AggFunc::MinMax { better }, Some(t), t)
             }
             ("bool_and" | "every", [_]) => (AggFunc::BoolAnd, Some(DataType::Bool), DataType::Bool),
@@ -211,13 +212,20 @@ impl Binder<'_> {
     ) -> Result<Vec<Expr>> {
         let items = match g {
             ast::GroupByExpr::Expressions(items, mods) if mods.is_empty() => items,
-            _ => return Err(SqlError::unsupported("GROUP BY ALL, ROLLUP, CUBE and GROUPING SETS")),
+            _ => {
+                return Err(SqlError::unsupported(
+                    "GROUP BY ALL, ROLLUP, CUBE and GROUPING SETS",
+                ))
+            }
         };
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             if let ast::Expr::Value(v) = item {
                 if let ast::Value::Number(n, _) = &v.value {
-                    let p = n.parse::<usize>().ok().filter(|&p| p >= 1 && p <= columns.len());
+                    let p = n
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|&p| p >= 1 && p <= columns.len());
                     let Some(p) = p else {
                         return Err(SqlError::new(
                             SqlState::INVALID_COLUMN_REFERENCE,
@@ -229,7 +237,9 @@ impl Binder<'_> {
                     continue;
                 }
             }
-            let saved = self.no_aggs.replace("aggregate functions are not allowed in GROUP BY");
+            let saved = self
+                .no_aggs
+                .replace("aggregate functions are not allowed in GROUP BY");
             let bound = self.expr(item, scope);
             self.no_aggs = saved;
             match bound {

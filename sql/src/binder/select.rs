@@ -79,7 +79,7 @@ impl Binder<'_> {
                 }
                 ast::LimitClause::OffsetCommaLimit { .. } => {
                     return Err(SqlError::syntax("LIMIT #,# syntax is not supported", None)
-                    .with_hint("Use separate LIMIT and OFFSET clauses."))
+                        .with_hint("Use separate LIMIT and OFFSET clauses."))
                 }
             };
             let limit = match limit {
@@ -116,7 +116,10 @@ impl Binder<'_> {
         self.no_aggs = saved;
         let bound = bound?;
         let pos = bound.pos;
-        if bound.ty != DataType::Int8 && bound.ty != DataType::Unknown && !matches!(bound.ty, DataType::Int2 | DataType::Int4) {
+        if bound.ty != DataType::Int8
+            && bound.ty != DataType::Unknown
+            && !matches!(bound.ty, DataType::Int2 | DataType::Int4)
+        {
             return Err(SqlError::new(
                 SqlState::DATATYPE_MISMATCH,
                 format!(
@@ -177,9 +180,10 @@ impl Binder<'_> {
                 let l = self.set_expr(left)?;
                 let r = self.set_expr(right)?;
                 if l.columns.len() != r.columns.len() {
-                    return Err(SqlError::syntax(format!(
-                        "each {name} query must have the same number of columns"
-                    ), self.pos_of(right.as_ref())));
+                    return Err(SqlError::syntax(
+                        format!("each {name} query must have the same number of columns"),
+                        self.pos_of(right.as_ref()),
+                    ));
                 }
                 let mut lexprs = Vec::new();
                 let mut rexprs = Vec::new();
@@ -223,9 +227,10 @@ impl Binder<'_> {
         let mut rows = Vec::with_capacity(v.rows.len());
         for r in &v.rows {
             if r.content.len() != width {
-                return Err(
-                    SqlError::syntax("VALUES lists must all be the same length", r.content.first().and_then(|e| self.pos_of(e))),
-                );
+                return Err(SqlError::syntax(
+                    "VALUES lists must all be the same length",
+                    r.content.first().and_then(|e| self.pos_of(e)),
+                ));
             }
             let mut row = Vec::with_capacity(width);
             for e in &r.content {
@@ -238,7 +243,8 @@ impl Binder<'_> {
             let refs: Vec<&Expr> = rows.iter().map(|r| &r[c]).collect();
             let ty = self.common_type(&refs, "VALUES")?;
             for row in &mut rows {
-                let e = std::mem::replace(&mut row[c], Expr::constant(crate::value::Value::Null, ty));
+                let e =
+                    std::mem::replace(&mut row[c], Expr::constant(crate::value::Value::Null, ty));
                 row[c] = self.coerce(e, ty, -1, CoercionContext::Implicit)?;
             }
             let typmod = rows
@@ -276,7 +282,9 @@ impl Binder<'_> {
                         SqlState::FEATURE_NOT_SUPPORTED,
                         "invalid UNION/INTERSECT/EXCEPT ORDER BY clause",
                     )
-                    .with_detail("Only result column names can be used, not expressions or functions.")
+                    .with_detail(
+                        "Only result column names can be used, not expressions or functions.",
+                    )
                     .at(self.pos_of(&o.expr)))
                 }
             };
@@ -291,7 +299,10 @@ impl Binder<'_> {
         match e {
             ast::Expr::Value(v) => {
                 if let ast::Value::Number(n, _) = &v.value {
-                    let pos = n.parse::<i64>().ok().filter(|&p| p >= 1 && p as usize <= columns.len());
+                    let pos = n
+                        .parse::<i64>()
+                        .ok()
+                        .filter(|&p| p >= 1 && p as usize <= columns.len());
                     return match pos {
                         Some(p) => Ok(Some(p as usize - 1)),
                         None => Err(SqlError::new(
@@ -329,7 +340,9 @@ impl Binder<'_> {
         }
         let (mut plan, scope) = self.from(&s.from)?;
         if let Some(w) = &s.selection {
-            let saved = self.no_aggs.replace("aggregate functions are not allowed in WHERE");
+            let saved = self
+                .no_aggs
+                .replace("aggregate functions are not allowed in WHERE");
             let predicate = self.expr(w, &scope);
             self.no_aggs = saved;
             let predicate = self.boolean(predicate?, "WHERE")?;
@@ -531,7 +544,8 @@ impl Binder<'_> {
                             let ast::FunctionArguments::List(list) = &f.args else {
                                 return Err(SqlError::internal("set-returning call"));
                             };
-                            let (func, args, ty) = self.srf_call(&list.args, scope, self.pos_of(e))?;
+                            let (func, args, ty) =
+                                self.srf_call(&list.args, scope, self.pos_of(e))?;
                             srfs.push((exprs.len(), func, args));
                             Expr::constant(crate::value::Value::Null, ty)
                         }
@@ -612,7 +626,6 @@ impl Binder<'_> {
         Ok((exprs, columns))
     }
 
-
     /// The FROM clause: its plan and the columns it makes visible. Several
     /// items are cross-joined left to right.
     pub(crate) fn from(&mut self, from: &[ast::TableWithJoins]) -> Result<(Plan, Scope)> {
@@ -625,7 +638,11 @@ impl Binder<'_> {
             }
             acc = Some(match acc {
                 None => cur,
-                Some(left) => self.join(left, cur, &ast::JoinOperator::CrossJoin(ast::JoinConstraint::None))?,
+                Some(left) => self.join(
+                    left,
+                    cur,
+                    &ast::JoinOperator::CrossJoin(ast::JoinConstraint::None),
+                )?,
             });
         }
         Ok(acc.unwrap_or((Plan::OneRow, Scope::default())))
@@ -724,8 +741,10 @@ impl Binder<'_> {
                     return Err(SqlError::unsupported("LATERAL"));
                 }
                 let Some(alias) = alias else {
-                    return Err(SqlError::syntax("subquery in FROM must have an alias", None)
-                        .with_hint("For example, FROM (SELECT ...) [AS] foo."));
+                    return Err(
+                        SqlError::syntax("subquery in FROM must have an alias", None)
+                            .with_hint("For example, FROM (SELECT ...) [AS] foo."),
+                    );
                 };
                 let saved = self.no_aggs.take();
                 let bound = self.query(subquery);
@@ -772,7 +791,11 @@ impl Binder<'_> {
                 ast::Statement::Query(q) => q.clone(),
                 _ => return Err(SqlError::internal("a view whose definition is not a query")),
             },
-            _ => return Err(SqlError::internal("a view whose definition is not one query")),
+            _ => {
+                return Err(SqlError::internal(
+                    "a view whose definition is not one query",
+                ))
+            }
         };
         self.enter()?;
         let outer = std::mem::take(&mut self.outer);
@@ -828,7 +851,12 @@ impl Binder<'_> {
         };
         let (left_width, right_width) = (lscope.columns.len(), rscope.columns.len());
         let mut scope = Scope {
-            columns: lscope.columns.iter().chain(&rscope.columns).cloned().collect(),
+            columns: lscope
+                .columns
+                .iter()
+                .chain(&rscope.columns)
+                .cloned()
+                .collect(),
         };
         let using: Vec<String> = match constraint {
             ast::JoinConstraint::Using(names) => names
@@ -838,14 +866,18 @@ impl Binder<'_> {
             ast::JoinConstraint::Natural => lscope
                 .columns
                 .iter()
-                .filter(|c| !c.hidden && rscope.columns.iter().any(|r| !r.hidden && r.name == c.name))
+                .filter(|c| {
+                    !c.hidden && rscope.columns.iter().any(|r| !r.hidden && r.name == c.name)
+                })
                 .map(|c| c.name.clone())
                 .collect(),
             _ => Vec::new(),
         };
         let mut conds = Vec::new();
         if let ast::JoinConstraint::On(e) = constraint {
-            let saved = self.no_aggs.replace("aggregate functions are not allowed in JOIN conditions");
+            let saved = self
+                .no_aggs
+                .replace("aggregate functions are not allowed in JOIN conditions");
             let bound = self.expr(e, &scope);
             self.no_aggs = saved;
             conds.push(self.boolean(bound?, "JOIN/ON")?);
@@ -855,7 +887,11 @@ impl Binder<'_> {
         let mut merged = Vec::new();
         for name in &using {
             let find = |s: &Scope, side: &str| {
-                let mut it = s.columns.iter().enumerate().filter(|(_, c)| !c.hidden && &c.name == name);
+                let mut it = s
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| !c.hidden && &c.name == name);
                 match (it.next(), it.next()) {
                     (Some((i, _)), None) => Ok(i),
                     (None, _) => Err(SqlError::new(
@@ -939,7 +975,10 @@ impl Binder<'_> {
 pub(crate) fn split_equi_keys(
     conds: Vec<Expr>,
     left_width: usize,
-) -> (Vec<(Expr, Expr, &'static crate::func::FuncDef)>, Option<Expr>) {
+) -> (
+    Vec<(Expr, Expr, &'static crate::func::FuncDef)>,
+    Option<Expr>,
+) {
     let mut keys = Vec::new();
     let mut rest = Vec::new();
     let mut flat = Vec::new();
@@ -957,8 +996,14 @@ pub(crate) fn split_equi_keys(
                     let mut other = false;
                     e.visit(&mut |x| match &x.kind {
                         ExprKind::Column(i) => min = min.min(*i),
-                        ExprKind::Outer { .. } | ExprKind::SubLink(_) | ExprKind::Param(_) => other = true,
-                        ExprKind::Call { def, .. } if def.volatility != crate::func::Volatility::Immutable => other = true,
+                        ExprKind::Outer { .. } | ExprKind::SubLink(_) | ExprKind::Param(_) => {
+                            other = true
+                        }
+                        ExprKind::Call { def, .. }
+                            if def.volatility != crate::func::Volatility::Immutable =>
+                        {
+                            other = true
+                        }
                         _ => {}
                     });
                     let max = e.max_column()?;
@@ -1019,14 +1064,23 @@ fn shift(e: Expr, by: usize) -> Expr {
 
 /// Applies `AS alias(a, b, ...)` column names.
 fn rename_columns(scope: &mut Scope, names: &[ast::TableAliasColumnDef]) -> Result<()> {
-    let visible: Vec<usize> = (0..scope.columns.len()).filter(|&i| !scope.columns[i].hidden).collect();
+    let visible: Vec<usize> = (0..scope.columns.len())
+        .filter(|&i| !scope.columns[i].hidden)
+        .collect();
     if names.len() > visible.len() {
-        return Err(SqlError::syntax(format!(
-            "table \"{}\" has {} columns available but {} columns specified",
-            scope.columns.first().and_then(|c| c.table.clone()).unwrap_or_default(),
-            visible.len(),
-            names.len()
-        ), None));
+        return Err(SqlError::syntax(
+            format!(
+                "table \"{}\" has {} columns available but {} columns specified",
+                scope
+                    .columns
+                    .first()
+                    .and_then(|c| c.table.clone())
+                    .unwrap_or_default(),
+                visible.len(),
+                names.len()
+            ),
+            None,
+        ));
     }
     for (n, &i) in names.iter().zip(&visible) {
         scope.columns[i].name = ident(&n.name);
@@ -1094,9 +1148,10 @@ fn plan_width(plan: &Plan) -> Option<usize> {
     match plan {
         Plan::Project { exprs, .. } => Some(exprs.len()),
         Plan::ProjectSet { items, .. } => Some(items.len()),
-        Plan::Sort { input, .. } | Plan::Limit { input, .. } | Plan::Distinct { input, .. } | Plan::Filter { input, .. } => {
-            plan_width(input)
-        }
+        Plan::Sort { input, .. }
+        | Plan::Limit { input, .. }
+        | Plan::Distinct { input, .. }
+        | Plan::Filter { input, .. } => plan_width(input),
         _ => None,
     }
 }

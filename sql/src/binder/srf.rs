@@ -47,7 +47,13 @@ impl Binder<'_> {
     pub(super) fn with_clause(&mut self, with: &ast::With) -> Result<()> {
         for cte in &with.cte_tables {
             let name = ident(&cte.alias.name);
-            if self.ctes.iter().rev().take(with.cte_tables.len()).any(|c| c.name == name) {
+            if self
+                .ctes
+                .iter()
+                .rev()
+                .take(with.cte_tables.len())
+                .any(|c| c.name == name)
+            {
                 return Err(SqlError::new(
                     SqlState::DUPLICATE_ALIAS,
                     format!("WITH query name \"{name}\" specified more than once"),
@@ -269,15 +275,20 @@ impl Binder<'_> {
             if bound.len() != 3 {
                 return Err(undefined());
             }
-            (Srf::GenerateTimestamps(t), vec![t, t, DataType::Interval], t)
+            (
+                Srf::GenerateTimestamps(t),
+                vec![t, t, DataType::Interval],
+                t,
+            )
         } else {
             let t = if types.contains(&DataType::Numeric) {
                 DataType::Numeric
             } else if types.contains(&DataType::Int8) {
                 DataType::Int8
-            } else if types.iter().all(|t| {
-                matches!(t, DataType::Int2 | DataType::Int4 | DataType::Unknown)
-            }) {
+            } else if types
+                .iter()
+                .all(|t| matches!(t, DataType::Int2 | DataType::Int4 | DataType::Unknown))
+            {
                 DataType::Int4
             } else {
                 return Err(undefined());

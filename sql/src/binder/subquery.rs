@@ -28,7 +28,10 @@ impl Binder<'_> {
     pub(super) fn scalar_subquery(&mut self, q: &ast::Query, scope: &Scope) -> Result<Expr> {
         let (bound, correlated) = self.subquery(q, scope)?;
         let [col] = bound.columns.as_slice() else {
-            return Err(SqlError::syntax("subquery must return only one column", self.pos_of(q)));
+            return Err(SqlError::syntax(
+                "subquery must return only one column",
+                self.pos_of(q),
+            ));
         };
         let (ty, typmod) = (col.ty, col.typmod);
         Ok(Expr {

@@ -90,7 +90,9 @@ impl Binder<'_> {
             FunctionArguments::List(l) => Some(l),
             FunctionArguments::None => None,
             FunctionArguments::Subquery(_) => {
-                return Err(SqlError::unsupported("a subquery as a window function argument").at(pos))
+                return Err(
+                    SqlError::unsupported("a subquery as a window function argument").at(pos),
+                )
             }
         };
         if super::group::is_aggregate(name) {
@@ -102,12 +104,22 @@ impl Binder<'_> {
                 .at(pos));
             };
             if list.duplicate_treatment.is_some() {
-                return Err(SqlError::unsupported("DISTINCT is not implemented for window functions").at(pos));
+                return Err(SqlError::unsupported(
+                    "DISTINCT is not implemented for window functions",
+                )
+                .at(pos));
             }
             let (args, filter, star) =
                 self.aggregate_args(name, &list.args, f.filter.as_deref(), scope, pos, false)?;
             let (call, ty) = self.agg_call(name, args, false, filter, star, pos)?;
-            return Ok((WindowFunc::Agg(call), Vec::new(), partition, order, frame, ty));
+            return Ok((
+                WindowFunc::Agg(call),
+                Vec::new(),
+                partition,
+                order,
+                frame,
+                ty,
+            ));
         }
         let mut args = Vec::new();
         for a in list.map(|l| l.args.as_slice()).unwrap_or_default() {
@@ -133,7 +145,12 @@ impl Binder<'_> {
             ("cume_dist", 0) => (WindowFunc::CumeDist, DataType::Float8),
             ("ntile", 1) => {
                 args[0] = self
-                    .coerce(args[0].clone(), DataType::Int4, -1, CoercionContext::Implicit)
+                    .coerce(
+                        args[0].clone(),
+                        DataType::Int4,
+                        -1,
+                        CoercionContext::Implicit,
+                    )
                     .map_err(|_| undefined(&args))?;
                 (WindowFunc::Ntile, DataType::Int4)
             }
@@ -150,7 +167,12 @@ impl Binder<'_> {
                 args[0] = self.coerce(args[0].clone(), ty, -1, CoercionContext::Implicit)?;
                 if args.len() >= 2 {
                     args[1] = self
-                        .coerce(args[1].clone(), DataType::Int4, -1, CoercionContext::Implicit)
+                        .coerce(
+                            args[1].clone(),
+                            DataType::Int4,
+                            -1,
+                            CoercionContext::Implicit,
+                        )
                         .map_err(|_| undefined(&args))?;
                 }
                 (
@@ -236,7 +258,9 @@ impl Binder<'_> {
                     SqlState::INVALID_PARAMETER_VALUE,
                     "frame starting offset must not be negative",
                 )),
-                _ => Err(SqlError::unsupported("a frame offset that is not an integer constant")),
+                _ => Err(SqlError::unsupported(
+                    "a frame offset that is not an integer constant",
+                )),
             }
         };
         Ok(match b {

@@ -102,7 +102,11 @@ impl SystemView {
                 };
                 let dbs = super::Catalog::new(st.engine, 0, st.own).databases()?;
                 let activity = ctx.host.activity();
-                let stats = ctx.spill.as_ref().map(|s| s.all_stats.lock().clone()).unwrap_or_default();
+                let stats = ctx
+                    .spill
+                    .as_ref()
+                    .map(|s| s.all_stats.lock().clone())
+                    .unwrap_or_default();
                 dbs.into_iter()
                     .map(|d| {
                         let backends = activity

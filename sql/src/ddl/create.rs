@@ -459,7 +459,10 @@ fn create_table_as(
     }
     let mut columns: Vec<ColumnDef> = Vec::with_capacity(bound.columns.len());
     for (i, c) in bound.columns.iter().enumerate() {
-        let cname = ct.columns.get(i).map_or_else(|| c.name.clone(), |d| ident(&d.name));
+        let cname = ct
+            .columns
+            .get(i)
+            .map_or_else(|| c.name.clone(), |d| ident(&d.name));
         if columns.iter().any(|x| x.name == cname) {
             return Err(SqlError::new(
                 SqlState::DUPLICATE_COLUMN,
@@ -485,7 +488,9 @@ fn create_table_as(
     let insert = format!("INSERT INTO {quoted} {q}");
     let parsed = crate::parser::parse(&insert)?;
     let [crate::parser::Parsed::Sql(stmt)] = parsed.as_slice() else {
-        return Err(SqlError::internal("CREATE TABLE AS: the INSERT did not parse"));
+        return Err(SqlError::internal(
+            "CREATE TABLE AS: the INSERT did not parse",
+        ));
     };
     let ast::Statement::Insert(ins) = stmt.as_ref() else {
         return Err(SqlError::internal("CREATE TABLE AS: not an INSERT"));

@@ -19,7 +19,11 @@ use crate::session::Stmt;
 use crate::value::Value;
 
 /// CREATE [OR REPLACE] VIEW name [(columns)] AS query.
-pub fn create_view(ctx: &mut Stmt<'_>, v: &ast::CreateView, sink: &mut dyn ResultSink) -> Result<()> {
+pub fn create_view(
+    ctx: &mut Stmt<'_>,
+    v: &ast::CreateView,
+    sink: &mut dyn ResultSink,
+) -> Result<()> {
     if v.materialized || v.temporary {
         return Err(SqlError::unsupported("materialized and temporary views"));
     }
@@ -43,7 +47,10 @@ pub fn create_view(ctx: &mut Stmt<'_>, v: &ast::CreateView, sink: &mut dyn Resul
     }
     let mut columns: Vec<ColumnDef> = Vec::with_capacity(bound.columns.len());
     for (i, c) in bound.columns.iter().enumerate() {
-        let name = v.columns.get(i).map_or_else(|| c.name.clone(), |n| ident(&n.name));
+        let name = v
+            .columns
+            .get(i)
+            .map_or_else(|| c.name.clone(), |n| ident(&n.name));
         if columns.iter().any(|x| x.name == name) {
             return Err(SqlError::new(
                 SqlState::DUPLICATE_COLUMN,

@@ -24,7 +24,12 @@ pub(super) struct AggState {
 }
 
 impl AggState {
-    pub(super) fn advance(&mut self, call: &AggCall, row: &[Value], ctx: &mut EvalCtx<'_>) -> Result<()> {
+    pub(super) fn advance(
+        &mut self,
+        call: &AggCall,
+        row: &[Value],
+        ctx: &mut EvalCtx<'_>,
+    ) -> Result<()> {
         if let Some(f) = &call.filter {
             if f.eval(row, ctx)? != Value::Bool(true) {
                 return Ok(());
@@ -64,7 +69,9 @@ impl AggState {
                 }
             }
             AggFunc::MinMax { better } => {
-                if kept.is_null() || (better.imp)(&[v.clone(), kept.clone()], ctx)? == Value::Bool(true) {
+                if kept.is_null()
+                    || (better.imp)(&[v.clone(), kept.clone()], ctx)? == Value::Bool(true)
+                {
                     v
                 } else {
                     kept

@@ -116,9 +116,7 @@ pub fn lines(plan: &Plan, stats: Option<&HashMap<usize, NodeStats>>) -> Vec<Stri
 fn resolve(plan: &Plan) -> &Plan {
     match plan {
         Plan::Project { input, .. } if !matches!(**input, Plan::OneRow) => resolve(input),
-        Plan::Filter { input, .. }
-            if !matches!(**input, Plan::OneRow | Plan::SeqScan { .. }) =>
-        {
+        Plan::Filter { input, .. } if !matches!(**input, Plan::OneRow | Plan::SeqScan { .. }) => {
             resolve(input)
         }
         other => other,
@@ -186,7 +184,12 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
         Plan::Window { input, .. } => ("WindowAgg".into(), vec![p(input)]),
         Plan::Limit { input, .. } => ("Limit".into(), vec![p(input)]),
         Plan::Distinct { input, on } => (
-            if on.is_some() { "Unique" } else { "HashAggregate" }.into(),
+            if on.is_some() {
+                "Unique"
+            } else {
+                "HashAggregate"
+            }
+            .into(),
             vec![p(input)],
         ),
         Plan::SetOp {
@@ -241,7 +244,12 @@ fn actual(stats: Option<&HashMap<usize, NodeStats>>, key: Option<usize>) -> Stri
     }
 }
 
-fn show(node: &Shown<'_>, depth: usize, stats: Option<&HashMap<usize, NodeStats>>, out: &mut Vec<String>) {
+fn show(
+    node: &Shown<'_>,
+    depth: usize,
+    stats: Option<&HashMap<usize, NodeStats>>,
+    out: &mut Vec<String>,
+) {
     let prefix = if depth == 0 {
         String::new()
     } else {
@@ -254,16 +262,19 @@ fn show(node: &Shown<'_>, depth: usize, stats: Option<&HashMap<usize, NodeStats>
             let (name, children) = describe(plan);
             out.push(format!("{prefix}{name}{}", actual(stats, Some(*key))));
             if let (Plan::Sort { .. }, Some(all)) = (plan, stats) {
-                let method = all.get(key).and_then(|s| s.sort).or_else(|| {
-                    all.get(&addr(plan)).and_then(|s| s.sort)
-                });
+                let method = all
+                    .get(key)
+                    .and_then(|s| s.sort)
+                    .or_else(|| all.get(&addr(plan)).and_then(|s| s.sort));
                 match method {
-                    Some(SortMethod::TopN(kb)) => {
-                        out.push(format!("{detail}Sort Method: top-N heapsort  Memory: {}kB", kb.max(1)))
-                    }
-                    Some(SortMethod::Quicksort(kb)) => {
-                        out.push(format!("{detail}Sort Method: quicksort  Memory: {}kB", kb.max(1)))
-                    }
+                    Some(SortMethod::TopN(kb)) => out.push(format!(
+                        "{detail}Sort Method: top-N heapsort  Memory: {}kB",
+                        kb.max(1)
+                    )),
+                    Some(SortMethod::Quicksort(kb)) => out.push(format!(
+                        "{detail}Sort Method: quicksort  Memory: {}kB",
+                        kb.max(1)
+                    )),
                     Some(SortMethod::ExternalMerge(kb)) => {
                         out.push(format!("{detail}Sort Method: external merge  Disk: {kb}kB"))
                     }
@@ -275,7 +286,13 @@ fn show(node: &Shown<'_>, depth: usize, stats: Option<&HashMap<usize, NodeStats>
             }
         }
         Shown::Synthetic(name, children, key) => {
-            let a = if key.is_some() { actual(stats, *key) } else if stats.is_some() { actual(stats, None).replace(" (never executed)", "") } else { String::new() };
+            let a = if key.is_some() {
+                actual(stats, *key)
+            } else if stats.is_some() {
+                actual(stats, None).replace(" (never executed)", "")
+            } else {
+                String::new()
+            };
             out.push(format!("{prefix}{name}{a}"));
             for c in children {
                 show(c, depth + 1, stats, out);

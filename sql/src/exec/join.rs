@@ -135,7 +135,11 @@ impl<'p> Join<'p> {
             }
             push_key(&v, &mut self.probe);
         }
-        Ok(self.table.get(self.probe.as_slice()).copied().unwrap_or(NONE))
+        Ok(self
+            .table
+            .get(self.probe.as_slice())
+            .copied()
+            .unwrap_or(NONE))
     }
 }
 

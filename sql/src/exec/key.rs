@@ -42,7 +42,8 @@ impl std::hash::Hasher for KeyHasher {
 }
 
 /// Hash maps keyed by row keys.
-pub type KeyMap<V> = std::collections::HashMap<Vec<u8>, V, std::hash::BuildHasherDefault<KeyHasher>>;
+pub type KeyMap<V> =
+    std::collections::HashMap<Vec<u8>, V, std::hash::BuildHasherDefault<KeyHasher>>;
 
 /// Appends the key of one value.
 pub fn push_key(v: &Value, out: &mut Vec<u8>) {

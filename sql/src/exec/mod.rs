@@ -8,8 +8,8 @@ mod agg;
 pub mod explain;
 mod join;
 pub mod key;
-pub mod spill;
 mod sort;
+pub mod spill;
 mod srf;
 mod window;
 
@@ -20,7 +20,6 @@ use crate::error::{Result, SqlError, SqlState};
 use crate::expr::{EvalCtx, Expr, SubLink, SubLinkKind};
 use crate::plan::{Plan, SetOpKind};
 use crate::value::Value;
-
 
 /// A row of values.
 pub type Row = Vec<Value>;
@@ -159,7 +158,10 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             calls,
             out: None,
         }),
-        Plan::WorkTable(id) => Box::new(srf::WorkTable { id: *id, rows: None }),
+        Plan::WorkTable(id) => Box::new(srf::WorkTable {
+            id: *id,
+            rows: None,
+        }),
         Plan::FunctionScan { func, args } => Box::new(srf::FunctionScan {
             func: *func,
             args,

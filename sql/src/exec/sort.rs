@@ -102,7 +102,9 @@ impl<'p> Sort<'p> {
             Some(Value::Int8(o)) if o >= 0 => o,
             _ => return Ok(None),
         };
-        Ok(usize::try_from(n.saturating_add(off)).ok().filter(|&k| k <= 100_000))
+        Ok(usize::try_from(n.saturating_add(off))
+            .ok()
+            .filter(|&k| k <= 100_000))
     }
 
     /// Keeps the first `k` rows in a heap (PostgreSQL's top-N heapsort).
@@ -121,11 +123,20 @@ impl<'p> Sort<'p> {
             }
             if heap.len() < k {
                 bytes += spill::row_size(&row);
-                heap.push(Top { row, seq: seen, keys });
+                heap.push(Top {
+                    row,
+                    seq: seen,
+                    keys,
+                });
             } else if let Some(worst) = heap.peek() {
-                if compare_rows(&row, &worst.row, keys).then(seen.cmp(&worst.seq)) == Ordering::Less {
+                if compare_rows(&row, &worst.row, keys).then(seen.cmp(&worst.seq)) == Ordering::Less
+                {
                     heap.pop();
-                    heap.push(Top { row, seq: seen, keys });
+                    heap.push(Top {
+                        row,
+                        seq: seen,
+                        keys,
+                    });
                 }
             }
         }
@@ -182,7 +193,9 @@ impl<'p> Sort<'p> {
             return Ok(SortOutput::Memory(rows));
         }
         let Some(sp) = ctx.spill.as_ref() else {
-            return Err(crate::error::SqlError::internal("sort runs without a temp directory"));
+            return Err(crate::error::SqlError::internal(
+                "sort runs without a temp directory",
+            ));
         };
         if !rows.is_empty() {
             self.sort_run(&mut rows);
@@ -351,13 +364,20 @@ pub struct Limit<'p> {
 }
 
 impl Limit<'_> {
-    fn bound(e: Option<&Expr>, what: &str, code: SqlState, ctx: &mut EvalCtx<'_>) -> Result<Option<i64>> {
+    fn bound(
+        e: Option<&Expr>,
+        what: &str,
+        code: SqlState,
+        ctx: &mut EvalCtx<'_>,
+    ) -> Result<Option<i64>> {
         let Some(e) = e else {
             return Ok(None);
         };
         match e.eval(&[], ctx)? {
             Value::Null => Ok(None),
-            Value::Int8(n) if n < 0 => Err(SqlError::new(code, format!("{what} must not be negative"))),
+            Value::Int8(n) if n < 0 => {
+                Err(SqlError::new(code, format!("{what} must not be negative")))
+            }
             Value::Int8(n) => Ok(Some(n)),
             other => Err(SqlError::internal(format!("{what} of {other:?}"))),
         }
@@ -367,8 +387,18 @@ impl Limit<'_> {
 impl Node for Limit<'_> {
     fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
         if self.state.is_none() {
-            let offset = Self::bound(self.offset, "OFFSET", SqlState::INVALID_ROW_COUNT_IN_RESULT_OFFSET_CLAUSE, ctx)?;
-            let limit = Self::bound(self.limit, "LIMIT", SqlState::INVALID_ROW_COUNT_IN_LIMIT_CLAUSE, ctx)?;
+            let offset = Self::bound(
+                self.offset,
+                "OFFSET",
+                SqlState::INVALID_ROW_COUNT_IN_RESULT_OFFSET_CLAUSE,
+                ctx,
+            )?;
+            let limit = Self::bound(
+                self.limit,
+                "LIMIT",
+                SqlState::INVALID_ROW_COUNT_IN_LIMIT_CLAUSE,
+                ctx,
+            )?;
             self.state = Some((offset.unwrap_or(0), limit));
         }
         let Some((skip, left)) = self.state.as_mut() else {

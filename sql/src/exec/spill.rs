@@ -28,7 +28,8 @@ pub struct SpillCtx<'a> {
     /// The database's temp file counters (pg_stat_database).
     pub db_stats: &'a TempStats,
     /// Every database's counters, by OID.
-    pub all_stats: &'a parking_lot::Mutex<std::collections::HashMap<u32, std::sync::Arc<TempStats>>>,
+    pub all_stats:
+        &'a parking_lot::Mutex<std::collections::HashMap<u32, std::sync::Arc<TempStats>>>,
 }
 
 /// A database's temp_files / temp_bytes counters.
@@ -105,7 +106,10 @@ fn io_error(what: &str, path: &Path, e: std::io::Error) -> SqlError {
     };
     SqlError::new(
         code,
-        format!("could not {what} temporary file \"{}\": {e}", path.display()),
+        format!(
+            "could not {what} temporary file \"{}\": {e}",
+            path.display()
+        ),
     )
 }
 

@@ -91,7 +91,11 @@ impl Series {
                 if span == 0 {
                     return Err(zero_step());
                 }
-                (step.clone(), Some(op("+", &[ty, DataType::Interval])?), span < 0)
+                (
+                    step.clone(),
+                    Some(op("+", &[ty, DataType::Interval])?),
+                    span < 0,
+                )
             }
         };
         let _ = ctx;
@@ -305,12 +309,9 @@ pub struct WorkTable {
 
 impl Node for WorkTable {
     fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
-        let (rows, i) = self.rows.get_or_insert_with(|| {
-            (
-                ctx.worktables.get(&self.id).cloned().unwrap_or_default(),
-                0,
-            )
-        });
+        let (rows, i) = self
+            .rows
+            .get_or_insert_with(|| (ctx.worktables.get(&self.id).cloned().unwrap_or_default(), 0));
         let r = rows.get(*i).cloned();
         *i += 1;
         Ok(r)

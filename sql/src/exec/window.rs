@@ -108,7 +108,9 @@ impl Window<'_> {
                 }
                 let part = &order[start..end];
                 let peers = |j: usize| -> (usize, usize) {
-                    let same = |k: usize| cmp_order(&ovals[part[k]], &ovals[part[j]], &dirs) == Ordering::Equal;
+                    let same = |k: usize| {
+                        cmp_order(&ovals[part[k]], &ovals[part[j]], &dirs) == Ordering::Equal
+                    };
                     let mut s = j;
                     while s > 0 && same(s - 1) {
                         s -= 1;
@@ -226,7 +228,11 @@ fn partition(
                 match offset {
                     None => Value::Null,
                     Some(o) => {
-                        let o = if matches!(call.func, WindowFunc::Lag) { -o } else { o };
+                        let o = if matches!(call.func, WindowFunc::Lag) {
+                            -o
+                        } else {
+                            o
+                        };
                         let target = j as i64 + o;
                         if target >= 0 && (target as usize) < len {
                             arg(0, part[target as usize], ctx)?

@@ -108,7 +108,11 @@ fn field(unit: &str, p: &Parts, ty: &str) -> Result<Numeric> {
         })),
         "epoch" => {
             let unix = p.utc + (i64::from(POSTGRES_EPOCH_JDATE) - 2_440_588) * USECS_PER_DAY
-                - if ty == "timestamp with time zone" { 0 } else { i64::from(p.offset) * 1_000_000 };
+                - if ty == "timestamp with time zone" {
+                    0
+                } else {
+                    i64::from(p.offset) * 1_000_000
+                };
             Ok(Numeric::new(unix.into(), 6))
         }
         "timezone" => int(i64::from(p.offset)),
@@ -197,11 +201,27 @@ fn local_micros(jd: i32, time: i64) -> i64 {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 const DAYS: [&str; 7] = [
-    "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
 ];
 
 /// to_char(timestamp, pattern) for the common template patterns.
@@ -223,7 +243,11 @@ fn to_char(p: &Parts, pattern: &str) -> String {
         }
     };
     let name = |out: &mut String, full: &str, style: &str, fill: bool, abbrev: bool| {
-        let base: String = if abbrev { full.chars().take(3).collect() } else { full.to_owned() };
+        let base: String = if abbrev {
+            full.chars().take(3).collect()
+        } else {
+            full.to_owned()
+        };
         let cased = match style {
             "upper" => base.to_uppercase(),
             "lower" => base.to_lowercase(),
@@ -289,7 +313,12 @@ fn to_char(p: &Parts, pattern: &str) -> String {
             name(&mut out, day, "lower", fill, true);
             (2, false)
         } else if starts(i, "DDD") {
-            num(&mut out, i64::from(p.jd - date2j(p.year, 1, 1) + 1), 3, fill);
+            num(
+                &mut out,
+                i64::from(p.jd - date2j(p.year, 1, 1) + 1),
+                3,
+                fill,
+            );
             (3, false)
         } else if starts(i, "DD") {
             num(&mut out, i64::from(p.day), 2, fill);
@@ -368,15 +397,34 @@ fn date_trunc(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
 }
 
 pub(super) static FUNCTIONS: &[FuncDef] = &[
-    f("extract", &[Text, Timestamp], Numeric, |a, c| extract(a, c, false)),
-    stable(f("extract", &[Text, TimestampTz], Numeric, |a, c| extract(a, c, false))),
-    f("extract", &[Text, Date], Numeric, |a, c| extract(a, c, false)),
-    f("extract", &[Text, Interval], Numeric, |a, c| extract(a, c, false)),
-    f("date_part", &[Text, Timestamp], Float8, |a, c| extract(a, c, true)),
-    stable(f("date_part", &[Text, TimestampTz], Float8, |a, c| extract(a, c, true))),
-    f("date_part", &[Text, Interval], Float8, |a, c| extract(a, c, true)),
+    f("extract", &[Text, Timestamp], Numeric, |a, c| {
+        extract(a, c, false)
+    }),
+    stable(f("extract", &[Text, TimestampTz], Numeric, |a, c| {
+        extract(a, c, false)
+    })),
+    f("extract", &[Text, Date], Numeric, |a, c| {
+        extract(a, c, false)
+    }),
+    f("extract", &[Text, Interval], Numeric, |a, c| {
+        extract(a, c, false)
+    }),
+    f("date_part", &[Text, Timestamp], Float8, |a, c| {
+        extract(a, c, true)
+    }),
+    stable(f("date_part", &[Text, TimestampTz], Float8, |a, c| {
+        extract(a, c, true)
+    })),
+    f("date_part", &[Text, Interval], Float8, |a, c| {
+        extract(a, c, true)
+    }),
     f("date_trunc", &[Text, Timestamp], Timestamp, date_trunc),
-    stable(f("date_trunc", &[Text, TimestampTz], TimestampTz, date_trunc)),
+    stable(f(
+        "date_trunc",
+        &[Text, TimestampTz],
+        TimestampTz,
+        date_trunc,
+    )),
     f("to_char", &[Timestamp, Text], Text, |a, c| {
         let p = ts_parts(&a[0], c).ok_or_else(|| SqlError::internal("to_char argument"))?;
         Ok(Value::Text(to_char(&p, &arg!(a, 1, Text))))

@@ -146,11 +146,21 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     super::volatile(f("random", &[], Float8, |_, _| {
         Ok(Value::Float8(rand::random::<f64>()))
     })),
-    f("exp", &[Float8], Float8, |a, _| float_result(arg!(a, 0, Float8).exp())),
-    f("ln", &[Float8], Float8, |a, _| log_of(arg!(a, 0, Float8), f64::ln)),
-    f("log", &[Float8], Float8, |a, _| log_of(arg!(a, 0, Float8), f64::log10)),
-    f("log10", &[Float8], Float8, |a, _| log_of(arg!(a, 0, Float8), f64::log10)),
-    f("cbrt", &[Float8], Float8, |a, _| Ok(Value::Float8(arg!(a, 0, Float8).cbrt()))),
+    f("exp", &[Float8], Float8, |a, _| {
+        float_result(arg!(a, 0, Float8).exp())
+    }),
+    f("ln", &[Float8], Float8, |a, _| {
+        log_of(arg!(a, 0, Float8), f64::ln)
+    }),
+    f("log", &[Float8], Float8, |a, _| {
+        log_of(arg!(a, 0, Float8), f64::log10)
+    }),
+    f("log10", &[Float8], Float8, |a, _| {
+        log_of(arg!(a, 0, Float8), f64::log10)
+    }),
+    f("cbrt", &[Float8], Float8, |a, _| {
+        Ok(Value::Float8(arg!(a, 0, Float8).cbrt()))
+    }),
     f("degrees", &[Float8], Float8, |a, _| {
         Ok(Value::Float8(arg!(a, 0, Float8).to_degrees()))
     }),

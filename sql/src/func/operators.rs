@@ -71,17 +71,27 @@ macro_rules! int_ops {
                     .ok_or_else(|| errors::out_of_range(concat!($name, " out of range")))
             }),
             f("+", &[$t], $t, |a, _| Ok(a[0].clone())),
-            f("&", &[$t, $t], $t, |a, _| Ok(Value::$v(arg!(a, 0, $v) & arg!(a, 1, $v)))),
-            f("|", &[$t, $t], $t, |a, _| Ok(Value::$v(arg!(a, 0, $v) | arg!(a, 1, $v)))),
-            f("#", &[$t, $t], $t, |a, _| Ok(Value::$v(arg!(a, 0, $v) ^ arg!(a, 1, $v)))),
+            f("&", &[$t, $t], $t, |a, _| {
+                Ok(Value::$v(arg!(a, 0, $v) & arg!(a, 1, $v)))
+            }),
+            f("|", &[$t, $t], $t, |a, _| {
+                Ok(Value::$v(arg!(a, 0, $v) | arg!(a, 1, $v)))
+            }),
+            f("#", &[$t, $t], $t, |a, _| {
+                Ok(Value::$v(arg!(a, 0, $v) ^ arg!(a, 1, $v)))
+            }),
             f("~", &[$t], $t, |a, _| Ok(Value::$v(!arg!(a, 0, $v)))),
             // Shifts take an int4 count, used modulo the width as C does
             // on the machines PostgreSQL runs on.
             f("<<", &[$t, Int4], $t, |a, _| {
-                Ok(Value::$v(arg!(a, 0, $v).wrapping_shl(arg!(a, 1, Int4) as u32)))
+                Ok(Value::$v(
+                    arg!(a, 0, $v).wrapping_shl(arg!(a, 1, Int4) as u32),
+                ))
             }),
             f(">>", &[$t, Int4], $t, |a, _| {
-                Ok(Value::$v(arg!(a, 0, $v).wrapping_shr(arg!(a, 1, Int4) as u32)))
+                Ok(Value::$v(
+                    arg!(a, 0, $v).wrapping_shr(arg!(a, 1, Int4) as u32),
+                ))
             }),
             f("@", &[$t], $t, |a, _| {
                 let x = arg!(a, 0, $v);

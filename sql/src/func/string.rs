@@ -326,26 +326,44 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     f("left", &[Text, Int4], Text, |a, _| {
         let (s, n) = (arg!(a, 0, Text), arg!(a, 1, Int4));
         let len = s.chars().count() as i64;
-        let take = if n >= 0 { i64::from(n) } else { (len + i64::from(n)).max(0) };
+        let take = if n >= 0 {
+            i64::from(n)
+        } else {
+            (len + i64::from(n)).max(0)
+        };
         text(s.chars().take(take as usize).collect())
     }),
     f("right", &[Text, Int4], Text, |a, _| {
         let (s, n) = (arg!(a, 0, Text), arg!(a, 1, Int4));
         let len = s.chars().count() as i64;
-        let skip = if n >= 0 { (len - i64::from(n)).max(0) } else { (-i64::from(n)).min(len) };
+        let skip = if n >= 0 {
+            (len - i64::from(n)).max(0)
+        } else {
+            (-i64::from(n)).min(len)
+        };
         text(s.chars().skip(skip as usize).collect())
     }),
     f("lpad", &[Text, Int4], Text, |a, _| {
         text(pad(&arg!(a, 0, Text), arg!(a, 1, Int4), " ", true)?)
     }),
     f("lpad", &[Text, Int4, Text], Text, |a, _| {
-        text(pad(&arg!(a, 0, Text), arg!(a, 1, Int4), &arg!(a, 2, Text), true)?)
+        text(pad(
+            &arg!(a, 0, Text),
+            arg!(a, 1, Int4),
+            &arg!(a, 2, Text),
+            true,
+        )?)
     }),
     f("rpad", &[Text, Int4], Text, |a, _| {
         text(pad(&arg!(a, 0, Text), arg!(a, 1, Int4), " ", false)?)
     }),
     f("rpad", &[Text, Int4, Text], Text, |a, _| {
-        text(pad(&arg!(a, 0, Text), arg!(a, 1, Int4), &arg!(a, 2, Text), false)?)
+        text(pad(
+            &arg!(a, 0, Text),
+            arg!(a, 1, Int4),
+            &arg!(a, 2, Text),
+            false,
+        )?)
     }),
     f("split_part", &[Text, Text, Int4], Text, |a, _| {
         let (s, sep, n) = (arg!(a, 0, Text), arg!(a, 1, Text), arg!(a, 2, Int4));
@@ -365,19 +383,34 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         } else {
             parts.len().checked_sub(n.unsigned_abs() as usize)
         };
-        text(idx.and_then(|i| parts.get(i)).map_or_else(String::new, |p| (*p).to_owned()))
+        text(
+            idx.and_then(|i| parts.get(i))
+                .map_or_else(String::new, |p| (*p).to_owned()),
+        )
     }),
     f("btrim", &[Text, Text], Text, |a, _| {
         let set: Vec<char> = arg!(a, 1, Text).chars().collect();
-        text(arg!(a, 0, Text).trim_matches(|c| set.contains(&c)).to_owned())
+        text(
+            arg!(a, 0, Text)
+                .trim_matches(|c| set.contains(&c))
+                .to_owned(),
+        )
     }),
     f("ltrim", &[Text, Text], Text, |a, _| {
         let set: Vec<char> = arg!(a, 1, Text).chars().collect();
-        text(arg!(a, 0, Text).trim_start_matches(|c| set.contains(&c)).to_owned())
+        text(
+            arg!(a, 0, Text)
+                .trim_start_matches(|c| set.contains(&c))
+                .to_owned(),
+        )
     }),
     f("rtrim", &[Text, Text], Text, |a, _| {
         let set: Vec<char> = arg!(a, 1, Text).chars().collect();
-        text(arg!(a, 0, Text).trim_end_matches(|c| set.contains(&c)).to_owned())
+        text(
+            arg!(a, 0, Text)
+                .trim_end_matches(|c| set.contains(&c))
+                .to_owned(),
+        )
     }),
     f("initcap", &[Text], Text, |a, _| {
         let mut out = String::new();
@@ -398,7 +431,9 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         text(out)
     }),
     f("ascii", &[Text], Int4, |a, _| {
-        Ok(Value::Int4(arg!(a, 0, Text).chars().next().map_or(0, |c| c as i32)))
+        Ok(Value::Int4(
+            arg!(a, 0, Text).chars().next().map_or(0, |c| c as i32),
+        ))
     }),
     f("chr", &[Int4], Text, |a, _| {
         let n = arg!(a, 0, Int4);
@@ -411,7 +446,9 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         }
     }),
     f("starts_with", &[Text, Text], Bool, |a, _| {
-        Ok(Value::Bool(arg!(a, 0, Text).starts_with(arg!(a, 1, Text).as_str())))
+        Ok(Value::Bool(
+            arg!(a, 0, Text).starts_with(arg!(a, 1, Text).as_str()),
+        ))
     }),
     f("translate", &[Text, Text, Text], Text, |a, _| {
         let from: Vec<char> = arg!(a, 1, Text).chars().collect();
@@ -426,8 +463,12 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
                 .collect(),
         )
     }),
-    f("to_hex", &[Int4], Text, |a, _| text(format!("{:x}", arg!(a, 0, Int4)))),
-    f("to_hex", &[Int8], Text, |a, _| text(format!("{:x}", arg!(a, 0, Int8)))),
+    f("to_hex", &[Int4], Text, |a, _| {
+        text(format!("{:x}", arg!(a, 0, Int4)))
+    }),
+    f("to_hex", &[Int8], Text, |a, _| {
+        text(format!("{:x}", arg!(a, 0, Int8)))
+    }),
     f("strpos", &[Text, Text], Int4, |a, _| {
         let (s, sub) = (arg!(a, 0, Text), arg!(a, 1, Text));
         Ok(Value::Int4(match s.find(&sub) {

@@ -635,10 +635,9 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             for o in options.iter().flatten() {
                 let on = match &o.arg {
                     None => true,
-                    Some(e) => !matches!(
-                        e.to_string().to_lowercase().as_str(),
-                        "false" | "off" | "0"
-                    ),
+                    Some(e) => {
+                        !matches!(e.to_string().to_lowercase().as_str(), "false" | "off" | "0")
+                    }
                 };
                 match crate::binder::ident(&o.name).as_str() {
                     "analyze" => analyze = on,
@@ -648,7 +647,8 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
                             return Err(SqlError::unsupported("EXPLAIN formats other than TEXT"));
                         }
                     }
-                    "costs" | "timing" | "verbose" | "summary" | "buffers" | "settings" | "wal" => {}
+                    "costs" | "timing" | "verbose" | "summary" | "buffers" | "settings" | "wal" => {
+                    }
                     other => {
                         return Err(SqlError::syntax(
                             format!("unrecognized EXPLAIN option \"{other}\""),

@@ -496,8 +496,7 @@ fn modify_rows(
     let width = def.live().count();
     let plan = match (from, &predicate) {
         (Some((other, other_width)), p) => {
-            let (keys, on) =
-                crate::binder::split_equi_keys(p.iter().cloned().collect(), width + 1);
+            let (keys, on) = crate::binder::split_equi_keys(p.iter().cloned().collect(), width + 1);
             Plan::Join {
                 left: Box::new(scan),
                 right: Box::new(other),

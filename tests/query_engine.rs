@@ -1,0 +1,397 @@
+//! The query engine through real clients: work_mem spilling gives the
+//! same answers, temp files are counted and removed, EXPLAIN ANALYZE
+//! reports the sort method, long queries stop on cancel and
+//! statement_timeout, deep or huge SQL is an error and never a dropped
+//! connection, and random SQL never takes a session down.
+#![allow(clippy::unwrap_used, clippy::disallowed_methods)]
+
+mod common;
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::time::{Duration, Instant};
+
+use common::{query_error, query_one, Server};
+use tokio_postgres::{Client, NoTls, SimpleQueryMessage};
+
+/// An order-sensitive digest of every row of `sql`, and the row count.
+async fn digest(c: &Client, sql: &str) -> (u64, usize) {
+    let mut h = DefaultHasher::new();
+    let mut n = 0;
+    for m in c
+        .simple_query(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    {
+        if let SimpleQueryMessage::Row(r) = m {
+            for i in 0..r.len() {
+                r.get(i).hash(&mut h);
+            }
+            n += 1;
+        }
+    }
+    (h.finish(), n)
+}
+
+fn temp_files(server: &Server) -> usize {
+    std::fs::read_dir(server.data.path().join("base/pgsql_tmp")).map_or(0, |d| d.count())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn small_work_mem_spills_and_gives_the_same_rows() {
+    let server = Server::start(&[]);
+    let c = server.connect().await;
+    c.batch_execute(
+        "CREATE TABLE m (k int, v text);
+         INSERT INTO m SELECT (x::int8 * 7919) % 1000003, 'v' || x::text FROM generate_series(1, 1000000) x",
+    )
+    .await
+    .unwrap();
+    let sort = "SELECT k, v FROM m ORDER BY k DESC, v";
+    let group = "SELECT k, count(*), max(v) FROM m GROUP BY k ORDER BY k";
+    c.batch_execute("SET work_mem = '1GB'").await.unwrap();
+    let big_sort = digest(&c, sort).await;
+    let big_group = digest(&c, group).await;
+    let before: i64 = query_one(
+        &c,
+        "SELECT temp_files FROM pg_stat_database WHERE datname = 'postgres'",
+    )
+    .await
+    .unwrap()
+    .parse()
+    .unwrap();
+    assert_eq!(before, 0, "1GB of work_mem never spills these");
+    c.batch_execute("SET work_mem = '64kB'").await.unwrap();
+    let small_sort = digest(&c, sort).await;
+    // The GROUP BY's own hash table spills; its ORDER BY sorts 1M groups.
+    let small_group = digest(&c, "SELECT k, count(*), max(v) FROM m GROUP BY k").await;
+    assert_eq!(small_sort, big_sort, "ORDER BY under 64kB");
+    assert_eq!(big_sort.1, 1_000_000);
+    let sorted_small_group = digest(&c, group).await;
+    assert_eq!(sorted_small_group, big_group, "GROUP BY under 64kB");
+    assert_eq!(small_group.1, big_group.1);
+    let after: i64 = query_one(
+        &c,
+        "SELECT temp_files FROM pg_stat_database WHERE datname = 'postgres'",
+    )
+    .await
+    .unwrap()
+    .parse()
+    .unwrap();
+    assert!(after > 0, "spilling is counted in pg_stat_database");
+    assert_eq!(
+        temp_files(&server),
+        0,
+        "temp files are gone at statement end"
+    );
+    // The tree shows the backend's spill.
+    let (status, body) = server.http_get("/tree");
+    assert_eq!(status, 200);
+    let tree: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let text = tree.to_string();
+    assert!(text.contains("\"temp_bytes\""), "{text}");
+    let spilled = find_numbers(&tree, "temp_bytes")
+        .into_iter()
+        .max()
+        .unwrap_or(0);
+    assert!(
+        spilled > 0,
+        "a backend's temp bytes show in the tree: {text}"
+    );
+}
+
+/// Every number stored under `key` anywhere in `v`.
+fn find_numbers(v: &serde_json::Value, key: &str) -> Vec<u64> {
+    let mut out = Vec::new();
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                if k == key {
+                    out.extend(x.as_u64());
+                }
+                out.extend(find_numbers(x, key));
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| out.extend(find_numbers(x, key))),
+        _ => {}
+    }
+    out
+}
+
+#[tokio::test]
+async fn explain_analyze_shows_the_sort_method() {
+    let server = Server::start(&[]);
+    let c = server.connect().await;
+    let plan = |rows: Vec<SimpleQueryMessage>| -> String {
+        rows.into_iter()
+            .filter_map(|m| match m {
+                SimpleQueryMessage::Row(r) => r.get(0).map(str::to_owned),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let q =
+        "EXPLAIN (ANALYZE, COSTS OFF) SELECT x FROM generate_series(1, 20000) x ORDER BY x DESC";
+    let fast = plan(c.simple_query(q).await.unwrap());
+    assert!(fast.starts_with("Sort (actual time="), "{fast}");
+    assert!(fast.contains("Sort Method: quicksort  Memory: "), "{fast}");
+    assert!(
+        fast.contains("\n  ->  Function Scan on generate_series (actual"),
+        "{fast}"
+    );
+    assert!(fast.contains("Execution Time: "), "{fast}");
+    c.batch_execute("SET work_mem = '64kB'").await.unwrap();
+    let spilled = plan(c.simple_query(q).await.unwrap());
+    assert!(
+        spilled.contains("Sort Method: external merge  Disk: "),
+        "{spilled}"
+    );
+    let limited = plan(
+        c.simple_query(
+            "EXPLAIN ANALYZE SELECT x FROM generate_series(1, 100000) x ORDER BY x LIMIT 3",
+        )
+        .await
+        .unwrap(),
+    );
+    assert!(limited.starts_with("Limit"), "{limited}");
+    assert!(limited.contains("top-N heapsort"), "{limited}");
+    c.batch_execute("CREATE TABLE e (a int, b int)")
+        .await
+        .unwrap();
+    let join = plan(
+        c.simple_query("EXPLAIN SELECT * FROM e x JOIN e y ON x.a = y.b WHERE x.b > 1")
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        join, "Hash Join\n  ->  Seq Scan on e\n  ->  Hash\n        ->  Seq Scan on e",
+        "PostgreSQL's node names and indentation"
+    );
+}
+
+#[tokio::test]
+async fn statement_timeout_and_cancel_stop_big_queries() {
+    let server = Server::start(&[]);
+    let c = server.connect().await;
+    c.batch_execute("SET statement_timeout = '200ms'")
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let (code, msg) = query_error(
+        &c,
+        "SELECT count(*) FROM generate_series(1, 100000) a, generate_series(1, 100000) b",
+    )
+    .await;
+    assert_eq!(
+        (code.as_str(), msg.as_str()),
+        ("57014", "canceling statement due to statement timeout")
+    );
+    let (code, _) = query_error(
+        &c,
+        "SELECT x FROM generate_series(1, 5000000) x ORDER BY x DESC",
+    )
+    .await;
+    assert_eq!(code, "57014", "a big sort stops too");
+    assert!(started.elapsed() < Duration::from_secs(60));
+    c.batch_execute("RESET statement_timeout").await.unwrap();
+    // Cancel from another connection, as psql's ^C does.
+    let token = c.cancel_token();
+    let runner = tokio::spawn(async move {
+        let r = c
+            .simple_query(
+                "SELECT count(*) FROM generate_series(1, 100000) a, generate_series(1, 100000) b",
+            )
+            .await;
+        (r, c)
+    });
+    let observer = server.connect().await;
+    for _ in 0..200 {
+        let active = query_one(
+            &observer,
+            "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%generate_series(1, 100000) a%' AND pid <> pg_backend_pid()",
+        )
+        .await
+        .unwrap();
+        if active == "1" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    token.cancel_query(NoTls).await.unwrap();
+    let (r, c) = runner.await.unwrap();
+    let e = r.unwrap_err();
+    assert_eq!(e.as_db_error().unwrap().code().code(), "57014");
+    assert_eq!(
+        query_one(&c, "SELECT 1").await.as_deref(),
+        Some("1"),
+        "the session goes on"
+    );
+}
+
+#[tokio::test]
+async fn deep_and_huge_sql_is_an_error_not_a_crash() {
+    let server = Server::start(&[]);
+    let c = server.connect().await;
+    let deep = format!("SELECT {}1{}", "(".repeat(100_000), ")".repeat(100_000));
+    let e = c.simple_query(&deep).await.unwrap_err();
+    let db = e
+        .as_db_error()
+        .expect("a server error, not a dropped connection");
+    assert!(["54001", "42601"].contains(&db.code().code()), "{db:?}");
+    let nested = format!("SELECT {}1", "- ".repeat(50_000));
+    assert!(c
+        .simple_query(&nested)
+        .await
+        .unwrap_err()
+        .as_db_error()
+        .is_some());
+    let subqueries = format!("SELECT {}1{}", "(SELECT ".repeat(3_000), ")".repeat(3_000));
+    let e = c.simple_query(&subqueries).await.unwrap_err();
+    assert!(e.as_db_error().is_some(), "{e}");
+    // A 100 MB query string: one huge literal.
+    let huge = format!("SELECT length('{}')", "x".repeat(100 << 20));
+    let n = query_one(&c, &huge).await.unwrap();
+    assert_eq!(n, (100 << 20).to_string());
+    assert_eq!(query_one(&c, "SELECT 42").await.as_deref(), Some("42"));
+}
+
+/// A small random SQL generator: mostly well-formed queries over a known
+/// table, with random damage (dropped and swapped tokens).
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self) -> u64 {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[(self.next() % items.len() as u64) as usize]
+    }
+
+    fn expr(&mut self, depth: u32) -> String {
+        if depth > 3 || self.next() % 3 == 0 {
+            return self
+                .pick(&[
+                    "a", "b", "c", "1", "0", "NULL", "'x'", "2.5", "-7", "t.a", "true", "now()",
+                    "d",
+                ])
+                .to_owned();
+        }
+        let l = self.expr(depth + 1);
+        let r = self.expr(depth + 1);
+        match self.next() % 10 {
+            0 => format!(
+                "({l} {} {r})",
+                self.pick(&["+", "-", "*", "/", "%", "||", "&", "<<"])
+            ),
+            1 => format!(
+                "({l} {} {r})",
+                self.pick(&[
+                    "=",
+                    "<",
+                    ">=",
+                    "<>",
+                    "AND",
+                    "OR",
+                    "LIKE",
+                    "IS DISTINCT FROM"
+                ])
+            ),
+            2 => format!("CASE WHEN {l} THEN {r} ELSE {} END", self.expr(depth + 1)),
+            3 => format!(
+                "{}({l})",
+                self.pick(&[
+                    "abs", "upper", "length", "coalesce", "sum", "count", "max", "sqrt", "lower",
+                    "round"
+                ])
+            ),
+            4 => format!(
+                "({l})::{}",
+                self.pick(&["int", "text", "numeric", "float8", "bool", "date", "int8"])
+            ),
+            5 => format!("{l} IN (SELECT {r} FROM t)"),
+            6 => format!("(SELECT max({l}) FROM t x WHERE x.a > t.a)"),
+            7 => format!("{l} BETWEEN {r} AND {}", self.expr(depth + 1)),
+            8 => format!("NOT {l}"),
+            _ => format!("row_number() OVER (ORDER BY {l})"),
+        }
+    }
+
+    fn query(&mut self) -> String {
+        let mut q = format!("SELECT {}, {} FROM t", self.expr(0), self.expr(0));
+        if self.next() % 2 == 0 {
+            q += &format!(" JOIN t u ON {}", self.expr(1));
+        }
+        if self.next() % 2 == 0 {
+            q += &format!(" WHERE {}", self.expr(0));
+        }
+        if self.next() % 3 == 0 {
+            q += &format!(" GROUP BY {}", self.expr(1));
+        }
+        if self.next() % 3 == 0 {
+            q += &format!(" ORDER BY {} LIMIT {}", self.expr(1), self.next() % 5);
+        }
+        if self.next() % 4 == 0 {
+            q += &format!(" UNION SELECT {}, {}", self.expr(1), self.expr(1));
+        }
+        if self.next() % 3 == 0 {
+            // Damage: drop or duplicate a random token.
+            let mut toks: Vec<&str> = q.split(' ').collect();
+            let i = (self.next() % toks.len() as u64) as usize;
+            if self.next() % 2 == 0 {
+                toks.remove(i);
+            } else {
+                let t = toks[i];
+                toks.insert(i, t);
+            }
+            q = toks.join(" ");
+        }
+        q
+    }
+}
+
+#[tokio::test]
+async fn random_sql_never_drops_the_connection() {
+    let server = Server::start(&[]);
+    let c = server.connect().await;
+    c.batch_execute(
+        "CREATE TABLE t (a int, b text, c float8, d date);
+         INSERT INTO t SELECT x, 'b' || x::text, x / 3.0, date '2024-01-01' + x FROM generate_series(1, 50) x;
+         INSERT INTO t VALUES (NULL, NULL, NULL, NULL)",
+    )
+    .await
+    .unwrap();
+    c.batch_execute("SET statement_timeout = '2s'")
+        .await
+        .unwrap();
+    let mut g = Gen(0x9e37_79b9_7f4a_7c15);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let (mut ok, mut errors, mut ran) = (0, 0, 0);
+    while ran < 3000 && Instant::now() < deadline {
+        let q = g.query();
+        ran += 1;
+        match c.simple_query(&q).await {
+            Ok(_) => ok += 1,
+            Err(e) => {
+                assert!(
+                    e.as_db_error().is_some(),
+                    "not a PostgreSQL error (connection lost?) on: {q}\n{e}\nlog:\n{}",
+                    server.log_text()
+                );
+                errors += 1;
+            }
+        }
+    }
+    assert!(
+        ok > 0 && errors > 0,
+        "the generator makes both kinds ({ok} ok, {errors} errors)"
+    );
+    assert_eq!(
+        query_one(&c, "SELECT count(*) FROM t").await.as_deref(),
+        Some("51")
+    );
+}

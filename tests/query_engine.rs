@@ -273,7 +273,7 @@ impl Gen {
     }
 
     fn expr(&mut self, depth: u32) -> String {
-        if depth > 3 || self.next() % 3 == 0 {
+        if depth > 3 || self.next().is_multiple_of(3) {
             return self
                 .pick(&[
                     "a", "b", "c", "1", "0", "NULL", "'x'", "2.5", "-7", "t.a", "true", "now()",
@@ -323,26 +323,26 @@ impl Gen {
 
     fn query(&mut self) -> String {
         let mut q = format!("SELECT {}, {} FROM t", self.expr(0), self.expr(0));
-        if self.next() % 2 == 0 {
+        if self.next().is_multiple_of(2) {
             q += &format!(" JOIN t u ON {}", self.expr(1));
         }
-        if self.next() % 2 == 0 {
+        if self.next().is_multiple_of(2) {
             q += &format!(" WHERE {}", self.expr(0));
         }
-        if self.next() % 3 == 0 {
+        if self.next().is_multiple_of(3) {
             q += &format!(" GROUP BY {}", self.expr(1));
         }
-        if self.next() % 3 == 0 {
+        if self.next().is_multiple_of(3) {
             q += &format!(" ORDER BY {} LIMIT {}", self.expr(1), self.next() % 5);
         }
-        if self.next() % 4 == 0 {
+        if self.next().is_multiple_of(4) {
             q += &format!(" UNION SELECT {}, {}", self.expr(1), self.expr(1));
         }
-        if self.next() % 3 == 0 {
+        if self.next().is_multiple_of(3) {
             // Damage: drop or duplicate a random token.
             let mut toks: Vec<&str> = q.split(' ').collect();
             let i = (self.next() % toks.len() as u64) as usize;
-            if self.next() % 2 == 0 {
+            if self.next().is_multiple_of(2) {
                 toks.remove(i);
             } else {
                 let t = toks[i];

@@ -76,7 +76,7 @@ pub fn row_size(row: &[Value]) -> u64 {
             _ => 0,
         })
         .sum();
-    (48 + row.len() * std::mem::size_of::<Value>() + heap) as u64
+    (48 + std::mem::size_of_val(row) + heap) as u64
 }
 
 /// A temp file being written.

@@ -32,6 +32,19 @@ async fn digest(c: &Client, sql: &str) -> (u64, usize) {
     (h.finish(), n)
 }
 
+/// pg_stat_database.temp_files of database postgres.
+async fn temp_files_counted(c: &Client) -> i64 {
+    query_one(
+        c,
+        "SELECT temp_files FROM pg_stat_database WHERE datname = 'postgres'",
+    )
+    .await
+    .unwrap()
+    .parse()
+    .unwrap()
+}
+
+/// Files in base/pgsql_tmp now.
 fn temp_files(server: &Server) -> usize {
     std::fs::read_dir(server.data.path().join("base/pgsql_tmp")).map_or(0, |d| d.count())
 }

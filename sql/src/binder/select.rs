@@ -669,24 +669,8 @@ impl Binder<'_> {
                     let table = alias
                         .as_ref()
                         .map_or_else(|| parts.join("."), |a| ident(&a.name));
-                    let mut scope = Scope {
-                        columns: columns
-                            .iter()
-                            .map(|c| ScopeColumn {
-                                table: Some(table.clone()),
-                                name: c.name.clone(),
-                                ty: c.ty,
-                                typmod: c.typmod,
-                                table_oid: 0,
-                                attnum: 0,
-                                hidden: false,
-                            })
-                            .collect(),
-                    };
-                    if let Some(a) = alias {
-                        rename_columns(&mut scope, &a.columns)?;
-                    }
-                    return Ok((plan, scope));
+                    let names = alias.as_ref().map_or(&[][..], |a| &a.columns[..]);
+                    return Ok((plan, output_scope(&columns, table, names)?));
                 }
                 let pos = name
                     .0
@@ -750,23 +734,7 @@ impl Binder<'_> {
                 let bound = self.query(subquery);
                 self.no_aggs = saved;
                 let bound = bound?;
-                let table = ident(&alias.name);
-                let mut scope = Scope {
-                    columns: bound
-                        .columns
-                        .iter()
-                        .map(|c| ScopeColumn {
-                            table: Some(table.clone()),
-                            name: c.name.clone(),
-                            ty: c.ty,
-                            typmod: c.typmod,
-                            table_oid: 0,
-                            attnum: 0,
-                            hidden: false,
-                        })
-                        .collect(),
-                };
-                rename_columns(&mut scope, &alias.columns)?;
+                let scope = output_scope(&bound.columns, ident(&alias.name), &alias.columns)?;
                 Ok((bound.plan, scope))
             }
             TableFactor::NestedJoin {
@@ -1060,6 +1028,31 @@ fn shift(e: Expr, by: usize) -> Expr {
         Ok(x) => x,
         Err(_) => e,
     }
+}
+
+/// The scope of a query's output seen as table `table` (a subquery in
+/// FROM or a WITH query), renamed by `AS table(a, b, ...)`.
+fn output_scope(
+    columns: &[OutputColumn],
+    table: String,
+    names: &[ast::TableAliasColumnDef],
+) -> Result<Scope> {
+    let mut scope = Scope {
+        columns: columns
+            .iter()
+            .map(|c| ScopeColumn {
+                table: Some(table.clone()),
+                name: c.name.clone(),
+                ty: c.ty,
+                typmod: c.typmod,
+                table_oid: 0,
+                attnum: 0,
+                hidden: false,
+            })
+            .collect(),
+    };
+    rename_columns(&mut scope, names)?;
+    Ok(scope)
 }
 
 /// Applies `AS alias(a, b, ...)` column names.

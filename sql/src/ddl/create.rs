@@ -457,28 +457,8 @@ fn create_table_as(
             None,
         ));
     }
-    let mut columns: Vec<ColumnDef> = Vec::with_capacity(bound.columns.len());
-    for (i, c) in bound.columns.iter().enumerate() {
-        let cname = ct
-            .columns
-            .get(i)
-            .map_or_else(|| c.name.clone(), |d| ident(&d.name));
-        if columns.iter().any(|x| x.name == cname) {
-            return Err(SqlError::new(
-                SqlState::DUPLICATE_COLUMN,
-                format!("column \"{cname}\" specified more than once"),
-            ));
-        }
-        columns.push(ColumnDef {
-            name: cname,
-            ty: c.ty,
-            typmod: c.typmod,
-            not_null: false,
-            dropped: false,
-            default: None,
-            missing: Value::Null,
-        });
-    }
+    let names: Vec<String> = ct.columns.iter().map(|d| ident(&d.name)).collect();
+    let columns = output_columns(&bound.columns, &names)?;
     let xid = ctx.write_xid("CREATE TABLE")?;
     let def = new_relation(ctx, xid, name, columns, ff)?;
     store_table(ctx, xid, &def)?;
@@ -497,6 +477,34 @@ fn create_table_as(
     };
     let mut tag = SelectTag { inner: sink };
     crate::table::insert(ctx, ins, &mut tag)
+}
+
+/// Column definitions for a query's output (CREATE TABLE AS, CREATE
+/// VIEW), named by `names` where given; 42701 for a repeated name.
+pub(super) fn output_columns(
+    output: &[crate::plan::OutputColumn],
+    names: &[String],
+) -> Result<Vec<ColumnDef>> {
+    let mut columns: Vec<ColumnDef> = Vec::with_capacity(output.len());
+    for (i, c) in output.iter().enumerate() {
+        let name = names.get(i).cloned().unwrap_or_else(|| c.name.clone());
+        if columns.iter().any(|x| x.name == name) {
+            return Err(SqlError::new(
+                SqlState::DUPLICATE_COLUMN,
+                format!("column \"{name}\" specified more than once"),
+            ));
+        }
+        columns.push(ColumnDef {
+            name,
+            ty: c.ty,
+            typmod: c.typmod,
+            not_null: false,
+            dropped: false,
+            default: None,
+            missing: Value::Null,
+        });
+    }
+    Ok(columns)
 }
 
 /// Reports an INSERT's `INSERT 0 n` as `SELECT n` (CREATE TABLE AS).

@@ -47,12 +47,12 @@ pub fn drop(
 ) -> Result<Dispatched> {
     match kind {
         ObjectType::Table => {
-            drop_tables(ctx, if_exists, names)?;
+            drop_relations(ctx, if_exists, names, false)?;
             sink.command_complete("DROP TABLE")?;
             Ok(Dispatched::Done)
         }
         ObjectType::View => {
-            super::view::drop_views(ctx, if_exists, names)?;
+            drop_relations(ctx, if_exists, names, true)?;
             sink.command_complete("DROP VIEW")?;
             Ok(Dispatched::Done)
         }
@@ -66,8 +66,19 @@ pub fn drop(
     }
 }
 
-fn drop_tables(ctx: &mut Stmt<'_>, if_exists: bool, names: &[ObjectName]) -> Result<()> {
-    ctx.check_writable("DROP TABLE")?;
+/// DROP TABLE or DROP VIEW [IF EXISTS] names: each must be of that kind.
+fn drop_relations(
+    ctx: &mut Stmt<'_>,
+    if_exists: bool,
+    names: &[ObjectName],
+    view: bool,
+) -> Result<()> {
+    let (what, verb) = if view {
+        ("view", "DROP VIEW")
+    } else {
+        ("table", "DROP TABLE")
+    };
+    ctx.check_writable(verb)?;
     lock_names(ctx)?;
     for n in names {
         let parts = object_name(n);
@@ -76,14 +87,24 @@ fn drop_tables(ctx: &mut Stmt<'_>, if_exists: bool, names: &[ObjectName]) -> Res
             if if_exists {
                 ctx.notices.push(SqlError::notice(
                     SqlState::SUCCESSFUL_COMPLETION,
-                    format!("table \"{name}\" does not exist, skipping"),
+                    format!("{what} \"{name}\" does not exist, skipping"),
                 ));
                 continue;
             }
-            return Err(undefined_table("table", name));
+            return Err(undefined_table(what, name));
         };
-        reject_system(&def)?;
-        let xid = ctx.write_xid("DROP TABLE")?;
+        if view {
+            if def.view.is_none() {
+                return Err(SqlError::new(
+                    SqlState::WRONG_OBJECT_TYPE,
+                    format!("\"{name}\" is not a view"),
+                )
+                .with_hint("Use DROP TABLE to remove a table."));
+            }
+        } else {
+            reject_system(&def)?;
+        }
+        let xid = ctx.write_xid(verb)?;
         remove_table(ctx, xid, &def)?;
     }
     Ok(())

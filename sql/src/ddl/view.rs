@@ -1,4 +1,4 @@
-//! CREATE [OR REPLACE] VIEW and DROP VIEW.
+//! CREATE [OR REPLACE] VIEW (DROP VIEW is in drop.rs).
 //!
 //! A view is a pg_class row of relkind 'v' without a relation file, its
 //! columns in pg_attribute, and its query in pg_rewrite (as SQL text).
@@ -6,13 +6,13 @@
 //! FROM.
 
 use actorgres_storage::lock::LockMode;
-use sqlparser::ast::{self, ObjectName};
+use sqlparser::ast;
 
-use super::create::insert_column;
+use super::create::{insert_column, output_columns};
 use super::drop::remove_table;
-use super::{lock_names, split_name, undefined_table};
+use super::{lock_names, split_name};
 use crate::binder::{ident, object_name, Binder};
-use crate::catalog::{system, ColumnDef};
+use crate::catalog::system;
 use crate::error::{Result, SqlError, SqlState};
 use crate::result::ResultSink;
 use crate::session::Stmt;
@@ -45,28 +45,8 @@ pub fn create_view(
             None,
         ));
     }
-    let mut columns: Vec<ColumnDef> = Vec::with_capacity(bound.columns.len());
-    for (i, c) in bound.columns.iter().enumerate() {
-        let name = v
-            .columns
-            .get(i)
-            .map_or_else(|| c.name.clone(), |n| ident(&n.name));
-        if columns.iter().any(|x| x.name == name) {
-            return Err(SqlError::new(
-                SqlState::DUPLICATE_COLUMN,
-                format!("column \"{name}\" specified more than once"),
-            ));
-        }
-        columns.push(ColumnDef {
-            name,
-            ty: c.ty,
-            typmod: c.typmod,
-            not_null: false,
-            dropped: false,
-            default: None,
-            missing: Value::Null,
-        });
-    }
+    let names: Vec<String> = v.columns.iter().map(|n| ident(&n.name)).collect();
+    let columns = output_columns(&bound.columns, &names)?;
     lock_names(ctx)?;
     let xid = ctx.write_xid("CREATE VIEW")?;
     if let Some(old) = ctx.open_table(Some("public"), name, LockMode::AccessExclusive)? {
@@ -118,34 +98,4 @@ pub fn create_view(
     }
     ctx.catalog_changed();
     sink.command_complete("CREATE VIEW")
-}
-
-/// DROP VIEW [IF EXISTS] names.
-pub(super) fn drop_views(ctx: &mut Stmt<'_>, if_exists: bool, names: &[ObjectName]) -> Result<()> {
-    ctx.check_writable("DROP VIEW")?;
-    lock_names(ctx)?;
-    for n in names {
-        let parts = object_name(n);
-        let (schema, name) = split_name(&parts)?;
-        let Some(def) = ctx.open_table(schema, name, LockMode::AccessExclusive)? else {
-            if if_exists {
-                ctx.notices.push(SqlError::notice(
-                    SqlState::SUCCESSFUL_COMPLETION,
-                    format!("view \"{name}\" does not exist, skipping"),
-                ));
-                continue;
-            }
-            return Err(undefined_table("view", name));
-        };
-        if def.view.is_none() {
-            return Err(SqlError::new(
-                SqlState::WRONG_OBJECT_TYPE,
-                format!("\"{name}\" is not a view"),
-            )
-            .with_hint("Use DROP TABLE to remove a table."));
-        }
-        let xid = ctx.write_xid("DROP VIEW")?;
-        remove_table(ctx, xid, &def)?;
-    }
-    Ok(())
 }

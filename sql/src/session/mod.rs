@@ -468,14 +468,24 @@ impl Session {
         Ok(())
     }
 
-    fn select(ctx: &mut Stmt<'_>, q: &ast::Query, sink: &mut dyn ResultSink) -> Result<()> {
+    /// Binds and plans a query: its plan (constants folded, scans told
+    /// which columns are read) and result columns.
+    fn plan_query(
+        ctx: &mut Stmt<'_>,
+        q: &ast::Query,
+    ) -> Result<(crate::plan::Plan, Vec<crate::plan::OutputColumn>)> {
         let style = ctx.style.clone();
         let sql = ctx.sql;
         let bound = Binder::new(sql, style, Vec::new(), ctx).query(q)?;
-        let mut eval = ctx.eval_ctx();
-        let mut plan = bound.plan.fold_constants(&mut eval)?;
+        let mut plan = bound.plan.fold_constants(&mut ctx.eval_ctx())?;
         plan.prune_columns(Some(usize::MAX));
-        sink.row_description(&bound.columns)?;
+        Ok((plan, bound.columns))
+    }
+
+    fn select(ctx: &mut Stmt<'_>, q: &ast::Query, sink: &mut dyn ResultSink) -> Result<()> {
+        let (plan, columns) = Self::plan_query(ctx, q)?;
+        let mut eval = ctx.eval_ctx();
+        sink.row_description(&columns)?;
         let mut root = exec::build(&plan);
         let mut count: u64 = 0;
         while let Some(row) = root.next(&mut eval)? {
@@ -501,12 +511,8 @@ impl Session {
         sink: &mut dyn ResultSink,
     ) -> Result<()> {
         let started = std::time::Instant::now();
-        let style = ctx.style.clone();
-        let sql = ctx.sql;
-        let bound = Binder::new(sql, style, Vec::new(), ctx).query(q)?;
+        let (plan, _) = Self::plan_query(ctx, q)?;
         let mut eval = ctx.eval_ctx();
-        let mut plan = bound.plan.fold_constants(&mut eval)?;
-        plan.prune_columns(Some(usize::MAX));
         let planning = started.elapsed();
         let mut lines = if analyze {
             let instr = exec::explain::Instr::default();

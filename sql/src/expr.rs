@@ -643,6 +643,15 @@ impl Expr {
             }
             ExprKind::Cast { arg, explicit } => {
                 let v = arg.eval(row, ctx)?;
+                // Widening integer casts (sum, avg, mixed arithmetic)
+                // without the general conversion.
+                match (&v, self.ty) {
+                    (Value::Int4(i), DataType::Int8) => return Ok(Value::Int8(i64::from(*i))),
+                    (Value::Int2(i), DataType::Int8) => return Ok(Value::Int8(i64::from(*i))),
+                    (Value::Int2(i), DataType::Int4) => return Ok(Value::Int4(i32::from(*i))),
+                    (Value::Int4(i), DataType::Float8) => return Ok(Value::Float8(f64::from(*i))),
+                    _ => {}
+                }
                 cast_value(v, arg.ty, self.ty, self.typmod, *explicit, ctx.style)
             }
             ExprKind::And(items) => {

@@ -39,15 +39,24 @@ impl AggState {
             self.count += 1;
             return Ok(());
         }
-        let mut args = Vec::with_capacity(call.args.len());
-        for a in &call.args {
-            args.push(a.eval(row, ctx)?);
-        }
         // Every aggregate here ignores NULL inputs (string_agg: a NULL
         // value; a NULL delimiter counts as empty).
-        let Some(v) = args.first().filter(|v| !v.is_null()).cloned() else {
-            return Ok(());
+        let v = match call.args.first() {
+            Some(a) => a.eval(row, ctx)?,
+            None => Value::Null,
         };
+        if v.is_null() {
+            return Ok(());
+        }
+        // The other arguments (string_agg's delimiter), only when there
+        // are any: most aggregates take one and allocate nothing here.
+        let mut args = Vec::new();
+        if call.args.len() > 1 || call.distinct {
+            args.push(v.clone());
+            for a in &call.args[1..] {
+                args.push(a.eval(row, ctx)?);
+            }
+        }
         if call.distinct {
             let mut key = Vec::new();
             for a in &args {
@@ -61,13 +70,15 @@ impl AggState {
         let kept = std::mem::take(&mut self.value);
         self.value = match &call.func {
             AggFunc::CountStar | AggFunc::Count => Value::Null,
-            AggFunc::Sum { add } | AggFunc::Avg { add, .. } => {
-                if kept.is_null() {
-                    v
-                } else {
-                    (add.imp)(&[kept, v], ctx)?
-                }
-            }
+            AggFunc::Sum { add } | AggFunc::Avg { add, .. } => match (kept, v) {
+                (Value::Null, v) => v,
+                // The common bigint sum without a function call.
+                (Value::Int8(a), Value::Int8(b)) => match a.checked_add(b) {
+                    Some(s) => Value::Int8(s),
+                    None => (add.imp)(&[Value::Int8(a), Value::Int8(b)], ctx)?,
+                },
+                (kept, v) => (add.imp)(&[kept, v], ctx)?,
+            },
             AggFunc::MinMax { better } => {
                 if kept.is_null()
                     || (better.imp)(&[v.clone(), kept.clone()], ctx)? == Value::Bool(true)

@@ -60,6 +60,20 @@ pub enum Plan {
         /// Columns of the left input.
         left_width: usize,
     },
+    /// A join whose right side reads the left row (LATERAL): the right
+    /// plan runs again for each left row, with that row as the outer row.
+    Lateral {
+        /// Outer side.
+        left: Box<Plan>,
+        /// Inner side, correlated to the left row.
+        right: Box<Plan>,
+        /// LEFT JOIN (else inner).
+        left_join: bool,
+        /// Join condition over the joined row.
+        on: Option<Expr>,
+        /// Columns of the right side (for NULL padding).
+        right_width: usize,
+    },
     /// Groups the input by `group` and computes `aggs` per group: output
     /// rows are the group values then the aggregate values. Without
     /// group expressions there is exactly one output row.
@@ -328,6 +342,19 @@ impl Plan {
             | Plan::WorkTable(_)
             | Plan::FunctionScan { .. }
             | Plan::ProjectSet { .. }) => p,
+            Plan::Lateral {
+                left,
+                right,
+                left_join,
+                on,
+                right_width,
+            } => Plan::Lateral {
+                left: Box::new(left.fold_constants(ctx)?),
+                right: Box::new(right.fold_constants(ctx)?),
+                left_join,
+                on: on.map(|e| e.fold(ctx)).transpose()?,
+                right_width,
+            },
             Plan::Window { input, calls } => Plan::Window {
                 input: Box::new(input.fold_constants(ctx)?),
                 calls,
@@ -507,7 +534,7 @@ impl Plan {
             Plan::OneRow | Plan::SystemView(_) | Plan::Values(_) => {}
             Plan::Distinct { input, .. } => input.prune_columns(ALL),
             Plan::Window { input, .. } | Plan::ProjectSet { input, .. } => input.prune_columns(ALL),
-            Plan::SetOp { left, right, .. } => {
+            Plan::SetOp { left, right, .. } | Plan::Lateral { left, right, .. } => {
                 left.prune_columns(ALL);
                 right.prune_columns(ALL);
             }

@@ -629,23 +629,75 @@ impl Binder<'_> {
     /// The FROM clause: its plan and the columns it makes visible. Several
     /// items are cross-joined left to right.
     pub(crate) fn from(&mut self, from: &[ast::TableWithJoins]) -> Result<(Plan, Scope)> {
-        let mut acc: Option<(Plan, Scope)> = None;
+        let mut acc: Option<(Plan, Scope, bool)> = None;
+        let cross = ast::JoinOperator::CrossJoin(ast::JoinConstraint::None);
         for item in from {
-            let mut cur = self.table_factor(&item.relation)?;
+            // A LATERAL item sees the items before it.
+            if let (Some(left), Some(lateral)) = (&acc, lateral_subquery(&item.relation)) {
+                let right = self.lateral_factor(lateral, &left.1)?;
+                let left = acc.take().ok_or_else(|| SqlError::internal("lateral"))?;
+                let mut cur = self.join_with(left, right, &cross)?;
+                for j in &item.joins {
+                    let right = self.factor_after(&j.relation, &cur.1)?;
+                    cur = self.join_with(cur, right, &j.join_operator)?;
+                }
+                acc = Some(cur);
+                continue;
+            }
+            let (plan, scope) = self.table_factor(&item.relation)?;
+            let mut cur = (plan, scope, false);
             for j in &item.joins {
-                let right = self.table_factor(&j.relation)?;
-                cur = self.join(cur, right, &j.join_operator)?;
+                let right = self.factor_after(&j.relation, &cur.1)?;
+                cur = self.join_with(cur, right, &j.join_operator)?;
             }
             acc = Some(match acc {
                 None => cur,
-                Some(left) => self.join(
-                    left,
-                    cur,
-                    &ast::JoinOperator::CrossJoin(ast::JoinConstraint::None),
-                )?,
+                Some(left) => self.join_with(left, cur, &cross)?,
             });
         }
-        Ok(acc.unwrap_or((Plan::OneRow, Scope::default())))
+        Ok(acc.map_or((Plan::OneRow, Scope::default()), |(p, s, _)| (p, s)))
+    }
+
+    /// A FROM item joined after items whose columns are `left`: LATERAL
+    /// subqueries may read them.
+    fn factor_after(&mut self, tf: &TableFactor, left: &Scope) -> Result<(Plan, Scope, bool)> {
+        match lateral_subquery(tf) {
+            Some(l) => self.lateral_factor(l, left),
+            None => {
+                let (p, s) = self.table_factor(tf)?;
+                Ok((p, s, false))
+            }
+        }
+    }
+
+    /// `LATERAL (subquery) alias`, bound with the columns before it in
+    /// scope: (plan, scope, whether it reads them).
+    fn lateral_factor(
+        &mut self,
+        (subquery, alias): (&ast::Query, &ast::TableAlias),
+        left: &Scope,
+    ) -> Result<(Plan, Scope, bool)> {
+        self.outer.push((left.clone(), false));
+        let saved = self.no_aggs.take();
+        let bound = self.query(subquery);
+        self.no_aggs = saved;
+        let correlated = self.outer.pop().is_some_and(|(_, c)| c);
+        let bound = bound?;
+        let scope = output_scope(&bound.columns, ident(&alias.name), &alias.columns)?;
+        Ok((bound.plan, scope, correlated))
+    }
+
+    /// Joins two FROM items; a right side that reads the left one's
+    /// columns (LATERAL) becomes a nested loop that reruns it per left row.
+    fn join_with(
+        &mut self,
+        left: (Plan, Scope, bool),
+        right: (Plan, Scope, bool),
+        op: &ast::JoinOperator,
+    ) -> Result<(Plan, Scope, bool)> {
+        let lateral = right.2;
+        let (plan, scope) = self.join((left.0, left.1), (right.0, right.1), op, lateral)?;
+        Ok((plan, scope, false))
     }
 
     /// One FROM item: a table, a system view, a subquery or a join in
@@ -715,15 +767,11 @@ impl Binder<'_> {
                 }
                 Ok((plan, scope))
             }
+            // LATERAL first in FROM has nothing before it to read: an
+            // ordinary subquery.
             TableFactor::Derived {
-                lateral,
-                subquery,
-                alias,
-                ..
+                subquery, alias, ..
             } => {
-                if *lateral {
-                    return Err(SqlError::unsupported("LATERAL"));
-                }
                 let Some(alias) = alias else {
                     return Err(
                         SqlError::syntax("subquery in FROM must have an alias", None)
@@ -807,6 +855,7 @@ impl Binder<'_> {
         (lplan, lscope): (Plan, Scope),
         (rplan, rscope): (Plan, Scope),
         op: &ast::JoinOperator,
+        lateral: bool,
     ) -> Result<(Plan, Scope)> {
         use ast::JoinOperator as J;
         let (kind, constraint) = match op {
@@ -892,15 +941,32 @@ impl Binder<'_> {
             };
             merged.push((name.clone(), value, li, left_width + ri));
         }
-        let (keys, on) = split_equi_keys(conds, left_width);
-        let mut plan = Plan::Join {
-            left: Box::new(lplan),
-            right: Box::new(rplan),
-            kind,
-            keys,
-            on,
-            right_width,
-            left_width,
+        let mut plan = if lateral {
+            if matches!(kind, JoinKind::Right | JoinKind::Full) {
+                return Err(SqlError::syntax(
+                    "invalid reference to FROM-clause entry for table",
+                    None,
+                )
+                .with_detail("The combining JOIN type must be INNER or LEFT for a LATERAL reference."));
+            }
+            Plan::Lateral {
+                left: Box::new(lplan),
+                right: Box::new(rplan),
+                left_join: kind == JoinKind::Left,
+                on: and_all(conds),
+                right_width,
+            }
+        } else {
+            let (keys, on) = split_equi_keys(conds, left_width);
+            Plan::Join {
+                left: Box::new(lplan),
+                right: Box::new(rplan),
+                kind,
+                keys,
+                on,
+                right_width,
+                left_width,
+            }
         };
         if !merged.is_empty() {
             let mut exprs = Vec::new();
@@ -1001,17 +1067,34 @@ pub(crate) fn split_equi_keys(
         }
         rest.push(c);
     }
-    let on = match rest.len() {
+    (keys, and_all(rest))
+}
+
+/// The AND of some conditions; None for none.
+fn and_all(mut conds: Vec<Expr>) -> Option<Expr> {
+    match conds.len() {
         0 => None,
-        1 => rest.pop(),
+        1 => conds.pop(),
         _ => Some(Expr {
-            kind: ExprKind::And(rest),
+            kind: ExprKind::And(conds),
             ty: DataType::Bool,
             typmod: -1,
             pos: None,
         }),
-    };
-    (keys, on)
+    }
+}
+
+/// The subquery and alias of `LATERAL (subquery) alias`.
+fn lateral_subquery(tf: &TableFactor) -> Option<(&ast::Query, &ast::TableAlias)> {
+    match tf {
+        TableFactor::Derived {
+            lateral: true,
+            subquery,
+            alias: Some(alias),
+            ..
+        } => Some((subquery, alias)),
+        _ => None,
+    }
 }
 
 /// `e` with every column index lowered by `by` (a right-side expression

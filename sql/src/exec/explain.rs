@@ -181,6 +181,20 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
             vec![p(input)],
         ),
         Plan::Sort { input, .. } => ("Sort".into(), vec![p(input)]),
+        Plan::Lateral {
+            left,
+            right,
+            left_join,
+            ..
+        } => (
+            if *left_join {
+                "Nested Loop Left Join"
+            } else {
+                "Nested Loop"
+            }
+            .into(),
+            vec![p(left), p(right)],
+        ),
         Plan::Window { input, .. } => ("WindowAgg".into(), vec![p(input)]),
         Plan::Limit { input, .. } => ("Limit".into(), vec![p(input)]),
         Plan::Distinct { input, on } => (

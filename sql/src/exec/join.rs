@@ -218,3 +218,56 @@ impl Node for Join<'_> {
         }
     }
 }
+
+/// LATERAL: the right plan rerun for each left row, with the left row as
+/// the outer row its references read.
+pub struct Lateral<'p> {
+    /// Outer input.
+    pub left: Box<dyn Node + 'p>,
+    /// The correlated right side.
+    pub right: &'p crate::plan::Plan,
+    /// LEFT JOIN.
+    pub left_join: bool,
+    /// Join condition.
+    pub on: Option<&'p Expr>,
+    /// Right width, for NULL padding.
+    pub right_width: usize,
+    /// Joined rows of the current left row, reversed.
+    pub pending: Vec<Row>,
+}
+
+impl Node for Lateral<'_> {
+    fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
+        loop {
+            if let Some(r) = self.pending.pop() {
+                return Ok(Some(r));
+            }
+            let Some(left) = self.left.next(ctx)? else {
+                return Ok(None);
+            };
+            ctx.check_interrupts()?;
+            ctx.outer.push(left.clone());
+            let rights = super::collect(self.right, usize::MAX, ctx);
+            ctx.outer.pop();
+            let mut out = Vec::new();
+            for r in rights? {
+                let mut row = left.clone();
+                row.extend(r);
+                let ok = match self.on {
+                    Some(on) => on.eval(&row, ctx)? == Value::Bool(true),
+                    None => true,
+                };
+                if ok {
+                    out.push(row);
+                }
+            }
+            if out.is_empty() && self.left_join {
+                let mut row = left;
+                row.extend(std::iter::repeat_n(Value::Null, self.right_width));
+                out.push(row);
+            }
+            out.reverse();
+            self.pending = out;
+        }
+    }
+}

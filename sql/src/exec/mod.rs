@@ -105,6 +105,20 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             *left_width,
             *right_width,
         )),
+        Plan::Lateral {
+            left,
+            right,
+            left_join,
+            on,
+            right_width,
+        } => Box::new(join::Lateral {
+            left: build(left),
+            right,
+            left_join: *left_join,
+            on: on.as_ref(),
+            right_width: *right_width,
+            pending: Vec::new(),
+        }),
         Plan::Aggregate { input, group, aggs } => Box::new(agg::HashAgg {
             input: build(input),
             group,

@@ -112,6 +112,41 @@ async fn small_work_mem_spills_and_gives_the_same_rows() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hash_joins_spill_with_the_same_rows() {
+    let server = Server::start(&[]);
+    let c = server.connect().await;
+    c.batch_execute(
+        "CREATE TABLE l (k int, v int);
+         INSERT INTO l SELECT CASE WHEN x % 97 = 0 THEN NULL ELSE x % 30011 END, x FROM generate_series(1, 120000) x;
+         CREATE TABLE r (k int, w text);
+         INSERT INTO r SELECT CASE WHEN x % 89 = 0 THEN NULL ELSE (x * 7) % 40009 END, 'w' || x::text FROM generate_series(1, 60000) x",
+    )
+    .await
+    .unwrap();
+    let queries = [
+        "SELECT l.v, r.w FROM l JOIN r ON l.k = r.k ORDER BY 1, 2",
+        "SELECT l.v, r.w FROM l LEFT JOIN r ON l.k = r.k ORDER BY 1, 2",
+        "SELECT l.v, r.w FROM l RIGHT JOIN r ON l.k = r.k ORDER BY 1, 2",
+        "SELECT l.v, r.w FROM l FULL JOIN r ON l.k = r.k AND l.v > 100 ORDER BY 1, 2",
+    ];
+    let mut big = Vec::new();
+    c.batch_execute("SET work_mem = '1GB'").await.unwrap();
+    for q in queries {
+        big.push(digest(&c, q).await);
+    }
+    let before = temp_files_counted(&c).await;
+    c.batch_execute("SET work_mem = '64kB'").await.unwrap();
+    for (q, want) in queries.iter().zip(&big) {
+        assert_eq!(&digest(&c, q).await, want, "{q}");
+    }
+    assert!(temp_files_counted(&c).await > before, "the joins spilled");
+    // Every outer row survives an outer join; inner joins lose the NULL keys.
+    assert!(big[0].1 > 0 && big[1].1 >= 120_000 && big[2].1 >= 60_000);
+    assert!(big[3].1 >= big[2].1 && big[0].1 < big[1].1);
+    assert_eq!(temp_files(&server), 0);
+}
+
 /// Every number stored under `key` anywhere in `v`.
 fn find_numbers(v: &serde_json::Value, key: &str) -> Vec<u64> {
     let mut out = Vec::new();

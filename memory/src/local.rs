@@ -22,6 +22,9 @@ use std::sync::Arc;
 pub struct LocalMemoryLimits {
     /// work_mem: per sort/hash operator.
     pub work_mem: u64,
+    /// work_mem × hash_mem_multiplier: per hash table (hash join, hash
+    /// aggregate), as in PostgreSQL 13+.
+    pub hash_mem: u64,
     /// maintenance_work_mem: per VACUUM / CREATE INDEX.
     pub maintenance_work_mem: u64,
     /// temp_buffers: for temporary tables.
@@ -33,6 +36,7 @@ impl Default for LocalMemoryLimits {
     fn default() -> Self {
         LocalMemoryLimits {
             work_mem: 4 << 20,
+            hash_mem: 8 << 20,
             maintenance_work_mem: 64 << 20,
             temp_buffers: 8 << 20,
         }
@@ -96,6 +100,11 @@ impl LocalMemory {
     /// A work_mem budget for one operator.
     pub fn work_budget(&self) -> Budget {
         self.budget(self.limits.work_mem)
+    }
+
+    /// A hash table's budget (work_mem × hash_mem_multiplier).
+    pub fn hash_budget(&self) -> Budget {
+        self.budget(self.limits.hash_mem)
     }
 
     /// A maintenance_work_mem budget (VACUUM, CREATE INDEX).

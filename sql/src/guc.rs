@@ -420,6 +420,13 @@ pub static DEFS: &[SettingDef] = &[
         "Writes full pages to WAL when first modified after a checkpoint.",
     ),
     def(
+        "hash_mem_multiplier",
+        real(1.0, 1000.0),
+        User,
+        "2",
+        "Multiple of \"work_mem\" to use for hash tables.",
+    ),
+    def(
         "idle_in_transaction_session_timeout",
         int(0, INT_MAX, Unit::Ms),
         User,

@@ -203,7 +203,7 @@ fn aggregate(
     let mut budget = if group.is_empty() || depth >= MAX_DEPTH {
         None
     } else {
-        spill::budget(ctx.spill.as_ref())
+        spill::hash_budget(ctx.spill.as_ref())
     };
     let mut parts: Vec<Option<TempWriter>> = Vec::new();
     let mut seen = 0u32;

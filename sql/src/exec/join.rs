@@ -2,6 +2,7 @@
 //! loop otherwise. The inner (right) side is read once into memory.
 
 use super::key::{push_key, KeyMap};
+use super::spill::{self, TempReader, TempWriter};
 use super::{Node, Row};
 use crate::error::Result;
 use crate::expr::{EvalCtx, Expr};
@@ -12,37 +13,63 @@ use crate::value::Value;
 /// No inner row.
 const NONE: usize = usize::MAX;
 
-/// A running join.
+/// How many partitions a hash join spills each side into.
+const PARTITIONS: usize = 16;
+
+/// Where the outer rows being probed come from.
+enum Outer<'p> {
+    /// The left child.
+    Node(Box<dyn Node + 'p>),
+    /// A spilled partition of it.
+    File(TempReader),
+}
+
+impl Outer<'_> {
+    fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
+        match self {
+            Outer::Node(n) => n.next(ctx),
+            Outer::File(f) => f.next_row(),
+        }
+    }
+}
+
+/// A running join. A hash join whose inner side outgrows the hash memory
+/// budget (work_mem × hash_mem_multiplier) becomes a Grace hash join: both
+/// sides are written to 16 partition files by key hash, then joined one
+/// partition pair at a time (a partition is then held in memory whatever
+/// its size).
 pub struct Join<'p> {
-    /// Outer input.
-    pub left: Box<dyn Node + 'p>,
+    /// Outer input (the child, then spilled partitions).
+    left: Outer<'p>,
     /// Inner input, read at the first `next`.
-    pub right: Option<Box<dyn Node + 'p>>,
+    right: Option<Box<dyn Node + 'p>>,
     /// Join kind.
-    pub kind: JoinKind,
+    kind: JoinKind,
     /// Equality keys.
-    pub keys: &'p [(Expr, Expr, &'static FuncDef)],
+    keys: &'p [(Expr, Expr, &'static FuncDef)],
     /// Remaining condition over the joined row.
-    pub on: Option<&'p Expr>,
+    on: Option<&'p Expr>,
     /// Left width.
-    pub left_width: usize,
+    left_width: usize,
     /// Right width.
-    pub right_width: usize,
-    /// Inner rows.
-    pub rows: Vec<Row>,
+    right_width: usize,
+    /// Inner rows (of the current partition).
+    rows: Vec<Row>,
     /// Inner rows matched so far (right and full joins).
-    pub matched: Vec<bool>,
+    matched: Vec<bool>,
     /// The probe key being built (reused).
-    pub probe: Vec<u8>,
+    probe: Vec<u8>,
     /// First inner row of each key (hash join).
-    pub table: KeyMap<usize>,
+    table: KeyMap<usize>,
     /// The next inner row with the same key as row i (`NONE` at the end).
-    pub chain: Vec<usize>,
+    chain: Vec<usize>,
     /// The outer row being joined, its next candidate inner row (`NONE`
     /// when there are no more) and whether it matched any.
-    pub current: Option<(Row, usize, bool)>,
+    current: Option<(Row, usize, bool)>,
     /// After the outer side ends: next inner row to check for NULL padding.
-    pub tail: Option<usize>,
+    tail: Option<usize>,
+    /// Spilled partition pairs still to join: (inner, outer).
+    partitions: Vec<(TempReader, TempReader)>,
 }
 
 impl<'p> Join<'p> {
@@ -58,7 +85,7 @@ impl<'p> Join<'p> {
         right_width: usize,
     ) -> Self {
         Join {
-            left,
+            left: Outer::Node(left),
             right: Some(right),
             kind,
             keys,
@@ -72,36 +99,145 @@ impl<'p> Join<'p> {
             chain: Vec::new(),
             current: None,
             tail: None,
+            partitions: Vec::new(),
         }
+    }
+
+    /// Adds one inner row to the hash table.
+    fn insert(&mut self, r: Row, last: &mut KeyMap<usize>, ctx: &mut EvalCtx<'_>) -> Result<()> {
+        let i = self.rows.len();
+        self.chain.push(NONE);
+        if !self.keys.is_empty() {
+            if let Some(key) = Self::key(self.keys.iter().map(|k| &k.1), &r, ctx)? {
+                // Chains keep inner rows in input order.
+                match last.get_mut(key.as_slice()) {
+                    Some(tail) => {
+                        self.chain[*tail] = i;
+                        *tail = i;
+                    }
+                    None => {
+                        last.insert(key.clone(), i);
+                        self.table.insert(key, i);
+                    }
+                }
+            }
+        }
+        self.rows.push(r);
+        Ok(())
     }
 
     fn build(&mut self, mut right: Box<dyn Node + 'p>, ctx: &mut EvalCtx<'_>) -> Result<()> {
         let mut last: KeyMap<usize> = KeyMap::default();
+        // Only hash joins can be partitioned.
+        let mut budget = if self.keys.is_empty() {
+            None
+        } else {
+            spill::hash_budget(ctx.spill.as_ref())
+        };
         while let Some(r) = right.next(ctx)? {
-            let i = self.rows.len();
-            self.chain.push(NONE);
-            if !self.keys.is_empty() {
-                if let Some(key) = Self::key(self.keys.iter().map(|k| &k.1), &r, ctx)? {
-                    // Chains keep inner rows in input order.
-                    match last.get_mut(key.as_slice()) {
-                        Some(tail) => {
-                            self.chain[*tail] = i;
-                            *tail = i;
-                        }
-                        None => {
-                            last.insert(key.clone(), i);
-                            self.table.insert(key, i);
-                        }
-                    }
-                }
+            if !spill::reserve(&mut budget, spill::row_size(&r) + 32) && ctx.spill.is_some() {
+                drop(budget);
+                return self.spill(r, right, ctx);
             }
-            self.rows.push(r);
+            self.insert(r, &mut last, ctx)?;
             if self.rows.len().is_multiple_of(1024) {
                 ctx.check_interrupts()?;
             }
         }
         self.matched = vec![false; self.rows.len()];
         Ok(())
+    }
+
+    /// The partition of a row whose key columns are `exprs` (NULL keys,
+    /// which match nothing, go to partition 0).
+    fn partition_of<'e>(
+        exprs: impl Iterator<Item = &'e Expr>,
+        row: &[Value],
+        ctx: &mut EvalCtx<'_>,
+    ) -> Result<usize> {
+        Ok(match Self::key(exprs, row, ctx)? {
+            Some(key) => {
+                use std::hash::{BuildHasher, BuildHasherDefault};
+                let h = BuildHasherDefault::<super::key::KeyHasher>::default().hash_one(&key);
+                (h % PARTITIONS as u64) as usize
+            }
+            None => 0,
+        })
+    }
+
+    /// Turns into a Grace hash join: the inner rows read so far, `first`
+    /// and the rest of the inner side, then the whole outer side, go to
+    /// partition files; the first partition is loaded.
+    fn spill(&mut self, first: Row, mut right: Box<dyn Node + 'p>, ctx: &mut EvalCtx<'_>) -> Result<()> {
+        let Some(sp) = ctx.spill.as_ref() else {
+            return Err(crate::error::SqlError::internal("hash join spill without a temp directory"));
+        };
+        let mut inner: Vec<TempWriter> = (0..PARTITIONS)
+            .map(|_| TempWriter::create(sp))
+            .collect::<Result<_>>()?;
+        let held = std::mem::take(&mut self.rows);
+        self.table.clear();
+        self.chain.clear();
+        let put = |this: &Self, r: Row, ctx: &mut EvalCtx<'_>, files: &mut [TempWriter]| -> Result<()> {
+            let p = Self::partition_of(this.keys.iter().map(|k| &k.1), &r, ctx)?;
+            files[p].write_row(&r)
+        };
+        for r in held {
+            put(self, r, ctx, &mut inner)?;
+        }
+        put(self, first, ctx, &mut inner)?;
+        let mut n = 0u32;
+        while let Some(r) = right.next(ctx)? {
+            put(self, r, ctx, &mut inner)?;
+            n = n.wrapping_add(1);
+            if n.is_multiple_of(4096) {
+                ctx.check_interrupts()?;
+            }
+        }
+        let Some(sp) = ctx.spill.as_ref() else {
+            return Err(crate::error::SqlError::internal("hash join spill without a temp directory"));
+        };
+        let mut outer: Vec<TempWriter> = (0..PARTITIONS)
+            .map(|_| TempWriter::create(sp))
+            .collect::<Result<_>>()?;
+        let mut left = std::mem::replace(&mut self.left, Outer::Node(Box::new(Empty)));
+        while let Some(l) = left.next(ctx)? {
+            let p = Self::partition_of(self.keys.iter().map(|k| &k.0), &l, ctx)?;
+            outer[p].write_row(&l)?;
+            n = n.wrapping_add(1);
+            if n.is_multiple_of(4096) {
+                ctx.check_interrupts()?;
+            }
+        }
+        let Some(sp) = ctx.spill.as_ref() else {
+            return Err(crate::error::SqlError::internal("hash join spill without a temp directory"));
+        };
+        let mut pairs = Vec::with_capacity(PARTITIONS);
+        for (i, o) in inner.into_iter().zip(outer) {
+            pairs.push((i.finish(sp)?, o.finish(sp)?));
+        }
+        pairs.reverse();
+        self.partitions = pairs;
+        self.next_partition(ctx).map(|_| ())
+    }
+
+    /// Loads the next spilled partition; false when none is left.
+    fn next_partition(&mut self, ctx: &mut EvalCtx<'_>) -> Result<bool> {
+        let Some((mut inner, outer)) = self.partitions.pop() else {
+            return Ok(false);
+        };
+        self.rows.clear();
+        self.table.clear();
+        self.chain.clear();
+        self.current = None;
+        self.tail = None;
+        let mut last: KeyMap<usize> = KeyMap::default();
+        while let Some(r) = inner.next_row()? {
+            self.insert(r, &mut last, ctx)?;
+        }
+        self.matched = vec![false; self.rows.len()];
+        self.left = Outer::File(outer);
+        Ok(true)
     }
 
     /// The hash key of `row` under `exprs`; None when a key is NULL
@@ -135,11 +271,16 @@ impl<'p> Join<'p> {
             }
             push_key(&v, &mut self.probe);
         }
-        Ok(self
-            .table
-            .get(self.probe.as_slice())
-            .copied()
-            .unwrap_or(NONE))
+        Ok(self.table.get(self.probe.as_slice()).copied().unwrap_or(NONE))
+    }
+}
+
+/// No rows (the outer side's place while it is being partitioned).
+struct Empty;
+
+impl Node for Empty {
+    fn next(&mut self, _ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
+        Ok(None)
     }
 }
 
@@ -160,6 +301,9 @@ impl Node for Join<'_> {
                         return Ok(Some(row));
                     }
                 }
+                if self.next_partition(ctx)? {
+                    continue;
+                }
                 return Ok(None);
             }
             let Some((left, next, any)) = self.current.as_mut() else {
@@ -171,6 +315,9 @@ impl Node for Join<'_> {
                     None => {
                         if matches!(self.kind, JoinKind::Right | JoinKind::Full) {
                             self.tail = Some(0);
+                            continue;
+                        }
+                        if self.next_partition(ctx)? {
                             continue;
                         }
                         return Ok(None);

@@ -60,6 +60,11 @@ pub fn budget(spill: Option<&SpillCtx<'_>>) -> Option<Budget> {
     spill.map(|s| s.memory.work_budget())
 }
 
+/// A hash table's budget (work_mem × hash_mem_multiplier), or None.
+pub fn hash_budget(spill: Option<&SpillCtx<'_>>) -> Option<Budget> {
+    spill.map(|s| s.memory.hash_budget())
+}
+
 /// Reserves `n` bytes; true when there is no budget at all.
 pub fn reserve(budget: &mut Option<Budget>, n: u64) -> bool {
     budget.as_mut().is_none_or(|b| b.try_reserve(n))

@@ -194,8 +194,10 @@ impl Session {
             zone: self.settings.zone().clone(),
             bytea_hex: self.settings.str("bytea_output") == "hex",
         };
+        let work_mem = self.settings.bytes("work_mem");
         self.memory.set_limits(LocalMemoryLimits {
-            work_mem: self.settings.bytes("work_mem"),
+            work_mem,
+            hash_mem: (work_mem as f64 * self.settings.real("hash_mem_multiplier")) as u64,
             maintenance_work_mem: self.settings.bytes("maintenance_work_mem"),
             temp_buffers: self.settings.bytes("temp_buffers"),
         });

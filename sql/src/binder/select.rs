@@ -947,7 +947,9 @@ impl Binder<'_> {
                     "invalid reference to FROM-clause entry for table",
                     None,
                 )
-                .with_detail("The combining JOIN type must be INNER or LEFT for a LATERAL reference."));
+                .with_detail(
+                    "The combining JOIN type must be INNER or LEFT for a LATERAL reference.",
+                ));
             }
             Plan::Lateral {
                 left: Box::new(lplan),

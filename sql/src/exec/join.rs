@@ -168,9 +168,16 @@ impl<'p> Join<'p> {
     /// Turns into a Grace hash join: the inner rows read so far, `first`
     /// and the rest of the inner side, then the whole outer side, go to
     /// partition files; the first partition is loaded.
-    fn spill(&mut self, first: Row, mut right: Box<dyn Node + 'p>, ctx: &mut EvalCtx<'_>) -> Result<()> {
+    fn spill(
+        &mut self,
+        first: Row,
+        mut right: Box<dyn Node + 'p>,
+        ctx: &mut EvalCtx<'_>,
+    ) -> Result<()> {
         let Some(sp) = ctx.spill.as_ref() else {
-            return Err(crate::error::SqlError::internal("hash join spill without a temp directory"));
+            return Err(crate::error::SqlError::internal(
+                "hash join spill without a temp directory",
+            ));
         };
         let mut inner: Vec<TempWriter> = (0..PARTITIONS)
             .map(|_| TempWriter::create(sp))
@@ -178,10 +185,11 @@ impl<'p> Join<'p> {
         let held = std::mem::take(&mut self.rows);
         self.table.clear();
         self.chain.clear();
-        let put = |this: &Self, r: Row, ctx: &mut EvalCtx<'_>, files: &mut [TempWriter]| -> Result<()> {
-            let p = Self::partition_of(this.keys.iter().map(|k| &k.1), &r, ctx)?;
-            files[p].write_row(&r)
-        };
+        let put =
+            |this: &Self, r: Row, ctx: &mut EvalCtx<'_>, files: &mut [TempWriter]| -> Result<()> {
+                let p = Self::partition_of(this.keys.iter().map(|k| &k.1), &r, ctx)?;
+                files[p].write_row(&r)
+            };
         for r in held {
             put(self, r, ctx, &mut inner)?;
         }
@@ -195,7 +203,9 @@ impl<'p> Join<'p> {
             }
         }
         let Some(sp) = ctx.spill.as_ref() else {
-            return Err(crate::error::SqlError::internal("hash join spill without a temp directory"));
+            return Err(crate::error::SqlError::internal(
+                "hash join spill without a temp directory",
+            ));
         };
         let mut outer: Vec<TempWriter> = (0..PARTITIONS)
             .map(|_| TempWriter::create(sp))
@@ -210,7 +220,9 @@ impl<'p> Join<'p> {
             }
         }
         let Some(sp) = ctx.spill.as_ref() else {
-            return Err(crate::error::SqlError::internal("hash join spill without a temp directory"));
+            return Err(crate::error::SqlError::internal(
+                "hash join spill without a temp directory",
+            ));
         };
         let mut pairs = Vec::with_capacity(PARTITIONS);
         for (i, o) in inner.into_iter().zip(outer) {
@@ -271,7 +283,11 @@ impl<'p> Join<'p> {
             }
             push_key(&v, &mut self.probe);
         }
-        Ok(self.table.get(self.probe.as_slice()).copied().unwrap_or(NONE))
+        Ok(self
+            .table
+            .get(self.probe.as_slice())
+            .copied()
+            .unwrap_or(NONE))
     }
 }
 

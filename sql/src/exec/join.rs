@@ -53,8 +53,12 @@ pub struct Join<'p> {
     left_width: usize,
     /// Right width.
     right_width: usize,
-    /// Inner rows (of the current partition).
-    rows: Vec<Row>,
+    /// Inner rows (of the current partition), flat: row i is
+    /// `rows[i * right_width..(i + 1) * right_width]` (no allocation per
+    /// row).
+    rows: Vec<Value>,
+    /// How many inner rows `rows` holds.
+    nrows: usize,
     /// Inner rows matched so far (right and full joins).
     matched: Vec<bool>,
     /// The probe key being built (reused).
@@ -93,6 +97,7 @@ impl<'p> Join<'p> {
             left_width,
             right_width,
             rows: Vec::new(),
+            nrows: 0,
             matched: Vec::new(),
             table: KeyMap::default(),
             probe: Vec::new(),
@@ -105,7 +110,12 @@ impl<'p> Join<'p> {
 
     /// Adds one inner row to the hash table.
     fn insert(&mut self, r: Row, last: &mut KeyMap<usize>, ctx: &mut EvalCtx<'_>) -> Result<()> {
-        let i = self.rows.len();
+        let i = self.nrows;
+        if r.len() != self.right_width {
+            return Err(crate::error::SqlError::internal(
+                "join inner row of the wrong width",
+            ));
+        }
         self.chain.push(NONE);
         if !self.keys.is_empty() {
             if let Some(key) = Self::key(self.keys.iter().map(|k| &k.1), &r, ctx)? {
@@ -122,7 +132,8 @@ impl<'p> Join<'p> {
                 }
             }
         }
-        self.rows.push(r);
+        self.rows.extend(r);
+        self.nrows += 1;
         Ok(())
     }
 
@@ -135,16 +146,18 @@ impl<'p> Join<'p> {
             spill::hash_budget(ctx.spill.as_ref())
         };
         while let Some(r) = right.next(ctx)? {
-            if !spill::reserve(&mut budget, spill::row_size(&r) + 32) && ctx.spill.is_some() {
+            // A flat row, its chain link and (at most) one key entry.
+            let size = spill::row_size(&r) - 48 + 40;
+            if !spill::reserve(&mut budget, size) && ctx.spill.is_some() {
                 drop(budget);
                 return self.spill(r, right, ctx);
             }
             self.insert(r, &mut last, ctx)?;
-            if self.rows.len().is_multiple_of(1024) {
+            if self.nrows.is_multiple_of(1024) {
                 ctx.check_interrupts()?;
             }
         }
-        self.matched = vec![false; self.rows.len()];
+        self.matched = vec![false; self.nrows];
         Ok(())
     }
 
@@ -182,7 +195,17 @@ impl<'p> Join<'p> {
         let mut inner: Vec<TempWriter> = (0..PARTITIONS)
             .map(|_| TempWriter::create(sp))
             .collect::<Result<_>>()?;
-        let held = std::mem::take(&mut self.rows);
+        let w = self.right_width.max(1);
+        let held: Vec<Row> = if self.right_width == 0 {
+            vec![Vec::new(); self.nrows]
+        } else {
+            std::mem::take(&mut self.rows)
+                .chunks(w)
+                .map(<[Value]>::to_vec)
+                .collect()
+        };
+        self.rows.clear();
+        self.nrows = 0;
         self.table.clear();
         self.chain.clear();
         let put =
@@ -239,6 +262,7 @@ impl<'p> Join<'p> {
             return Ok(false);
         };
         self.rows.clear();
+        self.nrows = 0;
         self.table.clear();
         self.chain.clear();
         self.current = None;
@@ -247,7 +271,7 @@ impl<'p> Join<'p> {
         while let Some(r) = inner.next_row()? {
             self.insert(r, &mut last, ctx)?;
         }
-        self.matched = vec![false; self.rows.len()];
+        self.matched = vec![false; self.nrows];
         self.left = Outer::File(outer);
         Ok(true)
     }
@@ -270,10 +294,16 @@ impl<'p> Join<'p> {
         Ok(Some(key))
     }
 
+    /// Inner row `i`.
+    fn inner_row(&self, i: usize) -> &[Value] {
+        let w = self.right_width;
+        &self.rows[i * w..(i + 1) * w]
+    }
+
     /// The first candidate inner row for outer row `left`.
     fn first(&mut self, left: &[Value], ctx: &mut EvalCtx<'_>) -> Result<usize> {
         if self.keys.is_empty() {
-            return Ok(if self.rows.is_empty() { NONE } else { 0 });
+            return Ok(if self.nrows == 0 { NONE } else { 0 });
         }
         self.probe.clear();
         for (e, _, _) in self.keys {
@@ -308,12 +338,12 @@ impl Node for Join<'_> {
         let mut steps = 0u32;
         loop {
             if let Some(j) = self.tail.as_mut() {
-                while *j < self.rows.len() {
+                while *j < self.nrows {
                     let i = *j;
                     *j += 1;
                     if !self.matched[i] {
                         let mut row = vec![Value::Null; self.left_width];
-                        row.extend(self.rows[i].iter().cloned());
+                        row.extend(self.inner_row(i).iter().cloned());
                         return Ok(Some(row));
                     }
                 }
@@ -344,7 +374,7 @@ impl Node for Join<'_> {
             if *next != NONE {
                 let i = *next;
                 *next = if self.keys.is_empty() {
-                    if i + 1 < self.rows.len() {
+                    if i + 1 < self.nrows {
                         i + 1
                     } else {
                         NONE
@@ -354,7 +384,8 @@ impl Node for Join<'_> {
                 };
                 let mut row = Vec::with_capacity(self.left_width + self.right_width);
                 row.extend(left.iter().cloned());
-                row.extend(self.rows[i].iter().cloned());
+                let w = self.right_width;
+                row.extend(self.rows[i * w..(i + 1) * w].iter().cloned());
                 steps += 1;
                 if steps.is_multiple_of(1024) {
                     ctx.check_interrupts()?;

@@ -434,11 +434,15 @@ static DATETIME_OPS: &[FuncDef] = &[
         )?))
     }),
     f("-", &[Date, Date], Int4, |a, _| {
-        Ok(Value::Int4(arg!(a, 0, Date) - arg!(a, 1, Date)))
+        arg!(a, 0, Date)
+            .checked_sub(arg!(a, 1, Date))
+            .map(Value::Int4)
+            .ok_or_else(|| errors::out_of_range("integer out of range"))
     }),
     f("+", &[Date, Int4], Date, |a, _| {
         arg!(a, 0, Date)
             .checked_add(arg!(a, 1, Int4))
+            .filter(|d| crate::value::valid_date(i64::from(*d)))
             .map(Value::Date)
             .ok_or_else(|| {
                 SqlError::new(
@@ -450,6 +454,7 @@ static DATETIME_OPS: &[FuncDef] = &[
     f("-", &[Date, Int4], Date, |a, _| {
         arg!(a, 0, Date)
             .checked_sub(arg!(a, 1, Int4))
+            .filter(|d| crate::value::valid_date(i64::from(*d)))
             .map(Value::Date)
             .ok_or_else(|| {
                 SqlError::new(

@@ -236,8 +236,9 @@ fn is_default(e: &ast::Expr) -> bool {
 enum Source {
     /// VALUES rows, one expression (or DEFAULT as None) per target.
     Values(Vec<Vec<Option<Expr>>>),
-    /// A query's plan.
-    Query(Plan),
+    /// A query's plan and its output column types (converted to the
+    /// target columns' types by assignment casts).
+    Query(Plan, Vec<crate::types::DataType>),
 }
 
 /// INSERT INTO t [(cols)] VALUES ... | query [RETURNING ...].
@@ -326,7 +327,8 @@ pub fn insert(ctx: &mut Stmt<'_>, ins: &ast::Insert, sink: &mut dyn ResultSink) 
                     for (c, &i) in bound.columns.iter().zip(&targets) {
                         check_assignable(&def.columns[i], c.ty)?;
                     }
-                    Source::Query(bound.plan)
+                    let types = bound.columns.iter().map(|c| c.ty).collect();
+                    Source::Query(bound.plan, types)
                 }
             },
         };
@@ -392,16 +394,16 @@ pub fn insert(ctx: &mut Stmt<'_>, ins: &ast::Insert, sink: &mut dyn ResultSink) 
                 put(given, &mut eval)?;
             }
         }
-        Source::Query(plan) => {
+        Source::Query(plan, types) => {
             let plan = plan.fold_constants(&mut eval)?;
             let mut node = exec::build(&plan);
             while let Some(r) = node.next(&mut eval)? {
                 let mut given = Vec::with_capacity(r.len());
-                for (v, &i) in r.into_iter().zip(&targets) {
+                for ((v, &i), from) in r.into_iter().zip(&targets).zip(&types) {
                     let col = &def.columns[i];
                     given.push(Some(crate::cast::cast_value(
                         v,
-                        col.ty,
+                        *from,
                         col.ty,
                         col.typmod,
                         false,

@@ -30,25 +30,36 @@ pub fn date2j(year: i32, month: i32, day: i32) -> i32 {
 }
 
 /// PostgreSQL's j2date: the Gregorian date of a Julian day number.
+/// Valid for PostgreSQL's date range; any other input (a damaged value)
+/// gives some date rather than a panic (wrapping arithmetic).
 pub fn j2date(jd: i32) -> (i32, u32, u32) {
-    let mut julian = (jd as i64 + 32044) as u64;
+    let mut julian = (i64::from(jd) + 32044) as u64;
     let mut quad = julian / 146_097;
-    let extra = (julian - quad * 146_097) * 4 + 3;
-    julian += 60 + quad * 3 + extra / 146_097;
+    let extra = julian
+        .wrapping_sub(quad.wrapping_mul(146_097))
+        .wrapping_mul(4)
+        .wrapping_add(3);
+    julian = julian.wrapping_add(60 + quad.wrapping_mul(3) + extra / 146_097);
     quad = julian / 1461;
-    julian -= quad * 1461;
-    let mut y = julian * 4 / 1461;
+    julian = julian.wrapping_sub(quad.wrapping_mul(1461));
+    let mut y = julian.wrapping_mul(4) / 1461;
     julian = if y != 0 {
-        (julian + 305) % 365
+        julian.wrapping_add(305) % 365
     } else {
-        (julian + 306) % 366
+        julian.wrapping_add(306) % 366
     } + 123;
-    y += quad * 4;
-    let year = y as i64 - 4800;
+    y = y.wrapping_add(quad.wrapping_mul(4));
+    let year = (y as i64).wrapping_sub(4800);
     let quad = julian * 2141 / 65536;
-    let day = julian - 7834 * quad / 256;
+    let day = julian.wrapping_sub(7834 * quad / 256);
     let month = (quad + 10) % 12 + 1;
     (year as i32, month as u32, day as u32)
+}
+
+/// Days since 2000-01-01 that PostgreSQL's date type can hold (Julian
+/// day 0, 4714-11-24 BC, to 5874897-12-31).
+pub fn valid_date(days: i64) -> bool {
+    (-2_451_545..2_145_031_949).contains(&days)
 }
 
 /// Microseconds since the PostgreSQL epoch, now.

@@ -14,7 +14,8 @@ use std::net::IpAddr;
 
 pub use datetime::{
     date2j, format_date, format_interval, format_rfc3339, format_time, format_timestamp,
-    format_timestamptz, j2date, now_micros, Interval, Zone, POSTGRES_EPOCH_JDATE, USECS_PER_DAY,
+    format_timestamptz, j2date, now_micros, valid_date, Interval, Zone, POSTGRES_EPOCH_JDATE,
+    USECS_PER_DAY,
 };
 pub use float::{format_f32, format_f64, parse_f64};
 pub use numeric::Numeric;

@@ -320,62 +320,229 @@ impl Gen {
         items[(self.next() % items.len() as u64) as usize]
     }
 
+    /// An expression: mostly well typed (ints, text, bools, dates),
+    /// sometimes anything (`wild`), so that both answers and errors come.
     fn expr(&mut self, depth: u32) -> String {
+        match self.next() % 10 {
+            0..=3 => self.int(depth),
+            4..=5 => self.text(depth),
+            6..=7 => self.boolean(depth),
+            8 => self.date(depth),
+            _ => self.wild(depth),
+        }
+    }
+
+    fn int(&mut self, depth: u32) -> String {
         if depth > 3 || self.next().is_multiple_of(3) {
             return self
                 .pick(&[
-                    "a", "b", "c", "1", "0", "NULL", "'x'", "2.5", "-7", "t.a", "true", "now()",
-                    "d",
+                    "t.a",
+                    "t.a",
+                    "1",
+                    "0",
+                    "-7",
+                    "2147483647",
+                    "NULL",
+                    "length(t.b)",
+                    "(t.a % 5)",
                 ])
                 .to_owned();
         }
-        let l = self.expr(depth + 1);
-        let r = self.expr(depth + 1);
-        match self.next() % 10 {
+        let (l, r) = (self.int(depth + 1), self.int(depth + 1));
+        match self.next() % 9 {
             0 => format!(
                 "({l} {} {r})",
-                self.pick(&["+", "-", "*", "/", "%", "||", "&", "<<"])
+                self.pick(&["+", "-", "*", "/", "%", "&", "|", "#", "<<"])
             ),
-            1 => format!(
-                "({l} {} {r})",
-                self.pick(&[
-                    "=",
-                    "<",
-                    ">=",
-                    "<>",
-                    "AND",
-                    "OR",
-                    "LIKE",
-                    "IS DISTINCT FROM"
-                ])
-            ),
-            2 => format!("CASE WHEN {l} THEN {r} ELSE {} END", self.expr(depth + 1)),
+            1 => format!("abs({l})"),
+            2 => format!("coalesce({l}, {r})"),
             3 => format!(
-                "{}({l})",
-                self.pick(&[
-                    "abs", "upper", "length", "coalesce", "sum", "count", "max", "sqrt", "lower",
-                    "round"
-                ])
+                "CASE WHEN {} THEN {l} ELSE {r} END",
+                self.boolean(depth + 1)
+            ),
+            4 => format!("(SELECT max(x.a) FROM t x WHERE x.a < {l})"),
+            5 => format!("greatest({l}, {r}, 3)"),
+            6 => format!("length({})", self.text(depth + 1)),
+            7 => format!("extract(day from {})::int", self.date(depth + 1)),
+            _ => format!("nullif({l}, {r})"),
+        }
+    }
+
+    fn text(&mut self, depth: u32) -> String {
+        if depth > 3 || self.next().is_multiple_of(3) {
+            return self
+                .pick(&["t.b", "'x'", "''", "NULL", "'%_'", "t.b", "'héllo'"])
+                .to_owned();
+        }
+        let (l, r) = (self.text(depth + 1), self.text(depth + 1));
+        match self.next() % 8 {
+            0 => format!("({l} || {r})"),
+            1 => format!("upper({l})"),
+            2 => format!("lpad({l}, {}, {r})", self.int(depth + 1)),
+            3 => format!("split_part({l}, {r}, {})", self.int(depth + 1)),
+            4 => format!("substr({l}, {})", self.int(depth + 1)),
+            5 => format!("({})::text", self.int(depth + 1)),
+            6 => format!("to_char({}, 'YYYY-MM-DD Day')", self.date(depth + 1)),
+            _ => format!("repeat({l}, {})", self.int(depth + 1) + " % 4"),
+        }
+    }
+
+    fn boolean(&mut self, depth: u32) -> String {
+        if depth > 3 || self.next().is_multiple_of(4) {
+            return self
+                .pick(&["true", "false", "NULL", "(t.a > 3)", "(t.b IS NULL)"])
+                .to_owned();
+        }
+        match self.next() % 7 {
+            0 => format!(
+                "({} {} {})",
+                self.int(depth + 1),
+                self.pick(&["=", "<", ">=", "<>", "IS DISTINCT FROM"]),
+                self.int(depth + 1)
+            ),
+            1 => format!("({} LIKE {})", self.text(depth + 1), self.text(depth + 1)),
+            2 => format!(
+                "({} {} {})",
+                self.boolean(depth + 1),
+                self.pick(&["AND", "OR"]),
+                self.boolean(depth + 1)
+            ),
+            3 => format!(
+                "({} IN (SELECT a FROM t WHERE a > {}))",
+                self.int(depth + 1),
+                self.int(depth + 1)
             ),
             4 => format!(
-                "({l})::{}",
-                self.pick(&["int", "text", "numeric", "float8", "bool", "date", "int8"])
+                "EXISTS (SELECT 1 FROM t x WHERE x.a = {})",
+                self.int(depth + 1)
             ),
-            5 => format!("{l} IN (SELECT {r} FROM t)"),
-            6 => format!("(SELECT max({l}) FROM t x WHERE x.a > t.a)"),
-            7 => format!("{l} BETWEEN {r} AND {}", self.expr(depth + 1)),
-            8 => format!("NOT {l}"),
-            _ => format!("row_number() OVER (ORDER BY {l})"),
+            5 => format!("NOT {}", self.boolean(depth + 1)),
+            _ => format!(
+                "({} BETWEEN {} AND {})",
+                self.int(depth + 1),
+                self.int(depth + 1),
+                self.int(depth + 1)
+            ),
+        }
+    }
+
+    fn date(&mut self, depth: u32) -> String {
+        if depth > 3 || self.next().is_multiple_of(2) {
+            return self
+                .pick(&["t.d", "date '2024-02-29'", "current_date", "NULL"])
+                .to_owned();
+        }
+        match self.next() % 3 {
+            0 => format!("({} + {})", self.date(depth + 1), self.int(depth + 1)),
+            1 => format!("date_trunc('month', {})::date", self.date(depth + 1)),
+            _ => format!("({} - {})", self.date(depth + 1), self.int(depth + 1)),
+        }
+    }
+
+    /// Anything, types unchecked.
+    fn wild(&mut self, depth: u32) -> String {
+        let l = if depth > 2 {
+            "a".to_owned()
+        } else {
+            self.expr(depth + 1)
+        };
+        match self.next() % 6 {
+            0 => format!(
+                "({l})::{}",
+                self.pick(&[
+                    "int",
+                    "text",
+                    "numeric",
+                    "float8",
+                    "bool",
+                    "date",
+                    "int8",
+                    "int2",
+                    "float4",
+                    "varchar(2)",
+                    "char(3)",
+                    "numeric(5,2)",
+                    "timestamp",
+                    "interval",
+                    "bytea",
+                    "uuid",
+                    "oid",
+                ])
+            ),
+            1 => format!(
+                "{}({l})",
+                self.pick(&[
+                    "sqrt",
+                    "exp",
+                    "ln",
+                    "floor",
+                    "initcap",
+                    "reverse",
+                    "chr",
+                    "pg_typeof",
+                    "md5",
+                    "array_agg",
+                    "cbrt",
+                    "to_hex",
+                    "ascii",
+                    "generate_series",
+                ])
+            ),
+            2 => self
+                .pick(&[
+                    "9223372036854775807",
+                    "1e308",
+                    "'NaN'::float8",
+                    "interval '1 day'",
+                    "'2024-13-45'",
+                    "-0.0",
+                    "1.5e-300",
+                ])
+                .to_owned(),
+            3 => format!(
+                "({l} {} {})",
+                self.pick(&["+", "*", "/", "^", "||", "<<"]),
+                self.expr(depth + 1)
+            ),
+            _ => format!(
+                "{}() OVER (PARTITION BY {l} ORDER BY {} {})",
+                self.pick(&[
+                    "row_number",
+                    "rank",
+                    "dense_rank",
+                    "percent_rank",
+                    "cume_dist"
+                ]),
+                self.int(depth + 1),
+                self.pick(&[
+                    "",
+                    "ROWS BETWEEN 1 PRECEDING AND CURRENT ROW",
+                    "DESC NULLS FIRST"
+                ])
+            ),
         }
     }
 
     fn query(&mut self) -> String {
-        let mut q = format!("SELECT {}, {} FROM t", self.expr(0), self.expr(0));
+        let agg = if self.next().is_multiple_of(4) {
+            format!(
+                "{}({})",
+                self.pick(&["count", "sum", "max", "avg", "min"]),
+                self.int(1)
+            )
+        } else {
+            self.expr(0)
+        };
+        let mut q = format!("SELECT {}, {agg} FROM t", self.expr(0));
         if self.next().is_multiple_of(2) {
-            q += &format!(" JOIN t u ON {}", self.expr(1));
+            q += &format!(
+                " {} JOIN t u ON u.a = {}",
+                self.pick(&["", "LEFT", "RIGHT", "FULL"]),
+                self.int(1)
+            );
         }
         if self.next().is_multiple_of(2) {
-            q += &format!(" WHERE {}", self.expr(0));
+            q += &format!(" WHERE {}", self.boolean(0));
         }
         if self.next().is_multiple_of(3) {
             q += &format!(" GROUP BY {}", self.expr(1));
@@ -384,7 +551,19 @@ impl Gen {
             q += &format!(" ORDER BY {} LIMIT {}", self.expr(1), self.next() % 5);
         }
         if self.next().is_multiple_of(4) {
-            q += &format!(" UNION SELECT {}, {}", self.expr(1), self.expr(1));
+            q += &format!(
+                " {} SELECT {}, {}",
+                self.pick(&["UNION", "UNION ALL", "INTERSECT", "EXCEPT ALL"]),
+                self.expr(1),
+                self.expr(1)
+            );
+        }
+        match self.next() % 8 {
+            0 => q = format!("WITH w AS ({q}) SELECT * FROM w ORDER BY 1 LIMIT 3"),
+            1 => q = format!("SELECT * FROM ({q}) s, LATERAL (SELECT {}) l", self.expr(2)),
+            2 => q = format!("SELECT DISTINCT ON (1) * FROM ({q}) s ORDER BY 1"),
+            3 => q = format!("EXPLAIN ANALYZE {q}"),
+            _ => {}
         }
         if self.next().is_multiple_of(3) {
             // Damage: drop or duplicate a random token.
@@ -436,9 +615,13 @@ async fn random_sql_never_drops_the_connection() {
                     server.log_text()
                 );
                 errors += 1;
+                if std::env::var("SQL_FUZZ_SHOW").is_ok() && errors < 400 {
+                    eprintln!("{q}\n  -> {:?}", e.as_db_error().map(|d| d.message()));
+                }
             }
         }
     }
+    eprintln!("random SQL: {ran} queries, {ok} answered, {errors} PostgreSQL errors");
     assert!(
         ok > 0 && errors > 0,
         "the generator makes both kinds ({ok} ok, {errors} errors)"

@@ -396,7 +396,107 @@ fn date_trunc(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     })
 }
 
+/// Days in `month` of `year`.
+fn days_in_month(year: i32, month: u32) -> i64 {
+    let (ny, nm) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    i64::from(date2j(ny, nm as i32, 1) - date2j(year, month as i32, 1))
+}
+
+/// age(a, b): PostgreSQL's symbolic difference (years, months, days and
+/// time, borrowing from the larger fields as timestamp_age does).
+fn age(a: i64, b: i64) -> crate::value::Interval {
+    let (x, y) = (parts(a, 0), parts(b, 0));
+    let negative = a < b;
+    let (later, earlier) = if negative { (&y, &x) } else { (&x, &y) };
+    let mut usec = later.time - earlier.time;
+    let mut mday = i64::from(later.day) - i64::from(earlier.day);
+    let mut mon = i64::from(later.month) - i64::from(earlier.month);
+    let mut year = i64::from(later.year) - i64::from(earlier.year);
+    if usec < 0 {
+        usec += USECS_PER_DAY;
+        mday -= 1;
+    }
+    while mday < 0 {
+        // Borrow the days of the earlier date's month, as PostgreSQL.
+        mday += days_in_month(earlier.year, earlier.month);
+        mon -= 1;
+    }
+    while mon < 0 {
+        mon += 12;
+        year -= 1;
+    }
+    let sign = if negative { -1 } else { 1 };
+    crate::value::Interval {
+        months: (sign * (year * 12 + mon)) as i32,
+        days: (sign * mday) as i32,
+        micros: sign * usec,
+    }
+}
+
+/// justify_hours: whole days out of the time part.
+fn justify_hours(iv: &crate::value::Interval) -> crate::value::Interval {
+    let mut days = i64::from(iv.days) + iv.micros / USECS_PER_DAY;
+    let mut micros = iv.micros % USECS_PER_DAY;
+    if days > 0 && micros < 0 {
+        micros += USECS_PER_DAY;
+        days -= 1;
+    } else if days < 0 && micros > 0 {
+        micros -= USECS_PER_DAY;
+        days += 1;
+    }
+    crate::value::Interval {
+        months: iv.months,
+        days: days as i32,
+        micros,
+    }
+}
+
+/// justify_days: whole months (of 30 days) out of the days.
+fn justify_days(iv: &crate::value::Interval) -> crate::value::Interval {
+    let mut months = i64::from(iv.months) + i64::from(iv.days) / 30;
+    let mut days = i64::from(iv.days) % 30;
+    if months > 0 && days < 0 {
+        days += 30;
+        months -= 1;
+    } else if months < 0 && days > 0 {
+        days -= 30;
+        months += 1;
+    }
+    crate::value::Interval {
+        months: months as i32,
+        days: days as i32,
+        micros: iv.micros,
+    }
+}
+
 pub(super) static FUNCTIONS: &[FuncDef] = &[
+    f("age", &[Timestamp, Timestamp], Interval, |a, _| {
+        Ok(Value::Interval(age(
+            arg!(a, 0, Timestamp),
+            arg!(a, 1, Timestamp),
+        )))
+    }),
+    stable(f("age", &[Timestamp], Interval, |a, c| {
+        // age(ts) is from midnight of today.
+        let now = c.transaction_start;
+        let today = now.div_euclid(USECS_PER_DAY) * USECS_PER_DAY;
+        Ok(Value::Interval(age(today, arg!(a, 0, Timestamp))))
+    })),
+    f("justify_hours", &[Interval], Interval, |a, _| {
+        Ok(Value::Interval(justify_hours(&arg!(a, 0, Interval))))
+    }),
+    f("justify_days", &[Interval], Interval, |a, _| {
+        Ok(Value::Interval(justify_days(&arg!(a, 0, Interval))))
+    }),
+    f("justify_interval", &[Interval], Interval, |a, _| {
+        Ok(Value::Interval(justify_days(&justify_hours(&arg!(
+            a, 0, Interval
+        )))))
+    }),
     f("extract", &[Text, Timestamp], Numeric, |a, c| {
         extract(a, c, false)
     }),

@@ -361,6 +361,44 @@ fn ts_overflow() -> SqlError {
     )
 }
 
+/// interval * factor (or / factor), as PostgreSQL's interval_mul and
+/// interval_div: fractional months spill into days (30 per month),
+/// fractional days into time (24 hours per day).
+fn interval_scale(iv: &Interval, factor: f64, divide: bool) -> Result<Interval> {
+    let out_of_range = || {
+        SqlError::new(
+            crate::error::SqlState::DATETIME_FIELD_OVERFLOW,
+            "interval out of range",
+        )
+    };
+    if divide && factor == 0.0 {
+        return Err(errors::division_by_zero());
+    }
+    if factor.is_nan() {
+        return Err(out_of_range());
+    }
+    let scale = |x: f64| if divide { x / factor } else { x * factor };
+    let months_f = scale(f64::from(iv.months));
+    let months = months_f.trunc();
+    // Rounded to microsecond precision (TSROUND) before it spills on.
+    let month_rem_days = (((months_f - months) * 30.0) * 1e6).round() / 1e6;
+    let days_f = scale(f64::from(iv.days));
+    let days = days_f.trunc();
+    let mut sec_rem = (days_f - days + month_rem_days - month_rem_days.trunc()) * 86_400.0;
+    sec_rem = (sec_rem * 1e6).round() / 1e6;
+    let total_days = days + month_rem_days.trunc();
+    let micros = (scale(iv.micros as f64) + sec_rem * 1e6).round();
+    let fits32 = |x: f64| x.is_finite() && x >= f64::from(i32::MIN) && x <= f64::from(i32::MAX);
+    if !fits32(months) || !fits32(total_days) || !micros.is_finite() || micros.abs() >= 9.2e18 {
+        return Err(out_of_range());
+    }
+    Ok(Interval {
+        months: months as i32,
+        days: total_days as i32,
+        micros: micros as i64,
+    })
+}
+
 /// timestamp + interval: months first (clamping the day), then days, then
 /// microseconds, as timestamp_pl_interval does.
 fn add_interval(ts: i64, iv: &Interval, sign: i32) -> Result<i64> {
@@ -432,6 +470,72 @@ static DATETIME_OPS: &[FuncDef] = &[
             &arg!(a, 1, Interval),
             -1,
         )?))
+    }),
+    f("-", &[Interval, Interval], Interval, |a, _| {
+        let (x, y) = (arg!(a, 0, Interval), arg!(a, 1, Interval));
+        let overflow = || {
+            SqlError::new(
+                crate::error::SqlState::DATETIME_FIELD_OVERFLOW,
+                "interval out of range",
+            )
+        };
+        Ok(Value::Interval(Interval {
+            months: x.months.checked_sub(y.months).ok_or_else(overflow)?,
+            days: x.days.checked_sub(y.days).ok_or_else(overflow)?,
+            micros: x.micros.checked_sub(y.micros).ok_or_else(overflow)?,
+        }))
+    }),
+    f("*", &[Interval, Float8], Interval, |a, _| {
+        interval_scale(&arg!(a, 0, Interval), arg!(a, 1, Float8), false).map(Value::Interval)
+    }),
+    f("*", &[Float8, Interval], Interval, |a, _| {
+        interval_scale(&arg!(a, 1, Interval), arg!(a, 0, Float8), false).map(Value::Interval)
+    }),
+    f("/", &[Interval, Float8], Interval, |a, _| {
+        interval_scale(&arg!(a, 0, Interval), arg!(a, 1, Float8), true).map(Value::Interval)
+    }),
+    f("+", &[Interval, Timestamp], Timestamp, |a, _| {
+        Ok(Value::Timestamp(add_interval(
+            arg!(a, 1, Timestamp),
+            &arg!(a, 0, Interval),
+            1,
+        )?))
+    }),
+    f("+", &[Date, Interval], Timestamp, |a, _| {
+        let ts = i64::from(arg!(a, 0, Date)) * crate::value::USECS_PER_DAY;
+        Ok(Value::Timestamp(add_interval(
+            ts,
+            &arg!(a, 1, Interval),
+            1,
+        )?))
+    }),
+    f("+", &[Interval, Date], Timestamp, |a, _| {
+        let ts = i64::from(arg!(a, 1, Date)) * crate::value::USECS_PER_DAY;
+        Ok(Value::Timestamp(add_interval(
+            ts,
+            &arg!(a, 0, Interval),
+            1,
+        )?))
+    }),
+    f("-", &[Date, Interval], Timestamp, |a, _| {
+        let ts = i64::from(arg!(a, 0, Date)) * crate::value::USECS_PER_DAY;
+        Ok(Value::Timestamp(add_interval(
+            ts,
+            &arg!(a, 1, Interval),
+            -1,
+        )?))
+    }),
+    f("+", &[Time, Interval], Time, |a, _| {
+        let iv = arg!(a, 1, Interval);
+        Ok(Value::Time(
+            (arg!(a, 0, Time) + iv.micros).rem_euclid(crate::value::USECS_PER_DAY),
+        ))
+    }),
+    f("-", &[Time, Interval], Time, |a, _| {
+        let iv = arg!(a, 1, Interval);
+        Ok(Value::Time(
+            (arg!(a, 0, Time) - iv.micros).rem_euclid(crate::value::USECS_PER_DAY),
+        ))
     }),
     f("-", &[Date, Date], Int4, |a, _| {
         arg!(a, 0, Date)

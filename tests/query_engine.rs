@@ -64,14 +64,7 @@ async fn small_work_mem_spills_and_gives_the_same_rows() {
     c.batch_execute("SET work_mem = '1GB'").await.unwrap();
     let big_sort = digest(&c, sort).await;
     let big_group = digest(&c, group).await;
-    let before: i64 = query_one(
-        &c,
-        "SELECT temp_files FROM pg_stat_database WHERE datname = 'postgres'",
-    )
-    .await
-    .unwrap()
-    .parse()
-    .unwrap();
+    let before = temp_files_counted(&c).await;
     assert_eq!(before, 0, "1GB of work_mem never spills these");
     c.batch_execute("SET work_mem = '64kB'").await.unwrap();
     let small_sort = digest(&c, sort).await;
@@ -82,14 +75,7 @@ async fn small_work_mem_spills_and_gives_the_same_rows() {
     let sorted_small_group = digest(&c, group).await;
     assert_eq!(sorted_small_group, big_group, "GROUP BY under 64kB");
     assert_eq!(small_group.1, big_group.1);
-    let after: i64 = query_one(
-        &c,
-        "SELECT temp_files FROM pg_stat_database WHERE datname = 'postgres'",
-    )
-    .await
-    .unwrap()
-    .parse()
-    .unwrap();
+    let after = temp_files_counted(&c).await;
     assert!(after > 0, "spilling is counted in pg_stat_database");
     assert_eq!(
         temp_files(&server),

@@ -187,11 +187,7 @@ impl<'p> Join<'p> {
         mut right: Box<dyn Node + 'p>,
         ctx: &mut EvalCtx<'_>,
     ) -> Result<()> {
-        let Some(sp) = ctx.spill.as_ref() else {
-            return Err(crate::error::SqlError::internal(
-                "hash join spill without a temp directory",
-            ));
-        };
+        let sp = spill_dir(ctx)?;
         let mut inner: Vec<TempWriter> = (0..PARTITIONS)
             .map(|_| TempWriter::create(sp))
             .collect::<Result<_>>()?;
@@ -225,11 +221,7 @@ impl<'p> Join<'p> {
                 ctx.check_interrupts()?;
             }
         }
-        let Some(sp) = ctx.spill.as_ref() else {
-            return Err(crate::error::SqlError::internal(
-                "hash join spill without a temp directory",
-            ));
-        };
+        let sp = spill_dir(ctx)?;
         let mut outer: Vec<TempWriter> = (0..PARTITIONS)
             .map(|_| TempWriter::create(sp))
             .collect::<Result<_>>()?;
@@ -242,11 +234,7 @@ impl<'p> Join<'p> {
                 ctx.check_interrupts()?;
             }
         }
-        let Some(sp) = ctx.spill.as_ref() else {
-            return Err(crate::error::SqlError::internal(
-                "hash join spill without a temp directory",
-            ));
-        };
+        let sp = spill_dir(ctx)?;
         let mut pairs = Vec::with_capacity(PARTITIONS);
         for (i, o) in inner.into_iter().zip(outer) {
             pairs.push((i.finish(sp)?, o.finish(sp)?));
@@ -319,6 +307,13 @@ impl<'p> Join<'p> {
             .copied()
             .unwrap_or(NONE))
     }
+}
+
+/// Where a spilling hash join writes.
+fn spill_dir<'c>(ctx: &'c EvalCtx<'_>) -> Result<&'c spill::SpillCtx<'c>> {
+    ctx.spill
+        .as_ref()
+        .ok_or_else(|| crate::error::SqlError::internal("hash join spill without a temp directory"))
 }
 
 /// No rows (the outer side's place while it is being partitioned).

@@ -872,6 +872,25 @@ impl Binder<'_> {
         if f.over.is_some() {
             return self.window_function(&name, f, scope, pos);
         }
+        if matches!(
+            name.as_str(),
+            "row_number"
+                | "rank"
+                | "dense_rank"
+                | "percent_rank"
+                | "cume_dist"
+                | "ntile"
+                | "lag"
+                | "lead"
+                | "first_value"
+                | "last_value"
+        ) {
+            return Err(SqlError::new(
+                SqlState::WRONG_OBJECT_TYPE,
+                format!("window function {name} requires an OVER clause"),
+            )
+            .at(pos));
+        }
         if super::group::is_aggregate(&name) {
             return self.aggregate(&name, f, scope, pos);
         }

@@ -126,6 +126,8 @@ pub struct Binder<'a> {
     srf_ok: bool,
     /// Window functions are allowed here (select list, ORDER BY).
     windows_ok: bool,
+    /// The WINDOW clause of the SELECT being bound: name → definition.
+    named_windows: Vec<(String, sqlparser::ast::WindowSpec)>,
     /// The set-returning items of the last select list bound:
     /// (position, function, arguments).
     srfs: Vec<(usize, crate::plan::Srf, Vec<crate::expr::Expr>)>,
@@ -152,6 +154,7 @@ impl<'a> Binder<'a> {
             next_worktable: 0,
             srf_ok: false,
             windows_ok: false,
+            named_windows: Vec::new(),
             srfs: Vec::new(),
         }
     }

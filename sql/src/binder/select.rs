@@ -335,9 +335,33 @@ impl Binder<'_> {
         if s.into.is_some() {
             return Err(SqlError::unsupported("SELECT INTO"));
         }
-        if !s.named_window.is_empty() || s.qualify.is_some() {
-            return Err(SqlError::unsupported("WINDOW and QUALIFY"));
+        if s.qualify.is_some() {
+            return Err(SqlError::unsupported("QUALIFY"));
         }
+        let mut named = Vec::with_capacity(s.named_window.len());
+        for ast::NamedWindowDefinition(name, def) in &s.named_window {
+            let spec = match def {
+                ast::NamedWindowExpr::WindowSpec(spec) => spec.clone(),
+                ast::NamedWindowExpr::NamedWindow(other) => ast::WindowSpec {
+                    window_name: Some(other.clone()),
+                    partition_by: Vec::new(),
+                    order_by: Vec::new(),
+                    window_frame: None,
+                },
+            };
+            named.push((ident(name), spec));
+        }
+        let outer_windows = std::mem::replace(&mut self.named_windows, named);
+        let out = self.select_body(s, order);
+        self.named_windows = outer_windows;
+        out
+    }
+
+    fn select_body(
+        &mut self,
+        s: &ast::Select,
+        order: &[ast::OrderByExpr],
+    ) -> Result<(Plan, Vec<OutputColumn>)> {
         let (mut plan, scope) = self.from(&s.from)?;
         if let Some(w) = &s.selection {
             let saved = self
@@ -866,6 +890,17 @@ impl Binder<'_> {
             J::FullOuter(c) => (JoinKind::Full, c),
             other => return Err(SqlError::unsupported(format!("the join {other:?}"))),
         };
+        if let Some(dup) = rscope
+            .columns
+            .iter()
+            .filter_map(|c| c.table.as_ref())
+            .find(|t| lscope.columns.iter().any(|c| c.table.as_ref() == Some(*t)))
+        {
+            return Err(SqlError::new(
+                SqlState::DUPLICATE_ALIAS,
+                format!("table name \"{dup}\" specified more than once"),
+            ));
+        }
         let (left_width, right_width) = (lscope.columns.len(), rscope.columns.len());
         let mut scope = Scope {
             columns: lscope

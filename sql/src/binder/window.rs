@@ -34,12 +34,20 @@ impl Binder<'_> {
             )
             .at(pos));
         }
-        let Some(ast::WindowType::WindowSpec(spec)) = &f.over else {
-            return Err(SqlError::unsupported("named windows").at(pos));
+        let spec = match &f.over {
+            Some(ast::WindowType::WindowSpec(spec)) => self.resolve_window(spec, pos)?,
+            Some(ast::WindowType::NamedWindow(name)) => self.resolve_window(
+                &ast::WindowSpec {
+                    window_name: Some(name.clone()),
+                    partition_by: Vec::new(),
+                    order_by: Vec::new(),
+                    window_frame: None,
+                },
+                pos,
+            )?,
+            None => return Err(SqlError::internal("window call without OVER")),
         };
-        if spec.window_name.is_some() {
-            return Err(SqlError::unsupported("named windows").at(pos));
-        }
+        let spec = &spec;
         // Nested window calls are an error; aggregates inside are fine.
         self.windows_ok = false;
         let bound = self.window_parts(name, f, spec, scope, pos);
@@ -203,6 +211,52 @@ impl Binder<'_> {
             _ => return Err(undefined(&args)),
         };
         Ok((func, args, partition, order, frame, ty))
+    }
+
+    /// A window specification with its base named window (`OVER w`,
+    /// `OVER (w ORDER BY ...)`) merged in, as PostgreSQL: the base's
+    /// PARTITION BY, its ORDER BY unless the copy has one, and the frame.
+    fn resolve_window(&self, spec: &ast::WindowSpec, pos: Option<u32>) -> Result<ast::WindowSpec> {
+        let Some(base_name) = &spec.window_name else {
+            return Ok(spec.clone());
+        };
+        let name = super::ident(base_name);
+        let Some((_, base)) = self.named_windows.iter().find(|(n, _)| *n == name) else {
+            return Err(SqlError::new(
+                SqlState::UNDEFINED_OBJECT,
+                format!("window \"{name}\" does not exist"),
+            )
+            .at(pos));
+        };
+        let base = if base.window_name.is_some() && base.window_name != spec.window_name {
+            self.resolve_window(base, pos)?
+        } else {
+            base.clone()
+        };
+        if !spec.partition_by.is_empty() {
+            return Err(SqlError::new(
+                SqlState::WINDOWING_ERROR,
+                format!("cannot override PARTITION BY clause of window \"{name}\""),
+            )
+            .at(pos));
+        }
+        if !spec.order_by.is_empty() && !base.order_by.is_empty() {
+            return Err(SqlError::new(
+                SqlState::WINDOWING_ERROR,
+                format!("cannot override ORDER BY clause of window \"{name}\""),
+            )
+            .at(pos));
+        }
+        Ok(ast::WindowSpec {
+            window_name: None,
+            partition_by: base.partition_by.clone(),
+            order_by: if spec.order_by.is_empty() {
+                base.order_by.clone()
+            } else {
+                spec.order_by.clone()
+            },
+            window_frame: spec.window_frame.clone().or(base.window_frame.clone()),
+        })
     }
 
     /// The frame clause; without one, RANGE UNBOUNDED PRECEDING to CURRENT

@@ -127,6 +127,14 @@ async fn hash_joins_spill_with_the_same_rows() {
         assert_eq!(&digest(&c, q).await, want, "{q}");
     }
     assert!(temp_files_counted(&c).await > before, "the joins spilled");
+    // The same joins as merge joins (nested loops are checked on small
+    // tables in tests/slt/joins.slt).
+    c.batch_execute("RESET work_mem; SET enable_hashjoin = off")
+        .await
+        .unwrap();
+    for (q, want) in queries.iter().zip(&big) {
+        assert_eq!(&digest(&c, q).await, want, "merge join: {q}");
+    }
     // Every outer row survives an outer join; inner joins lose the NULL keys.
     assert!(big[0].1 > 0 && big[1].1 >= 120_000 && big[2].1 >= 60_000);
     assert!(big[3].1 >= big[2].1 && big[0].1 < big[1].1);
@@ -200,6 +208,16 @@ async fn explain_analyze_shows_the_sort_method() {
     assert_eq!(
         join, "Hash Join\n  ->  Seq Scan on e\n  ->  Hash\n        ->  Seq Scan on e",
         "PostgreSQL's node names and indentation"
+    );
+    c.batch_execute("SET enable_hashjoin = off").await.unwrap();
+    let merge = plan(
+        c.simple_query("EXPLAIN SELECT * FROM e x LEFT JOIN e y ON x.a = y.b")
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        merge,
+        "Merge Left Join\n  ->  Sort\n        ->  Seq Scan on e\n  ->  Sort\n        ->  Seq Scan on e"
     );
 }
 

@@ -60,6 +60,25 @@ pub enum Plan {
         /// Columns of the left input.
         left_width: usize,
     },
+    /// A merge join: both sides sorted on the equality keys, then merged
+    /// (chosen when hash joins are disabled: `SET enable_hashjoin = off`).
+    MergeJoin {
+        /// Outer side.
+        left: Box<Plan>,
+        /// Inner side.
+        right: Box<Plan>,
+        /// Inner, left, right or full.
+        kind: JoinKind,
+        /// Equality keys (left expression, right expression over the
+        /// right row alone, `=`).
+        keys: Vec<(Expr, Expr, &'static crate::func::FuncDef)>,
+        /// The rest of the join condition, over the joined row.
+        on: Option<Expr>,
+        /// Columns of the right input.
+        right_width: usize,
+        /// Columns of the left input.
+        left_width: usize,
+    },
     /// A join whose right side reads the left row (LATERAL): the right
     /// plan runs again for each left row, with that row as the outer row.
     Lateral {
@@ -342,6 +361,23 @@ impl Plan {
             | Plan::WorkTable(_)
             | Plan::FunctionScan { .. }
             | Plan::ProjectSet { .. }) => p,
+            Plan::MergeJoin {
+                left,
+                right,
+                kind,
+                keys,
+                on,
+                right_width,
+                left_width,
+            } => Plan::MergeJoin {
+                left: Box::new(left.fold_constants(ctx)?),
+                right: Box::new(right.fold_constants(ctx)?),
+                kind,
+                keys,
+                on: on.map(|e| e.fold(ctx)).transpose()?,
+                right_width,
+                left_width,
+            },
             Plan::Lateral {
                 left,
                 right,
@@ -534,7 +570,9 @@ impl Plan {
             Plan::OneRow | Plan::SystemView(_) | Plan::Values(_) => {}
             Plan::Distinct { input, .. } => input.prune_columns(ALL),
             Plan::Window { input, .. } | Plan::ProjectSet { input, .. } => input.prune_columns(ALL),
-            Plan::SetOp { left, right, .. } | Plan::Lateral { left, right, .. } => {
+            Plan::SetOp { left, right, .. }
+            | Plan::Lateral { left, right, .. }
+            | Plan::MergeJoin { left, right, .. } => {
                 left.prune_columns(ALL);
                 right.prune_columns(ALL);
             }
@@ -544,6 +582,118 @@ impl Plan {
             }
             Plan::WorkTable(_) | Plan::FunctionScan { .. } => {}
         }
+    }
+}
+
+impl Plan {
+    /// Picks join methods as the enable_hashjoin / enable_mergejoin
+    /// settings ask: with hash joins off, equality joins become merge
+    /// joins (or, with merge joins off too, nested loops; a FULL join
+    /// stays a hash join, as PostgreSQL cannot run it as a nested loop).
+    pub fn choose_joins(&mut self, hash: bool, merge: bool) {
+        if hash {
+            return;
+        }
+        let replace = match self {
+            Plan::Join {
+                left,
+                right,
+                kind,
+                keys,
+                on,
+                right_width,
+                left_width,
+            } if !keys.is_empty() => {
+                left.choose_joins(hash, merge);
+                right.choose_joins(hash, merge);
+                if merge {
+                    Some(Plan::MergeJoin {
+                        left: std::mem::replace(left, Box::new(Plan::OneRow)),
+                        right: std::mem::replace(right, Box::new(Plan::OneRow)),
+                        kind: *kind,
+                        keys: std::mem::take(keys),
+                        on: on.take(),
+                        right_width: *right_width,
+                        left_width: *left_width,
+                    })
+                } else if *kind != JoinKind::Full {
+                    // The keys become ordinary conditions over the joined row.
+                    let mut conds: Vec<Expr> = std::mem::take(keys)
+                        .into_iter()
+                        .map(|(l, r, eq)| Expr {
+                            kind: crate::expr::ExprKind::Call {
+                                def: eq,
+                                args: vec![l, shift_columns(r, *left_width as isize)],
+                            },
+                            ty: DataType::Bool,
+                            typmod: -1,
+                            pos: None,
+                        })
+                        .collect();
+                    conds.extend(on.take());
+                    *on = Some(Expr {
+                        kind: crate::expr::ExprKind::And(conds),
+                        ty: DataType::Bool,
+                        typmod: -1,
+                        pos: None,
+                    });
+                    None
+                } else {
+                    None
+                }
+            }
+            Plan::Join { left, right, .. }
+            | Plan::Lateral { left, right, .. }
+            | Plan::MergeJoin { left, right, .. }
+            | Plan::SetOp { left, right, .. } => {
+                left.choose_joins(hash, merge);
+                right.choose_joins(hash, merge);
+                None
+            }
+            Plan::RecursiveUnion { base, step, .. } => {
+                base.choose_joins(hash, merge);
+                step.choose_joins(hash, merge);
+                None
+            }
+            Plan::Filter { input, .. }
+            | Plan::Project { input, .. }
+            | Plan::Aggregate { input, .. }
+            | Plan::Sort { input, .. }
+            | Plan::Limit { input, .. }
+            | Plan::Distinct { input, .. }
+            | Plan::Window { input, .. }
+            | Plan::ProjectSet { input, .. } => {
+                input.choose_joins(hash, merge);
+                None
+            }
+            Plan::OneRow
+            | Plan::SystemView(_)
+            | Plan::SeqScan { .. }
+            | Plan::Values(_)
+            | Plan::WorkTable(_)
+            | Plan::FunctionScan { .. } => None,
+        };
+        if let Some(p) = replace {
+            *self = p;
+        }
+    }
+}
+
+/// `e` with every column index moved by `by` (a join's right-side
+/// expression between the right row alone and the joined row).
+pub(crate) fn shift_columns(e: Expr, by: isize) -> Expr {
+    fn walk(e: Expr, by: isize) -> Result<Expr> {
+        let kind = match e.kind {
+            crate::expr::ExprKind::Column(i) => {
+                crate::expr::ExprKind::Column(i.saturating_add_signed(by))
+            }
+            k => k.map_children(|c| walk(c, by))?,
+        };
+        Ok(Expr { kind, ..e })
+    }
+    match walk(e.clone(), by) {
+        Ok(x) => x,
+        Err(_) => e,
     }
 }
 

@@ -1091,11 +1091,19 @@ pub(crate) fn split_equi_keys(
                 };
                 match (side(&args[0]), side(&args[1])) {
                     (Some(true), Some(false)) => {
-                        keys.push((args[0].clone(), shift(args[1].clone(), left_width), *def));
+                        keys.push((
+                            args[0].clone(),
+                            crate::plan::shift_columns(args[1].clone(), -(left_width as isize)),
+                            *def,
+                        ));
                         continue;
                     }
                     (Some(false), Some(true)) => {
-                        keys.push((args[1].clone(), shift(args[0].clone(), left_width), *def));
+                        keys.push((
+                            args[1].clone(),
+                            crate::plan::shift_columns(args[0].clone(), -(left_width as isize)),
+                            *def,
+                        ));
                         continue;
                     }
                     _ => {}
@@ -1131,22 +1139,6 @@ fn lateral_subquery(tf: &TableFactor) -> Option<(&ast::Query, &ast::TableAlias)>
             ..
         } => Some((subquery, alias)),
         _ => None,
-    }
-}
-
-/// `e` with every column index lowered by `by` (a right-side expression
-/// evaluated against the right row alone).
-fn shift(e: Expr, by: usize) -> Expr {
-    fn walk(e: Expr, by: usize) -> Result<Expr> {
-        let kind = match e.kind {
-            ExprKind::Column(i) => ExprKind::Column(i - by),
-            k => k.map_children(|c| walk(c, by))?,
-        };
-        Ok(Expr { kind, ..e })
-    }
-    match walk(e.clone(), by) {
-        Ok(x) => x,
-        Err(_) => e,
     }
 }
 

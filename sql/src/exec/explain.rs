@@ -181,6 +181,23 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
             vec![p(input)],
         ),
         Plan::Sort { input, .. } => ("Sort".into(), vec![p(input)]),
+        Plan::MergeJoin {
+            left, right, kind, ..
+        } => (
+            format!(
+                "Merge {}Join",
+                match kind {
+                    JoinKind::Inner => "",
+                    JoinKind::Left => "Left ",
+                    JoinKind::Right => "Right ",
+                    JoinKind::Full => "Full ",
+                }
+            ),
+            vec![
+                Shown::Synthetic("Sort", vec![p(left)], None),
+                Shown::Synthetic("Sort", vec![p(right)], None),
+            ],
+        ),
         Plan::Lateral {
             left,
             right,

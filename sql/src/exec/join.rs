@@ -460,3 +460,146 @@ impl Node for Lateral<'_> {
         }
     }
 }
+
+/// A merge join: both sides read, sorted on the key values (NULLs last),
+/// and merged group by group. Outer joins pad the rows no group matched.
+/// Both sides are held in memory.
+pub struct MergeJoin<'p> {
+    /// Outer input.
+    pub left: Box<dyn Node + 'p>,
+    /// Inner input.
+    pub right: Box<dyn Node + 'p>,
+    /// Join kind.
+    pub kind: JoinKind,
+    /// Equality keys.
+    pub keys: &'p [(Expr, Expr, &'static FuncDef)],
+    /// Remaining condition over the joined row.
+    pub on: Option<&'p Expr>,
+    /// Left width.
+    pub left_width: usize,
+    /// Right width.
+    pub right_width: usize,
+    /// Output rows, reversed, once merged.
+    pub out: Option<Vec<Row>>,
+}
+
+/// Compares two key tuples: NULLs last, as the sort puts them.
+fn cmp_keys(a: &[Value], b: &[Value]) -> std::cmp::Ordering {
+    for (x, y) in a.iter().zip(b) {
+        let o = match (x.is_null(), y.is_null()) {
+            (true, true) => std::cmp::Ordering::Equal,
+            (true, false) => std::cmp::Ordering::Greater,
+            (false, true) => std::cmp::Ordering::Less,
+            (false, false) => x.compare(y).unwrap_or(std::cmp::Ordering::Equal),
+        };
+        if o != std::cmp::Ordering::Equal {
+            return o;
+        }
+    }
+    std::cmp::Ordering::Equal
+}
+
+impl MergeJoin<'_> {
+    /// Reads a side with its key values, sorted.
+    fn sorted(
+        node: &mut (dyn Node + '_),
+        exprs: &mut dyn Iterator<Item = &Expr>,
+        ctx: &mut EvalCtx<'_>,
+    ) -> Result<Vec<(Vec<Value>, Row)>> {
+        let exprs: Vec<&Expr> = exprs.collect();
+        let mut rows = Vec::new();
+        while let Some(r) = node.next(ctx)? {
+            let mut key = Vec::with_capacity(exprs.len());
+            for e in &exprs {
+                key.push(e.eval(&r, ctx)?);
+            }
+            rows.push((key, r));
+            if rows.len().is_multiple_of(1024) {
+                ctx.check_interrupts()?;
+            }
+        }
+        rows.sort_by(|a, b| cmp_keys(&a.0, &b.0));
+        Ok(rows)
+    }
+
+    fn run(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Vec<Row>> {
+        let left = Self::sorted(&mut *self.left, &mut self.keys.iter().map(|k| &k.0), ctx)?;
+        let right = Self::sorted(&mut *self.right, &mut self.keys.iter().map(|k| &k.1), ctx)?;
+        let mut matched = vec![false; right.len()];
+        let pad_left = matches!(self.kind, JoinKind::Left | JoinKind::Full);
+        let mut out = Vec::new();
+        let (mut i, mut j) = (0, 0);
+        while i < left.len() {
+            let key = &left[i].0;
+            // The run of outer rows with this key.
+            let mut i2 = i + 1;
+            while i2 < left.len() && cmp_keys(&left[i2].0, key) == std::cmp::Ordering::Equal {
+                i2 += 1;
+            }
+            if key.iter().any(Value::is_null) {
+                // NULL equals nothing: these rows match no inner row.
+                if pad_left {
+                    for (_, l) in &left[i..i2] {
+                        let mut row = l.clone();
+                        row.resize(self.left_width + self.right_width, Value::Null);
+                        out.push(row);
+                    }
+                }
+                i = i2;
+                continue;
+            }
+            while j < right.len() && cmp_keys(&right[j].0, key) == std::cmp::Ordering::Less {
+                j += 1;
+            }
+            let mut k = j;
+            while k < right.len() && cmp_keys(&right[k].0, key) == std::cmp::Ordering::Equal {
+                k += 1;
+            }
+            for (_, l) in &left[i..i2] {
+                let mut any = false;
+                for (m, (_, r)) in right[j..k].iter().enumerate() {
+                    let mut row = Vec::with_capacity(self.left_width + self.right_width);
+                    row.extend(l.iter().cloned());
+                    row.extend(r.iter().cloned());
+                    let ok = match self.on {
+                        Some(on) => on.eval(&row, ctx)? == Value::Bool(true),
+                        None => true,
+                    };
+                    if ok {
+                        any = true;
+                        matched[j + m] = true;
+                        out.push(row);
+                    }
+                }
+                if !any && pad_left {
+                    let mut row = l.clone();
+                    row.resize(self.left_width + self.right_width, Value::Null);
+                    out.push(row);
+                }
+            }
+            ctx.check_interrupts()?;
+            i = i2;
+            j = k;
+        }
+        if matches!(self.kind, JoinKind::Right | JoinKind::Full) {
+            for ((_, r), m) in right.iter().zip(&matched) {
+                if !m {
+                    let mut row = vec![Value::Null; self.left_width];
+                    row.extend(r.iter().cloned());
+                    out.push(row);
+                }
+            }
+        }
+        out.reverse();
+        Ok(out)
+    }
+}
+
+impl Node for MergeJoin<'_> {
+    fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
+        if self.out.is_none() {
+            self.out = Some(self.run(ctx)?);
+        }
+        Ok(self.out.as_mut().and_then(Vec::pop))
+    }
+}

@@ -481,6 +481,10 @@ impl Session {
         let bound = Binder::new(sql, style, Vec::new(), ctx).query(q)?;
         let mut plan = bound.plan.fold_constants(&mut ctx.eval_ctx())?;
         plan.prune_columns(Some(usize::MAX));
+        plan.choose_joins(
+            ctx.settings.bool("enable_hashjoin"),
+            ctx.settings.bool("enable_mergejoin"),
+        );
         Ok((plan, bound.columns))
     }
 

@@ -59,25 +59,9 @@ pub enum Plan {
         right_width: usize,
         /// Columns of the left input.
         left_width: usize,
-    },
-    /// A merge join: both sides sorted on the equality keys, then merged
-    /// (chosen when hash joins are disabled: `SET enable_hashjoin = off`).
-    MergeJoin {
-        /// Outer side.
-        left: Box<Plan>,
-        /// Inner side.
-        right: Box<Plan>,
-        /// Inner, left, right or full.
-        kind: JoinKind,
-        /// Equality keys (left expression, right expression over the
-        /// right row alone, `=`).
-        keys: Vec<(Expr, Expr, &'static crate::func::FuncDef)>,
-        /// The rest of the join condition, over the joined row.
-        on: Option<Expr>,
-        /// Columns of the right input.
-        right_width: usize,
-        /// Columns of the left input.
-        left_width: usize,
+        /// With keys: sort both sides on them and merge, instead of
+        /// hashing (chosen when hash joins are disabled).
+        merge: bool,
     },
     /// A join whose right side reads the left row (LATERAL): the right
     /// plan runs again for each left row, with that row as the outer row.
@@ -361,23 +345,6 @@ impl Plan {
             | Plan::WorkTable(_)
             | Plan::FunctionScan { .. }
             | Plan::ProjectSet { .. }) => p,
-            Plan::MergeJoin {
-                left,
-                right,
-                kind,
-                keys,
-                on,
-                right_width,
-                left_width,
-            } => Plan::MergeJoin {
-                left: Box::new(left.fold_constants(ctx)?),
-                right: Box::new(right.fold_constants(ctx)?),
-                kind,
-                keys,
-                on: on.map(|e| e.fold(ctx)).transpose()?,
-                right_width,
-                left_width,
-            },
             Plan::Lateral {
                 left,
                 right,
@@ -419,6 +386,7 @@ impl Plan {
                 on,
                 right_width,
                 left_width,
+                merge,
             } => Plan::Join {
                 left: Box::new(left.fold_constants(ctx)?),
                 right: Box::new(right.fold_constants(ctx)?),
@@ -430,6 +398,7 @@ impl Plan {
                 on: on.map(|e| e.fold(ctx)).transpose()?,
                 right_width,
                 left_width,
+                merge,
             },
             Plan::Aggregate { input, group, aggs } => Plan::Aggregate {
                 input: Box::new(input.fold_constants(ctx)?),
@@ -570,9 +539,7 @@ impl Plan {
             Plan::OneRow | Plan::SystemView(_) | Plan::Values(_) => {}
             Plan::Distinct { input, .. } => input.prune_columns(ALL),
             Plan::Window { input, .. } | Plan::ProjectSet { input, .. } => input.prune_columns(ALL),
-            Plan::SetOp { left, right, .. }
-            | Plan::Lateral { left, right, .. }
-            | Plan::MergeJoin { left, right, .. } => {
+            Plan::SetOp { left, right, .. } | Plan::Lateral { left, right, .. } => {
                 left.prune_columns(ALL);
                 right.prune_columns(ALL);
             }
@@ -594,28 +561,21 @@ impl Plan {
         if hash {
             return;
         }
-        let replace = match self {
+        match self {
             Plan::Join {
                 left,
                 right,
                 kind,
                 keys,
                 on,
-                right_width,
                 left_width,
+                merge: use_merge,
+                ..
             } if !keys.is_empty() => {
                 left.choose_joins(hash, merge);
                 right.choose_joins(hash, merge);
                 if merge {
-                    Some(Plan::MergeJoin {
-                        left: std::mem::replace(left, Box::new(Plan::OneRow)),
-                        right: std::mem::replace(right, Box::new(Plan::OneRow)),
-                        kind: *kind,
-                        keys: std::mem::take(keys),
-                        on: on.take(),
-                        right_width: *right_width,
-                        left_width: *left_width,
-                    })
+                    *use_merge = true;
                 } else if *kind != JoinKind::Full {
                     // The keys become ordinary conditions over the joined row.
                     let mut conds: Vec<Expr> = std::mem::take(keys)
@@ -637,23 +597,17 @@ impl Plan {
                         typmod: -1,
                         pos: None,
                     });
-                    None
-                } else {
-                    None
                 }
             }
             Plan::Join { left, right, .. }
             | Plan::Lateral { left, right, .. }
-            | Plan::MergeJoin { left, right, .. }
             | Plan::SetOp { left, right, .. } => {
                 left.choose_joins(hash, merge);
                 right.choose_joins(hash, merge);
-                None
             }
             Plan::RecursiveUnion { base, step, .. } => {
                 base.choose_joins(hash, merge);
                 step.choose_joins(hash, merge);
-                None
             }
             Plan::Filter { input, .. }
             | Plan::Project { input, .. }
@@ -664,17 +618,13 @@ impl Plan {
             | Plan::Window { input, .. }
             | Plan::ProjectSet { input, .. } => {
                 input.choose_joins(hash, merge);
-                None
             }
             Plan::OneRow
             | Plan::SystemView(_)
             | Plan::SeqScan { .. }
             | Plan::Values(_)
             | Plan::WorkTable(_)
-            | Plan::FunctionScan { .. } => None,
-        };
-        if let Some(p) = replace {
-            *self = p;
+            | Plan::FunctionScan { .. } => {}
         }
     }
 }

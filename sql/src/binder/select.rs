@@ -1003,6 +1003,7 @@ impl Binder<'_> {
                 on,
                 right_width,
                 left_width,
+                merge: false,
             }
         };
         if !merged.is_empty() {

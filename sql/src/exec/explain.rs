@@ -145,6 +145,28 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
             left,
             right,
             kind,
+            merge: true,
+            keys,
+            ..
+        } if !keys.is_empty() => (
+            format!(
+                "Merge {}Join",
+                match kind {
+                    JoinKind::Inner => "",
+                    JoinKind::Left => "Left ",
+                    JoinKind::Right => "Right ",
+                    JoinKind::Full => "Full ",
+                }
+            ),
+            vec![
+                Shown::Synthetic("Sort", vec![p(left)], None),
+                Shown::Synthetic("Sort", vec![p(right)], None),
+            ],
+        ),
+        Plan::Join {
+            left,
+            right,
+            kind,
             keys,
             ..
         } => {
@@ -181,23 +203,6 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
             vec![p(input)],
         ),
         Plan::Sort { input, .. } => ("Sort".into(), vec![p(input)]),
-        Plan::MergeJoin {
-            left, right, kind, ..
-        } => (
-            format!(
-                "Merge {}Join",
-                match kind {
-                    JoinKind::Inner => "",
-                    JoinKind::Left => "Left ",
-                    JoinKind::Right => "Right ",
-                    JoinKind::Full => "Full ",
-                }
-            ),
-            vec![
-                Shown::Synthetic("Sort", vec![p(left)], None),
-                Shown::Synthetic("Sort", vec![p(right)], None),
-            ],
-        ),
         Plan::Lateral {
             left,
             right,

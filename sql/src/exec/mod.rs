@@ -96,24 +96,8 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             on,
             right_width,
             left_width,
-        } => Box::new(join::Join::new(
-            build(left),
-            build(right),
-            *kind,
-            keys,
-            on.as_ref(),
-            *left_width,
-            *right_width,
-        )),
-        Plan::MergeJoin {
-            left,
-            right,
-            kind,
-            keys,
-            on,
-            right_width,
-            left_width,
-        } => Box::new(join::MergeJoin {
+            merge: true,
+        } if !keys.is_empty() => Box::new(join::MergeJoin {
             left: build(left),
             right: build(right),
             kind: *kind,
@@ -123,6 +107,24 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             right_width: *right_width,
             out: None,
         }),
+        Plan::Join {
+            left,
+            right,
+            kind,
+            keys,
+            on,
+            right_width,
+            left_width,
+            ..
+        } => Box::new(join::Join::new(
+            build(left),
+            build(right),
+            *kind,
+            keys,
+            on.as_ref(),
+            *left_width,
+            *right_width,
+        )),
         Plan::Lateral {
             left,
             right,

@@ -507,6 +507,7 @@ fn modify_rows(
                 on,
                 right_width: other_width,
                 left_width: width + 1,
+                merge: false,
             }
         }
         (None, Some(p)) => Plan::Filter {

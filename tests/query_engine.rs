@@ -244,6 +244,13 @@ async fn statement_timeout_and_cancel_stop_big_queries() {
     )
     .await;
     assert_eq!(code, "57014", "a big sort stops too");
+    // A select-list series streams: 2e9 rows never sit in memory.
+    let (code, _) = query_error(
+        &c,
+        "SELECT count(*) FROM (SELECT generate_series(1, 2000000000)) s",
+    )
+    .await;
+    assert_eq!(code, "57014", "a huge select-list series stops too");
     assert!(started.elapsed() < Duration::from_secs(60));
     c.batch_execute("RESET statement_timeout").await.unwrap();
     // Cancel from another connection, as psql's ^C does.

@@ -205,7 +205,7 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
         Plan::ProjectSet { input, items } => Box::new(srf::ProjectSet {
             input: build(input),
             items,
-            pending: Vec::new(),
+            current: None,
         }),
         Plan::SetOp {
             left,

@@ -173,64 +173,88 @@ impl Node for FunctionScan<'_> {
     }
 }
 
-/// A select list with set-returning items.
+/// A select list with set-returning items. Each input row gives rows
+/// until its longest series ends (shorter ones then give NULL); the series
+/// run lazily, so `SELECT generate_series(1, 2000000000)` streams.
 pub struct ProjectSet<'p> {
     /// Input.
     pub input: Box<dyn Node + 'p>,
     /// Items.
     pub items: &'p [ProjectItem],
-    /// Rows produced from the current input row, reversed.
-    pub pending: Vec<Row>,
+    /// For the current input row: each scalar item's value, or the
+    /// series of a set item (None once it has ended).
+    pub current: Option<Vec<Slot>>,
+}
+
+/// One select-list item for the current input row.
+pub enum Slot {
+    /// A scalar value, repeated on every row.
+    Scalar(Value),
+    /// A running series; None once it has ended.
+    Set(Option<Series>),
+}
+
+impl ProjectSet<'_> {
+    /// Starts the items for input row `row`.
+    fn start(&self, row: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Vec<Slot>> {
+        let mut slots = Vec::with_capacity(self.items.len());
+        for item in self.items {
+            slots.push(match item {
+                ProjectItem::Scalar(e) => Slot::Scalar(e.eval(row, ctx)?),
+                ProjectItem::Set(func, args) => {
+                    let mut values = Vec::with_capacity(args.len());
+                    for a in args {
+                        values.push(a.eval(row, ctx)?);
+                    }
+                    Slot::Set(Some(Series::start(*func, values, ctx)?))
+                }
+            });
+        }
+        Ok(slots)
+    }
 }
 
 impl Node for ProjectSet<'_> {
     fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
+        let mut steps = 0u32;
         loop {
-            if let Some(r) = self.pending.pop() {
-                return Ok(Some(r));
+            if let Some(slots) = self.current.as_mut() {
+                let mut out = Vec::with_capacity(slots.len());
+                let mut any = false;
+                for slot in slots.iter_mut() {
+                    out.push(match slot {
+                        Slot::Scalar(v) => v.clone(),
+                        Slot::Set(series) => {
+                            let v = match series.as_mut() {
+                                Some(s) => s.next(ctx)?,
+                                None => None,
+                            };
+                            match v {
+                                Some(v) => {
+                                    any = true;
+                                    v
+                                }
+                                None => {
+                                    *series = None;
+                                    Value::Null
+                                }
+                            }
+                        }
+                    });
+                }
+                if any {
+                    return Ok(Some(out));
+                }
+                self.current = None;
             }
             let Some(row) = self.input.next(ctx)? else {
                 return Ok(None);
             };
-            let mut columns: Vec<Vec<Value>> = Vec::with_capacity(self.items.len());
-            let mut scalars: Vec<Option<Value>> = Vec::with_capacity(self.items.len());
-            let mut n = 0;
-            for item in self.items {
-                match item {
-                    ProjectItem::Scalar(e) => {
-                        scalars.push(Some(e.eval(&row, ctx)?));
-                        columns.push(Vec::new());
-                    }
-                    ProjectItem::Set(func, args) => {
-                        let mut values = Vec::with_capacity(args.len());
-                        for a in args {
-                            values.push(a.eval(&row, ctx)?);
-                        }
-                        let mut series = Series::start(*func, values, ctx)?;
-                        let mut out = Vec::new();
-                        while let Some(v) = series.next(ctx)? {
-                            out.push(v);
-                            if out.len().is_multiple_of(4096) {
-                                ctx.check_interrupts()?;
-                            }
-                        }
-                        n = n.max(out.len());
-                        scalars.push(None);
-                        columns.push(out);
-                    }
-                }
+            steps = steps.wrapping_add(1);
+            if steps.is_multiple_of(1024) {
+                ctx.check_interrupts()?;
             }
-            for i in (0..n).rev() {
-                let r = scalars
-                    .iter()
-                    .zip(&columns)
-                    .map(|(s, c)| match s {
-                        Some(v) => v.clone(),
-                        None => c.get(i).cloned().unwrap_or(Value::Null),
-                    })
-                    .collect();
-                self.pending.push(r);
-            }
+            self.current = Some(self.start(&row, ctx)?);
         }
     }
 }

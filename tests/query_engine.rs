@@ -75,6 +75,16 @@ async fn small_work_mem_spills_and_gives_the_same_rows() {
     let sorted_small_group = digest(&c, group).await;
     assert_eq!(sorted_small_group, big_group, "GROUP BY under 64kB");
     assert_eq!(small_group.1, big_group.1);
+    // DISTINCT and UNION keep their seen keys within the hash budget too.
+    let distinct = "SELECT count(*), sum(k), min(v) FROM (SELECT DISTINCT k, v FROM m WHERE k % 2 = 0 UNION SELECT k, v FROM m WHERE k % 3 = 0) s";
+    c.batch_execute("SET work_mem = '1GB'").await.unwrap();
+    let big_distinct = digest(&c, distinct).await;
+    c.batch_execute("SET work_mem = '64kB'").await.unwrap();
+    assert_eq!(
+        digest(&c, distinct).await,
+        big_distinct,
+        "DISTINCT/UNION under 64kB"
+    );
     let after = temp_files_counted(&c).await;
     assert!(after > 0, "spilling is counted in pg_stat_database");
     assert_eq!(

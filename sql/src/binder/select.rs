@@ -207,15 +207,21 @@ impl Binder<'_> {
                         attnum: 0,
                     });
                 }
-                Ok(BoundQuery {
-                    plan: Plan::SetOp {
-                        left: Box::new(project_if_needed(l.plan, lexprs)),
-                        right: Box::new(project_if_needed(r.plan, rexprs)),
-                        op: kind,
-                        all,
-                    },
-                    columns,
-                })
+                let union_distinct = kind == SetOpKind::Union && !all;
+                let mut plan = Plan::SetOp {
+                    left: Box::new(project_if_needed(l.plan, lexprs)),
+                    right: Box::new(project_if_needed(r.plan, rexprs)),
+                    op: kind,
+                    all: all || union_distinct,
+                };
+                if union_distinct {
+                    // UNION is UNION ALL then DISTINCT (whose hash set spills).
+                    plan = Plan::Distinct {
+                        input: Box::new(plan),
+                        on: None,
+                    };
+                }
+                Ok(BoundQuery { plan, columns })
             }
             other => Err(SqlError::unsupported(format!("the query form {other}"))),
         }

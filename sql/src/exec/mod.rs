@@ -167,12 +167,7 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             offset: offset.as_ref(),
             state: None,
         }),
-        Plan::Distinct { input, on } => Box::new(sort::Distinct {
-            input: build(input),
-            on: on.as_deref(),
-            seen: HashSet::new(),
-            last: None,
-        }),
+        Plan::Distinct { input, on } => Box::new(sort::Distinct::new(build(input), on.as_deref())),
         Plan::RecursiveUnion {
             id,
             base,

@@ -421,36 +421,123 @@ impl Node for Limit<'_> {
     }
 }
 
-/// DISTINCT and DISTINCT ON.
+/// Partitions a spilling DISTINCT writes new rows to.
+const DISTINCT_PARTITIONS: usize = 16;
+
+/// DISTINCT and DISTINCT ON. DISTINCT keeps the keys it has returned in a
+/// hash set within work_mem × hash_mem_multiplier; past that, rows with
+/// keys it has not seen go to partition files (by key hash) and each
+/// partition is deduplicated on its own at the end.
 pub struct Distinct<'p> {
     /// Input (sorted by the ON columns first, for DISTINCT ON).
-    pub input: Box<dyn Node + 'p>,
+    input: Box<dyn Node + 'p>,
     /// DISTINCT ON columns.
-    pub on: Option<&'p [usize]>,
+    on: Option<&'p [usize]>,
     /// Keys seen (DISTINCT).
-    pub seen: HashSet<Vec<u8>>,
+    seen: HashSet<Vec<u8>>,
     /// The previous row's ON key (DISTINCT ON).
-    pub last: Option<Vec<u8>>,
+    last: Option<Vec<u8>>,
+    /// The hash set's budget, once taken.
+    budget: Option<Option<actorgres_memory::Budget>>,
+    /// After the set filled up: partition files of unseen rows.
+    parts: Vec<TempWriter>,
+    /// Partitions to deduplicate after the input, and the one being read.
+    pending: Vec<TempReader>,
+    /// The partition being read.
+    reading: Option<TempReader>,
+    /// The input is exhausted.
+    done: bool,
+}
+
+impl<'p> Distinct<'p> {
+    /// DISTINCT (on = None) or DISTINCT ON over `input`.
+    pub fn new(input: Box<dyn Node + 'p>, on: Option<&'p [usize]>) -> Self {
+        Distinct {
+            input,
+            on,
+            seen: HashSet::new(),
+            last: None,
+            budget: None,
+            parts: Vec::new(),
+            pending: Vec::new(),
+            reading: None,
+            done: false,
+        }
+    }
+
+    /// DISTINCT over the input: a row whose key is new, or None.
+    fn admit(&mut self, row: Row, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
+        let key = row_key(&row);
+        if self.seen.contains(&key) {
+            return Ok(None);
+        }
+        if self.parts.is_empty() {
+            let budget = self
+                .budget
+                .get_or_insert_with(|| spill::hash_budget(ctx.spill.as_ref()));
+            if spill::reserve(budget, key.len() as u64 + 48) || ctx.spill.is_none() {
+                self.seen.insert(key);
+                return Ok(Some(row));
+            }
+            let Some(sp) = ctx.spill.as_ref() else {
+                return Err(SqlError::internal(
+                    "DISTINCT spill without a temp directory",
+                ));
+            };
+            self.parts = (0..DISTINCT_PARTITIONS)
+                .map(|_| TempWriter::create(sp))
+                .collect::<Result<_>>()?;
+        }
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        let h = BuildHasherDefault::<super::key::KeyHasher>::default().hash_one(&key);
+        self.parts[(h % DISTINCT_PARTITIONS as u64) as usize].write_row(&row)?;
+        Ok(None)
+    }
 }
 
 impl Node for Distinct<'_> {
     fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
-        while let Some(row) = self.input.next(ctx)? {
-            match self.on {
-                None => {
+        if let Some(cols) = self.on {
+            while let Some(row) = self.input.next(ctx)? {
+                let key = row_key(cols.iter().map(|&c| &row[c]));
+                if self.last.as_ref() != Some(&key) {
+                    self.last = Some(key);
+                    return Ok(Some(row));
+                }
+            }
+            return Ok(None);
+        }
+        if !self.done {
+            while let Some(row) = self.input.next(ctx)? {
+                if let Some(r) = self.admit(row, ctx)? {
+                    return Ok(Some(r));
+                }
+            }
+            self.done = true;
+            let Some(sp) = ctx.spill.as_ref() else {
+                return Ok(None);
+            };
+            for w in std::mem::take(&mut self.parts) {
+                self.pending.push(w.finish(sp)?);
+            }
+        }
+        // Each partition holds keys never returned; deduplicate it alone
+        // (a partition is held in memory whatever its size).
+        loop {
+            if let Some(r) = self.reading.as_mut() {
+                while let Some(row) = r.next_row()? {
                     if self.seen.insert(row_key(&row)) {
                         return Ok(Some(row));
                     }
                 }
-                Some(cols) => {
-                    let key = row_key(cols.iter().map(|&c| &row[c]));
-                    if self.last.as_ref() != Some(&key) {
-                        self.last = Some(key);
-                        return Ok(Some(row));
-                    }
-                }
+                self.reading = None;
             }
+            let Some(next) = self.pending.pop() else {
+                return Ok(None);
+            };
+            self.seen.clear();
+            self.reading = Some(next);
+            ctx.check_interrupts()?;
         }
-        Ok(None)
     }
 }

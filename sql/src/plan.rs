@@ -599,16 +599,21 @@ impl Plan {
                     });
                 }
             }
+            other => {
+                for c in other.children_mut() {
+                    c.choose_joins(hash, merge);
+                }
+            }
+        }
+    }
+
+    /// The plan's direct inputs.
+    fn children_mut(&mut self) -> Vec<&mut Plan> {
+        match self {
             Plan::Join { left, right, .. }
             | Plan::Lateral { left, right, .. }
-            | Plan::SetOp { left, right, .. } => {
-                left.choose_joins(hash, merge);
-                right.choose_joins(hash, merge);
-            }
-            Plan::RecursiveUnion { base, step, .. } => {
-                base.choose_joins(hash, merge);
-                step.choose_joins(hash, merge);
-            }
+            | Plan::SetOp { left, right, .. } => vec![&mut **left, &mut **right],
+            Plan::RecursiveUnion { base, step, .. } => vec![&mut **base, &mut **step],
             Plan::Filter { input, .. }
             | Plan::Project { input, .. }
             | Plan::Aggregate { input, .. }
@@ -616,15 +621,13 @@ impl Plan {
             | Plan::Limit { input, .. }
             | Plan::Distinct { input, .. }
             | Plan::Window { input, .. }
-            | Plan::ProjectSet { input, .. } => {
-                input.choose_joins(hash, merge);
-            }
+            | Plan::ProjectSet { input, .. } => vec![&mut **input],
             Plan::OneRow
             | Plan::SystemView(_)
             | Plan::SeqScan { .. }
             | Plan::Values(_)
             | Plan::WorkTable(_)
-            | Plan::FunctionScan { .. } => {}
+            | Plan::FunctionScan { .. } => Vec::new(),
         }
     }
 }

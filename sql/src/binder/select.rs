@@ -207,20 +207,12 @@ impl Binder<'_> {
                         attnum: 0,
                     });
                 }
-                let union_distinct = kind == SetOpKind::Union && !all;
-                let mut plan = Plan::SetOp {
-                    left: Box::new(project_if_needed(l.plan, lexprs)),
-                    right: Box::new(project_if_needed(r.plan, rexprs)),
-                    op: kind,
-                    all: all || union_distinct,
-                };
-                if union_distinct {
-                    // UNION is UNION ALL then DISTINCT (whose hash set spills).
-                    plan = Plan::Distinct {
-                        input: Box::new(plan),
-                        on: None,
-                    };
-                }
+                let plan = set_op(
+                    project_if_needed(l.plan, lexprs),
+                    project_if_needed(r.plan, rexprs),
+                    kind,
+                    all,
+                );
                 Ok(BoundQuery { plan, columns })
             }
             other => Err(SqlError::unsupported(format!("the query form {other}"))),
@@ -1146,6 +1138,26 @@ fn lateral_subquery(tf: &TableFactor) -> Option<(&ast::Query, &ast::TableAlias)>
             ..
         } => Some((subquery, alias)),
         _ => None,
+    }
+}
+
+/// A set operation's plan. UNION is UNION ALL under a DISTINCT (whose
+/// hash set spills), so the SetOp node itself never deduplicates a union.
+pub(super) fn set_op(left: Plan, right: Plan, op: SetOpKind, all: bool) -> Plan {
+    let union_distinct = op == SetOpKind::Union && !all;
+    let plan = Plan::SetOp {
+        left: Box::new(left),
+        right: Box::new(right),
+        op,
+        all: all || union_distinct,
+    };
+    if union_distinct {
+        Plan::Distinct {
+            input: Box::new(plan),
+            on: None,
+        }
+    } else {
+        plan
     }
 }
 

@@ -170,12 +170,7 @@ impl Binder<'_> {
                 all,
             }
         } else {
-            Plan::SetOp {
-                left: Box::new(base.plan),
-                right: Box::new(step_plan),
-                op: SetOpKind::Union,
-                all,
-            }
+            super::select::set_op(base.plan, step_plan, SetOpKind::Union, all)
         };
         Ok(BoundQuery {
             plan,

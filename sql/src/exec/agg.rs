@@ -229,7 +229,7 @@ fn aggregate(
                             if parts.is_empty() {
                                 parts = (0..PARTITIONS).map(|_| None).collect();
                             }
-                            let p = partition(&key, depth);
+                            let p = super::key::partition(&key, depth, PARTITIONS);
                             let w = match &mut parts[p] {
                                 Some(w) => w,
                                 slot => slot.insert(TempWriter::create(sp)?),
@@ -269,18 +269,6 @@ fn aggregate(
         aggregate(group, aggs, &mut Source::File(reader), depth + 1, ctx, out)?;
     }
     Ok(())
-}
-
-/// The partition of a group key in round `depth`.
-fn partition(key: &[u8], depth: u32) -> usize {
-    // FNV-1a, seeded by the round so a partition splits again when it
-    // is spilled once more.
-    let mut x: u64 = 0xcbf2_9ce4_8422_2325 ^ u64::from(depth).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    for b in key {
-        x ^= u64::from(*b);
-        x = x.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    (x % PARTITIONS as u64) as usize
 }
 
 impl Node for HashAgg<'_> {

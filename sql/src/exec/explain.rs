@@ -234,11 +234,8 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
             op,
             all,
         } => match (op, all) {
-            (SetOpKind::Union, true) => ("Append".into(), vec![p(left), p(right)]),
-            (SetOpKind::Union, false) => (
-                "HashAggregate".into(),
-                vec![Shown::Synthetic("Append", vec![p(left), p(right)], None)],
-            ),
+            // A UNION's deduplication is the Distinct above it.
+            (SetOpKind::Union, _) => ("Append".into(), vec![p(left), p(right)]),
             (op, all) => (
                 format!(
                     "HashSetOp {}{}",
@@ -322,13 +319,8 @@ fn show(
             }
         }
         Shown::Synthetic(name, children, key) => {
-            let a = if key.is_some() {
-                actual(stats, *key)
-            } else if stats.is_some() {
-                actual(stats, None).replace(" (never executed)", "")
-            } else {
-                String::new()
-            };
+            // A node with no plan node of its own has no figures.
+            let a = key.map_or_else(String::new, |k| actual(stats, Some(k)));
             out.push(format!("{prefix}{name}{a}"));
             for c in children {
                 show(c, depth + 1, stats, out);

@@ -2,12 +2,14 @@
 //! loop otherwise. The inner (right) side is read once into memory.
 
 use super::key::{push_key, KeyMap};
+use super::sort::compare_rows;
 use super::spill::{self, TempReader, TempWriter};
 use super::{Node, Row};
 use crate::error::Result;
 use crate::expr::{EvalCtx, Expr};
 use crate::func::FuncDef;
 use crate::plan::JoinKind;
+use crate::plan::SortKey;
 use crate::value::Value;
 
 /// No inner row.
@@ -169,11 +171,7 @@ impl<'p> Join<'p> {
         ctx: &mut EvalCtx<'_>,
     ) -> Result<usize> {
         Ok(match Self::key(exprs, row, ctx)? {
-            Some(key) => {
-                use std::hash::{BuildHasher, BuildHasherDefault};
-                let h = BuildHasherDefault::<super::key::KeyHasher>::default().hash_one(&key);
-                (h % PARTITIONS as u64) as usize
-            }
+            Some(key) => super::key::partition(&key, 0, PARTITIONS),
             None => 0,
         })
     }
@@ -483,27 +481,12 @@ pub struct MergeJoin<'p> {
     pub out: Option<Vec<Row>>,
 }
 
-/// Compares two key tuples: NULLs last, as the sort puts them.
-fn cmp_keys(a: &[Value], b: &[Value]) -> std::cmp::Ordering {
-    for (x, y) in a.iter().zip(b) {
-        let o = match (x.is_null(), y.is_null()) {
-            (true, true) => std::cmp::Ordering::Equal,
-            (true, false) => std::cmp::Ordering::Greater,
-            (false, true) => std::cmp::Ordering::Less,
-            (false, false) => x.compare(y).unwrap_or(std::cmp::Ordering::Equal),
-        };
-        if o != std::cmp::Ordering::Equal {
-            return o;
-        }
-    }
-    std::cmp::Ordering::Equal
-}
-
 impl MergeJoin<'_> {
     /// Reads a side with its key values, sorted.
     fn sorted(
         node: &mut (dyn Node + '_),
         exprs: &mut dyn Iterator<Item = &Expr>,
+        keys: &[SortKey],
         ctx: &mut EvalCtx<'_>,
     ) -> Result<Vec<(Vec<Value>, Row)>> {
         let exprs: Vec<&Expr> = exprs.collect();
@@ -518,13 +501,32 @@ impl MergeJoin<'_> {
                 ctx.check_interrupts()?;
             }
         }
-        rows.sort_by(|a, b| cmp_keys(&a.0, &b.0));
+        rows.sort_by(|a, b| compare_rows(&a.0, &b.0, keys));
         Ok(rows)
     }
 
     fn run(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Vec<Row>> {
-        let left = Self::sorted(&mut *self.left, &mut self.keys.iter().map(|k| &k.0), ctx)?;
-        let right = Self::sorted(&mut *self.right, &mut self.keys.iter().map(|k| &k.1), ctx)?;
+        // Key values ascending, NULLs last.
+        let keys: Vec<SortKey> = (0..self.keys.len())
+            .map(|column| SortKey {
+                column,
+                desc: false,
+                nulls_first: false,
+            })
+            .collect();
+        let cmp_keys = |a: &[Value], b: &[Value]| compare_rows(a, b, &keys);
+        let left = Self::sorted(
+            &mut *self.left,
+            &mut self.keys.iter().map(|k| &k.0),
+            &keys,
+            ctx,
+        )?;
+        let right = Self::sorted(
+            &mut *self.right,
+            &mut self.keys.iter().map(|k| &k.1),
+            &keys,
+            ctx,
+        )?;
         let mut matched = vec![false; right.len()];
         let pad_left = matches!(self.kind, JoinKind::Left | JoinKind::Full);
         let mut out = Vec::new();

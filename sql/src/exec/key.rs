@@ -41,6 +41,15 @@ impl std::hash::Hasher for KeyHasher {
     }
 }
 
+/// Which of `n` spill partitions a row key goes to. `seed` differs per
+/// round of a recursive spill, so a partition spilled again splits.
+pub fn partition(key: &[u8], seed: u32, n: usize) -> usize {
+    use std::hash::Hasher;
+    let mut h = KeyHasher(u64::from(seed));
+    h.write(key);
+    (h.finish() % n as u64) as usize
+}
+
 /// Hash maps keyed by row keys.
 pub type KeyMap<V> =
     std::collections::HashMap<Vec<u8>, V, std::hash::BuildHasherDefault<KeyHasher>>;

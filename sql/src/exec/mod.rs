@@ -333,8 +333,7 @@ struct SetOp<'p> {
     op: SetOpKind,
     /// ALL.
     all: bool,
-    /// Row key → how many right rows have it (INTERSECT, EXCEPT); for
-    /// UNION, keys already returned.
+    /// Row key → how many right rows have it (INTERSECT, EXCEPT).
     counts: HashMap<Vec<u8>, i64>,
     /// UNION: the left side is exhausted.
     left_done: bool,
@@ -342,34 +341,19 @@ struct SetOp<'p> {
 
 impl Node for SetOp<'_> {
     fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
+        // UNION is always ALL here (the binder puts a Distinct above a
+        // UNION): the left rows, then the right ones.
         if self.op == SetOpKind::Union {
-            loop {
-                let row = if self.left_done {
-                    match self.right.as_mut() {
-                        Some(r) => r.next(ctx)?,
-                        None => None,
-                    }
-                } else {
-                    match self.left.next(ctx)? {
-                        Some(r) => Some(r),
-                        None => {
-                            self.left_done = true;
-                            continue;
-                        }
-                    }
-                };
-                let Some(row) = row else {
-                    return Ok(None);
-                };
-                if self.all {
-                    return Ok(Some(row));
+            if !self.left_done {
+                if let Some(r) = self.left.next(ctx)? {
+                    return Ok(Some(r));
                 }
-                let seen = self.counts.entry(key::row_key(&row)).or_insert(0);
-                *seen += 1;
-                if *seen == 1 {
-                    return Ok(Some(row));
-                }
+                self.left_done = true;
             }
+            return match self.right.as_mut() {
+                Some(r) => r.next(ctx),
+                None => Ok(None),
+            };
         }
         if let Some(mut right) = self.right.take() {
             while let Some(r) = right.next(ctx)? {

@@ -488,9 +488,7 @@ impl<'p> Distinct<'p> {
                 .map(|_| TempWriter::create(sp))
                 .collect::<Result<_>>()?;
         }
-        use std::hash::{BuildHasher, BuildHasherDefault};
-        let h = BuildHasherDefault::<super::key::KeyHasher>::default().hash_one(&key);
-        self.parts[(h % DISTINCT_PARTITIONS as u64) as usize].write_row(&row)?;
+        self.parts[super::key::partition(&key, 0, DISTINCT_PARTITIONS)].write_row(&row)?;
         Ok(None)
     }
 }

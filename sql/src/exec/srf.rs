@@ -29,7 +29,7 @@ pub struct Series {
 
 impl Series {
     /// Starts `func(args)`; an empty series when an argument is NULL.
-    pub fn start(func: Srf, args: Vec<Value>, ctx: &mut EvalCtx<'_>) -> Result<Series> {
+    pub fn start(func: Srf, args: Vec<Value>) -> Result<Series> {
         let empty = Series {
             cur: None,
             stop: Value::Null,
@@ -98,7 +98,6 @@ impl Series {
                 )
             }
         };
-        let _ = ctx;
         Ok(Series {
             cur: Some(start),
             stop,
@@ -160,7 +159,7 @@ impl Node for FunctionScan<'_> {
             for a in self.args {
                 args.push(a.eval(&[], ctx)?);
             }
-            self.series = Some(Series::start(self.func, args, ctx)?);
+            self.series = Some(Series::start(self.func, args)?);
         }
         self.count = self.count.wrapping_add(1);
         if self.count.is_multiple_of(4096) {
@@ -206,7 +205,7 @@ impl ProjectSet<'_> {
                     for a in args {
                         values.push(a.eval(row, ctx)?);
                     }
-                    Slot::Set(Some(Series::start(*func, values, ctx)?))
+                    Slot::Set(Some(Series::start(*func, values)?))
                 }
             });
         }

@@ -4,10 +4,11 @@ use std::cmp::Ordering;
 
 use super::agg::AggState;
 use super::key::row_key;
+use super::sort::compare_rows;
 use super::{Node, Row};
 use crate::error::Result;
 use crate::expr::EvalCtx;
-use crate::plan::{FrameBound, WindowCall, WindowFunc};
+use crate::plan::{FrameBound, SortKey, WindowCall, WindowFunc};
 use crate::value::Value;
 
 /// Computes window calls; output rows are input rows plus one value per
@@ -28,41 +29,6 @@ impl Node for Window<'_> {
         }
         Ok(self.out.as_mut().and_then(Vec::pop))
     }
-}
-
-/// Compares ORDER BY values of two rows.
-fn cmp_order(a: &[Value], b: &[Value], dirs: &[(bool, bool)]) -> Ordering {
-    for ((x, y), (desc, nulls_first)) in a.iter().zip(b).zip(dirs) {
-        let o = match (x.is_null(), y.is_null()) {
-            (true, true) => Ordering::Equal,
-            (true, false) => {
-                if *nulls_first {
-                    Ordering::Less
-                } else {
-                    Ordering::Greater
-                }
-            }
-            (false, true) => {
-                if *nulls_first {
-                    Ordering::Greater
-                } else {
-                    Ordering::Less
-                }
-            }
-            (false, false) => {
-                let o = x.compare(y).unwrap_or(Ordering::Equal);
-                if *desc {
-                    o.reverse()
-                } else {
-                    o
-                }
-            }
-        };
-        if o != Ordering::Equal {
-            return o;
-        }
-    }
-    Ordering::Equal
 }
 
 impl Window<'_> {
@@ -92,12 +58,22 @@ impl Window<'_> {
                 }
                 ovals.push(ov);
             }
-            let dirs: Vec<(bool, bool)> = call.order.iter().map(|(_, d, nf)| (*d, *nf)).collect();
+            // The ORDER BY values are compared as sort keys over `ovals`.
+            let keys: Vec<SortKey> = call
+                .order
+                .iter()
+                .enumerate()
+                .map(|(column, (_, desc, nulls_first))| SortKey {
+                    column,
+                    desc: *desc,
+                    nulls_first: *nulls_first,
+                })
+                .collect();
             order = (0..n).collect();
             order.sort_by(|&a, &b| {
                 pkeys[a]
                     .cmp(&pkeys[b])
-                    .then_with(|| cmp_order(&ovals[a], &ovals[b], &dirs))
+                    .then_with(|| compare_rows(&ovals[a], &ovals[b], &keys))
             });
             let mut values = vec![Value::Null; n];
             let mut start = 0;
@@ -107,20 +83,20 @@ impl Window<'_> {
                     end += 1;
                 }
                 let part = &order[start..end];
-                let peers = |j: usize| -> (usize, usize) {
-                    let same = |k: usize| {
-                        cmp_order(&ovals[part[k]], &ovals[part[j]], &dirs) == Ordering::Equal
-                    };
-                    let mut s = j;
-                    while s > 0 && same(s - 1) {
-                        s -= 1;
-                    }
-                    let mut e = j + 1;
-                    while e < part.len() && same(e) {
+                // Peer groups (rows equal in ORDER BY), found in one pass:
+                // position j's group is peers[j].
+                let mut peers = Vec::with_capacity(part.len());
+                let mut g = 0;
+                while g < part.len() {
+                    let mut e = g + 1;
+                    while e < part.len()
+                        && compare_rows(&ovals[part[e]], &ovals[part[g]], &keys) == Ordering::Equal
+                    {
                         e += 1;
                     }
-                    (s, e)
-                };
+                    peers.extend(std::iter::repeat_n((g, e), e - g));
+                    g = e;
+                }
                 partition(call, part, &rows, &peers, &mut values, ctx)?;
                 ctx.check_interrupts()?;
                 start = end;
@@ -144,14 +120,14 @@ fn partition(
     call: &WindowCall,
     part: &[usize],
     rows: &[Row],
-    peers: &dyn Fn(usize) -> (usize, usize),
+    peers: &[(usize, usize)],
     values: &mut [Value],
     ctx: &mut EvalCtx<'_>,
 ) -> Result<()> {
     let len = part.len();
     let frame = |j: usize| -> (usize, usize) {
         let f = call.frame;
-        let (ps, pe) = if f.rows { (j, j + 1) } else { peers(j) };
+        let (ps, pe) = if f.rows { (j, j + 1) } else { peers[j] };
         let s = match f.start {
             FrameBound::UnboundedPreceding => 0,
             FrameBound::Preceding(k) => j.saturating_sub(k as usize),
@@ -181,9 +157,9 @@ fn partition(
         let me = part[j];
         let v = match &call.func {
             WindowFunc::RowNumber => Value::Int8(j as i64 + 1),
-            WindowFunc::Rank => Value::Int8(peers(j).0 as i64 + 1),
+            WindowFunc::Rank => Value::Int8(peers[j].0 as i64 + 1),
             WindowFunc::DenseRank => {
-                let (s, _) = peers(j);
+                let (s, _) = peers[j];
                 if s != last_peer_start {
                     last_peer_start = s;
                     dense += 1;
@@ -191,11 +167,11 @@ fn partition(
                 Value::Int8(dense)
             }
             WindowFunc::PercentRank => Value::Float8(if len > 1 {
-                peers(j).0 as f64 / (len - 1) as f64
+                peers[j].0 as f64 / (len - 1) as f64
             } else {
                 0.0
             }),
-            WindowFunc::CumeDist => Value::Float8(peers(j).1 as f64 / len as f64),
+            WindowFunc::CumeDist => Value::Float8(peers[j].1 as f64 / len as f64),
             WindowFunc::Ntile => match arg(0, me, ctx)? {
                 Value::Int4(b) if b > 0 => {
                     let b = b as usize;

@@ -74,6 +74,14 @@ pub enum StorageError {
         /// The most a page holds.
         max: usize,
     },
+    /// An index entry larger than a third of a page (54000).
+    #[error("index row size {size} exceeds btree version 4 maximum {max}")]
+    IndexRowTooBig {
+        /// The entry's size.
+        size: usize,
+        /// The most an entry may take.
+        max: usize,
+    },
     /// No unpinned buffer (53000).
     #[error("no unpinned buffers available")]
     NoBuffers,
@@ -250,6 +258,8 @@ pub struct Engine {
     fsync: AtomicBool,
     /// Free space per relation and block (in memory; VACUUM fills it).
     pub(crate) fsm: Mutex<HashMap<RelId, BTreeMap<u32, u16>>>,
+    /// The tree lock of each index (btree.rs rule 1).
+    pub(crate) index_locks: Mutex<HashMap<RelId, Arc<parking_lot::RwLock<()>>>>,
     /// Autovacuum counters.
     pub(crate) stats: Mutex<HashMap<RelId, RelStats>>,
     /// Set after a PANIC-class failure.
@@ -387,6 +397,7 @@ impl Engine {
             full_page_writes: AtomicBool::new(config.full_page_writes),
             fsync: AtomicBool::new(config.fsync),
             fsm: Mutex::new(HashMap::new()),
+            index_locks: Mutex::new(HashMap::new()),
             stats: Mutex::new(HashMap::new()),
             broken: AtomicBool::new(false),
             checkpoint_request: OnceLock::new(),
@@ -892,6 +903,39 @@ impl Redo<'_> {
                 p.copy_from_slice(&image[..]);
                 page::set_lsn(&mut p, r.end);
                 b.mark_dirty();
+            }
+            WalRecord::IndexInsert {
+                rel,
+                block,
+                pos,
+                item,
+            } => {
+                let Some(b) = self.page(*rel, *block, false)? else {
+                    return Ok(());
+                };
+                let mut p = b.write();
+                if page::lsn(&p) >= r.end {
+                    return Ok(());
+                }
+                if !crate::btree::insert_at(&mut p, usize::from(*pos), item) {
+                    return Err(StorageError::Corrupted(format!(
+                        "WAL record at {:X} does not fit index block {block} of base/{}/{}",
+                        r.start, rel.db, rel.rel
+                    )));
+                }
+                page::set_lsn(&mut p, r.end);
+                b.mark_dirty();
+            }
+            WalRecord::PageImages { rel, pages } => {
+                for (block, image) in pages {
+                    let Some(b) = self.page(*rel, *block, true)? else {
+                        return Ok(());
+                    };
+                    let mut p = b.write();
+                    p.copy_from_slice(&image[..]);
+                    page::set_lsn(&mut p, r.end);
+                    b.mark_dirty();
+                }
             }
             WalRecord::Commit { subxids, drops, .. } => {
                 self.finish(r.xid, subxids, drops, XidStatus::Committed)?;

@@ -16,6 +16,7 @@
 //!
 //! Depends on memory/ only; knows nothing of SQL or actors.
 
+pub mod btree;
 pub mod clog;
 pub mod control;
 mod datadir;

@@ -509,3 +509,189 @@ fn a_full_disk_during_a_checkpoint_stops_the_engine_and_recovery_repairs_it() {
     let e = reopen(&tmp, 64);
     assert_eq!(rows(&e, rel), vec![b"one".to_vec(), b"two".to_vec()]);
 }
+
+fn index_for(e: &Engine, heap: RelId) -> RelId {
+    let i = Interrupts::new();
+    let xid = e.assign_xid(1, &policy(&i)).unwrap();
+    let oid = e.new_oid().unwrap();
+    let index = e.create_relation(xid, 5, oid).unwrap();
+    e.index_create(xid, index, heap).unwrap();
+    e.commit(1, &[xid], &[], true).unwrap();
+    index
+}
+
+fn index_all(
+    e: &Engine,
+    index: RelId,
+    lo: std::ops::Bound<Vec<u8>>,
+    hi: std::ops::Bound<Vec<u8>>,
+) -> Vec<(Tid, u32)> {
+    let mut scan = e.index_scan(index, lo, hi);
+    let mut out = Vec::new();
+    while scan.next_batch(&mut out).unwrap() {}
+    out
+}
+
+#[test]
+fn btree_splits_scans_in_order_and_survives_a_crash() {
+    use std::ops::Bound::*;
+    let (tmp, e) = fresh(32);
+    let heap = new_table(&e);
+    let index = index_for(&e, heap);
+    let i = Interrupts::new();
+    let xid = e.assign_xid(1, &policy(&i)).unwrap();
+    // 20,000 keys in a scrambled order, 40 bytes each: hundreds of leaves,
+    // a three-level tree, far more pages than the 32 buffers.
+    let n = 20_000u32;
+    let mut keys = Vec::new();
+    for k in 0..n {
+        let k = (k * 7919) % n;
+        let mut key = k.to_be_bytes().to_vec();
+        key.resize(40, b'x');
+        let tid = e.heap_insert(heap, xid, 0, &key, 100).unwrap();
+        let r = e.index_insert(index, &key, tid, xid, None).unwrap();
+        assert_eq!(r, crate::btree::UniqueCheck::Inserted);
+        keys.push((key, tid));
+    }
+    e.commit(1, &[xid], &[], true).unwrap();
+    keys.sort();
+    let expect: Vec<Tid> = keys.iter().map(|(_, t)| *t).collect();
+    let all = index_all(&e, index, Unbounded, Unbounded);
+    assert_eq!(all.iter().map(|(t, _)| *t).collect::<Vec<_>>(), expect);
+    // Ranges read as prefixes.
+    let k100 = 100u32.to_be_bytes().to_vec();
+    let k200 = 200u32.to_be_bytes().to_vec();
+    assert_eq!(
+        index_all(&e, index, Included(k100.clone()), Included(k100.clone())).len(),
+        1
+    );
+    assert_eq!(
+        index_all(&e, index, Included(k100.clone()), Excluded(k200.clone())).len(),
+        100
+    );
+    assert_eq!(
+        index_all(&e, index, Excluded(k100.clone()), Included(k200.clone())).len(),
+        100
+    );
+    // Crash without a checkpoint: redo rebuilds the same tree.
+    drop(e);
+    let e = reopen(&tmp, 32);
+    let after = index_all(&e, index, Unbounded, Unbounded);
+    assert_eq!(after.iter().map(|(t, _)| *t).collect::<Vec<_>>(), expect);
+}
+
+#[test]
+fn unique_insert_waits_for_the_other_inserter() {
+    let (_tmp, e) = fresh(64);
+    let heap = new_table(&e);
+    let index = index_for(&e, heap);
+    let i = Interrupts::new();
+    let key = b"k".to_vec();
+    // Session 1 inserts the key and keeps its transaction open.
+    let x1 = e.assign_xid(1, &policy(&i)).unwrap();
+    let me1 = Me {
+        xids: vec![x1],
+        cid: 1,
+    };
+    let who1 = Actor {
+        xid: x1,
+        backend: 1,
+        own: &me1,
+        wait: policy(&i),
+    };
+    let t1 = e.heap_insert(heap, x1, 0, &key, 100).unwrap();
+    e.index_insert(index, &key, t1, x1, Some(&who1)).unwrap();
+    // Session 2 inserts the same key: it waits until session 1 ends.
+    let e2 = Arc::clone(&e);
+    let k2 = key.clone();
+    let second = std::thread::spawn(move || {
+        let i = Interrupts::new();
+        let x2 = e2.assign_xid(2, &policy(&i)).unwrap();
+        let me2 = Me {
+            xids: vec![x2],
+            cid: 1,
+        };
+        let who2 = Actor {
+            xid: x2,
+            backend: 2,
+            own: &me2,
+            wait: policy(&i),
+        };
+        let t2 = e2.heap_insert(heap, x2, 0, &k2, 100).unwrap();
+        let r = e2.index_insert(index, &k2, t2, x2, Some(&who2));
+        e2.commit(2, &[x2], &[], true).unwrap();
+        (r.unwrap(), std::time::Instant::now())
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    let aborted_at = std::time::Instant::now();
+    e.abort(1, &[x1], &[], true).unwrap();
+    let (r, finished) = second.join().unwrap();
+    // Session 1 rolled back, so session 2's insert went in after it.
+    assert_eq!(r, crate::btree::UniqueCheck::Inserted);
+    assert!(finished >= aborted_at);
+    // A third insert of the key now meets session 2's committed row.
+    let x3 = e.assign_xid(3, &policy(&i)).unwrap();
+    let me3 = Me {
+        xids: vec![x3],
+        cid: 1,
+    };
+    let who3 = Actor {
+        xid: x3,
+        backend: 3,
+        own: &me3,
+        wait: policy(&i),
+    };
+    let t3 = e.heap_insert(heap, x3, 0, &key, 100).unwrap();
+    assert!(matches!(
+        e.index_insert(index, &key, t3, x3, Some(&who3)).unwrap(),
+        crate::btree::UniqueCheck::Duplicate(_)
+    ));
+    e.abort(3, &[x3], &[], true).unwrap();
+}
+
+#[test]
+fn stale_entries_are_skipped_and_vacuumed() {
+    use std::ops::Bound::*;
+    let (_tmp, e) = fresh(64);
+    let heap = new_table(&e);
+    let index = index_for(&e, heap);
+    let i = Interrupts::new();
+    let xid = e.assign_xid(1, &policy(&i)).unwrap();
+    let mut tids = Vec::new();
+    for k in 0..100u8 {
+        let tid = e.heap_insert(heap, xid, 0, &[k], 100).unwrap();
+        e.index_insert(index, &[k], tid, xid, None).unwrap();
+        tids.push(tid);
+    }
+    e.commit(1, &[xid], &[], true).unwrap();
+    // Delete half and vacuum the heap: their slots are freed.
+    let x2 = e.assign_xid(1, &policy(&i)).unwrap();
+    let me = Me {
+        xids: vec![x2],
+        cid: 0,
+    };
+    let who = Actor {
+        xid: x2,
+        backend: 1,
+        own: &me,
+        wait: policy(&i),
+    };
+    for t in tids.iter().step_by(2) {
+        assert_eq!(e.heap_delete(heap, *t, &who).unwrap(), Modify::Done(*t));
+    }
+    e.commit(1, &[x2], &[], true).unwrap();
+    e.vacuum(heap).unwrap();
+    let snap = e.txns.snapshot(9);
+    e.txns.release_snapshots(9);
+    let none = Me {
+        xids: vec![],
+        cid: 0,
+    };
+    let seen = index_all(&e, index, Unbounded, Unbounded)
+        .into_iter()
+        .filter(|(t, x)| e.index_fetch(heap, *t, *x, &snap, &none).unwrap().is_some())
+        .count();
+    assert_eq!(seen, 50);
+    assert_eq!(e.index_vacuum(index).unwrap(), 50);
+    assert_eq!(index_all(&e, index, Unbounded, Unbounded).len(), 50);
+}

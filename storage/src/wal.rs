@@ -91,6 +91,25 @@ pub enum WalRecord {
         /// Contents.
         image: Box<Page>,
     },
+    /// An index entry put at position `pos` of a leaf's item array.
+    IndexInsert {
+        /// The index.
+        rel: RelId,
+        /// The leaf.
+        block: u32,
+        /// Position in the item array.
+        pos: u16,
+        /// The item's bytes.
+        item: Vec<u8>,
+    },
+    /// Several pages of one relation whole, changed together (an index
+    /// page split): redo restores all or none.
+    PageImages {
+        /// Relation.
+        rel: RelId,
+        /// (block, contents).
+        pages: Vec<(u32, Box<Page>)>,
+    },
     /// A transaction committed; `drops` are relation files to remove.
     Commit {
         /// Subtransactions committed with it.
@@ -252,6 +271,8 @@ impl WalRecord {
             WalRecord::HeapInsert { .. } => 1,
             WalRecord::HeapSetXmax { .. } => 2,
             WalRecord::PageImage { .. } => 3,
+            WalRecord::IndexInsert { .. } => 4,
+            WalRecord::PageImages { .. } => 5,
             WalRecord::Commit { .. } => 10,
             WalRecord::Abort { .. } => 11,
             WalRecord::RelCreate { .. } => 20,
@@ -294,6 +315,25 @@ impl WalRecord {
                 e.rel(*rel);
                 e.u32(*block);
                 e.0.extend_from_slice(&image[..]);
+            }
+            WalRecord::IndexInsert {
+                rel,
+                block,
+                pos,
+                item,
+            } => {
+                e.rel(*rel);
+                e.u32(*block);
+                e.u16(*pos);
+                e.bytes(item);
+            }
+            WalRecord::PageImages { rel, pages } => {
+                e.rel(*rel);
+                e.u32(pages.len() as u32);
+                for (block, image) in pages {
+                    e.u32(*block);
+                    e.0.extend_from_slice(&image[..]);
+                }
             }
             WalRecord::Commit {
                 subxids,
@@ -358,6 +398,27 @@ impl WalRecord {
                 let mut image = Box::new([0u8; PAGE_SIZE]);
                 image.copy_from_slice(bytes);
                 WalRecord::PageImage { rel, block, image }
+            }
+            4 => WalRecord::IndexInsert {
+                rel: d.rel()?,
+                block: d.u32()?,
+                pos: d.u16()?,
+                item: d.bytes()?,
+            },
+            5 => {
+                let rel = d.rel()?;
+                let n = d.u32()? as usize;
+                if n > d.0.len() / PAGE_SIZE {
+                    return None;
+                }
+                let mut pages = Vec::with_capacity(n);
+                for _ in 0..n {
+                    let block = d.u32()?;
+                    let mut image = Box::new([0u8; PAGE_SIZE]);
+                    image.copy_from_slice(d.take(PAGE_SIZE)?);
+                    pages.push((block, image));
+                }
+                WalRecord::PageImages { rel, pages }
             }
             10 => WalRecord::Commit {
                 subxids: d.u32s()?,

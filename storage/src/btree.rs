@@ -1,0 +1,903 @@
+//! B-tree indexes: PostgreSQL's nbtree reduced to what one lock per
+//! index allows.
+//!
+//! Keys are byte strings compared bytewise; the SQL layer encodes typed
+//! values so that byte order is value order. A leaf entry is (key, heap
+//! tid, xmin of the heap version it points at); the tid breaks ties, so
+//! every entry is unique (PostgreSQL 12's heap-TID tiebreaker) and an
+//! internal separator is a whole (key, tid).
+//!
+//! ```text
+//! block 0: metapage (root block, heap relation)     24  level u16 | flags u16
+//! other blocks: leaves (level 0) and internal pages 28  right sibling (meta: root)
+//!   40: item offsets (u16 each, in key order) ──► lower          32  meta: heap rel
+//!   upper ◄── items: klen u16 | key | block u32 BE | offset u16 BE | payload u32
+//! ```
+//! A leaf's payload is the xmin, an internal item's is its child block;
+//! an internal page's first item is the "minus infinity" downlink.
+//!
+//! Rules:
+//! 1. One reader-writer lock per index: scans read under it shared (one
+//!    leaf at a time, then re-descend), inserts and cleanup change under it
+//!    exclusively. No page is ever seen half split, so no high keys or
+//!    Lehman-Yao moves right are needed.
+//! 2. An entry is live only while the heap slot at its tid holds a version
+//!    with the same xmin: heap pruning frees slots without touching
+//!    indexes, so readers check ([`Engine::index_fetch`]) and stale or dead
+//!    entries are removed when a leaf fills up (before it is split,
+//!    PostgreSQL's simple deletion) and by [`Engine::index_vacuum`].
+//! 3. WAL: an insert into a leaf with room logs the item ([`WalRecord::IndexInsert`]);
+//!    splits, new roots and cleanup log every page they change as one
+//!    record of images ([`WalRecord::PageImages`]), so redo never sees half
+//!    a split.
+//! 4. Uniqueness is checked under the exclusive lock, so two inserters of
+//!    one key are serialised; a conflicting version of a running
+//!    transaction is waited for (lock released) and the check repeated.
+//! 5. Every read of a page is bounds-checked: a damaged page is an error
+//!    naming the index, never a panic.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::sync::Arc;
+
+use actorgres_memory::{BufferTag, Page, ReadMode, PAGE_SIZE};
+use parking_lot::RwLock;
+
+use crate::clog::XidStatus;
+use crate::engine::{Engine, Result, StorageError};
+use crate::heap::{Actor, HeapTuple};
+use crate::page::{self, Tid};
+use crate::smgr::RelId;
+use crate::wal::WalRecord;
+use crate::xact::{dead_to_all, visible, OwnTxn, Snapshot};
+
+/// Start of the item offset array.
+const ITEMS: usize = 40;
+/// Bytes of an item besides its key.
+const ITEM_FIXED: usize = 12;
+/// Flag of the metapage.
+const META: u16 = 1;
+/// The largest entry (PostgreSQL's btree version 4 limit, 1/3 page).
+pub const MAX_ENTRY: usize = 2704;
+
+/// What an insert into a unique index found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UniqueCheck {
+    /// Inserted.
+    Inserted,
+    /// A live version with the same key exists at this tid; nothing was
+    /// inserted.
+    Duplicate(Tid),
+}
+
+fn get_u16(p: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes([p[at], p[at + 1]])
+}
+
+fn put_u16(p: &mut [u8], at: usize, v: u16) {
+    p[at..at + 2].copy_from_slice(&v.to_le_bytes());
+}
+
+fn get_u32(p: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([p[at], p[at + 1], p[at + 2], p[at + 3]])
+}
+
+fn put_u32(p: &mut [u8], at: usize, v: u32) {
+    p[at..at + 4].copy_from_slice(&v.to_le_bytes());
+}
+
+/// One item, parsed.
+#[derive(Debug, Clone, Copy)]
+struct Item<'a> {
+    key: &'a [u8],
+    tid: Tid,
+    payload: u32,
+}
+
+impl Item<'_> {
+    fn cmp_to(&self, key: &[u8], tid: Tid) -> Ordering {
+        self.key.cmp(key).then(self.tid.cmp(&tid))
+    }
+}
+
+fn item_bytes(key: &[u8], tid: Tid, payload: u32) -> Vec<u8> {
+    let mut b = Vec::with_capacity(ITEM_FIXED + key.len());
+    b.extend_from_slice(&(key.len() as u16).to_le_bytes());
+    b.extend_from_slice(key);
+    b.extend_from_slice(&tid.block.to_be_bytes());
+    b.extend_from_slice(&tid.offset.to_be_bytes());
+    b.extend_from_slice(&payload.to_le_bytes());
+    b
+}
+
+fn lower(p: &Page) -> usize {
+    usize::from(get_u16(p, 12))
+}
+
+fn upper(p: &Page) -> usize {
+    usize::from(get_u16(p, 14))
+}
+
+fn nitems(p: &Page) -> usize {
+    lower(p).saturating_sub(ITEMS) / 2
+}
+
+fn level(p: &Page) -> u16 {
+    get_u16(p, 24)
+}
+
+fn flags(p: &Page) -> u16 {
+    get_u16(p, 26)
+}
+
+fn right(p: &Page) -> u32 {
+    get_u32(p, 28)
+}
+
+/// Whether a page's header can be trusted at all.
+fn sane(p: &Page) -> bool {
+    let (lo, up) = (lower(p), upper(p));
+    lo >= ITEMS && lo <= up && up <= PAGE_SIZE
+}
+
+fn item(p: &Page, i: usize) -> Option<Item<'_>> {
+    if i >= nitems(p) {
+        return None;
+    }
+    let off = usize::from(get_u16(p, ITEMS + 2 * i));
+    if off < ITEMS || off + ITEM_FIXED > PAGE_SIZE {
+        return None;
+    }
+    let klen = usize::from(get_u16(p, off));
+    let end = off + ITEM_FIXED + klen;
+    if end > PAGE_SIZE {
+        return None;
+    }
+    let key = &p[off + 2..off + 2 + klen];
+    let t = off + 2 + klen;
+    Some(Item {
+        key,
+        tid: Tid {
+            block: u32::from_be_bytes([p[t], p[t + 1], p[t + 2], p[t + 3]]),
+            offset: u16::from_be_bytes([p[t + 4], p[t + 5]]),
+        },
+        payload: get_u32(p, t + 6),
+    })
+}
+
+/// An empty btree page (PageInit with the btree header).
+fn init(p: &mut Page, lvl: u16, flag: u16, right_link: u32) {
+    page::init(p);
+    put_u16(p, 12, ITEMS as u16);
+    put_u16(p, 24, lvl);
+    put_u16(p, 26, flag);
+    put_u32(p, 28, right_link);
+}
+
+/// Inserts item bytes at position `pos` of the offset array; false when
+/// the page has no room (or is damaged).
+pub(crate) fn insert_at(p: &mut Page, pos: usize, bytes: &[u8]) -> bool {
+    if !sane(p) {
+        return false;
+    }
+    let (lo, up) = (lower(p), upper(p));
+    let n = nitems(p);
+    if pos > n || up - lo < bytes.len() + 2 {
+        return false;
+    }
+    let start = up - bytes.len();
+    p[start..up].copy_from_slice(bytes);
+    let at = ITEMS + 2 * pos;
+    p.copy_within(at..lo, at + 2);
+    put_u16(p, at, start as u16);
+    put_u16(p, 12, (lo + 2) as u16);
+    put_u16(p, 14, start as u16);
+    true
+}
+
+/// The items of a page as owned bytes, or None if it is damaged.
+fn items_of(p: &Page) -> Option<Vec<Vec<u8>>> {
+    (0..nitems(p))
+        .map(|i| item(p, i).map(|it| item_bytes(it.key, it.tid, it.payload)))
+        .collect()
+}
+
+/// Rewrites a page to hold exactly `items`, keeping level, flags and
+/// right link (or the given ones).
+fn rebuild(p: &mut Page, items: &[Vec<u8>], lvl: u16, right_link: u32) -> bool {
+    init(p, lvl, 0, right_link);
+    items.iter().enumerate().all(|(i, b)| insert_at(p, i, b))
+}
+
+/// First position whose item is >= (key, tid).
+fn lower_bound(p: &Page, key: &[u8], tid: Tid) -> Option<usize> {
+    let (mut lo, mut hi) = (0, nitems(p));
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if item(p, mid)?.cmp_to(key, tid) == Ordering::Less {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    Some(lo)
+}
+
+/// The child of an internal page to follow for (key, tid): the last item
+/// <= it, the first item counting as minus infinity.
+fn child_for(p: &Page, key: &[u8], tid: Tid) -> Option<u32> {
+    let n = nitems(p);
+    if n == 0 {
+        return None;
+    }
+    let (mut lo, mut hi) = (1, n);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if item(p, mid)?.cmp_to(key, tid) == Ordering::Greater {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    Some(item(p, lo - 1)?.payload)
+}
+
+/// The smallest byte string greater than every string starting with
+/// `prefix`, or None when there is none (all 0xFF).
+fn prefix_successor(prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut s = prefix.to_vec();
+    while let Some(&last) = s.last() {
+        if last == 0xff {
+            s.pop();
+        } else {
+            let n = s.len();
+            s[n - 1] = last + 1;
+            return Some(s);
+        }
+    }
+    None
+}
+
+/// Whether `key` is past an upper bound read as a prefix: Included(b)
+/// keeps keys <= b and keys starting with b; Excluded(b) keeps keys < b.
+fn past_upper(key: &[u8], hi: &Bound<Vec<u8>>) -> bool {
+    match hi {
+        Bound::Unbounded => false,
+        Bound::Included(b) => key > b.as_slice() && !key.starts_with(b),
+        Bound::Excluded(b) => key >= b.as_slice(),
+    }
+}
+
+/// A range scan over an index, a leaf at a time (rule 1).
+pub struct IndexScan<'e> {
+    engine: &'e Engine,
+    index: RelId,
+    /// Where to descend to next: the first entry >= this (key, tid).
+    from: Option<(Vec<u8>, Tid)>,
+    /// Skip the entry equal to `from` (it was returned already).
+    after: bool,
+    hi: Bound<Vec<u8>>,
+}
+
+impl IndexScan<'_> {
+    /// Appends the next leaf's worth of matching (tid, xmin) entries;
+    /// false when the scan is over.
+    pub fn next_batch(&mut self, out: &mut Vec<(Tid, u32)>) -> Result<bool> {
+        let Some((key, tid)) = self.from.take() else {
+            return Ok(false);
+        };
+        let e = self.engine;
+        let lock = e.index_lock(self.index);
+        let _shared = lock.read();
+        let mut block = e.descend(self.index, &key, tid, None)?;
+        let mut start = {
+            let buf = e.index_page(self.index, block)?;
+            let p = buf.read();
+            lower_bound(&p, &key, tid).ok_or_else(|| e.damaged(self.index, block))?
+        };
+        let mut skip_equal = self.after;
+        loop {
+            let buf = e.index_page(self.index, block)?;
+            let p = buf.read();
+            if !sane(&p) {
+                return Err(e.damaged(self.index, block));
+            }
+            let before = out.len();
+            for i in start..nitems(&p) {
+                let it = item(&p, i).ok_or_else(|| e.damaged(self.index, block))?;
+                if skip_equal && it.key == key.as_slice() && it.tid == tid {
+                    skip_equal = false;
+                    continue;
+                }
+                skip_equal = false;
+                if past_upper(it.key, &self.hi) {
+                    return Ok(out.len() > before);
+                }
+                out.push((it.tid, it.payload));
+                self.from = Some((it.key.to_vec(), it.tid));
+                self.after = true;
+            }
+            let next = right(&p);
+            if next == 0 {
+                return Ok(out.len() > before);
+            }
+            if out.len() > before {
+                // Resume at the next leaf's first entry next time.
+                return Ok(true);
+            }
+            block = next;
+            start = 0;
+        }
+    }
+}
+
+impl Engine {
+    /// The tree lock of an index (rule 1).
+    pub(crate) fn index_lock(&self, index: RelId) -> Arc<RwLock<()>> {
+        Arc::clone(self.index_locks.lock().entry(index).or_default())
+    }
+
+    fn damaged(&self, index: RelId, block: u32) -> StorageError {
+        StorageError::Corrupted(format!(
+            "index block {block} of relation base/{}/{} is damaged",
+            index.db, index.rel
+        ))
+    }
+
+    fn index_page(&self, index: RelId, block: u32) -> Result<actorgres_memory::Buffer<'_>> {
+        if block >= self.smgr.nblocks(index)? {
+            return Err(self.damaged(index, block));
+        }
+        Ok(self.pool.read_buffer(
+            BufferTag {
+                db: index.db,
+                rel: index.rel,
+                block,
+            },
+            ReadMode::Normal,
+        )?)
+    }
+
+    /// (root block, heap relation) from the metapage.
+    fn meta(&self, index: RelId) -> Result<(u32, RelId)> {
+        let buf = self.index_page(index, 0)?;
+        let p = buf.read();
+        if !sane(&p) || flags(&p) != META {
+            return Err(self.damaged(index, 0));
+        }
+        Ok((
+            right(&p),
+            RelId {
+                db: index.db,
+                rel: get_u32(&p[..], 32),
+            },
+        ))
+    }
+
+    /// The leaf where (key, tid) belongs; with `path`, the internal pages
+    /// passed on the way down (root first).
+    fn descend(
+        &self,
+        index: RelId,
+        key: &[u8],
+        tid: Tid,
+        mut path: Option<&mut Vec<u32>>,
+    ) -> Result<u32> {
+        let (mut block, _) = self.meta(index)?;
+        for _ in 0..64 {
+            let buf = self.index_page(index, block)?;
+            let p = buf.read();
+            if !sane(&p) || flags(&p) == META {
+                return Err(self.damaged(index, block));
+            }
+            if level(&p) == 0 {
+                return Ok(block);
+            }
+            if let Some(path) = path.as_deref_mut() {
+                path.push(block);
+            }
+            block = child_for(&p, key, tid).ok_or_else(|| self.damaged(index, block))?;
+        }
+        Err(self.damaged(index, block))
+    }
+
+    /// Lays out a new, empty index in the (just created) file `index` for
+    /// the heap relation `heap`: the metapage and an empty root leaf.
+    pub fn index_create(&self, xid: u32, index: RelId, heap: RelId) -> Result<()> {
+        let mut meta: Box<Page> = Box::new([0; PAGE_SIZE]);
+        init(&mut meta, 0, META, 1);
+        put_u32(&mut meta[..], 32, heap.rel);
+        let mut root: Box<Page> = Box::new([0; PAGE_SIZE]);
+        init(&mut root, 0, 0, 0);
+        let mut pages = BTreeMap::new();
+        pages.insert(self.smgr.extend(index)?, meta);
+        pages.insert(self.smgr.extend(index)?, root);
+        self.write_pages(xid, index, pages, &[0, 1])
+    }
+
+    /// Writes changed pages under their content locks and logs them as
+    /// one record of images (rule 3); `fresh` blocks were just added to
+    /// the file.
+    fn write_pages(
+        &self,
+        xid: u32,
+        index: RelId,
+        pages: BTreeMap<u32, Box<Page>>,
+        fresh: &[u32],
+    ) -> Result<()> {
+        self.check_alive()?;
+        let mut bufs = Vec::with_capacity(pages.len());
+        for block in pages.keys() {
+            let mode = if fresh.contains(block) {
+                ReadMode::Zeroed
+            } else {
+                ReadMode::Normal
+            };
+            bufs.push(self.pool.read_buffer(
+                BufferTag {
+                    db: index.db,
+                    rel: index.rel,
+                    block: *block,
+                },
+                mode,
+            )?);
+        }
+        // Every page stays locked until it carries the record's LSN, so
+        // none reaches disk before its WAL (and none half split).
+        let mut guards: Vec<_> = bufs.iter().map(|b| b.write()).collect();
+        for (g, image) in guards.iter_mut().zip(pages.values()) {
+            g.copy_from_slice(&image[..]);
+        }
+        let (_, end) = self.log(
+            xid,
+            &WalRecord::PageImages {
+                rel: index,
+                pages: pages.into_iter().collect(),
+            },
+        )?;
+        for (g, b) in guards.iter_mut().zip(&bufs) {
+            page::set_lsn(g, end);
+            b.mark_dirty();
+        }
+        Ok(())
+    }
+
+    /// Whether an entry no longer points at a version anyone can see: its
+    /// slot was freed or reused (xmin differs), or the version is dead to
+    /// every snapshot.
+    fn entry_dead(&self, heap: RelId, tid: Tid, xmin: u32, oldest: u32) -> Result<bool> {
+        Ok(match self.heap_fetch(heap, tid)? {
+            None => true,
+            Some(t) => t.header.xmin != xmin || dead_to_all(&t.header, oldest, &self.txns.clog),
+        })
+    }
+
+    /// The version an entry points at, if it is still that version
+    /// (rule 2) and `snap` sees it.
+    pub fn index_fetch(
+        &self,
+        heap: RelId,
+        tid: Tid,
+        xmin: u32,
+        snap: &Snapshot,
+        own: &dyn OwnTxn,
+    ) -> Result<Option<HeapTuple>> {
+        Ok(self
+            .heap_fetch(heap, tid)?
+            .filter(|t| t.header.xmin == xmin && visible(&t.header, snap, own, &self.txns.clog)))
+    }
+
+    /// A scan of the entries whose keys lie between `lo` and `hi`, each
+    /// read as a prefix: Included(b) takes every key starting with b.
+    pub fn index_scan(
+        &self,
+        index: RelId,
+        lo: Bound<Vec<u8>>,
+        hi: Bound<Vec<u8>>,
+    ) -> IndexScan<'_> {
+        let from = match lo {
+            Bound::Unbounded => Some(Vec::new()),
+            Bound::Included(b) => Some(b),
+            Bound::Excluded(b) => prefix_successor(&b),
+        };
+        IndexScan {
+            engine: self,
+            index,
+            from: from.map(|k| (k, Tid::default())),
+            after: false,
+            hi,
+        }
+    }
+
+    /// Adds the entry (key, tid, xmin). With `unique`, first looks for a
+    /// live version with an equal key (rule 4): one that a running
+    /// transaction may still change is waited for.
+    pub fn index_insert(
+        &self,
+        index: RelId,
+        key: &[u8],
+        tid: Tid,
+        xmin: u32,
+        unique: Option<&Actor<'_>>,
+    ) -> Result<UniqueCheck> {
+        let size = key.len() + ITEM_FIXED;
+        if size > MAX_ENTRY {
+            return Err(StorageError::IndexRowTooBig {
+                size,
+                max: MAX_ENTRY,
+            });
+        }
+        let lock = self.index_lock(index);
+        loop {
+            let guard = lock.write();
+            if let Some(who) = unique {
+                match self.find_duplicate(index, key, who)? {
+                    Duplicate::None => {}
+                    Duplicate::Live(t) => return Ok(UniqueCheck::Duplicate(t)),
+                    Duplicate::Wait(x) => {
+                        drop(guard);
+                        self.wait_for_xid(who.backend, x, &who.wait)?;
+                        continue;
+                    }
+                }
+            }
+            self.insert_entry(xmin, index, key, tid, xmin)?;
+            return Ok(UniqueCheck::Inserted);
+        }
+    }
+
+    /// Entries with exactly `key`, and what their versions say.
+    fn find_duplicate(&self, index: RelId, key: &[u8], who: &Actor<'_>) -> Result<Duplicate> {
+        let (_, heap) = self.meta(index)?;
+        let mut block = self.descend(index, key, Tid::default(), None)?;
+        let mut start = None;
+        loop {
+            let buf = self.index_page(index, block)?;
+            let p = buf.read();
+            let from = match start {
+                Some(s) => s,
+                None => lower_bound(&p, key, Tid::default())
+                    .ok_or_else(|| self.damaged(index, block))?,
+            };
+            for i in from..nitems(&p) {
+                let it = item(&p, i).ok_or_else(|| self.damaged(index, block))?;
+                if it.key != key {
+                    return Ok(Duplicate::None);
+                }
+                match self.version_state(heap, it.tid, it.payload, who.own)? {
+                    Duplicate::None => {}
+                    other => return Ok(other),
+                }
+            }
+            block = right(&p);
+            if block == 0 {
+                return Ok(Duplicate::None);
+            }
+            start = Some(0);
+        }
+    }
+
+    /// Whether the version an entry points at blocks an equal key
+    /// (_bt_check_unique with a dirty snapshot).
+    fn version_state(
+        &self,
+        heap: RelId,
+        tid: Tid,
+        xmin: u32,
+        own: &dyn OwnTxn,
+    ) -> Result<Duplicate> {
+        let Some(t) = self.heap_fetch(heap, tid)? else {
+            return Ok(Duplicate::None);
+        };
+        let h = t.header;
+        if h.xmin != xmin {
+            return Ok(Duplicate::None);
+        }
+        let clog = &self.txns.clog;
+        if !own.is_own(h.xmin) {
+            match clog.get(h.xmin) {
+                XidStatus::Aborted => return Ok(Duplicate::None),
+                XidStatus::InProgress if self.txns.is_running(h.xmin) => {
+                    return Ok(Duplicate::Wait(h.xmin))
+                }
+                // Crashed before recovery marked it: never committed.
+                XidStatus::InProgress => return Ok(Duplicate::None),
+                XidStatus::Committed => {}
+            }
+        }
+        if h.xmax == 0 || h.lock_only() {
+            return Ok(Duplicate::Live(tid));
+        }
+        if own.is_own(h.xmax) {
+            return Ok(Duplicate::None);
+        }
+        Ok(match clog.get(h.xmax) {
+            XidStatus::Committed => Duplicate::None,
+            XidStatus::InProgress if self.txns.is_running(h.xmax) => Duplicate::Wait(h.xmax),
+            XidStatus::Aborted | XidStatus::InProgress => Duplicate::Live(tid),
+        })
+    }
+
+    /// Puts an entry into its leaf, splitting pages up the tree when full
+    /// (caller holds the tree lock exclusively).
+    fn insert_entry(&self, xid: u32, index: RelId, key: &[u8], tid: Tid, xmin: u32) -> Result<()> {
+        let mut path = Vec::new();
+        let leaf = self.descend(index, key, tid, Some(&mut path))?;
+        let bytes = item_bytes(key, tid, xmin);
+        {
+            let buf = self.index_page(index, leaf)?;
+            let mut p = buf.write();
+            let pos = lower_bound(&p, key, tid).ok_or_else(|| self.damaged(index, leaf))?;
+            if insert_at(&mut p, pos, &bytes) {
+                self.log_change(
+                    xid,
+                    index,
+                    leaf,
+                    &mut p,
+                    &|| WalRecord::IndexInsert {
+                        rel: index,
+                        block: leaf,
+                        pos: pos as u16,
+                        item: bytes.clone(),
+                    },
+                    false,
+                )?;
+                drop(p);
+                buf.mark_dirty();
+                return Ok(());
+            }
+        }
+        // Full: drop dead entries first (rule 2), split only if that fails.
+        let (root, heap) = self.meta(index)?;
+        let mut image: Box<Page> = {
+            let buf = self.index_page(index, leaf)?;
+            let p = buf.read();
+            Box::new(**p)
+        };
+        let mut items = items_of(&image).ok_or_else(|| self.damaged(index, leaf))?;
+        let oldest = self.txns.oldest_xmin();
+        let before = items.len();
+        let mut kept = Vec::with_capacity(items.len());
+        for b in items.drain(..) {
+            let Some(it) = parse(&b) else { continue };
+            if !self.entry_dead(heap, it.tid, it.payload, oldest)? {
+                kept.push(b);
+            }
+        }
+        let mut items = kept;
+        let pos = items
+            .partition_point(|b| parse(b).is_some_and(|it| it.cmp_to(key, tid) == Ordering::Less));
+        items.insert(pos, bytes);
+        let lvl = level(&image);
+        let right_link = right(&image);
+        if items.len() <= before && rebuild(&mut image, &items, lvl, right_link) {
+            let mut pages = BTreeMap::new();
+            pages.insert(leaf, image);
+            return self.write_pages(xid, index, pages, &[]);
+        }
+        self.split(xid, index, root, leaf, items, path)
+    }
+
+    /// Splits page `block` whose would-be items are `items`, and inserts
+    /// the new downlinks up `path`, growing a new root when the root
+    /// splits; all in one WAL record.
+    fn split(
+        &self,
+        xid: u32,
+        index: RelId,
+        root: u32,
+        mut block: u32,
+        mut items: Vec<Vec<u8>>,
+        mut path: Vec<u32>,
+    ) -> Result<()> {
+        let mut pages: BTreeMap<u32, Box<Page>> = BTreeMap::new();
+        let mut fresh = Vec::new();
+        loop {
+            let old = match pages.get(&block) {
+                Some(p) => p.clone(),
+                None => {
+                    let buf = self.index_page(index, block)?;
+                    let p = buf.read();
+                    Box::new(**p)
+                }
+            };
+            let lvl = level(&old);
+            // Split by bytes, half each side.
+            let total: usize = items.iter().map(|b| b.len() + 2).sum();
+            let mut acc = 0;
+            let mut cut = 0;
+            for (i, b) in items.iter().enumerate() {
+                if acc + b.len() + 2 > total / 2 && i > 0 {
+                    cut = i;
+                    break;
+                }
+                acc += b.len() + 2;
+                cut = i + 1;
+            }
+            let cut = cut.clamp(1, items.len().saturating_sub(1).max(1));
+            let mut right_items = items.split_off(cut);
+            let sep_item = parse(&right_items[0]).ok_or_else(|| self.damaged(index, block))?;
+            let (sep_key, sep_tid) = (sep_item.key.to_vec(), sep_item.tid);
+            if lvl > 0 {
+                // The right page's first downlink becomes its minus infinity.
+                right_items[0] = item_bytes(&[], Tid::default(), sep_item.payload);
+            }
+            let new_block = self.smgr.extend(index)?;
+            fresh.push(new_block);
+            let mut left: Box<Page> = Box::new([0; PAGE_SIZE]);
+            let mut rightp: Box<Page> = Box::new([0; PAGE_SIZE]);
+            if !rebuild(&mut rightp, &right_items, lvl, right(&old))
+                || !rebuild(&mut left, &items, lvl, new_block)
+            {
+                return Err(self.damaged(index, block));
+            }
+            pages.insert(block, left);
+            pages.insert(new_block, rightp);
+            let downlink = item_bytes(&sep_key, sep_tid, new_block);
+            match path.pop() {
+                Some(parent) => {
+                    let mut pimg = match pages.get(&parent) {
+                        Some(p) => p.clone(),
+                        None => {
+                            let buf = self.index_page(index, parent)?;
+                            let p = buf.read();
+                            Box::new(**p)
+                        }
+                    };
+                    let pos = lower_bound(&pimg, &sep_key, sep_tid)
+                        .ok_or_else(|| self.damaged(index, parent))?;
+                    if insert_at(&mut pimg, pos, &downlink) {
+                        pages.insert(parent, pimg);
+                        break;
+                    }
+                    let mut pitems = items_of(&pimg).ok_or_else(|| self.damaged(index, parent))?;
+                    pitems.insert(pos, downlink);
+                    items = pitems;
+                    block = parent;
+                }
+                None => {
+                    // The root split: a new root above both halves.
+                    let new_root = self.smgr.extend(index)?;
+                    fresh.push(new_root);
+                    let mut rp: Box<Page> = Box::new([0; PAGE_SIZE]);
+                    let minus_inf = item_bytes(&[], Tid::default(), block);
+                    if !rebuild(&mut rp, &[minus_inf, downlink], lvl + 1, 0) {
+                        return Err(self.damaged(index, block));
+                    }
+                    pages.insert(new_root, rp);
+                    let buf = self.index_page(index, 0)?;
+                    let mut meta: Box<Page> = Box::new(**buf.read());
+                    put_u32(&mut meta[..], 28, new_root);
+                    pages.insert(0, meta);
+                    debug_assert_eq!(root, block);
+                    break;
+                }
+            }
+        }
+        self.write_pages(xid, index, pages, &fresh)
+    }
+
+    /// Removes the entries of dead or vanished versions from every leaf;
+    /// returns how many. VACUUM runs it for each index of a table.
+    pub fn index_vacuum(&self, index: RelId) -> Result<usize> {
+        let lock = self.index_lock(index);
+        let _exclusive = lock.write();
+        let (_, heap) = self.meta(index)?;
+        let mut block = self.descend(index, &[], Tid::default(), None)?;
+        let oldest = self.txns.oldest_xmin();
+        let mut removed = 0;
+        loop {
+            let mut image: Box<Page> = {
+                let buf = self.index_page(index, block)?;
+                let p = buf.read();
+                Box::new(**p)
+            };
+            let items = items_of(&image).ok_or_else(|| self.damaged(index, block))?;
+            let mut kept = Vec::with_capacity(items.len());
+            for b in &items {
+                let Some(it) = parse(b) else { continue };
+                if !self.entry_dead(heap, it.tid, it.payload, oldest)? {
+                    kept.push(b.clone());
+                }
+            }
+            let next = right(&image);
+            if kept.len() < items.len() {
+                removed += items.len() - kept.len();
+                let lvl = level(&image);
+                if !rebuild(&mut image, &kept, lvl, next) {
+                    return Err(self.damaged(index, block));
+                }
+                let mut pages = BTreeMap::new();
+                pages.insert(block, image);
+                self.write_pages(0, index, pages, &[])?;
+            }
+            if next == 0 {
+                return Ok(removed);
+            }
+            block = next;
+        }
+    }
+}
+
+/// What an equal key's version means for a unique insert.
+enum Duplicate {
+    /// No conflict.
+    None,
+    /// A live version holds the key.
+    Live(Tid),
+    /// A running transaction may still commit or remove it.
+    Wait(u32),
+}
+
+/// Parses one item's bytes (as [`item_bytes`] made them).
+fn parse(b: &[u8]) -> Option<Item<'_>> {
+    let klen = usize::from(u16::from_le_bytes([*b.first()?, *b.get(1)?]));
+    if b.len() != ITEM_FIXED + klen {
+        return None;
+    }
+    let t = 2 + klen;
+    Some(Item {
+        key: &b[2..t],
+        tid: Tid {
+            block: u32::from_be_bytes([b[t], b[t + 1], b[t + 2], b[t + 3]]),
+            offset: u16::from_be_bytes([b[t + 4], b[t + 5]]),
+        },
+        payload: u32::from_le_bytes([b[t + 6], b[t + 7], b[t + 8], b[t + 9]]),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_stay_sorted_and_bounded() {
+        let mut p: Box<Page> = Box::new([0; PAGE_SIZE]);
+        init(&mut p, 0, 0, 0);
+        let mut n = 0;
+        for k in [5u32, 1, 9, 3, 7] {
+            let key = k.to_be_bytes();
+            let pos = lower_bound(&p, &key, Tid::default()).unwrap();
+            assert!(insert_at(&mut p, pos, &item_bytes(&key, Tid::default(), k)));
+            n += 1;
+        }
+        let keys: Vec<u32> = (0..n).map(|i| item(&p, i).unwrap().payload).collect();
+        assert_eq!(keys, vec![1, 3, 5, 7, 9]);
+        // A page fills up and then refuses, never overruns.
+        let big = vec![7u8; 1000];
+        let mut added = 0;
+        while insert_at(&mut p, 0, &item_bytes(&big, Tid::default(), 0)) {
+            added += 1;
+        }
+        assert_eq!(added, 7);
+        assert!(sane(&p));
+    }
+
+    #[test]
+    fn damaged_pages_read_as_none() {
+        let mut p: Box<Page> = Box::new([0; PAGE_SIZE]);
+        init(&mut p, 0, 0, 0);
+        assert!(insert_at(&mut p, 0, &item_bytes(b"abc", Tid::default(), 1)));
+        put_u16(&mut p[..], ITEMS, 8190);
+        assert!(item(&p, 0).is_none());
+        assert!(items_of(&p).is_none());
+        put_u16(&mut p[..], 12, 9000);
+        assert!(!sane(&p));
+        assert!(!insert_at(&mut p, 0, b"x"));
+    }
+
+    #[test]
+    fn prefix_bounds() {
+        assert_eq!(prefix_successor(b"ab"), Some(b"ac".to_vec()));
+        assert_eq!(prefix_successor(&[1, 0xff]), Some(vec![2]));
+        assert_eq!(prefix_successor(&[0xff]), None);
+        let hi = Bound::Included(b"ab".to_vec());
+        assert!(!past_upper(b"ab\x01", &hi));
+        assert!(!past_upper(b"aa", &hi));
+        assert!(past_upper(b"ac", &hi));
+        let hi = Bound::Excluded(b"ab".to_vec());
+        assert!(past_upper(b"ab\x01", &hi));
+        assert!(!past_upper(b"aa\xff", &hi));
+    }
+}

@@ -622,7 +622,10 @@ fn unique_insert_waits_for_the_other_inserter() {
         e2.commit(2, &[x2], &[], true).unwrap();
         (r.unwrap(), std::time::Instant::now())
     });
-    std::thread::sleep(Duration::from_millis(200));
+    // Session 2 is blocked on session 1's transaction lock.
+    while !e.locks.is_waiting(2) {
+        std::thread::yield_now();
+    }
     let aborted_at = std::time::Instant::now();
     e.abort(1, &[x1], &[], true).unwrap();
     let (r, finished) = second.join().unwrap();

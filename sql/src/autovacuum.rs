@@ -90,9 +90,16 @@ pub fn run_pass(
             }
             let schema = if t.system { "pg_catalog" } else { "public" };
             let result = match Catalog::new(engine, db.oid, &own).table(Some(schema), &t.name) {
-                Ok(Some(now)) if now.rel == t.rel => {
-                    engine.vacuum(t.rel).map(Some).map_err(Into::into)
-                }
+                Ok(Some(now)) if now.rel == t.rel => engine
+                    .vacuum(t.rel)
+                    .and_then(|stats| {
+                        for index in &now.indexes {
+                            engine.index_vacuum(index.rel)?;
+                        }
+                        Ok(stats)
+                    })
+                    .map(Some)
+                    .map_err(Into::into),
                 Ok(_) => Ok(None),
                 Err(e) => Err(e),
             };

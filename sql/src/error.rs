@@ -266,6 +266,11 @@ impl From<actorgres_storage::StorageError> for SqlError {
                 SqlState::PROGRAM_LIMIT_EXCEEDED,
                 format!("row is too big: size {size}, maximum size {max}"),
             ),
+            E::IndexRowTooBig { size, max } => SqlError::new(
+                SqlState::PROGRAM_LIMIT_EXCEEDED,
+                format!("index row size {size} exceeds btree version 4 maximum {max}"),
+            )
+            .with_hint("Values larger than 1/3 of a buffer page cannot be indexed."),
             E::NoBuffers => SqlError::new(
                 SqlState::INSUFFICIENT_RESOURCES,
                 "no unpinned buffers available",

@@ -371,6 +371,13 @@ pub static DEFS: &[SettingDef] = &[
         "Enables the planner's use of hash join plans.",
     ),
     def(
+        "enable_indexscan",
+        Kind::Bool,
+        User,
+        "on",
+        "Enables the planner's use of index-scan plans.",
+    ),
+    def(
         "enable_mergejoin",
         Kind::Bool,
         User,

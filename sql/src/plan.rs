@@ -26,6 +26,20 @@ pub enum Plan {
         /// NULL, never decoded); None: all. Set by [`Plan::prune_columns`].
         needed: Option<usize>,
     },
+    /// The visible rows of a stored table whose index keys meet `cond`
+    /// (a Filter above rechecks the whole WHERE); same output as SeqScan.
+    IndexScan {
+        /// The table.
+        table: std::sync::Arc<crate::catalog::TableDef>,
+        /// Append the tuple id.
+        with_tid: bool,
+        /// As SeqScan's.
+        needed: Option<usize>,
+        /// The index read.
+        index: crate::catalog::IndexDef,
+        /// The key range.
+        cond: IndexCond,
+    },
     /// Rows of `input` for which `predicate` is true.
     Filter {
         /// Input rows.
@@ -342,6 +356,7 @@ impl Plan {
             p @ (Plan::OneRow
             | Plan::SystemView(_)
             | Plan::SeqScan { .. }
+            | Plan::IndexScan { .. }
             | Plan::WorkTable(_)
             | Plan::FunctionScan { .. }
             | Plan::ProjectSet { .. }) => p,
@@ -476,6 +491,11 @@ impl Plan {
                 needed: n,
                 with_tid,
                 ..
+            }
+            | Plan::IndexScan {
+                needed: n,
+                with_tid,
+                ..
             } => {
                 *n = match needed {
                     _ if *with_tid => None,
@@ -607,6 +627,46 @@ impl Plan {
         }
     }
 
+    /// Reads a table through an index where its WHERE clause bounds the
+    /// index's leading columns by values known when the scan starts
+    /// (constants, parameters, outer references): equalities on a prefix
+    /// of the key columns, then at most a range on the next one. The
+    /// Filter stays above to recheck. Without a cost model the index is
+    /// used whenever it applies, the one bounding the most columns first.
+    pub fn choose_index_scans(&mut self) {
+        if let Plan::Filter { input, predicate } = self {
+            if let Plan::SeqScan {
+                table,
+                with_tid,
+                needed,
+            } = &**input
+            {
+                let conjuncts: Vec<&Expr> = match &predicate.kind {
+                    crate::expr::ExprKind::And(v) => v.iter().collect(),
+                    _ => vec![&*predicate],
+                };
+                let best = table
+                    .indexes
+                    .iter()
+                    .filter_map(|ix| IndexCond::find(table, ix, &conjuncts).map(|c| (ix, c)))
+                    .max_by_key(|(_, c)| (c.eq.len(), c.lower.is_some() || c.upper.is_some()));
+                if let Some((ix, cond)) = best {
+                    **input = Plan::IndexScan {
+                        table: std::sync::Arc::clone(table),
+                        with_tid: *with_tid,
+                        needed: *needed,
+                        index: ix.clone(),
+                        cond,
+                    };
+                }
+                return;
+            }
+        }
+        for c in self.children_mut() {
+            c.choose_index_scans();
+        }
+    }
+
     /// The plan's direct inputs.
     fn children_mut(&mut self) -> Vec<&mut Plan> {
         match self {
@@ -625,10 +685,139 @@ impl Plan {
             Plan::OneRow
             | Plan::SystemView(_)
             | Plan::SeqScan { .. }
+            | Plan::IndexScan { .. }
             | Plan::Values(_)
             | Plan::WorkTable(_)
             | Plan::FunctionScan { .. } => Vec::new(),
         }
+    }
+}
+
+/// The key range of an index scan: values for the leading key columns,
+/// then bounds on the next one.
+#[derive(Debug, Clone)]
+pub struct IndexCond {
+    /// Values the first `eq.len()` key columns equal.
+    pub eq: Vec<Expr>,
+    /// Lower bound of the next key column (value, inclusive).
+    pub lower: Option<(Expr, bool)>,
+    /// Upper bound of the next key column (value, inclusive).
+    pub upper: Option<(Expr, bool)>,
+}
+
+/// Key columns of these types compare exactly as their key bytes
+/// (bpchar ignores trailing blanks, so it is left out).
+fn index_scannable(ty: DataType) -> bool {
+    use DataType::*;
+    matches!(
+        ty,
+        Bool | Int2
+            | Int4
+            | Int8
+            | Float4
+            | Float8
+            | Numeric
+            | Text
+            | Varchar
+            | Name
+            | Bytea
+            | Date
+            | Time
+            | Timestamp
+            | TimestampTz
+            | Uuid
+            | Oid
+    )
+}
+
+/// Whether `e` has one value for the whole scan: no column of the
+/// scanned row, no subquery, nothing volatile.
+fn scan_constant(e: &Expr) -> bool {
+    let mut ok = true;
+    e.visit(&mut |x| match &x.kind {
+        crate::expr::ExprKind::Column(_)
+        | crate::expr::ExprKind::SubLink(_)
+        | crate::expr::ExprKind::Aggregate(_)
+        | crate::expr::ExprKind::Window(_) => ok = false,
+        crate::expr::ExprKind::Call { def, .. }
+            if def.volatility == crate::func::Volatility::Volatile =>
+        {
+            ok = false
+        }
+        _ => {}
+    });
+    ok
+}
+
+impl IndexCond {
+    /// The range `conjuncts` give index `ix` of `table`, if they bound its
+    /// first column at least.
+    fn find(
+        table: &crate::catalog::TableDef,
+        ix: &crate::catalog::IndexDef,
+        conjuncts: &[&Expr],
+    ) -> Option<IndexCond> {
+        // Output column n of the scan is live column n.
+        let live: Vec<usize> = table.live().map(|(i, _)| i).collect();
+        // (operator, value) for each conjunct `column op value`.
+        let terms: Vec<(usize, &str, &Expr)> = conjuncts
+            .iter()
+            .filter_map(|c| {
+                let crate::expr::ExprKind::Call { def, args } = &c.kind else {
+                    return None;
+                };
+                let [l, r] = args.as_slice() else { return None };
+                if def.args.len() != 2 || def.args[0] != def.args[1] {
+                    return None;
+                }
+                let flip = |op: &'static str| match op {
+                    "<" => ">",
+                    "<=" => ">=",
+                    ">" => "<",
+                    ">=" => "<=",
+                    o => o,
+                };
+                let (col, op, val) = match (&l.kind, &r.kind) {
+                    (crate::expr::ExprKind::Column(n), _) if scan_constant(r) => (*n, def.name, r),
+                    (_, crate::expr::ExprKind::Column(n)) if scan_constant(l) => {
+                        (*n, flip(def.name), l)
+                    }
+                    _ => return None,
+                };
+                let attr = *live.get(col)?;
+                let ty = table.columns.get(attr)?.ty;
+                let same = ty == def.args[0] && val.ty == ty;
+                (same && index_scannable(ty) && matches!(op, "=" | "<" | "<=" | ">" | ">="))
+                    .then_some((attr, op, val))
+            })
+            .collect();
+        let mut cond = IndexCond {
+            eq: Vec::new(),
+            lower: None,
+            upper: None,
+        };
+        for &attr in &ix.columns {
+            if let Some((_, _, v)) = terms.iter().find(|(a, op, _)| *a == attr && *op == "=") {
+                cond.eq.push((*v).clone());
+                continue;
+            }
+            for (a, op, v) in &terms {
+                if *a != attr {
+                    continue;
+                }
+                match *op {
+                    ">" | ">=" if cond.lower.is_none() => {
+                        cond.lower = Some(((*v).clone(), *op == ">="))
+                    }
+                    "<" | "<=" if cond.upper.is_none() => {
+                        cond.upper = Some(((*v).clone(), *op == "<="))
+                    }
+                    _ => {}
+                }
+            }
+            break;
+        }
+        (!cond.eq.is_empty() || cond.lower.is_some() || cond.upper.is_some()).then_some(cond)
     }
 }
 

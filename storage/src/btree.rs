@@ -269,65 +269,31 @@ fn past_upper(key: &[u8], hi: &Bound<Vec<u8>>) -> bool {
     }
 }
 
-/// A range scan over an index, a leaf at a time (rule 1).
-pub struct IndexScan<'e> {
-    engine: &'e Engine,
-    index: RelId,
+/// Where a range scan over an index stands between batches (rule 1: the
+/// tree lock is held only while one leaf is read).
+#[derive(Debug, Clone)]
+pub struct IndexCursor {
     /// Where to descend to next: the first entry >= this (key, tid).
     from: Option<(Vec<u8>, Tid)>,
     /// Skip the entry equal to `from` (it was returned already).
     after: bool,
+    /// The upper bound, read as a prefix.
     hi: Bound<Vec<u8>>,
 }
 
-impl IndexScan<'_> {
-    /// Appends the next leaf's worth of matching (tid, xmin) entries;
-    /// false when the scan is over.
-    pub fn next_batch(&mut self, out: &mut Vec<(Tid, u32)>) -> Result<bool> {
-        let Some((key, tid)) = self.from.take() else {
-            return Ok(false);
+impl IndexCursor {
+    /// A scan of the entries whose keys lie between `lo` and `hi`, each
+    /// read as a prefix: Included(b) takes every key starting with b.
+    pub fn new(lo: Bound<Vec<u8>>, hi: Bound<Vec<u8>>) -> IndexCursor {
+        let from = match lo {
+            Bound::Unbounded => Some(Vec::new()),
+            Bound::Included(b) => Some(b),
+            Bound::Excluded(b) => prefix_successor(&b),
         };
-        let e = self.engine;
-        let lock = e.index_lock(self.index);
-        let _shared = lock.read();
-        let mut block = e.descend(self.index, &key, tid, None)?;
-        let mut start = {
-            let buf = e.index_page(self.index, block)?;
-            let p = buf.read();
-            lower_bound(&p, &key, tid).ok_or_else(|| e.damaged(self.index, block))?
-        };
-        let mut skip_equal = self.after;
-        loop {
-            let buf = e.index_page(self.index, block)?;
-            let p = buf.read();
-            if !sane(&p) {
-                return Err(e.damaged(self.index, block));
-            }
-            let before = out.len();
-            for i in start..nitems(&p) {
-                let it = item(&p, i).ok_or_else(|| e.damaged(self.index, block))?;
-                if skip_equal && it.key == key.as_slice() && it.tid == tid {
-                    skip_equal = false;
-                    continue;
-                }
-                skip_equal = false;
-                if past_upper(it.key, &self.hi) {
-                    return Ok(out.len() > before);
-                }
-                out.push((it.tid, it.payload));
-                self.from = Some((it.key.to_vec(), it.tid));
-                self.after = true;
-            }
-            let next = right(&p);
-            if next == 0 {
-                return Ok(out.len() > before);
-            }
-            if out.len() > before {
-                // Resume at the next leaf's first entry next time.
-                return Ok(true);
-            }
-            block = next;
-            start = 0;
+        IndexCursor {
+            from: from.map(|k| (k, Tid::default())),
+            after: false,
+            hi,
         }
     }
 }
@@ -488,25 +454,59 @@ impl Engine {
             .filter(|t| t.header.xmin == xmin && visible(&t.header, snap, own, &self.txns.clog)))
     }
 
-    /// A scan of the entries whose keys lie between `lo` and `hi`, each
-    /// read as a prefix: Included(b) takes every key starting with b.
-    pub fn index_scan(
+    /// Appends the next leaf's worth of entries of a range scan as (tid,
+    /// xmin); false when the scan is over.
+    pub fn index_next_batch(
         &self,
         index: RelId,
-        lo: Bound<Vec<u8>>,
-        hi: Bound<Vec<u8>>,
-    ) -> IndexScan<'_> {
-        let from = match lo {
-            Bound::Unbounded => Some(Vec::new()),
-            Bound::Included(b) => Some(b),
-            Bound::Excluded(b) => prefix_successor(&b),
+        cur: &mut IndexCursor,
+        out: &mut Vec<(Tid, u32)>,
+    ) -> Result<bool> {
+        let Some((key, tid)) = cur.from.take() else {
+            return Ok(false);
         };
-        IndexScan {
-            engine: self,
-            index,
-            from: from.map(|k| (k, Tid::default())),
-            after: false,
-            hi,
+        let lock = self.index_lock(index);
+        let _shared = lock.read();
+        let mut block = self.descend(index, &key, tid, None)?;
+        let mut start = {
+            let buf = self.index_page(index, block)?;
+            let p = buf.read();
+            lower_bound(&p, &key, tid).ok_or_else(|| self.damaged(index, block))?
+        };
+        let mut skip_equal = cur.after;
+        loop {
+            let buf = self.index_page(index, block)?;
+            let p = buf.read();
+            if !sane(&p) {
+                return Err(self.damaged(index, block));
+            }
+            let before = out.len();
+            for i in start..nitems(&p) {
+                let it = item(&p, i).ok_or_else(|| self.damaged(index, block))?;
+                if skip_equal && it.key == key.as_slice() && it.tid == tid {
+                    skip_equal = false;
+                    continue;
+                }
+                skip_equal = false;
+                if past_upper(it.key, &cur.hi) {
+                    cur.from = None;
+                    return Ok(out.len() > before);
+                }
+                out.push((it.tid, it.payload));
+                cur.from = Some((it.key.to_vec(), it.tid));
+                cur.after = true;
+            }
+            let next = right(&p);
+            if next == 0 {
+                cur.from = None;
+                return Ok(out.len() > before);
+            }
+            if out.len() > before {
+                // Resume after the last entry: the next call re-descends.
+                return Ok(true);
+            }
+            block = next;
+            start = 0;
         }
     }
 

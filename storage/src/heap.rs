@@ -554,6 +554,38 @@ impl Engine {
         Ok(())
     }
 
+    /// The versions of block `block` an index must hold (CREATE INDEX):
+    /// every one not dead to all, each with whether a committed
+    /// transaction deleted it (such a version never blocks a unique key).
+    pub fn index_build_block(&self, rel: RelId, block: u32) -> Result<Vec<(HeapTuple, bool)>> {
+        let buf = self.pool.read_buffer(tag(rel, block), ReadMode::Normal)?;
+        let p = buf.read();
+        let clog = &self.txns.clog;
+        let oldest = self.txns.oldest_xmin();
+        let mut out = Vec::new();
+        for o in 1..=page::item_count(&p) {
+            let Some(t) = page::tuple(&p, o) else {
+                continue;
+            };
+            let header = TupleHeader::read(t);
+            if dead_to_all(&header, oldest, clog) {
+                continue;
+            }
+            let deleted = header.xmax != 0
+                && !header.lock_only()
+                && clog.get(header.xmax) == crate::clog::XidStatus::Committed;
+            out.push((
+                HeapTuple {
+                    tid: Tid { block, offset: o },
+                    header,
+                    data: t[TUPLE_HEADER..].to_vec(),
+                },
+                deleted,
+            ));
+        }
+        Ok(out)
+    }
+
     /// A sequential scan of `rel`, page by page.
     pub fn scan(&self, rel: RelId) -> Result<HeapScan<'_>> {
         Ok(HeapScan {

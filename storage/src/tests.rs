@@ -526,9 +526,9 @@ fn index_all(
     lo: std::ops::Bound<Vec<u8>>,
     hi: std::ops::Bound<Vec<u8>>,
 ) -> Vec<(Tid, u32)> {
-    let mut scan = e.index_scan(index, lo, hi);
+    let mut cur = crate::btree::IndexCursor::new(lo, hi);
     let mut out = Vec::new();
-    while scan.next_batch(&mut out).unwrap() {}
+    while e.index_next_batch(index, &mut cur, &mut out).unwrap() {}
     out
 }
 

@@ -2,7 +2,7 @@
 //!
 //! As in PostgreSQL, the catalog is stored in heap relations of its own
 //! (pg_database, pg_namespace, pg_class, pg_attribute, pg_attrdef,
-//! pg_constraint), so catalog changes are transactional, WAL-logged and
+//! pg_constraint, pg_index), so catalog changes are transactional, WAL-logged and
 //! recovered like any data. Their own layouts are fixed in
 //! [`system`], the bootstrap knowledge initdb starts from.
 //!
@@ -28,6 +28,6 @@ mod views;
 
 pub use bootstrap::bootstrap;
 pub use cache::CatalogCache;
-pub use schema::{CheckDef, ColumnDef, DatabaseDef, TableDef};
+pub use schema::{CheckDef, ColumnDef, DatabaseDef, IndexDef, TableDef};
 pub use store::Catalog;
 pub use views::SystemView;

@@ -34,6 +34,23 @@ pub struct CheckDef {
     pub expr: String,
 }
 
+/// A B-tree index on a table's columns (pg_index with its pg_class row).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexDef {
+    /// pg_class.oid of the index.
+    pub oid: u32,
+    /// Name (also the name of its PRIMARY KEY or UNIQUE constraint).
+    pub name: String,
+    /// The index file.
+    pub rel: RelId,
+    /// Attribute indexes (attnum - 1) of the key columns, in key order.
+    pub columns: Vec<usize>,
+    /// UNIQUE (or PRIMARY KEY).
+    pub unique: bool,
+    /// PRIMARY KEY.
+    pub primary: bool,
+}
+
 /// A table (or catalog) definition.
 #[derive(Debug, Clone)]
 pub struct TableDef {
@@ -55,6 +72,8 @@ pub struct TableDef {
     pub system: bool,
     /// For a view: its query, as SQL text (it has no relation file).
     pub view: Option<String>,
+    /// Its indexes, by name.
+    pub indexes: Vec<IndexDef>,
 }
 
 impl TableDef {

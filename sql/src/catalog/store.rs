@@ -5,7 +5,7 @@ use actorgres_storage::smgr::RelId;
 use actorgres_storage::xact::OwnTxn;
 use actorgres_storage::{Actor, Engine, Modify};
 
-use super::schema::{CheckDef, ColumnDef, DatabaseDef, TableDef};
+use super::schema::{CheckDef, ColumnDef, DatabaseDef, IndexDef, TableDef};
 use super::system::{self, SysTable};
 use crate::error::{Result, SqlError};
 use crate::table::row::{self, StoredAttr};
@@ -175,7 +175,7 @@ impl<'a> Catalog<'a> {
         for ns in namespaces {
             if let Some((_, row)) = classes
                 .iter()
-                .find(|(_, r)| text(&r[1]) == name && oid(&r[2]) == ns)
+                .find(|(_, r)| text(&r[1]) == name && oid(&r[2]) == ns && text(&r[3]) != "i")
             {
                 return self.build(row).map(Some);
             }
@@ -187,11 +187,57 @@ impl<'a> Catalog<'a> {
     pub fn tables(&self) -> Result<Vec<TableDef>> {
         let mut out = Vec::new();
         for (_, row) in self.classes()? {
-            if oid(&row[2]) == system::PUBLIC_NS && text(&row[3]) != "v" {
+            if oid(&row[2]) == system::PUBLIC_NS && text(&row[3]) == "r" {
                 out.push(self.build(&row)?);
             }
         }
         Ok(out)
+    }
+
+    /// Whether any relation (table, view or index) of the public schema
+    /// is called `name`: they share one namespace.
+    pub fn relation_exists(&self, name: &str) -> Result<bool> {
+        Ok(self
+            .classes()?
+            .iter()
+            .any(|(_, r)| text(&r[1]) == name && oid(&r[2]) == system::PUBLIC_NS))
+    }
+
+    /// The index called `name` in the public schema, with its table's OID.
+    pub fn index_named(&self, name: &str) -> Result<Option<(IndexDef, u32)>> {
+        let classes = self.classes()?;
+        let Some((_, class)) = classes.iter().find(|(_, r)| {
+            text(&r[1]) == name && oid(&r[2]) == system::PUBLIC_NS && text(&r[3]) == "i"
+        }) else {
+            return Ok(None);
+        };
+        let index_oid = oid(&class[0]);
+        let Some((_, row)) = self
+            .rows_where(&system::PG_INDEX, 0, index_oid)?
+            .into_iter()
+            .next()
+        else {
+            return Ok(None);
+        };
+        Ok(Some((self.index_def(class, &row), oid(&row[1]))))
+    }
+
+    /// An index's definition from its pg_class and pg_index rows.
+    fn index_def(&self, class: &[Value], index: &[Value]) -> IndexDef {
+        IndexDef {
+            oid: oid(&class[0]),
+            name: text(&class[1]),
+            rel: RelId {
+                db: self.db,
+                rel: oid(&class[4]),
+            },
+            columns: text(&index[5])
+                .split_whitespace()
+                .filter_map(|n| n.parse::<usize>().ok()?.checked_sub(1))
+                .collect(),
+            unique: boolean(&index[3]),
+            primary: boolean(&index[4]),
+        }
     }
 
     /// The pg_class row id of table `oid`.
@@ -262,6 +308,17 @@ impl<'a> Catalog<'a> {
         } else {
             None
         };
+        let mut indexes = Vec::new();
+        let index_rows = self.rows_where(&system::PG_INDEX, 1, rel_oid)?;
+        if !index_rows.is_empty() {
+            let classes = self.classes()?;
+            for (_, row) in index_rows {
+                if let Some((_, c)) = classes.iter().find(|(_, c)| oid(&c[0]) == oid(&row[0])) {
+                    indexes.push(self.index_def(c, &row));
+                }
+            }
+            indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        }
         let namespace = oid(&class[2]);
         let system = namespace == system::PG_CATALOG_NS;
         let shared = system && rel_oid == system::PG_DATABASE.oid;
@@ -278,6 +335,7 @@ impl<'a> Catalog<'a> {
             checks,
             system,
             view,
+            indexes,
         })
     }
 

@@ -143,8 +143,24 @@ pub static PG_REWRITE: SysTable = SysTable {
     ],
 };
 
+/// pg_index: a B-tree index of a table (indkey lists attribute numbers
+/// separated by spaces, as int2vector prints).
+pub static PG_INDEX: SysTable = SysTable {
+    oid: 2610,
+    name: "pg_index",
+    shared: false,
+    columns: &[
+        ("indexrelid", DataType::Oid),
+        ("indrelid", DataType::Oid),
+        ("indnatts", DataType::Int2),
+        ("indisunique", DataType::Bool),
+        ("indisprimary", DataType::Bool),
+        ("indkey", DataType::Text),
+    ],
+};
+
 /// Every per-database catalog, in creation order.
-pub static PER_DATABASE: [&SysTable; 7] = [
+pub static PER_DATABASE: [&SysTable; 8] = [
     &PG_NAMESPACE,
     &PG_TYPE,
     &PG_CLASS,
@@ -152,10 +168,11 @@ pub static PER_DATABASE: [&SysTable; 7] = [
     &PG_ATTRDEF,
     &PG_CONSTRAINT,
     &PG_REWRITE,
+    &PG_INDEX,
 ];
 
 /// Every catalog.
-pub static ALL: [&SysTable; 7] = [
+pub static ALL: [&SysTable; 8] = [
     &PG_DATABASE,
     &PG_NAMESPACE,
     &PG_TYPE,
@@ -163,4 +180,5 @@ pub static ALL: [&SysTable; 7] = [
     &PG_ATTRIBUTE,
     &PG_ATTRDEF,
     &PG_CONSTRAINT,
+    &PG_INDEX,
 ];

@@ -1,4 +1,5 @@
-//! ALTER TABLE: ADD COLUMN, DROP COLUMN, RENAME COLUMN, RENAME TO.
+//! ALTER TABLE: ADD COLUMN, DROP COLUMN, RENAME COLUMN, RENAME TO, ADD
+//! CHECK / PRIMARY KEY / UNIQUE.
 //! Columns are added and dropped in the catalog only, as PostgreSQL does:
 //! old rows read an added column's default, a dropped column stays in
 //! old rows but is never shown.
@@ -10,6 +11,7 @@ use sqlparser::ast::{self, AlterTableOperation};
 use sqlparser::tokenizer::{Token, Tokenizer};
 
 use super::create::{columns_used, insert_check, insert_column, new_column, validate_check};
+use super::index::{add_index, column_names, Kind, NewIndex};
 use super::{
     check_constraint_name, dropped_name, lock_names, reject_system, split_name, undefined_table,
 };
@@ -82,6 +84,30 @@ pub fn alter_table(
                 constraint: ast::TableConstraint::Check(ck),
                 ..
             } => add_check(ctx, xid, &def, ck.name.as_ref().map(ident), &ck.expr)?,
+            AlterTableOperation::AddConstraint {
+                constraint: ast::TableConstraint::PrimaryKey(pk),
+                ..
+            } => {
+                let spec = NewIndex {
+                    name: pk.name.as_ref().map(ident),
+                    columns: column_names(&pk.columns)?,
+                    kind: Kind::PrimaryKey,
+                };
+                add_index(ctx, xid, &def, &spec, false)?;
+                ctx.txn.cid += 1;
+            }
+            AlterTableOperation::AddConstraint {
+                constraint: ast::TableConstraint::Unique(u),
+                ..
+            } => {
+                let spec = NewIndex {
+                    name: u.name.as_ref().map(ident),
+                    columns: column_names(&u.columns)?,
+                    kind: Kind::UniqueConstraint,
+                };
+                add_index(ctx, xid, &def, &spec, false)?;
+                ctx.txn.cid += 1;
+            }
             other => return Err(SqlError::unsupported(format!("ALTER TABLE ... {other}"))),
         }
         ctx.catalog_changed();
@@ -197,6 +223,16 @@ fn add_column(
     for (given, e) in nc.checks {
         add_check(ctx, xid, &def, given, &e)?;
     }
+    for (kind, name) in nc.keys {
+        ctx.txn.cid += 1;
+        let def = reload(ctx, &def)?;
+        let spec = NewIndex {
+            name,
+            columns: vec![col.name.clone()],
+            kind,
+        };
+        add_index(ctx, xid, &def, &spec, false)?;
+    }
     Ok(())
 }
 
@@ -287,7 +323,10 @@ fn drop_column(
             cat.delete(&system::PG_ATTRDEF, tid, &who)?;
         }
     }
-    // CHECK constraints using the column go with it.
+    // Indexes on the column go with it, as do CHECK constraints using it.
+    super::index::remove_indexes(ctx, xid, def, Some(i))?;
+    let cat = ctx.catalog();
+    let who = ctx.actor(xid);
     let live: Vec<String> = def.live().map(|(_, c)| c.name.clone()).collect();
     for (tid, row) in cat.rows_where(&system::PG_CONSTRAINT, 4, def.oid)? {
         let Value::Text(text) = &row[5] else { continue };

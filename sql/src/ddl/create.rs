@@ -1,7 +1,9 @@
-//! CREATE TABLE.
+//! CREATE TABLE (with PRIMARY KEY and UNIQUE constraints) and CREATE
+//! TABLE AS.
 
 use sqlparser::ast::{self, ColumnOption, TableConstraint};
 
+use super::index::{add_index, column_names, Kind, NewIndex};
 use super::{check_constraint_name, lock_names, split_name};
 use crate::binder::{ident, object_name, sql_type, table_scope};
 use crate::cast::{can_coerce, CoercionContext};
@@ -58,6 +60,8 @@ pub(super) fn columns_used(e: &ast::Expr, live: &[String]) -> Vec<String> {
 pub(super) struct NewColumn {
     pub def: ColumnDef,
     pub checks: Vec<(Option<String>, ast::Expr)>,
+    /// PRIMARY KEY or UNIQUE on the column, with the constraint's name.
+    pub keys: Vec<(Kind, Option<String>)>,
 }
 
 pub(super) fn new_column(c: &ast::ColumnDef, ctx: &Stmt<'_>) -> Result<NewColumn> {
@@ -84,6 +88,7 @@ pub(super) fn new_column(c: &ast::ColumnDef, ctx: &Stmt<'_>) -> Result<NewColumn
         missing: Value::Null,
     };
     let mut checks = Vec::new();
+    let mut keys = Vec::new();
     for opt in &c.options {
         match &opt.option {
             ColumnOption::Null => col.not_null = false,
@@ -112,10 +117,12 @@ pub(super) fn new_column(c: &ast::ColumnDef, ctx: &Stmt<'_>) -> Result<NewColumn
             ColumnOption::Check(ck) => {
                 checks.push((ck.name.as_ref().map(ident), (*ck.expr).clone()))
             }
-            ColumnOption::PrimaryKey(_) | ColumnOption::Unique(_) => {
-                return Err(SqlError::unsupported(
-                    "a PRIMARY KEY or UNIQUE constraint (it needs an index)",
-                ))
+            ColumnOption::PrimaryKey(pk) => {
+                col.not_null = true;
+                keys.push((Kind::PrimaryKey, pk.name.as_ref().map(ident)));
+            }
+            ColumnOption::Unique(u) => {
+                keys.push((Kind::UniqueConstraint, u.name.as_ref().map(ident)))
             }
             ColumnOption::ForeignKey(_) => {
                 return Err(SqlError::unsupported("FOREIGN KEY constraints"))
@@ -125,7 +132,11 @@ pub(super) fn new_column(c: &ast::ColumnDef, ctx: &Stmt<'_>) -> Result<NewColumn
             other => return Err(SqlError::unsupported(format!("the column option {other}"))),
         }
     }
-    Ok(NewColumn { def: col, checks })
+    Ok(NewColumn {
+        def: col,
+        checks,
+        keys,
+    })
 }
 
 /// Validates a CHECK expression against the table's columns: it must be
@@ -287,6 +298,7 @@ pub fn create_table(
     }
     let mut columns: Vec<ColumnDef> = Vec::new();
     let mut col_checks: Vec<(String, Option<String>, ast::Expr)> = Vec::new();
+    let mut keys: Vec<NewIndex> = Vec::new();
     for c in &ct.columns {
         let nc = new_column(c, ctx)?;
         if columns.iter().any(|x| x.name == nc.def.name) {
@@ -298,6 +310,13 @@ pub fn create_table(
         for (cname, e) in nc.checks {
             col_checks.push((nc.def.name.clone(), cname, e));
         }
+        for (kind, name) in nc.keys {
+            keys.push(NewIndex {
+                name,
+                columns: vec![nc.def.name.clone()],
+                kind,
+            });
+        }
         columns.push(nc.def);
     }
     if columns.len() > 1600 {
@@ -305,6 +324,20 @@ pub fn create_table(
             SqlState::TOO_MANY_COLUMNS,
             "tables can have at most 1600 columns",
         ));
+    }
+    if keys.iter().filter(|k| k.kind == Kind::PrimaryKey).count() > 1 {
+        return Err(SqlError::new(
+            SqlState::INVALID_TABLE_DEFINITION,
+            format!("multiple primary keys for table \"{name}\" are not allowed"),
+        ));
+    }
+    // PRIMARY KEY columns are NOT NULL.
+    for k in keys.iter().filter(|k| k.kind == Kind::PrimaryKey) {
+        for c in &mut columns {
+            if k.columns.contains(&c.name) {
+                c.not_null = true;
+            }
+        }
     }
     let xid = ctx.write_xid("CREATE TABLE")?;
     let mut def = new_relation(ctx, xid, name, columns, ff)?;
@@ -322,11 +355,16 @@ pub fn create_table(
                 ck.name.as_ref().map(ident),
                 (*ck.expr).clone(),
             )),
-            TableConstraint::PrimaryKey(_) | TableConstraint::Unique(_) => {
-                return Err(SqlError::unsupported(
-                    "a PRIMARY KEY or UNIQUE constraint (it needs an index)",
-                ))
-            }
+            TableConstraint::PrimaryKey(pk) => keys.push(NewIndex {
+                name: pk.name.as_ref().map(ident),
+                columns: column_names(&pk.columns)?,
+                kind: Kind::PrimaryKey,
+            }),
+            TableConstraint::Unique(u) => keys.push(NewIndex {
+                name: u.name.as_ref().map(ident),
+                columns: column_names(&u.columns)?,
+                kind: Kind::UniqueConstraint,
+            }),
             TableConstraint::ForeignKey(_) => {
                 return Err(SqlError::unsupported("FOREIGN KEY constraints"))
             }
@@ -341,6 +379,11 @@ pub fn create_table(
     }
     def.checks = checks;
     store_table(ctx, xid, &def)?;
+    for k in &keys {
+        // CommandCounterIncrement: each index sees the names before it.
+        ctx.txn.cid += 1;
+        add_index(ctx, xid, &def, k, false)?;
+    }
     sink.command_complete("CREATE TABLE")
 }
 
@@ -400,6 +443,7 @@ fn new_relation(
         checks: Vec::new(),
         system: false,
         view: None,
+        indexes: Vec::new(),
     })
 }
 

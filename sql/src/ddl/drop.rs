@@ -1,4 +1,4 @@
-//! DROP TABLE and DROP DATABASE.
+//! DROP TABLE, DROP VIEW, DROP INDEX and DROP DATABASE.
 
 use actorgres_storage::lock::LockMode;
 use sqlparser::ast::{ObjectName, ObjectType};
@@ -33,6 +33,7 @@ pub(super) fn remove_table(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef) -> Resu
     if def.view.is_none() {
         ctx.txn.drops.push(def.rel);
     }
+    super::index::remove_indexes(ctx, xid, def, None)?;
     ctx.catalog_changed();
     Ok(())
 }
@@ -54,6 +55,11 @@ pub fn drop(
         ObjectType::View => {
             drop_relations(ctx, if_exists, names, true)?;
             sink.command_complete("DROP VIEW")?;
+            Ok(Dispatched::Done)
+        }
+        ObjectType::Index => {
+            super::index::drop_indexes(ctx, if_exists, names)?;
+            sink.command_complete("DROP INDEX")?;
             Ok(Dispatched::Done)
         }
         ObjectType::Database => {

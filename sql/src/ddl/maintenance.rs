@@ -29,6 +29,7 @@ pub fn truncate(ctx: &mut Stmt<'_>, t: &ast::Truncate, sink: &mut dyn ResultSink
         let new = engine.create_relation(xid, ctx.db, filenode)?;
         ctx.txn.creates.push(new);
         ctx.txn.drops.push(def.rel);
+        super::index::renew_indexes(ctx, xid, &def, new)?;
         let cat = ctx.catalog();
         let who = ctx.actor(xid);
         if let Some((tid, mut row)) = cat.class_tid(def.oid)? {
@@ -93,6 +94,9 @@ pub fn vacuum(
             .check()
             .map_err(crate::expr::interrupt_error)?;
         ctx.engine().vacuum(d.rel)?;
+        for index in &d.indexes {
+            ctx.engine().index_vacuum(index.rel)?;
+        }
     }
     sink.command_complete("VACUUM")
 }

@@ -1,4 +1,4 @@
-//! DDL: tables, databases, VACUUM and CHECKPOINT. Catalog changes are
+//! DDL: tables, indexes, databases, VACUUM and CHECKPOINT. Catalog changes are
 //! ordinary row changes in the catalog tables, made in the statement's
 //! transaction (see catalog/ for the rules).
 
@@ -6,6 +6,7 @@ mod alter;
 mod create;
 mod database;
 mod drop;
+mod index;
 mod maintenance;
 mod view;
 
@@ -13,6 +14,7 @@ pub use alter::alter_table;
 pub use create::create_table;
 pub use database::create_database;
 pub use drop::drop;
+pub use index::create_index;
 pub use maintenance::{analyze, checkpoint, truncate, vacuum};
 pub use view::create_view;
 

@@ -116,7 +116,12 @@ pub fn lines(plan: &Plan, stats: Option<&HashMap<usize, NodeStats>>) -> Vec<Stri
 fn resolve(plan: &Plan) -> &Plan {
     match plan {
         Plan::Project { input, .. } if !matches!(**input, Plan::OneRow) => resolve(input),
-        Plan::Filter { input, .. } if !matches!(**input, Plan::OneRow | Plan::SeqScan { .. }) => {
+        Plan::Filter { input, .. }
+            if !matches!(
+                **input,
+                Plan::OneRow | Plan::SeqScan { .. } | Plan::IndexScan { .. }
+            ) =>
+        {
             resolve(input)
         }
         other => other,
@@ -133,9 +138,14 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
         Plan::OneRow | Plan::Project { .. } => ("Result".into(), Vec::new()),
         Plan::Filter { input, .. } => match &**input {
             Plan::SeqScan { table, .. } => (format!("Seq Scan on {}", table.name), Vec::new()),
+            scan @ Plan::IndexScan { .. } => describe(scan),
             _ => ("Result".into(), Vec::new()),
         },
         Plan::SeqScan { table, .. } => (format!("Seq Scan on {}", table.name), Vec::new()),
+        Plan::IndexScan { table, index, .. } => (
+            format!("Index Scan using {} on {}", index.name, table.name),
+            Vec::new(),
+        ),
         Plan::SystemView(v) => (format!("Function Scan on {}", v.name()), Vec::new()),
         Plan::Values(_) => ("Values Scan on \"*VALUES*\"".into(), Vec::new()),
         Plan::FunctionScan { .. } => ("Function Scan on generate_series".into(), Vec::new()),

@@ -68,6 +68,19 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             None,
             *needed,
         )),
+        Plan::IndexScan {
+            table,
+            with_tid,
+            needed,
+            index,
+            cond,
+        } => Box::new(crate::table::IndexScan::new(
+            std::sync::Arc::clone(table),
+            *with_tid,
+            *needed,
+            index,
+            cond,
+        )),
         // A filter right over a table scan runs inside it, on partly
         // decoded rows.
         Plan::Filter { input, predicate } => match &**input {

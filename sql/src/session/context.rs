@@ -203,19 +203,26 @@ impl<'s> Stmt<'s> {
 
     /// An evaluation context with this transaction's snapshot.
     pub fn eval_ctx(&mut self) -> EvalCtx<'_> {
-        let storage = self.txn.snapshot.as_ref().map(|snapshot| StorageCtx {
+        self.eval_and_txn().0
+    }
+
+    /// An evaluation context and, beside it, the transaction (for the
+    /// [`Actor`] of a statement that writes while it evaluates).
+    pub fn eval_and_txn(&mut self) -> (EvalCtx<'_>, &crate::txn::Transaction) {
+        let txn: &crate::txn::Transaction = &*self.txn;
+        let storage = txn.snapshot.as_ref().map(|snapshot| StorageCtx {
             engine: &self.cluster.engine,
             snapshot,
-            own: &*self.txn,
+            own: txn,
         });
-        EvalCtx {
+        let eval = EvalCtx {
             settings: &mut *self.settings,
             style: self.style,
             host: self.host,
             interrupts: self.interrupts,
             info: self.info,
             statement_start: self.statement_start,
-            transaction_start: self.txn.started,
+            transaction_start: txn.started,
             params: &[],
             notices: &mut self.notices,
             storage,
@@ -228,7 +235,8 @@ impl<'s> Stmt<'s> {
                 &self.temp_stats,
             )),
             worktables: Default::default(),
-        }
+        };
+        (eval, txn)
     }
 }
 

@@ -485,6 +485,9 @@ impl Session {
             ctx.settings.bool("enable_hashjoin"),
             ctx.settings.bool("enable_mergejoin"),
         );
+        if ctx.settings.bool("enable_indexscan") {
+            plan.choose_index_scans();
+        }
         Ok((plan, bound.columns))
     }
 
@@ -685,6 +688,9 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
         Statement::Delete(del) => crate::table::delete(ctx, del, sink).map(|()| Dispatched::Done),
         Statement::CreateTable(ct) => {
             crate::ddl::create_table(ctx, ct, sink).map(|()| Dispatched::Done)
+        }
+        Statement::CreateIndex(ci) => {
+            crate::ddl::create_index(ctx, ci, sink).map(|()| Dispatched::Done)
         }
         Statement::Drop {
             object_type,

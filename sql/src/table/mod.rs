@@ -1,13 +1,14 @@
 //! Stored tables: the row format, the scan node and INSERT, UPDATE and
 //! DELETE.
 
+pub mod index;
 mod modify;
 pub mod row;
 mod scan;
 
 pub(crate) use modify::{bind_stored, checks};
 pub use modify::{delete, insert, update};
-pub use scan::SeqScan;
+pub use scan::{IndexScan, SeqScan};
 
 use actorgres_storage::page::Tid;
 

@@ -342,7 +342,16 @@ pub fn insert(ctx: &mut Stmt<'_>, ins: &ast::Insert, sink: &mut dyn ResultSink) 
     if let Some((_, cols)) = &ret {
         sink.row_description(cols)?;
     }
-    let mut eval = ctx.eval_ctx();
+    let policy = ctx.policy();
+    let backend = ctx.info.pid;
+    let style = ctx.style;
+    let (mut eval, own) = ctx.eval_and_txn();
+    let who = Actor {
+        xid,
+        backend,
+        own,
+        wait: policy,
+    };
     let mut count: u64 = 0;
     let mut put = |given: Vec<Option<Value>>, eval: &mut EvalCtx<'_>| -> Result<()> {
         // Live-column values: given, else default, else NULL.
@@ -362,13 +371,14 @@ pub fn insert(ctx: &mut Stmt<'_>, ins: &ast::Insert, sink: &mut dyn ResultSink) 
             row.push(v);
         }
         check_row(&def, &row, &checks, eval)?;
-        engine.heap_insert(
+        let tid = engine.heap_insert(
             def.rel,
             xid,
             cid,
             &encode(&def, &row, &attrs),
             def.fillfactor,
         )?;
+        super::index::insert_entries(engine, &def, &row, tid, &who, style)?;
         count += 1;
         if let Some((exprs, _)) = &ret {
             returning(exprs, &row, eval, sink)?;
@@ -516,42 +526,18 @@ fn modify_rows(
         },
         (None, None) => scan,
     };
-    let own: &crate::txn::Transaction = &*ctx.txn;
+    let style = ctx.style;
+    let (mut eval, own) = ctx.eval_and_txn();
     let actor = Actor {
         xid,
         backend: pid,
         own,
         wait: policy,
     };
-    let mut eval = EvalCtx {
-        outer: Vec::new(),
-        initplans: Default::default(),
-        spill: Some(Stmt::spill_ctx(
-            ctx.cluster,
-            ctx.memory,
-            ctx.info,
-            &ctx.temp_stats,
-        )),
-        worktables: Default::default(),
-        storage: own
-            .snapshot
-            .as_ref()
-            .map(|snapshot| crate::expr::StorageCtx {
-                engine,
-                snapshot,
-                own,
-            }),
-        settings: &mut *ctx.settings,
-        style: ctx.style,
-        host: ctx.host,
-        interrupts: ctx.interrupts,
-        info: ctx.info,
-        statement_start: ctx.statement_start,
-        transaction_start: own.started,
-        params: &[],
-        notices: &mut ctx.notices,
-    };
-    let plan = plan.fold_constants(&mut eval)?;
+    let mut plan = plan.fold_constants(&mut eval)?;
+    if eval.settings.bool("enable_indexscan") {
+        plan.choose_index_scans();
+    }
     let mut node = exec::build(&plan);
     let mut count = 0u64;
     let mut scratch = Vec::new();
@@ -574,7 +560,17 @@ fn modify_rows(
                 }
             };
             match result {
-                Modify::Done(_) => {
+                Modify::Done(new_tid) => {
+                    if matches!(change, Change::Update(..)) {
+                        super::index::insert_entries(
+                            engine,
+                            def,
+                            &new_row[..width],
+                            new_tid,
+                            &actor,
+                            style,
+                        )?;
+                    }
                     count += 1;
                     if let Some(exprs) = ret {
                         returning(exprs, &new_row, &mut eval, sink)?;

@@ -1,16 +1,21 @@
-//! The sequential scan node: a table's visible rows, page by page.
+//! The scan nodes: a table's visible rows page by page (SeqScan), or
+//! those an index range points at (IndexScan).
 
+use std::ops::Bound;
 use std::sync::Arc;
 
+use actorgres_storage::btree::IndexCursor;
 use actorgres_storage::page::Tid;
 use actorgres_storage::PageRows;
 
+use super::index::encode_value;
 use super::row::{self, StoredAttr};
 use super::tid_value;
-use crate::catalog::TableDef;
+use crate::catalog::{IndexDef, TableDef};
 use crate::error::{Result, SqlError};
 use crate::exec::{Node, Row};
 use crate::expr::{EvalCtx, Expr};
+use crate::plan::IndexCond;
 use crate::value::Value;
 
 /// How stored rows become output rows.
@@ -183,6 +188,156 @@ impl Node for SeqScan<'_> {
                 &mut self.page,
             )?;
             self.next_block += 1;
+            ctx.check_interrupts()?;
+        }
+    }
+}
+
+/// Reads a stored table through a B-tree index: the key range is computed
+/// when the scan starts, entries are read a leaf at a time, and each
+/// entry's version is fetched and checked against the snapshot.
+pub struct IndexScan<'p> {
+    /// The table.
+    table: Arc<TableDef>,
+    /// Stored → output.
+    layout: Layout,
+    /// Stored attributes decoded for an output row.
+    decode: usize,
+    /// The index.
+    index: &'p IndexDef,
+    /// The key range.
+    cond: &'p IndexCond,
+    /// Where the scan is; None before it starts, and after an empty range.
+    cursor: Option<IndexCursor>,
+    /// Started (the range is known).
+    started: bool,
+    /// Entries of the current batch, and the next one to fetch.
+    batch: Vec<(Tid, u32)>,
+    /// Position in `batch`.
+    pos: usize,
+    /// Decoding scratch.
+    scratch: Vec<Value>,
+}
+
+impl<'p> IndexScan<'p> {
+    /// A scan of `table` through `index` over `cond`'s range.
+    pub fn new(
+        table: Arc<TableDef>,
+        with_tid: bool,
+        needed: Option<usize>,
+        index: &'p IndexDef,
+        cond: &'p IndexCond,
+    ) -> IndexScan<'p> {
+        let attrs = table.stored();
+        let live: Vec<usize> = table.live().map(|(i, _)| i).collect();
+        let decode = match needed {
+            None => attrs.len(),
+            Some(0) => 0,
+            Some(n) => live.get(n - 1).map_or(attrs.len(), |a| a + 1),
+        };
+        IndexScan {
+            table,
+            layout: Layout {
+                attrs,
+                live,
+                with_tid,
+            },
+            decode,
+            index,
+            cond,
+            cursor: None,
+            started: false,
+            batch: Vec::new(),
+            pos: 0,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// The key range from the bound values; None when a value is NULL
+    /// (nothing equals or orders against NULL).
+    fn range(&self, ctx: &mut EvalCtx<'_>) -> Result<Option<IndexCursor>> {
+        let mut prefix = Vec::new();
+        for e in &self.cond.eq {
+            let v = e.eval(&[], ctx)?;
+            if v.is_null() {
+                return Ok(None);
+            }
+            encode_value(&v, &mut prefix)?;
+        }
+        let mut bound = |b: &Option<(Expr, bool)>| -> Result<Option<Bound<Vec<u8>>>> {
+            Ok(Some(match b {
+                None if prefix.is_empty() => Bound::Unbounded,
+                None => Bound::Included(prefix.clone()),
+                Some((e, inclusive)) => {
+                    let v = e.eval(&[], ctx)?;
+                    if v.is_null() {
+                        return Ok(None);
+                    }
+                    let mut k = prefix.clone();
+                    encode_value(&v, &mut k)?;
+                    if *inclusive {
+                        Bound::Included(k)
+                    } else {
+                        Bound::Excluded(k)
+                    }
+                }
+            }))
+        };
+        let (Some(lo), Some(hi)) = (bound(&self.cond.lower)?, bound(&self.cond.upper)?) else {
+            return Ok(None);
+        };
+        Ok(Some(IndexCursor::new(lo, hi)))
+    }
+}
+
+impl Node for IndexScan<'_> {
+    fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
+        if !self.started {
+            self.started = true;
+            self.cursor = self.range(ctx)?;
+        }
+        loop {
+            let storage = ctx
+                .storage
+                .as_ref()
+                .ok_or_else(|| SqlError::internal("an index scan without a snapshot"))?;
+            if let Some(&(tid, xmin)) = self.batch.get(self.pos) {
+                self.pos += 1;
+                let Some(t) = storage.engine.index_fetch(
+                    self.table.rel,
+                    tid,
+                    xmin,
+                    storage.snapshot,
+                    storage.own,
+                )?
+                else {
+                    continue;
+                };
+                if self.decode >= self.layout.attrs.len() {
+                    row::decode(&self.layout.attrs, &t.data, &mut self.scratch)?;
+                } else {
+                    row::decode_prefix(
+                        &self.layout.attrs,
+                        &t.data,
+                        self.decode,
+                        &mut self.scratch,
+                    )?;
+                }
+                let mut out: Row = Vec::with_capacity(self.layout.live.len() + 1);
+                self.layout.fill(&mut self.scratch, tid, &mut out);
+                return Ok(Some(out));
+            }
+            let Some(cursor) = self.cursor.as_mut() else {
+                return Ok(None);
+            };
+            self.batch.clear();
+            self.pos = 0;
+            if !storage
+                .engine
+                .index_next_batch(self.index.rel, cursor, &mut self.batch)?
+            {
+                self.cursor = None;
+            }
             ctx.check_interrupts()?;
         }
     }

@@ -1,0 +1,472 @@
+//! CREATE INDEX, DROP INDEX, and the indexes behind PRIMARY KEY and
+//! UNIQUE constraints: a pg_class row (relkind 'i'), a pg_index row, a
+//! pg_constraint row for a constraint, and a B-tree file built from the
+//! table's row versions.
+
+use actorgres_storage::lock::LockMode;
+use actorgres_storage::smgr::RelId;
+use sqlparser::ast::{self, ObjectName};
+
+use super::{lock_names, reject_system, split_name, undefined_table};
+use crate::binder::{ident, object_name};
+use crate::catalog::{system, IndexDef, TableDef};
+use crate::error::{Result, SqlError, SqlState};
+use crate::result::ResultSink;
+use crate::session::Stmt;
+use crate::table::index::{encode_value, key_text};
+use crate::table::row;
+use crate::value::Value;
+
+/// What kind of index to make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    /// CREATE INDEX.
+    Plain,
+    /// CREATE UNIQUE INDEX.
+    Unique,
+    /// A UNIQUE constraint.
+    UniqueConstraint,
+    /// A PRIMARY KEY constraint.
+    PrimaryKey,
+}
+
+/// A new index: its name if given, its columns, its kind.
+pub(super) struct NewIndex {
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+    pub kind: Kind,
+}
+
+/// Column names of an index's column list; expressions are not supported.
+pub(super) fn column_names(cols: &[ast::IndexColumn]) -> Result<Vec<String>> {
+    cols.iter()
+        .map(|c| match &c.column.expr {
+            ast::Expr::Identifier(i) => Ok(ident(i)),
+            other => Err(SqlError::unsupported(format!(
+                "an index on the expression {other}"
+            ))),
+        })
+        .collect()
+}
+
+/// PostgreSQL's ChooseRelationName: `table_cols_suffix`, numbered until
+/// no relation has it.
+fn choose_name(ctx: &Stmt<'_>, table: &str, columns: &[String], suffix: &str) -> Result<String> {
+    let base = if suffix == "pkey" {
+        format!("{table}_pkey")
+    } else {
+        format!("{table}_{}_{suffix}", columns.join("_"))
+    };
+    let mut name = base.clone();
+    let mut n = 0;
+    while ctx.catalog().relation_exists(&name)? {
+        n += 1;
+        name = format!("{base}{n}");
+    }
+    Ok(name)
+}
+
+/// Creates an index on `def` in transaction `xid` and fills it from the
+/// table's row versions. Returns false (after a notice) when `if_not_exists`
+/// and the name is taken.
+pub(super) fn add_index(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &TableDef,
+    spec: &NewIndex,
+    if_not_exists: bool,
+) -> Result<bool> {
+    let constraint = matches!(spec.kind, Kind::PrimaryKey | Kind::UniqueConstraint);
+    let mut attrs = Vec::with_capacity(spec.columns.len());
+    for c in &spec.columns {
+        let Some(i) = def.find(c) else {
+            let msg = if constraint {
+                format!("column \"{c}\" named in key does not exist")
+            } else {
+                format!("column \"{c}\" does not exist")
+            };
+            return Err(SqlError::new(SqlState::UNDEFINED_COLUMN, msg));
+        };
+        if attrs.contains(&i) && constraint {
+            let what = if spec.kind == Kind::PrimaryKey {
+                "primary key"
+            } else {
+                "unique"
+            };
+            return Err(SqlError::new(
+                SqlState::DUPLICATE_COLUMN,
+                format!("column \"{c}\" appears twice in {what} constraint"),
+            ));
+        }
+        attrs.push(i);
+    }
+    if spec.columns.len() > 32 {
+        return Err(SqlError::new(
+            SqlState::TOO_MANY_COLUMNS,
+            "cannot use more than 32 columns in an index",
+        ));
+    }
+    if spec.kind == Kind::PrimaryKey && def.indexes.iter().any(|i| i.primary) {
+        return Err(SqlError::new(
+            SqlState::INVALID_TABLE_DEFINITION,
+            format!(
+                "multiple primary keys for table \"{}\" are not allowed",
+                def.name
+            ),
+        ));
+    }
+    let name = match &spec.name {
+        Some(n) => {
+            if ctx.catalog().relation_exists(n)? {
+                let msg = format!("relation \"{n}\" already exists");
+                if if_not_exists {
+                    ctx.notices.push(SqlError::notice(
+                        SqlState::DUPLICATE_TABLE,
+                        format!("{msg}, skipping"),
+                    ));
+                    return Ok(false);
+                }
+                return Err(SqlError::new(SqlState::DUPLICATE_TABLE, msg));
+            }
+            n.clone()
+        }
+        None => {
+            let suffix = match spec.kind {
+                Kind::PrimaryKey => "pkey",
+                Kind::UniqueConstraint => "key",
+                Kind::Plain | Kind::Unique => "idx",
+            };
+            choose_name(ctx, &def.name, &spec.columns, suffix)?
+        }
+    };
+    if spec.kind == Kind::PrimaryKey {
+        set_not_null(ctx, xid, def, &attrs)?;
+    }
+    let engine = ctx.engine();
+    let oid = engine.new_oid()?;
+    let rel = engine.create_relation(xid, ctx.db, oid)?;
+    ctx.txn.creates.push(rel);
+    engine.index_create(xid, rel, def.rel)?;
+    let index = IndexDef {
+        oid,
+        name: name.clone(),
+        rel,
+        columns: attrs,
+        unique: spec.kind != Kind::Plain,
+        primary: spec.kind == Kind::PrimaryKey,
+    };
+    store_index(ctx, xid, def, &index, constraint)?;
+    build(ctx, xid, def, &index)?;
+    ctx.catalog_changed();
+    Ok(true)
+}
+
+/// PRIMARY KEY makes its columns NOT NULL: 23502 if a row has a NULL.
+fn set_not_null(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef, attrs: &[usize]) -> Result<()> {
+    let engine = ctx.engine();
+    let stored = def.stored();
+    let snap = engine.txns.peek_snapshot();
+    let cat = ctx.catalog();
+    let who = ctx.actor(xid);
+    for &a in attrs {
+        if def.columns[a].not_null {
+            continue;
+        }
+        let mut scan = engine.scan(def.rel)?;
+        let mut page = Vec::new();
+        let mut values = Vec::new();
+        while scan.next_page(&snap, who.own, &mut page)? {
+            for t in page.drain(..) {
+                row::decode(&stored, &t.data, &mut values)?;
+                if matches!(values.get(a), Some(Value::Null) | None) {
+                    return Err(SqlError::new(
+                        SqlState::NOT_NULL_VIOLATION,
+                        format!(
+                            "column \"{}\" of relation \"{}\" contains null values",
+                            def.columns[a].name, def.name
+                        ),
+                    ));
+                }
+            }
+        }
+        for (tid, mut r) in cat.rows_where(&system::PG_ATTRIBUTE, 0, def.oid)? {
+            if r[4] == Value::Int2(a as i16 + 1) {
+                r[5] = Value::Bool(true);
+                cat.update(&system::PG_ATTRIBUTE, tid, &r, &who)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The catalog rows of a new index.
+fn store_index(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &TableDef,
+    index: &IndexDef,
+    constraint: bool,
+) -> Result<()> {
+    let constraint_oid = if constraint {
+        Some(ctx.engine().new_oid()?)
+    } else {
+        None
+    };
+    let cat = ctx.catalog();
+    let who = ctx.actor(xid);
+    cat.insert(
+        &system::PG_CLASS,
+        &[
+            Value::Oid(index.oid),
+            Value::Text(index.name.clone()),
+            Value::Oid(system::PUBLIC_NS),
+            Value::Text("i".into()),
+            Value::Oid(index.rel.rel),
+            Value::Int2(index.columns.len() as i16),
+            Value::Null,
+        ],
+        &who,
+    )?;
+    let key: Vec<String> = index.columns.iter().map(|a| (a + 1).to_string()).collect();
+    cat.insert(
+        &system::PG_INDEX,
+        &[
+            Value::Oid(index.oid),
+            Value::Oid(def.oid),
+            Value::Int2(index.columns.len() as i16),
+            Value::Bool(index.unique),
+            Value::Bool(index.primary),
+            Value::Text(key.join(" ")),
+        ],
+        &who,
+    )?;
+    if let Some(c) = constraint_oid {
+        cat.insert(
+            &system::PG_CONSTRAINT,
+            &[
+                Value::Oid(c),
+                Value::Text(index.name.clone()),
+                Value::Oid(system::PUBLIC_NS),
+                Value::Text(if index.primary { "p" } else { "u" }.into()),
+                Value::Oid(def.oid),
+                Value::Null,
+            ],
+            &who,
+        )?;
+    }
+    Ok(())
+}
+
+/// Fills a new index from every row version not dead to all; for a
+/// unique index, two live versions with one key fail with 23505.
+fn build(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef, index: &IndexDef) -> Result<()> {
+    let engine = ctx.engine();
+    let stored = def.stored();
+    let style = ctx.style;
+    let who = ctx.actor(xid);
+    let mut values = Vec::new();
+    for block in 0..engine.nblocks(def.rel)? {
+        for (t, deleted) in engine.index_build_block(def.rel, block)? {
+            row::decode(&stored, &t.data, &mut values)?;
+            let mut key = Vec::with_capacity(16);
+            let mut null = false;
+            for &a in &index.columns {
+                let v = values.get(a).unwrap_or(&Value::Null);
+                null |= matches!(v, Value::Null);
+                encode_value(v, &mut key)?;
+            }
+            let unique = (index.unique && !null && !deleted).then_some(&who);
+            let result = engine.index_insert(index.rel, &key, t.tid, t.header.xmin, unique);
+            match result {
+                Ok(actorgres_storage::btree::UniqueCheck::Inserted) => {}
+                Ok(actorgres_storage::btree::UniqueCheck::Duplicate(_)) => {
+                    let live: Vec<Value> = def.live().map(|(i, _)| values[i].clone()).collect();
+                    return Err(SqlError::new(
+                        SqlState::UNIQUE_VIOLATION,
+                        format!("could not create unique index \"{}\"", index.name),
+                    )
+                    .with_detail(format!(
+                        "{} is duplicated.",
+                        key_text(def, index, &live, style)
+                    )));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if block % 64 == 0 {
+            ctx.interrupts
+                .check()
+                .map_err(crate::expr::interrupt_error)?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes the catalog rows of indexes of `def` (all, or those using
+/// attribute `only`) and schedules their files for removal at commit.
+pub(super) fn remove_indexes(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &TableDef,
+    only: Option<usize>,
+) -> Result<()> {
+    for index in &def.indexes {
+        if only.is_some_and(|a| !index.columns.contains(&a)) {
+            continue;
+        }
+        remove_index(ctx, xid, def.oid, index)?;
+    }
+    Ok(())
+}
+
+fn remove_index(ctx: &mut Stmt<'_>, xid: u32, table_oid: u32, index: &IndexDef) -> Result<()> {
+    let cat = ctx.catalog();
+    let who = ctx.actor(xid);
+    if let Some((tid, _)) = cat.class_tid(index.oid)? {
+        cat.delete(&system::PG_CLASS, tid, &who)?;
+    }
+    for (tid, _) in cat.rows_where(&system::PG_INDEX, 0, index.oid)? {
+        cat.delete(&system::PG_INDEX, tid, &who)?;
+    }
+    for (tid, r) in cat.rows_where(&system::PG_CONSTRAINT, 4, table_oid)? {
+        if r[1] == Value::Text(index.name.clone()) {
+            cat.delete(&system::PG_CONSTRAINT, tid, &who)?;
+        }
+    }
+    ctx.txn.drops.push(index.rel);
+    ctx.catalog_changed();
+    Ok(())
+}
+
+/// TRUNCATE: each index of `def` gets a new, empty file for the table's
+/// new file `heap`.
+pub(super) fn renew_indexes(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &TableDef,
+    heap: RelId,
+) -> Result<()> {
+    for index in &def.indexes {
+        let engine = ctx.engine();
+        let filenode = engine.new_oid()?;
+        let rel = engine.create_relation(xid, ctx.db, filenode)?;
+        ctx.txn.creates.push(rel);
+        ctx.txn.drops.push(index.rel);
+        engine.index_create(xid, rel, heap)?;
+        let cat = ctx.catalog();
+        let who = ctx.actor(xid);
+        if let Some((tid, mut r)) = cat.class_tid(index.oid)? {
+            r[4] = Value::Oid(filenode);
+            cat.update(&system::PG_CLASS, tid, &r, &who)?;
+        }
+    }
+    Ok(())
+}
+
+/// CREATE [UNIQUE] INDEX [IF NOT EXISTS] [name] ON table [USING btree] (columns).
+pub fn create_index(
+    ctx: &mut Stmt<'_>,
+    ci: &ast::CreateIndex,
+    sink: &mut dyn ResultSink,
+) -> Result<()> {
+    ctx.check_writable("CREATE INDEX")?;
+    if let Some(using) = &ci.using {
+        let method = using.to_string().to_lowercase();
+        if method != "btree" {
+            return Err(SqlError::new(
+                SqlState::UNDEFINED_OBJECT,
+                format!("access method \"{method}\" does not exist"),
+            ));
+        }
+    }
+    if ci.predicate.is_some() {
+        return Err(SqlError::unsupported(
+            "partial indexes (CREATE INDEX ... WHERE)",
+        ));
+    }
+    if !ci.include.is_empty() {
+        return Err(SqlError::unsupported("CREATE INDEX ... INCLUDE"));
+    }
+    let columns = column_names(&ci.columns)?;
+    let parts = object_name(&ci.table_name);
+    let (schema, table) = split_name(&parts)?;
+    lock_names(ctx)?;
+    let Some(def) = ctx.open_table(schema, table, LockMode::Share)? else {
+        return Err(undefined_table("relation", table));
+    };
+    reject_system(&def)?;
+    let name = match &ci.name {
+        Some(n) => {
+            let parts = object_name(n);
+            Some(split_name(&parts)?.1.to_owned())
+        }
+        None => None,
+    };
+    let xid = ctx.write_xid("CREATE INDEX")?;
+    let spec = NewIndex {
+        name,
+        columns,
+        kind: if ci.unique { Kind::Unique } else { Kind::Plain },
+    };
+    add_index(ctx, xid, &def, &spec, ci.if_not_exists)?;
+    sink.command_complete("CREATE INDEX")
+}
+
+/// DROP INDEX [IF EXISTS] names: 2BP01 for the index of a constraint.
+pub(super) fn drop_indexes(
+    ctx: &mut Stmt<'_>,
+    if_exists: bool,
+    names: &[ObjectName],
+) -> Result<()> {
+    ctx.check_writable("DROP INDEX")?;
+    lock_names(ctx)?;
+    for n in names {
+        let parts = object_name(n);
+        let (_, name) = split_name(&parts)?;
+        let Some((index, table_oid)) = ctx.catalog().index_named(name)? else {
+            if if_exists {
+                ctx.notices.push(SqlError::notice(
+                    SqlState::SUCCESSFUL_COMPLETION,
+                    format!("index \"{name}\" does not exist, skipping"),
+                ));
+                continue;
+            }
+            return Err(SqlError::new(
+                SqlState::UNDEFINED_OBJECT,
+                format!("index \"{name}\" does not exist"),
+            ));
+        };
+        let table = ctx
+            .catalog()
+            .tables()?
+            .into_iter()
+            .find(|t| t.oid == table_oid)
+            .ok_or_else(|| SqlError::internal("index without its table"))?;
+        // Lock the table as PostgreSQL does, then look again.
+        let Some(def) = ctx.open_table(Some("public"), &table.name, LockMode::AccessExclusive)?
+        else {
+            continue;
+        };
+        let constraint = ctx
+            .catalog()
+            .rows_where(&system::PG_CONSTRAINT, 4, def.oid)?
+            .into_iter()
+            .any(|(_, r)| r[1] == Value::Text(index.name.clone()));
+        if constraint {
+            return Err(SqlError::new(
+                SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
+                format!(
+                    "cannot drop index {name} because constraint {name} on table {} requires it",
+                    def.name
+                ),
+            )
+            .with_hint(format!(
+                "You can drop constraint {name} on table {} instead.",
+                def.name
+            )));
+        }
+        let xid = ctx.write_xid("DROP INDEX")?;
+        remove_index(ctx, xid, def.oid, &index)?;
+    }
+    Ok(())
+}

@@ -325,20 +325,6 @@ pub fn create_table(
             "tables can have at most 1600 columns",
         ));
     }
-    if keys.iter().filter(|k| k.kind == Kind::PrimaryKey).count() > 1 {
-        return Err(SqlError::new(
-            SqlState::INVALID_TABLE_DEFINITION,
-            format!("multiple primary keys for table \"{name}\" are not allowed"),
-        ));
-    }
-    // PRIMARY KEY columns are NOT NULL.
-    for k in keys.iter().filter(|k| k.kind == Kind::PrimaryKey) {
-        for c in &mut columns {
-            if k.columns.contains(&c.name) {
-                c.not_null = true;
-            }
-        }
-    }
     let xid = ctx.write_xid("CREATE TABLE")?;
     let mut def = new_relation(ctx, xid, name, columns, ff)?;
     // CHECK constraints: column ones first, then table ones, named in order.
@@ -378,6 +364,20 @@ pub fn create_table(
         checks.push(CheckDef { name, expr });
     }
     def.checks = checks;
+    if keys.iter().filter(|k| k.kind == Kind::PrimaryKey).count() > 1 {
+        return Err(SqlError::new(
+            SqlState::INVALID_TABLE_DEFINITION,
+            format!("multiple primary keys for table \"{name}\" are not allowed"),
+        ));
+    }
+    // PRIMARY KEY columns are NOT NULL.
+    for k in keys.iter().filter(|k| k.kind == Kind::PrimaryKey) {
+        for c in &mut def.columns {
+            if k.columns.contains(&c.name) {
+                c.not_null = true;
+            }
+        }
+    }
     store_table(ctx, xid, &def)?;
     for k in &keys {
         // CommandCounterIncrement: each index sees the names before it.

@@ -185,6 +185,11 @@ fn set_not_null(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef, attrs: &[usize]) -
                             "column \"{}\" of relation \"{}\" contains null values",
                             def.columns[a].name, def.name
                         ),
+                    )
+                    .with_object(
+                        Some(&def.name),
+                        Some(&def.columns[a].name),
+                        None,
                     ));
                 }
             }
@@ -288,7 +293,8 @@ fn build(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef, index: &IndexDef) -> Resu
                     .with_detail(format!(
                         "{} is duplicated.",
                         key_text(def, index, &live, style)
-                    )));
+                    ))
+                    .with_object(Some(&def.name), None, Some(&index.name)));
                 }
                 Err(e) => return Err(e.into()),
             }
@@ -363,7 +369,7 @@ pub(super) fn renew_indexes(
     Ok(())
 }
 
-/// CREATE [UNIQUE] INDEX [IF NOT EXISTS] [name] ON table [USING btree] (columns).
+/// CREATE [UNIQUE] INDEX [IF NOT EXISTS] [name] ON table [USING btree|hash] (columns).
 pub fn create_index(
     ctx: &mut Stmt<'_>,
     ci: &ast::CreateIndex,
@@ -371,8 +377,9 @@ pub fn create_index(
 ) -> Result<()> {
     ctx.check_writable("CREATE INDEX")?;
     if let Some(using) = &ci.using {
+        // A hash index answers equalities only; a B-tree answers those too.
         let method = using.to_string().to_lowercase();
-        if method != "btree" {
+        if method != "btree" && method != "hash" {
             return Err(SqlError::new(
                 SqlState::UNDEFINED_OBJECT,
                 format!("access method \"{method}\" does not exist"),

@@ -205,7 +205,8 @@ pub fn insert_entries(
                 .with_detail(format!(
                     "{} already exists.",
                     key_text(def, index, row, style)
-                )))
+                ))
+                .with_object(Some(&def.name), None, Some(&index.name)))
             }
             Err(actorgres_storage::StorageError::IndexRowTooBig { size, max }) => {
                 return Err(SqlError::new(

@@ -50,6 +50,28 @@ const SCENARIOS: &[Scenario] = &[
         ],
     },
     Scenario {
+        name: "unique key: the second inserter waits, fails after a commit, succeeds after a rollback",
+        setup: "CREATE TABLE u (k int PRIMARY KEY, v text)",
+        steps: &[
+            Run(1, "BEGIN"),
+            Run(1, "INSERT INTO u VALUES (1, 'a')"),
+            Start(2, "INSERT INTO u VALUES (1, 'b')"),
+            Run(1, "COMMIT"),
+            Finish(2),
+            Run(1, "BEGIN"),
+            Run(1, "INSERT INTO u VALUES (2, 'c')"),
+            Start(2, "INSERT INTO u VALUES (2, 'd')"),
+            Run(1, "ROLLBACK"),
+            Finish(2),
+            Run(1, "BEGIN"),
+            Run(1, "DELETE FROM u WHERE k = 1"),
+            Start(2, "INSERT INTO u VALUES (1, 'e')"),
+            Run(1, "COMMIT"),
+            Finish(2),
+            Run(1, "SELECT * FROM u ORDER BY k"),
+        ],
+    },
+    Scenario {
         name: "aborted rows are never visible",
         setup: "CREATE TABLE t (x int)",
         steps: &[

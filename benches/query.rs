@@ -17,6 +17,8 @@
 //! 5. 3 under SET work_mem = '64kB'
 //! 6. SELECT a, c FROM q ORDER BY c (full sort, 4MB work_mem: spills) —
 //!    only counted, rows not sent: wrapped in count(*).
+//! 7. 1,000 `SELECT b FROM q WHERE a = k` through the unique index q_a.
+//! 8. SELECT count(*) FROM q WHERE a BETWEEN 400000 AND 400999 (index range).
 
 // A benchmark driver: failures end it with a message.
 #![allow(clippy::unwrap_used)]
@@ -36,9 +38,32 @@ const LOAD: &[&str] = &[
     "INSERT INTO q SELECT x, x % 1000, 'row ' || ((x::int8 * 7919) % 1000003)::text FROM generate_series(1, 1000000) x",
     "CREATE TABLE s (a int)",
     "INSERT INTO s SELECT x * 10 FROM generate_series(1, 100000) x",
+    "CREATE UNIQUE INDEX q_a ON q (a)",
     "VACUUM ANALYZE q",
     "VACUUM ANALYZE s",
 ];
+
+/// 1,000 point lookups through the unique index on q.a, one statement
+/// each, sent as one simple-query string.
+fn lookups() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        (0..1000)
+            .map(|i| format!("SELECT b FROM q WHERE a = {};", 1 + i * 997))
+            .collect()
+    })
+}
+
+fn workloads() -> Vec<(&'static str, &'static str, usize)> {
+    let mut w = WORKLOADS.to_vec();
+    w.push(("1,000 point lookups by index on q.a", lookups(), 1000));
+    w.push((
+        "index range of 1,000 rows, count(*)",
+        "SELECT count(*) FROM q WHERE a BETWEEN 400000 AND 400999",
+        1,
+    ));
+    w
+}
 
 const WORKLOADS: &[(&str, &str, usize)] = &[
     ("count(*) of 1M rows", "SELECT count(*) FROM q", 1),
@@ -123,9 +148,9 @@ async fn main() {
             c.batch_execute(stmt).await.unwrap();
         }
         eprintln!("{name}: loaded in {:?}", load.elapsed());
-        let mut r = vec![Vec::new(); WORKLOADS.len()];
+        let mut r = vec![Vec::new(); workloads().len()];
         for run in 0..runs {
-            for (i, (_, sql, rows)) in WORKLOADS.iter().enumerate() {
+            for (i, (_, sql, rows)) in workloads().iter().enumerate() {
                 r[i].push(timed(&c, sql, *rows).await);
             }
             eprintln!(
@@ -135,7 +160,7 @@ async fn main() {
             );
         }
         let mut a = Vec::new();
-        for (_, sql, _) in WORKLOADS {
+        for (_, sql, _) in workloads() {
             c.batch_execute("RESET work_mem").await.unwrap();
             let mut rows = answer(&c, sql).await;
             rows.sort();
@@ -146,9 +171,9 @@ async fn main() {
     }
     let _ = server.kill();
     let _ = server.wait();
-    for (i, (name, _, _)) in WORKLOADS.iter().enumerate() {
+    for (i, (name, _, _)) in workloads().iter().enumerate() {
         assert_eq!(answers[0][i], answers[1][i], "answers differ: {name}");
     }
-    let names: Vec<&str> = WORKLOADS.iter().map(|w| w.0).collect();
+    let names: Vec<&str> = workloads().iter().map(|w| w.0).collect();
     print_table(&names, &results);
 }

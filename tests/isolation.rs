@@ -50,7 +50,8 @@ const SCENARIOS: &[Scenario] = &[
         ],
     },
     Scenario {
-        name: "unique key: the second inserter waits, fails after a commit, succeeds after a rollback",
+        name:
+            "unique key: the second inserter waits, fails after a commit, succeeds after a rollback",
         setup: "CREATE TABLE u (k int PRIMARY KEY, v text)",
         steps: &[
             Run(1, "BEGIN"),

@@ -36,9 +36,9 @@ pub enum Plan {
         /// As SeqScan's.
         needed: Option<usize>,
         /// The index read.
-        index: crate::catalog::IndexDef,
+        index: Box<crate::catalog::IndexDef>,
         /// The key range.
-        cond: IndexCond,
+        cond: Box<IndexCond>,
     },
     /// Rows of `input` for which `predicate` is true.
     Filter {
@@ -655,8 +655,8 @@ impl Plan {
                         table: std::sync::Arc::clone(table),
                         with_tid: *with_tid,
                         needed: *needed,
-                        index: ix.clone(),
-                        cond,
+                        index: Box::new(ix.clone()),
+                        cond: Box::new(cond),
                     };
                 }
                 return;

@@ -47,7 +47,7 @@ use parking_lot::RwLock;
 use crate::clog::XidStatus;
 use crate::engine::{Engine, Result, StorageError};
 use crate::heap::{Actor, HeapTuple};
-use crate::page::{self, Tid};
+use crate::page::{self, get_u16, get_u32, put_u16, put_u32, Tid};
 use crate::smgr::RelId;
 use crate::wal::WalRecord;
 use crate::xact::{dead_to_all, visible, OwnTxn, Snapshot};
@@ -69,22 +69,6 @@ pub enum UniqueCheck {
     /// A live version with the same key exists at this tid; nothing was
     /// inserted.
     Duplicate(Tid),
-}
-
-fn get_u16(p: &[u8], at: usize) -> u16 {
-    u16::from_le_bytes([p[at], p[at + 1]])
-}
-
-fn put_u16(p: &mut [u8], at: usize, v: u16) {
-    p[at..at + 2].copy_from_slice(&v.to_le_bytes());
-}
-
-fn get_u32(p: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes([p[at], p[at + 1], p[at + 2], p[at + 3]])
-}
-
-fn put_u32(p: &mut [u8], at: usize, v: u32) {
-    p[at..at + 4].copy_from_slice(&v.to_le_bytes());
 }
 
 /// One item, parsed.

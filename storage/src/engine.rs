@@ -844,6 +844,17 @@ impl Redo<'_> {
         Ok(())
     }
 
+    /// Puts a logged page image back, stamped with its record's end.
+    fn restore(&self, rel: RelId, block: u32, image: &Page, end: Lsn) -> Result<()> {
+        if let Some(b) = self.page(rel, block, true)? {
+            let mut p = b.write();
+            p.copy_from_slice(&image[..]);
+            page::set_lsn(&mut p, end);
+            b.mark_dirty();
+        }
+        Ok(())
+    }
+
     fn apply(&mut self, r: &wal::ReadRecord) -> Result<()> {
         if r.xid >= FIRST_NORMAL_XID {
             self.seen.insert(r.xid);
@@ -896,13 +907,7 @@ impl Redo<'_> {
                 b.mark_dirty();
             }
             WalRecord::PageImage { rel, block, image } => {
-                let Some(b) = self.page(*rel, *block, true)? else {
-                    return Ok(());
-                };
-                let mut p = b.write();
-                p.copy_from_slice(&image[..]);
-                page::set_lsn(&mut p, r.end);
-                b.mark_dirty();
+                self.restore(*rel, *block, image, r.end)?;
             }
             WalRecord::IndexInsert {
                 rel,
@@ -928,13 +933,7 @@ impl Redo<'_> {
             }
             WalRecord::PageImages { rel, pages } => {
                 for (block, image) in pages {
-                    let Some(b) = self.page(*rel, *block, true)? else {
-                        return Ok(());
-                    };
-                    let mut p = b.write();
-                    p.copy_from_slice(&image[..]);
-                    page::set_lsn(&mut p, r.end);
-                    b.mark_dirty();
+                    self.restore(*rel, *block, image, r.end)?;
                 }
             }
             WalRecord::Commit { subxids, drops, .. } => {

@@ -56,19 +56,19 @@ pub struct Tid {
     pub offset: u16,
 }
 
-fn get_u16(p: &[u8], at: usize) -> u16 {
+pub(crate) fn get_u16(p: &[u8], at: usize) -> u16 {
     u16::from_le_bytes([p[at], p[at + 1]])
 }
 
-fn put_u16(p: &mut [u8], at: usize, v: u16) {
+pub(crate) fn put_u16(p: &mut [u8], at: usize, v: u16) {
     p[at..at + 2].copy_from_slice(&v.to_le_bytes());
 }
 
-fn get_u32(p: &[u8], at: usize) -> u32 {
+pub(crate) fn get_u32(p: &[u8], at: usize) -> u32 {
     u32::from_le_bytes([p[at], p[at + 1], p[at + 2], p[at + 3]])
 }
 
-fn put_u32(p: &mut [u8], at: usize, v: u32) {
+pub(crate) fn put_u32(p: &mut [u8], at: usize, v: u32) {
     p[at..at + 4].copy_from_slice(&v.to_le_bytes());
 }
 

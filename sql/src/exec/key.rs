@@ -114,13 +114,7 @@ fn int(v: i64, out: &mut Vec<u8>) {
 }
 
 fn float(f: f64, out: &mut Vec<u8>) {
-    let f = if f == 0.0 {
-        0.0
-    } else if f.is_nan() {
-        f64::NAN
-    } else {
-        f
-    };
+    let f = crate::value::canonical_float(f);
     out.push(4);
     out.extend(f.to_bits().to_le_bytes());
 }

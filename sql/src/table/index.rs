@@ -46,13 +46,7 @@ fn escaped(b: &[u8], out: &mut Vec<u8>) {
 }
 
 fn float(f: f64, out: &mut Vec<u8>) {
-    let f = if f == 0.0 {
-        0.0
-    } else if f.is_nan() {
-        f64::NAN
-    } else {
-        f
-    };
+    let f = crate::value::canonical_float(f);
     let bits = f.to_bits();
     let key = if bits >> 63 == 1 {
         !bits

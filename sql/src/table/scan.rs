@@ -26,9 +26,42 @@ struct Layout {
     live: Vec<usize>,
     /// Append the tuple id as a last, hidden value.
     with_tid: bool,
+    /// Stored attributes decoded for an output row.
+    decode: usize,
 }
 
 impl Layout {
+    /// The layout of `table`'s scan; only the first `needed` output
+    /// columns are decoded (None: all).
+    fn new(table: &TableDef, with_tid: bool, needed: Option<usize>) -> Layout {
+        let attrs = table.stored();
+        let live: Vec<usize> = table.live().map(|(i, _)| i).collect();
+        // Output column n is stored attribute live[n].
+        let decode = match needed {
+            None => attrs.len(),
+            Some(0) => 0,
+            Some(n) => live.get(n - 1).map_or(attrs.len(), |a| a + 1),
+        };
+        Layout {
+            attrs,
+            live,
+            with_tid,
+            decode,
+        }
+    }
+
+    /// The output row of the stored row `data` at `tid`.
+    fn row(&self, data: &[u8], tid: Tid, scratch: &mut Vec<Value>) -> Result<Row> {
+        if self.decode >= self.attrs.len() {
+            row::decode(&self.attrs, data, scratch)?;
+        } else {
+            row::decode_prefix(&self.attrs, data, self.decode, scratch)?;
+        }
+        let mut out: Row = Vec::with_capacity(self.live.len() + 1);
+        self.fill(scratch, tid, &mut out);
+        Ok(out)
+    }
+
     /// Moves the live columns decoded into `scratch` into `row` (NULL for
     /// those not decoded), plus the tid if asked.
     fn fill(&self, scratch: &mut [Value], tid: Tid, row: &mut Row) {
@@ -82,8 +115,6 @@ pub struct SeqScan<'p> {
     qual: Option<(&'p Expr, usize)>,
     /// Scratch row for `qual`.
     qual_row: Row,
-    /// Stored attributes decoded for an output row.
-    decode: usize,
 }
 
 impl<'p> SeqScan<'p> {
@@ -96,14 +127,8 @@ impl<'p> SeqScan<'p> {
         qual: Option<&'p Expr>,
         needed: Option<usize>,
     ) -> SeqScan<'p> {
-        let attrs = table.stored();
-        let live: Vec<usize> = table.live().map(|(i, _)| i).collect();
-        // Output column n is stored attribute live[n].
-        let decode = match needed {
-            None => attrs.len(),
-            Some(0) => 0,
-            Some(n) => live.get(n - 1).map_or(attrs.len(), |a| a + 1),
-        };
+        let layout = Layout::new(&table, with_tid, needed);
+        let live = &layout.live;
         let qual = qual.map(|q| {
             // Live attributes are in stored order, so reading output
             // columns up to n needs attributes up to live[n].
@@ -115,11 +140,7 @@ impl<'p> SeqScan<'p> {
         });
         SeqScan {
             table,
-            layout: Layout {
-                attrs,
-                live,
-                with_tid,
-            },
+            layout,
             next_block: 0,
             end: None,
             page: PageRows::default(),
@@ -127,7 +148,6 @@ impl<'p> SeqScan<'p> {
             scratch: Vec::new(),
             qual,
             qual_row: Vec::new(),
-            decode,
         }
     }
 }
@@ -155,14 +175,7 @@ impl Node for SeqScan<'_> {
                     }
                     continue;
                 }
-                if self.decode >= self.layout.attrs.len() {
-                    row::decode(&self.layout.attrs, data, &mut self.scratch)?;
-                } else {
-                    row::decode_prefix(&self.layout.attrs, data, self.decode, &mut self.scratch)?;
-                }
-                let mut out: Row = Vec::with_capacity(self.layout.live.len() + 1);
-                self.layout.fill(&mut self.scratch, tid, &mut out);
-                return Ok(Some(out));
+                return Ok(Some(self.layout.row(data, tid, &mut self.scratch)?));
             }
             let storage = ctx
                 .storage
@@ -201,8 +214,6 @@ pub struct IndexScan<'p> {
     table: Arc<TableDef>,
     /// Stored → output.
     layout: Layout,
-    /// Stored attributes decoded for an output row.
-    decode: usize,
     /// The index.
     index: &'p IndexDef,
     /// The key range.
@@ -228,21 +239,9 @@ impl<'p> IndexScan<'p> {
         index: &'p IndexDef,
         cond: &'p IndexCond,
     ) -> IndexScan<'p> {
-        let attrs = table.stored();
-        let live: Vec<usize> = table.live().map(|(i, _)| i).collect();
-        let decode = match needed {
-            None => attrs.len(),
-            Some(0) => 0,
-            Some(n) => live.get(n - 1).map_or(attrs.len(), |a| a + 1),
-        };
         IndexScan {
+            layout: Layout::new(&table, with_tid, needed),
             table,
-            layout: Layout {
-                attrs,
-                live,
-                with_tid,
-            },
-            decode,
             index,
             cond,
             cursor: None,
@@ -313,19 +312,7 @@ impl Node for IndexScan<'_> {
                 else {
                     continue;
                 };
-                if self.decode >= self.layout.attrs.len() {
-                    row::decode(&self.layout.attrs, &t.data, &mut self.scratch)?;
-                } else {
-                    row::decode_prefix(
-                        &self.layout.attrs,
-                        &t.data,
-                        self.decode,
-                        &mut self.scratch,
-                    )?;
-                }
-                let mut out: Row = Vec::with_capacity(self.layout.live.len() + 1);
-                self.layout.fill(&mut self.scratch, tid, &mut out);
-                return Ok(Some(out));
+                return Ok(Some(self.layout.row(&t.data, tid, &mut self.scratch)?));
             }
             let Some(cursor) = self.cursor.as_mut() else {
                 return Ok(None);

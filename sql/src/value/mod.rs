@@ -181,6 +181,18 @@ impl Value {
     }
 }
 
+/// The one representative of a float's equality class: -0 is 0 and every
+/// NaN is one NaN (PostgreSQL's float equality), for hashing and keys.
+pub fn canonical_float(f: f64) -> f64 {
+    if f == 0.0 {
+        0.0
+    } else if f.is_nan() {
+        f64::NAN
+    } else {
+        f
+    }
+}
+
 /// PostgreSQL's float order: NaN equals NaN and sorts above everything.
 pub fn float_cmp(a: f64, b: f64) -> Ordering {
     match (a.is_nan(), b.is_nan()) {

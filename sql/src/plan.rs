@@ -312,6 +312,16 @@ pub struct AggCall {
     pub distinct: bool,
     /// FILTER (WHERE ...).
     pub filter: Option<Expr>,
+    /// agg(... ORDER BY ...): the sort keys, whose expressions are the
+    /// last `order.len()` of `args` (key columns count from there).
+    pub order: Vec<SortKey>,
+}
+
+impl AggCall {
+    /// The aggregate's own arguments (without ORDER BY expressions).
+    pub fn real_args(&self) -> &[Expr] {
+        &self.args[..self.args.len() - self.order.len()]
+    }
 }
 
 /// The aggregates.
@@ -346,6 +356,8 @@ pub enum AggFunc {
     BoolOr,
     /// string_agg(text, delimiter).
     StringAgg,
+    /// array_agg(value): NULLs included.
+    ArrayAgg,
 }
 
 impl Plan {

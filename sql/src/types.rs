@@ -316,6 +316,14 @@ impl DataType {
         ALL.iter().copied().chain(ARRAYS.iter().copied())
     }
 
+    /// This type's array type, if it has one.
+    pub fn array_type(&self) -> Option<DataType> {
+        ARRAYS
+            .iter()
+            .find(|a| matches!(a, DataType::Array(e) if *e == self))
+            .copied()
+    }
+
     /// pg_type.typarray: this type's array type, or 0.
     pub fn array_oid(&self) -> u32 {
         ARRAYS
@@ -350,7 +358,7 @@ impl DataType {
 
     /// The type with this OID, if actorgres has it.
     pub fn from_oid(oid: u32) -> Option<DataType> {
-        ALL.iter().copied().find(|t| t.oid().0 == oid)
+        Self::builtin().find(|t| t.oid().0 == oid)
     }
 
     /// A type named as SQL text, after the grammar's aliases (integer →

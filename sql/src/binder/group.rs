@@ -52,8 +52,12 @@ impl Binder<'_> {
             )
             .at(pos));
         };
-        if !list.clauses.is_empty() {
-            return Err(SqlError::unsupported(format!("{name} with ORDER BY")).at(pos));
+        let mut order_by: &[ast::OrderByExpr] = &[];
+        for c in &list.clauses {
+            match c {
+                ast::FunctionArgumentClause::OrderBy(o) => order_by = o,
+                other => return Err(SqlError::unsupported(format!("{name} with {other}")).at(pos)),
+            }
         }
         let distinct = matches!(
             list.duplicate_treatment,
@@ -64,7 +68,15 @@ impl Binder<'_> {
             self.aggregate_args(name, &list.args, f.filter.as_deref(), scope, pos, distinct);
         self.no_aggs = None;
         let (args, filter, star) = bound?;
-        let (call, ty) = self.agg_call(name, args, distinct, filter, star, pos)?;
+        let (mut call, ty) = self.agg_call(name, args, distinct, filter, star, pos)?;
+        // ORDER BY inside the call: its expressions follow the arguments.
+        self.no_aggs = Some("aggregate function calls cannot be nested");
+        let order = self.aggregate_order(&call, order_by, scope, pos);
+        self.no_aggs = None;
+        for (i, (e, key)) in order?.into_iter().enumerate() {
+            call.args.push(e);
+            call.order.push(crate::plan::SortKey { column: i, ..key });
+        }
         Ok(Expr {
             kind: ExprKind::Aggregate(Box::new(call)),
             ty,
@@ -136,7 +148,18 @@ impl Binder<'_> {
             ("bool_and" | "every", [_]) => (AggFunc::BoolAnd, Some(DataType::Bool), DataType::Bool),
             ("bool_or", [_]) => (AggFunc::BoolOr, Some(DataType::Bool), DataType::Bool),
             ("string_agg", [_, _]) => (AggFunc::StringAgg, Some(DataType::Text), DataType::Text),
-            ("array_agg", _) => return Err(SqlError::unsupported("array_agg (arrays)").at(pos)),
+            ("array_agg", [DataType::Unknown]) => {
+                return Err(SqlError::new(
+                    SqlState::AMBIGUOUS_FUNCTION,
+                    "function array_agg(unknown) is not unique",
+                )
+                .with_hint("Could not choose a best candidate function. You might need to add explicit type casts.")
+                .at(pos))
+            }
+            ("array_agg", [t]) => {
+                let array = t.array_type().ok_or_else(undefined)?;
+                (AggFunc::ArrayAgg, Some(*t), array)
+            }
             _ => return Err(undefined()),
         };
         let mut coerced = Vec::with_capacity(args.len());
@@ -157,9 +180,39 @@ impl Binder<'_> {
                 args: coerced,
                 distinct,
                 filter,
+                order: Vec::new(),
             },
             ty,
         ))
+    }
+
+    /// The ORDER BY of an aggregate call, bound over its input; with
+    /// DISTINCT each key must be an argument (42P10, as PostgreSQL).
+    fn aggregate_order(
+        &mut self,
+        call: &AggCall,
+        order_by: &[ast::OrderByExpr],
+        scope: &Scope,
+        pos: Option<u32>,
+    ) -> Result<Vec<(Expr, crate::plan::SortKey)>> {
+        let mut out = Vec::with_capacity(order_by.len());
+        for o in order_by {
+            let e = self.expr(&o.expr, scope)?;
+            let e = if e.ty == DataType::Unknown {
+                self.coerce(e, DataType::Text, -1, CoercionContext::Implicit)?
+            } else {
+                e
+            };
+            if call.distinct && !call.args.iter().any(|a| a.fingerprint() == e.fingerprint()) {
+                return Err(SqlError::new(
+                    SqlState::INVALID_COLUMN_REFERENCE,
+                    "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list",
+                )
+                .at(pos));
+            }
+            out.push((e, super::select::sort_key(0, o)?));
+        }
+        Ok(out)
     }
 
     /// The arguments and FILTER of an aggregate; `*` only for count.

@@ -1294,7 +1294,7 @@ fn add_resjunk(e: Expr, exprs: &mut Vec<Expr>, columns: &mut Vec<OutputColumn>) 
 }
 
 /// The sort key of one ORDER BY item for `column`.
-fn sort_key(column: usize, o: &ast::OrderByExpr) -> Result<SortKey> {
+pub(super) fn sort_key(column: usize, o: &ast::OrderByExpr) -> Result<SortKey> {
     let desc = match &o.options.sort {
         None | Some(ast::OrderBySort::Asc) => false,
         Some(ast::OrderBySort::Desc) => true,

@@ -17,10 +17,21 @@ use crate::value::Value;
 pub(super) struct AggState {
     /// Rows counted (count, avg).
     count: i64,
-    /// Sum, min, max, bool_and/or, string_agg so far; NULL before the first input.
+    /// Sum, min, max, bool_and/or, string_agg, array_agg so far; NULL
+    /// before the first input.
     value: Value,
     /// Argument keys seen, for agg(DISTINCT ...).
     seen: Option<HashSet<Vec<u8>>>,
+    /// For agg(... ORDER BY ...), and for DISTINCT string_agg/array_agg
+    /// (whose values PostgreSQL returns sorted): (sort values, arguments)
+    /// held until the group ends, then sorted and accumulated.
+    held: Vec<(Row, Vec<Value>)>,
+}
+
+/// Whether the call's inputs are held and sorted before accumulating.
+fn sorts(call: &AggCall) -> bool {
+    !call.order.is_empty()
+        || (call.distinct && matches!(call.func, AggFunc::StringAgg | AggFunc::ArrayAgg))
 }
 
 impl AggState {
@@ -39,21 +50,22 @@ impl AggState {
             self.count += 1;
             return Ok(());
         }
-        // Every aggregate here ignores NULL inputs (string_agg: a NULL
-        // value; a NULL delimiter counts as empty).
-        let v = match call.args.first() {
+        let real = call.real_args();
+        // Every aggregate but array_agg ignores NULL inputs (string_agg: a
+        // NULL value; a NULL delimiter counts as empty).
+        let v = match real.first() {
             Some(a) => a.eval(row, ctx)?,
             None => Value::Null,
         };
-        if v.is_null() {
+        if v.is_null() && !matches!(call.func, AggFunc::ArrayAgg) {
             return Ok(());
         }
         // The other arguments (string_agg's delimiter), only when there
         // are any: most aggregates take one and allocate nothing here.
         let mut args = Vec::new();
-        if call.args.len() > 1 || call.distinct {
+        if real.len() > 1 || call.distinct {
             args.push(v.clone());
-            for a in &call.args[1..] {
+            for a in &real[1..] {
                 args.push(a.eval(row, ctx)?);
             }
         }
@@ -66,6 +78,33 @@ impl AggState {
                 return Ok(());
             }
         }
+        if sorts(call) {
+            let keys = if call.order.is_empty() {
+                vec![v.clone()]
+            } else {
+                call.args[real.len()..]
+                    .iter()
+                    .map(|e| e.eval(row, ctx))
+                    .collect::<Result<Row>>()?
+            };
+            if args.is_empty() {
+                args.push(v);
+            }
+            self.held.push((keys, args));
+            return Ok(());
+        }
+        self.accumulate(call, v, &args, ctx)
+    }
+
+    /// Adds one input (its first argument `v`, all of them in `args` when
+    /// there are several or DISTINCT) to the state.
+    fn accumulate(
+        &mut self,
+        call: &AggCall,
+        v: Value,
+        args: &[Value],
+        ctx: &mut EvalCtx<'_>,
+    ) -> Result<()> {
         self.count += 1;
         let kept = std::mem::take(&mut self.value);
         self.value = match &call.func {
@@ -106,11 +145,35 @@ impl AggState {
                 }
                 (_, t) => t,
             },
+            AggFunc::ArrayAgg => match kept {
+                Value::Array(mut items) => {
+                    items.push(v);
+                    Value::Array(items)
+                }
+                _ => Value::Array(vec![v]),
+            },
         };
         Ok(())
     }
 
-    pub(super) fn finish(self, call: &AggCall, ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    pub(super) fn finish(mut self, call: &AggCall, ctx: &mut EvalCtx<'_>) -> Result<Value> {
+        if !self.held.is_empty() {
+            let mut held = std::mem::take(&mut self.held);
+            let keys: Vec<crate::plan::SortKey> = if call.order.is_empty() {
+                vec![crate::plan::SortKey {
+                    column: 0,
+                    desc: false,
+                    nulls_first: false,
+                }]
+            } else {
+                call.order.clone()
+            };
+            held.sort_by(|a, b| super::sort::compare_rows(&a.0, &b.0, &keys));
+            for (_, mut args) in held {
+                let v = std::mem::take(&mut args[0]);
+                self.accumulate(call, v, &args, ctx)?;
+            }
+        }
         Ok(match &call.func {
             AggFunc::CountStar | AggFunc::Count => Value::Int8(self.count),
             AggFunc::Avg { div, count_ty, .. } => {

@@ -272,6 +272,13 @@ fn encode_value(v: &Value, out: &mut Vec<u8>) {
             out.extend(o.to_le_bytes());
         }
         Value::Void => out.push(19),
+        Value::Array(items) => {
+            out.push(20);
+            out.extend((items.len() as u32).to_le_bytes());
+            for v in items {
+                encode_value(v, out);
+            }
+        }
     }
 }
 
@@ -302,36 +309,50 @@ fn decode_row(buf: &[u8]) -> Option<Row> {
     let n = u32::from_le_bytes(c.take::<4>()?) as usize;
     let mut row = Vec::with_capacity(n.min(1600));
     for _ in 0..n {
-        let [tag] = c.take::<1>()?;
-        row.push(match tag {
-            0 => Value::Null,
-            1 => Value::Bool(c.take::<1>()?[0] != 0),
-            2 => Value::Int2(i16::from_le_bytes(c.take()?)),
-            3 => Value::Int4(i32::from_le_bytes(c.take()?)),
-            4 => Value::Int8(i64::from_le_bytes(c.take()?)),
-            5 => Value::Float4(f32::from_le_bytes(c.take()?)),
-            6 => Value::Float8(f64::from_le_bytes(c.take()?)),
-            7 => Value::Numeric(Numeric::parse(&c.text()?).ok()?),
-            8 => Value::Text(c.text()?),
-            9 => Value::Bytea(c.bytes()?),
-            10 => Value::Date(i32::from_le_bytes(c.take()?)),
-            11 => Value::Time(i64::from_le_bytes(c.take()?)),
-            12 => Value::Timestamp(i64::from_le_bytes(c.take()?)),
-            13 => Value::TimestampTz(i64::from_le_bytes(c.take()?)),
-            14 => Value::Interval(Interval {
-                months: i32::from_le_bytes(c.take()?),
-                days: i32::from_le_bytes(c.take()?),
-                micros: i64::from_le_bytes(c.take()?),
-            }),
-            15 => Value::Uuid(c.take()?),
-            16 => Value::Inet(c.text()?.parse().ok()?),
-            17 => Value::Oid(u32::from_le_bytes(c.take()?)),
-            18 => Value::Regtype(u32::from_le_bytes(c.take()?)),
-            19 => Value::Void,
-            _ => return None,
-        });
+        row.push(decode_value(&mut c, true)?);
     }
     Some(row)
+}
+
+/// One value; arrays are one-dimensional, so an array inside an array
+/// is damage (and cannot nest deep enough to exhaust the stack).
+fn decode_value(c: &mut Cursor<'_>, array_ok: bool) -> Option<Value> {
+    let [tag] = c.take::<1>()?;
+    Some(match tag {
+        0 => Value::Null,
+        1 => Value::Bool(c.take::<1>()?[0] != 0),
+        2 => Value::Int2(i16::from_le_bytes(c.take()?)),
+        3 => Value::Int4(i32::from_le_bytes(c.take()?)),
+        4 => Value::Int8(i64::from_le_bytes(c.take()?)),
+        5 => Value::Float4(f32::from_le_bytes(c.take()?)),
+        6 => Value::Float8(f64::from_le_bytes(c.take()?)),
+        7 => Value::Numeric(Numeric::parse(&c.text()?).ok()?),
+        8 => Value::Text(c.text()?),
+        9 => Value::Bytea(c.bytes()?),
+        10 => Value::Date(i32::from_le_bytes(c.take()?)),
+        11 => Value::Time(i64::from_le_bytes(c.take()?)),
+        12 => Value::Timestamp(i64::from_le_bytes(c.take()?)),
+        13 => Value::TimestampTz(i64::from_le_bytes(c.take()?)),
+        14 => Value::Interval(Interval {
+            months: i32::from_le_bytes(c.take()?),
+            days: i32::from_le_bytes(c.take()?),
+            micros: i64::from_le_bytes(c.take()?),
+        }),
+        15 => Value::Uuid(c.take()?),
+        16 => Value::Inet(c.text()?.parse().ok()?),
+        17 => Value::Oid(u32::from_le_bytes(c.take()?)),
+        18 => Value::Regtype(u32::from_le_bytes(c.take()?)),
+        19 => Value::Void,
+        20 if array_ok => {
+            let n = u32::from_le_bytes(c.take::<4>()?) as usize;
+            let mut items = Vec::with_capacity(n.min(c.0.len()));
+            for _ in 0..n {
+                items.push(decode_value(c, false)?);
+            }
+            Value::Array(items)
+        }
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -366,6 +387,7 @@ mod tests {
                 }),
                 Value::Inet("10.0.0.1".parse().unwrap()),
                 Value::Bool(true),
+                Value::Array(vec![Value::Int4(1), Value::Null, Value::Text("x".into())]),
             ],
         ];
         let mut w = TempWriter::create(&spill).unwrap();

@@ -126,8 +126,8 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) -> Result<()> {
                 out.extend_from_slice(&x.octets());
             }
         },
-        Value::Void => {
-            return Err(SqlError::unsupported("indexing a void value"));
+        Value::Void | Value::Array(_) => {
+            return Err(SqlError::unsupported("indexing a void or array value"));
         }
     }
     Ok(())

@@ -107,6 +107,12 @@ fn encode_value(v: &Value, ty: DataType, out: &mut Vec<u8>) {
                 out.extend_from_slice(&a.octets());
             }
         },
+        // Array columns hold their text form (as every array value
+        // stored before array values existed), read back as text.
+        Value::Array(_) => {
+            let text = v.to_text(&crate::value::OutputStyle::default());
+            put_bytes(out, text.unwrap_or_default().as_bytes());
+        }
         Value::Void | Value::Null => {
             let _ = ty;
         }

@@ -64,6 +64,9 @@ pub enum Value {
     Regtype(u32),
     /// The result of a function returning void.
     Void,
+    /// A one-dimensional array (its element type is the plan's); NULL
+    /// elements allowed.
+    Array(Vec<Value>),
 }
 
 /// Session settings that change how values print.
@@ -141,6 +144,7 @@ impl Value {
             Value::Inet(ip) => {
                 let _ = write!(out, "{ip}");
             }
+            Value::Array(items) => write_array(items, style, out),
         }
     }
 
@@ -176,6 +180,22 @@ impl Value {
             (Interval(a), Interval(b)) => a.span_micros().cmp(&b.span_micros()),
             (Uuid(a), Uuid(b)) => a.cmp(b),
             (Inet(a), Inet(b)) => a.cmp(b),
+            // Element by element, NULL after any value, then by length
+            // (PostgreSQL's array_cmp).
+            (Array(a), Array(b)) => {
+                for (x, y) in a.iter().zip(b) {
+                    let o = match (x.is_null(), y.is_null()) {
+                        (true, true) => Ordering::Equal,
+                        (true, false) => Ordering::Greater,
+                        (false, true) => Ordering::Less,
+                        (false, false) => x.compare(y)?,
+                    };
+                    if o != Ordering::Equal {
+                        return Some(o);
+                    }
+                }
+                a.len().cmp(&b.len())
+            }
             _ => return None,
         })
     }
@@ -201,6 +221,40 @@ pub fn float_cmp(a: f64, b: f64) -> Ordering {
         (false, true) => Ordering::Less,
         (false, false) => a.partial_cmp(&b).unwrap_or(Ordering::Equal),
     }
+}
+
+/// array_out: `{a,b,NULL}`; an element is double-quoted when it is empty,
+/// spells NULL, or holds a brace, comma, quote, backslash or white space,
+/// with quotes and backslashes escaped.
+fn write_array(items: &[Value], style: &OutputStyle, out: &mut String) {
+    out.push('{');
+    for (i, v) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let Some(text) = v.to_text(style) else {
+            out.push_str("NULL");
+            continue;
+        };
+        let quote = text.is_empty()
+            || text.eq_ignore_ascii_case("null")
+            || text
+                .chars()
+                .any(|c| matches!(c, '{' | '}' | ',' | '"' | '\\') || c.is_ascii_whitespace());
+        if quote {
+            out.push('"');
+            for c in text.chars() {
+                if matches!(c, '"' | '\\') {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+            out.push('"');
+        } else {
+            out.push_str(&text);
+        }
+    }
+    out.push('}');
 }
 
 fn write_bytea(b: &[u8], hex: bool, out: &mut String) {
@@ -245,6 +299,18 @@ mod tests {
             "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"
         );
         assert_eq!(Value::Null.to_text(&OutputStyle::default()), None);
+        assert_eq!(
+            text(Value::Array(vec![
+                Value::Int4(1),
+                Value::Null,
+                Value::Text("a b".into()),
+                Value::Text("null".into()),
+                Value::Text("q\"\\".into()),
+                Value::Text(String::new()),
+            ])),
+            "{1,NULL,\"a b\",\"null\",\"q\\\"\\\\\",\"\"}"
+        );
+        assert_eq!(text(Value::Array(Vec::new())), "{}");
     }
 
     #[test]

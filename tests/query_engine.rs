@@ -151,6 +151,54 @@ async fn hash_joins_spill_with_the_same_rows() {
     assert_eq!(temp_files(&server), 0);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn index_builds_spill_past_maintenance_work_mem_and_find_the_same_rows() {
+    let server = Server::start(&[]);
+    let c = server.connect().await;
+    c.batch_execute(
+        "CREATE TABLE ix (k int, v text);
+         INSERT INTO ix SELECT (x::int8 * 7919) % 300007, 'v' || x::text FROM generate_series(1, 300000) x",
+    )
+    .await
+    .unwrap();
+    let queries = [
+        "SELECT k, v FROM ix WHERE k BETWEEN 1000 AND 60000 ORDER BY k",
+        "SELECT v FROM ix WHERE k = 4242",
+        "SELECT k FROM ix WHERE v > 'v29' AND v < 'v3' ORDER BY k",
+    ];
+    let mut scanned = Vec::new();
+    for q in queries {
+        scanned.push(digest(&c, q).await);
+    }
+    let before = temp_files_counted(&c).await;
+    // 300,000 entries take well over 1MB: the build's sort spills.
+    c.batch_execute(
+        "SET maintenance_work_mem = '1MB';
+         CREATE UNIQUE INDEX ix_k ON ix (k);
+         CREATE INDEX ix_v ON ix (v)",
+    )
+    .await
+    .unwrap();
+    assert!(temp_files_counted(&c).await > before, "the builds spilled");
+    let plan = query_one(&c, "EXPLAIN SELECT v FROM ix WHERE k = 4242")
+        .await
+        .unwrap();
+    assert_eq!(plan, "Index Scan using ix_k on ix");
+    for (q, want) in queries.iter().zip(&scanned) {
+        assert_eq!(&digest(&c, q).await, want, "{q}");
+    }
+    // A duplicate among spilled runs is still found.
+    c.batch_execute("DROP INDEX ix_k; INSERT INTO ix VALUES (150000, 'again')")
+        .await
+        .unwrap();
+    let (code, msg) = query_error(&c, "CREATE UNIQUE INDEX ix_k ON ix (k)").await;
+    assert_eq!(
+        (code.as_str(), msg.as_str()),
+        ("23505", "could not create unique index \"ix_k\"")
+    );
+    assert_eq!(temp_files(&server), 0);
+}
+
 /// Every number stored under `key` anywhere in `v`.
 fn find_numbers(v: &serde_json::Value, key: &str) -> Vec<u64> {
     let mut out = Vec::new();

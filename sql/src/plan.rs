@@ -644,8 +644,10 @@ impl Plan {
     /// (constants, parameters, outer references): equalities on a prefix
     /// of the key columns, then at most a range on the next one. The
     /// Filter stays above to recheck. Without a cost model the index is
-    /// used whenever it applies, the one bounding the most columns first.
-    pub fn choose_index_scans(&mut self) {
+    /// used whenever it applies, the one bounding the most columns first,
+    /// except on a table of one page, which PostgreSQL's costs always
+    /// read sequentially (`blocks` tells a table's size).
+    pub fn choose_index_scans(&mut self, blocks: &dyn Fn(&crate::catalog::TableDef) -> u32) {
         if let Plan::Filter { input, predicate } = self {
             if let Plan::SeqScan {
                 table,
@@ -653,6 +655,9 @@ impl Plan {
                 needed,
             } = &**input
             {
+                if blocks(table) < 2 {
+                    return;
+                }
                 let conjuncts: Vec<&Expr> = match &predicate.kind {
                     crate::expr::ExprKind::And(v) => v.iter().collect(),
                     _ => vec![&*predicate],
@@ -675,7 +680,7 @@ impl Plan {
             }
         }
         for c in self.children_mut() {
-            c.choose_index_scans();
+            c.choose_index_scans(blocks);
         }
     }
 

@@ -762,6 +762,129 @@ impl Engine {
         self.write_pages(xid, index, pages, &fresh)
     }
 
+    /// Fills a new, empty index from entries given in key order
+    /// (PostgreSQL's nbtsort): leaves are packed to 90 %, internal pages
+    /// to 70 %, each level built left to right as the one below fills,
+    /// every page logged whole once written.
+    pub fn index_load<E: From<StorageError>>(
+        &self,
+        xid: u32,
+        index: RelId,
+        next: &mut dyn FnMut() -> std::result::Result<Option<(Vec<u8>, Tid, u32)>, E>,
+    ) -> std::result::Result<(), E> {
+        let lock = self.index_lock(index);
+        let _exclusive = lock.write();
+        let (root, _) = self.meta(index)?;
+        let mut levels: Vec<Level> = vec![Level::new(root, 0, false)];
+        while let Some((key, tid, xmin)) = next()? {
+            self.load_item(xid, index, &mut levels, 0, key, tid, xmin)?;
+        }
+        // Close the levels bottom up. A level of more than one page has
+        // one above it (made when its first page closed), so the last
+        // level has one page: the root.
+        let mut lvl = 0;
+        while lvl + 1 < levels.len() {
+            let page = std::mem::replace(&mut levels[lvl].page, Box::new([0; PAGE_SIZE]));
+            self.close_page(xid, index, &mut levels, lvl, page)?;
+            lvl += 1;
+        }
+        let top = &mut levels[lvl];
+        let (block, fresh) = (top.block, top.fresh);
+        let page = std::mem::replace(&mut top.page, Box::new([0; PAGE_SIZE]));
+        let mut meta: Box<Page> = {
+            let buf = self.index_page(index, 0)?;
+            let p = buf.read();
+            Box::new(**p)
+        };
+        put_u32(&mut meta[..], 28, block);
+        Ok(self.write_pages(
+            xid,
+            index,
+            BTreeMap::from([(block, page), (0, meta)]),
+            &fresh_list(fresh, block),
+        )?)
+    }
+
+    /// Writes out the current page of level `lvl` and links it from the
+    /// level above: the leftmost page by the minus-infinity downlink the
+    /// level above starts with (made here), the others by their first key.
+    fn close_page(
+        &self,
+        xid: u32,
+        index: RelId,
+        levels: &mut Vec<Level>,
+        lvl: usize,
+        page: Box<Page>,
+    ) -> Result<()> {
+        let (block, fresh) = (levels[lvl].block, levels[lvl].fresh);
+        let first = levels[lvl].first.take();
+        self.write_pages(
+            xid,
+            index,
+            BTreeMap::from([(block, page)]),
+            &fresh_list(fresh, block),
+        )?;
+        match first {
+            Some((key, tid)) => self.load_item(xid, index, levels, lvl + 1, key, tid, block),
+            None if levels.len() == lvl + 1 => {
+                let up = self.smgr.extend(index)?;
+                let mut level = Level::new(up, lvl as u16 + 1, true);
+                let minus_inf = item_bytes(&[], Tid::default(), block);
+                if !insert_at(&mut level.page, 0, &minus_inf) {
+                    return Err(self.damaged(index, up));
+                }
+                level.used = minus_inf.len() + 2;
+                levels.push(level);
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Appends an item to the page being filled at level `lvl`; a full
+    /// page is closed first and its right sibling started.
+    #[allow(clippy::too_many_arguments)]
+    fn load_item(
+        &self,
+        xid: u32,
+        index: RelId,
+        levels: &mut Vec<Level>,
+        lvl: usize,
+        key: Vec<u8>,
+        tid: Tid,
+        payload: u32,
+    ) -> Result<()> {
+        let fill = if lvl == 0 { 90 } else { 70 };
+        let room = (PAGE_SIZE - ITEMS) * fill / 100;
+        let mut bytes = item_bytes(&key, tid, payload);
+        if levels[lvl].used > 0 && levels[lvl].used + bytes.len() + 2 > room {
+            let next = self.smgr.extend(index)?;
+            let level = &mut levels[lvl];
+            put_u32(&mut level.page[..], 28, next);
+            let mut fresh_page: Box<Page> = Box::new([0; PAGE_SIZE]);
+            init(&mut fresh_page, lvl as u16, 0, 0);
+            let full = std::mem::replace(&mut level.page, fresh_page);
+            self.close_page(xid, index, levels, lvl, full)?;
+            let level = &mut levels[lvl];
+            level.block = next;
+            level.fresh = true;
+            level.used = 0;
+            level.first = Some((key, tid));
+            if lvl > 0 {
+                // An internal page starts with minus infinity; its key goes
+                // up as the page's downlink.
+                bytes = item_bytes(&[], Tid::default(), payload);
+            }
+        }
+        let level = &mut levels[lvl];
+        let pos = nitems(&level.page);
+        if !insert_at(&mut level.page, pos, &bytes) {
+            return Err(self.damaged(index, level.block));
+        }
+        level.used += bytes.len() + 2;
+        Ok(())
+    }
+
     /// Removes the entries of dead or vanished versions from every leaf;
     /// returns how many. VACUUM runs it for each index of a table.
     pub fn index_vacuum(&self, index: RelId) -> Result<usize> {
@@ -801,6 +924,43 @@ impl Engine {
             }
             block = next;
         }
+    }
+}
+
+/// The page being filled at one level of a bottom-up build.
+struct Level {
+    /// Its block.
+    block: u32,
+    /// Its contents so far.
+    page: Box<Page>,
+    /// Bytes of items (with their offsets) on it.
+    used: usize,
+    /// The (key, tid) of its first item, for its downlink; None for the
+    /// leftmost page of a level (minus infinity above).
+    first: Option<(Vec<u8>, Tid)>,
+    /// The block was added to the file for this build.
+    fresh: bool,
+}
+
+impl Level {
+    fn new(block: u32, lvl: u16, fresh: bool) -> Level {
+        let mut page: Box<Page> = Box::new([0; PAGE_SIZE]);
+        init(&mut page, lvl, 0, 0);
+        Level {
+            block,
+            page,
+            used: 0,
+            first: None,
+            fresh,
+        }
+    }
+}
+
+fn fresh_list(fresh: bool, block: u32) -> Vec<u32> {
+    if fresh {
+        vec![block]
+    } else {
+        Vec::new()
     }
 }
 

@@ -555,13 +555,20 @@ impl Engine {
     }
 
     /// The versions of block `block` an index must hold (CREATE INDEX):
-    /// every one not dead to all, each with whether a committed
-    /// transaction deleted it (such a version never blocks a unique key).
-    pub fn index_build_block(&self, rel: RelId, block: u32) -> Result<Vec<(HeapTuple, bool)>> {
+    /// every one not dead to all, each with whether it is live for a
+    /// unique check (inserted by a committed transaction or `own`, and not
+    /// deleted by one).
+    pub fn index_build_block(
+        &self,
+        rel: RelId,
+        block: u32,
+        own: &dyn OwnTxn,
+    ) -> Result<Vec<(HeapTuple, bool)>> {
         let buf = self.pool.read_buffer(tag(rel, block), ReadMode::Normal)?;
         let p = buf.read();
         let clog = &self.txns.clog;
         let oldest = self.txns.oldest_xmin();
+        let done = |x: u32| own.is_own(x) || clog.get(x) == crate::clog::XidStatus::Committed;
         let mut out = Vec::new();
         for o in 1..=page::item_count(&p) {
             let Some(t) = page::tuple(&p, o) else {
@@ -571,16 +578,15 @@ impl Engine {
             if dead_to_all(&header, oldest, clog) {
                 continue;
             }
-            let deleted = header.xmax != 0
-                && !header.lock_only()
-                && clog.get(header.xmax) == crate::clog::XidStatus::Committed;
+            let deleted = header.xmax != 0 && !header.lock_only() && done(header.xmax);
+            let live = done(header.xmin) && !deleted;
             out.push((
                 HeapTuple {
                     tid: Tid { block, offset: o },
                     header,
                     data: t[TUPLE_HEADER..].to_vec(),
                 },
-                deleted,
+                live,
             ));
         }
         Ok(out)

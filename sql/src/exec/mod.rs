@@ -8,7 +8,7 @@ mod agg;
 pub mod explain;
 mod join;
 pub mod key;
-mod sort;
+pub(crate) mod sort;
 pub mod spill;
 mod srf;
 mod window;

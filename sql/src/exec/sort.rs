@@ -66,6 +66,8 @@ pub struct Sort<'p> {
     pub method: Option<SortMethod>,
     /// Under LIMIT: (limit, offset) expressions bounding the rows needed.
     pub bound: Option<(&'p Expr, Option<&'p Expr>)>,
+    /// Sorts within maintenance_work_mem instead of work_mem (CREATE INDEX).
+    pub maintenance: bool,
 }
 
 /// Where a finished sort's rows come from.
@@ -85,6 +87,7 @@ impl<'p> Sort<'p> {
             out: None,
             method: None,
             bound: None,
+            maintenance: false,
         }
     }
 
@@ -155,7 +158,11 @@ impl<'p> Sort<'p> {
         if let Some(k) = self.needed(ctx)? {
             return self.top_n(k, ctx);
         }
-        let mut budget = spill::budget(ctx.spill.as_ref());
+        let mut budget = if self.maintenance {
+            spill::maintenance_budget(ctx.spill.as_ref())
+        } else {
+            spill::budget(ctx.spill.as_ref())
+        };
         let mut rows = Vec::new();
         let mut runs: Vec<TempReader> = Vec::new();
         let mut peak = 0u64;

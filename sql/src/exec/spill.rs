@@ -60,6 +60,11 @@ pub fn budget(spill: Option<&SpillCtx<'_>>) -> Option<Budget> {
     spill.map(|s| s.memory.work_budget())
 }
 
+/// A maintenance_work_mem budget (CREATE INDEX's sort), or None.
+pub fn maintenance_budget(spill: Option<&SpillCtx<'_>>) -> Option<Budget> {
+    spill.map(|s| s.memory.maintenance_budget())
+}
+
 /// A hash table's budget (work_mem × hash_mem_multiplier), or None.
 pub fn hash_budget(spill: Option<&SpillCtx<'_>>) -> Option<Budget> {
     spill.map(|s| s.memory.hash_budget())

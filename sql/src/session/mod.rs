@@ -486,7 +486,8 @@ impl Session {
             ctx.settings.bool("enable_mergejoin"),
         );
         if ctx.settings.bool("enable_indexscan") {
-            plan.choose_index_scans();
+            let engine = ctx.engine();
+            plan.choose_index_scans(&|t| engine.nblocks(t.rel).unwrap_or(0));
         }
         Ok((plan, bound.columns))
     }

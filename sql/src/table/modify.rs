@@ -536,7 +536,7 @@ fn modify_rows(
     };
     let mut plan = plan.fold_constants(&mut eval)?;
     if eval.settings.bool("enable_indexscan") {
-        plan.choose_index_scans();
+        plan.choose_index_scans(&|t| engine.nblocks(t.rel).unwrap_or(0));
     }
     let mut node = exec::build(&plan);
     let mut count = 0u64;

@@ -770,7 +770,7 @@ impl Engine {
         &self,
         xid: u32,
         index: RelId,
-        next: &mut dyn FnMut() -> std::result::Result<Option<(Vec<u8>, Tid, u32)>, E>,
+        next: &mut dyn FnMut() -> std::result::Result<Option<Entry>, E>,
     ) -> std::result::Result<(), E> {
         let lock = self.index_lock(index);
         let _exclusive = lock.write();
@@ -926,6 +926,9 @@ impl Engine {
         }
     }
 }
+
+/// An entry for a bottom-up build: key, heap tid, xmin.
+pub type Entry = (Vec<u8>, Tid, u32);
 
 /// The page being filled at one level of a bottom-up build.
 struct Level {

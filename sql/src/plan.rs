@@ -648,6 +648,15 @@ impl Plan {
     /// except on a table of one page, which PostgreSQL's costs always
     /// read sequentially (`blocks` tells a table's size).
     pub fn choose_index_scans(&mut self, blocks: &dyn Fn(&crate::catalog::TableDef) -> u32) {
+        if let Plan::Limit { input, .. } = self {
+            // ORDER BY ... LIMIT: an index in the sort's order replaces
+            // the sort (the rows needed are read first).
+            let sort = match &mut **input {
+                Plan::Project { input: inner, .. } if matches!(**inner, Plan::Sort { .. }) => inner,
+                other => other,
+            };
+            sort.sort_by_index(blocks);
+        }
         if let Plan::Filter { input, predicate } = self {
             if let Plan::SeqScan {
                 table,
@@ -682,6 +691,77 @@ impl Plan {
         for c in self.children_mut() {
             c.choose_index_scans(blocks);
         }
+    }
+
+    /// A Sort over a projection of one table's scan, on ascending keys
+    /// (NULLS LAST) that are the leading columns of one of its indexes,
+    /// becomes that projection over an index scan in key order (within
+    /// the WHERE clause's key range, if it gives one).
+    fn sort_by_index(&mut self, blocks: &dyn Fn(&crate::catalog::TableDef) -> u32) {
+        let Plan::Sort { input, keys } = self else {
+            return;
+        };
+        if keys.iter().any(|k| k.desc || k.nulls_first) {
+            return;
+        }
+        let Plan::Project {
+            input: below,
+            exprs,
+        } = &mut **input
+        else {
+            return;
+        };
+        let (scan, predicate) = match &mut **below {
+            Plan::Filter { input, predicate } => (&mut **input, Some(&*predicate)),
+            other => (other, None),
+        };
+        let Plan::SeqScan {
+            table,
+            with_tid,
+            needed,
+        } = scan
+        else {
+            return;
+        };
+        if blocks(table) < 2 {
+            return;
+        }
+        let live: Vec<usize> = table.live().map(|(i, _)| i).collect();
+        let attrs: Option<Vec<usize>> = keys
+            .iter()
+            .map(|k| match exprs.get(k.column)?.kind {
+                crate::expr::ExprKind::Column(c) => live.get(c).copied(),
+                _ => None,
+            })
+            .collect();
+        let Some(attrs) = attrs else { return };
+        let ordered = |a: &usize| table.columns.get(*a).is_some_and(|c| index_scannable(c.ty));
+        let Some(ix) = table
+            .indexes
+            .iter()
+            .find(|ix| ix.columns.starts_with(&attrs) && attrs.iter().all(ordered))
+        else {
+            return;
+        };
+        let conjuncts: Vec<&Expr> = match predicate.map(|p| &p.kind) {
+            Some(crate::expr::ExprKind::And(v)) => v.iter().collect(),
+            Some(_) => predicate.into_iter().collect(),
+            None => Vec::new(),
+        };
+        let cond = IndexCond::find(table, ix, &conjuncts).unwrap_or(IndexCond {
+            eq: Vec::new(),
+            lower: None,
+            upper: None,
+        });
+        *scan = Plan::IndexScan {
+            table: std::sync::Arc::clone(table),
+            with_tid: *with_tid,
+            needed: *needed,
+            index: Box::new(ix.clone()),
+            cond: Box::new(cond),
+        };
+        let unsorted = std::mem::replace(&mut **input, Plan::OneRow);
+        *self = unsorted;
     }
 
     /// The plan's direct inputs.

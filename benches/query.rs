@@ -18,7 +18,8 @@
 //! 6. SELECT a, c FROM q ORDER BY c (full sort, 4MB work_mem: spills) —
 //!    only counted, rows not sent: wrapped in count(*).
 //! 7. 1,000 `SELECT b FROM q WHERE a = k` through the unique index q_a.
-//! 8. SELECT count(*) FROM q WHERE a BETWEEN 400000 AND 400999 (index range).
+//! 8. SELECT * FROM q ORDER BY a LIMIT 10 (read in index order).
+//! 9. SELECT count(*) FROM q WHERE a BETWEEN 400000 AND 400999 (index range).
 
 // A benchmark driver: failures end it with a message.
 #![allow(clippy::unwrap_used)]
@@ -57,6 +58,11 @@ fn lookups() -> &'static str {
 fn workloads() -> Vec<(&'static str, &'static str, usize)> {
     let mut w = WORKLOADS.to_vec();
     w.push(("1,000 point lookups by index on q.a", lookups(), 1000));
+    w.push((
+        "ORDER BY a LIMIT 10 (index order)",
+        "SELECT * FROM q ORDER BY a LIMIT 10",
+        10,
+    ));
     w.push((
         "index range of 1,000 rows, count(*)",
         "SELECT count(*) FROM q WHERE a BETWEEN 400000 AND 400999",

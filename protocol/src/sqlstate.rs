@@ -81,6 +81,8 @@ sqlstates! {
     NUMERIC_VALUE_OUT_OF_RANGE = "22003";
     /// 22004
     NULL_VALUE_NOT_ALLOWED = "22004";
+    /// 22013
+    INVALID_PRECEDING_OR_FOLLOWING_SIZE = "22013";
     /// 22007
     INVALID_DATETIME_FORMAT = "22007";
     /// 22008: date/time field value out of range.

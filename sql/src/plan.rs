@@ -220,30 +220,56 @@ pub enum WindowFunc {
     Agg(AggCall),
 }
 
-/// A window frame: ROWS or RANGE between two bounds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A window frame: ROWS, RANGE or GROUPS between two bounds.
+#[derive(Debug, Clone)]
 pub struct Frame {
-    /// ROWS (else RANGE: peers count together).
-    pub rows: bool,
+    /// What the bounds count.
+    pub units: FrameUnits,
     /// Start.
     pub start: FrameBound,
     /// End.
     pub end: FrameBound,
 }
 
-/// A frame bound.
+/// The units of a frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameUnits {
+    /// Rows.
+    Rows,
+    /// Values of the one ORDER BY key (CURRENT ROW: the peers).
+    Range,
+    /// Peer groups.
+    Groups,
+}
+
+/// A frame bound.
+#[derive(Debug, Clone)]
 pub enum FrameBound {
     /// UNBOUNDED PRECEDING.
     UnboundedPreceding,
-    /// n PRECEDING (ROWS).
+    /// n PRECEDING (ROWS, GROUPS).
     Preceding(u64),
     /// CURRENT ROW.
     CurrentRow,
-    /// n FOLLOWING (ROWS).
+    /// n FOLLOWING (ROWS, GROUPS).
     Following(u64),
     /// UNBOUNDED FOLLOWING.
     UnboundedFollowing,
+    /// offset PRECEDING (RANGE): keys from the current key minus it.
+    ValuePreceding(Box<RangeOffset>),
+    /// offset FOLLOWING (RANGE): keys up to the current key plus it.
+    ValueFollowing(Box<RangeOffset>),
+}
+
+/// A RANGE frame's offset and how it moves the ORDER BY key.
+#[derive(Debug, Clone)]
+pub struct RangeOffset {
+    /// The offset (non-negative).
+    pub offset: crate::value::Value,
+    /// key + offset.
+    pub add: &'static crate::func::FuncDef,
+    /// key - offset.
+    pub sub: &'static crate::func::FuncDef,
 }
 
 /// Set-returning functions.

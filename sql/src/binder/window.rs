@@ -10,7 +10,7 @@ use super::{Binder, Scope};
 use crate::cast::CoercionContext;
 use crate::error::{Result, SqlError, SqlState};
 use crate::expr::{Expr, ExprKind};
-use crate::plan::{Frame, FrameBound, WindowCall, WindowFunc};
+use crate::plan::{Frame, FrameBound, FrameUnits, RangeOffset, WindowCall, WindowFunc};
 use crate::types::DataType;
 use crate::value::Value;
 
@@ -91,9 +91,21 @@ impl Binder<'_> {
         for o in &spec.order_by {
             let e = self.expr(&o.expr, scope)?;
             let desc = matches!(o.options.sort, Some(ast::OrderBySort::Desc));
+            // A key repeating an earlier one orders nothing (PostgreSQL
+            // drops it too, so `ORDER BY x, x` is one column for RANGE).
+            if order
+                .iter()
+                .any(|(k, _, _): &(Expr, bool, bool)| k.fingerprint() == e.fingerprint())
+            {
+                continue;
+            }
             order.push((e, desc, o.options.nulls_first.unwrap_or(desc)));
         }
-        let frame = self.frame(spec.window_frame.as_ref(), !order.is_empty())?;
+        let key_ty = match order.as_slice() {
+            [(e, _, _)] => Some(e.ty),
+            _ => None,
+        };
+        let frame = self.frame(spec.window_frame.as_ref(), order.len(), key_ty)?;
         let list = match &f.args {
             FunctionArguments::List(l) => Some(l),
             FunctionArguments::None => None,
@@ -261,68 +273,203 @@ impl Binder<'_> {
 
     /// The frame clause; without one, RANGE UNBOUNDED PRECEDING to CURRENT
     /// ROW (the whole partition when there is no ORDER BY: every row is
-    /// a peer).
-    fn frame(&mut self, f: Option<&ast::WindowFrame>, ordered: bool) -> Result<Frame> {
+    /// a peer). `ordered` counts the ORDER BY keys; `key_ty` is the type
+    /// of the only one (RANGE offsets move it).
+    fn frame(
+        &mut self,
+        f: Option<&ast::WindowFrame>,
+        ordered: usize,
+        key_ty: Option<DataType>,
+    ) -> Result<Frame> {
         let Some(f) = f else {
             return Ok(Frame {
-                rows: false,
+                units: FrameUnits::Range,
                 start: FrameBound::UnboundedPreceding,
-                end: if ordered {
+                end: if ordered > 0 {
                     FrameBound::CurrentRow
                 } else {
                     FrameBound::UnboundedFollowing
                 },
             });
         };
-        let rows = match f.units {
-            ast::WindowFrameUnits::Rows => true,
-            ast::WindowFrameUnits::Range => false,
-            ast::WindowFrameUnits::Groups => return Err(SqlError::unsupported("GROUPS frames")),
+        let units = match f.units {
+            ast::WindowFrameUnits::Rows => FrameUnits::Rows,
+            ast::WindowFrameUnits::Range => FrameUnits::Range,
+            ast::WindowFrameUnits::Groups => FrameUnits::Groups,
         };
-        let start = self.bound(&f.start_bound, rows)?;
+        if units == FrameUnits::Groups && ordered == 0 {
+            return Err(SqlError::new(
+                SqlState::WINDOWING_ERROR,
+                "GROUPS mode requires an ORDER BY clause",
+            ));
+        }
+        let start = self.bound(&f.start_bound, units, ordered, key_ty, "starting")?;
         let end = match &f.end_bound {
-            Some(b) => self.bound(b, rows)?,
+            Some(b) => self.bound(b, units, ordered, key_ty, "ending")?,
             None => FrameBound::CurrentRow,
         };
-        if start == FrameBound::UnboundedFollowing {
+        if matches!(start, FrameBound::UnboundedFollowing) {
             return Err(SqlError::new(
                 SqlState::WINDOWING_ERROR,
                 "frame start cannot be UNBOUNDED FOLLOWING",
             ));
         }
-        if end == FrameBound::UnboundedPreceding {
+        if matches!(end, FrameBound::UnboundedPreceding) {
             return Err(SqlError::new(
                 SqlState::WINDOWING_ERROR,
                 "frame end cannot be UNBOUNDED PRECEDING",
             ));
         }
-        Ok(Frame { rows, start, end })
+        Ok(Frame { units, start, end })
     }
 
-    fn bound(&mut self, b: &ast::WindowFrameBound, rows: bool) -> Result<FrameBound> {
-        let offset = |this: &mut Self, e: &ast::Expr| -> Result<u64> {
-            if !rows {
-                return Err(SqlError::unsupported("RANGE with an offset"));
+    fn bound(
+        &mut self,
+        b: &ast::WindowFrameBound,
+        units: FrameUnits,
+        ordered: usize,
+        key_ty: Option<DataType>,
+        which: &str,
+    ) -> Result<FrameBound> {
+        let (e, preceding) = match b {
+            ast::WindowFrameBound::CurrentRow => return Ok(FrameBound::CurrentRow),
+            ast::WindowFrameBound::Preceding(None) => return Ok(FrameBound::UnboundedPreceding),
+            ast::WindowFrameBound::Following(None) => return Ok(FrameBound::UnboundedFollowing),
+            ast::WindowFrameBound::Preceding(Some(e)) => (e, true),
+            ast::WindowFrameBound::Following(Some(e)) => (e, false),
+        };
+        let bound = self.expr(e, &Scope::default())?;
+        if units == FrameUnits::Range {
+            let key = match (ordered, key_ty) {
+                (1, Some(t)) => t,
+                _ => return Err(SqlError::new(
+                    SqlState::WINDOWING_ERROR,
+                    "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column",
+                )),
+            };
+            return self.range_offset(bound, key, preceding, which);
+        }
+        let n = match bound.as_const() {
+            Some(Value::Int4(n)) => i64::from(*n),
+            Some(Value::Int8(n)) => *n,
+            Some(Value::Null) => {
+                return Err(SqlError::new(
+                    SqlState::NULL_VALUE_NOT_ALLOWED,
+                    format!("frame {which} offset must not be null"),
+                ))
             }
-            let bound = this.expr(e, &Scope::default())?;
-            match bound.as_const() {
-                Some(Value::Int4(n)) if *n >= 0 => Ok(*n as u64),
-                Some(Value::Int8(n)) if *n >= 0 => Ok(*n as u64),
-                Some(Value::Int4(_) | Value::Int8(_)) => Err(SqlError::new(
-                    SqlState::INVALID_PARAMETER_VALUE,
-                    "frame starting offset must not be negative",
-                )),
-                _ => Err(SqlError::unsupported(
+            _ => {
+                return Err(SqlError::unsupported(
                     "a frame offset that is not an integer constant",
-                )),
+                ))
             }
         };
-        Ok(match b {
-            ast::WindowFrameBound::CurrentRow => FrameBound::CurrentRow,
-            ast::WindowFrameBound::Preceding(None) => FrameBound::UnboundedPreceding,
-            ast::WindowFrameBound::Following(None) => FrameBound::UnboundedFollowing,
-            ast::WindowFrameBound::Preceding(Some(e)) => FrameBound::Preceding(offset(self, e)?),
-            ast::WindowFrameBound::Following(Some(e)) => FrameBound::Following(offset(self, e)?),
+        if n < 0 {
+            return Err(SqlError::new(
+                SqlState::INVALID_PARAMETER_VALUE,
+                format!("frame {which} offset must not be negative"),
+            ));
+        }
+        Ok(if preceding {
+            FrameBound::Preceding(n as u64)
+        } else {
+            FrameBound::Following(n as u64)
+        })
+    }
+
+    /// A RANGE offset for an ORDER BY key of type `key`: numbers move
+    /// numbers of the key's type, dates and times move by intervals (as
+    /// PostgreSQL's in_range support functions).
+    fn range_offset(
+        &mut self,
+        bound: Expr,
+        key: DataType,
+        preceding: bool,
+        which: &str,
+    ) -> Result<FrameBound> {
+        let offset_ty = match key {
+            DataType::Int2 | DataType::Int4 | DataType::Int8 => DataType::Int8,
+            DataType::Float4 | DataType::Float8 => DataType::Float8,
+            DataType::Numeric => DataType::Numeric,
+            DataType::Date | DataType::Timestamp | DataType::TimestampTz | DataType::Time => {
+                DataType::Interval
+            }
+            other => {
+                return Err(SqlError::new(
+                    SqlState::FEATURE_NOT_SUPPORTED,
+                    format!(
+                        "RANGE with offset PRECEDING/FOLLOWING is not supported for column type {}",
+                        other.sql_name()
+                    ),
+                ))
+            }
+        };
+        let key_ty = match key {
+            DataType::Int2 | DataType::Int4 => DataType::Int8,
+            DataType::Float4 => DataType::Float8,
+            other => other,
+        };
+        let from = bound.ty;
+        let Some(value) = bound.as_const().cloned() else {
+            return Err(SqlError::unsupported(
+                "a RANGE offset that is not a constant",
+            ));
+        };
+        // The offset's type must convert implicitly (an interval for
+        // dates and times, a number for numbers).
+        if from != DataType::Unknown
+            && !crate::cast::can_coerce(from, offset_ty, CoercionContext::Implicit)
+        {
+            return Err(SqlError::new(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                format!(
+                    "RANGE with offset PRECEDING/FOLLOWING is not supported for column type {} and offset type {}",
+                    key.sql_name(),
+                    from.sql_name()
+                ),
+            ));
+        }
+        let offset = crate::cast::cast_value(value, from, offset_ty, -1, false, &self.style)?;
+        if offset.is_null() {
+            return Err(SqlError::new(
+                SqlState::NULL_VALUE_NOT_ALLOWED,
+                format!("frame {which} offset must not be null"),
+            ));
+        }
+        let zero = match offset_ty {
+            DataType::Int8 => Value::Int8(0),
+            DataType::Float8 => Value::Float8(0.0),
+            DataType::Numeric => Value::Numeric(crate::value::Numeric::zero()),
+            _ => Value::Interval(Default::default()),
+        };
+        if offset.compare(&zero) == Some(std::cmp::Ordering::Less) {
+            return Err(SqlError::new(
+                SqlState::INVALID_PRECEDING_OR_FOLLOWING_SIZE,
+                "invalid preceding or following size in window function",
+            ));
+        }
+        let op = |o: &str| {
+            crate::func::resolve(o, &[key_ty, offset_ty], crate::func::CallKind::Operator)
+                .map(|r| r.def)
+                .map_err(|_| {
+                    SqlError::new(
+                        SqlState::FEATURE_NOT_SUPPORTED,
+                        format!(
+                            "RANGE with offset PRECEDING/FOLLOWING is not supported for column type {}",
+                            key.sql_name()
+                        ),
+                    )
+                })
+        };
+        let r = Box::new(RangeOffset {
+            offset,
+            add: op("+")?,
+            sub: op("-")?,
+        });
+        Ok(if preceding {
+            FrameBound::ValuePreceding(r)
+        } else {
+            FrameBound::ValueFollowing(r)
         })
     }
 }

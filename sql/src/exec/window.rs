@@ -8,7 +8,7 @@ use super::sort::compare_rows;
 use super::{Node, Row};
 use crate::error::Result;
 use crate::expr::EvalCtx;
-use crate::plan::{FrameBound, SortKey, WindowCall, WindowFunc};
+use crate::plan::{FrameBound, FrameUnits, SortKey, WindowCall, WindowFunc};
 use crate::value::Value;
 
 /// Computes window calls; output rows are input rows plus one value per
@@ -97,7 +97,12 @@ impl Window<'_> {
                     peers.extend(std::iter::repeat_n((g, e), e - g));
                     g = e;
                 }
-                partition(call, part, &rows, &peers, &mut values, ctx)?;
+                let keys_of: Vec<&Value> = part
+                    .iter()
+                    .map(|&i| ovals[i].first().unwrap_or(&Value::Null))
+                    .collect();
+                let frames = frames(call, &keys_of, &peers, ctx)?;
+                partition(call, part, &rows, &peers, &frames, &mut values, ctx)?;
                 ctx.check_interrupts()?;
                 start = end;
             }
@@ -115,35 +120,157 @@ impl Window<'_> {
     }
 }
 
-/// Fills `values` for the rows of one sorted partition.
+/// Each row's frame in one sorted partition, as [start, end) positions.
+/// `keys` are the rows' first ORDER BY values (RANGE offsets move the
+/// only one), `peers` each row's peer group.
+fn frames(
+    call: &WindowCall,
+    keys: &[&Value],
+    peers: &[(usize, usize)],
+    ctx: &mut EvalCtx<'_>,
+) -> Result<Vec<(usize, usize)>> {
+    let len = keys.len();
+    let f = &call.frame;
+    let (desc, nulls_first) = call.order.first().map_or((false, false), |o| (o.1, o.2));
+    // Peer groups in order, and each row's group.
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    let mut group_of = Vec::with_capacity(len);
+    for &p in peers {
+        if groups.last() != Some(&p) {
+            groups.push(p);
+        }
+        group_of.push(groups.len() - 1);
+    }
+    let mut out = Vec::with_capacity(len);
+    for j in 0..len {
+        let (ps, pe) = if f.units == FrameUnits::Rows {
+            (j, j + 1)
+        } else {
+            peers[j]
+        };
+        let g = group_of[j];
+        let s = match &f.start {
+            FrameBound::UnboundedPreceding => 0,
+            FrameBound::CurrentRow => ps,
+            FrameBound::Preceding(k) if f.units == FrameUnits::Groups => {
+                groups[g.saturating_sub(*k as usize)].0
+            }
+            FrameBound::Following(k) if f.units == FrameUnits::Groups => groups
+                .get(g.saturating_add(*k as usize))
+                .map_or(len, |x| x.0),
+            FrameBound::Preceding(k) => j.saturating_sub(*k as usize),
+            FrameBound::Following(k) => j.saturating_add(*k as usize).min(len),
+            FrameBound::UnboundedFollowing => len,
+            FrameBound::ValuePreceding(r) | FrameBound::ValueFollowing(r) => {
+                let towards_start = matches!(f.start, FrameBound::ValuePreceding(_));
+                match moved(keys[j], r, towards_start != desc, ctx)? {
+                    None => ps,
+                    Some(b) => keys.partition_point(|k| before(k, &b, desc, nulls_first)),
+                }
+            }
+        };
+        let e = match &f.end {
+            FrameBound::UnboundedFollowing => len,
+            FrameBound::CurrentRow => pe,
+            FrameBound::Following(k) if f.units == FrameUnits::Groups => {
+                groups[g.saturating_add(*k as usize).min(groups.len() - 1)].1
+            }
+            FrameBound::Preceding(k) if f.units == FrameUnits::Groups => {
+                if g >= *k as usize {
+                    groups[g - *k as usize].1
+                } else {
+                    0
+                }
+            }
+            FrameBound::Following(k) => j.saturating_add(*k as usize + 1).min(len),
+            FrameBound::Preceding(k) => (j + 1).saturating_sub(*k as usize),
+            FrameBound::UnboundedPreceding => 0,
+            FrameBound::ValuePreceding(r) | FrameBound::ValueFollowing(r) => {
+                let towards_start = matches!(f.end, FrameBound::ValuePreceding(_));
+                match moved(keys[j], r, towards_start != desc, ctx)? {
+                    None => pe,
+                    Some(b) => keys.partition_point(|k| !after(k, &b, desc, nulls_first)),
+                }
+            }
+        };
+        out.push((s, e.max(s)));
+    }
+    Ok(out)
+}
+
+/// The current key moved by a RANGE offset (down when `down`), or None
+/// for a NULL key (its frame is its peers, the other NULLs).
+fn moved(
+    key: &Value,
+    r: &crate::plan::RangeOffset,
+    down: bool,
+    ctx: &mut EvalCtx<'_>,
+) -> Result<Option<Value>> {
+    let key = match key {
+        Value::Null => return Ok(None),
+        Value::Int2(v) => Value::Int8(i64::from(*v)),
+        Value::Int4(v) => Value::Int8(i64::from(*v)),
+        Value::Float4(v) => Value::Float8(f64::from(*v)),
+        other => other.clone(),
+    };
+    let f = if down { r.sub } else { r.add };
+    Ok(Some((f.imp)(&[key, r.offset.clone()], ctx)?))
+}
+
+/// `key` compared with a moved bound (dates against timestamps as
+/// timestamps, integers as bigints).
+fn cmp_bound(key: &Value, bound: &Value) -> Ordering {
+    let widen = |v: &Value| match (v, bound) {
+        (Value::Date(d), Value::Timestamp(_)) => {
+            Value::Timestamp(i64::from(*d) * crate::value::USECS_PER_DAY)
+        }
+        (Value::Int2(x), _) => Value::Int8(i64::from(*x)),
+        (Value::Int4(x), _) => Value::Int8(i64::from(*x)),
+        (Value::Float4(x), _) => Value::Float8(f64::from(*x)),
+        (other, _) => other.clone(),
+    };
+    widen(key).compare(bound).unwrap_or(Ordering::Equal)
+}
+
+/// Whether `key` sorts before the frame that starts at `bound`.
+fn before(key: &Value, bound: &Value, desc: bool, nulls_first: bool) -> bool {
+    if key.is_null() {
+        return nulls_first;
+    }
+    let o = cmp_bound(key, bound);
+    if desc {
+        o == Ordering::Greater
+    } else {
+        o == Ordering::Less
+    }
+}
+
+/// Whether `key` sorts after the frame that ends at `bound`.
+fn after(key: &Value, bound: &Value, desc: bool, nulls_first: bool) -> bool {
+    if key.is_null() {
+        return !nulls_first;
+    }
+    let o = cmp_bound(key, bound);
+    if desc {
+        o == Ordering::Less
+    } else {
+        o == Ordering::Greater
+    }
+}
+
+/// Fills `values` for the rows of one sorted partition, given each row's
+/// frame.
 fn partition(
     call: &WindowCall,
     part: &[usize],
     rows: &[Row],
     peers: &[(usize, usize)],
+    frames: &[(usize, usize)],
     values: &mut [Value],
     ctx: &mut EvalCtx<'_>,
 ) -> Result<()> {
     let len = part.len();
-    let frame = |j: usize| -> (usize, usize) {
-        let f = call.frame;
-        let (ps, pe) = if f.rows { (j, j + 1) } else { peers[j] };
-        let s = match f.start {
-            FrameBound::UnboundedPreceding => 0,
-            FrameBound::Preceding(k) => j.saturating_sub(k as usize),
-            FrameBound::CurrentRow => ps,
-            FrameBound::Following(k) => j.saturating_add(k as usize).min(len),
-            FrameBound::UnboundedFollowing => len,
-        };
-        let e = match f.end {
-            FrameBound::UnboundedFollowing => len,
-            FrameBound::Following(k) => j.saturating_add(k as usize + 1).min(len),
-            FrameBound::CurrentRow => pe,
-            FrameBound::Preceding(k) => (j + 1).saturating_sub(k as usize),
-            FrameBound::UnboundedPreceding => 0,
-        };
-        (s, e.max(s))
-    };
+    let frame = |j: usize| frames[j];
     let arg = |k: usize, row: usize, ctx: &mut EvalCtx<'_>| -> Result<Value> {
         match call.args.get(k) {
             Some(e) => e.eval(&rows[row], ctx),
@@ -230,7 +357,7 @@ fn partition(
             }
             WindowFunc::Agg(agg) => {
                 let (s, e) = frame(j);
-                if call.frame.start == FrameBound::UnboundedPreceding {
+                if matches!(call.frame.start, FrameBound::UnboundedPreceding) {
                     // Frames that grow from the partition start: one
                     // running state.
                     let (state, done) = running.get_or_insert_with(|| (AggState::default(), 0));

@@ -29,5 +29,5 @@ mod views;
 pub use bootstrap::bootstrap;
 pub use cache::CatalogCache;
 pub use schema::{CheckDef, ColumnDef, DatabaseDef, IndexDef, TableDef};
-pub use store::Catalog;
+pub use store::{creation_namespace, search_namespaces, Catalog};
 pub use views::SystemView;

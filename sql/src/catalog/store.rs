@@ -20,6 +20,52 @@ pub struct Catalog<'a> {
     db: u32,
     /// The reading transaction (its own changes are visible).
     own: &'a dyn OwnTxn,
+    /// Namespaces searched for unqualified names, in order.
+    path: Vec<u32>,
+}
+
+/// The namespaces a search_path setting searches, in order: pg_catalog
+/// first unless the path places it, then each listed schema that exists
+/// (public; `"$user"` and unknown names match nothing, as in PostgreSQL
+/// without such schemas).
+pub fn search_namespaces(setting: &str) -> Vec<u32> {
+    let mut out = Vec::new();
+    for part in setting.split(',') {
+        let name = part.trim();
+        let name = match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
+            Some(quoted) => quoted.replace("\"\"", "\""),
+            None => name.to_lowercase(),
+        };
+        let ns = match name.as_str() {
+            "public" => system::PUBLIC_NS,
+            "pg_catalog" => system::PG_CATALOG_NS,
+            _ => continue,
+        };
+        if !out.contains(&ns) {
+            out.push(ns);
+        }
+    }
+    if !out.contains(&system::PG_CATALOG_NS) {
+        out.insert(0, system::PG_CATALOG_NS);
+    }
+    out
+}
+
+/// Where CREATE puts an unqualified name: the first schema the
+/// search_path lists explicitly (pg_catalog only when listed), if any.
+pub fn creation_namespace(setting: &str) -> Option<u32> {
+    setting.split(',').find_map(|part| {
+        let name = part.trim();
+        let name = match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
+            Some(quoted) => quoted.to_owned(),
+            None => name.to_lowercase(),
+        };
+        match name.as_str() {
+            "public" => Some(system::PUBLIC_NS),
+            "pg_catalog" => Some(system::PG_CATALOG_NS),
+            _ => None,
+        }
+    })
 }
 
 fn attrs(t: &SysTable) -> Vec<StoredAttr> {
@@ -63,7 +109,18 @@ fn boolean(v: &Value) -> bool {
 impl<'a> Catalog<'a> {
     /// Catalog access for database `db` as transaction `own` sees it.
     pub fn new(engine: &'a Engine, db: u32, own: &'a dyn OwnTxn) -> Self {
-        Catalog { engine, db, own }
+        Catalog {
+            engine,
+            db,
+            own,
+            path: vec![system::PG_CATALOG_NS, system::PUBLIC_NS],
+        }
+    }
+
+    /// The same access, searching `path` for unqualified names.
+    pub fn with_path(mut self, path: Vec<u32>) -> Self {
+        self.path = path;
+        self
     }
 
     /// The relation file of a system table in this database.
@@ -166,7 +223,7 @@ impl<'a> Catalog<'a> {
     /// pg_catalog, then public).
     pub fn table(&self, schema: Option<&str>, name: &str) -> Result<Option<TableDef>> {
         let namespaces: Vec<u32> = match schema {
-            None => vec![system::PG_CATALOG_NS, system::PUBLIC_NS],
+            None => self.path.clone(),
             Some("pg_catalog") => vec![system::PG_CATALOG_NS],
             Some("public") => vec![system::PUBLIC_NS],
             Some(_) => return Ok(None),
@@ -206,6 +263,9 @@ impl<'a> Catalog<'a> {
     /// The index called `name` in the public schema, with its table's OID.
     pub fn index_named(&self, name: &str) -> Result<Option<(IndexDef, u32)>> {
         let classes = self.classes()?;
+        if !self.path.contains(&system::PUBLIC_NS) {
+            return Ok(None);
+        }
         let Some((_, class)) = classes.iter().find(|(_, r)| {
             text(&r[1]) == name && oid(&r[2]) == system::PUBLIC_NS && text(&r[3]) == "i"
         }) else {

@@ -392,12 +392,7 @@ pub fn create_table(
 fn new_table_name(ctx: &mut Stmt<'_>, ct: &ast::CreateTable) -> Result<bool> {
     let parts = object_name(&ct.name);
     let (schema, name) = split_name(&parts)?;
-    if schema == Some("pg_catalog") {
-        return Err(SqlError::new(
-            SqlState::INSUFFICIENT_PRIVILEGE,
-            format!("permission denied to create \"pg_catalog.{name}\""),
-        ));
-    }
+    super::creation_schema(ctx, schema, name)?;
     if name.len() > 63 {
         return Err(SqlError::new(
             SqlState::NAME_TOO_LONG,

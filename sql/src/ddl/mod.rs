@@ -111,6 +111,29 @@ fn split_name(parts: &[String]) -> Result<(Option<&str>, &str)> {
     }
 }
 
+/// Checks where a new relation goes: only `public` takes new relations;
+/// an unqualified name goes to the first schema search_path lists (42501
+/// for pg_catalog, 3F000 when it lists none that exists).
+fn creation_schema(ctx: &Stmt<'_>, schema: Option<&str>, name: &str) -> Result<()> {
+    let ns = match schema {
+        Some("pg_catalog") => Some(system::PG_CATALOG_NS),
+        Some(_) => Some(system::PUBLIC_NS),
+        None => crate::catalog::creation_namespace(&ctx.settings.str("search_path")),
+    };
+    match ns {
+        Some(system::PUBLIC_NS) => Ok(()),
+        Some(_) => Err(SqlError::new(
+            SqlState::INSUFFICIENT_PRIVILEGE,
+            format!("permission denied to create \"pg_catalog.{name}\""),
+        )
+        .with_detail("System catalog modifications are currently disallowed.")),
+        None => Err(SqlError::new(
+            SqlState::INVALID_SCHEMA_NAME,
+            "no schema has been selected to create in",
+        )),
+    }
+}
+
 /// The name PostgreSQL gives a dropped column.
 fn dropped_name(attnum: usize) -> String {
     format!("........pg.dropped.{attnum}........")

@@ -30,12 +30,7 @@ pub fn create_view(
     ctx.check_writable("CREATE VIEW")?;
     let parts = object_name(&v.name);
     let (schema, name) = split_name(&parts)?;
-    if schema == Some("pg_catalog") {
-        return Err(SqlError::new(
-            SqlState::INSUFFICIENT_PRIVILEGE,
-            format!("permission denied to create \"pg_catalog.{name}\""),
-        ));
-    }
+    super::creation_schema(ctx, schema, name)?;
     let style = ctx.style.clone();
     let sql = ctx.sql;
     let bound = Binder::new(sql, style, Vec::new(), ctx).query(&v.query)?;

@@ -128,7 +128,9 @@ impl<'s> Stmt<'s> {
 
     /// Catalog access for this database as this transaction sees it.
     pub fn catalog(&self) -> Catalog<'_> {
-        Catalog::new(self.engine(), self.db, &*self.txn)
+        Catalog::new(self.engine(), self.db, &*self.txn).with_path(
+            crate::catalog::search_namespaces(&self.settings.str("search_path")),
+        )
     }
 
     /// The definition of table `schema.name`, locked in `mode` (None if
@@ -142,7 +144,12 @@ impl<'s> Stmt<'s> {
     ) -> Result<Option<Arc<TableDef>>> {
         loop {
             let version = self.cluster.cache.version();
-            let key_schema = schema.unwrap_or("");
+            // Unqualified names resolve through the session's search_path.
+            let path_key = format!(
+                "{:?}",
+                crate::catalog::search_namespaces(&self.settings.str("search_path"))
+            );
+            let key_schema = schema.unwrap_or(&path_key);
             let cached = if self.txn.catalog_changed {
                 None
             } else {

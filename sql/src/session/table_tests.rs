@@ -563,3 +563,47 @@ fn long_literal_inserts_behave_like_short_ones() {
         "-1000 does not fit numeric(5,2)"
     );
 }
+
+#[test]
+fn search_path_decides_where_names_resolve_and_are_created() {
+    let (_d, c) = cluster();
+    let mut s = session(&c, 1);
+    ok(&mut s, "create table sp (a int); insert into sp values (1)");
+    ok(&mut s, "set search_path = pg_catalog");
+    assert_eq!(
+        err(&mut s, "create table zz (a int)"),
+        (
+            "42501".into(),
+            "permission denied to create \"pg_catalog.zz\"".into(),
+            Some("System catalog modifications are currently disallowed.".into())
+        )
+    );
+    assert_eq!(err(&mut s, "select * from sp").0, "42P01");
+    assert_eq!(rows(&mut s, "select * from public.sp"), vec![vec!["1"]]);
+    // A schema that does not exist is skipped; pg_catalog is searched
+    // first even when not listed.
+    ok(&mut s, "set search_path = nosuch, public");
+    assert_eq!(rows(&mut s, "select * from sp"), vec![vec!["1"]]);
+    assert_eq!(
+        tag(&mut s, "select relname from pg_class limit 1"),
+        "SELECT 1"
+    );
+    ok(&mut s, "set search_path = ''");
+    assert_eq!(
+        err(&mut s, "create table zz (a int)"),
+        (
+            "3F000".into(),
+            "no schema has been selected to create in".into(),
+            None
+        )
+    );
+    assert_eq!(err(&mut s, "create view vv as select 1").0, "3F000");
+    assert_eq!(err(&mut s, "select * from sp").0, "42P01");
+    assert_eq!(rows(&mut s, "select * from public.sp"), vec![vec!["1"]]);
+    // A second session keeps the default path: the table cache is keyed
+    // by each session's path.
+    let mut other = session(&c, 2);
+    assert_eq!(rows(&mut other, "select * from sp"), vec![vec!["1"]]);
+    ok(&mut s, "reset search_path");
+    assert_eq!(rows(&mut s, "select * from sp"), vec![vec!["1"]]);
+}

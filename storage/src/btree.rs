@@ -619,11 +619,11 @@ impl Engine {
                     index,
                     leaf,
                     &mut p,
-                    &|| WalRecord::IndexInsert {
+                    &WalRecord::IndexInsert {
                         rel: index,
                         block: leaf,
                         pos: pos as u16,
-                        item: bytes.clone(),
+                        item: bytes,
                     },
                     false,
                 )?;

@@ -93,23 +93,25 @@ impl Engine {
         rel: RelId,
         block: u32,
         p: &mut Page,
-        delta: &dyn Fn() -> WalRecord,
+        delta: &WalRecord,
         force_image: bool,
     ) -> Result<()> {
         self.check_alive()?;
         loop {
             let redo = self.wal.redo();
             let image = force_image || (self.full_page_writes() && page::lsn(p) <= redo);
+            let full;
             let rec = if image {
-                WalRecord::PageImage {
+                full = WalRecord::PageImage {
                     rel,
                     block,
                     image: Box::new(*p),
-                }
+                };
+                &full
             } else {
-                delta()
+                delta
             };
-            let inserted = self.wal.insert_if_redo(xid, &rec, redo).map_err(|e| {
+            let inserted = self.wal.insert_if_redo(xid, rec, redo).map_err(|e| {
                 self.broken(StorageError::Panic(format!("could not write WAL: {e}")))
             })?;
             if let Some((_, end)) = inserted {
@@ -202,10 +204,10 @@ impl Engine {
                 rel,
                 block,
                 &mut p,
-                &|| WalRecord::HeapInsert {
+                &WalRecord::HeapInsert {
                     rel,
                     tid,
-                    tuple: tuple.clone(),
+                    tuple: std::mem::take(&mut tuple),
                     init_page: was_new,
                 },
                 false,
@@ -262,7 +264,7 @@ impl Engine {
             rel,
             tid.block,
             p,
-            &|| WalRecord::HeapSetXmax {
+            &WalRecord::HeapSetXmax {
                 rel,
                 tid,
                 xmax: h.xmax,
@@ -404,10 +406,10 @@ impl Engine {
                     rel,
                     tid.block,
                     &mut p,
-                    &|| WalRecord::HeapInsert {
+                    &WalRecord::HeapInsert {
                         rel,
                         tid: new_tid,
-                        tuple: tuple.clone(),
+                        tuple: std::mem::take(&mut tuple),
                         init_page: false,
                     },
                     false,
@@ -461,7 +463,7 @@ impl Engine {
         }
         if removed > 0 {
             page::compact(p);
-            self.log_change(xid, rel, block, p, &|| unreachable_delta(), true)?;
+            self.log_change(xid, rel, block, p, &unreachable_delta(), true)?;
         }
         Ok(removed)
     }

@@ -30,6 +30,9 @@ pub const TUPLE_HEADER: usize = 24;
 /// The largest tuple a page can hold: PostgreSQL's MaxHeapTupleSize,
 /// 8192 - MAXALIGN(24 + 4) = 8160.
 pub const MAX_TUPLE: usize = PAGE_SIZE - (PAGE_HEADER + LP_SIZE).div_ceil(8) * 8;
+/// pd_flags bit: some line pointer may be unused (a hint: set when one is
+/// freed, cleared when a search finds none).
+const HAS_FREE_LINES: u16 = 0x0001;
 /// Page layout version stored in pd_pagesize_version.
 const LAYOUT_VERSION: u16 = 4;
 
@@ -153,7 +156,18 @@ pub fn add_tuple(p: &mut Page, tuple: &[u8]) -> Option<u16> {
     if len > MAX_TUPLE || len == 0 {
         return None;
     }
-    let reuse = (1..=item_count(p)).find(|&o| item_state(p, o) == Some(ItemState::Unused));
+    // Look for a free line pointer only when the page says it may have
+    // one (PostgreSQL's PD_HAS_FREE_LINES), not on every insert.
+    let reuse = if get_u16(p, 10) & HAS_FREE_LINES != 0 {
+        let found = (1..=item_count(p)).find(|&o| item_state(p, o) == Some(ItemState::Unused));
+        if found.is_none() {
+            let flags = get_u16(p, 10) & !HAS_FREE_LINES;
+            put_u16(p, 10, flags);
+        }
+        found
+    } else {
+        None
+    };
     let need_lp = if reuse.is_some() { 0 } else { LP_SIZE };
     let (lo, up) = (lower(p), upper(p));
     if up < lo + need_lp || align8(len) > up - lo - need_lp {
@@ -228,6 +242,10 @@ fn tuple_range(p: &Page, offset: u16) -> Option<std::ops::Range<usize>> {
 pub fn set_item_state(p: &mut Page, offset: u16, state: ItemState) {
     if let Some((_, _, _)) = lp_at(p, offset) {
         set_lp(p, offset, 0, state, 0);
+        if state == ItemState::Unused {
+            let flags = get_u16(p, 10) | HAS_FREE_LINES;
+            put_u16(p, 10, flags);
+        }
     }
 }
 

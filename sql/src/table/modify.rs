@@ -353,14 +353,15 @@ pub fn insert(ctx: &mut Stmt<'_>, ins: &ast::Insert, sink: &mut dyn ResultSink) 
         wait: policy,
     };
     let mut count: u64 = 0;
-    let mut put = |given: Vec<Option<Value>>, eval: &mut EvalCtx<'_>| -> Result<()> {
-        // Live-column values: given, else default, else NULL.
+    let mut put = |mut given: Vec<Option<Value>>, eval: &mut EvalCtx<'_>| -> Result<()> {
+        // Live-column values: given (moved, not copied), else default,
+        // else NULL.
         let mut row: Vec<Value> = Vec::with_capacity(live.len());
         for &i in &live {
             let v = match targets
                 .iter()
                 .position(|&t| t == i)
-                .and_then(|p| given.get(p).cloned().flatten())
+                .and_then(|p| given.get_mut(p).and_then(Option::take))
             {
                 Some(v) => v,
                 None => match &defaults[i] {

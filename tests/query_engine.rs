@@ -656,8 +656,11 @@ async fn random_sql_never_drops_the_connection() {
     let c = server.connect().await;
     c.batch_execute(
         "CREATE TABLE t (a int, b text, c float8, d date);
-         INSERT INTO t SELECT x, 'b' || x::text, x / 3.0, date '2024-01-01' + x FROM generate_series(1, 50) x;
-         INSERT INTO t VALUES (NULL, NULL, NULL, NULL)",
+         INSERT INTO t SELECT x % 50, 'b' || (x % 50)::text, x / 3.0, date '2024-01-01' + x % 50 FROM generate_series(1, 200) x;
+         INSERT INTO t VALUES (NULL, NULL, NULL, NULL);
+         CREATE INDEX t_a ON t (a);
+         CREATE INDEX t_bd ON t (b, d);
+         CREATE UNIQUE INDEX t_c ON t (c)",
     )
     .await
     .unwrap();
@@ -697,6 +700,6 @@ async fn random_sql_never_drops_the_connection() {
     );
     assert_eq!(
         query_one(&c, "SELECT count(*) FROM t").await.as_deref(),
-        Some("51")
+        Some("201")
     );
 }

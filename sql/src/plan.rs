@@ -101,6 +101,10 @@ pub enum Plan {
         group: Vec<Expr>,
         /// Aggregate calls.
         aggs: Vec<AggCall>,
+        /// GROUPING SETS / ROLLUP / CUBE: the sets, as indexes into
+        /// `group` (a group column outside a row's set is NULL); None for
+        /// a plain GROUP BY.
+        sets: Option<Vec<Vec<usize>>>,
     },
     /// Sorts by the given output columns.
     Sort {
@@ -384,6 +388,12 @@ pub enum AggFunc {
     StringAgg,
     /// array_agg(value): NULLs included.
     ArrayAgg,
+    /// GROUPING(args): a bit per argument (the group columns `cols`), set
+    /// when the row's grouping set leaves that column out.
+    Grouping {
+        /// The group column of each argument.
+        cols: Vec<usize>,
+    },
 }
 
 impl Plan {
@@ -453,7 +463,13 @@ impl Plan {
                 left_width,
                 merge,
             },
-            Plan::Aggregate { input, group, aggs } => Plan::Aggregate {
+            Plan::Aggregate {
+                input,
+                group,
+                aggs,
+                sets,
+            } => Plan::Aggregate {
+                sets,
                 input: Box::new(input.fold_constants(ctx)?),
                 group: fold_all(group, ctx)?,
                 aggs: aggs
@@ -550,7 +566,9 @@ impl Plan {
                 let n = of(&mut exprs.iter());
                 input.prune_columns(n);
             }
-            Plan::Aggregate { input, group, aggs } => {
+            Plan::Aggregate {
+                input, group, aggs, ..
+            } => {
                 let mut n = of(&mut group.iter());
                 for a in aggs.iter() {
                     n = max(n, of(&mut a.args.iter()));

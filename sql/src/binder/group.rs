@@ -27,6 +27,7 @@ pub fn is_aggregate(name: &str) -> bool {
             | "every"
             | "string_agg"
             | "array_agg"
+            | "grouping"
     )
 }
 
@@ -148,6 +149,9 @@ impl Binder<'_> {
             ("bool_and" | "every", [_]) => (AggFunc::BoolAnd, Some(DataType::Bool), DataType::Bool),
             ("bool_or", [_]) => (AggFunc::BoolOr, Some(DataType::Bool), DataType::Bool),
             ("string_agg", [_, _]) => (AggFunc::StringAgg, Some(DataType::Text), DataType::Text),
+            ("grouping", [_, ..]) if !distinct => {
+                (AggFunc::Grouping { cols: Vec::new() }, None, DataType::Int4)
+            }
             ("array_agg", [DataType::Unknown]) => {
                 return Err(SqlError::new(
                     SqlState::AMBIGUOUS_FUNCTION,
@@ -254,63 +258,170 @@ impl Binder<'_> {
         Ok((out, filter, star))
     }
 
-    /// GROUP BY items: input expressions, select-list positions, or
-    /// select-list names (PostgreSQL tries input columns first).
+    /// GROUP BY: the distinct group expressions, and with GROUPING SETS,
+    /// ROLLUP or CUBE the sets (indexes into them; the items of a GROUP BY
+    /// list multiply, as in PostgreSQL: `a, ROLLUP(b)` is (a, b), (a)).
+    /// Positions and output-column names work as in a plain GROUP BY.
+    #[allow(clippy::type_complexity)]
     pub(super) fn group_by(
         &mut self,
         g: &ast::GroupByExpr,
         scope: &Scope,
         columns: &[OutputColumn],
         exprs: &[Expr],
-    ) -> Result<Vec<Expr>> {
+    ) -> Result<(Vec<Expr>, Option<Vec<Vec<usize>>>)> {
         let items = match g {
             ast::GroupByExpr::Expressions(items, mods) if mods.is_empty() => items,
-            _ => {
-                return Err(SqlError::unsupported(
-                    "GROUP BY ALL, ROLLUP, CUBE and GROUPING SETS",
-                ))
-            }
+            _ => return Err(SqlError::unsupported("GROUP BY ALL and GROUP BY ... WITH")),
         };
-        let mut out = Vec::with_capacity(items.len());
+        let mut out: Vec<Expr> = Vec::with_capacity(items.len());
+        let mut sets: Vec<Vec<usize>> = vec![Vec::new()];
+        let mut has_sets = false;
         for item in items {
-            if let ast::Expr::Value(v) = item {
-                if let ast::Value::Number(n, _) = &v.value {
-                    let p = n
-                        .parse::<usize>()
-                        .ok()
-                        .filter(|&p| p >= 1 && p <= columns.len());
-                    let Some(p) = p else {
+            let item_sets: Vec<Vec<usize>> = match item {
+                ast::Expr::Rollup(list) => {
+                    has_sets = true;
+                    let groups = self.column_groups(list, scope, columns, exprs, &mut out)?;
+                    (0..=groups.len())
+                        .rev()
+                        .map(|n| groups[..n].concat())
+                        .collect()
+                }
+                ast::Expr::Cube(list) => {
+                    has_sets = true;
+                    if list.len() > 12 {
                         return Err(SqlError::new(
-                            SqlState::INVALID_COLUMN_REFERENCE,
-                            format!("GROUP BY position {n} is not in select list"),
+                            SqlState::PROGRAM_LIMIT_EXCEEDED,
+                            "CUBE is limited to 12 elements",
                         )
                         .at(self.pos_of(item)));
-                    };
-                    out.push(exprs[p - 1].clone());
-                    continue;
+                    }
+                    let groups = self.column_groups(list, scope, columns, exprs, &mut out)?;
+                    let n = groups.len();
+                    (0..1usize << n)
+                        .rev()
+                        .map(|m| {
+                            (0..n)
+                                .filter(|i| m & (1 << (n - 1 - i)) != 0)
+                                .flat_map(|i| groups[i].iter().copied())
+                                .collect()
+                        })
+                        .collect()
+                }
+                ast::Expr::GroupingSets(list) => {
+                    has_sets = true;
+                    self.column_groups(list, scope, columns, exprs, &mut out)?
+                }
+                other => vec![vec![
+                    self.group_item(other, scope, columns, exprs, &mut out)?
+                ]],
+            };
+            let mut product = Vec::with_capacity(sets.len() * item_sets.len());
+            for a in &sets {
+                for b in &item_sets {
+                    let mut set = a.clone();
+                    for x in b {
+                        if !set.contains(x) {
+                            set.push(*x);
+                        }
+                    }
+                    product.push(set);
                 }
             }
-            let saved = self
-                .no_aggs
-                .replace("aggregate functions are not allowed in GROUP BY");
-            let bound = self.expr(item, scope);
-            self.no_aggs = saved;
-            match bound {
-                Ok(e) => out.push(e),
-                Err(err) if err.code() == SqlState::UNDEFINED_COLUMN => {
-                    let alias = match item {
-                        ast::Expr::Identifier(id) => Some(ident(id)),
-                        _ => None,
-                    };
-                    match alias.and_then(|a| columns.iter().position(|c| c.name == a)) {
-                        Some(i) => out.push(exprs[i].clone()),
-                        None => return Err(err),
-                    }
-                }
-                Err(err) => return Err(err),
+            sets = product;
+            if sets.len() > 4096 {
+                return Err(SqlError::new(
+                    SqlState::STATEMENT_TOO_COMPLEX,
+                    "too many grouping sets present (maximum 4096)",
+                ));
             }
         }
-        Ok(out)
+        Ok((out, has_sets.then_some(sets)))
+    }
+
+    /// The parenthesized lists of ROLLUP, CUBE or GROUPING SETS, each as
+    /// indexes of group expressions.
+    fn column_groups(
+        &mut self,
+        list: &[Vec<ast::Expr>],
+        scope: &Scope,
+        columns: &[OutputColumn],
+        exprs: &[Expr],
+        out: &mut Vec<Expr>,
+    ) -> Result<Vec<Vec<usize>>> {
+        list.iter()
+            .map(|group| {
+                group
+                    .iter()
+                    .map(|e| self.group_item(e, scope, columns, exprs, out))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// One group expression (a select-list position, an output name, or
+    /// an expression), added to `out` unless already there; its index.
+    fn group_item(
+        &mut self,
+        item: &ast::Expr,
+        scope: &Scope,
+        columns: &[OutputColumn],
+        exprs: &[Expr],
+        out: &mut Vec<Expr>,
+    ) -> Result<usize> {
+        let e = self.group_expr(item, scope, columns, exprs)?;
+        let fp = e.fingerprint();
+        Ok(match out.iter().position(|x| x.fingerprint() == fp) {
+            Some(i) => i,
+            None => {
+                out.push(e);
+                out.len() - 1
+            }
+        })
+    }
+
+    fn group_expr(
+        &mut self,
+        item: &ast::Expr,
+        scope: &Scope,
+        columns: &[OutputColumn],
+        exprs: &[Expr],
+    ) -> Result<Expr> {
+        if let ast::Expr::Value(v) = item {
+            if let ast::Value::Number(n, _) = &v.value {
+                let p = n
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|&p| p >= 1 && p <= columns.len());
+                let Some(p) = p else {
+                    return Err(SqlError::new(
+                        SqlState::INVALID_COLUMN_REFERENCE,
+                        format!("GROUP BY position {n} is not in select list"),
+                    )
+                    .at(self.pos_of(item)));
+                };
+                return Ok(exprs[p - 1].clone());
+            }
+        }
+        let saved = self
+            .no_aggs
+            .replace("aggregate functions are not allowed in GROUP BY");
+        let bound = self.expr(item, scope);
+        self.no_aggs = saved;
+        match bound {
+            Ok(e) => Ok(e),
+            Err(err) if err.code() == SqlState::UNDEFINED_COLUMN => {
+                let alias = match item {
+                    ast::Expr::Identifier(id) => Some(ident(id)),
+                    _ => None,
+                };
+                match alias.and_then(|a| columns.iter().position(|c| c.name == a)) {
+                    Some(i) => Ok(exprs[i].clone()),
+                    None => Err(err),
+                }
+            }
+            Err(err) => Err(err),
+        }
     }
 
     /// Rewrites `e` over the Aggregate node's output: group expressions
@@ -323,7 +434,7 @@ impl Binder<'_> {
         aggs: &mut Vec<AggCall>,
         scope: &Scope,
     ) -> Result<Expr> {
-        if !group.is_empty() && !matches!(e.kind, ExprKind::Const(_)) {
+        if !group.is_empty() && (self.group_consts || !matches!(e.kind, ExprKind::Const(_))) {
             let fp = e.fingerprint();
             if let Some(k) = group.iter().position(|g| *g == fp) {
                 return Ok(Expr {
@@ -339,7 +450,20 @@ impl Binder<'_> {
             pos,
         } = e;
         let kind = match kind {
-            ExprKind::Aggregate(call) => {
+            ExprKind::Aggregate(mut call) => {
+                if let AggFunc::Grouping { cols } = &mut call.func {
+                    for a in std::mem::take(&mut call.args) {
+                        let fp = a.fingerprint();
+                        let Some(k) = group.iter().position(|g| *g == fp) else {
+                            return Err(SqlError::new(
+                                SqlState::GROUPING_ERROR,
+                                "arguments to GROUPING must be grouping expressions of the associated query level",
+                            )
+                            .at(a.pos.or(pos)));
+                        };
+                        cols.push(k);
+                    }
+                }
                 aggs.push(*call);
                 ExprKind::Column(group.len() + aggs.len() - 1)
             }

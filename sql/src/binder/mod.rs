@@ -128,6 +128,9 @@ pub struct Binder<'a> {
     windows_ok: bool,
     /// The WINDOW clause of the SELECT being bound: name → definition.
     named_windows: Vec<(String, sqlparser::ast::WindowSpec)>,
+    /// While rewriting over a GROUPING SETS aggregate: constants that are
+    /// group expressions become their (sometimes NULL) group column too.
+    group_consts: bool,
     /// The set-returning items of the last select list bound:
     /// (position, function, arguments).
     srfs: Vec<(usize, crate::plan::Srf, Vec<crate::expr::Expr>)>,
@@ -155,6 +158,7 @@ impl<'a> Binder<'a> {
             srf_ok: false,
             windows_ok: false,
             named_windows: Vec::new(),
+            group_consts: false,
             srfs: Vec::new(),
         }
     }

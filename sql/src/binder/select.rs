@@ -380,7 +380,7 @@ impl Binder<'_> {
         let (mut exprs, mut columns) = projected?;
         let srfs = std::mem::take(&mut self.srfs);
         let visible = columns.len();
-        let group = self.group_by(&s.group_by, &scope, &columns, &exprs)?;
+        let (group, sets) = self.group_by(&s.group_by, &scope, &columns, &exprs)?;
         let having = match &s.having {
             Some(h) => {
                 let e = self.expr(h, &scope)?;
@@ -434,6 +434,7 @@ impl Binder<'_> {
             keys.push(sort_key(column, o)?);
         }
         let grouped = !group.is_empty()
+            || sets.is_some()
             || having.is_some()
             || exprs.iter().any(has_aggregate)
             || matches!(&s.group_by, ast::GroupByExpr::Expressions(g, _) if !g.is_empty());
@@ -442,19 +443,25 @@ impl Binder<'_> {
             let group_fps: Vec<String> = group.iter().map(Expr::fingerprint).collect();
             let mut aggs = Vec::new();
             let mut regrouped = Vec::with_capacity(exprs.len());
-            for e in exprs {
-                regrouped.push(self.regroup(e, &group_fps, &mut aggs, &scope)?);
-            }
+            self.group_consts = sets.is_some();
+            let bound = (|| {
+                for e in exprs {
+                    regrouped.push(self.regroup(e, &group_fps, &mut aggs, &scope)?);
+                }
+                match having {
+                    Some(h) => self.regroup(h, &group_fps, &mut aggs, &scope).map(Some),
+                    None => Ok(None),
+                }
+            })();
+            self.group_consts = false;
+            let having = bound?;
             exprs = regrouped;
-            let having = match having {
-                Some(h) => Some(self.regroup(h, &group_fps, &mut aggs, &scope)?),
-                None => None,
-            };
             input_width = group.len() + aggs.len();
             plan = Plan::Aggregate {
                 input: Box::new(plan),
                 group,
                 aggs,
+                sets,
             };
             if let Some(predicate) = having {
                 plan = Plan::Filter {

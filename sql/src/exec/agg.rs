@@ -46,9 +46,14 @@ impl AggState {
                 return Ok(());
             }
         }
-        if let AggFunc::CountStar = call.func {
-            self.count += 1;
-            return Ok(());
+        match call.func {
+            AggFunc::CountStar => {
+                self.count += 1;
+                return Ok(());
+            }
+            // Known from the group's grouping set alone.
+            AggFunc::Grouping { .. } => return Ok(()),
+            _ => {}
         }
         let real = call.real_args();
         // Every aggregate but array_agg ignores NULL inputs (string_agg: a
@@ -108,7 +113,7 @@ impl AggState {
         self.count += 1;
         let kept = std::mem::take(&mut self.value);
         self.value = match &call.func {
-            AggFunc::CountStar | AggFunc::Count => Value::Null,
+            AggFunc::CountStar | AggFunc::Count | AggFunc::Grouping { .. } => Value::Null,
             AggFunc::Sum { add } | AggFunc::Avg { add, .. } => match (kept, v) {
                 (Value::Null, v) => v,
                 // The common bigint sum without a function call.
@@ -176,6 +181,8 @@ impl AggState {
         }
         Ok(match &call.func {
             AggFunc::CountStar | AggFunc::Count => Value::Int8(self.count),
+            // Outside grouping sets every group column is grouped.
+            AggFunc::Grouping { .. } => Value::Int4(0),
             AggFunc::Avg { div, count_ty, .. } => {
                 if self.count == 0 {
                     Value::Null
@@ -205,6 +212,8 @@ pub struct HashAgg<'p> {
     pub group: &'p [Expr],
     /// Aggregates.
     pub aggs: &'p [AggCall],
+    /// Grouping sets (indexes into `group`), if any.
+    pub sets: Option<&'p [Vec<usize>]>,
     /// Output rows, reversed.
     pub out: Option<Vec<Row>>,
 }
@@ -236,8 +245,13 @@ impl HashAgg<'_> {
     fn run(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Vec<Row>> {
         let mut out = Vec::new();
         let (group, aggs) = (self.group, self.aggs);
-        let mut source = Source::Child(&mut *self.input);
-        aggregate(group, aggs, &mut source, 0, ctx, &mut out)?;
+        match self.sets {
+            Some(sets) => aggregate_sets(group, aggs, sets, &mut *self.input, ctx, &mut out)?,
+            None => {
+                let mut source = Source::Child(&mut *self.input);
+                aggregate(group, aggs, &mut source, 0, ctx, &mut out)?;
+            }
+        }
         out.reverse();
         Ok(out)
     }
@@ -332,6 +346,83 @@ fn aggregate(
         aggregate(group, aggs, &mut Source::File(reader), depth + 1, ctx, out)?;
     }
     Ok(())
+}
+
+/// GROUPING SETS in one pass: each input row advances one group per set
+/// (the set's columns as key, the others NULL); an empty set is one group
+/// even without input. Held in memory whatever work_mem says.
+fn aggregate_sets(
+    group: &[Expr],
+    aggs: &[AggCall],
+    sets: &[Vec<usize>],
+    input: &mut dyn Node,
+    ctx: &mut EvalCtx<'_>,
+    out: &mut Vec<Row>,
+) -> Result<()> {
+    let fresh = |n: usize| (0..n).map(|_| AggState::default()).collect::<Vec<_>>();
+    let mut index: KeyMap<usize> = KeyMap::default();
+    let mut groups: Vec<(Row, Vec<AggState>, usize)> = Vec::new();
+    for (si, set) in sets.iter().enumerate() {
+        if set.is_empty() {
+            index.insert((si as u32).to_le_bytes().to_vec(), groups.len());
+            groups.push((vec![Value::Null; group.len()], fresh(aggs.len()), si));
+        }
+    }
+    let mut key = Vec::new();
+    let mut seen = 0u32;
+    while let Some(row) = input.next(ctx)? {
+        let mut values = Vec::with_capacity(group.len());
+        for e in group {
+            values.push(e.eval(&row, ctx)?);
+        }
+        for (si, set) in sets.iter().enumerate() {
+            key.clear();
+            key.extend((si as u32).to_le_bytes());
+            for &c in set {
+                push_key(&values[c], &mut key);
+            }
+            let g = match index.get(key.as_slice()) {
+                Some(&g) => g,
+                None => {
+                    let mut kept = vec![Value::Null; group.len()];
+                    for &c in set {
+                        kept[c] = values[c].clone();
+                    }
+                    groups.push((kept, fresh(aggs.len()), si));
+                    index.insert(key.clone(), groups.len() - 1);
+                    groups.len() - 1
+                }
+            };
+            for (state, call) in groups[g].1.iter_mut().zip(aggs) {
+                state.advance(call, &row, ctx)?;
+            }
+        }
+        seen += 1;
+        if seen.is_multiple_of(1024) {
+            ctx.check_interrupts()?;
+        }
+    }
+    drop(index);
+    for (mut values, states, si) in groups {
+        for (state, call) in states.into_iter().zip(aggs) {
+            values.push(match &call.func {
+                AggFunc::Grouping { cols } => grouping_mask(cols, &sets[si]),
+                _ => state.finish(call, ctx)?,
+            });
+        }
+        out.push(values);
+    }
+    Ok(())
+}
+
+/// GROUPING(a, b, ...): one bit per argument, the first the most
+/// significant, set when the grouping set leaves that column out.
+fn grouping_mask(cols: &[usize], set: &[usize]) -> Value {
+    let mut mask = 0i32;
+    for c in cols {
+        mask = (mask << 1) | i32::from(!set.contains(c));
+    }
+    Value::Int4(mask)
 }
 
 impl Node for HashAgg<'_> {

@@ -203,8 +203,12 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
                 )
             }
         }
-        Plan::Aggregate { input, group, .. } => (
-            if group.is_empty() {
+        Plan::Aggregate {
+            input, group, sets, ..
+        } => (
+            if sets.as_ref().is_some_and(|s| s.iter().any(Vec::is_empty)) {
+                "MixedAggregate"
+            } else if group.is_empty() {
                 "Aggregate"
             } else {
                 "HashAggregate"

@@ -152,10 +152,16 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             right_width: *right_width,
             pending: Vec::new(),
         }),
-        Plan::Aggregate { input, group, aggs } => Box::new(agg::HashAgg {
+        Plan::Aggregate {
+            input,
+            group,
+            aggs,
+            sets,
+        } => Box::new(agg::HashAgg {
             input: build(input),
             group,
             aggs,
+            sets: sets.as_deref(),
             out: None,
         }),
         Plan::Sort { input, keys } => Box::new(sort::Sort::new(build(input), keys)),

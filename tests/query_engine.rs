@@ -145,6 +145,17 @@ async fn hash_joins_spill_with_the_same_rows() {
     for (q, want) in queries.iter().zip(&big) {
         assert_eq!(&digest(&c, q).await, want, "merge join: {q}");
     }
+    // The merge joins' sorts spill past a small work_mem, same rows.
+    let before = temp_files_counted(&c).await;
+    c.batch_execute("SET work_mem = '64kB'").await.unwrap();
+    for (q, want) in queries.iter().zip(&big) {
+        assert_eq!(&digest(&c, q).await, want, "spilled merge join: {q}");
+    }
+    assert!(
+        temp_files_counted(&c).await > before,
+        "the merge joins' sorts spilled"
+    );
+    c.batch_execute("RESET work_mem").await.unwrap();
     // Every outer row survives an outer join; inner joins lose the NULL keys.
     assert!(big[0].1 > 0 && big[1].1 >= 120_000 && big[2].1 >= 60_000);
     assert!(big[3].1 >= big[2].1 && big[0].1 < big[1].1);

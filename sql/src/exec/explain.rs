@@ -168,10 +168,7 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
                     JoinKind::Full => "Full ",
                 }
             ),
-            vec![
-                Shown::Synthetic("Sort", vec![p(left)], None),
-                Shown::Synthetic("Sort", vec![p(right)], None),
-            ],
+            vec![p(left), p(right)],
         ),
         Plan::Join {
             left,

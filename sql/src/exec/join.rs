@@ -459,13 +459,13 @@ impl Node for Lateral<'_> {
     }
 }
 
-/// A merge join: both sides read, sorted on the key values (NULLs last),
-/// and merged group by group. Outer joins pad the rows no group matched.
-/// Both sides are held in memory.
+/// A merge join over inputs sorted on their key columns (ascending,
+/// NULLs last): rows stream through; only the inner rows of the current
+/// key are held, to pair with every outer row of that key.
 pub struct MergeJoin<'p> {
-    /// Outer input.
+    /// Outer input, sorted on the left keys.
     pub left: Box<dyn Node + 'p>,
-    /// Inner input.
+    /// Inner input, sorted on the right keys.
     pub right: Box<dyn Node + 'p>,
     /// Join kind.
     pub kind: JoinKind,
@@ -477,89 +477,165 @@ pub struct MergeJoin<'p> {
     pub left_width: usize,
     /// Right width.
     pub right_width: usize,
-    /// Output rows, reversed, once merged.
-    pub out: Option<Vec<Row>>,
+    /// The inner rows of the current key, their key, and which matched.
+    pub group: Vec<Row>,
+    /// Key of `group`.
+    pub group_key: Vec<Value>,
+    /// Which rows of `group` some outer row matched.
+    pub matched: Vec<bool>,
+    /// The next inner row, read ahead, with its key.
+    pub ahead: Option<(Vec<Value>, Row)>,
+    /// The inner input has been read to the end.
+    pub right_done: bool,
+    /// Everything has been emitted.
+    pub done: bool,
+    /// Rows ready to return, in order.
+    pub pending: std::collections::VecDeque<Row>,
 }
 
-impl MergeJoin<'_> {
-    /// Reads a side with its key values, sorted.
-    fn sorted(
-        node: &mut (dyn Node + '_),
-        exprs: &mut dyn Iterator<Item = &Expr>,
-        keys: &[SortKey],
-        ctx: &mut EvalCtx<'_>,
-    ) -> Result<Vec<(Vec<Value>, Row)>> {
-        let exprs: Vec<&Expr> = exprs.collect();
-        let mut rows = Vec::new();
-        while let Some(r) = node.next(ctx)? {
-            let mut key = Vec::with_capacity(exprs.len());
-            for e in &exprs {
-                key.push(e.eval(&r, ctx)?);
-            }
-            rows.push((key, r));
-            if rows.len().is_multiple_of(1024) {
-                ctx.check_interrupts()?;
-            }
+impl<'p> MergeJoin<'p> {
+    /// A merge join of two sorted inputs.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        left: Box<dyn Node + 'p>,
+        right: Box<dyn Node + 'p>,
+        kind: JoinKind,
+        keys: &'p [(Expr, Expr, &'static FuncDef)],
+        on: Option<&'p Expr>,
+        left_width: usize,
+        right_width: usize,
+    ) -> Self {
+        MergeJoin {
+            left,
+            right,
+            kind,
+            keys,
+            on,
+            left_width,
+            right_width,
+            group: Vec::new(),
+            group_key: Vec::new(),
+            matched: Vec::new(),
+            ahead: None,
+            right_done: false,
+            done: false,
+            pending: std::collections::VecDeque::new(),
         }
-        rows.sort_by(|a, b| compare_rows(&a.0, &b.0, keys));
-        Ok(rows)
     }
 
-    fn run(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Vec<Row>> {
-        // Key values ascending, NULLs last.
-        let keys: Vec<SortKey> = (0..self.keys.len())
+    fn cmp(a: &[Value], b: &[Value]) -> std::cmp::Ordering {
+        let keys: Vec<SortKey> = (0..a.len())
             .map(|column| SortKey {
                 column,
                 desc: false,
                 nulls_first: false,
             })
             .collect();
-        let cmp_keys = |a: &[Value], b: &[Value]| compare_rows(a, b, &keys);
-        let left = Self::sorted(
-            &mut *self.left,
-            &mut self.keys.iter().map(|k| &k.0),
-            &keys,
-            ctx,
-        )?;
-        let right = Self::sorted(
-            &mut *self.right,
-            &mut self.keys.iter().map(|k| &k.1),
-            &keys,
-            ctx,
-        )?;
-        let mut matched = vec![false; right.len()];
-        let pad_left = matches!(self.kind, JoinKind::Left | JoinKind::Full);
-        let mut out = Vec::new();
-        let (mut i, mut j) = (0, 0);
-        while i < left.len() {
-            let key = &left[i].0;
-            // The run of outer rows with this key.
-            let mut i2 = i + 1;
-            while i2 < left.len() && cmp_keys(&left[i2].0, key) == std::cmp::Ordering::Equal {
-                i2 += 1;
+        compare_rows(a, b, &keys)
+    }
+
+    /// The next inner row and its key.
+    fn next_right(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<(Vec<Value>, Row)>> {
+        if let Some(x) = self.ahead.take() {
+            return Ok(Some(x));
+        }
+        if self.right_done {
+            return Ok(None);
+        }
+        match self.right.next(ctx)? {
+            None => {
+                self.right_done = true;
+                Ok(None)
             }
-            if key.iter().any(Value::is_null) {
-                // NULL equals nothing: these rows match no inner row.
-                if pad_left {
-                    for (_, l) in &left[i..i2] {
-                        let mut row = l.clone();
-                        row.resize(self.left_width + self.right_width, Value::Null);
-                        out.push(row);
-                    }
+            Some(r) => {
+                let mut key = Vec::with_capacity(self.keys.len());
+                for (_, e, _) in self.keys {
+                    key.push(e.eval(&r, ctx)?);
                 }
-                i = i2;
+                Ok(Some((key, r)))
+            }
+        }
+    }
+
+    /// Emits the current group's unmatched inner rows (RIGHT/FULL) and
+    /// drops the group.
+    fn flush_group(&mut self) {
+        let pad_right = matches!(self.kind, JoinKind::Right | JoinKind::Full);
+        let group = std::mem::take(&mut self.group);
+        for (r, m) in group.into_iter().zip(std::mem::take(&mut self.matched)) {
+            if pad_right && !m {
+                let mut row = vec![Value::Null; self.left_width];
+                row.extend(r);
+                self.pending.push_back(row);
+            }
+        }
+    }
+
+    /// Makes the group the inner rows of the smallest key not below
+    /// `key`; inner rows passed on the way (and NULL keys) match nothing.
+    fn advance_group(&mut self, key: &[Value], ctx: &mut EvalCtx<'_>) -> Result<()> {
+        let pad_right = matches!(self.kind, JoinKind::Right | JoinKind::Full);
+        loop {
+            if !self.group.is_empty() && Self::cmp(&self.group_key, key) != std::cmp::Ordering::Less
+            {
+                return Ok(());
+            }
+            self.flush_group();
+            let Some((k, r)) = self.next_right(ctx)? else {
+                return Ok(());
+            };
+            if k.iter().any(Value::is_null) {
+                if pad_right {
+                    let mut row = vec![Value::Null; self.left_width];
+                    row.extend(r);
+                    self.pending.push_back(row);
+                }
                 continue;
             }
-            while j < right.len() && cmp_keys(&right[j].0, key) == std::cmp::Ordering::Less {
-                j += 1;
+            // The whole run of this key.
+            self.group.push(r);
+            self.matched.push(false);
+            while let Some((k2, r2)) = self.next_right(ctx)? {
+                if Self::cmp(&k2, &k) == std::cmp::Ordering::Equal {
+                    self.group.push(r2);
+                    self.matched.push(false);
+                } else {
+                    self.ahead = Some((k2, r2));
+                    break;
+                }
             }
-            let mut k = j;
-            while k < right.len() && cmp_keys(&right[k].0, key) == std::cmp::Ordering::Equal {
-                k += 1;
+            self.group_key = k;
+            ctx.check_interrupts()?;
+        }
+    }
+
+    /// Joins one outer row, or ends the join when the outer side is done.
+    fn step(&mut self, ctx: &mut EvalCtx<'_>) -> Result<()> {
+        let pad_left = matches!(self.kind, JoinKind::Left | JoinKind::Full);
+        let Some(l) = self.left.next(ctx)? else {
+            // The rest of the inner side matches nothing.
+            self.flush_group();
+            if matches!(self.kind, JoinKind::Right | JoinKind::Full) {
+                while let Some((_, r)) = self.next_right(ctx)? {
+                    let mut row = vec![Value::Null; self.left_width];
+                    row.extend(r);
+                    self.pending.push_back(row);
+                }
             }
-            for (_, l) in &left[i..i2] {
-                let mut any = false;
-                for (m, (_, r)) in right[j..k].iter().enumerate() {
+            self.done = true;
+            return Ok(());
+        };
+        let mut key = Vec::with_capacity(self.keys.len());
+        for (e, _, _) in self.keys {
+            key.push(e.eval(&l, ctx)?);
+        }
+        let mut any = false;
+        if !key.iter().any(Value::is_null) {
+            self.advance_group(&key, ctx)?;
+            if !self.group.is_empty()
+                && Self::cmp(&self.group_key, &key) == std::cmp::Ordering::Equal
+            {
+                for (m, r) in self.group.iter().enumerate() {
                     let mut row = Vec::with_capacity(self.left_width + self.right_width);
                     row.extend(l.iter().cloned());
                     row.extend(r.iter().cloned());
@@ -569,39 +645,31 @@ impl MergeJoin<'_> {
                     };
                     if ok {
                         any = true;
-                        matched[j + m] = true;
-                        out.push(row);
+                        self.matched[m] = true;
+                        self.pending.push_back(row);
                     }
                 }
-                if !any && pad_left {
-                    let mut row = l.clone();
-                    row.resize(self.left_width + self.right_width, Value::Null);
-                    out.push(row);
-                }
-            }
-            ctx.check_interrupts()?;
-            i = i2;
-            j = k;
-        }
-        if matches!(self.kind, JoinKind::Right | JoinKind::Full) {
-            for ((_, r), m) in right.iter().zip(&matched) {
-                if !m {
-                    let mut row = vec![Value::Null; self.left_width];
-                    row.extend(r.iter().cloned());
-                    out.push(row);
-                }
             }
         }
-        out.reverse();
-        Ok(out)
+        if !any && pad_left {
+            let mut row = l;
+            row.resize(self.left_width + self.right_width, Value::Null);
+            self.pending.push_back(row);
+        }
+        Ok(())
     }
 }
 
 impl Node for MergeJoin<'_> {
     fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
-        if self.out.is_none() {
-            self.out = Some(self.run(ctx)?);
+        loop {
+            if let Some(r) = self.pending.pop_front() {
+                return Ok(Some(r));
+            }
+            if self.done {
+                return Ok(None);
+            }
+            self.step(ctx)?;
         }
-        Ok(self.out.as_mut().and_then(Vec::pop))
     }
 }

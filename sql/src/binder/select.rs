@@ -207,11 +207,13 @@ impl Binder<'_> {
                         attnum: 0,
                     });
                 }
+                let width = columns.len();
                 let plan = set_op(
                     project_if_needed(l.plan, lexprs),
                     project_if_needed(r.plan, rexprs),
                     kind,
                     all,
+                    width,
                 );
                 Ok(BoundQuery { plan, columns })
             }
@@ -1150,8 +1152,31 @@ fn lateral_subquery(tf: &TableFactor) -> Option<(&ast::Query, &ast::TableAlias)>
 
 /// A set operation's plan. UNION is UNION ALL under a DISTINCT (whose
 /// hash set spills), so the SetOp node itself never deduplicates a union.
-pub(super) fn set_op(left: Plan, right: Plan, op: SetOpKind, all: bool) -> Plan {
+pub(super) fn set_op(left: Plan, right: Plan, op: SetOpKind, all: bool, width: usize) -> Plan {
     let union_distinct = op == SetOpKind::Union && !all;
+    // INTERSECT and EXCEPT read both sides sorted on every column (sorts
+    // spill past work_mem) and count each run of equal rows.
+    let (left, right) = if op == SetOpKind::Union {
+        (left, right)
+    } else {
+        let keys: Vec<SortKey> = (0..width)
+            .map(|column| SortKey {
+                column,
+                desc: false,
+                nulls_first: false,
+            })
+            .collect();
+        (
+            Plan::Sort {
+                input: Box::new(left),
+                keys: keys.clone(),
+            },
+            Plan::Sort {
+                input: Box::new(right),
+                keys,
+            },
+        )
+    };
     let plan = Plan::SetOp {
         left: Box::new(left),
         right: Box::new(right),

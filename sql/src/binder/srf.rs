@@ -170,7 +170,7 @@ impl Binder<'_> {
                 all,
             }
         } else {
-            super::select::set_op(base.plan, step_plan, SetOpKind::Union, all)
+            super::select::set_op(base.plan, step_plan, SetOpKind::Union, all, 0)
         };
         Ok(BoundQuery {
             plan,

@@ -249,7 +249,7 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
             (SetOpKind::Union, _) => ("Append".into(), vec![p(left), p(right)]),
             (op, all) => (
                 format!(
-                    "HashSetOp {}{}",
+                    "SetOp {}{}",
                     if *op == SetOpKind::Intersect {
                         "Intersect"
                     } else {

@@ -13,12 +13,12 @@ pub mod spill;
 mod srf;
 mod window;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::error::{Result, SqlError, SqlState};
 use crate::expr::{EvalCtx, Expr, SubLink, SubLinkKind};
-use crate::plan::{Plan, SetOpKind};
+use crate::plan::{Plan, SetOpKind, SortKey};
 use crate::value::Value;
 
 /// A row of values.
@@ -227,11 +227,12 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             all,
         } => Box::new(SetOp {
             left: build(left),
-            right: Some(build(right)),
+            right: build(right),
             op: *op,
             all: *all,
-            counts: HashMap::new(),
             left_done: false,
+            heads: None,
+            repeat: None,
         }),
     }
 }
@@ -341,20 +342,49 @@ impl Node for Values<'_> {
     }
 }
 
-/// UNION / INTERSECT / EXCEPT [ALL].
+/// UNION ALL (left rows, then right), or INTERSECT / EXCEPT [ALL] over
+/// two inputs sorted on every column: each run of equal rows is counted
+/// on both sides and returned as often as the operation says (once, or
+/// min / difference of the counts for ALL); only one row per run is held.
 struct SetOp<'p> {
     /// Left input.
     left: Box<dyn Node + 'p>,
-    /// Right input; for INTERSECT and EXCEPT read first into `counts`.
-    right: Option<Box<dyn Node + 'p>>,
+    /// Right input.
+    right: Box<dyn Node + 'p>,
     /// The operation.
     op: SetOpKind,
     /// ALL.
     all: bool,
-    /// Row key → how many right rows have it (INTERSECT, EXCEPT).
-    counts: HashMap<Vec<u8>, i64>,
     /// UNION: the left side is exhausted.
     left_done: bool,
+    /// The next row of each side, read ahead (None at the end).
+    heads: Option<(Option<Row>, Option<Row>)>,
+    /// The current run's row and how many more copies to return.
+    repeat: Option<(Row, i64)>,
+}
+
+impl SetOp<'_> {
+    /// Counts the run of rows equal to `row` on one side, reading ahead.
+    fn run_length(
+        side: &mut (dyn Node + '_),
+        head: &mut Option<Row>,
+        row: &[Value],
+        keys: &[SortKey],
+        ctx: &mut EvalCtx<'_>,
+    ) -> Result<i64> {
+        let mut n = 0;
+        while let Some(h) = head.as_ref() {
+            if sort::compare_rows(h, row, keys) != std::cmp::Ordering::Equal {
+                break;
+            }
+            n += 1;
+            *head = side.next(ctx)?;
+            if n % 1024 == 0 {
+                ctx.check_interrupts()?;
+            }
+        }
+        Ok(n)
+    }
 }
 
 impl Node for SetOp<'_> {
@@ -368,37 +398,53 @@ impl Node for SetOp<'_> {
                 }
                 self.left_done = true;
             }
-            return match self.right.as_mut() {
-                Some(r) => r.next(ctx),
-                None => Ok(None),
+            return self.right.next(ctx);
+        }
+        loop {
+            if let Some((row, n)) = self.repeat.as_mut() {
+                if *n > 0 {
+                    *n -= 1;
+                    return Ok(Some(row.clone()));
+                }
+                self.repeat = None;
+            }
+            if self.heads.is_none() {
+                let l = self.left.next(ctx)?;
+                let r = self.right.next(ctx)?;
+                self.heads = Some((l, r));
+            }
+            let Some((lh, rh)) = self.heads.as_mut() else {
+                return Ok(None);
             };
-        }
-        if let Some(mut right) = self.right.take() {
-            while let Some(r) = right.next(ctx)? {
-                *self.counts.entry(key::row_key(&r)).or_insert(0) += 1;
-            }
-        }
-        while let Some(row) = self.left.next(ctx)? {
-            let n = self.counts.entry(key::row_key(&row)).or_insert(0);
-            let keep = match (self.op, self.all) {
-                // Distinct forms: a key is returned once, then marked
-                // with -1 so it is not returned again.
-                (SetOpKind::Intersect, false) => *n > 0,
-                (SetOpKind::Except, false) => *n == 0,
-                (SetOpKind::Intersect, true) => *n > 0,
-                (SetOpKind::Except, true) => *n <= 0,
-                (SetOpKind::Union, _) => true,
+            let Some(row) = lh.clone() else {
+                // Left exhausted: nothing more can be returned.
+                return Ok(None);
             };
-            if self.all {
-                *n -= 1;
-            } else if keep || *n > 0 {
-                *n = -1;
+            let keys: Vec<SortKey> = (0..row.len())
+                .map(|column| SortKey {
+                    column,
+                    desc: false,
+                    nulls_first: false,
+                })
+                .collect();
+            // Skip right rows that sort before this run.
+            while let Some(r) = rh.as_ref() {
+                if sort::compare_rows(r, &row, &keys) != std::cmp::Ordering::Less {
+                    break;
+                }
+                *rh = self.right.next(ctx)?;
             }
-            if keep {
-                return Ok(Some(row));
-            }
+            let nl = Self::run_length(&mut *self.left, lh, &row, &keys, ctx)?;
+            let nr = Self::run_length(&mut *self.right, rh, &row, &keys, ctx)?;
+            let copies = match (self.op, self.all) {
+                (SetOpKind::Intersect, false) => i64::from(nr > 0),
+                (SetOpKind::Intersect, true) => nl.min(nr),
+                (SetOpKind::Except, false) => i64::from(nr == 0),
+                (SetOpKind::Except, true) => (nl - nr).max(0),
+                (SetOpKind::Union, _) => nl,
+            };
+            self.repeat = Some((row, copies));
         }
-        Ok(None)
     }
 }
 

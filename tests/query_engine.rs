@@ -85,6 +85,26 @@ async fn small_work_mem_spills_and_gives_the_same_rows() {
         big_distinct,
         "DISTINCT/UNION under 64kB"
     );
+    // INTERSECT and EXCEPT [ALL] sort both sides; past 64kB the sorts
+    // spill, the counts stay right.
+    let setops = [
+        "SELECT count(*), sum(k) FROM (SELECT k % 5000 AS k FROM m INTERSECT ALL SELECT k % 7000 FROM m WHERE k % 3 = 0) s",
+        "SELECT count(*), sum(k) FROM (SELECT k FROM m EXCEPT SELECT k FROM m WHERE k % 3 = 0) s",
+    ];
+    c.batch_execute("SET work_mem = '1GB'").await.unwrap();
+    let mut big_setops = Vec::new();
+    for q in setops {
+        big_setops.push(digest(&c, q).await);
+    }
+    let before_setops = temp_files_counted(&c).await;
+    c.batch_execute("SET work_mem = '64kB'").await.unwrap();
+    for (q, want) in setops.iter().zip(&big_setops) {
+        assert_eq!(&digest(&c, q).await, want, "{q}");
+    }
+    assert!(
+        temp_files_counted(&c).await > before_setops,
+        "INTERSECT/EXCEPT sorts spilled"
+    );
     let after = temp_files_counted(&c).await;
     assert!(after > 0, "spilling is counted in pg_stat_database");
     assert_eq!(

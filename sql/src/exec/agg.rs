@@ -155,7 +155,7 @@ impl AggState {
                     items.push(v);
                     Value::Array(items)
                 }
-                _ => Value::Array(vec![v]),
+                _ => Value::Array(crate::value::ArrayRef::new(vec![v])),
             },
         };
         Ok(())

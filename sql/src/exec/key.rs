@@ -97,6 +97,7 @@ pub fn push_key(v: &Value, out: &mut Vec<u8>) {
         }
         Value::Inet(ip) => bytes(12, ip.to_string().as_bytes(), out),
         Value::Array(items) => {
+            let items = items.items();
             out.push(13);
             out.extend((items.len() as u32).to_le_bytes());
             for v in items {

@@ -278,6 +278,7 @@ fn encode_value(v: &Value, out: &mut Vec<u8>) {
         }
         Value::Void => out.push(19),
         Value::Array(items) => {
+            let items = items.items();
             out.push(20);
             out.extend((items.len() as u32).to_le_bytes());
             for v in items {
@@ -354,7 +355,7 @@ fn decode_value(c: &mut Cursor<'_>, array_ok: bool) -> Option<Value> {
             for _ in 0..n {
                 items.push(decode_value(c, false)?);
             }
-            Value::Array(items)
+            Value::Array(crate::value::ArrayRef::new(items))
         }
         _ => return None,
     })
@@ -392,7 +393,11 @@ mod tests {
                 }),
                 Value::Inet("10.0.0.1".parse().unwrap()),
                 Value::Bool(true),
-                Value::Array(vec![Value::Int4(1), Value::Null, Value::Text("x".into())]),
+                Value::Array(crate::value::ArrayRef::new(vec![
+                    Value::Int4(1),
+                    Value::Null,
+                    Value::Text("x".into()),
+                ])),
             ],
         ];
         let mut w = TempWriter::create(&spill).unwrap();

@@ -51,6 +51,7 @@ impl Layout {
     }
 
     /// The output row of the stored row `data` at `tid`.
+    #[inline]
     fn row(&self, data: &[u8], tid: Tid, scratch: &mut Vec<Value>) -> Result<Row> {
         if self.decode >= self.attrs.len() {
             row::decode(&self.attrs, data, scratch)?;
@@ -64,12 +65,16 @@ impl Layout {
 
     /// Moves the live columns decoded into `scratch` into `row` (NULL for
     /// those not decoded), plus the tid if asked.
+    #[inline]
     fn fill(&self, scratch: &mut [Value], tid: Tid, row: &mut Row) {
-        for &i in &self.live {
-            row.push(
-                scratch
-                    .get_mut(i)
-                    .map_or(Value::Null, |v| std::mem::replace(v, Value::Null)),
+        if scratch.is_empty() {
+            // Nothing decoded (count(*) and the like): all NULL.
+            row.resize(row.len() + self.live.len(), Value::Null);
+        } else {
+            row.extend(
+                self.live
+                    .iter()
+                    .map(|&i| scratch.get_mut(i).map(std::mem::take).unwrap_or_default()),
             );
         }
         if self.with_tid {

@@ -748,7 +748,12 @@ impl Plan {
                     .indexes
                     .iter()
                     .filter_map(|ix| IndexCond::find(table, ix, &conjuncts).map(|c| (ix, c)))
-                    .max_by_key(|(_, c)| (c.eq.len(), c.lower.is_some() || c.upper.is_some()));
+                    .max_by_key(|(_, c)| {
+                        (
+                            c.eq.len(),
+                            c.lower.is_some() || c.upper.is_some() || !c.any.is_empty(),
+                        )
+                    });
                 if let Some((ix, cond)) = best {
                     **input = Plan::IndexScan {
                         table: std::sync::Arc::clone(table),
@@ -825,6 +830,7 @@ impl Plan {
             eq: Vec::new(),
             lower: None,
             upper: None,
+            any: Vec::new(),
         });
         *scan = Plan::IndexScan {
             table: std::sync::Arc::clone(table),
@@ -873,6 +879,9 @@ pub struct IndexCond {
     pub lower: Option<(Expr, bool)>,
     /// Upper bound of the next key column (value, inclusive).
     pub upper: Option<(Expr, bool)>,
+    /// Values the next key column may equal (`IN (...)`, or equalities
+    /// joined by OR), instead of bounds: one point range each.
+    pub any: Vec<Expr>,
 }
 
 /// Key columns of these types compare exactly as their key bytes
@@ -961,15 +970,25 @@ impl IndexCond {
                     .then_some((attr, op, val))
             })
             .collect();
+        // `col IN (values)` and `col = v1 OR col = v2 ...`.
+        let lists: Vec<(usize, Vec<&Expr>)> = conjuncts
+            .iter()
+            .filter_map(|c| Self::value_list(table, &live, c))
+            .collect();
         let mut cond = IndexCond {
             eq: Vec::new(),
             lower: None,
             upper: None,
+            any: Vec::new(),
         };
         for &attr in &ix.columns {
             if let Some((_, _, v)) = terms.iter().find(|(a, op, _)| *a == attr && *op == "=") {
                 cond.eq.push((*v).clone());
                 continue;
+            }
+            if let Some((_, values)) = lists.iter().find(|(a, _)| *a == attr) {
+                cond.any = values.iter().map(|v| (*v).clone()).collect();
+                break;
             }
             for (a, op, v) in &terms {
                 if *a != attr {
@@ -987,7 +1006,71 @@ impl IndexCond {
             }
             break;
         }
-        (!cond.eq.is_empty() || cond.lower.is_some() || cond.upper.is_some()).then_some(cond)
+        (!cond.eq.is_empty()
+            || cond.lower.is_some()
+            || cond.upper.is_some()
+            || !cond.any.is_empty())
+        .then_some(cond)
+    }
+
+    /// The column and values of `col IN (v, ...)` or `col = v OR col = w
+    /// ...`, each value fixed for the scan and of the column's type.
+    fn value_list<'e>(
+        table: &crate::catalog::TableDef,
+        live: &[usize],
+        e: &'e Expr,
+    ) -> Option<(usize, Vec<&'e Expr>)> {
+        use crate::expr::ExprKind;
+        let column_of = |e: &Expr| match e.kind {
+            ExprKind::Column(n) => live.get(n).copied(),
+            _ => None,
+        };
+        let fits = |attr: usize, v: &Expr, eq: &crate::func::FuncDef| {
+            let ty = table.columns.get(attr).map(|c| c.ty);
+            ty == Some(v.ty)
+                && eq.args.len() == 2
+                && Some(eq.args[0]) == ty
+                && eq.args[1] == eq.args[0]
+                && index_scannable(v.ty)
+                && scan_constant(v)
+        };
+        match &e.kind {
+            ExprKind::InList {
+                arg,
+                list,
+                negated: false,
+            } => {
+                let attr = column_of(arg)?;
+                list.iter()
+                    .all(|(v, eq)| fits(attr, v, eq))
+                    .then(|| (attr, list.iter().map(|(v, _)| v).collect()))
+            }
+            ExprKind::Or(alternatives) => {
+                let mut attr = None;
+                let mut values = Vec::with_capacity(alternatives.len());
+                for a in alternatives {
+                    let ExprKind::Call { def, args } = &a.kind else {
+                        return None;
+                    };
+                    let [l, r] = args.as_slice() else { return None };
+                    if def.name != "=" {
+                        return None;
+                    }
+                    let (c, v) = match (column_of(l), column_of(r)) {
+                        (Some(c), None) => (c, r),
+                        (None, Some(c)) => (c, l),
+                        _ => return None,
+                    };
+                    if attr.is_some_and(|x| x != c) || !fits(c, v, def) {
+                        return None;
+                    }
+                    attr = Some(c);
+                    values.push(v);
+                }
+                attr.map(|a| (a, values))
+            }
+            _ => None,
+        }
     }
 }
 

@@ -223,8 +223,9 @@ pub struct IndexScan<'p> {
     index: &'p IndexDef,
     /// The key range.
     cond: &'p IndexCond,
-    /// Where the scan is; None before it starts, and after an empty range.
-    cursor: Option<IndexCursor>,
+    /// The ranges still to read, the current one last; empty before the
+    /// scan starts and once it is over.
+    cursors: Vec<IndexCursor>,
     /// Started (the range is known).
     started: bool,
     /// Entries of the current batch, and the next one to fetch.
@@ -249,7 +250,7 @@ impl<'p> IndexScan<'p> {
             table,
             index,
             cond,
-            cursor: None,
+            cursors: Vec::new(),
             started: false,
             batch: Vec::new(),
             pos: 0,
@@ -257,16 +258,36 @@ impl<'p> IndexScan<'p> {
         }
     }
 
-    /// The key range from the bound values; None when a value is NULL
-    /// (nothing equals or orders against NULL).
-    fn range(&self, ctx: &mut EvalCtx<'_>) -> Result<Option<IndexCursor>> {
+    /// The key ranges from the bound values, in key order: one, or one
+    /// point per distinct `any` value; none when a value that must be
+    /// equalled or passed is NULL (nothing compares to NULL).
+    fn ranges(&self, ctx: &mut EvalCtx<'_>) -> Result<Vec<IndexCursor>> {
         let mut prefix = Vec::new();
         for e in &self.cond.eq {
             let v = e.eval(&[], ctx)?;
             if v.is_null() {
-                return Ok(None);
+                return Ok(Vec::new());
             }
             encode_value(&v, &mut prefix)?;
+        }
+        if !self.cond.any.is_empty() {
+            let mut points = Vec::with_capacity(self.cond.any.len());
+            for e in &self.cond.any {
+                let v = e.eval(&[], ctx)?;
+                if v.is_null() {
+                    continue;
+                }
+                let mut k = prefix.clone();
+                encode_value(&v, &mut k)?;
+                points.push(k);
+            }
+            points.sort();
+            points.dedup();
+            return Ok(points
+                .into_iter()
+                .rev()
+                .map(|p| IndexCursor::new(Bound::Included(p.clone()), Bound::Included(p)))
+                .collect());
         }
         let mut bound = |b: &Option<(Expr, bool)>| -> Result<Option<Bound<Vec<u8>>>> {
             Ok(Some(match b {
@@ -288,9 +309,9 @@ impl<'p> IndexScan<'p> {
             }))
         };
         let (Some(lo), Some(hi)) = (bound(&self.cond.lower)?, bound(&self.cond.upper)?) else {
-            return Ok(None);
+            return Ok(Vec::new());
         };
-        Ok(Some(IndexCursor::new(lo, hi)))
+        Ok(vec![IndexCursor::new(lo, hi)])
     }
 }
 
@@ -298,7 +319,7 @@ impl Node for IndexScan<'_> {
     fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
         if !self.started {
             self.started = true;
-            self.cursor = self.range(ctx)?;
+            self.cursors = self.ranges(ctx)?;
         }
         loop {
             let storage = ctx
@@ -319,7 +340,7 @@ impl Node for IndexScan<'_> {
                 };
                 return Ok(Some(self.layout.row(&t.data, tid, &mut self.scratch)?));
             }
-            let Some(cursor) = self.cursor.as_mut() else {
+            let Some(cursor) = self.cursors.last_mut() else {
                 return Ok(None);
             };
             self.batch.clear();
@@ -328,7 +349,7 @@ impl Node for IndexScan<'_> {
                 .engine
                 .index_next_batch(self.index.rel, cursor, &mut self.batch)?
             {
-                self.cursor = None;
+                self.cursors.pop();
             }
             ctx.check_interrupts()?;
         }

@@ -771,17 +771,24 @@ impl Plan {
         }
     }
 
-    /// A Sort over a projection of one table's scan, on ascending keys
-    /// (NULLS LAST) that are the leading columns of one of its indexes,
-    /// becomes that projection over an index scan in key order (within
-    /// the WHERE clause's key range, if it gives one).
+    /// A Sort over a projection of one table's scan, on keys that are the
+    /// leading columns of one of its indexes, all ascending NULLS LAST or
+    /// all descending NULLS FIRST, becomes that projection over an index
+    /// scan in key order, forward or backward (within the WHERE clause's
+    /// key range, if it gives one).
     fn sort_by_index(&mut self, blocks: &dyn Fn(&crate::catalog::TableDef) -> u32) {
         let Plan::Sort { input, keys } = self else {
             return;
         };
-        if keys.iter().any(|k| k.desc || k.nulls_first) {
+        // All ascending NULLS LAST is the index order; all descending
+        // NULLS FIRST is the same order read backward.
+        let backward = if keys.iter().all(|k| !k.desc && !k.nulls_first) {
+            false
+        } else if keys.iter().all(|k| k.desc && k.nulls_first) {
+            true
+        } else {
             return;
-        }
+        };
         let Plan::Project {
             input: below,
             exprs,
@@ -826,12 +833,14 @@ impl Plan {
             Some(_) => predicate.into_iter().collect(),
             None => Vec::new(),
         };
-        let cond = IndexCond::find(table, ix, &conjuncts).unwrap_or(IndexCond {
+        let mut cond = IndexCond::find(table, ix, &conjuncts).unwrap_or(IndexCond {
             eq: Vec::new(),
             lower: None,
             upper: None,
             any: Vec::new(),
+            backward: false,
         });
+        cond.backward = backward;
         *scan = Plan::IndexScan {
             table: std::sync::Arc::clone(table),
             with_tid: *with_tid,
@@ -882,6 +891,8 @@ pub struct IndexCond {
     /// Values the next key column may equal (`IN (...)`, or equalities
     /// joined by OR), instead of bounds: one point range each.
     pub any: Vec<Expr>,
+    /// Read in descending key order (ORDER BY ... DESC).
+    pub backward: bool,
 }
 
 /// Key columns of these types compare exactly as their key bytes
@@ -980,6 +991,7 @@ impl IndexCond {
             lower: None,
             upper: None,
             any: Vec::new(),
+            backward: false,
         };
         for &attr in &ix.columns {
             if let Some((_, _, v)) = terms.iter().find(|(a, op, _)| *a == attr && *op == "=") {

@@ -211,6 +211,13 @@ fn lower_bound(p: &Page, key: &[u8], tid: Tid) -> Option<usize> {
 /// The child of an internal page to follow for (key, tid): the last item
 /// <= it, the first item counting as minus infinity.
 fn child_for(p: &Page, key: &[u8], tid: Tid) -> Option<u32> {
+    child_at(p, key, tid, false).map(|(c, _)| c)
+}
+
+/// The child to follow, and its item's position: the last item <= (key,
+/// tid), or with `below` the last item < it (the child holding the largest
+/// entry below it).
+fn child_at(p: &Page, key: &[u8], tid: Tid, below: bool) -> Option<(u32, usize)> {
     let n = nitems(p);
     if n == 0 {
         return None;
@@ -218,13 +225,14 @@ fn child_for(p: &Page, key: &[u8], tid: Tid) -> Option<u32> {
     let (mut lo, mut hi) = (1, n);
     while lo < hi {
         let mid = (lo + hi) / 2;
-        if item(p, mid)?.cmp_to(key, tid) == Ordering::Greater {
+        let o = item(p, mid)?.cmp_to(key, tid);
+        if o == Ordering::Greater || (below && o == Ordering::Equal) {
             hi = mid;
         } else {
             lo = mid + 1;
         }
     }
-    Some(item(p, lo - 1)?.payload)
+    Some((item(p, lo - 1)?.payload, lo - 1))
 }
 
 /// The smallest byte string greater than every string starting with
@@ -257,12 +265,17 @@ fn past_upper(key: &[u8], hi: &Bound<Vec<u8>>) -> bool {
 /// tree lock is held only while one leaf is read).
 #[derive(Debug, Clone)]
 pub struct IndexCursor {
-    /// Where to descend to next: the first entry >= this (key, tid).
+    /// Where to descend to next: forward, the first entry >= this (key,
+    /// tid); backward, the last entry < it.
     from: Option<(Vec<u8>, Tid)>,
-    /// Skip the entry equal to `from` (it was returned already).
+    /// Forward: skip the entry equal to `from` (it was returned already).
     after: bool,
-    /// The upper bound, read as a prefix.
+    /// The upper bound, read as a prefix (forward scans).
     hi: Bound<Vec<u8>>,
+    /// The lower bound, read as a prefix (backward scans).
+    lo: Bound<Vec<u8>>,
+    /// Entries come in descending order.
+    backward: bool,
 }
 
 impl IndexCursor {
@@ -278,7 +291,39 @@ impl IndexCursor {
             from: from.map(|k| (k, Tid::default())),
             after: false,
             hi,
+            lo: Bound::Unbounded,
+            backward: false,
         }
+    }
+
+    /// The same range, read from its end down (ORDER BY ... DESC).
+    pub fn backward(lo: Bound<Vec<u8>>, hi: Bound<Vec<u8>>) -> IndexCursor {
+        // Entries strictly below this (key, tid): past every key (keys
+        // start with 0x01 or 0x02), below the prefix's successor, or below
+        // the prefix itself.
+        let top = || (vec![0xff], Tid::default());
+        let from = match hi {
+            Bound::Unbounded => top(),
+            Bound::Included(b) => prefix_successor(&b).map_or_else(top, |k| (k, Tid::default())),
+            Bound::Excluded(b) => (b, Tid::default()),
+        };
+        IndexCursor {
+            from: Some(from),
+            after: false,
+            hi: Bound::Unbounded,
+            lo,
+            backward: true,
+        }
+    }
+}
+
+/// Whether `key` is below a lower bound read as a prefix: Included(b)
+/// keeps keys >= b; Excluded(b) keeps keys > b not starting with b.
+fn below_lower(key: &[u8], lo: &Bound<Vec<u8>>) -> bool {
+    match lo {
+        Bound::Unbounded => false,
+        Bound::Included(b) => key < b.as_slice(),
+        Bound::Excluded(b) => key < b.as_slice() || key.starts_with(b),
     }
 }
 
@@ -446,6 +491,9 @@ impl Engine {
         cur: &mut IndexCursor,
         out: &mut Vec<(Tid, u32)>,
     ) -> Result<bool> {
+        if cur.backward {
+            return self.index_prev_batch(index, cur, out);
+        }
         let Some((key, tid)) = cur.from.take() else {
             return Ok(false);
         };
@@ -492,6 +540,81 @@ impl Engine {
             block = next;
             start = 0;
         }
+    }
+
+    /// A backward scan's next leaf's worth of entries, descending.
+    fn index_prev_batch(
+        &self,
+        index: RelId,
+        cur: &mut IndexCursor,
+        out: &mut Vec<(Tid, u32)>,
+    ) -> Result<bool> {
+        let Some(mut target) = cur.from.take() else {
+            return Ok(false);
+        };
+        let lock = self.index_lock(index);
+        let _shared = lock.read();
+        for _ in 0..u32::MAX {
+            let (block, low) = self.descend_below(index, &target.0, target.1)?;
+            let buf = self.index_page(index, block)?;
+            let p = buf.read();
+            if !sane(&p) {
+                return Err(self.damaged(index, block));
+            }
+            let end =
+                lower_bound(&p, &target.0, target.1).ok_or_else(|| self.damaged(index, block))?;
+            let before = out.len();
+            for i in (0..end).rev() {
+                let it = item(&p, i).ok_or_else(|| self.damaged(index, block))?;
+                if below_lower(it.key, &cur.lo) {
+                    return Ok(out.len() > before);
+                }
+                out.push((it.tid, it.payload));
+                cur.from = Some((it.key.to_vec(), it.tid));
+            }
+            if out.len() > before {
+                return Ok(true);
+            }
+            // Nothing below the target here: the leaf to the left holds
+            // what is below this leaf's low key.
+            match low {
+                Some(l) => target = l,
+                None => return Ok(false),
+            }
+        }
+        Ok(false)
+    }
+
+    /// The leaf holding the largest entry below (key, tid), and that
+    /// leaf's low key (the separator its parent reaches it by; None for
+    /// the leftmost leaf).
+    #[allow(clippy::type_complexity)]
+    fn descend_below(
+        &self,
+        index: RelId,
+        key: &[u8],
+        tid: Tid,
+    ) -> Result<(u32, Option<(Vec<u8>, Tid)>)> {
+        let (mut block, _) = self.meta(index)?;
+        let mut low: Option<(Vec<u8>, Tid)> = None;
+        for _ in 0..64 {
+            let buf = self.index_page(index, block)?;
+            let p = buf.read();
+            if !sane(&p) || flags(&p) == META {
+                return Err(self.damaged(index, block));
+            }
+            if level(&p) == 0 {
+                return Ok((block, low));
+            }
+            let (child, at) =
+                child_at(&p, key, tid, true).ok_or_else(|| self.damaged(index, block))?;
+            if at > 0 {
+                let it = item(&p, at).ok_or_else(|| self.damaged(index, block))?;
+                low = Some((it.key.to_vec(), it.tid));
+            }
+            block = child;
+        }
+        Err(self.damaged(index, block))
     }
 
     /// Adds the entry (key, tid, xmin). With `unique`, first looks for a

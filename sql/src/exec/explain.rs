@@ -142,8 +142,15 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
             _ => ("Result".into(), Vec::new()),
         },
         Plan::SeqScan { table, .. } => (format!("Seq Scan on {}", table.name), Vec::new()),
-        Plan::IndexScan { table, index, .. } => (
-            format!("Index Scan using {} on {}", index.name, table.name),
+        Plan::IndexScan {
+            table, index, cond, ..
+        } => (
+            format!(
+                "Index Scan{} using {} on {}",
+                if cond.backward { " Backward" } else { "" },
+                index.name,
+                table.name
+            ),
             Vec::new(),
         ),
         Plan::SystemView(v) => (format!("Function Scan on {}", v.name()), Vec::new()),

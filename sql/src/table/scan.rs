@@ -283,10 +283,17 @@ impl<'p> IndexScan<'p> {
             }
             points.sort();
             points.dedup();
+            // The current range is the last: the first in scan order.
+            if !self.cond.backward {
+                points.reverse();
+            }
+            let point = |p: Vec<u8>| (Bound::Included(p.clone()), Bound::Included(p));
             return Ok(points
                 .into_iter()
-                .rev()
-                .map(|p| IndexCursor::new(Bound::Included(p.clone()), Bound::Included(p)))
+                .map(|p| {
+                    let (lo, hi) = point(p);
+                    self.cursor(lo, hi)
+                })
                 .collect());
         }
         let mut bound = |b: &Option<(Expr, bool)>| -> Result<Option<Bound<Vec<u8>>>> {
@@ -311,7 +318,15 @@ impl<'p> IndexScan<'p> {
         let (Some(lo), Some(hi)) = (bound(&self.cond.lower)?, bound(&self.cond.upper)?) else {
             return Ok(Vec::new());
         };
-        Ok(vec![IndexCursor::new(lo, hi)])
+        Ok(vec![self.cursor(lo, hi)])
+    }
+
+    fn cursor(&self, lo: Bound<Vec<u8>>, hi: Bound<Vec<u8>>) -> IndexCursor {
+        if self.cond.backward {
+            IndexCursor::backward(lo, hi)
+        } else {
+            IndexCursor::new(lo, hi)
+        }
     }
 }
 

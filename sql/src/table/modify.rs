@@ -406,7 +406,15 @@ pub fn insert(ctx: &mut Stmt<'_>, ins: &ast::Insert, sink: &mut dyn ResultSink) 
             }
         }
         Source::Query(plan, types) => {
-            let plan = plan.fold_constants(&mut eval)?;
+            let mut plan = plan.fold_constants(&mut eval)?;
+            plan.prune_columns(Some(usize::MAX));
+            plan.choose_joins(
+                eval.settings.bool("enable_hashjoin"),
+                eval.settings.bool("enable_mergejoin"),
+            );
+            if eval.settings.bool("enable_indexscan") {
+                plan.choose_index_scans(&|t| engine.nblocks(t.rel).unwrap_or(0));
+            }
             let mut node = exec::build(&plan);
             while let Some(r) = node.next(&mut eval)? {
                 let mut given = Vec::with_capacity(r.len());

@@ -73,6 +73,35 @@ const SCENARIOS: &[Scenario] = &[
         ],
     },
     Scenario {
+        name:
+            "upsert waits for the other inserter: DO NOTHING after its commit, DO UPDATE of its row",
+        setup: "CREATE TABLE u (k int PRIMARY KEY, v text)",
+        steps: &[
+            Run(1, "BEGIN"),
+            Run(1, "INSERT INTO u VALUES (1, 'a')"),
+            Start(2, "INSERT INTO u VALUES (1, 'b') ON CONFLICT DO NOTHING"),
+            Run(1, "COMMIT"),
+            Finish(2),
+            Run(1, "BEGIN"),
+            Run(1, "INSERT INTO u VALUES (2, 'c')"),
+            Start(
+                2,
+                "INSERT INTO u VALUES (2, 'd') ON CONFLICT (k) DO UPDATE SET v = u.v || excluded.v",
+            ),
+            Run(1, "COMMIT"),
+            Finish(2),
+            Run(1, "BEGIN"),
+            Run(1, "UPDATE u SET v = 'e' WHERE k = 1"),
+            Start(
+                2,
+                "INSERT INTO u VALUES (1, 'f') ON CONFLICT (k) DO UPDATE SET v = u.v || excluded.v",
+            ),
+            Run(1, "COMMIT"),
+            Finish(2),
+            Run(1, "SELECT * FROM u ORDER BY k"),
+        ],
+    },
+    Scenario {
         name: "aborted rows are never visible",
         setup: "CREATE TABLE t (x int)",
         steps: &[

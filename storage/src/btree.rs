@@ -654,6 +654,24 @@ impl Engine {
         }
     }
 
+    /// The live version holding `key` in a unique index, if any (INSERT
+    /// ... ON CONFLICT): a version a running transaction may still insert
+    /// or delete is waited for first, as for a unique insert.
+    pub fn index_conflict(&self, index: RelId, key: &[u8], who: &Actor<'_>) -> Result<Option<Tid>> {
+        let lock = self.index_lock(index);
+        loop {
+            let guard = lock.read();
+            match self.find_duplicate(index, key, who)? {
+                Duplicate::None => return Ok(None),
+                Duplicate::Live(t) => return Ok(Some(t)),
+                Duplicate::Wait(x) => {
+                    drop(guard);
+                    self.wait_for_xid(who.backend, x, &who.wait)?;
+                }
+            }
+        }
+    }
+
     /// Entries with exactly `key`, and what their versions say.
     fn find_duplicate(&self, index: RelId, key: &[u8], who: &Actor<'_>) -> Result<Duplicate> {
         let (_, heap) = self.meta(index)?;

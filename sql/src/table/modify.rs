@@ -246,8 +246,11 @@ pub fn insert(ctx: &mut Stmt<'_>, ins: &ast::Insert, sink: &mut dyn ResultSink) 
     let ast::TableObject::TableName(name) = &ins.table else {
         return Err(SqlError::unsupported("INSERT into a table function"));
     };
-    if ins.on.is_some() {
-        return Err(SqlError::unsupported("INSERT ... ON CONFLICT"));
+    if matches!(ins.on, Some(ast::OnInsert::DuplicateKeyUpdate(_))) {
+        return Err(SqlError::syntax(
+            "syntax error at or near \"DUPLICATE\"",
+            None,
+        ));
     }
     let def = target(ctx, name)?;
     let scope = table_scope(
@@ -277,7 +280,7 @@ pub fn insert(ctx: &mut Stmt<'_>, ins: &ast::Insert, sink: &mut dyn ResultSink) 
     let sql = ctx.sql;
     let defaults = defaults(&def, &style)?;
     let checks = checks(&def, &style)?;
-    let (source, ret) = {
+    let (source, ret, conflict) = {
         let mut b = Binder::new(sql, style.clone(), Vec::new(), ctx);
         let source = match ins.source.as_deref() {
             None => Source::Values(vec![vec![None; targets.len()]]),
@@ -333,7 +336,13 @@ pub fn insert(ctx: &mut Stmt<'_>, ins: &ast::Insert, sink: &mut dyn ResultSink) 
             },
         };
         let ret = bind_returning(&mut b, ins.returning.as_ref(), &scope)?;
-        (source, ret)
+        let conflict = match &ins.on {
+            Some(ast::OnInsert::OnConflict(oc)) => {
+                Some(bind_conflict(&mut b, oc, &def, &scope, &defaults, sql)?)
+            }
+            _ => None,
+        };
+        (source, ret, conflict)
     };
     let xid = ctx.write_xid("INSERT")?;
     let engine = ctx.engine();
@@ -346,6 +355,7 @@ pub fn insert(ctx: &mut Stmt<'_>, ins: &ast::Insert, sink: &mut dyn ResultSink) 
     let backend = ctx.info.pid;
     let style = ctx.style;
     let (mut eval, own) = ctx.eval_and_txn();
+    let read_committed = own.isolation.snapshot_per_statement();
     let who = Actor {
         xid,
         backend,
@@ -372,6 +382,30 @@ pub fn insert(ctx: &mut Stmt<'_>, ins: &ast::Insert, sink: &mut dyn ResultSink) 
             row.push(v);
         }
         check_row(&def, &row, &checks, eval)?;
+        if let Some(c) = &conflict {
+            match upsert(
+                engine,
+                &def,
+                c,
+                &row,
+                &who,
+                &attrs,
+                &checks,
+                eval,
+                style,
+                read_committed,
+            )? {
+                Upsert::Insert => {}
+                Upsert::Skip => return Ok(()),
+                Upsert::Updated(new_row) => {
+                    count += 1;
+                    if let Some((exprs, _)) = &ret {
+                        returning(exprs, &new_row, eval, sink)?;
+                    }
+                    return Ok(());
+                }
+            }
+        }
         let tid = engine.heap_insert(
             def.rel,
             xid,
@@ -436,7 +470,216 @@ pub fn insert(ctx: &mut Stmt<'_>, ins: &ast::Insert, sink: &mut dyn ResultSink) 
     sink.command_complete(&format!("INSERT 0 {count}"))
 }
 
-/// The first table of an UPDATE/DELETE and its alias.
+/// A bound ON CONFLICT clause.
+struct Conflict {
+    /// The unique indexes whose keys decide a conflict.
+    arbiters: Vec<crate::catalog::IndexDef>,
+    /// DO UPDATE: new-value expressions per live column, over the
+    /// existing row then the proposed one (EXCLUDED); None: DO NOTHING.
+    sets: Option<Vec<Option<Expr>>>,
+    /// DO UPDATE ... WHERE.
+    predicate: Option<Expr>,
+}
+
+/// What an INSERT does with a proposed row under ON CONFLICT.
+enum Upsert {
+    /// No conflict: insert it.
+    Insert,
+    /// DO NOTHING, or DO UPDATE whose WHERE is not true.
+    Skip,
+    /// DO UPDATE changed the existing row to this.
+    Updated(Vec<Value>),
+}
+
+/// Binds `ON CONFLICT [(columns) | ON CONSTRAINT name] DO NOTHING | DO
+/// UPDATE SET ... [WHERE ...]`: the arbiter indexes (the unique index on
+/// exactly those columns, the named one, or every unique index for DO
+/// NOTHING without a target), and SET/WHERE over the table's row and
+/// EXCLUDED.
+fn bind_conflict(
+    b: &mut Binder<'_>,
+    oc: &ast::OnConflict,
+    def: &TableDef,
+    scope: &crate::binder::Scope,
+    defaults: &[Option<Expr>],
+    sql: &str,
+) -> Result<Conflict> {
+    let unique: Vec<&crate::catalog::IndexDef> = def.indexes.iter().filter(|i| i.unique).collect();
+    let no_match = || {
+        SqlError::new(
+            SqlState::INVALID_COLUMN_REFERENCE,
+            "there is no unique or exclusion constraint matching the ON CONFLICT specification",
+        )
+    };
+    let arbiters: Vec<crate::catalog::IndexDef> = match &oc.conflict_target {
+        Some(ast::ConflictTarget::Columns { columns, predicate }) => {
+            if predicate.is_some() {
+                return Err(SqlError::unsupported("ON CONFLICT (...) WHERE"));
+            }
+            let mut attrs = Vec::with_capacity(columns.len());
+            for c in columns {
+                let n = crate::binder::ident(c);
+                let i = def.find(&n).ok_or_else(|| {
+                    SqlError::new(
+                        SqlState::UNDEFINED_COLUMN,
+                        format!("column \"{n}\" does not exist"),
+                    )
+                })?;
+                attrs.push(i);
+            }
+            attrs.sort_unstable();
+            attrs.dedup();
+            let found: Vec<crate::catalog::IndexDef> = unique
+                .iter()
+                .filter(|ix| {
+                    let mut cols = ix.columns.clone();
+                    cols.sort_unstable();
+                    cols == attrs
+                })
+                .map(|ix| (*ix).clone())
+                .collect();
+            if found.is_empty() {
+                return Err(no_match());
+            }
+            found
+        }
+        Some(ast::ConflictTarget::OnConstraint(name)) => {
+            let n = object_name(name).pop().unwrap_or_default();
+            let ix = unique.iter().find(|ix| ix.name == n).ok_or_else(|| {
+                SqlError::new(
+                    SqlState::UNDEFINED_OBJECT,
+                    format!(
+                        "constraint \"{n}\" for table \"{}\" does not exist",
+                        def.name
+                    ),
+                )
+            })?;
+            vec![(*ix).clone()]
+        }
+        None => {
+            if matches!(oc.action, ast::OnConflictAction::DoUpdate(_)) {
+                return Err(SqlError::syntax(
+                    "ON CONFLICT DO UPDATE requires inference specification or constraint name",
+                    None,
+                )
+                .with_hint("For example, ON CONFLICT (column_name)."));
+            }
+            unique.iter().map(|ix| (*ix).clone()).collect()
+        }
+    };
+    let ast::OnConflictAction::DoUpdate(du) = &oc.action else {
+        return Ok(Conflict {
+            arbiters,
+            sets: None,
+            predicate: None,
+        });
+    };
+    // The row under update, then EXCLUDED (the row proposed for insertion).
+    let mut both = scope.clone();
+    let excluded = table_scope(def, Some("excluded"));
+    both.columns.extend(excluded.columns);
+    let sets = bind_sets(b, &du.assignments, def, &both, defaults, sql)?;
+    let predicate = bind_where(b, du.selection.as_ref(), &both)?;
+    Ok(Conflict {
+        arbiters,
+        sets: Some(sets),
+        predicate,
+    })
+}
+
+/// ON CONFLICT for one proposed row (live values `row`): looks up each
+/// arbiter's key (waiting for a running inserter or deleter of it); with
+/// a conflict, DO NOTHING skips the row and DO UPDATE updates the
+/// existing one, following it if a concurrent transaction updated it first
+/// (READ COMMITTED; 40001 under REPEATABLE READ). A conflict that appears
+/// between this check and the insert itself is still a 23505 (PostgreSQL's
+/// speculative insertion would retry).
+#[allow(clippy::too_many_arguments)]
+fn upsert(
+    engine: &actorgres_storage::Engine,
+    def: &TableDef,
+    c: &Conflict,
+    row: &[Value],
+    who: &Actor<'_>,
+    attrs: &[row::StoredAttr],
+    checks: &[(String, Expr)],
+    eval: &mut EvalCtx<'_>,
+    style: &crate::value::OutputStyle,
+    read_committed: bool,
+) -> Result<Upsert> {
+    for _ in 0..1000 {
+        let mut found = None;
+        for ix in &c.arbiters {
+            let (key, null) = super::index::row_key(def, ix, row)?;
+            if null {
+                continue;
+            }
+            if let Some(tid) = engine.index_conflict(ix.rel, &key, who)? {
+                found = Some(tid);
+                break;
+            }
+        }
+        let Some(tid) = found else {
+            return Ok(Upsert::Insert);
+        };
+        let Some(sets) = &c.sets else {
+            return Ok(Upsert::Skip);
+        };
+        let Some(existing) = engine.heap_fetch(def.rel, tid)? else {
+            continue;
+        };
+        let twice = || {
+            SqlError::new(
+                SqlState::CARDINALITY_VIOLATION,
+                "ON CONFLICT DO UPDATE command cannot affect row a second time",
+            )
+            .with_hint("Ensure that no rows proposed for insertion within the same command have duplicate constrained values.")
+        };
+        // A row this very command inserted or updated.
+        let h = existing.header;
+        if who.own.is_own(h.xmin) && h.cmin >= who.own.command_id() {
+            return Err(twice());
+        }
+        let mut scratch = Vec::new();
+        row::decode(attrs, &existing.data, &mut scratch)?;
+        let old: Vec<Value> = def.live().map(|(i, _)| scratch[i].clone()).collect();
+        let mut input = old.clone();
+        input.extend(row.iter().cloned());
+        if let Some(p) = &c.predicate {
+            if p.eval(&input, eval)? != Value::Bool(true) {
+                return Ok(Upsert::Skip);
+            }
+        }
+        let mut new_row = old;
+        for (slot, e) in new_row.iter_mut().zip(sets) {
+            if let Some(e) = e {
+                *slot = e.eval(&input, eval)?;
+            }
+        }
+        check_row(def, &new_row, checks, eval)?;
+        let bytes = encode(def, &new_row, attrs);
+        match engine.heap_update(def.rel, tid, &bytes, who)? {
+            Modify::Done(new_tid) => {
+                super::index::insert_entries(engine, def, &new_row, new_tid, who, style)?;
+                return Ok(Upsert::Updated(new_row));
+            }
+            Modify::SelfModified => return Err(twice()),
+            Modify::Updated { .. } | Modify::Deleted if !read_committed => {
+                return Err(SqlError::new(
+                    SqlState::SERIALIZATION_FAILURE,
+                    "could not serialize access due to concurrent update",
+                ))
+            }
+            // Changed or removed meanwhile: look for the conflict again.
+            _ => continue,
+        }
+    }
+    Err(SqlError::internal(
+        "ON CONFLICT kept meeting concurrent changes",
+    ))
+}
+
+/// The first table of an UPDATE/DELETE and its alias./// The first table of an UPDATE/DELETE and its alias.
 fn single_table(t: &ast::TableWithJoins, what: &str) -> Result<(ast::ObjectName, Option<String>)> {
     if !t.joins.is_empty() {
         return Err(SqlError::unsupported(format!("joins in {what}")));
@@ -649,33 +892,10 @@ pub fn update(ctx: &mut Stmt<'_>, upd: &ast::Update, sink: &mut dyn ResultSink) 
     let sql = ctx.sql;
     let checks = checks(&def, &style)?;
     let defaults = defaults(&def, &style)?;
-    let live: Vec<usize> = def.live().map(|(i, _)| i).collect();
     let (sets, predicate, ret, from) = {
         let mut b = Binder::new(sql, style, Vec::new(), ctx);
         let from = join_scope(&mut b, from_items, &mut scope)?;
-        let mut sets: Vec<Option<Expr>> = vec![None; live.len()];
-        for a in &upd.assignments {
-            let ast::AssignmentTarget::ColumnName(col) = &a.target else {
-                return Err(SqlError::unsupported("assigning to a column tuple"));
-            };
-            let (i, n, _) = target_column(&def, col, sql)?;
-            let slot = live.iter().position(|&l| l == i).unwrap_or(0);
-            if sets[slot].is_some() {
-                return Err(SqlError::new(
-                    SqlState::SYNTAX_ERROR,
-                    format!("multiple assignments to same column \"{n}\""),
-                ));
-            }
-            let e = if is_default(&a.value) {
-                defaults[i]
-                    .clone()
-                    .unwrap_or_else(|| Expr::constant(Value::Null, def.columns[i].ty))
-            } else {
-                let bound = b.expr(&a.value, &scope)?;
-                assign(&mut b, bound, &def, i)?
-            };
-            sets[slot] = Some(e);
-        }
+        let sets = bind_sets(&mut b, &upd.assignments, &def, &scope, &defaults, sql)?;
         let predicate = bind_where(&mut b, upd.selection.as_ref(), &scope)?;
         let ret = bind_returning(&mut b, upd.returning.as_ref(), &scope)?;
         (sets, predicate, ret, from)
@@ -691,6 +911,43 @@ pub fn update(ctx: &mut Stmt<'_>, upd: &ast::Update, sink: &mut dyn ResultSink) 
         sink,
     )?;
     sink.command_complete(&format!("UPDATE {count}"))
+}
+
+/// SET assignments: a new-value expression per live column (None: kept),
+/// bound over `scope`; DEFAULT is the column default.
+fn bind_sets(
+    b: &mut Binder<'_>,
+    assignments: &[ast::Assignment],
+    def: &TableDef,
+    scope: &crate::binder::Scope,
+    defaults: &[Option<Expr>],
+    sql: &str,
+) -> Result<Vec<Option<Expr>>> {
+    let live: Vec<usize> = def.live().map(|(i, _)| i).collect();
+    let mut sets: Vec<Option<Expr>> = vec![None; live.len()];
+    for a in assignments {
+        let ast::AssignmentTarget::ColumnName(col) = &a.target else {
+            return Err(SqlError::unsupported("assigning to a column tuple"));
+        };
+        let (i, n, _) = target_column(def, col, sql)?;
+        let slot = live.iter().position(|&l| l == i).unwrap_or(0);
+        if sets[slot].is_some() {
+            return Err(SqlError::new(
+                SqlState::SYNTAX_ERROR,
+                format!("multiple assignments to same column \"{n}\""),
+            ));
+        }
+        let e = if is_default(&a.value) {
+            defaults[i]
+                .clone()
+                .unwrap_or_else(|| Expr::constant(Value::Null, def.columns[i].ty))
+        } else {
+            let bound = b.expr(&a.value, scope)?;
+            assign(b, bound, def, i)?
+        };
+        sets[slot] = Some(e);
+    }
+    Ok(sets)
 }
 
 /// A target column named in INSERT's column list or UPDATE's SET: its

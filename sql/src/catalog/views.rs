@@ -1,6 +1,6 @@
-//! System views: relations whose rows come from the running server rather
-//! than from storage (pg_stat_activity). The stored catalog arrives with
-//! storage.
+//! System views: relations whose rows come from the running server
+//! (pg_stat_activity, pg_stat_database) or are computed from the catalog
+//! (pg_indexes).
 
 use crate::expr::EvalCtx;
 use crate::types::DataType;
@@ -14,7 +14,19 @@ pub enum SystemView {
     /// pg_stat_database: one row per database (the columns actorgres
     /// counts: backends and temp files).
     PgStatDatabase,
+    /// pg_indexes: one row per index of the current database, with its
+    /// definition as CREATE INDEX text.
+    PgIndexes,
 }
+
+/// pg_indexes' columns as in PostgreSQL 15.
+const PG_INDEXES: &[(&str, DataType)] = &[
+    ("schemaname", DataType::Name),
+    ("tablename", DataType::Name),
+    ("indexname", DataType::Name),
+    ("tablespace", DataType::Name),
+    ("indexdef", DataType::Text),
+];
 
 /// The pg_stat_database columns actorgres keeps, as in PostgreSQL 15.
 const PG_STAT_DATABASE: &[(&str, DataType)] = &[
@@ -65,6 +77,7 @@ impl SystemView {
         match name.as_str() {
             "pg_stat_activity" => Some(SystemView::PgStatActivity),
             "pg_stat_database" => Some(SystemView::PgStatDatabase),
+            "pg_indexes" => Some(SystemView::PgIndexes),
             _ => None,
         }
     }
@@ -74,6 +87,7 @@ impl SystemView {
         match self {
             SystemView::PgStatActivity => "pg_stat_activity",
             SystemView::PgStatDatabase => "pg_stat_database",
+            SystemView::PgIndexes => "pg_indexes",
         }
     }
 
@@ -82,6 +96,7 @@ impl SystemView {
         match self {
             SystemView::PgStatActivity => PG_STAT_ACTIVITY_OID,
             SystemView::PgStatDatabase => 12259,
+            SystemView::PgIndexes => 12043,
         }
     }
 
@@ -90,12 +105,47 @@ impl SystemView {
         match self {
             SystemView::PgStatActivity => PG_STAT_ACTIVITY,
             SystemView::PgStatDatabase => PG_STAT_DATABASE,
+            SystemView::PgIndexes => PG_INDEXES,
         }
     }
 
     /// The current rows.
     pub fn rows(&self, ctx: &EvalCtx<'_>) -> crate::error::Result<Vec<Vec<Value>>> {
         Ok(match self {
+            SystemView::PgIndexes => {
+                let Some(st) = &ctx.storage else {
+                    return Ok(Vec::new());
+                };
+                let Some((_, db)) =
+                    super::Catalog::new(st.engine, 0, st.own).database(&ctx.info.database)?
+                else {
+                    return Ok(Vec::new());
+                };
+                let mut rows = Vec::new();
+                for t in super::Catalog::new(st.engine, db.oid, st.own).tables()? {
+                    for ix in &t.indexes {
+                        let cols: Vec<&str> = ix
+                            .columns
+                            .iter()
+                            .map(|&c| t.columns.get(c).map_or("?", |c| c.name.as_str()))
+                            .collect();
+                        rows.push(vec![
+                            Value::Text("public".into()),
+                            Value::Text(t.name.clone()),
+                            Value::Text(ix.name.clone()),
+                            Value::Null,
+                            Value::Text(format!(
+                                "CREATE {}INDEX {} ON public.{} USING btree ({})",
+                                if ix.unique { "UNIQUE " } else { "" },
+                                ix.name,
+                                t.name,
+                                cols.join(", ")
+                            )),
+                        ]);
+                    }
+                }
+                rows
+            }
             SystemView::PgStatDatabase => {
                 let Some(st) = &ctx.storage else {
                     return Ok(Vec::new());

@@ -452,6 +452,13 @@ impl Binder<'_> {
         let kind = match kind {
             ExprKind::Aggregate(mut call) => {
                 if let AggFunc::Grouping { cols } = &mut call.func {
+                    if call.args.len() > 31 {
+                        return Err(SqlError::new(
+                            SqlState::TOO_MANY_ARGUMENTS,
+                            "GROUPING must have fewer than 32 arguments",
+                        )
+                        .at(pos));
+                    }
                     for a in std::mem::take(&mut call.args) {
                         let fp = a.fingerprint();
                         let Some(k) = group.iter().position(|g| *g == fp) else {

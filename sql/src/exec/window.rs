@@ -198,6 +198,18 @@ fn frames(
     Ok(out)
 }
 
+/// Where a RANGE offset moves the current key: a value, or past every
+/// value of the type (a number's arithmetic overflowed, which PostgreSQL's
+/// in_range functions read as an unbounded frame edge).
+enum Moved {
+    /// Below every value.
+    MinusInf,
+    /// A value.
+    At(Value),
+    /// Above every value.
+    PlusInf,
+}
+
 /// The current key moved by a RANGE offset (down when `down`), or None
 /// for a NULL key (its frame is its peers, the other NULLs).
 fn moved(
@@ -205,7 +217,7 @@ fn moved(
     r: &crate::plan::RangeOffset,
     down: bool,
     ctx: &mut EvalCtx<'_>,
-) -> Result<Option<Value>> {
+) -> Result<Option<Moved>> {
     let key = match key {
         Value::Null => return Ok(None),
         Value::Int2(v) => Value::Int8(i64::from(*v)),
@@ -214,12 +226,29 @@ fn moved(
         other => other.clone(),
     };
     let f = if down { r.sub } else { r.add };
-    Ok(Some((f.imp)(&[key, r.offset.clone()], ctx)?))
+    match (f.imp)(&[key, r.offset.clone()], ctx) {
+        Ok(v) => Ok(Some(Moved::At(v))),
+        // Numbers only: PostgreSQL's date and time versions raise the
+        // overflow.
+        Err(e) if e.code() == crate::error::SqlState::NUMERIC_VALUE_OUT_OF_RANGE => {
+            Ok(Some(if down {
+                Moved::MinusInf
+            } else {
+                Moved::PlusInf
+            }))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// `key` compared with a moved bound (dates against timestamps as
 /// timestamps, integers as bigints).
-fn cmp_bound(key: &Value, bound: &Value) -> Ordering {
+fn cmp_bound(key: &Value, bound: &Moved) -> Ordering {
+    let bound = match bound {
+        Moved::MinusInf => return Ordering::Greater,
+        Moved::PlusInf => return Ordering::Less,
+        Moved::At(b) => b,
+    };
     let widen = |v: &Value| match (v, bound) {
         (Value::Date(d), Value::Timestamp(_)) => {
             Value::Timestamp(i64::from(*d) * crate::value::USECS_PER_DAY)
@@ -233,7 +262,7 @@ fn cmp_bound(key: &Value, bound: &Value) -> Ordering {
 }
 
 /// Whether `key` sorts before the frame that starts at `bound`.
-fn before(key: &Value, bound: &Value, desc: bool, nulls_first: bool) -> bool {
+fn before(key: &Value, bound: &Moved, desc: bool, nulls_first: bool) -> bool {
     if key.is_null() {
         return nulls_first;
     }
@@ -246,7 +275,7 @@ fn before(key: &Value, bound: &Value, desc: bool, nulls_first: bool) -> bool {
 }
 
 /// Whether `key` sorts after the frame that ends at `bound`.
-fn after(key: &Value, bound: &Value, desc: bool, nulls_first: bool) -> bool {
+fn after(key: &Value, bound: &Moved, desc: bool, nulls_first: bool) -> bool {
     if key.is_null() {
         return !nulls_first;
     }

@@ -408,8 +408,13 @@ fn add_interval(ts: i64, iv: &Interval, sign: i32) -> Result<i64> {
         let days = t.div_euclid(USECS_PER_DAY);
         let time = t.rem_euclid(USECS_PER_DAY);
         let (y, m, d) = j2date(days as i32 + POSTGRES_EPOCH_JDATE);
-        let total = y * 12 + (m as i32 - 1) + sign * iv.months;
+        let total = (y * 12 + (m as i32 - 1))
+            .checked_add(sign.checked_mul(iv.months).ok_or_else(ts_overflow)?)
+            .ok_or_else(ts_overflow)?;
         let (ny, nm) = (total.div_euclid(12), total.rem_euclid(12) + 1);
+        if !(-4713..=294277).contains(&ny) {
+            return Err(ts_overflow());
+        }
         let last = match nm {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
@@ -423,7 +428,12 @@ fn add_interval(ts: i64, iv: &Interval, sign: i32) -> Result<i64> {
         .checked_mul(USECS_PER_DAY)
         .and_then(|d| d.checked_add(i64::from(sign) * iv.micros))
         .ok_or_else(ts_overflow)?;
-    t.checked_add(delta).ok_or_else(ts_overflow)
+    // PostgreSQL's timestamp range: 4714-11-24 BC to 294277-01-01.
+    const MIN_TIMESTAMP: i64 = -211_813_488_000_000_000;
+    const END_TIMESTAMP: i64 = 9_223_371_331_200_000_000;
+    t.checked_add(delta)
+        .filter(|t| (MIN_TIMESTAMP..END_TIMESTAMP).contains(t))
+        .ok_or_else(ts_overflow)
 }
 
 /// timestamp - timestamp: days and microseconds (interval_justify_hours).

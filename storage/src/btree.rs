@@ -208,15 +208,10 @@ fn lower_bound(p: &Page, key: &[u8], tid: Tid) -> Option<usize> {
     Some(lo)
 }
 
-/// The child of an internal page to follow for (key, tid): the last item
-/// <= it, the first item counting as minus infinity.
-fn child_for(p: &Page, key: &[u8], tid: Tid) -> Option<u32> {
-    child_at(p, key, tid, false).map(|(c, _)| c)
-}
-
-/// The child to follow, and its item's position: the last item <= (key,
-/// tid), or with `below` the last item < it (the child holding the largest
-/// entry below it).
+/// The child of an internal page to follow, and its item's position: the
+/// last item <= (key, tid), or with `below` the last item < it (the child
+/// holding the largest entry below it); the first item counts as minus
+/// infinity.
 fn child_at(p: &Page, key: &[u8], tid: Tid, below: bool) -> Option<(u32, usize)> {
     let n = nitems(p);
     if n == 0 {
@@ -377,9 +372,39 @@ impl Engine {
         index: RelId,
         key: &[u8],
         tid: Tid,
-        mut path: Option<&mut Vec<u32>>,
+        path: Option<&mut Vec<u32>>,
     ) -> Result<u32> {
+        self.descend_with(index, key, tid, false, path)
+            .map(|(leaf, _)| leaf)
+    }
+
+    /// The leaf holding the largest entry below (key, tid), and that
+    /// leaf's low key (the separator its parent reaches it by; None for
+    /// the leftmost leaf).
+    #[allow(clippy::type_complexity)]
+    fn descend_below(
+        &self,
+        index: RelId,
+        key: &[u8],
+        tid: Tid,
+    ) -> Result<(u32, Option<(Vec<u8>, Tid)>)> {
+        self.descend_with(index, key, tid, true, None)
+    }
+
+    /// Walks from the root to a leaf: towards (key, tid), or with `below`
+    /// towards the largest entry under it (then also tracking the leaf's
+    /// low key).
+    #[allow(clippy::type_complexity)]
+    fn descend_with(
+        &self,
+        index: RelId,
+        key: &[u8],
+        tid: Tid,
+        below: bool,
+        mut path: Option<&mut Vec<u32>>,
+    ) -> Result<(u32, Option<(Vec<u8>, Tid)>)> {
         let (mut block, _) = self.meta(index)?;
+        let mut low: Option<(Vec<u8>, Tid)> = None;
         for _ in 0..64 {
             let buf = self.index_page(index, block)?;
             let p = buf.read();
@@ -387,12 +412,18 @@ impl Engine {
                 return Err(self.damaged(index, block));
             }
             if level(&p) == 0 {
-                return Ok(block);
+                return Ok((block, low));
             }
             if let Some(path) = path.as_deref_mut() {
                 path.push(block);
             }
-            block = child_for(&p, key, tid).ok_or_else(|| self.damaged(index, block))?;
+            let (child, at) =
+                child_at(&p, key, tid, below).ok_or_else(|| self.damaged(index, block))?;
+            if below && at > 0 {
+                let it = item(&p, at).ok_or_else(|| self.damaged(index, block))?;
+                low = Some((it.key.to_vec(), it.tid));
+            }
+            block = child;
         }
         Err(self.damaged(index, block))
     }
@@ -583,38 +614,6 @@ impl Engine {
             }
         }
         Ok(false)
-    }
-
-    /// The leaf holding the largest entry below (key, tid), and that
-    /// leaf's low key (the separator its parent reaches it by; None for
-    /// the leftmost leaf).
-    #[allow(clippy::type_complexity)]
-    fn descend_below(
-        &self,
-        index: RelId,
-        key: &[u8],
-        tid: Tid,
-    ) -> Result<(u32, Option<(Vec<u8>, Tid)>)> {
-        let (mut block, _) = self.meta(index)?;
-        let mut low: Option<(Vec<u8>, Tid)> = None;
-        for _ in 0..64 {
-            let buf = self.index_page(index, block)?;
-            let p = buf.read();
-            if !sane(&p) || flags(&p) == META {
-                return Err(self.damaged(index, block));
-            }
-            if level(&p) == 0 {
-                return Ok((block, low));
-            }
-            let (child, at) =
-                child_at(&p, key, tid, true).ok_or_else(|| self.damaged(index, block))?;
-            if at > 0 {
-                let it = item(&p, at).ok_or_else(|| self.damaged(index, block))?;
-                low = Some((it.key.to_vec(), it.tid));
-            }
-            block = child;
-        }
-        Err(self.damaged(index, block))
     }
 
     /// Adds the entry (key, tid, xmin). With `unique`, first looks for a

@@ -740,10 +740,7 @@ impl Plan {
                 if blocks(table) < 2 {
                     return;
                 }
-                let conjuncts: Vec<&Expr> = match &predicate.kind {
-                    crate::expr::ExprKind::And(v) => v.iter().collect(),
-                    _ => vec![&*predicate],
-                };
+                let conjuncts = conjuncts(predicate);
                 let best = table
                     .indexes
                     .iter()
@@ -828,18 +825,8 @@ impl Plan {
         else {
             return;
         };
-        let conjuncts: Vec<&Expr> = match predicate.map(|p| &p.kind) {
-            Some(crate::expr::ExprKind::And(v)) => v.iter().collect(),
-            Some(_) => predicate.into_iter().collect(),
-            None => Vec::new(),
-        };
-        let mut cond = IndexCond::find(table, ix, &conjuncts).unwrap_or(IndexCond {
-            eq: Vec::new(),
-            lower: None,
-            upper: None,
-            any: Vec::new(),
-            backward: false,
-        });
+        let conjuncts = predicate.map(conjuncts).unwrap_or_default();
+        let mut cond = IndexCond::find(table, ix, &conjuncts).unwrap_or_default();
         cond.backward = backward;
         *scan = Plan::IndexScan {
             table: std::sync::Arc::clone(table),
@@ -879,8 +866,8 @@ impl Plan {
 }
 
 /// The key range of an index scan: values for the leading key columns,
-/// then bounds on the next one.
-#[derive(Debug, Clone)]
+/// then bounds on the next one (the default: the whole index).
+#[derive(Debug, Clone, Default)]
 pub struct IndexCond {
     /// Values the first `eq.len()` key columns equal.
     pub eq: Vec<Expr>,
@@ -893,6 +880,14 @@ pub struct IndexCond {
     pub any: Vec<Expr>,
     /// Read in descending key order (ORDER BY ... DESC).
     pub backward: bool,
+}
+
+/// The terms of a WHERE clause joined by AND.
+fn conjuncts(predicate: &Expr) -> Vec<&Expr> {
+    match &predicate.kind {
+        crate::expr::ExprKind::And(v) => v.iter().collect(),
+        _ => vec![predicate],
+    }
 }
 
 /// Key columns of these types compare exactly as their key bytes
@@ -986,13 +981,7 @@ impl IndexCond {
             .iter()
             .filter_map(|c| Self::value_list(table, &live, c))
             .collect();
-        let mut cond = IndexCond {
-            eq: Vec::new(),
-            lower: None,
-            upper: None,
-            any: Vec::new(),
-            backward: false,
-        };
+        let mut cond = IndexCond::default();
         for &attr in &ix.columns {
             if let Some((_, _, v)) = terms.iter().find(|(a, op, _)| *a == attr && *op == "=") {
                 cond.eq.push((*v).clone());

@@ -11,7 +11,7 @@ use sqlparser::ast::{self, AlterTableOperation};
 use sqlparser::tokenizer::{Token, Tokenizer};
 
 use super::create::{columns_used, insert_check, insert_column, new_column, validate_check};
-use super::index::{add_index, column_names, Kind, NewIndex};
+use super::index::{add_index, NewIndex};
 use super::{
     check_constraint_name, dropped_name, lock_names, reject_system, split_name, undefined_table,
 };
@@ -84,29 +84,16 @@ pub fn alter_table(
                 constraint: ast::TableConstraint::Check(ck),
                 ..
             } => add_check(ctx, xid, &def, ck.name.as_ref().map(ident), &ck.expr)?,
-            AlterTableOperation::AddConstraint {
-                constraint: ast::TableConstraint::PrimaryKey(pk),
-                ..
-            } => {
-                let spec = NewIndex {
-                    name: pk.name.as_ref().map(ident),
-                    columns: column_names(&pk.columns)?,
-                    kind: Kind::PrimaryKey,
-                };
-                add_index(ctx, xid, &def, &spec, false)?;
-                ctx.txn.cid += 1;
-            }
-            AlterTableOperation::AddConstraint {
-                constraint: ast::TableConstraint::Unique(u),
-                ..
-            } => {
-                let spec = NewIndex {
-                    name: u.name.as_ref().map(ident),
-                    columns: column_names(&u.columns)?,
-                    kind: Kind::UniqueConstraint,
-                };
-                add_index(ctx, xid, &def, &spec, false)?;
-                ctx.txn.cid += 1;
+            AlterTableOperation::AddConstraint { constraint, .. }
+                if matches!(
+                    constraint,
+                    ast::TableConstraint::PrimaryKey(_) | ast::TableConstraint::Unique(_)
+                ) =>
+            {
+                if let Some(spec) = NewIndex::of_constraint(constraint)? {
+                    add_index(ctx, xid, &def, &spec, false)?;
+                    ctx.txn.cid += 1;
+                }
             }
             other => return Err(SqlError::unsupported(format!("ALTER TABLE ... {other}"))),
         }
@@ -133,7 +120,7 @@ fn reload(ctx: &mut Stmt<'_>, def: &TableDef) -> Result<Arc<TableDef>> {
 }
 
 /// Runs `f` over every visible row of `def` (live columns).
-fn each_row(
+pub(super) fn each_row(
     ctx: &mut Stmt<'_>,
     def: &Arc<TableDef>,
     mut f: impl FnMut(&[Value], &mut crate::expr::EvalCtx<'_>) -> Result<()>,

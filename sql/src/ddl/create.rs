@@ -3,7 +3,7 @@
 
 use sqlparser::ast::{self, ColumnOption, TableConstraint};
 
-use super::index::{add_index, column_names, Kind, NewIndex};
+use super::index::{add_index, Kind, NewIndex};
 use super::{check_constraint_name, lock_names, split_name};
 use crate::binder::{ident, object_name, sql_type, table_scope};
 use crate::cast::{can_coerce, CoercionContext};
@@ -341,16 +341,9 @@ pub fn create_table(
                 ck.name.as_ref().map(ident),
                 (*ck.expr).clone(),
             )),
-            TableConstraint::PrimaryKey(pk) => keys.push(NewIndex {
-                name: pk.name.as_ref().map(ident),
-                columns: column_names(&pk.columns)?,
-                kind: Kind::PrimaryKey,
-            }),
-            TableConstraint::Unique(u) => keys.push(NewIndex {
-                name: u.name.as_ref().map(ident),
-                columns: column_names(&u.columns)?,
-                kind: Kind::UniqueConstraint,
-            }),
+            TableConstraint::PrimaryKey(_) | TableConstraint::Unique(_) => {
+                keys.extend(NewIndex::of_constraint(tc)?)
+            }
             TableConstraint::ForeignKey(_) => {
                 return Err(SqlError::unsupported("FOREIGN KEY constraints"))
             }

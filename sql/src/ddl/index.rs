@@ -13,7 +13,7 @@ use crate::catalog::{system, IndexDef, TableDef};
 use crate::error::{Result, SqlError, SqlState};
 use crate::result::ResultSink;
 use crate::session::Stmt;
-use crate::table::index::{encode_value, key_text};
+use crate::table::index::{attr_key, key_text};
 use crate::table::row;
 use crate::table::tid_of;
 use crate::value::Value;
@@ -37,6 +37,26 @@ pub(super) struct NewIndex {
     pub name: Option<String>,
     pub columns: Vec<String>,
     pub kind: Kind,
+}
+
+impl NewIndex {
+    /// The index a PRIMARY KEY or UNIQUE table constraint needs; None for
+    /// other constraints.
+    pub(super) fn of_constraint(c: &ast::TableConstraint) -> Result<Option<NewIndex>> {
+        Ok(Some(match c {
+            ast::TableConstraint::PrimaryKey(pk) => NewIndex {
+                name: pk.name.as_ref().map(ident),
+                columns: column_names(&pk.columns)?,
+                kind: Kind::PrimaryKey,
+            },
+            ast::TableConstraint::Unique(u) => NewIndex {
+                name: u.name.as_ref().map(ident),
+                columns: column_names(&u.columns)?,
+                kind: Kind::UniqueConstraint,
+            },
+            _ => return Ok(None),
+        }))
+    }
 }
 
 /// Column names of an index's column list; expressions are not supported.
@@ -163,44 +183,47 @@ pub(super) fn add_index(
     Ok(true)
 }
 
-/// PRIMARY KEY makes its columns NOT NULL: 23502 if a row has a NULL.
+/// PRIMARY KEY makes its columns NOT NULL: 23502 if a row has a NULL
+/// (one scan of the table checks every column that was nullable).
 fn set_not_null(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef, attrs: &[usize]) -> Result<()> {
-    let engine = ctx.engine();
-    let stored = def.stored();
-    let snap = engine.txns.peek_snapshot();
+    // In attribute order, as PostgreSQL checks a row's columns.
+    let mut nullable: Vec<usize> = attrs
+        .iter()
+        .copied()
+        .filter(|&a| !def.columns[a].not_null)
+        .collect();
+    nullable.sort_unstable();
+    if nullable.is_empty() {
+        return Ok(());
+    }
+    // Positions of those columns in a scan's live-column rows.
+    let live: Vec<(usize, usize)> = nullable
+        .iter()
+        .filter_map(|&a| def.live().position(|(i, _)| i == a).map(|p| (a, p)))
+        .collect();
+    let table = std::sync::Arc::new(def.clone());
+    super::alter::each_row(ctx, &table, |row, _| {
+        match live
+            .iter()
+            .find(|(_, p)| row.get(*p).is_none_or(Value::is_null))
+        {
+            Some(&(a, _)) => Err(SqlError::new(
+                SqlState::NOT_NULL_VIOLATION,
+                format!(
+                    "column \"{}\" of relation \"{}\" contains null values",
+                    def.columns[a].name, def.name
+                ),
+            )
+            .with_object(Some(&def.name), Some(&def.columns[a].name), None)),
+            None => Ok(()),
+        }
+    })?;
     let cat = ctx.catalog();
     let who = ctx.actor(xid);
-    for &a in attrs {
-        if def.columns[a].not_null {
-            continue;
-        }
-        let mut scan = engine.scan(def.rel)?;
-        let mut page = Vec::new();
-        let mut values = Vec::new();
-        while scan.next_page(&snap, who.own, &mut page)? {
-            for t in page.drain(..) {
-                row::decode(&stored, &t.data, &mut values)?;
-                if matches!(values.get(a), Some(Value::Null) | None) {
-                    return Err(SqlError::new(
-                        SqlState::NOT_NULL_VIOLATION,
-                        format!(
-                            "column \"{}\" of relation \"{}\" contains null values",
-                            def.columns[a].name, def.name
-                        ),
-                    )
-                    .with_object(
-                        Some(&def.name),
-                        Some(&def.columns[a].name),
-                        None,
-                    ));
-                }
-            }
-        }
-        for (tid, mut r) in cat.rows_where(&system::PG_ATTRIBUTE, 0, def.oid)? {
-            if r[4] == Value::Int2(a as i16 + 1) {
-                r[5] = Value::Bool(true);
-                cat.update(&system::PG_ATTRIBUTE, tid, &r, &who)?;
-            }
+    for (tid, mut r) in cat.rows_where(&system::PG_ATTRIBUTE, 0, def.oid)? {
+        if nullable.iter().any(|&a| r[4] == Value::Int2(a as i16 + 1)) {
+            r[5] = Value::Bool(true);
+            cat.update(&system::PG_ATTRIBUTE, tid, &r, &who)?;
         }
     }
     Ok(())
@@ -376,13 +399,7 @@ impl crate::exec::Node for BuildInput<'_> {
             self.block += 1;
             for (t, live) in versions.into_iter().rev() {
                 row::decode(&self.stored, &t.data, &mut self.values)?;
-                let mut key = Vec::with_capacity(16);
-                let mut null = false;
-                for &a in &self.index.columns {
-                    let v = self.values.get(a).unwrap_or(&Value::Null);
-                    null |= matches!(v, Value::Null);
-                    encode_value(v, &mut key)?;
-                }
+                let (key, null) = attr_key(self.index, &self.values)?;
                 self.pending.push(vec![
                     Value::Bytea(key),
                     crate::table::tid_value(t.tid),

@@ -491,6 +491,8 @@ pub struct MergeJoin<'p> {
     pub done: bool,
     /// Rows ready to return, in order.
     pub pending: std::collections::VecDeque<Row>,
+    /// How key values compare: ascending, NULLs last (the inputs' order).
+    key_order: Vec<SortKey>,
 }
 
 impl<'p> MergeJoin<'p> {
@@ -520,18 +522,18 @@ impl<'p> MergeJoin<'p> {
             right_done: false,
             done: false,
             pending: std::collections::VecDeque::new(),
+            key_order: (0..keys.len())
+                .map(|column| SortKey {
+                    column,
+                    desc: false,
+                    nulls_first: false,
+                })
+                .collect(),
         }
     }
 
-    fn cmp(a: &[Value], b: &[Value]) -> std::cmp::Ordering {
-        let keys: Vec<SortKey> = (0..a.len())
-            .map(|column| SortKey {
-                column,
-                desc: false,
-                nulls_first: false,
-            })
-            .collect();
-        compare_rows(a, b, &keys)
+    fn cmp(&self, a: &[Value], b: &[Value]) -> std::cmp::Ordering {
+        compare_rows(a, b, &self.key_order)
     }
 
     /// The next inner row and its key.
@@ -576,7 +578,7 @@ impl<'p> MergeJoin<'p> {
     fn advance_group(&mut self, key: &[Value], ctx: &mut EvalCtx<'_>) -> Result<()> {
         let pad_right = matches!(self.kind, JoinKind::Right | JoinKind::Full);
         loop {
-            if !self.group.is_empty() && Self::cmp(&self.group_key, key) != std::cmp::Ordering::Less
+            if !self.group.is_empty() && self.cmp(&self.group_key, key) != std::cmp::Ordering::Less
             {
                 return Ok(());
             }
@@ -596,7 +598,7 @@ impl<'p> MergeJoin<'p> {
             self.group.push(r);
             self.matched.push(false);
             while let Some((k2, r2)) = self.next_right(ctx)? {
-                if Self::cmp(&k2, &k) == std::cmp::Ordering::Equal {
+                if self.cmp(&k2, &k) == std::cmp::Ordering::Equal {
                     self.group.push(r2);
                     self.matched.push(false);
                 } else {
@@ -633,7 +635,7 @@ impl<'p> MergeJoin<'p> {
         if !key.iter().any(Value::is_null) {
             self.advance_group(&key, ctx)?;
             if !self.group.is_empty()
-                && Self::cmp(&self.group_key, &key) == std::cmp::Ordering::Equal
+                && self.cmp(&self.group_key, &key) == std::cmp::Ordering::Equal
             {
                 for (m, r) in self.group.iter().enumerate() {
                     let mut row = Vec::with_capacity(self.left_width + self.right_width);

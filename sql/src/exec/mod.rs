@@ -233,6 +233,7 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             left_done: false,
             heads: None,
             repeat: None,
+            keys: Vec::new(),
         }),
     }
 }
@@ -361,6 +362,9 @@ struct SetOp<'p> {
     heads: Option<(Option<Row>, Option<Row>)>,
     /// The current run's row and how many more copies to return.
     repeat: Option<(Row, i64)>,
+    /// Every column ascending, NULLs last (the inputs' order); made at the
+    /// first row, when the width is known.
+    keys: Vec<SortKey>,
 }
 
 impl SetOp<'_> {
@@ -420,22 +424,25 @@ impl Node for SetOp<'_> {
                 // Left exhausted: nothing more can be returned.
                 return Ok(None);
             };
-            let keys: Vec<SortKey> = (0..row.len())
-                .map(|column| SortKey {
-                    column,
-                    desc: false,
-                    nulls_first: false,
-                })
-                .collect();
+            if self.keys.len() != row.len() {
+                self.keys = (0..row.len())
+                    .map(|column| SortKey {
+                        column,
+                        desc: false,
+                        nulls_first: false,
+                    })
+                    .collect();
+            }
+            let keys = &self.keys;
             // Skip right rows that sort before this run.
             while let Some(r) = rh.as_ref() {
-                if sort::compare_rows(r, &row, &keys) != std::cmp::Ordering::Less {
+                if sort::compare_rows(r, &row, keys) != std::cmp::Ordering::Less {
                     break;
                 }
                 *rh = self.right.next(ctx)?;
             }
-            let nl = Self::run_length(&mut *self.left, lh, &row, &keys, ctx)?;
-            let nr = Self::run_length(&mut *self.right, rh, &row, &keys, ctx)?;
+            let nl = Self::run_length(&mut *self.left, lh, &row, keys, ctx)?;
+            let nr = Self::run_length(&mut *self.right, rh, &row, keys, ctx)?;
             let copies = match (self.op, self.all) {
                 (SetOpKind::Intersect, false) => i64::from(nr > 0),
                 (SetOpKind::Intersect, true) => nl.min(nr),

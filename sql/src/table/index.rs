@@ -133,25 +133,42 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) -> Result<()> {
     Ok(())
 }
 
-/// Positions in a live-column row of each of the index's columns.
-fn positions(def: &TableDef, index: &IndexDef) -> Vec<Option<usize>> {
-    index
-        .columns
-        .iter()
-        .map(|&attr| def.live().position(|(i, _)| i == attr))
-        .collect()
+/// Where attribute `attr` sits in a live-column row (None if dropped):
+/// counted, not collected, since it runs for every row written.
+fn live_position(def: &TableDef, attr: usize) -> Option<usize> {
+    if def.columns.get(attr)?.dropped {
+        return None;
+    }
+    Some(def.columns[..attr].iter().filter(|c| !c.dropped).count())
+}
+
+/// The key of the key columns' values, in key order (a missing one reads
+/// as NULL); also whether it has a NULL.
+fn key_of<'v>(values: impl Iterator<Item = Option<&'v Value>>) -> Result<(Vec<u8>, bool)> {
+    let mut key = Vec::with_capacity(16);
+    let mut null = false;
+    for v in values {
+        let v = v.unwrap_or(&Value::Null);
+        null |= v.is_null();
+        encode_value(v, &mut key)?;
+    }
+    Ok((key, null))
 }
 
 /// The key of a live-column row; also whether it has a NULL.
 pub fn row_key(def: &TableDef, index: &IndexDef, row: &[Value]) -> Result<(Vec<u8>, bool)> {
-    let mut key = Vec::with_capacity(16);
-    let mut null = false;
-    for p in positions(def, index) {
-        let v = p.and_then(|p| row.get(p)).unwrap_or(&Value::Null);
-        null |= matches!(v, Value::Null);
-        encode_value(v, &mut key)?;
-    }
-    Ok((key, null))
+    key_of(
+        index
+            .columns
+            .iter()
+            .map(|&a| live_position(def, a).and_then(|p| row.get(p))),
+    )
+}
+
+/// The key of a row decoded by attribute (every stored attribute, as
+/// CREATE INDEX reads them); also whether it has a NULL.
+pub fn attr_key(index: &IndexDef, values: &[Value]) -> Result<(Vec<u8>, bool)> {
+    key_of(index.columns.iter().map(|&a| values.get(a)))
 }
 
 /// `Key (a, b)=(1, 2)` as PostgreSQL's error details print it.
@@ -161,10 +178,12 @@ pub fn key_text(def: &TableDef, index: &IndexDef, row: &[Value], style: &OutputS
         .iter()
         .map(|&i| def.columns.get(i).map_or("?", |c| c.name.as_str()))
         .collect();
-    let values: Vec<String> = positions(def, index)
-        .into_iter()
-        .map(|p| {
-            p.and_then(|p| row.get(p))
+    let values: Vec<String> = index
+        .columns
+        .iter()
+        .map(|&a| {
+            live_position(def, a)
+                .and_then(|p| row.get(p))
                 .and_then(|v| v.to_text(style))
                 .unwrap_or_else(|| "null".into())
         })

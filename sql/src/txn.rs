@@ -12,7 +12,7 @@
 
 use actorgres_storage::lock::{LockMode, LockTag};
 use actorgres_storage::smgr::RelId;
-use actorgres_storage::xact::{OwnTxn, Snapshot};
+use actorgres_storage::xact::{OwnTxn, OwnXids, Snapshot};
 
 use crate::error::{Result, SqlError, SqlState};
 use crate::guc::Settings;
@@ -284,6 +284,23 @@ impl OwnTxn for Transaction {
 
     fn command_id(&self) -> u32 {
         self.cid
+    }
+
+    fn to_owned_txn(&self) -> OwnXids {
+        let subs = self
+            .subs
+            .iter()
+            .flat_map(|s| s.xid.iter().chain(&s.released));
+        OwnXids {
+            xids: self
+                .top
+                .iter()
+                .chain(&self.released)
+                .chain(subs)
+                .copied()
+                .collect(),
+            cid: self.cid,
+        }
     }
 }
 

@@ -10,22 +10,10 @@ use actorgres_memory::{Interrupts, PAGE_SIZE};
 use crate::lock::WaitPolicy;
 use crate::page::Tid;
 use crate::smgr::RelId;
-use crate::xact::{OwnTxn, Snapshot};
+use crate::xact::Snapshot;
 use crate::{Actor, CheckpointKind, Engine, EngineConfig, Modify, StorageError};
 
-struct Me {
-    xids: Vec<u32>,
-    cid: u32,
-}
-
-impl OwnTxn for Me {
-    fn is_own(&self, xid: u32) -> bool {
-        self.xids.contains(&xid)
-    }
-    fn command_id(&self) -> u32 {
-        self.cid
-    }
-}
+use crate::xact::OwnXids as Me;
 
 fn config(frames: usize) -> EngineConfig {
     EngineConfig {

@@ -52,6 +52,30 @@ pub trait OwnTxn {
     fn is_own(&self, xid: u32) -> bool;
     /// The command id of the statement running now.
     fn command_id(&self) -> u32;
+    /// The same answers, owned: what a parallel worker reads with.
+    fn to_owned_txn(&self) -> OwnXids;
+}
+
+/// A transaction's xids and command id, copied out of it: parallel
+/// workers and tests read with this.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OwnXids {
+    /// The top transaction's and live subtransactions' xids.
+    pub xids: Vec<u32>,
+    /// The command id of the statement running now.
+    pub cid: u32,
+}
+
+impl OwnTxn for OwnXids {
+    fn is_own(&self, xid: u32) -> bool {
+        self.xids.contains(&xid)
+    }
+    fn command_id(&self) -> u32 {
+        self.cid
+    }
+    fn to_owned_txn(&self) -> OwnXids {
+        self.clone()
+    }
 }
 
 /// No transaction: for readers outside any (tests, catalog bootstrap).
@@ -64,6 +88,9 @@ impl OwnTxn for NoTxn {
     }
     fn command_id(&self) -> u32 {
         0
+    }
+    fn to_owned_txn(&self) -> OwnXids {
+        OwnXids::default()
     }
 }
 
@@ -283,19 +310,7 @@ impl TxnManager {
 mod tests {
     use super::*;
 
-    struct Me {
-        xids: Vec<u32>,
-        cid: u32,
-    }
-
-    impl OwnTxn for Me {
-        fn is_own(&self, xid: u32) -> bool {
-            self.xids.contains(&xid)
-        }
-        fn command_id(&self) -> u32 {
-            self.cid
-        }
-    }
+    use OwnXids as Me;
 
     fn clog() -> (tempfile::TempDir, Clog) {
         let tmp = tempfile::tempdir().unwrap();

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use actorgres_memory::Interrupts;
 use actorgres_storage::lock::WaitPolicy;
-use actorgres_storage::xact::OwnTxn;
+use actorgres_storage::xact::{OwnTxn, OwnXids};
 use actorgres_storage::{Actor, CheckpointKind, Engine, EngineConfig};
 
 use super::store::Catalog;
@@ -24,6 +24,12 @@ impl OwnTxn for Boot {
     }
     fn command_id(&self) -> u32 {
         0
+    }
+    fn to_owned_txn(&self) -> OwnXids {
+        OwnXids {
+            xids: vec![self.0],
+            cid: 0,
+        }
     }
 }
 

@@ -734,3 +734,146 @@ async fn random_sql_never_drops_the_connection() {
         Some("201")
     );
 }
+
+/// The first column of every row of `sql`, one line each (EXPLAIN's
+/// lines).
+async fn lines(c: &Client, sql: &str) -> String {
+    c.simple_query(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .into_iter()
+        .filter_map(|m| match m {
+            SimpleQueryMessage::Row(r) => r.get(0).map(str::to_owned),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Parallel scans (a Gather over a Parallel Seq Scan) return exactly the
+/// rows a serial scan returns, in the same order, under every way of
+/// running them (workers and leader, workers only, no worker slot free);
+/// they see the transaction's own changes and keep its snapshot; an error
+/// in a worker is the statement's error; LIMIT, errors and cancels end
+/// them without leaking worker slots.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_scans_return_the_serial_rows() {
+    let server = Server::start(&[]);
+    let c = server.connect().await;
+    c.batch_execute(
+        "CREATE TABLE p (a int, k int, c text);
+         INSERT INTO p SELECT x, x % 97, 'row ' || x FROM generate_series(1, 200000) x;
+         DELETE FROM p WHERE a % 10 = 3;
+         SET min_parallel_table_scan_size = 0",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        lines(&c, "EXPLAIN SELECT * FROM p WHERE k < 5").await,
+        "Gather\n  Workers Planned: 2\n  ->  Parallel Seq Scan on p"
+    );
+    assert_eq!(
+        lines(&c, "EXPLAIN SELECT count(*) FROM p WHERE k < (SELECT 5)").await,
+        "Aggregate\n  ->  Seq Scan on p",
+        "a filter with a subquery stays serial"
+    );
+    let queries = [
+        "SELECT * FROM p",
+        "SELECT a, c FROM p WHERE k < 5 AND c LIKE '%7'",
+        "SELECT count(*) FROM p",
+        "SELECT k, count(*), sum(a) FROM p GROUP BY k ORDER BY k",
+        "SELECT * FROM p WHERE a > 199000",
+        "SELECT * FROM p LIMIT 5",
+        "SELECT x.a FROM p x JOIN p y ON x.a = y.a + 1 WHERE x.k = 3",
+    ];
+    let mut serial = Vec::new();
+    c.batch_execute("SET max_parallel_workers_per_gather = 0")
+        .await
+        .unwrap();
+    assert_eq!(lines(&c, "EXPLAIN SELECT * FROM p").await, "Seq Scan on p");
+    for q in queries {
+        serial.push(digest(&c, q).await);
+    }
+    assert_eq!(serial[2].1, 1, "one count");
+    assert_eq!(serial[0].1, 180_000);
+    for (setup, launched) in [
+        ("RESET max_parallel_workers_per_gather", 2),
+        ("SET parallel_leader_participation = off", 2),
+        (
+            "RESET parallel_leader_participation; SET max_parallel_workers = 1",
+            1,
+        ),
+        ("SET max_parallel_workers = 0", 0),
+    ] {
+        c.batch_execute(setup).await.unwrap();
+        let analyzed = lines(&c, "EXPLAIN ANALYZE SELECT * FROM p WHERE k = 3").await;
+        assert!(
+            analyzed.contains(&format!("Workers Launched: {launched}\n")),
+            "{setup}: {analyzed}"
+        );
+        for (q, s) in queries.iter().zip(&serial) {
+            assert_eq!(&digest(&c, q).await, s, "{setup}: {q}");
+        }
+    }
+    c.batch_execute("RESET max_parallel_workers").await.unwrap();
+
+    // The transaction's own changes, savepoints rolled back included.
+    let count = |sql: &'static str| {
+        let c = &c;
+        async move { query_one(c, sql).await.unwrap() }
+    };
+    c.batch_execute(
+        "BEGIN;
+         INSERT INTO p SELECT x, 1000, 'new' FROM generate_series(1, 1000) x;
+         DELETE FROM p WHERE k = 1;
+         SAVEPOINT s;
+         INSERT INTO p VALUES (-1, 1000, 'gone');
+         ROLLBACK TO s",
+    )
+    .await
+    .unwrap();
+    assert_eq!(count("SELECT count(*) FROM p WHERE k = 1000").await, "1000");
+    assert_eq!(count("SELECT count(*) FROM p WHERE k = 1").await, "0");
+    c.batch_execute("ROLLBACK").await.unwrap();
+    assert_eq!(count("SELECT count(*) FROM p WHERE k = 1000").await, "0");
+
+    // A REPEATABLE READ snapshot holds in the workers too.
+    let other = server.connect().await;
+    c.batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        .await
+        .unwrap();
+    assert_eq!(count("SELECT count(*) FROM p").await, "180000");
+    other
+        .batch_execute("INSERT INTO p SELECT x, 5, 'other' FROM generate_series(1, 5000) x")
+        .await
+        .unwrap();
+    assert_eq!(count("SELECT count(*) FROM p").await, "180000");
+    c.batch_execute("COMMIT").await.unwrap();
+    assert_eq!(count("SELECT count(*) FROM p").await, "185000");
+
+    // An error raised in a worker is the statement's.
+    let (code, msg) = query_error(&c, "SELECT * FROM p WHERE 1 / (a - 150000) > 0").await;
+    assert_eq!((code.as_str(), msg.as_str()), ("22012", "division by zero"));
+
+    // Cancelled scans and scans ended by LIMIT give their workers back.
+    c.batch_execute("SET statement_timeout = '100ms'")
+        .await
+        .unwrap();
+    for _ in 0..3 {
+        let (code, _) = query_error(
+            &c,
+            "SELECT count(*) FROM p WHERE repeat(c, 3000) LIKE '%zz%'",
+        )
+        .await;
+        assert_eq!(code, "57014");
+    }
+    c.batch_execute("RESET statement_timeout").await.unwrap();
+    for _ in 0..30 {
+        assert_eq!(
+            query_one(&c, "SELECT a FROM p LIMIT 1").await.as_deref(),
+            Some("1")
+        );
+    }
+    let analyzed = lines(&c, "EXPLAIN ANALYZE SELECT count(*) FROM p").await;
+    assert!(analyzed.contains("Workers Launched: 2\n"), "{analyzed}");
+}

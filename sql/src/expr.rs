@@ -27,7 +27,7 @@ use crate::value::{OutputStyle, Value};
 /// snapshot and the transaction reading.
 pub struct StorageCtx<'a> {
     /// The engine.
-    pub engine: &'a actorgres_storage::Engine,
+    pub engine: &'a std::sync::Arc<actorgres_storage::Engine>,
     /// The snapshot rows are read with.
     pub snapshot: &'a actorgres_storage::xact::Snapshot,
     /// The reading transaction (its own changes are visible).
@@ -273,6 +273,24 @@ impl Expr {
             _ => {}
         });
         max
+    }
+
+    /// Whether a parallel worker may evaluate it: no subqueries, no
+    /// outer references, no volatile functions (PostgreSQL's
+    /// parallel-safety test, with volatile standing for parallel-unsafe).
+    pub fn parallel_safe(&self) -> bool {
+        let mut safe = true;
+        self.visit(&mut |e| match &e.kind {
+            ExprKind::SubLink(_)
+            | ExprKind::Outer { .. }
+            | ExprKind::Aggregate(_)
+            | ExprKind::Window(_) => safe = false,
+            ExprKind::Call { def, .. } if def.volatility == crate::func::Volatility::Volatile => {
+                safe = false
+            }
+            _ => {}
+        });
+        safe
     }
 
     /// Calls `f` on this node and every node below it (not inside

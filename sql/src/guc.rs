@@ -560,6 +560,20 @@ pub static DEFS: &[SettingDef] = &[
         "Shows the maximum identifier length.",
     ),
     def(
+        "max_parallel_workers",
+        int(0, 1024, Unit::None),
+        User,
+        "8",
+        "Sets the maximum number of parallel workers that can be active at one time.",
+    ),
+    def(
+        "max_parallel_workers_per_gather",
+        int(0, 1024, Unit::None),
+        User,
+        "2",
+        "Sets the maximum number of parallel processes per executor node.",
+    ),
+    def(
         "max_stack_depth",
         int(100, INT_MAX, Unit::Kb),
         Superuser,
@@ -572,6 +586,20 @@ pub static DEFS: &[SettingDef] = &[
         Sighup,
         "1024",
         "Sets the WAL size that triggers a checkpoint.",
+    ),
+    def(
+        "min_parallel_table_scan_size",
+        int(0, 715_827_882, Unit::Blocks),
+        User,
+        "1024",
+        "Sets the minimum amount of table data for a parallel scan.",
+    ),
+    def(
+        "parallel_leader_participation",
+        Kind::Bool,
+        User,
+        "on",
+        "Controls whether Gather and Gather Merge also run subplans.",
     ),
     def(
         "port",

@@ -40,6 +40,17 @@ pub enum Plan {
         /// The key range.
         cond: Box<IndexCond>,
     },
+    /// A table scan (a SeqScan, or a Filter right over one) read by
+    /// parallel workers and this backend together, a chunk of blocks at a
+    /// time, its rows returned in the order a serial scan returns them
+    /// (PostgreSQL's Gather over a Parallel Seq Scan).
+    Gather {
+        /// The scan.
+        input: Box<Plan>,
+        /// Workers planned (max_parallel_workers_per_gather and the
+        /// table's size).
+        workers: usize,
+    },
     /// Rows of `input` for which `predicate` is true.
     Filter {
         /// Input rows.
@@ -463,6 +474,10 @@ impl Plan {
                 left_width,
                 merge,
             },
+            Plan::Gather { input, workers } => Plan::Gather {
+                input: Box::new(input.fold_constants(ctx)?),
+                workers,
+            },
             Plan::Aggregate {
                 input,
                 group,
@@ -580,7 +595,7 @@ impl Plan {
                 let n = keys.iter().fold(needed, |m, k| max(m, Some(k.column)));
                 input.prune_columns(n);
             }
-            Plan::Limit { input, .. } => input.prune_columns(needed),
+            Plan::Limit { input, .. } | Plan::Gather { input, .. } => input.prune_columns(needed),
             Plan::Join {
                 left,
                 right,
@@ -839,6 +854,61 @@ impl Plan {
         *self = unsorted;
     }
 
+    /// Reads tables of at least `min_blocks` blocks with parallel workers:
+    /// each SeqScan, with the Filter right above it when that filter is
+    /// parallel safe, goes under a Gather planning one worker, one more
+    /// each time the table is three times larger, at most `max_workers`
+    /// (PostgreSQL's compute_parallel_worker). Scans that run again for
+    /// each outer row (the right side of a LATERAL join, a recursive
+    /// step) and scans for UPDATE or DELETE (`with_tid`) stay serial.
+    pub fn choose_parallel(
+        &mut self,
+        blocks: &dyn Fn(&crate::catalog::TableDef) -> u32,
+        max_workers: usize,
+        min_blocks: u32,
+    ) {
+        if max_workers == 0 {
+            return;
+        }
+        let scan = match &*self {
+            Plan::SeqScan {
+                table, with_tid, ..
+            } => Some((table, *with_tid, None)),
+            Plan::Filter { input, predicate } => match &**input {
+                Plan::SeqScan {
+                    table, with_tid, ..
+                } => Some((table, *with_tid, Some(predicate))),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some((table, with_tid, predicate)) = scan {
+            if with_tid || !predicate.is_none_or(Expr::parallel_safe) {
+                return;
+            }
+            let workers = parallel_workers(blocks(table), min_blocks, max_workers);
+            if workers > 0 {
+                let scan = std::mem::replace(self, Plan::OneRow);
+                *self = Plan::Gather {
+                    input: Box::new(scan),
+                    workers,
+                };
+            }
+            return;
+        }
+        match self {
+            Plan::Lateral { left, .. } => left.choose_parallel(blocks, max_workers, min_blocks),
+            Plan::RecursiveUnion { base, .. } => {
+                base.choose_parallel(blocks, max_workers, min_blocks)
+            }
+            other => {
+                for c in other.children_mut() {
+                    c.choose_parallel(blocks, max_workers, min_blocks);
+                }
+            }
+        }
+    }
+
     /// The plan's direct inputs.
     fn children_mut(&mut self) -> Vec<&mut Plan> {
         match self {
@@ -853,7 +923,8 @@ impl Plan {
             | Plan::Limit { input, .. }
             | Plan::Distinct { input, .. }
             | Plan::Window { input, .. }
-            | Plan::ProjectSet { input, .. } => vec![&mut **input],
+            | Plan::ProjectSet { input, .. }
+            | Plan::Gather { input, .. } => vec![&mut **input],
             Plan::OneRow
             | Plan::SystemView(_)
             | Plan::SeqScan { .. }
@@ -863,6 +934,22 @@ impl Plan {
             | Plan::FunctionScan { .. } => Vec::new(),
         }
     }
+}
+
+/// Workers for a parallel scan of `blocks` blocks: none below
+/// `min_blocks`, then one, and one more each time the table is three
+/// times larger, at most `max` (PostgreSQL's compute_parallel_worker).
+pub fn parallel_workers(blocks: u32, min_blocks: u32, max: usize) -> usize {
+    let min_blocks = min_blocks.max(1);
+    if blocks < min_blocks {
+        return 0;
+    }
+    let (mut workers, mut threshold) = (1usize, u64::from(min_blocks));
+    while u64::from(blocks) >= threshold * 3 && workers < max {
+        workers += 1;
+        threshold *= 3;
+    }
+    workers.min(max)
 }
 
 /// The key range of an index scan: values for the leading key columns,
@@ -1115,4 +1202,35 @@ pub struct BoundQuery {
     pub plan: Plan,
     /// The result columns, in order.
     pub columns: Vec<OutputColumn>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parallel_workers;
+
+    #[test]
+    fn parallel_workers_follow_postgres_compute_parallel_worker() {
+        // (blocks, min_parallel_table_scan_size, max per gather) → workers
+        let cases = [
+            (1023, 1024, 8, 0),
+            (1024, 1024, 8, 1),
+            (3071, 1024, 8, 1),
+            (3072, 1024, 8, 2),
+            (9215, 1024, 8, 2),
+            (9216, 1024, 8, 3),
+            (1_000_000, 1024, 2, 2),
+            (1_000_000, 1024, 0, 0),
+            (0, 0, 2, 0),
+            (1, 0, 2, 1),
+            (3, 0, 2, 2),
+            (u32::MAX, 1, 1024, 21),
+        ];
+        for (blocks, min, max, want) in cases {
+            assert_eq!(
+                parallel_workers(blocks, min, max),
+                want,
+                "{blocks} blocks, min {min}, max {max}"
+            );
+        }
+    }
 }

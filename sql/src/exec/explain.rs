@@ -30,6 +30,8 @@ pub struct NodeStats {
     pub total: Duration,
     /// How a sort ran.
     pub sort: Option<SortMethod>,
+    /// Parallel workers a Gather started.
+    pub workers: Option<usize>,
 }
 
 /// Measurements by plan node address.
@@ -87,11 +89,18 @@ impl Node for Measured<'_> {
         if s.sort.is_none() {
             s.sort = self.inner.sort_method();
         }
+        if s.workers.is_none() {
+            s.workers = self.inner.workers_launched();
+        }
         row
     }
 
     fn sort_method(&self) -> Option<SortMethod> {
         self.inner.sort_method()
+    }
+
+    fn workers_launched(&self) -> Option<usize> {
+        self.inner.workers_launched()
     }
 }
 
@@ -102,7 +111,7 @@ enum Shown<'p> {
     Plan(&'p Plan, usize),
     /// A node PostgreSQL shows that this plan has no node for (the Hash
     /// under a hash join, the Append under a UNION).
-    Synthetic(&'static str, Vec<Shown<'p>>, Option<usize>),
+    Synthetic(String, Vec<Shown<'p>>, Option<usize>),
 }
 
 /// The lines of EXPLAIN's output for `plan`.
@@ -142,6 +151,19 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
             _ => ("Result".into(), Vec::new()),
         },
         Plan::SeqScan { table, .. } => (format!("Seq Scan on {}", table.name), Vec::new()),
+        Plan::Gather { input, .. } => {
+            // The scan is part of the Gather's node, so it shows the
+            // Gather's figures.
+            let (scan, _) = describe(input);
+            (
+                "Gather".into(),
+                vec![Shown::Synthetic(
+                    format!("Parallel {scan}"),
+                    Vec::new(),
+                    Some(addr(plan)),
+                )],
+            )
+        }
         Plan::IndexScan {
             table, index, cond, ..
         } => (
@@ -202,7 +224,7 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
                     format!("Hash{suffix} Join"),
                     vec![
                         p(left),
-                        Shown::Synthetic("Hash", vec![p(right)], Some(addr(right))),
+                        Shown::Synthetic("Hash".into(), vec![p(right)], Some(addr(right))),
                     ],
                 )
             }
@@ -330,6 +352,15 @@ fn show(
                         out.push(format!("{detail}Sort Method: external merge  Disk: {kb}kB"))
                     }
                     None => {}
+                }
+            }
+            if let Plan::Gather { workers, .. } = plan {
+                out.push(format!("{detail}Workers Planned: {workers}"));
+                if let Some(all) = stats {
+                    // The key may be a node folded into the Gather (a
+                    // projection above it).
+                    let launched = all.get(&addr(plan)).and_then(|s| s.workers).unwrap_or(0);
+                    out.push(format!("{detail}Workers Launched: {launched}"));
                 }
             }
             for c in &children {

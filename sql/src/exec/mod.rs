@@ -33,6 +33,12 @@ pub trait Node {
     fn sort_method(&self) -> Option<sort::SortMethod> {
         None
     }
+
+    /// How many parallel workers it started, for EXPLAIN ANALYZE (Gather
+    /// only, once started).
+    fn workers_launched(&self) -> Option<usize> {
+        None
+    }
 }
 
 /// Builds the node tree for `plan`.
@@ -81,6 +87,21 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             index,
             cond,
         )),
+        Plan::Gather { input, workers } => {
+            let (scan, qual) = match &**input {
+                Plan::Filter { input, predicate } => (&**input, Some(predicate)),
+                other => (other, None),
+            };
+            match scan {
+                Plan::SeqScan { table, needed, .. } => Box::new(crate::table::Gather::new(
+                    std::sync::Arc::clone(table),
+                    *needed,
+                    qual,
+                    *workers,
+                )),
+                _ => build(input),
+            }
+        }
         // A filter right over a table scan runs inside it, on partly
         // decoded rows.
         Plan::Filter { input, predicate } => match &**input {

@@ -485,10 +485,16 @@ impl Session {
             ctx.settings.bool("enable_hashjoin"),
             ctx.settings.bool("enable_mergejoin"),
         );
+        let engine = ctx.engine();
+        let blocks = |t: &crate::catalog::TableDef| engine.nblocks(t.rel).unwrap_or(0);
         if ctx.settings.bool("enable_indexscan") {
-            let engine = ctx.engine();
-            plan.choose_index_scans(&|t| engine.nblocks(t.rel).unwrap_or(0));
+            plan.choose_index_scans(&blocks);
         }
+        plan.choose_parallel(
+            &blocks,
+            usize::try_from(ctx.settings.int("max_parallel_workers_per_gather")).unwrap_or(0),
+            u32::try_from(ctx.settings.int("min_parallel_table_scan_size")).unwrap_or(u32::MAX),
+        );
         Ok((plan, bound.columns))
     }
 

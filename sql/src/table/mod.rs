@@ -3,11 +3,13 @@
 
 pub mod index;
 mod modify;
+mod parallel;
 pub mod row;
 mod scan;
 
 pub(crate) use modify::{bind_stored, checks};
 pub use modify::{delete, insert, update};
+pub use parallel::Gather;
 pub use scan::{IndexScan, SeqScan};
 
 use actorgres_storage::page::Tid;

@@ -19,7 +19,7 @@ use crate::plan::IndexCond;
 use crate::value::Value;
 
 /// How stored rows become output rows.
-struct Layout {
+pub(super) struct Layout {
     /// The table's stored attributes.
     attrs: Vec<StoredAttr>,
     /// Attribute indexes of the live columns, in order.
@@ -33,7 +33,7 @@ struct Layout {
 impl Layout {
     /// The layout of `table`'s scan; only the first `needed` output
     /// columns are decoded (None: all).
-    fn new(table: &TableDef, with_tid: bool, needed: Option<usize>) -> Layout {
+    pub(super) fn new(table: &TableDef, with_tid: bool, needed: Option<usize>) -> Layout {
         let attrs = table.stored();
         let live: Vec<usize> = table.live().map(|(i, _)| i).collect();
         // Output column n is stored attribute live[n].
@@ -50,9 +50,21 @@ impl Layout {
         }
     }
 
+    /// How many stored attributes must be decoded to evaluate `qual`
+    /// over output rows.
+    pub(super) fn attrs_read_by(&self, qual: &Expr) -> usize {
+        // Live attributes are in stored order, so reading output columns
+        // up to n needs attributes up to live[n].
+        let live = &self.live;
+        qual.max_column().map_or(0, |n| {
+            live.get(n.min(live.len().saturating_sub(1)))
+                .map_or(0, |a| a + 1)
+        })
+    }
+
     /// The output row of the stored row `data` at `tid`.
     #[inline]
-    fn row(&self, data: &[u8], tid: Tid, scratch: &mut Vec<Value>) -> Result<Row> {
+    pub(super) fn row(&self, data: &[u8], tid: Tid, scratch: &mut Vec<Value>) -> Result<Row> {
         if self.decode >= self.attrs.len() {
             row::decode(&self.attrs, data, scratch)?;
         } else {
@@ -61,6 +73,36 @@ impl Layout {
         let mut out: Row = Vec::with_capacity(self.live.len() + 1);
         self.fill(scratch, tid, &mut out);
         Ok(out)
+    }
+
+    /// Appends the output values of the stored row `data` at `tid` to
+    /// `out` (rows back to back, [`Layout::width`] values each).
+    #[inline]
+    pub(super) fn append(
+        &self,
+        data: &[u8],
+        tid: Tid,
+        scratch: &mut Vec<Value>,
+        out: &mut Vec<Value>,
+    ) -> Result<()> {
+        if self.decode >= self.attrs.len() {
+            row::decode(&self.attrs, data, scratch)?;
+        } else {
+            row::decode_prefix(&self.attrs, data, self.decode, scratch)?;
+        }
+        self.fill(scratch, tid, out);
+        Ok(())
+    }
+
+    /// Values per output row.
+    pub(super) fn width(&self) -> usize {
+        self.live.len() + usize::from(self.with_tid)
+    }
+
+    /// True when output rows carry no stored value (all NULL, no tid):
+    /// only how many there are matters.
+    pub(super) fn reads_nothing(&self) -> bool {
+        self.decode == 0 && !self.with_tid
     }
 
     /// Moves the live columns decoded into `scratch` into `row` (NULL for
@@ -84,7 +126,7 @@ impl Layout {
 
     /// Whether the row in `data` passes `qual`, decoding only the `upto`
     /// attributes it reads (into `scratch`; its input row is built in `row`).
-    fn passes(
+    pub(super) fn passes(
         &self,
         (qual, upto): (&Expr, usize),
         (tid, data): (Tid, &[u8]),
@@ -133,16 +175,7 @@ impl<'p> SeqScan<'p> {
         needed: Option<usize>,
     ) -> SeqScan<'p> {
         let layout = Layout::new(&table, with_tid, needed);
-        let live = &layout.live;
-        let qual = qual.map(|q| {
-            // Live attributes are in stored order, so reading output
-            // columns up to n needs attributes up to live[n].
-            let upto = q.max_column().map_or(0, |n| {
-                live.get(n.min(live.len().saturating_sub(1)))
-                    .map_or(0, |a| a + 1)
-            });
-            (q, upto)
-        });
+        let qual = qual.map(|q| (q, layout.attrs_read_by(q)));
         SeqScan {
             table,
             layout,

@@ -1,0 +1,576 @@
+//! Parallel sequential scans: PostgreSQL's Gather over a Parallel Seq Scan.
+//!
+//! The table's blocks are cut into chunks of [`CHUNK_BLOCKS`]. Worker
+//! threads and the leader (the statement's own executor thread, unless
+//! parallel_leader_participation is off) claim chunks in block order,
+//! read their visible rows with the statement's snapshot, apply the scan's
+//! filter and decode the columns the plan reads. The leader returns the
+//! chunks' rows in chunk order, so the output is the serial scan's, row for
+//! row. Workers claim at most [`WINDOW`] chunks past the one the leader
+//! returns next, which bounds the rows held at once.
+//!
+//! Workers are threads started when the Gather starts and joined when it
+//! ends; at most max_parallel_workers run in the whole server (fewer
+//! start when slots are taken, as PostgreSQL launches fewer; with none the
+//! leader scans alone). A worker reads with copies of what the statement
+//! reads with: the snapshot, the transaction's xids and command id, the
+//! session's settings and parameters. It evaluates only parallel-safe
+//! filters (no subqueries, outer references or volatile functions, see
+//! [`Expr::parallel_safe`]); an error in a worker ends the statement when
+//! the leader reaches that chunk, as it would have in a serial scan.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use actorgres_memory::Interrupts;
+use actorgres_storage::xact::{OwnXids, Snapshot};
+use actorgres_storage::{Engine, PageRows};
+use parking_lot::{Condvar, Mutex};
+
+use super::scan::{Layout, SeqScan};
+use crate::catalog::TableDef;
+use crate::error::{Result, SqlError};
+use crate::exec::{Node, Row};
+use crate::expr::{EvalCtx, Expr, StorageCtx};
+use crate::guc::Settings;
+use crate::host::{NoHost, SessionInfo};
+use crate::value::{OutputStyle, Value};
+
+/// Blocks per chunk: small enough to share the work evenly, large enough
+/// that claiming and passing a chunk costs little next to reading it.
+pub const CHUNK_BLOCKS: u32 = 16;
+
+/// How many chunks workers may read past the one the leader needs next.
+pub const WINDOW: u32 = 16;
+
+/// How often a waiting leader checks for cancellation.
+const POLL: Duration = Duration::from_millis(20);
+
+/// Stack size of worker threads (as executor threads: deep filters
+/// recurse in the evaluator).
+const STACK_SIZE: usize = 64 << 20;
+
+/// Workers running in the server, against max_parallel_workers.
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+
+/// Reserves up to `want` worker slots within `max` running in all; how
+/// many it got.
+fn reserve(want: usize, max: usize) -> usize {
+    let mut now = RUNNING.load(Ordering::Acquire);
+    loop {
+        let n = want.min(max.saturating_sub(now));
+        if n == 0 {
+            return 0;
+        }
+        match RUNNING.compare_exchange_weak(now, now + n, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => return n,
+            Err(actual) => now = actual,
+        }
+    }
+}
+
+/// One reserved worker slot, given back when dropped.
+struct Slot;
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        RUNNING.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// A chunk's rows and the notices raised while reading them.
+type Chunk = Result<Batch>;
+
+/// Rows read by one thread for another: their values back to back in one
+/// vector, so the reader allocates once per chunk, not once per row (and
+/// the leader, which allocates each row it returns, frees what it
+/// allocated). Rows without stored values (`count(*)`) are only counted.
+#[derive(Default)]
+struct Batch {
+    /// The values, row after row (empty when rows carry none).
+    values: std::vec::IntoIter<Value>,
+    /// Rows left.
+    rows: usize,
+    /// Notices raised while reading them.
+    notices: Vec<SqlError>,
+}
+
+impl Batch {
+    /// The next row of `width` values.
+    fn next_row(&mut self, width: usize) -> Option<Row> {
+        self.rows = self.rows.checked_sub(1)?;
+        let mut row = Vec::with_capacity(width);
+        if self.values.len() == 0 {
+            row.resize(width, Value::Null);
+        } else {
+            row.extend(self.values.by_ref().take(width));
+        }
+        Some(row)
+    }
+}
+
+/// Who reads which chunk.
+struct Claims {
+    /// The next chunk nobody has claimed.
+    next: u32,
+    /// The chunk the leader returns next.
+    want: u32,
+    /// The scan is over (ended early, failed, or done).
+    stop: bool,
+}
+
+/// What the leader and its workers share.
+struct Shared {
+    /// Claims, under a lock taken once per chunk.
+    claims: Mutex<Claims>,
+    /// Signalled when the leader moves on or the scan stops.
+    moved: Condvar,
+    /// Blocks in the table when the scan started.
+    blocks: u32,
+}
+
+impl Shared {
+    /// Chunks in the scan.
+    fn chunks(&self) -> u32 {
+        self.blocks.div_ceil(CHUNK_BLOCKS)
+    }
+
+    /// The blocks of chunk `n`.
+    fn range(&self, n: u32) -> Range<u32> {
+        let start = n.saturating_mul(CHUNK_BLOCKS);
+        start..start.saturating_add(CHUNK_BLOCKS).min(self.blocks)
+    }
+
+    /// The next chunk to read, None when all are taken or the scan has
+    /// stopped. A worker (`wait`) waits while it would read more than
+    /// [`WINDOW`] chunks ahead of the leader.
+    fn claim(&self, wait: bool) -> Option<u32> {
+        let mut c = self.claims.lock();
+        loop {
+            if c.stop || c.next >= self.chunks() {
+                return None;
+            }
+            if !wait || c.next < c.want.saturating_add(WINDOW) {
+                c.next += 1;
+                return Some(c.next - 1);
+            }
+            self.moved.wait(&mut c);
+        }
+    }
+
+    /// The leader now needs chunk `want`.
+    fn advance(&self, want: u32) {
+        self.claims.lock().want = want;
+        self.moved.notify_all();
+    }
+
+    /// Ends the scan: workers finish the chunk in hand and exit.
+    fn stop(&self) {
+        self.claims.lock().stop = true;
+        self.moved.notify_all();
+    }
+}
+
+/// Reads chunks of a table: a block's visible rows, filtered, decoded.
+struct Reader {
+    /// Stored → output.
+    layout: Layout,
+    /// The current block's visible versions.
+    page: PageRows,
+    /// Decoding scratch.
+    scratch: Vec<Value>,
+    /// Scratch row for the filter.
+    qual_row: Row,
+}
+
+impl Reader {
+    fn new(table: &TableDef, needed: Option<usize>) -> Reader {
+        Reader {
+            layout: Layout::new(table, false, needed),
+            page: PageRows::default(),
+            scratch: Vec::new(),
+            qual_row: Vec::new(),
+        }
+    }
+
+    /// The rows of `blocks` of `table` that pass `qual` (with the number
+    /// of stored attributes it reads).
+    fn read(
+        &mut self,
+        table: &TableDef,
+        blocks: Range<u32>,
+        qual: Option<(&Expr, usize)>,
+        ctx: &mut EvalCtx<'_>,
+    ) -> Result<Batch> {
+        let mut values = Vec::new();
+        let mut rows = 0;
+        let count_only = self.layout.reads_nothing();
+        for block in blocks {
+            let storage = ctx
+                .storage
+                .as_ref()
+                .ok_or_else(|| SqlError::internal("a parallel scan without a snapshot"))?;
+            storage.engine.scan_block_rows(
+                table.rel,
+                block,
+                storage.snapshot,
+                storage.own,
+                &mut self.page,
+            )?;
+            for i in 0..self.page.items.len() {
+                let Some((tid, data)) = self.page.get(i) else {
+                    break;
+                };
+                if let Some(q) = qual {
+                    let keep = self.layout.passes(
+                        q,
+                        (tid, data),
+                        &mut self.scratch,
+                        &mut self.qual_row,
+                        ctx,
+                    )?;
+                    if !keep {
+                        continue;
+                    }
+                }
+                rows += 1;
+                if !count_only {
+                    self.layout
+                        .append(data, tid, &mut self.scratch, &mut values)?;
+                }
+            }
+        }
+        Ok(Batch {
+            values: values.into_iter(),
+            rows,
+            notices: Vec::new(),
+        })
+    }
+}
+
+/// What a worker evaluates with: copies of the statement's context.
+#[derive(Clone)]
+struct WorkerEnv {
+    engine: Arc<Engine>,
+    snapshot: Snapshot,
+    own: OwnXids,
+    settings: Settings,
+    style: OutputStyle,
+    info: SessionInfo,
+    interrupts: Interrupts,
+    params: Vec<Value>,
+    statement_start: i64,
+    transaction_start: i64,
+}
+
+/// A worker's assignment.
+struct Job {
+    shared: Arc<Shared>,
+    done: mpsc::Sender<(u32, Chunk)>,
+    table: Arc<TableDef>,
+    needed: Option<usize>,
+    qual: Option<Expr>,
+    env: WorkerEnv,
+    /// Held while the worker runs.
+    _slot: Slot,
+}
+
+/// A worker thread's body: claims and reads chunks until none is left.
+fn work(job: Job) {
+    let Job {
+        shared,
+        done,
+        table,
+        needed,
+        qual,
+        env,
+        _slot,
+    } = job;
+    let WorkerEnv {
+        engine,
+        snapshot,
+        own,
+        mut settings,
+        style,
+        info,
+        interrupts,
+        params,
+        statement_start,
+        transaction_start,
+    } = env;
+    let mut notices = Vec::new();
+    let mut ctx = EvalCtx {
+        settings: &mut settings,
+        style: &style,
+        host: &NoHost,
+        interrupts: &interrupts,
+        info: &info,
+        statement_start,
+        transaction_start,
+        params: &params,
+        notices: &mut notices,
+        storage: Some(StorageCtx {
+            engine: &engine,
+            snapshot: &snapshot,
+            own: &own,
+        }),
+        outer: Vec::new(),
+        initplans: HashMap::new(),
+        spill: None,
+        worktables: HashMap::new(),
+    };
+    let mut reader = Reader::new(&table, needed);
+    let qual = qual.as_ref().map(|q| (q, reader.layout.attrs_read_by(q)));
+    while let Some(n) = shared.claim(true) {
+        let read = catch_unwind(AssertUnwindSafe(|| {
+            reader.read(&table, shared.range(n), qual, &mut ctx)
+        }));
+        let (chunk, go_on) = match read {
+            Ok(batch) => (
+                batch.map(|b| Batch {
+                    notices: std::mem::take(ctx.notices),
+                    ..b
+                }),
+                true,
+            ),
+            Err(_) => (Err(SqlError::internal("a parallel worker panicked")), false),
+        };
+        if done.send((n, chunk)).is_err() || !go_on {
+            return;
+        }
+    }
+}
+
+/// The leader's side of a running parallel scan.
+struct Leader {
+    shared: Arc<Shared>,
+    /// Chunks read by workers.
+    done: mpsc::Receiver<(u32, Chunk)>,
+    workers: Vec<JoinHandle<()>>,
+    /// Chunks read but not yet returned, by number.
+    pending: HashMap<u32, Chunk>,
+    /// The rows of the chunk being returned.
+    current: Batch,
+    /// Values per row.
+    width: usize,
+    /// The chunk to return next.
+    want: u32,
+    /// The leader's own reader.
+    reader: Reader,
+    /// parallel_leader_participation.
+    participate: bool,
+}
+
+impl Leader {
+    /// Chunk `want`, read by whoever claimed it; the leader reads chunks
+    /// itself while it waits, within the window.
+    fn take(
+        &mut self,
+        table: &TableDef,
+        qual: Option<(&Expr, usize)>,
+        ctx: &mut EvalCtx<'_>,
+    ) -> Chunk {
+        let want = self.want;
+        loop {
+            if let Some(c) = self.pending.remove(&want) {
+                return c;
+            }
+            while let Ok((n, c)) = self.done.try_recv() {
+                self.pending.insert(n, c);
+            }
+            if self.pending.contains_key(&want) {
+                continue;
+            }
+            if self.participate && self.pending.len() < WINDOW as usize {
+                if let Some(n) = self.shared.claim(false) {
+                    let batch = self.reader.read(table, self.shared.range(n), qual, ctx);
+                    self.pending.insert(n, batch);
+                    continue;
+                }
+            }
+            match self.done.recv_timeout(POLL) {
+                Ok((n, c)) => {
+                    self.pending.insert(n, c);
+                }
+                Err(RecvTimeoutError::Timeout) => ctx.check_interrupts()?,
+                Err(RecvTimeoutError::Disconnected) => {
+                    // Every worker has exited and `want` never came (a
+                    // worker could not send it): read it here.
+                    return self.reader.read(table, self.shared.range(want), qual, ctx);
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Leader {
+    fn drop(&mut self) {
+        self.shared.stop();
+        for w in self.workers.drain(..) {
+            // A worker ends after the chunk in hand; its panics were caught.
+            let _ = w.join();
+        }
+    }
+}
+
+enum Run<'p> {
+    NotStarted,
+    /// No worker could start: an ordinary scan.
+    Serial(Box<SeqScan<'p>>),
+    Parallel(Box<Leader>),
+}
+
+/// The Gather node over a parallel sequential scan.
+pub struct Gather<'p> {
+    table: Arc<TableDef>,
+    needed: Option<usize>,
+    /// The filter, and how many stored attributes it reads.
+    qual: Option<(&'p Expr, usize)>,
+    /// Workers planned.
+    planned: usize,
+    /// Workers started.
+    launched: Option<usize>,
+    run: Run<'p>,
+}
+
+impl<'p> Gather<'p> {
+    /// A parallel scan of `table` with `planned` workers, returning the
+    /// rows for which `qual` is true (all without one), decoding only the
+    /// first `needed` output columns (None: all).
+    pub fn new(
+        table: Arc<TableDef>,
+        needed: Option<usize>,
+        qual: Option<&'p Expr>,
+        planned: usize,
+    ) -> Gather<'p> {
+        let layout = Layout::new(&table, false, needed);
+        let qual = qual.map(|q| (q, layout.attrs_read_by(q)));
+        Gather {
+            table,
+            needed,
+            qual,
+            planned,
+            launched: None,
+            run: Run::NotStarted,
+        }
+    }
+
+    /// Starts the workers (as many as there are slots for).
+    fn start(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Run<'p>> {
+        let serial = |g: &Self| {
+            Run::Serial(Box::new(SeqScan::new(
+                Arc::clone(&g.table),
+                false,
+                g.qual.map(|(q, _)| q),
+                g.needed,
+            )))
+        };
+        let Some(storage) = ctx.storage.as_ref() else {
+            return Ok(serial(self));
+        };
+        let max = usize::try_from(ctx.settings.int("max_parallel_workers")).unwrap_or(0);
+        let slots = reserve(self.planned, max);
+        if slots == 0 {
+            return Ok(serial(self));
+        }
+        let shared = Arc::new(Shared {
+            claims: Mutex::new(Claims {
+                next: 0,
+                want: 0,
+                stop: false,
+            }),
+            moved: Condvar::new(),
+            blocks: storage.engine.nblocks(self.table.rel)?,
+        });
+        let env = WorkerEnv {
+            engine: Arc::clone(storage.engine),
+            snapshot: storage.snapshot.clone(),
+            own: storage.own.to_owned_txn(),
+            settings: ctx.settings.clone(),
+            style: ctx.style.clone(),
+            info: ctx.info.clone(),
+            interrupts: ctx.interrupts.clone(),
+            params: ctx.params.to_vec(),
+            statement_start: ctx.statement_start,
+            transaction_start: ctx.transaction_start,
+        };
+        let (tx, rx) = mpsc::channel();
+        let mut workers = Vec::with_capacity(slots);
+        for _ in 0..slots {
+            let job = Job {
+                shared: Arc::clone(&shared),
+                done: tx.clone(),
+                table: Arc::clone(&self.table),
+                needed: self.needed,
+                qual: self.qual.map(|(q, _)| q.clone()),
+                env: env.clone(),
+                _slot: Slot,
+            };
+            let started = std::thread::Builder::new()
+                .name("actorgres-parallel".into())
+                .stack_size(STACK_SIZE)
+                .spawn(move || work(job));
+            match started {
+                Ok(h) => workers.push(h),
+                Err(e) => {
+                    // The job (and its slot) went with the error.
+                    tracing::warn!(error = %e, "could not start a parallel worker");
+                    break;
+                }
+            }
+        }
+        self.launched = Some(workers.len());
+        if workers.is_empty() {
+            return Ok(serial(self));
+        }
+        Ok(Run::Parallel(Box::new(Leader {
+            shared,
+            done: rx,
+            workers,
+            pending: HashMap::new(),
+            current: Batch::default(),
+            width: Layout::new(&self.table, false, self.needed).width(),
+            want: 0,
+            reader: Reader::new(&self.table, self.needed),
+            participate: ctx.settings.bool("parallel_leader_participation"),
+        })))
+    }
+}
+
+impl Node for Gather<'_> {
+    fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
+        if let Run::NotStarted = self.run {
+            self.launched = Some(0);
+            self.run = self.start(ctx)?;
+        }
+        let leader = match &mut self.run {
+            Run::Parallel(l) => l,
+            Run::Serial(scan) => return scan.next(ctx),
+            Run::NotStarted => return Ok(None),
+        };
+        loop {
+            if let Some(row) = leader.current.next_row(leader.width) {
+                return Ok(Some(row));
+            }
+            if leader.want >= leader.shared.chunks() {
+                return Ok(None);
+            }
+            let mut batch = leader.take(&self.table, self.qual, ctx)?;
+            leader.want += 1;
+            leader.shared.advance(leader.want);
+            ctx.notices.append(&mut batch.notices);
+            leader.current = batch;
+            ctx.check_interrupts()?;
+        }
+    }
+
+    fn workers_launched(&self) -> Option<usize> {
+        self.launched
+    }
+}

@@ -15,6 +15,7 @@
 //! ```
 
 use std::fmt::Write;
+use std::sync::Arc;
 
 use crate::error::{Result, SqlError, SqlState};
 use crate::value::Zone;
@@ -759,15 +760,21 @@ struct Slot {
     value: Val,
     /// Value at session start (after config file, command line, startup).
     reset: Val,
-    /// Changed since the last `take_reported_changes`.
-    changed: bool,
 }
 
-/// A full set of settings: the server's, or one session's.
+/// Settings flagged as changed since the last `take_reported_changes`,
+/// one bit per entry of DEFS.
+type Changed = [u64; 4];
+
+/// A full set of settings: the server's, or one session's. Cloning is
+/// cheap (a transaction keeps two copies to restore at its end): the
+/// values are shared until one side changes one.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// One slot per entry of DEFS, same order.
-    slots: Vec<Slot>,
+    /// One slot per entry of DEFS, same order; copied on first write.
+    slots: Arc<Vec<Slot>>,
+    /// Slots changed since the last `take_reported_changes`.
+    changed: Changed,
     /// Custom `prefix.name` placeholders, as PostgreSQL allows.
     custom: Vec<(String, String)>,
     /// The parsed TimeZone (kept beside its text to avoid re-parsing).
@@ -780,8 +787,17 @@ impl Default for Settings {
     }
 }
 
+/// The index of setting `name` in DEFS (sorted case-insensitively).
 fn find(name: &str) -> Option<usize> {
-    DEFS.iter().position(|d| d.name.eq_ignore_ascii_case(name))
+    DEFS.binary_search_by(|d| cmp_ignore_case(d.name, name))
+        .ok()
+}
+
+/// Compares ASCII case-insensitively, as DEFS is sorted.
+fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
 fn unrecognized(name: &str) -> SqlError {
@@ -808,12 +824,12 @@ impl Settings {
                 Slot {
                     reset: value.clone(),
                     value,
-                    changed: false,
                 }
             })
             .collect();
         Settings {
-            slots,
+            slots: Arc::new(slots),
+            changed: Changed::default(),
             custom: Vec::new(),
             zone: Zone::utc(),
         }
@@ -839,8 +855,10 @@ impl Settings {
                 self.zone = Zone::parse(s).unwrap_or_else(Zone::utc);
             }
         }
-        let slot = &mut self.slots[i];
-        slot.changed |= slot.value != new;
+        if self.slots[i].value != new {
+            self.mark_changed(i);
+        }
+        let slot = &mut Arc::make_mut(&mut self.slots)[i];
         slot.value = new;
         if source != Source::Session {
             slot.reset = slot.value.clone();
@@ -848,18 +866,42 @@ impl Settings {
         Ok(())
     }
 
-    /// Takes every value of `saved` (ROLLBACK, end of SET LOCAL), flagging
-    /// the ones that change so reported settings are sent again.
-    pub fn restore(&mut self, saved: &Settings) {
-        for (slot, old) in self.slots.iter_mut().zip(&saved.slots) {
-            if slot.value != old.value {
-                slot.value = old.value.clone();
-                slot.changed = true;
-            }
-            slot.reset = old.reset.clone();
+    fn mark_changed(&mut self, i: usize) {
+        if let Some(word) = self.changed.get_mut(i / 64) {
+            *word |= 1 << (i % 64);
         }
+    }
+
+    fn take_changed(&mut self, i: usize) -> bool {
+        let Some(word) = self.changed.get_mut(i / 64) else {
+            return false;
+        };
+        let bit = 1 << (i % 64);
+        let was = *word & bit != 0;
+        *word &= !bit;
+        was
+    }
+
+    /// Takes every value of `saved` (ROLLBACK, end of SET LOCAL), flagging
+    /// the ones that change so reported settings are sent again. Returns
+    /// whether anything changed.
+    pub fn restore(&mut self, saved: &Settings) -> bool {
+        let same_custom = self.custom == saved.custom;
+        if Arc::ptr_eq(&self.slots, &saved.slots) && same_custom {
+            // Nothing was set since `saved` was taken.
+            return false;
+        }
+        let mut any = !same_custom;
+        for (i, old) in saved.slots.iter().enumerate() {
+            if self.slots.get(i).is_some_and(|s| s.value != old.value) {
+                self.mark_changed(i);
+                any = true;
+            }
+        }
+        self.slots = Arc::clone(&saved.slots);
         self.custom = saved.custom.clone();
         self.zone = saved.zone.clone();
+        any
     }
 
     /// Sets an internal setting the server itself owns (session_authorization,
@@ -867,8 +909,9 @@ impl Settings {
     pub fn set_internal(&mut self, name: &str, value: &str) {
         if let Some(i) = find(name) {
             let v = Val::Str(value.to_owned());
-            self.slots[i].value = v.clone();
-            self.slots[i].reset = v;
+            let slot = &mut Arc::make_mut(&mut self.slots)[i];
+            slot.value = v.clone();
+            slot.reset = v;
         }
     }
 
@@ -937,11 +980,17 @@ impl Settings {
 
     /// RESET ALL: every user-settable setting back to its reset value.
     pub fn reset_all(&mut self) {
-        for (slot, d) in self.slots.iter_mut().zip(DEFS) {
-            if d.context >= Context::Superuser && slot.value != slot.reset {
-                slot.value = slot.reset.clone();
-                slot.changed = true;
-            }
+        let differs: Vec<usize> = DEFS
+            .iter()
+            .zip(self.slots.iter())
+            .enumerate()
+            .filter(|(_, (d, s))| d.context >= Context::Superuser && s.value != s.reset)
+            .map(|(i, _)| i)
+            .collect();
+        for i in differs {
+            self.mark_changed(i);
+            let slot = &mut Arc::make_mut(&mut self.slots)[i];
+            slot.value = slot.reset.clone();
         }
         if let Some(i) = find("TimeZone") {
             if let Val::Str(s) = &self.slots[i].value {
@@ -954,7 +1003,7 @@ impl Settings {
     pub fn show_all(&self) -> Vec<(String, String, String)> {
         let mut rows: Vec<(String, String, String)> = DEFS
             .iter()
-            .zip(&self.slots)
+            .zip(self.slots.iter())
             .map(|(d, s)| {
                 (
                     d.name.to_owned(),
@@ -972,7 +1021,7 @@ impl Settings {
     pub fn reported(&self) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = DEFS
             .iter()
-            .zip(&self.slots)
+            .zip(self.slots.iter())
             .filter(|(d, _)| d.report)
             .map(|(d, s)| (d.name.to_owned(), format_value(d, &s.value)))
             .collect();
@@ -984,12 +1033,12 @@ impl Settings {
     /// messages to send after a statement.
     pub fn take_reported_changes(&mut self) -> Vec<(String, String)> {
         let mut out = Vec::new();
-        for (d, s) in DEFS.iter().zip(self.slots.iter_mut()) {
-            if s.changed {
-                s.changed = false;
-                if d.report {
-                    out.push((d.name.to_owned(), format_value(d, &s.value)));
-                }
+        if self.changed == Changed::default() {
+            return out;
+        }
+        for (i, d) in DEFS.iter().enumerate() {
+            if self.take_changed(i) && d.report {
+                out.push((d.name.to_owned(), format_value(d, &self.slots[i].value)));
             }
         }
         out
@@ -1547,6 +1596,35 @@ mod tests {
         );
         assert!(parse_config("x = 'open").is_err());
         assert!(parse_config("= 5").is_err());
+    }
+
+    #[test]
+    fn every_setting_has_a_changed_bit() {
+        assert!(DEFS.len() <= std::mem::size_of::<Changed>() * 8);
+    }
+
+    #[test]
+    fn find_matches_any_case_and_nothing_else() {
+        for (i, d) in DEFS.iter().enumerate() {
+            assert_eq!(find(d.name), Some(i));
+            assert_eq!(find(&d.name.to_ascii_uppercase()), Some(i));
+        }
+        assert_eq!(find("no_such_setting"), None);
+        assert_eq!(find(""), None);
+    }
+
+    #[test]
+    fn clones_share_values_until_one_changes() {
+        let mut a = Settings::new();
+        let saved = a.clone();
+        assert!(!a.restore(&saved), "nothing set: nothing to restore");
+        a.set("work_mem", Some("1MB"), Source::Session).unwrap();
+        assert_eq!(saved.show("work_mem").unwrap(), "4MB");
+        assert!(a.restore(&saved));
+        assert_eq!(a.show("work_mem").unwrap(), "4MB");
+        a.set("TimeZone", Some("UTC"), Source::Session).unwrap();
+        a.set("TimeZone", Some("Etc/UTC"), Source::Session).unwrap();
+        assert!(!a.restore(&saved), "set back to the same value");
     }
 
     #[test]

@@ -334,8 +334,9 @@ impl Session {
     }
 
     fn restore_settings(&mut self, s: Settings) {
-        self.settings.restore(&s);
-        self.settings_changed();
+        if self.settings.restore(&s) {
+            self.settings_changed();
+        }
     }
 
     /// Opens a transaction if none is open (rule 1).

@@ -227,12 +227,34 @@ impl Engine {
         data: &[u8],
         fillfactor: u8,
     ) -> Result<Tid> {
-        let header = TupleHeader {
+        let mut tuple = vec![0u8; TUPLE_HEADER + data.len()];
+        tuple[TUPLE_HEADER..].copy_from_slice(data);
+        self.heap_insert_tuple(rel, xid, cid, tuple, fillfactor)
+    }
+
+    /// Like [`Engine::heap_insert`], for a caller that wrote the row's data
+    /// after [`TUPLE_HEADER`] bytes of room for its header (no copy).
+    pub fn heap_insert_tuple(
+        &self,
+        rel: RelId,
+        xid: u32,
+        cid: u32,
+        mut tuple: Vec<u8>,
+        fillfactor: u8,
+    ) -> Result<Tid> {
+        if tuple.len() < TUPLE_HEADER {
+            return Err(StorageError::Io(std::io::Error::other(format!(
+                "a tuple of {} bytes has no room for its header",
+                tuple.len()
+            ))));
+        }
+        TupleHeader {
             xmin: xid,
             cmin: cid,
             ..Default::default()
-        };
-        let tid = self.place(xid, rel, header.with_data(data), fillfactor, None)?;
+        }
+        .write(&mut tuple);
+        let tid = self.place(xid, rel, tuple, fillfactor, None)?;
         self.count(rel, 1, 0);
         Ok(tid)
     }

@@ -152,12 +152,14 @@ impl<'a> Scan<'a> {
     /// Rows up to the end of the text (an optional `;` allowed).
     fn rows(&mut self) -> Option<Vec<Vec<Expr>>> {
         let mut rows = Vec::new();
+        let mut width = 0;
         loop {
             self.skip_ws();
             if !self.eat('(') {
                 return None;
             }
-            let mut row = Vec::new();
+            // Rows are usually as wide as the one before.
+            let mut row = Vec::with_capacity(width);
             loop {
                 self.skip_ws();
                 row.push(self.literal()?);
@@ -170,6 +172,7 @@ impl<'a> Scan<'a> {
                 }
                 return None;
             }
+            width = row.len();
             rows.push(row);
             self.skip_ws();
             if self.eat(',') {

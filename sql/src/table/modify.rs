@@ -29,6 +29,7 @@ use crate::result::ResultSink;
 use crate::session::Stmt;
 use crate::value::{OutputStyle, Value};
 use actorgres_storage::lock::LockMode;
+use actorgres_storage::page::TUPLE_HEADER;
 use actorgres_storage::{Actor, Modify};
 
 /// Opens the table a DML statement writes to (RowExclusiveLock).
@@ -193,13 +194,31 @@ fn check_row(
 /// Live-column values spread to every attribute (dropped ones NULL),
 /// then encoded.
 fn encode(def: &TableDef, live: &[Value], attrs: &[row::StoredAttr]) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    encode_into(def, live, attrs, &mut bytes);
+    bytes
+}
+
+/// Appends the stored form of the live-column values `live` to `out`.
+fn encode_into(def: &TableDef, live: &[Value], attrs: &[row::StoredAttr], out: &mut Vec<u8>) {
+    if live.len() == def.columns.len() {
+        // No dropped column: live values are the stored ones.
+        return row::encode(attrs, live, out);
+    }
     let mut physical = vec![Value::Null; def.columns.len()];
     for ((i, _), v) in def.live().zip(live) {
         physical[i] = v.clone();
     }
-    let mut bytes = Vec::new();
-    row::encode(attrs, &physical, &mut bytes);
-    bytes
+    row::encode(attrs, &physical, out);
+}
+
+/// A new row version of `live`: room for the tuple header, then the
+/// stored row (what [`actorgres_storage::Engine::heap_insert_tuple`] takes).
+fn new_tuple(def: &TableDef, live: &[Value], attrs: &[row::StoredAttr]) -> Vec<u8> {
+    let mut t = Vec::with_capacity(TUPLE_HEADER + 16 + 8 * live.len());
+    t.resize(TUPLE_HEADER, 0);
+    encode_into(def, live, attrs, &mut t);
+    t
 }
 
 /// Sends one RETURNING row.
@@ -363,10 +382,12 @@ pub fn insert(ctx: &mut Stmt<'_>, ins: &ast::Insert, sink: &mut dyn ResultSink) 
         wait: policy,
     };
     let mut count: u64 = 0;
-    let mut put = |mut given: Vec<Option<Value>>, eval: &mut EvalCtx<'_>| -> Result<()> {
+    // One row buffer for all rows.
+    let mut row: Vec<Value> = Vec::with_capacity(live.len());
+    let mut put = |given: &mut Vec<Option<Value>>, eval: &mut EvalCtx<'_>| -> Result<()> {
         // Live-column values: given (moved, not copied), else default,
         // else NULL.
-        let mut row: Vec<Value> = Vec::with_capacity(live.len());
+        row.clear();
         for &i in &live {
             let v = match targets
                 .iter()
@@ -406,11 +427,11 @@ pub fn insert(ctx: &mut Stmt<'_>, ins: &ast::Insert, sink: &mut dyn ResultSink) 
                 }
             }
         }
-        let tid = engine.heap_insert(
+        let tid = engine.heap_insert_tuple(
             def.rel,
             xid,
             cid,
-            &encode(&def, &row, &attrs),
+            new_tuple(&def, &row, &attrs),
             def.fillfactor,
         )?;
         super::index::insert_entries(engine, &def, &row, tid, &who, style)?;
@@ -425,18 +446,22 @@ pub fn insert(ctx: &mut Stmt<'_>, ins: &ast::Insert, sink: &mut dyn ResultSink) 
     };
     match source {
         Source::Values(rows) => {
+            let mut given = Vec::with_capacity(targets.len());
             for r in rows {
-                let mut given = Vec::with_capacity(r.len());
+                given.clear();
                 for e in r {
                     given.push(match e {
-                        Some(e) => Some(e.eval(&[], &mut eval)?),
+                        // A constant (the usual VALUES row) moves out.
+                        Some(e) => Some(match e.kind {
+                            crate::expr::ExprKind::Const(v) => v,
+                            kind => Expr { kind, ..e }.eval(&[], &mut eval)?,
+                        }),
                         // DEFAULT: the column default, or NULL.
                         None => None,
                     });
                 }
                 // An explicit DEFAULT for a column without one is NULL.
-                let given: Vec<Option<Value>> = given;
-                put(given, &mut eval)?;
+                put(&mut given, &mut eval)?;
             }
         }
         Source::Query(plan, types) => {
@@ -450,8 +475,9 @@ pub fn insert(ctx: &mut Stmt<'_>, ins: &ast::Insert, sink: &mut dyn ResultSink) 
                 plan.choose_index_scans(&|t| engine.nblocks(t.rel).unwrap_or(0));
             }
             let mut node = exec::build(&plan);
+            let mut given = Vec::with_capacity(targets.len());
             while let Some(r) = node.next(&mut eval)? {
-                let mut given = Vec::with_capacity(r.len());
+                given.clear();
                 for ((v, &i), from) in r.into_iter().zip(&targets).zip(&types) {
                     let col = &def.columns[i];
                     given.push(Some(crate::cast::cast_value(
@@ -463,7 +489,7 @@ pub fn insert(ctx: &mut Stmt<'_>, ins: &ast::Insert, sink: &mut dyn ResultSink) 
                         eval.style(),
                     )?));
                 }
-                put(given, &mut eval)?;
+                put(&mut given, &mut eval)?;
             }
         }
     }

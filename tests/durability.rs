@@ -424,18 +424,27 @@ async fn a_storage_failure_restarts_the_server_in_place_with_recovery() {
         "CREATE TABLE kept (x int); INSERT INTO kept VALUES (1), (2), (3)",
     )
     .await;
-    // The WAL's next segment becomes a dangling symlink: writing into it
-    // fails as a broken disk would, and recovery removes it later.
+    // The WAL's next segments (the WAL writer preallocates a few past the
+    // one being written, the lowest on a new server) become dangling
+    // symlinks: writing into them fails as a broken disk would, and
+    // recovery removes them later.
     let wal = server.data.path().join("pgdata/pg_wal");
-    let last = std::fs::read_dir(&wal)
+    let current = std::fs::read_dir(&wal)
         .unwrap()
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .filter(|n| n.len() == 24)
-        .max()
+        .min()
         .unwrap();
-    let seg = u64::from_str_radix(&last[16..], 16).unwrap() + 1;
-    let next = format!("{}{:08X}", &last[..16], seg);
-    std::os::unix::fs::symlink("/nonexistent/actorgres-test/wal", wal.join(&next)).unwrap();
+    let seg = u64::from_str_radix(&current[16..], 16).unwrap();
+    for next in seg + 1..=seg + 4 {
+        let path = wal.join(format!("{}{:08X}", &current[..16], next));
+        // The WAL writer may create the file between the two steps.
+        let broken = (0..100).any(|_| {
+            let _ = std::fs::remove_file(&path);
+            std::os::unix::fs::symlink("/nonexistent/actorgres-test/wal", &path).is_ok()
+        });
+        assert!(broken, "{path:?} became a dangling symlink");
+    }
     // ~20 MB of WAL in one transaction crosses into that segment.
     exec(&c, "CREATE TABLE big (pad text)").await;
     let values: Vec<String> = (0..100).map(|_| "(repeat('w', 2000))".to_owned()).collect();

@@ -470,6 +470,13 @@ impl Engine {
             .map_err(|e| self.broken(panic_err("could not flush WAL", e)))
     }
 
+    /// Keeps `ahead` WAL segments ready past the current one (see
+    /// [`crate::wal::Wal::preallocate`]); how many it created. A failure
+    /// here is not fatal: the writer creates what it needs itself.
+    pub fn preallocate_wal(&self, ahead: u64) -> std::io::Result<usize> {
+        self.wal.preallocate(ahead)
+    }
+
     /// WAL written since the last checkpoint's redo point, in bytes.
     pub fn wal_since_checkpoint(&self) -> u64 {
         self.wal.since(self.wal.redo())

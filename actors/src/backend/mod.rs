@@ -37,7 +37,7 @@ use actorgres_protocol::{
     TransactionStatus,
 };
 use actorgres_sql::{Host, Session, SessionInfo, SqlError, SqlState, TxStatus};
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::{BufMut, BytesMut};
 use tokio::io::AsyncWriteExt;
 use tokio::net::tcp::OwnedWriteHalf;
 use tokio::net::TcpStream;
@@ -79,6 +79,9 @@ pub struct Backend {
     postmaster: Addr<Postmaster>,
     /// The socket's write side; taken while a write is in flight.
     writer: Option<OwnedWriteHalf>,
+    /// The same socket for the executor, which writes a short query's
+    /// whole answer itself (see [`sink::run_simple_query`]).
+    direct: Option<Arc<std::net::TcpStream>>,
     /// Messages not written yet.
     out: BytesMut,
     /// Startup or ready.
@@ -101,6 +104,8 @@ impl Backend {
         postmaster: Addr<Postmaster>,
         arbiter: &ArbiterHandle,
     ) {
+        // A second handle on the (non-blocking) socket, for executors.
+        let direct = stream.try_clone().ok().map(Arc::new);
         Backend::start_in_arbiter(arbiter, move |ctx| {
             let slot = proc_.slot;
             let writer = match TcpStream::from_std(stream) {
@@ -121,6 +126,7 @@ impl Backend {
                 shared,
                 postmaster,
                 writer,
+                direct,
                 out: BytesMut::new(),
                 phase: Phase::Startup,
                 session: None,
@@ -346,6 +352,7 @@ impl Backend {
         let (tx, rx) = mpsc::channel(BATCH_QUEUE);
         let job_interrupts = interrupts.clone();
         let proc_ = Arc::clone(&self.proc_);
+        let direct = self.direct.clone();
         self.shared.pool.spawn(Box::new(move || {
             let on_ready = |session: &Session| {
                 {
@@ -355,9 +362,14 @@ impl Backend {
                 }
                 proc_.set_state(idle_state(session.transaction_status()), None);
             };
-            sink::run_simple_query(session, sql, job_interrupts, tx, on_ready);
+            let out = sink::Output {
+                tx,
+                pending,
+                direct,
+            };
+            sink::run_simple_query(session, sql, job_interrupts, out, on_ready);
         }));
-        let forward = forward(writer, pending, rx, timeout, interrupts);
+        let forward = forward(writer, rx, timeout, interrupts);
         ctx.wait(
             forward
                 .into_actor(self)
@@ -395,12 +407,11 @@ fn idle_state(status: TxStatus) -> BackendState {
 /// vanished without one).
 async fn forward(
     mut writer: OwnedWriteHalf,
-    pending: Bytes,
     mut rx: mpsc::Receiver<sink::Out>,
     timeout: Option<Duration>,
     interrupts: actorgres_memory::Interrupts,
 ) -> (OwnedWriteHalf, bool, Option<JobOutcome>) {
-    let mut ok = pending.is_empty() || writer.write_all(&pending).await.is_ok();
+    let mut ok = true;
     let mut armed = timeout.is_some();
     let sleep = tokio::time::sleep(timeout.unwrap_or(Duration::from_secs(86_400)));
     tokio::pin!(sleep);

@@ -5,19 +5,26 @@
 //! rows reach the client while the statement still runs, and a slow
 //! client slows the statement down instead of filling memory.
 
+use std::io::Write;
+use std::net::TcpStream;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
 
 use actorgres_memory::Interrupts;
 use actorgres_protocol::{write_data_row, BackendMessage, FieldDescription, TransactionStatus};
 use actorgres_sql::value::{OutputStyle, Value};
 use actorgres_sql::{OutputColumn, ResultSink, Session, SqlError, SqlState, TxStatus};
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::{Buf, BufMut, Bytes, BytesMut};
 use tokio::sync::mpsc;
 
 use super::report;
 
 /// Bytes gathered before a batch is sent to the writer.
 const BATCH_BYTES: usize = 32 * 1024;
+
+/// The buffer a query starts with (it grows to a batch if needed; most
+/// answers are a few hundred bytes).
+const INITIAL_BYTES: usize = 1024;
 
 /// What the executor sends the Backend while a query runs.
 pub enum Out {
@@ -28,22 +35,37 @@ pub enum Out {
     Done(Box<(Bytes, JobOutcome)>),
 }
 
+/// Where a query's answer goes.
+pub struct Output {
+    /// Batches to the Backend's writer.
+    pub tx: mpsc::Sender<Out>,
+    /// Messages the Backend had buffered before the query: they go first.
+    pub pending: Bytes,
+    /// The client socket (non-blocking), if the Backend could share it.
+    pub direct: Option<Arc<TcpStream>>,
+}
+
 /// Encodes results for the wire and streams them in batches.
 pub struct WireSink {
     /// Messages not sent yet.
     buf: BytesMut,
     /// To the Backend's writer.
     tx: mpsc::Sender<Out>,
+    /// A batch went to the writer.
+    sent: bool,
     /// Scratch for one value's text.
     text: String,
 }
 
 impl WireSink {
-    /// A sink sending batches to `tx`.
-    pub fn new(tx: mpsc::Sender<Out>) -> Self {
+    /// A sink sending batches to `tx`, after `pending`.
+    pub fn new(tx: mpsc::Sender<Out>, pending: &[u8]) -> Self {
+        let mut buf = BytesMut::with_capacity(INITIAL_BYTES.max(pending.len()));
+        buf.extend_from_slice(pending);
         WireSink {
-            buf: BytesMut::with_capacity(BATCH_BYTES),
+            buf,
             tx,
+            sent: false,
             text: String::new(),
         }
     }
@@ -59,6 +81,7 @@ impl WireSink {
             return Ok(());
         }
         let batch = self.buf.split().freeze();
+        self.sent = true;
         self.tx
             .blocking_send(Out::Batch(batch))
             .map_err(|_| SqlError::fatal(SqlState::CONNECTION_FAILURE, "connection to client lost"))
@@ -146,10 +169,10 @@ pub fn run_simple_query(
     mut session: Session,
     sql: String,
     interrupts: Interrupts,
-    tx: mpsc::Sender<Out>,
+    output: Output,
     on_ready: impl FnOnce(&Session),
 ) {
-    let mut sink = WireSink::new(tx);
+    let mut sink = WireSink::new(output.tx, &output.pending);
     let ran = catch_unwind(AssertUnwindSafe(|| {
         #[cfg(test)]
         if sql.contains("/* test: panic on the executor */") {
@@ -198,8 +221,17 @@ pub fn run_simple_query(
             JobOutcome { session: None }
         }
     };
-    // The rest of the messages travel with the outcome. A client that
+    // When no batch went ahead (a short answer, the usual case), the
+    // answer is written here, straight to the socket, as far as the
+    // socket takes it without waiting: the client has it without a hop
+    // through the Backend's thread. What is left (all of it if a batch
+    // went ahead, so order holds) travels with the outcome. A client that
     // left cannot be told; the writer side notices too.
-    let last = sink.buf.split().freeze();
+    let mut last = sink.buf.split().freeze();
+    if let (false, Some(socket)) = (sink.sent, &output.direct) {
+        if let Ok(n) = (&**socket).write(&last) {
+            last.advance(n);
+        }
+    }
     let _ = sink.tx.blocking_send(Out::Done(Box::new((last, outcome))));
 }

@@ -908,7 +908,12 @@ impl Settings {
     /// data_directory) without context checks.
     pub fn set_internal(&mut self, name: &str, value: &str) {
         if let Some(i) = find(name) {
-            let v = Val::Str(value.to_owned());
+            let v = parse_value(&DEFS[i], value).unwrap_or_else(|_| Val::Str(value.to_owned()));
+            if self.slots[i].value == v && self.slots[i].reset == v {
+                // Unchanged (each transaction publishes its isolation
+                // level): the shared values stay shared.
+                return;
+            }
             let slot = &mut Arc::make_mut(&mut self.slots)[i];
             slot.value = v.clone();
             slot.reset = v;

@@ -796,9 +796,12 @@ async fn parallel_scans_return_the_serial_rows() {
     }
     assert_eq!(serial[2].1, 1, "one count");
     assert_eq!(serial[0].1, 180_000);
+    // A scan starts at most one worker fewer than there are cores.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let two = 2.min(cores.saturating_sub(1).max(1));
     for (setup, launched) in [
-        ("RESET max_parallel_workers_per_gather", 2),
-        ("SET parallel_leader_participation = off", 2),
+        ("RESET max_parallel_workers_per_gather", two),
+        ("SET parallel_leader_participation = off", two),
         (
             "RESET parallel_leader_participation; SET max_parallel_workers = 1",
             1,
@@ -875,5 +878,8 @@ async fn parallel_scans_return_the_serial_rows() {
         );
     }
     let analyzed = lines(&c, "EXPLAIN ANALYZE SELECT count(*) FROM p").await;
-    assert!(analyzed.contains("Workers Launched: 2\n"), "{analyzed}");
+    assert!(
+        analyzed.contains(&format!("Workers Launched: {two}\n")),
+        "{analyzed}"
+    );
 }

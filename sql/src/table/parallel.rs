@@ -10,8 +10,9 @@
 //! returns next, which bounds the rows held at once.
 //!
 //! Workers are threads started when the Gather starts and joined when it
-//! ends; at most max_parallel_workers run in the whole server (fewer
-//! start when slots are taken, as PostgreSQL launches fewer; with none the
+//! ends; at most max_parallel_workers run in the whole server, and one
+//! scan starts at most one fewer than the machine's cores (fewer start
+//! when slots are taken, as PostgreSQL launches fewer; with none the
 //! leader scans alone). A worker reads with copies of what the statement
 //! reads with: the snapshot, the transaction's xids and command id, the
 //! session's settings and parameters. It evaluates only parallel-safe
@@ -58,6 +59,14 @@ const STACK_SIZE: usize = 64 << 20;
 
 /// Workers running in the server, against max_parallel_workers.
 static RUNNING: AtomicUsize = AtomicUsize::new(0);
+
+/// The most workers one scan starts: one fewer than the machine's cores
+/// (at least one), since the leader works too and more threads than
+/// cores only take turns (on two cores one worker and the leader scan a
+/// tenth faster than two workers and the leader).
+fn worker_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1))
+}
 
 /// Reserves up to `want` worker slots within `max` running in all; how
 /// many it got.
@@ -475,7 +484,7 @@ impl<'p> Gather<'p> {
             return Ok(serial(self));
         };
         let max = usize::try_from(ctx.settings.int("max_parallel_workers")).unwrap_or(0);
-        let slots = reserve(self.planned, max);
+        let slots = reserve(self.planned.min(worker_cores()), max);
         if slots == 0 {
             return Ok(serial(self));
         }

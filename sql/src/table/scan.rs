@@ -105,6 +105,28 @@ impl Layout {
         self.decode == 0 && !self.with_tid
     }
 
+    /// True when every value an output row holds lives inline (numbers,
+    /// booleans, dates and times: no heap memory of its own).
+    pub(super) fn values_inline(&self) -> bool {
+        use crate::types::DataType as T;
+        self.attrs.iter().take(self.decode).all(|a| {
+            matches!(
+                a.ty,
+                T::Bool
+                    | T::Int2
+                    | T::Int4
+                    | T::Int8
+                    | T::Oid
+                    | T::Float4
+                    | T::Float8
+                    | T::Date
+                    | T::Time
+                    | T::Timestamp
+                    | T::TimestampTz
+            )
+        })
+    }
+
     /// Moves the live columns decoded into `scratch` into `row` (NULL for
     /// those not decoded), plus the tid if asked.
     #[inline]

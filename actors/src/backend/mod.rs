@@ -82,6 +82,8 @@ pub struct Backend {
     /// The same socket for the executor, which writes a short query's
     /// whole answer itself (see [`sink::run_simple_query`]).
     direct: Option<Arc<std::net::TcpStream>>,
+    /// The executor → Backend channel, kept between queries.
+    channel: Option<(mpsc::Sender<sink::Out>, mpsc::Receiver<sink::Out>)>,
     /// Messages not written yet.
     out: BytesMut,
     /// Startup or ready.
@@ -127,6 +129,7 @@ impl Backend {
                 postmaster,
                 writer,
                 direct,
+                channel: None,
                 out: BytesMut::new(),
                 phase: Phase::Startup,
                 session: None,
@@ -349,7 +352,10 @@ impl Backend {
         interrupts.clear();
         self.proc_.set_state(BackendState::Active, Some(&sql));
         let timeout = session.statement_timeout();
-        let (tx, rx) = mpsc::channel(BATCH_QUEUE);
+        let (tx, rx) = self
+            .channel
+            .take()
+            .unwrap_or_else(|| mpsc::channel(BATCH_QUEUE));
         let job_interrupts = interrupts.clone();
         let proc_ = Arc::clone(&self.proc_);
         let direct = self.direct.clone();
@@ -373,17 +379,19 @@ impl Backend {
         ctx.wait(
             forward
                 .into_actor(self)
-                .map(|(writer, wrote, outcome), act, ctx| {
+                .map(|(writer, rx, wrote, outcome), act, ctx| {
                     act.writer = Some(writer);
                     match outcome {
                         Some(JobOutcome {
                             session: Some(session),
+                            tx,
                         }) if wrote => {
                             // on_ready published the state already; keep it
                             // (idle in transaction stays so).
                             act.proc_
                                 .set_state(idle_state(session.transaction_status()), None);
                             act.session = Some(session);
+                            act.channel = tx.map(|tx| (tx, rx));
                         }
                         _ => ctx.stop(),
                     }
@@ -403,14 +411,19 @@ fn idle_state(status: TxStatus) -> BackendState {
 
 /// Copies result batches to the socket until the job ends, raising the
 /// timeout interrupt when statement_timeout passes. Returns the writer,
-/// whether every write succeeded, and the job's outcome (None if the job
-/// vanished without one).
+/// the channel's receiving side, whether every write succeeded, and the
+/// job's outcome (None if the job vanished without one).
 async fn forward(
     mut writer: OwnedWriteHalf,
     mut rx: mpsc::Receiver<sink::Out>,
     timeout: Option<Duration>,
     interrupts: actorgres_memory::Interrupts,
-) -> (OwnedWriteHalf, bool, Option<JobOutcome>) {
+) -> (
+    OwnedWriteHalf,
+    mpsc::Receiver<sink::Out>,
+    bool,
+    Option<JobOutcome>,
+) {
     let mut ok = true;
     let mut armed = timeout.is_some();
     let sleep = tokio::time::sleep(timeout.unwrap_or(Duration::from_secs(86_400)));
@@ -430,9 +443,9 @@ async fn forward(
                     if ok && !last.is_empty() && writer.write_all(&last).await.is_err() {
                         ok = false;
                     }
-                    return (writer, ok, Some(outcome));
+                    return (writer, rx, ok, Some(outcome));
                 }
-                None => return (writer, ok, None),
+                None => return (writer, rx, ok, None),
             },
             () = &mut sleep, if armed => {
                 armed = false;

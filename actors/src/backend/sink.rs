@@ -148,6 +148,8 @@ impl ResultSink for WireSink {
 pub struct JobOutcome {
     /// The session, unless it must end (FATAL error or panic).
     pub session: Option<Session>,
+    /// The channel's sending side, back for the next query.
+    pub tx: Option<mpsc::Sender<Out>>,
 }
 
 /// ReadyForQuery's byte for a transaction state.
@@ -192,7 +194,10 @@ pub fn run_simple_query(
                 }
             };
             if fatal {
-                JobOutcome { session: None }
+                JobOutcome {
+                    session: None,
+                    tx: None,
+                }
             } else {
                 for (name, value) in session.take_parameter_changes() {
                     sink.push(&BackendMessage::ParameterStatus { name, value });
@@ -203,6 +208,7 @@ pub fn run_simple_query(
                 )));
                 JobOutcome {
                     session: Some(session),
+                    tx: Some(sink.tx.clone()),
                 }
             }
         }
@@ -218,7 +224,10 @@ pub fn run_simple_query(
                 format!("internal error while running the query: {what}"),
             );
             sink.push(&BackendMessage::ErrorResponse(report::fields(&e)));
-            JobOutcome { session: None }
+            JobOutcome {
+                session: None,
+                tx: None,
+            }
         }
     };
     // When no batch went ahead (a short answer, the usual case), the

@@ -3,10 +3,10 @@
 //! The table's blocks are cut into chunks of [`CHUNK_BLOCKS`]. Worker
 //! threads and the leader (the statement's own executor thread, unless
 //! parallel_leader_participation is off) claim chunks in block order,
-//! read their visible rows with the statement's snapshot, apply the scan's
-//! filter and decode the columns the plan reads. The leader returns the
-//! chunks' rows in chunk order, so the output is the serial scan's, row for
-//! row. Workers claim at most [`WINDOW`] chunks past the one the leader
+//! read their visible rows with the statement's snapshot and apply the
+//! scan's filter; the rows that pass go to the leader in one buffer per
+//! chunk (see [`Batch`]). The leader returns the chunks' rows in chunk
+//! order, so the output is the serial scan's, row for row. Workers claim at most [`WINDOW`] chunks past the one the leader
 //! returns next, which bounds the rows held at once.
 //!
 //! Workers are threads started when the Gather starts and joined when it

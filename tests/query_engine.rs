@@ -777,6 +777,16 @@ async fn parallel_scans_return_the_serial_rows() {
         "Aggregate\n  ->  Seq Scan on p",
         "a filter with a subquery stays serial"
     );
+    assert_eq!(
+        lines(&c, "EXPLAIN SELECT count(*), max(c) FROM p WHERE k < 5").await,
+        "Finalize Aggregate\n  ->  Gather\n        Workers Planned: 2\n        ->  Partial Aggregate\n              ->  Parallel Seq Scan on p",
+        "aggregates without GROUP BY are computed in the workers, as PostgreSQL shows it"
+    );
+    assert_eq!(
+        lines(&c, "EXPLAIN SELECT string_agg(c, ',') FROM p").await,
+        "Aggregate\n  ->  Gather\n        Workers Planned: 2\n        ->  Parallel Seq Scan on p",
+        "an order-dependent aggregate runs in the leader"
+    );
     let queries = [
         "SELECT * FROM p",
         "SELECT a, c FROM p WHERE k < 5 AND c LIKE '%7'",
@@ -785,6 +795,8 @@ async fn parallel_scans_return_the_serial_rows() {
         "SELECT * FROM p WHERE a > 199000",
         "SELECT * FROM p LIMIT 5",
         "SELECT x.a FROM p x JOIN p y ON x.a = y.a + 1 WHERE x.k = 3",
+        "SELECT count(*), sum(a), min(c), max(k), avg(a), bool_and(a > 0), count(c) FROM p WHERE k < 50",
+        "SELECT max(a) FILTER (WHERE c LIKE '%5'), min(k) FROM p",
     ];
     let mut serial = Vec::new();
     c.batch_execute("SET max_parallel_workers_per_gather = 0")

@@ -14,7 +14,7 @@ use crate::value::Value;
 
 /// The running state of one aggregate in one group.
 #[derive(Default, Clone)]
-pub(super) struct AggState {
+pub(crate) struct AggState {
     /// Rows counted (count, avg).
     count: i64,
     /// Sum, min, max, bool_and/or, string_agg, array_agg so far; NULL
@@ -34,8 +34,52 @@ fn sorts(call: &AggCall) -> bool {
         || (call.distinct && matches!(call.func, AggFunc::StringAgg | AggFunc::ArrayAgg))
 }
 
+/// Whether partial states of `call` computed over different rows can be
+/// combined (parallel aggregation, PostgreSQL's combine functions): the
+/// order-free aggregates, without DISTINCT or ORDER BY, over arguments a
+/// parallel worker may evaluate.
+pub(crate) fn combinable(call: &AggCall) -> bool {
+    !call.distinct
+        && call.order.is_empty()
+        && matches!(
+            call.func,
+            AggFunc::CountStar
+                | AggFunc::Count
+                | AggFunc::Sum { .. }
+                | AggFunc::Avg { .. }
+                | AggFunc::MinMax { .. }
+                | AggFunc::BoolAnd
+                | AggFunc::BoolOr
+        )
+        && call.args.iter().all(Expr::parallel_safe)
+        && call.filter.as_ref().is_none_or(Expr::parallel_safe)
+}
+
 impl AggState {
-    pub(super) fn advance(
+    /// Adds `other`, the state of the same aggregate over other rows (see
+    /// [`combinable`]).
+    pub(crate) fn combine(
+        &mut self,
+        other: AggState,
+        call: &AggCall,
+        ctx: &mut EvalCtx<'_>,
+    ) -> Result<()> {
+        if matches!(call.func, AggFunc::CountStar | AggFunc::Count) || other.count == 0 {
+            self.count += other.count;
+            return Ok(());
+        }
+        if self.count == 0 {
+            *self = other;
+            return Ok(());
+        }
+        // Fold the other state's value in as one more input.
+        let count = self.count + other.count;
+        self.accumulate(call, other.value, &[], ctx)?;
+        self.count = count;
+        Ok(())
+    }
+
+    pub(crate) fn advance(
         &mut self,
         call: &AggCall,
         row: &[Value],
@@ -161,7 +205,7 @@ impl AggState {
         Ok(())
     }
 
-    pub(super) fn finish(mut self, call: &AggCall, ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    pub(crate) fn finish(mut self, call: &AggCall, ctx: &mut EvalCtx<'_>) -> Result<Value> {
         if !self.held.is_empty() {
             let mut held = std::mem::take(&mut self.held);
             let keys: Vec<crate::plan::SortKey> = if call.order.is_empty() {

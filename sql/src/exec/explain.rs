@@ -112,6 +112,9 @@ enum Shown<'p> {
     /// A node PostgreSQL shows that this plan has no node for (the Hash
     /// under a hash join, the Append under a UNION).
     Synthetic(String, Vec<Shown<'p>>, Option<usize>),
+    /// The Gather under a Finalize Aggregate (a partial aggregate over a
+    /// parallel scan), with the figures of the aggregate's node.
+    PartialGather(&'p Plan, usize),
 }
 
 /// The lines of EXPLAIN's output for `plan`.
@@ -229,6 +232,10 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
                 )
             }
         }
+        Plan::Aggregate { input, .. } if crate::table::partial_aggregate(plan) => (
+            "Finalize Aggregate".into(),
+            vec![Shown::PartialGather(input, addr(plan))],
+        ),
         Plan::Aggregate {
             input, group, sets, ..
         } => (
@@ -355,17 +362,31 @@ fn show(
                 }
             }
             if let Plan::Gather { workers, .. } = plan {
-                out.push(format!("{detail}Workers Planned: {workers}"));
-                if let Some(all) = stats {
-                    // The key may be a node folded into the Gather (a
-                    // projection above it).
-                    let launched = all.get(&addr(plan)).and_then(|s| s.workers).unwrap_or(0);
-                    out.push(format!("{detail}Workers Launched: {launched}"));
-                }
+                // The key may be a node folded into the Gather (a
+                // projection above it).
+                workers_lines(*workers, stats, addr(plan), &detail, out);
             }
             for c in &children {
                 show(c, depth + 1, stats, out);
             }
+        }
+        Shown::PartialGather(gather, key) => {
+            out.push(format!("{prefix}Gather{}", actual(stats, Some(*key))));
+            let (scan, workers) = match gather {
+                Plan::Gather { input, workers } => (describe(input).0, *workers),
+                other => (describe(other).0, 0),
+            };
+            workers_lines(workers, stats, *key, &detail, out);
+            let partial = Shown::Synthetic(
+                "Partial Aggregate".into(),
+                vec![Shown::Synthetic(
+                    format!("Parallel {scan}"),
+                    Vec::new(),
+                    Some(*key),
+                )],
+                Some(*key),
+            );
+            show(&partial, depth + 1, stats, out);
         }
         Shown::Synthetic(name, children, key) => {
             // A node with no plan node of its own has no figures.
@@ -375,5 +396,21 @@ fn show(
                 show(c, depth + 1, stats, out);
             }
         }
+    }
+}
+
+/// A Gather's `Workers Planned` line, and with ANALYZE `Workers Launched`
+/// from the figures under `key`.
+fn workers_lines(
+    planned: usize,
+    stats: Option<&HashMap<usize, NodeStats>>,
+    key: usize,
+    detail: &str,
+    out: &mut Vec<String>,
+) {
+    out.push(format!("{detail}Workers Planned: {planned}"));
+    if let Some(all) = stats {
+        let launched = all.get(&key).and_then(|s| s.workers).unwrap_or(0);
+        out.push(format!("{detail}Workers Launched: {launched}"));
     }
 }

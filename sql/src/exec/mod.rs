@@ -4,7 +4,7 @@
 //! Long loops check the backend's interrupt flag ([`EvalCtx::check_interrupts`]),
 //! so cancel, statement_timeout and shutdown stop a statement between rows.
 
-mod agg;
+pub(crate) mod agg;
 pub mod explain;
 mod join;
 pub mod key;
@@ -56,6 +56,26 @@ pub fn build_in<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn N
     }
 }
 
+/// The Gather node for a Gather plan over a (filtered) SeqScan.
+fn build_gather(plan: &Plan) -> Option<crate::table::Gather<'_>> {
+    let Plan::Gather { input, workers } = plan else {
+        return None;
+    };
+    let (scan, qual) = match &**input {
+        Plan::Filter { input, predicate } => (&**input, Some(predicate)),
+        other => (other, None),
+    };
+    match scan {
+        Plan::SeqScan { table, needed, .. } => Some(crate::table::Gather::new(
+            std::sync::Arc::clone(table),
+            *needed,
+            qual,
+            *workers,
+        )),
+        _ => None,
+    }
+}
+
 fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Node + 'p> {
     let build = |p: &'p Plan| build_in(p, instr);
     match plan {
@@ -87,21 +107,10 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             index,
             cond,
         )),
-        Plan::Gather { input, workers } => {
-            let (scan, qual) = match &**input {
-                Plan::Filter { input, predicate } => (&**input, Some(predicate)),
-                other => (other, None),
-            };
-            match scan {
-                Plan::SeqScan { table, needed, .. } => Box::new(crate::table::Gather::new(
-                    std::sync::Arc::clone(table),
-                    *needed,
-                    qual,
-                    *workers,
-                )),
-                _ => build(input),
-            }
-        }
+        Plan::Gather { input, .. } => match build_gather(plan) {
+            Some(gather) => Box::new(gather),
+            None => build(input),
+        },
         // A filter right over a table scan runs inside it, on partly
         // decoded rows.
         Plan::Filter { input, predicate } => match &**input {
@@ -172,6 +181,18 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             right_width: *right_width,
             pending: Vec::new(),
         }),
+        Plan::Aggregate { input, aggs, .. } if crate::table::partial_aggregate(plan) => {
+            match build_gather(input) {
+                Some(scan) => Box::new(crate::table::ParallelAgg::new(scan, aggs)),
+                None => Box::new(agg::HashAgg {
+                    input: build(input),
+                    group: &[],
+                    aggs,
+                    sets: None,
+                    out: None,
+                }),
+            }
+        }
         Plan::Aggregate {
             input,
             group,

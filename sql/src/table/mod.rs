@@ -9,7 +9,7 @@ mod scan;
 
 pub(crate) use modify::{bind_stored, checks};
 pub use modify::{delete, insert, update};
-pub use parallel::Gather;
+pub use parallel::{partial_aggregate, Gather, ParallelAgg};
 pub use scan::{IndexScan, SeqScan};
 
 use actorgres_storage::page::Tid;

@@ -37,10 +37,12 @@ use parking_lot::{Condvar, Mutex};
 use super::scan::{Layout, SeqScan};
 use crate::catalog::TableDef;
 use crate::error::{Result, SqlError};
+use crate::exec::agg::{self, AggState};
 use crate::exec::{Node, Row};
 use crate::expr::{EvalCtx, Expr, StorageCtx};
 use crate::guc::Settings;
 use crate::host::{NoHost, SessionInfo};
+use crate::plan::{AggCall, Plan};
 use crate::value::{OutputStyle, Value};
 
 /// Blocks per chunk: small enough to share the work evenly, large enough
@@ -95,6 +97,15 @@ impl Drop for Slot {
 
 /// A chunk's rows and the notices raised while reading them.
 type Chunk = Result<Batch>;
+
+/// What a worker sends the leader.
+enum Msg {
+    /// Chunk `n`'s rows (a scan for rows).
+    Chunk(u32, Chunk),
+    /// The worker's aggregate states over every row it read, and the
+    /// notices raised (a partial aggregate; once, when it is done).
+    States(Result<(Vec<AggState>, Vec<SqlError>)>),
+}
 
 /// The rows of a chunk that passed the filter, in one buffer per chunk.
 /// When every value the plan reads lives inline (numbers, dates), the
@@ -305,10 +316,12 @@ struct WorkerEnv {
 /// A worker's assignment.
 struct Job {
     shared: Arc<Shared>,
-    done: mpsc::Sender<(u32, Chunk)>,
+    done: mpsc::Sender<Msg>,
     table: Arc<TableDef>,
     needed: Option<usize>,
     qual: Option<Expr>,
+    /// Aggregate the rows instead of sending them (a partial aggregate).
+    aggs: Option<Vec<AggCall>>,
     env: WorkerEnv,
     /// Held while the worker runs.
     _slot: Slot,
@@ -322,6 +335,7 @@ fn work(job: Job) {
         table,
         needed,
         qual,
+        aggs,
         env,
         _slot,
     } = job;
@@ -360,6 +374,31 @@ fn work(job: Job) {
     };
     let mut reader = Reader::new(&table, needed);
     let qual = qual.as_ref().map(|q| (q, reader.layout.attrs_read_by(q)));
+    if let Some(aggs) = aggs {
+        let mut states = fresh_states(aggs.len());
+        let read = catch_unwind(AssertUnwindSafe(|| {
+            while let Some(n) = shared.claim(true) {
+                ctx.check_interrupts()?;
+                let batch = reader.read(&table, shared.range(n), qual, &mut ctx)?;
+                aggregate_batch(
+                    batch,
+                    &reader.layout,
+                    &mut reader.scratch,
+                    &aggs,
+                    &mut states,
+                    &mut ctx,
+                )?;
+            }
+            Ok(())
+        }));
+        let result = match read {
+            Ok(Ok(())) => Ok((states, std::mem::take(ctx.notices))),
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(SqlError::internal("a parallel worker panicked")),
+        };
+        let _ = done.send(Msg::States(result));
+        return;
+    }
     while let Some(n) = shared.claim(true) {
         let read = catch_unwind(AssertUnwindSafe(|| {
             reader.read(&table, shared.range(n), qual, &mut ctx)
@@ -374,7 +413,7 @@ fn work(job: Job) {
             ),
             Err(_) => (Err(SqlError::internal("a parallel worker panicked")), false),
         };
-        if done.send((n, chunk)).is_err() || !go_on {
+        if done.send(Msg::Chunk(n, chunk)).is_err() || !go_on {
             return;
         }
     }
@@ -383,8 +422,8 @@ fn work(job: Job) {
 /// The leader's side of a running parallel scan.
 struct Leader {
     shared: Arc<Shared>,
-    /// Chunks read by workers.
-    done: mpsc::Receiver<(u32, Chunk)>,
+    /// Chunks (or aggregate states) from workers.
+    done: mpsc::Receiver<Msg>,
     workers: Vec<JoinHandle<()>>,
     /// Chunks read but not yet returned, by number.
     pending: HashMap<u32, Chunk>,
@@ -412,8 +451,10 @@ impl Leader {
             if let Some(c) = self.pending.remove(&want) {
                 return c;
             }
-            while let Ok((n, c)) = self.done.try_recv() {
-                self.pending.insert(n, c);
+            while let Ok(msg) = self.done.try_recv() {
+                if let Msg::Chunk(n, c) = msg {
+                    self.pending.insert(n, c);
+                }
             }
             if self.pending.contains_key(&want) {
                 continue;
@@ -426,9 +467,10 @@ impl Leader {
                 }
             }
             match self.done.recv_timeout(POLL) {
-                Ok((n, c)) => {
+                Ok(Msg::Chunk(n, c)) => {
                     self.pending.insert(n, c);
                 }
+                Ok(Msg::States(_)) => {}
                 Err(RecvTimeoutError::Timeout) => ctx.check_interrupts()?,
                 Err(RecvTimeoutError::Disconnected) => {
                     // Every worker has exited and `want` never came (a
@@ -492,8 +534,9 @@ impl<'p> Gather<'p> {
         }
     }
 
-    /// Starts the workers (as many as there are slots for).
-    fn start(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Run<'p>> {
+    /// Starts the workers (as many as there are slots for); with `aggs`,
+    /// each aggregates the rows it reads instead of sending them.
+    fn start(&mut self, ctx: &mut EvalCtx<'_>, aggs: Option<&[AggCall]>) -> Result<Run<'p>> {
         let serial = |g: &Self| {
             Run::Serial(Box::new(SeqScan::new(
                 Arc::clone(&g.table),
@@ -513,7 +556,8 @@ impl<'p> Gather<'p> {
         let shared = Arc::new(Shared {
             claims: Mutex::new(Claims {
                 next: 0,
-                want: 0,
+                // Aggregating workers keep no rows: no window.
+                want: if aggs.is_some() { u32::MAX } else { 0 },
                 stop: false,
             }),
             moved: Condvar::new(),
@@ -540,6 +584,7 @@ impl<'p> Gather<'p> {
                 table: Arc::clone(&self.table),
                 needed: self.needed,
                 qual: self.qual.map(|(q, _)| q.clone()),
+                aggs: aggs.map(<[AggCall]>::to_vec),
                 env: env.clone(),
                 _slot: Slot,
             };
@@ -577,7 +622,7 @@ impl Node for Gather<'_> {
     fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
         if let Run::NotStarted = self.run {
             self.launched = Some(0);
-            self.run = self.start(ctx)?;
+            self.run = self.start(ctx, None)?;
         }
         let leader = match &mut self.run {
             Run::Parallel(l) => l,
@@ -606,5 +651,148 @@ impl Node for Gather<'_> {
 
     fn workers_launched(&self) -> Option<usize> {
         self.launched
+    }
+}
+
+/// Fresh states for `n` aggregates.
+fn fresh_states(n: usize) -> Vec<AggState> {
+    (0..n).map(|_| AggState::default()).collect()
+}
+
+/// Advances `states` over every row of `batch`.
+fn aggregate_batch(
+    mut batch: Batch,
+    layout: &Layout,
+    scratch: &mut Vec<Value>,
+    aggs: &[AggCall],
+    states: &mut [AggState],
+    ctx: &mut EvalCtx<'_>,
+) -> Result<()> {
+    ctx.notices.append(&mut batch.notices);
+    while let Some(row) = batch.next_row(layout, scratch)? {
+        for (state, call) in states.iter_mut().zip(aggs) {
+            state.advance(call, &row, ctx)?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether `plan` is an aggregate without GROUP BY over a parallel scan
+/// whose aggregates can be computed in parts ([`agg::combinable`]): then
+/// the workers aggregate (PostgreSQL's Partial Aggregate) and the leader
+/// combines their states (Finalize Aggregate).
+pub fn partial_aggregate(plan: &Plan) -> bool {
+    matches!(
+        plan,
+        Plan::Aggregate { input, group, aggs, sets: None }
+            if group.is_empty()
+                && matches!(**input, Plan::Gather { .. })
+                && aggs.iter().all(agg::combinable)
+    )
+}
+
+/// An aggregate without GROUP BY over a parallel scan: each worker, and
+/// the leader, aggregate the chunks they read; the leader then combines
+/// the workers' states into its own and returns the one row.
+pub struct ParallelAgg<'p> {
+    /// The scan (its configuration and workers).
+    scan: Gather<'p>,
+    /// The aggregates.
+    aggs: &'p [AggCall],
+    /// The row was returned.
+    done: bool,
+}
+
+impl<'p> ParallelAgg<'p> {
+    /// `aggs` (all [`agg::combinable`]) over `scan`.
+    pub fn new(scan: Gather<'p>, aggs: &'p [AggCall]) -> ParallelAgg<'p> {
+        ParallelAgg {
+            scan,
+            aggs,
+            done: false,
+        }
+    }
+
+    /// The states over every row of the scan.
+    fn states(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Vec<AggState>> {
+        let aggs = self.aggs;
+        let mut states = fresh_states(aggs.len());
+        self.scan.launched = Some(0);
+        let leader = match self.scan.start(ctx, Some(aggs))? {
+            Run::Parallel(l) => l,
+            Run::Serial(mut scan) => {
+                // No worker: aggregate the serial scan.
+                while let Some(row) = scan.next(ctx)? {
+                    for (state, call) in states.iter_mut().zip(aggs) {
+                        state.advance(call, &row, ctx)?;
+                    }
+                }
+                return Ok(states);
+            }
+            Run::NotStarted => return Ok(states),
+        };
+        // The Leader's drop stops and joins the workers on every path.
+        let mut leader = leader;
+        while leader.participate {
+            let Some(n) = leader.shared.claim(false) else {
+                break;
+            };
+            let reader = &mut leader.reader;
+            let batch = reader.read(
+                &self.scan.table,
+                leader.shared.range(n),
+                self.scan.qual,
+                ctx,
+            )?;
+            aggregate_batch(
+                batch,
+                &reader.layout,
+                &mut reader.scratch,
+                aggs,
+                &mut states,
+                ctx,
+            )?;
+            ctx.check_interrupts()?;
+        }
+        let mut reported = 0;
+        while reported < leader.workers.len() {
+            match leader.done.recv_timeout(POLL) {
+                Ok(Msg::States(result)) => {
+                    reported += 1;
+                    let (theirs, mut notices) = result?;
+                    ctx.notices.append(&mut notices);
+                    for ((state, other), call) in states.iter_mut().zip(theirs).zip(aggs) {
+                        state.combine(other, call, ctx)?;
+                    }
+                }
+                Ok(Msg::Chunk(..)) => {}
+                Err(RecvTimeoutError::Timeout) => ctx.check_interrupts()?,
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(SqlError::internal(
+                        "a parallel worker ended without its result",
+                    ))
+                }
+            }
+        }
+        Ok(states)
+    }
+}
+
+impl Node for ParallelAgg<'_> {
+    fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
+        if self.done {
+            return Ok(None);
+        }
+        self.done = true;
+        let states = self.states(ctx)?;
+        let mut row = Vec::with_capacity(self.aggs.len());
+        for (state, call) in states.into_iter().zip(self.aggs) {
+            row.push(state.finish(call, ctx)?);
+        }
+        Ok(Some(row))
+    }
+
+    fn workers_launched(&self) -> Option<usize> {
+        self.scan.launched
     }
 }

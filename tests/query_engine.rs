@@ -783,6 +783,10 @@ async fn parallel_scans_return_the_serial_rows() {
         "aggregates without GROUP BY are computed in the workers, as PostgreSQL shows it"
     );
     assert_eq!(
+        lines(&c, "EXPLAIN SELECT k, sum(a) FROM p GROUP BY k").await,
+        "Finalize HashAggregate\n  ->  Gather\n        Workers Planned: 2\n        ->  Partial HashAggregate\n              ->  Parallel Seq Scan on p",
+    );
+    assert_eq!(
         lines(&c, "EXPLAIN SELECT string_agg(c, ',') FROM p").await,
         "Aggregate\n  ->  Gather\n        Workers Planned: 2\n        ->  Parallel Seq Scan on p",
         "an order-dependent aggregate runs in the leader"
@@ -797,6 +801,9 @@ async fn parallel_scans_return_the_serial_rows() {
         "SELECT x.a FROM p x JOIN p y ON x.a = y.a + 1 WHERE x.k = 3",
         "SELECT count(*), sum(a), min(c), max(k), avg(a), bool_and(a > 0), count(c) FROM p WHERE k < 50",
         "SELECT max(a) FILTER (WHERE c LIKE '%5'), min(k) FROM p",
+        // More groups than a worker aggregates: the leader's hash
+        // aggregate over the gathered rows takes over.
+        "SELECT a % 20000, count(*), min(c) FROM p GROUP BY a % 20000 ORDER BY 1",
     ];
     let mut serial = Vec::new();
     c.batch_execute("SET max_parallel_workers_per_gather = 0")

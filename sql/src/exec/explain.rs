@@ -112,9 +112,10 @@ enum Shown<'p> {
     /// A node PostgreSQL shows that this plan has no node for (the Hash
     /// under a hash join, the Append under a UNION).
     Synthetic(String, Vec<Shown<'p>>, Option<usize>),
-    /// The Gather under a Finalize Aggregate (a partial aggregate over a
-    /// parallel scan), with the figures of the aggregate's node.
-    PartialGather(&'p Plan, usize),
+    /// The Gather under a Finalize [Hash]Aggregate (a partial aggregate
+    /// over a parallel scan, grouped or not), with the figures of the
+    /// aggregate's node.
+    PartialGather(&'p Plan, usize, bool),
 }
 
 /// The lines of EXPLAIN's output for `plan`.
@@ -232,9 +233,14 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
                 )
             }
         }
-        Plan::Aggregate { input, .. } if crate::table::partial_aggregate(plan) => (
-            "Finalize Aggregate".into(),
-            vec![Shown::PartialGather(input, addr(plan))],
+        Plan::Aggregate { input, group, .. } if crate::table::partial_aggregate(plan) => (
+            if group.is_empty() {
+                "Finalize Aggregate"
+            } else {
+                "Finalize HashAggregate"
+            }
+            .into(),
+            vec![Shown::PartialGather(input, addr(plan), !group.is_empty())],
         ),
         Plan::Aggregate {
             input, group, sets, ..
@@ -370,7 +376,7 @@ fn show(
                 show(c, depth + 1, stats, out);
             }
         }
-        Shown::PartialGather(gather, key) => {
+        Shown::PartialGather(gather, key, grouped) => {
             out.push(format!("{prefix}Gather{}", actual(stats, Some(*key))));
             let (scan, workers) = match gather {
                 Plan::Gather { input, workers } => (describe(input).0, *workers),
@@ -378,7 +384,12 @@ fn show(
             };
             workers_lines(workers, stats, *key, &detail, out);
             let partial = Shown::Synthetic(
-                "Partial Aggregate".into(),
+                if *grouped {
+                    "Partial HashAggregate"
+                } else {
+                    "Partial Aggregate"
+                }
+                .into(),
                 vec![Shown::Synthetic(
                     format!("Parallel {scan}"),
                     Vec::new(),

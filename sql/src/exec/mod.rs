@@ -181,18 +181,18 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             right_width: *right_width,
             pending: Vec::new(),
         }),
-        Plan::Aggregate { input, aggs, .. } if crate::table::partial_aggregate(plan) => {
-            match build_gather(input) {
-                Some(scan) => Box::new(crate::table::ParallelAgg::new(scan, aggs)),
-                None => Box::new(agg::HashAgg {
-                    input: build(input),
-                    group: &[],
-                    aggs,
-                    sets: None,
-                    out: None,
-                }),
-            }
-        }
+        Plan::Aggregate {
+            input, group, aggs, ..
+        } if crate::table::partial_aggregate(plan) => match build_gather(input) {
+            Some(scan) => Box::new(crate::table::ParallelAgg::new(scan, group, aggs)),
+            None => Box::new(agg::HashAgg {
+                input: build(input),
+                group,
+                aggs,
+                sets: None,
+                out: None,
+            }),
+        },
         Plan::Aggregate {
             input,
             group,

@@ -38,6 +38,7 @@ use super::scan::{Layout, SeqScan};
 use crate::catalog::TableDef;
 use crate::error::{Result, SqlError};
 use crate::exec::agg::{self, AggState};
+use crate::exec::key::{push_key, KeyMap};
 use crate::exec::{Node, Row};
 use crate::expr::{EvalCtx, Expr, StorageCtx};
 use crate::guc::Settings;
@@ -102,9 +103,10 @@ type Chunk = Result<Batch>;
 enum Msg {
     /// Chunk `n`'s rows (a scan for rows).
     Chunk(u32, Chunk),
-    /// The worker's aggregate states over every row it read, and the
-    /// notices raised (a partial aggregate; once, when it is done).
-    States(Result<(Vec<AggState>, Vec<SqlError>)>),
+    /// The worker's groups over every row it read, and the notices raised
+    /// (a partial aggregate; once, when it is done); None when it found
+    /// more groups than [`MAX_PARTIAL_GROUPS`].
+    States(Result<Option<(Groups, Vec<SqlError>)>>),
 }
 
 /// The rows of a chunk that passed the filter, in one buffer per chunk.
@@ -320,8 +322,9 @@ struct Job {
     table: Arc<TableDef>,
     needed: Option<usize>,
     qual: Option<Expr>,
-    /// Aggregate the rows instead of sending them (a partial aggregate).
-    aggs: Option<Vec<AggCall>>,
+    /// Aggregate the rows instead of sending them (a partial aggregate):
+    /// group expressions and aggregates.
+    aggs: Option<(Vec<Expr>, Vec<AggCall>)>,
     env: WorkerEnv,
     /// Held while the worker runs.
     _slot: Slot,
@@ -374,25 +377,22 @@ fn work(job: Job) {
     };
     let mut reader = Reader::new(&table, needed);
     let qual = qual.as_ref().map(|q| (q, reader.layout.attrs_read_by(q)));
-    if let Some(aggs) = aggs {
-        let mut states = fresh_states(aggs.len());
+    if let Some((group, aggs)) = aggs {
+        let mut groups = Groups::new(&group, &aggs);
         let read = catch_unwind(AssertUnwindSafe(|| {
             while let Some(n) = shared.claim(true) {
                 ctx.check_interrupts()?;
                 let batch = reader.read(&table, shared.range(n), qual, &mut ctx)?;
-                aggregate_batch(
-                    batch,
-                    &reader.layout,
-                    &mut reader.scratch,
-                    &aggs,
-                    &mut states,
-                    &mut ctx,
-                )?;
+                let layout = &reader.layout;
+                if !groups.add_batch(batch, layout, &mut reader.scratch, &group, &aggs, &mut ctx)? {
+                    return Ok(false);
+                }
             }
-            Ok(())
+            Ok(true)
         }));
         let result = match read {
-            Ok(Ok(())) => Ok((states, std::mem::take(ctx.notices))),
+            Ok(Ok(true)) => Ok(Some((groups, std::mem::take(ctx.notices)))),
+            Ok(Ok(false)) => Ok(None),
             Ok(Err(e)) => Err(e),
             Err(_) => Err(SqlError::internal("a parallel worker panicked")),
         };
@@ -534,9 +534,14 @@ impl<'p> Gather<'p> {
         }
     }
 
-    /// Starts the workers (as many as there are slots for); with `aggs`,
-    /// each aggregates the rows it reads instead of sending them.
-    fn start(&mut self, ctx: &mut EvalCtx<'_>, aggs: Option<&[AggCall]>) -> Result<Run<'p>> {
+    /// Starts the workers (as many as there are slots for); with `aggs`
+    /// (group expressions and aggregates), each aggregates the rows it
+    /// reads instead of sending them.
+    fn start(
+        &mut self,
+        ctx: &mut EvalCtx<'_>,
+        aggs: Option<(&[Expr], &[AggCall])>,
+    ) -> Result<Run<'p>> {
         let serial = |g: &Self| {
             Run::Serial(Box::new(SeqScan::new(
                 Arc::clone(&g.table),
@@ -584,7 +589,7 @@ impl<'p> Gather<'p> {
                 table: Arc::clone(&self.table),
                 needed: self.needed,
                 qual: self.qual.map(|(q, _)| q.clone()),
-                aggs: aggs.map(<[AggCall]>::to_vec),
+                aggs: aggs.map(|(g, a)| (g.to_vec(), a.to_vec())),
                 env: env.clone(),
                 _slot: Slot,
             };
@@ -654,85 +659,169 @@ impl Node for Gather<'_> {
     }
 }
 
+/// More groups than this in one worker (or the leader) end the partial
+/// aggregation: the statement aggregates the gathered rows in the leader
+/// instead, where a hash aggregate can spill past work_mem.
+pub const MAX_PARTIAL_GROUPS: usize = 10_000;
+
+/// The groups one participant found, with their aggregate states, in the
+/// order it found them.
+pub(crate) struct Groups {
+    /// Group key bytes → index in `groups`.
+    index: KeyMap<usize>,
+    /// Group values and aggregate states.
+    groups: Vec<(Row, Vec<AggState>)>,
+    /// Key scratch.
+    key: Vec<u8>,
+}
+
+impl Groups {
+    /// No group yet; without group expressions the one group exists even
+    /// for no rows.
+    fn new(group: &[Expr], aggs: &[AggCall]) -> Groups {
+        let mut g = Groups {
+            index: KeyMap::default(),
+            groups: Vec::new(),
+            key: Vec::new(),
+        };
+        if group.is_empty() {
+            g.index.insert(Vec::new(), 0);
+            g.groups.push((Vec::new(), fresh_states(aggs.len())));
+        }
+        g
+    }
+
+    /// The index of the group of `values` (key `self.key`), made if new.
+    fn slot(&mut self, values: Row, n_aggs: usize) -> usize {
+        if let Some(&i) = self.index.get(self.key.as_slice()) {
+            return i;
+        }
+        self.groups.push((values, fresh_states(n_aggs)));
+        self.index.insert(self.key.clone(), self.groups.len() - 1);
+        self.groups.len() - 1
+    }
+
+    /// Advances the groups over every row of `batch`; false once there
+    /// are more than [`MAX_PARTIAL_GROUPS`].
+    fn add_batch(
+        &mut self,
+        mut batch: Batch,
+        layout: &Layout,
+        scratch: &mut Vec<Value>,
+        group: &[Expr],
+        aggs: &[AggCall],
+        ctx: &mut EvalCtx<'_>,
+    ) -> Result<bool> {
+        ctx.notices.append(&mut batch.notices);
+        while let Some(row) = batch.next_row(layout, scratch)? {
+            self.key.clear();
+            let mut values = Vec::with_capacity(group.len());
+            for e in group {
+                let v = e.eval(&row, ctx)?;
+                push_key(&v, &mut self.key);
+                values.push(v);
+            }
+            let g = self.slot(values, aggs.len());
+            if let Some((_, states)) = self.groups.get_mut(g) {
+                for (state, call) in states.iter_mut().zip(aggs) {
+                    state.advance(call, &row, ctx)?;
+                }
+            }
+        }
+        Ok(self.groups.len() <= MAX_PARTIAL_GROUPS)
+    }
+
+    /// Adds `other`'s groups: states of groups both have are combined.
+    fn merge(&mut self, other: Groups, aggs: &[AggCall], ctx: &mut EvalCtx<'_>) -> Result<()> {
+        let Groups { index, groups, .. } = other;
+        let mut keys: Vec<(usize, Vec<u8>)> = index.into_iter().map(|(k, i)| (i, k)).collect();
+        keys.sort_unstable_by_key(|(i, _)| *i);
+        for ((_, key), (values, states)) in keys.into_iter().zip(groups) {
+            self.key = key;
+            let g = self.slot(values, aggs.len());
+            if let Some((_, mine)) = self.groups.get_mut(g) {
+                for ((state, theirs), call) in mine.iter_mut().zip(states).zip(aggs) {
+                    state.combine(theirs, call, ctx)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The output rows: group values, then each aggregate's result.
+    fn finish(self, aggs: &[AggCall], ctx: &mut EvalCtx<'_>) -> Result<Vec<Row>> {
+        let mut out = Vec::with_capacity(self.groups.len());
+        for (mut values, states) in self.groups {
+            for (state, call) in states.into_iter().zip(aggs) {
+                values.push(state.finish(call, ctx)?);
+            }
+            out.push(values);
+        }
+        Ok(out)
+    }
+}
+
 /// Fresh states for `n` aggregates.
 fn fresh_states(n: usize) -> Vec<AggState> {
     (0..n).map(|_| AggState::default()).collect()
 }
 
-/// Advances `states` over every row of `batch`.
-fn aggregate_batch(
-    mut batch: Batch,
-    layout: &Layout,
-    scratch: &mut Vec<Value>,
-    aggs: &[AggCall],
-    states: &mut [AggState],
-    ctx: &mut EvalCtx<'_>,
-) -> Result<()> {
-    ctx.notices.append(&mut batch.notices);
-    while let Some(row) = batch.next_row(layout, scratch)? {
-        for (state, call) in states.iter_mut().zip(aggs) {
-            state.advance(call, &row, ctx)?;
-        }
-    }
-    Ok(())
-}
-
-/// Whether `plan` is an aggregate without GROUP BY over a parallel scan
-/// whose aggregates can be computed in parts ([`agg::combinable`]): then
-/// the workers aggregate (PostgreSQL's Partial Aggregate) and the leader
-/// combines their states (Finalize Aggregate).
+/// Whether `plan` is an aggregate over a parallel scan whose group
+/// expressions a worker may evaluate and whose aggregates can be computed
+/// in parts ([`agg::combinable`]): then the workers aggregate
+/// (PostgreSQL's Partial Aggregate) and the leader combines their states
+/// (Finalize Aggregate).
 pub fn partial_aggregate(plan: &Plan) -> bool {
     matches!(
         plan,
         Plan::Aggregate { input, group, aggs, sets: None }
-            if group.is_empty()
-                && matches!(**input, Plan::Gather { .. })
+            if matches!(**input, Plan::Gather { .. })
+                && group.iter().all(Expr::parallel_safe)
                 && aggs.iter().all(agg::combinable)
     )
 }
 
-/// An aggregate without GROUP BY over a parallel scan: each worker, and
-/// the leader, aggregate the chunks they read; the leader then combines
-/// the workers' states into its own and returns the one row.
+/// An aggregate over a parallel scan: each worker, and the leader,
+/// aggregate the chunks they read; the leader then combines the workers'
+/// groups into its own. With more than [`MAX_PARTIAL_GROUPS`] groups in
+/// one participant (or no worker) it runs as a hash aggregate over the
+/// gathered rows instead.
 pub struct ParallelAgg<'p> {
     /// The scan (its configuration and workers).
     scan: Gather<'p>,
+    /// Group expressions.
+    group: &'p [Expr],
     /// The aggregates.
     aggs: &'p [AggCall],
-    /// The row was returned.
-    done: bool,
+    /// Output rows, reversed; None before the first call.
+    out: Option<Vec<Row>>,
+    /// The hash aggregate used instead.
+    fallback: Option<Box<agg::HashAgg<'p>>>,
 }
 
 impl<'p> ParallelAgg<'p> {
-    /// `aggs` (all [`agg::combinable`]) over `scan`.
-    pub fn new(scan: Gather<'p>, aggs: &'p [AggCall]) -> ParallelAgg<'p> {
+    /// `aggs` (all [`agg::combinable`]) grouped by `group` over `scan`.
+    pub fn new(scan: Gather<'p>, group: &'p [Expr], aggs: &'p [AggCall]) -> ParallelAgg<'p> {
         ParallelAgg {
             scan,
+            group,
             aggs,
-            done: false,
+            out: None,
+            fallback: None,
         }
     }
 
-    /// The states over every row of the scan.
-    fn states(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Vec<AggState>> {
-        let aggs = self.aggs;
-        let mut states = fresh_states(aggs.len());
+    /// The groups over every row of the scan; None after too many, or
+    /// when no worker could start.
+    fn groups(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Groups>> {
+        let (group, aggs) = (self.group, self.aggs);
+        let mut groups = Groups::new(group, aggs);
         self.scan.launched = Some(0);
-        let leader = match self.scan.start(ctx, Some(aggs))? {
+        let mut leader = match self.scan.start(ctx, Some((group, aggs)))? {
             Run::Parallel(l) => l,
-            Run::Serial(mut scan) => {
-                // No worker: aggregate the serial scan.
-                while let Some(row) = scan.next(ctx)? {
-                    for (state, call) in states.iter_mut().zip(aggs) {
-                        state.advance(call, &row, ctx)?;
-                    }
-                }
-                return Ok(states);
-            }
-            Run::NotStarted => return Ok(states),
+            Run::Serial(_) | Run::NotStarted => return Ok(None),
         };
         // The Leader's drop stops and joins the workers on every path.
-        let mut leader = leader;
         while leader.participate {
             let Some(n) = leader.shared.claim(false) else {
                 break;
@@ -744,14 +833,9 @@ impl<'p> ParallelAgg<'p> {
                 self.scan.qual,
                 ctx,
             )?;
-            aggregate_batch(
-                batch,
-                &reader.layout,
-                &mut reader.scratch,
-                aggs,
-                &mut states,
-                ctx,
-            )?;
+            if !groups.add_batch(batch, &reader.layout, &mut reader.scratch, group, aggs, ctx)? {
+                return Ok(None);
+            }
             ctx.check_interrupts()?;
         }
         let mut reported = 0;
@@ -759,11 +843,11 @@ impl<'p> ParallelAgg<'p> {
             match leader.done.recv_timeout(POLL) {
                 Ok(Msg::States(result)) => {
                     reported += 1;
-                    let (theirs, mut notices) = result?;
+                    let Some((theirs, mut notices)) = result? else {
+                        return Ok(None);
+                    };
                     ctx.notices.append(&mut notices);
-                    for ((state, other), call) in states.iter_mut().zip(theirs).zip(aggs) {
-                        state.combine(other, call, ctx)?;
-                    }
+                    groups.merge(theirs, aggs, ctx)?;
                 }
                 Ok(Msg::Chunk(..)) => {}
                 Err(RecvTimeoutError::Timeout) => ctx.check_interrupts()?,
@@ -774,22 +858,46 @@ impl<'p> ParallelAgg<'p> {
                 }
             }
         }
-        Ok(states)
+        Ok(Some(groups))
     }
 }
 
 impl Node for ParallelAgg<'_> {
     fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
-        if self.done {
-            return Ok(None);
+        if let Some(f) = &mut self.fallback {
+            return f.next(ctx);
         }
-        self.done = true;
-        let states = self.states(ctx)?;
-        let mut row = Vec::with_capacity(self.aggs.len());
-        for (state, call) in states.into_iter().zip(self.aggs) {
-            row.push(state.finish(call, ctx)?);
+        if self.out.is_none() {
+            match self.groups(ctx)? {
+                Some(groups) => {
+                    let mut rows = groups.finish(self.aggs, ctx)?;
+                    rows.reverse();
+                    self.out = Some(rows);
+                }
+                None => {
+                    // Too many groups, or no worker: the leader aggregates
+                    // the gathered rows, spilling if it must.
+                    let scan = Gather::new(
+                        Arc::clone(&self.scan.table),
+                        self.scan.needed,
+                        self.scan.qual.map(|(q, _)| q),
+                        self.scan.planned,
+                    );
+                    let mut f = Box::new(agg::HashAgg {
+                        input: Box::new(scan),
+                        group: self.group,
+                        aggs: self.aggs,
+                        sets: None,
+                        out: None,
+                    });
+                    let row = f.next(ctx);
+                    self.scan.launched = f.input.workers_launched();
+                    self.fallback = Some(f);
+                    return row;
+                }
+            }
         }
-        Ok(Some(row))
+        Ok(self.out.as_mut().and_then(Vec::pop))
     }
 
     fn workers_launched(&self) -> Option<usize> {

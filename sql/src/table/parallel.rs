@@ -714,14 +714,19 @@ impl Groups {
     ) -> Result<bool> {
         ctx.notices.append(&mut batch.notices);
         while let Some(row) = batch.next_row(layout, scratch)? {
-            self.key.clear();
-            let mut values = Vec::with_capacity(group.len());
-            for e in group {
-                let v = e.eval(&row, ctx)?;
-                push_key(&v, &mut self.key);
-                values.push(v);
-            }
-            let g = self.slot(values, aggs.len());
+            // Without GROUP BY there is one group, made at the start.
+            let g = if group.is_empty() {
+                0
+            } else {
+                self.key.clear();
+                let mut values = Vec::with_capacity(group.len());
+                for e in group {
+                    let v = e.eval(&row, ctx)?;
+                    push_key(&v, &mut self.key);
+                    values.push(v);
+                }
+                self.slot(values, aggs.len())
+            };
             if let Some((_, states)) = self.groups.get_mut(g) {
                 for (state, call) in states.iter_mut().zip(aggs) {
                     state.advance(call, &row, ctx)?;

@@ -25,6 +25,29 @@ fn rows(msgs: &[SimpleQueryMessage]) -> Vec<Vec<Option<String>>> {
         .collect()
 }
 
+/// Runs `sql`; on a server error rolls back and returns its SQLSTATE
+/// (anything but a server error fails the test).
+async fn run_or_roll_back(c: &tokio_postgres::Client, sql: &str) -> Option<String> {
+    let e = c.batch_execute(sql).await.err()?;
+    let db = e
+        .as_db_error()
+        .unwrap_or_else(|| panic!("not a server error on {sql}: {e}"));
+    let code = db.code().code().to_owned();
+    let _ = c.batch_execute("ROLLBACK").await;
+    Some(code)
+}
+
+/// A seeded xorshift generator: `next(n)` is in 0..n.
+fn seeded(seed: u64) -> impl FnMut(u64) -> u64 {
+    let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    move |n: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % n
+    }
+}
+
 /// Polls `f` until it returns true; gives up (false) after ~20 s. Only
 /// used to wait for a state, never to assert a duration.
 async fn eventually<F, Fut>(mut f: F) -> bool
@@ -380,13 +403,7 @@ async fn unique_indexes_hold_under_concurrent_writers() {
         let server = Arc::clone(&server);
         tasks.push(tokio::spawn(async move {
             let c = server.connect().await;
-            let mut x = w.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-            let mut next = move |n: u64| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                x % n
-            };
+            let mut next = seeded(w);
             let mut codes = Vec::new();
             for _ in 0..150 {
                 let k = 1 + next(300);
@@ -401,13 +418,7 @@ async fn unique_indexes_hold_under_concurrent_writers() {
                         if next(2) == 0 { "COMMIT" } else { "ROLLBACK" }
                     ),
                 };
-                if let Err(e) = c.batch_execute(&sql).await {
-                    let db = e
-                        .as_db_error()
-                        .unwrap_or_else(|| panic!("not a server error on {sql}: {e}"));
-                    codes.push(db.code().code().to_owned());
-                    let _ = c.batch_execute("ROLLBACK").await;
-                }
+                codes.extend(run_or_roll_back(&c, &sql).await);
             }
             codes
         }));
@@ -468,13 +479,7 @@ async fn parallel_scans_see_whole_transfers_only() {
         let server = Arc::clone(&server);
         writers.push(tokio::spawn(async move {
             let c = server.connect().await;
-            let mut x = w.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-            let mut next = move |n: u64| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                x % n
-            };
+            let mut next = seeded(w);
             let mut codes = Vec::new();
             for _ in 0..120 {
                 let (a, b, amount) = (1 + next(3000), 1 + next(3000), 1 + next(50));
@@ -483,13 +488,7 @@ async fn parallel_scans_see_whole_transfers_only() {
                     "BEGIN; UPDATE acc SET bal = bal - {amount} WHERE id = {a};
                      UPDATE acc SET bal = bal + {amount} WHERE id = {b}; {end}"
                 );
-                if let Err(e) = c.batch_execute(&sql).await {
-                    let db = e
-                        .as_db_error()
-                        .unwrap_or_else(|| panic!("not a server error on {sql}: {e}"));
-                    codes.push(db.code().code().to_owned());
-                    let _ = c.batch_execute("ROLLBACK").await;
-                }
+                codes.extend(run_or_roll_back(&c, &sql).await);
             }
             codes
         }));

@@ -985,17 +985,13 @@ impl Settings {
 
     /// RESET ALL: every user-settable setting back to its reset value.
     pub fn reset_all(&mut self) {
-        let differs: Vec<usize> = DEFS
-            .iter()
-            .zip(self.slots.iter())
-            .enumerate()
-            .filter(|(_, (d, s))| d.context >= Context::Superuser && s.value != s.reset)
-            .map(|(i, _)| i)
-            .collect();
-        for i in differs {
-            self.mark_changed(i);
-            let slot = &mut Arc::make_mut(&mut self.slots)[i];
-            slot.value = slot.reset.clone();
+        for (i, d) in DEFS.iter().enumerate() {
+            let differs = self.slots.get(i).is_some_and(|s| s.value != s.reset);
+            if d.context >= Context::Superuser && differs {
+                self.mark_changed(i);
+                let slot = &mut Arc::make_mut(&mut self.slots)[i];
+                slot.value = slot.reset.clone();
+            }
         }
         if let Some(i) = find("TimeZone") {
             if let Val::Str(s) = &self.slots[i].value {

@@ -287,18 +287,8 @@ impl OwnTxn for Transaction {
     }
 
     fn to_owned_txn(&self) -> OwnXids {
-        let subs = self
-            .subs
-            .iter()
-            .flat_map(|s| s.xid.iter().chain(&s.released));
         OwnXids {
-            xids: self
-                .top
-                .iter()
-                .chain(&self.released)
-                .chain(subs)
-                .copied()
-                .collect(),
+            xids: self.all_xids(),
             cid: self.cid,
         }
     }

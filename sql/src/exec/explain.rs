@@ -155,19 +155,7 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
             _ => ("Result".into(), Vec::new()),
         },
         Plan::SeqScan { table, .. } => (format!("Seq Scan on {}", table.name), Vec::new()),
-        Plan::Gather { input, .. } => {
-            // The scan is part of the Gather's node, so it shows the
-            // Gather's figures.
-            let (scan, _) = describe(input);
-            (
-                "Gather".into(),
-                vec![Shown::Synthetic(
-                    format!("Parallel {scan}"),
-                    Vec::new(),
-                    Some(addr(plan)),
-                )],
-            )
-        }
+        Plan::Gather { input, .. } => ("Gather".into(), vec![parallel_scan(input, addr(plan))]),
         Plan::IndexScan {
             table, index, cond, ..
         } => (
@@ -379,8 +367,8 @@ fn show(
         Shown::PartialGather(gather, key, grouped) => {
             out.push(format!("{prefix}Gather{}", actual(stats, Some(*key))));
             let (scan, workers) = match gather {
-                Plan::Gather { input, workers } => (describe(input).0, *workers),
-                other => (describe(other).0, 0),
+                Plan::Gather { input, workers } => (&**input, *workers),
+                other => (*other, 0),
             };
             workers_lines(workers, stats, *key, &detail, out);
             let partial = Shown::Synthetic(
@@ -390,11 +378,7 @@ fn show(
                     "Partial Aggregate"
                 }
                 .into(),
-                vec![Shown::Synthetic(
-                    format!("Parallel {scan}"),
-                    Vec::new(),
-                    Some(*key),
-                )],
+                vec![parallel_scan(scan, *key)],
                 Some(*key),
             );
             show(&partial, depth + 1, stats, out);
@@ -408,6 +392,16 @@ fn show(
             }
         }
     }
+}
+
+/// The scan under a Gather, `Parallel Seq Scan on t`: part of the
+/// Gather's node, so it shows the figures under `key`.
+fn parallel_scan(scan: &Plan, key: usize) -> Shown<'_> {
+    Shown::Synthetic(
+        format!("Parallel {}", describe(scan).0),
+        Vec::new(),
+        Some(key),
+    )
 }
 
 /// A Gather's `Workers Planned` line, and with ANALYZE `Workers Launched`

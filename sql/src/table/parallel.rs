@@ -217,10 +217,23 @@ impl Shared {
     }
 }
 
+/// How a [`Reader`] hands over the rows that pass (see [`Batch`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum HandOver {
+    /// Only how many: no column is read (`count(*)`).
+    Count,
+    /// Decoded values: every column read lives inline.
+    Values,
+    /// The stored rows, for the receiver to decode.
+    Stored,
+}
+
 /// Reads chunks of a table: a block's visible rows, filtered, decoded.
 struct Reader {
     /// Stored → output.
     layout: Layout,
+    /// How rows are handed over, decided once from `layout`.
+    hand_over: HandOver,
     /// The current block's visible versions.
     page: PageRows,
     /// Decoding scratch.
@@ -231,8 +244,15 @@ struct Reader {
 
 impl Reader {
     fn new(table: &TableDef, needed: Option<usize>) -> Reader {
+        let layout = Layout::new(table, false, needed);
+        let hand_over = match (layout.reads_nothing(), layout.values_inline()) {
+            (true, _) => HandOver::Count,
+            (false, true) => HandOver::Values,
+            (false, false) => HandOver::Stored,
+        };
         Reader {
-            layout: Layout::new(table, false, needed),
+            layout,
+            hand_over,
             page: PageRows::default(),
             scratch: Vec::new(),
             qual_row: Vec::new(),
@@ -250,8 +270,6 @@ impl Reader {
     ) -> Result<Batch> {
         let mut batch = Batch::default();
         let mut values = Vec::new();
-        let decode = self.layout.values_inline();
-        let count_only = decode && self.layout.reads_nothing();
         for block in blocks {
             let storage = ctx
                 .storage
@@ -281,17 +299,18 @@ impl Reader {
                     }
                 }
                 batch.rows += 1;
-                if count_only {
-                    continue;
-                }
-                if decode {
-                    self.layout
-                        .append(data, tid, &mut self.scratch, &mut values)?;
-                } else {
-                    let out = &mut batch.stored;
-                    let start = out.data.len();
-                    out.data.extend_from_slice(data);
-                    out.items.push((tid, start, out.data.len()));
+                match self.hand_over {
+                    HandOver::Count => {}
+                    HandOver::Values => {
+                        self.layout
+                            .append(data, tid, &mut self.scratch, &mut values)?;
+                    }
+                    HandOver::Stored => {
+                        let out = &mut batch.stored;
+                        let start = out.data.len();
+                        out.data.extend_from_slice(data);
+                        out.items.push((tid, start, out.data.len()));
+                    }
                 }
             }
         }

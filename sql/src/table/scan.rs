@@ -65,13 +65,8 @@ impl Layout {
     /// The output row of the stored row `data` at `tid`.
     #[inline]
     pub(super) fn row(&self, data: &[u8], tid: Tid, scratch: &mut Vec<Value>) -> Result<Row> {
-        if self.decode >= self.attrs.len() {
-            row::decode(&self.attrs, data, scratch)?;
-        } else {
-            row::decode_prefix(&self.attrs, data, self.decode, scratch)?;
-        }
-        let mut out: Row = Vec::with_capacity(self.live.len() + 1);
-        self.fill(scratch, tid, &mut out);
+        let mut out: Row = Vec::with_capacity(self.width());
+        self.append(data, tid, scratch, &mut out)?;
         Ok(out)
     }
 

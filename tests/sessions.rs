@@ -10,7 +10,9 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{connect_to, query_error, query_one, Server};
+use bytes::BytesMut;
+use common::{connect_to, query_error, query_one, RawClient, Server};
+use postgres_protocol::message::frontend;
 use tokio_postgres::error::ErrorPosition;
 use tokio_postgres::{NoTls, SimpleQueryMessage};
 
@@ -566,4 +568,116 @@ async fn parallel_scans_see_whole_transfers_only() {
         Some("0"),
         "the writers moved money"
     );
+}
+
+/// Messages a client sends without waiting (here all in one write, while
+/// the first statement still sleeps) are answered one after another in
+/// the order sent: short answers, an error, rows streamed in batches and
+/// the end of the connection all keep their places.
+#[test]
+fn pipelined_queries_are_answered_in_order() {
+    let server = Server::start(&[]);
+    let (mut c, _) = RawClient::startup(server.port, "postgres");
+    let mut out = BytesMut::new();
+    for sql in [
+        "SELECT pg_sleep(0.3)",
+        "SELECT 2",
+        "SELECT 1/0",
+        "SELECT generate_series(1, 20000)",
+        "SELECT 'last'",
+    ] {
+        frontend::query(sql, &mut out).unwrap();
+    }
+    frontend::terminate(&mut out);
+    c.send(&out);
+    let got = c.read_to_end();
+    let series: Vec<String> = (1..=20000).map(|i| format!("DataRow ['{i}']")).collect();
+    let mut want: Vec<String> = [
+        "RowDescription pg_sleep(type=2278,len=4,typmod=-1,fmt=0)",
+        "DataRow ['']",
+        "CommandComplete SELECT 1",
+        "ReadyForQuery I",
+        "RowDescription ?column?(type=23,len=4,typmod=-1,fmt=0)",
+        "DataRow ['2']",
+        "CommandComplete SELECT 1",
+        "ReadyForQuery I",
+        "ErrorResponse S=ERROR C=22012 M=division by zero",
+        "ReadyForQuery I",
+        "RowDescription generate_series(type=23,len=4,typmod=-1,fmt=0)",
+    ]
+    .map(String::from)
+    .to_vec();
+    want.extend(series);
+    want.extend(
+        [
+            "CommandComplete SELECT 20000",
+            "ReadyForQuery I",
+            "RowDescription ?column?(type=25,len=-1,typmod=-1,fmt=0)",
+            "DataRow ['last']",
+            "CommandComplete SELECT 1",
+            "ReadyForQuery I",
+        ]
+        .map(String::from),
+    );
+    assert_eq!(got.len(), want.len(), "{:?}", &got[..got.len().min(20)]);
+    assert_eq!(got, want);
+}
+
+/// statement_timeout holds both when the backend is waiting for the
+/// statement (the next query is already there) and when nothing else
+/// comes in (the statement runs alone).
+#[test]
+// The test's own thread waits (a client, not an arbiter or executor).
+#[allow(clippy::disallowed_methods)]
+fn statement_timeout_holds_with_and_without_a_query_waiting() {
+    let server = Server::start(&[]);
+    let (mut c, _) = RawClient::startup(server.port, "postgres");
+    let mut out = BytesMut::new();
+    for sql in [
+        "SET statement_timeout = '100ms'",
+        "SELECT pg_sleep(5)",
+        "SELECT 1",
+    ] {
+        frontend::query(sql, &mut out).unwrap();
+    }
+    c.send(&out);
+    // As in PostgreSQL, the row description goes out before the
+    // statement runs, so it precedes the error.
+    let timeout = [
+        "RowDescription pg_sleep(type=2278,len=4,typmod=-1,fmt=0)",
+        "ErrorResponse S=ERROR C=57014 M=canceling statement due to statement timeout",
+        "ReadyForQuery I",
+    ];
+    assert_eq!(c.read_until_ready().last().unwrap(), "ReadyForQuery I");
+    assert_eq!(c.read_until_ready(), timeout);
+    assert_eq!(c.read_until_ready()[1], "DataRow ['1']");
+    // Alone: the timer raises it while nothing waits for the statement.
+    assert_eq!(c.query("SELECT pg_sleep(5)"), timeout);
+    // A statement that ended in time is not cancelled later.
+    assert_eq!(c.query("SELECT 3")[1], "DataRow ['3']");
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(c.query("SELECT 4")[1], "DataRow ['4']");
+}
+
+/// An idle session (its last answer written by the executor, the session
+/// not yet taken back by the backend) still ends with 57P01 when it is
+/// terminated, and tells its client so.
+#[test]
+fn terminating_an_idle_session_tells_its_client() {
+    let server = Server::start(&[]);
+    let (mut victim, _) = RawClient::startup(server.port, "postgres");
+    let pid = victim.query("SELECT pg_backend_pid()")[1]
+        .trim_start_matches("DataRow ['")
+        .trim_end_matches("']")
+        .to_owned();
+    let (mut killer, _) = RawClient::startup(server.port, "postgres");
+    assert_eq!(
+        killer.query(&format!("SELECT pg_terminate_backend({pid})"))[1],
+        "DataRow ['t']"
+    );
+    assert_eq!(
+        victim.read_to_end(),
+        ["ErrorResponse S=FATAL C=57P01 M=terminating connection due to administrator command"]
+    );
+    assert_eq!(killer.query("SELECT 5")[1], "DataRow ['5']");
 }

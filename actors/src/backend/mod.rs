@@ -2,10 +2,15 @@
 //!
 //! It owns the socket (read side framed by the protocol crate's codec,
 //! write side kept here), the session and its local memory. Statement
-//! execution runs on an executor thread; meanwhile the actor waits
-//! (`ctx.wait`) without reading the next message, so a connection's
-//! messages stay in order, and forwards result batches to the socket as
-//! they come.
+//! execution runs on an executor thread. A short answer the executor
+//! writes to the socket itself and leaves the session in the
+//! [`handback::Handback`] slot without waking this actor; the actor takes
+//! it back when the client's next message comes. When the actor must see
+//! the statement through (a message arrives while it runs, rows stream in
+//! batches, the answer did not fit the socket, the session must end), it
+//! *collects*: it waits (`ctx.wait`, reading no further message, so a
+//! connection's messages stay in order) and forwards result batches to
+//! the socket as they come, until the executor's outcome message.
 //!
 //! ```text
 //!  startup ──SSLRequest──► 'N' ──StartupMessage──► AuthenticationOk,
@@ -17,17 +22,22 @@
 //! Rules:
 //! 1. The writer is present whenever a handler runs: every write happens
 //!    inside `ctx.wait`, which gives it back before the next event.
-//! 2. Bytes from the socket never panic this actor; a bad message is an
+//! 2. Events (frames, the socket's end, Terminate) are handled in order,
+//!    one at a time, only while no statement runs and no write is in
+//!    flight; others wait in `queued`. So the executor, which writes
+//!    answers straight to the socket, never writes beside the actor.
+//! 3. Bytes from the socket never panic this actor; a bad message is an
 //!    ERROR (session goes on) or FATAL (connection ends), as PostgreSQL
 //!    decides.
-//! 3. A panic while running a statement ends this session only.
+//! 4. A panic while running a statement ends this session only.
 
+mod handback;
 mod report;
 mod sink;
 mod startup;
 
+use std::collections::VecDeque;
 use std::sync::Arc;
-use std::time::Duration;
 
 use actix::prelude::*;
 use actix::ArbiterHandle;
@@ -42,13 +52,15 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::tcp::OwnedWriteHalf;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 use tokio_util::codec::FramedRead;
 
 use crate::guard::{ChildGuard, ChildId};
 use crate::postmaster::{CancelBackend, Postmaster};
 use crate::proc_array::{BackendState, Proc};
 use crate::shared::Shared;
-use sink::{ready_status, JobOutcome};
+use handback::Handback;
+use sink::{ready_status, Bell, Parked};
 use startup::{legacy_error, Accept, StartupReply};
 
 /// Ends the session with FATAL 57P01 (fast shutdown, pg_terminate_backend).
@@ -56,6 +68,22 @@ use startup::{legacy_error, Accept, StartupReply};
 #[derive(Message)]
 #[rtype(result = "()")]
 pub struct Terminate;
+
+/// From the executor: the statement needs the Backend to collect its
+/// outcome (see [`handback`]).
+#[derive(Message)]
+#[rtype(result = "()")]
+pub(crate) struct Collect;
+
+/// Something the Backend handles in order.
+enum Event {
+    /// A message (or a framing error) from the socket.
+    Frame(Result<Frame, ProtocolError>),
+    /// The socket's read side ended.
+    End,
+    /// [`Terminate`].
+    Terminate,
+}
 
 /// Where the connection is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,8 +110,24 @@ pub struct Backend {
     /// The same socket for the executor, which writes a short query's
     /// whole answer itself (see [`sink::run_simple_query`]).
     direct: Option<Arc<std::net::TcpStream>>,
-    /// The executor → Backend channel, kept between queries.
-    channel: Option<(mpsc::Sender<sink::Out>, mpsc::Receiver<sink::Out>)>,
+    /// The executor → Backend channel, kept between queries: the sending
+    /// side goes with each statement and comes back with its session.
+    tx: Option<mpsc::Sender<sink::Out>>,
+    /// Its receiving side; taken while collecting.
+    rx: Option<mpsc::Receiver<sink::Out>>,
+    /// A statement is out on an executor (its session is there or left
+    /// in `handback`).
+    running: bool,
+    /// Where the executor leaves a finished statement's session.
+    handback: Arc<Handback<Parked>>,
+    /// Events waiting for the statement or a write to end.
+    queued: VecDeque<Event>,
+    /// Counts statements, so a timer knows whether its statement still runs.
+    statement: u64,
+    /// When the running statement times out (statement_timeout).
+    deadline: Option<Instant>,
+    /// The timer raising that timeout while the actor is not collecting.
+    timer: Option<SpawnHandle>,
     /// Messages not written yet.
     out: BytesMut,
     /// Startup or ready.
@@ -129,7 +173,14 @@ impl Backend {
                 postmaster,
                 writer,
                 direct,
-                channel: None,
+                tx: None,
+                rx: None,
+                running: false,
+                handback: Arc::default(),
+                queued: VecDeque::new(),
+                statement: 0,
+                deadline: None,
+                timer: None,
                 out: BytesMut::new(),
                 phase: Phase::Startup,
                 session: None,
@@ -164,8 +215,107 @@ impl Backend {
             act.writer = Some(writer);
             if !ok || stop_after {
                 ctx.stop();
+            } else {
+                act.pump(ctx);
             }
         }));
+    }
+
+    /// Queues `event` and handles what can be handled now.
+    fn on_event(&mut self, event: Event, ctx: &mut Context<Self>) {
+        self.queued.push_back(event);
+        self.pump(ctx);
+    }
+
+    /// Handles queued events in order until one starts a write (whose
+    /// end calls this again) or none is left. A running statement with
+    /// events waiting is taken back if it is over, or else collected.
+    fn pump(&mut self, ctx: &mut Context<Self>) {
+        while self.writer.is_some() && ctx.state() == ActorState::Running {
+            if self.running {
+                if self.queued.is_empty() || !self.take_back(ctx) {
+                    return;
+                }
+                continue;
+            }
+            let Some(event) = self.queued.pop_front() else {
+                return;
+            };
+            match event {
+                Event::Frame(item) => self.on_frame(item, ctx),
+                Event::End => ctx.stop(),
+                Event::Terminate => self.fatal(
+                    SqlError::fatal(
+                        SqlState::ADMIN_SHUTDOWN,
+                        "terminating connection due to administrator command",
+                    ),
+                    ctx,
+                ),
+            }
+        }
+    }
+
+    /// Ends the running statement if the executor left it over;
+    /// otherwise collects it. True if it was over.
+    fn take_back(&mut self, ctx: &mut Context<Self>) -> bool {
+        match self.handback.claim() {
+            Some(parked) => {
+                self.end_statement(Some(parked), ctx);
+                true
+            }
+            None => {
+                self.collect(ctx);
+                false
+            }
+        }
+    }
+
+    /// The running statement is over: its session is back (or the
+    /// connection ends).
+    fn end_statement(&mut self, parked: Option<Parked>, ctx: &mut Context<Self>) {
+        self.running = false;
+        self.deadline = None;
+        if let Some(timer) = self.timer.take() {
+            ctx.cancel_future(timer);
+        }
+        match parked {
+            Some(Parked { session, tx }) => {
+                self.session = Some(session);
+                self.tx = Some(tx);
+            }
+            None => ctx.stop(),
+        }
+    }
+
+    /// Waits for the running statement's outcome, forwarding its batches
+    /// to the socket.
+    fn collect(&mut self, ctx: &mut Context<Self>) {
+        let (Some(writer), Some(rx)) = (self.writer.take(), self.rx.take()) else {
+            ctx.stop();
+            return;
+        };
+        let forward = forward(writer, rx, self.deadline, self.proc_.interrupts.clone());
+        ctx.wait(
+            forward
+                .into_actor(self)
+                .map(|(writer, rx, wrote, outcome), act, ctx| {
+                    act.writer = Some(writer);
+                    act.rx = Some(rx);
+                    act.handback.collected();
+                    let parked = match outcome {
+                        Some(Some(parked)) if wrote => {
+                            // on_ready published the state already; keep
+                            // it (idle in transaction stays so).
+                            act.proc_
+                                .set_state(idle_state(parked.session.transaction_status()), None);
+                            Some(parked)
+                        }
+                        _ => None,
+                    };
+                    act.end_statement(parked, ctx);
+                    act.pump(ctx);
+                }),
+        );
     }
 
     /// Sends an error that ends the connection.
@@ -341,24 +491,65 @@ impl Backend {
         self.flush(ctx, false);
     }
 
-    /// Runs a simple Query on an executor thread, streaming its results.
+    /// One frame from the socket, in its turn.
+    fn on_frame(&mut self, item: Result<Frame, ProtocolError>, ctx: &mut Context<Self>) {
+        match item {
+            Ok(Frame::Startup(packet)) => self.on_startup(packet, ctx),
+            Ok(Frame::Message(msg)) if self.phase == Phase::Ready => self.on_message(msg, ctx),
+            Ok(Frame::Message(_)) => ctx.stop(),
+            Ok(Frame::Invalid { tag, error }) => self.on_invalid(tag, error, ctx),
+            Err(ProtocolError::Io(_) | ProtocolError::UnexpectedEof) => {
+                tracing::debug!(pid = self.proc_.pid, "client connection ended abruptly");
+                ctx.stop();
+            }
+            Err(e) => {
+                tracing::info!(pid = self.proc_.pid, peer = %self.proc_.peer, error = %e, "closing connection after a protocol violation");
+                self.fatal(SqlError::fatal(e.sqlstate(), e.to_string()), ctx);
+            }
+        }
+    }
+
+    /// Runs a simple Query on an executor thread, which writes its
+    /// answer; the actor goes on without waiting (see [`handback`]).
     fn run_query(&mut self, sql: String, ctx: &mut Context<Self>) {
-        let (Some(session), Some(writer)) = (self.session.take(), self.writer.take()) else {
+        let Some(session) = self.session.take() else {
             ctx.stop();
             return;
+        };
+        let tx = match (self.tx.take(), &self.rx) {
+            (Some(tx), Some(_)) => tx,
+            _ => {
+                let (tx, rx) = mpsc::channel(BATCH_QUEUE);
+                self.rx = Some(rx);
+                tx
+            }
         };
         let pending = self.out.split().freeze();
         let interrupts = self.proc_.interrupts.clone();
         interrupts.clear();
         self.proc_.set_state(BackendState::Active, Some(&sql));
+        self.running = true;
+        self.statement += 1;
         let timeout = session.statement_timeout();
-        let (tx, rx) = self
-            .channel
-            .take()
-            .unwrap_or_else(|| mpsc::channel(BATCH_QUEUE));
-        let job_interrupts = interrupts.clone();
+        self.deadline = timeout.map(|t| Instant::now() + t);
+        if let Some(timeout) = timeout {
+            let statement = self.statement;
+            self.timer = Some(ctx.run_later(timeout, move |act, _| {
+                if act.running && act.statement == statement && !act.handback.is_left() {
+                    act.proc_.interrupts.raise(Interrupt::Timeout);
+                }
+            }));
+        }
         let proc_ = Arc::clone(&self.proc_);
-        let direct = self.direct.clone();
+        let output = sink::Output {
+            tx,
+            pending,
+            direct: self.direct.clone(),
+            bell: Bell {
+                handback: Arc::clone(&self.handback),
+                addr: ctx.address(),
+            },
+        };
         self.shared.pool.spawn(Box::new(move || {
             let on_ready = |session: &Session| {
                 {
@@ -368,35 +559,8 @@ impl Backend {
                 }
                 proc_.set_state(idle_state(session.transaction_status()), None);
             };
-            let out = sink::Output {
-                tx,
-                pending,
-                direct,
-            };
-            sink::run_simple_query(session, sql, job_interrupts, out, on_ready);
+            sink::run_simple_query(session, sql, interrupts, output, on_ready);
         }));
-        let forward = forward(writer, rx, timeout, interrupts);
-        ctx.wait(
-            forward
-                .into_actor(self)
-                .map(|(writer, rx, wrote, outcome), act, ctx| {
-                    act.writer = Some(writer);
-                    match outcome {
-                        Some(JobOutcome {
-                            session: Some(session),
-                            tx,
-                        }) if wrote => {
-                            // on_ready published the state already; keep it
-                            // (idle in transaction stays so).
-                            act.proc_
-                                .set_state(idle_state(session.transaction_status()), None);
-                            act.session = Some(session);
-                            act.channel = tx.map(|tx| (tx, rx));
-                        }
-                        _ => ctx.stop(),
-                    }
-                }),
-        );
     }
 }
 
@@ -410,23 +574,25 @@ fn idle_state(status: TxStatus) -> BackendState {
 }
 
 /// Copies result batches to the socket until the job ends, raising the
-/// timeout interrupt when statement_timeout passes. Returns the writer,
-/// the channel's receiving side, whether every write succeeded, and the
-/// job's outcome (None if the job vanished without one).
+/// timeout interrupt at `deadline` (statement_timeout). Returns the
+/// writer, the channel's receiving side, whether every write succeeded,
+/// and the job's outcome (None if the job vanished without one).
 async fn forward(
     mut writer: OwnedWriteHalf,
     mut rx: mpsc::Receiver<sink::Out>,
-    timeout: Option<Duration>,
+    deadline: Option<Instant>,
     interrupts: actorgres_memory::Interrupts,
 ) -> (
     OwnedWriteHalf,
     mpsc::Receiver<sink::Out>,
     bool,
-    Option<JobOutcome>,
+    Option<Option<Parked>>,
 ) {
     let mut ok = true;
-    let mut armed = timeout.is_some();
-    let sleep = tokio::time::sleep(timeout.unwrap_or(Duration::from_secs(86_400)));
+    let mut armed = deadline.is_some();
+    let sleep = tokio::time::sleep_until(
+        deadline.unwrap_or_else(|| Instant::now() + std::time::Duration::from_secs(86_400)),
+    );
     tokio::pin!(sleep);
     loop {
         tokio::select! {
@@ -477,20 +643,11 @@ impl Actor for Backend {
 
 impl StreamHandler<Result<Frame, ProtocolError>> for Backend {
     fn handle(&mut self, item: Result<Frame, ProtocolError>, ctx: &mut Context<Self>) {
-        match item {
-            Ok(Frame::Startup(packet)) => self.on_startup(packet, ctx),
-            Ok(Frame::Message(msg)) if self.phase == Phase::Ready => self.on_message(msg, ctx),
-            Ok(Frame::Message(_)) => ctx.stop(),
-            Ok(Frame::Invalid { tag, error }) => self.on_invalid(tag, error, ctx),
-            Err(ProtocolError::Io(_) | ProtocolError::UnexpectedEof) => {
-                tracing::debug!(pid = self.proc_.pid, "client connection ended abruptly");
-                ctx.stop();
-            }
-            Err(e) => {
-                tracing::info!(pid = self.proc_.pid, peer = %self.proc_.peer, error = %e, "closing connection after a protocol violation");
-                self.fatal(SqlError::fatal(e.sqlstate(), e.to_string()), ctx);
-            }
-        }
+        self.on_event(Event::Frame(item), ctx);
+    }
+
+    fn finished(&mut self, ctx: &mut Context<Self>) {
+        self.on_event(Event::End, ctx);
     }
 }
 
@@ -498,12 +655,18 @@ impl Handler<Terminate> for Backend {
     type Result = ();
 
     fn handle(&mut self, _: Terminate, ctx: &mut Context<Self>) {
-        self.fatal(
-            SqlError::fatal(
-                SqlState::ADMIN_SHUTDOWN,
-                "terminating connection due to administrator command",
-            ),
-            ctx,
-        );
+        self.on_event(Event::Terminate, ctx);
+    }
+}
+
+impl Handler<Collect> for Backend {
+    type Result = ();
+
+    fn handle(&mut self, _: Collect, ctx: &mut Context<Self>) {
+        // A late summons may find the statement over, or already
+        // collected (no writer then: collect() has it).
+        if self.running && self.writer.is_some() && self.take_back(ctx) {
+            self.pump(ctx);
+        }
     }
 }

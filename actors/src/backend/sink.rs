@@ -17,7 +17,9 @@ use actorgres_sql::{OutputColumn, ResultSink, Session, SqlError, SqlState, TxSta
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 use tokio::sync::mpsc;
 
-use super::report;
+use super::handback::Handback;
+use super::{report, Backend, Collect};
+use actix::Addr;
 
 /// Bytes gathered before a batch is sent to the writer.
 const BATCH_BYTES: usize = 32 * 1024;
@@ -30,9 +32,36 @@ const INITIAL_BYTES: usize = 1024;
 pub enum Out {
     /// A batch of messages to write.
     Batch(Bytes),
-    /// The last messages and how the job ended: one message, so a short
-    /// query wakes the Backend once.
-    Done(Box<(Bytes, JobOutcome)>),
+    /// The last messages and the session (None if it must end, after a
+    /// FATAL error or a panic): one message, so the Backend wakes once.
+    Done(Box<(Bytes, Option<Parked>)>),
+}
+
+/// What goes back to the Backend after a statement.
+pub struct Parked {
+    /// The session.
+    pub session: Session,
+    /// The channel's sending side, for the next statement.
+    pub tx: mpsc::Sender<Out>,
+}
+
+/// How the executor gets its Backend's attention: the first time in a
+/// statement it sends through the channel, the Backend (which does not
+/// read the channel unless told) is told to collect.
+pub struct Bell {
+    /// Where a finished statement's session is left.
+    pub handback: Arc<Handback<Parked>>,
+    /// The Backend.
+    pub addr: Addr<Backend>,
+}
+
+impl Bell {
+    /// Makes sure the Backend reads the channel until the outcome.
+    fn ring(&self) {
+        if self.handback.summon() {
+            self.addr.do_send(Collect);
+        }
+    }
 }
 
 /// Where a query's answer goes.
@@ -43,6 +72,8 @@ pub struct Output {
     pub pending: Bytes,
     /// The client socket (non-blocking), if the Backend could share it.
     pub direct: Option<Arc<TcpStream>>,
+    /// The Backend's attention.
+    pub bell: Bell,
 }
 
 /// Encodes results for the wire and streams them in batches.
@@ -53,19 +84,22 @@ pub struct WireSink {
     tx: mpsc::Sender<Out>,
     /// A batch went to the writer.
     sent: bool,
+    /// Rung before the first batch.
+    bell: Bell,
     /// Scratch for one value's text.
     text: String,
 }
 
 impl WireSink {
     /// A sink sending batches to `tx`, after `pending`.
-    pub fn new(tx: mpsc::Sender<Out>, pending: &[u8]) -> Self {
+    pub fn new(tx: mpsc::Sender<Out>, pending: &[u8], bell: Bell) -> Self {
         let mut buf = BytesMut::with_capacity(INITIAL_BYTES.max(pending.len()));
         buf.extend_from_slice(pending);
         WireSink {
             buf,
             tx,
             sent: false,
+            bell,
             text: String::new(),
         }
     }
@@ -81,7 +115,10 @@ impl WireSink {
             return Ok(());
         }
         let batch = self.buf.split().freeze();
-        self.sent = true;
+        if !self.sent {
+            self.bell.ring();
+            self.sent = true;
+        }
         self.tx
             .blocking_send(Out::Batch(batch))
             .map_err(|_| SqlError::fatal(SqlState::CONNECTION_FAILURE, "connection to client lost"))
@@ -144,14 +181,6 @@ impl ResultSink for WireSink {
     }
 }
 
-/// How a query job ended.
-pub struct JobOutcome {
-    /// The session, unless it must end (FATAL error or panic).
-    pub session: Option<Session>,
-    /// The channel's sending side, back for the next query.
-    pub tx: Option<mpsc::Sender<Out>>,
-}
-
 /// ReadyForQuery's byte for a transaction state.
 pub fn ready_status(s: TxStatus) -> TransactionStatus {
     match s {
@@ -166,7 +195,8 @@ pub fn ready_status(s: TxStatus) -> TransactionStatus {
 /// or a FATAL error when the session must end. A panic is caught and ends
 /// only this session. `on_ready` runs just before ReadyForQuery is sent
 /// (PostgreSQL reports the backend idle before telling the client), with
-/// the session, so its status can be published.
+/// the session, so its status can be published. A whole answer written
+/// leaves the session in the Backend's [`Handback`] without a message.
 pub fn run_simple_query(
     mut session: Session,
     sql: String,
@@ -174,7 +204,7 @@ pub fn run_simple_query(
     output: Output,
     on_ready: impl FnOnce(&Session),
 ) {
-    let mut sink = WireSink::new(output.tx, &output.pending);
+    let mut sink = WireSink::new(output.tx, &output.pending, output.bell);
     let ran = catch_unwind(AssertUnwindSafe(|| {
         #[cfg(test)]
         if sql.contains("/* test: panic on the executor */") {
@@ -194,10 +224,7 @@ pub fn run_simple_query(
                 }
             };
             if fatal {
-                JobOutcome {
-                    session: None,
-                    tx: None,
-                }
+                None
             } else {
                 for (name, value) in session.take_parameter_changes() {
                     sink.push(&BackendMessage::ParameterStatus { name, value });
@@ -206,10 +233,7 @@ pub fn run_simple_query(
                 sink.push(&BackendMessage::ReadyForQuery(ready_status(
                     session.transaction_status(),
                 )));
-                JobOutcome {
-                    session: Some(session),
-                    tx: Some(sink.tx.clone()),
-                }
+                Some(session)
             }
         }
         Err(panic) => {
@@ -224,10 +248,7 @@ pub fn run_simple_query(
                 format!("internal error while running the query: {what}"),
             );
             sink.push(&BackendMessage::ErrorResponse(report::fields(&e)));
-            JobOutcome {
-                session: None,
-                tx: None,
-            }
+            None
         }
     };
     // When no batch went ahead (a short answer, the usual case), the
@@ -237,10 +258,31 @@ pub fn run_simple_query(
     // went ahead, so order holds) travels with the outcome. A client that
     // left cannot be told; the writer side notices too.
     let mut last = sink.buf.split().freeze();
-    if let (false, Some(socket)) = (sink.sent, &output.direct) {
-        if let Ok(n) = (&**socket).write(&last) {
-            last.advance(n);
+    let direct = if sink.sent { None } else { output.direct };
+    let mut write = || {
+        if let Some(socket) = &direct {
+            if let Ok(n) = (&**socket).write(&last) {
+                last.advance(n);
+            }
         }
-    }
+        last.is_empty()
+    };
+    let outcome = match outcome {
+        Some(session) => {
+            let parked = Parked {
+                session,
+                tx: sink.tx.clone(),
+            };
+            match sink.bell.handback.finish(parked, &mut write) {
+                Ok(()) => return,
+                Err(parked) => Some(parked),
+            }
+        }
+        None => {
+            write();
+            None
+        }
+    };
+    sink.bell.ring();
     let _ = sink.tx.blocking_send(Out::Done(Box::new((last, outcome))));
 }

@@ -145,10 +145,11 @@ async fn main() {
             port,
         },
     ];
-    let mut results: Vec<Vec<Vec<Duration>>> = Vec::new();
-    for t in &targets {
-        let mut r: Vec<Vec<Duration>> = vec![Vec::new(); 4];
-        for run in 0..runs {
+    // Runs alternate between the servers, so a change in the machine's
+    // load over the benchmark falls on both alike.
+    let mut results: Vec<Vec<Vec<Duration>>> = vec![vec![Vec::new(); 4]; targets.len()];
+    for run in 0..runs {
+        for (t, r) in targets.iter().zip(results.iter_mut()) {
             let c = fresh(t.port).await;
             r[0].push(insert_million(&c, &batches).await);
             r[2].push(scan(&c, "SELECT * FROM t WHERE k < 0", 0).await);
@@ -164,7 +165,6 @@ async fn main() {
                 r.iter().map(|v| v[run]).collect::<Vec<_>>()
             );
         }
-        results.push(r);
     }
     let _ = server.kill();
     let _ = server.wait();

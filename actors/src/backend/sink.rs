@@ -154,12 +154,18 @@ impl ResultSink for WireSink {
     fn data_row(&mut self, row: &[Value], style: &OutputStyle) -> actorgres_sql::Result<()> {
         let text = &mut self.text;
         write_data_row(&mut self.buf, row.len(), |i, out| {
-            if row[i].is_null() {
-                return false;
+            match &row[i] {
+                Value::Null => return false,
+                // The commonest columns go straight into the message.
+                Value::Text(s) => out.put_slice(s.as_bytes()),
+                Value::Int4(v) => out.put_slice(itoa::Buffer::new().format(*v).as_bytes()),
+                Value::Int8(v) => out.put_slice(itoa::Buffer::new().format(*v).as_bytes()),
+                v => {
+                    text.clear();
+                    v.write_text(style, text);
+                    out.put_slice(text.as_bytes());
+                }
             }
-            text.clear();
-            row[i].write_text(style, text);
-            out.put_slice(text.as_bytes());
             true
         });
         self.maybe_flush()

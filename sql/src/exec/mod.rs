@@ -565,6 +565,9 @@ struct Project<'p> {
     /// For each output column, the input column it can take without a
     /// copy (a bare column reference read by nothing else).
     moves: Vec<Option<usize>>,
+    /// Every output column moves the input column in its place: an input
+    /// row of the output's width is the output row (`SELECT *`).
+    identity: bool,
 }
 
 impl<'p> Project<'p> {
@@ -588,11 +591,13 @@ impl<'p> Project<'p> {
                 }
                 _ => None,
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let identity = moves.iter().enumerate().all(|(j, m)| *m == Some(j));
         Project {
             input,
             exprs,
             moves,
+            identity,
         }
     }
 }
@@ -602,6 +607,9 @@ impl Node for Project<'_> {
         let Some(mut row) = self.input.next(ctx)? else {
             return Ok(None);
         };
+        if self.identity && row.len() == self.exprs.len() {
+            return Ok(Some(row));
+        }
         let mut out = Vec::with_capacity(self.exprs.len());
         for (e, m) in self.exprs.iter().zip(&self.moves) {
             out.push(match m {

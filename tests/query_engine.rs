@@ -773,6 +773,11 @@ async fn parallel_scans_return_the_serial_rows() {
         "Gather\n  Workers Planned: 2\n  ->  Parallel Seq Scan on p"
     );
     assert_eq!(
+        lines(&c, "EXPLAIN SELECT * FROM p").await,
+        "Seq Scan on p",
+        "every row would cross from a worker to the leader: serial, as in PostgreSQL"
+    );
+    assert_eq!(
         lines(&c, "EXPLAIN SELECT count(*) FROM p WHERE k < (SELECT 5)").await,
         "Aggregate\n  ->  Seq Scan on p",
         "a filter with a subquery stays serial"

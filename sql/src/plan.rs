@@ -860,20 +860,35 @@ impl Plan {
     /// each time the table is three times larger, at most `max_workers`
     /// (PostgreSQL's compute_parallel_worker). Scans that run again for
     /// each outer row (the right side of a LATERAL join, a recursive
-    /// step) and scans for UPDATE or DELETE (`with_tid`) stay serial.
+    /// step) and scans for UPDATE or DELETE (`with_tid`) stay serial. A
+    /// scan without a filter is parallel only right under an aggregate
+    /// (which the workers then compute in part): otherwise every row
+    /// would cross from a worker to the leader for nothing, and
+    /// PostgreSQL's costs (parallel_tuple_cost) keep such a scan serial
+    /// too.
     pub fn choose_parallel(
         &mut self,
         blocks: &dyn Fn(&crate::catalog::TableDef) -> u32,
         max_workers: usize,
         min_blocks: u32,
     ) {
-        if max_workers == 0 {
-            return;
+        if max_workers > 0 {
+            self.parallelize(blocks, max_workers, min_blocks, false);
         }
+    }
+
+    fn parallelize(
+        &mut self,
+        blocks: &dyn Fn(&crate::catalog::TableDef) -> u32,
+        max_workers: usize,
+        min_blocks: u32,
+        under_aggregate: bool,
+    ) {
         let scan = match &*self {
             Plan::SeqScan {
                 table, with_tid, ..
-            } => Some((table, *with_tid, None)),
+            } if under_aggregate => Some((table, *with_tid, None)),
+            Plan::SeqScan { .. } => return,
             Plan::Filter { input, predicate } => match &**input {
                 Plan::SeqScan {
                     table, with_tid, ..
@@ -897,13 +912,16 @@ impl Plan {
             return;
         }
         match self {
-            Plan::Lateral { left, .. } => left.choose_parallel(blocks, max_workers, min_blocks),
+            Plan::Lateral { left, .. } => left.parallelize(blocks, max_workers, min_blocks, false),
             Plan::RecursiveUnion { base, .. } => {
-                base.choose_parallel(blocks, max_workers, min_blocks)
+                base.parallelize(blocks, max_workers, min_blocks, false)
+            }
+            Plan::Aggregate { input, .. } => {
+                input.parallelize(blocks, max_workers, min_blocks, true)
             }
             other => {
                 for c in other.children_mut() {
-                    c.choose_parallel(blocks, max_workers, min_blocks);
+                    c.parallelize(blocks, max_workers, min_blocks, false);
                 }
             }
         }

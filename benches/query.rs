@@ -139,8 +139,8 @@ async fn main() {
     let port = common::free_port();
     let mut server = start_actorgres(&data.path().join("pgdata"), port);
     let targets = [("PostgreSQL 15", refpg), ("actorgres", port)];
-    let mut results: Vec<Vec<Vec<Duration>>> = Vec::new();
     let mut answers: Vec<Vec<Vec<String>>> = Vec::new();
+    let mut clients = Vec::new();
     for (name, port) in targets {
         let admin = connect(port, "postgres").await;
         admin
@@ -154,10 +154,15 @@ async fn main() {
             c.batch_execute(stmt).await.unwrap();
         }
         eprintln!("{name}: loaded in {:?}", load.elapsed());
-        let mut r = vec![Vec::new(); workloads().len()];
-        for run in 0..runs {
+        clients.push(c);
+    }
+    // Runs alternate between the servers, so a change in the machine's
+    // load over the benchmark falls on both alike.
+    let mut results = vec![vec![Vec::new(); workloads().len()]; targets.len()];
+    for run in 0..runs {
+        for ((name, _), (c, r)) in targets.iter().zip(clients.iter().zip(results.iter_mut())) {
             for (i, (_, sql, rows)) in workloads().iter().enumerate() {
-                r[i].push(timed(&c, sql, *rows).await);
+                r[i].push(timed(c, sql, *rows).await);
             }
             eprintln!(
                 "{name} run {}: {:?}",
@@ -165,15 +170,16 @@ async fn main() {
                 r.iter().map(|v| v[run]).collect::<Vec<_>>()
             );
         }
+    }
+    for c in &clients {
         let mut a = Vec::new();
         for (_, sql, _) in workloads() {
             c.batch_execute("RESET work_mem").await.unwrap();
-            let mut rows = answer(&c, sql).await;
+            let mut rows = answer(c, sql).await;
             rows.sort();
             a.push(rows);
         }
         answers.push(a);
-        results.push(r);
     }
     let _ = server.kill();
     let _ = server.wait();

@@ -578,16 +578,14 @@ async fn parallel_scans_see_whole_transfers_only() {
 fn pipelined_queries_are_answered_in_order() {
     let server = Server::start(&[]);
     let (mut c, _) = RawClient::startup(server.port, "postgres");
-    let mut out = BytesMut::new();
-    for sql in [
+    c.send_queries(&[
         "SELECT pg_sleep(0.3)",
         "SELECT 2",
         "SELECT 1/0",
         "SELECT generate_series(1, 20000)",
         "SELECT 'last'",
-    ] {
-        frontend::query(sql, &mut out).unwrap();
-    }
+    ]);
+    let mut out = BytesMut::new();
     frontend::terminate(&mut out);
     c.send(&out);
     let got = c.read_to_end();
@@ -632,15 +630,11 @@ fn pipelined_queries_are_answered_in_order() {
 fn statement_timeout_holds_with_and_without_a_query_waiting() {
     let server = Server::start(&[]);
     let (mut c, _) = RawClient::startup(server.port, "postgres");
-    let mut out = BytesMut::new();
-    for sql in [
+    c.send_queries(&[
         "SET statement_timeout = '100ms'",
         "SELECT pg_sleep(5)",
         "SELECT 1",
-    ] {
-        frontend::query(sql, &mut out).unwrap();
-    }
-    c.send(&out);
+    ]);
     // As in PostgreSQL, the row description goes out before the
     // statement runs, so it precedes the error.
     let timeout = [

@@ -317,6 +317,16 @@ impl RawClient {
         self.read_until_ready()
     }
 
+    /// Sends simple Queries in one write, without reading the answers
+    /// (a client that pipelines).
+    pub fn send_queries(&mut self, queries: &[&str]) {
+        let mut out = BytesMut::new();
+        for sql in queries {
+            frontend::query(sql, &mut out).expect("query");
+        }
+        self.send(&out);
+    }
+
     /// Sends a simple Query without reading the answer.
     pub fn send_query(&mut self, sql: &str) {
         let mut out = BytesMut::new();

@@ -675,3 +675,50 @@ fn terminating_an_idle_session_tells_its_client() {
     );
     assert_eq!(killer.query("SELECT 5")[1], "DataRow ['5']");
 }
+
+/// A client that leaves while its rows stream, or while its statement
+/// runs with another query already sent, ends only its own session: the
+/// statement stops, its transaction's locks go, and the slot comes back.
+#[tokio::test]
+async fn a_client_leaving_mid_statement_ends_only_its_session() {
+    let server = Server::start(&[]);
+    let observer = server.connect().await;
+    observer
+        .batch_execute("CREATE TABLE held (a int); INSERT INTO held VALUES (1)")
+        .await
+        .unwrap();
+    let active = || async {
+        query_one(
+            &observer,
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'raw'",
+        )
+        .await
+        .unwrap()
+    };
+    // Rows streaming: read a little, then go.
+    let (mut streaming, _) = RawClient::startup(server.port, "postgres");
+    streaming.send_queries(&[
+        "BEGIN",
+        "UPDATE held SET a = 2",
+        "SELECT generate_series(1, 5000000)",
+    ]);
+    for _ in 0..10 {
+        assert!(streaming.next().is_some());
+    }
+    drop(streaming);
+    // A statement running with the next query waiting behind it.
+    let (mut waiting, _) = RawClient::startup(server.port, "postgres");
+    waiting.send_queries(&["SELECT pg_sleep(0.5)", "SELECT 1"]);
+    drop(waiting);
+    let gone = eventually(|| async { active().await == "0" }).await;
+    assert!(gone, "both sessions ended");
+    // The streaming session's row lock went with its transaction.
+    observer
+        .batch_execute("SET lock_timeout = '2s'; UPDATE held SET a = 3")
+        .await
+        .unwrap();
+    assert_eq!(
+        query_one(&observer, "SELECT a FROM held").await.as_deref(),
+        Some("3")
+    );
+}

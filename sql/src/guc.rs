@@ -793,11 +793,17 @@ fn find(name: &str) -> Option<usize> {
         .ok()
 }
 
-/// Compares ASCII case-insensitively, as DEFS is sorted.
+/// Compares ASCII case-insensitively, as DEFS is sorted. (A plain loop:
+/// the iterator-adapter form was most of a statement's setting lookups.)
 fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (x, y) in a.iter().zip(b) {
+        let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 fn unrecognized(name: &str) -> SqlError {

@@ -260,9 +260,12 @@ pub fn run_simple_query(
     // When no batch went ahead (a short answer, the usual case), the
     // answer is written here, straight to the socket, as far as the
     // socket takes it without waiting: the client has it without a hop
-    // through the Backend's thread. What is left (all of it if a batch
-    // went ahead, so order holds) travels with the outcome. A client that
-    // left cannot be told; the writer side notices too.
+    // through the Backend's thread. If all of it went, the session is
+    // left in the hand-back slot and nobody is woken (unless the Backend
+    // is already collecting). What is left (all of it if a batch went
+    // ahead, so order holds) travels with the outcome, after the Backend
+    // is summoned. A client that left cannot be told; the writer side
+    // notices too.
     let mut last = sink.buf.split().freeze();
     let direct = if sink.sent { None } else { output.direct };
     let mut write = || {

@@ -99,7 +99,11 @@ impl Engine {
         self.check_alive()?;
         loop {
             let redo = self.wal.redo();
-            let image = force_image || (self.full_page_writes() && page::lsn(p) <= redo);
+            // A record that initializes the page redoes onto a zeroed
+            // page whatever is on disk, so it needs no image (PostgreSQL's
+            // XLOG_HEAP_INIT_PAGE): a bulk load logged 8 kB per new page.
+            let image = force_image
+                || (self.full_page_writes() && page::lsn(p) <= redo && !delta.initializes_page());
             let full;
             let rec = if image {
                 full = WalRecord::PageImage {

@@ -283,6 +283,18 @@ impl WalRecord {
         }
     }
 
+    /// Whether redo rebuilds the page from nothing (and so never reads
+    /// it from disk).
+    pub fn initializes_page(&self) -> bool {
+        matches!(
+            self,
+            WalRecord::HeapInsert {
+                init_page: true,
+                ..
+            }
+        )
+    }
+
     fn encode_payload(&self, e: &mut Enc) {
         match self {
             WalRecord::HeapInsert {

@@ -155,7 +155,7 @@ mod tests {
     }
 
     #[test]
-    fn concurrent_offers_and_claims_never_lose_the_value() {
+    fn concurrent_finishes_and_claims_never_lose_the_value() {
         // Whatever the interleaving, the value is either left and
         // claimed, or refused and therefore sent.
         for _ in 0..200 {

@@ -302,16 +302,9 @@ impl Backend {
                     act.writer = Some(writer);
                     act.rx = Some(rx);
                     act.handback.collected();
-                    let parked = match outcome {
-                        Some(Some(parked)) if wrote => {
-                            // on_ready published the state already; keep
-                            // it (idle in transaction stays so).
-                            act.proc_
-                                .set_state(idle_state(parked.session.transaction_status()), None);
-                            Some(parked)
-                        }
-                        _ => None,
-                    };
+                    // The executor's on_ready published the idle state,
+                    // as on the path that leaves the session in the slot.
+                    let parked = outcome.flatten().filter(|_| wrote);
                     act.end_statement(parked, ctx);
                     act.pump(ctx);
                 }),

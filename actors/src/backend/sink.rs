@@ -156,10 +156,8 @@ impl ResultSink for WireSink {
         write_data_row(&mut self.buf, row.len(), |i, out| {
             match &row[i] {
                 Value::Null => return false,
-                // The commonest columns go straight into the message.
+                // Text is its own text form: no copy through `text`.
                 Value::Text(s) => out.put_slice(s.as_bytes()),
-                Value::Int4(v) => out.put_slice(itoa::Buffer::new().format(*v).as_bytes()),
-                Value::Int8(v) => out.put_slice(itoa::Buffer::new().format(*v).as_bytes()),
                 v => {
                     text.clear();
                     v.write_text(style, text);

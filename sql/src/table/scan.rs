@@ -50,8 +50,6 @@ impl Layout {
         }
     }
 
-    /// How many stored attributes must be decoded to evaluate `qual`
-    /// over output rows.
     /// `qual` made ready for this layout's scans.
     pub(super) fn qual<'q>(&self, qual: &'q Expr) -> Qual<'q> {
         Qual {
@@ -61,6 +59,8 @@ impl Layout {
         }
     }
 
+    /// How many stored attributes must be decoded to evaluate `qual`
+    /// over output rows.
     fn attrs_read_by(&self, qual: &Expr) -> usize {
         // Live attributes are in stored order, so reading output columns
         // up to n needs attributes up to live[n].

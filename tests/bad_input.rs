@@ -111,20 +111,38 @@ async fn bad_bodies_are_errors_and_the_session_goes_on() {
         ]
     );
     assert_eq!(c.query("SELECT 5")[1], "DataRow ['5']");
-    // An extended-protocol message is refused, and input up to Sync is
-    // skipped, as after any error in that protocol.
+    // After an error in an extended-protocol message, input up to Sync
+    // is skipped (the Bind after the failed Execute never runs).
     let mut out = BytesMut::new();
     frontend::parse("", "SELECT 1", [], &mut out).unwrap();
+    frontend::execute("", 0, &mut out).unwrap();
+    // Bind "" to "" with no formats, parameters or result formats.
+    out.extend_from_slice(b"B\0\0\0\x0c\0\0\0\0\0\0\0\0");
+    frontend::sync(&mut out);
+    c.send(&out);
+    assert_eq!(
+        c.read_until_ready(),
+        [
+            "ParseComplete",
+            "ErrorResponse S=ERROR C=34000 M=portal \"\" does not exist",
+            "ReadyForQuery I"
+        ]
+    );
+    // A Bind whose body is cut short: an error in its turn, after the
+    // Parse before it, then nothing until Sync.
+    let mut out = BytesMut::new();
+    frontend::parse("", "SELECT 2", [], &mut out).unwrap();
+    out.extend_from_slice(b"B\0\0\0\x06\0\0");
     frontend::execute("", 0, &mut out).unwrap();
     frontend::sync(&mut out);
     c.send(&out);
     let got = c.read_until_ready();
-    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0], "ParseComplete", "{got:?}");
     assert!(
-        got[0].starts_with("ErrorResponse S=ERROR C=0A000"),
+        got[1].starts_with("ErrorResponse S=ERROR C=08P01"),
         "{got:?}"
     );
-    assert_eq!(got[1], "ReadyForQuery I");
+    assert_eq!(got[2..], ["ReadyForQuery I"], "{got:?}");
     assert_eq!(c.query("SELECT 6")[1], "DataRow ['6']");
 }
 

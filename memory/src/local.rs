@@ -54,6 +54,14 @@ struct Counters {
     temp_files: AtomicU64,
     /// Bytes written to temp files.
     temp_bytes: AtomicU64,
+    /// Prepared statements the session holds.
+    statements: AtomicU64,
+    /// Their approximate bytes.
+    statement_bytes: AtomicU64,
+    /// Portals the session holds.
+    portals: AtomicU64,
+    /// Their approximate bytes (rows kept by suspended portals included).
+    portal_bytes: AtomicU64,
 }
 
 /// A snapshot of a backend's local memory.
@@ -67,6 +75,14 @@ pub struct LocalMemoryStats {
     pub temp_files: u64,
     /// Bytes spilled to temp files.
     pub temp_bytes: u64,
+    /// Prepared statements held.
+    pub statements: u64,
+    /// Their approximate bytes.
+    pub statement_bytes: u64,
+    /// Portals held.
+    pub portals: u64,
+    /// Their approximate bytes.
+    pub portal_bytes: u64,
 }
 
 /// One backend's local memory. Cloning shares the counters.
@@ -126,6 +142,22 @@ impl LocalMemory {
         self.counters.temp_bytes.fetch_add(bytes, Ordering::Relaxed);
     }
 
+    /// Records the size of the session's prepared statement and portal
+    /// tables (shown in the supervision tree).
+    pub fn set_prepared(
+        &self,
+        statements: u64,
+        statement_bytes: u64,
+        portals: u64,
+        portal_bytes: u64,
+    ) {
+        let c = &self.counters;
+        c.statements.store(statements, Ordering::Relaxed);
+        c.statement_bytes.store(statement_bytes, Ordering::Relaxed);
+        c.portals.store(portals, Ordering::Relaxed);
+        c.portal_bytes.store(portal_bytes, Ordering::Relaxed);
+    }
+
     /// A snapshot of the counters.
     pub fn stats(&self) -> LocalMemoryStats {
         let c = &self.counters;
@@ -134,6 +166,10 @@ impl LocalMemory {
             peak: c.peak.load(Ordering::Relaxed),
             temp_files: c.temp_files.load(Ordering::Relaxed),
             temp_bytes: c.temp_bytes.load(Ordering::Relaxed),
+            statements: c.statements.load(Ordering::Relaxed),
+            statement_bytes: c.statement_bytes.load(Ordering::Relaxed),
+            portals: c.portals.load(Ordering::Relaxed),
+            portal_bytes: c.portal_bytes.load(Ordering::Relaxed),
         }
     }
 }
@@ -235,5 +271,17 @@ mod tests {
         mem.record_spill(100);
         let s = mem.stats();
         assert_eq!((s.temp_files, s.temp_bytes), (2, 8292));
+    }
+
+    #[test]
+    fn prepared_tables_are_visible_through_clones() {
+        let mem = LocalMemory::default();
+        let observer = mem.clone();
+        mem.set_prepared(3, 3000, 1, 200);
+        let s = observer.stats();
+        assert_eq!(
+            (s.statements, s.statement_bytes, s.portals, s.portal_bytes),
+            (3, 3000, 1, 200)
+        );
     }
 }

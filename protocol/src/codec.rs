@@ -56,6 +56,36 @@ impl Default for PgCodec {
     }
 }
 
+/// The most bytes of COPY data one frame carries after merging.
+const MERGED_COPY_DATA: usize = 256 * 1024;
+
+/// COPY data is a byte stream whose message boundaries mean nothing
+/// (clients send a row, or 64 kB, per message): the CopyData messages
+/// already buffered behind `first` are merged into one frame, so a
+/// client sending a message per row costs one event per buffer read, not
+/// one per row.
+fn merge_copy_data(first: bytes::Bytes, buf: &mut BytesMut) -> bytes::Bytes {
+    let complete_copy_data = |buf: &BytesMut| {
+        buf.len() >= 5
+            && buf[0] == b'd'
+            && usize::try_from(i32::from_be_bytes([buf[1], buf[2], buf[3], buf[4]]))
+                .is_ok_and(|len| len >= 4 && buf.len() > len)
+    };
+    if !complete_copy_data(buf) {
+        return first;
+    }
+    let mut merged = BytesMut::with_capacity(first.len() * 2);
+    merged.extend_from_slice(&first);
+    while merged.len() < MERGED_COPY_DATA && complete_copy_data(buf) {
+        match decode_message(buf) {
+            Ok(Some(FrontendMessage::CopyData(more))) => merged.extend_from_slice(&more),
+            // Checked complete and of type 'd' above: nothing else comes.
+            _ => break,
+        }
+    }
+    merged.freeze()
+}
+
 impl Decoder for PgCodec {
     type Item = Frame;
     type Error = ProtocolError;
@@ -72,6 +102,9 @@ impl Decoder for PgCodec {
             Phase::Normal => {
                 let tag = buf.first().copied().unwrap_or(0);
                 match decode_message(buf) {
+                    Ok(Some(FrontendMessage::CopyData(first))) => Ok(Some(Frame::Message(
+                        FrontendMessage::CopyData(merge_copy_data(first, buf)),
+                    ))),
                     Ok(m) => Ok(m.map(Frame::Message)),
                     Err(e) if e.is_fatal() => Err(e),
                     Err(error) => Ok(Some(Frame::Invalid { tag, error })),
@@ -125,6 +158,39 @@ mod tests {
         assert!(matches!(
             codec.decode(&mut buf).unwrap(),
             Some(Frame::Message(FrontendMessage::Query(q))) if q == "SELECT 1"
+        ));
+    }
+
+    #[test]
+    fn buffered_copy_data_is_merged_up_to_the_next_message() {
+        let mut codec = PgCodec::new();
+        codec.phase = Phase::Normal;
+        let mut buf = BytesMut::new();
+        for row in ["1\ta\n", "2\tb\n", "3\tc\n"] {
+            frontend::CopyData::new(row.as_bytes())
+                .unwrap()
+                .write(&mut buf);
+        }
+        frontend::copy_done(&mut buf);
+        // A CopyData cut short stays for the next read.
+        frontend::CopyData::new(&b"4\td\n"[..])
+            .unwrap()
+            .write(&mut buf);
+        let cut = buf.len() - 2;
+        let mut tail = buf.split_off(cut);
+        assert!(matches!(
+            codec.decode(&mut buf).unwrap(),
+            Some(Frame::Message(FrontendMessage::CopyData(d))) if &d[..] == b"1\ta\n2\tb\n3\tc\n"
+        ));
+        assert!(matches!(
+            codec.decode(&mut buf).unwrap(),
+            Some(Frame::Message(FrontendMessage::CopyDone))
+        ));
+        assert!(codec.decode(&mut buf).unwrap().is_none());
+        buf.unsplit(std::mem::take(&mut tail));
+        assert!(matches!(
+            codec.decode(&mut buf).unwrap(),
+            Some(Frame::Message(FrontendMessage::CopyData(d))) if &d[..] == b"4\td\n"
         ));
     }
 

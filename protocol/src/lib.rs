@@ -37,6 +37,7 @@ pub use backend::{
 pub use codec::{Frame, PgCodec};
 pub use error::ProtocolError;
 pub use frontend::{decode_message, FrontendMessage, TargetKind, MAX_MESSAGE_LEN};
+pub use reader::utf8 as decode_utf8;
 pub use sqlstate::SqlState;
 pub use startup::{
     decode_startup, StartupPacket, CANCEL_REQUEST_CODE, GSSENC_REQUEST_CODE,

@@ -96,7 +96,7 @@ impl<'a> Reader<'a> {
 
 /// Checks UTF-8 and reports bad bytes the way PostgreSQL's
 /// report_invalid_encoding does: `0xe2 0x28 0xa1`.
-pub(crate) fn utf8(bytes: &[u8]) -> Result<String, ProtocolError> {
+pub fn utf8(bytes: &[u8]) -> Result<String, ProtocolError> {
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_owned()),
         Err(e) => {

@@ -69,6 +69,10 @@ sqlstates! {
     PROTOCOL_VIOLATION = "08P01";
     /// 0A000
     FEATURE_NOT_SUPPORTED = "0A000";
+    /// 38000: a program run by COPY ... PROGRAM failed.
+    EXTERNAL_ROUTINE_EXCEPTION = "38000";
+    /// 58000: a system call failed.
+    SYSTEM_ERROR = "58000";
     /// 0B000
     INVALID_TRANSACTION_INITIATION = "0B000";
     /// 21000: more than one row returned by a subquery used as an expression.
@@ -115,6 +119,8 @@ sqlstates! {
     INVALID_TEXT_REPRESENTATION = "22P02";
     /// 22P03
     INVALID_BINARY_REPRESENTATION = "22P03";
+    /// 22P04: a COPY line that does not match the format.
+    BAD_COPY_FILE_FORMAT = "22P04";
     /// 22P05
     UNTRANSLATABLE_CHARACTER = "22P05";
     /// 23502
@@ -195,6 +201,8 @@ sqlstates! {
     UNDEFINED_PARAMETER = "42P02";
     /// 42P03
     DUPLICATE_CURSOR = "42P03";
+    /// 42P08: a parameter used with two different types.
+    AMBIGUOUS_PARAMETER = "42P08";
     /// 42P04
     DUPLICATE_DATABASE = "42P04";
     /// 42P05

@@ -131,6 +131,17 @@ impl SqlError {
         self
     }
 
+    /// Adds a context line below any already there (PostgreSQL's error
+    /// context stack, innermost first: "COPY t, line 3, column b: ...").
+    pub fn with_context(mut self, context: impl Into<String>) -> Self {
+        let line = context.into();
+        self.0.context = Some(match self.0.context.take() {
+            Some(inner) => format!("{inner}\n{line}"),
+            None => line,
+        });
+        self
+    }
+
     /// Drops the position (an error found in other text than the query's).
     pub fn without_position(mut self) -> Self {
         self.0.position = None;
@@ -221,6 +232,19 @@ pub mod errors {
             SqlState::INVALID_TEXT_REPRESENTATION,
             format!("invalid input syntax for type {type_name}: \"{text}\""),
         )
+    }
+
+    /// The error of a raised interrupt: 57014 for cancel and
+    /// statement_timeout, FATAL 57P01 for a terminate.
+    pub fn interrupted(reason: actorgres_memory::Interrupt) -> SqlError {
+        crate::expr::interrupt_error(reason)
+    }
+
+    /// `bytes` as text, or 22021 naming the first invalid sequence as
+    /// PostgreSQL does (`0xe2 0x28`).
+    pub fn utf8(bytes: &[u8]) -> Result<String, SqlError> {
+        actorgres_protocol::decode_utf8(bytes)
+            .map_err(|e| SqlError::new(e.sqlstate(), e.to_string()))
     }
 
     /// 22003 value "text" is out of range for type T.

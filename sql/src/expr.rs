@@ -67,6 +67,9 @@ pub struct EvalCtx<'a> {
     pub spill: Option<crate::exec::spill::SpillCtx<'a>>,
     /// Rows of the current round of each recursive CTE, by work table id.
     pub worktables: std::collections::HashMap<usize, std::sync::Arc<Vec<Vec<Value>>>>,
+    /// The session's prepared statements (pg_prepared_statements); None
+    /// where there is no session (parallel workers).
+    pub prepared: Option<&'a crate::session::PreparedTable>,
 }
 
 impl EvalCtx<'_> {

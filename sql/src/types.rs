@@ -164,6 +164,7 @@ impl DataType {
                 Uuid => 2951,
                 Jsonb => 3807,
                 Json => 199,
+                Regtype => 2211,
                 _ => 2277,
             },
         })
@@ -463,6 +464,7 @@ static ARRAYS: &[DataType] = &[
     DataType::Array(&DataType::Uuid),
     DataType::Array(&DataType::Jsonb),
     DataType::Array(&DataType::Json),
+    DataType::Array(&DataType::Regtype),
 ];
 
 impl fmt::Display for DataType {

@@ -887,6 +887,27 @@ impl Redo<'_> {
                 page::set_lsn(&mut p, r.end);
                 b.mark_dirty();
             }
+            WalRecord::HeapMultiInsert {
+                rel,
+                block,
+                tuples,
+                init_page,
+            } => {
+                let Some(b) = self.page(*rel, *block, *init_page)? else {
+                    return Ok(());
+                };
+                let mut p = b.write();
+                if *init_page || page::is_new(&p) {
+                    page::init(&mut p);
+                } else if page::lsn(&p) >= r.end {
+                    return Ok(());
+                }
+                for (offset, tuple) in tuples {
+                    page::put_tuple_at(&mut p, *offset, tuple);
+                }
+                page::set_lsn(&mut p, r.end);
+                b.mark_dirty();
+            }
             WalRecord::HeapSetXmax {
                 rel,
                 tid,

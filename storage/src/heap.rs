@@ -263,6 +263,102 @@ impl Engine {
         Ok(tid)
     }
 
+    /// Inserts many row versions stamped with `xid` and `cid`, as
+    /// [`Engine::heap_insert_tuple`] each, but a page at a time: the page
+    /// is locked once for all the tuples that fit on it and one WAL record
+    /// logs them (PostgreSQL's heap_multi_insert). Returns their tids, in
+    /// order.
+    pub fn heap_insert_batch(
+        &self,
+        rel: RelId,
+        xid: u32,
+        cid: u32,
+        tuples: Vec<Vec<u8>>,
+        fillfactor: u8,
+    ) -> Result<Vec<Tid>> {
+        let mut tids = Vec::with_capacity(tuples.len());
+        let reserve = PAGE_SIZE * usize::from(100 - fillfactor.clamp(10, 100)) / 100;
+        let mut rest = tuples.into_iter().peekable();
+        while let Some(first) = rest.peek() {
+            if first.len() < TUPLE_HEADER || first.len() > MAX_TUPLE {
+                // One at a time: place() reports it.
+                let Some(t) = rest.next() else { break };
+                tids.push(self.heap_insert_tuple(rel, xid, cid, t, fillfactor)?);
+                continue;
+            }
+            let need = align8(first.len());
+            // A page with room for the first tuple at least: one the free
+            // space map knows, else a new one.
+            let (block, fresh) = match self.fsm_find(rel, need + reserve, None) {
+                Some(b) => (b, false),
+                None => (self.smgr.extend(rel)?, true),
+            };
+            let mode = if fresh {
+                ReadMode::Zeroed
+            } else {
+                ReadMode::Normal
+            };
+            let buf = self.pool.read_buffer(tag(rel, block), mode)?;
+            let mut p = buf.write();
+            let was_new = page::is_new(&p);
+            if was_new {
+                page::init(&mut p);
+            }
+            let mut placed: Vec<(u16, Vec<u8>)> = Vec::new();
+            while let Some(t) = rest.peek() {
+                let need = align8(t.len());
+                let room = if page::item_count(&p) == 0 {
+                    need
+                } else {
+                    need + reserve
+                };
+                if t.len() < TUPLE_HEADER || page::free_space(&p) < room {
+                    break;
+                }
+                let Some(mut tuple) = rest.next() else { break };
+                TupleHeader {
+                    xmin: xid,
+                    cmin: cid,
+                    ..Default::default()
+                }
+                .write(&mut tuple);
+                let Some(offset) = page::add_tuple(&mut p, &tuple) else {
+                    // Counted as free but not usable: try this tuple on
+                    // another page.
+                    self.fsm_record(rel, block, 0);
+                    tids.push(self.heap_insert_tuple(rel, xid, cid, tuple, fillfactor)?);
+                    break;
+                };
+                let tid = Tid { block, offset };
+                stamp_ctid(&mut p, tid, &mut tuple);
+                tids.push(tid);
+                placed.push((offset, tuple));
+            }
+            if placed.is_empty() {
+                self.fsm_record(rel, block, page::free_space(&p));
+                continue;
+            }
+            let n = placed.len() as i64;
+            self.log_change(
+                xid,
+                rel,
+                block,
+                &mut p,
+                &WalRecord::HeapMultiInsert {
+                    rel,
+                    block,
+                    tuples: placed,
+                    init_page: was_new,
+                },
+                false,
+            )?;
+            buf.mark_dirty();
+            self.fsm_record(rel, block, page::free_space(&p));
+            self.count(rel, n, 0);
+        }
+        Ok(tids)
+    }
+
     /// The version at `tid`, whatever its visibility.
     pub fn heap_fetch(&self, rel: RelId, tid: Tid) -> Result<Option<HeapTuple>> {
         if tid.block >= self.smgr.nblocks(rel)? {

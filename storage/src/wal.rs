@@ -65,6 +65,19 @@ pub enum WalRecord {
         /// The page was initialised for this tuple.
         init_page: bool,
     },
+    /// Several tuples placed on one page (a bulk load: PostgreSQL's
+    /// XLOG_HEAP2_MULTI_INSERT); `init_page` when the page was empty
+    /// before.
+    HeapMultiInsert {
+        /// Relation.
+        rel: RelId,
+        /// The page.
+        block: u32,
+        /// (offset, tuple bytes), in the order placed.
+        tuples: Vec<(u16, Vec<u8>)>,
+        /// The page was initialised for these tuples.
+        init_page: bool,
+    },
     /// A tuple's xmax, cmax, infomask and ctid set (delete, update of the
     /// old version, row lock).
     HeapSetXmax {
@@ -270,6 +283,7 @@ impl WalRecord {
         match self {
             WalRecord::HeapInsert { .. } => 1,
             WalRecord::HeapSetXmax { .. } => 2,
+            WalRecord::HeapMultiInsert { .. } => 6,
             WalRecord::PageImage { .. } => 3,
             WalRecord::IndexInsert { .. } => 4,
             WalRecord::PageImages { .. } => 5,
@@ -291,6 +305,9 @@ impl WalRecord {
             WalRecord::HeapInsert {
                 init_page: true,
                 ..
+            } | WalRecord::HeapMultiInsert {
+                init_page: true,
+                ..
             }
         )
     }
@@ -307,6 +324,21 @@ impl WalRecord {
                 e.tid(*tid);
                 e.u8(u8::from(*init_page));
                 e.bytes(tuple);
+            }
+            WalRecord::HeapMultiInsert {
+                rel,
+                block,
+                tuples,
+                init_page,
+            } => {
+                e.rel(*rel);
+                e.u32(*block);
+                e.u8(u8::from(*init_page));
+                e.u32(tuples.len() as u32);
+                for (offset, t) in tuples {
+                    e.u16(*offset);
+                    e.bytes(t);
+                }
             }
             WalRecord::HeapSetXmax {
                 rel,
@@ -393,6 +425,24 @@ impl WalRecord {
                     tid,
                     init_page,
                     tuple: d.bytes()?,
+                }
+            }
+            6 => {
+                let rel = d.rel()?;
+                let block = d.u32()?;
+                let init_page = d.u8()? != 0;
+                let n = d.u32()? as usize;
+                if n > d.0.len() / 6 {
+                    return None;
+                }
+                let tuples = (0..n)
+                    .map(|_| Some((d.u16()?, d.bytes()?)))
+                    .collect::<Option<Vec<_>>>()?;
+                WalRecord::HeapMultiInsert {
+                    rel,
+                    block,
+                    tuples,
+                    init_page,
                 }
             }
             2 => WalRecord::HeapSetXmax {
@@ -1057,6 +1107,12 @@ mod tests {
                 },
                 tuple: vec![1, 2, 3],
                 init_page: true,
+            },
+            WalRecord::HeapMultiInsert {
+                rel: rel(),
+                block: 4,
+                tuples: vec![(1, vec![1; 30]), (2, vec![2; 40])],
+                init_page: false,
             },
             WalRecord::HeapSetXmax {
                 rel: rel(),

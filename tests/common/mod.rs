@@ -429,7 +429,7 @@ pub fn render(m: Message) -> String {
                 .ranges()
                 .map(|r| {
                     Ok(match r {
-                        Some(r) => format!("'{}'", String::from_utf8_lossy(&buf[r])),
+                        Some(r) => value_text(&buf[r]),
                         None => "NULL".into(),
                     })
                 })
@@ -444,7 +444,43 @@ pub fn render(m: Message) -> String {
         Message::NoData => "NoData".into(),
         Message::ParseComplete => "ParseComplete".into(),
         Message::BindComplete => "BindComplete".into(),
+        Message::CloseComplete => "CloseComplete".into(),
+        Message::PortalSuspended => "PortalSuspended".into(),
+        Message::ParameterDescription(b) => {
+            let oids: Vec<String> = b
+                .parameters()
+                .map(|o| Ok(o.to_string()))
+                .collect()
+                .unwrap_or_default();
+            format!("ParameterDescription [{}]", oids.join(", "))
+        }
+        Message::CopyInResponse(b) => format!(
+            "CopyInResponse format={} columns={:?}",
+            b.format(),
+            b.column_formats().collect::<Vec<u16>>().unwrap_or_default()
+        ),
+        Message::CopyOutResponse(b) => format!(
+            "CopyOutResponse format={} columns={:?}",
+            b.format(),
+            b.column_formats().collect::<Vec<u16>>().unwrap_or_default()
+        ),
+        Message::CopyData(b) => format!("CopyData {}", value_text(b.data())),
+        Message::CopyDone => "CopyDone".into(),
         _ => "<other message>".into(),
+    }
+}
+
+/// A value as text, quoted; bytes that are not readable text (binary
+/// formats) in hex.
+fn value_text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) if !s.chars().any(|c| c.is_control() && c != '\t' && c != '\n') => {
+            format!("'{s}'")
+        }
+        _ => {
+            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            format!("\\x{hex}")
+        }
     }
 }
 

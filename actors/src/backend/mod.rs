@@ -31,6 +31,7 @@
 //!    decides.
 //! 4. A panic while running a statement ends this session only.
 
+mod copy_in;
 mod handback;
 mod report;
 mod sink;
@@ -97,6 +98,10 @@ enum Phase {
 /// Batches in flight between the executor and the socket.
 const BATCH_QUEUE: usize = 4;
 
+/// Extended-protocol messages gathered before they go to an executor
+/// even without a Sync or Flush (a client pipelining many).
+const MAX_PENDING_MESSAGES: usize = 256;
+
 /// One client connection.
 pub struct Backend {
     /// This connection's entry in the backend table.
@@ -137,6 +142,17 @@ pub struct Backend {
     /// After an error in an extended-protocol message, everything up to
     /// the next Sync is ignored, as in PostgreSQL.
     skip_till_sync: bool,
+    /// Copy-in mode: a COPY FROM STDIN runs, and the client's COPY
+    /// messages go straight to it (see [`copy_in`]).
+    copy_in: Option<copy_in::CopyFeed>,
+    /// A task reads the running statement's output while copy-in mode
+    /// keeps the socket's messages flowing (no `ctx.wait`).
+    watching: bool,
+    /// Messages waiting to run as one executor job: extended-protocol
+    /// messages up to the Sync or Flush that ends them (a client sends
+    /// Parse, Bind, Describe, Execute, Sync in one write and waits only
+    /// after the Sync), so a pipeline costs one trip to an executor.
+    pending: Vec<FrontendMessage>,
     /// Tells the Postmaster when this actor ends.
     _guard: ChildGuard,
 }
@@ -185,6 +201,9 @@ impl Backend {
                 phase: Phase::Startup,
                 session: None,
                 skip_till_sync: false,
+                copy_in: None,
+                watching: false,
+                pending: Vec::new(),
             }
         });
     }
@@ -232,8 +251,19 @@ impl Backend {
     /// events waiting is taken back if it is over, or else collected.
     fn pump(&mut self, ctx: &mut Context<Self>) {
         while self.writer.is_some() && ctx.state() == ActorState::Running {
+            if self.copy_in.is_some() {
+                let Some(event) = self.queued.pop_front() else {
+                    return;
+                };
+                self.copy_event(event, ctx);
+                if ctx.waiting() {
+                    // Feeding waits for room; its end pumps again.
+                    return;
+                }
+                continue;
+            }
             if self.running {
-                if self.queued.is_empty() || !self.take_back(ctx) {
+                if self.watching || self.queued.is_empty() || !self.take_back(ctx) {
                     return;
                 }
                 continue;
@@ -252,6 +282,58 @@ impl Backend {
                     ctx,
                 ),
             }
+        }
+    }
+
+    /// An event in copy-in mode: the client's COPY messages feed the
+    /// COPY (Flush and Sync are ignored, as PostgreSQL does); CopyDone,
+    /// CopyFail or any other message ends the mode, the other message
+    /// reported to the COPY as unexpected. The connection's end or a
+    /// Terminate ends it too, and is then handled as usual.
+    fn copy_event(&mut self, event: Event, ctx: &mut Context<Self>) {
+        use copy_in::CopyIn;
+        let item = match event {
+            Event::Frame(Ok(Frame::Message(m))) => match m {
+                FrontendMessage::CopyData(d) => CopyIn::Data(d),
+                FrontendMessage::CopyDone => CopyIn::Done,
+                FrontendMessage::CopyFail(msg) => CopyIn::Fail(msg),
+                FrontendMessage::Flush | FrontendMessage::Sync => return,
+                FrontendMessage::Terminate => {
+                    self.copy_in = None;
+                    self.queued.push_front(Event::End);
+                    return;
+                }
+                other => CopyIn::Unexpected(message_type(&other)),
+            },
+            Event::Frame(Ok(Frame::Invalid { tag, .. })) => CopyIn::Unexpected(tag),
+            other => {
+                // The socket ended or failed, or a Terminate: the COPY
+                // sees its client gone.
+                self.copy_in = None;
+                self.queued.push_front(other);
+                return;
+            }
+        };
+        let last = !matches!(item, CopyIn::Data(_));
+        let Some(feed) = &self.copy_in else {
+            return;
+        };
+        match feed.try_send(item) {
+            copy_in::Fed::Sent => {}
+            copy_in::Fed::Closed => self.copy_in = None,
+            copy_in::Fed::Full(item) => {
+                let send = feed.send_later(item);
+                ctx.wait(send.into_actor(self).map(move |sent, act, ctx| {
+                    if !sent || last {
+                        act.copy_in = None;
+                    }
+                    act.pump(ctx);
+                }));
+                return;
+            }
+        }
+        if last {
+            self.copy_in = None;
         }
     }
 
@@ -279,9 +361,14 @@ impl Backend {
             ctx.cancel_future(timer);
         }
         match parked {
-            Some(Parked { session, tx }) => {
+            Some(Parked {
+                session,
+                tx,
+                skip_till_sync,
+            }) => {
                 self.session = Some(session);
                 self.tx = Some(tx);
+                self.skip_till_sync = skip_till_sync;
             }
             None => ctx.stop(),
         }
@@ -302,13 +389,75 @@ impl Backend {
                     act.writer = Some(writer);
                     act.rx = Some(rx);
                     act.handback.collected();
-                    // The executor's on_ready published the idle state,
-                    // as on the path that leaves the session in the slot.
-                    let parked = outcome.flatten().filter(|_| wrote);
-                    act.end_statement(parked, ctx);
+                    match outcome {
+                        Forwarded::CopyIn(feed) if wrote => {
+                            // The statement goes on: the client's data
+                            // feeds it while a task waits for its end.
+                            act.copy_in = Some(feed);
+                            act.watch(ctx);
+                        }
+                        Forwarded::Done(parked) => {
+                            // The executor's on_ready published the idle
+                            // state, as on the path that leaves the
+                            // session in the slot.
+                            act.end_statement(parked.filter(|_| wrote).map(|p| *p), ctx)
+                        }
+                        Forwarded::CopyIn(_) | Forwarded::Vanished => act.end_statement(None, ctx),
+                    }
                     act.pump(ctx);
                 }),
         );
+    }
+
+    /// In copy-in mode: reads the running statement's output without
+    /// holding up the socket's messages, which feed the COPY. A batch is
+    /// written and watching goes on; the outcome ends copy-in mode and
+    /// the statement.
+    fn watch(&mut self, ctx: &mut Context<Self>) {
+        let Some(mut rx) = self.rx.take() else {
+            ctx.stop();
+            return;
+        };
+        self.watching = true;
+        let next = async move {
+            let msg = rx.recv().await;
+            (rx, msg)
+        };
+        ctx.spawn(next.into_actor(self).map(|(rx, msg), act, ctx| {
+            act.watching = false;
+            act.rx = Some(rx);
+            let (bytes, outcome) = match msg {
+                Some(sink::Out::Batch(b)) => (b, None),
+                Some(sink::Out::Done(done)) => {
+                    let (last, parked) = *done;
+                    (last, Some(parked))
+                }
+                Some(sink::Out::CopyIn(_)) | None => (bytes::Bytes::new(), Some(None)),
+            };
+            if outcome.is_some() {
+                act.copy_in = None;
+                // The executor's last summons is answered: the next
+                // statement starts with nobody collecting.
+                act.handback.collected();
+            }
+            let Some(mut writer) = act.writer.take() else {
+                ctx.stop();
+                return;
+            };
+            let write = async move {
+                let ok = bytes.is_empty() || writer.write_all(&bytes).await.is_ok();
+                (writer, ok)
+            };
+            ctx.wait(write.into_actor(act).map(move |(writer, ok), act, ctx| {
+                act.writer = Some(writer);
+                match outcome {
+                    None if ok => act.watch(ctx),
+                    None => act.end_statement(None, ctx),
+                    Some(parked) => act.end_statement(parked.filter(|_| ok), ctx),
+                }
+                act.pump(ctx);
+            }));
+        }));
     }
 
     /// Sends an error that ends the connection.
@@ -418,8 +567,8 @@ impl Backend {
             match msg {
                 FrontendMessage::Sync => {
                     self.skip_till_sync = false;
-                    self.ready_for_query();
-                    self.flush(ctx, false);
+                    self.pending.push(msg);
+                    self.run_pending(ctx);
                 }
                 FrontendMessage::Terminate => ctx.stop(),
                 _ => {}
@@ -431,28 +580,25 @@ impl Backend {
             FrontendMessage::Query(sql) if sql.contains("/* test: panic in the actor */") => {
                 panic!("test panic in a Backend handler")
             }
-            FrontendMessage::Query(sql) => self.run_query(sql, ctx),
             FrontendMessage::Terminate => ctx.stop(),
-            FrontendMessage::Sync => {
-                self.ready_for_query();
-                self.flush(ctx, false);
+            FrontendMessage::Flush if self.pending.is_empty() => self.flush(ctx, false),
+            // The client waits for an answer after these.
+            FrontendMessage::Query(_)
+            | FrontendMessage::Sync
+            | FrontendMessage::Flush
+            | FrontendMessage::FunctionCall { .. } => {
+                self.pending.push(msg);
+                self.run_pending(ctx);
             }
-            FrontendMessage::Flush => self.flush(ctx, false),
             FrontendMessage::Parse { .. }
             | FrontendMessage::Bind { .. }
             | FrontendMessage::Describe { .. }
             | FrontendMessage::Execute { .. }
             | FrontendMessage::Close { .. } => {
-                let e = SqlError::unsupported("the extended query protocol");
-                self.send(BackendMessage::ErrorResponse(report::fields(&e)));
-                self.skip_till_sync = true;
-                self.flush(ctx, false);
-            }
-            FrontendMessage::FunctionCall { .. } => {
-                let e = SqlError::unsupported("the fast-path function call interface");
-                self.send(BackendMessage::ErrorResponse(report::fields(&e)));
-                self.ready_for_query();
-                self.flush(ctx, false);
+                self.pending.push(msg);
+                if self.pending.len() >= MAX_PENDING_MESSAGES {
+                    self.run_pending(ctx);
+                }
             }
             // Outside COPY these are ignored, per the protocol.
             FrontendMessage::CopyData(_)
@@ -473,6 +619,12 @@ impl Backend {
     fn on_invalid(&mut self, tag: u8, error: ProtocolError, ctx: &mut Context<Self>) {
         if self.skip_till_sync {
             return;
+        }
+        if !self.pending.is_empty() {
+            // The messages before it run first, then it is handled.
+            self.queued
+                .push_front(Event::Frame(Ok(Frame::Invalid { tag, error })));
+            return self.run_pending(ctx);
         }
         let e = SqlError::new(error.sqlstate(), error.to_string());
         self.send(BackendMessage::ErrorResponse(report::fields(&e)));
@@ -502,9 +654,11 @@ impl Backend {
         }
     }
 
-    /// Runs a simple Query on an executor thread, which writes its
-    /// answer; the actor goes on without waiting (see [`handback`]).
-    fn run_query(&mut self, sql: String, ctx: &mut Context<Self>) {
+    /// Runs the pending messages on an executor thread, which writes
+    /// their answers; the actor goes on without waiting (see
+    /// [`handback`]).
+    fn run_pending(&mut self, ctx: &mut Context<Self>) {
+        let batch = std::mem::take(&mut self.pending);
         let Some(session) = self.session.take() else {
             ctx.stop();
             return;
@@ -520,7 +674,13 @@ impl Backend {
         let pending = self.out.split().freeze();
         let interrupts = self.proc_.interrupts.clone();
         interrupts.clear();
-        self.proc_.set_state(BackendState::Active, Some(&sql));
+        let text = batch.iter().find_map(|m| match m {
+            FrontendMessage::Query(sql) | FrontendMessage::Parse { query: sql, .. } => {
+                Some(sql.as_str())
+            }
+            _ => None,
+        });
+        self.proc_.set_state(BackendState::Active, text);
         self.running = true;
         self.statement += 1;
         let timeout = session.statement_timeout();
@@ -544,15 +704,18 @@ impl Backend {
             },
         };
         self.shared.pool.spawn(Box::new(move || {
-            let on_ready = |session: &Session| {
-                {
-                    let mut st = proc_.status.lock();
-                    st.application_name = session.settings().str("application_name");
-                    st.xact_start = session.transaction_start();
-                }
-                proc_.set_state(idle_state(session.transaction_status()), None);
+            let hooks = sink::Hooks {
+                on_ready: |session: &Session| {
+                    {
+                        let mut st = proc_.status.lock();
+                        st.application_name = session.settings().str("application_name");
+                        st.xact_start = session.transaction_start();
+                    }
+                    proc_.set_state(idle_state(session.transaction_status()), None);
+                },
+                on_statement: |sql: &str| proc_.set_state(BackendState::Active, Some(sql)),
             };
-            sink::run_simple_query(session, sql, interrupts, output, on_ready);
+            sink::run_batch(session, batch, interrupts, output, hooks);
         }));
     }
 }
@@ -566,21 +729,46 @@ fn idle_state(status: TxStatus) -> BackendState {
     }
 }
 
-/// Copies result batches to the socket until the job ends, raising the
-/// timeout interrupt at `deadline` (statement_timeout). Returns the
-/// writer, the channel's receiving side, whether every write succeeded,
-/// and the job's outcome (None if the job vanished without one).
+/// How forwarding a statement's output ended.
+enum Forwarded {
+    /// The statement ended: its session (None if it must end).
+    Done(Option<Box<Parked>>),
+    /// The job vanished without an outcome.
+    Vanished,
+    /// COPY FROM STDIN started: feed it the client's data.
+    CopyIn(copy_in::CopyFeed),
+}
+
+/// The type byte of a frontend message (for "unexpected message type").
+fn message_type(m: &FrontendMessage) -> u8 {
+    match m {
+        FrontendMessage::Query(_) => b'Q',
+        FrontendMessage::Parse { .. } => b'P',
+        FrontendMessage::Bind { .. } => b'B',
+        FrontendMessage::Describe { .. } => b'D',
+        FrontendMessage::Execute { .. } => b'E',
+        FrontendMessage::Close { .. } => b'C',
+        FrontendMessage::Sync => b'S',
+        FrontendMessage::Flush => b'H',
+        FrontendMessage::CopyData(_) => b'd',
+        FrontendMessage::CopyDone => b'c',
+        FrontendMessage::CopyFail(_) => b'f',
+        FrontendMessage::FunctionCall { .. } => b'F',
+        FrontendMessage::AuthResponse(_) => b'p',
+        FrontendMessage::Terminate => b'X',
+    }
+}
+
+/// Copies result batches to the socket until the job ends (or a COPY
+/// FROM STDIN starts), raising the timeout interrupt at `deadline`
+/// (statement_timeout). Returns the writer, the channel's receiving
+/// side, whether every write succeeded, and how it ended.
 async fn forward(
     mut writer: OwnedWriteHalf,
     mut rx: mpsc::Receiver<sink::Out>,
     deadline: Option<Instant>,
     interrupts: actorgres_memory::Interrupts,
-) -> (
-    OwnedWriteHalf,
-    mpsc::Receiver<sink::Out>,
-    bool,
-    Option<Option<Parked>>,
-) {
+) -> (OwnedWriteHalf, mpsc::Receiver<sink::Out>, bool, Forwarded) {
     let mut ok = true;
     let mut armed = deadline.is_some();
     let sleep = tokio::time::sleep_until(
@@ -602,9 +790,10 @@ async fn forward(
                     if ok && !last.is_empty() && writer.write_all(&last).await.is_err() {
                         ok = false;
                     }
-                    return (writer, rx, ok, Some(outcome));
+                    return (writer, rx, ok, Forwarded::Done(outcome.map(Box::new)));
                 }
-                None => return (writer, rx, ok, None),
+                Some(sink::Out::CopyIn(feed)) => return (writer, rx, ok, Forwarded::CopyIn(feed)),
+                None => return (writer, rx, ok, Forwarded::Vanished),
             },
             () = &mut sleep, if armed => {
                 armed = false;
@@ -657,8 +846,8 @@ impl Handler<Collect> for Backend {
 
     fn handle(&mut self, _: Collect, ctx: &mut Context<Self>) {
         // A late summons may find the statement over, or already
-        // collected (no writer then: collect() has it).
-        if self.running && self.writer.is_some() && self.take_back(ctx) {
+        // collected (no writer then: collect() has it), or watched.
+        if self.running && !self.watching && self.writer.is_some() && self.take_back(ctx) {
             self.pump(ctx);
         }
     }

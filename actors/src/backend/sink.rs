@@ -11,12 +11,18 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
 use actorgres_memory::Interrupts;
-use actorgres_protocol::{write_data_row, BackendMessage, FieldDescription, TransactionStatus};
-use actorgres_sql::value::{OutputStyle, Value};
-use actorgres_sql::{OutputColumn, ResultSink, Session, SqlError, SqlState, TxStatus};
+use actorgres_protocol::{
+    write_data_row, BackendMessage, FieldDescription, FrontendMessage, TargetKind,
+    TransactionStatus,
+};
+use actorgres_sql::value::{binary, OutputStyle, Value};
+use actorgres_sql::{
+    CopyChannel, DataType, OutputColumn, ResultSink, Session, SqlError, SqlState, TxStatus,
+};
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 use tokio::sync::mpsc;
 
+use super::copy_in::{self, CopyFeed, CopyIn, CopyInbox};
 use super::handback::Handback;
 use super::{report, Backend, Collect};
 use actix::Addr;
@@ -35,6 +41,9 @@ pub enum Out {
     /// The last messages and the session (None if it must end, after a
     /// FATAL error or a panic): one message, so the Backend wakes once.
     Done(Box<(Bytes, Option<Parked>)>),
+    /// COPY FROM STDIN started (its CopyInResponse went ahead): the
+    /// Backend feeds the client's COPY messages here until they end.
+    CopyIn(CopyFeed),
 }
 
 /// What goes back to the Backend after a statement.
@@ -43,6 +52,8 @@ pub struct Parked {
     pub session: Session,
     /// The channel's sending side, for the next statement.
     pub tx: mpsc::Sender<Out>,
+    /// The batch ended in an extended-protocol error: skip to Sync.
+    pub skip_till_sync: bool,
 }
 
 /// How the executor gets its Backend's attention: the first time in a
@@ -88,11 +99,23 @@ pub struct WireSink {
     bell: Bell,
     /// Scratch for one value's text.
     text: String,
+    /// Running a portal (Execute): RowDescription was Describe's to send,
+    /// and columns go out in `formats`.
+    portal: bool,
+    /// The format of each result column while a portal runs (0 text,
+    /// 1 binary).
+    formats: Vec<i16>,
+    /// The type of each result column (from the last RowDescription).
+    types: Vec<DataType>,
+    /// A running COPY FROM STDIN's data from the Backend.
+    copy_in: Option<CopyInbox>,
+    /// This backend's interrupts (checked while COPY waits for data).
+    interrupts: Interrupts,
 }
 
 impl WireSink {
     /// A sink sending batches to `tx`, after `pending`.
-    pub fn new(tx: mpsc::Sender<Out>, pending: &[u8], bell: Bell) -> Self {
+    pub fn new(tx: mpsc::Sender<Out>, pending: &[u8], bell: Bell, interrupts: Interrupts) -> Self {
         let mut buf = BytesMut::with_capacity(INITIAL_BYTES.max(pending.len()));
         buf.extend_from_slice(pending);
         WireSink {
@@ -101,7 +124,31 @@ impl WireSink {
             sent: false,
             bell,
             text: String::new(),
+            portal: false,
+            formats: Vec::new(),
+            types: Vec::new(),
+            copy_in: None,
+            interrupts,
         }
+    }
+
+    /// A statement is over: a COPY FROM STDIN it left reads no more (the
+    /// Backend drops the rest of the client's COPY messages).
+    pub fn end_copy_in(&mut self) {
+        self.copy_in = None;
+    }
+
+    /// Runs a portal next: no RowDescription, columns in `formats`.
+    pub fn start_portal(&mut self, formats: &[i16]) {
+        self.portal = true;
+        self.formats.clear();
+        self.formats.extend_from_slice(formats);
+    }
+
+    /// The portal's Execute is over.
+    pub fn end_portal(&mut self) {
+        self.portal = false;
+        self.formats.clear();
     }
 
     /// Appends one message.
@@ -133,25 +180,39 @@ impl WireSink {
     }
 }
 
+/// A RowDescription of `columns`, column i in `formats[i]` (text if
+/// missing).
+pub fn row_description(columns: &[OutputColumn], formats: &[i16]) -> BackendMessage {
+    let fields = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| FieldDescription {
+            name: c.name.clone(),
+            table_oid: c.table_oid,
+            column_id: c.attnum,
+            type_oid: c.ty.oid().0,
+            type_size: c.ty.typlen(),
+            type_modifier: c.typmod,
+            format: formats.get(i).copied().unwrap_or(0),
+        })
+        .collect();
+    BackendMessage::RowDescription(fields)
+}
+
 impl ResultSink for WireSink {
     fn row_description(&mut self, columns: &[OutputColumn]) -> actorgres_sql::Result<()> {
-        let fields = columns
-            .iter()
-            .map(|c| FieldDescription {
-                name: c.name.clone(),
-                table_oid: c.table_oid,
-                column_id: c.attnum,
-                type_oid: c.ty.oid().0,
-                type_size: c.ty.typlen(),
-                type_modifier: c.typmod,
-                format: 0,
-            })
-            .collect();
-        self.push(&BackendMessage::RowDescription(fields));
+        self.types.clear();
+        self.types.extend(columns.iter().map(|c| c.ty));
+        if !self.portal {
+            self.push(&row_description(columns, &[]));
+        }
         Ok(())
     }
 
     fn data_row(&mut self, row: &[Value], style: &OutputStyle) -> actorgres_sql::Result<()> {
+        if self.formats.contains(&1) {
+            return self.binary_row(row, style);
+        }
         let text = &mut self.text;
         write_data_row(&mut self.buf, row.len(), |i, out| {
             match &row[i] {
@@ -183,6 +244,108 @@ impl ResultSink for WireSink {
         self.push(&BackendMessage::NoticeResponse(report::fields(notice)));
         Ok(())
     }
+
+    fn portal_suspended(&mut self) -> actorgres_sql::Result<()> {
+        self.push(&BackendMessage::PortalSuspended);
+        self.maybe_flush()
+    }
+
+    fn copy(&mut self) -> Option<&mut dyn CopyChannel> {
+        Some(self)
+    }
+}
+
+impl CopyChannel for WireSink {
+    fn copy_out_start(&mut self, binary: bool, columns: usize) -> actorgres_sql::Result<()> {
+        let format = i16::from(binary);
+        self.push(&BackendMessage::CopyOutResponse {
+            format: format as i8,
+            column_formats: vec![format; columns],
+        });
+        Ok(())
+    }
+
+    fn copy_out_data(&mut self, data: &[u8]) -> actorgres_sql::Result<()> {
+        self.buf.put_u8(b'd');
+        self.buf.put_i32(4 + data.len() as i32);
+        self.buf.put_slice(data);
+        self.maybe_flush()
+    }
+
+    fn copy_out_done(&mut self) -> actorgres_sql::Result<()> {
+        self.push(&BackendMessage::CopyDone);
+        Ok(())
+    }
+
+    fn copy_in_start(&mut self, binary: bool, columns: usize) -> actorgres_sql::Result<()> {
+        let format = i16::from(binary);
+        self.push(&BackendMessage::CopyInResponse {
+            format: format as i8,
+            column_formats: vec![format; columns],
+        });
+        // The client waits for CopyInResponse before it sends data.
+        self.flush()?;
+        let (feed, inbox) = copy_in::channel();
+        self.tx.blocking_send(Out::CopyIn(feed)).map_err(|_| {
+            SqlError::fatal(SqlState::CONNECTION_FAILURE, "connection to client lost")
+        })?;
+        self.copy_in = Some(inbox);
+        Ok(())
+    }
+
+    fn copy_in_read(&mut self) -> actorgres_sql::Result<Option<Bytes>> {
+        let Some(inbox) = &self.copy_in else {
+            return Ok(None);
+        };
+        let item = inbox.recv(&self.interrupts);
+        let ended = !matches!(item, Ok(CopyIn::Data(_)));
+        if ended {
+            self.copy_in = None;
+        }
+        match item? {
+            CopyIn::Data(d) => Ok(Some(d)),
+            CopyIn::Done => Ok(None),
+            CopyIn::Fail(m) => Err(SqlError::new(
+                SqlState::QUERY_CANCELED,
+                format!("COPY from stdin failed: {m}"),
+            )),
+            CopyIn::Unexpected(tag) => Err(SqlError::new(
+                SqlState::PROTOCOL_VIOLATION,
+                format!("unexpected message type 0x{tag:02X} during COPY from stdin"),
+            )),
+        }
+    }
+}
+
+impl WireSink {
+    /// A DataRow with some columns in binary (typsend) form.
+    fn binary_row(&mut self, row: &[Value], style: &OutputStyle) -> actorgres_sql::Result<()> {
+        let start = self.buf.len();
+        let (text, formats, types) = (&mut self.text, &self.formats, &self.types);
+        let mut failed = None;
+        write_data_row(&mut self.buf, row.len(), |i, out| {
+            let v = &row[i];
+            if v.is_null() {
+                return false;
+            }
+            if formats.get(i) == Some(&1) {
+                let ty = types.get(i).copied().unwrap_or(DataType::Text);
+                if let Err(e) = binary::write_binary(v, ty, out) {
+                    failed.get_or_insert(e);
+                }
+            } else {
+                text.clear();
+                v.write_text(style, text);
+                out.put_slice(text.as_bytes());
+            }
+            true
+        });
+        if let Some(e) = failed {
+            self.buf.truncate(start);
+            return Err(e);
+        }
+        self.maybe_flush()
+    }
 }
 
 /// ReadyForQuery's byte for a transaction state.
@@ -194,59 +357,111 @@ pub fn ready_status(s: TxStatus) -> TransactionStatus {
     }
 }
 
-/// Runs a simple Query on the calling (executor) thread: results, then
-/// the error if any, changed ParameterStatus values and ReadyForQuery —
-/// or a FATAL error when the session must end. A panic is caught and ends
-/// only this session. `on_ready` runs just before ReadyForQuery is sent
-/// (PostgreSQL reports the backend idle before telling the client), with
-/// the session, so its status can be published. A whole answer written
+/// What the Backend hears of a running batch.
+pub struct Hooks<R: FnMut(&Session), S: FnMut(&str)> {
+    /// Just before ReadyForQuery is sent (PostgreSQL reports the backend
+    /// idle before telling the client), with the session, so its status
+    /// can be published.
+    pub on_ready: R,
+    /// A statement starts: its text, for pg_stat_activity.
+    pub on_statement: S,
+}
+
+/// How one message ended.
+enum Step {
+    /// Go on with the next.
+    Next,
+    /// ReadyForQuery is due (after Query, Sync, FunctionCall).
+    Ready,
+}
+
+/// Runs a batch of messages on the calling (executor) thread (a batch
+/// ends with the message after which the client waits for an answer:
+/// Query, Sync, Flush; or when it grew long): each
+/// message's answer, errors (after an extended-protocol error, the rest
+/// up to Sync is skipped, as PostgreSQL does), ParameterStatus changes
+/// and ReadyForQuery — or a FATAL error when the session must end. A
+/// panic is caught and ends only this session. A whole answer written
 /// leaves the session in the Backend's [`Handback`] without a message.
-pub fn run_simple_query(
+pub fn run_batch<R: FnMut(&Session), S: FnMut(&str)>(
     mut session: Session,
-    sql: String,
+    batch: Vec<FrontendMessage>,
     interrupts: Interrupts,
     output: Output,
-    on_ready: impl FnOnce(&Session),
+    mut hooks: Hooks<R, S>,
 ) {
-    let mut sink = WireSink::new(output.tx, &output.pending, output.bell);
+    let mut sink = WireSink::new(output.tx, &output.pending, output.bell, interrupts.clone());
+    let mut first_sql = None;
     let ran = catch_unwind(AssertUnwindSafe(|| {
-        #[cfg(test)]
-        if sql.contains("/* test: panic on the executor */") {
-            panic!("test panic on the executor");
-        }
-        let result = session.simple_query(&sql, &mut sink);
-        (session, result)
-    }));
-    interrupts.clear();
-    let outcome = match ran {
-        Ok((mut session, result)) => {
-            let fatal = match result {
-                Ok(()) => false,
+        let mut skip = false;
+        for msg in batch {
+            if skip && msg != FrontendMessage::Sync {
+                continue;
+            }
+            skip = false;
+            if first_sql.is_none() {
+                if let FrontendMessage::Query(sql) | FrontendMessage::Parse { query: sql, .. } =
+                    &msg
+                {
+                    first_sql = Some(sql.clone());
+                }
+            }
+            let simple = matches!(
+                msg,
+                FrontendMessage::Query(_) | FrontendMessage::FunctionCall { .. }
+            );
+            let result = one_message(&mut session, msg, &mut sink, &mut hooks.on_statement);
+            sink.end_copy_in();
+            let step = match result {
+                Ok(step) => step,
                 Err(e) => {
                     sink.push(&BackendMessage::ErrorResponse(report::fields(&e)));
-                    e.is_fatal()
+                    if e.is_fatal() {
+                        return (session, None);
+                    }
+                    if simple && is_lost_copy_sync(&e) {
+                        // A message not of COPY's kind came in a simple
+                        // Query's COPY: what follows cannot be trusted.
+                        let fatal = SqlError::fatal(
+                            SqlState::PROTOCOL_VIOLATION,
+                            "terminating connection because protocol synchronization was lost",
+                        );
+                        sink.push(&BackendMessage::ErrorResponse(report::fields(&fatal)));
+                        return (session, None);
+                    }
+                    if simple {
+                        Step::Ready
+                    } else {
+                        session.abort_after_error(&e);
+                        skip = true;
+                        Step::Next
+                    }
                 }
             };
-            if fatal {
-                None
-            } else {
+            if let Step::Ready = step {
                 for (name, value) in session.take_parameter_changes() {
                     sink.push(&BackendMessage::ParameterStatus { name, value });
                 }
-                on_ready(&session);
+                (hooks.on_ready)(&session);
                 sink.push(&BackendMessage::ReadyForQuery(ready_status(
                     session.transaction_status(),
                 )));
-                Some(session)
             }
         }
+        (session, Some(skip))
+    }));
+    interrupts.clear();
+    let outcome = match ran {
+        Ok((session, Some(skip_till_sync))) => Some((session, skip_till_sync)),
+        Ok((_, None)) => None,
         Err(panic) => {
             let what = panic
                 .downcast_ref::<&str>()
                 .map(|s| (*s).to_owned())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown cause".into());
-            tracing::error!(query = %sql, panic = %what, "backend panicked while running a query; ending that session only");
+            let query = first_sql.unwrap_or_default();
+            tracing::error!(query = %query, panic = %what, "backend panicked while running a query; ending that session only");
             let e = SqlError::fatal(
                 SqlState::INTERNAL_ERROR,
                 format!("internal error while running the query: {what}"),
@@ -275,10 +490,11 @@ pub fn run_simple_query(
         last.is_empty()
     };
     let outcome = match outcome {
-        Some(session) => {
+        Some((session, skip_till_sync)) => {
             let parked = Parked {
                 session,
                 tx: sink.tx.clone(),
+                skip_till_sync,
             };
             match sink.bell.handback.finish(parked, &mut write) {
                 Ok(()) => return,
@@ -292,4 +508,116 @@ pub fn run_simple_query(
     };
     sink.bell.ring();
     let _ = sink.tx.blocking_send(Out::Done(Box::new((last, outcome))));
+}
+
+/// Whether `e` is COPY FROM STDIN meeting a message of another kind.
+fn is_lost_copy_sync(e: &SqlError) -> bool {
+    e.code() == SqlState::PROTOCOL_VIOLATION
+        && e.message().starts_with("unexpected message type")
+        && e.message().ends_with("during COPY from stdin")
+}
+
+/// Runs one message of a batch, writing its answer to `sink`.
+fn one_message(
+    session: &mut Session,
+    msg: FrontendMessage,
+    sink: &mut WireSink,
+    on_statement: &mut dyn FnMut(&str),
+) -> actorgres_sql::Result<Step> {
+    match msg {
+        FrontendMessage::Query(sql) => {
+            #[cfg(test)]
+            if sql.contains("/* test: panic on the executor */") {
+                panic!("test panic on the executor");
+            }
+            session.simple_query(&sql, sink)?;
+            Ok(Step::Ready)
+        }
+        FrontendMessage::Parse {
+            name,
+            query,
+            param_types,
+        } => {
+            on_statement(&query);
+            session.prepare(&name, &query, &param_types)?;
+            sink.push(&BackendMessage::ParseComplete);
+            Ok(Step::Next)
+        }
+        FrontendMessage::Bind {
+            portal,
+            statement,
+            param_formats,
+            params,
+            result_formats,
+        } => {
+            session.bind(
+                &portal,
+                &statement,
+                &param_formats,
+                &params,
+                &result_formats,
+            )?;
+            sink.push(&BackendMessage::BindComplete);
+            Ok(Step::Next)
+        }
+        FrontendMessage::Describe {
+            kind: TargetKind::Statement,
+            name,
+        } => {
+            let ps = session.statement_named(&name)?;
+            let oids = ps.param_types().iter().map(|t| t.oid().0).collect();
+            sink.push(&BackendMessage::ParameterDescription(oids));
+            match ps.columns() {
+                Some(columns) => sink.push(&row_description(columns, &[])),
+                None => sink.push(&BackendMessage::NoData),
+            }
+            Ok(Step::Next)
+        }
+        FrontendMessage::Describe {
+            kind: TargetKind::Portal,
+            name,
+        } => {
+            match session.describe_portal(&name)? {
+                Some((columns, formats)) => sink.push(&row_description(&columns, &formats)),
+                None => sink.push(&BackendMessage::NoData),
+            }
+            Ok(Step::Next)
+        }
+        FrontendMessage::Execute { portal, max_rows } => {
+            let p = session.portal_named(&portal)?;
+            on_statement(&p.statement().sql);
+            sink.start_portal(p.formats());
+            let result = session.execute(&portal, max_rows, sink);
+            sink.end_portal();
+            result?;
+            Ok(Step::Next)
+        }
+        FrontendMessage::Close {
+            kind: TargetKind::Statement,
+            name,
+        } => {
+            session.close_statement(&name);
+            sink.push(&BackendMessage::CloseComplete);
+            Ok(Step::Next)
+        }
+        FrontendMessage::Close {
+            kind: TargetKind::Portal,
+            name,
+        } => {
+            session.close_portal(&name);
+            sink.push(&BackendMessage::CloseComplete);
+            Ok(Step::Next)
+        }
+        FrontendMessage::Sync => {
+            session.sync()?;
+            Ok(Step::Ready)
+        }
+        FrontendMessage::Flush => Ok(Step::Next),
+        FrontendMessage::FunctionCall { .. } => Err(SqlError::unsupported(
+            "the fast-path function call interface",
+        )),
+        // Outside COPY these are ignored, per the protocol; the Backend
+        // keeps the rest out of batches.
+        _ => Ok(Step::Next),
+    }
 }

@@ -6,7 +6,7 @@ use sqlparser::ast::{
 };
 
 use super::names::{ident, object_name, sql_type};
-use super::{Binder, Scope};
+use super::{Binder, Scope, MAX_PARAMS};
 use crate::cast::{can_coerce, cast_value, parse_text, CoercionContext};
 use crate::error::{Result, SqlError, SqlState};
 use crate::expr::{Expr, ExprKind};
@@ -427,6 +427,9 @@ impl Binder<'_> {
                     .ok_or_else(|| {
                         SqlError::syntax(format!("syntax error at or near \"{p}\""), pos)
                     })?;
+                if n > self.params.len() && self.variable_params && n <= MAX_PARAMS {
+                    self.params.resize(n, DataType::Unknown);
+                }
                 if n > self.params.len() {
                     return Err(SqlError::new(
                         SqlState::UNDEFINED_PARAMETER,

@@ -51,6 +51,10 @@ impl TableSource for NoTables {
     }
 }
 
+/// The most parameters a statement may have: Bind carries their count
+/// in 16 bits (PostgreSQL's PQ_QUERY_PARAM_MAX_LIMIT).
+pub const MAX_PARAMS: usize = 65535;
+
 /// How deep expressions may nest.
 pub const MAX_DEPTH: usize = 1500;
 
@@ -111,6 +115,9 @@ pub struct Binder<'a> {
     depth: usize,
     /// Types of $n parameters: given by the client or inferred here.
     params: Vec<DataType>,
+    /// A `$n` beyond `params` adds an untyped parameter (a Parse message
+    /// that leaves types to the server) instead of failing with 42P02.
+    variable_params: bool,
     /// Where tables come from.
     tables: &'a mut dyn TableSource,
     /// Scopes of the queries around the one being bound, innermost last,
@@ -150,6 +157,7 @@ impl<'a> Binder<'a> {
             style,
             depth: 0,
             params,
+            variable_params: false,
             tables,
             outer: Vec::new(),
             no_aggs: None,
@@ -161,6 +169,18 @@ impl<'a> Binder<'a> {
             group_consts: false,
             srfs: Vec::new(),
         }
+    }
+
+    /// Lets `$n` beyond the given parameter types add untyped ones, whose
+    /// types the binding infers (the extended protocol's Parse).
+    pub fn with_variable_params(mut self, on: bool) -> Self {
+        self.variable_params = on;
+        self
+    }
+
+    /// The parameter types at the end of binding.
+    pub fn into_params(self) -> Vec<DataType> {
+        self.params
     }
 
     /// 1-based character position of a location, if it has one.

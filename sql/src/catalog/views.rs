@@ -17,7 +17,43 @@ pub enum SystemView {
     /// pg_indexes: one row per index of the current database, with its
     /// definition as CREATE INDEX text.
     PgIndexes,
+    /// pg_prepared_statements: the session's named prepared statements.
+    PgPreparedStatements,
+    /// pg_inherits: table inheritance and partitions (actorgres has
+    /// neither, so it is empty, as in a PostgreSQL database without them).
+    PgInherits,
+    /// pg_partitioned_table: partitioned tables (none).
+    PgPartitionedTable,
 }
+
+/// pg_prepared_statements' columns as in PostgreSQL 15.
+const PG_PREPARED_STATEMENTS: &[(&str, DataType)] = &[
+    ("name", DataType::Text),
+    ("statement", DataType::Text),
+    ("prepare_time", DataType::TimestampTz),
+    ("parameter_types", DataType::Array(&DataType::Regtype)),
+    ("from_sql", DataType::Bool),
+    ("generic_plans", DataType::Int8),
+    ("custom_plans", DataType::Int8),
+];
+
+/// pg_inherits' columns as in PostgreSQL 15.
+const PG_INHERITS: &[(&str, DataType)] = &[
+    ("inhrelid", DataType::Oid),
+    ("inhparent", DataType::Oid),
+    ("inhseqno", DataType::Int4),
+    ("inhdetachpending", DataType::Bool),
+];
+
+/// pg_partitioned_table's columns of scalar types (the vector columns
+/// partattrs, partclass, partcollation and partexprs come with the
+/// catalog types that hold them).
+const PG_PARTITIONED_TABLE: &[(&str, DataType)] = &[
+    ("partrelid", DataType::Oid),
+    ("partstrat", DataType::Char),
+    ("partnatts", DataType::Int2),
+    ("partdefid", DataType::Oid),
+];
 
 /// pg_indexes' columns as in PostgreSQL 15.
 const PG_INDEXES: &[(&str, DataType)] = &[
@@ -78,6 +114,9 @@ impl SystemView {
             "pg_stat_activity" => Some(SystemView::PgStatActivity),
             "pg_stat_database" => Some(SystemView::PgStatDatabase),
             "pg_indexes" => Some(SystemView::PgIndexes),
+            "pg_prepared_statements" => Some(SystemView::PgPreparedStatements),
+            "pg_inherits" => Some(SystemView::PgInherits),
+            "pg_partitioned_table" => Some(SystemView::PgPartitionedTable),
             _ => None,
         }
     }
@@ -88,6 +127,9 @@ impl SystemView {
             SystemView::PgStatActivity => "pg_stat_activity",
             SystemView::PgStatDatabase => "pg_stat_database",
             SystemView::PgIndexes => "pg_indexes",
+            SystemView::PgPreparedStatements => "pg_prepared_statements",
+            SystemView::PgInherits => "pg_inherits",
+            SystemView::PgPartitionedTable => "pg_partitioned_table",
         }
     }
 
@@ -97,6 +139,9 @@ impl SystemView {
             SystemView::PgStatActivity => PG_STAT_ACTIVITY_OID,
             SystemView::PgStatDatabase => 12259,
             SystemView::PgIndexes => 12043,
+            SystemView::PgPreparedStatements => 12095,
+            SystemView::PgInherits => 2611,
+            SystemView::PgPartitionedTable => 3350,
         }
     }
 
@@ -106,12 +151,43 @@ impl SystemView {
             SystemView::PgStatActivity => PG_STAT_ACTIVITY,
             SystemView::PgStatDatabase => PG_STAT_DATABASE,
             SystemView::PgIndexes => PG_INDEXES,
+            SystemView::PgPreparedStatements => PG_PREPARED_STATEMENTS,
+            SystemView::PgInherits => PG_INHERITS,
+            SystemView::PgPartitionedTable => PG_PARTITIONED_TABLE,
         }
     }
 
     /// The current rows.
     pub fn rows(&self, ctx: &EvalCtx<'_>) -> crate::error::Result<Vec<Vec<Value>>> {
         Ok(match self {
+            SystemView::PgInherits | SystemView::PgPartitionedTable => Vec::new(),
+            SystemView::PgPreparedStatements => {
+                let mut all: Vec<_> = ctx
+                    .prepared
+                    .into_iter()
+                    .flat_map(|t| t.values())
+                    .filter(|s| !s.name.is_empty())
+                    .collect();
+                all.sort_by(|a, b| a.name.cmp(&b.name));
+                all.into_iter()
+                    .map(|s| {
+                        let types = s
+                            .param_types()
+                            .iter()
+                            .map(|t| Value::Regtype(t.oid().0))
+                            .collect();
+                        vec![
+                            Value::Text(s.name.clone()),
+                            Value::Text(s.sql.clone()),
+                            Value::TimestampTz(s.prepare_time),
+                            Value::Array(crate::value::ArrayRef::new(types)),
+                            Value::Bool(s.from_sql),
+                            Value::Int8(s.generic_plans() as i64),
+                            Value::Int8(0),
+                        ]
+                    })
+                    .collect()
+            }
             SystemView::PgIndexes => {
                 let Some(st) = &ctx.storage else {
                     return Ok(Vec::new());

@@ -566,6 +566,13 @@ impl ResultSink for SelectTag<'_> {
     fn notice(&mut self, notice: &SqlError) -> Result<()> {
         self.inner.notice(notice)
     }
+
+    fn portal_suspended(&mut self) -> Result<()> {
+        self.inner.portal_suspended()
+    }
+    fn copy(&mut self) -> Option<&mut dyn crate::result::CopyChannel> {
+        self.inner.copy()
+    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use crate::expr::{interrupt_error, EvalCtx};
 use crate::guc::{Source, SERVER_VERSION};
 use crate::host::SignalOutcome;
 use crate::types::DataType::*;
-use crate::value::{now_micros, Value};
+use crate::value::{now_micros, ArrayRef, Value};
 
 /// version(): the text PostgreSQL prints, naming actorgres.
 pub fn version_string() -> String {
@@ -60,7 +60,73 @@ fn current_setting(name: &str, missing_ok: bool, ctx: &EvalCtx<'_>) -> Result<Va
     }
 }
 
+/// current_schemas(include_implicit): the schemas of search_path that
+/// exist, in order; with `true`, pg_catalog first unless the path names
+/// it.
+fn current_schemas(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let implicit = arg!(a, 0, Bool);
+    let path = ctx.settings.str("search_path");
+    let mut names: Vec<Value> = Vec::new();
+    let mut catalog_named = false;
+    for part in path.split(',') {
+        let name = part.trim();
+        let name = match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
+            Some(quoted) => quoted.replace("\"\"", "\""),
+            None => name.to_lowercase(),
+        };
+        if matches!(name.as_str(), "public" | "pg_catalog") {
+            catalog_named |= name == "pg_catalog";
+            let v = Value::Text(name);
+            if !names.contains(&v) {
+                names.push(v);
+            }
+        }
+    }
+    if implicit && !catalog_named {
+        names.insert(0, Value::Text("pg_catalog".into()));
+    }
+    Ok(Value::Array(ArrayRef::new(names)))
+}
+
+/// array_position(array, value): the 1-based position of the first
+/// element not distinct from `value`, or NULL.
+fn array_position(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
+    let Value::Array(items) = &a[0] else {
+        return Ok(Value::Null);
+    };
+    Ok(items
+        .items()
+        .iter()
+        .position(|v| *v == a[1])
+        .map_or(Value::Null, |i| Value::Int4(i as i32 + 1)))
+}
+
 pub(super) static FUNCTIONS: &[FuncDef] = &[
+    stable(f("current_schemas", &[Bool], Array(&Name), current_schemas)),
+    non_strict(f(
+        "array_position",
+        &[Array(&Name), Name],
+        Int4,
+        array_position,
+    )),
+    non_strict(f(
+        "array_position",
+        &[Array(&Text), Text],
+        Int4,
+        array_position,
+    )),
+    non_strict(f(
+        "array_position",
+        &[Array(&Int4), Int4],
+        Int4,
+        array_position,
+    )),
+    non_strict(f(
+        "array_position",
+        &[Array(&Int8), Int8],
+        Int4,
+        array_position,
+    )),
     volatile(f("pg_sleep", &[Float8], Void, pg_sleep)),
     stable(f("version", &[], Text, |_, _| {
         Ok(Value::Text(version_string()))

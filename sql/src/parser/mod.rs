@@ -15,7 +15,10 @@ use sqlparser::tokenizer::{Location, Token, Tokenizer};
 
 use crate::error::{Result, SqlError, SqlState};
 
+mod copy;
 mod fast_insert;
+
+pub use copy::{CopyArg, CopyOption, CopySource, CopyStatement, CopyTarget};
 
 /// How deep sqlparser may recurse before reporting 54001. PostgreSQL
 /// accepts around a thousand nested parentheses with its 2 MB default
@@ -30,6 +33,8 @@ pub enum Parsed {
     Sql(Box<Statement>),
     /// CHECKPOINT.
     Checkpoint,
+    /// COPY.
+    Copy(Box<CopyStatement>),
     /// VACUUM [FULL | FREEZE | VERBOSE | ANALYZE]... | VACUUM (options)
     /// [table [, ...]].
     Vacuum {
@@ -82,6 +87,10 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
             Token::Word(w) if w.keyword == Keyword::VACUUM => {
                 p.next_token();
                 parse_vacuum(&mut p)?
+            }
+            Token::Word(w) if w.keyword == Keyword::COPY => {
+                p.next_token();
+                Parsed::Copy(Box::new(copy::parse_copy(&mut p, sql)?))
             }
             _ => Parsed::Sql(Box::new(p.parse_statement()?)),
         };

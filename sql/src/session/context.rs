@@ -9,7 +9,7 @@ use actorgres_memory::Interrupts;
 use actorgres_storage::lock::{LockMode, LockTag, WaitPolicy};
 use actorgres_storage::{Actor, Engine};
 
-use crate::binder::TableSource;
+use crate::binder::{Binder, TableSource};
 use crate::catalog::{Catalog, TableDef};
 use crate::cluster::Cluster;
 use crate::error::{Result, SqlError, SqlState};
@@ -50,9 +50,29 @@ pub struct Stmt<'s> {
     pub memory: &'s actorgres_memory::LocalMemory,
     /// The database's temp file counters.
     pub temp_stats: std::sync::Arc<crate::exec::spill::TempStats>,
+    /// Bound parameter values ($1 is index 0); empty for a simple query.
+    pub params: &'s [crate::value::Value],
+    /// Parameter types: fixed when a prepared statement runs; while a
+    /// Parse message is analysed, inferred by binding ([`Stmt::binder`]
+    /// starts from them, [`Binder::into_params`] hands them back).
+    pub param_types: Vec<crate::types::DataType>,
+    /// `$n` past `param_types` adds an untyped parameter (Parse) instead
+    /// of failing with 42P02.
+    pub variable_params: bool,
+    /// The session's prepared statements.
+    pub prepared: &'s super::PreparedTable,
 }
 
 impl<'s> Stmt<'s> {
+    /// A binder for this statement's text, with its parameter types.
+    pub fn binder(&mut self) -> Binder<'_> {
+        let sql = self.sql;
+        let style = self.style.clone();
+        let params = self.param_types.clone();
+        let variable = self.variable_params;
+        Binder::new(sql, style, params, self).with_variable_params(variable)
+    }
+
     /// The storage engine.
     pub fn engine(&self) -> &'s Engine {
         &self.cluster.engine
@@ -230,7 +250,7 @@ impl<'s> Stmt<'s> {
             info: self.info,
             statement_start: self.statement_start,
             transaction_start: txn.started,
-            params: &[],
+            params: self.params,
             notices: &mut self.notices,
             storage,
             outer: Vec::new(),
@@ -242,6 +262,7 @@ impl<'s> Stmt<'s> {
                 &self.temp_stats,
             )),
             worktables: Default::default(),
+            prepared: Some(self.prepared),
         };
         (eval, txn)
     }

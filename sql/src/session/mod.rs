@@ -24,6 +24,9 @@
 
 mod context;
 mod control;
+mod portal;
+mod prepare_sql;
+mod prepared;
 mod settings;
 #[cfg(test)]
 mod table_tests;
@@ -37,8 +40,12 @@ use sqlparser::ast::{self, Statement};
 use crate::parser::Parsed;
 
 pub use context::Stmt;
+pub use portal::Portal;
+pub use prepared::PreparedStatement;
 
-use crate::binder::Binder;
+/// A session's prepared statements by name ("" is the unnamed one).
+pub type PreparedTable = std::collections::HashMap<String, Arc<PreparedStatement>>;
+
 use crate::catalog::DatabaseDef;
 use crate::cluster::Cluster;
 use crate::error::{Result, SqlError, SqlState};
@@ -81,6 +88,37 @@ pub struct Session {
     memory: LocalMemory,
     /// The open transaction, if any.
     txn: Option<Transaction>,
+    /// Prepared statements by name ("" is the unnamed one).
+    statements: PreparedTable,
+    /// Portals by name ("" is the unnamed one).
+    portals: std::collections::HashMap<String, Portal>,
+}
+
+/// What one statement runs: syntax from a query string, or a prepared
+/// statement with its parameter values.
+#[derive(Clone, Copy)]
+pub(crate) enum Work<'a> {
+    /// A statement of a simple query string.
+    Parsed(&'a Parsed),
+    /// A prepared statement.
+    Prepared {
+        /// The statement.
+        statement: &'a PreparedStatement,
+        /// Its parameter values.
+        params: &'a [crate::value::Value],
+        /// The plan its portal's Bind checked, if any.
+        plan: Option<&'a Arc<prepared::CachedPlan>>,
+    },
+}
+
+impl<'a> Work<'a> {
+    /// The statement's syntax (None: an empty prepared statement).
+    fn parsed(&self) -> Option<&'a Parsed> {
+        match self {
+            Work::Parsed(p) => Some(p),
+            Work::Prepared { statement, .. } => statement.parsed(),
+        }
+    }
 }
 
 impl Session {
@@ -141,6 +179,8 @@ impl Session {
             db,
             interrupts,
             txn: None,
+            statements: Default::default(),
+            portals: Default::default(),
         };
         session.settings_changed();
         Ok(session)
@@ -237,7 +277,7 @@ impl Session {
                 inner: &mut *sink,
                 tag: None,
             };
-            let mut result = self.statement(sql, stmt, alone, &mut held);
+            let mut result = self.statement(sql, Work::Parsed(stmt), alone, &mut held);
             // Rule 1: the implicit transaction of the string ends with it.
             if result.is_ok() && i == last && self.txn.as_ref().is_some_and(|t| !t.explicit) {
                 result = self.commit();
@@ -257,6 +297,8 @@ impl Session {
     /// After an error: an implicit transaction rolls back; an explicit
     /// block becomes failed (rule 2).
     fn on_error(&mut self, e: &SqlError) {
+        // Portals end with their transaction (failed, or rolled back).
+        self.drop_portals();
         let explicit = self.txn.as_ref().map(|t| t.explicit);
         match explicit {
             Some(true) if !e.is_fatal() => {
@@ -295,6 +337,14 @@ impl Session {
         }
     }
 
+    /// Drops every portal (their transaction ended).
+    fn drop_portals(&mut self) {
+        if !self.portals.is_empty() {
+            self.portals.clear();
+            self.publish_prepared_memory();
+        }
+    }
+
     /// Commits the open transaction.
     fn commit(&mut self) -> Result<()> {
         self.end_transaction(true)
@@ -312,6 +362,7 @@ impl Session {
         let Some(t) = self.txn.take() else {
             return Ok(());
         };
+        self.drop_portals();
         let engine = &self.cluster.engine;
         let pid = self.info.pid;
         let (result, settings) = if commit {
@@ -364,64 +415,97 @@ impl Session {
         }
     }
 
+    /// Fails with 25P02 in a failed transaction block.
+    fn check_not_failed(&self) -> Result<()> {
+        if self.txn.as_ref().is_some_and(|t| t.failed) {
+            return Err(portal::failed_block());
+        }
+        Ok(())
+    }
+
+    /// Takes the statement's snapshot in the open transaction, or a new
+    /// implicit one (rule 3).
+    fn begin_statement(&mut self) {
+        let pid = self.info.pid;
+        let engine = Arc::clone(&self.cluster.engine);
+        let t = self.ensure_txn(false);
+        t.did_query = true;
+        if t.snapshot.is_none() {
+            t.snapshot = Some(engine.txns.snapshot(pid));
+        }
+    }
+
+    /// Lets a READ COMMITTED statement's snapshot go.
+    fn release_statement_snapshot(&mut self) {
+        if let Some(t) = &mut self.txn {
+            if t.isolation.snapshot_per_statement() {
+                t.snapshot = None;
+                self.cluster.engine.txns.release_snapshots(self.info.pid);
+            }
+        }
+    }
+
     fn statement(
         &mut self,
         sql: &str,
-        stmt: &Parsed,
+        work: Work<'_>,
         alone: bool,
         sink: &mut dyn ResultSink,
     ) -> Result<()> {
         self.interrupts
             .check()
             .map_err(crate::expr::interrupt_error)?;
-        if let Parsed::Sql(s) = stmt {
+        let Some(parsed) = work.parsed() else {
+            return sink.empty_query();
+        };
+        if let Parsed::Sql(s) = parsed {
             if control::is_transaction_control(s) {
                 return self.transaction_control(s, sink);
             }
         }
-        if self.txn.as_ref().is_some_and(|t| t.failed) {
-            return Err(SqlError::new(
-                SqlState::IN_FAILED_SQL_TRANSACTION,
-                "current transaction is aborted, commands ignored until end of transaction block",
-            ));
-        }
-        // Rule 3: the statement's snapshot.
-        let pid = self.info.pid;
-        let engine = Arc::clone(&self.cluster.engine);
-        {
-            let t = self.ensure_txn(false);
-            t.did_query = true;
-            if t.snapshot.is_none() {
-                t.snapshot = Some(engine.txns.snapshot(pid));
-            }
-        }
-        let result = self.run(sql, stmt, alone, sink);
+        self.check_not_failed()?;
+        self.begin_statement();
+        let result = self.run(sql, work, alone, sink);
         if let Some(t) = &mut self.txn {
             t.cid += 1;
-            if t.isolation.snapshot_per_statement() {
-                t.snapshot = None;
-                engine.txns.release_snapshots(pid);
-            }
         }
+        self.release_statement_snapshot();
         result
     }
 
-    /// Runs one non-transaction-control statement.
-    fn run(
+    /// Runs `f` with a statement context in the open (or a new implicit)
+    /// transaction, without counting a command: the analysis of a Parse
+    /// message, a Bind's planning. With `snapshot`, the statement's
+    /// snapshot is taken first; without, `f` takes it if it needs one.
+    fn in_statement<R>(
         &mut self,
         sql: &str,
-        stmt: &Parsed,
-        alone: bool,
-        sink: &mut dyn ResultSink,
-    ) -> Result<()> {
-        if let Parsed::Sql(s) = stmt {
-            match s.as_ref() {
-                Statement::Set(set) => return self.set(set, sink),
-                Statement::ShowVariable { variable } => return self.show(variable, sink),
-                Statement::Reset(r) => return self.reset(r, sink),
-                _ => {}
-            }
+        snapshot: bool,
+        f: impl FnOnce(&mut Stmt<'_>) -> Result<R>,
+    ) -> Result<R> {
+        if snapshot {
+            self.begin_statement();
+        } else {
+            self.ensure_txn(false);
         }
+        let result = {
+            let Some(mut ctx) = self.stmt_context(sql, true, &[]) else {
+                return Err(SqlError::internal("a statement without a transaction"));
+            };
+            f(&mut ctx)
+        };
+        self.release_statement_snapshot();
+        result
+    }
+
+    /// The context of one statement, borrowing the session's pieces;
+    /// None without an open transaction.
+    fn stmt_context<'s>(
+        &'s mut self,
+        sql: &'s str,
+        alone: bool,
+        params: &'s [crate::value::Value],
+    ) -> Option<Stmt<'s>> {
         let Session {
             settings,
             style,
@@ -432,12 +516,12 @@ impl Session {
             interrupts,
             txn,
             memory,
+            statements,
             ..
         } = self;
-        let Some(txn) = txn.as_mut() else {
-            return Err(SqlError::internal("a statement without a transaction"));
-        };
-        let mut ctx = Stmt {
+        let txn = txn.as_mut()?;
+        let host: &'s Arc<dyn Host> = host;
+        Some(Stmt {
             cluster,
             db: db.oid,
             info,
@@ -452,35 +536,81 @@ impl Session {
             alone,
             memory,
             temp_stats: cluster.temp_stats(db.oid),
+            params,
+            param_types: Vec::new(),
+            variable_params: false,
+            prepared: statements,
+        })
+    }
+
+    /// Runs one non-transaction-control statement.
+    fn run(
+        &mut self,
+        sql: &str,
+        work: Work<'_>,
+        alone: bool,
+        sink: &mut dyn ResultSink,
+    ) -> Result<()> {
+        if let Some(Parsed::Sql(s)) = work.parsed() {
+            match s.as_ref() {
+                Statement::Set(set) => return self.set(set, sink),
+                Statement::ShowVariable { variable } => return self.show(variable, sink),
+                Statement::Reset(r) => return self.reset(r, sink),
+                other => {
+                    if let Some(done) = self.prepared_sql(sql, other, alone, sink) {
+                        return done;
+                    }
+                }
+            }
+        }
+        let params = match work {
+            Work::Parsed(_) => &[][..],
+            Work::Prepared { params, .. } => params,
         };
-        let result = dispatch(&mut ctx, stmt, sink);
-        let notices = std::mem::take(&mut ctx.notices);
+        let (result, notices) = {
+            let Some(mut ctx) = self.stmt_context(sql, alone, params) else {
+                return Err(SqlError::internal("a statement without a transaction"));
+            };
+            let result = match work {
+                Work::Parsed(stmt) => dispatch(&mut ctx, stmt, sink),
+                Work::Prepared {
+                    statement, plan, ..
+                } => {
+                    ctx.param_types = statement.param_types().to_vec();
+                    statement.run(&mut ctx, plan, sink)
+                }
+            };
+            (result, std::mem::take(&mut ctx.notices))
+        };
         for n in &notices {
             sink.notice(n)?;
         }
-        match result? {
-            Dispatched::Done => {}
-            Dispatched::SettingsChanged => self.settings_changed(),
-            Dispatched::CommitNow => self.commit()?,
-            Dispatched::CommitThenDropDatabase(oid) => {
-                // The catalog row goes first and durably; then the files.
-                self.commit()?;
-                self.cluster.engine.drop_database(oid)?;
-            }
-        }
-        Ok(())
+        self.after_dispatch(result?)
     }
 
     /// Binds and plans a query: its plan (constants folded, scans told
     /// which columns are read) and result columns.
-    fn plan_query(
+    pub(crate) fn plan_query(
         ctx: &mut Stmt<'_>,
         q: &ast::Query,
     ) -> Result<(crate::plan::Plan, Vec<crate::plan::OutputColumn>)> {
-        let style = ctx.style.clone();
-        let sql = ctx.sql;
-        let bound = Binder::new(sql, style, Vec::new(), ctx).query(q)?;
-        let mut plan = bound.plan.fold_constants(&mut ctx.eval_ctx())?;
+        let bound = Self::bind_query(ctx, q)?;
+        Ok((Self::optimize(ctx, bound.plan)?, bound.columns))
+    }
+
+    /// Binds a query with the statement's parameters (their inferred
+    /// types go back to `ctx`).
+    fn bind_query(ctx: &mut Stmt<'_>, q: &ast::Query) -> Result<crate::plan::BoundQuery> {
+        let mut binder = ctx.binder();
+        let bound = binder.query(q)?;
+        ctx.param_types = binder.into_params();
+        Ok(bound)
+    }
+
+    /// The planner's passes over a bound query: constants folded,
+    /// columns pruned, join methods, index scans, parallel scans.
+    fn optimize(ctx: &mut Stmt<'_>, plan: crate::plan::Plan) -> Result<crate::plan::Plan> {
+        let mut plan = plan.fold_constants(&mut ctx.eval_ctx())?;
         plan.prune_columns(Some(usize::MAX));
         plan.choose_joins(
             ctx.settings.bool("enable_hashjoin"),
@@ -496,14 +626,24 @@ impl Session {
             usize::try_from(ctx.settings.int("max_parallel_workers_per_gather")).unwrap_or(0),
             u32::try_from(ctx.settings.int("min_parallel_table_scan_size")).unwrap_or(u32::MAX),
         );
-        Ok((plan, bound.columns))
+        Ok(plan)
     }
 
     fn select(ctx: &mut Stmt<'_>, q: &ast::Query, sink: &mut dyn ResultSink) -> Result<()> {
         let (plan, columns) = Self::plan_query(ctx, q)?;
+        Self::run_select(ctx, &plan, &columns, sink)
+    }
+
+    /// Runs a planned query, its rows to `sink`.
+    fn run_select(
+        ctx: &mut Stmt<'_>,
+        plan: &crate::plan::Plan,
+        columns: &[crate::plan::OutputColumn],
+        sink: &mut dyn ResultSink,
+    ) -> Result<()> {
         let mut eval = ctx.eval_ctx();
-        sink.row_description(&columns)?;
-        let mut root = exec::build(&plan);
+        sink.row_description(columns)?;
+        let mut root = exec::build(plan);
         let mut count: u64 = 0;
         while let Some(row) = root.next(&mut eval)? {
             for n in eval.notices.drain(..) {
@@ -615,6 +755,12 @@ impl ResultSink for HoldTag<'_> {
     fn notice(&mut self, notice: &SqlError) -> Result<()> {
         self.inner.notice(notice)
     }
+    fn portal_suspended(&mut self) -> Result<()> {
+        self.inner.portal_suspended()
+    }
+    fn copy(&mut self) -> Option<&mut dyn crate::result::CopyChannel> {
+        self.inner.copy()
+    }
 }
 
 /// What a dispatched statement asks of the session afterwards.
@@ -639,6 +785,10 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
         }
         Parsed::Vacuum { options, tables } => {
             crate::ddl::vacuum(ctx, options, tables, sink)?;
+            return Ok(Dispatched::Done);
+        }
+        Parsed::Copy(c) => {
+            crate::copy::copy(ctx, c, sink)?;
             return Ok(Dispatched::Done);
         }
     };

@@ -126,13 +126,8 @@ impl Session {
         variable: &[ast::Ident],
         sink: &mut dyn ResultSink,
     ) -> Result<()> {
-        let words: Vec<String> = variable.iter().map(ident).collect();
-        let name = match words.join(" ").as_str() {
-            "all" => return self.show_all(sink),
-            "time zone" => "timezone".to_owned(),
-            "transaction isolation level" => "transaction_isolation".to_owned(),
-            "session authorization" => "session_authorization".to_owned(),
-            _ => words.join("."),
+        let Some(name) = show_name(variable) else {
+            return self.show_all(sink);
         };
         let value = self.settings.show(&name)?;
         sink.row_description(&[text_column(&Settings::canonical_name(&name))])?;
@@ -155,6 +150,26 @@ impl Session {
             sink.data_row(&row, &self.style)?;
         }
         sink.command_complete("SHOW")
+    }
+}
+
+/// The setting SHOW names; None for SHOW ALL.
+fn show_name(variable: &[ast::Ident]) -> Option<String> {
+    let words: Vec<String> = variable.iter().map(ident).collect();
+    Some(match words.join(" ").as_str() {
+        "all" => return None,
+        "time zone" => "timezone".to_owned(),
+        "transaction isolation level" => "transaction_isolation".to_owned(),
+        "session authorization" => "session_authorization".to_owned(),
+        _ => words.join("."),
+    })
+}
+
+/// The column names SHOW returns (a Describe before it runs).
+pub(super) fn show_columns(variable: &[ast::Ident]) -> Vec<String> {
+    match show_name(variable) {
+        Some(name) => vec![Settings::canonical_name(&name)],
+        None => vec!["name".into(), "setting".into(), "description".into()],
     }
 }
 

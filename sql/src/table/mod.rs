@@ -2,13 +2,18 @@
 //! DELETE.
 
 pub mod index;
+mod load;
 mod modify;
 mod parallel;
 pub mod row;
 mod scan;
 
+pub use load::Loader;
+pub use modify::{
+    bind_delete, bind_insert, bind_update, delete, insert, run_insert, run_modify, update,
+    BoundInsert, BoundModify,
+};
 pub(crate) use modify::{bind_stored, checks};
-pub use modify::{delete, insert, update};
 pub use parallel::{partial_aggregate, Gather, ParallelAgg};
 pub use scan::{IndexScan, SeqScan};
 
@@ -32,24 +37,13 @@ pub fn tid_of(v: &Value) -> Option<Tid> {
     }
 }
 
-/// A row as PostgreSQL prints it in "Failing row contains (...)": record
-/// output, NULL as `null`, values with special characters quoted.
+/// A row as PostgreSQL prints it in "Failing row contains (...)"
+/// (ExecBuildSlotValueDescription): each value's text as it is, NULL as
+/// `null`, joined by ", ".
 pub fn record_text(values: &[Value], style: &OutputStyle) -> String {
     let parts: Vec<String> = values
         .iter()
-        .map(|v| match v.to_text(style) {
-            None => "null".into(),
-            Some(s) => {
-                let special = s.is_empty()
-                    || s.chars()
-                        .any(|c| matches!(c, ',' | '(' | ')' | '"' | '\\') || c.is_whitespace());
-                if special {
-                    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
-                } else {
-                    s
-                }
-            }
-        })
+        .map(|v| v.to_text(style).unwrap_or_else(|| "null".into()))
         .collect();
     format!("({})", parts.join(", "))
 }

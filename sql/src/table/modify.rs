@@ -33,7 +33,7 @@ use actorgres_storage::page::TUPLE_HEADER;
 use actorgres_storage::{Actor, Modify};
 
 /// Opens the table a DML statement writes to (RowExclusiveLock).
-fn target(ctx: &mut Stmt<'_>, name: &ast::ObjectName) -> Result<Arc<TableDef>> {
+pub(crate) fn target(ctx: &mut Stmt<'_>, name: &ast::ObjectName) -> Result<Arc<TableDef>> {
     let parts = object_name(name);
     let pos = name
         .0
@@ -122,7 +122,7 @@ pub(crate) fn bind_stored(
 }
 
 /// Defaults of every attribute (None: NULL), coerced to the column.
-fn defaults(def: &TableDef, style: &OutputStyle) -> Result<Vec<Option<Expr>>> {
+pub(super) fn defaults(def: &TableDef, style: &OutputStyle) -> Result<Vec<Option<Expr>>> {
     let mut out = Vec::with_capacity(def.columns.len());
     for (i, c) in def.columns.iter().enumerate() {
         match &c.default {
@@ -150,7 +150,7 @@ pub(crate) fn checks(def: &TableDef, style: &OutputStyle) -> Result<Vec<(String,
 }
 
 /// NOT NULL, then CHECK (rule 2), on a row of live-column values.
-fn check_row(
+pub(super) fn check_row(
     def: &TableDef,
     live: &[Value],
     checks: &[(String, Expr)],
@@ -214,7 +214,7 @@ fn encode_into(def: &TableDef, live: &[Value], attrs: &[row::StoredAttr], out: &
 
 /// A new row version of `live`: room for the tuple header, then the
 /// stored row (what [`actorgres_storage::Engine::heap_insert_tuple`] takes).
-fn new_tuple(def: &TableDef, live: &[Value], attrs: &[row::StoredAttr]) -> Vec<u8> {
+pub(super) fn new_tuple(def: &TableDef, live: &[Value], attrs: &[row::StoredAttr]) -> Vec<u8> {
     let mut t = Vec::with_capacity(TUPLE_HEADER + 16 + 8 * live.len());
     t.resize(TUPLE_HEADER, 0);
     encode_into(def, live, attrs, &mut t);
@@ -252,6 +252,7 @@ fn is_default(e: &ast::Expr) -> bool {
 }
 
 /// Where an INSERT's rows come from.
+#[derive(Clone)]
 enum Source {
     /// VALUES rows, one expression (or DEFAULT as None) per target.
     Values(Vec<Vec<Option<Expr>>>),
@@ -260,8 +261,44 @@ enum Source {
     Query(Plan, Vec<crate::types::DataType>),
 }
 
+/// An INSERT bound to its table: what [`run_insert`] needs, and what a
+/// prepared statement keeps between executions.
+#[derive(Clone)]
+pub struct BoundInsert {
+    /// The target table.
+    def: Arc<TableDef>,
+    /// Attribute indexes of the live columns.
+    live: Vec<usize>,
+    /// Attribute indexes of the target columns, in the order given.
+    targets: Vec<usize>,
+    /// Defaults per attribute.
+    defaults: Vec<Option<Expr>>,
+    /// CHECK constraints.
+    checks: Vec<(String, Expr)>,
+    /// The rows.
+    source: Source,
+    /// RETURNING expressions and their columns.
+    ret: Option<(Vec<Expr>, Vec<OutputColumn>)>,
+    /// ON CONFLICT.
+    conflict: Option<Conflict>,
+}
+
+impl BoundInsert {
+    /// The RETURNING columns, if any.
+    pub fn columns(&self) -> Option<&[OutputColumn]> {
+        self.ret.as_ref().map(|(_, c)| c.as_slice())
+    }
+}
+
 /// INSERT INTO t [(cols)] VALUES ... | query [RETURNING ...].
 pub fn insert(ctx: &mut Stmt<'_>, ins: &ast::Insert, sink: &mut dyn ResultSink) -> Result<()> {
+    let bound = bind_insert(ctx, ins)?;
+    run_insert(ctx, bound, sink)
+}
+
+/// Binds an INSERT: its table (locked), target columns, rows, RETURNING
+/// and ON CONFLICT.
+pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert> {
     let ast::TableObject::TableName(name) = &ins.table else {
         return Err(SqlError::unsupported("INSERT into a table function"));
     };
@@ -299,70 +336,92 @@ pub fn insert(ctx: &mut Stmt<'_>, ins: &ast::Insert, sink: &mut dyn ResultSink) 
     let sql = ctx.sql;
     let defaults = defaults(&def, &style)?;
     let checks = checks(&def, &style)?;
-    let (source, ret, conflict) = {
-        let mut b = Binder::new(sql, style.clone(), Vec::new(), ctx);
-        let source = match ins.source.as_deref() {
-            None => Source::Values(vec![vec![None; targets.len()]]),
-            Some(q) => match q.body.as_ref() {
-                ast::SetExpr::Values(v) if q.order_by.is_none() && q.limit_clause.is_none() => {
-                    let mut rows = Vec::with_capacity(v.rows.len());
-                    for r in &v.rows {
-                        if r.len() > targets.len() {
-                            return Err(SqlError::syntax(
-                                "INSERT has more expressions than target columns",
-                                b.pos_of(&r[targets.len()]),
-                            ));
-                        }
-                        if r.len() < targets.len() && !ins.columns.is_empty() {
-                            return Err(SqlError::syntax(
-                                "INSERT has more target columns than expressions",
-                                ins.columns.get(r.len()).and_then(|c| b.pos_of(c)),
-                            ));
-                        }
-                        let mut row = Vec::with_capacity(r.len());
-                        for (e, &i) in r.iter().zip(&targets) {
-                            if is_default(e) {
-                                row.push(None);
-                            } else {
-                                let bound = b.expr(e, &Scope::default())?;
-                                row.push(Some(assign(&mut b, bound, &def, i)?));
-                            }
-                        }
-                        rows.push(row);
-                    }
-                    Source::Values(rows)
-                }
-                _ => {
-                    let bound = b.query(q)?;
-                    if bound.columns.len() > targets.len() {
+    let mut b = ctx.binder();
+    let source = match ins.source.as_deref() {
+        None => Source::Values(vec![vec![None; targets.len()]]),
+        Some(q) => match q.body.as_ref() {
+            ast::SetExpr::Values(v) if q.order_by.is_none() && q.limit_clause.is_none() => {
+                let mut rows = Vec::with_capacity(v.rows.len());
+                for r in &v.rows {
+                    if r.len() > targets.len() {
                         return Err(SqlError::syntax(
                             "INSERT has more expressions than target columns",
-                            None,
+                            b.pos_of(&r[targets.len()]),
                         ));
                     }
-                    if bound.columns.len() < targets.len() && !ins.columns.is_empty() {
+                    if r.len() < targets.len() && !ins.columns.is_empty() {
                         return Err(SqlError::syntax(
                             "INSERT has more target columns than expressions",
-                            None,
+                            ins.columns.get(r.len()).and_then(|c| b.pos_of(c)),
                         ));
                     }
-                    for (c, &i) in bound.columns.iter().zip(&targets) {
-                        check_assignable(&def.columns[i], c.ty)?;
+                    let mut row = Vec::with_capacity(r.len());
+                    for (e, &i) in r.iter().zip(&targets) {
+                        if is_default(e) {
+                            row.push(None);
+                        } else {
+                            let bound = b.expr(e, &Scope::default())?;
+                            row.push(Some(assign(&mut b, bound, &def, i)?));
+                        }
                     }
-                    let types = bound.columns.iter().map(|c| c.ty).collect();
-                    Source::Query(bound.plan, types)
+                    rows.push(row);
                 }
-            },
-        };
-        let ret = bind_returning(&mut b, ins.returning.as_ref(), &scope)?;
-        let conflict = match &ins.on {
-            Some(ast::OnInsert::OnConflict(oc)) => {
-                Some(bind_conflict(&mut b, oc, &def, &scope, &defaults, sql)?)
+                Source::Values(rows)
             }
-            _ => None,
-        };
-        (source, ret, conflict)
+            _ => {
+                let bound = b.query(q)?;
+                if bound.columns.len() > targets.len() {
+                    return Err(SqlError::syntax(
+                        "INSERT has more expressions than target columns",
+                        None,
+                    ));
+                }
+                if bound.columns.len() < targets.len() && !ins.columns.is_empty() {
+                    return Err(SqlError::syntax(
+                        "INSERT has more target columns than expressions",
+                        None,
+                    ));
+                }
+                for (c, &i) in bound.columns.iter().zip(&targets) {
+                    check_assignable(&def.columns[i], c.ty)?;
+                }
+                let types = bound.columns.iter().map(|c| c.ty).collect();
+                Source::Query(bound.plan, types)
+            }
+        },
     };
+    let ret = bind_returning(&mut b, ins.returning.as_ref(), &scope)?;
+    let conflict = match &ins.on {
+        Some(ast::OnInsert::OnConflict(oc)) => {
+            Some(bind_conflict(&mut b, oc, &def, &scope, &defaults, sql)?)
+        }
+        _ => None,
+    };
+    ctx.param_types = b.into_params();
+    Ok(BoundInsert {
+        def,
+        live,
+        targets,
+        defaults,
+        checks,
+        source,
+        ret,
+        conflict,
+    })
+}
+
+/// Runs a bound INSERT.
+pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultSink) -> Result<()> {
+    let BoundInsert {
+        def,
+        live,
+        targets,
+        defaults,
+        checks,
+        source,
+        ret,
+        conflict,
+    } = bound;
     let xid = ctx.write_xid("INSERT")?;
     let engine = ctx.engine();
     let attrs = def.stored();
@@ -497,6 +556,7 @@ pub fn insert(ctx: &mut Stmt<'_>, ins: &ast::Insert, sink: &mut dyn ResultSink) 
 }
 
 /// A bound ON CONFLICT clause.
+#[derive(Clone)]
 struct Conflict {
     /// The unique indexes whose keys decide a conflict.
     arbiters: Vec<crate::catalog::IndexDef>,
@@ -745,6 +805,7 @@ fn join_scope(
 }
 
 /// What UPDATE/DELETE do to each row they find.
+#[derive(Clone)]
 enum Change {
     /// UPDATE: new value expressions per live column (None: unchanged)
     /// and the CHECK constraints the new row must pass.
@@ -903,8 +964,37 @@ fn modify_rows(
     Ok(count)
 }
 
+/// An UPDATE or DELETE bound to its table: what [`run_modify`] needs,
+/// and what a prepared statement keeps between executions.
+#[derive(Clone)]
+pub struct BoundModify {
+    /// The target table.
+    def: Arc<TableDef>,
+    /// FROM (UPDATE) or USING (DELETE): its plan and width.
+    from: Option<(Plan, usize)>,
+    /// WHERE.
+    predicate: Option<Expr>,
+    /// What happens to each row.
+    change: Change,
+    /// RETURNING expressions and their columns.
+    ret: Option<(Vec<Expr>, Vec<OutputColumn>)>,
+}
+
+impl BoundModify {
+    /// The RETURNING columns, if any.
+    pub fn columns(&self) -> Option<&[OutputColumn]> {
+        self.ret.as_ref().map(|(_, c)| c.as_slice())
+    }
+}
+
 /// UPDATE t SET ... [WHERE ...] [RETURNING ...].
 pub fn update(ctx: &mut Stmt<'_>, upd: &ast::Update, sink: &mut dyn ResultSink) -> Result<()> {
+    let bound = bind_update(ctx, upd)?;
+    run_modify(ctx, bound, sink)
+}
+
+/// Binds an UPDATE: its table (locked), FROM, SET, WHERE and RETURNING.
+pub fn bind_update(ctx: &mut Stmt<'_>, upd: &ast::Update) -> Result<BoundModify> {
     let (name, alias) = single_table(&upd.table, "UPDATE")?;
     let def = target(ctx, &name)?;
     let mut scope = table_scope(&def, alias.as_deref());
@@ -918,25 +1008,38 @@ pub fn update(ctx: &mut Stmt<'_>, upd: &ast::Update, sink: &mut dyn ResultSink) 
     let sql = ctx.sql;
     let checks = checks(&def, &style)?;
     let defaults = defaults(&def, &style)?;
-    let (sets, predicate, ret, from) = {
-        let mut b = Binder::new(sql, style, Vec::new(), ctx);
-        let from = join_scope(&mut b, from_items, &mut scope)?;
-        let sets = bind_sets(&mut b, &upd.assignments, &def, &scope, &defaults, sql)?;
-        let predicate = bind_where(&mut b, upd.selection.as_ref(), &scope)?;
-        let ret = bind_returning(&mut b, upd.returning.as_ref(), &scope)?;
-        (sets, predicate, ret, from)
+    let mut b = ctx.binder();
+    let from = join_scope(&mut b, from_items, &mut scope)?;
+    let sets = bind_sets(&mut b, &upd.assignments, &def, &scope, &defaults, sql)?;
+    let predicate = bind_where(&mut b, upd.selection.as_ref(), &scope)?;
+    let ret = bind_returning(&mut b, upd.returning.as_ref(), &scope)?;
+    ctx.param_types = b.into_params();
+    Ok(BoundModify {
+        def,
+        from,
+        predicate,
+        change: Change::Update(sets, checks),
+        ret,
+    })
+}
+
+/// Runs a bound UPDATE or DELETE.
+pub fn run_modify(ctx: &mut Stmt<'_>, bound: BoundModify, sink: &mut dyn ResultSink) -> Result<()> {
+    let verb = match bound.change {
+        Change::Update(..) => "UPDATE",
+        Change::Delete => "DELETE",
     };
     let count = modify_rows(
         ctx,
-        &def,
-        from,
-        predicate,
-        &Change::Update(sets, checks),
-        ret.as_ref(),
-        "UPDATE",
+        &bound.def,
+        bound.from,
+        bound.predicate,
+        &bound.change,
+        bound.ret.as_ref(),
+        verb,
         sink,
     )?;
-    sink.command_complete(&format!("UPDATE {count}"))
+    sink.command_complete(&format!("{verb} {count}"))
 }
 
 /// SET assignments: a new-value expression per live column (None: kept),
@@ -1016,6 +1119,12 @@ fn bind_where(
 
 /// DELETE FROM t [WHERE ...] [RETURNING ...].
 pub fn delete(ctx: &mut Stmt<'_>, del: &ast::Delete, sink: &mut dyn ResultSink) -> Result<()> {
+    let bound = bind_delete(ctx, del)?;
+    run_modify(ctx, bound, sink)
+}
+
+/// Binds a DELETE: its table (locked), USING, WHERE and RETURNING.
+pub fn bind_delete(ctx: &mut Stmt<'_>, del: &ast::Delete) -> Result<BoundModify> {
     let tables = match &del.from {
         ast::FromTable::WithFromKeyword(t) | ast::FromTable::WithoutKeyword(t) => t,
     };
@@ -1025,24 +1134,16 @@ pub fn delete(ctx: &mut Stmt<'_>, del: &ast::Delete, sink: &mut dyn ResultSink) 
     let (name, alias) = single_table(t, "DELETE")?;
     let def = target(ctx, &name)?;
     let mut scope = table_scope(&def, alias.as_deref());
-    let style = ctx.style.clone();
-    let sql = ctx.sql;
-    let (predicate, ret, using) = {
-        let mut b = Binder::new(sql, style, Vec::new(), ctx);
-        let using = join_scope(&mut b, del.using.as_deref(), &mut scope)?;
-        let predicate = bind_where(&mut b, del.selection.as_ref(), &scope)?;
-        let ret = bind_returning(&mut b, del.returning.as_ref(), &scope)?;
-        (predicate, ret, using)
-    };
-    let count = modify_rows(
-        ctx,
-        &def,
-        using,
+    let mut b = ctx.binder();
+    let using = join_scope(&mut b, del.using.as_deref(), &mut scope)?;
+    let predicate = bind_where(&mut b, del.selection.as_ref(), &scope)?;
+    let ret = bind_returning(&mut b, del.returning.as_ref(), &scope)?;
+    ctx.param_types = b.into_params();
+    Ok(BoundModify {
+        def,
+        from: using,
         predicate,
-        &Change::Delete,
-        ret.as_ref(),
-        "DELETE",
-        sink,
-    )?;
-    sink.command_complete(&format!("DELETE {count}"))
+        change: Change::Delete,
+        ret,
+    })
 }

@@ -393,6 +393,7 @@ fn work(job: Job) {
         initplans: HashMap::new(),
         spill: None,
         worktables: HashMap::new(),
+        prepared: None,
     };
     let mut reader = Reader::new(&table, needed);
     let qual = qual.as_ref().map(|q| reader.layout.qual(q));

@@ -5,6 +5,7 @@
 //! (PostgreSQL's typoutput functions) depends on session settings, carried
 //! by [`OutputStyle`].
 
+pub mod binary;
 mod datetime;
 mod float;
 mod numeric;

@@ -144,6 +144,94 @@ impl Numeric {
         n.check_size()
     }
 
+    /// numeric_send's fields: (weight, sign, dscale, base-10000 digits),
+    /// most significant first, without leading or trailing zero digits.
+    pub fn to_binary_parts(&self) -> (i16, u16, u16, Vec<i16>) {
+        let (mantissa, scale) = match self {
+            Numeric::NaN => return (0, 0xC000, 0, Vec::new()),
+            Numeric::PosInf => return (0, 0xD000, 0, Vec::new()),
+            Numeric::NegInf => return (0, 0xF000, 0, Vec::new()),
+            Numeric::Finite { mantissa, scale } => (mantissa, *scale),
+        };
+        let sign = if mantissa.is_negative() { 0x4000 } else { 0 };
+        if mantissa.is_zero() {
+            return (0, 0, scale, Vec::new());
+        }
+        // Pad the fraction to whole groups of four digits, and the
+        // integer part on the left likewise.
+        let mut digits = mantissa.magnitude().to_string().into_bytes();
+        let frac = usize::from(scale);
+        let pad = (4 - frac % 4) % 4;
+        digits.extend(std::iter::repeat_n(b'0', pad));
+        let frac = frac + pad;
+        if digits.len() < frac {
+            let mut z = vec![b'0'; frac - digits.len()];
+            z.extend(digits);
+            digits = z;
+        }
+        let int_len = digits.len() - frac;
+        let lead = (4 - int_len % 4) % 4;
+        let mut all = vec![b'0'; lead];
+        all.extend(digits);
+        let int_groups = (int_len + lead) / 4;
+        let mut groups: Vec<i16> = all
+            .chunks(4)
+            .map(|c| c.iter().fold(0i16, |acc, d| acc * 10 + i16::from(d - b'0')))
+            .collect();
+        let mut weight = int_groups as i64 - 1;
+        let leading = groups.iter().take_while(|g| **g == 0).count();
+        groups.drain(..leading);
+        weight -= leading as i64;
+        while groups.last() == Some(&0) {
+            groups.pop();
+        }
+        (weight as i16, sign, scale, groups)
+    }
+
+    /// numeric_recv: a value from its binary fields; digits hidden by
+    /// `dscale` are truncated away, as PostgreSQL does. 22P03 for fields
+    /// out of range.
+    pub fn from_binary_parts(
+        weight: i16,
+        sign: u16,
+        dscale: u16,
+        digits: &[i16],
+    ) -> Result<Numeric> {
+        let bad = |what: &str| {
+            SqlError::new(
+                SqlState::INVALID_BINARY_REPRESENTATION,
+                format!("invalid {what} in external \"numeric\" value"),
+            )
+        };
+        match sign {
+            0xC000 => return Ok(Numeric::NaN),
+            0xD000 => return Ok(Numeric::PosInf),
+            0xF000 => return Ok(Numeric::NegInf),
+            0 | 0x4000 => {}
+            _ => return Err(bad("sign")),
+        }
+        if i32::from(dscale) > MAX_SCALE {
+            return Err(bad("scale"));
+        }
+        let mut m = BigInt::zero();
+        for d in digits {
+            if !(0..10000).contains(d) {
+                return Err(bad("digit"));
+            }
+            m = m * 10000u32 + BigInt::from(*d);
+        }
+        // value = m × 10000^(weight - n + 1) = m × 10^exp10
+        let exp10 = 4 * (i64::from(weight) - digits.len() as i64 + 1);
+        let shift = exp10 + i64::from(dscale);
+        let mantissa = if shift >= 0 {
+            m * pow10(shift as u32)
+        } else {
+            m / pow10((-shift) as u32)
+        };
+        let mantissa = if sign == 0x4000 { -mantissa } else { mantissa };
+        Numeric::new(mantissa, dscale).check_size()
+    }
+
     /// Fails with 22003 when the value has more integer digits than numeric
     /// can hold.
     fn check_size(self) -> Result<Numeric> {

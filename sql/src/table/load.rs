@@ -1,0 +1,156 @@
+//! Loading rows into a table in bulk (COPY FROM): defaults for the
+//! columns not given, NOT NULL and CHECK constraints, then the rows go
+//! to the heap a page at a time and their index entries follow.
+//!
+//! Rules:
+//! 1. Each row is checked as it is added, so a constraint error names
+//!    its own row; rows then wait in a batch and are written together
+//!    ([`Engine::heap_insert_batch`]: one page lock and one WAL record per
+//!    page, as PostgreSQL's heap_multi_insert).
+//! 2. A batch is written when it holds [`BATCH_ROWS`] rows or
+//!    [`BATCH_BYTES`] bytes, and at the end; index entries are made
+//!    after its rows are placed, in row order, so a unique violation
+//!    names the row (by the tag the caller gave it) that caused it.
+
+use std::sync::Arc;
+
+use actorgres_storage::{Actor, Engine};
+
+use super::modify::{check_row, checks, defaults, new_tuple};
+use super::row::StoredAttr;
+use crate::catalog::TableDef;
+use crate::error::{Result, SqlError};
+use crate::expr::{EvalCtx, Expr};
+use crate::value::{OutputStyle, Value};
+
+/// Rows written to the heap together.
+pub const BATCH_ROWS: usize = 1000;
+/// Bytes of rows written to the heap together.
+pub const BATCH_BYTES: usize = 256 * 1024;
+
+/// A row waiting in the batch.
+struct Pending<T> {
+    /// Its live-column values (for index keys).
+    row: Vec<Value>,
+    /// The caller's tag (a line number), for errors.
+    tag: T,
+}
+
+/// Inserts rows into one table.
+pub struct Loader<T> {
+    /// The table.
+    def: Arc<TableDef>,
+    /// Its stored attributes.
+    attrs: Vec<StoredAttr>,
+    /// For each live column, the position of its value in a given row,
+    /// or None to take its default.
+    sources: Vec<Option<usize>>,
+    /// Defaults per attribute.
+    defaults: Vec<Option<Expr>>,
+    /// CHECK constraints.
+    checks: Vec<(String, Expr)>,
+    /// The inserting transaction's xid and command id.
+    xid: u32,
+    /// See `xid`.
+    cid: u32,
+    /// Rows checked, not yet written.
+    pending: Vec<Pending<T>>,
+    /// Their tuples (header room, then the row).
+    tuples: Vec<Vec<u8>>,
+    /// Their bytes.
+    bytes: usize,
+}
+
+impl<T: Clone> Loader<T> {
+    /// A loader into `def`, whose given rows hold the attributes
+    /// `targets` in that order; rows are stamped `xid`, `cid`.
+    pub fn new(
+        def: Arc<TableDef>,
+        targets: &[usize],
+        style: &OutputStyle,
+        xid: u32,
+        cid: u32,
+    ) -> Result<Loader<T>> {
+        let sources = def
+            .live()
+            .map(|(i, _)| targets.iter().position(|&t| t == i))
+            .collect();
+        Ok(Loader {
+            attrs: def.stored(),
+            defaults: defaults(&def, style)?,
+            checks: checks(&def, style)?,
+            def,
+            sources,
+            xid,
+            cid,
+            pending: Vec::new(),
+            tuples: Vec::new(),
+            bytes: 0,
+        })
+    }
+
+    /// Adds a row of values for the target columns (rule 1); writes the
+    /// batch when it is full. Errors carry no context: the caller adds
+    /// which row.
+    pub fn add(
+        &mut self,
+        given: &mut [Value],
+        tag: T,
+        engine: &Engine,
+        eval: &mut EvalCtx<'_>,
+        who: &Actor<'_>,
+    ) -> Result<(), (SqlError, T)> {
+        let mut row = Vec::with_capacity(self.sources.len());
+        for ((i, _), source) in self.def.live().zip(&self.sources) {
+            let v = match source {
+                Some(p) => std::mem::take(&mut given[*p]),
+                None => match &self.defaults[i] {
+                    Some(d) => d.eval(&[], eval).map_err(|e| (e, tag.clone()))?,
+                    None => Value::Null,
+                },
+            };
+            row.push(v);
+        }
+        check_row(&self.def, &row, &self.checks, eval).map_err(|e| (e, tag.clone()))?;
+        let tuple = new_tuple(&self.def, &row, &self.attrs);
+        self.bytes += tuple.len();
+        self.tuples.push(tuple);
+        self.pending.push(Pending { row, tag });
+        if self.pending.len() >= BATCH_ROWS || self.bytes >= BATCH_BYTES {
+            self.flush(engine, eval.style(), who)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the waiting rows (rule 2).
+    pub fn flush(
+        &mut self,
+        engine: &Engine,
+        style: &OutputStyle,
+        who: &Actor<'_>,
+    ) -> Result<(), (SqlError, T)> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let tuples = std::mem::take(&mut self.tuples);
+        self.bytes = 0;
+        let first_tag = self.pending[0].tag.clone();
+        let tids = engine
+            .heap_insert_batch(
+                self.def.rel,
+                self.xid,
+                self.cid,
+                tuples,
+                self.def.fillfactor,
+            )
+            .map_err(|e| (SqlError::from(e), first_tag))?;
+        if !self.def.indexes.is_empty() {
+            for (p, tid) in self.pending.iter().zip(tids) {
+                super::index::insert_entries(engine, &self.def, &p.row, tid, who, style)
+                    .map_err(|e| (e, p.tag.clone()))?;
+            }
+        }
+        self.pending.clear();
+        Ok(())
+    }
+}

@@ -21,84 +21,10 @@
 
 mod common;
 
-use bytes::{BufMut, BytesMut};
-use common::{check_golden, RawClient};
-use postgres_protocol::message::frontend;
-use postgres_protocol::IsNull;
-
-/// One frontend message.
-enum M {
-    /// Simple Query.
-    Q(&'static str),
-    /// Parse: statement name, text, parameter type OIDs.
-    P(&'static str, &'static str, &'static [u32]),
-    /// Bind: portal, statement, parameter formats, values, result formats.
-    B(
-        &'static str,
-        &'static str,
-        &'static [i16],
-        Vec<Option<&'static [u8]>>,
-        &'static [i16],
-    ),
-    /// Describe statement.
-    Ds(&'static str),
-    /// Describe portal.
-    Dp(&'static str),
-    /// Execute portal with a row limit.
-    E(&'static str, i32),
-    /// Close statement.
-    Cs(&'static str),
-    /// Close portal.
-    Cp(&'static str),
-    /// Sync.
-    S,
-}
-
-use M::*;
-
-/// Text parameters.
-fn t(values: &[&'static str]) -> Vec<Option<&'static [u8]>> {
-    values.iter().map(|v| Some(v.as_bytes())).collect()
-}
-
-fn encode(msgs: &[M]) -> BytesMut {
-    let mut out = BytesMut::new();
-    for m in msgs {
-        match m {
-            Q(sql) => frontend::query(sql, &mut out).unwrap(),
-            P(name, sql, types) => {
-                frontend::parse(name, sql, types.iter().copied(), &mut out).unwrap()
-            }
-            B(portal, stmt, pf, values, rf) => frontend::bind(
-                portal,
-                stmt,
-                pf.iter().copied(),
-                values.iter(),
-                |v, buf| match v {
-                    Some(bytes) => {
-                        buf.put_slice(bytes);
-                        Ok(IsNull::No)
-                    }
-                    None => Ok(IsNull::Yes),
-                },
-                rf.iter().copied(),
-                &mut out,
-            )
-            .map_err(|_| "bind")
-            .unwrap(),
-            Ds(name) => frontend::describe(b'S', name, &mut out).unwrap(),
-            Dp(name) => frontend::describe(b'P', name, &mut out).unwrap(),
-            E(portal, n) => frontend::execute(portal, *n, &mut out).unwrap(),
-            Cs(name) => frontend::close(b'S', name, &mut out).unwrap(),
-            Cp(name) => frontend::close(b'P', name, &mut out).unwrap(),
-            S => frontend::sync(&mut out),
-        }
-    }
-    out
-}
+use common::{check_golden, t, Msg::*, RawClient};
 
 /// The exchanges, in order, on one connection.
-fn exchanges() -> Vec<Vec<M>> {
+fn exchanges() -> Vec<Vec<common::Msg>> {
     vec![
         vec![Q("CREATE TABLE pt (a int PRIMARY KEY, b text, c numeric(6,2), d varchar(10))")],
         vec![Q("INSERT INTO pt SELECT g, 'x' || g, g * 1.5, 'v' || g FROM generate_series(1, 5) g")],
@@ -261,21 +187,8 @@ fn exchanges() -> Vec<Vec<M>> {
 
 /// Runs the exchanges in a fresh database `golden_extended`.
 fn transcript(port: u16) -> String {
-    let (mut admin, _) = RawClient::startup(port, "postgres");
-    admin.query("DROP DATABASE IF EXISTS golden_extended");
-    let created = admin.query("CREATE DATABASE golden_extended");
-    assert!(
-        created
-            .iter()
-            .any(|l| l == "CommandComplete CREATE DATABASE"),
-        "{created:?}"
-    );
-    let (mut c, _) = RawClient::startup_db(port, "postgres", "golden_extended");
-    let mut blocks = Vec::new();
-    for ex in exchanges() {
-        c.send(&encode(&ex));
-        blocks.push(c.read_until_ready().join("\n"));
-    }
+    let mut c = RawClient::fresh_database(port, "golden_extended");
+    let blocks: Vec<String> = exchanges().iter().map(|ex| c.exchange(ex)).collect();
     blocks.join("\n\n") + "\n"
 }
 

@@ -13,10 +13,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use bytes::BytesMut;
+use bytes::{BufMut, BytesMut};
 use fallible_iterator::FallibleIterator;
 use postgres_protocol::message::backend::{ErrorFields, Message};
 use postgres_protocol::message::frontend;
+use postgres_protocol::IsNull;
 
 /// A free TCP port on 127.0.0.1 (the OS picks it; it is released at
 /// once, so a small race with other processes remains).
@@ -306,6 +307,28 @@ impl RawClient {
         (c, msgs)
     }
 
+    /// Connects to a database `name` made afresh (dropped first if it
+    /// exists), for golden transcripts that create objects.
+    pub fn fresh_database(port: u16, name: &str) -> RawClient {
+        let (mut admin, _) = Self::startup(port, "postgres");
+        admin.query(&format!("DROP DATABASE IF EXISTS {name}"));
+        let created = admin.query(&format!("CREATE DATABASE {name}"));
+        assert!(
+            created
+                .iter()
+                .any(|l| l == "CommandComplete CREATE DATABASE"),
+            "{created:?}"
+        );
+        Self::startup_db(port, "postgres", name).0
+    }
+
+    /// Sends messages in one write and reads the answers up to
+    /// ReadyForQuery: one block of a golden transcript.
+    pub fn exchange(&mut self, msgs: &[Msg]) -> String {
+        self.send(&encode(msgs));
+        self.read_until_ready().join("\n")
+    }
+
     /// Sends raw bytes.
     pub fn send(&mut self, bytes: &[u8]) {
         self.stream.write_all(bytes).expect("send");
@@ -482,6 +505,85 @@ fn value_text(bytes: &[u8]) -> String {
             format!("\\x{hex}")
         }
     }
+}
+
+/// One frontend message.
+pub enum Msg {
+    /// Simple Query.
+    Q(&'static str),
+    /// Parse: statement name, text, parameter type OIDs.
+    P(&'static str, &'static str, &'static [u32]),
+    /// Bind: portal, statement, parameter formats, values, result formats.
+    B(
+        &'static str,
+        &'static str,
+        &'static [i16],
+        Vec<Option<&'static [u8]>>,
+        &'static [i16],
+    ),
+    /// Describe statement.
+    Ds(&'static str),
+    /// Describe portal.
+    Dp(&'static str),
+    /// Execute portal with a row limit.
+    E(&'static str, i32),
+    /// Close statement.
+    Cs(&'static str),
+    /// Close portal.
+    Cp(&'static str),
+    /// Sync.
+    S,
+    /// CopyData.
+    Data(&'static [u8]),
+    /// CopyDone.
+    Done,
+    /// CopyFail with a message.
+    Fail(&'static str),
+}
+
+/// Text parameters.
+pub fn t(values: &[&'static str]) -> Vec<Option<&'static [u8]>> {
+    values.iter().map(|v| Some(v.as_bytes())).collect()
+}
+
+pub fn encode(msgs: &[Msg]) -> BytesMut {
+    let mut out = BytesMut::new();
+    for m in msgs {
+        use Msg::*;
+        match m {
+            Q(sql) => frontend::query(sql, &mut out).unwrap(),
+            P(name, sql, types) => {
+                frontend::parse(name, sql, types.iter().copied(), &mut out).unwrap()
+            }
+            B(portal, stmt, pf, values, rf) => frontend::bind(
+                portal,
+                stmt,
+                pf.iter().copied(),
+                values.iter(),
+                |v, buf| match v {
+                    Some(bytes) => {
+                        buf.put_slice(bytes);
+                        Ok(IsNull::No)
+                    }
+                    None => Ok(IsNull::Yes),
+                },
+                rf.iter().copied(),
+                &mut out,
+            )
+            .map_err(|_| "bind")
+            .unwrap(),
+            Ds(name) => frontend::describe(b'S', name, &mut out).unwrap(),
+            Dp(name) => frontend::describe(b'P', name, &mut out).unwrap(),
+            E(portal, n) => frontend::execute(portal, *n, &mut out).unwrap(),
+            Cs(name) => frontend::close(b'S', name, &mut out).unwrap(),
+            Cp(name) => frontend::close(b'P', name, &mut out).unwrap(),
+            S => frontend::sync(&mut out),
+            Data(d) => frontend::CopyData::new(*d).unwrap().write(&mut out),
+            Done => frontend::copy_done(&mut out),
+            Fail(m) => frontend::copy_fail(m, &mut out).unwrap(),
+        }
+    }
+    out
 }
 
 /// The reference PostgreSQL 15 port, if one answers (see

@@ -600,6 +600,18 @@ impl Backend {
                     self.run_pending(ctx);
                 }
             }
+            // A client that pipelines its data behind the Execute of a
+            // COPY: the messages before run first, the data then feeds
+            // the COPY (or is ignored if none starts).
+            FrontendMessage::CopyData(_)
+            | FrontendMessage::CopyDone
+            | FrontendMessage::CopyFail(_)
+                if !self.pending.is_empty() =>
+            {
+                self.queued
+                    .push_front(Event::Frame(Ok(Frame::Message(msg))));
+                self.run_pending(ctx);
+            }
             // Outside COPY these are ignored, per the protocol.
             FrontendMessage::CopyData(_)
             | FrontendMessage::CopyDone

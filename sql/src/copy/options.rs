@@ -245,10 +245,7 @@ impl CopyOptions {
                         || matches!(&o.arg, Some(CopyArg::Str(s)) if s.eq_ignore_ascii_case("match"));
                     header = Some(if is_match {
                         if !from {
-                            return Err(SqlError::syntax(
-                                "cannot use \"match\" with HEADER in COPY TO",
-                                None,
-                            ));
+                            return Err(unsupported("cannot use \"match\" with HEADER in COPY TO"));
                         }
                         Header::Match
                     } else {
@@ -343,10 +340,7 @@ impl CopyOptions {
             return Err(SqlError::syntax("cannot specify NULL in BINARY mode", None));
         }
         if binary && header.is_some_and(|h| h != Header::No) {
-            return Err(SqlError::syntax(
-                "cannot specify HEADER in BINARY mode",
-                None,
-            ));
+            return Err(unsupported("cannot specify HEADER in BINARY mode"));
         }
         let delimiter = delimiter.unwrap_or_else(|| if csv { "," } else { "\t" }.into());
         let null = null.unwrap_or_else(|| if csv { "" } else { "\\N" }.into());

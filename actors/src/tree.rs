@@ -98,6 +98,10 @@ pub fn backend_node(p: &Proc, settings: &Settings) -> TreeNode {
                 "temp_bytes": s.temp_bytes,
                 "work_mem_bytes": limits.work_mem,
                 "maintenance_work_mem_bytes": limits.maintenance_work_mem,
+                "prepared_statements": s.statements,
+                "prepared_statement_bytes": s.statement_bytes,
+                "portals": s.portals,
+                "portal_bytes": s.portal_bytes,
             })
         }
         None => json!({ "work_mem_bytes": settings.bytes("work_mem") }),

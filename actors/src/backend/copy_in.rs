@@ -127,16 +127,15 @@ impl CopyInbox {
     /// end of the connection.
     pub fn recv(&self, interrupts: &Interrupts) -> actorgres_sql::Result<CopyIn> {
         loop {
+            if let Err(reason) = interrupts.check() {
+                return Err(actorgres_sql::errors::interrupted(reason));
+            }
             match self.rx.recv_timeout(POLL) {
                 Ok(item) => {
                     self.permits.add_permits(1);
                     return Ok(item);
                 }
-                Err(mpsc::RecvTimeoutError::Timeout) => {
-                    if let Err(reason) = interrupts.check() {
-                        return Err(actorgres_sql::errors::interrupted(reason));
-                    }
-                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
                     return Err(SqlError::fatal(
                         SqlState::CONNECTION_FAILURE,

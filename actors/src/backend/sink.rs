@@ -109,6 +109,8 @@ pub struct WireSink {
     types: Vec<DataType>,
     /// A running COPY FROM STDIN's data from the Backend.
     copy_in: Option<CopyInbox>,
+    /// A COPY FROM STDIN ran in the current message.
+    copied_in: bool,
     /// This backend's interrupts (checked while COPY waits for data).
     interrupts: Interrupts,
 }
@@ -128,14 +130,17 @@ impl WireSink {
             formats: Vec::new(),
             types: Vec::new(),
             copy_in: None,
+            copied_in: false,
             interrupts,
         }
     }
 
     /// A statement is over: a COPY FROM STDIN it left reads no more (the
     /// Backend drops the rest of the client's COPY messages).
-    pub fn end_copy_in(&mut self) {
+    /// Says whether a COPY FROM STDIN ran in it.
+    pub fn end_copy_in(&mut self) -> bool {
         self.copy_in = None;
+        std::mem::take(&mut self.copied_in)
     }
 
     /// Runs a portal next: no RowDescription, columns in `formats`.
@@ -290,6 +295,7 @@ impl CopyChannel for WireSink {
             SqlError::fatal(SqlState::CONNECTION_FAILURE, "connection to client lost")
         })?;
         self.copy_in = Some(inbox);
+        self.copied_in = true;
         Ok(())
     }
 
@@ -394,8 +400,16 @@ pub fn run_batch<R: FnMut(&Session), S: FnMut(&str)>(
     let mut first_sql = None;
     let ran = catch_unwind(AssertUnwindSafe(|| {
         let mut skip = false;
+        let mut in_copy = false;
         for msg in batch {
             if skip && msg != FrontendMessage::Sync {
+                continue;
+            }
+            // Messages that came behind an Execute that started COPY FROM
+            // STDIN were, in the socket's order, read during the COPY,
+            // which ignores Flush and Sync (drivers send Sync right after
+            // the Execute, and again after CopyDone).
+            if in_copy && matches!(msg, FrontendMessage::Sync | FrontendMessage::Flush) {
                 continue;
             }
             skip = false;
@@ -411,7 +425,7 @@ pub fn run_batch<R: FnMut(&Session), S: FnMut(&str)>(
                 FrontendMessage::Query(_) | FrontendMessage::FunctionCall { .. }
             );
             let result = one_message(&mut session, msg, &mut sink, &mut hooks.on_statement);
-            sink.end_copy_in();
+            in_copy |= sink.end_copy_in();
             let step = match result {
                 Ok(step) => step,
                 Err(e) => {

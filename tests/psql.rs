@@ -144,3 +144,67 @@ async fn ctrl_c_in_psql_cancels_the_running_query() {
         "{err}"
     );
 }
+
+/// psql's `\copy` both ways: the file is the client's, the data travels
+/// as COPY FROM STDIN / TO STDOUT.
+#[test]
+fn psql_backslash_copy_loads_and_unloads_files() {
+    let server = Server::start(&[]);
+    let Some(mut cmd) = psql_cmd(&server) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    let output = dir.path().join("out.csv");
+    std::fs::write(
+        &input,
+        "id,name,score\n1,\"Smith, J\",1.5\n2,,2\n3,\"say \"\"hi\"\"\",\n",
+    )
+    .unwrap();
+    let script = format!(
+        "CREATE TABLE people (id int PRIMARY KEY, name text, score numeric);\n\
+         \\copy people FROM '{}' WITH (FORMAT csv, HEADER)\n\
+         SELECT id, coalesce(name, '<null>'), coalesce(score::text, '<null>') FROM people ORDER BY id;\n\
+         \\copy (SELECT * FROM people ORDER BY id) TO '{}' WITH CSV HEADER\n\
+         \\copy people FROM '{}' WITH (FORMAT csv, HEADER)\n",
+        input.display(),
+        output.display(),
+        input.display()
+    );
+    let out = cmd
+        .args([
+            "-At",
+            "-v",
+            "ON_ERROR_STOP=0",
+            "-c",
+            "SET client_min_messages = warning",
+        ])
+        .args(["-f", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            child.stdin.take().unwrap().write_all(script.as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stdout,
+        "SET\nCREATE TABLE\nCOPY 3\n1|Smith, J|1.5\n2|<null>|2\n3|say \"hi\"|<null>\nCOPY 3\n",
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&output).unwrap(),
+        "id,name,score\n1,\"Smith, J\",1.5\n2,,2\n3,\"say \"\"hi\"\"\",\n"
+    );
+    // Loading the same rows again breaks the key: PostgreSQL's error
+    // with the line that did it, and nothing of that COPY kept.
+    assert!(
+        stderr.contains("ERROR:  duplicate key value violates unique constraint \"people_pkey\"")
+            && stderr.contains("CONTEXT:  COPY people, line 2"),
+        "{stderr}"
+    );
+}

@@ -255,11 +255,17 @@ pub fn have_program(program: &str) -> bool {
 
 /// psql, where Debian or the PATH has it.
 pub fn psql() -> Option<PathBuf> {
-    let debian = Path::new("/usr/lib/postgresql/15/bin/psql");
+    pg_program("psql")
+}
+
+/// A PostgreSQL client program (psql, pgbench, pg_dump), where Debian
+/// or the PATH has it.
+pub fn pg_program(name: &str) -> Option<PathBuf> {
+    let debian = Path::new("/usr/lib/postgresql/15/bin").join(name);
     if debian.exists() {
-        return Some(debian.to_path_buf());
+        return Some(debian);
     }
-    have_program("psql").then(|| PathBuf::from("psql"))
+    have_program(name).then(|| PathBuf::from(name))
 }
 
 /// A client speaking the protocol message by message, for golden files

@@ -16,6 +16,7 @@
 //!
 //! Nothing left: 42883 "does not exist"; several: 42725 "is not unique".
 
+mod bytea;
 mod datetime;
 mod math;
 mod operators;
@@ -108,6 +109,7 @@ static REGISTRY: LazyLock<HashMap<&'static str, Vec<&'static FuncDef>>> = LazyLo
     let mut map: HashMap<&'static str, Vec<&'static FuncDef>> = HashMap::new();
     let tables = operators::OPERATORS.iter().copied().chain([
         math::FUNCTIONS,
+        bytea::FUNCTIONS,
         string::FUNCTIONS,
         datetime::FUNCTIONS,
         system::FUNCTIONS,

@@ -194,7 +194,13 @@ async fn main() {
     let n = runs();
     let servers = [refpg, port];
     // Alternate which server goes first, run by run.
-    let order = |run: usize| if run % 2 == 0 { [0, 1] } else { [1, 0] };
+    let order = |run: usize| {
+        if run.is_multiple_of(2) {
+            [0, 1]
+        } else {
+            [1, 0]
+        }
+    };
 
     let mut times = vec![
         Figures {

@@ -1,5 +1,7 @@
 //! What the benchmarks share: connecting, starting actorgres next to the
 //! reference PostgreSQL, and printing ratios.
+// Each benchmark uses some of these.
+#![allow(dead_code)]
 
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;

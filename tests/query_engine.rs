@@ -201,7 +201,27 @@ async fn index_builds_spill_past_maintenance_work_mem_and_find_the_same_rows() {
     for q in queries {
         scanned.push(digest(&c, q).await);
     }
+    // Within maintenance_work_mem the entries are sorted in memory: no
+    // temp file, the same rows, and a duplicate key found.
     let before = temp_files_counted(&c).await;
+    c.batch_execute("CREATE INDEX ix_mem ON ix (k, v)")
+        .await
+        .unwrap();
+    assert_eq!(temp_files_counted(&c).await, before, "built in memory");
+    for (q, want) in queries.iter().zip(&scanned) {
+        assert_eq!(&digest(&c, q).await, want, "{q}");
+    }
+    c.batch_execute("INSERT INTO ix VALUES (7, 'twice'), (7, 'twice')")
+        .await
+        .unwrap();
+    let (code, msg) = query_error(&c, "CREATE UNIQUE INDEX ix_dup ON ix (k, v)").await;
+    assert_eq!(
+        (code.as_str(), msg.as_str()),
+        ("23505", "could not create unique index \"ix_dup\"")
+    );
+    c.batch_execute("DELETE FROM ix WHERE v = 'twice'; DROP INDEX ix_mem")
+        .await
+        .unwrap();
     // 300,000 entries take well over 1MB: the build's sort spills.
     c.batch_execute(
         "SET maintenance_work_mem = '1MB';

@@ -114,7 +114,10 @@ impl Proc {
         let mut st = self.status.lock();
         let now = now_micros();
         if let Some(q) = query {
-            st.query = q.to_owned();
+            if st.query != q {
+                st.query.clear();
+                st.query.push_str(q);
+            }
             st.query_start = Some(now);
             // A query outside a block opens its own transaction.
             st.xact_start.get_or_insert(now);

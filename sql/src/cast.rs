@@ -129,6 +129,18 @@ pub fn cast_value(
     apply_typmod(v, to, typmod, explicit)
 }
 
+/// Appends `n` blanks (char(n) padding) a slice at a time, not a char
+/// at a time.
+pub fn push_spaces(s: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    s.reserve(n);
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        s.push_str(&SPACES[..k]);
+        n -= k;
+    }
+}
+
 /// Enforces a typmod: varchar/char length (22001 or truncation), char
 /// padding, numeric precision.
 pub fn apply_typmod(v: Value, to: DataType, typmod: i32, explicit: bool) -> Result<Value> {
@@ -155,7 +167,7 @@ pub fn apply_typmod(v: Value, to: DataType, typmod: i32, explicit: bool) -> Resu
             }
             if to == DataType::Bpchar && len < limit {
                 let mut s = s;
-                s.extend(std::iter::repeat_n(' ', limit - len));
+                push_spaces(&mut s, limit - len);
                 return Ok(Value::Text(s));
             }
             Ok(Value::Text(s))

@@ -1098,6 +1098,12 @@ impl Settings {
         )
     }
 
+    /// Whether `other` holds these very values (no setting changed
+    /// between the two): a cheap test before comparing one setting.
+    pub fn shares_values_with(&self, other: &Settings) -> bool {
+        Arc::ptr_eq(&self.slots, &other.slots)
+    }
+
     /// A string or enum setting's text.
     pub fn str(&self, name: &str) -> String {
         self.show(name).unwrap_or_default()

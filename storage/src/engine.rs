@@ -20,7 +20,7 @@
 //!    engine broken: every later operation fails, and the server must stop
 //!    and recover at restart (PostgreSQL PANICs).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -257,7 +257,7 @@ pub struct Engine {
     /// fsync.
     fsync: AtomicBool,
     /// Free space per relation and block (in memory; VACUUM fills it).
-    pub(crate) fsm: Mutex<HashMap<RelId, BTreeMap<u32, u16>>>,
+    pub(crate) fsm: Mutex<HashMap<RelId, crate::fsm::FreeSpace>>,
     /// The tree lock of each index (btree.rs rule 1).
     pub(crate) index_locks: Mutex<HashMap<RelId, Arc<parking_lot::RwLock<()>>>>,
     /// Autovacuum counters.

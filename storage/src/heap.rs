@@ -126,21 +126,11 @@ impl Engine {
     }
 
     fn fsm_find(&self, rel: RelId, need: usize, avoid: Option<u32>) -> Option<u32> {
-        self.fsm.lock().get(&rel).and_then(|m| {
-            m.iter()
-                .find(|(b, free)| usize::from(**free) >= need && Some(**b) != avoid)
-                .map(|(b, _)| *b)
-        })
+        self.fsm.lock().get(&rel).and_then(|m| m.find(need, avoid))
     }
 
     fn fsm_record(&self, rel: RelId, block: u32, free: usize) {
-        let mut fsm = self.fsm.lock();
-        let m = fsm.entry(rel).or_default();
-        if free >= 64 {
-            m.insert(block, free.min(u16::MAX as usize) as u16);
-        } else {
-            m.remove(&block);
-        }
+        self.fsm.lock().entry(rel).or_default().record(block, free);
     }
 
     /// Places tuple bytes (header included) on some page with room,

@@ -21,6 +21,7 @@ pub mod clog;
 pub mod control;
 mod datadir;
 mod engine;
+mod fsm;
 mod heap;
 pub mod lock;
 pub mod page;

@@ -592,7 +592,7 @@ fn one_message(
             name,
         } => {
             match session.describe_portal(&name)? {
-                Some((columns, formats)) => sink.push(&row_description(&columns, &formats)),
+                Some((columns, formats)) => sink.push(&row_description(columns, formats)),
                 None => sink.push(&BackendMessage::NoData),
             }
             Ok(Step::Next)

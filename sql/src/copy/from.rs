@@ -21,6 +21,7 @@ use crate::parser::{CopySource, CopyStatement, CopyTarget};
 use crate::result::{CopyChannel, ResultSink};
 use crate::session::Stmt;
 use crate::table::Loader;
+use crate::types::DataType;
 use crate::value::binary::read_binary;
 use crate::value::{OutputStyle, Value};
 
@@ -172,6 +173,23 @@ fn convert(
             owned.as_str()
         }
     };
+    if col.typmod >= 4 && matches!(col.ty, DataType::Bpchar | DataType::Varchar) && text.is_ascii()
+    {
+        // The common case of char(n) / varchar(n): the padded text in one
+        // allocation (bpcharin's work).
+        let limit = (col.typmod - 4) as usize;
+        if text.len() <= limit {
+            let pad = if col.ty == DataType::Bpchar {
+                limit
+            } else {
+                text.len()
+            };
+            let mut s = String::with_capacity(pad);
+            s.push_str(text);
+            crate::cast::push_spaces(&mut s, pad - text.len());
+            return Ok(Value::Text(s));
+        }
+    }
     let v = parse_text(text, col.ty, style)?;
     apply_typmod(v, col.ty, col.typmod, false)
 }

@@ -13,11 +13,7 @@ use crate::catalog::{system, IndexDef, TableDef};
 use crate::error::{Result, SqlError, SqlState};
 use crate::result::ResultSink;
 use crate::session::Stmt;
-use crate::table::index::{attr_key, key_text};
-use crate::table::row;
-use crate::table::tid_of;
 use crate::value::Value;
-use actorgres_storage::page::Tid;
 
 /// What kind of index to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,7 +174,7 @@ pub(super) fn add_index(
         primary: spec.kind == Kind::PrimaryKey,
     };
     store_index(ctx, xid, def, &index, constraint)?;
-    build(ctx, xid, def, &index)?;
+    super::index_build::build(ctx, xid, def, &index)?;
     ctx.catalog_changed();
     Ok(true)
 }
@@ -285,131 +281,6 @@ fn store_index(
         )?;
     }
     Ok(())
-}
-
-/// Fills a new index from every row version not dead to all, bottom up:
-/// the entries are sorted within maintenance_work_mem (spilling past it)
-/// and packed into pages in order. For a unique index, two live versions
-/// with one key fail with 23505. Writers hold RowExclusiveLock, which the
-/// build's lock excludes, so no version is still being inserted.
-fn build(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef, index: &IndexDef) -> Result<()> {
-    let engine = ctx.engine();
-    let style = ctx.style;
-    let (mut eval, own) = ctx.eval_and_txn();
-    let input = BuildInput {
-        engine,
-        def,
-        index,
-        own,
-        stored: def.stored(),
-        block: 0,
-        pending: Vec::new(),
-        values: Vec::new(),
-    };
-    let keys = [
-        crate::plan::SortKey {
-            column: 0,
-            desc: false,
-            nulls_first: false,
-        },
-        crate::plan::SortKey {
-            column: 1,
-            desc: false,
-            nulls_first: false,
-        },
-    ];
-    let mut sorted = crate::exec::sort::Sort::new(Box::new(input), &keys);
-    sorted.maintenance = true;
-    let mut last_live: Option<Vec<u8>> = None;
-    let mut next = || -> Result<Option<(Vec<u8>, Tid, u32)>> {
-        let Some(row) = crate::exec::Node::next(&mut sorted, &mut eval)? else {
-            return Ok(None);
-        };
-        let (Some(Value::Bytea(key)), Some(tid), Some(Value::Int8(xmin)), Some(Value::Bool(live))) = (
-            row.first(),
-            row.get(1).and_then(tid_of),
-            row.get(2),
-            row.get(3),
-        ) else {
-            return Err(SqlError::internal("CREATE INDEX: a malformed sorted entry"));
-        };
-        if *live {
-            if last_live.as_deref() == Some(key.as_slice()) {
-                return Err(duplicated(engine, def, index, tid, style));
-            }
-            last_live = Some(key.clone());
-        }
-        Ok(Some((key.clone(), tid, *xmin as u32)))
-    };
-    engine.index_load(xid, index.rel, &mut next)
-}
-
-/// 23505 for a key two live versions share, with the key's values.
-fn duplicated(
-    engine: &actorgres_storage::Engine,
-    def: &TableDef,
-    index: &IndexDef,
-    tid: Tid,
-    style: &crate::value::OutputStyle,
-) -> SqlError {
-    let mut values = Vec::new();
-    let key = match engine.heap_fetch(def.rel, tid) {
-        Ok(Some(t)) if row::decode(&def.stored(), &t.data, &mut values).is_ok() => {
-            let live: Vec<Value> = def.live().map(|(i, _)| values[i].clone()).collect();
-            key_text(def, index, &live, style)
-        }
-        _ => "Key".into(),
-    };
-    SqlError::new(
-        SqlState::UNIQUE_VIOLATION,
-        format!("could not create unique index \"{}\"", index.name),
-    )
-    .with_detail(format!("{key} is duplicated."))
-    .with_object(Some(&def.name), None, Some(&index.name))
-}
-
-/// The entries of a table's row versions, block by block, as rows of
-/// (key, tid, xmin, live for the unique check).
-struct BuildInput<'a> {
-    engine: &'a actorgres_storage::Engine,
-    def: &'a TableDef,
-    index: &'a IndexDef,
-    own: &'a dyn actorgres_storage::xact::OwnTxn,
-    stored: Vec<row::StoredAttr>,
-    /// Next block to read.
-    block: u32,
-    /// The current block's entries, reversed.
-    pending: Vec<crate::exec::Row>,
-    /// Decoding scratch.
-    values: Vec<Value>,
-}
-
-impl crate::exec::Node for BuildInput<'_> {
-    fn next(&mut self, ctx: &mut crate::expr::EvalCtx<'_>) -> Result<Option<crate::exec::Row>> {
-        loop {
-            if let Some(r) = self.pending.pop() {
-                return Ok(Some(r));
-            }
-            if self.block >= self.engine.nblocks(self.def.rel)? {
-                return Ok(None);
-            }
-            let versions = self
-                .engine
-                .index_build_block(self.def.rel, self.block, self.own)?;
-            self.block += 1;
-            for (t, live) in versions.into_iter().rev() {
-                row::decode(&self.stored, &t.data, &mut self.values)?;
-                let (key, null) = attr_key(self.index, &self.values)?;
-                self.pending.push(vec![
-                    Value::Bytea(key),
-                    crate::table::tid_value(t.tid),
-                    Value::Int8(i64::from(t.header.xmin)),
-                    Value::Bool(self.index.unique && live && !null),
-                ]);
-            }
-            ctx.check_interrupts()?;
-        }
-    }
 }
 
 /// Removes the catalog rows of indexes of `def` (all, or those using

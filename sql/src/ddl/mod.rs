@@ -7,6 +7,7 @@ mod create;
 mod database;
 mod drop;
 mod index;
+mod index_build;
 mod maintenance;
 mod view;
 

@@ -92,6 +92,11 @@ pub struct Session {
     statements: PreparedTable,
     /// Portals by name ("" is the unnamed one).
     portals: std::collections::HashMap<String, Portal>,
+    /// The database's temp file counters (looked up once).
+    temp_stats: Arc<crate::exec::spill::TempStats>,
+    /// Approximate bytes of `statements` and of `portals` (the Backend's
+    /// memory view), kept as they change.
+    prepared_bytes: (usize, usize),
 }
 
 /// What one statement runs: syntax from a query string, or a prepared
@@ -169,6 +174,7 @@ impl Session {
             ));
         }
         settings.take_reported_changes();
+        let temp_stats = cluster.temp_stats(db.oid);
         let mut session = Session {
             style: OutputStyle::default(),
             memory: LocalMemory::default(),
@@ -181,6 +187,8 @@ impl Session {
             txn: None,
             statements: Default::default(),
             portals: Default::default(),
+            temp_stats,
+            prepared_bytes: (0, 0),
         };
         session.settings_changed();
         Ok(session)
@@ -341,6 +349,7 @@ impl Session {
     fn drop_portals(&mut self) {
         if !self.portals.is_empty() {
             self.portals.clear();
+            self.prepared_bytes.1 = 0;
             self.publish_prepared_memory();
         }
     }
@@ -517,6 +526,7 @@ impl Session {
             txn,
             memory,
             statements,
+            temp_stats,
             ..
         } = self;
         let txn = txn.as_mut()?;
@@ -535,7 +545,7 @@ impl Session {
             statement_start: now_micros(),
             alone,
             memory,
-            temp_stats: cluster.temp_stats(db.oid),
+            temp_stats: Arc::clone(temp_stats),
             params,
             param_types: Vec::new(),
             variable_params: false,

@@ -43,6 +43,8 @@ enum State {
         rows: VecDeque<Vec<Value>>,
         /// Tag prefix.
         verb: String,
+        /// Approximate bytes of one kept row.
+        row_bytes: usize,
     },
     /// Ran to the end: the tag prefix if it returns rows (rule 2).
     Done(Option<String>),
@@ -66,10 +68,12 @@ impl Portal {
     /// A rough size of what it holds, for the Backend's memory view.
     pub fn approximate_bytes(&self) -> usize {
         let rows = match &self.state {
-            State::Suspended { rows, .. } => rows.iter().map(|r| 16 * r.len() + 24).sum(),
+            State::Suspended {
+                rows, row_bytes, ..
+            } => rows.len() * row_bytes,
             _ => 0,
         };
-        std::mem::size_of::<Self>() + 16 * self.params.len() + 2 * self.formats.len() + rows
+        std::mem::size_of::<Self>() + 32 * self.params.len() + 2 * self.formats.len() + rows
     }
 
     /// The result format of each column.
@@ -243,16 +247,17 @@ impl Session {
             self.ensure_txn(false);
             None
         };
-        self.portals.insert(
-            portal.to_owned(),
-            Portal {
-                statement: ps,
-                params: values,
-                formats: result,
-                plan,
-                state: State::Ready,
-            },
-        );
+        let p = Portal {
+            statement: ps,
+            params: values,
+            formats: result,
+            plan,
+            state: State::Ready,
+        };
+        self.prepared_bytes.1 += p.approximate_bytes();
+        if let Some(old) = self.portals.insert(portal.to_owned(), p) {
+            self.prepared_bytes.1 -= old.approximate_bytes();
+        }
         self.publish_prepared_memory();
         Ok(())
     }
@@ -264,25 +269,30 @@ impl Session {
 
     /// Describe of a portal: its columns with their formats, if it
     /// returns rows.
-    pub fn describe_portal(&self, name: &str) -> Result<Option<(Vec<OutputColumn>, Vec<i16>)>> {
+    pub fn describe_portal(&self, name: &str) -> Result<Option<(&[OutputColumn], &[i16])>> {
         let p = self.portal_named(name)?;
-        Ok(p.statement
-            .columns()
-            .map(|c| (c.to_vec(), p.formats.clone())))
+        Ok(p.statement.columns().map(|c| (c, p.formats.as_slice())))
     }
 
     /// Closes portal `name` (no error if there is none).
     pub fn close_portal(&mut self, name: &str) {
-        self.portals.remove(name);
-        self.publish_prepared_memory();
+        if let Some(old) = self.portals.remove(name) {
+            self.prepared_bytes.1 -= old.approximate_bytes();
+            self.publish_prepared_memory();
+        }
     }
 
     /// Execute: runs portal `name`, at most `max_rows` rows (0: all);
     /// ends with CommandComplete, PortalSuspended or EmptyQueryResponse
     /// on `sink` (rules 1 and 2).
     pub fn execute(&mut self, name: &str, max_rows: i32, sink: &mut dyn ResultSink) -> Result<()> {
+        let before = self.portals.get(name).map_or(0, Portal::approximate_bytes);
         let result = self.execute_portal(name, max_rows, sink);
-        self.publish_prepared_memory();
+        let after = self.portals.get(name).map_or(0, Portal::approximate_bytes);
+        if before != after {
+            self.prepared_bytes.1 = (self.prepared_bytes.1 + after).saturating_sub(before);
+            self.publish_prepared_memory();
+        }
         result
     }
 
@@ -311,10 +321,14 @@ impl Session {
         }
         match &mut portal.state {
             State::Ready => {}
-            State::Suspended { rows, verb } => {
-                let verb = verb.clone();
+            State::Suspended {
+                rows,
+                verb,
+                row_bytes,
+            } => {
+                let (verb, row_bytes) = (verb.clone(), *row_bytes);
                 let (rows, sent) = send_rows(rows, limit, sink, &self.style)?;
-                return finish_fetch(portal, rows, verb, sent, limit, sink);
+                return finish_fetch(portal, rows, verb, row_bytes, sent, limit, sink);
             }
             State::Done(Some(verb)) => {
                 let tag = format!("{verb}0");
@@ -354,19 +368,27 @@ impl Session {
         portal.params = params;
         match outcome? {
             None => {
-                portal.state = State::Done(returns_rows.then(|| "SELECT ".to_owned()));
-                if let (true, Some(verb)) = (returns_rows, statement_verb(&statement)) {
-                    portal.state = State::Done(Some(verb));
-                }
+                portal.state = State::Done(if returns_rows {
+                    statement_verb(&statement)
+                } else {
+                    None
+                });
                 Ok(())
             }
             Some((mut rows, tag)) => {
                 let verb = tag
                     .as_deref()
                     .map_or_else(|| "SELECT ".to_owned(), tag_prefix);
+                // Rows kept are charged by the first one's size.
+                let row_bytes = rows.front().map_or(0, |r| {
+                    24 + r
+                        .iter()
+                        .map(|v| 32 + v.to_text(&self.style).map_or(0, |t| t.len()))
+                        .sum::<usize>()
+                });
                 let (rows_left, sent) = send_rows(&mut rows, limit, sink, &self.style)?;
                 let portal = self.portals.get_mut(name).ok_or_else(|| no_portal(name))?;
-                finish_fetch(portal, rows_left, verb, sent, limit, sink)
+                finish_fetch(portal, rows_left, verb, row_bytes, sent, limit, sink)
             }
         }
     }
@@ -447,12 +469,17 @@ fn finish_fetch(
     portal: &mut Portal,
     rows: VecDeque<Vec<Value>>,
     verb: String,
+    row_bytes: usize,
     sent: usize,
     limit: Option<usize>,
     sink: &mut dyn ResultSink,
 ) -> Result<()> {
     if limit == Some(sent) {
-        portal.state = State::Suspended { rows, verb };
+        portal.state = State::Suspended {
+            rows,
+            verb,
+            row_bytes,
+        };
         return sink.portal_suspended();
     }
     let tag = format!("{verb}{sent}");

@@ -77,6 +77,9 @@ pub struct CachedPlan {
     version: u64,
     /// The search_path it was planned under.
     search_path: String,
+    /// The settings it was planned under (when they are the very same
+    /// values, search_path need not be compared).
+    settings: crate::guc::Settings,
     /// The table locks binding took, taken again before each run.
     locks: Vec<(LockTag, LockMode)>,
 }
@@ -186,7 +189,8 @@ impl PreparedStatement {
             let cache = &ctx.cluster.cache;
             if !ctx.txn.catalog_changed
                 && p.version == cache.version()
-                && p.search_path == ctx.settings.str("search_path")
+                && (ctx.settings.shares_values_with(&p.settings)
+                    || p.search_path == ctx.settings.str("search_path"))
             {
                 for &(tag, mode) in &p.locks {
                     ctx.lock(tag, mode)?;
@@ -280,6 +284,7 @@ fn plan_cached(
         planned,
         version,
         search_path: ctx.settings.str("search_path"),
+        settings: ctx.settings.clone(),
         locks: ctx.txn.locks.get(mark..).unwrap_or_default().to_vec(),
     });
     Ok(Some(Bound {
@@ -390,7 +395,7 @@ impl Session {
     pub fn prepare(&mut self, name: &str, sql: &str, param_oids: &[u32]) -> Result<()> {
         if name.is_empty() {
             // The old unnamed statement goes first, even if this fails.
-            self.statements.remove("");
+            self.close_statement("");
         }
         self.check_new_statement(name)?;
         let mut parsed = crate::parser::parse(sql)?;
@@ -455,7 +460,10 @@ impl Session {
             prepare_time: crate::value::now_micros(),
             runs: AtomicU64::new(0),
         };
-        self.statements.insert(name.to_owned(), Arc::new(statement));
+        self.prepared_bytes.0 += statement.approximate_bytes();
+        if let Some(old) = self.statements.insert(name.to_owned(), Arc::new(statement)) {
+            self.prepared_bytes.0 -= old.approximate_bytes();
+        }
         self.publish_prepared_memory();
         Ok(())
     }
@@ -527,13 +535,16 @@ impl Session {
 
     /// Closes prepared statement `name` (no error if there is none).
     pub fn close_statement(&mut self, name: &str) {
-        self.statements.remove(name);
-        self.publish_prepared_memory();
+        if let Some(old) = self.statements.remove(name) {
+            self.prepared_bytes.0 -= old.approximate_bytes();
+            self.publish_prepared_memory();
+        }
     }
 
     /// Forgets every prepared statement (DEALLOCATE ALL).
     pub(super) fn deallocate_all(&mut self) {
         self.statements.clear();
+        self.prepared_bytes.0 = 0;
         self.publish_prepared_memory();
     }
 
@@ -555,21 +566,11 @@ impl Session {
     /// Updates the Backend's memory view of its statement and portal
     /// tables.
     pub(crate) fn publish_prepared_memory(&self) {
-        let statement_bytes = self
-            .statements
-            .values()
-            .map(|s| s.approximate_bytes())
-            .sum::<usize>();
-        let portal_bytes = self
-            .portals
-            .values()
-            .map(super::portal::Portal::approximate_bytes)
-            .sum::<usize>();
         self.memory.set_prepared(
             self.statements.len() as u64,
-            statement_bytes as u64,
+            self.prepared_bytes.0 as u64,
             self.portals.len() as u64,
-            portal_bytes as u64,
+            self.prepared_bytes.1 as u64,
         );
     }
 }

@@ -171,6 +171,18 @@ pub fn attr_key(index: &IndexDef, values: &[Value]) -> Result<(Vec<u8>, bool)> {
     key_of(index.columns.iter().map(|&a| values.get(a)))
 }
 
+/// Appends the key of a row decoded by attribute to `out`; true if it
+/// has a NULL.
+pub fn attr_key_into(index: &IndexDef, values: &[Value], out: &mut Vec<u8>) -> Result<bool> {
+    let mut null = false;
+    for &a in &index.columns {
+        let v = values.get(a).unwrap_or(&Value::Null);
+        null |= v.is_null();
+        encode_value(v, out)?;
+    }
+    Ok(null)
+}
+
 /// `Key (a, b)=(1, 2)` as PostgreSQL's error details print it.
 pub fn key_text(def: &TableDef, index: &IndexDef, row: &[Value], style: &OutputStyle) -> String {
     let names: Vec<&str> = index

@@ -115,6 +115,12 @@ impl<T: Clone> Loader<T> {
         let tuple = new_tuple(&self.def, &row, &self.attrs);
         self.bytes += tuple.len();
         self.tuples.push(tuple);
+        // The values are kept only for index keys.
+        let row = if self.def.indexes.is_empty() {
+            Vec::new()
+        } else {
+            row
+        };
         self.pending.push(Pending { row, tag });
         if self.pending.len() >= BATCH_ROWS || self.bytes >= BATCH_BYTES {
             self.flush(engine, eval.style(), who)?;

@@ -1,7 +1,8 @@
 //! Real drivers, unmodified, run one scenario against actorgres: connect,
 //! create, insert with parameters, select with a parameter, rollback,
 //! 23505 then 25P02, prepared reuse, NULLs, 10,000 rows, many types (in
-//! binary where the driver reads binary). Each driver's script in
+//! binary where the driver reads binary), through psycopg 3,
+//! node-postgres, Perl DBD::Pg, pgjdbc and psqlODBC. Each driver's script in
 //! tests/drivers/ prints a line per step; the lines must be PostgreSQL
 //! 15's, recorded in tests/golden/drivers/<driver>.txt:
 //!
@@ -9,8 +10,8 @@
 //!     UPDATE_GOLDENFILES=1 cargo test --test drivers
 //!
 //! A driver that is not installed is skipped with a message (.ci/run
-//! installs them all: psycopg from PyPI, node-postgres from npm, DBD::Pg
-//! and pgjdbc from Debian).
+//! installs them all: psycopg and pyodbc from PyPI, node-postgres from
+//! npm, DBD::Pg, pgjdbc and psqlODBC from Debian).
 
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
@@ -112,6 +113,27 @@ fn pgjdbc() {
             let mut c = Command::new("java");
             c.args(["-cp", PGJDBC])
                 .arg(drivers_dir().join("Scenario.java"));
+            c
+        },
+    );
+}
+
+#[test]
+fn psqlodbc() {
+    let installed = works(
+        "python3",
+        &[
+            "-c",
+            "import pyodbc, sys; sys.exit(0 if 'PostgreSQL Unicode' in pyodbc.drivers() else 1)",
+        ],
+    );
+    run_driver(
+        "psqlodbc",
+        installed,
+        "apt-get install odbc-postgresql unixodbc; pip install pyodbc",
+        || {
+            let mut c = Command::new("python3");
+            c.arg(drivers_dir().join("scenario_odbc.py"));
             c
         },
     );

@@ -42,6 +42,8 @@ fn class_row(t: &SysTable) -> Vec<Value> {
         Value::Oid(t.oid),
         Value::Int2(t.columns.len() as i16),
         Value::Null,
+        Value::Bool(false),
+        Value::Bool(false),
     ]
 }
 
@@ -100,6 +102,8 @@ pub fn bootstrap(root: &Path) -> Result<()> {
                 Value::Bool(ty.is_preferred()),
                 Value::Oid(ty.element_oid()),
                 Value::Oid(ty.array_oid()),
+                Value::Oid(0),
+                Value::Int4(-1),
             ],
             &who,
         )?;
@@ -119,6 +123,8 @@ pub fn bootstrap(root: &Path) -> Result<()> {
                     Value::Bool(false),
                     Value::Bool(false),
                     Value::Null,
+                    Value::Int2(ty.typlen()),
+                    Value::Text(String::new()),
                 ],
                 &who,
             )?;

@@ -60,6 +60,8 @@ pub static PG_CLASS: SysTable = SysTable {
         ("relfilenode", DataType::Oid),
         ("relnatts", DataType::Int2),
         ("reloptions", DataType::Text),
+        ("relhasrules", DataType::Bool),
+        ("relhassubclass", DataType::Bool),
     ],
 };
 
@@ -78,6 +80,8 @@ pub static PG_ATTRIBUTE: SysTable = SysTable {
         ("attisdropped", DataType::Bool),
         ("atthasdef", DataType::Bool),
         ("attmissingval", DataType::Text),
+        ("attlen", DataType::Int2),
+        ("attidentity", DataType::Char),
     ],
 };
 
@@ -126,6 +130,8 @@ pub static PG_TYPE: SysTable = SysTable {
         ("typispreferred", DataType::Bool),
         ("typelem", DataType::Oid),
         ("typarray", DataType::Oid),
+        ("typbasetype", DataType::Oid),
+        ("typtypmod", DataType::Int4),
     ],
 };
 

@@ -188,6 +188,8 @@ pub(super) fn insert_column(
             Value::Bool(false),
             Value::Bool(col.default.is_some()),
             missing.map_or(Value::Null, Value::Text),
+            Value::Int2(col.ty.typlen()),
+            Value::Text(String::new()),
         ],
         &who,
     )?;
@@ -455,6 +457,8 @@ fn store_table(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef) -> Result<()> {
                 Value::Oid(def.rel.rel),
                 Value::Int2(def.columns.len() as i16),
                 options,
+                Value::Bool(false),
+                Value::Bool(false),
             ],
             &who,
         )?;

@@ -250,6 +250,8 @@ fn store_index(
             Value::Oid(index.rel.rel),
             Value::Int2(index.columns.len() as i16),
             Value::Null,
+            Value::Bool(false),
+            Value::Bool(false),
         ],
         &who,
     )?;

@@ -74,6 +74,8 @@ pub fn create_view(
                 Value::Oid(0),
                 Value::Int2(columns.len() as i16),
                 Value::Null,
+                Value::Bool(true),
+                Value::Bool(false),
             ],
             &who,
         )?;

@@ -263,6 +263,10 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     f("octet_length", &[Text], Int4, |a, _| {
         Ok(Value::Int4(arg!(a, 0, Text).len() as i32))
     }),
+    // bpcharoctetlen: the padding counts (length() ignores it).
+    f("octet_length", &[Bpchar], Int4, |a, _| {
+        Ok(Value::Int4(arg!(a, 0, Text).len() as i32))
+    }),
     f("length", &[Bytea], Int4, |a, _| {
         Ok(Value::Int4(arg!(a, 0, Bytea).len() as i32))
     }),

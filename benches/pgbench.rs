@@ -99,6 +99,9 @@ async fn copy_in(port: u16) -> Duration {
         sink.send(chunk).await.unwrap();
     }
     assert_eq!(sink.finish().await.unwrap(), COPY_ROWS as u64);
+    // The COPY commits at the Sync behind it, answered after its
+    // CommandComplete: the next query on this connection waits for it.
+    c.batch_execute("SELECT 1").await.unwrap();
     t.elapsed()
 }
 

@@ -26,6 +26,9 @@
 //!    indexes, so readers check ([`Engine::index_fetch`]) and stale or dead
 //!    entries are removed when a leaf fills up (before it is split,
 //!    PostgreSQL's simple deletion) and by [`Engine::index_vacuum`].
+//!    A freed slot can take a new version with the same key: its entry
+//!    then replaces the stale one of equal (key, tid) in place, so
+//!    entries stay unique and a scan's position (key, tid) is exact.
 //! 3. WAL: an insert into a leaf with room logs the item ([`WalRecord::IndexInsert`]);
 //!    splits, new roots and cleanup log every page they change as one
 //!    record of images ([`WalRecord::PageImages`]), so redo never sees half
@@ -148,6 +151,17 @@ fn item(p: &Page, i: usize) -> Option<Item<'_>> {
         },
         payload: get_u32(p, t + 6),
     })
+}
+
+/// Sets the payload of item `i`; false when the page is damaged.
+fn set_payload(p: &mut Page, i: usize, payload: u32) -> bool {
+    let Some(it) = item(p, i) else {
+        return false;
+    };
+    let off = usize::from(get_u16(p, ITEMS + 2 * i));
+    let at = off + 2 + it.key.len() + 6;
+    put_u32(&mut p[..], at, payload);
+    true
 }
 
 /// An empty btree page (PageInit with the btree header).
@@ -547,7 +561,6 @@ impl Engine {
             for i in start..nitems(&p) {
                 let it = item(&p, i).ok_or_else(|| self.damaged(index, block))?;
                 if skip_equal && it.key == key.as_slice() && it.tid == tid {
-                    skip_equal = false;
                     continue;
                 }
                 skip_equal = false;
@@ -753,6 +766,16 @@ impl Engine {
             let buf = self.index_page(index, leaf)?;
             let mut p = buf.write();
             let pos = lower_bound(&p, key, tid).ok_or_else(|| self.damaged(index, leaf))?;
+            if item(&p, pos).is_some_and(|it| it.cmp_to(key, tid) == Ordering::Equal) {
+                // The stale entry of a freed slot now holding a version
+                // with the same key (rule 2): it takes the new xmin.
+                let mut image: Box<Page> = Box::new(**p);
+                drop(p);
+                if !set_payload(&mut image, pos, xmin) {
+                    return Err(self.damaged(index, leaf));
+                }
+                return self.write_pages(xid, index, BTreeMap::from([(leaf, image)]), &[]);
+            }
             if insert_at(&mut p, pos, &bytes) {
                 self.log_change(
                     xid,

@@ -783,6 +783,53 @@ fn stale_entries_are_skipped_and_vacuumed() {
 }
 
 #[test]
+fn an_entry_for_a_reused_slot_replaces_the_stale_one() {
+    use std::ops::Bound::*;
+    let (tmp, e) = fresh(64);
+    let heap = new_table(&e);
+    let index = index_for(&e, heap);
+    // One key over many leaves, then every (key, tid) again with a new
+    // xmin, as when freed slots take new versions of the same key.
+    let i = Interrupts::new();
+    let xid = e.assign_xid(1, &policy(&i)).unwrap();
+    let tids: Vec<Tid> = (0..3000u32)
+        .map(|n| e.heap_insert(heap, xid, 0, &n.to_le_bytes(), 100).unwrap())
+        .collect();
+    for t in &tids {
+        e.index_insert(index, b"same key", *t, xid, None).unwrap();
+    }
+    e.commit(1, &[xid], &[], true).unwrap();
+    let x2 = e.assign_xid(1, &policy(&i)).unwrap();
+    for t in &tids {
+        e.index_insert(index, b"same key", *t, x2, None).unwrap();
+    }
+    e.commit(1, &[x2], &[], true).unwrap();
+    let scan = |e: &Engine| {
+        let key = b"same key".to_vec();
+        let mut cur = crate::btree::IndexCursor::new(Included(key.clone()), Included(key));
+        let mut out = Vec::new();
+        let mut batches = 0;
+        while e.index_next_batch(index, &mut cur, &mut out).unwrap() {
+            batches += 1;
+            assert!(batches < 1000, "the scan does not advance");
+        }
+        out
+    };
+    let want: Vec<(Tid, u32)> = tids.iter().map(|t| (*t, x2)).collect();
+    let same = |got: Vec<(Tid, u32)>| {
+        assert_eq!(got.len(), want.len());
+        assert!(
+            got == want,
+            "{:?}",
+            got.iter().zip(&want).find(|(a, b)| a != b)
+        );
+    };
+    same(scan(&e));
+    drop(e);
+    same(scan(&reopen(&tmp, 64)));
+}
+
+#[test]
 fn bulk_loaded_btree_matches_its_input_takes_inserts_and_survives_a_crash() {
     use std::ops::Bound::*;
     let (tmp, e) = fresh(32);

@@ -35,9 +35,12 @@ pub struct Panicked;
 /// How long an idle thread waits for work before it exits.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Stack size of executor threads: deep expressions recurse in the parser,
-/// binder and evaluator, bounded by their depth limits (54001).
-pub const STACK_SIZE: usize = 64 << 20;
+/// Stack size of executor threads (address space; pages are touched only
+/// as deep statements use them). A statement's checked walks stop at its
+/// max_stack_depth budget (54001, see `actorgres_sql::stack`), a fraction
+/// of this, and the rest is headroom for the walks that cannot fail
+/// (dropping and copying plans and expressions).
+pub const STACK_SIZE: usize = 256 << 20;
 
 /// The pool; clones share it.
 #[derive(Clone)]

@@ -28,6 +28,10 @@ pub enum Interrupt {
     /// statement_timeout expired (57014, "canceling statement due to
     /// statement timeout").
     Timeout,
+    /// The client closed its connection while a statement ran (08006,
+    /// FATAL "connection to client lost"): the statement's work is for
+    /// nobody, as PostgreSQL's client_connection_check_interval finds.
+    ClientGone,
     /// Fast shutdown or pg_terminate_backend (57P01, FATAL).
     Terminate,
 }
@@ -69,10 +73,10 @@ impl Interrupts {
     }
 
     /// Forgets a Cancel or Timeout once the statement has ended; Terminate
-    /// stays.
+    /// and ClientGone stay.
     pub fn clear(&self) {
         let mut pending = self.inner.0.lock();
-        if *pending != Some(Interrupt::Terminate) {
+        if !matches!(*pending, Some(Interrupt::Terminate | Interrupt::ClientGone)) {
             *pending = None;
         }
     }

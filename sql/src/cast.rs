@@ -260,12 +260,24 @@ fn convert(v: Value, to: DataType, style: &OutputStyle) -> Result<Value> {
         (V::Numeric(n), T::Int2) => V::Int2(n.to_i16()?),
         (V::Numeric(n), T::Int4) => V::Int4(n.to_i32()?),
         (V::Numeric(n), T::Int8) => V::Int8(n.to_i64()?),
-        (V::Numeric(n), T::Float8) => V::Float8(n.to_f64()),
-        (V::Numeric(n), T::Float4) => {
+        // numeric_float8 / numeric_float4 go through the text form: a
+        // value past the type's range (or below its smallest nonzero) is
+        // 22003 naming that text.
+        (V::Numeric(n), T::Float8) => {
             let f = n.to_f64();
-            let r = f as f32;
-            if r.is_infinite() && f.is_finite() {
-                return Err(errors::out_of_range("value out of range: overflow"));
+            if float_out_of_range(&n, f.is_infinite(), f == 0.0) {
+                return Err(errors::out_of_range(format!(
+                    "\"{n}\" is out of range for type double precision"
+                )));
+            }
+            V::Float8(f)
+        }
+        (V::Numeric(n), T::Float4) => {
+            let r = n.to_f64() as f32;
+            if float_out_of_range(&n, r.is_infinite(), r == 0.0) {
+                return Err(errors::out_of_range(format!(
+                    "\"{n}\" is out of range for type real"
+                )));
             }
             V::Float4(r)
         }
@@ -472,6 +484,16 @@ fn days_in_month(y: i32, m: i32) -> i32 {
     }
 }
 
+/// Whether a finite, nonzero numeric became infinite or zero as a float.
+fn float_out_of_range(n: &Numeric, infinite: bool, zero: bool) -> bool {
+    match n {
+        Numeric::Finite { mantissa, .. } => {
+            infinite || (zero && *mantissa != num_bigint::BigInt::default())
+        }
+        _ => false,
+    }
+}
+
 fn checked_date(y: i32, m: i32, d: i32, text: &str) -> Result<i32> {
     if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
         return Err(SqlError::new(
@@ -479,7 +501,8 @@ fn checked_date(y: i32, m: i32, d: i32, text: &str) -> Result<i32> {
             format!("date/time field value out of range: \"{text}\""),
         ));
     }
-    if !(-4713..=5_874_897).contains(&y) {
+    // Julian day 0 (4714-11-24 BC) up to 5874897-12-31, as IS_VALID_DATE.
+    if !(-4713..=5_874_897).contains(&y) || date2j(y, m, d) < 0 {
         return Err(SqlError::new(
             SqlState::DATETIME_FIELD_OVERFLOW,
             format!("date out of range: \"{text}\""),
@@ -551,7 +574,19 @@ fn parse_timestamp(text: &str, with_zone: bool, style: &OutputStyle) -> Result<i
         None => (s, ""),
     };
     let (y, m, d) = parse_ymd(date_part).ok_or_else(bad)?;
-    let days = checked_date(y, m, d, text)?;
+    let out_of_range = || {
+        SqlError::new(
+            SqlState::DATETIME_FIELD_OVERFLOW,
+            format!("timestamp out of range: \"{text}\""),
+        )
+    };
+    let days = checked_date(y, m, d, text).map_err(|e| {
+        if e.message().starts_with("date out of range") {
+            out_of_range()
+        } else {
+            e
+        }
+    })?;
     // Split the time from a zone suffix.
     let (time_part, zone_part) = match rest.find(['+', '-', 'Z', 'z', ' ']) {
         Some(i) => (&rest[..i], rest[i..].trim()),
@@ -563,17 +598,30 @@ fn parse_timestamp(text: &str, with_zone: bool, style: &OutputStyle) -> Result<i
         parse_time(time_part).ok_or_else(bad)?
     };
     let local = i64::from(days) * USECS_PER_DAY + time;
-    if !with_zone {
-        return Ok(local);
-    }
-    let offset_secs = if zone_part.is_empty() {
-        // No zone: the session zone, at (about) that instant.
-        i64::from(style.zone.offset_at(local))
+    let value = if with_zone {
+        let offset_secs = if zone_part.is_empty() {
+            // No zone: the session zone, at (about) that instant.
+            i64::from(style.zone.offset_at(local))
+        } else {
+            parse_zone_offset(zone_part).ok_or_else(bad)?
+        };
+        local - offset_secs * 1_000_000
     } else {
-        parse_zone_offset(zone_part).ok_or_else(bad)?
+        local
     };
-    Ok(local - offset_secs * 1_000_000)
+    // 4714-11-24 00:00 BC up to 294276-12-31 23:59:59.999999, as
+    // IS_VALID_TIMESTAMP.
+    if !(MIN_TIMESTAMP..END_TIMESTAMP).contains(&value) {
+        return Err(out_of_range());
+    }
+    Ok(value)
 }
+
+/// PostgreSQL's MIN_TIMESTAMP: 4714-11-24 00:00:00 BC, in microseconds
+/// from 2000-01-01.
+const MIN_TIMESTAMP: i64 = -211_813_488_000_000_000;
+/// PostgreSQL's END_TIMESTAMP: 294277-01-01 00:00:00.
+const END_TIMESTAMP: i64 = 9_223_371_331_200_000_000;
 
 fn parse_zone_offset(z: &str) -> Option<i64> {
     let lower = z.to_ascii_lowercase();
@@ -613,19 +661,53 @@ fn parse_interval(text: &str) -> Result<Interval> {
             iv.micros += if neg { -micros } else { micros };
             continue;
         }
+        // A number: digits, sign, point and exponent only (Rust would
+        // also read "inf" and "NaN").
+        if !tok
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'+' | b'-' | b'e' | b'E'))
+        {
+            return Err(bad());
+        }
         let n: f64 = tok.parse().map_err(|_| bad())?;
         let unit = tokens.next().unwrap_or("second").to_ascii_lowercase();
         let unit = unit.trim_end_matches(',');
+        let overflow = || {
+            SqlError::new(
+                SqlState::INTERVAL_FIELD_OVERFLOW,
+                format!("interval field value out of range: \"{text}\""),
+            )
+        };
+        let add32 = |acc: i32, v: f64| -> Result<i32> {
+            let sum = f64::from(acc) + v.trunc();
+            if sum.is_finite() && sum >= f64::from(i32::MIN) && sum <= f64::from(i32::MAX) {
+                Ok(sum as i32)
+            } else {
+                Err(overflow())
+            }
+        };
+        let add64 = |acc: i64, v: f64| -> Result<i64> {
+            let sum = acc as f64 + v;
+            if sum.is_finite() && sum > i64::MIN as f64 && sum < i64::MAX as f64 {
+                acc.checked_add(v as i64).ok_or_else(overflow)
+            } else {
+                Err(overflow())
+            }
+        };
         match unit {
-            "year" | "years" | "y" | "yr" | "yrs" => iv.months += (n * 12.0) as i32,
-            "month" | "months" | "mon" | "mons" => iv.months += n as i32,
-            "week" | "weeks" | "w" => iv.days += (n * 7.0) as i32,
-            "day" | "days" | "d" => iv.days += n as i32,
-            "hour" | "hours" | "h" | "hr" | "hrs" => iv.micros += (n * 3.6e9) as i64,
-            "minute" | "minutes" | "min" | "mins" | "m" => iv.micros += (n * 6e7) as i64,
-            "second" | "seconds" | "sec" | "secs" | "s" => iv.micros += (n * 1e6).round() as i64,
-            "millisecond" | "milliseconds" | "ms" => iv.micros += (n * 1e3).round() as i64,
-            "microsecond" | "microseconds" | "us" => iv.micros += n.round() as i64,
+            "year" | "years" | "y" | "yr" | "yrs" => iv.months = add32(iv.months, n * 12.0)?,
+            "month" | "months" | "mon" | "mons" => iv.months = add32(iv.months, n)?,
+            "week" | "weeks" | "w" => iv.days = add32(iv.days, n * 7.0)?,
+            "day" | "days" | "d" => iv.days = add32(iv.days, n)?,
+            "hour" | "hours" | "h" | "hr" | "hrs" => iv.micros = add64(iv.micros, n * 3.6e9)?,
+            "minute" | "minutes" | "min" | "mins" | "m" => iv.micros = add64(iv.micros, n * 6e7)?,
+            "second" | "seconds" | "sec" | "secs" | "s" => {
+                iv.micros = add64(iv.micros, (n * 1e6).round())?
+            }
+            "millisecond" | "milliseconds" | "ms" => {
+                iv.micros = add64(iv.micros, (n * 1e3).round())?
+            }
+            "microsecond" | "microseconds" | "us" => iv.micros = add64(iv.micros, n.round())?,
             _ => return Err(bad()),
         }
     }

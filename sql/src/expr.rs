@@ -100,6 +100,9 @@ pub fn interrupt_error(reason: Interrupt) -> SqlError {
             SqlState::QUERY_CANCELED,
             "canceling statement due to statement timeout",
         ),
+        Interrupt::ClientGone => {
+            SqlError::fatal(SqlState::CONNECTION_FAILURE, "connection to client lost")
+        }
         Interrupt::Terminate => SqlError::fatal(
             SqlState::ADMIN_SHUTDOWN,
             "terminating connection due to administrator command",
@@ -520,6 +523,7 @@ impl Expr {
     /// described, as in PostgreSQL. CASE arms behind a constant false
     /// condition are not computed.
     pub fn fold(self, ctx: &mut EvalCtx<'_>) -> Result<Expr> {
+        crate::stack::check()?;
         let Expr {
             kind,
             ty,

@@ -942,6 +942,19 @@ impl Settings {
     /// Validates and normalises string settings with PostgreSQL's check
     /// hooks; other kinds pass through.
     fn check_hook(&self, d: &SettingDef, v: Val) -> Result<Val> {
+        if let (Val::Int(kb), "max_stack_depth") = (&v, d.name) {
+            return match crate::stack::max_setting_kb() {
+                Some(max) if *kb > max => Err(SqlError::new(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    format!("invalid value for parameter \"{}\": {kb}", d.name),
+                )
+                .with_detail(format!("\"max_stack_depth\" must not exceed {max}kB."))
+                .with_hint(
+                    "Increase the platform's stack depth limit via \"ulimit -s\" or local equivalent.",
+                )),
+                _ => Ok(v),
+            };
+        }
         let Val::Str(s) = &v else { return Ok(v) };
         match d.name {
             "client_encoding" => {

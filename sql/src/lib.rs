@@ -31,6 +31,7 @@ pub mod parser;
 mod plan;
 mod result;
 mod session;
+pub mod stack;
 mod table;
 mod txn;
 mod types;

@@ -180,7 +180,14 @@ pub enum Plan {
         /// The calls.
         calls: Vec<WindowCall>,
     },
-    /// UNION / INTERSECT / EXCEPT.
+    /// The rows of every input in turn (UNION ALL; a UNION is a Distinct
+    /// above one). A chain `a UNION ALL b UNION ALL c ...` is one Append
+    /// with many inputs, as PostgreSQL flattens it.
+    Append {
+        /// The inputs, in order.
+        inputs: Vec<Plan>,
+    },
+    /// INTERSECT / EXCEPT.
     SetOp {
         /// Left input.
         left: Box<Plan>,
@@ -411,6 +418,7 @@ impl Plan {
     /// Folds constant subexpressions everywhere in the plan (see
     /// [`Expr::fold`]).
     pub fn fold_constants(self, ctx: &mut EvalCtx<'_>) -> Result<Plan> {
+        crate::stack::check()?;
         Ok(match self {
             p @ (Plan::OneRow
             | Plan::SystemView(_)
@@ -512,6 +520,12 @@ impl Plan {
             Plan::Distinct { input, on } => Plan::Distinct {
                 input: Box::new(input.fold_constants(ctx)?),
                 on,
+            },
+            Plan::Append { inputs } => Plan::Append {
+                inputs: inputs
+                    .into_iter()
+                    .map(|p| p.fold_constants(ctx))
+                    .collect::<Result<_>>()?,
             },
             Plan::SetOp {
                 left,
@@ -633,6 +647,11 @@ impl Plan {
             Plan::SetOp { left, right, .. } | Plan::Lateral { left, right, .. } => {
                 left.prune_columns(ALL);
                 right.prune_columns(ALL);
+            }
+            Plan::Append { inputs } => {
+                for input in inputs {
+                    input.prune_columns(ALL);
+                }
             }
             Plan::RecursiveUnion { base, step, .. } => {
                 base.prune_columns(ALL);
@@ -934,6 +953,7 @@ impl Plan {
             | Plan::Lateral { left, right, .. }
             | Plan::SetOp { left, right, .. } => vec![&mut **left, &mut **right],
             Plan::RecursiveUnion { base, step, .. } => vec![&mut **base, &mut **step],
+            Plan::Append { inputs } => inputs.iter_mut().collect(),
             Plan::Filter { input, .. }
             | Plan::Project { input, .. }
             | Plan::Aggregate { input, .. }

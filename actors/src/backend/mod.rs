@@ -242,6 +242,11 @@ impl Backend {
 
     /// Queues `event` and handles what can be handled now.
     fn on_event(&mut self, event: Event, ctx: &mut Context<Self>) {
+        if matches!(event, Event::End) && self.running {
+            // The client is gone: its statement stops at its next
+            // interrupt check instead of running on for nobody.
+            self.proc_.interrupts.raise(Interrupt::ClientGone);
+        }
         self.queued.push_back(event);
         self.pump(ctx);
     }

@@ -18,15 +18,11 @@ impl Binder<'_> {
     /// Binds one expression against `scope`.
     pub fn expr(&mut self, e: &AstExpr, scope: &Scope) -> Result<Expr> {
         self.enter()?;
-        let out = self.expr_inner(e, scope);
-        self.leave();
-        let pos = self.pos_of(e);
-        out.map(|mut x| {
-            if x.pos.is_none() {
-                x.pos = pos;
-            }
-            x
-        })
+        let mut x = self.expr_inner(e, scope)?;
+        if x.pos.is_none() {
+            x.pos = self.expr_pos(e);
+        }
+        Ok(x)
     }
 
     fn expr_inner(&mut self, e: &AstExpr, scope: &Scope) -> Result<Expr> {
@@ -42,37 +38,48 @@ impl Binder<'_> {
                     _ => Err(SqlError::internal("empty compound identifier")),
                 }
             }
-            AstExpr::Value(v) => self.literal(&v.value, self.pos_of(e)),
+            AstExpr::Value(v) => self.literal(&v.value, self.expr_pos(e)),
             AstExpr::Nested(inner) => self.expr(inner, scope),
             AstExpr::BinaryOp { left, op, right } => self.binary(left, op, right, scope),
-            AstExpr::UnaryOp { op, expr } => self.unary(op, expr, scope, self.pos_of(e)),
+            AstExpr::UnaryOp { op, expr } => self.unary(op, expr, scope, self.expr_pos(e)),
             AstExpr::Cast {
                 kind,
                 expr,
                 data_type,
                 format: None,
             } => {
-                let (ty, typmod) = sql_type(data_type).map_err(|err| err.at(self.pos_of(e)))?;
+                let (ty, typmod) = sql_type(data_type).map_err(|err| {
+                    // PostgreSQL points at the type after `::`.
+                    let at = match kind {
+                        CastKind::DoubleColon => self.pos_after(expr.as_ref()).map(|p| {
+                            let p = p as usize + 2;
+                            let blanks = self.text.count_from(p, char::is_whitespace);
+                            u32::try_from(p + blanks).unwrap_or(u32::MAX)
+                        }),
+                        _ => self.expr_pos(e),
+                    };
+                    err.at(at)
+                })?;
                 let arg = self.expr(expr, scope)?;
                 let pos = match kind {
                     CastKind::DoubleColon => self.pos_after(expr.as_ref()),
-                    _ => self.pos_of(e),
+                    _ => self.expr_pos(e),
                 };
                 self.explicit_cast(arg, ty, typmod, pos)
             }
             AstExpr::TypedString(ts) => {
                 let (ty, typmod) = sql_type(&ts.data_type)?;
                 let lit = self.literal(&ts.value.value, self.pos_of(&ts.value))?;
-                self.explicit_cast(lit, ty, typmod, self.pos_of(e))
+                self.explicit_cast(lit, ty, typmod, self.expr_pos(e))
             }
             AstExpr::Interval(iv) => {
                 if iv.leading_field.is_some() || iv.last_field.is_some() {
                     return Err(
-                        SqlError::unsupported("interval field qualifiers").at(self.pos_of(e))
+                        SqlError::unsupported("interval field qualifiers").at(self.expr_pos(e))
                     );
                 }
                 let v = self.expr(&iv.value, scope)?;
-                self.explicit_cast(v, DataType::Interval, -1, self.pos_of(e))
+                self.explicit_cast(v, DataType::Interval, -1, self.expr_pos(e))
             }
             AstExpr::IsNull(x) | AstExpr::IsNotNull(x) => {
                 let arg = self.expr(x, scope)?;
@@ -167,7 +174,9 @@ impl Binder<'_> {
                     any
                 })
             }
-            AstExpr::In { .. } => Err(SqlError::unsupported("this form of IN").at(self.pos_of(e))),
+            AstExpr::In { .. } => {
+                Err(SqlError::unsupported("this form of IN").at(self.expr_pos(e)))
+            }
             AstExpr::Subquery(q) => self.scalar_subquery(q, scope),
             AstExpr::Exists { subquery, negated } => {
                 let exists = self.exists(subquery, scope)?;
@@ -189,7 +198,7 @@ impl Binder<'_> {
                 right,
             } => {
                 let AstExpr::Subquery(q) = right.as_ref() else {
-                    return Err(SqlError::unsupported("ANY/ALL over arrays").at(self.pos_of(e)));
+                    return Err(SqlError::unsupported("ANY/ALL over arrays").at(self.expr_pos(e)));
                 };
                 let op = compare_op.to_string();
                 let pos = self.pos_after(left.as_ref());
@@ -207,7 +216,7 @@ impl Binder<'_> {
                 else_result.as_deref(),
                 scope,
             ),
-            AstExpr::Function(f) => self.function(f, scope, self.pos_of(e)),
+            AstExpr::Function(f) => self.function(f, scope, self.expr_pos(e)),
             AstExpr::Collate { expr, collation } => {
                 let name = object_name(collation).join(".");
                 if !matches!(
@@ -218,7 +227,7 @@ impl Binder<'_> {
                         SqlState::UNDEFINED_OBJECT,
                         format!("collation \"{name}\" for encoding \"UTF8\" does not exist"),
                     )
-                    .at(self.pos_of(e)));
+                    .at(self.expr_pos(e)));
                 }
                 self.expr(expr, scope)
             }
@@ -236,7 +245,7 @@ impl Binder<'_> {
                 if let Some(n) = substring_for {
                     args.push(self.expr(n, scope)?);
                 }
-                self.call("substring", args, self.pos_of(e))
+                self.call("substring", args, self.expr_pos(e))
             }
             AstExpr::Like {
                 negated,
@@ -256,7 +265,7 @@ impl Binder<'_> {
                 let mut pat = self.expr(pattern, scope)?;
                 if let Some(esc) = escape_char {
                     let esc = self.expr(esc, scope)?;
-                    pat = self.call("like_escape", vec![pat, esc], self.pos_of(e))?;
+                    pat = self.call("like_escape", vec![pat, esc], self.expr_pos(e))?;
                 }
                 let op = match (ci, *negated) {
                     (false, false) => "~~",
@@ -281,7 +290,7 @@ impl Binder<'_> {
                     "floor"
                 };
                 let args = vec![self.expr(expr, scope)?];
-                self.call(name, args, self.pos_of(e))
+                self.call(name, args, self.expr_pos(e))
             }
             AstExpr::Extract { field, expr, .. } => {
                 let unit = field.to_string().to_lowercase();
@@ -289,7 +298,7 @@ impl Binder<'_> {
                     Expr::constant(Value::Text(unit), DataType::Text),
                     self.expr(expr, scope)?,
                 ];
-                self.call("extract", args, self.pos_of(e))
+                self.call("extract", args, self.expr_pos(e))
             }
             AstExpr::Trim {
                 expr,
@@ -308,17 +317,17 @@ impl Binder<'_> {
                 } else if let Some([c]) = trim_characters.as_deref() {
                     args.push(self.expr(c, scope)?);
                 }
-                self.call(func, args, self.pos_of(e))
+                self.call(func, args, self.expr_pos(e))
             }
             AstExpr::Position { expr, r#in } => {
                 let args = vec![self.expr(r#in, scope)?, self.expr(expr, scope)?];
-                self.call("strpos", args, self.pos_of(e))
+                self.call("strpos", args, self.expr_pos(e))
             }
             other => Err(SqlError::unsupported(format!(
                 "the expression \"{}\"",
                 truncate(&other.to_string())
             ))
-            .at(self.pos_of(e))),
+            .at(self.expr_pos(e))),
         }
     }
 
@@ -462,30 +471,7 @@ impl Binder<'_> {
         let pos = self.pos_after(left);
         let name = match op {
             BinaryOperator::And | BinaryOperator::Or => {
-                let what = if matches!(op, BinaryOperator::And) {
-                    "AND"
-                } else {
-                    "OR"
-                };
-                let l = self.expr(left, scope)?;
-                let l = self.boolean(l, what)?;
-                let r = self.expr(right, scope)?;
-                let r = self.boolean(r, what)?;
-                // Flatten chains so deep AND/OR lists evaluate iteratively.
-                let mut items = Vec::new();
-                for side in [l, r] {
-                    match side.kind {
-                        ExprKind::And(v) if what == "AND" => items.extend(v),
-                        ExprKind::Or(v) if what == "OR" => items.extend(v),
-                        _ => items.push(side),
-                    }
-                }
-                let kind = if what == "AND" {
-                    ExprKind::And(items)
-                } else {
-                    ExprKind::Or(items)
-                };
-                return Ok(typed(kind, DataType::Bool));
+                return self.bool_chain(left, op, right, scope);
             }
             BinaryOperator::Plus => "+",
             BinaryOperator::Minus => "-",
@@ -512,6 +498,46 @@ impl Binder<'_> {
         let l = self.expr(left, scope)?;
         let r = self.expr(right, scope)?;
         self.operator(name, vec![l, r], pos)
+    }
+
+    /// `a AND b AND c ...` (or OR) as one n-ary node, as PostgreSQL's
+    /// makeAndExpr flattens it. sqlparser builds the chain left-deep; it
+    /// is walked down its left edge in a loop, so a chain of any length
+    /// binds in linear time and constant stack.
+    fn bool_chain(
+        &mut self,
+        left: &AstExpr,
+        op: &BinaryOperator,
+        right: &AstExpr,
+        scope: &Scope,
+    ) -> Result<Expr> {
+        let is_and = matches!(op, BinaryOperator::And);
+        let what = if is_and { "AND" } else { "OR" };
+        // Operands right to left along the left edge, then reversed.
+        let mut operands = vec![right];
+        let mut first = left;
+        while let Some((l, r)) = same_bool_op(first, is_and) {
+            operands.push(r);
+            first = l;
+        }
+        operands.push(first);
+        operands.reverse();
+        let mut items = Vec::with_capacity(operands.len());
+        for operand in operands {
+            let bound = self.expr(operand, scope)?;
+            let bound = self.boolean(bound, what)?;
+            match bound.kind {
+                ExprKind::And(v) if is_and => items.extend(v),
+                ExprKind::Or(v) if !is_and => items.extend(v),
+                _ => items.push(bound),
+            }
+        }
+        let kind = if is_and {
+            ExprKind::And(items)
+        } else {
+            ExprKind::Or(items)
+        };
+        Ok(typed(kind, DataType::Bool))
     }
 
     fn unary(
@@ -872,6 +898,17 @@ impl Binder<'_> {
                 .at(pos))
             }
         };
+        // FUNC_MAX_ARGS; COALESCE, GREATEST and LEAST are not functions.
+        if let FunctionArguments::List(list) = &f.args {
+            if list.args.len() > 100 && !matches!(name.as_str(), "coalesce" | "greatest" | "least")
+            {
+                return Err(SqlError::new(
+                    SqlState::TOO_MANY_ARGUMENTS,
+                    "cannot pass more than 100 arguments to a function",
+                )
+                .at(pos));
+            }
+        }
         if f.over.is_some() {
             return self.window_function(&name, f, scope, pos);
         }
@@ -1094,5 +1131,22 @@ fn truncate(s: &str) -> String {
         format!("{short}...")
     } else {
         s.to_owned()
+    }
+}
+
+/// The operands of `e` when it is (in parentheses or not) an AND (`is_and`)
+/// or an OR.
+fn same_bool_op(e: &AstExpr, is_and: bool) -> Option<(&AstExpr, &AstExpr)> {
+    let mut e = e;
+    while let AstExpr::Nested(inner) = e {
+        e = inner;
+    }
+    match e {
+        AstExpr::BinaryOp { left, op, right }
+            if (is_and && op == &BinaryOperator::And) || (!is_and && op == &BinaryOperator::Or) =>
+        {
+            Some((left, right))
+        }
+        _ => None,
     }
 }

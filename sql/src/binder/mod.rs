@@ -9,29 +9,32 @@
 //! 1. Unknown-typed literals ('abc', NULL) stay unknown until context
 //!    gives them a type; a literal that cannot be read as that type fails
 //!    here, at the literal's position, as in PostgreSQL.
-//! 2. Recursion is bounded: nesting deeper than [`MAX_DEPTH`] is 54001
-//!    "stack depth limit exceeded", never a crashed thread.
+//! 2. Recursion is bounded: every recursive step checks the stack it has
+//!    left ([`crate::stack::check`]); too deep is 54001 "stack depth limit
+//!    exceeded", never a crashed thread. Long left-deep chains cost time
+//!    linear in their length: positions come from [`span`]'s walks down
+//!    one edge of the tree, never from sqlparser's whole-subtree spans, and
+//!    AND / OR chains are flattened without recursion.
 //! 3. A select-list item that stays unknown is output as text.
 
 mod expr;
 mod group;
 mod names;
 mod select;
+mod span;
 mod srf;
 mod subquery;
 mod window;
 
-use sqlparser::ast::Spanned;
 use sqlparser::tokenizer::Location;
 
-pub use names::{ident, object_name, sql_type};
+pub use names::{ident, object_name, sql_type, truncate_identifier};
 pub(crate) use select::split_equi_keys;
 
 use std::sync::Arc;
 
 use crate::catalog::TableDef;
 use crate::error::{Result, SqlError, SqlState};
-use crate::parser::char_position;
 use crate::types::DataType;
 use crate::value::OutputStyle;
 
@@ -54,9 +57,6 @@ impl TableSource for NoTables {
 /// The most parameters a statement may have: Bind carries their count
 /// in 16 bits (PostgreSQL's PQ_QUERY_PARAM_MAX_LIMIT).
 pub const MAX_PARAMS: usize = 65535;
-
-/// How deep expressions may nest.
-pub const MAX_DEPTH: usize = 1500;
 
 /// One column visible to expressions.
 #[derive(Debug, Clone)]
@@ -108,11 +108,11 @@ pub fn table_scope(def: &TableDef, alias: Option<&str>) -> Scope {
 /// Binds statements of one query string.
 pub struct Binder<'a> {
     /// The whole query text, for error positions.
-    sql: &'a str,
+    text: span::Text<'a>,
+    /// Expression starts and ends.
+    spans: span::Spans,
     /// Session output settings (reading literals such as 'now').
     style: OutputStyle,
-    /// Current expression depth.
-    depth: usize,
     /// Types of $n parameters: given by the client or inferred here.
     params: Vec<DataType>,
     /// A `$n` beyond `params` adds an untyped parameter (a Parse message
@@ -153,9 +153,9 @@ impl<'a> Binder<'a> {
         tables: &'a mut dyn TableSource,
     ) -> Self {
         Binder {
-            sql,
+            text: span::Text::new(sql),
+            spans: span::Spans::new(sql.len()),
             style,
-            depth: 0,
             params,
             variable_params: false,
             tables,
@@ -185,24 +185,24 @@ impl<'a> Binder<'a> {
 
     /// 1-based character position of a location, if it has one.
     fn pos(&self, loc: Location) -> Option<u32> {
-        char_position(self.sql, loc)
+        self.text.position(loc)
     }
 
     /// Position where a syntax node starts.
-    pub(crate) fn pos_of(&self, node: &impl Spanned) -> Option<u32> {
-        self.pos(node.span().start)
+    pub(crate) fn pos_of(&self, node: &impl span::Start) -> Option<u32> {
+        self.pos(node.start())
+    }
+
+    /// Position where an expression starts (remembered along long chains).
+    pub(crate) fn expr_pos(&self, e: &sqlparser::ast::Expr) -> Option<u32> {
+        self.pos(self.spans.start(e))
     }
 
     /// Position of the first non-blank character at or after the end of
     /// `node`: where an infix operator or `::` stands.
-    fn pos_after(&self, node: &impl Spanned) -> Option<u32> {
-        let end = self.pos(node.span().end)? as usize;
-        let skipped = self
-            .sql
-            .chars()
-            .skip(end - 1)
-            .take_while(|c| c.is_whitespace() || *c == ')')
-            .count();
+    fn pos_after(&self, node: &sqlparser::ast::Expr) -> Option<u32> {
+        let end = self.pos(self.spans.end(node))? as usize;
+        let skipped = self.text.count_from(end, |c| c.is_whitespace() || c == ')');
         u32::try_from(end + skipped).ok()
     }
 
@@ -227,22 +227,8 @@ impl<'a> Binder<'a> {
         })
     }
 
-    /// Enters one level of nesting; 54001 past the limit.
+    /// Enters one level of nesting: 54001 when the stack is used up.
     fn enter(&mut self) -> Result<()> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return Err(SqlError::new(
-                SqlState::STATEMENT_TOO_COMPLEX,
-                "stack depth limit exceeded",
-            )
-            .with_hint(
-                "Increase the configuration parameter \"max_stack_depth\" (currently 2048kB), after ensuring the platform's stack depth limit is adequate.",
-            ));
-        }
-        Ok(())
-    }
-
-    fn leave(&mut self) {
-        self.depth -= 1;
+        crate::stack::check()
     }
 }

@@ -8,11 +8,30 @@ use crate::types::DataType;
 
 /// An identifier as PostgreSQL folds it: unquoted names go to lower case.
 pub fn ident(i: &ast::Ident) -> String {
-    if i.quote_style.is_some() {
+    let mut name = if i.quote_style.is_some() {
         i.value.clone()
     } else {
         i.value.to_lowercase()
+    };
+    truncate_identifier(&mut name);
+    name
+}
+
+/// PostgreSQL's NAMEDATALEN - 1: the most bytes a name keeps.
+pub const MAX_IDENTIFIER_BYTES: usize = 63;
+
+/// Cuts `name` to [`MAX_IDENTIFIER_BYTES`] on a character boundary, as
+/// truncate_identifier does; true when it was longer.
+pub fn truncate_identifier(name: &mut String) -> bool {
+    if name.len() <= MAX_IDENTIFIER_BYTES {
+        return false;
     }
+    let mut end = MAX_IDENTIFIER_BYTES;
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    name.truncate(end);
+    true
 }
 
 /// The parts of a dotted name, folded.
@@ -29,30 +48,26 @@ pub fn object_name(name: &ast::ObjectName) -> Vec<String> {
 /// FigureColname: the name PostgreSQL gives a select-list item without
 /// an alias. `None` means `?column?`.
 pub fn figure_colname(e: &AstExpr) -> Option<String> {
-    match e {
-        AstExpr::Cast {
-            expr, data_type, ..
-        } => match figure_colname(expr) {
-            // A cast keeps a strong inner name (a column or function);
-            // over a weak one (a literal, CASE, another cast) its type
-            // names the column, as FigureColnameInternal's strengths do.
-            Some(n) if strong(expr) => Some(n),
-            _ => Some(type_colname(data_type)),
-        },
-        AstExpr::Nested(inner) => figure_colname(inner),
-        AstExpr::TypedString(ts) => Some(type_colname(&ts.data_type)),
-        AstExpr::Interval(_) => Some("interval".into()),
-        AstExpr::Case { .. } => Some("case".into()),
-        other => strong_colname(other),
-    }
-}
-
-/// Whether `e`'s column name has strength 2 (beats an enclosing cast).
-fn strong(e: &AstExpr) -> bool {
-    match e {
-        AstExpr::Nested(inner) => strong(inner),
-        AstExpr::Cast { expr, .. } => strong(expr),
-        other => strong_colname(other).is_some(),
+    let mut e = e;
+    loop {
+        match e {
+            AstExpr::Cast { data_type, .. } => {
+                // A cast keeps a strong inner name (a column or function);
+                // over a weak one (a literal, CASE, another cast) its type
+                // names the column, as FigureColnameInternal's strengths
+                // do. Chains of casts are walked, not recursed into.
+                let mut base = e;
+                while let AstExpr::Cast { expr, .. } | AstExpr::Nested(expr) = base {
+                    base = expr;
+                }
+                return strong_colname(base).or_else(|| Some(type_colname(data_type)));
+            }
+            AstExpr::Nested(inner) | AstExpr::Collate { expr: inner, .. } => e = inner,
+            AstExpr::TypedString(ts) => return Some(type_colname(&ts.data_type)),
+            AstExpr::Interval(_) => return Some("interval".into()),
+            AstExpr::Case { .. } => return Some("case".into()),
+            other => return strong_colname(other),
+        }
     }
 }
 
@@ -108,11 +123,24 @@ fn type_colname(t: &AstType) -> String {
 /// Maps a sqlparser type to a type and typmod; 42704 for unknown names.
 pub fn sql_type(t: &AstType) -> Result<(DataType, i32)> {
     use DataType as D;
-    let char_len = |l: &Option<ast::CharacterLength>| match l {
+    // anychar_typmodin's bounds, with its messages.
+    let char_len = |l: &Option<ast::CharacterLength>, name: &str| match l {
         Some(ast::CharacterLength::IntegerLength { length, .. }) => {
-            i32::try_from(*length).ok().map(|n| n + 4)
+            if *length < 1 {
+                return Err(SqlError::new(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    format!("length for type {name} must be at least 1"),
+                ));
+            }
+            if *length > 10_485_760 {
+                return Err(SqlError::new(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    format!("length for type {name} cannot exceed 10485760"),
+                ));
+            }
+            Ok(i32::try_from(*length).ok().map(|n| n + 4))
         }
-        _ => None,
+        _ => Ok(None),
     };
     Ok(match t {
         AstType::Boolean | AstType::Bool => (D::Bool, -1),
@@ -163,9 +191,11 @@ pub fn sql_type(t: &AstType) -> Result<(DataType, i32)> {
         }
         AstType::Text | AstType::String(_) => (D::Text, -1),
         AstType::Varchar(l) | AstType::CharacterVarying(l) | AstType::CharVarying(l) => {
-            (D::Varchar, char_len(l).unwrap_or(-1))
+            (D::Varchar, char_len(l, "varchar")?.unwrap_or(-1))
         }
-        AstType::Char(l) | AstType::Character(l) => (D::Bpchar, char_len(l).unwrap_or(1 + 4)),
+        AstType::Char(l) | AstType::Character(l) => {
+            (D::Bpchar, char_len(l, "char")?.unwrap_or(1 + 4))
+        }
         AstType::Bytea => (D::Bytea, -1),
         AstType::Date => (D::Date, -1),
         AstType::Time(_, tz) => match tz {

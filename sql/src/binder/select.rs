@@ -147,6 +147,7 @@ impl Binder<'_> {
     /// A query body that is not a plain SELECT with ORDER BY: its plan
     /// and visible columns.
     fn set_expr(&mut self, body: &SetExpr) -> Result<BoundQuery> {
+        self.enter()?;
         match body {
             SetExpr::Select(s) => {
                 let (plan, columns) = self.select(s, &[])?;
@@ -157,68 +158,95 @@ impl Binder<'_> {
             }
             SetExpr::Query(q) => self.query(q),
             SetExpr::Values(v) => self.values(v),
-            SetExpr::SetOperation {
-                op,
-                set_quantifier,
-                left,
-                right,
-            } => {
-                let (kind, name) = match op {
-                    ast::SetOperator::Union => (SetOpKind::Union, "UNION"),
-                    ast::SetOperator::Intersect => (SetOpKind::Intersect, "INTERSECT"),
-                    ast::SetOperator::Except | ast::SetOperator::Minus => {
-                        (SetOpKind::Except, "EXCEPT")
-                    }
-                };
-                let all = match set_quantifier {
-                    ast::SetQuantifier::All => true,
-                    ast::SetQuantifier::Distinct | ast::SetQuantifier::None => false,
-                    other => {
-                        return Err(SqlError::unsupported(format!("{name} {other}")));
-                    }
-                };
-                let l = self.set_expr(left)?;
-                let r = self.set_expr(right)?;
-                if l.columns.len() != r.columns.len() {
-                    return Err(SqlError::syntax(
-                        format!("each {name} query must have the same number of columns"),
-                        self.pos_of(right.as_ref()),
-                    ));
-                }
-                let mut lexprs = Vec::new();
-                let mut rexprs = Vec::new();
-                let mut columns = Vec::new();
-                for (i, (lc, rc)) in l.columns.iter().zip(&r.columns).enumerate() {
-                    let le = column_ref(i, lc);
-                    let re = column_ref(i, rc);
-                    let ty = self.common_type(&[&le, &re], name)?;
-                    let typmod = if lc.ty == rc.ty && lc.typmod == rc.typmod {
-                        lc.typmod
-                    } else {
-                        -1
+            SetExpr::SetOperation { .. } => {
+                // The left edge of the chain, walked in a loop: a chain of
+                // any length binds with its operands' nesting only.
+                let mut edge = Vec::new();
+                let mut first = body;
+                while let SetExpr::SetOperation {
+                    op,
+                    set_quantifier,
+                    left,
+                    right,
+                } = first
+                {
+                    let (kind, name) = match op {
+                        ast::SetOperator::Union => (SetOpKind::Union, "UNION"),
+                        ast::SetOperator::Intersect => (SetOpKind::Intersect, "INTERSECT"),
+                        ast::SetOperator::Except | ast::SetOperator::Minus => {
+                            (SetOpKind::Except, "EXCEPT")
+                        }
                     };
-                    lexprs.push(self.coerce(le, ty, -1, CoercionContext::Implicit)?);
-                    rexprs.push(self.coerce(re, ty, -1, CoercionContext::Implicit)?);
-                    columns.push(OutputColumn {
-                        name: lc.name.clone(),
-                        ty,
-                        typmod,
-                        table_oid: 0,
-                        attnum: 0,
-                    });
+                    let all = match set_quantifier {
+                        ast::SetQuantifier::All => true,
+                        ast::SetQuantifier::Distinct | ast::SetQuantifier::None => false,
+                        other => {
+                            return Err(SqlError::unsupported(format!("{name} {other}")));
+                        }
+                    };
+                    edge.push((kind, name, all, right.as_ref()));
+                    first = left;
                 }
-                let width = columns.len();
-                let plan = set_op(
-                    project_if_needed(l.plan, lexprs),
-                    project_if_needed(r.plan, rexprs),
-                    kind,
-                    all,
-                    width,
-                );
-                Ok(BoundQuery { plan, columns })
+                let mut acc = self.set_expr(first)?;
+                for (kind, name, all, right) in edge.into_iter().rev() {
+                    let r = self.set_expr(right)?;
+                    acc = self.set_operation(acc, r, kind, name, all, right)?;
+                }
+                Ok(acc)
             }
             other => Err(SqlError::unsupported(format!("the query form {other}"))),
         }
+    }
+
+    /// `l op r`: the columns' common types, and the plan. UNION [ALL]
+    /// joins an Append the left side already is (PostgreSQL flattens
+    /// such chains), under one Distinct for UNION.
+    fn set_operation(
+        &mut self,
+        l: BoundQuery,
+        r: BoundQuery,
+        kind: SetOpKind,
+        name: &str,
+        all: bool,
+        right: &SetExpr,
+    ) -> Result<BoundQuery> {
+        if l.columns.len() != r.columns.len() {
+            return Err(SqlError::syntax(
+                format!("each {name} query must have the same number of columns"),
+                self.pos_of(right),
+            ));
+        }
+        let mut lexprs = Vec::new();
+        let mut rexprs = Vec::new();
+        let mut columns = Vec::new();
+        for (i, (lc, rc)) in l.columns.iter().zip(&r.columns).enumerate() {
+            let le = column_ref(i, lc);
+            let re = column_ref(i, rc);
+            let ty = self.common_type(&[&le, &re], name)?;
+            let typmod = if lc.ty == rc.ty && lc.typmod == rc.typmod {
+                lc.typmod
+            } else {
+                -1
+            };
+            lexprs.push(self.coerce(le, ty, -1, CoercionContext::Implicit)?);
+            rexprs.push(self.coerce(re, ty, -1, CoercionContext::Implicit)?);
+            columns.push(OutputColumn {
+                name: lc.name.clone(),
+                ty,
+                typmod,
+                table_oid: 0,
+                attnum: 0,
+            });
+        }
+        let width = columns.len();
+        let left = project_if_needed(l.plan, lexprs);
+        let right = project_if_needed(r.plan, rexprs);
+        let plan = if kind == SetOpKind::Union {
+            union(left, right, all)
+        } else {
+            set_op(left, right, kind, all, width)
+        };
+        Ok(BoundQuery { plan, columns })
     }
 
     /// VALUES (...), (...): one type per column from all rows.
@@ -654,6 +682,12 @@ impl Binder<'_> {
             }
         }
         self.srfs = srfs;
+        if columns.len() > MAX_TARGET_ENTRIES {
+            return Err(SqlError::new(
+                SqlState::TOO_MANY_COLUMNS,
+                format!("target lists can have at most {MAX_TARGET_ENTRIES} entries"),
+            ));
+        }
         Ok((exprs, columns))
     }
 
@@ -855,7 +889,6 @@ impl Binder<'_> {
         self.ctes = ctes;
         self.no_aggs = no_aggs;
         self.windows_ok = windows;
-        self.leave();
         let bound = bound?;
         let table = alias.map_or_else(|| def.name.clone(), |a| ident(&a.name));
         let mut scope = Scope {
@@ -1152,6 +1185,63 @@ fn lateral_subquery(tf: &TableFactor) -> Option<(&ast::Query, &ast::TableAlias)>
 
 /// A set operation's plan. UNION is UNION ALL under a DISTINCT (whose
 /// hash set spills), so the SetOp node itself never deduplicates a union.
+/// `left UNION [ALL] right` as an Append (under a Distinct for UNION),
+/// extending the Append `left` already is where the result is the same:
+/// UNION ALL onto UNION ALL, and UNION onto UNION or UNION ALL.
+fn union(left: Plan, right: Plan, all: bool) -> Plan {
+    match (left, all) {
+        (Plan::Append { mut inputs }, true) => {
+            inputs.push(right);
+            Plan::Append { inputs }
+        }
+        (Plan::Append { mut inputs }, false) => {
+            inputs.push(right);
+            Plan::Distinct {
+                input: Box::new(Plan::Append { inputs }),
+                on: None,
+            }
+        }
+        (Plan::Distinct { input, on: None }, false) => match *input {
+            Plan::Append { mut inputs } => {
+                inputs.push(right);
+                Plan::Distinct {
+                    input: Box::new(Plan::Append { inputs }),
+                    on: None,
+                }
+            }
+            other => Plan::Distinct {
+                input: Box::new(Plan::Append {
+                    inputs: vec![
+                        Plan::Distinct {
+                            input: Box::new(other),
+                            on: None,
+                        },
+                        right,
+                    ],
+                }),
+                on: None,
+            },
+        },
+        (left, all) => {
+            let append = Plan::Append {
+                inputs: vec![left, right],
+            };
+            if all {
+                append
+            } else {
+                Plan::Distinct {
+                    input: Box::new(append),
+                    on: None,
+                }
+            }
+        }
+    }
+}
+
+/// PostgreSQL's MaxTupleAttributeNumber: the most columns a result row
+/// may have.
+pub(crate) const MAX_TARGET_ENTRIES: usize = 1664;
+
 pub(super) fn set_op(left: Plan, right: Plan, op: SetOpKind, all: bool, width: usize) -> Plan {
     let union_distinct = op == SetOpKind::Union && !all;
     // INTERSECT and EXCEPT read both sides sorted on every column (sorts

@@ -179,7 +179,7 @@ pub(super) fn copy_to(
                 .collect();
             let sql = format!("SELECT {} FROM {}", cols.join(", "), name);
             let query = match crate::parser::parse(&sql)?.pop() {
-                Some(crate::parser::Parsed::Sql(s)) => match *s {
+                Some(crate::parser::Parsed::Sql(s)) => match s.into_statement() {
                     sqlparser::ast::Statement::Query(q) => q,
                     _ => return Err(SqlError::internal("COPY's query is not a query")),
                 },

@@ -388,12 +388,6 @@ fn new_table_name(ctx: &mut Stmt<'_>, ct: &ast::CreateTable) -> Result<bool> {
     let parts = object_name(&ct.name);
     let (schema, name) = split_name(&parts)?;
     super::creation_schema(ctx, schema, name)?;
-    if name.len() > 63 {
-        return Err(SqlError::new(
-            SqlState::NAME_TOO_LONG,
-            format!("identifier too long: \"{name}\""),
-        ));
-    }
     lock_names(ctx)?;
     if ctx.catalog().table(Some("public"), name)?.is_some() {
         if ct.if_not_exists {

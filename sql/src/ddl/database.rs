@@ -32,12 +32,6 @@ pub fn create_database(
     outside_block(ctx, "CREATE DATABASE")?;
     ctx.check_writable("CREATE DATABASE")?;
     let name = object_name(name).join(".");
-    if name.len() > 63 {
-        return Err(SqlError::new(
-            SqlState::NAME_TOO_LONG,
-            format!("identifier too long: \"{name}\""),
-        ));
-    }
     lock_databases(ctx)?;
     let no_txn = actorgres_storage::xact::NoTxn;
     if Catalog::new(ctx.engine(), 0, &no_txn)

@@ -269,13 +269,13 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
             .into(),
             vec![p(input)],
         ),
+        Plan::Append { inputs } => ("Append".into(), inputs.iter().map(p).collect()),
         Plan::SetOp {
             left,
             right,
             op,
             all,
         } => match (op, all) {
-            // A UNION's deduplication is the Distinct above it.
             (SetOpKind::Union, _) => ("Append".into(), vec![p(left), p(right)]),
             (op, all) => (
                 format!(

@@ -262,6 +262,10 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             items,
             current: None,
         }),
+        Plan::Append { inputs } => Box::new(Append {
+            inputs: inputs.iter().map(build).collect(),
+            current: 0,
+        }),
         Plan::SetOp {
             left,
             right,
@@ -385,10 +389,32 @@ impl Node for Values<'_> {
     }
 }
 
-/// UNION ALL (left rows, then right), or INTERSECT / EXCEPT [ALL] over
-/// two inputs sorted on every column: each run of equal rows is counted
-/// on both sides and returned as often as the operation says (once, or
-/// min / difference of the counts for ALL); only one row per run is held.
+/// UNION ALL: every row of each input, the inputs in order.
+struct Append<'p> {
+    /// The inputs.
+    inputs: Vec<Box<dyn Node + 'p>>,
+    /// The input being read.
+    current: usize,
+}
+
+impl Node for Append<'_> {
+    fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
+        while let Some(input) = self.inputs.get_mut(self.current) {
+            if let Some(row) = input.next(ctx)? {
+                return Ok(Some(row));
+            }
+            self.current += 1;
+            ctx.check_interrupts()?;
+        }
+        Ok(None)
+    }
+}
+
+/// UNION ALL of two inputs (left rows, then right), or INTERSECT /
+/// EXCEPT [ALL] over two inputs sorted on every column: each run of equal
+/// rows is counted on both sides and returned as often as the operation
+/// says (once, or min / difference of the counts for ALL); only one row
+/// per run is held.
 struct SetOp<'p> {
     /// Left input.
     left: Box<dyn Node + 'p>,

@@ -152,6 +152,48 @@ fn extract(a: &[Value], ctx: &mut EvalCtx<'_>, as_float: bool) -> Result<Value> 
                 Value::Date(_) => "date",
                 _ => "timestamp without time zone",
             };
+            let infinite = match v {
+                Value::Timestamp(t) | Value::TimestampTz(t) => {
+                    (*t == i64::MAX || *t == i64::MIN).then_some(*t > 0)
+                }
+                Value::Date(d) => (*d == i32::MAX || *d == i32::MIN).then_some(*d > 0),
+                _ => None,
+            };
+            if let Some(positive) = infinite {
+                // NonFiniteTimestampTzPart: units that grow with time are
+                // ±Infinity, the others NULL; unknown units still fail.
+                let origin = ts_parts(&Value::Timestamp(0), ctx)
+                    .ok_or_else(|| SqlError::internal("extract argument"))?;
+                field(&unit, &origin, ty)?;
+                let monotonic = matches!(
+                    unit.to_lowercase().as_str(),
+                    "year"
+                        | "years"
+                        | "y"
+                        | "decade"
+                        | "decades"
+                        | "century"
+                        | "centuries"
+                        | "millennium"
+                        | "millennia"
+                        | "julian"
+                        | "isoyear"
+                        | "epoch"
+                );
+                if !monotonic {
+                    return Ok(Value::Null);
+                }
+                let n = if positive {
+                    Numeric::PosInf
+                } else {
+                    Numeric::NegInf
+                };
+                return Ok(if as_float {
+                    Value::Float8(n.to_f64())
+                } else {
+                    Value::Numeric(n)
+                });
+            }
             let p = ts_parts(v, ctx).ok_or_else(|| SqlError::internal("extract argument"))?;
             field(&unit, &p, ty)?
         }

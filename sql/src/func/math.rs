@@ -140,6 +140,16 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     f("^", &[Float8, Float8], Float8, |a, _| {
         pow(arg!(a, 0, Float8), arg!(a, 1, Float8))
     }),
+    f("^", &[Numeric, Numeric], Numeric, |a, _| {
+        Ok(Value::Numeric(
+            arg!(a, 0, Numeric).pow(&arg!(a, 1, Numeric))?,
+        ))
+    }),
+    f("power", &[Numeric, Numeric], Numeric, |a, _| {
+        Ok(Value::Numeric(
+            arg!(a, 0, Numeric).pow(&arg!(a, 1, Numeric))?,
+        ))
+    }),
     f("pi", &[], Float8, |_, _| {
         Ok(Value::Float8(std::f64::consts::PI))
     }),

@@ -554,8 +554,12 @@ static DATETIME_OPS: &[FuncDef] = &[
             .ok_or_else(|| errors::out_of_range("integer out of range"))
     }),
     f("+", &[Date, Int4], Date, |a, _| {
-        arg!(a, 0, Date)
-            .checked_add(arg!(a, 1, Int4))
+        let d = arg!(a, 0, Date);
+        if d == i32::MAX || d == i32::MIN {
+            // An infinite date stays infinite (date_pli / date_mii).
+            return Ok(Value::Date(d));
+        }
+        d.checked_add(arg!(a, 1, Int4))
             .filter(|d| crate::value::valid_date(i64::from(*d)))
             .map(Value::Date)
             .ok_or_else(|| {
@@ -566,8 +570,12 @@ static DATETIME_OPS: &[FuncDef] = &[
             })
     }),
     f("-", &[Date, Int4], Date, |a, _| {
-        arg!(a, 0, Date)
-            .checked_sub(arg!(a, 1, Int4))
+        let d = arg!(a, 0, Date);
+        if d == i32::MAX || d == i32::MIN {
+            // An infinite date stays infinite (date_pli / date_mii).
+            return Ok(Value::Date(d));
+        }
+        d.checked_sub(arg!(a, 1, Int4))
             .filter(|d| crate::value::valid_date(i64::from(*d)))
             .map(Value::Date)
             .ok_or_else(|| {

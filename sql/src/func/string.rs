@@ -342,6 +342,10 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         let len = s.chars().count() as i64;
         let skip = if n >= 0 {
             (len - i64::from(n)).max(0)
+        } else if n == i32::MIN {
+            // PostgreSQL 15 negates n in 32 bits: INT_MIN stays negative
+            // and clips to nothing, so the whole string is kept.
+            0
         } else {
             (-i64::from(n)).min(len)
         };

@@ -16,6 +16,7 @@ use sqlparser::tokenizer::{Location, Token, Tokenizer};
 use crate::error::{Result, SqlError, SqlState};
 
 mod copy;
+mod dismantle;
 mod fast_insert;
 
 pub use copy::{CopyArg, CopyOption, CopySource, CopyStatement, CopyTarget};
@@ -23,14 +24,14 @@ pub use copy::{CopyArg, CopyOption, CopySource, CopyStatement, CopyTarget};
 /// How deep sqlparser may recurse before reporting 54001. PostgreSQL
 /// accepts around a thousand nested parentheses with its 2 MB default
 /// stack; executor threads have a stack sized for this limit.
-pub const MAX_PARSE_DEPTH: usize = 1000;
+pub const MAX_PARSE_DEPTH: usize = 10_000;
 
 /// A parsed statement: sqlparser's, or one of the PostgreSQL statements
 /// sqlparser does not know, parsed here from its tokens.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Parsed {
     /// Anything sqlparser parses.
-    Sql(Box<Statement>),
+    Sql(Ast),
     /// CHECKPOINT.
     Checkpoint,
     /// COPY.
@@ -45,11 +46,140 @@ pub enum Parsed {
     },
 }
 
+/// Text longer than this may hold an expression chain whose recursive
+/// drop would not fit an executor thread's stack.
+const DEEP_TEXT: usize = 64 * 1024;
+
+/// A sqlparser statement. sqlparser's trees are dropped recursively, and
+/// its parser builds left-deep chains (`a+b+c...`, `... UNION ALL ...`)
+/// of any length without recursion; a statement from a long text is
+/// therefore taken apart without recursion before it drops
+/// ([`dismantle`]), so that no text can overflow the thread that drops
+/// it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ast {
+    /// The statement.
+    stmt: Box<Statement>,
+    /// Bytes of text it came from, when that is more than [`DEEP_TEXT`]
+    /// (0 otherwise).
+    deep_text: usize,
+}
+
+impl Ast {
+    /// `stmt`, parsed from `text_len` bytes.
+    pub fn new(stmt: Statement, text_len: usize) -> Ast {
+        Ast {
+            stmt: Box::new(stmt),
+            deep_text: if text_len > DEEP_TEXT { text_len } else { 0 },
+        }
+    }
+
+    /// Another statement taken from this one (a copy of its part),
+    /// dropped with the same care.
+    pub fn derived(&self, stmt: Statement) -> Ast {
+        Ast {
+            stmt: Box::new(stmt),
+            deep_text: self.deep_text,
+        }
+    }
+
+    /// The statement, to keep. Its drop is the caller's: only for
+    /// statements built here from short text.
+    pub fn into_statement(mut self) -> Statement {
+        self.deep_text = 0;
+        let placeholder = Statement::Commit {
+            chain: false,
+            end: false,
+            modifier: None,
+        };
+        *std::mem::replace(&mut self.stmt, Box::new(placeholder))
+    }
+}
+
+impl std::ops::Deref for Ast {
+    type Target = Statement;
+
+    fn deref(&self) -> &Statement {
+        &self.stmt
+    }
+}
+
+impl AsRef<Statement> for Ast {
+    fn as_ref(&self) -> &Statement {
+        &self.stmt
+    }
+}
+
+impl Drop for Ast {
+    fn drop(&mut self) {
+        if self.deep_text == 0 {
+            return;
+        }
+        dismantle::dismantle(&mut self.stmt);
+    }
+}
+
+/// The NOTICEs PostgreSQL's lexer gives for `sql`: identifiers longer
+/// than 63 bytes "will be truncated" (42622); [`crate::binder::ident`]
+/// truncates them. The text is tokenized again only when it has a run of
+/// more than 63 bytes that could be one.
+pub fn identifier_notices(sql: &str) -> Vec<SqlError> {
+    let mut run = 0usize;
+    let mut long = false;
+    let mut in_string = false;
+    for &b in sql.as_bytes() {
+        // String literals ('' inside one toggles twice) hold no names.
+        if b == b'\'' {
+            in_string = !in_string;
+            run = 0;
+            continue;
+        }
+        if in_string {
+            continue;
+        }
+        if b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80 {
+            run += 1;
+            if run > 63 {
+                long = true;
+                break;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    if !long {
+        return Vec::new();
+    }
+    let dialect = PostgreSqlDialect {};
+    let Ok(tokens) = Tokenizer::new(&dialect, sql).tokenize() else {
+        return Vec::new();
+    };
+    tokens
+        .into_iter()
+        .filter_map(|t| match t {
+            Token::Word(w) => {
+                let name = match w.quote_style {
+                    Some(_) => w.value,
+                    None => w.value.to_lowercase(),
+                };
+                let mut cut = name.clone();
+                crate::binder::truncate_identifier(&mut cut).then(|| {
+                    SqlError::notice(
+                        SqlState::NAME_TOO_LONG,
+                        format!("identifier \"{name}\" will be truncated to \"{cut}\""),
+                    )
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// Parses every statement of `sql`. An empty or blank string gives an
 /// empty list (EmptyQueryResponse).
 pub fn parse(sql: &str) -> Result<Vec<Parsed>> {
     if let Some(stmt) = fast_insert::parse(sql) {
-        return Ok(vec![Parsed::Sql(Box::new(stmt))]);
+        return Ok(vec![Parsed::Sql(Ast::new(stmt, sql.len()))]);
     }
     parse_all(sql).map_err(|e| syntax_error(sql, e))
 }
@@ -92,7 +222,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
                 p.next_token();
                 Parsed::Copy(Box::new(copy::parse_copy(&mut p, sql)?))
             }
-            _ => Parsed::Sql(Box::new(p.parse_statement()?)),
+            _ => Parsed::Sql(Ast::new(p.parse_statement()?, sql.len())),
         };
         out.push(stmt);
         let next = p.peek_token();
@@ -398,11 +528,15 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_54001_not_a_crash() {
-        let sql = format!("SELECT {}1{}", "(".repeat(5000), ")".repeat(5000));
+        let deep = |n: usize| format!("SELECT {}1{}", "(".repeat(n), ")".repeat(n));
+        let (fine, too_deep) = (deep(5_000), deep(20_000));
         let handle = std::thread::Builder::new()
-            .stack_size(64 << 20)
-            .spawn(move || parse(&sql).unwrap_err().code())
+            .stack_size(2 << 20)
+            .spawn(move || (parse(&fine).is_ok(), parse(&too_deep).unwrap_err().code()))
             .unwrap();
-        assert_eq!(handle.join().unwrap(), SqlState::STATEMENT_TOO_COMPLEX);
+        assert_eq!(
+            handle.join().unwrap(),
+            (true, SqlState::STATEMENT_TOO_COMPLEX)
+        );
     }
 }

@@ -194,6 +194,11 @@ impl Session {
         Ok(session)
     }
 
+    /// The stack budget for what runs now (max_stack_depth).
+    fn stack_budget(&self) -> crate::stack::StackBudget {
+        crate::stack::StackBudget::begin(self.settings.int("max_stack_depth"))
+    }
+
     /// The settings.
     pub fn settings(&self) -> &Settings {
         &self.settings
@@ -268,10 +273,14 @@ impl Session {
     /// results to `sink`. The first error ends the string (later
     /// statements do not run) and is returned for the ErrorResponse.
     pub fn simple_query(&mut self, sql: &str, sink: &mut dyn ResultSink) -> Result<()> {
+        let _stack = self.stack_budget();
         if let Err(e) = self.interrupts.check() {
             return Err(crate::expr::interrupt_error(e));
         }
         let statements = parser::parse(sql)?;
+        for notice in parser::identifier_notices(sql) {
+            sink.notice(&notice)?;
+        }
         if statements.is_empty() {
             return sink.empty_query();
         }

@@ -177,6 +177,7 @@ impl Session {
         params: &[Option<Bytes>],
         result_formats: &[i16],
     ) -> Result<()> {
+        let _stack = self.stack_budget();
         let ps = self.statement_named(statement)?;
         let wanted = ps.param_types().len();
         let formats = expand_formats(param_formats, params.len()).ok_or_else(|| {
@@ -286,6 +287,7 @@ impl Session {
     /// ends with CommandComplete, PortalSuspended or EmptyQueryResponse
     /// on `sink` (rules 1 and 2).
     pub fn execute(&mut self, name: &str, max_rows: i32, sink: &mut dyn ResultSink) -> Result<()> {
+        let _stack = self.stack_budget();
         let before = self.portals.get(name).map_or(0, Portal::approximate_bytes);
         let result = self.execute_portal(name, max_rows, sink);
         let after = self.portals.get(name).map_or(0, Portal::approximate_bytes);

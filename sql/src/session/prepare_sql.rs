@@ -67,7 +67,7 @@ impl Session {
         for t in data_types {
             types.push(sql_type(t)?.0);
         }
-        let parsed = Parsed::Sql(Box::new(statement.clone()));
+        let parsed = Parsed::Sql(crate::parser::Ast::new(statement.clone(), sql.len()));
         self.store_prepared(&name, sql, Some(parsed), types, true)?;
         sink.command_complete("PREPARE")
     }

@@ -393,6 +393,7 @@ impl Session {
     /// OIDs (0: infer). 42P05 if a named one exists; 42601 for several
     /// statements.
     pub fn prepare(&mut self, name: &str, sql: &str, param_oids: &[u32]) -> Result<()> {
+        let _stack = self.stack_budget();
         if name.is_empty() {
             // The old unnamed statement goes first, even if this fails.
             self.close_statement("");
@@ -478,7 +479,9 @@ impl Session {
         }
         let explained = match parsed {
             Parsed::Sql(s) => match s.as_ref() {
-                Statement::Explain { statement, .. } => Some(Parsed::Sql(statement.clone())),
+                Statement::Explain { statement, .. } => {
+                    Some(Parsed::Sql(s.derived(statement.as_ref().clone())))
+                }
                 _ => None,
             },
             _ => None,

@@ -58,7 +58,7 @@ const POLL: Duration = Duration::from_millis(20);
 
 /// Stack size of worker threads (as executor threads: deep filters
 /// recurse in the evaluator).
-const STACK_SIZE: usize = 64 << 20;
+const STACK_SIZE: usize = 256 << 20;
 
 /// Workers running in the server, against max_parallel_workers.
 static RUNNING: AtomicUsize = AtomicUsize::new(0);

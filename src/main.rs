@@ -95,6 +95,12 @@ fn initdb(data: PathBuf) -> Result<u8> {
 }
 
 fn start(args: StartArgs) -> Result<u8> {
+    // Every connection is a socket of this one process: take all the open
+    // files the hard limit allows (the soft limit is often 1024).
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(n) => tracing::debug!(open_files = n, "open file limit"),
+        Err(e) => tracing::warn!(error = %e, "could not raise the open file limit"),
+    }
     let dir = args.data.unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
     let (data, created) = DataDir::open_or_init(&dir, &actorgres_actors::populate)?;
     if created {
@@ -132,6 +138,9 @@ fn start(args: StartArgs) -> Result<u8> {
         settings
             .set(name.trim(), Some(value.trim()), Source::CommandLine)
             .map_err(|e| anyhow!("-c {pair}: {e}"))?;
+    }
+    if let Some(bytes) = settings.custom_bytes("actorgres.memory_limit") {
+        actorgres_actors::set_server_memory_limit(bytes);
     }
     let abs = std::fs::canonicalize(data.path()).unwrap_or_else(|_| data.path().to_path_buf());
     settings.set_internal("data_directory", &abs.display().to_string());

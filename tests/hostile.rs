@@ -210,3 +210,99 @@ async fn a_statement_whose_client_is_gone_stops() {
     }
     assert_eq!(query_one(&watcher, "SELECT 3").await.as_deref(), Some("3"));
 }
+
+/// The server's proportional set size in kB (Linux).
+fn pss_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("Pss:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_idle_sessions_are_cheap_and_others_go_on() {
+    rlimit::increase_nofile_limit(u64::MAX).unwrap();
+    let server = Server::start(&["max_connections=1100"]);
+    let watcher = server.connect().await;
+    let before = pss_kb(server.child.id());
+    let conninfo = server.conninfo("postgres");
+    let mut sessions = Vec::new();
+    for _ in 0..10 {
+        let batch = futures::future::join_all(
+            (0..100).map(|_| tokio_postgres::connect(&conninfo, tokio_postgres::NoTls)),
+        )
+        .await;
+        for connected in batch {
+            let (client, connection) = connected.unwrap();
+            tokio::spawn(connection);
+            sessions.push(client);
+        }
+        assert_eq!(query_one(&watcher, "SELECT 1").await.as_deref(), Some("1"));
+    }
+    for (i, c) in sessions.iter().enumerate().step_by(50) {
+        assert_eq!(
+            query_one(c, &format!("SELECT {i}")).await,
+            Some(i.to_string())
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let with = pss_kb(server.child.id());
+    let per_session = with.saturating_sub(before) / 1000;
+    assert!(
+        per_session <= 64,
+        "{per_session} kB per idle session ({before} -> {with} kB)"
+    );
+    // Past max_connections: 53300, and the others go on.
+    let extra = futures::future::join_all(
+        (0..150).map(|_| tokio_postgres::connect(&conninfo, tokio_postgres::NoTls)),
+    )
+    .await;
+    let refused = extra
+        .iter()
+        .filter(|r| {
+            r.as_ref()
+                .err()
+                .and_then(|e| e.as_db_error())
+                .is_some_and(|d| d.code().code() == "53300")
+        })
+        .count();
+    assert!(
+        refused >= 50,
+        "{refused} of 150 refused past max_connections"
+    );
+    assert!(extra.iter().all(|r| match r {
+        Ok(_) => true,
+        Err(e) => e.as_db_error().is_some_and(|d| d.code().code() == "53300"),
+    }));
+    drop(extra);
+    drop(sessions);
+    assert_eq!(query_one(&watcher, "SELECT 4").await.as_deref(), Some("4"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn memory_that_cannot_spill_stops_at_the_backend_limit() {
+    let server = Server::start(&["actorgres.backend_memory_limit=64MB"]);
+    let c = server.connect().await;
+    let other = server.connect().await;
+    // UNION keeps every row it has seen: it grows until the limit.
+    let growing = "WITH RECURSIVE r(n, s) AS (SELECT 1, repeat('x', 10000) \
+                   UNION SELECT n + 1, s FROM r) SELECT count(*) FROM r";
+    let e = c.simple_query(growing).await.unwrap_err();
+    let db = e.as_db_error().expect("an error, not a dropped connection");
+    assert_eq!(db.code().code(), "53200");
+    assert_eq!(db.message(), "out of memory");
+    assert!(
+        db.detail()
+            .unwrap_or_default()
+            .contains("in memory context \"RecursiveUnion\""),
+        "{db:?}"
+    );
+    assert_eq!(query_one(&other, "SELECT 5").await.as_deref(), Some("5"));
+    // UNION ALL holds one round at a time: 100 MB in all passes the
+    // 64 MB limit, since each round's rows are given back.
+    let rounds = "WITH RECURSIVE r(n, s) AS (SELECT 1, repeat('x', 10000) \
+                  UNION ALL SELECT n + 1, s FROM r WHERE n < 10000) SELECT count(*) FROM r";
+    assert_eq!(query_one(&c, rounds).await.as_deref(), Some("10000"));
+}

@@ -45,6 +45,7 @@ pub use tree::TreeNode;
 pub use worker::{Job, WorkerSpec};
 
 /// Re-exported for the binary: settings, the data directory, versions.
+pub use actorgres_memory::set_server_limit as set_server_memory_limit;
 pub use actorgres_sql::guc;
 pub use actorgres_sql::populate;
 pub use actorgres_sql::version_string;

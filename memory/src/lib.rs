@@ -24,4 +24,7 @@ pub use buffer::{
     PAGE_SIZE,
 };
 pub use interrupt::{Interrupt, Interrupts};
-pub use local::{Budget, LocalMemory, LocalMemoryLimits, LocalMemoryStats};
+pub use local::{
+    server_in_use, server_limit, set_server_limit, Budget, Exhausted, LocalMemory,
+    LocalMemoryLimits, LocalMemoryStats,
+};

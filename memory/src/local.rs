@@ -13,9 +13,58 @@
 //!    retries with less.
 //! 3. Dropping a Budget returns all it holds, so a panic or error cannot
 //!    leak accounting.
+//! 4. Memory that cannot spill (a recursive query's rows, what a hash of
+//!    seen rows holds) is taken with [`Budget::reserve_hard`]: refused
+//!    only past the backend's limit or the server's, which every
+//!    backend's budgets count against, so one session cannot grow the
+//!    process until the kernel's OOM killer ends every session.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+/// Bytes all backends' budgets hold.
+static SERVER_IN_USE: AtomicU64 = AtomicU64::new(0);
+/// The server's limit (0: the default, half of the machine's memory).
+static SERVER_LIMIT: AtomicU64 = AtomicU64::new(0);
+
+/// Sets the server-wide limit on what budgets hold (0: the default).
+pub fn set_server_limit(bytes: u64) {
+    SERVER_LIMIT.store(bytes, Ordering::Relaxed);
+}
+
+/// The server-wide limit in force: the one set, or half of MemTotal.
+pub fn server_limit() -> u64 {
+    match SERVER_LIMIT.load(Ordering::Relaxed) {
+        0 => *DEFAULT_SERVER_LIMIT.get_or_init(|| {
+            let total_kb = std::fs::read_to_string("/proc/meminfo")
+                .ok()
+                .and_then(|m| {
+                    m.lines()
+                        .find_map(|l| l.strip_prefix("MemTotal:"))
+                        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                })
+                .unwrap_or(8 << 20);
+            total_kb * 1024 / 2
+        }),
+        n => n,
+    }
+}
+
+static DEFAULT_SERVER_LIMIT: OnceLock<u64> = OnceLock::new();
+
+/// Bytes all backends' budgets hold now.
+pub fn server_in_use() -> u64 {
+    SERVER_IN_USE.load(Ordering::Relaxed)
+}
+
+/// A refused [`Budget::reserve_hard`]: PostgreSQL's 53200.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exhausted {
+    /// The request refused.
+    pub requested: u64,
+    /// Whether the server's limit refused it (else the backend's).
+    pub server: bool,
+}
 
 /// Limits in bytes, from the session's settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +78,9 @@ pub struct LocalMemoryLimits {
     pub maintenance_work_mem: u64,
     /// temp_buffers: for temporary tables.
     pub temp_buffers: u64,
+    /// The most all of one backend's budgets may hold (memory that cannot
+    /// spill stops there with 53200); 0: only the server's limit.
+    pub backend_limit: u64,
 }
 
 impl Default for LocalMemoryLimits {
@@ -39,6 +91,7 @@ impl Default for LocalMemoryLimits {
             hash_mem: 8 << 20,
             maintenance_work_mem: 64 << 20,
             temp_buffers: 8 << 20,
+            backend_limit: 0,
         }
     }
 }
@@ -123,6 +176,15 @@ impl LocalMemory {
         self.budget(self.limits.hash_mem)
     }
 
+    /// A budget for memory that cannot spill, bounded by the backend's
+    /// and the server's limits only ([`Budget::reserve_hard`]).
+    pub fn hard_budget(&self) -> Budget {
+        self.budget(match self.limits.backend_limit {
+            0 => u64::MAX,
+            n => n,
+        })
+    }
+
     /// A maintenance_work_mem budget (VACUUM, CREATE INDEX).
     pub fn maintenance_budget(&self) -> Budget {
         self.budget(self.limits.maintenance_work_mem)
@@ -191,13 +253,44 @@ impl Budget {
     pub fn try_reserve(&mut self, n: u64) -> bool {
         match self.held.checked_add(n) {
             Some(total) if total <= self.limit => {
-                self.held = total;
-                let now = self.counters.in_use.fetch_add(n, Ordering::Relaxed) + n;
-                self.counters.peak.fetch_max(now, Ordering::Relaxed);
+                self.take(n);
                 true
             }
             _ => false,
         }
+    }
+
+    /// Reserves `n` bytes of memory that cannot spill: refused only when
+    /// the backend's budgets together would pass this budget's limit (a
+    /// [`LocalMemory::hard_budget`]'s is the backend's) or all backends'
+    /// the server's.
+    pub fn reserve_hard(&mut self, n: u64) -> Result<(), Exhausted> {
+        let backend = self
+            .counters
+            .in_use
+            .load(Ordering::Relaxed)
+            .saturating_add(n);
+        if backend > self.limit {
+            return Err(Exhausted {
+                requested: n,
+                server: false,
+            });
+        }
+        if SERVER_IN_USE.load(Ordering::Relaxed).saturating_add(n) > server_limit() {
+            return Err(Exhausted {
+                requested: n,
+                server: true,
+            });
+        }
+        self.take(n);
+        Ok(())
+    }
+
+    fn take(&mut self, n: u64) {
+        self.held += n;
+        let now = self.counters.in_use.fetch_add(n, Ordering::Relaxed) + n;
+        self.counters.peak.fetch_max(now, Ordering::Relaxed);
+        SERVER_IN_USE.fetch_add(n, Ordering::Relaxed);
     }
 
     /// Gives back `n` bytes (at most what is held).
@@ -205,6 +298,7 @@ impl Budget {
         let n = n.min(self.held);
         self.held -= n;
         self.counters.in_use.fetch_sub(n, Ordering::Relaxed);
+        SERVER_IN_USE.fetch_sub(n, Ordering::Relaxed);
     }
 
     /// Gives back everything (after a spill).
@@ -232,6 +326,32 @@ impl Drop for Budget {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hard_reservations_stop_at_the_backends_total() {
+        let mem = LocalMemory::new(LocalMemoryLimits {
+            work_mem: 100,
+            backend_limit: 1000,
+            ..Default::default()
+        });
+        let mut sort = mem.work_budget();
+        assert!(sort.try_reserve(100));
+        let mut rows = mem.hard_budget();
+        assert_eq!(rows.reserve_hard(800), Ok(()));
+        // The sort's 100 count: 100 + 800 + 101 passes 1000.
+        assert_eq!(
+            rows.reserve_hard(101),
+            Err(Exhausted {
+                requested: 101,
+                server: false
+            })
+        );
+        drop(sort);
+        assert_eq!(rows.reserve_hard(101), Ok(()));
+        assert_eq!(mem.stats().in_use, 901);
+        drop(rows);
+        assert_eq!(mem.stats().in_use, 0);
+    }
 
     #[test]
     fn reservations_stop_at_the_limit_and_return_on_drop() {

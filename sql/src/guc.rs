@@ -1122,6 +1122,27 @@ impl Settings {
         self.show(name).unwrap_or_default()
     }
 
+    /// A custom (dotted) setting read as a memory size: a number with an
+    /// optional unit (kB, the default, MB, GB, TB); None when unset or
+    /// not a size.
+    pub fn custom_bytes(&self, name: &str) -> Option<u64> {
+        let key = name.to_ascii_lowercase();
+        let text = &self.custom.iter().find(|(n, _)| *n == key)?.1;
+        let text = text.trim();
+        let split = text
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(text.len());
+        let (number, unit) = text.split_at(split);
+        let scale: u64 = match unit.trim() {
+            "" | "kB" => 1 << 10,
+            "MB" => 1 << 20,
+            "GB" => 1 << 30,
+            "TB" => 1 << 40,
+            _ => return None,
+        };
+        number.parse::<u64>().ok()?.checked_mul(scale)
+    }
+
     /// The session time zone.
     pub fn zone(&self) -> &Zone {
         &self.zone

@@ -241,6 +241,10 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             seen: HashSet::new(),
             pending: Vec::new(),
             round: Vec::new(),
+            seen_memory: None,
+            round_memory: None,
+            kept_now: 0,
+            kept_last: None,
         }),
         Plan::Window { input, calls } => Box::new(window::Window {
             input: build(input),

@@ -274,12 +274,57 @@ pub struct RecursiveUnion<'p> {
     pub pending: Vec<Row>,
     /// Rows produced in the round being returned (the next work table).
     pub round: Vec<Row>,
+    /// What `seen` holds, charged to the backend's memory (it cannot
+    /// spill): past the backend's or the server's limit the query stops
+    /// with 53200 instead of growing the process without bound.
+    pub seen_memory: Option<actorgres_memory::Budget>,
+    /// What the rows of the rounds being built, returned and read hold.
+    pub round_memory: Option<actorgres_memory::Budget>,
+    /// Bytes charged for the rows kept in the round being built.
+    pub kept_now: u64,
+    /// Bytes charged for the rows of the current work table.
+    pub kept_last: Option<u64>,
 }
 
 impl RecursiveUnion<'_> {
-    fn keep(&mut self, row: &Row) -> bool {
-        self.all || self.seen.insert(row_key(row))
+    /// Whether `row` is returned (UNION drops rows already seen); charges
+    /// what it keeps.
+    fn keep(&mut self, row: &Row, ctx: &EvalCtx<'_>) -> Result<bool> {
+        if !self.all {
+            let key = row_key(row);
+            let key_size = key.len() as u64 + 32;
+            if !self.seen.insert(key) {
+                return Ok(false);
+            }
+            charge(&mut self.seen_memory, ctx, key_size)?;
+        }
+        let size = super::spill::row_size(row);
+        charge(&mut self.round_memory, ctx, size)?;
+        self.kept_now += size;
+        Ok(true)
     }
+}
+
+/// Reserves `n` bytes of memory that cannot spill in `budget` (made from
+/// the backend's local memory on first use); 53200 past its limits.
+fn charge(budget: &mut Option<actorgres_memory::Budget>, ctx: &EvalCtx<'_>, n: u64) -> Result<()> {
+    if budget.is_none() {
+        *budget = ctx.spill.as_ref().map(|s| s.memory.hard_budget());
+    }
+    let Some(b) = budget.as_mut() else {
+        return Ok(());
+    };
+    b.reserve_hard(n).map_err(|e| {
+        SqlError::new(SqlState::OUT_OF_MEMORY, "out of memory").with_detail(format!(
+            "Failed on request of size {} in memory context \"RecursiveUnion\"{}.",
+            e.requested,
+            if e.server {
+                " (the server's memory limit)"
+            } else {
+                ""
+            }
+        ))
+    })
 }
 
 impl Node for RecursiveUnion<'_> {
@@ -287,7 +332,7 @@ impl Node for RecursiveUnion<'_> {
         if let Some(mut base) = self.base.take() {
             let mut rows = Vec::new();
             while let Some(r) = base.next(ctx)? {
-                if self.keep(&r) {
+                if self.keep(&r, ctx)? {
                     rows.push(r);
                 }
             }
@@ -306,10 +351,18 @@ impl Node for RecursiveUnion<'_> {
             ctx.check_interrupts()?;
             let work = Arc::new(std::mem::take(&mut self.round));
             ctx.worktables.insert(self.id, work);
+            // The work table just replaced held the rows kept the round
+            // before last: what they held is given back.
+            let finished = std::mem::take(&mut self.kept_now);
+            if let (Some(m), Some(older)) =
+                (self.round_memory.as_mut(), self.kept_last.replace(finished))
+            {
+                m.release(older);
+            }
             let mut node = super::build(self.step);
             let mut rows = Vec::new();
             while let Some(r) = node.next(ctx)? {
-                if self.keep(&r) {
+                if self.keep(&r, ctx)? {
                     rows.push(r);
                 }
                 if rows.len().is_multiple_of(4096) {

@@ -253,6 +253,10 @@ impl Session {
             hash_mem: (work_mem as f64 * self.settings.real("hash_mem_multiplier")) as u64,
             maintenance_work_mem: self.settings.bytes("maintenance_work_mem"),
             temp_buffers: self.settings.bytes("temp_buffers"),
+            backend_limit: self
+                .settings
+                .custom_bytes("actorgres.backend_memory_limit")
+                .unwrap_or(0),
         });
     }
 

@@ -910,13 +910,26 @@ mod tests {
             ("1", "NaN", "1"),
         ];
         for (base, exp, want) in table {
-            assert_eq!(n(base).pow(&n(exp)).unwrap().to_string(), want, "{base} ^ {exp}");
+            assert_eq!(
+                n(base).pow(&n(exp)).unwrap().to_string(),
+                want,
+                "{base} ^ {exp}"
+            );
         }
         let big = n("1.0001").pow(&n("123456789")).unwrap().to_string();
-        assert!(big.starts_with("24669280276834472564326021012381593712029"), "{big}");
+        assert!(
+            big.starts_with("24669280276834472564326021012381593712029"),
+            "{big}"
+        );
         let code = |b: &str, e: &str| n(b).pow(&n(e)).unwrap_err().code();
-        assert_eq!(code("0", "-1"), SqlState::INVALID_ARGUMENT_FOR_POWER_FUNCTION);
-        assert_eq!(code("-8", "0.5"), SqlState::INVALID_ARGUMENT_FOR_POWER_FUNCTION);
+        assert_eq!(
+            code("0", "-1"),
+            SqlState::INVALID_ARGUMENT_FOR_POWER_FUNCTION
+        );
+        assert_eq!(
+            code("-8", "0.5"),
+            SqlState::INVALID_ARGUMENT_FOR_POWER_FUNCTION
+        );
         assert_eq!(code("10", "200000"), SqlState::NUMERIC_VALUE_OUT_OF_RANGE);
     }
 

@@ -74,6 +74,8 @@ pub struct Session {
     settings: Settings,
     /// Output settings derived from `settings`.
     style: OutputStyle,
+    /// max_stack_depth in kB, derived from `settings` (read per message).
+    max_stack_depth_kb: i64,
     /// Who this session is.
     info: SessionInfo,
     /// The server around it.
@@ -177,6 +179,7 @@ impl Session {
         let temp_stats = cluster.temp_stats(db.oid);
         let mut session = Session {
             style: OutputStyle::default(),
+            max_stack_depth_kb: 2048,
             memory: LocalMemory::default(),
             settings,
             info,
@@ -196,7 +199,7 @@ impl Session {
 
     /// The stack budget for what runs now (max_stack_depth).
     fn stack_budget(&self) -> crate::stack::StackBudget {
-        crate::stack::StackBudget::begin(self.settings.int("max_stack_depth"))
+        crate::stack::StackBudget::begin(self.max_stack_depth_kb)
     }
 
     /// The settings.
@@ -247,6 +250,7 @@ impl Session {
             zone: self.settings.zone().clone(),
             bytea_hex: self.settings.str("bytea_output") == "hex",
         };
+        self.max_stack_depth_kb = self.settings.int("max_stack_depth");
         let work_mem = self.settings.bytes("work_mem");
         self.memory.set_limits(LocalMemoryLimits {
             work_mem,

@@ -1,5 +1,5 @@
 //! pgbench and COPY side by side with PostgreSQL 15 on this machine in the
-//! same run (issue 11). Prints each figure for both servers, the ratio
+//! same run. Prints each figure for both servers, the ratio
 //! and the ratio of medians; the servers take turns run by run so a
 //! drift in the machine's load falls on both.
 //!
@@ -29,7 +29,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use common::{connect, median, refpg_port, runs, start_actorgres};
+use common::{connect, refpg_port, runs, start_actorgres};
 use futures::{SinkExt, TryStreamExt};
 
 const PGBIN: &str = "/usr/lib/postgresql/15/bin";
@@ -125,54 +125,55 @@ struct Figures {
     ag: Vec<f64>,
 }
 
-fn print_times(rows: &[Figures]) {
-    println!(
-        "| workload | PostgreSQL 15 | actorgres | ratio (actorgres / PG time) | ratio of medians |"
-    );
+/// The median of `v` (the upper one of an even count).
+fn median_of(v: &[f64]) -> f64 {
+    let mut sorted = v.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted.get(sorted.len() / 2).copied().unwrap_or_default()
+}
+
+/// Prints `rows` as a table: each server's best run (`best` picks it),
+/// formatted by `show`, and the ratios actorgres / PostgreSQL.
+fn print_table(
+    rows: &[Figures],
+    header: &str,
+    best: fn(f64, f64) -> f64,
+    start: f64,
+    show: fn(f64) -> String,
+) {
+    println!("{header}");
     println!("|---|---|---|---|---|");
     for f in rows {
-        let best = |v: &[f64]| v.iter().copied().fold(f64::MAX, f64::min);
-        let med = |v: &[f64]| {
-            median(
-                &v.iter()
-                    .map(|s| Duration::from_secs_f64(*s))
-                    .collect::<Vec<_>>(),
-            )
-            .as_secs_f64()
-        };
+        let top = |v: &[f64]| v.iter().copied().fold(start, best);
         println!(
-            "| {} | {:.2} s | {:.2} s | {:.2} | {:.2} |",
+            "| {} | {} | {} | {:.2} | {:.2} |",
             f.name,
-            best(&f.pg),
-            best(&f.ag),
-            best(&f.ag) / best(&f.pg),
-            med(&f.ag) / med(&f.pg)
+            show(top(&f.pg)),
+            show(top(&f.ag)),
+            top(&f.ag) / top(&f.pg),
+            median_of(&f.ag) / median_of(&f.pg)
         );
     }
 }
 
+fn print_times(rows: &[Figures]) {
+    print_table(
+        rows,
+        "| workload | PostgreSQL 15 | actorgres | ratio (actorgres / PG time) | ratio of medians |",
+        f64::min,
+        f64::MAX,
+        |s| format!("{s:.2} s"),
+    );
+}
+
 fn print_tps(rows: &[Figures]) {
-    println!("| workload | PostgreSQL 15 tps | actorgres tps | ratio (actorgres / PG tps) | ratio of medians |");
-    println!("|---|---|---|---|---|");
-    for f in rows {
-        let best = |v: &[f64]| v.iter().copied().fold(0.0, f64::max);
-        let med = |v: &[f64]| {
-            median(
-                &v.iter()
-                    .map(|s| Duration::from_secs_f64(*s))
-                    .collect::<Vec<_>>(),
-            )
-            .as_secs_f64()
-        };
-        println!(
-            "| {} | {:.0} | {:.0} | {:.2} | {:.2} |",
-            f.name,
-            best(&f.pg),
-            best(&f.ag),
-            best(&f.ag) / best(&f.pg),
-            med(&f.ag) / med(&f.pg)
-        );
-    }
+    print_table(
+        rows,
+        "| workload | PostgreSQL 15 tps | actorgres tps | ratio (actorgres / PG tps) | ratio of medians |",
+        f64::max,
+        0.0,
+        |t| format!("{t:.0}"),
+    );
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]

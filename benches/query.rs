@@ -1,5 +1,5 @@
 //! Query engine benchmarks, side by side with PostgreSQL 15 on this
-//! machine in the same run (issue 4). Reports each time for both servers
+//! machine in the same run. Reports each time for both servers
 //! and the ratio actorgres / PostgreSQL (lower is better for actorgres).
 //!
 //!     ../shared/tools/refpg start

@@ -1,5 +1,5 @@
 //! Storage benchmarks, side by side with PostgreSQL 15 on this machine in
-//! the same run (issue 3). Reports each figure for both servers and the
+//! the same run. Reports each figure for both servers and the
 //! ratio actorgres / PostgreSQL (time: lower is better for actorgres).
 //!
 //!     ../shared/tools/refpg start

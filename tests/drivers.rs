@@ -48,6 +48,13 @@ fn works(program: &str, args: &[&str]) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// `program` running the scenario file `file` of tests/drivers.
+fn script(program: &str, file: &str) -> Command {
+    let mut c = Command::new(program);
+    c.arg(drivers_dir().join(file));
+    c
+}
+
 fn run_driver(name: &str, available: bool, how: &str, cmd: impl Fn() -> Command) {
     if !available {
         eprintln!("skipping {name}: not installed ({how})");
@@ -64,11 +71,7 @@ fn psycopg3() {
         "psycopg",
         works("python3", &["-c", "import psycopg"]),
         "pip install 'psycopg[binary]'",
-        || {
-            let mut c = Command::new("python3");
-            c.arg(drivers_dir().join("scenario_psycopg.py"));
-            c
-        },
+        || script("python3", "scenario_psycopg.py"),
     );
 }
 
@@ -78,11 +81,7 @@ fn node_postgres() {
         "node-postgres",
         have_program("node") && drivers_dir().join("node_modules/pg").exists(),
         "npm install --prefix tests/drivers",
-        || {
-            let mut c = Command::new("node");
-            c.arg(drivers_dir().join("scenario_node.js"));
-            c
-        },
+        || script("node", "scenario_node.js"),
     );
 }
 
@@ -92,11 +91,7 @@ fn perl_dbd_pg() {
         "dbd-pg",
         works("perl", &["-MDBD::Pg", "-e", "1"]),
         "apt-get install libdbd-pg-perl",
-        || {
-            let mut c = Command::new("perl");
-            c.arg(drivers_dir().join("scenario_dbd.pl"));
-            c
-        },
+        || script("perl", "scenario_dbd.pl"),
     );
 }
 
@@ -131,10 +126,6 @@ fn psqlodbc() {
         "psqlodbc",
         installed,
         "apt-get install odbc-postgresql unixodbc; pip install pyodbc",
-        || {
-            let mut c = Command::new("python3");
-            c.arg(drivers_dir().join("scenario_odbc.py"));
-            c
-        },
+        || script("python3", "scenario_odbc.py"),
     );
 }

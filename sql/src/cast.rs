@@ -488,13 +488,15 @@ fn days_in_month(y: i32, m: i32) -> i32 {
 fn float_out_of_range(n: &Numeric, infinite: bool, zero: bool) -> bool {
     match n {
         Numeric::Finite { mantissa, .. } => {
-            infinite || (zero && *mantissa != num_bigint::BigInt::default())
+            infinite || (zero && !num_traits::Zero::is_zero(mantissa))
         }
         _ => false,
     }
 }
 
-fn checked_date(y: i32, m: i32, d: i32, text: &str) -> Result<i32> {
+/// The day number of a valid y-m-d; out of range is 22008 naming `what`
+/// ("date" or "timestamp") and the input text.
+fn checked_date(y: i32, m: i32, d: i32, text: &str, what: &str) -> Result<i32> {
     if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
         return Err(SqlError::new(
             SqlState::DATETIME_FIELD_OVERFLOW,
@@ -505,7 +507,7 @@ fn checked_date(y: i32, m: i32, d: i32, text: &str) -> Result<i32> {
     if !(-4713..=5_874_897).contains(&y) || date2j(y, m, d) < 0 {
         return Err(SqlError::new(
             SqlState::DATETIME_FIELD_OVERFLOW,
-            format!("date out of range: \"{text}\""),
+            format!("{what} out of range: \"{text}\""),
         ));
     }
     Ok(date2j(y, m, d) - POSTGRES_EPOCH_JDATE)
@@ -521,7 +523,7 @@ fn parse_date(text: &str, style: &OutputStyle) -> Result<i32> {
     }
     let date_part = s.split([' ', 't']).next().unwrap_or("");
     let (y, m, d) = parse_ymd(date_part).ok_or_else(|| errors::invalid_input("date", text))?;
-    checked_date(y, m, d, text)
+    checked_date(y, m, d, text, "date")
 }
 
 /// `HH:MM[:SS[.ffffff]]`.
@@ -574,19 +576,7 @@ fn parse_timestamp(text: &str, with_zone: bool, style: &OutputStyle) -> Result<i
         None => (s, ""),
     };
     let (y, m, d) = parse_ymd(date_part).ok_or_else(bad)?;
-    let out_of_range = || {
-        SqlError::new(
-            SqlState::DATETIME_FIELD_OVERFLOW,
-            format!("timestamp out of range: \"{text}\""),
-        )
-    };
-    let days = checked_date(y, m, d, text).map_err(|e| {
-        if e.message().starts_with("date out of range") {
-            out_of_range()
-        } else {
-            e
-        }
-    })?;
+    let days = checked_date(y, m, d, text, "timestamp")?;
     // Split the time from a zone suffix.
     let (time_part, zone_part) = match rest.find(['+', '-', 'Z', 'z', ' ']) {
         Some(i) => (&rest[..i], rest[i..].trim()),
@@ -612,7 +602,10 @@ fn parse_timestamp(text: &str, with_zone: bool, style: &OutputStyle) -> Result<i
     // 4714-11-24 00:00 BC up to 294276-12-31 23:59:59.999999, as
     // IS_VALID_TIMESTAMP.
     if !(MIN_TIMESTAMP..END_TIMESTAMP).contains(&value) {
-        return Err(out_of_range());
+        return Err(SqlError::new(
+            SqlState::DATETIME_FIELD_OVERFLOW,
+            format!("timestamp out of range: \"{text}\""),
+        ));
     }
     Ok(value)
 }

@@ -1122,25 +1122,21 @@ impl Settings {
         self.show(name).unwrap_or_default()
     }
 
-    /// A custom (dotted) setting read as a memory size: a number with an
-    /// optional unit (kB, the default, MB, GB, TB); None when unset or
-    /// not a size.
+    /// A custom (dotted) setting read as a memory size: a whole number
+    /// with an optional unit of [`MEMORY_UNITS`] (kB by default); None
+    /// when unset or not a size.
     pub fn custom_bytes(&self, name: &str) -> Option<u64> {
         let key = name.to_ascii_lowercase();
-        let text = &self.custom.iter().find(|(n, _)| *n == key)?.1;
-        let text = text.trim();
+        let text = self.custom.iter().find(|(n, _)| *n == key)?.1.trim();
         let split = text
             .find(|c: char| !c.is_ascii_digit())
             .unwrap_or(text.len());
         let (number, unit) = text.split_at(split);
-        let scale: u64 = match unit.trim() {
-            "" | "kB" => 1 << 10,
-            "MB" => 1 << 20,
-            "GB" => 1 << 30,
-            "TB" => 1 << 40,
-            _ => return None,
+        let scale = match unit.trim() {
+            "" => 1024.0,
+            u => MEMORY_UNITS.iter().find(|(name, _)| *name == u)?.1,
         };
-        number.parse::<u64>().ok()?.checked_mul(scale)
+        number.parse::<u64>().ok()?.checked_mul(scale as u64)
     }
 
     /// The session time zone.

@@ -37,6 +37,7 @@ mod txn;
 mod types;
 pub mod value;
 
+pub use binder::truncate_identifier;
 pub use cluster::{populate, Cluster};
 pub use error::{errors, Level, Report, Result, SqlError, SqlState};
 pub use func::system::version_string;

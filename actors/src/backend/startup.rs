@@ -71,7 +71,7 @@ pub fn decide(packet: StartupPacket) -> StartupReply {
                     .find(|(n, _)| n == name)
                     .map(|(_, v)| v.clone())
             };
-            let user = match get("user") {
+            let mut user = match get("user") {
                 Some(u) if !u.is_empty() => u,
                 _ => {
                     return StartupReply::Fatal(SqlError::fatal(
@@ -80,12 +80,13 @@ pub fn decide(packet: StartupPacket) -> StartupReply {
                     ))
                 }
             };
-            let database = get("database")
+            let mut database = get("database")
                 .filter(|d| !d.is_empty())
                 .unwrap_or_else(|| user.clone());
             // As ProcessStartupPacket: names longer than NAMEDATALEN - 1
             // bytes are cut, silently.
-            let (user, database) = (name_data(user), name_data(database));
+            actorgres_sql::truncate_identifier(&mut user);
+            actorgres_sql::truncate_identifier(&mut database);
             let unrecognized: Vec<String> = params
                 .iter()
                 .filter(|(n, _)| n.starts_with("_pq_."))
@@ -115,16 +116,6 @@ pub fn legacy_error(message: &str) -> Vec<u8> {
     out.extend_from_slice(message.as_bytes());
     out.extend_from_slice(b"\n\0");
     out
-}
-
-/// `name` cut to 63 bytes on a character boundary.
-fn name_data(mut name: String) -> String {
-    let mut end = 63.min(name.len());
-    while !name.is_char_boundary(end) {
-        end -= 1;
-    }
-    name.truncate(end);
-    name
 }
 
 #[cfg(test)]

@@ -50,12 +50,12 @@ pub(super) fn build(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef, index: &IndexD
     }
 }
 
-/// Reads every entry into memory; None when they would pass
-/// maintenance_work_mem (rule 2).
 /// The entries held in memory: the key arena, the entries, and the
 /// budget they are charged to.
 type Held = (Vec<u8>, Vec<Item>, actorgres_memory::Budget);
 
+/// Reads every entry into memory; None when they would pass
+/// maintenance_work_mem (rule 2).
 fn collect(ctx: &mut Stmt<'_>, def: &TableDef, index: &IndexDef) -> Result<Option<Held>> {
     let engine = ctx.engine();
     let mut budget = ctx.memory.maintenance_budget();

@@ -382,12 +382,9 @@ impl Session {
                     .as_deref()
                     .map_or_else(|| "SELECT ".to_owned(), tag_prefix);
                 // Rows kept are charged by the first one's size.
-                let row_bytes = rows.front().map_or(0, |r| {
-                    24 + r
-                        .iter()
-                        .map(|v| 32 + v.to_text(&self.style).map_or(0, |t| t.len()))
-                        .sum::<usize>()
-                });
+                let row_bytes = rows
+                    .front()
+                    .map_or(0, |r| crate::exec::spill::row_size(r) as usize);
                 let (rows_left, sent) = send_rows(&mut rows, limit, sink, &self.style)?;
                 let portal = self.portals.get_mut(name).ok_or_else(|| no_portal(name))?;
                 finish_fetch(portal, rows_left, verb, row_bytes, sent, limit, sink)

@@ -146,13 +146,23 @@ fn live_position(def: &TableDef, attr: usize) -> Option<usize> {
 /// as NULL); also whether it has a NULL.
 fn key_of<'v>(values: impl Iterator<Item = Option<&'v Value>>) -> Result<(Vec<u8>, bool)> {
     let mut key = Vec::with_capacity(16);
+    let null = key_into(values, &mut key)?;
+    Ok((key, null))
+}
+
+/// Appends the key of `values` (a missing one is NULL) to `out`; true if
+/// it has a NULL.
+fn key_into<'v>(
+    values: impl Iterator<Item = Option<&'v Value>>,
+    out: &mut Vec<u8>,
+) -> Result<bool> {
     let mut null = false;
     for v in values {
         let v = v.unwrap_or(&Value::Null);
         null |= v.is_null();
-        encode_value(v, &mut key)?;
+        encode_value(v, out)?;
     }
-    Ok((key, null))
+    Ok(null)
 }
 
 /// The key of a live-column row; also whether it has a NULL.
@@ -174,13 +184,7 @@ pub fn attr_key(index: &IndexDef, values: &[Value]) -> Result<(Vec<u8>, bool)> {
 /// Appends the key of a row decoded by attribute to `out`; true if it
 /// has a NULL.
 pub fn attr_key_into(index: &IndexDef, values: &[Value], out: &mut Vec<u8>) -> Result<bool> {
-    let mut null = false;
-    for &a in &index.columns {
-        let v = values.get(a).unwrap_or(&Value::Null);
-        null |= v.is_null();
-        encode_value(v, out)?;
-    }
-    Ok(null)
+    key_into(index.columns.iter().map(|&a| values.get(a)), out)
 }
 
 /// `Key (a, b)=(1, 2)` as PostgreSQL's error details print it.

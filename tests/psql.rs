@@ -208,3 +208,46 @@ fn psql_backslash_copy_loads_and_unloads_files() {
         "{stderr}"
     );
 }
+
+/// Runs one psql command against database `db`, stdout and stderr as
+/// psql prints them.
+fn psql_output(server: &Server, db: &str, args: &[&str]) -> Option<String> {
+    let mut cmd = psql_cmd(server)?;
+    let out = cmd.args(["-d", db]).args(args).output().unwrap();
+    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&out.stderr));
+    Some(text)
+}
+
+/// psql's describe commands (`\d`, `\dt+`, `\d table`, `\dn` ...) print
+/// what PostgreSQL 15 prints for the same schema: the golden file was
+/// recorded from it by tests/golden/psql_describe/record.sh.
+#[test]
+fn psql_describe_commands_print_what_postgres_prints() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/psql_describe");
+    let schema = std::fs::read_to_string(dir.join("schema.sql")).unwrap();
+    let commands = std::fs::read_to_string(dir.join("commands.txt")).unwrap();
+    let expected = std::fs::read_to_string(dir.join("expected.txt")).unwrap();
+    let server = Server::start(&[]);
+    let Some(created) = psql_output(
+        &server,
+        "postgres",
+        &["-q", "-c", "CREATE DATABASE describe_golden"],
+    ) else {
+        return;
+    };
+    assert_eq!(created, "");
+    let loaded = psql_output(&server, "describe_golden", &["-q", "-c", &schema]).unwrap();
+    assert_eq!(loaded, "");
+    let mut actual = String::new();
+    for cmd in commands.lines() {
+        actual.push_str(&format!("### {cmd}\n"));
+        actual.push_str(&psql_output(&server, "describe_golden", &["-c", cmd]).unwrap());
+    }
+    // Compared command by command, so a failure names the command.
+    let sections = |t: &str| -> Vec<String> { t.split("### ").map(str::to_owned).collect() };
+    for (a, e) in sections(&actual).iter().zip(sections(&expected)) {
+        assert_eq!(a, &e);
+    }
+    assert_eq!(actual, expected);
+}

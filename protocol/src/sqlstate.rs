@@ -107,6 +107,8 @@ sqlstates! {
     INVALID_ROW_COUNT_IN_RESULT_OFFSET_CLAUSE = "2201X";
     /// 22019
     INVALID_ESCAPE_CHARACTER = "22019";
+    /// 2201B
+    INVALID_REGULAR_EXPRESSION = "2201B";
     /// 22021: invalid byte sequence for encoding "UTF8".
     CHARACTER_NOT_IN_REPERTOIRE = "22021";
     /// 22023
@@ -171,6 +173,8 @@ sqlstates! {
     SYNTAX_ERROR = "42601";
     /// 42602
     INVALID_NAME = "42602";
+    /// 3F000: schema does not exist.
+    UNDEFINED_SCHEMA = "3F000";
     /// 42622
     NAME_TOO_LONG = "42622";
     /// 42701

@@ -13,8 +13,8 @@ use crate::error::{errors, Result, SqlError, SqlState};
 use crate::guc::parse_bool;
 use crate::types::DataType;
 use crate::value::{
-    date2j, now_micros, parse_f64, Interval, Numeric, OutputStyle, Value, POSTGRES_EPOCH_JDATE,
-    USECS_PER_DAY,
+    date2j, now_micros, parse_f64, ArrayRef, Interval, Numeric, OutputStyle, Value,
+    POSTGRES_EPOCH_JDATE, USECS_PER_DAY,
 };
 
 /// How strict a coercion site is.
@@ -36,14 +36,22 @@ pub fn cast_context(from: DataType, to: DataType) -> Option<CoercionContext> {
         return Some(Implicit);
     }
     let string = |t: DataType| matches!(t, Text | Varchar | Bpchar | Name);
+    let reg = |t: DataType| t == Oid || t == Regtype || t.is_catalog_name();
     Some(match (from, to) {
-        (Int2, Int4 | Int8 | Float4 | Float8 | Numeric | Oid | Regclass | Regtype) => Implicit,
-        (Int4, Int8 | Float4 | Float8 | Numeric | Oid | Regclass | Regtype | Regproc) => Implicit,
-        (Int8, Float4 | Float8 | Numeric | Oid | Regclass | Regtype) => Implicit,
+        (Int2 | Int4 | Int8, t) if reg(t) => Implicit,
+        (Int2, Int4 | Int8 | Float4 | Float8 | Numeric) => Implicit,
+        (Int4, Int8 | Float4 | Float8 | Numeric) => Implicit,
+        (Int8, Float4 | Float8 | Numeric) => Implicit,
         (Float4, Float8) => Implicit,
         (Numeric, Float4 | Float8) => Implicit,
-        (Oid | Regclass | Regtype | Regproc, Oid | Regclass | Regtype | Regproc) => Implicit,
-        (Oid | Regclass | Regtype | Regproc, Int4 | Int8) => Assignment,
+        (f, t) if reg(f) && reg(t) => Implicit,
+        (f, Int4 | Int8) if reg(f) => Assignment,
+        (Int2Vector, Array(Int2)) | (OidVector, Array(Oid)) => Implicit,
+        (Array(Int2), Int2Vector) | (Array(Oid), OidVector) => Explicit,
+        (PgNodeTree, Text) => Implicit,
+        (Text | Varchar | Bpchar, Char) => Assignment,
+        (Char, Varchar | Bpchar) => Assignment,
+        (Char, Int4) => Explicit,
         (Int4, Int2) | (Int8, Int2 | Int4) => Assignment,
         (Float4 | Float8 | Numeric, Int2 | Int4 | Int8) => Assignment,
         (Float8, Float4) | (Float4 | Float8, Numeric) => Assignment,
@@ -124,6 +132,10 @@ pub fn cast_value(
             Value::Text(s)
         }
         (v, to) if to.is_polymorphic() => v,
+        // "char"::int4 is the byte's code.
+        (Value::Text(s), Int4) if from == Char => {
+            Value::Int4(s.bytes().next().map_or(0, i32::from))
+        }
         (v, to) => convert(v, to, style)?,
     };
     apply_typmod(v, to, typmod, explicit)
@@ -284,14 +296,19 @@ fn convert(v: Value, to: DataType, style: &OutputStyle) -> Result<Value> {
         (V::Int4(i), T::Bool) => V::Bool(i != 0),
         (V::Int8(i), T::Bool) => V::Bool(i != 0),
         (V::Bool(b), T::Int4) => V::Int4(b.into()),
-        (V::Int2(i), T::Oid | T::Regclass | T::Regtype) => V::Oid(i as u32),
-        (V::Int4(i), T::Oid | T::Regclass | T::Regtype | T::Regproc) => V::Oid(i as u32),
-        (V::Int8(i), T::Oid | T::Regclass | T::Regtype) => {
-            V::Oid(u32::try_from(i).map_err(|_| errors::out_of_range("OID out of range"))?)
+        (V::Int2(i), t) if is_oid_type(t) => oid_as(i as u32, t),
+        (V::Int4(i), t) if is_oid_type(t) => oid_as(i as u32, t),
+        (V::Int8(i), t) if is_oid_type(t) => oid_as(
+            u32::try_from(i).map_err(|_| errors::out_of_range("OID out of range"))?,
+            t,
+        ),
+        (V::Oid(o) | V::Regtype(o) | V::Named(o, _), t) if is_oid_type(t) => oid_as(o, t),
+        (V::Oid(o) | V::Regtype(o) | V::Named(o, _), T::Int4) => V::Int4(o as i32),
+        (V::Oid(o) | V::Regtype(o) | V::Named(o, _), T::Int8) => V::Int8(o.into()),
+        (V::Array(a), T::Array(_)) if a.is_vector() => V::Array(ArrayRef::new(a.items().to_vec())),
+        (V::Array(a), T::Int2Vector | T::OidVector) => {
+            V::Array(ArrayRef::vector(a.items().to_vec()))
         }
-        (V::Oid(o), T::Oid | T::Regclass | T::Regtype | T::Regproc) => V::Oid(o),
-        (V::Oid(o), T::Int4) => V::Int4(o as i32),
-        (V::Oid(o), T::Int8) => V::Int8(o.into()),
         (V::Date(d), T::Timestamp | T::TimestampTz) => {
             let local = i64::from(d).checked_mul(USECS_PER_DAY).ok_or_else(|| {
                 SqlError::new(
@@ -323,6 +340,20 @@ fn convert(v: Value, to: DataType, style: &OutputStyle) -> Result<Value> {
     })
 }
 
+/// oid and the OID alias types.
+fn is_oid_type(t: DataType) -> bool {
+    t == DataType::Oid || t == DataType::Regtype || t.is_catalog_name()
+}
+
+/// An OID as a value of oid type `to`. A catalog-name type read without
+/// the catalog prints its number (PostgreSQL prints an unknown OID so).
+fn oid_as(o: u32, to: DataType) -> Value {
+    match to {
+        DataType::Regtype => Value::Regtype(o),
+        _ => Value::Oid(o),
+    }
+}
+
 /// Reads `text` with the input function of `to` (int4in, boolin, ...).
 pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value> {
     use DataType as T;
@@ -333,7 +364,15 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
         T::Int2 => Value::Int2(parse_int(text, "smallint")?),
         T::Int4 => Value::Int4(parse_int(text, "integer")?),
         T::Int8 => Value::Int8(parse_int(text, "bigint")?),
-        T::Oid | T::Regclass | T::Regtype | T::Regproc | T::Xid => {
+        T::Oid
+        | T::Regclass
+        | T::Regtype
+        | T::Regproc
+        | T::Xid
+        | T::Regnamespace
+        | T::Regrole
+        | T::Regprocedure
+        | T::Regoper => {
             let v: i64 = parse_int(text, "oid")?;
             Value::Oid(
                 u32::try_from(v)
@@ -353,8 +392,29 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
             Value::Float4(r)
         }
         T::Numeric => Value::Numeric(Numeric::parse(text)?),
-        T::Text | T::Varchar | T::Bpchar | T::Name | T::Unknown | T::Json | T::Jsonb => {
-            Value::Text(text.to_owned())
+        T::Text
+        | T::Varchar
+        | T::Bpchar
+        | T::Name
+        | T::Unknown
+        | T::Json
+        | T::Jsonb
+        | T::AclItem
+        | T::PgNodeTree => Value::Text(text.to_owned()),
+        // charin: the first byte (a multibyte character is cut to its
+        // first byte in PostgreSQL; here it stays whole).
+        T::Char => Value::Text(text.chars().next().map(String::from).unwrap_or_default()),
+        T::Int2Vector | T::OidVector => {
+            let (elem, name) = if to == T::Int2Vector {
+                (T::Int2, "int2vector")
+            } else {
+                (T::Oid, "oidvector")
+            };
+            let items = text
+                .split_ascii_whitespace()
+                .map(|w| parse_text(w, elem, style).map_err(|_| errors::invalid_input(name, text)))
+                .collect::<Result<Vec<_>>>()?;
+            Value::Array(crate::value::ArrayRef::vector(items))
         }
         T::Bytea => Value::Bytea(parse_bytea(text)?),
         T::Uuid => Value::Uuid(parse_uuid(text)?),
@@ -378,6 +438,7 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
         ),
         T::Interval => Value::Interval(parse_interval(text)?),
         T::Void => Value::Void,
+        T::Array(elem) => parse_array(text, *elem, style)?,
         other => {
             return Err(SqlError::unsupported(format!(
                 "input of type {}",
@@ -385,6 +446,94 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
             )))
         }
     })
+}
+
+/// array_in for one-dimensional arrays: `{a,"b c",NULL}`, elements read
+/// with the element type's input function.
+fn parse_array(text: &str, elem: DataType, style: &OutputStyle) -> Result<Value> {
+    let malformed = |detail: &str| {
+        SqlError::new(
+            SqlState::INVALID_TEXT_REPRESENTATION,
+            format!("malformed array literal: \"{text}\""),
+        )
+        .with_detail(detail.to_owned())
+    };
+    let body = text.trim_matches(|c: char| c.is_ascii_whitespace());
+    let Some(inner) = body.strip_prefix('{') else {
+        return Err(malformed(
+            "Array value must start with \"{\" or dimension information.",
+        ));
+    };
+    let Some(inner) = inner.strip_suffix('}') else {
+        return Err(malformed("Unexpected end of input."));
+    };
+    if inner.contains('{') {
+        return Err(SqlError::unsupported("multidimensional array input"));
+    }
+    let mut items = Vec::new();
+    if inner.trim().is_empty() {
+        return Ok(Value::Array(ArrayRef::new(items)));
+    }
+    let mut chars = inner.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_ascii_whitespace()) {
+            chars.next();
+        }
+        let mut item = String::new();
+        let mut quoted = false;
+        if chars.peek() == Some(&'"') {
+            quoted = true;
+            chars.next();
+            loop {
+                match chars.next() {
+                    None => return Err(malformed("Unexpected end of input.")),
+                    Some('"') => break,
+                    Some('\\') => match chars.next() {
+                        Some(c) => item.push(c),
+                        None => return Err(malformed("Unexpected end of input.")),
+                    },
+                    Some(c) => item.push(c),
+                }
+            }
+            while chars.peek().is_some_and(|c| c.is_ascii_whitespace()) {
+                chars.next();
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c == ',' {
+                    break;
+                }
+                chars.next();
+                if c == '"' {
+                    return Err(malformed("Unexpected array element."));
+                }
+                if c == '\\' {
+                    match chars.next() {
+                        Some(e) => item.push(e),
+                        None => return Err(malformed("Unexpected end of input.")),
+                    }
+                } else {
+                    item.push(c);
+                }
+            }
+            let trimmed = item.trim_end_matches(|c: char| c.is_ascii_whitespace());
+            item.truncate(trimmed.len());
+            if item.is_empty() {
+                return Err(malformed("Unexpected \",\" character."));
+            }
+        }
+        items.push(if !quoted && item.eq_ignore_ascii_case("null") {
+            Value::Null
+        } else {
+            parse_text(&item, elem, style)?
+        });
+        match chars.next() {
+            None => break,
+            Some(',') => {}
+            Some(_) => return Err(malformed("Unexpected array element.")),
+        }
+    }
+    Ok(Value::Array(ArrayRef::new(items)))
 }
 
 /// int2in/int4in/int8in: blanks around, optional sign, decimal digits.

@@ -230,6 +230,17 @@ pub enum ExprKind {
         /// NOT IN.
         negated: bool,
     },
+    /// `arg op ANY (array)` / `arg op ALL (array)`.
+    ArrayOp {
+        /// Left operand.
+        arg: Box<Expr>,
+        /// The array.
+        array: Box<Expr>,
+        /// The comparison, applied as op(arg, element).
+        op: &'static FuncDef,
+        /// ANY (true) or ALL.
+        any: bool,
+    },
 }
 
 /// A subquery inside an expression (PostgreSQL's SubLink).
@@ -252,6 +263,8 @@ pub enum SubLinkKind {
     /// (subquery): its single value, NULL without rows; 21000 for more
     /// than one row.
     Scalar,
+    /// ARRAY(subquery): the first column of every row, as an array.
+    Array,
     /// `arg op ANY (subquery)`; IN is `= ANY`.
     Any {
         /// Left operand.
@@ -325,6 +338,10 @@ impl Expr {
                 arg.visit(f);
                 list.iter().for_each(|(e, _)| e.visit(f));
             }
+            ExprKind::ArrayOp { arg, array, .. } => {
+                arg.visit(f);
+                array.visit(f);
+            }
             ExprKind::Case { whens, otherwise } => {
                 for (c, r) in whens {
                     c.visit(f);
@@ -336,7 +353,7 @@ impl Expr {
             }
             ExprKind::SubLink(s) => match &s.kind {
                 SubLinkKind::Any { arg, .. } | SubLinkKind::All { arg, .. } => arg.visit(f),
-                SubLinkKind::Exists | SubLinkKind::Scalar => {}
+                SubLinkKind::Exists | SubLinkKind::Scalar | SubLinkKind::Array => {}
             },
             ExprKind::Aggregate(a) => {
                 a.args.iter().for_each(|e| e.visit(f));
@@ -476,6 +493,17 @@ impl ExprKind {
                 right: Box::new(f(*right)?),
                 eq,
             },
+            ExprKind::ArrayOp {
+                arg,
+                array,
+                op,
+                any,
+            } => ExprKind::ArrayOp {
+                arg: Box::new(f(*arg)?),
+                array: Box::new(f(*array)?),
+                op,
+                any,
+            },
             ExprKind::InList { arg, list, negated } => ExprKind::InList {
                 arg: Box::new(f(*arg)?),
                 list: list
@@ -610,6 +638,9 @@ impl Expr {
             }
             ExprKind::InList { arg, list, .. } => {
                 arg.as_const().is_some() && list.iter().all(|(e, _)| e.as_const().is_some())
+            }
+            ExprKind::ArrayOp { arg, array, .. } => {
+                arg.as_const().is_some() && array.as_const().is_some()
             }
             ExprKind::Case { .. } => false,
         }
@@ -787,6 +818,39 @@ impl Expr {
                     }
                 }
                 Ok(best)
+            }
+            ExprKind::ArrayOp {
+                arg,
+                array,
+                op,
+                any,
+            } => {
+                let items = match array.eval(row, ctx)? {
+                    Value::Array(items) => items,
+                    _ => return Ok(Value::Null),
+                };
+                if items.items().is_empty() {
+                    return Ok(Value::Bool(!any));
+                }
+                let v = arg.eval(row, ctx)?;
+                let mut saw_null = false;
+                for item in items.items() {
+                    let r = if v.is_null() || item.is_null() {
+                        Value::Null
+                    } else {
+                        (op.imp)(&[v.clone(), item.clone()], ctx)?
+                    };
+                    match r {
+                        Value::Bool(b) if b == *any => return Ok(Value::Bool(*any)),
+                        Value::Bool(_) => {}
+                        _ => saw_null = true,
+                    }
+                }
+                Ok(if saw_null {
+                    Value::Null
+                } else {
+                    Value::Bool(!any)
+                })
             }
             ExprKind::InList { arg, list, negated } => {
                 let v = arg.eval(row, ctx)?;

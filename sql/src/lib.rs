@@ -21,6 +21,7 @@ pub mod catalog;
 mod cluster;
 mod copy;
 mod ddl;
+mod deparse;
 mod error;
 mod exec;
 mod expr;

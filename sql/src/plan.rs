@@ -302,6 +302,19 @@ pub enum Srf {
     GenerateSeries(DataType),
     /// generate_series(timestamp[tz], timestamp[tz], interval).
     GenerateTimestamps(DataType),
+    /// unnest(array): its elements in order (also regexp_split_to_table,
+    /// which unnests regexp_split_to_array).
+    Unnest(&'static str),
+}
+
+impl Srf {
+    /// The function's name, as EXPLAIN prints it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Srf::GenerateSeries(_) | Srf::GenerateTimestamps(_) => "generate_series",
+            Srf::Unnest(name) => name,
+        }
+    }
 }
 
 /// One select-list item of a ProjectSet.

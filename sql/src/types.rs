@@ -85,6 +85,20 @@ pub enum DataType {
     Numeric,
     Regclass,
     Regtype,
+    /// regnamespace, regrole, regprocedure, regoper: OIDs that print as
+    /// the object's name.
+    Regnamespace,
+    Regrole,
+    Regprocedure,
+    Regoper,
+    /// int2vector and oidvector: arrays printed space-separated, indexed
+    /// from 0 (pg_index.indkey, pg_proc.proargtypes).
+    Int2Vector,
+    OidVector,
+    /// aclitem: one privilege grant, as text (`postgres=arwdDxt/postgres`).
+    AclItem,
+    /// pg_node_tree: a stored expression; actorgres keeps it as SQL text.
+    PgNodeTree,
     Record,
     Void,
     Uuid,
@@ -132,6 +146,14 @@ impl DataType {
             Numeric => 1700,
             Regclass => 2205,
             Regtype => 2206,
+            Regnamespace => 4089,
+            Regrole => 4096,
+            Regprocedure => 2202,
+            Regoper => 2203,
+            Int2Vector => 22,
+            OidVector => 30,
+            AclItem => 1033,
+            PgNodeTree => 194,
             Record => 2249,
             Void => 2278,
             Uuid => 2950,
@@ -165,6 +187,16 @@ impl DataType {
                 Jsonb => 3807,
                 Json => 199,
                 Regtype => 2211,
+                Regclass => 2210,
+                Regproc => 1008,
+                Regnamespace => 4090,
+                Regrole => 4097,
+                Regprocedure => 2207,
+                Regoper => 2208,
+                AclItem => 1034,
+                Int2Vector => 1006,
+                OidVector => 1013,
+                Xid => 1011,
                 _ => 2277,
             },
         })
@@ -176,8 +208,9 @@ impl DataType {
         match self {
             Bool | Char => 1,
             Int2 => 2,
-            Int4 | Oid | Xid | Regproc | Regclass | Regtype | Float4 | Date | Void | Any
-            | AnyElement | AnyNonArray => 4,
+            Int4 | Oid | Xid | Regproc | Regclass | Regtype | Regnamespace | Regrole
+            | Regprocedure | Regoper | Float4 | Date | Void | Any | AnyElement | AnyNonArray => 4,
+            AclItem => 12,
             Int8 | Float8 | Time | Timestamp | TimestampTz => 8,
             Interval | Uuid => 16,
             Name => 64,
@@ -216,6 +249,14 @@ impl DataType {
             Numeric => "numeric",
             Regclass => "regclass",
             Regtype => "regtype",
+            Regnamespace => "regnamespace",
+            Regrole => "regrole",
+            Regprocedure => "regprocedure",
+            Regoper => "regoper",
+            Int2Vector => "int2vector",
+            OidVector => "oidvector",
+            AclItem => "aclitem",
+            PgNodeTree => "pg_node_tree",
             Record => "record",
             Void => "void",
             Uuid => "uuid",
@@ -248,6 +289,17 @@ impl DataType {
                 Uuid => "_uuid",
                 Jsonb => "_jsonb",
                 Json => "_json",
+                Regtype => "_regtype",
+                Regclass => "_regclass",
+                Regproc => "_regproc",
+                Regnamespace => "_regnamespace",
+                Regrole => "_regrole",
+                Regprocedure => "_regprocedure",
+                Regoper => "_regoper",
+                AclItem => "_aclitem",
+                Int2Vector => "_int2vector",
+                OidVector => "_oidvector",
+                Xid => "_xid",
                 _ => "anyarray",
             },
         }
@@ -279,9 +331,10 @@ impl DataType {
         use DataType::*;
         match self {
             Bool => TypeCategory::Boolean,
-            Int2 | Int4 | Int8 | Float4 | Float8 | Numeric | Oid | Regproc | Regclass | Regtype => {
-                TypeCategory::Numeric
-            }
+            Int2 | Int4 | Int8 | Float4 | Float8 | Numeric | Oid | Regproc | Regclass | Regtype
+            | Regnamespace | Regrole | Regprocedure | Regoper => TypeCategory::Numeric,
+            Int2Vector | OidVector => TypeCategory::Array,
+            PgNodeTree => TypeCategory::String,
             Text | Name | Bpchar | Varchar => TypeCategory::String,
             Date | Time | Timestamp | TimestampTz => TypeCategory::DateTime,
             Interval => TypeCategory::Timespan,
@@ -290,7 +343,7 @@ impl DataType {
             Char => TypeCategory::Internal,
             Record | Void | Any | AnyElement | AnyNonArray | AnyArray => TypeCategory::Pseudo,
             Array(_) => TypeCategory::Array,
-            Bytea | Xid | Json | Jsonb | Uuid => TypeCategory::User,
+            Bytea | Xid | Json | Jsonb | Uuid | AclItem => TypeCategory::User,
         }
     }
 
@@ -300,6 +353,16 @@ impl DataType {
         matches!(
             self,
             Bool | Text | Oid | Float8 | Inet | TimestampTz | Interval
+        )
+    }
+
+    /// The OID alias types that print as an object's name (all but
+    /// regtype, whose names actorgres knows without the catalog).
+    pub fn is_catalog_name(&self) -> bool {
+        use DataType::*;
+        matches!(
+            self,
+            Regclass | Regproc | Regnamespace | Regrole | Regprocedure | Regoper
         )
     }
 
@@ -393,6 +456,14 @@ impl DataType {
             "numeric" | "decimal" => Numeric,
             "regclass" => Regclass,
             "regtype" => Regtype,
+            "regnamespace" => Regnamespace,
+            "regrole" => Regrole,
+            "regprocedure" => Regprocedure,
+            "regoper" => Regoper,
+            "int2vector" => Int2Vector,
+            "oidvector" => OidVector,
+            "aclitem" => AclItem,
+            "pg_node_tree" => PgNodeTree,
             "record" => Record,
             "void" => Void,
             "uuid" => Uuid,
@@ -433,6 +504,14 @@ const ALL: &[DataType] = &[
     DataType::Numeric,
     DataType::Regclass,
     DataType::Regtype,
+    DataType::Regnamespace,
+    DataType::Regrole,
+    DataType::Regprocedure,
+    DataType::Regoper,
+    DataType::Int2Vector,
+    DataType::OidVector,
+    DataType::AclItem,
+    DataType::PgNodeTree,
     DataType::Record,
     DataType::Void,
     DataType::Uuid,
@@ -465,6 +544,16 @@ static ARRAYS: &[DataType] = &[
     DataType::Array(&DataType::Jsonb),
     DataType::Array(&DataType::Json),
     DataType::Array(&DataType::Regtype),
+    DataType::Array(&DataType::Regclass),
+    DataType::Array(&DataType::Regproc),
+    DataType::Array(&DataType::Regnamespace),
+    DataType::Array(&DataType::Regrole),
+    DataType::Array(&DataType::Regprocedure),
+    DataType::Array(&DataType::Regoper),
+    DataType::Array(&DataType::AclItem),
+    DataType::Array(&DataType::Int2Vector),
+    DataType::Array(&DataType::OidVector),
+    DataType::Array(&DataType::Xid),
 ];
 
 impl fmt::Display for DataType {

@@ -197,13 +197,13 @@ impl Binder<'_> {
                 compare_op,
                 right,
             } => {
-                let AstExpr::Subquery(q) = right.as_ref() else {
-                    return Err(SqlError::unsupported("ANY/ALL over arrays").at(self.expr_pos(e)));
-                };
                 let op = compare_op.to_string();
                 let pos = self.pos_after(left.as_ref());
                 let any = matches!(e, AstExpr::AnyOp { .. });
-                self.quantified(left, &op, q, any, scope, pos)
+                match right.as_ref() {
+                    AstExpr::Subquery(q) => self.quantified(left, &op, q, any, scope, pos),
+                    array => self.array_op(left, &op, array, any, scope, pos),
+                }
             }
             AstExpr::Case {
                 operand,
@@ -217,12 +217,26 @@ impl Binder<'_> {
                 scope,
             ),
             AstExpr::Function(f) => self.function(f, scope, self.expr_pos(e)),
+            AstExpr::CompoundFieldAccess { root, access_chain } => {
+                let pos = self.expr_pos(e);
+                let mut out = self.expr(root, scope)?;
+                for access in access_chain {
+                    let ast::AccessExpr::Subscript(ast::Subscript::Index { index }) = access else {
+                        return Err(
+                            SqlError::unsupported(format!("the expression \"{e}\"")).at(pos)
+                        );
+                    };
+                    let index = self.expr(index, scope)?;
+                    let index =
+                        self.coerce(index, DataType::Int4, -1, CoercionContext::Implicit)?;
+                    out = func::subscript(out, index).map_err(|err| err.at(pos))?;
+                }
+                Ok(out)
+            }
             AstExpr::Collate { expr, collation } => {
                 let name = object_name(collation).join(".");
-                if !matches!(
-                    name.as_str(),
-                    "C" | "POSIX" | "default" | "pg_catalog.C" | "ucs_basic"
-                ) {
+                let bare = name.strip_prefix("pg_catalog.").unwrap_or(&name);
+                if !matches!(bare, "C" | "POSIX" | "default" | "ucs_basic" | "C.utf8") {
                     return Err(SqlError::new(
                         SqlState::UNDEFINED_OBJECT,
                         format!("collation \"{name}\" for encoding \"UTF8\" does not exist"),
@@ -491,6 +505,19 @@ impl Binder<'_> {
             BinaryOperator::PGBitwiseXor => "#",
             BinaryOperator::PGBitwiseShiftLeft => "<<",
             BinaryOperator::PGBitwiseShiftRight => ">>",
+            BinaryOperator::PGRegexMatch => "~",
+            BinaryOperator::PGRegexIMatch => "~*",
+            BinaryOperator::PGRegexNotMatch => "!~",
+            BinaryOperator::PGRegexNotIMatch => "!~*",
+            // OPERATOR(pg_catalog.op) names a built-in operator.
+            BinaryOperator::PGCustomBinaryOperator(parts)
+                if parts.len() == 1 || (parts.len() == 2 && parts[0] == "pg_catalog") =>
+            {
+                let l = self.expr(left, scope)?;
+                let r = self.expr(right, scope)?;
+                let op = parts[parts.len() - 1].clone();
+                return self.operator(&op, vec![l, r], pos);
+            }
             other => {
                 return Err(SqlError::unsupported(format!("the operator {other}")).at(pos));
             }
@@ -610,6 +637,75 @@ impl Binder<'_> {
         Ok((r.def, left, right))
     }
 
+    /// `left op ANY/ALL (array)`: the operator between `left` and the
+    /// array's element type (PostgreSQL's ScalarArrayOpExpr).
+    fn array_op(
+        &mut self,
+        left: &AstExpr,
+        op: &str,
+        array: &AstExpr,
+        any: bool,
+        scope: &Scope,
+        pos: Option<u32>,
+    ) -> Result<Expr> {
+        let l = self.expr(left, scope)?;
+        let mut arr = self.expr(array, scope)?;
+        if arr.ty == DataType::Unknown {
+            let elem = if l.ty == DataType::Unknown {
+                DataType::Text
+            } else {
+                l.ty
+            };
+            let to = elem
+                .array_type()
+                .unwrap_or(DataType::Array(&DataType::Text));
+            arr = self.coerce(arr, to, -1, CoercionContext::Implicit)?;
+        }
+        let elem = match arr.ty {
+            DataType::Array(e) => *e,
+            DataType::Int2Vector => DataType::Int2,
+            DataType::OidVector => DataType::Oid,
+            other => {
+                return Err(SqlError::new(
+                    SqlState::WRONG_OBJECT_TYPE,
+                    "op ANY/ALL (array) requires array on right side",
+                )
+                .at(pos)
+                .with_detail(format!("found type {other}")))
+            }
+        };
+        let element = Expr {
+            kind: ExprKind::Const(Value::Null),
+            ty: elem,
+            typmod: -1,
+            pos: None,
+        };
+        let (def, l, elem_expr) = self.comparison(op, l, element, pos)?;
+        if def.ret != DataType::Bool {
+            return Err(SqlError::new(
+                SqlState::WRONG_OBJECT_TYPE,
+                "op ANY/ALL (array) requires operator to yield boolean",
+            )
+            .at(pos));
+        }
+        // The elements must already have the operator's right type.
+        if elem_expr.ty != def.args[1] && !def.args[1].is_polymorphic() {
+            let to = def.args[1].array_type().unwrap_or(arr.ty);
+            arr = self.coerce(arr, to, -1, CoercionContext::Implicit)?;
+        }
+        Ok(Expr {
+            kind: ExprKind::ArrayOp {
+                arg: Box::new(l),
+                array: Box::new(arr),
+                op: def,
+                any,
+            },
+            ty: DataType::Bool,
+            typmod: -1,
+            pos,
+        })
+    }
+
     /// Resolves and builds a function call by name.
     pub(crate) fn call(&mut self, name: &str, args: Vec<Expr>, pos: Option<u32>) -> Result<Expr> {
         let types: Vec<DataType> = args.iter().map(|a| a.ty).collect();
@@ -659,6 +755,10 @@ impl Binder<'_> {
         if e.ty == to && (typmod < 0 || e.typmod == typmod) {
             return Ok(e);
         }
+        let e = match self.reg_coerce(e, to)? {
+            Ok(done) => return Ok(done),
+            Err(e) => e,
+        };
         if to == DataType::Any || (to.is_polymorphic() && e.ty != DataType::Unknown) {
             return Ok(e);
         }
@@ -947,6 +1047,9 @@ impl Binder<'_> {
         let args: Vec<&AstExpr> = match &f.args {
             FunctionArguments::None => {
                 return self.sql_value_function(&name, pos);
+            }
+            FunctionArguments::Subquery(q) if name == "array" => {
+                return self.array_subquery(q, scope);
             }
             FunctionArguments::Subquery(_) => {
                 return Err(SqlError::unsupported("subqueries as function arguments").at(pos))

@@ -20,6 +20,7 @@
 mod expr;
 mod group;
 mod names;
+mod regname;
 mod select;
 mod span;
 mod srf;
@@ -29,6 +30,7 @@ mod window;
 use sqlparser::tokenizer::Location;
 
 pub use names::{ident, object_name, sql_type, truncate_identifier};
+pub(crate) use regname::namespace_name;
 pub(crate) use select::split_equi_keys;
 
 use std::sync::Arc;

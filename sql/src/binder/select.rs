@@ -603,8 +603,9 @@ impl Binder<'_> {
                             let ast::FunctionArguments::List(list) = &f.args else {
                                 return Err(SqlError::internal("set-returning call"));
                             };
+                            let fname = object_name(&f.name).pop().unwrap_or_default();
                             let (func, args, ty) =
-                                self.srf_call(&list.args, scope, self.pos_of(e))?;
+                                self.srf_call(&fname, &list.args, scope, self.pos_of(e))?;
                             srfs.push((exprs.len(), func, args));
                             Expr::constant(crate::value::Value::Null, ty)
                         }
@@ -796,6 +797,16 @@ impl Binder<'_> {
                     .and_then(|i| self.pos(i.span.start));
                 let alias_name = alias.as_ref().map(|a| ident(&a.name));
                 let (plan, mut scope) = if let Some(view) = SystemView::lookup(&parts) {
+                    if let Some(text) = view.sql() {
+                        let names = view.columns().iter().map(|(n, _)| (*n).to_owned());
+                        return self.view(
+                            view.name(),
+                            view.oid(),
+                            names.collect(),
+                            text,
+                            alias.as_ref(),
+                        );
+                    }
                     let table = alias_name.unwrap_or_else(|| view.name().to_owned());
                     let columns = view
                         .columns()
@@ -815,7 +826,8 @@ impl Binder<'_> {
                 } else {
                     let def = self.lookup_table(&parts, pos)?;
                     if let Some(text) = &def.view {
-                        return self.view(&def, text, alias.as_ref());
+                        let names = def.live().map(|(_, c)| c.name.clone()).collect();
+                        return self.view(&def.name, def.oid, names, text, alias.as_ref());
                     }
                     let scope = table_scope(&def, alias_name.as_deref());
                     (
@@ -862,7 +874,9 @@ impl Binder<'_> {
     /// nothing of the query around it.
     fn view(
         &mut self,
-        def: &crate::catalog::TableDef,
+        name: &str,
+        oid: u32,
+        names: Vec<String>,
         text: &str,
         alias: Option<&ast::TableAlias>,
     ) -> Result<(Plan, Scope)> {
@@ -890,18 +904,18 @@ impl Binder<'_> {
         self.no_aggs = no_aggs;
         self.windows_ok = windows;
         let bound = bound?;
-        let table = alias.map_or_else(|| def.name.clone(), |a| ident(&a.name));
+        let table = alias.map_or_else(|| name.to_owned(), |a| ident(&a.name));
         let mut scope = Scope {
-            columns: def
-                .live()
+            columns: names
+                .into_iter()
                 .zip(&bound.columns)
                 .enumerate()
-                .map(|(i, ((_, c), out))| ScopeColumn {
+                .map(|(i, (name, out))| ScopeColumn {
                     table: Some(table.clone()),
-                    name: c.name.clone(),
+                    name,
                     ty: out.ty,
                     typmod: out.typmod,
-                    table_oid: def.oid,
+                    table_oid: oid,
                     attnum: (i + 1) as i16,
                     hidden: false,
                 })

@@ -38,7 +38,7 @@ pub(super) enum CteKind {
 
 /// Whether `name` is a set-returning function.
 pub fn is_srf(name: &str) -> bool {
-    name == "generate_series"
+    matches!(name, "generate_series" | "unnest" | "regexp_split_to_table")
 }
 
 impl Binder<'_> {
@@ -210,7 +210,7 @@ impl Binder<'_> {
             )
             .at(pos));
         }
-        let (srf, bound, ty) = self.srf_call(args, &Scope::default(), pos)?;
+        let (srf, bound, ty) = self.srf_call(&fname, args, &Scope::default(), pos)?;
         let table = alias.map_or_else(|| fname.clone(), |a| ident(&a.name));
         let column = alias
             .and_then(|a| a.columns.first())
@@ -238,6 +238,7 @@ impl Binder<'_> {
     /// arguments.
     pub(super) fn srf_call(
         &mut self,
+        name: &str,
         args: &[FunctionArg],
         scope: &Scope,
         pos: Option<u32>,
@@ -248,6 +249,18 @@ impl Binder<'_> {
                 FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => bound.push(self.expr(e, scope)?),
                 _ => return Err(SqlError::unsupported(format!("the argument {a}")).at(pos)),
             }
+        }
+        match name {
+            "unnest" => return self.unnest_call(bound, pos),
+            "regexp_split_to_table" => {
+                let array = self.call("regexp_split_to_array", bound, pos)?;
+                return Ok((
+                    Srf::Unnest("regexp_split_to_table"),
+                    vec![array],
+                    DataType::Text,
+                ));
+            }
+            _ => {}
         }
         let types: Vec<DataType> = bound.iter().map(|b| b.ty).collect();
         let undefined = || {
@@ -298,6 +311,45 @@ impl Binder<'_> {
             );
         }
         Ok((srf, coerced, ty))
+    }
+
+    /// unnest(array): one argument of an array type.
+    fn unnest_call(
+        &mut self,
+        bound: Vec<Expr>,
+        pos: Option<u32>,
+    ) -> Result<(Srf, Vec<Expr>, DataType)> {
+        let types: Vec<String> = bound.iter().map(|b| b.ty.sql_name()).collect();
+        let [arg] = <[Expr; 1]>::try_from(bound).map_err(|_| {
+            SqlError::new(
+                SqlState::UNDEFINED_FUNCTION,
+                format!("function unnest({}) does not exist", types.join(", ")),
+            )
+            .with_hint("No function matches the given name and argument types. You might need to add explicit type casts.")
+            .at(pos)
+        })?;
+        let elem = match arg.ty {
+            DataType::Array(e) => *e,
+            DataType::Int2Vector => DataType::Int2,
+            DataType::OidVector => DataType::Oid,
+            DataType::Unknown => {
+                return Err(SqlError::new(
+                    SqlState::UNDEFINED_FUNCTION,
+                    "function unnest(unknown) is not unique",
+                )
+                .with_hint("Could not choose a best candidate function. You might need to add explicit type casts.")
+                .at(pos))
+            }
+            other => {
+                return Err(SqlError::new(
+                    SqlState::UNDEFINED_FUNCTION,
+                    format!("function unnest({}) does not exist", other.sql_name()),
+                )
+                .with_hint("No function matches the given name and argument types. You might need to add explicit type casts.")
+                .at(pos))
+            }
+        };
+        Ok((Srf::Unnest("unnest"), vec![arg], elem))
     }
 
     /// The SRF call of a select-list item written as `generate_series(...)`.

@@ -46,6 +46,33 @@ impl Binder<'_> {
         })
     }
 
+    /// ARRAY(SELECT ...): the subquery's one column as an array.
+    pub(super) fn array_subquery(&mut self, q: &ast::Query, scope: &Scope) -> Result<Expr> {
+        let (bound, correlated) = self.subquery(q, scope)?;
+        let [col] = bound.columns.as_slice() else {
+            return Err(SqlError::syntax(
+                "subquery must return only one column",
+                self.pos_of(q),
+            ));
+        };
+        let ty = col.ty.array_type().ok_or_else(|| {
+            SqlError::new(
+                crate::error::SqlState::UNDEFINED_OBJECT,
+                format!("could not find array type for data type {}", col.ty),
+            )
+        })?;
+        Ok(Expr {
+            kind: ExprKind::SubLink(Box::new(SubLink {
+                kind: SubLinkKind::Array,
+                plan: bound.plan,
+                correlated,
+            })),
+            ty,
+            typmod: -1,
+            pos: None,
+        })
+    }
+
     /// EXISTS (SELECT ...).
     pub(super) fn exists(&mut self, q: &ast::Query, scope: &Scope) -> Result<Expr> {
         let (bound, correlated) = self.subquery(q, scope)?;

@@ -21,13 +21,17 @@
 
 mod bootstrap;
 mod cache;
+mod relations;
 mod schema;
 mod store;
 pub mod system;
-mod views;
 
 pub use bootstrap::bootstrap;
 pub use cache::CatalogCache;
+pub(crate) use relations::session_catalog;
+pub use relations::{
+    role_name, SystemView, BUILTIN_DESCRIPTIONS, BUILTIN_SHARED_DESCRIPTIONS,
+    INFORMATION_SCHEMA_NS, PG_TOAST_NS,
+};
 pub use schema::{CheckDef, ColumnDef, DatabaseDef, IndexDef, TableDef};
 pub use store::{creation_namespace, search_namespaces, Catalog};
-pub use views::SystemView;

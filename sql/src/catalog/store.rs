@@ -251,6 +251,17 @@ impl<'a> Catalog<'a> {
         Ok(out)
     }
 
+    /// Every user relation of this database: tables and views.
+    pub fn relations(&self) -> Result<Vec<TableDef>> {
+        let mut out = Vec::new();
+        for (_, row) in self.classes()? {
+            if oid(&row[2]) == system::PUBLIC_NS && matches!(text(&row[3]).as_str(), "r" | "v") {
+                out.push(self.build(&row)?);
+            }
+        }
+        Ok(out)
+    }
+
     /// Whether any relation (table, view or index) of the public schema
     /// is called `name`: they share one namespace.
     pub fn relation_exists(&self, name: &str) -> Result<bool> {

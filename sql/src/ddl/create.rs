@@ -97,7 +97,10 @@ pub(super) fn new_column(c: &ast::ColumnDef, ctx: &Stmt<'_>) -> Result<NewColumn
                 // Validate now: it must bind and coerce to the column.
                 let style = ctx.style.clone();
                 let text = e.to_string();
+                let mut null = false;
                 bind_stored(&text, &style, &Default::default(), |b, bound| {
+                    // DEFAULT NULL is no default (PostgreSQL stores none).
+                    null = matches!(bound.as_const(), Some(crate::value::Value::Null));
                     if bound.ty != DataType::Unknown
                         && !can_coerce(bound.ty, ty, CoercionContext::Assignment)
                     {
@@ -112,7 +115,9 @@ pub(super) fn new_column(c: &ast::ColumnDef, ctx: &Stmt<'_>) -> Result<NewColumn
                     }
                     b.coerce(bound, ty, -1, CoercionContext::Assignment)
                 })?;
-                col.default = Some(text);
+                if !null {
+                    col.default = Some(text);
+                }
             }
             ColumnOption::Check(ck) => {
                 checks.push((ck.name.as_ref().map(ident), (*ck.expr).clone()))

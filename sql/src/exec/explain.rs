@@ -169,7 +169,9 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
         ),
         Plan::SystemView(v) => (format!("Function Scan on {}", v.name()), Vec::new()),
         Plan::Values(_) => ("Values Scan on \"*VALUES*\"".into(), Vec::new()),
-        Plan::FunctionScan { .. } => ("Function Scan on generate_series".into(), Vec::new()),
+        Plan::FunctionScan { func, .. } => {
+            (format!("Function Scan on {}", func.name()), Vec::new())
+        }
         Plan::WorkTable(_) => ("WorkTable Scan".into(), Vec::new()),
         Plan::ProjectSet { input, .. } => ("ProjectSet".into(), vec![p(input)]),
         Plan::Join {

@@ -305,7 +305,7 @@ pub fn collect(plan: &Plan, limit: usize, ctx: &mut EvalCtx<'_>) -> Result<Vec<R
 pub fn sublink(s: &SubLink, row: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     let arg = match &s.kind {
         SubLinkKind::Any { arg, .. } | SubLinkKind::All { arg, .. } => arg.eval(row, ctx)?,
-        SubLinkKind::Exists | SubLinkKind::Scalar => Value::Null,
+        SubLinkKind::Exists | SubLinkKind::Scalar | SubLinkKind::Array => Value::Null,
     };
     let limit = match s.kind {
         SubLinkKind::Exists => 1,
@@ -331,6 +331,9 @@ pub fn sublink(s: &SubLink, row: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Valu
     let first = |r: &Row| r.first().cloned().unwrap_or(Value::Null);
     match &s.kind {
         SubLinkKind::Exists => Ok(Value::Bool(!rows.is_empty())),
+        SubLinkKind::Array => Ok(Value::Array(crate::value::ArrayRef::new(
+            rows.iter().map(first).collect(),
+        ))),
         SubLinkKind::Scalar => {
             if rows.len() > 1 {
                 return Err(SqlError::new(

@@ -277,9 +277,14 @@ fn encode_value(v: &Value, out: &mut Vec<u8>) {
             out.extend(o.to_le_bytes());
         }
         Value::Void => out.push(19),
+        Value::Named(o, name) => {
+            out.push(21);
+            out.extend(o.to_le_bytes());
+            bytes_field(22, name.as_bytes(), out);
+        }
         Value::Array(items) => {
+            out.push(if items.is_vector() { 23 } else { 20 });
             let items = items.items();
-            out.push(20);
             out.extend((items.len() as u32).to_le_bytes());
             for v in items {
                 encode_value(v, out);
@@ -349,13 +354,24 @@ fn decode_value(c: &mut Cursor<'_>, array_ok: bool) -> Option<Value> {
         17 => Value::Oid(u32::from_le_bytes(c.take()?)),
         18 => Value::Regtype(u32::from_le_bytes(c.take()?)),
         19 => Value::Void,
-        20 if array_ok => {
+        21 => {
+            let oid = u32::from_le_bytes(c.take()?);
+            if c.take::<1>()? != [22] {
+                return None;
+            }
+            Value::Named(oid, c.text()?.into())
+        }
+        tag @ (20 | 23) if array_ok => {
             let n = u32::from_le_bytes(c.take::<4>()?) as usize;
             let mut items = Vec::with_capacity(n.min(c.0.len()));
             for _ in 0..n {
                 items.push(decode_value(c, false)?);
             }
-            Value::Array(crate::value::ArrayRef::new(items))
+            Value::Array(if tag == 23 {
+                crate::value::ArrayRef::vector(items)
+            } else {
+                crate::value::ArrayRef::new(items)
+            })
         }
         _ => return None,
     })

@@ -25,6 +25,8 @@ pub struct Series {
     down: bool,
     /// `+` for non-integer series.
     add: Option<&'static FuncDef>,
+    /// unnest: the elements not returned yet, last first.
+    list: Option<Vec<Value>>,
 }
 
 impl Series {
@@ -36,7 +38,19 @@ impl Series {
             step: Value::Null,
             down: false,
             add: None,
+            list: None,
         };
+        if let Srf::Unnest(_) = func {
+            let mut items = match args.into_iter().next() {
+                Some(Value::Array(a)) => a.items().to_vec(),
+                _ => Vec::new(),
+            };
+            items.reverse();
+            return Ok(Series {
+                list: Some(items),
+                ..empty
+            });
+        }
         if args.iter().any(Value::is_null) {
             return Ok(empty);
         }
@@ -51,6 +65,7 @@ impl Series {
             )
         };
         let (step, add, down) = match func {
+            Srf::Unnest(_) => return Ok(empty),
             Srf::GenerateSeries(ty) => {
                 let step = it.next().unwrap_or(match ty {
                     DataType::Int8 => Value::Int8(1),
@@ -104,11 +119,15 @@ impl Series {
             step,
             down,
             add,
+            list: None,
         })
     }
 
     /// The next value.
     pub fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Value>> {
+        if let Some(list) = &mut self.list {
+            return Ok(list.pop());
+        }
         let Some(cur) = self.cur.take() else {
             return Ok(None);
         };

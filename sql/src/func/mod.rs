@@ -17,9 +17,12 @@
 //! Nothing left: 42883 "does not exist"; several: 42725 "is not unique".
 
 mod bytea;
+mod catalog;
+pub use catalog::{format_type, quote_ident};
 mod datetime;
 mod math;
 mod operators;
+mod regex;
 pub(crate) mod string;
 pub(crate) mod system;
 
@@ -104,17 +107,84 @@ pub(crate) const fn non_strict(d: FuncDef) -> FuncDef {
     FuncDef { strict: false, ..d }
 }
 
-/// Functions and operators by name.
-static REGISTRY: LazyLock<HashMap<&'static str, Vec<&'static FuncDef>>> = LazyLock::new(|| {
-    let mut map: HashMap<&'static str, Vec<&'static FuncDef>> = HashMap::new();
-    let tables = operators::OPERATORS.iter().copied().chain([
+/// Array subscripting (`a[i]`), which is syntax rather than a function
+/// PostgreSQL lists: arrays count from 1, int2vector and oidvector from 0;
+/// out of range is NULL.
+static SUBSCRIPT: FuncDef = f(
+    "subscript",
+    &[DataType::AnyArray, DataType::Int4],
+    DataType::AnyElement,
+    |a, _| {
+        let (Value::Array(items), Value::Int4(i)) = (&a[0], &a[1]) else {
+            return Ok(Value::Null);
+        };
+        let first = i64::from(!items.is_vector());
+        Ok(usize::try_from(i64::from(*i) - first)
+            .ok()
+            .and_then(|i| items.items().get(i).cloned())
+            .unwrap_or(Value::Null))
+    },
+);
+
+/// `array[index]`: 42804 when `array` is not an array.
+pub fn subscript(array: crate::expr::Expr, index: crate::expr::Expr) -> Result<crate::expr::Expr> {
+    let elem = match array.ty {
+        DataType::Array(e) => *e,
+        DataType::Int2Vector => DataType::Int2,
+        DataType::OidVector => DataType::Oid,
+        other => {
+            return Err(SqlError::new(
+                SqlState::DATATYPE_MISMATCH,
+                format!("cannot subscript type {other} because it does not support subscripting"),
+            ))
+        }
+    };
+    Ok(crate::expr::Expr {
+        kind: crate::expr::ExprKind::Call {
+            def: &SUBSCRIPT,
+            args: vec![array, index],
+        },
+        ty: elem,
+        typmod: -1,
+        pos: None,
+    })
+}
+
+/// Every built-in function and operator, in a fixed order.
+fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
+    operators::OPERATORS.iter().copied().chain([
         math::FUNCTIONS,
         bytea::FUNCTIONS,
         string::FUNCTIONS,
         datetime::FUNCTIONS,
         system::FUNCTIONS,
-    ]);
-    for table in tables {
+        catalog::FUNCTIONS,
+        regex::FUNCTIONS,
+    ])
+}
+
+/// The first OID given to built-in functions (pg_proc.oid): they are
+/// numbered in table order from here, below the OIDs user objects get.
+const FIRST_BUILTIN_OID: u32 = 8000;
+
+/// Every built-in function and operator with its pg_proc OID.
+pub fn builtins() -> impl Iterator<Item = (u32, &'static FuncDef)> {
+    tables()
+        .flatten()
+        .enumerate()
+        .map(|(i, d)| (FIRST_BUILTIN_OID + i as u32, d))
+}
+
+/// The built-in function with pg_proc OID `oid`.
+pub fn builtin_by_oid(oid: u32) -> Option<&'static FuncDef> {
+    let i = oid.checked_sub(FIRST_BUILTIN_OID)?;
+    tables().flatten().nth(i as usize)
+}
+
+/// Functions and operators by name.
+static REGISTRY: LazyLock<HashMap<&'static str, Vec<&'static FuncDef>>> = LazyLock::new(|| {
+    let mut map: HashMap<&'static str, Vec<&'static FuncDef>> = HashMap::new();
+    for table in tables() {
         for d in table {
             map.entry(d.name).or_default().push(d);
         }
@@ -204,21 +274,32 @@ pub fn resolve(
     }
 }
 
-/// All arguments matched to AnyElement/AnyNonArray must agree on one type.
-fn polymorphic_consistent(d: &FuncDef, args: &[DataType]) -> bool {
+/// The element type the polymorphic arguments of `d` bind: anyelement
+/// takes its argument's type, anyarray its argument's element type; all
+/// must agree (None: they do not; Some(None): nothing bound it).
+fn polymorphic_element(d: &FuncDef, args: &[DataType]) -> Option<Option<DataType>> {
     let mut seen: Option<DataType> = None;
     for (a, p) in args.iter().zip(d.args) {
-        if p.is_polymorphic() && *a != DataType::Unknown {
-            if *p == DataType::AnyNonArray && matches!(a, DataType::Array(_)) {
-                return false;
-            }
-            if seen.is_some_and(|s| s != *a) {
-                return false;
-            }
-            seen = Some(*a);
+        if !p.is_polymorphic() || *p == DataType::Any || *a == DataType::Unknown {
+            continue;
         }
+        let elem = match (p, a) {
+            (DataType::AnyArray, DataType::Array(e)) => **e,
+            (DataType::AnyArray, _) => return None,
+            (DataType::AnyNonArray, DataType::Array(_)) => return None,
+            _ => *a,
+        };
+        if seen.is_some_and(|s| s != elem) {
+            return None;
+        }
+        seen = Some(elem);
     }
-    true
+    Some(seen)
+}
+
+/// All polymorphic arguments agree on one element type.
+fn polymorphic_consistent(d: &FuncDef, args: &[DataType]) -> bool {
+    polymorphic_element(d, args).is_some()
 }
 
 /// func_select_candidate: rules 3 to 5.
@@ -333,27 +414,29 @@ fn keep_best(
 
 /// Concrete argument and result types for the chosen candidate.
 fn finish(def: &'static FuncDef, args: &[DataType]) -> Resolved {
-    let poly = args
-        .iter()
-        .zip(def.args)
-        .find(|(a, p)| p.is_polymorphic() && **p != DataType::Any && **a != DataType::Unknown)
-        .map(|(a, _)| *a)
+    let elem = polymorphic_element(def, args)
+        .flatten()
         .unwrap_or(DataType::Text);
+    // The array type: an argument's own, else the element's array type.
+    let array = args
+        .iter()
+        .find(|a| matches!(a, DataType::Array(e) if **e == elem))
+        .copied()
+        .or_else(|| elem.array_type())
+        .unwrap_or(DataType::Array(&DataType::Text));
+    let concrete = |p: DataType, a: DataType| match p {
+        DataType::Any => a,
+        DataType::AnyArray => array,
+        p if p.is_polymorphic() => elem,
+        p => p,
+    };
     let arg_types = def
         .args
         .iter()
         .zip(args)
-        .map(|(p, a)| match p {
-            DataType::Any => *a,
-            p if p.is_polymorphic() => poly,
-            p => *p,
-        })
+        .map(|(p, a)| concrete(*p, *a))
         .collect();
-    let ret = if def.ret.is_polymorphic() {
-        poly
-    } else {
-        def.ret
-    };
+    let ret = concrete(def.ret, def.ret);
     Resolved {
         def,
         arg_types,

@@ -5,7 +5,7 @@
 
 use std::cmp::Ordering;
 
-use super::{f, FuncDef};
+use super::{f, non_strict, FuncDef};
 use crate::error::{errors, Result, SqlError};
 use crate::expr::EvalCtx;
 use crate::types::DataType::{self, *};
@@ -318,6 +318,29 @@ cmp_ops!(TIMESTAMPTZ_CMP, TimestampTz, order);
 cmp_ops!(INTERVAL_CMP, Interval, order);
 cmp_ops!(UUID_CMP, Uuid, order);
 cmp_ops!(INET_CMP, Inet, order);
+cmp_ops!(ARRAY_CMP, AnyArray, order);
+
+/// `||` on arrays: array || array, element || array, array || element.
+fn array_cat(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
+    let part = |v: &Value| match v {
+        Value::Array(items) => items.items().to_vec(),
+        Value::Null => Vec::new(),
+        other => vec![other.clone()],
+    };
+    if a[0].is_null() && a[1].is_null() {
+        return Ok(Value::Null);
+    }
+    let mut items = part(&a[0]);
+    items.extend(part(&a[1]));
+    Ok(Value::Array(crate::value::ArrayRef::new(items)))
+}
+
+/// Array concatenation.
+pub(super) static ARRAY_OPS: &[FuncDef] = &[
+    non_strict(f("||", &[AnyArray, AnyArray], AnyArray, array_cat)),
+    non_strict(f("||", &[AnyArray, AnyNonArray], AnyArray, array_cat)),
+    non_strict(f("||", &[AnyNonArray, AnyArray], AnyArray, array_cat)),
+];
 
 /// Text form of any value for the polymorphic `||`.
 fn as_text(v: &Value, ctx: &EvalCtx<'_>) -> String {
@@ -641,6 +664,8 @@ pub(super) static OPERATORS: &[&[FuncDef]] = &[
     INTERVAL_CMP,
     UUID_CMP,
     INET_CMP,
+    ARRAY_CMP,
+    ARRAY_OPS,
     CONCAT_OPS,
     DATETIME_OPS,
     super::string::LIKE_OPS,

@@ -103,14 +103,6 @@ fn array_position(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
 
 pub(super) static FUNCTIONS: &[FuncDef] = &[
     stable(f("current_schemas", &[Bool], Array(&Name), current_schemas)),
-    // The catalogs keep expressions as SQL text (PostgreSQL keeps node
-    // trees): pg_get_expr gives that text back.
-    stable(f("pg_get_expr", &[Text, Oid], Text, |a, _| {
-        Ok(Value::Text(arg!(a, 0, Text)))
-    })),
-    stable(f("pg_get_expr", &[Text, Oid, Bool], Text, |a, _| {
-        Ok(Value::Text(arg!(a, 0, Text)))
-    })),
     non_strict(f(
         "array_position",
         &[Array(&Name), Name],

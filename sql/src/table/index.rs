@@ -106,7 +106,9 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) -> Result<()> {
         Value::Int8(i) | Value::Time(i) | Value::Timestamp(i) | Value::TimestampTz(i) => {
             flip64(*i, out)
         }
-        Value::Oid(o) | Value::Regtype(o) => out.extend_from_slice(&o.to_be_bytes()),
+        Value::Oid(o) | Value::Regtype(o) | Value::Named(o, _) => {
+            out.extend_from_slice(&o.to_be_bytes())
+        }
         Value::Float4(f) => float(f64::from(*f), out),
         Value::Float8(f) => float(*f, out),
         Value::Numeric(n) => numeric(&n.to_string(), out),

@@ -27,6 +27,7 @@ use crate::expr::{EvalCtx, Expr, ExprKind};
 use crate::plan::{OutputColumn, Plan};
 use crate::result::ResultSink;
 use crate::session::Stmt;
+use crate::types::DataType;
 use crate::value::{OutputStyle, Value};
 use actorgres_storage::lock::LockMode;
 use actorgres_storage::page::TUPLE_HEADER;
@@ -119,6 +120,38 @@ pub(crate) fn bind_stored(
     let mut b = Binder::new(text, style.clone(), Vec::new(), &mut tables);
     let e = b.expr(&ast, scope)?;
     finish(&mut b, e)
+}
+
+/// A stored default or CHECK of `def` as PostgreSQL prints it
+/// (ruleutils): `column` names the attribute whose default it is, so an
+/// untyped literal takes that column's type. The text as written when it
+/// does not bind or has forms the printer does not know.
+pub(crate) fn stored_sql(
+    def: &TableDef,
+    text: &str,
+    column: Option<usize>,
+    pretty: bool,
+) -> String {
+    let scope = table_scope(def, None);
+    let bound = bind_stored(text, &OutputStyle::default(), &scope, |b, e| {
+        match column.and_then(|i| def.columns.get(i)) {
+            Some(c) if e.ty == DataType::Unknown => {
+                b.coerce(e, c.ty, -1, CoercionContext::Assignment)
+            }
+            _ => Ok(e),
+        }
+    });
+    let names: Vec<String> = scope.columns.iter().map(|c| c.name.clone()).collect();
+    bound
+        .ok()
+        .and_then(|e| {
+            crate::deparse::Deparser {
+                columns: &names,
+                pretty,
+            }
+            .expr(&e)
+        })
+        .unwrap_or_else(|| text.to_owned())
 }
 
 /// Defaults of every attribute (None: NULL), coerced to the column.

@@ -67,7 +67,9 @@ fn encode_value(v: &Value, ty: DataType, out: &mut Vec<u8>) {
         Value::Int2(x) => out.extend_from_slice(&x.to_le_bytes()),
         Value::Int4(x) => out.extend_from_slice(&x.to_le_bytes()),
         Value::Int8(x) => out.extend_from_slice(&x.to_le_bytes()),
-        Value::Oid(x) | Value::Regtype(x) => out.extend_from_slice(&x.to_le_bytes()),
+        Value::Oid(x) | Value::Regtype(x) | Value::Named(x, _) => {
+            out.extend_from_slice(&x.to_le_bytes())
+        }
         Value::Float4(x) => out.extend_from_slice(&x.to_le_bytes()),
         Value::Float8(x) => out.extend_from_slice(&x.to_le_bytes()),
         Value::Numeric(n) => match n {
@@ -183,7 +185,14 @@ fn decode_value(c: &mut Cur<'_>, ty: DataType) -> Result<Value> {
         T::Int2 => Value::Int2(i16::from_le_bytes(c.arr()?)),
         T::Int4 => Value::Int4(i32::from_le_bytes(c.arr()?)),
         T::Int8 => Value::Int8(i64::from_le_bytes(c.arr()?)),
-        T::Oid | T::Regclass | T::Regproc | T::Xid => Value::Oid(u32::from_le_bytes(c.arr()?)),
+        T::Oid
+        | T::Regclass
+        | T::Regproc
+        | T::Xid
+        | T::Regnamespace
+        | T::Regrole
+        | T::Regprocedure
+        | T::Regoper => Value::Oid(u32::from_le_bytes(c.arr()?)),
         T::Regtype => Value::Regtype(u32::from_le_bytes(c.arr()?)),
         T::Float4 => Value::Float4(f32::from_le_bytes(c.arr()?)),
         T::Float8 => Value::Float8(f64::from_le_bytes(c.arr()?)),

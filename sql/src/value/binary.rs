@@ -109,12 +109,15 @@ pub fn write_binary(v: &Value, ty: DataType, out: &mut BytesMut) -> crate::error
             let bits = if addr.is_ipv4() { 32 } else { 128 };
             pg::inet_to_sql(*addr, bits, out);
         }
-        Value::Oid(o) | Value::Regtype(o) => pg::oid_to_sql(*o, out),
+        Value::Oid(o) | Value::Regtype(o) | Value::Named(o, _) => pg::oid_to_sql(*o, out),
         Value::Array(a) => {
-            let DataType::Array(elem) = ty else {
-                return Err(no_function("output", ty));
+            let elem = match ty {
+                DataType::Array(elem) => *elem,
+                DataType::Int2Vector => DataType::Int2,
+                DataType::OidVector => DataType::Oid,
+                _ => return Err(no_function("output", ty)),
             };
-            write_array(a, *elem, out)?;
+            write_array(a, elem, out)?;
         }
     }
     Ok(())
@@ -180,9 +183,14 @@ pub fn read_binary(ty: DataType, data: &[u8]) -> Result<Value, BinaryError> {
         DataType::Int8 => Value::Int8(i64::from_be_bytes(be(fixed(8)?))),
         DataType::Float4 => Value::Float4(f32::from_bits(u64::from_be_bytes(be(fixed(4)?)) as u32)),
         DataType::Float8 => Value::Float8(f64::from_bits(u64::from_be_bytes(be(fixed(8)?)))),
-        DataType::Oid | DataType::Regclass | DataType::Regproc | DataType::Xid => {
-            Value::Oid(u64::from_be_bytes(be(fixed(4)?)) as u32)
-        }
+        DataType::Oid
+        | DataType::Regclass
+        | DataType::Regproc
+        | DataType::Xid
+        | DataType::Regnamespace
+        | DataType::Regrole
+        | DataType::Regprocedure
+        | DataType::Regoper => Value::Oid(u64::from_be_bytes(be(fixed(4)?)) as u32),
         DataType::Regtype => Value::Regtype(u64::from_be_bytes(be(fixed(4)?)) as u32),
         DataType::Date => Value::Date(i64::from_be_bytes(be(fixed(4)?)) as i32),
         DataType::Time => Value::Time(i64::from_be_bytes(be(fixed(8)?))),

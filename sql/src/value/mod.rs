@@ -63,6 +63,10 @@ pub enum Value {
     Oid(u32),
     /// regtype: prints as the type's name.
     Regtype(u32),
+    /// regclass, regproc, regnamespace, regrole ... read from the catalog:
+    /// the OID with the name it prints as (quoted and qualified as
+    /// PostgreSQL's output functions do).
+    Named(u32, std::sync::Arc<str>),
     /// The result of a function returning void.
     Void,
     /// A one-dimensional array (its element type is the plan's); NULL
@@ -83,11 +87,26 @@ impl ArrayRef {
         ArrayRef(std::sync::Arc::new(items))
     }
 
+    /// An int2vector or oidvector: prints space-separated, subscripts
+    /// from 0.
+    pub fn vector(items: Vec<Value>) -> ArrayRef {
+        ArrayRef(std::sync::Arc::new(Vector(items)))
+    }
+
     /// The elements.
     pub fn items(&self) -> &[Value] {
-        self.0
-            .downcast_ref::<Vec<Value>>()
-            .map_or(&[], Vec::as_slice)
+        match self.0.downcast_ref::<Vec<Value>>() {
+            Some(v) => v,
+            None => self
+                .0
+                .downcast_ref::<Vector>()
+                .map_or(&[], |v| v.0.as_slice()),
+        }
+    }
+
+    /// True for an int2vector or oidvector.
+    pub fn is_vector(&self) -> bool {
+        self.0.is::<Vector>()
     }
 
     /// Appends an element (copying the elements first if shared).
@@ -103,6 +122,9 @@ impl ArrayRef {
         *self = ArrayRef::new(items);
     }
 }
+
+/// The elements of an int2vector or oidvector.
+struct Vector(Vec<Value>);
 
 impl std::fmt::Debug for ArrayRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -156,6 +178,7 @@ impl Value {
             Value::Int4(v) => out.push_str(itoa::Buffer::new().format(*v)),
             Value::Int8(v) => out.push_str(itoa::Buffer::new().format(*v)),
             Value::Oid(v) => out.push_str(itoa::Buffer::new().format(*v)),
+            Value::Named(_, name) => out.push_str(name),
             Value::Regtype(oid) => match crate::types::DataType::from_oid(*oid) {
                 Some(t) => out.push_str(&t.sql_name()),
                 None => {
@@ -185,6 +208,14 @@ impl Value {
             Value::Inet(ip) => {
                 let _ = write!(out, "{ip}");
             }
+            Value::Array(items) if items.is_vector() => {
+                for (i, v) in items.items().iter().enumerate() {
+                    if i > 0 {
+                        out.push(' ');
+                    }
+                    v.write_text(style, out);
+                }
+            }
             Value::Array(items) => write_array(items.items(), style, out),
         }
     }
@@ -209,6 +240,7 @@ impl Value {
             (Int4(a), Int4(b)) => a.cmp(b),
             (Int8(a), Int8(b)) => a.cmp(b),
             (Oid(a), Oid(b)) | (Regtype(a), Regtype(b)) => a.cmp(b),
+            (Named(a, _) | Oid(a), Named(b, _) | Oid(b)) => a.cmp(b),
             (Float4(a), Float4(b)) => float_cmp(f64::from(*a), f64::from(*b)),
             (Float8(a), Float8(b)) => float_cmp(*a, *b),
             (Numeric(a), Numeric(b)) => a.cmp(b),

@@ -1,0 +1,222 @@
+//! The OID alias types' input: `'t'::regclass`, `'int4'::regtype`,
+//! `'public'::regnamespace` ... read at bind time as PostgreSQL reads a
+//! literal with the type's input function, so an unknown name is an
+//! error at the literal (42P01, 42704, 42883); and casts of OID values to
+//! them, which look the name up when the value is computed.
+
+use std::sync::Arc;
+
+use super::Binder;
+use crate::catalog::{role_name, system, SystemView, INFORMATION_SCHEMA_NS, PG_TOAST_NS};
+use crate::error::{Result, SqlError, SqlState};
+use crate::expr::{Expr, ExprKind};
+use crate::types::DataType;
+use crate::value::Value;
+
+/// Splits a possibly qualified, possibly quoted name as the input
+/// functions do (stringToQualifiedNameList): unquoted parts fold to lower
+/// case.
+pub(crate) fn qualified_name(text: &str) -> Option<Vec<String>> {
+    let mut parts = Vec::new();
+    let mut chars = text.trim().chars().peekable();
+    loop {
+        let mut part = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            loop {
+                match chars.next()? {
+                    '"' if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        part.push('"');
+                    }
+                    '"' => break,
+                    c => part.push(c),
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c == '.' || c.is_whitespace() {
+                    break;
+                }
+                part.extend(c.to_lowercase());
+                chars.next();
+            }
+            if part.is_empty() {
+                return None;
+            }
+        }
+        parts.push(part);
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        match chars.next() {
+            None => return Some(parts),
+            Some('.') => {
+                while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                    chars.next();
+                }
+            }
+            Some(_) => return None,
+        }
+    }
+}
+
+/// A schema's OID by name.
+pub(crate) fn namespace_by_name(name: &str) -> Option<u32> {
+    match name {
+        "pg_catalog" => Some(system::PG_CATALOG_NS),
+        "public" => Some(system::PUBLIC_NS),
+        "information_schema" => Some(INFORMATION_SCHEMA_NS),
+        "pg_toast" => Some(PG_TOAST_NS),
+        _ => None,
+    }
+}
+
+/// A schema's name by OID.
+pub(crate) fn namespace_name(oid: u32) -> Option<&'static str> {
+    match oid {
+        system::PG_CATALOG_NS => Some("pg_catalog"),
+        system::PUBLIC_NS => Some("public"),
+        INFORMATION_SCHEMA_NS => Some("information_schema"),
+        PG_TOAST_NS => Some("pg_toast"),
+        _ => None,
+    }
+}
+
+fn named(oid: u32, name: impl Into<Arc<str>>) -> Value {
+    Value::Named(oid, name.into())
+}
+
+impl Binder<'_> {
+    /// Reads `text` as a value of OID alias type `to`.
+    fn reg_input(&mut self, to: DataType, text: &str) -> Result<Value> {
+        let trimmed = text.trim();
+        if !trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()) {
+            let oid: u32 = trimmed
+                .parse()
+                .map_err(|_| crate::error::errors::input_out_of_range("oid", text))?;
+            return Ok(match to {
+                DataType::Regtype => Value::Regtype(oid),
+                _ => Value::Oid(oid),
+            });
+        }
+        if trimmed == "-" && to != DataType::Regtype {
+            return Ok(named(0, "-"));
+        }
+        let undefined = |state: SqlState, what: &str| {
+            SqlError::new(state, format!("{what} \"{text}\" does not exist"))
+        };
+        match to {
+            DataType::Regtype => {
+                let lowered = trimmed.to_lowercase();
+                let bare = lowered.strip_prefix("pg_catalog.").unwrap_or(&lowered);
+                let ty = match bare.strip_suffix("[]") {
+                    Some(elem) => DataType::from_name(elem).and_then(|e| e.array_type()),
+                    None => DataType::from_name(bare),
+                };
+                ty.map(|t| Value::Regtype(t.oid().0))
+                    .ok_or_else(|| undefined(SqlState::UNDEFINED_OBJECT, "type"))
+            }
+            DataType::Regclass => {
+                let parts = qualified_name(text).ok_or_else(|| invalid_name(text))?;
+                if let Some(v) = SystemView::lookup(&parts) {
+                    return Ok(named(v.oid(), v.name()));
+                }
+                let def = self.lookup_table(&parts, None)?;
+                Ok(named(def.oid, crate::func::quote_ident(&def.name)))
+            }
+            DataType::Regnamespace => {
+                let parts = qualified_name(text).ok_or_else(|| invalid_name(text))?;
+                match parts.as_slice() {
+                    [name] => namespace_by_name(name)
+                        .map(|oid| named(oid, crate::func::quote_ident(name)))
+                        .ok_or_else(|| undefined(SqlState::UNDEFINED_SCHEMA, "schema")),
+                    _ => Err(invalid_name(text)),
+                }
+            }
+            DataType::Regrole => {
+                let parts = qualified_name(text).ok_or_else(|| invalid_name(text))?;
+                let found = match parts.as_slice() {
+                    [name] => [
+                        10, 3373, 3374, 3375, 3377, 4200, 4544, 4569, 4570, 4571, 6171, 6181, 6182,
+                    ]
+                    .into_iter()
+                    .find(|o| role_name(*o) == Some(name.as_str())),
+                    _ => None,
+                };
+                found
+                    .map(|oid| named(oid, text.trim()))
+                    .ok_or_else(|| undefined(SqlState::UNDEFINED_OBJECT, "role"))
+            }
+            _ => {
+                // regproc, regprocedure, regoper: a built-in by name.
+                let name = trimmed.split('(').next().unwrap_or("").trim();
+                let name = name.strip_prefix("pg_catalog.").unwrap_or(name);
+                let matches: Vec<u32> = crate::func::builtins()
+                    .filter(|(_, d)| d.name == name)
+                    .map(|(oid, _)| oid)
+                    .collect();
+                match matches.as_slice() {
+                    [oid] => Ok(named(*oid, name)),
+                    [] => Err(SqlError::new(
+                        SqlState::UNDEFINED_FUNCTION,
+                        format!(
+                            "{} \"{text}\" does not exist",
+                            if to == DataType::Regoper {
+                                "operator"
+                            } else {
+                                "function"
+                            }
+                        ),
+                    )),
+                    [oid, ..] if to == DataType::Regprocedure => Ok(named(*oid, trimmed)),
+                    _ => Err(SqlError::new(
+                        SqlState::AMBIGUOUS_FUNCTION,
+                        format!(
+                            "more than one {} named \"{text}\"",
+                            if to == DataType::Regoper {
+                                "operator"
+                            } else {
+                                "function"
+                            }
+                        ),
+                    )),
+                }
+            }
+        }
+    }
+
+    /// Coerces `e` to OID alias type `to`, if it is one: a literal is read
+    /// now; any other value gets its name when computed.
+    pub(super) fn reg_coerce(&mut self, e: Expr, to: DataType) -> Result<Result<Expr, Expr>> {
+        if !(to.is_catalog_name() || to == DataType::Regtype) {
+            return Ok(Err(e));
+        }
+        if let Some(Value::Text(s)) = e.as_const() {
+            let s = s.clone();
+            let v = self.reg_input(to, &s).map_err(|err| err.at(e.pos))?;
+            return Ok(Ok(Expr {
+                kind: ExprKind::Const(v),
+                ty: to,
+                typmod: -1,
+                pos: e.pos,
+            }));
+        }
+        if to.is_catalog_name()
+            && matches!(
+                e.ty,
+                DataType::Oid | DataType::Int4 | DataType::Int8 | DataType::Int2
+            )
+            || (to.is_catalog_name() && e.ty.is_catalog_name() && e.ty != to)
+        {
+            let pos = e.pos;
+            let arg = self.coerce(e, DataType::Oid, -1, crate::cast::CoercionContext::Explicit)?;
+            return self.call(to.name(), vec![arg], pos).map(Ok);
+        }
+        Ok(Err(e))
+    }
+}
+
+fn invalid_name(text: &str) -> SqlError {
+    SqlError::new(SqlState::INVALID_NAME, "invalid name syntax").with_detail(format!("\"{text}\""))
+}

@@ -1,0 +1,743 @@
+//! The system relations SQL reads: pg_catalog's tables and views and
+//! information_schema, with PostgreSQL 15's names, OIDs and columns.
+//!
+//! None of them is stored as such. A relation's rows are computed when it
+//! is scanned, either from the real catalog (the stored pg_class,
+//! pg_attribute ... rows and the definitions built from them), from the
+//! running server (pg_stat_activity, pg_settings), or from the built-in
+//! types and functions; or the relation is a view whose SQL text reads the
+//! others, as PostgreSQL's system_views.sql defines it. So a catalog query
+//! always sees the transaction's own DDL, and nothing can write to them.
+
+mod columns;
+mod rows;
+mod stats;
+
+use std::fmt;
+
+use super::system::PG_CATALOG_NS;
+use crate::error::Result;
+use crate::expr::EvalCtx;
+use crate::types::DataType;
+use crate::value::Value;
+use columns::*;
+pub(crate) use rows::catalog as session_catalog;
+pub use rows::{role_name, BUILTIN_DESCRIPTIONS, BUILTIN_SHARED_DESCRIPTIONS};
+
+/// Namespace information_schema (its OID in PostgreSQL 15).
+pub const INFORMATION_SCHEMA_NS: u32 = 13207;
+/// Namespace pg_toast.
+pub const PG_TOAST_NS: u32 = 99;
+
+/// Computes a relation's rows.
+type RowsFn = fn(&EvalCtx<'_>) -> Result<Vec<Vec<Value>>>;
+
+/// Where a relation's rows come from.
+enum Source {
+    /// Computed by a function.
+    Rows(RowsFn),
+    /// A view over other relations.
+    Sql(&'static str),
+    /// Always empty: the objects it lists do not exist in actorgres
+    /// (triggers, policies, publications ...), as in a PostgreSQL
+    /// database that has none.
+    Empty,
+}
+
+/// One system relation.
+struct SysRel {
+    /// Namespace OID.
+    namespace: u32,
+    /// Name.
+    name: &'static str,
+    /// pg_class.oid.
+    oid: u32,
+    /// Columns.
+    columns: &'static [(&'static str, DataType)],
+    /// Rows.
+    source: Source,
+}
+
+const fn rel(
+    name: &'static str,
+    oid: u32,
+    columns: &'static [(&'static str, DataType)],
+    source: Source,
+) -> SysRel {
+    SysRel {
+        namespace: PG_CATALOG_NS,
+        name,
+        oid,
+        columns,
+        source,
+    }
+}
+
+/// Every system relation.
+static RELATIONS: &[SysRel] = &[
+    rel("pg_aggregate", 2600, PG_AGGREGATE, Source::Empty),
+    rel("pg_am", 2601, PG_AM, Source::Rows(rows::pg_am)),
+    rel("pg_amop", 2602, PG_AMOP, Source::Empty),
+    rel("pg_amproc", 2603, PG_AMPROC, Source::Empty),
+    rel(
+        "pg_attrdef",
+        2604,
+        PG_ATTRDEF,
+        Source::Rows(rows::pg_attrdef),
+    ),
+    rel(
+        "pg_attribute",
+        1249,
+        PG_ATTRIBUTE,
+        Source::Rows(rows::pg_attribute),
+    ),
+    rel("pg_auth_members", 1261, PG_AUTH_MEMBERS, Source::Empty),
+    rel("pg_authid", 1260, PG_AUTHID, Source::Rows(rows::pg_authid)),
+    rel(
+        "pg_available_extension_versions",
+        12085,
+        PG_AVAILABLE_EXTENSION_VERSIONS,
+        Source::Empty,
+    ),
+    rel(
+        "pg_available_extensions",
+        12081,
+        PG_AVAILABLE_EXTENSIONS,
+        Source::Empty,
+    ),
+    rel(
+        "pg_backend_memory_contexts",
+        12138,
+        PG_BACKEND_MEMORY_CONTEXTS,
+        Source::Empty,
+    ),
+    rel("pg_cast", 2605, PG_CAST, Source::Empty),
+    rel("pg_class", 1259, PG_CLASS, Source::Rows(rows::pg_class)),
+    rel(
+        "pg_collation",
+        3456,
+        PG_COLLATION,
+        Source::Rows(rows::pg_collation),
+    ),
+    rel("pg_config", 12130, PG_CONFIG, Source::Empty),
+    rel(
+        "pg_constraint",
+        2606,
+        PG_CONSTRAINT,
+        Source::Rows(rows::pg_constraint),
+    ),
+    rel("pg_conversion", 2607, PG_CONVERSION, Source::Empty),
+    rel("pg_cursors", 12077, PG_CURSORS, Source::Empty),
+    rel(
+        "pg_database",
+        1262,
+        PG_DATABASE,
+        Source::Rows(rows::pg_database),
+    ),
+    rel(
+        "pg_db_role_setting",
+        2964,
+        PG_DB_ROLE_SETTING,
+        Source::Empty,
+    ),
+    rel("pg_default_acl", 826, PG_DEFAULT_ACL, Source::Empty),
+    rel("pg_depend", 2608, PG_DEPEND, Source::Empty),
+    rel(
+        "pg_description",
+        2609,
+        PG_DESCRIPTION,
+        Source::Rows(rows::pg_description),
+    ),
+    rel("pg_enum", 3501, PG_ENUM, Source::Empty),
+    rel("pg_event_trigger", 3466, PG_EVENT_TRIGGER, Source::Empty),
+    rel(
+        "pg_extension",
+        3079,
+        PG_EXTENSION,
+        Source::Rows(rows::pg_extension),
+    ),
+    rel("pg_file_settings", 12110, PG_FILE_SETTINGS, Source::Empty),
+    rel(
+        "pg_foreign_data_wrapper",
+        2328,
+        PG_FOREIGN_DATA_WRAPPER,
+        Source::Empty,
+    ),
+    rel("pg_foreign_server", 1417, PG_FOREIGN_SERVER, Source::Empty),
+    rel("pg_foreign_table", 3118, PG_FOREIGN_TABLE, Source::Empty),
+    rel("pg_group", 12010, PG_GROUP, Source::Empty),
+    rel("pg_hba_file_rules", 12114, PG_HBA_FILE_RULES, Source::Empty),
+    rel(
+        "pg_ident_file_mappings",
+        12118,
+        PG_IDENT_FILE_MAPPINGS,
+        Source::Empty,
+    ),
+    rel("pg_index", 2610, PG_INDEX, Source::Rows(rows::pg_index)),
+    rel("pg_indexes", 12043, PG_INDEXES, Source::Sql(PG_INDEXES_SQL)),
+    rel("pg_inherits", 2611, PG_INHERITS, Source::Empty),
+    rel("pg_init_privs", 3394, PG_INIT_PRIVS, Source::Empty),
+    rel(
+        "pg_language",
+        2612,
+        PG_LANGUAGE,
+        Source::Rows(rows::pg_language),
+    ),
+    rel("pg_largeobject", 2613, PG_LARGEOBJECT, Source::Empty),
+    rel(
+        "pg_largeobject_metadata",
+        2995,
+        PG_LARGEOBJECT_METADATA,
+        Source::Empty,
+    ),
+    rel("pg_locks", 12073, PG_LOCKS, Source::Empty),
+    rel(
+        "pg_matviews",
+        12038,
+        PG_MATVIEWS,
+        Source::Sql(PG_MATVIEWS_SQL),
+    ),
+    rel(
+        "pg_namespace",
+        2615,
+        PG_NAMESPACE,
+        Source::Rows(rows::pg_namespace),
+    ),
+    rel("pg_opclass", 2616, PG_OPCLASS, Source::Empty),
+    rel(
+        "pg_operator",
+        2617,
+        PG_OPERATOR,
+        Source::Rows(rows::pg_operator),
+    ),
+    rel("pg_opfamily", 2753, PG_OPFAMILY, Source::Empty),
+    rel("pg_parameter_acl", 6243, PG_PARAMETER_ACL, Source::Empty),
+    rel(
+        "pg_partitioned_table",
+        3350,
+        PG_PARTITIONED_TABLE,
+        Source::Empty,
+    ),
+    rel("pg_policies", 12018, PG_POLICIES, Source::Empty),
+    rel("pg_policy", 3256, PG_POLICY, Source::Empty),
+    rel(
+        "pg_prepared_statements",
+        12095,
+        PG_PREPARED_STATEMENTS,
+        Source::Rows(stats::pg_prepared_statements),
+    ),
+    rel("pg_prepared_xacts", 12090, PG_PREPARED_XACTS, Source::Empty),
+    rel("pg_proc", 1255, PG_PROC, Source::Rows(rows::pg_proc)),
+    rel("pg_publication", 6104, PG_PUBLICATION, Source::Empty),
+    rel(
+        "pg_publication_namespace",
+        6237,
+        PG_PUBLICATION_NAMESPACE,
+        Source::Empty,
+    ),
+    rel(
+        "pg_publication_rel",
+        6106,
+        PG_PUBLICATION_REL,
+        Source::Empty,
+    ),
+    rel(
+        "pg_publication_tables",
+        12068,
+        PG_PUBLICATION_TABLES,
+        Source::Empty,
+    ),
+    rel("pg_range", 3541, PG_RANGE, Source::Empty),
+    rel(
+        "pg_replication_origin",
+        6000,
+        PG_REPLICATION_ORIGIN,
+        Source::Empty,
+    ),
+    rel(
+        "pg_replication_origin_status",
+        12332,
+        PG_REPLICATION_ORIGIN_STATUS,
+        Source::Empty,
+    ),
+    rel(
+        "pg_replication_slots",
+        12257,
+        PG_REPLICATION_SLOTS,
+        Source::Empty,
+    ),
+    rel(
+        "pg_rewrite",
+        2618,
+        PG_REWRITE,
+        Source::Rows(rows::pg_rewrite),
+    ),
+    rel("pg_roles", 12000, PG_ROLES, Source::Sql(PG_ROLES_SQL)),
+    rel("pg_rules", 12023, PG_RULES, Source::Empty),
+    rel("pg_seclabel", 3596, PG_SECLABEL, Source::Empty),
+    rel("pg_seclabels", 12099, PG_SECLABELS, Source::Empty),
+    rel("pg_sequence", 2224, PG_SEQUENCE, Source::Empty),
+    rel("pg_sequences", 12048, PG_SEQUENCES, Source::Empty),
+    rel(
+        "pg_settings",
+        12104,
+        PG_SETTINGS,
+        Source::Rows(stats::pg_settings),
+    ),
+    rel("pg_shadow", 12005, PG_SHADOW, Source::Empty),
+    rel("pg_shdepend", 1214, PG_SHDEPEND, Source::Empty),
+    rel(
+        "pg_shdescription",
+        2396,
+        PG_SHDESCRIPTION,
+        Source::Rows(rows::pg_shdescription),
+    ),
+    rel(
+        "pg_shmem_allocations",
+        12134,
+        PG_SHMEM_ALLOCATIONS,
+        Source::Empty,
+    ),
+    rel("pg_shseclabel", 3592, PG_SHSECLABEL, Source::Empty),
+    rel(
+        "pg_stat_activity",
+        12222,
+        PG_STAT_ACTIVITY,
+        Source::Rows(stats::pg_stat_activity),
+    ),
+    rel(
+        "pg_stat_all_indexes",
+        12183,
+        PG_STAT_ALL_INDEXES,
+        Source::Empty,
+    ),
+    rel(
+        "pg_stat_all_tables",
+        12142,
+        PG_STAT_ALL_TABLES,
+        Source::Sql(PG_STAT_ALL_TABLES_SQL),
+    ),
+    rel("pg_stat_archiver", 12285, PG_STAT_ARCHIVER, Source::Empty),
+    rel("pg_stat_bgwriter", 12289, PG_STAT_BGWRITER, Source::Empty),
+    rel(
+        "pg_stat_database",
+        12266,
+        PG_STAT_DATABASE,
+        Source::Rows(stats::pg_stat_database),
+    ),
+    rel(
+        "pg_stat_database_conflicts",
+        12271,
+        PG_STAT_DATABASE_CONFLICTS,
+        Source::Empty,
+    ),
+    rel("pg_stat_gssapi", 12253, PG_STAT_GSSAPI, Source::Empty),
+    rel(
+        "pg_stat_progress_analyze",
+        12297,
+        PG_STAT_PROGRESS_ANALYZE,
+        Source::Empty,
+    ),
+    rel(
+        "pg_stat_progress_basebackup",
+        12317,
+        PG_STAT_PROGRESS_BASEBACKUP,
+        Source::Empty,
+    ),
+    rel(
+        "pg_stat_progress_cluster",
+        12307,
+        PG_STAT_PROGRESS_CLUSTER,
+        Source::Empty,
+    ),
+    rel(
+        "pg_stat_progress_copy",
+        12322,
+        PG_STAT_PROGRESS_COPY,
+        Source::Empty,
+    ),
+    rel(
+        "pg_stat_progress_create_index",
+        12312,
+        PG_STAT_PROGRESS_CREATE_INDEX,
+        Source::Empty,
+    ),
+    rel(
+        "pg_stat_progress_vacuum",
+        12302,
+        PG_STAT_PROGRESS_VACUUM,
+        Source::Empty,
+    ),
+    rel(
+        "pg_stat_recovery_prefetch",
+        12240,
+        PG_STAT_RECOVERY_PREFETCH,
+        Source::Empty,
+    ),
+    rel(
+        "pg_stat_replication",
+        12227,
+        PG_STAT_REPLICATION,
+        Source::Empty,
+    ),
+    rel(
+        "pg_stat_replication_slots",
+        12262,
+        PG_STAT_REPLICATION_SLOTS,
+        Source::Empty,
+    ),
+    rel("pg_stat_slru", 12232, PG_STAT_SLRU, Source::Empty),
+    rel("pg_stat_ssl", 12249, PG_STAT_SSL, Source::Empty),
+    rel(
+        "pg_stat_subscription",
+        12244,
+        PG_STAT_SUBSCRIPTION,
+        Source::Empty,
+    ),
+    rel(
+        "pg_stat_subscription_stats",
+        12336,
+        PG_STAT_SUBSCRIPTION_STATS,
+        Source::Empty,
+    ),
+    rel(
+        "pg_stat_sys_indexes",
+        12188,
+        PG_STAT_SYS_INDEXES,
+        Source::Empty,
+    ),
+    rel(
+        "pg_stat_sys_tables",
+        12152,
+        PG_STAT_SYS_TABLES,
+        Source::Empty,
+    ),
+    rel(
+        "pg_stat_user_functions",
+        12275,
+        PG_STAT_USER_FUNCTIONS,
+        Source::Empty,
+    ),
+    rel(
+        "pg_stat_user_indexes",
+        12192,
+        PG_STAT_USER_INDEXES,
+        Source::Sql(PG_STAT_USER_INDEXES_SQL),
+    ),
+    rel(
+        "pg_stat_user_tables",
+        12161,
+        PG_STAT_USER_TABLES,
+        Source::Sql(PG_STAT_USER_TABLES_SQL),
+    ),
+    rel("pg_stat_wal", 12293, PG_STAT_WAL, Source::Empty),
+    rel(
+        "pg_stat_wal_receiver",
+        12236,
+        PG_STAT_WAL_RECEIVER,
+        Source::Empty,
+    ),
+    rel(
+        "pg_stat_xact_all_tables",
+        12147,
+        PG_STAT_XACT_ALL_TABLES,
+        Source::Empty,
+    ),
+    rel(
+        "pg_stat_xact_sys_tables",
+        12157,
+        PG_STAT_XACT_SYS_TABLES,
+        Source::Empty,
+    ),
+    rel(
+        "pg_stat_xact_user_functions",
+        12280,
+        PG_STAT_XACT_USER_FUNCTIONS,
+        Source::Empty,
+    ),
+    rel(
+        "pg_stat_xact_user_tables",
+        12166,
+        PG_STAT_XACT_USER_TABLES,
+        Source::Empty,
+    ),
+    rel(
+        "pg_statio_all_indexes",
+        12196,
+        PG_STATIO_ALL_INDEXES,
+        Source::Empty,
+    ),
+    rel(
+        "pg_statio_all_sequences",
+        12209,
+        PG_STATIO_ALL_SEQUENCES,
+        Source::Empty,
+    ),
+    rel(
+        "pg_statio_all_tables",
+        12170,
+        PG_STATIO_ALL_TABLES,
+        Source::Empty,
+    ),
+    rel(
+        "pg_statio_sys_indexes",
+        12201,
+        PG_STATIO_SYS_INDEXES,
+        Source::Empty,
+    ),
+    rel(
+        "pg_statio_sys_sequences",
+        12214,
+        PG_STATIO_SYS_SEQUENCES,
+        Source::Empty,
+    ),
+    rel(
+        "pg_statio_sys_tables",
+        12175,
+        PG_STATIO_SYS_TABLES,
+        Source::Empty,
+    ),
+    rel(
+        "pg_statio_user_indexes",
+        12205,
+        PG_STATIO_USER_INDEXES,
+        Source::Empty,
+    ),
+    rel(
+        "pg_statio_user_sequences",
+        12218,
+        PG_STATIO_USER_SEQUENCES,
+        Source::Empty,
+    ),
+    rel(
+        "pg_statio_user_tables",
+        12179,
+        PG_STATIO_USER_TABLES,
+        Source::Sql(PG_STATIO_USER_TABLES_SQL),
+    ),
+    rel("pg_statistic", 2619, PG_STATISTIC, Source::Empty),
+    rel("pg_statistic_ext", 3381, PG_STATISTIC_EXT, Source::Empty),
+    rel(
+        "pg_statistic_ext_data",
+        3429,
+        PG_STATISTIC_EXT_DATA,
+        Source::Empty,
+    ),
+    rel("pg_stats", 12053, PG_STATS, Source::Empty),
+    rel("pg_stats_ext", 12058, PG_STATS_EXT, Source::Empty),
+    rel(
+        "pg_stats_ext_exprs",
+        12063,
+        PG_STATS_EXT_EXPRS,
+        Source::Empty,
+    ),
+    rel("pg_subscription", 6100, PG_SUBSCRIPTION, Source::Empty),
+    rel(
+        "pg_subscription_rel",
+        6102,
+        PG_SUBSCRIPTION_REL,
+        Source::Empty,
+    ),
+    rel("pg_tables", 12033, PG_TABLES, Source::Sql(PG_TABLES_SQL)),
+    rel(
+        "pg_tablespace",
+        1213,
+        PG_TABLESPACE,
+        Source::Rows(rows::pg_tablespace),
+    ),
+    rel(
+        "pg_timezone_abbrevs",
+        12122,
+        PG_TIMEZONE_ABBREVS,
+        Source::Empty,
+    ),
+    rel("pg_timezone_names", 12126, PG_TIMEZONE_NAMES, Source::Empty),
+    rel("pg_transform", 3576, PG_TRANSFORM, Source::Empty),
+    rel("pg_trigger", 2620, PG_TRIGGER, Source::Empty),
+    rel("pg_ts_config", 3602, PG_TS_CONFIG, Source::Empty),
+    rel("pg_ts_config_map", 3603, PG_TS_CONFIG_MAP, Source::Empty),
+    rel("pg_ts_dict", 3600, PG_TS_DICT, Source::Empty),
+    rel("pg_ts_parser", 3601, PG_TS_PARSER, Source::Empty),
+    rel("pg_ts_template", 3764, PG_TS_TEMPLATE, Source::Empty),
+    rel("pg_type", 1247, PG_TYPE, Source::Rows(rows::pg_type)),
+    rel("pg_user", 12014, PG_USER, Source::Sql(PG_USER_SQL)),
+    rel("pg_user_mapping", 1418, PG_USER_MAPPING, Source::Empty),
+    rel("pg_user_mappings", 12327, PG_USER_MAPPINGS, Source::Empty),
+    rel("pg_views", 12028, PG_VIEWS, Source::Sql(PG_VIEWS_SQL)),
+];
+
+const PG_TABLES_SQL: &str = "SELECT n.nspname AS schemaname, c.relname AS tablename, \
+     pg_get_userbyid(c.relowner) AS tableowner, t.spcname AS tablespace, \
+     c.relhasindex AS hasindexes, c.relhasrules AS hasrules, \
+     c.relhastriggers AS hastriggers, c.relrowsecurity AS rowsecurity \
+     FROM pg_class c LEFT JOIN pg_namespace n ON n.oid = c.relnamespace \
+     LEFT JOIN pg_tablespace t ON t.oid = c.reltablespace \
+     WHERE c.relkind IN ('r', 'p')";
+
+const PG_VIEWS_SQL: &str = "SELECT n.nspname AS schemaname, c.relname AS viewname, \
+     pg_get_userbyid(c.relowner) AS viewowner, pg_get_viewdef(c.oid) AS definition \
+     FROM pg_class c LEFT JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE c.relkind = 'v'";
+
+const PG_MATVIEWS_SQL: &str = "SELECT n.nspname AS schemaname, c.relname AS matviewname, \
+     pg_get_userbyid(c.relowner) AS matviewowner, t.spcname AS tablespace, \
+     c.relhasindex AS hasindexes, c.relispopulated AS ispopulated, \
+     pg_get_viewdef(c.oid) AS definition \
+     FROM pg_class c LEFT JOIN pg_namespace n ON n.oid = c.relnamespace \
+     LEFT JOIN pg_tablespace t ON t.oid = c.reltablespace \
+     WHERE c.relkind = 'm'";
+
+const PG_INDEXES_SQL: &str = "SELECT n.nspname AS schemaname, c.relname AS tablename, \
+     i.relname AS indexname, t.spcname AS tablespace, pg_get_indexdef(i.oid) AS indexdef \
+     FROM pg_index x JOIN pg_class c ON c.oid = x.indrelid \
+     JOIN pg_class i ON i.oid = x.indexrelid \
+     LEFT JOIN pg_namespace n ON n.oid = c.relnamespace \
+     LEFT JOIN pg_tablespace t ON t.oid = i.reltablespace \
+     WHERE c.relkind IN ('r', 'm', 'p') AND i.relkind IN ('i', 'I')";
+
+const PG_ROLES_SQL: &str = "SELECT rolname, rolsuper, rolinherit, rolcreaterole, rolcreatedb, \
+     rolcanlogin, rolreplication, rolconnlimit, '********'::text AS rolpassword, \
+     rolvaliduntil, rolbypassrls, NULL::text[] AS rolconfig, oid FROM pg_authid";
+
+const PG_USER_SQL: &str = "SELECT rolname AS usename, oid AS usesysid, \
+     rolcreatedb AS usecreatedb, rolsuper AS usesuper, rolreplication AS userepl, \
+     rolbypassrls AS usebypassrls, '********'::text AS passwd, rolvaliduntil AS valuntil, \
+     NULL::text[] AS useconfig FROM pg_authid WHERE rolcanlogin";
+
+/// Activity counters actorgres does not keep yet read as zero and
+/// never-happened, as in a freshly started PostgreSQL.
+const PG_STAT_ALL_TABLES_SQL: &str = "SELECT c.oid AS relid, n.nspname AS schemaname, \
+     c.relname, 0::int8 AS seq_scan, 0::int8 AS seq_tup_read, 0::int8 AS idx_scan, \
+     0::int8 AS idx_tup_fetch, 0::int8 AS n_tup_ins, 0::int8 AS n_tup_upd, \
+     0::int8 AS n_tup_del, 0::int8 AS n_tup_hot_upd, 0::int8 AS n_live_tup, \
+     0::int8 AS n_dead_tup, 0::int8 AS n_mod_since_analyze, 0::int8 AS n_ins_since_vacuum, \
+     NULL::timestamptz AS last_vacuum, NULL::timestamptz AS last_autovacuum, \
+     NULL::timestamptz AS last_analyze, NULL::timestamptz AS last_autoanalyze, \
+     0::int8 AS vacuum_count, 0::int8 AS autovacuum_count, 0::int8 AS analyze_count, \
+     0::int8 AS autoanalyze_count \
+     FROM pg_class c LEFT JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE c.relkind IN ('r', 't', 'm', 'p')";
+
+const PG_STAT_USER_TABLES_SQL: &str = "SELECT * FROM pg_stat_all_tables \
+     WHERE schemaname NOT IN ('pg_catalog', 'information_schema') \
+     AND schemaname !~ '^pg_toast'";
+
+const PG_STAT_USER_INDEXES_SQL: &str = "SELECT c.oid AS relid, i.oid AS indexrelid, \
+     n.nspname AS schemaname, c.relname, i.relname AS indexrelname, 0::int8 AS idx_scan, \
+     0::int8 AS idx_tup_read, 0::int8 AS idx_tup_fetch \
+     FROM pg_class c JOIN pg_index x ON c.oid = x.indrelid \
+     JOIN pg_class i ON i.oid = x.indexrelid \
+     LEFT JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE c.relkind IN ('r', 't', 'm') \
+     AND n.nspname NOT IN ('pg_catalog', 'information_schema') \
+     AND n.nspname !~ '^pg_toast'";
+
+const PG_STATIO_USER_TABLES_SQL: &str = "SELECT c.oid AS relid, n.nspname AS schemaname, \
+     c.relname, 0::int8 AS heap_blks_read, 0::int8 AS heap_blks_hit, \
+     0::int8 AS idx_blks_read, 0::int8 AS idx_blks_hit, NULL::int8 AS toast_blks_read, \
+     NULL::int8 AS toast_blks_hit, NULL::int8 AS tidx_blks_read, NULL::int8 AS tidx_blks_hit \
+     FROM pg_class c LEFT JOIN pg_namespace n ON n.oid = c.relnamespace \
+     WHERE c.relkind IN ('r', 't', 'm') \
+     AND n.nspname NOT IN ('pg_catalog', 'information_schema') \
+     AND n.nspname !~ '^pg_toast'";
+
+/// A system relation as a FROM item: rows computed at scan time, or a
+/// view to bind.
+#[derive(Clone, Copy)]
+pub struct SystemView(&'static SysRel);
+
+impl fmt::Debug for SystemView {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.name)
+    }
+}
+
+impl PartialEq for SystemView {
+    fn eq(&self, other: &SystemView) -> bool {
+        self.0.oid == other.0.oid
+    }
+}
+
+impl Eq for SystemView {}
+
+impl SystemView {
+    /// Finds a relation by name: unqualified names find pg_catalog's (it
+    /// is searched first, as PostgreSQL does unless search_path places
+    /// it later).
+    pub fn lookup(parts: &[String]) -> Option<SystemView> {
+        let (namespace, name) = match parts {
+            [name] => (PG_CATALOG_NS, name),
+            [schema, name] => (namespace_oid(schema)?, name),
+            [_db, schema, name] => (namespace_oid(schema)?, name),
+            _ => return None,
+        };
+        RELATIONS
+            .iter()
+            .find(|r| r.namespace == namespace && r.name == name)
+            .map(SystemView)
+    }
+
+    /// The relation with this OID.
+    pub fn by_oid(oid: u32) -> Option<SystemView> {
+        RELATIONS.iter().find(|r| r.oid == oid).map(SystemView)
+    }
+
+    /// Every system relation.
+    pub fn all() -> impl Iterator<Item = SystemView> {
+        RELATIONS.iter().map(SystemView)
+    }
+
+    /// Name.
+    pub fn name(&self) -> &'static str {
+        self.0.name
+    }
+
+    /// pg_class.oid.
+    pub fn oid(&self) -> u32 {
+        self.0.oid
+    }
+
+    /// Namespace OID.
+    pub fn namespace(&self) -> u32 {
+        self.0.namespace
+    }
+
+    /// pg_class.relkind: 'v' for views, 'r' for tables.
+    pub fn relkind(&self) -> char {
+        match self.0.source {
+            Source::Sql(_) => 'v',
+            _ if self.0.oid >= 12000 => 'v',
+            _ => 'r',
+        }
+    }
+
+    /// Column names and types.
+    pub fn columns(&self) -> &'static [(&'static str, DataType)] {
+        self.0.columns
+    }
+
+    /// For a view over other relations: its query.
+    pub fn sql(&self) -> Option<&'static str> {
+        match self.0.source {
+            Source::Sql(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The current rows (a view's are produced by binding [`Self::sql`]).
+    pub fn rows(&self, ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+        match self.0.source {
+            Source::Rows(f) => f(ctx),
+            Source::Sql(_) | Source::Empty => Ok(Vec::new()),
+        }
+    }
+}
+
+/// The OID of a schema that holds system relations.
+fn namespace_oid(name: &str) -> Option<u32> {
+    match name {
+        "pg_catalog" => Some(PG_CATALOG_NS),
+        "information_schema" => Some(INFORMATION_SCHEMA_NS),
+        _ => None,
+    }
+}

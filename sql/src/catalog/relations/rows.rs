@@ -1,0 +1,963 @@
+//! Rows of the pg_catalog relations, built from the stored catalog, the
+//! built-in types and functions, and PostgreSQL's bootstrap objects
+//! (access methods, collations, tablespaces, predefined roles).
+
+use std::sync::Arc;
+
+use super::columns::*;
+use super::{SystemView, INFORMATION_SCHEMA_NS, PG_TOAST_NS};
+use crate::catalog::system::{self, PG_CATALOG_NS, PUBLIC_NS};
+use crate::catalog::{Catalog, DatabaseDef, TableDef};
+use crate::error::Result;
+use crate::expr::EvalCtx;
+use crate::types::DataType;
+use crate::value::{ArrayRef, Value};
+
+/// The bootstrap superuser's OID: every object's owner.
+pub const BOOTSTRAP_SUPERUSER: u32 = 10;
+/// Its name.
+pub const BOOTSTRAP_SUPERUSER_NAME: &str = "postgres";
+/// pg_database_owner, owner of schema public.
+pub const DATABASE_OWNER: u32 = 6171;
+/// The default collation.
+const DEFAULT_COLLATION: u32 = 100;
+/// Collation "C".
+const C_COLLATION: u32 = 950;
+/// Tablespace pg_default.
+const PG_DEFAULT_TABLESPACE: u32 = 1663;
+/// Access method heap.
+const HEAP_AM: u32 = 2;
+/// Access method btree.
+pub const BTREE_AM: u32 = 403;
+
+/// One row, filled by column name; unset columns are NULL.
+pub(super) struct Row {
+    /// The relation's columns.
+    columns: &'static [(&'static str, DataType)],
+    /// Values so far.
+    values: Vec<Value>,
+}
+
+impl Row {
+    /// A row of NULLs.
+    pub(super) fn new(columns: &'static [(&'static str, DataType)]) -> Row {
+        Row {
+            columns,
+            values: vec![Value::Null; columns.len()],
+        }
+    }
+
+    /// Sets column `name`.
+    pub(super) fn set(mut self, name: &str, v: Value) -> Row {
+        match self.columns.iter().position(|(n, _)| *n == name) {
+            Some(i) => self.values[i] = v,
+            None => debug_assert!(false, "no column {name}"),
+        }
+        self
+    }
+
+    /// Sets a text, name or "char" column.
+    pub(super) fn text(self, name: &str, v: &str) -> Row {
+        self.set(name, Value::Text(v.to_owned()))
+    }
+
+    /// Sets an oid column.
+    pub(super) fn oid(self, name: &str, v: u32) -> Row {
+        self.set(name, Value::Oid(v))
+    }
+
+    /// Sets a boolean column.
+    pub(super) fn bool(self, name: &str, v: bool) -> Row {
+        self.set(name, Value::Bool(v))
+    }
+
+    /// Sets an int2 column.
+    pub(super) fn int2(self, name: &str, v: i64) -> Row {
+        self.set(name, Value::Int2(v as i16))
+    }
+
+    /// Sets an int4 column.
+    pub(super) fn int4(self, name: &str, v: i64) -> Row {
+        self.set(name, Value::Int4(v as i32))
+    }
+
+    /// Sets a regproc column to a function name (`-` for none).
+    pub(super) fn proc(self, name: &str, v: &str) -> Row {
+        self.set(name, Value::Named(0, Arc::from(v)))
+    }
+
+    /// The values.
+    pub(super) fn done(self) -> Vec<Value> {
+        self.values
+    }
+}
+
+/// Catalog access for the session's database.
+pub(crate) fn catalog<'c>(ctx: &'c EvalCtx<'_>) -> Result<Option<(Catalog<'c>, DatabaseDef)>> {
+    let Some(st) = &ctx.storage else {
+        return Ok(None);
+    };
+    let Some((_, db)) = Catalog::new(st.engine, 0, st.own).database(&ctx.info.database)? else {
+        return Ok(None);
+    };
+    Ok(Some((Catalog::new(st.engine, db.oid, st.own), db)))
+}
+
+/// Every user relation (tables and views) of the session's database.
+fn relations(ctx: &EvalCtx<'_>) -> Result<Vec<TableDef>> {
+    match catalog(ctx)? {
+        Some((cat, _)) => cat.relations(),
+        None => Ok(Vec::new()),
+    }
+}
+
+fn oid_of(v: &Value) -> u32 {
+    match v {
+        Value::Oid(o) => *o,
+        _ => 0,
+    }
+}
+
+fn text_of(v: &Value) -> String {
+    match v {
+        Value::Text(s) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+/// pg_type.typalign.
+fn typalign(t: DataType) -> &'static str {
+    use DataType::*;
+    match t {
+        Bool | Char | Name | Uuid => "c",
+        Int2 => "s",
+        Int8 | Float8 | Time | Timestamp | TimestampTz | Interval => "d",
+        Array(Int8 | Float8 | Time | Timestamp | TimestampTz | Interval) => "d",
+        _ => "i",
+    }
+}
+
+/// pg_type.typstorage.
+fn typstorage(t: DataType) -> &'static str {
+    use DataType::*;
+    match t {
+        Numeric => "m",
+        _ if t.typlen() == -1 => "x",
+        _ => "p",
+    }
+}
+
+/// pg_type.typcollation: the default collation for collatable types.
+fn typcollation(t: DataType) -> u32 {
+    use DataType::*;
+    match t {
+        Text | Varchar | Bpchar => DEFAULT_COLLATION,
+        Array(Text | Varchar | Bpchar) => DEFAULT_COLLATION,
+        Name => C_COLLATION,
+        _ => 0,
+    }
+}
+
+/// The default B-tree operator class of a type (pg_opclass OIDs).
+fn btree_opclass(t: DataType) -> u32 {
+    use DataType::*;
+    match t {
+        Bool => 424,
+        Bytea => 428,
+        Char => 429,
+        Name => 1986,
+        Int8 => 3124,
+        Int2 => 1979,
+        Int4 => 1978,
+        Text | Varchar => 3126,
+        Oid => 1981,
+        Float4 => 1970,
+        Float8 => 1971,
+        Bpchar => 426,
+        Date => 3122,
+        Time => 1996,
+        Timestamp => 3128,
+        TimestampTz => 3127,
+        Interval => 1982,
+        Numeric => 3125,
+        Uuid => 2968,
+        Jsonb => 4033,
+        Inet => 3123,
+        _ => 0,
+    }
+}
+
+/// pg_namespace: PostgreSQL's four fixed schemas.
+pub(super) fn pg_namespace(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    let su = BOOTSTRAP_SUPERUSER_NAME;
+    let acl = |items: &[String]| {
+        Value::Array(ArrayRef::new(
+            items.iter().map(|s| Value::Text(s.clone())).collect(),
+        ))
+    };
+    let std_acl = acl(&[format!("{su}=UC/{su}"), format!("=U/{su}")]);
+    Ok(vec![
+        Row::new(PG_NAMESPACE)
+            .oid("oid", PG_TOAST_NS)
+            .text("nspname", "pg_toast")
+            .oid("nspowner", BOOTSTRAP_SUPERUSER)
+            .done(),
+        Row::new(PG_NAMESPACE)
+            .oid("oid", PG_CATALOG_NS)
+            .text("nspname", "pg_catalog")
+            .oid("nspowner", BOOTSTRAP_SUPERUSER)
+            .set("nspacl", std_acl.clone())
+            .done(),
+        Row::new(PG_NAMESPACE)
+            .oid("oid", PUBLIC_NS)
+            .text("nspname", "public")
+            .oid("nspowner", DATABASE_OWNER)
+            .set(
+                "nspacl",
+                acl(&[
+                    "pg_database_owner=UC/pg_database_owner".into(),
+                    "=U/pg_database_owner".into(),
+                ]),
+            )
+            .done(),
+        Row::new(PG_NAMESPACE)
+            .oid("oid", INFORMATION_SCHEMA_NS)
+            .text("nspname", "information_schema")
+            .oid("nspowner", BOOTSTRAP_SUPERUSER)
+            .set("nspacl", std_acl)
+            .done(),
+    ])
+}
+
+/// pg_class's common columns.
+fn class_row(oid: u32, name: &str, namespace: u32, kind: &str, natts: usize) -> Row {
+    Row::new(PG_CLASS)
+        .oid("oid", oid)
+        .text("relname", name)
+        .oid("relnamespace", namespace)
+        .oid("reltype", 0)
+        .oid("reloftype", 0)
+        .oid("relowner", BOOTSTRAP_SUPERUSER)
+        .oid(
+            "relam",
+            match kind {
+                "r" | "m" => HEAP_AM,
+                "i" => BTREE_AM,
+                _ => 0,
+            },
+        )
+        .oid("relfilenode", 0)
+        .oid("reltablespace", 0)
+        .int4("relpages", 0)
+        .set("reltuples", Value::Float4(-1.0))
+        .int4("relallvisible", 0)
+        .oid("reltoastrelid", 0)
+        .bool("relhasindex", false)
+        .bool("relisshared", false)
+        .text("relpersistence", "p")
+        .text("relkind", kind)
+        .int2("relnatts", natts as i64)
+        .int2("relchecks", 0)
+        .bool("relhasrules", kind == "v")
+        .bool("relhastriggers", false)
+        .bool("relhassubclass", false)
+        .bool("relrowsecurity", false)
+        .bool("relforcerowsecurity", false)
+        .bool("relispopulated", true)
+        .text("relreplident", if kind == "r" { "d" } else { "n" })
+        .bool("relispartition", false)
+        .oid("relrewrite", 0)
+        .oid("relfrozenxid", 0)
+        .oid("relminmxid", 0)
+}
+
+/// pg_class: the system relations, then the user's tables, views and
+/// indexes.
+pub(super) fn pg_class(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    let mut out: Vec<Vec<Value>> = SystemView::all()
+        .map(|v| {
+            let kind = v.relkind().to_string();
+            class_row(v.oid(), v.name(), v.namespace(), &kind, v.columns().len())
+                .bool("relisshared", v.oid() == system::PG_DATABASE.oid)
+                .text("relreplident", "n")
+                .done()
+        })
+        .collect();
+    for t in relations(ctx)? {
+        let kind = if t.view.is_some() { "v" } else { "r" };
+        let mut row = class_row(t.oid, &t.name, t.namespace, kind, t.columns.len())
+            .int2("relchecks", t.checks.len() as i64)
+            .bool("relhasindex", !t.indexes.is_empty());
+        if t.view.is_none() {
+            row = row
+                .oid("relfilenode", t.rel.rel)
+                .oid("relfrozenxid", 3)
+                .oid("relminmxid", 1);
+        }
+        if t.fillfactor != 100 {
+            row = row.set(
+                "reloptions",
+                Value::Array(ArrayRef::new(vec![Value::Text(format!(
+                    "fillfactor={}",
+                    t.fillfactor
+                ))])),
+            );
+        }
+        out.push(row.done());
+        for ix in &t.indexes {
+            out.push(
+                class_row(ix.oid, &ix.name, t.namespace, "i", ix.columns.len())
+                    .oid("relfilenode", ix.rel.rel)
+                    .text("relreplident", "n")
+                    .done(),
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// One pg_attribute row.
+fn attribute_row(rel: u32, attnum: i64, name: &str, ty: DataType, typmod: i32) -> Row {
+    Row::new(PG_ATTRIBUTE)
+        .oid("attrelid", rel)
+        .text("attname", name)
+        .oid("atttypid", ty.oid().0)
+        .int4("attstattarget", -1)
+        .int2("attlen", i64::from(ty.typlen()))
+        .int2("attnum", attnum)
+        .int4("attndims", i64::from(matches!(ty, DataType::Array(_))))
+        .int4("attcacheoff", -1)
+        .int4("atttypmod", i64::from(typmod))
+        .bool("attbyval", ty.by_value())
+        .text("attalign", typalign(ty))
+        .text("attstorage", typstorage(ty))
+        .text("attcompression", "")
+        .bool("attnotnull", false)
+        .bool("atthasdef", false)
+        .bool("atthasmissing", false)
+        .text("attidentity", "")
+        .text("attgenerated", "")
+        .bool("attisdropped", false)
+        .bool("attislocal", true)
+        .int4("attinhcount", 0)
+        .oid("attcollation", typcollation(ty))
+}
+
+/// pg_attribute: the columns of every relation (user columns only; the
+/// system columns ctid, xmin ... are not listed).
+pub(super) fn pg_attribute(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    let mut out = Vec::new();
+    for v in SystemView::all() {
+        // A catalog's leading fixed-width columns are NOT NULL (as
+        // PostgreSQL's bootstrap marks them).
+        let mut fixed = v.relkind() == 'r';
+        for (i, (name, ty)) in v.columns().iter().enumerate() {
+            fixed &= ty.typlen() > 0;
+            // Catalog text columns sort in the "C" collation.
+            let collation = match typcollation(*ty) {
+                DEFAULT_COLLATION => C_COLLATION,
+                other => other,
+            };
+            out.push(
+                attribute_row(v.oid(), i as i64 + 1, name, *ty, -1)
+                    .bool("attnotnull", fixed)
+                    .oid("attcollation", collation)
+                    .done(),
+            );
+        }
+    }
+    for t in relations(ctx)? {
+        for (i, c) in t.columns.iter().enumerate() {
+            let (name, ty) = if c.dropped {
+                (
+                    format!("........pg.dropped.{}........", i + 1),
+                    DataType::Unknown,
+                )
+            } else {
+                (c.name.clone(), c.ty)
+            };
+            out.push(
+                attribute_row(t.oid, i as i64 + 1, &name, ty, c.typmod)
+                    .bool("attnotnull", c.not_null)
+                    .bool("atthasdef", c.default.is_some())
+                    .bool("atthasmissing", !c.missing.is_null())
+                    .bool("attisdropped", c.dropped)
+                    .oid("atttypid", if c.dropped { 0 } else { ty.oid().0 })
+                    .done(),
+            );
+        }
+        for ix in &t.indexes {
+            for (i, &col) in ix.columns.iter().enumerate() {
+                if let Some(c) = t.columns.get(col) {
+                    out.push(attribute_row(ix.oid, i as i64 + 1, &c.name, c.ty, c.typmod).done());
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// pg_attrdef: column defaults (the expression as SQL text).
+pub(super) fn pg_attrdef(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    let Some((cat, _)) = catalog(ctx)? else {
+        return Ok(Vec::new());
+    };
+    let tables = cat.relations()?;
+    Ok(cat
+        .rows(&system::PG_ATTRDEF)?
+        .into_iter()
+        .map(|(_, r)| {
+            let rel = oid_of(&r[1]);
+            let attnum = match r[2] {
+                Value::Int2(n) => n,
+                _ => 0,
+            };
+            let text = text_of(&r[3]);
+            let adbin = match tables.iter().find(|t| t.oid == rel) {
+                Some(t) => {
+                    crate::table::stored_sql(t, &text, usize::try_from(attnum - 1).ok(), false)
+                }
+                None => text,
+            };
+            Row::new(PG_ATTRDEF)
+                .oid("oid", oid_of(&r[0]))
+                .oid("adrelid", rel)
+                .set("adnum", r[2].clone())
+                .text("adbin", &adbin)
+                .done()
+        })
+        .collect())
+}
+
+/// pg_index: every index of the user's tables.
+pub(super) fn pg_index(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    let mut out = Vec::new();
+    for t in relations(ctx)? {
+        for ix in &t.indexes {
+            let key = ix
+                .columns
+                .iter()
+                .map(|&c| Value::Int2(c as i16 + 1))
+                .collect();
+            let types: Vec<DataType> = ix
+                .columns
+                .iter()
+                .map(|&c| t.columns.get(c).map_or(DataType::Unknown, |c| c.ty))
+                .collect();
+            let oids = |f: fn(DataType) -> u32| {
+                Value::Array(ArrayRef::vector(
+                    types.iter().map(|t| Value::Oid(f(*t))).collect(),
+                ))
+            };
+            out.push(
+                Row::new(PG_INDEX)
+                    .oid("indexrelid", ix.oid)
+                    .oid("indrelid", t.oid)
+                    .int2("indnatts", ix.columns.len() as i64)
+                    .int2("indnkeyatts", ix.columns.len() as i64)
+                    .bool("indisunique", ix.unique)
+                    .bool("indnullsnotdistinct", false)
+                    .bool("indisprimary", ix.primary)
+                    .bool("indisexclusion", false)
+                    .bool("indimmediate", true)
+                    .bool("indisclustered", false)
+                    .bool("indisvalid", true)
+                    .bool("indcheckxmin", false)
+                    .bool("indisready", true)
+                    .bool("indislive", true)
+                    .bool("indisreplident", false)
+                    .set("indkey", Value::Array(ArrayRef::vector(key)))
+                    .set("indcollation", oids(typcollation))
+                    .set("indclass", oids(btree_opclass))
+                    .set(
+                        "indoption",
+                        Value::Array(ArrayRef::vector(
+                            types.iter().map(|_| Value::Int2(0)).collect(),
+                        )),
+                    )
+                    .done(),
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// pg_constraint: CHECK, PRIMARY KEY and UNIQUE constraints.
+pub(super) fn pg_constraint(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    let Some((cat, _)) = catalog(ctx)? else {
+        return Ok(Vec::new());
+    };
+    let tables = cat.relations()?;
+    let mut out = Vec::new();
+    for (_, r) in cat.rows(&system::PG_CONSTRAINT)? {
+        let name = text_of(&r[1]);
+        let kind = text_of(&r[3]);
+        let rel = oid_of(&r[4]);
+        let table = tables.iter().find(|t| t.oid == rel);
+        let index = table.and_then(|t| t.indexes.iter().find(|i| i.name == name));
+        let mut row = Row::new(PG_CONSTRAINT)
+            .oid("oid", oid_of(&r[0]))
+            .text("conname", &name)
+            .oid("connamespace", oid_of(&r[2]))
+            .text("contype", &kind)
+            .bool("condeferrable", false)
+            .bool("condeferred", false)
+            .bool("convalidated", true)
+            .oid("conrelid", rel)
+            .oid("contypid", 0)
+            .oid("conindid", index.map_or(0, |i| i.oid))
+            .oid("conparentid", 0)
+            .oid("confrelid", 0)
+            .text("confupdtype", " ")
+            .text("confdeltype", " ")
+            .text("confmatchtype", " ")
+            .bool("conislocal", true)
+            .int4("coninhcount", 0)
+            .bool("connoinherit", false);
+        if let Some(ix) = index {
+            row = row.set(
+                "conkey",
+                Value::Array(ArrayRef::new(
+                    ix.columns
+                        .iter()
+                        .map(|&c| Value::Int2(c as i16 + 1))
+                        .collect(),
+                )),
+            );
+        }
+        if let (true, Some(t)) = (kind == "c", table) {
+            row = row.text(
+                "conbin",
+                &crate::table::stored_sql(t, &text_of(&r[5]), None, false),
+            );
+        }
+        out.push(row.done());
+    }
+    Ok(out)
+}
+
+/// pg_rewrite: each view's _RETURN rule.
+pub(super) fn pg_rewrite(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    let Some((cat, _)) = catalog(ctx)? else {
+        return Ok(Vec::new());
+    };
+    Ok(cat
+        .rows(&system::PG_REWRITE)?
+        .into_iter()
+        .map(|(_, r)| {
+            Row::new(PG_REWRITE)
+                .oid("oid", oid_of(&r[0]))
+                .text("rulename", &text_of(&r[1]))
+                .oid("ev_class", oid_of(&r[2]))
+                .text("ev_type", "1")
+                .text("ev_enabled", "O")
+                .bool("is_instead", true)
+                .text("ev_qual", "<>")
+                .text("ev_action", &text_of(&r[3]))
+                .done()
+        })
+        .collect())
+}
+
+/// pg_type: the built-in types.
+pub(super) fn pg_type(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    Ok(DataType::builtin()
+        .map(|t| {
+            let name = t.name();
+            let array = matches!(t, DataType::Array(_));
+            let (input, output, receive, send) = if array {
+                ("array_in", "array_out", "array_recv", "array_send")
+            } else {
+                ("", "", "", "")
+            };
+            let io = |fixed: &str, suffix: &str| {
+                if fixed.is_empty() {
+                    format!("{name}{suffix}")
+                } else {
+                    fixed.to_owned()
+                }
+            };
+            let typmod_fns = match t {
+                DataType::Varchar | DataType::Bpchar => {
+                    Some(("varchartypmodin", "varchartypmodout"))
+                }
+                DataType::Numeric => Some(("numerictypmodin", "numerictypmodout")),
+                DataType::Timestamp | DataType::TimestampTz | DataType::Time => {
+                    Some(("timestamptypmodin", "timestamptypmodout"))
+                }
+                DataType::Interval => Some(("intervaltypmodin", "intervaltypmodout")),
+                _ => None,
+            };
+            let subscript = if array || matches!(t, DataType::Int2Vector | DataType::OidVector) {
+                "array_subscript_handler"
+            } else {
+                "-"
+            };
+            Row::new(PG_TYPE)
+                .oid("oid", t.oid().0)
+                .text("typname", name)
+                .oid("typnamespace", PG_CATALOG_NS)
+                .oid("typowner", BOOTSTRAP_SUPERUSER)
+                .int2("typlen", i64::from(t.typlen()))
+                .bool("typbyval", t.by_value())
+                .text("typtype", &t.typtype().to_string())
+                .text("typcategory", &t.category().code().to_string())
+                .bool("typispreferred", t.is_preferred())
+                .bool("typisdefined", true)
+                .text("typdelim", ",")
+                .oid("typrelid", 0)
+                .proc("typsubscript", subscript)
+                .oid(
+                    "typelem",
+                    match t {
+                        DataType::Int2Vector => DataType::Int2.oid().0,
+                        DataType::OidVector => DataType::Oid.oid().0,
+                        _ => t.element_oid(),
+                    },
+                )
+                .oid("typarray", t.array_oid())
+                .proc("typinput", &io(input, "in"))
+                .proc("typoutput", &io(output, "out"))
+                .proc("typreceive", &io(receive, "recv"))
+                .proc("typsend", &io(send, "send"))
+                .proc("typmodin", typmod_fns.map_or("-", |f| f.0))
+                .proc("typmodout", typmod_fns.map_or("-", |f| f.1))
+                .proc("typanalyze", if array { "array_typanalyze" } else { "-" })
+                .text("typalign", typalign(t))
+                .text("typstorage", typstorage(t))
+                .bool("typnotnull", false)
+                .oid("typbasetype", 0)
+                .int4("typtypmod", -1)
+                .int4("typndims", 0)
+                .oid("typcollation", typcollation(t))
+                .done()
+        })
+        .collect())
+}
+
+/// pg_proc: the built-in functions (operators' implementations are
+/// listed under their operator symbol's name in pg_operator instead).
+pub(super) fn pg_proc(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    Ok(crate::func::builtins()
+        .filter(|(_, d)| {
+            d.name
+                .starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        })
+        .map(|(oid, d)| {
+            let args: Vec<Value> = d.args.iter().map(|a| Value::Oid(a.oid().0)).collect();
+            Row::new(PG_PROC)
+                .oid("oid", oid)
+                .text("proname", d.name)
+                .oid("pronamespace", PG_CATALOG_NS)
+                .oid("proowner", BOOTSTRAP_SUPERUSER)
+                .oid("prolang", 12)
+                .set("procost", Value::Float4(1.0))
+                .set("prorows", Value::Float4(0.0))
+                .oid("provariadic", 0)
+                .proc("prosupport", "-")
+                .text("prokind", "f")
+                .bool("prosecdef", false)
+                .bool("proleakproof", false)
+                .bool("proisstrict", d.strict)
+                .bool("proretset", false)
+                .text(
+                    "provolatile",
+                    match d.volatility {
+                        crate::func::Volatility::Immutable => "i",
+                        crate::func::Volatility::Stable => "s",
+                        crate::func::Volatility::Volatile => "v",
+                    },
+                )
+                .text("proparallel", "s")
+                .int2("pronargs", d.args.len() as i64)
+                .int2("pronargdefaults", 0)
+                .oid("prorettype", d.ret.oid().0)
+                .set("proargtypes", Value::Array(ArrayRef::vector(args)))
+                .text("prosrc", d.name)
+                .done()
+        })
+        .collect())
+}
+
+/// pg_operator: the built-in operators.
+pub(super) fn pg_operator(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    Ok(crate::func::builtins()
+        .filter(|(_, d)| {
+            !d.name
+                .starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        })
+        .map(|(oid, d)| {
+            let (left, right) = match d.args {
+                [l, r] => (l.oid().0, r.oid().0),
+                [r] => (0, r.oid().0),
+                _ => (0, 0),
+            };
+            let comparison = matches!(d.name, "=" | "<>" | "<" | ">" | "<=" | ">=");
+            Row::new(PG_OPERATOR)
+                .oid("oid", oid)
+                .text("oprname", d.name)
+                .oid("oprnamespace", PG_CATALOG_NS)
+                .oid("oprowner", BOOTSTRAP_SUPERUSER)
+                .text("oprkind", if left == 0 { "l" } else { "b" })
+                .bool("oprcanmerge", d.name == "=" && left == right)
+                .bool("oprcanhash", d.name == "=" && left == right)
+                .oid("oprleft", left)
+                .oid("oprright", right)
+                .oid("oprresult", d.ret.oid().0)
+                .oid("oprcom", 0)
+                .oid("oprnegate", 0)
+                .proc("oprcode", "-")
+                .proc("oprrest", if comparison { "scalarltsel" } else { "-" })
+                .proc("oprjoin", if comparison { "scalarltjoinsel" } else { "-" })
+                .done()
+        })
+        .collect())
+}
+
+/// pg_database: every database.
+pub(super) fn pg_database(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    let Some((cat, _)) = catalog(ctx)? else {
+        return Ok(Vec::new());
+    };
+    let collate = ctx.settings.str("lc_collate");
+    let ctype = ctx.settings.str("lc_ctype");
+    Ok(cat
+        .databases()?
+        .into_iter()
+        .map(|d| {
+            Row::new(PG_DATABASE)
+                .oid("oid", d.oid)
+                .text("datname", &d.name)
+                .oid("datdba", BOOTSTRAP_SUPERUSER)
+                .int4("encoding", 6)
+                .text("datlocprovider", "c")
+                .bool("datistemplate", d.is_template)
+                .bool("datallowconn", d.allow_connections)
+                .int4("datconnlimit", -1)
+                .oid("datfrozenxid", 716)
+                .oid("datminmxid", 1)
+                .oid("dattablespace", PG_DEFAULT_TABLESPACE)
+                .text("datcollate", &collate)
+                .text("datctype", &ctype)
+                .set(
+                    "datacl",
+                    if d.is_template {
+                        let su = BOOTSTRAP_SUPERUSER_NAME;
+                        Value::Array(ArrayRef::new(vec![
+                            Value::Text(format!("=c/{su}")),
+                            Value::Text(format!("{su}=CTc/{su}")),
+                        ]))
+                    } else {
+                        Value::Null
+                    },
+                )
+                .done()
+        })
+        .collect())
+}
+
+/// PostgreSQL 15's predefined roles.
+const PREDEFINED_ROLES: &[(u32, &str)] = &[
+    (3373, "pg_monitor"),
+    (3374, "pg_read_all_settings"),
+    (3375, "pg_read_all_stats"),
+    (3377, "pg_stat_scan_tables"),
+    (4200, "pg_signal_backend"),
+    (4544, "pg_checkpoint"),
+    (4569, "pg_read_server_files"),
+    (4570, "pg_write_server_files"),
+    (4571, "pg_execute_server_program"),
+    (6171, "pg_database_owner"),
+    (6181, "pg_read_all_data"),
+    (6182, "pg_write_all_data"),
+];
+
+/// The name of role `oid`, if it exists.
+pub fn role_name(oid: u32) -> Option<&'static str> {
+    if oid == BOOTSTRAP_SUPERUSER {
+        return Some(BOOTSTRAP_SUPERUSER_NAME);
+    }
+    PREDEFINED_ROLES
+        .iter()
+        .find(|(o, _)| *o == oid)
+        .map(|(_, n)| *n)
+}
+
+/// pg_authid: the bootstrap superuser and the predefined roles.
+pub(super) fn pg_authid(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    let role = |oid: u32, name: &str, su: bool| {
+        Row::new(PG_AUTHID)
+            .oid("oid", oid)
+            .text("rolname", name)
+            .bool("rolsuper", su)
+            .bool("rolinherit", true)
+            .bool("rolcreaterole", su)
+            .bool("rolcreatedb", su)
+            .bool("rolcanlogin", su)
+            .bool("rolreplication", su)
+            .bool("rolbypassrls", su)
+            .int4("rolconnlimit", -1)
+            .done()
+    };
+    Ok(
+        std::iter::once(role(BOOTSTRAP_SUPERUSER, BOOTSTRAP_SUPERUSER_NAME, true))
+            .chain(PREDEFINED_ROLES.iter().map(|(o, n)| role(*o, n, false)))
+            .collect(),
+    )
+}
+
+/// pg_am: PostgreSQL's access methods.
+pub(super) fn pg_am(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    Ok([
+        (HEAP_AM, "heap", "heap_tableam_handler", "t"),
+        (BTREE_AM, "btree", "bthandler", "i"),
+        (405, "hash", "hashhandler", "i"),
+        (783, "gist", "gisthandler", "i"),
+        (2742, "gin", "ginhandler", "i"),
+        (4000, "spgist", "spghandler", "i"),
+        (3580, "brin", "brinhandler", "i"),
+    ]
+    .into_iter()
+    .map(|(oid, name, handler, kind)| {
+        Row::new(PG_AM)
+            .oid("oid", oid)
+            .text("amname", name)
+            .proc("amhandler", handler)
+            .text("amtype", kind)
+            .done()
+    })
+    .collect())
+}
+
+/// pg_collation: the libc collations every PostgreSQL has.
+pub(super) fn pg_collation(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    Ok([
+        (DEFAULT_COLLATION, "default", "d", -1, None),
+        (C_COLLATION, "C", "c", -1, Some("C")),
+        (951, "POSIX", "c", -1, Some("POSIX")),
+        (12340, "ucs_basic", "c", 6, Some("C")),
+        (12341, "C.utf8", "c", 6, Some("C.utf8")),
+    ]
+    .into_iter()
+    .map(|(oid, name, provider, encoding, locale)| {
+        let locale = locale.map_or(Value::Null, |l| Value::Text(l.to_owned()));
+        Row::new(PG_COLLATION)
+            .oid("oid", oid)
+            .text("collname", name)
+            .oid("collnamespace", PG_CATALOG_NS)
+            .oid("collowner", BOOTSTRAP_SUPERUSER)
+            .text("collprovider", provider)
+            .bool("collisdeterministic", true)
+            .int4("collencoding", encoding)
+            .set("collcollate", locale.clone())
+            .set("collctype", locale)
+            .done()
+    })
+    .collect())
+}
+
+/// pg_tablespace: pg_default and pg_global.
+pub(super) fn pg_tablespace(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    Ok([(PG_DEFAULT_TABLESPACE, "pg_default"), (1664, "pg_global")]
+        .into_iter()
+        .map(|(oid, name)| {
+            Row::new(PG_TABLESPACE)
+                .oid("oid", oid)
+                .text("spcname", name)
+                .oid("spcowner", BOOTSTRAP_SUPERUSER)
+                .done()
+        })
+        .collect())
+}
+
+/// pg_language: the built-in languages and plpgsql.
+pub(super) fn pg_language(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    Ok([
+        (12, "internal", false, false),
+        (13, "c", false, false),
+        (14, "sql", false, true),
+        (13563, "plpgsql", true, true),
+    ]
+    .into_iter()
+    .map(|(oid, name, pl, trusted)| {
+        Row::new(PG_LANGUAGE)
+            .oid("oid", oid)
+            .text("lanname", name)
+            .oid("lanowner", BOOTSTRAP_SUPERUSER)
+            .bool("lanispl", pl)
+            .bool("lanpltrusted", trusted)
+            .oid("lanplcallfoid", 0)
+            .oid("laninline", 0)
+            .oid("lanvalidator", 0)
+            .done()
+    })
+    .collect())
+}
+
+/// pg_extension: plpgsql, installed in every PostgreSQL database.
+pub(super) fn pg_extension(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    Ok(vec![Row::new(PG_EXTENSION)
+        .oid("oid", 13559)
+        .text("extname", "plpgsql")
+        .oid("extowner", BOOTSTRAP_SUPERUSER)
+        .oid("extnamespace", PG_CATALOG_NS)
+        .bool("extrelocatable", false)
+        .text("extversion", "1.0")
+        .done()])
+}
+
+/// Descriptions of PostgreSQL's built-in objects: (objoid, classoid,
+/// description), as pg_description holds them.
+pub const BUILTIN_DESCRIPTIONS: &[(u32, u32, &str)] = &[
+    (2, 2601, "heap table access method"),
+    (11, 2615, "system catalog schema"),
+    (12, 2612, "built-in functions"),
+    (13, 2612, "dynamically-loaded C functions"),
+    (14, 2612, "SQL-language functions"),
+    (99, 2615, "reserved schema for TOAST tables"),
+    (403, 2601, "b-tree index access method"),
+    (405, 2601, "hash index access method"),
+    (783, 2601, "GiST index access method"),
+    (2200, 2615, "standard public schema"),
+    (2742, 2601, "GIN index access method"),
+    (3580, 2601, "block range index (BRIN) access method"),
+    (4000, 2601, "SP-GiST index access method"),
+    (13559, 3079, "PL/pgSQL procedural language"),
+    (13563, 2612, "PL/pgSQL procedural language"),
+];
+
+/// Descriptions of the initial databases, as pg_shdescription holds them.
+pub const BUILTIN_SHARED_DESCRIPTIONS: &[(u32, u32, &str)] = &[
+    (1, 1262, "default template for new databases"),
+    (4, 1262, "unmodifiable empty database"),
+    (5, 1262, "default administrative connection database"),
+];
+
+/// pg_description: comments on objects.
+pub(super) fn pg_description(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    Ok(BUILTIN_DESCRIPTIONS
+        .iter()
+        .map(|(obj, class, text)| {
+            Row::new(PG_DESCRIPTION)
+                .oid("objoid", *obj)
+                .oid("classoid", *class)
+                .int4("objsubid", 0)
+                .text("description", text)
+                .done()
+        })
+        .collect())
+}
+
+/// pg_shdescription: comments on shared objects (databases).
+pub(super) fn pg_shdescription(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    Ok(BUILTIN_SHARED_DESCRIPTIONS
+        .iter()
+        .map(|(obj, class, text)| {
+            Row::new(PG_SHDESCRIPTION)
+                .oid("objoid", *obj)
+                .oid("classoid", *class)
+                .text("description", text)
+                .done()
+        })
+        .collect())
+}

@@ -1,0 +1,325 @@
+//! Bound expressions back to SQL text as PostgreSQL's ruleutils prints
+//! them (pg_get_expr, pg_get_constraintdef): constants with the casts
+//! that make them re-read as the same type (`'x'::text`, `(0)::numeric`),
+//! implicit casts hidden, `IN (...)` as `= ANY (ARRAY[...])`, and in the
+//! plain form every operator in parentheses; the pretty form leaves out
+//! the parentheses precedence makes unnecessary.
+
+use crate::expr::{Expr, ExprKind};
+use crate::func::quote_ident;
+use crate::types::DataType;
+use crate::value::{OutputStyle, Value};
+
+/// How an expression is printed.
+pub struct Deparser<'a> {
+    /// Name of each column a `Column(i)` refers to.
+    pub columns: &'a [String],
+    /// Pretty (psql's `pg_get_expr(e, rel, true)`) or plain (pg_dump's).
+    pub pretty: bool,
+}
+
+/// Operator precedence classes PostgreSQL's pretty printer knows
+/// (get_simple_binary_op_name / isSimpleNode).
+fn priority(op: &str) -> Option<u8> {
+    match op {
+        "+" | "-" => Some(1),
+        "*" | "/" | "%" => Some(2),
+        _ => None,
+    }
+}
+
+/// The text of a constant of type `ty`, and whether it needs its type
+/// label to re-read as that type.
+fn constant(v: &Value, ty: DataType, typmod: i32, pretty: bool) -> String {
+    let label = || crate::func::format_type(ty, typmod);
+    if v.is_null() {
+        return format!("NULL::{}", label());
+    }
+    let text = v.to_text(&OutputStyle::default()).unwrap_or_default();
+    use DataType::*;
+    match ty {
+        Bool => return if text == "t" { "true" } else { "false" }.to_owned(),
+        Int4 if !text.starts_with('-') => return text,
+        Int4 => return format!("'{text}'::integer"),
+        Numeric => {
+            let float = text.contains(['e', 'E', '.']);
+            if text.starts_with(|c: char| c.is_ascii_digit()) && float && typmod < 0 {
+                return text;
+            }
+            if text.starts_with(|c: char| c.is_ascii_digit()) {
+                return if pretty {
+                    format!("{text}::{}", label())
+                } else {
+                    format!("({text})::{}", label())
+                };
+            }
+            return format!("'{text}'::{}", label());
+        }
+        Int2 | Int8 | Float4 | Float8 | Oid
+            if text.bytes().all(|b| b"0123456789+-eE.".contains(&b)) =>
+        {
+            if ty == Int8 && !text.starts_with('-') && text.parse::<i32>().is_err() {
+                // Too big for int4: it reads back as bigint by itself.
+                return text;
+            }
+            let t = if text.starts_with(['+', '-']) || !pretty {
+                format!("({text})")
+            } else {
+                text
+            };
+            return format!("{t}::{}", label());
+        }
+        Unknown => return quote_literal(&text),
+        _ => {}
+    }
+    format!("{}::{}", quote_literal(&text), label())
+}
+
+/// A string literal: doubled quotes, and E'' when it holds backslashes.
+fn quote_literal(s: &str) -> String {
+    let body = s.replace('\'', "''");
+    if s.contains('\\') {
+        format!("E'{}'", body.replace('\\', "\\\\"))
+    } else {
+        format!("'{body}'")
+    }
+}
+
+impl Deparser<'_> {
+    /// The expression's text; None for forms it cannot print (the caller
+    /// keeps the text as written).
+    pub fn expr(&self, e: &Expr) -> Option<String> {
+        self.node(e, None)
+    }
+
+    /// Prints `e`; `parent` is the enclosing binary operator in pretty
+    /// mode (to decide its parentheses).
+    fn node(&self, e: &Expr, parent: Option<(&str, bool)>) -> Option<String> {
+        Some(match &e.kind {
+            ExprKind::Const(v) => constant(v, e.ty, e.typmod, self.pretty),
+            ExprKind::Column(i) => quote_ident(self.columns.get(*i)?),
+            ExprKind::Cast { arg, explicit } => {
+                if !explicit
+                    && arg.ty == DataType::Int4
+                    && matches!(e.ty, DataType::Int2 | DataType::Int8)
+                {
+                    // PostgreSQL has int2 and int8 operators taking int4:
+                    // the constant stays an integer.
+                    return self.node(arg, parent);
+                }
+                if let (false, Some(v)) = (*explicit, arg.as_const()) {
+                    // A constant coerced to an operator's type: printed as
+                    // a constant of that type, as PostgreSQL folds it.
+                    let v = crate::cast::cast_value(
+                        v.clone(),
+                        arg.ty,
+                        e.ty,
+                        -1,
+                        false,
+                        &OutputStyle::default(),
+                    )
+                    .ok()?;
+                    return Some(constant(&v, e.ty, -1, self.pretty));
+                }
+                if !explicit {
+                    return self.node(arg, parent);
+                }
+                let inner = self.node(arg, None)?;
+                let simple = matches!(arg.kind, ExprKind::Column(_) | ExprKind::Call { .. })
+                    && !matches!(&arg.kind, ExprKind::Call { def, .. } if is_operator(def.name));
+                let inner = if self.pretty && simple {
+                    inner
+                } else {
+                    format!("({inner})")
+                };
+                format!("{inner}::{}", crate::func::format_type(e.ty, e.typmod))
+            }
+            ExprKind::Call { def, args } if is_operator(def.name) => match args.as_slice() {
+                [l, r] => {
+                    let op = def.name;
+                    let ls = self.node(l, Some((op, false)))?;
+                    let rs = self.node(r, Some((op, true)))?;
+                    self.paren(format!("{ls} {op} {rs}"), op, parent)
+                }
+                [a] => format!("({} {})", def.name, self.node(a, None)?),
+                _ => return None,
+            },
+            ExprKind::Call { def, args } => {
+                let args: Option<Vec<String>> = args.iter().map(|a| self.node(a, None)).collect();
+                format!("{}({})", def.name, args?.join(", "))
+            }
+            ExprKind::And(items) | ExprKind::Or(items) => {
+                let word = if matches!(e.kind, ExprKind::And(_)) {
+                    "AND"
+                } else {
+                    "OR"
+                };
+                let parts: Option<Vec<String>> = items
+                    .iter()
+                    .map(|i| {
+                        let s = self.node(i, None)?;
+                        // In pretty form only an OR inside an AND needs
+                        // parentheses.
+                        Some(
+                            if self.pretty && word == "AND" && matches!(i.kind, ExprKind::Or(_)) {
+                                format!("({s})")
+                            } else {
+                                s
+                            },
+                        )
+                    })
+                    .collect();
+                let joined = parts?.join(&format!(" {word} "));
+                if self.pretty {
+                    joined
+                } else {
+                    format!("({joined})")
+                }
+            }
+            ExprKind::Not(arg) => {
+                let inner = self.node(arg, None)?;
+                let inner = if self.pretty && matches!(arg.kind, ExprKind::And(_) | ExprKind::Or(_))
+                {
+                    format!("({inner})")
+                } else {
+                    inner
+                };
+                self.wrap(format!("NOT {inner}"))
+            }
+            ExprKind::IsNull { arg, negated } => self.wrap(format!(
+                "{} IS {}NULL",
+                self.node(arg, None)?,
+                if *negated { "NOT " } else { "" }
+            )),
+            ExprKind::IsBool {
+                arg,
+                value,
+                negated,
+            } => self.wrap(format!(
+                "{} IS {}{}",
+                self.node(arg, None)?,
+                if *negated { "NOT " } else { "" },
+                match value {
+                    Some(true) => "TRUE",
+                    Some(false) => "FALSE",
+                    None => "UNKNOWN",
+                }
+            )),
+            ExprKind::DistinctFrom {
+                left,
+                right,
+                negated,
+                ..
+            } => self.wrap(format!(
+                "{} IS {}DISTINCT FROM {}",
+                self.node(left, None)?,
+                if *negated { "NOT " } else { "" },
+                self.node(right, None)?
+            )),
+            ExprKind::Coalesce(args) => {
+                let args: Option<Vec<String>> = args.iter().map(|a| self.node(a, None)).collect();
+                format!("COALESCE({})", args?.join(", "))
+            }
+            ExprKind::NullIf { left, right, .. } => format!(
+                "NULLIF({}, {})",
+                self.node(left, None)?,
+                self.node(right, None)?
+            ),
+            ExprKind::MinMax { args, cmp } => {
+                let args: Option<Vec<String>> = args.iter().map(|a| self.node(a, None)).collect();
+                let word = if cmp.name == ">" { "GREATEST" } else { "LEAST" };
+                format!("{word}({})", args?.join(", "))
+            }
+            ExprKind::InList { arg, list, negated } => {
+                let items: Option<Vec<String>> =
+                    list.iter().map(|(v, _)| self.node(v, None)).collect();
+                let op = if *negated { "<> ALL" } else { "= ANY" };
+                self.wrap(format!(
+                    "{} {op} (ARRAY[{}])",
+                    self.node(arg, None)?,
+                    items?.join(", ")
+                ))
+            }
+            ExprKind::Case { whens, otherwise } => {
+                let mut s = String::from("\nCASE\n");
+                for (w, t) in whens {
+                    s.push_str(&format!(
+                        "    WHEN {} THEN {}\n",
+                        self.node(w, None)?,
+                        self.node(t, None)?
+                    ));
+                }
+                if let Some(o) = otherwise {
+                    s.push_str(&format!("    ELSE {}\n", self.node(o, None)?));
+                }
+                s.push_str("END");
+                s
+            }
+            _ => return None,
+        })
+    }
+
+    /// A node PostgreSQL parenthesizes in plain form only.
+    fn wrap(&self, s: String) -> String {
+        if self.pretty {
+            s
+        } else {
+            format!("({s})")
+        }
+    }
+
+    /// A binary operator: always in parentheses in plain form; in pretty
+    /// form only where its parent's precedence needs them.
+    fn paren(&self, s: String, op: &str, parent: Option<(&str, bool)>) -> String {
+        if !self.pretty {
+            return format!("({s})");
+        }
+        let Some((parent_op, right_side)) = parent else {
+            return s;
+        };
+        let simple = match (priority(op), priority(parent_op)) {
+            (Some(mine), Some(theirs)) => mine > theirs || (mine == theirs && !right_side),
+            _ => false,
+        };
+        if simple {
+            s
+        } else {
+            format!("({s})")
+        }
+    }
+}
+
+/// True for a function named by an operator symbol.
+fn is_operator(name: &str) -> bool {
+    !name.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constants_as_ruleutils_prints_them() {
+        assert_eq!(constant(&Value::Int4(5), DataType::Int4, -1, false), "5");
+        assert_eq!(
+            constant(&Value::Int4(-1), DataType::Int4, -1, false),
+            "'-1'::integer"
+        );
+        assert_eq!(
+            constant(&Value::Text("it's".into()), DataType::Text, -1, true),
+            "'it''s'::text"
+        );
+        assert_eq!(
+            constant(&Value::Float8(1.5), DataType::Float8, -1, false),
+            "(1.5)::double precision"
+        );
+        assert_eq!(
+            constant(&Value::Float8(1.5), DataType::Float8, -1, true),
+            "1.5::double precision"
+        );
+        assert_eq!(
+            constant(&Value::Bool(true), DataType::Bool, -1, false),
+            "true"
+        );
+    }
+}

@@ -1,0 +1,995 @@
+//! Functions over the catalog that psql, pg_dump and drivers call:
+//! pg_get_userbyid, format_type, pg_get_indexdef, pg_table_is_visible,
+//! the size functions, privilege checks, quote_ident ...
+
+use super::operators::arg;
+use super::{f, non_strict, stable, volatile, FuncDef};
+use crate::catalog::{role_name, session_catalog, SystemView, TableDef};
+use crate::error::Result;
+use crate::expr::EvalCtx;
+use crate::types::DataType::{self, *};
+use crate::value::{ArrayRef, Numeric, Value};
+
+/// The words quote_ident must quote: PostgreSQL 15's keywords that are
+/// not unreserved (pg_get_keywords() with catcode <> 'U').
+const QUOTED_KEYWORDS: &[&str] = &[
+    "all",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "asymmetric",
+    "authorization",
+    "between",
+    "bigint",
+    "binary",
+    "bit",
+    "boolean",
+    "both",
+    "case",
+    "cast",
+    "char",
+    "character",
+    "check",
+    "coalesce",
+    "collate",
+    "collation",
+    "column",
+    "concurrently",
+    "constraint",
+    "create",
+    "cross",
+    "current_catalog",
+    "current_date",
+    "current_role",
+    "current_schema",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "dec",
+    "decimal",
+    "default",
+    "deferrable",
+    "desc",
+    "distinct",
+    "do",
+    "else",
+    "end",
+    "except",
+    "exists",
+    "extract",
+    "false",
+    "fetch",
+    "float",
+    "for",
+    "foreign",
+    "freeze",
+    "from",
+    "full",
+    "grant",
+    "greatest",
+    "group",
+    "grouping",
+    "having",
+    "ilike",
+    "in",
+    "initially",
+    "inner",
+    "inout",
+    "int",
+    "integer",
+    "intersect",
+    "interval",
+    "into",
+    "is",
+    "isnull",
+    "join",
+    "lateral",
+    "leading",
+    "least",
+    "left",
+    "like",
+    "limit",
+    "localtime",
+    "localtimestamp",
+    "national",
+    "natural",
+    "nchar",
+    "none",
+    "normalize",
+    "not",
+    "notnull",
+    "null",
+    "nullif",
+    "numeric",
+    "offset",
+    "on",
+    "only",
+    "or",
+    "order",
+    "out",
+    "outer",
+    "overlaps",
+    "overlay",
+    "placing",
+    "position",
+    "precision",
+    "primary",
+    "real",
+    "references",
+    "returning",
+    "right",
+    "row",
+    "select",
+    "session_user",
+    "setof",
+    "similar",
+    "smallint",
+    "some",
+    "substring",
+    "symmetric",
+    "table",
+    "tablesample",
+    "then",
+    "time",
+    "timestamp",
+    "to",
+    "trailing",
+    "treat",
+    "trim",
+    "true",
+    "union",
+    "unique",
+    "user",
+    "using",
+    "values",
+    "varchar",
+    "variadic",
+    "verbose",
+    "when",
+    "where",
+    "window",
+    "with",
+    "xmlattributes",
+    "xmlconcat",
+    "xmlelement",
+    "xmlexists",
+    "xmlforest",
+    "xmlnamespaces",
+    "xmlparse",
+    "xmlpi",
+    "xmlroot",
+    "xmlserialize",
+    "xmltable",
+];
+
+/// quote_ident: double quotes unless the name is a plain lower-case
+/// identifier that is not a keyword needing them.
+pub fn quote_ident(name: &str) -> String {
+    let plain = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
+        && QUOTED_KEYWORDS.binary_search(&name).is_err();
+    if plain {
+        name.to_owned()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
+/// An OID argument of any OID type.
+fn oid_arg(v: &Value) -> u32 {
+    match v {
+        Value::Oid(o) | Value::Regtype(o) | Value::Named(o, _) => *o,
+        Value::Int4(i) => *i as u32,
+        Value::Int8(i) => *i as u32,
+        _ => 0,
+    }
+}
+
+/// format_type's text for a type and typmod (-1: none).
+pub fn format_type(ty: DataType, typmod: i32) -> String {
+    let with = |base: &str, inner: Option<String>, suffix: &str| match inner {
+        Some(m) => format!("{base}({m}){suffix}"),
+        None => format!("{base}{suffix}"),
+    };
+    let precision = (typmod >= 0).then(|| typmod.to_string());
+    match ty {
+        Varchar => with(
+            "character varying",
+            (typmod >= 4).then(|| (typmod - 4).to_string()),
+            "",
+        ),
+        Bpchar => with(
+            "character",
+            (typmod >= 4).then(|| (typmod - 4).to_string()),
+            "",
+        ),
+        Numeric => with(
+            "numeric",
+            crate::cast::numeric_typmod(typmod).map(|(p, s)| format!("{p},{s}")),
+            "",
+        ),
+        Timestamp => with("timestamp", precision, " without time zone"),
+        TimestampTz => with("timestamp", precision, " with time zone"),
+        Time => with("time", precision, " without time zone"),
+        Array(e) => format!("{}[]", format_type(*e, typmod)),
+        other => other.sql_name(),
+    }
+}
+
+/// The table holding index `oid`, with the index's position in it.
+fn index_of(tables: &[TableDef], oid: u32) -> Option<(&TableDef, usize)> {
+    tables.iter().find_map(|t| {
+        t.indexes
+            .iter()
+            .position(|i| i.oid == oid)
+            .map(|pos| (t, pos))
+    })
+}
+
+/// The user's relations, read in this transaction.
+fn relations(ctx: &EvalCtx<'_>) -> Result<Vec<TableDef>> {
+    match session_catalog(ctx)? {
+        Some((cat, _)) => cat.relations(),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// pg_get_indexdef(index oid): its CREATE INDEX statement.
+fn indexdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let tables = relations(ctx)?;
+    let Some((t, pos)) = index_of(&tables, oid_arg(&a[0])) else {
+        return Ok(Value::Null);
+    };
+    let ix = &t.indexes[pos];
+    let column = a.get(1).map_or(0, |v| match v {
+        Value::Int4(i) => *i,
+        _ => 0,
+    });
+    let names: Vec<String> = ix
+        .columns
+        .iter()
+        .map(|&c| {
+            t.columns
+                .get(c)
+                .map_or("?".into(), |c| quote_ident(&c.name))
+        })
+        .collect();
+    if column > 0 {
+        return Ok(names
+            .get(column as usize - 1)
+            .map_or(Value::Null, |n| Value::Text(n.clone())));
+    }
+    Ok(Value::Text(format!(
+        "CREATE {}INDEX {} ON public.{} USING btree ({})",
+        if ix.unique { "UNIQUE " } else { "" },
+        quote_ident(&ix.name),
+        quote_ident(&t.name),
+        names.join(", ")
+    )))
+}
+
+/// pg_get_constraintdef(constraint oid).
+fn constraintdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let Some((cat, _)) = session_catalog(ctx)? else {
+        return Ok(Value::Null);
+    };
+    let wanted = oid_arg(&a[0]);
+    let tables = cat.relations()?;
+    for (_, r) in cat.rows(&crate::catalog::system::PG_CONSTRAINT)? {
+        if oid_arg(&r[0]) != wanted {
+            continue;
+        }
+        let text = |v: &Value| match v {
+            Value::Text(s) => s.clone(),
+            _ => String::new(),
+        };
+        let (name, kind, rel) = (text(&r[1]), text(&r[3]), oid_arg(&r[4]));
+        let Some(t) = tables.iter().find(|t| t.oid == rel) else {
+            return Ok(Value::Null);
+        };
+        if kind == "c" {
+            let pretty = matches!(a.get(1), Some(Value::Bool(true)));
+            let expr = crate::table::stored_sql(t, &text(&r[5]), None, pretty);
+            return Ok(Value::Text(format!("CHECK ({expr})")));
+        }
+        let Some(ix) = t.indexes.iter().find(|i| i.name == name) else {
+            return Ok(Value::Null);
+        };
+        let cols: Vec<String> = ix
+            .columns
+            .iter()
+            .map(|&c| {
+                t.columns
+                    .get(c)
+                    .map_or("?".into(), |c| quote_ident(&c.name))
+            })
+            .collect();
+        let what = if kind == "p" { "PRIMARY KEY" } else { "UNIQUE" };
+        return Ok(Value::Text(format!("{what} ({})", cols.join(", "))));
+    }
+    Ok(Value::Null)
+}
+
+/// pg_get_expr(expression, relation [, pretty]): the stored expression
+/// printed as PostgreSQL prints it.
+fn get_expr(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let text = match &a[0] {
+        Value::Text(s) => s.clone(),
+        _ => return Ok(Value::Null),
+    };
+    let pretty = matches!(a.get(2), Some(Value::Bool(true)));
+    let rel = oid_arg(&a[1]);
+    Ok(Value::Text(
+        match relations(ctx)?.iter().find(|t| t.oid == rel) {
+            Some(t) => crate::table::stored_sql(t, &text, None, pretty),
+            None => text,
+        },
+    ))
+}
+
+/// pg_get_viewdef(view oid): the view's query.
+fn viewdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let oid = oid_arg(&a[0]);
+    if let Some(v) = SystemView::by_oid(oid) {
+        return Ok(v
+            .sql()
+            .map_or(Value::Null, |s| Value::Text(format!(" {s};"))));
+    }
+    Ok(relations(ctx)?
+        .into_iter()
+        .find(|t| t.oid == oid)
+        .and_then(|t| t.view)
+        .map_or(Value::Null, |q| {
+            Value::Text(format!(" {};", q.trim_end_matches(';')))
+        }))
+}
+
+/// pg_table_is_visible: the relation's schema is on the search path.
+fn table_is_visible(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let oid = oid_arg(&a[0]);
+    let path = crate::catalog::search_namespaces(&ctx.settings.str("search_path"));
+    let ns = match SystemView::by_oid(oid) {
+        Some(v) => v.namespace(),
+        None => crate::catalog::system::PUBLIC_NS,
+    };
+    Ok(Value::Bool(path.contains(&ns)))
+}
+
+/// The bytes of a relation's file (0 for views and unknown OIDs).
+fn relation_bytes(ctx: &EvalCtx<'_>, t: &TableDef, rel: actorgres_storage::smgr::RelId) -> u64 {
+    if t.view.is_some() {
+        return 0;
+    }
+    ctx.storage
+        .as_ref()
+        .and_then(|st| st.engine.nblocks(rel).ok())
+        .map_or(0, |n| u64::from(n) * actorgres_memory::PAGE_SIZE as u64)
+}
+
+/// Which parts of a relation a size function counts.
+#[derive(Clone, Copy)]
+enum SizeOf {
+    /// The relation itself (a table's heap or an index).
+    Relation,
+    /// The table without its indexes.
+    Table,
+    /// The table's indexes.
+    Indexes,
+    /// Table and indexes.
+    Total,
+}
+
+fn size(a: &[Value], ctx: &EvalCtx<'_>, what: SizeOf) -> Result<Value> {
+    let oid = oid_arg(&a[0]);
+    let tables = relations(ctx)?;
+    if let Some((t, pos)) = index_of(&tables, oid) {
+        let own = relation_bytes(ctx, t, t.indexes[pos].rel);
+        return Ok(Value::Int8(match what {
+            SizeOf::Indexes => 0,
+            _ => own as i64,
+        }));
+    }
+    let Some(t) = tables.iter().find(|t| t.oid == oid) else {
+        return Ok(if SystemView::by_oid(oid).is_some() {
+            Value::Int8(0)
+        } else {
+            Value::Null
+        });
+    };
+    // A table with a variable-length column has a TOAST table in
+    // PostgreSQL, whose empty index is one 8 kB page: counted so sizes
+    // read as PostgreSQL's.
+    let toast = if t.view.is_none() && t.live().any(|(_, c)| c.ty.typlen() == -1) {
+        actorgres_memory::PAGE_SIZE as u64
+    } else {
+        0
+    };
+    let heap = relation_bytes(ctx, t, t.rel);
+    let indexes: u64 = t
+        .indexes
+        .iter()
+        .map(|i| relation_bytes(ctx, t, i.rel))
+        .sum();
+    Ok(Value::Int8(match what {
+        SizeOf::Relation => heap,
+        SizeOf::Table => heap + toast,
+        SizeOf::Indexes => indexes,
+        SizeOf::Total => heap + toast + indexes,
+    } as i64))
+}
+
+/// pg_size_pretty as PostgreSQL 15 computes it: past 10240 bytes the
+/// value is kept in half units, and a unit is used while it stays below
+/// 20480 of them, rounded half away from zero.
+pub fn size_pretty(bytes: i128) -> String {
+    // (name, limit, counted in half units, bits of the unit)
+    const UNITS: [(&str, i128, bool, u32); 6] = [
+        ("bytes", 10 * 1024, false, 0),
+        ("kB", 20 * 1024 - 1, true, 10),
+        ("MB", 20 * 1024 - 1, true, 20),
+        ("GB", 20 * 1024 - 1, true, 30),
+        ("TB", 20 * 1024 - 1, true, 40),
+        ("PB", 20 * 1024 - 1, true, 50),
+    ];
+    let mut size = bytes;
+    for (i, (name, limit, half, bits)) in UNITS.iter().enumerate() {
+        let Some(next) = UNITS.get(i + 1) else {
+            break;
+        };
+        if size.abs() < *limit {
+            if *half {
+                size = (size + if size < 0 { -1 } else { 1 }) / 2;
+            }
+            return format!("{size} {name}");
+        }
+        let shift = next.3 - bits - u32::from(next.2) + u32::from(*half);
+        size /= 1 << shift;
+    }
+    format!("{} PB", (size + if size < 0 { -1 } else { 1 }) / 2)
+}
+
+/// A privilege check: actorgres runs every session as a superuser.
+fn privileged(_: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
+    Ok(Value::Bool(true))
+}
+
+/// array_to_string(array, delimiter [, null string]).
+fn array_to_string(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let (Value::Array(items), Value::Text(sep)) = (&a[0], &a[1]) else {
+        return Ok(Value::Null);
+    };
+    let null = match a.get(2) {
+        Some(Value::Text(s)) => Some(s.as_str()),
+        _ => None,
+    };
+    let mut out = String::new();
+    let mut first = true;
+    for v in items.items() {
+        let text = match v.to_text(ctx.style) {
+            Some(t) => t,
+            None => match null {
+                Some(n) => n.to_owned(),
+                None => continue,
+            },
+        };
+        if !first {
+            out.push_str(sep);
+        }
+        first = false;
+        out.push_str(&text);
+    }
+    Ok(Value::Text(out))
+}
+
+/// array_upper / array_lower / array_length of dimension 1.
+fn array_bound(a: &[Value], which: fn(&ArrayRef) -> Option<i32>) -> Result<Value> {
+    let (Value::Array(items), Value::Int4(dim)) = (&a[0], &a[1]) else {
+        return Ok(Value::Null);
+    };
+    if *dim != 1 || items.items().is_empty() {
+        return Ok(Value::Null);
+    }
+    Ok(which(items).map_or(Value::Null, Value::Int4))
+}
+
+/// The index of an array's first element: 0 for int2vector and
+/// oidvector, 1 for arrays.
+fn lower(items: &ArrayRef) -> i32 {
+    i32::from(!items.is_vector())
+}
+
+/// array_remove(array, value): the array without elements equal to
+/// `value` (NULL removes NULLs).
+fn array_remove(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
+    let Value::Array(items) = &a[0] else {
+        return Ok(Value::Null);
+    };
+    let kept = items
+        .items()
+        .iter()
+        .filter(|v| {
+            if a[1].is_null() {
+                !v.is_null()
+            } else {
+                v.compare(&a[1]) != Some(std::cmp::Ordering::Equal)
+            }
+        })
+        .cloned()
+        .collect();
+    Ok(Value::Array(ArrayRef::new(kept)))
+}
+
+/// pg_encoding_to_char.
+fn encoding_name(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
+    Ok(Value::Text(
+        match arg!(a, 0, Int4) {
+            0 => "SQL_ASCII",
+            6 => "UTF8",
+            8 => "LATIN1",
+            _ => "",
+        }
+        .to_owned(),
+    ))
+}
+
+/// A function's argument list as pg_get_function_arguments prints it.
+fn function_arguments(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
+    Ok(
+        super::builtin_by_oid(oid_arg(&a[0])).map_or(Value::Null, |d| {
+            Value::Text(
+                d.args
+                    .iter()
+                    .map(|t| format_type(*t, -1))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
+        }),
+    )
+}
+
+/// A function's result type as pg_get_function_result prints it.
+fn function_result(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
+    Ok(super::builtin_by_oid(oid_arg(&a[0]))
+        .map_or(Value::Null, |d| Value::Text(format_type(d.ret, -1))))
+}
+
+/// The name an OID of alias type prints as; its number when nothing
+/// has it (as PostgreSQL prints an unknown OID).
+fn regname(a: &[Value], ctx: &EvalCtx<'_>, ty: DataType) -> Result<Value> {
+    let oid = oid_arg(&a[0]);
+    let name: Option<String> = match ty {
+        Regclass => match SystemView::by_oid(oid) {
+            Some(v) => Some(v.name().to_owned()),
+            None => relations(ctx)?.iter().find_map(|t| {
+                if t.oid == oid {
+                    Some(quote_ident(&t.name))
+                } else {
+                    t.indexes
+                        .iter()
+                        .find(|i| i.oid == oid)
+                        .map(|i| quote_ident(&i.name))
+                }
+            }),
+        },
+        Regnamespace => crate::binder::namespace_name(oid).map(quote_ident),
+        Regrole => role_name(oid).map(quote_ident),
+        Regproc | Regprocedure | Regoper => super::builtin_by_oid(oid).map(|d| {
+            if ty == Regprocedure {
+                let args: Vec<String> = d.args.iter().map(|t| format_type(*t, -1)).collect();
+                format!("{}({})", d.name, args.join(","))
+            } else {
+                d.name.to_owned()
+            }
+        }),
+        _ => None,
+    };
+    Ok(match name {
+        Some(n) => Value::Named(oid, n.into()),
+        None if oid == 0 && ty != Regclass => Value::Named(0, "-".into()),
+        None => Value::Named(oid, oid.to_string().into()),
+    })
+}
+
+/// The class a catalog name in obj_description(oid, 'pg_class') means.
+fn catalog_class(name: &str) -> Option<u32> {
+    SystemView::lookup(&[name.to_owned()]).map(|v| v.oid())
+}
+
+/// obj_description(oid [, catalog]): the comment on an object.
+fn obj_description(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
+    if a[0].is_null() {
+        return Ok(Value::Null);
+    }
+    let oid = oid_arg(&a[0]);
+    let class = match a.get(1) {
+        Some(Value::Text(c)) => catalog_class(c),
+        Some(_) => return Ok(Value::Null),
+        None => None,
+    };
+    Ok(crate::catalog::BUILTIN_DESCRIPTIONS
+        .iter()
+        .find(|(o, c, _)| *o == oid && class.is_none_or(|k| k == *c))
+        .map_or(Value::Null, |(_, _, d)| Value::Text((*d).to_owned())))
+}
+
+/// shobj_description(oid, catalog): the comment on a shared object.
+fn shobj_description(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
+    let (Value::Oid(oid), Value::Text(c)) = (&a[0], &a[1]) else {
+        return Ok(Value::Null);
+    };
+    let class = catalog_class(c);
+    Ok(crate::catalog::BUILTIN_SHARED_DESCRIPTIONS
+        .iter()
+        .find(|(o, k, _)| o == oid && Some(*k) == class)
+        .map_or(Value::Null, |(_, _, d)| Value::Text((*d).to_owned())))
+}
+
+fn null_text(_: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
+    Ok(Value::Null)
+}
+
+fn always(_: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
+    Ok(Value::Bool(true))
+}
+
+pub(super) static FUNCTIONS: &[FuncDef] = &[
+    stable(f("regclass", &[Oid], Regclass, |a, ctx| {
+        regname(a, ctx, Regclass)
+    })),
+    stable(f("regnamespace", &[Oid], Regnamespace, |a, ctx| {
+        regname(a, ctx, Regnamespace)
+    })),
+    stable(f("regrole", &[Oid], Regrole, |a, ctx| {
+        regname(a, ctx, Regrole)
+    })),
+    stable(f("regproc", &[Oid], Regproc, |a, ctx| {
+        regname(a, ctx, Regproc)
+    })),
+    stable(f("regprocedure", &[Oid], Regprocedure, |a, ctx| {
+        regname(a, ctx, Regprocedure)
+    })),
+    stable(f("regoper", &[Oid], Regoper, |a, ctx| {
+        regname(a, ctx, Regoper)
+    })),
+    stable(f("pg_get_userbyid", &[Oid], Name, |a, _| {
+        let oid = oid_arg(&a[0]);
+        Ok(Value::Text(role_name(oid).map_or_else(
+            || format!("unknown (OID={oid})"),
+            str::to_owned,
+        )))
+    })),
+    stable(non_strict(f("format_type", &[Oid, Int4], Text, |a, _| {
+        if a[0].is_null() {
+            return Ok(Value::Null);
+        }
+        let oid = oid_arg(&a[0]);
+        let typmod = match &a[1] {
+            Value::Int4(m) => *m,
+            _ => -1,
+        };
+        Ok(Value::Text(match DataType::from_oid(oid) {
+            Some(Bpchar) if a[1].is_null() => "bpchar".into(),
+            Some(t) => format_type(t, typmod),
+            None => "???".into(),
+        }))
+    }))),
+    stable(f("pg_table_is_visible", &[Oid], Bool, table_is_visible)),
+    stable(f("pg_type_is_visible", &[Oid], Bool, always)),
+    stable(f("pg_function_is_visible", &[Oid], Bool, always)),
+    stable(f("pg_operator_is_visible", &[Oid], Bool, always)),
+    stable(f("pg_opclass_is_visible", &[Oid], Bool, always)),
+    stable(f("pg_collation_is_visible", &[Oid], Bool, always)),
+    stable(f("pg_conversion_is_visible", &[Oid], Bool, always)),
+    stable(f("pg_ts_config_is_visible", &[Oid], Bool, always)),
+    stable(f(
+        "pg_relation_is_publishable",
+        &[Regclass],
+        Bool,
+        |a, ctx| {
+            let oid = oid_arg(&a[0]);
+            Ok(Value::Bool(
+                relations(ctx)?
+                    .iter()
+                    .any(|t| t.oid == oid && t.view.is_none()),
+            ))
+        },
+    )),
+    stable(f("pg_encoding_to_char", &[Int4], Name, encoding_name)),
+    stable(f("pg_char_to_encoding", &[Name], Int4, |a, _| {
+        Ok(Value::Int4(
+            match arg!(a, 0, Text).to_ascii_uppercase().as_str() {
+                "SQL_ASCII" => 0,
+                "UTF8" | "UTF-8" => 6,
+                "LATIN1" => 8,
+                _ => -1,
+            },
+        ))
+    })),
+    stable(f("pg_get_indexdef", &[Oid], Text, indexdef)),
+    stable(f("pg_get_indexdef", &[Oid, Int4, Bool], Text, indexdef)),
+    stable(f("pg_get_constraintdef", &[Oid], Text, constraintdef)),
+    stable(f("pg_get_constraintdef", &[Oid, Bool], Text, constraintdef)),
+    stable(f("pg_get_viewdef", &[Oid], Text, viewdef)),
+    stable(f("pg_get_viewdef", &[Oid, Bool], Text, viewdef)),
+    stable(f("pg_get_viewdef", &[Oid, Int4], Text, viewdef)),
+    stable(f(
+        "pg_get_function_arguments",
+        &[Oid],
+        Text,
+        function_arguments,
+    )),
+    stable(f(
+        "pg_get_function_identity_arguments",
+        &[Oid],
+        Text,
+        function_arguments,
+    )),
+    stable(f("pg_get_function_result", &[Oid], Text, function_result)),
+    stable(f("pg_get_expr", &[PgNodeTree, Oid], Text, get_expr)),
+    stable(f("pg_get_expr", &[PgNodeTree, Oid, Bool], Text, get_expr)),
+    stable(non_strict(f("pg_get_ruledef", &[Oid], Text, null_text))),
+    stable(non_strict(f(
+        "pg_get_ruledef",
+        &[Oid, Bool],
+        Text,
+        null_text,
+    ))),
+    stable(non_strict(f(
+        "obj_description",
+        &[Oid, Name],
+        Text,
+        obj_description,
+    ))),
+    stable(non_strict(f(
+        "obj_description",
+        &[Oid],
+        Text,
+        obj_description,
+    ))),
+    stable(non_strict(f(
+        "col_description",
+        &[Oid, Int4],
+        Text,
+        null_text,
+    ))),
+    stable(non_strict(f(
+        "shobj_description",
+        &[Oid, Name],
+        Text,
+        shobj_description,
+    ))),
+    stable(non_strict(f(
+        "pg_get_serial_sequence",
+        &[Text, Text],
+        Text,
+        null_text,
+    ))),
+    stable(non_strict(f(
+        "pg_get_statisticsobjdef_columns",
+        &[Oid],
+        Text,
+        null_text,
+    ))),
+    stable(f("pg_tablespace_location", &[Oid], Text, |_, _| {
+        Ok(Value::Text(String::new()))
+    })),
+    volatile(f("pg_relation_size", &[Regclass], Int8, |a, ctx| {
+        size(a, ctx, SizeOf::Relation)
+    })),
+    volatile(f("pg_relation_size", &[Regclass, Text], Int8, |a, ctx| {
+        if arg!(a, 1, Text) == "main" {
+            size(a, ctx, SizeOf::Relation)
+        } else {
+            Ok(Value::Int8(0))
+        }
+    })),
+    volatile(f("pg_table_size", &[Regclass], Int8, |a, ctx| {
+        size(a, ctx, SizeOf::Table)
+    })),
+    volatile(f("pg_indexes_size", &[Regclass], Int8, |a, ctx| {
+        size(a, ctx, SizeOf::Indexes)
+    })),
+    volatile(f("pg_total_relation_size", &[Regclass], Int8, |a, ctx| {
+        size(a, ctx, SizeOf::Total)
+    })),
+    volatile(f("pg_database_size", &[Name], Int8, |_, ctx| {
+        let tables = relations(ctx)?;
+        let total: u64 = tables
+            .iter()
+            .map(|t| {
+                relation_bytes(ctx, t, t.rel)
+                    + t.indexes
+                        .iter()
+                        .map(|i| relation_bytes(ctx, t, i.rel))
+                        .sum::<u64>()
+            })
+            .sum();
+        Ok(Value::Int8(total as i64))
+    })),
+    f("pg_size_pretty", &[Int8], Text, |a, _| {
+        Ok(Value::Text(size_pretty(i128::from(arg!(a, 0, Int8)))))
+    }),
+    f("pg_size_pretty", &[Numeric], Text, |a, _| {
+        let n: Numeric = arg!(a, 0, Numeric);
+        let bytes = n
+            .to_string()
+            .split('.')
+            .next()
+            .unwrap_or("0")
+            .parse()
+            .unwrap_or(0);
+        Ok(Value::Text(size_pretty(bytes)))
+    }),
+    stable(f("pg_is_in_recovery", &[], Bool, |_, _| {
+        Ok(Value::Bool(false))
+    })),
+    stable(f("pg_my_temp_schema", &[], Oid, |_, _| Ok(Value::Oid(0)))),
+    stable(f("has_table_privilege", &[Text, Text], Bool, privileged)),
+    stable(f("has_table_privilege", &[Oid, Text], Bool, privileged)),
+    stable(f(
+        "has_table_privilege",
+        &[Name, Text, Text],
+        Bool,
+        privileged,
+    )),
+    stable(f(
+        "has_table_privilege",
+        &[Name, Oid, Text],
+        Bool,
+        privileged,
+    )),
+    stable(f("has_schema_privilege", &[Text, Text], Bool, privileged)),
+    stable(f("has_schema_privilege", &[Oid, Text], Bool, privileged)),
+    stable(f(
+        "has_schema_privilege",
+        &[Name, Text, Text],
+        Bool,
+        privileged,
+    )),
+    stable(f("has_database_privilege", &[Text, Text], Bool, privileged)),
+    stable(f("has_database_privilege", &[Oid, Text], Bool, privileged)),
+    stable(f(
+        "has_database_privilege",
+        &[Name, Text, Text],
+        Bool,
+        privileged,
+    )),
+    stable(f(
+        "has_column_privilege",
+        &[Text, Text, Text],
+        Bool,
+        privileged,
+    )),
+    stable(f(
+        "has_column_privilege",
+        &[Oid, Text, Text],
+        Bool,
+        privileged,
+    )),
+    stable(f(
+        "has_column_privilege",
+        &[Oid, Int2, Text],
+        Bool,
+        privileged,
+    )),
+    stable(f(
+        "has_any_column_privilege",
+        &[Text, Text],
+        Bool,
+        privileged,
+    )),
+    stable(f(
+        "has_any_column_privilege",
+        &[Oid, Text],
+        Bool,
+        privileged,
+    )),
+    stable(f("has_function_privilege", &[Text, Text], Bool, privileged)),
+    stable(f("has_function_privilege", &[Oid, Text], Bool, privileged)),
+    stable(f("has_sequence_privilege", &[Text, Text], Bool, privileged)),
+    stable(f("has_sequence_privilege", &[Oid, Text], Bool, privileged)),
+    stable(f(
+        "has_tablespace_privilege",
+        &[Text, Text],
+        Bool,
+        privileged,
+    )),
+    stable(f("has_language_privilege", &[Text, Text], Bool, privileged)),
+    stable(f("has_type_privilege", &[Text, Text], Bool, privileged)),
+    stable(f("pg_has_role", &[Name, Text], Bool, privileged)),
+    stable(f("pg_has_role", &[Name, Name, Text], Bool, privileged)),
+    f("quote_ident", &[Text], Text, |a, _| {
+        Ok(Value::Text(quote_ident(&arg!(a, 0, Text))))
+    }),
+    stable(f(
+        "array_to_string",
+        &[AnyArray, Text],
+        Text,
+        array_to_string,
+    )),
+    stable(non_strict(f(
+        "array_to_string",
+        &[AnyArray, Text, Text],
+        Text,
+        array_to_string,
+    ))),
+    f("array_upper", &[AnyArray, Int4], Int4, |a, _| {
+        array_bound(a, |items| {
+            Some(lower(items) + items.items().len() as i32 - 1)
+        })
+    }),
+    f("array_lower", &[AnyArray, Int4], Int4, |a, _| {
+        array_bound(a, |items| Some(lower(items)))
+    }),
+    f("array_length", &[AnyArray, Int4], Int4, |a, _| {
+        array_bound(a, |items| Some(items.items().len() as i32))
+    }),
+    f("array_ndims", &[AnyArray], Int4, |a, _| {
+        Ok(match &a[0] {
+            Value::Array(items) if !items.items().is_empty() => Value::Int4(1),
+            _ => Value::Null,
+        })
+    }),
+    f("cardinality", &[AnyArray], Int4, |a, _| {
+        Ok(match &a[0] {
+            Value::Array(items) => Value::Int4(items.items().len() as i32),
+            _ => Value::Null,
+        })
+    }),
+    non_strict(f(
+        "array_remove",
+        &[AnyArray, AnyElement],
+        AnyArray,
+        array_remove,
+    )),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_are_sorted_for_binary_search() {
+        assert!(QUOTED_KEYWORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn quote_ident_as_postgres() {
+        assert_eq!(quote_ident("abc"), "abc");
+        assert_eq!(quote_ident("Abc"), "\"Abc\"");
+        assert_eq!(quote_ident("select"), "\"select\"");
+        assert_eq!(quote_ident("name"), "name");
+        assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
+        assert_eq!(quote_ident("1a"), "\"1a\"");
+    }
+
+    #[test]
+    fn size_pretty_as_postgres() {
+        assert_eq!(size_pretty(0), "0 bytes");
+        assert_eq!(size_pretty(10239), "10239 bytes");
+        assert_eq!(size_pretty(10240), "10 kB");
+        assert_eq!(size_pretty(8192 * 1024), "8192 kB");
+        assert_eq!(size_pretty(10 * 1024 * 1024), "10 MB");
+        assert_eq!(size_pretty(10485759), "10 MB");
+        assert_eq!(size_pretty(-10240), "-10 kB");
+        assert_eq!(size_pretty(20971519), "20 MB");
+        assert_eq!(size_pretty(1536 << 50), "1536 PB");
+    }
+
+    #[test]
+    fn format_type_with_modifiers() {
+        assert_eq!(format_type(Varchar, 24), "character varying(20)");
+        assert_eq!(format_type(Numeric, (10 << 16 | 2) + 4), "numeric(10,2)");
+        assert_eq!(format_type(Int4, -1), "integer");
+        assert_eq!(format_type(Timestamp, 3), "timestamp(3) without time zone");
+    }
+}

@@ -1,0 +1,291 @@
+//! POSIX regular expressions: `~ ~* !~ !~*`, regexp_replace,
+//! regexp_match, regexp_split_to_array, regexp_like, regexp_count.
+//!
+//! Patterns are compiled by the `regex` crate (linear time, so no pattern
+//! can make a statement run away), after translating the parts of
+//! PostgreSQL's ARE syntax it spells differently; back references and
+//! lookaround, which it lacks, are an error (2201B) rather than a wrong
+//! answer. Compiled patterns are cached per thread, as PostgreSQL caches
+//! them per backend.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use regex::{Regex, RegexBuilder};
+
+use super::operators::arg;
+use super::{f, FuncDef};
+use crate::error::{Result, SqlError, SqlState};
+use crate::expr::EvalCtx;
+use crate::types::DataType::*;
+use crate::value::{ArrayRef, Value};
+
+/// Compiled patterns kept per thread (PostgreSQL keeps 32).
+const CACHE_SIZE: usize = 32;
+
+thread_local! {
+    static CACHE: RefCell<Vec<(String, bool, Arc<Regex>)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn invalid(msg: impl std::fmt::Display) -> SqlError {
+    SqlError::new(
+        SqlState::INVALID_REGULAR_EXPRESSION,
+        format!("invalid regular expression: {msg}"),
+    )
+}
+
+/// Rewrites ARE escapes the regex crate spells differently.
+fn translate(pattern: &str) -> Result<String> {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('m') => out.push_str(r"\b(?=\w)"),
+            Some('M') => out.push_str(r"\b(?<=\w)"),
+            Some('y') => out.push_str(r"\b"),
+            Some('Y') => out.push_str(r"\B"),
+            Some('A') => out.push_str(r"\A"),
+            Some('Z') => out.push_str(r"\z"),
+            Some(d @ '1'..='9') => {
+                return Err(invalid(format!("back reference \\{d} is not supported")))
+            }
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => return Err(invalid("invalid escape \\ sequence")),
+        }
+    }
+    Ok(out)
+}
+
+/// The compiled pattern, from the cache when seen before.
+fn compile(pattern: &str, case_insensitive: bool) -> Result<Arc<Regex>> {
+    if let Some(hit) = CACHE.with(|c| {
+        c.borrow()
+            .iter()
+            .find(|(p, i, _)| p == pattern && *i == case_insensitive)
+            .map(|(_, _, r)| r.clone())
+    }) {
+        return Ok(hit);
+    }
+    let translated = translate(pattern)?;
+    let re = RegexBuilder::new(&translated)
+        .case_insensitive(case_insensitive)
+        .size_limit(1 << 24)
+        .build()
+        .map_err(|e| match e {
+            regex::Error::Syntax(s) => {
+                invalid(s.lines().last().unwrap_or("syntax error").trim().to_owned())
+            }
+            regex::Error::CompiledTooBig(_) => invalid("regular expression is too complex"),
+            _ => invalid("syntax error"),
+        })?;
+    let re = Arc::new(re);
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= CACHE_SIZE {
+            c.remove(0);
+        }
+        c.push((pattern.to_owned(), case_insensitive, re.clone()));
+    });
+    Ok(re)
+}
+
+/// The flags argument: (case-insensitive, global).
+fn flags(a: &[Value], at: usize, global_ok: bool, fname: &str) -> Result<(bool, bool)> {
+    let Some(Value::Text(f)) = a.get(at) else {
+        return Ok((false, false));
+    };
+    let (mut icase, mut global) = (false, false);
+    for c in f.chars() {
+        match c {
+            'i' => icase = true,
+            'c' => icase = false,
+            'g' if global_ok => global = true,
+            'g' => {
+                return Err(SqlError::new(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    format!("{fname}() does not support the \"global\" option"),
+                )
+                .with_hint("Use the regexp_matches function instead."))
+            }
+            'n' | 'p' | 'w' | 's' | 't' | 'x' | 'e' | 'q' | 'b' => {}
+            other => {
+                return Err(SqlError::new(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    format!("invalid regular expression option: \"{other}\""),
+                ))
+            }
+        }
+    }
+    Ok((icase, global))
+}
+
+fn is_match(a: &[Value], icase: bool, negate: bool) -> Result<Value> {
+    let (s, p) = (arg!(a, 0, Text), arg!(a, 1, Text));
+    Ok(Value::Bool(compile(&p, icase)?.is_match(&s) != negate))
+}
+
+/// regexp_replace's replacement: `\1`..`\9` and `\&` as PostgreSQL
+/// spells them, into the regex crate's `${1}`.
+fn replacement(r: &str) -> String {
+    let mut out = String::with_capacity(r.len());
+    let mut chars = r.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.peek().copied() {
+                Some(d @ '0'..='9') => {
+                    chars.next();
+                    out.push_str(&format!("${{{d}}}"));
+                }
+                Some('&') => {
+                    chars.next();
+                    out.push_str("${0}");
+                }
+                Some('\\') => {
+                    chars.next();
+                    out.push('\\');
+                }
+                _ => out.push('\\'),
+            },
+            '$' => out.push_str("$$"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn regexp_replace(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
+    let (s, p, r) = (arg!(a, 0, Text), arg!(a, 1, Text), arg!(a, 2, Text));
+    let (icase, global) = flags(a, 3, true, "regexp_replace")?;
+    let re = compile(&p, icase)?;
+    let rep = replacement(&r);
+    Ok(Value::Text(if global {
+        re.replace_all(&s, rep.as_str()).into_owned()
+    } else {
+        re.replace(&s, rep.as_str()).into_owned()
+    }))
+}
+
+fn regexp_match(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
+    let (s, p) = (arg!(a, 0, Text), arg!(a, 1, Text));
+    let (icase, _) = flags(a, 2, false, "regexp_match")?;
+    let re = compile(&p, icase)?;
+    let Some(caps) = re.captures(&s) else {
+        return Ok(Value::Null);
+    };
+    let items: Vec<Value> = if caps.len() == 1 {
+        vec![Value::Text(caps[0].to_owned())]
+    } else {
+        caps.iter()
+            .skip(1)
+            .map(|m| m.map_or(Value::Null, |m| Value::Text(m.as_str().to_owned())))
+            .collect()
+    };
+    Ok(Value::Array(ArrayRef::new(items)))
+}
+
+fn regexp_split_to_array(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
+    let (s, p) = (arg!(a, 0, Text), arg!(a, 1, Text));
+    let (icase, _) = flags(a, 2, false, "regexp_split_to_array")?;
+    let re = compile(&p, icase)?;
+    Ok(Value::Array(ArrayRef::new(
+        split(&re, &s).into_iter().map(Value::Text).collect(),
+    )))
+}
+
+/// Splits as PostgreSQL does: an empty match splits between characters,
+/// but never at the very start or end.
+pub(crate) fn split(re: &Regex, s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for m in re.find_iter(s) {
+        if m.start() == m.end() && (m.start() == 0 || m.start() >= s.len()) {
+            continue;
+        }
+        if m.start() == m.end() && m.start() == start && start != 0 {
+            continue;
+        }
+        out.push(s[start..m.start()].to_owned());
+        start = m.end();
+    }
+    out.push(s[start..].to_owned());
+    out
+}
+
+pub(super) static FUNCTIONS: &[FuncDef] = &[
+    f("~", &[Text, Text], Bool, |a, _| is_match(a, false, false)),
+    f("~*", &[Text, Text], Bool, |a, _| is_match(a, true, false)),
+    f("!~", &[Text, Text], Bool, |a, _| is_match(a, false, true)),
+    f("!~*", &[Text, Text], Bool, |a, _| is_match(a, true, true)),
+    f("textregexeq", &[Text, Text], Bool, |a, _| {
+        is_match(a, false, false)
+    }),
+    f("regexp_replace", &[Text, Text, Text], Text, regexp_replace),
+    f(
+        "regexp_replace",
+        &[Text, Text, Text, Text],
+        Text,
+        regexp_replace,
+    ),
+    f("regexp_match", &[Text, Text], Array(&Text), regexp_match),
+    f(
+        "regexp_match",
+        &[Text, Text, Text],
+        Array(&Text),
+        regexp_match,
+    ),
+    f(
+        "regexp_split_to_array",
+        &[Text, Text],
+        Array(&Text),
+        regexp_split_to_array,
+    ),
+    f(
+        "regexp_split_to_array",
+        &[Text, Text, Text],
+        Array(&Text),
+        regexp_split_to_array,
+    ),
+    f("regexp_like", &[Text, Text], Bool, |a, _| {
+        is_match(a, false, false)
+    }),
+    f("regexp_like", &[Text, Text, Text], Bool, |a, _| {
+        let (icase, _) = flags(a, 2, false, "regexp_like")?;
+        is_match(a, icase, false)
+    }),
+    f("regexp_count", &[Text, Text], Int4, |a, _| {
+        let (s, p) = (arg!(a, 0, Text), arg!(a, 1, Text));
+        Ok(Value::Int4(compile(&p, false)?.find_iter(&s).count() as i32))
+    }),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replacement_references() {
+        assert_eq!(replacement(r"<\1>"), "<${1}>");
+        assert_eq!(replacement(r"\&!"), "${0}!");
+        assert_eq!(replacement("$5"), "$$5");
+    }
+
+    #[test]
+    fn split_like_postgres() {
+        let re = compile(r"\s+", false).unwrap();
+        assert_eq!(split(&re, "the quick  fox"), ["the", "quick", "fox"]);
+        let empty = compile("", false).unwrap();
+        assert_eq!(split(&empty, "abc"), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn back_references_are_refused() {
+        assert!(compile(r"(a)\1", false).is_err());
+    }
+}

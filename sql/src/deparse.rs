@@ -6,7 +6,7 @@
 //! the parentheses precedence makes unnecessary.
 
 use crate::expr::{Expr, ExprKind};
-use crate::func::quote_ident;
+use crate::func::{quote_ident, quote_literal};
 use crate::types::DataType;
 use crate::value::{OutputStyle, Value};
 
@@ -73,16 +73,6 @@ fn constant(v: &Value, ty: DataType, typmod: i32, pretty: bool) -> String {
         _ => {}
     }
     format!("{}::{}", quote_literal(&text), label())
-}
-
-/// A string literal: doubled quotes, and E'' when it holds backslashes.
-fn quote_literal(s: &str) -> String {
-    let body = s.replace('\'', "''");
-    if s.contains('\\') {
-        format!("E'{}'", body.replace('\\', "\\\\"))
-    } else {
-        format!("'{body}'")
-    }
 }
 
 impl Deparser<'_> {

@@ -305,6 +305,9 @@ pub enum Srf {
     /// unnest(array): its elements in order (also regexp_split_to_table,
     /// which unnests regexp_split_to_array).
     Unnest(&'static str),
+    /// pg_options_to_table(text[]): `name=value` options as
+    /// (option_name, option_value) rows.
+    OptionsToTable,
 }
 
 impl Srf {
@@ -313,6 +316,19 @@ impl Srf {
         match self {
             Srf::GenerateSeries(_) | Srf::GenerateTimestamps(_) => "generate_series",
             Srf::Unnest(name) => name,
+            Srf::OptionsToTable => "pg_options_to_table",
+        }
+    }
+
+    /// Column names and types of its rows, for a call whose single
+    /// column has type `ty`.
+    pub fn columns(&self, ty: DataType) -> Vec<(&'static str, DataType)> {
+        match self {
+            Srf::OptionsToTable => vec![
+                ("option_name", DataType::Text),
+                ("option_value", DataType::Text),
+            ],
+            _ => vec![("", ty)],
         }
     }
 }

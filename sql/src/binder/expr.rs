@@ -219,8 +219,26 @@ impl Binder<'_> {
             AstExpr::Function(f) => self.function(f, scope, self.expr_pos(e)),
             AstExpr::CompoundFieldAccess { root, access_chain } => {
                 let pos = self.expr_pos(e);
-                let mut out = self.expr(root, scope)?;
-                for access in access_chain {
+                // `t.col[i]`: leading `.name` parts extend the column
+                // reference before the subscripts.
+                let mut path: Vec<ast::Ident> = match root.as_ref() {
+                    AstExpr::Identifier(id) => vec![id.clone()],
+                    AstExpr::CompoundIdentifier(ids) => ids.clone(),
+                    _ => Vec::new(),
+                };
+                let mut rest = access_chain.as_slice();
+                while let (false, Some((ast::AccessExpr::Dot(AstExpr::Identifier(id)), tail))) =
+                    (path.is_empty(), rest.split_first())
+                {
+                    path.push(id.clone());
+                    rest = tail;
+                }
+                let mut out = if rest.len() < access_chain.len() {
+                    self.expr(&AstExpr::CompoundIdentifier(path), scope)?
+                } else {
+                    self.expr(root, scope)?
+                };
+                for access in rest {
                     let ast::AccessExpr::Subscript(ast::Subscript::Index { index }) = access else {
                         return Err(
                             SqlError::unsupported(format!("the expression \"{e}\"")).at(pos)
@@ -357,7 +375,7 @@ impl Binder<'_> {
             c.name == name
                 && match table {
                     Some(t) => c.table.as_deref() == Some(t.as_str()),
-                    None => !c.hidden,
+                    None => !c.hidden || c.name == super::SYSTEM_TABLEOID,
                 }
         };
         let mut found = scope.columns.iter().enumerate().filter(|(_, c)| matches(c));

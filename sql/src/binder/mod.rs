@@ -33,6 +33,10 @@ pub use names::{ident, object_name, sql_type, truncate_identifier};
 pub(crate) use regname::namespace_name;
 pub(crate) use select::split_equi_keys;
 
+/// The system column every computed catalog relation has: the relation's
+/// OID. It is hidden from `*` but found by name.
+pub(crate) const SYSTEM_TABLEOID: &str = "tableoid";
+
 use std::sync::Arc;
 
 use crate::catalog::TableDef;

@@ -10,7 +10,7 @@
 use sqlparser::ast::{self, SelectItem, SetExpr, TableFactor};
 
 use super::names::{figure_colname, ident, object_name};
-use super::{table_scope, Binder, Scope, ScopeColumn};
+use super::{table_scope, Binder, Scope, ScopeColumn, SYSTEM_TABLEOID};
 use crate::cast::CoercionContext;
 use crate::catalog::SystemView;
 use crate::error::{Result, SqlError, SqlState};
@@ -652,7 +652,10 @@ impl Binder<'_> {
                     let mut any = false;
                     for (i, c) in scope.columns.iter().enumerate() {
                         let wanted = match &table {
-                            Some(t) => c.table.as_ref() == Some(t),
+                            Some(t) => {
+                                c.table.as_ref() == Some(t)
+                                    && !(c.hidden && c.name == SYSTEM_TABLEOID)
+                            }
                             None => !c.hidden,
                         };
                         if !wanted {
@@ -808,7 +811,7 @@ impl Binder<'_> {
                         );
                     }
                     let table = alias_name.unwrap_or_else(|| view.name().to_owned());
-                    let columns = view
+                    let mut columns: Vec<ScopeColumn> = view
                         .columns()
                         .iter()
                         .enumerate()
@@ -822,6 +825,16 @@ impl Binder<'_> {
                             hidden: false,
                         })
                         .collect();
+                    // The system column tableoid, which `*` leaves out.
+                    columns.push(ScopeColumn {
+                        table: Some(table.clone()),
+                        name: SYSTEM_TABLEOID.into(),
+                        ty: DataType::Oid,
+                        typmod: -1,
+                        table_oid: view.oid(),
+                        attnum: -6,
+                        hidden: true,
+                    });
                     (Plan::SystemView(view), Scope { columns })
                 } else {
                     let def = self.lookup_table(&parts, pos)?;
@@ -866,6 +879,20 @@ impl Binder<'_> {
                 table_with_joins,
                 alias: None,
             } => self.from(std::slice::from_ref(table_with_joins.as_ref())),
+            TableFactor::UNNEST {
+                alias,
+                array_exprs,
+                with_offset: false,
+                with_ordinality: false,
+                ..
+            } => {
+                let name = ast::ObjectName::from(vec![ast::Ident::new("unnest")]);
+                let args: Vec<ast::FunctionArg> = array_exprs
+                    .iter()
+                    .map(|e| ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e.clone())))
+                    .collect();
+                self.function_scan(&name, &args, alias.as_ref())
+            }
             other => Err(SqlError::unsupported(format!("the FROM item {other}"))),
         }
     }

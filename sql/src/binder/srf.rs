@@ -38,7 +38,10 @@ pub(super) enum CteKind {
 
 /// Whether `name` is a set-returning function.
 pub fn is_srf(name: &str) -> bool {
-    matches!(name, "generate_series" | "unnest" | "regexp_split_to_table")
+    matches!(
+        name,
+        "generate_series" | "unnest" | "regexp_split_to_table" | "pg_options_to_table"
+    )
 }
 
 impl Binder<'_> {
@@ -212,25 +215,31 @@ impl Binder<'_> {
         }
         let (srf, bound, ty) = self.srf_call(&fname, args, &Scope::default(), pos)?;
         let table = alias.map_or_else(|| fname.clone(), |a| ident(&a.name));
-        let column = alias
-            .and_then(|a| a.columns.first())
-            .map_or_else(|| table.clone(), |c| ident(&c.name));
+        let named = alias.map_or(&[][..], |a| &a.columns[..]);
+        let columns = srf
+            .columns(ty)
+            .into_iter()
+            .enumerate()
+            .map(|(i, (name, ty))| ScopeColumn {
+                table: Some(table.clone()),
+                name: match named.get(i) {
+                    Some(c) => ident(&c.name),
+                    None if name.is_empty() => table.clone(),
+                    None => name.to_owned(),
+                },
+                ty,
+                typmod: -1,
+                table_oid: 0,
+                attnum: 0,
+                hidden: false,
+            })
+            .collect();
         Ok((
             Plan::FunctionScan {
                 func: srf,
                 args: bound,
             },
-            Scope {
-                columns: vec![ScopeColumn {
-                    table: Some(table),
-                    name: column,
-                    ty,
-                    typmod: -1,
-                    table_oid: 0,
-                    attnum: 0,
-                    hidden: false,
-                }],
-            },
+            Scope { columns },
         ))
     }
 
@@ -252,6 +261,22 @@ impl Binder<'_> {
         }
         match name {
             "unnest" => return self.unnest_call(bound, pos),
+            "pg_options_to_table" => {
+                let [arg] = <[Expr; 1]>::try_from(bound).map_err(|_| {
+                    SqlError::new(
+                        SqlState::UNDEFINED_FUNCTION,
+                        "function pg_options_to_table() does not exist",
+                    )
+                    .at(pos)
+                })?;
+                let arg = self.coerce(
+                    arg,
+                    DataType::Array(&DataType::Text),
+                    -1,
+                    CoercionContext::Implicit,
+                )?;
+                return Ok((Srf::OptionsToTable, vec![arg], DataType::Text));
+            }
             "regexp_split_to_table" => {
                 let array = self.call("regexp_split_to_array", bound, pos)?;
                 return Ok((

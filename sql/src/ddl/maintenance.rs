@@ -12,6 +12,36 @@ use crate::result::ResultSink;
 use crate::session::Stmt;
 use crate::value::Value;
 
+/// LOCK [TABLE] a [, ...] [IN mode MODE]: takes the table lock until the
+/// transaction ends (ACCESS EXCLUSIVE unless a mode is named).
+pub fn lock_table(ctx: &mut Stmt<'_>, l: &ast::Lock, sink: &mut dyn ResultSink) -> Result<()> {
+    if !ctx.txn.explicit {
+        return Err(SqlError::new(
+            SqlState::NO_ACTIVE_SQL_TRANSACTION,
+            "LOCK TABLE can only be used in transaction blocks",
+        ));
+    }
+    use ast::LockTableMode as M;
+    let mode = match l.lock_mode {
+        Some(M::AccessShare) => LockMode::AccessShare,
+        Some(M::RowShare) => LockMode::RowShare,
+        Some(M::RowExclusive) => LockMode::RowExclusive,
+        Some(M::ShareUpdateExclusive) => LockMode::ShareUpdateExclusive,
+        Some(M::Share) => LockMode::Share,
+        Some(M::ShareRowExclusive) => LockMode::ShareRowExclusive,
+        Some(M::Exclusive) => LockMode::Exclusive,
+        Some(M::AccessExclusive) | None => LockMode::AccessExclusive,
+    };
+    for target in &l.tables {
+        let parts = object_name(&target.name);
+        let (schema, name) = split_name(&parts)?;
+        if ctx.open_table(schema, name, mode)?.is_none() {
+            return Err(undefined_table("relation", name));
+        }
+    }
+    sink.command_complete("LOCK TABLE")
+}
+
 /// TRUNCATE [TABLE] a [, ...]: each table gets a new, empty file (a new
 /// relfilenode, as PostgreSQL); the old file goes at commit.
 pub fn truncate(ctx: &mut Stmt<'_>, t: &ast::Truncate, sink: &mut dyn ResultSink) -> Result<()> {

@@ -16,7 +16,7 @@ pub use create::create_table;
 pub use database::create_database;
 pub use drop::drop;
 pub use index::create_index;
-pub use maintenance::{analyze, checkpoint, truncate, vacuum};
+pub use maintenance::{analyze, checkpoint, lock_table, truncate, vacuum};
 pub use view::create_view;
 
 use actorgres_storage::lock::{LockMode, LockTag};

@@ -558,6 +558,10 @@ impl Node for Rows {
     fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
         if self.rows.is_none() {
             let mut r = self.view.rows(ctx)?;
+            // The system column tableoid ends every row.
+            for row in &mut r {
+                row.push(Value::Oid(self.view.oid()));
+            }
             r.reverse();
             self.rows = Some(r);
         }

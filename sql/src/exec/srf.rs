@@ -40,11 +40,28 @@ impl Series {
             add: None,
             list: None,
         };
-        if let Srf::Unnest(_) = func {
+        if let Srf::Unnest(_) | Srf::OptionsToTable = func {
             let mut items = match args.into_iter().next() {
                 Some(Value::Array(a)) => a.items().to_vec(),
                 _ => Vec::new(),
             };
+            if func == Srf::OptionsToTable {
+                // Each `name=value` as a two-column row.
+                items = items
+                    .into_iter()
+                    .map(|v| {
+                        let text = match v {
+                            Value::Text(t) => t,
+                            _ => String::new(),
+                        };
+                        let (name, value) = match text.split_once('=') {
+                            Some((n, v)) => (Value::Text(n.to_owned()), Value::Text(v.to_owned())),
+                            None => (Value::Text(text), Value::Null),
+                        };
+                        Value::Array(crate::value::ArrayRef::new(vec![name, value]))
+                    })
+                    .collect();
+            }
             items.reverse();
             return Ok(Series {
                 list: Some(items),
@@ -65,7 +82,7 @@ impl Series {
             )
         };
         let (step, add, down) = match func {
-            Srf::Unnest(_) => return Ok(empty),
+            Srf::Unnest(_) | Srf::OptionsToTable => return Ok(empty),
             Srf::GenerateSeries(ty) => {
                 let step = it.next().unwrap_or(match ty {
                     DataType::Int8 => Value::Int8(1),
@@ -184,8 +201,12 @@ impl Node for FunctionScan<'_> {
         if self.count.is_multiple_of(4096) {
             ctx.check_interrupts()?;
         }
+        let multi = self.func == Srf::OptionsToTable;
         match self.series.as_mut() {
-            Some(s) => Ok(s.next(ctx)?.map(|v| vec![v])),
+            Some(s) => Ok(s.next(ctx)?.map(|v| match v {
+                Value::Array(row) if multi => row.items().to_vec(),
+                v => vec![v],
+            })),
             None => Ok(None),
         }
     }

@@ -184,6 +184,16 @@ pub fn quote_ident(name: &str) -> String {
     }
 }
 
+/// quote_literal: a string literal, E'' when it holds backslashes.
+pub fn quote_literal(s: &str) -> String {
+    let body = s.replace('\'', "''");
+    if s.contains('\\') {
+        format!("E'{}'", body.replace('\\', "\\\\"))
+    } else {
+        format!("'{body}'")
+    }
+}
+
 /// An OID argument of any OID type.
 fn oid_arg(v: &Value) -> u32 {
     match v {
@@ -336,7 +346,9 @@ fn get_expr(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     ))
 }
 
-/// pg_get_viewdef(view oid): the view's query.
+/// pg_get_viewdef(view oid): the view's query, its tables qualified
+/// with their schema where the search path would not find them (so that
+/// pg_dump's output, read with an empty search path, means the same).
 fn viewdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     let oid = oid_arg(&a[0]);
     if let Some(v) = SystemView::by_oid(oid) {
@@ -344,13 +356,20 @@ fn viewdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
             .sql()
             .map_or(Value::Null, |s| Value::Text(format!(" {s};"))));
     }
-    Ok(relations(ctx)?
+    let Some(text) = relations(ctx)?
         .into_iter()
         .find(|t| t.oid == oid)
         .and_then(|t| t.view)
-        .map_or(Value::Null, |q| {
-            Value::Text(format!(" {};", q.trim_end_matches(';')))
-        }))
+    else {
+        return Ok(Value::Null);
+    };
+    let path = crate::catalog::search_namespaces(&ctx.settings.str("search_path"));
+    let text = if path.contains(&crate::catalog::system::PUBLIC_NS) {
+        text
+    } else {
+        crate::parser::qualify_relations(&text, "public").unwrap_or(text)
+    };
+    Ok(Value::Text(format!(" {};", text.trim_end_matches(';'))))
 }
 
 /// pg_table_is_visible: the relation's schema is on the search path.
@@ -633,6 +652,36 @@ fn shobj_description(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
         .map_or(Value::Null, |(_, _, d)| Value::Text((*d).to_owned())))
 }
 
+/// acldefault(object type, owner): the privileges an object has before
+/// any GRANT or REVOKE.
+fn acldefault(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
+    let kind = arg!(a, 0, Text);
+    let owner = oid_arg(&a[1]);
+    let o = role_name(owner).map_or_else(|| owner.to_string(), quote_ident);
+    let items: Vec<String> = match kind.as_str() {
+        "r" => vec![format!("{o}=arwdDxt/{o}")],
+        "s" => vec![format!("{o}=rwU/{o}")],
+        "d" => vec![format!("=Tc/{o}"), format!("{o}=CTc/{o}")],
+        "f" => vec![format!("=X/{o}"), format!("{o}=X/{o}")],
+        "l" | "T" => vec![format!("=U/{o}"), format!("{o}=U/{o}")],
+        "L" => vec![format!("{o}=rw/{o}")],
+        "n" => vec![format!("{o}=UC/{o}")],
+        "t" => vec![format!("{o}=C/{o}")],
+        "F" | "S" => vec![format!("{o}=U/{o}")],
+        "p" => vec![format!("{o}=sA/{o}")],
+        "c" => Vec::new(),
+        other => {
+            return Err(crate::error::SqlError::new(
+                crate::error::SqlState::INVALID_PARAMETER_VALUE,
+                format!("unrecognized object type abbreviation: {other}"),
+            ))
+        }
+    };
+    Ok(Value::Array(ArrayRef::new(
+        items.into_iter().map(Value::Text).collect(),
+    )))
+}
+
 fn null_text(_: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
     Ok(Value::Null)
 }
@@ -677,7 +726,9 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
             _ => -1,
         };
         Ok(Value::Text(match DataType::from_oid(oid) {
-            Some(Bpchar) if a[1].is_null() => "bpchar".into(),
+            // bpchar without a length is "character" (one character)
+            // when no typmod is given, "bpchar" when -1 is.
+            Some(Bpchar) if typmod < 0 && !a[1].is_null() => "bpchar".into(),
             Some(t) => format_type(t, typmod),
             None => "???".into(),
         }))
@@ -829,6 +880,7 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
             .unwrap_or(0);
         Ok(Value::Text(size_pretty(bytes)))
     }),
+    f("acldefault", &[Char, Oid], Array(&AclItem), acldefault),
     stable(f("pg_is_in_recovery", &[], Bool, |_, _| {
         Ok(Value::Bool(false))
     })),
@@ -907,6 +959,22 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     stable(f("has_type_privilege", &[Text, Text], Bool, privileged)),
     stable(f("pg_has_role", &[Name, Text], Bool, privileged)),
     stable(f("pg_has_role", &[Name, Name, Text], Bool, privileged)),
+    f("quote_literal", &[Text], Text, |a, _| {
+        Ok(Value::Text(quote_literal(&arg!(a, 0, Text))))
+    }),
+    non_strict(f("quote_nullable", &[Text], Text, |a, _| {
+        Ok(Value::Text(match &a[0] {
+            Value::Text(s) => quote_literal(s),
+            _ => "NULL".into(),
+        }))
+    })),
+    stable(non_strict(f("pg_get_triggerdef", &[Oid], Text, null_text))),
+    stable(non_strict(f(
+        "pg_get_triggerdef",
+        &[Oid, Bool],
+        Text,
+        null_text,
+    ))),
     f("quote_ident", &[Text], Text, |a, _| {
         Ok(Value::Text(quote_ident(&arg!(a, 0, Text))))
     }),

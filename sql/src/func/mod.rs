@@ -18,7 +18,7 @@
 
 mod bytea;
 mod catalog;
-pub use catalog::{format_type, quote_ident};
+pub use catalog::{format_type, quote_ident, quote_literal};
 mod datetime;
 mod math;
 mod operators;
@@ -126,12 +126,33 @@ static SUBSCRIPT: FuncDef = f(
     },
 );
 
+/// `name[index]`: a name is an array of 64 "char" counted from 0.
+static NAME_SUBSCRIPT: FuncDef = f(
+    "subscript",
+    &[DataType::Name, DataType::Int4],
+    DataType::Char,
+    |a, _| {
+        let (Value::Text(s), Value::Int4(i)) = (&a[0], &a[1]) else {
+            return Ok(Value::Null);
+        };
+        Ok(match usize::try_from(*i).ok().filter(|i| *i < 64) {
+            Some(i) => Value::Text(
+                s.as_bytes()
+                    .get(i)
+                    .map_or(String::new(), |b| char::from(*b).to_string()),
+            ),
+            None => Value::Null,
+        })
+    },
+);
+
 /// `array[index]`: 42804 when `array` is not an array.
 pub fn subscript(array: crate::expr::Expr, index: crate::expr::Expr) -> Result<crate::expr::Expr> {
-    let elem = match array.ty {
-        DataType::Array(e) => *e,
-        DataType::Int2Vector => DataType::Int2,
-        DataType::OidVector => DataType::Oid,
+    let (def, elem) = match array.ty {
+        DataType::Name => (&NAME_SUBSCRIPT, DataType::Char),
+        DataType::Array(e) => (&SUBSCRIPT, *e),
+        DataType::Int2Vector => (&SUBSCRIPT, DataType::Int2),
+        DataType::OidVector => (&SUBSCRIPT, DataType::Oid),
         other => {
             return Err(SqlError::new(
                 SqlState::DATATYPE_MISMATCH,
@@ -141,7 +162,7 @@ pub fn subscript(array: crate::expr::Expr, index: crate::expr::Expr) -> Result<c
     };
     Ok(crate::expr::Expr {
         kind: crate::expr::ExprKind::Call {
-            def: &SUBSCRIPT,
+            def,
             args: vec![array, index],
         },
         ty: elem,

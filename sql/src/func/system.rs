@@ -139,8 +139,12 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     })),
     volatile(f("set_config", &[Text, Text, Bool], Text, |a, ctx| {
         let name = arg!(a, 0, Text);
-        ctx.settings
-            .set(&name, Some(&arg!(a, 1, Text)), Source::Session)?;
+        let value = arg!(a, 1, Text);
+        if arg!(a, 2, Bool) {
+            ctx.settings.set(&name, Some(&value), Source::Session)?;
+        } else {
+            ctx.settings.set_for_session(&name, &value)?;
+        }
         current_setting(&name, false, ctx)
     })),
     stable(f("pg_backend_pid", &[], Int4, |_, ctx| {

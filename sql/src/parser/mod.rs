@@ -191,6 +191,64 @@ fn found(tok: &sqlparser::tokenizer::TokenWithSpan, expected: &str) -> ParserErr
     ))
 }
 
+/// The last part of each relation name a statement reads (a view's
+/// query: the tables pg_depend says it depends on); empty if it does not
+/// parse.
+pub fn relations_read(sql: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for p in parse(sql).unwrap_or_default() {
+        if let Parsed::Sql(s) = p {
+            let _ = sqlparser::ast::visit_relations(s.as_ref(), |r| {
+                if let Some(last) = r.0.last().and_then(|p| p.as_ident()) {
+                    names.push(crate::binder::ident(last));
+                }
+                std::ops::ControlFlow::<()>::Continue(())
+            });
+        }
+    }
+    names
+}
+
+/// `sql` with every unqualified relation name that is neither a WITH
+/// query nor a system relation prefixed by `schema`; None if it does not
+/// parse as one statement.
+pub fn qualify_relations(sql: &str, schema: &str) -> Option<String> {
+    use sqlparser::ast::{Ident, ObjectNamePart, Query, Visit, Visitor};
+    struct Ctes(Vec<String>);
+    impl Visitor for Ctes {
+        type Break = ();
+        fn pre_visit_query(&mut self, q: &Query) -> std::ops::ControlFlow<()> {
+            if let Some(w) = &q.with {
+                self.0.extend(
+                    w.cte_tables
+                        .iter()
+                        .map(|c| crate::binder::ident(&c.alias.name)),
+                );
+            }
+            std::ops::ControlFlow::Continue(())
+        }
+    }
+    let mut parsed = parse(sql).ok()?;
+    let [Parsed::Sql(stmt)] = parsed.as_mut_slice() else {
+        return None;
+    };
+    let mut ctes = Ctes(Vec::new());
+    let _ = stmt.as_ref().visit(&mut ctes);
+    let mut stmt = stmt.as_ref().clone();
+    let _ = sqlparser::ast::visit_relations_mut(&mut stmt, |name| {
+        if let [ObjectNamePart::Identifier(id)] = name.0.as_slice() {
+            let n = crate::binder::ident(id);
+            let system = crate::catalog::SystemView::lookup(std::slice::from_ref(&n)).is_some();
+            if !system && !ctes.0.contains(&n) {
+                name.0
+                    .insert(0, ObjectNamePart::Identifier(Ident::new(schema)));
+            }
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    Some(stmt.to_string())
+}
+
 /// Whether `sql` takes the INSERT ... VALUES fast path (for tests).
 #[cfg(test)]
 pub fn fast_insert_applies(sql: &str) -> bool {

@@ -410,6 +410,22 @@ impl Session {
         result.map_err(SqlError::from)
     }
 
+    /// set_config(name, value, false) calls of the statement: kept by the
+    /// session when its transaction commits, as SET is.
+    fn keep_session_sets(&mut self) {
+        let sets = self.settings.take_session_sets();
+        if sets.is_empty() {
+            return;
+        }
+        if let Some(t) = &mut self.txn {
+            for (name, value) in &sets {
+                // Already validated when set on the live settings.
+                let _ = t.session_settings.set(name, Some(value), Source::Session);
+            }
+        }
+        self.settings_changed();
+    }
+
     fn restore_settings(&mut self, s: Settings) {
         if self.settings.restore(&s) {
             self.settings_changed();
@@ -490,8 +506,22 @@ impl Session {
             }
         }
         self.check_not_failed()?;
-        self.begin_statement();
+        // SET and SHOW take no snapshot: a transaction's isolation level
+        // may still be set after them (PostgreSQL's FirstSnapshotSet).
+        let no_snapshot = matches!(
+            parsed,
+            Parsed::Sql(s) if matches!(
+                s.as_ref(),
+                sqlparser::ast::Statement::Set(_) | sqlparser::ast::Statement::ShowVariable { .. }
+            )
+        );
+        if no_snapshot {
+            self.ensure_txn(false);
+        } else {
+            self.begin_statement();
+        }
         let result = self.run(sql, work, alone, sink);
+        self.keep_session_sets();
         if let Some(t) = &mut self.txn {
             t.cid += 1;
         }
@@ -890,6 +920,7 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             crate::ddl::create_view(ctx, v, sink).map(|()| Dispatched::Done)
         }
         Statement::Truncate(t) => crate::ddl::truncate(ctx, t, sink).map(|()| Dispatched::Done),
+        Statement::Lock(l) => crate::ddl::lock_table(ctx, l, sink).map(|()| Dispatched::Done),
         Statement::Analyze(a) => crate::ddl::analyze(ctx, a, sink).map(|()| Dispatched::Done),
         Statement::CreateDatabase {
             db_name,

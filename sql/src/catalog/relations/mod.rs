@@ -141,7 +141,7 @@ static RELATIONS: &[SysRel] = &[
         Source::Empty,
     ),
     rel("pg_default_acl", 826, PG_DEFAULT_ACL, Source::Empty),
-    rel("pg_depend", 2608, PG_DEPEND, Source::Empty),
+    rel("pg_depend", 2608, PG_DEPEND, Source::Rows(rows::pg_depend)),
     rel(
         "pg_description",
         2609,
@@ -176,7 +176,12 @@ static RELATIONS: &[SysRel] = &[
     rel("pg_index", 2610, PG_INDEX, Source::Rows(rows::pg_index)),
     rel("pg_indexes", 12043, PG_INDEXES, Source::Sql(PG_INDEXES_SQL)),
     rel("pg_inherits", 2611, PG_INHERITS, Source::Empty),
-    rel("pg_init_privs", 3394, PG_INIT_PRIVS, Source::Empty),
+    rel(
+        "pg_init_privs",
+        3394,
+        PG_INIT_PRIVS,
+        Source::Rows(rows::pg_init_privs),
+    ),
     rel(
         "pg_language",
         2612,

@@ -961,3 +961,120 @@ pub(super) fn pg_shdescription(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
         })
         .collect())
 }
+
+/// pg_init_privs: the privileges initdb gave pg_catalog and public, so
+/// that pg_dump sees them as defaults rather than grants to dump.
+pub(super) fn pg_init_privs(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    let su = BOOTSTRAP_SUPERUSER_NAME;
+    let acl = |items: [String; 2]| Value::Array(ArrayRef::new(items.map(Value::Text).to_vec()));
+    Ok(vec![
+        Row::new(PG_INIT_PRIVS)
+            .oid("objoid", PG_CATALOG_NS)
+            .oid("classoid", super::super::system::PG_NAMESPACE.oid)
+            .int4("objsubid", 0)
+            .text("privtype", "i")
+            .set(
+                "initprivs",
+                acl([format!("{su}=UC/{su}"), format!("=U/{su}")]),
+            )
+            .done(),
+        Row::new(PG_INIT_PRIVS)
+            .oid("objoid", PUBLIC_NS)
+            .oid("classoid", super::super::system::PG_NAMESPACE.oid)
+            .int4("objsubid", 0)
+            .text("privtype", "i")
+            .set(
+                "initprivs",
+                acl([
+                    "pg_database_owner=UC/pg_database_owner".into(),
+                    "=U/pg_database_owner".into(),
+                ]),
+            )
+            .done(),
+    ])
+}
+
+/// pg_depend: what each user object depends on, as PostgreSQL records it
+/// (pg_dump orders its output by it): tables on their schema, indexes on
+/// their constraint or columns, constraints and defaults on their
+/// columns, a view's rule on the view and on the tables it reads.
+pub(super) fn pg_depend(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    let Some((cat, _)) = catalog(ctx)? else {
+        return Ok(Vec::new());
+    };
+    const CLASS: u32 = 1259;
+    const CONSTRAINT: u32 = 2606;
+    const ATTRDEF: u32 = 2604;
+    const REWRITE: u32 = 2618;
+    let dep = |classid: u32, objid: u32, refclassid: u32, refobjid: u32, sub: i64, kind: &str| {
+        Row::new(PG_DEPEND)
+            .oid("classid", classid)
+            .oid("objid", objid)
+            .int4("objsubid", 0)
+            .oid("refclassid", refclassid)
+            .oid("refobjid", refobjid)
+            .int4("refobjsubid", sub)
+            .text("deptype", kind)
+            .done()
+    };
+    let tables = cat.relations()?;
+    let constraints = cat.rows(&system::PG_CONSTRAINT)?;
+    let mut out = Vec::new();
+    for t in &tables {
+        out.push(dep(CLASS, t.oid, 2615, t.namespace, 0, "n"));
+        for ix in &t.indexes {
+            let con = constraints
+                .iter()
+                .find(|(_, r)| oid_of(&r[4]) == t.oid && text_of(&r[1]) == ix.name);
+            match con {
+                Some((_, r)) => {
+                    out.push(dep(CLASS, ix.oid, CONSTRAINT, oid_of(&r[0]), 0, "i"));
+                    for &c in &ix.columns {
+                        out.push(dep(
+                            CONSTRAINT,
+                            oid_of(&r[0]),
+                            CLASS,
+                            t.oid,
+                            c as i64 + 1,
+                            "a",
+                        ));
+                    }
+                }
+                None => {
+                    for &c in &ix.columns {
+                        out.push(dep(CLASS, ix.oid, CLASS, t.oid, c as i64 + 1, "a"));
+                    }
+                }
+            }
+        }
+    }
+    for (_, r) in &constraints {
+        if text_of(&r[3]) == "c" {
+            out.push(dep(CONSTRAINT, oid_of(&r[0]), CLASS, oid_of(&r[4]), 0, "a"));
+        }
+    }
+    for (_, r) in cat.rows(&system::PG_ATTRDEF)? {
+        let attnum = match r[2] {
+            Value::Int2(n) => i64::from(n),
+            _ => 0,
+        };
+        out.push(dep(
+            ATTRDEF,
+            oid_of(&r[0]),
+            CLASS,
+            oid_of(&r[1]),
+            attnum,
+            "a",
+        ));
+    }
+    for (_, r) in cat.rows(&system::PG_REWRITE)? {
+        let (rule, view) = (oid_of(&r[0]), oid_of(&r[2]));
+        out.push(dep(REWRITE, rule, CLASS, view, 0, "i"));
+        for name in crate::parser::relations_read(&text_of(&r[3])) {
+            if let Some(t) = tables.iter().find(|t| t.name == name && t.oid != view) {
+                out.push(dep(REWRITE, rule, CLASS, t.oid, 0, "n"));
+            }
+        }
+    }
+    Ok(out)
+}

@@ -5,7 +5,7 @@ use super::columns::{PG_PREPARED_STATEMENTS, PG_SETTINGS, PG_STAT_ACTIVITY, PG_S
 use super::rows::{catalog, Row};
 use crate::error::Result;
 use crate::expr::EvalCtx;
-use crate::guc::{Context, Kind, DEFS};
+use crate::guc::{Context, Kind, Unit, DEFS};
 use crate::value::{ArrayRef, Value};
 
 /// pg_prepared_statements: the session's named prepared statements.
@@ -127,7 +127,18 @@ pub(super) fn pg_settings(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
     let mut rows: Vec<Vec<Value>> = DEFS
         .iter()
         .map(|d| {
-            let setting = ctx.settings.show(d.name).unwrap_or_default();
+            let shown = ctx.settings.show(d.name).unwrap_or_default();
+            // pg_settings.setting is the value in the setting's unit.
+            let (setting, unit) = match d.kind {
+                Kind::Int { unit, .. } if unit != Unit::None => {
+                    (ctx.settings.int(d.name).to_string(), Some(unit.label()))
+                }
+                Kind::Real { unit, .. } if unit != Unit::None => {
+                    (ctx.settings.real(d.name).to_string(), Some(unit.label()))
+                }
+                Kind::Int { .. } => (ctx.settings.int(d.name).to_string(), None),
+                _ => (shown.clone(), None),
+            };
             let (vartype, min, max, enumvals) = match d.kind {
                 Kind::Bool => ("bool", Value::Null, Value::Null, Value::Null),
                 Kind::Int { min, max, .. } => (
@@ -160,6 +171,10 @@ pub(super) fn pg_settings(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
             Row::new(PG_SETTINGS)
                 .text("name", d.name)
                 .text("setting", &setting)
+                .set(
+                    "unit",
+                    unit.map_or(Value::Null, |u| Value::Text(u.to_owned())),
+                )
                 .text("short_desc", d.description)
                 .text("context", context_name(d.context))
                 .text("vartype", vartype)

@@ -1,0 +1,222 @@
+//! pg_dump and pg_restore, PostgreSQL 15's own, against actorgres: a dump
+//! restores into a fresh database and dumps the same again (plain and
+//! custom format), and a dump taken from PostgreSQL 15 loads without an
+//! error. Skipped (with a message) where the client programs are not
+//! installed; .ci/run installs them.
+
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{pg_program, Server};
+
+fn golden(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name)
+}
+
+/// Runs a client program against the server; its stdout, or a panic
+/// with its stderr.
+fn run(server: &Server, program: &Path, args: &[&str]) -> String {
+    let out = Command::new(program)
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &server.port.to_string(),
+            "-U",
+            "postgres",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{} {args:?}: {}",
+        program.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A dump without its random `\restrict` key lines.
+fn comparable(dump: &str) -> String {
+    dump.lines()
+        .filter(|l| !l.starts_with("\\restrict") && !l.starts_with("\\unrestrict"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+struct Tools {
+    psql: PathBuf,
+    pg_dump: PathBuf,
+    pg_restore: PathBuf,
+}
+
+fn tools() -> Option<Tools> {
+    let found = (
+        pg_program("psql"),
+        pg_program("pg_dump"),
+        pg_program("pg_restore"),
+    );
+    let (Some(psql), Some(pg_dump), Some(pg_restore)) = found else {
+        eprintln!("skipping: the PostgreSQL client programs are not installed");
+        return None;
+    };
+    Some(Tools {
+        psql,
+        pg_dump,
+        pg_restore,
+    })
+}
+
+/// A database holding the describe schema and some rows.
+fn source_database(server: &Server, t: &Tools) {
+    run(
+        server,
+        &t.psql,
+        &["-X", "-q", "-d", "postgres", "-c", "CREATE DATABASE src"],
+    );
+    let schema = golden("psql_describe/schema.sql");
+    let data = golden("pg_dump/data.sql");
+    run(
+        server,
+        &t.psql,
+        &[
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            "src",
+            "-f",
+            schema.to_str().unwrap(),
+            "-f",
+            data.to_str().unwrap(),
+        ],
+    );
+}
+
+#[test]
+fn a_plain_dump_restores_and_dumps_the_same() {
+    let Some(t) = tools() else {
+        return;
+    };
+    let server = Server::start(&[]);
+    source_database(&server, &t);
+    let dump = run(&server, &t.pg_dump, &["src"]);
+    assert!(dump.contains("CREATE TABLE public.customers ("), "{dump}");
+    assert!(dump.contains("CONSTRAINT orders_amount_check CHECK (((amount > (0)::numeric) AND (amount < (1000000)::numeric)))"), "{dump}");
+    assert!(
+        dump.contains("3\tit's \"quoted\"\tc@example.com\t99.99"),
+        "{dump}"
+    );
+    run(
+        &server,
+        &t.psql,
+        &["-X", "-q", "-d", "postgres", "-c", "CREATE DATABASE copy"],
+    );
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &dump).unwrap();
+    run(
+        &server,
+        &t.psql,
+        &[
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            "copy",
+            "-f",
+            file.path().to_str().unwrap(),
+        ],
+    );
+    let again = run(&server, &t.pg_dump, &["copy"]);
+    assert_eq!(comparable(&again), comparable(&dump));
+}
+
+#[test]
+fn a_custom_format_dump_restores_with_pg_restore() {
+    let Some(t) = tools() else {
+        return;
+    };
+    let server = Server::start(&[]);
+    source_database(&server, &t);
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let path = file.path().to_str().unwrap();
+    run(&server, &t.pg_dump, &["-Fc", "-f", path, "src"]);
+    run(
+        &server,
+        &t.psql,
+        &[
+            "-X",
+            "-q",
+            "-d",
+            "postgres",
+            "-c",
+            "CREATE DATABASE restored",
+        ],
+    );
+    run(
+        &server,
+        &t.pg_restore,
+        &["-d", "restored", "--exit-on-error", path],
+    );
+    let original = run(&server, &t.pg_dump, &["src"]);
+    let restored = run(&server, &t.pg_dump, &["restored"]);
+    assert_eq!(comparable(&restored), comparable(&original));
+}
+
+#[test]
+fn a_dump_taken_from_postgres_loads() {
+    let Some(t) = tools() else {
+        return;
+    };
+    let server = Server::start(&[]);
+    run(
+        &server,
+        &t.psql,
+        &[
+            "-X",
+            "-q",
+            "-d",
+            "postgres",
+            "-c",
+            "CREATE DATABASE from_pg",
+        ],
+    );
+    let dump = golden("pg_dump/from_postgres15.sql");
+    run(
+        &server,
+        &t.psql,
+        &[
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            "from_pg",
+            "-f",
+            dump.to_str().unwrap(),
+        ],
+    );
+    let counts = run(
+        &server,
+        &t.psql,
+        &[
+            "-X",
+            "-At",
+            "-d",
+            "from_pg",
+            "-c",
+            "SELECT (SELECT count(*) FROM customers), (SELECT sum(amount) FROM orders), (SELECT count(*) FROM big_orders)",
+        ],
+    );
+    assert_eq!(counts, "3|170.5|1\n");
+}

@@ -2,7 +2,8 @@
 //! create, insert with parameters, select with a parameter, rollback,
 //! 23505 then 25P02, prepared reuse, NULLs, 10,000 rows, many types (in
 //! binary where the driver reads binary), through psycopg 3,
-//! node-postgres, Perl DBD::Pg, pgjdbc and psqlODBC. Each driver's script in
+//! node-postgres, Perl DBD::Pg, pgjdbc and psqlODBC; and SQLAlchemy's schema
+//! inspection (its pg_catalog queries) over psycopg. Each driver's script in
 //! tests/drivers/ prints a line per step; the lines must be PostgreSQL
 //! 15's, recorded in tests/golden/drivers/<driver>.txt:
 //!
@@ -10,7 +11,7 @@
 //!     UPDATE_GOLDENFILES=1 cargo test --test drivers
 //!
 //! A driver that is not installed is skipped with a message (.ci/run
-//! installs them all: psycopg and pyodbc from PyPI, node-postgres from
+//! installs them all: psycopg, pyodbc and SQLAlchemy from PyPI, node-postgres from
 //! npm, DBD::Pg, pgjdbc and psqlODBC from Debian).
 
 // Test code: a failed unwrap is a failed test.
@@ -72,6 +73,16 @@ fn psycopg3() {
         works("python3", &["-c", "import psycopg"]),
         "pip install 'psycopg[binary]'",
         || script("python3", "scenario_psycopg.py"),
+    );
+}
+
+#[test]
+fn sqlalchemy_inspection() {
+    run_driver(
+        "sqlalchemy",
+        works("python3", &["-c", "import sqlalchemy, psycopg"]),
+        "pip install sqlalchemy 'psycopg[binary]'",
+        || script("python3", "scenario_sqlalchemy.py"),
     );
 }
 

@@ -47,6 +47,8 @@ pub fn cast_context(from: DataType, to: DataType) -> Option<CoercionContext> {
         (f, t) if reg(f) && reg(t) => Implicit,
         (f, Int4 | Int8) if reg(f) => Assignment,
         (Int2Vector, Array(Int2)) | (OidVector, Array(Oid)) => Implicit,
+        // Arrays cast element by element.
+        (Array(a), Array(b)) => return cast_context(*a, *b),
         (Array(Int2), Int2Vector) | (Array(Oid), OidVector) => Explicit,
         (PgNodeTree, Text) => Implicit,
         (Text | Varchar | Bpchar, Char) => Assignment,
@@ -306,6 +308,14 @@ fn convert(v: Value, to: DataType, style: &OutputStyle) -> Result<Value> {
         (V::Oid(o) | V::Regtype(o) | V::Named(o, _), T::Int4) => V::Int4(o as i32),
         (V::Oid(o) | V::Regtype(o) | V::Named(o, _), T::Int8) => V::Int8(o.into()),
         (V::Array(a), T::Array(_)) if a.is_vector() => V::Array(ArrayRef::new(a.items().to_vec())),
+        (V::Array(a), T::Array(elem)) => {
+            let items = a
+                .items()
+                .iter()
+                .map(|v| cast_value(v.clone(), elem_type(v, *elem), *elem, -1, true, style))
+                .collect::<Result<Vec<_>>>()?;
+            V::Array(ArrayRef::new(items))
+        }
         (V::Array(a), T::Int2Vector | T::OidVector) => {
             V::Array(ArrayRef::vector(a.items().to_vec()))
         }
@@ -338,6 +348,22 @@ fn convert(v: Value, to: DataType, style: &OutputStyle) -> Result<Value> {
         }),
         (v, _) => return Err(bad(&v)),
     })
+}
+
+/// The type an array element value has (its variant's own type), so
+/// that an element cast reads it correctly; `to` when they agree.
+fn elem_type(v: &Value, to: DataType) -> DataType {
+    match v {
+        Value::Int2(_) => DataType::Int2,
+        Value::Int4(_) => DataType::Int4,
+        Value::Int8(_) => DataType::Int8,
+        Value::Float4(_) => DataType::Float4,
+        Value::Float8(_) => DataType::Float8,
+        Value::Numeric(_) => DataType::Numeric,
+        Value::Bool(_) => DataType::Bool,
+        Value::Text(_) => DataType::Text,
+        _ => to,
+    }
 }
 
 /// oid and the OID alias types.

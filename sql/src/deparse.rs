@@ -136,7 +136,11 @@ impl Deparser<'_> {
             },
             ExprKind::Call { def, args } => {
                 let args: Option<Vec<String>> = args.iter().map(|a| self.node(a, None)).collect();
-                format!("{}({})", def.name, args?.join(", "))
+                if crate::func::is_array_constructor(def) {
+                    format!("ARRAY[{}]", args?.join(", "))
+                } else {
+                    format!("{}({})", def.name, args?.join(", "))
+                }
             }
             ExprKind::And(items) | ExprKind::Or(items) => {
                 let word = if matches!(e.kind, ExprKind::And(_)) {

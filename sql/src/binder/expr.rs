@@ -217,6 +217,30 @@ impl Binder<'_> {
                 scope,
             ),
             AstExpr::Function(f) => self.function(f, scope, self.expr_pos(e)),
+            AstExpr::Array(arr) => {
+                let pos = self.expr_pos(e);
+                let mut items = Vec::with_capacity(arr.elem.len());
+                for x in &arr.elem {
+                    items.push(self.expr(x, scope)?);
+                }
+                if items.is_empty() {
+                    return Err(SqlError::new(
+                        SqlState::INDETERMINATE_DATATYPE,
+                        "cannot determine type of empty array",
+                    )
+                    .with_hint(
+                        "Explicitly cast to the desired type, for example ARRAY[]::integer[].",
+                    )
+                    .at(pos));
+                }
+                let refs: Vec<&Expr> = items.iter().collect();
+                let elem = self.common_type(&refs, "ARRAY")?;
+                let mut coerced = Vec::with_capacity(items.len());
+                for x in items {
+                    coerced.push(self.coerce(x, elem, -1, CoercionContext::Implicit)?);
+                }
+                func::array_constructor(coerced, elem).map_err(|err| err.at(pos))
+            }
             AstExpr::CompoundFieldAccess { root, access_chain } => {
                 let pos = self.expr_pos(e);
                 // `t.col[i]`: leading `.name` parts extend the column
@@ -726,6 +750,21 @@ impl Binder<'_> {
 
     /// Resolves and builds a function call by name.
     pub(crate) fn call(&mut self, name: &str, args: Vec<Expr>, pos: Option<u32>) -> Result<Expr> {
+        if matches!(name, "json_build_object" | "json_build_array") {
+            // Variadic "any": unknown literals are text.
+            let mut typed = Vec::with_capacity(args.len());
+            for a in args {
+                typed.push(if a.ty == DataType::Unknown {
+                    self.coerce(a, DataType::Text, -1, CoercionContext::Implicit)?
+                } else {
+                    a
+                });
+            }
+            if let Some(call) = func::variadic_call(name, typed) {
+                return call.map_err(|e| e.at(pos));
+            }
+            return Err(SqlError::internal("json builder"));
+        }
         let types: Vec<DataType> = args.iter().map(|a| a.ty).collect();
         match func::resolve(name, &types, CallKind::Function) {
             Ok(resolved) => self.apply(resolved, args),

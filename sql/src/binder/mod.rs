@@ -30,7 +30,9 @@ mod window;
 use sqlparser::tokenizer::Location;
 
 pub use names::{ident, object_name, sql_type, truncate_identifier};
-pub(crate) use regname::namespace_name;
+pub(crate) use regname::{
+    namespace_by_name, namespace_name, qualified_name, role_by_name, type_by_name,
+};
 pub(crate) use select::split_equi_keys;
 
 /// The system column every computed catalog relation has: the relation's

@@ -83,6 +83,26 @@ pub(crate) fn namespace_name(oid: u32) -> Option<&'static str> {
     }
 }
 
+/// The built-in type a name means (`int4`, `integer`, `text[]`,
+/// `pg_catalog.varchar`), as regtypein reads it.
+pub(crate) fn type_by_name(text: &str) -> Option<DataType> {
+    let lowered = text.trim().to_lowercase();
+    let bare = lowered.strip_prefix("pg_catalog.").unwrap_or(&lowered);
+    match bare.strip_suffix("[]") {
+        Some(elem) => DataType::from_name(elem).and_then(|e| e.array_type()),
+        None => DataType::from_name(bare),
+    }
+}
+
+/// The OID of a role by name.
+pub(crate) fn role_by_name(name: &str) -> Option<u32> {
+    [
+        10, 3373, 3374, 3375, 3377, 4200, 4544, 4569, 4570, 4571, 6171, 6181, 6182,
+    ]
+    .into_iter()
+    .find(|o| role_name(*o) == Some(name))
+}
+
 fn named(oid: u32, name: impl Into<Arc<str>>) -> Value {
     Value::Named(oid, name.into())
 }
@@ -107,16 +127,9 @@ impl Binder<'_> {
             SqlError::new(state, format!("{what} \"{text}\" does not exist"))
         };
         match to {
-            DataType::Regtype => {
-                let lowered = trimmed.to_lowercase();
-                let bare = lowered.strip_prefix("pg_catalog.").unwrap_or(&lowered);
-                let ty = match bare.strip_suffix("[]") {
-                    Some(elem) => DataType::from_name(elem).and_then(|e| e.array_type()),
-                    None => DataType::from_name(bare),
-                };
-                ty.map(|t| Value::Regtype(t.oid().0))
-                    .ok_or_else(|| undefined(SqlState::UNDEFINED_OBJECT, "type"))
-            }
+            DataType::Regtype => type_by_name(trimmed)
+                .map(|t| Value::Regtype(t.oid().0))
+                .ok_or_else(|| undefined(SqlState::UNDEFINED_OBJECT, "type")),
             DataType::Regclass => {
                 let parts = qualified_name(text).ok_or_else(|| invalid_name(text))?;
                 if let Some(v) = SystemView::lookup(&parts) {

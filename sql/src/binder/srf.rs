@@ -40,7 +40,11 @@ pub(super) enum CteKind {
 pub fn is_srf(name: &str) -> bool {
     matches!(
         name,
-        "generate_series" | "unnest" | "regexp_split_to_table" | "pg_options_to_table"
+        "generate_series"
+            | "unnest"
+            | "regexp_split_to_table"
+            | "pg_options_to_table"
+            | "generate_subscripts"
     )
 }
 
@@ -276,6 +280,35 @@ impl Binder<'_> {
                     CoercionContext::Implicit,
                 )?;
                 return Ok((Srf::OptionsToTable, vec![arg], DataType::Text));
+            }
+            "generate_subscripts" => {
+                let mut it = bound.into_iter();
+                let (Some(array), Some(dim), None) = (it.next(), it.next(), it.next()) else {
+                    return Err(SqlError::new(
+                        SqlState::UNDEFINED_FUNCTION,
+                        "function generate_subscripts does not exist",
+                    )
+                    .at(pos));
+                };
+                if !matches!(
+                    array.ty,
+                    DataType::Array(_) | DataType::Int2Vector | DataType::OidVector
+                ) {
+                    return Err(SqlError::new(
+                        SqlState::UNDEFINED_FUNCTION,
+                        format!(
+                            "function generate_subscripts({}, {}) does not exist",
+                            array.ty, dim.ty
+                        ),
+                    )
+                    .at(pos));
+                }
+                let dim = self.coerce(dim, DataType::Int4, -1, CoercionContext::Implicit)?;
+                return Ok((
+                    Srf::Unnest("generate_subscripts"),
+                    vec![crate::func::subscripts_of(array, dim)],
+                    DataType::Int4,
+                ));
             }
             "regexp_split_to_table" => {
                 let array = self.call("regexp_split_to_array", bound, pos)?;

@@ -682,6 +682,51 @@ fn acldefault(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
     )))
 }
 
+/// to_regclass, to_regtype ...: the object a name means, NULL when there
+/// is none (where a cast would fail).
+fn to_reg(a: &[Value], ctx: &EvalCtx<'_>, ty: DataType) -> Result<Value> {
+    let text = arg!(a, 0, Text);
+    let Some(parts) = crate::binder::qualified_name(&text) else {
+        return Ok(Value::Null);
+    };
+    let oid = match ty {
+        Regtype => {
+            return Ok(crate::binder::type_by_name(&text)
+                .map_or(Value::Null, |t| Value::Regtype(t.oid().0)))
+        }
+        Regclass => match SystemView::lookup(&parts) {
+            Some(v) => Some(v.oid()),
+            None => {
+                let name = parts.last().cloned().unwrap_or_default();
+                let schema_ok = parts.len() == 1 || parts[parts.len() - 2] == "public";
+                relations(ctx)?.iter().find_map(|t| {
+                    if !schema_ok {
+                        None
+                    } else if t.name == name {
+                        Some(t.oid)
+                    } else {
+                        t.indexes.iter().find(|i| i.name == name).map(|i| i.oid)
+                    }
+                })
+            }
+        },
+        Regnamespace => crate::binder::namespace_by_name(&text),
+        Regrole => crate::binder::role_by_name(&text),
+        _ => {
+            let name = parts.last().cloned().unwrap_or_default();
+            let mut found = super::builtins().filter(|(_, d)| d.name == name);
+            match (found.next(), found.next()) {
+                (Some((oid, _)), None) => Some(oid),
+                _ => None,
+            }
+        }
+    };
+    match oid {
+        Some(oid) => regname(&[Value::Oid(oid)], ctx, ty),
+        None => Ok(Value::Null),
+    }
+}
+
 fn null_text(_: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
     Ok(Value::Null)
 }
@@ -691,6 +736,21 @@ fn always(_: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
 }
 
 pub(super) static FUNCTIONS: &[FuncDef] = &[
+    stable(f("to_regclass", &[Text], Regclass, |a, ctx| {
+        to_reg(a, ctx, Regclass)
+    })),
+    stable(f("to_regtype", &[Text], Regtype, |a, ctx| {
+        to_reg(a, ctx, Regtype)
+    })),
+    stable(f("to_regnamespace", &[Text], Regnamespace, |a, ctx| {
+        to_reg(a, ctx, Regnamespace)
+    })),
+    stable(f("to_regrole", &[Text], Regrole, |a, ctx| {
+        to_reg(a, ctx, Regrole)
+    })),
+    stable(f("to_regproc", &[Text], Regproc, |a, ctx| {
+        to_reg(a, ctx, Regproc)
+    })),
     stable(f("regclass", &[Oid], Regclass, |a, ctx| {
         regname(a, ctx, Regclass)
     })),

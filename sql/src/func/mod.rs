@@ -20,6 +20,8 @@ mod bytea;
 mod catalog;
 pub use catalog::{format_type, quote_ident, quote_literal};
 mod datetime;
+mod json;
+pub use json::variadic_call;
 mod math;
 mod operators;
 mod regex;
@@ -145,6 +147,73 @@ static NAME_SUBSCRIPT: FuncDef = f(
         })
     },
 );
+
+/// `ARRAY[a, b, ...]`: its (already coerced) elements as an array.
+static ARRAY_CTOR: FuncDef = non_strict(f("array", &[], DataType::AnyArray, |a, _| {
+    Ok(Value::Array(crate::value::ArrayRef::new(a.to_vec())))
+}));
+
+/// `ARRAY[...]` of `items`, all of type `elem`.
+pub fn array_constructor(
+    items: Vec<crate::expr::Expr>,
+    elem: DataType,
+) -> Result<crate::expr::Expr> {
+    let ty = elem.array_type().ok_or_else(|| {
+        SqlError::new(
+            SqlState::UNDEFINED_OBJECT,
+            format!("could not find array type for data type {elem}"),
+        )
+    })?;
+    Ok(crate::expr::Expr {
+        kind: crate::expr::ExprKind::Call {
+            def: &ARRAY_CTOR,
+            args: items,
+        },
+        ty,
+        typmod: -1,
+        pos: None,
+    })
+}
+
+/// generate_subscripts(array, dim) as the array of its subscripts (the
+/// set-returning form unnests it).
+static SUBSCRIPTS: FuncDef = f(
+    "generate_subscripts",
+    &[DataType::AnyArray, DataType::Int4],
+    DataType::Array(&DataType::Int4),
+    |a, _| {
+        let (Value::Array(items), Value::Int4(dim)) = (&a[0], &a[1]) else {
+            return Ok(Value::Null);
+        };
+        let first = i32::from(!items.is_vector());
+        let n = if *dim == 1 {
+            items.items().len() as i32
+        } else {
+            0
+        };
+        Ok(Value::Array(crate::value::ArrayRef::new(
+            (first..first + n).map(Value::Int4).collect(),
+        )))
+    },
+);
+
+/// generate_subscripts(array, dim): the array of subscripts to unnest.
+pub fn subscripts_of(array: crate::expr::Expr, dim: crate::expr::Expr) -> crate::expr::Expr {
+    crate::expr::Expr {
+        kind: crate::expr::ExprKind::Call {
+            def: &SUBSCRIPTS,
+            args: vec![array, dim],
+        },
+        ty: DataType::Array(&DataType::Int4),
+        typmod: -1,
+        pos: None,
+    }
+}
+
+/// True for the `ARRAY[...]` constructor's call.
+pub fn is_array_constructor(def: &FuncDef) -> bool {
+    std::ptr::eq(def, &ARRAY_CTOR)
+}
 
 /// `array[index]`: 42804 when `array` is not an array.
 pub fn subscript(array: crate::expr::Expr, index: crate::expr::Expr) -> Result<crate::expr::Expr> {

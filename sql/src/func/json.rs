@@ -1,0 +1,121 @@
+//! json_build_object and json_build_array: variadic "any" arguments
+//! turned into json text as PostgreSQL's json output writes it.
+
+use super::{f, non_strict, FuncDef};
+use crate::error::{Result, SqlError, SqlState};
+use crate::expr::{Expr, ExprKind};
+use crate::types::DataType;
+use crate::value::{OutputStyle, Value};
+
+/// A JSON string literal.
+fn json_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// One value as json (to_json): numbers and booleans bare, NULL as
+/// null, arrays as json arrays, everything else as a string of its text.
+fn json_value(v: &Value, out: &mut String) {
+    let style = OutputStyle::default();
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int2(_) | Value::Int4(_) | Value::Int8(_) | Value::Oid(_) => {
+            v.write_text(&style, out)
+        }
+        Value::Float4(_) | Value::Float8(_) | Value::Numeric(_) => {
+            let text = v.to_text(&style).unwrap_or_default();
+            if text
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
+            {
+                out.push_str(&text);
+            } else {
+                json_string(&text, out);
+            }
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, x) in items.items().iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json_value(x, out);
+            }
+            out.push(']');
+        }
+        other => json_string(&other.to_text(&style).unwrap_or_default(), out),
+    }
+}
+
+static BUILD_OBJECT: FuncDef = non_strict(f("json_build_object", &[], DataType::Json, |a, _| {
+    let mut out = String::from("{");
+    for (i, pair) in a.chunks(2).enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let key = match &pair[0] {
+            Value::Null => {
+                return Err(SqlError::new(
+                    SqlState::NULL_VALUE_NOT_ALLOWED,
+                    "null value not allowed for object key",
+                ))
+            }
+            k => k.to_text(&OutputStyle::default()).unwrap_or_default(),
+        };
+        json_string(&key, &mut out);
+        out.push_str(" : ");
+        json_value(pair.get(1).unwrap_or(&Value::Null), &mut out);
+    }
+    out.push('}');
+    Ok(Value::Text(out))
+}));
+
+static BUILD_ARRAY: FuncDef = non_strict(f("json_build_array", &[], DataType::Json, |a, _| {
+    let mut out = String::from("[");
+    for (i, v) in a.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        json_value(v, &mut out);
+    }
+    out.push(']');
+    Ok(Value::Text(out))
+}));
+
+/// A call of a variadic "any" json builder, if `name` is one.
+pub fn variadic_call(name: &str, args: Vec<Expr>) -> Option<Result<Expr>> {
+    let def = match name {
+        "json_build_object" => &BUILD_OBJECT,
+        "json_build_array" => &BUILD_ARRAY,
+        _ => return None,
+    };
+    if name == "json_build_object" && !args.len().is_multiple_of(2) {
+        return Some(Err(SqlError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            "argument list must have even number of elements",
+        )
+        .with_hint(
+            "The arguments of json_build_object() must consist of alternating keys and values.",
+        )));
+    }
+    Some(Ok(Expr {
+        kind: ExprKind::Call { def, args },
+        ty: DataType::Json,
+        typmod: -1,
+        pos: None,
+    }))
+}

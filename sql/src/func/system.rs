@@ -117,6 +117,12 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     )),
     non_strict(f(
         "array_position",
+        &[Array(&Int2), Int2],
+        Int4,
+        array_position,
+    )),
+    non_strict(f(
+        "array_position",
         &[Array(&Int4), Int4],
         Int4,
         array_position,

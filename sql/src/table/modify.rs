@@ -154,6 +154,27 @@ pub(crate) fn stored_sql(
         .unwrap_or_else(|| text.to_owned())
 }
 
+/// The attribute numbers (1-based, in order) a stored CHECK of `def`
+/// reads: pg_constraint.conkey.
+pub(crate) fn stored_columns(def: &TableDef, text: &str) -> Vec<i16> {
+    let scope = table_scope(def, None);
+    let Ok(e) = bind_stored(text, &OutputStyle::default(), &scope, |_, e| Ok(e)) else {
+        return Vec::new();
+    };
+    let mut attnums = Vec::new();
+    e.visit(&mut |x| {
+        if let ExprKind::Column(i) = x.kind {
+            if let Some(c) = scope.columns.get(i) {
+                if !attnums.contains(&c.attnum) {
+                    attnums.push(c.attnum);
+                }
+            }
+        }
+    });
+    attnums.sort_unstable();
+    attnums
+}
+
 /// Defaults of every attribute (None: NULL), coerced to the column.
 pub(super) fn defaults(def: &TableDef, style: &OutputStyle) -> Result<Vec<Option<Expr>>> {
     let mut out = Vec::with_capacity(def.columns.len());

@@ -1843,3 +1843,168 @@ pub(super) const PG_VIEWS: &[(&str, DataType)] = &[
     ("viewowner", Name),
     ("definition", Text),
 ];
+
+/// information_schema.check_constraints (OID 13260).
+pub(super) const IS_CHECK_CONSTRAINTS: &[(&str, DataType)] = &[
+    ("constraint_catalog", Name),
+    ("constraint_schema", Name),
+    ("constraint_name", Name),
+    ("check_clause", Varchar),
+];
+
+/// information_schema.columns (OID 13295).
+pub(super) const IS_COLUMNS: &[(&str, DataType)] = &[
+    ("table_catalog", Name),
+    ("table_schema", Name),
+    ("table_name", Name),
+    ("column_name", Name),
+    ("ordinal_position", Int4),
+    ("column_default", Varchar),
+    ("is_nullable", Varchar),
+    ("data_type", Varchar),
+    ("character_maximum_length", Int4),
+    ("character_octet_length", Int4),
+    ("numeric_precision", Int4),
+    ("numeric_precision_radix", Int4),
+    ("numeric_scale", Int4),
+    ("datetime_precision", Int4),
+    ("interval_type", Varchar),
+    ("interval_precision", Int4),
+    ("character_set_catalog", Name),
+    ("character_set_schema", Name),
+    ("character_set_name", Name),
+    ("collation_catalog", Name),
+    ("collation_schema", Name),
+    ("collation_name", Name),
+    ("domain_catalog", Name),
+    ("domain_schema", Name),
+    ("domain_name", Name),
+    ("udt_catalog", Name),
+    ("udt_schema", Name),
+    ("udt_name", Name),
+    ("scope_catalog", Name),
+    ("scope_schema", Name),
+    ("scope_name", Name),
+    ("maximum_cardinality", Int4),
+    ("dtd_identifier", Name),
+    ("is_self_referencing", Varchar),
+    ("is_identity", Varchar),
+    ("identity_generation", Varchar),
+    ("identity_start", Varchar),
+    ("identity_increment", Varchar),
+    ("identity_maximum", Varchar),
+    ("identity_minimum", Varchar),
+    ("identity_cycle", Varchar),
+    ("is_generated", Varchar),
+    ("generation_expression", Varchar),
+    ("is_updatable", Varchar),
+];
+
+/// information_schema.constraint_column_usage (OID 13300).
+pub(super) const IS_CONSTRAINT_COLUMN_USAGE: &[(&str, DataType)] = &[
+    ("table_catalog", Name),
+    ("table_schema", Name),
+    ("table_name", Name),
+    ("column_name", Name),
+    ("constraint_catalog", Name),
+    ("constraint_schema", Name),
+    ("constraint_name", Name),
+];
+
+/// information_schema.key_column_usage (OID 13329).
+pub(super) const IS_KEY_COLUMN_USAGE: &[(&str, DataType)] = &[
+    ("constraint_catalog", Name),
+    ("constraint_schema", Name),
+    ("constraint_name", Name),
+    ("table_catalog", Name),
+    ("table_schema", Name),
+    ("table_name", Name),
+    ("column_name", Name),
+    ("ordinal_position", Int4),
+    ("position_in_unique_constraint", Int4),
+];
+
+/// information_schema.referential_constraints (OID 13339).
+pub(super) const IS_REFERENTIAL_CONSTRAINTS: &[(&str, DataType)] = &[
+    ("constraint_catalog", Name),
+    ("constraint_schema", Name),
+    ("constraint_name", Name),
+    ("unique_constraint_catalog", Name),
+    ("unique_constraint_schema", Name),
+    ("unique_constraint_name", Name),
+    ("match_option", Varchar),
+    ("update_rule", Varchar),
+    ("delete_rule", Varchar),
+];
+
+/// information_schema.schemata (OID 13382).
+pub(super) const IS_SCHEMATA: &[(&str, DataType)] = &[
+    ("catalog_name", Name),
+    ("schema_name", Name),
+    ("schema_owner", Name),
+    ("default_character_set_catalog", Name),
+    ("default_character_set_schema", Name),
+    ("default_character_set_name", Name),
+    ("sql_path", Varchar),
+];
+
+/// information_schema.sequences (OID 13386).
+pub(super) const IS_SEQUENCES: &[(&str, DataType)] = &[
+    ("sequence_catalog", Name),
+    ("sequence_schema", Name),
+    ("sequence_name", Name),
+    ("data_type", Varchar),
+    ("numeric_precision", Int4),
+    ("numeric_precision_radix", Int4),
+    ("numeric_scale", Int4),
+    ("start_value", Varchar),
+    ("minimum_value", Varchar),
+    ("maximum_value", Varchar),
+    ("increment", Varchar),
+    ("cycle_option", Varchar),
+];
+
+/// information_schema.table_constraints (OID 13411).
+pub(super) const IS_TABLE_CONSTRAINTS: &[(&str, DataType)] = &[
+    ("constraint_catalog", Name),
+    ("constraint_schema", Name),
+    ("constraint_name", Name),
+    ("table_catalog", Name),
+    ("table_schema", Name),
+    ("table_name", Name),
+    ("constraint_type", Varchar),
+    ("is_deferrable", Varchar),
+    ("initially_deferred", Varchar),
+    ("enforced", Varchar),
+    ("nulls_distinct", Varchar),
+];
+
+/// information_schema.tables (OID 13425).
+pub(super) const IS_TABLES: &[(&str, DataType)] = &[
+    ("table_catalog", Name),
+    ("table_schema", Name),
+    ("table_name", Name),
+    ("table_type", Varchar),
+    ("self_referencing_column_name", Name),
+    ("reference_generation", Varchar),
+    ("user_defined_type_catalog", Name),
+    ("user_defined_type_schema", Name),
+    ("user_defined_type_name", Name),
+    ("is_insertable_into", Varchar),
+    ("is_typed", Varchar),
+    ("commit_action", Varchar),
+];
+
+/// information_schema.views (OID 13483).
+pub(super) const IS_VIEWS: &[(&str, DataType)] = &[
+    ("table_catalog", Name),
+    ("table_schema", Name),
+    ("table_name", Name),
+    ("view_definition", Varchar),
+    ("check_option", Varchar),
+    ("is_updatable", Varchar),
+    ("is_insertable_into", Varchar),
+    ("is_trigger_updatable", Varchar),
+    ("is_trigger_deletable", Varchar),
+    ("is_trigger_insertable_into", Varchar),
+];

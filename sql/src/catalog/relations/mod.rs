@@ -73,6 +73,21 @@ const fn rel(
     }
 }
 
+const fn is_rel(
+    name: &'static str,
+    oid: u32,
+    columns: &'static [(&'static str, DataType)],
+    sql: &'static str,
+) -> SysRel {
+    SysRel {
+        namespace: INFORMATION_SCHEMA_NS,
+        name,
+        oid,
+        columns,
+        source: Source::Sql(sql),
+    }
+}
+
 /// Every system relation.
 static RELATIONS: &[SysRel] = &[
     rel("pg_aggregate", 2600, PG_AGGREGATE, Source::Empty),
@@ -569,6 +584,41 @@ static RELATIONS: &[SysRel] = &[
     rel("pg_user_mapping", 1418, PG_USER_MAPPING, Source::Empty),
     rel("pg_user_mappings", 12327, PG_USER_MAPPINGS, Source::Empty),
     rel("pg_views", 12028, PG_VIEWS, Source::Sql(PG_VIEWS_SQL)),
+    is_rel(
+        "check_constraints",
+        13260,
+        IS_CHECK_CONSTRAINTS,
+        IS_CHECK_CONSTRAINTS_SQL,
+    ),
+    is_rel("columns", 13295, IS_COLUMNS, IS_COLUMNS_SQL),
+    is_rel(
+        "constraint_column_usage",
+        13300,
+        IS_CONSTRAINT_COLUMN_USAGE,
+        IS_CONSTRAINT_COLUMN_USAGE_SQL,
+    ),
+    is_rel(
+        "key_column_usage",
+        13329,
+        IS_KEY_COLUMN_USAGE,
+        IS_KEY_COLUMN_USAGE_SQL,
+    ),
+    is_rel(
+        "referential_constraints",
+        13339,
+        IS_REFERENTIAL_CONSTRAINTS,
+        IS_REFERENTIAL_CONSTRAINTS_SQL,
+    ),
+    is_rel("schemata", 13382, IS_SCHEMATA, IS_SCHEMATA_SQL),
+    is_rel("sequences", 13386, IS_SEQUENCES, IS_SEQUENCES_SQL),
+    is_rel(
+        "table_constraints",
+        13411,
+        IS_TABLE_CONSTRAINTS,
+        IS_TABLE_CONSTRAINTS_SQL,
+    ),
+    is_rel("tables", 13425, IS_TABLES, IS_TABLES_SQL),
+    is_rel("views", 13483, IS_VIEWS, IS_VIEWS_SQL),
 ];
 
 const PG_TABLES_SQL: &str = "SELECT n.nspname AS schemaname, c.relname AS tablename, \
@@ -645,6 +695,167 @@ const PG_STATIO_USER_TABLES_SQL: &str = "SELECT c.oid AS relid, n.nspname AS sch
      WHERE c.relkind IN ('r', 't', 'm') \
      AND n.nspname NOT IN ('pg_catalog', 'information_schema') \
      AND n.nspname !~ '^pg_toast'";
+
+/// information_schema.schemata.
+const IS_SCHEMATA_SQL: &str = "SELECT current_database()::name AS catalog_name, \
+     n.nspname AS schema_name, u.rolname AS schema_owner, \
+     NULL::name AS default_character_set_catalog, NULL::name AS default_character_set_schema, \
+     NULL::name AS default_character_set_name, NULL::varchar AS sql_path \
+     FROM pg_namespace n JOIN pg_authid u ON n.nspowner = u.oid";
+
+/// information_schema.tables.
+const IS_TABLES_SQL: &str = "SELECT current_database()::name AS table_catalog, \
+     nc.nspname AS table_schema, c.relname AS table_name, \
+     (CASE WHEN c.relkind IN ('r', 'p') THEN 'BASE TABLE' WHEN c.relkind = 'v' THEN 'VIEW' \
+     WHEN c.relkind = 'f' THEN 'FOREIGN' END)::varchar AS table_type, \
+     NULL::name AS self_referencing_column_name, NULL::varchar AS reference_generation, \
+     NULL::name AS user_defined_type_catalog, NULL::name AS user_defined_type_schema, \
+     NULL::name AS user_defined_type_name, \
+     (CASE WHEN c.relkind IN ('r', 'p') THEN 'YES' ELSE 'NO' END)::varchar AS is_insertable_into, \
+     'NO'::varchar AS is_typed, NULL::varchar AS commit_action \
+     FROM pg_namespace nc JOIN pg_class c ON nc.oid = c.relnamespace \
+     WHERE c.relkind IN ('r', 'v', 'f', 'p')";
+
+/// information_schema.views.
+const IS_VIEWS_SQL: &str = "SELECT current_database()::name AS table_catalog, \
+     nc.nspname AS table_schema, c.relname AS table_name, \
+     pg_get_viewdef(c.oid)::varchar AS view_definition, 'NONE'::varchar AS check_option, \
+     'NO'::varchar AS is_updatable, 'NO'::varchar AS is_insertable_into, \
+     'NO'::varchar AS is_trigger_updatable, 'NO'::varchar AS is_trigger_deletable, \
+     'NO'::varchar AS is_trigger_insertable_into \
+     FROM pg_namespace nc JOIN pg_class c ON nc.oid = c.relnamespace WHERE c.relkind = 'v'";
+
+/// information_schema.columns (the type facts information_schema's
+/// _pg_* helpers compute, written out per type).
+const IS_COLUMNS_SQL: &str = "SELECT current_database()::name AS table_catalog, \
+     nc.nspname AS table_schema, c.relname AS table_name, a.attname AS column_name, \
+     a.attnum::int4 AS ordinal_position, \
+     pg_get_expr(ad.adbin, ad.adrelid)::varchar AS column_default, \
+     (CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END)::varchar AS is_nullable, \
+     (CASE WHEN t.typelem <> 0 AND t.typlen = -1 THEN 'ARRAY' \
+     ELSE format_type(a.atttypid, NULL) END)::varchar AS data_type, \
+     (CASE WHEN a.atttypid IN (1042, 1043) AND a.atttypmod >= 4 THEN a.atttypmod - 4 END)::int4 \
+     AS character_maximum_length, \
+     (CASE WHEN a.atttypid IN (1042, 1043) AND a.atttypmod >= 4 THEN (a.atttypmod - 4) * 4 \
+     WHEN a.atttypid IN (25, 1042, 1043) THEN 1073741824 END)::int4 AS character_octet_length, \
+     (CASE a.atttypid WHEN 21 THEN 16 WHEN 23 THEN 32 WHEN 20 THEN 64 WHEN 700 THEN 24 \
+     WHEN 701 THEN 53 WHEN 1700 THEN CASE WHEN a.atttypmod >= 4 \
+     THEN ((a.atttypmod - 4) >> 16) & 65535 END END)::int4 AS numeric_precision, \
+     (CASE WHEN a.atttypid IN (21, 23, 20, 700, 701) THEN 2 WHEN a.atttypid = 1700 THEN 10 END)::int4 \
+     AS numeric_precision_radix, \
+     (CASE WHEN a.atttypid IN (21, 23, 20) THEN 0 WHEN a.atttypid = 1700 AND a.atttypmod >= 4 \
+     THEN (a.atttypmod - 4) & 65535 END)::int4 AS numeric_scale, \
+     (CASE WHEN a.atttypid = 1082 THEN 0 WHEN a.atttypid IN (1083, 1114, 1184, 1186) \
+     THEN CASE WHEN a.atttypmod < 0 THEN 6 ELSE a.atttypmod END END)::int4 AS datetime_precision, \
+     NULL::varchar AS interval_type, NULL::int4 AS interval_precision, \
+     NULL::name AS character_set_catalog, NULL::name AS character_set_schema, \
+     NULL::name AS character_set_name, \
+     (CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0 THEN current_database() END)::name \
+     AS collation_catalog, \
+     (CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0 THEN 'pg_catalog' END)::name \
+     AS collation_schema, \
+     (SELECT co.collname FROM pg_collation co WHERE co.oid = a.attcollation \
+     AND a.attcollation <> t.typcollation) AS collation_name, \
+     NULL::name AS domain_catalog, NULL::name AS domain_schema, NULL::name AS domain_name, \
+     current_database()::name AS udt_catalog, nt.nspname AS udt_schema, t.typname AS udt_name, \
+     NULL::name AS scope_catalog, NULL::name AS scope_schema, NULL::name AS scope_name, \
+     NULL::int4 AS maximum_cardinality, a.attnum::text::name AS dtd_identifier, \
+     'NO'::varchar AS is_self_referencing, \
+     (CASE WHEN a.attidentity IN ('a', 'd') THEN 'YES' ELSE 'NO' END)::varchar AS is_identity, \
+     (CASE a.attidentity WHEN 'a' THEN 'ALWAYS' WHEN 'd' THEN 'BY DEFAULT' END)::varchar \
+     AS identity_generation, \
+     NULL::varchar AS identity_start, NULL::varchar AS identity_increment, \
+     NULL::varchar AS identity_maximum, NULL::varchar AS identity_minimum, \
+     (CASE WHEN a.attidentity IN ('a', 'd') THEN 'NO' END)::varchar AS identity_cycle, \
+     (CASE WHEN a.attgenerated <> '' THEN 'ALWAYS' ELSE 'NEVER' END)::varchar AS is_generated, \
+     NULL::varchar AS generation_expression, \
+     (CASE WHEN c.relkind IN ('r', 'p') THEN 'YES' ELSE 'NO' END)::varchar AS is_updatable \
+     FROM pg_attribute a LEFT JOIN pg_attrdef ad ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum \
+     JOIN pg_class c ON a.attrelid = c.oid JOIN pg_namespace nc ON c.relnamespace = nc.oid \
+     JOIN pg_type t ON a.atttypid = t.oid JOIN pg_namespace nt ON t.typnamespace = nt.oid \
+     WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'v', 'f', 'p', 'm')";
+
+/// information_schema.table_constraints: the constraints and, as
+/// PostgreSQL lists them, each NOT NULL column as a CHECK.
+const IS_TABLE_CONSTRAINTS_SQL: &str = "SELECT current_database()::name AS constraint_catalog, \
+     nc.nspname AS constraint_schema, c.conname AS constraint_name, \
+     current_database()::name AS table_catalog, nr.nspname AS table_schema, \
+     r.relname AS table_name, \
+     (CASE c.contype WHEN 'c' THEN 'CHECK' WHEN 'f' THEN 'FOREIGN KEY' \
+     WHEN 'p' THEN 'PRIMARY KEY' WHEN 'u' THEN 'UNIQUE' END)::varchar AS constraint_type, \
+     (CASE WHEN c.condeferrable THEN 'YES' ELSE 'NO' END)::varchar AS is_deferrable, \
+     (CASE WHEN c.condeferred THEN 'YES' ELSE 'NO' END)::varchar AS initially_deferred, \
+     'YES'::varchar AS enforced, \
+     (CASE WHEN c.contype = 'u' THEN 'YES' END)::varchar AS nulls_distinct \
+     FROM pg_constraint c JOIN pg_namespace nc ON nc.oid = c.connamespace \
+     JOIN pg_class r ON c.conrelid = r.oid JOIN pg_namespace nr ON nr.oid = r.relnamespace \
+     WHERE c.contype NOT IN ('t', 'x') AND r.relkind IN ('r', 'p') \
+     UNION ALL \
+     SELECT current_database()::name, nr.nspname, \
+     (nr.oid::text || '_' || r.oid::text || '_' || a.attnum::text || '_not_null')::name, \
+     current_database()::name, nr.nspname, r.relname, 'CHECK'::varchar, 'NO'::varchar, \
+     'NO'::varchar, 'YES'::varchar, NULL::varchar \
+     FROM pg_namespace nr JOIN pg_class r ON nr.oid = r.relnamespace \
+     JOIN pg_attribute a ON r.oid = a.attrelid \
+     WHERE a.attnotnull AND a.attnum > 0 AND NOT a.attisdropped AND r.relkind IN ('r', 'p')";
+
+/// information_schema.check_constraints (NOT NULL columns included, as
+/// PostgreSQL lists them).
+const IS_CHECK_CONSTRAINTS_SQL: &str = "SELECT current_database()::name AS constraint_catalog, \
+     rs.nspname AS constraint_schema, con.conname AS constraint_name, \
+     substr(pg_get_constraintdef(con.oid), 7)::varchar AS check_clause \
+     FROM pg_constraint con JOIN pg_namespace rs ON rs.oid = con.connamespace \
+     WHERE con.contype = 'c' \
+     UNION ALL \
+     SELECT current_database()::name, n.nspname, \
+     (n.oid::text || '_' || r.oid::text || '_' || a.attnum::text || '_not_null')::name, \
+     (a.attname::text || ' IS NOT NULL')::varchar \
+     FROM pg_namespace n JOIN pg_class r ON n.oid = r.relnamespace \
+     JOIN pg_attribute a ON r.oid = a.attrelid \
+     WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attnotnull AND r.relkind IN ('r', 'p')";
+
+/// information_schema.key_column_usage.
+const IS_KEY_COLUMN_USAGE_SQL: &str = "SELECT current_database()::name AS constraint_catalog, \
+     nc.nspname AS constraint_schema, c.conname AS constraint_name, \
+     current_database()::name AS table_catalog, nr.nspname AS table_schema, \
+     r.relname AS table_name, a.attname AS column_name, \
+     array_position(c.conkey, a.attnum)::int4 AS ordinal_position, \
+     NULL::int4 AS position_in_unique_constraint \
+     FROM pg_constraint c JOIN pg_namespace nc ON nc.oid = c.connamespace \
+     JOIN pg_class r ON r.oid = c.conrelid JOIN pg_namespace nr ON nr.oid = r.relnamespace \
+     JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum = ANY (c.conkey) \
+     WHERE c.contype IN ('p', 'u', 'f') AND r.relkind IN ('r', 'p') AND NOT a.attisdropped";
+
+/// information_schema.constraint_column_usage.
+const IS_CONSTRAINT_COLUMN_USAGE_SQL: &str = "SELECT current_database()::name AS table_catalog, \
+     nr.nspname AS table_schema, r.relname AS table_name, a.attname AS column_name, \
+     current_database()::name AS constraint_catalog, nc.nspname AS constraint_schema, \
+     c.conname AS constraint_name \
+     FROM pg_constraint c JOIN pg_namespace nc ON nc.oid = c.connamespace \
+     JOIN pg_class r ON r.oid = c.conrelid JOIN pg_namespace nr ON nr.oid = r.relnamespace \
+     JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum = ANY (c.conkey) \
+     WHERE c.contype IN ('p', 'u', 'f', 'c') AND r.relkind IN ('r', 'p') AND NOT a.attisdropped";
+
+/// information_schema.referential_constraints (foreign keys).
+const IS_REFERENTIAL_CONSTRAINTS_SQL: &str =
+    "SELECT current_database()::name AS constraint_catalog, \
+     ncon.nspname AS constraint_schema, con.conname AS constraint_name, \
+     NULL::name AS unique_constraint_catalog, NULL::name AS unique_constraint_schema, \
+     NULL::name AS unique_constraint_name, 'NONE'::varchar AS match_option, \
+     'NO ACTION'::varchar AS update_rule, 'NO ACTION'::varchar AS delete_rule \
+     FROM pg_constraint con JOIN pg_namespace ncon ON con.connamespace = ncon.oid \
+     WHERE con.contype = 'f'";
+
+/// information_schema.sequences.
+const IS_SEQUENCES_SQL: &str = "SELECT current_database()::name AS sequence_catalog, \
+     nc.nspname AS sequence_schema, c.relname AS sequence_name, \
+     format_type(s.seqtypid, NULL)::varchar AS data_type, 64 AS numeric_precision, \
+     2 AS numeric_precision_radix, 0 AS numeric_scale, s.seqstart::varchar AS start_value, \
+     s.seqmin::varchar AS minimum_value, s.seqmax::varchar AS maximum_value, \
+     s.seqincrement::varchar AS increment, \
+     (CASE WHEN s.seqcycle THEN 'YES' ELSE 'NO' END)::varchar AS cycle_option \
+     FROM pg_namespace nc JOIN pg_class c ON nc.oid = c.relnamespace \
+     JOIN pg_sequence s ON c.oid = s.seqrelid WHERE c.relkind = 'S'";
 
 /// A system relation as a FROM item: rows computed at scan time, or a
 /// view to bind.

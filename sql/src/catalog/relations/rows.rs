@@ -526,10 +526,16 @@ pub(super) fn pg_constraint(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
             );
         }
         if let (true, Some(t)) = (kind == "c", table) {
-            row = row.text(
-                "conbin",
-                &crate::table::stored_sql(t, &text_of(&r[5]), None, false),
-            );
+            let keys = crate::table::stored_columns(t, &text_of(&r[5]));
+            row = row
+                .text(
+                    "conbin",
+                    &crate::table::stored_sql(t, &text_of(&r[5]), None, false),
+                )
+                .set(
+                    "conkey",
+                    Value::Array(ArrayRef::new(keys.into_iter().map(Value::Int2).collect())),
+                );
         }
         out.push(row.done());
     }

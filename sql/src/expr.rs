@@ -63,6 +63,10 @@ pub struct EvalCtx<'a> {
     /// Results of uncorrelated subqueries, computed once per statement,
     /// by the subquery's address in the plan.
     pub initplans: std::collections::HashMap<usize, std::sync::Arc<Vec<Vec<Value>>>>,
+    /// Rows of the computed catalog relations (pg_class, pg_attribute ...)
+    /// by relation OID, computed once per statement: a correlated
+    /// subquery over pg_attrdef must not rebuild the catalog per row.
+    pub catalog_rows: std::collections::HashMap<u32, std::sync::Arc<Vec<Vec<Value>>>>,
     /// Where sorts and hashes spill beyond work_mem (None: never).
     pub spill: Option<crate::exec::spill::SpillCtx<'a>>,
     /// Rows of the current round of each recursive CTE, by work table id.

@@ -750,6 +750,25 @@ impl Binder<'_> {
 
     /// Resolves and builds a function call by name.
     pub(crate) fn call(&mut self, name: &str, args: Vec<Expr>, pos: Option<u32>) -> Result<Expr> {
+        if name == "format" && !args.is_empty() {
+            // format(text, VARIADIC "any"): unknown literals are text.
+            let mut typed = Vec::with_capacity(args.len());
+            for a in args {
+                typed.push(if a.ty == DataType::Unknown {
+                    self.coerce(a, DataType::Text, -1, CoercionContext::Implicit)?
+                } else {
+                    a
+                });
+            }
+            if typed[0].ty != DataType::Text {
+                let first = typed.remove(0);
+                typed.insert(
+                    0,
+                    self.coerce(first, DataType::Text, -1, CoercionContext::Implicit)?,
+                );
+            }
+            return Ok(func::format_call(typed));
+        }
         if matches!(name, "json_build_object" | "json_build_array") {
             // Variadic "any": unknown literals are text.
             let mut typed = Vec::with_capacity(args.len());

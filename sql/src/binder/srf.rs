@@ -45,6 +45,7 @@ pub fn is_srf(name: &str) -> bool {
             | "regexp_split_to_table"
             | "pg_options_to_table"
             | "generate_subscripts"
+            | "regexp_matches"
     )
 }
 
@@ -308,6 +309,30 @@ impl Binder<'_> {
                     Srf::Unnest("generate_subscripts"),
                     vec![crate::func::subscripts_of(array, dim)],
                     DataType::Int4,
+                ));
+            }
+            "regexp_matches" => {
+                if !(2..=3).contains(&bound.len()) {
+                    return Err(SqlError::new(
+                        SqlState::UNDEFINED_FUNCTION,
+                        "function regexp_matches does not exist",
+                    )
+                    .at(pos));
+                }
+                let mut args = Vec::with_capacity(3);
+                for b in bound {
+                    args.push(self.coerce(b, DataType::Text, -1, CoercionContext::Implicit)?);
+                }
+                if args.len() == 2 {
+                    args.push(Expr::constant(
+                        crate::value::Value::Text(String::new()),
+                        DataType::Text,
+                    ));
+                }
+                return Ok((
+                    Srf::Unnest("regexp_matches"),
+                    vec![crate::func::matches_of(args)],
+                    DataType::Array(&DataType::Text),
                 ));
             }
             "regexp_split_to_table" => {

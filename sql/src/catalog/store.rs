@@ -106,6 +106,30 @@ fn boolean(v: &Value) -> bool {
     matches!(v, Value::Bool(true))
 }
 
+/// The catalog rows table definitions are built from, read once for a
+/// whole list of definitions.
+struct DefinitionRows {
+    classes: Vec<(Tid, Vec<Value>)>,
+    attributes: Vec<(Tid, Vec<Value>)>,
+    attrdefs: Vec<(Tid, Vec<Value>)>,
+    constraints: Vec<(Tid, Vec<Value>)>,
+    rewrites: Vec<(Tid, Vec<Value>)>,
+    indexes: Vec<(Tid, Vec<Value>)>,
+}
+
+impl DefinitionRows {
+    fn read(cat: &Catalog<'_>) -> Result<DefinitionRows> {
+        Ok(DefinitionRows {
+            classes: cat.classes()?,
+            attributes: cat.rows(&system::PG_ATTRIBUTE)?,
+            attrdefs: cat.rows(&system::PG_ATTRDEF)?,
+            constraints: cat.rows(&system::PG_CONSTRAINT)?,
+            rewrites: cat.rows(&system::PG_REWRITE)?,
+            indexes: cat.rows(&system::PG_INDEX)?,
+        })
+    }
+}
+
 impl<'a> Catalog<'a> {
     /// Catalog access for database `db` as transaction `own` sees it.
     pub fn new(engine: &'a Engine, db: u32, own: &'a dyn OwnTxn) -> Self {
@@ -242,10 +266,11 @@ impl<'a> Catalog<'a> {
 
     /// Every user table of this database.
     pub fn tables(&self) -> Result<Vec<TableDef>> {
+        let rows = DefinitionRows::read(self)?;
         let mut out = Vec::new();
-        for (_, row) in self.classes()? {
+        for (_, row) in &rows.classes {
             if oid(&row[2]) == system::PUBLIC_NS && text(&row[3]) == "r" {
-                out.push(self.build(&row)?);
+                out.push(self.build_from(row, &rows)?);
             }
         }
         Ok(out)
@@ -253,10 +278,11 @@ impl<'a> Catalog<'a> {
 
     /// Every user relation of this database: tables and views.
     pub fn relations(&self) -> Result<Vec<TableDef>> {
+        let rows = DefinitionRows::read(self)?;
         let mut out = Vec::new();
-        for (_, row) in self.classes()? {
+        for (_, row) in &rows.classes {
             if oid(&row[2]) == system::PUBLIC_NS && matches!(text(&row[3]).as_str(), "r" | "v") {
-                out.push(self.build(&row)?);
+                out.push(self.build_from(row, &rows)?);
             }
         }
         Ok(out)
@@ -321,10 +347,16 @@ impl<'a> Catalog<'a> {
 
     /// Builds a definition from its pg_class row.
     fn build(&self, class: &[Value]) -> Result<TableDef> {
+        self.build_from(class, &DefinitionRows::read(self)?)
+    }
+
+    /// Builds a definition from its pg_class row and the catalog rows
+    /// read once for every definition built.
+    fn build_from(&self, class: &[Value], rows: &DefinitionRows) -> Result<TableDef> {
         let rel_oid = oid(&class[0]);
         let mut columns: Vec<(i64, ColumnDef)> =
-            self.rows(&system::PG_ATTRIBUTE)?
-                .into_iter()
+            rows.attributes
+                .iter()
                 .filter(|(_, r)| oid(&r[0]) == rel_oid)
                 .map(|(_, r)| {
                     let ty = DataType::from_oid(oid(&r[2])).unwrap_or(DataType::Text);
@@ -349,7 +381,7 @@ impl<'a> Catalog<'a> {
                 .collect();
         columns.sort_by_key(|(n, _)| *n);
         let mut columns: Vec<ColumnDef> = columns.into_iter().map(|(_, c)| c).collect();
-        for (_, r) in self.rows(&system::PG_ATTRDEF)? {
+        for (_, r) in &rows.attrdefs {
             if oid(&r[1]) == rel_oid {
                 let idx = int(&r[2]) as usize;
                 if let Some(c) = idx.checked_sub(1).and_then(|i| columns.get_mut(i)) {
@@ -357,9 +389,9 @@ impl<'a> Catalog<'a> {
                 }
             }
         }
-        let mut checks: Vec<CheckDef> = self
-            .rows(&system::PG_CONSTRAINT)?
-            .into_iter()
+        let mut checks: Vec<CheckDef> = rows
+            .constraints
+            .iter()
             .filter(|(_, r)| oid(&r[4]) == rel_oid && text(&r[3]) == "c")
             .map(|(_, r)| CheckDef {
                 name: text(&r[1]),
@@ -372,20 +404,27 @@ impl<'a> Catalog<'a> {
             .and_then(|v| v.parse().ok())
             .unwrap_or(100);
         let view = if text(&class[3]) == "v" {
-            self.rows_where(&system::PG_REWRITE, 2, rel_oid)?
-                .into_iter()
-                .next()
+            rows.rewrites
+                .iter()
+                .find(|(_, r)| oid(&r[2]) == rel_oid)
                 .map(|(_, r)| text(&r[3]))
         } else {
             None
         };
         let mut indexes = Vec::new();
-        let index_rows = self.rows_where(&system::PG_INDEX, 1, rel_oid)?;
-        if !index_rows.is_empty() {
-            let classes = self.classes()?;
+        let mut index_rows = rows
+            .indexes
+            .iter()
+            .filter(|(_, r)| oid(&r[1]) == rel_oid)
+            .peekable();
+        if index_rows.peek().is_some() {
             for (_, row) in index_rows {
-                if let Some((_, c)) = classes.iter().find(|(_, c)| oid(&c[0]) == oid(&row[0])) {
-                    indexes.push(self.index_def(c, &row));
+                if let Some((_, c)) = rows
+                    .classes
+                    .iter()
+                    .find(|(_, c)| oid(&c[0]) == oid(&row[0]))
+                {
+                    indexes.push(self.index_def(c, row));
                 }
             }
             indexes.sort_by(|a, b| a.name.cmp(&b.name));

@@ -546,10 +546,11 @@ impl Node for OneRow {
     }
 }
 
-/// The rows of a system view, read at the first `next`.
+/// The rows of a system relation, computed at the first `next` of the
+/// statement and shared by every later scan of it.
 struct Rows {
-    /// Rows not returned yet (reversed, popped from the end).
-    rows: Option<Vec<Row>>,
+    /// The rows and the position of the next one.
+    rows: Option<(Arc<Vec<Row>>, usize)>,
     /// The view.
     view: crate::catalog::SystemView,
 }
@@ -557,15 +558,28 @@ struct Rows {
 impl Node for Rows {
     fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
         if self.rows.is_none() {
-            let mut r = self.view.rows(ctx)?;
-            // The system column tableoid ends every row.
-            for row in &mut r {
-                row.push(Value::Oid(self.view.oid()));
-            }
-            r.reverse();
-            self.rows = Some(r);
+            let oid = self.view.oid();
+            let all = match ctx.catalog_rows.get(&oid) {
+                Some(rows) => Arc::clone(rows),
+                None => {
+                    let mut r = self.view.rows(ctx)?;
+                    // The system column tableoid ends every row.
+                    for row in &mut r {
+                        row.push(Value::Oid(oid));
+                    }
+                    let r = Arc::new(r);
+                    ctx.catalog_rows.insert(oid, Arc::clone(&r));
+                    r
+                }
+            };
+            self.rows = Some((all, 0));
         }
-        Ok(self.rows.as_mut().and_then(Vec::pop))
+        let Some((all, pos)) = self.rows.as_mut() else {
+            return Ok(None);
+        };
+        let row = all.get(*pos).cloned();
+        *pos += 1;
+        Ok(row)
     }
 }
 

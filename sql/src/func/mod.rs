@@ -20,11 +20,14 @@ mod bytea;
 mod catalog;
 pub use catalog::{format_type, quote_ident, quote_literal};
 mod datetime;
+mod format;
+pub use format::format_call;
 mod json;
 pub use json::variadic_call;
 mod math;
 mod operators;
 mod regex;
+pub use regex::matches_of;
 pub(crate) mod string;
 pub(crate) mod system;
 
@@ -250,6 +253,7 @@ fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
         system::FUNCTIONS,
         catalog::FUNCTIONS,
         regex::FUNCTIONS,
+        format::FUNCTIONS,
     ])
 }
 

@@ -218,6 +218,50 @@ pub(crate) fn split(re: &Regex, s: &str) -> Vec<String> {
     out
 }
 
+/// regexp_matches(text, pattern [, flags]) as an array of its rows (each
+/// a text[] of the groups): one match, or every match with 'g'.
+static MATCHES: FuncDef = f(
+    "regexp_matches",
+    &[Text, Text, Text],
+    Array(&Array(&Text)),
+    |a, _| {
+        let (s, p) = (arg!(a, 0, Text), arg!(a, 1, Text));
+        let (icase, global) = flags(a, 2, true, "regexp_matches")?;
+        let re = compile(&p, icase)?;
+        let row = |caps: regex::Captures<'_>| {
+            let items: Vec<Value> = if caps.len() == 1 {
+                vec![Value::Text(caps[0].to_owned())]
+            } else {
+                caps.iter()
+                    .skip(1)
+                    .map(|m| m.map_or(Value::Null, |m| Value::Text(m.as_str().to_owned())))
+                    .collect()
+            };
+            Value::Array(ArrayRef::new(items))
+        };
+        let rows: Vec<Value> = if global {
+            re.captures_iter(&s).map(row).collect()
+        } else {
+            re.captures(&s).map(row).into_iter().collect()
+        };
+        Ok(Value::Array(ArrayRef::new(rows)))
+    },
+);
+
+/// regexp_matches' rows as an array to unnest; `flags` is '' when not
+/// given.
+pub fn matches_of(args: Vec<crate::expr::Expr>) -> crate::expr::Expr {
+    crate::expr::Expr {
+        kind: crate::expr::ExprKind::Call {
+            def: &MATCHES,
+            args,
+        },
+        ty: Array(&Array(&Text)),
+        typmod: -1,
+        pos: None,
+    }
+}
+
 pub(super) static FUNCTIONS: &[FuncDef] = &[
     f("~", &[Text, Text], Bool, |a, _| is_match(a, false, false)),
     f("~*", &[Text, Text], Bool, |a, _| is_match(a, true, false)),

@@ -10,9 +10,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use common::{pg_program, Server};
+use common::{client, pg_program, Server};
 
 fn golden(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -23,18 +22,7 @@ fn golden(name: &str) -> PathBuf {
 /// Runs a client program against the server; its stdout, or a panic
 /// with its stderr.
 fn run(server: &Server, program: &Path, args: &[&str]) -> String {
-    let out = Command::new(program)
-        .args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &server.port.to_string(),
-            "-U",
-            "postgres",
-        ])
-        .args(args)
-        .output()
-        .unwrap();
+    let out = client(server, program).args(args).output().unwrap();
     assert!(
         out.status.success(),
         "{} {args:?}: {}",
@@ -42,6 +30,12 @@ fn run(server: &Server, program: &Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// CREATE DATABASE `name` through psql.
+fn create_database(server: &Server, t: &Tools, name: &str) {
+    let sql = format!("CREATE DATABASE {name}");
+    run(server, &t.psql, &["-X", "-q", "-d", "postgres", "-c", &sql]);
 }
 
 /// A dump without its random `\restrict` key lines.
@@ -77,11 +71,7 @@ fn tools() -> Option<Tools> {
 
 /// A database holding the describe schema and some rows.
 fn source_database(server: &Server, t: &Tools) {
-    run(
-        server,
-        &t.psql,
-        &["-X", "-q", "-d", "postgres", "-c", "CREATE DATABASE src"],
-    );
+    create_database(server, t, "src");
     let schema = golden("psql_describe/schema.sql");
     let data = golden("pg_dump/data.sql");
     run(
@@ -116,11 +106,7 @@ fn a_plain_dump_restores_and_dumps_the_same() {
         dump.contains("3\tit's \"quoted\"\tc@example.com\t99.99"),
         "{dump}"
     );
-    run(
-        &server,
-        &t.psql,
-        &["-X", "-q", "-d", "postgres", "-c", "CREATE DATABASE copy"],
-    );
+    create_database(&server, &t, "copy");
     let file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(file.path(), &dump).unwrap();
     run(
@@ -151,18 +137,7 @@ fn a_custom_format_dump_restores_with_pg_restore() {
     let file = tempfile::NamedTempFile::new().unwrap();
     let path = file.path().to_str().unwrap();
     run(&server, &t.pg_dump, &["-Fc", "-f", path, "src"]);
-    run(
-        &server,
-        &t.psql,
-        &[
-            "-X",
-            "-q",
-            "-d",
-            "postgres",
-            "-c",
-            "CREATE DATABASE restored",
-        ],
-    );
+    create_database(&server, &t, "restored");
     run(
         &server,
         &t.pg_restore,
@@ -179,18 +154,7 @@ fn a_dump_taken_from_postgres_loads() {
         return;
     };
     let server = Server::start(&[]);
-    run(
-        &server,
-        &t.psql,
-        &[
-            "-X",
-            "-q",
-            "-d",
-            "postgres",
-            "-c",
-            "CREATE DATABASE from_pg",
-        ],
-    );
+    create_database(&server, &t, "from_pg");
     let dump = golden("pg_dump/from_postgres15.sql");
     run(
         &server,

@@ -10,24 +10,14 @@
 
 mod common;
 
-use std::process::Command;
-
-use common::{pg_program, Server};
+use common::{client, pg_program, Server};
 
 fn pgbench(server: &Server, args: &[&str]) -> Option<String> {
     let Some(bin) = pg_program("pgbench") else {
         eprintln!("skipping: pgbench is not installed (apt-get install postgresql-client)");
         return None;
     };
-    let out = Command::new(bin)
-        .args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &server.port.to_string(),
-            "-U",
-            "postgres",
-        ])
+    let out = client(server, &bin)
         .args(args)
         .arg("postgres")
         .output()

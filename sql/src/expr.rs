@@ -93,6 +93,43 @@ impl EvalCtx<'_> {
     }
 }
 
+/// `arg op ANY/ALL (items)`: true (ANY) or false (ALL) at the first
+/// deciding comparison; with none, NULL if a comparison was NULL; an
+/// empty set gives false (ANY) or true (ALL) whatever `arg` is.
+pub(crate) fn quantified(
+    op: &FuncDef,
+    arg: &Value,
+    items: impl Iterator<Item = Value>,
+    any: bool,
+    ctx: &mut EvalCtx<'_>,
+) -> Result<Value> {
+    let mut items = items.peekable();
+    if items.peek().is_none() {
+        return Ok(Value::Bool(!any));
+    }
+    if arg.is_null() {
+        return Ok(Value::Null);
+    }
+    let mut saw_null = false;
+    for v in items {
+        let r = if v.is_null() {
+            Value::Null
+        } else {
+            (op.imp)(&[arg.clone(), v], ctx)?
+        };
+        match r {
+            Value::Bool(b) if b == any => return Ok(Value::Bool(any)),
+            Value::Bool(_) => {}
+            _ => saw_null = true,
+        }
+    }
+    Ok(if saw_null {
+        Value::Null
+    } else {
+        Value::Bool(!any)
+    })
+}
+
 /// The error a raised interrupt ends the statement with.
 pub fn interrupt_error(reason: Interrupt) -> SqlError {
     match reason {
@@ -833,28 +870,8 @@ impl Expr {
                     Value::Array(items) => items,
                     _ => return Ok(Value::Null),
                 };
-                if items.items().is_empty() {
-                    return Ok(Value::Bool(!any));
-                }
                 let v = arg.eval(row, ctx)?;
-                let mut saw_null = false;
-                for item in items.items() {
-                    let r = if v.is_null() || item.is_null() {
-                        Value::Null
-                    } else {
-                        (op.imp)(&[v.clone(), item.clone()], ctx)?
-                    };
-                    match r {
-                        Value::Bool(b) if b == *any => return Ok(Value::Bool(*any)),
-                        Value::Bool(_) => {}
-                        _ => saw_null = true,
-                    }
-                }
-                Ok(if saw_null {
-                    Value::Null
-                } else {
-                    Value::Bool(!any)
-                })
+                quantified(op, &v, items.items().iter().cloned(), *any, ctx)
             }
             ExprKind::InList { arg, list, negated } => {
                 let v = arg.eval(row, ctx)?;

@@ -258,6 +258,21 @@ pub fn psql() -> Option<PathBuf> {
     pg_program("psql")
 }
 
+/// `program` (psql, pgbench, pg_dump ...) set to reach `server` as user
+/// postgres over TCP.
+pub fn client(server: &Server, program: &Path) -> std::process::Command {
+    let mut c = std::process::Command::new(program);
+    c.args([
+        "-h",
+        "127.0.0.1",
+        "-p",
+        &server.port.to_string(),
+        "-U",
+        "postgres",
+    ]);
+    c
+}
+
 /// A PostgreSQL client program (psql, pgbench, pg_dump), where Debian
 /// or the PATH has it.
 pub fn pg_program(name: &str) -> Option<PathBuf> {

@@ -750,39 +750,21 @@ impl Binder<'_> {
 
     /// Resolves and builds a function call by name.
     pub(crate) fn call(&mut self, name: &str, args: Vec<Expr>, pos: Option<u32>) -> Result<Expr> {
-        if name == "format" && !args.is_empty() {
-            // format(text, VARIADIC "any"): unknown literals are text.
+        if (name == "format" && !args.is_empty())
+            || matches!(name, "json_build_object" | "json_build_array")
+        {
+            // VARIADIC "any" (format's first argument is its text):
+            // untyped literals are text.
             let mut typed = Vec::with_capacity(args.len());
-            for a in args {
-                typed.push(if a.ty == DataType::Unknown {
+            for (i, a) in args.into_iter().enumerate() {
+                let to_text = a.ty == DataType::Unknown || (name == "format" && i == 0);
+                typed.push(if to_text {
                     self.coerce(a, DataType::Text, -1, CoercionContext::Implicit)?
                 } else {
                     a
                 });
             }
-            if typed[0].ty != DataType::Text {
-                let first = typed.remove(0);
-                typed.insert(
-                    0,
-                    self.coerce(first, DataType::Text, -1, CoercionContext::Implicit)?,
-                );
-            }
-            return Ok(func::format_call(typed));
-        }
-        if matches!(name, "json_build_object" | "json_build_array") {
-            // Variadic "any": unknown literals are text.
-            let mut typed = Vec::with_capacity(args.len());
-            for a in args {
-                typed.push(if a.ty == DataType::Unknown {
-                    self.coerce(a, DataType::Text, -1, CoercionContext::Implicit)?
-                } else {
-                    a
-                });
-            }
-            if let Some(call) = func::variadic_call(name, typed) {
-                return call.map_err(|e| e.at(pos));
-            }
-            return Err(SqlError::internal("json builder"));
+            return func::variadic_call(name, typed).map_err(|e| e.at(pos));
         }
         let types: Vec<DataType> = args.iter().map(|a| a.ty).collect();
         match func::resolve(name, &types, CallKind::Function) {

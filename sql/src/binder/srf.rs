@@ -264,16 +264,15 @@ impl Binder<'_> {
                 _ => return Err(SqlError::unsupported(format!("the argument {a}")).at(pos)),
             }
         }
+        // PostgreSQL's 42883 with its hint, for a call no signature fits.
+        let types: Vec<DataType> = bound.iter().map(|b| b.ty).collect();
+        let not_found = || {
+            crate::func::function_error(name, &types, crate::func::ResolveError::NotFound).at(pos)
+        };
         match name {
             "unnest" => return self.unnest_call(bound, pos),
             "pg_options_to_table" => {
-                let [arg] = <[Expr; 1]>::try_from(bound).map_err(|_| {
-                    SqlError::new(
-                        SqlState::UNDEFINED_FUNCTION,
-                        "function pg_options_to_table() does not exist",
-                    )
-                    .at(pos)
-                })?;
+                let [arg] = <[Expr; 1]>::try_from(bound).map_err(|_| not_found())?;
                 let arg = self.coerce(
                     arg,
                     DataType::Array(&DataType::Text),
@@ -285,24 +284,13 @@ impl Binder<'_> {
             "generate_subscripts" => {
                 let mut it = bound.into_iter();
                 let (Some(array), Some(dim), None) = (it.next(), it.next(), it.next()) else {
-                    return Err(SqlError::new(
-                        SqlState::UNDEFINED_FUNCTION,
-                        "function generate_subscripts does not exist",
-                    )
-                    .at(pos));
+                    return Err(not_found());
                 };
                 if !matches!(
                     array.ty,
                     DataType::Array(_) | DataType::Int2Vector | DataType::OidVector
                 ) {
-                    return Err(SqlError::new(
-                        SqlState::UNDEFINED_FUNCTION,
-                        format!(
-                            "function generate_subscripts({}, {}) does not exist",
-                            array.ty, dim.ty
-                        ),
-                    )
-                    .at(pos));
+                    return Err(not_found());
                 }
                 let dim = self.coerce(dim, DataType::Int4, -1, CoercionContext::Implicit)?;
                 return Ok((
@@ -313,11 +301,7 @@ impl Binder<'_> {
             }
             "regexp_matches" => {
                 if !(2..=3).contains(&bound.len()) {
-                    return Err(SqlError::new(
-                        SqlState::UNDEFINED_FUNCTION,
-                        "function regexp_matches does not exist",
-                    )
-                    .at(pos));
+                    return Err(not_found());
                 }
                 let mut args = Vec::with_capacity(3);
                 for b in bound {

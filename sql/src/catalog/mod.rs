@@ -28,10 +28,11 @@ pub mod system;
 
 pub use bootstrap::bootstrap;
 pub use cache::CatalogCache;
-pub(crate) use relations::session_catalog;
 pub use relations::{
     role_name, SystemView, BUILTIN_DESCRIPTIONS, BUILTIN_SHARED_DESCRIPTIONS,
     INFORMATION_SCHEMA_NS, PG_TOAST_NS,
 };
+pub(crate) use relations::{session_catalog, session_relations};
 pub use schema::{CheckDef, ColumnDef, DatabaseDef, IndexDef, TableDef};
 pub use store::{creation_namespace, search_namespaces, Catalog};
+pub(crate) use store::{oid as oid_of, text as text_of};

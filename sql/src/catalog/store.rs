@@ -78,17 +78,20 @@ fn attrs(t: &SysTable) -> Vec<StoredAttr> {
         .collect()
 }
 
-fn text(v: &Value) -> String {
+/// A text value's string ("" for anything else).
+pub(crate) fn text(v: &Value) -> String {
     match v {
         Value::Text(s) => s.clone(),
         _ => String::new(),
     }
 }
 
-fn oid(v: &Value) -> u32 {
+/// An OID of any OID type (0 for anything else).
+pub(crate) fn oid(v: &Value) -> u32 {
     match v {
-        Value::Oid(o) => *o,
+        Value::Oid(o) | Value::Regtype(o) | Value::Named(o, _) => *o,
         Value::Int4(i) => *i as u32,
+        Value::Int8(i) => *i as u32,
         _ => 0,
     }
 }

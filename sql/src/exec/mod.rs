@@ -345,31 +345,7 @@ pub fn sublink(s: &SubLink, row: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Valu
         }
         SubLinkKind::Any { op, .. } | SubLinkKind::All { op, .. } => {
             let any = matches!(s.kind, SubLinkKind::Any { .. });
-            if rows.is_empty() {
-                return Ok(Value::Bool(!any));
-            }
-            if arg.is_null() {
-                return Ok(Value::Null);
-            }
-            let mut saw_null = false;
-            for r in rows.iter() {
-                let v = first(r);
-                let result = if v.is_null() {
-                    Value::Null
-                } else {
-                    (op.imp)(&[arg.clone(), v], ctx)?
-                };
-                match result {
-                    Value::Bool(b) if b == any => return Ok(Value::Bool(any)),
-                    Value::Bool(_) => {}
-                    _ => saw_null = true,
-                }
-            }
-            Ok(if saw_null {
-                Value::Null
-            } else {
-                Value::Bool(!any)
-            })
+            crate::expr::quantified(op, &arg, rows.iter().map(first), any, ctx)
         }
     }
 }

@@ -4,7 +4,10 @@
 
 use super::operators::arg;
 use super::{f, non_strict, stable, volatile, FuncDef};
-use crate::catalog::{role_name, session_catalog, SystemView, TableDef};
+use crate::catalog::{
+    oid_of, role_name, session_catalog, session_relations as relations, text_of, SystemView,
+    TableDef,
+};
 use crate::error::Result;
 use crate::expr::EvalCtx;
 use crate::types::DataType::{self, *};
@@ -194,16 +197,6 @@ pub fn quote_literal(s: &str) -> String {
     }
 }
 
-/// An OID argument of any OID type.
-fn oid_arg(v: &Value) -> u32 {
-    match v {
-        Value::Oid(o) | Value::Regtype(o) | Value::Named(o, _) => *o,
-        Value::Int4(i) => *i as u32,
-        Value::Int8(i) => *i as u32,
-        _ => 0,
-    }
-}
-
 /// format_type's text for a type and typmod (-1: none).
 pub fn format_type(ty: DataType, typmod: i32) -> String {
     let with = |base: &str, inner: Option<String>, suffix: &str| match inner {
@@ -245,18 +238,10 @@ fn index_of(tables: &[TableDef], oid: u32) -> Option<(&TableDef, usize)> {
     })
 }
 
-/// The user's relations, read in this transaction.
-fn relations(ctx: &EvalCtx<'_>) -> Result<Vec<TableDef>> {
-    match session_catalog(ctx)? {
-        Some((cat, _)) => cat.relations(),
-        None => Ok(Vec::new()),
-    }
-}
-
 /// pg_get_indexdef(index oid): its CREATE INDEX statement.
 fn indexdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     let tables = relations(ctx)?;
-    let Some((t, pos)) = index_of(&tables, oid_arg(&a[0])) else {
+    let Some((t, pos)) = index_of(&tables, oid_of(&a[0])) else {
         return Ok(Value::Null);
     };
     let ix = &t.indexes[pos];
@@ -292,23 +277,19 @@ fn constraintdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     let Some((cat, _)) = session_catalog(ctx)? else {
         return Ok(Value::Null);
     };
-    let wanted = oid_arg(&a[0]);
+    let wanted = oid_of(&a[0]);
     let tables = cat.relations()?;
     for (_, r) in cat.rows(&crate::catalog::system::PG_CONSTRAINT)? {
-        if oid_arg(&r[0]) != wanted {
+        if oid_of(&r[0]) != wanted {
             continue;
         }
-        let text = |v: &Value| match v {
-            Value::Text(s) => s.clone(),
-            _ => String::new(),
-        };
-        let (name, kind, rel) = (text(&r[1]), text(&r[3]), oid_arg(&r[4]));
+        let (name, kind, rel) = (text_of(&r[1]), text_of(&r[3]), oid_of(&r[4]));
         let Some(t) = tables.iter().find(|t| t.oid == rel) else {
             return Ok(Value::Null);
         };
         if kind == "c" {
             let pretty = matches!(a.get(1), Some(Value::Bool(true)));
-            let expr = crate::table::stored_sql(t, &text(&r[5]), None, pretty);
+            let expr = crate::table::stored_sql(t, &text_of(&r[5]), None, pretty);
             return Ok(Value::Text(format!("CHECK ({expr})")));
         }
         let Some(ix) = t.indexes.iter().find(|i| i.name == name) else {
@@ -337,7 +318,7 @@ fn get_expr(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
         _ => return Ok(Value::Null),
     };
     let pretty = matches!(a.get(2), Some(Value::Bool(true)));
-    let rel = oid_arg(&a[1]);
+    let rel = oid_of(&a[1]);
     Ok(Value::Text(
         match relations(ctx)?.iter().find(|t| t.oid == rel) {
             Some(t) => crate::table::stored_sql(t, &text, None, pretty),
@@ -350,7 +331,7 @@ fn get_expr(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
 /// with their schema where the search path would not find them (so that
 /// pg_dump's output, read with an empty search path, means the same).
 fn viewdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
-    let oid = oid_arg(&a[0]);
+    let oid = oid_of(&a[0]);
     if let Some(v) = SystemView::by_oid(oid) {
         return Ok(v
             .sql()
@@ -374,7 +355,7 @@ fn viewdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
 
 /// pg_table_is_visible: the relation's schema is on the search path.
 fn table_is_visible(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
-    let oid = oid_arg(&a[0]);
+    let oid = oid_of(&a[0]);
     let path = crate::catalog::search_namespaces(&ctx.settings.str("search_path"));
     let ns = match SystemView::by_oid(oid) {
         Some(v) => v.namespace(),
@@ -408,7 +389,7 @@ enum SizeOf {
 }
 
 fn size(a: &[Value], ctx: &EvalCtx<'_>, what: SizeOf) -> Result<Value> {
-    let oid = oid_arg(&a[0]);
+    let oid = oid_of(&a[0]);
     let tables = relations(ctx)?;
     if let Some((t, pos)) = index_of(&tables, oid) {
         let own = relation_bytes(ctx, t, t.indexes[pos].rel);
@@ -563,7 +544,7 @@ fn encoding_name(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
 /// A function's argument list as pg_get_function_arguments prints it.
 fn function_arguments(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
     Ok(
-        super::builtin_by_oid(oid_arg(&a[0])).map_or(Value::Null, |d| {
+        super::builtin_by_oid(oid_of(&a[0])).map_or(Value::Null, |d| {
             Value::Text(
                 d.args
                     .iter()
@@ -577,14 +558,14 @@ fn function_arguments(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
 
 /// A function's result type as pg_get_function_result prints it.
 fn function_result(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
-    Ok(super::builtin_by_oid(oid_arg(&a[0]))
+    Ok(super::builtin_by_oid(oid_of(&a[0]))
         .map_or(Value::Null, |d| Value::Text(format_type(d.ret, -1))))
 }
 
 /// The name an OID of alias type prints as; its number when nothing
 /// has it (as PostgreSQL prints an unknown OID).
 fn regname(a: &[Value], ctx: &EvalCtx<'_>, ty: DataType) -> Result<Value> {
-    let oid = oid_arg(&a[0]);
+    let oid = oid_of(&a[0]);
     let name: Option<String> = match ty {
         Regclass => match SystemView::by_oid(oid) {
             Some(v) => Some(v.name().to_owned()),
@@ -628,7 +609,7 @@ fn obj_description(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
     if a[0].is_null() {
         return Ok(Value::Null);
     }
-    let oid = oid_arg(&a[0]);
+    let oid = oid_of(&a[0]);
     let class = match a.get(1) {
         Some(Value::Text(c)) => catalog_class(c),
         Some(_) => return Ok(Value::Null),
@@ -656,7 +637,7 @@ fn shobj_description(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
 /// any GRANT or REVOKE.
 fn acldefault(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
     let kind = arg!(a, 0, Text);
-    let owner = oid_arg(&a[1]);
+    let owner = oid_of(&a[1]);
     let o = role_name(owner).map_or_else(|| owner.to_string(), quote_ident);
     let items: Vec<String> = match kind.as_str() {
         "r" => vec![format!("{o}=arwdDxt/{o}")],
@@ -770,7 +751,7 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         regname(a, ctx, Regoper)
     })),
     stable(f("pg_get_userbyid", &[Oid], Name, |a, _| {
-        let oid = oid_arg(&a[0]);
+        let oid = oid_of(&a[0]);
         Ok(Value::Text(role_name(oid).map_or_else(
             || format!("unknown (OID={oid})"),
             str::to_owned,
@@ -780,7 +761,7 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         if a[0].is_null() {
             return Ok(Value::Null);
         }
-        let oid = oid_arg(&a[0]);
+        let oid = oid_of(&a[0]);
         let typmod = match &a[1] {
             Value::Int4(m) => *m,
             _ => -1,
@@ -806,7 +787,7 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         &[Regclass],
         Bool,
         |a, ctx| {
-            let oid = oid_arg(&a[0]);
+            let oid = oid_of(&a[0]);
             Ok(Value::Bool(
                 relations(ctx)?
                     .iter()

@@ -5,7 +5,7 @@ use md5::{Digest, Md5};
 use super::operators::arg;
 use super::{f, non_strict, FuncDef};
 use crate::error::{Result, SqlError, SqlState};
-use crate::expr::{EvalCtx, Expr, ExprKind};
+use crate::expr::EvalCtx;
 use crate::types::DataType;
 use crate::value::Value;
 
@@ -112,17 +112,7 @@ fn format(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     Ok(Value::Text(out))
 }
 
-static FORMAT: FuncDef = non_strict(f("format", &[], DataType::Text, format));
-
-/// format(fmt, args...): any arguments after the format string.
-pub fn format_call(args: Vec<Expr>) -> Expr {
-    Expr {
-        kind: ExprKind::Call { def: &FORMAT, args },
-        ty: DataType::Text,
-        typmod: -1,
-        pos: None,
-    }
-}
+pub(super) static FORMAT: FuncDef = non_strict(f("format", &[], DataType::Text, format));
 
 pub(super) static FUNCTIONS: &[FuncDef] = &[
     f("md5", &[DataType::Text], DataType::Text, |a, _| {

@@ -96,26 +96,27 @@ static BUILD_ARRAY: FuncDef = non_strict(f("json_build_array", &[], DataType::Js
     Ok(Value::Text(out))
 }));
 
-/// A call of a variadic "any" json builder, if `name` is one.
-pub fn variadic_call(name: &str, args: Vec<Expr>) -> Option<Result<Expr>> {
-    let def = match name {
-        "json_build_object" => &BUILD_OBJECT,
-        "json_build_array" => &BUILD_ARRAY,
-        _ => return None,
+/// A call of a VARIADIC "any" function: format, json_build_object or
+/// json_build_array (any other name is json_build_array's).
+pub fn variadic_call(name: &str, args: Vec<Expr>) -> Result<Expr> {
+    let (def, ty) = match name {
+        "format" => (&super::format::FORMAT, DataType::Text),
+        "json_build_object" => (&BUILD_OBJECT, DataType::Json),
+        _ => (&BUILD_ARRAY, DataType::Json),
     };
     if name == "json_build_object" && !args.len().is_multiple_of(2) {
-        return Some(Err(SqlError::new(
+        return Err(SqlError::new(
             SqlState::INVALID_PARAMETER_VALUE,
             "argument list must have even number of elements",
         )
         .with_hint(
             "The arguments of json_build_object() must consist of alternating keys and values.",
-        )));
+        ));
     }
-    Some(Ok(Expr {
+    Ok(Expr {
         kind: ExprKind::Call { def, args },
-        ty: DataType::Json,
+        ty,
         typmod: -1,
         pos: None,
-    }))
+    })
 }

@@ -21,7 +21,6 @@ mod catalog;
 pub use catalog::{format_type, quote_ident, quote_literal};
 mod datetime;
 mod format;
-pub use format::format_call;
 mod json;
 pub use json::variadic_call;
 mod math;

@@ -172,13 +172,9 @@ fn regexp_replace(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
     }))
 }
 
-fn regexp_match(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
-    let (s, p) = (arg!(a, 0, Text), arg!(a, 1, Text));
-    let (icase, _) = flags(a, 2, false, "regexp_match")?;
-    let re = compile(&p, icase)?;
-    let Some(caps) = re.captures(&s) else {
-        return Ok(Value::Null);
-    };
+/// A match as regexp_match returns it: its parenthesized groups (NULL
+/// for one that took no part), or the whole match when there are none.
+fn groups(caps: regex::Captures<'_>) -> Value {
     let items: Vec<Value> = if caps.len() == 1 {
         vec![Value::Text(caps[0].to_owned())]
     } else {
@@ -187,7 +183,14 @@ fn regexp_match(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
             .map(|m| m.map_or(Value::Null, |m| Value::Text(m.as_str().to_owned())))
             .collect()
     };
-    Ok(Value::Array(ArrayRef::new(items)))
+    Value::Array(ArrayRef::new(items))
+}
+
+fn regexp_match(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
+    let (s, p) = (arg!(a, 0, Text), arg!(a, 1, Text));
+    let (icase, _) = flags(a, 2, false, "regexp_match")?;
+    let re = compile(&p, icase)?;
+    Ok(re.captures(&s).map_or(Value::Null, groups))
 }
 
 fn regexp_split_to_array(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
@@ -228,21 +231,10 @@ static MATCHES: FuncDef = f(
         let (s, p) = (arg!(a, 0, Text), arg!(a, 1, Text));
         let (icase, global) = flags(a, 2, true, "regexp_matches")?;
         let re = compile(&p, icase)?;
-        let row = |caps: regex::Captures<'_>| {
-            let items: Vec<Value> = if caps.len() == 1 {
-                vec![Value::Text(caps[0].to_owned())]
-            } else {
-                caps.iter()
-                    .skip(1)
-                    .map(|m| m.map_or(Value::Null, |m| Value::Text(m.as_str().to_owned())))
-                    .collect()
-            };
-            Value::Array(ArrayRef::new(items))
-        };
         let rows: Vec<Value> = if global {
-            re.captures_iter(&s).map(row).collect()
+            re.captures_iter(&s).map(groups).collect()
         } else {
-            re.captures(&s).map(row).into_iter().collect()
+            re.captures(&s).map(groups).into_iter().collect()
         };
         Ok(Value::Array(ArrayRef::new(rows)))
     },

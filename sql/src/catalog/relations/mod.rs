@@ -13,6 +13,7 @@ mod columns;
 mod rows;
 mod stats;
 
+use std::collections::HashMap;
 use std::fmt;
 
 use super::system::PG_CATALOG_NS;
@@ -21,7 +22,7 @@ use crate::expr::EvalCtx;
 use crate::types::DataType;
 use crate::value::Value;
 use columns::*;
-pub(crate) use rows::catalog as session_catalog;
+pub(crate) use rows::{catalog as session_catalog, relations as session_relations};
 pub use rows::{role_name, BUILTIN_DESCRIPTIONS, BUILTIN_SHARED_DESCRIPTIONS};
 
 /// Namespace information_schema (its OID in PostgreSQL 15).
@@ -887,9 +888,18 @@ impl SystemView {
             [_db, schema, name] => (namespace_oid(schema)?, name),
             _ => return None,
         };
-        RELATIONS
-            .iter()
-            .find(|r| r.namespace == namespace && r.name == name)
+        // Every FROM item of every statement asks: a map, not a scan.
+        static BY_NAME: std::sync::LazyLock<HashMap<(u32, &'static str), usize>> =
+            std::sync::LazyLock::new(|| {
+                RELATIONS
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| ((r.namespace, r.name), i))
+                    .collect()
+            });
+        BY_NAME
+            .get(&(namespace, name.as_str()))
+            .and_then(|&i| RELATIONS.get(i))
             .map(SystemView)
     }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::columns::*;
 use super::{SystemView, INFORMATION_SCHEMA_NS, PG_TOAST_NS};
 use crate::catalog::system::{self, PG_CATALOG_NS, PUBLIC_NS};
-use crate::catalog::{Catalog, DatabaseDef, TableDef};
+use crate::catalog::{oid_of, text_of, Catalog, DatabaseDef, TableDef};
 use crate::error::Result;
 use crate::expr::EvalCtx;
 use crate::types::DataType;
@@ -104,24 +104,10 @@ pub(crate) fn catalog<'c>(ctx: &'c EvalCtx<'_>) -> Result<Option<(Catalog<'c>, D
 }
 
 /// Every user relation (tables and views) of the session's database.
-fn relations(ctx: &EvalCtx<'_>) -> Result<Vec<TableDef>> {
+pub(crate) fn relations(ctx: &EvalCtx<'_>) -> Result<Vec<TableDef>> {
     match catalog(ctx)? {
         Some((cat, _)) => cat.relations(),
         None => Ok(Vec::new()),
-    }
-}
-
-fn oid_of(v: &Value) -> u32 {
-    match v {
-        Value::Oid(o) => *o,
-        _ => 0,
-    }
-}
-
-fn text_of(v: &Value) -> String {
-    match v {
-        Value::Text(s) => s.clone(),
-        _ => String::new(),
     }
 }
 

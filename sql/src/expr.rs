@@ -63,6 +63,10 @@ pub struct EvalCtx<'a> {
     /// Results of uncorrelated subqueries, computed once per statement,
     /// by the subquery's address in the plan.
     pub initplans: std::collections::HashMap<usize, std::sync::Arc<Vec<Vec<Value>>>>,
+    /// The values of uncorrelated `x IN (subquery)` subqueries, hashed
+    /// once per statement (PostgreSQL's hashed SubPlan).
+    pub hashed_initplans:
+        std::collections::HashMap<usize, std::sync::Arc<crate::exec::HashedValues>>,
     /// Rows of the computed catalog relations (pg_class, pg_attribute ...)
     /// by relation OID, computed once per statement: a correlated
     /// subquery over pg_attrdef must not rebuild the catalog per row.

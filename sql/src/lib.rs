@@ -30,6 +30,7 @@ pub mod guc;
 mod host;
 pub mod parser;
 mod plan;
+mod planner;
 mod result;
 mod session;
 pub mod stack;

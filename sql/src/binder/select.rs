@@ -1046,7 +1046,7 @@ impl Binder<'_> {
             let l = self.coerce(l, ty, -1, CoercionContext::Implicit)?;
             let r = self.coerce(r, ty, -1, CoercionContext::Implicit)?;
             let value = match kind {
-                JoinKind::Inner | JoinKind::Left => l,
+                JoinKind::Inner | JoinKind::Left | JoinKind::Semi | JoinKind::Anti => l,
                 JoinKind::Right => r,
                 JoinKind::Full => Expr {
                     kind: ExprKind::Coalesce(vec![l, r]),

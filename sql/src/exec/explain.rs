@@ -129,6 +129,7 @@ pub fn lines(plan: &Plan, stats: Option<&HashMap<usize, NodeStats>>) -> Vec<Stri
 fn resolve(plan: &Plan) -> &Plan {
     match plan {
         Plan::Project { input, .. } if !matches!(**input, Plan::OneRow) => resolve(input),
+        Plan::Permute { input, .. } => resolve(input),
         Plan::Filter { input, .. }
             if !matches!(
                 **input,
@@ -148,7 +149,7 @@ fn p(x: &Plan) -> Shown<'_> {
 
 fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
     match plan {
-        Plan::OneRow | Plan::Project { .. } => ("Result".into(), Vec::new()),
+        Plan::OneRow | Plan::Project { .. } | Plan::Permute { .. } => ("Result".into(), Vec::new()),
         Plan::Filter { input, .. } => match &**input {
             Plan::SeqScan { table, .. } => (format!("Seq Scan on {}", table.name), Vec::new()),
             scan @ Plan::IndexScan { .. } => describe(scan),
@@ -189,6 +190,8 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
                     JoinKind::Left => "Left ",
                     JoinKind::Right => "Right ",
                     JoinKind::Full => "Full ",
+                    JoinKind::Semi => "Semi ",
+                    JoinKind::Anti => "Anti ",
                 }
             ),
             vec![p(left), p(right)],
@@ -205,6 +208,8 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
                 JoinKind::Left => " Left",
                 JoinKind::Right => " Right",
                 JoinKind::Full => " Full",
+                JoinKind::Semi => " Semi",
+                JoinKind::Anti => " Anti",
             };
             if keys.is_empty() {
                 let name = if suffix.is_empty() {

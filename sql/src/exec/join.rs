@@ -76,6 +76,8 @@ pub struct Join<'p> {
     tail: Option<usize>,
     /// Spilled partition pairs still to join: (inner, outer).
     partitions: Vec<(TempReader, TempReader)>,
+    /// The joined row being tested.
+    scratch: Row,
 }
 
 impl<'p> Join<'p> {
@@ -107,6 +109,7 @@ impl<'p> Join<'p> {
             current: None,
             tail: None,
             partitions: Vec::new(),
+            scratch: Vec::new(),
         }
     }
 
@@ -348,6 +351,11 @@ impl Node for Join<'_> {
             let Some((left, next, any)) = self.current.as_mut() else {
                 match self.left.next(ctx)? {
                     Some(l) => {
+                        if l.len() != self.left_width {
+                            return Err(crate::error::SqlError::internal(
+                                "join outer row of the wrong width",
+                            ));
+                        }
                         let first = self.first(&l, ctx)?;
                         self.current = Some((l, first, false));
                     }
@@ -375,7 +383,10 @@ impl Node for Join<'_> {
                 } else {
                     self.chain[i]
                 };
-                let mut row = Vec::with_capacity(self.left_width + self.right_width);
+                // Built in a reused buffer: most pairs of a nested loop
+                // fail the condition and need no row of their own.
+                let row = &mut self.scratch;
+                row.clear();
                 row.extend(left.iter().cloned());
                 let w = self.right_width;
                 row.extend(self.rows[i * w..(i + 1) * w].iter().cloned());
@@ -384,19 +395,36 @@ impl Node for Join<'_> {
                     ctx.check_interrupts()?;
                 }
                 let ok = match self.on {
-                    Some(on) => on.eval(&row, ctx)? == Value::Bool(true),
+                    Some(on) => on.eval(row, ctx)? == Value::Bool(true),
                     None => true,
                 };
                 if ok {
+                    match self.kind {
+                        // The first match decides: the left row alone, or
+                        // nothing.
+                        JoinKind::Semi => {
+                            let left = std::mem::take(left);
+                            self.current = None;
+                            return Ok(Some(left));
+                        }
+                        JoinKind::Anti => {
+                            self.current = None;
+                            continue;
+                        }
+                        _ => {}
+                    }
                     *any = true;
                     self.matched[i] = true;
-                    return Ok(Some(row));
+                    return Ok(Some(row.clone()));
                 }
                 continue;
             }
             let unmatched = !*any && matches!(self.kind, JoinKind::Left | JoinKind::Full);
             let left = std::mem::take(left);
             self.current = None;
+            if self.kind == JoinKind::Anti {
+                return Ok(Some(left));
+            }
             if unmatched {
                 let mut row = left;
                 row.resize(self.left_width + self.right_width, Value::Null);

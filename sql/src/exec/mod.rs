@@ -130,6 +130,10 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             }),
         },
         Plan::Project { input, exprs } => Box::new(Project::new(build(input), exprs)),
+        Plan::Permute { input, columns } => Box::new(Permute {
+            input: build(input),
+            columns,
+        }),
         Plan::Values(rows) => Box::new(Values { rows, next: 0 }),
         Plan::Join {
             left,
@@ -307,6 +311,13 @@ pub fn sublink(s: &SubLink, row: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Valu
         SubLinkKind::Any { arg, .. } | SubLinkKind::All { arg, .. } => arg.eval(row, ctx)?,
         SubLinkKind::Exists | SubLinkKind::Scalar | SubLinkKind::Array => Value::Null,
     };
+    if let (false, SubLinkKind::Any { op, .. }) = (s.correlated, &s.kind) {
+        if op.name == "=" && op.args.len() == 2 && op.args[0] == op.args[1] {
+            if let Some(v) = hashed_any(s, &arg, ctx)? {
+                return Ok(v);
+            }
+        }
+    }
     let limit = match s.kind {
         SubLinkKind::Exists => 1,
         SubLinkKind::Scalar => 2,
@@ -348,6 +359,76 @@ pub fn sublink(s: &SubLink, row: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Valu
             crate::expr::quantified(op, &arg, rows.iter().map(first), any, ctx)
         }
     }
+}
+
+/// The first column of an uncorrelated subquery's rows as a hash set:
+/// `x IN (subquery)` probes it instead of comparing with every row.
+pub struct HashedValues {
+    /// Key bytes of each non-NULL value.
+    keys: HashSet<Vec<u8>, std::hash::BuildHasherDefault<key::KeyHasher>>,
+    /// Some value was NULL (a miss is then NULL, not false).
+    has_null: bool,
+    /// The variant of the values: a probe of another variant (which the
+    /// key bytes would not compare) compares row by row instead.
+    variant: Option<std::mem::Discriminant<Value>>,
+    /// Values of more than one variant were seen.
+    mixed: bool,
+}
+
+/// `arg = ANY (subquery)` through the subquery's hashed values: None when
+/// the values cannot be compared by their keys.
+fn hashed_any(s: &SubLink, arg: &Value, ctx: &mut EvalCtx<'_>) -> Result<Option<Value>> {
+    let id = std::ptr::from_ref(&s.plan) as usize;
+    let set = match ctx.hashed_initplans.get(&id) {
+        Some(set) => Arc::clone(set),
+        None => {
+            let rows = collect(&s.plan, usize::MAX, ctx)?;
+            let mut set = HashedValues {
+                keys: HashSet::default(),
+                has_null: false,
+                variant: None,
+                mixed: false,
+            };
+            for r in &rows {
+                match r.first() {
+                    None | Some(Value::Null) => set.has_null = true,
+                    Some(v) => {
+                        let d = std::mem::discriminant(v);
+                        set.mixed |= set.variant.is_some_and(|x| x != d);
+                        set.variant = Some(d);
+                        let mut k = Vec::new();
+                        key::push_key(v, &mut k);
+                        set.keys.insert(k);
+                    }
+                }
+            }
+            let set = Arc::new(set);
+            ctx.hashed_initplans.insert(id, Arc::clone(&set));
+            set
+        }
+    };
+    if set.keys.is_empty() && !set.has_null {
+        return Ok(Some(Value::Bool(false)));
+    }
+    if *arg == Value::Null {
+        return Ok(Some(Value::Null));
+    }
+    if set.mixed
+        || set
+            .variant
+            .is_some_and(|d| d != std::mem::discriminant(arg))
+    {
+        return Ok(None);
+    }
+    let mut k = Vec::new();
+    key::push_key(arg, &mut k);
+    Ok(Some(if set.keys.contains(&k) {
+        Value::Bool(true)
+    } else if set.has_null {
+        Value::Null
+    } else {
+        Value::Bool(false)
+    }))
 }
 
 /// Rows written in the query.
@@ -626,6 +707,27 @@ impl<'p> Project<'p> {
             moves,
             identity,
         }
+    }
+}
+
+/// Rows with their columns rearranged (each input column moves once).
+struct Permute<'p> {
+    input: Box<dyn Node + 'p>,
+    /// The input column of each output column.
+    columns: &'p [usize],
+}
+
+impl Node for Permute<'_> {
+    fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
+        let Some(mut row) = self.input.next(ctx)? else {
+            return Ok(None);
+        };
+        Ok(Some(
+            self.columns
+                .iter()
+                .map(|&i| row.get_mut(i).map(std::mem::take).unwrap_or(Value::Null))
+                .collect(),
+        ))
     }
 }
 

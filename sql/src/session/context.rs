@@ -255,6 +255,7 @@ impl<'s> Stmt<'s> {
             storage,
             outer: Vec::new(),
             initplans: Default::default(),
+            hashed_initplans: Default::default(),
             catalog_rows: Default::default(),
             spill: Some(Self::spill_ctx(
                 self.cluster,

@@ -667,23 +667,9 @@ impl Session {
     /// The planner's passes over a bound query: constants folded,
     /// columns pruned, join methods, index scans, parallel scans.
     fn optimize(ctx: &mut Stmt<'_>, plan: crate::plan::Plan) -> Result<crate::plan::Plan> {
-        let mut plan = plan.fold_constants(&mut ctx.eval_ctx())?;
-        plan.prune_columns(Some(usize::MAX));
-        plan.choose_joins(
-            ctx.settings.bool("enable_hashjoin"),
-            ctx.settings.bool("enable_mergejoin"),
-        );
         let engine = ctx.engine();
         let blocks = |t: &crate::catalog::TableDef| engine.nblocks(t.rel).unwrap_or(0);
-        if ctx.settings.bool("enable_indexscan") {
-            plan.choose_index_scans(&blocks);
-        }
-        plan.choose_parallel(
-            &blocks,
-            usize::try_from(ctx.settings.int("max_parallel_workers_per_gather")).unwrap_or(0),
-            u32::try_from(ctx.settings.int("min_parallel_table_scan_size")).unwrap_or(u32::MAX),
-        );
-        Ok(plan)
+        crate::planner::optimize(plan, &mut ctx.eval_ctx(), &blocks, true)
     }
 
     fn select(ctx: &mut Stmt<'_>, q: &ast::Query, sink: &mut dyn ResultSink) -> Result<()> {

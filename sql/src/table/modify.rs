@@ -578,15 +578,8 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
             }
         }
         Source::Query(plan, types) => {
-            let mut plan = plan.fold_constants(&mut eval)?;
-            plan.prune_columns(Some(usize::MAX));
-            plan.choose_joins(
-                eval.settings.bool("enable_hashjoin"),
-                eval.settings.bool("enable_mergejoin"),
-            );
-            if eval.settings.bool("enable_indexscan") {
-                plan.choose_index_scans(&|t| engine.nblocks(t.rel).unwrap_or(0));
-            }
+            let blocks = |t: &crate::catalog::TableDef| engine.nblocks(t.rel).unwrap_or(0);
+            let plan = crate::planner::optimize(plan, &mut eval, &blocks, false)?;
             let mut node = exec::build(&plan);
             let mut given = Vec::with_capacity(targets.len());
             while let Some(r) = node.next(&mut eval)? {
@@ -927,10 +920,8 @@ fn modify_rows(
         own,
         wait: policy,
     };
-    let mut plan = plan.fold_constants(&mut eval)?;
-    if eval.settings.bool("enable_indexscan") {
-        plan.choose_index_scans(&|t| engine.nblocks(t.rel).unwrap_or(0));
-    }
+    let blocks = |t: &crate::catalog::TableDef| engine.nblocks(t.rel).unwrap_or(0);
+    let plan = crate::planner::optimize(plan, &mut eval, &blocks, false)?;
     let mut node = exec::build(&plan);
     let mut count = 0u64;
     let mut scratch = Vec::new();

@@ -391,6 +391,7 @@ fn work(job: Job) {
         }),
         outer: Vec::new(),
         initplans: HashMap::new(),
+        hashed_initplans: HashMap::new(),
         catalog_rows: HashMap::new(),
         spill: None,
         worktables: HashMap::new(),

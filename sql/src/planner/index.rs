@@ -1,0 +1,327 @@
+//! Index scans: WHERE terms that bound an index, and ORDER BY ... LIMIT read in index order.
+
+use crate::expr::Expr;
+use crate::plan::{IndexCond, Plan};
+use crate::types::DataType;
+
+impl Plan {
+    /// Reads a table through an index where its WHERE clause bounds the
+    /// index's leading columns by values known when the scan starts
+    /// (constants, parameters, outer references): equalities on a prefix
+    /// of the key columns, then at most a range on the next one. The
+    /// Filter stays above to recheck. Without a cost model the index is
+    /// used whenever it applies, the one bounding the most columns first,
+    /// except on a table of one page, which PostgreSQL's costs always
+    /// read sequentially (`blocks` tells a table's size).
+    pub fn choose_index_scans(&mut self, blocks: &dyn Fn(&crate::catalog::TableDef) -> u32) {
+        if let Plan::Limit { input, .. } = self {
+            // ORDER BY ... LIMIT: an index in the sort's order replaces
+            // the sort (the rows needed are read first).
+            let sort = match &mut **input {
+                Plan::Project { input: inner, .. } if matches!(**inner, Plan::Sort { .. }) => inner,
+                other => other,
+            };
+            sort.sort_by_index(blocks);
+        }
+        if let Plan::Filter { input, predicate } = self {
+            if let Plan::SeqScan {
+                table,
+                with_tid,
+                needed,
+            } = &**input
+            {
+                if blocks(table) < 2 {
+                    return;
+                }
+                let conjuncts = conjuncts(predicate);
+                let best = table
+                    .indexes
+                    .iter()
+                    .filter_map(|ix| IndexCond::find(table, ix, &conjuncts).map(|c| (ix, c)))
+                    .max_by_key(|(_, c)| {
+                        (
+                            c.eq.len(),
+                            c.lower.is_some() || c.upper.is_some() || !c.any.is_empty(),
+                        )
+                    });
+                if let Some((ix, cond)) = best {
+                    **input = Plan::IndexScan {
+                        table: std::sync::Arc::clone(table),
+                        with_tid: *with_tid,
+                        needed: *needed,
+                        index: Box::new(ix.clone()),
+                        cond: Box::new(cond),
+                    };
+                }
+                return;
+            }
+        }
+        for c in self.children_mut() {
+            c.choose_index_scans(blocks);
+        }
+    }
+
+    /// A Sort over a projection of one table's scan, on keys that are the
+    /// leading columns of one of its indexes, all ascending NULLS LAST or
+    /// all descending NULLS FIRST, becomes that projection over an index
+    /// scan in key order, forward or backward (within the WHERE clause's
+    /// key range, if it gives one).
+    fn sort_by_index(&mut self, blocks: &dyn Fn(&crate::catalog::TableDef) -> u32) {
+        let Plan::Sort { input, keys } = self else {
+            return;
+        };
+        // All ascending NULLS LAST is the index order; all descending
+        // NULLS FIRST is the same order read backward.
+        let backward = if keys.iter().all(|k| !k.desc && !k.nulls_first) {
+            false
+        } else if keys.iter().all(|k| k.desc && k.nulls_first) {
+            true
+        } else {
+            return;
+        };
+        let Plan::Project {
+            input: below,
+            exprs,
+        } = &mut **input
+        else {
+            return;
+        };
+        let (scan, predicate) = match &mut **below {
+            Plan::Filter { input, predicate } => (&mut **input, Some(&*predicate)),
+            other => (other, None),
+        };
+        let Plan::SeqScan {
+            table,
+            with_tid,
+            needed,
+        } = scan
+        else {
+            return;
+        };
+        if blocks(table) < 2 {
+            return;
+        }
+        let live: Vec<usize> = table.live().map(|(i, _)| i).collect();
+        let attrs: Option<Vec<usize>> = keys
+            .iter()
+            .map(|k| match exprs.get(k.column)?.kind {
+                crate::expr::ExprKind::Column(c) => live.get(c).copied(),
+                _ => None,
+            })
+            .collect();
+        let Some(attrs) = attrs else { return };
+        let ordered = |a: &usize| table.columns.get(*a).is_some_and(|c| index_scannable(c.ty));
+        let Some(ix) = table
+            .indexes
+            .iter()
+            .find(|ix| ix.columns.starts_with(&attrs) && attrs.iter().all(ordered))
+        else {
+            return;
+        };
+        let conjuncts = predicate.map(conjuncts).unwrap_or_default();
+        let mut cond = IndexCond::find(table, ix, &conjuncts).unwrap_or_default();
+        cond.backward = backward;
+        *scan = Plan::IndexScan {
+            table: std::sync::Arc::clone(table),
+            with_tid: *with_tid,
+            needed: *needed,
+            index: Box::new(ix.clone()),
+            cond: Box::new(cond),
+        };
+        let unsorted = std::mem::replace(&mut **input, Plan::OneRow);
+        *self = unsorted;
+    }
+}
+
+/// The terms of a WHERE clause joined by AND.
+fn conjuncts(predicate: &Expr) -> Vec<&Expr> {
+    match &predicate.kind {
+        crate::expr::ExprKind::And(v) => v.iter().collect(),
+        _ => vec![predicate],
+    }
+}
+
+/// Key columns of these types compare exactly as their key bytes
+/// (bpchar ignores trailing blanks, so it is left out).
+pub(super) fn index_scannable(ty: DataType) -> bool {
+    use DataType::*;
+    matches!(
+        ty,
+        Bool | Int2
+            | Int4
+            | Int8
+            | Float4
+            | Float8
+            | Numeric
+            | Text
+            | Varchar
+            | Name
+            | Bytea
+            | Date
+            | Time
+            | Timestamp
+            | TimestampTz
+            | Uuid
+            | Oid
+    )
+}
+
+/// Whether `e` has one value for the whole scan: no column of the
+/// scanned row, no subquery, nothing volatile.
+fn scan_constant(e: &Expr) -> bool {
+    let mut ok = true;
+    e.visit(&mut |x| match &x.kind {
+        crate::expr::ExprKind::Column(_)
+        | crate::expr::ExprKind::SubLink(_)
+        | crate::expr::ExprKind::Aggregate(_)
+        | crate::expr::ExprKind::Window(_) => ok = false,
+        crate::expr::ExprKind::Call { def, .. }
+            if def.volatility == crate::func::Volatility::Volatile =>
+        {
+            ok = false
+        }
+        _ => {}
+    });
+    ok
+}
+
+impl IndexCond {
+    /// The range `conjuncts` give index `ix` of `table`, if they bound its
+    /// first column at least.
+    fn find(
+        table: &crate::catalog::TableDef,
+        ix: &crate::catalog::IndexDef,
+        conjuncts: &[&Expr],
+    ) -> Option<IndexCond> {
+        // Output column n of the scan is live column n.
+        let live: Vec<usize> = table.live().map(|(i, _)| i).collect();
+        // (operator, value) for each conjunct `column op value`.
+        let terms: Vec<(usize, &str, &Expr)> = conjuncts
+            .iter()
+            .filter_map(|c| {
+                let crate::expr::ExprKind::Call { def, args } = &c.kind else {
+                    return None;
+                };
+                let [l, r] = args.as_slice() else { return None };
+                if def.args.len() != 2 || def.args[0] != def.args[1] {
+                    return None;
+                }
+                let flip = |op: &'static str| match op {
+                    "<" => ">",
+                    "<=" => ">=",
+                    ">" => "<",
+                    ">=" => "<=",
+                    o => o,
+                };
+                let (col, op, val) = match (&l.kind, &r.kind) {
+                    (crate::expr::ExprKind::Column(n), _) if scan_constant(r) => (*n, def.name, r),
+                    (_, crate::expr::ExprKind::Column(n)) if scan_constant(l) => {
+                        (*n, flip(def.name), l)
+                    }
+                    _ => return None,
+                };
+                let attr = *live.get(col)?;
+                let ty = table.columns.get(attr)?.ty;
+                let same = ty == def.args[0] && val.ty == ty;
+                (same && index_scannable(ty) && matches!(op, "=" | "<" | "<=" | ">" | ">="))
+                    .then_some((attr, op, val))
+            })
+            .collect();
+        // `col IN (values)` and `col = v1 OR col = v2 ...`.
+        let lists: Vec<(usize, Vec<&Expr>)> = conjuncts
+            .iter()
+            .filter_map(|c| Self::value_list(table, &live, c))
+            .collect();
+        let mut cond = IndexCond::default();
+        for &attr in &ix.columns {
+            if let Some((_, _, v)) = terms.iter().find(|(a, op, _)| *a == attr && *op == "=") {
+                cond.eq.push((*v).clone());
+                continue;
+            }
+            if let Some((_, values)) = lists.iter().find(|(a, _)| *a == attr) {
+                cond.any = values.iter().map(|v| (*v).clone()).collect();
+                break;
+            }
+            for (a, op, v) in &terms {
+                if *a != attr {
+                    continue;
+                }
+                match *op {
+                    ">" | ">=" if cond.lower.is_none() => {
+                        cond.lower = Some(((*v).clone(), *op == ">="))
+                    }
+                    "<" | "<=" if cond.upper.is_none() => {
+                        cond.upper = Some(((*v).clone(), *op == "<="))
+                    }
+                    _ => {}
+                }
+            }
+            break;
+        }
+        (!cond.eq.is_empty()
+            || cond.lower.is_some()
+            || cond.upper.is_some()
+            || !cond.any.is_empty())
+        .then_some(cond)
+    }
+
+    /// The column and values of `col IN (v, ...)` or `col = v OR col = w
+    /// ...`, each value fixed for the scan and of the column's type.
+    fn value_list<'e>(
+        table: &crate::catalog::TableDef,
+        live: &[usize],
+        e: &'e Expr,
+    ) -> Option<(usize, Vec<&'e Expr>)> {
+        use crate::expr::ExprKind;
+        let column_of = |e: &Expr| match e.kind {
+            ExprKind::Column(n) => live.get(n).copied(),
+            _ => None,
+        };
+        let fits = |attr: usize, v: &Expr, eq: &crate::func::FuncDef| {
+            let ty = table.columns.get(attr).map(|c| c.ty);
+            ty == Some(v.ty)
+                && eq.args.len() == 2
+                && Some(eq.args[0]) == ty
+                && eq.args[1] == eq.args[0]
+                && index_scannable(v.ty)
+                && scan_constant(v)
+        };
+        match &e.kind {
+            ExprKind::InList {
+                arg,
+                list,
+                negated: false,
+            } => {
+                let attr = column_of(arg)?;
+                list.iter()
+                    .all(|(v, eq)| fits(attr, v, eq))
+                    .then(|| (attr, list.iter().map(|(v, _)| v).collect()))
+            }
+            ExprKind::Or(alternatives) => {
+                let mut attr = None;
+                let mut values = Vec::with_capacity(alternatives.len());
+                for a in alternatives {
+                    let ExprKind::Call { def, args } = &a.kind else {
+                        return None;
+                    };
+                    let [l, r] = args.as_slice() else { return None };
+                    if def.name != "=" {
+                        return None;
+                    }
+                    let (c, v) = match (column_of(l), column_of(r)) {
+                        (Some(c), None) => (c, r),
+                        (None, Some(c)) => (c, l),
+                        _ => return None,
+                    };
+                    if attr.is_some_and(|x| x != c) || !fits(c, v, def) {
+                        return None;
+                    }
+                    attr = Some(c);
+                    values.push(v);
+                }
+                attr.map(|a| (a, values))
+            }
+            _ => None,
+        }
+    }
+}

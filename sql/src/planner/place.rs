@@ -1,0 +1,525 @@
+//! Where conditions are applied: each WHERE / ON condition moves to the
+//! lowest node that has every column it reads — through projections
+//! (views and subqueries in FROM), sorts and the left side of LATERAL,
+//! into the preserved side of an outer join (WHERE terms) and its
+//! nullable side (ON terms); each tree of inner joins is handed to the
+//! join order search (joinorder.rs). EXISTS, NOT EXISTS and IN over a
+//! subquery correlated by conditions on its own WHERE clause become semi
+//! and anti joins.
+//!
+//! A condition with a correlated subquery reads the whole row in the
+//! order it was bound for, so it stays where it is (or becomes a join).
+
+use super::estimate::Estimator;
+use super::joinorder::{flattenable, hashable};
+use crate::error::Result;
+use crate::expr::{Expr, ExprKind, SubLinkKind};
+use crate::plan::{remap_columns, JoinKind, Plan};
+use crate::types::DataType;
+
+/// Places conditions and orders joins.
+pub(crate) struct Placer<'a> {
+    /// Row estimates.
+    pub est: &'a Estimator<'a>,
+}
+
+impl Placer<'_> {
+    /// `plan` with `conds` (conditions over its output row) applied, each
+    /// as deep as it can go, and every join tree inside reordered.
+    pub fn push(&self, plan: Plan, conds: Vec<Expr>) -> Result<Plan> {
+        crate::stack::check()?;
+        let (pinned, conds): (Vec<Expr>, Vec<Expr>) = conds.into_iter().partition(whole_row);
+        let plan = match plan {
+            Plan::Filter { input, predicate } => {
+                let mut all = conds;
+                let (own_pinned, own): (Vec<Expr>, Vec<Expr>) =
+                    split_and(predicate).into_iter().partition(whole_row);
+                all.extend(own);
+                let below = self.push(*input, all)?;
+                self.unnest(below, own_pinned)?
+            }
+            Plan::Lateral {
+                left,
+                right,
+                left_join,
+                on,
+                right_width,
+            } => {
+                // WHERE terms on the left side alone filter it first.
+                let lw = width(&left);
+                let (to_left, stay): (Vec<Expr>, Vec<Expr>) = conds
+                    .into_iter()
+                    .partition(|c| lw.is_some_and(|lw| side(c, lw) == Some(Side::Left)));
+                let lateral = Plan::Lateral {
+                    left: Box::new(self.push(*left, to_left)?),
+                    right: Box::new(self.push(*right, Vec::new())?),
+                    left_join,
+                    on,
+                    right_width,
+                };
+                filter(lateral, stay)
+            }
+            Plan::Project { input, exprs } => {
+                let (through, stay): (Vec<Expr>, Vec<Expr>) =
+                    conds.into_iter().partition(|c| substitutable(c, &exprs));
+                let through = through
+                    .into_iter()
+                    .map(|c| substitute(c, &exprs))
+                    .collect::<Result<Vec<_>>>()?;
+                let input = Box::new(self.push(*input, through)?);
+                filter(Plan::Project { input, exprs }, stay)
+            }
+            Plan::Permute { input, columns } => {
+                let conds = conds
+                    .into_iter()
+                    .map(|c| Ok(remap_columns(c, &|i| columns.get(i).copied().unwrap_or(i))))
+                    .collect::<Result<Vec<_>>>()?;
+                let input = Box::new(self.push(*input, conds)?);
+                Plan::Permute { input, columns }
+            }
+            Plan::Sort { input, keys } => Plan::Sort {
+                input: Box::new(self.push(*input, conds)?),
+                keys,
+            },
+            join if flattenable(&join) => self.region(join, conds)?,
+            Plan::Join {
+                left,
+                right,
+                kind,
+                keys,
+                on,
+                right_width,
+                left_width,
+                merge,
+            } => {
+                let lw = left_width;
+                let sides = |c: &Expr| side(c, lw);
+                // WHERE terms on the preserved side alone filter it before
+                // the join; ON terms on the nullable side alone filter
+                // that side (they decide only which rows match).
+                let (mut to_left, mut to_right, mut stay) = (Vec::new(), Vec::new(), Vec::new());
+                for c in conds {
+                    match (kind, sides(&c)) {
+                        (JoinKind::Left | JoinKind::Semi | JoinKind::Anti, Some(Side::Left)) => {
+                            to_left.push(c)
+                        }
+                        (JoinKind::Right, Some(Side::Right)) => to_right.push(c),
+                        _ => stay.push(c),
+                    }
+                }
+                let mut on_rest = Vec::new();
+                for c in on.map(split_and).unwrap_or_default() {
+                    match (kind, sides(&c)) {
+                        (JoinKind::Left | JoinKind::Semi | JoinKind::Anti, Some(Side::Right))
+                            if !whole_row(&c) =>
+                        {
+                            to_right.push(c)
+                        }
+                        (JoinKind::Right, Some(Side::Left)) if !whole_row(&c) => to_left.push(c),
+                        _ => on_rest.push(c),
+                    }
+                }
+                let shift = -(lw as isize);
+                let to_right = to_right
+                    .into_iter()
+                    .map(|c| crate::plan::shift_columns(c, shift))
+                    .collect();
+                let join = Plan::Join {
+                    left: Box::new(self.push(*left, to_left)?),
+                    right: Box::new(self.push(*right, to_right)?),
+                    kind,
+                    keys,
+                    on: and_all(on_rest),
+                    right_width,
+                    left_width,
+                    merge,
+                };
+                filter(join, stay)
+            }
+            mut other => {
+                for child in other.children_mut() {
+                    let c = std::mem::replace(child, Plan::OneRow);
+                    *child = self.push(c, Vec::new())?;
+                }
+                filter(other, conds)
+            }
+        };
+        self.unnest(plan, pinned)
+    }
+
+    /// `plan` filtered by `conds` that read its whole row: each EXISTS,
+    /// NOT EXISTS or IN over a subquery correlated by equalities becomes
+    /// a semi or anti join (the subquery runs once, not per row); the
+    /// rest stay a filter.
+    fn unnest(&self, plan: Plan, conds: Vec<Expr>) -> Result<Plan> {
+        let Some(width) = width(&plan) else {
+            return Ok(filter(plan, conds));
+        };
+        let mut plan = plan;
+        let mut rest = Vec::new();
+        for c in conds {
+            match self.semi_join(&c, width)? {
+                Some(j) => {
+                    plan = Plan::Join {
+                        left: Box::new(plan),
+                        right: Box::new(j.right),
+                        kind: j.kind,
+                        keys: j.keys,
+                        on: and_all(j.on),
+                        right_width: j.right_width,
+                        left_width: width,
+                        merge: false,
+                    }
+                }
+                None => rest.push(c),
+            }
+        }
+        Ok(filter(plan, rest))
+    }
+
+    /// The semi or anti join `c` amounts to, over a left row of `lw`
+    /// columns, if it is one.
+    fn semi_join(&self, c: &Expr, lw: usize) -> Result<Option<SemiJoin>> {
+        let (kind, sub) = match &c.kind {
+            ExprKind::SubLink(s) => (JoinKind::Semi, s),
+            ExprKind::Not(e) => match &e.kind {
+                ExprKind::SubLink(s) if matches!(s.kind, SubLinkKind::Exists) => {
+                    (JoinKind::Anti, s)
+                }
+                _ => return Ok(None),
+            },
+            _ => return Ok(None),
+        };
+        if !sub.correlated {
+            return Ok(None);
+        }
+        let mut compared = match &sub.kind {
+            SubLinkKind::Exists => None,
+            SubLinkKind::Any { arg, op } if op.name == "=" && self_free(arg) => {
+                Some(((**arg).clone(), *op, None))
+            }
+            _ => return Ok(None),
+        };
+        // Down through the select list to the WHERE clause.
+        let mut plan = sub.plan.clone();
+        let (input, predicate) = loop {
+            match plan {
+                Plan::Project { input, exprs } => {
+                    if let Some((_, _, y)) = &mut compared {
+                        let e = match y.take() {
+                            None => exprs.first().cloned(),
+                            Some(e) if substitutable(&e, &exprs) => Some(substitute(e, &exprs)?),
+                            Some(_) => None,
+                        };
+                        let Some(e) = e else { return Ok(None) };
+                        *y = Some(e);
+                    }
+                    plan = *input;
+                }
+                Plan::Filter { input, predicate } => break (*input, predicate),
+                _ => return Ok(None),
+            }
+        };
+        let mut input = input;
+        let Some(right_width) = width(&input) else {
+            return Ok(None);
+        };
+        if !uncorrelated(&mut input) {
+            return Ok(None);
+        }
+        let mut keys = Vec::new();
+        let mut on = Vec::new();
+        let mut right_conds = Vec::new();
+        if let Some((arg, op, Some(y))) = compared {
+            if !self_free(&y) || has_outer(&y) {
+                return Ok(None);
+            }
+            if arg.ty == y.ty && op.args.first() == op.args.get(1) && hashable(&arg) && hashable(&y)
+            {
+                keys.push((arg, y, op));
+            } else {
+                on.push(Expr {
+                    kind: ExprKind::Call {
+                        def: op,
+                        args: vec![arg, crate::plan::shift_columns(y, lw as isize)],
+                    },
+                    ty: DataType::Bool,
+                    typmod: -1,
+                    pos: None,
+                });
+            }
+        }
+        for term in split_and(predicate) {
+            if !self_free(&term) {
+                return Ok(None);
+            }
+            if !has_outer(&term) {
+                right_conds.push(term);
+                continue;
+            }
+            if !outer_depth_one(&term) {
+                return Ok(None);
+            }
+            if let ExprKind::Call { def, args } = &term.kind {
+                if def.name == "=" && args.len() == 2 && args[0].ty == args[1].ty {
+                    let outer_only = |e: &Expr| !reads_columns(e) && hashable(e);
+                    let inner_only = |e: &Expr| !has_outer(e) && hashable(e);
+                    let pair = if outer_only(&args[0]) && inner_only(&args[1]) {
+                        Some((&args[0], &args[1]))
+                    } else if outer_only(&args[1]) && inner_only(&args[0]) {
+                        Some((&args[1], &args[0]))
+                    } else {
+                        None
+                    };
+                    if let Some((o, i)) = pair {
+                        keys.push((outer_to_left(o.clone(), 0)?, i.clone(), *def));
+                        continue;
+                    }
+                }
+            }
+            on.push(outer_to_left(term, lw)?);
+        }
+        let right = self.push(input, right_conds)?;
+        Ok(Some(SemiJoin {
+            kind,
+            right,
+            keys,
+            on,
+            right_width,
+        }))
+    }
+}
+
+/// A subquery condition as a join.
+struct SemiJoin {
+    kind: JoinKind,
+    right: Plan,
+    keys: Vec<(Expr, Expr, &'static crate::func::FuncDef)>,
+    on: Vec<Expr>,
+    right_width: usize,
+}
+
+/// The columns of a plan's rows, where the plan tells.
+pub(crate) fn width(plan: &Plan) -> Option<usize> {
+    Some(match plan {
+        Plan::OneRow => 0,
+        // Its columns, then the system column tableoid.
+        Plan::SystemView(v) => v.columns().len() + 1,
+        Plan::SeqScan {
+            table, with_tid, ..
+        }
+        | Plan::IndexScan {
+            table, with_tid, ..
+        } => table.live().count() + usize::from(*with_tid),
+        Plan::Filter { input, .. }
+        | Plan::Sort { input, .. }
+        | Plan::Limit { input, .. }
+        | Plan::Distinct { input, .. }
+        | Plan::Gather { input, .. } => width(input)?,
+        Plan::Project { exprs, .. } => exprs.len(),
+        Plan::Permute { columns, .. } => columns.len(),
+        Plan::ProjectSet { items, .. } => items.len(),
+        Plan::Values(rows) => rows.first()?.len(),
+        Plan::Join {
+            kind,
+            left_width,
+            right_width,
+            ..
+        } => match kind {
+            JoinKind::Semi | JoinKind::Anti => *left_width,
+            _ => left_width + right_width,
+        },
+        Plan::Lateral {
+            left, right_width, ..
+        } => width(left)? + right_width,
+        Plan::Aggregate { group, aggs, .. } => group.len() + aggs.len(),
+        Plan::Window { input, calls } => width(input)? + calls.len(),
+        Plan::Append { inputs } => width(inputs.first()?)?,
+        Plan::SetOp { left, .. } => width(left)?,
+        Plan::RecursiveUnion { base, .. } => width(base)?,
+        Plan::WorkTable(_) | Plan::FunctionScan { .. } => return None,
+    })
+}
+
+/// Reads no enclosing query: no outer references, no correlated
+/// subqueries anywhere in the plan.
+fn uncorrelated(plan: &mut Plan) -> bool {
+    let own = plan
+        .exprs_mut()
+        .into_iter()
+        .all(|e| !has_outer(e) && self_free(e));
+    own && plan.children_mut().into_iter().all(uncorrelated)
+}
+
+/// Has no correlated subquery.
+fn self_free(e: &Expr) -> bool {
+    let mut ok = true;
+    e.visit(&mut |x| {
+        if let ExprKind::SubLink(s) = &x.kind {
+            ok &= !s.correlated;
+        }
+    });
+    ok
+}
+
+/// Reads an enclosing query's row.
+fn has_outer(e: &Expr) -> bool {
+    let mut found = false;
+    e.visit(&mut |x| found |= matches!(x.kind, ExprKind::Outer { .. }));
+    found
+}
+
+/// Its outer references are all to the query directly around.
+fn outer_depth_one(e: &Expr) -> bool {
+    let mut ok = true;
+    e.visit(&mut |x| {
+        if let ExprKind::Outer { depth, .. } = x.kind {
+            ok &= depth == 1;
+        }
+    });
+    ok
+}
+
+/// Reads a column of its own row.
+fn reads_columns(e: &Expr) -> bool {
+    let mut found = false;
+    e.visit(&mut |x| found |= matches!(x.kind, ExprKind::Column(_)));
+    found
+}
+
+/// A subquery's condition over the joined row: its references to the
+/// outer row become the left columns, its own columns move right by `lw`.
+fn outer_to_left(e: Expr, lw: usize) -> Result<Expr> {
+    let kind = match e.kind {
+        ExprKind::Outer { depth: 1, index } => ExprKind::Column(index),
+        ExprKind::Column(i) => ExprKind::Column(i + lw),
+        k => k.map_children(|c| outer_to_left(c, lw))?,
+    };
+    Ok(Expr { kind, ..e })
+}
+
+/// Which side of a join (left columns below `left_width`) a condition
+/// reads, if only one.
+#[derive(PartialEq, Eq)]
+enum Side {
+    Left,
+    Right,
+}
+
+fn side(c: &Expr, left_width: usize) -> Option<Side> {
+    let (mut left, mut right) = (false, false);
+    c.visit(&mut |e| {
+        if let ExprKind::Column(i) = e.kind {
+            if i < left_width {
+                left = true;
+            } else {
+                right = true;
+            }
+        }
+    });
+    if whole_row(c) {
+        return None;
+    }
+    match (left, right) {
+        (true, false) => Some(Side::Left),
+        (false, true) => Some(Side::Right),
+        _ => None,
+    }
+}
+
+/// A condition reading the whole row in its bound order (a correlated
+/// subquery): it cannot move.
+pub(super) fn whole_row(c: &Expr) -> bool {
+    c.max_column() == Some(usize::MAX)
+}
+
+/// Whether `c` can be computed below a projection by putting the
+/// projected expressions in place of its columns: each one it reads is
+/// free of subqueries, aggregates and volatile functions.
+fn substitutable(c: &Expr, exprs: &[Expr]) -> bool {
+    let mut ok = true;
+    c.visit(&mut |x| {
+        if let ExprKind::Column(i) = x.kind {
+            ok &= exprs.get(i).is_some_and(|e| {
+                let mut pure = true;
+                e.visit(&mut |y| match &y.kind {
+                    ExprKind::SubLink(_) | ExprKind::Aggregate(_) | ExprKind::Window(_) => {
+                        pure = false
+                    }
+                    ExprKind::Call { def, .. }
+                        if def.volatility == crate::func::Volatility::Volatile =>
+                    {
+                        pure = false
+                    }
+                    _ => {}
+                });
+                pure
+            });
+        }
+    });
+    ok
+}
+
+/// `c` with each column replaced by the expression projected there.
+fn substitute(c: Expr, exprs: &[Expr]) -> Result<Expr> {
+    let kind = match c.kind {
+        ExprKind::Column(i) => match exprs.get(i) {
+            Some(e) => return Ok(e.clone()),
+            None => ExprKind::Column(i),
+        },
+        k => k.map_children(|x| substitute(x, exprs))?,
+    };
+    Ok(Expr { kind, ..c })
+}
+
+/// The terms of a condition joined by AND.
+pub(super) fn split_and(e: Expr) -> Vec<Expr> {
+    match e.kind {
+        ExprKind::And(items) => items.into_iter().flat_map(split_and).collect(),
+        _ => vec![e],
+    }
+}
+
+/// The AND of some conditions; None for none.
+fn and_all(mut conds: Vec<Expr>) -> Option<Expr> {
+    match conds.len() {
+        0 => None,
+        1 => conds.pop(),
+        _ => Some(Expr {
+            kind: ExprKind::And(conds),
+            ty: DataType::Bool,
+            typmod: -1,
+            pos: None,
+        }),
+    }
+}
+
+/// `plan` filtered by `conds` (merged into a Filter right below).
+pub(super) fn filter(plan: Plan, conds: Vec<Expr>) -> Plan {
+    if conds.is_empty() {
+        return plan;
+    }
+    match plan {
+        Plan::Filter { input, predicate } => {
+            let mut all = split_and(predicate);
+            all.extend(conds);
+            Plan::Filter {
+                input,
+                predicate: and_all(all).unwrap_or_else(true_const),
+            }
+        }
+        other => Plan::Filter {
+            input: Box::new(other),
+            predicate: and_all(conds).unwrap_or_else(true_const),
+        },
+    }
+}
+
+fn true_const() -> Expr {
+    Expr {
+        kind: ExprKind::Const(crate::value::Value::Bool(true)),
+        ty: DataType::Bool,
+        typmod: -1,
+        pos: None,
+    }
+}

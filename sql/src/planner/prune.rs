@@ -1,0 +1,119 @@
+//! Column pruning: scans decode only the columns read above them.
+
+use crate::expr::Expr;
+use crate::plan::Plan;
+
+impl Plan {
+    /// Tells each table scan how many leading columns the nodes above it
+    /// read, so it decodes no more (`count(*)` decodes none). `needed` is
+    /// the highest output column read from this node (None: none,
+    /// `usize::MAX`: all).
+    pub fn prune_columns(&mut self, needed: Option<usize>) {
+        const ALL: Option<usize> = Some(usize::MAX);
+        let max = |a: Option<usize>, b: Option<usize>| match (a, b) {
+            (Some(x), Some(y)) => Some(x.max(y)),
+            (x, None) => x,
+            (None, y) => y,
+        };
+        let of = |exprs: &mut dyn Iterator<Item = &Expr>| {
+            exprs.fold(None, |m, e| max(m, e.max_column()))
+        };
+        match self {
+            Plan::SeqScan {
+                needed: n,
+                with_tid,
+                ..
+            }
+            | Plan::IndexScan {
+                needed: n,
+                with_tid,
+                ..
+            } => {
+                *n = match needed {
+                    _ if *with_tid => None,
+                    Some(usize::MAX) => None,
+                    Some(k) => Some(k + 1),
+                    None => Some(0),
+                }
+            }
+            Plan::Filter { input, predicate } => {
+                let n = max(needed, predicate.max_column());
+                input.prune_columns(n);
+            }
+            Plan::Permute { input, columns } => {
+                let n = match needed {
+                    None => None,
+                    Some(k) => columns.iter().take(k.saturating_add(1)).copied().max(),
+                };
+                input.prune_columns(n);
+            }
+            Plan::Project { input, exprs } => {
+                let n = of(&mut exprs.iter());
+                input.prune_columns(n);
+            }
+            Plan::Aggregate {
+                input, group, aggs, ..
+            } => {
+                let mut n = of(&mut group.iter());
+                for a in aggs.iter() {
+                    n = max(n, of(&mut a.args.iter()));
+                    n = max(n, a.filter.as_ref().and_then(Expr::max_column));
+                }
+                input.prune_columns(n);
+            }
+            Plan::Sort { input, keys } => {
+                let n = keys.iter().fold(needed, |m, k| max(m, Some(k.column)));
+                input.prune_columns(n);
+            }
+            Plan::Limit { input, .. } | Plan::Gather { input, .. } => input.prune_columns(needed),
+            Plan::Join {
+                left,
+                right,
+                keys,
+                on,
+                left_width,
+                ..
+            } => {
+                let lw = *left_width;
+                let on_max = on.as_ref().and_then(Expr::max_column);
+                let all = needed == ALL || on_max == ALL;
+                let (mut l, mut r) = if all {
+                    (ALL, ALL)
+                } else {
+                    let top = max(needed, on_max);
+                    match top {
+                        None => (None, None),
+                        Some(t) if t < lw => (Some(t), None),
+                        Some(t) => (Some(lw.saturating_sub(1)), Some(t - lw)),
+                    }
+                };
+                if lw == 0 {
+                    l = None;
+                }
+                for (lk, rk, _) in keys.iter() {
+                    l = max(l, lk.max_column());
+                    r = max(r, rk.max_column());
+                }
+                left.prune_columns(l);
+                right.prune_columns(r);
+            }
+            Plan::OneRow | Plan::SystemView(_) | Plan::Values(_) => {}
+            Plan::Distinct { input, .. } => input.prune_columns(ALL),
+            Plan::Window { input, .. } | Plan::ProjectSet { input, .. } => input.prune_columns(ALL),
+            Plan::SetOp { left, right, .. } | Plan::Lateral { left, right, .. } => {
+                left.prune_columns(ALL);
+                right.prune_columns(ALL);
+            }
+            Plan::Append { inputs } => {
+                for input in inputs {
+                    input.prune_columns(ALL);
+                }
+            }
+            Plan::RecursiveUnion { base, step, .. } => {
+                base.prune_columns(ALL);
+                step.prune_columns(ALL);
+            }
+            Plan::WorkTable(_) | Plan::FunctionScan { .. } => {}
+        }
+    }
+}

@@ -1,0 +1,15 @@
+CREATE TABLE j1(a1 int, b1 int, c1 int, d1 int);
+CREATE TABLE j2(a2 int, b2 int, c2 int, d2 int);
+CREATE TABLE j3(a3 int, b3 int, c3 int, d3 int);
+CREATE TABLE j4(a4 int, b4 int, c4 int, d4 int);
+CREATE TABLE j5(a5 int, b5 int, c5 int, d5 int);
+CREATE TABLE big(id int PRIMARY KEY, grp int, note text);
+CREATE TABLE small(id int, big_id int);
+INSERT INTO j1 SELECT i, i % 100, i % 7, 3001 - i FROM generate_series(1, 3000) i;
+INSERT INTO j2 SELECT i, i % 50, i % 11, i * 2 FROM generate_series(1, 1000) i;
+INSERT INTO j3 SELECT i, i % 100, i % 13, i FROM generate_series(1, 300) i;
+INSERT INTO j4 SELECT i, i % 10, i % 5, i FROM generate_series(1, 30) i;
+INSERT INTO j5 SELECT i, i % 30, i % 3, i FROM generate_series(1, 10000) i;
+INSERT INTO big SELECT i, i % 17, 'n' || i FROM generate_series(1, 50000) i;
+INSERT INTO small SELECT i, i * 7 FROM generate_series(1, 20) i;
+CREATE VIEW v12 AS SELECT a1, b1, a2 FROM j1 JOIN j2 ON d1 = a2;

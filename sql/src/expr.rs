@@ -327,6 +327,16 @@ pub enum SubLinkKind {
 }
 
 impl Expr {
+    /// A NULL boolean constant (a stand-in while an expression is rebuilt).
+    pub fn null_bool() -> Expr {
+        Expr {
+            kind: ExprKind::Const(Value::Null),
+            ty: DataType::Bool,
+            typmod: -1,
+            pos: None,
+        }
+    }
+
     /// The highest input column this expression reads, if any. A
     /// correlated subquery sees the whole row.
     pub fn max_column(&self) -> Option<usize> {

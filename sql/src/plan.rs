@@ -24,6 +24,8 @@ pub enum Plan {
         /// Only the first `n` output columns are read above (the rest are
         /// NULL, never decoded); None: all. Set by [`Plan::prune_columns`].
         needed: Option<usize>,
+        /// The name the query gave it (`FROM t AS x`), for EXPLAIN.
+        alias: Option<std::sync::Arc<str>>,
     },
     /// The visible rows of a stored table whose index keys meet `cond`
     /// (a Filter above rechecks the whole WHERE); same output as SeqScan.
@@ -34,6 +36,8 @@ pub enum Plan {
         with_tid: bool,
         /// As SeqScan's.
         needed: Option<usize>,
+        /// As SeqScan's.
+        alias: Option<std::sync::Arc<str>>,
         /// The index read.
         index: Box<crate::catalog::IndexDef>,
         /// The key range.
@@ -408,6 +412,24 @@ pub struct AggCall {
     pub order: Vec<SortKey>,
 }
 
+impl AggFunc {
+    /// The SQL name (min and max by their comparison).
+    pub fn name(&self) -> &'static str {
+        match self {
+            AggFunc::CountStar | AggFunc::Count => "count",
+            AggFunc::Sum { .. } => "sum",
+            AggFunc::Avg { .. } => "avg",
+            AggFunc::MinMax { better } if better.name == "<" => "min",
+            AggFunc::MinMax { .. } => "max",
+            AggFunc::BoolAnd => "bool_and",
+            AggFunc::BoolOr => "bool_or",
+            AggFunc::StringAgg => "string_agg",
+            AggFunc::ArrayAgg => "array_agg",
+            AggFunc::Grouping { .. } => "grouping",
+        }
+    }
+}
+
 impl AggCall {
     /// The aggregate's own arguments (without ORDER BY expressions).
     pub fn real_args(&self) -> &[Expr] {
@@ -584,17 +606,81 @@ pub(crate) fn shift_columns(e: Expr, by: isize) -> Expr {
     remap_columns(e, &|i| i.saturating_add_signed(by))
 }
 
-/// `e` reading column `to(i)` where it read column `i`.
+/// `e` reading column `to(i)` where it read column `i`, inside its
+/// correlated subqueries too (their references to this row).
 pub(crate) fn remap_columns(e: Expr, to: &dyn Fn(usize) -> usize) -> Expr {
+    remap_level(e, 0, to)
+}
+
+/// `e`, evaluated `level` queries below the row being remapped (0: over
+/// that row itself), reading `to(i)` where it read column `i` of it.
+fn remap_level(e: Expr, level: usize, to: &dyn Fn(usize) -> usize) -> Expr {
+    use crate::expr::ExprKind;
     let kind = match e.kind {
-        crate::expr::ExprKind::Column(i) => crate::expr::ExprKind::Column(to(i)),
-        // The closure never fails, so neither does map_children.
-        k => match k.map_children(|c| Ok(remap_columns(c, to))) {
-            Ok(k) => k,
-            Err(_) => crate::expr::ExprKind::Const(crate::value::Value::Null),
+        ExprKind::Column(i) if level == 0 => ExprKind::Column(to(i)),
+        ExprKind::Outer { depth, index } if depth == level => ExprKind::Outer {
+            depth,
+            index: to(index),
         },
+        ExprKind::SubLink(mut s) => {
+            if s.correlated {
+                remap_outer(&mut s.plan, level + 1, to);
+            }
+            map_or_null(ExprKind::SubLink(s), &|c| remap_level(c, level, to))
+        }
+        k => map_or_null(k, &|c| remap_level(c, level, to)),
     };
     Expr { kind, ..e }
+}
+
+/// Moves the references of `plan`, run `level` queries below a row, to
+/// that row's columns (a LATERAL join's right side is one level further).
+fn remap_outer(plan: &mut Plan, level: usize, to: &dyn Fn(usize) -> usize) {
+    for e in plan.exprs_mut() {
+        let taken = std::mem::replace(e, Expr::null_bool());
+        *e = remap_level(taken, level, to);
+    }
+    if let Plan::Lateral { left, right, .. } = plan {
+        remap_outer(left, level, to);
+        remap_outer(right, level + 1, to);
+        return;
+    }
+    for c in plan.children_mut() {
+        remap_outer(c, level, to);
+    }
+}
+
+/// The node rebuilt with `f` over its children (`f` cannot fail).
+pub(crate) fn map_or_null(
+    k: crate::expr::ExprKind,
+    f: &dyn Fn(Expr) -> Expr,
+) -> crate::expr::ExprKind {
+    match k.map_children(|c| Ok(f(c))) {
+        Ok(k) => k,
+        Err(_) => crate::expr::ExprKind::Const(crate::value::Value::Null),
+    }
+}
+
+/// The columns of the row `e` reads, through its correlated subqueries
+/// too, in no order (with repeats).
+pub(crate) fn columns_read(e: &Expr) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut correlated = false;
+    e.visit(&mut |x| match &x.kind {
+        crate::expr::ExprKind::Column(i) => out.push(*i),
+        crate::expr::ExprKind::SubLink(s) if s.correlated => correlated = true,
+        _ => {}
+    });
+    if correlated {
+        // A read-only walk over a copy: the walkers here rewrite.
+        let seen = std::cell::RefCell::new(Vec::new());
+        let _ = remap_level(e.clone(), 0, &|i| {
+            seen.borrow_mut().push(i);
+            i
+        });
+        out = seen.into_inner();
+    }
+    out
 }
 
 /// One column of a query's result, as RowDescription describes it.

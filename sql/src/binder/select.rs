@@ -848,6 +848,7 @@ impl Binder<'_> {
                             table: def,
                             with_tid: false,
                             needed: None,
+                            alias: alias_name.as_deref().map(std::sync::Arc::from),
                         },
                         scope,
                     )

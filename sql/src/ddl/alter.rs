@@ -159,6 +159,7 @@ pub(super) fn each_row(
         table: Arc::clone(def),
         with_tid: false,
         needed: None,
+        alias: None,
     };
     let mut eval = ctx.eval_ctx();
     let mut node = exec::build(&plan);

@@ -1,10 +1,13 @@
 //! EXPLAIN and EXPLAIN ANALYZE: the plan tree in PostgreSQL's text shape.
 //!
-//! Node names follow PostgreSQL's (Seq Scan on t, Hash Join, HashAggregate,
-//! Sort, Limit, ...), indented as PostgreSQL indents them. There is no
-//! cost model yet, so plain EXPLAIN prints what `EXPLAIN (COSTS OFF)`
-//! prints; ANALYZE adds each node's actual time, rows and loops and a
-//! sort's method ("quicksort  Memory: ..kB" or "external merge  Disk: ..kB").
+//! Node names follow PostgreSQL's (Seq Scan on t x, Hash Join,
+//! HashAggregate, Sort, Limit, ...), indented as PostgreSQL indents them,
+//! with the conditions PostgreSQL prints under each node (Index Cond,
+//! Filter, Hash Cond, Merge Cond, Join Filter, Sort Key, Group Key;
+//! explain_expr.rs prints the expressions). There is no cost model yet,
+//! so plain EXPLAIN prints what `EXPLAIN (COSTS OFF)` prints; ANALYZE adds
+//! each node's actual time, rows and loops and a sort's method
+//! ("quicksort  Memory: ..kB" or "external merge  Disk: ..kB").
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -14,7 +17,7 @@ use std::time::{Duration, Instant};
 use super::sort::SortMethod;
 use super::{Node, Row};
 use crate::error::Result;
-use crate::expr::EvalCtx;
+use crate::expr::{EvalCtx, Expr};
 use crate::plan::{JoinKind, Plan, SetOpKind};
 
 /// Measurements of one plan node.
@@ -111,60 +114,278 @@ enum Shown<'p> {
     Plan(&'p Plan, usize),
     /// A node PostgreSQL shows that this plan has no node for (the Hash
     /// under a hash join, the Append under a UNION).
-    Synthetic(String, Vec<Shown<'p>>, Option<usize>),
+    /// The last field: the plan node whose conditions it prints.
+    Synthetic(String, Vec<Shown<'p>>, Option<usize>, Option<&'p Plan>),
     /// The Gather under a Finalize [Hash]Aggregate (a partial aggregate
     /// over a parallel scan, grouped or not), with the figures of the
     /// aggregate's node.
-    PartialGather(&'p Plan, usize, bool),
+    /// The aggregate node is the last field.
+    PartialGather(&'p Plan, usize, bool, &'p Plan),
 }
 
 /// The lines of EXPLAIN's output for `plan`.
 pub fn lines(plan: &Plan, stats: Option<&HashMap<usize, NodeStats>>) -> Vec<String> {
     let mut out = Vec::new();
-    show(&Shown::Plan(plan, addr(plan)), 0, stats, &mut out);
+    let ctx = Ctx {
+        prefix: super::explain_expr::several_relations(plan),
+        outer: Vec::new(),
+    };
+    show(&Shown::Plan(plan, addr(plan)), 0, stats, &ctx, &mut out);
     out
 }
 
-/// Skips nodes PostgreSQL folds into others (projection, filters).
-fn resolve(plan: &Plan) -> &Plan {
-    match plan {
-        Plan::Project { input, .. } if !matches!(**input, Plan::OneRow) => resolve(input),
-        Plan::Permute { input, .. } => resolve(input),
-        Plan::Filter { input, .. }
-            if !matches!(
-                **input,
-                Plan::OneRow | Plan::SeqScan { .. } | Plan::IndexScan { .. }
-            ) =>
-        {
-            resolve(input)
-        }
-        other => other,
+/// How names print below a node: qualified or not, and the columns of
+/// the outer rows of enclosing nested loops.
+struct Ctx {
+    prefix: bool,
+    outer: Vec<Vec<String>>,
+}
+
+impl Ctx {
+    fn names(&self, plan: &Plan) -> Vec<String> {
+        super::explain_expr::names(plan, self.prefix, &self.outer)
+    }
+
+    /// `e` over a scan's own row: its columns unqualified, as PostgreSQL
+    /// prints scan conditions (outer rows' columns stay qualified).
+    fn scan_expr(&self, e: &Expr, scan: &Plan) -> String {
+        let cols = super::explain_expr::names(scan, false, &self.outer);
+        super::explain_expr::expr(
+            e,
+            &super::explain_expr::Names {
+                cols: &cols,
+                outer: &self.outer,
+            },
+        )
+    }
+
+    /// `e` over the rows of `plan`.
+    fn expr(&self, e: &Expr, plan: &Plan) -> String {
+        let cols = self.names(plan);
+        super::explain_expr::expr(
+            e,
+            &super::explain_expr::Names {
+                cols: &cols,
+                outer: &self.outer,
+            },
+        )
+    }
+
+    /// `e` over the joined row of `left` and `right`.
+    fn joined(&self, e: &Expr, left: &Plan, right: &Plan) -> String {
+        let mut cols = self.names(left);
+        cols.extend(self.names(right));
+        super::explain_expr::expr(
+            e,
+            &super::explain_expr::Names {
+                cols: &cols,
+                outer: &self.outer,
+            },
+        )
     }
 }
 
-/// A child as shown: resolved, with the stats of the node built for it.
+/// The conditions PostgreSQL prints under a node: index, hash, merge and
+/// join conditions, filters, sort and group keys.
+fn details(plan: &Plan, filters: &[(&Expr, &Plan)], ctx: &Ctx) -> Vec<String> {
+    let mut out = Vec::new();
+    let terms = |e: &Expr| -> Vec<Expr> {
+        match &e.kind {
+            crate::expr::ExprKind::And(v) => v.clone(),
+            _ => vec![e.clone()],
+        }
+    };
+    let and = |v: Vec<String>| -> Option<String> {
+        match v.len() {
+            0 => None,
+            1 => v.into_iter().next(),
+            _ => Some(format!("({})", v.join(" AND "))),
+        }
+    };
+    match plan {
+        Plan::Filter { input, predicate } => match &**input {
+            Plan::IndexScan {
+                table, index, cond, ..
+            } => {
+                let col = |i: usize| {
+                    index
+                        .columns
+                        .get(i)
+                        .and_then(|&a| table.columns.get(a))
+                        .map_or("?", |c| c.name.as_str())
+                        .to_owned()
+                };
+                let value = |e: &Expr| ctx.scan_expr(e, input);
+                let mut conds: Vec<String> = cond
+                    .eq
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| format!("({} = {})", col(i), value(v)))
+                    .collect();
+                let next = cond.eq.len();
+                if let Some((v, inclusive)) = &cond.lower {
+                    let op = if *inclusive { ">=" } else { ">" };
+                    conds.push(format!("({} {op} {})", col(next), value(v)));
+                }
+                if let Some((v, inclusive)) = &cond.upper {
+                    let op = if *inclusive { "<=" } else { "<" };
+                    conds.push(format!("({} {op} {})", col(next), value(v)));
+                }
+                if !cond.any.is_empty() {
+                    let cols = super::explain_expr::names(input, false, &ctx.outer);
+                    let names = super::explain_expr::Names {
+                        cols: &cols,
+                        outer: &ctx.outer,
+                    };
+                    let list: Vec<&Expr> = cond.any.iter().collect();
+                    conds.push(format!(
+                        "({} = ANY ({}))",
+                        col(next),
+                        super::explain_expr::array_of(&list, &names)
+                    ));
+                }
+                // The Filter rechecks every term; those the index applies
+                // are not shown again.
+                let rest: Vec<String> = terms(predicate)
+                    .iter()
+                    .map(|t| ctx.scan_expr(t, input))
+                    .filter(|t| !conds.contains(t))
+                    .collect();
+                if let Some(c) = and(conds) {
+                    out.push(format!("Index Cond: {c}"));
+                }
+                if let Some(f) = and(rest) {
+                    out.push(format!("Filter: {f}"));
+                }
+            }
+            scan => out.push(format!("Filter: {}", ctx.scan_expr(predicate, scan))),
+        },
+        Plan::Join {
+            left,
+            right,
+            keys,
+            on,
+            merge,
+            ..
+        } => {
+            let conds: Vec<String> = keys
+                .iter()
+                .map(|(l, r, eq)| {
+                    format!("({} {} {})", ctx.expr(l, left), eq.name, ctx.expr(r, right))
+                })
+                .collect();
+            if let Some(c) = and(conds) {
+                let what = if *merge { "Merge Cond" } else { "Hash Cond" };
+                out.push(format!("{what}: {c}"));
+            }
+            if let Some(on) = on {
+                out.push(format!("Join Filter: {}", ctx.joined(on, left, right)));
+            }
+        }
+        Plan::Lateral {
+            left,
+            right,
+            on: Some(on),
+            ..
+        } => out.push(format!("Join Filter: {}", ctx.joined(on, left, right))),
+        Plan::Sort { input, keys } => {
+            let cols = ctx.names(input);
+            let keys: Vec<String> = keys
+                .iter()
+                .map(|k| {
+                    let mut s = cols.get(k.column).cloned().unwrap_or_default();
+                    // An expression (not a column) is parenthesized.
+                    if !super::explain_expr::is_column(input, k.column) {
+                        s = format!("({s})");
+                    }
+                    if k.desc {
+                        s.push_str(" DESC");
+                        if !k.nulls_first {
+                            s.push_str(" NULLS LAST");
+                        }
+                    } else if k.nulls_first {
+                        s.push_str(" NULLS FIRST");
+                    }
+                    s
+                })
+                .collect();
+            out.push(format!("Sort Key: {}", keys.join(", ")));
+        }
+        Plan::Aggregate {
+            input, group, sets, ..
+        } if !group.is_empty() && sets.is_none() => {
+            let keys: Vec<String> = group.iter().map(|g| ctx.expr(g, input)).collect();
+            out.push(format!("Group Key: {}", keys.join(", ")));
+        }
+        _ => {}
+    }
+    for (predicate, below) in filters {
+        out.push(format!("Filter: {}", ctx.expr(predicate, below)));
+    }
+    out
+}
+
+/// Skips nodes PostgreSQL folds into others (projection, filters), with
+/// the filters skipped (each with the node it filters).
+fn resolve_filters(plan: &Plan) -> (&Plan, Vec<(&Expr, &Plan)>) {
+    let mut filters = Vec::new();
+    let mut p = plan;
+    loop {
+        match p {
+            Plan::Project { input, .. } if !matches!(**input, Plan::OneRow) => p = input,
+            Plan::Permute { input, .. } => p = input,
+            Plan::Filter { input, predicate }
+                if !matches!(
+                    **input,
+                    Plan::OneRow | Plan::SeqScan { .. } | Plan::IndexScan { .. }
+                ) =>
+            {
+                filters.push((predicate, &**input));
+                p = input;
+            }
+            other => return (other, filters),
+        }
+    }
+}
+
+/// A child as shown (resolved when shown), with the stats of the node
+/// built for it.
 fn p(x: &Plan) -> Shown<'_> {
-    Shown::Plan(resolve(x), addr(x))
+    Shown::Plan(x, addr(x))
+}
+
+/// `t`, or `t alias` when the query named it otherwise.
+fn relation(name: &str, alias: Option<&str>) -> String {
+    match alias {
+        Some(a) if a != name => format!("{name} {a}"),
+        _ => name.to_owned(),
+    }
 }
 
 fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
     match plan {
         Plan::OneRow | Plan::Project { .. } | Plan::Permute { .. } => ("Result".into(), Vec::new()),
         Plan::Filter { input, .. } => match &**input {
-            Plan::SeqScan { table, .. } => (format!("Seq Scan on {}", table.name), Vec::new()),
-            scan @ Plan::IndexScan { .. } => describe(scan),
+            scan @ (Plan::SeqScan { .. } | Plan::IndexScan { .. }) => describe(scan),
             _ => ("Result".into(), Vec::new()),
         },
-        Plan::SeqScan { table, .. } => (format!("Seq Scan on {}", table.name), Vec::new()),
+        Plan::SeqScan { table, alias, .. } => (
+            format!("Seq Scan on {}", relation(&table.name, alias.as_deref())),
+            Vec::new(),
+        ),
         Plan::Gather { input, .. } => ("Gather".into(), vec![parallel_scan(input, addr(plan))]),
         Plan::IndexScan {
-            table, index, cond, ..
+            table,
+            index,
+            cond,
+            alias,
+            ..
         } => (
             format!(
                 "Index Scan{} using {} on {}",
                 if cond.backward { " Backward" } else { "" },
                 index.name,
-                table.name
+                relation(&table.name, alias.as_deref())
             ),
             Vec::new(),
         ),
@@ -223,7 +444,7 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
                     format!("Hash{suffix} Join"),
                     vec![
                         p(left),
-                        Shown::Synthetic("Hash".into(), vec![p(right)], Some(addr(right))),
+                        Shown::Synthetic("Hash".into(), vec![p(right)], Some(addr(right)), None),
                     ],
                 )
             }
@@ -235,7 +456,12 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
                 "Finalize HashAggregate"
             }
             .into(),
-            vec![Shown::PartialGather(input, addr(plan), !group.is_empty())],
+            vec![Shown::PartialGather(
+                input,
+                addr(plan),
+                !group.is_empty(),
+                plan,
+            )],
         ),
         Plan::Aggregate {
             input, group, sets, ..
@@ -329,6 +555,7 @@ fn show(
     node: &Shown<'_>,
     depth: usize,
     stats: Option<&HashMap<usize, NodeStats>>,
+    ctx: &Ctx,
     out: &mut Vec<String>,
 ) {
     let prefix = if depth == 0 {
@@ -339,9 +566,12 @@ fn show(
     let detail = " ".repeat(2 + 6 * depth);
     match node {
         Shown::Plan(plan, key) => {
-            let plan = resolve(plan);
+            let (plan, filters) = resolve_filters(plan);
             let (name, children) = describe(plan);
             out.push(format!("{prefix}{name}{}", actual(stats, Some(*key))));
+            for line in details(plan, &filters, ctx) {
+                out.push(format!("{detail}{line}"));
+            }
             if let (Plan::Sort { .. }, Some(all)) = (plan, stats) {
                 let method = all
                     .get(key)
@@ -367,11 +597,27 @@ fn show(
                 // projection above it).
                 workers_lines(*workers, stats, addr(plan), &detail, out);
             }
-            for c in &children {
-                show(c, depth + 1, stats, out);
+            // The inner side of a nested loop reads the outer row.
+            let inner = match plan {
+                Plan::Lateral { left, .. } => {
+                    let mut outer = ctx.outer.clone();
+                    outer.push(ctx.names(left));
+                    Some(Ctx {
+                        prefix: ctx.prefix,
+                        outer,
+                    })
+                }
+                _ => None,
+            };
+            for (i, c) in children.iter().enumerate() {
+                let c_ctx = match (&inner, i) {
+                    (Some(inner), 1) => inner,
+                    _ => ctx,
+                };
+                show(c, depth + 1, stats, c_ctx, out);
             }
         }
-        Shown::PartialGather(gather, key, grouped) => {
+        Shown::PartialGather(gather, key, grouped, aggregate) => {
             out.push(format!("{prefix}Gather{}", actual(stats, Some(*key))));
             let (scan, workers) = match gather {
                 Plan::Gather { input, workers } => (&**input, *workers),
@@ -387,15 +633,19 @@ fn show(
                 .into(),
                 vec![parallel_scan(scan, *key)],
                 Some(*key),
+                Some(aggregate),
             );
-            show(&partial, depth + 1, stats, out);
+            show(&partial, depth + 1, stats, ctx, out);
         }
-        Shown::Synthetic(name, children, key) => {
+        Shown::Synthetic(name, children, key, shown) => {
             // A node with no plan node of its own has no figures.
             let a = key.map_or_else(String::new, |k| actual(stats, Some(k)));
             out.push(format!("{prefix}{name}{a}"));
+            for line in shown.map(|p| details(p, &[], ctx)).unwrap_or_default() {
+                out.push(format!("{detail}{line}"));
+            }
             for c in children {
-                show(c, depth + 1, stats, out);
+                show(c, depth + 1, stats, ctx, out);
             }
         }
     }
@@ -408,6 +658,7 @@ fn parallel_scan(scan: &Plan, key: usize) -> Shown<'_> {
         format!("Parallel {}", describe(scan).0),
         Vec::new(),
         Some(key),
+        Some(scan),
     )
 }
 

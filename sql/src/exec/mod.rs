@@ -6,6 +6,7 @@
 
 pub(crate) mod agg;
 pub mod explain;
+pub mod explain_expr;
 mod join;
 pub mod key;
 pub(crate) mod sort;
@@ -88,6 +89,7 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             table,
             with_tid,
             needed,
+            ..
         } => Box::new(crate::table::SeqScan::new(
             std::sync::Arc::clone(table),
             *with_tid,
@@ -100,6 +102,7 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             needed,
             index,
             cond,
+            ..
         } => Box::new(crate::table::IndexScan::new(
             std::sync::Arc::clone(table),
             *with_tid,
@@ -118,6 +121,7 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
                 table,
                 with_tid,
                 needed,
+                ..
             } => Box::new(crate::table::SeqScan::new(
                 std::sync::Arc::clone(table),
                 *with_tid,

@@ -28,6 +28,7 @@ impl Plan {
                 table,
                 with_tid,
                 needed,
+                alias,
             } = &**input
             {
                 if blocks(table) < 2 {
@@ -49,6 +50,7 @@ impl Plan {
                         table: std::sync::Arc::clone(table),
                         with_tid: *with_tid,
                         needed: *needed,
+                        alias: alias.clone(),
                         index: Box::new(ix.clone()),
                         cond: Box::new(cond),
                     };
@@ -94,6 +96,7 @@ impl Plan {
             table,
             with_tid,
             needed,
+            alias,
         } = scan
         else {
             return;
@@ -125,6 +128,7 @@ impl Plan {
             table: std::sync::Arc::clone(table),
             with_tid: *with_tid,
             needed: *needed,
+            alias: alias.clone(),
             index: Box::new(ix.clone()),
             cond: Box::new(cond),
         };

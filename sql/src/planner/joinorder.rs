@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use super::equivalence::equivalences;
-use super::place::{filter, split_and, whole_row, Placer};
+use super::place::{filter, split_and, Placer};
 use crate::error::Result;
 use crate::expr::{Expr, ExprKind};
 use crate::plan::{remap_columns, JoinKind, Plan};
@@ -122,7 +122,7 @@ impl Placer<'_> {
                 columns: position,
             }
         };
-        Ok(filter(plan, top))
+        self.unnest(plan, top)
     }
 
     /// Too many inputs to order: joined as written, each input's own
@@ -538,7 +538,7 @@ fn flatten_input(
         p if flattenable(&p) => {
             flatten(p, offset, inputs, conds);
         }
-        Plan::Filter { input, predicate } if flattenable(&input) && !whole_row(&predicate) => {
+        Plan::Filter { input, predicate } if flattenable(&input) => {
             let shift = offset as isize;
             conds.extend(
                 split_and(predicate)
@@ -555,18 +555,17 @@ fn flatten_input(
     }
 }
 
-/// An inner join whose inputs can be reordered: none of its ON terms has
-/// a correlated subquery (which reads the joined row in its bound order).
+/// An inner join whose inputs can be reordered (every inner join before
+/// the join method pass).
 pub(super) fn flattenable(p: &Plan) -> bool {
-    match p {
+    matches!(
+        p,
         Plan::Join {
             kind: JoinKind::Inner,
             merge: false,
-            on,
             ..
-        } => !on.as_ref().is_some_and(whole_row),
-        _ => false,
-    }
+        }
+    )
 }
 
 /// `l = r` as a call of the equality operator.
@@ -584,15 +583,10 @@ pub(super) fn equality(l: Expr, r: Expr, eq: &'static crate::func::FuncDef) -> E
 
 /// The inputs (bits) whose columns `e` reads.
 fn mask_of(e: &Expr, owner: &[usize]) -> Mask {
-    let mut m: Mask = 0;
-    e.visit(&mut |x| {
-        if let ExprKind::Column(i) = x.kind {
-            if let Some(&o) = owner.get(i) {
-                m |= 1 << o;
-            }
-        }
-    });
-    m
+    crate::plan::columns_read(e)
+        .into_iter()
+        .filter_map(|i| owner.get(i))
+        .fold(0, |m, &o| m | (1 << o))
 }
 
 /// Usable as a hash key: no subquery, nothing volatile.

@@ -84,7 +84,7 @@ fn subqueries(
 fn in_expr(e: &mut Expr, ctx: &mut EvalCtx<'_>, blocks: &dyn Fn(&TableDef) -> u32) -> Result<()> {
     crate::stack::check()?;
     let mut failed = None;
-    let taken = std::mem::replace(e, placeholder());
+    let taken = std::mem::replace(e, Expr::null_bool());
     let kind = taken.kind.map_children(|mut c| {
         if failed.is_none() {
             if let Err(err) = in_expr(&mut c, ctx, blocks) {
@@ -100,14 +100,4 @@ fn in_expr(e: &mut Expr, ctx: &mut EvalCtx<'_>, blocks: &dyn Fn(&TableDef) -> u3
     }
     *e = Expr { kind, ..taken };
     failed.map_or(Ok(()), Err)
-}
-
-/// A stand-in while an expression is rebuilt.
-fn placeholder() -> Expr {
-    Expr {
-        kind: ExprKind::Const(crate::value::Value::Null),
-        ty: crate::types::DataType::Bool,
-        typmod: -1,
-        pos: None,
-    }
 }

@@ -191,10 +191,7 @@ fn self_contained(e: &Expr) -> bool {
 fn outer_of(e: Expr) -> Expr {
     let kind = match e.kind {
         ExprKind::Column(index) => ExprKind::Outer { depth: 1, index },
-        k => match k.map_children(|c| Ok(outer_of(c))) {
-            Ok(k) => k,
-            Err(_) => ExprKind::Const(crate::value::Value::Null),
-        },
+        k => crate::plan::map_or_null(k, &outer_of),
     };
     Expr { kind, ..e }
 }

@@ -7,8 +7,9 @@
 //! subquery correlated by conditions on its own WHERE clause become semi
 //! and anti joins.
 //!
-//! A condition with a correlated subquery reads the whole row in the
-//! order it was bound for, so it stays where it is (or becomes a join).
+//! A condition with a correlated subquery moves like any other, by the
+//! columns its subquery reads (`plan::columns_read`); moving it renumbers
+//! the subquery's references to the row (`plan::remap_columns`).
 
 use super::estimate::Estimator;
 use super::joinorder::{flattenable, hashable};
@@ -28,15 +29,11 @@ impl Placer<'_> {
     /// as deep as it can go, and every join tree inside reordered.
     pub fn push(&self, plan: Plan, conds: Vec<Expr>) -> Result<Plan> {
         crate::stack::check()?;
-        let (pinned, conds): (Vec<Expr>, Vec<Expr>) = conds.into_iter().partition(whole_row);
         let plan = match plan {
             Plan::Filter { input, predicate } => {
                 let mut all = conds;
-                let (own_pinned, own): (Vec<Expr>, Vec<Expr>) =
-                    split_and(predicate).into_iter().partition(whole_row);
-                all.extend(own);
-                let below = self.push(*input, all)?;
-                self.unnest(below, own_pinned)?
+                all.extend(split_and(predicate));
+                self.push(*input, all)?
             }
             Plan::Lateral {
                 left,
@@ -57,7 +54,7 @@ impl Placer<'_> {
                     on,
                     right_width,
                 };
-                filter(lateral, stay)
+                self.unnest(lateral, stay)?
             }
             Plan::Project { input, exprs } => {
                 let (through, stay): (Vec<Expr>, Vec<Expr>) =
@@ -67,7 +64,7 @@ impl Placer<'_> {
                     .map(|c| substitute(c, &exprs))
                     .collect::<Result<Vec<_>>>()?;
                 let input = Box::new(self.push(*input, through)?);
-                filter(Plan::Project { input, exprs }, stay)
+                self.unnest(Plan::Project { input, exprs }, stay)?
             }
             Plan::Permute { input, columns } => {
                 let conds = conds
@@ -110,12 +107,10 @@ impl Placer<'_> {
                 let mut on_rest = Vec::new();
                 for c in on.map(split_and).unwrap_or_default() {
                     match (kind, sides(&c)) {
-                        (JoinKind::Left | JoinKind::Semi | JoinKind::Anti, Some(Side::Right))
-                            if !whole_row(&c) =>
-                        {
+                        (JoinKind::Left | JoinKind::Semi | JoinKind::Anti, Some(Side::Right)) => {
                             to_right.push(c)
                         }
-                        (JoinKind::Right, Some(Side::Left)) if !whole_row(&c) => to_left.push(c),
+                        (JoinKind::Right, Some(Side::Left)) => to_left.push(c),
                         _ => on_rest.push(c),
                     }
                 }
@@ -134,24 +129,24 @@ impl Placer<'_> {
                     left_width,
                     merge,
                 };
-                filter(join, stay)
+                self.unnest(join, stay)?
             }
             mut other => {
                 for child in other.children_mut() {
                     let c = std::mem::replace(child, Plan::OneRow);
                     *child = self.push(c, Vec::new())?;
                 }
-                filter(other, conds)
+                self.unnest(other, conds)?
             }
         };
-        self.unnest(plan, pinned)
+        Ok(plan)
     }
 
     /// `plan` filtered by `conds` that read its whole row: each EXISTS,
     /// NOT EXISTS or IN over a subquery correlated by equalities becomes
     /// a semi or anti join (the subquery runs once, not per row); the
     /// rest stay a filter.
-    fn unnest(&self, plan: Plan, conds: Vec<Expr>) -> Result<Plan> {
+    pub(super) fn unnest(&self, plan: Plan, conds: Vec<Expr>) -> Result<Plan> {
         let Some(width) = width(&plan) else {
             return Ok(filter(plan, conds));
         };
@@ -408,17 +403,12 @@ enum Side {
 
 fn side(c: &Expr, left_width: usize) -> Option<Side> {
     let (mut left, mut right) = (false, false);
-    c.visit(&mut |e| {
-        if let ExprKind::Column(i) = e.kind {
-            if i < left_width {
-                left = true;
-            } else {
-                right = true;
-            }
+    for i in crate::plan::columns_read(c) {
+        if i < left_width {
+            left = true;
+        } else {
+            right = true;
         }
-    });
-    if whole_row(c) {
-        return None;
     }
     match (left, right) {
         (true, false) => Some(Side::Left),
@@ -427,16 +417,19 @@ fn side(c: &Expr, left_width: usize) -> Option<Side> {
     }
 }
 
-/// A condition reading the whole row in its bound order (a correlated
-/// subquery): it cannot move.
-pub(super) fn whole_row(c: &Expr) -> bool {
-    c.max_column() == Some(usize::MAX)
-}
-
 /// Whether `c` can be computed below a projection by putting the
 /// projected expressions in place of its columns: each one it reads is
-/// free of subqueries, aggregates and volatile functions.
+/// free of subqueries, aggregates and volatile functions (and, for a
+/// condition with a correlated subquery, which reads columns by position,
+/// a bare column).
 fn substitutable(c: &Expr, exprs: &[Expr]) -> bool {
+    if !self_free(c) {
+        return crate::plan::columns_read(c).iter().all(|&i| {
+            exprs
+                .get(i)
+                .is_some_and(|e| matches!(e.kind, ExprKind::Column(_)))
+        });
+    }
     let mut ok = true;
     c.visit(&mut |x| {
         if let ExprKind::Column(i) = x.kind {
@@ -462,12 +455,23 @@ fn substitutable(c: &Expr, exprs: &[Expr]) -> bool {
 
 /// `c` with each column replaced by the expression projected there.
 fn substitute(c: Expr, exprs: &[Expr]) -> Result<Expr> {
+    if !self_free(&c) {
+        // Bare columns only (substitutable): renumbered, subqueries too.
+        return Ok(remap_columns(c, &|i| match exprs.get(i).map(|e| &e.kind) {
+            Some(ExprKind::Column(j)) => *j,
+            _ => i,
+        }));
+    }
+    substitute_exprs(c, exprs)
+}
+
+fn substitute_exprs(c: Expr, exprs: &[Expr]) -> Result<Expr> {
     let kind = match c.kind {
         ExprKind::Column(i) => match exprs.get(i) {
             Some(e) => return Ok(e.clone()),
             None => ExprKind::Column(i),
         },
-        k => k.map_children(|x| substitute(x, exprs))?,
+        k => k.map_children(|x| substitute_exprs(x, exprs))?,
     };
     Ok(Expr { kind, ..c })
 }

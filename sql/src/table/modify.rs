@@ -888,6 +888,7 @@ fn modify_rows(
         table: Arc::clone(def),
         with_tid: true,
         needed: None,
+        alias: None,
     };
     // Target rows are the live columns then the tuple id; with FROM or
     // USING, the other tables' columns follow (joined on WHERE).

@@ -1,0 +1,336 @@
+//! Expressions and column names as EXPLAIN prints them: PostgreSQL's
+//! ruleutils without pretty-printing — every operator and boolean
+//! combination in parentheses (`((a = 1) AND (b < 2))`), casts as
+//! `(x)::type`, constants as `'text'::text` or bare numbers, columns
+//! qualified by their relation's name when the plan reads more than one.
+
+use crate::expr::{Expr, ExprKind, SubLinkKind};
+use crate::plan::{JoinKind, Plan, ProjectItem};
+use crate::types::DataType;
+use crate::value::{OutputStyle, Value};
+
+/// What names mean while printing: the columns of the row an expression
+/// reads, and those of the rows of enclosing nested loops (innermost
+/// last) its outer references read.
+pub struct Names<'a> {
+    /// The row's columns.
+    pub cols: &'a [String],
+    /// Outer rows' columns.
+    pub outer: &'a [Vec<String>],
+}
+
+/// `e` as EXPLAIN prints it.
+pub fn expr(e: &Expr, n: &Names<'_>) -> String {
+    let sub = |x: &Expr| expr(x, n);
+    match &e.kind {
+        ExprKind::Column(i) => n.cols.get(*i).cloned().unwrap_or_else(|| "?".into()),
+        ExprKind::Outer { depth, index } => n
+            .outer
+            .len()
+            .checked_sub(*depth)
+            .and_then(|d| n.outer.get(d))
+            .and_then(|row| row.get(*index))
+            .cloned()
+            .unwrap_or_else(|| "$?".into()),
+        ExprKind::Param(i) => format!("${}", i + 1),
+        ExprKind::Const(v) => constant(v, e.ty, e.typmod),
+        ExprKind::Call { def, args } => {
+            let operator =
+                !def.name.is_empty() && def.name.chars().all(|c| "+-*/<>=~!@#%^&|`?".contains(c));
+            match (operator, &args[..]) {
+                (true, [l, r]) => format!("({} {} {})", sub(l), def.name, sub(r)),
+                (true, [x]) => format!("({} {})", def.name, sub(x)),
+                _ => format!(
+                    "{}({})",
+                    def.name,
+                    args.iter().map(sub).collect::<Vec<_>>().join(", ")
+                ),
+            }
+        }
+        ExprKind::And(items) => join(items, " AND ", n),
+        ExprKind::Or(items) => join(items, " OR ", n),
+        ExprKind::Not(x) => format!("(NOT {})", sub(x)),
+        ExprKind::Cast { arg, .. } => format!(
+            "({})::{}",
+            sub(arg),
+            crate::func::format_type(e.ty, e.typmod)
+        ),
+        ExprKind::IsNull { arg, negated } => format!(
+            "({} IS {}NULL)",
+            sub(arg),
+            if *negated { "NOT " } else { "" }
+        ),
+        ExprKind::InList { arg, list, negated } => {
+            let items: Vec<&Expr> = list.iter().map(|(x, _)| x).collect();
+            let array = array_of(&items, n);
+            if *negated {
+                format!("({} <> ALL ({array}))", sub(arg))
+            } else {
+                format!("({} = ANY ({array}))", sub(arg))
+            }
+        }
+        ExprKind::SubLink(s) => match &s.kind {
+            SubLinkKind::Exists => "(SubPlan)".into(),
+            SubLinkKind::Any { arg, op } => format!("({} {} ANY (SubPlan))", sub(arg), op.name),
+            SubLinkKind::All { arg, op } => format!("({} {} ALL (SubPlan))", sub(arg), op.name),
+            _ => "(SubPlan)".into(),
+        },
+        ExprKind::Coalesce(items) => format!(
+            "COALESCE({})",
+            items.iter().map(sub).collect::<Vec<_>>().join(", ")
+        ),
+        ExprKind::Aggregate(_) | ExprKind::Window(_) => "?".into(),
+        _ => "?".into(),
+    }
+}
+
+/// A list of values as an array: a literal (`'{1,2}'::integer[]`) when
+/// all are constants, else `ARRAY[...]`.
+pub fn array_of(items: &[&Expr], n: &Names<'_>) -> String {
+    let texts: Option<Vec<String>> = items
+        .iter()
+        .map(|e| match &e.kind {
+            ExprKind::Const(v) => v.to_text(&OutputStyle::default()).map(|t| {
+                let plain = !t.is_empty()
+                    && !t.eq_ignore_ascii_case("null")
+                    && !t.contains(|c: char| "{},\"\\ ".contains(c));
+                if plain {
+                    t
+                } else {
+                    format!("\"{}\"", t.replace('\\', "\\\\").replace('"', "\\\""))
+                }
+            }),
+            _ => None,
+        })
+        .collect();
+    match (texts, items.first()) {
+        (Some(t), Some(first)) => format!(
+            "{}::{}[]",
+            crate::func::quote_literal(&format!("{{{}}}", t.join(","))),
+            crate::func::format_type(first.ty, first.typmod)
+        ),
+        _ => format!(
+            "ARRAY[{}]",
+            items
+                .iter()
+                .map(|e| expr(e, n))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn join(items: &[Expr], sep: &str, n: &Names<'_>) -> String {
+    format!(
+        "({})",
+        items
+            .iter()
+            .map(|x| expr(x, n))
+            .collect::<Vec<_>>()
+            .join(sep)
+    )
+}
+
+/// A constant: numbers bare (negative ones quoted with their type, as
+/// PostgreSQL prints them), booleans as words, the rest quoted and cast.
+fn constant(v: &Value, ty: DataType, typmod: i32) -> String {
+    let type_name = crate::func::format_type(ty, typmod);
+    let Some(text) = v.to_text(&OutputStyle::default()) else {
+        return format!("NULL::{type_name}");
+    };
+    match ty {
+        DataType::Bool => text.replace('t', "true").replace('f', "false"),
+        // bigint constants compared with bigint columns are int4 literals
+        // in PostgreSQL (a cross-type operator), printed bare.
+        DataType::Int4 | DataType::Int8 | DataType::Numeric if !text.starts_with('-') => text,
+        _ => format!("{}::{type_name}", crate::func::quote_literal(&text)),
+    }
+}
+
+/// Whether output column `col` of `plan` is a table's column passed up
+/// (not an expression computed on the way).
+pub fn is_column(plan: &Plan, col: usize) -> bool {
+    match plan {
+        Plan::SeqScan { .. } | Plan::IndexScan { .. } | Plan::SystemView(_) => true,
+        Plan::Filter { input, .. }
+        | Plan::Sort { input, .. }
+        | Plan::Limit { input, .. }
+        | Plan::Distinct { input, .. }
+        | Plan::Gather { input, .. } => is_column(input, col),
+        Plan::Project { input, exprs } => match exprs.get(col).map(|e| &e.kind) {
+            Some(ExprKind::Column(c)) => is_column(input, *c),
+            _ => false,
+        },
+        Plan::Permute { input, columns } => columns.get(col).is_some_and(|&c| is_column(input, c)),
+        Plan::Join {
+            left,
+            right,
+            left_width,
+            ..
+        } => {
+            if col < *left_width {
+                is_column(left, col)
+            } else {
+                is_column(right, col - left_width)
+            }
+        }
+        Plan::Aggregate { input, group, .. } => match group.get(col).map(|e| &e.kind) {
+            Some(ExprKind::Column(c)) => is_column(input, *c),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Whether the plan reads more than one relation (EXPLAIN then qualifies
+/// every column with its relation's name).
+pub fn several_relations(plan: &Plan) -> bool {
+    fn count(p: &mut Plan, n: &mut usize) {
+        match p {
+            Plan::SeqScan { .. }
+            | Plan::IndexScan { .. }
+            | Plan::SystemView(_)
+            | Plan::FunctionScan { .. }
+            | Plan::Values(_)
+            | Plan::WorkTable(_) => *n += 1,
+            _ => {}
+        }
+        for c in p.children_mut() {
+            count(c, n);
+        }
+    }
+    let mut n = 0;
+    // The walk over children is written for mutable plans.
+    count(&mut plan.clone(), &mut n);
+    n > 1
+}
+
+/// The names of `plan`'s output columns, qualified when `prefix`.
+pub fn names(plan: &Plan, prefix: bool, outer: &[Vec<String>]) -> Vec<String> {
+    let qualify = |rel: &str, col: &str| {
+        if prefix {
+            format!("{rel}.{col}")
+        } else {
+            col.to_owned()
+        }
+    };
+    match plan {
+        Plan::SeqScan {
+            table,
+            with_tid,
+            alias,
+            ..
+        }
+        | Plan::IndexScan {
+            table,
+            with_tid,
+            alias,
+            ..
+        } => {
+            let rel = alias.as_deref().unwrap_or(&table.name);
+            let mut v: Vec<String> = table.live().map(|(_, c)| qualify(rel, &c.name)).collect();
+            if *with_tid {
+                v.push(qualify(rel, "ctid"));
+            }
+            v
+        }
+        Plan::SystemView(view) => view
+            .columns()
+            .iter()
+            .map(|(c, _)| qualify(view.name(), c))
+            .chain(std::iter::once(qualify(view.name(), "tableoid")))
+            .collect(),
+        Plan::Filter { input, .. }
+        | Plan::Sort { input, .. }
+        | Plan::Limit { input, .. }
+        | Plan::Distinct { input, .. }
+        | Plan::Gather { input, .. } => names(input, prefix, outer),
+        Plan::Project { input, exprs } => {
+            let below = names(input, prefix, outer);
+            let n = Names {
+                cols: &below,
+                outer,
+            };
+            exprs.iter().map(|e| expr(e, &n)).collect()
+        }
+        Plan::Permute { input, columns } => {
+            let below = names(input, prefix, outer);
+            columns
+                .iter()
+                .map(|&i| below.get(i).cloned().unwrap_or_default())
+                .collect()
+        }
+        Plan::Join {
+            left, right, kind, ..
+        } => {
+            let mut v = names(left, prefix, outer);
+            if !matches!(kind, JoinKind::Semi | JoinKind::Anti) {
+                v.extend(names(right, prefix, outer));
+            }
+            v
+        }
+        Plan::Lateral { left, right, .. } => {
+            let l = names(left, prefix, outer);
+            let mut inner_outer = outer.to_vec();
+            inner_outer.push(l.clone());
+            let mut v = l;
+            v.extend(names(right, prefix, &inner_outer));
+            v
+        }
+        Plan::Aggregate {
+            input, group, aggs, ..
+        } => {
+            let below = names(input, prefix, outer);
+            let n = Names {
+                cols: &below,
+                outer,
+            };
+            group
+                .iter()
+                .map(|e| expr(e, &n))
+                .chain(aggs.iter().map(|a| {
+                    let args: Vec<String> = a.args.iter().map(|e| expr(e, &n)).collect();
+                    format!(
+                        "{}({})",
+                        a.func.name(),
+                        if args.is_empty() {
+                            "*".to_owned()
+                        } else {
+                            args.join(", ")
+                        }
+                    )
+                }))
+                .collect()
+        }
+        Plan::ProjectSet { input, items } => {
+            let below = names(input, prefix, outer);
+            let n = Names {
+                cols: &below,
+                outer,
+            };
+            items
+                .iter()
+                .map(|i| match i {
+                    ProjectItem::Scalar(e) => expr(e, &n),
+                    ProjectItem::Set(f, _) => f.name().to_owned(),
+                })
+                .collect()
+        }
+        Plan::Window { input, calls } => {
+            let mut v = names(input, prefix, outer);
+            v.extend(calls.iter().map(|_| "?".to_owned()));
+            v
+        }
+        Plan::Values(rows) => (1..=rows.first().map_or(0, Vec::len))
+            .map(|i| qualify("\"*VALUES*\"", &format!("column{i}")))
+            .collect(),
+        Plan::FunctionScan { func, .. } => vec![qualify(func.name(), func.name())],
+        Plan::Append { inputs } => inputs
+            .first()
+            .map(|p| names(p, prefix, outer))
+            .unwrap_or_default(),
+        Plan::SetOp { left, .. } => names(left, prefix, outer),
+        Plan::RecursiveUnion { base, .. } => names(base, prefix, outer),
+        Plan::OneRow | Plan::WorkTable(_) => Vec::new(),
+    }
+}

@@ -4,7 +4,8 @@
 //! HashAggregate, Sort, Limit, ...), indented as PostgreSQL indents them,
 //! with the conditions PostgreSQL prints under each node (Index Cond,
 //! Filter, Hash Cond, Merge Cond, Join Filter, Sort Key, Group Key;
-//! explain_expr.rs prints the expressions). There is no cost model yet,
+//! explain_expr.rs prints the expressions) and the plans of subqueries
+//! as InitPlan / SubPlan blocks. There is no cost model yet,
 //! so plain EXPLAIN prints what `EXPLAIN (COSTS OFF)` prints; ANALYZE adds
 //! each node's actual time, rows and loops and a sort's method
 //! ("quicksort  Memory: ..kB" or "external merge  Disk: ..kB").
@@ -126,22 +127,89 @@ enum Shown<'p> {
 /// The lines of EXPLAIN's output for `plan`.
 pub fn lines(plan: &Plan, stats: Option<&HashMap<usize, NodeStats>>) -> Vec<String> {
     let mut out = Vec::new();
+    let numbering = Numbering::default();
     let ctx = Ctx {
         prefix: super::explain_expr::several_relations(plan),
         outer: Vec::new(),
+        numbering: &numbering,
     };
-    show(&Shown::Plan(plan, addr(plan)), 0, stats, &ctx, &mut out);
+    show(&Shown::Plan(plan, addr(plan)), "", 2, stats, &ctx, &mut out);
     out
 }
 
 /// How names print below a node: qualified or not, and the columns of
 /// the outer rows of enclosing nested loops.
-struct Ctx {
+struct Ctx<'n> {
     prefix: bool,
     outer: Vec<Vec<String>>,
+    numbering: &'n Numbering,
 }
 
-impl Ctx {
+/// A subquery's plan with the label it is shown under.
+type Labeled = (String, Plan);
+
+/// Subqueries numbered as they are shown: `InitPlan 1 (returns $0)` for
+/// one run once (referred to as `$0`), `SubPlan 2` for one run per row
+/// (`(SubPlan 2)`, or `(hashed SubPlan 2)` for an IN list probed by hash).
+#[derive(Default)]
+struct Numbering {
+    refs: std::cell::RefCell<HashMap<usize, String>>,
+    plans: std::cell::Cell<usize>,
+    params: std::cell::Cell<usize>,
+}
+
+impl Numbering {
+    /// Numbers the subqueries of `exprs` (in order): each one's label and
+    /// plan, InitPlans first.
+    fn number(&self, exprs: &[&Expr]) -> (Vec<Labeled>, Vec<Labeled>) {
+        let mut found = Vec::new();
+        for e in exprs {
+            e.visit(&mut |x| {
+                if let crate::expr::ExprKind::SubLink(s) = &x.kind {
+                    found.push((
+                        std::ptr::from_ref::<crate::expr::SubLink>(s) as usize,
+                        (**s).clone(),
+                    ));
+                }
+            });
+        }
+        let (mut init, mut per_row) = (Vec::new(), Vec::new());
+        for (at, s) in found {
+            if self.refs.borrow().contains_key(&at) {
+                continue;
+            }
+            let n = self.plans.get() + 1;
+            self.plans.set(n);
+            use crate::expr::SubLinkKind as K;
+            let (label, reference, once) = match (&s.kind, s.correlated) {
+                (K::Any { op, .. }, false) if op.name == "=" => (
+                    format!("SubPlan {n}"),
+                    format!("(hashed SubPlan {n})"),
+                    false,
+                ),
+                (K::Exists | K::Scalar | K::Array, false) => {
+                    let p = self.params.get();
+                    self.params.set(p + 1);
+                    (
+                        format!("InitPlan {n} (returns ${p})"),
+                        format!("${p}"),
+                        true,
+                    )
+                }
+                _ => (format!("SubPlan {n}"), format!("(SubPlan {n})"), false),
+            };
+            self.refs.borrow_mut().insert(at, reference);
+            if once {
+                init.push((label, s.plan));
+            } else {
+                per_row.push((label, s.plan));
+            }
+        }
+        (init, per_row)
+    }
+}
+
+impl Ctx<'_> {
     fn names(&self, plan: &Plan) -> Vec<String> {
         super::explain_expr::names(plan, self.prefix, &self.outer)
     }
@@ -155,6 +223,7 @@ impl Ctx {
             &super::explain_expr::Names {
                 cols: &cols,
                 outer: &self.outer,
+                subplans: Some(&self.numbering.refs.borrow()),
             },
         )
     }
@@ -167,6 +236,7 @@ impl Ctx {
             &super::explain_expr::Names {
                 cols: &cols,
                 outer: &self.outer,
+                subplans: Some(&self.numbering.refs.borrow()),
             },
         )
     }
@@ -180,6 +250,7 @@ impl Ctx {
             &super::explain_expr::Names {
                 cols: &cols,
                 outer: &self.outer,
+                subplans: Some(&self.numbering.refs.borrow()),
             },
         )
     }
@@ -187,7 +258,7 @@ impl Ctx {
 
 /// The conditions PostgreSQL prints under a node: index, hash, merge and
 /// join conditions, filters, sort and group keys.
-fn details(plan: &Plan, filters: &[(&Expr, &Plan)], ctx: &Ctx) -> Vec<String> {
+fn details(plan: &Plan, filters: &[(&Expr, &Plan)], ctx: &Ctx<'_>) -> Vec<String> {
     let mut out = Vec::new();
     let terms = |e: &Expr| -> Vec<Expr> {
         match &e.kind {
@@ -236,6 +307,7 @@ fn details(plan: &Plan, filters: &[(&Expr, &Plan)], ctx: &Ctx) -> Vec<String> {
                     let names = super::explain_expr::Names {
                         cols: &cols,
                         outer: &ctx.outer,
+                        subplans: None,
                     };
                     let list: Vec<&Expr> = cond.any.iter().collect();
                     conds.push(format!(
@@ -327,12 +399,16 @@ fn details(plan: &Plan, filters: &[(&Expr, &Plan)], ctx: &Ctx) -> Vec<String> {
 
 /// Skips nodes PostgreSQL folds into others (projection, filters), with
 /// the filters skipped (each with the node it filters).
-fn resolve_filters(plan: &Plan) -> (&Plan, Vec<(&Expr, &Plan)>) {
+fn resolve_filters(plan: &Plan) -> (&Plan, Vec<(&Expr, &Plan)>, Vec<&Expr>) {
     let mut filters = Vec::new();
+    let mut projected = Vec::new();
     let mut p = plan;
     loop {
         match p {
-            Plan::Project { input, .. } if !matches!(**input, Plan::OneRow) => p = input,
+            Plan::Project { input, exprs } if !matches!(**input, Plan::OneRow) => {
+                projected.extend(exprs);
+                p = input;
+            }
             Plan::Permute { input, .. } => p = input,
             Plan::Filter { input, predicate }
                 if !matches!(
@@ -343,7 +419,7 @@ fn resolve_filters(plan: &Plan) -> (&Plan, Vec<(&Expr, &Plan)>) {
                 filters.push((predicate, &**input));
                 p = input;
             }
-            other => return (other, filters),
+            other => return (other, filters, projected),
         }
     }
 }
@@ -553,24 +629,62 @@ fn actual(stats: Option<&HashMap<usize, NodeStats>>, key: Option<usize>) -> Stri
 
 fn show(
     node: &Shown<'_>,
-    depth: usize,
+    // The node's line starts with `lead`; its detail lines are indented
+    // by `indent` spaces (its children's arrows too).
+    lead: &str,
+    indent: usize,
     stats: Option<&HashMap<usize, NodeStats>>,
-    ctx: &Ctx,
+    ctx: &Ctx<'_>,
     out: &mut Vec<String>,
 ) {
-    let prefix = if depth == 0 {
-        String::new()
-    } else {
-        format!("{}->  ", " ".repeat(2 + 6 * (depth - 1)))
-    };
-    let detail = " ".repeat(2 + 6 * depth);
+    let prefix = lead;
+    let detail = " ".repeat(indent);
+    let child_lead = format!("{detail}->  ");
     match node {
         Shown::Plan(plan, key) => {
-            let (plan, filters) = resolve_filters(plan);
+            let (plan, filters, projected) = resolve_filters(plan);
             let (name, children) = describe(plan);
             out.push(format!("{prefix}{name}{}", actual(stats, Some(*key))));
+            // The subqueries this node evaluates: in its conditions, then
+            // in the select list folded into it.
+            let mut exprs: Vec<&Expr> = filters.iter().map(|(e, _)| *e).collect();
+            match plan {
+                Plan::Filter { predicate, .. } => exprs.push(predicate),
+                Plan::Join { on: Some(on), .. } | Plan::Lateral { on: Some(on), .. } => {
+                    exprs.push(on)
+                }
+                _ => {}
+            }
+            exprs.extend(projected);
+            let (init, per_row) = ctx.numbering.number(&exprs);
             for line in details(plan, &filters, ctx) {
                 out.push(format!("{detail}{line}"));
+            }
+            // A subquery's references to this row print qualified, as
+            // columns of another query level; its own, as its query has
+            // one or more relations.
+            let outer_row = super::explain_expr::names(plan, true, &ctx.outer);
+            let sub_ctx = |sub: &Plan| Ctx {
+                prefix: super::explain_expr::several_relations(sub),
+                outer: {
+                    let mut o = ctx.outer.clone();
+                    o.push(outer_row.clone());
+                    o
+                },
+                numbering: ctx.numbering,
+            };
+            let sub_lead = format!("{detail}  ->  ");
+            for (label, sub) in &init {
+                out.push(format!("{detail}{label}"));
+                let c = sub_ctx(sub);
+                show(
+                    &Shown::Plan(sub, addr(sub)),
+                    &sub_lead,
+                    indent + 8,
+                    stats,
+                    &c,
+                    out,
+                );
             }
             if let (Plan::Sort { .. }, Some(all)) = (plan, stats) {
                 let method = all
@@ -601,10 +715,11 @@ fn show(
             let inner = match plan {
                 Plan::Lateral { left, .. } => {
                     let mut outer = ctx.outer.clone();
-                    outer.push(ctx.names(left));
+                    outer.push(super::explain_expr::names(left, true, &ctx.outer));
                     Some(Ctx {
                         prefix: ctx.prefix,
                         outer,
+                        numbering: ctx.numbering,
                     })
                 }
                 _ => None,
@@ -614,7 +729,19 @@ fn show(
                     (Some(inner), 1) => inner,
                     _ => ctx,
                 };
-                show(c, depth + 1, stats, c_ctx, out);
+                show(c, &child_lead, indent + 6, stats, c_ctx, out);
+            }
+            for (label, sub) in &per_row {
+                out.push(format!("{detail}{label}"));
+                let c = sub_ctx(sub);
+                show(
+                    &Shown::Plan(sub, addr(sub)),
+                    &sub_lead,
+                    indent + 8,
+                    stats,
+                    &c,
+                    out,
+                );
             }
         }
         Shown::PartialGather(gather, key, grouped, aggregate) => {
@@ -635,7 +762,7 @@ fn show(
                 Some(*key),
                 Some(aggregate),
             );
-            show(&partial, depth + 1, stats, ctx, out);
+            show(&partial, &child_lead, indent + 6, stats, ctx, out);
         }
         Shown::Synthetic(name, children, key, shown) => {
             // A node with no plan node of its own has no figures.
@@ -645,7 +772,7 @@ fn show(
                 out.push(format!("{detail}{line}"));
             }
             for c in children {
-                show(c, depth + 1, stats, ctx, out);
+                show(c, &child_lead, indent + 6, stats, ctx, out);
             }
         }
     }

@@ -17,6 +17,9 @@ pub struct Names<'a> {
     pub cols: &'a [String],
     /// Outer rows' columns.
     pub outer: &'a [Vec<String>],
+    /// How each subquery shown so far is referred to (`$0`, `(SubPlan
+    /// 1)`, `(hashed SubPlan 2)`), by its address.
+    pub subplans: Option<&'a std::collections::HashMap<usize, String>>,
 }
 
 /// `e` as EXPLAIN prints it.
@@ -69,11 +72,20 @@ pub fn expr(e: &Expr, n: &Names<'_>) -> String {
                 format!("({} = ANY ({array}))", sub(arg))
             }
         }
-        ExprKind::SubLink(s) => match &s.kind {
-            SubLinkKind::Exists => "(SubPlan)".into(),
-            SubLinkKind::Any { arg, op } => format!("({} {} ANY (SubPlan))", sub(arg), op.name),
-            SubLinkKind::All { arg, op } => format!("({} {} ALL (SubPlan))", sub(arg), op.name),
-            _ => "(SubPlan)".into(),
+        ExprKind::SubLink(s) => match n
+            .subplans
+            .and_then(|m| m.get(&(std::ptr::from_ref::<crate::expr::SubLink>(s) as usize)))
+        {
+            Some(r) => r.clone(),
+            None => match &s.kind {
+                SubLinkKind::Any { arg, op } => {
+                    format!("({} {} ANY (SubPlan))", sub(arg), op.name)
+                }
+                SubLinkKind::All { arg, op } => {
+                    format!("({} {} ALL (SubPlan))", sub(arg), op.name)
+                }
+                _ => "(SubPlan)".into(),
+            },
         },
         ExprKind::Coalesce(items) => format!(
             "COALESCE({})",
@@ -250,6 +262,7 @@ pub fn names(plan: &Plan, prefix: bool, outer: &[Vec<String>]) -> Vec<String> {
             let n = Names {
                 cols: &below,
                 outer,
+                subplans: None,
             };
             exprs.iter().map(|e| expr(e, &n)).collect()
         }
@@ -284,6 +297,7 @@ pub fn names(plan: &Plan, prefix: bool, outer: &[Vec<String>]) -> Vec<String> {
             let n = Names {
                 cols: &below,
                 outer,
+                subplans: None,
             };
             group
                 .iter()
@@ -307,6 +321,7 @@ pub fn names(plan: &Plan, prefix: bool, outer: &[Vec<String>]) -> Vec<String> {
             let n = Names {
                 cols: &below,
                 outer,
+                subplans: None,
             };
             items
                 .iter()

@@ -674,7 +674,7 @@ fn show(
                 numbering: ctx.numbering,
             };
             let sub_lead = format!("{detail}  ->  ");
-            for (label, sub) in &init {
+            let subplan = |label: &str, sub: &Plan, out: &mut Vec<String>| {
                 out.push(format!("{detail}{label}"));
                 let c = sub_ctx(sub);
                 show(
@@ -685,6 +685,9 @@ fn show(
                     &c,
                     out,
                 );
+            };
+            for (label, sub) in &init {
+                subplan(label, sub, out);
             }
             if let (Plan::Sort { .. }, Some(all)) = (plan, stats) {
                 let method = all
@@ -732,16 +735,7 @@ fn show(
                 show(c, &child_lead, indent + 6, stats, c_ctx, out);
             }
             for (label, sub) in &per_row {
-                out.push(format!("{detail}{label}"));
-                let c = sub_ctx(sub);
-                show(
-                    &Shown::Plan(sub, addr(sub)),
-                    &sub_lead,
-                    indent + 8,
-                    stats,
-                    &c,
-                    out,
-                );
+                subplan(label, sub, out);
             }
         }
         Shown::PartialGather(gather, key, grouped, aggregate) => {

@@ -17,18 +17,8 @@ fn psql_cmd(server: &Server) -> Option<Command> {
         eprintln!("skipping: psql is not installed (apt-get install postgresql-client)");
         return None;
     };
-    let mut c = Command::new(bin);
-    c.args([
-        "-X",
-        "-h",
-        "127.0.0.1",
-        "-p",
-        &server.port.to_string(),
-        "-U",
-        "postgres",
-        "-d",
-        "postgres",
-    ]);
+    let mut c = common::client(server, &bin);
+    c.args(["-X", "-d", "postgres"]);
     Some(c)
 }
 

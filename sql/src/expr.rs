@@ -327,6 +327,20 @@ pub enum SubLinkKind {
 }
 
 impl Expr {
+    /// The AND of some conditions; None for none.
+    pub fn and_all(mut conds: Vec<Expr>) -> Option<Expr> {
+        match conds.len() {
+            0 => None,
+            1 => conds.pop(),
+            _ => Some(Expr {
+                kind: ExprKind::And(conds),
+                ty: DataType::Bool,
+                typmod: -1,
+                pos: None,
+            }),
+        }
+    }
+
     /// A NULL boolean constant (a stand-in while an expression is rebuilt).
     pub fn null_bool() -> Expr {
         Expr {

@@ -480,6 +480,48 @@ pub enum AggFunc {
 }
 
 impl Plan {
+    /// The columns of a plan's rows, where the plan tells.
+    pub(crate) fn width(&self) -> Option<usize> {
+        Some(match self {
+            Plan::OneRow => 0,
+            // Its columns, then the system column tableoid.
+            Plan::SystemView(v) => v.columns().len() + 1,
+            Plan::SeqScan {
+                table, with_tid, ..
+            }
+            | Plan::IndexScan {
+                table, with_tid, ..
+            } => table.live().count() + usize::from(*with_tid),
+            Plan::Filter { input, .. }
+            | Plan::Sort { input, .. }
+            | Plan::Limit { input, .. }
+            | Plan::Distinct { input, .. }
+            | Plan::Gather { input, .. } => input.width()?,
+            Plan::Project { exprs, .. } => exprs.len(),
+            Plan::Permute { columns, .. } => columns.len(),
+            Plan::ProjectSet { items, .. } => items.len(),
+            Plan::Values(rows) => rows.first()?.len(),
+            Plan::Join {
+                kind,
+                left_width,
+                right_width,
+                ..
+            } => match kind {
+                JoinKind::Semi | JoinKind::Anti => *left_width,
+                _ => left_width + right_width,
+            },
+            Plan::Lateral {
+                left, right_width, ..
+            } => left.width()? + right_width,
+            Plan::Aggregate { group, aggs, .. } => group.len() + aggs.len(),
+            Plan::Window { input, calls } => input.width()? + calls.len(),
+            Plan::Append { inputs } => inputs.first()?.width()?,
+            Plan::SetOp { left, .. } => left.width()?,
+            Plan::RecursiveUnion { base, .. } => base.width()?,
+            Plan::WorkTable(_) | Plan::FunctionScan { .. } => return None,
+        })
+    }
+
     /// The expressions this node itself evaluates (not its inputs').
     pub(crate) fn exprs_mut(&mut self) -> Vec<&mut Expr> {
         fn agg(a: &mut AggCall) -> impl Iterator<Item = &mut Expr> {

@@ -1072,7 +1072,7 @@ impl Binder<'_> {
                 left: Box::new(lplan),
                 right: Box::new(rplan),
                 left_join: kind == JoinKind::Left,
-                on: and_all(conds),
+                on: Expr::and_all(conds),
                 right_width,
             }
         } else {
@@ -1195,21 +1195,7 @@ pub(crate) fn split_equi_keys(
         }
         rest.push(c);
     }
-    (keys, and_all(rest))
-}
-
-/// The AND of some conditions; None for none.
-fn and_all(mut conds: Vec<Expr>) -> Option<Expr> {
-    match conds.len() {
-        0 => None,
-        1 => conds.pop(),
-        _ => Some(Expr {
-            kind: ExprKind::And(conds),
-            ty: DataType::Bool,
-            typmod: -1,
-            pos: None,
-        }),
-    }
+    (keys, Expr::and_all(rest))
 }
 
 /// The subquery and alias of `LATERAL (subquery) alias`.
@@ -1414,7 +1400,7 @@ fn project_if_needed(plan: Plan, exprs: Vec<Expr>) -> Plan {
 
 /// Drops resjunk columns beyond `width` when the plan has any.
 fn trim(plan: Plan, width: usize) -> Plan {
-    if plan_width(&plan).is_some_and(|w| w > width) {
+    if plan.width().is_some_and(|w| w > width) {
         let exprs = (0..width)
             .map(|i| Expr {
                 kind: ExprKind::Column(i),
@@ -1429,19 +1415,6 @@ fn trim(plan: Plan, width: usize) -> Plan {
         };
     }
     plan
-}
-
-/// The number of columns a plan's rows have, where it is cheap to know.
-fn plan_width(plan: &Plan) -> Option<usize> {
-    match plan {
-        Plan::Project { exprs, .. } => Some(exprs.len()),
-        Plan::ProjectSet { items, .. } => Some(items.len()),
-        Plan::Sort { input, .. }
-        | Plan::Limit { input, .. }
-        | Plan::Distinct { input, .. }
-        | Plan::Filter { input, .. } => plan_width(input),
-        _ => None,
-    }
 }
 
 /// Adds a resjunk select-list column for ORDER BY / DISTINCT ON.

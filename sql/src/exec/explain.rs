@@ -214,45 +214,45 @@ impl Ctx<'_> {
         super::explain_expr::names(plan, self.prefix, &self.outer)
     }
 
+    /// `e` over a row whose columns are `cols`.
+    fn print(&self, e: &Expr, cols: &[String]) -> String {
+        super::explain_expr::expr(e, &self.over(cols, &self.numbering.refs.borrow()))
+    }
+
+    fn over<'c>(
+        &'c self,
+        cols: &'c [String],
+        refs: &'c HashMap<usize, String>,
+    ) -> super::explain_expr::Names<'c> {
+        super::explain_expr::Names {
+            cols,
+            outer: &self.outer,
+            subplans: Some(refs),
+        }
+    }
+
     /// `e` over a scan's own row: its columns unqualified, as PostgreSQL
     /// prints scan conditions (outer rows' columns stay qualified).
     fn scan_expr(&self, e: &Expr, scan: &Plan) -> String {
+        self.print(e, &super::explain_expr::names(scan, false, &self.outer))
+    }
+
+    /// Values as an array over a scan's own row (an index's `= ANY` list).
+    fn scan_array(&self, values: &[&Expr], scan: &Plan) -> String {
         let cols = super::explain_expr::names(scan, false, &self.outer);
-        super::explain_expr::expr(
-            e,
-            &super::explain_expr::Names {
-                cols: &cols,
-                outer: &self.outer,
-                subplans: Some(&self.numbering.refs.borrow()),
-            },
-        )
+        super::explain_expr::array_of(values, &self.over(&cols, &self.numbering.refs.borrow()))
     }
 
     /// `e` over the rows of `plan`.
     fn expr(&self, e: &Expr, plan: &Plan) -> String {
-        let cols = self.names(plan);
-        super::explain_expr::expr(
-            e,
-            &super::explain_expr::Names {
-                cols: &cols,
-                outer: &self.outer,
-                subplans: Some(&self.numbering.refs.borrow()),
-            },
-        )
+        self.print(e, &self.names(plan))
     }
 
     /// `e` over the joined row of `left` and `right`.
     fn joined(&self, e: &Expr, left: &Plan, right: &Plan) -> String {
         let mut cols = self.names(left);
         cols.extend(self.names(right));
-        super::explain_expr::expr(
-            e,
-            &super::explain_expr::Names {
-                cols: &cols,
-                outer: &self.outer,
-                subplans: Some(&self.numbering.refs.borrow()),
-            },
-        )
+        self.print(e, &cols)
     }
 }
 
@@ -303,17 +303,11 @@ fn details(plan: &Plan, filters: &[(&Expr, &Plan)], ctx: &Ctx<'_>) -> Vec<String
                     conds.push(format!("({} {op} {})", col(next), value(v)));
                 }
                 if !cond.any.is_empty() {
-                    let cols = super::explain_expr::names(input, false, &ctx.outer);
-                    let names = super::explain_expr::Names {
-                        cols: &cols,
-                        outer: &ctx.outer,
-                        subplans: None,
-                    };
                     let list: Vec<&Expr> = cond.any.iter().collect();
                     conds.push(format!(
                         "({} = ANY ({}))",
                         col(next),
-                        super::explain_expr::array_of(&list, &names)
+                        ctx.scan_array(&list, input)
                     ));
                 }
                 // The Filter rechecks every term; those the index applies

@@ -22,6 +22,17 @@ pub struct Names<'a> {
     pub subplans: Option<&'a std::collections::HashMap<usize, String>>,
 }
 
+impl<'a> Names<'a> {
+    /// Columns and outer rows, no subqueries numbered.
+    pub fn plain(cols: &'a [String], outer: &'a [Vec<String>]) -> Names<'a> {
+        Names {
+            cols,
+            outer,
+            subplans: None,
+        }
+    }
+}
+
 /// `e` as EXPLAIN prints it.
 pub fn expr(e: &Expr, n: &Names<'_>) -> String {
     let sub = |x: &Expr| expr(x, n);
@@ -259,11 +270,7 @@ pub fn names(plan: &Plan, prefix: bool, outer: &[Vec<String>]) -> Vec<String> {
         | Plan::Gather { input, .. } => names(input, prefix, outer),
         Plan::Project { input, exprs } => {
             let below = names(input, prefix, outer);
-            let n = Names {
-                cols: &below,
-                outer,
-                subplans: None,
-            };
+            let n = Names::plain(&below, outer);
             exprs.iter().map(|e| expr(e, &n)).collect()
         }
         Plan::Permute { input, columns } => {
@@ -294,11 +301,7 @@ pub fn names(plan: &Plan, prefix: bool, outer: &[Vec<String>]) -> Vec<String> {
             input, group, aggs, ..
         } => {
             let below = names(input, prefix, outer);
-            let n = Names {
-                cols: &below,
-                outer,
-                subplans: None,
-            };
+            let n = Names::plain(&below, outer);
             group
                 .iter()
                 .map(|e| expr(e, &n))
@@ -318,11 +321,7 @@ pub fn names(plan: &Plan, prefix: bool, outer: &[Vec<String>]) -> Vec<String> {
         }
         Plan::ProjectSet { input, items } => {
             let below = names(input, prefix, outer);
-            let n = Names {
-                cols: &below,
-                outer,
-                subplans: None,
-            };
+            let n = Names::plain(&below, outer);
             items
                 .iter()
                 .map(|i| match i {

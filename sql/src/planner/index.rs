@@ -24,13 +24,7 @@ impl Plan {
             sort.sort_by_index(blocks);
         }
         if let Plan::Filter { input, predicate } = self {
-            if let Plan::SeqScan {
-                table,
-                with_tid,
-                needed,
-                alias,
-            } = &**input
-            {
+            if let Plan::SeqScan { table, .. } = &**input {
                 if blocks(table) < 2 {
                     return;
                 }
@@ -46,14 +40,7 @@ impl Plan {
                         )
                     });
                 if let Some((ix, cond)) = best {
-                    **input = Plan::IndexScan {
-                        table: std::sync::Arc::clone(table),
-                        with_tid: *with_tid,
-                        needed: *needed,
-                        alias: alias.clone(),
-                        index: Box::new(ix.clone()),
-                        cond: Box::new(cond),
-                    };
+                    **input = index_scan(input, ix, cond);
                 }
                 return;
             }
@@ -92,13 +79,7 @@ impl Plan {
             Plan::Filter { input, predicate } => (&mut **input, Some(&*predicate)),
             other => (other, None),
         };
-        let Plan::SeqScan {
-            table,
-            with_tid,
-            needed,
-            alias,
-        } = scan
-        else {
+        let Plan::SeqScan { table, .. } = &*scan else {
             return;
         };
         if blocks(table) < 2 {
@@ -124,16 +105,31 @@ impl Plan {
         let conjuncts = predicate.map(conjuncts).unwrap_or_default();
         let mut cond = IndexCond::find(table, ix, &conjuncts).unwrap_or_default();
         cond.backward = backward;
-        *scan = Plan::IndexScan {
+        let indexed = index_scan(scan, ix, cond);
+        *scan = indexed;
+        let unsorted = std::mem::replace(&mut **input, Plan::OneRow);
+        *self = unsorted;
+    }
+}
+
+/// The sequential scan `scan` read through index `ix` within `cond`
+/// instead (same rows, same columns).
+fn index_scan(scan: &Plan, ix: &crate::catalog::IndexDef, cond: IndexCond) -> Plan {
+    match scan {
+        Plan::SeqScan {
+            table,
+            with_tid,
+            needed,
+            alias,
+        } => Plan::IndexScan {
             table: std::sync::Arc::clone(table),
             with_tid: *with_tid,
             needed: *needed,
             alias: alias.clone(),
             index: Box::new(ix.clone()),
             cond: Box::new(cond),
-        };
-        let unsorted = std::mem::replace(&mut **input, Plan::OneRow);
-        *self = unsorted;
+        },
+        other => other.clone(),
     }
 }
 

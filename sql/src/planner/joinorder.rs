@@ -6,6 +6,7 @@
 //! tree so the rows above keep the FROM clause's column order.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::equivalence::equivalences;
 use super::place::{filter, split_and, Placer};
@@ -93,8 +94,8 @@ impl Placer<'_> {
         // Every search ends with all inputs joined; should one not, the
         // FROM clause's order.
         let tree = tree.unwrap_or_else(|| {
-            (1..leaves.len()).fold(Tree::Leaf(0), |t, i| {
-                Tree::Join(Box::new(t), Box::new(Tree::Leaf(i)))
+            (1..leaves.len()).fold(Rc::new(Tree::Leaf(0)), |t, i| {
+                Rc::new(Tree::Join(t, Rc::new(Tree::Leaf(i))))
             })
         });
         let mut used = vec![false; joins.len()];
@@ -218,7 +219,9 @@ impl JoinCond {
 #[derive(Debug, Clone)]
 enum Tree {
     Leaf(usize),
-    Join(Box<Tree>, Box<Tree>),
+    /// Shared: every candidate join of the search points at the best
+    /// trees of its halves instead of copying them.
+    Join(Rc<Tree>, Rc<Tree>),
 }
 
 /// Which pairs of parts a join step may take: first those a condition
@@ -234,7 +237,7 @@ enum Tier {
 /// The best plan found for a set of inputs.
 #[derive(Clone)]
 struct Best {
-    tree: Tree,
+    tree: Rc<Tree>,
     rows: f64,
     cost: f64,
 }
@@ -283,7 +286,7 @@ impl Search<'_> {
             l.rows * r.rows
         };
         Some(Best {
-            tree: Tree::Join(Box::new(l.tree.clone()), Box::new(r.tree.clone())),
+            tree: Rc::new(Tree::Join(Rc::clone(&l.tree), Rc::clone(&r.tree))),
             rows,
             cost: l.cost + r.cost + work + 0.1 * rows,
         })
@@ -292,7 +295,7 @@ impl Search<'_> {
     /// Every split of every subset, smallest subsets first: the cheapest
     /// tree for the whole set. Sets whose inputs the conditions connect
     /// are built only from connected halves joined by a condition.
-    fn dynamic(&self) -> Option<Tree> {
+    fn dynamic(&self) -> Option<Rc<Tree>> {
         let n = self.rows.len();
         let full: Mask = (1 << n) - 1;
         let mut best: HashMap<Mask, Best> = HashMap::new();
@@ -300,7 +303,7 @@ impl Search<'_> {
             best.insert(
                 1 << i,
                 Best {
-                    tree: Tree::Leaf(i),
+                    tree: Rc::new(Tree::Leaf(i)),
                     rows: self.rows[i],
                     cost: 0.0,
                 },
@@ -346,13 +349,13 @@ impl Search<'_> {
 
     /// Repeatedly joins the two parts whose join is cheapest, connected
     /// parts first: bounded time for any number of inputs.
-    fn greedy(&self) -> Option<Tree> {
+    fn greedy(&self) -> Option<Rc<Tree>> {
         let mut parts: Vec<(Mask, Best)> = (0..self.rows.len())
             .map(|i| {
                 (
                     1 << i,
                     Best {
-                        tree: Tree::Leaf(i),
+                        tree: Rc::new(Tree::Leaf(i)),
                         rows: self.rows[i],
                         cost: 0.0,
                     },
@@ -407,7 +410,7 @@ impl Search<'_> {
             parts.push((mask, joined));
         }
         match &parts[..] {
-            [(_, b)] => Some(b.tree.clone()),
+            [(_, b)] => Some(Rc::clone(&b.tree)),
             _ => None,
         }
     }

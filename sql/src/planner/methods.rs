@@ -2,7 +2,6 @@
 
 use crate::expr::Expr;
 use crate::plan::{shift_columns, JoinKind, Plan, SortKey};
-use crate::types::DataType;
 
 impl Plan {
     /// Picks join methods as the enable_hashjoin / enable_mergejoin
@@ -62,23 +61,16 @@ impl Plan {
                     // The keys become ordinary conditions over the joined row.
                     let mut conds: Vec<Expr> = std::mem::take(keys)
                         .into_iter()
-                        .map(|(l, r, eq)| Expr {
-                            kind: crate::expr::ExprKind::Call {
-                                def: eq,
-                                args: vec![l, shift_columns(r, *left_width as isize)],
-                            },
-                            ty: DataType::Bool,
-                            typmod: -1,
-                            pos: None,
+                        .map(|(l, r, eq)| {
+                            super::joinorder::equality(
+                                l,
+                                shift_columns(r, *left_width as isize),
+                                eq,
+                            )
                         })
                         .collect();
                     conds.extend(on.take());
-                    *on = Some(Expr {
-                        kind: crate::expr::ExprKind::And(conds),
-                        ty: DataType::Bool,
-                        typmod: -1,
-                        pos: None,
-                    });
+                    *on = Expr::and_all(conds);
                 }
             }
             other => {

@@ -73,7 +73,7 @@ fn subqueries(
 ) -> Result<()> {
     crate::stack::check()?;
     for e in plan.exprs_mut() {
-        in_expr(e, ctx, blocks)?;
+        *e = in_expr(std::mem::replace(e, Expr::null_bool()), ctx, blocks)?;
     }
     for c in plan.children_mut() {
         subqueries(c, ctx, blocks)?;
@@ -81,23 +81,12 @@ fn subqueries(
     Ok(())
 }
 
-fn in_expr(e: &mut Expr, ctx: &mut EvalCtx<'_>, blocks: &dyn Fn(&TableDef) -> u32) -> Result<()> {
+fn in_expr(e: Expr, ctx: &mut EvalCtx<'_>, blocks: &dyn Fn(&TableDef) -> u32) -> Result<Expr> {
     crate::stack::check()?;
-    let mut failed = None;
-    let taken = std::mem::replace(e, Expr::null_bool());
-    let kind = taken.kind.map_children(|mut c| {
-        if failed.is_none() {
-            if let Err(err) = in_expr(&mut c, ctx, blocks) {
-                failed = Some(err);
-            }
-        }
-        Ok(c)
-    })?;
-    let mut kind = kind;
-    if let (ExprKind::SubLink(s), None) = (&mut kind, &failed) {
+    let mut kind = e.kind.map_children(|c| in_expr(c, ctx, blocks))?;
+    if let ExprKind::SubLink(s) = &mut kind {
         let p = std::mem::replace(&mut s.plan, Plan::OneRow);
         s.plan = optimize(p, ctx, blocks, false)?;
     }
-    *e = Expr { kind, ..taken };
-    failed.map_or(Ok(()), Err)
+    Ok(Expr { kind, ..e })
 }

@@ -8,7 +8,6 @@
 use super::estimate::Estimator;
 use crate::expr::{Expr, ExprKind};
 use crate::plan::{remap_columns, JoinKind, Plan};
-use crate::types::DataType;
 
 impl Plan {
     /// Turns hash joins into parameterized nested loops where the
@@ -95,24 +94,14 @@ impl Plan {
         };
         let mut conds: Vec<Expr> = predicate.into_iter().collect();
         for (l, r, eq) in std::mem::take(keys) {
-            conds.push(Expr {
-                kind: ExprKind::Call {
-                    def: eq,
-                    args: vec![r, outer_of(l)],
-                },
-                ty: DataType::Bool,
-                typmod: -1,
-                pos: None,
-            });
+            conds.push(super::joinorder::equality(r, outer_of(l), eq));
         }
-        let inner = Plan::Filter {
-            input: Box::new(scan),
-            predicate: Expr {
-                kind: ExprKind::And(conds),
-                ty: DataType::Bool,
-                typmod: -1,
-                pos: None,
+        let inner = match Expr::and_all(conds) {
+            Some(predicate) => Plan::Filter {
+                input: Box::new(scan),
+                predicate,
             },
+            None => scan,
         };
         *self = Plan::Lateral {
             left: Box::new(std::mem::replace(&mut **left, Plan::OneRow)),

@@ -43,7 +43,7 @@ impl Placer<'_> {
                 right_width,
             } => {
                 // WHERE terms on the left side alone filter it first.
-                let lw = width(&left);
+                let lw = left.width();
                 let (to_left, stay): (Vec<Expr>, Vec<Expr>) = conds
                     .into_iter()
                     .partition(|c| lw.is_some_and(|lw| side(c, lw) == Some(Side::Left)));
@@ -124,7 +124,7 @@ impl Placer<'_> {
                     right: Box::new(self.push(*right, to_right)?),
                     kind,
                     keys,
-                    on: and_all(on_rest),
+                    on: Expr::and_all(on_rest),
                     right_width,
                     left_width,
                     merge,
@@ -147,7 +147,10 @@ impl Placer<'_> {
     /// a semi or anti join (the subquery runs once, not per row); the
     /// rest stay a filter.
     pub(super) fn unnest(&self, plan: Plan, conds: Vec<Expr>) -> Result<Plan> {
-        let Some(width) = width(&plan) else {
+        if conds.is_empty() {
+            return Ok(plan);
+        }
+        let Some(width) = plan.width() else {
             return Ok(filter(plan, conds));
         };
         let mut plan = plan;
@@ -160,7 +163,7 @@ impl Placer<'_> {
                         right: Box::new(j.right),
                         kind: j.kind,
                         keys: j.keys,
-                        on: and_all(j.on),
+                        on: Expr::and_all(j.on),
                         right_width: j.right_width,
                         left_width: width,
                         merge: false,
@@ -216,7 +219,7 @@ impl Placer<'_> {
             }
         };
         let mut input = input;
-        let Some(right_width) = width(&input) else {
+        let Some(right_width) = input.width() else {
             return Ok(None);
         };
         if !uncorrelated(&mut input) {
@@ -292,48 +295,6 @@ struct SemiJoin {
     keys: Vec<(Expr, Expr, &'static crate::func::FuncDef)>,
     on: Vec<Expr>,
     right_width: usize,
-}
-
-/// The columns of a plan's rows, where the plan tells.
-pub(crate) fn width(plan: &Plan) -> Option<usize> {
-    Some(match plan {
-        Plan::OneRow => 0,
-        // Its columns, then the system column tableoid.
-        Plan::SystemView(v) => v.columns().len() + 1,
-        Plan::SeqScan {
-            table, with_tid, ..
-        }
-        | Plan::IndexScan {
-            table, with_tid, ..
-        } => table.live().count() + usize::from(*with_tid),
-        Plan::Filter { input, .. }
-        | Plan::Sort { input, .. }
-        | Plan::Limit { input, .. }
-        | Plan::Distinct { input, .. }
-        | Plan::Gather { input, .. } => width(input)?,
-        Plan::Project { exprs, .. } => exprs.len(),
-        Plan::Permute { columns, .. } => columns.len(),
-        Plan::ProjectSet { items, .. } => items.len(),
-        Plan::Values(rows) => rows.first()?.len(),
-        Plan::Join {
-            kind,
-            left_width,
-            right_width,
-            ..
-        } => match kind {
-            JoinKind::Semi | JoinKind::Anti => *left_width,
-            _ => left_width + right_width,
-        },
-        Plan::Lateral {
-            left, right_width, ..
-        } => width(left)? + right_width,
-        Plan::Aggregate { group, aggs, .. } => group.len() + aggs.len(),
-        Plan::Window { input, calls } => width(input)? + calls.len(),
-        Plan::Append { inputs } => width(inputs.first()?)?,
-        Plan::SetOp { left, .. } => width(left)?,
-        Plan::RecursiveUnion { base, .. } => width(base)?,
-        Plan::WorkTable(_) | Plan::FunctionScan { .. } => return None,
-    })
 }
 
 /// Reads no enclosing query: no outer references, no correlated
@@ -484,20 +445,6 @@ pub(super) fn split_and(e: Expr) -> Vec<Expr> {
     }
 }
 
-/// The AND of some conditions; None for none.
-fn and_all(mut conds: Vec<Expr>) -> Option<Expr> {
-    match conds.len() {
-        0 => None,
-        1 => conds.pop(),
-        _ => Some(Expr {
-            kind: ExprKind::And(conds),
-            ty: DataType::Bool,
-            typmod: -1,
-            pos: None,
-        }),
-    }
-}
-
 /// `plan` filtered by `conds` (merged into a Filter right below).
 pub(super) fn filter(plan: Plan, conds: Vec<Expr>) -> Plan {
     if conds.is_empty() {
@@ -509,12 +456,12 @@ pub(super) fn filter(plan: Plan, conds: Vec<Expr>) -> Plan {
             all.extend(conds);
             Plan::Filter {
                 input,
-                predicate: and_all(all).unwrap_or_else(true_const),
+                predicate: Expr::and_all(all).unwrap_or_else(true_const),
             }
         }
         other => Plan::Filter {
             input: Box::new(other),
-            predicate: and_all(conds).unwrap_or_else(true_const),
+            predicate: Expr::and_all(conds).unwrap_or_else(true_const),
         },
     }
 }

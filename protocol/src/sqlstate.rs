@@ -85,6 +85,8 @@ sqlstates! {
     NUMERIC_VALUE_OUT_OF_RANGE = "22003";
     /// 22004
     NULL_VALUE_NOT_ALLOWED = "22004";
+    /// 2200H: nextval past a sequence's limit.
+    SEQUENCE_GENERATOR_LIMIT_EXCEEDED = "2200H";
     /// 22013
     INVALID_PRECEDING_OR_FOLLOWING_SIZE = "22013";
     /// 22007
@@ -195,6 +197,8 @@ sqlstates! {
     DATATYPE_MISMATCH = "42804";
     /// 42809
     WRONG_OBJECT_TYPE = "42809";
+    /// 428C9: a value for a GENERATED ALWAYS column.
+    GENERATED_ALWAYS = "428C9";
     /// 42846
     CANNOT_COERCE = "42846";
     /// 42883

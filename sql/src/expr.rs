@@ -32,6 +32,8 @@ pub struct StorageCtx<'a> {
     pub snapshot: &'a actorgres_storage::xact::Snapshot,
     /// The reading transaction (its own changes are visible).
     pub own: &'a dyn actorgres_storage::xact::OwnTxn,
+    /// The session's database.
+    pub db: u32,
 }
 
 /// What evaluation may touch: the session around the statement.
@@ -78,6 +80,9 @@ pub struct EvalCtx<'a> {
     /// The session's prepared statements (pg_prepared_statements); None
     /// where there is no session (parallel workers).
     pub prepared: Option<&'a crate::session::PreparedTable>,
+    /// The session's currval / lastval memory; None where there is no
+    /// session (parallel workers never call nextval: it is volatile).
+    pub sequences: Option<&'a crate::sequence::SessionSequences>,
 }
 
 impl EvalCtx<'_> {

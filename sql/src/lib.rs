@@ -32,6 +32,7 @@ pub mod parser;
 mod plan;
 mod planner;
 mod result;
+mod sequence;
 mod session;
 pub mod stack;
 mod table;

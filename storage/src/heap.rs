@@ -365,6 +365,69 @@ impl Engine {
         }))
     }
 
+    /// Rewrites the data of the tuple at `tid` in place, outside any
+    /// transaction: a sequence's state, as PostgreSQL keeps it
+    /// (nextval is not rolled back). Under the page's lock, `change` gets
+    /// the current data and whether a checkpoint began since the page was
+    /// last logged, and answers None (no change) or (data to log, data to
+    /// leave on the page), both as long as the current data. Logged data
+    /// goes to WAL as the whole page holding it and WAL is flushed before
+    /// the page is released, so what it promises survives a crash; data
+    /// only left on the page reaches disk with the page (never behind what
+    /// was logged, which redo restores after a crash).
+    pub fn heap_inplace<E: From<StorageError>>(
+        &self,
+        rel: RelId,
+        tid: Tid,
+        change: impl FnOnce(&[u8], bool) -> std::result::Result<Option<InplaceChange>, E>,
+    ) -> std::result::Result<(), E> {
+        self.check_alive()?;
+        let missing = || {
+            StorageError::Corrupted(format!(
+                "tuple ({},{}) of relation base/{}/{} is missing",
+                tid.block, tid.offset, rel.db, rel.rel
+            ))
+        };
+        if tid.block >= self.smgr.nblocks(rel).map_err(StorageError::from)? {
+            return Err(missing().into());
+        }
+        let buf = self
+            .pool
+            .read_buffer(tag(rel, tid.block), ReadMode::Normal)
+            .map_err(StorageError::from)?;
+        let mut p = buf.write();
+        let stale = page::lsn(&p) <= self.wal.redo();
+        let current = match page::tuple(&p, tid.offset) {
+            Some(t) => t[TUPLE_HEADER..].to_vec(),
+            None => return Err(missing().into()),
+        };
+        let Some(InplaceChange { logged, page: now }) = change(&current, stale)? else {
+            return Ok(());
+        };
+        let put = |p: &mut Page, data: &[u8]| -> Result<()> {
+            match page::tuple_mut(p, tid.offset) {
+                Some(t) if t.len() == TUPLE_HEADER + data.len() => {
+                    t[TUPLE_HEADER..].copy_from_slice(data);
+                    Ok(())
+                }
+                _ => Err(missing()),
+            }
+        };
+        if let Some(logged) = logged {
+            put(&mut p, &logged)?;
+            let image = WalRecord::PageImage {
+                rel,
+                block: tid.block,
+                image: Box::new(**p),
+            };
+            self.log_change(0, rel, tid.block, &mut p, &image, true)?;
+            self.flush_wal(page::lsn(&p))?;
+        }
+        put(&mut p, &now)?;
+        buf.mark_dirty();
+        Ok(())
+    }
+
     /// Sets xmax, cmax, infomask and ctid of the tuple at `tid` on a
     /// locked page, and logs it.
     fn set_xmax(&self, xid: u32, rel: RelId, tid: Tid, p: &mut Page, h: TupleHeader) -> Result<()> {
@@ -798,4 +861,14 @@ impl HeapScan<'_> {
     pub fn blocks(&self) -> u32 {
         self.end
     }
+}
+
+/// What [`Engine::heap_inplace`] writes: data to log (None: nothing to
+/// log) and data to leave on the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InplaceChange {
+    /// Written to WAL (and the page) first.
+    pub logged: Option<Vec<u8>>,
+    /// Left on the page after.
+    pub page: Vec<u8>,
 }

@@ -37,4 +37,4 @@ pub use engine::{
     CheckpointInfo, CheckpointKind, Engine, EngineConfig, RecoveryInfo, RelStats, Result,
     StorageError, FIRST_NORMAL_OID,
 };
-pub use heap::{Actor, HeapScan, HeapTuple, Modify, PageRows, VacuumStats};
+pub use heap::{Actor, HeapScan, HeapTuple, InplaceChange, Modify, PageRows, VacuumStats};

@@ -23,6 +23,9 @@ pub struct ColumnDef {
     pub default: Option<String>,
     /// What tuples written before the column existed hold.
     pub missing: Value,
+    /// GENERATED ALWAYS ('a') or BY DEFAULT ('d') AS IDENTITY; its
+    /// default is then `nextval` of the sequence it owns.
+    pub identity: Option<char>,
 }
 
 /// A CHECK constraint.
@@ -74,9 +77,43 @@ pub struct TableDef {
     pub view: Option<String>,
     /// Its indexes, by name.
     pub indexes: Vec<IndexDef>,
+    /// For a sequence: its options (its relation holds its state).
+    pub sequence: Option<SequenceDef>,
+}
+
+/// A sequence's options (pg_sequence).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SequenceDef {
+    /// AS type: int2, int4 or int8.
+    pub ty: DataType,
+    /// START.
+    pub start: i64,
+    /// INCREMENT.
+    pub increment: i64,
+    /// MINVALUE.
+    pub min: i64,
+    /// MAXVALUE.
+    pub max: i64,
+    /// CACHE.
+    pub cache: i64,
+    /// CYCLE.
+    pub cycle: bool,
+    /// OWNED BY: the table's OID and the column's attribute number.
+    pub owner: Option<(u32, i16)>,
 }
 
 impl TableDef {
+    /// pg_class.relkind: 'r', 'v' or 'S'.
+    pub fn relkind(&self) -> char {
+        if self.view.is_some() {
+            'v'
+        } else if self.sequence.is_some() {
+            'S'
+        } else {
+            'r'
+        }
+    }
+
     /// The stored attributes, for the row codec.
     pub fn stored(&self) -> Vec<StoredAttr> {
         self.columns

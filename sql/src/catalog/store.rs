@@ -5,7 +5,7 @@ use actorgres_storage::smgr::RelId;
 use actorgres_storage::xact::OwnTxn;
 use actorgres_storage::{Actor, Engine, Modify};
 
-use super::schema::{CheckDef, ColumnDef, DatabaseDef, IndexDef, TableDef};
+use super::schema::{CheckDef, ColumnDef, DatabaseDef, IndexDef, SequenceDef, TableDef};
 use super::system::{self, SysTable};
 use crate::error::{Result, SqlError};
 use crate::table::row::{self, StoredAttr};
@@ -105,6 +105,21 @@ fn int(v: &Value) -> i64 {
     }
 }
 
+/// A sequence's options from its pg_sequence row.
+fn sequence_def(r: &[Value]) -> SequenceDef {
+    let owner = oid(&r[9]);
+    SequenceDef {
+        ty: DataType::from_oid(oid(&r[1])).unwrap_or(DataType::Int8),
+        start: int(&r[2]),
+        increment: int(&r[3]),
+        max: int(&r[4]),
+        min: int(&r[5]),
+        cache: int(&r[6]),
+        cycle: boolean(&r[7]),
+        owner: (owner != 0).then_some((owner, int(&r[10]) as i16)),
+    }
+}
+
 fn boolean(v: &Value) -> bool {
     matches!(v, Value::Bool(true))
 }
@@ -118,6 +133,7 @@ struct DefinitionRows {
     constraints: Vec<(Tid, Vec<Value>)>,
     rewrites: Vec<(Tid, Vec<Value>)>,
     indexes: Vec<(Tid, Vec<Value>)>,
+    sequences: Vec<(Tid, Vec<Value>)>,
 }
 
 impl DefinitionRows {
@@ -129,6 +145,7 @@ impl DefinitionRows {
             constraints: cat.rows(&system::PG_CONSTRAINT)?,
             rewrites: cat.rows(&system::PG_REWRITE)?,
             indexes: cat.rows(&system::PG_INDEX)?,
+            sequences: cat.rows(&system::PG_SEQUENCE)?,
         })
     }
 }
@@ -279,12 +296,14 @@ impl<'a> Catalog<'a> {
         Ok(out)
     }
 
-    /// Every user relation of this database: tables and views.
+    /// Every user relation of this database: tables, views and sequences.
     pub fn relations(&self) -> Result<Vec<TableDef>> {
         let rows = DefinitionRows::read(self)?;
         let mut out = Vec::new();
         for (_, row) in &rows.classes {
-            if oid(&row[2]) == system::PUBLIC_NS && matches!(text(&row[3]).as_str(), "r" | "v") {
+            if oid(&row[2]) == system::PUBLIC_NS
+                && matches!(text(&row[3]).as_str(), "r" | "v" | "S")
+            {
                 out.push(self.build_from(row, &rows)?);
             }
         }
@@ -378,6 +397,11 @@ impl<'a> Catalog<'a> {
                             dropped: boolean(&r[6]),
                             default: None,
                             missing,
+                            identity: match text(&r[10]).as_str() {
+                                "a" => Some('a'),
+                                "d" => Some('d'),
+                                _ => None,
+                            },
                         },
                     )
                 })
@@ -389,6 +413,18 @@ impl<'a> Catalog<'a> {
                 let idx = int(&r[2]) as usize;
                 if let Some(c) = idx.checked_sub(1).and_then(|i| columns.get_mut(i)) {
                     c.default = Some(text(&r[3]));
+                }
+            }
+        }
+        // An identity column's default is nextval of the sequence it owns
+        // (PostgreSQL stores none: the executor asks the sequence).
+        for (_, r) in &rows.sequences {
+            if oid(&r[9]) == rel_oid {
+                let idx = int(&r[10]) as usize;
+                if let Some(c) = idx.checked_sub(1).and_then(|i| columns.get_mut(i)) {
+                    if c.identity.is_some() {
+                        c.default = Some(format!("nextval('{}'::regclass)", oid(&r[0])));
+                    }
                 }
             }
         }
@@ -432,6 +468,14 @@ impl<'a> Catalog<'a> {
             }
             indexes.sort_by(|a, b| a.name.cmp(&b.name));
         }
+        let sequence = if text(&class[3]) == "S" {
+            rows.sequences
+                .iter()
+                .find(|(_, r)| oid(&r[0]) == rel_oid)
+                .map(|(_, r)| sequence_def(r))
+        } else {
+            None
+        };
         let namespace = oid(&class[2]);
         let system = namespace == system::PG_CATALOG_NS;
         let shared = system && rel_oid == system::PG_DATABASE.oid;
@@ -449,7 +493,26 @@ impl<'a> Catalog<'a> {
             system,
             view,
             indexes,
+            sequence,
         })
+    }
+
+    /// Sequence `seq_oid`'s options and relation file, read from
+    /// pg_sequence alone (nextval's lookup: no pg_class scan).
+    pub fn sequence(&self, seq_oid: u32) -> Result<Option<(SequenceDef, RelId)>> {
+        Ok(self
+            .rows_where(&system::PG_SEQUENCE, 0, seq_oid)?
+            .into_iter()
+            .next()
+            .map(|(_, r)| {
+                (
+                    sequence_def(&r),
+                    RelId {
+                        db: self.db,
+                        rel: oid(&r[8]),
+                    },
+                )
+            }))
     }
 
     /// Rows of `t` whose column `col` equals `key` (an OID).

@@ -165,8 +165,29 @@ pub static PG_INDEX: SysTable = SysTable {
     ],
 };
 
+/// pg_sequence: a sequence's options, with (beyond PostgreSQL's columns)
+/// its relation file and the column that owns it (OWNED BY; 0 for none).
+pub static PG_SEQUENCE: SysTable = SysTable {
+    oid: 2224,
+    name: "pg_sequence",
+    shared: false,
+    columns: &[
+        ("seqrelid", DataType::Oid),
+        ("seqtypid", DataType::Oid),
+        ("seqstart", DataType::Int8),
+        ("seqincrement", DataType::Int8),
+        ("seqmax", DataType::Int8),
+        ("seqmin", DataType::Int8),
+        ("seqcache", DataType::Int8),
+        ("seqcycle", DataType::Bool),
+        ("seqfilenode", DataType::Oid),
+        ("seqownedrel", DataType::Oid),
+        ("seqownedcol", DataType::Int2),
+    ],
+};
+
 /// Every per-database catalog, in creation order.
-pub static PER_DATABASE: [&SysTable; 8] = [
+pub static PER_DATABASE: [&SysTable; 9] = [
     &PG_NAMESPACE,
     &PG_TYPE,
     &PG_CLASS,
@@ -175,6 +196,7 @@ pub static PER_DATABASE: [&SysTable; 8] = [
     &PG_CONSTRAINT,
     &PG_REWRITE,
     &PG_INDEX,
+    &PG_SEQUENCE,
 ];
 
 /// Every catalog.

@@ -326,6 +326,14 @@ pub(super) fn copy_from(
     };
     let policy = ctx.policy();
     let pid = ctx.info.pid;
+    let mut loader: Loader<u64> = Loader::new(
+        def.clone(),
+        &attrs,
+        ctx.style,
+        xid,
+        cid,
+        &mut crate::table::CatalogTables(ctx.catalog()),
+    )?;
     let (mut eval, own) = ctx.eval_and_txn();
     let who = Actor {
         xid,
@@ -333,7 +341,6 @@ pub(super) fn copy_from(
         own,
         wait: policy,
     };
-    let mut loader: Loader<u64> = Loader::new(def.clone(), &attrs, eval.style(), xid, cid)?;
     // For WHERE: where each live column's value is in a given row.
     let live_sources = def
         .live()

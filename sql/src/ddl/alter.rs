@@ -176,7 +176,27 @@ fn add_column(
     c: &ast::ColumnDef,
     if_not_exists: bool,
 ) -> Result<()> {
-    let nc = new_column(c, ctx)?;
+    let mut nc = new_column(c, &def.name, ctx)?;
+    let owned = match nc.sequence.take() {
+        Some(seq) => {
+            let mut any = false;
+            each_row(ctx, def, |_, _| {
+                any = true;
+                Ok(())
+            })?;
+            if any {
+                return Err(SqlError::unsupported(
+                    "ALTER TABLE ADD COLUMN of a serial or identity column on a table with rows",
+                ));
+            }
+            let seq_name = super::sequence::owned_sequence_name(ctx, &def.name, &nc.def.name, &[])?;
+            if nc.serial {
+                nc.def.default = Some(super::create::nextval_default(&seq_name));
+            }
+            Some((seq, seq_name))
+        }
+        None => None,
+    };
     let col = nc.def;
     if def.find(&col.name).is_some() {
         let msg = format!(
@@ -195,6 +215,7 @@ fn add_column(
     // Old rows read the default, computed once now (attmissingval).
     let missing =
         match &col.default {
+            Some(_) if owned.is_some() => Value::Null,
             Some(text) => {
                 let e = bind_stored(text, ctx.style, &Default::default(), |b, e| {
                     b.coerce(
@@ -233,6 +254,11 @@ fn add_column(
         }
     }
     let attnum = def.columns.len() + 1;
+    if let Some((mut seq, seq_name)) = owned {
+        seq.owner = Some((def.oid, attnum as i16));
+        let start = seq.start;
+        super::sequence::new_sequence(ctx, xid, &seq_name, &seq, start)?;
+    }
     let missing_text = missing.to_text(ctx.style);
     insert_column(ctx, xid, def.oid, attnum, &col, missing_text)?;
     update_natts(ctx, xid, def.oid, attnum)?;

@@ -59,15 +59,23 @@ pub(super) fn columns_used(e: &ast::Expr, live: &[String]) -> Vec<String> {
 /// (as text), CHECKs (expression text, given name).
 pub(super) struct NewColumn {
     pub def: ColumnDef,
+    /// The sequence a serial or identity column owns (its options).
+    pub sequence: Option<crate::catalog::SequenceDef>,
+    /// Serial (its default is set once the sequence has a name).
+    pub serial: bool,
     pub checks: Vec<(Option<String>, ast::Expr)>,
     /// PRIMARY KEY or UNIQUE on the column, with the constraint's name.
     pub keys: Vec<(Kind, Option<String>)>,
 }
 
-pub(super) fn new_column(c: &ast::ColumnDef, ctx: &Stmt<'_>) -> Result<NewColumn> {
+pub(super) fn new_column(c: &ast::ColumnDef, table: &str, ctx: &Stmt<'_>) -> Result<NewColumn> {
     let name = ident(&c.name);
     let pos = crate::parser::char_position(ctx.sql, c.name.span.end);
-    let (ty, typmod) = sql_type(&c.data_type).map_err(|e| e.at(pos.map(|p| p + 1)))?;
+    let serial = serial_type(&c.data_type);
+    let (ty, typmod) = match serial {
+        Some(t) => (t, -1),
+        None => sql_type(&c.data_type).map_err(|e| e.at(pos.map(|p| p + 1)))?,
+    };
     if matches!(
         ty,
         DataType::Void | DataType::Unknown | DataType::Record | DataType::Any
@@ -86,11 +94,49 @@ pub(super) fn new_column(c: &ast::ColumnDef, ctx: &Stmt<'_>) -> Result<NewColumn
         dropped: false,
         default: None,
         missing: Value::Null,
+        identity: None,
     };
     let mut checks = Vec::new();
     let mut keys = Vec::new();
+    let mut sequence = None;
+    if let Some(t) = serial {
+        sequence = Some(super::sequence::column_sequence(t, &[])?);
+        col.not_null = true;
+    }
     for opt in &c.options {
         match &opt.option {
+            ColumnOption::Generated {
+                generated_as,
+                sequence_options,
+                generation_expr: None,
+                ..
+            } => {
+                if sequence.is_some() {
+                    return Err(SqlError::syntax(
+                        format!(
+                            "multiple identity specifications for column \"{name}\" of table \"{}\"",
+                            table
+                        ),
+                        None,
+                    ));
+                }
+                if !matches!(ty, DataType::Int2 | DataType::Int4 | DataType::Int8) {
+                    return Err(SqlError::new(
+                        SqlState::INVALID_PARAMETER_VALUE,
+                        "identity column type must be smallint, integer, or bigint",
+                    ));
+                }
+                let options = crate::parser::sequence_options(
+                    sequence_options.as_deref().unwrap_or_default(),
+                )
+                .map_err(|e| SqlError::syntax(format!("syntax error at or near \"{e}\""), None))?;
+                sequence = Some(super::sequence::column_sequence(ty, &options)?);
+                col.identity = Some(match generated_as {
+                    ast::GeneratedAs::Always => 'a',
+                    _ => 'd',
+                });
+                col.not_null = true;
+            }
             ColumnOption::Null => col.not_null = false,
             ColumnOption::NotNull => col.not_null = true,
             ColumnOption::Default(e) => {
@@ -137,11 +183,47 @@ pub(super) fn new_column(c: &ast::ColumnDef, ctx: &Stmt<'_>) -> Result<NewColumn
             other => return Err(SqlError::unsupported(format!("the column option {other}"))),
         }
     }
+    if col.default.is_some() && sequence.is_some() {
+        let what = if serial.is_some() {
+            "multiple default values specified"
+        } else {
+            "both default and identity specified"
+        };
+        return Err(SqlError::syntax(
+            format!("{what} for column \"{name}\" of table \"{}\"", table),
+            None,
+        ));
+    }
     Ok(NewColumn {
         def: col,
         checks,
         keys,
+        sequence,
+        serial: serial.is_some(),
     })
+}
+
+/// A serial column's default: `nextval('name'::regclass)`, as
+/// PostgreSQL shows it.
+pub(super) fn nextval_default(seq: &str) -> String {
+    let quoted = crate::func::quote_ident(seq);
+    format!("nextval('{}'::regclass)", quoted.replace('\'', "''"))
+}
+
+/// The integer type of a serial pseudo-type name.
+fn serial_type(t: &ast::DataType) -> Option<DataType> {
+    let ast::DataType::Custom(name, mods) = t else {
+        return None;
+    };
+    if !mods.is_empty() {
+        return None;
+    }
+    match object_name(name).join(".").as_str() {
+        "serial" | "serial4" | "pg_catalog.serial" => Some(DataType::Int4),
+        "bigserial" | "serial8" => Some(DataType::Int8),
+        "smallserial" | "serial2" => Some(DataType::Int2),
+        _ => None,
+    }
 }
 
 /// Validates a CHECK expression against the table's columns: it must be
@@ -194,7 +276,7 @@ pub(super) fn insert_column(
             Value::Bool(col.default.is_some()),
             missing.map_or(Value::Null, Value::Text),
             Value::Int2(col.ty.typlen()),
-            Value::Text(String::new()),
+            Value::Text(col.identity.map(String::from).unwrap_or_default()),
         ],
         &who,
     )?;
@@ -306,8 +388,18 @@ pub fn create_table(
     let mut columns: Vec<ColumnDef> = Vec::new();
     let mut col_checks: Vec<(String, Option<String>, ast::Expr)> = Vec::new();
     let mut keys: Vec<NewIndex> = Vec::new();
+    let mut owned: Vec<(usize, crate::catalog::SequenceDef, String)> = Vec::new();
     for c in &ct.columns {
-        let nc = new_column(c, ctx)?;
+        let mut nc = new_column(c, name, ctx)?;
+        if let Some(seq) = nc.sequence.take() {
+            let mut taken: Vec<String> = owned.iter().map(|(_, _, n)| n.clone()).collect();
+            taken.push(name.to_owned());
+            let seq_name = super::sequence::owned_sequence_name(ctx, name, &nc.def.name, &taken)?;
+            if nc.serial {
+                nc.def.default = Some(nextval_default(&seq_name));
+            }
+            owned.push((columns.len(), seq, seq_name));
+        }
         if columns.iter().any(|x| x.name == nc.def.name) {
             return Err(SqlError::new(
                 SqlState::DUPLICATE_COLUMN,
@@ -334,6 +426,11 @@ pub fn create_table(
     }
     let xid = ctx.write_xid("CREATE TABLE")?;
     let mut def = new_relation(ctx, xid, name, columns, ff)?;
+    for (i, mut seq, seq_name) in owned {
+        seq.owner = Some((def.oid, i as i16 + 1));
+        let start = seq.start;
+        super::sequence::new_sequence(ctx, xid, &seq_name, &seq, start)?;
+    }
     // CHECK constraints: column ones first, then table ones, named in order.
     let live: Vec<String> = def.columns.iter().map(|c| c.name.clone()).collect();
     let mut checks: Vec<CheckDef> = Vec::new();
@@ -433,6 +530,7 @@ fn new_relation(
         system: false,
         view: None,
         indexes: Vec::new(),
+        sequence: None,
     })
 }
 
@@ -537,6 +635,7 @@ pub(super) fn output_columns(
             dropped: false,
             default: None,
             missing: Value::Null,
+            identity: None,
         });
     }
     Ok(columns)

@@ -1,4 +1,4 @@
-//! DROP TABLE, DROP VIEW, DROP INDEX and DROP DATABASE.
+//! DROP TABLE, DROP VIEW, DROP SEQUENCE, DROP INDEX and DROP DATABASE.
 
 use actorgres_storage::lock::LockMode;
 use sqlparser::ast::{ObjectName, ObjectType};
@@ -30,11 +30,30 @@ pub(super) fn remove_table(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef) -> Resu
     for (tid, _) in cat.rows_where(&system::PG_REWRITE, 2, def.oid)? {
         cat.delete(&system::PG_REWRITE, tid, &who)?;
     }
+    for (tid, _) in cat.rows_where(&system::PG_SEQUENCE, 0, def.oid)? {
+        cat.delete(&system::PG_SEQUENCE, tid, &who)?;
+    }
+    // The sequences its serial and identity columns own go with it.
+    let owned: Vec<u32> = cat
+        .rows_where(&system::PG_SEQUENCE, 9, def.oid)?
+        .iter()
+        .map(|(_, r)| crate::catalog::oid_of(&r[0]))
+        .collect();
     if def.view.is_none() {
         ctx.txn.drops.push(def.rel);
     }
     super::index::remove_indexes(ctx, xid, def, None)?;
     ctx.catalog_changed();
+    for seq in owned {
+        let found = ctx
+            .catalog()
+            .relations()?
+            .into_iter()
+            .find(|t| t.oid == seq);
+        if let Some(s) = found {
+            remove_table(ctx, xid, &s)?;
+        }
+    }
     Ok(())
 }
 
@@ -47,14 +66,14 @@ pub fn drop(
     sink: &mut dyn ResultSink,
 ) -> Result<Dispatched> {
     match kind {
-        ObjectType::Table => {
-            drop_relations(ctx, if_exists, names, false)?;
-            sink.command_complete("DROP TABLE")?;
-            Ok(Dispatched::Done)
-        }
-        ObjectType::View => {
-            drop_relations(ctx, if_exists, names, true)?;
-            sink.command_complete("DROP VIEW")?;
+        ObjectType::Table | ObjectType::View | ObjectType::Sequence => {
+            let kind = match kind {
+                ObjectType::Table => 'r',
+                ObjectType::View => 'v',
+                _ => 'S',
+            };
+            let verb = drop_relations(ctx, if_exists, names, kind)?;
+            sink.command_complete(verb)?;
             Ok(Dispatched::Done)
         }
         ObjectType::Index => {
@@ -72,18 +91,24 @@ pub fn drop(
     }
 }
 
-/// DROP TABLE or DROP VIEW [IF EXISTS] names: each must be of that kind.
+/// The words for a relation kind: what it is called and its DROP.
+fn kind_words(kind: char) -> (&'static str, &'static str) {
+    match kind {
+        'v' => ("view", "DROP VIEW"),
+        'S' => ("sequence", "DROP SEQUENCE"),
+        _ => ("table", "DROP TABLE"),
+    }
+}
+
+/// DROP TABLE, VIEW or SEQUENCE [IF EXISTS] names: each must be of that
+/// kind (42809 with PostgreSQL's hint otherwise). The command tag.
 fn drop_relations(
     ctx: &mut Stmt<'_>,
     if_exists: bool,
     names: &[ObjectName],
-    view: bool,
-) -> Result<()> {
-    let (what, verb) = if view {
-        ("view", "DROP VIEW")
-    } else {
-        ("table", "DROP TABLE")
-    };
+    kind: char,
+) -> Result<&'static str> {
+    let (what, verb) = kind_words(kind);
     ctx.check_writable(verb)?;
     lock_names(ctx)?;
     for n in names {
@@ -99,21 +124,22 @@ fn drop_relations(
             }
             return Err(undefined_table(what, name));
         };
-        if view {
-            if def.view.is_none() {
-                return Err(SqlError::new(
-                    SqlState::WRONG_OBJECT_TYPE,
-                    format!("\"{name}\" is not a view"),
-                )
-                .with_hint("Use DROP TABLE to remove a table."));
-            }
-        } else {
+        if def.system {
             reject_system(&def)?;
+        }
+        let actual = def.relkind();
+        if actual != kind {
+            let (other, other_verb) = kind_words(actual);
+            return Err(SqlError::new(
+                SqlState::WRONG_OBJECT_TYPE,
+                format!("\"{name}\" is not a {what}"),
+            )
+            .with_hint(format!("Use {other_verb} to remove a {other}.")));
         }
         let xid = ctx.write_xid(verb)?;
         remove_table(ctx, xid, &def)?;
     }
-    Ok(())
+    Ok(verb)
 }
 
 fn drop_database(

@@ -9,6 +9,7 @@ mod drop;
 mod index;
 mod index_build;
 mod maintenance;
+mod sequence;
 mod view;
 
 pub use alter::alter_table;
@@ -17,6 +18,7 @@ pub use database::create_database;
 pub use drop::drop;
 pub use index::create_index;
 pub use maintenance::{analyze, checkpoint, lock_table, truncate, vacuum};
+pub use sequence::sequence_statement;
 pub use view::create_view;
 
 use actorgres_storage::lock::{LockMode, LockTag};

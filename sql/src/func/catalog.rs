@@ -860,12 +860,6 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         shobj_description,
     ))),
     stable(non_strict(f(
-        "pg_get_serial_sequence",
-        &[Text, Text],
-        Text,
-        null_text,
-    ))),
-    stable(non_strict(f(
         "pg_get_statisticsobjdef_columns",
         &[Oid],
         Text,

@@ -26,6 +26,7 @@ pub use json::variadic_call;
 mod math;
 mod operators;
 mod regex;
+mod sequence;
 pub use regex::matches_of;
 pub(crate) mod string;
 pub(crate) mod system;
@@ -253,6 +254,7 @@ fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
         catalog::FUNCTIONS,
         regex::FUNCTIONS,
         format::FUNCTIONS,
+        sequence::FUNCTIONS,
     ])
 }
 

@@ -18,8 +18,10 @@ use crate::error::{Result, SqlError, SqlState};
 mod copy;
 mod dismantle;
 mod fast_insert;
+mod sequence;
 
 pub use copy::{CopyArg, CopyOption, CopySource, CopyStatement, CopyTarget};
+pub use sequence::{from_sqlparser as sequence_options, SeqOption, SequenceStatement};
 
 /// How deep sqlparser may recurse before reporting 54001. PostgreSQL
 /// accepts around a thousand nested parentheses with its 2 MB default
@@ -36,6 +38,8 @@ pub enum Parsed {
     Checkpoint,
     /// COPY.
     Copy(Box<CopyStatement>),
+    /// CREATE SEQUENCE or ALTER SEQUENCE.
+    Sequence(Box<SequenceStatement>),
     /// VACUUM [FULL | FREEZE | VERBOSE | ANALYZE]... | VACUUM (options)
     /// [table [, ...]].
     Vacuum {
@@ -280,6 +284,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
                 p.next_token();
                 Parsed::Copy(Box::new(copy::parse_copy(&mut p, sql)?))
             }
+            _ if sequence::starts(&p) => Parsed::Sequence(Box::new(sequence::parse(&mut p)?)),
             _ => Parsed::Sql(Ast::new(p.parse_statement()?, sql.len())),
         };
         out.push(stmt);

@@ -61,6 +61,8 @@ pub struct Stmt<'s> {
     pub variable_params: bool,
     /// The session's prepared statements.
     pub prepared: &'s super::PreparedTable,
+    /// The session's currval / lastval memory.
+    pub sequences: &'s crate::sequence::SessionSequences,
 }
 
 impl<'s> Stmt<'s> {
@@ -241,6 +243,7 @@ impl<'s> Stmt<'s> {
             engine: &self.cluster.engine,
             snapshot,
             own: txn,
+            db: self.db,
         });
         let eval = EvalCtx {
             settings: &mut *self.settings,
@@ -265,6 +268,7 @@ impl<'s> Stmt<'s> {
             )),
             worktables: Default::default(),
             prepared: Some(self.prepared),
+            sequences: Some(self.sequences),
         };
         (eval, txn)
     }

@@ -92,6 +92,8 @@ pub struct Session {
     txn: Option<Transaction>,
     /// Prepared statements by name ("" is the unnamed one).
     statements: PreparedTable,
+    /// currval / lastval memory.
+    sequences: crate::sequence::SessionSequences,
     /// Portals by name ("" is the unnamed one).
     portals: std::collections::HashMap<String, Portal>,
     /// The database's temp file counters (looked up once).
@@ -189,6 +191,7 @@ impl Session {
             interrupts,
             txn: None,
             statements: Default::default(),
+            sequences: Default::default(),
             portals: Default::default(),
             temp_stats,
             prepared_bytes: (0, 0),
@@ -573,6 +576,7 @@ impl Session {
             txn,
             memory,
             statements,
+            sequences,
             temp_stats,
             ..
         } = self;
@@ -597,6 +601,7 @@ impl Session {
             param_types: Vec::new(),
             variable_params: false,
             prepared: statements,
+            sequences,
         })
     }
 
@@ -832,6 +837,10 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
         }
         Parsed::Copy(c) => {
             crate::copy::copy(ctx, c, sink)?;
+            return Ok(Dispatched::Done);
+        }
+        Parsed::Sequence(s) => {
+            crate::ddl::sequence_statement(ctx, s, sink)?;
             return Ok(Dispatched::Done);
         }
     };

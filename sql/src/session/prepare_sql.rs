@@ -162,6 +162,7 @@ impl Session {
                 }
                 self.deallocate_all();
                 self.drop_portals();
+                self.sequences.discard();
                 self.settings.reset_all();
                 if let Some(t) = &mut self.txn {
                     t.session_settings.reset_all();
@@ -173,7 +174,10 @@ impl Session {
                 self.discard_plans();
                 sink.command_complete("DISCARD PLANS")
             }
-            DiscardObject::SEQUENCES => sink.command_complete("DISCARD SEQUENCES"),
+            DiscardObject::SEQUENCES => {
+                self.sequences.discard();
+                sink.command_complete("DISCARD SEQUENCES")
+            }
             DiscardObject::TEMP => sink.command_complete("DISCARD TEMP"),
         }
     }

@@ -70,6 +70,7 @@ impl<T: Clone> Loader<T> {
         style: &OutputStyle,
         xid: u32,
         cid: u32,
+        tables: &mut dyn crate::binder::TableSource,
     ) -> Result<Loader<T>> {
         let sources = def
             .live()
@@ -77,7 +78,7 @@ impl<T: Clone> Loader<T> {
             .collect();
         Ok(Loader {
             attrs: def.stored(),
-            defaults: defaults(&def, style)?,
+            defaults: defaults(&def, style, tables)?,
             checks: checks(&def, style)?,
             def,
             sources,

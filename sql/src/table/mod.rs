@@ -13,7 +13,7 @@ pub use modify::{
     bind_delete, bind_insert, bind_update, delete, insert, run_insert, run_modify, update,
     BoundInsert, BoundModify,
 };
-pub(crate) use modify::{bind_stored, checks, stored_columns, stored_sql};
+pub(crate) use modify::{bind_stored, checks, stored_columns, stored_sql, CatalogTables};
 pub use parallel::{partial_aggregate, Gather, ParallelAgg};
 pub use scan::{IndexScan, SeqScan};
 

@@ -68,7 +68,38 @@ pub(crate) fn target(ctx: &mut Stmt<'_>, name: &ast::ObjectName) -> Result<Arc<T
         )
         .with_detail("actorgres does not update tables through views yet."));
     }
+    if def.sequence.is_some() {
+        return Err(SqlError::new(
+            SqlState::WRONG_OBJECT_TYPE,
+            format!("cannot change sequence \"{}\"", def.name),
+        ));
+    }
     Ok(def)
+}
+
+/// 428C9 for a value given to a GENERATED ALWAYS identity column without
+/// OVERRIDING SYSTEM VALUE.
+fn check_identity_insert(
+    def: &TableDef,
+    i: usize,
+    overriding: Option<&ast::InsertOverriding>,
+) -> Result<()> {
+    let c = &def.columns[i];
+    if c.identity == Some('a') && overriding.is_none() {
+        return Err(SqlError::new(
+            SqlState::GENERATED_ALWAYS,
+            format!(
+                "cannot insert a non-DEFAULT value into column \"{}\"",
+                c.name
+            ),
+        )
+        .with_detail(format!(
+            "Column \"{}\" is an identity column defined as GENERATED ALWAYS.",
+            c.name
+        ))
+        .with_hint("Use OVERRIDING SYSTEM VALUE to override."));
+    }
+    Ok(())
 }
 
 /// 42804 unless a value of type `ty` can be stored in `col`.
@@ -115,11 +146,32 @@ pub(crate) fn bind_stored(
     scope: &Scope,
     finish: impl FnOnce(&mut Binder<'_>, Expr) -> Result<Expr>,
 ) -> Result<Expr> {
+    bind_stored_with(text, style, scope, &mut NoTables, finish)
+}
+
+/// [`bind_stored`] with relation names (a serial default's
+/// `'seq'::regclass`) read from `tables`.
+fn bind_stored_with(
+    text: &str,
+    style: &OutputStyle,
+    scope: &Scope,
+    tables: &mut dyn crate::binder::TableSource,
+    finish: impl FnOnce(&mut Binder<'_>, Expr) -> Result<Expr>,
+) -> Result<Expr> {
     let ast = crate::parser::parse_expr(text)?;
-    let mut tables = NoTables;
-    let mut b = Binder::new(text, style.clone(), Vec::new(), &mut tables);
+    let mut b = Binder::new(text, style.clone(), Vec::new(), tables);
     let e = b.expr(&ast, scope)?;
     finish(&mut b, e)
+}
+
+/// Relation lookups for stored expressions: the catalog as the
+/// statement's transaction sees it.
+pub(crate) struct CatalogTables<'a>(pub crate::catalog::Catalog<'a>);
+
+impl crate::binder::TableSource for CatalogTables<'_> {
+    fn table(&mut self, schema: Option<&str>, name: &str) -> Result<Option<Arc<TableDef>>> {
+        Ok(self.0.table(schema, name)?.map(Arc::new))
+    }
 }
 
 /// A stored default or CHECK of `def` as PostgreSQL prints it
@@ -175,13 +227,20 @@ pub(crate) fn stored_columns(def: &TableDef, text: &str) -> Vec<i16> {
     attnums
 }
 
-/// Defaults of every attribute (None: NULL), coerced to the column.
-pub(super) fn defaults(def: &TableDef, style: &OutputStyle) -> Result<Vec<Option<Expr>>> {
+/// Defaults of every attribute (None: NULL), coerced to the column;
+/// relation names in them are read from `tables`.
+pub(super) fn defaults(
+    def: &TableDef,
+    style: &OutputStyle,
+    tables: &mut dyn crate::binder::TableSource,
+) -> Result<Vec<Option<Expr>>> {
     let mut out = Vec::with_capacity(def.columns.len());
     for (i, c) in def.columns.iter().enumerate() {
         match &c.default {
             Some(text) if !c.dropped => {
-                let e = bind_stored(text, style, &Scope::default(), |b, e| assign(b, e, def, i))?;
+                let e = bind_stored_with(text, style, &Scope::default(), tables, |b, e| {
+                    assign(b, e, def, i)
+                })?;
                 out.push(Some(e));
             }
             _ => out.push(None),
@@ -388,7 +447,7 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
     };
     let style = ctx.style.clone();
     let sql = ctx.sql;
-    let defaults = defaults(&def, &style)?;
+    let defaults = defaults(&def, &style, &mut CatalogTables(ctx.catalog()))?;
     let checks = checks(&def, &style)?;
     let mut b = ctx.binder();
     let source = match ins.source.as_deref() {
@@ -414,6 +473,7 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
                         if is_default(e) {
                             row.push(None);
                         } else {
+                            check_identity_insert(&def, i, ins.overriding.as_ref())?;
                             let bound = b.expr(e, &Scope::default())?;
                             row.push(Some(assign(&mut b, bound, &def, i)?));
                         }
@@ -437,6 +497,7 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
                     ));
                 }
                 for (c, &i) in bound.columns.iter().zip(&targets) {
+                    check_identity_insert(&def, i, ins.overriding.as_ref())?;
                     check_assignable(&def.columns[i], c.ty)?;
                 }
                 let types = bound.columns.iter().map(|c| c.ty).collect();
@@ -452,6 +513,22 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
         _ => None,
     };
     ctx.param_types = b.into_params();
+    // OVERRIDING USER VALUE: identity columns take their default
+    // whatever is given (the value goes nowhere).
+    let targets = if matches!(ins.overriding, Some(ast::InsertOverriding::User)) {
+        targets
+            .into_iter()
+            .map(|i| {
+                if def.columns[i].identity.is_some() {
+                    usize::MAX
+                } else {
+                    i
+                }
+            })
+            .collect()
+    } else {
+        targets
+    };
     Ok(BoundInsert {
         def,
         live,
@@ -585,7 +662,11 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
             while let Some(r) = node.next(&mut eval)? {
                 given.clear();
                 for ((v, &i), from) in r.into_iter().zip(&targets).zip(&types) {
-                    let col = &def.columns[i];
+                    // An overridden identity column's value goes nowhere.
+                    let Some(col) = def.columns.get(i) else {
+                        given.push(None);
+                        continue;
+                    };
                     given.push(Some(crate::cast::cast_value(
                         v,
                         *from,
@@ -1053,7 +1134,7 @@ pub fn bind_update(ctx: &mut Stmt<'_>, upd: &ast::Update) -> Result<BoundModify>
     let style = ctx.style.clone();
     let sql = ctx.sql;
     let checks = checks(&def, &style)?;
-    let defaults = defaults(&def, &style)?;
+    let defaults = defaults(&def, &style, &mut CatalogTables(ctx.catalog()))?;
     let mut b = ctx.binder();
     let from = join_scope(&mut b, from_items, &mut scope)?;
     let sets = bind_sets(&mut b, &upd.assignments, &def, &scope, &defaults, sql)?;
@@ -1117,6 +1198,15 @@ fn bind_sets(
                 .clone()
                 .unwrap_or_else(|| Expr::constant(Value::Null, def.columns[i].ty))
         } else {
+            if def.columns[i].identity == Some('a') {
+                return Err(SqlError::new(
+                    SqlState::GENERATED_ALWAYS,
+                    format!("column \"{n}\" can only be updated to DEFAULT"),
+                )
+                .with_detail(format!(
+                    "Column \"{n}\" is an identity column defined as GENERATED ALWAYS."
+                )));
+            }
             let bound = b.expr(&a.value, scope)?;
             assign(b, bound, def, i)?
         };

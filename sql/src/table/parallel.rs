@@ -388,6 +388,7 @@ fn work(job: Job) {
             engine: &engine,
             snapshot: &snapshot,
             own: &own,
+            db: table.rel.db,
         }),
         outer: Vec::new(),
         initplans: HashMap::new(),
@@ -396,6 +397,7 @@ fn work(job: Job) {
         spill: None,
         worktables: HashMap::new(),
         prepared: None,
+        sequences: None,
     };
     let mut reader = Reader::new(&table, needed);
     let qual = qual.as_ref().map(|q| reader.layout.qual(q));

@@ -297,8 +297,18 @@ static RELATIONS: &[SysRel] = &[
     rel("pg_rules", 12023, PG_RULES, Source::Empty),
     rel("pg_seclabel", 3596, PG_SECLABEL, Source::Empty),
     rel("pg_seclabels", 12099, PG_SECLABELS, Source::Empty),
-    rel("pg_sequence", 2224, PG_SEQUENCE, Source::Empty),
-    rel("pg_sequences", 12048, PG_SEQUENCES, Source::Empty),
+    rel(
+        "pg_sequence",
+        2224,
+        PG_SEQUENCE,
+        Source::Rows(rows::pg_sequence),
+    ),
+    rel(
+        "pg_sequences",
+        12048,
+        PG_SEQUENCES,
+        Source::Sql(PG_SEQUENCES_SQL),
+    ),
     rel(
         "pg_settings",
         12104,
@@ -651,6 +661,14 @@ const PG_INDEXES_SQL: &str = "SELECT n.nspname AS schemaname, c.relname AS table
      LEFT JOIN pg_tablespace t ON t.oid = i.reltablespace \
      WHERE c.relkind IN ('r', 'm', 'p') AND i.relkind IN ('i', 'I')";
 
+const PG_SEQUENCES_SQL: &str = "SELECT n.nspname AS schemaname, c.relname AS sequencename, \
+     pg_get_userbyid(c.relowner) AS sequenceowner, s.seqtypid::regtype AS data_type, \
+     s.seqstart AS start_value, s.seqmin AS min_value, s.seqmax AS max_value, \
+     s.seqincrement AS increment_by, s.seqcycle AS cycle, s.seqcache AS cache_size, \
+     pg_sequence_last_value(c.oid::regclass) AS last_value \
+     FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid \
+     LEFT JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'S'";
+
 const PG_ROLES_SQL: &str = "SELECT rolname, rolsuper, rolinherit, rolcreaterole, rolcreatedb, \
      rolcanlogin, rolreplication, rolconnlimit, '********'::text AS rolpassword, \
      rolvaliduntil, rolbypassrls, NULL::text[] AS rolconfig, oid FROM pg_authid";
@@ -765,9 +783,21 @@ const IS_COLUMNS_SQL: &str = "SELECT current_database()::name AS table_catalog, 
      (CASE WHEN a.attidentity IN ('a', 'd') THEN 'YES' ELSE 'NO' END)::varchar AS is_identity, \
      (CASE a.attidentity WHEN 'a' THEN 'ALWAYS' WHEN 'd' THEN 'BY DEFAULT' END)::varchar \
      AS identity_generation, \
-     NULL::varchar AS identity_start, NULL::varchar AS identity_increment, \
-     NULL::varchar AS identity_maximum, NULL::varchar AS identity_minimum, \
-     (CASE WHEN a.attidentity IN ('a', 'd') THEN 'NO' END)::varchar AS identity_cycle, \
+     (SELECT s.seqstart::varchar FROM pg_sequence s JOIN pg_depend d ON d.objid = s.seqrelid \
+     WHERE d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i') \
+     AS identity_start, \
+     (SELECT s.seqincrement::varchar FROM pg_sequence s JOIN pg_depend d ON d.objid = s.seqrelid \
+     WHERE d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i') \
+     AS identity_increment, \
+     (SELECT s.seqmax::varchar FROM pg_sequence s JOIN pg_depend d ON d.objid = s.seqrelid \
+     WHERE d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i') \
+     AS identity_maximum, \
+     (SELECT s.seqmin::varchar FROM pg_sequence s JOIN pg_depend d ON d.objid = s.seqrelid \
+     WHERE d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i') \
+     AS identity_minimum, \
+     (CASE WHEN (SELECT s.seqcycle FROM pg_sequence s JOIN pg_depend d ON d.objid = s.seqrelid \
+     WHERE d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i') \
+     THEN 'YES' ELSE 'NO' END)::varchar AS identity_cycle, \
      (CASE WHEN a.attgenerated <> '' THEN 'ALWAYS' ELSE 'NEVER' END)::varchar AS is_generated, \
      NULL::varchar AS generation_expression, \
      (CASE WHEN c.relkind IN ('r', 'p') THEN 'YES' ELSE 'NO' END)::varchar AS is_updatable \

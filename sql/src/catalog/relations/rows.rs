@@ -270,8 +270,8 @@ pub(super) fn pg_class(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
         })
         .collect();
     for t in relations(ctx)? {
-        let kind = if t.view.is_some() { "v" } else { "r" };
-        let mut row = class_row(t.oid, &t.name, t.namespace, kind, t.columns.len())
+        let kind = t.relkind().to_string();
+        let mut row = class_row(t.oid, &t.name, t.namespace, &kind, t.columns.len())
             .int2("relchecks", t.checks.len() as i64)
             .bool("relhasindex", !t.indexes.is_empty());
         if t.view.is_none() {
@@ -365,7 +365,11 @@ pub(super) fn pg_attribute(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
             out.push(
                 attribute_row(t.oid, i as i64 + 1, &name, ty, c.typmod)
                     .bool("attnotnull", c.not_null)
-                    .bool("atthasdef", c.default.is_some())
+                    .bool("atthasdef", c.default.is_some() && c.identity.is_none())
+                    .text(
+                        "attidentity",
+                        &c.identity.map(String::from).unwrap_or_default(),
+                    )
                     .bool("atthasmissing", !c.missing.is_null())
                     .bool("attisdropped", c.dropped)
                     .oid("atttypid", if c.dropped { 0 } else { ty.oid().0 })
@@ -547,6 +551,21 @@ pub(super) fn pg_rewrite(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                 .text("ev_qual", "<>")
                 .text("ev_action", &text_of(&r[3]))
                 .done()
+        })
+        .collect())
+}
+
+/// pg_sequence: the sequences' options.
+pub(super) fn pg_sequence(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    let Some((cat, _)) = catalog(ctx)? else {
+        return Ok(Vec::new());
+    };
+    Ok(cat
+        .rows(&system::PG_SEQUENCE)?
+        .into_iter()
+        .map(|(_, mut r)| {
+            r.truncate(PG_SEQUENCE.len());
+            r
         })
         .collect())
 }
@@ -1014,6 +1033,17 @@ pub(super) fn pg_depend(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
     let mut out = Vec::new();
     for t in &tables {
         out.push(dep(CLASS, t.oid, 2615, t.namespace, 0, "n"));
+        // A serial column's sequence depends on it automatically, an
+        // identity column's internally.
+        if let Some((owner, col)) = t.sequence.as_ref().and_then(|s| s.owner) {
+            let identity = tables
+                .iter()
+                .find(|o| o.oid == owner)
+                .and_then(|o| o.columns.get((col as usize).wrapping_sub(1)))
+                .is_some_and(|c| c.identity.is_some());
+            let kind = if identity { "i" } else { "a" };
+            out.push(dep(CLASS, t.oid, CLASS, owner, i64::from(col), kind));
+        }
         for ix in &t.indexes {
             let con = constraints
                 .iter()

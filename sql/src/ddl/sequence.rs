@@ -1,0 +1,264 @@
+//! CREATE SEQUENCE, ALTER SEQUENCE, and the sequences serial and
+//! identity columns own.
+//!
+//! A sequence is a pg_class row of kind 'S' with PostgreSQL's three
+//! columns (last_value, log_cnt, is_called), a one-tuple relation file
+//! holding its state (see crate::sequence), and a pg_sequence row with its
+//! options. Creating and dropping one is transactional; its state is not.
+
+use actorgres_storage::lock::LockMode;
+use sqlparser::ast::ObjectName;
+
+use super::create::insert_column;
+use super::{creation_schema, lock_names, split_name, undefined_table};
+use crate::binder::object_name;
+use crate::catalog::{system, ColumnDef, SequenceDef, TableDef};
+use crate::error::{Result, SqlError, SqlState};
+use crate::parser::{SeqOption, SequenceStatement};
+use crate::result::ResultSink;
+use crate::sequence::{self, SeqState};
+use crate::session::Stmt;
+use crate::types::DataType;
+use crate::value::Value;
+
+/// CREATE SEQUENCE or ALTER SEQUENCE.
+pub fn sequence_statement(
+    ctx: &mut Stmt<'_>,
+    s: &SequenceStatement,
+    sink: &mut dyn ResultSink,
+) -> Result<()> {
+    if s.alter {
+        alter_sequence(ctx, s)?;
+        return sink.command_complete("ALTER SEQUENCE");
+    }
+    if s.temporary {
+        return Err(SqlError::unsupported("temporary sequences"));
+    }
+    ctx.check_writable("CREATE SEQUENCE")?;
+    let parts = object_name(&s.name);
+    let (schema, name) = split_name(&parts)?;
+    creation_schema(ctx, schema, name)?;
+    lock_names(ctx)?;
+    if ctx.catalog().relation_exists(name)? {
+        if s.if_exists {
+            ctx.notices.push(SqlError::notice(
+                SqlState::DUPLICATE_TABLE,
+                format!("relation \"{name}\" already exists, skipping"),
+            ));
+            return sink.command_complete("CREATE SEQUENCE");
+        }
+        return Err(SqlError::new(
+            SqlState::DUPLICATE_TABLE,
+            format!("relation \"{name}\" already exists"),
+        ));
+    }
+    let applied = sequence::apply(None, DataType::Int8, &s.options)?;
+    let mut def = applied.def;
+    if let Some(Some(owner)) = &applied.owned_by {
+        def.owner = Some(owner_column(ctx, owner)?);
+    }
+    let xid = ctx.write_xid("CREATE SEQUENCE")?;
+    new_sequence(ctx, xid, name, &def, applied.restart.unwrap_or(def.start))?;
+    sink.command_complete("CREATE SEQUENCE")
+}
+
+/// The (table OID, attribute number) OWNED BY names: 42P16 unless
+/// `table.column` of an existing table.
+fn owner_column(ctx: &mut Stmt<'_>, owner: &ObjectName) -> Result<(u32, i16)> {
+    let parts = object_name(owner);
+    let Some((column, table)) = parts.split_last() else {
+        return Err(SqlError::internal("empty OWNED BY name"));
+    };
+    if table.is_empty() {
+        return Err(SqlError::new(
+            SqlState::INVALID_TABLE_DEFINITION,
+            "invalid OWNED BY option",
+        )
+        .with_hint("Specify OWNED BY table.column or OWNED BY NONE."));
+    }
+    let (schema, name) = split_name(table)?;
+    let Some(def) = ctx.open_table(schema, name, LockMode::AccessShare)? else {
+        return Err(undefined_table("relation", name));
+    };
+    if def.view.is_some() || def.sequence.is_some() {
+        return Err(SqlError::new(
+            SqlState::WRONG_OBJECT_TYPE,
+            format!("sequence cannot be owned by relation \"{name}\""),
+        )
+        .with_detail(format!(
+            "This operation is not supported for {}.",
+            if def.view.is_some() {
+                "views"
+            } else {
+                "sequences"
+            }
+        )));
+    }
+    let Some(i) = def.find(column) else {
+        return Err(SqlError::new(
+            SqlState::UNDEFINED_COLUMN,
+            format!("column \"{column}\" of relation \"{name}\" does not exist"),
+        ));
+    };
+    Ok((def.oid, i as i16 + 1))
+}
+
+/// Creates sequence `name` with options `def`, its state at `start`
+/// (not yet called); its OID.
+pub(super) fn new_sequence(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    name: &str,
+    def: &SequenceDef,
+    start: i64,
+) -> Result<u32> {
+    let engine = ctx.engine();
+    let oid = engine.new_oid()?;
+    let rel = engine.create_relation(xid, ctx.db, oid)?;
+    ctx.txn.creates.push(rel);
+    let tid = engine.heap_insert(rel, xid, ctx.txn.cid, &SeqState::fresh(start).encode(), 100)?;
+    if tid != sequence::STATE_TID {
+        return Err(SqlError::internal("a new sequence's row is not its first"));
+    }
+    {
+        let cat = ctx.catalog();
+        let who = ctx.actor(xid);
+        cat.insert(
+            &system::PG_CLASS,
+            &[
+                Value::Oid(oid),
+                Value::Text(name.to_owned()),
+                Value::Oid(system::PUBLIC_NS),
+                Value::Text("S".into()),
+                Value::Oid(rel.rel),
+                Value::Int2(sequence::COLUMNS.len() as i16),
+                Value::Null,
+                Value::Bool(false),
+                Value::Bool(false),
+            ],
+            &who,
+        )?;
+        cat.insert(&system::PG_SEQUENCE, &sequence_row(oid, rel.rel, def), &who)?;
+    }
+    for (i, (col, ty)) in sequence::COLUMNS.iter().enumerate() {
+        let c = ColumnDef {
+            name: (*col).to_owned(),
+            ty: *ty,
+            typmod: -1,
+            not_null: true,
+            dropped: false,
+            default: None,
+            missing: Value::Null,
+            identity: None,
+        };
+        insert_column(ctx, xid, oid, i + 1, &c, None)?;
+    }
+    ctx.catalog_changed();
+    Ok(oid)
+}
+
+fn sequence_row(oid: u32, filenode: u32, def: &SequenceDef) -> Vec<Value> {
+    let (owner, col) = def.owner.unwrap_or((0, 0));
+    vec![
+        Value::Oid(oid),
+        Value::Oid(def.ty.oid().0),
+        Value::Int8(def.start),
+        Value::Int8(def.increment),
+        Value::Int8(def.max),
+        Value::Int8(def.min),
+        Value::Int8(def.cache),
+        Value::Bool(def.cycle),
+        Value::Oid(filenode),
+        Value::Oid(owner),
+        Value::Int2(col),
+    ]
+}
+
+/// Rewrites sequence `seq`'s pg_sequence row with `def`.
+fn store_options(ctx: &mut Stmt<'_>, xid: u32, seq: &TableDef, def: &SequenceDef) -> Result<()> {
+    let cat = ctx.catalog();
+    let who = ctx.actor(xid);
+    for (tid, _) in cat.rows_where(&system::PG_SEQUENCE, 0, seq.oid)? {
+        cat.update(
+            &system::PG_SEQUENCE,
+            tid,
+            &sequence_row(seq.oid, seq.rel.rel, def),
+            &who,
+        )?;
+    }
+    ctx.catalog_changed();
+    Ok(())
+}
+
+/// ALTER SEQUENCE [IF EXISTS] name options.
+fn alter_sequence(ctx: &mut Stmt<'_>, s: &SequenceStatement) -> Result<()> {
+    ctx.check_writable("ALTER SEQUENCE")?;
+    let parts = object_name(&s.name);
+    let (schema, name) = split_name(&parts)?;
+    let Some(seq) = ctx.open_table(schema, name, LockMode::ShareRowExclusive)? else {
+        if s.if_exists {
+            ctx.notices.push(SqlError::notice(
+                SqlState::SUCCESSFUL_COMPLETION,
+                format!("relation \"{name}\" does not exist, skipping"),
+            ));
+            return Ok(());
+        }
+        return Err(undefined_table("relation", name));
+    };
+    let Some(old) = &seq.sequence else {
+        return Err(SqlError::new(
+            SqlState::WRONG_OBJECT_TYPE,
+            format!("\"{name}\" is not a sequence"),
+        ));
+    };
+    let applied = sequence::apply(Some(old), old.ty, &s.options)?;
+    let mut def = applied.def;
+    match &applied.owned_by {
+        Some(Some(owner)) => def.owner = Some(owner_column(ctx, owner)?),
+        Some(None) => def.owner = None,
+        None => {}
+    }
+    let xid = ctx.write_xid("ALTER SEQUENCE")?;
+    store_options(ctx, xid, &seq, &def)?;
+    if let Some(value) = applied.restart {
+        let eval = ctx.eval_ctx();
+        sequence::write(&eval, seq.rel, SeqState::fresh(value))?;
+    }
+    Ok(())
+}
+
+/// Sequence options of a serial or identity column: `options` applied
+/// to the defaults of the column's type.
+pub(super) fn column_sequence(ty: DataType, options: &[SeqOption]) -> Result<SequenceDef> {
+    Ok(sequence::apply(None, ty, options)?.def)
+}
+
+/// The name PostgreSQL chooses for the sequence of `table.column`:
+/// `table_column_seq`, then `table_column_seq1`, ... until free.
+pub(super) fn owned_sequence_name(
+    ctx: &Stmt<'_>,
+    table: &str,
+    column: &str,
+    taken: &[String],
+) -> Result<String> {
+    let cat = ctx.catalog();
+    let base = format!("{table}_{column}_");
+    let mut n = 0;
+    loop {
+        let label = if n == 0 {
+            "seq".to_owned()
+        } else {
+            format!("seq{n}")
+        };
+        let mut prefix = base.clone();
+        // Names are at most 63 bytes: the table and column part gives way.
+        while prefix.len() + label.len() > 63 {
+            prefix.pop();
+        }
+        let name = format!("{prefix}{label}");
+        if !taken.contains(&name) && !cat.relation_exists(&name)? {
+            return Ok(name);
+        }
+        n += 1;
+    }
+}

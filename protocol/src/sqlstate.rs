@@ -197,6 +197,8 @@ sqlstates! {
     DATATYPE_MISMATCH = "42804";
     /// 42809
     WRONG_OBJECT_TYPE = "42809";
+    /// 42830: no unique constraint matches a foreign key's columns.
+    INVALID_FOREIGN_KEY = "42830";
     /// 428C9: a value for a GENERATED ALWAYS column.
     GENERATED_ALWAYS = "428C9";
     /// 42846

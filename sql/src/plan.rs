@@ -174,6 +174,8 @@ pub enum Plan {
         func: Srf,
         /// Its arguments (constant for the statement, or outer references).
         args: Vec<Expr>,
+        /// WITH ORDINALITY: a row number (int8) follows its columns.
+        ordinality: bool,
     },
     /// Like Project, but the `srfs` items return sets: each input row
     /// gives as many rows as the longest set, others padded with NULL

@@ -120,9 +120,23 @@ pub struct Transaction {
     pub session_settings: Settings,
     /// A statement other than transaction control ran.
     pub did_query: bool,
+    /// Foreign key checks deferred to COMMIT.
+    pub deferred_checks: Vec<crate::table::Deferred>,
+    /// SET CONSTRAINTS: (ALL: None | a name, deferred), latest last.
+    pub constraint_modes: Vec<(Option<String>, bool)>,
 }
 
 impl Transaction {
+    /// Whether constraint `name` (DEFERRABLE, INITIALLY DEFERRED when
+    /// `initially`) is deferred now, after SET CONSTRAINTS.
+    pub fn constraint_deferred(&self, name: &str, initially: bool) -> bool {
+        self.constraint_modes
+            .iter()
+            .rev()
+            .find(|(n, _)| n.as_deref().is_none_or(|n| n == name))
+            .map_or(initially, |(_, deferred)| *deferred)
+    }
+
     /// A new transaction.
     pub fn new(
         explicit: bool,
@@ -149,6 +163,8 @@ impl Transaction {
             settings_at_start: settings.clone(),
             session_settings: settings.clone(),
             did_query: false,
+            deferred_checks: Vec::new(),
+            constraint_modes: Vec::new(),
         }
     }
 

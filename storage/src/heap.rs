@@ -538,6 +538,28 @@ impl Engine {
         Ok(Modify::Done(tid))
     }
 
+    /// Locks the version at `tid` for this transaction (a row lock: its
+    /// xmax, marked lock-only), waiting for a transaction changing it; a
+    /// later delete or update by another transaction waits for this one.
+    /// A version this transaction already locked is left as it is.
+    pub fn heap_lock(&self, rel: RelId, tid: Tid, who: &Actor<'_>) -> Result<Modify> {
+        self.check_alive()?;
+        let (buf, mut p, mut h) = match self.lock_version(rel, tid, who)? {
+            Ok(x) => x,
+            Err(m) => return Ok(m),
+        };
+        if who.own.is_own(h.xmax) && h.lock_only() {
+            return Ok(Modify::Done(tid));
+        }
+        h.xmax = who.xid;
+        h.cmax = who.own.command_id();
+        h.infomask |= infomask::XMAX_LOCK_ONLY;
+        h.ctid = tid;
+        self.set_xmax(who.xid, rel, tid, &mut p, h)?;
+        buf.mark_dirty();
+        Ok(Modify::Done(tid))
+    }
+
     /// Replaces the version at `tid` with `data`; returns the new tid.
     pub fn heap_update(
         &self,

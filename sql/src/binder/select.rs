@@ -777,8 +777,9 @@ impl Binder<'_> {
                 name,
                 alias,
                 args: Some(args),
+                with_ordinality,
                 ..
-            } => self.function_scan(name, &args.args, alias.as_ref()),
+            } => self.function_scan(name, &args.args, alias.as_ref(), *with_ordinality),
             TableFactor::Table {
                 name,
                 alias,
@@ -884,7 +885,7 @@ impl Binder<'_> {
                 alias,
                 array_exprs,
                 with_offset: false,
-                with_ordinality: false,
+                with_ordinality,
                 ..
             } => {
                 let name = ast::ObjectName::from(vec![ast::Ident::new("unnest")]);
@@ -892,7 +893,7 @@ impl Binder<'_> {
                     .iter()
                     .map(|e| ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e.clone())))
                     .collect();
-                self.function_scan(&name, &args, alias.as_ref())
+                self.function_scan(&name, &args, alias.as_ref(), *with_ordinality)
             }
             other => Err(SqlError::unsupported(format!("the FROM item {other}"))),
         }

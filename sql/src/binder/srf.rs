@@ -46,6 +46,7 @@ pub fn is_srf(name: &str) -> bool {
             | "pg_options_to_table"
             | "generate_subscripts"
             | "regexp_matches"
+            | "pg_partition_ancestors"
     )
 }
 
@@ -207,6 +208,7 @@ impl Binder<'_> {
         name: &ast::ObjectName,
         args: &[FunctionArg],
         alias: Option<&ast::TableAlias>,
+        ordinality: bool,
     ) -> Result<(Plan, Scope)> {
         let parts = object_name(name);
         let fname = parts.last().cloned().unwrap_or_default();
@@ -221,8 +223,11 @@ impl Binder<'_> {
         let (srf, bound, ty) = self.srf_call(&fname, args, &Scope::default(), pos)?;
         let table = alias.map_or_else(|| fname.clone(), |a| ident(&a.name));
         let named = alias.map_or(&[][..], |a| &a.columns[..]);
-        let columns = srf
-            .columns(ty)
+        let mut names = srf.columns(ty);
+        if ordinality {
+            names.push(("ordinality", DataType::Int8));
+        }
+        let columns = names
             .into_iter()
             .enumerate()
             .map(|(i, (name, ty))| ScopeColumn {
@@ -243,6 +248,7 @@ impl Binder<'_> {
             Plan::FunctionScan {
                 func: srf,
                 args: bound,
+                ordinality,
             },
             Scope { columns },
         ))
@@ -317,6 +323,17 @@ impl Binder<'_> {
                     Srf::Unnest("regexp_matches"),
                     vec![crate::func::matches_of(args)],
                     DataType::Array(&DataType::Text),
+                ));
+            }
+            // No table is partitioned: no ancestors (psql's \d asks).
+            "pg_partition_ancestors" if bound.len() == 1 => {
+                return Ok((
+                    Srf::Unnest("pg_partition_ancestors"),
+                    vec![Expr::constant(
+                        crate::value::Value::Array(crate::value::ArrayRef::new(Vec::new())),
+                        DataType::Array(&DataType::Regclass),
+                    )],
+                    DataType::Regclass,
                 ));
             }
             "regexp_split_to_table" => {

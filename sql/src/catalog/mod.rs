@@ -33,6 +33,8 @@ pub use relations::{
     INFORMATION_SCHEMA_NS, PG_TOAST_NS,
 };
 pub(crate) use relations::{session_catalog, session_relations};
-pub use schema::{CheckDef, ColumnDef, DatabaseDef, IndexDef, SequenceDef, TableDef};
+pub use schema::{
+    CheckDef, ColumnDef, DatabaseDef, ForeignKeyDef, IndexDef, SequenceDef, TableDef,
+};
 pub use store::{creation_namespace, search_namespaces, Catalog};
 pub(crate) use store::{oid as oid_of, text as text_of};

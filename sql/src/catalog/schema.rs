@@ -79,6 +79,156 @@ pub struct TableDef {
     pub indexes: Vec<IndexDef>,
     /// For a sequence: its options (its relation holds its state).
     pub sequence: Option<SequenceDef>,
+    /// FOREIGN KEY constraints of this table, by name.
+    pub foreign_keys: Vec<ForeignKeyDef>,
+    /// FOREIGN KEY constraints of other tables (or this one) that
+    /// reference this table, by name.
+    pub referenced_by: Vec<ForeignKeyDef>,
+}
+
+/// A FOREIGN KEY constraint, with the names its messages use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignKeyDef {
+    /// pg_constraint.oid.
+    pub oid: u32,
+    /// Its name.
+    pub name: String,
+    /// The referencing table's OID and name.
+    pub table: (u32, String),
+    /// Referencing attribute indexes (attnum - 1), with their names.
+    pub columns: Vec<(usize, String)>,
+    /// The referenced table's OID and name.
+    pub ref_table: (u32, String),
+    /// Referenced attribute indexes, with their names.
+    pub ref_columns: Vec<(usize, String)>,
+    /// The referencing columns' types.
+    pub types: Vec<DataType>,
+    /// The referenced columns' types.
+    pub ref_types: Vec<DataType>,
+    /// ON UPDATE: 'a' no action, 'r' restrict, 'c' cascade, 'n' set
+    /// null, 'd' set default (pg_constraint.confupdtype).
+    pub on_update: char,
+    /// ON DELETE, as `on_update`.
+    pub on_delete: char,
+    /// MATCH FULL ('f') or SIMPLE ('s').
+    pub match_type: char,
+    /// DEFERRABLE.
+    pub deferrable: bool,
+    /// INITIALLY DEFERRED.
+    pub deferred: bool,
+    /// Checked against every existing row (not NOT VALID).
+    pub validated: bool,
+}
+
+impl ForeignKeyDef {
+    /// The definition as pg_get_constraintdef prints it; `qualify` names
+    /// the referenced table with its schema (not on the search path).
+    pub fn definition(&self, qualify: bool) -> String {
+        let q = |cols: &[(usize, String)]| {
+            cols.iter()
+                .map(|(_, n)| crate::func::quote_ident(n))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut out = format!(
+            "FOREIGN KEY ({}) REFERENCES {}{}({})",
+            q(&self.columns),
+            if qualify { "public." } else { "" },
+            crate::func::quote_ident(&self.ref_table.1),
+            q(&self.ref_columns)
+        );
+        if self.match_type == 'f' {
+            out.push_str(" MATCH FULL");
+        }
+        let word = |c: char| match c {
+            'r' => "RESTRICT",
+            'c' => "CASCADE",
+            'n' => "SET NULL",
+            'd' => "SET DEFAULT",
+            _ => "",
+        };
+        if self.on_update != 'a' {
+            out.push_str(&format!(" ON UPDATE {}", word(self.on_update)));
+        }
+        if self.on_delete != 'a' {
+            out.push_str(&format!(" ON DELETE {}", word(self.on_delete)));
+        }
+        if self.deferrable {
+            out.push_str(" DEFERRABLE");
+        }
+        if self.deferred {
+            out.push_str(" INITIALLY DEFERRED");
+        }
+        if !self.validated {
+            out.push_str(" NOT VALID");
+        }
+        out
+    }
+
+    /// The stored form (pg_constraint.conbin of a 'f' row): the
+    /// referenced table and the key columns, actions and flags.
+    pub fn encode(&self) -> String {
+        let nums = |cols: &[(usize, String)]| {
+            cols.iter()
+                .map(|(i, _)| (i + 1).to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        format!(
+            "confrelid={};conkey={};confkey={};upd={};del={};match={};deferrable={};deferred={};validated={}",
+            self.ref_table.0,
+            nums(&self.columns),
+            nums(&self.ref_columns),
+            self.on_update,
+            self.on_delete,
+            self.match_type,
+            self.deferrable,
+            self.deferred,
+            self.validated
+        )
+    }
+}
+
+/// The parts of a stored foreign key ([`ForeignKeyDef::encode`]), before
+/// names are attached: (confrelid, conkey, confkey, upd, del, match,
+/// deferrable, deferred, validated).
+pub(crate) type StoredForeignKey = (
+    u32,
+    Vec<usize>,
+    Vec<usize>,
+    char,
+    char,
+    char,
+    bool,
+    bool,
+    bool,
+);
+
+/// Reads [`ForeignKeyDef::encode`]'s text (None if damaged).
+pub(crate) fn decode_foreign_key(text: &str) -> Option<StoredForeignKey> {
+    let mut f = std::collections::HashMap::new();
+    for part in text.split(';') {
+        let (k, v) = part.split_once('=')?;
+        f.insert(k, v);
+    }
+    let cols = |k: &str| -> Option<Vec<usize>> {
+        f.get(k)?
+            .split_whitespace()
+            .map(|n| n.parse::<usize>().ok()?.checked_sub(1))
+            .collect()
+    };
+    let ch = |k: &str| f.get(k).and_then(|v| v.chars().next());
+    Some((
+        f.get("confrelid")?.parse().ok()?,
+        cols("conkey")?,
+        cols("confkey")?,
+        ch("upd")?,
+        ch("del")?,
+        ch("match").unwrap_or('s'),
+        *f.get("deferrable")? == "true",
+        *f.get("deferred")? == "true",
+        *f.get("validated")? == "true",
+    ))
 }
 
 /// A sequence's options (pg_sequence).

@@ -5,7 +5,9 @@ use actorgres_storage::smgr::RelId;
 use actorgres_storage::xact::OwnTxn;
 use actorgres_storage::{Actor, Engine, Modify};
 
-use super::schema::{CheckDef, ColumnDef, DatabaseDef, IndexDef, SequenceDef, TableDef};
+use super::schema::{
+    CheckDef, ColumnDef, DatabaseDef, ForeignKeyDef, IndexDef, SequenceDef, TableDef,
+};
 use super::system::{self, SysTable};
 use crate::error::{Result, SqlError};
 use crate::table::row::{self, StoredAttr};
@@ -103,6 +105,72 @@ fn int(v: &Value) -> i64 {
         Value::Int8(i) => *i,
         _ => 0,
     }
+}
+
+/// The foreign keys of table `rel` and those referencing it, with names
+/// from the catalog rows.
+fn foreign_keys_of(rel: u32, rows: &DefinitionRows) -> (Vec<ForeignKeyDef>, Vec<ForeignKeyDef>) {
+    let class_name = |o: u32| {
+        rows.classes
+            .iter()
+            .find(|(_, c)| oid(&c[0]) == o)
+            .map(|(_, c)| text(&c[1]))
+            .unwrap_or_default()
+    };
+    let attr = |o: u32, i: usize| {
+        rows.attributes
+            .iter()
+            .find(|(_, a)| oid(&a[0]) == o && int(&a[4]) == i as i64 + 1)
+            .map(|(_, a)| {
+                (
+                    text(&a[1]),
+                    DataType::from_oid(oid(&a[2])).unwrap_or(DataType::Text),
+                )
+            })
+            .unwrap_or((String::new(), DataType::Text))
+    };
+    let (mut own, mut referencing) = (Vec::new(), Vec::new());
+    for (_, r) in &rows.constraints {
+        if text(&r[3]) != "f" {
+            continue;
+        }
+        let child = oid(&r[4]);
+        let Some((parent, cols, ref_cols, upd, del, matching, deferrable, deferred, validated)) =
+            super::schema::decode_foreign_key(&text(&r[5]))
+        else {
+            continue;
+        };
+        if child != rel && parent != rel {
+            continue;
+        }
+        let fk = ForeignKeyDef {
+            oid: oid(&r[0]),
+            name: text(&r[1]),
+            table: (child, class_name(child)),
+            columns: cols.iter().map(|&i| (i, attr(child, i).0)).collect(),
+            ref_table: (parent, class_name(parent)),
+            ref_columns: ref_cols.iter().map(|&i| (i, attr(parent, i).0)).collect(),
+            types: cols.iter().map(|&i| attr(child, i).1).collect(),
+            ref_types: ref_cols.iter().map(|&i| attr(parent, i).1).collect(),
+            on_update: upd,
+            on_delete: del,
+            match_type: matching,
+            deferrable,
+            deferred,
+            validated,
+        };
+        if parent == rel {
+            referencing.push(fk.clone());
+        }
+        if child == rel {
+            own.push(fk);
+        }
+    }
+    own.sort_by(|a, b| a.name.cmp(&b.name));
+    // Checks and actions run in creation order (PostgreSQL's triggers
+    // fire by name, which holds the constraint's OID).
+    referencing.sort_by_key(|fk| fk.oid);
+    (own, referencing)
 }
 
 /// A sequence's options from its pg_sequence row.
@@ -284,6 +352,14 @@ impl<'a> Catalog<'a> {
         Ok(None)
     }
 
+    /// The relation with pg_class.oid `rel_oid`, if any.
+    pub fn table_by_oid(&self, rel_oid: u32) -> Result<Option<TableDef>> {
+        match self.classes()?.iter().find(|(_, r)| oid(&r[0]) == rel_oid) {
+            Some((_, row)) if text(&row[3]) != "i" => self.build(row).map(Some),
+            _ => Ok(None),
+        }
+    }
+
     /// Every user table of this database.
     pub fn tables(&self) -> Result<Vec<TableDef>> {
         let rows = DefinitionRows::read(self)?;
@@ -438,6 +514,7 @@ impl<'a> Catalog<'a> {
             })
             .collect();
         checks.sort_by(|a, b| a.name.cmp(&b.name));
+        let (foreign_keys, referenced_by) = foreign_keys_of(rel_oid, rows);
         let fillfactor = text(&class[6])
             .strip_prefix("fillfactor=")
             .and_then(|v| v.parse().ok())
@@ -494,6 +571,8 @@ impl<'a> Catalog<'a> {
             view,
             indexes,
             sequence,
+            foreign_keys,
+            referenced_by,
         })
     }
 

@@ -364,6 +364,10 @@ pub(super) fn copy_from(
         .flush(engine, eval.style(), &who)
         .map_err(|(e, line)| load.at(e, line, None))?;
     input.finish()?;
+    let queue = std::mem::take(&mut loader.queue);
+    if !queue.is_empty() {
+        crate::table::fire_foreign_keys(ctx, &def, queue)?;
+    }
     sink.command_complete(&format!("COPY {}", load.rows))
 }
 

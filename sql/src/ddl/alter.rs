@@ -23,6 +23,7 @@ use crate::plan::Plan;
 use crate::result::ResultSink;
 use crate::session::Stmt;
 use crate::table::{bind_stored, checks as bind_checks, record_text};
+use crate::types::DataType;
 use crate::value::Value;
 
 /// OWNER TO: every object belongs to the bootstrap superuser, the one
@@ -124,6 +125,21 @@ pub fn alter_table(
                     ctx.txn.cid += 1;
                 }
             }
+            AlterTableOperation::AddConstraint {
+                constraint: ast::TableConstraint::ForeignKey(fk),
+                not_valid,
+            } => {
+                ctx.txn.cid += 1;
+                super::fkey::add_foreign_key(ctx, xid, &def, fk, None, *not_valid, true)?;
+            }
+            AlterTableOperation::DropConstraint {
+                if_exists,
+                name: cname,
+                ..
+            } => drop_constraint(ctx, xid, &def, &ident(cname), *if_exists)?,
+            AlterTableOperation::AlterColumn { column_name, op } => {
+                alter_column(ctx, xid, &def, &ident(column_name), op)?
+            }
             AlterTableOperation::OwnerTo { new_owner } => check_owner(ctx, new_owner)?,
             other => return Err(SqlError::unsupported(format!("ALTER TABLE ... {other}"))),
         }
@@ -131,6 +147,280 @@ pub fn alter_table(
         def = reload(ctx, &def)?;
     }
     sink.command_complete("ALTER TABLE")
+}
+
+/// ALTER TABLE ... ALTER COLUMN name SET / DROP NOT NULL, SET / DROP
+/// DEFAULT, ADD GENERATED ... AS IDENTITY.
+fn alter_column(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &Arc<TableDef>,
+    name: &str,
+    op: &ast::AlterColumnOperation,
+) -> Result<()> {
+    use ast::AlterColumnOperation as Op;
+    let Some(i) = def.find(name) else {
+        return Err(SqlError::new(
+            SqlState::UNDEFINED_COLUMN,
+            format!(
+                "column \"{name}\" of relation \"{}\" does not exist",
+                def.name
+            ),
+        ));
+    };
+    let col = def.columns[i].clone();
+    let attnum = (i + 1) as i16;
+    // pg_attribute row changes: (attnotnull, atthasdef, attidentity).
+    let set_attr = |ctx: &mut Stmt<'_>, f: &dyn Fn(&mut Vec<Value>)| -> Result<()> {
+        let cat = ctx.catalog();
+        let who = ctx.actor(xid);
+        for (tid, mut row) in cat.rows_where(&system::PG_ATTRIBUTE, 0, def.oid)? {
+            if row[4] == Value::Int2(attnum) {
+                f(&mut row);
+                cat.update(&system::PG_ATTRIBUTE, tid, &row, &who)?;
+            }
+        }
+        Ok(())
+    };
+    let drop_default = |ctx: &mut Stmt<'_>| -> Result<()> {
+        let cat = ctx.catalog();
+        let who = ctx.actor(xid);
+        for (tid, row) in cat.rows_where(&system::PG_ATTRDEF, 1, def.oid)? {
+            if row[2] == Value::Int2(attnum) {
+                cat.delete(&system::PG_ATTRDEF, tid, &who)?;
+            }
+        }
+        Ok(())
+    };
+    match op {
+        Op::SetNotNull => {
+            if col.not_null {
+                return Ok(());
+            }
+            let mut nulls = false;
+            each_row(ctx, def, |row, _| {
+                let pos = def.live().position(|(a, _)| a == i).unwrap_or(0);
+                nulls |= row.get(pos).is_some_and(Value::is_null);
+                Ok(())
+            })?;
+            if nulls {
+                return Err(SqlError::new(
+                    SqlState::NOT_NULL_VIOLATION,
+                    format!(
+                        "column \"{name}\" of relation \"{}\" contains null values",
+                        def.name
+                    ),
+                )
+                .with_object(Some(&def.name), Some(name), None));
+            }
+            set_attr(ctx, &|row| row[5] = Value::Bool(true))?;
+        }
+        Op::DropNotNull => {
+            if def
+                .indexes
+                .iter()
+                .any(|ix| ix.primary && ix.columns.contains(&i))
+            {
+                return Err(SqlError::new(
+                    SqlState::INVALID_TABLE_DEFINITION,
+                    format!("column \"{name}\" is in a primary key"),
+                ));
+            }
+            if col.identity.is_some() {
+                return Err(SqlError::new(
+                    SqlState::INVALID_TABLE_DEFINITION,
+                    format!(
+                        "column \"{name}\" of relation \"{}\" is an identity column",
+                        def.name
+                    ),
+                ));
+            }
+            set_attr(ctx, &|row| row[5] = Value::Bool(false))?;
+        }
+        Op::SetDefault { value } => {
+            if col.identity.is_some() {
+                return Err(SqlError::new(
+                    SqlState::SYNTAX_ERROR,
+                    format!(
+                        "column \"{name}\" of relation \"{}\" is an identity column",
+                        def.name
+                    ),
+                )
+                .with_hint("Use ALTER TABLE ... ALTER COLUMN ... DROP IDENTITY instead."));
+            }
+            let text = super::sequence::canonical_default(value);
+            let ty = col.ty;
+            let mut tables = crate::table::CatalogTables(ctx.catalog());
+            crate::table::bind_stored_with(
+                &text,
+                ctx.style,
+                &Default::default(),
+                &mut tables,
+                |b, bound| {
+                    if bound.ty != DataType::Unknown
+                        && !crate::cast::can_coerce(
+                            bound.ty,
+                            ty,
+                            crate::cast::CoercionContext::Assignment,
+                        )
+                    {
+                        return Err(SqlError::new(
+                        SqlState::DATATYPE_MISMATCH,
+                        format!(
+                            "column \"{name}\" is of type {ty} but default expression is of type {}",
+                            bound.ty
+                        ),
+                    )
+                    .with_hint("You will need to rewrite or cast the expression."));
+                    }
+                    b.coerce(bound, ty, -1, crate::cast::CoercionContext::Assignment)
+                },
+            )?;
+            drop_default(ctx)?;
+            let oid = ctx.engine().new_oid()?;
+            let cat = ctx.catalog();
+            let who = ctx.actor(xid);
+            cat.insert(
+                &system::PG_ATTRDEF,
+                &[
+                    Value::Oid(oid),
+                    Value::Oid(def.oid),
+                    Value::Int2(attnum),
+                    Value::Text(text),
+                ],
+                &who,
+            )?;
+            set_attr(ctx, &|row| row[7] = Value::Bool(true))?;
+        }
+        Op::DropDefault => {
+            drop_default(ctx)?;
+            set_attr(ctx, &|row| row[7] = Value::Bool(false))?;
+        }
+        Op::AddGenerated {
+            generated_as,
+            sequence_options,
+        } => {
+            if col.identity.is_some() {
+                return Err(SqlError::new(
+                    SqlState::INVALID_TABLE_DEFINITION,
+                    format!(
+                        "column \"{name}\" of relation \"{}\" is already an identity column",
+                        def.name
+                    ),
+                ));
+            }
+            if col.default.is_some() {
+                return Err(SqlError::new(
+                    SqlState::INVALID_TABLE_DEFINITION,
+                    format!(
+                        "column \"{name}\" of relation \"{}\" already has a default value",
+                        def.name
+                    ),
+                ));
+            }
+            if !col.not_null {
+                return Err(SqlError::new(
+                    SqlState::INVALID_TABLE_DEFINITION,
+                    format!(
+                        "column \"{name}\" of relation \"{}\" must be declared NOT NULL before identity can be added",
+                        def.name
+                    ),
+                ));
+            }
+            if !matches!(col.ty, DataType::Int2 | DataType::Int4 | DataType::Int8) {
+                return Err(SqlError::new(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    "identity column type must be smallint, integer, or bigint",
+                ));
+            }
+            let options =
+                crate::parser::sequence_options(sequence_options.as_deref().unwrap_or_default())
+                    .map_err(|e| {
+                        SqlError::syntax(format!("syntax error at or near \"{e}\""), None)
+                    })?;
+            let mut seq = super::sequence::column_sequence(col.ty, &options)?;
+            seq.owner = Some((def.oid, attnum));
+            let seq_name = super::sequence::owned_sequence_name(ctx, &def.name, name, &[])?;
+            let start = seq.start;
+            super::sequence::new_sequence(ctx, xid, &seq_name, &seq, start)?;
+            let kind = if matches!(generated_as, Some(ast::GeneratedAs::Always)) {
+                "a"
+            } else {
+                "d"
+            };
+            set_attr(ctx, &|row| row[10] = Value::Text(kind.into()))?;
+        }
+        other => {
+            return Err(SqlError::unsupported(format!(
+                "ALTER TABLE ... ALTER COLUMN {name} {other}"
+            )))
+        }
+    }
+    ctx.catalog_changed();
+    Ok(())
+}
+
+/// ALTER TABLE ... DROP CONSTRAINT [IF EXISTS] name: a CHECK or FOREIGN
+/// KEY constraint, or the index of a PRIMARY KEY or UNIQUE one.
+fn drop_constraint(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &TableDef,
+    name: &str,
+    if_exists: bool,
+) -> Result<()> {
+    let cat = ctx.catalog();
+    let Some((tid, row)) = cat
+        .rows_where(&system::PG_CONSTRAINT, 4, def.oid)?
+        .into_iter()
+        .find(|(_, r)| crate::catalog::text_of(&r[1]) == name)
+    else {
+        if if_exists {
+            ctx.notices.push(SqlError::notice(
+                SqlState::SUCCESSFUL_COMPLETION,
+                format!(
+                    "constraint \"{name}\" of relation \"{}\" does not exist, skipping",
+                    def.name
+                ),
+            ));
+            return Ok(());
+        }
+        return Err(SqlError::new(
+            SqlState::UNDEFINED_OBJECT,
+            format!(
+                "constraint \"{name}\" of relation \"{}\" does not exist",
+                def.name
+            ),
+        ));
+    };
+    let kind = crate::catalog::text_of(&row[3]);
+    if matches!(kind.as_str(), "p" | "u") {
+        if let Some(ix) = def.indexes.iter().find(|i| i.name == name) {
+            if let Some(fk) = def.referenced_by.iter().find(|fk| {
+                fk.ref_columns.len() == ix.columns.len()
+                    && fk.ref_columns.iter().all(|(c, _)| ix.columns.contains(c))
+            }) {
+                return Err(SqlError::new(
+                    SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
+                    format!(
+                        "cannot drop constraint {name} on table {} because other objects depend on it",
+                        def.name
+                    ),
+                )
+                .with_detail(format!(
+                    "constraint {} on table {} depends on index {name}",
+                    fk.name, fk.table.1
+                ))
+                .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
+            }
+            super::index::remove_index(ctx, xid, def.oid, ix)?;
+            return Ok(());
+        }
+    }
+    let who = ctx.actor(xid);
+    ctx.catalog().delete(&system::PG_CONSTRAINT, tid, &who)?;
+    ctx.catalog_changed();
+    Ok(())
 }
 
 /// The table's definition as this transaction now sees it.
@@ -445,6 +735,10 @@ fn rename_column(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef, from: &str, to: &
     // Stored expressions refer to columns by name: rewrite them.
     for (t, col, text_col) in [(&system::PG_CONSTRAINT, 4, 5), (&system::PG_ATTRDEF, 1, 3)] {
         for (tid, mut row) in cat.rows_where(t, col, def.oid)? {
+            // Only CHECK constraints hold expression text.
+            if std::ptr::eq(t, &system::PG_CONSTRAINT) && row[3] != Value::Text("c".into()) {
+                continue;
+            }
             let Value::Text(text) = &row[text_col] else {
                 continue;
             };

@@ -63,6 +63,8 @@ pub(super) struct NewColumn {
     pub sequence: Option<crate::catalog::SequenceDef>,
     /// Serial (its default is set once the sequence has a name).
     pub serial: bool,
+    /// REFERENCES on the column.
+    pub foreign_keys: Vec<ast::ForeignKeyConstraint>,
     pub checks: Vec<(Option<String>, ast::Expr)>,
     /// PRIMARY KEY or UNIQUE on the column, with the constraint's name.
     pub keys: Vec<(Kind, Option<String>)>,
@@ -99,6 +101,7 @@ pub(super) fn new_column(c: &ast::ColumnDef, table: &str, ctx: &Stmt<'_>) -> Res
     let mut checks = Vec::new();
     let mut keys = Vec::new();
     let mut sequence = None;
+    let mut foreign_keys = Vec::new();
     if let Some(t) = serial {
         sequence = Some(super::sequence::column_sequence(t, &[])?);
         col.not_null = true;
@@ -142,15 +145,21 @@ pub(super) fn new_column(c: &ast::ColumnDef, table: &str, ctx: &Stmt<'_>) -> Res
             ColumnOption::Default(e) => {
                 // Validate now: it must bind and coerce to the column.
                 let style = ctx.style.clone();
-                let text = e.to_string();
+                let text = super::sequence::canonical_default(e);
                 let mut null = false;
-                bind_stored(&text, &style, &Default::default(), |b, bound| {
-                    // DEFAULT NULL is no default (PostgreSQL stores none).
-                    null = matches!(bound.as_const(), Some(crate::value::Value::Null));
-                    if bound.ty != DataType::Unknown
-                        && !can_coerce(bound.ty, ty, CoercionContext::Assignment)
-                    {
-                        return Err(SqlError::new(
+                let mut tables = crate::table::CatalogTables(ctx.catalog());
+                crate::table::bind_stored_with(
+                    &text,
+                    &style,
+                    &Default::default(),
+                    &mut tables,
+                    |b, bound| {
+                        // DEFAULT NULL is no default (PostgreSQL stores none).
+                        null = matches!(bound.as_const(), Some(crate::value::Value::Null));
+                        if bound.ty != DataType::Unknown
+                            && !can_coerce(bound.ty, ty, CoercionContext::Assignment)
+                        {
+                            return Err(SqlError::new(
                             SqlState::DATATYPE_MISMATCH,
                             format!(
                                 "column \"{name}\" is of type {ty} but default expression is of type {}",
@@ -158,9 +167,10 @@ pub(super) fn new_column(c: &ast::ColumnDef, table: &str, ctx: &Stmt<'_>) -> Res
                             ),
                         )
                         .with_hint("You will need to rewrite or cast the expression."));
-                    }
-                    b.coerce(bound, ty, -1, CoercionContext::Assignment)
-                })?;
+                        }
+                        b.coerce(bound, ty, -1, CoercionContext::Assignment)
+                    },
+                )?;
                 if !null {
                     col.default = Some(text);
                 }
@@ -175,9 +185,7 @@ pub(super) fn new_column(c: &ast::ColumnDef, table: &str, ctx: &Stmt<'_>) -> Res
             ColumnOption::Unique(u) => {
                 keys.push((Kind::UniqueConstraint, u.name.as_ref().map(ident)))
             }
-            ColumnOption::ForeignKey(_) => {
-                return Err(SqlError::unsupported("FOREIGN KEY constraints"))
-            }
+            ColumnOption::ForeignKey(fk) => foreign_keys.push(fk.clone()),
             ColumnOption::Collation(c)
                 if matches!(object_name(c).join(".").as_str(), "C" | "default" | "POSIX") => {}
             other => return Err(SqlError::unsupported(format!("the column option {other}"))),
@@ -200,6 +208,7 @@ pub(super) fn new_column(c: &ast::ColumnDef, table: &str, ctx: &Stmt<'_>) -> Res
         keys,
         sequence,
         serial: serial.is_some(),
+        foreign_keys,
     })
 }
 
@@ -207,7 +216,7 @@ pub(super) fn new_column(c: &ast::ColumnDef, table: &str, ctx: &Stmt<'_>) -> Res
 /// PostgreSQL shows it.
 pub(super) fn nextval_default(seq: &str) -> String {
     let quoted = crate::func::quote_ident(seq);
-    format!("nextval('{}'::regclass)", quoted.replace('\'', "''"))
+    format!("nextval('public.{}'::regclass)", quoted.replace('\'', "''"))
 }
 
 /// The integer type of a serial pseudo-type name.
@@ -389,8 +398,12 @@ pub fn create_table(
     let mut col_checks: Vec<(String, Option<String>, ast::Expr)> = Vec::new();
     let mut keys: Vec<NewIndex> = Vec::new();
     let mut owned: Vec<(usize, crate::catalog::SequenceDef, String)> = Vec::new();
+    let mut foreign_keys: Vec<(Option<String>, ast::ForeignKeyConstraint)> = Vec::new();
     for c in &ct.columns {
         let mut nc = new_column(c, name, ctx)?;
+        for fk in nc.foreign_keys.drain(..) {
+            foreign_keys.push((Some(nc.def.name.clone()), fk));
+        }
         if let Some(seq) = nc.sequence.take() {
             let mut taken: Vec<String> = owned.iter().map(|(_, _, n)| n.clone()).collect();
             taken.push(name.to_owned());
@@ -448,9 +461,7 @@ pub fn create_table(
             TableConstraint::PrimaryKey(_) | TableConstraint::Unique(_) => {
                 keys.extend(NewIndex::of_constraint(tc)?)
             }
-            TableConstraint::ForeignKey(_) => {
-                return Err(SqlError::unsupported("FOREIGN KEY constraints"))
-            }
+            TableConstraint::ForeignKey(fk) => foreign_keys.push((None, fk.clone())),
             other => return Err(SqlError::unsupported(format!("the constraint {other}"))),
         }
     }
@@ -480,6 +491,14 @@ pub fn create_table(
         // CommandCounterIncrement: each index sees the names before it.
         ctx.txn.cid += 1;
         add_index(ctx, xid, &def, k, false)?;
+    }
+    for (column, fk) in &foreign_keys {
+        ctx.txn.cid += 1;
+        let now = ctx
+            .catalog()
+            .table_by_oid(def.oid)?
+            .ok_or_else(|| SqlError::internal("a new table is not in the catalog"))?;
+        super::fkey::add_foreign_key(ctx, xid, &now, fk, column.as_deref(), false, false)?;
     }
     sink.command_complete("CREATE TABLE")
 }
@@ -531,6 +550,8 @@ fn new_relation(
         view: None,
         indexes: Vec::new(),
         sequence: None,
+        foreign_keys: Vec::new(),
+        referenced_by: Vec::new(),
     })
 }
 

@@ -62,6 +62,7 @@ pub fn drop(
     ctx: &mut Stmt<'_>,
     kind: ObjectType,
     if_exists: bool,
+    cascade: bool,
     names: &[ObjectName],
     sink: &mut dyn ResultSink,
 ) -> Result<Dispatched> {
@@ -72,7 +73,7 @@ pub fn drop(
                 ObjectType::View => 'v',
                 _ => 'S',
             };
-            let verb = drop_relations(ctx, if_exists, names, kind)?;
+            let verb = drop_relations(ctx, if_exists, cascade, names, kind)?;
             sink.command_complete(verb)?;
             Ok(Dispatched::Done)
         }
@@ -105,12 +106,14 @@ fn kind_words(kind: char) -> (&'static str, &'static str) {
 fn drop_relations(
     ctx: &mut Stmt<'_>,
     if_exists: bool,
+    cascade: bool,
     names: &[ObjectName],
     kind: char,
 ) -> Result<&'static str> {
     let (what, verb) = kind_words(kind);
     ctx.check_writable(verb)?;
     lock_names(ctx)?;
+    let dropped: Vec<String> = names.iter().filter_map(|n| object_name(n).pop()).collect();
     for n in names {
         let parts = object_name(n);
         let (schema, name) = split_name(&parts)?;
@@ -137,9 +140,77 @@ fn drop_relations(
             .with_hint(format!("Use {other_verb} to remove a {other}.")));
         }
         let xid = ctx.write_xid(verb)?;
+        drop_dependent_keys(ctx, xid, &def, &dropped, cascade)?;
         remove_table(ctx, xid, &def)?;
     }
     Ok(verb)
+}
+
+/// Foreign keys of other tables referencing `def`: 2BP01 listing them,
+/// or with CASCADE dropped (with PostgreSQL's notice).
+fn drop_dependent_keys(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &TableDef,
+    dropped: &[String],
+    cascade: bool,
+) -> Result<()> {
+    let mut deps: Vec<&crate::catalog::ForeignKeyDef> = def
+        .referenced_by
+        .iter()
+        .filter(|fk| fk.table.0 != def.oid && !dropped.contains(&fk.table.1))
+        .collect();
+    if deps.is_empty() {
+        return Ok(());
+    }
+    deps.sort_by_key(|fk| fk.oid);
+    let lines: Vec<String> = deps
+        .iter()
+        .map(|fk| format!("constraint {} on table {}", fk.name, fk.table.1))
+        .collect();
+    if !cascade {
+        let detail: Vec<String> = lines
+            .iter()
+            .map(|l| format!("{l} depends on table {}", def.name))
+            .collect();
+        return Err(SqlError::new(
+            SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
+            format!(
+                "cannot drop table {} because other objects depend on it",
+                def.name
+            ),
+        )
+        .with_detail(detail.join("\n"))
+        .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
+    }
+    let notice = match lines.as_slice() {
+        [one] => SqlError::notice(
+            SqlState::SUCCESSFUL_COMPLETION,
+            format!("drop cascades to {one}"),
+        ),
+        many => SqlError::notice(
+            SqlState::SUCCESSFUL_COMPLETION,
+            format!("drop cascades to {} other objects", many.len()),
+        )
+        .with_detail(
+            many.iter()
+                .map(|l| format!("drop cascades to {l}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+    };
+    ctx.notices.push(notice);
+    let cat = ctx.catalog();
+    let who = ctx.actor(xid);
+    for fk in deps {
+        for (tid, r) in cat.rows_where(&system::PG_CONSTRAINT, 0, fk.oid)? {
+            if crate::catalog::oid_of(&r[0]) == fk.oid {
+                cat.delete(&system::PG_CONSTRAINT, tid, &who)?;
+            }
+        }
+    }
+    ctx.catalog_changed();
+    Ok(())
 }
 
 fn drop_database(

@@ -302,7 +302,12 @@ pub(super) fn remove_indexes(
     Ok(())
 }
 
-fn remove_index(ctx: &mut Stmt<'_>, xid: u32, table_oid: u32, index: &IndexDef) -> Result<()> {
+pub(super) fn remove_index(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    table_oid: u32,
+    index: &IndexDef,
+) -> Result<()> {
     let cat = ctx.catalog();
     let who = ctx.actor(xid);
     if let Some((tid, _)) = cat.class_tid(index.oid)? {

@@ -46,6 +46,8 @@ pub fn lock_table(ctx: &mut Stmt<'_>, l: &ast::Lock, sink: &mut dyn ResultSink) 
 /// relfilenode, as PostgreSQL); the old file goes at commit.
 pub fn truncate(ctx: &mut Stmt<'_>, t: &ast::Truncate, sink: &mut dyn ResultSink) -> Result<()> {
     ctx.check_writable("TRUNCATE TABLE")?;
+    let cascade = matches!(t.cascade, Some(ast::CascadeOption::Cascade));
+    let mut defs = Vec::new();
     for target in &t.table_names {
         let parts = object_name(&target.name);
         let (schema, name) = split_name(&parts)?;
@@ -53,6 +55,43 @@ pub fn truncate(ctx: &mut Stmt<'_>, t: &ast::Truncate, sink: &mut dyn ResultSink
             return Err(undefined_table("relation", name));
         };
         reject_system(&def)?;
+        defs.push(def);
+    }
+    // Tables referencing a truncated one go too (CASCADE), or must be in
+    // the list.
+    let mut i = 0;
+    while i < defs.len() {
+        let referencing: Vec<(String, String)> = defs[i]
+            .referenced_by
+            .iter()
+            .filter(|fk| !defs.iter().any(|d| d.oid == fk.table.0))
+            .map(|fk| (fk.table.1.clone(), fk.ref_table.1.clone()))
+            .collect();
+        for (child, parent) in referencing {
+            if defs.iter().any(|d| d.name == child) {
+                continue;
+            }
+            if !cascade {
+                return Err(SqlError::new(
+                    SqlState::FEATURE_NOT_SUPPORTED,
+                    "cannot truncate a table referenced in a foreign key constraint",
+                )
+                .with_detail(format!("Table \"{child}\" references \"{parent}\"."))
+                .with_hint(format!(
+                    "Truncate table \"{child}\" at the same time, or use TRUNCATE ... CASCADE."
+                )));
+            }
+            ctx.notices.push(SqlError::notice(
+                SqlState::SUCCESSFUL_COMPLETION,
+                format!("truncate cascades to table \"{child}\""),
+            ));
+            if let Some(d) = ctx.open_table(None, &child, LockMode::AccessExclusive)? {
+                defs.push(d);
+            }
+        }
+        i += 1;
+    }
+    for def in defs {
         let xid = ctx.write_xid("TRUNCATE TABLE")?;
         let engine = ctx.engine();
         let filenode = engine.new_oid()?;

@@ -6,6 +6,7 @@ mod alter;
 mod create;
 mod database;
 mod drop;
+mod fkey;
 mod index;
 mod index_build;
 mod maintenance;

@@ -262,3 +262,57 @@ pub(super) fn owned_sequence_name(
         n += 1;
     }
 }
+
+/// A column default as stored: the sequence argument of nextval,
+/// currval and setval written as PostgreSQL stores it, a qualified
+/// regclass constant (`nextval('s')` becomes
+/// `nextval('public.s'::regclass)`), so that it means the same sequence
+/// whatever the search_path, and pg_depend and pg_dump see it.
+pub(super) fn canonical_default(e: &sqlparser::ast::Expr) -> String {
+    use sqlparser::ast::{self, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Value as V};
+    let mut e = e.clone();
+    let _ = ast::visit_expressions_mut(&mut e, |x| {
+        if let Expr::Function(f) = x {
+            let name = object_name(&f.name).pop().unwrap_or_default();
+            if matches!(name.as_str(), "nextval" | "currval" | "setval") {
+                if let FunctionArguments::List(list) = &mut f.args {
+                    if let Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(arg))) =
+                        list.args.first_mut()
+                    {
+                        let literal = match &*arg {
+                            Expr::Value(v) => match &v.value {
+                                V::SingleQuotedString(s) => Some(s.clone()),
+                                _ => None,
+                            },
+                            Expr::Cast {
+                                expr, data_type, ..
+                            } if data_type.to_string().eq_ignore_ascii_case("regclass") => {
+                                match &**expr {
+                                    Expr::Value(v) => match &v.value {
+                                        V::SingleQuotedString(s) => Some(s.clone()),
+                                        _ => None,
+                                    },
+                                    _ => None,
+                                }
+                            }
+                            _ => None,
+                        };
+                        if let Some(parts) = literal.and_then(|l| crate::binder::qualified_name(&l))
+                        {
+                            if let Some(rel) = parts.last() {
+                                let text = format!("public.{}", crate::func::quote_ident(rel));
+                                *arg = crate::parser::parse_expr(&format!(
+                                    "'{}'::regclass",
+                                    text.replace('\'', "''")
+                                ))
+                                .unwrap_or_else(|_| arg.clone());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    e.to_string().replace("::REGCLASS", "::regclass")
+}

@@ -263,9 +263,14 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             id: *id,
             rows: None,
         }),
-        Plan::FunctionScan { func, args } => Box::new(srf::FunctionScan {
+        Plan::FunctionScan {
+            func,
+            args,
+            ordinality,
+        } => Box::new(srf::FunctionScan {
             func: *func,
             args,
+            ordinality: *ordinality,
             series: None,
             count: 0,
         }),

@@ -186,6 +186,8 @@ pub struct FunctionScan<'p> {
     pub series: Option<Series>,
     /// Rows returned (for interrupt checks).
     pub count: u32,
+    /// WITH ORDINALITY: append the row number.
+    pub ordinality: bool,
 }
 
 impl Node for FunctionScan<'_> {
@@ -202,10 +204,18 @@ impl Node for FunctionScan<'_> {
             ctx.check_interrupts()?;
         }
         let multi = self.func == Srf::OptionsToTable;
+        let n = i64::from(self.count);
+        let ordinality = self.ordinality;
         match self.series.as_mut() {
-            Some(s) => Ok(s.next(ctx)?.map(|v| match v {
-                Value::Array(row) if multi => row.items().to_vec(),
-                v => vec![v],
+            Some(s) => Ok(s.next(ctx)?.map(|v| {
+                let mut row = match v {
+                    Value::Array(row) if multi => row.items().to_vec(),
+                    v => vec![v],
+                };
+                if ordinality {
+                    row.push(Value::Int8(n));
+                }
+                row
             })),
             None => Ok(None),
         }

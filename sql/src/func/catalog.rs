@@ -287,6 +287,17 @@ fn constraintdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
         let Some(t) = tables.iter().find(|t| t.oid == rel) else {
             return Ok(Value::Null);
         };
+        if kind == "f" {
+            return Ok(t.foreign_keys.iter().find(|fk| fk.oid == wanted).map_or(
+                Value::Null,
+                |fk| {
+                    let visible =
+                        crate::catalog::search_namespaces(&ctx.settings.str("search_path"))
+                            .contains(&crate::catalog::system::PUBLIC_NS);
+                    Value::Text(fk.definition(!visible))
+                },
+            ));
+        }
         if kind == "c" {
             let pretty = matches!(a.get(1), Some(Value::Bool(true)));
             let expr = crate::table::stored_sql(t, &text_of(&r[5]), None, pretty);
@@ -319,6 +330,15 @@ fn get_expr(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     };
     let pretty = matches!(a.get(2), Some(Value::Bool(true)));
     let rel = oid_of(&a[1]);
+    // Relation names in regclass literals are stored qualified and
+    // printed bare when their schema is on the search path.
+    let text = if crate::catalog::search_namespaces(&ctx.settings.str("search_path"))
+        .contains(&crate::catalog::system::PUBLIC_NS)
+    {
+        text.replace("'public.", "'")
+    } else {
+        text
+    };
     Ok(Value::Text(
         match relations(ctx)?.iter().find(|t| t.oid == rel) {
             Some(t) => crate::table::stored_sql(t, &text, None, pretty),

@@ -270,6 +270,14 @@ pub fn builtins() -> impl Iterator<Item = (u32, &'static FuncDef)> {
         .map(|(i, d)| (FIRST_BUILTIN_OID + i as u32, d))
 }
 
+/// The pg_operator OID of `=` between two values of type `t` (0 if
+/// there is none).
+pub fn equality_operator_oid(t: DataType) -> u32 {
+    builtins()
+        .find(|(_, d)| d.name == "=" && d.args == [t, t])
+        .map_or(0, |(oid, _)| oid)
+}
+
 /// The built-in function with pg_proc OID `oid`.
 pub fn builtin_by_oid(oid: u32) -> Option<&'static FuncDef> {
     let i = oid.checked_sub(FIRST_BUILTIN_OID)?;

@@ -40,6 +40,13 @@ pub enum Parsed {
     Copy(Box<CopyStatement>),
     /// CREATE SEQUENCE or ALTER SEQUENCE.
     Sequence(Box<SequenceStatement>),
+    /// SET CONSTRAINTS {ALL | name, ...} {DEFERRED | IMMEDIATE}.
+    SetConstraints {
+        /// The constraints named (None: ALL).
+        names: Option<Vec<String>>,
+        /// DEFERRED rather than IMMEDIATE.
+        deferred: bool,
+    },
     /// VACUUM [FULL | FREEZE | VERBOSE | ANALYZE]... | VACUUM (options)
     /// [table [, ...]].
     Vacuum {
@@ -185,6 +192,9 @@ pub fn parse(sql: &str) -> Result<Vec<Parsed>> {
     if let Some(stmt) = fast_insert::parse(sql) {
         return Ok(vec![Parsed::Sql(Ast::new(stmt, sql.len()))]);
     }
+    if let Some(stripped) = sequence::strip_sequence_name(sql) {
+        return parse_all(&stripped).map_err(|e| syntax_error(&stripped, e));
+    }
     parse_all(sql).map_err(|e| syntax_error(sql, e))
 }
 
@@ -285,6 +295,15 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
                 Parsed::Copy(Box::new(copy::parse_copy(&mut p, sql)?))
             }
             _ if sequence::starts(&p) => Parsed::Sequence(Box::new(sequence::parse(&mut p)?)),
+            Token::Word(w)
+                if w.keyword == Keyword::SET
+                    && matches!(&p.peek_nth_token(1).token,
+                        Token::Word(c) if c.value.eq_ignore_ascii_case("constraints")) =>
+            {
+                p.next_token();
+                p.next_token();
+                parse_set_constraints(&mut p)?
+            }
             _ => Parsed::Sql(Ast::new(p.parse_statement()?, sql.len())),
         };
         out.push(stmt);
@@ -296,6 +315,25 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
         }
     }
     Ok(out)
+}
+
+fn parse_set_constraints(p: &mut Parser<'_>) -> std::result::Result<Parsed, ParserError> {
+    let names = if p.parse_keyword(Keyword::ALL) {
+        None
+    } else {
+        Some(
+            p.parse_comma_separated(|p| p.parse_object_name(false))?
+                .iter()
+                .map(|n| crate::binder::object_name(n).pop().unwrap_or_default())
+                .collect(),
+        )
+    };
+    let deferred = match p.parse_one_of_keywords(&[Keyword::DEFERRED, Keyword::IMMEDIATE]) {
+        Some(Keyword::DEFERRED) => true,
+        Some(_) => false,
+        None => return Err(found(&p.peek_token(), "DEFERRED or IMMEDIATE")),
+    };
+    Ok(Parsed::SetConstraints { names, deferred })
 }
 
 fn parse_vacuum(p: &mut Parser<'_>) -> std::result::Result<Parsed, ParserError> {

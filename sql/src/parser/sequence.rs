@@ -201,3 +201,47 @@ pub fn from_sqlparser(options: &[SequenceOptions]) -> Result<Vec<SeqOption>, Str
         })
         .collect()
 }
+
+/// `sql` without the `SEQUENCE NAME name` option of identity columns
+/// (pg_dump writes it; sqlparser does not know it), or None when it has
+/// none. The sequence takes its default name, which is the name pg_dump
+/// writes unless the sequence was renamed.
+pub(super) fn strip_sequence_name(sql: &str) -> Option<String> {
+    if !sql.to_ascii_lowercase().contains("sequence name") {
+        return None;
+    }
+    let dialect = sqlparser::dialect::PostgreSqlDialect {};
+    let tokens = sqlparser::tokenizer::Tokenizer::new(&dialect, sql)
+        .tokenize()
+        .ok()?;
+    let word = |t: &Token, k: &str| matches!(t, Token::Word(w) if w.value.eq_ignore_ascii_case(k) && w.quote_style.is_none());
+    let mut out = String::with_capacity(sql.len());
+    let mut i = 0;
+    let mut found = false;
+    while i < tokens.len() {
+        let next_word = |from: usize| {
+            (from..tokens.len()).find(|&j| !matches!(tokens[j], Token::Whitespace(_)))
+        };
+        if word(&tokens[i], "sequence") {
+            if let Some(n) = next_word(i + 1).filter(|&n| word(&tokens[n], "name")) {
+                // Skip the (qualified) name after NAME.
+                let mut j = next_word(n + 1)?;
+                loop {
+                    if !matches!(tokens[j], Token::Word(_)) {
+                        return None;
+                    }
+                    match next_word(j + 1) {
+                        Some(d) if tokens[d] == Token::Period => j = next_word(d + 1)?,
+                        _ => break,
+                    }
+                }
+                found = true;
+                i = j + 1;
+                continue;
+            }
+        }
+        out.push_str(&tokens[i].to_string());
+        i += 1;
+    }
+    found.then_some(out)
+}

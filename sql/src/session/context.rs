@@ -279,3 +279,94 @@ impl TableSource for Stmt<'_> {
         self.open_table(schema, name, LockMode::AccessShare)
     }
 }
+
+/// What an internal statement returned.
+#[derive(Debug, Default)]
+pub(crate) struct Internal {
+    /// Its rows.
+    pub rows: Vec<Vec<crate::value::Value>>,
+    /// Its command tag.
+    pub tag: String,
+}
+
+impl crate::result::ResultSink for Internal {
+    fn row_description(&mut self, _: &[crate::plan::OutputColumn]) -> Result<()> {
+        Ok(())
+    }
+    fn data_row(&mut self, row: &[crate::value::Value], _: &OutputStyle) -> Result<()> {
+        self.rows.push(row.to_vec());
+        Ok(())
+    }
+    fn command_complete(&mut self, tag: &str) -> Result<()> {
+        self.tag = tag.to_owned();
+        Ok(())
+    }
+    fn empty_query(&mut self) -> Result<()> {
+        Ok(())
+    }
+    fn notice(&mut self, _: &SqlError) -> Result<()> {
+        Ok(())
+    }
+    fn portal_suspended(&mut self) -> Result<()> {
+        Ok(())
+    }
+    fn copy(&mut self) -> Option<&mut dyn crate::result::CopyChannel> {
+        None
+    }
+}
+
+impl Stmt<'_> {
+    /// Runs `sql`, one SELECT, INSERT, UPDATE or DELETE, inside this
+    /// statement with parameters `params` of `types`, as PostgreSQL's
+    /// referential actions run theirs: it sees everything done so far (a
+    /// new command id) and its notices join this statement's.
+    pub(crate) fn run_internal(
+        &mut self,
+        sql: &str,
+        params: &[crate::value::Value],
+        types: &[crate::types::DataType],
+    ) -> Result<Internal> {
+        use sqlparser::ast::Statement;
+        self.txn.cid += 1;
+        let parsed = crate::parser::parse(sql)?;
+        let [crate::parser::Parsed::Sql(stmt)] = parsed.as_slice() else {
+            return Err(SqlError::internal(format!(
+                "an internal statement is not one statement: {sql}"
+            )));
+        };
+        let mut out = Internal::default();
+        let mut inner = Stmt {
+            cluster: self.cluster,
+            db: self.db,
+            info: self.info,
+            interrupts: self.interrupts,
+            settings: &mut *self.settings,
+            style: self.style,
+            host: self.host,
+            txn: &mut *self.txn,
+            sql,
+            notices: Vec::new(),
+            statement_start: self.statement_start,
+            alone: false,
+            memory: self.memory,
+            temp_stats: Arc::clone(&self.temp_stats),
+            params,
+            param_types: types.to_vec(),
+            variable_params: false,
+            prepared: self.prepared,
+            sequences: self.sequences,
+        };
+        let result = match stmt.as_ref() {
+            Statement::Query(q) => super::Session::select(&mut inner, q, &mut out),
+            Statement::Insert(i) => crate::table::insert(&mut inner, i, &mut out),
+            Statement::Update(u) => crate::table::update(&mut inner, u, &mut out),
+            Statement::Delete(d) => crate::table::delete(&mut inner, d, &mut out),
+            _ => Err(SqlError::internal(format!(
+                "an internal statement of an unexpected kind: {sql}"
+            ))),
+        };
+        let notices = std::mem::take(&mut inner.notices);
+        self.notices.extend(notices);
+        result.map(|()| out)
+    }
+}

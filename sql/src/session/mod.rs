@@ -376,6 +376,20 @@ impl Session {
 
     /// Commits the open transaction.
     fn commit(&mut self) -> Result<()> {
+        // Deferred foreign key checks run first; one failing rolls the
+        // transaction back instead.
+        let pending = self
+            .txn
+            .as_ref()
+            .is_some_and(|t| !t.failed && !t.deferred_checks.is_empty());
+        if pending {
+            if let Err(e) =
+                self.in_statement("COMMIT", true, |ctx| crate::table::fire_deferred(ctx, None))
+            {
+                self.abort()?;
+                return Err(e);
+            }
+        }
         self.end_transaction(true)
     }
 
@@ -843,6 +857,17 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             crate::ddl::sequence_statement(ctx, s, sink)?;
             return Ok(Dispatched::Done);
         }
+        Parsed::SetConstraints { names, deferred } => {
+            ctx.txn.constraint_modes.extend(match names {
+                None => vec![(None, *deferred)],
+                Some(n) => n.iter().map(|n| (Some(n.clone()), *deferred)).collect(),
+            });
+            if !deferred {
+                crate::table::fire_deferred(ctx, names.as_deref())?;
+            }
+            sink.command_complete("SET CONSTRAINTS")?;
+            return Ok(Dispatched::Done);
+        }
     };
     match stmt {
         Statement::Query(q) => {
@@ -906,8 +931,9 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             object_type,
             if_exists,
             names,
+            cascade,
             ..
-        } => crate::ddl::drop(ctx, *object_type, *if_exists, names, sink),
+        } => crate::ddl::drop(ctx, *object_type, *if_exists, *cascade, names, sink),
         Statement::AlterTable(at) => {
             crate::ddl::alter_table(ctx, at, sink).map(|()| Dispatched::Done)
         }

@@ -59,6 +59,8 @@ pub struct Loader<T> {
     tuples: Vec<Vec<u8>>,
     /// Their bytes.
     bytes: usize,
+    /// Foreign key checks of the rows, run when the load ends.
+    pub queue: super::RiQueue,
 }
 
 impl<T: Clone> Loader<T> {
@@ -87,6 +89,7 @@ impl<T: Clone> Loader<T> {
             pending: Vec::new(),
             tuples: Vec::new(),
             bytes: 0,
+            queue: super::RiQueue::default(),
         })
     }
 
@@ -113,6 +116,9 @@ impl<T: Clone> Loader<T> {
             row.push(v);
         }
         check_row(&self.def, &row, &self.checks, eval).map_err(|e| (e, tag.clone()))?;
+        self.queue
+            .inserted(&self.def, &row)
+            .map_err(|e| (e, tag.clone()))?;
         let tuple = new_tuple(&self.def, &row, &self.attrs);
         self.bytes += tuple.len();
         self.tuples.push(tuple);

@@ -1,6 +1,7 @@
 //! Stored tables: the row format, the scan node and INSERT, UPDATE and
 //! DELETE.
 
+mod fkey;
 pub mod index;
 mod load;
 mod modify;
@@ -8,12 +9,15 @@ mod parallel;
 pub mod row;
 mod scan;
 
+pub(crate) use fkey::{fire as fire_foreign_keys, fire_deferred, qualified, Deferred, RiQueue};
 pub use load::Loader;
 pub use modify::{
     bind_delete, bind_insert, bind_update, delete, insert, run_insert, run_modify, update,
     BoundInsert, BoundModify,
 };
-pub(crate) use modify::{bind_stored, checks, stored_columns, stored_sql, CatalogTables};
+pub(crate) use modify::{
+    bind_stored, bind_stored_with, checks, stored_columns, stored_sql, CatalogTables,
+};
 pub use parallel::{partial_aggregate, Gather, ParallelAgg};
 pub use scan::{IndexScan, SeqScan};
 

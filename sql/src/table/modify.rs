@@ -151,7 +151,7 @@ pub(crate) fn bind_stored(
 
 /// [`bind_stored`] with relation names (a serial default's
 /// `'seq'::regclass`) read from `tables`.
-fn bind_stored_with(
+pub(crate) fn bind_stored_with(
     text: &str,
     style: &OutputStyle,
     scope: &Scope,
@@ -572,6 +572,7 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
         wait: policy,
     };
     let mut count: u64 = 0;
+    let mut queue = super::RiQueue::default();
     // One row buffer for all rows.
     let mut row: Vec<Value> = Vec::with_capacity(live.len());
     let mut put = |given: &mut Vec<Option<Value>>, eval: &mut EvalCtx<'_>| -> Result<()> {
@@ -609,6 +610,7 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
                 Upsert::Insert => {}
                 Upsert::Skip => return Ok(()),
                 Upsert::Updated(new_row) => {
+                    queue.inserted(&def, &new_row[..live.len()])?;
                     count += 1;
                     if let Some((exprs, _)) = &ret {
                         returning(exprs, &new_row, eval, sink)?;
@@ -625,6 +627,7 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
             def.fillfactor,
         )?;
         super::index::insert_entries(engine, &def, &row, tid, &who, style)?;
+        queue.inserted(&def, &row)?;
         count += 1;
         if let Some((exprs, _)) = &ret {
             returning(exprs, &row, eval, sink)?;
@@ -679,6 +682,9 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
                 put(&mut given, &mut eval)?;
             }
         }
+    }
+    if !queue.is_empty() {
+        super::fire_foreign_keys(ctx, &def, queue)?;
     }
     sink.command_complete(&format!("INSERT 0 {count}"))
 }
@@ -955,7 +961,7 @@ fn modify_rows(
     ret_list: Option<&(Vec<Expr>, Vec<OutputColumn>)>,
     verb: &str,
     sink: &mut dyn ResultSink,
-) -> Result<u64> {
+) -> Result<(u64, super::RiQueue)> {
     let ret = ret_list
         .map(|(exprs, cols)| sink.row_description(cols).map(|()| exprs))
         .transpose()?;
@@ -1006,6 +1012,7 @@ fn modify_rows(
     let plan = crate::planner::optimize(plan, &mut eval, &blocks, false)?;
     let mut node = exec::build(&plan);
     let mut count = 0u64;
+    let mut queue = super::RiQueue::default();
     let mut scratch = Vec::new();
     while let Some(mut row) = node.next(&mut eval)? {
         let tid_v = row.get(width).cloned().unwrap_or(Value::Null);
@@ -1036,6 +1043,9 @@ fn modify_rows(
                             &actor,
                             style,
                         )?;
+                        queue.updated(def, &row[..width], &new_row[..width])?;
+                    } else {
+                        queue.deleted(def, &row[..width]);
                     }
                     count += 1;
                     if let Some(exprs) = ret {
@@ -1088,7 +1098,7 @@ fn modify_rows(
             eval.check_interrupts()?;
         }
     }
-    Ok(count)
+    Ok((count, queue))
 }
 
 /// An UPDATE or DELETE bound to its table: what [`run_modify`] needs,
@@ -1156,7 +1166,7 @@ pub fn run_modify(ctx: &mut Stmt<'_>, bound: BoundModify, sink: &mut dyn ResultS
         Change::Update(..) => "UPDATE",
         Change::Delete => "DELETE",
     };
-    let count = modify_rows(
+    let (count, queue) = modify_rows(
         ctx,
         &bound.def,
         bound.from,
@@ -1166,6 +1176,9 @@ pub fn run_modify(ctx: &mut Stmt<'_>, bound: BoundModify, sink: &mut dyn ResultS
         verb,
         sink,
     )?;
+    if !queue.is_empty() {
+        super::fire_foreign_keys(ctx, &bound.def, queue)?;
+    }
     sink.command_complete(&format!("{verb} {count}"))
 }
 

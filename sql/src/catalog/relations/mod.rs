@@ -851,7 +851,10 @@ const IS_KEY_COLUMN_USAGE_SQL: &str = "SELECT current_database()::name AS constr
      current_database()::name AS table_catalog, nr.nspname AS table_schema, \
      r.relname AS table_name, a.attname AS column_name, \
      array_position(c.conkey, a.attnum)::int4 AS ordinal_position, \
-     NULL::int4 AS position_in_unique_constraint \
+     (CASE WHEN c.contype = 'f' THEN (SELECT array_position(pk.conkey, \
+     c.confkey[array_position(c.conkey, a.attnum)]) FROM pg_constraint pk \
+     WHERE pk.conrelid = c.confrelid AND pk.conindid = c.conindid \
+     AND pk.contype IN ('p', 'u')) END)::int4 AS position_in_unique_constraint \
      FROM pg_constraint c JOIN pg_namespace nc ON nc.oid = c.connamespace \
      JOIN pg_class r ON r.oid = c.conrelid JOIN pg_namespace nr ON nr.oid = r.relnamespace \
      JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum = ANY (c.conkey) \
@@ -871,10 +874,21 @@ const IS_CONSTRAINT_COLUMN_USAGE_SQL: &str = "SELECT current_database()::name AS
 const IS_REFERENTIAL_CONSTRAINTS_SQL: &str =
     "SELECT current_database()::name AS constraint_catalog, \
      ncon.nspname AS constraint_schema, con.conname AS constraint_name, \
-     NULL::name AS unique_constraint_catalog, NULL::name AS unique_constraint_schema, \
-     NULL::name AS unique_constraint_name, 'NONE'::varchar AS match_option, \
-     'NO ACTION'::varchar AS update_rule, 'NO ACTION'::varchar AS delete_rule \
+     (CASE WHEN npkc.nspname IS NULL THEN NULL ELSE current_database() END)::name \
+     AS unique_constraint_catalog, npkc.nspname AS unique_constraint_schema, \
+     pkc.conname AS unique_constraint_name, \
+     (CASE con.confmatchtype WHEN 'f' THEN 'FULL' WHEN 'p' THEN 'PARTIAL' ELSE 'NONE' END)::varchar \
+     AS match_option, \
+     (CASE con.confupdtype WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' \
+     WHEN 'd' THEN 'SET DEFAULT' WHEN 'r' THEN 'RESTRICT' ELSE 'NO ACTION' END)::varchar \
+     AS update_rule, \
+     (CASE con.confdeltype WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' \
+     WHEN 'd' THEN 'SET DEFAULT' WHEN 'r' THEN 'RESTRICT' ELSE 'NO ACTION' END)::varchar \
+     AS delete_rule \
      FROM pg_constraint con JOIN pg_namespace ncon ON con.connamespace = ncon.oid \
+     LEFT JOIN pg_constraint pkc ON pkc.conrelid = con.confrelid \
+     AND pkc.conindid = con.conindid AND pkc.contype IN ('p', 'u') \
+     LEFT JOIN pg_namespace npkc ON pkc.connamespace = npkc.oid \
      WHERE con.contype = 'f'";
 
 /// information_schema.sequences.

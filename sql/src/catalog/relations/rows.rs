@@ -273,6 +273,11 @@ pub(super) fn pg_class(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
         let kind = t.relkind().to_string();
         let mut row = class_row(t.oid, &t.name, t.namespace, &kind, t.columns.len())
             .int2("relchecks", t.checks.len() as i64)
+            // Foreign keys are triggers in PostgreSQL.
+            .bool(
+                "relhastriggers",
+                !t.foreign_keys.is_empty() || !t.referenced_by.is_empty(),
+            )
             .bool("relhasindex", !t.indexes.is_empty());
         if t.view.is_none() {
             row = row
@@ -514,6 +519,49 @@ pub(super) fn pg_constraint(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                         .collect(),
                 )),
             );
+        }
+        if let Some(fk) = table.and_then(|t| t.foreign_keys.iter().find(|f| f.oid == oid_of(&r[0])))
+        {
+            let nums = |cols: &[(usize, String)]| {
+                Value::Array(ArrayRef::new(
+                    cols.iter()
+                        .map(|(i, _)| Value::Int2(*i as i16 + 1))
+                        .collect(),
+                ))
+            };
+            let parent_index = tables
+                .iter()
+                .find(|t| t.oid == fk.ref_table.0)
+                .and_then(|p| {
+                    p.indexes.iter().find(|ix| {
+                        ix.unique
+                            && ix.columns.len() == fk.ref_columns.len()
+                            && fk.ref_columns.iter().all(|(c, _)| ix.columns.contains(c))
+                    })
+                })
+                .map_or(0, |ix| ix.oid);
+            // = for each key column pair (int4eq and friends, as the
+            // built-in operator of the referenced column's type).
+            let eq = Value::Array(ArrayRef::new(
+                fk.ref_types
+                    .iter()
+                    .map(|t| Value::Oid(crate::func::equality_operator_oid(*t)))
+                    .collect(),
+            ));
+            row = row
+                .bool("condeferrable", fk.deferrable)
+                .bool("condeferred", fk.deferred)
+                .bool("convalidated", fk.validated)
+                .oid("confrelid", fk.ref_table.0)
+                .oid("conindid", parent_index)
+                .text("confupdtype", &fk.on_update.to_string())
+                .text("confdeltype", &fk.on_delete.to_string())
+                .text("confmatchtype", &fk.match_type.to_string())
+                .set("conkey", nums(&fk.columns))
+                .set("confkey", nums(&fk.ref_columns))
+                .set("conpfeqop", eq.clone())
+                .set("conppeqop", eq.clone())
+                .set("conffeqop", eq);
         }
         if let (true, Some(t)) = (kind == "c", table) {
             let keys = crate::table::stored_columns(t, &text_of(&r[5]));
@@ -1070,6 +1118,36 @@ pub(super) fn pg_depend(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
             }
         }
     }
+    for t in &tables {
+        for fk in &t.foreign_keys {
+            for (c, _) in &fk.columns {
+                out.push(dep(CONSTRAINT, fk.oid, CLASS, t.oid, *c as i64 + 1, "a"));
+            }
+            if let Some(ix) = tables
+                .iter()
+                .find(|p| p.oid == fk.ref_table.0)
+                .and_then(|p| {
+                    p.indexes.iter().find(|ix| {
+                        ix.unique
+                            && ix.columns.len() == fk.ref_columns.len()
+                            && fk.ref_columns.iter().all(|(c, _)| ix.columns.contains(c))
+                    })
+                })
+            {
+                out.push(dep(CONSTRAINT, fk.oid, CLASS, ix.oid, 0, "n"));
+            }
+            for (c, _) in &fk.ref_columns {
+                out.push(dep(
+                    CONSTRAINT,
+                    fk.oid,
+                    CLASS,
+                    fk.ref_table.0,
+                    *c as i64 + 1,
+                    "n",
+                ));
+            }
+        }
+    }
     for (_, r) in &constraints {
         if text_of(&r[3]) == "c" {
             out.push(dep(CONSTRAINT, oid_of(&r[0]), CLASS, oid_of(&r[4]), 0, "a"));
@@ -1088,6 +1166,16 @@ pub(super) fn pg_depend(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
             attnum,
             "a",
         ));
+        // A default calling nextval depends on its sequence.
+        let text = text_of(&r[3]).to_lowercase();
+        for s in tables.iter().filter(|t| t.sequence.is_some()) {
+            let quoted = crate::func::quote_ident(&s.name);
+            if text.contains(&format!("'{quoted}'::regclass").to_lowercase())
+                || text.contains(&format!("'public.{quoted}'::regclass").to_lowercase())
+            {
+                out.push(dep(ATTRDEF, oid_of(&r[0]), CLASS, s.oid, 0, "n"));
+            }
+        }
     }
     for (_, r) in cat.rows(&system::PG_REWRITE)? {
         let (rule, view) = (oid_of(&r[0]), oid_of(&r[2]));

@@ -1,0 +1,277 @@
+//! FOREIGN KEY constraints: created by CREATE TABLE (column REFERENCES,
+//! table FOREIGN KEY) and ALTER TABLE ADD CONSTRAINT, existing rows
+//! checked with one anti-join (unless NOT VALID); enforced by
+//! table/fkey.rs.
+
+use actorgres_storage::lock::LockMode;
+use sqlparser::ast::{self, ReferentialAction};
+
+use super::{split_name, undefined_table};
+use crate::binder::{ident, object_name};
+use crate::cast::{can_coerce, CoercionContext};
+use crate::catalog::{system, ForeignKeyDef, TableDef};
+use crate::error::{Result, SqlError, SqlState};
+use crate::session::Stmt;
+use crate::value::Value;
+
+fn action(a: Option<&ReferentialAction>) -> char {
+    match a {
+        Some(ReferentialAction::Restrict) => 'r',
+        Some(ReferentialAction::Cascade) => 'c',
+        Some(ReferentialAction::SetNull) => 'n',
+        Some(ReferentialAction::SetDefault) => 'd',
+        Some(ReferentialAction::NoAction) | None => 'a',
+    }
+}
+
+/// The name PostgreSQL gives a foreign key: `table_col1_col2_fkey`, with
+/// a number appended until no constraint of the table has it.
+fn fkey_name(table: &str, columns: &[String], taken: &[String]) -> String {
+    let base = format!("{table}_{}_fkey", columns.join("_"));
+    let mut name = base.clone();
+    let mut n = 1;
+    while taken.contains(&name) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    name
+}
+
+/// Adds foreign key `spec` to table `def` (already in the catalog);
+/// `column` is the column of a column-level REFERENCES. Existing rows are
+/// checked when `check_rows` (a new table has none).
+pub(super) fn add_foreign_key(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &TableDef,
+    spec: &ast::ForeignKeyConstraint,
+    column: Option<&str>,
+    not_valid: bool,
+    check_rows: bool,
+) -> Result<()> {
+    let undefined = |c: &str| {
+        SqlError::new(
+            SqlState::UNDEFINED_COLUMN,
+            format!("column \"{c}\" referenced in foreign key constraint does not exist"),
+        )
+    };
+    let names: Vec<String> = match column {
+        Some(c) => vec![c.to_owned()],
+        None => spec.columns.iter().map(ident).collect(),
+    };
+    let mut columns = Vec::with_capacity(names.len());
+    for n in &names {
+        let i = def.find(n).ok_or_else(|| undefined(n))?;
+        columns.push((i, n.clone()));
+    }
+    let parts = object_name(&spec.foreign_table);
+    let (schema, parent_name) = split_name(&parts)?;
+    let parent = if parent_name == def.name && schema.is_none_or(|s| s == "public") {
+        std::sync::Arc::new(def.clone())
+    } else {
+        ctx.open_table(schema, parent_name, LockMode::ShareRowExclusive)?
+            .ok_or_else(|| undefined_table("relation", parent_name))?
+    };
+    if parent.view.is_some() || parent.sequence.is_some() || parent.system {
+        return Err(SqlError::new(
+            SqlState::WRONG_OBJECT_TYPE,
+            format!("referenced relation \"{}\" is not a table", parent.name),
+        ));
+    }
+    let ref_columns: Vec<(usize, String)> = if spec.referred_columns.is_empty() {
+        let pk = parent.indexes.iter().find(|i| i.primary).ok_or_else(|| {
+            SqlError::new(
+                SqlState::INVALID_FOREIGN_KEY,
+                format!(
+                    "there is no primary key for referenced table \"{}\"",
+                    parent.name
+                ),
+            )
+        })?;
+        pk.columns
+            .iter()
+            .map(|&i| (i, parent.columns[i].name.clone()))
+            .collect()
+    } else {
+        let mut out = Vec::new();
+        for c in &spec.referred_columns {
+            let n = ident(c);
+            let i = parent.find(&n).ok_or_else(|| undefined(&n))?;
+            out.push((i, n));
+        }
+        out
+    };
+    if ref_columns.len() != columns.len() {
+        return Err(SqlError::new(
+            SqlState::INVALID_FOREIGN_KEY,
+            "number of referencing and referenced columns for foreign key disagree",
+        ));
+    }
+    let wanted: Vec<usize> = ref_columns.iter().map(|(i, _)| *i).collect();
+    if !parent.indexes.iter().any(|ix| {
+        ix.unique
+            && ix.columns.len() == wanted.len()
+            && wanted.iter().all(|c| ix.columns.contains(c))
+    }) {
+        return Err(SqlError::new(
+            SqlState::INVALID_FOREIGN_KEY,
+            format!(
+                "there is no unique constraint matching given keys for referenced table \"{}\"",
+                parent.name
+            ),
+        ));
+    }
+    let taken: Vec<String> = constraint_names(ctx, def.oid)?;
+    let name = match &spec.name {
+        Some(n) => {
+            let n = ident(n);
+            if taken.contains(&n) {
+                return Err(SqlError::new(
+                    SqlState::DUPLICATE_OBJECT,
+                    format!(
+                        "constraint \"{n}\" for relation \"{}\" already exists",
+                        def.name
+                    ),
+                ));
+            }
+            n
+        }
+        None => fkey_name(&def.name, &names, &taken),
+    };
+    let types: Vec<_> = columns.iter().map(|(i, _)| def.columns[*i].ty).collect();
+    let ref_types: Vec<_> = ref_columns
+        .iter()
+        .map(|(i, _)| parent.columns[*i].ty)
+        .collect();
+    for (((_, an), (_, bn)), (ta, tb)) in columns
+        .iter()
+        .zip(&ref_columns)
+        .zip(types.iter().zip(&ref_types))
+    {
+        if ta != tb
+            && !can_coerce(*ta, *tb, CoercionContext::Implicit)
+            && !can_coerce(*tb, *ta, CoercionContext::Implicit)
+        {
+            return Err(SqlError::new(
+                SqlState::DATATYPE_MISMATCH,
+                format!("foreign key constraint \"{name}\" cannot be implemented"),
+            )
+            .with_detail(format!(
+                "Key columns \"{an}\" and \"{bn}\" are of incompatible types: {} and {}.",
+                crate::func::format_type(*ta, -1),
+                crate::func::format_type(*tb, -1)
+            )));
+        }
+    }
+    let (deferrable, deferred) = match &spec.characteristics {
+        Some(c) => {
+            let deferred = c.initially == Some(ast::DeferrableInitial::Deferred);
+            if deferred && c.deferrable == Some(false) {
+                return Err(SqlError::syntax(
+                    "constraint declared INITIALLY DEFERRED must be DEFERRABLE",
+                    None,
+                ));
+            }
+            (c.deferrable.unwrap_or(deferred), deferred)
+        }
+        None => (false, false),
+    };
+    let fk = ForeignKeyDef {
+        oid: ctx.engine().new_oid()?,
+        name,
+        table: (def.oid, def.name.clone()),
+        columns,
+        ref_table: (parent.oid, parent.name.clone()),
+        ref_columns,
+        types,
+        ref_types,
+        on_update: action(spec.on_update.as_ref()),
+        on_delete: action(spec.on_delete.as_ref()),
+        match_type: match spec.match_kind {
+            Some(ast::ConstraintReferenceMatchKind::Full) => 'f',
+            _ => 's',
+        },
+        deferrable,
+        deferred,
+        validated: !not_valid,
+    };
+    {
+        let cat = ctx.catalog();
+        let who = ctx.actor(xid);
+        cat.insert(
+            &system::PG_CONSTRAINT,
+            &[
+                Value::Oid(fk.oid),
+                Value::Text(fk.name.clone()),
+                Value::Oid(system::PUBLIC_NS),
+                Value::Text("f".into()),
+                Value::Oid(def.oid),
+                Value::Text(fk.encode()),
+            ],
+            &who,
+        )?;
+    }
+    ctx.catalog_changed();
+    if check_rows && !not_valid {
+        validate(ctx, &fk)?;
+    }
+    Ok(())
+}
+
+/// Names of the constraints of table `oid`.
+fn constraint_names(ctx: &Stmt<'_>, oid: u32) -> Result<Vec<String>> {
+    Ok(ctx
+        .catalog()
+        .rows_where(&system::PG_CONSTRAINT, 4, oid)?
+        .iter()
+        .map(|(_, r)| crate::catalog::text_of(&r[1]))
+        .collect())
+}
+
+/// Checks every existing referencing row of `fk` with one anti-join:
+/// 23503 for the first key not in the referenced table.
+fn validate(ctx: &mut Stmt<'_>, fk: &ForeignKeyDef) -> Result<()> {
+    let q = crate::func::quote_ident;
+    let cols: Vec<String> = fk
+        .columns
+        .iter()
+        .map(|(_, c)| format!("c.{}", q(c)))
+        .collect();
+    let not_null: Vec<String> = cols.iter().map(|c| format!("{c} IS NOT NULL")).collect();
+    let joined: Vec<String> = fk
+        .columns
+        .iter()
+        .zip(&fk.ref_columns)
+        .map(|((_, a), (_, b))| format!("p.{} = c.{}", q(b), q(a)))
+        .collect();
+    let sql = format!(
+        "SELECT {} FROM {} c WHERE {} AND NOT EXISTS (SELECT 1 FROM {} p WHERE {}) LIMIT 1",
+        cols.join(", "),
+        crate::table::qualified(&fk.table.1),
+        not_null.join(" AND "),
+        crate::table::qualified(&fk.ref_table.1),
+        joined.join(" AND ")
+    );
+    let found = ctx.run_internal(&sql, &[], &[])?;
+    let Some(row) = found.rows.first() else {
+        return Ok(());
+    };
+    let names: Vec<&str> = fk.columns.iter().map(|(_, n)| n.as_str()).collect();
+    let values: Vec<String> = row
+        .iter()
+        .map(|v| v.to_text(ctx.style).unwrap_or_else(|| "null".into()))
+        .collect();
+    Err(SqlError::new(
+        SqlState::FOREIGN_KEY_VIOLATION,
+        format!(
+            "insert or update on table \"{}\" violates foreign key constraint \"{}\"",
+            fk.table.1, fk.name
+        ),
+    )
+    .with_detail(format!(
+        "Key ({})=({}) is not present in table \"{}\".",
+        names.join(", "),
+        values.join(", "),
+        fk.ref_table.1
+    )))
+}

@@ -134,6 +134,10 @@ pub fn cast_value(
             Value::Text(s)
         }
         (v, to) if to.is_polymorphic() => v,
+        // json to jsonb takes the canonical form.
+        (Value::Text(s), Jsonb) if from == Json => {
+            Value::Text(crate::func::jsonb::input(&s, Jsonb)?)
+        }
         // "char"::int4 is the byte's code.
         (Value::Text(s), Int4) if from == Char => {
             Value::Int4(s.bytes().next().map_or(0, i32::from))
@@ -418,15 +422,10 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
             Value::Float4(r)
         }
         T::Numeric => Value::Numeric(Numeric::parse(text)?),
-        T::Text
-        | T::Varchar
-        | T::Bpchar
-        | T::Name
-        | T::Unknown
-        | T::Json
-        | T::Jsonb
-        | T::AclItem
-        | T::PgNodeTree => Value::Text(text.to_owned()),
+        T::Json | T::Jsonb => Value::Text(crate::func::jsonb::input(text, to)?),
+        T::Text | T::Varchar | T::Bpchar | T::Name | T::Unknown | T::AclItem | T::PgNodeTree => {
+            Value::Text(text.to_owned())
+        }
         // charin: the first byte (a multibyte character is cut to its
         // first byte in PostgreSQL; here it stays whole).
         T::Char => Value::Text(text.chars().next().map(String::from).unwrap_or_default()),

@@ -342,6 +342,7 @@ impl Srf {
                 ("option_name", DataType::Text),
                 ("option_value", DataType::Text),
             ],
+            Srf::Unnest(n) if n.contains("array_elements") => vec![("value", ty)],
             _ => vec![("", ty)],
         }
     }

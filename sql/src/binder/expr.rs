@@ -551,6 +551,17 @@ impl Binder<'_> {
             BinaryOperator::PGRegexIMatch => "~*",
             BinaryOperator::PGRegexNotMatch => "!~",
             BinaryOperator::PGRegexNotIMatch => "!~*",
+            BinaryOperator::Arrow => "->",
+            BinaryOperator::LongArrow => "->>",
+            BinaryOperator::HashArrow => "#>",
+            BinaryOperator::HashLongArrow => "#>>",
+            BinaryOperator::AtArrow => "@>",
+            BinaryOperator::ArrowAt => "<@",
+            BinaryOperator::HashMinus => "#-",
+            BinaryOperator::Question => "?",
+            BinaryOperator::QuestionAnd => "?&",
+            BinaryOperator::QuestionPipe => "?|",
+            BinaryOperator::PGOverlap => "&&",
             // OPERATOR(pg_catalog.op) names a built-in operator.
             BinaryOperator::PGCustomBinaryOperator(parts)
                 if parts.len() == 1 || (parts.len() == 2 && parts[0] == "pg_catalog") =>
@@ -751,7 +762,13 @@ impl Binder<'_> {
     /// Resolves and builds a function call by name.
     pub(crate) fn call(&mut self, name: &str, args: Vec<Expr>, pos: Option<u32>) -> Result<Expr> {
         if (name == "format" && !args.is_empty())
-            || matches!(name, "json_build_object" | "json_build_array")
+            || matches!(
+                name,
+                "json_build_object"
+                    | "json_build_array"
+                    | "jsonb_build_object"
+                    | "jsonb_build_array"
+            )
         {
             // VARIADIC "any" (format's first argument is its text):
             // untyped literals are text.

@@ -47,6 +47,11 @@ pub fn is_srf(name: &str) -> bool {
             | "generate_subscripts"
             | "regexp_matches"
             | "pg_partition_ancestors"
+            | "jsonb_array_elements"
+            | "jsonb_array_elements_text"
+            | "json_array_elements"
+            | "json_array_elements_text"
+            | "jsonb_object_keys"
     )
 }
 
@@ -224,6 +229,7 @@ impl Binder<'_> {
         let table = alias.map_or_else(|| fname.clone(), |a| ident(&a.name));
         let named = alias.map_or(&[][..], |a| &a.columns[..]);
         let mut names = srf.columns(ty);
+        let single = names.len() == 1;
         if ordinality {
             names.push(("ordinality", DataType::Int8));
         }
@@ -235,6 +241,8 @@ impl Binder<'_> {
                 name: match named.get(i) {
                     Some(c) => ident(&c.name),
                     None if name.is_empty() => table.clone(),
+                    // One OUT column takes the alias, as a scalar result.
+                    None if single && alias.is_some() => table.clone(),
                     None => name.to_owned(),
                 },
                 ty,
@@ -324,6 +332,25 @@ impl Binder<'_> {
                     vec![crate::func::matches_of(args)],
                     DataType::Array(&DataType::Text),
                 ));
+            }
+            "jsonb_array_elements"
+            | "jsonb_array_elements_text"
+            | "json_array_elements"
+            | "json_array_elements_text"
+            | "jsonb_object_keys" => {
+                let array = self.call(&format!("{name}_array"), bound, pos)?;
+                let elem = match array.ty {
+                    DataType::Array(e) => *e,
+                    other => other,
+                };
+                let name: &'static str = match name {
+                    "jsonb_array_elements" => "jsonb_array_elements",
+                    "jsonb_array_elements_text" => "jsonb_array_elements_text",
+                    "json_array_elements" => "json_array_elements",
+                    "json_array_elements_text" => "json_array_elements_text",
+                    _ => "jsonb_object_keys",
+                };
+                return Ok((Srf::Unnest(name), vec![array], elem));
             }
             // No table is partitioned: no ancestors (psql's \d asks).
             "pg_partition_ancestors" if bound.len() == 1 => {

@@ -102,16 +102,18 @@ pub fn variadic_call(name: &str, args: Vec<Expr>) -> Result<Expr> {
     let (def, ty) = match name {
         "format" => (&super::format::FORMAT, DataType::Text),
         "json_build_object" => (&BUILD_OBJECT, DataType::Json),
+        "jsonb_build_object" => (&super::jsonb::BUILD_OBJECT, DataType::Jsonb),
+        "jsonb_build_array" => (&super::jsonb::BUILD_ARRAY, DataType::Jsonb),
         _ => (&BUILD_ARRAY, DataType::Json),
     };
-    if name == "json_build_object" && !args.len().is_multiple_of(2) {
+    if matches!(name, "json_build_object" | "jsonb_build_object") && !args.len().is_multiple_of(2) {
         return Err(SqlError::new(
             SqlState::INVALID_PARAMETER_VALUE,
             "argument list must have even number of elements",
         )
-        .with_hint(
-            "The arguments of json_build_object() must consist of alternating keys and values.",
-        ));
+        .with_hint(format!(
+            "The arguments of {name}() must consist of alternating keys and values."
+        )));
     }
     Ok(Expr {
         kind: ExprKind::Call { def, args },

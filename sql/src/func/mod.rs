@@ -20,8 +20,10 @@ mod bytea;
 mod catalog;
 pub use catalog::{format_type, quote_ident, quote_literal};
 mod datetime;
+mod extra;
 mod format;
 mod json;
+pub(crate) mod jsonb;
 pub use json::variadic_call;
 mod math;
 mod operators;
@@ -245,17 +247,22 @@ pub fn subscript(array: crate::expr::Expr, index: crate::expr::Expr) -> Result<c
 
 /// Every built-in function and operator, in a fixed order.
 fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
-    operators::OPERATORS.iter().copied().chain([
-        math::FUNCTIONS,
-        bytea::FUNCTIONS,
-        string::FUNCTIONS,
-        datetime::FUNCTIONS,
-        system::FUNCTIONS,
-        catalog::FUNCTIONS,
-        regex::FUNCTIONS,
-        format::FUNCTIONS,
-        sequence::FUNCTIONS,
-    ])
+    operators::OPERATORS
+        .iter()
+        .copied()
+        .chain([
+            math::FUNCTIONS,
+            bytea::FUNCTIONS,
+            string::FUNCTIONS,
+            datetime::FUNCTIONS,
+            system::FUNCTIONS,
+            catalog::FUNCTIONS,
+            regex::FUNCTIONS,
+            format::FUNCTIONS,
+            sequence::FUNCTIONS,
+        ])
+        .chain(jsonb::OPERATORS.iter().copied())
+        .chain([extra::FUNCTIONS])
 }
 
 /// The first OID given to built-in functions (pg_proc.oid): they are

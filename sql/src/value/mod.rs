@@ -6,7 +6,7 @@
 //! by [`OutputStyle`].
 
 pub mod binary;
-mod datetime;
+pub(crate) mod datetime;
 mod float;
 mod numeric;
 

@@ -1,0 +1,164 @@
+//! Functions applications call that fit no other table: UUIDs,
+//! string_to_array, make_date / make_time / make_timestamp, bit_length,
+//! and the array containment operators and array_cat.
+
+use super::operators::arg;
+use super::{f, non_strict, volatile, FuncDef};
+use crate::error::{Result, SqlError, SqlState};
+use crate::types::DataType::*;
+use crate::value::datetime::{date2j, j2date, POSTGRES_EPOCH_JDATE};
+use crate::value::{ArrayRef, Value};
+
+const USECS_PER_SEC: f64 = 1_000_000.0;
+
+fn items(v: &Value) -> &[Value] {
+    match v {
+        Value::Array(a) => a.items(),
+        _ => &[],
+    }
+}
+
+/// Whether every non-NULL element of `b` is in `a` (NULLs never match,
+/// as in PostgreSQL's array_contain_compare).
+fn contains(a: &Value, b: &Value) -> bool {
+    let a = items(a);
+    items(b)
+        .iter()
+        .all(|x| !x.is_null() && a.iter().any(|y| !y.is_null() && y == x))
+}
+
+/// Days since 2000-01-01 of a date (22008 when it does not exist).
+fn make_days(y: i32, m: i32, d: i32) -> Result<i32> {
+    let bad = || {
+        SqlError::new(
+            SqlState::DATETIME_FIELD_OVERFLOW,
+            format!("date field value out of range: {y}-{m:02}-{d:02}"),
+        )
+    };
+    if y == 0 {
+        return Err(bad());
+    }
+    // Negative years are BC: year -1 is 1 BC, stored as year 0.
+    let year = if y < 0 { y + 1 } else { y };
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return Err(bad());
+    }
+    let jd = date2j(year, m, d);
+    if j2date(jd) != (year, m as u32, d as u32) {
+        return Err(bad());
+    }
+    Ok(jd - POSTGRES_EPOCH_JDATE)
+}
+
+/// Microseconds of a time of day (22008 outside 00:00:00..24:00:00).
+fn make_micros(h: i32, m: i32, s: f64) -> Result<i64> {
+    let ok = (0..=23).contains(&h) && (0..=59).contains(&m) && (0.0..60.0).contains(&s)
+        || (h == 24 && m == 0 && s == 0.0);
+    if !ok {
+        return Err(SqlError::new(
+            SqlState::DATETIME_FIELD_OVERFLOW,
+            format!("time field value out of range: {h}:{m:02}:{s:02}"),
+        ));
+    }
+    Ok(i64::from(h) * 3_600_000_000
+        + i64::from(m) * 60_000_000
+        + (s * USECS_PER_SEC).round() as i64)
+}
+
+fn string_to_array(a: &[Value]) -> Result<Value> {
+    let Value::Text(s) = &a[0] else {
+        return Ok(Value::Null);
+    };
+    let null = match a.get(2) {
+        Some(Value::Text(n)) => Some(n.as_str()),
+        _ => None,
+    };
+    if s.is_empty() {
+        return Ok(Value::Array(ArrayRef::new(Vec::new())));
+    }
+    let parts: Vec<String> = match &a[1] {
+        Value::Null => s.chars().map(String::from).collect(),
+        Value::Text(d) if d.is_empty() => vec![s.clone()],
+        Value::Text(d) => s.split(d.as_str()).map(str::to_owned).collect(),
+        _ => vec![s.clone()],
+    };
+    Ok(Value::Array(ArrayRef::new(
+        parts
+            .into_iter()
+            .map(|p| {
+                if Some(p.as_str()) == null {
+                    Value::Null
+                } else {
+                    Value::Text(p)
+                }
+            })
+            .collect(),
+    )))
+}
+
+pub(super) static FUNCTIONS: &[FuncDef] = &[
+    volatile(f("gen_random_uuid", &[], Uuid, |_, _| {
+        let mut b: [u8; 16] = rand::random();
+        b[6] = (b[6] & 0x0f) | 0x40;
+        b[8] = (b[8] & 0x3f) | 0x80;
+        Ok(Value::Uuid(b))
+    })),
+    non_strict(f("string_to_array", &[Text, Text], Array(&Text), |a, _| {
+        string_to_array(a)
+    })),
+    non_strict(f(
+        "string_to_array",
+        &[Text, Text, Text],
+        Array(&Text),
+        |a, _| string_to_array(a),
+    )),
+    f("make_date", &[Int4, Int4, Int4], Date, |a, _| {
+        make_days(arg!(a, 0, Int4), arg!(a, 1, Int4), arg!(a, 2, Int4)).map(Value::Date)
+    }),
+    f("make_time", &[Int4, Int4, Float8], Time, |a, _| {
+        make_micros(arg!(a, 0, Int4), arg!(a, 1, Int4), arg!(a, 2, Float8)).map(Value::Time)
+    }),
+    f(
+        "make_timestamp",
+        &[Int4, Int4, Int4, Int4, Int4, Float8],
+        Timestamp,
+        |a, _| {
+            let days = make_days(arg!(a, 0, Int4), arg!(a, 1, Int4), arg!(a, 2, Int4))?;
+            let t = make_micros(arg!(a, 3, Int4), arg!(a, 4, Int4), arg!(a, 5, Float8))?;
+            Ok(Value::Timestamp(i64::from(days) * 86_400_000_000 + t))
+        },
+    ),
+    f("bit_length", &[Text], Int4, |a, _| {
+        Ok(Value::Int4((arg!(a, 0, Text).len() * 8) as i32))
+    }),
+    f("bit_length", &[Bytea], Int4, |a, _| {
+        Ok(Value::Int4((arg!(a, 0, Bytea).len() * 8) as i32))
+    }),
+    f("@>", &[AnyArray, AnyArray], Bool, |a, _| {
+        Ok(Value::Bool(contains(&a[0], &a[1])))
+    }),
+    f("<@", &[AnyArray, AnyArray], Bool, |a, _| {
+        Ok(Value::Bool(contains(&a[1], &a[0])))
+    }),
+    f("&&", &[AnyArray, AnyArray], Bool, |a, _| {
+        let b = items(&a[1]);
+        Ok(Value::Bool(
+            items(&a[0])
+                .iter()
+                .any(|x| !x.is_null() && b.iter().any(|y| y == x)),
+        ))
+    }),
+    non_strict(f(
+        "array_cat",
+        &[AnyArray, AnyArray],
+        AnyArray,
+        |a, _| match (&a[0], &a[1]) {
+            (Value::Null, other) | (other, Value::Null) => Ok(other.clone()),
+            (x, y) => {
+                let mut all = items(x).to_vec();
+                all.extend_from_slice(items(y));
+                Ok(Value::Array(ArrayRef::new(all)))
+            }
+        },
+    )),
+];

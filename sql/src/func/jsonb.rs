@@ -1,0 +1,1117 @@
+//! json and jsonb: input checked as PostgreSQL's json parser checks it,
+//! jsonb kept in its canonical form (object keys unique and sorted by
+//! length then bytes, numbers as numeric prints them, PostgreSQL's
+//! spacing), and the operators and functions applications use.
+//!
+//! Values of both types are text; json keeps the text as given, jsonb
+//! the canonical text, so comparing two jsonb texts compares the values.
+
+use super::operators::arg;
+use super::{f, non_strict, stable, FuncDef};
+use crate::error::{Result, SqlError, SqlState};
+use crate::types::DataType::{self, *};
+use crate::value::{ArrayRef, Numeric, OutputStyle, Value};
+
+/// A parsed JSON value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Json {
+    /// null.
+    Null,
+    /// true / false.
+    Bool(bool),
+    /// A number, as written (json) or as numeric prints it (jsonb).
+    Number(String),
+    /// A string.
+    String(String),
+    /// An array.
+    Array(Vec<Json>),
+    /// An object, keys in order (jsonb: unique and sorted).
+    Object(Vec<(String, Json)>),
+}
+
+fn syntax(ty: &str, detail: String, text: &str) -> SqlError {
+    let line = text.lines().next().unwrap_or("");
+    SqlError::new(
+        SqlState::INVALID_TEXT_REPRESENTATION,
+        format!("invalid input syntax for type {ty}"),
+    )
+    .with_detail(detail)
+    .with_context(format!("JSON data, line 1: {line}"))
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    text: &'a str,
+    at: usize,
+    ty: &'static str,
+    depth: usize,
+}
+
+impl Parser<'_> {
+    fn ws(&mut self) {
+        while self.at < self.s.len() && matches!(self.s[self.at], b' ' | b'\t' | b'\n' | b'\r') {
+            self.at += 1;
+        }
+    }
+
+    fn token_err(&self) -> SqlError {
+        if self.at >= self.s.len() {
+            return syntax(
+                self.ty,
+                "The input string ended unexpectedly.".into(),
+                self.text,
+            );
+        }
+        let rest = &self.text[self.at..];
+        let end = rest
+            .char_indices()
+            .find(|(i, c)| *i > 0 && !(c.is_alphanumeric() || *c == '_'))
+            .map_or(rest.len(), |(i, _)| i);
+        let tok = if rest[..end].chars().all(|c| c.is_alphanumeric() || c == '_') {
+            &rest[..end]
+        } else {
+            &rest[..rest.chars().next().map_or(0, char::len_utf8)]
+        };
+        syntax(self.ty, format!("Token \"{tok}\" is invalid."), self.text)
+    }
+
+    fn value(&mut self) -> Result<Json> {
+        self.depth += 1;
+        if self.depth > 6000 {
+            return Err(SqlError::new(
+                SqlState::STATEMENT_TOO_COMPLEX,
+                "stack depth limit exceeded",
+            ));
+        }
+        self.ws();
+        let v = match self.s.get(self.at) {
+            None => return Err(self.token_err()),
+            Some(b'{') => {
+                self.at += 1;
+                let mut fields = Vec::new();
+                self.ws();
+                if self.s.get(self.at) == Some(&b'}') {
+                    self.at += 1;
+                } else {
+                    loop {
+                        self.ws();
+                        if self.s.get(self.at) != Some(&b'"') {
+                            return Err(self.token_err());
+                        }
+                        let k = self.string()?;
+                        self.ws();
+                        if self.s.get(self.at) != Some(&b':') {
+                            return Err(self.token_err());
+                        }
+                        self.at += 1;
+                        let v = self.value()?;
+                        fields.push((k, v));
+                        self.ws();
+                        match self.s.get(self.at) {
+                            Some(b',') => self.at += 1,
+                            Some(b'}') => {
+                                self.at += 1;
+                                break;
+                            }
+                            _ => return Err(self.token_err()),
+                        }
+                    }
+                }
+                Json::Object(fields)
+            }
+            Some(b'[') => {
+                self.at += 1;
+                let mut items = Vec::new();
+                self.ws();
+                if self.s.get(self.at) == Some(&b']') {
+                    self.at += 1;
+                } else {
+                    loop {
+                        items.push(self.value()?);
+                        self.ws();
+                        match self.s.get(self.at) {
+                            Some(b',') => self.at += 1,
+                            Some(b']') => {
+                                self.at += 1;
+                                break;
+                            }
+                            _ => return Err(self.token_err()),
+                        }
+                    }
+                }
+                Json::Array(items)
+            }
+            Some(b'"') => Json::String(self.string()?),
+            Some(b'-' | b'0'..=b'9') => self.number()?,
+            Some(_) => {
+                let rest = &self.text[self.at..];
+                let word: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                let v = match word.as_str() {
+                    "true" => Json::Bool(true),
+                    "false" => Json::Bool(false),
+                    "null" => Json::Null,
+                    _ => return Err(self.token_err()),
+                };
+                self.at += word.len();
+                v
+            }
+        };
+        self.depth -= 1;
+        Ok(v)
+    }
+
+    fn number(&mut self) -> Result<Json> {
+        let start = self.at;
+        let digits = |p: &mut Self| {
+            let from = p.at;
+            while p.at < p.s.len() && p.s[p.at].is_ascii_digit() {
+                p.at += 1;
+            }
+            p.at > from
+        };
+        if self.s[self.at] == b'-' {
+            self.at += 1;
+        }
+        if !digits(self) {
+            self.at = start;
+            return Err(self.token_err());
+        }
+        if self.s.get(self.at) == Some(&b'.') {
+            self.at += 1;
+            if !digits(self) {
+                self.at = start;
+                return Err(self.token_err());
+            }
+        }
+        if matches!(self.s.get(self.at), Some(b'e' | b'E')) {
+            self.at += 1;
+            if matches!(self.s.get(self.at), Some(b'+' | b'-')) {
+                self.at += 1;
+            }
+            if !digits(self) {
+                self.at = start;
+                return Err(self.token_err());
+            }
+        }
+        if self
+            .s
+            .get(self.at)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        {
+            self.at = start;
+            return Err(self.token_err());
+        }
+        Ok(Json::Number(self.text[start..self.at].to_owned()))
+    }
+
+    fn string(&mut self) -> Result<String> {
+        self.at += 1;
+        let mut out = String::new();
+        loop {
+            let Some(&b) = self.s.get(self.at) else {
+                return Err(syntax(
+                    self.ty,
+                    "The input string ended unexpectedly.".into(),
+                    self.text,
+                ));
+            };
+            match b {
+                b'"' => {
+                    self.at += 1;
+                    return Ok(out);
+                }
+                b'\\' => {
+                    self.at += 1;
+                    let Some(&e) = self.s.get(self.at) else {
+                        return Err(self.token_err());
+                    };
+                    self.at += 1;
+                    match e {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        b'/' => out.push('/'),
+                        b'b' => out.push('\u{8}'),
+                        b'f' => out.push('\u{c}'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'u' => {
+                            let hex = |p: &mut Self| -> Option<u32> {
+                                let h = p.text.get(p.at..p.at + 4)?;
+                                let v = u32::from_str_radix(h, 16).ok()?;
+                                p.at += 4;
+                                Some(v)
+                            };
+                            let Some(c) = hex(self) else {
+                                return Err(syntax(
+                                    self.ty,
+                                    "\"\\u\" must be followed by four hexadecimal digits.".into(),
+                                    self.text,
+                                ));
+                            };
+                            let c = if (0xD800..0xDC00).contains(&c)
+                                && self.text.get(self.at..self.at + 2) == Some("\\u")
+                            {
+                                self.at += 2;
+                                let lo = hex(self).unwrap_or(0);
+                                0x10000 + ((c - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3FF)
+                            } else {
+                                c
+                            };
+                            if c == 0 {
+                                return Err(SqlError::new(
+                                    SqlState::UNTRANSLATABLE_CHARACTER,
+                                    "unsupported Unicode escape sequence",
+                                )
+                                .with_detail("\\u0000 cannot be converted to text."));
+                            }
+                            out.push(char::from_u32(c).unwrap_or('\u{FFFD}'));
+                        }
+                        _ => {
+                            return Err(syntax(
+                                self.ty,
+                                format!("Escape sequence \"\\{}\" is invalid.", char::from(e)),
+                                self.text,
+                            ))
+                        }
+                    }
+                }
+                b if b < 0x20 => {
+                    return Err(syntax(
+                        self.ty,
+                        format!("Character with value 0x{b:02x} must be escaped."),
+                        self.text,
+                    ))
+                }
+                _ => {
+                    let rest = &self.text[self.at..];
+                    let c = rest.chars().next().unwrap_or('\u{FFFD}');
+                    out.push(c);
+                    self.at += c.len_utf8();
+                }
+            }
+        }
+    }
+}
+
+/// Parses json text (22P02 with PostgreSQL's detail when invalid).
+pub fn parse(text: &str, _ty: DataType) -> Result<Json> {
+    let mut p = Parser {
+        s: text.as_bytes(),
+        text,
+        at: 0,
+        // PostgreSQL's jsonb input reports through the json parser.
+        ty: "json",
+        depth: 0,
+    };
+    let v = p.value()?;
+    p.ws();
+    if p.at < p.s.len() {
+        return Err(p.token_err());
+    }
+    Ok(v)
+}
+
+impl Json {
+    /// jsonb's canonical form: keys unique (the last wins) and sorted by
+    /// length then bytes, numbers as numeric prints them.
+    pub fn canonical(self) -> Json {
+        match self {
+            Json::Number(n) => Json::Number(Numeric::parse(&n).map(|v| v.to_string()).unwrap_or(n)),
+            Json::Array(items) => Json::Array(items.into_iter().map(Json::canonical).collect()),
+            Json::Object(fields) => {
+                let mut out: Vec<(String, Json)> = Vec::with_capacity(fields.len());
+                for (k, v) in fields {
+                    let v = v.canonical();
+                    match out.iter_mut().find(|(x, _)| *x == k) {
+                        Some(slot) => slot.1 = v,
+                        None => out.push((k, v)),
+                    }
+                }
+                out.sort_by(|a, b| (a.0.len(), a.0.as_bytes()).cmp(&(b.0.len(), b.0.as_bytes())));
+                Json::Object(out)
+            }
+            other => other,
+        }
+    }
+
+    /// The text jsonb prints (`{"a": 1, "b": [1, 2]}`).
+    pub fn write(&self, out: &mut String) {
+        match self {
+            Json::Null => out.push_str("null"),
+            Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Json::Number(n) => out.push_str(n),
+            Json::String(s) => escape(s, out),
+            Json::Array(items) => {
+                out.push('[');
+                for (i, x) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    x.write(out);
+                }
+                out.push(']');
+            }
+            Json::Object(fields) => {
+                out.push('{');
+                for (i, (k, v)) in fields.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    escape(k, out);
+                    out.push_str(": ");
+                    v.write(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+
+    /// [`Json::write`] into a new string.
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        self.write(&mut s);
+        s
+    }
+
+    /// jsonb_typeof.
+    fn type_name(&self) -> &'static str {
+        match self {
+            Json::Null => "null",
+            Json::Bool(_) => "boolean",
+            Json::Number(_) => "number",
+            Json::String(_) => "string",
+            Json::Array(_) => "array",
+            Json::Object(_) => "object",
+        }
+    }
+
+    /// The value as ->> returns it: strings unquoted, null as NULL.
+    fn as_text(&self) -> Value {
+        match self {
+            Json::Null => Value::Null,
+            Json::String(s) => Value::Text(s.clone()),
+            other => Value::Text(other.text()),
+        }
+    }
+
+    /// Field `key` of an object.
+    fn field(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Object(f) => f.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// Element `i` of an array (negative counts from the end).
+    fn element(&self, i: i64) -> Option<&Json> {
+        match self {
+            Json::Array(items) => {
+                let i = if i < 0 { items.len() as i64 + i } else { i };
+                usize::try_from(i).ok().and_then(|i| items.get(i))
+            }
+            _ => None,
+        }
+    }
+
+    /// A path step: an object key, or an array index written as text.
+    fn step(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Object(_) => self.field(key),
+            Json::Array(_) => key.trim().parse::<i64>().ok().and_then(|i| self.element(i)),
+            _ => None,
+        }
+    }
+
+    /// jsonb containment (@>).
+    fn contains(&self, other: &Json) -> bool {
+        match (self, other) {
+            (Json::Object(a), Json::Object(b)) => b
+                .iter()
+                .all(|(k, bv)| a.iter().any(|(ak, av)| ak == k && av.contains(bv))),
+            (Json::Array(a), Json::Array(b)) => b.iter().all(|bv| {
+                a.iter().any(|av| match bv {
+                    Json::Array(_) | Json::Object(_) => av.contains(bv),
+                    _ => av == bv,
+                })
+            }),
+            // A top-level array contains a primitive it holds.
+            (Json::Array(a), b) if !matches!(b, Json::Object(_)) => a.iter().any(|x| x == b),
+            (a, b) => a == b,
+        }
+    }
+
+    /// Removes nulls from objects, recursively (jsonb_strip_nulls).
+    fn strip_nulls(self) -> Json {
+        match self {
+            Json::Object(f) => Json::Object(
+                f.into_iter()
+                    .filter(|(_, v)| *v != Json::Null)
+                    .map(|(k, v)| (k, v.strip_nulls()))
+                    .collect(),
+            ),
+            Json::Array(items) => Json::Array(items.into_iter().map(Json::strip_nulls).collect()),
+            other => other,
+        }
+    }
+
+    /// jsonb_pretty's layout.
+    fn pretty(&self, indent: usize, out: &mut String) {
+        let pad = |n: usize, out: &mut String| out.push_str(&"    ".repeat(n));
+        match self {
+            Json::Array(items) if !items.is_empty() => {
+                out.push_str("[\n");
+                for (i, x) in items.iter().enumerate() {
+                    pad(indent + 1, out);
+                    x.pretty(indent + 1, out);
+                    if i + 1 < items.len() {
+                        out.push(',');
+                    }
+                    out.push('\n');
+                }
+                pad(indent, out);
+                out.push(']');
+            }
+            Json::Object(fields) if !fields.is_empty() => {
+                out.push_str("{\n");
+                for (i, (k, v)) in fields.iter().enumerate() {
+                    pad(indent + 1, out);
+                    escape(k, out);
+                    out.push_str(": ");
+                    v.pretty(indent + 1, out);
+                    if i + 1 < fields.len() {
+                        out.push(',');
+                    }
+                    out.push('\n');
+                }
+                pad(indent, out);
+                out.push('}');
+            }
+            Json::Array(_) => {
+                out.push_str("[\n");
+                pad(indent, out);
+                out.push(']');
+            }
+            Json::Object(_) => {
+                out.push_str("{\n");
+                pad(indent, out);
+                out.push('}');
+            }
+            other => other.write(out),
+        }
+    }
+}
+
+/// A JSON string literal, as PostgreSQL's escape_json writes it.
+pub fn escape(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// The stored text of a json (`ty` Json: checked, kept) or jsonb (the
+/// canonical text) value typed in as `text`.
+pub fn input(text: &str, ty: DataType) -> Result<String> {
+    let v = parse(text, ty)?;
+    Ok(if ty == Jsonb {
+        v.canonical().text()
+    } else {
+        text.to_owned()
+    })
+}
+
+/// A stored json or jsonb value's tree.
+fn tree(v: &Value) -> Result<Json> {
+    match v {
+        Value::Text(s) => parse(s, Json),
+        other => Err(super::operators::mismatch(other)),
+    }
+}
+
+/// A tree as a value of `ty` (json or jsonb text).
+fn out(j: &Json) -> Value {
+    Value::Text(j.text())
+}
+
+/// to_jsonb: a SQL value as a JSON value.
+pub fn from_value(v: &Value, style: &OutputStyle) -> Json {
+    match v {
+        Value::Null => Json::Null,
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Int2(_) | Value::Int4(_) | Value::Int8(_) | Value::Oid(_) | Value::Numeric(_) => {
+            Json::Number(v.to_text(style).unwrap_or_default())
+        }
+        Value::Float4(_) | Value::Float8(_) => {
+            let t = v.to_text(style).unwrap_or_default();
+            if t.bytes()
+                .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
+            {
+                Json::Number(t)
+            } else {
+                Json::String(t)
+            }
+        }
+        Value::Array(items) => {
+            Json::Array(items.items().iter().map(|x| from_value(x, style)).collect())
+        }
+        other => Json::String(other.to_text(style).unwrap_or_default()),
+    }
+}
+
+/// The jsonb of a value of type `ty` (json and jsonb values are parsed).
+fn to_jsonb(v: &Value, ty: DataType, style: &OutputStyle) -> Result<Json> {
+    Ok(match ty {
+        Json | Jsonb if !v.is_null() => tree(v)?.canonical(),
+        _ => from_value(v, style).canonical(),
+    })
+}
+
+fn path_of(v: &Value) -> Vec<String> {
+    match v {
+        Value::Array(a) => a
+            .items()
+            .iter()
+            .map(|x| match x {
+                Value::Text(s) => s.clone(),
+                other => other.to_text(&OutputStyle::default()).unwrap_or_default(),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn walk<'j>(j: &'j Json, path: &[String]) -> Option<&'j Json> {
+    path.iter().try_fold(j, |cur, k| cur.step(k))
+}
+
+fn keys_of(v: &Value) -> Vec<String> {
+    path_of(v)
+}
+
+/// jsonb_set(target, path, new, create_missing).
+fn set_path(j: &mut Json, path: &[String], new: Json, create: bool) {
+    let Some((first, rest)) = path.split_first() else {
+        return;
+    };
+    match j {
+        Json::Object(fields) => {
+            if let Some((_, v)) = fields.iter_mut().find(|(k, _)| k == first) {
+                if rest.is_empty() {
+                    *v = new;
+                } else {
+                    set_path(v, rest, new, create);
+                }
+            } else if rest.is_empty() && create {
+                fields.push((first.clone(), new));
+                let taken = std::mem::take(fields);
+                *j = Json::Object(taken).canonical();
+            }
+        }
+        Json::Array(items) => {
+            let Ok(i) = first.trim().parse::<i64>() else {
+                return;
+            };
+            let len = items.len() as i64;
+            let idx = if i < 0 { len + i } else { i };
+            if (0..len).contains(&idx) {
+                let slot = &mut items[idx as usize];
+                if rest.is_empty() {
+                    *slot = new;
+                } else {
+                    set_path(slot, rest, new, create);
+                }
+            } else if rest.is_empty() && create {
+                if idx < 0 {
+                    items.insert(0, new);
+                } else {
+                    items.push(new);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+macro_rules! json_op {
+    ($name:expr, $l:expr, $r:expr, $ret:expr, $f:expr) => {
+        f($name, &[$l, $r], $ret, $f)
+    };
+}
+
+fn get_field(a: &[Value]) -> Result<Option<Json>> {
+    let j = tree(&a[0])?;
+    Ok(j.field(&arg!(a, 1, Text)).cloned())
+}
+
+fn get_element(a: &[Value]) -> Result<Option<Json>> {
+    let j = tree(&a[0])?;
+    Ok(j.element(i64::from(arg!(a, 1, Int4))).cloned())
+}
+
+fn opt(j: Option<Json>) -> Value {
+    j.map_or(Value::Null, |j| out(&j))
+}
+
+fn opt_text(j: Option<Json>) -> Value {
+    j.map_or(Value::Null, |j| j.as_text())
+}
+
+fn json_bool(a: &[Value], f: impl Fn(&Json, &Json) -> bool) -> Result<Value> {
+    Ok(Value::Bool(f(&tree(&a[0])?, &tree(&a[1])?)))
+}
+
+fn exists(j: &Json, key: &str) -> bool {
+    match j {
+        Json::Object(f) => f.iter().any(|(k, _)| k == key),
+        Json::Array(items) => items.iter().any(|x| *x == Json::String(key.to_owned())),
+        Json::String(s) => s == key,
+        _ => false,
+    }
+}
+
+fn concat(a: Json, b: Json) -> Json {
+    match (a, b) {
+        (Json::Object(mut x), Json::Object(y)) => {
+            x.extend(y);
+            Json::Object(x).canonical()
+        }
+        (Json::Array(mut x), Json::Array(y)) => {
+            x.extend(y);
+            Json::Array(x)
+        }
+        (Json::Array(mut x), y) => {
+            x.push(y);
+            Json::Array(x)
+        }
+        (x, Json::Array(mut y)) => {
+            y.insert(0, x);
+            Json::Array(y)
+        }
+        (x, y) => Json::Array(vec![x, y]),
+    }
+}
+
+fn delete_key(j: Json, key: &str) -> Json {
+    match j {
+        Json::Object(f) => Json::Object(f.into_iter().filter(|(k, _)| k != key).collect()),
+        Json::Array(items) => Json::Array(
+            items
+                .into_iter()
+                .filter(|x| *x != Json::String(key.to_owned()))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// Operators on both json and jsonb, registered once per type.
+macro_rules! access_ops {
+    ($t:expr) => {
+        [
+            json_op!("->", $t, Text, $t, |a, _| Ok(opt(get_field(a)?))),
+            json_op!("->", $t, Int4, $t, |a, _| Ok(opt(get_element(a)?))),
+            json_op!("->>", $t, Text, Text, |a, _| Ok(opt_text(get_field(a)?))),
+            json_op!("->>", $t, Int4, Text, |a, _| Ok(opt_text(get_element(a)?))),
+            json_op!("#>", $t, Array(&Text), $t, |a, _| {
+                let j = tree(&a[0])?;
+                Ok(opt(walk(&j, &path_of(&a[1])).cloned()))
+            }),
+            json_op!("#>>", $t, Array(&Text), Text, |a, _| {
+                let j = tree(&a[0])?;
+                Ok(opt_text(walk(&j, &path_of(&a[1])).cloned()))
+            }),
+        ]
+    };
+}
+
+static JSON_ACCESS: [FuncDef; 6] = access_ops!(Json);
+static JSONB_ACCESS: [FuncDef; 6] = access_ops!(Jsonb);
+
+/// Operators and functions.
+pub(super) static OPERATORS: &[&[FuncDef]] = &[&JSON_ACCESS, &JSONB_ACCESS, JSONB_OPERATORS];
+
+static JSONB_OPERATORS: &[FuncDef] = &[
+    json_op!("=", Jsonb, Jsonb, Bool, |a, _| Ok(Value::Bool(
+        a[0] == a[1]
+    ))),
+    json_op!("<>", Jsonb, Jsonb, Bool, |a, _| Ok(Value::Bool(
+        a[0] != a[1]
+    ))),
+    json_op!("@>", Jsonb, Jsonb, Bool, |a, _| json_bool(a, |x, y| x
+        .contains(y))),
+    json_op!("<@", Jsonb, Jsonb, Bool, |a, _| json_bool(a, |x, y| y
+        .contains(x))),
+    json_op!("?", Jsonb, Text, Bool, |a, _| {
+        Ok(Value::Bool(exists(&tree(&a[0])?, &arg!(a, 1, Text))))
+    }),
+    json_op!("?|", Jsonb, Array(&Text), Bool, |a, _| {
+        let j = tree(&a[0])?;
+        Ok(Value::Bool(keys_of(&a[1]).iter().any(|k| exists(&j, k))))
+    }),
+    json_op!("?&", Jsonb, Array(&Text), Bool, |a, _| {
+        let j = tree(&a[0])?;
+        Ok(Value::Bool(keys_of(&a[1]).iter().all(|k| exists(&j, k))))
+    }),
+    json_op!("||", Jsonb, Jsonb, Jsonb, |a, _| {
+        Ok(out(&concat(tree(&a[0])?, tree(&a[1])?)))
+    }),
+    json_op!("-", Jsonb, Text, Jsonb, |a, _| {
+        Ok(out(&delete_key(tree(&a[0])?, &arg!(a, 1, Text))))
+    }),
+    json_op!("-", Jsonb, Int4, Jsonb, |a, _| {
+        let j = tree(&a[0])?;
+        let Json::Array(mut items) = j else {
+            return Err(SqlError::new(
+                SqlState::INVALID_PARAMETER_VALUE,
+                "cannot delete from scalar",
+            ));
+        };
+        let i = i64::from(arg!(a, 1, Int4));
+        let len = items.len() as i64;
+        let idx = if i < 0 { len + i } else { i };
+        if (0..len).contains(&idx) {
+            items.remove(idx as usize);
+        }
+        Ok(out(&Json::Array(items)))
+    }),
+    json_op!("-", Jsonb, Array(&Text), Jsonb, |a, _| {
+        let mut j = tree(&a[0])?;
+        for k in keys_of(&a[1]) {
+            j = delete_key(j, &k);
+        }
+        Ok(out(&j))
+    }),
+    json_op!("#-", Jsonb, Array(&Text), Jsonb, |a, _| {
+        let mut j = tree(&a[0])?;
+        let path = path_of(&a[1]);
+        if let Some((last, parent)) = path.split_last() {
+            remove_at(&mut j, parent, last);
+        }
+        Ok(out(&j))
+    }),
+    f("jsonb_typeof", &[Jsonb], Text, |a, _| {
+        Ok(Value::Text(tree(&a[0])?.type_name().into()))
+    }),
+    f("json_typeof", &[Json], Text, |a, _| {
+        Ok(Value::Text(tree(&a[0])?.type_name().into()))
+    }),
+    f("jsonb_array_length", &[Jsonb], Int4, array_length),
+    f("json_array_length", &[Json], Int4, array_length),
+    f("jsonb_strip_nulls", &[Jsonb], Jsonb, |a, _| {
+        Ok(out(&tree(&a[0])?.strip_nulls()))
+    }),
+    f("jsonb_pretty", &[Jsonb], Text, |a, _| {
+        let mut s = String::new();
+        tree(&a[0])?.pretty(0, &mut s);
+        Ok(Value::Text(s))
+    }),
+    f("jsonb_set", &[Jsonb, Array(&Text), Jsonb], Jsonb, |a, _| {
+        jsonb_set(a, true)
+    }),
+    f(
+        "jsonb_set",
+        &[Jsonb, Array(&Text), Jsonb, Bool],
+        Jsonb,
+        |a, _| {
+            let create = arg!(a, 3, Bool);
+            jsonb_set(a, create)
+        },
+    ),
+    f(
+        "jsonb_extract_path_text",
+        &[Jsonb, Array(&Text)],
+        Text,
+        |a, _| {
+            let j = tree(&a[0])?;
+            Ok(opt_text(walk(&j, &path_of(&a[1])).cloned()))
+        },
+    ),
+    f(
+        "jsonb_extract_path",
+        &[Jsonb, Array(&Text)],
+        Jsonb,
+        |a, _| {
+            let j = tree(&a[0])?;
+            Ok(opt(walk(&j, &path_of(&a[1])).cloned()))
+        },
+    ),
+    f(
+        "jsonb_object_keys_array",
+        &[Jsonb],
+        Array(&Text),
+        |a, _| match tree(&a[0])? {
+            Json::Object(f) => Ok(Value::Array(ArrayRef::new(
+                f.into_iter().map(|(k, _)| Value::Text(k)).collect(),
+            ))),
+            other => Err(SqlError::new(
+                SqlState::INVALID_PARAMETER_VALUE,
+                format!("cannot call jsonb_object_keys on a {}", scalar_word(&other)),
+            )),
+        },
+    ),
+    f(
+        "jsonb_array_elements_array",
+        &[Jsonb],
+        Array(&Jsonb),
+        |a, _| elements(a, false),
+    ),
+    f(
+        "jsonb_array_elements_text_array",
+        &[Jsonb],
+        Array(&Text),
+        |a, _| elements(a, true),
+    ),
+    f(
+        "json_array_elements_array",
+        &[Json],
+        Array(&Json),
+        |a, _| elements(a, false),
+    ),
+    f(
+        "json_array_elements_text_array",
+        &[Json],
+        Array(&Text),
+        |a, _| elements(a, true),
+    ),
+    stable(f("to_jsonb", &[AnyElement], Jsonb, |a, ctx| {
+        to_json_value(&a[0], Text, true, ctx.style())
+    })),
+    stable(f("to_jsonb", &[Jsonb], Jsonb, |a, ctx| {
+        to_json_value(&a[0], Jsonb, true, ctx.style())
+    })),
+    stable(f("to_jsonb", &[Json], Jsonb, |a, ctx| {
+        to_json_value(&a[0], Json, true, ctx.style())
+    })),
+    stable(f("to_json", &[AnyElement], Json, |a, ctx| {
+        to_json_value(&a[0], Text, false, ctx.style())
+    })),
+    stable(f("to_json", &[Jsonb], Json, |a, _| Ok(a[0].clone()))),
+    stable(f("to_json", &[Json], Json, |a, _| Ok(a[0].clone()))),
+];
+
+fn scalar_word(j: &Json) -> &'static str {
+    match j {
+        Json::Array(_) => "array",
+        _ => "scalar",
+    }
+}
+
+fn elements(a: &[Value], text: bool) -> Result<Value> {
+    match tree(&a[0])? {
+        Json::Array(items) => Ok(Value::Array(ArrayRef::new(
+            items
+                .into_iter()
+                .map(|j| if text { j.as_text() } else { out(&j) })
+                .collect(),
+        ))),
+        other => Err(SqlError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            format!(
+                "cannot extract elements from {}",
+                if matches!(other, Json::Object(_)) {
+                    "an object"
+                } else {
+                    "a scalar"
+                }
+            ),
+        )),
+    }
+}
+
+fn array_length(a: &[Value], _: &mut crate::expr::EvalCtx<'_>) -> Result<Value> {
+    match tree(&a[0])? {
+        Json::Array(items) => Ok(Value::Int4(items.len() as i32)),
+        other => Err(SqlError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            format!(
+                "cannot get array length of {}",
+                if matches!(other, Json::Object(_)) {
+                    "a non-array"
+                } else {
+                    "a scalar"
+                }
+            ),
+        )),
+    }
+}
+
+fn jsonb_set(a: &[Value], create: bool) -> Result<Value> {
+    let mut j = tree(&a[0])?;
+    let new = tree(&a[2])?;
+    set_path(&mut j, &path_of(&a[1]), new, create);
+    Ok(out(&j))
+}
+
+fn remove_at(j: &mut Json, parent: &[String], last: &str) {
+    let mut cur = j;
+    for k in parent {
+        let next = match cur {
+            Json::Object(f) => f.iter_mut().find(|(x, _)| x == k).map(|(_, v)| v),
+            Json::Array(items) => k
+                .parse::<i64>()
+                .ok()
+                .and_then(|i| {
+                    let len = items.len() as i64;
+                    let i = if i < 0 { len + i } else { i };
+                    usize::try_from(i).ok()
+                })
+                .and_then(|i| items.get_mut(i)),
+            _ => None,
+        };
+        match next {
+            Some(n) => cur = n,
+            None => return,
+        }
+    }
+    match cur {
+        Json::Object(f) => f.retain(|(k, _)| k != last),
+        Json::Array(items) => {
+            if let Ok(i) = last.parse::<i64>() {
+                let len = items.len() as i64;
+                let i = if i < 0 { len + i } else { i };
+                if (0..len).contains(&i) {
+                    items.remove(i as usize);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// to_jsonb / to_json of a value of type `ty`.
+pub fn to_json_value(v: &Value, ty: DataType, jsonb: bool, style: &OutputStyle) -> Result<Value> {
+    let j = to_jsonb(v, ty, style)?;
+    if jsonb {
+        return Ok(out(&j));
+    }
+    // json keeps json text as it was.
+    if matches!(ty, Json | Jsonb) {
+        return Ok(v.clone());
+    }
+    let mut s = String::new();
+    compact(&from_value(v, style), &mut s);
+    Ok(Value::Text(s))
+}
+
+/// json's own layout for to_json: no spaces (`[1,2]`, `{"a":1}`).
+fn compact(j: &Json, out: &mut String) {
+    match j {
+        Json::Array(items) => {
+            out.push('[');
+            for (i, x) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                compact(x, out);
+            }
+            out.push(']');
+        }
+        Json::Object(fields) => {
+            out.push('{');
+            for (i, (k, v)) in fields.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                escape(k, out);
+                out.push(':');
+                compact(v, out);
+            }
+            out.push('}');
+        }
+        other => other.write(out),
+    }
+}
+
+/// jsonb_build_object (VARIADIC "any", bound by
+/// [`super::variadic_call`]).
+pub(super) static BUILD_OBJECT: FuncDef = non_strict(f(
+    "jsonb_build_object",
+    &[],
+    Jsonb,
+    |a, ctx| {
+        if a.len() % 2 != 0 {
+            return Err(SqlError::new(
+                SqlState::INVALID_PARAMETER_VALUE,
+                "argument list must have even number of elements",
+            )
+            .with_hint("The arguments of jsonb_build_object() must consist of alternating keys and values."));
+        }
+        let mut fields = Vec::new();
+        for pair in a.chunks(2) {
+            if pair[0].is_null() {
+                return Err(SqlError::new(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    "argument 1: key must not be null",
+                ));
+            }
+            let k = pair[0].to_text(ctx.style()).unwrap_or_default();
+            fields.push((k, from_value(&pair[1], ctx.style())));
+        }
+        Ok(out(&Json::Object(fields).canonical()))
+    },
+));
+
+/// jsonb_build_array (VARIADIC "any").
+pub(super) static BUILD_ARRAY: FuncDef =
+    non_strict(f("jsonb_build_array", &[], Jsonb, |a, ctx| {
+        Ok(out(&Json::Array(
+            a.iter().map(|v| from_value(v, ctx.style())).collect(),
+        )
+        .canonical()))
+    }));
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn canon(s: &str) -> String {
+        input(s, Jsonb).unwrap()
+    }
+
+    #[test]
+    fn jsonb_is_canonical() {
+        assert_eq!(
+            canon(r#"{"b":1, "a":[1,2], "aa": 1e2, "a": 1.50}"#),
+            r#"{"a": 1.50, "b": 1, "aa": 100}"#
+        );
+        assert_eq!(canon("  [ ]"), "[]");
+        assert_eq!(canon(r#""\u00e9\n""#), "\"é\\n\"");
+    }
+
+    #[test]
+    fn errors_are_postgres_ones() {
+        let e = input("{\"a\":}", Jsonb).unwrap_err();
+        assert_eq!(
+            e.report().detail.as_deref(),
+            Some("Token \"}\" is invalid.")
+        );
+        let e = input("[1,", Json).unwrap_err();
+        assert_eq!(
+            e.report().detail.as_deref(),
+            Some("The input string ended unexpectedly.")
+        );
+    }
+
+    #[test]
+    fn containment() {
+        let a = parse(r#"{"a":1,"b":[1,2,{"c":3}]}"#, Jsonb).unwrap();
+        let b = parse(r#"{"b":[{"c":3}]}"#, Jsonb).unwrap();
+        assert!(a.contains(&b));
+        assert!(!b.contains(&a));
+    }
+}

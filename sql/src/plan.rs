@@ -322,6 +322,9 @@ pub enum Srf {
     /// pg_options_to_table(text[]): `name=value` options as
     /// (option_name, option_value) rows.
     OptionsToTable,
+    /// unnest(array, array, ...) in FROM: the arrays side by side, the
+    /// shorter ones padded with NULL.
+    UnnestZip,
 }
 
 impl Srf {
@@ -331,6 +334,7 @@ impl Srf {
             Srf::GenerateSeries(_) | Srf::GenerateTimestamps(_) => "generate_series",
             Srf::Unnest(name) => name,
             Srf::OptionsToTable => "pg_options_to_table",
+            Srf::UnnestZip => "unnest",
         }
     }
 

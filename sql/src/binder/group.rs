@@ -336,7 +336,62 @@ impl Binder<'_> {
                 ));
             }
         }
+        if !has_sets {
+            self.functionally_dependent(scope, &mut out);
+        }
         Ok((out, has_sets.then_some(sets)))
+    }
+
+    /// Grouping by a table's primary key groups by all its columns
+    /// (PostgreSQL's functional dependency): they are added as group keys
+    /// so the select list may name them.
+    fn functionally_dependent(&mut self, scope: &Scope, out: &mut Vec<Expr>) {
+        let grouped: Vec<usize> = out
+            .iter()
+            .filter_map(|e| match e.kind {
+                ExprKind::Column(i) => Some(i),
+                _ => None,
+            })
+            .collect();
+        let mut done: Vec<(Option<String>, u32)> = Vec::new();
+        for &g in &grouped {
+            let Some(c) = scope.columns.get(g) else {
+                continue;
+            };
+            let instance = (c.table.clone(), c.table_oid);
+            if c.table_oid == 0 || c.attnum <= 0 || done.contains(&instance) {
+                continue;
+            }
+            done.push(instance.clone());
+            let pk = self.tables.primary_key(c.table_oid);
+            let of_instance =
+                |x: &crate::binder::ScopeColumn| x.table == instance.0 && x.table_oid == instance.1;
+            let covered = !pk.is_empty()
+                && pk.iter().all(|a| {
+                    grouped.iter().any(|&i| {
+                        scope
+                            .columns
+                            .get(i)
+                            .is_some_and(|x| of_instance(x) && x.attnum == *a)
+                    })
+                });
+            if !covered {
+                continue;
+            }
+            for (j, x) in scope.columns.iter().enumerate() {
+                if of_instance(x) && x.attnum > 0 && !grouped.contains(&j) {
+                    let e = Expr {
+                        kind: ExprKind::Column(j),
+                        ty: x.ty,
+                        typmod: x.typmod,
+                        pos: None,
+                    };
+                    if !out.iter().any(|o| o.fingerprint() == e.fingerprint()) {
+                        out.push(e);
+                    }
+                }
+            }
+        }
     }
 
     /// The parenthesized lists of ROLLUP, CUBE or GROUPING SETS, each as

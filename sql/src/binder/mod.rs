@@ -51,6 +51,12 @@ use crate::value::OutputStyle;
 pub trait TableSource {
     /// The table `schema.name`, or None.
     fn table(&mut self, schema: Option<&str>, name: &str) -> Result<Option<Arc<TableDef>>>;
+
+    /// The primary key attribute numbers of table `oid` (empty if none
+    /// or unknown).
+    fn primary_key(&mut self, _oid: u32) -> Vec<i16> {
+        Vec::new()
+    }
 }
 
 /// No tables at all (tests, expressions outside statements).

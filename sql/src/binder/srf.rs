@@ -225,10 +225,23 @@ impl Binder<'_> {
             )
             .at(pos));
         }
-        let (srf, bound, ty) = self.srf_call(&fname, args, &Scope::default(), pos)?;
         let table = alias.map_or_else(|| fname.clone(), |a| ident(&a.name));
         let named = alias.map_or(&[][..], |a| &a.columns[..]);
-        let mut names = srf.columns(ty);
+        let (srf, bound, mut names) = if fname == "unnest" && args.len() > 1 {
+            // unnest(a, b, ...): one column per array.
+            let mut bound = Vec::with_capacity(args.len());
+            let mut names = Vec::with_capacity(args.len());
+            for a in args {
+                let (_, mut one, elem) =
+                    self.srf_call("unnest", std::slice::from_ref(a), &Scope::default(), pos)?;
+                bound.append(&mut one);
+                names.push(("unnest", elem));
+            }
+            (Srf::UnnestZip, bound, names)
+        } else {
+            let (srf, bound, ty) = self.srf_call(&fname, args, &Scope::default(), pos)?;
+            (srf, bound, srf.columns(ty))
+        };
         let single = names.len() == 1;
         if ordinality {
             names.push(("ordinality", DataType::Int8));

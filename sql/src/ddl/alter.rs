@@ -350,6 +350,11 @@ fn alter_column(
             };
             set_attr(ctx, &|row| row[10] = Value::Text(kind.into()))?;
         }
+        Op::SetDataType {
+            data_type, using, ..
+        } => {
+            alter_type(ctx, xid, def, i, data_type, using.as_ref())?;
+        }
         other => {
             return Err(SqlError::unsupported(format!(
                 "ALTER TABLE ... ALTER COLUMN {name} {other}"
@@ -357,6 +362,143 @@ fn alter_column(
         }
     }
     ctx.catalog_changed();
+    Ok(())
+}
+
+/// ALTER COLUMN ... TYPE t [USING expr]: every row's value converted
+/// (the USING expression over the row, else an assignment cast of the
+/// column), the catalog changed, and the table written again into a new
+/// file with its indexes rebuilt, as PostgreSQL's table rewrite. The
+/// rows are held in memory while the table is written again.
+fn alter_type(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &Arc<TableDef>,
+    i: usize,
+    data_type: &ast::DataType,
+    using: Option<&ast::Expr>,
+) -> Result<()> {
+    let (ty, typmod) = crate::binder::sql_type(data_type)?;
+    let col = def.columns[i].clone();
+    let name = col.name.clone();
+    let in_key = def
+        .foreign_keys
+        .iter()
+        .any(|fk| fk.columns.iter().any(|(c, _)| *c == i))
+        || def
+            .referenced_by
+            .iter()
+            .any(|fk| fk.ref_columns.iter().any(|(c, _)| *c == i));
+    if in_key && ty != col.ty {
+        return Err(SqlError::unsupported(
+            "ALTER COLUMN TYPE of a column in a foreign key",
+        ));
+    }
+    let pos = def.live().position(|(a, _)| a == i).unwrap_or(0);
+    // The new value of the column, over a row of live columns.
+    let scope = crate::binder::table_scope(def, None);
+    let convert = match using {
+        Some(e) => {
+            let text = e.to_string();
+            bind_stored(&text, ctx.style, &scope, |b, bound| {
+                b.coerce(bound, ty, typmod, crate::cast::CoercionContext::Assignment)
+            })?
+        }
+        None => {
+            let column = crate::expr::Expr {
+                kind: crate::expr::ExprKind::Column(pos),
+                ty: col.ty,
+                typmod: col.typmod,
+                pos: None,
+            };
+            if col.ty != ty
+                && !crate::cast::can_coerce(col.ty, ty, crate::cast::CoercionContext::Assignment)
+            {
+                return Err(SqlError::new(
+                    SqlState::DATATYPE_MISMATCH,
+                    format!(
+                        "column \"{name}\" cannot be cast automatically to type {}",
+                        crate::func::format_type(ty, typmod)
+                    ),
+                )
+                .with_hint(format!(
+                    "You might need to specify \"USING {}::{}\".",
+                    crate::func::quote_ident(&name),
+                    crate::func::format_type(ty, typmod)
+                )));
+            }
+            let mut tables = crate::binder::NoTables;
+            let mut b = crate::binder::Binder::new("", ctx.style.clone(), Vec::new(), &mut tables);
+            b.coerce(column, ty, typmod, crate::cast::CoercionContext::Assignment)?
+        }
+    };
+    let mut rows: Vec<Vec<Value>> = Vec::new();
+    each_row(ctx, def, |row, eval| {
+        let mut r = row.to_vec();
+        r[pos] = convert.eval(row, eval)?;
+        rows.push(r);
+        Ok(())
+    })?;
+    // The catalog: type, modifier and length of the attribute.
+    {
+        let cat = ctx.catalog();
+        let who = ctx.actor(xid);
+        for (tid, mut row) in cat.rows_where(&system::PG_ATTRIBUTE, 0, def.oid)? {
+            if row[4] == Value::Int2((i + 1) as i16) {
+                row[2] = Value::Oid(ty.oid().0);
+                row[3] = Value::Int4(typmod);
+                row[9] = Value::Int2(ty.typlen());
+                cat.update(&system::PG_ATTRIBUTE, tid, &row, &who)?;
+            }
+        }
+    }
+    ctx.catalog_changed();
+    ctx.txn.cid += 1;
+    let new_def = reload(ctx, def)?;
+    // A new file and new indexes, the rows written again.
+    let engine = ctx.engine();
+    let filenode = engine.new_oid()?;
+    let rel = engine.create_relation(xid, ctx.db, filenode)?;
+    ctx.txn.creates.push(rel);
+    ctx.txn.drops.push(def.rel);
+    super::index::renew_indexes(ctx, xid, &new_def, rel)?;
+    {
+        let cat = ctx.catalog();
+        let who = ctx.actor(xid);
+        if let Some((tid, mut row)) = cat.class_tid(def.oid)? {
+            row[4] = Value::Oid(filenode);
+            cat.update(&system::PG_CLASS, tid, &row, &who)?;
+        }
+    }
+    ctx.txn.cid += 1;
+    let new_def = reload(ctx, def)?;
+    let targets: Vec<usize> = new_def.live().map(|(a, _)| a).collect();
+    let cid = ctx.txn.cid;
+    let mut loader: crate::table::Loader<u64> = crate::table::Loader::new(
+        Arc::clone(&new_def),
+        &targets,
+        ctx.style,
+        xid,
+        cid,
+        &mut crate::table::CatalogTables(ctx.catalog()),
+    )?;
+    let policy = ctx.policy();
+    let pid = ctx.info.pid;
+    let (mut eval, own) = ctx.eval_and_txn();
+    let who = actorgres_storage::Actor {
+        xid,
+        backend: pid,
+        own,
+        wait: policy,
+    };
+    for (n, mut r) in rows.into_iter().enumerate() {
+        loader
+            .add(&mut r, n as u64, engine, &mut eval, &who)
+            .map_err(|(e, _)| e)?;
+    }
+    loader
+        .flush(engine, eval.style(), &who)
+        .map_err(|(e, _)| e)?;
     Ok(())
 }
 

@@ -40,6 +40,31 @@ impl Series {
             add: None,
             list: None,
         };
+        if func == Srf::UnnestZip {
+            let arrays: Vec<Vec<Value>> = args
+                .into_iter()
+                .map(|a| match a {
+                    Value::Array(a) => a.items().to_vec(),
+                    _ => Vec::new(),
+                })
+                .collect();
+            let n = arrays.iter().map(Vec::len).max().unwrap_or(0);
+            let mut rows: Vec<Value> = (0..n)
+                .map(|i| {
+                    Value::Array(crate::value::ArrayRef::new(
+                        arrays
+                            .iter()
+                            .map(|a| a.get(i).cloned().unwrap_or(Value::Null))
+                            .collect(),
+                    ))
+                })
+                .collect();
+            rows.reverse();
+            return Ok(Series {
+                list: Some(rows),
+                ..empty
+            });
+        }
         if let Srf::Unnest(_) | Srf::OptionsToTable = func {
             let mut items = match args.into_iter().next() {
                 Some(Value::Array(a)) => a.items().to_vec(),
@@ -82,7 +107,7 @@ impl Series {
             )
         };
         let (step, add, down) = match func {
-            Srf::Unnest(_) | Srf::OptionsToTable => return Ok(empty),
+            Srf::Unnest(_) | Srf::OptionsToTable | Srf::UnnestZip => return Ok(empty),
             Srf::GenerateSeries(ty) => {
                 let step = it.next().unwrap_or(match ty {
                     DataType::Int8 => Value::Int8(1),
@@ -203,7 +228,7 @@ impl Node for FunctionScan<'_> {
         if self.count.is_multiple_of(4096) {
             ctx.check_interrupts()?;
         }
-        let multi = self.func == Srf::OptionsToTable;
+        let multi = matches!(self.func, Srf::OptionsToTable | Srf::UnnestZip);
         let n = i64::from(self.count);
         let ordinality = self.ordinality;
         match self.series.as_mut() {

@@ -745,7 +745,59 @@ static JSONB_ACCESS: [FuncDef; 6] = access_ops!(Jsonb);
 /// Operators and functions.
 pub(super) static OPERATORS: &[&[FuncDef]] = &[&JSON_ACCESS, &JSONB_ACCESS, JSONB_OPERATORS];
 
+/// jsonb's sort order (PostgreSQL's compareJsonbContainers): Object >
+/// Array > Boolean > Number > String > Null; more pairs or elements sort
+/// higher, equal counts compare item by item; numbers numerically.
+fn cmp(a: &Json, b: &Json) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    fn rank(j: &Json) -> u8 {
+        match j {
+            Json::Null => 0,
+            Json::String(_) => 1,
+            Json::Number(_) => 2,
+            Json::Bool(_) => 3,
+            Json::Array(_) => 4,
+            Json::Object(_) => 5,
+        }
+    }
+    match (a, b) {
+        (Json::Number(x), Json::Number(y)) => match (Numeric::parse(x), Numeric::parse(y)) {
+            (Ok(x), Ok(y)) => x.cmp(&y),
+            _ => x.cmp(y),
+        },
+        (Json::String(x), Json::String(y)) => x.cmp(y),
+        (Json::Bool(x), Json::Bool(y)) => x.cmp(y),
+        (Json::Array(x), Json::Array(y)) => x.len().cmp(&y.len()).then_with(|| {
+            x.iter()
+                .zip(y)
+                .map(|(p, q)| cmp(p, q))
+                .find(|o| *o != Ordering::Equal)
+                .unwrap_or(Ordering::Equal)
+        }),
+        (Json::Object(x), Json::Object(y)) => x.len().cmp(&y.len()).then_with(|| {
+            x.iter()
+                .zip(y)
+                .map(|((kx, vx), (ky, vy))| {
+                    (kx.len(), kx.as_bytes())
+                        .cmp(&(ky.len(), ky.as_bytes()))
+                        .then_with(|| cmp(vx, vy))
+                })
+                .find(|o| *o != Ordering::Equal)
+                .unwrap_or(Ordering::Equal)
+        }),
+        _ => rank(a).cmp(&rank(b)),
+    }
+}
+
+fn ordered(a: &[Value], f: impl Fn(std::cmp::Ordering) -> bool) -> Result<Value> {
+    Ok(Value::Bool(f(cmp(&tree(&a[0])?, &tree(&a[1])?))))
+}
+
 static JSONB_OPERATORS: &[FuncDef] = &[
+    json_op!("<", Jsonb, Jsonb, Bool, |a, _| ordered(a, |o| o.is_lt())),
+    json_op!("<=", Jsonb, Jsonb, Bool, |a, _| ordered(a, |o| o.is_le())),
+    json_op!(">", Jsonb, Jsonb, Bool, |a, _| ordered(a, |o| o.is_gt())),
+    json_op!(">=", Jsonb, Jsonb, Bool, |a, _| ordered(a, |o| o.is_ge())),
     json_op!("=", Jsonb, Jsonb, Bool, |a, _| Ok(Value::Bool(
         a[0] == a[1]
     ))),

@@ -278,6 +278,18 @@ impl TableSource for Stmt<'_> {
     fn table(&mut self, schema: Option<&str>, name: &str) -> Result<Option<Arc<TableDef>>> {
         self.open_table(schema, name, LockMode::AccessShare)
     }
+
+    fn primary_key(&mut self, oid: u32) -> Vec<i16> {
+        match self.catalog().table_by_oid(oid) {
+            Ok(Some(t)) => t
+                .indexes
+                .iter()
+                .find(|i| i.primary)
+                .map(|i| i.columns.iter().map(|&c| c as i16 + 1).collect())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// What an internal statement returned.

@@ -128,8 +128,13 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) -> Result<()> {
                 out.extend_from_slice(&x.octets());
             }
         },
-        Value::Void | Value::Array(_) => {
-            return Err(SqlError::unsupported("indexing a void or array value"));
+        // An array by its text form, as it is stored.
+        Value::Array(_) => {
+            let text = v.to_text(&crate::value::OutputStyle::default());
+            escaped(text.unwrap_or_default().as_bytes(), out)
+        }
+        Value::Void => {
+            return Err(SqlError::unsupported("indexing a void value"));
         }
     }
     Ok(())

@@ -225,6 +225,13 @@ fn decode_value(c: &mut Cur<'_>, ty: DataType) -> Result<Value> {
             6 => Value::Inet(IpAddr::from(c.arr::<16>()?)),
             _ => return Err(damaged()),
         },
+        // Arrays are stored as their text form and read back as arrays.
+        T::Array(_) => {
+            let b = c.bytes()?;
+            let text = std::str::from_utf8(b).map_err(|_| damaged())?;
+            crate::cast::parse_text(text, ty, &Default::default())
+                .unwrap_or_else(|_| Value::Text(text.to_owned()))
+        }
         _ => {
             let b = c.bytes()?;
             Value::Text(String::from_utf8(b.to_vec()).map_err(|_| damaged())?)

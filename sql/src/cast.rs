@@ -45,6 +45,8 @@ pub fn cast_context(from: DataType, to: DataType) -> Option<CoercionContext> {
         (Float4, Float8) => Implicit,
         (Numeric, Float4 | Float8) => Implicit,
         (f, t) if reg(f) && reg(t) => Implicit,
+        // nextval('s'::text): a relation name.
+        (Text | Varchar, Regclass) => Implicit,
         (f, Int4 | Int8) if reg(f) => Assignment,
         (Int2Vector, Array(Int2)) | (OidVector, Array(Oid)) => Implicit,
         // Arrays cast element by element.
@@ -623,19 +625,33 @@ fn parse_bytea(text: &str) -> Result<Vec<u8>> {
 }
 
 fn parse_uuid(text: &str) -> Result<[u8; 16]> {
-    let s = text.trim();
-    let s = s
-        .strip_prefix('{')
-        .and_then(|s| s.strip_suffix('}'))
-        .unwrap_or(s);
-    let hex: String = s.chars().filter(|c| *c != '-').collect();
+    // PostgreSQL's string_to_uuid: optional braces, a hyphen allowed
+    // only after a group of four hex digits.
     let bad = || errors::invalid_input("uuid", text);
-    if hex.len() != 32 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(bad());
-    }
+    let b = text.as_bytes();
+    let braces = b.first() == Some(&b'{');
+    let mut at = usize::from(braces);
     let mut out = [0u8; 16];
     for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&hex[i * 2..i * 2 + 2], 16).map_err(|_| bad())?;
+        let pair = b.get(at..at + 2).ok_or_else(bad)?;
+        let pair = std::str::from_utf8(pair).map_err(|_| bad())?;
+        if !pair.bytes().all(|c| c.is_ascii_hexdigit()) {
+            return Err(bad());
+        }
+        *byte = u8::from_str_radix(pair, 16).map_err(|_| bad())?;
+        at += 2;
+        if b.get(at) == Some(&b'-') && i % 2 == 1 && i < 15 {
+            at += 1;
+        }
+    }
+    if braces {
+        if b.get(at) != Some(&b'}') {
+            return Err(bad());
+        }
+        at += 1;
+    }
+    if at != b.len() {
+        return Err(bad());
     }
     Ok(out)
 }

@@ -250,32 +250,7 @@ fn alter_column(
             }
             let text = super::sequence::canonical_default(value);
             let ty = col.ty;
-            let mut tables = crate::table::CatalogTables(ctx.catalog());
-            crate::table::bind_stored_with(
-                &text,
-                ctx.style,
-                &Default::default(),
-                &mut tables,
-                |b, bound| {
-                    if bound.ty != DataType::Unknown
-                        && !crate::cast::can_coerce(
-                            bound.ty,
-                            ty,
-                            crate::cast::CoercionContext::Assignment,
-                        )
-                    {
-                        return Err(SqlError::new(
-                        SqlState::DATATYPE_MISMATCH,
-                        format!(
-                            "column \"{name}\" is of type {ty} but default expression is of type {}",
-                            bound.ty
-                        ),
-                    )
-                    .with_hint("You will need to rewrite or cast the expression."));
-                    }
-                    b.coerce(bound, ty, -1, crate::cast::CoercionContext::Assignment)
-                },
-            )?;
+            super::create::bind_default(ctx, name, &text, ty)?;
             drop_default(ctx)?;
             let oid = ctx.engine().new_oid()?;
             let cat = ctx.catalog();

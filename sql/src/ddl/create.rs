@@ -23,6 +23,12 @@ pub(super) fn check_name(table: &str, columns: &[String], taken: &[String]) -> S
         [one] => format!("{table}_{one}_check"),
         _ => format!("{table}_check"),
     };
+    unique_name(base, taken)
+}
+
+/// `base`, or `base` with the first number appended that makes it a
+/// name not in `taken` (PostgreSQL's ChooseConstraintName).
+pub(super) fn unique_name(base: String, taken: &[String]) -> String {
     let mut name = base.clone();
     let mut n = 1;
     while taken.contains(&name) {
@@ -143,35 +149,9 @@ pub(super) fn new_column(c: &ast::ColumnDef, table: &str, ctx: &Stmt<'_>) -> Res
             ColumnOption::Null => col.not_null = false,
             ColumnOption::NotNull => col.not_null = true,
             ColumnOption::Default(e) => {
-                // Validate now: it must bind and coerce to the column.
-                let style = ctx.style.clone();
                 let text = super::sequence::canonical_default(e);
-                let mut null = false;
-                let mut tables = crate::table::CatalogTables(ctx.catalog());
-                crate::table::bind_stored_with(
-                    &text,
-                    &style,
-                    &Default::default(),
-                    &mut tables,
-                    |b, bound| {
-                        // DEFAULT NULL is no default (PostgreSQL stores none).
-                        null = matches!(bound.as_const(), Some(crate::value::Value::Null));
-                        if bound.ty != DataType::Unknown
-                            && !can_coerce(bound.ty, ty, CoercionContext::Assignment)
-                        {
-                            return Err(SqlError::new(
-                            SqlState::DATATYPE_MISMATCH,
-                            format!(
-                                "column \"{name}\" is of type {ty} but default expression is of type {}",
-                                bound.ty
-                            ),
-                        )
-                        .with_hint("You will need to rewrite or cast the expression."));
-                        }
-                        b.coerce(bound, ty, -1, CoercionContext::Assignment)
-                    },
-                )?;
-                if !null {
+                // DEFAULT NULL is no default (PostgreSQL stores none).
+                if !bind_default(ctx, &name, &text, ty)? {
                     col.default = Some(text);
                 }
             }
@@ -210,6 +190,36 @@ pub(super) fn new_column(c: &ast::ColumnDef, table: &str, ctx: &Stmt<'_>) -> Res
         serial: serial.is_some(),
         foreign_keys,
     })
+}
+
+/// Checks a column default: it must bind and coerce to the column's type
+/// (42804 with PostgreSQL's message and hint). True when it is NULL.
+pub(super) fn bind_default(ctx: &Stmt<'_>, column: &str, text: &str, ty: DataType) -> Result<bool> {
+    let mut null = false;
+    let mut tables = crate::table::CatalogTables(ctx.catalog());
+    crate::table::bind_stored_with(
+        text,
+        ctx.style,
+        &Default::default(),
+        &mut tables,
+        |b, bound| {
+            null = matches!(bound.as_const(), Some(Value::Null));
+            if bound.ty != DataType::Unknown
+                && !can_coerce(bound.ty, ty, CoercionContext::Assignment)
+            {
+                return Err(SqlError::new(
+                    SqlState::DATATYPE_MISMATCH,
+                    format!(
+                        "column \"{column}\" is of type {ty} but default expression is of type {}",
+                        bound.ty
+                    ),
+                )
+                .with_hint("You will need to rewrite or cast the expression."));
+            }
+            b.coerce(bound, ty, -1, CoercionContext::Assignment)
+        },
+    )?;
+    Ok(null)
 }
 
 /// A serial column's default: `nextval('name'::regclass)`, as
@@ -567,17 +577,14 @@ fn store_table(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef) -> Result<()> {
         };
         cat.insert(
             &system::PG_CLASS,
-            &[
-                Value::Oid(def.oid),
-                Value::Text(def.name.clone()),
-                Value::Oid(system::PUBLIC_NS),
-                Value::Text("r".into()),
-                Value::Oid(def.rel.rel),
-                Value::Int2(def.columns.len() as i16),
+            &super::class_row(
+                def.oid,
+                &def.name,
+                "r",
+                def.rel.rel,
+                def.columns.len(),
                 options,
-                Value::Bool(false),
-                Value::Bool(false),
-            ],
+            ),
             &who,
         )?;
     }

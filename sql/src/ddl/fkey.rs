@@ -27,14 +27,7 @@ fn action(a: Option<&ReferentialAction>) -> char {
 /// The name PostgreSQL gives a foreign key: `table_col1_col2_fkey`, with
 /// a number appended until no constraint of the table has it.
 fn fkey_name(table: &str, columns: &[String], taken: &[String]) -> String {
-    let base = format!("{table}_{}_fkey", columns.join("_"));
-    let mut name = base.clone();
-    let mut n = 1;
-    while taken.contains(&name) {
-        name = format!("{base}{n}");
-        n += 1;
-    }
-    name
+    super::create::unique_name(format!("{table}_{}_fkey", columns.join("_")), taken)
 }
 
 /// Adds foreign key `spec` to table `def` (already in the catalog);

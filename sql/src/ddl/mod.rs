@@ -142,3 +142,27 @@ fn creation_schema(ctx: &Stmt<'_>, schema: Option<&str>, name: &str) -> Result<(
 fn dropped_name(attnum: usize) -> String {
     format!("........pg.dropped.{attnum}........")
 }
+
+/// A new relation's pg_class row in public: kind 'r', 'v' or 'S', its
+/// file (0 for a view), attribute count and reloptions.
+fn class_row(
+    oid: u32,
+    name: &str,
+    kind: &str,
+    filenode: u32,
+    natts: usize,
+    options: crate::value::Value,
+) -> Vec<crate::value::Value> {
+    use crate::value::Value;
+    vec![
+        Value::Oid(oid),
+        Value::Text(name.to_owned()),
+        Value::Oid(system::PUBLIC_NS),
+        Value::Text(kind.into()),
+        Value::Oid(filenode),
+        Value::Int2(natts as i16),
+        options,
+        Value::Bool(kind == "v"),
+        Value::Bool(false),
+    ]
+}

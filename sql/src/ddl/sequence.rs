@@ -125,17 +125,14 @@ pub(super) fn new_sequence(
         let who = ctx.actor(xid);
         cat.insert(
             &system::PG_CLASS,
-            &[
-                Value::Oid(oid),
-                Value::Text(name.to_owned()),
-                Value::Oid(system::PUBLIC_NS),
-                Value::Text("S".into()),
-                Value::Oid(rel.rel),
-                Value::Int2(sequence::COLUMNS.len() as i16),
+            &super::class_row(
+                oid,
+                name,
+                "S",
+                rel.rel,
+                sequence::COLUMNS.len(),
                 Value::Null,
-                Value::Bool(false),
-                Value::Bool(false),
-            ],
+            ),
             &who,
         )?;
         cat.insert(&system::PG_SEQUENCE, &sequence_row(oid, rel.rel, def), &who)?;

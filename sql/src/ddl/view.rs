@@ -66,17 +66,7 @@ pub fn create_view(
         let who = ctx.actor(xid);
         cat.insert(
             &system::PG_CLASS,
-            &[
-                Value::Oid(oid),
-                Value::Text(name.to_owned()),
-                Value::Oid(system::PUBLIC_NS),
-                Value::Text("v".into()),
-                Value::Oid(0),
-                Value::Int2(columns.len() as i16),
-                Value::Null,
-                Value::Bool(true),
-                Value::Bool(false),
-            ],
+            &super::class_row(oid, name, "v", 0, columns.len(), Value::Null),
             &who,
         )?;
         cat.insert(

@@ -7,25 +7,6 @@ use crate::expr::{Expr, ExprKind};
 use crate::types::DataType;
 use crate::value::{OutputStyle, Value};
 
-/// A JSON string literal.
-fn json_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
 /// One value as json (to_json): numbers and booleans bare, NULL as
 /// null, arrays as json arrays, everything else as a string of its text.
 fn json_value(v: &Value, out: &mut String) {
@@ -44,7 +25,7 @@ fn json_value(v: &Value, out: &mut String) {
             {
                 out.push_str(&text);
             } else {
-                json_string(&text, out);
+                super::jsonb::escape(&text, out);
             }
         }
         Value::Array(items) => {
@@ -57,7 +38,7 @@ fn json_value(v: &Value, out: &mut String) {
             }
             out.push(']');
         }
-        other => json_string(&other.to_text(&style).unwrap_or_default(), out),
+        other => super::jsonb::escape(&other.to_text(&style).unwrap_or_default(), out),
     }
 }
 
@@ -76,7 +57,7 @@ static BUILD_OBJECT: FuncDef = non_strict(f("json_build_object", &[], DataType::
             }
             k => k.to_text(&OutputStyle::default()).unwrap_or_default(),
         };
-        json_string(&key, &mut out);
+        super::jsonb::escape(&key, &mut out);
         out.push_str(" : ");
         json_value(pair.get(1).unwrap_or(&Value::Null), &mut out);
     }

@@ -894,7 +894,8 @@ const IS_REFERENTIAL_CONSTRAINTS_SQL: &str =
 /// information_schema.sequences.
 const IS_SEQUENCES_SQL: &str = "SELECT current_database()::name AS sequence_catalog, \
      nc.nspname AS sequence_schema, c.relname AS sequence_name, \
-     format_type(s.seqtypid, NULL)::varchar AS data_type, 64 AS numeric_precision, \
+     format_type(s.seqtypid, NULL)::varchar AS data_type, \
+     (CASE s.seqtypid WHEN 21 THEN 16 WHEN 23 THEN 32 ELSE 64 END)::int4 AS numeric_precision, \
      2 AS numeric_precision_radix, 0 AS numeric_scale, s.seqstart::varchar AS start_value, \
      s.seqmin::varchar AS minimum_value, s.seqmax::varchar AS maximum_value, \
      s.seqincrement::varchar AS increment, \

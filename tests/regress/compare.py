@@ -1,0 +1,24 @@
+#!/usr/bin/env python3
+"""Runs SQL files (PostgreSQL's regression tests, src/test/regress/sql/*.sql
+in the postgres repository) on actorgres and on PostgreSQL 15, each in a
+fresh database `rg`, with `psql -a`, and prints the share of PostgreSQL's
+output lines that actorgres reproduces (difflib's matching blocks).
+
+    AG_PORT=5433 PG_PORT=55499 python3 tests/regress/compare.py sequence.sql uuid.sql
+
+Not part of `cargo test`: a measuring tool for the issue notes."""
+import difflib, os, subprocess, sys
+PSQL="/usr/lib/postgresql/15/bin/psql"
+def run(port, sql):
+    subprocess.run([PSQL,"-X","-q","-h","127.0.0.1","-p",str(port),"-U","postgres","-d","postgres","-c","DROP DATABASE IF EXISTS rg","-c","CREATE DATABASE rg"],capture_output=True)
+    p=subprocess.run([PSQL,"-X","-a","-q","-h","127.0.0.1","-p",str(port),"-U","postgres","-d","rg","-f",sql],capture_output=True,text=True,timeout=600)
+    return (p.stdout+p.stderr).splitlines()
+tot_m=tot_n=0
+for f in sys.argv[1:]:
+    ours=run(int(os.environ.get("AG_PORT", "5433")),f); pg=run(int(os.environ.get("PG_PORT", "55499")),f)
+    pg=[l.replace(f, "F") for l in pg]; ours=[l.replace(f,"F") for l in ours]
+    sm=difflib.SequenceMatcher(None, pg, ours, autojunk=False)
+    m=sum(b.size for b in sm.get_matching_blocks())
+    tot_m+=m; tot_n+=len(pg)
+    print(f"{f}: {m}/{len(pg)} = {100*m/max(1,len(pg)):.1f}%")
+print(f"total: {tot_m}/{tot_n} = {100*tot_m/max(1,tot_n):.1f}%")

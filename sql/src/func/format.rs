@@ -127,4 +127,24 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
             digest.iter().map(|b| format!("{b:02x}")).collect(),
         ))
     }),
+    f("sha224", &[DataType::Bytea], DataType::Bytea, |a, _| {
+        Ok(Value::Bytea(
+            <sha2::Sha224 as sha2::Digest>::digest(arg!(a, 0, Bytea)).to_vec(),
+        ))
+    }),
+    f("sha256", &[DataType::Bytea], DataType::Bytea, |a, _| {
+        Ok(Value::Bytea(
+            <sha2::Sha256 as sha2::Digest>::digest(arg!(a, 0, Bytea)).to_vec(),
+        ))
+    }),
+    f("sha384", &[DataType::Bytea], DataType::Bytea, |a, _| {
+        Ok(Value::Bytea(
+            <sha2::Sha384 as sha2::Digest>::digest(arg!(a, 0, Bytea)).to_vec(),
+        ))
+    }),
+    f("sha512", &[DataType::Bytea], DataType::Bytea, |a, _| {
+        Ok(Value::Bytea(
+            <sha2::Sha512 as sha2::Digest>::digest(arg!(a, 0, Bytea)).to_vec(),
+        ))
+    }),
 ];

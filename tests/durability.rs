@@ -223,6 +223,21 @@ async fn verify(server: &Server, acked: &Acked) {
     }
 }
 
+/// A task running CHECKPOINT every `ms` milliseconds until the server
+/// goes away.
+fn checkpoints(server: &Server, ms: u64) -> tokio::task::JoinHandle<()> {
+    let conninfo = server.conninfo("postgres");
+    tokio::spawn(async move {
+        let Ok((c, conn)) = tokio_postgres::connect(&conninfo, NoTls).await else {
+            return;
+        };
+        tokio::spawn(conn);
+        while c.batch_execute("CHECKPOINT").await.is_ok() {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+        }
+    })
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_commits_survive_kill_9() {
     let seed = std::time::SystemTime::now()
@@ -292,16 +307,7 @@ async fn acknowledged_commits_survive_kill_9() {
         }
         // Checkpoints now and then, so crashes land before, during and
         // after them (full-page images, redo from a later point).
-        let conninfo = server.conninfo("postgres");
-        tasks.push(tokio::spawn(async move {
-            let Ok((c, conn)) = tokio_postgres::connect(&conninfo, NoTls).await else {
-                return;
-            };
-            tokio::spawn(conn);
-            while c.batch_execute("CHECKPOINT").await.is_ok() {
-                tokio::time::sleep(Duration::from_millis(150)).await;
-            }
-        }));
+        tasks.push(checkpoints(&server, 150));
         tokio::time::sleep(Duration::from_millis(200 + rng.below(600))).await;
         server.signal("KILL");
         server.wait_exit(LIMIT).expect("killed");
@@ -545,16 +551,7 @@ async fn nextval_never_repeats_a_value_across_kill_9() {
                 }
             }));
         }
-        let conninfo = server.conninfo("postgres");
-        tasks.push(tokio::spawn(async move {
-            let Ok((c, conn)) = tokio_postgres::connect(&conninfo, NoTls).await else {
-                return;
-            };
-            tokio::spawn(conn);
-            while c.batch_execute("CHECKPOINT").await.is_ok() {
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        }));
+        tasks.push(checkpoints(&server, 100));
         tokio::time::sleep(Duration::from_millis(500)).await;
         server.signal("KILL");
         server.wait_exit(LIMIT).expect("killed");

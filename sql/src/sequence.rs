@@ -144,29 +144,40 @@ pub(crate) fn type_range(ty: DataType) -> (i64, i64) {
     }
 }
 
-/// The sequence named by a regclass value, with its relation file and
-/// name (for messages); 42809 for another relation.
+/// The storage a sequence function works on.
+fn storage<'c>(ctx: &'c EvalCtx<'_>) -> Result<&'c crate::expr::StorageCtx<'c>> {
+    ctx.storage
+        .as_ref()
+        .ok_or_else(|| SqlError::internal("sequence functions need storage"))
+}
+
+/// The name of relation `oid`, for messages (looked up only for one).
+fn relname(ctx: &EvalCtx<'_>, oid: u32) -> String {
+    storage(ctx)
+        .ok()
+        .and_then(|st| {
+            Catalog::new(st.engine, st.db, st.own)
+                .class_tid(oid)
+                .ok()
+                .flatten()
+        })
+        .map_or_else(|| oid.to_string(), |(_, r)| crate::catalog::text_of(&r[1]))
+}
+
+/// The sequence a regclass value names, with its relation file; 42809
+/// for another relation.
 fn open(
     ctx: &EvalCtx<'_>,
     seq: &Value,
-) -> Result<(u32, SequenceDef, actorgres_storage::smgr::RelId, String)> {
+) -> Result<(u32, SequenceDef, actorgres_storage::smgr::RelId)> {
     let oid = crate::catalog::oid_of(seq);
-    let st = ctx
-        .storage
-        .as_ref()
-        .ok_or_else(|| SqlError::internal("sequence functions need storage"))?;
+    let st = storage(ctx)?;
     let cat = Catalog::new(st.engine, st.db, st.own);
-    let name = || -> Result<String> {
-        Ok(cat
-            .class_tid(oid)?
-            .map(|(_, r)| crate::catalog::text_of(&r[1]))
-            .unwrap_or_else(|| oid.to_string()))
-    };
     match cat.sequence(oid)? {
-        Some((def, rel)) => Ok((oid, def, rel, name()?)),
+        Some((def, rel)) => Ok((oid, def, rel)),
         None if cat.class_tid(oid)?.is_some() => Err(SqlError::new(
             SqlState::WRONG_OBJECT_TYPE,
-            format!("\"{}\" is not a sequence", name()?),
+            format!("\"{}\" is not a sequence", relname(ctx, oid)),
         )),
         None => Err(SqlError::new(
             SqlState::UNDEFINED_TABLE,
@@ -177,22 +188,20 @@ fn open(
 
 /// nextval(regclass).
 pub(crate) fn nextval(ctx: &mut EvalCtx<'_>, seq: &Value) -> Result<i64> {
-    let (oid, def, rel, name) = open(ctx, seq)?;
-    let engine = &ctx
-        .storage
-        .as_ref()
-        .ok_or_else(|| SqlError::internal("sequence functions need storage"))?
-        .engine;
+    let (oid, def, rel) = open(ctx, seq)?;
+    let reading: &EvalCtx<'_> = ctx;
     let mut result = 0;
-    engine.heap_inplace(rel, STATE_TID, |data, stale| -> Result<_> {
-        let state = SeqState::decode(data)?;
-        let (logged, now, value) = advance(&def, state, stale, &name)?;
-        result = value;
-        Ok(Some(InplaceChange {
-            logged: logged.map(|s| s.encode()),
-            page: now.encode(),
-        }))
-    })?;
+    storage(reading)?
+        .engine
+        .heap_inplace(rel, STATE_TID, |data, stale| -> Result<_> {
+            let state = SeqState::decode(data)?;
+            let (logged, now, value) = advance(&def, state, stale, &|| relname(reading, oid))?;
+            result = value;
+            Ok(Some(InplaceChange {
+                logged: logged.map(|s| s.encode()),
+                page: now.encode(),
+            }))
+        })?;
     if let Some(s) = ctx.sequences {
         s.remember(oid, result);
     }
@@ -206,7 +215,7 @@ fn advance(
     def: &SequenceDef,
     state: SeqState,
     stale: bool,
-    name: &str,
+    name: &dyn Fn() -> String,
 ) -> Result<(Option<SeqState>, SeqState, i64)> {
     let (incby, maxv, minv) = (def.increment, def.max, def.min);
     let mut next = state.last_value;
@@ -226,32 +235,31 @@ fn advance(
         logit = true;
     }
     while fetch > 0 {
-        if incby > 0 {
-            if (maxv >= 0 && next > maxv - incby) || (maxv < 0 && next + incby > maxv) {
-                if rescnt > 0 {
-                    break;
-                }
-                if !def.cycle {
-                    return Err(SqlError::new(
-                        SqlState::SEQUENCE_GENERATOR_LIMIT_EXCEEDED,
-                        format!("nextval: reached maximum value of sequence \"{name}\" ({maxv})"),
-                    ));
-                }
-                next = minv;
-            } else {
-                next += incby;
-            }
-        } else if (minv < 0 && next < minv - incby) || (minv >= 0 && next + incby < minv) {
+        // Past the bound in the direction of the increment?
+        let past = if incby > 0 {
+            (maxv >= 0 && next > maxv - incby) || (maxv < 0 && next + incby > maxv)
+        } else {
+            (minv < 0 && next < minv - incby) || (minv >= 0 && next + incby < minv)
+        };
+        if past {
             if rescnt > 0 {
                 break;
             }
             if !def.cycle {
+                let (which, bound) = if incby > 0 {
+                    ("maximum", maxv)
+                } else {
+                    ("minimum", minv)
+                };
                 return Err(SqlError::new(
                     SqlState::SEQUENCE_GENERATOR_LIMIT_EXCEEDED,
-                    format!("nextval: reached minimum value of sequence \"{name}\" ({minv})"),
+                    format!(
+                        "nextval: reached {which} value of sequence \"{}\" ({bound})",
+                        name()
+                    ),
                 ));
             }
-            next = maxv;
+            next = if incby > 0 { minv } else { maxv };
         } else {
             next += incby;
         }
@@ -279,13 +287,16 @@ fn advance(
 
 /// currval(regclass): 55000 before this session's first nextval of it.
 pub(crate) fn currval(ctx: &mut EvalCtx<'_>, seq: &Value) -> Result<i64> {
-    let (oid, _, _, name) = open(ctx, seq)?;
+    let (oid, _, _) = open(ctx, seq)?;
     ctx.sequences
         .and_then(|s| s.seen.lock().last.get(&oid).copied())
         .ok_or_else(|| {
             SqlError::new(
                 SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE,
-                format!("currval of sequence \"{name}\" is not yet defined in this session"),
+                format!(
+                    "currval of sequence \"{}\" is not yet defined in this session",
+                    relname(ctx, oid)
+                ),
             )
         })
 }
@@ -325,13 +336,15 @@ pub(crate) fn setval(
     value: i64,
     is_called: bool,
 ) -> Result<i64> {
-    let (oid, def, rel, name) = open(ctx, seq)?;
+    let (oid, def, rel) = open(ctx, seq)?;
     if value < def.min || value > def.max {
         return Err(SqlError::new(
             SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
             format!(
-                "setval: value {value} is out of bounds for sequence \"{name}\" ({}..{})",
-                def.min, def.max
+                "setval: value {value} is out of bounds for sequence \"{}\" ({}..{})",
+                relname(ctx, oid),
+                def.min,
+                def.max
             ),
         ));
     }
@@ -352,12 +365,8 @@ pub(crate) fn setval(
 /// pg_sequence_last_value(regclass): the last value handed out by any
 /// session, NULL before the first.
 pub(crate) fn last_value(ctx: &mut EvalCtx<'_>, seq: &Value) -> Result<Value> {
-    let (_, _, rel, _) = open(ctx, seq)?;
-    let st = ctx
-        .storage
-        .as_ref()
-        .ok_or_else(|| SqlError::internal("sequence functions need storage"))?;
-    let state = read_state(st.engine, rel)?;
+    let (_, _, rel) = open(ctx, seq)?;
+    let state = read_state(storage(ctx)?.engine, rel)?;
     Ok(if state.is_called {
         Value::Int8(state.last_value)
     } else {
@@ -371,16 +380,14 @@ pub(crate) fn write(
     rel: actorgres_storage::smgr::RelId,
     state: SeqState,
 ) -> Result<()> {
-    let st = ctx
-        .storage
-        .as_ref()
-        .ok_or_else(|| SqlError::internal("sequence functions need storage"))?;
-    st.engine.heap_inplace(rel, STATE_TID, |_, _| -> Result<_> {
-        Ok(Some(InplaceChange {
-            logged: Some(state.encode()),
-            page: state.encode(),
-        }))
-    })
+    storage(ctx)?
+        .engine
+        .heap_inplace(rel, STATE_TID, |_, _| -> Result<_> {
+            Ok(Some(InplaceChange {
+                logged: Some(state.encode()),
+                page: state.encode(),
+            }))
+        })
 }
 
 /// The current state of sequence relation `rel` (pg_sequences).
@@ -571,7 +578,7 @@ mod tests {
     #[test]
     fn first_nextval_logs_ahead_and_returns_start() {
         let d = def(1, 1, 100, false);
-        let (logged, now, v) = advance(&d, SeqState::fresh(1), false, "s").unwrap();
+        let (logged, now, v) = advance(&d, SeqState::fresh(1), false, &|| "s".into()).unwrap();
         assert_eq!(v, 1);
         assert_eq!(logged.unwrap().last_value, 33);
         assert_eq!(
@@ -582,10 +589,10 @@ mod tests {
                 is_called: true
             }
         );
-        let (logged, now, v) = advance(&d, now, false, "s").unwrap();
+        let (logged, now, v) = advance(&d, now, false, &|| "s".into()).unwrap();
         assert_eq!((logged, v, now.log_cnt), (None, 2, 31));
         // A checkpoint since the last log forces a new one.
-        let (logged, _, v) = advance(&d, now, true, "s").unwrap();
+        let (logged, _, v) = advance(&d, now, true, &|| "s".into()).unwrap();
         assert_eq!((logged.map(|l| l.last_value), v), (Some(35), 3));
     }
 
@@ -597,12 +604,12 @@ mod tests {
             log_cnt: 5,
             is_called: true,
         };
-        let e = advance(&d, s, false, "s").unwrap_err();
+        let e = advance(&d, s, false, &|| "s".into()).unwrap_err();
         assert_eq!(e.report().code, SqlState::SEQUENCE_GENERATOR_LIMIT_EXCEEDED);
         let d = def(1, 1, 2, true);
-        assert_eq!(advance(&d, s, false, "s").unwrap().2, 1);
+        assert_eq!(advance(&d, s, false, &|| "s".into()).unwrap().2, 1);
         let d = def(-1, -3, -1, false);
-        let (_, _, v) = advance(&d, SeqState::fresh(-1), false, "s").unwrap();
+        let (_, _, v) = advance(&d, SeqState::fresh(-1), false, &|| "s".into()).unwrap();
         assert_eq!(v, -1);
     }
 

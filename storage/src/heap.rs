@@ -523,19 +523,7 @@ impl Engine {
 
     /// Deletes the version at `tid`.
     pub fn heap_delete(&self, rel: RelId, tid: Tid, who: &Actor<'_>) -> Result<Modify> {
-        self.check_alive()?;
-        let (buf, mut p, mut h) = match self.lock_version(rel, tid, who)? {
-            Ok(x) => x,
-            Err(m) => return Ok(m),
-        };
-        h.xmax = who.xid;
-        h.cmax = who.own.command_id();
-        h.infomask &= !infomask::XMAX_LOCK_ONLY;
-        h.ctid = tid;
-        self.set_xmax(who.xid, rel, tid, &mut p, h)?;
-        buf.mark_dirty();
-        self.count(rel, -1, 1);
-        Ok(Modify::Done(tid))
+        self.stamp_xmax(rel, tid, who, false)
     }
 
     /// Locks the version at `tid` for this transaction (a row lock: its
@@ -543,20 +531,33 @@ impl Engine {
     /// later delete or update by another transaction waits for this one.
     /// A version this transaction already locked is left as it is.
     pub fn heap_lock(&self, rel: RelId, tid: Tid, who: &Actor<'_>) -> Result<Modify> {
+        self.stamp_xmax(rel, tid, who, true)
+    }
+
+    /// Sets the xmax of the version at `tid` to this transaction: a delete,
+    /// or with `lock_only` a row lock.
+    fn stamp_xmax(&self, rel: RelId, tid: Tid, who: &Actor<'_>, lock_only: bool) -> Result<Modify> {
         self.check_alive()?;
         let (buf, mut p, mut h) = match self.lock_version(rel, tid, who)? {
             Ok(x) => x,
             Err(m) => return Ok(m),
         };
-        if who.own.is_own(h.xmax) && h.lock_only() {
+        if lock_only && who.own.is_own(h.xmax) && h.lock_only() {
             return Ok(Modify::Done(tid));
         }
         h.xmax = who.xid;
         h.cmax = who.own.command_id();
-        h.infomask |= infomask::XMAX_LOCK_ONLY;
+        if lock_only {
+            h.infomask |= infomask::XMAX_LOCK_ONLY;
+        } else {
+            h.infomask &= !infomask::XMAX_LOCK_ONLY;
+        }
         h.ctid = tid;
         self.set_xmax(who.xid, rel, tid, &mut p, h)?;
         buf.mark_dirty();
+        if !lock_only {
+            self.count(rel, -1, 1);
+        }
         Ok(Modify::Done(tid))
     }
 

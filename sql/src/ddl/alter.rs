@@ -23,7 +23,6 @@ use crate::plan::Plan;
 use crate::result::ResultSink;
 use crate::session::Stmt;
 use crate::table::{bind_stored, checks as bind_checks, record_text};
-use crate::types::DataType;
 use crate::value::Value;
 
 /// OWNER TO: every object belongs to the bootstrap superuser, the one
@@ -302,18 +301,10 @@ fn alter_column(
                     ),
                 ));
             }
-            if !matches!(col.ty, DataType::Int2 | DataType::Int4 | DataType::Int8) {
-                return Err(SqlError::new(
-                    SqlState::INVALID_PARAMETER_VALUE,
-                    "identity column type must be smallint, integer, or bigint",
-                ));
-            }
-            let options =
-                crate::parser::sequence_options(sequence_options.as_deref().unwrap_or_default())
-                    .map_err(|e| {
-                        SqlError::syntax(format!("syntax error at or near \"{e}\""), None)
-                    })?;
-            let mut seq = super::sequence::column_sequence(col.ty, &options)?;
+            let mut seq = super::sequence::identity_sequence(
+                col.ty,
+                sequence_options.as_deref().unwrap_or_default(),
+            )?;
             seq.owner = Some((def.oid, attnum));
             let seq_name = super::sequence::owned_sequence_name(ctx, &def.name, name, &[])?;
             let start = seq.start;

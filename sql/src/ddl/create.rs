@@ -109,7 +109,7 @@ pub(super) fn new_column(c: &ast::ColumnDef, table: &str, ctx: &Stmt<'_>) -> Res
     let mut sequence = None;
     let mut foreign_keys = Vec::new();
     if let Some(t) = serial {
-        sequence = Some(super::sequence::column_sequence(t, &[])?);
+        sequence = Some(super::sequence::column_sequence(t)?);
         col.not_null = true;
     }
     for opt in &c.options {
@@ -129,17 +129,10 @@ pub(super) fn new_column(c: &ast::ColumnDef, table: &str, ctx: &Stmt<'_>) -> Res
                         None,
                     ));
                 }
-                if !matches!(ty, DataType::Int2 | DataType::Int4 | DataType::Int8) {
-                    return Err(SqlError::new(
-                        SqlState::INVALID_PARAMETER_VALUE,
-                        "identity column type must be smallint, integer, or bigint",
-                    ));
-                }
-                let options = crate::parser::sequence_options(
+                sequence = Some(super::sequence::identity_sequence(
+                    ty,
                     sequence_options.as_deref().unwrap_or_default(),
-                )
-                .map_err(|e| SqlError::syntax(format!("syntax error at or near \"{e}\""), None))?;
-                sequence = Some(super::sequence::column_sequence(ty, &options)?);
+                )?);
                 col.identity = Some(match generated_as {
                     ast::GeneratedAs::Always => 'a',
                     _ => 'd',

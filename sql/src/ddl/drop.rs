@@ -45,12 +45,7 @@ pub(super) fn remove_table(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef) -> Resu
     super::index::remove_indexes(ctx, xid, def, None)?;
     ctx.catalog_changed();
     for seq in owned {
-        let found = ctx
-            .catalog()
-            .relations()?
-            .into_iter()
-            .find(|t| t.oid == seq);
-        if let Some(s) = found {
+        if let Some(s) = ctx.catalog().table_by_oid(seq)? {
             remove_table(ctx, xid, &s)?;
         }
     }

@@ -14,7 +14,7 @@ use super::{creation_schema, lock_names, split_name, undefined_table};
 use crate::binder::object_name;
 use crate::catalog::{system, ColumnDef, SequenceDef, TableDef};
 use crate::error::{Result, SqlError, SqlState};
-use crate::parser::{SeqOption, SequenceStatement};
+use crate::parser::SequenceStatement;
 use crate::result::ResultSink;
 use crate::sequence::{self, SeqState};
 use crate::session::Stmt;
@@ -224,10 +224,27 @@ fn alter_sequence(ctx: &mut Stmt<'_>, s: &SequenceStatement) -> Result<()> {
     Ok(())
 }
 
-/// Sequence options of a serial or identity column: `options` applied
-/// to the defaults of the column's type.
-pub(super) fn column_sequence(ty: DataType, options: &[SeqOption]) -> Result<SequenceDef> {
-    Ok(sequence::apply(None, ty, options)?.def)
+/// The options of a serial column's sequence: its type's defaults.
+pub(super) fn column_sequence(ty: DataType) -> Result<SequenceDef> {
+    Ok(sequence::apply(None, ty, &[])?.def)
+}
+
+/// The options of an identity column's sequence: `options` (as sqlparser
+/// reads them) applied to the defaults of the column's type, which must
+/// be an integer type (22023).
+pub(super) fn identity_sequence(
+    ty: DataType,
+    options: &[sqlparser::ast::SequenceOptions],
+) -> Result<SequenceDef> {
+    if !matches!(ty, DataType::Int2 | DataType::Int4 | DataType::Int8) {
+        return Err(SqlError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            "identity column type must be smallint, integer, or bigint",
+        ));
+    }
+    let options = crate::parser::sequence_options(options)
+        .map_err(|e| SqlError::syntax(format!("syntax error at or near \"{e}\""), None))?;
+    Ok(sequence::apply(None, ty, &options)?.def)
 }
 
 /// The name PostgreSQL chooses for the sequence of `table.column`:

@@ -322,16 +322,19 @@ impl Json {
         match self {
             Json::Number(n) => Json::Number(Numeric::parse(&n).map(|v| v.to_string()).unwrap_or(n)),
             Json::Array(items) => Json::Array(items.into_iter().map(Json::canonical).collect()),
-            Json::Object(fields) => {
+            Json::Object(mut fields) => {
+                // A stable sort keeps equal keys in input order: the last
+                // of each run wins.
+                fields
+                    .sort_by(|a, b| (a.0.len(), a.0.as_bytes()).cmp(&(b.0.len(), b.0.as_bytes())));
                 let mut out: Vec<(String, Json)> = Vec::with_capacity(fields.len());
                 for (k, v) in fields {
                     let v = v.canonical();
-                    match out.iter_mut().find(|(x, _)| *x == k) {
-                        Some(slot) => slot.1 = v,
-                        None => out.push((k, v)),
+                    match out.last_mut() {
+                        Some(last) if last.0 == k => last.1 = v,
+                        _ => out.push((k, v)),
                     }
                 }
-                out.sort_by(|a, b| (a.0.len(), a.0.as_bytes()).cmp(&(b.0.len(), b.0.as_bytes())));
                 Json::Object(out)
             }
             other => other,
@@ -599,10 +602,6 @@ fn walk<'j>(j: &'j Json, path: &[String]) -> Option<&'j Json> {
     path.iter().try_fold(j, |cur, k| cur.step(k))
 }
 
-fn keys_of(v: &Value) -> Vec<String> {
-    path_of(v)
-}
-
 /// jsonb_set(target, path, new, create_missing).
 fn set_path(j: &mut Json, path: &[String], new: Json, create: bool) {
     let Some((first, rest)) = path.split_first() else {
@@ -813,11 +812,11 @@ static JSONB_OPERATORS: &[FuncDef] = &[
     }),
     json_op!("?|", Jsonb, Array(&Text), Bool, |a, _| {
         let j = tree(&a[0])?;
-        Ok(Value::Bool(keys_of(&a[1]).iter().any(|k| exists(&j, k))))
+        Ok(Value::Bool(path_of(&a[1]).iter().any(|k| exists(&j, k))))
     }),
     json_op!("?&", Jsonb, Array(&Text), Bool, |a, _| {
         let j = tree(&a[0])?;
-        Ok(Value::Bool(keys_of(&a[1]).iter().all(|k| exists(&j, k))))
+        Ok(Value::Bool(path_of(&a[1]).iter().all(|k| exists(&j, k))))
     }),
     json_op!("||", Jsonb, Jsonb, Jsonb, |a, _| {
         Ok(out(&concat(tree(&a[0])?, tree(&a[1])?)))
@@ -843,7 +842,7 @@ static JSONB_OPERATORS: &[FuncDef] = &[
     }),
     json_op!("-", Jsonb, Array(&Text), Jsonb, |a, _| {
         let mut j = tree(&a[0])?;
-        for k in keys_of(&a[1]) {
+        for k in path_of(&a[1]) {
             j = delete_key(j, &k);
         }
         Ok(out(&j))
@@ -1047,14 +1046,10 @@ fn remove_at(j: &mut Json, parent: &[String], last: &str) {
 
 /// to_jsonb / to_json of a value of type `ty`.
 pub fn to_json_value(v: &Value, ty: DataType, jsonb: bool, style: &OutputStyle) -> Result<Value> {
-    let j = to_jsonb(v, ty, style)?;
     if jsonb {
-        return Ok(out(&j));
+        return Ok(out(&to_jsonb(v, ty, style)?));
     }
-    // json keeps json text as it was.
-    if matches!(ty, Json | Jsonb) {
-        return Ok(v.clone());
-    }
+    // (to_json of json or jsonb is the value itself: bound apart.)
     let mut s = String::new();
     compact(&from_value(v, style), &mut s);
     Ok(Value::Text(s))

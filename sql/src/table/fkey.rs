@@ -15,6 +15,9 @@
 //! 4. A key with a NULL is not checked (MATCH SIMPLE); MATCH FULL refuses
 //!    a key mixing NULL and non-NULL values.
 
+use std::sync::Arc;
+
+use actorgres_storage::lock::LockMode;
 use actorgres_storage::Modify;
 
 use crate::catalog::{ForeignKeyDef, TableDef};
@@ -149,6 +152,7 @@ pub(crate) fn fire(ctx: &mut Stmt<'_>, def: &TableDef, queue: RiQueue) -> Result
         parents,
     } = queue;
     checks.dedup();
+    let mut parents_of = Parents::default();
     for (n, k) in checks {
         let fk = &def.foreign_keys[n];
         if is_deferred(ctx, fk) {
@@ -157,7 +161,7 @@ pub(crate) fn fire(ctx: &mut Stmt<'_>, def: &TableDef, queue: RiQueue) -> Result
                 .push(Deferred::Present(fk.clone(), k));
             continue;
         }
-        check_present(ctx, fk, &k)?;
+        check_present(ctx, &mut parents_of, fk, &k)?;
     }
     for (n, old, new) in parents {
         let fk = &def.referenced_by[n];
@@ -172,7 +176,7 @@ pub(crate) fn fire(ctx: &mut Stmt<'_>, def: &TableDef, queue: RiQueue) -> Result
                 act(ctx, fk, action, &old, new.as_deref())?;
                 // A referencing row whose default is the key just
                 // removed kept it: the NO ACTION check catches it.
-                if !key_present(ctx, fk, &old)? {
+                if !key_present(ctx, &mut parents_of, fk, &old)? {
                     check_unreferenced(ctx, fk, &old)?;
                 }
             }
@@ -183,7 +187,7 @@ pub(crate) fn fire(ctx: &mut Stmt<'_>, def: &TableDef, queue: RiQueue) -> Result
                 .push(Deferred::Unreferenced(fk.clone(), old)),
             _ => {
                 // NO ACTION: another row may hold the key again.
-                if !key_present(ctx, fk, &old)? {
+                if !key_present(ctx, &mut parents_of, fk, &old)? {
                     check_unreferenced(ctx, fk, &old)?;
                 }
             }
@@ -202,11 +206,12 @@ pub(crate) fn fire_deferred(ctx: &mut Stmt<'_>, only: Option<&[String]>) -> Resu
         only.is_none_or(|names| names.contains(name))
     });
     ctx.txn.deferred_checks = keep;
+    let mut parents_of = Parents::default();
     for d in now {
         match d {
-            Deferred::Present(fk, k) => check_present(ctx, &fk, &k)?,
+            Deferred::Present(fk, k) => check_present(ctx, &mut parents_of, &fk, &k)?,
             Deferred::Unreferenced(fk, k) => {
-                if !key_present(ctx, &fk, &k)? {
+                if !key_present(ctx, &mut parents_of, &fk, &k)? {
                     check_unreferenced(ctx, &fk, &k)?;
                 }
             }
@@ -215,14 +220,31 @@ pub(crate) fn fire_deferred(ctx: &mut Stmt<'_>, only: Option<&[String]>) -> Resu
     Ok(())
 }
 
+/// Referenced tables by OID, opened (and locked ROW SHARE, as
+/// PostgreSQL's checks lock them) once per batch of checks rather than
+/// per key.
+type Parents = std::collections::HashMap<u32, Option<Arc<TableDef>>>;
+
+/// A referenced table, its unique index on the key, and a key's bytes.
+type KeyLookup = (Arc<TableDef>, actorgres_storage::smgr::RelId, Vec<u8>);
+
 /// The referenced table of `fk` and its unique index on the referenced
 /// columns, with `k` as that index's key.
 fn referenced_key(
     ctx: &mut Stmt<'_>,
+    parents: &mut Parents,
     fk: &ForeignKeyDef,
     k: &[Value],
-) -> Result<Option<(TableDef, actorgres_storage::smgr::RelId, Vec<u8>)>> {
-    let Some(parent) = ctx.catalog().table_by_oid(fk.ref_table.0)? else {
+) -> Result<Option<KeyLookup>> {
+    let parent = match parents.get(&fk.ref_table.0) {
+        Some(p) => p.clone(),
+        None => {
+            let p = ctx.open_table(Some("public"), &fk.ref_table.1, LockMode::RowShare)?;
+            parents.insert(fk.ref_table.0, p.clone());
+            p
+        }
+    };
+    let Some(parent) = parent else {
         return Ok(None);
     };
     let wanted: Vec<usize> = fk.ref_columns.iter().map(|(i, _)| *i).collect();
@@ -252,8 +274,13 @@ fn referenced_key(
 
 /// 23503 unless key `k` of `fk` is in the referenced table; the row
 /// holding it is locked (rule 2).
-fn check_present(ctx: &mut Stmt<'_>, fk: &ForeignKeyDef, k: &[Value]) -> Result<()> {
-    if !lock_referenced(ctx, fk, k)? {
+fn check_present(
+    ctx: &mut Stmt<'_>,
+    parents: &mut Parents,
+    fk: &ForeignKeyDef,
+    k: &[Value],
+) -> Result<()> {
+    if !lock_referenced(ctx, parents, fk, k)? {
         return Err(violation(fk).with_detail(format!(
             "{} is not present in table \"{}\".",
             key_text(&fk.columns, k, ctx.style),
@@ -264,8 +291,13 @@ fn check_present(ctx: &mut Stmt<'_>, fk: &ForeignKeyDef, k: &[Value]) -> Result<
 }
 
 /// Finds and locks the referenced row holding `k`; false if none.
-fn lock_referenced(ctx: &mut Stmt<'_>, fk: &ForeignKeyDef, k: &[Value]) -> Result<bool> {
-    let Some((parent, index, bytes)) = referenced_key(ctx, fk, k)? else {
+fn lock_referenced(
+    ctx: &mut Stmt<'_>,
+    parents: &mut Parents,
+    fk: &ForeignKeyDef,
+    k: &[Value],
+) -> Result<bool> {
+    let Some((parent, index, bytes)) = referenced_key(ctx, parents, fk, k)? else {
         return Ok(false);
     };
     let xid = ctx.write_xid("a foreign key check")?;
@@ -285,8 +317,13 @@ fn lock_referenced(ctx: &mut Stmt<'_>, fk: &ForeignKeyDef, k: &[Value]) -> Resul
 
 /// Whether the referenced table still holds key `k` (NO ACTION: a row
 /// deleted and inserted again in one statement).
-fn key_present(ctx: &mut Stmt<'_>, fk: &ForeignKeyDef, k: &[Value]) -> Result<bool> {
-    let Some((_, index, bytes)) = referenced_key(ctx, fk, k)? else {
+fn key_present(
+    ctx: &mut Stmt<'_>,
+    parents: &mut Parents,
+    fk: &ForeignKeyDef,
+    k: &[Value],
+) -> Result<bool> {
+    let Some((_, index, bytes)) = referenced_key(ctx, parents, fk, k)? else {
         return Ok(false);
     };
     let xid = ctx.write_xid("a foreign key check")?;

@@ -783,27 +783,18 @@ const IS_COLUMNS_SQL: &str = "SELECT current_database()::name AS table_catalog, 
      (CASE WHEN a.attidentity IN ('a', 'd') THEN 'YES' ELSE 'NO' END)::varchar AS is_identity, \
      (CASE a.attidentity WHEN 'a' THEN 'ALWAYS' WHEN 'd' THEN 'BY DEFAULT' END)::varchar \
      AS identity_generation, \
-     (SELECT s.seqstart::varchar FROM pg_sequence s JOIN pg_depend d ON d.objid = s.seqrelid \
-     WHERE d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i') \
-     AS identity_start, \
-     (SELECT s.seqincrement::varchar FROM pg_sequence s JOIN pg_depend d ON d.objid = s.seqrelid \
-     WHERE d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i') \
-     AS identity_increment, \
-     (SELECT s.seqmax::varchar FROM pg_sequence s JOIN pg_depend d ON d.objid = s.seqrelid \
-     WHERE d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i') \
-     AS identity_maximum, \
-     (SELECT s.seqmin::varchar FROM pg_sequence s JOIN pg_depend d ON d.objid = s.seqrelid \
-     WHERE d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i') \
-     AS identity_minimum, \
-     (CASE WHEN (SELECT s.seqcycle FROM pg_sequence s JOIN pg_depend d ON d.objid = s.seqrelid \
-     WHERE d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i') \
-     THEN 'YES' ELSE 'NO' END)::varchar AS identity_cycle, \
+     idseq.seqstart::varchar AS identity_start, idseq.seqincrement::varchar AS identity_increment, \
+     idseq.seqmax::varchar AS identity_maximum, idseq.seqmin::varchar AS identity_minimum, \
+     (CASE WHEN idseq.seqcycle THEN 'YES' ELSE 'NO' END)::varchar AS identity_cycle, \
      (CASE WHEN a.attgenerated <> '' THEN 'ALWAYS' ELSE 'NEVER' END)::varchar AS is_generated, \
      NULL::varchar AS generation_expression, \
      (CASE WHEN c.relkind IN ('r', 'p') THEN 'YES' ELSE 'NO' END)::varchar AS is_updatable \
      FROM pg_attribute a LEFT JOIN pg_attrdef ad ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum \
      JOIN pg_class c ON a.attrelid = c.oid JOIN pg_namespace nc ON c.relnamespace = nc.oid \
      JOIN pg_type t ON a.atttypid = t.oid JOIN pg_namespace nt ON t.typnamespace = nt.oid \
+     LEFT JOIN (SELECT d.refobjid, d.refobjsubid, s.seqstart, s.seqincrement, s.seqmax, \
+     s.seqmin, s.seqcycle FROM pg_depend d JOIN pg_sequence s ON d.objid = s.seqrelid \
+     WHERE d.deptype = 'i') idseq ON idseq.refobjid = a.attrelid AND idseq.refobjsubid = a.attnum \
      WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'v', 'f', 'p', 'm')";
 
 /// information_schema.table_constraints: the constraints and, as

@@ -219,6 +219,8 @@ sqlstates! {
     DUPLICATE_PREPARED_STATEMENT = "42P05";
     /// 42P06
     DUPLICATE_SCHEMA = "42P06";
+    /// 42939
+    RESERVED_NAME = "42939";
     /// 42P07
     DUPLICATE_TABLE = "42P07";
     /// 42712

@@ -88,8 +88,7 @@ pub fn run_pass(
                 tracing::debug!(table = %t.name, "autovacuum: table is locked; skipping it this time");
                 continue;
             }
-            let schema = if t.system { "pg_catalog" } else { "public" };
-            let result = match Catalog::new(engine, db.oid, &own).table(Some(schema), &t.name) {
+            let result = match Catalog::new(engine, db.oid, &own).table_by_oid(t.oid) {
                 Ok(Some(now)) if now.rel == t.rel => engine
                     .vacuum(t.rel)
                     .and_then(|stats| {

@@ -432,6 +432,10 @@ impl AggFunc {
             AggFunc::BoolOr => "bool_or",
             AggFunc::StringAgg => "string_agg",
             AggFunc::ArrayAgg => "array_agg",
+            AggFunc::JsonAgg { jsonb: false, .. } => "json_agg",
+            AggFunc::JsonAgg { .. } => "jsonb_agg",
+            AggFunc::JsonObjectAgg { jsonb: false, .. } => "json_object_agg",
+            AggFunc::JsonObjectAgg { .. } => "jsonb_object_agg",
             AggFunc::Grouping { .. } => "grouping",
         }
     }
@@ -478,6 +482,20 @@ pub enum AggFunc {
     StringAgg,
     /// array_agg(value): NULLs included.
     ArrayAgg,
+    /// json_agg / jsonb_agg(value): a JSON array, NULLs included.
+    JsonAgg {
+        /// jsonb_agg.
+        jsonb: bool,
+        /// The argument's type.
+        ty: DataType,
+    },
+    /// json_object_agg / jsonb_object_agg(key, value): a JSON object.
+    JsonObjectAgg {
+        /// jsonb_object_agg.
+        jsonb: bool,
+        /// The value's type.
+        ty: DataType,
+    },
     /// GROUPING(args): a bit per argument (the group columns `cols`), set
     /// when the row's grouping set leaves that column out.
     Grouping {

@@ -27,6 +27,10 @@ pub fn is_aggregate(name: &str) -> bool {
             | "every"
             | "string_agg"
             | "array_agg"
+            | "json_agg"
+            | "jsonb_agg"
+            | "json_object_agg"
+            | "jsonb_object_agg"
             | "grouping"
     )
 }
@@ -159,6 +163,34 @@ impl Binder<'_> {
                 )
                 .with_hint("Could not choose a best candidate function. You might need to add explicit type casts.")
                 .at(pos))
+            }
+            ("json_agg" | "jsonb_agg", [t]) => {
+                let jsonb = name == "jsonb_agg";
+                let ty = if *t == DataType::Unknown {
+                    DataType::Text
+                } else {
+                    *t
+                };
+                let out = if jsonb {
+                    DataType::Jsonb
+                } else {
+                    DataType::Json
+                };
+                (AggFunc::JsonAgg { jsonb, ty }, None, out)
+            }
+            ("json_object_agg" | "jsonb_object_agg", [_, v]) => {
+                let jsonb = name == "jsonb_object_agg";
+                let ty = if *v == DataType::Unknown {
+                    DataType::Text
+                } else {
+                    *v
+                };
+                let out = if jsonb {
+                    DataType::Jsonb
+                } else {
+                    DataType::Json
+                };
+                (AggFunc::JsonObjectAgg { jsonb, ty }, None, out)
             }
             ("array_agg", [t]) => {
                 let array = t.array_type().ok_or_else(undefined)?;

@@ -30,9 +30,7 @@ mod window;
 use sqlparser::tokenizer::Location;
 
 pub use names::{ident, object_name, sql_type, truncate_identifier};
-pub(crate) use regname::{
-    namespace_by_name, namespace_name, qualified_name, role_by_name, type_by_name,
-};
+pub(crate) use regname::{qualified_name, role_by_name, type_by_name};
 pub(crate) use select::split_equi_keys;
 
 /// The system column every computed catalog relation has: the relation's
@@ -56,6 +54,19 @@ pub trait TableSource {
     /// or unknown).
     fn primary_key(&mut self, _oid: u32) -> Vec<i16> {
         Vec::new()
+    }
+
+    /// The index `schema.name`: its OID and schema, or None.
+    fn index(&mut self, _schema: Option<&str>, _name: &str) -> Option<(u32, u32)> {
+        None
+    }
+
+    /// The database's schemas, (oid, name).
+    fn namespaces(&mut self) -> Vec<(u32, String)> {
+        vec![
+            (crate::catalog::system::PG_CATALOG_NS, "pg_catalog".into()),
+            (crate::catalog::system::PUBLIC_NS, "public".into()),
+        ]
     }
 }
 

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use super::Binder;
-use crate::catalog::{role_name, system, SystemView, INFORMATION_SCHEMA_NS, PG_TOAST_NS};
+use crate::catalog::{role_name, SystemView};
 use crate::error::{Result, SqlError, SqlState};
 use crate::expr::{Expr, ExprKind};
 use crate::types::DataType;
@@ -58,28 +58,6 @@ pub(crate) fn qualified_name(text: &str) -> Option<Vec<String>> {
             }
             Some(_) => return None,
         }
-    }
-}
-
-/// A schema's OID by name.
-pub(crate) fn namespace_by_name(name: &str) -> Option<u32> {
-    match name {
-        "pg_catalog" => Some(system::PG_CATALOG_NS),
-        "public" => Some(system::PUBLIC_NS),
-        "information_schema" => Some(INFORMATION_SCHEMA_NS),
-        "pg_toast" => Some(PG_TOAST_NS),
-        _ => None,
-    }
-}
-
-/// A schema's name by OID.
-pub(crate) fn namespace_name(oid: u32) -> Option<&'static str> {
-    match oid {
-        system::PG_CATALOG_NS => Some("pg_catalog"),
-        system::PUBLIC_NS => Some("public"),
-        INFORMATION_SCHEMA_NS => Some("information_schema"),
-        PG_TOAST_NS => Some("pg_toast"),
-        _ => None,
     }
 }
 
@@ -135,14 +113,46 @@ impl Binder<'_> {
                 if let Some(v) = SystemView::lookup(&parts) {
                     return Ok(named(v.oid(), v.name()));
                 }
-                let def = self.lookup_table(&parts, None)?;
-                Ok(named(def.oid, crate::func::quote_ident(&def.name)))
+                let (oid, ns, name) = match self.lookup_table(&parts, None) {
+                    Ok(def) => (def.oid, def.namespace, def.name.clone()),
+                    Err(e) => {
+                        let (schema, name) = match parts.as_slice() {
+                            [.., s, n] => (Some(s.as_str()), n),
+                            [n] => (None, n),
+                            [] => return Err(e),
+                        };
+                        match self.tables.index(schema, name) {
+                            Some((oid, ns)) => (oid, ns, name.clone()),
+                            None => return Err(e),
+                        }
+                    }
+                };
+                // Unqualified when the search path finds this relation.
+                let found = match self.tables.table(None, &name) {
+                    Ok(Some(d)) => Some(d.oid),
+                    _ => self.tables.index(None, &name).map(|(o, _)| o),
+                };
+                let name = crate::func::quote_ident(&name);
+                if found == Some(oid) {
+                    return Ok(named(oid, name));
+                }
+                let schemas = self.tables.namespaces();
+                let schema = schemas
+                    .iter()
+                    .find(|(o, _)| *o == ns)
+                    .map(|(_, n)| crate::func::quote_ident(n))
+                    .unwrap_or_default();
+                Ok(named(oid, format!("{schema}.{name}")))
             }
             DataType::Regnamespace => {
                 let parts = qualified_name(text).ok_or_else(|| invalid_name(text))?;
                 match parts.as_slice() {
-                    [name] => namespace_by_name(name)
-                        .map(|oid| named(oid, crate::func::quote_ident(name)))
+                    [name] => self
+                        .tables
+                        .namespaces()
+                        .into_iter()
+                        .find(|(_, n)| n == name)
+                        .map(|(oid, _)| named(oid, crate::func::quote_ident(name)))
                         .ok_or_else(|| undefined(SqlState::UNDEFINED_SCHEMA, "schema")),
                     _ => Err(invalid_name(text)),
                 }

@@ -218,7 +218,11 @@ impl Binder<'_> {
         let parts = object_name(name);
         let fname = parts.last().cloned().unwrap_or_default();
         let pos = self.pos_of(name);
-        if !is_srf(&fname) {
+        let each = matches!(
+            fname.as_str(),
+            "jsonb_each" | "jsonb_each_text" | "json_each" | "json_each_text"
+        );
+        if !is_srf(&fname) && !each {
             return Err(SqlError::new(
                 SqlState::UNDEFINED_FUNCTION,
                 format!("function {}() does not exist", parts.join(".")),
@@ -227,7 +231,30 @@ impl Binder<'_> {
         }
         let table = alias.map_or_else(|| fname.clone(), |a| ident(&a.name));
         let named = alias.map_or(&[][..], |a| &a.columns[..]);
-        let (srf, bound, mut names) = if fname == "unnest" && args.len() > 1 {
+        let (srf, bound, mut names) = if each {
+            // json(b)_each(_text): (key, value) pairs of an object.
+            let mut bound = Vec::with_capacity(args.len());
+            for a in args {
+                match a {
+                    FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => {
+                        bound.push(self.expr(e, &Scope::default())?)
+                    }
+                    _ => return Err(SqlError::unsupported(format!("the argument {a}")).at(pos)),
+                }
+            }
+            let base = fname.trim_end_matches("_text");
+            let keys = self.call(&format!("{base}_keys"), bound.clone(), pos)?;
+            let values = self.call(&format!("{fname}_values"), bound, pos)?;
+            let value_ty = match values.ty {
+                DataType::Array(e) => *e,
+                other => other,
+            };
+            (
+                Srf::UnnestZip,
+                vec![keys, values],
+                vec![("key", DataType::Text), ("value", value_ty)],
+            )
+        } else if fname == "unnest" && args.len() > 1 {
             // unnest(a, b, ...): one column per array.
             let mut bound = Vec::with_capacity(args.len());
             let mut names = Vec::with_capacity(args.len());

@@ -9,6 +9,9 @@ use parking_lot::Mutex;
 
 use super::schema::TableDef;
 
+/// A database's schemas, (oid, name).
+pub type Schemas = Arc<Vec<(u32, String)>>;
+
 /// Cached definitions by (database, schema, name).
 #[derive(Default)]
 pub struct CatalogCache {
@@ -16,6 +19,8 @@ pub struct CatalogCache {
     version: AtomicU64,
     /// The definitions.
     tables: Mutex<HashMap<(u32, String, String), Arc<TableDef>>>,
+    /// Each database's schemas, (oid, name).
+    namespaces: Mutex<HashMap<u32, Schemas>>,
 }
 
 impl CatalogCache {
@@ -40,10 +45,26 @@ impl CatalogCache {
         }
     }
 
+    /// Database `db`'s cached schemas.
+    pub fn namespaces(&self, db: u32) -> Option<Schemas> {
+        self.namespaces.lock().get(&db).cloned()
+    }
+
+    /// Caches database `db`'s schemas, read at `version`, unless the
+    /// catalog changed since.
+    pub fn put_namespaces(&self, version: u64, db: u32, schemas: Schemas) {
+        let mut n = self.namespaces.lock();
+        if self.version() == version {
+            n.insert(db, schemas);
+        }
+    }
+
     /// Forgets everything (a catalog-changing transaction ended).
     pub fn invalidate(&self) {
         let mut t = self.tables.lock();
+        let mut n = self.namespaces.lock();
         self.version.fetch_add(1, Ordering::AcqRel);
         t.clear();
+        n.clear();
     }
 }

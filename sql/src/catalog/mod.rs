@@ -32,7 +32,10 @@ pub use relations::{
     role_name, SystemView, BUILTIN_DESCRIPTIONS, BUILTIN_SHARED_DESCRIPTIONS,
     INFORMATION_SCHEMA_NS, PG_TOAST_NS,
 };
-pub(crate) use relations::{session_catalog, session_relations};
+pub(crate) use relations::{
+    session_catalog, session_descriptions, session_namespaces, session_relations,
+    session_search_path,
+};
 pub use schema::{
     CheckDef, ColumnDef, DatabaseDef, ForeignKeyDef, IndexDef, SequenceDef, TableDef,
 };

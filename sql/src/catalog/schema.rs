@@ -95,10 +95,14 @@ pub struct ForeignKeyDef {
     pub name: String,
     /// The referencing table's OID and name.
     pub table: (u32, String),
+    /// The referencing table's schema.
+    pub schema: String,
     /// Referencing attribute indexes (attnum - 1), with their names.
     pub columns: Vec<(usize, String)>,
     /// The referenced table's OID and name.
     pub ref_table: (u32, String),
+    /// The referenced table's schema.
+    pub ref_schema: String,
     /// Referenced attribute indexes, with their names.
     pub ref_columns: Vec<(usize, String)>,
     /// The referencing columns' types.
@@ -124,6 +128,11 @@ impl ForeignKeyDef {
     /// The definition as pg_get_constraintdef prints it; `qualify` names
     /// the referenced table with its schema (not on the search path).
     pub fn definition(&self, qualify: bool) -> String {
+        let schema = if qualify {
+            format!("{}.", crate::func::quote_ident(&self.ref_schema))
+        } else {
+            String::new()
+        };
         let q = |cols: &[(usize, String)]| {
             cols.iter()
                 .map(|(_, n)| crate::func::quote_ident(n))
@@ -133,7 +142,7 @@ impl ForeignKeyDef {
         let mut out = format!(
             "FOREIGN KEY ({}) REFERENCES {}{}({})",
             q(&self.columns),
-            if qualify { "public." } else { "" },
+            schema,
             crate::func::quote_ident(&self.ref_table.1),
             q(&self.ref_columns)
         );

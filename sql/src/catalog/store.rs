@@ -26,25 +26,35 @@ pub struct Catalog<'a> {
     path: Vec<u32>,
 }
 
+/// The schema names a search_path setting lists, in order, unquoted
+/// (`"$user"` becomes `user`).
+fn path_names(setting: &str, user: &str) -> Vec<String> {
+    setting
+        .split(',')
+        .map(|part| {
+            let name = part.trim();
+            match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
+                Some("$user") => user.to_owned(),
+                Some(quoted) => quoted.replace("\"\"", "\""),
+                None if name == "$user" => user.to_owned(),
+                None => name.to_lowercase(),
+            }
+        })
+        .filter(|n| !n.is_empty())
+        .collect()
+}
+
 /// The namespaces a search_path setting searches, in order: pg_catalog
 /// first unless the path places it, then each listed schema that exists
-/// (public; `"$user"` and unknown names match nothing, as in PostgreSQL
-/// without such schemas).
-pub fn search_namespaces(setting: &str) -> Vec<u32> {
+/// (`"$user"` and unknown names match nothing unless such a schema
+/// exists, as in PostgreSQL). `schemas` are the database's schemas.
+pub fn search_namespaces(setting: &str, user: &str, schemas: &[(u32, String)]) -> Vec<u32> {
     let mut out = Vec::new();
-    for part in setting.split(',') {
-        let name = part.trim();
-        let name = match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
-            Some(quoted) => quoted.replace("\"\"", "\""),
-            None => name.to_lowercase(),
-        };
-        let ns = match name.as_str() {
-            "public" => system::PUBLIC_NS,
-            "pg_catalog" => system::PG_CATALOG_NS,
-            _ => continue,
-        };
-        if !out.contains(&ns) {
-            out.push(ns);
+    for name in path_names(setting, user) {
+        if let Some(&(ns, _)) = schemas.iter().find(|(_, n)| *n == name) {
+            if !out.contains(&ns) {
+                out.push(ns);
+            }
         }
     }
     if !out.contains(&system::PG_CATALOG_NS) {
@@ -54,20 +64,12 @@ pub fn search_namespaces(setting: &str) -> Vec<u32> {
 }
 
 /// Where CREATE puts an unqualified name: the first schema the
-/// search_path lists explicitly (pg_catalog only when listed), if any.
-pub fn creation_namespace(setting: &str) -> Option<u32> {
-    setting.split(',').find_map(|part| {
-        let name = part.trim();
-        let name = match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
-            Some(quoted) => quoted.to_owned(),
-            None => name.to_lowercase(),
-        };
-        match name.as_str() {
-            "public" => Some(system::PUBLIC_NS),
-            "pg_catalog" => Some(system::PG_CATALOG_NS),
-            _ => None,
-        }
-    })
+/// search_path lists explicitly that exists (pg_catalog only when
+/// listed), if any.
+pub fn creation_namespace(setting: &str, user: &str, schemas: &[(u32, String)]) -> Option<u32> {
+    path_names(setting, user)
+        .into_iter()
+        .find_map(|name| schemas.iter().find(|(_, n)| *n == name).map(|s| s.0))
 }
 
 fn attrs(t: &SysTable) -> Vec<StoredAttr> {
@@ -117,6 +119,18 @@ fn foreign_keys_of(rel: u32, rows: &DefinitionRows) -> (Vec<ForeignKeyDef>, Vec<
             .map(|(_, c)| text(&c[1]))
             .unwrap_or_default()
     };
+    let schema_name = |o: u32| {
+        let ns = rows
+            .classes
+            .iter()
+            .find(|(_, c)| oid(&c[0]) == o)
+            .map_or(0, |(_, c)| oid(&c[2]));
+        rows.namespaces
+            .iter()
+            .find(|(n, _)| *n == ns)
+            .map(|(_, name)| name.clone())
+            .unwrap_or_default()
+    };
     let attr = |o: u32, i: usize| {
         rows.attributes
             .iter()
@@ -147,8 +161,10 @@ fn foreign_keys_of(rel: u32, rows: &DefinitionRows) -> (Vec<ForeignKeyDef>, Vec<
             oid: oid(&r[0]),
             name: text(&r[1]),
             table: (child, class_name(child)),
+            schema: schema_name(child),
             columns: cols.iter().map(|&i| (i, attr(child, i).0)).collect(),
             ref_table: (parent, class_name(parent)),
+            ref_schema: schema_name(parent),
             ref_columns: ref_cols.iter().map(|&i| (i, attr(parent, i).0)).collect(),
             types: cols.iter().map(|&i| attr(child, i).1).collect(),
             ref_types: ref_cols.iter().map(|&i| attr(parent, i).1).collect(),
@@ -202,6 +218,7 @@ struct DefinitionRows {
     rewrites: Vec<(Tid, Vec<Value>)>,
     indexes: Vec<(Tid, Vec<Value>)>,
     sequences: Vec<(Tid, Vec<Value>)>,
+    namespaces: Vec<(u32, String)>,
 }
 
 impl DefinitionRows {
@@ -214,6 +231,7 @@ impl DefinitionRows {
             rewrites: cat.rows(&system::PG_REWRITE)?,
             indexes: cat.rows(&system::PG_INDEX)?,
             sequences: cat.rows(&system::PG_SEQUENCE)?,
+            namespaces: cat.namespaces()?,
         })
     }
 }
@@ -336,9 +354,10 @@ impl<'a> Catalog<'a> {
     pub fn table(&self, schema: Option<&str>, name: &str) -> Result<Option<TableDef>> {
         let namespaces: Vec<u32> = match schema {
             None => self.path.clone(),
-            Some("pg_catalog") => vec![system::PG_CATALOG_NS],
-            Some("public") => vec![system::PUBLIC_NS],
-            Some(_) => return Ok(None),
+            Some(s) => match self.namespace_named(s)? {
+                Some(ns) => vec![ns],
+                None => return Ok(None),
+            },
         };
         let classes = self.classes()?;
         for ns in namespaces {
@@ -365,7 +384,7 @@ impl<'a> Catalog<'a> {
         let rows = DefinitionRows::read(self)?;
         let mut out = Vec::new();
         for (_, row) in &rows.classes {
-            if oid(&row[2]) == system::PUBLIC_NS && text(&row[3]) == "r" {
+            if oid(&row[2]) != system::PG_CATALOG_NS && text(&row[3]) == "r" {
                 out.push(self.build_from(row, &rows)?);
             }
         }
@@ -377,7 +396,7 @@ impl<'a> Catalog<'a> {
         let rows = DefinitionRows::read(self)?;
         let mut out = Vec::new();
         for (_, row) in &rows.classes {
-            if oid(&row[2]) == system::PUBLIC_NS
+            if oid(&row[2]) != system::PG_CATALOG_NS
                 && matches!(text(&row[3]).as_str(), "r" | "v" | "S")
             {
                 out.push(self.build_from(row, &rows)?);
@@ -386,23 +405,55 @@ impl<'a> Catalog<'a> {
         Ok(out)
     }
 
-    /// Whether any relation (table, view or index) of the public schema
-    /// is called `name`: they share one namespace.
-    pub fn relation_exists(&self, name: &str) -> Result<bool> {
+    /// Whether any relation (table, view, sequence or index) of schema
+    /// `ns` is called `name`: they share one namespace.
+    pub fn relation_exists(&self, ns: u32, name: &str) -> Result<bool> {
         Ok(self
             .classes()?
             .iter()
-            .any(|(_, r)| text(&r[1]) == name && oid(&r[2]) == system::PUBLIC_NS))
+            .any(|(_, r)| text(&r[1]) == name && oid(&r[2]) == ns))
     }
 
-    /// The index called `name` in the public schema, with its table's OID.
-    pub fn index_named(&self, name: &str) -> Result<Option<(IndexDef, u32)>> {
+    /// The schemas of this database, (oid, name): the stored ones and
+    /// the fixed information_schema and pg_toast.
+    pub fn namespaces(&self) -> Result<Vec<(u32, String)>> {
+        let mut out: Vec<(u32, String)> = self
+            .rows(&system::PG_NAMESPACE)?
+            .into_iter()
+            .map(|(_, r)| (oid(&r[0]), text(&r[1])))
+            .collect();
+        out.push((super::INFORMATION_SCHEMA_NS, "information_schema".into()));
+        out.push((super::PG_TOAST_NS, "pg_toast".into()));
+        Ok(out)
+    }
+
+    /// The schema called `name`, if it exists.
+    pub fn namespace_named(&self, name: &str) -> Result<Option<u32>> {
+        Ok(match name {
+            "pg_catalog" => Some(system::PG_CATALOG_NS),
+            _ => self
+                .namespaces()?
+                .into_iter()
+                .find(|(_, n)| n == name)
+                .map(|(o, _)| o),
+        })
+    }
+
+    /// The index called `name` in schema `schema` (or the first on the
+    /// search path), with its table's OID.
+    pub fn index_named(&self, schema: Option<&str>, name: &str) -> Result<Option<(IndexDef, u32)>> {
+        let namespaces: Vec<u32> = match schema {
+            None => self.path.clone(),
+            Some(s) => match self.namespace_named(s)? {
+                Some(ns) => vec![ns],
+                None => return Ok(None),
+            },
+        };
         let classes = self.classes()?;
-        if !self.path.contains(&system::PUBLIC_NS) {
-            return Ok(None);
-        }
-        let Some((_, class)) = classes.iter().find(|(_, r)| {
-            text(&r[1]) == name && oid(&r[2]) == system::PUBLIC_NS && text(&r[3]) == "i"
+        let Some((_, class)) = namespaces.iter().find_map(|&ns| {
+            classes
+                .iter()
+                .find(|(_, r)| text(&r[1]) == name && oid(&r[2]) == ns && text(&r[3]) == "i")
         }) else {
             return Ok(None);
         };

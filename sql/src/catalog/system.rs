@@ -186,8 +186,21 @@ pub static PG_SEQUENCE: SysTable = SysTable {
     ],
 };
 
+/// pg_description: comments (COMMENT ON) on objects of the database.
+pub static PG_DESCRIPTION: SysTable = SysTable {
+    oid: 2609,
+    name: "pg_description",
+    shared: false,
+    columns: &[
+        ("objoid", DataType::Oid),
+        ("classoid", DataType::Oid),
+        ("objsubid", DataType::Int4),
+        ("description", DataType::Text),
+    ],
+};
+
 /// Every per-database catalog, in creation order.
-pub static PER_DATABASE: [&SysTable; 9] = [
+pub static PER_DATABASE: [&SysTable; 10] = [
     &PG_NAMESPACE,
     &PG_TYPE,
     &PG_CLASS,
@@ -197,6 +210,7 @@ pub static PER_DATABASE: [&SysTable; 9] = [
     &PG_REWRITE,
     &PG_INDEX,
     &PG_SEQUENCE,
+    &PG_DESCRIPTION,
 ];
 
 /// Every catalog.

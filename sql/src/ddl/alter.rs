@@ -53,7 +53,7 @@ pub fn alter_table(
 ) -> Result<()> {
     ctx.check_writable("ALTER TABLE")?;
     let parts = object_name(&at.name);
-    let (schema, name) = split_name(&parts)?;
+    let (schema, name) = split_name(ctx, &parts)?;
     lock_names(ctx)?;
     let Some(mut def) = ctx.open_table(schema, name, LockMode::AccessExclusive)? else {
         if at.if_exists {
@@ -247,7 +247,7 @@ fn alter_column(
                 )
                 .with_hint("Use ALTER TABLE ... ALTER COLUMN ... DROP IDENTITY instead."));
             }
-            let text = super::sequence::canonical_default(value);
+            let text = super::sequence::canonical_default(ctx, value);
             let ty = col.ty;
             super::create::bind_default(ctx, name, &text, ty)?;
             drop_default(ctx)?;
@@ -306,9 +306,10 @@ fn alter_column(
                 sequence_options.as_deref().unwrap_or_default(),
             )?;
             seq.owner = Some((def.oid, attnum));
-            let seq_name = super::sequence::owned_sequence_name(ctx, &def.name, name, &[])?;
+            let seq_name =
+                super::sequence::owned_sequence_name(ctx, def.namespace, &def.name, name, &[])?;
             let start = seq.start;
-            super::sequence::new_sequence(ctx, xid, &seq_name, &seq, start)?;
+            super::sequence::new_sequence(ctx, xid, def.namespace, &seq_name, &seq, start)?;
             let kind = if matches!(generated_as, Some(ast::GeneratedAs::Always)) {
                 "a"
             } else {
@@ -534,7 +535,7 @@ fn drop_constraint(
 /// The table's definition as this transaction now sees it.
 fn reload(ctx: &mut Stmt<'_>, def: &TableDef) -> Result<Arc<TableDef>> {
     ctx.catalog()
-        .table(Some("public"), &def.name)?
+        .table_by_oid(def.oid)?
         .or_else(|| {
             // Renamed in this statement: find it by OID.
             ctx.catalog()
@@ -587,9 +588,16 @@ fn add_column(
                     "ALTER TABLE ADD COLUMN of a serial or identity column on a table with rows",
                 ));
             }
-            let seq_name = super::sequence::owned_sequence_name(ctx, &def.name, &nc.def.name, &[])?;
+            let seq_name = super::sequence::owned_sequence_name(
+                ctx,
+                def.namespace,
+                &def.name,
+                &nc.def.name,
+                &[],
+            )?;
             if nc.serial {
-                nc.def.default = Some(super::create::nextval_default(&seq_name));
+                let schema = ctx.namespace_name(def.namespace)?;
+                nc.def.default = Some(super::create::nextval_default(&schema, &seq_name));
             }
             Some((seq, seq_name))
         }
@@ -655,7 +663,7 @@ fn add_column(
     if let Some((mut seq, seq_name)) = owned {
         seq.owner = Some((def.oid, attnum as i16));
         let start = seq.start;
-        super::sequence::new_sequence(ctx, xid, &seq_name, &seq, start)?;
+        super::sequence::new_sequence(ctx, xid, def.namespace, &seq_name, &seq, start)?;
     }
     let missing_text = missing.to_text(ctx.style);
     insert_column(ctx, xid, def.oid, attnum, &col, missing_text)?;
@@ -724,7 +732,7 @@ fn add_check(
         }
         Ok(())
     })?;
-    insert_check(ctx, xid, def.oid, &check)
+    insert_check(ctx, xid, def, &check)
 }
 
 fn drop_column(

@@ -142,7 +142,7 @@ pub(super) fn new_column(c: &ast::ColumnDef, table: &str, ctx: &Stmt<'_>) -> Res
             ColumnOption::Null => col.not_null = false,
             ColumnOption::NotNull => col.not_null = true,
             ColumnOption::Default(e) => {
-                let text = super::sequence::canonical_default(e);
+                let text = super::sequence::canonical_default(ctx, e);
                 // DEFAULT NULL is no default (PostgreSQL stores none).
                 if !bind_default(ctx, &name, &text, ty)? {
                     col.default = Some(text);
@@ -217,9 +217,13 @@ pub(super) fn bind_default(ctx: &Stmt<'_>, column: &str, text: &str, ty: DataTyp
 
 /// A serial column's default: `nextval('name'::regclass)`, as
 /// PostgreSQL shows it.
-pub(super) fn nextval_default(seq: &str) -> String {
-    let quoted = crate::func::quote_ident(seq);
-    format!("nextval('public.{}'::regclass)", quoted.replace('\'', "''"))
+pub(super) fn nextval_default(schema: &str, seq: &str) -> String {
+    let quoted = format!(
+        "{}.{}",
+        crate::func::quote_ident(schema),
+        crate::func::quote_ident(seq)
+    );
+    format!("nextval('{}'::regclass)", quoted.replace('\'', "''"))
 }
 
 /// The integer type of a serial pseudo-type name.
@@ -311,7 +315,7 @@ pub(super) fn insert_column(
 pub(super) fn insert_check(
     ctx: &mut Stmt<'_>,
     xid: u32,
-    table_oid: u32,
+    table: &TableDef,
     check: &CheckDef,
 ) -> Result<()> {
     let oid = ctx.engine().new_oid()?;
@@ -322,9 +326,9 @@ pub(super) fn insert_check(
         &[
             Value::Oid(oid),
             Value::Text(check.name.clone()),
-            Value::Oid(system::PUBLIC_NS),
+            Value::Oid(table.namespace),
             Value::Text("c".into()),
-            Value::Oid(table_oid),
+            Value::Oid(table.oid),
             Value::Text(check.expr.clone()),
         ],
         &who,
@@ -385,17 +389,17 @@ pub fn create_table(
     }
     ctx.check_writable("CREATE TABLE")?;
     let parts = object_name(&ct.name);
-    let (_, name) = split_name(&parts)?;
-    if !new_table_name(ctx, ct)? {
+    let (_, name) = split_name(ctx, &parts)?;
+    let Some(ns) = new_table_name(ctx, ct)? else {
         return sink.command_complete(if ct.query.is_some() {
             "SELECT 0"
         } else {
             "CREATE TABLE"
         });
-    }
+    };
     let ff = fillfactor(ct)?;
     if let Some(q) = &ct.query {
-        return create_table_as(ctx, ct, name, q, ff, sink);
+        return create_table_as(ctx, ct, ns, name, q, ff, sink);
     }
     let mut columns: Vec<ColumnDef> = Vec::new();
     let mut col_checks: Vec<(String, Option<String>, ast::Expr)> = Vec::new();
@@ -410,9 +414,11 @@ pub fn create_table(
         if let Some(seq) = nc.sequence.take() {
             let mut taken: Vec<String> = owned.iter().map(|(_, _, n)| n.clone()).collect();
             taken.push(name.to_owned());
-            let seq_name = super::sequence::owned_sequence_name(ctx, name, &nc.def.name, &taken)?;
+            let seq_name =
+                super::sequence::owned_sequence_name(ctx, ns, name, &nc.def.name, &taken)?;
             if nc.serial {
-                nc.def.default = Some(nextval_default(&seq_name));
+                let schema = ctx.namespace_name(ns)?;
+                nc.def.default = Some(nextval_default(&schema, &seq_name));
             }
             owned.push((columns.len(), seq, seq_name));
         }
@@ -441,11 +447,11 @@ pub fn create_table(
         ));
     }
     let xid = ctx.write_xid("CREATE TABLE")?;
-    let mut def = new_relation(ctx, xid, name, columns, ff)?;
+    let mut def = new_relation(ctx, xid, ns, name, columns, ff)?;
     for (i, mut seq, seq_name) in owned {
         seq.owner = Some((def.oid, i as i16 + 1));
         let start = seq.start;
-        super::sequence::new_sequence(ctx, xid, &seq_name, &seq, start)?;
+        super::sequence::new_sequence(ctx, xid, ns, &seq_name, &seq, start)?;
     }
     // CHECK constraints: column ones first, then table ones, named in order.
     let live: Vec<String> = def.columns.iter().map(|c| c.name.clone()).collect();
@@ -506,33 +512,35 @@ pub fn create_table(
     sink.command_complete("CREATE TABLE")
 }
 
-/// Checks the new table's name: false (after a notice) when it exists and
-/// IF NOT EXISTS was given; 42P07 when it exists otherwise.
-fn new_table_name(ctx: &mut Stmt<'_>, ct: &ast::CreateTable) -> Result<bool> {
+/// Checks the new table's name and returns its schema: None (after a
+/// notice) when it exists and IF NOT EXISTS was given; 42P07 when it
+/// exists otherwise.
+fn new_table_name(ctx: &mut Stmt<'_>, ct: &ast::CreateTable) -> Result<Option<u32>> {
     let parts = object_name(&ct.name);
-    let (schema, name) = split_name(&parts)?;
-    super::creation_schema(ctx, schema, name)?;
+    let (schema, name) = split_name(ctx, &parts)?;
+    let ns = super::creation_schema(ctx, schema, name)?;
     lock_names(ctx)?;
-    if ctx.catalog().table(Some("public"), name)?.is_some() {
+    if ctx.catalog().relation_exists(ns, name)? {
         if ct.if_not_exists {
             ctx.notices.push(SqlError::notice(
                 SqlState::DUPLICATE_TABLE,
                 format!("relation \"{name}\" already exists, skipping"),
             ));
-            return Ok(false);
+            return Ok(None);
         }
         return Err(SqlError::new(
             SqlState::DUPLICATE_TABLE,
             format!("relation \"{name}\" already exists"),
         ));
     }
-    Ok(true)
+    Ok(Some(ns))
 }
 
 /// A new table's definition and its (empty) relation file.
 fn new_relation(
     ctx: &mut Stmt<'_>,
     xid: u32,
+    ns: u32,
     name: &str,
     columns: Vec<ColumnDef>,
     fillfactor: u8,
@@ -544,7 +552,7 @@ fn new_relation(
     Ok(TableDef {
         oid,
         name: name.to_owned(),
-        namespace: system::PUBLIC_NS,
+        namespace: ns,
         rel,
         fillfactor,
         columns,
@@ -572,6 +580,7 @@ fn store_table(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef) -> Result<()> {
             &system::PG_CLASS,
             &super::class_row(
                 def.oid,
+                def.namespace,
                 &def.name,
                 "r",
                 def.rel.rel,
@@ -585,7 +594,7 @@ fn store_table(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef) -> Result<()> {
         insert_column(ctx, xid, def.oid, i + 1, c, None)?;
     }
     for c in &def.checks {
-        insert_check(ctx, xid, def.oid, c)?;
+        insert_check(ctx, xid, def, c)?;
     }
     ctx.catalog_changed();
     Ok(())
@@ -597,6 +606,7 @@ fn store_table(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef) -> Result<()> {
 fn create_table_as(
     ctx: &mut Stmt<'_>,
     ct: &ast::CreateTable,
+    ns: u32,
     name: &str,
     q: &ast::Query,
     ff: u8,
@@ -614,11 +624,15 @@ fn create_table_as(
     let names: Vec<String> = ct.columns.iter().map(|d| ident(&d.name)).collect();
     let columns = output_columns(&bound.columns, &names)?;
     let xid = ctx.write_xid("CREATE TABLE")?;
-    let def = new_relation(ctx, xid, name, columns, ff)?;
+    let def = new_relation(ctx, xid, ns, name, columns, ff)?;
     store_table(ctx, xid, &def)?;
     // CommandCounterIncrement: the INSERT must see the new catalog rows.
     ctx.txn.cid += 1;
-    let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+    let quoted = format!(
+        "{}.{}",
+        crate::func::quote_ident(&ctx.namespace_name(ns)?),
+        crate::func::quote_ident(name)
+    );
     let insert = format!("INSERT INTO {quoted} {q}");
     let parsed = crate::parser::parse(&insert)?;
     let [crate::parser::Parsed::Sql(stmt)] = parsed.as_slice() else {

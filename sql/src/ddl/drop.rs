@@ -43,6 +43,10 @@ pub(super) fn remove_table(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef) -> Resu
         ctx.txn.drops.push(def.rel);
     }
     super::index::remove_indexes(ctx, xid, def, None)?;
+    super::comment::remove_descriptions(ctx, xid, def.oid)?;
+    for ix in &def.indexes {
+        super::comment::remove_descriptions(ctx, xid, ix.oid)?;
+    }
     ctx.catalog_changed();
     for seq in owned {
         if let Some(s) = ctx.catalog().table_by_oid(seq)? {
@@ -75,6 +79,11 @@ pub fn drop(
         ObjectType::Index => {
             super::index::drop_indexes(ctx, if_exists, names)?;
             sink.command_complete("DROP INDEX")?;
+            Ok(Dispatched::Done)
+        }
+        ObjectType::Schema => {
+            super::schema::drop_schemas(ctx, if_exists, cascade, names)?;
+            sink.command_complete("DROP SCHEMA")?;
             Ok(Dispatched::Done)
         }
         ObjectType::Database => {
@@ -111,7 +120,7 @@ fn drop_relations(
     let dropped: Vec<String> = names.iter().filter_map(|n| object_name(n).pop()).collect();
     for n in names {
         let parts = object_name(n);
-        let (schema, name) = split_name(&parts)?;
+        let (schema, name) = split_name(ctx, &parts)?;
         let Some(def) = ctx.open_table(schema, name, LockMode::AccessExclusive)? else {
             if if_exists {
                 ctx.notices.push(SqlError::notice(
@@ -143,7 +152,7 @@ fn drop_relations(
 
 /// Foreign keys of other tables referencing `def`: 2BP01 listing them,
 /// or with CASCADE dropped (with PostgreSQL's notice).
-fn drop_dependent_keys(
+pub(super) fn drop_dependent_keys(
     ctx: &mut Stmt<'_>,
     xid: u32,
     def: &TableDef,

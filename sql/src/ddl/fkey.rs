@@ -58,8 +58,9 @@ pub(super) fn add_foreign_key(
         columns.push((i, n.clone()));
     }
     let parts = object_name(&spec.foreign_table);
-    let (schema, parent_name) = split_name(&parts)?;
-    let parent = if parent_name == def.name && schema.is_none_or(|s| s == "public") {
+    let (schema, parent_name) = split_name(ctx, &parts)?;
+    let own_schema = ctx.namespace_name(def.namespace)?;
+    let parent = if parent_name == def.name && schema.is_none_or(|s| s == own_schema) {
         std::sync::Arc::new(def.clone())
     } else {
         ctx.open_table(schema, parent_name, LockMode::ShareRowExclusive)?
@@ -173,8 +174,10 @@ pub(super) fn add_foreign_key(
         oid: ctx.engine().new_oid()?,
         name,
         table: (def.oid, def.name.clone()),
+        schema: own_schema,
         columns,
         ref_table: (parent.oid, parent.name.clone()),
+        ref_schema: ctx.namespace_name(parent.namespace)?,
         ref_columns,
         types,
         ref_types,
@@ -196,7 +199,7 @@ pub(super) fn add_foreign_key(
             &[
                 Value::Oid(fk.oid),
                 Value::Text(fk.name.clone()),
-                Value::Oid(system::PUBLIC_NS),
+                Value::Oid(def.namespace),
                 Value::Text("f".into()),
                 Value::Oid(def.oid),
                 Value::Text(fk.encode()),
@@ -240,9 +243,9 @@ fn validate(ctx: &mut Stmt<'_>, fk: &ForeignKeyDef) -> Result<()> {
     let sql = format!(
         "SELECT {} FROM {} c WHERE {} AND NOT EXISTS (SELECT 1 FROM {} p WHERE {}) LIMIT 1",
         cols.join(", "),
-        crate::table::qualified(&fk.table.1),
+        crate::table::qualified(&fk.schema, &fk.table.1),
         not_null.join(" AND "),
-        crate::table::qualified(&fk.ref_table.1),
+        crate::table::qualified(&fk.ref_schema, &fk.ref_table.1),
         joined.join(" AND ")
     );
     let found = ctx.run_internal(&sql, &[], &[])?;

@@ -69,7 +69,13 @@ pub(super) fn column_names(cols: &[ast::IndexColumn]) -> Result<Vec<String>> {
 
 /// PostgreSQL's ChooseRelationName: `table_cols_suffix`, numbered until
 /// no relation has it.
-fn choose_name(ctx: &Stmt<'_>, table: &str, columns: &[String], suffix: &str) -> Result<String> {
+fn choose_name(
+    ctx: &Stmt<'_>,
+    ns: u32,
+    table: &str,
+    columns: &[String],
+    suffix: &str,
+) -> Result<String> {
     let base = if suffix == "pkey" {
         format!("{table}_pkey")
     } else {
@@ -77,7 +83,7 @@ fn choose_name(ctx: &Stmt<'_>, table: &str, columns: &[String], suffix: &str) ->
     };
     let mut name = base.clone();
     let mut n = 0;
-    while ctx.catalog().relation_exists(&name)? {
+    while ctx.catalog().relation_exists(ns, &name)? {
         n += 1;
         name = format!("{base}{n}");
     }
@@ -135,7 +141,7 @@ pub(super) fn add_index(
     }
     let name = match &spec.name {
         Some(n) => {
-            if ctx.catalog().relation_exists(n)? {
+            if ctx.catalog().relation_exists(def.namespace, n)? {
                 let msg = format!("relation \"{n}\" already exists");
                 if if_not_exists {
                     ctx.notices.push(SqlError::notice(
@@ -154,7 +160,7 @@ pub(super) fn add_index(
                 Kind::UniqueConstraint => "key",
                 Kind::Plain | Kind::Unique => "idx",
             };
-            choose_name(ctx, &def.name, &spec.columns, suffix)?
+            choose_name(ctx, def.namespace, &def.name, &spec.columns, suffix)?
         }
     };
     if spec.kind == Kind::PrimaryKey {
@@ -245,7 +251,7 @@ fn store_index(
         &[
             Value::Oid(index.oid),
             Value::Text(index.name.clone()),
-            Value::Oid(system::PUBLIC_NS),
+            Value::Oid(def.namespace),
             Value::Text("i".into()),
             Value::Oid(index.rel.rel),
             Value::Int2(index.columns.len() as i16),
@@ -274,7 +280,7 @@ fn store_index(
             &[
                 Value::Oid(c),
                 Value::Text(index.name.clone()),
-                Value::Oid(system::PUBLIC_NS),
+                Value::Oid(def.namespace),
                 Value::Text(if index.primary { "p" } else { "u" }.into()),
                 Value::Oid(def.oid),
                 Value::Null,
@@ -378,7 +384,7 @@ pub fn create_index(
     }
     let columns = column_names(&ci.columns)?;
     let parts = object_name(&ci.table_name);
-    let (schema, table) = split_name(&parts)?;
+    let (schema, table) = split_name(ctx, &parts)?;
     lock_names(ctx)?;
     let Some(def) = ctx.open_table(schema, table, LockMode::Share)? else {
         return Err(undefined_table("relation", table));
@@ -387,7 +393,7 @@ pub fn create_index(
     let name = match &ci.name {
         Some(n) => {
             let parts = object_name(n);
-            Some(split_name(&parts)?.1.to_owned())
+            Some(split_name(ctx, &parts)?.1.to_owned())
         }
         None => None,
     };
@@ -411,8 +417,8 @@ pub(super) fn drop_indexes(
     lock_names(ctx)?;
     for n in names {
         let parts = object_name(n);
-        let (_, name) = split_name(&parts)?;
-        let Some((index, table_oid)) = ctx.catalog().index_named(name)? else {
+        let (schema, name) = split_name(ctx, &parts)?;
+        let Some((index, table_oid)) = ctx.catalog().index_named(schema, name)? else {
             if if_exists {
                 ctx.notices.push(SqlError::notice(
                     SqlState::SUCCESSFUL_COMPLETION,
@@ -427,12 +433,11 @@ pub(super) fn drop_indexes(
         };
         let table = ctx
             .catalog()
-            .tables()?
-            .into_iter()
-            .find(|t| t.oid == table_oid)
+            .table_by_oid(table_oid)?
             .ok_or_else(|| SqlError::internal("index without its table"))?;
         // Lock the table as PostgreSQL does, then look again.
-        let Some(def) = ctx.open_table(Some("public"), &table.name, LockMode::AccessExclusive)?
+        let Some(def) =
+            ctx.open_table_in(table.namespace, &table.name, LockMode::AccessExclusive)?
         else {
             continue;
         };

@@ -34,7 +34,7 @@ pub fn lock_table(ctx: &mut Stmt<'_>, l: &ast::Lock, sink: &mut dyn ResultSink) 
     };
     for target in &l.tables {
         let parts = object_name(&target.name);
-        let (schema, name) = split_name(&parts)?;
+        let (schema, name) = split_name(ctx, &parts)?;
         if ctx.open_table(schema, name, mode)?.is_none() {
             return Err(undefined_table("relation", name));
         }
@@ -50,7 +50,7 @@ pub fn truncate(ctx: &mut Stmt<'_>, t: &ast::Truncate, sink: &mut dyn ResultSink
     let mut defs = Vec::new();
     for target in &t.table_names {
         let parts = object_name(&target.name);
-        let (schema, name) = split_name(&parts)?;
+        let (schema, name) = split_name(ctx, &parts)?;
         let Some(def) = ctx.open_table(schema, name, LockMode::AccessExclusive)? else {
             return Err(undefined_table("relation", name));
         };
@@ -140,18 +140,16 @@ pub fn vacuum(
             }
         }
         for d in all {
-            if let Some(d) = ctx.open_table(
-                Some(if d.system { "pg_catalog" } else { "public" }),
-                &d.name,
-                LockMode::ShareUpdateExclusive,
-            )? {
+            if let Some(d) =
+                ctx.open_table_in(d.namespace, &d.name, LockMode::ShareUpdateExclusive)?
+            {
                 defs.push(d);
             }
         }
     } else {
         for n in tables {
             let parts = object_name(n);
-            let (schema, name) = split_name(&parts)?;
+            let (schema, name) = split_name(ctx, &parts)?;
             let def = ctx
                 .open_table(schema, name, LockMode::ShareUpdateExclusive)?
                 .ok_or_else(|| undefined_table("relation", name))?;
@@ -182,7 +180,7 @@ pub fn checkpoint(ctx: &mut Stmt<'_>) -> Result<()> {
 pub fn analyze(ctx: &mut Stmt<'_>, a: &ast::Analyze, sink: &mut dyn ResultSink) -> Result<()> {
     if let Some(name) = &a.table_name {
         let parts = object_name(name);
-        let (schema, table) = split_name(&parts)?;
+        let (schema, table) = split_name(ctx, &parts)?;
         let def = ctx
             .open_table(schema, table, LockMode::ShareUpdateExclusive)?
             .ok_or_else(|| undefined_table("relation", table))?;

@@ -3,6 +3,7 @@
 //! transaction (see catalog/ for the rules).
 
 mod alter;
+mod comment;
 mod create;
 mod database;
 mod drop;
@@ -10,15 +11,18 @@ mod fkey;
 mod index;
 mod index_build;
 mod maintenance;
+mod schema;
 mod sequence;
 mod view;
 
 pub use alter::alter_table;
+pub use comment::comment;
 pub use create::create_table;
 pub use database::create_database;
 pub use drop::drop;
 pub use index::create_index;
 pub use maintenance::{analyze, checkpoint, lock_table, truncate, vacuum};
+pub use schema::{alter_schema, create_schema};
 pub use sequence::sequence_statement;
 pub use view::create_view;
 
@@ -97,17 +101,14 @@ fn outside_block(ctx: &Stmt<'_>, what: &str) -> Result<()> {
     Ok(())
 }
 
-/// Splits a table name into schema and name; only public (and pg_catalog
-/// for lookups) exist.
-fn split_name(parts: &[String]) -> Result<(Option<&str>, &str)> {
+/// Splits a table name into schema and name (3F000 when the schema
+/// does not exist).
+fn split_name<'p>(ctx: &Stmt<'_>, parts: &'p [String]) -> Result<(Option<&'p str>, &'p str)> {
     match parts {
         [n] => Ok((None, n.as_str())),
         [s, n] | [_, s, n] => {
-            if s != "public" && s != "pg_catalog" {
-                return Err(SqlError::new(
-                    SqlState::INVALID_SCHEMA_NAME,
-                    format!("schema \"{s}\" does not exist"),
-                ));
+            if !ctx.namespaces()?.iter().any(|(_, name)| name == s) {
+                return Err(undefined_schema(s));
             }
             Ok((Some(s.as_str()), n.as_str()))
         }
@@ -115,26 +116,51 @@ fn split_name(parts: &[String]) -> Result<(Option<&str>, &str)> {
     }
 }
 
-/// Checks where a new relation goes: only `public` takes new relations;
-/// an unqualified name goes to the first schema search_path lists (42501
-/// for pg_catalog, 3F000 when it lists none that exists).
-fn creation_schema(ctx: &Stmt<'_>, schema: Option<&str>, name: &str) -> Result<()> {
+/// 3F000 for a schema that is not there.
+fn undefined_schema(name: &str) -> SqlError {
+    SqlError::new(
+        SqlState::INVALID_SCHEMA_NAME,
+        format!("schema \"{name}\" does not exist"),
+    )
+}
+
+/// The schema a new relation goes to: the one named, or for an
+/// unqualified name the first schema search_path lists that exists
+/// (42501 for pg_catalog and the fixed schemas, 3F000 when the path
+/// lists none that exists).
+fn creation_schema(ctx: &Stmt<'_>, schema: Option<&str>, name: &str) -> Result<u32> {
+    let schemas = ctx.namespaces()?;
     let ns = match schema {
-        Some("pg_catalog") => Some(system::PG_CATALOG_NS),
-        Some(_) => Some(system::PUBLIC_NS),
-        None => crate::catalog::creation_namespace(&ctx.settings.str("search_path")),
+        Some(s) => schemas.iter().find(|(_, n)| n == s).map(|x| x.0),
+        None => crate::catalog::creation_namespace(
+            &ctx.settings.str("search_path"),
+            &ctx.info.user,
+            &schemas,
+        ),
     };
     match ns {
-        Some(system::PUBLIC_NS) => Ok(()),
-        Some(_) => Err(SqlError::new(
+        Some(system::PG_CATALOG_NS) => Err(SqlError::new(
             SqlState::INSUFFICIENT_PRIVILEGE,
             format!("permission denied to create \"pg_catalog.{name}\""),
         )
         .with_detail("System catalog modifications are currently disallowed.")),
-        None => Err(SqlError::new(
-            SqlState::INVALID_SCHEMA_NAME,
-            "no schema has been selected to create in",
-        )),
+        Some(crate::catalog::INFORMATION_SCHEMA_NS | crate::catalog::PG_TOAST_NS) => {
+            Err(SqlError::new(
+                SqlState::INSUFFICIENT_PRIVILEGE,
+                format!(
+                    "permission denied for schema {}",
+                    schema.unwrap_or("information_schema")
+                ),
+            ))
+        }
+        Some(ns) => Ok(ns),
+        None => match schema {
+            Some(s) => Err(undefined_schema(s)),
+            None => Err(SqlError::new(
+                SqlState::INVALID_SCHEMA_NAME,
+                "no schema has been selected to create in",
+            )),
+        },
     }
 }
 
@@ -143,10 +169,11 @@ fn dropped_name(attnum: usize) -> String {
     format!("........pg.dropped.{attnum}........")
 }
 
-/// A new relation's pg_class row in public: kind 'r', 'v' or 'S', its
-/// file (0 for a view), attribute count and reloptions.
+/// A new relation's pg_class row in schema `ns`: kind 'r', 'v' or 'S',
+/// its file (0 for a view), attribute count and reloptions.
 fn class_row(
     oid: u32,
+    ns: u32,
     name: &str,
     kind: &str,
     filenode: u32,
@@ -157,7 +184,7 @@ fn class_row(
     vec![
         Value::Oid(oid),
         Value::Text(name.to_owned()),
-        Value::Oid(system::PUBLIC_NS),
+        Value::Oid(ns),
         Value::Text(kind.into()),
         Value::Oid(filenode),
         Value::Int2(natts as i16),

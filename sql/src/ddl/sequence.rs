@@ -36,10 +36,10 @@ pub fn sequence_statement(
     }
     ctx.check_writable("CREATE SEQUENCE")?;
     let parts = object_name(&s.name);
-    let (schema, name) = split_name(&parts)?;
-    creation_schema(ctx, schema, name)?;
+    let (schema, name) = split_name(ctx, &parts)?;
+    let ns = creation_schema(ctx, schema, name)?;
     lock_names(ctx)?;
-    if ctx.catalog().relation_exists(name)? {
+    if ctx.catalog().relation_exists(ns, name)? {
         if s.if_exists {
             ctx.notices.push(SqlError::notice(
                 SqlState::DUPLICATE_TABLE,
@@ -58,7 +58,14 @@ pub fn sequence_statement(
         def.owner = Some(owner_column(ctx, owner)?);
     }
     let xid = ctx.write_xid("CREATE SEQUENCE")?;
-    new_sequence(ctx, xid, name, &def, applied.restart.unwrap_or(def.start))?;
+    new_sequence(
+        ctx,
+        xid,
+        ns,
+        name,
+        &def,
+        applied.restart.unwrap_or(def.start),
+    )?;
     sink.command_complete("CREATE SEQUENCE")
 }
 
@@ -76,7 +83,7 @@ fn owner_column(ctx: &mut Stmt<'_>, owner: &ObjectName) -> Result<(u32, i16)> {
         )
         .with_hint("Specify OWNED BY table.column or OWNED BY NONE."));
     }
-    let (schema, name) = split_name(table)?;
+    let (schema, name) = split_name(ctx, table)?;
     let Some(def) = ctx.open_table(schema, name, LockMode::AccessShare)? else {
         return Err(undefined_table("relation", name));
     };
@@ -108,6 +115,7 @@ fn owner_column(ctx: &mut Stmt<'_>, owner: &ObjectName) -> Result<(u32, i16)> {
 pub(super) fn new_sequence(
     ctx: &mut Stmt<'_>,
     xid: u32,
+    ns: u32,
     name: &str,
     def: &SequenceDef,
     start: i64,
@@ -127,6 +135,7 @@ pub(super) fn new_sequence(
             &system::PG_CLASS,
             &super::class_row(
                 oid,
+                ns,
                 name,
                 "S",
                 rel.rel,
@@ -191,7 +200,7 @@ fn store_options(ctx: &mut Stmt<'_>, xid: u32, seq: &TableDef, def: &SequenceDef
 fn alter_sequence(ctx: &mut Stmt<'_>, s: &SequenceStatement) -> Result<()> {
     ctx.check_writable("ALTER SEQUENCE")?;
     let parts = object_name(&s.name);
-    let (schema, name) = split_name(&parts)?;
+    let (schema, name) = split_name(ctx, &parts)?;
     let Some(seq) = ctx.open_table(schema, name, LockMode::ShareRowExclusive)? else {
         if s.if_exists {
             ctx.notices.push(SqlError::notice(
@@ -251,6 +260,7 @@ pub(super) fn identity_sequence(
 /// `table_column_seq`, then `table_column_seq1`, ... until free.
 pub(super) fn owned_sequence_name(
     ctx: &Stmt<'_>,
+    ns: u32,
     table: &str,
     column: &str,
     taken: &[String],
@@ -270,7 +280,7 @@ pub(super) fn owned_sequence_name(
             prefix.pop();
         }
         let name = format!("{prefix}{label}");
-        if !taken.contains(&name) && !cat.relation_exists(&name)? {
+        if !taken.contains(&name) && !cat.relation_exists(ns, &name)? {
             return Ok(name);
         }
         n += 1;
@@ -280,9 +290,10 @@ pub(super) fn owned_sequence_name(
 /// A column default as stored: the sequence argument of nextval,
 /// currval and setval written as PostgreSQL stores it, a qualified
 /// regclass constant (`nextval('s')` becomes
-/// `nextval('public.s'::regclass)`), so that it means the same sequence
-/// whatever the search_path, and pg_depend and pg_dump see it.
-pub(super) fn canonical_default(e: &sqlparser::ast::Expr) -> String {
+/// `nextval('public.s'::regclass)`, the schema where the search path
+/// finds it), so that it means the same sequence whatever the
+/// search_path, and pg_depend and pg_dump see it.
+pub(super) fn canonical_default(ctx: &Stmt<'_>, e: &sqlparser::ast::Expr) -> String {
     use sqlparser::ast::{self, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Value as V};
     let mut e = e.clone();
     let _ = ast::visit_expressions_mut(&mut e, |x| {
@@ -314,7 +325,15 @@ pub(super) fn canonical_default(e: &sqlparser::ast::Expr) -> String {
                         if let Some(parts) = literal.and_then(|l| crate::binder::qualified_name(&l))
                         {
                             if let Some(rel) = parts.last() {
-                                let text = format!("public.{}", crate::func::quote_ident(rel));
+                                let schema = match parts.as_slice() {
+                                    [.., s, _] => s.clone(),
+                                    _ => sequence_schema(ctx, rel),
+                                };
+                                let text = format!(
+                                    "{}.{}",
+                                    crate::func::quote_ident(&schema),
+                                    crate::func::quote_ident(rel)
+                                );
                                 *arg = crate::parser::parse_expr(&format!(
                                     "'{}'::regclass",
                                     text.replace('\'', "''")
@@ -329,4 +348,16 @@ pub(super) fn canonical_default(e: &sqlparser::ast::Expr) -> String {
         std::ops::ControlFlow::<()>::Continue(())
     });
     e.to_string().replace("::REGCLASS", "::regclass")
+}
+
+/// The schema of the relation an unqualified name finds on the search
+/// path (public when none does: the reference fails when used).
+fn sequence_schema(ctx: &Stmt<'_>, rel: &str) -> String {
+    let found = ctx
+        .catalog()
+        .table(None, rel)
+        .ok()
+        .flatten()
+        .and_then(|t| ctx.namespace_name(t.namespace).ok());
+    found.unwrap_or_else(|| "public".into())
 }

@@ -29,8 +29,8 @@ pub fn create_view(
     }
     ctx.check_writable("CREATE VIEW")?;
     let parts = object_name(&v.name);
-    let (schema, name) = split_name(&parts)?;
-    super::creation_schema(ctx, schema, name)?;
+    let (schema, name) = split_name(ctx, &parts)?;
+    let ns = super::creation_schema(ctx, schema, name)?;
     let style = ctx.style.clone();
     let sql = ctx.sql;
     let bound = Binder::new(sql, style, Vec::new(), ctx).query(&v.query)?;
@@ -44,7 +44,7 @@ pub fn create_view(
     let columns = output_columns(&bound.columns, &names)?;
     lock_names(ctx)?;
     let xid = ctx.write_xid("CREATE VIEW")?;
-    if let Some(old) = ctx.open_table(Some("public"), name, LockMode::AccessExclusive)? {
+    if let Some(old) = ctx.open_table_in(ns, name, LockMode::AccessExclusive)? {
         if old.view.is_none() {
             return Err(SqlError::new(
                 SqlState::WRONG_OBJECT_TYPE,
@@ -66,7 +66,7 @@ pub fn create_view(
         let who = ctx.actor(xid);
         cat.insert(
             &system::PG_CLASS,
-            &super::class_row(oid, name, "v", 0, columns.len(), Value::Null),
+            &super::class_row(oid, ns, name, "v", 0, columns.len(), Value::Null),
             &who,
         )?;
         cat.insert(

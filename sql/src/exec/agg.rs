@@ -31,7 +31,14 @@ pub(crate) struct AggState {
 /// Whether the call's inputs are held and sorted before accumulating.
 fn sorts(call: &AggCall) -> bool {
     !call.order.is_empty()
-        || (call.distinct && matches!(call.func, AggFunc::StringAgg | AggFunc::ArrayAgg))
+        || (call.distinct
+            && matches!(
+                call.func,
+                AggFunc::StringAgg
+                    | AggFunc::ArrayAgg
+                    | AggFunc::JsonAgg { .. }
+                    | AggFunc::JsonObjectAgg { .. }
+            ))
 }
 
 /// Whether partial states of `call` computed over different rows can be
@@ -106,7 +113,12 @@ impl AggState {
             Some(a) => a.eval(row, ctx)?,
             None => Value::Null,
         };
-        if v.is_null() && !matches!(call.func, AggFunc::ArrayAgg) {
+        if v.is_null()
+            && !matches!(
+                call.func,
+                AggFunc::ArrayAgg | AggFunc::JsonAgg { .. } | AggFunc::JsonObjectAgg { .. }
+            )
+        {
             return Ok(());
         }
         // The other arguments (string_agg's delimiter), only when there
@@ -201,6 +213,23 @@ impl AggState {
                 }
                 _ => Value::Array(crate::value::ArrayRef::new(vec![v])),
             },
+            AggFunc::JsonAgg { ty, .. } => {
+                let piece = Value::Text(json_piece(&v, *ty, ctx)?);
+                push_item(kept, piece)
+            }
+            AggFunc::JsonObjectAgg { ty, .. } => {
+                if v.is_null() {
+                    return Err(crate::error::SqlError::new(
+                        crate::error::SqlState::INVALID_PARAMETER_VALUE,
+                        "field name must not be null",
+                    ));
+                }
+                let mut key = String::new();
+                crate::func::jsonb::escape(&v.to_text(ctx.style).unwrap_or_default(), &mut key);
+                let value = json_piece(args.get(1).unwrap_or(&Value::Null), *ty, ctx)?;
+                let kept = push_item(kept, Value::Text(key));
+                push_item(kept, Value::Text(value))
+            }
         };
         Ok(())
     }
@@ -242,9 +271,62 @@ impl AggState {
                     (div.imp)(&[self.value, n], ctx)?
                 }
             }
+            AggFunc::JsonAgg { jsonb, .. } => match self.value {
+                Value::Array(items) => {
+                    let parts: Vec<String> =
+                        items.items().iter().map(crate::catalog::text_of).collect();
+                    json_result(format!("[{}]", parts.join(", ")), *jsonb)?
+                }
+                _ => Value::Null,
+            },
+            AggFunc::JsonObjectAgg { jsonb, .. } => match self.value {
+                Value::Array(items) => {
+                    let parts: Vec<String> = items
+                        .items()
+                        .chunks(2)
+                        .map(|kv| {
+                            let k = crate::catalog::text_of(&kv[0]);
+                            let v = kv.get(1).map(crate::catalog::text_of).unwrap_or_default();
+                            format!("{k} : {v}")
+                        })
+                        .collect();
+                    json_result(format!("{{ {} }}", parts.join(", ")), *jsonb)?
+                }
+                _ => Value::Null,
+            },
             _ => self.value,
         })
     }
+}
+
+/// One input of json_agg / json_object_agg as JSON text (json and jsonb
+/// values as they are, NULL as `null`).
+fn json_piece(v: &Value, ty: DataType, ctx: &EvalCtx<'_>) -> Result<String> {
+    Ok(match (v, ty) {
+        (Value::Null, _) => "null".into(),
+        (Value::Text(s), DataType::Json | DataType::Jsonb) => s.clone(),
+        _ => crate::catalog::text_of(&crate::func::jsonb::to_json_value(v, ty, false, ctx.style)?),
+    })
+}
+
+/// `kept` (an array, or NULL before the first input) with `item` added.
+fn push_item(kept: Value, item: Value) -> Value {
+    match kept {
+        Value::Array(mut items) => {
+            items.push(item);
+            Value::Array(items)
+        }
+        _ => Value::Array(crate::value::ArrayRef::new(vec![item])),
+    }
+}
+
+/// The JSON text an aggregate built, as json or (canonical) jsonb.
+fn json_result(text: String, jsonb: bool) -> Result<Value> {
+    Ok(Value::Text(if jsonb {
+        crate::func::jsonb::input(&text, DataType::Jsonb)?
+    } else {
+        text
+    }))
 }
 
 /// GROUP BY with hashing; without group expressions one group that

@@ -5,7 +5,8 @@
 use super::operators::arg;
 use super::{f, non_strict, stable, volatile, FuncDef};
 use crate::catalog::{
-    oid_of, role_name, session_catalog, session_relations as relations, text_of, SystemView,
+    oid_of, role_name, session_catalog, session_namespaces as namespaces,
+    session_relations as relations, session_search_path as search_path, text_of, SystemView,
     TableDef,
 };
 use crate::error::Result;
@@ -263,10 +264,16 @@ fn indexdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
             .get(column as usize - 1)
             .map_or(Value::Null, |n| Value::Text(n.clone())));
     }
+    let schema = namespaces(ctx)?
+        .into_iter()
+        .find(|(o, _)| *o == t.namespace)
+        .map(|(_, n)| n)
+        .unwrap_or_default();
     Ok(Value::Text(format!(
-        "CREATE {}INDEX {} ON public.{} USING btree ({})",
+        "CREATE {}INDEX {} ON {}.{} USING btree ({})",
         if ix.unique { "UNIQUE " } else { "" },
         quote_ident(&ix.name),
+        quote_ident(&schema),
         quote_ident(&t.name),
         names.join(", ")
     )))
@@ -288,12 +295,14 @@ fn constraintdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
             return Ok(Value::Null);
         };
         if kind == "f" {
+            let path = search_path(ctx)?;
             return Ok(t.foreign_keys.iter().find(|fk| fk.oid == wanted).map_or(
                 Value::Null,
                 |fk| {
-                    let visible =
-                        crate::catalog::search_namespaces(&ctx.settings.str("search_path"))
-                            .contains(&crate::catalog::system::PUBLIC_NS);
+                    let visible = tables
+                        .iter()
+                        .find(|p| p.oid == fk.ref_table.0)
+                        .is_some_and(|p| path.contains(&p.namespace));
                     Value::Text(fk.definition(!visible))
                 },
             ));
@@ -332,13 +341,13 @@ fn get_expr(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     let rel = oid_of(&a[1]);
     // Relation names in regclass literals are stored qualified and
     // printed bare when their schema is on the search path.
-    let text = if crate::catalog::search_namespaces(&ctx.settings.str("search_path"))
-        .contains(&crate::catalog::system::PUBLIC_NS)
-    {
-        text.replace("'public.", "'")
-    } else {
-        text
-    };
+    let mut text = text;
+    let schemas = namespaces(ctx)?;
+    for ns in search_path(ctx)? {
+        if let Some((_, name)) = schemas.iter().find(|(o, _)| *o == ns) {
+            text = text.replace(&format!("'{}.", quote_ident(name)), "'");
+        }
+    }
     Ok(Value::Text(
         match relations(ctx)?.iter().find(|t| t.oid == rel) {
             Some(t) => crate::table::stored_sql(t, &text, None, pretty),
@@ -364,7 +373,7 @@ fn viewdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     else {
         return Ok(Value::Null);
     };
-    let path = crate::catalog::search_namespaces(&ctx.settings.str("search_path"));
+    let path = search_path(ctx)?;
     let text = if path.contains(&crate::catalog::system::PUBLIC_NS) {
         text
     } else {
@@ -376,12 +385,40 @@ fn viewdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
 /// pg_table_is_visible: the relation's schema is on the search path.
 fn table_is_visible(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     let oid = oid_of(&a[0]);
-    let path = crate::catalog::search_namespaces(&ctx.settings.str("search_path"));
-    let ns = match SystemView::by_oid(oid) {
-        Some(v) => v.namespace(),
-        None => crate::catalog::system::PUBLIC_NS,
+    let path = search_path(ctx)?;
+    if let Some(v) = SystemView::by_oid(oid) {
+        return Ok(Value::Bool(path.contains(&v.namespace())));
+    }
+    let rels = relations(ctx)?;
+    let Some(name) = rels.iter().find_map(|t| {
+        if t.oid == oid {
+            Some(t.name.clone())
+        } else {
+            t.indexes
+                .iter()
+                .find(|i| i.oid == oid)
+                .map(|i| i.name.clone())
+        }
+    }) else {
+        return Ok(Value::Null);
     };
-    Ok(Value::Bool(path.contains(&ns)))
+    Ok(Value::Bool(visible(&rels, &path, &name, oid)))
+}
+
+/// Whether the search path finds relation (or index) `oid` by its
+/// `name`: the first schema on the path holding that name holds it.
+fn visible(rels: &[TableDef], path: &[u32], name: &str, oid: u32) -> bool {
+    path.iter()
+        .find_map(|ns| {
+            rels.iter().filter(|t| t.namespace == *ns).find_map(|t| {
+                if t.name == name {
+                    Some(t.oid)
+                } else {
+                    t.indexes.iter().find(|i| i.name == name).map(|i| i.oid)
+                }
+            })
+        })
+        .is_some_and(|found| found == oid)
 }
 
 /// The bytes of a relation's file (0 for views and unknown OIDs).
@@ -589,18 +626,29 @@ fn regname(a: &[Value], ctx: &EvalCtx<'_>, ty: DataType) -> Result<Value> {
     let name: Option<String> = match ty {
         Regclass => match SystemView::by_oid(oid) {
             Some(v) => Some(v.name().to_owned()),
-            None => relations(ctx)?.iter().find_map(|t| {
-                if t.oid == oid {
-                    Some(quote_ident(&t.name))
-                } else {
-                    t.indexes
-                        .iter()
-                        .find(|i| i.oid == oid)
-                        .map(|i| quote_ident(&i.name))
-                }
-            }),
+            None => {
+                let path = search_path(ctx)?;
+                let schemas = namespaces(ctx)?;
+                let rels = relations(ctx)?;
+                rels.iter().find_map(|t| {
+                    let bare = if t.oid == oid {
+                        &t.name
+                    } else {
+                        &t.indexes.iter().find(|i| i.oid == oid)?.name
+                    };
+                    let name = quote_ident(bare);
+                    if visible(&rels, &path, bare, oid) {
+                        return Some(name);
+                    }
+                    let schema = schemas.iter().find(|(o, _)| *o == t.namespace)?;
+                    Some(format!("{}.{name}", quote_ident(&schema.1)))
+                })
+            }
         },
-        Regnamespace => crate::binder::namespace_name(oid).map(quote_ident),
+        Regnamespace => namespaces(ctx)?
+            .into_iter()
+            .find(|(o, _)| *o == oid)
+            .map(|(_, n)| quote_ident(&n)),
         Regrole => role_name(oid).map(quote_ident),
         Regproc | Regprocedure | Regoper => super::builtin_by_oid(oid).map(|d| {
             if ty == Regprocedure {
@@ -625,7 +673,7 @@ fn catalog_class(name: &str) -> Option<u32> {
 }
 
 /// obj_description(oid [, catalog]): the comment on an object.
-fn obj_description(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
+fn obj_description(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     if a[0].is_null() {
         return Ok(Value::Null);
     }
@@ -635,10 +683,28 @@ fn obj_description(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
         Some(_) => return Ok(Value::Null),
         None => None,
     };
+    if let Some((_, _, _, text)) = crate::catalog::session_descriptions(ctx)?
+        .into_iter()
+        .find(|(o, c, s, _)| *o == oid && *s == 0 && class.is_none_or(|k| k == *c))
+    {
+        return Ok(Value::Text(text));
+    }
     Ok(crate::catalog::BUILTIN_DESCRIPTIONS
         .iter()
         .find(|(o, c, _)| *o == oid && class.is_none_or(|k| k == *c))
         .map_or(Value::Null, |(_, _, d)| Value::Text((*d).to_owned())))
+}
+
+/// col_description(table oid, column number): the comment on a column.
+fn col_description(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let (oid, sub) = match (&a[0], &a[1]) {
+        (o, Value::Int4(s)) if !o.is_null() => (oid_of(o), *s),
+        _ => return Ok(Value::Null),
+    };
+    Ok(crate::catalog::session_descriptions(ctx)?
+        .into_iter()
+        .find(|(o, c, s, _)| *o == oid && *c == 1259 && *s == sub)
+        .map_or(Value::Null, |(_, _, _, t)| Value::Text(t)))
 }
 
 /// shobj_description(oid, catalog): the comment on a shared object.
@@ -699,19 +765,31 @@ fn to_reg(a: &[Value], ctx: &EvalCtx<'_>, ty: DataType) -> Result<Value> {
             Some(v) => Some(v.oid()),
             None => {
                 let name = parts.last().cloned().unwrap_or_default();
-                let schema_ok = parts.len() == 1 || parts[parts.len() - 2] == "public";
-                relations(ctx)?.iter().find_map(|t| {
-                    if !schema_ok {
-                        None
-                    } else if t.name == name {
-                        Some(t.oid)
-                    } else {
-                        t.indexes.iter().find(|i| i.name == name).map(|i| i.oid)
-                    }
+                let schemas = namespaces(ctx)?;
+                let wanted: Vec<u32> = match parts.len() {
+                    1 => search_path(ctx)?,
+                    n => schemas
+                        .iter()
+                        .filter(|(_, s)| *s == parts[n - 2])
+                        .map(|(o, _)| *o)
+                        .collect(),
+                };
+                let rels = relations(ctx)?;
+                wanted.iter().find_map(|ns| {
+                    rels.iter().filter(|t| t.namespace == *ns).find_map(|t| {
+                        if t.name == name {
+                            Some(t.oid)
+                        } else {
+                            t.indexes.iter().find(|i| i.name == name).map(|i| i.oid)
+                        }
+                    })
                 })
             }
         },
-        Regnamespace => crate::binder::namespace_by_name(&text),
+        Regnamespace => namespaces(ctx)?
+            .into_iter()
+            .find(|(_, n)| *n == text)
+            .map(|(o, _)| o),
         Regrole => crate::binder::role_by_name(&text),
         _ => {
             let name = parts.last().cloned().unwrap_or_default();
@@ -871,7 +949,7 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         "col_description",
         &[Oid, Int4],
         Text,
-        null_text,
+        col_description,
     ))),
     stable(non_strict(f(
         "shobj_description",

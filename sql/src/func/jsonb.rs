@@ -915,6 +915,24 @@ static JSONB_OPERATORS: &[FuncDef] = &[
             )),
         },
     ),
+    f("jsonb_each_keys", &[Jsonb], Array(&Text), |a, _| {
+        each(a, "jsonb_each", Part::Keys)
+    }),
+    f("jsonb_each_values", &[Jsonb], Array(&Jsonb), |a, _| {
+        each(a, "jsonb_each", Part::Values)
+    }),
+    f("jsonb_each_text_values", &[Jsonb], Array(&Text), |a, _| {
+        each(a, "jsonb_each_text", Part::Texts)
+    }),
+    f("json_each_keys", &[Json], Array(&Text), |a, _| {
+        each(a, "json_each", Part::Keys)
+    }),
+    f("json_each_values", &[Json], Array(&Json), |a, _| {
+        each(a, "json_each", Part::Values)
+    }),
+    f("json_each_text_values", &[Json], Array(&Text), |a, _| {
+        each(a, "json_each_text", Part::Texts)
+    }),
     f(
         "jsonb_array_elements_array",
         &[Jsonb],
@@ -954,6 +972,50 @@ static JSONB_OPERATORS: &[FuncDef] = &[
     stable(f("to_json", &[Jsonb], Json, |a, _| Ok(a[0].clone()))),
     stable(f("to_json", &[Json], Json, |a, _| Ok(a[0].clone()))),
 ];
+
+/// What [`each`] takes of an object's fields.
+enum Part {
+    Keys,
+    Values,
+    Texts,
+}
+
+/// The keys or values of a JSON object, in its order (jsonb_each and
+/// json_each zip the two).
+fn each(a: &[Value], func: &str, part: Part) -> Result<Value> {
+    let fields = match tree(&a[0])? {
+        Json::Object(f) => f,
+        other if func.starts_with("jsonb") => {
+            let _ = other;
+            return Err(SqlError::new(
+                SqlState::INVALID_PARAMETER_VALUE,
+                format!("cannot call {func} on a non-object"),
+            ));
+        }
+        Json::Array(_) => {
+            return Err(SqlError::new(
+                SqlState::INVALID_PARAMETER_VALUE,
+                "cannot deconstruct an array as an object",
+            ))
+        }
+        _ => {
+            return Err(SqlError::new(
+                SqlState::INVALID_PARAMETER_VALUE,
+                "cannot deconstruct a scalar",
+            ))
+        }
+    };
+    Ok(Value::Array(ArrayRef::new(
+        fields
+            .into_iter()
+            .map(|(k, v)| match part {
+                Part::Keys => Value::Text(k),
+                Part::Values => out(&v),
+                Part::Texts => v.as_text(),
+            })
+            .collect(),
+    )))
+}
 
 fn scalar_word(j: &Json) -> &'static str {
     match j {

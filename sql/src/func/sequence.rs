@@ -53,10 +53,20 @@ fn serial_sequence(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
         return Ok(Value::Null);
     };
     let all = relations(ctx)?;
-    let Some(t) = all
-        .iter()
-        .find(|t| &t.name == name && t.sequence.is_none() && t.view.is_none())
-    else {
+    let schemas = crate::catalog::session_namespaces(ctx)?;
+    let wanted: Vec<u32> = match parts.len() {
+        1 => crate::catalog::session_search_path(ctx)?,
+        n => schemas
+            .iter()
+            .filter(|(_, s)| *s == parts[n - 2])
+            .map(|(o, _)| *o)
+            .collect(),
+    };
+    let Some(t) = wanted.iter().find_map(|ns| {
+        all.iter().find(|t| {
+            &t.name == name && t.namespace == *ns && t.sequence.is_none() && t.view.is_none()
+        })
+    }) else {
         return Err(SqlError::new(
             SqlState::UNDEFINED_TABLE,
             format!("relation \"{}\" does not exist", parts.join(".")),
@@ -81,7 +91,11 @@ fn serial_sequence(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
         .map_or(Value::Null, |s| {
             Value::Text(format!(
                 "{}.{}",
-                crate::binder::namespace_name(s.namespace).unwrap_or("public"),
+                schemas
+                    .iter()
+                    .find(|(o, _)| *o == s.namespace)
+                    .map(|(_, n)| crate::func::quote_ident(n))
+                    .unwrap_or_default(),
                 super::quote_ident(&s.name)
             ))
         }))

@@ -65,27 +65,32 @@ fn current_setting(name: &str, missing_ok: bool, ctx: &EvalCtx<'_>) -> Result<Va
 /// it.
 fn current_schemas(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     let implicit = arg!(a, 0, Bool);
-    let path = ctx.settings.str("search_path");
-    let mut names: Vec<Value> = Vec::new();
-    let mut catalog_named = false;
-    for part in path.split(',') {
-        let name = part.trim();
-        let name = match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
-            Some(quoted) => quoted.replace("\"\"", "\""),
-            None => name.to_lowercase(),
-        };
-        if matches!(name.as_str(), "public" | "pg_catalog") {
-            catalog_named |= name == "pg_catalog";
-            let v = Value::Text(name);
-            if !names.contains(&v) {
-                names.push(v);
-            }
-        }
-    }
-    if implicit && !catalog_named {
-        names.insert(0, Value::Text("pg_catalog".into()));
-    }
-    Ok(Value::Array(ArrayRef::new(names)))
+    Ok(Value::Array(ArrayRef::new(
+        path_schemas(ctx, implicit)?
+            .into_iter()
+            .map(Value::Text)
+            .collect(),
+    )))
+}
+
+/// The names of the schemas search_path finds, in order; `implicit`
+/// includes pg_catalog where it is searched without being named.
+fn path_schemas(ctx: &EvalCtx<'_>, implicit: bool) -> Result<Vec<String>> {
+    let setting = ctx.settings.str("search_path");
+    let named = setting
+        .split(',')
+        .any(|p| matches!(p.trim(), "pg_catalog" | "\"pg_catalog\""));
+    let schemas = crate::catalog::session_namespaces(ctx)?;
+    Ok(crate::catalog::session_search_path(ctx)?
+        .into_iter()
+        .filter(|ns| implicit || named || *ns != crate::catalog::system::PG_CATALOG_NS)
+        .filter_map(|ns| {
+            schemas
+                .iter()
+                .find(|(o, _)| *o == ns)
+                .map(|(_, n)| n.clone())
+        })
+        .collect())
 }
 
 /// array_position(array, value): the 1-based position of the first
@@ -171,9 +176,12 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     stable(f("current_database", &[], Name, |_, ctx| {
         Ok(Value::Text(ctx.info.database.clone()))
     })),
-    stable(f("current_schema", &[], Name, |_, _| {
-        Ok(Value::Text("public".into()))
-    })),
+    stable(non_strict(f("current_schema", &[], Name, |_, ctx| {
+        Ok(path_schemas(ctx, false)?
+            .into_iter()
+            .next()
+            .map_or(Value::Null, Value::Text))
+    }))),
     stable(f("current_user", &[], Name, |_, ctx| {
         Ok(Value::Text(ctx.info.user.clone()))
     })),

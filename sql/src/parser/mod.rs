@@ -294,6 +294,11 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
                 p.next_token();
                 Parsed::Copy(Box::new(copy::parse_copy(&mut p, sql)?))
             }
+            Token::Word(w) if w.keyword == Keyword::TABLE => {
+                let mut q = p.parse_query()?;
+                expand_table(&mut q.body);
+                Parsed::Sql(Ast::new(Statement::Query(q), sql.len()))
+            }
             _ if sequence::starts(&p) => Parsed::Sequence(Box::new(sequence::parse(&mut p)?)),
             Token::Word(w)
                 if w.keyword == Keyword::SET
@@ -304,7 +309,13 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
                 p.next_token();
                 parse_set_constraints(&mut p)?
             }
-            _ => Parsed::Sql(Ast::new(p.parse_statement()?, sql.len())),
+            _ => {
+                let mut stmt = p.parse_statement()?;
+                if let Statement::Query(q) = &mut stmt {
+                    expand_table(&mut q.body);
+                }
+                Parsed::Sql(Ast::new(stmt, sql.len()))
+            }
         };
         out.push(stmt);
         let next = p.peek_token();
@@ -315,6 +326,48 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
         }
     }
     Ok(out)
+}
+
+/// Rewrites `TABLE name` in a statement's query body (alone or as a
+/// term of a set operation) to `SELECT * FROM name`, which it means.
+/// Walks a chain of set operations without recursion: the chain may be
+/// as long as the statement.
+fn expand_table(body: &mut sqlparser::ast::SetExpr) {
+    use sqlparser::ast::SetExpr;
+    let mut cur = body;
+    loop {
+        match cur {
+            SetExpr::SetOperation { left, right, .. } => {
+                if matches!(right.as_ref(), SetExpr::Table(_)) {
+                    table_to_select(right);
+                }
+                cur = left;
+            }
+            SetExpr::Table(_) => {
+                table_to_select(cur);
+                return;
+            }
+            _ => return,
+        }
+    }
+}
+
+/// `TABLE name` as `SELECT * FROM name`.
+fn table_to_select(body: &mut sqlparser::ast::SetExpr) {
+    let sqlparser::ast::SetExpr::Table(t) = body else {
+        return;
+    };
+    let name: Vec<String> = [&t.schema_name, &t.table_name]
+        .into_iter()
+        .flatten()
+        .map(|i| i.to_string())
+        .collect();
+    let sql = format!("SELECT * FROM {}", name.join("."));
+    if let Ok(Some(Statement::Query(q))) =
+        Parser::parse_sql(&PostgreSqlDialect {}, &sql).map(|mut v| v.pop())
+    {
+        *body = *q.body;
+    }
 }
 
 fn parse_set_constraints(p: &mut Parser<'_>) -> std::result::Result<Parsed, ParserError> {

@@ -150,9 +150,62 @@ impl<'s> Stmt<'s> {
 
     /// Catalog access for this database as this transaction sees it.
     pub fn catalog(&self) -> Catalog<'_> {
-        Catalog::new(self.engine(), self.db, &*self.txn).with_path(
-            crate::catalog::search_namespaces(&self.settings.str("search_path")),
-        )
+        let path = self.search_path().unwrap_or_else(|_| {
+            vec![
+                crate::catalog::system::PG_CATALOG_NS,
+                crate::catalog::system::PUBLIC_NS,
+            ]
+        });
+        Catalog::new(self.engine(), self.db, &*self.txn).with_path(path)
+    }
+
+    /// This database's schemas, (oid, name), as this transaction sees
+    /// them.
+    pub fn namespaces(&self) -> Result<Arc<Vec<(u32, String)>>> {
+        if !self.txn.catalog_changed {
+            if let Some(n) = self.cluster.cache.namespaces(self.db) {
+                return Ok(n);
+            }
+        }
+        let version = self.cluster.cache.version();
+        let n = Arc::new(Catalog::new(self.engine(), self.db, &*self.txn).namespaces()?);
+        if !self.txn.catalog_changed {
+            self.cluster
+                .cache
+                .put_namespaces(version, self.db, Arc::clone(&n));
+        }
+        Ok(n)
+    }
+
+    /// The schemas the session's search_path searches, in order.
+    pub fn search_path(&self) -> Result<Vec<u32>> {
+        Ok(crate::catalog::search_namespaces(
+            &self.settings.str("search_path"),
+            &self.info.user,
+            &self.namespaces()?,
+        ))
+    }
+
+    /// The relation `name` of schema `ns`, locked in `mode` (None if it
+    /// does not exist).
+    pub fn open_table_in(
+        &mut self,
+        ns: u32,
+        name: &str,
+        mode: LockMode,
+    ) -> Result<Option<Arc<TableDef>>> {
+        let schema = self.namespace_name(ns)?;
+        self.open_table(Some(&schema), name, mode)
+    }
+
+    /// A schema's name by OID ("" if it does not exist).
+    pub fn namespace_name(&self, ns: u32) -> Result<String> {
+        Ok(self
+            .namespaces()?
+            .iter()
+            .find(|(o, _)| *o == ns)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default())
     }
 
     /// The definition of table `schema.name`, locked in `mode` (None if
@@ -166,10 +219,12 @@ impl<'s> Stmt<'s> {
     ) -> Result<Option<Arc<TableDef>>> {
         loop {
             let version = self.cluster.cache.version();
-            // Unqualified names resolve through the session's search_path.
+            // Unqualified names resolve through the session's search_path
+            // (the cache is emptied when any schema changes).
             let path_key = format!(
-                "{:?}",
-                crate::catalog::search_namespaces(&self.settings.str("search_path"))
+                "{}\u{0}{}",
+                self.settings.str("search_path"),
+                self.info.user
             );
             let key_schema = schema.unwrap_or(&path_key);
             let cached = if self.txn.catalog_changed {
@@ -277,6 +332,18 @@ impl<'s> Stmt<'s> {
 impl TableSource for Stmt<'_> {
     fn table(&mut self, schema: Option<&str>, name: &str) -> Result<Option<Arc<TableDef>>> {
         self.open_table(schema, name, LockMode::AccessShare)
+    }
+
+    fn index(&mut self, schema: Option<&str>, name: &str) -> Option<(u32, u32)> {
+        let (index, table) = self.catalog().index_named(schema, name).ok()??;
+        let table = self.catalog().table_by_oid(table).ok()??;
+        Some((index.oid, table.namespace))
+    }
+
+    fn namespaces(&mut self) -> Vec<(u32, String)> {
+        Stmt::namespaces(self)
+            .map(|n| n.as_ref().clone())
+            .unwrap_or_default()
     }
 
     fn primary_key(&mut self, oid: u32) -> Vec<i16> {

@@ -941,6 +941,30 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             crate::ddl::create_view(ctx, v, sink).map(|()| Dispatched::Done)
         }
         Statement::Truncate(t) => crate::ddl::truncate(ctx, t, sink).map(|()| Dispatched::Done),
+        Statement::CreateSchema {
+            schema_name,
+            if_not_exists,
+            ..
+        } => {
+            crate::ddl::create_schema(ctx, schema_name, *if_not_exists)?;
+            sink.command_complete("CREATE SCHEMA")?;
+            Ok(Dispatched::Done)
+        }
+        Statement::Comment {
+            object_type,
+            object_name,
+            comment,
+            ..
+        } => {
+            crate::ddl::comment(ctx, *object_type, object_name, comment.as_deref())?;
+            sink.command_complete("COMMENT")?;
+            Ok(Dispatched::Done)
+        }
+        Statement::AlterSchema(a) => {
+            crate::ddl::alter_schema(ctx, a)?;
+            sink.command_complete("ALTER SCHEMA")?;
+            Ok(Dispatched::Done)
+        }
         Statement::Lock(l) => crate::ddl::lock_table(ctx, l, sink).map(|()| Dispatched::Done),
         Statement::Analyze(a) => crate::ddl::analyze(ctx, a, sink).map(|()| Dispatched::Done),
         Statement::CreateDatabase {

@@ -239,7 +239,7 @@ fn referenced_key(
     let parent = match parents.get(&fk.ref_table.0) {
         Some(p) => p.clone(),
         None => {
-            let p = ctx.open_table(Some("public"), &fk.ref_table.1, LockMode::RowShare)?;
+            let p = ctx.open_table(Some(&fk.ref_schema), &fk.ref_table.1, LockMode::RowShare)?;
             parents.insert(fk.ref_table.0, p.clone());
             p
         }
@@ -334,8 +334,12 @@ fn key_present(
 
 /// A table name for internal statements, which must not depend on the
 /// search_path (pg_dump's restore empties it).
-pub(crate) fn qualified(table: &str) -> String {
-    format!("public.{}", crate::func::quote_ident(table))
+pub(crate) fn qualified(schema: &str, table: &str) -> String {
+    format!(
+        "{}.{}",
+        crate::func::quote_ident(schema),
+        crate::func::quote_ident(table)
+    )
 }
 
 /// `"c1" = $1 AND "c2" = $2`, numbering from `first`.
@@ -351,7 +355,7 @@ fn key_condition(cols: &[(usize, String)], first: usize) -> String {
 fn check_unreferenced(ctx: &mut Stmt<'_>, fk: &ForeignKeyDef, k: &[Value]) -> Result<()> {
     let sql = format!(
         "SELECT 1 FROM {} WHERE {} LIMIT 1",
-        qualified(&fk.table.1),
+        qualified(&fk.schema, &fk.table.1),
         key_condition(&fk.columns, 1)
     );
     let found = ctx.run_internal(&sql, k, &fk.ref_types)?;
@@ -382,7 +386,7 @@ fn act(
     old: &[Value],
     new: Option<&[Value]>,
 ) -> Result<()> {
-    let table = qualified(&fk.table.1);
+    let table = qualified(&fk.schema, &fk.table.1);
     let n = fk.columns.len();
     let (sql, params) = match (action, new) {
         ('c', None) => (

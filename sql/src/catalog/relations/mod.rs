@@ -22,7 +22,11 @@ use crate::expr::EvalCtx;
 use crate::types::DataType;
 use crate::value::Value;
 use columns::*;
-pub(crate) use rows::{catalog as session_catalog, relations as session_relations};
+pub(crate) use rows::{
+    catalog as session_catalog, descriptions as session_descriptions,
+    namespaces as session_namespaces, relations as session_relations,
+    search_path as session_search_path,
+};
 pub use rows::{role_name, BUILTIN_DESCRIPTIONS, BUILTIN_SHARED_DESCRIPTIONS};
 
 /// Namespace information_schema (its OID in PostgreSQL 15).

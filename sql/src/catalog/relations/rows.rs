@@ -173,8 +173,29 @@ fn btree_opclass(t: DataType) -> u32 {
     }
 }
 
-/// pg_namespace: PostgreSQL's four fixed schemas.
-pub(super) fn pg_namespace(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+/// The session database's schemas, (oid, name).
+pub(crate) fn namespaces(ctx: &EvalCtx<'_>) -> Result<Vec<(u32, String)>> {
+    match catalog(ctx)? {
+        Some((cat, _)) => cat.namespaces(),
+        None => Ok(vec![
+            (PG_CATALOG_NS, "pg_catalog".into()),
+            (PUBLIC_NS, "public".into()),
+        ]),
+    }
+}
+
+/// The schemas the session's search_path searches, in order.
+pub(crate) fn search_path(ctx: &EvalCtx<'_>) -> Result<Vec<u32>> {
+    Ok(crate::catalog::search_namespaces(
+        &ctx.settings.str("search_path"),
+        &ctx.info.user,
+        &namespaces(ctx)?,
+    ))
+}
+
+/// pg_namespace: PostgreSQL's fixed schemas, then those created.
+pub(super) fn pg_namespace(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    let stored = namespaces(ctx)?;
     let su = BOOTSTRAP_SUPERUSER_NAME;
     let acl = |items: &[String]| {
         Value::Array(ArrayRef::new(
@@ -182,7 +203,7 @@ pub(super) fn pg_namespace(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
         ))
     };
     let std_acl = acl(&[format!("{su}=UC/{su}"), format!("=U/{su}")]);
-    Ok(vec![
+    let mut rows = vec![
         Row::new(PG_NAMESPACE)
             .oid("oid", PG_TOAST_NS)
             .text("nspname", "pg_toast")
@@ -212,7 +233,25 @@ pub(super) fn pg_namespace(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
             .oid("nspowner", BOOTSTRAP_SUPERUSER)
             .set("nspacl", std_acl)
             .done(),
-    ])
+    ];
+    if !stored.iter().any(|(o, _)| *o == PUBLIC_NS) {
+        rows.remove(2);
+    }
+    for (oid, name) in stored {
+        if !matches!(
+            oid,
+            PG_CATALOG_NS | PUBLIC_NS | INFORMATION_SCHEMA_NS | PG_TOAST_NS
+        ) {
+            rows.push(
+                Row::new(PG_NAMESPACE)
+                    .oid("oid", oid)
+                    .text("nspname", &name)
+                    .oid("nspowner", BOOTSTRAP_SUPERUSER)
+                    .done(),
+            );
+        }
+    }
+    Ok(rows)
 }
 
 /// pg_class's common columns.
@@ -993,8 +1032,8 @@ pub const BUILTIN_SHARED_DESCRIPTIONS: &[(u32, u32, &str)] = &[
 ];
 
 /// pg_description: comments on objects.
-pub(super) fn pg_description(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
-    Ok(BUILTIN_DESCRIPTIONS
+pub(super) fn pg_description(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    let mut out: Vec<Vec<Value>> = BUILTIN_DESCRIPTIONS
         .iter()
         .map(|(obj, class, text)| {
             Row::new(PG_DESCRIPTION)
@@ -1003,6 +1042,35 @@ pub(super) fn pg_description(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                 .int4("objsubid", 0)
                 .text("description", text)
                 .done()
+        })
+        .collect();
+    for (obj, class, sub, text) in descriptions(ctx)? {
+        out.push(
+            Row::new(PG_DESCRIPTION)
+                .oid("objoid", obj)
+                .oid("classoid", class)
+                .int4("objsubid", i64::from(sub))
+                .text("description", &text)
+                .done(),
+        );
+    }
+    Ok(out)
+}
+
+/// The comments COMMENT ON stored: (objoid, classoid, objsubid, text).
+pub(crate) fn descriptions(ctx: &EvalCtx<'_>) -> Result<Vec<(u32, u32, i32, String)>> {
+    let Some((cat, _)) = catalog(ctx)? else {
+        return Ok(Vec::new());
+    };
+    Ok(cat
+        .rows(&system::PG_DESCRIPTION)?
+        .into_iter()
+        .map(|(_, r)| {
+            let sub = match r[2] {
+                Value::Int4(i) => i,
+                _ => 0,
+            };
+            (oid_of(&r[0]), oid_of(&r[1]), sub, text_of(&r[3]))
         })
         .collect())
 }
@@ -1077,6 +1145,7 @@ pub(super) fn pg_depend(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
             .done()
     };
     let tables = cat.relations()?;
+    let schemas = cat.namespaces()?;
     let constraints = cat.rows(&system::PG_CONSTRAINT)?;
     let mut out = Vec::new();
     for t in &tables {
@@ -1170,8 +1239,12 @@ pub(super) fn pg_depend(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
         let text = text_of(&r[3]).to_lowercase();
         for s in tables.iter().filter(|t| t.sequence.is_some()) {
             let quoted = crate::func::quote_ident(&s.name);
+            let schema = schemas
+                .iter()
+                .find(|(o, _)| *o == s.namespace)
+                .map_or(String::new(), |(_, n)| crate::func::quote_ident(n));
             if text.contains(&format!("'{quoted}'::regclass").to_lowercase())
-                || text.contains(&format!("'public.{quoted}'::regclass").to_lowercase())
+                || text.contains(&format!("'{schema}.{quoted}'::regclass").to_lowercase())
             {
                 out.push(dep(ATTRDEF, oid_of(&r[0]), CLASS, s.oid, 0, "n"));
             }

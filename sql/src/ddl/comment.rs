@@ -1,0 +1,141 @@
+//! COMMENT ON: rows of pg_description.
+
+use actorgres_storage::lock::LockMode;
+use sqlparser::ast::{CommentObject, ObjectName};
+
+use super::{split_name, undefined_schema, undefined_table};
+use crate::binder::object_name;
+use crate::catalog::{oid_of, system};
+use crate::error::{Result, SqlError, SqlState};
+use crate::session::Stmt;
+use crate::value::Value;
+
+/// pg_class's OID, the classoid of comments on relations and columns.
+const PG_CLASS: u32 = 1259;
+/// pg_namespace's OID.
+const PG_NAMESPACE: u32 = 2615;
+
+/// COMMENT ON kind name IS 'text' | NULL (an empty text removes the
+/// comment too, as in PostgreSQL).
+pub fn comment(
+    ctx: &mut Stmt<'_>,
+    kind: CommentObject,
+    name: &ObjectName,
+    text: Option<&str>,
+) -> Result<()> {
+    ctx.check_writable("COMMENT")?;
+    let parts = object_name(name);
+    let (objoid, classoid, subid) = match kind {
+        CommentObject::Table
+        | CommentObject::View
+        | CommentObject::Sequence
+        | CommentObject::MaterializedView
+        | CommentObject::ForeignTable => {
+            let (schema, rel) = split_name(ctx, &parts)?;
+            let Some(def) = ctx.open_table(schema, rel, LockMode::ShareUpdateExclusive)? else {
+                return Err(undefined_table("relation", rel));
+            };
+            let (want, word) = match kind {
+                CommentObject::View => ('v', "a view"),
+                CommentObject::Sequence => ('S', "a sequence"),
+                CommentObject::MaterializedView => ('m', "a materialized view"),
+                CommentObject::ForeignTable => ('f', "a foreign table"),
+                _ => ('r', "a table"),
+            };
+            if def.relkind() != want {
+                return Err(SqlError::new(
+                    SqlState::WRONG_OBJECT_TYPE,
+                    format!("\"{rel}\" is not {word}"),
+                ));
+            }
+            (def.oid, PG_CLASS, 0)
+        }
+        CommentObject::Index => {
+            let (schema, index) = split_name(ctx, &parts)?;
+            match ctx.catalog().index_named(schema, index)? {
+                Some((ix, _)) => (ix.oid, PG_CLASS, 0),
+                None => return Err(undefined_table("relation", index)),
+            }
+        }
+        CommentObject::Column => {
+            let Some((column, table)) = parts.split_last() else {
+                return Err(SqlError::internal("empty column name"));
+            };
+            if table.is_empty() {
+                return Err(SqlError::syntax(
+                    format!("column name must be qualified: {column}"),
+                    None,
+                ));
+            }
+            let (schema, rel) = split_name(ctx, table)?;
+            let Some(def) = ctx.open_table(schema, rel, LockMode::ShareUpdateExclusive)? else {
+                return Err(undefined_table("relation", rel));
+            };
+            let Some(i) = def.find(column) else {
+                return Err(SqlError::new(
+                    SqlState::UNDEFINED_COLUMN,
+                    format!("column \"{column}\" of relation \"{rel}\" does not exist"),
+                ));
+            };
+            (def.oid, PG_CLASS, i as i32 + 1)
+        }
+        CommentObject::Schema => {
+            let [schema] = parts.as_slice() else {
+                return Err(SqlError::syntax(
+                    format!("improper qualified name (too many dotted names): {name}"),
+                    None,
+                ));
+            };
+            match ctx.namespaces()?.iter().find(|(_, n)| n == schema) {
+                Some((oid, _)) => (*oid, PG_NAMESPACE, 0),
+                None => return Err(undefined_schema(schema)),
+            }
+        }
+        other => return Err(SqlError::unsupported(format!("COMMENT ON {other}"))),
+    };
+    let xid = ctx.write_xid("COMMENT")?;
+    set_description(ctx, xid, objoid, classoid, subid, text)
+}
+
+/// Replaces the comment on (objoid, classoid, subid) with `text` (none
+/// when None or empty).
+fn set_description(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    objoid: u32,
+    classoid: u32,
+    subid: i32,
+    text: Option<&str>,
+) -> Result<()> {
+    let cat = ctx.catalog();
+    let who = ctx.actor(xid);
+    for (tid, r) in cat.rows_where(&system::PG_DESCRIPTION, 0, objoid)? {
+        if oid_of(&r[1]) == classoid && r[2] == Value::Int4(subid) {
+            cat.delete(&system::PG_DESCRIPTION, tid, &who)?;
+        }
+    }
+    if let Some(t) = text.filter(|t| !t.is_empty()) {
+        cat.insert(
+            &system::PG_DESCRIPTION,
+            &[
+                Value::Oid(objoid),
+                Value::Oid(classoid),
+                Value::Int4(subid),
+                Value::Text(t.to_owned()),
+            ],
+            &who,
+        )?;
+    }
+    Ok(())
+}
+
+/// Removes every comment on object `objoid` (a dropped relation with its
+/// columns, or a dropped schema).
+pub(super) fn remove_descriptions(ctx: &mut Stmt<'_>, xid: u32, objoid: u32) -> Result<()> {
+    let cat = ctx.catalog();
+    let who = ctx.actor(xid);
+    for (tid, _) in cat.rows_where(&system::PG_DESCRIPTION, 0, objoid)? {
+        cat.delete(&system::PG_DESCRIPTION, tid, &who)?;
+    }
+    Ok(())
+}

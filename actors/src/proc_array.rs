@@ -23,7 +23,7 @@ use actorgres_sql::{Activity, Host, SignalOutcome};
 use parking_lot::Mutex;
 use slab::Slab;
 
-use crate::backend::{Backend, Terminate};
+use crate::backend::{Backend, NotifyWake, Terminate};
 
 /// What a backend is doing, as pg_stat_activity's `state` reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -314,6 +314,14 @@ impl Host for ProcArray {
                 SignalOutcome::Sent
             }
             None => SignalOutcome::NoSuchBackend,
+        }
+    }
+
+    fn wake(&self, pid: i32) {
+        if let Some(p) = self.find_pid(pid) {
+            if let Some(addr) = p.addr.lock().as_ref() {
+                addr.do_send(NotifyWake);
+            }
         }
     }
 }

@@ -19,6 +19,8 @@ pub struct Cluster {
     pub cache: CatalogCache,
     /// temp_files / temp_bytes per database OID (pg_stat_database).
     pub temp_stats: parking_lot::Mutex<std::collections::HashMap<u32, Arc<TempStats>>>,
+    /// LISTEN / NOTIFY.
+    pub notify: crate::notify::NotifyHub,
 }
 
 /// Fills a new data directory: storage files and the bootstrap catalogs
@@ -45,6 +47,7 @@ impl Cluster {
             engine,
             cache: CatalogCache::default(),
             temp_stats: Default::default(),
+            notify: Default::default(),
         }))
     }
 

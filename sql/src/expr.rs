@@ -36,6 +36,15 @@ pub struct StorageCtx<'a> {
     pub db: u32,
 }
 
+/// What pg_notify and pg_listening_channels reach.
+#[derive(Clone, Copy)]
+pub struct NotifyCtx<'a> {
+    /// The server's channels.
+    pub hub: &'a crate::notify::NotifyHub,
+    /// The transaction's queued notifications.
+    pub pending: &'a parking_lot::Mutex<Vec<(String, String)>>,
+}
+
 /// What evaluation may touch: the session around the statement.
 pub struct EvalCtx<'a> {
     /// Session settings (current_setting, set_config).
@@ -83,6 +92,11 @@ pub struct EvalCtx<'a> {
     /// The session's currval / lastval memory; None where there is no
     /// session (parallel workers never call nextval: it is volatile).
     pub sequences: Option<&'a crate::sequence::SessionSequences>,
+    /// LISTEN / NOTIFY: the server's hub and the transaction's queued
+    /// notifications (pg_notify, pg_listening_channels).
+    pub notify: Option<NotifyCtx<'a>>,
+    /// The session's SQL cursors (pg_cursors); None where there are none.
+    pub(crate) cursors: Option<&'a crate::session::Cursors>,
 }
 
 impl EvalCtx<'_> {

@@ -70,6 +70,10 @@ pub trait Host: Send + Sync {
     /// Raises `reason` in backend `pid` (pg_cancel_backend,
     /// pg_terminate_backend).
     fn signal_backend(&self, pid: i32, reason: Interrupt) -> SignalOutcome;
+
+    /// Backend `pid` has notifications waiting (LISTEN / NOTIFY): if its
+    /// session waits for a query, they go to its client now.
+    fn wake(&self, _pid: i32) {}
 }
 
 /// A host with no other backends, for tests and tools.

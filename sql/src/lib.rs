@@ -28,6 +28,7 @@ mod expr;
 mod func;
 pub mod guc;
 mod host;
+pub mod notify;
 pub mod parser;
 mod plan;
 mod planner;

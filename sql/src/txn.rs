@@ -124,6 +124,11 @@ pub struct Transaction {
     pub deferred_checks: Vec<crate::table::Deferred>,
     /// SET CONSTRAINTS: (ALL: None | a name, deferred), latest last.
     pub constraint_modes: Vec<(Option<String>, bool)>,
+    /// NOTIFY and pg_notify: (channel, payload), sent at commit.
+    pub notifies: parking_lot::Mutex<Vec<(String, String)>>,
+    /// LISTEN (Some(true)), UNLISTEN (Some(false)) of a channel, or
+    /// UNLISTEN * (None), applied at commit in order.
+    pub listens: Vec<(Option<bool>, String)>,
 }
 
 impl Transaction {
@@ -165,6 +170,8 @@ impl Transaction {
             did_query: false,
             deferred_checks: Vec::new(),
             constraint_modes: Vec::new(),
+            notifies: Default::default(),
+            listens: Vec::new(),
         }
     }
 

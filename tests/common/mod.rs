@@ -510,6 +510,11 @@ pub fn render(m: Message) -> String {
         ),
         Message::CopyData(b) => format!("CopyData {}", value_text(b.data())),
         Message::CopyDone => "CopyDone".into(),
+        Message::NotificationResponse(b) => format!(
+            "NotificationResponse {} {}",
+            b.channel().unwrap_or("?"),
+            b.message().unwrap_or("?")
+        ),
         _ => "<other message>".into(),
     }
 }

@@ -70,6 +70,12 @@ use startup::{legacy_error, Accept, StartupReply};
 #[rtype(result = "()")]
 pub struct Terminate;
 
+/// From another backend's commit: this session has notifications
+/// waiting (LISTEN / NOTIFY). No reply.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct NotifyWake;
+
 /// From the executor: the statement needs the Backend to collect its
 /// outcome (see [`handback`]).
 #[derive(Message)]
@@ -471,6 +477,34 @@ impl Backend {
         self.flush(ctx, true);
     }
 
+    /// Sends the session's waiting notifications when it waits for a
+    /// query outside a transaction (notify.rs rule 3).
+    fn deliver_notifications(&mut self, ctx: &mut Context<Self>) {
+        if self.running
+            || self.phase != Phase::Ready
+            || self.copy_in.is_some()
+            || self.writer.is_none()
+            || !self.queued.is_empty()
+        {
+            return;
+        }
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        let notes = session.take_notifications();
+        if notes.is_empty() {
+            return;
+        }
+        for n in notes {
+            self.send(BackendMessage::NotificationResponse {
+                pid: n.pid,
+                channel: n.channel,
+                payload: n.payload,
+            });
+        }
+        self.flush(ctx, false);
+    }
+
     fn ready_for_query(&mut self) {
         let status = self.session.as_ref().map_or(TransactionStatus::Idle, |s| {
             ready_status(s.transaction_status())
@@ -855,6 +889,19 @@ impl Handler<Terminate> for Backend {
 
     fn handle(&mut self, _: Terminate, ctx: &mut Context<Self>) {
         self.on_event(Event::Terminate, ctx);
+    }
+}
+
+impl Handler<NotifyWake> for Backend {
+    type Result = ();
+
+    fn handle(&mut self, _: NotifyWake, ctx: &mut Context<Self>) {
+        // A statement that is over is taken back first; one still
+        // running sends them before its ReadyForQuery.
+        if self.running && !self.watching && self.writer.is_some() && self.take_back(ctx) {
+            self.pump(ctx);
+        }
+        self.deliver_notifications(ctx);
     }
 }
 

@@ -456,6 +456,13 @@ pub fn run_batch<R: FnMut(&Session), S: FnMut(&str)>(
                 for (name, value) in session.take_parameter_changes() {
                     sink.push(&BackendMessage::ParameterStatus { name, value });
                 }
+                for n in session.take_notifications() {
+                    sink.push(&BackendMessage::NotificationResponse {
+                        pid: n.pid,
+                        channel: n.channel,
+                        payload: n.payload,
+                    });
+                }
                 (hooks.on_ready)(&session);
                 sink.push(&BackendMessage::ReadyForQuery(ready_status(
                     session.transaction_status(),

@@ -52,6 +52,7 @@ pub fn is_srf(name: &str) -> bool {
             | "json_array_elements"
             | "json_array_elements_text"
             | "jsonb_object_keys"
+            | "pg_listening_channels"
     )
 }
 
@@ -391,6 +392,14 @@ impl Binder<'_> {
                     _ => "jsonb_object_keys",
                 };
                 return Ok((Srf::Unnest(name), vec![array], elem));
+            }
+            "pg_listening_channels" if bound.is_empty() => {
+                let array = self.call("pg_listening_channels_array", bound, pos)?;
+                return Ok((
+                    Srf::Unnest("pg_listening_channels"),
+                    vec![array],
+                    DataType::Text,
+                ));
             }
             // No table is partitioned: no ancestors (psql's \d asks).
             "pg_partition_ancestors" if bound.len() == 1 => {

@@ -139,6 +139,31 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         array_position,
     )),
     volatile(f("pg_sleep", &[Float8], Void, pg_sleep)),
+    volatile(non_strict(f("pg_notify", &[Text, Text], Void, |a, ctx| {
+        let text = |v: &Value| match v {
+            Value::Text(s) => s.clone(),
+            _ => String::new(),
+        };
+        let Some(n) = ctx.notify else {
+            return Err(crate::error::SqlError::unsupported("pg_notify here"));
+        };
+        crate::session::listen::queue(n.pending, text(&a[0]), text(&a[1]))?;
+        Ok(Value::Void)
+    }))),
+    stable(f(
+        "pg_listening_channels_array",
+        &[],
+        Array(&Text),
+        |_, ctx| {
+            let channels = ctx
+                .notify
+                .map(|n| n.hub.channels(ctx.info.pid))
+                .unwrap_or_default();
+            Ok(Value::Array(ArrayRef::new(
+                channels.into_iter().map(Value::Text).collect(),
+            )))
+        },
+    )),
     stable(f("version", &[], Text, |_, _| {
         Ok(Value::Text(version_string()))
     })),

@@ -16,6 +16,7 @@ use sqlparser::tokenizer::{Location, Token, Tokenizer};
 use crate::error::{Result, SqlError, SqlState};
 
 mod copy;
+pub mod cursor;
 mod dismantle;
 mod fast_insert;
 mod sequence;
@@ -36,6 +37,8 @@ pub enum Parsed {
     Sql(Ast),
     /// CHECKPOINT.
     Checkpoint,
+    /// FETCH or MOVE.
+    Fetch(Box<cursor::FetchStatement>),
     /// COPY.
     Copy(Box<CopyStatement>),
     /// CREATE SEQUENCE or ALTER SEQUENCE.
@@ -300,6 +303,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
                 Parsed::Sql(Ast::new(Statement::Query(q), sql.len()))
             }
             _ if sequence::starts(&p) => Parsed::Sequence(Box::new(sequence::parse(&mut p)?)),
+            _ if cursor::starts(&p) => Parsed::Fetch(Box::new(cursor::parse(&mut p)?)),
             Token::Word(w)
                 if w.keyword == Keyword::SET
                     && matches!(&p.peek_nth_token(1).token,

@@ -63,6 +63,8 @@ pub struct Stmt<'s> {
     pub prepared: &'s super::PreparedTable,
     /// The session's currval / lastval memory.
     pub sequences: &'s crate::sequence::SessionSequences,
+    /// The session's SQL cursors (pg_cursors).
+    pub(crate) cursors: &'s super::Cursors,
 }
 
 impl<'s> Stmt<'s> {
@@ -323,6 +325,11 @@ impl<'s> Stmt<'s> {
             )),
             worktables: Default::default(),
             prepared: Some(self.prepared),
+            cursors: Some(self.cursors),
+            notify: Some(crate::expr::NotifyCtx {
+                hub: &self.cluster.notify,
+                pending: &txn.notifies,
+            }),
             sequences: Some(self.sequences),
         };
         (eval, txn)
@@ -433,6 +440,7 @@ impl Stmt<'_> {
             param_types: types.to_vec(),
             variable_params: false,
             prepared: self.prepared,
+            cursors: self.cursors,
             sequences: self.sequences,
         };
         let result = match stmt.as_ref() {

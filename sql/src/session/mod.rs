@@ -24,6 +24,8 @@
 
 mod context;
 mod control;
+mod cursor;
+pub(crate) mod listen;
 mod portal;
 mod prepare_sql;
 mod prepared;
@@ -40,6 +42,7 @@ use sqlparser::ast::{self, Statement};
 use crate::parser::Parsed;
 
 pub use context::Stmt;
+pub(crate) use cursor::Cursors;
 pub use portal::Portal;
 pub use prepared::PreparedStatement;
 
@@ -96,6 +99,8 @@ pub struct Session {
     sequences: crate::sequence::SessionSequences,
     /// Portals by name ("" is the unnamed one).
     portals: std::collections::HashMap<String, Portal>,
+    /// SQL cursors by name.
+    cursors: cursor::Cursors,
     /// The database's temp file counters (looked up once).
     temp_stats: Arc<crate::exec::spill::TempStats>,
     /// Approximate bytes of `statements` and of `portals` (the Backend's
@@ -193,6 +198,7 @@ impl Session {
             statements: Default::default(),
             sequences: Default::default(),
             portals: Default::default(),
+            cursors: Default::default(),
             temp_stats,
             prepared_bytes: (0, 0),
         };
@@ -278,6 +284,16 @@ impl Session {
         let engine = &self.cluster.engine;
         engine.txns.release_snapshots(self.info.pid);
         engine.locks.release_all(self.info.pid);
+        self.cluster.notify.forget(self.info.pid);
+    }
+
+    /// The notifications waiting for this session's client; none while a
+    /// transaction is open (they wait for its end, as in PostgreSQL).
+    pub fn take_notifications(&mut self) -> Vec<crate::notify::Notification> {
+        if self.txn.is_some() {
+            return Vec::new();
+        }
+        self.cluster.notify.take(self.info.pid)
     }
 
     /// Runs a simple-protocol query string: every statement in turn,
@@ -327,6 +343,7 @@ impl Session {
     fn on_error(&mut self, e: &SqlError) {
         // Portals end with their transaction (failed, or rolled back).
         self.drop_portals();
+        self.end_cursors(false);
         let explicit = self.txn.as_ref().map(|t| t.explicit);
         match explicit {
             Some(true) if !e.is_fatal() => {
@@ -406,14 +423,32 @@ impl Session {
             return Ok(());
         };
         self.drop_portals();
+        self.end_cursors(commit);
         let engine = &self.cluster.engine;
         let pid = self.info.pid;
         let (result, settings) = if commit {
             let sync = self.settings.str("synchronous_commit") != "off";
-            (
-                engine.commit(pid, &t.all_xids(), &t.drops, sync),
-                t.session_settings,
-            )
+            let notes = std::mem::take(&mut *t.notifies.lock());
+            // Notifications go out in commit order (notify.rs rule 2).
+            let order = (!notes.is_empty()).then(|| self.cluster.notify.order());
+            let result = engine.commit(pid, &t.all_xids(), &t.drops, sync);
+            if result.is_ok() {
+                let hub = &self.cluster.notify;
+                for (listen, channel) in &t.listens {
+                    match listen {
+                        Some(true) => hub.listen(pid, channel),
+                        Some(false) => hub.unlisten(pid, Some(channel)),
+                        None => hub.unlisten(pid, None),
+                    }
+                }
+                for other in hub.publish(pid, &notes) {
+                    if other != pid {
+                        self.host.wake(other);
+                    }
+                }
+            }
+            drop(order);
+            (result, t.session_settings)
         } else {
             (
                 engine.abort(pid, &t.all_xids(), &t.creates, true),
@@ -591,6 +626,7 @@ impl Session {
             memory,
             statements,
             sequences,
+            cursors,
             temp_stats,
             ..
         } = self;
@@ -616,6 +652,7 @@ impl Session {
             variable_params: false,
             prepared: statements,
             sequences,
+            cursors,
         })
     }
 
@@ -627,6 +664,9 @@ impl Session {
         alone: bool,
         sink: &mut dyn ResultSink,
     ) -> Result<()> {
+        if let Some(done) = self.cursor_sql(sql, work, alone, sink) {
+            return done;
+        }
         if let Some(Parsed::Sql(s)) = work.parsed() {
             match s.as_ref() {
                 Statement::Set(set) => return self.set(set, sink),
@@ -840,6 +880,11 @@ pub(crate) enum Dispatched {
 fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> Result<Dispatched> {
     let stmt = match parsed {
         Parsed::Sql(s) => s.as_ref(),
+        Parsed::Fetch(_) => {
+            return Err(SqlError::unsupported(
+                "FETCH and MOVE in a prepared statement",
+            ))
+        }
         Parsed::Checkpoint => {
             crate::ddl::checkpoint(ctx)?;
             sink.command_complete("CHECKPOINT")?;
@@ -958,6 +1003,18 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
         } => {
             crate::ddl::comment(ctx, *object_type, object_name, comment.as_deref())?;
             sink.command_complete("COMMENT")?;
+            Ok(Dispatched::Done)
+        }
+        Statement::LISTEN { channel } => {
+            listen::listen(ctx, channel, sink)?;
+            Ok(Dispatched::Done)
+        }
+        Statement::UNLISTEN { channel } => {
+            listen::unlisten(ctx, channel, sink)?;
+            Ok(Dispatched::Done)
+        }
+        Statement::NOTIFY { channel, payload } => {
+            listen::notify(ctx, channel, payload.as_deref(), sink)?;
             Ok(Dispatched::Done)
         }
         Statement::AlterSchema(a) => {

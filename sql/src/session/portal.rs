@@ -271,6 +271,12 @@ impl Session {
     /// Describe of a portal: its columns with their formats, if it
     /// returns rows.
     pub fn describe_portal(&self, name: &str) -> Result<Option<(&[OutputColumn], &[i16])>> {
+        // A SQL cursor is a portal too (psycopg describes its cursors).
+        if !self.portals.contains_key(name) {
+            if let Some(described) = self.describe_cursor(name) {
+                return Ok(Some(described));
+            }
+        }
         let p = self.portal_named(name)?;
         Ok(p.statement.columns().map(|c| (c, p.formats.as_slice())))
     }

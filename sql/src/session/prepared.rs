@@ -477,13 +477,28 @@ impl Session {
         if !transaction_control {
             self.check_not_failed()?;
         }
+        // EXPLAIN and DECLARE take their parameters' types from their
+        // query; a FETCH's columns are its cursor's.
         let explained = match parsed {
             Parsed::Sql(s) => match s.as_ref() {
                 Statement::Explain { statement, .. } => {
                     Some(Parsed::Sql(s.derived(statement.as_ref().clone())))
                 }
+                Statement::Declare { stmts, .. } => match stmts.as_slice() {
+                    [sqlparser::ast::Declare {
+                        for_query: Some(q), ..
+                    }] => Some(Parsed::Sql(s.derived(Statement::Query(q.clone())))),
+                    _ => None,
+                },
                 _ => None,
             },
+            Parsed::Fetch(f) if !f.is_move => {
+                return Ok(Analysis {
+                    param_types: types,
+                    columns: self.cursor_columns(&f.cursor),
+                    plan: None,
+                });
+            }
             _ => None,
         };
         let target = explained.as_ref().unwrap_or(parsed);

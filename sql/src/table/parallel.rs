@@ -398,6 +398,8 @@ fn work(job: Job) {
         worktables: HashMap::new(),
         prepared: None,
         sequences: None,
+        cursors: None,
+        notify: None,
     };
     let mut reader = Reader::new(&table, needed);
     let qual = qual.as_ref().map(|q| reader.layout.qual(q));

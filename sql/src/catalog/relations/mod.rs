@@ -147,7 +147,12 @@ static RELATIONS: &[SysRel] = &[
         Source::Rows(rows::pg_constraint),
     ),
     rel("pg_conversion", 2607, PG_CONVERSION, Source::Empty),
-    rel("pg_cursors", 12077, PG_CURSORS, Source::Empty),
+    rel(
+        "pg_cursors",
+        12077,
+        PG_CURSORS,
+        Source::Rows(stats::pg_cursors),
+    ),
     rel(
         "pg_database",
         1262,

@@ -1,7 +1,9 @@
 //! Relations whose rows come from the running server: pg_stat_activity,
 //! pg_stat_database, pg_prepared_statements, pg_settings.
 
-use super::columns::{PG_PREPARED_STATEMENTS, PG_SETTINGS, PG_STAT_ACTIVITY, PG_STAT_DATABASE};
+use super::columns::{
+    PG_CURSORS, PG_PREPARED_STATEMENTS, PG_SETTINGS, PG_STAT_ACTIVITY, PG_STAT_DATABASE,
+};
 use super::rows::{catalog, Row};
 use crate::error::Result;
 use crate::expr::EvalCtx;
@@ -33,6 +35,26 @@ pub(super) fn pg_prepared_statements(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>
                 .bool("from_sql", s.from_sql)
                 .set("generic_plans", Value::Int8(s.generic_plans() as i64))
                 .set("custom_plans", Value::Int8(0))
+                .done()
+        })
+        .collect())
+}
+
+/// pg_cursors: the session's SQL cursors.
+pub(super) fn pg_cursors(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    let mut all: Vec<_> = ctx.cursors.into_iter().flat_map(|c| c.iter()).collect();
+    all.sort_by(|a, b| a.0.cmp(b.0));
+    Ok(all
+        .into_iter()
+        .map(|(name, c)| {
+            let (statement, hold, scroll, created) = c.describe();
+            Row::new(PG_CURSORS)
+                .text("name", name)
+                .text("statement", statement)
+                .bool("is_holdable", hold)
+                .bool("is_binary", false)
+                .bool("is_scrollable", scroll)
+                .set("creation_time", Value::TimestampTz(created))
                 .done()
         })
         .collect())

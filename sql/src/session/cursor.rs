@@ -1,0 +1,357 @@
+//! SQL cursors: DECLARE, FETCH, MOVE and CLOSE.
+//!
+//! A cursor's query runs when it is declared and its rows are kept in
+//! the Backend's local memory, charged to it as memory that cannot spill
+//! (53200 past the backend's or the server's limit). FETCH and MOVE then walk a
+//! position over the rows as PostgreSQL's portal does:
+//!
+//! ```text
+//!   0          1 .. n            n + 1
+//! before first   on row i    after last
+//! ```
+//!
+//! Rules, as PostgreSQL's:
+//! 1. DECLARE without WITH HOLD needs a transaction block (25P01), and
+//!    the cursor ends with its transaction; a WITH HOLD cursor outlives
+//!    the commit of the transaction that declared it (not its rollback).
+//! 2. Backward movement on a NO SCROLL cursor is 55000.
+//! 3. FETCH answers with the cursor's row description even when no row
+//!    is left; MOVE sends no rows. Tags count the rows fetched or passed.
+
+use std::collections::HashMap;
+
+use sqlparser::ast;
+
+use super::Session;
+use crate::error::{Result, SqlError, SqlState};
+use crate::parser::cursor::{FetchDirection, FetchStatement};
+use crate::plan::OutputColumn;
+use crate::result::ResultSink;
+use crate::value::{OutputStyle, Value};
+
+/// One open cursor.
+pub(crate) struct Cursor {
+    /// Its query's columns.
+    columns: Vec<OutputColumn>,
+    /// Their formats (all text) for a Describe of the cursor as a portal.
+    formats: Vec<i16>,
+    /// Its rows.
+    rows: Vec<Vec<Value>>,
+    /// 0 before the first row, 1..=n on a row, n + 1 after the last.
+    pos: usize,
+    /// WITH HOLD.
+    hold: bool,
+    /// Backward movement allowed (not NO SCROLL).
+    scroll: bool,
+    /// Declared in the transaction still open (a rollback ends it even
+    /// WITH HOLD).
+    in_open_txn: bool,
+    /// The DECLARE statement's text (pg_cursors.statement).
+    statement: String,
+    /// When it was declared (pg_cursors.creation_time).
+    created: i64,
+    /// Its rows' bytes, charged to the Backend's local memory (returned
+    /// when the cursor is dropped).
+    _memory: actorgres_memory::Budget,
+}
+
+/// The session's cursors by name.
+pub(crate) type Cursors = HashMap<String, Cursor>;
+
+/// 34000 for a cursor that is not there.
+fn no_cursor(name: &str) -> SqlError {
+    SqlError::new(
+        SqlState::INVALID_CURSOR_NAME,
+        format!("cursor \"{name}\" does not exist"),
+    )
+}
+
+/// Collects a query's description and rows, charging them to `memory`.
+struct Collect {
+    columns: Vec<OutputColumn>,
+    rows: Vec<Vec<Value>>,
+    memory: actorgres_memory::Budget,
+    notices: Vec<SqlError>,
+}
+
+impl ResultSink for Collect {
+    fn row_description(&mut self, columns: &[OutputColumn]) -> Result<()> {
+        self.columns = columns.to_vec();
+        Ok(())
+    }
+    fn data_row(&mut self, row: &[Value], _style: &OutputStyle) -> Result<()> {
+        let n = crate::exec::spill::row_size(row);
+        self.memory.reserve_hard(n).map_err(|e| {
+            SqlError::new(SqlState::OUT_OF_MEMORY, "out of memory").with_detail(format!(
+                "Failed on request of size {} in memory context \"PortalHoldContext\"{}.",
+                e.requested,
+                if e.server {
+                    " (the server's memory limit)"
+                } else {
+                    ""
+                }
+            ))
+        })?;
+        self.rows.push(row.to_vec());
+        Ok(())
+    }
+    fn command_complete(&mut self, _tag: &str) -> Result<()> {
+        Ok(())
+    }
+    fn empty_query(&mut self) -> Result<()> {
+        Ok(())
+    }
+    fn notice(&mut self, notice: &SqlError) -> Result<()> {
+        self.notices.push(notice.clone());
+        Ok(())
+    }
+    fn portal_suspended(&mut self) -> Result<()> {
+        Ok(())
+    }
+    fn copy(&mut self) -> Option<&mut dyn crate::result::CopyChannel> {
+        None
+    }
+}
+
+impl Session {
+    /// Runs DECLARE, FETCH, MOVE or CLOSE; None for other statements.
+    pub(super) fn cursor_sql(
+        &mut self,
+        sql: &str,
+        work: super::Work<'_>,
+        alone: bool,
+        sink: &mut dyn ResultSink,
+    ) -> Option<Result<()>> {
+        use crate::parser::Parsed;
+        Some(match work.parsed()? {
+            Parsed::Fetch(f) => self.fetch(f, sink),
+            Parsed::Sql(s) => match s.as_ref() {
+                ast::Statement::Declare { stmts, .. } => match stmts.as_slice() {
+                    [d] => self.declare(sql, d, work, alone, sink),
+                    _ => Err(SqlError::syntax("DECLARE declares one cursor", None)),
+                },
+                ast::Statement::Close { cursor } => self.close(cursor, sink),
+                _ => return None,
+            },
+            _ => return None,
+        })
+    }
+
+    /// DECLARE name [BINARY] [NO] SCROLL CURSOR [WITH[OUT] HOLD] FOR query.
+    fn declare(
+        &mut self,
+        sql: &str,
+        d: &ast::Declare,
+        work: super::Work<'_>,
+        alone: bool,
+        sink: &mut dyn ResultSink,
+    ) -> Result<()> {
+        let [name] = d.names.as_slice() else {
+            return Err(SqlError::syntax("DECLARE declares one cursor", None));
+        };
+        let name = crate::binder::ident(name);
+        let Some(query) = &d.for_query else {
+            return Err(SqlError::syntax(
+                format!("syntax error at end of DECLARE {name}"),
+                None,
+            ));
+        };
+        if d.binary == Some(true) {
+            return Err(SqlError::unsupported("BINARY cursors"));
+        }
+        let hold = d.hold == Some(true);
+        let in_block = self.txn.as_ref().is_some_and(|t| t.explicit) || !alone;
+        if !hold && !in_block {
+            return Err(SqlError::new(
+                SqlState::NO_ACTIVE_SQL_TRANSACTION,
+                "DECLARE CURSOR can only be used in transaction blocks",
+            ));
+        }
+        if self.cursors.contains_key(&name) {
+            return Err(SqlError::new(
+                SqlState::DUPLICATE_CURSOR,
+                format!("cursor \"{name}\" already exists"),
+            ));
+        }
+        let mut out = Collect {
+            columns: Vec::new(),
+            rows: Vec::new(),
+            memory: self.memory.hard_budget(),
+            notices: Vec::new(),
+        };
+        let (result, notices) = {
+            let (params, types) = match work {
+                super::Work::Prepared {
+                    statement, params, ..
+                } => (params, statement.param_types().to_vec()),
+                super::Work::Parsed(_) => (&[][..], Vec::new()),
+            };
+            let Some(mut ctx) = self.stmt_context(sql, alone, params) else {
+                return Err(SqlError::internal("DECLARE without a transaction"));
+            };
+            ctx.param_types = types;
+            let result = Session::select(&mut ctx, query, &mut out);
+            (result, std::mem::take(&mut ctx.notices))
+        };
+        for n in notices.iter().chain(&out.notices) {
+            sink.notice(n)?;
+        }
+        result?;
+        self.cursors.insert(
+            name,
+            Cursor {
+                formats: vec![0; out.columns.len()],
+                columns: out.columns,
+                rows: out.rows,
+                pos: 0,
+                hold,
+                scroll: d.scroll != Some(false),
+                in_open_txn: true,
+                statement: sql.trim().to_owned(),
+                created: crate::value::datetime::now_micros(),
+                _memory: out.memory,
+            },
+        );
+        sink.command_complete("DECLARE CURSOR")
+    }
+
+    /// FETCH or MOVE.
+    fn fetch(&mut self, f: &FetchStatement, sink: &mut dyn ResultSink) -> Result<()> {
+        let style = self.style.clone();
+        let cursor = self
+            .cursors
+            .get_mut(&f.cursor)
+            .ok_or_else(|| no_cursor(&f.cursor))?;
+        let direction = match f.direction {
+            FetchDirection::Forward(Some(0)) | FetchDirection::Backward(Some(0)) => {
+                FetchDirection::Relative(0)
+            }
+            d => d,
+        };
+        let backward = match direction {
+            FetchDirection::Backward(_) => true,
+            FetchDirection::Absolute(n) => n < 0 || (n as usize) < cursor.pos,
+            FetchDirection::Relative(n) => n < 0,
+            FetchDirection::Forward(_) => false,
+        };
+        if backward && !cursor.scroll {
+            return Err(SqlError::new(
+                SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE,
+                "cursor can only scan forward",
+            )
+            .with_hint("Declare it with SCROLL option to enable backward scan."));
+        }
+        let n = cursor.rows.len();
+        // The rows passed over, in the order they are returned.
+        let mut hit: Vec<usize> = Vec::new();
+        match direction {
+            FetchDirection::Forward(count) => {
+                let k = count.map_or(usize::MAX, |c| c as usize);
+                let end = cursor.pos.saturating_add(k).min(n);
+                hit.extend(cursor.pos..end);
+                cursor.pos = cursor.pos.saturating_add(k).min(n + 1);
+            }
+            FetchDirection::Backward(count) => {
+                let k = count.map_or(usize::MAX, |c| c as usize);
+                let mut p = cursor.pos.min(n + 1);
+                let mut moved = 0;
+                while moved < k && p > 1 {
+                    p -= 1;
+                    hit.push(p - 1);
+                    moved += 1;
+                }
+                cursor.pos = if moved < k { 0 } else { p };
+            }
+            FetchDirection::Absolute(k) => {
+                let target = if k >= 0 {
+                    k as i128
+                } else {
+                    n as i128 + 1 + i128::from(k)
+                };
+                cursor.pos = target.clamp(0, n as i128 + 1) as usize;
+                if (1..=n).contains(&cursor.pos) {
+                    hit.push(cursor.pos - 1);
+                }
+            }
+            FetchDirection::Relative(k) => {
+                let target = cursor.pos as i128 + i128::from(k);
+                cursor.pos = target.clamp(0, n as i128 + 1) as usize;
+                if (1..=n).contains(&cursor.pos) {
+                    hit.push(cursor.pos - 1);
+                }
+            }
+        }
+        if f.is_move {
+            return sink.command_complete(&format!("MOVE {}", hit.len()));
+        }
+        sink.row_description(&cursor.columns)?;
+        for &i in &hit {
+            if let Some(row) = cursor.rows.get(i) {
+                sink.data_row(row, &style)?;
+            }
+        }
+        sink.command_complete(&format!("FETCH {}", hit.len()))
+    }
+
+    /// CLOSE name | ALL.
+    fn close(&mut self, which: &ast::CloseCursor, sink: &mut dyn ResultSink) -> Result<()> {
+        match which {
+            ast::CloseCursor::All => {
+                let all: Vec<String> = self.cursors.keys().cloned().collect();
+                for name in all {
+                    self.remove_cursor(&name);
+                }
+                sink.command_complete("CLOSE CURSOR ALL")
+            }
+            ast::CloseCursor::Specific { name } => {
+                let name = crate::binder::ident(name);
+                if !self.cursors.contains_key(&name) {
+                    return Err(no_cursor(&name));
+                }
+                self.remove_cursor(&name);
+                sink.command_complete("CLOSE CURSOR")
+            }
+        }
+    }
+
+    fn remove_cursor(&mut self, name: &str) {
+        self.cursors.remove(name);
+    }
+
+    /// Describe of cursor `name` as a portal: its columns and formats.
+    pub(super) fn describe_cursor(&self, name: &str) -> Option<(&[OutputColumn], &[i16])> {
+        self.cursors
+            .get(name)
+            .map(|c| (c.columns.as_slice(), c.formats.as_slice()))
+    }
+
+    /// The columns of cursor `name`, if it is open.
+    pub(super) fn cursor_columns(&self, name: &str) -> Option<Vec<OutputColumn>> {
+        self.cursors.get(name).map(|c| c.columns.clone())
+    }
+
+    /// The transaction ended: cursors without HOLD go, and on rollback
+    /// those it declared WITH HOLD too (rule 1).
+    pub(super) fn end_cursors(&mut self, commit: bool) {
+        let gone: Vec<String> = self
+            .cursors
+            .iter()
+            .filter(|(_, c)| !c.hold || (c.in_open_txn && !commit))
+            .map(|(n, _)| n.clone())
+            .collect();
+        for name in gone {
+            self.remove_cursor(&name);
+        }
+        for c in self.cursors.values_mut() {
+            c.in_open_txn = false;
+        }
+    }
+}
+
+impl Cursor {
+    /// pg_cursors' facts: statement, is_holdable, is_scrollable,
+    /// creation_time.
+    pub(crate) fn describe(&self) -> (&str, bool, bool, i64) {
+        (&self.statement, self.hold, self.scroll, self.created)
+    }
+}

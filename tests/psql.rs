@@ -241,3 +241,31 @@ fn psql_describe_commands_print_what_postgres_prints() {
     }
     assert_eq!(actual, expected);
 }
+
+/// A client whose environment asks for another DateStyle (libpq sends
+/// PGDATESTYLE in the startup packet) connects and gets its dates in it.
+#[test]
+fn pgdatestyle_from_the_environment_is_honoured() {
+    let server = Server::start(&[]);
+    let Some(mut cmd) = psql_cmd(&server) else {
+        return;
+    };
+    let out = cmd
+        .env("PGDATESTYLE", "Postgres, DMY")
+        .args([
+            "-d",
+            "postgres",
+            "-At",
+            "-c",
+            "SELECT current_setting('DateStyle'), '2020-01-02 03:04:05'::timestamp",
+        ])
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        text.trim(),
+        "Postgres, DMY|Thu 02 Jan 03:04:05 2020",
+        "{text}"
+    );
+}

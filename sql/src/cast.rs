@@ -459,10 +459,16 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
         T::Date => Value::Date(parse_date(text, style)?),
         T::Timestamp => Value::Timestamp(parse_timestamp(text, false, style)?),
         T::TimestampTz => Value::TimestampTz(parse_timestamp(text, true, style)?),
-        T::Time => Value::Time(
-            parse_time(text)
-                .ok_or_else(|| errors::invalid_input("time without time zone", text))?,
-        ),
+        T::Time => Value::Time(match parse_time(text) {
+            Some(t) => t,
+            // Other forms (`04:05 PM`, `allballs`, a timestamp): the
+            // general reader's time of day.
+            None => {
+                let d = decode_input(text, "time", style)?;
+                d.time
+                    .ok_or_else(|| errors::invalid_datetime("time", text))?
+            }
+        }),
         T::Interval => Value::Interval(parse_interval(text)?),
         T::Void => Value::Void,
         T::Array(elem) => parse_array(text, *elem, style)?,
@@ -656,15 +662,6 @@ fn parse_uuid(text: &str) -> Result<[u8; 16]> {
     Ok(out)
 }
 
-/// `YYYY-MM-DD` (ISO), the only date order served so far.
-fn parse_ymd(s: &str) -> Option<(i32, i32, i32)> {
-    let mut parts = s.splitn(3, '-');
-    let y: i32 = parts.next()?.trim().parse().ok()?;
-    let m: i32 = parts.next()?.parse().ok()?;
-    let d: i32 = parts.next()?.parse().ok()?;
-    Some((y, m, d))
-}
-
 fn days_in_month(y: i32, m: i32) -> i32 {
     match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -704,16 +701,54 @@ fn checked_date(y: i32, m: i32, d: i32, text: &str, what: &str) -> Result<i32> {
 }
 
 fn parse_date(text: &str, style: &OutputStyle) -> Result<i32> {
-    let s = text.trim().to_ascii_lowercase();
-    match s.as_str() {
-        "infinity" => return Ok(i32::MAX),
-        "-infinity" => return Ok(i32::MIN),
-        "today" | "now" => return Ok(local_now(style).div_euclid(USECS_PER_DAY) as i32),
-        _ => {}
+    use crate::value::datetime_in::Special;
+    let d = decode_input(text, "date", style)?;
+    let today = || local_now(style).div_euclid(USECS_PER_DAY) as i32;
+    match d.special {
+        Some(Special::Infinity) => return Ok(i32::MAX),
+        Some(Special::NegInfinity) => return Ok(i32::MIN),
+        Some(Special::Epoch) => return Ok(-10_957),
+        Some(Special::Now) => return Ok(today()),
+        Some(Special::Day(n)) => return Ok(today() + n),
+        None => {}
     }
-    let date_part = s.split([' ', 't']).next().unwrap_or("");
-    let (y, m, d) = parse_ymd(date_part).ok_or_else(|| errors::invalid_input("date", text))?;
-    checked_date(y, m, d, text, "date")
+    let (y, m, dd) = d.date.ok_or_else(|| errors::invalid_input("date", text))?;
+    checked_date(y, m, dd, text, "date")
+}
+
+/// Reads date/time text (22007 for bad syntax, 22008 for a field out of
+/// range with PostgreSQL's DateStyle hint, 22023 for an unknown zone).
+fn decode_input(
+    text: &str,
+    type_name: &str,
+    style: &OutputStyle,
+) -> Result<crate::value::datetime_in::Decoded> {
+    use crate::value::datetime_in::{decode, DtError};
+    decode(text, style.date.order).map_err(|e| match e {
+        DtError::Syntax => errors::invalid_datetime(type_name, text),
+        DtError::Range { hint } => {
+            let e = SqlError::new(
+                SqlState::DATETIME_FIELD_OVERFLOW,
+                format!("date/time field value out of range: \"{text}\""),
+            );
+            if hint {
+                e.with_hint("Perhaps you need a different \"datestyle\" setting.")
+            } else {
+                e
+            }
+        }
+        DtError::Zone => {
+            let word = text
+                .split_whitespace()
+                .find(|w| w.contains('/'))
+                .unwrap_or(text)
+                .to_lowercase();
+            SqlError::new(
+                SqlState::INVALID_PARAMETER_VALUE,
+                format!("time zone \"{word}\" not recognized"),
+            )
+        }
+    })
 }
 
 /// `HH:MM[:SS[.ffffff]]`.
@@ -740,50 +775,45 @@ fn local_now(style: &OutputStyle) -> i64 {
 
 /// Timestamps in ISO form with an optional zone (`Z`, `UTC`, `+HH[:MM]`).
 fn parse_timestamp(text: &str, with_zone: bool, style: &OutputStyle) -> Result<i64> {
+    use crate::value::datetime_in::{Special, ZoneSpec};
     let name = if with_zone {
         "timestamp with time zone"
     } else {
-        "timestamp without time zone"
+        "timestamp"
     };
-    let s = text.trim();
-    let lower = s.to_ascii_lowercase();
-    match lower.as_str() {
-        "infinity" => return Ok(i64::MAX),
-        "-infinity" => return Ok(i64::MIN),
-        "now" => {
+    let d = decode_input(text, name, style)?;
+    // Local midnight of today plus `n` days, as an instant or local time.
+    let day_start = |n: i32| {
+        let local = (local_now(style).div_euclid(USECS_PER_DAY) + i64::from(n)) * USECS_PER_DAY;
+        if with_zone {
+            local - i64::from(style.zone.offset_at(local)) * 1_000_000
+        } else {
+            local
+        }
+    };
+    match d.special {
+        Some(Special::Infinity) => return Ok(i64::MAX),
+        Some(Special::NegInfinity) => return Ok(i64::MIN),
+        Some(Special::Epoch) => return Ok(-946_684_800_000_000),
+        Some(Special::Now) => {
             return Ok(if with_zone {
                 now_micros()
             } else {
                 local_now(style)
             })
         }
-        "epoch" => return Ok(-946_684_800_000_000),
-        _ => {}
+        Some(Special::Day(n)) => return Ok(day_start(n) + d.time.unwrap_or(0)),
+        None => {}
     }
-    let bad = || errors::invalid_input(name, text);
-    let (date_part, rest) = match s.find([' ', 'T', 't']) {
-        Some(i) => (&s[..i], s[i + 1..].trim()),
-        None => (s, ""),
-    };
-    let (y, m, d) = parse_ymd(date_part).ok_or_else(bad)?;
-    let days = checked_date(y, m, d, text, "timestamp")?;
-    // Split the time from a zone suffix.
-    let (time_part, zone_part) = match rest.find(['+', '-', 'Z', 'z', ' ']) {
-        Some(i) => (&rest[..i], rest[i..].trim()),
-        None => (rest, ""),
-    };
-    let time = if time_part.is_empty() {
-        0
-    } else {
-        parse_time(time_part).ok_or_else(bad)?
-    };
-    let local = i64::from(days) * USECS_PER_DAY + time;
+    let (y, m, dd) = d.date.ok_or_else(|| errors::invalid_datetime(name, text))?;
+    let days = checked_date(y, m, dd, text, "timestamp")?;
+    let local = i64::from(days) * USECS_PER_DAY + d.time.unwrap_or(0);
     let value = if with_zone {
-        let offset_secs = if zone_part.is_empty() {
-            // No zone: the session zone, at (about) that instant.
-            i64::from(style.zone.offset_at(local))
-        } else {
-            parse_zone_offset(zone_part).ok_or_else(bad)?
+        let offset_secs = match &d.zone {
+            Some(ZoneSpec::Offset(o)) => i64::from(*o),
+            Some(ZoneSpec::Named(z)) => i64::from(local_offset(z, local)),
+            // No zone: the session zone at that local time.
+            None => i64::from(local_offset(&style.zone, local)),
         };
         local - offset_secs * 1_000_000
     } else {
@@ -800,35 +830,39 @@ fn parse_timestamp(text: &str, with_zone: bool, style: &OutputStyle) -> Result<i
     Ok(value)
 }
 
+/// The offset of `zone` for local time `local` (DetermineTimeZoneOffset:
+/// the offset in force at that wall-clock time).
+/// Near a transition a local time that does not exist (spring forward)
+/// or exists twice (fall back) takes the smaller offset, standard time,
+/// as PostgreSQL does.
+fn local_offset(zone: &crate::value::Zone, local: i64) -> i32 {
+    const DAY: i64 = USECS_PER_DAY;
+    let (a, b) = (
+        zone.offset_at(local.saturating_sub(DAY)),
+        zone.offset_at(local.saturating_add(DAY)),
+    );
+    if a == b {
+        let o = zone.offset_at(local - i64::from(a) * 1_000_000);
+        return if o == a { a } else { o.min(a) };
+    }
+    let valid = |o: i32| zone.offset_at(local - i64::from(o) * 1_000_000) == o;
+    match (valid(a), valid(b)) {
+        (true, false) => a,
+        (false, true) => b,
+        _ => a.min(b),
+    }
+}
+
 /// PostgreSQL's MIN_TIMESTAMP: 4714-11-24 00:00:00 BC, in microseconds
 /// from 2000-01-01.
 const MIN_TIMESTAMP: i64 = -211_813_488_000_000_000;
 /// PostgreSQL's END_TIMESTAMP: 294277-01-01 00:00:00.
 const END_TIMESTAMP: i64 = 9_223_371_331_200_000_000;
 
-fn parse_zone_offset(z: &str) -> Option<i64> {
-    let lower = z.to_ascii_lowercase();
-    if matches!(lower.as_str(), "z" | "utc" | "gmt" | "+00" | "-00") {
-        return Some(0);
-    }
-    let sign = match z.as_bytes().first()? {
-        b'+' => 1,
-        b'-' => -1,
-        _ => return None,
-    };
-    let body = &z[1..];
-    let (h, m) = match body.split_once(':') {
-        Some((h, m)) => (h.parse::<i64>().ok()?, m.parse::<i64>().ok()?),
-        None if body.len() == 4 => (body[..2].parse().ok()?, body[2..].parse().ok()?),
-        None => (body.parse().ok()?, 0),
-    };
-    Some(sign * (h * 3600 + m * 60))
-}
-
 /// Intervals in PostgreSQL's own form: `1 year 2 mons 3 days 04:05:06`,
 /// with units spelled out or abbreviated, and a bare `HH:MM:SS`.
 fn parse_interval(text: &str) -> Result<Interval> {
-    let bad = || errors::invalid_input("interval", text);
+    let bad = || errors::invalid_datetime("interval", text);
     let mut iv = Interval::default();
     let mut tokens = text.split_whitespace().peekable();
     if tokens.peek().is_none() {

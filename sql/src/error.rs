@@ -234,6 +234,15 @@ pub mod errors {
         )
     }
 
+    /// 22007 for date/time text that does not read (PostgreSQL's
+    /// DTERR_BAD_FORMAT).
+    pub fn invalid_datetime(type_name: &str, text: &str) -> SqlError {
+        SqlError::new(
+            SqlState::INVALID_DATETIME_FORMAT,
+            format!("invalid input syntax for type {type_name}: \"{text}\""),
+        )
+    }
+
     /// The error of a raised interrupt: 57014 for cancel and
     /// statement_timeout, FATAL 57P01 for a terminate.
     pub fn interrupted(reason: actorgres_memory::Interrupt) -> SqlError {

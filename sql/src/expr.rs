@@ -95,6 +95,8 @@ pub struct EvalCtx<'a> {
     /// LISTEN / NOTIFY: the server's hub and the transaction's queued
     /// notifications (pg_notify, pg_listening_channels).
     pub notify: Option<NotifyCtx<'a>>,
+    /// The session's temporary schema, if it has one.
+    pub temp_namespace: Option<u32>,
     /// The session's SQL cursors (pg_cursors); None where there are none.
     pub(crate) cursors: Option<&'a crate::session::Cursors>,
 }

@@ -2956,7 +2956,7 @@ impl Settings {
                         .with_detail("actorgres serves the UTF8 client encoding only."))
                 }
             }
-            "DateStyle" => check_datestyle(s).map(Val::Str),
+            "DateStyle" => check_datestyle(s, &self.str("DateStyle")).map(Val::Str),
             "TimeZone" => match Zone::parse(s) {
                 Some(zone) => Ok(Val::Str(zone.name().to_owned())),
                 None => Err(invalid_value(d.name, s)),
@@ -3261,29 +3261,51 @@ fn check_context(d: &SettingDef, source: Source) -> Result<()> {
     }
 }
 
-/// DateStyle's check: "ISO, MDY" and friends. Only the ISO output style is
-/// served so far; the field order is kept for input.
-fn check_datestyle(s: &str) -> Result<String> {
-    let mut style = "ISO";
-    let mut order = "MDY";
+/// DateStyle's check (PostgreSQL's check_datestyle): an output style and
+/// a field order, each kept from `current` when not given (German alone
+/// means DMY); two conflicting words of a kind are 22023.
+fn check_datestyle(s: &str, current: &str) -> Result<String> {
+    let mut cur = current.split(',').map(str::trim);
+    let (mut style, mut order) = (
+        cur.next().filter(|x| !x.is_empty()).unwrap_or("ISO"),
+        cur.next().unwrap_or("MDY"),
+    );
+    let (mut have_style, mut have_order) = (false, false);
+    let conflict =
+        || invalid_value("DateStyle", s).with_detail("Conflicting \"datestyle\" specifications.");
     for word in s.split([',', ' ']).filter(|w| !w.is_empty()) {
-        match word.to_ascii_lowercase().as_str() {
-            "iso" => style = "ISO",
-            "sql" | "postgres" | "german" => {
-                return Err(SqlError::new(
-                    SqlState::FEATURE_NOT_SUPPORTED,
-                    format!("DateStyle \"{word}\" is not supported yet; use ISO"),
-                ))
-            }
-            "ymd" => order = "YMD",
-            "dmy" | "euro" | "european" => order = "DMY",
-            "mdy" | "us" | "noneuro" | "noneuropean" => order = "MDY",
-            "default" => {}
+        let lower = word.to_ascii_lowercase();
+        let (new_style, new_order) = match lower.as_str() {
+            "iso" => (Some("ISO"), None),
+            "sql" => (Some("SQL"), None),
+            "postgres" => (Some("Postgres"), None),
+            "german" => (Some("German"), None),
+            "ymd" => (None, Some("YMD")),
+            "dmy" | "euro" | "european" => (None, Some("DMY")),
+            "mdy" | "us" | "noneuro" | "noneuropean" => (None, Some("MDY")),
+            "default" => (Some("ISO"), Some("MDY")),
             _ => {
                 return Err(invalid_value("DateStyle", s)
                     .with_detail(format!("Unrecognized key word: \"{word}\".")))
             }
+        };
+        if let Some(n) = new_style {
+            if have_style && n != style {
+                return Err(conflict());
+            }
+            style = n;
+            have_style = true;
         }
+        if let Some(n) = new_order {
+            if have_order && n != order && lower != "default" {
+                return Err(conflict());
+            }
+            order = n;
+            have_order = true;
+        }
+    }
+    if style == "German" && !have_order {
+        order = "DMY";
     }
     Ok(format!("{style}, {order}"))
 }

@@ -140,12 +140,70 @@ pub fn alter_table(
                 alter_column(ctx, xid, &def, &ident(column_name), op)?
             }
             AlterTableOperation::OwnerTo { new_owner } => check_owner(ctx, new_owner)?,
+            AlterTableOperation::RenameConstraint { old_name, new_name } => {
+                rename_constraint(ctx, xid, &def, &ident(old_name), &ident(new_name))?
+            }
             other => return Err(SqlError::unsupported(format!("ALTER TABLE ... {other}"))),
         }
         ctx.catalog_changed();
         def = reload(ctx, &def)?;
     }
     sink.command_complete("ALTER TABLE")
+}
+
+/// ALTER TABLE ... RENAME CONSTRAINT old TO new: the index of a primary
+/// key or unique constraint is renamed with it, as in PostgreSQL.
+fn rename_constraint(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &TableDef,
+    old: &str,
+    new: &str,
+) -> Result<()> {
+    let cat = ctx.catalog();
+    let rows = cat.rows_where(&system::PG_CONSTRAINT, 4, def.oid)?;
+    let name_of = |r: &[Value]| match &r[1] {
+        Value::Text(s) => s.clone(),
+        _ => String::new(),
+    };
+    let Some((tid, row)) = rows.iter().find(|(_, r)| name_of(r) == old) else {
+        return Err(SqlError::new(
+            SqlState::UNDEFINED_OBJECT,
+            format!(
+                "constraint \"{old}\" for table \"{}\" does not exist",
+                def.name
+            ),
+        ));
+    };
+    if rows.iter().any(|(_, r)| name_of(r) == new) {
+        return Err(SqlError::new(
+            SqlState::DUPLICATE_OBJECT,
+            format!(
+                "constraint \"{new}\" for relation \"{}\" already exists",
+                def.name
+            ),
+        ));
+    }
+    let who = ctx.actor(xid);
+    if let Some(ix) = def.indexes.iter().find(|i| i.name == old) {
+        if matches!(&row[3], Value::Text(k) if k == "p" || k == "u") {
+            if cat.relation_exists(def.namespace, new)? {
+                return Err(SqlError::new(
+                    SqlState::DUPLICATE_TABLE,
+                    format!("relation \"{new}\" already exists"),
+                ));
+            }
+            if let Some((itid, mut irow)) = cat.class_tid(ix.oid)? {
+                irow[1] = Value::Text(new.to_owned());
+                cat.update(&system::PG_CLASS, itid, &irow, &who)?;
+            }
+        }
+    }
+    let mut row = row.clone();
+    row[1] = Value::Text(new.to_owned());
+    cat.update(&system::PG_CONSTRAINT, *tid, &row, &who)?;
+    ctx.catalog_changed();
+    Ok(())
 }
 
 /// ALTER TABLE ... ALTER COLUMN name SET / DROP NOT NULL, SET / DROP

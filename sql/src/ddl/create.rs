@@ -148,16 +148,21 @@ pub(super) fn new_column(c: &ast::ColumnDef, table: &str, ctx: &Stmt<'_>) -> Res
                     col.default = Some(text);
                 }
             }
-            ColumnOption::Check(ck) => {
-                checks.push((ck.name.as_ref().map(ident), (*ck.expr).clone()))
-            }
+            ColumnOption::Check(ck) => checks.push((
+                ck.name.as_ref().or(opt.name.as_ref()).map(ident),
+                (*ck.expr).clone(),
+            )),
             ColumnOption::PrimaryKey(pk) => {
                 col.not_null = true;
-                keys.push((Kind::PrimaryKey, pk.name.as_ref().map(ident)));
+                keys.push((
+                    Kind::PrimaryKey,
+                    pk.name.as_ref().or(opt.name.as_ref()).map(ident),
+                ));
             }
-            ColumnOption::Unique(u) => {
-                keys.push((Kind::UniqueConstraint, u.name.as_ref().map(ident)))
-            }
+            ColumnOption::Unique(u) => keys.push((
+                Kind::UniqueConstraint,
+                u.name.as_ref().or(opt.name.as_ref()).map(ident),
+            )),
             ColumnOption::ForeignKey(fk) => foreign_keys.push(fk.clone()),
             ColumnOption::Collation(c)
                 if matches!(object_name(c).join(".").as_str(), "C" | "default" | "POSIX") => {}
@@ -382,9 +387,15 @@ pub fn create_table(
     ct: &ast::CreateTable,
     sink: &mut dyn ResultSink,
 ) -> Result<()> {
-    if ct.temporary || ct.like.is_some() || ct.inherits.is_some() || ct.partition_by.is_some() {
+    if ct.like.is_some() || ct.inherits.is_some() || ct.partition_by.is_some() {
         return Err(SqlError::unsupported(
-            "temporary, LIKE, inherited and partitioned tables",
+            "LIKE, inherited and partitioned tables",
+        ));
+    }
+    if ct.on_commit.is_some() && !ct.temporary {
+        return Err(SqlError::new(
+            SqlState::INVALID_TABLE_DEFINITION,
+            "ON COMMIT can only be used on temporary tables",
         ));
     }
     ctx.check_writable("CREATE TABLE")?;
@@ -496,6 +507,7 @@ pub fn create_table(
         }
     }
     store_table(ctx, xid, &def)?;
+    record_on_commit(ctx, ct, def.oid);
     for k in &keys {
         // CommandCounterIncrement: each index sees the names before it.
         ctx.txn.cid += 1;
@@ -518,7 +530,7 @@ pub fn create_table(
 fn new_table_name(ctx: &mut Stmt<'_>, ct: &ast::CreateTable) -> Result<Option<u32>> {
     let parts = object_name(&ct.name);
     let (schema, name) = split_name(ctx, &parts)?;
-    let ns = super::creation_schema(ctx, schema, name)?;
+    let ns = super::new_relation_schema(ctx, schema, name, ct.temporary)?;
     lock_names(ctx)?;
     if ctx.catalog().relation_exists(ns, name)? {
         if ct.if_not_exists {
@@ -564,6 +576,15 @@ fn new_relation(
         foreign_keys: Vec::new(),
         referenced_by: Vec::new(),
     })
+}
+
+/// Remembers a temporary table's ON COMMIT DELETE ROWS or DROP.
+fn record_on_commit(ctx: &Stmt<'_>, ct: &ast::CreateTable, oid: u32) {
+    match ct.on_commit {
+        Some(ast::OnCommit::DeleteRows) => ctx.temp.on_commit(oid, false),
+        Some(ast::OnCommit::Drop) => ctx.temp.on_commit(oid, true),
+        _ => {}
+    }
 }
 
 /// Writes a new table's pg_class, pg_attribute and pg_constraint rows.
@@ -626,6 +647,7 @@ fn create_table_as(
     let xid = ctx.write_xid("CREATE TABLE")?;
     let def = new_relation(ctx, xid, ns, name, columns, ff)?;
     store_table(ctx, xid, &def)?;
+    record_on_commit(ctx, ct, def.oid);
     // CommandCounterIncrement: the INSERT must see the new catalog rows.
     ctx.txn.cid += 1;
     let quoted = format!(

@@ -107,13 +107,33 @@ fn split_name<'p>(ctx: &Stmt<'_>, parts: &'p [String]) -> Result<(Option<&'p str
     match parts {
         [n] => Ok((None, n.as_str())),
         [s, n] | [_, s, n] => {
-            if !ctx.namespaces()?.iter().any(|(_, name)| name == s) {
+            let real = ctx.temp_alias(s);
+            if !ctx.namespaces()?.iter().any(|(_, name)| *name == real) {
                 return Err(undefined_schema(s));
             }
             Ok((Some(s.as_str()), n.as_str()))
         }
         _ => Err(SqlError::internal("empty name")),
     }
+}
+
+/// The schema of a new relation: the session's temporary schema for
+/// `temporary` (or one named `pg_temp`), else [`creation_schema`].
+fn new_relation_schema(
+    ctx: &mut Stmt<'_>,
+    schema: Option<&str>,
+    name: &str,
+    temporary: bool,
+) -> Result<u32> {
+    let temp_name = crate::session::temp_schema_name(ctx.info.pid);
+    let named_temp = schema.is_some_and(|s| s == "pg_temp" || s == temp_name);
+    if temporary || named_temp {
+        if schema.is_some() && !named_temp {
+            return Err(crate::session::not_temporary_schema());
+        }
+        return ctx.temp_namespace();
+    }
+    creation_schema(ctx, schema, name)
 }
 
 /// 3F000 for a schema that is not there.
@@ -131,7 +151,10 @@ fn undefined_schema(name: &str) -> SqlError {
 fn creation_schema(ctx: &Stmt<'_>, schema: Option<&str>, name: &str) -> Result<u32> {
     let schemas = ctx.namespaces()?;
     let ns = match schema {
-        Some(s) => schemas.iter().find(|(_, n)| n == s).map(|x| x.0),
+        Some(s) => {
+            let real = ctx.temp_alias(s);
+            schemas.iter().find(|(_, n)| *n == real).map(|x| x.0)
+        }
         None => crate::catalog::creation_namespace(
             &ctx.settings.str("search_path"),
             &ctx.info.user,

@@ -10,7 +10,7 @@ use actorgres_storage::lock::LockMode;
 use sqlparser::ast::ObjectName;
 
 use super::create::insert_column;
-use super::{creation_schema, lock_names, split_name, undefined_table};
+use super::{lock_names, split_name, undefined_table};
 use crate::binder::object_name;
 use crate::catalog::{system, ColumnDef, SequenceDef, TableDef};
 use crate::error::{Result, SqlError, SqlState};
@@ -31,13 +31,10 @@ pub fn sequence_statement(
         alter_sequence(ctx, s)?;
         return sink.command_complete("ALTER SEQUENCE");
     }
-    if s.temporary {
-        return Err(SqlError::unsupported("temporary sequences"));
-    }
     ctx.check_writable("CREATE SEQUENCE")?;
     let parts = object_name(&s.name);
     let (schema, name) = split_name(ctx, &parts)?;
-    let ns = creation_schema(ctx, schema, name)?;
+    let ns = super::new_relation_schema(ctx, schema, name, s.temporary)?;
     lock_names(ctx)?;
     if ctx.catalog().relation_exists(ns, name)? {
         if s.if_exists {

@@ -24,13 +24,13 @@ pub fn create_view(
     v: &ast::CreateView,
     sink: &mut dyn ResultSink,
 ) -> Result<()> {
-    if v.materialized || v.temporary {
-        return Err(SqlError::unsupported("materialized and temporary views"));
+    if v.materialized {
+        return Err(SqlError::unsupported("materialized views"));
     }
     ctx.check_writable("CREATE VIEW")?;
     let parts = object_name(&v.name);
     let (schema, name) = split_name(ctx, &parts)?;
-    let ns = super::creation_schema(ctx, schema, name)?;
+    let ns = super::new_relation_schema(ctx, schema, name, v.temporary)?;
     let style = ctx.style.clone();
     let sql = ctx.sql;
     let bound = Binder::new(sql, style, Vec::new(), ctx).query(&v.query)?;

@@ -1017,7 +1017,16 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     stable(f("pg_is_in_recovery", &[], Bool, |_, _| {
         Ok(Value::Bool(false))
     })),
-    stable(f("pg_my_temp_schema", &[], Oid, |_, _| Ok(Value::Oid(0)))),
+    stable(f("pg_my_temp_schema", &[], Oid, |_, ctx| {
+        Ok(Value::Oid(ctx.temp_namespace.unwrap_or(0)))
+    })),
+    stable(f("pg_is_other_temp_schema", &[Oid], Bool, |a, ctx| {
+        let oid = oid_of(&a[0]);
+        let temp = namespaces(ctx)?
+            .into_iter()
+            .any(|(o, n)| o == oid && n.starts_with("pg_temp_"));
+        Ok(Value::Bool(temp && ctx.temp_namespace != Some(oid)))
+    })),
     stable(f("has_table_privilege", &[Text, Text], Bool, privileged)),
     stable(f("has_table_privilege", &[Oid, Text], Bool, privileged)),
     stable(f(

@@ -63,6 +63,8 @@ pub struct Stmt<'s> {
     pub prepared: &'s super::PreparedTable,
     /// The session's currval / lastval memory.
     pub sequences: &'s crate::sequence::SessionSequences,
+    /// The session's temporary schema.
+    pub(crate) temp: &'s super::temp::TempSchema,
     /// The session's SQL cursors (pg_cursors).
     pub(crate) cursors: &'s super::Cursors,
 }
@@ -181,11 +183,16 @@ impl<'s> Stmt<'s> {
 
     /// The schemas the session's search_path searches, in order.
     pub fn search_path(&self) -> Result<Vec<u32>> {
-        Ok(crate::catalog::search_namespaces(
+        let mut path = crate::catalog::search_namespaces(
             &self.settings.str("search_path"),
             &self.info.user,
             &self.namespaces()?,
-        ))
+        );
+        // The session's temporary schema comes first (temp.rs rule 2).
+        if let Some(ns) = self.temp.namespace() {
+            path.insert(0, ns);
+        }
+        Ok(path)
     }
 
     /// The relation `name` of schema `ns`, locked in `mode` (None if it
@@ -224,10 +231,13 @@ impl<'s> Stmt<'s> {
             // Unqualified names resolve through the session's search_path
             // (the cache is emptied when any schema changes).
             let path_key = format!(
-                "{}\u{0}{}",
+                "{}\u{0}{}\u{0}{:?}",
                 self.settings.str("search_path"),
-                self.info.user
+                self.info.user,
+                self.temp.namespace()
             );
+            let schema = schema.map(|s| self.temp_alias(s));
+            let schema = schema.as_deref();
             let key_schema = schema.unwrap_or(&path_key);
             let cached = if self.txn.catalog_changed {
                 None
@@ -326,6 +336,7 @@ impl<'s> Stmt<'s> {
             worktables: Default::default(),
             prepared: Some(self.prepared),
             cursors: Some(self.cursors),
+            temp_namespace: self.temp.namespace(),
             notify: Some(crate::expr::NotifyCtx {
                 hub: &self.cluster.notify,
                 pending: &txn.notifies,
@@ -441,6 +452,7 @@ impl Stmt<'_> {
             variable_params: false,
             prepared: self.prepared,
             cursors: self.cursors,
+            temp: self.temp,
             sequences: self.sequences,
         };
         let result = match stmt.as_ref() {

@@ -32,6 +32,7 @@ mod prepared;
 mod settings;
 #[cfg(test)]
 mod table_tests;
+mod temp;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -45,6 +46,7 @@ pub use context::Stmt;
 pub(crate) use cursor::Cursors;
 pub use portal::Portal;
 pub use prepared::PreparedStatement;
+pub(crate) use temp::{not_temporary_schema, temp_schema_name};
 
 /// A session's prepared statements by name ("" is the unnamed one).
 pub type PreparedTable = std::collections::HashMap<String, Arc<PreparedStatement>>;
@@ -101,6 +103,8 @@ pub struct Session {
     portals: std::collections::HashMap<String, Portal>,
     /// SQL cursors by name.
     cursors: cursor::Cursors,
+    /// The temporary schema.
+    temp: temp::TempSchema,
     /// The database's temp file counters (looked up once).
     temp_stats: Arc<crate::exec::spill::TempStats>,
     /// Approximate bytes of `statements` and of `portals` (the Backend's
@@ -199,6 +203,7 @@ impl Session {
             sequences: Default::default(),
             portals: Default::default(),
             cursors: Default::default(),
+            temp: Default::default(),
             temp_stats,
             prepared_bytes: (0, 0),
         };
@@ -258,6 +263,8 @@ impl Session {
             extra_float_digits: self.settings.int("extra_float_digits") as i32,
             zone: self.settings.zone().clone(),
             bytea_hex: self.settings.str("bytea_output") == "hex",
+            date: crate::value::DateStyle::parse(&self.settings.str("DateStyle")),
+            interval: crate::value::IntervalOut::parse(&self.settings.str("IntervalStyle")),
         };
         self.max_stack_depth_kb = self.settings.int("max_stack_depth");
         let work_mem = self.settings.bytes("work_mem");
@@ -279,6 +286,12 @@ impl Session {
         if self.txn.is_some() {
             if let Err(e) = self.abort() {
                 tracing::warn!(error = %e, "could not roll back at session end");
+            }
+        }
+        if let Err(e) = self.drop_temp_schema() {
+            tracing::warn!(error = %e, "could not drop the temporary schema at session end");
+            if self.txn.is_some() {
+                let _ = self.abort();
             }
         }
         let engine = &self.cluster.engine;
@@ -407,6 +420,10 @@ impl Session {
                 return Err(e);
             }
         }
+        if let Err(e) = self.temp_on_commit() {
+            self.abort()?;
+            return Err(e);
+        }
         self.end_transaction(true)
     }
 
@@ -424,6 +441,7 @@ impl Session {
         };
         self.drop_portals();
         self.end_cursors(commit);
+        self.temp_end_transaction(commit);
         let engine = &self.cluster.engine;
         let pid = self.info.pid;
         let (result, settings) = if commit {
@@ -627,6 +645,7 @@ impl Session {
             statements,
             sequences,
             cursors,
+            temp,
             temp_stats,
             ..
         } = self;
@@ -653,6 +672,7 @@ impl Session {
             prepared: statements,
             sequences,
             cursors,
+            temp,
         })
     }
 

@@ -163,6 +163,7 @@ impl Session {
                 self.deallocate_all();
                 self.drop_portals();
                 self.sequences.discard();
+                self.drop_temp_schema()?;
                 self.settings.reset_all();
                 if let Some(t) = &mut self.txn {
                     t.session_settings.reset_all();
@@ -178,7 +179,10 @@ impl Session {
                 self.sequences.discard();
                 sink.command_complete("DISCARD SEQUENCES")
             }
-            DiscardObject::TEMP => sink.command_complete("DISCARD TEMP"),
+            DiscardObject::TEMP => {
+                self.drop_temp_schema()?;
+                sink.command_complete("DISCARD TEMP")
+            }
         }
     }
 }

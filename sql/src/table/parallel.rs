@@ -399,6 +399,7 @@ fn work(job: Job) {
         prepared: None,
         sequences: None,
         cursors: None,
+        temp_namespace: None,
         notify: None,
     };
     let mut reader = Reader::new(&table, needed);

@@ -112,6 +112,28 @@ impl Zone {
     /// A zone by IANA name (case-insensitive) or as a POSIX-style offset
     /// such as `UTC+3`; `None` if unknown.
     pub fn parse(name: &str) -> Option<Zone> {
+        // A bare number is hours east of UTC (the SQL standard's form),
+        // shown as PostgreSQL names it: `-8` is `<-08>+08`.
+        if let Ok(hours) = name.trim().parse::<f64>() {
+            if !hours.is_finite() || hours.abs() > 15.0 {
+                return None;
+            }
+            let secs = (hours * 3600.0).round() as i32;
+            let offset = jiff::tz::Offset::from_seconds(secs).ok()?;
+            let text = |s: i32| {
+                let a = s.unsigned_abs();
+                let sign = if s < 0 { '-' } else { '+' };
+                if a.is_multiple_of(3600) {
+                    format!("{sign}{:02}", a / 3600)
+                } else {
+                    format!("{sign}{:02}:{:02}", a / 3600, a / 60 % 60)
+                }
+            };
+            return Some(Zone {
+                tz: jiff::tz::TimeZone::fixed(offset),
+                name: format!("<{}>{}", text(secs), text(-secs)),
+            });
+        }
         let tz = jiff::tz::TimeZone::get(name)
             .or_else(|_| jiff::tz::TimeZone::posix(name))
             .ok()?;
@@ -124,6 +146,16 @@ impl Zone {
     /// The name to show.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The zone's abbreviation at the instant `micros` (`EST`, `UTC`,
+    /// `+03`).
+    pub fn abbreviation_at(&self, micros: i64) -> String {
+        let secs = micros.div_euclid(1_000_000) + UNIX_TO_POSTGRES_SECS;
+        match jiff::Timestamp::from_second(secs) {
+            Ok(ts) => self.tz.to_offset_info(ts).abbreviation().to_owned(),
+            Err(_) => "UTC".into(),
+        }
     }
 
     /// Seconds east of UTC at the instant `micros` (since 2000-01-01 UTC).
@@ -172,17 +204,165 @@ fn push_fraction(frac: i64, out: &mut String) {
     }
 }
 
-/// date_out in ISO DateStyle.
-pub fn format_date(days: i32, out: &mut String) {
+/// DateStyle's output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateOut {
+    /// `2020-01-02 03:04:05-05`.
+    #[default]
+    Iso,
+    /// `Thu Jan 02 03:04:05 2020 EST`.
+    Postgres,
+    /// `01/02/2020 03:04:05 EST`.
+    Sql,
+    /// `02.01.2020 03:04:05 EST`.
+    German,
+}
+
+/// DateStyle's field order (output of the Postgres and SQL styles, and
+/// input of ambiguous dates).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateOrder {
+    /// Month, day, year.
+    #[default]
+    Mdy,
+    /// Day, month, year.
+    Dmy,
+    /// Year, month, day.
+    Ymd,
+}
+
+/// The DateStyle setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DateStyle {
+    /// Output format.
+    pub out: DateOut,
+    /// Field order.
+    pub order: DateOrder,
+}
+
+impl DateStyle {
+    /// From the setting's canonical text (`ISO, MDY`).
+    pub fn parse(setting: &str) -> DateStyle {
+        let mut style = DateStyle::default();
+        for word in setting.split([',', ' ']).filter(|w| !w.is_empty()) {
+            match word.to_ascii_lowercase().as_str() {
+                "postgres" => style.out = DateOut::Postgres,
+                "sql" => style.out = DateOut::Sql,
+                "german" => style.out = DateOut::German,
+                "iso" => style.out = DateOut::Iso,
+                "dmy" => style.order = DateOrder::Dmy,
+                "ymd" => style.order = DateOrder::Ymd,
+                "mdy" => style.order = DateOrder::Mdy,
+                _ => {}
+            }
+        }
+        style
+    }
+}
+
+/// The IntervalStyle setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IntervalOut {
+    /// `1 year 2 mons 3 days 04:05:06`.
+    #[default]
+    Postgres,
+    /// `@ 1 year 2 mons 3 days 4 hours 5 mins 6 secs`.
+    PostgresVerbose,
+    /// `+1-2 +3 +4:05:06`.
+    SqlStandard,
+    /// `P1Y2M3DT4H5M6S`.
+    Iso8601,
+}
+
+impl IntervalOut {
+    /// From the setting's value.
+    pub fn parse(setting: &str) -> IntervalOut {
+        match setting {
+            "postgres_verbose" => IntervalOut::PostgresVerbose,
+            "sql_standard" => IntervalOut::SqlStandard,
+            "iso_8601" => IntervalOut::Iso8601,
+            _ => IntervalOut::Postgres,
+        }
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+
+/// The year as PostgreSQL prints it (at least four digits; BC years
+/// counted from 1) and whether it is BC.
+fn print_year(y: i32) -> (String, bool) {
+    let bc = y <= 0;
+    let year = if bc { 1 - y } else { y };
+    (format!("{year:04}"), bc)
+}
+
+/// A date's day, month and year fields in a non-ISO style
+/// (EncodeDateOnly); true if BC.
+fn push_date_styled(jd: i32, style: DateStyle, out: &mut String) -> bool {
+    let (y, m, d) = j2date(jd);
+    let (year, bc) = print_year(y);
+    let dmy = style.order == DateOrder::Dmy;
+    match style.out {
+        DateOut::Iso => return push_date(jd, out),
+        DateOut::Sql if dmy => out.push_str(&format!("{d:02}/{m:02}/{year}")),
+        DateOut::Sql => out.push_str(&format!("{m:02}/{d:02}/{year}")),
+        DateOut::German => out.push_str(&format!("{d:02}.{m:02}.{year}")),
+        DateOut::Postgres if dmy => out.push_str(&format!("{d:02}-{m:02}-{year}")),
+        DateOut::Postgres => out.push_str(&format!("{m:02}-{d:02}-{year}")),
+    }
+    bc
+}
+
+/// date_out.
+pub fn format_date(days: i32, style: DateStyle, out: &mut String) {
     match days {
         i32::MIN => out.push_str("-infinity"),
         i32::MAX => out.push_str("infinity"),
         _ => {
-            if push_date(days + POSTGRES_EPOCH_JDATE, out) {
+            if push_date_styled(days + POSTGRES_EPOCH_JDATE, style, out) {
                 out.push_str(" BC");
             }
         }
     }
+}
+
+/// A timestamp's fields in a non-ISO style (EncodeDateTime), `zone` the
+/// abbreviation for a timestamptz; true if BC.
+fn push_timestamp_styled(
+    jd: i32,
+    time: i64,
+    zone: Option<&str>,
+    style: DateStyle,
+    out: &mut String,
+) -> bool {
+    let bc = if style.out == DateOut::Postgres {
+        let (y, m, d) = j2date(jd);
+        let (year, bc) = print_year(y);
+        let month = MONTHS[(m as usize).saturating_sub(1) % 12];
+        out.push_str(DAYS[(jd + 1).rem_euclid(7) as usize]);
+        if style.order == DateOrder::Dmy {
+            out.push_str(&format!(" {d:02} {month} "));
+        } else {
+            out.push_str(&format!(" {month} {d:02} "));
+        }
+        push_time(time, out);
+        out.push(' ');
+        out.push_str(&year);
+        bc
+    } else {
+        let bc = push_date_styled(jd, style, out);
+        out.push(' ');
+        push_time(time, out);
+        bc
+    };
+    if let Some(z) = zone {
+        out.push(' ');
+        out.push_str(z);
+    }
+    bc
 }
 
 /// time_out.
@@ -190,16 +370,21 @@ pub fn format_time(micros: i64, out: &mut String) {
     push_time(micros, out);
 }
 
-/// timestamp_out in ISO DateStyle.
-pub fn format_timestamp(micros: i64, out: &mut String) {
+/// timestamp_out.
+pub fn format_timestamp(micros: i64, style: DateStyle, out: &mut String) {
     match micros {
         i64::MIN => out.push_str("-infinity"),
         i64::MAX => out.push_str("infinity"),
         _ => {
             let (jd, time) = split_micros(micros);
-            let bc = push_date(jd, out);
-            out.push(' ');
-            push_time(time, out);
+            let bc = if style.out == DateOut::Iso {
+                let bc = push_date(jd, out);
+                out.push(' ');
+                push_time(time, out);
+                bc
+            } else {
+                push_timestamp_styled(jd, time, None, style, out)
+            };
             if bc {
                 out.push_str(" BC");
             }
@@ -207,18 +392,25 @@ pub fn format_timestamp(micros: i64, out: &mut String) {
     }
 }
 
-/// timestamptz_out in ISO DateStyle, shown in `zone`.
-pub fn format_timestamptz(micros: i64, zone: &Zone, out: &mut String) {
+/// timestamptz_out, shown in `zone`: ISO with the offset, the other
+/// styles with the zone's abbreviation.
+pub fn format_timestamptz(micros: i64, zone: &Zone, style: DateStyle, out: &mut String) {
     if micros == i64::MIN || micros == i64::MAX {
-        return format_timestamp(micros, out);
+        return format_timestamp(micros, style, out);
     }
     let offset = zone.offset_at(micros);
     let local = micros.saturating_add(i64::from(offset) * 1_000_000);
     let (jd, time) = split_micros(local);
-    let bc = push_date(jd, out);
-    out.push(' ');
-    push_time(time, out);
-    push_offset(offset, out);
+    let bc = if style.out == DateOut::Iso {
+        let bc = push_date(jd, out);
+        out.push(' ');
+        push_time(time, out);
+        push_offset(offset, out);
+        bc
+    } else {
+        let abbrev = zone.abbreviation_at(micros);
+        push_timestamp_styled(jd, time, Some(&abbrev), style, out)
+    };
     if bc {
         out.push_str(" BC");
     }
@@ -252,8 +444,149 @@ pub fn format_rfc3339(micros: i64) -> String {
     )
 }
 
+/// Seconds and their fraction, as AppendSeconds prints them (absolute;
+/// `fill` pads whole seconds to two digits).
+fn push_seconds(sec: i64, frac: i64, fill: bool, out: &mut String) {
+    let sec = sec.unsigned_abs();
+    if fill {
+        out.push_str(&format!("{sec:02}"));
+    } else {
+        out.push_str(&sec.to_string());
+    }
+    push_fraction(frac.abs(), out);
+}
+
+/// interval_out in IntervalStyle `style`.
+pub fn format_interval(iv: &Interval, style: IntervalOut, out: &mut String) {
+    let (year, mon, mday) = (iv.months / 12, iv.months % 12, iv.days);
+    let time = iv.micros;
+    let hour = time / 3_600_000_000;
+    let min = time / 60_000_000 % 60;
+    let sec = time / 1_000_000 % 60;
+    let frac = time % 1_000_000;
+    match style {
+        IntervalOut::Postgres => format_interval_postgres(iv, out),
+        IntervalOut::PostgresVerbose => {
+            out.push('@');
+            let (mut is_zero, mut is_before) = (true, false);
+            let mut part = |value: i64, unit: &str, out: &mut String| {
+                if value == 0 {
+                    return;
+                }
+                let mut v = value;
+                if is_zero {
+                    is_before = v < 0;
+                    v = v.abs();
+                } else if is_before {
+                    v = -v;
+                }
+                let plural = if v == 1 { "" } else { "s" };
+                out.push_str(&format!(" {v} {unit}{plural}"));
+                is_zero = false;
+            };
+            part(i64::from(year), "year", out);
+            part(i64::from(mon), "mon", out);
+            part(i64::from(mday), "day", out);
+            part(hour, "hour", out);
+            part(min, "min", out);
+            if sec != 0 || frac != 0 {
+                out.push(' ');
+                if sec < 0 || (sec == 0 && frac < 0) {
+                    if is_zero {
+                        is_before = true;
+                    } else if !is_before {
+                        out.push('-');
+                    }
+                } else if is_before {
+                    out.push('-');
+                }
+                push_seconds(sec, frac, false, out);
+                let plural = if sec.abs() != 1 || frac != 0 { "s" } else { "" };
+                out.push_str(&format!(" sec{plural}"));
+                is_zero = false;
+            }
+            if is_zero {
+                out.push_str(" 0");
+            }
+            if is_before {
+                out.push_str(" ago");
+            }
+        }
+        IntervalOut::SqlStandard => {
+            let fields = [
+                i64::from(year),
+                i64::from(mon),
+                i64::from(mday),
+                hour,
+                min,
+                sec,
+                frac,
+            ];
+            let negative = fields.iter().any(|&v| v < 0);
+            let positive = fields.iter().any(|&v| v > 0);
+            let year_month = year != 0 || mon != 0;
+            let day_time = mday != 0 || time != 0;
+            let standard = !((negative && positive) || (year_month && day_time));
+            let sign = if negative && standard { "-" } else { "" };
+            let time_part = |out: &mut String| {
+                out.push_str(&format!("{}:{:02}:", hour.abs(), min.abs()));
+                push_seconds(sec, frac, true, out);
+            };
+            if !negative && !positive {
+                out.push('0');
+            } else if !standard {
+                let ys = if year < 0 || mon < 0 { '-' } else { '+' };
+                let ds = if mday < 0 { '-' } else { '+' };
+                let ts = if time < 0 { '-' } else { '+' };
+                out.push_str(&format!(
+                    "{ys}{}-{} {ds}{} {ts}",
+                    year.abs(),
+                    mon.abs(),
+                    mday.abs()
+                ));
+                time_part(out);
+            } else if year_month {
+                out.push_str(&format!("{sign}{}-{}", year.abs(), mon.abs()));
+            } else if mday != 0 {
+                out.push_str(&format!("{sign}{} ", mday.abs()));
+                time_part(out);
+            } else {
+                out.push_str(sign);
+                time_part(out);
+            }
+        }
+        IntervalOut::Iso8601 => {
+            if iv.months == 0 && mday == 0 && time == 0 {
+                out.push_str("PT0S");
+                return;
+            }
+            out.push('P');
+            let part = |v: i64, unit: char, out: &mut String| {
+                if v != 0 {
+                    out.push_str(&format!("{v}{unit}"));
+                }
+            };
+            part(i64::from(year), 'Y', out);
+            part(i64::from(mon), 'M', out);
+            part(i64::from(mday), 'D', out);
+            if time != 0 {
+                out.push('T');
+            }
+            part(hour, 'H', out);
+            part(min, 'M', out);
+            if sec != 0 || frac != 0 {
+                if sec < 0 || frac < 0 {
+                    out.push('-');
+                }
+                push_seconds(sec, frac, false, out);
+                out.push('S');
+            }
+        }
+    }
+}
+
 /// interval_out in the `postgres` IntervalStyle.
-pub fn format_interval(iv: &Interval, out: &mut String) {
+fn format_interval_postgres(iv: &Interval, out: &mut String) {
     let start = out.len();
     let mut is_before = false;
     let mut part = |value: i64, unit: &str, out: &mut String| {
@@ -316,21 +649,44 @@ mod tests {
     #[test]
     fn timestamps_print_as_postgres() {
         let mut s = String::new();
-        format_timestamptz(ts(2026, 11, 23, 20, 14, 32, 123_000), &Zone::utc(), &mut s);
+        format_timestamptz(
+            ts(2026, 11, 23, 20, 14, 32, 123_000),
+            &Zone::utc(),
+            DateStyle::default(),
+            &mut s,
+        );
         assert_eq!(s, "2026-11-23 20:14:32.123+00");
         s.clear();
         let kolkata = Zone::parse("Asia/Kolkata").unwrap();
-        format_timestamptz(ts(2026, 11, 23, 20, 14, 32, 500_000), &kolkata, &mut s);
+        format_timestamptz(
+            ts(2026, 11, 23, 20, 14, 32, 500_000),
+            &kolkata,
+            DateStyle::default(),
+            &mut s,
+        );
         assert_eq!(s, "2026-11-24 01:44:32.5+05:30");
         s.clear();
         let st_johns = Zone::parse("America/St_Johns").unwrap();
-        format_timestamptz(ts(2026, 11, 23, 20, 14, 32, 500_000), &st_johns, &mut s);
+        format_timestamptz(
+            ts(2026, 11, 23, 20, 14, 32, 500_000),
+            &st_johns,
+            DateStyle::default(),
+            &mut s,
+        );
         assert_eq!(s, "2026-11-23 16:44:32.5-03:30");
         s.clear();
-        format_date(date2j(-43, 3, 15) - POSTGRES_EPOCH_JDATE, &mut s);
+        format_date(
+            date2j(-43, 3, 15) - POSTGRES_EPOCH_JDATE,
+            DateStyle::default(),
+            &mut s,
+        );
         assert_eq!(s, "0044-03-15 BC");
         s.clear();
-        format_timestamp(ts(2026, 11, 23, 20, 14, 32, 0), &mut s);
+        format_timestamp(
+            ts(2026, 11, 23, 20, 14, 32, 0),
+            DateStyle::default(),
+            &mut s,
+        );
         assert_eq!(s, "2026-11-23 20:14:32");
         assert!(Zone::parse("Nowhere/Land").is_none());
     }
@@ -390,7 +746,7 @@ mod tests {
         ];
         for (iv, want) in table {
             let mut s = String::new();
-            format_interval(&iv, &mut s);
+            format_interval(&iv, IntervalOut::default(), &mut s);
             assert_eq!(s, want);
         }
     }

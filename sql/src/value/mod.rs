@@ -7,6 +7,7 @@
 
 pub mod binary;
 pub(crate) mod datetime;
+pub(crate) mod datetime_in;
 mod float;
 mod numeric;
 
@@ -15,8 +16,8 @@ use std::net::IpAddr;
 
 pub use datetime::{
     date2j, format_date, format_interval, format_rfc3339, format_time, format_timestamp,
-    format_timestamptz, j2date, now_micros, valid_date, Interval, Zone, POSTGRES_EPOCH_JDATE,
-    USECS_PER_DAY,
+    format_timestamptz, j2date, now_micros, valid_date, DateOrder, DateOut, DateStyle, Interval,
+    IntervalOut, Zone, POSTGRES_EPOCH_JDATE, USECS_PER_DAY,
 };
 pub use float::{format_f32, format_f64, parse_f64};
 pub use numeric::Numeric;
@@ -147,6 +148,10 @@ pub struct OutputStyle {
     pub zone: Zone,
     /// bytea_output = hex (true) or escape.
     pub bytea_hex: bool,
+    /// DateStyle.
+    pub date: DateStyle,
+    /// IntervalStyle.
+    pub interval: IntervalOut,
 }
 
 impl Default for OutputStyle {
@@ -155,6 +160,8 @@ impl Default for OutputStyle {
             extra_float_digits: 1,
             zone: Zone::utc(),
             bytea_hex: true,
+            date: DateStyle::default(),
+            interval: IntervalOut::default(),
         }
     }
 }
@@ -192,11 +199,11 @@ impl Value {
             }
             Value::Text(s) => out.push_str(s),
             Value::Bytea(b) => write_bytea(b, style.bytea_hex, out),
-            Value::Date(d) => format_date(*d, out),
+            Value::Date(d) => format_date(*d, style.date, out),
             Value::Time(t) => format_time(*t, out),
-            Value::Timestamp(t) => format_timestamp(*t, out),
-            Value::TimestampTz(t) => format_timestamptz(*t, &style.zone, out),
-            Value::Interval(iv) => format_interval(iv, out),
+            Value::Timestamp(t) => format_timestamp(*t, style.date, out),
+            Value::TimestampTz(t) => format_timestamptz(*t, &style.zone, style.date, out),
+            Value::Interval(iv) => format_interval(iv, style.interval, out),
             Value::Uuid(u) => {
                 for (i, b) in u.iter().enumerate() {
                     if matches!(i, 4 | 6 | 8 | 10) {

@@ -186,11 +186,15 @@ pub(crate) fn namespaces(ctx: &EvalCtx<'_>) -> Result<Vec<(u32, String)>> {
 
 /// The schemas the session's search_path searches, in order.
 pub(crate) fn search_path(ctx: &EvalCtx<'_>) -> Result<Vec<u32>> {
-    Ok(crate::catalog::search_namespaces(
+    let mut path = crate::catalog::search_namespaces(
         &ctx.settings.str("search_path"),
         &ctx.info.user,
         &namespaces(ctx)?,
-    ))
+    );
+    if let Some(ns) = ctx.temp_namespace {
+        path.insert(0, ns);
+    }
+    Ok(path)
 }
 
 /// pg_namespace: PostgreSQL's fixed schemas, then those created.
@@ -308,9 +312,20 @@ pub(super) fn pg_class(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                 .done()
         })
         .collect();
+    let temp: Vec<u32> = namespaces(ctx)?
+        .into_iter()
+        .filter(|(_, n)| n.starts_with("pg_temp_"))
+        .map(|(o, _)| o)
+        .collect();
     for t in relations(ctx)? {
         let kind = t.relkind().to_string();
+        let persistence = if temp.contains(&t.namespace) {
+            "t"
+        } else {
+            "p"
+        };
         let mut row = class_row(t.oid, &t.name, t.namespace, &kind, t.columns.len())
+            .text("relpersistence", persistence)
             .int2("relchecks", t.checks.len() as i64)
             // Foreign keys are triggers in PostgreSQL.
             .bool(

@@ -1,0 +1,198 @@
+//! Temporary tables: each session's own schema `pg_temp_<pid>`, searched
+//! first, dropped with everything in it when the session ends (or at
+//! DISCARD TEMP), and the tables' ON COMMIT actions.
+//!
+//! Rules, as PostgreSQL's namespace.c:
+//! 1. The schema is created by the first CREATE TEMP ... of the session,
+//!    in that statement's transaction (a rollback forgets it).
+//! 2. Unqualified names look in it before pg_catalog and the search
+//!    path; `pg_temp` names it explicitly; other sessions do not see it
+//!    on their path.
+//! 3. ON COMMIT DELETE ROWS empties, ON COMMIT DROP drops, the table at
+//!    each commit, before the commit record.
+//!
+//! Temporary relations are stored as other relations are (through shared
+//! buffers and the WAL); a session that dies without ending (kill -9)
+//! leaves its schema behind, visible as pg_temp_<pid>.
+
+use std::cell::{Cell, RefCell};
+
+use super::{Session, Stmt};
+use crate::error::{Result, SqlError, SqlState};
+use crate::value::Value;
+
+/// The session's temporary schema and its tables' ON COMMIT actions.
+#[derive(Debug, Default)]
+pub(crate) struct TempSchema {
+    /// pg_temp_<pid>'s OID, once created.
+    ns: Cell<Option<u32>>,
+    /// Created by the open transaction (rule 1).
+    created_in_txn: Cell<bool>,
+    /// Tables with ON COMMIT DELETE ROWS (false) or DROP (true), by OID.
+    on_commit: RefCell<Vec<(u32, bool)>>,
+}
+
+/// The name of backend `pid`'s temporary schema.
+pub(crate) fn temp_schema_name(pid: i32) -> String {
+    format!("pg_temp_{pid}")
+}
+
+impl TempSchema {
+    /// The schema's OID, if the session has one.
+    pub(crate) fn namespace(&self) -> Option<u32> {
+        self.ns.get()
+    }
+
+    /// Records table `oid`'s ON COMMIT action.
+    pub(crate) fn on_commit(&self, oid: u32, drop: bool) {
+        self.on_commit.borrow_mut().push((oid, drop));
+    }
+}
+
+impl Stmt<'_> {
+    /// The session's temporary schema, created now if it has none.
+    pub(crate) fn temp_namespace(&mut self) -> Result<u32> {
+        if let Some(ns) = self.temp.ns.get() {
+            return Ok(ns);
+        }
+        let name = temp_schema_name(self.info.pid);
+        let ns = match self.namespaces()?.iter().find(|(_, n)| *n == name) {
+            Some((oid, _)) => *oid,
+            None => {
+                let xid = self.write_xid("CREATE TABLE")?;
+                let oid = self.engine().new_oid()?;
+                let who = self.actor(xid);
+                self.catalog().insert(
+                    &crate::catalog::system::PG_NAMESPACE,
+                    &[Value::Oid(oid), Value::Text(name)],
+                    &who,
+                )?;
+                self.catalog_changed();
+                self.temp.created_in_txn.set(true);
+                oid
+            }
+        };
+        self.temp.ns.set(Some(ns));
+        Ok(ns)
+    }
+
+    /// `schema` as written, with `pg_temp` meaning the session's own
+    /// temporary schema.
+    pub(crate) fn temp_alias<'a>(&self, schema: &'a str) -> std::borrow::Cow<'a, str> {
+        if schema == "pg_temp" {
+            std::borrow::Cow::Owned(temp_schema_name(self.info.pid))
+        } else {
+            std::borrow::Cow::Borrowed(schema)
+        }
+    }
+}
+
+/// Discards what a statement's rows and notices produce.
+struct Discard;
+
+impl crate::result::ResultSink for Discard {
+    fn row_description(&mut self, _: &[crate::plan::OutputColumn]) -> Result<()> {
+        Ok(())
+    }
+    fn data_row(&mut self, _: &[Value], _: &crate::value::OutputStyle) -> Result<()> {
+        Ok(())
+    }
+    fn command_complete(&mut self, _: &str) -> Result<()> {
+        Ok(())
+    }
+    fn empty_query(&mut self) -> Result<()> {
+        Ok(())
+    }
+    fn notice(&mut self, _: &SqlError) -> Result<()> {
+        Ok(())
+    }
+    fn portal_suspended(&mut self) -> Result<()> {
+        Ok(())
+    }
+    fn copy(&mut self) -> Option<&mut dyn crate::result::CopyChannel> {
+        None
+    }
+}
+
+impl Session {
+    /// Runs the ON COMMIT actions of the session's temporary tables in
+    /// the committing transaction (rule 3).
+    pub(super) fn temp_on_commit(&mut self) -> Result<()> {
+        let actions = self.temp.on_commit.borrow().clone();
+        if actions.is_empty() || self.txn.as_ref().is_none_or(|t| t.failed) {
+            return Ok(());
+        }
+        let schema = temp_schema_name(self.info.pid);
+        let dropped = self.in_statement("COMMIT", true, |ctx| {
+            let mut dropped = Vec::new();
+            for (oid, drop) in actions {
+                let Some(t) = ctx.catalog().table_by_oid(oid)? else {
+                    dropped.push(oid);
+                    continue;
+                };
+                let name = format!(
+                    "{}.{}",
+                    crate::func::quote_ident(&schema),
+                    crate::func::quote_ident(&t.name)
+                );
+                if drop {
+                    let parts = sqlparser::ast::ObjectName::from(vec![
+                        sqlparser::ast::Ident::new(schema.clone()),
+                        sqlparser::ast::Ident::new(t.name.clone()),
+                    ]);
+                    crate::ddl::drop(
+                        ctx,
+                        sqlparser::ast::ObjectType::Table,
+                        true,
+                        true,
+                        &[parts],
+                        &mut Discard,
+                    )?;
+                    dropped.push(oid);
+                } else {
+                    ctx.run_internal(&format!("DELETE FROM {name}"), &[], &[])?;
+                }
+            }
+            Ok(dropped)
+        })?;
+        self.temp
+            .on_commit
+            .borrow_mut()
+            .retain(|(oid, _)| !dropped.contains(oid));
+        Ok(())
+    }
+
+    /// The transaction ended: a schema it created is forgotten on
+    /// rollback (rule 1).
+    pub(super) fn temp_end_transaction(&mut self, commit: bool) {
+        if !commit && self.temp.created_in_txn.get() {
+            self.temp.ns.set(None);
+            self.temp.on_commit.borrow_mut().clear();
+        }
+        self.temp.created_in_txn.set(false);
+    }
+
+    /// Drops the session's temporary schema and everything in it (session
+    /// end, DISCARD TEMP, DISCARD ALL).
+    pub(crate) fn drop_temp_schema(&mut self) -> Result<()> {
+        if self.temp.ns.get().is_none() {
+            return Ok(());
+        }
+        let sql = format!(
+            "DROP SCHEMA IF EXISTS {} CASCADE",
+            temp_schema_name(self.info.pid)
+        );
+        self.simple_query(&sql, &mut Discard)?;
+        self.temp.ns.set(None);
+        self.temp.on_commit.borrow_mut().clear();
+        Ok(())
+    }
+}
+
+/// 42P16 for a temporary relation named into another schema.
+pub(crate) fn not_temporary_schema() -> SqlError {
+    SqlError::new(
+        SqlState::INVALID_TABLE_DEFINITION,
+        "cannot create temporary relation in non-temporary schema",
+    )
+}

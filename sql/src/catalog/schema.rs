@@ -26,6 +26,9 @@ pub struct ColumnDef {
     /// GENERATED ALWAYS ('a') or BY DEFAULT ('d') AS IDENTITY; its
     /// default is then `nextval` of the sequence it owns.
     pub identity: Option<char>,
+    /// GENERATED ALWAYS AS (expr) STORED: `default` holds the expression
+    /// (pg_attrdef, as PostgreSQL keeps it); stored as attidentity 's'.
+    pub generated: bool,
 }
 
 /// A CHECK constraint.

@@ -529,6 +529,7 @@ impl<'a> Catalog<'a> {
                                 "d" => Some('d'),
                                 _ => None,
                             },
+                            generated: text(&r[10]) == "s",
                         },
                     )
                 })

@@ -100,12 +100,24 @@ fn open_table(
 /// if none): 42703 for an unknown one, 42701 for one named twice.
 fn column_list(def: &TableDef, names: &[Ident]) -> Result<Vec<usize>> {
     if names.is_empty() {
-        return Ok(def.live().map(|(i, _)| i).collect());
+        // Generated columns are computed, never copied (as PostgreSQL).
+        return Ok(def
+            .live()
+            .filter(|(_, c)| !c.generated)
+            .map(|(i, _)| i)
+            .collect());
     }
     let mut out = Vec::with_capacity(names.len());
     for n in names {
         let name = ident(n);
         let i = find_column(def, &name)?;
+        if def.columns[i].generated {
+            return Err(SqlError::new(
+                SqlState::INVALID_COLUMN_REFERENCE,
+                format!("column \"{name}\" is a generated column"),
+            )
+            .with_detail("Generated columns cannot be used in COPY."));
+        }
         if out.contains(&i) {
             return Err(SqlError::new(
                 SqlState::DUPLICATE_COLUMN,

@@ -634,6 +634,18 @@ fn add_column(
     if_not_exists: bool,
 ) -> Result<()> {
     let mut nc = new_column(c, &def.name, ctx)?;
+    if nc.def.generated {
+        let mut any = false;
+        each_row(ctx, def, |_, _| {
+            any = true;
+            Ok(())
+        })?;
+        if any {
+            return Err(SqlError::unsupported(
+                "ALTER TABLE ADD COLUMN of a generated column on a table with rows",
+            ));
+        }
+    }
     let owned = match nc.sequence.take() {
         Some(seq) => {
             let mut any = false;
@@ -774,7 +786,10 @@ fn add_check(
     let bound = bind_checks(&one, ctx.style)?;
     let table = def.name.clone();
     each_row(ctx, def, |row, eval| {
-        for (n, c) in &bound {
+        for check in &bound {
+            let crate::table::RowCheck::Check(n, c) = check else {
+                continue;
+            };
             if c.eval(row, eval)? == Value::Bool(false) {
                 return Err(SqlError::new(
                     SqlState::CHECK_VIOLATION,

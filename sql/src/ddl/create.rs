@@ -103,6 +103,7 @@ pub(super) fn new_column(c: &ast::ColumnDef, table: &str, ctx: &Stmt<'_>) -> Res
         default: None,
         missing: Value::Null,
         identity: None,
+        generated: false,
     };
     let mut checks = Vec::new();
     let mut keys = Vec::new();
@@ -139,8 +140,31 @@ pub(super) fn new_column(c: &ast::ColumnDef, table: &str, ctx: &Stmt<'_>) -> Res
                 });
                 col.not_null = true;
             }
+            ColumnOption::Generated {
+                generation_expr: Some(e),
+                ..
+            } => {
+                if col.default.is_some() {
+                    return Err(SqlError::syntax(
+                        format!(
+                            "both default and generation expression specified for column \"{name}\" of table \"{table}\""
+                        ),
+                        None,
+                    ));
+                }
+                col.generated = true;
+                col.default = Some(e.to_string());
+            }
             ColumnOption::Null => col.not_null = false,
             ColumnOption::NotNull => col.not_null = true,
+            ColumnOption::Default(_) if col.generated => {
+                return Err(SqlError::syntax(
+                    format!(
+                        "both default and generation expression specified for column \"{name}\" of table \"{table}\""
+                    ),
+                    None,
+                ));
+            }
             ColumnOption::Default(e) => {
                 let text = super::sequence::canonical_default(ctx, e);
                 // DEFAULT NULL is no default (PostgreSQL stores none).
@@ -267,6 +291,32 @@ pub(super) fn validate_check(ctx: &Stmt<'_>, def: &TableDef, e: &ast::Expr) -> R
     Ok(text)
 }
 
+/// Checks the generation expressions of `def`'s generated columns: they
+/// bind against the table and use no other generated column (42P17).
+fn validate_generated(ctx: &Stmt<'_>, def: &TableDef) -> Result<()> {
+    let generated: Vec<String> = def
+        .live()
+        .filter(|(_, c)| c.generated)
+        .map(|(_, c)| c.name.clone())
+        .collect();
+    if generated.is_empty() {
+        return Ok(());
+    }
+    for (_, c) in def.live().filter(|(_, c)| c.generated) {
+        let text = c.default.clone().unwrap_or_default();
+        let e = crate::parser::parse_expr(&text)?;
+        if let Some(other) = columns_used(&e, &generated).into_iter().next() {
+            return Err(SqlError::new(
+                SqlState::INVALID_OBJECT_DEFINITION,
+                format!("cannot use generated column \"{other}\" in column generation expression"),
+            )
+            .with_detail("A generated column cannot reference another generated column."));
+        }
+    }
+    crate::table::checks(def, ctx.style)?;
+    Ok(())
+}
+
 /// Writes a new column's pg_attribute (and pg_attrdef) rows.
 pub(super) fn insert_column(
     ctx: &mut Stmt<'_>,
@@ -297,7 +347,11 @@ pub(super) fn insert_column(
             Value::Bool(col.default.is_some()),
             missing.map_or(Value::Null, Value::Text),
             Value::Int2(col.ty.typlen()),
-            Value::Text(col.identity.map(String::from).unwrap_or_default()),
+            Value::Text(if col.generated {
+                "s".into()
+            } else {
+                col.identity.map(String::from).unwrap_or_default()
+            }),
         ],
         &who,
     )?;
@@ -506,6 +560,7 @@ pub fn create_table(
             }
         }
     }
+    validate_generated(ctx, &def)?;
     store_table(ctx, xid, &def)?;
     record_on_commit(ctx, ct, def.oid);
     for k in &keys {
@@ -693,6 +748,7 @@ pub(super) fn output_columns(
             default: None,
             missing: Value::Null,
             identity: None,
+            generated: false,
         });
     }
     Ok(columns)

@@ -153,6 +153,7 @@ pub(super) fn new_sequence(
             default: None,
             missing: Value::Null,
             identity: None,
+            generated: false,
         };
         insert_column(ctx, xid, oid, i + 1, &c, None)?;
     }

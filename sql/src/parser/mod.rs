@@ -195,10 +195,33 @@ pub fn parse(sql: &str) -> Result<Vec<Parsed>> {
     if let Some(stmt) = fast_insert::parse(sql) {
         return Ok(vec![Parsed::Sql(Ast::new(stmt, sql.len()))]);
     }
+    if let Some(rewritten) = qualified_any(sql) {
+        return parse_all(&rewritten).map_err(|e| syntax_error(&rewritten, e));
+    }
     if let Some(stripped) = sequence::strip_sequence_name(sql) {
         return parse_all(&stripped).map_err(|e| syntax_error(&stripped, e));
     }
     parse_all(sql).map_err(|e| syntax_error(sql, e))
+}
+
+/// `x OPERATOR(pg_catalog.=) ANY (array)` (pg_dump's and psql's form of
+/// `= ANY`), which sqlparser does not read, written as `x = ANY (array)`;
+/// None when the text has none.
+fn qualified_any(sql: &str) -> Option<String> {
+    if !sql.contains("OPERATOR(") {
+        return None;
+    }
+    static RE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)OPERATOR\(\s*pg_catalog\s*\.\s*(=|<>|!=|<=|>=|<|>|~~\*?|!~~\*?|~\*?|!~\*?)\s*\)(\s+)(ANY|ALL|SOME)\b",
+        )
+        .ok()
+    });
+    let re = RE.as_ref()?;
+    if !re.is_match(sql) {
+        return None;
+    }
+    Some(re.replace_all(sql, "$1$2$3").into_owned())
 }
 
 fn found(tok: &sqlparser::tokenizer::TokenWithSpan, expected: &str) -> ParserError {

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use actorgres_storage::{Actor, Engine};
 
-use super::modify::{check_row, checks, defaults, new_tuple};
+use super::modify::{check_row, checks, defaults, new_tuple, RowCheck};
 use super::row::StoredAttr;
 use crate::catalog::TableDef;
 use crate::error::{Result, SqlError};
@@ -48,7 +48,7 @@ pub struct Loader<T> {
     /// Defaults per attribute.
     defaults: Vec<Option<Expr>>,
     /// CHECK constraints.
-    checks: Vec<(String, Expr)>,
+    checks: Vec<RowCheck>,
     /// The inserting transaction's xid and command id.
     xid: u32,
     /// See `xid`.
@@ -115,7 +115,7 @@ impl<T: Clone> Loader<T> {
             };
             row.push(v);
         }
-        check_row(&self.def, &row, &self.checks, eval).map_err(|e| (e, tag.clone()))?;
+        check_row(&self.def, &mut row, &self.checks, eval).map_err(|e| (e, tag.clone()))?;
         self.queue
             .inserted(&self.def, &row)
             .map_err(|e| (e, tag.clone()))?;

@@ -16,7 +16,7 @@ pub use modify::{
     BoundInsert, BoundModify,
 };
 pub(crate) use modify::{
-    bind_stored, bind_stored_with, checks, stored_columns, stored_sql, CatalogTables,
+    bind_stored, bind_stored_with, checks, stored_columns, stored_sql, CatalogTables, RowCheck,
 };
 pub use parallel::{partial_aggregate, Gather, ParallelAgg};
 pub use scan::{IndexScan, SeqScan};

@@ -85,6 +85,16 @@ fn check_identity_insert(
     overriding: Option<&ast::InsertOverriding>,
 ) -> Result<()> {
     let c = &def.columns[i];
+    if c.generated {
+        return Err(SqlError::new(
+            SqlState::GENERATED_ALWAYS,
+            format!(
+                "cannot insert a non-DEFAULT value into column \"{}\"",
+                c.name
+            ),
+        )
+        .with_detail(format!("Column \"{}\" is a generated column.", c.name)));
+    }
     if c.identity == Some('a') && overriding.is_none() {
         return Err(SqlError::new(
             SqlState::GENERATED_ALWAYS,
@@ -237,7 +247,7 @@ pub(super) fn defaults(
     let mut out = Vec::with_capacity(def.columns.len());
     for (i, c) in def.columns.iter().enumerate() {
         match &c.default {
-            Some(text) if !c.dropped => {
+            Some(text) if !c.dropped && !c.generated => {
                 let e = bind_stored_with(text, style, &Scope::default(), tables, |b, e| {
                     assign(b, e, def, i)
                 })?;
@@ -249,15 +259,33 @@ pub(super) fn defaults(
     Ok(out)
 }
 
-/// The CHECK constraints bound against the table's live columns.
-pub(crate) fn checks(def: &TableDef, style: &OutputStyle) -> Result<Vec<(String, Expr)>> {
+/// What a new row version goes through before it is written: a
+/// generated column's value computed, or a CHECK constraint.
+#[derive(Clone)]
+pub(crate) enum RowCheck {
+    /// GENERATED ALWAYS AS (expr) STORED: the value of the live column
+    /// at this position.
+    Generated(usize, Expr),
+    /// CHECK (expr), by name.
+    Check(String, Expr),
+}
+
+/// The generated columns and CHECK constraints bound against the
+/// table's live columns: generated columns first (checks see them).
+pub(crate) fn checks(def: &TableDef, style: &OutputStyle) -> Result<Vec<RowCheck>> {
     let scope = table_scope(def, None);
     let mut out = Vec::with_capacity(def.checks.len());
+    for (pos, (i, c)) in def.live().enumerate() {
+        if let (true, Some(text)) = (c.generated, &c.default) {
+            let e = bind_stored(text, style, &scope, |b, e| assign(b, e, def, i))?;
+            out.push(RowCheck::Generated(pos, e));
+        }
+    }
     for c in &def.checks {
         let e = bind_stored(&c.expr, style, &scope, |b, e| {
             b.boolean(e, "CHECK constraint")
         })?;
-        out.push((c.name.clone(), e));
+        out.push(RowCheck::Check(c.name.clone(), e));
     }
     Ok(out)
 }
@@ -265,10 +293,19 @@ pub(crate) fn checks(def: &TableDef, style: &OutputStyle) -> Result<Vec<(String,
 /// NOT NULL, then CHECK (rule 2), on a row of live-column values.
 pub(super) fn check_row(
     def: &TableDef,
-    live: &[Value],
-    checks: &[(String, Expr)],
+    live: &mut [Value],
+    checks: &[RowCheck],
     eval: &mut EvalCtx<'_>,
 ) -> Result<()> {
+    for check in checks {
+        if let RowCheck::Generated(pos, e) = check {
+            let v = e.eval(live, eval)?;
+            if let Some(slot) = live.get_mut(*pos) {
+                *slot = v;
+            }
+        }
+    }
+    let live = &*live;
     for ((_, c), v) in def.live().zip(live) {
         if c.not_null && v.is_null() {
             return Err(SqlError::new(
@@ -285,7 +322,10 @@ pub(super) fn check_row(
             .with_object(Some(&def.name), Some(&c.name), None));
         }
     }
-    for (name, e) in checks {
+    for check in checks {
+        let RowCheck::Check(name, e) = check else {
+            continue;
+        };
         if e.eval(live, eval)? == Value::Bool(false) {
             return Err(SqlError::new(
                 SqlState::CHECK_VIOLATION,
@@ -387,7 +427,7 @@ pub struct BoundInsert {
     /// Defaults per attribute.
     defaults: Vec<Option<Expr>>,
     /// CHECK constraints.
-    checks: Vec<(String, Expr)>,
+    checks: Vec<RowCheck>,
     /// The rows.
     source: Source,
     /// RETURNING expressions and their columns.
@@ -593,7 +633,7 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
             };
             row.push(v);
         }
-        check_row(&def, &row, &checks, eval)?;
+        check_row(&def, &mut row, &checks, eval)?;
         if let Some(c) = &conflict {
             match upsert(
                 engine,
@@ -822,7 +862,7 @@ fn upsert(
     row: &[Value],
     who: &Actor<'_>,
     attrs: &[row::StoredAttr],
-    checks: &[(String, Expr)],
+    checks: &[RowCheck],
     eval: &mut EvalCtx<'_>,
     style: &crate::value::OutputStyle,
     read_committed: bool,
@@ -876,7 +916,7 @@ fn upsert(
                 *slot = e.eval(&input, eval)?;
             }
         }
-        check_row(def, &new_row, checks, eval)?;
+        check_row(def, &mut new_row, checks, eval)?;
         let bytes = encode(def, &new_row, attrs);
         match engine.heap_update(def.rel, tid, &bytes, who)? {
             Modify::Done(new_tid) => {
@@ -943,7 +983,7 @@ fn join_scope(
 enum Change {
     /// UPDATE: new value expressions per live column (None: unchanged)
     /// and the CHECK constraints the new row must pass.
-    Update(Vec<Option<Expr>>, Vec<(String, Expr)>),
+    Update(Vec<Option<Expr>>, Vec<RowCheck>),
     /// DELETE.
     Delete,
 }
@@ -1027,7 +1067,7 @@ fn modify_rows(
                             *slot = e.eval(&row, &mut eval)?;
                         }
                     }
-                    check_row(def, &new_row[..width], checks, &mut eval)?;
+                    check_row(def, &mut new_row[..width], checks, &mut eval)?;
                     let bytes = encode(def, &new_row[..width], &attrs);
                     (engine.heap_update(def.rel, tid, &bytes, &actor)?, new_row)
                 }
@@ -1211,6 +1251,13 @@ fn bind_sets(
                 .clone()
                 .unwrap_or_else(|| Expr::constant(Value::Null, def.columns[i].ty))
         } else {
+            if def.columns[i].generated {
+                return Err(SqlError::new(
+                    SqlState::GENERATED_ALWAYS,
+                    format!("column \"{n}\" can only be updated to DEFAULT"),
+                )
+                .with_detail(format!("Column \"{n}\" is a generated column.")));
+            }
             if def.columns[i].identity == Some('a') {
                 return Err(SqlError::new(
                     SqlState::GENERATED_ALWAYS,

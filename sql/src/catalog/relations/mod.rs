@@ -758,7 +758,7 @@ const IS_VIEWS_SQL: &str = "SELECT current_database()::name AS table_catalog, \
 const IS_COLUMNS_SQL: &str = "SELECT current_database()::name AS table_catalog, \
      nc.nspname AS table_schema, c.relname AS table_name, a.attname AS column_name, \
      a.attnum::int4 AS ordinal_position, \
-     pg_get_expr(ad.adbin, ad.adrelid)::varchar AS column_default, \
+     (CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END)::varchar AS column_default, \
      (CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END)::varchar AS is_nullable, \
      (CASE WHEN t.typelem <> 0 AND t.typlen = -1 THEN 'ARRAY' \
      ELSE format_type(a.atttypid, NULL) END)::varchar AS data_type, \
@@ -796,7 +796,7 @@ const IS_COLUMNS_SQL: &str = "SELECT current_database()::name AS table_catalog, 
      idseq.seqmax::varchar AS identity_maximum, idseq.seqmin::varchar AS identity_minimum, \
      (CASE WHEN idseq.seqcycle THEN 'YES' ELSE 'NO' END)::varchar AS identity_cycle, \
      (CASE WHEN a.attgenerated <> '' THEN 'ALWAYS' ELSE 'NEVER' END)::varchar AS is_generated, \
-     NULL::varchar AS generation_expression, \
+     (CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END)::varchar AS generation_expression, \
      (CASE WHEN c.relkind IN ('r', 'p') THEN 'YES' ELSE 'NO' END)::varchar AS is_updatable \
      FROM pg_attribute a LEFT JOIN pg_attrdef ad ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum \
      JOIN pg_class c ON a.attrelid = c.oid JOIN pg_namespace nc ON c.relnamespace = nc.oid \

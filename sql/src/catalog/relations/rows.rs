@@ -429,6 +429,7 @@ pub(super) fn pg_attribute(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                         "attidentity",
                         &c.identity.map(String::from).unwrap_or_default(),
                     )
+                    .text("attgenerated", if c.generated { "s" } else { "" })
                     .bool("atthasmissing", !c.missing.is_null())
                     .bool("attisdropped", c.dropped)
                     .oid("atttypid", if c.dropped { 0 } else { ty.oid().0 })

@@ -234,6 +234,20 @@ pub mod errors {
         )
     }
 
+    /// 53200 for memory that cannot spill refused in memory context
+    /// `context`, with PostgreSQL's DETAIL.
+    pub fn out_of_memory(e: actorgres_memory::Exhausted, context: &str) -> SqlError {
+        SqlError::new(SqlState::OUT_OF_MEMORY, "out of memory").with_detail(format!(
+            "Failed on request of size {} in memory context \"{context}\"{}.",
+            e.requested,
+            if e.server {
+                " (the server's memory limit)"
+            } else {
+                ""
+            }
+        ))
+    }
+
     /// 22007 for date/time text that does not read (PostgreSQL's
     /// DTERR_BAD_FORMAT).
     pub fn invalid_datetime(type_name: &str, text: &str) -> SqlError {

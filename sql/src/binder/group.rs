@@ -164,33 +164,27 @@ impl Binder<'_> {
                 .with_hint("Could not choose a best candidate function. You might need to add explicit type casts.")
                 .at(pos))
             }
-            ("json_agg" | "jsonb_agg", [t]) => {
-                let jsonb = name == "jsonb_agg";
-                let ty = if *t == DataType::Unknown {
-                    DataType::Text
-                } else {
-                    *t
-                };
-                let out = if jsonb {
-                    DataType::Jsonb
-                } else {
-                    DataType::Json
-                };
-                (AggFunc::JsonAgg { jsonb, ty }, None, out)
-            }
-            ("json_object_agg" | "jsonb_object_agg", [_, v]) => {
-                let jsonb = name == "jsonb_object_agg";
+            ("json_agg" | "jsonb_agg" | "json_object_agg" | "jsonb_object_agg", [.., v])
+                if args.len() == if name.ends_with("object_agg") { 2 } else { 1 } =>
+            {
+                // The value's type (an unknown literal is text).
                 let ty = if *v == DataType::Unknown {
                     DataType::Text
                 } else {
                     *v
                 };
+                let jsonb = name.starts_with("jsonb");
                 let out = if jsonb {
                     DataType::Jsonb
                 } else {
                     DataType::Json
                 };
-                (AggFunc::JsonObjectAgg { jsonb, ty }, None, out)
+                let func = if name.ends_with("object_agg") {
+                    AggFunc::JsonObjectAgg { jsonb, ty }
+                } else {
+                    AggFunc::JsonAgg { jsonb, ty }
+                };
+                (func, None, out)
             }
             ("array_agg", [t]) => {
                 let array = t.array_type().ok_or_else(undefined)?;

@@ -39,5 +39,5 @@ pub(crate) use relations::{
 pub use schema::{
     CheckDef, ColumnDef, DatabaseDef, ForeignKeyDef, IndexDef, SequenceDef, TableDef,
 };
-pub use store::{creation_namespace, search_namespaces, Catalog};
+pub use store::{creation_namespace, search_namespaces, temp_search_path, Catalog};
 pub(crate) use store::{oid as oid_of, text as text_of};

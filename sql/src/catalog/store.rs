@@ -63,6 +63,26 @@ pub fn search_namespaces(setting: &str, user: &str, schemas: &[(u32, String)]) -
     out
 }
 
+/// The search path of a session with temporary schema `temp`: the
+/// temporary schema first unless the setting places `pg_temp` itself.
+pub fn temp_search_path(
+    setting: &str,
+    user: &str,
+    schemas: &[(u32, String)],
+    temp: Option<u32>,
+) -> Vec<u32> {
+    let Some(t) = temp else {
+        return search_namespaces(setting, user, schemas);
+    };
+    let mut with_temp = schemas.to_vec();
+    with_temp.push((t, "pg_temp".into()));
+    let mut path = search_namespaces(setting, user, &with_temp);
+    if !path.contains(&t) {
+        path.insert(0, t);
+    }
+    path
+}
+
 /// Where CREATE puts an unqualified name: the first schema the
 /// search_path lists explicitly that exists (pg_catalog only when
 /// listed), if any.

@@ -634,30 +634,28 @@ fn add_column(
     if_not_exists: bool,
 ) -> Result<()> {
     let mut nc = new_column(c, &def.name, ctx)?;
-    if nc.def.generated {
+    // Values a new column computes for each row are not written yet.
+    let computed = if nc.def.generated {
+        Some("generated")
+    } else if nc.sequence.is_some() {
+        Some("serial or identity")
+    } else {
+        None
+    };
+    if let Some(kind) = computed {
         let mut any = false;
         each_row(ctx, def, |_, _| {
             any = true;
             Ok(())
         })?;
         if any {
-            return Err(SqlError::unsupported(
-                "ALTER TABLE ADD COLUMN of a generated column on a table with rows",
-            ));
+            return Err(SqlError::unsupported(format!(
+                "ALTER TABLE ADD COLUMN of a {kind} column on a table with rows"
+            )));
         }
     }
     let owned = match nc.sequence.take() {
         Some(seq) => {
-            let mut any = false;
-            each_row(ctx, def, |_, _| {
-                any = true;
-                Ok(())
-            })?;
-            if any {
-                return Err(SqlError::unsupported(
-                    "ALTER TABLE ADD COLUMN of a serial or identity column on a table with rows",
-                ));
-            }
             let seq_name = super::sequence::owned_sequence_name(
                 ctx,
                 def.namespace,

@@ -56,6 +56,27 @@ pub(super) fn remove_table(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef) -> Resu
     Ok(())
 }
 
+/// PostgreSQL's NOTICE for objects a DROP ... CASCADE takes with it
+/// (`lines` as "table t", "constraint c on table t").
+pub(super) fn cascade_notice(lines: &[String]) -> SqlError {
+    match lines {
+        [one] => SqlError::notice(
+            SqlState::SUCCESSFUL_COMPLETION,
+            format!("drop cascades to {one}"),
+        ),
+        many => SqlError::notice(
+            SqlState::SUCCESSFUL_COMPLETION,
+            format!("drop cascades to {} other objects", many.len()),
+        )
+        .with_detail(
+            many.iter()
+                .map(|l| format!("drop cascades to {l}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+    }
+}
+
 /// DROP TABLE | DATABASE [IF EXISTS] names.
 pub fn drop(
     ctx: &mut Stmt<'_>,
@@ -187,22 +208,7 @@ pub(super) fn drop_dependent_keys(
         .with_detail(detail.join("\n"))
         .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
     }
-    let notice = match lines.as_slice() {
-        [one] => SqlError::notice(
-            SqlState::SUCCESSFUL_COMPLETION,
-            format!("drop cascades to {one}"),
-        ),
-        many => SqlError::notice(
-            SqlState::SUCCESSFUL_COMPLETION,
-            format!("drop cascades to {} other objects", many.len()),
-        )
-        .with_detail(
-            many.iter()
-                .map(|l| format!("drop cascades to {l}"))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        ),
-    };
+    let notice = cascade_notice(&lines);
     ctx.notices.push(notice);
     let cat = ctx.catalog();
     let who = ctx.actor(xid);

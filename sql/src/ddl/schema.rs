@@ -230,22 +230,7 @@ pub fn drop_schemas(
         .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
     }
     if !lines.is_empty() {
-        ctx.notices.push(match lines.as_slice() {
-            [one] => SqlError::notice(
-                SqlState::SUCCESSFUL_COMPLETION,
-                format!("drop cascades to {one}"),
-            ),
-            many => SqlError::notice(
-                SqlState::SUCCESSFUL_COMPLETION,
-                format!("drop cascades to {} other objects", many.len()),
-            )
-            .with_detail(
-                many.iter()
-                    .map(|l| format!("drop cascades to {l}"))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            ),
-        });
+        ctx.notices.push(super::drop::cascade_notice(&lines));
     }
     let xid = ctx.write_xid("DROP SCHEMA")?;
     let dropped: Vec<String> = members.iter().map(|t| t.name.clone()).collect();

@@ -59,6 +59,20 @@ pub fn create_view(
         }
         remove_table(ctx, xid, &old)?;
     }
+    // Names found outside public are kept qualified, so the view means
+    // the same relations whatever the search path when it is used.
+    let text = v.query.to_string();
+    let query_text = {
+        let cat = ctx.catalog();
+        let mut schema_of = |name: &str| {
+            let t = cat.table(None, name).ok().flatten()?;
+            if t.namespace == system::PUBLIC_NS {
+                return None;
+            }
+            ctx.namespace_name(t.namespace).ok()
+        };
+        crate::parser::qualify_relations_with(&text, &mut schema_of).unwrap_or(text.clone())
+    };
     let oid = ctx.engine().new_oid()?;
     let rule = ctx.engine().new_oid()?;
     {
@@ -75,7 +89,7 @@ pub fn create_view(
                 Value::Oid(rule),
                 Value::Text("_RETURN".into()),
                 Value::Oid(oid),
-                Value::Text(v.query.to_string()),
+                Value::Text(query_text),
             ],
             &who,
         )?;

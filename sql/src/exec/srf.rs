@@ -389,17 +389,8 @@ fn charge(budget: &mut Option<actorgres_memory::Budget>, ctx: &EvalCtx<'_>, n: u
     let Some(b) = budget.as_mut() else {
         return Ok(());
     };
-    b.reserve_hard(n).map_err(|e| {
-        SqlError::new(SqlState::OUT_OF_MEMORY, "out of memory").with_detail(format!(
-            "Failed on request of size {} in memory context \"RecursiveUnion\"{}.",
-            e.requested,
-            if e.server {
-                " (the server's memory limit)"
-            } else {
-                ""
-            }
-        ))
-    })
+    b.reserve_hard(n)
+        .map_err(|e| crate::error::errors::out_of_memory(e, "RecursiveUnion"))
 }
 
 impl Node for RecursiveUnion<'_> {

@@ -39,6 +39,14 @@ pub enum Parsed {
     Checkpoint,
     /// FETCH or MOVE.
     Fetch(Box<cursor::FetchStatement>),
+    /// CREATE SCHEMA name followed by schema elements (CREATE TABLE,
+    /// VIEW, INDEX, SEQUENCE) run in the new schema.
+    CreateSchema {
+        /// The CREATE SCHEMA itself.
+        schema: Ast,
+        /// Its elements, in the order written.
+        elements: Vec<Ast>,
+    },
     /// COPY.
     Copy(Box<CopyStatement>),
     /// CREATE SEQUENCE or ALTER SEQUENCE.
@@ -224,6 +232,39 @@ fn qualified_any(sql: &str) -> Option<String> {
     Some(re.replace_all(sql, "$1$2$3").into_owned())
 }
 
+/// The CREATE and GRANT statements that follow CREATE SCHEMA name up to
+/// the end of the statement. Each element is cut at the next CREATE or
+/// GRANT outside parentheses and parsed on its own (sqlparser would read
+/// a following CREATE as a view's table alias).
+fn schema_elements(p: &mut Parser<'_>, len: usize) -> std::result::Result<Vec<Ast>, ParserError> {
+    let starts = |t: &Token| matches!(t, Token::Word(w) if w.keyword == Keyword::CREATE || w.keyword == Keyword::GRANT);
+    let mut out = Vec::new();
+    while starts(&p.peek_token().token) {
+        let mut tokens = Vec::new();
+        let mut depth = 0i32;
+        loop {
+            let t = p.peek_token();
+            match &t.token {
+                Token::EOF | Token::SemiColon if depth == 0 => break,
+                tok if depth == 0 && !tokens.is_empty() && starts(tok) => break,
+                Token::LParen => depth += 1,
+                Token::RParen => depth -= 1,
+                _ => {}
+            }
+            tokens.push(p.next_token());
+        }
+        let dialect = PostgreSqlDialect {};
+        let mut sub = Parser::new(&dialect).with_tokens_with_locations(tokens);
+        let stmt = sub.parse_statement()?;
+        let rest = sub.peek_token();
+        if rest.token != Token::EOF {
+            return Err(found(&rest, "end of statement"));
+        }
+        out.push(Ast::new(stmt, len));
+    }
+    Ok(out)
+}
+
 fn found(tok: &sqlparser::tokenizer::TokenWithSpan, expected: &str) -> ParserError {
     ParserError::ParserError(format!(
         "Expected: {expected}, found: {} at Line: {}, Column: {}",
@@ -253,6 +294,16 @@ pub fn relations_read(sql: &str) -> Vec<String> {
 /// query nor a system relation prefixed by `schema`; None if it does not
 /// parse as one statement.
 pub fn qualify_relations(sql: &str, schema: &str) -> Option<String> {
+    qualify_relations_with(sql, &mut |_| Some(schema.to_owned()))
+}
+
+/// `sql` with each unqualified relation name that is neither a WITH query
+/// nor a system relation prefixed by the schema `schema_of` gives for it
+/// (None leaves it bare); None if it does not parse as one statement.
+pub fn qualify_relations_with(
+    sql: &str,
+    schema_of: &mut dyn FnMut(&str) -> Option<String>,
+) -> Option<String> {
     use sqlparser::ast::{Ident, ObjectNamePart, Query, Visit, Visitor};
     struct Ctes(Vec<String>);
     impl Visitor for Ctes {
@@ -280,8 +331,10 @@ pub fn qualify_relations(sql: &str, schema: &str) -> Option<String> {
             let n = crate::binder::ident(id);
             let system = crate::catalog::SystemView::lookup(std::slice::from_ref(&n)).is_some();
             if !system && !ctes.0.contains(&n) {
-                name.0
-                    .insert(0, ObjectNamePart::Identifier(Ident::new(schema)));
+                if let Some(schema) = schema_of(&n) {
+                    name.0
+                        .insert(0, ObjectNamePart::Identifier(Ident::new(schema)));
+                }
             }
         }
         std::ops::ControlFlow::<()>::Continue(())
@@ -341,7 +394,19 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
                 if let Statement::Query(q) = &mut stmt {
                     expand_table(&mut q.body);
                 }
-                Parsed::Sql(Ast::new(stmt, sql.len()))
+                let elements = if matches!(stmt, Statement::CreateSchema { .. }) {
+                    schema_elements(&mut p, sql.len())?
+                } else {
+                    Vec::new()
+                };
+                if elements.is_empty() {
+                    Parsed::Sql(Ast::new(stmt, sql.len()))
+                } else {
+                    Parsed::CreateSchema {
+                        schema: Ast::new(stmt, sql.len()),
+                        elements,
+                    }
+                }
             }
         };
         out.push(stmt);

@@ -183,16 +183,13 @@ impl<'s> Stmt<'s> {
 
     /// The schemas the session's search_path searches, in order.
     pub fn search_path(&self) -> Result<Vec<u32>> {
-        let mut path = crate::catalog::search_namespaces(
+        // The session's temporary schema comes first (temp.rs rule 2).
+        Ok(crate::catalog::temp_search_path(
             &self.settings.str("search_path"),
             &self.info.user,
             &self.namespaces()?,
-        );
-        // The session's temporary schema comes first (temp.rs rule 2).
-        if let Some(ns) = self.temp.namespace() {
-            path.insert(0, ns);
-        }
-        Ok(path)
+            self.temp.namespace(),
+        ))
     }
 
     /// The relation `name` of schema `ns`, locked in `mode` (None if it

@@ -81,17 +81,9 @@ impl ResultSink for Collect {
     }
     fn data_row(&mut self, row: &[Value], _style: &OutputStyle) -> Result<()> {
         let n = crate::exec::spill::row_size(row);
-        self.memory.reserve_hard(n).map_err(|e| {
-            SqlError::new(SqlState::OUT_OF_MEMORY, "out of memory").with_detail(format!(
-                "Failed on request of size {} in memory context \"PortalHoldContext\"{}.",
-                e.requested,
-                if e.server {
-                    " (the server's memory limit)"
-                } else {
-                    ""
-                }
-            ))
-        })?;
+        self.memory
+            .reserve_hard(n)
+            .map_err(|e| crate::error::errors::out_of_memory(e, "PortalHoldContext"))?;
         self.rows.push(row.to_vec());
         Ok(())
     }

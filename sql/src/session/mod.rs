@@ -897,6 +897,93 @@ pub(crate) enum Dispatched {
     CommitThenDropDatabase(u32),
 }
 
+/// CREATE SCHEMA name element...: the schema, then its elements in
+/// PostgreSQL's order (sequences, tables, views, indexes, grants) with
+/// the new schema first on the search path; an element naming another
+/// schema is 42P15.
+fn create_schema_elements(
+    ctx: &mut Stmt<'_>,
+    schema: &crate::parser::Ast,
+    elements: &[crate::parser::Ast],
+) -> Result<()> {
+    let Statement::CreateSchema {
+        schema_name,
+        if_not_exists,
+        ..
+    } = schema.as_ref()
+    else {
+        return Err(SqlError::internal("schema elements without CREATE SCHEMA"));
+    };
+    if *if_not_exists {
+        return Err(SqlError::new(
+            SqlState::FEATURE_NOT_SUPPORTED,
+            "CREATE SCHEMA IF NOT EXISTS cannot include schema elements",
+        ));
+    }
+    let name = match schema_name {
+        ast::SchemaName::Simple(n) | ast::SchemaName::NamedAuthorization(n, _) => {
+            crate::binder::object_name(n).join(".")
+        }
+        ast::SchemaName::UnnamedAuthorization(role) => crate::binder::ident(role),
+    };
+    crate::ddl::create_schema(ctx, schema_name, false)?;
+    let rank = |s: &Statement| match s {
+        Statement::CreateSequence { .. } => 0,
+        Statement::CreateTable(_) => 1,
+        Statement::CreateView(_) => 2,
+        Statement::CreateIndex(_) => 3,
+        _ => 4,
+    };
+    let mut ordered: Vec<&crate::parser::Ast> = elements.iter().collect();
+    ordered.sort_by_key(|e| rank(e.as_ref()));
+    for e in &ordered {
+        let object = match e.as_ref() {
+            Statement::CreateTable(ct) => Some(&ct.name),
+            Statement::CreateView(v) => Some(&v.name),
+            Statement::CreateIndex(ci) => Some(&ci.table_name),
+            Statement::CreateSequence { name, .. } => Some(name),
+            Statement::Grant { .. } => None,
+            other => {
+                return Err(SqlError::unsupported(format!(
+                    "the schema element \"{}\"",
+                    statement_kind(other)
+                )))
+            }
+        };
+        let parts = object.map(crate::binder::object_name).unwrap_or_default();
+        if let [.., s, _] = parts.as_slice() {
+            if *s != name {
+                return Err(SqlError::new(
+                    SqlState::INVALID_SCHEMA_DEFINITION,
+                    format!(
+                        "CREATE specifies a schema ({s}) different from the one being created ({name})"
+                    ),
+                ));
+            }
+        }
+    }
+    let old = ctx.settings.str("search_path");
+    let path = format!("{}, {old}", crate::func::quote_ident(&name));
+    ctx.settings
+        .set("search_path", Some(&path), Source::Session)?;
+    let mut result = Ok(());
+    for e in ordered {
+        ctx.txn.cid += 1;
+        let mut discard = context::Internal::default();
+        if let Err(err) = dispatch(
+            ctx,
+            &Parsed::Sql(e.derived(e.as_ref().clone())),
+            &mut discard,
+        ) {
+            result = Err(err);
+            break;
+        }
+    }
+    ctx.settings
+        .set("search_path", Some(&old), Source::Session)?;
+    result
+}
+
 fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> Result<Dispatched> {
     let stmt = match parsed {
         Parsed::Sql(s) => s.as_ref(),
@@ -904,6 +991,11 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             return Err(SqlError::unsupported(
                 "FETCH and MOVE in a prepared statement",
             ))
+        }
+        Parsed::CreateSchema { schema, elements } => {
+            create_schema_elements(ctx, schema, elements)?;
+            sink.command_complete("CREATE SCHEMA")?;
+            return Ok(Dispatched::Done);
         }
         Parsed::Checkpoint => {
             crate::ddl::checkpoint(ctx)?;

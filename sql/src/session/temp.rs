@@ -87,33 +87,6 @@ impl Stmt<'_> {
     }
 }
 
-/// Discards what a statement's rows and notices produce.
-struct Discard;
-
-impl crate::result::ResultSink for Discard {
-    fn row_description(&mut self, _: &[crate::plan::OutputColumn]) -> Result<()> {
-        Ok(())
-    }
-    fn data_row(&mut self, _: &[Value], _: &crate::value::OutputStyle) -> Result<()> {
-        Ok(())
-    }
-    fn command_complete(&mut self, _: &str) -> Result<()> {
-        Ok(())
-    }
-    fn empty_query(&mut self) -> Result<()> {
-        Ok(())
-    }
-    fn notice(&mut self, _: &SqlError) -> Result<()> {
-        Ok(())
-    }
-    fn portal_suspended(&mut self) -> Result<()> {
-        Ok(())
-    }
-    fn copy(&mut self) -> Option<&mut dyn crate::result::CopyChannel> {
-        None
-    }
-}
-
 impl Session {
     /// Runs the ON COMMIT actions of the session's temporary tables in
     /// the committing transaction (rule 3).
@@ -146,7 +119,7 @@ impl Session {
                         true,
                         true,
                         &[parts],
-                        &mut Discard,
+                        &mut super::context::Internal::default(),
                     )?;
                     dropped.push(oid);
                 } else {
@@ -182,7 +155,7 @@ impl Session {
             "DROP SCHEMA IF EXISTS {} CASCADE",
             temp_schema_name(self.info.pid)
         );
-        self.simple_query(&sql, &mut Discard)?;
+        self.simple_query(&sql, &mut super::context::Internal::default())?;
         self.temp.ns.set(None);
         self.temp.on_commit.borrow_mut().clear();
         Ok(())

@@ -186,15 +186,12 @@ pub(crate) fn namespaces(ctx: &EvalCtx<'_>) -> Result<Vec<(u32, String)>> {
 
 /// The schemas the session's search_path searches, in order.
 pub(crate) fn search_path(ctx: &EvalCtx<'_>) -> Result<Vec<u32>> {
-    let mut path = crate::catalog::search_namespaces(
+    Ok(crate::catalog::temp_search_path(
         &ctx.settings.str("search_path"),
         &ctx.info.user,
         &namespaces(ctx)?,
-    );
-    if let Some(ns) = ctx.temp_namespace {
-        path.insert(0, ns);
-    }
-    Ok(path)
+        ctx.temp_namespace,
+    ))
 }
 
 /// pg_namespace: PostgreSQL's fixed schemas, then those created.

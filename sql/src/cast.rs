@@ -835,7 +835,7 @@ fn parse_timestamp(text: &str, with_zone: bool, style: &OutputStyle) -> Result<i
 /// Near a transition a local time that does not exist (spring forward)
 /// or exists twice (fall back) takes the smaller offset, standard time,
 /// as PostgreSQL does.
-fn local_offset(zone: &crate::value::Zone, local: i64) -> i32 {
+pub(crate) fn local_offset(zone: &crate::value::Zone, local: i64) -> i32 {
     const DAY: i64 = USECS_PER_DAY;
     let (a, b) = (
         zone.offset_at(local.saturating_sub(DAY)),

@@ -2944,11 +2944,7 @@ impl Settings {
         let Val::Str(s) = &v else { return Ok(v) };
         match d.name {
             "client_encoding" => {
-                let norm: String = s
-                    .chars()
-                    .filter(|c| c.is_ascii_alphanumeric())
-                    .collect::<String>()
-                    .to_ascii_lowercase();
+                let norm = encoding_key(s);
                 if norm == "utf8" || norm == "unicode" {
                     Ok(Val::Str("UTF8".into()))
                 } else {
@@ -3308,6 +3304,15 @@ fn check_datestyle(s: &str, current: &str) -> Result<String> {
         order = "DMY";
     }
     Ok(format!("{style}, {order}"))
+}
+
+/// An encoding name as PostgreSQL compares them: letters and digits only,
+/// lower case (`UTF-8` and `utf8` are one).
+pub fn encoding_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase()
 }
 
 /// parse_bool: on/off/true/false/yes/no/1/0 and unique prefixes.

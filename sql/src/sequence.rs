@@ -187,7 +187,19 @@ fn open(
 }
 
 /// nextval(regclass).
+/// 25006 in a read-only transaction (nextval and setval write).
+fn check_writable(ctx: &EvalCtx<'_>, func: &str) -> Result<()> {
+    if ctx.settings.bool("transaction_read_only") {
+        return Err(SqlError::new(
+            SqlState::READ_ONLY_SQL_TRANSACTION,
+            format!("cannot execute {func}() in a read-only transaction"),
+        ));
+    }
+    Ok(())
+}
+
 pub(crate) fn nextval(ctx: &mut EvalCtx<'_>, seq: &Value) -> Result<i64> {
+    check_writable(ctx, "nextval")?;
     let (oid, def, rel) = open(ctx, seq)?;
     let reading: &EvalCtx<'_> = ctx;
     let mut result = 0;
@@ -336,6 +348,7 @@ pub(crate) fn setval(
     value: i64,
     is_called: bool,
 ) -> Result<i64> {
+    check_writable(ctx, "setval")?;
     let (oid, def, rel) = open(ctx, seq)?;
     if value < def.min || value > def.max {
         return Err(SqlError::new(

@@ -375,6 +375,13 @@ impl Binder<'_> {
                 }
                 self.call(func, args, self.expr_pos(e))
             }
+            AstExpr::AtTimeZone {
+                timestamp,
+                time_zone,
+            } => {
+                let args = vec![self.expr(time_zone, scope)?, self.expr(timestamp, scope)?];
+                self.call("timezone", args, self.expr_pos(e))
+            }
             AstExpr::Position { expr, r#in } => {
                 let args = vec![self.expr(r#in, scope)?, self.expr(expr, scope)?];
                 self.call("strpos", args, self.expr_pos(e))

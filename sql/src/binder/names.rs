@@ -82,6 +82,7 @@ fn strong_colname(e: &AstExpr) -> Option<String> {
         AstExpr::Array(_) => Some("array".into()),
         AstExpr::Substring { .. } => Some("substring".into()),
         AstExpr::Position { .. } => Some("position".into()),
+        AstExpr::AtTimeZone { .. } => Some("timezone".into()),
         AstExpr::Trim { trim_where, .. } => Some(
             match trim_where {
                 Some(ast::TrimWhereField::Leading) => "ltrim",

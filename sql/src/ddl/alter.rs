@@ -151,6 +151,16 @@ pub fn alter_table(
     sink.command_complete("ALTER TABLE")
 }
 
+/// Whether the table has a row this transaction sees.
+fn has_rows(ctx: &mut Stmt<'_>, def: &Arc<TableDef>) -> Result<bool> {
+    let mut any = false;
+    each_row(ctx, def, |_, _| {
+        any = true;
+        Ok(())
+    })?;
+    Ok(any)
+}
+
 /// ALTER TABLE ... RENAME CONSTRAINT old TO new: the index of a primary
 /// key or unique constraint is renamed with it, as in PostgreSQL.
 fn rename_constraint(
@@ -643,12 +653,7 @@ fn add_column(
         None
     };
     if let Some(kind) = computed {
-        let mut any = false;
-        each_row(ctx, def, |_, _| {
-            any = true;
-            Ok(())
-        })?;
-        if any {
+        if has_rows(ctx, def)? {
             return Err(SqlError::unsupported(format!(
                 "ALTER TABLE ADD COLUMN of a {kind} column on a table with rows"
             )));
@@ -710,22 +715,15 @@ fn add_column(
             }
             None => Value::Null,
         };
-    if col.not_null && missing.is_null() {
-        let mut any = false;
-        each_row(ctx, def, |_, _| {
-            any = true;
-            Ok(())
-        })?;
-        if any {
-            return Err(SqlError::new(
-                SqlState::NOT_NULL_VIOLATION,
-                format!(
-                    "column \"{}\" of relation \"{}\" contains null values",
-                    col.name, def.name
-                ),
-            )
-            .with_object(Some(&def.name), Some(&col.name), None));
-        }
+    if col.not_null && missing.is_null() && has_rows(ctx, def)? {
+        return Err(SqlError::new(
+            SqlState::NOT_NULL_VIOLATION,
+            format!(
+                "column \"{}\" of relation \"{}\" contains null values",
+                col.name, def.name
+            ),
+        )
+        .with_object(Some(&def.name), Some(&col.name), None));
     }
     let attnum = def.columns.len() + 1;
     if let Some((mut seq, seq_name)) = owned {

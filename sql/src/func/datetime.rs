@@ -515,7 +515,53 @@ fn justify_days(iv: &crate::value::Interval) -> crate::value::Interval {
     }
 }
 
+/// The zone `a[0]` names, 22023 if none.
+fn zone_arg(a: &[Value]) -> Result<crate::value::datetime_in::ZoneSpec> {
+    let name = arg!(a, 0, Text);
+    crate::value::datetime_in::zone_by_name(&name).ok_or_else(|| {
+        SqlError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            format!("time zone \"{name}\" not recognized"),
+        )
+    })
+}
+
+/// `ts AT TIME ZONE zone` for a timestamptz: the wall-clock time there.
+fn timezone_of_instant(a: &[Value]) -> Result<Value> {
+    use crate::value::datetime_in::ZoneSpec;
+    let t = arg!(a, 1, TimestampTz);
+    if t == i64::MIN || t == i64::MAX {
+        return Ok(Value::Timestamp(t));
+    }
+    let offset = match zone_arg(a)? {
+        ZoneSpec::Offset(o) => o,
+        ZoneSpec::Named(z) => z.offset_at(t),
+    };
+    Ok(Value::Timestamp(t + i64::from(offset) * 1_000_000))
+}
+
+/// `ts AT TIME ZONE zone` for a timestamp: the instant that wall-clock
+/// time is in that zone.
+fn timezone_of_local(a: &[Value]) -> Result<Value> {
+    use crate::value::datetime_in::ZoneSpec;
+    let t = arg!(a, 1, Timestamp);
+    if t == i64::MIN || t == i64::MAX {
+        return Ok(Value::TimestampTz(t));
+    }
+    let offset = match zone_arg(a)? {
+        ZoneSpec::Offset(o) => o,
+        ZoneSpec::Named(z) => crate::cast::local_offset(&z, t),
+    };
+    Ok(Value::TimestampTz(t - i64::from(offset) * 1_000_000))
+}
+
 pub(super) static FUNCTIONS: &[FuncDef] = &[
+    f("timezone", &[Text, TimestampTz], Timestamp, |a, _| {
+        timezone_of_instant(a)
+    }),
+    f("timezone", &[Text, Timestamp], TimestampTz, |a, _| {
+        timezone_of_local(a)
+    }),
     f("age", &[Timestamp, Timestamp], Interval, |a, _| {
         Ok(Value::Interval(age(
             arg!(a, 0, Timestamp),

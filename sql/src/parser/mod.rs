@@ -17,6 +17,7 @@ use crate::error::{Result, SqlError, SqlState};
 
 mod copy;
 pub mod cursor;
+pub mod database;
 mod dismantle;
 mod fast_insert;
 mod sequence;
@@ -39,6 +40,8 @@ pub enum Parsed {
     Checkpoint,
     /// FETCH or MOVE.
     Fetch(Box<cursor::FetchStatement>),
+    /// CREATE DATABASE with PostgreSQL's options.
+    CreateDatabase(Box<database::CreateDatabase>),
     /// CREATE SCHEMA name followed by schema elements (CREATE TABLE,
     /// VIEW, INDEX, SEQUENCE) run in the new schema.
     CreateSchema {
@@ -380,6 +383,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
             }
             _ if sequence::starts(&p) => Parsed::Sequence(Box::new(sequence::parse(&mut p)?)),
             _ if cursor::starts(&p) => Parsed::Fetch(Box::new(cursor::parse(&mut p)?)),
+            _ if database::starts(&p) => Parsed::CreateDatabase(Box::new(database::parse(&mut p)?)),
             Token::Word(w)
                 if w.keyword == Keyword::SET
                     && matches!(&p.peek_nth_token(1).token,

@@ -992,6 +992,10 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
                 "FETCH and MOVE in a prepared statement",
             ))
         }
+        Parsed::CreateDatabase(c) => {
+            crate::ddl::create_database(ctx, c, sink)?;
+            return Ok(Dispatched::CommitNow);
+        }
         Parsed::CreateSchema { schema, elements } => {
             create_schema_elements(ctx, schema, elements)?;
             sink.command_complete("CREATE SCHEMA")?;
@@ -1136,12 +1140,6 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
         }
         Statement::Lock(l) => crate::ddl::lock_table(ctx, l, sink).map(|()| Dispatched::Done),
         Statement::Analyze(a) => crate::ddl::analyze(ctx, a, sink).map(|()| Dispatched::Done),
-        Statement::CreateDatabase {
-            db_name,
-            if_not_exists,
-            ..
-        } => crate::ddl::create_database(ctx, db_name, *if_not_exists, sink)
-            .map(|()| Dispatched::CommitNow),
         other => Err(SqlError::unsupported(format!(
             "the statement \"{}\"",
             statement_kind(other)

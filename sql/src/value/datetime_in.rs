@@ -520,6 +520,15 @@ impl Tm {
     }
 }
 
+/// The zone a name means (AT TIME ZONE, timezone()): an abbreviation
+/// (`EST`, `UTC`), an IANA name or a POSIX form; None if unknown.
+pub(crate) fn zone_by_name(name: &str) -> Option<ZoneSpec> {
+    if let Some(o) = abbreviation(&name.to_lowercase()) {
+        return Some(ZoneSpec::Offset(o));
+    }
+    Zone::parse(name).map(ZoneSpec::Named)
+}
+
 /// The zone of a field that names one (`America/New_York`, `EST`).
 fn zone_named(text: &str, word: &str) -> Result<ZoneSpec, DtError> {
     if let Some(o) = abbreviation(word) {

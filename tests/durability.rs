@@ -572,3 +572,48 @@ async fn nextval_never_repeats_a_value_across_kill_9() {
     assert_eq!(all.len(), n, "a sequence value was handed out twice");
     assert!(n > 100, "the clients made progress: {n} values");
 }
+
+/// The temporary tables of sessions that died with the server (kill -9)
+/// are not inherited: the first session to create a temporary table
+/// afterwards (with a reused pid, its schema's name) gets an empty schema
+/// of its own, and the leftovers are dropped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn temporary_tables_do_not_outlive_a_killed_server() {
+    let mut server = Server::start(&[]);
+    let before = server.connect().await;
+    exec(
+        &before,
+        "CREATE TEMP TABLE left_behind (a int); INSERT INTO left_behind VALUES (1)",
+    )
+    .await;
+    server.signal("KILL");
+    server.wait_exit(LIMIT).expect("killed");
+    let server = server.restart(&[]);
+    let c = server.connect().await;
+    exec(&c, "CREATE TEMP TABLE mine (a int)").await;
+    let left = rows(
+        &c,
+        "SELECT count(*) FROM pg_class WHERE relname = 'left_behind'",
+    )
+    .await;
+    assert_eq!(
+        left[0][0].as_deref(),
+        Some("0"),
+        "the dead session's table is gone"
+    );
+    let schemas = rows(
+        &c,
+        "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'pg_temp%' AND oid <> pg_my_temp_schema()",
+    )
+    .await;
+    assert_eq!(
+        schemas[0][0].as_deref(),
+        Some("0"),
+        "no orphaned temporary schema"
+    );
+    let err = c
+        .simple_query("SELECT * FROM left_behind")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code().map(|s| s.code()), Some("42P01"));
+}

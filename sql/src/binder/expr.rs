@@ -378,10 +378,7 @@ impl Binder<'_> {
             AstExpr::AtTimeZone {
                 timestamp,
                 time_zone,
-            } => {
-                let args = vec![self.expr(time_zone, scope)?, self.expr(timestamp, scope)?];
-                self.call("timezone", args, self.expr_pos(e))
-            }
+            } => self.at_time_zone(timestamp, time_zone, scope, self.expr_pos(e)),
             AstExpr::Position { expr, r#in } => {
                 let args = vec![self.expr(r#in, scope)?, self.expr(expr, scope)?];
                 self.call("strpos", args, self.expr_pos(e))
@@ -392,6 +389,21 @@ impl Binder<'_> {
             ))
             .at(self.expr_pos(e))),
         }
+    }
+
+    /// `ts AT TIME ZONE zone` as timezone(zone, ts). Apart from
+    /// [`Self::expr`], whose stack frame every level of a long expression
+    /// chain pays for.
+    #[inline(never)]
+    fn at_time_zone(
+        &mut self,
+        timestamp: &AstExpr,
+        zone: &AstExpr,
+        scope: &Scope,
+        pos: Option<u32>,
+    ) -> Result<Expr> {
+        let args = vec![self.expr(zone, scope)?, self.expr(timestamp, scope)?];
+        self.call("timezone", args, pos)
     }
 
     /// A column reference: unqualified or `table.column`.

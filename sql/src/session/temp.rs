@@ -56,6 +56,7 @@ impl Stmt<'_> {
             return Ok(ns);
         }
         let name = temp_schema_name(self.info.pid);
+        self.drop_orphan_temp_schemas()?;
         let ns = match self.namespaces()?.iter().find(|(_, n)| *n == name) {
             Some((oid, _)) => *oid,
             None => {
@@ -74,6 +75,44 @@ impl Stmt<'_> {
         };
         self.temp.ns.set(Some(ns));
         Ok(ns)
+    }
+
+    /// Drops the temporary schemas of backends that no longer exist (the
+    /// server was killed while they ran), as PostgreSQL's autovacuum
+    /// removes orphaned temporary tables; quietly, in this transaction.
+    /// Called only while this session has no temporary schema.
+    fn drop_orphan_temp_schemas(&mut self) -> Result<()> {
+        let live: Vec<i32> = self.host.activity().iter().map(|a| a.pid).collect();
+        let orphans: Vec<String> = self
+            .namespaces()?
+            .iter()
+            .filter_map(|(_, n)| {
+                let pid: i32 = n.strip_prefix("pg_temp_")?.parse().ok()?;
+                // This session has none yet: one with its own pid is a
+                // leftover of an earlier server run too (pids restart).
+                (pid == self.info.pid || !live.contains(&pid)).then(|| n.clone())
+            })
+            .collect();
+        if orphans.is_empty() {
+            return Ok(());
+        }
+        let names: Vec<sqlparser::ast::ObjectName> = orphans
+            .into_iter()
+            .map(|n| sqlparser::ast::ObjectName::from(vec![sqlparser::ast::Ident::new(n)]))
+            .collect();
+        let notices = self.notices.len();
+        crate::ddl::drop(
+            self,
+            sqlparser::ast::ObjectType::Schema,
+            true,
+            true,
+            &names,
+            &mut super::context::Internal::default(),
+        )?;
+        self.notices.truncate(notices);
+        // CommandCounterIncrement: what follows must not see them.
+        self.txn.cid += 1;
+        Ok(())
     }
 
     /// `schema` as written, with `pg_temp` meaning the session's own

@@ -69,6 +69,11 @@ impl NotifyHub {
         }
     }
 
+    /// Whether backend `pid` listens on any channel.
+    pub fn is_listening(&self, pid: i32) -> bool {
+        self.listeners.lock().contains_key(&pid)
+    }
+
     /// The channels backend `pid` listens on, in LISTEN order.
     pub fn channels(&self, pid: i32) -> Vec<String> {
         self.listeners.lock().get(&pid).cloned().unwrap_or_default()

@@ -496,11 +496,7 @@ impl Backend {
             return;
         }
         for n in notes {
-            self.send(BackendMessage::NotificationResponse {
-                pid: n.pid,
-                channel: n.channel,
-                payload: n.payload,
-            });
+            self.send(sink::notification(n));
         }
         self.flush(ctx, false);
     }

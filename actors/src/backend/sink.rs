@@ -363,6 +363,15 @@ pub fn ready_status(s: TxStatus) -> TransactionStatus {
     }
 }
 
+/// A notification as the client receives it.
+pub fn notification(n: actorgres_sql::notify::Notification) -> BackendMessage {
+    BackendMessage::NotificationResponse {
+        pid: n.pid,
+        channel: n.channel,
+        payload: n.payload,
+    }
+}
+
 /// What the Backend hears of a running batch.
 pub struct Hooks<R: FnMut(&Session), S: FnMut(&str)> {
     /// Just before ReadyForQuery is sent (PostgreSQL reports the backend
@@ -457,11 +466,7 @@ pub fn run_batch<R: FnMut(&Session), S: FnMut(&str)>(
                     sink.push(&BackendMessage::ParameterStatus { name, value });
                 }
                 for n in session.take_notifications() {
-                    sink.push(&BackendMessage::NotificationResponse {
-                        pid: n.pid,
-                        channel: n.channel,
-                        payload: n.payload,
-                    });
+                    sink.push(&notification(n));
                 }
                 (hooks.on_ready)(&session);
                 sink.push(&BackendMessage::ReadyForQuery(ready_status(

@@ -137,22 +137,16 @@ impl Binder<'_> {
                     return Ok(named(oid, name));
                 }
                 let schemas = self.tables.namespaces();
-                let schema = schemas
-                    .iter()
-                    .find(|(o, _)| *o == ns)
-                    .map(|(_, n)| crate::func::quote_ident(n))
+                let schema = crate::catalog::schema_name(&schemas, ns)
+                    .map(crate::func::quote_ident)
                     .unwrap_or_default();
                 Ok(named(oid, format!("{schema}.{name}")))
             }
             DataType::Regnamespace => {
                 let parts = qualified_name(text).ok_or_else(|| invalid_name(text))?;
                 match parts.as_slice() {
-                    [name] => self
-                        .tables
-                        .namespaces()
-                        .into_iter()
-                        .find(|(_, n)| n == name)
-                        .map(|(oid, _)| named(oid, crate::func::quote_ident(name)))
+                    [name] => crate::catalog::schema_oid(&self.tables.namespaces(), name)
+                        .map(|oid| named(oid, crate::func::quote_ident(name)))
                         .ok_or_else(|| undefined(SqlState::UNDEFINED_SCHEMA, "schema")),
                     _ => Err(invalid_name(text)),
                 }

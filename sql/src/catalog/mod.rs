@@ -33,11 +33,13 @@ pub use relations::{
     INFORMATION_SCHEMA_NS, PG_TOAST_NS,
 };
 pub(crate) use relations::{
-    session_catalog, session_descriptions, session_namespaces, session_relations,
-    session_search_path,
+    session_catalog, session_descriptions, session_lookup_namespaces, session_namespaces,
+    session_relations, session_search_path,
 };
 pub use schema::{
     CheckDef, ColumnDef, DatabaseDef, ForeignKeyDef, IndexDef, SequenceDef, TableDef,
 };
-pub use store::{creation_namespace, search_namespaces, temp_search_path, Catalog};
+pub use store::{
+    creation_namespace, schema_name, schema_oid, search_namespaces, temp_search_path, Catalog,
+};
 pub(crate) use store::{oid as oid_of, text as text_of};

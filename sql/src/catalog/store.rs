@@ -51,7 +51,7 @@ fn path_names(setting: &str, user: &str) -> Vec<String> {
 pub fn search_namespaces(setting: &str, user: &str, schemas: &[(u32, String)]) -> Vec<u32> {
     let mut out = Vec::new();
     for name in path_names(setting, user) {
-        if let Some(&(ns, _)) = schemas.iter().find(|(_, n)| *n == name) {
+        if let Some(ns) = schema_oid(schemas, &name) {
             if !out.contains(&ns) {
                 out.push(ns);
             }
@@ -61,6 +61,19 @@ pub fn search_namespaces(setting: &str, user: &str, schemas: &[(u32, String)]) -
         out.insert(0, system::PG_CATALOG_NS);
     }
     out
+}
+
+/// The name of schema `ns` in a database's list of schemas, (oid, name).
+pub fn schema_name(schemas: &[(u32, String)], ns: u32) -> Option<&str> {
+    schemas
+        .iter()
+        .find(|(o, _)| *o == ns)
+        .map(|(_, n)| n.as_str())
+}
+
+/// The OID of the schema called `name` in a database's list of schemas.
+pub fn schema_oid(schemas: &[(u32, String)], name: &str) -> Option<u32> {
+    schemas.iter().find(|(_, n)| n == name).map(|(o, _)| *o)
 }
 
 /// The search path of a session with temporary schema `temp`: the
@@ -89,7 +102,7 @@ pub fn temp_search_path(
 pub fn creation_namespace(setting: &str, user: &str, schemas: &[(u32, String)]) -> Option<u32> {
     path_names(setting, user)
         .into_iter()
-        .find_map(|name| schemas.iter().find(|(_, n)| *n == name).map(|s| s.0))
+        .find_map(|name| schema_oid(schemas, &name))
 }
 
 fn attrs(t: &SysTable) -> Vec<StoredAttr> {
@@ -139,17 +152,15 @@ fn foreign_keys_of(rel: u32, rows: &DefinitionRows) -> (Vec<ForeignKeyDef>, Vec<
             .map(|(_, c)| text(&c[1]))
             .unwrap_or_default()
     };
-    let schema_name = |o: u32| {
+    let schema_of = |o: u32| {
         let ns = rows
             .classes
             .iter()
             .find(|(_, c)| oid(&c[0]) == o)
             .map_or(0, |(_, c)| oid(&c[2]));
-        rows.namespaces
-            .iter()
-            .find(|(n, _)| *n == ns)
-            .map(|(_, name)| name.clone())
+        schema_name(&rows.namespaces, ns)
             .unwrap_or_default()
+            .to_owned()
     };
     let attr = |o: u32, i: usize| {
         rows.attributes
@@ -181,10 +192,10 @@ fn foreign_keys_of(rel: u32, rows: &DefinitionRows) -> (Vec<ForeignKeyDef>, Vec<
             oid: oid(&r[0]),
             name: text(&r[1]),
             table: (child, class_name(child)),
-            schema: schema_name(child),
+            schema: schema_of(child),
             columns: cols.iter().map(|&i| (i, attr(child, i).0)).collect(),
             ref_table: (parent, class_name(parent)),
-            ref_schema: schema_name(parent),
+            ref_schema: schema_of(parent),
             ref_columns: ref_cols.iter().map(|&i| (i, attr(parent, i).0)).collect(),
             types: cols.iter().map(|&i| attr(child, i).1).collect(),
             ref_types: ref_cols.iter().map(|&i| attr(parent, i).1).collect(),
@@ -451,11 +462,7 @@ impl<'a> Catalog<'a> {
     pub fn namespace_named(&self, name: &str) -> Result<Option<u32>> {
         Ok(match name {
             "pg_catalog" => Some(system::PG_CATALOG_NS),
-            _ => self
-                .namespaces()?
-                .into_iter()
-                .find(|(_, n)| n == name)
-                .map(|(o, _)| o),
+            _ => schema_oid(&self.namespaces()?, name),
         })
     }
 

@@ -491,20 +491,8 @@ fn alter_type(
     ctx.txn.cid += 1;
     let new_def = reload(ctx, def)?;
     // A new file and new indexes, the rows written again.
+    super::maintenance::new_relation_file(ctx, xid, &new_def)?;
     let engine = ctx.engine();
-    let filenode = engine.new_oid()?;
-    let rel = engine.create_relation(xid, ctx.db, filenode)?;
-    ctx.txn.creates.push(rel);
-    ctx.txn.drops.push(def.rel);
-    super::index::renew_indexes(ctx, xid, &new_def, rel)?;
-    {
-        let cat = ctx.catalog();
-        let who = ctx.actor(xid);
-        if let Some((tid, mut row)) = cat.class_tid(def.oid)? {
-            row[4] = Value::Oid(filenode);
-            cat.update(&system::PG_CLASS, tid, &row, &who)?;
-        }
-    }
     ctx.txn.cid += 1;
     let new_def = reload(ctx, def)?;
     let targets: Vec<usize> = new_def.live().map(|(a, _)| a).collect();

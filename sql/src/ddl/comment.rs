@@ -86,8 +86,8 @@ pub fn comment(
                     None,
                 ));
             };
-            match ctx.namespaces()?.iter().find(|(_, n)| n == schema) {
-                Some((oid, _)) => (*oid, PG_NAMESPACE, 0),
+            match crate::catalog::schema_oid(&ctx.namespaces()?, schema) {
+                Some(oid) => (oid, PG_NAMESPACE, 0),
                 None => return Err(undefined_schema(schema)),
             }
         }

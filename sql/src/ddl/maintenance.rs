@@ -42,6 +42,30 @@ pub fn lock_table(ctx: &mut Stmt<'_>, l: &ast::Lock, sink: &mut dyn ResultSink) 
     sink.command_complete("LOCK TABLE")
 }
 
+/// Gives table `def` a new, empty relation file and new empty indexes
+/// (the old files go at commit, the new ones at rollback), recorded in
+/// pg_class.
+pub(super) fn new_relation_file(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &crate::catalog::TableDef,
+) -> Result<()> {
+    let engine = ctx.engine();
+    let filenode = engine.new_oid()?;
+    let new = engine.create_relation(xid, ctx.db, filenode)?;
+    ctx.txn.creates.push(new);
+    ctx.txn.drops.push(def.rel);
+    super::index::renew_indexes(ctx, xid, def, new)?;
+    let cat = ctx.catalog();
+    let who = ctx.actor(xid);
+    if let Some((tid, mut row)) = cat.class_tid(def.oid)? {
+        row[4] = Value::Oid(filenode);
+        cat.update(&system::PG_CLASS, tid, &row, &who)?;
+    }
+    ctx.catalog_changed();
+    Ok(())
+}
+
 /// TRUNCATE [TABLE] a [, ...]: each table gets a new, empty file (a new
 /// relfilenode, as PostgreSQL); the old file goes at commit.
 pub fn truncate(ctx: &mut Stmt<'_>, t: &ast::Truncate, sink: &mut dyn ResultSink) -> Result<()> {
@@ -93,19 +117,7 @@ pub fn truncate(ctx: &mut Stmt<'_>, t: &ast::Truncate, sink: &mut dyn ResultSink
     }
     for def in defs {
         let xid = ctx.write_xid("TRUNCATE TABLE")?;
-        let engine = ctx.engine();
-        let filenode = engine.new_oid()?;
-        let new = engine.create_relation(xid, ctx.db, filenode)?;
-        ctx.txn.creates.push(new);
-        ctx.txn.drops.push(def.rel);
-        super::index::renew_indexes(ctx, xid, &def, new)?;
-        let cat = ctx.catalog();
-        let who = ctx.actor(xid);
-        if let Some((tid, mut row)) = cat.class_tid(def.oid)? {
-            row[4] = Value::Oid(filenode);
-            cat.update(&system::PG_CLASS, tid, &row, &who)?;
-        }
-        ctx.catalog_changed();
+        new_relation_file(ctx, xid, &def)?;
     }
     sink.command_complete("TRUNCATE TABLE")
 }

@@ -108,7 +108,7 @@ fn split_name<'p>(ctx: &Stmt<'_>, parts: &'p [String]) -> Result<(Option<&'p str
         [n] => Ok((None, n.as_str())),
         [s, n] | [_, s, n] => {
             let real = ctx.temp_alias(s);
-            if !ctx.namespaces()?.iter().any(|(_, name)| *name == real) {
+            if crate::catalog::schema_oid(&ctx.namespaces()?, &real).is_none() {
                 return Err(undefined_schema(s));
             }
             Ok((Some(s.as_str()), n.as_str()))
@@ -153,7 +153,7 @@ fn creation_schema(ctx: &Stmt<'_>, schema: Option<&str>, name: &str) -> Result<u
     let ns = match schema {
         Some(s) => {
             let real = ctx.temp_alias(s);
-            schemas.iter().find(|(_, n)| *n == real).map(|x| x.0)
+            crate::catalog::schema_oid(&schemas, &real)
         }
         None => crate::catalog::creation_namespace(
             &ctx.settings.str("search_path"),

@@ -72,7 +72,7 @@ pub fn create_schema(ctx: &mut Stmt<'_>, name: &SchemaName, if_not_exists: bool)
     };
     check_schema_name(&name)?;
     lock_names(ctx)?;
-    if ctx.namespaces()?.iter().any(|(_, n)| *n == name) {
+    if crate::catalog::schema_oid(&ctx.namespaces()?, &name).is_some() {
         let msg = format!("schema \"{name}\" already exists");
         if if_not_exists {
             ctx.notices.push(SqlError::notice(
@@ -108,7 +108,7 @@ pub fn alter_schema(ctx: &mut Stmt<'_>, a: &ast::AlterSchema) -> Result<()> {
             ast::AlterSchemaOperation::Rename { name: to } => {
                 let to = schema_name(to)?;
                 check_schema_name(&to)?;
-                if ctx.namespaces()?.iter().any(|(_, n)| *n == to) {
+                if crate::catalog::schema_oid(&ctx.namespaces()?, &to).is_some() {
                     return Err(SqlError::new(
                         SqlState::DUPLICATE_SCHEMA,
                         format!("schema \"{to}\" already exists"),

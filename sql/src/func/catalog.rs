@@ -264,16 +264,13 @@ fn indexdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
             .get(column as usize - 1)
             .map_or(Value::Null, |n| Value::Text(n.clone())));
     }
-    let schema = namespaces(ctx)?
-        .into_iter()
-        .find(|(o, _)| *o == t.namespace)
-        .map(|(_, n)| n)
-        .unwrap_or_default();
+    let schemas = namespaces(ctx)?;
+    let schema = crate::catalog::schema_name(&schemas, t.namespace).unwrap_or_default();
     Ok(Value::Text(format!(
         "CREATE {}INDEX {} ON {}.{} USING btree ({})",
         if ix.unique { "UNIQUE " } else { "" },
         quote_ident(&ix.name),
-        quote_ident(&schema),
+        quote_ident(schema),
         quote_ident(&t.name),
         names.join(", ")
     )))
@@ -344,7 +341,7 @@ fn get_expr(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     let mut text = text;
     let schemas = namespaces(ctx)?;
     for ns in search_path(ctx)? {
-        if let Some((_, name)) = schemas.iter().find(|(o, _)| *o == ns) {
+        if let Some(name) = crate::catalog::schema_name(&schemas, ns) {
             text = text.replace(&format!("'{}.", quote_ident(name)), "'");
         }
     }
@@ -640,15 +637,12 @@ fn regname(a: &[Value], ctx: &EvalCtx<'_>, ty: DataType) -> Result<Value> {
                     if visible(&rels, &path, bare, oid) {
                         return Some(name);
                     }
-                    let schema = schemas.iter().find(|(o, _)| *o == t.namespace)?;
-                    Some(format!("{}.{name}", quote_ident(&schema.1)))
+                    let schema = crate::catalog::schema_name(&schemas, t.namespace)?;
+                    Some(format!("{}.{name}", quote_ident(schema)))
                 })
             }
         },
-        Regnamespace => namespaces(ctx)?
-            .into_iter()
-            .find(|(o, _)| *o == oid)
-            .map(|(_, n)| quote_ident(&n)),
+        Regnamespace => crate::catalog::schema_name(&namespaces(ctx)?, oid).map(quote_ident),
         Regrole => role_name(oid).map(quote_ident),
         Regproc | Regprocedure | Regoper => super::builtin_by_oid(oid).map(|d| {
             if ty == Regprocedure {
@@ -765,15 +759,7 @@ fn to_reg(a: &[Value], ctx: &EvalCtx<'_>, ty: DataType) -> Result<Value> {
             Some(v) => Some(v.oid()),
             None => {
                 let name = parts.last().cloned().unwrap_or_default();
-                let schemas = namespaces(ctx)?;
-                let wanted: Vec<u32> = match parts.len() {
-                    1 => search_path(ctx)?,
-                    n => schemas
-                        .iter()
-                        .filter(|(_, s)| *s == parts[n - 2])
-                        .map(|(o, _)| *o)
-                        .collect(),
-                };
+                let wanted = crate::catalog::session_lookup_namespaces(ctx, &parts)?;
                 let rels = relations(ctx)?;
                 wanted.iter().find_map(|ns| {
                     rels.iter().filter(|t| t.namespace == *ns).find_map(|t| {
@@ -786,10 +772,7 @@ fn to_reg(a: &[Value], ctx: &EvalCtx<'_>, ty: DataType) -> Result<Value> {
                 })
             }
         },
-        Regnamespace => namespaces(ctx)?
-            .into_iter()
-            .find(|(_, n)| *n == text)
-            .map(|(o, _)| o),
+        Regnamespace => crate::catalog::schema_oid(&namespaces(ctx)?, &text),
         Regrole => crate::binder::role_by_name(&text),
         _ => {
             let name = parts.last().cloned().unwrap_or_default();

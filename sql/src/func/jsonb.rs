@@ -985,24 +985,15 @@ enum Part {
 fn each(a: &[Value], func: &str, part: Part) -> Result<Value> {
     let fields = match tree(&a[0])? {
         Json::Object(f) => f,
-        other if func.starts_with("jsonb") => {
-            let _ = other;
-            return Err(SqlError::new(
-                SqlState::INVALID_PARAMETER_VALUE,
-                format!("cannot call {func} on a non-object"),
-            ));
-        }
-        Json::Array(_) => {
-            return Err(SqlError::new(
-                SqlState::INVALID_PARAMETER_VALUE,
-                "cannot deconstruct an array as an object",
-            ))
-        }
-        _ => {
-            return Err(SqlError::new(
-                SqlState::INVALID_PARAMETER_VALUE,
-                "cannot deconstruct a scalar",
-            ))
+        other => {
+            let message = if func.starts_with("jsonb") {
+                format!("cannot call {func} on a non-object")
+            } else if matches!(other, Json::Array(_)) {
+                "cannot deconstruct an array as an object".into()
+            } else {
+                "cannot deconstruct a scalar".into()
+            };
+            return Err(SqlError::new(SqlState::INVALID_PARAMETER_VALUE, message));
         }
     };
     Ok(Value::Array(ArrayRef::new(

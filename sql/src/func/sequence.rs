@@ -54,14 +54,7 @@ fn serial_sequence(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     };
     let all = relations(ctx)?;
     let schemas = crate::catalog::session_namespaces(ctx)?;
-    let wanted: Vec<u32> = match parts.len() {
-        1 => crate::catalog::session_search_path(ctx)?,
-        n => schemas
-            .iter()
-            .filter(|(_, s)| *s == parts[n - 2])
-            .map(|(o, _)| *o)
-            .collect(),
-    };
+    let wanted = crate::catalog::session_lookup_namespaces(ctx, &parts)?;
     let Some(t) = wanted.iter().find_map(|ns| {
         all.iter().find(|t| {
             &t.name == name && t.namespace == *ns && t.sequence.is_none() && t.view.is_none()
@@ -91,10 +84,8 @@ fn serial_sequence(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
         .map_or(Value::Null, |s| {
             Value::Text(format!(
                 "{}.{}",
-                schemas
-                    .iter()
-                    .find(|(o, _)| *o == s.namespace)
-                    .map(|(_, n)| crate::func::quote_ident(n))
+                crate::catalog::schema_name(&schemas, s.namespace)
+                    .map(crate::func::quote_ident)
                     .unwrap_or_default(),
                 super::quote_ident(&s.name)
             ))

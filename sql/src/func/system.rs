@@ -84,12 +84,7 @@ fn path_schemas(ctx: &EvalCtx<'_>, implicit: bool) -> Result<Vec<String>> {
     Ok(crate::catalog::session_search_path(ctx)?
         .into_iter()
         .filter(|ns| implicit || named || *ns != crate::catalog::system::PG_CATALOG_NS)
-        .filter_map(|ns| {
-            schemas
-                .iter()
-                .find(|(o, _)| *o == ns)
-                .map(|(_, n)| n.clone())
-        })
+        .filter_map(|ns| crate::catalog::schema_name(&schemas, ns).map(str::to_owned))
         .collect())
 }
 

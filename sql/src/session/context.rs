@@ -154,6 +154,8 @@ impl<'s> Stmt<'s> {
 
     /// Catalog access for this database as this transaction sees it.
     pub fn catalog(&self) -> Catalog<'_> {
+        // A catalog that cannot be read for the schemas fails again at
+        // the caller's first read; until then the default path stands.
         let path = self.search_path().unwrap_or_else(|_| {
             vec![
                 crate::catalog::system::PG_CATALOG_NS,
@@ -206,12 +208,9 @@ impl<'s> Stmt<'s> {
 
     /// A schema's name by OID ("" if it does not exist).
     pub fn namespace_name(&self, ns: u32) -> Result<String> {
-        Ok(self
-            .namespaces()?
-            .iter()
-            .find(|(o, _)| *o == ns)
-            .map(|(_, n)| n.clone())
-            .unwrap_or_default())
+        Ok(crate::catalog::schema_name(&self.namespaces()?, ns)
+            .unwrap_or_default()
+            .to_owned())
     }
 
     /// The definition of table `schema.name`, locked in `mode` (None if

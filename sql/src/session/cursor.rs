@@ -289,25 +289,17 @@ impl Session {
     fn close(&mut self, which: &ast::CloseCursor, sink: &mut dyn ResultSink) -> Result<()> {
         match which {
             ast::CloseCursor::All => {
-                let all: Vec<String> = self.cursors.keys().cloned().collect();
-                for name in all {
-                    self.remove_cursor(&name);
-                }
+                self.cursors.clear();
                 sink.command_complete("CLOSE CURSOR ALL")
             }
             ast::CloseCursor::Specific { name } => {
                 let name = crate::binder::ident(name);
-                if !self.cursors.contains_key(&name) {
+                if self.cursors.remove(&name).is_none() {
                     return Err(no_cursor(&name));
                 }
-                self.remove_cursor(&name);
                 sink.command_complete("CLOSE CURSOR")
             }
         }
-    }
-
-    fn remove_cursor(&mut self, name: &str) {
-        self.cursors.remove(name);
     }
 
     /// Describe of cursor `name` as a portal: its columns and formats.
@@ -317,23 +309,11 @@ impl Session {
             .map(|c| (c.columns.as_slice(), c.formats.as_slice()))
     }
 
-    /// The columns of cursor `name`, if it is open.
-    pub(super) fn cursor_columns(&self, name: &str) -> Option<Vec<OutputColumn>> {
-        self.cursors.get(name).map(|c| c.columns.clone())
-    }
-
     /// The transaction ended: cursors without HOLD go, and on rollback
     /// those it declared WITH HOLD too (rule 1).
     pub(super) fn end_cursors(&mut self, commit: bool) {
-        let gone: Vec<String> = self
-            .cursors
-            .iter()
-            .filter(|(_, c)| !c.hold || (c.in_open_txn && !commit))
-            .map(|(n, _)| n.clone())
-            .collect();
-        for name in gone {
-            self.remove_cursor(&name);
-        }
+        self.cursors
+            .retain(|_, c| c.hold && (commit || !c.in_open_txn));
         for c in self.cursors.values_mut() {
             c.in_open_txn = false;
         }

@@ -105,6 +105,9 @@ pub struct Session {
     cursors: cursor::Cursors,
     /// The temporary schema.
     temp: temp::TempSchema,
+    /// It listens on a channel (only then are notifications looked for,
+    /// so other sessions never touch the notification hub).
+    listening: bool,
     /// The database's temp file counters (looked up once).
     temp_stats: Arc<crate::exec::spill::TempStats>,
     /// Approximate bytes of `statements` and of `portals` (the Backend's
@@ -204,6 +207,7 @@ impl Session {
             portals: Default::default(),
             cursors: Default::default(),
             temp: Default::default(),
+            listening: false,
             temp_stats,
             prepared_bytes: (0, 0),
         };
@@ -303,7 +307,7 @@ impl Session {
     /// The notifications waiting for this session's client; none while a
     /// transaction is open (they wait for its end, as in PostgreSQL).
     pub fn take_notifications(&mut self) -> Vec<crate::notify::Notification> {
-        if self.txn.is_some() {
+        if self.txn.is_some() || !self.listening {
             return Vec::new();
         }
         self.cluster.notify.take(self.info.pid)
@@ -458,6 +462,9 @@ impl Session {
                         Some(false) => hub.unlisten(pid, Some(channel)),
                         None => hub.unlisten(pid, None),
                     }
+                }
+                if !t.listens.is_empty() {
+                    self.listening = hub.is_listening(pid);
                 }
                 for other in hub.publish(pid, &notes) {
                     if other != pid {

@@ -495,7 +495,7 @@ impl Session {
             Parsed::Fetch(f) if !f.is_move => {
                 return Ok(Analysis {
                     param_types: types,
-                    columns: self.cursor_columns(&f.cursor),
+                    columns: self.describe_cursor(&f.cursor).map(|(c, _)| c.to_vec()),
                     plan: None,
                 });
             }

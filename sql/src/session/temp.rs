@@ -57,8 +57,8 @@ impl Stmt<'_> {
         }
         let name = temp_schema_name(self.info.pid);
         self.drop_orphan_temp_schemas()?;
-        let ns = match self.namespaces()?.iter().find(|(_, n)| *n == name) {
-            Some((oid, _)) => *oid,
+        let ns = match crate::catalog::schema_oid(&self.namespaces()?, &name) {
+            Some(oid) => oid,
             None => {
                 let xid = self.write_xid("CREATE TABLE")?;
                 let oid = self.engine().new_oid()?;

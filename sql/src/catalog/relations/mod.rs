@@ -24,8 +24,8 @@ use crate::value::Value;
 use columns::*;
 pub(crate) use rows::{
     catalog as session_catalog, descriptions as session_descriptions,
-    namespaces as session_namespaces, relations as session_relations,
-    search_path as session_search_path,
+    lookup_namespaces as session_lookup_namespaces, namespaces as session_namespaces,
+    relations as session_relations, search_path as session_search_path,
 };
 pub use rows::{role_name, BUILTIN_DESCRIPTIONS, BUILTIN_SHARED_DESCRIPTIONS};
 

@@ -194,6 +194,20 @@ pub(crate) fn search_path(ctx: &EvalCtx<'_>) -> Result<Vec<u32>> {
     ))
 }
 
+/// The schemas a possibly qualified relation name (`t`, `s.t`, `db.s.t`)
+/// is looked up in, in order: the search path for a bare name, else the
+/// schema named (none if it does not exist).
+pub(crate) fn lookup_namespaces(ctx: &EvalCtx<'_>, parts: &[String]) -> Result<Vec<u32>> {
+    Ok(match parts {
+        [] | [_] => search_path(ctx)?,
+        [.., schema, _] => namespaces(ctx)?
+            .into_iter()
+            .filter(|(_, n)| n == schema)
+            .map(|(o, _)| o)
+            .collect(),
+    })
+}
+
 /// pg_namespace: PostgreSQL's fixed schemas, then those created.
 pub(super) fn pg_namespace(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
     let stored = namespaces(ctx)?;
@@ -1252,10 +1266,8 @@ pub(super) fn pg_depend(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
         let text = text_of(&r[3]).to_lowercase();
         for s in tables.iter().filter(|t| t.sequence.is_some()) {
             let quoted = crate::func::quote_ident(&s.name);
-            let schema = schemas
-                .iter()
-                .find(|(o, _)| *o == s.namespace)
-                .map_or(String::new(), |(_, n)| crate::func::quote_ident(n));
+            let schema = crate::catalog::schema_name(&schemas, s.namespace)
+                .map_or(String::new(), crate::func::quote_ident);
             if text.contains(&format!("'{quoted}'::regclass").to_lowercase())
                 || text.contains(&format!("'{schema}.{quoted}'::regclass").to_lowercase())
             {

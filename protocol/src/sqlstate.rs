@@ -263,6 +263,8 @@ sqlstates! {
     CANT_CHANGE_RUNTIME_PARAM = "55P02";
     /// 55P03
     LOCK_NOT_AVAILABLE = "55P03";
+    /// 55P04: unsafe use of a new enum value.
+    UNSAFE_NEW_ENUM_VALUE_USAGE = "55P04";
     /// 57014: canceling statement due to user request / statement timeout.
     QUERY_CANCELED = "57014";
     /// 57P01: terminating connection due to administrator command.

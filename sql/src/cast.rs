@@ -445,6 +445,7 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
         }
         T::Bytea => Value::Bytea(parse_bytea(text)?),
         T::Uuid => Value::Uuid(parse_uuid(text)?),
+        T::Enum(oid) => crate::usertype::parse_label(oid, text)?,
         T::Inet => {
             let addr = text.trim();
             let addr = addr

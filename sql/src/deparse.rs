@@ -16,6 +16,48 @@ pub struct Deparser<'a> {
     pub columns: &'a [String],
     /// Pretty (psql's `pg_get_expr(e, rel, true)`) or plain (pg_dump's).
     pub pretty: bool,
+    /// Which user types need their schema (None: none do).
+    pub types: Option<&'a TypeNames>,
+}
+
+/// How a session names user types: qualified with their schema unless
+/// its search path finds them (format_type_be_qualified's rule, which
+/// pg_dump's empty search path relies on).
+#[derive(Debug, Default)]
+pub struct TypeNames {
+    /// The namespaces the search path searches.
+    pub path: Vec<u32>,
+    /// The database's schemas, (oid, name).
+    pub schemas: Vec<(u32, String)>,
+}
+
+impl TypeNames {
+    /// format_type of `ty`, qualified where the path would not find it.
+    pub fn name(&self, ty: DataType, typmod: i32) -> String {
+        let shown = crate::func::format_type(ty, typmod);
+        match self.schema_of(ty) {
+            Some(schema) => format!("{}.{shown}", quote_ident(schema)),
+            None => shown,
+        }
+    }
+
+    /// The schema to qualify `ty` with, if it is a user type (or an
+    /// array of one) outside the path.
+    pub fn schema_of(&self, ty: DataType) -> Option<&str> {
+        let t = crate::usertype::get(ty.user_type_oid()?)?;
+        if self.path.contains(&t.namespace) {
+            return None;
+        }
+        crate::catalog::schema_name(&self.schemas, t.namespace)
+    }
+}
+
+/// format_type of `ty`, qualified as `names` says.
+fn type_label(names: Option<&TypeNames>, ty: DataType, typmod: i32) -> String {
+    match names {
+        Some(n) => n.name(ty, typmod),
+        None => crate::func::format_type(ty, typmod),
+    }
 }
 
 /// Operator precedence classes PostgreSQL's pretty printer knows
@@ -30,8 +72,14 @@ fn priority(op: &str) -> Option<u8> {
 
 /// The text of a constant of type `ty`, and whether it needs its type
 /// label to re-read as that type.
-fn constant(v: &Value, ty: DataType, typmod: i32, pretty: bool) -> String {
-    let label = || crate::func::format_type(ty, typmod);
+fn constant(
+    v: &Value,
+    ty: DataType,
+    typmod: i32,
+    pretty: bool,
+    names: Option<&TypeNames>,
+) -> String {
+    let label = || type_label(names, ty, typmod);
     if v.is_null() {
         return format!("NULL::{}", label());
     }
@@ -86,7 +134,7 @@ impl Deparser<'_> {
     /// mode (to decide its parentheses).
     fn node(&self, e: &Expr, parent: Option<(&str, bool)>) -> Option<String> {
         Some(match &e.kind {
-            ExprKind::Const(v) => constant(v, e.ty, e.typmod, self.pretty),
+            ExprKind::Const(v) => constant(v, e.ty, e.typmod, self.pretty, self.types),
             ExprKind::Column(i) => quote_ident(self.columns.get(*i)?),
             ExprKind::Cast { arg, explicit } => {
                 if !explicit
@@ -109,7 +157,7 @@ impl Deparser<'_> {
                         &OutputStyle::default(),
                     )
                     .ok()?;
-                    return Some(constant(&v, e.ty, -1, self.pretty));
+                    return Some(constant(&v, e.ty, -1, self.pretty, self.types));
                 }
                 if !explicit {
                     return self.node(arg, parent);
@@ -122,7 +170,7 @@ impl Deparser<'_> {
                 } else {
                     format!("({inner})")
                 };
-                format!("{inner}::{}", crate::func::format_type(e.ty, e.typmod))
+                format!("{inner}::{}", type_label(self.types, e.ty, e.typmod))
             }
             ExprKind::Call { def, args } if is_operator(def.name) => match args.as_slice() {
                 [l, r] => {
@@ -294,25 +342,28 @@ mod tests {
 
     #[test]
     fn constants_as_ruleutils_prints_them() {
-        assert_eq!(constant(&Value::Int4(5), DataType::Int4, -1, false), "5");
         assert_eq!(
-            constant(&Value::Int4(-1), DataType::Int4, -1, false),
+            constant(&Value::Int4(5), DataType::Int4, -1, false, None),
+            "5"
+        );
+        assert_eq!(
+            constant(&Value::Int4(-1), DataType::Int4, -1, false, None),
             "'-1'::integer"
         );
         assert_eq!(
-            constant(&Value::Text("it's".into()), DataType::Text, -1, true),
+            constant(&Value::Text("it's".into()), DataType::Text, -1, true, None),
             "'it''s'::text"
         );
         assert_eq!(
-            constant(&Value::Float8(1.5), DataType::Float8, -1, false),
+            constant(&Value::Float8(1.5), DataType::Float8, -1, false, None),
             "(1.5)::double precision"
         );
         assert_eq!(
-            constant(&Value::Float8(1.5), DataType::Float8, -1, true),
+            constant(&Value::Float8(1.5), DataType::Float8, -1, true, None),
             "1.5::double precision"
         );
         assert_eq!(
-            constant(&Value::Bool(true), DataType::Bool, -1, false),
+            constant(&Value::Bool(true), DataType::Bool, -1, false, None),
             "true"
         );
     }

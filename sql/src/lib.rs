@@ -39,6 +39,7 @@ pub mod stack;
 mod table;
 mod txn;
 mod types;
+mod usertype;
 pub mod value;
 
 pub use binder::truncate_identifier;

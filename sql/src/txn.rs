@@ -112,6 +112,8 @@ pub struct Transaction {
     pub locks: Vec<(LockTag, LockMode)>,
     /// The catalog changed: read it directly and invalidate caches at the end.
     pub catalog_changed: bool,
+    /// Enum labels ALTER TYPE ... ADD VALUE added (unusable until commit).
+    pub new_enum_labels: crate::usertype::PendingLabels,
     /// transaction_timestamp(), microseconds since 2000-01-01 UTC.
     pub started: i64,
     /// Settings at BEGIN (ROLLBACK restores them).
@@ -164,6 +166,7 @@ impl Transaction {
             drops: Vec::new(),
             locks: Vec::new(),
             catalog_changed: false,
+            new_enum_labels: Default::default(),
             started,
             settings_at_start: settings.clone(),
             session_settings: settings.clone(),

@@ -17,6 +17,8 @@ pub enum TypeCategory {
     Boolean,
     /// 'D'
     DateTime,
+    /// 'E'
+    Enum,
     /// 'I'
     Network,
     /// 'N'
@@ -42,6 +44,7 @@ impl TypeCategory {
             TypeCategory::Array => 'A',
             TypeCategory::Boolean => 'B',
             TypeCategory::DateTime => 'D',
+            TypeCategory::Enum => 'E',
             TypeCategory::Network => 'I',
             TypeCategory::Numeric => 'N',
             TypeCategory::Pseudo => 'P',
@@ -111,8 +114,12 @@ pub enum DataType {
     AnyNonArray,
     /// Pseudo-type: any array type.
     AnyArray,
+    /// Pseudo-type: any enum type.
+    AnyEnum,
     /// An array of the element type.
     Array(&'static DataType),
+    /// An enum type (CREATE TYPE ... AS ENUM), by its pg_type OID.
+    Enum(u32),
 }
 
 impl DataType {
@@ -162,6 +169,9 @@ impl DataType {
             AnyElement => 2283,
             AnyNonArray => 2776,
             AnyArray => 2277,
+            AnyEnum => 3500,
+            Enum(oid) => *oid,
+            Array(Enum(oid)) => crate::usertype::array_oid(*oid),
             Array(elem) => match elem {
                 Bool => 1000,
                 Bytea => 1001,
@@ -209,7 +219,8 @@ impl DataType {
             Bool | Char => 1,
             Int2 => 2,
             Int4 | Oid | Xid | Regproc | Regclass | Regtype | Regnamespace | Regrole
-            | Regprocedure | Regoper | Float4 | Date | Void | Any | AnyElement | AnyNonArray => 4,
+            | Regprocedure | Regoper | Float4 | Date | Void | Any | AnyElement | AnyNonArray
+            | AnyEnum | Enum(_) => 4,
             AclItem => 12,
             Int8 | Float8 | Time | Timestamp | TimestampTz => 8,
             Interval | Uuid => 16,
@@ -265,6 +276,8 @@ impl DataType {
             AnyElement => "anyelement",
             AnyNonArray => "anynonarray",
             AnyArray => "anyarray",
+            AnyEnum => "anyenum",
+            Enum(oid) => crate::usertype::static_name(*oid),
             Array(elem) => match elem {
                 Bool => "_bool",
                 Bytea => "_bytea",
@@ -322,6 +335,10 @@ impl DataType {
             TimestampTz => "timestamp with time zone".into(),
             Char => "\"char\"".into(),
             Array(elem) => format!("{}[]", elem.sql_name()),
+            Enum(oid) => crate::usertype::get(*oid).map_or_else(
+                || "???".to_owned(),
+                |t| crate::func::catalog::quote_ident(&t.name),
+            ),
             other => other.name().into(),
         }
     }
@@ -341,7 +358,10 @@ impl DataType {
             Inet => TypeCategory::Network,
             Unknown => TypeCategory::Unknown,
             Char => TypeCategory::Internal,
-            Record | Void | Any | AnyElement | AnyNonArray | AnyArray => TypeCategory::Pseudo,
+            Record | Void | Any | AnyElement | AnyNonArray | AnyArray | AnyEnum => {
+                TypeCategory::Pseudo
+            }
+            Enum(_) => TypeCategory::Enum,
             Array(_) => TypeCategory::Array,
             Bytea | Xid | Json | Jsonb | Uuid | AclItem => TypeCategory::User,
         }
@@ -366,11 +386,24 @@ impl DataType {
         )
     }
 
+    /// The OID of the user type this type is, or is an array of.
+    pub fn user_type_oid(&self) -> Option<u32> {
+        match self {
+            DataType::Enum(oid) => Some(*oid),
+            DataType::Array(e) => e.user_type_oid(),
+            _ => None,
+        }
+    }
+
     /// True for the pseudo-types that match many types.
     pub fn is_polymorphic(&self) -> bool {
         matches!(
             self,
-            DataType::Any | DataType::AnyElement | DataType::AnyNonArray | DataType::AnyArray
+            DataType::Any
+                | DataType::AnyElement
+                | DataType::AnyNonArray
+                | DataType::AnyArray
+                | DataType::AnyEnum
         )
     }
 
@@ -382,6 +415,9 @@ impl DataType {
 
     /// This type's array type, if it has one.
     pub fn array_type(&self) -> Option<DataType> {
+        if let DataType::Enum(oid) = self {
+            return Some(DataType::Array(crate::usertype::element(*oid)));
+        }
         ARRAYS
             .iter()
             .find(|a| matches!(a, DataType::Array(e) if *e == self))
@@ -390,6 +426,9 @@ impl DataType {
 
     /// pg_type.typarray: this type's array type, or 0.
     pub fn array_oid(&self) -> u32 {
+        if let DataType::Enum(oid) = self {
+            return crate::usertype::array_oid(*oid);
+        }
         ARRAYS
             .iter()
             .find(|a| matches!(a, DataType::Array(e) if *e == self))
@@ -411,9 +450,11 @@ impl DataType {
         !matches!(self, DataType::Name) && matches!(self.typlen(), 1 | 2 | 4 | 8)
     }
 
-    /// pg_type.typtype: 'b' base, 'p' pseudo.
+    /// pg_type.typtype: 'b' base, 'p' pseudo, 'e' enum.
     pub fn typtype(&self) -> char {
-        if matches!(self.category(), TypeCategory::Pseudo) || *self == DataType::Unknown {
+        if let DataType::Enum(_) = self {
+            'e'
+        } else if matches!(self.category(), TypeCategory::Pseudo) || *self == DataType::Unknown {
             'p'
         } else {
             'b'
@@ -422,7 +463,10 @@ impl DataType {
 
     /// The type with this OID, if actorgres has it.
     pub fn from_oid(oid: u32) -> Option<DataType> {
-        Self::builtin().find(|t| t.oid().0 == oid)
+        Self::builtin()
+            .find(|t| t.oid().0 == oid)
+            .or_else(|| (oid == 3500).then_some(DataType::AnyEnum))
+            .or_else(|| crate::usertype::data_type(oid))
     }
 
     /// A type named as SQL text, after the grammar's aliases (integer →
@@ -471,7 +515,15 @@ impl DataType {
             "anyelement" => AnyElement,
             "anynonarray" => AnyNonArray,
             "anyarray" => AnyArray,
-            _ => return None,
+            "anyenum" => AnyEnum,
+            // `_int4`: the array type's own name.
+            _ => {
+                return name
+                    .strip_prefix('_')
+                    .and_then(DataType::from_name)
+                    .filter(|e| !matches!(e, Array(_)) && e.name() == &name[1..])
+                    .and_then(|e| e.array_type())
+            }
         })
     }
 }

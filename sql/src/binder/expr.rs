@@ -5,7 +5,7 @@ use sqlparser::ast::{
     FunctionArguments, UnaryOperator, Value as AstValue,
 };
 
-use super::names::{ident, object_name, sql_type};
+use super::names::{ident, object_name};
 use super::{Binder, Scope, MAX_PARAMS};
 use crate::cast::{can_coerce, cast_value, parse_text, CoercionContext};
 use crate::error::{Result, SqlError, SqlState};
@@ -48,7 +48,7 @@ impl Binder<'_> {
                 data_type,
                 format: None,
             } => {
-                let (ty, typmod) = sql_type(data_type).map_err(|err| {
+                let (ty, typmod) = self.resolve_type(data_type).map_err(|err| {
                     // PostgreSQL points at the type after `::`.
                     let at = match kind {
                         CastKind::DoubleColon => self.pos_after(expr.as_ref()).map(|p| {
@@ -68,7 +68,7 @@ impl Binder<'_> {
                 self.explicit_cast(arg, ty, typmod, pos)
             }
             AstExpr::TypedString(ts) => {
-                let (ty, typmod) = sql_type(&ts.data_type)?;
+                let (ty, typmod) = self.resolve_type(&ts.data_type)?;
                 let lit = self.literal(&ts.value.value, self.pos_of(&ts.value))?;
                 self.explicit_cast(lit, ty, typmod, self.expr_pos(e))
             }
@@ -779,7 +779,21 @@ impl Binder<'_> {
     }
 
     /// Resolves and builds a function call by name.
-    pub(crate) fn call(&mut self, name: &str, args: Vec<Expr>, pos: Option<u32>) -> Result<Expr> {
+    pub(crate) fn call(
+        &mut self,
+        name: &str,
+        mut args: Vec<Expr>,
+        pos: Option<u32>,
+    ) -> Result<Expr> {
+        let types: Vec<DataType> = args.iter().map(|a| a.ty).collect();
+        if let Some(oid) = func::enum_type_argument(name, &types) {
+            args.push(Expr {
+                kind: ExprKind::Const(Value::Oid(oid)),
+                ty: DataType::Oid,
+                typmod: -1,
+                pos: None,
+            });
+        }
         if (name == "format" && !args.is_empty())
             || matches!(
                 name,

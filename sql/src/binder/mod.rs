@@ -29,7 +29,7 @@ mod window;
 
 use sqlparser::tokenizer::Location;
 
-pub use names::{ident, object_name, sql_type, truncate_identifier};
+pub use names::{ident, object_name, sql_type, sql_type_with, truncate_identifier};
 pub(crate) use regname::{qualified_name, role_by_name, type_by_name};
 pub(crate) use select::split_equi_keys;
 
@@ -59,6 +59,12 @@ pub trait TableSource {
     /// The index `schema.name`: its OID and schema, or None.
     fn index(&mut self, _schema: Option<&str>, _name: &str) -> Option<(u32, u32)> {
         None
+    }
+
+    /// The user-defined type named by `parts` (unqualified or
+    /// `schema.name`), or None.
+    fn user_type(&mut self, _parts: &[String]) -> Result<Option<DataType>> {
+        Ok(None)
     }
 
     /// The database's schemas, (oid, name).
@@ -169,6 +175,14 @@ pub struct Binder<'a> {
 }
 
 impl<'a> Binder<'a> {
+    /// A type name as the session sees it: built-in, or user-defined on
+    /// the search path.
+    #[inline(never)]
+    pub(crate) fn resolve_type(&mut self, t: &sqlparser::ast::DataType) -> Result<(DataType, i32)> {
+        let tables = &mut *self.tables;
+        sql_type_with(t, &mut |parts| tables.user_type(parts))
+    }
+
     /// A binder for `sql` with parameter types `params` (empty for a
     /// simple query), finding tables in `tables`.
     pub fn new(
@@ -228,7 +242,8 @@ impl<'a> Binder<'a> {
     fn pos_after(&self, node: &sqlparser::ast::Expr) -> Option<u32> {
         let end = self.pos(self.spans.end(node))? as usize;
         let skipped = self.text.count_from(end, |c| c.is_whitespace() || c == ')');
-        u32::try_from(end + skipped).ok()
+        let casts = span::trailing_casts(node);
+        u32::try_from(self.text.skip_casts(end + skipped, casts)).ok()
     }
 
     /// Resolves a (possibly schema-qualified) table name; 42P01 if absent.

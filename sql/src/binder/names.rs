@@ -63,6 +63,12 @@ pub fn figure_colname(e: &AstExpr) -> Option<String> {
                 return strong_colname(base).or_else(|| Some(type_colname(data_type)));
             }
             AstExpr::Nested(inner) | AstExpr::Collate { expr: inner, .. } => e = inner,
+            // `a[1]` is named after `a`.
+            AstExpr::CompoundFieldAccess { root, access_chain }
+                if matches!(access_chain.last(), Some(ast::AccessExpr::Subscript(_))) =>
+            {
+                e = root
+            }
             AstExpr::TypedString(ts) => return Some(type_colname(&ts.data_type)),
             AstExpr::Interval(_) => return Some("interval".into()),
             AstExpr::Case { .. } => return Some("case".into()),
@@ -115,14 +121,36 @@ fn subquery_colname(q: &ast::Query) -> Option<String> {
 
 /// The column name of a bare cast: the type's internal name ("int4").
 fn type_colname(t: &AstType) -> String {
-    match sql_type(t) {
-        Ok((ty, _)) => ty.name().to_owned(),
-        Err(_) => t.to_string().to_lowercase(),
+    match (sql_type(t), t) {
+        // `int[]` is named after its element type, as PostgreSQL names
+        // a cast after the last word of its type name.
+        (
+            _,
+            AstType::Array(
+                ast::ArrayElemTypeDef::AngleBracket(e)
+                | ast::ArrayElemTypeDef::SquareBracket(e, _)
+                | ast::ArrayElemTypeDef::Parenthesis(e),
+            ),
+        ) => type_colname(e),
+        (Ok((ty, _)), _) => ty.name().to_owned(),
+        // A user type: its own name, without the schema.
+        (Err(_), AstType::Custom(name, _)) => object_name(name).pop().unwrap_or_default(),
+        (Err(_), _) => t.to_string().to_lowercase(),
     }
 }
 
 /// Maps a sqlparser type to a type and typmod; 42704 for unknown names.
+/// Only built-in types: see [`sql_type_with`] for user-defined ones.
 pub fn sql_type(t: &AstType) -> Result<(DataType, i32)> {
+    sql_type_with(t, &mut |_| Ok(None))
+}
+
+/// Finds a user-defined type by its name's parts.
+pub type UserTypeLookup<'a> = dyn FnMut(&[String]) -> Result<Option<DataType>> + 'a;
+
+/// Maps a sqlparser type to a type and typmod, looking names that are
+/// not built-in up with `user`; 42704 for unknown names.
+pub fn sql_type_with(t: &AstType, user: &mut UserTypeLookup<'_>) -> Result<(DataType, i32)> {
     use DataType as D;
     // anychar_typmodin's bounds, with its messages.
     let char_len = |l: &Option<ast::CharacterLength>, name: &str| match l {
@@ -218,14 +246,15 @@ pub fn sql_type(t: &AstType) -> Result<(DataType, i32)> {
             let parts = object_name(name);
             let last = parts.last().cloned().unwrap_or_default();
             let schema_ok = parts.len() == 1 || (parts.len() == 2 && parts[0] == "pg_catalog");
-            let ty = DataType::from_name(&last)
-                .filter(|_| schema_ok)
-                .ok_or_else(|| {
+            let ty = match DataType::from_name(&last).filter(|_| schema_ok) {
+                Some(ty) => ty,
+                None => user(&parts)?.ok_or_else(|| {
                     SqlError::new(
                         SqlState::UNDEFINED_OBJECT,
                         format!("type \"{}\" does not exist", parts.join(".")),
                     )
-                })?;
+                })?,
+            };
             let typmod = match (ty, mods.as_slice()) {
                 (D::Varchar | D::Bpchar, [ast::TypeModifier::Number(n, _)]) => {
                     n.parse::<i32>().map(|n| n + 4).unwrap_or(-1)
@@ -243,7 +272,7 @@ pub fn sql_type(t: &AstType) -> Result<(DataType, i32)> {
                 | ast::ArrayElemTypeDef::Parenthesis(t) => t,
                 _ => return Err(SqlError::unsupported(format!("the array type {t}"))),
             };
-            let (e, _) = sql_type(inner)?;
+            let (e, _) = sql_type_with(inner, user)?;
             (array_of(e)?, -1)
         }
         other => {
@@ -261,6 +290,11 @@ pub fn sql_type(t: &AstType) -> Result<(DataType, i32)> {
 /// The array type over `elem`, for the element types that have one.
 pub fn array_of(elem: DataType) -> Result<DataType> {
     use DataType as D;
+    if let D::Enum(_) = elem {
+        return elem
+            .array_type()
+            .ok_or_else(|| SqlError::internal("enum without an array type"));
+    }
     static ELEMS: [DataType; 17] = [
         D::Bool,
         D::Bytea,

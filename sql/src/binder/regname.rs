@@ -86,6 +86,24 @@ fn named(oid: u32, name: impl Into<Arc<str>>) -> Value {
 }
 
 impl Binder<'_> {
+    /// A user type (or `name[]`, its array type) named as regtypein reads
+    /// it.
+    fn user_type_by_name(&mut self, text: &str) -> Result<Option<DataType>> {
+        let (name, array) = match text.strip_suffix("[]") {
+            Some(elem) => (elem.trim_end(), true),
+            None => (text, false),
+        };
+        let Some(parts) = qualified_name(name) else {
+            return Ok(None);
+        };
+        let t = self.tables.user_type(&parts)?;
+        Ok(if array {
+            t.and_then(|t| t.array_type())
+        } else {
+            t
+        })
+    }
+
     /// Reads `text` as a value of OID alias type `to`.
     fn reg_input(&mut self, to: DataType, text: &str) -> Result<Value> {
         let trimmed = text.trim();
@@ -105,9 +123,13 @@ impl Binder<'_> {
             SqlError::new(state, format!("{what} \"{text}\" does not exist"))
         };
         match to {
-            DataType::Regtype => type_by_name(trimmed)
-                .map(|t| Value::Regtype(t.oid().0))
-                .ok_or_else(|| undefined(SqlState::UNDEFINED_OBJECT, "type")),
+            DataType::Regtype => match type_by_name(trimmed) {
+                Some(t) => Ok(Value::Regtype(t.oid().0)),
+                None => self
+                    .user_type_by_name(trimmed)?
+                    .map(|t| Value::Regtype(t.oid().0))
+                    .ok_or_else(|| undefined(SqlState::UNDEFINED_OBJECT, "type")),
+            },
             DataType::Regclass => {
                 let parts = qualified_name(text).ok_or_else(|| invalid_name(text))?;
                 if let Some(v) = SystemView::lookup(&parts) {

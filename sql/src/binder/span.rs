@@ -225,6 +225,31 @@ fn walk(
     found
 }
 
+/// How many `::` casts end `e` (they are missing from its span); 0
+/// past a short walk, so that binding a long chain stays linear (its
+/// positions then point at the first cast).
+pub(super) fn trailing_casts(e: &AstExpr) -> usize {
+    const MAX_WALK: usize = 32;
+    let mut n = 0;
+    let mut cur = e;
+    for _ in 0..MAX_WALK {
+        let Some(next) = last_operand(cur) else {
+            return n;
+        };
+        if matches!(
+            cur,
+            AstExpr::Cast {
+                kind: CastKind::DoubleColon,
+                ..
+            }
+        ) {
+            n += 1;
+        }
+        cur = next;
+    }
+    0
+}
+
 /// The start of `e` as sqlparser would compute it (no memory).
 pub(super) fn expr_start(e: &AstExpr) -> Location {
     Spans::default().start(e)
@@ -341,6 +366,59 @@ impl<'a> Text<'a> {
             *starts.get(line).or(starts.last())?
         };
         u32::try_from(before + loc.column).ok()
+    }
+
+    /// The character at 1-based position `pos`.
+    pub(super) fn char_at(&self, pos: usize) -> Option<char> {
+        let at = pos.checked_sub(1)?;
+        if self.sql.is_ascii() {
+            self.sql.as_bytes().get(at).map(|&b| char::from(b))
+        } else {
+            let chars = self.chars.get_or_init(|| self.sql.chars().collect());
+            chars.get(at).copied()
+        }
+    }
+
+    /// Where `n` `::type` suffixes starting at 1-based `pos` end:
+    /// sqlparser's spans end a cast at its operand, while PostgreSQL's
+    /// positions (an operator after a cast) come after the type name, its
+    /// modifiers and array bounds.
+    pub(super) fn skip_casts(&self, mut pos: usize, n: usize) -> usize {
+        let word = |c: char| c.is_alphanumeric() || matches!(c, '_' | '.' | '"' | '$');
+        let blank = |c: char| c.is_whitespace();
+        for _ in 0..n {
+            if self.char_at(pos) != Some(':') || self.char_at(pos + 1) != Some(':') {
+                break;
+            }
+            pos += 2;
+            pos += self.count_from(pos, blank);
+            loop {
+                pos += self.count_from(pos, word);
+                let gap = self.count_from(pos, blank);
+                match self.char_at(pos + gap) {
+                    Some('(') => pos += gap + self.count_from(pos + gap, |c| c != ')') + 1,
+                    Some('[') => pos += gap + self.count_from(pos + gap, |c| c != ']') + 1,
+                    Some(_) => {
+                        let len = self.count_from(pos + gap, word);
+                        let next: String = (0..len)
+                            .filter_map(|i| self.char_at(pos + gap + i))
+                            .collect::<String>()
+                            .to_lowercase();
+                        if matches!(
+                            next.as_str(),
+                            "precision" | "varying" | "with" | "without" | "time" | "zone"
+                        ) {
+                            pos += gap;
+                        } else {
+                            break;
+                        }
+                    }
+                    None => break,
+                }
+            }
+            pos += self.count_from(pos, |c| c.is_whitespace() || c == ')');
+        }
+        pos
     }
 
     /// How many characters from 1-based position `pos` on satisfy `keep`.

@@ -12,6 +12,9 @@ use super::schema::TableDef;
 /// A database's schemas, (oid, name).
 pub type Schemas = Arc<Vec<(u32, String)>>;
 
+/// A database's user-defined types.
+pub type UserTypes = Arc<Vec<Arc<crate::usertype::UserType>>>;
+
 /// Cached definitions by (database, schema, name).
 #[derive(Default)]
 pub struct CatalogCache {
@@ -21,6 +24,8 @@ pub struct CatalogCache {
     tables: Mutex<HashMap<(u32, String, String), Arc<TableDef>>>,
     /// Each database's schemas, (oid, name).
     namespaces: Mutex<HashMap<u32, Schemas>>,
+    /// Each database's user-defined types.
+    types: Mutex<HashMap<u32, UserTypes>>,
 }
 
 impl CatalogCache {
@@ -59,12 +64,28 @@ impl CatalogCache {
         }
     }
 
+    /// Database `db`'s cached user-defined types.
+    pub fn user_types(&self, db: u32) -> Option<UserTypes> {
+        self.types.lock().get(&db).cloned()
+    }
+
+    /// Caches database `db`'s user-defined types, read at `version`,
+    /// unless the catalog changed since.
+    pub fn put_user_types(&self, version: u64, db: u32, types: UserTypes) {
+        let mut t = self.types.lock();
+        if self.version() == version {
+            t.insert(db, types);
+        }
+    }
+
     /// Forgets everything (a catalog-changing transaction ended).
     pub fn invalidate(&self) {
         let mut t = self.tables.lock();
         let mut n = self.namespaces.lock();
+        let mut u = self.types.lock();
         self.version.fetch_add(1, Ordering::AcqRel);
         t.clear();
         n.clear();
+        u.clear();
     }
 }

@@ -27,7 +27,7 @@ mod store;
 pub mod system;
 
 pub use bootstrap::bootstrap;
-pub use cache::CatalogCache;
+pub use cache::{CatalogCache, UserTypes};
 pub use relations::{
     role_name, SystemView, BUILTIN_DESCRIPTIONS, BUILTIN_SHARED_DESCRIPTIONS,
     INFORMATION_SCHEMA_NS, PG_TOAST_NS,

@@ -12,7 +12,10 @@ use super::system::{self, SysTable};
 use crate::error::{Result, SqlError};
 use crate::table::row::{self, StoredAttr};
 use crate::types::DataType;
-use crate::value::Value;
+use crate::usertype::UserType;
+use crate::value::{EnumLabel, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Catalog access for one database within one transaction.
 pub struct Catalog<'a> {
@@ -254,9 +257,17 @@ struct DefinitionRows {
 
 impl DefinitionRows {
     fn read(cat: &Catalog<'_>) -> Result<DefinitionRows> {
+        let attributes = cat.rows(&system::PG_ATTRIBUTE)?;
+        // Columns of user types need the registry (usertype.rs).
+        if attributes
+            .iter()
+            .any(|(_, a)| DataType::from_oid(oid(&a[2])).is_none())
+        {
+            cat.user_types()?;
+        }
         Ok(DefinitionRows {
             classes: cat.classes()?,
-            attributes: cat.rows(&system::PG_ATTRIBUTE)?,
+            attributes,
             attrdefs: cat.rows(&system::PG_ATTRDEF)?,
             constraints: cat.rows(&system::PG_CONSTRAINT)?,
             rewrites: cat.rows(&system::PG_REWRITE)?,
@@ -276,6 +287,11 @@ impl<'a> Catalog<'a> {
             own,
             path: vec![system::PG_CATALOG_NS, system::PUBLIC_NS],
         }
+    }
+
+    /// The database.
+    pub fn db(&self) -> u32 {
+        self.db
     }
 
     /// The same access, searching `path` for unqualified names.
@@ -455,6 +471,48 @@ impl<'a> Catalog<'a> {
             .collect();
         out.push((super::INFORMATION_SCHEMA_NS, "information_schema".into()));
         out.push((super::PG_TOAST_NS, "pg_toast".into()));
+        Ok(out)
+    }
+
+    /// The user-defined types of this database (enum types with their
+    /// labels), also published to the server-wide registry.
+    pub fn user_types(&self) -> Result<Vec<Arc<UserType>>> {
+        let mut labels: HashMap<u32, Vec<Arc<EnumLabel>>> = HashMap::new();
+        for (_, r) in self.rows(&system::PG_ENUM)? {
+            let Value::Float4(sort) = r[2] else { continue };
+            let type_oid = oid(&r[1]);
+            labels
+                .entry(type_oid)
+                .or_default()
+                .push(Arc::new(EnumLabel {
+                    oid: oid(&r[0]),
+                    type_oid,
+                    sort,
+                    label: text(&r[3]),
+                }));
+        }
+        let mut out = Vec::new();
+        let schemas = self.namespaces()?;
+        for (_, r) in self.rows(&system::PG_TYPE)? {
+            if text(&r[5]) != "e" {
+                continue;
+            }
+            let type_oid = oid(&r[0]);
+            let mut labels = labels.remove(&type_oid).unwrap_or_default();
+            labels.sort_by(|a, b| a.sort.total_cmp(&b.sort));
+            out.push(Arc::new(UserType {
+                oid: type_oid,
+                db: self.db,
+                schema: schema_name(&schemas, oid(&r[2]))
+                    .unwrap_or_default()
+                    .to_owned(),
+                name: text(&r[1]),
+                namespace: oid(&r[2]),
+                array_oid: oid(&r[9]),
+                labels,
+            }));
+        }
+        crate::usertype::publish(&out);
         Ok(out)
     }
 

@@ -199,8 +199,22 @@ pub static PG_DESCRIPTION: SysTable = SysTable {
     ],
 };
 
+/// pg_enum: the labels of enum types (their types are pg_type rows with
+/// typtype 'e').
+pub static PG_ENUM: SysTable = SysTable {
+    oid: 3501,
+    name: "pg_enum",
+    shared: false,
+    columns: &[
+        ("oid", DataType::Oid),
+        ("enumtypid", DataType::Oid),
+        ("enumsortorder", DataType::Float4),
+        ("enumlabel", DataType::Name),
+    ],
+};
+
 /// Every per-database catalog, in creation order.
-pub static PER_DATABASE: [&SysTable; 10] = [
+pub static PER_DATABASE: [&SysTable; 11] = [
     &PG_NAMESPACE,
     &PG_TYPE,
     &PG_CLASS,
@@ -211,6 +225,7 @@ pub static PER_DATABASE: [&SysTable; 10] = [
     &PG_INDEX,
     &PG_SEQUENCE,
     &PG_DESCRIPTION,
+    &PG_ENUM,
 ];
 
 /// Every catalog.

@@ -413,7 +413,7 @@ fn alter_type(
     data_type: &ast::DataType,
     using: Option<&ast::Expr>,
 ) -> Result<()> {
-    let (ty, typmod) = crate::binder::sql_type(data_type)?;
+    let (ty, typmod) = ctx.sql_type(data_type)?;
     let col = def.columns[i].clone();
     let name = col.name.clone();
     let in_key = def
@@ -435,7 +435,7 @@ fn alter_type(
     let convert = match using {
         Some(e) => {
             let text = e.to_string();
-            bind_stored(&text, ctx.style, &scope, |b, bound| {
+            bind_stored(ctx.db, &text, ctx.style, &scope, |b, bound| {
                 b.coerce(bound, ty, typmod, crate::cast::CoercionContext::Assignment)
             })?
         }
@@ -684,7 +684,7 @@ fn add_column(
         match &col.default {
             Some(_) if owned.is_some() => Value::Null,
             Some(text) => {
-                let e = bind_stored(text, ctx.style, &Default::default(), |b, e| {
+                let e = bind_stored(ctx.db, text, ctx.style, &Default::default(), |b, e| {
                     b.coerce(
                         e,
                         col.ty,
@@ -792,7 +792,7 @@ fn add_check(
     insert_check(ctx, xid, def, &check)
 }
 
-fn drop_column(
+pub(super) fn drop_column(
     ctx: &mut Stmt<'_>,
     xid: u32,
     def: &TableDef,
@@ -819,6 +819,17 @@ fn drop_column(
     for (tid, mut row) in cat.rows_where(&system::PG_ATTRIBUTE, 0, def.oid)? {
         if row[4] == Value::Int2(attnum as i16) {
             row[1] = Value::Text(dropped_name(attnum));
+            // Old tuples keep the value; a user type's stored form is
+            // read as the built-in type with that form, since the type
+            // may be dropped later (an enum is its label's OID, arrays
+            // are text).
+            match def.columns[i].ty {
+                crate::types::DataType::Enum(_) => row[2] = Value::Oid(26),
+                crate::types::DataType::Array(crate::types::DataType::Enum(_)) => {
+                    row[2] = Value::Oid(25)
+                }
+                _ => {}
+            }
             row[5] = Value::Bool(false);
             row[6] = Value::Bool(true);
             row[7] = Value::Bool(false);

@@ -91,6 +91,10 @@ pub fn comment(
                 None => return Err(undefined_schema(schema)),
             }
         }
+        CommentObject::Type => {
+            let (objoid, classoid) = super::types::comment_target(ctx, name)?;
+            (objoid, classoid, 0)
+        }
         other => return Err(SqlError::unsupported(format!("COMMENT ON {other}"))),
     };
     let xid = ctx.write_xid("COMMENT")?;

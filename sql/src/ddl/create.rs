@@ -5,7 +5,7 @@ use sqlparser::ast::{self, ColumnOption, TableConstraint};
 
 use super::index::{add_index, Kind, NewIndex};
 use super::{check_constraint_name, lock_names, split_name};
-use crate::binder::{ident, object_name, sql_type, table_scope};
+use crate::binder::{ident, object_name, table_scope};
 use crate::cast::{can_coerce, CoercionContext};
 use crate::catalog::{system, CheckDef, ColumnDef, TableDef};
 use crate::error::{Result, SqlError, SqlState};
@@ -82,7 +82,9 @@ pub(super) fn new_column(c: &ast::ColumnDef, table: &str, ctx: &Stmt<'_>) -> Res
     let serial = serial_type(&c.data_type);
     let (ty, typmod) = match serial {
         Some(t) => (t, -1),
-        None => sql_type(&c.data_type).map_err(|e| e.at(pos.map(|p| p + 1)))?,
+        None => ctx
+            .sql_type(&c.data_type)
+            .map_err(|e| e.at(pos.map(|p| p + 1)))?,
     };
     if matches!(
         ty,
@@ -276,7 +278,7 @@ fn serial_type(t: &ast::DataType) -> Option<DataType> {
 pub(super) fn validate_check(ctx: &Stmt<'_>, def: &TableDef, e: &ast::Expr) -> Result<String> {
     let text = e.to_string();
     let scope = table_scope(def, None);
-    bind_stored(&text, ctx.style, &scope, |b, bound| {
+    bind_stored(ctx.db, &text, ctx.style, &scope, |b, bound| {
         if bound.ty != DataType::Bool && bound.ty != DataType::Unknown {
             return Err(SqlError::new(
                 SqlState::DATATYPE_MISMATCH,
@@ -600,6 +602,7 @@ fn new_table_name(ctx: &mut Stmt<'_>, ct: &ast::CreateTable) -> Result<Option<u3
             format!("relation \"{name}\" already exists"),
         ));
     }
+    super::types::check_relation_name(ctx, ns, name)?;
     Ok(Some(ns))
 }
 

@@ -107,6 +107,11 @@ pub fn drop(
             sink.command_complete("DROP SCHEMA")?;
             Ok(Dispatched::Done)
         }
+        ObjectType::Type => {
+            super::types::drop_types(ctx, if_exists, cascade, names)?;
+            sink.command_complete("DROP TYPE")?;
+            Ok(Dispatched::Done)
+        }
         ObjectType::Database => {
             let [name] = names else {
                 return Err(SqlError::syntax("DROP DATABASE takes one name", None));

@@ -341,19 +341,43 @@ pub(super) fn renew_indexes(
     heap: RelId,
 ) -> Result<()> {
     for index in &def.indexes {
-        let engine = ctx.engine();
-        let filenode = engine.new_oid()?;
-        let rel = engine.create_relation(xid, ctx.db, filenode)?;
-        ctx.txn.creates.push(rel);
-        ctx.txn.drops.push(index.rel);
-        engine.index_create(xid, rel, heap)?;
-        let cat = ctx.catalog();
-        let who = ctx.actor(xid);
-        if let Some((tid, mut r)) = cat.class_tid(index.oid)? {
-            r[4] = Value::Oid(filenode);
-            cat.update(&system::PG_CLASS, tid, &r, &who)?;
-        }
+        renew_index(ctx, xid, index, heap)?;
     }
+    Ok(())
+}
+
+/// Gives `index` a new, empty file for heap `heap` (the old one goes at
+/// commit); the new file.
+fn renew_index(ctx: &mut Stmt<'_>, xid: u32, index: &IndexDef, heap: RelId) -> Result<RelId> {
+    let engine = ctx.engine();
+    let filenode = engine.new_oid()?;
+    let rel = engine.create_relation(xid, ctx.db, filenode)?;
+    ctx.txn.creates.push(rel);
+    ctx.txn.drops.push(index.rel);
+    engine.index_create(xid, rel, heap)?;
+    let cat = ctx.catalog();
+    let who = ctx.actor(xid);
+    if let Some((tid, mut r)) = cat.class_tid(index.oid)? {
+        r[4] = Value::Oid(filenode);
+        cat.update(&system::PG_CLASS, tid, &r, &who)?;
+    }
+    Ok(rel)
+}
+
+/// REINDEX of one index: a new file built from the table's rows.
+pub(super) fn rebuild_index(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &TableDef,
+    index: &IndexDef,
+) -> Result<()> {
+    let rel = renew_index(ctx, xid, index, def.rel)?;
+    let fresh = IndexDef {
+        rel,
+        ..index.clone()
+    };
+    super::index_build::build(ctx, xid, def, &fresh)?;
+    ctx.catalog_changed();
     Ok(())
 }
 

@@ -13,6 +13,7 @@ mod index_build;
 mod maintenance;
 mod schema;
 mod sequence;
+mod types;
 mod view;
 
 pub use alter::alter_table;
@@ -24,6 +25,7 @@ pub use index::create_index;
 pub use maintenance::{analyze, checkpoint, lock_table, truncate, vacuum};
 pub use schema::{alter_schema, create_schema};
 pub use sequence::sequence_statement;
+pub use types::{alter_type, alter_type_owner, create_type};
 pub use view::create_view;
 
 use actorgres_storage::lock::{LockMode, LockTag};

@@ -195,14 +195,48 @@ pub fn drop_schemas(
         .iter()
         .filter_map(|ns| ctx.namespace_name(*ns).ok())
         .collect();
-    let mut lines: Vec<String> = Vec::new();
+    // Relations and types, in creation (OID) order.
+    let mut types = Vec::new();
+    for ns in &oids {
+        types.extend(super::types::types_in(ctx, *ns)?);
+    }
+    // (OID, object, what depends on it in turn: columns of a type in
+    // tables of other schemas).
+    let mut owned: Vec<(u32, String, Vec<String>)> = Vec::new();
     for t in members.iter().filter(|t| !owned_elsewhere(t)) {
         let what = match t.relkind() {
             'v' => "view",
             'S' => "sequence",
             _ => "table",
         };
-        lines.push(format!("{what} {}", describe_name(ctx, &path, t)?));
+        let line = format!("{what} {}", describe_name(ctx, &path, t)?);
+        owned.push((t.oid, line, Vec::new()));
+    }
+    for t in &types {
+        let name = if path.contains(&t.namespace) {
+            t.name.clone()
+        } else {
+            format!("{}.{}", ctx.namespace_name(t.namespace)?, t.name)
+        };
+        let users = super::types::type_users(ctx, t.oid)?
+            .into_iter()
+            .filter(|(table, _, _, _)| !members.iter().any(|m| m.oid == *table))
+            .map(|(_, table, column, _)| format!("column {column} of table {table}"))
+            .collect();
+        owned.push((t.oid, format!("type {name}"), users));
+    }
+    owned.sort_by_key(|o| o.0);
+    let first = &targets[0].2;
+    // The objects, and the DETAIL line saying why each goes.
+    let mut lines: Vec<String> = Vec::new();
+    let mut why: Vec<String> = Vec::new();
+    for (_, object, users) in owned {
+        why.push(format!("{object} depends on schema {first}"));
+        lines.push(object.clone());
+        for u in users {
+            why.push(format!("{u} depends on {object}"));
+            lines.push(u);
+        }
     }
     for t in &members {
         for fk in &t.referenced_by {
@@ -212,21 +246,18 @@ pub fn drop_schemas(
                 } else {
                     format!("{}.{}", fk.schema, fk.table.1)
                 };
-                lines.push(format!("constraint {} on table {table}", fk.name));
+                let line = format!("constraint {} on table {table}", fk.name);
+                why.push(format!("{line} depends on schema {first}"));
+                lines.push(line);
             }
         }
     }
     if !lines.is_empty() && !cascade {
-        let first = &targets[0].2;
-        let detail: Vec<String> = lines
-            .iter()
-            .map(|l| format!("{l} depends on schema {first}"))
-            .collect();
         return Err(SqlError::new(
             SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
             format!("cannot drop schema {first} because other objects depend on it"),
         )
-        .with_detail(detail.join("\n"))
+        .with_detail(why.join("\n"))
         .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
     }
     if !lines.is_empty() {
@@ -243,6 +274,12 @@ pub fn drop_schemas(
         super::drop::drop_dependent_keys(ctx, xid, &def, &dropped, true)?;
         ctx.notices.truncate(notices);
         super::drop::remove_table(ctx, xid, &def)?;
+    }
+    for t in &types {
+        // Its columns were listed above.
+        let notices = ctx.notices.len();
+        super::types::drop_type(ctx, xid, t, true)?;
+        ctx.notices.truncate(notices);
     }
     for (tid, oid, _) in &targets {
         let who = ctx.actor(xid);

@@ -49,6 +49,7 @@ pub fn sequence_statement(
             format!("relation \"{name}\" already exists"),
         ));
     }
+    super::types::check_relation_name(ctx, ns, name)?;
     let applied = sequence::apply(None, DataType::Int8, &s.options)?;
     let mut def = applied.def;
     if let Some(Some(owner)) = &applied.owned_by {

@@ -58,6 +58,8 @@ pub fn create_view(
             ));
         }
         remove_table(ctx, xid, &old)?;
+    } else {
+        super::types::check_relation_name(ctx, ns, name)?;
     }
     // Names found outside public are kept qualified, so the view means
     // the same relations whatever the search path when it is used.

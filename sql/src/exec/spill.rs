@@ -282,6 +282,10 @@ fn encode_value(v: &Value, out: &mut Vec<u8>) {
             out.extend(o.to_le_bytes());
             bytes_field(22, name.as_bytes(), out);
         }
+        Value::Enum(l) => {
+            out.push(24);
+            out.extend(l.oid.to_le_bytes());
+        }
         Value::Array(items) => {
             out.push(if items.is_vector() { 23 } else { 20 });
             let items = items.items();
@@ -354,6 +358,7 @@ fn decode_value(c: &mut Cursor<'_>, array_ok: bool) -> Option<Value> {
         17 => Value::Oid(u32::from_le_bytes(c.take()?)),
         18 => Value::Regtype(u32::from_le_bytes(c.take()?)),
         19 => Value::Void,
+        24 => Value::Enum(crate::usertype::label(u32::from_le_bytes(c.take()?))?),
         21 => {
             let oid = u32::from_le_bytes(c.take()?);
             if c.take::<1>()? != [22] {

@@ -306,7 +306,8 @@ fn constraintdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
         }
         if kind == "c" {
             let pretty = matches!(a.get(1), Some(Value::Bool(true)));
-            let expr = crate::table::stored_sql(t, &text_of(&r[5]), None, pretty);
+            let names = type_names(ctx)?;
+            let expr = crate::table::stored_sql(t, &text_of(&r[5]), None, pretty, Some(&names));
             return Ok(Value::Text(format!("CHECK ({expr})")));
         }
         let Some(ix) = t.indexes.iter().find(|i| i.name == name) else {
@@ -347,7 +348,7 @@ fn get_expr(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     }
     Ok(Value::Text(
         match relations(ctx)?.iter().find(|t| t.oid == rel) {
-            Some(t) => crate::table::stored_sql(t, &text, None, pretty),
+            Some(t) => crate::table::stored_sql(t, &text, None, pretty, Some(&type_names(ctx)?)),
             None => text,
         },
     ))
@@ -404,6 +405,14 @@ fn table_is_visible(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
 
 /// Whether the search path finds relation (or index) `oid` by its
 /// `name`: the first schema on the path holding that name holds it.
+/// How the session names user types (qualified outside its path).
+fn type_names(ctx: &EvalCtx<'_>) -> Result<crate::deparse::TypeNames> {
+    Ok(crate::deparse::TypeNames {
+        path: search_path(ctx)?,
+        schemas: Vec::clone(&namespaces(ctx)?),
+    })
+}
+
 fn visible(rels: &[TableDef], path: &[u32], name: &str, oid: u32) -> bool {
     path.iter()
         .find_map(|ns| {
@@ -838,25 +847,36 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
             str::to_owned,
         )))
     })),
-    stable(non_strict(f("format_type", &[Oid, Int4], Text, |a, _| {
-        if a[0].is_null() {
-            return Ok(Value::Null);
-        }
-        let oid = oid_of(&a[0]);
-        let typmod = match &a[1] {
-            Value::Int4(m) => *m,
-            _ => -1,
-        };
-        Ok(Value::Text(match DataType::from_oid(oid) {
-            // bpchar without a length is "character" (one character)
-            // when no typmod is given, "bpchar" when -1 is.
-            Some(Bpchar) if typmod < 0 && !a[1].is_null() => "bpchar".into(),
-            Some(t) => format_type(t, typmod),
-            None => "???".into(),
-        }))
-    }))),
+    stable(non_strict(f(
+        "format_type",
+        &[Oid, Int4],
+        Text,
+        |a, ctx| {
+            if a[0].is_null() {
+                return Ok(Value::Null);
+            }
+            let oid = oid_of(&a[0]);
+            let typmod = match &a[1] {
+                Value::Int4(m) => *m,
+                _ => -1,
+            };
+            Ok(Value::Text(match DataType::from_oid(oid) {
+                // bpchar without a length is "character" (one character)
+                // when no typmod is given, "bpchar" when -1 is.
+                Some(Bpchar) if typmod < 0 && !a[1].is_null() => "bpchar".into(),
+                Some(t) if t.user_type_oid().is_some() => type_names(ctx)?.name(t, typmod),
+                Some(t) => format_type(t, typmod),
+                None => "???".into(),
+            }))
+        },
+    ))),
     stable(f("pg_table_is_visible", &[Oid], Bool, table_is_visible)),
-    stable(f("pg_type_is_visible", &[Oid], Bool, always)),
+    stable(f("pg_type_is_visible", &[Oid], Bool, |a, ctx| {
+        Ok(Value::Bool(match DataType::from_oid(oid_of(&a[0])) {
+            Some(t) => type_names(ctx)?.schema_of(t).is_none(),
+            None => true,
+        }))
+    })),
     stable(f("pg_function_is_visible", &[Oid], Bool, always)),
     stable(f("pg_operator_is_visible", &[Oid], Bool, always)),
     stable(f("pg_opclass_is_visible", &[Oid], Bool, always)),

@@ -17,9 +17,11 @@
 //! Nothing left: 42883 "does not exist"; several: 42725 "is not unique".
 
 mod bytea;
-mod catalog;
+pub(crate) mod catalog;
 pub use catalog::{format_type, quote_ident, quote_literal};
+pub use enums::type_argument as enum_type_argument;
 mod datetime;
+mod enums;
 mod extra;
 mod format;
 mod json;
@@ -262,7 +264,7 @@ fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
             sequence::FUNCTIONS,
         ])
         .chain(jsonb::OPERATORS.iter().copied())
-        .chain([extra::FUNCTIONS])
+        .chain([extra::FUNCTIONS, enums::FUNCTIONS, enums::ENUM_CMP])
 }
 
 /// The first OID given to built-in functions (pg_proc.oid): they are
@@ -394,6 +396,8 @@ fn polymorphic_element(d: &FuncDef, args: &[DataType]) -> Option<Option<DataType
             continue;
         }
         let elem = match (p, a) {
+            (DataType::AnyEnum, DataType::Enum(_)) => *a,
+            (DataType::AnyEnum, _) => return None,
             (DataType::AnyArray, DataType::Array(e)) => **e,
             (DataType::AnyArray, _) => return None,
             (DataType::AnyNonArray, DataType::Array(_)) => return None,

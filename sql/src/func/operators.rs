@@ -262,7 +262,7 @@ static NUMERIC_OPS: &[FuncDef] = &[
 ];
 
 /// The ordering of two same-typed values, for the comparison operators.
-fn order(a: &[Value]) -> Result<Ordering> {
+pub(super) fn order(a: &[Value]) -> Result<Ordering> {
     a[0].compare(&a[1])
         .ok_or_else(|| SqlError::internal(format!("cannot compare {:?} and {:?}", a[0], a[1])))
 }
@@ -298,6 +298,8 @@ macro_rules! cmp_ops {
         ];
     };
 }
+
+pub(super) use cmp_ops;
 
 cmp_ops!(BOOL_CMP, Bool, order);
 cmp_ops!(INT2_CMP, Int2, order);

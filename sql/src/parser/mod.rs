@@ -42,6 +42,13 @@ pub enum Parsed {
     Fetch(Box<cursor::FetchStatement>),
     /// CREATE DATABASE with PostgreSQL's options.
     CreateDatabase(Box<database::CreateDatabase>),
+    /// ALTER TYPE name OWNER TO role (sqlparser reads no OWNER TO there).
+    AlterTypeOwner {
+        /// The type's name, as written.
+        name: sqlparser::ast::ObjectName,
+        /// The new owner.
+        role: String,
+    },
     /// CREATE SCHEMA name followed by schema elements (CREATE TABLE,
     /// VIEW, INDEX, SEQUENCE) run in the new schema.
     CreateSchema {
@@ -351,6 +358,36 @@ pub fn fast_insert_applies(sql: &str) -> bool {
     fast_insert::parse(sql).is_some()
 }
 
+/// Whether the statement at the parser's position is ALTER TYPE name
+/// OWNER TO role.
+fn alter_type_owner_starts(p: &Parser<'_>) -> bool {
+    let word = |i: usize, k: Keyword| matches!(&p.peek_nth_token(i).token, Token::Word(w) if w.keyword == k);
+    if !(word(0, Keyword::ALTER) && word(1, Keyword::TYPE)) {
+        return false;
+    }
+    // The name: identifiers separated by dots, then OWNER.
+    let mut i = 2;
+    loop {
+        if !matches!(&p.peek_nth_token(i).token, Token::Word(_)) {
+            return false;
+        }
+        i += 1;
+        if p.peek_nth_token(i).token != Token::Period {
+            return word(i, Keyword::OWNER);
+        }
+        i += 1;
+    }
+}
+
+/// Parses `ALTER TYPE name OWNER TO role`.
+fn parse_alter_type_owner(p: &mut Parser<'_>) -> std::result::Result<Parsed, ParserError> {
+    p.expect_keywords(&[Keyword::ALTER, Keyword::TYPE])?;
+    let name = p.parse_object_name(false)?;
+    p.expect_keywords(&[Keyword::OWNER, Keyword::TO])?;
+    let role = crate::binder::ident(&p.parse_identifier()?);
+    Ok(Parsed::AlterTypeOwner { name, role })
+}
+
 /// sqlparser's statement loop, with CHECKPOINT and VACUUM handled here.
 fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
     let dialect = PostgreSqlDialect {};
@@ -384,6 +421,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
             _ if sequence::starts(&p) => Parsed::Sequence(Box::new(sequence::parse(&mut p)?)),
             _ if cursor::starts(&p) => Parsed::Fetch(Box::new(cursor::parse(&mut p)?)),
             _ if database::starts(&p) => Parsed::CreateDatabase(Box::new(database::parse(&mut p)?)),
+            _ if alter_type_owner_starts(&p) => parse_alter_type_owner(&mut p)?,
             Token::Word(w)
                 if w.keyword == Keyword::SET
                     && matches!(&p.peek_nth_token(1).token,

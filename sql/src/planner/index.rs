@@ -163,6 +163,7 @@ pub(super) fn index_scannable(ty: DataType) -> bool {
             | TimestampTz
             | Uuid
             | Oid
+            | Enum(_)
     )
 }
 

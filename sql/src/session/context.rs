@@ -183,6 +183,79 @@ impl<'s> Stmt<'s> {
         Ok(n)
     }
 
+    /// The database's user-defined types (cached like its schemas).
+    pub fn user_types(&self) -> Result<crate::catalog::UserTypes> {
+        if !self.txn.catalog_changed {
+            if let Some(t) = self.cluster.cache.user_types(self.db) {
+                return Ok(t);
+            }
+        }
+        let version = self.cluster.cache.version();
+        let t = Arc::new(Catalog::new(self.engine(), self.db, &*self.txn).user_types()?);
+        if !self.txn.catalog_changed {
+            self.cluster
+                .cache
+                .put_user_types(version, self.db, Arc::clone(&t));
+        }
+        Ok(t)
+    }
+
+    /// The user type named by `parts` (`name` searched on the path, or
+    /// `schema.name`), with the namespace it was found in.
+    pub fn find_user_type(
+        &self,
+        parts: &[String],
+    ) -> Result<Option<Arc<crate::usertype::UserType>>> {
+        self.pick_user_type(&self.user_types()?, parts)
+    }
+
+    /// The type of `types` named by `parts` as the session's path finds
+    /// it.
+    pub fn pick_user_type(
+        &self,
+        types: &[Arc<crate::usertype::UserType>],
+        parts: &[String],
+    ) -> Result<Option<Arc<crate::usertype::UserType>>> {
+        if types.is_empty() {
+            return Ok(None);
+        }
+        let (path, name) = match parts {
+            [name] => (self.search_path()?, name),
+            [schema, name] => match crate::catalog::schema_oid(&self.namespaces()?, schema) {
+                Some(ns) => (vec![ns], name),
+                None => return Ok(None),
+            },
+            _ => return Ok(None),
+        };
+        Ok(path.iter().find_map(|ns| {
+            types
+                .iter()
+                .find(|t| t.namespace == *ns && t.name == *name)
+                .cloned()
+        }))
+    }
+
+    /// The user-defined type (or, spelled `_name`, its array type) named
+    /// by `parts`.
+    pub fn user_data_type(&self, parts: &[String]) -> Result<Option<crate::types::DataType>> {
+        use crate::types::DataType;
+        if let Some((last, head)) = parts.split_last() {
+            if let Some(elem) = last.strip_prefix('_') {
+                let mut p = head.to_vec();
+                p.push(elem.to_owned());
+                if let Some(t) = self.find_user_type(&p)? {
+                    return Ok(DataType::Enum(t.oid).array_type());
+                }
+            }
+        }
+        Ok(self.find_user_type(parts)?.map(|t| DataType::Enum(t.oid)))
+    }
+
+    /// A type name as the session sees it (built-in or user-defined).
+    pub fn sql_type(&self, t: &sqlparser::ast::DataType) -> Result<(crate::types::DataType, i32)> {
+        crate::binder::sql_type_with(t, &mut |parts| self.user_data_type(parts))
+    }
+
     /// The schemas the session's search_path searches, in order.
     pub fn search_path(&self) -> Result<Vec<u32>> {
         // The session's temporary schema comes first (temp.rs rule 2).
@@ -358,6 +431,10 @@ impl TableSource for Stmt<'_> {
         Stmt::namespaces(self)
             .map(|n| n.as_ref().clone())
             .unwrap_or_default()
+    }
+
+    fn user_type(&mut self, parts: &[String]) -> Result<Option<crate::types::DataType>> {
+        self.user_data_type(parts)
     }
 
     fn primary_key(&mut self, oid: u32) -> Vec<i16> {

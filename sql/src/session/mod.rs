@@ -658,7 +658,7 @@ impl Session {
         } = self;
         let txn = txn.as_mut()?;
         let host: &'s Arc<dyn Host> = host;
-        Some(Stmt {
+        let ctx = Stmt {
             cluster,
             db: db.oid,
             info,
@@ -680,7 +680,14 @@ impl Session {
             sequences,
             cursors,
             temp,
-        })
+        };
+        // After a catalog change, the registry of user types is brought
+        // up to date before rows are read (usertype.rs). A failure here
+        // shows again where the types are used.
+        if crate::usertype::any() && ctx.cluster.cache.user_types(ctx.db).is_none() {
+            let _ = ctx.user_types();
+        }
+        Some(ctx)
     }
 
     /// Runs one non-transaction-control statement.
@@ -1003,6 +1010,11 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             crate::ddl::create_database(ctx, c, sink)?;
             return Ok(Dispatched::CommitNow);
         }
+        Parsed::AlterTypeOwner { name, role } => {
+            crate::ddl::alter_type_owner(ctx, name, role)?;
+            sink.command_complete("ALTER TYPE")?;
+            return Ok(Dispatched::Done);
+        }
         Parsed::CreateSchema { schema, elements } => {
             create_schema_elements(ctx, schema, elements)?;
             sink.command_complete("CREATE SCHEMA")?;
@@ -1138,6 +1150,19 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
         }
         Statement::NOTIFY { channel, payload } => {
             listen::notify(ctx, channel, payload.as_deref(), sink)?;
+            Ok(Dispatched::Done)
+        }
+        Statement::CreateType {
+            name,
+            representation,
+        } => {
+            crate::ddl::create_type(ctx, name, representation.as_ref())?;
+            sink.command_complete("CREATE TYPE")?;
+            Ok(Dispatched::Done)
+        }
+        Statement::AlterType(a) => {
+            crate::ddl::alter_type(ctx, a)?;
+            sink.command_complete("ALTER TYPE")?;
             Ok(Dispatched::Done)
         }
         Statement::AlterSchema(a) => {

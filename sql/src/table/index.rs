@@ -110,6 +110,8 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) -> Result<()> {
             out.extend_from_slice(&o.to_be_bytes())
         }
         Value::Float4(f) => float(f64::from(*f), out),
+        // By sort order (which is fixed for a label once assigned).
+        Value::Enum(l) => float(f64::from(l.sort), out),
         Value::Float8(f) => float(*f, out),
         Value::Numeric(n) => numeric(&n.to_string(), out),
         Value::Text(s) => escaped(s.as_bytes(), out),

@@ -18,7 +18,7 @@ use sqlparser::ast;
 
 use super::row;
 use super::{record_text, tid_of};
-use crate::binder::{ident, object_name, table_scope, Binder, NoTables, Scope};
+use crate::binder::{ident, object_name, table_scope, Binder, Scope};
 use crate::cast::{can_coerce, CoercionContext};
 use crate::catalog::TableDef;
 use crate::error::{Result, SqlError, SqlState};
@@ -151,12 +151,27 @@ pub(crate) fn assign(b: &mut Binder<'_>, e: Expr, def: &TableDef, i: usize) -> R
 /// Binds a stored expression (default, CHECK) against `scope`, then
 /// `finish` types it.
 pub(crate) fn bind_stored(
+    db: u32,
     text: &str,
     style: &OutputStyle,
     scope: &Scope,
     finish: impl FnOnce(&mut Binder<'_>, Expr) -> Result<Expr>,
 ) -> Result<Expr> {
-    bind_stored_with(text, style, scope, &mut NoTables, finish)
+    bind_stored_with(text, style, scope, &mut StoredNames(db), finish)
+}
+
+/// Names in stored expressions of database `.0`: no relations, user
+/// types from the registry (usertype.rs).
+pub(crate) struct StoredNames(pub u32);
+
+impl crate::binder::TableSource for StoredNames {
+    fn table(&mut self, _: Option<&str>, _: &str) -> Result<Option<Arc<TableDef>>> {
+        Ok(None)
+    }
+
+    fn user_type(&mut self, parts: &[String]) -> Result<Option<DataType>> {
+        Ok(crate::usertype::find(self.0, parts))
+    }
 }
 
 /// [`bind_stored`] with relation names (a serial default's
@@ -182,6 +197,11 @@ impl crate::binder::TableSource for CatalogTables<'_> {
     fn table(&mut self, schema: Option<&str>, name: &str) -> Result<Option<Arc<TableDef>>> {
         Ok(self.0.table(schema, name)?.map(Arc::new))
     }
+
+    fn user_type(&mut self, parts: &[String]) -> Result<Option<DataType>> {
+        self.0.user_types()?;
+        Ok(crate::usertype::find(self.0.db(), parts))
+    }
 }
 
 /// A stored default or CHECK of `def` as PostgreSQL prints it
@@ -193,16 +213,21 @@ pub(crate) fn stored_sql(
     text: &str,
     column: Option<usize>,
     pretty: bool,
+    types: Option<&crate::deparse::TypeNames>,
 ) -> String {
     let scope = table_scope(def, None);
-    let bound = bind_stored(text, &OutputStyle::default(), &scope, |b, e| {
-        match column.and_then(|i| def.columns.get(i)) {
+    let bound = bind_stored(
+        def.rel.db,
+        text,
+        &OutputStyle::default(),
+        &scope,
+        |b, e| match column.and_then(|i| def.columns.get(i)) {
             Some(c) if e.ty == DataType::Unknown => {
                 b.coerce(e, c.ty, -1, CoercionContext::Assignment)
             }
             _ => Ok(e),
-        }
-    });
+        },
+    );
     let names: Vec<String> = scope.columns.iter().map(|c| c.name.clone()).collect();
     bound
         .ok()
@@ -210,6 +235,7 @@ pub(crate) fn stored_sql(
             crate::deparse::Deparser {
                 columns: &names,
                 pretty,
+                types,
             }
             .expr(&e)
         })
@@ -220,7 +246,9 @@ pub(crate) fn stored_sql(
 /// reads: pg_constraint.conkey.
 pub(crate) fn stored_columns(def: &TableDef, text: &str) -> Vec<i16> {
     let scope = table_scope(def, None);
-    let Ok(e) = bind_stored(text, &OutputStyle::default(), &scope, |_, e| Ok(e)) else {
+    let Ok(e) = bind_stored(def.rel.db, text, &OutputStyle::default(), &scope, |_, e| {
+        Ok(e)
+    }) else {
         return Vec::new();
     };
     let mut attnums = Vec::new();
@@ -277,12 +305,12 @@ pub(crate) fn checks(def: &TableDef, style: &OutputStyle) -> Result<Vec<RowCheck
     let mut out = Vec::with_capacity(def.checks.len());
     for (pos, (i, c)) in def.live().enumerate() {
         if let (true, Some(text)) = (c.generated, &c.default) {
-            let e = bind_stored(text, style, &scope, |b, e| assign(b, e, def, i))?;
+            let e = bind_stored(def.rel.db, text, style, &scope, |b, e| assign(b, e, def, i))?;
             out.push(RowCheck::Generated(pos, e));
         }
     }
     for c in &def.checks {
-        let e = bind_stored(&c.expr, style, &scope, |b, e| {
+        let e = bind_stored(def.rel.db, &c.expr, style, &scope, |b, e| {
             b.boolean(e, "CHECK constraint")
         })?;
         out.push(RowCheck::Check(c.name.clone(), e));

@@ -70,6 +70,7 @@ fn encode_value(v: &Value, ty: DataType, out: &mut Vec<u8>) {
         Value::Oid(x) | Value::Regtype(x) | Value::Named(x, _) => {
             out.extend_from_slice(&x.to_le_bytes())
         }
+        Value::Enum(l) => out.extend_from_slice(&l.oid.to_le_bytes()),
         Value::Float4(x) => out.extend_from_slice(&x.to_le_bytes()),
         Value::Float8(x) => out.extend_from_slice(&x.to_le_bytes()),
         Value::Numeric(n) => match n {
@@ -194,6 +195,10 @@ fn decode_value(c: &mut Cur<'_>, ty: DataType) -> Result<Value> {
         | T::Regprocedure
         | T::Regoper => Value::Oid(u32::from_le_bytes(c.arr()?)),
         T::Regtype => Value::Regtype(u32::from_le_bytes(c.arr()?)),
+        // An enum value is its pg_enum OID.
+        T::Enum(_) => {
+            Value::Enum(crate::usertype::label(u32::from_le_bytes(c.arr()?)).ok_or_else(damaged)?)
+        }
         T::Float4 => Value::Float4(f32::from_le_bytes(c.arr()?)),
         T::Float8 => Value::Float8(f64::from_le_bytes(c.arr()?)),
         T::Numeric => match c.take(1)?[0] {

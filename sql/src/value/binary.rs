@@ -87,6 +87,7 @@ pub fn write_binary(v: &Value, ty: DataType, out: &mut BytesMut) -> crate::error
         Value::Float4(f) => pg::float4_to_sql(*f, out),
         Value::Float8(f) => pg::float8_to_sql(*f, out),
         Value::Numeric(n) => write_numeric(n, out),
+        Value::Enum(l) => out.extend_from_slice(l.label.as_bytes()),
         Value::Text(s) => match ty {
             DataType::Char => out.put_u8(s.as_bytes().first().copied().unwrap_or(0)),
             DataType::Jsonb => {
@@ -237,6 +238,9 @@ pub fn read_binary(ty: DataType, data: &[u8]) -> Result<Value, BinaryError> {
             Value::Inet(inet.addr())
         }
         DataType::Array(elem) => read_array(*elem, data)?,
+        DataType::Enum(oid) => {
+            crate::usertype::parse_label(oid, &utf8(data)?).map_err(BinaryError::Invalid)?
+        }
         other => {
             return Err(BinaryError::Invalid(no_function("input", other)));
         }

@@ -73,6 +73,22 @@ pub enum Value {
     /// A one-dimensional array (its element type is the plan's); NULL
     /// elements allowed.
     Array(ArrayRef),
+    /// A value of an enum type: its pg_enum row.
+    Enum(std::sync::Arc<EnumLabel>),
+}
+
+/// One label of an enum type (a pg_enum row). Values order by
+/// `sort` (enumsortorder), print as `label`, and are stored as `oid`.
+#[derive(Debug, PartialEq)]
+pub struct EnumLabel {
+    /// pg_enum.oid.
+    pub oid: u32,
+    /// pg_enum.enumtypid.
+    pub type_oid: u32,
+    /// pg_enum.enumsortorder.
+    pub sort: f32,
+    /// pg_enum.enumlabel.
+    pub label: String,
 }
 
 /// An array's elements behind a type-erased shared pointer. Holding
@@ -198,6 +214,7 @@ impl Value {
                 let _ = write!(out, "{n}");
             }
             Value::Text(s) => out.push_str(s),
+            Value::Enum(l) => out.push_str(&l.label),
             Value::Bytea(b) => write_bytea(b, style.bytea_hex, out),
             Value::Date(d) => format_date(*d, style.date, out),
             Value::Time(t) => format_time(*t, out),
@@ -260,6 +277,7 @@ impl Value {
             (Interval(a), Interval(b)) => a.span_micros().cmp(&b.span_micros()),
             (Uuid(a), Uuid(b)) => a.cmp(b),
             (Inet(a), Inet(b)) => a.cmp(b),
+            (Enum(a), Enum(b)) => float_cmp(f64::from(a.sort), f64::from(b.sort)),
             // Element by element, NULL after any value, then by length
             // (PostgreSQL's array_cmp).
             (Array(a), Array(b)) => {

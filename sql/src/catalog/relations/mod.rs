@@ -173,7 +173,7 @@ static RELATIONS: &[SysRel] = &[
         PG_DESCRIPTION,
         Source::Rows(rows::pg_description),
     ),
-    rel("pg_enum", 3501, PG_ENUM, Source::Empty),
+    rel("pg_enum", 3501, PG_ENUM, Source::Rows(rows::pg_enum)),
     rel("pg_event_trigger", 3466, PG_EVENT_TRIGGER, Source::Empty),
     rel(
         "pg_extension",

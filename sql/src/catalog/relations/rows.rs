@@ -475,9 +475,13 @@ pub(super) fn pg_attrdef(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
             };
             let text = text_of(&r[3]);
             let adbin = match tables.iter().find(|t| t.oid == rel) {
-                Some(t) => {
-                    crate::table::stored_sql(t, &text, usize::try_from(attnum - 1).ok(), false)
-                }
+                Some(t) => crate::table::stored_sql(
+                    t,
+                    &text,
+                    usize::try_from(attnum - 1).ok(),
+                    false,
+                    None,
+                ),
                 None => text,
             };
             Row::new(PG_ATTRDEF)
@@ -634,7 +638,7 @@ pub(super) fn pg_constraint(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
             row = row
                 .text(
                     "conbin",
-                    &crate::table::stored_sql(t, &text_of(&r[5]), None, false),
+                    &crate::table::stored_sql(t, &text_of(&r[5]), None, false, None),
                 )
                 .set(
                     "conkey",
@@ -684,14 +688,56 @@ pub(super) fn pg_sequence(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
         .collect())
 }
 
-/// pg_type: the built-in types.
-pub(super) fn pg_type(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
-    Ok(DataType::builtin()
-        .map(|t| {
-            let name = t.name();
+/// The session database's user types: (type, its name, its namespace)
+/// for each type and its array type.
+fn user_type_rows(ctx: &EvalCtx<'_>) -> Result<Vec<(DataType, String, u32)>> {
+    let Some((cat, _)) = catalog(ctx)? else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for t in cat.user_types()? {
+        let ty = DataType::Enum(t.oid);
+        out.push((ty, t.name.clone(), t.namespace));
+        if let Some(array) = ty.array_type() {
+            out.push((array, format!("_{}", t.name), t.namespace));
+        }
+    }
+    Ok(out)
+}
+
+/// pg_enum: the labels of the database's enum types.
+pub(super) fn pg_enum(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    let Some((cat, _)) = catalog(ctx)? else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for t in cat.user_types()? {
+        for l in &t.labels {
+            out.push(
+                Row::new(PG_ENUM)
+                    .oid("oid", l.oid)
+                    .oid("enumtypid", t.oid)
+                    .set("enumsortorder", Value::Float4(l.sort))
+                    .text("enumlabel", &l.label)
+                    .done(),
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// pg_type: the built-in types and the database's own.
+pub(super) fn pg_type(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    let builtin = DataType::builtin().map(|t| (t, t.name().to_owned(), PG_CATALOG_NS));
+    Ok(builtin
+        .chain(user_type_rows(ctx)?)
+        .map(|(t, name, ns)| {
+            let name = name.as_str();
             let array = matches!(t, DataType::Array(_));
             let (input, output, receive, send) = if array {
                 ("array_in", "array_out", "array_recv", "array_send")
+            } else if let DataType::Enum(_) = t {
+                ("enum_in", "enum_out", "enum_recv", "enum_send")
             } else {
                 ("", "", "", "")
             };
@@ -721,7 +767,7 @@ pub(super) fn pg_type(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
             Row::new(PG_TYPE)
                 .oid("oid", t.oid().0)
                 .text("typname", name)
-                .oid("typnamespace", PG_CATALOG_NS)
+                .oid("typnamespace", ns)
                 .oid("typowner", BOOTSTRAP_SUPERUSER)
                 .int2("typlen", i64::from(t.typlen()))
                 .bool("typbyval", t.by_value())

@@ -1,0 +1,563 @@
+//! CREATE TYPE ... AS ENUM, ALTER TYPE and DROP TYPE: rows of pg_type
+//! (the type and its array type `_name`) and pg_enum (its labels).
+
+use std::sync::Arc;
+
+use actorgres_storage::lock::LockMode;
+use sqlparser::ast::{self, ObjectName};
+
+use super::{creation_schema, lock_names, split_name};
+use crate::binder::object_name;
+use crate::catalog::system;
+use crate::error::{Result, SqlError, SqlState};
+use crate::session::Stmt;
+use crate::types::DataType;
+use crate::usertype::UserType;
+use crate::value::Value;
+
+/// The class OID of types (pg_type), for comments.
+const PG_TYPE_CLASS: u32 = 1247;
+
+/// The longest label (NAMEDATALEN - 1 bytes).
+const MAX_LABEL: usize = 63;
+
+/// 22023 for a label longer than a name.
+fn check_label(label: &str) -> Result<()> {
+    if label.len() > MAX_LABEL {
+        return Err(SqlError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            format!("invalid enum label \"{label}\""),
+        )
+        .with_detail("Labels must be 63 bytes or less."));
+    }
+    Ok(())
+}
+
+fn undefined_type(name: &str) -> SqlError {
+    SqlError::new(
+        SqlState::UNDEFINED_OBJECT,
+        format!("type \"{name}\" does not exist"),
+    )
+}
+
+/// A label's text as written (`'a'`).
+fn label_text(i: &ast::Ident) -> String {
+    i.value.clone()
+}
+
+/// The pg_type row of a type of this database.
+#[allow(clippy::too_many_arguments)]
+fn type_row(
+    oid: u32,
+    name: &str,
+    ns: u32,
+    len: i16,
+    typtype: char,
+    category: char,
+    elem: u32,
+    array: u32,
+) -> Vec<Value> {
+    vec![
+        Value::Oid(oid),
+        Value::Text(name.to_owned()),
+        Value::Oid(ns),
+        Value::Int2(len),
+        Value::Bool(len > 0),
+        Value::Text(typtype.to_string()),
+        Value::Text(category.to_string()),
+        Value::Bool(false),
+        Value::Oid(elem),
+        Value::Oid(array),
+        Value::Oid(0),
+        Value::Int4(-1),
+    ]
+}
+
+/// The user type `parts` names, read from the catalog as this
+/// transaction sees it (42704 if there is none).
+fn find_type(ctx: &Stmt<'_>, parts: &[String]) -> Result<Option<Arc<UserType>>> {
+    let types = ctx.catalog().user_types()?;
+    ctx.pick_user_type(&types, parts)
+}
+
+/// 42710 if schema `ns` has a type or relation called `name` (a
+/// relation has a row type of its name in PostgreSQL).
+fn check_new_type_name(ctx: &Stmt<'_>, ns: u32, name: &str) -> Result<()> {
+    let exists = ctx
+        .catalog()
+        .user_types()?
+        .iter()
+        .any(|t| t.namespace == ns && t.name == name)
+        || (ns == system::PG_CATALOG_NS && DataType::from_name(name).is_some());
+    if exists {
+        return Err(SqlError::new(
+            SqlState::DUPLICATE_OBJECT,
+            format!("type \"{name}\" already exists"),
+        ));
+    }
+    if ctx.catalog().relation_exists(ns, name)? {
+        return Err(SqlError::new(
+            SqlState::DUPLICATE_OBJECT,
+            format!("type \"{name}\" already exists"),
+        ));
+    }
+    Ok(())
+}
+
+/// 42710 if a new relation's name is taken by a type of schema `ns`
+/// (the relation's row type would have it).
+pub(super) fn check_relation_name(ctx: &Stmt<'_>, ns: u32, name: &str) -> Result<()> {
+    if !crate::usertype::any() {
+        return Ok(());
+    }
+    if ctx
+        .catalog()
+        .user_types()?
+        .iter()
+        .any(|t| t.namespace == ns && (t.name == name || format!("_{}", t.name) == name))
+    {
+        return Err(SqlError::new(
+            SqlState::DUPLICATE_OBJECT,
+            format!("type \"{name}\" already exists"),
+        )
+        .with_hint(
+            "A relation has an associated type of the same name, so you must use a name that doesn't conflict with any existing type.",
+        ));
+    }
+    Ok(())
+}
+
+/// CREATE TYPE name AS ENUM ('label', ...).
+pub fn create_type(
+    ctx: &mut Stmt<'_>,
+    name: &ObjectName,
+    representation: Option<&ast::UserDefinedTypeRepresentation>,
+) -> Result<()> {
+    let labels = match representation {
+        Some(ast::UserDefinedTypeRepresentation::Enum { labels }) => labels,
+        Some(ast::UserDefinedTypeRepresentation::Composite { .. }) => {
+            return Err(SqlError::unsupported("composite types"))
+        }
+        Some(ast::UserDefinedTypeRepresentation::Range { .. }) => {
+            return Err(SqlError::unsupported("range types"))
+        }
+        _ => return Err(SqlError::unsupported("base types and shell types")),
+    };
+    ctx.check_writable("CREATE TYPE")?;
+    let parts = object_name(name);
+    let (schema, name) = split_name(ctx, &parts)?;
+    let ns = creation_schema(ctx, schema, name)?;
+    lock_names(ctx)?;
+    check_new_type_name(ctx, ns, name)?;
+    let labels: Vec<String> = labels.iter().map(label_text).collect();
+    for l in &labels {
+        check_label(l)?;
+    }
+    let xid = ctx.write_xid("CREATE TYPE")?;
+    let oid = ctx.engine().new_oid()?;
+    let array_oid = ctx.engine().new_oid()?;
+    for (i, l) in labels.iter().enumerate() {
+        if labels[..i].contains(l) {
+            return Err(SqlError::new(
+                SqlState::UNIQUE_VIOLATION,
+                "duplicate key value violates unique constraint \"pg_enum_typid_label_index\"",
+            )
+            .with_detail(format!(
+                "Key (enumtypid, enumlabel)=({oid}, {l}) already exists."
+            )));
+        }
+    }
+    let cat = ctx.catalog();
+    let who = ctx.actor(xid);
+    cat.insert(
+        &system::PG_TYPE,
+        &type_row(oid, name, ns, 4, 'e', 'E', 0, array_oid),
+        &who,
+    )?;
+    cat.insert(
+        &system::PG_TYPE,
+        &type_row(array_oid, &format!("_{name}"), ns, -1, 'b', 'A', oid, 0),
+        &who,
+    )?;
+    for (i, l) in labels.iter().enumerate() {
+        let label_oid = ctx.engine().new_oid()?;
+        cat.insert(
+            &system::PG_ENUM,
+            &[
+                Value::Oid(label_oid),
+                Value::Oid(oid),
+                Value::Float4(i as f32 + 1.0),
+                Value::Text(l.clone()),
+            ],
+            &who,
+        )?;
+    }
+    ctx.catalog_changed();
+    // Publishes the new type for rows and output (usertype.rs), read
+    // past this command's own changes.
+    ctx.txn.cid += 1;
+    ctx.catalog().user_types()?;
+    Ok(())
+}
+
+/// ALTER TYPE name ADD VALUE | RENAME VALUE | RENAME TO.
+pub fn alter_type(ctx: &mut Stmt<'_>, a: &ast::AlterType) -> Result<()> {
+    ctx.check_writable("ALTER TYPE")?;
+    let parts = object_name(&a.name);
+    lock_names(ctx)?;
+    let Some(ty) = find_type(ctx, &parts)? else {
+        let shown = parts.join(".");
+        return Err(match DataType::from_name(parts.last().map_or("", |s| s)) {
+            Some(t) => SqlError::new(
+                SqlState::WRONG_OBJECT_TYPE,
+                format!("{} is not an enum", t.sql_name()),
+            ),
+            None => undefined_type(&shown),
+        });
+    };
+    let xid = ctx.write_xid("ALTER TYPE")?;
+    match &a.operation {
+        ast::AlterTypeOperation::AddValue(add) => add_value(ctx, xid, &ty, add)?,
+        ast::AlterTypeOperation::RenameValue(r) => {
+            let (from, to) = (label_text(&r.from), label_text(&r.to));
+            check_label(&to)?;
+            let Some(label) = ty.label(&from) else {
+                return Err(not_a_label(&from));
+            };
+            if ty.label(&to).is_some() {
+                return Err(label_exists(&to));
+            }
+            let label_oid = label.oid;
+            let cat = ctx.catalog();
+            let who = ctx.actor(xid);
+            for (tid, mut row) in cat.rows_where(&system::PG_ENUM, 0, label_oid)? {
+                row[3] = Value::Text(to.clone());
+                cat.update(&system::PG_ENUM, tid, &row, &who)?;
+            }
+        }
+        ast::AlterTypeOperation::Rename(r) => {
+            let to = crate::binder::ident(&r.new_name);
+            check_new_type_name(ctx, ty.namespace, &to)?;
+            let cat = ctx.catalog();
+            let who = ctx.actor(xid);
+            for (oid, name) in [(ty.oid, to.clone()), (ty.array_oid, format!("_{to}"))] {
+                for (tid, mut row) in cat.rows_where(&system::PG_TYPE, 0, oid)? {
+                    row[1] = Value::Text(name.clone());
+                    cat.update(&system::PG_TYPE, tid, &row, &who)?;
+                }
+            }
+        }
+    }
+    ctx.catalog_changed();
+    ctx.txn.cid += 1;
+    ctx.catalog().user_types()?;
+    Ok(())
+}
+
+/// ALTER TYPE name OWNER TO role: the type must exist and the role too
+/// (every object is owned by the bootstrap superuser here).
+pub fn alter_type_owner(ctx: &mut Stmt<'_>, name: &ObjectName, role: &str) -> Result<()> {
+    ctx.check_writable("ALTER TYPE")?;
+    let parts = object_name(name);
+    if find_type(ctx, &parts)?.is_none() {
+        return Err(undefined_type(&parts.join(".")));
+    }
+    if crate::binder::role_by_name(role).is_none() {
+        return Err(SqlError::new(
+            SqlState::UNDEFINED_OBJECT,
+            format!("role \"{role}\" does not exist"),
+        ));
+    }
+    Ok(())
+}
+
+fn not_a_label(label: &str) -> SqlError {
+    SqlError::new(
+        SqlState::INVALID_PARAMETER_VALUE,
+        format!("\"{label}\" is not an existing enum label"),
+    )
+}
+
+fn label_exists(label: &str) -> SqlError {
+    SqlError::new(
+        SqlState::DUPLICATE_OBJECT,
+        format!("enum label \"{label}\" already exists"),
+    )
+}
+
+/// ADD VALUE [IF NOT EXISTS] 'label' [BEFORE | AFTER 'label']: the new
+/// label sorts between its neighbours (PostgreSQL's float4 sort orders;
+/// halfway, or one beyond the ends).
+fn add_value(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    ty: &UserType,
+    add: &ast::AlterTypeAddValue,
+) -> Result<()> {
+    let label = label_text(&add.value);
+    check_label(&label)?;
+    if ty.label(&label).is_some() {
+        if add.if_not_exists {
+            ctx.notices.push(SqlError::notice(
+                SqlState::DUPLICATE_OBJECT,
+                format!("enum label \"{label}\" already exists, skipping"),
+            ));
+            return Ok(());
+        }
+        return Err(label_exists(&label));
+    }
+    let sorts: Vec<f32> = ty.labels.iter().map(|l| l.sort).collect();
+    let position = |n: &ast::Ident| {
+        let n = label_text(n);
+        ty.labels
+            .iter()
+            .position(|l| l.label == n)
+            .ok_or_else(|| not_a_label(&n))
+    };
+    let sort = match &add.position {
+        None => sorts.last().map_or(1.0, |s| s + 1.0),
+        Some(ast::AlterTypeAddValuePosition::Before(n)) => {
+            let i = position(n)?;
+            match i.checked_sub(1) {
+                Some(p) => (sorts[p] + sorts[i]) / 2.0,
+                None => sorts[i] - 1.0,
+            }
+        }
+        Some(ast::AlterTypeAddValuePosition::After(n)) => {
+            let i = position(n)?;
+            match sorts.get(i + 1) {
+                Some(next) => (sorts[i] + next) / 2.0,
+                None => sorts[i] + 1.0,
+            }
+        }
+    };
+    // No float4 left between the neighbours: the labels are renumbered
+    // 1, 2, ... first (as PostgreSQL's RenumberEnumType).
+    let sort = if sorts.contains(&sort) || !sort.is_finite() {
+        renumber(ctx, xid, ty)?;
+        let sorts: Vec<f32> = (1..=ty.labels.len()).map(|i| i as f32).collect();
+        match &add.position {
+            None => sorts.last().map_or(1.0, |s| s + 1.0),
+            Some(ast::AlterTypeAddValuePosition::Before(n)) => {
+                let i = position(n)?;
+                i.checked_sub(1)
+                    .map_or(sorts[i] - 1.0, |p| (sorts[p] + sorts[i]) / 2.0)
+            }
+            Some(ast::AlterTypeAddValuePosition::After(n)) => {
+                let i = position(n)?;
+                sorts
+                    .get(i + 1)
+                    .map_or(sorts[i] + 1.0, |next| (sorts[i] + next) / 2.0)
+            }
+        }
+    } else {
+        sort
+    };
+    let label_oid = ctx.engine().new_oid()?;
+    let who = ctx.actor(xid);
+    ctx.catalog().insert(
+        &system::PG_ENUM,
+        &[
+            Value::Oid(label_oid),
+            Value::Oid(ty.oid),
+            Value::Float4(sort),
+            Value::Text(label),
+        ],
+        &who,
+    )?;
+    ctx.txn.new_enum_labels.add(label_oid);
+    Ok(())
+}
+
+/// Gives the labels of `ty` the sort orders 1, 2, ... in their order.
+/// Index keys here hold sort orders (table/index.rs), so every index on
+/// a column of the type is rebuilt with the new ones.
+fn renumber(ctx: &mut Stmt<'_>, xid: u32, ty: &UserType) -> Result<()> {
+    let cat = ctx.catalog();
+    let who = ctx.actor(xid);
+    for (tid, mut row) in cat.rows_where(&system::PG_ENUM, 1, ty.oid)? {
+        let oid = crate::catalog::oid_of(&row[0]);
+        if let Some(i) = ty.labels.iter().position(|l| l.oid == oid) {
+            row[2] = Value::Float4(i as f32 + 1.0);
+            cat.update(&system::PG_ENUM, tid, &row, &who)?;
+        }
+    }
+    ctx.txn.cid += 1;
+    ctx.catalog().user_types()?;
+    for def in ctx.catalog().tables()? {
+        let indexes: Vec<_> = def
+            .indexes
+            .iter()
+            .filter(|ix| {
+                ix.columns
+                    .iter()
+                    .filter_map(|&c| def.columns.get(c))
+                    .any(|c| matches!(c.ty, DataType::Enum(o) if o == ty.oid))
+            })
+            .cloned()
+            .collect();
+        if indexes.is_empty() {
+            continue;
+        }
+        let Some(def) = ctx.open_table_in(def.namespace, &def.name, LockMode::AccessExclusive)?
+        else {
+            continue;
+        };
+        for ix in &indexes {
+            super::index::rebuild_index(ctx, xid, &def, ix)?;
+        }
+    }
+    Ok(())
+}
+
+/// True if a column of type `t` holds values of user type `oid`.
+fn uses_type(t: DataType, oid: u32) -> bool {
+    match t {
+        DataType::Enum(o) => o == oid,
+        DataType::Array(e) => uses_type(*e, oid),
+        _ => false,
+    }
+}
+
+/// DROP TYPE [IF EXISTS] names [CASCADE]: columns of the type block it
+/// (2BP01), or go with it under CASCADE.
+pub fn drop_types(
+    ctx: &mut Stmt<'_>,
+    if_exists: bool,
+    cascade: bool,
+    names: &[ObjectName],
+) -> Result<()> {
+    ctx.check_writable("DROP TYPE")?;
+    lock_names(ctx)?;
+    let mut found = Vec::new();
+    for name in names {
+        let parts = object_name(name);
+        match find_type(ctx, &parts)? {
+            Some(t) => found.push(t),
+            None => {
+                let last = parts.last().map_or("", |s| s);
+                if let Some(t) = DataType::from_name(last).filter(|_| parts.len() == 1) {
+                    return Err(SqlError::new(
+                        SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
+                        format!(
+                            "cannot drop type {} because it is required by the database system",
+                            t.sql_name()
+                        ),
+                    ));
+                }
+                if if_exists {
+                    ctx.notices.push(SqlError::notice(
+                        SqlState::SUCCESSFUL_COMPLETION,
+                        format!("type \"{}\" does not exist, skipping", parts.join(".")),
+                    ));
+                    continue;
+                }
+                return Err(undefined_type(&parts.join(".")));
+            }
+        }
+    }
+    if found.is_empty() {
+        return Ok(());
+    }
+    let xid = ctx.write_xid("DROP TYPE")?;
+    for ty in found {
+        drop_type(ctx, xid, &ty, cascade)?;
+    }
+    ctx.catalog_changed();
+    Ok(())
+}
+
+/// The columns of type `oid` (or arrays of it): (table OID, table name,
+/// column name, whether through the array type).
+pub(super) fn type_users(ctx: &Stmt<'_>, oid: u32) -> Result<Vec<(u32, String, String, bool)>> {
+    let mut users = Vec::new();
+    for def in ctx.catalog().tables()? {
+        for (_, c) in def.live() {
+            if uses_type(c.ty, oid) {
+                let array = matches!(c.ty, DataType::Array(_));
+                users.push((def.oid, def.name.clone(), c.name.clone(), array));
+            }
+        }
+    }
+    Ok(users)
+}
+
+/// Drops one type (with CASCADE, the columns that use it).
+pub(super) fn drop_type(ctx: &mut Stmt<'_>, xid: u32, ty: &UserType, cascade: bool) -> Result<()> {
+    let users = type_users(ctx, ty.oid)?;
+    let shown = crate::func::catalog::quote_ident(&ty.name);
+    if !users.is_empty() {
+        let lines: Vec<String> = users
+            .iter()
+            .map(|(_, t, c, _)| format!("column {c} of table {t}"))
+            .collect();
+        if !cascade {
+            // A column of the array type depends on an object the
+            // statement did not name, which PostgreSQL words apart.
+            let message = if users.iter().any(|u| u.3) {
+                "cannot drop desired object(s) because other objects depend on them".to_owned()
+            } else {
+                format!("cannot drop type {shown} because other objects depend on it")
+            };
+            return Err(
+                SqlError::new(SqlState::DEPENDENT_OBJECTS_STILL_EXIST, message)
+                    .with_detail(
+                        lines
+                            .iter()
+                            .zip(&users)
+                            .map(|(l, u)| {
+                                format!(
+                                    "{l} depends on type {shown}{}",
+                                    if u.3 { "[]" } else { "" }
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                            .join("\n"),
+                    )
+                    .with_hint("Use DROP ... CASCADE to drop the dependent objects too."),
+            );
+        }
+        ctx.notices.push(super::drop::cascade_notice(&lines));
+        for (table, _, column, _) in users {
+            let Some(def) = ctx.catalog().table_by_oid(table)? else {
+                continue;
+            };
+            let def = ctx
+                .open_table_in(def.namespace, &def.name, LockMode::AccessExclusive)?
+                .ok_or_else(|| SqlError::internal("table vanished"))?;
+            super::alter::drop_column(ctx, xid, &def, &column, false)?;
+        }
+    }
+    let cat = ctx.catalog();
+    let who = ctx.actor(xid);
+    for oid in [ty.oid, ty.array_oid] {
+        for (tid, _) in cat.rows_where(&system::PG_TYPE, 0, oid)? {
+            cat.delete(&system::PG_TYPE, tid, &who)?;
+        }
+    }
+    for (tid, _) in cat.rows_where(&system::PG_ENUM, 1, ty.oid)? {
+        cat.delete(&system::PG_ENUM, tid, &who)?;
+    }
+    super::comment::remove_descriptions(ctx, xid, ty.oid)?;
+    Ok(())
+}
+
+/// The user types of schema `ns` (DROP SCHEMA), as (name, type).
+pub(super) fn types_in(ctx: &Stmt<'_>, ns: u32) -> Result<Vec<Arc<UserType>>> {
+    Ok(ctx
+        .catalog()
+        .user_types()?
+        .iter()
+        .filter(|t| t.namespace == ns)
+        .cloned()
+        .collect())
+}
+
+/// The type a COMMENT ON TYPE names: (objoid, classoid).
+pub(super) fn comment_target(ctx: &Stmt<'_>, name: &ObjectName) -> Result<(u32, u32)> {
+    let parts = object_name(name);
+    match find_type(ctx, &parts)? {
+        Some(t) => Ok((t.oid, PG_TYPE_CLASS)),
+        None => Err(undefined_type(&parts.join("."))),
+    }
+}

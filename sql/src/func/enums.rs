@@ -1,0 +1,103 @@
+//! Enum support functions: comparison operators on any enum type,
+//! enum_first, enum_last and enum_range.
+//!
+//! The functions need the enum's type even for a NULL argument
+//! (`enum_range(NULL::mood)`), which a value cannot carry: the binder
+//! appends the type's OID as a last argument ([`with_type_argument`]).
+
+use super::operators::{cmp_ops, order};
+use super::{f, non_strict, stable, FuncDef};
+use crate::error::{Result, SqlError, SqlState};
+use crate::types::DataType::{self, *};
+use crate::value::{ArrayRef, Value};
+
+cmp_ops!(ENUM_CMP, AnyEnum, order);
+
+/// The functions that take the enum's type OID as a hidden last argument.
+const TYPED: [&str; 3] = ["enum_first", "enum_last", "enum_range"];
+
+/// For a call of an enum function with an argument of an enum type,
+/// the type's OID to append as its hidden last argument.
+pub fn type_argument(name: &str, args: &[DataType]) -> Option<u32> {
+    if !TYPED.contains(&name) {
+        return None;
+    }
+    args.iter().find_map(|t| match t {
+        DataType::Enum(oid) => Some(*oid),
+        _ => None,
+    })
+}
+
+/// The committed labels of the enum type whose OID is the last argument.
+fn labels(a: &[Value]) -> Result<Vec<Value>> {
+    let Some(Value::Oid(oid)) = a.last() else {
+        return Err(SqlError::internal("enum function without its type"));
+    };
+    let t = crate::usertype::get(*oid).ok_or_else(|| {
+        SqlError::new(
+            SqlState::UNDEFINED_OBJECT,
+            format!("cache lookup failed for type {oid}"),
+        )
+    })?;
+    Ok(t.labels.iter().map(|l| Value::Enum(l.clone())).collect())
+}
+
+/// 55P04 if `v` is a label added by a transaction still open (as
+/// PostgreSQL checks each value these functions return).
+fn safe(v: Value) -> Result<Value> {
+    if let Value::Enum(l) = &v {
+        if crate::usertype::is_pending(l.oid) {
+            if let Some(t) = crate::usertype::get(l.type_oid) {
+                return Err(crate::usertype::unsafe_use(&t, &l.label));
+            }
+        }
+    }
+    Ok(v)
+}
+
+/// Every label checked with [`safe`], as an array.
+fn safe_array(items: Vec<Value>) -> Result<Value> {
+    let items = items.into_iter().map(safe).collect::<Result<Vec<_>>>()?;
+    Ok(Value::Array(ArrayRef::new(items)))
+}
+
+/// enum_range(a, b): the labels from a to b (NULL: from the first / to
+/// the last).
+fn range(a: &[Value]) -> Result<Value> {
+    let all = labels(a)?;
+    let below_start = |x: &Value| !a[0].is_null() && x.compare(&a[0]).is_some_and(|o| o.is_lt());
+    let above_end = |x: &Value| !a[1].is_null() && x.compare(&a[1]).is_some_and(|o| o.is_gt());
+    safe_array(
+        all.into_iter()
+            .filter(|x| !below_start(x) && !above_end(x))
+            .collect(),
+    )
+}
+
+/// The enum functions.
+pub(super) static FUNCTIONS: &[FuncDef] = &[
+    stable(non_strict(f(
+        "enum_first",
+        &[AnyEnum, Oid],
+        AnyEnum,
+        |a, _| safe(labels(a)?.into_iter().next().unwrap_or(Value::Null)),
+    ))),
+    stable(non_strict(f(
+        "enum_last",
+        &[AnyEnum, Oid],
+        AnyEnum,
+        |a, _| safe(labels(a)?.pop().unwrap_or(Value::Null)),
+    ))),
+    stable(non_strict(f(
+        "enum_range",
+        &[AnyEnum, Oid],
+        AnyArray,
+        |a, _| safe_array(labels(a)?),
+    ))),
+    stable(non_strict(f(
+        "enum_range",
+        &[AnyEnum, AnyEnum, Oid],
+        AnyArray,
+        |a, _| range(a),
+    ))),
+];

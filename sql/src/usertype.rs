@@ -1,0 +1,244 @@
+//! User-defined types (CREATE TYPE ... AS ENUM): the server-wide registry
+//! that lets a type OID and an enum label OID be read without the
+//! catalog at hand.
+//!
+//! Rows store an enum value as its pg_enum OID, four bytes, as PostgreSQL
+//! does; decoding a row, printing a type's name and reading a label's
+//! text all happen far from any catalog access, so they look the OIDs up
+//! here. The catalog stays the truth: every read of a database's user
+//! types (cached per catalog version, like its schemas) publishes what it
+//! read, replacing older entries.
+//!
+//! Rules:
+//! 1. OIDs are unique in the cluster, so entries of every database live
+//!    side by side, keyed by OID alone.
+//! 2. Entries are only added or replaced, never removed: an OID that
+//!    once named a type or label never names anything else, so a stale
+//!    entry (a dropped type, a rolled-back label) is unreachable, never
+//!    wrong.
+//! 3. Names are resolved through the catalog (transactional), never
+//!    here: another session's uncommitted CREATE TYPE is not visible by
+//!    name.
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
+
+use parking_lot::RwLock;
+
+use crate::types::DataType;
+use crate::value::EnumLabel;
+
+/// A user-defined type as the catalog holds it.
+#[derive(Debug)]
+pub struct UserType {
+    /// pg_type.oid.
+    pub oid: u32,
+    /// The database it belongs to.
+    pub db: u32,
+    /// The name of its schema (when read).
+    pub schema: String,
+    /// pg_type.typname.
+    pub name: String,
+    /// pg_type.typnamespace.
+    pub namespace: u32,
+    /// The OID of its array type (`_name`).
+    pub array_oid: u32,
+    /// Its labels, in sort order.
+    pub labels: Vec<Arc<EnumLabel>>,
+}
+
+impl UserType {
+    /// The label spelled `text`.
+    pub fn label(&self, text: &str) -> Option<&Arc<EnumLabel>> {
+        self.labels.iter().find(|l| &*l.label == text)
+    }
+}
+
+#[derive(Default)]
+struct Registry {
+    types: HashMap<u32, Arc<UserType>>,
+    labels: HashMap<u32, Arc<EnumLabel>>,
+    /// Array type OID → element type OID.
+    arrays: HashMap<u32, u32>,
+    /// Names handed out as `&'static str` (DataType::name), per (OID,
+    /// name): bounded by the number of CREATE / RENAME statements.
+    names: HashMap<(u32, String), &'static str>,
+    /// `DataType::Array(&Enum(oid))` needs a `&'static` element.
+    elements: HashMap<u32, &'static DataType>,
+}
+
+static REGISTRY: LazyLock<RwLock<Registry>> = LazyLock::new(Default::default);
+
+/// Set once any user type was published: until then, statements skip
+/// keeping the registry current.
+static ANY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// True once the server has seen a user type.
+pub fn any() -> bool {
+    ANY.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Records `types` (read from the catalog), replacing older entries.
+pub fn publish(types: &[Arc<UserType>]) {
+    if types.is_empty() {
+        return;
+    }
+    ANY.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut r = REGISTRY.write();
+    for t in types {
+        for l in &t.labels {
+            r.labels.insert(l.oid, l.clone());
+        }
+        if t.array_oid != 0 {
+            r.arrays.insert(t.array_oid, t.oid);
+        }
+        r.types.insert(t.oid, t.clone());
+    }
+}
+
+/// The user type (or, spelled `_name`, its array type) of database `db`
+/// named by `parts`, for expressions stored in the catalog, which are
+/// bound without a session: `schema.name` exactly; a bare name as the
+/// one type of that name, or the one in `public`.
+pub fn find(db: u32, parts: &[String]) -> Option<DataType> {
+    let (last, head) = parts.split_last()?;
+    let lookup = |name: &str| {
+        let r = REGISTRY.read();
+        let mut found: Vec<&Arc<UserType>> = r
+            .types
+            .values()
+            .filter(|t| t.db == db && t.name == name)
+            .filter(|t| head.last().is_none_or(|s| *s == t.schema))
+            .collect();
+        found.sort_by_key(|t| (t.schema != "public", t.oid));
+        found.first().map(|t| t.oid)
+    };
+    if let Some(oid) = lookup(last) {
+        return Some(DataType::Enum(oid));
+    }
+    let elem = lookup(last.strip_prefix('_')?)?;
+    DataType::Enum(elem).array_type()
+}
+
+/// The user type with this OID.
+pub fn get(oid: u32) -> Option<Arc<UserType>> {
+    REGISTRY.read().types.get(&oid).cloned()
+}
+
+/// The enum label with this pg_enum OID.
+pub fn label(oid: u32) -> Option<Arc<EnumLabel>> {
+    REGISTRY.read().labels.get(&oid).cloned()
+}
+
+/// The data type with this OID, if it is a user type or an array of one.
+pub fn data_type(oid: u32) -> Option<DataType> {
+    let r = REGISTRY.read();
+    if r.types.contains_key(&oid) {
+        return Some(DataType::Enum(oid));
+    }
+    let elem = *r.arrays.get(&oid)?;
+    drop(r);
+    Some(DataType::Array(element(elem)))
+}
+
+/// `Enum(oid)` with a `'static` lifetime, for array types.
+pub fn element(oid: u32) -> &'static DataType {
+    if let Some(e) = REGISTRY.read().elements.get(&oid) {
+        return e;
+    }
+    let mut r = REGISTRY.write();
+    r.elements
+        .entry(oid)
+        .or_insert_with(|| Box::leak(Box::new(DataType::Enum(oid))))
+}
+
+/// The type's name as `&'static str`, "???" if unknown.
+pub fn static_name(oid: u32) -> &'static str {
+    let Some(t) = get(oid) else {
+        return "???";
+    };
+    let key = (oid, t.name.clone());
+    if let Some(n) = REGISTRY.read().names.get(&key) {
+        return n;
+    }
+    let mut r = REGISTRY.write();
+    r.names
+        .entry(key)
+        .or_insert_with(|| Box::leak(t.name.clone().into_boxed_str()))
+}
+
+/// The array type OID of user type `oid` (0 if unknown).
+pub fn array_oid(oid: u32) -> u32 {
+    get(oid).map_or(0, |t| t.array_oid)
+}
+
+/// 55P04 for a label added by a transaction still open.
+pub fn unsafe_use(t: &UserType, label: &str) -> crate::error::SqlError {
+    crate::error::SqlError::new(
+        crate::error::SqlState::UNSAFE_NEW_ENUM_VALUE_USAGE,
+        format!(
+            "unsafe use of new value \"{label}\" of enum type {}",
+            crate::func::catalog::quote_ident(&t.name)
+        ),
+    )
+    .with_hint("New enum values must be committed before they can be used.")
+}
+
+/// enum_in: the label `text` of enum type `type_oid`; 22P02 if it has
+/// no such label.
+pub fn parse_label(type_oid: u32, text: &str) -> crate::error::Result<crate::value::Value> {
+    use crate::error::{SqlError, SqlState};
+    let t = get(type_oid).ok_or_else(|| {
+        SqlError::new(
+            SqlState::UNDEFINED_OBJECT,
+            format!("cache lookup failed for type {type_oid}"),
+        )
+    })?;
+    match t.label(text) {
+        Some(l) if is_pending(l.oid) => Err(unsafe_use(&t, text)),
+        Some(l) => Ok(crate::value::Value::Enum(l.clone())),
+        None => Err(SqlError::new(
+            SqlState::INVALID_TEXT_REPRESENTATION,
+            format!(
+                "invalid input value for enum {}: \"{text}\"",
+                crate::func::catalog::quote_ident(&t.name)
+            ),
+        )),
+    }
+}
+
+/// Labels added by ALTER TYPE ... ADD VALUE in transactions still open:
+/// PostgreSQL refuses to use them until committed (55P04), since an
+/// index could otherwise keep a value whose label a rollback removes.
+static PENDING: LazyLock<parking_lot::Mutex<std::collections::HashSet<u32>>> =
+    LazyLock::new(Default::default);
+
+/// The labels one transaction added, pending until it ends (dropped
+/// with the transaction).
+#[derive(Debug, Default)]
+pub struct PendingLabels(Vec<u32>);
+
+impl PendingLabels {
+    /// Marks label `oid` pending until this transaction ends.
+    pub fn add(&mut self, oid: u32) {
+        PENDING.lock().insert(oid);
+        self.0.push(oid);
+    }
+}
+
+impl Drop for PendingLabels {
+    fn drop(&mut self) {
+        if !self.0.is_empty() {
+            let mut p = PENDING.lock();
+            for oid in &self.0 {
+                p.remove(oid);
+            }
+        }
+    }
+}
+
+/// True if label `oid` was added by a transaction still open.
+pub fn is_pending(oid: u32) -> bool {
+    let p = PENDING.lock();
+    !p.is_empty() && p.contains(&oid)
+}

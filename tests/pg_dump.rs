@@ -184,3 +184,69 @@ fn a_dump_taken_from_postgres_loads() {
     );
     assert_eq!(counts, "3|170.5|1\n");
 }
+
+#[test]
+fn enums_and_domains_dump_in_dependency_order_and_restore() {
+    let Some(t) = tools() else {
+        return;
+    };
+    let server = Server::start(&[]);
+    create_database(&server, &t, "types_src");
+    let schema = "CREATE DOMAIN zip AS varchar(10) NOT NULL DEFAULT '00000' \
+                  CONSTRAINT zipchk CHECK (VALUE ~ '^\\d{5}$'); \
+                  CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy'); \
+                  CREATE DOMAIN calm AS mood CHECK (VALUE <> 'sad'); \
+                  CREATE TABLE people (id int PRIMARY KEY, z zip, m mood DEFAULT 'ok', c calm); \
+                  INSERT INTO people VALUES (1, '12345', 'happy', 'ok'), (2, DEFAULT, DEFAULT, NULL); \
+                  COMMENT ON TYPE mood IS 'feelings';";
+    run(
+        &server,
+        &t.psql,
+        &[
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            "types_src",
+            "-c",
+            schema,
+        ],
+    );
+    let dump = run(&server, &t.pg_dump, &["types_src"]);
+    for expected in [
+        "CREATE TYPE public.mood AS ENUM (\n    'sad',\n    'ok',\n    'happy'\n);",
+        "CREATE DOMAIN public.zip AS character varying(10) NOT NULL DEFAULT '00000'::character varying\n\tCONSTRAINT zipchk CHECK (((VALUE)::text ~ '^\\d{5}$'::text));",
+        "    m public.mood DEFAULT 'ok'::public.mood,",
+        "COMMENT ON TYPE public.mood IS 'feelings';",
+        "CREATE DOMAIN public.calm AS public.mood\n\tCONSTRAINT calm_check CHECK ((VALUE <> 'sad'::public.mood));",
+        "2\t00000\tok\t\\N",
+    ] {
+        assert!(dump.contains(expected), "{expected}\n{dump}");
+    }
+    // The domain over the enum comes after it (pg_depend orders them).
+    let (mood, calm) = (
+        dump.find("CREATE TYPE public.mood").unwrap(),
+        dump.find("CREATE DOMAIN public.calm").unwrap(),
+    );
+    assert!(mood < calm, "{dump}");
+    create_database(&server, &t, "types_copy");
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &dump).unwrap();
+    run(
+        &server,
+        &t.psql,
+        &[
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            "types_copy",
+            "-f",
+            file.path().to_str().unwrap(),
+        ],
+    );
+    let again = run(&server, &t.pg_dump, &["types_copy"]);
+    assert_eq!(comparable(&again), comparable(&dump));
+}

@@ -6,7 +6,7 @@
 //! the parentheses precedence makes unnecessary.
 
 use crate::expr::{Expr, ExprKind};
-use crate::func::{quote_ident, quote_literal};
+use crate::func::quote_ident;
 use crate::types::DataType;
 use crate::value::{OutputStyle, Value};
 
@@ -70,6 +70,28 @@ fn priority(op: &str) -> Option<u8> {
     }
 }
 
+/// A string constant as ruleutils prints it with
+/// standard_conforming_strings on: quotes doubled, backslashes as they
+/// are.
+fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// Whether an implicit cast from `from` to `to` shows in printed
+/// expressions: PostgreSQL prints the casts its parser adds to operator
+/// and function arguments, where it has no operator taking `from`
+/// itself (varchar to text, integers to numeric or double precision).
+fn shows_implicit(from: DataType, to: DataType) -> bool {
+    use DataType::*;
+    matches!(
+        (from, to),
+        (Varchar, Text)
+            | (Array(Varchar), Array(Text))
+            | (Int2 | Int4 | Int8, Numeric)
+            | (Int2 | Int4 | Int8 | Numeric, Float8 | Float4)
+    )
+}
+
 /// The text of a constant of type `ty`, and whether it needs its type
 /// label to re-read as that type.
 fn constant(
@@ -117,10 +139,10 @@ fn constant(
             };
             return format!("{t}::{}", label());
         }
-        Unknown => return quote_literal(&text),
+        Unknown => return literal(&text),
         _ => {}
     }
-    format!("{}::{}", quote_literal(&text), label())
+    format!("{}::{}", literal(&text), label())
 }
 
 impl Deparser<'_> {
@@ -159,7 +181,7 @@ impl Deparser<'_> {
                     .ok()?;
                     return Some(constant(&v, e.ty, -1, self.pretty, self.types));
                 }
-                if !explicit {
+                if !explicit && !shows_implicit(arg.ty, e.ty) {
                     return self.node(arg, parent);
                 }
                 let inner = self.node(arg, None)?;
@@ -276,11 +298,22 @@ impl Deparser<'_> {
                 let items: Option<Vec<String>> =
                     list.iter().map(|(v, _)| self.node(v, None)).collect();
                 let op = if *negated { "<> ALL" } else { "= ANY" };
-                self.wrap(format!(
-                    "{} {op} (ARRAY[{}])",
-                    self.node(arg, None)?,
-                    items?.join(", ")
-                ))
+                let mut array = format!("ARRAY[{}]", items?.join(", "));
+                // Elements of another type than the compared value's
+                // (varchar against text): the array is cast, as
+                // PostgreSQL's parser casts it.
+                let elem = list.first().map_or(arg.ty, |(v, _)| v.ty);
+                if let (Some(from), Some(to)) = (elem.array_type(), arg.ty.array_type()) {
+                    if shows_implicit(from, to) {
+                        let label = type_label(self.types, to, -1);
+                        array = if self.pretty {
+                            format!("{array}::{label}")
+                        } else {
+                            format!("({array})::{label}")
+                        };
+                    }
+                }
+                self.wrap(format!("{} {op} ({array})", self.node(arg, None)?))
             }
             ExprKind::Case { whens, otherwise } => {
                 let mut s = String::from("\nCASE\n");

@@ -120,6 +120,11 @@ pub enum DataType {
     Array(&'static DataType),
     /// An enum type (CREATE TYPE ... AS ENUM), by its pg_type OID.
     Enum(u32),
+    /// A domain (CREATE DOMAIN), by its pg_type OID. Only a type name
+    /// resolves to it (and catalog output): columns and expressions of
+    /// a domain carry its base type, the domain's constraints are
+    /// checked where a value is cast or assigned to it.
+    Domain(u32),
 }
 
 impl DataType {
@@ -170,7 +175,7 @@ impl DataType {
             AnyNonArray => 2776,
             AnyArray => 2277,
             AnyEnum => 3500,
-            Enum(oid) => *oid,
+            Enum(oid) | Domain(oid) => *oid,
             Array(Enum(oid)) => crate::usertype::array_oid(*oid),
             Array(elem) => match elem {
                 Bool => 1000,
@@ -216,6 +221,7 @@ impl DataType {
     pub fn typlen(&self) -> i16 {
         use DataType::*;
         match self {
+            Domain(_) => self.base().typlen(),
             Bool | Char => 1,
             Int2 => 2,
             Int4 | Oid | Xid | Regproc | Regclass | Regtype | Regnamespace | Regrole
@@ -277,7 +283,7 @@ impl DataType {
             AnyNonArray => "anynonarray",
             AnyArray => "anyarray",
             AnyEnum => "anyenum",
-            Enum(oid) => crate::usertype::static_name(*oid),
+            Enum(oid) | Domain(oid) => crate::usertype::static_name(*oid),
             Array(elem) => match elem {
                 Bool => "_bool",
                 Bytea => "_bytea",
@@ -335,7 +341,7 @@ impl DataType {
             TimestampTz => "timestamp with time zone".into(),
             Char => "\"char\"".into(),
             Array(elem) => format!("{}[]", elem.sql_name()),
-            Enum(oid) => crate::usertype::get(*oid).map_or_else(
+            Enum(oid) | Domain(oid) => crate::usertype::get(*oid).map_or_else(
                 || "???".to_owned(),
                 |t| crate::func::catalog::quote_ident(&t.name),
             ),
@@ -362,6 +368,10 @@ impl DataType {
                 TypeCategory::Pseudo
             }
             Enum(_) => TypeCategory::Enum,
+            Domain(_) => match self.base() {
+                Domain(_) => TypeCategory::User,
+                base => base.category(),
+            },
             Array(_) => TypeCategory::Array,
             Bytea | Xid | Json | Jsonb | Uuid | AclItem => TypeCategory::User,
         }
@@ -386,10 +396,20 @@ impl DataType {
         )
     }
 
+    /// A domain's base type (itself for any other type).
+    pub fn base(&self) -> DataType {
+        match self {
+            DataType::Domain(oid) => crate::usertype::get(*oid)
+                .and_then(|t| t.domain.as_ref().map(|d| d.base))
+                .unwrap_or(DataType::Unknown),
+            other => *other,
+        }
+    }
+
     /// The OID of the user type this type is, or is an array of.
     pub fn user_type_oid(&self) -> Option<u32> {
         match self {
-            DataType::Enum(oid) => Some(*oid),
+            DataType::Enum(oid) | DataType::Domain(oid) => Some(*oid),
             DataType::Array(e) => e.user_type_oid(),
             _ => None,
         }
@@ -447,6 +467,9 @@ impl DataType {
 
     /// pg_type.typbyval.
     pub fn by_value(&self) -> bool {
+        if let DataType::Domain(_) = self {
+            return self.base().by_value();
+        }
         !matches!(self, DataType::Name) && matches!(self.typlen(), 1 | 2 | 4 | 8)
     }
 
@@ -454,6 +477,8 @@ impl DataType {
     pub fn typtype(&self) -> char {
         if let DataType::Enum(_) = self {
             'e'
+        } else if let DataType::Domain(_) = self {
+            'd'
         } else if matches!(self.category(), TypeCategory::Pseudo) || *self == DataType::Unknown {
             'p'
         } else {

@@ -43,11 +43,45 @@ pub struct UserType {
     pub namespace: u32,
     /// The OID of its array type (`_name`).
     pub array_oid: u32,
-    /// Its labels, in sort order.
+    /// An enum's labels, in sort order (empty for a domain).
     pub labels: Vec<Arc<EnumLabel>>,
+    /// A domain's definition (None for an enum).
+    pub domain: Option<Domain>,
+}
+
+/// A domain: its base type and constraints (pg_type typtype 'd', its
+/// CHECK constraints pg_constraint rows).
+#[derive(Debug)]
+pub struct Domain {
+    /// The underlying built-in (or enum) type: typbasetype, or for a
+    /// domain over a domain, that domain's.
+    pub base: DataType,
+    /// For a domain over another domain, that domain (whose constraints
+    /// values must meet too).
+    pub parent: Option<u32>,
+    /// typtypmod.
+    pub typmod: i32,
+    /// typnotnull.
+    pub not_null: bool,
+    /// typdefault, as SQL text.
+    pub default: Option<String>,
+    /// CHECK constraints by name: (constraint OID, name, expression over
+    /// VALUE as SQL text).
+    pub checks: Vec<(u32, String, String)>,
+    /// The checks bound, once (a failure to bind is kept as the error).
+    pub bound: std::sync::OnceLock<Result<Vec<crate::expr::Expr>, crate::error::SqlError>>,
 }
 
 impl UserType {
+    /// The type as the binder sees it: an enum, or a domain.
+    pub fn data_type(&self) -> DataType {
+        if self.domain.is_some() {
+            DataType::Domain(self.oid)
+        } else {
+            DataType::Enum(self.oid)
+        }
+    }
+
     /// The label spelled `text`.
     pub fn label(&self, text: &str) -> Option<&Arc<EnumLabel>> {
         self.labels.iter().find(|l| &*l.label == text)
@@ -102,7 +136,7 @@ pub fn publish(types: &[Arc<UserType>]) {
 /// one type of that name, or the one in `public`.
 pub fn find(db: u32, parts: &[String]) -> Option<DataType> {
     let (last, head) = parts.split_last()?;
-    let lookup = |name: &str| {
+    let lookup = |name: &str| -> Option<u32> {
         let r = REGISTRY.read();
         let mut found: Vec<&Arc<UserType>> = r
             .types
@@ -114,7 +148,7 @@ pub fn find(db: u32, parts: &[String]) -> Option<DataType> {
         found.first().map(|t| t.oid)
     };
     if let Some(oid) = lookup(last) {
-        return Some(DataType::Enum(oid));
+        return data_type(oid);
     }
     let elem = lookup(last.strip_prefix('_')?)?;
     DataType::Enum(elem).array_type()
@@ -133,8 +167,12 @@ pub fn label(oid: u32) -> Option<Arc<EnumLabel>> {
 /// The data type with this OID, if it is a user type or an array of one.
 pub fn data_type(oid: u32) -> Option<DataType> {
     let r = REGISTRY.read();
-    if r.types.contains_key(&oid) {
-        return Some(DataType::Enum(oid));
+    if let Some(t) = r.types.get(&oid) {
+        return Some(if t.domain.is_some() {
+            DataType::Domain(oid)
+        } else {
+            DataType::Enum(oid)
+        });
     }
     let elem = *r.arrays.get(&oid)?;
     drop(r);
@@ -241,4 +279,83 @@ impl Drop for PendingLabels {
 pub fn is_pending(oid: u32) -> bool {
     let p = PENDING.lock();
     !p.is_empty() && p.contains(&oid)
+}
+
+/// Checks `v` against domain `oid`'s constraints: 23502 for NULL in a
+/// NOT NULL domain, 23514 for a CHECK it fails (NULL passes a CHECK).
+pub fn check_domain(
+    oid: u32,
+    v: &crate::value::Value,
+    ctx: &mut crate::expr::EvalCtx<'_>,
+) -> crate::error::Result<()> {
+    use crate::error::{SqlError, SqlState};
+    let Some(t) = get(oid) else {
+        return Err(SqlError::new(
+            SqlState::UNDEFINED_OBJECT,
+            format!("cache lookup failed for type {oid}"),
+        ));
+    };
+    let Some(d) = &t.domain else {
+        return Ok(());
+    };
+    let shown = crate::func::catalog::quote_ident(&t.name);
+    if v.is_null() {
+        if let Some(parent) = d.parent {
+            check_domain(parent, v, ctx)?;
+        }
+        if d.not_null {
+            return Err(SqlError::new(
+                SqlState::NOT_NULL_VIOLATION,
+                format!("domain {shown} does not allow null values"),
+            ));
+        }
+        return Ok(());
+    }
+    if let Some(parent) = d.parent {
+        check_domain(parent, v, ctx)?;
+    }
+    if d.checks.is_empty() {
+        return Ok(());
+    }
+    let bound = d.bound.get_or_init(|| bind_checks(t.db, d));
+    let exprs = bound.as_ref().map_err(Clone::clone)?;
+    let row = [v.clone()];
+    for (e, (_, name, _)) in exprs.iter().zip(&d.checks) {
+        if e.eval(&row, ctx)? == crate::value::Value::Bool(false) {
+            return Err(SqlError::new(
+                SqlState::CHECK_VIOLATION,
+                format!("value for domain {shown} violates check constraint \"{name}\""),
+            )
+            .with_object(None, None, Some(name)));
+        }
+    }
+    Ok(())
+}
+
+/// The domain's CHECK expressions bound over one column, VALUE.
+fn bind_checks(db: u32, d: &Domain) -> crate::error::Result<Vec<crate::expr::Expr>> {
+    let scope = value_scope(d.base, d.typmod);
+    d.checks
+        .iter()
+        .map(|(_, _, text)| {
+            crate::table::bind_stored(db, text, &Default::default(), &scope, |b, e| {
+                b.boolean(e, "CHECK constraint")
+            })
+        })
+        .collect()
+}
+
+/// The scope a domain's CHECK is bound in: one column, VALUE.
+pub fn value_scope(base: DataType, typmod: i32) -> crate::binder::Scope {
+    crate::binder::Scope {
+        columns: vec![crate::binder::ScopeColumn {
+            table: None,
+            name: "value".into(),
+            ty: base,
+            typmod,
+            table_oid: 0,
+            attnum: 0,
+            hidden: false,
+        }],
+    }
 }

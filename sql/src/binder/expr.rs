@@ -778,6 +778,21 @@ impl Binder<'_> {
         })
     }
 
+    /// A cast to domain `oid`: to its base type, then its constraints
+    /// checked (the result has the base type).
+    #[inline(never)]
+    fn domain_cast(&mut self, e: Expr, oid: u32, pos: Option<u32>) -> Result<Expr> {
+        let (base, typmod, _) = crate::ddl::types::domain_parts(DataType::Domain(oid), -1);
+        let inner = self.explicit_cast(e, base, typmod, pos)?;
+        let domain = Expr {
+            kind: ExprKind::Const(Value::Oid(oid)),
+            ty: DataType::Oid,
+            typmod: -1,
+            pos: None,
+        };
+        self.call("pg_domain_check", vec![inner, domain], pos)
+    }
+
     /// Resolves and builds a function call by name.
     pub(crate) fn call(
         &mut self,
@@ -933,6 +948,9 @@ impl Binder<'_> {
         typmod: i32,
         pos: Option<u32>,
     ) -> Result<Expr> {
+        if let DataType::Domain(oid) = to {
+            return self.domain_cast(e, oid, pos);
+        }
         if !can_coerce(e.ty, to, CoercionContext::Explicit) {
             return Err(SqlError::new(
                 SqlState::CANNOT_COERCE,

@@ -27,6 +27,14 @@ mod store;
 pub mod system;
 
 pub use bootstrap::bootstrap;
+
+/// The first OID of user objects (PostgreSQL's FirstNormalObjectId):
+/// below it, built-in ones.
+pub const FIRST_USER_OID: u32 = 16384;
+
+/// pg_constraint.contype of a domain's CHECK as stored here (shown as
+/// 'c' with contypid set, as PostgreSQL's).
+pub const DOMAIN_CHECK: &str = "D";
 pub use cache::{CatalogCache, UserTypes};
 pub use relations::{
     role_name, SystemView, BUILTIN_DESCRIPTIONS, BUILTIN_SHARED_DESCRIPTIONS,

@@ -29,6 +29,16 @@ pub struct ColumnDef {
     /// GENERATED ALWAYS AS (expr) STORED: `default` holds the expression
     /// (pg_attrdef, as PostgreSQL keeps it); stored as attidentity 's'.
     pub generated: bool,
+    /// The domain the column is of (its `ty` is the domain's base type;
+    /// pg_attribute.atttypid holds the domain).
+    pub domain: Option<u32>,
+}
+
+impl ColumnDef {
+    /// pg_attribute.atttypid: the domain, else the type.
+    pub fn type_oid(&self) -> u32 {
+        self.domain.unwrap_or(self.ty.oid().0)
+    }
 }
 
 /// A CHECK constraint.

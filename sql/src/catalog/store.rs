@@ -475,7 +475,8 @@ impl<'a> Catalog<'a> {
     }
 
     /// The user-defined types of this database (enum types with their
-    /// labels), also published to the server-wide registry.
+    /// labels, domains with their constraints), also published to the
+    /// server-wide registry: enums first, since a domain may be over one.
     pub fn user_types(&self) -> Result<Vec<Arc<UserType>>> {
         let mut labels: HashMap<u32, Vec<Arc<EnumLabel>>> = HashMap::new();
         for (_, r) in self.rows(&system::PG_ENUM)? {
@@ -493,7 +494,8 @@ impl<'a> Catalog<'a> {
         }
         let mut out = Vec::new();
         let schemas = self.namespaces()?;
-        for (_, r) in self.rows(&system::PG_TYPE)? {
+        let types = self.rows(&system::PG_TYPE)?;
+        for (_, r) in &types {
             if text(&r[5]) != "e" {
                 continue;
             }
@@ -510,9 +512,63 @@ impl<'a> Catalog<'a> {
                 namespace: oid(&r[2]),
                 array_oid: oid(&r[9]),
                 labels,
+                domain: None,
             }));
         }
         crate::usertype::publish(&out);
+        let mut checks: HashMap<u32, Vec<(u32, String, String)>> = HashMap::new();
+        for (_, c) in self.rows(&system::PG_CONSTRAINT)? {
+            if text(&c[3]) == super::DOMAIN_CHECK {
+                checks
+                    .entry(oid(&c[4]))
+                    .or_default()
+                    .push((oid(&c[0]), text(&c[1]), text(&c[5])));
+            }
+        }
+        let mut domains = Vec::new();
+        // Domains in creation order, so one over another finds it here.
+        let mut bases: HashMap<u32, DataType> = HashMap::new();
+        for (_, r) in &types {
+            if text(&r[5]) != "d" {
+                continue;
+            }
+            let type_oid = oid(&r[0]);
+            let declared = oid(&r[10]);
+            let parent = bases.contains_key(&declared).then_some(declared);
+            let base = match parent {
+                Some(p) => bases[&p],
+                None => DataType::from_oid(declared).unwrap_or(DataType::Text),
+            };
+            bases.insert(type_oid, base);
+            let mut checks = checks.remove(&type_oid).unwrap_or_default();
+            // PostgreSQL checks a domain's constraints in name order.
+            checks.sort_by(|a, b| a.1.cmp(&b.1));
+            domains.push(Arc::new(UserType {
+                oid: type_oid,
+                db: self.db,
+                schema: schema_name(&schemas, oid(&r[2]))
+                    .unwrap_or_default()
+                    .to_owned(),
+                name: text(&r[1]),
+                namespace: oid(&r[2]),
+                array_oid: 0,
+                labels: Vec::new(),
+                domain: Some(crate::usertype::Domain {
+                    base,
+                    parent,
+                    typmod: int(&r[11]) as i32,
+                    not_null: r.get(12).is_some_and(boolean),
+                    default: match r.get(13) {
+                        Some(Value::Text(s)) => Some(s.clone()),
+                        _ => None,
+                    },
+                    checks,
+                    bound: Default::default(),
+                }),
+            }));
+        }
+        crate::usertype::publish(&domains);
+        out.extend(domains);
         Ok(out)
     }
 
@@ -594,6 +650,11 @@ impl<'a> Catalog<'a> {
                 .filter(|(_, r)| oid(&r[0]) == rel_oid)
                 .map(|(_, r)| {
                     let ty = DataType::from_oid(oid(&r[2])).unwrap_or(DataType::Text);
+                    // A domain column holds values of its base type.
+                    let (ty, domain) = match ty {
+                        DataType::Domain(d) => (ty.base(), Some(d)),
+                        ty => (ty, None),
+                    };
                     let missing = match &r[8] {
                         Value::Text(s) => crate::cast::parse_text(s, ty, &Default::default())
                             .unwrap_or(Value::Null),
@@ -615,6 +676,7 @@ impl<'a> Catalog<'a> {
                                 _ => None,
                             },
                             generated: text(&r[10]) == "s",
+                            domain,
                         },
                     )
                 })

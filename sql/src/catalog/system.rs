@@ -132,6 +132,8 @@ pub static PG_TYPE: SysTable = SysTable {
         ("typarray", DataType::Oid),
         ("typbasetype", DataType::Oid),
         ("typtypmod", DataType::Int4),
+        ("typnotnull", DataType::Bool),
+        ("typdefault", DataType::Text),
     ],
 };
 

@@ -822,12 +822,13 @@ pub(super) fn drop_column(
             // Old tuples keep the value; a user type's stored form is
             // read as the built-in type with that form, since the type
             // may be dropped later (an enum is its label's OID, arrays
-            // are text).
+            // are text, a domain's values are of its base type).
             match def.columns[i].ty {
                 crate::types::DataType::Enum(_) => row[2] = Value::Oid(26),
                 crate::types::DataType::Array(crate::types::DataType::Enum(_)) => {
                     row[2] = Value::Oid(25)
                 }
+                ty if def.columns[i].domain.is_some() => row[2] = Value::Oid(ty.oid().0),
                 _ => {}
             }
             row[5] = Value::Bool(false);

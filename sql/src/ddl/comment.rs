@@ -91,7 +91,7 @@ pub fn comment(
                 None => return Err(undefined_schema(schema)),
             }
         }
-        CommentObject::Type => {
+        CommentObject::Type | CommentObject::Domain => {
             let (objoid, classoid) = super::types::comment_target(ctx, name)?;
             (objoid, classoid, 0)
         }

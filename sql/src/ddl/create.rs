@@ -86,6 +86,7 @@ pub(super) fn new_column(c: &ast::ColumnDef, table: &str, ctx: &Stmt<'_>) -> Res
             .sql_type(&c.data_type)
             .map_err(|e| e.at(pos.map(|p| p + 1)))?,
     };
+    let (ty, typmod, domain) = crate::ddl::types::domain_parts(ty, typmod);
     if matches!(
         ty,
         DataType::Void | DataType::Unknown | DataType::Record | DataType::Any
@@ -106,6 +107,7 @@ pub(super) fn new_column(c: &ast::ColumnDef, table: &str, ctx: &Stmt<'_>) -> Res
         missing: Value::Null,
         identity: None,
         generated: false,
+        domain,
     };
     let mut checks = Vec::new();
     let mut keys = Vec::new();
@@ -169,8 +171,10 @@ pub(super) fn new_column(c: &ast::ColumnDef, table: &str, ctx: &Stmt<'_>) -> Res
             }
             ColumnOption::Default(e) => {
                 let text = super::sequence::canonical_default(ctx, e);
-                // DEFAULT NULL is no default (PostgreSQL stores none).
-                if !bind_default(ctx, &name, &text, ty)? {
+                // DEFAULT NULL is no default (PostgreSQL stores none),
+                // except on a domain column, where it overrides the
+                // domain's default.
+                if !bind_default(ctx, &name, &text, ty)? || col.domain.is_some() {
                     col.default = Some(text);
                 }
             }
@@ -341,7 +345,7 @@ pub(super) fn insert_column(
         &[
             Value::Oid(table_oid),
             Value::Text(col.name.clone()),
-            Value::Oid(col.ty.oid().0),
+            Value::Oid(col.type_oid()),
             Value::Int4(col.typmod),
             Value::Int2(attnum as i16),
             Value::Bool(col.not_null),
@@ -752,6 +756,7 @@ pub(super) fn output_columns(
             missing: Value::Null,
             identity: None,
             generated: false,
+            domain: None,
         });
     }
     Ok(columns)

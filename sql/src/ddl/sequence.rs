@@ -155,6 +155,7 @@ pub(super) fn new_sequence(
             missing: Value::Null,
             identity: None,
             generated: false,
+            domain: None,
         };
         insert_column(ctx, xid, oid, i + 1, &c, None)?;
     }

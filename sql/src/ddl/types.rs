@@ -47,7 +47,7 @@ fn label_text(i: &ast::Ident) -> String {
 
 /// The pg_type row of a type of this database.
 #[allow(clippy::too_many_arguments)]
-fn type_row(
+pub(super) fn type_row(
     oid: u32,
     name: &str,
     ns: u32,
@@ -82,7 +82,7 @@ fn find_type(ctx: &Stmt<'_>, parts: &[String]) -> Result<Option<Arc<UserType>>> 
 
 /// 42710 if schema `ns` has a type or relation called `name` (a
 /// relation has a row type of its name in PostgreSQL).
-fn check_new_type_name(ctx: &Stmt<'_>, ns: u32, name: &str) -> Result<()> {
+pub(super) fn check_new_type_name(ctx: &Stmt<'_>, ns: u32, name: &str) -> Result<()> {
     let exists = ctx
         .catalog()
         .user_types()?
@@ -410,6 +410,20 @@ fn renumber(ctx: &mut Stmt<'_>, xid: u32, ty: &UserType) -> Result<()> {
     Ok(())
 }
 
+/// A column type as resolved: a domain becomes its base type and
+/// modifier, with the domain's OID.
+pub(crate) fn domain_parts(ty: DataType, typmod: i32) -> (DataType, i32, Option<u32>) {
+    match ty {
+        DataType::Domain(oid) => {
+            let typmod = crate::usertype::get(oid)
+                .and_then(|t| t.domain.as_ref().map(|d| d.typmod))
+                .unwrap_or(typmod);
+            (ty.base(), typmod, Some(oid))
+        }
+        ty => (ty, typmod, None),
+    }
+}
+
 /// True if a column of type `t` holds values of user type `oid`.
 fn uses_type(t: DataType, oid: u32) -> bool {
     match t {
@@ -472,8 +486,10 @@ pub fn drop_types(
 pub(super) fn type_users(ctx: &Stmt<'_>, oid: u32) -> Result<Vec<(u32, String, String, bool)>> {
     let mut users = Vec::new();
     for def in ctx.catalog().tables()? {
-        for (_, c) in def.live() {
-            if uses_type(c.ty, oid) {
+        // Last column first, as PostgreSQL's dependency scan finds them.
+        let live: Vec<_> = def.live().collect();
+        for (_, c) in live.into_iter().rev() {
+            if uses_type(c.ty, oid) || c.domain == Some(oid) {
                 let array = matches!(c.ty, DataType::Array(_));
                 users.push((def.oid, def.name.clone(), c.name.clone(), array));
             }
@@ -485,11 +501,34 @@ pub(super) fn type_users(ctx: &Stmt<'_>, oid: u32) -> Result<Vec<(u32, String, S
 /// Drops one type (with CASCADE, the columns that use it).
 pub(super) fn drop_type(ctx: &mut Stmt<'_>, xid: u32, ty: &UserType, cascade: bool) -> Result<()> {
     let users = type_users(ctx, ty.oid)?;
+    // Domains over this type.
+    let domains: Vec<Arc<UserType>> = ctx
+        .catalog()
+        .user_types()?
+        .iter()
+        .filter(|t| {
+            t.domain.as_ref().is_some_and(|d| {
+                d.parent == Some(ty.oid)
+                    || (d.parent.is_none() && d.base.user_type_oid() == Some(ty.oid))
+            })
+        })
+        .cloned()
+        .collect();
     let shown = crate::func::catalog::quote_ident(&ty.name);
-    if !users.is_empty() {
-        let lines: Vec<String> = users
+    if !users.is_empty() || !domains.is_empty() {
+        let mut lines: Vec<String> = domains
             .iter()
-            .map(|(_, t, c, _)| format!("column {c} of table {t}"))
+            .map(|d| format!("type {}", crate::func::catalog::quote_ident(&d.name)))
+            .collect();
+        lines.extend(
+            users
+                .iter()
+                .map(|(_, t, c, _)| format!("column {c} of table {t}")),
+        );
+        let arrays: Vec<bool> = domains
+            .iter()
+            .map(|_| false)
+            .chain(users.iter().map(|u| u.3))
             .collect();
         if !cascade {
             // A column of the array type depends on an object the
@@ -504,11 +543,11 @@ pub(super) fn drop_type(ctx: &mut Stmt<'_>, xid: u32, ty: &UserType, cascade: bo
                     .with_detail(
                         lines
                             .iter()
-                            .zip(&users)
-                            .map(|(l, u)| {
+                            .zip(&arrays)
+                            .map(|(l, array)| {
                                 format!(
                                     "{l} depends on type {shown}{}",
-                                    if u.3 { "[]" } else { "" }
+                                    if *array { "[]" } else { "" }
                                 )
                             })
                             .collect::<Vec<_>>()
@@ -518,6 +557,12 @@ pub(super) fn drop_type(ctx: &mut Stmt<'_>, xid: u32, ty: &UserType, cascade: bo
             );
         }
         ctx.notices.push(super::drop::cascade_notice(&lines));
+        for d in &domains {
+            // Listed above, with what they take along.
+            let notices = ctx.notices.len();
+            drop_type(ctx, xid, d, true)?;
+            ctx.notices.truncate(notices);
+        }
         for (table, _, column, _) in users {
             let Some(def) = ctx.catalog().table_by_oid(table)? else {
                 continue;
@@ -537,6 +582,11 @@ pub(super) fn drop_type(ctx: &mut Stmt<'_>, xid: u32, ty: &UserType, cascade: bo
     }
     for (tid, _) in cat.rows_where(&system::PG_ENUM, 1, ty.oid)? {
         cat.delete(&system::PG_ENUM, tid, &who)?;
+    }
+    for (tid, r) in cat.rows_where(&system::PG_CONSTRAINT, 4, ty.oid)? {
+        if crate::catalog::text_of(&r[3]) == crate::catalog::DOMAIN_CHECK {
+            cat.delete(&system::PG_CONSTRAINT, tid, &who)?;
+        }
     }
     super::comment::remove_descriptions(ctx, xid, ty.oid)?;
     Ok(())

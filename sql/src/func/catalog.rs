@@ -288,6 +288,14 @@ fn constraintdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
             continue;
         }
         let (name, kind, rel) = (text_of(&r[1]), text_of(&r[3]), oid_of(&r[4]));
+        if kind == crate::catalog::DOMAIN_CHECK {
+            let pretty = matches!(a.get(1), Some(Value::Bool(true)));
+            let names = type_names(ctx)?;
+            return Ok(crate::usertype::get(rel).map_or(Value::Null, |t| {
+                let def = crate::ddl::domain::check_def(&t, &text_of(&r[5]), pretty, Some(&names));
+                Value::Text(def)
+            }));
+        }
         let Some(t) = tables.iter().find(|t| t.oid == rel) else {
             return Ok(Value::Null);
         };

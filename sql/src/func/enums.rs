@@ -1,5 +1,6 @@
 //! Enum support functions: comparison operators on any enum type,
-//! enum_first, enum_last and enum_range.
+//! enum_first, enum_last and enum_range; and the constraint check of a
+//! cast to a domain.
 //!
 //! The functions need the enum's type even for a NULL argument
 //! (`enum_range(NULL::mood)`), which a value cannot carry: the binder
@@ -74,8 +75,19 @@ fn range(a: &[Value]) -> Result<Value> {
     )
 }
 
-/// The enum functions.
+/// The enum functions, and the check of a value cast to a domain.
 pub(super) static FUNCTIONS: &[FuncDef] = &[
+    stable(non_strict(f(
+        "pg_domain_check",
+        &[AnyElement, Oid],
+        AnyElement,
+        |a, ctx| {
+            if let Value::Oid(d) = a[1] {
+                crate::usertype::check_domain(d, &a[0], ctx)?;
+            }
+            Ok(a[0].clone())
+        },
+    ))),
     stable(non_strict(f(
         "enum_first",
         &[AnyEnum, Oid],

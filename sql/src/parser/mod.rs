@@ -19,6 +19,7 @@ mod copy;
 pub mod cursor;
 pub mod database;
 mod dismantle;
+pub mod domain;
 mod fast_insert;
 mod sequence;
 
@@ -42,6 +43,8 @@ pub enum Parsed {
     Fetch(Box<cursor::FetchStatement>),
     /// CREATE DATABASE with PostgreSQL's options.
     CreateDatabase(Box<database::CreateDatabase>),
+    /// CREATE, ALTER or DROP DOMAIN.
+    Domain(Box<domain::DomainStatement>),
     /// ALTER TYPE name OWNER TO role (sqlparser reads no OWNER TO there).
     AlterTypeOwner {
         /// The type's name, as written.
@@ -422,6 +425,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
             _ if cursor::starts(&p) => Parsed::Fetch(Box::new(cursor::parse(&mut p)?)),
             _ if database::starts(&p) => Parsed::CreateDatabase(Box::new(database::parse(&mut p)?)),
             _ if alter_type_owner_starts(&p) => parse_alter_type_owner(&mut p)?,
+            _ if domain::starts(&p) => Parsed::Domain(Box::new(domain::parse(&mut p)?)),
             Token::Word(w)
                 if w.keyword == Keyword::SET
                     && matches!(&p.peek_nth_token(1).token,

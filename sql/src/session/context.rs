@@ -238,17 +238,16 @@ impl<'s> Stmt<'s> {
     /// The user-defined type (or, spelled `_name`, its array type) named
     /// by `parts`.
     pub fn user_data_type(&self, parts: &[String]) -> Result<Option<crate::types::DataType>> {
-        use crate::types::DataType;
         if let Some((last, head)) = parts.split_last() {
             if let Some(elem) = last.strip_prefix('_') {
                 let mut p = head.to_vec();
                 p.push(elem.to_owned());
                 if let Some(t) = self.find_user_type(&p)? {
-                    return Ok(DataType::Enum(t.oid).array_type());
+                    return Ok(t.data_type().array_type());
                 }
             }
         }
-        Ok(self.find_user_type(parts)?.map(|t| DataType::Enum(t.oid)))
+        Ok(self.find_user_type(parts)?.map(|t| t.data_type()))
     }
 
     /// A type name as the session sees it (built-in or user-defined).

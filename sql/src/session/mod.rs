@@ -1010,6 +1010,11 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             crate::ddl::create_database(ctx, c, sink)?;
             return Ok(Dispatched::CommitNow);
         }
+        Parsed::Domain(d) => {
+            let tag = crate::ddl::domain_statement(ctx, d)?;
+            sink.command_complete(tag)?;
+            return Ok(Dispatched::Done);
+        }
         Parsed::AlterTypeOwner { name, role } => {
             crate::ddl::alter_type_owner(ctx, name, role)?;
             sink.command_complete("ALTER TYPE")?;

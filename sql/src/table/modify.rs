@@ -274,7 +274,13 @@ pub(super) fn defaults(
 ) -> Result<Vec<Option<Expr>>> {
     let mut out = Vec::with_capacity(def.columns.len());
     for (i, c) in def.columns.iter().enumerate() {
-        match &c.default {
+        // A column without a default of its own takes its domain's.
+        let domain_default = match (&c.default, c.domain) {
+            (None, Some(d)) => crate::usertype::get(d)
+                .and_then(|t| t.domain.as_ref().and_then(|d| d.default.clone())),
+            _ => None,
+        };
+        match c.default.as_ref().or(domain_default.as_ref()) {
             Some(text) if !c.dropped && !c.generated => {
                 let e = bind_stored_with(text, style, &Scope::default(), tables, |b, e| {
                     assign(b, e, def, i)
@@ -296,6 +302,9 @@ pub(crate) enum RowCheck {
     Generated(usize, Expr),
     /// CHECK (expr), by name.
     Check(String, Expr),
+    /// The live column at this position is of a domain (its OID), whose
+    /// constraints its value must meet.
+    Domain(usize, u32),
 }
 
 /// The generated columns and CHECK constraints bound against the
@@ -307,6 +316,11 @@ pub(crate) fn checks(def: &TableDef, style: &OutputStyle) -> Result<Vec<RowCheck
         if let (true, Some(text)) = (c.generated, &c.default) {
             let e = bind_stored(def.rel.db, text, style, &scope, |b, e| assign(b, e, def, i))?;
             out.push(RowCheck::Generated(pos, e));
+        }
+    }
+    for (pos, (_, c)) in def.live().enumerate() {
+        if let Some(d) = c.domain {
+            out.push(RowCheck::Domain(pos, d));
         }
     }
     for c in &def.checks {
@@ -334,6 +348,13 @@ pub(super) fn check_row(
         }
     }
     let live = &*live;
+    // A value assigned to a domain column is coerced to the domain first.
+    for check in checks {
+        if let RowCheck::Domain(pos, d) = check {
+            let v = live.get(*pos).unwrap_or(&Value::Null);
+            crate::usertype::check_domain(*d, v, eval)?;
+        }
+    }
     for ((_, c), v) in def.live().zip(live) {
         if c.not_null && v.is_null() {
             return Err(SqlError::new(

@@ -443,7 +443,7 @@ pub(super) fn pg_attribute(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                     .text("attgenerated", if c.generated { "s" } else { "" })
                     .bool("atthasmissing", !c.missing.is_null())
                     .bool("attisdropped", c.dropped)
-                    .oid("atttypid", if c.dropped { 0 } else { ty.oid().0 })
+                    .oid("atttypid", if c.dropped { 0 } else { c.type_oid() })
                     .done(),
             );
         }
@@ -558,6 +558,13 @@ pub(super) fn pg_constraint(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
         let name = text_of(&r[1]);
         let kind = text_of(&r[3]);
         let rel = oid_of(&r[4]);
+        // A domain's CHECK: stored against the domain (catalog/mod.rs).
+        let domain = kind == crate::catalog::DOMAIN_CHECK;
+        let (kind, rel, typid) = if domain {
+            ("c".to_owned(), 0, rel)
+        } else {
+            (kind, rel, 0)
+        };
         let table = tables.iter().find(|t| t.oid == rel);
         let index = table.and_then(|t| t.indexes.iter().find(|i| i.name == name));
         let mut row = Row::new(PG_CONSTRAINT)
@@ -569,7 +576,7 @@ pub(super) fn pg_constraint(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
             .bool("condeferred", false)
             .bool("convalidated", true)
             .oid("conrelid", rel)
-            .oid("contypid", 0)
+            .oid("contypid", typid)
             .oid("conindid", index.map_or(0, |i| i.oid))
             .oid("conparentid", 0)
             .oid("confrelid", 0)
@@ -579,6 +586,9 @@ pub(super) fn pg_constraint(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
             .bool("conislocal", true)
             .int4("coninhcount", 0)
             .bool("connoinherit", false);
+        if domain {
+            row = row.text("conbin", &text_of(&r[5]));
+        }
         if let Some(ix) = index {
             row = row.set(
                 "conkey",
@@ -696,13 +706,46 @@ fn user_type_rows(ctx: &EvalCtx<'_>) -> Result<Vec<(DataType, String, u32)>> {
     };
     let mut out = Vec::new();
     for t in cat.user_types()? {
-        let ty = DataType::Enum(t.oid);
+        let ty = t.data_type();
         out.push((ty, t.name.clone(), t.namespace));
         if let Some(array) = ty.array_type() {
             out.push((array, format!("_{}", t.name), t.namespace));
         }
     }
     Ok(out)
+}
+
+/// A domain's own pg_type columns: its base type, modifier, NOT NULL,
+/// default and I/O functions (domain_in, then the base type's).
+fn domain_columns(row: Row, t: DataType) -> Row {
+    let DataType::Domain(oid) = t else {
+        return row;
+    };
+    let Some(d) = crate::usertype::get(oid).and_then(|u| {
+        u.domain
+            .as_ref()
+            .map(|d| (d.base, d.typmod, d.not_null, d.default.clone()))
+    }) else {
+        return row;
+    };
+    let (base, typmod, not_null, default) = d;
+    let base_name = base.name();
+    let row = row
+        .oid("typbasetype", base.oid().0)
+        .int4("typtypmod", i64::from(typmod))
+        .bool("typnotnull", not_null)
+        .proc("typinput", "domain_in")
+        .proc("typoutput", &format!("{base_name}out"))
+        .proc("typreceive", "domain_recv")
+        .proc("typsend", &format!("{base_name}send"))
+        .text("typalign", typalign(base))
+        .text("typstorage", typstorage(base))
+        .oid("typcollation", typcollation(base));
+    match default {
+        // pg_dump reads typdefaultbin through pg_get_expr (the text).
+        Some(d) => row.text("typdefault", &d).text("typdefaultbin", &d),
+        None => row,
+    }
 }
 
 /// pg_enum: the labels of the database's enum types.
@@ -764,7 +807,7 @@ pub(super) fn pg_type(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
             } else {
                 "-"
             };
-            Row::new(PG_TYPE)
+            let row = Row::new(PG_TYPE)
                 .oid("oid", t.oid().0)
                 .text("typname", name)
                 .oid("typnamespace", ns)
@@ -800,8 +843,8 @@ pub(super) fn pg_type(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                 .oid("typbasetype", 0)
                 .int4("typtypmod", -1)
                 .int4("typndims", 0)
-                .oid("typcollation", typcollation(t))
-                .done()
+                .oid("typcollation", typcollation(t));
+            domain_columns(row, t).done()
         })
         .collect())
 }
@@ -1290,9 +1333,46 @@ pub(super) fn pg_depend(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
             }
         }
     }
+    const TYPE: u32 = 1247;
     for (_, r) in &constraints {
-        if text_of(&r[3]) == "c" {
-            out.push(dep(CONSTRAINT, oid_of(&r[0]), CLASS, oid_of(&r[4]), 0, "a"));
+        match text_of(&r[3]).as_str() {
+            "c" => out.push(dep(CONSTRAINT, oid_of(&r[0]), CLASS, oid_of(&r[4]), 0, "a")),
+            crate::catalog::DOMAIN_CHECK => {
+                out.push(dep(CONSTRAINT, oid_of(&r[0]), TYPE, oid_of(&r[4]), 0, "a"))
+            }
+            _ => {}
+        }
+    }
+    // User types: in their schema; a domain on its base type, an array
+    // type on its element; columns on their types.
+    for t in cat.user_types()? {
+        out.push(dep(TYPE, t.oid, 2615, t.namespace, 0, "n"));
+        if t.array_oid != 0 {
+            out.push(dep(TYPE, t.array_oid, TYPE, t.oid, 0, "i"));
+        }
+        if let Some(d) = &t.domain {
+            let base = d.parent.unwrap_or(d.base.oid().0);
+            if base >= crate::catalog::FIRST_USER_OID {
+                out.push(dep(TYPE, t.oid, TYPE, base, 0, "n"));
+            }
+        }
+    }
+    for t in &tables {
+        for (i, c) in t.live() {
+            let ty = c.type_oid();
+            if ty >= crate::catalog::FIRST_USER_OID {
+                out.push(
+                    Row::new(PG_DEPEND)
+                        .oid("classid", CLASS)
+                        .oid("objid", t.oid)
+                        .int4("objsubid", i as i64 + 1)
+                        .oid("refclassid", TYPE)
+                        .oid("refobjid", ty)
+                        .int4("refobjsubid", 0)
+                        .text("deptype", "n")
+                        .done(),
+                );
+            }
         }
     }
     for (_, r) in cat.rows(&system::PG_ATTRDEF)? {

@@ -79,6 +79,8 @@ sqlstates! {
     CARDINALITY_VIOLATION = "21000";
     /// 22000
     DATA_EXCEPTION = "22000";
+    /// 2201G: invalid argument for width_bucket.
+    INVALID_ARGUMENT_FOR_WIDTH_BUCKET_FUNCTION = "2201G";
     /// 22001: value too long for type character varying(n).
     STRING_DATA_RIGHT_TRUNCATION = "22001";
     /// 22003: integer out of range, numeric field overflow.

@@ -263,15 +263,7 @@ impl Binder<'_> {
                     self.expr(root, scope)?
                 };
                 for access in rest {
-                    let ast::AccessExpr::Subscript(ast::Subscript::Index { index }) = access else {
-                        return Err(
-                            SqlError::unsupported(format!("the expression \"{e}\"")).at(pos)
-                        );
-                    };
-                    let index = self.expr(index, scope)?;
-                    let index =
-                        self.coerce(index, DataType::Int4, -1, CoercionContext::Implicit)?;
-                    out = func::subscript(out, index).map_err(|err| err.at(pos))?;
+                    out = self.access(out, access, scope, pos)?;
                 }
                 Ok(out)
             }
@@ -332,6 +324,12 @@ impl Binder<'_> {
                 let args = vec![self.expr(expr, scope)?, pat];
                 self.operator(op, args, self.pos_after(expr.as_ref()))
             }
+            AstExpr::SimilarTo {
+                negated,
+                expr,
+                pattern,
+                escape_char,
+            } => self.similar_to(e, *negated, expr, pattern, escape_char.as_deref(), scope),
             AstExpr::Ceil {
                 expr,
                 field: ast::CeilFloorKind::DateTimeField(ast::DateTimeField::NoDateTime),
@@ -570,6 +568,10 @@ impl Binder<'_> {
             BinaryOperator::PGRegexIMatch => "~*",
             BinaryOperator::PGRegexNotMatch => "!~",
             BinaryOperator::PGRegexNotIMatch => "!~*",
+            BinaryOperator::PGLikeMatch => "~~",
+            BinaryOperator::PGILikeMatch => "~~*",
+            BinaryOperator::PGNotLikeMatch => "!~~",
+            BinaryOperator::PGNotILikeMatch => "!~~*",
             BinaryOperator::Arrow => "->",
             BinaryOperator::LongArrow => "->>",
             BinaryOperator::HashArrow => "#>",
@@ -778,6 +780,65 @@ impl Binder<'_> {
         })
     }
 
+    /// `x [NOT] SIMILAR TO p [ESCAPE e]`: `x ~ similar_to_escape(p, e)`,
+    /// as PostgreSQL's grammar rewrites it.
+    #[inline(never)]
+    fn similar_to(
+        &mut self,
+        e: &AstExpr,
+        negated: bool,
+        expr: &AstExpr,
+        pattern: &AstExpr,
+        escape: Option<&AstExpr>,
+        scope: &Scope,
+    ) -> Result<Expr> {
+        let pos = self.expr_pos(e);
+        let mut args = vec![self.expr(pattern, scope)?];
+        if let Some(esc) = escape {
+            args.push(self.expr(esc, scope)?);
+        }
+        let regex = self.call("similar_to_escape", args, pos)?;
+        let left = self.expr(expr, scope)?;
+        let op = if negated { "!~" } else { "~" };
+        self.operator(op, vec![left, regex], self.pos_after(expr))
+    }
+
+    /// One `[i]` or `[lo:hi]` applied to `out`.
+    #[inline(never)]
+    fn access(
+        &mut self,
+        out: Expr,
+        access: &ast::AccessExpr,
+        scope: &Scope,
+        pos: Option<u32>,
+    ) -> Result<Expr> {
+        let bound = |b: &mut Self, e: Option<&AstExpr>, omitted: i32| -> Result<Expr> {
+            match e {
+                Some(e) => {
+                    let x = b.expr(e, scope)?;
+                    b.coerce(x, DataType::Int4, -1, CoercionContext::Implicit)
+                }
+                None => Ok(typed(ExprKind::Const(Value::Int4(omitted)), DataType::Int4)),
+            }
+        };
+        match access {
+            ast::AccessExpr::Subscript(ast::Subscript::Index { index }) => {
+                let index = bound(self, Some(index), 0)?;
+                func::subscript(out, index).map_err(|err| err.at(pos))
+            }
+            ast::AccessExpr::Subscript(ast::Subscript::Slice {
+                lower_bound,
+                upper_bound,
+                stride: None,
+            }) => {
+                let lo = bound(self, lower_bound.as_ref(), i32::MIN)?;
+                let hi = bound(self, upper_bound.as_ref(), i32::MAX)?;
+                func::slice(out, lo, hi).map_err(|err| err.at(pos))
+            }
+            other => Err(SqlError::unsupported(format!("the expression \"{other}\"")).at(pos)),
+        }
+    }
+
     /// A cast to domain `oid`: to its base type, then its constraints
     /// checked (the result has the base type).
     #[inline(never)]
@@ -816,6 +877,8 @@ impl Binder<'_> {
                     | "json_build_array"
                     | "jsonb_build_object"
                     | "jsonb_build_array"
+                    | "num_nulls"
+                    | "num_nonnulls"
             )
         {
             // VARIADIC "any" (format's first argument is its text):
@@ -1170,6 +1233,7 @@ impl Binder<'_> {
         if f.over.is_some() || f.filter.is_some() || !f.within_group.is_empty() {
             return Err(SqlError::unsupported("window and aggregate clauses").at(pos));
         }
+        let filled_args: Vec<AstExpr>;
         let args: Vec<&AstExpr> = match &f.args {
             FunctionArguments::None => {
                 return self.sql_value_function(&name, pos);
@@ -1186,19 +1250,24 @@ impl Binder<'_> {
                         SqlError::unsupported(format!("{name} with DISTINCT or ORDER BY")).at(pos),
                     );
                 }
-                let mut out = Vec::with_capacity(list.args.len());
-                for a in &list.args {
-                    match a {
-                        FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => out.push(e),
-                        _ => {
-                            return Err(SqlError::unsupported(format!(
-                                "the argument {a} of {name}"
-                            ))
-                            .at(pos))
+                if let Some(filled) = super::names::named_arguments(&name, &list.args)? {
+                    filled_args = filled;
+                    filled_args.iter().collect()
+                } else {
+                    let mut out = Vec::with_capacity(list.args.len());
+                    for a in &list.args {
+                        match a {
+                            FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => out.push(e),
+                            _ => {
+                                return Err(SqlError::unsupported(format!(
+                                    "the argument {a} of {name}"
+                                ))
+                                .at(pos))
+                            }
                         }
                     }
+                    out
                 }
-                out
             }
         };
         let mut bound = Vec::with_capacity(args.len());

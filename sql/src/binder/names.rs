@@ -320,3 +320,118 @@ pub fn array_of(elem: DataType) -> Result<DataType> {
         .map(D::Array)
         .ok_or_else(|| SqlError::unsupported(format!("arrays of {}", elem.sql_name())))
 }
+
+/// Built-in functions with named parameters (and defaults), as pg_proc
+/// declares them: (function, [(parameter, default)]).
+type Parameters = &'static [(&'static str, Option<&'static str>)];
+
+/// (function, its parameters).
+const NAMED_PARAMETERS: &[(&str, Parameters)] = &[
+    (
+        "make_interval",
+        &[
+            ("years", Some("0")),
+            ("months", Some("0")),
+            ("weeks", Some("0")),
+            ("days", Some("0")),
+            ("hours", Some("0")),
+            ("mins", Some("0")),
+            ("secs", Some("0.0")),
+        ],
+    ),
+    (
+        "make_date",
+        &[("year", None), ("month", None), ("day", None)],
+    ),
+    ("make_time", &[("hour", None), ("min", None), ("sec", None)]),
+    (
+        "make_timestamp",
+        &[
+            ("year", None),
+            ("month", None),
+            ("mday", None),
+            ("hour", None),
+            ("min", None),
+            ("sec", None),
+        ],
+    ),
+];
+
+/// The arguments of a call to a function with named parameters, in
+/// parameter order with defaults filled in (PostgreSQL's named and mixed
+/// notation); None for other functions, or a call of positional
+/// arguments only that needs no default.
+pub(crate) fn named_arguments(
+    function: &str,
+    args: &[ast::FunctionArg],
+) -> Result<Option<Vec<AstExpr>>> {
+    let Some((_, params)) = NAMED_PARAMETERS.iter().find(|(f, _)| *f == function) else {
+        return Ok(None);
+    };
+    let named = args
+        .iter()
+        .any(|a| !matches!(a, ast::FunctionArg::Unnamed(_)));
+    if !named && args.len() == params.len() {
+        return Ok(None);
+    }
+    let not_found = || {
+        SqlError::new(
+            SqlState::UNDEFINED_FUNCTION,
+            format!("function {function} does not exist"),
+        )
+        .with_hint(
+            "No function matches the given name and argument types. You might need to add explicit type casts.",
+        )
+    };
+    let mut slots: Vec<Option<AstExpr>> = vec![None; params.len()];
+    let mut seen_named = false;
+    for (i, a) in args.iter().enumerate() {
+        let (slot, e) = match a {
+            ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) if !seen_named => (i, e),
+            ast::FunctionArg::Unnamed(_) => {
+                return Err(SqlError::syntax(
+                    "positional argument cannot follow named argument",
+                    None,
+                ))
+            }
+            ast::FunctionArg::Named {
+                name,
+                arg: ast::FunctionArgExpr::Expr(e),
+                ..
+            }
+            | ast::FunctionArg::ExprNamed {
+                name: AstExpr::Identifier(name),
+                arg: ast::FunctionArgExpr::Expr(e),
+                ..
+            } => {
+                seen_named = true;
+                let n = ident(name);
+                let slot = params
+                    .iter()
+                    .position(|(p, _)| *p == n)
+                    .ok_or_else(not_found)?;
+                (slot, e)
+            }
+            _ => return Err(not_found()),
+        };
+        match slots.get_mut(slot) {
+            Some(s @ None) => *s = Some(e.clone()),
+            Some(Some(_)) => {
+                return Err(SqlError::syntax(
+                    format!("argument name \"{}\" used more than once", params[slot].0),
+                    None,
+                ))
+            }
+            None => return Err(not_found()),
+        }
+    }
+    let mut out = Vec::with_capacity(params.len());
+    for (slot, (_, default)) in slots.into_iter().zip(params.iter()) {
+        match (slot, default) {
+            (Some(e), _) => out.push(e),
+            (None, Some(d)) => out.push(crate::parser::parse_expr(d)?),
+            (None, None) => return Err(not_found()),
+        }
+    }
+    Ok(Some(out))
+}

@@ -1160,6 +1160,76 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
             _ => Value::Null,
         })
     }),
+    f("array_dims", &[AnyArray], Text, |a, _| {
+        Ok(match &a[0] {
+            Value::Array(items) if !items.items().is_empty() => {
+                let lo = lower(items);
+                Value::Text(format!("[{lo}:{}]", lo + items.items().len() as i32 - 1))
+            }
+            _ => Value::Null,
+        })
+    }),
+    non_strict(f(
+        "array_position",
+        &[AnyArray, AnyElement],
+        Int4,
+        |a, _| array_position_from(a, 1),
+    )),
+    non_strict(f(
+        "array_position",
+        &[AnyArray, AnyElement, Int4],
+        Int4,
+        |a, _| match a[2] {
+            Value::Int4(start) => array_position_from(a, start),
+            _ => Err(crate::error::SqlError::new(
+                crate::error::SqlState::NULL_VALUE_NOT_ALLOWED,
+                "initial position must not be null",
+            )),
+        },
+    )),
+    non_strict(f(
+        "array_positions",
+        &[AnyArray, AnyElement],
+        Array(&Int4),
+        |a, _| {
+            let Value::Array(items) = &a[0] else {
+                return Ok(Value::Null);
+            };
+            let first = lower(items);
+            Ok(Value::Array(ArrayRef::new(
+                items
+                    .items()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| same_element(v, &a[1]))
+                    .map(|(i, _)| Value::Int4(first + i as i32))
+                    .collect(),
+            )))
+        },
+    )),
+    non_strict(f(
+        "array_replace",
+        &[AnyArray, AnyElement, AnyElement],
+        AnyArray,
+        |a, _| {
+            let Value::Array(items) = &a[0] else {
+                return Ok(Value::Null);
+            };
+            Ok(Value::Array(ArrayRef::new(
+                items
+                    .items()
+                    .iter()
+                    .map(|v| {
+                        if same_element(v, &a[1]) {
+                            a[2].clone()
+                        } else {
+                            v.clone()
+                        }
+                    })
+                    .collect(),
+            )))
+        },
+    )),
     f("cardinality", &[AnyArray], Int4, |a, _| {
         Ok(match &a[0] {
             Value::Array(items) => Value::Int4(items.items().len() as i32),
@@ -1173,6 +1243,31 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         array_remove,
     )),
 ];
+
+/// IS NOT DISTINCT FROM, as the array search functions compare.
+fn same_element(v: &Value, x: &Value) -> bool {
+    match (v.is_null(), x.is_null()) {
+        (true, true) => true,
+        (false, false) => v.compare(x).is_some_and(|o| o.is_eq()),
+        _ => false,
+    }
+}
+
+/// array_position(array, x, start): the first subscript from `start`
+/// whose element is not distinct from `x`.
+fn array_position_from(a: &[Value], start: i32) -> Result<Value> {
+    let Value::Array(items) = &a[0] else {
+        return Ok(Value::Null);
+    };
+    let first = lower(items);
+    Ok(items
+        .items()
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (first + i as i32, v))
+        .find(|(n, v)| *n >= start && same_element(v, &a[1]))
+        .map_or(Value::Null, |(n, _)| Value::Int4(n)))
+}
 
 #[cfg(test)]
 mod tests {

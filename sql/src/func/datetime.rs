@@ -66,6 +66,94 @@ fn iso_week(p: &Parts) -> (i32, i32) {
     (iso_year, (thursday - date2j(iso_year, 1, 1)) / 7 + 1)
 }
 
+/// 22023 for a unit extract does not know at all.
+fn unknown_unit(unit: &str, ty: &str) -> SqlError {
+    SqlError::new(
+        SqlState::INVALID_PARAMETER_VALUE,
+        format!("unit \"{unit}\" not recognized for type {ty}"),
+    )
+}
+
+/// Units extract knows for some type.
+fn known_unit(unit: &str) -> bool {
+    matches!(
+        unit,
+        "year"
+            | "years"
+            | "y"
+            | "yr"
+            | "yrs"
+            | "month"
+            | "months"
+            | "mon"
+            | "mons"
+            | "day"
+            | "days"
+            | "d"
+            | "hour"
+            | "hours"
+            | "h"
+            | "hr"
+            | "hrs"
+            | "minute"
+            | "minutes"
+            | "min"
+            | "mins"
+            | "m"
+            | "second"
+            | "seconds"
+            | "sec"
+            | "secs"
+            | "s"
+            | "millisecond"
+            | "milliseconds"
+            | "ms"
+            | "msec"
+            | "msecs"
+            | "microsecond"
+            | "microseconds"
+            | "us"
+            | "usec"
+            | "usecs"
+            | "dow"
+            | "isodow"
+            | "doy"
+            | "week"
+            | "weeks"
+            | "w"
+            | "isoyear"
+            | "quarter"
+            | "qtr"
+            | "decade"
+            | "decades"
+            | "century"
+            | "centuries"
+            | "millennium"
+            | "millennia"
+            | "epoch"
+            | "julian"
+            | "j"
+            | "timezone"
+            | "timezone_hour"
+            | "timezone_minute"
+    )
+}
+
+/// extract(unit FROM date): the date's own units (PostgreSQL 14's
+/// extract_date); time units are 0A000, epoch a whole number.
+fn date_field(unit: &str, p: &Parts) -> Result<Numeric> {
+    let lower = unit.to_lowercase();
+    match lower.as_str() {
+        "epoch" => Ok(Numeric::from_i64(i64::from(p.jd - 2_440_588) * 86_400)),
+        "julian" | "j" => Ok(Numeric::from_i64(i64::from(p.jd))),
+        "hour" | "hours" | "h" | "hr" | "hrs" | "minute" | "minutes" | "min" | "mins" | "m"
+        | "second" | "seconds" | "sec" | "secs" | "s" | "millisecond" | "milliseconds" | "ms"
+        | "msec" | "msecs" | "microsecond" | "microseconds" | "us" | "usec" | "usecs"
+        | "timezone" | "timezone_hour" | "timezone_minute" => Err(unit_error(unit, "date")),
+        _ => field(unit, p, "date"),
+    }
+}
+
 fn unit_error(unit: &str, ty: &str) -> SqlError {
     SqlError::new(
         SqlState::FEATURE_NOT_SUPPORTED,
@@ -116,7 +204,8 @@ fn field(unit: &str, p: &Parts, ty: &str) -> Result<Numeric> {
             Ok(Numeric::new(unix.into(), 6))
         }
         "timezone" => int(i64::from(p.offset)),
-        other => Err(unit_error(other, ty)),
+        other if known_unit(other) => Err(unit_error(other, ty)),
+        other => Err(unknown_unit(other, ty)),
     }
 }
 
@@ -138,7 +227,8 @@ fn interval_field(unit: &str, v: &crate::value::Interval) -> Result<Numeric> {
                 + i128::from(v.micros);
             Ok(Numeric::new(secs.into(), 6))
         }
-        other => Err(unit_error(other, "interval")),
+        other if known_unit(other) => Err(unit_error(other, "interval")),
+        other => Err(unknown_unit(other, "interval")),
     }
 }
 
@@ -195,7 +285,11 @@ fn extract(a: &[Value], ctx: &mut EvalCtx<'_>, as_float: bool) -> Result<Value> 
                 });
             }
             let p = ts_parts(v, ctx).ok_or_else(|| SqlError::internal("extract argument"))?;
-            field(&unit, &p, ty)?
+            if matches!(v, Value::Date(_)) {
+                date_field(&unit, &p)?
+            } else {
+                field(&unit, &p, ty)?
+            }
         }
     };
     Ok(if as_float {

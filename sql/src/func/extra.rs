@@ -96,7 +96,127 @@ fn string_to_array(a: &[Value]) -> Result<Value> {
     )))
 }
 
+/// width_bucket(operand, low, high, count): the bucket of `count` equal
+/// ones between `low` and `high` the operand falls in; 0 below, count + 1
+/// above (reversed when low > high).
+fn width_bucket(x: f64, low: f64, high: f64, count: i32) -> Result<Value> {
+    let bad = |m: &str| {
+        Err(SqlError::new(
+            SqlState::INVALID_ARGUMENT_FOR_WIDTH_BUCKET_FUNCTION,
+            m.to_owned(),
+        ))
+    };
+    if count <= 0 {
+        return bad("count must be greater than zero");
+    }
+    if low == high {
+        return bad("lower bound cannot equal upper bound");
+    }
+    if x.is_nan() || low.is_nan() || high.is_nan() {
+        return bad("operand, lower bound, and upper bound cannot be NaN");
+    }
+    if !low.is_finite() || !high.is_finite() {
+        return bad("lower and upper bounds must be finite");
+    }
+    let n = f64::from(count);
+    let bucket = if low < high {
+        if x < low {
+            0.0
+        } else if x >= high {
+            n + 1.0
+        } else {
+            ((x - low) / (high - low) * n).floor() + 1.0
+        }
+    } else if x > low {
+        0.0
+    } else if x <= high {
+        n + 1.0
+    } else {
+        ((low - x) / (low - high) * n).floor() + 1.0
+    };
+    if bucket > f64::from(i32::MAX) {
+        return Err(SqlError::new(
+            SqlState::NUMERIC_VALUE_OUT_OF_RANGE,
+            "integer out of range",
+        ));
+    }
+    Ok(Value::Int4(bucket as i32))
+}
+
+/// pg_column_size: the bytes a value takes stored (PostgreSQL's
+/// representation: fixed-width types their length, variable-width ones
+/// their bytes after a 1-byte short header, or 4 bytes past 126).
+fn column_size(v: &Value) -> i32 {
+    let varlena = |n: usize| n as i32 + if n < 127 { 1 } else { 4 };
+    match v {
+        Value::Bool(_) => 1,
+        Value::Int2(_) => 2,
+        Value::Int4(_) | Value::Float4(_) | Value::Date(_) | Value::Oid(_) | Value::Enum(_) => 4,
+        Value::Int8(_) | Value::Float8(_) | Value::Time(_) | Value::Timestamp(_) => 8,
+        Value::TimestampTz(_) => 8,
+        Value::Interval(_) | Value::Uuid(_) => 16,
+        Value::Text(s) => varlena(s.len()),
+        Value::Bytea(b) => varlena(b.len()),
+        other => varlena(other.to_text(&Default::default()).map_or(0, |t| t.len())),
+    }
+}
+
 pub(super) static FUNCTIONS: &[FuncDef] = &[
+    f(
+        "width_bucket",
+        &[Float8, Float8, Float8, Int4],
+        Int4,
+        |a, _| {
+            width_bucket(
+                arg!(a, 0, Float8),
+                arg!(a, 1, Float8),
+                arg!(a, 2, Float8),
+                arg!(a, 3, Int4),
+            )
+        },
+    ),
+    f(
+        "width_bucket",
+        &[Numeric, Numeric, Numeric, Int4],
+        Int4,
+        |a, _| {
+            let n = |i: usize| match &a[i] {
+                Value::Numeric(n) => n.to_f64(),
+                _ => f64::NAN,
+            };
+            width_bucket(n(0), n(1), n(2), arg!(a, 3, Int4))
+        },
+    ),
+    f("pg_column_size", &[Any], Int4, |a, _| {
+        Ok(Value::Int4(column_size(&a[0])))
+    }),
+    f("to_timestamp", &[Float8], TimestampTz, |a, _| {
+        let secs = arg!(a, 0, Float8);
+        if secs.is_nan() {
+            return Err(SqlError::new(
+                SqlState::DATETIME_FIELD_OVERFLOW,
+                "timestamp cannot be NaN",
+            ));
+        }
+        if secs.is_infinite() {
+            return Ok(Value::TimestampTz(if secs > 0.0 {
+                i64::MAX
+            } else {
+                i64::MIN
+            }));
+        }
+        // Seconds since 1970 to microseconds since 2000.
+        let micros = (secs * 1_000_000.0).round()
+            - (f64::from(POSTGRES_EPOCH_JDATE) - 2_440_588.0) * 86_400_000_000.0;
+        if !(-211_813_488_000_000_000.0..9_224_318_016_000_000_000.0).contains(&micros) {
+            return Err(SqlError::new(SqlState::DATETIME_FIELD_OVERFLOW, {
+                let mut shown = String::new();
+                crate::value::format_f64(secs, 1, &mut shown);
+                format!("timestamp out of range: \"{shown}\"")
+            }));
+        }
+        Ok(Value::TimestampTz(micros as i64))
+    }),
     volatile(f("gen_random_uuid", &[], Uuid, |_, _| {
         let mut b: [u8; 16] = rand::random();
         b[6] = (b[6] & 0x0f) | 0x40;
@@ -112,6 +232,33 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         Array(&Text),
         |a, _| string_to_array(a),
     )),
+    f(
+        "make_interval",
+        &[Int4, Int4, Int4, Int4, Int4, Int4, Float8],
+        Interval,
+        |a, _| {
+            let int = |i: usize| match a[i] {
+                Value::Int4(v) => i64::from(v),
+                _ => 0,
+            };
+            let secs = arg!(a, 6, Float8);
+            let out_of_range =
+                || SqlError::new(SqlState::DATETIME_FIELD_OVERFLOW, "interval out of range");
+            let months = i32::try_from(int(0) * 12 + int(1)).map_err(|_| out_of_range())?;
+            let days = i32::try_from(int(2) * 7 + int(3)).map_err(|_| out_of_range())?;
+            let micros = (int(4) as f64) * 3_600_000_000.0
+                + (int(5) as f64) * 60_000_000.0
+                + (secs * 1_000_000.0).round();
+            if !micros.is_finite() || micros.abs() >= 9.2e18 {
+                return Err(out_of_range());
+            }
+            Ok(Value::Interval(crate::value::Interval {
+                months,
+                days,
+                micros: micros as i64,
+            }))
+        },
+    ),
     f("make_date", &[Int4, Int4, Int4], Date, |a, _| {
         make_days(arg!(a, 0, Int4), arg!(a, 1, Int4), arg!(a, 2, Int4)).map(Value::Date)
     }),

@@ -65,6 +65,16 @@ static BUILD_OBJECT: FuncDef = non_strict(f("json_build_object", &[], DataType::
     Ok(Value::Text(out))
 }));
 
+/// num_nulls(VARIADIC "any"): how many arguments are NULL.
+static NUM_NULLS: FuncDef = non_strict(f("num_nulls", &[], DataType::Int4, |a, _| {
+    Ok(Value::Int4(a.iter().filter(|v| v.is_null()).count() as i32))
+}));
+
+/// num_nonnulls(VARIADIC "any"): how many arguments are not NULL.
+static NUM_NONNULLS: FuncDef = non_strict(f("num_nonnulls", &[], DataType::Int4, |a, _| {
+    Ok(Value::Int4(a.iter().filter(|v| !v.is_null()).count() as i32))
+}));
+
 static BUILD_ARRAY: FuncDef = non_strict(f("json_build_array", &[], DataType::Json, |a, _| {
     let mut out = String::from("[");
     for (i, v) in a.iter().enumerate() {
@@ -82,6 +92,8 @@ static BUILD_ARRAY: FuncDef = non_strict(f("json_build_array", &[], DataType::Js
 pub fn variadic_call(name: &str, args: Vec<Expr>) -> Result<Expr> {
     let (def, ty) = match name {
         "format" => (&super::format::FORMAT, DataType::Text),
+        "num_nulls" => (&NUM_NULLS, DataType::Int4),
+        "num_nonnulls" => (&NUM_NONNULLS, DataType::Int4),
         "json_build_object" => (&BUILD_OBJECT, DataType::Json),
         "jsonb_build_object" => (&super::jsonb::BUILD_OBJECT, DataType::Jsonb),
         "jsonb_build_array" => (&super::jsonb::BUILD_ARRAY, DataType::Jsonb),

@@ -49,7 +49,100 @@ fn float_result(r: f64) -> Result<Value> {
     Ok(Value::Float8(r))
 }
 
+/// gcd / lcm of two integers of one type (`lcm` when `least`), with
+/// PostgreSQL's overflow errors (the gcd of MIN and 0 or MIN does not
+/// fit).
+fn int_gcd_lcm(a: &[Value], least: bool) -> Result<Value> {
+    let (x, y, bits) = match (&a[0], &a[1]) {
+        (Value::Int4(x), Value::Int4(y)) => (i128::from(*x), i128::from(*y), 32),
+        (Value::Int8(x), Value::Int8(y)) => (i128::from(*x), i128::from(*y), 64),
+        (other, _) => return Err(mismatch(other)),
+    };
+    let gcd = {
+        let (mut p, mut q) = (x.abs(), y.abs());
+        while q != 0 {
+            (p, q) = (q, p % q);
+        }
+        p
+    };
+    let r = if !least {
+        gcd
+    } else if x == 0 || y == 0 {
+        0
+    } else {
+        (x / gcd * y).abs()
+    };
+    let max = if bits == 32 {
+        i128::from(i32::MAX)
+    } else {
+        i128::from(i64::MAX)
+    };
+    if r > max {
+        return Err(errors::out_of_range(if bits == 32 {
+            "integer out of range"
+        } else {
+            "bigint out of range"
+        }));
+    }
+    Ok(if bits == 32 {
+        Value::Int4(r as i32)
+    } else {
+        Value::Int8(r as i64)
+    })
+}
+
+/// gcd / lcm of two numerics (integral or not: Euclid on the values).
+fn numeric_gcd_lcm(a: &[Value], least: bool) -> Result<Value> {
+    let (Value::Numeric(x), Value::Numeric(y)) = (&a[0], &a[1]) else {
+        return Err(mismatch(&a[0]));
+    };
+    if x.is_nan() || y.is_nan() {
+        return Ok(Value::Numeric(Num::NaN));
+    }
+    let (mut p, mut q) = (x.abs(), y.abs());
+    while q.signum() != 0 {
+        let r = p.rem(&q)?;
+        p = q;
+        q = r;
+    }
+    if !least {
+        return Ok(Value::Numeric(p));
+    }
+    if x.signum() == 0 || y.signum() == 0 {
+        return Ok(Value::Numeric(Num::zero()));
+    }
+    let scale = i32::from(x.scale().max(y.scale()));
+    Ok(Value::Numeric(x.div_at(&p, 0)?.mul(y)?.abs().round(scale)))
+}
+
 pub(super) static FUNCTIONS: &[FuncDef] = &[
+    f("gcd", &[Int4, Int4], Int4, |a, _| int_gcd_lcm(a, false)),
+    f("gcd", &[Int8, Int8], Int8, |a, _| int_gcd_lcm(a, false)),
+    f("gcd", &[Numeric, Numeric], Numeric, |a, _| {
+        numeric_gcd_lcm(a, false)
+    }),
+    f("lcm", &[Int4, Int4], Int4, |a, _| int_gcd_lcm(a, true)),
+    f("lcm", &[Int8, Int8], Int8, |a, _| int_gcd_lcm(a, true)),
+    f("lcm", &[Numeric, Numeric], Numeric, |a, _| {
+        numeric_gcd_lcm(a, true)
+    }),
+    f("factorial", &[Int8], Numeric, |a, _| {
+        let n = arg!(a, 0, Int8);
+        if n < 0 {
+            return Err(errors::out_of_range(
+                "factorial of a negative number is undefined",
+            ));
+        }
+        // Past this the result has more digits than numeric holds.
+        if n > 32177 {
+            return Err(errors::out_of_range("value overflows numeric format"));
+        }
+        let mut r = Num::from_i64(1);
+        for i in 2..=n {
+            r = r.mul(&Num::from_i64(i))?;
+        }
+        Ok(Value::Numeric(r))
+    }),
     f("abs", &[Int2], Int2, |a, _| int_abs(&a[0])),
     f("abs", &[Int4], Int4, |a, _| int_abs(&a[0])),
     f("abs", &[Int8], Int8, |a, _| int_abs(&a[0])),

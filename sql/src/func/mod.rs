@@ -28,6 +28,7 @@ mod json;
 pub(crate) mod jsonb;
 pub use json::variadic_call;
 mod math;
+mod numfmt;
 mod operators;
 mod regex;
 mod sequence;
@@ -247,6 +248,58 @@ pub fn subscript(array: crate::expr::Expr, index: crate::expr::Expr) -> Result<c
     })
 }
 
+/// Array slicing (`a[lo:hi]`, either bound omitted): the elements from
+/// `lo` to `hi` as a new array counted from 1; empty when they do not
+/// overlap the array. Omitted bounds arrive as i32::MIN / i32::MAX.
+static SLICE: FuncDef = f(
+    "slice",
+    &[DataType::AnyArray, DataType::Int4, DataType::Int4],
+    DataType::AnyArray,
+    |a, _| {
+        let (Value::Array(items), Value::Int4(lo), Value::Int4(hi)) = (&a[0], &a[1], &a[2]) else {
+            return Ok(Value::Null);
+        };
+        let all = items.items();
+        let first = i64::from(!items.is_vector());
+        let lo = (i64::from(*lo) - first).max(0);
+        let hi = (i64::from(*hi) - first).min(all.len() as i64 - 1);
+        let picked = if lo > hi {
+            Vec::new()
+        } else {
+            all[lo as usize..=hi as usize].to_vec()
+        };
+        Ok(Value::Array(crate::value::ArrayRef::new(picked)))
+    },
+);
+
+/// `array[lo:hi]`: 42804 when `array` is not an array.
+pub fn slice(
+    array: crate::expr::Expr,
+    lo: crate::expr::Expr,
+    hi: crate::expr::Expr,
+) -> Result<crate::expr::Expr> {
+    let ty = match array.ty {
+        DataType::Array(_) => array.ty,
+        DataType::Int2Vector => DataType::Array(&DataType::Int2),
+        DataType::OidVector => DataType::Array(&DataType::Oid),
+        other => {
+            return Err(SqlError::new(
+                SqlState::DATATYPE_MISMATCH,
+                format!("cannot subscript type {other} because it does not support subscripting"),
+            ))
+        }
+    };
+    Ok(crate::expr::Expr {
+        kind: crate::expr::ExprKind::Call {
+            def: &SLICE,
+            args: vec![array, lo, hi],
+        },
+        ty,
+        typmod: -1,
+        pos: None,
+    })
+}
+
 /// Every built-in function and operator, in a fixed order.
 fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
     operators::OPERATORS
@@ -264,7 +317,12 @@ fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
             sequence::FUNCTIONS,
         ])
         .chain(jsonb::OPERATORS.iter().copied())
-        .chain([extra::FUNCTIONS, enums::FUNCTIONS, enums::ENUM_CMP])
+        .chain([
+            extra::FUNCTIONS,
+            enums::FUNCTIONS,
+            enums::ENUM_CMP,
+            numfmt::FUNCTIONS,
+        ])
 }
 
 /// The first OID given to built-in functions (pg_proc.oid): they are

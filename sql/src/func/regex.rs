@@ -254,7 +254,82 @@ pub fn matches_of(args: Vec<crate::expr::Expr>) -> crate::expr::Expr {
     }
 }
 
+/// similar_to_escape: a SIMILAR TO pattern as the regular expression it
+/// means (PostgreSQL's similar_escape_internal): anchored, `%` and `_`
+/// as `.*` and `.`, groups non-capturing, `.` `^` `$` literal, the
+/// escape character (default `\`) quoting the next one.
+fn similar_to_escape(pattern: &str, escape: Option<&str>) -> Result<String> {
+    let escape = match escape {
+        None => Some('\\'),
+        Some("") => None,
+        Some(e) if e.chars().count() == 1 => e.chars().next(),
+        Some(_) => {
+            return Err(
+                SqlError::new(SqlState::INVALID_ESCAPE_SEQUENCE, "invalid escape string")
+                    .with_hint("Escape string must be empty or one character."),
+            )
+        }
+    };
+    let mut out = String::with_capacity(pattern.len() + 8);
+    out.push_str("^(?:");
+    let (mut after_escape, mut in_class) = (false, false);
+    let mut class_start = 0usize;
+    for (i, c) in pattern.chars().enumerate() {
+        if after_escape {
+            out.push('\\');
+            out.push(c);
+            after_escape = false;
+        } else if Some(c) == escape {
+            after_escape = true;
+        } else if in_class {
+            if c == '\\' {
+                out.push('\\');
+            }
+            out.push(c);
+            // `]` right after `[` or `[^` is a member, not the end.
+            if c == ']' && i > class_start {
+                in_class = false;
+            } else if c == '^' && i == class_start {
+                class_start += 1;
+            }
+        } else {
+            match c {
+                '[' => {
+                    in_class = true;
+                    class_start = i + 1;
+                    out.push('[');
+                }
+                '%' => out.push_str(".*"),
+                '_' => out.push('.'),
+                '(' => out.push_str("(?:"),
+                '\\' | '.' | '^' | '$' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                other => out.push(other),
+            }
+        }
+    }
+    if after_escape {
+        return Err(
+            SqlError::new(SqlState::INVALID_ESCAPE_SEQUENCE, "invalid escape string")
+                .with_hint("Escape string must be empty or one character."),
+        );
+    }
+    out.push_str(")$");
+    Ok(out)
+}
+
 pub(super) static FUNCTIONS: &[FuncDef] = &[
+    f("similar_to_escape", &[Text], Text, |a, _| {
+        Ok(Value::Text(similar_to_escape(&arg!(a, 0, Text), None)?))
+    }),
+    f("similar_to_escape", &[Text, Text], Text, |a, _| {
+        Ok(Value::Text(similar_to_escape(
+            &arg!(a, 0, Text),
+            Some(&arg!(a, 1, Text)),
+        )?))
+    }),
     f("~", &[Text, Text], Bool, |a, _| is_match(a, false, false)),
     f("~*", &[Text, Text], Bool, |a, _| is_match(a, true, false)),
     f("!~", &[Text, Text], Bool, |a, _| is_match(a, false, true)),

@@ -21,6 +21,7 @@ pub mod database;
 mod dismantle;
 pub mod domain;
 mod fast_insert;
+pub mod like;
 mod sequence;
 
 pub use copy::{CopyArg, CopyOption, CopySource, CopyStatement, CopyTarget};
@@ -45,6 +46,8 @@ pub enum Parsed {
     CreateDatabase(Box<database::CreateDatabase>),
     /// CREATE, ALTER or DROP DOMAIN.
     Domain(Box<domain::DomainStatement>),
+    /// CREATE TABLE with LIKE elements in its column list.
+    CreateTableLike(Box<like::CreateLike>),
     /// ALTER TYPE name OWNER TO role (sqlparser reads no OWNER TO there).
     AlterTypeOwner {
         /// The type's name, as written.
@@ -426,6 +429,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
             _ if database::starts(&p) => Parsed::CreateDatabase(Box::new(database::parse(&mut p)?)),
             _ if alter_type_owner_starts(&p) => parse_alter_type_owner(&mut p)?,
             _ if domain::starts(&p) => Parsed::Domain(Box::new(domain::parse(&mut p)?)),
+            _ if like::starts(&p) => Parsed::CreateTableLike(Box::new(like::parse(&mut p, sql)?)),
             Token::Word(w)
                 if w.keyword == Keyword::SET
                     && matches!(&p.peek_nth_token(1).token,

@@ -42,6 +42,7 @@ use sqlparser::ast::{self, Statement};
 
 use crate::parser::Parsed;
 
+pub(crate) use context::Internal;
 pub use context::Stmt;
 pub(crate) use cursor::Cursors;
 pub use portal::Portal;
@@ -1009,6 +1010,10 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
         Parsed::CreateDatabase(c) => {
             crate::ddl::create_database(ctx, c, sink)?;
             return Ok(Dispatched::CommitNow);
+        }
+        Parsed::CreateTableLike(c) => {
+            crate::ddl::create_table_like(ctx, c, sink)?;
+            return Ok(Dispatched::Done);
         }
         Parsed::Domain(d) => {
             let tag = crate::ddl::domain_statement(ctx, d)?;

@@ -1,0 +1,431 @@
+//! to_char of numbers and to_number: PostgreSQL's numeric format
+//! pictures (formatting.c's NUM_ routines) for the elements applications
+//! use: `9 0 . , D G S MI PL SG PR FM EEEE V`, quoted and other literal
+//! text.
+//!
+//! Rules (as PostgreSQL):
+//! 1. The value is rounded to the picture's fraction digits; an integer
+//!    part longer than its digit positions prints `#` in every one.
+//! 2. Without an explicit sign element, one position before the first
+//!    digit holds the sign (`-` or a blank); leading unused positions
+//!    are blanks, or `0` from the first `0` element on.
+//! 3. FM drops the padding blanks and the trailing zeros of `9`
+//!    fraction positions.
+
+use super::operators::arg;
+use super::{f, FuncDef};
+use crate::error::{Result, SqlError, SqlState};
+use crate::types::DataType::*;
+use crate::value::{Numeric, Value};
+
+#[derive(Debug, Clone, PartialEq)]
+enum Elem {
+    Nine,
+    Zero,
+    Point,
+    Group,
+    /// S: `+` or `-`.
+    Sign,
+    /// MI: `-` or a blank.
+    Minus,
+    /// PL: `+` or a blank.
+    Plus,
+    /// SG: `+` or `-`.
+    SignBoth,
+    /// PR: `<value>` when negative.
+    Angle,
+    /// EEEE: scientific notation.
+    Exponent,
+    /// V: multiply by ten per digit after it.
+    Shift,
+    Text(String),
+}
+
+struct Picture {
+    elems: Vec<Elem>,
+    fill: bool,
+}
+
+fn bad_format(msg: &str) -> SqlError {
+    SqlError::new(SqlState::SYNTAX_ERROR, msg.to_owned())
+}
+
+fn parse(fmt: &str) -> Result<Picture> {
+    let chars: Vec<char> = fmt.chars().collect();
+    let mut elems = Vec::new();
+    let mut fill = false;
+    let mut i = 0;
+    let starts = |i: usize, word: &str| {
+        let w: Vec<char> = word.chars().collect();
+        chars.len() >= i + w.len()
+            && chars[i..i + w.len()]
+                .iter()
+                .zip(&w)
+                .all(|(a, b)| a.eq_ignore_ascii_case(b))
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        let (e, len) = if starts(i, "FM") {
+            fill = true;
+            i += 2;
+            continue;
+        } else if starts(i, "EEEE") {
+            (Elem::Exponent, 4)
+        } else if starts(i, "MI") {
+            (Elem::Minus, 2)
+        } else if starts(i, "PL") {
+            (Elem::Plus, 2)
+        } else if starts(i, "SG") {
+            (Elem::SignBoth, 2)
+        } else if starts(i, "PR") {
+            (Elem::Angle, 2)
+        } else {
+            match c {
+                '9' => (Elem::Nine, 1),
+                '0' => (Elem::Zero, 1),
+                '.' | 'D' | 'd' => (Elem::Point, 1),
+                ',' | 'G' | 'g' => (Elem::Group, 1),
+                'S' | 's' => (Elem::Sign, 1),
+                'V' | 'v' => (Elem::Shift, 1),
+                'L' | 'l' => (Elem::Text(" ".into()), 1),
+                '"' => {
+                    let end = chars[i + 1..]
+                        .iter()
+                        .position(|&x| x == '"')
+                        .map_or(chars.len(), |p| i + 1 + p);
+                    let text: String = chars[i + 1..end].iter().collect();
+                    (Elem::Text(text), end + 1 - i)
+                }
+                '\\' if i + 1 < chars.len() => (Elem::Text(chars[i + 1].to_string()), 2),
+                other => (Elem::Text(other.to_string()), 1),
+            }
+        };
+        if e == Elem::Point && elems.contains(&Elem::Point) {
+            return Err(bad_format("multiple decimal points"));
+        }
+        elems.push(e);
+        i += len;
+    }
+    Ok(Picture { elems, fill })
+}
+
+/// The picture's digit positions before and after the decimal point
+/// (after V counting as before, shifting the value).
+fn counts(p: &Picture) -> (usize, usize, usize) {
+    let (mut pre, mut post, mut shift) = (0, 0, 0);
+    let (mut after_point, mut after_v) = (false, false);
+    for e in &p.elems {
+        match e {
+            Elem::Point => after_point = true,
+            Elem::Shift => after_v = true,
+            Elem::Nine | Elem::Zero if after_point => post += 1,
+            Elem::Nine | Elem::Zero => {
+                pre += 1;
+                if after_v {
+                    shift += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    (pre, post, shift)
+}
+
+/// Formats `v` with `fmt`.
+pub fn to_char(v: &Numeric, fmt: &str) -> Result<String> {
+    let p = parse(fmt)?;
+    if p.elems.contains(&Elem::Exponent) {
+        return scientific(v, &p);
+    }
+    let (pre, post, shift) = counts(&p);
+    // The sign of the value as printed: -0.0004 at three places is 0.
+    let negative = !v.is_nan() && v.round(post as i32).signum() < 0;
+    let mut value = v.abs();
+    if shift > 0 {
+        value = value.mul(&Numeric::new(10i64.pow(shift.min(18) as u32).into(), 0))?;
+    }
+    let text = if value.is_nan() {
+        String::new()
+    } else {
+        value.round(post as i32).to_string()
+    };
+    let (int_part, frac_part) = match text.split_once('.') {
+        Some((i, f)) => (i.to_owned(), f.to_owned()),
+        None => (text.clone(), String::new()),
+    };
+    let zero = text.chars().all(|c| matches!(c, '0' | '.'));
+    // A zero integer part prints no digit, except where there is no
+    // fraction to print (or, in FM, for a value of zero): then `0`.
+    let int_digits: Vec<char> = if int_part != "0" {
+        int_part.chars().collect()
+    } else if post == 0 || (p.fill && zero) {
+        vec!['0']
+    } else {
+        Vec::new()
+    };
+    let overflow = int_digits.len() > pre || value.is_nan();
+    let mut frac: Vec<char> = frac_part.chars().collect();
+    frac.resize(post, '0');
+    // S before every digit floats to the first digit, as the implicit
+    // sign does; PR floats its `<`.
+    let sign_first = p
+        .elems
+        .iter()
+        .find(|e| !matches!(e, Elem::Text(_)))
+        .is_some_and(|e| *e == Elem::Sign);
+    let angle = p.elems.contains(&Elem::Angle);
+    let explicit_sign = angle
+        || p.elems.iter().any(|e| {
+            matches!(e, Elem::Minus | Elem::SignBoth) || (*e == Elem::Sign && !sign_first)
+        });
+    let zero_start = p
+        .elems
+        .iter()
+        .filter(|e| matches!(e, Elem::Nine | Elem::Zero | Elem::Point))
+        .take_while(|e| **e != Elem::Point)
+        .position(|e| *e == Elem::Zero)
+        .unwrap_or(pre);
+    // FM: fraction positions of 9 that are trailing zeros are dropped.
+    let mut keep_frac = post;
+    if p.fill {
+        let frac_elems: Vec<&Elem> = p
+            .elems
+            .iter()
+            .skip_while(|e| **e != Elem::Point)
+            .filter(|e| matches!(e, Elem::Nine | Elem::Zero))
+            .collect();
+        while keep_frac > 0
+            && frac[keep_frac - 1] == '0'
+            && frac_elems.get(keep_frac - 1) == Some(&&Elem::Nine)
+        {
+            keep_frac -= 1;
+        }
+    }
+    let mut out = String::new();
+    let (mut k, mut fk) = (0usize, 0usize);
+    let mut started = false;
+    let mut after_point = false;
+    let lead = pre - int_digits.len().min(pre);
+    let sign_char = |out: &mut String, fill: bool| {
+        if angle {
+            if negative {
+                out.push('<');
+            } else if !fill {
+                out.push(' ');
+            }
+        } else if sign_first {
+            out.push(if negative { '-' } else { '+' });
+        } else if negative {
+            out.push('-');
+        } else if !fill {
+            out.push(' ');
+        }
+    };
+    let floats = !explicit_sign || angle;
+    let start = |out: &mut String, started: &mut bool| {
+        if !*started {
+            *started = true;
+            if floats {
+                sign_char(out, p.fill);
+            }
+        }
+    };
+    for e in &p.elems {
+        match e {
+            Elem::Nine | Elem::Zero if !after_point => {
+                if overflow {
+                    start(&mut out, &mut started);
+                    out.push('#');
+                } else if k < lead {
+                    if k >= zero_start {
+                        start(&mut out, &mut started);
+                        out.push('0');
+                    } else if !p.fill {
+                        out.push(' ');
+                    }
+                } else {
+                    start(&mut out, &mut started);
+                    out.push(int_digits[k - lead]);
+                }
+                k += 1;
+            }
+            Elem::Nine | Elem::Zero => {
+                if fk < keep_frac {
+                    out.push(if overflow { '#' } else { frac[fk] });
+                }
+                fk += 1;
+            }
+            Elem::Point => {
+                start(&mut out, &mut started);
+                out.push('.');
+                after_point = true;
+            }
+            Elem::Group => {
+                if started {
+                    out.push(',');
+                } else if !p.fill {
+                    out.push(' ');
+                }
+            }
+            Elem::Sign if sign_first => {}
+            Elem::Sign => out.push(if negative { '-' } else { '+' }),
+            Elem::SignBoth => out.push(if negative { '-' } else { '+' }),
+            Elem::Minus => {
+                if negative {
+                    out.push('-');
+                } else if !p.fill {
+                    out.push(' ');
+                }
+            }
+            Elem::Plus => {
+                if !negative {
+                    out.push('+');
+                } else if !p.fill {
+                    out.push(' ');
+                }
+            }
+            Elem::Angle | Elem::Shift | Elem::Exponent => {}
+            Elem::Text(t) => out.push_str(t),
+        }
+    }
+    if !started && floats {
+        // No digit printed (a picture of only fraction positions).
+        let mut s = String::new();
+        sign_char(&mut s, p.fill);
+        out.insert_str(0, &s);
+    }
+    if angle {
+        if negative {
+            out.push('>');
+        } else if !p.fill {
+            out.push(' ');
+        }
+    }
+    Ok(out)
+}
+
+/// `9.99EEEE`: the mantissa with the picture's fraction digits and a
+/// two-digit (at least) exponent.
+fn scientific(v: &Numeric, p: &Picture) -> Result<String> {
+    let (_, post, _) = counts(p);
+    let x = v.to_f64();
+    let mut s = format!("{:.*e}", post, x.abs());
+    if let Some((m, e)) = s.split_once('e') {
+        let exp: i32 = e.parse().unwrap_or(0);
+        s = format!("{m}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
+    }
+    let sign = if x < 0.0 {
+        "-"
+    } else if p.fill {
+        ""
+    } else {
+        " "
+    };
+    Ok(format!("{sign}{s}"))
+}
+
+/// to_number(text, picture): the digits, decimal point and sign the
+/// picture places, read back as numeric.
+pub fn to_number(s: &str, fmt: &str) -> Result<Numeric> {
+    let p = parse(fmt)?;
+    let (_, post, shift) = counts(&p);
+    let mut digits = String::new();
+    let mut negative = false;
+    let mut seen_point = false;
+    for c in s.chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            '.' if p.elems.contains(&Elem::Point) && !seen_point => {
+                seen_point = true;
+                digits.push('.');
+            }
+            '-' | '<' => negative = true,
+            _ => {}
+        }
+    }
+    if digits.is_empty() || digits == "." {
+        return Err(SqlError::new(
+            SqlState::INVALID_TEXT_REPRESENTATION,
+            format!("invalid input syntax for type numeric: \"{s}\""),
+        ));
+    }
+    let mut n = Numeric::parse(&digits)?;
+    if shift > 0 {
+        n = n.div_at(
+            &Numeric::new(10i64.pow(shift.min(18) as u32).into(), 0),
+            n.scale() + shift as u16,
+        )?;
+    }
+    let n = n.round(post as i32);
+    Ok(if negative { n.neg() } else { n })
+}
+
+fn numeric_arg(v: &Value) -> Result<Numeric> {
+    Ok(match v {
+        Value::Numeric(n) => n.clone(),
+        Value::Int2(i) => Numeric::from_i64(i64::from(*i)),
+        Value::Int4(i) => Numeric::from_i64(i64::from(*i)),
+        Value::Int8(i) => Numeric::from_i64(*i),
+        Value::Float4(f) => Numeric::from_f32(*f)?,
+        Value::Float8(f) => Numeric::from_f64(*f)?,
+        _ => Numeric::NaN,
+    })
+}
+
+pub(super) static FUNCTIONS: &[FuncDef] = &[
+    f("to_char", &[Numeric, Text], Text, |a, _| {
+        Ok(Value::Text(to_char(
+            &numeric_arg(&a[0])?,
+            &arg!(a, 1, Text),
+        )?))
+    }),
+    f("to_char", &[Int4, Text], Text, |a, _| {
+        Ok(Value::Text(to_char(
+            &numeric_arg(&a[0])?,
+            &arg!(a, 1, Text),
+        )?))
+    }),
+    f("to_char", &[Int8, Text], Text, |a, _| {
+        Ok(Value::Text(to_char(
+            &numeric_arg(&a[0])?,
+            &arg!(a, 1, Text),
+        )?))
+    }),
+    f("to_char", &[Float4, Text], Text, |a, _| {
+        Ok(Value::Text(to_char(
+            &numeric_arg(&a[0])?,
+            &arg!(a, 1, Text),
+        )?))
+    }),
+    f("to_char", &[Float8, Text], Text, |a, _| {
+        Ok(Value::Text(to_char(
+            &numeric_arg(&a[0])?,
+            &arg!(a, 1, Text),
+        )?))
+    }),
+    f("to_number", &[Text, Text], Numeric, |a, _| {
+        Ok(Value::Numeric(to_number(
+            &arg!(a, 0, Text),
+            &arg!(a, 1, Text),
+        )?))
+    }),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fmt(v: &str, f: &str) -> String {
+        to_char(&Numeric::parse(v).unwrap(), f).unwrap()
+    }
+
+    #[test]
+    fn pictures_as_postgres() {
+        assert_eq!(fmt("1234.5", "9,999.99"), " 1,234.50");
+        assert_eq!(fmt("-0.5", "FM990.00"), "-0.50");
+        assert_eq!(fmt("12", "0009"), " 0012");
+        assert_eq!(fmt("-12", "9999"), "  -12");
+        assert_eq!(fmt("0.5", "9.99"), "  .50");
+        assert_eq!(fmt("12345", "999"), " ###");
+    }
+}

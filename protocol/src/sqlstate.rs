@@ -79,6 +79,8 @@ sqlstates! {
     CARDINALITY_VIOLATION = "21000";
     /// 22000
     DATA_EXCEPTION = "22000";
+    /// 22011: substring error.
+    SUBSTRING_ERROR = "22011";
     /// 2201G: invalid argument for width_bucket.
     INVALID_ARGUMENT_FOR_WIDTH_BUCKET_FUNCTION = "2201G";
     /// 22001: value too long for type character varying(n).

@@ -163,6 +163,21 @@ pub fn push_spaces(s: &mut String, mut n: usize) {
 
 /// Enforces a typmod: varchar/char length (22001 or truncation), char
 /// padding, numeric precision.
+/// Microseconds rounded to `digits` (0..6) fraction digits of a second;
+/// infinities stay.
+fn round_micros(t: i64, digits: i32) -> i64 {
+    if t == i64::MAX || t == i64::MIN {
+        return t;
+    }
+    let scale = 10i64.pow(6 - digits as u32);
+    let half = scale / 2;
+    if t >= 0 {
+        (t + half) / scale * scale
+    } else {
+        -((-t + half) / scale * scale)
+    }
+}
+
 pub fn apply_typmod(v: Value, to: DataType, typmod: i32, explicit: bool) -> Result<Value> {
     match (v, to) {
         (Value::Text(s), DataType::Varchar | DataType::Bpchar) => {
@@ -203,6 +218,17 @@ pub fn apply_typmod(v: Value, to: DataType, typmod: i32, explicit: bool) -> Resu
             Some((p, s)) => Ok(Value::Numeric(n.apply_typmod(p, s)?)),
             None => Ok(Value::Numeric(n)),
         },
+        // time(p), timestamp(p): microseconds rounded to p fraction
+        // digits, halves away from zero (AdjustTimestampForTypmod).
+        (Value::Time(t), DataType::Time) if (0..6).contains(&typmod) => {
+            Ok(Value::Time(round_micros(t, typmod)))
+        }
+        (Value::Timestamp(t), DataType::Timestamp) if (0..6).contains(&typmod) => {
+            Ok(Value::Timestamp(round_micros(t, typmod)))
+        }
+        (Value::TimestampTz(t), DataType::TimestampTz) if (0..6).contains(&typmod) => {
+            Ok(Value::TimestampTz(round_micros(t, typmod)))
+        }
         (v, _) => Ok(v),
     }
 }
@@ -865,11 +891,29 @@ const END_TIMESTAMP: i64 = 9_223_371_331_200_000_000;
 fn parse_interval(text: &str) -> Result<Interval> {
     let bad = || errors::invalid_datetime("interval", text);
     let mut iv = Interval::default();
-    let mut tokens = text.split_whitespace().peekable();
+    let mut words: Vec<&str> = text.split_whitespace().collect();
+    // `@ 1 day ago`: the at sign is noise, "ago" negates everything.
+    if words.first() == Some(&"@") {
+        words.remove(0);
+    }
+    let ago = words.last().is_some_and(|w| w.eq_ignore_ascii_case("ago"));
+    if ago {
+        words.pop();
+    }
+    let mut tokens = words.into_iter().peekable();
     if tokens.peek().is_none() {
         return Err(bad());
     }
     while let Some(tok) = tokens.next() {
+        // SQL's year-month form: `1-2` is 1 year 2 months.
+        if let Some((y, m)) = year_month(tok) {
+            iv.months = y
+                .checked_mul(12)
+                .and_then(|x| x.checked_add(m))
+                .and_then(|x| iv.months.checked_add(x))
+                .ok_or_else(bad)?;
+            continue;
+        }
         if tok.contains(':') {
             let (neg, t) = match tok.strip_prefix('-') {
                 Some(t) => (true, t),
@@ -888,7 +932,11 @@ fn parse_interval(text: &str) -> Result<Interval> {
             return Err(bad());
         }
         let n: f64 = tok.parse().map_err(|_| bad())?;
-        let unit = tokens.next().unwrap_or("second").to_ascii_lowercase();
+        // `3 4:05:06`: a number before a time is days.
+        let unit = match tokens.peek() {
+            Some(t) if t.contains(':') => "day".to_owned(),
+            _ => tokens.next().unwrap_or("second").to_ascii_lowercase(),
+        };
         let unit = unit.trim_end_matches(',');
         let overflow = || {
             SqlError::new(
@@ -914,9 +962,21 @@ fn parse_interval(text: &str) -> Result<Interval> {
         };
         match unit {
             "year" | "years" | "y" | "yr" | "yrs" => iv.months = add32(iv.months, n * 12.0)?,
-            "month" | "months" | "mon" | "mons" => iv.months = add32(iv.months, n)?,
-            "week" | "weeks" | "w" => iv.days = add32(iv.days, n * 7.0)?,
-            "day" | "days" | "d" => iv.days = add32(iv.days, n)?,
+            // Fractions spill down: a month is 30 days, a day 24 hours.
+            "month" | "months" | "mon" | "mons" => {
+                iv.months = add32(iv.months, n)?;
+                let days = n.fract() * 30.0;
+                iv.days = add32(iv.days, days)?;
+                iv.micros = add64(iv.micros, (days.fract() * 86_400e6).round())?;
+            }
+            "week" | "weeks" | "w" => {
+                iv.days = add32(iv.days, n * 7.0)?;
+                iv.micros = add64(iv.micros, ((n * 7.0).fract() * 86_400e6).round())?;
+            }
+            "day" | "days" | "d" => {
+                iv.days = add32(iv.days, n)?;
+                iv.micros = add64(iv.micros, (n.fract() * 86_400e6).round())?;
+            }
             "hour" | "hours" | "h" | "hr" | "hrs" => iv.micros = add64(iv.micros, n * 3.6e9)?,
             "minute" | "minutes" | "min" | "mins" | "m" => iv.micros = add64(iv.micros, n * 6e7)?,
             "second" | "seconds" | "sec" | "secs" | "s" => {
@@ -929,7 +989,28 @@ fn parse_interval(text: &str) -> Result<Interval> {
             _ => return Err(bad()),
         }
     }
+    if ago {
+        iv = Interval {
+            months: -iv.months,
+            days: -iv.days,
+            micros: -iv.micros,
+        };
+    }
     Ok(iv)
+}
+
+/// `[-]Y-M`: years and months, signed together.
+fn year_month(tok: &str) -> Option<(i32, i32)> {
+    let (neg, body) = match tok.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, tok.strip_prefix('+').unwrap_or(tok)),
+    };
+    let (y, m) = body.split_once('-')?;
+    if y.is_empty() || m.is_empty() || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (y, m): (i32, i32) = (y.parse().ok()?, m.parse().ok()?);
+    Some(if neg { (-y, -m) } else { (y, m) })
 }
 
 /// `H:MM[:SS[.f]]` where hours may exceed 24.

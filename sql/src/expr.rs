@@ -834,9 +834,19 @@ impl Expr {
                 Value::Bool(b) => Value::Bool(!b),
                 _ => Value::Null,
             }),
-            ExprKind::IsNull { arg, negated } => {
-                Ok(Value::Bool(arg.eval(row, ctx)?.is_null() != *negated))
-            }
+            ExprKind::IsNull { arg, negated } => Ok(Value::Bool(match arg.eval(row, ctx)? {
+                // A row IS NULL when every field is, IS NOT NULL when
+                // none is.
+                Value::Record(fields) => {
+                    let fields = fields.items();
+                    if *negated {
+                        fields.iter().all(|f| !f.is_null())
+                    } else {
+                        fields.iter().all(Value::is_null)
+                    }
+                }
+                v => v.is_null() != *negated,
+            })),
             ExprKind::IsBool {
                 arg,
                 value,

@@ -377,9 +377,20 @@ impl Binder<'_> {
                 timestamp,
                 time_zone,
             } => self.at_time_zone(timestamp, time_zone, scope, self.expr_pos(e)),
+            AstExpr::Tuple(items) => self.row_value(items, scope),
             AstExpr::Position { expr, r#in } => {
                 let args = vec![self.expr(r#in, scope)?, self.expr(expr, scope)?];
                 self.call("strpos", args, self.expr_pos(e))
+            }
+            AstExpr::Overlay {
+                expr,
+                overlay_what,
+                overlay_from,
+                overlay_for,
+            } => {
+                let mut parts = vec![expr.as_ref(), overlay_what.as_ref(), overlay_from.as_ref()];
+                parts.extend(overlay_for.as_deref());
+                self.call_with("overlay", &parts, scope, self.expr_pos(e))
             }
             other => Err(SqlError::unsupported(format!(
                 "the expression \"{}\"",
@@ -445,6 +456,11 @@ impl Binder<'_> {
                         typmod,
                         pos,
                     });
+                }
+            }
+            if table.is_none() {
+                if let Some(row) = self.whole_row(name, scope) {
+                    return Ok(Expr { pos, ..row });
                 }
             }
             return Err(match table {
@@ -542,10 +558,16 @@ impl Binder<'_> {
         scope: &Scope,
     ) -> Result<Expr> {
         let pos = self.pos_after(left);
+        if let (AstExpr::Tuple(l), AstExpr::Tuple(r), false) =
+            (left, right, matches!(op, BinaryOperator::Overlaps))
+        {
+            return self.row_comparison(l, op, r, scope, pos);
+        }
         let name = match op {
             BinaryOperator::And | BinaryOperator::Or => {
                 return self.bool_chain(left, op, right, scope);
             }
+            BinaryOperator::Overlaps => return self.overlaps(left, right, scope, pos),
             BinaryOperator::Plus => "+",
             BinaryOperator::Minus => "-",
             BinaryOperator::Multiply => "*",
@@ -778,6 +800,201 @@ impl Binder<'_> {
             typmod: -1,
             pos,
         })
+    }
+
+    /// `ROW(...)` or `(a, b, ...)`: a row value with fields f1, f2 ...
+    #[inline(never)]
+    fn row_value(&mut self, items: &[AstExpr], scope: &Scope) -> Result<Expr> {
+        let mut fields = Vec::with_capacity(items.len());
+        for item in items {
+            let e = self.expr(item, scope)?;
+            // An untyped literal in a row is text.
+            let e = if e.ty == DataType::Unknown {
+                self.coerce(e, DataType::Text, -1, CoercionContext::Implicit)?
+            } else {
+                e
+            };
+            fields.push(e);
+        }
+        let names = (1..=fields.len()).map(|i| format!("f{i}")).collect();
+        Ok(func::row_constructor(names, fields))
+    }
+
+    /// A whole-row reference: the columns of FROM item `name` as a row
+    /// value named after them; None if no FROM item is called so.
+    pub(super) fn whole_row(&mut self, name: &str, scope: &Scope) -> Option<Expr> {
+        let columns: Vec<(usize, &super::ScopeColumn)> = scope
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.table.as_deref() == Some(name) && c.name != super::SYSTEM_TABLEOID)
+            .collect();
+        if columns.is_empty() {
+            return None;
+        }
+        let names = columns.iter().map(|(_, c)| c.name.clone()).collect();
+        let fields = columns
+            .iter()
+            .map(|(i, c)| Expr {
+                kind: ExprKind::Column(*i),
+                ty: c.ty,
+                typmod: c.typmod,
+                pos: None,
+            })
+            .collect();
+        Some(func::row_constructor(names, fields))
+    }
+
+    /// `(a, b) op (c, d)`: = and <> field by field (AND / OR), the order
+    /// operators lexicographically, as PostgreSQL compares rows.
+    #[inline(never)]
+    fn row_comparison(
+        &mut self,
+        left: &[AstExpr],
+        op: &BinaryOperator,
+        right: &[AstExpr],
+        scope: &Scope,
+        pos: Option<u32>,
+    ) -> Result<Expr> {
+        if left.len() != right.len() {
+            return Err(SqlError::syntax(
+                "unequal number of entries in row expressions",
+                pos,
+            ));
+        }
+        let name = match op {
+            BinaryOperator::Eq => "=",
+            BinaryOperator::NotEq => "<>",
+            BinaryOperator::Lt => "<",
+            BinaryOperator::LtEq => "<=",
+            BinaryOperator::Gt => ">",
+            BinaryOperator::GtEq => ">=",
+            other => return Err(SqlError::unsupported(format!("the row operator {other}")).at(pos)),
+        };
+        let mut pairs = Vec::with_capacity(left.len());
+        for (l, r) in left.iter().zip(right) {
+            pairs.push((self.expr(l, scope)?, self.expr(r, scope)?));
+        }
+        let cmp = |b: &mut Self, op: &str, l: &Expr, r: &Expr| -> Result<Expr> {
+            b.operator(op, vec![l.clone(), r.clone()], pos)
+        };
+        if matches!(name, "=" | "<>") {
+            let mut items = Vec::with_capacity(pairs.len());
+            for (l, r) in &pairs {
+                items.push(cmp(self, name, l, r)?);
+            }
+            let kind = if name == "=" {
+                ExprKind::And(items)
+            } else {
+                ExprKind::Or(items)
+            };
+            return Ok(typed(kind, DataType::Bool));
+        }
+        // a < c OR (a = c AND (b < d OR (b = d AND ...))), the last pair
+        // with the operator itself (<= keeps its equality there).
+        let strict = match name {
+            "<=" => "<",
+            ">=" => ">",
+            other => other,
+        };
+        let Some(((last_l, last_r), rest)) = pairs.split_last() else {
+            return Err(SqlError::syntax("a row comparison needs fields", pos));
+        };
+        let mut acc = cmp(self, name, last_l, last_r)?;
+        for (l, r) in rest.iter().rev() {
+            let less = cmp(self, strict, l, r)?;
+            let equal = cmp(self, "=", l, r)?;
+            acc = typed(
+                ExprKind::Or(vec![
+                    less,
+                    typed(ExprKind::And(vec![equal, acc]), DataType::Bool),
+                ]),
+                DataType::Bool,
+            );
+        }
+        Ok(acc)
+    }
+
+    /// `(a, b) [NOT] IN ((1, 2), (3, 4))`: OR of row equalities.
+    #[inline(never)]
+    fn row_in_list(
+        &mut self,
+        arg: &AstExpr,
+        list: &[AstExpr],
+        negated: bool,
+        scope: &Scope,
+        pos: Option<u32>,
+    ) -> Result<Expr> {
+        let AstExpr::Tuple(left) = arg else {
+            return Err(SqlError::internal("row IN without a row"));
+        };
+        let mut alternatives = Vec::with_capacity(list.len());
+        for item in list {
+            let AstExpr::Tuple(right) = item else {
+                return Err(SqlError::unsupported("IN of a row and a non-row").at(pos));
+            };
+            alternatives.push(self.row_comparison(left, &BinaryOperator::Eq, right, scope, pos)?);
+        }
+        let any = typed(ExprKind::Or(alternatives), DataType::Bool);
+        Ok(if negated {
+            typed(ExprKind::Not(Box::new(any)), DataType::Bool)
+        } else {
+            any
+        })
+    }
+
+    /// `(s1, e1) OVERLAPS (s2, e2)`: overlaps(s1, e1, s2, e2), where an
+    /// end that is an interval counts from its start.
+    #[inline(never)]
+    fn overlaps(
+        &mut self,
+        left: &AstExpr,
+        right: &AstExpr,
+        scope: &Scope,
+        pos: Option<u32>,
+    ) -> Result<Expr> {
+        fn pair(e: &AstExpr) -> Option<(&AstExpr, &AstExpr)> {
+            match e {
+                AstExpr::Tuple(items) if items.len() == 2 => Some((&items[0], &items[1])),
+                AstExpr::Nested(inner) => pair(inner),
+                _ => None,
+            }
+        }
+        let (Some((s1, e1)), Some((s2, e2))) = (pair(left), pair(right)) else {
+            return Err(SqlError::syntax(
+                "wrong number of parameters on left side of OVERLAPS expression",
+                pos,
+            ));
+        };
+        let mut args = Vec::with_capacity(4);
+        for (s, e) in [(s1, e1), (s2, e2)] {
+            let start = self.expr(s, scope)?;
+            let end = self.expr(e, scope)?;
+            let end = if end.ty == DataType::Interval {
+                self.operator("+", vec![start.clone(), end], pos)?
+            } else {
+                end
+            };
+            args.push(start);
+            args.push(end);
+        }
+        self.call("overlaps", args, pos)
+    }
+
+    /// `name(args)` for syntax the grammar spells otherwise (OVERLAY).
+    #[inline(never)]
+    fn call_with(
+        &mut self,
+        name: &str,
+        args: &[&AstExpr],
+        scope: &Scope,
+        pos: Option<u32>,
+    ) -> Result<Expr> {
+        let mut bound = Vec::with_capacity(args.len());
+        for a in args {
+            bound.push(self.expr(a, scope)?);
+        }
+        self.call(name, bound, pos)
     }
 
     /// `x [NOT] SIMILAR TO p [ESCAPE e]`: `x ~ similar_to_escape(p, e)`,
@@ -1090,6 +1307,9 @@ impl Binder<'_> {
         scope: &Scope,
     ) -> Result<Expr> {
         let pos = self.pos_after(arg);
+        if let AstExpr::Tuple(_) = arg {
+            return self.row_in_list(arg, list, negated, scope, pos);
+        }
         let a = self.expr(arg, scope)?;
         let mut items = Vec::with_capacity(list.len());
         for item in list {
@@ -1275,6 +1495,18 @@ impl Binder<'_> {
             bound.push(self.expr(a, scope)?);
         }
         match name.as_str() {
+            "row" => {
+                let mut fields = Vec::with_capacity(bound.len());
+                for b in bound {
+                    fields.push(if b.ty == DataType::Unknown {
+                        self.coerce(b, DataType::Text, -1, CoercionContext::Implicit)?
+                    } else {
+                        b
+                    });
+                }
+                let names = (1..=fields.len()).map(|i| format!("f{i}")).collect();
+                Ok(func::row_constructor(names, fields))
+            }
             "coalesce" | "greatest" | "least" => {
                 let context = name.to_uppercase();
                 let refs: Vec<&Expr> = bound.iter().collect();

@@ -227,15 +227,17 @@ pub fn sql_type_with(t: &AstType, user: &mut UserTypeLookup<'_>) -> Result<(Data
         }
         AstType::Bytea => (D::Bytea, -1),
         AstType::Date => (D::Date, -1),
-        AstType::Time(_, tz) => match tz {
+        AstType::Time(p, tz) => match tz {
             ast::TimezoneInfo::WithTimeZone | ast::TimezoneInfo::Tz => {
                 return Err(SqlError::unsupported("type time with time zone"))
             }
-            _ => (D::Time, -1),
+            _ => (D::Time, time_precision(*p, "TIME")?),
         },
-        AstType::Timestamp(_, tz) => match tz {
-            ast::TimezoneInfo::WithTimeZone | ast::TimezoneInfo::Tz => (D::TimestampTz, -1),
-            _ => (D::Timestamp, -1),
+        AstType::Timestamp(p, tz) => match tz {
+            ast::TimezoneInfo::WithTimeZone | ast::TimezoneInfo::Tz => {
+                (D::TimestampTz, time_precision(*p, "TIMESTAMP")?)
+            }
+            _ => (D::Timestamp, time_precision(*p, "TIMESTAMP")?),
         },
         AstType::Interval { .. } => (D::Interval, -1),
         AstType::Uuid => (D::Uuid, -1),
@@ -285,6 +287,20 @@ pub fn sql_type_with(t: &AstType, user: &mut UserTypeLookup<'_>) -> Result<(Data
             ))
         }
     })
+}
+
+/// The typmod of `time(p)` / `timestamp(p)`: p itself, -1 without one
+/// (22023 for a negative one; past 6 it is 6, as PostgreSQL's warning
+/// says).
+fn time_precision(p: Option<u64>, what: &str) -> Result<i32> {
+    match p {
+        None => Ok(-1),
+        Some(p) if p > 6 => {
+            let _ = what;
+            Ok(6)
+        }
+        Some(p) => Ok(p as i32),
+    }
 }
 
 /// The array type over `elem`, for the element types that have one.

@@ -271,11 +271,18 @@ impl AggState {
                     (div.imp)(&[self.value, n], ctx)?
                 }
             }
-            AggFunc::JsonAgg { jsonb, .. } => match self.value {
+            AggFunc::JsonAgg { jsonb, ty } => match self.value {
                 Value::Array(items) => {
                     let parts: Vec<String> =
                         items.items().iter().map(crate::catalog::text_of).collect();
-                    json_result(format!("[{}]", parts.join(", ")), *jsonb)?
+                    // json_agg starts rows and arrays after the first on
+                    // a line of their own.
+                    let structured = matches!(
+                        ty,
+                        crate::types::DataType::Record | crate::types::DataType::Array(_)
+                    );
+                    let separator = if structured && !*jsonb { ", \n " } else { ", " };
+                    json_result(format!("[{}]", parts.join(separator)), *jsonb)?
                 }
                 _ => Value::Null,
             },

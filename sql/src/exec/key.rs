@@ -97,9 +97,13 @@ pub fn push_key(v: &Value, out: &mut Vec<u8>) {
             out.extend(u);
         }
         Value::Inet(ip) => bytes(12, ip.to_string().as_bytes(), out),
-        Value::Array(items) => {
+        Value::Array(items) | Value::Record(items) => {
             let items = items.items();
-            out.push(13);
+            out.push(if matches!(v, Value::Record(_)) {
+                14
+            } else {
+                13
+            });
             out.extend((items.len() as u32).to_le_bytes());
             for v in items {
                 push_key(v, out);

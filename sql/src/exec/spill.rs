@@ -286,6 +286,16 @@ fn encode_value(v: &Value, out: &mut Vec<u8>) {
             out.push(24);
             out.extend(l.oid.to_le_bytes());
         }
+        Value::Record(fields) => {
+            out.push(25);
+            let names = fields.field_names().unwrap_or_default();
+            let items = fields.items();
+            out.extend((items.len() as u32).to_le_bytes());
+            for (v, name) in items.iter().zip(names) {
+                bytes_field(8, name.as_bytes(), out);
+                encode_value(v, out);
+            }
+        }
         Value::Array(items) => {
             out.push(if items.is_vector() { 23 } else { 20 });
             let items = items.items();
@@ -359,6 +369,19 @@ fn decode_value(c: &mut Cursor<'_>, array_ok: bool) -> Option<Value> {
         18 => Value::Regtype(u32::from_le_bytes(c.take()?)),
         19 => Value::Void,
         24 => Value::Enum(crate::usertype::label(u32::from_le_bytes(c.take()?))?),
+        25 if array_ok => {
+            let n = u32::from_le_bytes(c.take::<4>()?) as usize;
+            let mut names = Vec::with_capacity(n.min(c.0.len()));
+            let mut values = Vec::with_capacity(n.min(c.0.len()));
+            for _ in 0..n {
+                if c.take::<1>()? != [8] {
+                    return None;
+                }
+                names.push(c.text()?);
+                values.push(decode_value(c, false)?);
+            }
+            Value::Record(crate::value::ArrayRef::record(names.into(), values))
+        }
         21 => {
             let oid = u32::from_le_bytes(c.take()?);
             if c.take::<1>()? != [22] {

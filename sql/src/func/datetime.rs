@@ -3,7 +3,7 @@
 //! timestamptz values are taken apart in the session's TimeZone.
 
 use super::operators::arg;
-use super::{f, stable, FuncDef};
+use super::{f, non_strict, stable, FuncDef};
 use crate::error::{Result, SqlError, SqlState};
 use crate::expr::EvalCtx;
 use crate::types::DataType::*;
@@ -649,7 +649,172 @@ fn timezone_of_local(a: &[Value]) -> Result<Value> {
     Ok(Value::TimestampTz(t - i64::from(offset) * 1_000_000))
 }
 
+/// date_bin(stride, source, origin): the start of the stride-wide bin
+/// (counted from origin) the source falls in.
+fn date_bin(a: &[Value]) -> Result<Value> {
+    let Value::Interval(stride) = &a[0] else {
+        return Ok(Value::Null);
+    };
+    let (src, origin) = match (&a[1], &a[2]) {
+        (Value::Timestamp(s), Value::Timestamp(o))
+        | (Value::TimestampTz(s), Value::TimestampTz(o)) => (*s, *o),
+        _ => return Ok(Value::Null),
+    };
+    if stride.months != 0 {
+        return Err(SqlError::new(
+            SqlState::FEATURE_NOT_SUPPORTED,
+            "timestamps cannot be binned into intervals containing months or years",
+        ));
+    }
+    let width = i64::from(stride.days)
+        .checked_mul(USECS_PER_DAY)
+        .and_then(|d| d.checked_add(stride.micros))
+        .ok_or_else(|| SqlError::new(SqlState::DATETIME_FIELD_OVERFLOW, "interval out of range"))?;
+    if width <= 0 {
+        return Err(SqlError::new(
+            SqlState::DATETIME_FIELD_OVERFLOW,
+            "stride must be greater than zero",
+        ));
+    }
+    let diff = src.checked_sub(origin).ok_or_else(|| {
+        SqlError::new(SqlState::DATETIME_FIELD_OVERFLOW, "timestamp out of range")
+    })?;
+    let bin = origin + diff.div_euclid(width) * width;
+    Ok(match &a[1] {
+        Value::TimestampTz(_) => Value::TimestampTz(bin),
+        _ => Value::Timestamp(bin),
+    })
+}
+
+/// justify_interval: whole days out of the time and whole months out of
+/// the days, with every part ending with one sign (PostgreSQL's
+/// interval_justify_interval).
+fn justify_interval(v: &crate::value::Interval) -> crate::value::Interval {
+    let (mut month, mut day, mut time) = (i64::from(v.months), i64::from(v.days), v.micros);
+    if (day > 0 && time > 0) || (day < 0 && time < 0) {
+        let whole = time / USECS_PER_DAY;
+        time -= whole * USECS_PER_DAY;
+        day += whole;
+    }
+    let whole_month = day / 30;
+    day -= whole_month * 30;
+    month += whole_month;
+    if month > 0 && (day < 0 || (day == 0 && time < 0)) {
+        day += 30;
+        month -= 1;
+    } else if month < 0 && (day > 0 || (day == 0 && time > 0)) {
+        day -= 30;
+        month += 1;
+    }
+    let whole = time / USECS_PER_DAY;
+    time -= whole * USECS_PER_DAY;
+    day += whole;
+    if day > 0 && time < 0 {
+        time += USECS_PER_DAY;
+        day -= 1;
+    } else if day < 0 && time > 0 {
+        time -= USECS_PER_DAY;
+        day += 1;
+    }
+    crate::value::Interval {
+        months: month.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32,
+        days: day.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32,
+        micros: time,
+    }
+}
+
+/// overlaps(s1, e1, s2, e2): whether two periods share a moment (each
+/// reordered to start first); PostgreSQL's NULL rules: NULL unless the
+/// known ends settle it.
+fn overlaps(a: &[Value]) -> Result<Value> {
+    use std::cmp::Ordering::*;
+    let ord = |x: &Value, y: &Value| x.compare(y);
+    let (mut s1, mut e1, mut s2, mut e2) = (&a[0], &a[1], &a[2], &a[3]);
+    if s1.is_null() {
+        if e1.is_null() {
+            return Ok(Value::Null);
+        }
+        s1 = e1;
+    } else if !e1.is_null() && ord(s1, e1) == Some(Greater) {
+        std::mem::swap(&mut s1, &mut e1);
+    }
+    if s2.is_null() {
+        if e2.is_null() {
+            return Ok(Value::Null);
+        }
+        s2 = e2;
+    } else if !e2.is_null() && ord(s2, e2) == Some(Greater) {
+        std::mem::swap(&mut s2, &mut e2);
+    }
+    let gt = |x: &Value, y: &Value| ord(x, y) == Some(Greater);
+    let lt = |x: &Value, y: &Value| ord(x, y) == Some(Less);
+    if gt(s1, s2) {
+        // s1 > s2: overlaps iff s1 < e2.
+        if e2.is_null() {
+            return Ok(Value::Null);
+        }
+        return Ok(Value::Bool(lt(s1, e2)));
+    }
+    if lt(s1, s2) {
+        if e1.is_null() {
+            return Ok(Value::Null);
+        }
+        return Ok(Value::Bool(lt(s2, e1)));
+    }
+    // Same start: they overlap (unless an end is unknown).
+    if e1.is_null() || e2.is_null() {
+        return Ok(Value::Null);
+    }
+    Ok(Value::Bool(true))
+}
+
 pub(super) static FUNCTIONS: &[FuncDef] = &[
+    non_strict(f(
+        "overlaps",
+        &[Timestamp, Timestamp, Timestamp, Timestamp],
+        Bool,
+        |a, _| overlaps(a),
+    )),
+    non_strict(f(
+        "overlaps",
+        &[TimestampTz, TimestampTz, TimestampTz, TimestampTz],
+        Bool,
+        |a, _| overlaps(a),
+    )),
+    non_strict(f("overlaps", &[Time, Time, Time, Time], Bool, |a, _| {
+        overlaps(a)
+    })),
+    f(
+        "date_bin",
+        &[Interval, Timestamp, Timestamp],
+        Timestamp,
+        |a, _| date_bin(a),
+    ),
+    f(
+        "date_bin",
+        &[Interval, TimestampTz, TimestampTz],
+        TimestampTz,
+        |a, _| date_bin(a),
+    ),
+    f("isfinite", &[Date], Bool, |a, _| {
+        Ok(Value::Bool(!matches!(
+            a[0],
+            Value::Date(i32::MAX | i32::MIN)
+        )))
+    }),
+    f("isfinite", &[Timestamp], Bool, |a, _| {
+        Ok(Value::Bool(!matches!(
+            a[0],
+            Value::Timestamp(i64::MAX | i64::MIN)
+        )))
+    }),
+    f("isfinite", &[TimestampTz], Bool, |a, _| {
+        Ok(Value::Bool(!matches!(
+            a[0],
+            Value::TimestampTz(i64::MAX | i64::MIN)
+        )))
+    }),
+    f("isfinite", &[Interval], Bool, |_, _| Ok(Value::Bool(true))),
     f("timezone", &[Text, TimestampTz], Timestamp, |a, _| {
         timezone_of_instant(a)
     }),
@@ -675,9 +840,7 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         Ok(Value::Interval(justify_days(&arg!(a, 0, Interval))))
     }),
     f("justify_interval", &[Interval], Interval, |a, _| {
-        Ok(Value::Interval(justify_days(&justify_hours(&arg!(
-            a, 0, Interval
-        )))))
+        Ok(Value::Interval(justify_interval(&arg!(a, 0, Interval))))
     }),
     f("extract", &[Text, Timestamp], Numeric, |a, c| {
         extract(a, c, false)

@@ -28,6 +28,7 @@ fn json_value(v: &Value, out: &mut String) {
                 super::jsonb::escape(&text, out);
             }
         }
+        Value::Record(_) => out.push_str(&super::jsonb::compact_json(v, &style)),
         Value::Array(items) => {
             out.push('[');
             for (i, x) in items.items().iter().enumerate() {

@@ -555,6 +555,16 @@ fn out(j: &Json) -> Value {
 pub fn from_value(v: &Value, style: &OutputStyle) -> Json {
     match v {
         Value::Null => Json::Null,
+        // A row: an object of its fields, in order.
+        Value::Record(fields) => Json::Object(
+            fields
+                .field_names()
+                .unwrap_or_default()
+                .iter()
+                .cloned()
+                .zip(fields.items().iter().map(|x| from_value(x, style)))
+                .collect(),
+        ),
         Value::Bool(b) => Json::Bool(*b),
         Value::Int2(_) | Value::Int4(_) | Value::Int8(_) | Value::Oid(_) | Value::Numeric(_) => {
             Json::Number(v.to_text(style).unwrap_or_default())
@@ -966,6 +976,18 @@ static JSONB_OPERATORS: &[FuncDef] = &[
     stable(f("to_jsonb", &[Json], Jsonb, |a, ctx| {
         to_json_value(&a[0], Json, true, ctx.style())
     })),
+    stable(f("row_to_json", &[Record], Json, |a, ctx| {
+        Ok(Value::Text(compact_json(&a[0], ctx.style())))
+    })),
+    stable(f("row_to_json", &[Record, Bool], Json, |a, ctx| {
+        let text = compact_json(&a[0], ctx.style());
+        // Pretty: one field per line.
+        Ok(Value::Text(if a[1] == Value::Bool(true) {
+            pretty_fields(&text)
+        } else {
+            text
+        }))
+    })),
     stable(f("to_json", &[AnyElement], Json, |a, ctx| {
         to_json_value(&a[0], Text, false, ctx.style())
     })),
@@ -1106,6 +1128,40 @@ pub fn to_json_value(v: &Value, ty: DataType, jsonb: bool, style: &OutputStyle) 
     let mut s = String::new();
     compact(&from_value(v, style), &mut s);
     Ok(Value::Text(s))
+}
+
+/// row_to_json(r, true): the top-level fields on lines of their own.
+fn pretty_fields(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let (mut depth, mut in_string, mut escaped) = (0, false, false);
+    for c in text.chars() {
+        out.push(c);
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '{' | '[' => depth += 1,
+            '}' | ']' => depth -= 1,
+            ',' if depth == 1 => out.push_str("\n "),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The json text of a value as to_json and row_to_json print it.
+pub(super) fn compact_json(v: &Value, style: &OutputStyle) -> String {
+    let mut s = String::new();
+    compact(&from_value(v, style), &mut s);
+    s
 }
 
 /// json's own layout for to_json: no spaces (`[1,2]`, `{"a":1}`).

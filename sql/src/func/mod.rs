@@ -32,6 +32,7 @@ mod numfmt;
 mod operators;
 mod regex;
 mod sequence;
+mod todate;
 pub use regex::matches_of;
 pub(crate) mod string;
 pub(crate) mod system;
@@ -160,6 +161,50 @@ static NAME_SUBSCRIPT: FuncDef = f(
 static ARRAY_CTOR: FuncDef = non_strict(f("array", &[], DataType::AnyArray, |a, _| {
     Ok(Value::Array(crate::value::ArrayRef::new(a.to_vec())))
 }));
+
+/// `ROW(...)`: the first argument holds the field names (a text array
+/// constant), the others the fields.
+static ROW_CTOR: FuncDef = non_strict(f("row", &[], DataType::Record, |a, _| {
+    let names: Vec<String> = match a.first() {
+        Some(Value::Array(n)) => n
+            .items()
+            .iter()
+            .map(|v| match v {
+                Value::Text(s) => s.clone(),
+                _ => String::new(),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Ok(Value::Record(crate::value::ArrayRef::record(
+        names.into(),
+        a.get(1..).unwrap_or_default().to_vec(),
+    )))
+}));
+
+/// A row value of `fields` named `names` (f1, f2 ... for ROW(...)).
+pub fn row_constructor(names: Vec<String>, fields: Vec<crate::expr::Expr>) -> crate::expr::Expr {
+    let names = crate::expr::Expr {
+        kind: crate::expr::ExprKind::Const(Value::Array(crate::value::ArrayRef::new(
+            names.into_iter().map(Value::Text).collect(),
+        ))),
+        ty: DataType::Array(&DataType::Text),
+        typmod: -1,
+        pos: None,
+    };
+    let mut args = Vec::with_capacity(fields.len() + 1);
+    args.push(names);
+    args.extend(fields);
+    crate::expr::Expr {
+        kind: crate::expr::ExprKind::Call {
+            def: &ROW_CTOR,
+            args,
+        },
+        ty: DataType::Record,
+        typmod: -1,
+        pos: None,
+    }
+}
 
 /// `ARRAY[...]` of `items`, all of type `elem`.
 pub fn array_constructor(
@@ -322,6 +367,7 @@ fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
             enums::FUNCTIONS,
             enums::ENUM_CMP,
             numfmt::FUNCTIONS,
+            todate::FUNCTIONS,
         ])
 }
 

@@ -286,6 +286,24 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
             Some(arg!(a, 2, Int4).into()),
         )?)
     }),
+    f("overlay", &[Text, Text, Int4], Text, |a, _| {
+        let (s, r) = (arg!(a, 0, Text), arg!(a, 1, Text));
+        let from = i64::from(arg!(a, 2, Int4));
+        let count = r.chars().count() as i64;
+        let mut out = substr(&s, 1, Some(from - 1))?;
+        out.push_str(&r);
+        out.push_str(&substr(&s, from.saturating_add(count), None)?);
+        text(out)
+    }),
+    f("overlay", &[Text, Text, Int4, Int4], Text, |a, _| {
+        let (s, r) = (arg!(a, 0, Text), arg!(a, 1, Text));
+        let from = i64::from(arg!(a, 2, Int4));
+        let count = i64::from(arg!(a, 3, Int4));
+        let mut out = substr(&s, 1, Some(from - 1))?;
+        out.push_str(&r);
+        out.push_str(&substr(&s, from.saturating_add(count), None)?);
+        text(out)
+    }),
     f("substring", &[Text, Int4], Text, |a, _| {
         text(substr(&arg!(a, 0, Text), arg!(a, 1, Int4).into(), None)?)
     }),

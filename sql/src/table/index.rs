@@ -130,8 +130,8 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) -> Result<()> {
                 out.extend_from_slice(&x.octets());
             }
         },
-        // An array by its text form, as it is stored.
-        Value::Array(_) => {
+        // An array (or row) by its text form, as it is stored.
+        Value::Array(_) | Value::Record(_) => {
             let text = v.to_text(&crate::value::OutputStyle::default());
             escaped(text.unwrap_or_default().as_bytes(), out)
         }

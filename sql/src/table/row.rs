@@ -112,7 +112,7 @@ fn encode_value(v: &Value, ty: DataType, out: &mut Vec<u8>) {
         },
         // Array columns hold their text form (as every array value
         // stored before array values existed), read back as text.
-        Value::Array(_) => {
+        Value::Array(_) | Value::Record(_) => {
             let text = v.to_text(&crate::value::OutputStyle::default());
             put_bytes(out, text.unwrap_or_default().as_bytes());
         }

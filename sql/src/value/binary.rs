@@ -88,6 +88,7 @@ pub fn write_binary(v: &Value, ty: DataType, out: &mut BytesMut) -> crate::error
         Value::Float8(f) => pg::float8_to_sql(*f, out),
         Value::Numeric(n) => write_numeric(n, out),
         Value::Enum(l) => out.extend_from_slice(l.label.as_bytes()),
+        Value::Record(_) => return Err(no_function("output", ty)),
         Value::Text(s) => match ty {
             DataType::Char => out.put_u8(s.as_bytes().first().copied().unwrap_or(0)),
             DataType::Jsonb => {

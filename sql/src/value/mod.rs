@@ -75,6 +75,9 @@ pub enum Value {
     Array(ArrayRef),
     /// A value of an enum type: its pg_enum row.
     Enum(std::sync::Arc<EnumLabel>),
+    /// A row value (ROW(...), a whole-row reference): its fields, with
+    /// their names, in an [`ArrayRef`] made by [`ArrayRef::record`].
+    Record(ArrayRef),
 }
 
 /// One label of an enum type (a pg_enum row). Values order by
@@ -110,15 +113,27 @@ impl ArrayRef {
         ArrayRef(std::sync::Arc::new(Vector(items)))
     }
 
-    /// The elements.
+    /// A row value's fields and their names.
+    pub fn record(names: std::sync::Arc<[String]>, values: Vec<Value>) -> ArrayRef {
+        ArrayRef(std::sync::Arc::new(RecordData { names, values }))
+    }
+
+    /// The field names of a row value (None for an array).
+    pub fn field_names(&self) -> Option<&[String]> {
+        self.0.downcast_ref::<RecordData>().map(|r| &*r.names)
+    }
+
+    /// The elements (a row value's fields).
     pub fn items(&self) -> &[Value] {
-        match self.0.downcast_ref::<Vec<Value>>() {
-            Some(v) => v,
-            None => self
-                .0
-                .downcast_ref::<Vector>()
-                .map_or(&[], |v| v.0.as_slice()),
+        if let Some(v) = self.0.downcast_ref::<Vec<Value>>() {
+            return v;
         }
+        if let Some(v) = self.0.downcast_ref::<Vector>() {
+            return &v.0;
+        }
+        self.0
+            .downcast_ref::<RecordData>()
+            .map_or(&[], |r| r.values.as_slice())
     }
 
     /// True for an int2vector or oidvector.
@@ -142,6 +157,12 @@ impl ArrayRef {
 
 /// The elements of an int2vector or oidvector.
 struct Vector(Vec<Value>);
+
+/// A row value's fields.
+struct RecordData {
+    names: std::sync::Arc<[String]>,
+    values: Vec<Value>,
+}
 
 impl std::fmt::Debug for ArrayRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -241,6 +262,7 @@ impl Value {
                 }
             }
             Value::Array(items) => write_array(items.items(), style, out),
+            Value::Record(fields) => write_record(fields.items(), style, out),
         }
     }
 
@@ -279,8 +301,8 @@ impl Value {
             (Inet(a), Inet(b)) => a.cmp(b),
             (Enum(a), Enum(b)) => float_cmp(f64::from(a.sort), f64::from(b.sort)),
             // Element by element, NULL after any value, then by length
-            // (PostgreSQL's array_cmp).
-            (Array(a), Array(b)) => {
+            // (PostgreSQL's array_cmp; record_cmp alike).
+            (Array(a), Array(b)) | (Record(a), Record(b)) => {
                 let (a, b) = (a.items(), b.items());
                 for (x, y) in a.iter().zip(b) {
                     let o = match (x.is_null(), y.is_null()) {
@@ -354,6 +376,38 @@ fn write_array(items: &[Value], style: &OutputStyle, out: &mut String) {
         }
     }
     out.push('}');
+}
+
+/// record_out: `(1,x,)`; a field is double-quoted when it is empty or
+/// holds a parenthesis, comma, quote, backslash or white space, with
+/// quotes and backslashes doubled; NULL is nothing.
+fn write_record(fields: &[Value], style: &OutputStyle, out: &mut String) {
+    out.push('(');
+    for (i, v) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let Some(text) = v.to_text(style) else {
+            continue;
+        };
+        let quote = text.is_empty()
+            || text
+                .chars()
+                .any(|c| matches!(c, '(' | ')' | ',' | '"' | '\\') || c.is_ascii_whitespace());
+        if quote {
+            out.push('"');
+            for c in text.chars() {
+                if matches!(c, '"' | '\\') {
+                    out.push(c);
+                }
+                out.push(c);
+            }
+            out.push('"');
+        } else {
+            out.push_str(&text);
+        }
+    }
+    out.push(')');
 }
 
 fn write_bytea(b: &[u8], hex: bool, out: &mut String) {

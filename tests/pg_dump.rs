@@ -106,11 +106,17 @@ fn a_plain_dump_restores_and_dumps_the_same() {
         dump.contains("3\tit's \"quoted\"\tc@example.com\t99.99"),
         "{dump}"
     );
-    create_database(&server, &t, "copy");
+    assert_restores_and_dumps_the_same(&server, &t, &dump, "copy");
+}
+
+/// Restores a plain `dump` into a new database `name` with psql and
+/// checks that it dumps the same again.
+fn assert_restores_and_dumps_the_same(server: &Server, t: &Tools, dump: &str, name: &str) {
+    create_database(server, t, name);
     let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), &dump).unwrap();
+    std::fs::write(file.path(), dump).unwrap();
     run(
-        &server,
+        server,
         &t.psql,
         &[
             "-X",
@@ -118,13 +124,13 @@ fn a_plain_dump_restores_and_dumps_the_same() {
             "-v",
             "ON_ERROR_STOP=1",
             "-d",
-            "copy",
+            name,
             "-f",
             file.path().to_str().unwrap(),
         ],
     );
-    let again = run(&server, &t.pg_dump, &["copy"]);
-    assert_eq!(comparable(&again), comparable(&dump));
+    let again = run(server, &t.pg_dump, &[name]);
+    assert_eq!(comparable(&again), comparable(dump));
 }
 
 #[test]
@@ -230,23 +236,5 @@ fn enums_and_domains_dump_in_dependency_order_and_restore() {
         dump.find("CREATE DOMAIN public.calm").unwrap(),
     );
     assert!(mood < calm, "{dump}");
-    create_database(&server, &t, "types_copy");
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), &dump).unwrap();
-    run(
-        &server,
-        &t.psql,
-        &[
-            "-X",
-            "-q",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-d",
-            "types_copy",
-            "-f",
-            file.path().to_str().unwrap(),
-        ],
-    );
-    let again = run(&server, &t.pg_dump, &["types_copy"]);
-    assert_eq!(comparable(&again), comparable(&dump));
+    assert_restores_and_dumps_the_same(&server, &t, &dump, "types_copy");
 }

@@ -205,7 +205,13 @@ impl Deparser<'_> {
                 _ => return None,
             },
             ExprKind::Call { def, args } => {
-                let args: Option<Vec<String>> = args.iter().map(|a| self.node(a, None)).collect();
+                // The json builders' hidden first argument is not SQL.
+                let hidden = usize::from(def.name.contains("json_build_"));
+                let args: Option<Vec<String>> = args
+                    .iter()
+                    .skip(hidden)
+                    .map(|a| self.node(a, None))
+                    .collect();
                 if crate::func::is_array_constructor(def) {
                     format!("ARRAY[{}]", args?.join(", "))
                 } else {

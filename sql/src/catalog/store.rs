@@ -495,6 +495,19 @@ impl<'a> Catalog<'a> {
         let mut out = Vec::new();
         let schemas = self.namespaces()?;
         let types = self.rows(&system::PG_TYPE)?;
+        // A user type from its pg_type row, with its labels or domain.
+        let user_type = |r: &[Value], labels, domain| UserType {
+            oid: oid(&r[0]),
+            db: self.db,
+            schema: schema_name(&schemas, oid(&r[2]))
+                .unwrap_or_default()
+                .to_owned(),
+            name: text(&r[1]),
+            namespace: oid(&r[2]),
+            array_oid: oid(&r[9]),
+            labels,
+            domain,
+        };
         for (_, r) in &types {
             if text(&r[5]) != "e" {
                 continue;
@@ -502,18 +515,7 @@ impl<'a> Catalog<'a> {
             let type_oid = oid(&r[0]);
             let mut labels = labels.remove(&type_oid).unwrap_or_default();
             labels.sort_by(|a, b| a.sort.total_cmp(&b.sort));
-            out.push(Arc::new(UserType {
-                oid: type_oid,
-                db: self.db,
-                schema: schema_name(&schemas, oid(&r[2]))
-                    .unwrap_or_default()
-                    .to_owned(),
-                name: text(&r[1]),
-                namespace: oid(&r[2]),
-                array_oid: oid(&r[9]),
-                labels,
-                domain: None,
-            }));
+            out.push(Arc::new(user_type(r, labels, None)));
         }
         crate::usertype::publish(&out);
         let mut checks: HashMap<u32, Vec<(u32, String, String)>> = HashMap::new();
@@ -543,17 +545,10 @@ impl<'a> Catalog<'a> {
             let mut checks = checks.remove(&type_oid).unwrap_or_default();
             // PostgreSQL checks a domain's constraints in name order.
             checks.sort_by(|a, b| a.1.cmp(&b.1));
-            domains.push(Arc::new(UserType {
-                oid: type_oid,
-                db: self.db,
-                schema: schema_name(&schemas, oid(&r[2]))
-                    .unwrap_or_default()
-                    .to_owned(),
-                name: text(&r[1]),
-                namespace: oid(&r[2]),
-                array_oid: 0,
-                labels: Vec::new(),
-                domain: Some(crate::usertype::Domain {
+            domains.push(Arc::new(user_type(
+                r,
+                Vec::new(),
+                Some(crate::usertype::Domain {
                     base,
                     parent,
                     typmod: int(&r[11]) as i32,
@@ -565,7 +560,7 @@ impl<'a> Catalog<'a> {
                     checks,
                     bound: Default::default(),
                 }),
-            }));
+            )));
         }
         crate::usertype::publish(&domains);
         out.extend(domains);

@@ -280,9 +280,18 @@ fn serial_type(t: &ast::DataType) -> Option<DataType> {
 /// Validates a CHECK expression against the table's columns: it must be
 /// boolean.
 pub(super) fn validate_check(ctx: &Stmt<'_>, def: &TableDef, e: &ast::Expr) -> Result<String> {
+    check_text(ctx, e, &table_scope(def, None))
+}
+
+/// Binds a CHECK expression over `scope` (42804 unless boolean); the
+/// text to store.
+pub(super) fn check_text(
+    ctx: &Stmt<'_>,
+    e: &ast::Expr,
+    scope: &crate::binder::Scope,
+) -> Result<String> {
     let text = e.to_string();
-    let scope = table_scope(def, None);
-    bind_stored(ctx.db, &text, ctx.style, &scope, |b, bound| {
+    bind_stored(ctx.db, &text, ctx.style, scope, |b, bound| {
         if bound.ty != DataType::Bool && bound.ty != DataType::Unknown {
             return Err(SqlError::new(
                 SqlState::DATATYPE_MISMATCH,

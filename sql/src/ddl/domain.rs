@@ -83,21 +83,7 @@ fn default_text(ctx: &Stmt<'_>, text: &str, base: DataType) -> Result<String> {
 
 /// Binds a CHECK over VALUE (42804 unless boolean); the text to store.
 fn check_text(ctx: &Stmt<'_>, e: &AstExpr, base: DataType, typmod: i32) -> Result<String> {
-    let text = e.to_string();
-    let scope = crate::usertype::value_scope(base, typmod);
-    crate::table::bind_stored(ctx.db, &text, ctx.style, &scope, |b, bound| {
-        if bound.ty != DataType::Bool && bound.ty != DataType::Unknown {
-            return Err(SqlError::new(
-                SqlState::DATATYPE_MISMATCH,
-                format!(
-                    "argument of CHECK constraint must be type boolean, not type {}",
-                    bound.ty
-                ),
-            ));
-        }
-        b.boolean(bound, "CHECK constraint")
-    })?;
-    Ok(text)
+    super::create::check_text(ctx, e, &crate::usertype::value_scope(base, typmod))
 }
 
 /// The name of a new CHECK of domain `domain`: given, or

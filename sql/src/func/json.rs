@@ -44,6 +44,7 @@ fn json_value(v: &Value, out: &mut String) {
 }
 
 static BUILD_OBJECT: FuncDef = non_strict(f("json_build_object", &[], DataType::Json, |a, _| {
+    let (flags, a) = json_flags(a);
     let mut out = String::from("{");
     for (i, pair) in a.chunks(2).enumerate() {
         if i > 0 {
@@ -60,7 +61,8 @@ static BUILD_OBJECT: FuncDef = non_strict(f("json_build_object", &[], DataType::
         };
         super::jsonb::escape(&key, &mut out);
         out.push_str(" : ");
-        json_value(pair.get(1).unwrap_or(&Value::Null), &mut out);
+        let is_json = flags.get(i * 2 + 1).copied().unwrap_or(false);
+        json_arg(pair.get(1).unwrap_or(&Value::Null), is_json, &mut out);
     }
     out.push('}');
     Ok(Value::Text(out))
@@ -77,12 +79,13 @@ static NUM_NONNULLS: FuncDef = non_strict(f("num_nonnulls", &[], DataType::Int4,
 }));
 
 static BUILD_ARRAY: FuncDef = non_strict(f("json_build_array", &[], DataType::Json, |a, _| {
+    let (flags, a) = json_flags(a);
     let mut out = String::from("[");
     for (i, v) in a.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
-        json_value(v, &mut out);
+        json_arg(v, flags.get(i).copied().unwrap_or(false), &mut out);
     }
     out.push(']');
     Ok(Value::Text(out))
@@ -109,10 +112,53 @@ pub fn variadic_call(name: &str, args: Vec<Expr>) -> Result<Expr> {
             "The arguments of {name}() must consist of alternating keys and values."
         )));
     }
+    // The json builders embed json and jsonb arguments as JSON, not as
+    // strings: which arguments those are travels as a first, hidden
+    // argument (values carry no type).
+    let mut args = args;
+    if name.contains("_build_") {
+        let flags = args
+            .iter()
+            .map(|a| Value::Bool(matches!(a.ty, DataType::Json | DataType::Jsonb)))
+            .collect();
+        args.insert(
+            0,
+            Expr {
+                kind: ExprKind::Const(Value::Array(crate::value::ArrayRef::new(flags))),
+                ty: DataType::Array(&DataType::Bool),
+                typmod: -1,
+                pos: None,
+            },
+        );
+    }
     Ok(Expr {
         kind: ExprKind::Call { def, args },
         ty,
         typmod: -1,
         pos: None,
     })
+}
+
+/// A json builder's arguments without the hidden first one, with
+/// whether each is json or jsonb (see [`variadic_call`]).
+pub(super) fn json_flags(a: &[Value]) -> (Vec<bool>, &[Value]) {
+    match a.split_first() {
+        Some((Value::Array(flags), rest)) => (
+            flags
+                .items()
+                .iter()
+                .map(|f| matches!(f, Value::Bool(true)))
+                .collect(),
+            rest,
+        ),
+        _ => (Vec::new(), a),
+    }
+}
+
+/// One argument of json_build_*: JSON as it is, else as json_value.
+fn json_arg(v: &Value, is_json: bool, out: &mut String) {
+    match v {
+        Value::Text(s) if is_json => out.push_str(s),
+        other => json_value(other, out),
+    }
 }

@@ -748,7 +748,14 @@ macro_rules! access_ops {
     };
 }
 
-static JSON_ACCESS: [FuncDef; 6] = access_ops!(Json);
+static JSON_ACCESS: [FuncDef; 6] = [
+    json_op!("->", Json, Text, Json, |a, _| raw_access(a, false)),
+    json_op!("->", Json, Int4, Json, |a, _| raw_access(a, false)),
+    json_op!("->>", Json, Text, Text, |a, _| raw_access(a, true)),
+    json_op!("->>", Json, Int4, Text, |a, _| raw_access(a, true)),
+    json_op!("#>", Json, Array(&Text), Json, |a, _| raw_access(a, false)),
+    json_op!("#>>", Json, Array(&Text), Text, |a, _| raw_access(a, true)),
+];
 static JSONB_ACCESS: [FuncDef; 6] = access_ops!(Jsonb);
 
 /// Operators and functions.
@@ -938,10 +945,10 @@ static JSONB_OPERATORS: &[FuncDef] = &[
         each(a, "json_each", Part::Keys)
     }),
     f("json_each_values", &[Json], Array(&Json), |a, _| {
-        each(a, "json_each", Part::Values)
+        raw_each(a, false)
     }),
     f("json_each_text_values", &[Json], Array(&Text), |a, _| {
-        each(a, "json_each_text", Part::Texts)
+        raw_each(a, true)
     }),
     f(
         "jsonb_array_elements_array",
@@ -959,13 +966,13 @@ static JSONB_OPERATORS: &[FuncDef] = &[
         "json_array_elements_array",
         &[Json],
         Array(&Json),
-        |a, _| elements(a, false),
+        |a, _| raw_elements(a, false),
     ),
     f(
         "json_array_elements_text_array",
         &[Json],
         Array(&Text),
-        |a, _| elements(a, true),
+        |a, _| raw_elements(a, true),
     ),
     stable(f("to_jsonb", &[AnyElement], Jsonb, |a, ctx| {
         to_json_value(&a[0], Text, true, ctx.style())
@@ -975,6 +982,17 @@ static JSONB_OPERATORS: &[FuncDef] = &[
     })),
     stable(f("to_jsonb", &[Json], Jsonb, |a, ctx| {
         to_json_value(&a[0], Json, true, ctx.style())
+    })),
+    stable(f("array_to_json", &[AnyArray], Json, |a, ctx| {
+        Ok(Value::Text(compact_json(&a[0], ctx.style())))
+    })),
+    stable(f("array_to_json", &[AnyArray, Bool], Json, |a, ctx| {
+        let text = compact_json(&a[0], ctx.style());
+        Ok(Value::Text(if a[1] == Value::Bool(true) {
+            pretty_fields(&text)
+        } else {
+            text
+        }))
     })),
     stable(f("row_to_json", &[Record], Json, |a, ctx| {
         Ok(Value::Text(compact_json(&a[0], ctx.style())))
@@ -1028,6 +1046,70 @@ fn each(a: &[Value], func: &str, part: Part) -> Result<Value> {
             })
             .collect(),
     )))
+}
+
+/// A JSON string token (`"a\"b"`) decoded.
+pub(super) fn string_token(raw: &str) -> Option<String> {
+    match tree(&Value::Text(raw.to_owned())) {
+        Ok(Json::String(s)) => Some(s),
+        _ => None,
+    }
+}
+
+/// The sub-value as the json function returns it: its own text, or
+/// for the `_text` forms the text ->> gives.
+fn raw_value(raw: &str, text: bool) -> Value {
+    if text {
+        super::jsonraw::as_text(raw).map_or(Value::Null, Value::Text)
+    } else {
+        Value::Text(raw.to_owned())
+    }
+}
+
+/// json_each(_text)'s values, each as written (the keys and the errors
+/// come from [`each`]).
+fn raw_each(a: &[Value], text: bool) -> Result<Value> {
+    let Value::Text(s) = &a[0] else {
+        return Ok(Value::Null);
+    };
+    match super::jsonraw::parts(s) {
+        Some((true, members)) => Ok(Value::Array(ArrayRef::new(
+            members
+                .into_iter()
+                .map(|(_, v)| raw_value(v, text))
+                .collect(),
+        ))),
+        _ => each(a, "json_each", Part::Values),
+    }
+}
+
+/// json_array_elements(_text), each element as written.
+fn raw_elements(a: &[Value], text: bool) -> Result<Value> {
+    let Value::Text(s) = &a[0] else {
+        return Ok(Value::Null);
+    };
+    match super::jsonraw::parts(s) {
+        Some((false, items)) => Ok(Value::Array(ArrayRef::new(
+            items.into_iter().map(|(_, v)| raw_value(v, text)).collect(),
+        ))),
+        _ => elements(a, text),
+    }
+}
+
+/// json's `->`, `->>`, `#>`, `#>>`: the sub-value's own text.
+fn raw_access(a: &[Value], text: bool) -> Result<Value> {
+    let Value::Text(s) = &a[0] else {
+        return Ok(Value::Null);
+    };
+    // A malformed json value fails as jsonb's parser words it.
+    tree(&a[0])?;
+    let found = match &a[1] {
+        Value::Text(k) => super::jsonraw::field(s, k),
+        Value::Int4(n) => super::jsonraw::element(s, i64::from(*n)),
+        Value::Array(_) => super::jsonraw::path(s, &path_of(&a[1])),
+        _ => None,
+    };
+    Ok(found.map_or(Value::Null, |raw| raw_value(raw, text)))
 }
 
 fn scalar_word(j: &Json) -> &'static str {
@@ -1200,6 +1282,7 @@ pub(super) static BUILD_OBJECT: FuncDef = non_strict(f(
     &[],
     Jsonb,
     |a, ctx| {
+        let (flags, a) = super::json::json_flags(a);
         if a.len() % 2 != 0 {
             return Err(SqlError::new(
                 SqlState::INVALID_PARAMETER_VALUE,
@@ -1216,7 +1299,8 @@ pub(super) static BUILD_OBJECT: FuncDef = non_strict(f(
                 ));
             }
             let k = pair[0].to_text(ctx.style()).unwrap_or_default();
-            fields.push((k, from_value(&pair[1], ctx.style())));
+            let is_json = flags.get(fields.len() * 2 + 1).copied().unwrap_or(false);
+            fields.push((k, json_arg(&pair[1], is_json, ctx.style())?));
         }
         Ok(out(&Json::Object(fields).canonical()))
     },
@@ -1225,11 +1309,25 @@ pub(super) static BUILD_OBJECT: FuncDef = non_strict(f(
 /// jsonb_build_array (VARIADIC "any").
 pub(super) static BUILD_ARRAY: FuncDef =
     non_strict(f("jsonb_build_array", &[], Jsonb, |a, ctx| {
-        Ok(out(&Json::Array(
-            a.iter().map(|v| from_value(v, ctx.style())).collect(),
-        )
-        .canonical()))
+        let (flags, a) = super::json::json_flags(a);
+        let mut items = Vec::with_capacity(a.len());
+        for (i, v) in a.iter().enumerate() {
+            items.push(json_arg(
+                v,
+                flags.get(i).copied().unwrap_or(false),
+                ctx.style(),
+            )?);
+        }
+        Ok(out(&Json::Array(items).canonical()))
     }));
+
+/// One argument of jsonb_build_*: JSON parsed, anything else converted.
+fn json_arg(v: &Value, is_json: bool, style: &OutputStyle) -> Result<Json> {
+    if is_json && !v.is_null() {
+        return tree(v);
+    }
+    Ok(from_value(v, style))
+}
 
 #[cfg(test)]
 mod tests {

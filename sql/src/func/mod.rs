@@ -26,6 +26,7 @@ mod extra;
 mod format;
 mod json;
 pub(crate) mod jsonb;
+mod jsonraw;
 pub use json::variadic_call;
 mod math;
 mod numfmt;
@@ -268,6 +269,14 @@ pub fn is_array_constructor(def: &FuncDef) -> bool {
     std::ptr::eq(def, &ARRAY_CTOR)
 }
 
+/// 42804 for subscripts on a type without them.
+fn not_subscriptable(ty: DataType) -> SqlError {
+    SqlError::new(
+        SqlState::DATATYPE_MISMATCH,
+        format!("cannot subscript type {ty} because it does not support subscripting"),
+    )
+}
+
 /// `array[index]`: 42804 when `array` is not an array.
 pub fn subscript(array: crate::expr::Expr, index: crate::expr::Expr) -> Result<crate::expr::Expr> {
     let (def, elem) = match array.ty {
@@ -275,12 +284,7 @@ pub fn subscript(array: crate::expr::Expr, index: crate::expr::Expr) -> Result<c
         DataType::Array(e) => (&SUBSCRIPT, *e),
         DataType::Int2Vector => (&SUBSCRIPT, DataType::Int2),
         DataType::OidVector => (&SUBSCRIPT, DataType::Oid),
-        other => {
-            return Err(SqlError::new(
-                SqlState::DATATYPE_MISMATCH,
-                format!("cannot subscript type {other} because it does not support subscripting"),
-            ))
-        }
+        other => return Err(not_subscriptable(other)),
     };
     Ok(crate::expr::Expr {
         kind: crate::expr::ExprKind::Call {
@@ -327,12 +331,7 @@ pub fn slice(
         DataType::Array(_) => array.ty,
         DataType::Int2Vector => DataType::Array(&DataType::Int2),
         DataType::OidVector => DataType::Array(&DataType::Oid),
-        other => {
-            return Err(SqlError::new(
-                SqlState::DATATYPE_MISMATCH,
-                format!("cannot subscript type {other} because it does not support subscripting"),
-            ))
-        }
+        other => return Err(not_subscriptable(other)),
     };
     Ok(crate::expr::Expr {
         kind: crate::expr::ExprKind::Call {

@@ -12,20 +12,7 @@ use crate::types::DataType::*;
 use crate::value::datetime::{date2j, POSTGRES_EPOCH_JDATE, USECS_PER_DAY};
 use crate::value::Value;
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
+use crate::value::datetime_in::MONTH_NAMES as MONTHS;
 
 #[derive(Default)]
 struct Fields {

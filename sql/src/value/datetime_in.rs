@@ -223,22 +223,25 @@ fn known_word(word: &str) -> bool {
         )
 }
 
+/// The months' names, lower case.
+pub(crate) const MONTH_NAMES: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
 /// A month's number from its name or abbreviation.
 fn month_number(word: &str) -> Option<i32> {
-    const NAMES: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
+    const NAMES: [&str; 12] = MONTH_NAMES;
     if word.len() < 3 {
         return None;
     }

@@ -115,6 +115,8 @@ sqlstates! {
     INVALID_ESCAPE_CHARACTER = "22019";
     /// 2201B
     INVALID_REGULAR_EXPRESSION = "2201B";
+    /// 22016: invalid argument for nth_value.
+    INVALID_ARGUMENT_FOR_NTH_VALUE = "22016";
     /// 22021: invalid byte sequence for encoding "UTF8".
     CHARACTER_NOT_IN_REPERTOIRE = "22021";
     /// 22023

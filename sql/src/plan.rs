@@ -252,6 +252,8 @@ pub enum WindowFunc {
     FirstValue,
     /// last_value(value).
     LastValue,
+    /// nth_value(value, n): the frame's n-th row's value.
+    NthValue,
     /// An aggregate over the frame.
     Agg(AggCall),
 }
@@ -432,6 +434,16 @@ impl AggFunc {
             AggFunc::BoolOr => "bool_or",
             AggFunc::StringAgg => "string_agg",
             AggFunc::ArrayAgg => "array_agg",
+            AggFunc::Bits { or: false } => "bit_and",
+            AggFunc::Bits { or: true } => "bit_or",
+            AggFunc::Stat {
+                population, root, ..
+            } => match (population, root) {
+                (false, false) => "var_samp",
+                (true, false) => "var_pop",
+                (false, true) => "stddev_samp",
+                (true, true) => "stddev_pop",
+            },
             AggFunc::JsonAgg { jsonb: false, .. } => "json_agg",
             AggFunc::JsonAgg { .. } => "jsonb_agg",
             AggFunc::JsonObjectAgg { jsonb: false, .. } => "json_object_agg",
@@ -473,6 +485,22 @@ pub enum AggFunc {
     MinMax {
         /// `<` for min, `>` for max.
         better: &'static crate::func::FuncDef,
+    },
+    /// bit_and / bit_or of integers (`or` for bit_or).
+    Bits {
+        /// bit_or.
+        or: bool,
+    },
+    /// var_samp / variance, var_pop, stddev_samp / stddev, stddev_pop:
+    /// from the inputs' count, sum and sum of squares (numeric for
+    /// integers and numeric, double precision for floats).
+    Stat {
+        /// Population (not sample) statistics.
+        population: bool,
+        /// The square root (standard deviation).
+        root: bool,
+        /// Computed in double precision (float inputs).
+        float: bool,
     },
     /// bool_and / every.
     BoolAnd,

@@ -594,6 +594,7 @@ impl Binder<'_> {
             BinaryOperator::PGILikeMatch => "~~*",
             BinaryOperator::PGNotLikeMatch => "!~~",
             BinaryOperator::PGNotILikeMatch => "!~~*",
+            BinaryOperator::PGStartsWith => "^@",
             BinaryOperator::Arrow => "->",
             BinaryOperator::LongArrow => "->>",
             BinaryOperator::HashArrow => "#>",
@@ -1432,6 +1433,7 @@ impl Binder<'_> {
                 | "lag"
                 | "lead"
                 | "first_value"
+                | "nth_value"
                 | "last_value"
         ) {
             return Err(SqlError::new(

@@ -24,6 +24,14 @@ pub fn is_aggregate(name: &str) -> bool {
             | "max"
             | "bool_and"
             | "bool_or"
+            | "bit_and"
+            | "bit_or"
+            | "variance"
+            | "var_samp"
+            | "var_pop"
+            | "stddev"
+            | "stddev_samp"
+            | "stddev_pop"
             | "every"
             | "string_agg"
             | "array_agg"
@@ -151,6 +159,30 @@ impl Binder<'_> {
                 (AggFunc::MinMax { better }, Some(t), t)
             }
             ("bool_and" | "every", [_]) => (AggFunc::BoolAnd, Some(DataType::Bool), DataType::Bool),
+            ("bit_and" | "bit_or", [t @ (DataType::Int2 | DataType::Int4 | DataType::Int8)]) => {
+                (AggFunc::Bits { or: name == "bit_or" }, Some(*t), *t)
+            }
+            (
+                "variance" | "var_samp" | "var_pop" | "stddev" | "stddev_samp" | "stddev_pop",
+                [t],
+            ) => {
+                let float = match t {
+                    DataType::Float4 | DataType::Float8 => true,
+                    DataType::Int2 | DataType::Int4 | DataType::Int8 | DataType::Numeric => false,
+                    _ => return Err(undefined()),
+                };
+                let state = if float {
+                    DataType::Float8
+                } else {
+                    DataType::Numeric
+                };
+                let func = AggFunc::Stat {
+                    population: name.ends_with("_pop"),
+                    root: name.starts_with("stddev"),
+                    float,
+                };
+                (func, Some(state), state)
+            }
             ("bool_or", [_]) => (AggFunc::BoolOr, Some(DataType::Bool), DataType::Bool),
             ("string_agg", [_, _]) => (AggFunc::StringAgg, Some(DataType::Text), DataType::Text),
             ("grouping", [_, ..]) if !distinct => {

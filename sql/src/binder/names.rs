@@ -86,6 +86,9 @@ fn strong_colname(e: &AstExpr) -> Option<String> {
         AstExpr::Collate { expr, .. } => figure_colname(expr),
         AstExpr::Exists { .. } => Some("exists".into()),
         AstExpr::Array(_) => Some("array".into()),
+        AstExpr::Substring {
+            shorthand: true, ..
+        } => Some("substr".into()),
         AstExpr::Substring { .. } => Some("substring".into()),
         AstExpr::Position { .. } => Some("position".into()),
         AstExpr::AtTimeZone { .. } => Some("timezone".into()),

@@ -435,10 +435,17 @@ impl Binder<'_> {
         if !(2..=3).contains(&bound.len()) {
             return Err(undefined());
         }
+        // Dates go to timestamptz, the preferred type of their category
+        // (PostgreSQL has no date generate_series).
         let ts = types
             .iter()
             .find(|t| matches!(t, DataType::Timestamp | DataType::TimestampTz))
-            .copied();
+            .copied()
+            .or_else(|| {
+                types
+                    .contains(&DataType::Date)
+                    .then_some(DataType::TimestampTz)
+            });
         let (srf, arg_types, ty) = if let Some(t) = ts {
             if bound.len() != 3 {
                 return Err(undefined());

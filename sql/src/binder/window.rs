@@ -220,6 +220,23 @@ impl Binder<'_> {
                     ty,
                 )
             }
+            ("nth_value", 2) => {
+                let ty = if args[0].ty == DataType::Unknown {
+                    DataType::Text
+                } else {
+                    args[0].ty
+                };
+                args[0] = self.coerce(args[0].clone(), ty, -1, CoercionContext::Implicit)?;
+                args[1] = self
+                    .coerce(
+                        args[1].clone(),
+                        DataType::Int4,
+                        -1,
+                        CoercionContext::Implicit,
+                    )
+                    .map_err(|_| undefined(&args))?;
+                (WindowFunc::NthValue, ty)
+            }
             _ => return Err(undefined(&args)),
         };
         Ok((func, args, partition, order, frame, ty))

@@ -188,6 +188,14 @@ impl AggState {
                     kept
                 }
             }
+            AggFunc::Bits { or } => match (kept, v) {
+                (Value::Null, v) => v,
+                (Value::Int2(a), Value::Int2(b)) => Value::Int2(if *or { a | b } else { a & b }),
+                (Value::Int4(a), Value::Int4(b)) => Value::Int4(if *or { a | b } else { a & b }),
+                (Value::Int8(a), Value::Int8(b)) => Value::Int8(if *or { a | b } else { a & b }),
+                (_, v) => v,
+            },
+            AggFunc::Stat { float, .. } => stat_add(kept, v, *float)?,
             AggFunc::BoolAnd => match (kept, v) {
                 (Value::Bool(a), Value::Bool(b)) => Value::Bool(a && b),
                 (_, b) => b,
@@ -271,6 +279,11 @@ impl AggState {
                     (div.imp)(&[self.value, n], ctx)?
                 }
             }
+            AggFunc::Stat {
+                population,
+                root,
+                float,
+            } => stat_finish(&self.value, self.count, *population, *root, *float)?,
             AggFunc::JsonAgg { jsonb, ty } => match self.value {
                 Value::Array(items) => {
                     let parts: Vec<String> =
@@ -565,4 +578,84 @@ impl Node for HashAgg<'_> {
         }
         Ok(self.out.as_mut().and_then(Vec::pop))
     }
+}
+
+/// The statistics state: [sum, sum of squares] of the inputs so far.
+fn stat_add(kept: Value, v: Value, float: bool) -> Result<Value> {
+    let (sum, sq) = match &kept {
+        Value::Array(a) => (a.items()[0].clone(), a.items()[1].clone()),
+        _ if float => (Value::Float8(0.0), Value::Float8(0.0)),
+        _ => (
+            Value::Numeric(crate::value::Numeric::zero()),
+            Value::Numeric(crate::value::Numeric::zero()),
+        ),
+    };
+    let next = match (sum, sq, v) {
+        (Value::Float8(s), Value::Float8(q), Value::Float8(x)) => {
+            [Value::Float8(s + x), Value::Float8(q + x * x)]
+        }
+        (Value::Numeric(s), Value::Numeric(q), Value::Numeric(x)) => [
+            Value::Numeric(s.add(&x)?),
+            Value::Numeric(q.add(&x.mul(&x)?)?),
+        ],
+        (s, q, _) => [s, q],
+    };
+    Ok(Value::Array(crate::value::ArrayRef::new(next.to_vec())))
+}
+
+/// var / stddev (sample or population) from count, sum and sum of
+/// squares: (n·Σx² − (Σx)²) / (n·(n−1)) or / n², as PostgreSQL's
+/// numeric_var_samp; NULL for too few inputs.
+fn stat_finish(state: &Value, n: i64, population: bool, root: bool, float: bool) -> Result<Value> {
+    let Value::Array(a) = state else {
+        return Ok(Value::Null);
+    };
+    if n == 0 || (!population && n == 1) {
+        return Ok(Value::Null);
+    }
+    let (sum, sq) = (&a.items()[0], &a.items()[1]);
+    if float {
+        let (Value::Float8(s), Value::Float8(q)) = (sum, sq) else {
+            return Ok(Value::Null);
+        };
+        let nf = n as f64;
+        let numerator = (nf * q - s * s).max(0.0);
+        let var = numerator / if population { nf * nf } else { nf * (nf - 1.0) };
+        return Ok(Value::Float8(if root { var.sqrt() } else { var }));
+    }
+    let (Value::Numeric(s), Value::Numeric(q)) = (sum, sq) else {
+        return Ok(Value::Null);
+    };
+    let count = crate::value::Numeric::from_i64(n);
+    let numerator = count.mul(q)?.sub(&s.mul(s)?)?;
+    let denominator = if population {
+        count.mul(&count)?
+    } else {
+        count.mul(&crate::value::Numeric::from_i64(n - 1))?
+    };
+    let var = if numerator.signum() <= 0 {
+        crate::value::Numeric::zero()
+    } else {
+        numerator.div(&denominator)?
+    };
+    if !root {
+        return Ok(Value::Numeric(var));
+    }
+    // The square root at the variance's scale, exactly rounded.
+    Ok(Value::Numeric(numeric_sqrt(&var)))
+}
+
+/// The square root of a non-negative numeric at its own scale, rounded
+/// half up (an integer square root of the scaled mantissa).
+fn numeric_sqrt(v: &crate::value::Numeric) -> crate::value::Numeric {
+    use crate::value::Numeric;
+    let Numeric::Finite { mantissa, scale } = v else {
+        return v.clone();
+    };
+    // sqrt(m / 10^s) * 10^s = sqrt(m * 10^s); one more digit to round.
+    let ten = num_bigint::BigInt::from(10u8);
+    let scaled = mantissa * ten.pow(u32::from(*scale)) * num_bigint::BigInt::from(100u8);
+    let root = scaled.sqrt();
+    let rounded = (root + num_bigint::BigInt::from(5u8)) / ten;
+    Numeric::new(rounded, *scale)
 }

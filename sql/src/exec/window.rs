@@ -384,6 +384,21 @@ fn partition(
                     arg(0, part[e - 1], ctx)?
                 }
             }
+            WindowFunc::NthValue => {
+                let (s, e) = frame(j);
+                match arg(1, me, ctx)? {
+                    Value::Int4(n) if n <= 0 => {
+                        return Err(crate::error::SqlError::new(
+                            crate::error::SqlState::INVALID_ARGUMENT_FOR_NTH_VALUE,
+                            "argument of nth_value must be greater than zero",
+                        ))
+                    }
+                    Value::Int4(n) if s + (n as usize) <= e => {
+                        arg(0, part[s + n as usize - 1], ctx)?
+                    }
+                    _ => Value::Null,
+                }
+            }
             WindowFunc::Agg(agg) => {
                 let (s, e) = frame(j);
                 if matches!(call.frame.start, FrameBound::UnboundedPreceding) {

@@ -344,10 +344,12 @@ pub(super) static ARRAY_OPS: &[FuncDef] = &[
     non_strict(f("||", &[AnyNonArray, AnyArray], AnyArray, array_cat)),
 ];
 
-/// Text form of any value for the polymorphic `||`.
+/// Text form of any value for the polymorphic `||`: its cast to text
+/// (PostgreSQL's textanycat is `$1 || $2::text`, so a boolean is `true`).
 fn as_text(v: &Value, ctx: &EvalCtx<'_>) -> String {
     match v {
         Value::Text(s) => s.clone(),
+        Value::Bool(b) => if *b { "true" } else { "false" }.to_owned(),
         other => {
             let mut s = String::new();
             other.write_text(ctx.style(), &mut s);

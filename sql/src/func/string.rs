@@ -471,6 +471,11 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
             )),
         }
     }),
+    f("^@", &[Text, Text], Bool, |a, _| {
+        Ok(Value::Bool(
+            arg!(a, 0, Text).starts_with(arg!(a, 1, Text).as_str()),
+        ))
+    }),
     f("starts_with", &[Text, Text], Bool, |a, _| {
         Ok(Value::Bool(
             arg!(a, 0, Text).starts_with(arg!(a, 1, Text).as_str()),

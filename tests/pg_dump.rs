@@ -32,6 +32,14 @@ fn run(server: &Server, program: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Runs psql on database `db` with `args` (a file or a command),
+/// stopping at the first error.
+fn psql_run(server: &Server, t: &Tools, db: &str, args: &[&str]) {
+    let mut all = vec!["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", db];
+    all.extend_from_slice(args);
+    run(server, &t.psql, &all);
+}
+
 /// CREATE DATABASE `name` through psql.
 fn create_database(server: &Server, t: &Tools, name: &str) {
     let sql = format!("CREATE DATABASE {name}");
@@ -74,21 +82,11 @@ fn source_database(server: &Server, t: &Tools) {
     create_database(server, t, "src");
     let schema = golden("psql_describe/schema.sql");
     let data = golden("pg_dump/data.sql");
-    run(
+    psql_run(
         server,
-        &t.psql,
-        &[
-            "-X",
-            "-q",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-d",
-            "src",
-            "-f",
-            schema.to_str().unwrap(),
-            "-f",
-            data.to_str().unwrap(),
-        ],
+        t,
+        "src",
+        &["-f", schema.to_str().unwrap(), "-f", data.to_str().unwrap()],
     );
 }
 
@@ -115,20 +113,7 @@ fn assert_restores_and_dumps_the_same(server: &Server, t: &Tools, dump: &str, na
     create_database(server, t, name);
     let file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(file.path(), dump).unwrap();
-    run(
-        server,
-        &t.psql,
-        &[
-            "-X",
-            "-q",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-d",
-            name,
-            "-f",
-            file.path().to_str().unwrap(),
-        ],
-    );
+    psql_run(server, t, name, &["-f", file.path().to_str().unwrap()]);
     let again = run(server, &t.pg_dump, &[name]);
     assert_eq!(comparable(&again), comparable(dump));
 }
@@ -162,20 +147,7 @@ fn a_dump_taken_from_postgres_loads() {
     let server = Server::start(&[]);
     create_database(&server, &t, "from_pg");
     let dump = golden("pg_dump/from_postgres15.sql");
-    run(
-        &server,
-        &t.psql,
-        &[
-            "-X",
-            "-q",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-d",
-            "from_pg",
-            "-f",
-            dump.to_str().unwrap(),
-        ],
-    );
+    psql_run(&server, &t, "from_pg", &["-f", dump.to_str().unwrap()]);
     let counts = run(
         &server,
         &t.psql,
@@ -205,20 +177,7 @@ fn enums_and_domains_dump_in_dependency_order_and_restore() {
                   CREATE TABLE people (id int PRIMARY KEY, z zip, m mood DEFAULT 'ok', c calm); \
                   INSERT INTO people VALUES (1, '12345', 'happy', 'ok'), (2, DEFAULT, DEFAULT, NULL); \
                   COMMENT ON TYPE mood IS 'feelings';";
-    run(
-        &server,
-        &t.psql,
-        &[
-            "-X",
-            "-q",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-d",
-            "types_src",
-            "-c",
-            schema,
-        ],
-    );
+    psql_run(&server, &t, "types_src", &["-c", schema]);
     let dump = run(&server, &t.pg_dump, &["types_src"]);
     for expected in [
         "CREATE TYPE public.mood AS ENUM (\n    'sad',\n    'ok',\n    'happy'\n);",

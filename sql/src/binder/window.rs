@@ -204,38 +204,30 @@ impl Binder<'_> {
                     ty,
                 )
             }
-            ("first_value" | "last_value", 1) => {
+            ("first_value" | "last_value", 1) | ("nth_value", 2) => {
+                // The value's own type (an unknown literal is text).
                 let ty = if args[0].ty == DataType::Unknown {
                     DataType::Text
                 } else {
                     args[0].ty
                 };
                 args[0] = self.coerce(args[0].clone(), ty, -1, CoercionContext::Implicit)?;
-                (
-                    if name == "first_value" {
-                        WindowFunc::FirstValue
-                    } else {
-                        WindowFunc::LastValue
-                    },
-                    ty,
-                )
-            }
-            ("nth_value", 2) => {
-                let ty = if args[0].ty == DataType::Unknown {
-                    DataType::Text
-                } else {
-                    args[0].ty
+                if name == "nth_value" {
+                    args[1] = self
+                        .coerce(
+                            args[1].clone(),
+                            DataType::Int4,
+                            -1,
+                            CoercionContext::Implicit,
+                        )
+                        .map_err(|_| undefined(&args))?;
+                }
+                let func = match name {
+                    "first_value" => WindowFunc::FirstValue,
+                    "last_value" => WindowFunc::LastValue,
+                    _ => WindowFunc::NthValue,
                 };
-                args[0] = self.coerce(args[0].clone(), ty, -1, CoercionContext::Implicit)?;
-                args[1] = self
-                    .coerce(
-                        args[1].clone(),
-                        DataType::Int4,
-                        -1,
-                        CoercionContext::Implicit,
-                    )
-                    .map_err(|_| undefined(&args))?;
-                (WindowFunc::NthValue, ty)
+                (func, ty)
             }
             _ => return Err(undefined(&args)),
         };

@@ -136,9 +136,10 @@ pub fn parse(p: &mut Parser<'_>) -> Result<DomainStatement, ParserError> {
             loop {
                 if p.parse_keyword(Keyword::DEFAULT) {
                     if default.is_some() {
-                        return Err(ParserError::ParserError(
-                            "multiple default expressions".into(),
-                        ));
+                        return Err(ParserError::ParserError(format!(
+                            "{}multiple default expressions",
+                            super::OWN_MESSAGE
+                        )));
                     }
                     default = Some(Box::new(p.parse_expr()?));
                     continue;

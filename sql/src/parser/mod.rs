@@ -673,6 +673,10 @@ fn unterminated_comment_start(sql: &str) -> Option<u32> {
     }
 }
 
+/// Marks a ParserError message that is already PostgreSQL's wording
+/// (the parsers of this module raise them), passed on as it is.
+pub(crate) const OWN_MESSAGE: &str = "\u{1}pg:";
+
 fn syntax_error(sql: &str, e: ParserError) -> SqlError {
     let end_of_input = || {
         let pos = u32::try_from(sql.chars().count() + 1).ok();
@@ -717,6 +721,10 @@ fn syntax_error(sql: &str, e: ParserError) -> SqlError {
             SqlError::syntax(format!("{what} at or near \"{near}\""), pos)
         }
         ParserError::ParserError(msg) => {
+            // This crate's own parsers word some errors as PostgreSQL.
+            if let Some(own) = msg.strip_prefix(OWN_MESSAGE) {
+                return SqlError::syntax(own.to_owned(), None);
+            }
             if msg.contains("found: EOF") {
                 return end_of_input();
             }

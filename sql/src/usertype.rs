@@ -251,6 +251,10 @@ pub fn parse_label(type_oid: u32, text: &str) -> crate::error::Result<crate::val
 static PENDING: LazyLock<parking_lot::Mutex<std::collections::HashSet<u32>>> =
     LazyLock::new(Default::default);
 
+/// How many labels PENDING holds, so that parsing a label (per row in
+/// COPY) takes no lock while no transaction has added one.
+static PENDING_COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// The labels one transaction added, pending until it ends (dropped
 /// with the transaction).
 #[derive(Debug, Default)]
@@ -259,7 +263,9 @@ pub struct PendingLabels(Vec<u32>);
 impl PendingLabels {
     /// Marks label `oid` pending until this transaction ends.
     pub fn add(&mut self, oid: u32) {
-        PENDING.lock().insert(oid);
+        let mut p = PENDING.lock();
+        p.insert(oid);
+        PENDING_COUNT.store(p.len(), std::sync::atomic::Ordering::Release);
         self.0.push(oid);
     }
 }
@@ -271,14 +277,14 @@ impl Drop for PendingLabels {
             for oid in &self.0 {
                 p.remove(oid);
             }
+            PENDING_COUNT.store(p.len(), std::sync::atomic::Ordering::Release);
         }
     }
 }
 
 /// True if label `oid` was added by a transaction still open.
 pub fn is_pending(oid: u32) -> bool {
-    let p = PENDING.lock();
-    !p.is_empty() && p.contains(&oid)
+    PENDING_COUNT.load(std::sync::atomic::Ordering::Acquire) != 0 && PENDING.lock().contains(&oid)
 }
 
 /// Checks `v` against domain `oid`'s constraints: 23502 for NULL in a

@@ -1079,8 +1079,7 @@ impl Binder<'_> {
         mut args: Vec<Expr>,
         pos: Option<u32>,
     ) -> Result<Expr> {
-        let types: Vec<DataType> = args.iter().map(|a| a.ty).collect();
-        if let Some(oid) = func::enum_type_argument(name, &types) {
+        if let Some(oid) = func::enum_type_argument(name, &args) {
             args.push(Expr {
                 kind: ExprKind::Const(Value::Oid(oid)),
                 ty: DataType::Oid,

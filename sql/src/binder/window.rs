@@ -157,6 +157,19 @@ impl Binder<'_> {
             .with_hint("No function matches the given name and argument types. You might need to add explicit type casts.")
             .at(pos)
         };
+        // An integer argument (ntile's count, the offset of lag, lead and
+        // nth_value); a type with no implicit cast names no function.
+        let int4_argument = |binder: &mut Self, args: &mut Vec<Expr>, i: usize| {
+            args[i] = binder
+                .coerce(
+                    args[i].clone(),
+                    DataType::Int4,
+                    -1,
+                    CoercionContext::Implicit,
+                )
+                .map_err(|_| undefined(args))?;
+            Ok::<(), SqlError>(())
+        };
         let (func, ty) = match (name, args.len()) {
             ("row_number", 0) => (WindowFunc::RowNumber, DataType::Int8),
             ("rank", 0) => (WindowFunc::Rank, DataType::Int8),
@@ -164,14 +177,7 @@ impl Binder<'_> {
             ("percent_rank", 0) => (WindowFunc::PercentRank, DataType::Float8),
             ("cume_dist", 0) => (WindowFunc::CumeDist, DataType::Float8),
             ("ntile", 1) => {
-                args[0] = self
-                    .coerce(
-                        args[0].clone(),
-                        DataType::Int4,
-                        -1,
-                        CoercionContext::Implicit,
-                    )
-                    .map_err(|_| undefined(&args))?;
+                int4_argument(self, &mut args, 0)?;
                 (WindowFunc::Ntile, DataType::Int4)
             }
             ("lag" | "lead", 1..=3) => {
@@ -186,14 +192,7 @@ impl Binder<'_> {
                 }
                 args[0] = self.coerce(args[0].clone(), ty, -1, CoercionContext::Implicit)?;
                 if args.len() >= 2 {
-                    args[1] = self
-                        .coerce(
-                            args[1].clone(),
-                            DataType::Int4,
-                            -1,
-                            CoercionContext::Implicit,
-                        )
-                        .map_err(|_| undefined(&args))?;
+                    int4_argument(self, &mut args, 1)?;
                 }
                 (
                     if name == "lag" {
@@ -213,14 +212,7 @@ impl Binder<'_> {
                 };
                 args[0] = self.coerce(args[0].clone(), ty, -1, CoercionContext::Implicit)?;
                 if name == "nth_value" {
-                    args[1] = self
-                        .coerce(
-                            args[1].clone(),
-                            DataType::Int4,
-                            -1,
-                            CoercionContext::Implicit,
-                        )
-                        .map_err(|_| undefined(&args))?;
+                    int4_argument(self, &mut args, 1)?;
                 }
                 let func = match name {
                     "first_value" => WindowFunc::FirstValue,

@@ -15,6 +15,23 @@ pub type Schemas = Arc<Vec<(u32, String)>>;
 /// A database's user-defined types.
 pub type UserTypes = Arc<Vec<Arc<crate::usertype::UserType>>>;
 
+/// One value per database (its schemas, its user types), kept until the
+/// catalog changes.
+pub struct PerDatabase<T>(Mutex<HashMap<u32, T>>);
+
+impl<T> Default for PerDatabase<T> {
+    fn default() -> Self {
+        PerDatabase(Mutex::new(HashMap::new()))
+    }
+}
+
+impl<T: Clone> PerDatabase<T> {
+    /// Database `db`'s value, if cached.
+    pub fn get(&self, db: u32) -> Option<T> {
+        self.0.lock().get(&db).cloned()
+    }
+}
+
 /// Cached definitions by (database, schema, name).
 #[derive(Default)]
 pub struct CatalogCache {
@@ -23,9 +40,9 @@ pub struct CatalogCache {
     /// The definitions.
     tables: Mutex<HashMap<(u32, String, String), Arc<TableDef>>>,
     /// Each database's schemas, (oid, name).
-    namespaces: Mutex<HashMap<u32, Schemas>>,
+    pub namespaces: PerDatabase<Schemas>,
     /// Each database's user-defined types.
-    types: Mutex<HashMap<u32, UserTypes>>,
+    pub types: PerDatabase<UserTypes>,
 }
 
 impl CatalogCache {
@@ -50,39 +67,20 @@ impl CatalogCache {
         }
     }
 
-    /// Database `db`'s cached schemas.
-    pub fn namespaces(&self, db: u32) -> Option<Schemas> {
-        self.namespaces.lock().get(&db).cloned()
-    }
-
-    /// Caches database `db`'s schemas, read at `version`, unless the
-    /// catalog changed since.
-    pub fn put_namespaces(&self, version: u64, db: u32, schemas: Schemas) {
-        let mut n = self.namespaces.lock();
+    /// Caches database `db`'s value in `map`, read at `version`, unless
+    /// the catalog changed since.
+    pub fn put_per_database<T>(&self, map: &PerDatabase<T>, version: u64, db: u32, value: T) {
+        let mut m = map.0.lock();
         if self.version() == version {
-            n.insert(db, schemas);
-        }
-    }
-
-    /// Database `db`'s cached user-defined types.
-    pub fn user_types(&self, db: u32) -> Option<UserTypes> {
-        self.types.lock().get(&db).cloned()
-    }
-
-    /// Caches database `db`'s user-defined types, read at `version`,
-    /// unless the catalog changed since.
-    pub fn put_user_types(&self, version: u64, db: u32, types: UserTypes) {
-        let mut t = self.types.lock();
-        if self.version() == version {
-            t.insert(db, types);
+            m.insert(db, value);
         }
     }
 
     /// Forgets everything (a catalog-changing transaction ended).
     pub fn invalidate(&self) {
         let mut t = self.tables.lock();
-        let mut n = self.namespaces.lock();
-        let mut u = self.types.lock();
+        let mut n = self.namespaces.0.lock();
+        let mut u = self.types.0.lock();
         self.version.fetch_add(1, Ordering::AcqRel);
         t.clear();
         n.clear();

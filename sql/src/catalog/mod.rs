@@ -35,7 +35,7 @@ pub const FIRST_USER_OID: u32 = 16384;
 /// pg_constraint.contype of a domain's CHECK as stored here (shown as
 /// 'c' with contypid set, as PostgreSQL's).
 pub const DOMAIN_CHECK: &str = "D";
-pub use cache::{CatalogCache, UserTypes};
+pub use cache::{CatalogCache, PerDatabase, UserTypes};
 pub use relations::{
     role_name, SystemView, BUILTIN_DESCRIPTIONS, BUILTIN_SHARED_DESCRIPTIONS,
     INFORMATION_SCHEMA_NS, PG_TOAST_NS,

@@ -39,7 +39,7 @@ pub fn domain_statement(ctx: &mut Stmt<'_>, s: &DomainStatement) -> Result<&'sta
             names,
             cascade,
         } => {
-            drop_domains(ctx, *if_exists, *cascade, names)?;
+            super::types::drop_types(ctx, *if_exists, *cascade, names, true)?;
             Ok("DROP DOMAIN")
         }
     }
@@ -220,22 +220,14 @@ fn republish(ctx: &mut Stmt<'_>) -> Result<()> {
 }
 
 /// The domain `parts` names (42704 if none; 42809 for another type).
-fn find_domain(ctx: &Stmt<'_>, parts: &[String]) -> Result<Option<Arc<UserType>>> {
-    let types = ctx.catalog().user_types()?;
-    match ctx.pick_user_type(&types, parts)? {
+pub(super) fn find_domain(ctx: &Stmt<'_>, parts: &[String]) -> Result<Option<Arc<UserType>>> {
+    match super::types::find_type(ctx, parts)? {
         Some(t) if t.domain.is_none() => Err(SqlError::new(
             SqlState::WRONG_OBJECT_TYPE,
             format!("\"{}\" is not a domain", parts.join(".")),
         )),
         found => Ok(found),
     }
-}
-
-fn undefined_domain(parts: &[String]) -> SqlError {
-    SqlError::new(
-        SqlState::UNDEFINED_OBJECT,
-        format!("type \"{}\" does not exist", parts.join(".")),
-    )
 }
 
 /// Every value stored in a column of domain `oid`: (table, column, value).
@@ -294,7 +286,7 @@ fn alter_domain(ctx: &mut Stmt<'_>, name: &ObjectName, action: &AlterDomain) -> 
     let parts = object_name(name);
     lock_names(ctx)?;
     let Some(ty) = find_domain(ctx, &parts)? else {
-        return Err(undefined_domain(&parts));
+        return Err(super::types::undefined_type(&parts.join(".")));
     };
     let Some(d) = &ty.domain else {
         return Ok(());
@@ -409,37 +401,6 @@ fn alter_domain(ctx: &mut Stmt<'_>, name: &ObjectName, action: &AlterDomain) -> 
         }
     }
     republish(ctx)
-}
-
-fn drop_domains(
-    ctx: &mut Stmt<'_>,
-    if_exists: bool,
-    cascade: bool,
-    names: &[ObjectName],
-) -> Result<()> {
-    ctx.check_writable("DROP DOMAIN")?;
-    lock_names(ctx)?;
-    let mut found = Vec::new();
-    for name in names {
-        let parts = object_name(name);
-        match find_domain(ctx, &parts)? {
-            Some(t) => found.push(t),
-            None if if_exists => ctx.notices.push(SqlError::notice(
-                SqlState::SUCCESSFUL_COMPLETION,
-                format!("type \"{}\" does not exist, skipping", parts.join(".")),
-            )),
-            None => return Err(undefined_domain(&parts)),
-        }
-    }
-    if found.is_empty() {
-        return Ok(());
-    }
-    let xid = ctx.write_xid("DROP DOMAIN")?;
-    for t in found {
-        super::types::drop_type(ctx, xid, &t, cascade)?;
-    }
-    ctx.catalog_changed();
-    Ok(())
 }
 
 /// A domain CHECK's text as pg_get_constraintdef prints it:

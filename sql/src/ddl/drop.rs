@@ -108,7 +108,7 @@ pub fn drop(
             Ok(Dispatched::Done)
         }
         ObjectType::Type => {
-            super::types::drop_types(ctx, if_exists, cascade, names)?;
+            super::types::drop_types(ctx, if_exists, cascade, names, false)?;
             sink.command_complete("DROP TYPE")?;
             Ok(Dispatched::Done)
         }

@@ -33,7 +33,7 @@ fn check_label(label: &str) -> Result<()> {
     Ok(())
 }
 
-fn undefined_type(name: &str) -> SqlError {
+pub(super) fn undefined_type(name: &str) -> SqlError {
     SqlError::new(
         SqlState::UNDEFINED_OBJECT,
         format!("type \"{name}\" does not exist"),
@@ -75,7 +75,7 @@ pub(super) fn type_row(
 
 /// The user type `parts` names, read from the catalog as this
 /// transaction sees it (42704 if there is none).
-fn find_type(ctx: &Stmt<'_>, parts: &[String]) -> Result<Option<Arc<UserType>>> {
+pub(super) fn find_type(ctx: &Stmt<'_>, parts: &[String]) -> Result<Option<Arc<UserType>>> {
     let types = ctx.catalog().user_types()?;
     ctx.pick_user_type(&types, parts)
 }
@@ -433,24 +433,33 @@ fn uses_type(t: DataType, oid: u32) -> bool {
     }
 }
 
-/// DROP TYPE [IF EXISTS] names [CASCADE]: columns of the type block it
-/// (2BP01), or go with it under CASCADE.
+/// DROP TYPE (or, with `domains`, DROP DOMAIN, whose names must be
+/// domains: 42809) [IF EXISTS] names [CASCADE]: columns of the type
+/// block it (2BP01), or go with it under CASCADE.
 pub fn drop_types(
     ctx: &mut Stmt<'_>,
     if_exists: bool,
     cascade: bool,
     names: &[ObjectName],
+    domains: bool,
 ) -> Result<()> {
-    ctx.check_writable("DROP TYPE")?;
+    let verb = if domains { "DROP DOMAIN" } else { "DROP TYPE" };
+    ctx.check_writable(verb)?;
     lock_names(ctx)?;
     let mut found = Vec::new();
     for name in names {
         let parts = object_name(name);
-        match find_type(ctx, &parts)? {
+        let ty = if domains {
+            super::domain::find_domain(ctx, &parts)?
+        } else {
+            find_type(ctx, &parts)?
+        };
+        match ty {
             Some(t) => found.push(t),
             None => {
                 let last = parts.last().map_or("", |s| s);
-                if let Some(t) = DataType::from_name(last).filter(|_| parts.len() == 1) {
+                let builtin = DataType::from_name(last).filter(|_| parts.len() == 1 && !domains);
+                if let Some(t) = builtin {
                     return Err(SqlError::new(
                         SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
                         format!(
@@ -473,7 +482,7 @@ pub fn drop_types(
     if found.is_empty() {
         return Ok(());
     }
-    let xid = ctx.write_xid("DROP TYPE")?;
+    let xid = ctx.write_xid(verb)?;
     for ty in found {
         drop_type(ctx, xid, &ty, cascade)?;
     }

@@ -19,11 +19,11 @@ const TYPED: [&str; 3] = ["enum_first", "enum_last", "enum_range"];
 
 /// For a call of an enum function with an argument of an enum type,
 /// the type's OID to append as its hidden last argument.
-pub fn type_argument(name: &str, args: &[DataType]) -> Option<u32> {
+pub fn type_argument(name: &str, args: &[crate::expr::Expr]) -> Option<u32> {
     if !TYPED.contains(&name) {
         return None;
     }
-    args.iter().find_map(|t| match t {
+    args.iter().find_map(|a| match &a.ty {
         DataType::Enum(oid) => Some(*oid),
         _ => None,
     })

@@ -168,36 +168,35 @@ impl<'s> Stmt<'s> {
     /// This database's schemas, (oid, name), as this transaction sees
     /// them.
     pub fn namespaces(&self) -> Result<Arc<Vec<(u32, String)>>> {
-        if !self.txn.catalog_changed {
-            if let Some(n) = self.cluster.cache.namespaces(self.db) {
-                return Ok(n);
-            }
-        }
-        let version = self.cluster.cache.version();
-        let n = Arc::new(Catalog::new(self.engine(), self.db, &*self.txn).namespaces()?);
-        if !self.txn.catalog_changed {
-            self.cluster
-                .cache
-                .put_namespaces(version, self.db, Arc::clone(&n));
-        }
-        Ok(n)
+        self.per_database(&self.cluster.cache.namespaces, |c| c.namespaces())
     }
 
     /// The database's user-defined types (cached like its schemas).
     pub fn user_types(&self) -> Result<crate::catalog::UserTypes> {
+        self.per_database(&self.cluster.cache.types, |c| c.user_types())
+    }
+
+    /// A value of `map` for this database: cached, unless this
+    /// transaction changed the catalog (then read as it sees it), else
+    /// read with `read` and cached.
+    fn per_database<T>(
+        &self,
+        map: &crate::catalog::PerDatabase<Arc<T>>,
+        read: impl FnOnce(&Catalog<'_>) -> Result<T>,
+    ) -> Result<Arc<T>> {
         if !self.txn.catalog_changed {
-            if let Some(t) = self.cluster.cache.user_types(self.db) {
-                return Ok(t);
+            if let Some(v) = map.get(self.db) {
+                return Ok(v);
             }
         }
         let version = self.cluster.cache.version();
-        let t = Arc::new(Catalog::new(self.engine(), self.db, &*self.txn).user_types()?);
+        let v = Arc::new(read(&Catalog::new(self.engine(), self.db, &*self.txn))?);
         if !self.txn.catalog_changed {
             self.cluster
                 .cache
-                .put_user_types(version, self.db, Arc::clone(&t));
+                .put_per_database(map, version, self.db, Arc::clone(&v));
         }
-        Ok(t)
+        Ok(v)
     }
 
     /// The user type named by `parts` (`name` searched on the path, or

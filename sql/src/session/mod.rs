@@ -685,7 +685,7 @@ impl Session {
         // After a catalog change, the registry of user types is brought
         // up to date before rows are read (usertype.rs). A failure here
         // shows again where the types are used.
-        if crate::usertype::any() && ctx.cluster.cache.user_types(ctx.db).is_none() {
+        if crate::usertype::any() && ctx.cluster.cache.types.get(ctx.db).is_none() {
             let _ = ctx.user_types();
         }
         Some(ctx)

@@ -834,7 +834,16 @@ fn parse_timestamp(text: &str, with_zone: bool, style: &OutputStyle) -> Result<i
     }
     let (y, m, dd) = d.date.ok_or_else(|| errors::invalid_datetime(name, text))?;
     let days = checked_date(y, m, dd, text, "timestamp")?;
-    let local = i64::from(days) * USECS_PER_DAY + d.time.unwrap_or(0);
+    let out_of_range = || {
+        SqlError::new(
+            SqlState::DATETIME_FIELD_OVERFLOW,
+            format!("timestamp out of range: \"{text}\""),
+        )
+    };
+    let local = i64::from(days)
+        .checked_mul(USECS_PER_DAY)
+        .and_then(|x| x.checked_add(d.time.unwrap_or(0)))
+        .ok_or_else(out_of_range)?;
     let value = if with_zone {
         let offset_secs = match &d.zone {
             Some(ZoneSpec::Offset(o)) => i64::from(*o),
@@ -842,7 +851,9 @@ fn parse_timestamp(text: &str, with_zone: bool, style: &OutputStyle) -> Result<i
             // No zone: the session zone at that local time.
             None => i64::from(local_offset(&style.zone, local)),
         };
-        local - offset_secs * 1_000_000
+        local
+            .checked_sub(offset_secs * 1_000_000)
+            .ok_or_else(out_of_range)?
     } else {
         local
     };
@@ -882,9 +893,9 @@ pub(crate) fn local_offset(zone: &crate::value::Zone, local: i64) -> i32 {
 
 /// PostgreSQL's MIN_TIMESTAMP: 4714-11-24 00:00:00 BC, in microseconds
 /// from 2000-01-01.
-const MIN_TIMESTAMP: i64 = -211_813_488_000_000_000;
+pub(crate) const MIN_TIMESTAMP: i64 = -211_813_488_000_000_000;
 /// PostgreSQL's END_TIMESTAMP: 294277-01-01 00:00:00.
-const END_TIMESTAMP: i64 = 9_223_371_331_200_000_000;
+pub(crate) const END_TIMESTAMP: i64 = 9_223_371_331_200_000_000;
 
 /// Intervals in PostgreSQL's own form: `1 year 2 mons 3 days 04:05:06`,
 /// with units spelled out or abbreviated, and a bare `HH:MM:SS`.
@@ -920,7 +931,15 @@ fn parse_interval(text: &str) -> Result<Interval> {
                 None => (false, tok.strip_prefix('+').unwrap_or(tok)),
             };
             let micros = parse_time_span(t).ok_or_else(bad)?;
-            iv.micros += if neg { -micros } else { micros };
+            iv.micros = i64::try_from(micros)
+                .ok()
+                .and_then(|m| iv.micros.checked_add(if neg { -m } else { m }))
+                .ok_or_else(|| {
+                    SqlError::new(
+                        SqlState::INTERVAL_FIELD_OVERFLOW,
+                        format!("interval field value out of range: \"{text}\""),
+                    )
+                })?;
             continue;
         }
         // A number: digits, sign, point and exponent only (Rust would
@@ -990,11 +1009,19 @@ fn parse_interval(text: &str) -> Result<Interval> {
         }
     }
     if ago {
-        iv = Interval {
-            months: -iv.months,
-            days: -iv.days,
-            micros: -iv.micros,
-        };
+        iv = (|| {
+            Some(Interval {
+                months: iv.months.checked_neg()?,
+                days: iv.days.checked_neg()?,
+                micros: iv.micros.checked_neg()?,
+            })
+        })()
+        .ok_or_else(|| {
+            SqlError::new(
+                SqlState::INTERVAL_FIELD_OVERFLOW,
+                format!("interval field value out of range: \"{text}\""),
+            )
+        })?;
     }
     Ok(iv)
 }
@@ -1014,12 +1041,13 @@ fn year_month(tok: &str) -> Option<(i32, i32)> {
 }
 
 /// `H:MM[:SS[.f]]` where hours may exceed 24.
-fn parse_time_span(t: &str) -> Option<i64> {
+/// In i128, so that the caller tells an overflow from bad syntax.
+fn parse_time_span(t: &str) -> Option<i128> {
     let mut parts = t.splitn(3, ':');
-    let h: i64 = parts.next()?.parse().ok()?;
-    let m: i64 = parts.next()?.parse().ok()?;
+    let h: i128 = parts.next()?.parse().ok()?;
+    let m: i128 = parts.next()?.parse().ok()?;
     let s: f64 = parts.next().map(|p| p.parse().ok()).unwrap_or(Some(0.0))?;
-    Some((h * 3600 + m * 60) * 1_000_000 + (s * 1e6).round() as i64)
+    Some((h * 3600 + m * 60) * 1_000_000 + (s * 1e6).round() as i128)
 }
 
 /// Local time (in the session's zone) to UTC, with the offset in force

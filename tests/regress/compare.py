@@ -6,15 +6,24 @@ output lines that actorgres reproduces (difflib's matching blocks).
 
     AG_PORT=5433 PG_PORT=55499 python3 tests/regress/compare.py sequence.sql uuid.sql
 
+With REGRESS_DIR set to a PostgreSQL source tree's src/test/regress, file
+names are looked up in its sql/ folder and its test_setup.sql (the shared
+tables tenk1, onek, int4_tbl, ...) runs in `rg` first, unmeasured.
+
 Not part of `cargo test`: a measuring tool for the issue notes."""
 import difflib, os, subprocess, sys
 PSQL="/usr/lib/postgresql/15/bin/psql"
+REGRESS=os.environ.get("REGRESS_DIR")
 def run(port, sql):
     subprocess.run([PSQL,"-X","-q","-h","127.0.0.1","-p",str(port),"-U","postgres","-d","postgres","-c","DROP DATABASE IF EXISTS rg","-c","CREATE DATABASE rg"],capture_output=True)
+    if REGRESS:
+        env=dict(os.environ, PG_ABS_SRCDIR=REGRESS, PG_LIBDIR="/nonexistent", PG_DLSUFFIX=".so")
+        subprocess.run([PSQL,"-X","-q","-h","127.0.0.1","-p",str(port),"-U","postgres","-d","rg","-f",os.path.join(REGRESS,"sql","test_setup.sql")],capture_output=True,env=env,timeout=600)
     p=subprocess.run([PSQL,"-X","-a","-q","-h","127.0.0.1","-p",str(port),"-U","postgres","-d","rg","-f",sql],capture_output=True,text=True,timeout=600)
     return (p.stdout+p.stderr).splitlines()
 tot_m=tot_n=0
 for f in sys.argv[1:]:
+    if REGRESS: f=os.path.join(REGRESS,"sql",f)
     ours=run(int(os.environ.get("AG_PORT", "5433")),f); pg=run(int(os.environ.get("PG_PORT", "55499")),f)
     pg=[l.replace(f, "F") for l in pg]; ours=[l.replace(f,"F") for l in ours]
     sm=difflib.SequenceMatcher(None, pg, ours, autojunk=False)

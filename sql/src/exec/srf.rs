@@ -114,17 +114,16 @@ impl Series {
                     DataType::Numeric => Value::Numeric(crate::value::Numeric::from_i64(1)),
                     _ => Value::Int4(1),
                 });
+                if ty == DataType::Numeric {
+                    numeric_bounds_finite(&start, "start value")?;
+                    numeric_bounds_finite(&stop, "stop value")?;
+                    numeric_bounds_finite(&step, "step size")?;
+                }
                 let down = match &step {
                     Value::Int4(0) | Value::Int8(0) => return Err(zero_step()),
                     Value::Int4(s) => *s < 0,
                     Value::Int8(s) => *s < 0,
                     Value::Numeric(n) => {
-                        if n.is_nan() || start_or_stop_nan(&start, &stop) {
-                            return Err(SqlError::new(
-                                SqlState::INVALID_PARAMETER_VALUE,
-                                "step size cannot be NaN",
-                            ));
-                        }
                         if n.signum() == 0 {
                             return Err(zero_step());
                         }
@@ -191,8 +190,19 @@ impl Series {
     }
 }
 
-fn start_or_stop_nan(a: &Value, b: &Value) -> bool {
-    matches!(a, Value::Numeric(n) if n.is_nan()) || matches!(b, Value::Numeric(n) if n.is_nan())
+/// generate_series(numeric) takes neither NaN nor infinities.
+fn numeric_bounds_finite(v: &Value, what: &str) -> Result<()> {
+    match v {
+        Value::Numeric(n) if n.is_nan() => Err(SqlError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            format!("{what} cannot be NaN"),
+        )),
+        Value::Numeric(n) if !n.is_finite() => Err(SqlError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            format!("{what} cannot be infinity"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn op(name: &str, args: &[DataType]) -> Result<&'static FuncDef> {

@@ -195,11 +195,14 @@ fn field(unit: &str, p: &Parts, ty: &str) -> Result<Numeric> {
             -((999 - (p.year - 1)) / 1000)
         })),
         "epoch" => {
-            let unix = p.utc + (i64::from(POSTGRES_EPOCH_JDATE) - 2_440_588) * USECS_PER_DAY
+            // In i128: near the end of the timestamp range the shift to
+            // 1970 leaves i64.
+            let unix = i128::from(p.utc)
+                + i128::from((i64::from(POSTGRES_EPOCH_JDATE) - 2_440_588) * USECS_PER_DAY)
                 - if ty == "timestamp with time zone" {
                     0
                 } else {
-                    i64::from(p.offset) * 1_000_000
+                    i128::from(p.offset) * 1_000_000
                 };
             Ok(Numeric::new(unix.into(), 6))
         }
@@ -870,12 +873,22 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         TimestampTz,
         date_trunc,
     )),
-    f("to_char", &[Timestamp, Text], Text, |a, c| {
-        let p = ts_parts(&a[0], c).ok_or_else(|| SqlError::internal("to_char argument"))?;
-        Ok(Value::Text(to_char(&p, &arg!(a, 1, Text))))
-    }),
-    stable(f("to_char", &[TimestampTz, Text], Text, |a, c| {
-        let p = ts_parts(&a[0], c).ok_or_else(|| SqlError::internal("to_char argument"))?;
-        Ok(Value::Text(to_char(&p, &arg!(a, 1, Text))))
-    })),
+    f("to_char", &[Timestamp, Text], Text, timestamp_to_char),
+    stable(f("to_char", &[TimestampTz, Text], Text, timestamp_to_char)),
 ];
+
+/// to_char of a timestamp: NULL for infinity or an empty pattern, as
+/// PostgreSQL's timestamp_to_char.
+fn timestamp_to_char(a: &[Value], c: &mut EvalCtx<'_>) -> Result<Value> {
+    let pattern = arg!(a, 1, Text);
+    if pattern.is_empty()
+        || matches!(
+            a[0],
+            Value::Timestamp(i64::MIN | i64::MAX) | Value::TimestampTz(i64::MIN | i64::MAX)
+        )
+    {
+        return Ok(Value::Null);
+    }
+    let p = ts_parts(&a[0], c).ok_or_else(|| SqlError::internal("to_char argument"))?;
+    Ok(Value::Text(to_char(&p, &pattern)))
+}

@@ -109,8 +109,17 @@ fn parse(text: &str, pattern: &str) -> Result<Fields> {
                 let shown: String = t[start..(start + width).min(t.len())].iter().collect();
                 return Err(field_error(&shown, name).with_detail("Value must be an integer."));
             }
-            s.parse::<i64>()
-                .map_err(|_| field_error(&s, name).with_detail("Value must be an integer."))
+            let v = s
+                .parse::<i64>()
+                .map_err(|_| field_error(&s, name).with_detail("Value must be an integer."))?;
+            if i32::try_from(v).is_err() {
+                return Err(SqlError::new(
+                    SqlState::DATETIME_FIELD_OVERFLOW,
+                    format!("value for \"{name}\" in source string is out of range"),
+                )
+                .with_detail("Value must be in the range -2147483648 to 2147483647."));
+            }
+            Ok(v)
         };
         match *elem {
             "YYYY" => out.year = Some(number(4, "YYYY")? as i32),
@@ -207,9 +216,13 @@ fn parse(text: &str, pattern: &str) -> Result<Fields> {
     Ok(out)
 }
 
-/// Days since 2000-01-01 and microseconds since midnight of the fields.
-fn resolve(f: &Fields) -> Result<(i32, i64)> {
+/// Days since 2000-01-01 and microseconds since midnight of the fields;
+/// `out_of_range` is the caller's error for a year no date reaches.
+fn resolve(f: &Fields, out_of_range: impl Fn() -> SqlError) -> Result<(i32, i64)> {
     let year = f.year.unwrap_or(1);
+    if !(-4713..=5_874_897).contains(&year) {
+        return Err(out_of_range());
+    }
     let (month, day) = match (f.doy, f.month, f.day) {
         (Some(doy), None, None) => {
             let jd = date2j(year, 1, 1) + doy - 1;
@@ -255,16 +268,34 @@ fn finish(f: &Fields, jd: i32) -> Result<(i32, i64)> {
 
 pub(super) static FUNCTIONS: &[FuncDef] = &[
     stable(f("to_date", &[Text, Text], Date, |a, _| {
-        let fields = parse(&arg!(a, 0, Text), &arg!(a, 1, Text))?;
-        let (days, _) = resolve(&fields)?;
+        let text = arg!(a, 0, Text);
+        let fields = parse(&text, &arg!(a, 1, Text))?;
+        let date_range = || {
+            SqlError::new(
+                SqlState::DATETIME_FIELD_OVERFLOW,
+                format!("date out of range: \"{text}\""),
+            )
+        };
+        let (days, _) = resolve(&fields, date_range)?;
+        if days < -POSTGRES_EPOCH_JDATE {
+            return Err(date_range());
+        }
         Ok(Value::Date(days))
     })),
     stable(f("to_timestamp", &[Text, Text], TimestampTz, |a, ctx| {
         let fields = parse(&arg!(a, 0, Text), &arg!(a, 1, Text))?;
-        let (days, micros) = resolve(&fields)?;
-        let local = i64::from(days) * USECS_PER_DAY + micros;
+        let range = || SqlError::new(SqlState::DATETIME_FIELD_OVERFLOW, "timestamp out of range");
+        let (days, micros) = resolve(&fields, range)?;
+        let local = i64::from(days)
+            .checked_mul(USECS_PER_DAY)
+            .and_then(|x| x.checked_add(micros))
+            .ok_or_else(range)?;
         let offset = crate::cast::local_offset(&ctx.style.zone, local);
-        Ok(Value::TimestampTz(local - i64::from(offset) * 1_000_000))
+        let value = local - i64::from(offset) * 1_000_000;
+        if !(crate::cast::MIN_TIMESTAMP..crate::cast::END_TIMESTAMP).contains(&value) {
+            return Err(range());
+        }
+        Ok(Value::TimestampTz(value))
     })),
 ];
 

@@ -660,7 +660,8 @@ impl Numeric {
             });
         }
         let weight = (y * x.abs().ln() * std::f64::consts::LOG10_E) as i32;
-        let rscale = (16 - weight)
+        let rscale = 16i32
+            .saturating_sub(weight)
             .max(i32::from(self.scale()))
             .max(i32::from(exp.scale()))
             .clamp(0, MAX_DISPLAY_SCALE);
@@ -670,7 +671,7 @@ impl Numeric {
     }
 
     /// Whether the value is a finite number.
-    fn is_finite(&self) -> bool {
+    pub fn is_finite(&self) -> bool {
         matches!(self, Numeric::Finite { .. })
     }
 

@@ -123,7 +123,7 @@ pub fn cast_value(
                     s
                 })
             } else {
-                parse_text(&s, to, style)?
+                parse_text_typmod(&s, to, typmod, style)?
             }
         }
         // bool::text is booltext ("true"), not boolout ("t").
@@ -228,6 +228,10 @@ pub fn apply_typmod(v: Value, to: DataType, typmod: i32, explicit: bool) -> Resu
         }
         (Value::TimestampTz(t), DataType::TimestampTz) if (0..6).contains(&typmod) => {
             Ok(Value::TimestampTz(round_micros(t, typmod)))
+        }
+        (Value::Interval(mut iv), DataType::Interval) if typmod >= 0 => {
+            crate::value::interval_in::adjust_for_typmod(&mut iv, typmod);
+            Ok(Value::Interval(iv))
         }
         (v, _) => Ok(v),
     }
@@ -413,6 +417,22 @@ fn oid_as(o: u32, to: DataType) -> Value {
 }
 
 /// Reads `text` with the input function of `to` (int4in, boolin, ...).
+/// parse_text for a column or cast with a typmod: an interval's range
+/// decides what a bare number means (`'1'::interval year`).
+pub fn parse_text_typmod(
+    text: &str,
+    to: DataType,
+    typmod: i32,
+    style: &OutputStyle,
+) -> Result<Value> {
+    match to {
+        DataType::Interval if typmod >= 0 => {
+            Ok(Value::Interval(parse_interval(text, typmod, style)?))
+        }
+        _ => parse_text(text, to, style),
+    }
+}
+
 pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value> {
     use DataType as T;
     Ok(match to {
@@ -496,7 +516,7 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
                     .ok_or_else(|| errors::invalid_datetime("time", text))?
             }
         }),
-        T::Interval => Value::Interval(parse_interval(text)?),
+        T::Interval => Value::Interval(parse_interval(text, -1, style)?),
         T::Void => Value::Void,
         T::Array(elem) => parse_array(text, *elem, style)?,
         other => {
@@ -897,157 +917,21 @@ pub(crate) const MIN_TIMESTAMP: i64 = -211_813_488_000_000_000;
 /// PostgreSQL's END_TIMESTAMP: 294277-01-01 00:00:00.
 pub(crate) const END_TIMESTAMP: i64 = 9_223_371_331_200_000_000;
 
-/// Intervals in PostgreSQL's own form: `1 year 2 mons 3 days 04:05:06`,
-/// with units spelled out or abbreviated, and a bare `HH:MM:SS`.
-fn parse_interval(text: &str) -> Result<Interval> {
-    let bad = || errors::invalid_datetime("interval", text);
-    let mut iv = Interval::default();
-    let mut words: Vec<&str> = text.split_whitespace().collect();
-    // `@ 1 day ago`: the at sign is noise, "ago" negates everything.
-    if words.first() == Some(&"@") {
-        words.remove(0);
-    }
-    let ago = words.last().is_some_and(|w| w.eq_ignore_ascii_case("ago"));
-    if ago {
-        words.pop();
-    }
-    let mut tokens = words.into_iter().peekable();
-    if tokens.peek().is_none() {
-        return Err(bad());
-    }
-    while let Some(tok) = tokens.next() {
-        // SQL's year-month form: `1-2` is 1 year 2 months.
-        if let Some((y, m)) = year_month(tok) {
-            iv.months = y
-                .checked_mul(12)
-                .and_then(|x| x.checked_add(m))
-                .and_then(|x| iv.months.checked_add(x))
-                .ok_or_else(bad)?;
-            continue;
+/// interval_in: `text` under `typmod` (-1: none), in IntervalStyle
+/// `style` (sql_standard reads a leading minus as applying to all fields).
+pub fn parse_interval(text: &str, typmod: i32, style: &OutputStyle) -> Result<Interval> {
+    use crate::value::interval_in::{self, IntervalError};
+    let sql_standard = style.interval == crate::value::IntervalOut::SqlStandard;
+    interval_in::parse(text, typmod, sql_standard).map_err(|e| match e {
+        IntervalError::Syntax => errors::invalid_datetime("interval", text),
+        IntervalError::FieldOverflow => SqlError::new(
+            SqlState::INTERVAL_FIELD_OVERFLOW,
+            format!("interval field value out of range: \"{text}\""),
+        ),
+        IntervalError::OutOfRange => {
+            SqlError::new(SqlState::DATETIME_FIELD_OVERFLOW, "interval out of range")
         }
-        if tok.contains(':') {
-            let (neg, t) = match tok.strip_prefix('-') {
-                Some(t) => (true, t),
-                None => (false, tok.strip_prefix('+').unwrap_or(tok)),
-            };
-            let micros = parse_time_span(t).ok_or_else(bad)?;
-            iv.micros = i64::try_from(micros)
-                .ok()
-                .and_then(|m| iv.micros.checked_add(if neg { -m } else { m }))
-                .ok_or_else(|| {
-                    SqlError::new(
-                        SqlState::INTERVAL_FIELD_OVERFLOW,
-                        format!("interval field value out of range: \"{text}\""),
-                    )
-                })?;
-            continue;
-        }
-        // A number: digits, sign, point and exponent only (Rust would
-        // also read "inf" and "NaN").
-        if !tok
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'+' | b'-' | b'e' | b'E'))
-        {
-            return Err(bad());
-        }
-        let n: f64 = tok.parse().map_err(|_| bad())?;
-        // `3 4:05:06`: a number before a time is days.
-        let unit = match tokens.peek() {
-            Some(t) if t.contains(':') => "day".to_owned(),
-            _ => tokens.next().unwrap_or("second").to_ascii_lowercase(),
-        };
-        let unit = unit.trim_end_matches(',');
-        let overflow = || {
-            SqlError::new(
-                SqlState::INTERVAL_FIELD_OVERFLOW,
-                format!("interval field value out of range: \"{text}\""),
-            )
-        };
-        let add32 = |acc: i32, v: f64| -> Result<i32> {
-            let sum = f64::from(acc) + v.trunc();
-            if sum.is_finite() && sum >= f64::from(i32::MIN) && sum <= f64::from(i32::MAX) {
-                Ok(sum as i32)
-            } else {
-                Err(overflow())
-            }
-        };
-        let add64 = |acc: i64, v: f64| -> Result<i64> {
-            let sum = acc as f64 + v;
-            if sum.is_finite() && sum > i64::MIN as f64 && sum < i64::MAX as f64 {
-                acc.checked_add(v as i64).ok_or_else(overflow)
-            } else {
-                Err(overflow())
-            }
-        };
-        match unit {
-            "year" | "years" | "y" | "yr" | "yrs" => iv.months = add32(iv.months, n * 12.0)?,
-            // Fractions spill down: a month is 30 days, a day 24 hours.
-            "month" | "months" | "mon" | "mons" => {
-                iv.months = add32(iv.months, n)?;
-                let days = n.fract() * 30.0;
-                iv.days = add32(iv.days, days)?;
-                iv.micros = add64(iv.micros, (days.fract() * 86_400e6).round())?;
-            }
-            "week" | "weeks" | "w" => {
-                iv.days = add32(iv.days, n * 7.0)?;
-                iv.micros = add64(iv.micros, ((n * 7.0).fract() * 86_400e6).round())?;
-            }
-            "day" | "days" | "d" => {
-                iv.days = add32(iv.days, n)?;
-                iv.micros = add64(iv.micros, (n.fract() * 86_400e6).round())?;
-            }
-            "hour" | "hours" | "h" | "hr" | "hrs" => iv.micros = add64(iv.micros, n * 3.6e9)?,
-            "minute" | "minutes" | "min" | "mins" | "m" => iv.micros = add64(iv.micros, n * 6e7)?,
-            "second" | "seconds" | "sec" | "secs" | "s" => {
-                iv.micros = add64(iv.micros, (n * 1e6).round())?
-            }
-            "millisecond" | "milliseconds" | "ms" => {
-                iv.micros = add64(iv.micros, (n * 1e3).round())?
-            }
-            "microsecond" | "microseconds" | "us" => iv.micros = add64(iv.micros, n.round())?,
-            _ => return Err(bad()),
-        }
-    }
-    if ago {
-        iv = (|| {
-            Some(Interval {
-                months: iv.months.checked_neg()?,
-                days: iv.days.checked_neg()?,
-                micros: iv.micros.checked_neg()?,
-            })
-        })()
-        .ok_or_else(|| {
-            SqlError::new(
-                SqlState::INTERVAL_FIELD_OVERFLOW,
-                format!("interval field value out of range: \"{text}\""),
-            )
-        })?;
-    }
-    Ok(iv)
-}
-
-/// `[-]Y-M`: years and months, signed together.
-fn year_month(tok: &str) -> Option<(i32, i32)> {
-    let (neg, body) = match tok.strip_prefix('-') {
-        Some(b) => (true, b),
-        None => (false, tok.strip_prefix('+').unwrap_or(tok)),
-    };
-    let (y, m) = body.split_once('-')?;
-    if y.is_empty() || m.is_empty() || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let (y, m): (i32, i32) = (y.parse().ok()?, m.parse().ok()?);
-    Some(if neg { (-y, -m) } else { (y, m) })
-}
-
-/// `H:MM[:SS[.f]]` where hours may exceed 24.
-/// In i128, so that the caller tells an overflow from bad syntax.
-fn parse_time_span(t: &str) -> Option<i128> {
-    let mut parts = t.splitn(3, ':');
-    let h: i128 = parts.next()?.parse().ok()?;
-    let m: i128 = parts.next()?.parse().ok()?;
-    let s: f64 = parts.next().map(|p| p.parse().ok()).unwrap_or(Some(0.0))?;
-    Some((h * 3600 + m * 60) * 1_000_000 + (s * 1e6).round() as i128)
+    })
 }
 
 /// Local time (in the session's zone) to UTC, with the offset in force

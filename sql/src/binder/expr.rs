@@ -7,7 +7,7 @@ use sqlparser::ast::{
 
 use super::names::{ident, object_name};
 use super::{Binder, Scope, MAX_PARAMS};
-use crate::cast::{can_coerce, cast_value, parse_text, CoercionContext};
+use crate::cast::{can_coerce, cast_value, CoercionContext};
 use crate::error::{Result, SqlError, SqlState};
 use crate::expr::{Expr, ExprKind};
 use crate::func::{self, CallKind, FuncDef, ResolveError, Resolved};
@@ -73,13 +73,10 @@ impl Binder<'_> {
                 self.explicit_cast(lit, ty, typmod, self.expr_pos(e))
             }
             AstExpr::Interval(iv) => {
-                if iv.leading_field.is_some() || iv.last_field.is_some() {
-                    return Err(
-                        SqlError::unsupported("interval field qualifiers").at(self.expr_pos(e))
-                    );
-                }
+                let typmod = super::names::interval_literal_typmod(iv)
+                    .map_err(|err| err.at(self.expr_pos(e)))?;
                 let v = self.expr(&iv.value, scope)?;
-                self.explicit_cast(v, DataType::Interval, -1, self.expr_pos(e))
+                self.explicit_cast(v, DataType::Interval, typmod, self.expr_pos(e))
             }
             AstExpr::IsNull(x) | AstExpr::IsNotNull(x) => {
                 let arg = self.expr(x, scope)?;
@@ -1180,7 +1177,8 @@ impl Binder<'_> {
                 let value = match v {
                     Value::Null => Value::Null,
                     Value::Text(s) => {
-                        let parsed = parse_text(s, to, &self.style).map_err(|err| err.at(e.pos))?;
+                        let parsed = crate::cast::parse_text_typmod(s, to, typmod, &self.style)
+                            .map_err(|err| err.at(e.pos))?;
                         cast_value(
                             parsed,
                             to,

@@ -242,7 +242,10 @@ pub fn sql_type_with(t: &AstType, user: &mut UserTypeLookup<'_>) -> Result<(Data
             }
             _ => (D::Timestamp, time_precision(*p, "TIMESTAMP")?),
         },
-        AstType::Interval { .. } => (D::Interval, -1),
+        AstType::Interval { fields, precision } => (
+            D::Interval,
+            interval_typmod(fields.as_ref(), precision.map(|p| p as i64))?,
+        ),
         AstType::Uuid => (D::Uuid, -1),
         AstType::JSON => (D::Json, -1),
         AstType::JSONB => (D::Jsonb, -1),
@@ -453,4 +456,84 @@ pub(crate) fn named_arguments(
         }
     }
     Ok(Some(out))
+}
+
+/// PostgreSQL's interval typmod of `interval [fields] [(p)]`; -1 for
+/// plain `interval`. A precision above 6 is reduced to 6, as
+/// intervaltypmodin does (with its warning).
+pub(super) fn interval_typmod(
+    fields: Option<&ast::IntervalFields>,
+    precision: Option<i64>,
+) -> Result<i32> {
+    use crate::value::interval_in::{
+        typmod, DAY, FULL_PRECISION, FULL_RANGE, HOUR, MINUTE, MONTH, SECOND, YEAR,
+    };
+    use ast::IntervalFields as F;
+    let range = match fields {
+        None => FULL_RANGE,
+        Some(F::Year) => YEAR,
+        Some(F::Month) => MONTH,
+        Some(F::Day) => DAY,
+        Some(F::Hour) => HOUR,
+        Some(F::Minute) => MINUTE,
+        Some(F::Second) => SECOND,
+        Some(F::YearToMonth) => YEAR | MONTH,
+        Some(F::DayToHour) => DAY | HOUR,
+        Some(F::DayToMinute) => DAY | HOUR | MINUTE,
+        Some(F::DayToSecond) => DAY | HOUR | MINUTE | SECOND,
+        Some(F::HourToMinute) => HOUR | MINUTE,
+        Some(F::HourToSecond) => HOUR | MINUTE | SECOND,
+        Some(F::MinuteToSecond) => MINUTE | SECOND,
+    };
+    let precision = match precision {
+        None => {
+            if range == FULL_RANGE {
+                return Ok(-1);
+            }
+            FULL_PRECISION
+        }
+        Some(p) if p < 0 => {
+            return Err(SqlError::new(
+                SqlState::INVALID_PARAMETER_VALUE,
+                format!("INTERVAL({p}) precision must not be negative"),
+            ))
+        }
+        Some(p) => p.min(6) as i32,
+    };
+    Ok(typmod(range, precision))
+}
+
+/// The typmod of an interval literal's qualifier (`INTERVAL '1' DAY TO
+/// SECOND(3)`, `INTERVAL '1.5' SECOND(1)`).
+pub(super) fn interval_literal_typmod(iv: &ast::Interval) -> Result<i32> {
+    use ast::{DateTimeField as D, IntervalFields as F};
+    let bad = || SqlError::syntax("syntax error in interval field qualifier", None);
+    let fields = match (&iv.leading_field, &iv.last_field) {
+        (None, None) => None,
+        (Some(D::Year), None) => Some(F::Year),
+        (Some(D::Month), None) => Some(F::Month),
+        (Some(D::Day), None) => Some(F::Day),
+        (Some(D::Hour), None) => Some(F::Hour),
+        (Some(D::Minute), None) => Some(F::Minute),
+        (Some(D::Second), None) => Some(F::Second),
+        (Some(D::Year), Some(D::Month)) => Some(F::YearToMonth),
+        (Some(D::Day), Some(D::Hour)) => Some(F::DayToHour),
+        (Some(D::Day), Some(D::Minute)) => Some(F::DayToMinute),
+        (Some(D::Day), Some(D::Second)) => Some(F::DayToSecond),
+        (Some(D::Hour), Some(D::Minute)) => Some(F::HourToMinute),
+        (Some(D::Hour), Some(D::Second)) => Some(F::HourToSecond),
+        (Some(D::Minute), Some(D::Second)) => Some(F::MinuteToSecond),
+        _ => return Err(bad()),
+    };
+    // `SECOND(p)` is the fractional precision; no other field takes one.
+    let precision = match (
+        &iv.leading_field,
+        iv.leading_precision,
+        iv.fractional_seconds_precision,
+    ) {
+        (Some(D::Second), p, None) => p,
+        (_, None, p) => p,
+        _ => return Err(bad()),
+    };
+    interval_typmod(fields.as_ref(), precision.map(|p| p as i64))
 }

@@ -13,7 +13,7 @@ use super::options::{CopyOptions, Encoding, Format, Header};
 use super::text::{bad_format, is_end_marker, split_csv, split_text, Field, Lines};
 use super::{column_list, find_column, open_table, printout};
 use crate::binder::table_scope;
-use crate::cast::{apply_typmod, parse_text};
+use crate::cast::apply_typmod;
 use crate::catalog::ColumnDef;
 use crate::error::{Result, SqlError, SqlState};
 use crate::expr::{EvalCtx, Expr};
@@ -190,7 +190,7 @@ fn convert(
             return Ok(Value::Text(s));
         }
     }
-    let v = parse_text(text, col.ty, style)?;
+    let v = crate::cast::parse_text_typmod(text, col.ty, col.typmod, style)?;
     apply_typmod(v, col.ty, col.typmod, false)
 }
 

@@ -224,6 +224,7 @@ pub fn format_type(ty: DataType, typmod: i32) -> String {
         Timestamp => with("timestamp", precision, " without time zone"),
         TimestampTz => with("timestamp", precision, " with time zone"),
         Time => with("time", precision, " without time zone"),
+        Interval => crate::value::interval_in::format_type(typmod),
         Array(e) => format!("{}[]", format_type(*e, typmod)),
         other => other.sql_name(),
     }

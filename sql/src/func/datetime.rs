@@ -215,13 +215,23 @@ fn field(unit: &str, p: &Parts, ty: &str) -> Result<Numeric> {
 /// The field `unit` of an interval.
 fn interval_field(unit: &str, v: &crate::value::Interval) -> Result<Numeric> {
     let int = |x: i64| Ok(Numeric::from_i64(x));
-    match unit.to_lowercase().as_str() {
-        "year" | "years" => int(i64::from(v.months / 12)),
-        "month" | "months" | "mon" => int(i64::from(v.months % 12)),
-        "day" | "days" => int(i64::from(v.days)),
-        "hour" | "hours" => int(v.micros / 3_600_000_000),
-        "minute" | "minutes" | "min" => int(v.micros / 60_000_000 % 60),
-        "second" | "seconds" | "sec" => Ok(Numeric::new((v.micros % 60_000_000).into(), 6)),
+    let lower = unit.to_lowercase();
+    let year = i64::from(v.months / 12);
+    let usec_of_minute = v.micros % 60_000_000;
+    // interval_part_common: the unit words of interval input.
+    match crate::value::interval_in::unit_name(&lower).unwrap_or(lower.as_str()) {
+        "microsecond" => int(usec_of_minute),
+        "millisecond" => Ok(Numeric::new(usec_of_minute.into(), 3)),
+        "second" => Ok(Numeric::new(usec_of_minute.into(), 6)),
+        "minute" => int(v.micros / 60_000_000 % 60),
+        "hour" => int(v.micros / 3_600_000_000),
+        "day" => int(i64::from(v.days)),
+        "month" => int(i64::from(v.months % 12)),
+        "quarter" => int(i64::from(v.months % 12 / 3 + 1)),
+        "year" => int(year),
+        "decade" => int(year / 10),
+        "century" => int(year / 100),
+        "millennium" => int(year / 1000),
         "epoch" => {
             // A year is 365.25 days, a month 30 days, as in PostgreSQL.
             let secs = i128::from(v.months / 12) * 31_557_600_000_000
@@ -230,8 +240,8 @@ fn interval_field(unit: &str, v: &crate::value::Interval) -> Result<Numeric> {
                 + i128::from(v.micros);
             Ok(Numeric::new(secs.into(), 6))
         }
-        other if known_unit(other) => Err(unit_error(other, "interval")),
-        other => Err(unknown_unit(other, "interval")),
+        _ if known_unit(&lower) => Err(unit_error(&lower, "interval")),
+        _ => Err(unknown_unit(&lower, "interval")),
     }
 }
 
@@ -576,8 +586,18 @@ fn age(a: i64, b: i64) -> crate::value::Interval {
     }
 }
 
+/// An interval from i64 parts, 22008 "interval out of range" past i32.
+fn interval_parts(months: i64, days: i64, micros: i64) -> Result<crate::value::Interval> {
+    let range = || SqlError::new(SqlState::DATETIME_FIELD_OVERFLOW, "interval out of range");
+    Ok(crate::value::Interval {
+        months: i32::try_from(months).map_err(|_| range())?,
+        days: i32::try_from(days).map_err(|_| range())?,
+        micros,
+    })
+}
+
 /// justify_hours: whole days out of the time part.
-fn justify_hours(iv: &crate::value::Interval) -> crate::value::Interval {
+fn justify_hours(iv: &crate::value::Interval) -> Result<crate::value::Interval> {
     let mut days = i64::from(iv.days) + iv.micros / USECS_PER_DAY;
     let mut micros = iv.micros % USECS_PER_DAY;
     if days > 0 && micros < 0 {
@@ -587,15 +607,11 @@ fn justify_hours(iv: &crate::value::Interval) -> crate::value::Interval {
         micros -= USECS_PER_DAY;
         days += 1;
     }
-    crate::value::Interval {
-        months: iv.months,
-        days: days as i32,
-        micros,
-    }
+    interval_parts(i64::from(iv.months), days, micros)
 }
 
 /// justify_days: whole months (of 30 days) out of the days.
-fn justify_days(iv: &crate::value::Interval) -> crate::value::Interval {
+fn justify_days(iv: &crate::value::Interval) -> Result<crate::value::Interval> {
     let mut months = i64::from(iv.months) + i64::from(iv.days) / 30;
     let mut days = i64::from(iv.days) % 30;
     if months > 0 && days < 0 {
@@ -605,11 +621,7 @@ fn justify_days(iv: &crate::value::Interval) -> crate::value::Interval {
         days -= 30;
         months += 1;
     }
-    crate::value::Interval {
-        months: months as i32,
-        days: days as i32,
-        micros: iv.micros,
-    }
+    interval_parts(months, days, iv.micros)
 }
 
 /// The zone `a[0]` names, 22023 if none.
@@ -692,16 +704,21 @@ fn date_bin(a: &[Value]) -> Result<Value> {
 /// justify_interval: whole days out of the time and whole months out of
 /// the days, with every part ending with one sign (PostgreSQL's
 /// interval_justify_interval).
-fn justify_interval(v: &crate::value::Interval) -> crate::value::Interval {
+fn justify_interval(v: &crate::value::Interval) -> Result<crate::value::Interval> {
     let (mut month, mut day, mut time) = (i64::from(v.months), i64::from(v.days), v.micros);
+    let check = |month: i64| {
+        interval_parts(month, 0, 0)?;
+        Ok::<i64, SqlError>(month)
+    };
+    // Days into months first when that may prevent an overflow.
     if (day > 0 && time > 0) || (day < 0 && time < 0) {
-        let whole = time / USECS_PER_DAY;
-        time -= whole * USECS_PER_DAY;
-        day += whole;
+        month = check(month + day / 30)?;
+        day %= 30;
     }
-    let whole_month = day / 30;
-    day -= whole_month * 30;
-    month += whole_month;
+    day += time / USECS_PER_DAY;
+    time %= USECS_PER_DAY;
+    month = check(month + day / 30)?;
+    day %= 30;
     if month > 0 && (day < 0 || (day == 0 && time < 0)) {
         day += 30;
         month -= 1;
@@ -709,9 +726,6 @@ fn justify_interval(v: &crate::value::Interval) -> crate::value::Interval {
         day -= 30;
         month += 1;
     }
-    let whole = time / USECS_PER_DAY;
-    time -= whole * USECS_PER_DAY;
-    day += whole;
     if day > 0 && time < 0 {
         time += USECS_PER_DAY;
         day -= 1;
@@ -719,11 +733,7 @@ fn justify_interval(v: &crate::value::Interval) -> crate::value::Interval {
         time -= USECS_PER_DAY;
         day += 1;
     }
-    crate::value::Interval {
-        months: month.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32,
-        days: day.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32,
-        micros: time,
-    }
+    interval_parts(month, day, time)
 }
 
 /// overlaps(s1, e1, s2, e2): whether two periods share a moment (each
@@ -837,13 +847,13 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         Ok(Value::Interval(age(today, arg!(a, 0, Timestamp))))
     })),
     f("justify_hours", &[Interval], Interval, |a, _| {
-        Ok(Value::Interval(justify_hours(&arg!(a, 0, Interval))))
+        Ok(Value::Interval(justify_hours(&arg!(a, 0, Interval))?))
     }),
     f("justify_days", &[Interval], Interval, |a, _| {
-        Ok(Value::Interval(justify_days(&arg!(a, 0, Interval))))
+        Ok(Value::Interval(justify_days(&arg!(a, 0, Interval))?))
     }),
     f("justify_interval", &[Interval], Interval, |a, _| {
-        Ok(Value::Interval(justify_interval(&arg!(a, 0, Interval))))
+        Ok(Value::Interval(justify_interval(&arg!(a, 0, Interval))?))
     }),
     f("extract", &[Text, Timestamp], Numeric, |a, c| {
         extract(a, c, false)

@@ -408,13 +408,20 @@ fn interval_scale(iv: &Interval, factor: f64, divide: bool) -> Result<Interval> 
     let months_f = scale(f64::from(iv.months));
     let months = months_f.trunc();
     // Rounded to microsecond precision (TSROUND) before it spills on.
-    let month_rem_days = (((months_f - months) * 30.0) * 1e6).round() / 1e6;
+    let tsround = |x: f64| (x * 1e6).round_ties_even() / 1e6;
+    let month_rem_days = tsround((months_f - months) * 30.0);
     let days_f = scale(f64::from(iv.days));
-    let days = days_f.trunc();
-    let mut sec_rem = (days_f - days + month_rem_days - month_rem_days.trunc()) * 86_400.0;
-    sec_rem = (sec_rem * 1e6).round() / 1e6;
+    let mut days = days_f.trunc();
+    let mut sec_rem = tsround((days_f - days + month_rem_days - month_rem_days.trunc()) * 86_400.0);
+    // Rounding, or the cascade from months and days, may leave a day
+    // or more of seconds.
+    if sec_rem.abs() >= 86_400.0 {
+        let whole = (sec_rem / 86_400.0).trunc();
+        days += whole;
+        sec_rem -= whole * 86_400.0;
+    }
     let total_days = days + month_rem_days.trunc();
-    let micros = (scale(iv.micros as f64) + sec_rem * 1e6).round();
+    let micros = (scale(iv.micros as f64) + sec_rem * 1e6).round_ties_even();
     let fits32 = |x: f64| x.is_finite() && x >= f64::from(i32::MIN) && x <= f64::from(i32::MAX);
     if !fits32(months) || !fits32(total_days) || !micros.is_finite() || micros.abs() >= 9.2e18 {
         return Err(out_of_range());

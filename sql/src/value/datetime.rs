@@ -542,13 +542,13 @@ pub fn format_interval(iv: &Interval, style: IntervalOut, out: &mut String) {
                     "{ys}{}-{} {ds}{} {ts}",
                     year.abs(),
                     mon.abs(),
-                    mday.abs()
+                    mday.unsigned_abs()
                 ));
                 time_part(out);
             } else if year_month {
                 out.push_str(&format!("{sign}{}-{}", year.abs(), mon.abs()));
             } else if mday != 0 {
-                out.push_str(&format!("{sign}{} ", mday.abs()));
+                out.push_str(&format!("{sign}{} ", mday.unsigned_abs()));
                 time_part(out);
             } else {
                 out.push_str(sign);

@@ -67,7 +67,7 @@ pub enum DtError {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum Field {
+pub(super) enum Field {
     /// Digits only (maybe with one `.` and a fraction).
     Number(String),
     /// Numbers or words with `-`, `/` or `.` between them (lower case).
@@ -83,7 +83,7 @@ enum Field {
 }
 
 /// Splits the text into fields (PostgreSQL's ParseDateTime).
-fn fields(text: &str) -> Result<Vec<Field>, DtError> {
+pub(super) fn fields(text: &str) -> Result<Vec<Field>, DtError> {
     let chars: Vec<char> = text.chars().collect();
     let lower = |s: &[char]| s.iter().collect::<String>().to_lowercase();
     let mut out = Vec::new();

@@ -9,6 +9,7 @@ pub mod binary;
 pub(crate) mod datetime;
 pub(crate) mod datetime_in;
 mod float;
+pub mod interval_in;
 mod numeric;
 
 use std::cmp::Ordering;

@@ -161,19 +161,36 @@ fn unit_error(unit: &str, ty: &str) -> SqlError {
     )
 }
 
+/// Which of the zone units `unit` names.
+fn lower_zone_unit(unit: &str) -> &'static str {
+    crate::value::interval_in::unit_name(unit).unwrap_or("timezone")
+}
+
 /// The field `unit` of a timestamp, as numeric (extract's type).
 fn field(unit: &str, p: &Parts, ty: &str) -> Result<Numeric> {
     let int = |v: i64| Ok(Numeric::from_i64(v));
     let secs_micros = p.time % 60_000_000;
-    match unit.to_lowercase().as_str() {
-        "year" | "years" | "y" => int(i64::from(p.year)),
-        "month" | "months" | "mon" => int(i64::from(p.month)),
-        "day" | "days" | "d" => int(i64::from(p.day)),
-        "hour" | "hours" | "h" => int(p.time / 3_600_000_000),
-        "minute" | "minutes" | "min" | "m" => int(p.time / 60_000_000 % 60),
-        "second" | "seconds" | "sec" | "s" => Ok(Numeric::new(secs_micros.into(), 6)),
-        "millisecond" | "milliseconds" | "ms" => Ok(Numeric::new(secs_micros.into(), 3)),
-        "microsecond" | "microseconds" | "us" => int(secs_micros),
+    let lower = unit.to_lowercase();
+    // timestamp_part's units: interval input's words and the date table's.
+    match crate::value::interval_in::unit_name(&lower).unwrap_or(lower.as_str()) {
+        // There is no year 0: 1 BC is -1.
+        "year" => int(i64::from(if p.year > 0 { p.year } else { p.year - 1 })),
+        "month" => int(i64::from(p.month)),
+        "day" => int(i64::from(p.day)),
+        "hour" => int(p.time / 3_600_000_000),
+        "minute" => int(p.time / 60_000_000 % 60),
+        "second" => Ok(Numeric::new(secs_micros.into(), 6)),
+        "millisecond" => Ok(Numeric::new(secs_micros.into(), 3)),
+        "microsecond" => int(secs_micros),
+        "julian" => Numeric::from_i64(i64::from(p.jd))
+            .add(&Numeric::from_i64(p.time).div(&Numeric::from_i64(USECS_PER_DAY))?),
+        "timezone" | "timezone_hour" | "timezone_minute" if ty == "timestamp with time zone" => {
+            int(i64::from(match lower_zone_unit(&lower) {
+                "timezone_hour" => p.offset / 3600,
+                "timezone_minute" => p.offset / 60 % 60,
+                _ => p.offset,
+            }))
+        }
         "dow" => int(i64::from(dow(p.jd))),
         "isodow" => int(match dow(p.jd) {
             0 => 7,
@@ -181,9 +198,16 @@ fn field(unit: &str, p: &Parts, ty: &str) -> Result<Numeric> {
         }),
         "doy" => int(i64::from(p.jd - date2j(p.year, 1, 1) + 1)),
         "week" => int(i64::from(iso_week(p).1)),
-        "isoyear" => int(i64::from(iso_week(p).0)),
+        "isoyear" => int(i64::from(match iso_week(p).0 {
+            y if y <= 0 => y - 1,
+            y => y,
+        })),
         "quarter" => int(i64::from((p.month - 1) / 3 + 1)),
-        "decade" => int(i64::from(p.year.div_euclid(10))),
+        "decade" => int(i64::from(if p.year >= 0 {
+            p.year / 10
+        } else {
+            -((8 - (p.year - 1)) / 10)
+        })),
         "century" => int(i64::from(if p.year > 0 {
             (p.year + 99) / 100
         } else {
@@ -206,9 +230,10 @@ fn field(unit: &str, p: &Parts, ty: &str) -> Result<Numeric> {
                 };
             Ok(Numeric::new(unix.into(), 6))
         }
-        "timezone" => int(i64::from(p.offset)),
-        other if known_unit(other) => Err(unit_error(other, ty)),
-        other => Err(unknown_unit(other, ty)),
+        _ if known_unit(&lower) || crate::value::interval_in::unit_name(&lower).is_some() => {
+            Err(unit_error(&lower, ty))
+        }
+        _ => Err(unknown_unit(&lower, ty)),
     }
 }
 
@@ -349,186 +374,6 @@ fn local_micros(jd: i32, time: i64) -> i64 {
     i64::from(jd - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY + time
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-const DAYS: [&str; 7] = [
-    "Sunday",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-];
-
-/// to_char(timestamp, pattern) for the common template patterns.
-fn to_char(p: &Parts, pattern: &str) -> String {
-    let mut out = String::new();
-    let chars: Vec<char> = pattern.chars().collect();
-    let mut i = 0;
-    let mut fill = false;
-    let starts = |i: usize, pat: &str| -> bool {
-        let n = pat.chars().count();
-        i + n <= chars.len() && chars[i..i + n].iter().copied().eq(pat.chars())
-    };
-    let hour = p.time / 3_600_000_000;
-    let num = |out: &mut String, v: i64, width: usize, fill: bool| {
-        if fill {
-            out.push_str(&v.to_string());
-        } else {
-            out.push_str(&format!("{v:0width$}"));
-        }
-    };
-    let name = |out: &mut String, full: &str, style: &str, fill: bool, abbrev: bool| {
-        let base: String = if abbrev {
-            full.chars().take(3).collect()
-        } else {
-            full.to_owned()
-        };
-        let cased = match style {
-            "upper" => base.to_uppercase(),
-            "lower" => base.to_lowercase(),
-            _ => base,
-        };
-        if abbrev || fill {
-            out.push_str(&cased);
-        } else {
-            out.push_str(&format!("{cased:<9}"));
-        }
-    };
-    while i < chars.len() {
-        if starts(i, "FM") {
-            fill = true;
-            i += 2;
-            continue;
-        }
-        let month = MONTHS[(p.month as usize).saturating_sub(1) % 12];
-        let day = DAYS[dow(p.jd) as usize];
-        let (taken, keep_fill) = if starts(i, "YYYY") {
-            num(&mut out, i64::from(p.year), 4, fill);
-            (4, false)
-        } else if starts(i, "YY") {
-            num(&mut out, i64::from(p.year.rem_euclid(100)), 2, fill);
-            (2, false)
-        } else if starts(i, "MONTH") {
-            name(&mut out, month, "upper", fill, false);
-            (5, false)
-        } else if starts(i, "Month") {
-            name(&mut out, month, "", fill, false);
-            (5, false)
-        } else if starts(i, "month") {
-            name(&mut out, month, "lower", fill, false);
-            (5, false)
-        } else if starts(i, "MON") {
-            name(&mut out, month, "upper", fill, true);
-            (3, false)
-        } else if starts(i, "Mon") {
-            name(&mut out, month, "", fill, true);
-            (3, false)
-        } else if starts(i, "mon") {
-            name(&mut out, month, "lower", fill, true);
-            (3, false)
-        } else if starts(i, "MM") {
-            num(&mut out, i64::from(p.month), 2, fill);
-            (2, false)
-        } else if starts(i, "DAY") {
-            name(&mut out, day, "upper", fill, false);
-            (3, false)
-        } else if starts(i, "Day") {
-            name(&mut out, day, "", fill, false);
-            (3, false)
-        } else if starts(i, "day") {
-            name(&mut out, day, "lower", fill, false);
-            (3, false)
-        } else if starts(i, "DY") {
-            name(&mut out, day, "upper", fill, true);
-            (2, false)
-        } else if starts(i, "Dy") {
-            name(&mut out, day, "", fill, true);
-            (2, false)
-        } else if starts(i, "dy") {
-            name(&mut out, day, "lower", fill, true);
-            (2, false)
-        } else if starts(i, "DDD") {
-            num(
-                &mut out,
-                i64::from(p.jd - date2j(p.year, 1, 1) + 1),
-                3,
-                fill,
-            );
-            (3, false)
-        } else if starts(i, "DD") {
-            num(&mut out, i64::from(p.day), 2, fill);
-            (2, false)
-        } else if starts(i, "D") {
-            num(&mut out, i64::from(dow(p.jd) + 1), 1, fill);
-            (1, false)
-        } else if starts(i, "HH24") {
-            num(&mut out, hour, 2, fill);
-            (4, false)
-        } else if starts(i, "HH12") || starts(i, "HH") {
-            let h = match hour % 12 {
-                0 => 12,
-                h => h,
-            };
-            num(&mut out, h, 2, fill);
-            (if starts(i, "HH12") { 4 } else { 2 }, false)
-        } else if starts(i, "MI") {
-            num(&mut out, p.time / 60_000_000 % 60, 2, fill);
-            (2, false)
-        } else if starts(i, "SS") {
-            num(&mut out, p.time / 1_000_000 % 60, 2, fill);
-            (2, false)
-        } else if starts(i, "MS") {
-            num(&mut out, p.time / 1000 % 1000, 3, fill);
-            (2, false)
-        } else if starts(i, "US") {
-            num(&mut out, p.time % 1_000_000, 6, fill);
-            (2, false)
-        } else if starts(i, "AM") || starts(i, "PM") {
-            out.push_str(if hour < 12 { "AM" } else { "PM" });
-            (2, false)
-        } else if starts(i, "am") || starts(i, "pm") {
-            out.push_str(if hour < 12 { "am" } else { "pm" });
-            (2, false)
-        } else if starts(i, "Q") {
-            num(&mut out, i64::from((p.month - 1) / 3 + 1), 1, fill);
-            (1, false)
-        } else if starts(i, "IW") {
-            num(&mut out, i64::from(iso_week(p).1), 2, fill);
-            (2, false)
-        } else if chars[i] == '"' {
-            // Quoted literal text.
-            let mut j = i + 1;
-            while j < chars.len() && chars[j] != '"' {
-                out.push(chars[j]);
-                j += 1;
-            }
-            (j + 1 - i, true)
-        } else {
-            out.push(chars[i]);
-            (1, true)
-        };
-        if !keep_fill {
-            fill = false;
-        }
-        i += taken;
-    }
-    out
-}
-
 fn date_trunc(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     let unit = arg!(a, 0, Text);
     let p = ts_parts(&a[1], ctx).ok_or_else(|| SqlError::internal("date_trunc argument"))?;
@@ -543,6 +388,28 @@ fn date_trunc(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
         }
         _ => Value::Timestamp(local),
     })
+}
+
+/// date_trunc(unit, timestamptz, zone): truncated as the wall clock in
+/// `zone` reads it.
+fn date_trunc_zone(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
+    use crate::value::datetime_in::ZoneSpec;
+    let t = arg!(a, 1, TimestampTz);
+    if t == i64::MIN || t == i64::MAX {
+        return Ok(Value::TimestampTz(t));
+    }
+    let zone = zone_arg(&a[2..])?;
+    let offset = match &zone {
+        ZoneSpec::Offset(o) => *o,
+        ZoneSpec::Named(z) => z.offset_at(t),
+    };
+    let (jd, time) = trunc(&arg!(a, 0, Text), &parts(t, offset))?;
+    let local = local_micros(jd, time);
+    let offset = match &zone {
+        ZoneSpec::Offset(o) => *o,
+        ZoneSpec::Named(z) => crate::cast::local_offset(z, local),
+    };
+    Ok(Value::TimestampTz(local - i64::from(offset) * 1_000_000))
 }
 
 /// Days in `month` of `year`.
@@ -883,7 +750,14 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         TimestampTz,
         date_trunc,
     )),
+    stable(f(
+        "date_trunc",
+        &[Text, TimestampTz, Text],
+        TimestampTz,
+        date_trunc_zone,
+    )),
     f("to_char", &[Timestamp, Text], Text, timestamp_to_char),
+    f("to_char", &[Interval, Text], Text, interval_to_char),
     stable(f("to_char", &[TimestampTz, Text], Text, timestamp_to_char)),
 ];
 
@@ -900,5 +774,69 @@ fn timestamp_to_char(a: &[Value], c: &mut EvalCtx<'_>) -> Result<Value> {
         return Ok(Value::Null);
     }
     let p = ts_parts(&a[0], c).ok_or_else(|| SqlError::internal("to_char argument"))?;
-    Ok(Value::Text(to_char(&p, &pattern)))
+    let (iso_year, iso_week) = iso_week(&p);
+    let isodow = match dow(p.jd) {
+        0 => 7,
+        d => d,
+    };
+    let tzn = match a[0] {
+        Value::TimestampTz(t) => Some(c.style().zone.abbreviation_at(t)),
+        _ => None,
+    };
+    let tm = super::dtchar::Tm {
+        year: i64::from(p.year),
+        mon: i64::from(p.month),
+        mday: i64::from(p.day),
+        hour: p.time / 3_600_000_000,
+        min: p.time / 60_000_000 % 60,
+        sec: p.time / 1_000_000 % 60,
+        fsec: p.time % 1_000_000,
+        wday: i64::from(dow(p.jd)),
+        yday: i64::from(p.jd - date2j(p.year, 1, 1) + 1),
+        gmtoff: i64::from(p.offset),
+        tzn,
+        iso: (
+            i64::from(iso_year),
+            i64::from(iso_week),
+            i64::from((iso_week - 1) * 7 + isodow),
+        ),
+        jd: i64::from(p.jd),
+        is_interval: false,
+    };
+    Ok(Value::Text(super::dtchar::format(&tm, &pattern)?))
+}
+
+/// to_char(interval, pattern): the fields as interval2itm splits them.
+fn interval_to_char(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
+    let pattern = arg!(a, 1, Text);
+    if pattern.is_empty() {
+        return Ok(Value::Null);
+    }
+    let iv = arg!(a, 0, Interval);
+    let (year, mon, mday) = (
+        i64::from(iv.months / 12),
+        i64::from(iv.months % 12),
+        i64::from(iv.days),
+    );
+    let tm = super::dtchar::Tm {
+        year,
+        mon,
+        mday,
+        hour: iv.micros / 3_600_000_000,
+        min: iv.micros / 60_000_000 % 60,
+        sec: iv.micros / 1_000_000 % 60,
+        fsec: iv.micros % 1_000_000,
+        wday: 0,
+        yday: (year * 12 + mon) * 30 + mday,
+        gmtoff: 0,
+        tzn: None,
+        iso: (year, 0, 0),
+        jd: i64::from(date2j(
+            i32::try_from(year).unwrap_or(0),
+            mon as i32,
+            i32::try_from(mday).unwrap_or(0),
+        )),
+        is_interval: true,
+    };
+    Ok(Value::Text(super::dtchar::format(&tm, &pattern)?))
 }

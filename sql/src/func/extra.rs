@@ -3,7 +3,7 @@
 //! and the array containment operators and array_cat.
 
 use super::operators::arg;
-use super::{f, non_strict, volatile, FuncDef};
+use super::{f, non_strict, stable, volatile, FuncDef};
 use crate::error::{Result, SqlError, SqlState};
 use crate::types::DataType::*;
 use crate::value::datetime::{date2j, j2date, POSTGRES_EPOCH_JDATE};
@@ -28,6 +28,70 @@ fn contains(a: &Value, b: &Value) -> bool {
 }
 
 /// Days since 2000-01-01 of a date (22008 when it does not exist).
+/// PostgreSQL's parse_sane_timezone: `+h[:m[:s]]` / `-hhmm` east of UTC
+/// (DecodeTimezone), else an abbreviation or a zone name.
+fn sane_timezone(name: &str) -> Result<crate::value::datetime_in::ZoneSpec> {
+    use crate::value::datetime_in::ZoneSpec;
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err(SqlError::new(
+            SqlState::INVALID_DATETIME_FORMAT,
+            format!("invalid input syntax for type numeric time zone: \"{name}\""),
+        )
+        .with_hint("Numeric time zones must have \"-\" or \"+\" as first character."));
+    }
+    let unknown = || {
+        SqlError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            format!("time zone \"{name}\" not recognized"),
+        )
+    };
+    if let Some(body) = name.strip_prefix(['+', '-']) {
+        // C's strtoint: digits, 0 when there are none.
+        let int = |s: &str| -> Option<(i64, usize)> {
+            let n = s.bytes().take_while(u8::is_ascii_digit).count();
+            Some((if n == 0 { 0 } else { s[..n].parse().ok()? }, n))
+        };
+        let (mut hr, n) = int(body).ok_or_else(unknown)?;
+        let mut rest = &body[n..];
+        let (mut min, mut sec) = (0, 0);
+        if let Some(r) = rest.strip_prefix(':') {
+            let (m, n) = int(r).ok_or_else(unknown)?;
+            min = m;
+            rest = &r[n..];
+            if let Some(r) = rest.strip_prefix(':') {
+                let (s, n) = int(r).ok_or_else(unknown)?;
+                sec = s;
+                rest = &r[n..];
+            }
+        } else if rest.is_empty() && name.len() > 3 {
+            min = hr % 100;
+            hr /= 100;
+        }
+        if !(0..=15).contains(&hr) || !(0..60).contains(&min) || !(0..60).contains(&sec) {
+            return Err(SqlError::new(
+                SqlState::INVALID_PARAMETER_VALUE,
+                format!("numeric time zone \"{name}\" out of range"),
+            ));
+        }
+        if rest.is_empty() {
+            let secs = ((hr * 60 + min) * 60 + sec) as i32;
+            return Ok(ZoneSpec::Offset(if name.starts_with('-') {
+                -secs
+            } else {
+                secs
+            }));
+        }
+    }
+    crate::value::datetime_in::zone_by_name(name).ok_or_else(unknown)
+}
+
+/// The local timestamp of make_timestamp's six arguments.
+fn make_local(a: &[Value]) -> Result<i64> {
+    let days = make_days(arg!(a, 0, Int4), arg!(a, 1, Int4), arg!(a, 2, Int4))?;
+    let t = make_micros(arg!(a, 3, Int4), arg!(a, 4, Int4), arg!(a, 5, Float8))?;
+    Ok(i64::from(days) * 86_400_000_000 + t)
+}
+
 fn make_days(y: i32, m: i32, d: i32) -> Result<i32> {
     let bad = || {
         SqlError::new(
@@ -269,12 +333,32 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         "make_timestamp",
         &[Int4, Int4, Int4, Int4, Int4, Float8],
         Timestamp,
-        |a, _| {
-            let days = make_days(arg!(a, 0, Int4), arg!(a, 1, Int4), arg!(a, 2, Int4))?;
-            let t = make_micros(arg!(a, 3, Int4), arg!(a, 4, Int4), arg!(a, 5, Float8))?;
-            Ok(Value::Timestamp(i64::from(days) * 86_400_000_000 + t))
-        },
+        |a, _| make_local(a).map(Value::Timestamp),
     ),
+    stable(f(
+        "make_timestamptz",
+        &[Int4, Int4, Int4, Int4, Int4, Float8],
+        TimestampTz,
+        |a, c| {
+            let local = make_local(a)?;
+            let offset = crate::cast::local_offset(&c.style().zone, local);
+            Ok(Value::TimestampTz(local - i64::from(offset) * 1_000_000))
+        },
+    )),
+    stable(f(
+        "make_timestamptz",
+        &[Int4, Int4, Int4, Int4, Int4, Float8, Text],
+        TimestampTz,
+        |a, _| {
+            use crate::value::datetime_in::ZoneSpec;
+            let local = make_local(a)?;
+            let offset = match sane_timezone(&arg!(a, 6, Text))? {
+                ZoneSpec::Offset(o) => o,
+                ZoneSpec::Named(z) => crate::cast::local_offset(&z, local),
+            };
+            Ok(Value::TimestampTz(local - i64::from(offset) * 1_000_000))
+        },
+    )),
     f("bit_length", &[Text], Int4, |a, _| {
         Ok(Value::Int4((arg!(a, 0, Text).len() * 8) as i32))
     }),

@@ -259,26 +259,37 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         log_of(arg!(a, 0, Float8), f64::log10)
     }),
     f("log", &[Numeric, Numeric], Numeric, |a, _| {
-        // In double precision, at PostgreSQL's result scale (16 digits
-        // for results near 1; the last may differ from its exact log).
-        let (Value::Numeric(b), Value::Numeric(x)) = (&a[0], &a[1]) else {
-            return Ok(Value::Null);
-        };
-        if b.signum() <= 0 || x.signum() <= 0 {
-            return Err(crate::error::SqlError::new(
-                crate::error::SqlState::INVALID_ARGUMENT_FOR_LOG,
-                "cannot take logarithm of a negative number",
-            ));
-        }
-        let r = x.to_f64().ln() / b.to_f64().ln();
-        if !r.is_finite() {
-            return Err(errors::division_by_zero());
-        }
-        // 15 significant digits are right in double precision; the
-        // result shows 16 fraction digits for results below 10.
-        let magnitude = r.abs().log10().floor().max(0.0) as i32;
-        let r15 = Num::parse(&format!("{:.*e}", 14, r))?;
-        Ok(Value::Numeric(r15.round((16 - magnitude).max(0))))
+        Ok(Value::Numeric(
+            arg!(a, 0, Numeric).log(&arg!(a, 1, Numeric))?,
+        ))
+    }),
+    f("log", &[Numeric], Numeric, |a, _| {
+        Ok(Value::Numeric(Num::from_i64(10).log(&arg!(a, 0, Numeric))?))
+    }),
+    f("log10", &[Numeric], Numeric, |a, _| {
+        Ok(Value::Numeric(Num::from_i64(10).log(&arg!(a, 0, Numeric))?))
+    }),
+    f("ln", &[Numeric], Numeric, |a, _| {
+        Ok(Value::Numeric(arg!(a, 0, Numeric).ln()?))
+    }),
+    f("exp", &[Numeric], Numeric, |a, _| {
+        Ok(Value::Numeric(arg!(a, 0, Numeric).exp()?))
+    }),
+    f("sqrt", &[Numeric], Numeric, |a, _| {
+        Ok(Value::Numeric(arg!(a, 0, Numeric).sqrt()?))
+    }),
+    f("scale", &[Numeric], Int4, |a, _| {
+        Ok(arg!(a, 0, Numeric)
+            .display_scale()
+            .map_or(Value::Null, Value::Int4))
+    }),
+    f("min_scale", &[Numeric], Int4, |a, _| {
+        Ok(arg!(a, 0, Numeric)
+            .min_scale()
+            .map_or(Value::Null, Value::Int4))
+    }),
+    f("trim_scale", &[Numeric], Numeric, |a, _| {
+        Ok(Value::Numeric(arg!(a, 0, Numeric).trim_scale()))
     }),
     f("log10", &[Float8], Float8, |a, _| {
         log_of(arg!(a, 0, Float8), f64::log10)

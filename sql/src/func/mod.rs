@@ -21,6 +21,7 @@ pub(crate) mod catalog;
 pub use catalog::{format_type, quote_ident, quote_literal};
 pub use enums::type_argument as enum_type_argument;
 mod datetime;
+mod dtchar;
 mod enums;
 mod extra;
 mod format;

@@ -134,6 +134,15 @@ impl Zone {
                 name: format!("<{}>{}", text(secs), text(-secs)),
             });
         }
+        // A POSIX offset without a zone abbreviation (`+02:00`, `04:30`),
+        // which PostgreSQL's tzparse allows: hours west of UTC.
+        if let Some(west) = posix_offset(name) {
+            let offset = jiff::tz::Offset::from_seconds(-west).ok()?;
+            return Some(Zone {
+                tz: jiff::tz::TimeZone::fixed(offset),
+                name: name.to_owned(),
+            });
+        }
         let tz = jiff::tz::TimeZone::get(name)
             .or_else(|_| jiff::tz::TimeZone::posix(name))
             .ok()?;
@@ -258,6 +267,34 @@ impl DateStyle {
         }
         style
     }
+}
+
+/// POSIX's `[+|-]hh[:mm[:ss]]` (hours 0 to 24) as seconds west of UTC.
+fn posix_offset(text: &str) -> Option<i32> {
+    let (sign, body) = match text.as_bytes().first()? {
+        b'-' => (-1, &text[1..]),
+        b'+' => (1, &text[1..]),
+        _ => (1, text),
+    };
+    let mut secs = 0;
+    let mut parts = body.split(':');
+    for (i, limit) in [24, 59, 59].into_iter().enumerate() {
+        let Some(p) = parts.next() else {
+            break;
+        };
+        if p.is_empty() || p.len() > 2 || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let v: i32 = p.parse().ok()?;
+        if v > limit {
+            return None;
+        }
+        secs += v * [3600, 60, 1][i];
+    }
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(sign * secs)
 }
 
 /// The IntervalStyle setting.

@@ -173,6 +173,19 @@ fn decode_units(word: &str) -> Option<Word> {
 /// The canonical name of a unit word as extract reads it for intervals
 /// (`msecs` → `millisecond`), None when the table does not know it.
 pub fn unit_name(word: &str) -> Option<&'static str> {
+    let key: String = word.chars().take(10).collect();
+    match key.as_str() {
+        "timezone_h" => return Some("timezone_hour"),
+        "timezone_m" => return Some("timezone_minute"),
+        // Words of the date table that extract also reads.
+        "dow" => return Some("dow"),
+        "doy" => return Some("doy"),
+        "isodow" => return Some("isodow"),
+        "isoyear" => return Some("isoyear"),
+        "j" | "jd" | "julian" => return Some("julian"),
+        "epoch" => return Some("epoch"),
+        _ => {}
+    }
     let Some(Word::Unit(u)) = decode_units(word) else {
         return None;
     };

@@ -11,6 +11,7 @@ pub(crate) mod datetime_in;
 mod float;
 pub mod interval_in;
 mod numeric;
+mod numeric_fn;
 
 use std::cmp::Ordering;
 use std::net::IpAddr;

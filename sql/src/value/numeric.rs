@@ -571,12 +571,6 @@ impl Numeric {
         let power_error =
             |msg: &str| SqlError::new(SqlState::INVALID_ARGUMENT_FOR_POWER_FUNCTION, msg);
         let one = Numeric::from_i64(1);
-        match (self, exp) {
-            (NaN, _) if exp.signum() == 0 && !exp.is_nan() => return Ok(one),
-            (_, NaN) if *self == one => return Ok(one),
-            (NaN, _) | (_, NaN) => return Ok(NaN),
-            _ => {}
-        }
         let integer_exp = match exp {
             Finite { mantissa, scale } => {
                 let unit = pow10(u32::from(*scale));
@@ -584,25 +578,34 @@ impl Numeric {
             }
             _ => None,
         };
+        if !self.is_finite() || !exp.is_finite() {
+            return self.pow_special(exp, integer_exp.as_ref());
+        }
         if self.signum() == 0 && exp.signum() < 0 {
             return Err(power_error("zero raised to a negative power is undefined"));
         }
-        if self.signum() < 0 && integer_exp.is_none() && matches!(exp, Finite { .. }) {
-            return Err(power_error(
-                "a negative number raised to a non-integer power yields a complex result",
-            ));
+        let small = integer_exp.as_ref().and_then(|n| n.to_i32());
+        if small.is_none() {
+            if self.signum() == 0 {
+                return Ok(Numeric::zero().round(MIN_SIG_DIGITS));
+            }
+            if self.signum() < 0 && integer_exp.is_none() {
+                return Err(power_error(
+                    "a negative number raised to a non-integer power yields a complex result",
+                ));
+            }
+            let r = self.abs().pow_real(exp)?;
+            let odd = integer_exp.as_ref().is_some_and(|n| n.is_odd());
+            return Ok(if self.signum() < 0 && odd { r.neg() } else { r });
         }
         let (
             Finite {
                 scale: base_scale, ..
             },
             Some(n),
-        ) = (self, integer_exp.as_ref())
+        ) = (self, small)
         else {
-            return self.pow_float(exp);
-        };
-        let Some(n) = n.to_i32() else {
-            return self.pow_float(exp);
+            return Err(SqlError::internal("numeric power"));
         };
         let rscale = (*base_scale).clamp(16, MAX_DISPLAY_SCALE as u16);
         if n == 0 {
@@ -642,32 +645,65 @@ impl Numeric {
         Ok(result.round(i32::from(rscale))).and_then(Numeric::check_size)
     }
 
-    /// x ^ y through double precision, at PostgreSQL's result scale.
-    fn pow_float(&self, exp: &Numeric) -> Result<Numeric> {
-        let (x, y) = (self.to_f64(), exp.to_f64());
-        let r = x.powf(y);
-        if r.is_nan() {
-            return Ok(Numeric::NaN);
-        }
-        if r.is_infinite() {
-            if self.is_finite() && exp.is_finite() {
-                return Err(errors::out_of_range("value overflows numeric format"));
-            }
-            return Ok(if r > 0.0 {
-                Numeric::PosInf
+    /// numeric_power's special cases: NaN, infinities.
+    fn pow_special(&self, exp: &Numeric, integer_exp: Option<&BigInt>) -> Result<Numeric> {
+        use Numeric::*;
+        let power_error =
+            |msg: &str| SqlError::new(SqlState::INVALID_ARGUMENT_FOR_POWER_FUNCTION, msg);
+        let one = Numeric::from_i64(1);
+        if self.is_nan() {
+            return Ok(if exp.is_finite() && exp.signum() == 0 {
+                one
             } else {
-                Numeric::NegInf
+                NaN
             });
         }
-        let weight = (y * x.abs().ln() * std::f64::consts::LOG10_E) as i32;
-        let rscale = 16i32
-            .saturating_sub(weight)
-            .max(i32::from(self.scale()))
-            .max(i32::from(exp.scale()))
-            .clamp(0, MAX_DISPLAY_SCALE);
-        // The double's exact decimal expansion at that scale (its own
-        // shortest form has fewer digits than PostgreSQL prints).
-        Numeric::parse(&format!("{r:.prec$}", prec = rscale as usize))
+        if exp.is_nan() {
+            return Ok(if *self == one { one } else { NaN });
+        }
+        let (sign1, sign2) = (self.signum(), exp.signum());
+        if sign1 == 0 && sign2 < 0 {
+            return Err(power_error("zero raised to a negative power is undefined"));
+        }
+        if sign1 < 0 && exp.is_finite() && integer_exp.is_none() {
+            return Err(power_error(
+                "a negative number raised to a non-integer power yields a complex result",
+            ));
+        }
+        if *self == one || sign2 == 0 {
+            return Ok(one);
+        }
+        if sign1 == 0 && sign2 > 0 {
+            return Ok(Numeric::zero());
+        }
+        if !exp.is_finite() {
+            let abs_x_gt_one = match self {
+                PosInf | NegInf => true,
+                _ => {
+                    if *self == one.neg() {
+                        return Ok(one);
+                    }
+                    *self > one || *self < one.neg()
+                }
+            };
+            return Ok(if abs_x_gt_one == (sign2 > 0) {
+                PosInf
+            } else {
+                Numeric::zero()
+            });
+        }
+        if matches!(self, PosInf) {
+            return Ok(if sign2 > 0 { PosInf } else { Numeric::zero() });
+        }
+        // -Infinity to a finite power.
+        if sign2 < 0 {
+            return Ok(Numeric::zero());
+        }
+        Ok(if integer_exp.is_some_and(|n| n.is_odd()) {
+            NegInf
+        } else {
+            PosInf
+        })
     }
 
     /// Whether the value is a finite number.

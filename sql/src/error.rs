@@ -99,6 +99,26 @@ impl SqlError {
         e
     }
 
+    /// 54000 for a B-tree entry of `size` bytes (ours) over `max`, in
+    /// PostgreSQL's words and sizes (an index tuple's header and varlena
+    /// header, aligned to 8): past a page, "index row requires".
+    pub fn index_row_too_big(size: usize, max: usize, index: &str) -> Self {
+        let pg_size = (size.saturating_sub(3)).div_ceil(8) * 8;
+        if pg_size > 8191 {
+            return Self::new(
+                SqlState::PROGRAM_LIMIT_EXCEEDED,
+                format!("index row requires {pg_size} bytes, maximum size is 8191"),
+            );
+        }
+        Self::new(
+            SqlState::PROGRAM_LIMIT_EXCEEDED,
+            format!(
+                "index row size {pg_size} exceeds btree version 4 maximum {max} for index \"{index}\""
+            ),
+        )
+        .with_hint("Values larger than 1/3 of a buffer page cannot be indexed.")
+    }
+
     /// 42601 syntax error at a position.
     pub fn syntax(message: impl Into<String>, position: Option<u32>) -> Self {
         let mut e = Self::new(SqlState::SYNTAX_ERROR, message);
@@ -313,11 +333,7 @@ impl From<actorgres_storage::StorageError> for SqlError {
                 SqlState::PROGRAM_LIMIT_EXCEEDED,
                 format!("row is too big: size {size}, maximum size {max}"),
             ),
-            E::IndexRowTooBig { size, max } => SqlError::new(
-                SqlState::PROGRAM_LIMIT_EXCEEDED,
-                format!("index row size {size} exceeds btree version 4 maximum {max}"),
-            )
-            .with_hint("Values larger than 1/3 of a buffer page cannot be indexed."),
+            E::IndexRowTooBig { size, max } => SqlError::index_row_too_big(size, max, ""),
             E::NoBuffers => SqlError::new(
                 SqlState::INSUFFICIENT_RESOURCES,
                 "no unpinned buffers available",

@@ -940,6 +940,14 @@ impl Engine {
         let (root, _) = self.meta(index)?;
         let mut levels: Vec<Level> = vec![Level::new(root, 0, false)];
         while let Some((key, tid, xmin)) = next()? {
+            let size = key.len() + ITEM_FIXED;
+            if size > MAX_ENTRY {
+                return Err(StorageError::IndexRowTooBig {
+                    size,
+                    max: MAX_ENTRY,
+                }
+                .into());
+            }
             self.load_item(xid, index, &mut levels, 0, key, tid, xmin)?;
         }
         // Close the levels bottom up. A level of more than one page has

@@ -17,6 +17,15 @@
 //!    are ever held at once, so page locks cannot deadlock.
 //! 4. Pruning removes versions dead to every snapshot and compacts the
 //!    page; it runs when an update finds its page full and in VACUUM.
+//! 5. A row too large for a page (PostgreSQL would TOAST it) is stored out
+//!    of line: its data in chunk tuples of about 2 kB (four to a page)
+//!    chained by tid and marked [`infomask::CHUNK`], and on the row's own
+//!    tuple, marked [`infomask::HAS_OVERFLOW`], the data's length and the
+//!    first chunk's tid. Chunks carry the row's xmin, and get its xmax
+//!    when the row is deleted or updated, so pruning removes them with it
+//!    (and those of an aborted insert at once). Scans skip chunks and hand
+//!    out the row's whole data; chunks are read, and stamped, only after
+//!    the row's page is released (rule 3 holds).
 
 use actorgres_memory::{BufferTag, Page, ReadMode, PAGE_SIZE};
 
@@ -212,6 +221,111 @@ impl Engine {
         }
     }
 
+    /// A tuple too large for a page written out of line (rule 5): its
+    /// chunks placed last first, each pointing at the next; returns the
+    /// row's own small tuple. Smaller tuples come back unchanged.
+    fn spill(&self, rel: RelId, tuple: Vec<u8>) -> Result<Vec<u8>> {
+        if tuple.len() <= MAX_TUPLE {
+            return Ok(tuple);
+        }
+        let mut header = TupleHeader::read(&tuple);
+        let data = &tuple[TUPLE_HEADER..];
+        let total = u32::try_from(data.len()).map_err(|_| StorageError::RowTooBig {
+            size: tuple.len(),
+            max: u32::MAX as usize,
+        })?;
+        let mut next = NO_TID;
+        for chunk in data.chunks(CHUNK_DATA).rev() {
+            let mut t = vec![0u8; TUPLE_HEADER];
+            TupleHeader {
+                xmin: header.xmin,
+                cmin: header.cmin,
+                infomask: infomask::CHUNK,
+                ..Default::default()
+            }
+            .write(&mut t);
+            put_tid(&mut t, next);
+            t.extend_from_slice(chunk);
+            next = self.place(header.xmin, rel, t, 100, None)?;
+        }
+        header.infomask |= infomask::HAS_OVERFLOW;
+        let mut head = vec![0u8; TUPLE_HEADER];
+        header.write(&mut head);
+        head.extend_from_slice(&total.to_le_bytes());
+        put_tid(&mut head, next);
+        Ok(head)
+    }
+
+    /// The data of a row stored out of line, from its own tuple's data
+    /// (rule 5); XX001 when a chunk is missing or the lengths disagree.
+    fn load_overflow(&self, rel: RelId, head: &[u8]) -> Result<Vec<u8>> {
+        let damaged = || {
+            StorageError::Corrupted(format!(
+                "out-of-line data of a row of relation base/{}/{} is damaged",
+                rel.db, rel.rel
+            ))
+        };
+        let (Some(total), Some(mut next)) = (
+            head.get(..4)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize),
+            head.get(4..10).map(read_tid),
+        ) else {
+            return Err(damaged());
+        };
+        let nblocks = self.smgr.nblocks(rel)?;
+        let mut out = Vec::with_capacity(total);
+        while next != NO_TID {
+            if out.len() >= total || next.block >= nblocks {
+                return Err(damaged());
+            }
+            let buf = self
+                .pool
+                .read_buffer(tag(rel, next.block), ReadMode::Normal)?;
+            let p = buf.read();
+            let t = page::tuple(&p, next.offset).ok_or_else(damaged)?;
+            let body = &t[TUPLE_HEADER..];
+            if TupleHeader::read(t).infomask & infomask::CHUNK == 0 || body.len() < 6 {
+                return Err(damaged());
+            }
+            next = read_tid(&body[..6]);
+            out.extend_from_slice(&body[6..]);
+        }
+        if out.len() != total {
+            return Err(damaged());
+        }
+        Ok(out)
+    }
+
+    /// Gives the chunks of a row stored out of line (its own tuple's
+    /// `head` data) the row's new xmax (rule 5), one page at a time.
+    fn stamp_chunks(&self, rel: RelId, head: &[u8], xmax: u32, cmax: u32) -> Result<()> {
+        let Some(mut next) = head.get(4..10).map(read_tid) else {
+            return Ok(());
+        };
+        let nblocks = self.smgr.nblocks(rel)?;
+        while next != NO_TID && next.block < nblocks {
+            let buf = self
+                .pool
+                .read_buffer(tag(rel, next.block), ReadMode::Normal)?;
+            let mut p = buf.write();
+            let Some(t) = page::tuple(&p, next.offset) else {
+                break;
+            };
+            let mut h = TupleHeader::read(t);
+            if h.infomask & infomask::CHUNK == 0 || t.len() < TUPLE_HEADER + 6 {
+                break;
+            }
+            let following = read_tid(&t[TUPLE_HEADER..TUPLE_HEADER + 6]);
+            h.xmax = xmax;
+            h.cmax = cmax;
+            h.infomask &= !infomask::XMAX_LOCK_ONLY;
+            self.set_xmax(xmax, rel, next, &mut p, h)?;
+            buf.mark_dirty();
+            next = following;
+        }
+        Ok(())
+    }
+
     /// Inserts a row version stamped with `xid` and command `cid`.
     pub fn heap_insert(
         &self,
@@ -248,6 +362,7 @@ impl Engine {
             ..Default::default()
         }
         .write(&mut tuple);
+        let tuple = self.spill(rel, tuple)?;
         let tid = self.place(xid, rel, tuple, fillfactor, None)?;
         self.count(rel, 1, 0);
         Ok(tid)
@@ -358,11 +473,20 @@ impl Engine {
             .pool
             .read_buffer(tag(rel, tid.block), ReadMode::Normal)?;
         let p = buf.read();
-        Ok(page::tuple(&p, tid.offset).map(|t| HeapTuple {
-            tid,
-            header: TupleHeader::read(t),
-            data: t[TUPLE_HEADER..].to_vec(),
-        }))
+        let Some(t) = page::tuple(&p, tid.offset) else {
+            return Ok(None);
+        };
+        let header = TupleHeader::read(t);
+        if header.infomask & infomask::CHUNK != 0 {
+            return Ok(None);
+        }
+        let mut data = t[TUPLE_HEADER..].to_vec();
+        drop(p);
+        drop(buf);
+        if header.infomask & infomask::HAS_OVERFLOW != 0 {
+            data = self.load_overflow(rel, &data)?;
+        }
+        Ok(Some(HeapTuple { tid, header, data }))
     }
 
     /// Rewrites the data of the tuple at `tid` in place, outside any
@@ -555,6 +679,14 @@ impl Engine {
         h.ctid = tid;
         self.set_xmax(who.xid, rel, tid, &mut p, h)?;
         buf.mark_dirty();
+        let overflow = (!lock_only && h.infomask & infomask::HAS_OVERFLOW != 0)
+            .then(|| page::tuple(&p, tid.offset).map(|t| t[TUPLE_HEADER..].to_vec()))
+            .flatten();
+        drop(p);
+        drop(buf);
+        if let Some(head) = overflow {
+            self.stamp_chunks(rel, &head, h.xmax, h.cmax)?;
+        }
         if !lock_only {
             self.count(rel, -1, 1);
         }
@@ -576,17 +708,18 @@ impl Engine {
             infomask: infomask::UPDATED,
             ..Default::default()
         };
-        let mut tuple = new_header.with_data(data);
-        if tuple.len() > MAX_TUPLE {
-            return Err(StorageError::RowTooBig {
-                size: tuple.len(),
-                max: MAX_TUPLE,
-            });
-        }
+        let tuple = new_header.with_data(data);
+        // Chunks of a new version too large for a page are written before
+        // the old version is locked (they belong to no row until then).
+        let mut tuple = self.spill(rel, tuple)?;
         let (buf, mut p, mut old) = match self.lock_version(rel, tid, who)? {
             Ok(x) => x,
             Err(m) => return Ok(m),
         };
+        // The old version's chunks, stamped once its page is released.
+        let old_overflow = (old.infomask & infomask::HAS_OVERFLOW != 0)
+            .then(|| page::tuple(&p, tid.offset).map(|t| t[TUPLE_HEADER..].to_vec()))
+            .flatten();
         let need = align8(tuple.len());
         if page::free_space(&p) < need {
             self.prune(who.xid, rel, tid.block, &mut p)?;
@@ -619,6 +752,11 @@ impl Engine {
                 self.set_xmax(who.xid, rel, tid, &mut p, old)?;
                 buf.mark_dirty();
                 self.fsm_record(rel, tid.block, page::free_space(&p));
+                drop(p);
+                drop(buf);
+                if let Some(head) = old_overflow {
+                    self.stamp_chunks(rel, &head, old.xmax, old.cmax)?;
+                }
                 self.count(rel, 0, 1);
                 return Ok(Modify::Done(new_tid));
             }
@@ -641,6 +779,11 @@ impl Engine {
         old.ctid = new_tid;
         self.set_xmax(who.xid, rel, tid, &mut p, old)?;
         buf.mark_dirty();
+        drop(p);
+        drop(buf);
+        if let Some(head) = old_overflow {
+            self.stamp_chunks(rel, &head, old.xmax, old.cmax)?;
+        }
         self.count(rel, 0, 1);
         Ok(Modify::Done(new_tid))
     }
@@ -708,17 +851,32 @@ impl Engine {
         let buf = self.pool.read_buffer(tag(rel, block), ReadMode::Normal)?;
         let p = buf.read();
         let clog = &self.txns.clog;
+        let first = out.len();
+        let mut overflow = false;
         for o in 1..=page::item_count(&p) {
             let Some(t) = page::tuple(&p, o) else {
                 continue;
             };
             let header = TupleHeader::read(t);
+            if header.infomask & infomask::CHUNK != 0 {
+                continue;
+            }
             if visible(&header, snap, own, clog) {
+                overflow |= header.infomask & infomask::HAS_OVERFLOW != 0;
                 out.push(HeapTuple {
                     tid: Tid { block, offset: o },
                     header,
                     data: t[TUPLE_HEADER..].to_vec(),
                 });
+            }
+        }
+        drop(p);
+        drop(buf);
+        if overflow {
+            for t in &mut out[first..] {
+                if t.header.infomask & infomask::HAS_OVERFLOW != 0 {
+                    t.data = self.load_overflow(rel, &t.data)?;
+                }
             }
         }
         Ok(())
@@ -740,16 +898,35 @@ impl Engine {
         let buf = self.pool.read_buffer(tag(rel, block), ReadMode::Normal)?;
         let p = buf.read();
         let clog = &self.txns.clog;
+        let mut overflow = Vec::new();
         for o in 1..=page::item_count(&p) {
             let Some(t) = page::tuple(&p, o) else {
                 continue;
             };
-            if visible(&TupleHeader::read(t), snap, own, clog) {
+            let header = TupleHeader::read(t);
+            if header.infomask & infomask::CHUNK != 0 {
+                continue;
+            }
+            if visible(&header, snap, own, clog) {
+                if header.infomask & infomask::HAS_OVERFLOW != 0 {
+                    overflow.push((out.items.len(), t[TUPLE_HEADER..].to_vec()));
+                }
                 let start = out.data.len();
                 out.data.extend_from_slice(&t[TUPLE_HEADER..]);
                 out.items
                     .push((Tid { block, offset: o }, start, out.data.len()));
             }
+        }
+        drop(p);
+        drop(buf);
+        // Rows stored out of line: their whole data appended, the item
+        // pointed at it.
+        for (i, head) in overflow {
+            let data = self.load_overflow(rel, &head)?;
+            let start = out.data.len();
+            out.data.extend_from_slice(&data);
+            out.items[i].1 = start;
+            out.items[i].2 = out.data.len();
         }
         Ok(())
     }
@@ -775,7 +952,7 @@ impl Engine {
                 continue;
             };
             let header = TupleHeader::read(t);
-            if dead_to_all(&header, oldest, clog) {
+            if header.infomask & infomask::CHUNK != 0 || dead_to_all(&header, oldest, clog) {
                 continue;
             }
             let deleted = header.xmax != 0 && !header.lock_only() && done(header.xmax);
@@ -789,6 +966,13 @@ impl Engine {
                 live,
             ));
         }
+        drop(p);
+        drop(buf);
+        for (t, _) in &mut out {
+            if t.header.infomask & infomask::HAS_OVERFLOW != 0 {
+                t.data = self.load_overflow(rel, &t.data)?;
+            }
+        }
         Ok(out)
     }
 
@@ -800,6 +984,30 @@ impl Engine {
             next: 0,
             end: self.smgr.nblocks(rel)?,
         })
+    }
+}
+
+/// Bytes of row data in each chunk of a row stored out of line: a chunk
+/// tuple (header, next tid, data) of 2026 bytes, four to a page.
+const CHUNK_DATA: usize = 1996;
+
+/// The end of a chunk chain.
+const NO_TID: Tid = Tid {
+    block: u32::MAX,
+    offset: 0,
+};
+
+/// A tid as 6 bytes (block, offset; little-endian).
+fn put_tid(out: &mut Vec<u8>, tid: Tid) {
+    out.extend_from_slice(&tid.block.to_le_bytes());
+    out.extend_from_slice(&tid.offset.to_le_bytes());
+}
+
+/// The tid of 6 bytes written by [`put_tid`].
+fn read_tid(b: &[u8]) -> Tid {
+    Tid {
+        block: u32::from_le_bytes([b[0], b[1], b[2], b[3]]),
+        offset: u16::from_le_bytes([b[4], b[5]]),
     }
 }
 

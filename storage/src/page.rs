@@ -282,6 +282,11 @@ pub mod infomask {
     pub const XMAX_LOCK_ONLY: u16 = 0x0080;
     /// This version was produced by an UPDATE.
     pub const UPDATED: u16 = 0x2000;
+    /// The row's data is stored out of line, in chunk tuples; the tuple
+    /// holds the data's length and the first chunk's tid.
+    pub const HAS_OVERFLOW: u16 = 0x0800;
+    /// A chunk of a row stored out of line: never a row itself.
+    pub const CHUNK: u16 = 0x1000;
 }
 
 /// A tuple's MVCC header.

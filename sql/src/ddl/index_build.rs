@@ -121,7 +121,9 @@ fn load_sorted(
         }
         Ok(Some((k.to_vec(), item.tid, item.xmin)))
     };
-    engine.index_load(xid, index.rel, &mut next)
+    engine
+        .index_load(xid, index.rel, &mut next)
+        .map_err(|e| name_index(e, index))
 }
 
 /// Fills a new index from every row version not dead to all, bottom up:
@@ -180,7 +182,22 @@ fn build_sorted(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef, index: &IndexDef) 
         }
         Ok(Some((key.clone(), tid, *xmin as u32)))
     };
-    engine.index_load(xid, index.rel, &mut next)
+    engine
+        .index_load(xid, index.rel, &mut next)
+        .map_err(|e| name_index(e, index))
+}
+
+/// The storage's "index row size ... exceeds" error names the index, as
+/// PostgreSQL's does.
+fn name_index(e: SqlError, index: &IndexDef) -> SqlError {
+    if e.code() == SqlState::PROGRAM_LIMIT_EXCEEDED && e.message().ends_with("for index \"\"") {
+        let named = e
+            .message()
+            .replace("for index \"\"", &format!("for index \"{}\"", index.name));
+        return SqlError::new(SqlState::PROGRAM_LIMIT_EXCEEDED, named)
+            .with_hint("Values larger than 1/3 of a buffer page cannot be indexed.");
+    }
+    e
 }
 
 /// 23505 for a key two live versions share, with the key's values.

@@ -247,14 +247,7 @@ pub fn insert_entries(
                 .with_object(Some(&def.name), None, Some(&index.name)))
             }
             Err(actorgres_storage::StorageError::IndexRowTooBig { size, max }) => {
-                return Err(SqlError::new(
-                    SqlState::PROGRAM_LIMIT_EXCEEDED,
-                    format!(
-                        "index row size {size} exceeds btree version 4 maximum {max} for index \"{}\"",
-                        index.name
-                    ),
-                )
-                .with_hint("Values larger than 1/3 of a buffer page cannot be indexed."))
+                return Err(SqlError::index_row_too_big(size, max, &index.name));
             }
             Err(e) => return Err(e.into()),
         }

@@ -701,9 +701,12 @@ impl Binder<'_> {
         let mut acc: Option<(Plan, Scope, bool)> = None;
         let cross = ast::JoinOperator::CrossJoin(ast::JoinConstraint::None);
         for item in from {
-            // A LATERAL item sees the items before it.
-            if let (Some(left), Some(lateral)) = (&acc, lateral_subquery(&item.relation)) {
-                let right = self.lateral_factor(lateral, &left.1)?;
+            // A LATERAL item, or a function (implicitly LATERAL), sees the
+            // items before it.
+            if let Some(left) = acc.as_ref().filter(|_| {
+                lateral_subquery(&item.relation).is_some() || is_function(&item.relation)
+            }) {
+                let right = self.factor_after(&item.relation, &left.1)?;
                 let left = acc.take().ok_or_else(|| SqlError::internal("lateral"))?;
                 let mut cur = self.join_with(left, right, &cross)?;
                 for j in &item.joins {
@@ -732,6 +735,15 @@ impl Binder<'_> {
     fn factor_after(&mut self, tf: &TableFactor, left: &Scope) -> Result<(Plan, Scope, bool)> {
         match lateral_subquery(tf) {
             Some(l) => self.lateral_factor(l, left),
+            None if is_function(tf) => {
+                // Functions in FROM are LATERAL: their arguments may read
+                // the items before them.
+                self.outer.push((left.clone(), false));
+                let bound = self.table_factor(tf);
+                let correlated = self.outer.pop().is_some_and(|(_, c)| c);
+                let (p, s) = bound?;
+                Ok((p, s, correlated))
+            }
             None => {
                 let (p, s) = self.table_factor(tf)?;
                 Ok((p, s, false))
@@ -895,6 +907,13 @@ impl Binder<'_> {
                     .collect();
                 self.function_scan(&name, &args, alias.as_ref(), *with_ordinality)
             }
+            TableFactor::Function {
+                name,
+                args,
+                with_ordinality,
+                alias,
+                ..
+            } => self.function_scan(name, args, alias.as_ref(), *with_ordinality),
             other => Err(SqlError::unsupported(format!("the FROM item {other}"))),
         }
     }
@@ -1197,6 +1216,17 @@ pub(crate) fn split_equi_keys(
         rest.push(c);
     }
     (keys, Expr::and_all(rest))
+}
+
+/// Whether a FROM item is a function call (`generate_series(...)`,
+/// `unnest(...)`, `LATERAL f(...)`).
+fn is_function(tf: &TableFactor) -> bool {
+    matches!(
+        tf,
+        TableFactor::Table { args: Some(_), .. }
+            | TableFactor::UNNEST { .. }
+            | TableFactor::Function { .. }
+    )
 }
 
 /// The subquery and alias of `LATERAL (subquery) alias`.

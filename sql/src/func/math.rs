@@ -96,7 +96,8 @@ fn numeric_gcd_lcm(a: &[Value], least: bool) -> Result<Value> {
     let (Value::Numeric(x), Value::Numeric(y)) = (&a[0], &a[1]) else {
         return Err(mismatch(&a[0]));
     };
-    if x.is_nan() || y.is_nan() {
+    // Infinities have no divisors.
+    if !x.is_finite() || !y.is_finite() {
         return Ok(Value::Numeric(Num::NaN));
     }
     let (mut p, mut q) = (x.abs(), y.abs());
@@ -304,13 +305,12 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         Ok(Value::Float8(arg!(a, 0, Float8).to_radians()))
     }),
     f("div", &[Numeric, Numeric], Numeric, |a, _| {
-        let (x, y) = (arg!(a, 0, Numeric), arg!(a, 1, Numeric));
-        if y.signum() == 0 {
-            return Err(errors::division_by_zero());
-        }
-        // Enough digits that truncating never rounds up.
-        let scale = x.scale().max(y.scale()).saturating_add(2);
-        Ok(Value::Numeric(x.div_at(&y, scale)?.trunc(0)))
+        Ok(Value::Numeric(
+            arg!(a, 0, Numeric).div_trunc(&arg!(a, 1, Numeric))?,
+        ))
+    }),
+    f("numeric_inc", &[Numeric], Numeric, |a, _| {
+        Ok(Value::Numeric(arg!(a, 0, Numeric).add(&Num::from_i64(1))?))
     }),
 ];
 

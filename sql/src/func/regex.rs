@@ -108,11 +108,16 @@ fn flags(a: &[Value], at: usize, global_ok: bool, fname: &str) -> Result<(bool, 
             'c' => icase = false,
             'g' if global_ok => global = true,
             'g' => {
-                return Err(SqlError::new(
+                let e = SqlError::new(
                     SqlState::INVALID_PARAMETER_VALUE,
                     format!("{fname}() does not support the \"global\" option"),
-                )
-                .with_hint("Use the regexp_matches function instead."))
+                );
+                // Only regexp_match has a sibling to point at.
+                return Err(if fname == "regexp_match" {
+                    e.with_hint("Use the regexp_matches function instead.")
+                } else {
+                    e
+                });
             }
             'n' | 'p' | 'w' | 's' | 't' | 'x' | 'e' | 'q' | 'b' => {}
             other => {
@@ -370,11 +375,202 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         let (icase, _) = flags(a, 2, false, "regexp_like")?;
         is_match(a, icase, false)
     }),
-    f("regexp_count", &[Text, Text], Int4, |a, _| {
-        let (s, p) = (arg!(a, 0, Text), arg!(a, 1, Text));
-        Ok(Value::Int4(compile(&p, false)?.find_iter(&s).count() as i32))
-    }),
+    f("regexp_count", &[Text, Text], Int4, regexp_count),
+    f("regexp_count", &[Text, Text, Int4], Int4, regexp_count),
+    f(
+        "regexp_count",
+        &[Text, Text, Int4, Text],
+        Int4,
+        regexp_count,
+    ),
+    f("regexp_instr", &[Text, Text], Int4, regexp_instr),
+    f("regexp_instr", &[Text, Text, Int4], Int4, regexp_instr),
+    f(
+        "regexp_instr",
+        &[Text, Text, Int4, Int4],
+        Int4,
+        regexp_instr,
+    ),
+    f(
+        "regexp_instr",
+        &[Text, Text, Int4, Int4, Int4],
+        Int4,
+        regexp_instr,
+    ),
+    f(
+        "regexp_instr",
+        &[Text, Text, Int4, Int4, Int4, Text],
+        Int4,
+        regexp_instr,
+    ),
+    f(
+        "regexp_instr",
+        &[Text, Text, Int4, Int4, Int4, Text, Int4],
+        Int4,
+        regexp_instr,
+    ),
+    f("regexp_substr", &[Text, Text], Text, regexp_substr),
+    f("regexp_substr", &[Text, Text, Int4], Text, regexp_substr),
+    f(
+        "regexp_substr",
+        &[Text, Text, Int4, Int4],
+        Text,
+        regexp_substr,
+    ),
+    f(
+        "regexp_substr",
+        &[Text, Text, Int4, Int4, Text],
+        Text,
+        regexp_substr,
+    ),
+    f(
+        "regexp_substr",
+        &[Text, Text, Int4, Int4, Text, Int4],
+        Text,
+        regexp_substr,
+    ),
+    f(
+        "regexp_replace",
+        &[Text, Text, Text, Int4],
+        Text,
+        regexp_replace_from,
+    ),
+    f(
+        "regexp_replace",
+        &[Text, Text, Text, Int4, Int4],
+        Text,
+        regexp_replace_from,
+    ),
+    f(
+        "regexp_replace",
+        &[Text, Text, Text, Int4, Int4, Text],
+        Text,
+        regexp_replace_from,
+    ),
 ];
+
+/// 22023 `invalid value for parameter "name": v`.
+fn bad_parameter(name: &str, v: i32) -> SqlError {
+    SqlError::new(
+        SqlState::INVALID_PARAMETER_VALUE,
+        format!("invalid value for parameter \"{name}\": {v}"),
+    )
+}
+
+/// An optional int4 argument, checked to be at least `min`.
+fn int_arg(a: &[Value], at: usize, default: i32, name: &str, min: i32) -> Result<i32> {
+    let v = match a.get(at) {
+        Some(Value::Int4(v)) => *v,
+        _ => default,
+    };
+    if v < min {
+        return Err(bad_parameter(name, v));
+    }
+    Ok(v)
+}
+
+/// The byte offset of character `start` (1-based), None past the end.
+fn byte_at(s: &str, start: i32) -> Option<usize> {
+    let skip = (start - 1) as usize;
+    if skip == 0 {
+        return Some(0);
+    }
+    s.char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(s.len()))
+        .nth(skip)
+}
+
+/// 1-based character position of byte offset `b`.
+fn char_pos(s: &str, b: usize) -> i32 {
+    s[..b].chars().count() as i32 + 1
+}
+
+fn regexp_count(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
+    let (s, p) = (arg!(a, 0, Text), arg!(a, 1, Text));
+    let start = int_arg(a, 2, 1, "start", 1)?;
+    let (icase, _) = flags(a, 3, false, "regexp_count")?;
+    let re = compile(&p, icase)?;
+    let Some(from) = byte_at(&s, start) else {
+        return Ok(Value::Int4(0));
+    };
+    Ok(Value::Int4(re.find_iter(&s[from..]).count() as i32))
+}
+
+fn regexp_instr(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
+    let (s, p) = (arg!(a, 0, Text), arg!(a, 1, Text));
+    let start = int_arg(a, 2, 1, "start", 1)?;
+    let n = int_arg(a, 3, 1, "n", 1)?;
+    let endoption = int_arg(a, 4, 0, "endoption", 0)?;
+    if endoption > 1 {
+        return Err(bad_parameter("endoption", endoption));
+    }
+    let (icase, _) = flags(a, 5, false, "regexp_instr")?;
+    let subexpr = int_arg(a, 6, 0, "subexpr", 0)?;
+    let re = compile(&p, icase)?;
+    let Some(from) = byte_at(&s, start) else {
+        return Ok(Value::Int4(0));
+    };
+    let Some(caps) = re.captures_iter(&s[from..]).nth((n - 1) as usize) else {
+        return Ok(Value::Int4(0));
+    };
+    let Some(m) = caps.get(subexpr as usize) else {
+        return Ok(Value::Int4(0));
+    };
+    let at = if endoption == 1 { m.end() } else { m.start() };
+    Ok(Value::Int4(char_pos(&s, from + at)))
+}
+
+fn regexp_substr(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
+    let (s, p) = (arg!(a, 0, Text), arg!(a, 1, Text));
+    let start = int_arg(a, 2, 1, "start", 1)?;
+    let n = int_arg(a, 3, 1, "n", 1)?;
+    let (icase, _) = flags(a, 4, false, "regexp_substr")?;
+    let subexpr = int_arg(a, 5, 0, "subexpr", 0)?;
+    let re = compile(&p, icase)?;
+    let Some(from) = byte_at(&s, start) else {
+        return Ok(Value::Null);
+    };
+    let found = re
+        .captures_iter(&s[from..])
+        .nth((n - 1) as usize)
+        .and_then(|c| {
+            c.get(subexpr as usize)
+                .map(|m| Value::Text(m.as_str().to_owned()))
+        })
+        .unwrap_or(Value::Null);
+    Ok(found)
+}
+
+/// regexp_replace(source, pattern, replacement, start [, N [, flags]]):
+/// the N-th match at or after `start` (every one for N = 0 or flag g).
+fn regexp_replace_from(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
+    let (s, p, r) = (arg!(a, 0, Text), arg!(a, 1, Text), arg!(a, 2, Text));
+    let start = int_arg(a, 3, 1, "start", 1)?;
+    let n = int_arg(a, 4, 1, "n", 0)?;
+    let (icase, global) = flags(a, 5, true, "regexp_replace")?;
+    let re = compile(&p, icase)?;
+    let Some(from) = byte_at(&s, start) else {
+        return Ok(Value::Text(s));
+    };
+    let rep = replacement(&r);
+    let (head, tail) = s.split_at(from);
+    let mut out = head.to_owned();
+    if global || n == 0 {
+        out.push_str(&re.replace_all(tail, rep.as_str()));
+        return Ok(Value::Text(out));
+    }
+    let Some(caps) = re.captures_iter(tail).nth((n - 1) as usize) else {
+        return Ok(Value::Text(s.clone()));
+    };
+    let Some(m) = caps.get(0) else {
+        return Ok(Value::Text(s.clone()));
+    };
+    out.push_str(&tail[..m.start()]);
+    caps.expand(&rep, &mut out);
+    out.push_str(&tail[m.end()..]);
+    Ok(Value::Text(out))
+}
 
 #[cfg(test)]
 mod tests {

@@ -318,8 +318,11 @@ impl Search<'_> {
             let mut found: Option<Best> = None;
             let mut is_connected = false;
             for tier in [Tier::Joined, Tier::Cross, Tier::Any] {
-                let mut left = (set - 1) & set;
-                while left > 0 {
+                // Submasks in increasing order, so that of equally cheap
+                // trees the one keeping the FROM clause's order (earlier
+                // inputs outer) wins, as PostgreSQL's first-added path.
+                let mut left: Mask = set.wrapping_neg() & set;
+                while left != set {
                     let right = set & !left;
                     let halves_connected = connected.get(&left).copied().unwrap_or(false)
                         && connected.get(&right).copied().unwrap_or(false);
@@ -332,7 +335,7 @@ impl Search<'_> {
                             }
                         }
                     }
-                    left = (left - 1) & set;
+                    left = left.wrapping_sub(set) & set;
                 }
                 if found.is_some() {
                     is_connected = tier == Tier::Joined;

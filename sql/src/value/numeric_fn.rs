@@ -349,6 +349,34 @@ impl Numeric {
         Ok(r)
     }
 
+    /// div(x, y): x / y truncated towards zero (numeric_div_trunc).
+    pub fn div_trunc(&self, other: &Numeric) -> Result<Numeric> {
+        use Numeric::*;
+        if self.is_nan() || other.is_nan() {
+            return Ok(NaN);
+        }
+        if other.signum() == 0 {
+            return Err(errors::division_by_zero());
+        }
+        match (self, other) {
+            (PosInf | NegInf, PosInf | NegInf) => Ok(NaN),
+            (PosInf | NegInf, _) => Ok(if self.signum() * other.signum() > 0 {
+                PosInf
+            } else {
+                NegInf
+            }),
+            (_, PosInf | NegInf) => Ok(Numeric::zero()),
+            _ => {
+                let ((mx, sx), (my, sy)) = match (parts(self), parts(other)) {
+                    (Some(x), Some(y)) => (x, y),
+                    _ => return Ok(NaN),
+                };
+                // x / y = (mx × 10^sy) / (my × 10^sx), truncated.
+                Ok(Numeric::new((mx * pow10(sy)) / (my * pow10(sx)), 0))
+            }
+        }
+    }
+
     /// scale(): the display scale, NULL (None) for NaN and infinities.
     pub fn display_scale(&self) -> Option<i32> {
         parts(self).map(|(_, s)| s as i32)

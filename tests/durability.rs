@@ -631,15 +631,17 @@ async fn rows_larger_than_a_page_survive_kill_9() {
     )
     .await;
     // 160 kB of incompressible text, and its bytes: about 80 chunks each.
-    exec(
-        &c,
-        "INSERT INTO docs SELECT 1, string_agg(md5(i::text), ''), decode(string_agg(md5(i::text), ''), 'hex') FROM generate_series(1, 5000) i;
-         INSERT INTO docs VALUES (2, repeat('x', 100000), NULL), (3, 'small', '\\x01');
-         BEGIN; INSERT INTO docs VALUES (4, repeat('gone', 10000), NULL); ROLLBACK;
-         UPDATE docs SET body = body || 'y' WHERE id = 2;
-         DELETE FROM docs WHERE id = 3;",
-    )
-    .await;
+    for sql in [
+        "INSERT INTO docs SELECT 1, string_agg(md5(i::text), ''), decode(string_agg(md5(i::text), ''), 'hex') FROM generate_series(1, 5000) i",
+        "INSERT INTO docs VALUES (2, repeat('x', 100000), NULL), (3, 'small', '\\x01')",
+        "BEGIN",
+        "INSERT INTO docs VALUES (4, repeat('gone', 10000), NULL)",
+        "ROLLBACK",
+        "UPDATE docs SET body = body || 'y' WHERE id = 2",
+        "DELETE FROM docs WHERE id = 3",
+    ] {
+        exec(&c, sql).await;
+    }
     let want = rows(
         &c,
         "SELECT id, length(body), md5(body), md5(raw) FROM docs ORDER BY id",
@@ -663,13 +665,15 @@ async fn rows_larger_than_a_page_survive_kill_9() {
     assert_eq!(by_key[0][0], want[0][2]);
     // A deleted row's chunks are reclaimed: writing it again reuses the
     // space instead of growing the table.
-    exec(&c, "DELETE FROM docs WHERE id = 1; VACUUM docs").await;
+    exec(&c, "DELETE FROM docs WHERE id = 1").await;
+    exec(&c, "VACUUM docs").await;
     let before = int(&rows(&c, "SELECT pg_relation_size('docs')").await[0][0]);
     exec(
         &c,
-        "INSERT INTO docs SELECT 1, string_agg(md5(i::text), ''), NULL FROM generate_series(1, 5000) i; VACUUM docs",
+        "INSERT INTO docs SELECT 1, string_agg(md5(i::text), ''), NULL FROM generate_series(1, 5000) i",
     )
     .await;
+    exec(&c, "VACUUM docs").await;
     let grown = int(&rows(&c, "SELECT pg_relation_size('docs')").await[0][0]);
     assert!(
         grown <= before + 16 * 8192,

@@ -449,6 +449,12 @@ impl AggFunc {
             AggFunc::JsonObjectAgg { jsonb: false, .. } => "json_object_agg",
             AggFunc::JsonObjectAgg { .. } => "jsonb_object_agg",
             AggFunc::Grouping { .. } => "grouping",
+            AggFunc::Regr { name } => name,
+            AggFunc::OrderedSet { kind, .. } => match kind {
+                OrderedSet::Cont => "percentile_cont",
+                OrderedSet::Disc => "percentile_disc",
+                OrderedSet::Mode => "mode",
+            },
         }
     }
 }
@@ -458,6 +464,17 @@ impl AggCall {
     pub fn real_args(&self) -> &[Expr] {
         &self.args[..self.args.len() - self.order.len()]
     }
+}
+
+/// Which ordered-set aggregate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderedSet {
+    /// percentile_cont: interpolated.
+    Cont,
+    /// percentile_disc: the first value at or past the fraction.
+    Disc,
+    /// mode(): the most frequent value.
+    Mode,
 }
 
 /// The aggregates.
@@ -501,6 +518,21 @@ pub enum AggFunc {
         root: bool,
         /// Computed in double precision (float inputs).
         float: bool,
+    },
+    /// corr, covar_pop / covar_samp and the regr_* aggregates of
+    /// (Y, X) pairs of double precision, from PostgreSQL's
+    /// float8_regr_accum state (N, Sx, Sxx, Sy, Syy, Sxy).
+    Regr {
+        /// The aggregate's name.
+        name: &'static str,
+    },
+    /// The ordered-set aggregates: the values in the WITHIN GROUP order,
+    /// then the answer picked from them.
+    OrderedSet {
+        /// Which.
+        kind: OrderedSet,
+        /// Fractions given as an array (an array of answers).
+        array: bool,
     },
     /// bool_and / every.
     BoolAnd,

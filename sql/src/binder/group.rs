@@ -40,7 +40,32 @@ pub fn is_aggregate(name: &str) -> bool {
             | "json_object_agg"
             | "jsonb_object_agg"
             | "grouping"
-    )
+    ) || regression_aggregate(name).is_some()
+        || is_ordered_set(name)
+}
+
+/// The ordered-set aggregates (`... WITHIN GROUP (ORDER BY x)`).
+pub fn is_ordered_set(name: &str) -> bool {
+    matches!(name, "percentile_cont" | "percentile_disc" | "mode")
+}
+
+/// The two-argument statistics of double precision pairs (Y, X), by name.
+pub fn regression_aggregate(name: &str) -> Option<&'static str> {
+    const NAMES: [&str; 12] = [
+        "corr",
+        "covar_pop",
+        "covar_samp",
+        "regr_avgx",
+        "regr_avgy",
+        "regr_count",
+        "regr_intercept",
+        "regr_r2",
+        "regr_slope",
+        "regr_sxx",
+        "regr_sxy",
+        "regr_syy",
+    ];
+    NAMES.iter().find(|n| **n == name).copied()
 }
 
 impl Binder<'_> {
@@ -55,8 +80,8 @@ impl Binder<'_> {
         if let Some(msg) = self.no_aggs {
             return Err(SqlError::new(SqlState::GROUPING_ERROR, msg).at(pos));
         }
-        if !f.within_group.is_empty() {
-            return Err(SqlError::unsupported("WITHIN GROUP").at(pos));
+        if is_ordered_set(name) || !f.within_group.is_empty() {
+            return self.ordered_set(name, f, scope, pos);
         }
         let FunctionArguments::List(list) = &f.args else {
             return Err(SqlError::new(
@@ -90,6 +115,117 @@ impl Binder<'_> {
             call.args.push(e);
             call.order.push(crate::plan::SortKey { column: i, ..key });
         }
+        Ok(Expr {
+            kind: ExprKind::Aggregate(Box::new(call)),
+            ty,
+            typmod: -1,
+            pos,
+        })
+    }
+
+    /// An ordered-set aggregate: percentile_cont / percentile_disc
+    /// (fraction or array of fractions) and mode() WITHIN GROUP (ORDER BY
+    /// x). The sorted value is the first argument, the fraction the
+    /// second, and the value again the ORDER BY key.
+    #[inline(never)]
+    fn ordered_set(
+        &mut self,
+        name: &str,
+        f: &ast::Function,
+        scope: &Scope,
+        pos: Option<u32>,
+    ) -> Result<Expr> {
+        let wrong_type = |msg: String| SqlError::new(SqlState::WRONG_OBJECT_TYPE, msg).at(pos);
+        if !is_ordered_set(name) {
+            return Err(wrong_type(format!(
+                "{name} is not an ordered-set aggregate, so it cannot have WITHIN GROUP"
+            )));
+        }
+        let empty = Vec::new();
+        let direct = match &f.args {
+            FunctionArguments::List(list) => &list.args,
+            _ => &empty,
+        };
+        self.no_aggs = Some("aggregate function calls cannot be nested");
+        let bound = self.aggregate_args(name, direct, f.filter.as_deref(), scope, pos, false);
+        let sorted = f
+            .within_group
+            .first()
+            .map(|o| self.expr(&o.expr, scope))
+            .transpose();
+        self.no_aggs = None;
+        let (direct, filter, _) = bound?;
+        let value = sorted?;
+        let types: Vec<String> = direct
+            .iter()
+            .chain(value.iter())
+            .map(|e| e.ty.sql_name())
+            .collect();
+        let undefined = || {
+            SqlError::new(
+                SqlState::UNDEFINED_FUNCTION,
+                format!("function {name}({}) does not exist", types.join(", ")),
+            )
+            .with_hint("No function matches the given name and argument types. You might need to add explicit type casts.")
+            .at(pos)
+        };
+        // Without WITHIN GROUP no ordered-set signature matches.
+        let Some(value) = value else {
+            return Err(undefined());
+        };
+        let kind = match name {
+            "percentile_cont" => crate::plan::OrderedSet::Cont,
+            "percentile_disc" => crate::plan::OrderedSet::Disc,
+            _ => crate::plan::OrderedSet::Mode,
+        };
+        let expected_direct = usize::from(kind != crate::plan::OrderedSet::Mode);
+        if direct.len() != expected_direct || f.within_group.len() != 1 {
+            return Err(undefined());
+        }
+        // The fraction: double precision, or an array of them.
+        let mut array = false;
+        let mut args = Vec::new();
+        let value_ty = match kind {
+            crate::plan::OrderedSet::Cont => DataType::Float8,
+            _ if value.ty == DataType::Unknown => DataType::Text,
+            _ => value.ty,
+        };
+        let value = self
+            .coerce(value, value_ty, -1, CoercionContext::Implicit)
+            .map_err(|_| undefined())?;
+        args.push(value.clone());
+        if let Some(fraction) = direct.into_iter().next() {
+            array = matches!(fraction.ty, DataType::Array(_));
+            let want = if array {
+                DataType::Array(&DataType::Float8)
+            } else {
+                DataType::Float8
+            };
+            args.push(
+                self.coerce(fraction, want, -1, CoercionContext::Implicit)
+                    .map_err(|_| undefined())?,
+            );
+        }
+        let desc = matches!(f.within_group[0].options.sort, Some(ast::OrderBySort::Desc));
+        let nulls_first = f.within_group[0].options.nulls_first.unwrap_or(desc);
+        args.push(value);
+        let ty = match (kind, array) {
+            (crate::plan::OrderedSet::Cont, false) => DataType::Float8,
+            (crate::plan::OrderedSet::Cont, true) => DataType::Array(&DataType::Float8),
+            (_, true) => value_ty.array_type().ok_or_else(undefined)?,
+            (_, false) => value_ty,
+        };
+        let call = AggCall {
+            func: AggFunc::OrderedSet { kind, array },
+            args,
+            distinct: false,
+            filter,
+            order: vec![crate::plan::SortKey {
+                column: 0,
+                desc,
+                nulls_first,
+            }],
+        };
         Ok(Expr {
             kind: ExprKind::Aggregate(Box::new(call)),
             ty,
@@ -184,6 +320,21 @@ impl Binder<'_> {
                 (func, Some(state), state)
             }
             ("bool_or", [_]) => (AggFunc::BoolOr, Some(DataType::Bool), DataType::Bool),
+            (_, [y, x])
+                if regression_aggregate(name).is_some()
+                    && [y, x].iter().all(|t| {
+                        **t == DataType::Unknown
+                            || crate::cast::can_coerce(**t, DataType::Float8, CoercionContext::Implicit)
+                    }) =>
+            {
+                let name = regression_aggregate(name).unwrap_or("corr");
+                let ty = if name == "regr_count" {
+                    DataType::Int8
+                } else {
+                    DataType::Float8
+                };
+                (AggFunc::Regr { name }, Some(DataType::Float8), ty)
+            }
             ("string_agg", [_, _]) => (AggFunc::StringAgg, Some(DataType::Text), DataType::Text),
             ("grouping", [_, ..]) if !distinct => {
                 (AggFunc::Grouping { cols: Vec::new() }, None, DataType::Int4)

@@ -130,6 +130,10 @@ impl AggState {
                 args.push(a.eval(row, ctx)?);
             }
         }
+        // The regression aggregates skip a pair with either side NULL.
+        if matches!(call.func, AggFunc::Regr { .. }) && args.get(1).is_some_and(Value::is_null) {
+            return Ok(());
+        }
         if call.distinct {
             let mut key = Vec::new();
             for a in &args {
@@ -195,7 +199,21 @@ impl AggState {
                 (Value::Int8(a), Value::Int8(b)) => Value::Int8(if *or { a | b } else { a & b }),
                 (_, v) => v,
             },
-            AggFunc::Stat { float, .. } => stat_add(kept, v, *float)?,
+            AggFunc::Stat { float, .. } => stat_add(kept, v, *float, self.count)?,
+            AggFunc::Regr { .. } => {
+                regr_add(kept, &v, args.get(1).unwrap_or(&Value::Null), self.count)
+            }
+            // The values arrive in order: kept as [fraction, values...].
+            AggFunc::OrderedSet { .. } => match kept {
+                Value::Array(mut items) => {
+                    items.push(v);
+                    Value::Array(items)
+                }
+                _ => Value::Array(crate::value::ArrayRef::new(vec![
+                    args.get(1).cloned().unwrap_or(Value::Null),
+                    v,
+                ])),
+            },
             AggFunc::BoolAnd => match (kept, v) {
                 (Value::Bool(a), Value::Bool(b)) => Value::Bool(a && b),
                 (_, b) => b,
@@ -284,6 +302,8 @@ impl AggState {
                 root,
                 float,
             } => stat_finish(&self.value, self.count, *population, *root, *float)?,
+            AggFunc::Regr { name } => regr_finish(&self.value, self.count, name),
+            AggFunc::OrderedSet { kind, array } => ordered_set_finish(&self.value, *kind, *array)?,
             AggFunc::JsonAgg { jsonb, ty } => match self.value {
                 Value::Array(items) => {
                     let parts: Vec<String> =
@@ -581,7 +601,7 @@ impl Node for HashAgg<'_> {
 }
 
 /// The statistics state: [sum, sum of squares] of the inputs so far.
-fn stat_add(kept: Value, v: Value, float: bool) -> Result<Value> {
+fn stat_add(kept: Value, v: Value, float: bool, n: i64) -> Result<Value> {
     let (sum, sq) = match &kept {
         Value::Array(a) => (a.items()[0].clone(), a.items()[1].clone()),
         _ if float => (Value::Float8(0.0), Value::Float8(0.0)),
@@ -591,8 +611,31 @@ fn stat_add(kept: Value, v: Value, float: bool) -> Result<Value> {
         ),
     };
     let next = match (sum, sq, v) {
-        (Value::Float8(s), Value::Float8(q), Value::Float8(x)) => {
-            [Value::Float8(s + x), Value::Float8(q + x * x)]
+        // Doubles as PostgreSQL's float8_accum: the sum and the sum of
+        // squared differences from the mean (Youngs-Cramer), so results
+        // agree to the last bit.
+        (Value::Float8(sx), Value::Float8(sxx), Value::Float8(x)) => {
+            let (old, new) = ((n - 1) as f64, n as f64);
+            let sx2 = sx + x;
+            let sxx2 = if old > 0.0 {
+                let tmp = x * new - sx2;
+                let s = sxx + tmp * tmp / (new * old);
+                if (sx2.is_infinite() || s.is_infinite()) && !sx.is_infinite() && !x.is_infinite() {
+                    return Err(crate::error::errors::out_of_range(
+                        "value out of range: overflow",
+                    ));
+                }
+                if sx2.is_infinite() || s.is_infinite() {
+                    f64::NAN
+                } else {
+                    s
+                }
+            } else if x.is_nan() || x.is_infinite() {
+                f64::NAN
+            } else {
+                sxx
+            };
+            [Value::Float8(sx2), Value::Float8(sxx2)]
         }
         (Value::Numeric(s), Value::Numeric(q), Value::Numeric(x)) => [
             Value::Numeric(s.add(&x)?),
@@ -601,6 +644,157 @@ fn stat_add(kept: Value, v: Value, float: bool) -> Result<Value> {
         (s, q, _) => [s, q],
     };
     Ok(Value::Array(crate::value::ArrayRef::new(next.to_vec())))
+}
+
+/// The answer of an ordered-set aggregate from [fraction, sorted
+/// values...]; NULL without values.
+fn ordered_set_finish(state: &Value, kind: crate::plan::OrderedSet, array: bool) -> Result<Value> {
+    use crate::plan::OrderedSet;
+    let Value::Array(a) = state else {
+        return Ok(Value::Null);
+    };
+    let (fraction, values) = match a.items().split_first() {
+        Some((f, v)) if !v.is_empty() => (f, v),
+        _ => return Ok(Value::Null),
+    };
+    if kind == OrderedSet::Mode {
+        // The longest run; the first in order on a tie.
+        let (mut best, mut best_len, mut start) = (0, 0, 0);
+        for i in 1..=values.len() {
+            if i == values.len() || values[i] != values[start] {
+                if i - start > best_len {
+                    best = start;
+                    best_len = i - start;
+                }
+                start = i;
+            }
+        }
+        return Ok(values[best].clone());
+    }
+    let one = |f: &Value| -> Result<Value> {
+        let Value::Float8(p) = f else {
+            return Ok(Value::Null);
+        };
+        if !(0.0..=1.0).contains(p) || p.is_nan() {
+            return Err(crate::error::errors::out_of_range(format!(
+                "percentile value {p} is not between 0 and 1"
+            )));
+        }
+        let n = values.len();
+        if kind == OrderedSet::Disc {
+            let row = ((p * n as f64).ceil() as usize).max(1);
+            return Ok(values[row.min(n) - 1].clone());
+        }
+        let at = p * (n - 1) as f64;
+        let (lo, hi) = (at.floor() as usize, at.ceil() as usize);
+        let x = |i: usize| match &values[i] {
+            Value::Float8(v) => *v,
+            _ => 0.0,
+        };
+        Ok(Value::Float8(if lo == hi {
+            x(lo)
+        } else {
+            x(lo) + (at - lo as f64) * (x(hi) - x(lo))
+        }))
+    };
+    if !array {
+        return one(fraction);
+    }
+    match fraction {
+        Value::Array(fs) => Ok(Value::Array(crate::value::ArrayRef::new(
+            fs.items().iter().map(one).collect::<Result<Vec<Value>>>()?,
+        ))),
+        _ => Ok(Value::Null),
+    }
+}
+
+/// PostgreSQL's float8_regr_accum: (Sx, Sxx, Sy, Syy, Sxy) after the
+/// `n`-th pair (y, x).
+fn regr_add(kept: Value, y: &Value, x: &Value, n: i64) -> Value {
+    let (Value::Float8(y), Value::Float8(x)) = (y, x) else {
+        return kept;
+    };
+    let mut s = match &kept {
+        Value::Array(a) => a
+            .items()
+            .iter()
+            .map(|v| match v {
+                Value::Float8(f) => *f,
+                _ => 0.0,
+            })
+            .collect::<Vec<f64>>(),
+        _ => vec![0.0; 5],
+    };
+    let (old, new) = ((n - 1) as f64, n as f64);
+    s[0] += x;
+    s[2] += y;
+    if old > 0.0 {
+        let tx = x * new - s[0];
+        let ty = y * new - s[2];
+        let scale = 1.0 / (new * old);
+        s[1] += tx * tx * scale;
+        s[3] += ty * ty * scale;
+        s[4] += tx * ty * scale;
+        if s[0].is_infinite() || s[1].is_infinite() {
+            s[1] = f64::NAN;
+            s[4] = f64::NAN;
+        }
+        if s[2].is_infinite() || s[3].is_infinite() {
+            s[3] = f64::NAN;
+            s[4] = f64::NAN;
+        }
+    } else {
+        if x.is_nan() || x.is_infinite() {
+            s[1] = f64::NAN;
+            s[4] = f64::NAN;
+        }
+        if y.is_nan() || y.is_infinite() {
+            s[3] = f64::NAN;
+            s[4] = f64::NAN;
+        }
+    }
+    Value::Array(crate::value::ArrayRef::new(
+        s.into_iter().map(Value::Float8).collect(),
+    ))
+}
+
+/// The final value of regression aggregate `name` (float8_corr,
+/// float8_regr_slope ...) from its state and pair count.
+fn regr_finish(state: &Value, n: i64, name: &str) -> Value {
+    if name == "regr_count" {
+        return Value::Int8(n);
+    }
+    let Value::Array(a) = state else {
+        return Value::Null;
+    };
+    let f = |i: usize| match a.items().get(i) {
+        Some(Value::Float8(v)) => *v,
+        _ => 0.0,
+    };
+    let (nf, sx, sxx, sy, syy, sxy) = (n as f64, f(0), f(1), f(2), f(3), f(4));
+    if n < 1 {
+        return Value::Null;
+    }
+    let r = match name {
+        "regr_sxx" => sxx,
+        "regr_syy" => syy,
+        "regr_sxy" => sxy,
+        "regr_avgx" => sx / nf,
+        "regr_avgy" => sy / nf,
+        "covar_pop" => sxy / nf,
+        "covar_samp" if n < 2 => return Value::Null,
+        "covar_samp" => sxy / (nf - 1.0),
+        "corr" if sxx == 0.0 || syy == 0.0 => return Value::Null,
+        "corr" => sxy / (sxx * syy).sqrt(),
+        "regr_r2" if sxx == 0.0 => return Value::Null,
+        "regr_r2" if syy == 0.0 => 1.0,
+        "regr_r2" => (sxy * sxy) / (sxx * syy),
+        "regr_slope" | "regr_intercept" if sxx == 0.0 => return Value::Null,
+        "regr_slope" => sxy / sxx,
+        "regr_intercept" => (sy - sx * sxy / sxx) / nf,
+        _ => return Value::Null,
+    };
+    Value::Float8(r)
 }
 
 /// var / stddev (sample or population) from count, sum and sum of
@@ -615,12 +809,11 @@ fn stat_finish(state: &Value, n: i64, population: bool, root: bool, float: bool)
     }
     let (sum, sq) = (&a.items()[0], &a.items()[1]);
     if float {
-        let (Value::Float8(s), Value::Float8(q)) = (sum, sq) else {
+        let Value::Float8(sxx) = sq else {
             return Ok(Value::Null);
         };
         let nf = n as f64;
-        let numerator = (nf * q - s * s).max(0.0);
-        let var = numerator / if population { nf * nf } else { nf * (nf - 1.0) };
+        let var = sxx / if population { nf } else { nf - 1.0 };
         return Ok(Value::Float8(if root { var.sqrt() } else { var }));
     }
     let (Value::Numeric(s), Value::Numeric(q)) = (sum, sq) else {

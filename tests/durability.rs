@@ -670,7 +670,7 @@ async fn rows_larger_than_a_page_survive_kill_9() {
     let before = int(&rows(&c, "SELECT pg_relation_size('docs')").await[0][0]);
     exec(
         &c,
-        "INSERT INTO docs SELECT 1, string_agg(md5(i::text), ''), NULL FROM generate_series(1, 5000) i",
+        "INSERT INTO docs SELECT 1, string_agg(md5(i::text), ''), NULL::bytea FROM generate_series(1, 5000) i",
     )
     .await;
     exec(&c, "VACUUM docs").await;

@@ -1018,6 +1018,41 @@ impl Binder<'_> {
         self.operator(op, vec![left, regex], self.pos_after(expr))
     }
 
+    /// `jsonb[key]`: a text key or an integer index (PostgreSQL 14's jsonb
+    /// subscripting, read side), as `#>` with a one-element path.
+    #[inline(never)]
+    fn jsonb_access(
+        &mut self,
+        out: Expr,
+        access: &ast::AccessExpr,
+        scope: &Scope,
+        pos: Option<u32>,
+    ) -> Result<Expr> {
+        let mismatch = |msg: String| SqlError::new(SqlState::DATATYPE_MISMATCH, msg).at(pos);
+        let ast::AccessExpr::Subscript(ast::Subscript::Index { index }) = access else {
+            return Err(mismatch("jsonb subscript does not support slices".into()));
+        };
+        let index = self.expr(index, scope)?;
+        let index = match index.ty {
+            DataType::Unknown | DataType::Text | DataType::Varchar | DataType::Bpchar => {
+                self.coerce(index, DataType::Text, -1, CoercionContext::Implicit)?
+            }
+            DataType::Int2 | DataType::Int4 | DataType::Int8 => index,
+            other => {
+                return Err(mismatch(format!("subscript type {other} is not supported")));
+            }
+        };
+        Ok(Expr {
+            kind: ExprKind::Call {
+                def: &crate::func::jsonb::JSONB_SUBSCRIPT,
+                args: vec![out, index],
+            },
+            ty: DataType::Jsonb,
+            typmod: -1,
+            pos,
+        })
+    }
+
     /// One `[i]` or `[lo:hi]` applied to `out`.
     #[inline(never)]
     fn access(
@@ -1036,6 +1071,9 @@ impl Binder<'_> {
                 None => Ok(typed(ExprKind::Const(Value::Int4(omitted)), DataType::Int4)),
             }
         };
+        if out.ty == DataType::Jsonb {
+            return self.jsonb_access(out, access, scope, pos);
+        }
         match access {
             ast::AccessExpr::Subscript(ast::Subscript::Index { index }) => {
                 let index = bound(self, Some(index), 0)?;

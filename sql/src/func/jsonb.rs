@@ -758,6 +758,20 @@ static JSON_ACCESS: [FuncDef; 6] = [
 ];
 static JSONB_ACCESS: [FuncDef; 6] = access_ops!(Jsonb);
 
+/// `jsonb[key]`: the value at a one-element path (a key, or an index
+/// into an array, negative from the end); NULL when there is none.
+pub(crate) static JSONB_SUBSCRIPT: FuncDef = f("subscript", &[Jsonb, Text], Jsonb, |a, _| {
+    let key = match &a[1] {
+        Value::Text(s) => s.clone(),
+        Value::Int2(i) => i.to_string(),
+        Value::Int4(i) => i.to_string(),
+        Value::Int8(i) => i.to_string(),
+        _ => return Ok(Value::Null),
+    };
+    let j = tree(&a[0])?;
+    Ok(opt(walk(&j, &[key]).cloned()))
+});
+
 /// Operators and functions.
 pub(super) static OPERATORS: &[&[FuncDef]] = &[&JSON_ACCESS, &JSONB_ACCESS, JSONB_OPERATORS];
 
@@ -891,6 +905,18 @@ static JSONB_OPERATORS: &[FuncDef] = &[
     f("jsonb_set", &[Jsonb, Array(&Text), Jsonb], Jsonb, |a, _| {
         jsonb_set(a, true)
     }),
+    f(
+        "jsonb_insert",
+        &[Jsonb, Array(&Text), Jsonb],
+        Jsonb,
+        |a, _| jsonb_insert(a, false),
+    ),
+    f(
+        "jsonb_insert",
+        &[Jsonb, Array(&Text), Jsonb, Bool],
+        Jsonb,
+        |a, _| jsonb_insert(a, arg!(a, 3, Bool)),
+    ),
     f(
         "jsonb_set",
         &[Jsonb, Array(&Text), Jsonb, Bool],
@@ -1162,6 +1188,69 @@ fn jsonb_set(a: &[Value], create: bool) -> Result<Value> {
     let mut j = tree(&a[0])?;
     let new = tree(&a[2])?;
     set_path(&mut j, &path_of(&a[1]), new, create);
+    Ok(out(&j))
+}
+
+/// jsonb_insert(target, path, new [, insert_after]): into an array
+/// before (or after) the element the path names, or as a new key of an
+/// object (22023 when the key exists).
+fn jsonb_insert(a: &[Value], after: bool) -> Result<Value> {
+    let mut j = tree(&a[0])?;
+    let new = tree(&a[2])?;
+    let path = path_of(&a[1]);
+    let Some((last, parent)) = path.split_last() else {
+        return Ok(out(&j));
+    };
+    let mut cur = &mut j;
+    for k in parent {
+        let next = match cur {
+            Json::Object(f) => f.iter_mut().find(|(x, _)| x == k).map(|(_, v)| v),
+            Json::Array(items) => {
+                let len = items.len() as i64;
+                k.trim()
+                    .parse::<i64>()
+                    .ok()
+                    .map(|i| if i < 0 { len + i } else { i })
+                    .and_then(|i| usize::try_from(i).ok())
+                    .and_then(|i| items.get_mut(i))
+            }
+            _ => None,
+        };
+        match next {
+            Some(n) => cur = n,
+            None => return Ok(out(&j)),
+        }
+    }
+    match cur {
+        Json::Object(fields) => {
+            if fields.iter().any(|(k, _)| k == last) {
+                return Err(SqlError::new(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    "cannot replace existing key",
+                )
+                .with_hint("Try using the function jsonb_set to replace key value."));
+            }
+            fields.push((last.clone(), new));
+            let taken = std::mem::take(fields);
+            *cur = Json::Object(taken).canonical();
+        }
+        Json::Array(items) => {
+            let Ok(i) = last.trim().parse::<i64>() else {
+                return Err(SqlError::new(
+                    SqlState::INVALID_TEXT_REPRESENTATION,
+                    format!(
+                        "path element at position {} is not an integer: \"{last}\"",
+                        path.len()
+                    ),
+                ));
+            };
+            let len = items.len() as i64;
+            let idx = if i < 0 { len + i } else { i };
+            let at = (if after { idx + 1 } else { idx }).clamp(0, len);
+            items.insert(at as usize, new);
+        }
+        _ => {}
+    }
     Ok(out(&j))
 }
 

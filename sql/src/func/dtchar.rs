@@ -44,6 +44,14 @@ const KEYWORDS: &[&str] = &[
     "sssss", "ssss", "ss", "tzh", "tzm", "tz", "us", "ww", "w", "y,yyy", "yyyy", "yyy", "yy", "y",
 ];
 
+/// Keywords an interval has no value for (upper-cased).
+const CALENDAR_ONLY: &[&str] = &[
+    "TZ", "TZH", "TZM", "OF", "A.D.", "B.C.", "AD", "BC", "MONTH", "MON", "DAY", "DY", "D", "ID",
+];
+
+/// Keywords whose output is a word, not a number (no TH suffix).
+const TEXT_KEYS: &[&str] = &["A.M.", "P.M.", "AM", "PM", "RM", "FX"];
+
 const MONTHS: [&str; 12] = [
     "January",
     "February",
@@ -218,22 +226,8 @@ pub(super) fn format(tm: &Tm, pattern: &str) -> Result<String> {
             }
             Node::Key { key, fm, tm, th } => (key, fm, tm, th),
         };
-        let calendar_only = matches!(
-            key.to_ascii_uppercase().as_str(),
-            "TZ" | "TZH"
-                | "TZM"
-                | "OF"
-                | "A.D."
-                | "B.C."
-                | "AD"
-                | "BC"
-                | "MONTH"
-                | "MON"
-                | "DAY"
-                | "DY"
-                | "D"
-                | "ID"
-        );
+        let upper = key.to_ascii_uppercase();
+        let calendar_only = CALENDAR_ONLY.contains(&upper.as_str());
         if tm.is_interval && calendar_only {
             return Err(interval_error());
         }
@@ -392,27 +386,9 @@ pub(super) fn format(tm: &Tm, pattern: &str) -> Result<String> {
             // FX: fixed format, for input only.
             _ => String::new(),
         };
-        let numeric = !matches!(
-            key.to_ascii_uppercase().as_str(),
-            "A.M."
-                | "P.M."
-                | "AM"
-                | "PM"
-                | "TZ"
-                | "TZH"
-                | "TZM"
-                | "OF"
-                | "A.D."
-                | "B.C."
-                | "AD"
-                | "BC"
-                | "MONTH"
-                | "MON"
-                | "DAY"
-                | "DY"
-                | "RM"
-                | "FX"
-        );
+        // Numbers take a TH suffix; words do not (D and ID are numbers).
+        let word = TEXT_KEYS.contains(&upper.as_str()) || CALENDAR_ONLY.contains(&upper.as_str());
+        let numeric = !word || matches!(upper.as_str(), "D" | "ID");
         out.push_str(&text);
         if let (Some(upper), true) = (th, numeric) {
             out.push_str(numth(&text, upper)?);

@@ -418,28 +418,25 @@ fn decode(fields: &[Field], range: i32, sql_standard: bool) -> Result<Itm, Inter
     let mut is_before = false;
     for field in fields.iter().rev() {
         let mut tmask = 0;
+        // A time of day: its microseconds added; a number before it is
+        // days.
+        let mut add_time = |mut usec: i64, tmask: &mut u32| -> Result<(), IntervalError> {
+            if force_negative && usec > 0 {
+                usec = -usec;
+            }
+            itm.usec = itm.usec.checked_add(usec).ok_or(FieldOverflow)?;
+            unit = Some(Unit::Day);
+            *tmask = TIME_M;
+            Ok(())
+        };
         let number = match field {
             Field::Time(s) => {
-                let mut usec = decode_time(s, range)?;
-                if force_negative && usec > 0 {
-                    usec = -usec;
-                }
-                itm.usec = itm.usec.checked_add(usec).ok_or(FieldOverflow)?;
-                unit = Some(Unit::Day);
-                tmask = TIME_M;
+                add_time(decode_time(s, range)?, &mut tmask)?;
                 None
             }
             Field::Tz(s) if s[1..].contains(':') => match decode_time(&s[1..], range) {
-                Ok(mut usec) => {
-                    if s.starts_with('-') {
-                        usec = -usec;
-                    }
-                    if force_negative && usec > 0 {
-                        usec = -usec;
-                    }
-                    itm.usec = itm.usec.checked_add(usec).ok_or(FieldOverflow)?;
-                    unit = Some(Unit::Day);
-                    tmask = TIME_M;
+                Ok(usec) => {
+                    add_time(if s.starts_with('-') { -usec } else { usec }, &mut tmask)?;
                     None
                 }
                 Err(_) => Some(s),

@@ -506,16 +506,33 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
         T::Date => Value::Date(parse_date(text, style)?),
         T::Timestamp => Value::Timestamp(parse_timestamp(text, false, style)?),
         T::TimestampTz => Value::TimestampTz(parse_timestamp(text, true, style)?),
-        T::Time => Value::Time(match parse_time(text) {
-            Some(t) => t,
-            // Other forms (`04:05 PM`, `allballs`, a timestamp): the
-            // general reader's time of day.
-            None => {
-                let d = decode_input(text, "time", style)?;
-                d.time
-                    .ok_or_else(|| errors::invalid_datetime("time", text))?
+        T::Time => {
+            let t = match parse_time(text) {
+                Some(t) => t,
+                // Other forms (`04:05 PM`, `allballs`, a timestamp): the
+                // general reader's time of day.
+                None => {
+                    let d = decode_input(text, "time", style)?;
+                    // A zone name without a date has no known offset
+                    // (DecodeTimeOnly); an abbreviation is fine.
+                    if d.date.is_none()
+                        && matches!(d.zone, Some(crate::value::datetime_in::ZoneSpec::Named(_)))
+                    {
+                        return Err(errors::invalid_datetime("time", text));
+                    }
+                    d.time
+                        .ok_or_else(|| errors::invalid_datetime("time", text))?
+                }
+            };
+            // Up to 24:00:00 exactly.
+            if !(0..=USECS_PER_DAY).contains(&t) {
+                return Err(SqlError::new(
+                    SqlState::DATETIME_FIELD_OVERFLOW,
+                    format!("date/time field value out of range: \"{text}\""),
+                ));
             }
-        }),
+            Value::Time(t)
+        }
         T::Interval => Value::Interval(parse_interval(text, -1, style)?),
         T::Void => Value::Void,
         T::Array(elem) => parse_array(text, *elem, style)?,

@@ -237,6 +237,26 @@ fn field(unit: &str, p: &Parts, ty: &str) -> Result<Numeric> {
     }
 }
 
+/// The field `unit` of a time of day (time_part): its clock fields and
+/// epoch; calendar units are 0A000.
+fn time_field(unit: &str, t: i64) -> Result<Numeric> {
+    let lower = unit.to_lowercase();
+    let usec_of_minute = t % 60_000_000;
+    let ty = "time without time zone";
+    match crate::value::interval_in::unit_name(&lower).unwrap_or(lower.as_str()) {
+        "microsecond" => Ok(Numeric::from_i64(usec_of_minute)),
+        "millisecond" => Ok(Numeric::new(usec_of_minute.into(), 3)),
+        "second" => Ok(Numeric::new(usec_of_minute.into(), 6)),
+        "minute" => Ok(Numeric::from_i64(t / 60_000_000 % 60)),
+        "hour" => Ok(Numeric::from_i64(t / 3_600_000_000)),
+        "epoch" => Ok(Numeric::new(t.into(), 6)),
+        _ if known_unit(&lower) || crate::value::interval_in::unit_name(&lower).is_some() => {
+            Err(unit_error(&lower, ty))
+        }
+        _ => Err(unknown_unit(&lower, ty)),
+    }
+}
+
 /// The field `unit` of an interval.
 fn interval_field(unit: &str, v: &crate::value::Interval) -> Result<Numeric> {
     let int = |x: i64| Ok(Numeric::from_i64(x));
@@ -274,6 +294,7 @@ fn extract(a: &[Value], ctx: &mut EvalCtx<'_>, as_float: bool) -> Result<Value> 
     let unit = arg!(a, 0, Text);
     let n = match &a[1] {
         Value::Interval(iv) => interval_field(&unit, iv)?,
+        Value::Time(t) => time_field(&unit, *t)?,
         v => {
             let ty = match v {
                 Value::TimestampTz(_) => "timestamp with time zone",
@@ -733,6 +754,12 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     }),
     f("extract", &[Text, Interval], Numeric, |a, c| {
         extract(a, c, false)
+    }),
+    f("extract", &[Text, Time], Numeric, |a, c| {
+        extract(a, c, false)
+    }),
+    f("date_part", &[Text, Time], Float8, |a, c| {
+        extract(a, c, true)
     }),
     f("date_part", &[Text, Timestamp], Float8, |a, c| {
         extract(a, c, true)

@@ -458,16 +458,18 @@ fn add_interval(ts: i64, iv: &Interval, sign: i32) -> Result<i64> {
         let nd = (d as i32).min(last);
         t = i64::from(date2j(ny, nm, nd) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY + time;
     }
-    let delta = i64::from(sign * iv.days)
-        .checked_mul(USECS_PER_DAY)
-        .and_then(|d| d.checked_add(i64::from(sign) * iv.micros))
-        .ok_or_else(ts_overflow)?;
+    // Days and time in i128: a span of days as long as the whole range
+    // (from 4713 BC) exceeds i64 microseconds though its result does not.
+    let sum = i128::from(t)
+        + i128::from(sign) * i128::from(iv.days) * i128::from(USECS_PER_DAY)
+        + i128::from(sign) * i128::from(iv.micros);
     // PostgreSQL's timestamp range: 4714-11-24 BC to 294277-01-01.
-    const MIN_TIMESTAMP: i64 = -211_813_488_000_000_000;
-    const END_TIMESTAMP: i64 = 9_223_371_331_200_000_000;
-    t.checked_add(delta)
-        .filter(|t| (MIN_TIMESTAMP..END_TIMESTAMP).contains(t))
-        .ok_or_else(ts_overflow)
+    const MIN_TIMESTAMP: i128 = -211_813_488_000_000_000;
+    const END_TIMESTAMP: i128 = 9_223_371_331_200_000_000;
+    if !(MIN_TIMESTAMP..END_TIMESTAMP).contains(&sum) {
+        return Err(ts_overflow());
+    }
+    Ok(sum as i64)
 }
 
 /// timestamp - timestamp: days and microseconds (interval_justify_hours).

@@ -424,6 +424,22 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
                 expand_table(&mut q.body);
                 Parsed::Sql(Ast::new(Statement::Query(q), sql.len()))
             }
+            // RESET TIME ZONE is RESET timezone (sqlparser stops at ZONE).
+            Token::Word(w)
+                if w.value.eq_ignore_ascii_case("reset")
+                    && matches!(&p.peek_nth_token(1).token,
+                        Token::Word(t) if t.value.eq_ignore_ascii_case("time"))
+                    && matches!(&p.peek_nth_token(2).token,
+                        Token::Word(z) if z.value.eq_ignore_ascii_case("zone")) =>
+            {
+                for _ in 0..3 {
+                    p.next_token();
+                }
+                let reset = Parser::parse_sql(&dialect, "RESET timezone")?
+                    .pop()
+                    .ok_or_else(|| ParserError::ParserError("RESET timezone".into()))?;
+                Parsed::Sql(Ast::new(reset, sql.len()))
+            }
             _ if sequence::starts(&p) => Parsed::Sequence(Box::new(sequence::parse(&mut p)?)),
             _ if cursor::starts(&p) => Parsed::Fetch(Box::new(cursor::parse(&mut p)?)),
             _ if database::starts(&p) => Parsed::CreateDatabase(Box::new(database::parse(&mut p)?)),

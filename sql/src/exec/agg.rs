@@ -725,6 +725,7 @@ fn regr_add(kept: Value, y: &Value, x: &Value, n: i64) -> Value {
             .collect::<Vec<f64>>(),
         _ => vec![0.0; 5],
     };
+    s.resize(5, 0.0);
     let (old, new) = ((n - 1) as f64, n as f64);
     s[0] += x;
     s[2] += y;

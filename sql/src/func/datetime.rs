@@ -161,11 +161,6 @@ fn unit_error(unit: &str, ty: &str) -> SqlError {
     )
 }
 
-/// Which of the zone units `unit` names.
-fn lower_zone_unit(unit: &str) -> &'static str {
-    crate::value::interval_in::unit_name(unit).unwrap_or("timezone")
-}
-
 /// The field `unit` of a timestamp, as numeric (extract's type).
 fn field(unit: &str, p: &Parts, ty: &str) -> Result<Numeric> {
     let int = |v: i64| Ok(Numeric::from_i64(v));
@@ -184,13 +179,9 @@ fn field(unit: &str, p: &Parts, ty: &str) -> Result<Numeric> {
         "microsecond" => int(secs_micros),
         "julian" => Numeric::from_i64(i64::from(p.jd))
             .add(&Numeric::from_i64(p.time).div(&Numeric::from_i64(USECS_PER_DAY))?),
-        "timezone" | "timezone_hour" | "timezone_minute" if ty == "timestamp with time zone" => {
-            int(i64::from(match lower_zone_unit(&lower) {
-                "timezone_hour" => p.offset / 3600,
-                "timezone_minute" => p.offset / 60 % 60,
-                _ => p.offset,
-            }))
-        }
+        "timezone" if ty == "timestamp with time zone" => int(i64::from(p.offset)),
+        "timezone_hour" if ty == "timestamp with time zone" => int(i64::from(p.offset / 3600)),
+        "timezone_minute" if ty == "timestamp with time zone" => int(i64::from(p.offset / 60 % 60)),
         "dow" => int(i64::from(dow(p.jd))),
         "isodow" => int(match dow(p.jd) {
             0 => 7,

@@ -1201,26 +1201,9 @@ fn jsonb_insert(a: &[Value], after: bool) -> Result<Value> {
     let Some((last, parent)) = path.split_last() else {
         return Ok(out(&j));
     };
-    let mut cur = &mut j;
-    for k in parent {
-        let next = match cur {
-            Json::Object(f) => f.iter_mut().find(|(x, _)| x == k).map(|(_, v)| v),
-            Json::Array(items) => {
-                let len = items.len() as i64;
-                k.trim()
-                    .parse::<i64>()
-                    .ok()
-                    .map(|i| if i < 0 { len + i } else { i })
-                    .and_then(|i| usize::try_from(i).ok())
-                    .and_then(|i| items.get_mut(i))
-            }
-            _ => None,
-        };
-        match next {
-            Some(n) => cur = n,
-            None => return Ok(out(&j)),
-        }
-    }
+    let Some(cur) = walk_mut(&mut j, parent) else {
+        return Ok(out(&j));
+    };
     match cur {
         Json::Object(fields) => {
             if fields.iter().any(|(k, _)| k == last) {
@@ -1254,27 +1237,27 @@ fn jsonb_insert(a: &[Value], after: bool) -> Result<Value> {
     Ok(out(&j))
 }
 
-fn remove_at(j: &mut Json, parent: &[String], last: &str) {
-    let mut cur = j;
-    for k in parent {
-        let next = match cur {
-            Json::Object(f) => f.iter_mut().find(|(x, _)| x == k).map(|(_, v)| v),
-            Json::Array(items) => k
-                .parse::<i64>()
+/// The value at `path` (keys, or array indexes counting from the end
+/// when negative), for changing it in place.
+fn walk_mut<'j>(j: &'j mut Json, path: &[String]) -> Option<&'j mut Json> {
+    path.iter().try_fold(j, |cur, k| match cur {
+        Json::Object(f) => f.iter_mut().find(|(x, _)| x == k).map(|(_, v)| v),
+        Json::Array(items) => {
+            let len = items.len() as i64;
+            k.parse::<i64>()
                 .ok()
-                .and_then(|i| {
-                    let len = items.len() as i64;
-                    let i = if i < 0 { len + i } else { i };
-                    usize::try_from(i).ok()
-                })
-                .and_then(|i| items.get_mut(i)),
-            _ => None,
-        };
-        match next {
-            Some(n) => cur = n,
-            None => return,
+                .map(|i| if i < 0 { len + i } else { i })
+                .and_then(|i| usize::try_from(i).ok())
+                .and_then(|i| items.get_mut(i))
         }
-    }
+        _ => None,
+    })
+}
+
+fn remove_at(j: &mut Json, parent: &[String], last: &str) {
+    let Some(cur) = walk_mut(j, parent) else {
+        return;
+    };
     match cur {
         Json::Object(f) => f.retain(|(k, _)| k != last),
         Json::Array(items) => {

@@ -463,13 +463,10 @@ fn add_interval(ts: i64, iv: &Interval, sign: i32) -> Result<i64> {
     let sum = i128::from(t)
         + i128::from(sign) * i128::from(iv.days) * i128::from(USECS_PER_DAY)
         + i128::from(sign) * i128::from(iv.micros);
-    // PostgreSQL's timestamp range: 4714-11-24 BC to 294277-01-01.
-    const MIN_TIMESTAMP: i128 = -211_813_488_000_000_000;
-    const END_TIMESTAMP: i128 = 9_223_371_331_200_000_000;
-    if !(MIN_TIMESTAMP..END_TIMESTAMP).contains(&sum) {
-        return Err(ts_overflow());
-    }
-    Ok(sum as i64)
+    i64::try_from(sum)
+        .ok()
+        .filter(|t| (crate::cast::MIN_TIMESTAMP..crate::cast::END_TIMESTAMP).contains(t))
+        .ok_or_else(ts_overflow)
 }
 
 /// timestamp - timestamp: days and microseconds (interval_justify_hours).

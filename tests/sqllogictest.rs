@@ -11,7 +11,8 @@
 //! against the reference PostgreSQL (../shared/tools/refpg start) to
 //! show the expectations are PostgreSQL's; `SLT_RECORD=1` rewrites the
 //! baseline from this run; `SLT_SHOW=n` prints the first n failures of
-//! each file (default 5).
+//! each file (default 5). `SLT_ONLY=part` runs only the files whose name
+//! contains `part` (while working on one; never with SLT_RECORD).
 //!
 //! Without ../shared (a clone outside the workspace) the corpus part is
 //! skipped with a message; tests/slt always runs.
@@ -215,12 +216,16 @@ async fn sqllogictest_files() {
     let baseline = read_baseline();
     let mut report = String::from("# file passed failed (SQLite's corpus and tests/slt)\n");
     let mut regressions = Vec::new();
+    let only = std::env::var("SLT_ONLY").ok();
     for (i, file) in all.iter().enumerate() {
         let name = file
             .strip_prefix(root)
             .unwrap_or(file)
             .to_string_lossy()
             .replace("../shared/", "");
+        if only.as_deref().is_some_and(|o| !name.contains(o)) {
+            continue;
+        }
         let tally = run_file(port, file, &format!("slt_{i}")).await;
         eprintln!("{name}: {} passed, {} failed", tally.passed, tally.failed);
         for f in &tally.first_failures {

@@ -545,92 +545,9 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
     })
 }
 
-/// array_in for one-dimensional arrays: `{a,"b c",NULL}`, elements read
-/// with the element type's input function.
+/// array_in: elements read with the element type's input function.
 fn parse_array(text: &str, elem: DataType, style: &OutputStyle) -> Result<Value> {
-    let malformed = |detail: &str| {
-        SqlError::new(
-            SqlState::INVALID_TEXT_REPRESENTATION,
-            format!("malformed array literal: \"{text}\""),
-        )
-        .with_detail(detail.to_owned())
-    };
-    let body = text.trim_matches(|c: char| c.is_ascii_whitespace());
-    let Some(inner) = body.strip_prefix('{') else {
-        return Err(malformed(
-            "Array value must start with \"{\" or dimension information.",
-        ));
-    };
-    let Some(inner) = inner.strip_suffix('}') else {
-        return Err(malformed("Unexpected end of input."));
-    };
-    if inner.contains('{') {
-        return Err(SqlError::unsupported("multidimensional array input"));
-    }
-    let mut items = Vec::new();
-    if inner.trim().is_empty() {
-        return Ok(Value::Array(ArrayRef::new(items)));
-    }
-    let mut chars = inner.chars().peekable();
-    loop {
-        while chars.peek().is_some_and(|c| c.is_ascii_whitespace()) {
-            chars.next();
-        }
-        let mut item = String::new();
-        let mut quoted = false;
-        if chars.peek() == Some(&'"') {
-            quoted = true;
-            chars.next();
-            loop {
-                match chars.next() {
-                    None => return Err(malformed("Unexpected end of input.")),
-                    Some('"') => break,
-                    Some('\\') => match chars.next() {
-                        Some(c) => item.push(c),
-                        None => return Err(malformed("Unexpected end of input.")),
-                    },
-                    Some(c) => item.push(c),
-                }
-            }
-            while chars.peek().is_some_and(|c| c.is_ascii_whitespace()) {
-                chars.next();
-            }
-        } else {
-            while let Some(&c) = chars.peek() {
-                if c == ',' {
-                    break;
-                }
-                chars.next();
-                if c == '"' {
-                    return Err(malformed("Unexpected array element."));
-                }
-                if c == '\\' {
-                    match chars.next() {
-                        Some(e) => item.push(e),
-                        None => return Err(malformed("Unexpected end of input.")),
-                    }
-                } else {
-                    item.push(c);
-                }
-            }
-            let trimmed = item.trim_end_matches(|c: char| c.is_ascii_whitespace());
-            item.truncate(trimmed.len());
-            if item.is_empty() {
-                return Err(malformed("Unexpected \",\" character."));
-            }
-        }
-        items.push(if !quoted && item.eq_ignore_ascii_case("null") {
-            Value::Null
-        } else {
-            parse_text(&item, elem, style)?
-        });
-        match chars.next() {
-            None => break,
-            Some(',') => {}
-            Some(_) => return Err(malformed("Unexpected array element.")),
-        }
-    }
-    Ok(Value::Array(ArrayRef::new(items)))
+    crate::value::array::parse(text, |item| parse_text(item, elem, style))
 }
 
 /// int2in/int4in/int8in: blanks around, optional sign, decimal digits.

@@ -156,6 +156,8 @@ impl Deparser<'_> {
     /// mode (to decide its parentheses).
     fn node(&self, e: &Expr, parent: Option<(&str, bool)>) -> Option<String> {
         Some(match &e.kind {
+            // An omitted slice bound.
+            ExprKind::Const(Value::Void) => String::new(),
             ExprKind::Const(v) => constant(v, e.ty, e.typmod, self.pretty, self.types),
             ExprKind::Column(i) => quote_ident(self.columns.get(*i)?),
             ExprKind::Cast { arg, explicit } => {
@@ -214,6 +216,26 @@ impl Deparser<'_> {
                     .collect();
                 if crate::func::is_array_constructor(def) {
                     format!("ARRAY[{}]", args?.join(", "))
+                } else if let Some(slice) = crate::func::subscript_kind(def) {
+                    let args = args?;
+                    let (base, subs) = args.split_first()?;
+                    let base = if matches!(args_kind(e), Some(ExprKind::Column(_))) {
+                        base.clone()
+                    } else {
+                        format!("({base})")
+                    };
+                    let mut out = base;
+                    if slice {
+                        for pair in subs.chunks(2) {
+                            let hi = pair.get(1)?;
+                            out.push_str(&format!("[{}:{hi}]", pair[0]));
+                        }
+                    } else {
+                        for s in subs {
+                            out.push_str(&format!("[{s}]"));
+                        }
+                    }
+                    out
                 } else {
                     format!("{}({})", def.name, args?.join(", "))
                 }
@@ -373,6 +395,14 @@ impl Deparser<'_> {
 /// True for a function named by an operator symbol.
 fn is_operator(name: &str) -> bool {
     !name.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The kind of a call's first argument.
+fn args_kind(e: &Expr) -> Option<&ExprKind> {
+    match &e.kind {
+        ExprKind::Call { args, .. } => args.first().map(|a| &a.kind),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -116,6 +116,10 @@ pub enum DataType {
     AnyArray,
     /// Pseudo-type: any enum type.
     AnyEnum,
+    /// Pseudo-type anycompatible: the arguments' common type.
+    AnyCompatible,
+    /// Pseudo-type anycompatiblearray: an array of that common type.
+    AnyCompatibleArray,
     /// An array of the element type.
     Array(&'static DataType),
     /// An enum type (CREATE TYPE ... AS ENUM), by its pg_type OID.
@@ -175,6 +179,8 @@ impl DataType {
             AnyNonArray => 2776,
             AnyArray => 2277,
             AnyEnum => 3500,
+            AnyCompatible => 5077,
+            AnyCompatibleArray => 5078,
             Enum(oid) | Domain(oid) => *oid,
             Array(Enum(oid)) => crate::usertype::array_oid(*oid),
             Array(elem) => match elem {
@@ -226,7 +232,7 @@ impl DataType {
             Int2 => 2,
             Int4 | Oid | Xid | Regproc | Regclass | Regtype | Regnamespace | Regrole
             | Regprocedure | Regoper | Float4 | Date | Void | Any | AnyElement | AnyNonArray
-            | AnyEnum | Enum(_) => 4,
+            | AnyEnum | AnyCompatible | Enum(_) => 4,
             AclItem => 12,
             Int8 | Float8 | Time | Timestamp | TimestampTz => 8,
             Interval | Uuid => 16,
@@ -283,6 +289,8 @@ impl DataType {
             AnyNonArray => "anynonarray",
             AnyArray => "anyarray",
             AnyEnum => "anyenum",
+            AnyCompatible => "anycompatible",
+            AnyCompatibleArray => "anycompatiblearray",
             Enum(oid) | Domain(oid) => crate::usertype::static_name(*oid),
             Array(elem) => match elem {
                 Bool => "_bool",
@@ -364,9 +372,8 @@ impl DataType {
             Inet => TypeCategory::Network,
             Unknown => TypeCategory::Unknown,
             Char => TypeCategory::Internal,
-            Record | Void | Any | AnyElement | AnyNonArray | AnyArray | AnyEnum => {
-                TypeCategory::Pseudo
-            }
+            Record | Void | Any | AnyElement | AnyNonArray | AnyArray | AnyEnum | AnyCompatible
+            | AnyCompatibleArray => TypeCategory::Pseudo,
             Enum(_) => TypeCategory::Enum,
             Domain(_) => match self.base() {
                 Domain(_) => TypeCategory::User,
@@ -424,6 +431,8 @@ impl DataType {
                 | DataType::AnyNonArray
                 | DataType::AnyArray
                 | DataType::AnyEnum
+                | DataType::AnyCompatible
+                | DataType::AnyCompatibleArray
         )
     }
 
@@ -541,6 +550,8 @@ impl DataType {
             "anynonarray" => AnyNonArray,
             "anyarray" => AnyArray,
             "anyenum" => AnyEnum,
+            "anycompatible" => AnyCompatible,
+            "anycompatiblearray" => AnyCompatibleArray,
             // `_int4`: the array type's own name.
             _ => {
                 return name

@@ -60,11 +60,14 @@ impl Binder<'_> {
                     };
                     err.at(at)
                 })?;
-                let arg = self.expr(expr, scope)?;
                 let pos = match kind {
                     CastKind::DoubleColon => self.pos_after(expr.as_ref()),
                     _ => self.expr_pos(e),
                 };
+                if let Some(empty) = empty_array_cast(expr, ty) {
+                    return Ok(empty);
+                }
+                let arg = self.expr(expr, scope)?;
                 self.explicit_cast(arg, ty, typmod, pos)
             }
             AstExpr::TypedString(ts) => {
@@ -239,30 +242,7 @@ impl Binder<'_> {
                 func::array_constructor(coerced, elem).map_err(|err| err.at(pos))
             }
             AstExpr::CompoundFieldAccess { root, access_chain } => {
-                let pos = self.expr_pos(e);
-                // `t.col[i]`: leading `.name` parts extend the column
-                // reference before the subscripts.
-                let mut path: Vec<ast::Ident> = match root.as_ref() {
-                    AstExpr::Identifier(id) => vec![id.clone()],
-                    AstExpr::CompoundIdentifier(ids) => ids.clone(),
-                    _ => Vec::new(),
-                };
-                let mut rest = access_chain.as_slice();
-                while let (false, Some((ast::AccessExpr::Dot(AstExpr::Identifier(id)), tail))) =
-                    (path.is_empty(), rest.split_first())
-                {
-                    path.push(id.clone());
-                    rest = tail;
-                }
-                let mut out = if rest.len() < access_chain.len() {
-                    self.expr(&AstExpr::CompoundIdentifier(path), scope)?
-                } else {
-                    self.expr(root, scope)?
-                };
-                for access in rest {
-                    out = self.access(out, access, scope, pos)?;
-                }
-                Ok(out)
+                self.compound_access(e, root, access_chain, scope)
             }
             AstExpr::Collate { expr, collation } => {
                 let name = object_name(collation).join(".");
@@ -291,6 +271,23 @@ impl Binder<'_> {
                     args.push(self.expr(n, scope)?);
                 }
                 self.call("substring", args, self.expr_pos(e))
+            }
+            AstExpr::Like {
+                negated,
+                any,
+                expr,
+                pattern,
+                escape_char: None,
+            }
+            | AstExpr::ILike {
+                negated,
+                any,
+                expr,
+                pattern,
+                escape_char: None,
+            } if *any || quantified_call(pattern).is_some() => {
+                let ci = matches!(e, AstExpr::ILike { .. });
+                self.like_quantified(ci, *negated, *any, expr, pattern, scope)
             }
             AstExpr::Like {
                 negated,
@@ -783,7 +780,8 @@ impl Binder<'_> {
             .at(pos));
         }
         // The elements must already have the operator's right type.
-        if elem_expr.ty != def.args[1] && !def.args[1].is_polymorphic() {
+        let _ = elem_expr;
+        if elem != def.args[1] && !def.args[1].is_polymorphic() {
             let to = def.args[1].array_type().unwrap_or(arr.ty);
             arr = self.coerce(arr, to, -1, CoercionContext::Implicit)?;
         }
@@ -997,6 +995,84 @@ impl Binder<'_> {
 
     /// `x [NOT] SIMILAR TO p [ESCAPE e]`: `x ~ similar_to_escape(p, e)`,
     /// as PostgreSQL's grammar rewrites it.
+    /// `x[i]`, `t.col[1:2]`, `(expr).field`: the root, then each access.
+    #[inline(never)]
+    fn compound_access(
+        &mut self,
+        e: &AstExpr,
+        root: &AstExpr,
+        access_chain: &[ast::AccessExpr],
+        scope: &Scope,
+    ) -> Result<Expr> {
+        let pos = self.expr_pos(e);
+        // `t.col[i]`: leading `.name` parts extend the column
+        // reference before the subscripts.
+        let mut path: Vec<ast::Ident> = match root {
+            AstExpr::Identifier(id) => vec![id.clone()],
+            AstExpr::CompoundIdentifier(ids) => ids.clone(),
+            _ => Vec::new(),
+        };
+        let mut rest = access_chain;
+        while let (false, Some((ast::AccessExpr::Dot(AstExpr::Identifier(id)), tail))) =
+            (path.is_empty(), rest.split_first())
+        {
+            path.push(id.clone());
+            rest = tail;
+        }
+        let mut out = if rest.len() < access_chain.len() {
+            self.expr(&AstExpr::CompoundIdentifier(path), scope)?
+        } else {
+            self.expr(root, scope)?
+        };
+        while let Some((first, tail)) = rest.split_first() {
+            // Consecutive subscripts of an array are one
+            // reference: `a[1][2]`, `a[1:2][3]`.
+            let n = if matches!(
+                out.ty,
+                DataType::Array(_) | DataType::Int2Vector | DataType::OidVector
+            ) {
+                rest.iter()
+                    .take_while(|a| matches!(a, ast::AccessExpr::Subscript(_)))
+                    .count()
+            } else {
+                0
+            };
+            if n > 0 {
+                out = self.array_access(out, &rest[..n], scope, pos)?;
+                rest = &rest[n..];
+            } else {
+                out = self.access(out, first, scope, pos)?;
+                rest = tail;
+            }
+        }
+        Ok(out)
+    }
+
+    /// `x [NOT] [I]LIKE ANY | SOME | ALL (array)`.
+    #[inline(never)]
+    fn like_quantified(
+        &mut self,
+        ci: bool,
+        negated: bool,
+        any: bool,
+        expr: &AstExpr,
+        pattern: &AstExpr,
+        scope: &Scope,
+    ) -> Result<Expr> {
+        let op = match (ci, negated) {
+            (false, false) => "~~",
+            (false, true) => "!~~",
+            (true, false) => "~~*",
+            (true, true) => "!~~*",
+        };
+        let (array, any) = match quantified_call(pattern) {
+            Some((arg, is_any)) if !any => (arg, is_any),
+            _ => (pattern, true),
+        };
+        let pos = self.pos_after(expr);
+        self.array_op(expr, op, array, any, scope, pos)
+    }
+
     #[inline(never)]
     fn similar_to(
         &mut self,
@@ -1053,6 +1129,89 @@ impl Binder<'_> {
         })
     }
 
+    /// The subscripts of one array reference, bound: each index, or for
+    /// a slice (when any subscript is one) a (lower, upper) pair per
+    /// subscript, `[i]` meaning `[1:i]` and an omitted bound a void
+    /// constant.
+    #[inline(never)]
+    pub(crate) fn subscripts(
+        &mut self,
+        subs: &[&ast::Subscript],
+        scope: &Scope,
+    ) -> Result<(Vec<Expr>, bool)> {
+        let is_slice = subs
+            .iter()
+            .any(|s| matches!(s, ast::Subscript::Slice { .. }));
+        let bound = |b: &mut Self, e: Option<&AstExpr>, _: i32| -> Result<Expr> {
+            match e {
+                Some(e) => {
+                    let x = b.expr(e, scope)?;
+                    let x = b.coerce(x, DataType::Int4, -1, CoercionContext::Implicit)?;
+                    Ok(x)
+                }
+                None => Ok(typed(ExprKind::Const(Value::Void), DataType::Int4)),
+            }
+        };
+        let mut out = Vec::with_capacity(subs.len() * 2);
+        for s in subs {
+            match s {
+                ast::Subscript::Index { index } if is_slice => {
+                    out.push(typed(ExprKind::Const(Value::Int4(1)), DataType::Int4));
+                    out.push(bound(self, Some(index), 0)?);
+                }
+                ast::Subscript::Index { index } => out.push(bound(self, Some(index), 0)?),
+                ast::Subscript::Slice {
+                    lower_bound,
+                    upper_bound,
+                    stride: None,
+                } => {
+                    out.push(bound(self, lower_bound.as_ref(), i32::MIN)?);
+                    out.push(bound(self, upper_bound.as_ref(), i32::MAX)?);
+                }
+                other => {
+                    return Err(SqlError::unsupported(format!("the subscript \"{other}\"")));
+                }
+            }
+        }
+        Ok((out, is_slice))
+    }
+
+    /// `a[i][j]...` or a slice of an array.
+    #[inline(never)]
+    fn array_access(
+        &mut self,
+        out: Expr,
+        accesses: &[ast::AccessExpr],
+        scope: &Scope,
+        pos: Option<u32>,
+    ) -> Result<Expr> {
+        let subs: Vec<&ast::Subscript> = accesses
+            .iter()
+            .filter_map(|a| match a {
+                ast::AccessExpr::Subscript(s) => Some(s),
+                _ => None,
+            })
+            .collect();
+        if subs.len() > crate::value::array::MAXDIM {
+            return Err(SqlError::new(
+                SqlState::PROGRAM_LIMIT_EXCEEDED,
+                format!(
+                    "number of array dimensions ({}) exceeds the maximum allowed ({})",
+                    subs.len(),
+                    crate::value::array::MAXDIM
+                ),
+            )
+            .at(pos));
+        }
+        let (bounds, is_slice) = self.subscripts(&subs, scope).map_err(|e| e.at(pos))?;
+        if is_slice {
+            func::slice(out, bounds)
+        } else {
+            func::subscript(out, bounds)
+        }
+        .map_err(|err| err.at(pos))
+    }
+
     /// One `[i]` or `[lo:hi]` applied to `out`.
     #[inline(never)]
     fn access(
@@ -1077,16 +1236,13 @@ impl Binder<'_> {
         match access {
             ast::AccessExpr::Subscript(ast::Subscript::Index { index }) => {
                 let index = bound(self, Some(index), 0)?;
-                func::subscript(out, index).map_err(|err| err.at(pos))
+                func::subscript(out, vec![index]).map_err(|err| err.at(pos))
             }
-            ast::AccessExpr::Subscript(ast::Subscript::Slice {
-                lower_bound,
-                upper_bound,
-                stride: None,
-            }) => {
-                let lo = bound(self, lower_bound.as_ref(), i32::MIN)?;
-                let hi = bound(self, upper_bound.as_ref(), i32::MAX)?;
-                func::slice(out, lo, hi).map_err(|err| err.at(pos))
+            ast::AccessExpr::Subscript(ast::Subscript::Slice { .. }) => {
+                Err(func::subscript(out, Vec::new())
+                    .err()
+                    .unwrap_or_else(|| SqlError::unsupported("slices of this type"))
+                    .at(pos))
             }
             other => Err(SqlError::unsupported(format!("the expression \"{other}\"")).at(pos)),
         }
@@ -1713,6 +1869,39 @@ fn same_bool_op(e: &AstExpr, is_and: bool) -> Option<(&AstExpr, &AstExpr)> {
             if (is_and && op == &BinaryOperator::And) || (!is_and && op == &BinaryOperator::Or) =>
         {
             Some((left, right))
+        }
+        _ => None,
+    }
+}
+
+/// `ALL (array)` / `ANY (array)` / `SOME (array)` as sqlparser reads a
+/// LIKE pattern: the array and whether it is ANY.
+fn quantified_call(e: &AstExpr) -> Option<(&AstExpr, bool)> {
+    let AstExpr::Function(f) = e else {
+        return None;
+    };
+    let name = f.name.to_string().to_lowercase();
+    let is_any = match name.as_str() {
+        "all" => false,
+        "any" | "some" => true,
+        _ => return None,
+    };
+    let ast::FunctionArguments::List(list) = &f.args else {
+        return None;
+    };
+    match list.args.as_slice() {
+        [ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(a))] => Some((a, is_any)),
+        _ => None,
+    }
+}
+
+/// `ARRAY[]::int[]`: the cast gives the empty array its type.
+#[inline(never)]
+fn empty_array_cast(expr: &AstExpr, ty: DataType) -> Option<Expr> {
+    match (expr, ty) {
+        (AstExpr::Array(a), DataType::Array(_)) if a.elem.is_empty() => {
+            let empty = Value::Array(crate::value::ArrayRef::new(Vec::new()));
+            Some(typed(ExprKind::Const(empty), ty))
         }
         _ => None,
     }

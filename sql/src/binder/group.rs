@@ -369,6 +369,7 @@ impl Binder<'_> {
                 };
                 (func, None, out)
             }
+            ("array_agg", [t @ DataType::Array(_)]) => (AggFunc::ArrayAgg, Some(*t), *t),
             ("array_agg", [t]) => {
                 let array = t.array_type().ok_or_else(undefined)?;
                 (AggFunc::ArrayAgg, Some(*t), array)

@@ -312,34 +312,16 @@ fn time_precision(p: Option<u64>, what: &str) -> Result<i32> {
 /// The array type over `elem`, for the element types that have one.
 pub fn array_of(elem: DataType) -> Result<DataType> {
     use DataType as D;
+    if let D::Array(_) = elem {
+        // int4[][] is int4[]: arrays of any dimensionality are one type.
+        return Ok(elem);
+    }
     if let D::Enum(_) = elem {
         return elem
             .array_type()
             .ok_or_else(|| SqlError::internal("enum without an array type"));
     }
-    static ELEMS: [DataType; 17] = [
-        D::Bool,
-        D::Bytea,
-        D::Name,
-        D::Int2,
-        D::Int4,
-        D::Text,
-        D::Bpchar,
-        D::Varchar,
-        D::Int8,
-        D::Float4,
-        D::Float8,
-        D::Oid,
-        D::Timestamp,
-        D::Date,
-        D::TimestampTz,
-        D::Numeric,
-        D::Uuid,
-    ];
-    ELEMS
-        .iter()
-        .find(|e| **e == elem)
-        .map(D::Array)
+    elem.array_type()
         .ok_or_else(|| SqlError::unsupported(format!("arrays of {}", elem.sql_name())))
 }
 

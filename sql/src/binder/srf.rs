@@ -43,6 +43,7 @@ pub fn is_srf(name: &str) -> bool {
         "generate_series"
             | "unnest"
             | "regexp_split_to_table"
+            | "string_to_table"
             | "pg_options_to_table"
             | "generate_subscripts"
             | "regexp_matches"
@@ -338,7 +339,9 @@ impl Binder<'_> {
             }
             "generate_subscripts" => {
                 let mut it = bound.into_iter();
-                let (Some(array), Some(dim), None) = (it.next(), it.next(), it.next()) else {
+                let (Some(array), Some(dim), reverse, None) =
+                    (it.next(), it.next(), it.next(), it.next())
+                else {
                     return Err(not_found());
                 };
                 if !matches!(
@@ -348,9 +351,15 @@ impl Binder<'_> {
                     return Err(not_found());
                 }
                 let dim = self.coerce(dim, DataType::Int4, -1, CoercionContext::Implicit)?;
+                let reverse = match reverse {
+                    Some(r) => {
+                        Some(self.coerce(r, DataType::Bool, -1, CoercionContext::Implicit)?)
+                    }
+                    None => None,
+                };
                 return Ok((
                     Srf::Unnest("generate_subscripts"),
-                    vec![crate::func::subscripts_of(array, dim)],
+                    vec![crate::func::subscripts_of(array, dim, reverse)],
                     DataType::Int4,
                 ));
             }
@@ -411,6 +420,12 @@ impl Binder<'_> {
                     )],
                     DataType::Regclass,
                 ));
+            }
+            "string_to_table" => {
+                let array = self
+                    .call("string_to_array", bound, pos)
+                    .map_err(|_| not_found())?;
+                return Ok((Srf::Unnest("string_to_table"), vec![array], DataType::Text));
             }
             "regexp_split_to_table" => {
                 let array = self.call("regexp_split_to_array", bound, pos)?;

@@ -6,7 +6,7 @@ use super::key::{push_key, KeyMap};
 use super::spill::{self, TempReader, TempWriter};
 use super::{Node, Row};
 use crate::cast::cast_value;
-use crate::error::Result;
+use crate::error::{Result, SqlError, SqlState};
 use crate::expr::{EvalCtx, Expr};
 use crate::plan::{AggCall, AggFunc};
 use crate::types::DataType;
@@ -334,6 +334,15 @@ impl AggState {
                 }
                 _ => Value::Null,
             },
+            // array_agg(anyarray): the inputs stacked one dimension up.
+            AggFunc::ArrayAgg
+                if matches!(call.args.first().map(|a| a.ty), Some(DataType::Array(_))) =>
+            {
+                match self.value {
+                    Value::Array(inputs) => stack_inputs(inputs.items())?,
+                    other => other,
+                }
+            }
             _ => self.value,
         })
     }
@@ -852,4 +861,35 @@ fn numeric_sqrt(v: &crate::value::Numeric) -> crate::value::Numeric {
     let root = scaled.sqrt();
     let rounded = (root + num_bigint::BigInt::from(5u8)) / ten;
     Numeric::new(rounded, *scale)
+}
+
+/// array_agg over arrays: all non-NULL, non-empty and of one shape.
+fn stack_inputs(inputs: &[Value]) -> Result<Value> {
+    let mut shape = None;
+    for v in inputs {
+        let Value::Array(a) = v else {
+            return Err(SqlError::new(
+                SqlState::NULL_VALUE_NOT_ALLOWED,
+                "cannot accumulate null arrays",
+            ));
+        };
+        let dims = a.dims();
+        if dims.is_empty() {
+            return Err(SqlError::new(
+                SqlState::ARRAY_SUBSCRIPT_ERROR,
+                "cannot accumulate empty arrays",
+            ));
+        }
+        match &shape {
+            None => shape = Some(dims),
+            Some(s) if *s != dims => {
+                return Err(SqlError::new(
+                    SqlState::ARRAY_SUBSCRIPT_ERROR,
+                    "cannot accumulate arrays of different dimensionality",
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    crate::value::array::stack(inputs)
 }

@@ -98,6 +98,13 @@ pub fn push_key(v: &Value, out: &mut Vec<u8>) {
         }
         Value::Inet(ip) => bytes(12, ip.to_string().as_bytes(), out),
         Value::Array(items) | Value::Record(items) => {
+            if items.is_shaped() {
+                out.push(15);
+                for d in items.dims() {
+                    out.extend(d.lower.to_le_bytes());
+                    out.extend(d.len.to_le_bytes());
+                }
+            }
             let items = items.items();
             out.push(if matches!(v, Value::Record(_)) {
                 14

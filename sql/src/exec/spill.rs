@@ -297,6 +297,16 @@ fn encode_value(v: &Value, out: &mut Vec<u8>) {
             }
         }
         Value::Array(items) => {
+            // A shaped array: its dimensions, then the elements as any.
+            if items.is_shaped() {
+                out.push(26);
+                let dims = items.dims();
+                out.push(dims.len() as u8);
+                for d in dims {
+                    out.extend(d.lower.to_le_bytes());
+                    out.extend(d.len.to_le_bytes());
+                }
+            }
             out.push(if items.is_vector() { 23 } else { 20 });
             let items = items.items();
             out.extend((items.len() as u32).to_le_bytes());
@@ -388,6 +398,19 @@ fn decode_value(c: &mut Cursor<'_>, array_ok: bool) -> Option<Value> {
                 return None;
             }
             Value::Named(oid, c.text()?.into())
+        }
+        26 if array_ok => {
+            let n = c.take::<1>()?[0];
+            let mut dims = Vec::with_capacity(usize::from(n));
+            for _ in 0..n {
+                let lower = i32::from_le_bytes(c.take()?);
+                let len = i32::from_le_bytes(c.take()?);
+                dims.push(crate::value::array::Dim { lower, len });
+            }
+            let Value::Array(a) = decode_value(c, true)? else {
+                return None;
+            };
+            Value::Array(crate::value::ArrayRef::with_dims(dims, a.items().to_vec()))
         }
         tag @ (20 | 23) if array_ok => {
             let n = u32::from_le_bytes(c.take::<4>()?) as usize;

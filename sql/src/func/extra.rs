@@ -379,17 +379,4 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
                 .any(|x| !x.is_null() && b.iter().any(|y| y == x)),
         ))
     }),
-    non_strict(f(
-        "array_cat",
-        &[AnyArray, AnyArray],
-        AnyArray,
-        |a, _| match (&a[0], &a[1]) {
-            (Value::Null, other) | (other, Value::Null) => Ok(other.clone()),
-            (x, y) => {
-                let mut all = items(x).to_vec();
-                all.extend_from_slice(items(y));
-                Ok(Value::Array(ArrayRef::new(all)))
-            }
-        },
-    )),
 ];

@@ -16,6 +16,7 @@
 //!
 //! Nothing left: 42883 "does not exist"; several: 42725 "is not unique".
 
+mod arrays;
 mod bytea;
 pub(crate) mod catalog;
 pub use catalog::{format_type, quote_ident, quote_literal};
@@ -120,25 +121,6 @@ pub(crate) const fn non_strict(d: FuncDef) -> FuncDef {
     FuncDef { strict: false, ..d }
 }
 
-/// Array subscripting (`a[i]`), which is syntax rather than a function
-/// PostgreSQL lists: arrays count from 1, int2vector and oidvector from 0;
-/// out of range is NULL.
-static SUBSCRIPT: FuncDef = f(
-    "subscript",
-    &[DataType::AnyArray, DataType::Int4],
-    DataType::AnyElement,
-    |a, _| {
-        let (Value::Array(items), Value::Int4(i)) = (&a[0], &a[1]) else {
-            return Ok(Value::Null);
-        };
-        let first = i64::from(!items.is_vector());
-        Ok(usize::try_from(i64::from(*i) - first)
-            .ok()
-            .and_then(|i| items.items().get(i).cloned())
-            .unwrap_or(Value::Null))
-    },
-);
-
 /// `name[index]`: a name is an array of 64 "char" counted from 0.
 static NAME_SUBSCRIPT: FuncDef = f(
     "subscript",
@@ -213,6 +195,18 @@ pub fn array_constructor(
     items: Vec<crate::expr::Expr>,
     elem: DataType,
 ) -> Result<crate::expr::Expr> {
+    if let DataType::Array(_) = elem {
+        // ARRAY[ARRAY[1,2], ARRAY[3,4]]: one dimension more.
+        return Ok(crate::expr::Expr {
+            kind: crate::expr::ExprKind::Call {
+                def: &arrays::ARRAY_STACK,
+                args: items,
+            },
+            ty: elem,
+            typmod: -1,
+            pos: None,
+        });
+    }
     let ty = elem.array_type().ok_or_else(|| {
         SqlError::new(
             SqlState::UNDEFINED_OBJECT,
@@ -230,34 +224,18 @@ pub fn array_constructor(
     })
 }
 
-/// generate_subscripts(array, dim) as the array of its subscripts (the
-/// set-returning form unnests it).
-static SUBSCRIPTS: FuncDef = f(
-    "generate_subscripts",
-    &[DataType::AnyArray, DataType::Int4],
-    DataType::Array(&DataType::Int4),
-    |a, _| {
-        let (Value::Array(items), Value::Int4(dim)) = (&a[0], &a[1]) else {
-            return Ok(Value::Null);
-        };
-        let first = i32::from(!items.is_vector());
-        let n = if *dim == 1 {
-            items.items().len() as i32
-        } else {
-            0
-        };
-        Ok(Value::Array(crate::value::ArrayRef::new(
-            (first..first + n).map(Value::Int4).collect(),
-        )))
-    },
-);
-
 /// generate_subscripts(array, dim): the array of subscripts to unnest.
-pub fn subscripts_of(array: crate::expr::Expr, dim: crate::expr::Expr) -> crate::expr::Expr {
+pub fn subscripts_of(
+    array: crate::expr::Expr,
+    dim: crate::expr::Expr,
+    reverse: Option<crate::expr::Expr>,
+) -> crate::expr::Expr {
+    let mut args = vec![array, dim];
+    args.extend(reverse);
     crate::expr::Expr {
         kind: crate::expr::ExprKind::Call {
-            def: &SUBSCRIPTS,
-            args: vec![array, dim],
+            def: &arrays::SUBSCRIPTS,
+            args,
         },
         ty: DataType::Array(&DataType::Int4),
         typmod: -1,
@@ -267,7 +245,19 @@ pub fn subscripts_of(array: crate::expr::Expr, dim: crate::expr::Expr) -> crate:
 
 /// True for the `ARRAY[...]` constructor's call.
 pub fn is_array_constructor(def: &FuncDef) -> bool {
-    std::ptr::eq(def, &ARRAY_CTOR)
+    std::ptr::eq(def, &ARRAY_CTOR) || std::ptr::eq(def, &arrays::ARRAY_STACK)
+}
+
+/// For an array subscript's call: Some(false) for `a[i]...`, Some(true)
+/// for a slice `a[lo:hi]...`.
+pub fn subscript_kind(def: &FuncDef) -> Option<bool> {
+    if std::ptr::eq(def, &arrays::SUBSCRIPT) {
+        Some(false)
+    } else if std::ptr::eq(def, &arrays::SLICE) {
+        Some(true)
+    } else {
+        None
+    }
 }
 
 /// 42804 for subscripts on a type without them.
@@ -278,55 +268,34 @@ fn not_subscriptable(ty: DataType) -> SqlError {
     )
 }
 
-/// `array[index]`: 42804 when `array` is not an array.
-pub fn subscript(array: crate::expr::Expr, index: crate::expr::Expr) -> Result<crate::expr::Expr> {
+/// `array[i][j]...`: 42804 when `array` is not an array.
+pub fn subscript(
+    array: crate::expr::Expr,
+    indexes: Vec<crate::expr::Expr>,
+) -> Result<crate::expr::Expr> {
     let (def, elem) = match array.ty {
-        DataType::Name => (&NAME_SUBSCRIPT, DataType::Char),
-        DataType::Array(e) => (&SUBSCRIPT, *e),
-        DataType::Int2Vector => (&SUBSCRIPT, DataType::Int2),
-        DataType::OidVector => (&SUBSCRIPT, DataType::Oid),
+        DataType::Name if indexes.len() == 1 => (&NAME_SUBSCRIPT, DataType::Char),
+        DataType::Array(e) => (&arrays::SUBSCRIPT, *e),
+        DataType::Int2Vector => (&arrays::SUBSCRIPT, DataType::Int2),
+        DataType::OidVector => (&arrays::SUBSCRIPT, DataType::Oid),
         other => return Err(not_subscriptable(other)),
     };
+    let mut args = Vec::with_capacity(indexes.len() + 1);
+    args.push(array);
+    args.extend(indexes);
     Ok(crate::expr::Expr {
-        kind: crate::expr::ExprKind::Call {
-            def,
-            args: vec![array, index],
-        },
+        kind: crate::expr::ExprKind::Call { def, args },
         ty: elem,
         typmod: -1,
         pos: None,
     })
 }
 
-/// Array slicing (`a[lo:hi]`, either bound omitted): the elements from
-/// `lo` to `hi` as a new array counted from 1; empty when they do not
-/// overlap the array. Omitted bounds arrive as i32::MIN / i32::MAX.
-static SLICE: FuncDef = f(
-    "slice",
-    &[DataType::AnyArray, DataType::Int4, DataType::Int4],
-    DataType::AnyArray,
-    |a, _| {
-        let (Value::Array(items), Value::Int4(lo), Value::Int4(hi)) = (&a[0], &a[1], &a[2]) else {
-            return Ok(Value::Null);
-        };
-        let all = items.items();
-        let first = i64::from(!items.is_vector());
-        let lo = (i64::from(*lo) - first).max(0);
-        let hi = (i64::from(*hi) - first).min(all.len() as i64 - 1);
-        let picked = if lo > hi {
-            Vec::new()
-        } else {
-            all[lo as usize..=hi as usize].to_vec()
-        };
-        Ok(Value::Array(crate::value::ArrayRef::new(picked)))
-    },
-);
-
-/// `array[lo:hi]`: 42804 when `array` is not an array.
+/// `array[lo:hi][lo:hi]...` (bounds in pairs, omitted ones as i32::MIN
+/// and i32::MAX constants): 42804 when `array` is not an array.
 pub fn slice(
     array: crate::expr::Expr,
-    lo: crate::expr::Expr,
-    hi: crate::expr::Expr,
+    bounds: Vec<crate::expr::Expr>,
 ) -> Result<crate::expr::Expr> {
     let ty = match array.ty {
         DataType::Array(_) => array.ty,
@@ -334,15 +303,48 @@ pub fn slice(
         DataType::OidVector => DataType::Array(&DataType::Oid),
         other => return Err(not_subscriptable(other)),
     };
+    let mut args = Vec::with_capacity(bounds.len() + 1);
+    args.push(array);
+    args.extend(bounds);
     Ok(crate::expr::Expr {
         kind: crate::expr::ExprKind::Call {
-            def: &SLICE,
-            args: vec![array, lo, hi],
+            def: &arrays::SLICE,
+            args,
         },
         ty,
         typmod: -1,
         pos: None,
     })
+}
+
+/// Subscripted assignment (`SET a[i] = v`, `INSERT INTO t (a[lo:hi])`):
+/// `base` with the element or slice at the subscripts replaced by
+/// `value`. `bounds` holds one expression per subscript for an element,
+/// (lower, upper) pairs for a slice.
+pub fn subscript_assign(
+    base: crate::expr::Expr,
+    value: crate::expr::Expr,
+    bounds: Vec<crate::expr::Expr>,
+    is_slice: bool,
+) -> crate::expr::Expr {
+    let ty = base.ty;
+    let mut args = Vec::with_capacity(bounds.len() + 2);
+    args.push(base);
+    args.push(value);
+    args.extend(bounds);
+    crate::expr::Expr {
+        kind: crate::expr::ExprKind::Call {
+            def: if is_slice {
+                &arrays::ASSIGN_SLICE
+            } else {
+                &arrays::ASSIGN_ELEMENT
+            },
+            args,
+        },
+        ty,
+        typmod: -1,
+        pos: None,
+    }
 }
 
 /// Every built-in function and operator, in a fixed order.
@@ -357,6 +359,7 @@ fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
             datetime::FUNCTIONS,
             system::FUNCTIONS,
             catalog::FUNCTIONS,
+            arrays::FUNCTIONS,
             regex::FUNCTIONS,
             format::FUNCTIONS,
             sequence::FUNCTIONS,
@@ -496,7 +499,13 @@ pub fn resolve(
 fn polymorphic_element(d: &FuncDef, args: &[DataType]) -> Option<Option<DataType>> {
     let mut seen: Option<DataType> = None;
     for (a, p) in args.iter().zip(d.args) {
-        if !p.is_polymorphic() || *p == DataType::Any || *a == DataType::Unknown {
+        if !p.is_polymorphic()
+            || matches!(
+                p,
+                DataType::Any | DataType::AnyCompatible | DataType::AnyCompatibleArray
+            )
+            || *a == DataType::Unknown
+        {
             continue;
         }
         let elem = match (p, a) {
@@ -515,9 +524,50 @@ fn polymorphic_element(d: &FuncDef, args: &[DataType]) -> Option<Option<DataType
     Some(seen)
 }
 
+/// The common element type the anycompatible and anycompatiblearray
+/// arguments of `d` are brought to, as select_common_type chooses it
+/// (None: they have none; Some(None): nothing bound it).
+fn compatible_element(d: &FuncDef, args: &[DataType]) -> Option<Option<DataType>> {
+    let mut seen = Vec::new();
+    for (a, p) in args.iter().zip(d.args) {
+        match (p, a) {
+            (_, DataType::Unknown) => {}
+            (DataType::AnyCompatible, _) => seen.push(*a),
+            (DataType::AnyCompatibleArray, DataType::Array(e)) => seen.push(**e),
+            (DataType::AnyCompatibleArray, _) => return None,
+            _ => {}
+        }
+    }
+    let Some(&first) = seen.first() else {
+        return Some(None);
+    };
+    let mut common = first;
+    for &t in &seen[1..] {
+        if t == common {
+            continue;
+        }
+        if t.category() != common.category() {
+            return None;
+        }
+        if !common.is_preferred()
+            && can_coerce(common, t, CoercionContext::Implicit)
+            && !can_coerce(t, common, CoercionContext::Implicit)
+        {
+            common = t;
+        }
+    }
+    if seen
+        .iter()
+        .any(|t| !can_coerce(*t, common, CoercionContext::Implicit))
+    {
+        return None;
+    }
+    Some(Some(common))
+}
+
 /// All polymorphic arguments agree on one element type.
 fn polymorphic_consistent(d: &FuncDef, args: &[DataType]) -> bool {
-    polymorphic_element(d, args).is_some()
+    polymorphic_element(d, args).is_some() && compatible_element(d, args).is_some()
 }
 
 /// func_select_candidate: rules 3 to 5.
@@ -605,9 +655,12 @@ fn select_candidate(
             .iter()
             .copied()
             .filter(|d| {
+                let with_k: Vec<DataType> =
+                    args.iter().map(|a| if known(a) { *a } else { k }).collect();
                 d.args
                     .iter()
                     .all(|p| can_coerce(k, *p, CoercionContext::Implicit))
+                    && polymorphic_consistent(d, &with_k)
             })
             .collect();
         if fits.len() == 1 {
@@ -642,8 +695,15 @@ fn finish(def: &'static FuncDef, args: &[DataType]) -> Resolved {
         .copied()
         .or_else(|| elem.array_type())
         .unwrap_or(DataType::Array(&DataType::Text));
+    let compatible = compatible_element(def, args)
+        .flatten()
+        .unwrap_or(DataType::Text);
     let concrete = |p: DataType, a: DataType| match p {
         DataType::Any => a,
+        DataType::AnyCompatible => compatible,
+        DataType::AnyCompatibleArray => compatible
+            .array_type()
+            .unwrap_or(DataType::Array(&DataType::Text)),
         DataType::AnyArray => array,
         p if p.is_polymorphic() => elem,
         p => p,

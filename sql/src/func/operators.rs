@@ -322,26 +322,26 @@ cmp_ops!(UUID_CMP, Uuid, order);
 cmp_ops!(INET_CMP, Inet, order);
 cmp_ops!(ARRAY_CMP, AnyArray, order);
 
-/// `||` on arrays: array || array, element || array, array || element.
-fn array_cat(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
-    let part = |v: &Value| match v {
-        Value::Array(items) => items.items().to_vec(),
-        Value::Null => Vec::new(),
-        other => vec![other.clone()],
-    };
-    if a[0].is_null() && a[1].is_null() {
-        return Ok(Value::Null);
-    }
-    let mut items = part(&a[0]);
-    items.extend(part(&a[1]));
-    Ok(Value::Array(crate::value::ArrayRef::new(items)))
-}
-
 /// Array concatenation.
 pub(super) static ARRAY_OPS: &[FuncDef] = &[
-    non_strict(f("||", &[AnyArray, AnyArray], AnyArray, array_cat)),
-    non_strict(f("||", &[AnyArray, AnyNonArray], AnyArray, array_cat)),
-    non_strict(f("||", &[AnyNonArray, AnyArray], AnyArray, array_cat)),
+    non_strict(f(
+        "||",
+        &[AnyCompatibleArray, AnyCompatibleArray],
+        AnyCompatibleArray,
+        super::arrays::cat,
+    )),
+    non_strict(f(
+        "||",
+        &[AnyCompatibleArray, AnyCompatible],
+        AnyCompatibleArray,
+        super::arrays::append,
+    )),
+    non_strict(f(
+        "||",
+        &[AnyCompatible, AnyCompatibleArray],
+        AnyCompatibleArray,
+        super::arrays::prepend,
+    )),
 ];
 
 /// Text form of any value for the polymorphic `||`: its cast to text

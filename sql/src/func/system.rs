@@ -88,50 +88,37 @@ fn path_schemas(ctx: &EvalCtx<'_>, implicit: bool) -> Result<Vec<String>> {
         .collect())
 }
 
-/// array_position(array, value): the 1-based position of the first
-/// element not distinct from `value`, or NULL.
-fn array_position(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
-    let Value::Array(items) = &a[0] else {
-        return Ok(Value::Null);
-    };
-    Ok(items
-        .items()
-        .iter()
-        .position(|v| *v == a[1])
-        .map_or(Value::Null, |i| Value::Int4(i as i32 + 1)))
-}
-
 pub(super) static FUNCTIONS: &[FuncDef] = &[
     stable(f("current_schemas", &[Bool], Array(&Name), current_schemas)),
     non_strict(f(
         "array_position",
         &[Array(&Name), Name],
         Int4,
-        array_position,
+        super::arrays::position,
     )),
     non_strict(f(
         "array_position",
         &[Array(&Text), Text],
         Int4,
-        array_position,
+        super::arrays::position,
     )),
     non_strict(f(
         "array_position",
         &[Array(&Int2), Int2],
         Int4,
-        array_position,
+        super::arrays::position,
     )),
     non_strict(f(
         "array_position",
         &[Array(&Int4), Int4],
         Int4,
-        array_position,
+        super::arrays::position,
     )),
     non_strict(f(
         "array_position",
         &[Array(&Int8), Int8],
         Int4,
-        array_position,
+        super::arrays::position,
     )),
     volatile(f("pg_sleep", &[Float8], Void, pg_sleep)),
     volatile(non_strict(f("pg_notify", &[Text, Text], Void, |a, ctx| {

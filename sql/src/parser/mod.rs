@@ -15,6 +15,7 @@ use sqlparser::tokenizer::{Location, Token, Tokenizer};
 
 use crate::error::{Result, SqlError, SqlState};
 
+pub mod assign;
 mod copy;
 pub mod cursor;
 pub mod database;
@@ -119,6 +120,11 @@ impl Ast {
             stmt: Box::new(stmt),
             deep_text: self.deep_text,
         }
+    }
+
+    /// The statement, to change in place.
+    pub fn statement_mut(&mut self) -> &mut Statement {
+        &mut self.stmt
     }
 
     /// The statement, to keep. Its drop is the caller's: only for
@@ -397,16 +403,21 @@ fn parse_alter_type_owner(p: &mut Parser<'_>) -> std::result::Result<Parsed, Par
 /// sqlparser's statement loop, with CHECKPOINT and VACUUM handled here.
 fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
     let dialect = PostgreSqlDialect {};
+    let tokens = sqlparser::tokenizer::Tokenizer::new(&dialect, sql)
+        .with_unescape(true)
+        .tokenize_with_location()?;
+    let (tokens, targets) = assign::cut_subscripts(tokens);
+    let mut targets = targets.into_iter().peekable();
     let mut p = Parser::new(&dialect)
         .with_recursion_limit(MAX_PARSE_DEPTH)
-        .try_with_sql(sql)?;
+        .with_tokens_with_locations(tokens);
     let mut out = Vec::new();
     loop {
         while p.consume_token(&Token::SemiColon) {}
         if p.peek_token().token == Token::EOF {
             break;
         }
-        let stmt = match &p.peek_token().token {
+        let mut stmt = match &p.peek_token().token {
             Token::Word(w) if w.value.eq_ignore_ascii_case("checkpoint") => {
                 p.next_token();
                 Parsed::Checkpoint
@@ -475,6 +486,13 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
                 }
             }
         };
+        // Subscripted targets cut out of this statement's tokens.
+        let end = p.peek_token().span.start;
+        while let Some(t) = targets.next_if(|t| t.start < end || end.line == 0) {
+            if let Parsed::Sql(ast) = &mut stmt {
+                assign::apply(ast.statement_mut(), &t)?;
+            }
+        }
         out.push(stmt);
         let next = p.peek_token();
         match next.token {

@@ -558,8 +558,22 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
                         ));
                     }
                     let mut row = Vec::with_capacity(r.len());
-                    for (e, &i) in r.iter().zip(&targets) {
-                        if is_default(e) {
+                    for (k, (e, &i)) in r.iter().zip(&targets).enumerate() {
+                        if let Some((target, value)) = crate::parser::assign::marked(e) {
+                            // INSERT INTO t (a[1:2]): assigned into NULL.
+                            let base = Expr::constant(Value::Null, def.columns[i].ty);
+                            let pos = ins.columns.get(k).and_then(|c| b.pos_of(c));
+                            let to = (&*def, i, pos);
+                            let e = subscript_assign(
+                                &mut b,
+                                target,
+                                value,
+                                base,
+                                to,
+                                &Scope::default(),
+                            )?;
+                            row.push(Some(e));
+                        } else if is_default(e) {
                             row.push(None);
                         } else {
                             check_identity_insert(&def, i, ins.overriding.as_ref())?;
@@ -1283,12 +1297,44 @@ fn bind_sets(
 ) -> Result<Vec<Option<Expr>>> {
     let live: Vec<usize> = def.live().map(|(i, _)| i).collect();
     let mut sets: Vec<Option<Expr>> = vec![None; live.len()];
+    // Columns assigned by subscript so far: more may follow.
+    let mut subscripted = vec![false; live.len()];
     for a in assignments {
         let ast::AssignmentTarget::ColumnName(col) = &a.target else {
             return Err(SqlError::unsupported("assigning to a column tuple"));
         };
-        let (i, n, _) = target_column(def, col, sql)?;
+        let (i, n, pos) = target_column(def, col, sql)?;
         let slot = live.iter().position(|&l| l == i).unwrap_or(0);
+        if let Some((target, value)) = crate::parser::assign::marked(&a.value) {
+            // SET a[i] = v: into the column's value, or into what an
+            // earlier SET a[j] made of it.
+            let c = &def.columns[i];
+            let base = match sets[slot].take() {
+                Some(prev) if subscripted[slot] => prev,
+                None => Expr {
+                    kind: ExprKind::Column(slot),
+                    ty: c.ty,
+                    typmod: c.typmod,
+                    pos: None,
+                },
+                Some(_) => {
+                    return Err(SqlError::new(
+                        SqlState::SYNTAX_ERROR,
+                        format!("multiple assignments to same column \"{n}\""),
+                    ))
+                }
+            };
+            sets[slot] = Some(subscript_assign(
+                b,
+                target,
+                value,
+                base,
+                (def, i, pos),
+                scope,
+            )?);
+            subscripted[slot] = true;
+            continue;
+        }
         if sets[slot].is_some() {
             return Err(SqlError::new(
                 SqlState::SYNTAX_ERROR,
@@ -1322,6 +1368,71 @@ fn bind_sets(
         sets[slot] = Some(e);
     }
     Ok(sets)
+}
+
+/// `col[...] = value` (INSERT's `(col[...])` target, UPDATE's SET): the
+/// column's new value, `base` with the element or slice replaced.
+fn subscript_assign(
+    b: &mut Binder<'_>,
+    target: &ast::Expr,
+    value: &ast::Expr,
+    base: Expr,
+    (def, i, pos): (&TableDef, usize, Option<u32>),
+    scope: &crate::binder::Scope,
+) -> Result<Expr> {
+    let col = &def.columns[i];
+    let name = &col.name;
+    let ast::Expr::CompoundFieldAccess { access_chain, .. } = target else {
+        return Err(SqlError::internal("subscripted target without subscripts"));
+    };
+    let mut subs = Vec::with_capacity(access_chain.len());
+    for a in access_chain {
+        match a {
+            ast::AccessExpr::Subscript(s) => subs.push(s),
+            ast::AccessExpr::Dot(_) => {
+                return Err(SqlError::unsupported(
+                    "assigning to a field of a composite column",
+                ))
+            }
+        }
+    }
+    let DataType::Array(elem) = col.ty else {
+        return Err(SqlError::new(
+            SqlState::DATATYPE_MISMATCH,
+            format!(
+                "cannot subscript type {} because it does not support subscripting",
+                col.ty
+            ),
+        )
+        .at(pos));
+    };
+    if subs.len() > crate::value::array::MAXDIM {
+        return Err(SqlError::new(
+            SqlState::PROGRAM_LIMIT_EXCEEDED,
+            format!(
+                "number of array dimensions ({}) exceeds the maximum allowed ({})",
+                subs.len(),
+                crate::value::array::MAXDIM
+            ),
+        ));
+    }
+    let (bounds, is_slice) = b.subscripts(&subs, scope)?;
+    let v = b.expr(value, scope)?;
+    let want = if is_slice { col.ty } else { *elem };
+    if v.ty != DataType::Unknown && !can_coerce(v.ty, want, CoercionContext::Assignment) {
+        return Err(SqlError::new(
+            SqlState::DATATYPE_MISMATCH,
+            format!(
+                "subscripted assignment to \"{name}\" requires type {want} but expression is of type {}",
+                v.ty
+            ),
+        )
+        .with_hint("You will need to rewrite or cast the expression.")
+        .at(pos));
+    }
+    let v = b.coerce(v, want, -1, CoercionContext::Assignment)?;
+    let e = crate::func::subscript_assign(base, v, bounds, is_slice);
+    assign(b, e, def, i)
 }
 
 /// A target column named in INSERT's column list or UPDATE's SET: its

@@ -137,17 +137,18 @@ fn write_numeric(n: &Numeric, out: &mut BytesMut) {
     }
 }
 
-/// array_send of a one-dimensional array (an empty one has no
-/// dimensions).
+/// array_send: dimensions with their lower bounds (none for an empty
+/// array), then each element by length.
 fn write_array(a: &ArrayRef, elem: DataType, out: &mut BytesMut) -> crate::error::Result<()> {
     let items = a.items();
     let has_null = items.iter().any(Value::is_null);
-    out.put_i32(i32::from(!items.is_empty()));
+    let dims = a.dims();
+    out.put_i32(dims.len() as i32);
     out.put_i32(i32::from(has_null));
     out.put_u32(elem.oid().0);
-    if !items.is_empty() {
-        out.put_i32(items.len() as i32);
-        out.put_i32(1);
+    for d in &dims {
+        out.put_i32(d.len);
+        out.put_i32(d.lower);
     }
     for item in items {
         if item.is_null() {
@@ -302,7 +303,7 @@ fn read_numeric(data: &[u8]) -> Result<Value, BinaryError> {
         .map_err(BinaryError::Invalid)
 }
 
-/// array_recv of an array with at most one dimension.
+/// array_recv: up to six dimensions with their lower bounds.
 fn read_array(elem: DataType, data: &[u8]) -> Result<Value, BinaryError> {
     let mut c = Cursor(data);
     let ndim = c.i32()?;
@@ -328,32 +329,30 @@ fn read_array(elem: DataType, data: &[u8]) -> Result<Value, BinaryError> {
             ),
         )));
     }
-    if ndim > 1 {
-        return Err(BinaryError::Invalid(SqlError::unsupported(
-            "multidimensional arrays",
-        )));
-    }
-    let mut items = Vec::new();
-    if ndim == 1 {
+    let mut dims = Vec::with_capacity(ndim as usize);
+    for _ in 0..ndim {
         let len = c.i32()?;
-        let _lbound = c.i32()?;
-        let len = usize::try_from(len)
-            .map_err(|_| invalid("array size exceeds the maximum allowed".into()))?;
-        items.reserve(len.min(data.len() / 4));
-        for _ in 0..len {
-            let n = c.i32()?;
-            if n < 0 {
-                items.push(Value::Null);
-                continue;
-            }
-            let bytes = c.take(n as usize)?;
-            items.push(read_binary(elem, bytes)?);
+        let lower = c.i32()?;
+        if len < 0 {
+            return Err(invalid("array size exceeds the maximum allowed".into()));
         }
+        dims.push(crate::value::array::Dim { lower, len });
+    }
+    let n = crate::value::array::check_size(&dims).map_err(BinaryError::Invalid)?;
+    let mut items = Vec::with_capacity(n.min(data.len() / 4));
+    for _ in 0..n {
+        let len = c.i32()?;
+        if len < 0 {
+            items.push(Value::Null);
+            continue;
+        }
+        let bytes = c.take(len as usize)?;
+        items.push(read_binary(elem, bytes)?);
     }
     if !c.0.is_empty() {
         return Err(BinaryError::Trailing);
     }
-    Ok(Value::Array(ArrayRef::new(items)))
+    Ok(Value::Array(ArrayRef::with_dims(dims, items)))
 }
 
 #[cfg(test)]
@@ -453,5 +452,13 @@ mod tests {
             DataType::Array(&INT4),
         );
         round_trip(Value::Array(ArrayRef::new(vec![])), DataType::Array(&INT4));
+        let dims = vec![
+            crate::value::array::Dim { lower: 0, len: 2 },
+            crate::value::array::Dim { lower: 1, len: 1 },
+        ];
+        round_trip(
+            Value::Array(ArrayRef::with_dims(dims, vec![Value::Int4(1), Value::Null])),
+            DataType::Array(&INT4),
+        );
     }
 }

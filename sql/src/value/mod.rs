@@ -5,6 +5,7 @@
 //! (PostgreSQL's typoutput functions) depends on session settings, carried
 //! by [`OutputStyle`].
 
+pub mod array;
 pub mod binary;
 pub(crate) mod datetime;
 pub(crate) mod datetime_in;
@@ -133,6 +134,9 @@ impl ArrayRef {
         if let Some(v) = self.0.downcast_ref::<Vector>() {
             return &v.0;
         }
+        if let Some(v) = self.0.downcast_ref::<array::Shaped>() {
+            return &v.items;
+        }
         self.0
             .downcast_ref::<RecordData>()
             .map_or(&[], |r| r.values.as_slice())
@@ -175,6 +179,8 @@ impl std::fmt::Debug for ArrayRef {
 impl PartialEq for ArrayRef {
     fn eq(&self, other: &ArrayRef) -> bool {
         self.items() == other.items()
+            && (self.is_shaped() == other.is_shaped())
+            && (!self.is_shaped() || self.dims() == other.dims())
     }
 }
 
@@ -263,7 +269,7 @@ impl Value {
                     v.write_text(style, out);
                 }
             }
-            Value::Array(items) => write_array(items.items(), style, out),
+            Value::Array(items) => array::write_array(items, style, out),
             Value::Record(fields) => write_record(fields.items(), style, out),
         }
     }
@@ -302,26 +308,44 @@ impl Value {
             (Uuid(a), Uuid(b)) => a.cmp(b),
             (Inet(a), Inet(b)) => a.cmp(b),
             (Enum(a), Enum(b)) => float_cmp(f64::from(a.sort), f64::from(b.sort)),
-            // Element by element, NULL after any value, then by length
+            // Element by element, NULL after any value, then by the
+            // number of elements, dimensions, lengths and lower bounds
             // (PostgreSQL's array_cmp; record_cmp alike).
+            (Array(x), Array(y)) if x.is_shaped() || y.is_shaped() => {
+                let o = compare_items(x.items(), y.items())?;
+                let (dx, dy) = (x.dims(), y.dims());
+                o.then(dx.len().cmp(&dy.len()))
+                    .then_with(|| {
+                        let lens = |d: &[array::Dim]| d.iter().map(|d| d.len).collect::<Vec<_>>();
+                        lens(&dx).cmp(&lens(&dy))
+                    })
+                    .then_with(|| {
+                        let lows = |d: &[array::Dim]| d.iter().map(|d| d.lower).collect::<Vec<_>>();
+                        lows(&dx).cmp(&lows(&dy))
+                    })
+            }
             (Array(a), Array(b)) | (Record(a), Record(b)) => {
-                let (a, b) = (a.items(), b.items());
-                for (x, y) in a.iter().zip(b) {
-                    let o = match (x.is_null(), y.is_null()) {
-                        (true, true) => Ordering::Equal,
-                        (true, false) => Ordering::Greater,
-                        (false, true) => Ordering::Less,
-                        (false, false) => x.compare(y)?,
-                    };
-                    if o != Ordering::Equal {
-                        return Some(o);
-                    }
-                }
-                a.len().cmp(&b.len())
+                return compare_items(a.items(), b.items());
             }
             _ => return None,
         })
     }
+}
+
+/// Element by element, NULL after any value, then by length.
+fn compare_items(a: &[Value], b: &[Value]) -> Option<Ordering> {
+    for (x, y) in a.iter().zip(b) {
+        let o = match (x.is_null(), y.is_null()) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Greater,
+            (false, true) => Ordering::Less,
+            (false, false) => x.compare(y)?,
+        };
+        if o != Ordering::Equal {
+            return Some(o);
+        }
+    }
+    Some(a.len().cmp(&b.len()))
 }
 
 /// The one representative of a float's equality class: -0 is 0 and every
@@ -344,40 +368,6 @@ pub fn float_cmp(a: f64, b: f64) -> Ordering {
         (false, true) => Ordering::Less,
         (false, false) => a.partial_cmp(&b).unwrap_or(Ordering::Equal),
     }
-}
-
-/// array_out: `{a,b,NULL}`; an element is double-quoted when it is empty,
-/// spells NULL, or holds a brace, comma, quote, backslash or white space,
-/// with quotes and backslashes escaped.
-fn write_array(items: &[Value], style: &OutputStyle, out: &mut String) {
-    out.push('{');
-    for (i, v) in items.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let Some(text) = v.to_text(style) else {
-            out.push_str("NULL");
-            continue;
-        };
-        let quote = text.is_empty()
-            || text.eq_ignore_ascii_case("null")
-            || text
-                .chars()
-                .any(|c| matches!(c, '{' | '}' | ',' | '"' | '\\') || c.is_ascii_whitespace());
-        if quote {
-            out.push('"');
-            for c in text.chars() {
-                if matches!(c, '"' | '\\') {
-                    out.push('\\');
-                }
-                out.push(c);
-            }
-            out.push('"');
-        } else {
-            out.push_str(&text);
-        }
-    }
-    out.push('}');
 }
 
 /// record_out: `(1,x,)`; a field is double-quoted when it is empty or

@@ -69,6 +69,7 @@ pub fn cast_context(from: DataType, to: DataType) -> Option<CoercionContext> {
         (Time, Interval) => Implicit,
         (Interval, Time) => Assignment,
         (Json, Jsonb) | (Jsonb, Json) => Assignment,
+        (Jsonb, Bool | Numeric | Int2 | Int4 | Int8 | Float4 | Float8) => Explicit,
         (Int4 | Int8, Bool) | (Bool, Int4) => Explicit,
         (Int8 | Int2, Bytea) | (Int4, Char) => Explicit,
         // Any type to a string type by its output function (assignment),
@@ -139,6 +140,17 @@ pub fn cast_value(
         // json to jsonb takes the canonical form.
         (Value::Text(s), Jsonb) if from == Json => {
             Value::Text(crate::func::jsonb::input(&s, Jsonb)?)
+        }
+        // jsonb::numeric, ::int4, ::bool ...: a scalar of the matching
+        // JSON type (PostgreSQL's jsonb_numeric and friends).
+        (Value::Text(s), to) if from == Jsonb => {
+            let scalar = crate::func::jsonb::scalar_for_cast(&s, to)?;
+            let ty = if matches!(scalar, Value::Numeric(_)) {
+                Numeric
+            } else {
+                Text
+            };
+            cast_value(scalar, ty, to, -1, true, style)?
         }
         // "char"::int4 is the byte's code.
         (Value::Text(s), Int4) if from == Char => {

@@ -116,6 +116,19 @@ impl EvalCtx<'_> {
     pub fn check_interrupts(&self) -> Result<()> {
         self.interrupts.check().map_err(interrupt_error)
     }
+
+    /// Whether a value of about `bytes` about to be built (a padded
+    /// array, a filled one) fits in the backend's memory: 53200 past the
+    /// per-backend or the server-wide limit, before it is allocated.
+    pub fn check_memory(&self, bytes: u64, context: &str) -> Result<()> {
+        let Some(spill) = self.spill.as_ref() else {
+            return Ok(());
+        };
+        let mut budget = spill.memory.hard_budget();
+        budget
+            .reserve_hard(bytes)
+            .map_err(|e| crate::error::errors::out_of_memory(e, context))
+    }
 }
 
 /// `arg op ANY/ALL (items)`: true (ANY) or false (ALL) at the first

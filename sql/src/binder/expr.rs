@@ -1108,16 +1108,7 @@ impl Binder<'_> {
         let ast::AccessExpr::Subscript(ast::Subscript::Index { index }) = access else {
             return Err(mismatch("jsonb subscript does not support slices".into()));
         };
-        let index = self.expr(index, scope)?;
-        let index = match index.ty {
-            DataType::Unknown | DataType::Text | DataType::Varchar | DataType::Bpchar => {
-                self.coerce(index, DataType::Text, -1, CoercionContext::Implicit)?
-            }
-            DataType::Int2 | DataType::Int4 | DataType::Int8 => index,
-            other => {
-                return Err(mismatch(format!("subscript type {other} is not supported")));
-            }
-        };
+        let index = self.jsonb_key(index, scope).map_err(|e| e.at(pos))?;
         Ok(Expr {
             kind: ExprKind::Call {
                 def: &crate::func::jsonb::JSONB_SUBSCRIPT,
@@ -1212,6 +1203,23 @@ impl Binder<'_> {
         .map_err(|err| err.at(pos))
     }
 
+    /// A jsonb subscript: text (a key) or an integer (an index).
+    #[inline(never)]
+    pub(crate) fn jsonb_key(&mut self, index: &AstExpr, scope: &Scope) -> Result<Expr> {
+        let index = self.expr(index, scope)?;
+        match index.ty {
+            DataType::Unknown | DataType::Text | DataType::Varchar | DataType::Bpchar => {
+                self.coerce(index, DataType::Text, -1, CoercionContext::Implicit)
+            }
+            DataType::Int2 | DataType::Int4 | DataType::Int8 => Ok(index),
+            other => Err(SqlError::new(
+                SqlState::DATATYPE_MISMATCH,
+                format!("subscript type {other} is not supported"),
+            )
+            .with_hint("jsonb subscript must be coercible to either integer or text.")),
+        }
+    }
+
     /// One `[i]` or `[lo:hi]` applied to `out`.
     #[inline(never)]
     fn access(
@@ -1302,6 +1310,17 @@ impl Binder<'_> {
             }
             return func::variadic_call(name, typed).map_err(|e| e.at(pos));
         }
+        if matches!(
+            name,
+            "json_extract_path"
+                | "json_extract_path_text"
+                | "jsonb_extract_path"
+                | "jsonb_extract_path_text"
+        ) && !(args.len() == 2 && matches!(args[1].ty, DataType::Array(_)))
+            && !args.is_empty()
+        {
+            args = self.variadic_text(args)?;
+        }
         let types: Vec<DataType> = args.iter().map(|a| a.ty).collect();
         match func::resolve(name, &types, CallKind::Function) {
             Ok(resolved) => self.apply(resolved, args),
@@ -1320,6 +1339,18 @@ impl Binder<'_> {
             }
             Err(e) => Err(func::function_error(name, &types, e).at(pos)),
         }
+    }
+
+    /// VARIADIC text[]: the arguments after the first as one text array.
+    #[inline(never)]
+    fn variadic_text(&mut self, mut args: Vec<Expr>) -> Result<Vec<Expr>> {
+        let rest = args.split_off(1);
+        let mut items = Vec::with_capacity(rest.len());
+        for a in rest {
+            items.push(self.coerce(a, DataType::Text, -1, CoercionContext::Implicit)?);
+        }
+        args.push(func::array_constructor(items, DataType::Text)?);
+        Ok(args)
     }
 
     /// Coerces arguments to the resolved types and builds the call.

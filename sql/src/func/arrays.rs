@@ -155,7 +155,7 @@ pub(crate) static ASSIGN_ELEMENT: FuncDef = non_strict(f(
     "subscript_assign",
     &[AnyArray, AnyElement, Int4],
     AnyArray,
-    |a, _| {
+    |a, ctx| {
         let mut idx = Vec::with_capacity(a.len() - 2);
         for v in &a[2..] {
             match v {
@@ -194,6 +194,7 @@ pub(crate) static ASSIGN_ELEMENT: FuncDef = non_strict(f(
                 len: i32::try_from(len).map_err(|_| too_large())?,
             };
             check_size(&[new])?;
+            ctx.check_memory(value_bytes(new.len), "array assignment")?;
             let mut items = vec![Value::Null; new.len as usize];
             let shift = (d.lower - lower) as usize;
             for (k, v) in arr.items().iter().enumerate() {
@@ -214,6 +215,11 @@ pub(crate) static ASSIGN_ELEMENT: FuncDef = non_strict(f(
     },
 ));
 
+/// The memory `n` array elements take.
+fn value_bytes(n: i32) -> u64 {
+    u64::try_from(n).unwrap_or(0) * std::mem::size_of::<Value>() as u64
+}
+
 fn too_large() -> SqlError {
     SqlError::new(
         SqlState::PROGRAM_LIMIT_EXCEEDED,
@@ -228,7 +234,7 @@ pub(crate) static ASSIGN_SLICE: FuncDef = non_strict(f(
     "slice_assign",
     &[AnyArray, AnyArray, Int4, Int4],
     AnyArray,
-    |a, _| {
+    |a, ctx| {
         let Value::Array(src) = &a[1] else {
             return Ok(a[0].clone());
         };
@@ -301,6 +307,7 @@ pub(crate) static ASSIGN_SLICE: FuncDef = non_strict(f(
                 len: i32::try_from(len).map_err(|_| too_large())?,
             }];
             check_size(&new_dims)?;
+            ctx.check_memory(value_bytes(new_dims[0].len), "array assignment")?;
             let mut grown = vec![Value::Null; new_dims[0].len as usize];
             let shift = (d.lower - lower) as usize;
             for (k, v) in items.into_iter().enumerate() {
@@ -447,7 +454,7 @@ fn dim_info(a: &[Value], which: fn(Dim) -> i32) -> Result<Value> {
 }
 
 /// array_fill(value, lengths [, lower bounds]).
-fn fill(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
+fn fill(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     let null_dims = || {
         SqlError::new(
             SqlState::NULL_VALUE_NOT_ALLOWED,
@@ -512,6 +519,7 @@ fn fill(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
         return Ok(Value::Array(ArrayRef::new(Vec::new())));
     }
     let n = check_size(&dims)?;
+    ctx.check_memory(value_bytes(n as i32), "array_fill")?;
     Ok(Value::Array(ArrayRef::with_dims(
         dims,
         vec![a[0].clone(); n],

@@ -772,8 +772,356 @@ pub(crate) static JSONB_SUBSCRIPT: FuncDef = f("subscript", &[Jsonb, Text], Json
     Ok(opt(walk(&j, &[key]).cloned()))
 });
 
+/// `jsonb_col[k1][k2]... = value` (UPDATE SET, INSERT targets): the
+/// document with the value set at the path, missing objects and arrays
+/// created on the way and arrays padded with nulls (PostgreSQL's setPath
+/// with its create, fill-gaps and consistent-position flags). A NULL
+/// document starts as an object, or as an array when the first
+/// subscript is an integer. Arguments: the document, the value, the
+/// subscripts (text or integer).
+pub(crate) static JSONB_ASSIGN: FuncDef = non_strict(f(
+    "subscript_assign",
+    &[Jsonb, Jsonb, Text],
+    Jsonb,
+    |a, ctx| {
+        let mut path = Vec::with_capacity(a.len() - 2);
+        for v in &a[2..] {
+            if let Ok(i) = v.to_text(ctx.style()).unwrap_or_default().parse::<i64>() {
+                // Padding with nulls up to the index.
+                let n = i
+                    .unsigned_abs()
+                    .saturating_mul(std::mem::size_of::<Json>() as u64);
+                ctx.check_memory(n, "jsonb subscript assignment")?;
+            }
+            path.push(match v {
+                Value::Text(s) => s.clone(),
+                Value::Int2(i) => i.to_string(),
+                Value::Int4(i) => i.to_string(),
+                Value::Int8(i) => i.to_string(),
+                _ => {
+                    return Err(SqlError::new(
+                        SqlState::NULL_VALUE_NOT_ALLOWED,
+                        "jsonb subscript in assignment must not be null",
+                    ))
+                }
+            });
+        }
+        let new = match &a[1] {
+            Value::Null => Json::Null,
+            v => tree(v)?,
+        };
+        let mut doc = match &a[0] {
+            Value::Null if matches!(a.get(2), Some(Value::Text(_))) => Json::Object(Vec::new()),
+            Value::Null => Json::Array(Vec::new()),
+            v => tree(v)?,
+        };
+        if path.is_empty() {
+            return Ok(out(&new));
+        }
+        assign_path(&mut doc, &path, 0, new)?;
+        Ok(out(&doc))
+    },
+));
+
+/// 22023 / 22P02 / 0A000-free errors of jsonb subscripted assignment.
+fn scalar_in_path() -> SqlError {
+    SqlError::new(
+        SqlState::INVALID_PARAMETER_VALUE,
+        "cannot replace existing key",
+    )
+    .with_detail("The path assumes key is a composite object, but it is a scalar value.")
+}
+
+/// setPath for subscripted assignment, at `path[level]` of `j`.
+fn assign_path(j: &mut Json, path: &[String], level: usize, new: Json) -> Result<()> {
+    let last = level + 1 == path.len();
+    let key = &path[level];
+    match j {
+        Json::Object(fields) => {
+            if let Some((_, v)) = fields.iter_mut().find(|(k, _)| k == key) {
+                if last {
+                    *v = new;
+                } else if matches!(v, Json::Object(_) | Json::Array(_)) {
+                    assign_path(v, path, level + 1, new)?;
+                } else {
+                    return Err(scalar_in_path());
+                }
+            } else {
+                let value = if last {
+                    new
+                } else {
+                    build_path(path, level + 1, new)?
+                };
+                fields.push((key.clone(), value));
+                let taken = std::mem::take(fields);
+                *j = Json::Object(taken).canonical();
+            }
+        }
+        Json::Array(items) => {
+            let Some(i) = key.trim().parse::<i32>().ok().map(i64::from) else {
+                return Err(SqlError::new(
+                    SqlState::INVALID_TEXT_REPRESENTATION,
+                    format!(
+                        "path element at position {} is not an integer: \"{key}\"",
+                        level + 1
+                    ),
+                ));
+            };
+            let n = items.len() as i64;
+            let idx = if i < 0 {
+                if -i > n {
+                    return Err(SqlError::new(
+                        SqlState::INVALID_PARAMETER_VALUE,
+                        format!(
+                            "path element at position {} is out of range: {i}",
+                            level + 1
+                        ),
+                    ));
+                }
+                n + i
+            } else {
+                i
+            };
+            if idx < n {
+                let slot = &mut items[idx as usize];
+                if last {
+                    *slot = new;
+                } else if matches!(slot, Json::Object(_) | Json::Array(_)) {
+                    assign_path(slot, path, level + 1, new)?;
+                } else {
+                    return Err(scalar_in_path());
+                }
+            } else {
+                let value = if last {
+                    new
+                } else {
+                    build_path(path, level + 1, new)?
+                };
+                items.resize(idx as usize, Json::Null);
+                items.push(value);
+            }
+        }
+        _ => return Err(scalar_in_path()),
+    }
+    Ok(())
+}
+
+/// push_path: the containers `path[from..]` leads through, innermost
+/// holding `new`; an integer step makes an array padded with nulls.
+fn build_path(path: &[String], from: usize, new: Json) -> Result<Json> {
+    let mut v = new;
+    for (k, step) in path.iter().enumerate().skip(from).rev() {
+        v = match step.trim().parse::<i32>() {
+            Ok(i) if i >= 0 => {
+                let mut items = vec![Json::Null; i as usize];
+                items.push(v);
+                Json::Array(items)
+            }
+            Ok(i) => {
+                return Err(SqlError::new(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    format!("path element at position {} is out of range: {i}", k + 1),
+                ))
+            }
+            Err(_) => Json::Object(vec![(step.clone(), v)]),
+        };
+    }
+    Ok(v)
+}
+
+/// The scalar a jsonb value casts from (PostgreSQL's jsonb_numeric,
+/// jsonb_bool ...): a number for the numeric types, a boolean for bool,
+/// as text for the target's input function; 22023 otherwise.
+pub fn scalar_for_cast(text: &str, to: DataType) -> Result<Value> {
+    let j = parse(text, Jsonb)?;
+    let word = match &j {
+        Json::Null => "null",
+        Json::Bool(_) => "boolean",
+        Json::Number(_) => "numeric",
+        Json::String(_) => "string",
+        Json::Array(_) => "array",
+        Json::Object(_) => "object",
+    };
+    match (&j, to) {
+        (Json::Bool(b), Bool) => Ok(Value::Text(b.to_string())),
+        (Json::Number(n), t) if t != Bool => {
+            // Integers round half away from zero from the numeric.
+            Numeric::parse(n).map(Value::Numeric)
+        }
+        _ => Err(SqlError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            format!("cannot cast jsonb {word} to type {}", to.sql_name()),
+        )),
+    }
+}
+
+/// json_object / jsonb_object: from one text array of alternating keys
+/// and values (or of key-value pairs), or from a keys and a values array.
+fn object_from_arrays(a: &[Value]) -> Result<Json> {
+    let err = |msg: &str| SqlError::new(SqlState::ARRAY_SUBSCRIPT_ERROR, msg.to_owned());
+    let text = |v: &Value| match v {
+        Value::Text(s) => Some(s.clone()),
+        _ => None,
+    };
+    let pairs: Vec<(Value, Value)> = match a {
+        [Value::Array(kv)] => {
+            let dims = kv.dims();
+            let items = kv.items();
+            match dims.len() {
+                0 => Vec::new(),
+                1 if items.len() % 2 != 0 => {
+                    return Err(err("array must have even number of elements"))
+                }
+                1 => items
+                    .chunks(2)
+                    .map(|c| (c[0].clone(), c[1].clone()))
+                    .collect(),
+                2 if dims[1].len != 2 => return Err(err("array must have two columns")),
+                2 => items
+                    .chunks(2)
+                    .map(|c| (c[0].clone(), c[1].clone()))
+                    .collect(),
+                _ => return Err(err("wrong number of array subscripts")),
+            }
+        }
+        [Value::Array(k), Value::Array(v)] => {
+            if k.ndims() > 1 || v.ndims() > 1 {
+                return Err(err("wrong number of array subscripts"));
+            }
+            if k.items().len() != v.items().len() {
+                return Err(err("mismatched array dimensions"));
+            }
+            k.items()
+                .iter()
+                .cloned()
+                .zip(v.items().iter().cloned())
+                .collect()
+        }
+        _ => return Ok(Json::Null),
+    };
+    let mut fields = Vec::with_capacity(pairs.len());
+    for (k, v) in pairs {
+        let Some(k) = text(&k) else {
+            return Err(SqlError::new(
+                SqlState::NULL_VALUE_NOT_ALLOWED,
+                "null value not allowed for object key",
+            ));
+        };
+        fields.push((k, text(&v).map_or(Json::Null, Json::String)));
+    }
+    Ok(Json::Object(fields))
+}
+
+/// json_object's text: `{"a" : "1", "b" : null}` (PostgreSQL's spacing).
+fn json_object_text(j: &Json) -> String {
+    let mut out = String::from("{");
+    if let Json::Object(fields) = j {
+        for (i, (k, v)) in fields.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            escape(k, &mut out);
+            out.push_str(" : ");
+            match v {
+                Json::String(s) => escape(s, &mut out),
+                _ => out.push_str("null"),
+            }
+        }
+    }
+    out.push('}');
+    out
+}
+
+/// jsonb_delete(jsonb, key).
+fn delete_one(a: &[Value]) -> Result<Value> {
+    Ok(out(&delete_key(tree(&a[0])?, &arg!(a, 1, Text))))
+}
+
+/// The function forms of jsonb's operators, and the object builders
+/// from arrays.
+static JSONB_FUNCTIONS: &[FuncDef] = &[
+    f("jsonb_contains", &[Jsonb, Jsonb], Bool, |a, _| {
+        json_bool(a, |x, y| x.contains(y))
+    }),
+    f("jsonb_contained", &[Jsonb, Jsonb], Bool, |a, _| {
+        json_bool(a, |x, y| y.contains(x))
+    }),
+    f("jsonb_exists", &[Jsonb, Text], Bool, |a, _| {
+        Ok(Value::Bool(exists(&tree(&a[0])?, &arg!(a, 1, Text))))
+    }),
+    f("jsonb_exists_any", &[Jsonb, Array(&Text)], Bool, |a, _| {
+        let j = tree(&a[0])?;
+        Ok(Value::Bool(path_of(&a[1]).iter().any(|k| exists(&j, k))))
+    }),
+    f("jsonb_exists_all", &[Jsonb, Array(&Text)], Bool, |a, _| {
+        let j = tree(&a[0])?;
+        Ok(Value::Bool(path_of(&a[1]).iter().all(|k| exists(&j, k))))
+    }),
+    f("jsonb_delete", &[Jsonb, Text], Jsonb, |a, _| delete_one(a)),
+    f("jsonb_delete", &[Jsonb, Array(&Text)], Jsonb, |a, _| {
+        let mut j = tree(&a[0])?;
+        for k in path_of(&a[1]) {
+            j = delete_key(j, &k);
+        }
+        Ok(out(&j))
+    }),
+    f(
+        "jsonb_delete_path",
+        &[Jsonb, Array(&Text)],
+        Jsonb,
+        |a, _| {
+            let mut j = tree(&a[0])?;
+            let path = path_of(&a[1]);
+            if let Some((last, parent)) = path.split_last() {
+                remove_at(&mut j, parent, last);
+            }
+            Ok(out(&j))
+        },
+    ),
+    f("json_strip_nulls", &[Json], Json, |a, _| {
+        let mut s = String::new();
+        compact(&tree(&a[0])?.strip_nulls(), &mut s);
+        Ok(Value::Text(s))
+    }),
+    f("json_extract_path", &[Json, Array(&Text)], Json, |a, _| {
+        raw_access(a, false)
+    }),
+    f(
+        "json_extract_path_text",
+        &[Json, Array(&Text)],
+        Text,
+        |a, _| raw_access(a, true),
+    ),
+    f("jsonb_concat", &[Jsonb, Jsonb], Jsonb, |a, _| {
+        Ok(out(&concat(tree(&a[0])?, tree(&a[1])?)))
+    }),
+    f("json_object", &[Array(&Text)], Json, |a, _| {
+        Ok(Value::Text(json_object_text(&object_from_arrays(a)?)))
+    }),
+    f(
+        "json_object",
+        &[Array(&Text), Array(&Text)],
+        Json,
+        |a, _| Ok(Value::Text(json_object_text(&object_from_arrays(a)?))),
+    ),
+    f("jsonb_object", &[Array(&Text)], Jsonb, |a, _| {
+        Ok(out(&object_from_arrays(a)?.canonical()))
+    }),
+    f(
+        "jsonb_object",
+        &[Array(&Text), Array(&Text)],
+        Jsonb,
+        |a, _| Ok(out(&object_from_arrays(a)?.canonical())),
+    ),
+];
+
 /// Operators and functions.
-pub(super) static OPERATORS: &[&[FuncDef]] = &[&JSON_ACCESS, &JSONB_ACCESS, JSONB_OPERATORS];
+pub(super) static OPERATORS: &[&[FuncDef]] = &[
+    &JSON_ACCESS,
+    &JSONB_ACCESS,
+    JSONB_OPERATORS,
+    JSONB_FUNCTIONS,
+];
 
 /// jsonb's sort order (PostgreSQL's compareJsonbContainers): Object >
 /// Array > Boolean > Number > String > Null; more pairs or elements sort

@@ -318,9 +318,10 @@ pub fn slice(
 }
 
 /// Subscripted assignment (`SET a[i] = v`, `INSERT INTO t (a[lo:hi])`):
-/// `base` with the element or slice at the subscripts replaced by
-/// `value`. `bounds` holds one expression per subscript for an element,
-/// (lower, upper) pairs for a slice.
+/// `base` (an array or jsonb) with the element or slice at the
+/// subscripts replaced by `value`. `bounds` holds one expression per
+/// subscript for an element or jsonb path, (lower, upper) pairs for a
+/// slice.
 pub fn subscript_assign(
     base: crate::expr::Expr,
     value: crate::expr::Expr,
@@ -328,19 +329,19 @@ pub fn subscript_assign(
     is_slice: bool,
 ) -> crate::expr::Expr {
     let ty = base.ty;
+    let def: &'static FuncDef = if ty == DataType::Jsonb {
+        &jsonb::JSONB_ASSIGN
+    } else if is_slice {
+        &arrays::ASSIGN_SLICE
+    } else {
+        &arrays::ASSIGN_ELEMENT
+    };
     let mut args = Vec::with_capacity(bounds.len() + 2);
     args.push(base);
     args.push(value);
     args.extend(bounds);
     crate::expr::Expr {
-        kind: crate::expr::ExprKind::Call {
-            def: if is_slice {
-                &arrays::ASSIGN_SLICE
-            } else {
-                &arrays::ASSIGN_ELEMENT
-            },
-            args,
-        },
+        kind: crate::expr::ExprKind::Call { def, args },
         ty,
         typmod: -1,
         pos: None,

@@ -1396,6 +1396,35 @@ fn subscript_assign(
             }
         }
     }
+    if col.ty == DataType::Jsonb {
+        let mut keys = Vec::with_capacity(subs.len());
+        for s in &subs {
+            let index = match s {
+                ast::Subscript::Index { index } => index,
+                ast::Subscript::Slice {
+                    lower_bound,
+                    upper_bound,
+                    ..
+                } => {
+                    let at = (upper_bound.as_ref().or(lower_bound.as_ref()))
+                        .and_then(|e| b.pos_of(e))
+                        .or(pos);
+                    return Err(SqlError::new(
+                        SqlState::DATATYPE_MISMATCH,
+                        "jsonb subscript does not support slices",
+                    )
+                    .at(at));
+                }
+            };
+            keys.push(b.jsonb_key(index, scope).map_err(|e| e.at(pos))?);
+        }
+        let v = b.expr(value, scope)?;
+        let v = b
+            .coerce(v, DataType::Jsonb, -1, CoercionContext::Assignment)
+            .map_err(|e| e.at(pos))?;
+        let e = crate::func::subscript_assign(base, v, keys, false);
+        return assign(b, e, def, i);
+    }
     let DataType::Array(elem) = col.ty else {
         return Err(SqlError::new(
             SqlState::DATATYPE_MISMATCH,

@@ -599,6 +599,8 @@ impl Binder<'_> {
             BinaryOperator::Question => "?",
             BinaryOperator::QuestionAnd => "?&",
             BinaryOperator::QuestionPipe => "?|",
+            BinaryOperator::AtQuestion => "@?",
+            BinaryOperator::AtAt => "@@",
             BinaryOperator::PGOverlap => "&&",
             // OPERATOR(pg_catalog.op) names a built-in operator.
             BinaryOperator::PGCustomBinaryOperator(parts)

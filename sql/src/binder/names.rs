@@ -329,8 +329,21 @@ pub fn array_of(elem: DataType) -> Result<DataType> {
 /// declares them: (function, [(parameter, default)]).
 type Parameters = &'static [(&'static str, Option<&'static str>)];
 
+/// The jsonb_path functions' parameters.
+const JSONB_PATH: Parameters = &[
+    ("target", None),
+    ("path", None),
+    ("vars", Some("'{}'")),
+    ("silent", Some("false")),
+];
+
 /// (function, its parameters).
 const NAMED_PARAMETERS: &[(&str, Parameters)] = &[
+    ("jsonb_path_exists", JSONB_PATH),
+    ("jsonb_path_match", JSONB_PATH),
+    ("jsonb_path_query", JSONB_PATH),
+    ("jsonb_path_query_array", JSONB_PATH),
+    ("jsonb_path_query_first", JSONB_PATH),
     (
         "make_interval",
         &[

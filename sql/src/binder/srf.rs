@@ -44,6 +44,7 @@ pub fn is_srf(name: &str) -> bool {
             | "unnest"
             | "regexp_split_to_table"
             | "string_to_table"
+            | "jsonb_path_query"
             | "pg_options_to_table"
             | "generate_subscripts"
             | "regexp_matches"
@@ -314,10 +315,18 @@ impl Binder<'_> {
         pos: Option<u32>,
     ) -> Result<(Srf, Vec<Expr>, DataType)> {
         let mut bound = Vec::with_capacity(args.len());
-        for a in args {
-            match a {
-                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => bound.push(self.expr(e, scope)?),
-                _ => return Err(SqlError::unsupported(format!("the argument {a}")).at(pos)),
+        if let Some(filled) = super::names::named_arguments(name, args).map_err(|e| e.at(pos))? {
+            for e in &filled {
+                bound.push(self.expr(e, scope)?);
+            }
+        } else {
+            for a in args {
+                match a {
+                    FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => {
+                        bound.push(self.expr(e, scope)?)
+                    }
+                    _ => return Err(SqlError::unsupported(format!("the argument {a}")).at(pos)),
+                }
             }
         }
         // PostgreSQL's 42883 with its hint, for a call no signature fits.
@@ -419,6 +428,22 @@ impl Binder<'_> {
                         DataType::Array(&DataType::Regclass),
                     )],
                     DataType::Regclass,
+                ));
+            }
+            "jsonb_path_query" => {
+                let items = self
+                    .call("jsonb_path_query_items", bound, pos)
+                    .map_err(|e| {
+                        if e.code() == SqlState::UNDEFINED_FUNCTION {
+                            not_found()
+                        } else {
+                            e
+                        }
+                    })?;
+                return Ok((
+                    Srf::Unnest("jsonb_path_query"),
+                    vec![items],
+                    DataType::Jsonb,
                 ));
             }
             "string_to_table" => {

@@ -28,6 +28,7 @@ mod extra;
 mod format;
 mod json;
 pub(crate) mod jsonb;
+mod jsonpath;
 mod jsonraw;
 pub use json::variadic_call;
 mod math;
@@ -366,6 +367,7 @@ fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
             sequence::FUNCTIONS,
         ])
         .chain(jsonb::OPERATORS.iter().copied())
+        .chain(jsonpath::TABLES.iter().copied())
         .chain([
             extra::FUNCTIONS,
             enums::FUNCTIONS,

@@ -152,6 +152,8 @@ pub fn cast_value(
             };
             cast_value(scalar, ty, to, -1, true, style)?
         }
+        // interval::time: its time part, modulo a day (interval_time).
+        (Value::Interval(iv), Time) => Value::Time(iv.micros.rem_euclid(USECS_PER_DAY)),
         // "char"::int4 is the byte's code.
         (Value::Text(s), Int4) if from == Char => {
             Value::Int4(s.bytes().next().map_or(0, i32::from))

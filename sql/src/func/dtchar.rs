@@ -79,7 +79,7 @@ const ROMAN: [&str; 12] = [
     "XII", "XI", "X", "IX", "VIII", "VII", "VI", "V", "IV", "III", "II", "I",
 ];
 
-enum Node {
+pub(super) enum Node {
     Literal(String),
     Key {
         key: &'static str,
@@ -93,7 +93,7 @@ enum Node {
 
 /// parse_format: keywords with their prefix and suffix, the rest
 /// literal.
-fn parse(pattern: &str) -> Vec<Node> {
+pub(super) fn parse(pattern: &str) -> Vec<Node> {
     let mut out = Vec::new();
     let mut s = pattern;
     let push_char = |out: &mut Vec<Node>, c: char| match out.last_mut() {

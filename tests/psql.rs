@@ -269,3 +269,25 @@ fn pgdatestyle_from_the_environment_is_honoured() {
         "{text}"
     );
 }
+
+#[test]
+fn binary_cursors_fetch_in_binary() {
+    let server = Server::start(&[]);
+    let script = "BEGIN;
+DECLARE c BINARY CURSOR FOR SELECT 258::int4 AS i, 'ab'::text AS t;
+FETCH c;
+SELECT is_binary FROM pg_cursors WHERE name = 'c';
+COMMIT;
+SELECT 258::int4 AS after;";
+    let Some(out) = psql_output(&server, "postgres", &["-A", "-t", "-c", script]) else {
+        return;
+    };
+    let lines: Vec<&str> = out.lines().collect();
+    // int4 258 in binary is 00 00 01 02: psql prints the bytes up to the
+    // first zero (nothing); text would be "258". The text column's
+    // binary form is its bytes.
+    assert_eq!(lines.get(2).copied(), Some("|ab"), "{out:?}");
+    assert!(lines.contains(&"t"), "{out:?}");
+    // The next statement's results are text again.
+    assert_eq!(lines.last().copied(), Some("258"), "{out:?}");
+}

@@ -10,6 +10,16 @@ use crate::value::{OutputStyle, Value};
 pub trait ResultSink {
     /// Columns of the rows that follow (RowDescription).
     fn row_description(&mut self, columns: &[OutputColumn]) -> Result<()>;
+    /// Columns of the rows that follow, in the given formats (0 text,
+    /// 1 binary): a BINARY cursor's FETCH. Sinks that do not reach a
+    /// client keep values as they are.
+    fn row_description_formats(
+        &mut self,
+        columns: &[OutputColumn],
+        _formats: &[i16],
+    ) -> Result<()> {
+        self.row_description(columns)
+    }
     /// One row (DataRow); `style` gives the text form of each value.
     fn data_row(&mut self, row: &[Value], style: &OutputStyle) -> Result<()>;
     /// A statement finished with this command tag (CommandComplete).

@@ -206,10 +206,22 @@ pub fn row_description(columns: &[OutputColumn], formats: &[i16]) -> BackendMess
 
 impl ResultSink for WireSink {
     fn row_description(&mut self, columns: &[OutputColumn]) -> actorgres_sql::Result<()> {
+        self.row_description_formats(columns, &[])
+    }
+
+    fn row_description_formats(
+        &mut self,
+        columns: &[OutputColumn],
+        formats: &[i16],
+    ) -> actorgres_sql::Result<()> {
         self.types.clear();
         self.types.extend(columns.iter().map(|c| c.ty));
         if !self.portal {
-            self.push(&row_description(columns, &[]));
+            // A simple-protocol result: text unless a BINARY cursor's
+            // FETCH asks for binary (a portal keeps its Bind formats).
+            self.formats.clear();
+            self.formats.extend_from_slice(formats);
+            self.push(&row_description(columns, formats));
         }
         Ok(())
     }

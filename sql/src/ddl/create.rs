@@ -781,6 +781,13 @@ impl ResultSink for SelectTag<'_> {
     fn row_description(&mut self, columns: &[crate::plan::OutputColumn]) -> Result<()> {
         self.inner.row_description(columns)
     }
+    fn row_description_formats(
+        &mut self,
+        columns: &[crate::plan::OutputColumn],
+        formats: &[i16],
+    ) -> Result<()> {
+        self.inner.row_description_formats(columns, formats)
+    }
 
     fn data_row(&mut self, row: &[Value], style: &crate::value::OutputStyle) -> Result<()> {
         self.inner.data_row(row, style)

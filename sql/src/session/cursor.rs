@@ -33,7 +33,8 @@ use crate::value::{OutputStyle, Value};
 pub(crate) struct Cursor {
     /// Its query's columns.
     columns: Vec<OutputColumn>,
-    /// Their formats (all text) for a Describe of the cursor as a portal.
+    /// Their formats (all binary for a BINARY cursor, else text): of its
+    /// FETCH results and of a Describe of the cursor as a portal.
     formats: Vec<i16>,
     /// Its rows.
     rows: Vec<Vec<Value>>,
@@ -148,9 +149,7 @@ impl Session {
                 None,
             ));
         };
-        if d.binary == Some(true) {
-            return Err(SqlError::unsupported("BINARY cursors"));
-        }
+        let binary = d.binary == Some(true);
         let hold = d.hold == Some(true);
         let in_block = self.txn.as_ref().is_some_and(|t| t.explicit) || !alone;
         if !hold && !in_block {
@@ -192,7 +191,7 @@ impl Session {
         self.cursors.insert(
             name,
             Cursor {
-                formats: vec![0; out.columns.len()],
+                formats: vec![i16::from(binary); out.columns.len()],
                 columns: out.columns,
                 rows: out.rows,
                 pos: 0,
@@ -276,7 +275,7 @@ impl Session {
         if f.is_move {
             return sink.command_complete(&format!("MOVE {}", hit.len()));
         }
-        sink.row_description(&cursor.columns)?;
+        sink.row_description_formats(&cursor.columns, &cursor.formats)?;
         for &i in &hit {
             if let Some(row) = cursor.rows.get(i) {
                 sink.data_row(row, &style)?;
@@ -325,5 +324,10 @@ impl Cursor {
     /// creation_time.
     pub(crate) fn describe(&self) -> (&str, bool, bool, i64) {
         (&self.statement, self.hold, self.scroll, self.created)
+    }
+
+    /// Declared BINARY.
+    pub(crate) fn is_binary(&self) -> bool {
+        self.formats.contains(&1)
     }
 }

@@ -875,6 +875,13 @@ impl ResultSink for HoldTag<'_> {
     fn row_description(&mut self, columns: &[crate::plan::OutputColumn]) -> Result<()> {
         self.inner.row_description(columns)
     }
+    fn row_description_formats(
+        &mut self,
+        columns: &[crate::plan::OutputColumn],
+        formats: &[i16],
+    ) -> Result<()> {
+        self.inner.row_description_formats(columns, formats)
+    }
     fn data_row(
         &mut self,
         row: &[crate::value::Value],

@@ -52,7 +52,7 @@ pub(super) fn pg_cursors(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                 .text("name", name)
                 .text("statement", statement)
                 .bool("is_holdable", hold)
-                .bool("is_binary", false)
+                .bool("is_binary", c.is_binary())
                 .bool("is_scrollable", scroll)
                 .set("creation_time", Value::TimestampTz(created))
                 .done()

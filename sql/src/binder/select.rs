@@ -791,7 +791,14 @@ impl Binder<'_> {
                 args: Some(args),
                 with_ordinality,
                 ..
-            } => self.function_scan(name, &args.args, alias.as_ref(), *with_ordinality),
+            } => {
+                let derived = json_to_record(name, &args.args, alias.as_ref())
+                    .map_err(|e| e.at(self.pos_of(name)))?;
+                if let Some(derived) = derived {
+                    return self.table_factor(&derived);
+                }
+                self.function_scan(name, &args.args, alias.as_ref(), *with_ordinality)
+            }
             TableFactor::Table {
                 name,
                 alias,
@@ -1216,6 +1223,83 @@ pub(crate) fn split_equi_keys(
         rest.push(c);
     }
     (keys, Expr::and_all(rest))
+}
+
+/// `json(b)_to_record(j) AS x(a int, b text)` and `..._to_recordset`: the
+/// derived table they mean, each declared column read from the object
+/// by name (`->>` cast to its type; json and jsonb columns take the JSON
+/// value, arrays a JSON array), one row per array element for the
+/// recordset forms.
+#[inline(never)]
+fn json_to_record(
+    name: &ast::ObjectName,
+    args: &[ast::FunctionArg],
+    alias: Option<&ast::TableAlias>,
+) -> Result<Option<TableFactor>> {
+    let parts = object_name(name);
+    let fname = parts.last().map(String::as_str).unwrap_or_default();
+    let (jsonb, set) = match fname {
+        "json_to_record" => (false, false),
+        "json_to_recordset" => (false, true),
+        "jsonb_to_record" => (true, false),
+        "jsonb_to_recordset" => (true, true),
+        _ => return Ok(None),
+    };
+    let [arg] = args else {
+        return Ok(None);
+    };
+    let Some(alias) = alias.filter(|a| !a.columns.is_empty()) else {
+        return Err(SqlError::new(
+            SqlState::SYNTAX_ERROR,
+            "a column definition list is required for functions returning \"record\"",
+        ));
+    };
+    let mut cols = Vec::with_capacity(alias.columns.len());
+    for c in &alias.columns {
+        let Some(ty) = &c.data_type else {
+            return Err(SqlError::new(
+                SqlState::SYNTAX_ERROR,
+                "a column definition list is required for functions returning \"record\"",
+            ));
+        };
+        let key = c.name.value.replace('\'', "''");
+        let ty_text = ty.to_string();
+        let lower = ty_text.to_ascii_lowercase();
+        let value = if lower == "json" || lower == "jsonb" {
+            format!("(_r.v -> '{key}')::{ty_text}")
+        } else if lower.ends_with("[]") || lower.starts_with("_") {
+            format!("translate(_r.v ->> '{key}', '[]', '{{}}')::{ty_text}")
+        } else {
+            format!("(_r.v ->> '{key}')::{ty_text}")
+        };
+        cols.push(format!(
+            "{value} AS {}",
+            ast::Ident::with_quote('"', &c.name.value)
+        ));
+    }
+    let kind = if jsonb { "jsonb" } else { "json" };
+    let source = if set {
+        format!("{kind}_array_elements({arg}) AS _r(v)")
+    } else {
+        format!("(SELECT ({arg})::{kind} AS v) AS _r")
+    };
+    let text = format!("SELECT {} FROM {source}", cols.join(", "));
+    let dialect = sqlparser::dialect::PostgreSqlDialect {};
+    let mut stmts = sqlparser::parser::Parser::parse_sql(&dialect, &text)
+        .map_err(|e| SqlError::syntax(e.to_string(), None))?;
+    let Some(ast::Statement::Query(q)) = stmts.pop() else {
+        return Ok(None);
+    };
+    let mut alias = alias.clone();
+    for c in &mut alias.columns {
+        c.data_type = None;
+    }
+    Ok(Some(TableFactor::Derived {
+        lateral: false,
+        subquery: q,
+        alias: Some(alias),
+        sample: None,
+    }))
 }
 
 /// Whether a FROM item is a function call (`generate_series(...)`,

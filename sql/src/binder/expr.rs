@@ -503,6 +503,7 @@ impl Binder<'_> {
             AstValue::SingleQuotedString(s)
             | AstValue::EscapedStringLiteral(s)
             | AstValue::NationalStringLiteral(s)
+            | AstValue::UnicodeStringLiteral(s)
             | AstValue::TripleSingleQuotedString(s) => {
                 Expr::constant(Value::Text(s.clone()), DataType::Unknown)
             }

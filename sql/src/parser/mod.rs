@@ -21,6 +21,7 @@ pub mod cursor;
 pub mod database;
 mod dismantle;
 pub mod domain;
+mod escapes;
 mod fast_insert;
 pub mod like;
 mod sequence;
@@ -225,6 +226,10 @@ pub fn parse(sql: &str) -> Result<Vec<Parsed>> {
     if let Some(stmt) = fast_insert::parse(sql) {
         return Ok(vec![Parsed::Sql(Ast::new(stmt, sql.len()))]);
     }
+    // U&'...' and E'\u...' literals, as plain literals of their values
+    // (the same length, so positions hold).
+    let unescaped = escapes::rewrite(sql)?;
+    let sql: &str = &unescaped;
     if let Some(rewritten) = qualified_any(sql) {
         return parse_all(&rewritten).map_err(|e| syntax_error(&rewritten, e));
     }

@@ -219,6 +219,78 @@ pub(crate) static CONCAT_WS: FuncDef = FuncDef {
     })
 };
 
+/// unistr: `\\`, `\XXXX`, `\+XXXXXX`, `\uXXXX`, `\UXXXXXXXX` decoded,
+/// UTF-16 surrogate pairs combined (PostgreSQL's varlena.c unistr).
+fn unistr(text: &str) -> Result<String> {
+    let bad_escape = || {
+        SqlError::new(SqlState::SYNTAX_ERROR, "invalid Unicode escape")
+            .with_hint("Unicode escapes must be \\XXXX, \\+XXXXXX, \\uXXXX, or \\UXXXXXXXX.")
+    };
+    let bad_pair = || SqlError::new(SqlState::SYNTAX_ERROR, "invalid Unicode surrogate pair");
+    let c: Vec<char> = text.chars().collect();
+    let hex = |at: usize, n: usize| -> Option<u32> {
+        let s: String = c.get(at..at + n)?.iter().collect();
+        s.chars()
+            .all(|d| d.is_ascii_hexdigit())
+            .then(|| u32::from_str_radix(&s, 16).ok())
+            .flatten()
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut pending: Option<u32> = None;
+    let mut i = 0;
+    while i < c.len() {
+        if c[i] != '\\' {
+            if pending.is_some() {
+                return Err(bad_pair());
+            }
+            out.push(c[i]);
+            i += 1;
+            continue;
+        }
+        let (code, len) = match c.get(i + 1) {
+            Some('\\') => {
+                if pending.is_some() {
+                    return Err(bad_pair());
+                }
+                out.push('\\');
+                i += 2;
+                continue;
+            }
+            Some('u') => (hex(i + 2, 4), 6),
+            Some('+') => (hex(i + 2, 6), 8),
+            Some('U') => (hex(i + 2, 8), 10),
+            _ => (hex(i + 1, 4), 5),
+        };
+        let Some(code) = code else {
+            return Err(bad_escape());
+        };
+        if code == 0 || code > 0x10FFFF {
+            return Err(SqlError::new(
+                SqlState::INVALID_PARAMETER_VALUE,
+                format!("invalid Unicode code point: {code:04X}"),
+            ));
+        }
+        let low = (0xDC00..=0xDFFF).contains(&code);
+        let code = match pending.take() {
+            Some(high) if low => 0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00),
+            Some(_) => return Err(bad_pair()),
+            None if low => return Err(bad_pair()),
+            None if (0xD800..=0xDBFF).contains(&code) => {
+                pending = Some(code);
+                i += len;
+                continue;
+            }
+            None => code,
+        };
+        out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+        i += len;
+    }
+    if pending.is_some() {
+        return Err(bad_pair());
+    }
+    Ok(out)
+}
+
 pub(super) static FUNCTIONS: &[FuncDef] = &[
     f("textlike", &[Text, Text], Bool, |a, _| {
         Ok(Value::Bool(like(
@@ -313,6 +385,9 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
             arg!(a, 1, Int4).into(),
             Some(arg!(a, 2, Int4).into()),
         )?)
+    }),
+    f("unistr", &[Text], Text, |a, _| {
+        unistr(&arg!(a, 0, Text)).map(Value::Text)
     }),
     f("reverse", &[Text], Text, |a, _| {
         text(arg!(a, 0, Text).chars().rev().collect())

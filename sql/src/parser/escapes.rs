@@ -1,10 +1,12 @@
 //! String literals with Unicode escapes, read as PostgreSQL's scanner
 //! reads them before sqlparser sees the text: `U&'d\0061t\+000061'` with
 //! an optional `UESCAPE 'c'`, and `E'...'` with `\uXXXX` / `\UXXXXXXXX`
-//! (UTF-16 surrogate pairs combined). Each such literal is replaced by
-//! the plain literal of its value, padded with blanks to the same number
-//! of characters, so that every position after it stays where it was;
-//! a bad escape is PostgreSQL's 42601 at PostgreSQL's position.
+//! (UTF-16 surrogate pairs combined); and string constants continued
+//! over a line break (`'a'` newline `'b'` is `'ab'`). Each such literal
+//! is replaced by the plain literal of its value, padded with blanks to
+//! the same number of characters, so that every position after it stays
+//! where it was; a bad escape is PostgreSQL's 42601 at PostgreSQL's
+//! position.
 
 use std::borrow::Cow;
 
@@ -16,8 +18,12 @@ fn is_ident_char(c: char) -> bool {
 
 /// The rewritten text, or the text itself when no literal needs it.
 pub fn rewrite(sql: &str) -> Result<Cow<'_, str>> {
-    // Cheap test first: nearly every statement has neither form.
-    if !sql.contains('&') && !sql.contains("\\u") && !sql.contains("\\U") {
+    // Cheap test first: nearly every statement has none of the forms.
+    let may_have = sql.contains('&')
+        || sql.contains("\\u")
+        || sql.contains("\\U")
+        || (sql.contains('\n') && sql.matches('\'').count() >= 4);
+    if !may_have {
         return Ok(Cow::Borrowed(sql));
     }
     let c: Vec<char> = sql.chars().collect();
@@ -93,7 +99,33 @@ pub fn rewrite(sql: &str) -> Result<Cow<'_, str>> {
                 i = end;
             }
             '\'' => {
-                i = skip_quoted(&c, i, '\'');
+                let end = skip_quoted(&c, i, '\'');
+                let mut parts = vec![(i, end)];
+                // 'a'<newline>'b' is 'ab' (PostgreSQL's quote continuation).
+                let mut last = end;
+                loop {
+                    let mut j = last;
+                    let mut newline = false;
+                    while j < c.len() && c[j].is_whitespace() {
+                        newline |= c[j] == '\n';
+                        j += 1;
+                    }
+                    if !(newline && c.get(j) == Some(&'\'')) {
+                        break;
+                    }
+                    last = skip_quoted(&c, j, '\'');
+                    parts.push((j, last));
+                }
+                if parts.len() > 1 {
+                    let mut value = String::new();
+                    for (a, b) in &parts {
+                        let body: String =
+                            c[a + 1..b.saturating_sub(1).max(a + 1)].iter().collect();
+                        value.push_str(&body.replace("''", "'"));
+                    }
+                    replace(&mut out, &c, i, last, &value, '\'');
+                }
+                i = last;
             }
             _ => i += 1,
         }

@@ -137,6 +137,8 @@ sqlstates! {
     SQL_JSON_MEMBER_NOT_FOUND = "2203A";
     /// 2203C
     SQL_JSON_OBJECT_NOT_FOUND = "2203C";
+    /// 2200C
+    INVALID_USE_OF_ESCAPE_CHARACTER = "2200C";
     /// 22P02: invalid input syntax for type integer.
     INVALID_TEXT_REPRESENTATION = "22P02";
     /// 22P03

@@ -131,6 +131,22 @@ fn flags(a: &[Value], at: usize, global_ok: bool, fname: &str) -> Result<(bool, 
     Ok((icase, global))
 }
 
+/// substring(text, pattern): the part matching the pattern's first
+/// parenthesized subexpression, or the whole match without one; NULL
+/// when nothing matches (textregexsubstr).
+fn regex_substring(s: &str, pattern: &str) -> Result<Value> {
+    let re = compile(pattern, false)?;
+    let Some(caps) = re.captures(s) else {
+        return Ok(Value::Null);
+    };
+    let m = if re.captures_len() > 1 {
+        caps.get(1)
+    } else {
+        caps.get(0)
+    };
+    Ok(m.map_or(Value::Null, |m| Value::Text(m.as_str().to_owned())))
+}
+
 fn is_match(a: &[Value], icase: bool, negate: bool) -> Result<Value> {
     let (s, p) = (arg!(a, 0, Text), arg!(a, 1, Text));
     Ok(Value::Bool(compile(&p, icase)?.is_match(&s) != negate))
@@ -279,8 +295,41 @@ fn similar_to_escape(pattern: &str, escape: Option<&str>) -> Result<String> {
     out.push_str("^(?:");
     let (mut after_escape, mut in_class) = (false, false);
     let mut class_start = 0usize;
+    let mut quotes = 0;
+    // With separators, the part before the first one matches as little
+    // as it can (PostgreSQL's regex engine takes the `{1,1}?` of that
+    // part as its preference; quantifiers inside follow it).
+    let separated = escape.is_some_and(|e| {
+        let mut it = pattern.chars().peekable();
+        let mut found = false;
+        while let Some(ch) = it.next() {
+            if ch == e {
+                if it.peek() == Some(&'"') {
+                    found = true;
+                }
+                it.next();
+            }
+        }
+        found
+    });
     for (i, c) in pattern.chars().enumerate() {
-        if after_escape {
+        let lazy = separated && quotes == 0;
+        if after_escape && c == '"' && !in_class {
+            // The escape-double-quote separators around the part
+            // SUBSTRING returns (PostgreSQL's similar_escape_internal).
+            match quotes {
+                0 => out.push_str("){1,1}?("),
+                1 => out.push_str("){1,1}(?:"),
+                _ => {
+                    return Err(SqlError::new(
+                        SqlState::INVALID_USE_OF_ESCAPE_CHARACTER,
+                        "SQL regular expression may not contain more than two escape-double-quote separators",
+                    ))
+                }
+            }
+            quotes += 1;
+            after_escape = false;
+        } else if after_escape {
             out.push('\\');
             out.push(c);
             after_escape = false;
@@ -304,7 +353,12 @@ fn similar_to_escape(pattern: &str, escape: Option<&str>) -> Result<String> {
                     class_start = i + 1;
                     out.push('[');
                 }
+                '%' if lazy => out.push_str(".*?"),
                 '%' => out.push_str(".*"),
+                '*' | '+' | '?' | '}' if lazy => {
+                    out.push(c);
+                    out.push('?');
+                }
                 '_' => out.push('.'),
                 '(' => out.push_str("(?:"),
                 '\\' | '.' | '^' | '$' => {
@@ -334,6 +388,13 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
             &arg!(a, 0, Text),
             Some(&arg!(a, 1, Text)),
         )?))
+    }),
+    f("substring", &[Text, Text], Text, |a, _| {
+        regex_substring(&arg!(a, 0, Text), &arg!(a, 1, Text))
+    }),
+    f("substring", &[Text, Text, Text], Text, |a, _| {
+        let pattern = similar_to_escape(&arg!(a, 1, Text), Some(&arg!(a, 2, Text)))?;
+        regex_substring(&arg!(a, 0, Text), &pattern)
     }),
     f("~", &[Text, Text], Bool, |a, _| is_match(a, false, false)),
     f("~*", &[Text, Text], Bool, |a, _| is_match(a, true, false)),

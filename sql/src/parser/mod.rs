@@ -412,6 +412,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
         .with_unescape(true)
         .tokenize_with_location()?;
     let (tokens, targets) = assign::cut_subscripts(tokens);
+    let tokens = similar_substring(tokens);
     let mut targets = targets.into_iter().peekable();
     let mut p = Parser::new(&dialect)
         .with_recursion_limit(MAX_PARSE_DEPTH)
@@ -507,6 +508,55 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
         }
     }
     Ok(out)
+}
+
+/// `SUBSTRING(a SIMILAR b ESCAPE c)` is `substring(a, b, c)`: the two
+/// keywords become commas (sqlparser does not know this form).
+fn similar_substring(
+    mut tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
+) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
+    let is_word = |t: &Token, k: Keyword| matches!(t, Token::Word(w) if w.keyword == k);
+    if !tokens.iter().any(|t| is_word(&t.token, Keyword::SIMILAR)) {
+        return tokens;
+    }
+    let mut i = 0;
+    while i < tokens.len() {
+        if !is_word(&tokens[i].token, Keyword::SUBSTRING) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < tokens.len() && matches!(tokens[j].token, Token::Whitespace(_)) {
+            j += 1;
+        }
+        if tokens.get(j).map(|t| &t.token) != Some(&Token::LParen) {
+            i += 1;
+            continue;
+        }
+        let mut depth = 0usize;
+        let mut similar = false;
+        for tok in tokens[j..].iter_mut() {
+            match &tok.token {
+                Token::LParen => depth += 1,
+                Token::RParen => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                t if depth == 1 && is_word(t, Keyword::SIMILAR) => {
+                    similar = true;
+                    tok.token = Token::Comma;
+                }
+                t if depth == 1 && similar && is_word(t, Keyword::ESCAPE) => {
+                    tok.token = Token::Comma;
+                }
+                _ => {}
+            }
+        }
+        i = j;
+    }
+    tokens
 }
 
 /// Rewrites `TABLE name` in a statement's query body (alone or as a

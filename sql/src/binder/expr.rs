@@ -1051,6 +1051,57 @@ impl Binder<'_> {
         Ok(out)
     }
 
+    /// A set-returning call inside a select-list expression: a column of
+    /// the ProjectSet under the select list (elsewhere PostgreSQL's
+    /// 0A000).
+    #[inline(never)]
+    fn nested_srf(
+        &mut self,
+        name: &str,
+        f: &ast::Function,
+        scope: &Scope,
+        pos: Option<u32>,
+    ) -> Result<Expr> {
+        let not_here = || {
+            SqlError::new(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "set-returning functions are only supported in FROM and at the top level of a select list",
+            )
+            .at(pos)
+        };
+        if self.in_aggregate {
+            return Err(SqlError::new(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "aggregate function calls cannot contain set-returning function calls",
+            )
+            .with_hint(
+                "You might be able to move the set-returning function into a LATERAL FROM item.",
+            )
+            .at(pos));
+        }
+        let Some((width, _)) = &self.nested_srfs else {
+            return Err(not_here());
+        };
+        if *width != scope.columns.len() {
+            return Err(not_here());
+        }
+        let ast::FunctionArguments::List(list) = &f.args else {
+            return Err(not_here());
+        };
+        let (func, args, ty) = self.srf_call(name, &list.args, scope, pos)?;
+        let Some((width, calls)) = self.nested_srfs.as_mut() else {
+            return Err(not_here());
+        };
+        let column = *width + calls.len();
+        calls.push((func, args));
+        Ok(Expr {
+            kind: ExprKind::Column(column),
+            ty,
+            typmod: -1,
+            pos,
+        })
+    }
+
     /// `x [NOT] [I]LIKE ANY | SOME | ALL (array)`.
     #[inline(never)]
     fn like_quantified(
@@ -1668,14 +1719,13 @@ impl Binder<'_> {
             .at(pos));
         }
         if super::group::is_aggregate(&name) {
-            return self.aggregate(&name, f, scope, pos);
+            let outer = std::mem::replace(&mut self.in_aggregate, true);
+            let r = self.aggregate(&name, f, scope, pos);
+            self.in_aggregate = outer;
+            return r;
         }
         if super::srf::is_srf(&name) {
-            return Err(SqlError::new(
-                SqlState::FEATURE_NOT_SUPPORTED,
-                "set-returning functions are only supported in FROM and at the top level of a select list",
-            )
-            .at(pos));
+            return self.nested_srf(&name, f, scope, pos);
         }
         if f.over.is_some() || f.filter.is_some() || !f.within_group.is_empty() {
             return Err(SqlError::unsupported("window and aggregate clauses").at(pos));

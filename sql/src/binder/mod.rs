@@ -136,6 +136,10 @@ pub fn table_scope(def: &TableDef, alias: Option<&str>) -> Scope {
     }
 }
 
+/// A set-returning call found inside a select-list expression: the
+/// function and its bound arguments.
+pub(crate) type NestedSrf = (crate::plan::Srf, Vec<crate::expr::Expr>);
+
 /// Binds statements of one query string.
 pub struct Binder<'a> {
     /// The whole query text, for error positions.
@@ -162,6 +166,13 @@ pub struct Binder<'a> {
     next_worktable: usize,
     /// The next select list may hold top-level set-returning calls.
     srf_ok: bool,
+    /// While a select list is bound: the set-returning calls found inside
+    /// its expressions (`abs(unnest(a))`), each standing for the column
+    /// `width + k` of a ProjectSet over the select's input of `width`
+    /// columns. None where such calls are not allowed.
+    nested_srfs: Option<(usize, Vec<NestedSrf>)>,
+    /// An aggregate's arguments are being bound.
+    in_aggregate: bool,
     /// Window functions are allowed here (select list, ORDER BY).
     windows_ok: bool,
     /// The WINDOW clause of the SELECT being bound: name → definition.
@@ -203,6 +214,8 @@ impl<'a> Binder<'a> {
             ctes: Vec::new(),
             next_worktable: 0,
             srf_ok: false,
+            nested_srfs: None,
+            in_aggregate: false,
             windows_ok: false,
             named_windows: Vec::new(),
             group_consts: false,

@@ -22,10 +22,15 @@ impl Binder<'_> {
     /// Binds a query (SELECT ..., VALUES ..., set operations).
     pub fn query(&mut self, q: &ast::Query) -> Result<BoundQuery> {
         let visible = self.ctes.len();
+        // A subquery's set-returning calls are its own.
+        let nested = self.nested_srfs.take();
+        let in_aggregate = std::mem::take(&mut self.in_aggregate);
         let out = match &q.with {
             Some(with) => self.with_clause(with).and_then(|()| self.query_body(q)),
             None => self.query_body(q),
         };
+        self.nested_srfs = nested;
+        self.in_aggregate = in_aggregate;
         self.ctes.truncate(visible);
         out
     }
@@ -407,8 +412,9 @@ impl Binder<'_> {
         self.windows_ok = true;
         let projected = self.projection(&s.projection, &scope);
         self.windows_ok = false;
+        let nested = self.nested_srfs.take().map(|(_, v)| v).unwrap_or_default();
         let (mut exprs, mut columns) = projected?;
-        let srfs = std::mem::take(&mut self.srfs);
+        let mut srfs = std::mem::take(&mut self.srfs);
         let visible = columns.len();
         let (group, sets) = self.group_by(&s.group_by, &scope, &columns, &exprs)?;
         let having = match &s.having {
@@ -512,7 +518,46 @@ impl Binder<'_> {
                 calls,
             };
         }
-        if srfs.is_empty() {
+        if !nested.is_empty() {
+            // Set-returning calls inside expressions: a ProjectSet passes
+            // the input through beside every call's values (top-level
+            // calls join them), and the select list is computed over it.
+            if grouped || !calls_empty_before(&plan) {
+                return Err(SqlError::unsupported(
+                    "set-returning functions in a grouped or windowed query",
+                ));
+            }
+            let width = input_width;
+            let mut items: Vec<ProjectItem> = (0..width)
+                .map(|i| {
+                    ProjectItem::Scalar(Expr {
+                        kind: ExprKind::Column(i),
+                        ty: scope.columns[i].ty,
+                        typmod: scope.columns[i].typmod,
+                        pos: None,
+                    })
+                })
+                .collect();
+            items.extend(nested.into_iter().map(|(f, a)| ProjectItem::Set(f, a)));
+            for (i, func, args) in std::mem::take(&mut srfs) {
+                let k = items.len();
+                items.push(ProjectItem::Set(func, args));
+                let ty = exprs[i].ty;
+                exprs[i] = Expr {
+                    kind: ExprKind::Column(k),
+                    ty,
+                    typmod: -1,
+                    pos: None,
+                };
+            }
+            plan = Plan::Project {
+                input: Box::new(Plan::ProjectSet {
+                    input: Box::new(plan),
+                    items,
+                }),
+                exprs,
+            };
+        } else if srfs.is_empty() {
             plan = Plan::Project {
                 input: Box::new(plan),
                 exprs,
@@ -590,6 +635,9 @@ impl Binder<'_> {
         let mut columns = Vec::new();
         let srf_ok = std::mem::take(&mut self.srf_ok);
         let mut srfs = Vec::new();
+        if srf_ok {
+            self.nested_srfs = Some((scope.columns.len(), Vec::new()));
+        }
         for item in items {
             match item {
                 SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
@@ -1588,4 +1636,10 @@ fn has_aggregate(e: &Expr) -> bool {
     let mut found = false;
     e.visit(&mut |x| found |= matches!(x.kind, ExprKind::Aggregate(_)));
     found
+}
+
+/// True unless `plan` is a Window node (set-returning calls inside
+/// expressions are not combined with window functions).
+fn calls_empty_before(plan: &Plan) -> bool {
+    !matches!(plan, Plan::Window { .. })
 }

@@ -691,9 +691,14 @@ impl Binder<'_> {
                 let a = self.expr(arg, scope)?;
                 self.operator("~", vec![a], pos)
             }
-            UnaryOperator::PGSquareRoot => {
+            UnaryOperator::PGSquareRoot | UnaryOperator::PGCubeRoot => {
                 let a = self.expr(arg, scope)?;
-                self.call("sqrt", vec![a], pos)
+                let root = if matches!(op, UnaryOperator::PGSquareRoot) {
+                    "sqrt"
+                } else {
+                    "cbrt"
+                };
+                self.call(root, vec![a], pos)
             }
             UnaryOperator::Not => {
                 let a = self.expr(arg, scope)?;

@@ -251,7 +251,19 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         Ok(Value::Float8(rand::random::<f64>()))
     })),
     f("exp", &[Float8], Float8, |a, _| {
-        float_result(arg!(a, 0, Float8).exp())
+        // dexp: NaN and the infinities pass, else overflow or underflow.
+        let x = arg!(a, 0, Float8);
+        if x.is_nan() {
+            return Ok(Value::Float8(x));
+        }
+        if x.is_infinite() {
+            return Ok(Value::Float8(if x > 0.0 { x } else { 0.0 }));
+        }
+        let r = x.exp();
+        if r == 0.0 {
+            return Err(errors::out_of_range("value out of range: underflow"));
+        }
+        float_result(r)
     }),
     f("ln", &[Float8], Float8, |a, _| {
         log_of(arg!(a, 0, Float8), f64::ln)
@@ -295,6 +307,76 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     f("log10", &[Float8], Float8, |a, _| {
         log_of(arg!(a, 0, Float8), f64::log10)
     }),
+    f("float4send", &[Float4], Bytea, |a, _| send(&a[0], Float4)),
+    f("float8send", &[Float8], Bytea, |a, _| send(&a[0], Float8)),
+    f("int2send", &[Int2], Bytea, |a, _| send(&a[0], Int2)),
+    f("int4send", &[Int4], Bytea, |a, _| send(&a[0], Int4)),
+    f("int8send", &[Int8], Bytea, |a, _| send(&a[0], Int8)),
+    f("numeric_send", &[Numeric], Bytea, |a, _| {
+        send(&a[0], Numeric)
+    }),
+    f("sind", &[Float8], Float8, |a, _| {
+        degrees::sind(arg!(a, 0, Float8))
+    }),
+    f("cosd", &[Float8], Float8, |a, _| {
+        degrees::cosd(arg!(a, 0, Float8))
+    }),
+    f("tand", &[Float8], Float8, |a, _| {
+        degrees::tand(arg!(a, 0, Float8), false)
+    }),
+    f("cotd", &[Float8], Float8, |a, _| {
+        degrees::tand(arg!(a, 0, Float8), true)
+    }),
+    f("asind", &[Float8], Float8, |a, _| {
+        degrees::asind(arg!(a, 0, Float8), false)
+    }),
+    f("acosd", &[Float8], Float8, |a, _| {
+        degrees::asind(arg!(a, 0, Float8), true)
+    }),
+    f("atand", &[Float8], Float8, |a, _| {
+        degrees::atand(arg!(a, 0, Float8), None)
+    }),
+    f("atan2d", &[Float8, Float8], Float8, |a, _| {
+        degrees::atand(arg!(a, 0, Float8), Some(arg!(a, 1, Float8)))
+    }),
+    f("sinh", &[Float8], Float8, |a, _| {
+        Ok(Value::Float8(arg!(a, 0, Float8).sinh()))
+    }),
+    f("cosh", &[Float8], Float8, |a, _| {
+        Ok(Value::Float8(arg!(a, 0, Float8).cosh()))
+    }),
+    f("tanh", &[Float8], Float8, |a, _| {
+        Ok(Value::Float8(arg!(a, 0, Float8).tanh()))
+    }),
+    f("asinh", &[Float8], Float8, |a, _| {
+        Ok(Value::Float8(arg!(a, 0, Float8).asinh()))
+    }),
+    f("acosh", &[Float8], Float8, |a, _| {
+        let x = arg!(a, 0, Float8);
+        if x.is_nan() {
+            return Ok(Value::Float8(x));
+        }
+        if x < 1.0 {
+            return Err(errors::out_of_range("input is out of range"));
+        }
+        Ok(Value::Float8(x.acosh()))
+    }),
+    f("atanh", &[Float8], Float8, |a, _| {
+        let x = arg!(a, 0, Float8);
+        if x.is_nan() {
+            return Ok(Value::Float8(x));
+        }
+        if !(-1.0..=1.0).contains(&x) {
+            return Err(errors::out_of_range("input is out of range"));
+        }
+        Ok(Value::Float8(if x == 1.0 {
+            f64::INFINITY
+        } else if x == -1.0 {
+            f64::NEG_INFINITY
+        } else {
+            x.atanh()
+        }))
+    }),
     f("cbrt", &[Float8], Float8, |a, _| {
         Ok(Value::Float8(arg!(a, 0, Float8).cbrt()))
     }),
@@ -331,20 +413,90 @@ fn log_of(x: f64, f: fn(f64) -> f64) -> Result<Value> {
     Ok(Value::Float8(f(x)))
 }
 
+/// A type's send function: its binary wire form as bytea.
+fn send(v: &Value, ty: crate::types::DataType) -> Result<Value> {
+    let mut out = bytes::BytesMut::new();
+    crate::value::binary::write_binary(v, ty, &mut out)?;
+    Ok(Value::Bytea(out.to_vec()))
+}
+
+/// dpow: PostgreSQL's special cases for NaN, infinities and zero, then
+/// the platform's pow with overflow and underflow errors.
 fn pow(x: f64, y: f64) -> Result<Value> {
+    use crate::error::{SqlError, SqlState};
+    if x.is_nan() {
+        return Ok(Value::Float8(if y.is_nan() || y != 0.0 {
+            f64::NAN
+        } else {
+            1.0
+        }));
+    }
+    if y.is_nan() {
+        return Ok(Value::Float8(if x != 1.0 { f64::NAN } else { 1.0 }));
+    }
     if x == 0.0 && y < 0.0 {
-        return Err(crate::error::SqlError::new(
-            crate::error::SqlState::INVALID_ARGUMENT_FOR_POWER_FUNCTION,
+        return Err(SqlError::new(
+            SqlState::INVALID_ARGUMENT_FOR_POWER_FUNCTION,
             "zero raised to a negative power is undefined",
         ));
     }
-    if x < 0.0 && y.fract() != 0.0 {
-        return Err(crate::error::SqlError::new(
-            crate::error::SqlState::INVALID_ARGUMENT_FOR_POWER_FUNCTION,
+    if x < 0.0 && y.floor() != y {
+        return Err(SqlError::new(
+            SqlState::INVALID_ARGUMENT_FOR_POWER_FUNCTION,
             "a negative number raised to a non-integer power yields a complex result",
         ));
     }
-    float_result(x.powf(y))
+    let underflow = || errors::out_of_range("value out of range: underflow");
+    let r = if y.is_infinite() {
+        let ax = x.abs();
+        if ax == 1.0 {
+            1.0
+        } else if y > 0.0 {
+            if ax > 1.0 {
+                y
+            } else {
+                0.0
+            }
+        } else if ax > 1.0 {
+            0.0
+        } else {
+            -y
+        }
+    } else if x.is_infinite() {
+        if y == 0.0 {
+            1.0
+        } else if x > 0.0 {
+            if y > 0.0 {
+                x
+            } else {
+                0.0
+            }
+        } else {
+            let half = y / 2.0;
+            let odd = half.floor() != half;
+            if y > 0.0 {
+                if odd {
+                    x
+                } else {
+                    -x
+                }
+            } else if odd {
+                -0.0
+            } else {
+                0.0
+            }
+        }
+    } else {
+        let r = x.powf(y);
+        if r.is_infinite() {
+            return Err(errors::out_of_range("value out of range: overflow"));
+        }
+        if r == 0.0 && x != 0.0 {
+            return Err(underflow());
+        }
+        r
+    };
+    Ok(Value::Float8(r))
 }
 
 fn ceil(n: &Num) -> Num {
@@ -362,5 +514,165 @@ fn floor(n: &Num) -> Num {
         t.sub(&Num::from_i64(1)).unwrap_or(t)
     } else {
         t
+    }
+}
+
+/// Trigonometry in degrees with exact answers at the usual angles
+/// (PostgreSQL's float.c: sind_q1, cosd_q1 and the scaled constants).
+mod degrees {
+    use super::{errors, Result, Value};
+
+    const RAD: f64 = std::f64::consts::PI / 180.0;
+
+    fn sin_30() -> f64 {
+        (30.0 * RAD).sin()
+    }
+    fn one_minus_cos_60() -> f64 {
+        1.0 - (60.0 * RAD).cos()
+    }
+    fn sind_0_to_30(x: f64) -> f64 {
+        ((x * RAD).sin() / sin_30()) / 2.0
+    }
+    fn cosd_0_to_60(x: f64) -> f64 {
+        1.0 - ((1.0 - (x * RAD).cos()) / one_minus_cos_60()) / 2.0
+    }
+    fn sind_q1(x: f64) -> f64 {
+        if x <= 30.0 {
+            sind_0_to_30(x)
+        } else {
+            cosd_0_to_60(90.0 - x)
+        }
+    }
+    fn cosd_q1(x: f64) -> f64 {
+        if x <= 60.0 {
+            cosd_0_to_60(x)
+        } else {
+            sind_0_to_30(90.0 - x)
+        }
+    }
+    fn out_of_range() -> crate::error::SqlError {
+        errors::out_of_range("input is out of range")
+    }
+    fn finite(r: f64) -> Result<Value> {
+        if r.is_infinite() {
+            return Err(errors::out_of_range("value out of range: overflow"));
+        }
+        Ok(Value::Float8(r))
+    }
+
+    pub(super) fn sind(x: f64) -> Result<Value> {
+        if x.is_nan() {
+            return Ok(Value::Float8(x));
+        }
+        if x.is_infinite() {
+            return Err(out_of_range());
+        }
+        let (mut x, mut sign) = (x % 360.0, 1.0);
+        if x < 0.0 {
+            x = -x;
+            sign = -sign;
+        }
+        if x > 180.0 {
+            x = 360.0 - x;
+            sign = -sign;
+        }
+        if x > 90.0 {
+            x = 180.0 - x;
+        }
+        finite(sign * sind_q1(x))
+    }
+
+    pub(super) fn cosd(x: f64) -> Result<Value> {
+        if x.is_nan() {
+            return Ok(Value::Float8(x));
+        }
+        if x.is_infinite() {
+            return Err(out_of_range());
+        }
+        let (mut x, mut sign) = ((x % 360.0).abs(), 1.0);
+        if x > 180.0 {
+            x = 360.0 - x;
+        }
+        if x > 90.0 {
+            x = 180.0 - x;
+            sign = -sign;
+        }
+        finite(sign * cosd_q1(x))
+    }
+
+    /// tand, or cotd with `cot`.
+    pub(super) fn tand(x: f64, cot: bool) -> Result<Value> {
+        if x.is_nan() {
+            return Ok(Value::Float8(x));
+        }
+        if x.is_infinite() {
+            return Err(out_of_range());
+        }
+        let (mut x, mut sign) = (x % 360.0, 1.0);
+        if x < 0.0 {
+            x = -x;
+            sign = -sign;
+        }
+        if x > 180.0 {
+            x = 360.0 - x;
+            sign = -sign;
+        }
+        if x > 90.0 {
+            x = 180.0 - x;
+            sign = -sign;
+        }
+        let tan_45 = sind_q1(45.0) / cosd_q1(45.0);
+        let cot_45 = cosd_q1(45.0) / sind_q1(45.0);
+        let r = if cot {
+            sign * ((cosd_q1(x) / sind_q1(x)) / cot_45)
+        } else {
+            sign * ((sind_q1(x) / cosd_q1(x)) / tan_45)
+        };
+        // No minus zero (tand(180)).
+        Ok(Value::Float8(if r == 0.0 { 0.0 } else { r }))
+    }
+
+    fn asind_q1(x: f64) -> f64 {
+        if x <= 0.5 {
+            (x.asin() / 0.5f64.asin()) * 30.0
+        } else {
+            90.0 - (x.acos() / 0.5f64.acos()) * 60.0
+        }
+    }
+    fn acosd_q1(x: f64) -> f64 {
+        if x <= 0.5 {
+            90.0 - (x.asin() / 0.5f64.asin()) * 30.0
+        } else {
+            (x.acos() / 0.5f64.acos()) * 60.0
+        }
+    }
+
+    /// asind, or acosd with `acos`.
+    pub(super) fn asind(x: f64, acos: bool) -> Result<Value> {
+        if x.is_nan() {
+            return Ok(Value::Float8(x));
+        }
+        if !(-1.0..=1.0).contains(&x) {
+            return Err(out_of_range());
+        }
+        let r = match (acos, x >= 0.0) {
+            (false, true) => asind_q1(x),
+            (false, false) => -asind_q1(-x),
+            (true, true) => acosd_q1(x),
+            (true, false) => 90.0 + asind_q1(-x),
+        };
+        finite(r)
+    }
+
+    /// atand(y), or atan2d(y, x).
+    pub(super) fn atand(y: f64, x: Option<f64>) -> Result<Value> {
+        if y.is_nan() || x.is_some_and(f64::is_nan) {
+            return Ok(Value::Float8(f64::NAN));
+        }
+        let a = match x {
+            Some(x) => y.atan2(x),
+            None => y.atan(),
+        };
+        finite((a / 1.0f64.atan()) * 45.0)
     }
 }

@@ -44,8 +44,14 @@ impl Binder<'_> {
         if !q.locks.is_empty() {
             return Err(SqlError::unsupported("FOR UPDATE/SHARE"));
         }
-        if q.fetch.is_some() {
-            return Err(SqlError::unsupported("FETCH FIRST"));
+        if q.fetch.as_ref().is_some_and(|f| f.with_ties) {
+            return Err(SqlError::unsupported("FETCH FIRST ... WITH TIES"));
+        }
+        if q.fetch.as_ref().is_some_and(|f| f.percent) {
+            return Err(SqlError::syntax(
+                "syntax error at or near \"PERCENT\"",
+                None,
+            ));
         }
         let order: &[ast::OrderByExpr] = match &q.order_by {
             None => &[],
@@ -70,7 +76,43 @@ impl Binder<'_> {
                 (plan, bound.columns)
             }
         };
-        if let Some(lc) = &q.limit_clause {
+        // FETCH FIRST n ROWS ONLY is LIMIT n (one row without a count).
+        let fetch_limit = q.fetch.as_ref().map(|f| {
+            f.quantity
+                .clone()
+                .unwrap_or_else(|| ast::Expr::value(ast::Value::Number("1".into(), false)))
+        });
+        let fetch_clause;
+        let limit_clause = match (&q.limit_clause, &fetch_limit) {
+            (None, Some(n)) => {
+                fetch_clause = ast::LimitClause::LimitOffset {
+                    limit: Some(n.clone()),
+                    offset: None,
+                    limit_by: Vec::new(),
+                };
+                Some(&fetch_clause)
+            }
+            (
+                Some(ast::LimitClause::LimitOffset {
+                    limit: None,
+                    offset,
+                    limit_by,
+                }),
+                Some(n),
+            ) => {
+                fetch_clause = ast::LimitClause::LimitOffset {
+                    limit: Some(n.clone()),
+                    offset: offset.clone(),
+                    limit_by: limit_by.clone(),
+                };
+                Some(&fetch_clause)
+            }
+            (Some(_), Some(_)) => {
+                return Err(SqlError::syntax("multiple LIMIT clauses not allowed", None))
+            }
+            (lc, None) => lc.as_ref(),
+        };
+        if let Some(lc) = limit_clause {
             let (limit, offset) = match lc {
                 ast::LimitClause::LimitOffset {
                     limit,
@@ -1598,7 +1640,25 @@ pub(super) fn sort_key(column: usize, o: &ast::OrderByExpr) -> Result<SortKey> {
     let desc = match &o.options.sort {
         None | Some(ast::OrderBySort::Asc) => false,
         Some(ast::OrderBySort::Desc) => true,
-        Some(ast::OrderBySort::Using(_)) => return Err(SqlError::unsupported("ORDER BY USING")),
+        // USING < is ASC, USING > is DESC (the btree ordering operators).
+        Some(ast::OrderBySort::Using(op)) => {
+            match op
+                .0
+                .last()
+                .and_then(|p| p.as_ident())
+                .map(|i| i.value.as_str())
+            {
+                Some("<") => false,
+                Some(">") => true,
+                _ => return Err(SqlError::new(
+                    SqlState::WRONG_OBJECT_TYPE,
+                    format!("operator {op} is not a valid ordering operator"),
+                )
+                .with_hint(
+                    "Ordering operators must be \"<\" or \">\" members of btree operator families.",
+                )),
+            }
+        }
     };
     Ok(SortKey {
         column,

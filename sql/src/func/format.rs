@@ -22,6 +22,7 @@ fn format(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     let args = &a[1..];
     let mut out = String::with_capacity(fmt.len());
     let mut chars = fmt.chars().peekable();
+    // The last argument used, counted from 1 (PostgreSQL's `arg`).
     let mut next_arg = 0usize;
     while let Some(c) = chars.next() {
         if c != '%' {
@@ -33,50 +34,108 @@ fn format(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
             out.push('%');
             continue;
         }
-        // [n$]
-        let mut digits = String::new();
-        while let Some(d) = chars.peek().copied().filter(char::is_ascii_digit) {
-            digits.push(d);
-            chars.next();
-        }
-        let mut position = None;
-        if !digits.is_empty() && chars.peek() == Some(&'$') {
-            chars.next();
-            let n: usize = digits
-                .parse()
-                .map_err(|_| bad_format("number is out of range"))?;
-            if n == 0 {
-                return Err(bad_format(
-                    "format specifies argument 0, but arguments are numbered from 1",
-                ));
-            }
-            position = Some(n - 1);
-            digits.clear();
-        }
-        let mut left = false;
-        if digits.is_empty() && chars.peek() == Some(&'-') {
-            chars.next();
-            left = true;
-        }
-        if digits.is_empty() {
-            while let Some(d) = chars.peek().copied().filter(char::is_ascii_digit) {
-                digits.push(d);
+        // text_format_parse_format: [n$][-][width | * | *n$]type.
+        let digits_of =
+            |chars: &mut std::iter::Peekable<std::str::Chars<'_>>| -> Result<Option<usize>> {
+                let mut digits = String::new();
+                while let Some(d) = chars.peek().copied().filter(char::is_ascii_digit) {
+                    digits.push(d);
+                    chars.next();
+                }
+                if digits.is_empty() {
+                    return Ok(None);
+                }
+                digits
+                    .parse::<i32>()
+                    .map(|n| Some(n as usize))
+                    .map_err(|_| bad_format("number is out of range"))
+            };
+        let zero = || bad_format("format specifies argument 0, but arguments are numbered from 1");
+        let (mut argpos, mut widthpos, mut left, mut width) = (0usize, None, false, 0usize);
+        let first = digits_of(&mut chars)?;
+        let mut direct = false;
+        if let Some(n) = first {
+            if chars.peek() == Some(&'$') {
+                if n == 0 {
+                    return Err(zero());
+                }
+                argpos = n;
                 chars.next();
+            } else {
+                width = n;
+                direct = true;
             }
         }
-        let width: usize = if digits.is_empty() {
-            0
-        } else {
-            digits
-                .parse()
-                .map_err(|_| bad_format("number is out of range"))?
-        };
+        if !direct {
+            while chars.peek() == Some(&'-') {
+                chars.next();
+                left = true;
+            }
+            if chars.peek() == Some(&'*') {
+                chars.next();
+                match digits_of(&mut chars)? {
+                    Some(n) => {
+                        if chars.peek() != Some(&'$') {
+                            return Err(bad_format(
+                                "width argument position must be ended by \"$\"",
+                            ));
+                        }
+                        if n == 0 {
+                            return Err(zero());
+                        }
+                        chars.next();
+                        widthpos = Some(n);
+                    }
+                    None => widthpos = Some(0),
+                }
+            } else if let Some(n) = digits_of(&mut chars)? {
+                width = n;
+            }
+        }
         let Some(kind) = chars.next() else {
-            return Err(bad_format("unterminated format() type specifier"));
+            return Err(bad_format("unterminated format() type specifier")
+                .with_hint("For a single \"%\" use \"%%\"."));
         };
-        let index = position.unwrap_or(next_arg);
-        next_arg = index + 1;
-        let Some(v) = args.get(index) else {
+        // The width from an argument: NULL is 0, a negative one
+        // left-justifies.
+        if let Some(wp) = widthpos {
+            next_arg = if wp > 0 { wp } else { next_arg + 1 };
+            let Some(v) = args.get(next_arg - 1) else {
+                return Err(bad_format("too few arguments for format()"));
+            };
+            let w: i64 = match v {
+                Value::Null => 0,
+                Value::Int2(i) => i64::from(*i),
+                Value::Int4(i) => i64::from(*i),
+                Value::Int8(i) => *i,
+                other => other
+                    .to_text(ctx.style)
+                    .unwrap_or_default()
+                    .trim()
+                    .parse::<i64>()
+                    .map_err(|_| {
+                        SqlError::new(
+                            SqlState::INVALID_TEXT_REPRESENTATION,
+                            format!(
+                                "invalid input syntax for type integer: \"{}\"",
+                                other.to_text(ctx.style).unwrap_or_default()
+                            ),
+                        )
+                    })?,
+            };
+            if w < 0 {
+                left = true;
+            }
+            width = usize::try_from(w.unsigned_abs()).unwrap_or(usize::MAX);
+        }
+        next_arg = if argpos > 0 { argpos } else { next_arg + 1 };
+        if !matches!(kind, 's' | 'I' | 'L') {
+            return Err(
+                bad_format(&format!("unrecognized format() type specifier \"{kind}\""))
+                    .with_hint("For a single \"%\" use \"%%\"."),
+            );
+        }
+        let Some(v) = args.get(next_arg - 1) else {
             return Err(bad_format("too few arguments for format()"));
         };
         let text = match kind {

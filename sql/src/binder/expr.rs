@@ -1107,6 +1107,50 @@ impl Binder<'_> {
         })
     }
 
+    /// A call whose last argument is `VARIADIC array`: functions taking
+    /// VARIADIC "any" spread the array at run time, the others (VARIADIC
+    /// text[] and the like) take it as their array parameter.
+    #[inline(never)]
+    fn variadic_call(&mut self, name: &str, mut args: Vec<Expr>, pos: Option<u32>) -> Result<Expr> {
+        let Some(last) = args.pop() else {
+            return Err(SqlError::internal("VARIADIC without an argument"));
+        };
+        let last = if last.ty == DataType::Unknown {
+            self.coerce(
+                last,
+                DataType::Array(&DataType::Text),
+                -1,
+                CoercionContext::Implicit,
+            )?
+        } else {
+            last
+        };
+        if !matches!(last.ty, DataType::Array(_)) {
+            return Err(SqlError::new(
+                SqlState::DATATYPE_MISMATCH,
+                "VARIADIC argument must be an array",
+            )
+            .at(last.pos.or(pos)));
+        }
+        if func::variadic_array_call(name, Vec::new()).is_none() {
+            args.push(last);
+            return self.call(name, args, pos);
+        }
+        let mut fixed = Vec::with_capacity(args.len() + 1);
+        for a in args {
+            fixed.push(if a.ty == DataType::Unknown {
+                self.coerce(a, DataType::Text, -1, CoercionContext::Implicit)?
+            } else {
+                a
+            });
+        }
+        fixed.push(last);
+        match func::variadic_array_call(name, fixed) {
+            Some(call) => Ok(Expr { pos, ..call }),
+            None => Err(SqlError::internal("VARIADIC call")),
+        }
+    }
+
     /// `x [NOT] [I]LIKE ANY | SOME | ALL (array)`.
     #[inline(never)]
     fn like_quantified(
@@ -1772,9 +1816,24 @@ impl Binder<'_> {
                 }
             }
         };
+        // `f(..., VARIADIC arr)`.
+        let (args, variadic) = match args.split_last() {
+            Some((last, head)) => match variadic_inner(last) {
+                Some(inner) => {
+                    let mut v = head.to_vec();
+                    v.push(inner);
+                    (v, true)
+                }
+                None => (args, false),
+            },
+            None => (args, false),
+        };
         let mut bound = Vec::with_capacity(args.len());
         for a in args {
             bound.push(self.expr(a, scope)?);
+        }
+        if variadic {
+            return self.variadic_call(&name, bound, pos);
         }
         match name.as_str() {
             "row" => {
@@ -1992,6 +2051,26 @@ fn empty_array_cast(expr: &AstExpr, ty: DataType) -> Option<Expr> {
             let empty = Value::Array(crate::value::ArrayRef::new(Vec::new()));
             Some(typed(ExprKind::Const(empty), ty))
         }
+        _ => None,
+    }
+}
+
+/// The array of a `VARIADIC array` argument (marked by the parser).
+fn variadic_inner(e: &AstExpr) -> Option<&AstExpr> {
+    let AstExpr::Function(f) = e else {
+        return None;
+    };
+    let [part] = f.name.0.as_slice() else {
+        return None;
+    };
+    if part.as_ident().map(|i| i.value.as_str()) != Some(crate::parser::VARIADIC_MARK) {
+        return None;
+    }
+    let ast::FunctionArguments::List(list) = &f.args else {
+        return None;
+    };
+    match list.args.as_slice() {
+        [ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(a))] => Some(a),
         _ => None,
     }
 }

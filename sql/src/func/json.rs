@@ -91,6 +91,61 @@ static BUILD_ARRAY: FuncDef = non_strict(f("json_build_array", &[], DataType::Js
     Ok(Value::Text(out))
 }));
 
+/// `args` with its last value (a VARIADIC array) spread into its
+/// elements; None when that array is NULL.
+fn spread(a: &[Value]) -> Option<Vec<Value>> {
+    let (last, head) = a.split_last()?;
+    let Value::Array(items) = last else {
+        return None;
+    };
+    let mut out = head.to_vec();
+    out.extend(items.items().iter().cloned());
+    Some(out)
+}
+
+/// format(fmt, VARIADIC array): a NULL array is no arguments.
+static FORMAT_SPREAD: FuncDef = non_strict(f("format", &[], DataType::Text, |a, ctx| {
+    let args = spread(a).unwrap_or_else(|| a[..a.len().saturating_sub(1)].to_vec());
+    (super::format::FORMAT.imp)(&args, ctx)
+}));
+
+/// concat / concat_ws / num_nulls / num_nonnulls with VARIADIC: a NULL
+/// array gives NULL.
+macro_rules! spread_or_null {
+    ($name:literal, $ret:expr, $target:expr) => {
+        non_strict(f($name, &[], $ret, |a, ctx| match spread(a) {
+            Some(args) => ($target.imp)(&args, ctx),
+            None => Ok(Value::Null),
+        }))
+    };
+}
+static CONCAT_SPREAD: FuncDef = spread_or_null!("concat", DataType::Text, super::string::CONCAT);
+static CONCAT_WS_SPREAD: FuncDef =
+    spread_or_null!("concat_ws", DataType::Text, super::string::CONCAT_WS);
+static NUM_NULLS_SPREAD: FuncDef = spread_or_null!("num_nulls", DataType::Int4, NUM_NULLS);
+static NUM_NONNULLS_SPREAD: FuncDef = spread_or_null!("num_nonnulls", DataType::Int4, NUM_NONNULLS);
+
+/// A call whose last argument is `VARIADIC array` of a function taking
+/// VARIADIC "any": the array's elements are its arguments at run time.
+/// None for other functions (their VARIADIC parameter is an array
+/// already).
+pub fn variadic_array_call(name: &str, args: Vec<Expr>) -> Option<Expr> {
+    let (def, ty): (&'static FuncDef, DataType) = match name {
+        "format" => (&FORMAT_SPREAD, DataType::Text),
+        "concat" => (&CONCAT_SPREAD, DataType::Text),
+        "concat_ws" => (&CONCAT_WS_SPREAD, DataType::Text),
+        "num_nulls" => (&NUM_NULLS_SPREAD, DataType::Int4),
+        "num_nonnulls" => (&NUM_NONNULLS_SPREAD, DataType::Int4),
+        _ => return None,
+    };
+    Some(Expr {
+        kind: crate::expr::ExprKind::Call { def, args },
+        ty,
+        typmod: -1,
+        pos: None,
+    })
+}
+
 /// A call of a VARIADIC "any" function: format, json_build_object or
 /// json_build_array (any other name is json_build_array's).
 pub fn variadic_call(name: &str, args: Vec<Expr>) -> Result<Expr> {

@@ -30,7 +30,7 @@ mod json;
 pub(crate) mod jsonb;
 mod jsonpath;
 mod jsonraw;
-pub use json::variadic_call;
+pub use json::{variadic_array_call, variadic_call};
 mod math;
 mod numfmt;
 mod operators;

@@ -413,6 +413,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
         .tokenize_with_location()?;
     let (tokens, targets) = assign::cut_subscripts(tokens);
     let tokens = similar_substring(tokens);
+    let tokens = variadic_arguments(tokens);
     let mut targets = targets.into_iter().peekable();
     let mut p = Parser::new(&dialect)
         .with_recursion_limit(MAX_PARSE_DEPTH)
@@ -508,6 +509,63 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
         }
     }
     Ok(out)
+}
+
+/// The name of the call that marks a `VARIADIC array` argument (no SQL
+/// text can spell it).
+pub const VARIADIC_MARK: &str = "\0variadic";
+
+/// `f(a, VARIADIC arr)`: the last argument becomes `"\0variadic"(arr)`,
+/// which sqlparser reads as a call and the binder as the VARIADIC array.
+fn variadic_arguments(
+    mut tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
+) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
+    use sqlparser::tokenizer::TokenWithSpan;
+    let is_variadic = |t: &Token| matches!(t, Token::Word(w) if w.keyword == Keyword::VARIADIC && w.quote_style.is_none());
+    if !tokens.iter().any(|t| is_variadic(&t.token)) {
+        return tokens;
+    }
+    let mut i = 0;
+    while i < tokens.len() {
+        if !is_variadic(&tokens[i].token) {
+            i += 1;
+            continue;
+        }
+        // Only as an argument: after `(` or `,`.
+        let prev = tokens[..i]
+            .iter()
+            .rev()
+            .find(|t| !matches!(t.token, Token::Whitespace(_)))
+            .map(|t| t.token.clone());
+        if !matches!(prev, Some(Token::LParen) | Some(Token::Comma)) {
+            i += 1;
+            continue;
+        }
+        // The end of the call: the `)` closing the enclosing parenthesis.
+        let mut depth = 0i32;
+        let mut end = None;
+        for (k, t) in tokens.iter().enumerate().skip(i + 1) {
+            match t.token {
+                Token::LParen | Token::LBracket => depth += 1,
+                Token::RParen if depth == 0 => {
+                    end = Some(k);
+                    break;
+                }
+                Token::RParen | Token::RBracket => depth -= 1,
+                _ => {}
+            }
+        }
+        let Some(end) = end else {
+            i += 1;
+            continue;
+        };
+        let span = tokens[i].span;
+        tokens.insert(end, TokenWithSpan::new(Token::RParen, span));
+        tokens[i] = TokenWithSpan::new(Token::make_word(VARIADIC_MARK, Some('"')), span);
+        tokens.insert(i + 1, TokenWithSpan::new(Token::LParen, span));
+        i += 2;
+    }
+    tokens
 }
 
 /// `SUBSTRING(a SIMILAR b ESCAPE c)` is `substring(a, b, c)`: the two

@@ -990,6 +990,15 @@ impl Binder<'_> {
                 table_with_joins,
                 alias: None,
             } => self.from(std::slice::from_ref(table_with_joins.as_ref())),
+            // `(a JOIN b ...) AS x (c1, ...)`: the join's columns under the
+            // alias (and the new column names), the inner names hidden.
+            TableFactor::NestedJoin {
+                table_with_joins,
+                alias: Some(alias),
+            } => {
+                let (plan, scope) = self.from(std::slice::from_ref(table_with_joins.as_ref()))?;
+                Ok((plan, alias_join(scope, alias)?))
+            }
             TableFactor::UNNEST {
                 alias,
                 array_exprs,
@@ -1702,4 +1711,39 @@ fn has_aggregate(e: &Expr) -> bool {
 /// expressions are not combined with window functions).
 fn calls_empty_before(plan: &Plan) -> bool {
     !matches!(plan, Plan::Window { .. })
+}
+
+/// The scope of a parenthesized join with an alias: its visible columns
+/// belong to the alias, renamed by the alias's column list; the columns
+/// a USING merged away are no longer reachable.
+fn alias_join(scope: Scope, alias: &ast::TableAlias) -> Result<Scope> {
+    let table = ident(&alias.name);
+    let visible = scope.columns.iter().filter(|c| !c.hidden).count();
+    if alias.columns.len() > visible {
+        return Err(SqlError::new(
+            SqlState::INVALID_COLUMN_REFERENCE,
+            format!(
+                "join expression \"{table}\" has {visible} columns available but {} columns specified",
+                alias.columns.len()
+            ),
+        ));
+    }
+    let mut names = alias.columns.iter().map(|c| ident(&c.name));
+    let columns = scope
+        .columns
+        .into_iter()
+        .map(|mut c| {
+            if c.hidden {
+                // Unreachable by name under the alias.
+                c.table = Some(format!("{table}\0hidden"));
+            } else {
+                c.table = Some(table.clone());
+                if let Some(n) = names.next() {
+                    c.name = n;
+                }
+            }
+            c
+        })
+        .collect();
+    Ok(Scope { columns })
 }

@@ -431,15 +431,24 @@ async fn a_storage_failure_restarts_the_server_in_place_with_recovery() {
     )
     .await;
     // The WAL's next segments (the WAL writer preallocates a few past the
-    // one being written, the lowest on a new server) become dangling
-    // symlinks: writing into them fails as a broken disk would, and
-    // recovery removes them later.
+    // one being written) become dangling symlinks: writing into them fails
+    // as a broken disk would, and recovery removes them later. The one
+    // being written is the last segment that holds data (preallocated ones
+    // are zeros; on a new server the catalogs may already fill more than
+    // the first).
     let wal = server.data.path().join("pgdata/pg_wal");
+    let holds_data = |name: &String| {
+        let mut head = [0u8; 64];
+        std::fs::File::open(wal.join(name))
+            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+            .is_ok_and(|()| head.iter().any(|b| *b != 0))
+    };
     let current = std::fs::read_dir(&wal)
         .unwrap()
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .filter(|n| n.len() == 24)
-        .min()
+        .filter(holds_data)
+        .max()
         .unwrap();
     let seg = u64::from_str_radix(&current[16..], 16).unwrap();
     for next in seg + 1..=seg + 4 {
@@ -463,7 +472,21 @@ async fn a_storage_failure_restarts_the_server_in_place_with_recovery() {
             break;
         }
     }
-    assert!(failed, "writing into the broken segment failed");
+    assert!(
+        failed,
+        "writing into the broken segment failed: {current} {:?}",
+        std::fs::read_dir(&wal)
+            .unwrap()
+            .filter_map(|e| {
+                let e = e.ok()?;
+                Some((
+                    e.file_name(),
+                    e.file_type().ok()?.is_symlink(),
+                    e.metadata().ok().map(|m| m.len()),
+                ))
+            })
+            .collect::<Vec<_>>()
+    );
     drop(c);
     // The same process restarts itself, recovers and serves again.
     let mut back = false;

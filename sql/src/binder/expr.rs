@@ -1233,6 +1233,9 @@ impl Binder<'_> {
         subs: &[&ast::Subscript],
         scope: &Scope,
     ) -> Result<(Vec<Expr>, bool)> {
+        if subs.len() > crate::value::array::MAXDIM {
+            return Err(crate::value::array::too_many_dims(subs.len()));
+        }
         let is_slice = subs
             .iter()
             .any(|s| matches!(s, ast::Subscript::Slice { .. }));
@@ -1286,17 +1289,6 @@ impl Binder<'_> {
                 _ => None,
             })
             .collect();
-        if subs.len() > crate::value::array::MAXDIM {
-            return Err(SqlError::new(
-                SqlState::PROGRAM_LIMIT_EXCEEDED,
-                format!(
-                    "number of array dimensions ({}) exceeds the maximum allowed ({})",
-                    subs.len(),
-                    crate::value::array::MAXDIM
-                ),
-            )
-            .at(pos));
-        }
         let (bounds, is_slice) = self.subscripts(&subs, scope).map_err(|e| e.at(pos))?;
         if is_slice {
             func::slice(out, bounds)

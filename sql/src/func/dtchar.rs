@@ -52,7 +52,7 @@ const CALENDAR_ONLY: &[&str] = &[
 /// Keywords whose output is a word, not a number (no TH suffix).
 const TEXT_KEYS: &[&str] = &["A.M.", "P.M.", "AM", "PM", "RM", "FX"];
 
-const MONTHS: [&str; 12] = [
+pub(super) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -66,7 +66,7 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
-const DAYS: [&str; 7] = [
+pub(super) const DAYS: [&str; 7] = [
     "Sunday",
     "Monday",
     "Tuesday",
@@ -75,7 +75,7 @@ const DAYS: [&str; 7] = [
     "Friday",
     "Saturday",
 ];
-const ROMAN: [&str; 12] = [
+pub(super) const ROMAN: [&str; 12] = [
     "XII", "XI", "X", "IX", "VIII", "VII", "VI", "V", "IV", "III", "II", "I",
 ];
 

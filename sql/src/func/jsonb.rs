@@ -839,13 +839,7 @@ fn assign_path(j: &mut Json, path: &[String], level: usize, new: Json) -> Result
     match j {
         Json::Object(fields) => {
             if let Some((_, v)) = fields.iter_mut().find(|(k, _)| k == key) {
-                if last {
-                    *v = new;
-                } else if matches!(v, Json::Object(_) | Json::Array(_)) {
-                    assign_path(v, path, level + 1, new)?;
-                } else {
-                    return Err(scalar_in_path());
-                }
+                assign_at(v, path, level, new)?;
             } else {
                 let value = if last {
                     new
@@ -883,14 +877,7 @@ fn assign_path(j: &mut Json, path: &[String], level: usize, new: Json) -> Result
                 i
             };
             if idx < n {
-                let slot = &mut items[idx as usize];
-                if last {
-                    *slot = new;
-                } else if matches!(slot, Json::Object(_) | Json::Array(_)) {
-                    assign_path(slot, path, level + 1, new)?;
-                } else {
-                    return Err(scalar_in_path());
-                }
+                assign_at(&mut items[idx as usize], path, level, new)?;
             } else {
                 let value = if last {
                     new
@@ -904,6 +891,19 @@ fn assign_path(j: &mut Json, path: &[String], level: usize, new: Json) -> Result
         _ => return Err(scalar_in_path()),
     }
     Ok(())
+}
+
+/// An existing member or element at `path[level]`: replaced when the
+/// path ends there, descended into when it is a container.
+fn assign_at(slot: &mut Json, path: &[String], level: usize, new: Json) -> Result<()> {
+    if level + 1 == path.len() {
+        *slot = new;
+        Ok(())
+    } else if matches!(slot, Json::Object(_) | Json::Array(_)) {
+        assign_path(slot, path, level + 1, new)
+    } else {
+        Err(scalar_in_path())
+    }
 }
 
 /// push_path: the containers `path[from..]` leads through, innermost

@@ -488,35 +488,36 @@ impl Parser {
         Ok(l)
     }
 
-    fn additive(&mut self) -> Result<Node> {
-        let mut l = self.multiplicative()?;
+    /// One level of left-associative arithmetic: `next (op next)*`.
+    fn arithmetic(
+        &mut self,
+        ops: &[(&str, Arith)],
+        next: fn(&mut Self) -> Result<Node>,
+    ) -> Result<Node> {
+        let mut l = next(self)?;
         loop {
-            let op = match self.peek() {
-                Tok::Punct("+") => Arith::Add,
-                Tok::Punct("-") => Arith::Sub,
-                _ => return Ok(l),
+            let Some(op) = ops.iter().find(|(p, _)| self.is(p)).map(|(_, a)| *a) else {
+                return Ok(l);
             };
             self.next();
             self.binary_op()?;
-            let r = self.multiplicative()?;
+            let r = next(self)?;
             l = Node::Arith(op, Box::new(l), Box::new(r));
         }
     }
 
+    fn additive(&mut self) -> Result<Node> {
+        self.arithmetic(
+            &[("+", Arith::Add), ("-", Arith::Sub)],
+            Self::multiplicative,
+        )
+    }
+
     fn multiplicative(&mut self) -> Result<Node> {
-        let mut l = self.unary()?;
-        loop {
-            let op = match self.peek() {
-                Tok::Punct("*") => Arith::Mul,
-                Tok::Punct("/") => Arith::Div,
-                Tok::Punct("%") => Arith::Mod,
-                _ => return Ok(l),
-            };
-            self.next();
-            self.binary_op()?;
-            let r = self.unary()?;
-            l = Node::Arith(op, Box::new(l), Box::new(r));
-        }
+        self.arithmetic(
+            &[("*", Arith::Mul), ("/", Arith::Div), ("%", Arith::Mod)],
+            Self::unary,
+        )
     }
 
     fn unary(&mut self) -> Result<Node> {
@@ -938,33 +939,25 @@ impl Ctx<'_> {
                         ))
                     }
                 },
-                Json::Array(items) if unwrap && lax => {
-                    for i in items {
-                        self.step(step, i, false, out)?;
-                    }
-                }
-                _ if lax => {}
-                _ => {
-                    return Err(err(
-                        SqlState::SQL_JSON_MEMBER_NOT_FOUND,
-                        "jsonpath member accessor can only be applied to an object",
-                    ))
-                }
+                other => self.not_object(
+                    step,
+                    other,
+                    unwrap,
+                    out,
+                    SqlState::SQL_JSON_MEMBER_NOT_FOUND,
+                    "jsonpath member accessor can only be applied to an object",
+                )?,
             },
             Step::AnyKey => match item {
                 Json::Object(fields) => out.extend(fields.iter().map(|(_, v)| v.clone())),
-                Json::Array(items) if unwrap && lax => {
-                    for i in items {
-                        self.step(step, i, false, out)?;
-                    }
-                }
-                _ if lax => {}
-                _ => {
-                    return Err(err(
-                        SqlState::SQL_JSON_OBJECT_NOT_FOUND,
-                        "jsonpath wildcard member accessor can only be applied to an object",
-                    ))
-                }
+                other => self.not_object(
+                    step,
+                    other,
+                    unwrap,
+                    out,
+                    SqlState::SQL_JSON_OBJECT_NOT_FOUND,
+                    "jsonpath wildcard member accessor can only be applied to an object",
+                )?,
             },
             Step::AnyIndex => match item {
                 Json::Array(items) => out.extend(items.iter().cloned()),
@@ -1037,6 +1030,30 @@ impl Ctx<'_> {
             Step::Method(m) => self.method(m, item, unwrap, out)?,
         }
         Ok(())
+    }
+
+    /// A member accessor on something not an object: lax mode applies it
+    /// to an array's elements (one level) or yields nothing, strict mode
+    /// raises `code`.
+    fn not_object(
+        &mut self,
+        step: &Step,
+        item: &Json,
+        unwrap: bool,
+        out: &mut Vec<Json>,
+        code: SqlState,
+        msg: &str,
+    ) -> Exec<()> {
+        match item {
+            Json::Array(items) if unwrap && !self.strict => {
+                for i in items {
+                    self.step(step, i, false, out)?;
+                }
+                Ok(())
+            }
+            _ if !self.strict => Ok(()),
+            _ => Err(err(code, msg)),
+        }
     }
 
     /// `.**{first to last}`: the item and its descendants at the levels

@@ -560,67 +560,57 @@ mod degrees {
         Ok(Value::Float8(r))
     }
 
-    pub(super) fn sind(x: f64) -> Result<Value> {
+    /// The argument reduced to [0, 90] degrees, with the sign the
+    /// function takes from each step that applies (`flips`: x < 0,
+    /// x > 180 as 360 - x, x > 90 as 180 - x); None for NaN (the result
+    /// is NaN), 22003 for an infinity.
+    fn reduce(x: f64, flips: [bool; 3]) -> Result<Option<(f64, f64)>> {
         if x.is_nan() {
-            return Ok(Value::Float8(x));
+            return Ok(None);
         }
         if x.is_infinite() {
             return Err(out_of_range());
         }
         let (mut x, mut sign) = (x % 360.0, 1.0);
+        let mut flip = |on: bool| {
+            if on {
+                sign = -sign;
+            }
+        };
         if x < 0.0 {
             x = -x;
-            sign = -sign;
+            flip(flips[0]);
         }
         if x > 180.0 {
             x = 360.0 - x;
-            sign = -sign;
+            flip(flips[1]);
         }
         if x > 90.0 {
             x = 180.0 - x;
+            flip(flips[2]);
         }
-        finite(sign * sind_q1(x))
+        Ok(Some((x, sign)))
+    }
+
+    pub(super) fn sind(x: f64) -> Result<Value> {
+        match reduce(x, [true, true, false])? {
+            Some((x, sign)) => finite(sign * sind_q1(x)),
+            None => Ok(Value::Float8(f64::NAN)),
+        }
     }
 
     pub(super) fn cosd(x: f64) -> Result<Value> {
-        if x.is_nan() {
-            return Ok(Value::Float8(x));
+        match reduce(x, [false, false, true])? {
+            Some((x, sign)) => finite(sign * cosd_q1(x)),
+            None => Ok(Value::Float8(f64::NAN)),
         }
-        if x.is_infinite() {
-            return Err(out_of_range());
-        }
-        let (mut x, mut sign) = ((x % 360.0).abs(), 1.0);
-        if x > 180.0 {
-            x = 360.0 - x;
-        }
-        if x > 90.0 {
-            x = 180.0 - x;
-            sign = -sign;
-        }
-        finite(sign * cosd_q1(x))
     }
 
     /// tand, or cotd with `cot`.
     pub(super) fn tand(x: f64, cot: bool) -> Result<Value> {
-        if x.is_nan() {
-            return Ok(Value::Float8(x));
-        }
-        if x.is_infinite() {
-            return Err(out_of_range());
-        }
-        let (mut x, mut sign) = (x % 360.0, 1.0);
-        if x < 0.0 {
-            x = -x;
-            sign = -sign;
-        }
-        if x > 180.0 {
-            x = 360.0 - x;
-            sign = -sign;
-        }
-        if x > 90.0 {
-            x = 180.0 - x;
-            sign = -sign;
-        }
+        let Some((x, sign)) = reduce(x, [true, true, true])? else {
+            return Ok(Value::Float8(f64::NAN));
+        };
         let tan_45 = sind_q1(45.0) / cosd_q1(45.0);
         let cot_45 = cosd_q1(45.0) / sind_q1(45.0);
         let r = if cot {

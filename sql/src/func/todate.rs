@@ -7,7 +7,7 @@
 //! blank and separator skipping; conflicting fields and the 12-hour
 //! clock checked with PostgreSQL's errors.
 
-use super::dtchar::{parse as parse_format, Node};
+use super::dtchar::{parse as parse_format, Node, DAYS as DAYS_FULL, MONTHS as MONTHS_FULL, ROMAN};
 use super::operators::arg;
 use super::{f, stable, FuncDef};
 use crate::error::{Result, SqlError, SqlState};
@@ -45,33 +45,6 @@ struct Tmfc {
     tzh: i32,
     tzm: i32,
 }
-
-const MONTHS_FULL: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-const DAYS_FULL: [&str; 7] = [
-    "Sunday",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-];
-const ROMAN: [&str; 12] = [
-    "XII", "XI", "X", "IX", "VIII", "VII", "VI", "V", "IV", "III", "II", "I",
-];
 
 fn format_error(msg: String) -> SqlError {
     SqlError::new(SqlState::INVALID_DATETIME_FORMAT, msg)

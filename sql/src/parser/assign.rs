@@ -159,7 +159,7 @@ fn insert_targets(
     out: &mut Vec<TokenWithSpan>,
     t: &mut Targets,
 ) -> usize {
-    let mut i = copy_until(tokens, i, out, |tok| {
+    let i = copy_until(tokens, i, out, |tok| {
         matches!(tok, Token::LParen | Token::SemiColon)
             || matches!(tok, Token::Word(w) if matches!(w.keyword, Keyword::VALUES | Keyword::SELECT | Keyword::DEFAULT | Keyword::WITH))
     });
@@ -167,22 +167,9 @@ fn insert_targets(
         return i;
     }
     out.push(tokens[i].clone());
-    i += 1;
-    let mut ordinal = 0;
-    loop {
-        i = target(tokens, i, out, t, ordinal);
-        i = copy_until(tokens, i, out, |tok| {
-            matches!(tok, Token::Comma | Token::RParen | Token::SemiColon)
-        });
-        match tokens.get(i).map(|t| &t.token) {
-            Some(Token::Comma) => {
-                out.push(tokens[i].clone());
-                i += 1;
-                ordinal += 1;
-            }
-            _ => return i,
-        }
-    }
+    target_list(tokens, i + 1, out, t, |tok| {
+        matches!(tok, Token::Comma | Token::RParen | Token::SemiColon)
+    })
 }
 
 /// `UPDATE ... SET target = value, ...` up to FROM, WHERE or RETURNING.
@@ -192,7 +179,7 @@ fn update_targets(
     out: &mut Vec<TokenWithSpan>,
     t: &mut Targets,
 ) -> usize {
-    let mut i = copy_until(tokens, i, out, |tok| {
+    let i = copy_until(tokens, i, out, |tok| {
         matches!(tok, Token::SemiColon)
             || matches!(tok, Token::Word(w) if w.keyword == Keyword::SET)
     });
@@ -201,14 +188,26 @@ fn update_targets(
         return i;
     }
     out.push(tokens[i].clone());
-    i += 1;
+    target_list(tokens, i + 1, out, t, |tok| {
+        matches!(tok, Token::Comma | Token::SemiColon | Token::RParen)
+            || matches!(tok, Token::Word(w) if matches!(w.keyword, Keyword::FROM | Keyword::WHERE | Keyword::RETURNING))
+    })
+}
+
+/// A comma-separated list of targets from `i`, each target's tokens
+/// copied (and its subscripts cut) up to a comma or what `end` stops
+/// at; returns the index of what ended the list.
+fn target_list(
+    tokens: &[TokenWithSpan],
+    mut i: usize,
+    out: &mut Vec<TokenWithSpan>,
+    t: &mut Targets,
+    end: impl Fn(&Token) -> bool,
+) -> usize {
     let mut ordinal = 0;
     loop {
         i = target(tokens, i, out, t, ordinal);
-        i = copy_until(tokens, i, out, |tok| {
-            matches!(tok, Token::Comma | Token::SemiColon | Token::RParen)
-                || matches!(tok, Token::Word(w) if matches!(w.keyword, Keyword::FROM | Keyword::WHERE | Keyword::RETURNING))
-        });
+        i = copy_until(tokens, i, out, &end);
         match tokens.get(i).map(|t| &t.token) {
             Some(Token::Comma) => {
                 out.push(tokens[i].clone());

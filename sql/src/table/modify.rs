@@ -1435,16 +1435,6 @@ fn subscript_assign(
         )
         .at(pos));
     };
-    if subs.len() > crate::value::array::MAXDIM {
-        return Err(SqlError::new(
-            SqlState::PROGRAM_LIMIT_EXCEEDED,
-            format!(
-                "number of array dimensions ({}) exceeds the maximum allowed ({})",
-                subs.len(),
-                crate::value::array::MAXDIM
-            ),
-        ));
-    }
     let (bounds, is_slice) = b.subscripts(&subs, scope)?;
     let v = b.expr(value, scope)?;
     let want = if is_slice { col.ty } else { *elem };

@@ -165,7 +165,8 @@ fn malformed(text: &str, detail: Option<&str>) -> SqlError {
     }
 }
 
-fn too_many_dims(n: usize) -> SqlError {
+/// 54000: more dimensions (subscripts) than an array may have.
+pub fn too_many_dims(n: usize) -> SqlError {
     SqlError::new(
         SqlState::PROGRAM_LIMIT_EXCEEDED,
         format!("number of array dimensions ({n}) exceeds the maximum allowed ({MAXDIM})"),

@@ -339,6 +339,16 @@ const JSONB_PATH: Parameters = &[
 
 /// (function, its parameters).
 const NAMED_PARAMETERS: &[(&str, Parameters)] = &[
+    (
+        "jsonb_set_lax",
+        &[
+            ("target", None),
+            ("path", None),
+            ("new_value", None),
+            ("create_if_missing", Some("true")),
+            ("null_value_treatment", Some("'use_json_null'")),
+        ],
+    ),
     ("jsonb_path_exists", JSONB_PATH),
     ("jsonb_path_match", JSONB_PATH),
     ("jsonb_path_query", JSONB_PATH),

@@ -1092,6 +1092,12 @@ static JSONB_FUNCTIONS: &[FuncDef] = &[
         Text,
         |a, _| raw_access(a, true),
     ),
+    non_strict(f(
+        "jsonb_set_lax",
+        &[Jsonb, Array(&Text), Jsonb, Bool, Text],
+        Jsonb,
+        jsonb_set_lax,
+    )),
     f("jsonb_concat", &[Jsonb, Jsonb], Jsonb, |a, _| {
         Ok(out(&concat(tree(&a[0])?, tree(&a[1])?)))
     }),
@@ -1537,6 +1543,54 @@ fn jsonb_set(a: &[Value], create: bool) -> Result<Value> {
     let new = tree(&a[2])?;
     set_path(&mut j, &path_of(&a[1]), new, create);
     Ok(out(&j))
+}
+
+/// jsonb_set_lax(target, path, new, create_if_missing,
+/// null_value_treatment): jsonb_set, with an SQL NULL new value handled
+/// as the treatment says (use_json_null, delete_key, return_target,
+/// raise_exception).
+fn jsonb_set_lax(a: &[Value], _: &mut crate::expr::EvalCtx<'_>) -> Result<Value> {
+    let strict_null = a[0].is_null() || a[1].is_null() || a[3].is_null();
+    if !a[2].is_null() {
+        if strict_null {
+            return Ok(Value::Null);
+        }
+        return jsonb_set(a, arg!(a, 3, Bool));
+    }
+    let bad_mode = || {
+        SqlError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            "null_value_treatment must be \"delete_key\", \"return_target\", \"use_json_null\", or \"raise_exception\"",
+        )
+    };
+    let Value::Text(mode) = &a[4] else {
+        return Err(bad_mode());
+    };
+    match mode.as_str() {
+        "raise_exception" => Err(SqlError::new(
+            SqlState::NULL_VALUE_NOT_ALLOWED,
+            "JSON value must not be null",
+        )
+        .with_detail("Exception was raised because null_value_treatment is \"raise_exception\".")
+        .with_hint("To avoid, either change the null_value_treatment argument or ensure that an SQL NULL is not passed.")),
+        "use_json_null" if strict_null => Ok(Value::Null),
+        "use_json_null" => {
+            let mut args = a.to_vec();
+            args[2] = Value::Text("null".into());
+            jsonb_set(&args, arg!(a, 3, Bool))
+        }
+        "delete_key" if a[0].is_null() || a[1].is_null() => Ok(Value::Null),
+        "delete_key" => {
+            let mut j = tree(&a[0])?;
+            let path = path_of(&a[1]);
+            if let Some((last, parent)) = path.split_last() {
+                remove_at(&mut j, parent, last);
+            }
+            Ok(out(&j))
+        }
+        "return_target" => Ok(a[0].clone()),
+        _ => Err(bad_mode()),
+    }
 }
 
 /// jsonb_insert(target, path, new [, insert_after]): into an array

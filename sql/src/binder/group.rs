@@ -4,7 +4,7 @@
 
 use sqlparser::ast::{self, FunctionArg, FunctionArgExpr, FunctionArguments};
 
-use super::names::ident;
+use super::names::{ident, object_name};
 use super::{Binder, Scope};
 use crate::cast::CoercionContext;
 use crate::error::{Result, SqlError, SqlState};
@@ -452,6 +452,21 @@ impl Binder<'_> {
                 }
                 FunctionArg::Unnamed(FunctionArgExpr::Wildcard) => {
                     return Err(SqlError::syntax("syntax error at or near \"*\"", pos))
+                }
+                // count(t.*): the row of FROM item t, NULL where an outer
+                // join null-extended it (here: every field NULL).
+                FunctionArg::Unnamed(FunctionArgExpr::QualifiedWildcard(t)) => {
+                    let table = object_name(t).join(".");
+                    match self.whole_row(&table, scope) {
+                        Some(row) => out.push(func::row_or_null(row)),
+                        None => {
+                            return Err(SqlError::new(
+                                SqlState::UNDEFINED_TABLE,
+                                format!("missing FROM-clause entry for table \"{table}\""),
+                            )
+                            .at(pos))
+                        }
+                    }
                 }
                 _ => {
                     return Err(SqlError::unsupported(format!("the argument {a} of {name}")).at(pos))

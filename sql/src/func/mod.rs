@@ -191,6 +191,30 @@ pub fn row_constructor(names: Vec<String>, fields: Vec<crate::expr::Expr>) -> cr
     }
 }
 
+/// A row value, NULL when every field is NULL (an aggregate's `t.*`
+/// over an outer join's null-extended side, which PostgreSQL's
+/// whole-row reference gives as NULL).
+static ROW_OR_NULL: FuncDef = non_strict(f("row_or_null", &[], DataType::Record, |a, _| {
+    Ok(match a.first() {
+        Some(Value::Record(fields)) if fields.items().iter().all(Value::is_null) => Value::Null,
+        Some(v) => v.clone(),
+        None => Value::Null,
+    })
+}));
+
+/// `row`, NULL when all its fields are.
+pub fn row_or_null(row: crate::expr::Expr) -> crate::expr::Expr {
+    crate::expr::Expr {
+        kind: crate::expr::ExprKind::Call {
+            def: &ROW_OR_NULL,
+            args: vec![row],
+        },
+        ty: DataType::Record,
+        typmod: -1,
+        pos: None,
+    }
+}
+
 /// `ARRAY[...]` of `items`, all of type `elem`.
 pub fn array_constructor(
     items: Vec<crate::expr::Expr>,

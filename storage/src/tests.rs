@@ -76,6 +76,35 @@ fn insert_committed(e: &Engine, rel: RelId, values: &[&[u8]]) {
     e.commit(1, &[xid], &[], true).unwrap();
 }
 
+/// Deletes, in one committed transaction, the rows whose data `pick`
+/// accepts (each delete must succeed at once).
+fn delete_committed(e: &Engine, rel: RelId, pick: impl Fn(&[u8]) -> bool) {
+    let i = Interrupts::new();
+    let x = e.assign_xid(1, &policy(&i)).unwrap();
+    let me = Me {
+        xids: vec![x],
+        cid: 0,
+    };
+    let who = Actor {
+        xid: x,
+        backend: 1,
+        own: &me,
+        wait: policy(&i),
+    };
+    let snap = e.txns.snapshot(1);
+    let mut out = Vec::new();
+    let mut scan = e.scan(rel).unwrap();
+    while scan.next_page(&snap, &me, &mut out).unwrap() {}
+    e.txns.release_snapshots(1);
+    for t in out.iter().filter(|t| pick(&t.data)) {
+        assert_eq!(
+            e.heap_delete(rel, t.tid, &who).unwrap(),
+            Modify::Done(t.tid)
+        );
+    }
+    e.commit(1, &[x], &[], true).unwrap();
+}
+
 #[test]
 fn clean_restart_keeps_rows() {
     let (tmp, e) = fresh(64);
@@ -460,29 +489,7 @@ fn vacuum_reclaims_deleted_rows_for_new_inserts() {
     insert_committed(&e, rel, &vals);
     let size = e.nblocks(rel).unwrap();
     // Delete everything, vacuum, insert again: no growth.
-    let i = Interrupts::new();
-    let x = e.assign_xid(1, &policy(&i)).unwrap();
-    let me = Me {
-        xids: vec![x],
-        cid: 0,
-    };
-    let who = Actor {
-        xid: x,
-        backend: 1,
-        own: &me,
-        wait: policy(&i),
-    };
-    let snap = e.txns.snapshot(1);
-    let mut out = Vec::new();
-    let mut scan = e.scan(rel).unwrap();
-    while scan.next_page(&snap, &me, &mut out).unwrap() {}
-    for t in &out {
-        assert_eq!(
-            e.heap_delete(rel, t.tid, &who).unwrap(),
-            Modify::Done(t.tid)
-        );
-    }
-    e.commit(1, &[x], &[], true).unwrap();
+    delete_committed(&e, rel, |_| true);
     let v = e.vacuum(rel).unwrap();
     assert_eq!((v.removed, v.remaining), (100, 0));
     insert_committed(&e, rel, &vals);
@@ -519,30 +526,7 @@ fn rows_larger_than_a_page_go_out_of_line_and_come_back_whole() {
     let e = reopen(&tmp, 64);
     assert_eq!(rows(&e, rel), want);
     // Deleted and vacuumed: the chunks go with the row.
-    let i = Interrupts::new();
-    let x = e.assign_xid(1, &policy(&i)).unwrap();
-    let me = Me {
-        xids: vec![x],
-        cid: 0,
-    };
-    let who = Actor {
-        xid: x,
-        backend: 1,
-        own: &me,
-        wait: policy(&i),
-    };
-    let snap = e.txns.snapshot(1);
-    let mut out = Vec::new();
-    let mut scan = e.scan(rel).unwrap();
-    while scan.next_page(&snap, &me, &mut out).unwrap() {}
-    e.txns.release_snapshots(1);
-    for t in out.iter().filter(|t| t.data == big) {
-        assert_eq!(
-            e.heap_delete(rel, t.tid, &who).unwrap(),
-            Modify::Done(t.tid)
-        );
-    }
-    e.commit(1, &[x], &[], true).unwrap();
+    delete_committed(&e, rel, |data| data == big);
     let stats = e.vacuum(rel).unwrap();
     assert!(stats.removed > 20, "{stats:?}");
     assert_eq!(rows(&e, rel), vec![b"small".to_vec()]);

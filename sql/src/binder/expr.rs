@@ -1033,17 +1033,14 @@ impl Binder<'_> {
             self.expr(root, scope)?
         };
         while let Some((first, tail)) = rest.split_first() {
-            // Consecutive subscripts of an array are one
-            // reference: `a[1][2]`, `a[1:2][3]`.
-            let n = if matches!(
-                out.ty,
-                DataType::Array(_) | DataType::Int2Vector | DataType::OidVector
-            ) {
+            // Consecutive subscripts are one reference: `a[1][2]`,
+            // `a[1:2][3]` (jsonb takes its subscripts one by one).
+            let n = if out.ty == DataType::Jsonb {
+                0
+            } else {
                 rest.iter()
                     .take_while(|a| matches!(a, ast::AccessExpr::Subscript(_)))
                     .count()
-            } else {
-                0
             };
             if n > 0 {
                 out = self.array_access(out, &rest[..n], scope, pos)?;
@@ -1273,7 +1270,8 @@ impl Binder<'_> {
         Ok((out, is_slice))
     }
 
-    /// `a[i][j]...` or a slice of an array.
+    /// `a[i][j]...` or a slice of an array (or `name[i]`; 42804 for a
+    /// type without subscripts).
     #[inline(never)]
     fn array_access(
         &mut self,
@@ -1315,7 +1313,8 @@ impl Binder<'_> {
         }
     }
 
-    /// One `[i]` or `[lo:hi]` applied to `out`.
+    /// One access of `out` that is not an array subscript: a jsonb
+    /// subscript, else unsupported.
     #[inline(never)]
     fn access(
         &mut self,
@@ -1324,31 +1323,10 @@ impl Binder<'_> {
         scope: &Scope,
         pos: Option<u32>,
     ) -> Result<Expr> {
-        let bound = |b: &mut Self, e: Option<&AstExpr>, omitted: i32| -> Result<Expr> {
-            match e {
-                Some(e) => {
-                    let x = b.expr(e, scope)?;
-                    b.coerce(x, DataType::Int4, -1, CoercionContext::Implicit)
-                }
-                None => Ok(typed(ExprKind::Const(Value::Int4(omitted)), DataType::Int4)),
-            }
-        };
         if out.ty == DataType::Jsonb {
             return self.jsonb_access(out, access, scope, pos);
         }
-        match access {
-            ast::AccessExpr::Subscript(ast::Subscript::Index { index }) => {
-                let index = bound(self, Some(index), 0)?;
-                func::subscript(out, vec![index]).map_err(|err| err.at(pos))
-            }
-            ast::AccessExpr::Subscript(ast::Subscript::Slice { .. }) => {
-                Err(func::subscript(out, Vec::new())
-                    .err()
-                    .unwrap_or_else(|| SqlError::unsupported("slices of this type"))
-                    .at(pos))
-            }
-            other => Err(SqlError::unsupported(format!("the expression \"{other}\"")).at(pos)),
-        }
+        Err(SqlError::unsupported(format!("the expression \"{access}\"")).at(pos))
     }
 
     /// A cast to domain `oid`: to its base type, then its constraints

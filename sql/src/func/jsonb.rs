@@ -380,8 +380,8 @@ impl Json {
         s
     }
 
-    /// jsonb_typeof.
-    fn type_name(&self) -> &'static str {
+    /// jsonb_typeof (and jsonpath's type()).
+    pub(super) fn type_name(&self) -> &'static str {
         match self {
             Json::Null => "null",
             Json::Bool(_) => "boolean",
@@ -539,7 +539,7 @@ pub fn input(text: &str, ty: DataType) -> Result<String> {
 }
 
 /// A stored json or jsonb value's tree.
-fn tree(v: &Value) -> Result<Json> {
+pub(super) fn tree(v: &Value) -> Result<Json> {
     match v {
         Value::Text(s) => parse(s, Json),
         other => Err(super::operators::mismatch(other)),
@@ -547,7 +547,7 @@ fn tree(v: &Value) -> Result<Json> {
 }
 
 /// A tree as a value of `ty` (json or jsonb text).
-fn out(j: &Json) -> Value {
+pub(super) fn out(j: &Json) -> Value {
     Value::Text(j.text())
 }
 

@@ -8,7 +8,7 @@
 //! jsonb_path_exists / _match / _query / _query_array / _query_first and
 //! the `@?` and `@@` operators.
 
-use super::jsonb::{self, Json};
+use super::jsonb::{self, out, tree, Json};
 use super::{f, FuncDef};
 use crate::error::{Result, SqlError, SqlState};
 use crate::types::DataType::*;
@@ -762,17 +762,6 @@ fn err(code: SqlState, msg: &str) -> SqlError {
     SqlError::new(code, msg.to_owned())
 }
 
-fn type_name(j: &Json) -> &'static str {
-    match j {
-        Json::Null => "null",
-        Json::Bool(_) => "boolean",
-        Json::Number(_) => "number",
-        Json::String(_) => "string",
-        Json::Array(_) => "array",
-        Json::Object(_) => "object",
-    }
-}
-
 fn num(j: &Json) -> Option<Numeric> {
     match j {
         Json::Number(n) => Numeric::parse(n).ok(),
@@ -1116,7 +1105,7 @@ impl Ctx<'_> {
             return Ok(());
         }
         match m {
-            Method::Type => out.push(Json::String(type_name(item).to_owned())),
+            Method::Type => out.push(Json::String(item.type_name().to_owned())),
             Method::Size => match item {
                 Json::Array(a) => out.push(Json::Number(a.len().to_string())),
                 _ if lax => out.push(Json::Number("1".into())),
@@ -1347,11 +1336,11 @@ fn like_regex(pattern: &str, flags: &str) -> std::result::Result<regex::Regex, r
 
 /// Runs `path` over `target`: Ok(None) when an error was silenced.
 fn run(a: &[Value]) -> Result<Option<(Vec<Json>, bool)>> {
-    let target = jsonb_arg(&a[0])?;
+    let target = tree(&a[0])?;
     let Value::Text(text) = &a[1] else {
         return Ok(None);
     };
-    let path = parse(text)?;
+    let path = cached(text)?;
     let vars = match a.get(2) {
         Some(Value::Text(v)) => jsonb::parse(v, Jsonb)?,
         _ => Json::Object(Vec::new()),
@@ -1394,15 +1383,32 @@ fn run(a: &[Value]) -> Result<Option<(Vec<Json>, bool)>> {
     }
 }
 
-fn jsonb_arg(v: &Value) -> Result<Json> {
-    match v {
-        Value::Text(s) => jsonb::parse(s, Jsonb),
-        _ => Ok(Json::Null),
+/// The parsed path, from this thread's cache when seen before: a path
+/// given as a constant is parsed once, not once per row.
+fn cached(text: &str) -> Result<std::sync::Arc<JsonPath>> {
+    use std::cell::RefCell;
+    use std::sync::Arc;
+    const CACHE_SIZE: usize = 16;
+    thread_local! {
+        static CACHE: RefCell<Vec<(String, Arc<JsonPath>)>> = const { RefCell::new(Vec::new()) };
     }
-}
-
-fn out(j: &Json) -> Value {
-    Value::Text(j.text())
+    if let Some(hit) = CACHE.with(|c| {
+        c.borrow()
+            .iter()
+            .find(|(t, _)| t == text)
+            .map(|(_, p)| p.clone())
+    }) {
+        return Ok(hit);
+    }
+    let path = Arc::new(parse(text)?);
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= CACHE_SIZE {
+            c.remove(0);
+        }
+        c.push((text.to_owned(), path.clone()));
+    });
+    Ok(path)
 }
 
 /// jsonb_path_exists: NULL when an error was silenced.

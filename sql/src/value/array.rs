@@ -86,8 +86,17 @@ impl ArrayRef {
 /// quotes and backslashes escaped.
 pub(super) fn write_array(a: &ArrayRef, style: &OutputStyle, out: &mut String) {
     let items = a.items();
-    if items.is_empty() {
-        out.push_str("{}");
+    if !a.is_shaped() {
+        // One dimension counted from 1 (nearly every array, and the
+        // stored form of every array column): no shape to work out.
+        out.push('{');
+        for (i, v) in items.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_element(v, style, out);
+        }
+        out.push('}');
         return;
     }
     let dims = a.dims();

@@ -104,8 +104,9 @@ impl Binder<'_> {
         })
     }
 
-    /// Reads `text` as a value of OID alias type `to`.
-    fn reg_input(&mut self, to: DataType, text: &str) -> Result<Value> {
+    /// Reads `text` as a value of OID alias type `to` (regclassin,
+    /// regtypein ...): a number, or a name looked up in the catalog.
+    pub(crate) fn reg_input(&mut self, to: DataType, text: &str) -> Result<Value> {
         let trimmed = text.trim();
         if !trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()) {
             let oid: u32 = trimmed

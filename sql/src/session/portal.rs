@@ -87,6 +87,11 @@ impl Portal {
     }
 }
 
+/// oid's alias types, whose input reads names (`'t'` as a regclass).
+fn is_oid_alias(ty: crate::types::DataType) -> bool {
+    ty.is_catalog_name() || ty == crate::types::DataType::Regtype
+}
+
 /// 08P01 with `message`.
 fn protocol(message: String) -> SqlError {
     SqlError::new(SqlState::PROTOCOL_VIOLATION, message)
@@ -211,6 +216,7 @@ impl Session {
             ));
         }
         let mut values = Vec::with_capacity(params.len());
+        let mut names: Vec<(usize, String)> = Vec::new();
         for (i, (raw, (&format, &ty))) in params
             .iter()
             .zip(formats.iter().zip(ps.param_types()))
@@ -225,6 +231,12 @@ impl Session {
                 0 => crate::error::errors::utf8(raw)
                     .map_err(|e| e.with_context(parameter_context(portal, n, false)))
                     .and_then(|text| {
+                        if is_oid_alias(ty) {
+                            // regclassin and friends read names from the
+                            // catalog: resolved below, in the transaction.
+                            names.push((i, text));
+                            return Ok(Value::Null);
+                        }
                         crate::cast::parse_text(&text, ty, &self.style)
                             .map_err(|e| e.with_context(parameter_context(portal, n, true)))
                     }),
@@ -239,10 +251,21 @@ impl Session {
             }?;
             values.push(value);
         }
-        let plan = if ps.is_plannable() {
+        let plan = if ps.is_plannable() || !names.is_empty() {
             self.in_statement(&ps.sql, false, |ctx| {
                 ctx.param_types = ps.param_types().to_vec();
-                ps.plan_for_bind(ctx)
+                for (i, text) in &names {
+                    let ty = ps.param_types()[*i];
+                    values[*i] = ctx
+                        .binder()
+                        .reg_input(ty, text)
+                        .map_err(|e| e.with_context(parameter_context(portal, i + 1, true)))?;
+                }
+                if ps.is_plannable() {
+                    ps.plan_for_bind(ctx)
+                } else {
+                    Ok(None)
+                }
             })?
         } else {
             self.ensure_txn(false);

@@ -10,6 +10,7 @@
 //! always sees the transaction's own DDL, and nothing can write to them.
 
 mod columns;
+mod opclass;
 mod rows;
 mod stats;
 
@@ -233,14 +234,24 @@ static RELATIONS: &[SysRel] = &[
         PG_NAMESPACE,
         Source::Rows(rows::pg_namespace),
     ),
-    rel("pg_opclass", 2616, PG_OPCLASS, Source::Empty),
+    rel(
+        "pg_opclass",
+        2616,
+        PG_OPCLASS,
+        Source::Rows(rows::pg_opclass),
+    ),
     rel(
         "pg_operator",
         2617,
         PG_OPERATOR,
         Source::Rows(rows::pg_operator),
     ),
-    rel("pg_opfamily", 2753, PG_OPFAMILY, Source::Empty),
+    rel(
+        "pg_opfamily",
+        2753,
+        PG_OPFAMILY,
+        Source::Rows(rows::pg_opfamily),
+    ),
     rel("pg_parameter_acl", 6243, PG_PARAMETER_ACL, Source::Empty),
     rel(
         "pg_partitioned_table",

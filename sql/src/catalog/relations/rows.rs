@@ -144,33 +144,56 @@ fn typcollation(t: DataType) -> u32 {
     }
 }
 
-/// The default B-tree operator class of a type (pg_opclass OIDs).
+/// The default B-tree operator class of a type (pg_opclass OIDs): its
+/// own, or its category's (text_ops for varchar, array_ops, enum_ops).
 fn btree_opclass(t: DataType) -> u32 {
     use DataType::*;
-    match t {
-        Bool => 424,
-        Bytea => 428,
-        Char => 429,
-        Name => 1986,
-        Int8 => 3124,
-        Int2 => 1979,
-        Int4 => 1978,
-        Text | Varchar => 3126,
-        Oid => 1981,
-        Float4 => 1970,
-        Float8 => 1971,
-        Bpchar => 426,
-        Date => 3122,
-        Time => 1996,
-        Timestamp => 3128,
-        TimestampTz => 3127,
-        Interval => 1982,
-        Numeric => 3125,
-        Uuid => 2968,
-        Jsonb => 4033,
-        Inet => 3123,
-        _ => 0,
-    }
+    let intype = match t.base() {
+        Array(_) => 2277,
+        Enum(_) => 3500,
+        Varchar => 25,
+        other => other.oid().0,
+    };
+    super::opclass::OPCLASSES
+        .iter()
+        .find(|c| c.1 == BTREE_AM && c.5 && c.4 == intype)
+        .map_or(0, |c| c.0)
+}
+
+/// pg_opclass: the built-in operator classes.
+pub(super) fn pg_opclass(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    Ok(super::opclass::OPCLASSES
+        .iter()
+        .map(|&(oid, method, name, family, intype, default, keytype)| {
+            Row::new(PG_OPCLASS)
+                .oid("oid", oid)
+                .oid("opcmethod", method)
+                .text("opcname", name)
+                .oid("opcnamespace", PG_CATALOG_NS)
+                .oid("opcowner", BOOTSTRAP_SUPERUSER)
+                .oid("opcfamily", family)
+                .oid("opcintype", intype)
+                .bool("opcdefault", default)
+                .oid("opckeytype", keytype)
+                .done()
+        })
+        .collect())
+}
+
+/// pg_opfamily: the built-in operator families.
+pub(super) fn pg_opfamily(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    Ok(super::opclass::OPFAMILIES
+        .iter()
+        .map(|&(oid, method, name)| {
+            Row::new(PG_OPFAMILY)
+                .oid("oid", oid)
+                .oid("opfmethod", method)
+                .text("opfname", name)
+                .oid("opfnamespace", PG_CATALOG_NS)
+                .oid("opfowner", BOOTSTRAP_SUPERUSER)
+                .done()
+        })
+        .collect())
 }
 
 /// The session database's schemas, (oid, name).

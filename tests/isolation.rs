@@ -262,6 +262,62 @@ const SCENARIOS: &[Scenario] = &[
             Run(1, "SELECT * FROM t"),
         ],
     },
+    Scenario {
+        name: "FOR UPDATE: a second locker waits, then sees the committed update and rechecks WHERE",
+        setup: "CREATE TABLE job (id int PRIMARY KEY, state text, n int); \
+                INSERT INTO job VALUES (1, 'new', 0), (2, 'new', 0), (3, 'new', 0)",
+        steps: &[
+            Run(1, "BEGIN"),
+            Run(1, "SELECT * FROM job WHERE id = 1 FOR UPDATE"),
+            Run(2, "BEGIN"),
+            Start(2, "SELECT id, n, n * 10 AS tens FROM job WHERE id = 1 AND n < 10 FOR UPDATE"),
+            Run(1, "UPDATE job SET n = n + 1 WHERE id = 1"),
+            Run(1, "COMMIT"),
+            Finish(2),
+            Run(2, "UPDATE job SET n = n + 1 WHERE id = 1"),
+            Run(2, "COMMIT"),
+            Run(1, "BEGIN"),
+            Run(1, "UPDATE job SET state = 'done' WHERE id = 2"),
+            Start(2, "SELECT id FROM job WHERE state = 'new' ORDER BY id FOR NO KEY UPDATE"),
+            Run(1, "COMMIT"),
+            Finish(2),
+            Run(1, "SELECT * FROM job ORDER BY id"),
+        ],
+    },
+    Scenario {
+        name: "SKIP LOCKED takes the next free row, NOWAIT fails at once, FOR SHARE holds off a writer",
+        setup: "CREATE TABLE job (id int PRIMARY KEY, state text); \
+                INSERT INTO job VALUES (1, 'new'), (2, 'new'), (3, 'new')",
+        steps: &[
+            Run(1, "BEGIN"),
+            Run(1, "SELECT id FROM job ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"),
+            Run(2, "BEGIN"),
+            Run(2, "SELECT id FROM job ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"),
+            Run(2, "SELECT id FROM job WHERE id = 1 FOR UPDATE NOWAIT"),
+            Run(2, "ROLLBACK"),
+            Run(1, "COMMIT"),
+            Run(1, "BEGIN"),
+            Run(1, "SELECT j.id FROM job j WHERE id = 3 FOR SHARE OF j"),
+            Start(2, "UPDATE job SET state = 'taken' WHERE id = 3"),
+            Run(1, "COMMIT"),
+            Finish(2),
+            Run(1, "SELECT * FROM job ORDER BY id"),
+        ],
+    },
+    Scenario {
+        name: "FOR UPDATE in REPEATABLE READ: a row updated since the snapshot is a serialization failure",
+        setup: "CREATE TABLE job (id int PRIMARY KEY, n int); INSERT INTO job VALUES (1, 0)",
+        steps: &[
+            Run(1, "BEGIN ISOLATION LEVEL REPEATABLE READ"),
+            Run(1, "SELECT * FROM job"),
+            Run(2, "UPDATE job SET n = 5 WHERE id = 1"),
+            Run(1, "SELECT * FROM job WHERE id = 1 FOR UPDATE"),
+            Run(1, "ROLLBACK"),
+            Run(1, "BEGIN READ ONLY"),
+            Run(1, "SELECT * FROM job FOR SHARE"),
+            Run(1, "ROLLBACK"),
+        ],
+    },
 ];
 
 /// Process ids and transaction ids in a deadlock report differ between

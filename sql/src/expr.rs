@@ -34,6 +34,8 @@ pub struct StorageCtx<'a> {
     pub own: &'a dyn actorgres_storage::xact::OwnTxn,
     /// The session's database.
     pub db: u32,
+    /// The transaction's xid, once it has one (row locks stamp it).
+    pub xid: Option<u32>,
 }
 
 /// What pg_notify and pg_listening_channels reach.

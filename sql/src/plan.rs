@@ -136,6 +136,15 @@ pub enum Plan {
         /// Sort keys, most significant first.
         keys: Vec<SortKey>,
     },
+    /// SELECT ... FOR UPDATE / SHARE: locks, for every input row, the
+    /// row version of each target table it came from (PostgreSQL's
+    /// LockRows), below LIMIT so that skipped rows do not count.
+    LockRows {
+        /// Input rows (carrying each target's tuple id).
+        input: Box<Plan>,
+        /// What to lock.
+        marks: Box<RowMarks>,
+    },
     /// LIMIT / OFFSET (constant or parameter expressions).
     Limit {
         /// Input rows.
@@ -580,6 +589,7 @@ impl Plan {
             Plan::Filter { input, .. }
             | Plan::Sort { input, .. }
             | Plan::Limit { input, .. }
+            | Plan::LockRows { input, .. }
             | Plan::Distinct { input, .. }
             | Plan::Gather { input, .. } => input.width()?,
             Plan::Project { exprs, .. } => exprs.len(),
@@ -673,11 +683,46 @@ impl Plan {
             | Plan::Gather { .. }
             | Plan::Permute { .. }
             | Plan::Sort { .. }
+            | Plan::LockRows { .. }
             | Plan::Distinct { .. }
             | Plan::RecursiveUnion { .. }
             | Plan::WorkTable(_)
             | Plan::Append { .. }
             | Plan::SetOp { .. } => Vec::new(),
+        }
+    }
+
+    /// The locking clause of the first LockRows node in the plan ("FOR
+    /// UPDATE"), if there is one: the statement needs a transaction id.
+    pub(crate) fn lock_strength(&self) -> Option<&'static str> {
+        match self {
+            Plan::LockRows { marks, .. } => Some(marks.strength),
+            Plan::Join { left, right, .. }
+            | Plan::Lateral { left, right, .. }
+            | Plan::SetOp { left, right, .. }
+            | Plan::RecursiveUnion {
+                base: left,
+                step: right,
+                ..
+            } => left.lock_strength().or_else(|| right.lock_strength()),
+            Plan::Append { inputs } => inputs.iter().find_map(Plan::lock_strength),
+            Plan::Filter { input, .. }
+            | Plan::Project { input, .. }
+            | Plan::Permute { input, .. }
+            | Plan::Aggregate { input, .. }
+            | Plan::Sort { input, .. }
+            | Plan::Limit { input, .. }
+            | Plan::Distinct { input, .. }
+            | Plan::Window { input, .. }
+            | Plan::ProjectSet { input, .. }
+            | Plan::Gather { input, .. } => input.lock_strength(),
+            Plan::OneRow
+            | Plan::SystemView(_)
+            | Plan::SeqScan { .. }
+            | Plan::IndexScan { .. }
+            | Plan::Values(_)
+            | Plan::WorkTable(_)
+            | Plan::FunctionScan { .. } => None,
         }
     }
 
@@ -695,6 +740,7 @@ impl Plan {
             | Plan::Aggregate { input, .. }
             | Plan::Sort { input, .. }
             | Plan::Limit { input, .. }
+            | Plan::LockRows { input, .. }
             | Plan::Distinct { input, .. }
             | Plan::Window { input, .. }
             | Plan::ProjectSet { input, .. }
@@ -708,6 +754,33 @@ impl Plan {
             | Plan::FunctionScan { .. } => Vec::new(),
         }
     }
+}
+
+/// The row locks of SELECT ... FOR UPDATE / SHARE.
+#[derive(Debug, Clone)]
+pub struct RowMarks {
+    /// Each locked table and the input column holding its tuple id.
+    pub targets: Vec<(std::sync::Arc<crate::catalog::TableDef>, usize)>,
+    /// The clause as written, for errors and EXPLAIN ("FOR UPDATE").
+    pub strength: &'static str,
+    /// NOWAIT / SKIP LOCKED / wait.
+    pub wait: LockWait,
+    /// A single-table query's WHERE and output expressions over the
+    /// table's row (live columns, then the tuple id): how a row that a
+    /// concurrent transaction updated is rechecked and recomputed from
+    /// its newest version in READ COMMITTED (PostgreSQL's EvalPlanQual).
+    pub recheck: Option<(Option<Expr>, Vec<Expr>)>,
+}
+
+/// What a row lock does when another transaction holds the row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockWait {
+    /// Wait for it.
+    Block,
+    /// 55P03 at once.
+    NoWait,
+    /// Leave the row out.
+    SkipLocked,
 }
 
 /// The key range of an index scan: values for the leading key columns,

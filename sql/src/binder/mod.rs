@@ -19,6 +19,7 @@
 
 mod expr;
 mod group;
+mod locking;
 mod names;
 mod regname;
 mod select;
@@ -183,6 +184,8 @@ pub struct Binder<'a> {
     /// The set-returning items of the last select list bound:
     /// (position, function, arguments).
     srfs: Vec<(usize, crate::plan::Srf, Vec<crate::expr::Expr>)>,
+    /// FOR UPDATE / SHARE of the SELECT being bound.
+    locking: locking::Locking,
 }
 
 impl<'a> Binder<'a> {
@@ -220,6 +223,7 @@ impl<'a> Binder<'a> {
             named_windows: Vec::new(),
             group_consts: false,
             srfs: Vec::new(),
+            locking: locking::Locking::default(),
         }
     }
 

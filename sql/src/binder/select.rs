@@ -25,10 +25,12 @@ impl Binder<'_> {
         // A subquery's set-returning calls are its own.
         let nested = self.nested_srfs.take();
         let in_aggregate = std::mem::take(&mut self.in_aggregate);
+        let locking = self.hide_locking();
         let out = match &q.with {
             Some(with) => self.with_clause(with).and_then(|()| self.query_body(q)),
             None => self.query_body(q),
         };
+        self.unhide_locking(locking);
         self.nested_srfs = nested;
         self.in_aggregate = in_aggregate;
         self.ctes.truncate(visible);
@@ -41,9 +43,7 @@ impl Binder<'_> {
     }
 
     fn query_body(&mut self, q: &ast::Query) -> Result<BoundQuery> {
-        if !q.locks.is_empty() {
-            return Err(SqlError::unsupported("FOR UPDATE/SHARE"));
-        }
+        let lock = self.lock_spec(&q.locks);
         if q.fetch.as_ref().is_some_and(|f| f.with_ties) {
             return Err(SqlError::unsupported("FETCH FIRST ... WITH TIES"));
         }
@@ -61,8 +61,32 @@ impl Binder<'_> {
             },
         };
         let (mut plan, columns) = match q.body.as_ref() {
-            SetExpr::Select(s) => self.select(s, order)?,
+            SetExpr::Select(s) => {
+                let outer = self.set_locking(lock);
+                let selected = self.select(s, order);
+                let marks = self.restore_locking(outer);
+                let (plan, columns) = selected?;
+                match marks {
+                    Some(marks) => (
+                        Plan::LockRows {
+                            input: Box::new(plan),
+                            marks: Box::new(marks),
+                        },
+                        columns,
+                    ),
+                    None => (plan, columns),
+                }
+            }
             body => {
+                if let Some(lock) = &lock {
+                    return Err(SqlError::new(
+                        SqlState::FEATURE_NOT_SUPPORTED,
+                        format!(
+                            "{} is not allowed with UNION/INTERSECT/EXCEPT",
+                            lock.strength
+                        ),
+                    ));
+                }
                 let bound = self.set_expr(body)?;
                 let keys = self.output_order(order, &bound.columns)?;
                 let plan = if keys.is_empty() {
@@ -437,17 +461,22 @@ impl Binder<'_> {
         s: &ast::Select,
         order: &[ast::OrderByExpr],
     ) -> Result<(Plan, Vec<OutputColumn>)> {
-        let (mut plan, scope) = self.from(&s.from)?;
+        self.begin_lock_scan();
+        let from = self.from(&s.from);
+        self.end_lock_scan();
+        let (mut plan, scope) = from?;
+        let mut predicate = None;
         if let Some(w) = &s.selection {
             let saved = self
                 .no_aggs
                 .replace("aggregate functions are not allowed in WHERE");
-            let predicate = self.expr(w, &scope);
+            let bound = self.expr(w, &scope);
             self.no_aggs = saved;
-            let predicate = self.boolean(predicate?, "WHERE")?;
+            let p = self.boolean(bound?, "WHERE")?;
+            predicate = Some(p.clone());
             plan = Plan::Filter {
                 input: Box::new(plan),
-                predicate,
+                predicate: p,
             };
         }
         self.srf_ok = true;
@@ -516,6 +545,23 @@ impl Binder<'_> {
             || having.is_some()
             || exprs.iter().any(has_aggregate)
             || matches!(&s.group_by, ast::GroupByExpr::Expressions(g, _) if !g.is_empty());
+        let restrictions = [
+            (distinct.is_some(), "DISTINCT clause"),
+            (!group.is_empty() || sets.is_some(), "GROUP BY clause"),
+            (having.is_some(), "HAVING clause"),
+            (exprs.iter().any(has_aggregate), "aggregate functions"),
+            (exprs.iter().any(has_window), "window functions"),
+            (
+                !srfs.is_empty() || !nested.is_empty(),
+                "set-returning functions in the target list",
+            ),
+        ];
+        self.mark_rows(
+            &scope,
+            (&mut exprs, &mut columns),
+            &restrictions,
+            predicate.as_ref(),
+        )?;
         let mut input_width = scope.columns.len();
         if grouped {
             let group_fps: Vec<String> = group.iter().map(Expr::fingerprint).collect();
@@ -952,11 +998,13 @@ impl Binder<'_> {
                         let names = def.live().map(|(_, c)| c.name.clone()).collect();
                         return self.view(&def.name, def.oid, names, text, alias.as_ref());
                     }
-                    let scope = table_scope(&def, alias_name.as_deref());
+                    let mut scope = table_scope(&def, alias_name.as_deref());
+                    let name = alias_name.clone().unwrap_or_else(|| def.name.clone());
+                    let with_tid = self.lock_scan(&def, &name, &mut scope);
                     (
                         Plan::SeqScan {
                             table: def,
-                            with_tid: false,
+                            with_tid,
                             needed: None,
                             alias: alias_name.as_deref().map(std::sync::Arc::from),
                         },
@@ -1704,6 +1752,13 @@ fn extract_windows(e: Expr, base: usize, calls: &mut Vec<crate::plan::WindowCall
 fn has_aggregate(e: &Expr) -> bool {
     let mut found = false;
     e.visit(&mut |x| found |= matches!(x.kind, ExprKind::Aggregate(_)));
+    found
+}
+
+/// Whether an expression contains a window function call.
+fn has_window(e: &Expr) -> bool {
+    let mut found = false;
+    e.visit(&mut |x| found |= matches!(x.kind, ExprKind::Window(_)));
     found
 }
 

@@ -563,6 +563,7 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
         ),
         Plan::Window { input, .. } => ("WindowAgg".into(), vec![p(input)]),
         Plan::Limit { input, .. } => ("Limit".into(), vec![p(input)]),
+        Plan::LockRows { input, .. } => ("LockRows".into(), vec![p(input)]),
         Plan::Distinct { input, on } => (
             if on.is_some() {
                 "Unique"

@@ -178,6 +178,7 @@ pub fn is_column(plan: &Plan, col: usize) -> bool {
         Plan::Filter { input, .. }
         | Plan::Sort { input, .. }
         | Plan::Limit { input, .. }
+        | Plan::LockRows { input, .. }
         | Plan::Distinct { input, .. }
         | Plan::Gather { input, .. } => is_column(input, col),
         Plan::Project { input, exprs } => match exprs.get(col).map(|e| &e.kind) {
@@ -266,6 +267,7 @@ pub fn names(plan: &Plan, prefix: bool, outer: &[Vec<String>]) -> Vec<String> {
         Plan::Filter { input, .. }
         | Plan::Sort { input, .. }
         | Plan::Limit { input, .. }
+        | Plan::LockRows { input, .. }
         | Plan::Distinct { input, .. }
         | Plan::Gather { input, .. } => names(input, prefix, outer),
         Plan::Project { input, exprs } => {

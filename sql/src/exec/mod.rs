@@ -236,6 +236,10 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             state: None,
         }),
         Plan::Distinct { input, on } => Box::new(sort::Distinct::new(build(input), on.as_deref())),
+        Plan::LockRows { input, marks } => Box::new(crate::table::LockRows {
+            input: build(input),
+            marks,
+        }),
         Plan::RecursiveUnion {
             id,
             base,

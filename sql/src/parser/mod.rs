@@ -24,6 +24,7 @@ pub mod domain;
 mod escapes;
 mod fast_insert;
 pub mod like;
+mod locking;
 mod sequence;
 
 pub use copy::{CopyArg, CopyOption, CopySource, CopyStatement, CopyTarget};
@@ -414,6 +415,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
     let (tokens, targets) = assign::cut_subscripts(tokens);
     let tokens = similar_substring(tokens);
     let tokens = variadic_arguments(tokens);
+    let tokens = locking::rewrite(tokens);
     let mut targets = targets.into_iter().peekable();
     let mut p = Parser::new(&dialect)
         .with_recursion_limit(MAX_PARSE_DEPTH)
@@ -510,6 +512,8 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
     }
     Ok(out)
 }
+
+pub use locking::{KEY_SHARE_MARK, NO_KEY_MARK};
 
 /// The name of the call that marks a `VARIADIC array` argument (no SQL
 /// text can spell it).

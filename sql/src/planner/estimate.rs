@@ -100,6 +100,7 @@ impl Estimator<'_> {
                 }
             }
             Plan::Distinct { input, .. } => NUM_DISTINCT.min(self.rows(input)),
+            Plan::LockRows { input, .. } => self.rows(input),
             Plan::Limit { input, limit, .. } => {
                 let all = self.rows(input);
                 match limit.as_ref().and_then(Expr::as_const) {
@@ -141,6 +142,7 @@ impl Estimator<'_> {
             Plan::Filter { input, .. }
             | Plan::Sort { input, .. }
             | Plan::Limit { input, .. }
+            | Plan::LockRows { input, .. }
             | Plan::Gather { input, .. } => return self.distinct(input, col).min(rows),
             Plan::Permute { input, columns } => {
                 return match columns.get(col) {

@@ -111,6 +111,10 @@ impl Plan {
                 input: Box::new(input.fold_constants(ctx)?),
                 on,
             },
+            Plan::LockRows { input, marks } => Plan::LockRows {
+                input: Box::new(input.fold_constants(ctx)?),
+                marks,
+            },
             Plan::Append { inputs } => Plan::Append {
                 inputs: inputs
                     .into_iter()

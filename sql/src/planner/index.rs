@@ -18,7 +18,11 @@ impl Plan {
             // ORDER BY ... LIMIT: an index in the sort's order replaces
             // the sort (the rows needed are read first).
             let sort = match &mut **input {
-                Plan::Project { input: inner, .. } if matches!(**inner, Plan::Sort { .. }) => inner,
+                Plan::Project { input: inner, .. } | Plan::LockRows { input: inner, .. }
+                    if matches!(**inner, Plan::Sort { .. }) =>
+                {
+                    inner
+                }
                 other => other,
             };
             sort.sort_by_index(blocks);

@@ -66,6 +66,13 @@ impl Plan {
                 input.prune_columns(n);
             }
             Plan::Limit { input, .. } | Plan::Gather { input, .. } => input.prune_columns(needed),
+            Plan::LockRows { input, marks } => {
+                let n = marks
+                    .targets
+                    .iter()
+                    .fold(needed, |m, (_, c)| max(m, Some(*c)));
+                input.prune_columns(n);
+            }
             Plan::Join {
                 left,
                 right,

@@ -378,6 +378,7 @@ impl<'s> Stmt<'s> {
             snapshot,
             own: txn,
             db: self.db,
+            xid: txn.current_xid(),
         });
         let eval = EvalCtx {
             settings: &mut *self.settings,

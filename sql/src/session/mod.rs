@@ -778,6 +778,10 @@ impl Session {
         columns: &[crate::plan::OutputColumn],
         sink: &mut dyn ResultSink,
     ) -> Result<()> {
+        if let Some(strength) = plan.lock_strength() {
+            // Row locks are stamped with the transaction's xid.
+            ctx.write_xid(&format!("SELECT {strength}"))?;
+        }
         let mut eval = ctx.eval_ctx();
         sink.row_description(columns)?;
         let mut root = exec::build(plan);
@@ -806,6 +810,9 @@ impl Session {
     ) -> Result<()> {
         let started = std::time::Instant::now();
         let (plan, _) = Self::plan_query(ctx, q)?;
+        if let (Some(strength), true) = (plan.lock_strength(), analyze) {
+            ctx.write_xid(&format!("SELECT {strength}"))?;
+        }
         let mut eval = ctx.eval_ctx();
         let planning = started.elapsed();
         let mut lines = if analyze {

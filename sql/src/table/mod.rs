@@ -4,6 +4,7 @@
 mod fkey;
 pub mod index;
 mod load;
+mod lockrows;
 mod modify;
 mod parallel;
 pub mod row;
@@ -11,6 +12,7 @@ mod scan;
 
 pub(crate) use fkey::{fire as fire_foreign_keys, fire_deferred, qualified, Deferred, RiQueue};
 pub use load::Loader;
+pub use lockrows::LockRows;
 pub use modify::{
     bind_delete, bind_insert, bind_update, delete, insert, run_insert, run_modify, update,
     BoundInsert, BoundModify,

@@ -389,6 +389,7 @@ fn work(job: Job) {
             snapshot: &snapshot,
             own: &own,
             db: table.rel.db,
+            xid: None,
         }),
         outer: Vec::new(),
         initplans: HashMap::new(),

@@ -759,6 +759,8 @@ impl Plan {
 /// The row locks of SELECT ... FOR UPDATE / SHARE.
 #[derive(Debug, Clone)]
 pub struct RowMarks {
+    /// Rows are locked (false: a cursor keeps the tuple ids only).
+    pub lock: bool,
     /// Each locked table and the input column holding its tuple id.
     pub targets: Vec<(std::sync::Arc<crate::catalog::TableDef>, usize)>,
     /// The clause as written, for errors and EXPLAIN ("FOR UPDATE").

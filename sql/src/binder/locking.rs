@@ -26,6 +26,9 @@ const TID_COLUMN: &str = "\0tid";
 /// A SELECT's locking clauses, merged.
 #[derive(Debug, Clone)]
 pub(crate) struct LockSpec {
+    /// Rows are locked (false: a cursor's query only keeps its rows'
+    /// tuple ids, for WHERE CURRENT OF).
+    pub(super) lock: bool,
     /// The first clause's strength as written ("FOR UPDATE"), for errors.
     pub strength: &'static str,
     /// What to do about rows others hold.
@@ -48,23 +51,26 @@ pub(crate) struct Locking {
     marks: Option<RowMarks>,
 }
 
+/// The first locking clause as written ("FOR NO KEY UPDATE"), if any.
+pub(crate) fn lock_strength(locks: &[ast::LockClause]) -> Option<&'static str> {
+    let c = locks.first()?;
+    let marker =
+        c.of.as_ref()
+            .and_then(|n| n.0.first())
+            .and_then(|p| p.as_ident())
+            .map(|i| i.value.as_str());
+    Some(match (c.lock_type, marker) {
+        (ast::LockType::Update, Some(NO_KEY_MARK)) => "FOR NO KEY UPDATE",
+        (ast::LockType::Update, _) => "FOR UPDATE",
+        (ast::LockType::Share, Some(KEY_SHARE_MARK)) => "FOR KEY SHARE",
+        (ast::LockType::Share, _) => "FOR SHARE",
+    })
+}
+
 impl Binder<'_> {
     /// Reads a query's locking clauses.
     pub(super) fn lock_spec(&self, locks: &[ast::LockClause]) -> Option<LockSpec> {
-        let first = locks.first()?;
-        let strength_of = |c: &ast::LockClause| {
-            let marker =
-                c.of.as_ref()
-                    .and_then(|n| n.0.first())
-                    .and_then(|p| p.as_ident())
-                    .map(|i| i.value.as_str());
-            match (c.lock_type, marker) {
-                (ast::LockType::Update, Some(NO_KEY_MARK)) => "FOR NO KEY UPDATE",
-                (ast::LockType::Update, _) => "FOR UPDATE",
-                (ast::LockType::Share, Some(KEY_SHARE_MARK)) => "FOR KEY SHARE",
-                (ast::LockType::Share, _) => "FOR SHARE",
-            }
-        };
+        let strength = lock_strength(locks)?;
         let mut wait = LockWait::Block;
         let mut of = Some(Vec::new());
         for c in locks {
@@ -94,10 +100,22 @@ impl Binder<'_> {
             }
         }
         Some(LockSpec {
-            strength: strength_of(first),
+            lock: true,
+            strength,
             wait,
             of,
         })
+    }
+
+    /// A cursor's query without a locking clause: every table of its FROM
+    /// keeps its rows' tuple ids, locking nothing.
+    pub(super) fn position_spec() -> LockSpec {
+        LockSpec {
+            lock: false,
+            strength: "",
+            wait: LockWait::Block,
+            of: None,
+        }
     }
 
     /// Makes `spec` the locking clause of the SELECT about to be bound;
@@ -180,6 +198,10 @@ impl Binder<'_> {
         let Some(spec) = self.locking.spec.clone() else {
             return Ok(());
         };
+        if !spec.lock && restrictions.iter().any(|(applies, _)| *applies) {
+            // Not a simple scan: no row stands for a table row.
+            return Ok(());
+        }
         for (applies, what) in restrictions {
             if *applies {
                 return Err(SqlError::new(
@@ -245,6 +267,7 @@ impl Binder<'_> {
             matches!(&targets[..], [(def, _)] if scope.columns.len() == def.live().count() + 1);
         let recheck = single.then(|| (predicate.cloned(), exprs.clone()));
         self.locking.marks = Some(RowMarks {
+            lock: spec.lock,
             targets,
             strength: spec.strength,
             wait: spec.wait,

@@ -30,6 +30,7 @@ mod window;
 
 use sqlparser::tokenizer::Location;
 
+pub(crate) use locking::lock_strength;
 pub use names::{ident, object_name, sql_type, sql_type_with, truncate_identifier};
 pub(crate) use regname::{qualified_name, role_by_name, type_by_name};
 pub(crate) use select::split_equi_keys;
@@ -186,6 +187,12 @@ pub struct Binder<'a> {
     srfs: Vec<(usize, crate::plan::Srf, Vec<crate::expr::Expr>)>,
     /// FOR UPDATE / SHARE of the SELECT being bound.
     locking: locking::Locking,
+    /// The query is a cursor's: its rows keep the tuple ids of the table
+    /// rows they come from (WHERE CURRENT OF).
+    cursor_positions: bool,
+    /// Those tables, whose tuple ids follow the query's columns in each
+    /// row, and whether the cursor locks its rows.
+    cursor_tables: Option<(Vec<u32>, bool)>,
 }
 
 impl<'a> Binder<'a> {
@@ -224,6 +231,8 @@ impl<'a> Binder<'a> {
             group_consts: false,
             srfs: Vec::new(),
             locking: locking::Locking::default(),
+            cursor_positions: false,
+            cursor_tables: None,
         }
     }
 
@@ -232,6 +241,20 @@ impl<'a> Binder<'a> {
     pub fn with_variable_params(mut self, on: bool) -> Self {
         self.variable_params = on;
         self
+    }
+
+    /// Binds a cursor's query: rows keep their tables' tuple ids after
+    /// the visible columns (see [`Binder::cursor_tables`]).
+    pub fn for_cursor(mut self) -> Self {
+        self.cursor_positions = true;
+        self
+    }
+
+    /// After a cursor's query is bound: the OIDs of the tables whose tuple
+    /// ids follow the visible columns of each row, and whether the rows
+    /// are locked (FOR UPDATE / SHARE).
+    pub fn cursor_tables(&self) -> Option<(Vec<u32>, bool)> {
+        self.cursor_tables.clone()
     }
 
     /// The parameter types at the end of binding.

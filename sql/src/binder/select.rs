@@ -43,7 +43,12 @@ impl Binder<'_> {
     }
 
     fn query_body(&mut self, q: &ast::Query) -> Result<BoundQuery> {
-        let lock = self.lock_spec(&q.locks);
+        let cursor = std::mem::take(&mut self.cursor_positions);
+        let lock = match self.lock_spec(&q.locks) {
+            None if cursor => Some(Binder::position_spec()),
+            other => other,
+        };
+        let mut kept_tids = Vec::new();
         if q.fetch.as_ref().is_some_and(|f| f.with_ties) {
             return Err(SqlError::unsupported("FETCH FIRST ... WITH TIES"));
         }
@@ -66,19 +71,26 @@ impl Binder<'_> {
                 let selected = self.select(s, order);
                 let marks = self.restore_locking(outer);
                 let (plan, columns) = selected?;
+                if cursor {
+                    if let Some(m) = &marks {
+                        kept_tids = m.targets.iter().map(|(_, c)| *c).collect();
+                        self.cursor_tables =
+                            Some((m.targets.iter().map(|(t, _)| t.oid).collect(), m.lock));
+                    }
+                }
                 match marks {
-                    Some(marks) => (
+                    Some(marks) if marks.lock => (
                         Plan::LockRows {
                             input: Box::new(plan),
                             marks: Box::new(marks),
                         },
                         columns,
                     ),
-                    None => (plan, columns),
+                    _ => (plan, columns),
                 }
             }
             body => {
-                if let Some(lock) = &lock {
+                if let Some(lock) = lock.as_ref().filter(|l| l.lock) {
                     return Err(SqlError::new(
                         SqlState::FEATURE_NOT_SUPPORTED,
                         format!(
@@ -166,6 +178,23 @@ impl Binder<'_> {
                 limit,
                 offset,
             };
+        }
+        if !kept_tids.is_empty() {
+            // A cursor's rows: the visible columns, then the tuple ids.
+            let exprs = (0..columns.len())
+                .chain(kept_tids)
+                .map(|i| Expr {
+                    kind: ExprKind::Column(i),
+                    ty: DataType::Unknown,
+                    typmod: -1,
+                    pos: None,
+                })
+                .collect();
+            plan = Plan::Project {
+                input: Box::new(plan),
+                exprs,
+            };
+            return Ok(BoundQuery { plan, columns });
         }
         Ok(BoundQuery {
             plan: trim(plan, columns.len()),

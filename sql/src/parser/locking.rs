@@ -2,6 +2,8 @@
 //! `FOR NO KEY UPDATE` and `FOR KEY SHARE` become `FOR UPDATE` and
 //! `FOR SHARE` whose OF names start with a mark the binder reads back,
 //! and `OF a, b` becomes one clause per name (PostgreSQL means the same).
+//! UPDATE's and DELETE's `WHERE CURRENT OF cursor` becomes a call of a
+//! marked function of the cursor's name.
 
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::{Token, TokenWithSpan};
@@ -10,6 +12,49 @@ use sqlparser::tokenizer::{Token, TokenWithSpan};
 pub const NO_KEY_MARK: &str = "\0nokey";
 /// Marks a `FOR KEY SHARE` clause.
 pub const KEY_SHARE_MARK: &str = "\0keyshare";
+/// The function `WHERE CURRENT OF c` becomes: `"\0current_of"('c')`.
+pub const CURRENT_OF_MARK: &str = "\0current_of";
+
+/// `WHERE CURRENT OF name` as `WHERE "\0current_of"('name')`.
+pub(super) fn current_of(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
+    let next = |t: &[TokenWithSpan], from: usize| {
+        (from..t.len()).find(|&k| !matches!(t[k].token, Token::Whitespace(_)))
+    };
+    let mut i = 0;
+    while i < tokens.len() {
+        if !is_kw(&tokens[i], Keyword::CURRENT) {
+            i += 1;
+            continue;
+        }
+        let Some(of) = next(&tokens, i + 1).filter(|&k| is_kw(&tokens[k], Keyword::OF)) else {
+            i += 1;
+            continue;
+        };
+        let Some(n) = next(&tokens, of + 1) else {
+            break;
+        };
+        let Token::Word(w) = &tokens[n].token else {
+            i += 1;
+            continue;
+        };
+        // The name as an identifier reads it: folded unless quoted.
+        let name = match w.quote_style {
+            Some(_) => w.value.clone(),
+            None => w.value.to_lowercase(),
+        };
+        let span = tokens[i].span;
+        let call = [
+            Token::make_word(CURRENT_OF_MARK, Some('"')),
+            Token::LParen,
+            Token::SingleQuotedString(name),
+            Token::RParen,
+        ]
+        .map(|t| TokenWithSpan::new(t, span));
+        tokens.splice(i..=n, call);
+        i += 4;
+    }
+    tokens
+}
 
 fn is_kw(t: &TokenWithSpan, k: Keyword) -> bool {
     matches!(&t.token, Token::Word(w) if w.keyword == k && w.quote_style.is_none())
@@ -125,4 +170,30 @@ pub(super) fn rewrite(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
     }
     out.extend(all[copied..].iter().cloned());
     out
+}
+
+/// The cursor of a WHERE that is `CURRENT OF cursor`.
+pub fn current_of_cursor(e: &sqlparser::ast::Expr) -> Option<String> {
+    use sqlparser::ast;
+    let ast::Expr::Function(f) = e else {
+        return None;
+    };
+    let [part] = f.name.0.as_slice() else {
+        return None;
+    };
+    if part.as_ident()?.value != CURRENT_OF_MARK {
+        return None;
+    }
+    let ast::FunctionArguments::List(list) = &f.args else {
+        return None;
+    };
+    match list.args.as_slice() {
+        [ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(ast::Expr::Value(v)))] => {
+            match &v.value {
+                ast::Value::SingleQuotedString(s) => Some(s.clone()),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }

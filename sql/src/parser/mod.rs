@@ -416,6 +416,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
     let tokens = similar_substring(tokens);
     let tokens = variadic_arguments(tokens);
     let tokens = locking::rewrite(tokens);
+    let tokens = locking::current_of(tokens);
     let mut targets = targets.into_iter().peekable();
     let mut p = Parser::new(&dialect)
         .with_recursion_limit(MAX_PARSE_DEPTH)
@@ -513,7 +514,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
     Ok(out)
 }
 
-pub use locking::{KEY_SHARE_MARK, NO_KEY_MARK};
+pub use locking::{current_of_cursor, KEY_SHARE_MARK, NO_KEY_MARK};
 
 /// The name of the call that marks a `VARIADIC array` argument (no SQL
 /// text can spell it).

@@ -36,8 +36,13 @@ pub(crate) struct Cursor {
     /// Their formats (all binary for a BINARY cursor, else text): of its
     /// FETCH results and of a Describe of the cursor as a portal.
     formats: Vec<i16>,
-    /// Its rows.
+    /// Its rows: the columns, then the tuple ids of `tables`' rows.
     rows: Vec<Vec<Value>>,
+    /// The stored tables each row came from (a simple scan's, or the
+    /// ones FOR UPDATE / SHARE locked), for WHERE CURRENT OF.
+    tables: Vec<u32>,
+    /// The rows are locked (FOR UPDATE / SHARE).
+    locked: bool,
     /// 0 before the first row, 1..=n on a row, n + 1 after the last.
     pos: usize,
     /// WITH HOLD.
@@ -149,6 +154,14 @@ impl Session {
                 None,
             ));
         };
+        if let (Some(strength), Some(true)) = (crate::binder::lock_strength(&query.locks), d.scroll)
+        {
+            return Err(SqlError::new(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                format!("DECLARE SCROLL CURSOR ... {strength} is not supported"),
+            )
+            .with_detail("Scrollable cursors must be READ ONLY."));
+        }
         let binary = d.binary == Some(true);
         let hold = d.hold == Some(true);
         let in_block = self.txn.as_ref().is_some_and(|t| t.explicit) || !alone;
@@ -181,22 +194,25 @@ impl Session {
                 return Err(SqlError::internal("DECLARE without a transaction"));
             };
             ctx.param_types = types;
-            let result = Session::select(&mut ctx, query, &mut out);
+            let result = Session::declared_query(&mut ctx, query, &mut out);
             (result, std::mem::take(&mut ctx.notices))
         };
         for n in notices.iter().chain(&out.notices) {
             sink.notice(n)?;
         }
-        result?;
+        let (tables, locked) = result?.unwrap_or_default();
         self.cursors.insert(
             name,
             Cursor {
                 formats: vec![i16::from(binary); out.columns.len()],
                 columns: out.columns,
                 rows: out.rows,
+                tables,
+                locked,
                 pos: 0,
                 hold,
-                scroll: d.scroll != Some(false),
+                // A cursor that locks its rows reads forward only.
+                scroll: d.scroll == Some(true) || (d.scroll.is_none() && !locked),
                 in_open_txn: true,
                 statement: sql.trim().to_owned(),
                 created: crate::value::datetime::now_micros(),
@@ -219,10 +235,21 @@ impl Session {
             }
             d => d,
         };
+        // Whether PostgreSQL's PortalRunFetch would move the executor
+        // backward (or rewind it) to get there.
+        let rows = cursor.rows.len();
+        let pos = cursor.pos;
         let backward = match direction {
             FetchDirection::Backward(_) => true,
-            FetchDirection::Absolute(n) => n < 0 || (n as usize) < cursor.pos,
-            FetchDirection::Relative(n) => n < 0,
+            FetchDirection::Absolute(k) if k > 0 => {
+                let k = k as usize;
+                let at_end = usize::from(pos == rows + 1);
+                pos > 0 && (k - 1 <= pos / 2 || k <= pos + at_end)
+            }
+            FetchDirection::Absolute(k) => k < 0 || pos > 0,
+            // Re-fetching the current row backs up one first.
+            FetchDirection::Relative(0) => !f.is_move && (1..=rows).contains(&pos),
+            FetchDirection::Relative(k) => k < 0,
             FetchDirection::Forward(_) => false,
         };
         if backward && !cursor.scroll {
@@ -276,12 +303,33 @@ impl Session {
             return sink.command_complete(&format!("MOVE {}", hit.len()));
         }
         sink.row_description_formats(&cursor.columns, &cursor.formats)?;
+        let width = cursor.columns.len();
         for &i in &hit {
             if let Some(row) = cursor.rows.get(i) {
-                sink.data_row(row, &style)?;
+                sink.data_row(&row[..width.min(row.len())], &style)?;
             }
         }
         sink.command_complete(&format!("FETCH {}", hit.len()))
+    }
+
+    /// A cursor's query run into `out`: the tables whose tuple ids follow
+    /// each row's columns, and whether the rows are locked.
+    fn declared_query(
+        ctx: &mut super::Stmt<'_>,
+        query: &ast::Query,
+        out: &mut Collect,
+    ) -> Result<Option<(Vec<u32>, bool)>> {
+        let mut binder = ctx.binder().for_cursor();
+        let bound = binder.query(query)?;
+        let mut tables = binder.cursor_tables();
+        ctx.param_types = binder.into_params();
+        let plan = Self::optimize(ctx, bound.plan)?;
+        if matches!(tables, Some((_, false))) && !simple_scan(&plan) {
+            // Only a plain scan's current row is a row of its table.
+            tables = None;
+        }
+        Self::run_select(ctx, &plan, &bound.columns, out)?;
+        Ok(tables)
     }
 
     /// CLOSE name | ALL.
@@ -329,5 +377,69 @@ impl Cursor {
     /// Declared BINARY.
     pub(crate) fn is_binary(&self) -> bool {
         self.formats.contains(&1)
+    }
+}
+
+/// 24000 with `message`.
+fn cursor_state(message: String) -> SqlError {
+    SqlError::new(SqlState::INVALID_CURSOR_STATE, message)
+}
+
+/// The tuple id of the row of `table` that cursor `name` is on (WHERE
+/// CURRENT OF), with PostgreSQL's errors for a cursor that has none.
+pub(crate) fn current_row_tid(
+    cursors: &Cursors,
+    name: &str,
+    table: &crate::catalog::TableDef,
+) -> Result<actorgres_storage::page::Tid> {
+    let c = cursors.get(name).ok_or_else(|| no_cursor(name))?;
+    if c.hold && !c.in_open_txn {
+        return Err(cursor_state(format!(
+            "cursor \"{name}\" is held from a previous transaction"
+        )));
+    }
+    let t = &table.name;
+    let of_table: Vec<usize> = (0..c.tables.len())
+        .filter(|&i| c.tables[i] == table.oid)
+        .collect();
+    let which = match (c.locked, of_table.as_slice()) {
+        (true, [i]) => *i,
+        (true, []) => {
+            return Err(cursor_state(format!(
+                "cursor \"{name}\" does not have a FOR UPDATE/SHARE reference to table \"{t}\""
+            )))
+        }
+        (true, _) => {
+            return Err(cursor_state(format!(
+                "cursor \"{name}\" has multiple FOR UPDATE/SHARE references to table \"{t}\""
+            )))
+        }
+        (false, [i]) if c.tables.len() == 1 => *i,
+        (false, _) => {
+            return Err(cursor_state(format!(
+                "cursor \"{name}\" is not a simply updatable scan of table \"{t}\""
+            )))
+        }
+    };
+    let row = (1..=c.rows.len())
+        .contains(&c.pos)
+        .then(|| &c.rows[c.pos - 1])
+        .ok_or_else(|| cursor_state(format!("cursor \"{name}\" is not positioned on a row")))?;
+    row.get(c.columns.len() + which)
+        .and_then(crate::table::tid_of)
+        .ok_or_else(|| cursor_state(format!("cursor \"{name}\" is not positioned on a row")))
+}
+
+/// Whether a plan is one table's scan, filtered, projected or limited:
+/// PostgreSQL's "simply updatable" cursor (a sort, join or aggregate
+/// between the cursor and the scan hides which row it is on).
+fn simple_scan(plan: &crate::plan::Plan) -> bool {
+    use crate::plan::Plan;
+    match plan {
+        Plan::SeqScan { .. } | Plan::IndexScan { .. } => true,
+        Plan::Project { input, .. } | Plan::Filter { input, .. } | Plan::Limit { input, .. } => {
+            simple_scan(input)
+        }
+        _ => false,
     }
 }

@@ -44,7 +44,7 @@ use crate::parser::Parsed;
 
 pub(crate) use context::Internal;
 pub use context::Stmt;
-pub(crate) use cursor::Cursors;
+pub(crate) use cursor::{current_row_tid, Cursors};
 pub use portal::Portal;
 pub use prepared::PreparedStatement;
 pub(crate) use temp::{not_temporary_schema, temp_schema_name};

@@ -1248,10 +1248,14 @@ pub fn bind_update(ctx: &mut Stmt<'_>, upd: &ast::Update) -> Result<BoundModify>
     let sql = ctx.sql;
     let checks = checks(&def, &style)?;
     let defaults = defaults(&def, &style, &mut CatalogTables(ctx.catalog()))?;
+    let current = current_of(ctx, &def, upd.selection.as_ref())?;
     let mut b = ctx.binder();
     let from = join_scope(&mut b, from_items, &mut scope)?;
     let sets = bind_sets(&mut b, &upd.assignments, &def, &scope, &defaults, sql)?;
-    let predicate = bind_where(&mut b, upd.selection.as_ref(), &scope)?;
+    let predicate = match current {
+        Some(tid) => Some(tid_is(&mut b, &def, tid)?),
+        None => bind_where(&mut b, upd.selection.as_ref(), &scope)?,
+    };
     let ret = bind_returning(&mut b, upd.returning.as_ref(), &scope)?;
     ctx.param_types = b.into_params();
     Ok(BoundModify {
@@ -1477,6 +1481,50 @@ fn target_column(
     Ok((i, n, pos))
 }
 
+/// `WHERE CURRENT OF cursor`: the tuple id of the cursor's current row
+/// of `def`, followed through this transaction's own updates of it to
+/// the newest version (PostgreSQL's TID scan for CURRENT OF does the
+/// same); None for any other WHERE.
+fn current_of(
+    ctx: &Stmt<'_>,
+    def: &TableDef,
+    selection: Option<&ast::Expr>,
+) -> Result<Option<Value>> {
+    use actorgres_storage::xact::OwnTxn;
+    let Some(cursor) = selection.and_then(crate::parser::current_of_cursor) else {
+        return Ok(None);
+    };
+    let mut tid = crate::session::current_row_tid(ctx.cursors, &cursor, def)?;
+    let engine = ctx.engine();
+    let own: &dyn OwnTxn = &*ctx.txn;
+    for _ in 0..10_000 {
+        match engine.heap_fetch(def.rel, tid)? {
+            Some(t)
+                if t.header.xmax != 0
+                    && own.is_own(t.header.xmax)
+                    && !t.header.lock_only()
+                    && t.header.ctid != tid =>
+            {
+                tid = t.header.ctid;
+            }
+            _ => break,
+        }
+    }
+    Ok(Some(super::tid_value(tid)))
+}
+
+/// The predicate `the row's tuple id = tid` over the target's scan
+/// (its live columns, then the tuple id).
+fn tid_is(b: &mut Binder<'_>, def: &TableDef, tid: Value) -> Result<Expr> {
+    let column = Expr {
+        kind: ExprKind::Column(def.live().count()),
+        ty: DataType::Int8,
+        typmod: -1,
+        pos: None,
+    };
+    b.operator("=", vec![column, Expr::constant(tid, DataType::Int8)], None)
+}
+
 /// Binds a WHERE clause as a boolean predicate.
 fn bind_where(
     b: &mut Binder<'_>,
@@ -1509,9 +1557,13 @@ pub fn bind_delete(ctx: &mut Stmt<'_>, del: &ast::Delete) -> Result<BoundModify>
     let (name, alias) = single_table(t, "DELETE")?;
     let def = target(ctx, &name)?;
     let mut scope = table_scope(&def, alias.as_deref());
+    let current = current_of(ctx, &def, del.selection.as_ref())?;
     let mut b = ctx.binder();
     let using = join_scope(&mut b, del.using.as_deref(), &mut scope)?;
-    let predicate = bind_where(&mut b, del.selection.as_ref(), &scope)?;
+    let predicate = match current {
+        Some(tid) => Some(tid_is(&mut b, &def, tid)?),
+        None => bind_where(&mut b, del.selection.as_ref(), &scope)?,
+    };
     let ret = bind_returning(&mut b, del.returning.as_ref(), &scope)?;
     ctx.param_types = b.into_params();
     Ok(BoundModify {

@@ -66,8 +66,9 @@ pub fn cast_context(from: DataType, to: DataType) -> Option<CoercionContext> {
         (Char, Text) => Implicit,
         (Date, Timestamp | TimestampTz) | (Timestamp, TimestampTz) => Implicit,
         (TimestampTz, Timestamp | Date | Time) | (Timestamp, Date | Time) => Assignment,
-        (Time, Interval) => Implicit,
-        (Interval, Time) => Assignment,
+        (Time, Interval | TimeTz) => Implicit,
+        (Interval | TimeTz, Time) => Assignment,
+        (TimestampTz, TimeTz) => Assignment,
         (Json, Jsonb) | (Jsonb, Json) => Assignment,
         (Jsonb, Bool | Numeric | Int2 | Int4 | Int8 | Float4 | Float8) => Explicit,
         (Int4 | Int8, Bool) | (Bool, Int4) => Explicit,
@@ -243,6 +244,9 @@ pub fn apply_typmod(v: Value, to: DataType, typmod: i32, explicit: bool) -> Resu
         (Value::TimestampTz(t), DataType::TimestampTz) if (0..6).contains(&typmod) => {
             Ok(Value::TimestampTz(round_micros(t, typmod)))
         }
+        (Value::TimeTz(t, z), DataType::TimeTz) if (0..6).contains(&typmod) => {
+            Ok(Value::TimeTz(round_micros(t, typmod), z))
+        }
         (Value::Interval(mut iv), DataType::Interval) if typmod >= 0 => {
             crate::value::interval_in::adjust_for_typmod(&mut iv, typmod);
             Ok(Value::Interval(iv))
@@ -391,6 +395,17 @@ fn convert(v: Value, to: DataType, style: &OutputStyle) -> Result<Value> {
         }
         (V::Timestamp(t), T::Time) => V::Time(t.rem_euclid(USECS_PER_DAY)),
         (V::TimestampTz(t), T::Time) => V::Time(utc_to_local(t, style).rem_euclid(USECS_PER_DAY)),
+        // time_timetz: the session zone's offset today at that time.
+        (V::Time(t), T::TimeTz) => {
+            let today = local_now(style).div_euclid(USECS_PER_DAY) * USECS_PER_DAY;
+            V::TimeTz(t, -local_offset(&style.zone, today + t))
+        }
+        (V::TimeTz(t, _), T::Time) => V::Time(t),
+        // timestamptz_timetz: the local time and offset at that instant.
+        (V::TimestampTz(t), T::TimeTz) => V::TimeTz(
+            utc_to_local(t, style).rem_euclid(USECS_PER_DAY),
+            -style.zone.offset_at(t),
+        ),
         (V::Time(t), T::Interval) => V::Interval(Interval {
             months: 0,
             days: 0,
@@ -547,6 +562,7 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
             }
             Value::Time(t)
         }
+        T::TimeTz => parse_timetz(text, style)?,
         T::Interval => Value::Interval(parse_interval(text, -1, style)?),
         T::Void => Value::Void,
         T::Array(elem) => parse_array(text, *elem, style)?,
@@ -732,6 +748,10 @@ fn decode_input(
                 e
             }
         }
+        DtError::Displacement => SqlError::new(
+            SqlState::INVALID_TIME_ZONE_DISPLACEMENT_VALUE,
+            format!("time zone displacement out of range: \"{text}\""),
+        ),
         DtError::Zone => {
             let word = text
                 .split_whitespace()
@@ -766,6 +786,41 @@ fn parse_time(s: &str) -> Option<i64> {
 fn local_now(style: &OutputStyle) -> i64 {
     let now = now_micros();
     now + i64::from(style.zone.offset_at(now)) * 1_000_000
+}
+
+/// timetz_in: a time of day as time_in reads it and a zone: an offset
+/// or abbreviation as given; a full zone name only with a date, at that
+/// date (else 22007, as DecodeTimeOnly); none, the session zone's offset
+/// today (or at the date given).
+fn parse_timetz(text: &str, style: &OutputStyle) -> Result<Value> {
+    use crate::value::datetime_in::ZoneSpec;
+    const NAME: &str = "time with time zone";
+    let d = decode_input(text, NAME, style)?;
+    let time = d.time.ok_or_else(|| errors::invalid_datetime(NAME, text))?;
+    if !(0..=USECS_PER_DAY).contains(&time) {
+        return Err(SqlError::new(
+            SqlState::DATETIME_FIELD_OVERFLOW,
+            format!("date/time field value out of range: \"{text}\""),
+        ));
+    }
+    let day = match d.date {
+        Some((y, m, dd)) => i64::from(checked_date(y, m, dd, text, NAME)?) * USECS_PER_DAY,
+        None => local_now(style).div_euclid(USECS_PER_DAY) * USECS_PER_DAY,
+    };
+    let east = match &d.zone {
+        Some(ZoneSpec::Offset(o)) => *o,
+        Some(ZoneSpec::Named(z)) if d.date.is_some() => local_offset(z, day + time),
+        Some(ZoneSpec::Named(_)) => return Err(errors::invalid_datetime(NAME, text)),
+        None => local_offset(&style.zone, day + time),
+    };
+    // TZDISP_LIMIT: 15:59:59 either way.
+    if east.abs() > 15 * 3600 + 59 * 60 + 59 {
+        return Err(SqlError::new(
+            SqlState::INVALID_TIME_ZONE_DISPLACEMENT_VALUE,
+            format!("time zone displacement out of range: \"{text}\""),
+        ));
+    }
+    Ok(Value::TimeTz(time, -east))
 }
 
 /// Timestamps in ISO form with an optional zone (`Z`, `UTC`, `+HH[:MM]`).

@@ -1907,6 +1907,8 @@ impl Binder<'_> {
             "current_timestamp" => ("now", None),
             "current_date" => ("now", Some(DataType::Date)),
             "localtimestamp" => ("now", Some(DataType::Timestamp)),
+            "current_time" => ("now", Some(DataType::TimeTz)),
+            "localtime" => ("now", Some(DataType::Time)),
             "current_user" | "session_user" | "user" | "current_role" => ("current_user", None),
             "current_catalog" => ("current_database", None),
             "current_schema" => ("current_schema", None),

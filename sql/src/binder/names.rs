@@ -232,7 +232,7 @@ pub fn sql_type_with(t: &AstType, user: &mut UserTypeLookup<'_>) -> Result<(Data
         AstType::Date => (D::Date, -1),
         AstType::Time(p, tz) => match tz {
             ast::TimezoneInfo::WithTimeZone | ast::TimezoneInfo::Tz => {
-                return Err(SqlError::unsupported("type time with time zone"))
+                (D::TimeTz, time_precision(*p, "TIME")?)
             }
             _ => (D::Time, time_precision(*p, "TIME")?),
         },

@@ -88,6 +88,12 @@ pub fn push_key(v: &Value, out: &mut Vec<u8>) {
             out.push(9);
             out.extend(t.to_le_bytes());
         }
+        // Equal timetz values have the same time and zone.
+        Value::TimeTz(t, z) => {
+            out.push(16);
+            out.extend(t.to_le_bytes());
+            out.extend(z.to_le_bytes());
+        }
         Value::Interval(iv) => {
             out.push(10);
             out.extend(iv.span_micros().to_le_bytes());

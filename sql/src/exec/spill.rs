@@ -277,6 +277,11 @@ fn encode_value(v: &Value, out: &mut Vec<u8>) {
             out.extend(o.to_le_bytes());
         }
         Value::Void => out.push(19),
+        Value::TimeTz(t, z) => {
+            out.push(30);
+            out.extend(t.to_le_bytes());
+            out.extend(z.to_le_bytes());
+        }
         Value::Named(o, name) => {
             out.push(21);
             out.extend(o.to_le_bytes());
@@ -378,6 +383,7 @@ fn decode_value(c: &mut Cursor<'_>, array_ok: bool) -> Option<Value> {
         17 => Value::Oid(u32::from_le_bytes(c.take()?)),
         18 => Value::Regtype(u32::from_le_bytes(c.take()?)),
         19 => Value::Void,
+        30 => Value::TimeTz(i64::from_le_bytes(c.take()?), i32::from_le_bytes(c.take()?)),
         24 => Value::Enum(crate::usertype::label(u32::from_le_bytes(c.take()?))?),
         25 if array_ok => {
             let n = u32::from_le_bytes(c.take::<4>()?) as usize;

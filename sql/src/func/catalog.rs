@@ -224,6 +224,7 @@ pub fn format_type(ty: DataType, typmod: i32) -> String {
         Timestamp => with("timestamp", precision, " without time zone"),
         TimestampTz => with("timestamp", precision, " with time zone"),
         Time => with("time", precision, " without time zone"),
+        TimeTz => with("time", precision, " with time zone"),
         Interval => crate::value::interval_in::format_type(typmod),
         Array(e) => format!("{}[]", format_type(*e, typmod)),
         other => other.sql_name(),
@@ -387,6 +388,24 @@ fn viewdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
         crate::parser::qualify_relations(&text, "public").unwrap_or(text)
     };
     Ok(Value::Text(format!(" {};", text.trim_end_matches(';'))))
+}
+
+/// pg_get_viewdef(text [, pretty]): the view named (42P01 if none).
+fn viewdef_by_name(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let rel = to_reg(&a[..1], ctx, DataType::Regclass)?;
+    if rel.is_null() {
+        let name = match &a[0] {
+            Value::Text(s) => s.clone(),
+            _ => String::new(),
+        };
+        return Err(crate::error::SqlError::new(
+            crate::error::SqlState::UNDEFINED_TABLE,
+            format!("relation \"{name}\" does not exist"),
+        ));
+    }
+    let mut args = vec![Value::Oid(oid_of(&rel))];
+    args.extend(a[1..].iter().cloned());
+    viewdef(&args, ctx)
 }
 
 /// pg_table_is_visible: the relation's schema is on the search path.
@@ -885,6 +904,8 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     stable(f("pg_get_viewdef", &[Oid], Text, viewdef)),
     stable(f("pg_get_viewdef", &[Oid, Bool], Text, viewdef)),
     stable(f("pg_get_viewdef", &[Oid, Int4], Text, viewdef)),
+    stable(f("pg_get_viewdef", &[Text], Text, viewdef_by_name)),
+    stable(f("pg_get_viewdef", &[Text, Bool], Text, viewdef_by_name)),
     stable(f(
         "pg_get_function_arguments",
         &[Oid],

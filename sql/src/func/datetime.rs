@@ -230,17 +230,28 @@ fn field(unit: &str, p: &Parts, ty: &str) -> Result<Numeric> {
 
 /// The field `unit` of a time of day (time_part): its clock fields and
 /// epoch; calendar units are 0A000.
-fn time_field(unit: &str, t: i64) -> Result<Numeric> {
+fn time_field(unit: &str, t: i64, zone: Option<i32>) -> Result<Numeric> {
     let lower = unit.to_lowercase();
     let usec_of_minute = t % 60_000_000;
-    let ty = "time without time zone";
+    let ty = match zone {
+        Some(_) => "time with time zone",
+        None => "time without time zone",
+    };
+    // The zone's offset east of UTC (timetz keeps it west).
+    let east = zone.map(|z| -i64::from(z));
     match crate::value::interval_in::unit_name(&lower).unwrap_or(lower.as_str()) {
         "microsecond" => Ok(Numeric::from_i64(usec_of_minute)),
         "millisecond" => Ok(Numeric::new(usec_of_minute.into(), 3)),
         "second" => Ok(Numeric::new(usec_of_minute.into(), 6)),
         "minute" => Ok(Numeric::from_i64(t / 60_000_000 % 60)),
         "hour" => Ok(Numeric::from_i64(t / 3_600_000_000)),
-        "epoch" => Ok(Numeric::new(t.into(), 6)),
+        "epoch" => {
+            let utc = t - east.unwrap_or(0) * 1_000_000;
+            Ok(Numeric::new(utc.into(), 6))
+        }
+        "timezone" if east.is_some() => Ok(Numeric::from_i64(east.unwrap_or(0))),
+        "timezone_hour" if east.is_some() => Ok(Numeric::from_i64(east.unwrap_or(0) / 3600)),
+        "timezone_minute" if east.is_some() => Ok(Numeric::from_i64(east.unwrap_or(0) / 60 % 60)),
         _ if known_unit(&lower) || crate::value::interval_in::unit_name(&lower).is_some() => {
             Err(unit_error(&lower, ty))
         }
@@ -285,7 +296,8 @@ fn extract(a: &[Value], ctx: &mut EvalCtx<'_>, as_float: bool) -> Result<Value> 
     let unit = arg!(a, 0, Text);
     let n = match &a[1] {
         Value::Interval(iv) => interval_field(&unit, iv)?,
-        Value::Time(t) => time_field(&unit, *t)?,
+        Value::Time(t) => time_field(&unit, *t, None)?,
+        Value::TimeTz(t, z) => time_field(&unit, *t, Some(*z))?,
         v => {
             let ty = match v {
                 Value::TimestampTz(_) => "timestamp with time zone",
@@ -504,6 +516,51 @@ fn justify_days(iv: &crate::value::Interval) -> Result<crate::value::Interval> {
 }
 
 /// The zone `a[0]` names, 22023 if none.
+/// The time and zone of a timetz value.
+pub(super) fn timetz_arg(v: &Value) -> Result<(i64, i32)> {
+    match v {
+        Value::TimeTz(t, z) => Ok((*t, *z)),
+        other => Err(SqlError::internal(format!(
+            "time with time zone expected, got {other:?}"
+        ))),
+    }
+}
+
+/// A timetz moved to zone `to` (seconds west): the same instant's time
+/// of day there (timetz_zone).
+fn rezone_timetz(t: i64, from: i32, to: i32) -> Value {
+    let moved = t + i64::from(from - to) * 1_000_000;
+    Value::TimeTz(moved.rem_euclid(crate::value::USECS_PER_DAY), to)
+}
+
+/// An interval used as a zone (`AT TIME ZONE INTERVAL '-10:00'`): its
+/// seconds east of UTC; 22023 with months or days.
+fn interval_zone(iv: &crate::value::Interval) -> Result<i32> {
+    if iv.months != 0 || iv.days != 0 {
+        let mut text = String::new();
+        crate::value::format_interval(iv, crate::value::IntervalOut::default(), &mut text);
+        return Err(SqlError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            format!("interval time zone \"{text}\" must not include months or days"),
+        ));
+    }
+    Ok((iv.micros / 1_000_000) as i32)
+}
+
+/// date + timetz: the instant that time is on that date in its zone.
+pub(super) fn date_timetz(d: i32, v: &Value) -> Result<Value> {
+    let (t, z) = timetz_arg(v)?;
+    if d == i32::MAX || d == i32::MIN {
+        return Ok(Value::TimestampTz(if d > 0 { i64::MAX } else { i64::MIN }));
+    }
+    i64::from(d)
+        .checked_mul(crate::value::USECS_PER_DAY)
+        .and_then(|x| x.checked_add(t))
+        .and_then(|x| x.checked_add(i64::from(z) * 1_000_000))
+        .map(Value::TimestampTz)
+        .ok_or_else(|| SqlError::new(SqlState::DATETIME_FIELD_OVERFLOW, "timestamp out of range"))
+}
+
 fn zone_arg(a: &[Value]) -> Result<crate::value::datetime_in::ZoneSpec> {
     let name = arg!(a, 0, Text);
     crate::value::datetime_in::zone_by_name(&name).ok_or_else(|| {
@@ -751,6 +808,46 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     }),
     f("date_part", &[Text, Time], Float8, |a, c| {
         extract(a, c, true)
+    }),
+    f("extract", &[Text, TimeTz], Numeric, |a, c| {
+        extract(a, c, false)
+    }),
+    f("date_part", &[Text, TimeTz], Float8, |a, c| {
+        extract(a, c, true)
+    }),
+    // timetz_zone: a named zone's offset now (the transaction's start).
+    stable(f("timezone", &[Text, TimeTz], TimeTz, |a, c| {
+        use crate::value::datetime_in::ZoneSpec;
+        let east = match zone_arg(a)? {
+            ZoneSpec::Offset(o) => o,
+            ZoneSpec::Named(z) => z.offset_at(c.transaction_start),
+        };
+        let (t, z) = timetz_arg(&a[1])?;
+        Ok(rezone_timetz(t, z, -east))
+    })),
+    f("timezone", &[Interval, TimeTz], TimeTz, |a, _| {
+        let east = interval_zone(&arg!(a, 0, Interval))?;
+        let (t, z) = timetz_arg(&a[1])?;
+        Ok(rezone_timetz(t, z, -east))
+    }),
+    f("timezone", &[Interval, TimestampTz], Timestamp, |a, _| {
+        let east = interval_zone(&arg!(a, 0, Interval))?;
+        let t = arg!(a, 1, TimestampTz);
+        if t == i64::MIN || t == i64::MAX {
+            return Ok(Value::Timestamp(t));
+        }
+        Ok(Value::Timestamp(t + i64::from(east) * 1_000_000))
+    }),
+    f("timezone", &[Interval, Timestamp], TimestampTz, |a, _| {
+        let east = interval_zone(&arg!(a, 0, Interval))?;
+        let t = arg!(a, 1, Timestamp);
+        if t == i64::MIN || t == i64::MAX {
+            return Ok(Value::TimestampTz(t));
+        }
+        Ok(Value::TimestampTz(t - i64::from(east) * 1_000_000))
+    }),
+    f("timestamptz", &[Date, TimeTz], TimestampTz, |a, _| {
+        date_timetz(arg!(a, 0, Date), &a[1])
     }),
     f("date_part", &[Text, Timestamp], Float8, |a, c| {
         extract(a, c, true)

@@ -315,6 +315,7 @@ cmp_ops!(BYTEA_CMP, Bytea, order);
 cmp_ops!(OID_CMP, Oid, order);
 cmp_ops!(DATE_CMP, Date, order);
 cmp_ops!(TIME_CMP, Time, order);
+cmp_ops!(TIMETZ_CMP, TimeTz, order);
 cmp_ops!(TIMESTAMP_CMP, Timestamp, order);
 cmp_ops!(TIMESTAMPTZ_CMP, TimestampTz, order);
 cmp_ops!(INTERVAL_CMP, Interval, order);
@@ -568,6 +569,28 @@ static DATETIME_OPS: &[FuncDef] = &[
             -1,
         )?))
     }),
+    f("+", &[TimeTz, Interval], TimeTz, |a, _| {
+        timetz_plus(&a[0], &arg!(a, 1, Interval), 1)
+    }),
+    f("+", &[Interval, TimeTz], TimeTz, |a, _| {
+        timetz_plus(&a[1], &arg!(a, 0, Interval), 1)
+    }),
+    f("-", &[TimeTz, Interval], TimeTz, |a, _| {
+        timetz_plus(&a[0], &arg!(a, 1, Interval), -1)
+    }),
+    // datetime_pl: the date's midnight plus the time.
+    f("+", &[Date, Time], Timestamp, |a, _| {
+        date_time(arg!(a, 0, Date), arg!(a, 1, Time))
+    }),
+    f("+", &[Time, Date], Timestamp, |a, _| {
+        date_time(arg!(a, 1, Date), arg!(a, 0, Time))
+    }),
+    f("+", &[Date, TimeTz], TimestampTz, |a, _| {
+        super::datetime::date_timetz(arg!(a, 0, Date), &a[1])
+    }),
+    f("+", &[TimeTz, Date], TimestampTz, |a, _| {
+        super::datetime::date_timetz(arg!(a, 1, Date), &a[0])
+    }),
     f("+", &[Time, Interval], Time, |a, _| {
         let iv = arg!(a, 1, Interval);
         Ok(Value::Time(
@@ -669,6 +692,7 @@ pub(super) static OPERATORS: &[&[FuncDef]] = &[
     OID_CMP,
     DATE_CMP,
     TIME_CMP,
+    TIMETZ_CMP,
     TIMESTAMP_CMP,
     TIMESTAMPTZ_CMP,
     INTERVAL_CMP,
@@ -680,3 +704,24 @@ pub(super) static OPERATORS: &[&[FuncDef]] = &[
     DATETIME_OPS,
     super::string::LIKE_OPS,
 ];
+
+/// timetz ± interval: the time part moves, modulo a day; the zone stays.
+fn timetz_plus(v: &Value, iv: &crate::value::Interval, sign: i64) -> Result<Value> {
+    let (t, z) = super::datetime::timetz_arg(v)?;
+    Ok(Value::TimeTz(
+        (t + sign * iv.micros).rem_euclid(crate::value::USECS_PER_DAY),
+        z,
+    ))
+}
+
+/// date + time: a timestamp (infinite dates stay infinite).
+fn date_time(d: i32, t: i64) -> Result<Value> {
+    if d == i32::MAX || d == i32::MIN {
+        return Ok(Value::Timestamp(if d > 0 { i64::MAX } else { i64::MIN }));
+    }
+    i64::from(d)
+        .checked_mul(crate::value::USECS_PER_DAY)
+        .and_then(|x| x.checked_add(t))
+        .map(Value::Timestamp)
+        .ok_or_else(ts_overflow)
+}

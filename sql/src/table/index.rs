@@ -106,6 +106,11 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) -> Result<()> {
         Value::Int8(i) | Value::Time(i) | Value::Timestamp(i) | Value::TimestampTz(i) => {
             flip64(*i, out)
         }
+        // timetz_cmp's order: the UTC instant, then the zone.
+        Value::TimeTz(t, z) => {
+            flip64(t + i64::from(*z) * 1_000_000, out);
+            flip64(i64::from(*z), out);
+        }
         Value::Oid(o) | Value::Regtype(o) | Value::Named(o, _) => {
             out.extend_from_slice(&o.to_be_bytes())
         }

@@ -91,6 +91,10 @@ fn encode_value(v: &Value, ty: DataType, out: &mut Vec<u8>) {
         Value::Text(s) => put_bytes(out, s.as_bytes()),
         Value::Bytea(b) => put_bytes(out, b),
         Value::Date(d) => out.extend_from_slice(&d.to_le_bytes()),
+        Value::TimeTz(t, z) => {
+            out.extend_from_slice(&t.to_le_bytes());
+            out.extend_from_slice(&z.to_le_bytes());
+        }
         Value::Time(t) | Value::Timestamp(t) | Value::TimestampTz(t) => {
             out.extend_from_slice(&t.to_le_bytes())
         }
@@ -217,6 +221,7 @@ fn decode_value(c: &mut Cur<'_>, ty: DataType) -> Result<Value> {
         T::Bytea => Value::Bytea(c.bytes()?.to_vec()),
         T::Date => Value::Date(i32::from_le_bytes(c.arr()?)),
         T::Time => Value::Time(i64::from_le_bytes(c.arr()?)),
+        T::TimeTz => Value::TimeTz(i64::from_le_bytes(c.arr()?), i32::from_le_bytes(c.arr()?)),
         T::Timestamp => Value::Timestamp(i64::from_le_bytes(c.arr()?)),
         T::TimestampTz => Value::TimestampTz(i64::from_le_bytes(c.arr()?)),
         T::Interval => Value::Interval(Interval {
@@ -275,6 +280,7 @@ mod tests {
             (DataType::Bytea, Value::Bytea(vec![0, 255])),
             (DataType::Date, Value::Date(-100)),
             (DataType::Timestamp, Value::Timestamp(123)),
+            (DataType::TimeTz, Value::TimeTz(3_600_000_000, -19_800)),
             (DataType::TimestampTz, Value::TimestampTz(-5)),
             (
                 DataType::Interval,

@@ -100,6 +100,11 @@ pub fn write_binary(v: &Value, ty: DataType, out: &mut BytesMut) -> crate::error
         Value::Bytea(b) => out.put_slice(b),
         Value::Date(d) => pg::date_to_sql(*d, out),
         Value::Time(t) => pg::time_to_sql(*t, out),
+        // timetz_send: the time, then the zone (seconds west).
+        Value::TimeTz(t, z) => {
+            out.put_i64(*t);
+            out.put_i32(*z);
+        }
         Value::Timestamp(t) | Value::TimestampTz(t) => pg::timestamp_to_sql(*t, out),
         Value::Interval(i) => {
             out.put_i64(i.micros);
@@ -197,6 +202,13 @@ pub fn read_binary(ty: DataType, data: &[u8]) -> Result<Value, BinaryError> {
         DataType::Regtype => Value::Regtype(u64::from_be_bytes(be(fixed(4)?)) as u32),
         DataType::Date => Value::Date(i64::from_be_bytes(be(fixed(4)?)) as i32),
         DataType::Time => Value::Time(i64::from_be_bytes(be(fixed(8)?))),
+        DataType::TimeTz => {
+            let b = fixed(12)?;
+            Value::TimeTz(
+                i64::from_be_bytes(be(&b[..8])),
+                i64::from_be_bytes(be(&b[8..])) as i32,
+            )
+        }
         DataType::Timestamp => Value::Timestamp(i64::from_be_bytes(be(fixed(8)?))),
         DataType::TimestampTz => Value::TimestampTz(i64::from_be_bytes(be(fixed(8)?))),
         DataType::Interval => {

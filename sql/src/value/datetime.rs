@@ -407,6 +407,13 @@ pub fn format_time(micros: i64, out: &mut String) {
     push_time(micros, out);
 }
 
+/// timetz_out: the time of day, then the zone's offset (`zone` is in
+/// seconds west of UTC, as PostgreSQL keeps it), in every DateStyle.
+pub fn format_timetz(micros: i64, zone: i32, out: &mut String) {
+    push_time(micros, out);
+    push_offset(-zone, out);
+}
+
 /// timestamp_out.
 pub fn format_timestamp(micros: i64, style: DateStyle, out: &mut String) {
     match micros {

@@ -64,6 +64,8 @@ pub enum DtError {
     },
     /// An unknown time zone name (22023).
     Zone,
+    /// A UTC offset past 15:59:59 (22009).
+    Displacement,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -318,26 +320,27 @@ fn abbreviation(word: &str) -> Option<i32> {
 }
 
 /// `+HH`, `-HH:MM`, `+HHMM`, `+HH:MM:SS` as seconds east.
-fn offset(text: &str) -> Option<i32> {
-    let (sign, body) = match text.as_bytes().first()? {
-        b'+' => (1, &text[1..]),
-        b'-' => (-1, &text[1..]),
-        _ => return None,
+fn offset(text: &str) -> Result<i32, DtError> {
+    let (sign, body) = match text.as_bytes().first() {
+        Some(b'+') => (1, &text[1..]),
+        Some(b'-') => (-1, &text[1..]),
+        _ => return Err(DtError::Syntax),
     };
     let parts: Vec<&str> = body.split(':').collect();
-    let num = |s: &str| s.parse::<i32>().ok();
-    let secs = match parts.as_slice() {
-        [h] if h.len() <= 2 => num(h)? * 3600,
-        [hm] if hm.len() == 4 => num(&hm[..2])? * 3600 + num(&hm[2..])? * 60,
-        [hms] if hms.len() == 6 => num(&hms[..2])? * 3600 + num(&hms[2..4])? * 60 + num(&hms[4..])?,
-        [h, m] => num(h)? * 3600 + num(m)? * 60,
-        [h, m, s] => num(h)? * 3600 + num(m)? * 60 + num(s)?,
-        _ => return None,
+    let num = |s: &str| s.parse::<i32>().map_err(|_| DtError::Syntax);
+    let (h, m, s) = match parts.as_slice() {
+        [h] if h.len() <= 2 => (num(h)?, 0, 0),
+        [hm] if hm.len() == 4 => (num(&hm[..2])?, num(&hm[2..])?, 0),
+        [hms] if hms.len() == 6 => (num(&hms[..2])?, num(&hms[2..4])?, num(&hms[4..])?),
+        [h, m] => (num(h)?, num(m)?, 0),
+        [h, m, s] => (num(h)?, num(m)?, num(s)?),
+        _ => return Err(DtError::Syntax),
     };
-    if secs > 15 * 3600 + 59 * 60 + 59 {
-        return None;
+    // DecodeTimezone's limits: 15 hours, and minutes and seconds below 60.
+    if h > 15 || m >= 60 || s >= 60 {
+        return Err(DtError::Displacement);
     }
-    Some(sign * secs)
+    Ok(sign * (h * 3600 + m * 60 + s))
 }
 
 /// `HH:MM[:SS[.f]]` as microseconds (hours up to 24; 22008 past).
@@ -529,6 +532,14 @@ pub(crate) fn zone_by_name(name: &str) -> Option<ZoneSpec> {
     if let Some(o) = abbreviation(&name.to_lowercase()) {
         return Some(ZoneSpec::Offset(o));
     }
+    // A bare number is a POSIX zone here: hours west of UTC (`'+03'` is
+    // three hours behind), unlike SET TIME ZONE's hours east.
+    if let Ok(hours) = name.trim().parse::<f64>() {
+        if !hours.is_finite() || hours.abs() > 168.0 {
+            return None;
+        }
+        return Some(ZoneSpec::Offset(-((hours * 3600.0).round() as i32)));
+    }
     Zone::parse(name).map(ZoneSpec::Named)
 }
 
@@ -587,7 +598,7 @@ pub fn decode(text: &str, order: DateOrder) -> Result<Decoded, DtError> {
                 if d.zone.is_some() {
                     return Err(DtError::Syntax);
                 }
-                d.zone = Some(ZoneSpec::Offset(offset(s).ok_or(DtError::Syntax)?));
+                d.zone = Some(ZoneSpec::Offset(offset(s)?));
             }
             Field::Number(s) => {
                 if let Some(frac) = s.strip_prefix('.') {

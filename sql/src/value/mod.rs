@@ -53,6 +53,9 @@ pub enum Value {
     Date(i32),
     /// time: microseconds since midnight.
     Time(i64),
+    /// time with time zone: microseconds since midnight, and the zone's
+    /// UTC offset in seconds west of Greenwich (PostgreSQL's TimeTzADT).
+    TimeTz(i64, i32),
     /// timestamp: microseconds since 2000-01-01 00:00.
     Timestamp(i64),
     /// timestamptz: microseconds since 2000-01-01 00:00 UTC.
@@ -247,6 +250,7 @@ impl Value {
             Value::Bytea(b) => write_bytea(b, style.bytea_hex, out),
             Value::Date(d) => format_date(*d, style.date, out),
             Value::Time(t) => format_time(*t, out),
+            Value::TimeTz(t, z) => datetime::format_timetz(*t, *z, out),
             Value::Timestamp(t) => format_timestamp(*t, style.date, out),
             Value::TimestampTz(t) => format_timestamptz(*t, &style.zone, style.date, out),
             Value::Interval(iv) => format_interval(iv, style.interval, out),
@@ -302,6 +306,11 @@ impl Value {
             (Bytea(a), Bytea(b)) => a.cmp(b),
             (Date(a), Date(b)) => a.cmp(b),
             (Time(a), Time(b)) => a.cmp(b),
+            // The same instant in UTC first, then the zone (timetz_cmp).
+            (TimeTz(t1, z1), TimeTz(t2, z2)) => {
+                let utc = |t: i64, z: i32| t + i64::from(z) * 1_000_000;
+                utc(*t1, *z1).cmp(&utc(*t2, *z2)).then(z1.cmp(z2))
+            }
             (Timestamp(a), Timestamp(b)) => a.cmp(b),
             (TimestampTz(a), TimestampTz(b)) => a.cmp(b),
             (Interval(a), Interval(b)) => a.span_micros().cmp(&b.span_micros()),

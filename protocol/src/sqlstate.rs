@@ -75,6 +75,8 @@ sqlstates! {
     SYSTEM_ERROR = "58000";
     /// 0B000
     INVALID_TRANSACTION_INITIATION = "0B000";
+    /// 0LP01: invalid grant operation (a role made a member of itself).
+    INVALID_GRANT_OPERATION_ROLE = "0LP01";
     /// 21000: more than one row returned by a subquery used as an expression.
     CARDINALITY_VIOLATION = "21000";
     /// 22000

@@ -171,6 +171,10 @@ pub struct SettingDef {
     pub description: &'static str,
 }
 
+/// Settings SHOW shows by name but SHOW ALL and pg_settings leave out
+/// (PostgreSQL's GUC_NO_SHOW_ALL).
+pub const NO_SHOW_ALL: &[&str] = &["is_superuser", "role", "session_authorization"];
+
 const fn def(
     name: &'static str,
     kind: Kind,
@@ -1997,6 +2001,13 @@ pub static DEFS: &[SettingDef] = &[
         "Prohibits access to non-system relations of specified kinds.",
     ),
     def(
+        "role",
+        Kind::Str,
+        User,
+        "none",
+        "Sets the current role.",
+    ),
+    def(
         "row_security",
         Kind::Bool,
         User,
@@ -3006,6 +3017,7 @@ impl Settings {
         let mut rows: Vec<(String, String, String)> = DEFS
             .iter()
             .zip(self.slots.iter())
+            .filter(|(d, _)| !NO_SHOW_ALL.contains(&d.name))
             .map(|(d, s)| {
                 (
                     d.name.to_owned(),

@@ -528,6 +528,11 @@ impl Engine {
         Ok(rel)
     }
 
+    /// Whether relation `rel` has a file.
+    pub fn relation_exists(&self, rel: RelId) -> bool {
+        self.smgr.exists(rel)
+    }
+
     /// Blocks in `rel`.
     pub fn nblocks(&self, rel: RelId) -> Result<u32> {
         Ok(self.smgr.nblocks(rel)?)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs SQL files (PostgreSQL's regression tests, src/test/regress/sql/*.sql
 in the postgres repository) on actorgres and on PostgreSQL 15, each in a
-fresh database `rg`, with `psql -a`, and prints the share of PostgreSQL's
+fresh database `rg` (or $RG_DB), with `psql -a`, and prints the share of PostgreSQL's
 output lines that actorgres reproduces (difflib's matching blocks).
 
     AG_PORT=5433 PG_PORT=55499 python3 tests/regress/compare.py sequence.sql uuid.sql
@@ -14,12 +14,13 @@ Not part of `cargo test`: a measuring tool for the issue notes."""
 import difflib, os, subprocess, sys
 PSQL="/usr/lib/postgresql/15/bin/psql"
 REGRESS=os.environ.get("REGRESS_DIR")
+DB=os.environ.get("RG_DB", "rg")
 def run(port, sql):
-    subprocess.run([PSQL,"-X","-q","-h","127.0.0.1","-p",str(port),"-U","postgres","-d","postgres","-c","DROP DATABASE IF EXISTS rg","-c","CREATE DATABASE rg"],capture_output=True)
+    subprocess.run([PSQL,"-X","-q","-h","127.0.0.1","-p",str(port),"-U","postgres","-d","postgres","-c",f"DROP DATABASE IF EXISTS {DB}","-c",f"CREATE DATABASE {DB}"],capture_output=True)
     if REGRESS:
         env=dict(os.environ, PG_ABS_SRCDIR=REGRESS, PG_LIBDIR="/nonexistent", PG_DLSUFFIX=".so")
-        subprocess.run([PSQL,"-X","-q","-h","127.0.0.1","-p",str(port),"-U","postgres","-d","rg","-f",os.path.join(REGRESS,"sql","test_setup.sql")],capture_output=True,env=env,timeout=600)
-    p=subprocess.run([PSQL,"-X","-a","-q","-h","127.0.0.1","-p",str(port),"-U","postgres","-d","rg","-f",sql],capture_output=True,text=True,timeout=600)
+        subprocess.run([PSQL,"-X","-q","-h","127.0.0.1","-p",str(port),"-U","postgres","-d",DB,"-f",os.path.join(REGRESS,"sql","test_setup.sql")],capture_output=True,env=env,timeout=600)
+    p=subprocess.run([PSQL,"-X","-a","-q","-h","127.0.0.1","-p",str(port),"-U","postgres","-d",DB,"-f",sql],capture_output=True,text=True,timeout=600)
     return (p.stdout+p.stderr).splitlines()
 tot_m=tot_n=0
 for f in sys.argv[1:]:

@@ -1909,7 +1909,8 @@ impl Binder<'_> {
             "localtimestamp" => ("now", Some(DataType::Timestamp)),
             "current_time" => ("now", Some(DataType::TimeTz)),
             "localtime" => ("now", Some(DataType::Time)),
-            "current_user" | "session_user" | "user" | "current_role" => ("current_user", None),
+            "current_user" | "user" | "current_role" => ("current_user", None),
+            "session_user" => ("session_user", None),
             "current_catalog" => ("current_database", None),
             "current_schema" => ("current_schema", None),
             other => {

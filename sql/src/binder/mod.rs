@@ -32,7 +32,7 @@ use sqlparser::tokenizer::Location;
 
 pub(crate) use locking::lock_strength;
 pub use names::{ident, object_name, sql_type, sql_type_with, truncate_identifier};
-pub(crate) use regname::{qualified_name, role_by_name, type_by_name};
+pub(crate) use regname::{qualified_name, type_by_name};
 pub(crate) use select::split_equi_keys;
 
 /// The system column every computed catalog relation has: the relation's
@@ -75,6 +75,11 @@ pub trait TableSource {
             (crate::catalog::system::PG_CATALOG_NS, "pg_catalog".into()),
             (crate::catalog::system::PUBLIC_NS, "public".into()),
         ]
+    }
+
+    /// The cluster's roles.
+    fn roles(&mut self) -> Vec<crate::catalog::roles::Role> {
+        crate::catalog::roles::Role::builtin()
     }
 }
 

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use super::Binder;
-use crate::catalog::{role_name, SystemView};
+use crate::catalog::SystemView;
 use crate::error::{Result, SqlError, SqlState};
 use crate::expr::{Expr, ExprKind};
 use crate::types::DataType;
@@ -70,15 +70,6 @@ pub(crate) fn type_by_name(text: &str) -> Option<DataType> {
         Some(elem) => DataType::from_name(elem).and_then(|e| e.array_type()),
         None => DataType::from_name(bare),
     }
-}
-
-/// The OID of a role by name.
-pub(crate) fn role_by_name(name: &str) -> Option<u32> {
-    [
-        10, 3373, 3374, 3375, 3377, 4200, 4544, 4569, 4570, 4571, 6171, 6181, 6182,
-    ]
-    .into_iter()
-    .find(|o| role_name(*o) == Some(name))
 }
 
 fn named(oid: u32, name: impl Into<Arc<str>>) -> Value {
@@ -177,11 +168,12 @@ impl Binder<'_> {
             DataType::Regrole => {
                 let parts = qualified_name(text).ok_or_else(|| invalid_name(text))?;
                 let found = match parts.as_slice() {
-                    [name] => [
-                        10, 3373, 3374, 3375, 3377, 4200, 4544, 4569, 4570, 4571, 6171, 6181, 6182,
-                    ]
-                    .into_iter()
-                    .find(|o| role_name(*o) == Some(name.as_str())),
+                    [name] => self
+                        .tables
+                        .roles()
+                        .into_iter()
+                        .find(|r| &r.name == name)
+                        .map(|r| r.oid),
                     _ => None,
                 };
                 found

@@ -74,6 +74,8 @@ pub fn bootstrap(root: &Path) -> Result<()> {
         wait: policy(),
     };
     engine.create_relation(xid, 0, system::PG_DATABASE.oid)?;
+    engine.create_relation(xid, 0, super::roles::PG_AUTHID.oid)?;
+    engine.create_relation(xid, 0, super::roles::PG_AUTH_MEMBERS.oid)?;
     for t in system::PER_DATABASE {
         engine.create_relation(xid, system::TEMPLATE1, t.oid)?;
     }

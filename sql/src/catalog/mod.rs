@@ -22,6 +22,7 @@
 mod bootstrap;
 mod cache;
 mod relations;
+pub mod roles;
 mod schema;
 mod store;
 pub mod system;
@@ -41,8 +42,8 @@ pub use relations::{
     INFORMATION_SCHEMA_NS, PG_TOAST_NS,
 };
 pub(crate) use relations::{
-    session_catalog, session_descriptions, session_lookup_namespaces, session_namespaces,
-    session_relations, session_search_path,
+    role_name_of, role_oid_of, session_catalog, session_descriptions, session_lookup_namespaces,
+    session_namespaces, session_relations, session_search_path,
 };
 pub use schema::{
     CheckDef, ColumnDef, DatabaseDef, ForeignKeyDef, IndexDef, SequenceDef, TableDef,

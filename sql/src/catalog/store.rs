@@ -294,6 +294,11 @@ impl<'a> Catalog<'a> {
         self.db
     }
 
+    /// The storage engine.
+    pub fn engine(&self) -> &Engine {
+        self.engine
+    }
+
     /// The same access, searching `path` for unqualified names.
     pub fn with_path(mut self, path: Vec<u32>) -> Self {
         self.path = path;

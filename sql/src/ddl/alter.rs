@@ -34,15 +34,10 @@ fn check_owner(ctx: &Stmt<'_>, owner: &ast::Owner) -> Result<()> {
         return Ok(());
     };
     let name = ident(id);
-    let known = name == ctx.info.user || name == crate::catalog::role_name(10).unwrap_or_default();
-    if known {
-        Ok(())
-    } else {
-        Err(SqlError::new(
-            SqlState::UNDEFINED_OBJECT,
-            format!("role \"{name}\" does not exist"),
-        ))
+    if name == ctx.info.user {
+        return Ok(());
     }
+    ctx.check_role_exists(&name)
 }
 
 /// ALTER TABLE [IF EXISTS] name operation [, ...].

@@ -37,7 +37,7 @@ struct Options {
 /// ones this server sorts by (C, POSIX, C.UTF-8 and the like: text sorts
 /// by bytes), OWNER a role that exists; STRATEGY, TABLESPACE pg_default,
 /// CONNECTION LIMIT and OID are accepted.
-fn options(c: &CreateDatabase) -> Result<Options> {
+fn options(ctx: &Stmt<'_>, c: &CreateDatabase) -> Result<Options> {
     let mut out = Options {
         template: "template1".into(),
         is_template: false,
@@ -85,14 +85,7 @@ fn options(c: &CreateDatabase) -> Result<Options> {
                     return Err(invalid(format!("invalid locale name: \"{v}\"")));
                 }
             }
-            "owner" => {
-                if crate::binder::role_by_name(v).is_none() {
-                    return Err(SqlError::new(
-                        SqlState::UNDEFINED_OBJECT,
-                        format!("role \"{v}\" does not exist"),
-                    ));
-                }
-            }
+            "owner" => ctx.check_role_exists(v)?,
             "is_template" => out.is_template = boolean("is_template", v)?,
             "allow_connections" => out.allow_connections = boolean("allow_connections", v)?,
             "connection_limit" => {
@@ -135,7 +128,7 @@ pub fn create_database(
 ) -> Result<()> {
     outside_block(ctx, "CREATE DATABASE")?;
     ctx.check_writable("CREATE DATABASE")?;
-    let opts = options(c)?;
+    let opts = options(ctx, c)?;
     let name = c.name.clone();
     let if_not_exists = c.if_not_exists;
     lock_databases(ctx)?;

@@ -392,12 +392,7 @@ fn alter_domain(ctx: &mut Stmt<'_>, name: &ObjectName, action: &AlterDomain) -> 
             set_type_column(ctx, 1, Value::Text(to.clone()))?;
         }
         AlterDomain::Owner(role) => {
-            if crate::binder::role_by_name(role).is_none() {
-                return Err(SqlError::new(
-                    SqlState::UNDEFINED_OBJECT,
-                    format!("role \"{role}\" does not exist"),
-                ));
-            }
+            ctx.check_role_exists(role)?;
         }
     }
     republish(ctx)

@@ -118,6 +118,11 @@ pub fn drop(
             };
             drop_database(ctx, if_exists, name, sink)
         }
+        ObjectType::Role | ObjectType::User | ObjectType::Group => {
+            super::role::drop_roles(ctx, if_exists, names)?;
+            sink.command_complete("DROP ROLE")?;
+            Ok(Dispatched::Done)
+        }
         other => Err(SqlError::unsupported(format!("DROP {other}"))),
     }
 }

@@ -13,6 +13,7 @@ mod index;
 mod index_build;
 mod like;
 mod maintenance;
+mod role;
 mod schema;
 mod sequence;
 pub(crate) mod types;
@@ -27,6 +28,7 @@ pub use drop::drop;
 pub use index::create_index;
 pub use like::create_table_like;
 pub use maintenance::{analyze, checkpoint, lock_table, truncate, vacuum};
+pub use role::{alter_role, create_role, grant_role, revoke_role};
 pub use schema::{alter_schema, create_schema};
 pub use sequence::sequence_statement;
 pub use types::{alter_type, alter_type_owner, create_type};
@@ -163,7 +165,7 @@ fn creation_schema(ctx: &Stmt<'_>, schema: Option<&str>, name: &str) -> Result<u
         }
         None => crate::catalog::creation_namespace(
             &ctx.settings.str("search_path"),
-            &ctx.info.user,
+            &ctx.current_user(),
             &schemas,
         ),
     };

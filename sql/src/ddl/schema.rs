@@ -22,17 +22,6 @@ fn check_schema_name(name: &str) -> Result<()> {
     Ok(())
 }
 
-/// 42704 unless `role` exists.
-fn check_role(role: &str) -> Result<()> {
-    if crate::binder::role_by_name(role).is_none() {
-        return Err(SqlError::new(
-            SqlState::UNDEFINED_OBJECT,
-            format!("role \"{role}\" does not exist"),
-        ));
-    }
-    Ok(())
-}
-
 /// The single name of a schema (42601 for a qualified one).
 fn schema_name(name: &ObjectName) -> Result<String> {
     match object_name(name).as_slice() {
@@ -62,11 +51,11 @@ pub fn create_schema(ctx: &mut Stmt<'_>, name: &SchemaName, if_not_exists: bool)
         SchemaName::Simple(n) => schema_name(n)?,
         SchemaName::UnnamedAuthorization(role) => {
             let role = ident(role);
-            check_role(&role)?;
+            ctx.check_role_exists(&role)?;
             role
         }
         SchemaName::NamedAuthorization(n, role) => {
-            check_role(&ident(role))?;
+            ctx.check_role_exists(&ident(role))?;
             schema_name(n)?
         }
     };
@@ -129,7 +118,7 @@ pub fn alter_schema(ctx: &mut Stmt<'_>, a: &ast::AlterSchema) -> Result<()> {
             }
             ast::AlterSchemaOperation::OwnerTo { owner } => {
                 if let ast::Owner::Ident(role) = owner {
-                    check_role(&ident(role))?;
+                    ctx.check_role_exists(&ident(role))?;
                 }
             }
             other => return Err(SqlError::unsupported(format!("ALTER SCHEMA {other}"))),

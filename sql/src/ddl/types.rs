@@ -262,13 +262,7 @@ pub fn alter_type_owner(ctx: &mut Stmt<'_>, name: &ObjectName, role: &str) -> Re
     if find_type(ctx, &parts)?.is_none() {
         return Err(undefined_type(&parts.join(".")));
     }
-    if crate::binder::role_by_name(role).is_none() {
-        return Err(SqlError::new(
-            SqlState::UNDEFINED_OBJECT,
-            format!("role \"{role}\" does not exist"),
-        ));
-    }
-    Ok(())
+    ctx.check_role_exists(role)
 }
 
 fn not_a_label(label: &str) -> SqlError {

@@ -5,9 +5,8 @@
 use super::operators::arg;
 use super::{f, non_strict, stable, volatile, FuncDef};
 use crate::catalog::{
-    oid_of, role_name, session_catalog, session_namespaces as namespaces,
-    session_relations as relations, session_search_path as search_path, text_of, SystemView,
-    TableDef,
+    oid_of, session_catalog, session_namespaces as namespaces, session_relations as relations,
+    session_search_path as search_path, text_of, SystemView, TableDef,
 };
 use crate::error::Result;
 use crate::expr::EvalCtx;
@@ -642,7 +641,7 @@ fn regname(a: &[Value], ctx: &EvalCtx<'_>, ty: DataType) -> Result<Value> {
             }
         },
         Regnamespace => crate::catalog::schema_name(&namespaces(ctx)?, oid).map(quote_ident),
-        Regrole => role_name(oid).map(quote_ident),
+        Regrole => crate::catalog::role_name_of(ctx, oid)?.map(|n| quote_ident(&n)),
         Regproc | Regprocedure | Regoper => super::builtin_by_oid(oid).map(|d| {
             if ty == Regprocedure {
                 let args: Vec<String> = d.args.iter().map(|t| format_type(*t, -1)).collect();
@@ -714,10 +713,11 @@ fn shobj_description(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
 
 /// acldefault(object type, owner): the privileges an object has before
 /// any GRANT or REVOKE.
-fn acldefault(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
+fn acldefault(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     let kind = arg!(a, 0, Text);
     let owner = oid_of(&a[1]);
-    let o = role_name(owner).map_or_else(|| owner.to_string(), quote_ident);
+    let o = crate::catalog::role_name_of(ctx, owner)?
+        .map_or_else(|| owner.to_string(), |n| quote_ident(&n));
     let items: Vec<String> = match kind.as_str() {
         "r" => vec![format!("{o}=arwdDxt/{o}")],
         "s" => vec![format!("{o}=rwU/{o}")],
@@ -772,7 +772,7 @@ fn to_reg(a: &[Value], ctx: &EvalCtx<'_>, ty: DataType) -> Result<Value> {
             }
         },
         Regnamespace => crate::catalog::schema_oid(&namespaces(ctx)?, &text),
-        Regrole => crate::binder::role_by_name(&text),
+        Regrole => crate::catalog::role_oid_of(ctx, &text)?,
         _ => {
             let name = parts.last().cloned().unwrap_or_default();
             let mut found = super::builtins().filter(|(_, d)| d.name == name);
@@ -830,12 +830,12 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     stable(f("regoper", &[Oid], Regoper, |a, ctx| {
         regname(a, ctx, Regoper)
     })),
-    stable(f("pg_get_userbyid", &[Oid], Name, |a, _| {
+    stable(f("pg_get_userbyid", &[Oid], Name, |a, ctx| {
         let oid = oid_of(&a[0]);
-        Ok(Value::Text(role_name(oid).map_or_else(
-            || format!("unknown (OID={oid})"),
-            str::to_owned,
-        )))
+        Ok(Value::Text(
+            crate::catalog::role_name_of(ctx, oid)?
+                .unwrap_or_else(|| format!("unknown (OID={oid})")),
+        ))
     })),
     stable(non_strict(f(
         "format_type",

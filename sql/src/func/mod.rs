@@ -40,6 +40,7 @@ mod todate;
 pub use regex::matches_of;
 pub(crate) mod string;
 pub(crate) mod system;
+pub(crate) use system::current_user;
 
 use std::collections::HashMap;
 use std::sync::LazyLock;

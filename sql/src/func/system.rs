@@ -190,13 +190,13 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
             .map_or(Value::Null, Value::Text))
     }))),
     stable(f("current_user", &[], Name, |_, ctx| {
-        Ok(Value::Text(ctx.info.user.clone()))
+        Ok(Value::Text(current_user(ctx)))
     })),
     stable(f("session_user", &[], Name, |_, ctx| {
-        Ok(Value::Text(ctx.info.user.clone()))
+        Ok(Value::Text(ctx.settings.str("session_authorization")))
     })),
     stable(f("user", &[], Name, |_, ctx| {
-        Ok(Value::Text(ctx.info.user.clone()))
+        Ok(Value::Text(current_user(ctx)))
     })),
     volatile(f("pg_cancel_backend", &[Int4], Bool, |a, ctx| {
         signal(a, ctx, Interrupt::Cancel)
@@ -211,3 +211,13 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         Err(SqlError::internal("pg_typeof is bound by the binder"))
     }))),
 ];
+
+/// The current user: the role SET ROLE chose, else the session user.
+pub(crate) fn current_user(ctx: &EvalCtx<'_>) -> String {
+    let role = ctx.settings.str("role");
+    if role == "none" {
+        ctx.settings.str("session_authorization")
+    } else {
+        role
+    }
+}

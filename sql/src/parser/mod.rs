@@ -417,6 +417,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
     let tokens = variadic_arguments(tokens);
     let tokens = locking::rewrite(tokens);
     let tokens = locking::current_of(tokens);
+    let tokens = create_user(tokens);
     let mut targets = targets.into_iter().peekable();
     let mut p = Parser::new(&dialect)
         .with_recursion_limit(MAX_PARSE_DEPTH)
@@ -515,6 +516,51 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
 }
 
 pub use locking::{current_of_cursor, KEY_SHARE_MARK, NO_KEY_MARK};
+
+/// Marks the name of a CREATE USER turned into CREATE ROLE (a role that
+/// logs in by default): `CREATE ROLE "\0user".name`.
+pub const USER_MARK: &str = "\0user";
+
+/// `CREATE USER name ...` as `CREATE ROLE "\0user".name ...` (sqlparser
+/// reads CREATE USER as Snowflake's statement).
+fn create_user(
+    mut tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
+) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
+    use sqlparser::tokenizer::TokenWithSpan;
+    let kw = |t: &TokenWithSpan, k: Keyword| matches!(&t.token, Token::Word(w) if w.keyword == k && w.quote_style.is_none());
+    let words: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
+        .collect();
+    let mut k = 0;
+    while k + 2 < words.len() {
+        let (c, u, n) = (words[k], words[k + 1], words[k + 2]);
+        if n >= tokens.len() {
+            break;
+        }
+        let at_start = k == 0 || tokens[words[k - 1]].token == Token::SemiColon;
+        if at_start
+            && kw(&tokens[c], Keyword::CREATE)
+            && kw(&tokens[u], Keyword::USER)
+            && !kw(&tokens[n], Keyword::MAPPING)
+        {
+            let span = tokens[u].span;
+            tokens[u] = TokenWithSpan::new(Token::make_keyword("ROLE"), span);
+            tokens.splice(
+                n..n,
+                [
+                    TokenWithSpan::new(Token::make_word(USER_MARK, Some('"')), span),
+                    TokenWithSpan::new(Token::Period, span),
+                ],
+            );
+            // Later statements: find their words again.
+            let rest = create_user(tokens.split_off(n + 3));
+            tokens.extend(rest);
+            return tokens;
+        }
+        k += 1;
+    }
+    tokens
+}
 
 /// The name of the call that marks a `VARIADIC array` argument (no SQL
 /// text can spell it).

@@ -79,6 +79,40 @@ impl<'s> Stmt<'s> {
         Binder::new(sql, style, params, self).with_variable_params(variable)
     }
 
+    /// The current user: SET ROLE's role, else the session user.
+    pub fn current_user(&self) -> String {
+        let role = self.settings.str("role");
+        if role == "none" {
+            self.settings.str("session_authorization")
+        } else {
+            role
+        }
+    }
+
+    /// 42704 unless role `name` exists.
+    pub fn check_role_exists(&self, name: &str) -> Result<()> {
+        if self.catalog().role(name)?.is_some() {
+            return Ok(());
+        }
+        Err(SqlError::new(
+            crate::error::SqlState::UNDEFINED_OBJECT,
+            format!("role \"{name}\" does not exist"),
+        ))
+    }
+
+    /// The current user's role; a login name the catalog does not know
+    /// (sessions are not authenticated) acts as the bootstrap superuser.
+    pub fn current_role(&self) -> Result<crate::catalog::roles::Role> {
+        let name = self.current_user();
+        Ok(match self.catalog().role(&name)? {
+            Some((_, r)) => r,
+            None => crate::catalog::roles::Role {
+                name,
+                ..crate::catalog::roles::Role::builtin().remove(0)
+            },
+        })
+    }
+
     /// The storage engine.
     pub fn engine(&self) -> &'s Engine {
         &self.cluster.engine
@@ -259,7 +293,7 @@ impl<'s> Stmt<'s> {
         // The session's temporary schema comes first (temp.rs rule 2).
         Ok(crate::catalog::temp_search_path(
             &self.settings.str("search_path"),
-            &self.info.user,
+            &self.current_user(),
             &self.namespaces()?,
             self.temp.namespace(),
         ))
@@ -300,7 +334,7 @@ impl<'s> Stmt<'s> {
             let path_key = format!(
                 "{}\u{0}{}\u{0}{:?}",
                 self.settings.str("search_path"),
-                self.info.user,
+                self.current_user(),
                 self.temp.namespace()
             );
             let schema = schema.map(|s| self.temp_alias(s));
@@ -430,6 +464,13 @@ impl TableSource for Stmt<'_> {
         Stmt::namespaces(self)
             .map(|n| n.as_ref().clone())
             .unwrap_or_default()
+    }
+
+    fn roles(&mut self) -> Vec<crate::catalog::roles::Role> {
+        self.catalog()
+            .roles()
+            .map(|r| r.into_iter().map(|(_, r)| r).collect())
+            .unwrap_or_else(|_| crate::catalog::roles::Role::builtin())
     }
 
     fn user_type(&mut self, parts: &[String]) -> Result<Option<crate::types::DataType>> {

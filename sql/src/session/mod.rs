@@ -1195,6 +1195,26 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             Ok(Dispatched::Done)
         }
         Statement::Lock(l) => crate::ddl::lock_table(ctx, l, sink).map(|()| Dispatched::Done),
+        Statement::CreateRole(c) => {
+            crate::ddl::create_role(ctx, c)?;
+            sink.command_complete("CREATE ROLE")?;
+            Ok(Dispatched::Done)
+        }
+        Statement::AlterRole { name, operation } => {
+            crate::ddl::alter_role(ctx, name, operation)?;
+            sink.command_complete("ALTER ROLE")?;
+            Ok(Dispatched::Done)
+        }
+        Statement::GrantRole(g) => {
+            crate::ddl::grant_role(ctx, g)?;
+            sink.command_complete("GRANT ROLE")?;
+            Ok(Dispatched::Done)
+        }
+        Statement::RevokeRole(r) => {
+            crate::ddl::revoke_role(ctx, r)?;
+            sink.command_complete("REVOKE ROLE")?;
+            Ok(Dispatched::Done)
+        }
         Statement::Analyze(a) => crate::ddl::analyze(ctx, a, sink).map(|()| Dispatched::Done),
         other => Err(SqlError::unsupported(format!(
             "the statement \"{}\"",

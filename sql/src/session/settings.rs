@@ -37,6 +37,29 @@ impl Session {
                 session: false,
                 ..
             } => return self.set_transaction(modes, sink),
+            ast::Set::SetRole {
+                context_modifier,
+                role_name,
+            } => {
+                let role = match role_name {
+                    Some(r) => {
+                        let name = crate::binder::ident(r);
+                        self.check_set_role(&name)?;
+                        name
+                    }
+                    None => "none".to_owned(),
+                };
+                let local = matches!(context_modifier, Some(ast::ContextModifier::Local));
+                ("role".to_owned(), Some(role), local)
+            }
+            ast::Set::SetSessionAuthorization(p) => {
+                let user = match &p.kind {
+                    ast::SetSessionAuthorizationParamKind::Default => self.info.user.clone(),
+                    ast::SetSessionAuthorizationParamKind::User(name) => crate::binder::ident(name),
+                };
+                self.check_session_authorization(&user)?;
+                return self.set_session_authorization(&user, "SET", sink);
+            }
             other => {
                 return Err(SqlError::unsupported(format!("the statement \"{other}\"")));
             }
@@ -60,6 +83,82 @@ impl Session {
         }
         self.settings_changed();
         sink.command_complete("SET")
+    }
+
+    /// SET ROLE name: the role exists and the session user is a superuser
+    /// or a member of it (42704, 42501).
+    fn check_set_role(&mut self, name: &str) -> Result<()> {
+        let session_user = self.settings.str("session_authorization");
+        let name = name.to_owned();
+        self.in_statement("", false, move |ctx| {
+            let cat = ctx.catalog();
+            let roles: Vec<crate::catalog::roles::Role> =
+                cat.roles()?.into_iter().map(|(_, r)| r).collect();
+            let Some(target) = roles.iter().find(|r| r.name == name) else {
+                return Err(SqlError::new(
+                    SqlState::UNDEFINED_OBJECT,
+                    format!("role \"{name}\" does not exist"),
+                ));
+            };
+            let Some(me) = roles.iter().find(|r| r.name == session_user) else {
+                // An unknown login name acts as the bootstrap superuser.
+                return Ok(());
+            };
+            let members: Vec<crate::catalog::roles::Membership> =
+                cat.memberships()?.into_iter().map(|(_, m)| m).collect();
+            if me.superuser
+                || crate::catalog::roles::member_of(me.oid, &roles, &members, false)
+                    .contains(&target.oid)
+            {
+                Ok(())
+            } else {
+                Err(SqlError::new(
+                    SqlState::INSUFFICIENT_PRIVILEGE,
+                    format!("permission denied to set role \"{name}\""),
+                ))
+            }
+        })
+    }
+
+    /// SET SESSION AUTHORIZATION name: the login user must be a superuser
+    /// (42501) and the role exist (42704).
+    fn check_session_authorization(&mut self, name: &str) -> Result<()> {
+        let login = self.info.user.clone();
+        let name = name.to_owned();
+        self.in_statement("", false, move |ctx| {
+            let cat = ctx.catalog();
+            let is_superuser = cat.role(&login)?.is_none_or(|(_, r)| r.superuser);
+            if name != login && !is_superuser {
+                return Err(SqlError::new(
+                    SqlState::INSUFFICIENT_PRIVILEGE,
+                    "permission denied to set session authorization",
+                ));
+            }
+            if name != login && cat.role(&name)?.is_none() {
+                return Err(SqlError::new(
+                    SqlState::UNDEFINED_OBJECT,
+                    format!("role \"{name}\" does not exist"),
+                ));
+            }
+            Ok(())
+        })
+    }
+
+    /// Makes `user` the session user (and current user: SET ROLE ends).
+    fn set_session_authorization(
+        &mut self,
+        user: &str,
+        tag: &str,
+        sink: &mut dyn ResultSink,
+    ) -> Result<()> {
+        for (name, value) in [("session_authorization", user), ("role", "none")] {
+            self.settings.set_internal(name, value);
+            if let Some(t) = &mut self.txn {
+                t.session_settings.set_internal(name, value);
+            }
+        }
+        self.settings_changed();
+        sink.command_complete(tag)
     }
 
     /// SET TRANSACTION ISOLATION LEVEL ... / READ ONLY | READ WRITE.
@@ -107,8 +206,10 @@ impl Session {
                     t.session_settings.reset_all();
                 }
             }
-            // Only one role exists until roles arrive with the catalog.
-            ast::Reset::SessionAuthorization => {}
+            ast::Reset::SessionAuthorization => {
+                let user = self.info.user.clone();
+                return self.set_session_authorization(&user, "RESET", sink);
+            }
             ast::Reset::ConfigurationParameter(name) => {
                 let name = object_name(name).join(".");
                 self.settings.set(&name, None, Source::Session)?;

@@ -26,7 +26,7 @@ use columns::*;
 pub(crate) use rows::{
     catalog as session_catalog, descriptions as session_descriptions,
     lookup_namespaces as session_lookup_namespaces, namespaces as session_namespaces,
-    relations as session_relations, search_path as session_search_path,
+    relations as session_relations, role_name_of, role_oid_of, search_path as session_search_path,
 };
 pub use rows::{role_name, BUILTIN_DESCRIPTIONS, BUILTIN_SHARED_DESCRIPTIONS};
 
@@ -112,7 +112,12 @@ static RELATIONS: &[SysRel] = &[
         PG_ATTRIBUTE,
         Source::Rows(rows::pg_attribute),
     ),
-    rel("pg_auth_members", 1261, PG_AUTH_MEMBERS, Source::Empty),
+    rel(
+        "pg_auth_members",
+        1261,
+        PG_AUTH_MEMBERS,
+        Source::Rows(rows::pg_auth_members),
+    ),
     rel("pg_authid", 1260, PG_AUTHID, Source::Rows(rows::pg_authid)),
     rel(
         "pg_available_extension_versions",

@@ -13,10 +13,8 @@ use crate::expr::EvalCtx;
 use crate::types::DataType;
 use crate::value::{ArrayRef, Value};
 
-/// The bootstrap superuser's OID: every object's owner.
-pub const BOOTSTRAP_SUPERUSER: u32 = 10;
-/// Its name.
-pub const BOOTSTRAP_SUPERUSER_NAME: &str = "postgres";
+use crate::catalog::roles::PREDEFINED_ROLES;
+pub use crate::catalog::roles::{BOOTSTRAP_SUPERUSER, BOOTSTRAP_SUPERUSER_NAME};
 /// pg_database_owner, owner of schema public.
 pub const DATABASE_OWNER: u32 = 6171;
 /// The default collation.
@@ -211,7 +209,7 @@ pub(crate) fn namespaces(ctx: &EvalCtx<'_>) -> Result<Vec<(u32, String)>> {
 pub(crate) fn search_path(ctx: &EvalCtx<'_>) -> Result<Vec<u32>> {
     Ok(crate::catalog::temp_search_path(
         &ctx.settings.str("search_path"),
-        &ctx.info.user,
+        &crate::func::current_user(ctx),
         &namespaces(ctx)?,
         ctx.temp_namespace,
     ))
@@ -993,23 +991,7 @@ pub(super) fn pg_database(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
         .collect())
 }
 
-/// PostgreSQL 15's predefined roles.
-const PREDEFINED_ROLES: &[(u32, &str)] = &[
-    (3373, "pg_monitor"),
-    (3374, "pg_read_all_settings"),
-    (3375, "pg_read_all_stats"),
-    (3377, "pg_stat_scan_tables"),
-    (4200, "pg_signal_backend"),
-    (4544, "pg_checkpoint"),
-    (4569, "pg_read_server_files"),
-    (4570, "pg_write_server_files"),
-    (4571, "pg_execute_server_program"),
-    (6171, "pg_database_owner"),
-    (6181, "pg_read_all_data"),
-    (6182, "pg_write_all_data"),
-];
-
-/// The name of role `oid`, if it exists.
+/// The name of built-in role `oid`, if it is one.
 pub fn role_name(oid: u32) -> Option<&'static str> {
     if oid == BOOTSTRAP_SUPERUSER {
         return Some(BOOTSTRAP_SUPERUSER_NAME);
@@ -1020,27 +1002,80 @@ pub fn role_name(oid: u32) -> Option<&'static str> {
         .map(|(_, n)| *n)
 }
 
-/// pg_authid: the bootstrap superuser and the predefined roles.
-pub(super) fn pg_authid(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
-    let role = |oid: u32, name: &str, su: bool| {
-        Row::new(PG_AUTHID)
-            .oid("oid", oid)
-            .text("rolname", name)
-            .bool("rolsuper", su)
-            .bool("rolinherit", true)
-            .bool("rolcreaterole", su)
-            .bool("rolcreatedb", su)
-            .bool("rolcanlogin", su)
-            .bool("rolreplication", su)
-            .bool("rolbypassrls", su)
-            .int4("rolconnlimit", -1)
+/// Every role of the cluster, as the statement's transaction sees them.
+pub(crate) fn roles(ctx: &EvalCtx<'_>) -> Result<Vec<crate::catalog::roles::Role>> {
+    match &ctx.storage {
+        Some(st) => Ok(Catalog::new(st.engine, 0, st.own)
+            .roles()?
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect()),
+        None => Ok(crate::catalog::roles::Role::builtin()),
+    }
+}
+
+/// The name of role `oid`, stored or built in.
+pub(crate) fn role_name_of(ctx: &EvalCtx<'_>, oid: u32) -> Result<Option<String>> {
+    Ok(roles(ctx)?
+        .into_iter()
+        .find(|r| r.oid == oid)
+        .map(|r| r.name))
+}
+
+/// The OID of the role called `name`.
+pub(crate) fn role_oid_of(ctx: &EvalCtx<'_>, name: &str) -> Result<Option<u32>> {
+    Ok(roles(ctx)?
+        .into_iter()
+        .find(|r| r.name == name)
+        .map(|r| r.oid))
+}
+
+/// pg_authid: every role.
+pub(super) fn pg_authid(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    Ok(roles(ctx)?
+        .into_iter()
+        .map(|r| {
+            let row = Row::new(PG_AUTHID)
+                .oid("oid", r.oid)
+                .text("rolname", &r.name)
+                .bool("rolsuper", r.superuser)
+                .bool("rolinherit", r.inherit)
+                .bool("rolcreaterole", r.createrole)
+                .bool("rolcreatedb", r.createdb)
+                .bool("rolcanlogin", r.login)
+                .bool("rolreplication", r.replication)
+                .bool("rolbypassrls", r.bypassrls)
+                .int4("rolconnlimit", i64::from(r.connlimit));
+            let row = match &r.password {
+                Some(p) => row.text("rolpassword", p),
+                None => row,
+            };
+            match r.valid_until {
+                Some(t) => row.set("rolvaliduntil", Value::TimestampTz(t)),
+                None => row,
+            }
             .done()
+        })
+        .collect())
+}
+
+/// pg_auth_members: every membership.
+pub(super) fn pg_auth_members(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    let Some(st) = &ctx.storage else {
+        return Ok(Vec::new());
     };
-    Ok(
-        std::iter::once(role(BOOTSTRAP_SUPERUSER, BOOTSTRAP_SUPERUSER_NAME, true))
-            .chain(PREDEFINED_ROLES.iter().map(|(o, n)| role(*o, n, false)))
-            .collect(),
-    )
+    Ok(Catalog::new(st.engine, 0, st.own)
+        .memberships()?
+        .into_iter()
+        .map(|(_, m)| {
+            Row::new(PG_AUTH_MEMBERS)
+                .oid("roleid", m.role)
+                .oid("member", m.member)
+                .oid("grantor", m.grantor)
+                .bool("admin_option", m.admin)
+                .done()
+        })
+        .collect())
 }
 
 /// pg_am: PostgreSQL's access methods.

@@ -148,6 +148,7 @@ pub(super) fn pg_stat_activity(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
 pub(super) fn pg_settings(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
     let mut rows: Vec<Vec<Value>> = DEFS
         .iter()
+        .filter(|d| !crate::guc::NO_SHOW_ALL.contains(&d.name))
         .map(|d| {
             let shown = ctx.settings.show(d.name).unwrap_or_default();
             // pg_settings.setting is the value in the setting's unit.

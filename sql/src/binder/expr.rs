@@ -465,10 +465,7 @@ impl Binder<'_> {
                         .chain(self.outer.iter().flat_map(|o| o.0.columns.iter()))
                         .any(|c| c.table.as_deref() == Some(t.as_str())) =>
                 {
-                    SqlError::new(
-                        SqlState::UNDEFINED_TABLE,
-                        format!("missing FROM-clause entry for table \"{t}\""),
-                    )
+                    self.missing_from_entry(t)
                 }
                 Some(t) => SqlError::new(
                     SqlState::UNDEFINED_COLUMN,
@@ -1898,6 +1895,24 @@ impl Binder<'_> {
             )),
             _ => self.call(&name, bound, pos),
         }
+    }
+
+    /// 42P01 for a table qualifier not in scope: "invalid reference" when
+    /// it names a FROM item that this part of the query cannot see.
+    pub(super) fn missing_from_entry(&self, t: &str) -> SqlError {
+        if self.in_some_from(t) {
+            return SqlError::new(
+                SqlState::UNDEFINED_TABLE,
+                format!("invalid reference to FROM-clause entry for table \"{t}\""),
+            )
+            .with_hint(format!(
+                "There is an entry for table \"{t}\", but it cannot be referenced from this part of the query."
+            ));
+        }
+        SqlError::new(
+            SqlState::UNDEFINED_TABLE,
+            format!("missing FROM-clause entry for table \"{t}\""),
+        )
     }
 
     /// CURRENT_TIMESTAMP, CURRENT_USER and the other SQL value functions

@@ -192,6 +192,10 @@ pub struct Binder<'a> {
     srfs: Vec<(usize, crate::plan::Srf, Vec<crate::expr::Expr>)>,
     /// FOR UPDATE / SHARE of the SELECT being bound.
     locking: locking::Locking,
+    /// The names of every FROM item of the FROM clauses being bound,
+    /// innermost last: a reference to one that is not in scope there is
+    /// PostgreSQL's "invalid reference to FROM-clause entry".
+    from_names: Vec<Vec<String>>,
     /// The query is a cursor's: its rows keep the tuple ids of the table
     /// rows they come from (WHERE CURRENT OF).
     cursor_positions: bool,
@@ -236,6 +240,7 @@ impl<'a> Binder<'a> {
             group_consts: false,
             srfs: Vec::new(),
             locking: locking::Locking::default(),
+            from_names: Vec::new(),
             cursor_positions: false,
             cursor_tables: None,
         }

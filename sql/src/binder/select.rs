@@ -26,11 +26,13 @@ impl Binder<'_> {
         let nested = self.nested_srfs.take();
         let in_aggregate = std::mem::take(&mut self.in_aggregate);
         let locking = self.hide_locking();
+        let from_names = self.from_names.len();
         let out = match &q.with {
             Some(with) => self.with_clause(with).and_then(|()| self.query_body(q)),
             None => self.query_body(q),
         };
         self.unhide_locking(locking);
+        self.from_names.truncate(from_names);
         self.nested_srfs = nested;
         self.in_aggregate = in_aggregate;
         self.ctes.truncate(visible);
@@ -817,9 +819,12 @@ impl Binder<'_> {
                     let mut any = false;
                     for (i, c) in scope.columns.iter().enumerate() {
                         let wanted = match &table {
+                            // The system column tableoid and the tuple ids
+                            // of FOR UPDATE are not part of `t.*`.
                             Some(t) => {
                                 c.table.as_ref() == Some(t)
-                                    && !(c.hidden && c.name == SYSTEM_TABLEOID)
+                                    && !(c.hidden
+                                        && (c.name == SYSTEM_TABLEOID || c.name.starts_with('\0')))
                             }
                             None => !c.hidden,
                         };
@@ -842,10 +847,11 @@ impl Binder<'_> {
                         });
                     }
                     if let (false, Some(t)) = (any, table) {
-                        return Err(SqlError::new(
-                            SqlState::UNDEFINED_TABLE,
-                            format!("missing FROM-clause entry for table \"{t}\""),
-                        ));
+                        // `t.*` of a query around (a LATERAL subquery's
+                        // `SELECT ss1.*`): its columns as outer references.
+                        if !self.outer_star(&t, &mut exprs, &mut columns) {
+                            return Err(self.missing_from_entry(&t));
+                        }
                     }
                 }
             }
@@ -860,9 +866,78 @@ impl Binder<'_> {
         Ok((exprs, columns))
     }
 
+    /// `t.*` where `t` belongs to an enclosing query: its visible columns
+    /// as outer references (the innermost level that has `t`); false if
+    /// none has it.
+    fn outer_star(
+        &mut self,
+        t: &str,
+        exprs: &mut Vec<Expr>,
+        columns: &mut Vec<OutputColumn>,
+    ) -> bool {
+        let levels = self.outer.len();
+        for k in (0..levels).rev() {
+            let found: Vec<(usize, ScopeColumn)> = self.outer[k]
+                .0
+                .columns
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.table.as_deref() == Some(t) && !c.hidden)
+                .map(|(i, c)| (i, c.clone()))
+                .collect();
+            if found.is_empty() {
+                continue;
+            }
+            for level in &mut self.outer[k..] {
+                level.1 = true;
+            }
+            for (i, c) in found {
+                exprs.push(Expr {
+                    kind: ExprKind::Outer {
+                        depth: levels - k,
+                        index: i,
+                    },
+                    ty: c.ty,
+                    typmod: c.typmod,
+                    pos: None,
+                });
+                columns.push(OutputColumn {
+                    name: c.name,
+                    ty: c.ty,
+                    typmod: c.typmod,
+                    table_oid: c.table_oid,
+                    attnum: c.attnum,
+                });
+            }
+            return true;
+        }
+        false
+    }
+
     /// The FROM clause: its plan and the columns it makes visible. Several
     /// items are cross-joined left to right.
     pub(crate) fn from(&mut self, from: &[ast::TableWithJoins]) -> Result<(Plan, Scope)> {
+        // The names bound so far, kept until the query ends (query()).
+        self.from_names.push(Vec::new());
+        self.bind_from_items(from)
+    }
+
+    /// Records the names of a FROM item just bound.
+    fn bound_item(&mut self, tf: &TableFactor) {
+        let mut names = Vec::new();
+        item_names(tf, &mut names);
+        if let Some(level) = self.from_names.last_mut() {
+            level.extend(names);
+        }
+    }
+
+    /// Whether `table` names a FROM item of a FROM clause being bound
+    /// (though not in scope where it is referenced).
+    pub(super) fn in_some_from(&self, table: &str) -> bool {
+        self.from_names.iter().flatten().any(|n| n == table)
+    }
+
+    fn bind_from_items(&mut self, from: &[ast::TableWithJoins]) -> Result<(Plan, Scope)> {
         let mut acc: Option<(Plan, Scope, bool)> = None;
         let cross = ast::JoinOperator::CrossJoin(ast::JoinConstraint::None);
         for item in from {
@@ -872,21 +947,43 @@ impl Binder<'_> {
                 lateral_subquery(&item.relation).is_some() || is_function(&item.relation)
             }) {
                 let right = self.factor_after(&item.relation, &left.1)?;
+                self.bound_item(&item.relation);
                 let left = acc.take().ok_or_else(|| SqlError::internal("lateral"))?;
                 let mut cur = self.join_with(left, right, &cross)?;
                 for j in &item.joins {
                     let right = self.factor_after(&j.relation, &cur.1)?;
+                    self.bound_item(&j.relation);
                     cur = self.join_with(cur, right, &j.join_operator)?;
                 }
                 acc = Some(cur);
                 continue;
             }
-            let (plan, scope) = self.table_factor(&item.relation)?;
-            let mut cur = (plan, scope, false);
-            for j in &item.joins {
-                let right = self.factor_after(&j.relation, &cur.1)?;
-                cur = self.join_with(cur, right, &j.join_operator)?;
+            // `a, b JOIN LATERAL (... a.x ...)`: a LATERAL item inside a
+            // join sees the comma items before it too; the whole join is
+            // then rerun per row of them.
+            let sees_before = acc.is_some()
+                && item
+                    .joins
+                    .iter()
+                    .any(|j| lateral_subquery(&j.relation).is_some() || is_function(&j.relation));
+            if sees_before {
+                let left = acc.as_ref().map(|l| l.1.clone()).unwrap_or_default();
+                self.outer.push((left, false));
             }
+            let built = (|| {
+                let (plan, scope) = self.table_factor(&item.relation)?;
+                self.bound_item(&item.relation);
+                let mut cur = (plan, scope, false);
+                for j in &item.joins {
+                    let right = self.factor_after(&j.relation, &cur.1)?;
+                    self.bound_item(&j.relation);
+                    cur = self.join_with(cur, right, &j.join_operator)?;
+                }
+                Ok::<_, SqlError>(cur)
+            })();
+            let correlated = sees_before && self.outer.pop().is_some_and(|(_, c)| c);
+            let mut cur = built?;
+            cur.2 = correlated;
             acc = Some(match acc {
                 None => cur,
                 Some(left) => self.join_with(left, cur, &cross)?,
@@ -1782,6 +1879,35 @@ fn has_aggregate(e: &Expr) -> bool {
     let mut found = false;
     e.visit(&mut |x| found |= matches!(x.kind, ExprKind::Aggregate(_)));
     found
+}
+
+/// The name a FROM item is referenced by (its alias, or a table's or
+/// function's own name), and those of the items of a parenthesized join.
+fn item_names(tf: &TableFactor, out: &mut Vec<String>) {
+    match tf {
+        TableFactor::Table { alias: Some(a), .. }
+        | TableFactor::Derived { alias: Some(a), .. }
+        | TableFactor::Function { alias: Some(a), .. }
+        | TableFactor::UNNEST { alias: Some(a), .. } => out.push(ident(&a.name)),
+        TableFactor::Table { name, .. } | TableFactor::Function { name, .. } => {
+            if let Some(last) = object_name(name).pop() {
+                out.push(last);
+            }
+        }
+        TableFactor::NestedJoin {
+            table_with_joins,
+            alias,
+        } => {
+            if let Some(a) = alias {
+                out.push(ident(&a.name));
+            }
+            item_names(&table_with_joins.relation, out);
+            for j in &table_with_joins.joins {
+                item_names(&j.relation, out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Whether an expression contains a window function call.

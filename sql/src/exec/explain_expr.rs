@@ -74,6 +74,29 @@ pub fn expr(e: &Expr, n: &Names<'_>) -> String {
             sub(arg),
             if *negated { "NOT " } else { "" }
         ),
+        // A correlated EXISTS the planner turned into a hashed IN shows
+        // as PostgreSQL shows its hashed alternative: the SubPlan alone.
+        ExprKind::IsBool {
+            arg,
+            value: Some(true),
+            negated: false,
+        } if matches!(&arg.kind, ExprKind::SubLink(s) if matches!(s.kind, SubLinkKind::Any { .. })) => {
+            sub(arg)
+        }
+        ExprKind::IsBool {
+            arg,
+            value,
+            negated,
+        } => format!(
+            "({} IS {}{})",
+            sub(arg),
+            if *negated { "NOT " } else { "" },
+            match value {
+                Some(true) => "TRUE",
+                Some(false) => "FALSE",
+                None => "UNKNOWN",
+            }
+        ),
         ExprKind::InList { arg, list, negated } => {
             let items: Vec<&Expr> = list.iter().map(|(x, _)| x).collect();
             let array = array_of(&items, n);

@@ -87,6 +87,151 @@ fn in_expr(e: Expr, ctx: &mut EvalCtx<'_>, blocks: &dyn Fn(&TableDef) -> u32) ->
     if let ExprKind::SubLink(s) = &mut kind {
         let p = std::mem::replace(&mut s.plan, Plan::OneRow);
         s.plan = optimize(p, ctx, blocks, false)?;
+        if let Some(hashed) = exists_as_hashed_in(s) {
+            return Ok(Expr { kind: hashed, ..e });
+        }
     }
     Ok(Expr { kind, ..e })
+}
+
+/// `e` with its references to the row one level out made references to
+/// the row it is evaluated on.
+fn outer_to_columns(e: Expr) -> Result<Expr> {
+    let kind = match e.kind {
+        ExprKind::Outer { depth: 1, index } => ExprKind::Column(index),
+        k => k.map_children(outer_to_columns)?,
+    };
+    Ok(Expr { kind, ..e })
+}
+
+/// Whether an expression reads a row of an enclosing query (or holds a
+/// subquery that may).
+fn reads_outer(e: &Expr) -> bool {
+    let mut found = false;
+    e.visit(&mut |x| {
+        found |= match &x.kind {
+            ExprKind::Outer { .. } => true,
+            ExprKind::SubLink(s) => s.correlated,
+            _ => false,
+        }
+    });
+    found
+}
+
+/// Whether any expression of a plan reads an enclosing query's row.
+fn plan_reads_outer(plan: &mut Plan) -> bool {
+    plan.exprs_mut().into_iter().any(|e| reads_outer(e))
+        || plan.children_mut().into_iter().any(plan_reads_outer)
+}
+
+/// A correlated `EXISTS (SELECT ... FROM ... WHERE inner = outer AND
+/// rest)` whose only tie to the outer row is that equality, as
+/// `(outer = ANY (SELECT inner FROM ... WHERE rest)) IS TRUE`: the
+/// subquery runs once and is probed through a hash set, where it ran
+/// again for every outer row (PostgreSQL's hashed alternative SubPlan).
+/// None if the subquery has another shape.
+fn exists_as_hashed_in(s: &mut crate::expr::SubLink) -> Option<ExprKind> {
+    use crate::expr::{SubLink, SubLinkKind};
+    if !matches!(s.kind, SubLinkKind::Exists) || !s.correlated {
+        return None;
+    }
+    // Project (its values do not matter to EXISTS) over Filter over a
+    // plan that does not read the outer row.
+    let Plan::Project { input, exprs } = &mut s.plan else {
+        return None;
+    };
+    if exprs.iter().any(reads_outer) {
+        return None;
+    }
+    let Plan::Filter { input, predicate } = &mut **input else {
+        return None;
+    };
+    if plan_reads_outer(input) {
+        return None;
+    }
+    let conjuncts: Vec<Expr> = match &predicate.kind {
+        ExprKind::And(items) => items.clone(),
+        _ => vec![predicate.clone()],
+    };
+    let mut tie: Option<(Expr, Expr, &'static crate::func::FuncDef)> = None;
+    let mut rest = Vec::new();
+    for c in conjuncts {
+        if !reads_outer(&c) {
+            rest.push(c);
+            continue;
+        }
+        if tie.is_some() {
+            return None;
+        }
+        let ExprKind::Call { def, args } = &c.kind else {
+            return None;
+        };
+        if def.name != "=" || args.len() != 2 {
+            return None;
+        }
+        // One side reads only the outer row (one level out), the other
+        // only the subquery's.
+        let outer_only = |e: &Expr| {
+            let mut ok = true;
+            e.visit(&mut |x| match &x.kind {
+                ExprKind::Outer { depth, .. } => ok &= *depth == 1,
+                ExprKind::Column(_) | ExprKind::SubLink(_) | ExprKind::Aggregate(_) => ok = false,
+                _ => {}
+            });
+            ok && reads_outer(e)
+        };
+        let (inner, outer) = if outer_only(&args[1]) && !reads_outer(&args[0]) {
+            (args[0].clone(), args[1].clone())
+        } else if outer_only(&args[0]) && !reads_outer(&args[1]) {
+            (args[1].clone(), args[0].clone())
+        } else {
+            return None;
+        };
+        if def.args.len() != 2 || def.args[0] != def.args[1] {
+            return None;
+        }
+        tie = Some((inner, outer, *def));
+    }
+    let (inner, outer, op) = tie?;
+    // The outer side now reads the row the expression is evaluated on.
+    let arg = outer_to_columns(outer).ok()?;
+    let source = std::mem::replace(&mut **input, Plan::OneRow);
+    let filtered = match rest.len() {
+        0 => source,
+        1 => Plan::Filter {
+            input: Box::new(source),
+            predicate: rest.pop()?,
+        },
+        _ => Plan::Filter {
+            input: Box::new(source),
+            predicate: Expr {
+                kind: ExprKind::And(rest),
+                ty: crate::types::DataType::Bool,
+                typmod: -1,
+                pos: None,
+            },
+        },
+    };
+    let plan = Plan::Project {
+        input: Box::new(filtered),
+        exprs: vec![inner],
+    };
+    let any = Expr {
+        kind: ExprKind::SubLink(Box::new(SubLink {
+            kind: SubLinkKind::Any {
+                arg: Box::new(arg),
+                op,
+            },
+            plan,
+            correlated: false,
+        })),
+        ty: crate::types::DataType::Bool,
+        typmod: -1,
+        pos: None,
+    };
+    Some(ExprKind::IsBool {
+        arg: Box::new(any),
+        value: Some(true),
+        negated: false,
+    })
 }

@@ -98,6 +98,11 @@ impl Binder<'_> {
         scope: &Scope,
         pos: Option<u32>,
     ) -> Result<Expr> {
+        if let AstExpr::Tuple(items) = left {
+            if items.len() > 1 {
+                return self.row_quantified(items, op, q, any, scope, pos);
+            }
+        }
         let arg = self.expr(left, scope)?;
         let (bound, correlated) = self.subquery(q, scope)?;
         let [col] = bound.columns.as_slice() else {
@@ -130,6 +135,82 @@ impl Binder<'_> {
                 input: Box::new(bound.plan),
                 exprs: vec![inner],
             },
+        };
+        let kind = if any {
+            SubLinkKind::Any {
+                arg: Box::new(arg),
+                op: def,
+            }
+        } else {
+            SubLinkKind::All {
+                arg: Box::new(arg),
+                op: def,
+            }
+        };
+        Ok(Expr {
+            kind: ExprKind::SubLink(Box::new(SubLink {
+                kind,
+                plan,
+                correlated,
+            })),
+            ty: DataType::Bool,
+            typmod: -1,
+            pos: None,
+        })
+    }
+
+    /// `(a, b) = ANY (SELECT x, y ...)` (IN) and `(a, b) <> ALL (...)`
+    /// (NOT IN): field by field, each pair coerced as `=` would, compared
+    /// as rows (NULL when no row matches and some field was NULL).
+    fn row_quantified(
+        &mut self,
+        items: &[AstExpr],
+        op: &str,
+        q: &ast::Query,
+        any: bool,
+        scope: &Scope,
+        pos: Option<u32>,
+    ) -> Result<Expr> {
+        let def = match op {
+            "=" => &crate::func::RECORD_EQ,
+            "<>" => &crate::func::RECORD_NE,
+            other => {
+                return Err(SqlError::unsupported(format!(
+                    "row comparison {other} with ANY/ALL"
+                )))
+            }
+        };
+        let mut left = Vec::with_capacity(items.len());
+        for item in items {
+            left.push(self.expr(item, scope)?);
+        }
+        let (bound, correlated) = self.subquery(q, scope)?;
+        if bound.columns.len() != left.len() {
+            let msg = if bound.columns.len() > left.len() {
+                "subquery has too many columns"
+            } else {
+                "subquery has too few columns"
+            };
+            return Err(SqlError::syntax(msg, pos));
+        }
+        let mut args = Vec::with_capacity(left.len());
+        let mut inner = Vec::with_capacity(left.len());
+        for (i, (l, col)) in left.into_iter().zip(&bound.columns).enumerate() {
+            let c = Expr {
+                kind: ExprKind::Column(i),
+                ty: col.ty,
+                typmod: col.typmod,
+                pos: None,
+            };
+            let (_, l, c) = self.comparison("=", l, c, pos)?;
+            args.push(l);
+            inner.push(c);
+        }
+        let names: Vec<String> = (1..=args.len()).map(|i| format!("f{i}")).collect();
+        let arg = crate::func::row_constructor(names.clone(), args);
+        let plan = Plan::Project {
+            input: Box::new(bound.plan),
+            exprs: vec![crate::func::row_constructor(names, inner)],
         };
         let kind = if any {
             SubLinkKind::Any {

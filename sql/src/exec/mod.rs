@@ -325,7 +325,12 @@ pub fn sublink(s: &SubLink, row: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Valu
         SubLinkKind::Exists | SubLinkKind::Scalar | SubLinkKind::Array => Value::Null,
     };
     if let (false, SubLinkKind::Any { op, .. }) = (s.correlated, &s.kind) {
-        if op.name == "=" && op.args.len() == 2 && op.args[0] == op.args[1] {
+        // Rows compare field by field (NULL fields), not by key bytes.
+        if op.name == "="
+            && op.args.len() == 2
+            && op.args[0] == op.args[1]
+            && op.args[0] != crate::types::DataType::Record
+        {
             if let Some(v) = hashed_any(s, &arg, ctx)? {
                 return Ok(v);
             }

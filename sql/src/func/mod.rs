@@ -169,6 +169,56 @@ static ROW_CTOR: FuncDef = non_strict(f("row", &[], DataType::Record, |a, _| {
 }));
 
 /// A row value of `fields` named `names` (f1, f2 ... for ROW(...)).
+/// Row equality as PostgreSQL's record_eq: false if some pair of fields
+/// differs, else NULL if some field is NULL, else true (the fields are
+/// already of matching types).
+fn record_equal(a: &[Value]) -> crate::error::Result<Option<bool>> {
+    let (Some(Value::Record(x)), Some(Value::Record(y))) = (a.first(), a.get(1)) else {
+        return Ok(None);
+    };
+    let (x, y) = (x.items(), y.items());
+    if x.len() != y.len() {
+        return Err(crate::error::SqlError::new(
+            crate::error::SqlState::DATATYPE_MISMATCH,
+            "cannot compare record types with different numbers of columns",
+        ));
+    }
+    let mut saw_null = false;
+    for (l, r) in x.iter().zip(y) {
+        if l.is_null() || r.is_null() {
+            saw_null = true;
+            continue;
+        }
+        match l.compare(r) {
+            Some(std::cmp::Ordering::Equal) => {}
+            Some(_) => return Ok(Some(false)),
+            None => {
+                return Err(crate::error::SqlError::new(
+                    crate::error::SqlState::DATATYPE_MISMATCH,
+                    "cannot compare dissimilar column types",
+                ))
+            }
+        }
+    }
+    Ok((!saw_null).then_some(true))
+}
+
+/// `row = row`, for `(a, b) IN (SELECT x, y ...)`.
+pub static RECORD_EQ: FuncDef = f(
+    "=",
+    &[DataType::Record, DataType::Record],
+    DataType::Bool,
+    |a, _| Ok(record_equal(a)?.map_or(Value::Null, Value::Bool)),
+);
+
+/// `row <> row`, for `(a, b) NOT IN (SELECT x, y ...)` (`<> ALL`).
+pub static RECORD_NE: FuncDef = f(
+    "<>",
+    &[DataType::Record, DataType::Record],
+    DataType::Bool,
+    |a, _| Ok(record_equal(a)?.map_or(Value::Null, |b| Value::Bool(!b))),
+);
+
 pub fn row_constructor(names: Vec<String>, fields: Vec<crate::expr::Expr>) -> crate::expr::Expr {
     let names = crate::expr::Expr {
         kind: crate::expr::ExprKind::Const(Value::Array(crate::value::ArrayRef::new(

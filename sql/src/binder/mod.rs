@@ -77,10 +77,28 @@ pub trait TableSource {
         ]
     }
 
+    /// The RETURNING rows of data-modifying WITH query `name`, run
+    /// before the statement.
+    fn dml_cte(&mut self, _name: &str) -> Option<DmlCte> {
+        None
+    }
+
     /// The cluster's roles.
     fn roles(&mut self) -> Vec<crate::catalog::roles::Role> {
         crate::catalog::roles::Role::builtin()
     }
+}
+
+/// The result of a data-modifying WITH query: its RETURNING columns and
+/// rows.
+#[derive(Debug, Clone)]
+pub struct DmlCte {
+    /// The WITH query's name.
+    pub name: String,
+    /// RETURNING's columns (renamed by the WITH query's column list).
+    pub columns: Vec<crate::plan::OutputColumn>,
+    /// The rows.
+    pub rows: Arc<Vec<Vec<crate::value::Value>>>,
 }
 
 /// No tables at all (tests, expressions outside statements).

@@ -64,6 +64,20 @@ impl Binder<'_> {
     pub(super) fn with_clause(&mut self, with: &ast::With) -> Result<()> {
         for cte in &with.cte_tables {
             let name = ident(&cte.alias.name);
+            if matches!(
+                cte.query.body.as_ref(),
+                ast::SetExpr::Insert(_) | ast::SetExpr::Update(_) | ast::SetExpr::Delete(_)
+            ) {
+                // Run before the statement: cte_ref finds its rows.
+                if self.tables.dml_cte(&name).is_none() {
+                    return Err(SqlError::new(
+                        SqlState::FEATURE_NOT_SUPPORTED,
+                        "WITH clause containing a data-modifying statement must be at the top level",
+                    )
+                    .at(self.pos(cte.alias.name.span.start)));
+                }
+                continue;
+            }
             if self
                 .ctes
                 .iter()
@@ -200,7 +214,39 @@ impl Binder<'_> {
         let [name] = parts else {
             return None;
         };
-        let def = self.ctes.iter_mut().rev().find(|c| &c.name == name)?;
+        let Some(def) = self.ctes.iter_mut().rev().find(|c| &c.name == name) else {
+            return self.tables.dml_cte(name).map(|c| {
+                let plan = if c.rows.is_empty() {
+                    // No rows, with the right width.
+                    Plan::Filter {
+                        input: Box::new(Plan::Values(vec![c
+                            .columns
+                            .iter()
+                            .map(|col| {
+                                crate::expr::Expr::constant(crate::value::Value::Null, col.ty)
+                            })
+                            .collect()])),
+                        predicate: crate::expr::Expr::constant(
+                            crate::value::Value::Bool(false),
+                            crate::types::DataType::Bool,
+                        ),
+                    }
+                } else {
+                    Plan::Values(
+                        c.rows
+                            .iter()
+                            .map(|r| {
+                                r.iter()
+                                    .zip(&c.columns)
+                                    .map(|(v, col)| crate::expr::Expr::constant(v.clone(), col.ty))
+                                    .collect()
+                            })
+                            .collect(),
+                    )
+                };
+                (plan, c.columns)
+            });
+        };
         Some(match &mut def.kind {
             CteKind::Query(b) => (b.plan.clone(), b.columns.clone()),
             CteKind::WorkTable { id, columns, used } => {

@@ -67,6 +67,9 @@ pub struct Stmt<'s> {
     pub(crate) temp: &'s super::temp::TempSchema,
     /// The session's SQL cursors (pg_cursors).
     pub(crate) cursors: &'s super::Cursors,
+    /// The RETURNING rows of the statement's data-modifying WITH queries,
+    /// run before it (`WITH d AS (DELETE ... RETURNING *) SELECT ...`).
+    pub(crate) dml_ctes: Vec<crate::binder::DmlCte>,
 }
 
 impl<'s> Stmt<'s> {
@@ -460,6 +463,10 @@ impl TableSource for Stmt<'_> {
         Some((index.oid, table.namespace))
     }
 
+    fn dml_cte(&mut self, name: &str) -> Option<crate::binder::DmlCte> {
+        self.dml_ctes.iter().find(|c| c.name == name).cloned()
+    }
+
     fn namespaces(&mut self) -> Vec<(u32, String)> {
         Stmt::namespaces(self)
             .map(|n| n.as_ref().clone())
@@ -567,6 +574,7 @@ impl Stmt<'_> {
             cursors: self.cursors,
             temp: self.temp,
             sequences: self.sequences,
+            dml_ctes: Vec::new(),
         };
         let result = match stmt.as_ref() {
             Statement::Query(q) => super::Session::select(&mut inner, q, &mut out),

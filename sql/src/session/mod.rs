@@ -681,6 +681,7 @@ impl Session {
             sequences,
             cursors,
             temp,
+            dml_ctes: Vec::new(),
         };
         // After a catalog change, the registry of user types is brought
         // up to date before rows are read (usertype.rs). A failure here
@@ -1074,6 +1075,10 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
         }
     };
     match stmt {
+        Statement::Query(q) if has_dml_cte(q) => {
+            writable_ctes(ctx, q, sink)?;
+            Ok(Dispatched::Done)
+        }
         Statement::Query(q) => {
             Session::select(ctx, q, sink)?;
             Ok(Dispatched::SettingsChanged)
@@ -1220,6 +1225,167 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             "the statement \"{}\"",
             statement_kind(other)
         ))),
+    }
+}
+
+/// The data-modifying statement a WITH query or query body is, if any.
+fn dml_of(body: &ast::SetExpr) -> Option<&Statement> {
+    match body {
+        ast::SetExpr::Insert(s) | ast::SetExpr::Update(s) | ast::SetExpr::Delete(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// Whether a query has data-modifying WITH queries, or is a
+/// data-modifying statement under WITH.
+pub(super) fn has_dml_cte(q: &ast::Query) -> bool {
+    q.with
+        .as_ref()
+        .is_some_and(|w| w.cte_tables.iter().any(|c| dml_of(&c.query.body).is_some()))
+        || dml_of(&q.body).is_some()
+}
+
+/// `WITH d AS (INSERT | UPDATE | DELETE ... [RETURNING ...]) query`: each
+/// data-modifying WITH query runs first, once, in order, and its
+/// RETURNING rows stand for its name in what follows; all of them and
+/// the main query run under the statement's one command id, so the main
+/// query sees the tables as they were (PostgreSQL's rule).
+fn writable_ctes(ctx: &mut Stmt<'_>, q: &ast::Query, sink: &mut dyn ResultSink) -> Result<()> {
+    if let Some(with) = &q.with {
+        if with.recursive
+            && with
+                .cte_tables
+                .iter()
+                .any(|c| dml_of(&c.query.body).is_some())
+        {
+            // PostgreSQL allows it; the recursive machinery here does not
+            // mix with a data-modifying term.
+            return Err(SqlError::unsupported(
+                "data-modifying statements in WITH RECURSIVE",
+            ));
+        }
+        for cte in &with.cte_tables {
+            let Some(stmt) = dml_of(&cte.query.body) else {
+                continue;
+            };
+            let mut rows = ReturningRows::default();
+            match stmt {
+                Statement::Insert(i) => crate::table::insert(ctx, i, &mut rows)?,
+                Statement::Update(u) => crate::table::update(ctx, u, &mut rows)?,
+                Statement::Delete(d) => crate::table::delete(ctx, d, &mut rows)?,
+                _ => return Err(SqlError::internal("a WITH query that modifies nothing")),
+            }
+            for n in rows.notices.drain(..) {
+                sink.notice(&n)?;
+            }
+            let mut columns = rows.columns;
+            for (c, n) in columns.iter_mut().zip(&cte.alias.columns) {
+                c.name = crate::binder::ident(&n.name);
+            }
+            ctx.dml_ctes.push(crate::binder::DmlCte {
+                name: crate::binder::ident(&cte.alias.name),
+                columns,
+                rows: std::sync::Arc::new(rows.rows),
+            });
+        }
+    }
+    let result = match dml_of(&q.body) {
+        Some(Statement::Insert(i)) => crate::table::insert(ctx, i, sink),
+        Some(Statement::Update(u)) => crate::table::update(ctx, u, sink),
+        Some(Statement::Delete(d)) => crate::table::delete(ctx, d, sink),
+        Some(_) => Err(SqlError::internal("a query body that modifies nothing")),
+        None => Session::select(ctx, q, sink),
+    };
+    ctx.dml_ctes.clear();
+    result
+}
+
+/// The result columns of a query with data-modifying WITH queries, bound
+/// without running anything (Parse and Describe); their parameter types
+/// go to `ctx`.
+pub(super) fn describe_writable(
+    ctx: &mut Stmt<'_>,
+    q: &ast::Query,
+) -> Result<Option<Vec<crate::plan::OutputColumn>>> {
+    fn returning(
+        ctx: &mut Stmt<'_>,
+        stmt: &Statement,
+    ) -> Result<Option<Vec<crate::plan::OutputColumn>>> {
+        Ok(match stmt {
+            Statement::Insert(i) => crate::table::bind_insert(ctx, i)?
+                .columns()
+                .map(<[_]>::to_vec),
+            Statement::Update(u) => crate::table::bind_update(ctx, u)?
+                .columns()
+                .map(<[_]>::to_vec),
+            Statement::Delete(d) => crate::table::bind_delete(ctx, d)?
+                .columns()
+                .map(<[_]>::to_vec),
+            _ => None,
+        })
+    }
+    let out = (|| {
+        if let Some(with) = &q.with {
+            for cte in &with.cte_tables {
+                let Some(stmt) = dml_of(&cte.query.body) else {
+                    continue;
+                };
+                let mut columns = returning(ctx, stmt)?.unwrap_or_default();
+                for (c, n) in columns.iter_mut().zip(&cte.alias.columns) {
+                    c.name = crate::binder::ident(&n.name);
+                }
+                ctx.dml_ctes.push(crate::binder::DmlCte {
+                    name: crate::binder::ident(&cte.alias.name),
+                    columns,
+                    rows: std::sync::Arc::new(Vec::new()),
+                });
+            }
+        }
+        match dml_of(&q.body) {
+            Some(stmt) => returning(ctx, stmt),
+            None => Ok(Some(Session::bind_query(ctx, q)?.columns)),
+        }
+    })();
+    ctx.dml_ctes.clear();
+    out
+}
+
+/// Collects the RETURNING rows of a data-modifying WITH query.
+#[derive(Default)]
+struct ReturningRows {
+    columns: Vec<crate::plan::OutputColumn>,
+    rows: Vec<Vec<crate::value::Value>>,
+    notices: Vec<SqlError>,
+}
+
+impl ResultSink for ReturningRows {
+    fn row_description(&mut self, columns: &[crate::plan::OutputColumn]) -> Result<()> {
+        self.columns = columns.to_vec();
+        Ok(())
+    }
+    fn data_row(
+        &mut self,
+        row: &[crate::value::Value],
+        _: &crate::value::OutputStyle,
+    ) -> Result<()> {
+        self.rows.push(row.to_vec());
+        Ok(())
+    }
+    fn command_complete(&mut self, _: &str) -> Result<()> {
+        Ok(())
+    }
+    fn empty_query(&mut self) -> Result<()> {
+        Ok(())
+    }
+    fn notice(&mut self, n: &SqlError) -> Result<()> {
+        self.notices.push(n.clone());
+        Ok(())
+    }
+    fn portal_suspended(&mut self) -> Result<()> {
+        Ok(())
+    }
+    fn copy(&mut self) -> Option<&mut dyn crate::result::CopyChannel> {
+        None
     }
 }
 

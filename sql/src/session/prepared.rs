@@ -241,10 +241,12 @@ fn same_shape(a: Option<&[OutputColumn]>, b: Option<&[OutputColumn]>) -> bool {
 fn plannable(parsed: &Parsed) -> bool {
     matches!(
         parsed,
-        Parsed::Sql(s) if matches!(
-            s.as_ref(),
-            Statement::Query(_) | Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_)
-        )
+        Parsed::Sql(s) if match s.as_ref() {
+            // Its data-modifying WITH queries run before it (dispatch).
+            Statement::Query(q) => !super::has_dml_cte(q),
+            Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_) => true,
+            _ => false,
+        }
     )
 }
 
@@ -502,6 +504,22 @@ impl Session {
             _ => None,
         };
         let target = explained.as_ref().unwrap_or(parsed);
+        if let Parsed::Sql(s) = target {
+            if let Statement::Query(q) = s.as_ref() {
+                if super::has_dml_cte(q) {
+                    return self.in_statement(sql, true, |ctx| {
+                        ctx.param_types = types;
+                        ctx.variable_params = true;
+                        let columns = super::describe_writable(ctx, q)?;
+                        Ok(Analysis {
+                            param_types: std::mem::take(&mut ctx.param_types),
+                            columns,
+                            plan: None,
+                        })
+                    });
+                }
+            }
+        }
         if !plannable(target) {
             return Ok(Analysis {
                 param_types: types,

@@ -483,22 +483,22 @@ pub(crate) fn apply(
     }
     let (type_min, type_max) = type_range(ty);
     let (old_min, old_max) = type_range(old_type);
-    // A bound left at its type's default follows a change of type.
-    let reset_max = as_type.is_some()
-        && base.is_some_and(|b| (b.increment > 0 && b.max == old_max) || b.max == -1);
-    let reset_min = as_type.is_some()
-        && base.is_some_and(|b| (b.increment < 0 && b.min == old_min) || b.min == 1);
+    // A bound at its old type's limit follows a change of type to the
+    // new type's (PostgreSQL's init_params).
+    let changed = as_type.is_some() && ty != old_type;
+    let reset_max = changed && base.is_some_and(|b| b.max == old_max);
+    let reset_min = changed && base.is_some_and(|b| b.min == old_min);
     let max = match (max, base) {
         (Some(Some(v)), _) => v,
         (None, Some(b)) if !reset_max => b.max,
-        _ if increment > 0 => type_max,
+        _ if increment > 0 || reset_max => type_max,
         _ => -1,
     };
     let min = match (min, base) {
         (Some(Some(v)), _) => v,
         (None, Some(b)) if !reset_min => b.min,
-        _ if increment > 0 => 1,
-        _ => type_min,
+        _ if increment < 0 || reset_min => type_min,
+        _ => 1,
     };
     let tname = crate::func::format_type(ty, -1);
     if max < type_min || max > type_max {

@@ -53,7 +53,7 @@ pub fn sequence_statement(
     let applied = sequence::apply(None, DataType::Int8, &s.options)?;
     let mut def = applied.def;
     if let Some(Some(owner)) = &applied.owned_by {
-        def.owner = Some(owner_column(ctx, owner)?);
+        def.owner = Some(owner_column(ctx, owner, ns)?);
     }
     let xid = ctx.write_xid("CREATE SEQUENCE")?;
     new_sequence(
@@ -68,8 +68,9 @@ pub fn sequence_statement(
 }
 
 /// The (table OID, attribute number) OWNED BY names: 42P16 unless
-/// `table.column` of an existing table.
-fn owner_column(ctx: &mut Stmt<'_>, owner: &ObjectName) -> Result<(u32, i16)> {
+/// `table.column` of an existing table, 55000 unless the table is in the
+/// sequence's schema `seq_ns`.
+fn owner_column(ctx: &mut Stmt<'_>, owner: &ObjectName, seq_ns: u32) -> Result<(u32, i16)> {
     let parts = object_name(owner);
     let Some((column, table)) = parts.split_last() else {
         return Err(SqlError::internal("empty OWNED BY name"));
@@ -81,10 +82,24 @@ fn owner_column(ctx: &mut Stmt<'_>, owner: &ObjectName) -> Result<(u32, i16)> {
         )
         .with_hint("Specify OWNED BY table.column or OWNED BY NONE."));
     }
+    let other_schema = || {
+        SqlError::new(
+            SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE,
+            "sequence must be in same schema as table it is linked to",
+        )
+    };
+    if crate::catalog::SystemView::lookup(table).is_some()
+        && seq_ns != crate::catalog::system::PG_CATALOG_NS
+    {
+        return Err(other_schema());
+    }
     let (schema, name) = split_name(ctx, table)?;
     let Some(def) = ctx.open_table(schema, name, LockMode::AccessShare)? else {
         return Err(undefined_table("relation", name));
     };
+    if def.namespace != seq_ns {
+        return Err(other_schema());
+    }
     if def.view.is_some() || def.sequence.is_some() {
         return Err(SqlError::new(
             SqlState::WRONG_OBJECT_TYPE,
@@ -220,7 +235,7 @@ fn alter_sequence(ctx: &mut Stmt<'_>, s: &SequenceStatement) -> Result<()> {
     let applied = sequence::apply(Some(old), old.ty, &s.options)?;
     let mut def = applied.def;
     match &applied.owned_by {
-        Some(Some(owner)) => def.owner = Some(owner_column(ctx, owner)?),
+        Some(Some(owner)) => def.owner = Some(owner_column(ctx, owner, seq.namespace)?),
         Some(None) => def.owner = None,
         None => {}
     }

@@ -418,6 +418,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
     let tokens = locking::rewrite(tokens);
     let tokens = locking::current_of(tokens);
     let tokens = create_user(tokens);
+    let tokens = recursive_view(tokens);
     let mut targets = targets.into_iter().peekable();
     let mut p = Parser::new(&dialect)
         .with_recursion_limit(MAX_PARSE_DEPTH)
@@ -516,6 +517,104 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
 }
 
 pub use locking::{current_of_cursor, KEY_SHARE_MARK, NO_KEY_MARK};
+
+/// `CREATE [OR REPLACE] [TEMP] RECURSIVE VIEW name (cols) AS query` as
+/// PostgreSQL defines it: `CREATE ... VIEW name AS WITH RECURSIVE
+/// name (cols) AS (query) SELECT cols FROM name`.
+fn recursive_view(
+    tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
+) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
+    use sqlparser::tokenizer::TokenWithSpan;
+    let kw = |t: &TokenWithSpan, k: Keyword| matches!(&t.token, Token::Word(w) if w.keyword == k && w.quote_style.is_none());
+    if !tokens.iter().any(|t| kw(t, Keyword::RECURSIVE)) {
+        return tokens;
+    }
+    let t: Vec<TokenWithSpan> = tokens
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .cloned()
+        .collect();
+    // CREATE [OR REPLACE] [TEMP | TEMPORARY] RECURSIVE VIEW
+    let mut i = 0;
+    if !t.first().is_some_and(|x| kw(x, Keyword::CREATE)) {
+        return tokens;
+    }
+    i += 1;
+    if t.get(i).is_some_and(|x| kw(x, Keyword::OR))
+        && t.get(i + 1).is_some_and(|x| kw(x, Keyword::REPLACE))
+    {
+        i += 2;
+    }
+    if t.get(i)
+        .is_some_and(|x| kw(x, Keyword::TEMP) || kw(x, Keyword::TEMPORARY))
+    {
+        i += 1;
+    }
+    if !(t.get(i).is_some_and(|x| kw(x, Keyword::RECURSIVE))
+        && t.get(i + 1).is_some_and(|x| kw(x, Keyword::VIEW)))
+    {
+        return tokens;
+    }
+    let head: Vec<TokenWithSpan> = t[..i].to_vec();
+    let view_kw = t[i + 1].clone();
+    let mut j = i + 2;
+    // The name: words joined by periods.
+    let mut name = Vec::new();
+    while let Some(x) = t.get(j) {
+        match &x.token {
+            Token::Word(_)
+                if name
+                    .last()
+                    .is_none_or(|l: &TokenWithSpan| l.token == Token::Period) =>
+            {
+                name.push(x.clone())
+            }
+            Token::Period if !name.is_empty() => name.push(x.clone()),
+            _ => break,
+        }
+        j += 1;
+    }
+    let Some(last) = name.last().cloned() else {
+        return tokens;
+    };
+    // (cols)
+    if t.get(j).map(|x| &x.token) != Some(&Token::LParen) {
+        return tokens;
+    }
+    let Some(close) = (j..t.len()).find(|&k| t[k].token == Token::RParen) else {
+        return tokens;
+    };
+    let cols: Vec<TokenWithSpan> = t[j + 1..close].to_vec();
+    if !t.get(close + 1).is_some_and(|x| kw(x, Keyword::AS)) {
+        return tokens;
+    }
+    let end = (close + 2..t.len())
+        .find(|&k| t[k].token == Token::SemiColon)
+        .unwrap_or(t.len());
+    let body: Vec<TokenWithSpan> = t[close + 2..end].to_vec();
+    let span = view_kw.span;
+    let tok = |x: Token| TokenWithSpan::new(x, span);
+    let mut out = head;
+    out.push(view_kw);
+    out.extend(name);
+    out.push(tok(Token::make_keyword("AS")));
+    out.push(tok(Token::make_keyword("WITH")));
+    out.push(tok(Token::make_keyword("RECURSIVE")));
+    out.push(last.clone());
+    out.push(tok(Token::LParen));
+    out.extend(cols.iter().cloned());
+    out.push(tok(Token::RParen));
+    out.push(tok(Token::make_keyword("AS")));
+    out.push(tok(Token::LParen));
+    out.extend(body);
+    out.push(tok(Token::RParen));
+    out.push(tok(Token::make_keyword("SELECT")));
+    out.extend(cols);
+    out.push(tok(Token::make_keyword("FROM")));
+    out.push(last);
+    out.extend(t[end..].iter().cloned());
+    out
+}
 
 /// Marks the name of a CREATE USER turned into CREATE ROLE (a role that
 /// logs in by default): `CREATE ROLE "\0user".name`.

@@ -81,8 +81,32 @@ impl Session {
                     .set(&name, value.as_deref(), Source::Session)?;
             }
         }
+        if name == "role" {
+            self.publish_is_superuser();
+        }
         self.settings_changed();
         sink.command_complete("SET")
+    }
+
+    /// is_superuser (reported to the client) as the current user's role
+    /// has it; a login name the catalog does not know counts as one.
+    fn publish_is_superuser(&mut self) {
+        let role = self.settings.str("role");
+        let user = if role == "none" {
+            self.settings.str("session_authorization")
+        } else {
+            role
+        };
+        let superuser = self
+            .in_statement("", false, move |ctx| {
+                Ok(ctx.catalog().role(&user)?.is_none_or(|(_, r)| r.superuser))
+            })
+            .unwrap_or(true);
+        let value = if superuser { "on" } else { "off" };
+        self.settings.set_internal("is_superuser", value);
+        if let Some(t) = &mut self.txn {
+            t.session_settings.set_internal("is_superuser", value);
+        }
     }
 
     /// SET ROLE name: the role exists and the session user is a superuser
@@ -157,6 +181,7 @@ impl Session {
                 t.session_settings.set_internal(name, value);
             }
         }
+        self.publish_is_superuser();
         self.settings_changed();
         sink.command_complete(tag)
     }
@@ -218,6 +243,7 @@ impl Session {
                 }
             }
         }
+        self.publish_is_superuser();
         self.settings_changed();
         sink.command_complete("RESET")
     }

@@ -1303,7 +1303,8 @@ fn bind_sets(
     let mut sets: Vec<Option<Expr>> = vec![None; live.len()];
     // Columns assigned by subscript so far: more may follow.
     let mut subscripted = vec![false; live.len()];
-    for a in assignments {
+    let assignments = expand_tuples(b, assignments)?;
+    for a in &assignments {
         let ast::AssignmentTarget::ColumnName(col) = &a.target else {
             return Err(SqlError::unsupported("assigning to a column tuple"));
         };
@@ -1372,6 +1373,66 @@ fn bind_sets(
         sets[slot] = Some(e);
     }
     Ok(sets)
+}
+
+/// `SET (a, b) = (x, y)`, `= ROW(x, y)` or `= (SELECT x, y ...)` as one
+/// assignment per column; a sub-SELECT is read once per column
+/// (`(SELECT c2 FROM (sub-select) AS s (c1, c2))`), with its 21000 for
+/// more than one row as PostgreSQL's.
+fn expand_tuples(b: &Binder<'_>, assignments: &[ast::Assignment]) -> Result<Vec<ast::Assignment>> {
+    let mut out = Vec::with_capacity(assignments.len());
+    for a in assignments {
+        let ast::AssignmentTarget::Tuple(cols) = &a.target else {
+            out.push(a.clone());
+            continue;
+        };
+        let values: Vec<ast::Expr> = match &a.value {
+            ast::Expr::Tuple(items) => items.clone(),
+            ast::Expr::Function(f) if f.name.to_string().eq_ignore_ascii_case("row") => {
+                match &f.args {
+                    ast::FunctionArguments::List(l) => l
+                        .args
+                        .iter()
+                        .map(|arg| match arg {
+                            ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) => {
+                                Ok(e.clone())
+                            }
+                            _ => Err(SqlError::syntax("syntax error in ROW()", None)),
+                        })
+                        .collect::<Result<_>>()?,
+                    _ => Vec::new(),
+                }
+            }
+            ast::Expr::Subquery(q) => {
+                let names: Vec<String> = (1..=cols.len()).map(|i| format!("\"?c{i}\"")).collect();
+                (1..=cols.len())
+                    .map(|i| {
+                        crate::parser::parse_expr(&format!(
+                            "(SELECT \"?c{i}\" FROM ({q}) AS \"?s\" ({}))",
+                            names.join(", ")
+                        ))
+                    })
+                    .collect::<Result<_>>()?
+            }
+            _ => return Err(SqlError::syntax(
+                "source for a multiple-column UPDATE item must be a sub-SELECT or ROW() expression",
+                b.expr_pos(&a.value),
+            )),
+        };
+        if values.len() != cols.len() {
+            return Err(SqlError::syntax(
+                "number of columns does not match number of values",
+                b.expr_pos(&a.value),
+            ));
+        }
+        for (c, v) in cols.iter().zip(values) {
+            out.push(ast::Assignment {
+                target: ast::AssignmentTarget::ColumnName(c.clone()),
+                value: v,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// `col[...] = value` (INSERT's `(col[...])` target, UPDATE's SET): the

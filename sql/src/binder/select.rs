@@ -1292,8 +1292,26 @@ impl Binder<'_> {
                 .cloned()
                 .collect(),
         };
+        // `USING (cols) AS alias`: the merged columns under that name.
+        let using_alias = match constraint {
+            ast::JoinConstraint::UsingAlias(_, alias) => {
+                let alias = ident(alias);
+                if scope
+                    .columns
+                    .iter()
+                    .any(|c| c.table.as_deref() == Some(alias.as_str()))
+                {
+                    return Err(SqlError::new(
+                        SqlState::DUPLICATE_ALIAS,
+                        format!("table name \"{alias}\" specified more than once"),
+                    ));
+                }
+                Some(alias)
+            }
+            _ => None,
+        };
         let using: Vec<String> = match constraint {
-            ast::JoinConstraint::Using(names) => names
+            ast::JoinConstraint::Using(names) | ast::JoinConstraint::UsingAlias(names, _) => names
                 .iter()
                 .map(|n| object_name(n).pop().unwrap_or_default())
                 .collect(),
@@ -1413,6 +1431,15 @@ impl Binder<'_> {
             for i in order {
                 exprs.push(column_of(i, &scope.columns[i]));
                 columns.push(scope.columns[i].clone());
+            }
+            if let Some(alias) = &using_alias {
+                for k in 0..merged.len() {
+                    let mut c = columns[k].clone();
+                    exprs.push(column_of(k, &c));
+                    c.table = Some(alias.clone());
+                    c.hidden = true;
+                    columns.push(c);
+                }
             }
             plan = Plan::Project {
                 input: Box::new(plan),

@@ -467,13 +467,21 @@ impl Binder<'_> {
                 {
                     self.missing_from_entry(t)
                 }
-                Some(t) => SqlError::new(
-                    SqlState::UNDEFINED_COLUMN,
-                    format!("column {t}.{name} does not exist"),
+                Some(t) => with_column_hint(
+                    SqlError::new(
+                        SqlState::UNDEFINED_COLUMN,
+                        format!("column {t}.{name} does not exist"),
+                    ),
+                    (Some(t.as_str()), name),
+                    scope.columns.iter(),
                 ),
-                None => SqlError::new(
-                    SqlState::UNDEFINED_COLUMN,
-                    format!("column \"{name}\" does not exist"),
+                None => with_column_hint(
+                    SqlError::new(
+                        SqlState::UNDEFINED_COLUMN,
+                        format!("column \"{name}\" does not exist"),
+                    ),
+                    (None, name),
+                    scope.columns.iter().filter(|c| !c.hidden),
                 ),
             }
             .at(pos));
@@ -2061,4 +2069,76 @@ fn variadic_inner(e: &AstExpr) -> Option<&AstExpr> {
         [ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(a))] => Some(a),
         _ => None,
     }
+}
+
+/// PostgreSQL's hint for a misspelt column: the column of the FROM items
+/// whose name is closest to `name` (Levenshtein distance at most 3 and at
+/// most half its length; for `t.name` the distance of `t` to the item's
+/// name counts too), or the two equally close; nothing when more are as
+/// close.
+fn with_column_hint<'c>(
+    err: SqlError,
+    (qualifier, name): (Option<&str>, &str),
+    columns: impl Iterator<Item = &'c super::ScopeColumn>,
+) -> SqlError {
+    let mut best = 4usize;
+    let mut found: Vec<String> = Vec::new();
+    let mut crowded = false;
+    for c in columns {
+        let Some(table) = &c.table else { continue };
+        if c.name.starts_with('\0') || c.name == super::SYSTEM_TABLEOID {
+            continue;
+        }
+        let penalty = qualifier.map_or(0, |q| levenshtein(table, q));
+        if penalty > best {
+            continue;
+        }
+        let d = levenshtein(&c.name, name);
+        // More than half of the name written different: no suggestion.
+        if d > name.len() / 2 {
+            continue;
+        }
+        let d = d + penalty;
+        let shown = format!("{table}.{}", c.name);
+        if d < best {
+            best = d;
+            found = vec![shown];
+            crowded = false;
+        } else if d == best && !found.is_empty() && !found.contains(&shown) {
+            if found.len() == 2 {
+                found.clear();
+                crowded = true;
+            } else {
+                found.push(shown);
+            }
+        }
+    }
+    if crowded {
+        return err;
+    }
+    match found.as_slice() {
+        [one] => err.with_hint(format!(
+            "Perhaps you meant to reference the column \"{one}\"."
+        )),
+        [a, b] => err.with_hint(format!(
+            "Perhaps you meant to reference the column \"{a}\" or the column \"{b}\"."
+        )),
+        _ => err,
+    }
+}
+
+/// Edit distance between two strings (insert, delete, substitute: 1).
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = Vec::with_capacity(b.len() + 1);
+        cur.push(i + 1);
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }

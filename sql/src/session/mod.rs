@@ -841,6 +841,12 @@ impl Session {
         for n in eval.notices.drain(..) {
             sink.notice(&n)?;
         }
+        drop(eval);
+        Session::send_plan(ctx, std::mem::take(&mut lines), sink)
+    }
+
+    /// EXPLAIN's result: one "QUERY PLAN" text column, a row per line.
+    fn send_plan(ctx: &Stmt<'_>, lines: Vec<String>, sink: &mut dyn ResultSink) -> Result<()> {
         sink.row_description(&[crate::plan::OutputColumn {
             name: "QUERY PLAN".into(),
             ty: crate::types::DataType::Text,
@@ -848,8 +854,8 @@ impl Session {
             table_oid: 0,
             attnum: 0,
         }])?;
-        for line in lines.drain(..) {
-            sink.data_row(&[crate::value::Value::Text(line)], eval.style)?;
+        for line in lines {
+            sink.data_row(&[crate::value::Value::Text(line)], ctx.style)?;
         }
         sink.command_complete("EXPLAIN")
     }
@@ -1119,12 +1125,35 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             if format.is_some() {
                 return Err(SqlError::unsupported("EXPLAIN formats other than TEXT"));
             }
-            let Statement::Query(q) = statement.as_ref() else {
-                return Err(SqlError::unsupported(
-                    "EXPLAIN of statements other than SELECT",
-                ));
+            let lines = match statement.as_ref() {
+                Statement::Query(q) => {
+                    Session::explain(ctx, q, analyze, sink)?;
+                    return Ok(Dispatched::Done);
+                }
+                Statement::Update(_) | Statement::Delete(_) | Statement::Insert(_) if analyze => {
+                    return Err(SqlError::unsupported(
+                        "EXPLAIN ANALYZE of INSERT, UPDATE or DELETE",
+                    ));
+                }
+                Statement::Insert(i) => {
+                    let bound = crate::table::bind_insert(ctx, i)?;
+                    crate::table::explain_insert(ctx, bound)?
+                }
+                Statement::Update(u) => {
+                    let bound = crate::table::bind_update(ctx, u)?;
+                    crate::table::explain_modify(ctx, bound)?
+                }
+                Statement::Delete(d) => {
+                    let bound = crate::table::bind_delete(ctx, d)?;
+                    crate::table::explain_modify(ctx, bound)?
+                }
+                _ => {
+                    return Err(SqlError::unsupported(
+                        "EXPLAIN of statements other than SELECT, INSERT, UPDATE and DELETE",
+                    ))
+                }
             };
-            Session::explain(ctx, q, analyze, sink)?;
+            Session::send_plan(ctx, lines, sink)?;
             Ok(Dispatched::Done)
         }
         Statement::Insert(ins) => crate::table::insert(ctx, ins, sink).map(|()| Dispatched::Done),

@@ -797,6 +797,9 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
 struct Conflict {
     /// The unique indexes whose keys decide a conflict.
     arbiters: Vec<crate::catalog::IndexDef>,
+    /// The arbiters were named (a conflict target or constraint), not
+    /// every unique index of the table.
+    named: bool,
     /// DO UPDATE: new-value expressions per live column, over the
     /// existing row then the proposed one (EXCLUDED); None: DO NOTHING.
     sets: Option<Vec<Option<Expr>>>,
@@ -892,6 +895,7 @@ fn bind_conflict(
     };
     let ast::OnConflictAction::DoUpdate(du) = &oc.action else {
         return Ok(Conflict {
+            named: oc.conflict_target.is_some(),
             arbiters,
             sets: None,
             predicate: None,
@@ -904,6 +908,7 @@ fn bind_conflict(
     let sets = bind_sets(b, &du.assignments, def, &both, defaults, sql)?;
     let predicate = bind_where(b, du.selection.as_ref(), &both)?;
     Ok(Conflict {
+        named: oc.conflict_target.is_some(),
         arbiters,
         sets: Some(sets),
         predicate,
@@ -1074,35 +1079,8 @@ fn modify_rows(
     let pid = ctx.info.pid;
     let isolation = ctx.txn.isolation;
     let attrs = def.stored();
-    let scan = Plan::SeqScan {
-        table: Arc::clone(def),
-        with_tid: true,
-        needed: None,
-        alias: None,
-    };
-    // Target rows are the live columns then the tuple id; with FROM or
-    // USING, the other tables' columns follow (joined on WHERE).
     let width = def.live().count();
-    let plan = match (from, &predicate) {
-        (Some((other, other_width)), p) => {
-            let (keys, on) = crate::binder::split_equi_keys(p.iter().cloned().collect(), width + 1);
-            Plan::Join {
-                left: Box::new(scan),
-                right: Box::new(other),
-                kind: crate::plan::JoinKind::Inner,
-                keys,
-                on,
-                right_width: other_width,
-                left_width: width + 1,
-                merge: false,
-            }
-        }
-        (None, Some(p)) => Plan::Filter {
-            input: Box::new(scan),
-            predicate: p.clone(),
-        },
-        (None, None) => scan,
-    };
+    let plan = source_plan(def, from, predicate.as_ref());
     let style = ctx.style;
     let (mut eval, own) = ctx.eval_and_txn();
     let actor = Actor {
@@ -1202,6 +1180,101 @@ fn modify_rows(
         }
     }
     Ok((count, queue))
+}
+
+/// The rows an UPDATE or DELETE visits: the target's scan with tuple ids
+/// (its live columns, then the tuple id), filtered by WHERE, or joined
+/// on it with FROM / USING (whose columns follow).
+fn source_plan(def: &Arc<TableDef>, from: Option<(Plan, usize)>, predicate: Option<&Expr>) -> Plan {
+    let scan = Plan::SeqScan {
+        table: Arc::clone(def),
+        with_tid: true,
+        needed: None,
+        alias: None,
+    };
+    let width = def.live().count();
+    match (from, predicate) {
+        (Some((other, other_width)), p) => {
+            let (keys, on) =
+                crate::binder::split_equi_keys(p.iter().copied().cloned().collect(), width + 1);
+            Plan::Join {
+                left: Box::new(scan),
+                right: Box::new(other),
+                kind: crate::plan::JoinKind::Inner,
+                keys,
+                on,
+                right_width: other_width,
+                left_width: width + 1,
+                merge: false,
+            }
+        }
+        (None, Some(p)) => Plan::Filter {
+            input: Box::new(scan),
+            predicate: p.clone(),
+        },
+        (None, None) => scan,
+    }
+}
+
+/// EXPLAIN of a bound UPDATE or DELETE: `Update on t` / `Delete on t`
+/// over the plan of the rows it visits, as PostgreSQL prints it.
+pub fn explain_modify(ctx: &mut Stmt<'_>, bound: BoundModify) -> Result<Vec<String>> {
+    let verb = match bound.change {
+        Change::Update(..) => "Update",
+        Change::Delete => "Delete",
+    };
+    let plan = source_plan(&bound.def, bound.from, bound.predicate.as_ref());
+    let engine = ctx.engine();
+    let blocks = |t: &crate::catalog::TableDef| engine.nblocks(t.rel).unwrap_or(0);
+    let plan = crate::planner::optimize(plan, &mut ctx.eval_ctx(), &blocks, false)?;
+    Ok(nest_under(
+        format!("{verb} on {}", bound.def.name),
+        exec::explain::lines(&plan, None),
+    ))
+}
+
+/// EXPLAIN of a bound INSERT: `Insert on t` over `Result` (one VALUES
+/// row), `Values Scan on "*VALUES*"` (several) or the query's plan, with
+/// ON CONFLICT's resolution and arbiter indexes, as PostgreSQL prints it.
+pub fn explain_insert(ctx: &mut Stmt<'_>, bound: BoundInsert) -> Result<Vec<String>> {
+    let child = match bound.source {
+        Source::Values(rows) if rows.len() == 1 => vec!["Result".to_owned()],
+        Source::Values(_) => vec!["Values Scan on \"*VALUES*\"".to_owned()],
+        Source::Query(plan, _) => {
+            let engine = ctx.engine();
+            let blocks = |t: &crate::catalog::TableDef| engine.nblocks(t.rel).unwrap_or(0);
+            let plan = crate::planner::optimize(plan, &mut ctx.eval_ctx(), &blocks, false)?;
+            exec::explain::lines(&plan, None)
+        }
+    };
+    let mut lines = nest_under(format!("Insert on {}", bound.def.name), child);
+    if let Some(c) = &bound.conflict {
+        let resolution = if c.sets.is_some() {
+            "UPDATE"
+        } else {
+            "NOTHING"
+        };
+        let mut extra = vec![format!("  Conflict Resolution: {resolution}")];
+        if c.named && !c.arbiters.is_empty() {
+            let names: Vec<&str> = c.arbiters.iter().map(|ix| ix.name.as_str()).collect();
+            extra.push(format!("  Conflict Arbiter Indexes: {}", names.join(", ")));
+        }
+        lines.splice(1..1, extra);
+    }
+    Ok(lines)
+}
+
+/// `header` with `child`'s EXPLAIN lines as its one input.
+pub(crate) fn nest_under(header: String, child: Vec<String>) -> Vec<String> {
+    let mut out = vec![header];
+    for (i, l) in child.into_iter().enumerate() {
+        out.push(if i == 0 {
+            format!("  ->  {l}")
+        } else {
+            format!("      {l}")
+        });
+    }
+    out
 }
 
 /// An UPDATE or DELETE bound to its table: what [`run_modify`] needs,

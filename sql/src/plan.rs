@@ -153,6 +153,9 @@ pub enum Plan {
         limit: Option<Expr>,
         /// Rows to skip first.
         offset: Option<Expr>,
+        /// FETCH ... WITH TIES: the ORDER BY columns; rows equal on them
+        /// to the last row within the limit are returned too.
+        ties: Option<Vec<usize>>,
     },
     /// Removes duplicate rows (NULLs equal), or with `on`, keeps the first
     /// row of each run of equal `on` columns (DISTINCT ON after a sort).

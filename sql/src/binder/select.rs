@@ -51,8 +51,32 @@ impl Binder<'_> {
             other => other,
         };
         let mut kept_tids = Vec::new();
-        if q.fetch.as_ref().is_some_and(|f| f.with_ties) {
-            return Err(SqlError::unsupported("FETCH FIRST ... WITH TIES"));
+        let with_ties = q.fetch.as_ref().is_some_and(|f| f.with_ties);
+        if with_ties && q.order_by.is_none() {
+            return Err(SqlError::new(
+                SqlState::SYNTAX_ERROR,
+                "WITH TIES cannot be specified without ORDER BY clause",
+            ));
+        }
+        if with_ties
+            && q.locks
+                .iter()
+                .any(|l| matches!(l.nonblock, Some(ast::NonBlock::SkipLocked)))
+        {
+            return Err(SqlError::new(
+                SqlState::SYNTAX_ERROR,
+                "SKIP LOCKED and WITH TIES options cannot be used together",
+            ));
+        }
+        if with_ties
+            && q.fetch.as_ref().is_some_and(|f| {
+                matches!(&f.quantity, Some(ast::Expr::Value(v)) if matches!(v.value, ast::Value::Null))
+            })
+        {
+            return Err(SqlError::new(
+                SqlState::INVALID_ROW_COUNT_IN_LIMIT_CLAUSE,
+                "row count cannot be null in FETCH FIRST ... WITH TIES clause",
+            ));
         }
         if q.fetch.as_ref().is_some_and(|f| f.percent) {
             return Err(SqlError::syntax(
@@ -175,10 +199,12 @@ impl Binder<'_> {
                 Some(e) => self.limit_expr(e, "OFFSET")?,
                 None => None,
             };
+            let ties = with_ties.then(|| order_columns(&plan));
             plan = Plan::Limit {
                 input: Box::new(plan),
                 limit,
                 offset,
+                ties,
             };
         }
         if !kept_tids.is_empty() {
@@ -1934,6 +1960,15 @@ fn item_names(tf: &TableFactor, out: &mut Vec<String>) {
             }
         }
         _ => {}
+    }
+}
+
+/// The ORDER BY columns of a query's plan (its top Sort's keys).
+fn order_columns(plan: &Plan) -> Vec<usize> {
+    match plan {
+        Plan::Sort { keys, .. } => keys.iter().map(|k| k.column).collect(),
+        Plan::LockRows { input, .. } => order_columns(input),
+        _ => Vec::new(),
     }
 }
 

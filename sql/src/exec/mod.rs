@@ -218,10 +218,12 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             input,
             limit,
             offset,
+            ties,
         } => Box::new(sort::Limit {
             input: match (&**input, limit) {
-                // A sort under LIMIT keeps only the rows the limit needs.
-                (Plan::Sort { input: below, keys }, Some(l)) => {
+                // A sort under LIMIT keeps only the rows the limit needs
+                // (not with ties, whose number is unknown).
+                (Plan::Sort { input: below, keys }, Some(l)) if ties.is_none() => {
                     let mut s = sort::Sort::new(build(below), keys);
                     s.bound = Some((l, offset.as_ref()));
                     match instr {
@@ -233,6 +235,8 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             },
             limit: limit.as_ref(),
             offset: offset.as_ref(),
+            ties: ties.as_deref(),
+            last: None,
             state: None,
         }),
         Plan::Distinct { input, on } => Box::new(sort::Distinct::new(build(input), on.as_deref())),

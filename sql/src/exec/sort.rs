@@ -368,6 +368,10 @@ pub struct Limit<'p> {
     pub offset: Option<&'p Expr>,
     /// (rows still to skip, rows still to return), once computed.
     pub state: Option<(i64, Option<i64>)>,
+    /// WITH TIES: the ORDER BY columns.
+    pub ties: Option<&'p [usize]>,
+    /// WITH TIES: the last row within the limit, while ties may follow.
+    pub last: Option<Row>,
 }
 
 impl Limit<'_> {
@@ -406,12 +410,35 @@ impl Node for Limit<'_> {
                 SqlState::INVALID_ROW_COUNT_IN_LIMIT_CLAUSE,
                 ctx,
             )?;
+            if limit.is_none() && self.limit.is_some() && self.ties.is_some() {
+                return Err(SqlError::new(
+                    SqlState::INVALID_ROW_COUNT_IN_LIMIT_CLAUSE,
+                    "row count cannot be null in FETCH FIRST ... WITH TIES clause",
+                ));
+            }
             self.state = Some((offset.unwrap_or(0), limit));
         }
         let Some((skip, left)) = self.state.as_mut() else {
             return Ok(None);
         };
         if *left == Some(0) {
+            // WITH TIES: rows equal on the ORDER BY columns to the last
+            // one returned follow it.
+            let (Some(cols), Some(last)) = (self.ties, self.last.as_ref()) else {
+                return Ok(None);
+            };
+            let Some(row) = self.input.next(ctx)? else {
+                self.last = None;
+                return Ok(None);
+            };
+            let tied = cols.iter().all(|&c| {
+                let (a, b) = (&row[c], &last[c]);
+                (a.is_null() && b.is_null()) || a.compare(b) == Some(std::cmp::Ordering::Equal)
+            });
+            if tied {
+                return Ok(Some(row));
+            }
+            self.last = None;
             return Ok(None);
         }
         while *skip > 0 {
@@ -421,8 +448,11 @@ impl Node for Limit<'_> {
             *skip -= 1;
         }
         let row = self.input.next(ctx)?;
-        if let (Some(n), Some(_)) = (left.as_mut(), &row) {
+        if let (Some(n), Some(r)) = (left.as_mut(), &row) {
             *n -= 1;
+            if *n == 0 && self.ties.is_some() {
+                self.last = Some(r.clone());
+            }
         }
         Ok(row)
     }

@@ -102,10 +102,12 @@ impl Plan {
                 input,
                 limit,
                 offset,
+                ties,
             } => Plan::Limit {
                 input: Box::new(input.fold_constants(ctx)?),
                 limit,
                 offset,
+                ties,
             },
             Plan::Distinct { input, on } => Plan::Distinct {
                 input: Box::new(input.fold_constants(ctx)?),

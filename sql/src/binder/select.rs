@@ -209,19 +209,7 @@ impl Binder<'_> {
         }
         if !kept_tids.is_empty() {
             // A cursor's rows: the visible columns, then the tuple ids.
-            let exprs = (0..columns.len())
-                .chain(kept_tids)
-                .map(|i| Expr {
-                    kind: ExprKind::Column(i),
-                    ty: DataType::Unknown,
-                    typmod: -1,
-                    pos: None,
-                })
-                .collect();
-            plan = Plan::Project {
-                input: Box::new(plan),
-                exprs,
-            };
+            let plan = project_columns(plan, (0..columns.len()).chain(kept_tids));
             return Ok(BoundQuery { plan, columns });
         }
         Ok(BoundQuery {
@@ -1842,20 +1830,25 @@ fn project_if_needed(plan: Plan, exprs: Vec<Expr>) -> Plan {
 /// Drops resjunk columns beyond `width` when the plan has any.
 fn trim(plan: Plan, width: usize) -> Plan {
     if plan.width().is_some_and(|w| w > width) {
-        let exprs = (0..width)
-            .map(|i| Expr {
-                kind: ExprKind::Column(i),
-                ty: DataType::Unknown,
-                typmod: -1,
-                pos: None,
-            })
-            .collect();
-        return Plan::Project {
-            input: Box::new(plan),
-            exprs,
-        };
+        return project_columns(plan, 0..width);
     }
     plan
+}
+
+/// `plan`'s columns `cols`, in that order.
+fn project_columns(plan: Plan, cols: impl Iterator<Item = usize>) -> Plan {
+    let exprs = cols
+        .map(|i| Expr {
+            kind: ExprKind::Column(i),
+            ty: DataType::Unknown,
+            typmod: -1,
+            pos: None,
+        })
+        .collect();
+    Plan::Project {
+        input: Box::new(plan),
+        exprs,
+    }
 }
 
 /// Adds a resjunk select-list column for ORDER BY / DISTINCT ON.

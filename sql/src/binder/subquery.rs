@@ -136,27 +136,7 @@ impl Binder<'_> {
                 exprs: vec![inner],
             },
         };
-        let kind = if any {
-            SubLinkKind::Any {
-                arg: Box::new(arg),
-                op: def,
-            }
-        } else {
-            SubLinkKind::All {
-                arg: Box::new(arg),
-                op: def,
-            }
-        };
-        Ok(Expr {
-            kind: ExprKind::SubLink(Box::new(SubLink {
-                kind,
-                plan,
-                correlated,
-            })),
-            ty: DataType::Bool,
-            typmod: -1,
-            pos: None,
-        })
+        Ok(quantified_sublink(arg, def, plan, any, correlated))
     }
 
     /// `(a, b) = ANY (SELECT x, y ...)` (IN) and `(a, b) <> ALL (...)`
@@ -212,26 +192,32 @@ impl Binder<'_> {
             input: Box::new(bound.plan),
             exprs: vec![crate::func::row_constructor(names, inner)],
         };
-        let kind = if any {
-            SubLinkKind::Any {
-                arg: Box::new(arg),
-                op: def,
-            }
-        } else {
-            SubLinkKind::All {
-                arg: Box::new(arg),
-                op: def,
-            }
-        };
-        Ok(Expr {
-            kind: ExprKind::SubLink(Box::new(SubLink {
-                kind,
-                plan,
-                correlated,
-            })),
-            ty: DataType::Bool,
-            typmod: -1,
-            pos: None,
-        })
+        Ok(quantified_sublink(arg, def, plan, any, correlated))
+    }
+}
+
+/// `arg op ANY (plan)` (or ALL) as a boolean subquery expression.
+fn quantified_sublink(
+    arg: Expr,
+    op: &'static crate::func::FuncDef,
+    plan: Plan,
+    any: bool,
+    correlated: bool,
+) -> Expr {
+    let arg = Box::new(arg);
+    let kind = if any {
+        SubLinkKind::Any { arg, op }
+    } else {
+        SubLinkKind::All { arg, op }
+    };
+    Expr {
+        kind: ExprKind::SubLink(Box::new(SubLink {
+            kind,
+            plan,
+            correlated,
+        })),
+        ty: DataType::Bool,
+        typmod: -1,
+        pos: None,
     }
 }

@@ -60,6 +60,23 @@ fn is_kw(t: &TokenWithSpan, k: Keyword) -> bool {
     matches!(&t.token, Token::Word(w) if w.keyword == k && w.quote_style.is_none())
 }
 
+/// The words of a dotted name (`s.t`) starting at `t[*j]` (whitespace
+/// left out), `*j` moved past them; empty if there is no word there.
+pub(super) fn dotted_name(t: &[TokenWithSpan], j: &mut usize) -> Vec<TokenWithSpan> {
+    let mut name: Vec<TokenWithSpan> = Vec::new();
+    while let Some(x) = t.get(*j) {
+        match &x.token {
+            Token::Word(_) if name.last().is_none_or(|l| l.token == Token::Period) => {
+                name.push(x.clone());
+            }
+            Token::Period if !name.is_empty() => name.push(x.clone()),
+            _ => break,
+        }
+        *j += 1;
+    }
+    name
+}
+
 fn word(text: &str, like: &TokenWithSpan) -> TokenWithSpan {
     TokenWithSpan::new(Token::make_word(text, None), like.span)
 }
@@ -104,21 +121,7 @@ pub(super) fn rewrite(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
         if at(j, Keyword::OF) {
             j += 1;
             loop {
-                let mut name = Vec::new();
-                while let Some(x) = t.get(j) {
-                    match &x.token {
-                        Token::Word(_)
-                            if name
-                                .last()
-                                .is_none_or(|l: &TokenWithSpan| l.token == Token::Period) =>
-                        {
-                            name.push(x.clone());
-                        }
-                        Token::Period if !name.is_empty() => name.push(x.clone()),
-                        _ => break,
-                    }
-                    j += 1;
-                }
+                let name = dotted_name(&t, &mut j);
                 if name.is_empty() {
                     break;
                 }

@@ -558,22 +558,7 @@ fn recursive_view(
     let head: Vec<TokenWithSpan> = t[..i].to_vec();
     let view_kw = t[i + 1].clone();
     let mut j = i + 2;
-    // The name: words joined by periods.
-    let mut name = Vec::new();
-    while let Some(x) = t.get(j) {
-        match &x.token {
-            Token::Word(_)
-                if name
-                    .last()
-                    .is_none_or(|l: &TokenWithSpan| l.token == Token::Period) =>
-            {
-                name.push(x.clone())
-            }
-            Token::Period if !name.is_empty() => name.push(x.clone()),
-            _ => break,
-        }
-        j += 1;
-    }
+    let name = locking::dotted_name(&t, &mut j);
     let Some(last) = name.last().cloned() else {
         return tokens;
     };

@@ -156,6 +156,16 @@ fn exists_as_hashed_in(s: &mut crate::expr::SubLink) -> Option<ExprKind> {
     let mut tie: Option<(Expr, Expr, &'static crate::func::FuncDef)> = None;
     let mut rest = Vec::new();
     for c in conjuncts {
+        // Volatile conditions must run per row, as PostgreSQL's
+        // convert_EXISTS_to_ANY declines them.
+        let mut volatile = false;
+        c.visit(&mut |x| {
+            volatile |= matches!(&x.kind, ExprKind::Call { def, .. }
+                if def.volatility == crate::func::Volatility::Volatile)
+        });
+        if volatile {
+            return None;
+        }
         if !reads_outer(&c) {
             rest.push(c);
             continue;

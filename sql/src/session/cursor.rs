@@ -72,12 +72,25 @@ fn no_cursor(name: &str) -> SqlError {
     )
 }
 
-/// Collects a query's description and rows, charging them to `memory`.
-struct Collect {
-    columns: Vec<OutputColumn>,
-    rows: Vec<Vec<Value>>,
-    memory: actorgres_memory::Budget,
-    notices: Vec<SqlError>,
+/// Collects a query's description and rows, charging them to `memory`
+/// (a cursor's rows; the RETURNING rows of a data-modifying WITH query).
+pub(super) struct Collect {
+    pub(super) columns: Vec<OutputColumn>,
+    pub(super) rows: Vec<Vec<Value>>,
+    pub(super) memory: actorgres_memory::Budget,
+    pub(super) notices: Vec<SqlError>,
+}
+
+impl Collect {
+    /// An empty collection charging `memory`.
+    pub(super) fn new(memory: actorgres_memory::Budget) -> Collect {
+        Collect {
+            columns: Vec::new(),
+            rows: Vec::new(),
+            memory,
+            notices: Vec::new(),
+        }
+    }
 }
 
 impl ResultSink for Collect {
@@ -177,12 +190,7 @@ impl Session {
                 format!("cursor \"{name}\" already exists"),
             ));
         }
-        let mut out = Collect {
-            columns: Vec::new(),
-            rows: Vec::new(),
-            memory: self.memory.hard_budget(),
-            notices: Vec::new(),
-        };
+        let mut out = Collect::new(self.memory.hard_budget());
         let (result, notices) = {
             let (params, types) = match work {
                 super::Work::Prepared {

@@ -1280,6 +1280,8 @@ pub(super) fn has_dml_cte(q: &ast::Query) -> bool {
 /// the main query run under the statement's one command id, so the main
 /// query sees the tables as they were (PostgreSQL's rule).
 fn writable_ctes(ctx: &mut Stmt<'_>, q: &ast::Query, sink: &mut dyn ResultSink) -> Result<()> {
+    // The RETURNING rows stay charged to the backend until the end.
+    let mut charged = Vec::new();
     if let Some(with) = &q.with {
         if with.recursive
             && with
@@ -1297,7 +1299,7 @@ fn writable_ctes(ctx: &mut Stmt<'_>, q: &ast::Query, sink: &mut dyn ResultSink) 
             let Some(stmt) = dml_of(&cte.query.body) else {
                 continue;
             };
-            let mut rows = ReturningRows::default();
+            let mut rows = cursor::Collect::new(ctx.memory.hard_budget());
             match stmt {
                 Statement::Insert(i) => crate::table::insert(ctx, i, &mut rows)?,
                 Statement::Update(u) => crate::table::update(ctx, u, &mut rows)?,
@@ -1316,6 +1318,7 @@ fn writable_ctes(ctx: &mut Stmt<'_>, q: &ast::Query, sink: &mut dyn ResultSink) 
                 columns,
                 rows: std::sync::Arc::new(rows.rows),
             });
+            charged.push(rows.memory);
         }
     }
     let result = match dml_of(&q.body) {
@@ -1326,6 +1329,7 @@ fn writable_ctes(ctx: &mut Stmt<'_>, q: &ast::Query, sink: &mut dyn ResultSink) 
         None => Session::select(ctx, q, sink),
     };
     ctx.dml_ctes.clear();
+    drop(charged);
     result
 }
 
@@ -1377,45 +1381,6 @@ pub(super) fn describe_writable(
     })();
     ctx.dml_ctes.clear();
     out
-}
-
-/// Collects the RETURNING rows of a data-modifying WITH query.
-#[derive(Default)]
-struct ReturningRows {
-    columns: Vec<crate::plan::OutputColumn>,
-    rows: Vec<Vec<crate::value::Value>>,
-    notices: Vec<SqlError>,
-}
-
-impl ResultSink for ReturningRows {
-    fn row_description(&mut self, columns: &[crate::plan::OutputColumn]) -> Result<()> {
-        self.columns = columns.to_vec();
-        Ok(())
-    }
-    fn data_row(
-        &mut self,
-        row: &[crate::value::Value],
-        _: &crate::value::OutputStyle,
-    ) -> Result<()> {
-        self.rows.push(row.to_vec());
-        Ok(())
-    }
-    fn command_complete(&mut self, _: &str) -> Result<()> {
-        Ok(())
-    }
-    fn empty_query(&mut self) -> Result<()> {
-        Ok(())
-    }
-    fn notice(&mut self, n: &SqlError) -> Result<()> {
-        self.notices.push(n.clone());
-        Ok(())
-    }
-    fn portal_suspended(&mut self) -> Result<()> {
-        Ok(())
-    }
-    fn copy(&mut self) -> Option<&mut dyn crate::result::CopyChannel> {
-        None
-    }
 }
 
 /// Errors in the startup packet end the connection.

@@ -490,7 +490,11 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
         T::Float8 => Value::Float8(parse_f64(text, "double precision")?),
         T::Float4 => {
             let v = parse_f64(text, "real")?;
-            let r = v as f32;
+            // Rounded once, from the digits (strtof), not through a double.
+            let r = text
+                .trim_matches(|c: char| c.is_ascii_whitespace())
+                .parse::<f32>()
+                .unwrap_or(v as f32);
             if (r.is_infinite() && v.is_finite()) || (r == 0.0 && v != 0.0) {
                 return Err(errors::out_of_range(format!(
                     "\"{text}\" is out of range for type real"

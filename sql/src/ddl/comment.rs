@@ -57,6 +57,13 @@ pub fn comment(
                 None => return Err(undefined_table("relation", index)),
             }
         }
+        CommentObject::Column
+            if parts
+                .first()
+                .is_some_and(|p| p == crate::parser::CONSTRAINT_MARK) =>
+        {
+            constraint_target(ctx, &parts[1..])?
+        }
         CommentObject::Column => {
             let Some((column, table)) = parts.split_last() else {
                 return Err(SqlError::internal("empty column name"));
@@ -99,6 +106,30 @@ pub fn comment(
     };
     let xid = ctx.write_xid("COMMENT")?;
     set_description(ctx, xid, objoid, classoid, subid, text)
+}
+
+/// `COMMENT ON CONSTRAINT name ON table`'s target: the constraint's
+/// pg_constraint row (42704 if the table has none of that name).
+fn constraint_target(ctx: &mut Stmt<'_>, parts: &[String]) -> Result<(u32, u32, i32)> {
+    let Some((name, table)) = parts.split_last() else {
+        return Err(SqlError::internal("empty constraint name"));
+    };
+    let (schema, rel) = split_name(ctx, table)?;
+    let Some(def) = ctx.open_table(schema, rel, LockMode::ShareUpdateExclusive)? else {
+        return Err(undefined_table("relation", rel));
+    };
+    let found = ctx
+        .catalog()
+        .rows(&system::PG_CONSTRAINT)?
+        .into_iter()
+        .find(|(_, r)| oid_of(&r[4]) == def.oid && crate::catalog::text_of(&r[1]) == *name);
+    match found {
+        Some((_, r)) => Ok((oid_of(&r[0]), system::PG_CONSTRAINT.oid, 0)),
+        None => Err(SqlError::new(
+            SqlState::UNDEFINED_OBJECT,
+            format!("constraint \"{name}\" for table \"{rel}\" does not exist"),
+        )),
+    }
 }
 
 /// Replaces the comment on (objoid, classoid, subid) with `text` (none

@@ -419,6 +419,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
     let tokens = locking::current_of(tokens);
     let tokens = create_user(tokens);
     let tokens = recursive_view(tokens);
+    let tokens = comment_on_constraint(tokens);
     let mut targets = targets.into_iter().peekable();
     let mut p = Parser::new(&dialect)
         .with_recursion_limit(MAX_PARSE_DEPTH)
@@ -598,6 +599,54 @@ fn recursive_view(
     out.push(tok(Token::make_keyword("FROM")));
     out.push(last);
     out.extend(t[end..].iter().cloned());
+    out
+}
+
+/// Marks the name of a `COMMENT ON CONSTRAINT c ON t` turned into
+/// `COMMENT ON COLUMN "\0constraint".t.c`.
+pub const CONSTRAINT_MARK: &str = "\0constraint";
+
+/// `COMMENT ON CONSTRAINT name ON table IS ...` (which sqlparser does not
+/// read) as a COMMENT ON COLUMN of a marked name.
+fn comment_on_constraint(
+    tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
+) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
+    use sqlparser::tokenizer::TokenWithSpan;
+    let kw = |t: &TokenWithSpan, k: Keyword| matches!(&t.token, Token::Word(w) if w.keyword == k && w.quote_style.is_none());
+    let t: Vec<TokenWithSpan> = tokens
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .cloned()
+        .collect();
+    if !(t.len() > 5
+        && kw(&t[0], Keyword::COMMENT)
+        && kw(&t[1], Keyword::ON)
+        && kw(&t[2], Keyword::CONSTRAINT))
+    {
+        return tokens;
+    }
+    let mut j = 3;
+    let name = locking::dotted_name(&t, &mut j);
+    if name.len() != 1 || !t.get(j).is_some_and(|x| kw(x, Keyword::ON)) {
+        return tokens;
+    }
+    j += 1;
+    let table = locking::dotted_name(&t, &mut j);
+    if table.is_empty() {
+        return tokens;
+    }
+    let span = t[2].span;
+    let mut out = t[..2].to_vec();
+    out.push(TokenWithSpan::new(Token::make_keyword("COLUMN"), span));
+    out.push(TokenWithSpan::new(
+        Token::make_word(CONSTRAINT_MARK, Some('"')),
+        span,
+    ));
+    out.push(TokenWithSpan::new(Token::Period, span));
+    out.extend(table);
+    out.push(TokenWithSpan::new(Token::Period, span));
+    out.extend(name);
+    out.extend(t[j..].iter().cloned());
     out
 }
 

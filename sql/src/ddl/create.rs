@@ -193,7 +193,14 @@ pub(super) fn new_column(c: &ast::ColumnDef, table: &str, ctx: &Stmt<'_>) -> Res
                 Kind::UniqueConstraint,
                 u.name.as_ref().or(opt.name.as_ref()).map(ident),
             )),
-            ColumnOption::ForeignKey(fk) => foreign_keys.push(fk.clone()),
+            ColumnOption::ForeignKey(fk) => {
+                // `CONSTRAINT name REFERENCES ...` names it.
+                let mut fk = fk.clone();
+                if fk.name.is_none() {
+                    fk.name = opt.name.clone();
+                }
+                foreign_keys.push(fk);
+            }
             ColumnOption::Collation(c)
                 if matches!(object_name(c).join(".").as_str(), "C" | "default" | "POSIX") => {}
             other => return Err(SqlError::unsupported(format!("the column option {other}"))),

@@ -271,3 +271,55 @@ fn validate(ctx: &mut Stmt<'_>, fk: &ForeignKeyDef) -> Result<()> {
         fk.ref_table.1
     )))
 }
+
+/// ALTER TABLE t ALTER CONSTRAINT c [NOT] DEFERRABLE [INITIALLY ...]: a
+/// foreign key's deferrability (42704 for no such constraint, 42809 for
+/// one that is not a foreign key).
+pub fn alter_constraint(
+    ctx: &mut Stmt<'_>,
+    table: &[String],
+    name: &str,
+    deferrable: bool,
+    deferred: bool,
+) -> Result<()> {
+    ctx.check_writable("ALTER TABLE")?;
+    let (schema, rel) = super::split_name(ctx, table)?;
+    let Some(def) = ctx.open_table(schema, rel, LockMode::ShareRowExclusive)? else {
+        return Err(super::undefined_table("relation", rel));
+    };
+    let found = ctx
+        .catalog()
+        .rows(&crate::catalog::system::PG_CONSTRAINT)?
+        .into_iter()
+        .find(|(_, r)| {
+            crate::catalog::oid_of(&r[4]) == def.oid && crate::catalog::text_of(&r[1]) == name
+        });
+    let Some((tid, mut row)) = found else {
+        return Err(SqlError::new(
+            SqlState::UNDEFINED_OBJECT,
+            format!("constraint \"{name}\" of relation \"{rel}\" does not exist"),
+        ));
+    };
+    if crate::catalog::text_of(&row[3]) != "f" {
+        return Err(SqlError::new(
+            SqlState::WRONG_OBJECT_TYPE,
+            format!("constraint \"{name}\" of relation \"{rel}\" is not a foreign key constraint"),
+        ));
+    }
+    let text = crate::catalog::text_of(&row[5])
+        .split(';')
+        .map(|part| match part.split_once('=') {
+            Some(("deferrable", _)) => format!("deferrable={deferrable}"),
+            Some(("deferred", _)) => format!("deferred={deferred}"),
+            _ => part.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(";");
+    row[5] = Value::Text(text);
+    let xid = ctx.write_xid("ALTER TABLE")?;
+    let who = ctx.actor(xid);
+    ctx.catalog()
+        .update(&crate::catalog::system::PG_CONSTRAINT, tid, &row, &who)?;
+    ctx.catalog_changed();
+    Ok(())
+}

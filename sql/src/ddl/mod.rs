@@ -25,6 +25,7 @@ pub use create::create_table;
 pub use database::create_database;
 pub use domain::domain_statement;
 pub use drop::drop;
+pub use fkey::alter_constraint;
 pub use index::create_index;
 pub use like::create_table_like;
 pub use maintenance::{analyze, checkpoint, lock_table, truncate, vacuum};

@@ -51,6 +51,18 @@ pub enum Parsed {
     Domain(Box<domain::DomainStatement>),
     /// CREATE TABLE with LIKE elements in its column list.
     CreateTableLike(Box<like::CreateLike>),
+    /// ALTER TABLE t ALTER CONSTRAINT c [[NOT] DEFERRABLE] [INITIALLY
+    /// DEFERRED | IMMEDIATE] (sqlparser does not read it).
+    AlterConstraint {
+        /// The table's name parts.
+        table: Vec<String>,
+        /// The constraint.
+        name: String,
+        /// DEFERRABLE.
+        deferrable: bool,
+        /// INITIALLY DEFERRED.
+        deferred: bool,
+    },
     /// ALTER TYPE name OWNER TO role (sqlparser reads no OWNER TO there).
     AlterTypeOwner {
         /// The type's name, as written.
@@ -237,7 +249,56 @@ pub fn parse(sql: &str) -> Result<Vec<Parsed>> {
     if let Some(stripped) = sequence::strip_sequence_name(sql) {
         return parse_all(&stripped).map_err(|e| syntax_error(&stripped, e));
     }
+    if let Some(alter) = alter_constraint(sql)? {
+        return Ok(vec![alter]);
+    }
     parse_all(sql).map_err(|e| syntax_error(sql, e))
+}
+
+/// `ALTER TABLE [ONLY] t ALTER CONSTRAINT c [[NOT] DEFERRABLE] [INITIALLY
+/// DEFERRED | IMMEDIATE]`, as PostgreSQL's grammar reads its attributes
+/// (unsaid: NOT DEFERRABLE INITIALLY IMMEDIATE; INITIALLY DEFERRED alone
+/// implies DEFERRABLE); None for any other text.
+fn alter_constraint(sql: &str) -> Result<Option<Parsed>> {
+    static RE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"(?is)^\s*ALTER\s+TABLE\s+(?:ONLY\s+)?((?:"[^"]*"|[\w$]+)(?:\s*\.\s*(?:"[^"]*"|[\w$]+))*)\s+ALTER\s+CONSTRAINT\s+("[^"]*"|[\w$]+)((?:\s+(?:NOT\s+DEFERRABLE|DEFERRABLE|INITIALLY\s+DEFERRED|INITIALLY\s+IMMEDIATE))*)\s*;?\s*$"#,
+        )
+        .ok()
+    });
+    let Some(re) = RE.as_ref() else {
+        return Ok(None);
+    };
+    let Some(c) = re.captures(sql) else {
+        return Ok(None);
+    };
+    let (Some(table), Some(name)) = (
+        crate::binder::qualified_name(&c[1]),
+        crate::binder::qualified_name(&c[2]),
+    ) else {
+        return Ok(None);
+    };
+    let attrs = c[3].to_lowercase();
+    let words: Vec<&str> = attrs.split_whitespace().collect();
+    let not_deferrable = words.windows(2).any(|w| w == ["not", "deferrable"]);
+    let deferrable_said = words.contains(&"deferrable") && !not_deferrable;
+    let deferred = words.windows(2).any(|w| w == ["initially", "deferred"]);
+    if not_deferrable && deferred {
+        let at = sql
+            .to_ascii_lowercase()
+            .rfind("initially")
+            .map(|b| sql[..b].chars().count() as u32 + 1);
+        return Err(crate::error::SqlError::syntax(
+            "constraint declared INITIALLY DEFERRED must be DEFERRABLE",
+            at,
+        ));
+    }
+    Ok(Some(Parsed::AlterConstraint {
+        table,
+        name: name.join("."),
+        deferrable: deferrable_said || deferred,
+        deferred,
+    }))
 }
 
 /// `x OPERATOR(pg_catalog.=) ANY (array)` (pg_dump's and psql's form of

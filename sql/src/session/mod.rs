@@ -1041,6 +1041,16 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             sink.command_complete(tag)?;
             return Ok(Dispatched::Done);
         }
+        Parsed::AlterConstraint {
+            table,
+            name,
+            deferrable,
+            deferred,
+        } => {
+            crate::ddl::alter_constraint(ctx, table, name, *deferrable, *deferred)?;
+            sink.command_complete("ALTER TABLE")?;
+            return Ok(Dispatched::Done);
+        }
         Parsed::AlterTypeOwner { name, role } => {
             crate::ddl::alter_type_owner(ctx, name, role)?;
             sink.command_complete("ALTER TYPE")?;

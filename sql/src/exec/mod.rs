@@ -243,6 +243,7 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
         Plan::LockRows { input, marks } => Box::new(crate::table::LockRows {
             input: build(input),
             marks,
+            waits: None,
         }),
         Plan::RecursiveUnion {
             id,
@@ -637,21 +638,7 @@ struct Rows {
 impl Node for Rows {
     fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
         if self.rows.is_none() {
-            let oid = self.view.oid();
-            let all = match ctx.catalog_rows.get(&oid) {
-                Some(rows) => Arc::clone(rows),
-                None => {
-                    let mut r = self.view.rows(ctx)?;
-                    // The system column tableoid ends every row.
-                    for row in &mut r {
-                        row.push(Value::Oid(oid));
-                    }
-                    let r = Arc::new(r);
-                    ctx.catalog_rows.insert(oid, Arc::clone(&r));
-                    r
-                }
-            };
-            self.rows = Some((all, 0));
+            self.rows = Some((self.view.cached_rows(ctx)?, 0));
         }
         let Some((all, pos)) = self.rows.as_mut() else {
             return Ok(None);

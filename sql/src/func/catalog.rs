@@ -616,7 +616,7 @@ fn function_result(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
 
 /// The name an OID of alias type prints as; its number when nothing
 /// has it (as PostgreSQL prints an unknown OID).
-fn regname(a: &[Value], ctx: &EvalCtx<'_>, ty: DataType) -> Result<Value> {
+fn regname(a: &[Value], ctx: &mut EvalCtx<'_>, ty: DataType) -> Result<Value> {
     let oid = oid_of(&a[0]);
     let name: Option<String> = match ty {
         Regclass => match SystemView::by_oid(oid) {
@@ -744,7 +744,7 @@ fn acldefault(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
 
 /// to_regclass, to_regtype ...: the object a name means, NULL when there
 /// is none (where a cast would fail).
-fn to_reg(a: &[Value], ctx: &EvalCtx<'_>, ty: DataType) -> Result<Value> {
+fn to_reg(a: &[Value], ctx: &mut EvalCtx<'_>, ty: DataType) -> Result<Value> {
     let text = arg!(a, 0, Text);
     let Some(parts) = crate::binder::qualified_name(&text) else {
         return Ok(Value::Null);

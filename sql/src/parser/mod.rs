@@ -674,18 +674,21 @@ fn comment_on_constraint(
 ) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
     use sqlparser::tokenizer::TokenWithSpan;
     let kw = |t: &TokenWithSpan, k: Keyword| matches!(&t.token, Token::Word(w) if w.keyword == k && w.quote_style.is_none());
+    // Only a statement that starts so is copied and rewritten.
+    let mut words = tokens
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)));
+    let starts = [Keyword::COMMENT, Keyword::ON, Keyword::CONSTRAINT]
+        .into_iter()
+        .all(|k| words.next().is_some_and(|t| kw(t, k)));
+    if !starts {
+        return tokens;
+    }
     let t: Vec<TokenWithSpan> = tokens
         .iter()
         .filter(|t| !matches!(t.token, Token::Whitespace(_)))
         .cloned()
         .collect();
-    if !(t.len() > 5
-        && kw(&t[0], Keyword::COMMENT)
-        && kw(&t[1], Keyword::ON)
-        && kw(&t[2], Keyword::CONSTRAINT))
-    {
-        return tokens;
-    }
     let mut j = 3;
     let name = locking::dotted_name(&t, &mut j);
     if name.len() != 1 || !t.get(j).is_some_and(|x| kw(x, Keyword::ON)) {
@@ -722,6 +725,9 @@ fn create_user(
 ) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
     use sqlparser::tokenizer::TokenWithSpan;
     let kw = |t: &TokenWithSpan, k: Keyword| matches!(&t.token, Token::Word(w) if w.keyword == k && w.quote_style.is_none());
+    if !tokens.iter().any(|t| kw(t, Keyword::USER)) {
+        return tokens;
+    }
     let words: Vec<usize> = (0..tokens.len())
         .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
         .collect();

@@ -32,6 +32,19 @@ pub struct LockRows<'p> {
     pub input: Box<dyn Node + 'p>,
     /// What to lock.
     pub marks: &'p RowMarks,
+    /// The statement's settings for waiting, read at the first row.
+    pub waits: Option<Waits>,
+}
+
+/// The settings a row lock waits by, read once per statement.
+#[derive(Clone, Copy)]
+pub struct Waits {
+    /// READ COMMITTED (a row updated meanwhile is rechecked).
+    read_committed: bool,
+    /// lock_timeout (zero: none).
+    lock_timeout: Duration,
+    /// deadlock_timeout.
+    deadlock_timeout: Duration,
 }
 
 /// What locking one row came to.
@@ -56,13 +69,19 @@ impl Node for LockRows<'_> {
 
 impl LockRows<'_> {
     /// Locks every target's version behind `row`.
-    fn lock(&self, mut row: Row, ctx: &mut EvalCtx<'_>) -> Result<Locked> {
-        let read_committed = ctx.settings.str("transaction_isolation") == "read committed";
-        let lock_timeout = ctx.settings.duration("lock_timeout");
-        let deadlock_timeout = ctx
-            .settings
-            .duration("deadlock_timeout")
-            .max(Duration::from_millis(1));
+    fn lock(&mut self, mut row: Row, ctx: &mut EvalCtx<'_>) -> Result<Locked> {
+        let Waits {
+            read_committed,
+            lock_timeout,
+            deadlock_timeout,
+        } = *self.waits.get_or_insert_with(|| Waits {
+            read_committed: ctx.settings.str("transaction_isolation") == "read committed",
+            lock_timeout: ctx.settings.duration("lock_timeout"),
+            deadlock_timeout: ctx
+                .settings
+                .duration("deadlock_timeout")
+                .max(Duration::from_millis(1)),
+        });
         let storage = ctx
             .storage
             .as_ref()

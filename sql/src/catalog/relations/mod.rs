@@ -1018,6 +1018,23 @@ impl SystemView {
             Source::Sql(_) | Source::Empty => Ok(Vec::new()),
         }
     }
+
+    /// The rows as this statement sees them, each with the system column
+    /// tableoid at its end: computed once per statement and kept in
+    /// `ctx.catalog_rows` (a scan and a per-row lookup share them).
+    pub fn cached_rows(&self, ctx: &mut EvalCtx<'_>) -> Result<std::sync::Arc<Vec<Vec<Value>>>> {
+        let oid = self.oid();
+        if let Some(rows) = ctx.catalog_rows.get(&oid) {
+            return Ok(std::sync::Arc::clone(rows));
+        }
+        let mut rows = self.rows(ctx)?;
+        for row in &mut rows {
+            row.push(Value::Oid(oid));
+        }
+        let rows = std::sync::Arc::new(rows);
+        ctx.catalog_rows.insert(oid, std::sync::Arc::clone(&rows));
+        Ok(rows)
+    }
 }
 
 /// The OID of a schema that holds system relations.

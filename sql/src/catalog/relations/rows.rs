@@ -1014,20 +1014,32 @@ pub(crate) fn roles(ctx: &EvalCtx<'_>) -> Result<Vec<crate::catalog::roles::Role
     }
 }
 
+/// pg_authid's rows for this statement (read once: pg_get_userbyid and
+/// regrole output run per row of catalog queries).
+fn authid_rows(ctx: &mut EvalCtx<'_>) -> Result<std::sync::Arc<Vec<Vec<Value>>>> {
+    match super::SystemView::by_oid(PG_AUTHID_OID) {
+        Some(view) => view.cached_rows(ctx),
+        None => Ok(std::sync::Arc::new(Vec::new())),
+    }
+}
+
+/// pg_authid's OID.
+const PG_AUTHID_OID: u32 = 1260;
+
 /// The name of role `oid`, stored or built in.
-pub(crate) fn role_name_of(ctx: &EvalCtx<'_>, oid: u32) -> Result<Option<String>> {
-    Ok(roles(ctx)?
-        .into_iter()
-        .find(|r| r.oid == oid)
-        .map(|r| r.name))
+pub(crate) fn role_name_of(ctx: &mut EvalCtx<'_>, oid: u32) -> Result<Option<String>> {
+    Ok(authid_rows(ctx)?
+        .iter()
+        .find(|r| oid_of(&r[0]) == oid)
+        .map(|r| text_of(&r[1])))
 }
 
 /// The OID of the role called `name`.
-pub(crate) fn role_oid_of(ctx: &EvalCtx<'_>, name: &str) -> Result<Option<u32>> {
-    Ok(roles(ctx)?
-        .into_iter()
-        .find(|r| r.name == name)
-        .map(|r| r.oid))
+pub(crate) fn role_oid_of(ctx: &mut EvalCtx<'_>, name: &str) -> Result<Option<u32>> {
+    Ok(authid_rows(ctx)?
+        .iter()
+        .find(|r| text_of(&r[1]) == name)
+        .map(|r| oid_of(&r[0])))
 }
 
 /// pg_authid: every role.

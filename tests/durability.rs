@@ -596,8 +596,27 @@ async fn nextval_never_repeats_a_value_across_kill_9() {
     assert!(n > 100, "the clients made progress: {n} values");
 }
 
+/// The files of temporary relations (`t<backend>_<relfilenode>`) in the
+/// server's data directory.
+fn temp_files(server: &Server) -> Vec<String> {
+    let mut found = Vec::new();
+    for db in std::fs::read_dir(server.data.path().join("pgdata/base")).unwrap() {
+        let Ok(files) = std::fs::read_dir(db.unwrap().path()) else {
+            continue;
+        };
+        for f in files {
+            let name = f.unwrap().file_name().to_string_lossy().into_owned();
+            if name.starts_with('t') && name.contains('_') {
+                found.push(name);
+            }
+        }
+    }
+    found
+}
+
 /// The temporary tables of sessions that died with the server (kill -9)
-/// are not inherited: the first session to create a temporary table
+/// are not inherited: start-up removes their files (nothing of them was
+/// WAL-logged), the first session to create a temporary table
 /// afterwards (with a reused pid, its schema's name) gets an empty schema
 /// of its own, and the leftovers are dropped.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -609,9 +628,15 @@ async fn temporary_tables_do_not_outlive_a_killed_server() {
         "CREATE TEMP TABLE left_behind (a int); INSERT INTO left_behind VALUES (1)",
     )
     .await;
+    assert_eq!(temp_files(&server).len(), 1, "the table's file");
     server.signal("KILL");
     server.wait_exit(LIMIT).expect("killed");
     let server = server.restart(&[]);
+    assert_eq!(
+        temp_files(&server),
+        Vec::<String>::new(),
+        "start-up removed it"
+    );
     let c = server.connect().await;
     exec(&c, "CREATE TEMP TABLE mine (a int)").await;
     let left = rows(

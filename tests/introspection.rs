@@ -227,3 +227,75 @@ async fn autovacuum_keeps_a_churning_table_from_growing() {
         Some("v")
     );
 }
+
+/// Shared buffers' pages in use and the WAL written since the last
+/// checkpoint, from the tree.
+fn shared_pages_and_wal(server: &Server) -> (u64, u64) {
+    let t = tree(server);
+    (
+        child(&t, "shared_buffers")["in_use"].as_u64().unwrap(),
+        child(&t, "checkpointer")["wal_since_checkpoint_bytes"]
+            .as_u64()
+            .unwrap(),
+    )
+}
+
+/// A temporary table's pages live in its backend's local buffers
+/// (temp_buffers, shown in the tree as the backend's memory), not in
+/// shared buffers, and are never WAL-logged: 13 MB of rows, an index and
+/// an update leave shared buffers and the WAL as they were (but for the
+/// catalog rows), where the same rows in a permanent table fill both.
+/// The rows outgrow a 1 MB temp_buffers, so pages leave the local pool
+/// and come back intact.
+#[tokio::test]
+async fn temporary_tables_live_in_local_buffers_without_wal() {
+    let server = Server::start(&[
+        "temp_buffers=1MB",
+        "checkpoint_timeout=1h",
+        "max_wal_size=4GB",
+    ]);
+    let c = server.connect().await;
+    let pid: i64 = query_one(&c, "select pg_backend_pid()")
+        .await
+        .unwrap()
+        .parse()
+        .unwrap();
+    let memory = |t: &Value| child(t, &format!("backend-{pid}"))["local_memory"].clone();
+    assert_eq!(memory(&tree(&server))["temp_buffers_bytes"], 0);
+    let (pages0, wal0) = shared_pages_and_wal(&server);
+    c.batch_execute(
+        "CREATE TEMP TABLE t (a int PRIMARY KEY, b text);
+         INSERT INTO t SELECT g, repeat('x', 100) FROM generate_series(1, 100000) g;
+         UPDATE t SET b = 'y' WHERE a % 2 = 0",
+    )
+    .await
+    .unwrap();
+    let m = memory(&tree(&server));
+    assert_eq!(m["temp_buffers_bytes"], 1024 * 1024, "{m}");
+    assert!(m["in_use_bytes"].as_u64().unwrap() >= 1024 * 1024, "{m}");
+    let (pages1, wal1) = shared_pages_and_wal(&server);
+    assert!(pages1 - pages0 < 100, "shared pages {pages0} -> {pages1}");
+    assert!(wal1 - wal0 < 200_000, "WAL {wal0} -> {wal1}");
+    let got = query_one(
+        &c,
+        "SELECT count(*) || ' ' || sum(length(b)) || ' ' || sum(a) FROM t",
+    )
+    .await
+    .unwrap();
+    assert_eq!(got, "100000 5050000 5000050000");
+    assert_eq!(
+        query_one(&c, "SELECT b FROM t WHERE a = 77777")
+            .await
+            .unwrap(),
+        "x".repeat(100)
+    );
+    c.batch_execute(
+        "CREATE TABLE p (a int PRIMARY KEY, b text);
+         INSERT INTO p SELECT g, repeat('x', 100) FROM generate_series(1, 100000) g",
+    )
+    .await
+    .unwrap();
+    let (pages2, wal2) = shared_pages_and_wal(&server);
+    assert!(pages2 - pages1 > 1000, "shared pages {pages1} -> {pages2}");
+    assert!(wal2 - wal1 > 5_000_000, "WAL {wal1} -> {wal2}");
+}

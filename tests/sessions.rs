@@ -722,3 +722,56 @@ async fn a_client_leaving_mid_statement_ends_only_its_session() {
         Some("3")
     );
 }
+
+/// Another session's temporary table is visible in the catalog but its
+/// rows are not reachable (they are in the owner's local buffers): reads,
+/// writes, COPY, CREATE INDEX, TRUNCATE and ALTER TABLE get PostgreSQL's
+/// 0A000 errors, VACUUM skips it quietly, and the owner's rows are intact.
+#[tokio::test]
+async fn other_sessions_temporary_tables_are_out_of_reach() {
+    let server = Server::start(&[]);
+    let owner = server.connect().await;
+    let other = server.connect().await;
+    owner
+        .batch_execute("CREATE TEMP TABLE mine (a int); INSERT INTO mine VALUES (1), (2)")
+        .await
+        .unwrap();
+    let schema = query_one(
+        &other,
+        "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = 'mine'",
+    )
+    .await
+    .unwrap();
+    assert!(schema.starts_with("pg_temp_"), "{schema}");
+    let t = format!("{schema}.mine");
+    for (sql, what) in [
+        (format!("SELECT * FROM {t}"), "access"),
+        (format!("INSERT INTO {t} VALUES (3)"), "access"),
+        (format!("UPDATE {t} SET a = 0"), "access"),
+        (format!("DELETE FROM {t}"), "access"),
+        (format!("COPY {t} TO STDOUT"), "access"),
+        (format!("CREATE INDEX ON {t} (a)"), "create indexes on"),
+        (format!("TRUNCATE {t}"), "truncate"),
+        (format!("ALTER TABLE {t} ADD COLUMN b int"), "alter"),
+    ] {
+        assert_eq!(
+            query_error(&other, &sql).await,
+            (
+                "0A000".to_owned(),
+                format!("cannot {what} temporary tables of other sessions")
+            ),
+            "{sql}"
+        );
+    }
+    other.batch_execute(&format!("VACUUM {t}")).await.unwrap();
+    other.batch_execute("VACUUM").await.unwrap();
+    assert_eq!(
+        query_one(
+            &owner,
+            "SELECT string_agg(a::text, ',' ORDER BY a) FROM mine"
+        )
+        .await
+        .unwrap(),
+        "1,2"
+    );
+}

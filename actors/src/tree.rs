@@ -102,6 +102,7 @@ pub fn backend_node(p: &Proc, settings: &Settings) -> TreeNode {
                 "prepared_statement_bytes": s.statement_bytes,
                 "portals": s.portals,
                 "portal_bytes": s.portal_bytes,
+                "temp_buffers_bytes": s.temp_buffers,
             })
         }
         None => json!({ "work_mem_bytes": settings.bytes("work_mem") }),

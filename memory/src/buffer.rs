@@ -26,6 +26,7 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::io;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use parking_lot::{Condvar, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -169,11 +170,30 @@ pub struct BufferPool {
 /// A pinned buffer; unpinned when dropped.
 pub struct Buffer<'a> {
     /// The pool.
-    pool: &'a BufferPool,
+    pool: PoolRef<'a>,
     /// Frame index.
     id: usize,
     /// The page held.
     tag: BufferTag,
+}
+
+/// How a buffer reaches its pool: borrowed (a pool that outlives its
+/// users, like shared buffers) or counted (a backend's local pool, which
+/// may close while others look it up).
+enum PoolRef<'a> {
+    Borrowed(&'a BufferPool),
+    Counted(Arc<BufferPool>),
+}
+
+impl std::ops::Deref for PoolRef<'_> {
+    type Target = BufferPool;
+
+    fn deref(&self) -> &BufferPool {
+        match self {
+            PoolRef::Borrowed(p) => p,
+            PoolRef::Counted(p) => p,
+        }
+    }
 }
 
 fn partition(tag: &BufferTag) -> usize {
@@ -234,6 +254,25 @@ impl BufferPool {
         }
     }
 
+    /// [`BufferPool::read_buffer`] for a pool held by `Arc`: the buffer
+    /// keeps the pool alive.
+    pub fn read_buffer_counted(
+        self: &Arc<Self>,
+        tag: BufferTag,
+        mode: ReadMode,
+    ) -> Result<Buffer<'static>, BufferError> {
+        let b = self.read_buffer(tag, mode)?;
+        let (id, tag) = (b.id, b.tag);
+        // The pin passes to the counted buffer; the borrowed one must not
+        // unpin it.
+        std::mem::forget(b);
+        Ok(Buffer {
+            pool: PoolRef::Counted(Arc::clone(self)),
+            id,
+            tag,
+        })
+    }
+
     /// Pins frame `id` if it still holds `tag`; waits for a read in
     /// progress; retries a failed read. None: the frame was reused, look
     /// again.
@@ -251,7 +290,7 @@ impl BufferPool {
         d.pins += 1;
         d.usage = (d.usage + 1).min(MAX_USAGE);
         let buffer = Buffer {
-            pool: self,
+            pool: PoolRef::Borrowed(self),
             id,
             tag,
         };
@@ -331,7 +370,7 @@ impl BufferPool {
         drop(d);
         drop((g1, g2));
         let buffer = Buffer {
-            pool: self,
+            pool: PoolRef::Borrowed(self),
             id: victim,
             tag,
         };
@@ -525,12 +564,12 @@ impl<'a> Buffer<'a> {
     }
 
     /// The shared content lock.
-    pub fn read(&self) -> RwLockReadGuard<'a, Box<Page>> {
+    pub fn read(&self) -> RwLockReadGuard<'_, Box<Page>> {
         self.pool.frames[self.id].page.read()
     }
 
     /// The exclusive content lock.
-    pub fn write(&self) -> RwLockWriteGuard<'a, Box<Page>> {
+    pub fn write(&self) -> RwLockWriteGuard<'_, Box<Page>> {
         self.pool.frames[self.id].page.write()
     }
 

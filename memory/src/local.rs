@@ -115,6 +115,8 @@ struct Counters {
     portals: AtomicU64,
     /// Their approximate bytes (rows kept by suspended portals included).
     portal_bytes: AtomicU64,
+    /// Bytes of local buffers for temporary tables (0 until the first).
+    temp_buffers: AtomicU64,
 }
 
 /// A snapshot of a backend's local memory.
@@ -136,6 +138,8 @@ pub struct LocalMemoryStats {
     pub portals: u64,
     /// Their approximate bytes.
     pub portal_bytes: u64,
+    /// Bytes of local buffers for temporary tables.
+    pub temp_buffers: u64,
 }
 
 /// One backend's local memory. Cloning shares the counters.
@@ -220,6 +224,13 @@ impl LocalMemory {
         c.portal_bytes.store(portal_bytes, Ordering::Relaxed);
     }
 
+    /// Records the size of the local buffers for temporary tables (shown
+    /// in the supervision tree; the bytes themselves are reserved by a
+    /// hard budget the session holds while they are open).
+    pub fn set_temp_buffers(&self, bytes: u64) {
+        self.counters.temp_buffers.store(bytes, Ordering::Relaxed);
+    }
+
     /// A snapshot of the counters.
     pub fn stats(&self) -> LocalMemoryStats {
         let c = &self.counters;
@@ -232,6 +243,7 @@ impl LocalMemory {
             statement_bytes: c.statement_bytes.load(Ordering::Relaxed),
             portals: c.portals.load(Ordering::Relaxed),
             portal_bytes: c.portal_bytes.load(Ordering::Relaxed),
+            temp_buffers: c.temp_buffers.load(Ordering::Relaxed),
         }
     }
 }

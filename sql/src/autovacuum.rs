@@ -60,6 +60,10 @@ pub fn run_pass(
             }
         }
         for t in tables {
+            // Temporary tables live in their sessions' local buffers.
+            if t.rel.is_temp() {
+                continue;
+            }
             report.examined += 1;
             let Some(s) = stats.get(&t.rel) else { continue };
             if (s.dead as f64) <= threshold + scale * s.live.max(0) as f64 {

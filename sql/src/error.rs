@@ -338,6 +338,10 @@ impl From<actorgres_storage::StorageError> for SqlError {
                 SqlState::INSUFFICIENT_RESOURCES,
                 "no unpinned buffers available",
             ),
+            E::OtherSessionTemp => SqlError::new(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "cannot access temporary tables of other sessions",
+            ),
         }
     }
 }

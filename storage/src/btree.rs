@@ -44,7 +44,7 @@ use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::sync::Arc;
 
-use actorgres_memory::{BufferTag, Page, ReadMode, PAGE_SIZE};
+use actorgres_memory::{Page, ReadMode, PAGE_SIZE};
 use parking_lot::RwLock;
 
 use crate::clog::XidStatus;
@@ -353,14 +353,7 @@ impl Engine {
         if block >= self.smgr.nblocks(index)? {
             return Err(self.damaged(index, block));
         }
-        Ok(self.pool.read_buffer(
-            BufferTag {
-                db: index.db,
-                rel: index.rel,
-                block,
-            },
-            ReadMode::Normal,
-        )?)
+        self.buffer(index, block, ReadMode::Normal)
     }
 
     /// (root block, heap relation) from the metapage.
@@ -373,8 +366,8 @@ impl Engine {
         Ok((
             right(&p),
             RelId {
-                db: index.db,
                 rel: get_u32(&p[..], 32),
+                ..index
             },
         ))
     }
@@ -474,14 +467,7 @@ impl Engine {
             } else {
                 ReadMode::Normal
             };
-            bufs.push(self.pool.read_buffer(
-                BufferTag {
-                    db: index.db,
-                    rel: index.rel,
-                    block: *block,
-                },
-                mode,
-            )?);
+            bufs.push(self.buffer(index, *block, mode)?);
         }
         // Every page stays locked until it carries the record's LSN, so
         // none reaches disk before its WAL (and none half split).
@@ -489,13 +475,19 @@ impl Engine {
         for (g, image) in guards.iter_mut().zip(pages.values()) {
             g.copy_from_slice(&image[..]);
         }
-        let (_, end) = self.log(
-            xid,
-            &WalRecord::PageImages {
-                rel: index,
-                pages: pages.into_iter().collect(),
-            },
-        )?;
+        // A temporary index is never WAL-logged (local.rs rule 2).
+        let end = if index.is_temp() {
+            0
+        } else {
+            self.log(
+                xid,
+                &WalRecord::PageImages {
+                    rel: index,
+                    pages: pages.into_iter().collect(),
+                },
+            )?
+            .1
+        };
         for (g, b) in guards.iter_mut().zip(&bufs) {
             page::set_lsn(g, end);
             b.mark_dirty();

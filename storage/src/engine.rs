@@ -85,6 +85,10 @@ pub enum StorageError {
     /// No unpinned buffer (53000).
     #[error("no unpinned buffers available")]
     NoBuffers,
+    /// A temporary relation whose owner's local buffers are not open here
+    /// (0A000).
+    #[error("cannot access temporary tables of other sessions")]
+    OtherSessionTemp,
 }
 
 /// Results of storage operations.
@@ -125,25 +129,12 @@ struct EngineIo {
 
 impl PageIo for EngineIo {
     fn read_page(&self, tag: BufferTag, out: &mut Page) -> io::Result<()> {
-        self.smgr.read(
-            RelId {
-                db: tag.db,
-                rel: tag.rel,
-            },
-            tag.block,
-            out,
-        )
+        self.smgr.read(RelId::new(tag.db, tag.rel), tag.block, out)
     }
 
     fn write_page(&self, tag: BufferTag, data: &Page) -> io::Result<()> {
-        self.smgr.write(
-            RelId {
-                db: tag.db,
-                rel: tag.rel,
-            },
-            tag.block,
-            data,
-        )
+        self.smgr
+            .write(RelId::new(tag.db, tag.rel), tag.block, data)
     }
 
     fn flush_wal(&self, lsn: u64) -> io::Result<()> {
@@ -227,6 +218,8 @@ pub struct Engine {
     pub(crate) wal: Arc<Wal>,
     /// Shared buffers.
     pub(crate) pool: BufferPool,
+    /// Each backend's local buffers for its temporary relations (local.rs).
+    pub(crate) local: crate::local::LocalPools,
     /// Transactions and the commit log.
     pub txns: TxnManager,
     /// Locks.
@@ -268,6 +261,11 @@ pub struct Engine {
     checkpoint_request: OnceLock<Box<dyn Fn() + Send + Sync>>,
     /// WAL bytes since the last checkpoint that request the next one.
     wal_limit: std::sync::atomic::AtomicU64,
+}
+
+/// The relations of `rels` that the WAL knows (not the temporary ones).
+fn logged(rels: &[RelId]) -> Vec<RelId> {
+    rels.iter().filter(|r| !r.is_temp()).copied().collect()
 }
 
 fn panic_err(what: &str, e: impl std::fmt::Display) -> StorageError {
@@ -329,6 +327,8 @@ impl Engine {
             ));
         };
         let smgr = Arc::new(Smgr::new(root, config.fsync));
+        // Temporary relations died with their sessions.
+        smgr.remove_temp_files()?;
         let wal_cell = Arc::new(OnceLock::new());
         let pool = BufferPool::new(
             config.shared_buffers,
@@ -378,6 +378,7 @@ impl Engine {
             smgr,
             wal,
             pool,
+            local: crate::local::LocalPools::default(),
             txns,
             locks: LockManager::new(),
             oids: Mutex::new((next_oid, next_oid)),
@@ -519,10 +520,7 @@ impl Engine {
     /// Creates a relation file in database `db` for transaction `xid`;
     /// returns its id. The caller drops it if the transaction aborts.
     pub fn create_relation(&self, xid: u32, db: u32, relfilenode: u32) -> Result<RelId> {
-        let rel = RelId {
-            db,
-            rel: relfilenode,
-        };
+        let rel = RelId::new(db, relfilenode);
         self.log(xid, &WalRecord::RelCreate { rel })?;
         self.smgr.create(rel)?;
         Ok(rel)
@@ -575,7 +573,7 @@ impl Engine {
             top,
             &WalRecord::Commit {
                 subxids: subs.to_vec(),
-                drops: drops.to_vec(),
+                drops: logged(drops),
                 time: now(),
             },
         )?;
@@ -587,9 +585,7 @@ impl Engine {
         self.txns.release_snapshots(backend);
         self.locks.release_all(backend);
         for r in drops {
-            self.pool.drop_relation(r.db, r.rel, 0);
-            self.smgr.unlink(*r)?;
-            self.fsm.lock().remove(r);
+            self.forget_relation(*r)?;
             self.stats.lock().remove(r);
         }
         self.maybe_request_checkpoint();
@@ -605,7 +601,7 @@ impl Engine {
                 first,
                 &WalRecord::Abort {
                     subxids: rest.to_vec(),
-                    drops: creates.to_vec(),
+                    drops: logged(creates),
                 },
             )?;
             self.txns.abort(xids);
@@ -620,10 +616,19 @@ impl Engine {
             }
         }
         for r in creates {
-            self.pool.drop_relation(r.db, r.rel, 0);
-            self.smgr.unlink(*r)?;
-            self.fsm.lock().remove(r);
+            self.forget_relation(*r)?;
         }
+        Ok(())
+    }
+
+    /// Removes relation `r`: its buffers, its file, its free space.
+    fn forget_relation(&self, r: RelId) -> Result<()> {
+        if let Ok(pool) = self.buffers(r) {
+            pool.drop_relation(r.db, r.rel, 0);
+        }
+        self.smgr.unlink(r)?;
+        self.forget_temp_owner(r);
+        self.fsm.lock().remove(&r);
         Ok(())
     }
 

@@ -27,7 +27,7 @@
 //!    out the row's whole data; chunks are read, and stamped, only after
 //!    the row's page is released (rule 3 holds).
 
-use actorgres_memory::{BufferTag, Page, ReadMode, PAGE_SIZE};
+use actorgres_memory::{Page, ReadMode, PAGE_SIZE};
 
 use crate::engine::{Engine, Result, StorageError};
 use crate::lock::WaitPolicy;
@@ -80,14 +80,6 @@ pub enum Modify {
     },
 }
 
-fn tag(rel: RelId, block: u32) -> BufferTag {
-    BufferTag {
-        db: rel.db,
-        rel: rel.rel,
-        block,
-    }
-}
-
 fn align8(n: usize) -> usize {
     (n + 7) & !7
 }
@@ -106,6 +98,10 @@ impl Engine {
         force_image: bool,
     ) -> Result<()> {
         self.check_alive()?;
+        if rel.is_temp() {
+            // Local buffers are never WAL-logged (local.rs rule 2).
+            return Ok(());
+        }
         loop {
             let redo = self.wal.redo();
             // A record that initializes the page redoes onto a zeroed
@@ -179,7 +175,7 @@ impl Engine {
             } else {
                 ReadMode::Normal
             };
-            let buf = self.pool.read_buffer(tag(rel, block), mode)?;
+            let buf = self.buffer(rel, block, mode)?;
             let mut p = buf.write();
             let was_new = page::is_new(&p);
             if was_new {
@@ -278,9 +274,7 @@ impl Engine {
             if out.len() >= total || next.block >= nblocks {
                 return Err(damaged());
             }
-            let buf = self
-                .pool
-                .read_buffer(tag(rel, next.block), ReadMode::Normal)?;
+            let buf = self.buffer(rel, next.block, ReadMode::Normal)?;
             let p = buf.read();
             let t = page::tuple(&p, next.offset).ok_or_else(damaged)?;
             let body = &t[TUPLE_HEADER..];
@@ -304,9 +298,7 @@ impl Engine {
         };
         let nblocks = self.smgr.nblocks(rel)?;
         while next != NO_TID && next.block < nblocks {
-            let buf = self
-                .pool
-                .read_buffer(tag(rel, next.block), ReadMode::Normal)?;
+            let buf = self.buffer(rel, next.block, ReadMode::Normal)?;
             let mut p = buf.write();
             let Some(t) = page::tuple(&p, next.offset) else {
                 break;
@@ -403,7 +395,7 @@ impl Engine {
             } else {
                 ReadMode::Normal
             };
-            let buf = self.pool.read_buffer(tag(rel, block), mode)?;
+            let buf = self.buffer(rel, block, mode)?;
             let mut p = buf.write();
             let was_new = page::is_new(&p);
             if was_new {
@@ -469,9 +461,7 @@ impl Engine {
         if tid.block >= self.smgr.nblocks(rel)? {
             return Ok(None);
         }
-        let buf = self
-            .pool
-            .read_buffer(tag(rel, tid.block), ReadMode::Normal)?;
+        let buf = self.buffer(rel, tid.block, ReadMode::Normal)?;
         let p = buf.read();
         let Some(t) = page::tuple(&p, tid.offset) else {
             return Ok(None);
@@ -515,10 +505,7 @@ impl Engine {
         if tid.block >= self.smgr.nblocks(rel).map_err(StorageError::from)? {
             return Err(missing().into());
         }
-        let buf = self
-            .pool
-            .read_buffer(tag(rel, tid.block), ReadMode::Normal)
-            .map_err(StorageError::from)?;
+        let buf = self.buffer(rel, tid.block, ReadMode::Normal)?;
         let mut p = buf.write();
         let stale = page::lsn(&p) <= self.wal.redo();
         let current = match page::tuple(&p, tid.offset) {
@@ -576,32 +563,22 @@ impl Engine {
     }
 
     /// Checks the version at `tid` for a change by `who`, waiting for a
-    /// running changer (rule 2). On Ok, returns the buffer, its page still
-    /// exclusively locked (the check and the change must be one atomic
-    /// step, or two updaters could both pass the check), and the header.
-    #[allow(clippy::type_complexity)]
-    fn lock_version<'e>(
-        &'e self,
+    /// running changer (rule 2). When it may be changed, runs `change` on
+    /// the buffer, its page still exclusively locked (the check and the
+    /// change must be one atomic step, or two updaters could both pass the
+    /// check), and the header; otherwise says why not.
+    fn lock_version<R>(
+        &self,
         rel: RelId,
         tid: Tid,
         who: &Actor<'_>,
-    ) -> Result<
-        std::result::Result<
-            (
-                actorgres_memory::Buffer<'e>,
-                parking_lot::RwLockWriteGuard<'e, Box<Page>>,
-                TupleHeader,
-            ),
-            Modify,
-        >,
-    > {
+        change: impl FnOnce(&actorgres_memory::Buffer<'_>, &mut Page, TupleHeader) -> Result<R>,
+    ) -> Result<std::result::Result<R, Modify>> {
         loop {
             if tid.block >= self.smgr.nblocks(rel)? {
                 return Ok(Err(Modify::Invisible));
             }
-            let buf = self
-                .pool
-                .read_buffer(tag(rel, tid.block), ReadMode::Normal)?;
+            let buf = self.buffer(rel, tid.block, ReadMode::Normal)?;
             let wait_for = {
                 let p = buf.read();
                 let Some(t) = page::tuple(&p, tid.offset) else {
@@ -630,7 +607,7 @@ impl Engine {
                 None => {
                     // Re-check under the exclusive lock, and keep it: the
                     // state may have changed between the two locks.
-                    let p = buf.write();
+                    let mut p = buf.write();
                     let h = match page::tuple(&p, tid.offset) {
                         Some(t) => TupleHeader::read(t),
                         None => return Ok(Err(Modify::Invisible)),
@@ -638,7 +615,7 @@ impl Engine {
                     if check_update(&h, who.own, &self.txns.clog, &|x| self.txns.is_running(x))
                         == UpdateCheck::Ok
                     {
-                        return Ok(Ok((buf, p, h)));
+                        return change(&buf, &mut p, h).map(Ok);
                     }
                 }
             }
@@ -662,28 +639,30 @@ impl Engine {
     /// or with `lock_only` a row lock.
     fn stamp_xmax(&self, rel: RelId, tid: Tid, who: &Actor<'_>, lock_only: bool) -> Result<Modify> {
         self.check_alive()?;
-        let (buf, mut p, mut h) = match self.lock_version(rel, tid, who)? {
-            Ok(x) => x,
+        let stamped = self.lock_version(rel, tid, who, |buf, p, mut h| {
+            if lock_only && who.own.is_own(h.xmax) && h.lock_only() {
+                return Ok(None);
+            }
+            h.xmax = who.xid;
+            h.cmax = who.own.command_id();
+            if lock_only {
+                h.infomask |= infomask::XMAX_LOCK_ONLY;
+            } else {
+                h.infomask &= !infomask::XMAX_LOCK_ONLY;
+            }
+            h.ctid = tid;
+            self.set_xmax(who.xid, rel, tid, p, h)?;
+            buf.mark_dirty();
+            let overflow = (!lock_only && h.infomask & infomask::HAS_OVERFLOW != 0)
+                .then(|| page::tuple(p, tid.offset).map(|t| t[TUPLE_HEADER..].to_vec()))
+                .flatten();
+            Ok(Some((h, overflow)))
+        })?;
+        let (h, overflow) = match stamped {
             Err(m) => return Ok(m),
+            Ok(None) => return Ok(Modify::Done(tid)),
+            Ok(Some(x)) => x,
         };
-        if lock_only && who.own.is_own(h.xmax) && h.lock_only() {
-            return Ok(Modify::Done(tid));
-        }
-        h.xmax = who.xid;
-        h.cmax = who.own.command_id();
-        if lock_only {
-            h.infomask |= infomask::XMAX_LOCK_ONLY;
-        } else {
-            h.infomask &= !infomask::XMAX_LOCK_ONLY;
-        }
-        h.ctid = tid;
-        self.set_xmax(who.xid, rel, tid, &mut p, h)?;
-        buf.mark_dirty();
-        let overflow = (!lock_only && h.infomask & infomask::HAS_OVERFLOW != 0)
-            .then(|| page::tuple(&p, tid.offset).map(|t| t[TUPLE_HEADER..].to_vec()))
-            .flatten();
-        drop(p);
-        drop(buf);
         if let Some(head) = overflow {
             self.stamp_chunks(rel, &head, h.xmax, h.cmax)?;
         }
@@ -712,68 +691,68 @@ impl Engine {
         // Chunks of a new version too large for a page are written before
         // the old version is locked (they belong to no row until then).
         let mut tuple = self.spill(rel, tuple)?;
-        let (buf, mut p, mut old) = match self.lock_version(rel, tid, who)? {
+        let locked = self.lock_version(rel, tid, who, |buf, p, mut old| {
+            // The old version's chunks, stamped once its page is released.
+            let old_overflow = (old.infomask & infomask::HAS_OVERFLOW != 0)
+                .then(|| page::tuple(p, tid.offset).map(|t| t[TUPLE_HEADER..].to_vec()))
+                .flatten();
+            let need = align8(tuple.len());
+            if page::free_space(p) < need {
+                self.prune(who.xid, rel, tid.block, p)?;
+            }
+            if page::free_space(p) >= need {
+                // The new version on the same page.
+                if let Some(offset) = page::add_tuple(p, &tuple) {
+                    let new_tid = Tid {
+                        block: tid.block,
+                        offset,
+                    };
+                    stamp_ctid(p, new_tid, &mut tuple);
+                    self.log_change(
+                        who.xid,
+                        rel,
+                        tid.block,
+                        p,
+                        &WalRecord::HeapInsert {
+                            rel,
+                            tid: new_tid,
+                            tuple: std::mem::take(&mut tuple),
+                            init_page: false,
+                        },
+                        false,
+                    )?;
+                    old.xmax = who.xid;
+                    old.cmax = who.own.command_id();
+                    old.infomask &= !infomask::XMAX_LOCK_ONLY;
+                    old.ctid = new_tid;
+                    self.set_xmax(who.xid, rel, tid, p, old)?;
+                    buf.mark_dirty();
+                    self.fsm_record(rel, tid.block, page::free_space(p));
+                    return Ok((old, old_overflow, Some(new_tid)));
+                }
+            }
+            // Rule 3: lock the old version, place the new one elsewhere, link.
+            old.xmax = who.xid;
+            old.cmax = who.own.command_id();
+            old.infomask |= infomask::XMAX_LOCK_ONLY;
+            old.ctid = tid;
+            self.set_xmax(who.xid, rel, tid, p, old)?;
+            buf.mark_dirty();
+            Ok((old, old_overflow, None))
+        })?;
+        let (mut old, old_overflow, same_page) = match locked {
             Ok(x) => x,
             Err(m) => return Ok(m),
         };
-        // The old version's chunks, stamped once its page is released.
-        let old_overflow = (old.infomask & infomask::HAS_OVERFLOW != 0)
-            .then(|| page::tuple(&p, tid.offset).map(|t| t[TUPLE_HEADER..].to_vec()))
-            .flatten();
-        let need = align8(tuple.len());
-        if page::free_space(&p) < need {
-            self.prune(who.xid, rel, tid.block, &mut p)?;
-        }
-        if page::free_space(&p) >= need {
-            // The new version on the same page.
-            if let Some(offset) = page::add_tuple(&mut p, &tuple) {
-                let new_tid = Tid {
-                    block: tid.block,
-                    offset,
-                };
-                stamp_ctid(&mut p, new_tid, &mut tuple);
-                self.log_change(
-                    who.xid,
-                    rel,
-                    tid.block,
-                    &mut p,
-                    &WalRecord::HeapInsert {
-                        rel,
-                        tid: new_tid,
-                        tuple: std::mem::take(&mut tuple),
-                        init_page: false,
-                    },
-                    false,
-                )?;
-                old.xmax = who.xid;
-                old.cmax = who.own.command_id();
-                old.infomask &= !infomask::XMAX_LOCK_ONLY;
-                old.ctid = new_tid;
-                self.set_xmax(who.xid, rel, tid, &mut p, old)?;
-                buf.mark_dirty();
-                self.fsm_record(rel, tid.block, page::free_space(&p));
-                drop(p);
-                drop(buf);
-                if let Some(head) = old_overflow {
-                    self.stamp_chunks(rel, &head, old.xmax, old.cmax)?;
-                }
-                self.count(rel, 0, 1);
-                return Ok(Modify::Done(new_tid));
+        if let Some(new_tid) = same_page {
+            if let Some(head) = old_overflow {
+                self.stamp_chunks(rel, &head, old.xmax, old.cmax)?;
             }
+            self.count(rel, 0, 1);
+            return Ok(Modify::Done(new_tid));
         }
-        // Rule 3: lock the old version, place the new one elsewhere, link.
-        old.xmax = who.xid;
-        old.cmax = who.own.command_id();
-        old.infomask |= infomask::XMAX_LOCK_ONLY;
-        old.ctid = tid;
-        self.set_xmax(who.xid, rel, tid, &mut p, old)?;
-        buf.mark_dirty();
-        drop(p);
-        drop(buf);
         let new_tid = self.place(who.xid, rel, tuple, 100, Some(tid.block))?;
-        let buf = self
-            .pool
-            .read_buffer(tag(rel, tid.block), ReadMode::Normal)?;
+        let buf = self.buffer(rel, tid.block, ReadMode::Normal)?;
         let mut p = buf.write();
         old.infomask &= !infomask::XMAX_LOCK_ONLY;
         old.ctid = new_tid;
@@ -818,7 +797,7 @@ impl Engine {
             ..Default::default()
         };
         for block in 0..nblocks {
-            let buf = self.pool.read_buffer(tag(rel, block), ReadMode::Normal)?;
+            let buf = self.buffer(rel, block, ReadMode::Normal)?;
             let mut p = buf.write();
             if page::is_new(&p) {
                 page::init(&mut p);
@@ -848,7 +827,7 @@ impl Engine {
         own: &dyn OwnTxn,
         out: &mut Vec<HeapTuple>,
     ) -> Result<()> {
-        let buf = self.pool.read_buffer(tag(rel, block), ReadMode::Normal)?;
+        let buf = self.buffer(rel, block, ReadMode::Normal)?;
         let p = buf.read();
         let clog = &self.txns.clog;
         let first = out.len();
@@ -895,7 +874,7 @@ impl Engine {
     ) -> Result<()> {
         out.data.clear();
         out.items.clear();
-        let buf = self.pool.read_buffer(tag(rel, block), ReadMode::Normal)?;
+        let buf = self.buffer(rel, block, ReadMode::Normal)?;
         let p = buf.read();
         let clog = &self.txns.clog;
         let mut overflow = Vec::new();
@@ -941,7 +920,7 @@ impl Engine {
         block: u32,
         own: &dyn OwnTxn,
     ) -> Result<Vec<(HeapTuple, bool)>> {
-        let buf = self.pool.read_buffer(tag(rel, block), ReadMode::Normal)?;
+        let buf = self.buffer(rel, block, ReadMode::Normal)?;
         let p = buf.read();
         let clog = &self.txns.clog;
         let oldest = self.txns.oldest_xmin();

@@ -5,6 +5,7 @@
 //!
 //! ```text
 //! Engine ── BufferPool (memory/) ── EngineIo ── Smgr (relation files)
+//!        ├─ LocalPools: a BufferPool per backend for temporary relations
 //!        ├─ Wal (pg_wal)            └─ flush_wal before every page write
 //!        ├─ TxnManager ── Clog (pg_xact)
 //!        ├─ LockManager
@@ -23,6 +24,7 @@ mod datadir;
 mod engine;
 mod fsm;
 mod heap;
+mod local;
 pub mod lock;
 pub mod page;
 pub mod smgr;

@@ -29,13 +29,39 @@ use parking_lot::Mutex;
 
 use crate::page;
 
-/// A relation file: database and relfilenode.
+/// A relation file: database and relfilenode, and for a temporary
+/// relation the backend that owns it (PostgreSQL's RelFileNodeBackend).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RelId {
     /// Database OID, 0 for shared relations.
     pub db: u32,
     /// Relation file number.
     pub rel: u32,
+    /// The owning backend's pid for a temporary relation (its pages live
+    /// in that backend's local buffers and are never WAL-logged); 0 for
+    /// every other relation.
+    pub backend: i32,
+}
+
+impl RelId {
+    /// A permanent relation's file.
+    pub fn new(db: u32, rel: u32) -> RelId {
+        RelId {
+            db,
+            rel,
+            backend: 0,
+        }
+    }
+
+    /// Backend `backend`'s temporary relation file.
+    pub fn temp(db: u32, rel: u32, backend: i32) -> RelId {
+        RelId { db, rel, backend }
+    }
+
+    /// Whether the relation is temporary (local buffers, no WAL).
+    pub fn is_temp(&self) -> bool {
+        self.backend != 0
+    }
 }
 
 /// An open relation file and its length in blocks.
@@ -118,8 +144,41 @@ impl Smgr {
     }
 
     /// The file's path.
+    /// A temporary relation's is `t<backend>_<relfilenode>`, as in
+    /// PostgreSQL, so that start-up can remove every one of them.
     pub fn path(&self, r: RelId) -> PathBuf {
-        self.db_dir(r.db).join(r.rel.to_string())
+        if r.is_temp() {
+            self.db_dir(r.db).join(format!("t{}_{}", r.backend, r.rel))
+        } else {
+            self.db_dir(r.db).join(r.rel.to_string())
+        }
+    }
+
+    /// Removes the files of temporary relations (start-up: their sessions
+    /// are gone, and nothing of them was WAL-logged); returns how many.
+    pub fn remove_temp_files(&self) -> io::Result<usize> {
+        let mut removed = 0;
+        let Ok(dbs) = fs::read_dir(self.root.join("base")) else {
+            return Ok(0);
+        };
+        for db in dbs.flatten() {
+            let Ok(files) = fs::read_dir(db.path()) else {
+                continue;
+            };
+            for f in files.flatten() {
+                let name = f.file_name();
+                let name = name.to_string_lossy();
+                let temp = name.strip_prefix('t').is_some_and(|rest| {
+                    rest.split_once('_')
+                        .is_some_and(|(b, r)| b.parse::<i32>().is_ok() && r.parse::<u32>().is_ok())
+                });
+                if temp {
+                    fs::remove_file(f.path())?;
+                    removed += 1;
+                }
+            }
+        }
+        Ok(removed)
     }
 
     /// Creates the (empty) file of `r`; an existing file is kept (redo).
@@ -130,7 +189,7 @@ impl Smgr {
             .create(true)
             .truncate(false)
             .open(self.path(r))?;
-        self.pending.lock().insert(r);
+        self.mark_pending(r);
         Ok(())
     }
 
@@ -191,7 +250,7 @@ impl Smgr {
                 )
             })?;
         *n = block + 1;
-        self.pending.lock().insert(r);
+        self.mark_pending(r);
         Ok(block)
     }
 
@@ -247,8 +306,16 @@ impl Smgr {
             let mut n = f.nblocks.lock();
             *n = (*n).max(block + 1);
         }
-        self.pending.lock().insert(r);
+        self.mark_pending(r);
         Ok(())
+    }
+
+    /// Notes that `r` needs an fsync at the next checkpoint; temporary
+    /// files never do (a crash removes them).
+    fn mark_pending(&self, r: RelId) {
+        if !r.is_temp() {
+            self.pending.lock().insert(r);
+        }
     }
 
     /// Removes the file of `r` (DROP at commit; redo of it).
@@ -330,7 +397,7 @@ mod tests {
     fn extend_write_read_and_detect_damage() {
         let tmp = tempfile::tempdir().unwrap();
         let s = Smgr::new(tmp.path(), true);
-        let r = RelId { db: 5, rel: 16384 };
+        let r = RelId::new(5, 16384);
         s.create(r).unwrap();
         assert_eq!(s.nblocks(r).unwrap(), 0);
         assert_eq!(s.extend(r).unwrap(), 0);
@@ -362,13 +429,13 @@ mod tests {
     fn copy_and_drop_databases() {
         let tmp = tempfile::tempdir().unwrap();
         let s = Smgr::new(tmp.path(), false);
-        let r = RelId { db: 1, rel: 1259 };
+        let r = RelId::new(1, 1259);
         s.create(r).unwrap();
         s.extend(r).unwrap();
         s.copy_db(1, 7).unwrap();
-        assert_eq!(s.nblocks(RelId { db: 7, rel: 1259 }).unwrap(), 1);
+        assert_eq!(s.nblocks(RelId::new(7, 1259)).unwrap(), 1);
         s.drop_db(7).unwrap();
-        assert!(!s.exists(RelId { db: 7, rel: 1259 }));
+        assert!(!s.exists(RelId::new(7, 1259)));
         s.unlink(r).unwrap();
         assert!(!s.exists(r));
     }

@@ -247,10 +247,7 @@ impl Dec<'_> {
         })
     }
     fn rel(&mut self) -> Option<RelId> {
-        Some(RelId {
-            db: self.u32()?,
-            rel: self.u32()?,
-        })
+        Some(RelId::new(self.u32()?, self.u32()?))
     }
     fn tid(&mut self) -> Option<Tid> {
         Some(Tid {
@@ -1092,7 +1089,7 @@ mod tests {
     use std::sync::Arc;
 
     fn rel() -> RelId {
-        RelId { db: 5, rel: 16384 }
+        RelId::new(5, 16384)
     }
 
     fn samples() -> Vec<WalRecord> {

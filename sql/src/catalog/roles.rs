@@ -209,7 +209,7 @@ impl Membership {
 
 impl Catalog<'_> {
     fn shared_rel(t: &SysTable) -> RelId {
-        RelId { db: 0, rel: t.oid }
+        RelId::new(0, t.oid)
     }
 
     /// The stored rows of a roles relation (none if it was never made).

@@ -307,10 +307,7 @@ impl<'a> Catalog<'a> {
 
     /// The relation file of a system table in this database.
     pub fn rel(&self, t: &SysTable) -> RelId {
-        RelId {
-            db: if t.shared { 0 } else { self.db },
-            rel: t.oid,
-        }
+        RelId::new(if t.shared { 0 } else { self.db }, t.oid)
     }
 
     /// Every row of `t` visible now.
@@ -606,18 +603,21 @@ impl<'a> Catalog<'a> {
         else {
             return Ok(None);
         };
-        Ok(Some((self.index_def(class, &row), oid(&row[1]))))
+        let def = self.index_def(class, &row, &self.namespaces()?);
+        Ok(Some((def, oid(&row[1]))))
     }
 
     /// An index's definition from its pg_class and pg_index rows.
-    fn index_def(&self, class: &[Value], index: &[Value]) -> IndexDef {
+    fn index_def(
+        &self,
+        class: &[Value],
+        index: &[Value],
+        namespaces: &[(u32, String)],
+    ) -> IndexDef {
         IndexDef {
             oid: oid(&class[0]),
             name: text(&class[1]),
-            rel: RelId {
-                db: self.db,
-                rel: oid(&class[4]),
-            },
+            rel: self.class_rel(class, namespaces),
             columns: text(&index[5])
                 .split_whitespace()
                 .filter_map(|n| n.parse::<usize>().ok()?.checked_sub(1))
@@ -638,6 +638,19 @@ impl<'a> Catalog<'a> {
     /// Builds a definition from its pg_class row.
     fn build(&self, class: &[Value]) -> Result<TableDef> {
         self.build_from(class, &DefinitionRows::read(self)?)
+    }
+
+    /// The relation file of pg_class row `class`: a relation in a
+    /// `pg_temp_<pid>` schema is that backend's temporary relation (also
+    /// when its session is gone and the file with it).
+    fn class_rel(&self, class: &[Value], namespaces: &[(u32, String)]) -> RelId {
+        let filenode = oid(&class[4]);
+        let owner = schema_name(namespaces, oid(&class[2]))
+            .and_then(|n| n.strip_prefix("pg_temp_")?.parse::<i32>().ok());
+        match owner {
+            Some(pid) => RelId::temp(self.db, filenode, pid),
+            None => self.engine.relation(self.db, filenode),
+        }
     }
 
     /// Builds a definition from its pg_class row and the catalog rows
@@ -739,7 +752,7 @@ impl<'a> Catalog<'a> {
                     .iter()
                     .find(|(_, c)| oid(&c[0]) == oid(&row[0]))
                 {
-                    indexes.push(self.index_def(c, row));
+                    indexes.push(self.index_def(c, row, &rows.namespaces));
                 }
             }
             indexes.sort_by(|a, b| a.name.cmp(&b.name));
@@ -759,9 +772,10 @@ impl<'a> Catalog<'a> {
             oid: rel_oid,
             name: text(&class[1]),
             namespace,
-            rel: RelId {
-                db: if shared { 0 } else { self.db },
-                rel: oid(&class[4]),
+            rel: if shared {
+                RelId::new(0, oid(&class[4]))
+            } else {
+                self.class_rel(class, &rows.namespaces)
             },
             fillfactor,
             columns,
@@ -782,15 +796,7 @@ impl<'a> Catalog<'a> {
             .rows_where(&system::PG_SEQUENCE, 0, seq_oid)?
             .into_iter()
             .next()
-            .map(|(_, r)| {
-                (
-                    sequence_def(&r),
-                    RelId {
-                        db: self.db,
-                        rel: oid(&r[8]),
-                    },
-                )
-            }))
+            .map(|(_, r)| (sequence_def(&r), self.engine.relation(self.db, oid(&r[8])))))
     }
 
     /// Rows of `t` whose column `col` equals `key` (an OID).

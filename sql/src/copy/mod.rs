@@ -82,6 +82,7 @@ fn open_table(
             format!("relation \"{}\" does not exist", parts.join(".")),
         )
     })?;
+    ctx.check_own_temp(&def)?;
     if def.view.is_some() {
         let e = SqlError::new(
             SqlState::WRONG_OBJECT_TYPE,

@@ -70,6 +70,9 @@ pub fn alter_table(
     if !(view_ok && def.view.is_some() && !def.system) {
         reject_system(&def)?;
     }
+    if !view_ok {
+        ctx.check_own_temp_for(&def, "alter")?;
+    }
     let xid = ctx.write_xid("ALTER TABLE")?;
     for op in &at.operations {
         match op {

@@ -635,9 +635,8 @@ fn new_relation(
     columns: Vec<ColumnDef>,
     fillfactor: u8,
 ) -> Result<TableDef> {
-    let engine = ctx.engine();
-    let oid = engine.new_oid()?;
-    let rel = engine.create_relation(xid, ctx.db, oid)?;
+    let oid = ctx.engine().new_oid()?;
+    let rel = ctx.create_relation_file(xid, ns, oid)?;
     ctx.txn.creates.push(rel);
     Ok(TableDef {
         oid,

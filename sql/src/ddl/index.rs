@@ -168,7 +168,8 @@ pub(super) fn add_index(
     }
     let engine = ctx.engine();
     let oid = engine.new_oid()?;
-    let rel = engine.create_relation(xid, ctx.db, oid)?;
+    // An index of a temporary table is temporary.
+    let rel = engine.create_relation_like(xid, def.rel, oid)?;
     ctx.txn.creates.push(rel);
     engine.index_create(xid, rel, def.rel)?;
     let index = IndexDef {
@@ -351,7 +352,7 @@ pub(super) fn renew_indexes(
 fn renew_index(ctx: &mut Stmt<'_>, xid: u32, index: &IndexDef, heap: RelId) -> Result<RelId> {
     let engine = ctx.engine();
     let filenode = engine.new_oid()?;
-    let rel = engine.create_relation(xid, ctx.db, filenode)?;
+    let rel = engine.create_relation_like(xid, index.rel, filenode)?;
     ctx.txn.creates.push(rel);
     ctx.txn.drops.push(index.rel);
     engine.index_create(xid, rel, heap)?;
@@ -414,6 +415,7 @@ pub fn create_index(
         return Err(undefined_table("relation", table));
     };
     reject_system(&def)?;
+    ctx.check_own_temp_for(&def, "create indexes on")?;
     let name = match &ci.name {
         Some(n) => {
             let parts = object_name(n);

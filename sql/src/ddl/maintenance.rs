@@ -52,7 +52,7 @@ pub(super) fn new_relation_file(
 ) -> Result<()> {
     let engine = ctx.engine();
     let filenode = engine.new_oid()?;
-    let new = engine.create_relation(xid, ctx.db, filenode)?;
+    let new = engine.create_relation_like(xid, def.rel, filenode)?;
     ctx.txn.creates.push(new);
     ctx.txn.drops.push(def.rel);
     super::index::renew_indexes(ctx, xid, def, new)?;
@@ -79,6 +79,7 @@ pub fn truncate(ctx: &mut Stmt<'_>, t: &ast::Truncate, sink: &mut dyn ResultSink
             return Err(undefined_table("relation", name));
         };
         reject_system(&def)?;
+        ctx.check_own_temp_for(&def, "truncate")?;
         defs.push(def);
     }
     // Tables referencing a truncated one go too (CASCADE), or must be in
@@ -172,6 +173,11 @@ pub fn vacuum(
         ctx.interrupts
             .check()
             .map_err(crate::expr::interrupt_error)?;
+        // Other sessions' temporary tables are silently skipped, as in
+        // PostgreSQL (their pages are in those sessions' local buffers).
+        if ctx.check_own_temp(&d).is_err() {
+            continue;
+        }
         ctx.engine().vacuum(d.rel)?;
         for index in &d.indexes {
             ctx.engine().index_vacuum(index.rel)?;

@@ -133,10 +133,10 @@ pub(super) fn new_sequence(
     def: &SequenceDef,
     start: i64,
 ) -> Result<u32> {
-    let engine = ctx.engine();
-    let oid = engine.new_oid()?;
-    let rel = engine.create_relation(xid, ctx.db, oid)?;
+    let oid = ctx.engine().new_oid()?;
+    let rel = ctx.create_relation_file(xid, ns, oid)?;
     ctx.txn.creates.push(rel);
+    let engine = ctx.engine();
     let tid = engine.heap_insert(rel, xid, ctx.txn.cid, &SeqState::fresh(start).encode(), 100)?;
     if tid != sequence::STATE_TID {
         return Err(SqlError::internal("a new sequence's row is not its first"));

@@ -314,6 +314,25 @@ impl<'s> Stmt<'s> {
         self.open_table(Some(&schema), name, mode)
     }
 
+    /// 0A000 for another session's temporary table: its pages are in that
+    /// backend's local buffers (reading or writing it; dropping or
+    /// locking it is allowed, as in PostgreSQL).
+    pub fn check_own_temp(&self, def: &TableDef) -> Result<()> {
+        self.check_own_temp_for(def, "access")
+    }
+
+    /// [`Stmt::check_own_temp`] for statement kind `what` ("truncate",
+    /// "alter", "create indexes on": PostgreSQL's wordings).
+    pub fn check_own_temp_for(&self, def: &TableDef, what: &str) -> Result<()> {
+        if def.rel.is_temp() && def.rel.backend != self.info.pid {
+            return Err(SqlError::new(
+                crate::error::SqlState::FEATURE_NOT_SUPPORTED,
+                format!("cannot {what} temporary tables of other sessions"),
+            ));
+        }
+        Ok(())
+    }
+
     /// A schema's name by OID ("" if it does not exist).
     pub fn namespace_name(&self, ns: u32) -> Result<String> {
         Ok(crate::catalog::schema_name(&self.namespaces()?, ns)
@@ -454,7 +473,11 @@ impl<'s> Stmt<'s> {
 
 impl TableSource for Stmt<'_> {
     fn table(&mut self, schema: Option<&str>, name: &str) -> Result<Option<Arc<TableDef>>> {
-        self.open_table(schema, name, LockMode::AccessShare)
+        let def = self.open_table(schema, name, LockMode::AccessShare)?;
+        if let Some(d) = &def {
+            self.check_own_temp(d)?;
+        }
+        Ok(def)
     }
 
     fn index(&mut self, schema: Option<&str>, name: &str) -> Option<(u32, u32)> {

@@ -299,6 +299,7 @@ impl Session {
                 let _ = self.abort();
             }
         }
+        self.close_local_buffers();
         let engine = &self.cluster.engine;
         engine.txns.release_snapshots(self.info.pid);
         engine.locks.release_all(self.info.pid);

@@ -73,6 +73,9 @@ impl Session {
             ))?;
             return sink.command_complete("SET");
         }
+        if name.eq_ignore_ascii_case("temp_buffers") {
+            self.check_temp_buffers(value.as_deref())?;
+        }
         self.settings
             .set(&name, value.as_deref(), Source::Session)?;
         if !local {
@@ -86,6 +89,27 @@ impl Session {
         }
         self.settings_changed();
         sink.command_complete("SET")
+    }
+
+    /// temp_buffers cannot change once the local buffers are open (the
+    /// session has used a temporary table): 22023 as PostgreSQL's check.
+    fn check_temp_buffers(&self, value: Option<&str>) -> Result<()> {
+        let Some(open) = self.cluster.engine.local_buffers(self.info.pid) else {
+            return Ok(());
+        };
+        let mut probe = self.settings.clone();
+        probe.set("temp_buffers", value, Source::Session)?;
+        let pages = probe.bytes("temp_buffers") / 8192;
+        if pages.max(16) == open as u64 {
+            return Ok(());
+        }
+        Err(SqlError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            format!("invalid value for parameter \"temp_buffers\": {pages}"),
+        )
+        .with_detail(
+            "\"temp_buffers\" cannot be changed after any temporary tables have been accessed in the session.",
+        ))
     }
 
     /// is_superuser (reported to the client) as the current user's role

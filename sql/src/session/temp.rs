@@ -11,9 +11,13 @@
 //! 3. ON COMMIT DELETE ROWS empties, ON COMMIT DROP drops, the table at
 //!    each commit, before the commit record.
 //!
-//! Temporary relations are stored as other relations are (through shared
-//! buffers and the WAL); a session that dies without ending (kill -9)
-//! leaves its schema behind, visible as pg_temp_<pid>.
+//! 4. A temporary relation's pages live in the backend's local buffers
+//!    (temp_buffers, opened at the first temporary relation and charged
+//!    to the backend's local memory), never in shared buffers, and are
+//!    not WAL-logged (storage's local.rs). Its catalog rows are ordinary
+//!    ones: a session that dies without ending (kill -9) leaves its schema
+//!    behind, visible as pg_temp_<pid>, and the next session to create a
+//!    temporary schema drops it; start-up removes the files.
 
 use std::cell::{Cell, RefCell};
 
@@ -30,6 +34,8 @@ pub(crate) struct TempSchema {
     created_in_txn: Cell<bool>,
     /// Tables with ON COMMIT DELETE ROWS (false) or DROP (true), by OID.
     on_commit: RefCell<Vec<(u32, bool)>>,
+    /// The local buffers' memory, held while they are open (rule 4).
+    buffers: RefCell<Option<actorgres_memory::Budget>>,
 }
 
 /// The name of backend `pid`'s temporary schema.
@@ -50,6 +56,41 @@ impl TempSchema {
 }
 
 impl Stmt<'_> {
+    /// Creates the file of new relation `oid` in schema `ns`: a temporary
+    /// one, in the local buffers, when `ns` is the session's temporary
+    /// schema (rule 4).
+    pub(crate) fn create_relation_file(
+        &mut self,
+        xid: u32,
+        ns: u32,
+        oid: u32,
+    ) -> Result<actorgres_storage::smgr::RelId> {
+        let engine = self.engine();
+        if self.temp.namespace() != Some(ns) {
+            return Ok(engine.create_relation(xid, self.db, oid)?);
+        }
+        self.open_local_buffers()?;
+        Ok(engine.create_temp_relation(self.db, oid, self.info.pid)?)
+    }
+
+    /// Opens the backend's local buffers (temp_buffers) unless open,
+    /// charging their pages to its local memory (53200 past its limit).
+    fn open_local_buffers(&mut self) -> Result<()> {
+        let engine = self.engine();
+        if engine.local_buffers(self.info.pid).is_some() {
+            return Ok(());
+        }
+        let frames = (self.settings.bytes("temp_buffers") / 8192).max(16) as usize;
+        let mut budget = self.memory.hard_budget();
+        budget
+            .reserve_hard(frames as u64 * 8192)
+            .map_err(|e| crate::error::errors::out_of_memory(e, "LocalBufferContext"))?;
+        let frames = engine.open_local_buffers(self.info.pid, frames);
+        self.memory.set_temp_buffers(frames as u64 * 8192);
+        *self.temp.buffers.borrow_mut() = Some(budget);
+        Ok(())
+    }
+
     /// The session's temporary schema, created now if it has none.
     pub(crate) fn temp_namespace(&mut self) -> Result<u32> {
         if let Some(ns) = self.temp.ns.get() {
@@ -198,6 +239,14 @@ impl Session {
         self.temp.ns.set(None);
         self.temp.on_commit.borrow_mut().clear();
         Ok(())
+    }
+
+    /// Closes the local buffers (session end: the temporary schema is
+    /// dropped) and gives their memory back.
+    pub(super) fn close_local_buffers(&mut self) {
+        self.cluster.engine.close_local_buffers(self.info.pid);
+        self.temp.buffers.borrow_mut().take();
+        self.memory.set_temp_buffers(0);
     }
 }
 

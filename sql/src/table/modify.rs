@@ -55,6 +55,7 @@ pub(crate) fn target(ctx: &mut Stmt<'_>, name: &ast::ObjectName) -> Result<Arc<T
             )
             .at(pos)
         })?;
+    ctx.check_own_temp(&def)?;
     if def.system {
         return Err(SqlError::new(
             SqlState::INSUFFICIENT_PRIVILEGE,

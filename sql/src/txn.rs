@@ -112,6 +112,8 @@ pub struct Transaction {
     pub locks: Vec<(LockTag, LockMode)>,
     /// The catalog changed: read it directly and invalidate caches at the end.
     pub catalog_changed: bool,
+    /// A temporary relation was used (PREPARE TRANSACTION refuses it).
+    pub accessed_temp: bool,
     /// Enum labels ALTER TYPE ... ADD VALUE added (unusable until commit).
     pub new_enum_labels: crate::usertype::PendingLabels,
     /// transaction_timestamp(), microseconds since 2000-01-01 UTC.
@@ -166,6 +168,7 @@ impl Transaction {
             drops: Vec::new(),
             locks: Vec::new(),
             catalog_changed: false,
+            accessed_temp: false,
             new_enum_labels: Default::default(),
             started,
             settings_at_start: settings.clone(),

@@ -479,7 +479,7 @@ pub fn create_table(
     let (_, name) = split_name(ctx, &parts)?;
     let Some(ns) = new_table_name(ctx, ct)? else {
         return sink.command_complete(if ct.query.is_some() {
-            "SELECT 0"
+            "CREATE TABLE AS"
         } else {
             "CREATE TABLE"
         });
@@ -725,6 +725,10 @@ fn create_table_as(
     let def = new_relation(ctx, xid, ns, name, columns, ff)?;
     store_table(ctx, xid, &def)?;
     record_on_commit(ctx, ct, def.oid);
+    if ct.with_data.is_some_and(|w| !w.data) {
+        // WITH NO DATA: the table only.
+        return sink.command_complete("CREATE TABLE AS");
+    }
     // CommandCounterIncrement: the INSERT must see the new catalog rows.
     ctx.txn.cid += 1;
     let quoted = format!(

@@ -35,6 +35,17 @@ pub use sequence::{from_sqlparser as sequence_options, SeqOption, SequenceStatem
 /// stack; executor threads have a stack sized for this limit.
 pub const MAX_PARSE_DEPTH: usize = 10_000;
 
+/// The two-phase commit statements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TwoPhase {
+    /// PREPARE TRANSACTION.
+    Prepare,
+    /// COMMIT PREPARED.
+    Commit,
+    /// ROLLBACK PREPARED.
+    Rollback,
+}
+
 /// A parsed statement: sqlparser's, or one of the PostgreSQL statements
 /// sqlparser does not know, parsed here from its tokens.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +54,13 @@ pub enum Parsed {
     Sql(Ast),
     /// CHECKPOINT.
     Checkpoint,
+    /// PREPARE TRANSACTION / COMMIT PREPARED / ROLLBACK PREPARED 'gid'.
+    TwoPhase {
+        /// Which of the three.
+        kind: TwoPhase,
+        /// The transaction's identifier.
+        gid: String,
+    },
     /// FETCH or MOVE.
     Fetch(Box<cursor::FetchStatement>),
     /// CREATE DATABASE with PostgreSQL's options.
@@ -481,6 +499,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
     let tokens = create_user(tokens);
     let tokens = recursive_view(tokens);
     let tokens = comment_on_constraint(tokens);
+    let tokens = ctas_column_names(tokens);
     let mut targets = targets.into_iter().peekable();
     let mut p = Parser::new(&dialect)
         .with_recursion_limit(MAX_PARSE_DEPTH)
@@ -496,6 +515,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
                 p.next_token();
                 Parsed::Checkpoint
             }
+            _ if two_phase_kind(&p).is_some() => parse_two_phase(&mut p)?,
             Token::Word(w) if w.keyword == Keyword::VACUUM => {
                 p.next_token();
                 parse_vacuum(&mut p)?
@@ -720,6 +740,135 @@ pub const USER_MARK: &str = "\0user";
 
 /// `CREATE USER name ...` as `CREATE ROLE "\0user".name ...` (sqlparser
 /// reads CREATE USER as Snowflake's statement).
+/// PREPARE TRANSACTION, COMMIT PREPARED or ROLLBACK PREPARED, if the
+/// statement starts so (a string literal follows).
+fn two_phase_kind(p: &Parser<'_>) -> Option<TwoPhase> {
+    let word = |n: usize| match p.peek_nth_token(n).token {
+        Token::Word(w) => Some(w.value.to_ascii_lowercase()),
+        _ => None,
+    };
+    let kind = match (word(0)?.as_str(), word(1)?.as_str()) {
+        ("prepare", "transaction") => TwoPhase::Prepare,
+        ("commit", "prepared") => TwoPhase::Commit,
+        ("rollback", "prepared") => TwoPhase::Rollback,
+        _ => return None,
+    };
+    matches!(p.peek_nth_token(2).token, Token::SingleQuotedString(_)).then_some(kind)
+}
+
+fn parse_two_phase(p: &mut Parser<'_>) -> std::result::Result<Parsed, ParserError> {
+    let kind = two_phase_kind(p).ok_or_else(|| ParserError::ParserError("two-phase".into()))?;
+    p.next_token();
+    p.next_token();
+    let gid = p.parse_literal_string()?;
+    Ok(Parsed::TwoPhase { kind, gid })
+}
+
+/// `CREATE [TEMP] TABLE t (a, b) AS query`: PostgreSQL names the new
+/// columns with a bare list, which sqlparser reads only as column
+/// definitions; each name gets a placeholder type (CREATE TABLE AS takes
+/// only the names). Applied only when the list is of bare names and an
+/// AS follows it in the same statement.
+fn ctas_column_names(
+    mut tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
+) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
+    use sqlparser::tokenizer::TokenWithSpan;
+    let kw = |t: &TokenWithSpan, k: Keyword| matches!(&t.token, Token::Word(w) if w.keyword == k && w.quote_style.is_none());
+    if !tokens.iter().any(|t| kw(t, Keyword::AS)) || !tokens.iter().any(|t| kw(t, Keyword::TABLE)) {
+        return tokens;
+    }
+    let w: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
+        .collect();
+    let at = |k: usize| w.get(k).map(|&i| &tokens[i]);
+    let is = |k: usize, key: Keyword| at(k).is_some_and(|t| kw(t, key));
+    let mut inserts: Vec<usize> = Vec::new();
+    let mut k = 0;
+    while k < w.len() {
+        let start = k == 0 || at(k - 1).is_some_and(|t| t.token == Token::SemiColon);
+        if !(start && is(k, Keyword::CREATE)) {
+            k += 1;
+            continue;
+        }
+        let mut j = k + 1;
+        if is(j, Keyword::GLOBAL) || is(j, Keyword::LOCAL) {
+            j += 1;
+        }
+        if is(j, Keyword::TEMP) || is(j, Keyword::TEMPORARY) || is(j, Keyword::UNLOGGED) {
+            j += 1;
+        }
+        if !is(j, Keyword::TABLE) {
+            k += 1;
+            continue;
+        }
+        j += 1;
+        if is(j, Keyword::IF) && is(j + 1, Keyword::NOT) && is(j + 2, Keyword::EXISTS) {
+            j += 3;
+        }
+        // The dotted name.
+        while at(j).is_some_and(|t| matches!(t.token, Token::Word(_)))
+            && at(j + 1).is_some_and(|t| t.token == Token::Period)
+        {
+            j += 2;
+        }
+        j += 1;
+        if !at(j).is_some_and(|t| t.token == Token::LParen) {
+            k += 1;
+            continue;
+        }
+        // Bare names: word (, word)* ).
+        let mut names = Vec::new();
+        let mut m = j + 1;
+        let closed = loop {
+            if !at(m).is_some_and(|t| matches!(t.token, Token::Word(_))) {
+                break false;
+            }
+            names.push(w[m]);
+            match at(m + 1).map(|t| &t.token) {
+                Some(Token::Comma) => m += 2,
+                Some(Token::RParen) => break true,
+                _ => break false,
+            }
+        };
+        if !closed {
+            k += 1;
+            continue;
+        }
+        // AS before the statement ends, outside parentheses.
+        let mut depth = 0i32;
+        let mut n = m + 2;
+        let mut found = false;
+        while let Some(t) = at(n) {
+            match &t.token {
+                Token::LParen => depth += 1,
+                Token::RParen => depth -= 1,
+                Token::SemiColon => break,
+                _ if depth == 0 && kw(t, Keyword::AS) => {
+                    found = true;
+                    break;
+                }
+                _ => {}
+            }
+            n += 1;
+        }
+        if found {
+            inserts.extend(names);
+        }
+        k = n;
+    }
+    for &i in inserts.iter().rev() {
+        let span = tokens[i].span;
+        tokens.insert(
+            i + 1,
+            TokenWithSpan::new(Token::make_word(CTAS_TYPE_MARK, Some('"')), span),
+        );
+    }
+    tokens
+}
+
+/// The placeholder type [`ctas_column_names`] gives a bare column name.
+const CTAS_TYPE_MARK: &str = "\0ctas";
+
 fn create_user(
     mut tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
 ) -> Vec<sqlparser::tokenizer::TokenWithSpan> {

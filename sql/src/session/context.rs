@@ -317,14 +317,18 @@ impl<'s> Stmt<'s> {
     /// 0A000 for another session's temporary table: its pages are in that
     /// backend's local buffers (reading or writing it; dropping or
     /// locking it is allowed, as in PostgreSQL).
-    pub fn check_own_temp(&self, def: &TableDef) -> Result<()> {
+    pub fn check_own_temp(&mut self, def: &TableDef) -> Result<()> {
         self.check_own_temp_for(def, "access")
     }
 
     /// [`Stmt::check_own_temp`] for statement kind `what` ("truncate",
     /// "alter", "create indexes on": PostgreSQL's wordings).
-    pub fn check_own_temp_for(&self, def: &TableDef, what: &str) -> Result<()> {
-        if def.rel.is_temp() && def.rel.backend != self.info.pid {
+    pub fn check_own_temp_for(&mut self, def: &TableDef, what: &str) -> Result<()> {
+        if !def.rel.is_temp() {
+            return Ok(());
+        }
+        self.txn.accessed_temp = true;
+        if def.rel.backend != self.info.pid {
             return Err(SqlError::new(
                 crate::error::SqlState::FEATURE_NOT_SUPPORTED,
                 format!("cannot {what} temporary tables of other sessions"),

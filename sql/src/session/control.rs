@@ -40,6 +40,62 @@ fn no_transaction() -> SqlError {
 }
 
 impl Session {
+    /// PREPARE TRANSACTION, COMMIT PREPARED, ROLLBACK PREPARED with
+    /// PostgreSQL's default max_prepared_transactions = 0: a block that
+    /// would be prepared ends rolled back with 55000 (0A000 first when it
+    /// used temporary tables); no prepared transaction exists to finish.
+    pub(super) fn two_phase(
+        &mut self,
+        kind: crate::parser::TwoPhase,
+        gid: &str,
+        sink: &mut dyn ResultSink,
+    ) -> Result<()> {
+        use crate::parser::TwoPhase;
+        if kind != TwoPhase::Prepare {
+            let block = self.txn.as_ref().filter(|t| t.explicit);
+            let what = if kind == TwoPhase::Commit {
+                "COMMIT PREPARED"
+            } else {
+                "ROLLBACK PREPARED"
+            };
+            if block.is_some() {
+                return Err(SqlError::new(
+                    SqlState::ACTIVE_SQL_TRANSACTION,
+                    format!("{what} cannot run inside a transaction block"),
+                ));
+            }
+            return Err(SqlError::new(
+                SqlState::UNDEFINED_OBJECT,
+                format!("prepared transaction with identifier \"{gid}\" does not exist"),
+            ));
+        }
+        // A query string's implicit transaction is prepared as a block,
+        // after the warning.
+        let Some(t) = self.txn.as_ref() else {
+            sink.notice(&no_transaction())?;
+            return sink.command_complete("ROLLBACK");
+        };
+        if !t.explicit {
+            sink.notice(&no_transaction())?;
+        }
+        let (failed, temp) = (t.failed, t.accessed_temp);
+        self.abort()?;
+        if failed {
+            return sink.command_complete("ROLLBACK");
+        }
+        if temp {
+            return Err(SqlError::new(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "cannot PREPARE a transaction that has operated on temporary objects",
+            ));
+        }
+        Err(SqlError::new(
+            SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE,
+            "prepared transactions are disabled",
+        )
+        .with_hint("Set max_prepared_transactions to a nonzero value."))
+    }
+
     pub(super) fn transaction_control(
         &mut self,
         stmt: &Statement,

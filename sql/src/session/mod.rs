@@ -584,6 +584,9 @@ impl Session {
                 return self.transaction_control(s, sink);
             }
         }
+        if let Parsed::TwoPhase { kind, gid } = parsed {
+            return self.two_phase(*kind, gid, sink);
+        }
         self.check_not_failed()?;
         // SET and SHOW take no snapshot: a transaction's isolation level
         // may still be set after them (PostgreSQL's FirstSnapshotSet).
@@ -1061,6 +1064,11 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             create_schema_elements(ctx, schema, elements)?;
             sink.command_complete("CREATE SCHEMA")?;
             return Ok(Dispatched::Done);
+        }
+        Parsed::TwoPhase { .. } => {
+            return Err(SqlError::internal(
+                "two-phase statements are handled by the session",
+            ));
         }
         Parsed::Checkpoint => {
             crate::ddl::checkpoint(ctx)?;

@@ -70,6 +70,7 @@ impl Stmt<'_> {
             return Ok(engine.create_relation(xid, self.db, oid)?);
         }
         self.open_local_buffers()?;
+        self.txn.accessed_temp = true;
         Ok(engine.create_temp_relation(self.db, oid, self.info.pid)?)
     }
 

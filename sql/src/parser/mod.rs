@@ -812,7 +812,7 @@ fn ctas_column_names(
             j += 2;
         }
         j += 1;
-        if !at(j).is_some_and(|t| t.token == Token::LParen) {
+        if at(j).is_none_or(|t| t.token != Token::LParen) {
             k += 1;
             continue;
         }

@@ -70,6 +70,7 @@ pub fn cast_context(from: DataType, to: DataType) -> Option<CoercionContext> {
         (Interval | TimeTz, Time) => Assignment,
         (TimestampTz, TimeTz) => Assignment,
         (Json, Jsonb) | (Jsonb, Json) => Assignment,
+        (Record, Composite(_)) | (Composite(_), Record) => Implicit,
         (Jsonb, Bool | Numeric | Int2 | Int4 | Int8 | Float4 | Float8) => Explicit,
         (Int4 | Int8, Bool) | (Bool, Int4) => Explicit,
         (Int8 | Int2, Bytea) | (Int4, Char) => Explicit,
@@ -370,6 +371,10 @@ fn convert(v: Value, to: DataType, style: &OutputStyle) -> Result<Value> {
                 .collect::<Result<Vec<_>>>()?;
             V::Array(ArrayRef::new(items))
         }
+        (V::Record(r), T::Composite(oid)) => {
+            return record_to_composite(r.items(), oid, true, style);
+        }
+        (V::Record(r), T::Record) => V::Record(r),
         (V::Array(a), T::Int2Vector | T::OidVector) => {
             V::Array(ArrayRef::vector(a.items().to_vec()))
         }
@@ -525,6 +530,7 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
         T::Bytea => Value::Bytea(parse_bytea(text)?),
         T::Uuid => Value::Uuid(parse_uuid(text)?),
         T::Enum(oid) => crate::usertype::parse_label(oid, text)?,
+        T::Composite(oid) => parse_record(text, oid, style)?,
         T::Inet => {
             let addr = text.trim();
             let addr = addr
@@ -580,6 +586,108 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
 }
 
 /// array_in: elements read with the element type's input function.
+/// A composite type's value from its text form (PostgreSQL's record_in):
+/// `(a,"b c",)` — fields separated by commas, a field with nothing in it
+/// NULL, double quotes around text with special characters (`""` or a
+/// backslash escapes a character), everything else taken as it is.
+fn parse_record(text: &str, oid: u32, style: &OutputStyle) -> Result<Value> {
+    let (names, types) = crate::usertype::fields(oid)
+        .ok_or_else(|| SqlError::internal(format!("composite type {oid} is not known")))?;
+    let malformed = |detail: &str| {
+        SqlError::new(
+            SqlState::INVALID_TEXT_REPRESENTATION,
+            format!("malformed record literal: \"{text}\""),
+        )
+        .with_detail(detail.to_owned())
+    };
+    let mut chars = text.trim_start().chars().peekable();
+    if chars.next() != Some('(') {
+        return Err(malformed("Missing left parenthesis."));
+    }
+    let mut values = Vec::with_capacity(types.len());
+    let mut i = 0;
+    loop {
+        let Some(&(ty, typmod)) = types.get(i) else {
+            return Err(malformed("Too many columns."));
+        };
+        // One field: up to an unquoted comma or right parenthesis.
+        let mut field = String::new();
+        let mut quoted = false;
+        let mut in_quotes = false;
+        loop {
+            match chars.next() {
+                None => return Err(malformed("Unexpected end of input.")),
+                Some('"') if in_quotes && chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                Some('"') => {
+                    in_quotes = !in_quotes;
+                    quoted = true;
+                }
+                Some('\\') => match chars.next() {
+                    Some(c) => field.push(c),
+                    None => return Err(malformed("Unexpected end of input.")),
+                },
+                Some(c @ (',' | ')')) if !in_quotes => {
+                    values.push(if field.is_empty() && !quoted {
+                        Value::Null
+                    } else {
+                        parse_text_typmod(&field, ty, typmod, style)?
+                    });
+                    i += 1;
+                    if c == ')' {
+                        if i < types.len() {
+                            return Err(malformed("Too few columns."));
+                        }
+                        if chars.any(|c| !c.is_ascii_whitespace()) {
+                            return Err(malformed("Junk after right parenthesis."));
+                        }
+                        return Ok(Value::Record(ArrayRef::record(names, values)));
+                    }
+                    break;
+                }
+                Some(c) => field.push(c),
+            }
+        }
+    }
+}
+
+/// A row value cast to composite type `oid` (PostgreSQL's
+/// coerce_record_to_complex): the field counts must agree (42846), each
+/// field is cast to its type.
+pub fn record_to_composite(
+    fields: &[Value],
+    oid: u32,
+    explicit: bool,
+    style: &OutputStyle,
+) -> Result<Value> {
+    let (names, types) = crate::usertype::fields(oid)
+        .ok_or_else(|| SqlError::internal(format!("composite type {oid} is not known")))?;
+    if fields.len() != types.len() {
+        return Err(SqlError::new(
+            SqlState::CANNOT_COERCE,
+            format!(
+                "cannot cast type record to {}",
+                DataType::Composite(oid).sql_name()
+            ),
+        )
+        .with_detail(if fields.len() < types.len() {
+            "Input has too few columns."
+        } else {
+            "Input has too many columns."
+        }));
+    }
+    let values = fields
+        .iter()
+        .zip(&types)
+        .map(|(v, &(ty, typmod))| {
+            cast_value(v.clone(), elem_type(v, ty), ty, typmod, explicit, style)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Value::Record(ArrayRef::record(names, values)))
+}
+
 fn parse_array(text: &str, elem: DataType, style: &OutputStyle) -> Result<Value> {
     crate::value::array::parse(text, |item| parse_text(item, elem, style))
 }

@@ -15,6 +15,8 @@ pub enum TypeCategory {
     Array,
     /// 'B'
     Boolean,
+    /// 'C'
+    Composite,
     /// 'D'
     DateTime,
     /// 'E'
@@ -43,6 +45,7 @@ impl TypeCategory {
         match self {
             TypeCategory::Array => 'A',
             TypeCategory::Boolean => 'B',
+            TypeCategory::Composite => 'C',
             TypeCategory::DateTime => 'D',
             TypeCategory::Enum => 'E',
             TypeCategory::Network => 'I',
@@ -131,6 +134,9 @@ pub enum DataType {
     /// a domain carry its base type, the domain's constraints are
     /// checked where a value is cast or assigned to it.
     Domain(u32),
+    /// A composite type (CREATE TYPE ... AS (fields)), by its pg_type
+    /// OID; its values are row values with its field names.
+    Composite(u32),
 }
 
 impl DataType {
@@ -184,8 +190,8 @@ impl DataType {
             AnyEnum => 3500,
             AnyCompatible => 5077,
             AnyCompatibleArray => 5078,
-            Enum(oid) | Domain(oid) => *oid,
-            Array(Enum(oid)) => crate::usertype::array_oid(*oid),
+            Enum(oid) | Domain(oid) | Composite(oid) => *oid,
+            Array(Enum(oid) | Composite(oid)) => crate::usertype::array_oid(*oid),
             Array(elem) => match elem {
                 Bool => 1000,
                 Bytea => 1001,
@@ -296,7 +302,7 @@ impl DataType {
             AnyEnum => "anyenum",
             AnyCompatible => "anycompatible",
             AnyCompatibleArray => "anycompatiblearray",
-            Enum(oid) | Domain(oid) => crate::usertype::static_name(*oid),
+            Enum(oid) | Domain(oid) | Composite(oid) => crate::usertype::static_name(*oid),
             Array(elem) => match elem {
                 Bool => "_bool",
                 Bytea => "_bytea",
@@ -356,7 +362,7 @@ impl DataType {
             TimestampTz => "timestamp with time zone".into(),
             Char => "\"char\"".into(),
             Array(elem) => format!("{}[]", elem.sql_name()),
-            Enum(oid) | Domain(oid) => crate::usertype::get(*oid).map_or_else(
+            Enum(oid) | Domain(oid) | Composite(oid) => crate::usertype::get(*oid).map_or_else(
                 || "???".to_owned(),
                 |t| crate::func::catalog::quote_ident(&t.name),
             ),
@@ -382,6 +388,7 @@ impl DataType {
             Record | Void | Any | AnyElement | AnyNonArray | AnyArray | AnyEnum | AnyCompatible
             | AnyCompatibleArray => TypeCategory::Pseudo,
             Enum(_) => TypeCategory::Enum,
+            Composite(_) => TypeCategory::Composite,
             Domain(_) => match self.base() {
                 Domain(_) => TypeCategory::User,
                 base => base.category(),
@@ -423,7 +430,7 @@ impl DataType {
     /// The OID of the user type this type is, or is an array of.
     pub fn user_type_oid(&self) -> Option<u32> {
         match self {
-            DataType::Enum(oid) | DataType::Domain(oid) => Some(*oid),
+            DataType::Enum(oid) | DataType::Domain(oid) | DataType::Composite(oid) => Some(*oid),
             DataType::Array(e) => e.user_type_oid(),
             _ => None,
         }
@@ -451,7 +458,7 @@ impl DataType {
 
     /// This type's array type, if it has one.
     pub fn array_type(&self) -> Option<DataType> {
-        if let DataType::Enum(oid) = self {
+        if let DataType::Enum(oid) | DataType::Composite(oid) = self {
             return Some(DataType::Array(crate::usertype::element(*oid)));
         }
         ARRAYS
@@ -462,7 +469,7 @@ impl DataType {
 
     /// pg_type.typarray: this type's array type, or 0.
     pub fn array_oid(&self) -> u32 {
-        if let DataType::Enum(oid) = self {
+        if let DataType::Enum(oid) | DataType::Composite(oid) = self {
             return crate::usertype::array_oid(*oid);
         }
         ARRAYS
@@ -495,6 +502,8 @@ impl DataType {
             'e'
         } else if let DataType::Domain(_) = self {
             'd'
+        } else if let DataType::Composite(_) = self {
+            'c'
         } else if matches!(self.category(), TypeCategory::Pseudo) || *self == DataType::Unknown {
             'p'
         } else {

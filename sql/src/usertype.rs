@@ -47,6 +47,20 @@ pub struct UserType {
     pub labels: Vec<Arc<EnumLabel>>,
     /// A domain's definition (None for an enum).
     pub domain: Option<Domain>,
+    /// A composite type's fields (None for an enum or a domain).
+    pub composite: Option<Composite>,
+}
+
+/// A composite type: its pg_class row (relkind 'c') and fields (its
+/// pg_attribute rows).
+#[derive(Debug)]
+pub struct Composite {
+    /// pg_type.typrelid: the pg_class row's OID.
+    pub relid: u32,
+    /// The fields' names, shared by every value of the type.
+    pub names: Arc<[String]>,
+    /// The fields' types and typmods, in order.
+    pub types: Vec<(DataType, i32)>,
 }
 
 /// A domain: its base type and constraints (pg_type typtype 'd', its
@@ -77,6 +91,8 @@ impl UserType {
     pub fn data_type(&self) -> DataType {
         if self.domain.is_some() {
             DataType::Domain(self.oid)
+        } else if self.composite.is_some() {
+            DataType::Composite(self.oid)
         } else {
             DataType::Enum(self.oid)
         }
@@ -151,7 +167,7 @@ pub fn find(db: u32, parts: &[String]) -> Option<DataType> {
         return data_type(oid);
     }
     let elem = lookup(last.strip_prefix('_')?)?;
-    DataType::Enum(elem).array_type()
+    data_type(elem)?.array_type()
 }
 
 /// The user type with this OID.
@@ -168,26 +184,37 @@ pub fn label(oid: u32) -> Option<Arc<EnumLabel>> {
 pub fn data_type(oid: u32) -> Option<DataType> {
     let r = REGISTRY.read();
     if let Some(t) = r.types.get(&oid) {
-        return Some(if t.domain.is_some() {
-            DataType::Domain(oid)
-        } else {
-            DataType::Enum(oid)
-        });
+        return Some(t.data_type());
     }
     let elem = *r.arrays.get(&oid)?;
     drop(r);
     Some(DataType::Array(element(elem)))
 }
 
-/// `Enum(oid)` with a `'static` lifetime, for array types.
+/// User type `oid` (an enum unless known otherwise) with a `'static`
+/// lifetime, for array types.
 pub fn element(oid: u32) -> &'static DataType {
     if let Some(e) = REGISTRY.read().elements.get(&oid) {
         return e;
     }
+    let ty = match get(oid) {
+        Some(t) if t.composite.is_some() => DataType::Composite(oid),
+        _ => DataType::Enum(oid),
+    };
     let mut r = REGISTRY.write();
     r.elements
         .entry(oid)
-        .or_insert_with(|| Box::leak(Box::new(DataType::Enum(oid))))
+        .or_insert_with(|| Box::leak(Box::new(ty)))
+}
+
+/// A composite type's field names and (type, typmod) pairs.
+pub type Fields = (Arc<[String]>, Vec<(DataType, i32)>);
+
+/// The fields of composite type `oid`.
+pub fn fields(oid: u32) -> Option<Fields> {
+    let t = get(oid)?;
+    let c = t.composite.as_ref()?;
+    Some((c.names.clone(), c.types.clone()))
 }
 
 /// The type's name as `&'static str`, "???" if unknown.

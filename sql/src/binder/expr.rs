@@ -1331,7 +1331,33 @@ impl Binder<'_> {
         if out.ty == DataType::Jsonb {
             return self.jsonb_access(out, access, scope, pos);
         }
+        if let (DataType::Composite(oid), ast::AccessExpr::Dot(AstExpr::Identifier(id))) =
+            (out.ty, access)
+        {
+            return self.field_select(out, oid, &ident(id), pos);
+        }
         Err(SqlError::unsupported(format!("the expression \"{access}\"")).at(pos))
+    }
+
+    /// `(v).name` of a value of composite type `oid`: 42703 for a field
+    /// the type does not have.
+    #[inline(never)]
+    fn field_select(&mut self, v: Expr, oid: u32, name: &str, pos: Option<u32>) -> Result<Expr> {
+        let (names, types) = crate::usertype::fields(oid).unwrap_or_default();
+        let Some(i) = names.iter().position(|n| n == name) else {
+            return Err(SqlError::new(
+                SqlState::UNDEFINED_COLUMN,
+                format!(
+                    "column \"{name}\" not found in data type {}",
+                    DataType::Composite(oid).sql_name()
+                ),
+            )
+            .at(pos));
+        };
+        let index = Expr::constant(Value::Int4(i as i32), DataType::Int4);
+        let mut e = self.call("pg_record_field", vec![v, index], pos)?;
+        (e.ty, e.typmod) = types[i];
+        Ok(e)
     }
 
     /// A cast to domain `oid`: to its base type, then its constraints
@@ -1356,7 +1382,9 @@ impl Binder<'_> {
         mut args: Vec<Expr>,
         pos: Option<u32>,
     ) -> Result<Expr> {
-        if let Some(oid) = func::enum_type_argument(name, &args) {
+        if let Some(oid) = func::enum_type_argument(name, &args)
+            .or_else(|| func::composite_type_argument(name, &args))
+        {
             args.push(Expr {
                 kind: ExprKind::Const(Value::Oid(oid)),
                 ty: DataType::Oid,
@@ -1539,7 +1567,9 @@ impl Binder<'_> {
             )
             .at(pos));
         }
-        let mut out = self.coerce(e, to, typmod, CoercionContext::Explicit)?;
+        let mut out = self
+            .coerce(e, to, typmod, CoercionContext::Explicit)
+            .map_err(|err| err.at(pos))?;
         if out.ty == to && out.typmod != typmod && typmod >= 0 {
             // Same type, new typmod: varchar(10)::varchar(3), numeric scales.
             out = Expr {

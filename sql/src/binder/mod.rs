@@ -326,13 +326,22 @@ impl<'a> Binder<'a> {
             [_db, schema, name] => (Some(schema.as_str()), name.as_str()),
             _ => return Err(SqlError::internal("empty table name")),
         };
-        self.tables.table(schema, name)?.ok_or_else(|| {
-            SqlError::new(
-                SqlState::UNDEFINED_TABLE,
-                format!("relation \"{}\" does not exist", parts.join(".")),
+        if let Some(t) = self.tables.table(schema, name)? {
+            return Ok(t);
+        }
+        // A composite type has a pg_class row but no rows.
+        if let Ok(Some(DataType::Composite(_))) = self.tables.user_type(parts) {
+            return Err(SqlError::new(
+                SqlState::WRONG_OBJECT_TYPE,
+                format!("\"{name}\" is a composite type"),
             )
-            .at(pos)
-        })
+            .at(pos));
+        }
+        Err(SqlError::new(
+            SqlState::UNDEFINED_TABLE,
+            format!("relation \"{}\" does not exist", parts.join(".")),
+        )
+        .at(pos))
     }
 
     /// Enters one level of nesting: 54001 when the stack is used up.

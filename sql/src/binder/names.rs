@@ -69,6 +69,17 @@ pub fn figure_colname(e: &AstExpr) -> Option<String> {
             {
                 e = root
             }
+            // `(v).f` is named after the field.
+            AstExpr::CompoundFieldAccess { access_chain, .. }
+                if matches!(
+                    access_chain.last(),
+                    Some(ast::AccessExpr::Dot(AstExpr::Identifier(_)))
+                ) =>
+            {
+                if let Some(ast::AccessExpr::Dot(AstExpr::Identifier(id))) = access_chain.last() {
+                    return Some(super::ident(id));
+                }
+            }
             AstExpr::TypedString(ts) => return Some(type_colname(&ts.data_type)),
             AstExpr::Interval(_) => return Some("interval".into()),
             AstExpr::Case { .. } => return Some("case".into()),

@@ -272,11 +272,7 @@ impl Binder<'_> {
             "jsonb_each" | "jsonb_each_text" | "json_each" | "json_each_text"
         );
         if !is_srf(&fname) && !each {
-            return Err(SqlError::new(
-                SqlState::UNDEFINED_FUNCTION,
-                format!("function {}() does not exist", parts.join(".")),
-            )
-            .at(pos));
+            return self.scalar_function_scan(name, args, alias, ordinality);
         }
         let table = alias.map_or_else(|| fname.clone(), |a| ident(&a.name));
         let named = alias.map_or(&[][..], |a| &a.columns[..]);
@@ -349,6 +345,144 @@ impl Binder<'_> {
             },
             Scope { columns },
         ))
+    }
+
+    /// A function that is not set-returning in FROM (PostgreSQL's
+    /// FunctionScan of a scalar call): one row of its value; a
+    /// composite result is one column per field. The populate_recordset
+    /// functions give one row per object (their array unnested).
+    #[inline(never)]
+    fn scalar_function_scan(
+        &mut self,
+        name: &ast::ObjectName,
+        args: &[FunctionArg],
+        alias: Option<&ast::TableAlias>,
+        ordinality: bool,
+    ) -> Result<(Plan, Scope)> {
+        let parts = object_name(name);
+        let fname = parts.last().cloned().unwrap_or_default();
+        let recordset = matches!(
+            fname.as_str(),
+            "json_populate_recordset" | "jsonb_populate_recordset"
+        );
+        let mut call_name = name.clone();
+        if recordset {
+            call_name = ast::ObjectName::from(vec![ast::Ident::new(format!("pg_{fname}"))]);
+        }
+        let call = ast::Expr::Function(ast::Function {
+            name: call_name,
+            uses_odbc_syntax: false,
+            parameters: FunctionArguments::None,
+            args: FunctionArguments::List(ast::FunctionArgumentList {
+                duplicate_treatment: None,
+                args: args.to_vec(),
+                clauses: Vec::new(),
+            }),
+            filter: None,
+            null_treatment: None,
+            over: None,
+            within_group: Vec::new(),
+        });
+        let value = self.expr(&call, &Scope::default())?;
+        let table = alias.map_or_else(|| fname.clone(), |a| ident(&a.name));
+        let named = alias.map_or(&[][..], |a| &a.columns[..]);
+        let (mut plan, row_ty) = if recordset {
+            let elem = match value.ty {
+                DataType::Array(e) => *e,
+                other => other,
+            };
+            (
+                Plan::FunctionScan {
+                    func: Srf::Unnest("unnest"),
+                    args: vec![value],
+                    ordinality,
+                },
+                elem,
+            )
+        } else {
+            let ty = value.ty;
+            (Plan::Values(vec![vec![value]]), ty)
+        };
+        // A recordset's FunctionScan numbers its rows after the value.
+        let numbered = recordset && ordinality;
+        let mut names: Vec<(String, DataType, i32)> = match row_ty {
+            DataType::Composite(oid) => {
+                let (fields, types) = crate::usertype::fields(oid).unwrap_or_default();
+                let row = Expr {
+                    kind: crate::expr::ExprKind::Column(0),
+                    ty: row_ty,
+                    typmod: -1,
+                    pos: None,
+                };
+                let mut exprs = Vec::with_capacity(fields.len());
+                for (i, &(ty, typmod)) in types.iter().enumerate() {
+                    let index = Expr::constant(crate::value::Value::Int4(i as i32), DataType::Int4);
+                    let mut e = self.call("pg_record_field", vec![row.clone(), index], None)?;
+                    (e.ty, e.typmod) = (ty, typmod);
+                    exprs.push(e);
+                }
+                if numbered {
+                    exprs.push(Expr {
+                        kind: crate::expr::ExprKind::Column(1),
+                        ty: DataType::Int8,
+                        typmod: -1,
+                        pos: None,
+                    });
+                }
+                plan = Plan::Project {
+                    input: Box::new(plan),
+                    exprs,
+                };
+                fields
+                    .iter()
+                    .zip(types)
+                    .map(|(n, (t, m))| (n.clone(), t, m))
+                    .collect()
+            }
+            // One column, named after the function (or the alias).
+            ty => vec![(
+                if alias.is_some() {
+                    table.clone()
+                } else {
+                    fname.clone()
+                },
+                ty,
+                -1,
+            )],
+        };
+        if ordinality {
+            names.push(("ordinality".into(), DataType::Int8, -1));
+        }
+        if ordinality && !recordset {
+            let width = names.len() - 1;
+            let mut exprs: Vec<Expr> = (0..width)
+                .map(|i| Expr {
+                    kind: crate::expr::ExprKind::Column(i),
+                    ty: names[i].1,
+                    typmod: names[i].2,
+                    pos: None,
+                })
+                .collect();
+            exprs.push(Expr::constant(crate::value::Value::Int8(1), DataType::Int8));
+            plan = Plan::Project {
+                input: Box::new(plan),
+                exprs,
+            };
+        }
+        let columns = names
+            .into_iter()
+            .enumerate()
+            .map(|(i, (name, ty, typmod))| ScopeColumn {
+                table: Some(table.clone()),
+                name: named.get(i).map_or(name, |c| ident(&c.name)),
+                ty,
+                typmod,
+                table_oid: 0,
+                attnum: 0,
+                hidden: false,
+            })
+            .collect();
+        Ok((plan, Scope { columns }))
     }
 
     /// Binds generate_series' arguments: the series type and the coerced

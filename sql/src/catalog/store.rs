@@ -410,10 +410,11 @@ impl<'a> Catalog<'a> {
         };
         let classes = self.classes()?;
         for ns in namespaces {
-            if let Some((_, row)) = classes
-                .iter()
-                .find(|(_, r)| text(&r[1]) == name && oid(&r[2]) == ns && text(&r[3]) != "i")
-            {
+            if let Some((_, row)) = classes.iter().find(|(_, r)| {
+                text(&r[1]) == name
+                    && oid(&r[2]) == ns
+                    && !matches!(text(&r[3]).as_str(), "i" | "c")
+            }) {
                 return self.build(row).map(Some);
             }
         }
@@ -509,6 +510,7 @@ impl<'a> Catalog<'a> {
             array_oid: oid(&r[9]),
             labels,
             domain,
+            composite: None,
         };
         for (_, r) in &types {
             if text(&r[5]) != "e" {
@@ -566,6 +568,51 @@ impl<'a> Catalog<'a> {
         }
         crate::usertype::publish(&domains);
         out.extend(domains);
+        if types.iter().any(|(_, r)| text(&r[5]) == "c") {
+            let classes = self.classes()?;
+            let attributes = self.rows(&system::PG_ATTRIBUTE)?;
+            // In creation order, so that a field of an earlier composite
+            // type finds it published.
+            let mut composites: Vec<&Vec<Value>> = types
+                .iter()
+                .map(|(_, r)| r)
+                .filter(|r| text(&r[5]) == "c")
+                .collect();
+            composites.sort_by_key(|r| oid(&r[0]));
+            for r in composites {
+                let Some((_, class)) = classes.iter().find(|(_, c)| {
+                    text(&c[3]) == "c" && oid(&c[2]) == oid(&r[2]) && text(&c[1]) == text(&r[1])
+                }) else {
+                    continue;
+                };
+                let relid = oid(&class[0]);
+                let mut fields: Vec<&Vec<Value>> = attributes
+                    .iter()
+                    .map(|(_, a)| a)
+                    .filter(|a| oid(&a[0]) == relid && !boolean(&a[6]))
+                    .collect();
+                fields.sort_by_key(|a| int(&a[4]));
+                let names: Vec<String> = fields.iter().map(|a| text(&a[1])).collect();
+                let types = fields
+                    .iter()
+                    .map(|a| {
+                        (
+                            DataType::from_oid(oid(&a[2])).unwrap_or(DataType::Text),
+                            int(&a[3]) as i32,
+                        )
+                    })
+                    .collect();
+                let mut t = user_type(r, Vec::new(), None);
+                t.composite = Some(crate::usertype::Composite {
+                    relid,
+                    names: names.into(),
+                    types,
+                });
+                let t = Arc::new(t);
+                crate::usertype::publish(std::slice::from_ref(&t));
+                out.push(t);
+            }
+        }
         Ok(out)
     }
 

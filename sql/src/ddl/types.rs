@@ -127,6 +127,92 @@ pub(super) fn check_relation_name(ctx: &Stmt<'_>, ns: u32, name: &str) -> Result
     Ok(())
 }
 
+/// CREATE TYPE name AS (field type, ...): a pg_class row of kind 'c'
+/// with the fields as its pg_attribute rows, and pg_type rows for the
+/// type (typtype 'c') and its array type, as PostgreSQL stores them.
+fn create_composite(
+    ctx: &mut Stmt<'_>,
+    name: &ObjectName,
+    attributes: &[ast::UserDefinedTypeCompositeAttributeDef],
+) -> Result<()> {
+    ctx.check_writable("CREATE TYPE")?;
+    let parts = object_name(name);
+    let (schema, name) = split_name(ctx, &parts)?;
+    let ns = creation_schema(ctx, schema, name)?;
+    lock_names(ctx)?;
+    check_new_type_name(ctx, ns, name)?;
+    let mut fields: Vec<crate::catalog::ColumnDef> = Vec::with_capacity(attributes.len());
+    for a in attributes {
+        let field = crate::binder::ident(&a.name);
+        if fields.iter().any(|f| f.name == field) {
+            return Err(SqlError::new(
+                SqlState::DUPLICATE_COLUMN,
+                format!("column \"{field}\" specified more than once"),
+            ));
+        }
+        let (ty, typmod) = ctx.sql_type(&a.data_type)?;
+        if matches!(
+            ty,
+            DataType::Void | DataType::Unknown | DataType::Record | DataType::Any
+        ) || ty.is_polymorphic()
+        {
+            return Err(SqlError::new(
+                SqlState::DATATYPE_MISMATCH,
+                format!("column \"{field}\" has pseudo-type {}", ty.name()),
+            ));
+        }
+        let (ty, typmod, domain) = domain_parts(ty, typmod);
+        fields.push(crate::catalog::ColumnDef {
+            name: field,
+            ty,
+            typmod,
+            not_null: false,
+            dropped: false,
+            default: None,
+            missing: Value::Null,
+            identity: None,
+            generated: false,
+            domain,
+        });
+    }
+    if fields.len() > 1600 {
+        return Err(SqlError::new(
+            SqlState::TOO_MANY_COLUMNS,
+            "tables can have at most 1600 columns",
+        ));
+    }
+    let xid = ctx.write_xid("CREATE TYPE")?;
+    let relid = ctx.engine().new_oid()?;
+    let oid = ctx.engine().new_oid()?;
+    let array_oid = ctx.engine().new_oid()?;
+    {
+        let cat = ctx.catalog();
+        let who = ctx.actor(xid);
+        cat.insert(
+            &system::PG_CLASS,
+            &super::class_row(relid, ns, name, "c", 0, fields.len(), Value::Null),
+            &who,
+        )?;
+        cat.insert(
+            &system::PG_TYPE,
+            &type_row(oid, name, ns, -1, 'c', 'C', 0, array_oid),
+            &who,
+        )?;
+        cat.insert(
+            &system::PG_TYPE,
+            &type_row(array_oid, &format!("_{name}"), ns, -1, 'b', 'A', oid, 0),
+            &who,
+        )?;
+    }
+    for (i, f) in fields.iter().enumerate() {
+        super::create::insert_column(ctx, xid, relid, i + 1, f, None)?;
+    }
+    ctx.catalog_changed();
+    ctx.txn.cid += 1;
+    ctx.catalog().user_types()?;
+    Ok(())
+}
+
 /// CREATE TYPE name AS ENUM ('label', ...).
 pub fn create_type(
     ctx: &mut Stmt<'_>,
@@ -135,8 +221,8 @@ pub fn create_type(
 ) -> Result<()> {
     let labels = match representation {
         Some(ast::UserDefinedTypeRepresentation::Enum { labels }) => labels,
-        Some(ast::UserDefinedTypeRepresentation::Composite { .. }) => {
-            return Err(SqlError::unsupported("composite types"))
+        Some(ast::UserDefinedTypeRepresentation::Composite { attributes }) => {
+            return create_composite(ctx, name, attributes)
         }
         Some(ast::UserDefinedTypeRepresentation::Range { .. }) => {
             return Err(SqlError::unsupported("range types"))
@@ -244,6 +330,13 @@ pub fn alter_type(ctx: &mut Stmt<'_>, a: &ast::AlterType) -> Result<()> {
                 for (tid, mut row) in cat.rows_where(&system::PG_TYPE, 0, oid)? {
                     row[1] = Value::Text(name.clone());
                     cat.update(&system::PG_TYPE, tid, &row, &who)?;
+                }
+            }
+            // A composite type's pg_class row carries its name too.
+            if let Some(c) = &ty.composite {
+                for (tid, mut row) in cat.rows_where(&system::PG_CLASS, 0, c.relid)? {
+                    row[1] = Value::Text(to.clone());
+                    cat.update(&system::PG_CLASS, tid, &row, &who)?;
                 }
             }
         }
@@ -421,7 +514,7 @@ pub(crate) fn domain_parts(ty: DataType, typmod: i32) -> (DataType, i32, Option<
 /// True if a column of type `t` holds values of user type `oid`.
 fn uses_type(t: DataType, oid: u32) -> bool {
     match t {
-        DataType::Enum(o) => o == oid,
+        DataType::Enum(o) | DataType::Composite(o) => o == oid,
         DataType::Array(e) => uses_type(*e, oid),
         _ => false,
     }
@@ -536,7 +629,7 @@ pub(super) fn drop_type(ctx: &mut Stmt<'_>, xid: u32, ty: &UserType, cascade: bo
         if !cascade {
             // A column of the array type depends on an object the
             // statement did not name, which PostgreSQL words apart.
-            let message = if users.iter().any(|u| u.3) {
+            let message = if users.iter().any(|u| u.3) && ty.composite.is_none() {
                 "cannot drop desired object(s) because other objects depend on them".to_owned()
             } else {
                 format!("cannot drop type {shown} because other objects depend on it")
@@ -585,6 +678,14 @@ pub(super) fn drop_type(ctx: &mut Stmt<'_>, xid: u32, ty: &UserType, cascade: bo
     }
     for (tid, _) in cat.rows_where(&system::PG_ENUM, 1, ty.oid)? {
         cat.delete(&system::PG_ENUM, tid, &who)?;
+    }
+    if let Some(c) = &ty.composite {
+        for (tid, _) in cat.rows_where(&system::PG_CLASS, 0, c.relid)? {
+            cat.delete(&system::PG_CLASS, tid, &who)?;
+        }
+        for (tid, _) in cat.rows_where(&system::PG_ATTRIBUTE, 0, c.relid)? {
+            cat.delete(&system::PG_ATTRIBUTE, tid, &who)?;
+        }
     }
     for (tid, r) in cat.rows_where(&system::PG_CONSTRAINT, 4, ty.oid)? {
         if crate::catalog::text_of(&r[3]) == crate::catalog::DOMAIN_CHECK {

@@ -425,6 +425,16 @@ fn table_is_visible(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
                 .map(|i| i.name.clone())
         }
     }) else {
+        // A composite type's pg_class row: visible where its type is.
+        if let Some((cat, _)) = session_catalog(ctx)? {
+            if let Some(t) = cat
+                .user_types()?
+                .iter()
+                .find(|t| t.composite.as_ref().is_some_and(|c| c.relid == oid))
+            {
+                return Ok(Value::Bool(path.contains(&t.namespace)));
+            }
+        }
         return Ok(Value::Null);
     };
     Ok(Value::Bool(visible(&rels, &path, &name, oid)))

@@ -75,8 +75,24 @@ fn range(a: &[Value]) -> Result<Value> {
     )
 }
 
-/// The enum functions, and the check of a value cast to a domain.
+/// The enum functions, the check of a value cast to a domain, and the
+/// field of a composite value (`(v).f`: the binder gives the call the
+/// field's type).
 pub(super) static FUNCTIONS: &[FuncDef] = &[
+    non_strict(f(
+        "pg_record_field",
+        &[AnyElement, Int4],
+        AnyElement,
+        |a, _| {
+            Ok(match (&a[0], &a[1]) {
+                (Value::Record(r), Value::Int4(i)) => usize::try_from(*i)
+                    .ok()
+                    .and_then(|i| r.items().get(i).cloned())
+                    .unwrap_or(Value::Null),
+                _ => Value::Null,
+            })
+        },
+    )),
     stable(non_strict(f(
         "pg_domain_check",
         &[AnyElement, Oid],

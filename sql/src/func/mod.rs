@@ -21,6 +21,7 @@ mod bytea;
 pub(crate) mod catalog;
 pub use catalog::{format_type, quote_ident, quote_literal};
 pub use enums::type_argument as enum_type_argument;
+pub use populate::type_argument as composite_type_argument;
 mod datetime;
 mod dtchar;
 mod enums;
@@ -34,6 +35,7 @@ pub use json::{variadic_array_call, variadic_call};
 mod math;
 mod numfmt;
 mod operators;
+mod populate;
 mod regex;
 mod sequence;
 mod todate;
@@ -446,6 +448,7 @@ fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
         .chain([
             extra::FUNCTIONS,
             enums::FUNCTIONS,
+            populate::FUNCTIONS,
             enums::ENUM_CMP,
             numfmt::FUNCTIONS,
             todate::FUNCTIONS,

@@ -235,8 +235,9 @@ fn decode_value(c: &mut Cur<'_>, ty: DataType) -> Result<Value> {
             6 => Value::Inet(IpAddr::from(c.arr::<16>()?)),
             _ => return Err(damaged()),
         },
-        // Arrays are stored as their text form and read back as arrays.
-        T::Array(_) => {
+        // Arrays and composite values are stored as their text form and
+        // read back as values of their type.
+        T::Array(_) | T::Composite(_) => {
             let b = c.bytes()?;
             let text = std::str::from_utf8(b).map_err(|_| damaged())?;
             crate::cast::parse_text(text, ty, &Default::default())

@@ -390,7 +390,45 @@ pub(super) fn pg_class(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
             );
         }
     }
+    for (t, c) in composites(ctx)? {
+        out.push(
+            class_row(c.relid, &t.name, t.namespace, "c", c.types.len())
+                .oid("reltype", t.oid)
+                .oid("relfilenode", 0)
+                .text("relreplident", "n")
+                .done(),
+        );
+    }
     Ok(out)
+}
+
+/// The composite types of the database, with their fields.
+fn composites(
+    ctx: &EvalCtx<'_>,
+) -> Result<Vec<(std::sync::Arc<crate::usertype::UserType>, CompositeFields)>> {
+    let Some((cat, _)) = catalog(ctx)? else {
+        return Ok(Vec::new());
+    };
+    Ok(cat
+        .user_types()?
+        .into_iter()
+        .filter_map(|t| {
+            let c = t.composite.as_ref()?;
+            let fields = CompositeFields {
+                relid: c.relid,
+                names: c.names.to_vec(),
+                types: c.types.clone(),
+            };
+            Some((t, fields))
+        })
+        .collect())
+}
+
+/// A composite type's pg_class OID and fields.
+struct CompositeFields {
+    relid: u32,
+    names: Vec<String>,
+    types: Vec<(DataType, i32)>,
 }
 
 /// One pg_attribute row.
@@ -474,6 +512,11 @@ pub(super) fn pg_attribute(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                     out.push(attribute_row(ix.oid, i as i64 + 1, &c.name, c.ty, c.typmod).done());
                 }
             }
+        }
+    }
+    for (_, c) in composites(ctx)? {
+        for (i, (name, &(ty, typmod))) in c.names.iter().zip(&c.types).enumerate() {
+            out.push(attribute_row(c.relid, i as i64 + 1, name, ty, typmod).done());
         }
     }
     Ok(out)
@@ -802,6 +845,8 @@ pub(super) fn pg_type(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                 ("array_in", "array_out", "array_recv", "array_send")
             } else if let DataType::Enum(_) = t {
                 ("enum_in", "enum_out", "enum_recv", "enum_send")
+            } else if let DataType::Composite(_) = t {
+                ("record_in", "record_out", "record_recv", "record_send")
             } else {
                 ("", "", "", "")
             };
@@ -840,7 +885,15 @@ pub(super) fn pg_type(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                 .bool("typispreferred", t.is_preferred())
                 .bool("typisdefined", true)
                 .text("typdelim", ",")
-                .oid("typrelid", 0)
+                .oid(
+                    "typrelid",
+                    match t {
+                        DataType::Composite(oid) => crate::usertype::get(oid)
+                            .and_then(|u| u.composite.as_ref().map(|c| c.relid))
+                            .unwrap_or(0),
+                        _ => 0,
+                    },
+                )
                 .proc("typsubscript", subscript)
                 .oid(
                     "typelem",

@@ -54,6 +54,7 @@ pub fn is_srf(name: &str) -> bool {
             | "json_array_elements"
             | "json_array_elements_text"
             | "jsonb_object_keys"
+            | "json_object_keys"
             | "pg_listening_channels"
     )
 }
@@ -576,7 +577,8 @@ impl Binder<'_> {
             | "jsonb_array_elements_text"
             | "json_array_elements"
             | "json_array_elements_text"
-            | "jsonb_object_keys" => {
+            | "jsonb_object_keys"
+            | "json_object_keys" => {
                 let array = self.call(&format!("{name}_array"), bound, pos)?;
                 let elem = match array.ty {
                     DataType::Array(e) => *e,
@@ -587,6 +589,7 @@ impl Binder<'_> {
                     "jsonb_array_elements_text" => "jsonb_array_elements_text",
                     "json_array_elements" => "json_array_elements",
                     "json_array_elements_text" => "json_array_elements_text",
+                    "json_object_keys" => "json_object_keys",
                     _ => "jsonb_object_keys",
                 };
                 return Ok((Srf::Unnest(name), vec![array], elem));

@@ -43,19 +43,47 @@ fn json_value(v: &Value, out: &mut String) {
     }
 }
 
+/// 22023 unless a json(b)_build_object call has pairs of arguments.
+pub(super) fn check_pairs(name: &str, n: usize) -> Result<()> {
+    if n.is_multiple_of(2) {
+        return Ok(());
+    }
+    Err(SqlError::new(
+        SqlState::INVALID_PARAMETER_VALUE,
+        "argument list must have even number of elements",
+    )
+    .with_hint(format!(
+        "The arguments of {name}() must consist of alternating keys and values."
+    )))
+}
+
+/// 22023 for an object key that is an array, a row or JSON.
+pub(super) fn check_key(key: &Value, is_json: bool) -> Result<()> {
+    if is_json || matches!(key, Value::Array(_) | Value::Record(_)) {
+        return Err(SqlError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            "key value must be scalar, not array, composite, or json",
+        ));
+    }
+    Ok(())
+}
+
 static BUILD_OBJECT: FuncDef = non_strict(f("json_build_object", &[], DataType::Json, |a, _| {
     let (flags, a) = json_flags(a);
+    check_pairs("json_build_object", a.len())?;
     let mut out = String::from("{");
     for (i, pair) in a.chunks(2).enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
+        check_key(&pair[0], flags.get(i * 2).copied().unwrap_or(false))?;
         let key = match &pair[0] {
             Value::Null => {
                 return Err(SqlError::new(
-                    SqlState::NULL_VALUE_NOT_ALLOWED,
-                    "null value not allowed for object key",
-                ))
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    format!("argument {} cannot be null", i * 2 + 1),
+                )
+                .with_hint("Object keys should be text."))
             }
             k => k.to_text(&OutputStyle::default()).unwrap_or_default(),
         };
@@ -125,6 +153,40 @@ static CONCAT_WS_SPREAD: FuncDef =
 static NUM_NULLS_SPREAD: FuncDef = spread_or_null!("num_nulls", DataType::Int4, NUM_NULLS);
 static NUM_NONNULLS_SPREAD: FuncDef = spread_or_null!("num_nonnulls", DataType::Int4, NUM_NONNULLS);
 
+/// The json builders with VARIADIC array: the elements are the
+/// arguments (none of them JSON); a NULL array gives NULL.
+macro_rules! spread_builder {
+    ($name:literal, $ret:expr, $target:expr) => {
+        non_strict(f($name, &[], $ret, |a, ctx| match spread(a) {
+            Some(args) => {
+                let flags = Value::Array(crate::value::ArrayRef::new(vec![
+                    Value::Bool(false);
+                    args.len()
+                ]));
+                let mut all = Vec::with_capacity(args.len() + 1);
+                all.push(flags);
+                all.extend(args);
+                ($target.imp)(&all, ctx)
+            }
+            None => Ok(Value::Null),
+        }))
+    };
+}
+static BUILD_OBJECT_SPREAD: FuncDef =
+    spread_builder!("json_build_object", DataType::Json, BUILD_OBJECT);
+static BUILD_ARRAY_SPREAD: FuncDef =
+    spread_builder!("json_build_array", DataType::Json, BUILD_ARRAY);
+static JSONB_BUILD_OBJECT_SPREAD: FuncDef = spread_builder!(
+    "jsonb_build_object",
+    DataType::Jsonb,
+    super::jsonb::BUILD_OBJECT
+);
+static JSONB_BUILD_ARRAY_SPREAD: FuncDef = spread_builder!(
+    "jsonb_build_array",
+    DataType::Jsonb,
+    super::jsonb::BUILD_ARRAY
+);
+
 /// A call whose last argument is `VARIADIC array` of a function taking
 /// VARIADIC "any": the array's elements are its arguments at run time.
 /// None for other functions (their VARIADIC parameter is an array
@@ -136,6 +198,10 @@ pub fn variadic_array_call(name: &str, args: Vec<Expr>) -> Option<Expr> {
         "concat_ws" => (&CONCAT_WS_SPREAD, DataType::Text),
         "num_nulls" => (&NUM_NULLS_SPREAD, DataType::Int4),
         "num_nonnulls" => (&NUM_NONNULLS_SPREAD, DataType::Int4),
+        "json_build_object" => (&BUILD_OBJECT_SPREAD, DataType::Json),
+        "json_build_array" => (&BUILD_ARRAY_SPREAD, DataType::Json),
+        "jsonb_build_object" => (&JSONB_BUILD_OBJECT_SPREAD, DataType::Jsonb),
+        "jsonb_build_array" => (&JSONB_BUILD_ARRAY_SPREAD, DataType::Jsonb),
         _ => return None,
     };
     Some(Expr {
@@ -158,15 +224,6 @@ pub fn variadic_call(name: &str, args: Vec<Expr>) -> Result<Expr> {
         "jsonb_build_array" => (&super::jsonb::BUILD_ARRAY, DataType::Jsonb),
         _ => (&BUILD_ARRAY, DataType::Json),
     };
-    if matches!(name, "json_build_object" | "jsonb_build_object") && !args.len().is_multiple_of(2) {
-        return Err(SqlError::new(
-            SqlState::INVALID_PARAMETER_VALUE,
-            "argument list must have even number of elements",
-        )
-        .with_hint(format!(
-            "The arguments of {name}() must consist of alternating keys and values."
-        )));
-    }
     // The json builders embed json and jsonb arguments as JSON, not as
     // strings: which arguments those are travels as a first, hidden
     // argument (values carry no type).

@@ -1312,6 +1312,30 @@ static JSONB_OPERATORS: &[FuncDef] = &[
             )),
         },
     ),
+    f("json_object_keys_array", &[Json], Array(&Text), |a, _| {
+        let Value::Text(raw) = &a[0] else {
+            return Ok(Value::Null);
+        };
+        match super::jsonraw::parts(raw) {
+            Some((true, members)) => Ok(Value::Array(ArrayRef::new(
+                members
+                    .into_iter()
+                    .filter_map(|(k, _)| k.map(Value::Text))
+                    .collect(),
+            ))),
+            found => Err(SqlError::new(
+                SqlState::INVALID_PARAMETER_VALUE,
+                format!(
+                    "cannot call json_object_keys on {}",
+                    if found.is_some() {
+                        "an array"
+                    } else {
+                        "a scalar"
+                    }
+                ),
+            )),
+        }
+    }),
     f("jsonb_each_keys", &[Jsonb], Array(&Text), |a, _| {
         each(a, "jsonb_each", Part::Keys)
     }),
@@ -1751,25 +1775,20 @@ fn compact(j: &Json, out: &mut String) {
 
 /// jsonb_build_object (VARIADIC "any", bound by
 /// [`super::variadic_call`]).
-pub(super) static BUILD_OBJECT: FuncDef = non_strict(f(
-    "jsonb_build_object",
-    &[],
-    Jsonb,
-    |a, ctx| {
+pub(super) static BUILD_OBJECT: FuncDef =
+    non_strict(f("jsonb_build_object", &[], Jsonb, |a, ctx| {
         let (flags, a) = super::json::json_flags(a);
-        if a.len() % 2 != 0 {
-            return Err(SqlError::new(
-                SqlState::INVALID_PARAMETER_VALUE,
-                "argument list must have even number of elements",
-            )
-            .with_hint("The arguments of jsonb_build_object() must consist of alternating keys and values."));
-        }
+        super::json::check_pairs("jsonb_build_object", a.len())?;
         let mut fields = Vec::new();
         for pair in a.chunks(2) {
+            super::json::check_key(
+                &pair[0],
+                flags.get(fields.len() * 2).copied().unwrap_or(false),
+            )?;
             if pair[0].is_null() {
                 return Err(SqlError::new(
                     SqlState::INVALID_PARAMETER_VALUE,
-                    "argument 1: key must not be null",
+                    format!("argument {}: key must not be null", fields.len() * 2 + 1),
                 ));
             }
             let k = pair[0].to_text(ctx.style()).unwrap_or_default();
@@ -1777,8 +1796,7 @@ pub(super) static BUILD_OBJECT: FuncDef = non_strict(f(
             fields.push((k, json_arg(&pair[1], is_json, ctx.style())?));
         }
         Ok(out(&Json::Object(fields).canonical()))
-    },
-));
+    }));
 
 /// jsonb_build_array (VARIADIC "any").
 pub(super) static BUILD_ARRAY: FuncDef =

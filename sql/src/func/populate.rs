@@ -5,7 +5,8 @@
 //! Rules:
 //! 1. Each field takes the object's member of its name (the last one,
 //!    for json's repeated keys); a field without a member keeps the base
-//!    value's field (NULL when the base is NULL).
+//!    value's field (NULL when the base is NULL, which a domain's NOT
+//!    NULL refuses).
 //! 2. JSON null is NULL. A json / jsonb field takes the member's JSON
 //!    text; a composite field populates from an object; an array field
 //!    from a JSON array (nested arrays are dimensions, which must be
@@ -191,6 +192,7 @@ fn populate(oid: u32, base: &Value, raw: &str, ctx: &mut EvalCtx<'_>) -> Result<
             .find(|(k, _)| k.as_deref() == Some(name.as_str()));
         values.push(match member {
             Some((_, raw)) => field_value(name, raw, ty, typmod, ctx)?,
+            None if base_fields.is_empty() => as_field(Value::Null, ty, ctx)?,
             None => base_fields.get(i).cloned().unwrap_or(Value::Null),
         });
     }

@@ -757,6 +757,42 @@ impl Binder<'_> {
         Ok((plan, columns))
     }
 
+    /// `(expr).*`: one column per field of a composite value (PostgreSQL
+    /// evaluates the expression once per field too).
+    #[inline(never)]
+    fn field_star(
+        &mut self,
+        inner: &ast::Expr,
+        scope: &Scope,
+        exprs: &mut Vec<crate::expr::Expr>,
+        columns: &mut Vec<OutputColumn>,
+    ) -> Result<()> {
+        let pos = self.pos_of(inner);
+        let value = self.expr(inner, scope)?;
+        let DataType::Composite(oid) = value.ty else {
+            return Err(SqlError::new(
+                SqlState::WRONG_OBJECT_TYPE,
+                format!("type {} is not composite", value.ty.sql_name()),
+            ));
+        };
+        let (names, types) = crate::usertype::fields(oid).unwrap_or_default();
+        for (i, (name, &(ty, typmod))) in names.iter().zip(&types).enumerate() {
+            let index =
+                crate::expr::Expr::constant(crate::value::Value::Int4(i as i32), DataType::Int4);
+            let mut e = self.call("pg_record_field", vec![value.clone(), index], pos)?;
+            (e.ty, e.typmod) = (ty, typmod);
+            exprs.push(e);
+            columns.push(OutputColumn {
+                name: name.clone(),
+                ty,
+                typmod,
+                table_oid: 0,
+                attnum: 0,
+            });
+        }
+        Ok(())
+    }
+
     /// Binds a select list (or RETURNING list) against `scope`: one
     /// expression and one result column per item, `*` expanded.
     pub(crate) fn projection(
@@ -772,6 +808,12 @@ impl Binder<'_> {
             self.nested_srfs = Some((scope.columns.len(), Vec::new()));
         }
         for item in items {
+            if let SelectItem::UnnamedExpr(e) = item {
+                if let Some(inner) = fields_of(e) {
+                    self.field_star(inner, scope, &mut exprs, &mut columns)?;
+                    continue;
+                }
+            }
             match item {
                 SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
                     let name = match item {
@@ -2011,4 +2053,22 @@ fn alias_join(scope: Scope, alias: &ast::TableAlias) -> Result<Scope> {
         })
         .collect();
     Ok(Scope { columns })
+}
+
+/// The expression of a `(expr).*` select-list item (the parser's
+/// [`crate::parser::FIELDS_MARK`] call).
+fn fields_of(e: &ast::Expr) -> Option<&ast::Expr> {
+    let ast::Expr::Function(f) = e else {
+        return None;
+    };
+    if object_name(&f.name).as_slice() != [crate::parser::FIELDS_MARK] {
+        return None;
+    }
+    let ast::FunctionArguments::List(list) = &f.args else {
+        return None;
+    };
+    match list.args.as_slice() {
+        [ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(inner))] => Some(inner),
+        _ => None,
+    }
 }

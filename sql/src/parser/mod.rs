@@ -500,6 +500,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
     let tokens = recursive_view(tokens);
     let tokens = comment_on_constraint(tokens);
     let tokens = ctas_column_names(tokens);
+    let tokens = field_star(tokens);
     let mut targets = targets.into_iter().peekable();
     let mut p = Parser::new(&dialect)
         .with_recursion_limit(MAX_PARSE_DEPTH)
@@ -865,6 +866,75 @@ fn ctas_column_names(
     }
     tokens
 }
+
+/// `(expr).*` in a select list: every field of a composite value.
+/// sqlparser does not read it; it becomes `"\0fields"(expr)`, a call the
+/// select list expands ([`FIELDS_MARK`]).
+fn field_star(
+    mut tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
+) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
+    use sqlparser::tokenizer::TokenWithSpan;
+    if !tokens.iter().any(|t| t.token == Token::Mul) {
+        return tokens;
+    }
+    let w: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
+        .collect();
+    // (position of the `(` to mark, positions of `.` and `*` to drop)
+    let mut edits: Vec<(usize, usize, usize)> = Vec::new();
+    for k in 0..w.len().saturating_sub(2) {
+        let (close, dot, star) = (w[k], w[k + 1], w[k + 2]);
+        if tokens[close].token != Token::RParen
+            || tokens[dot].token != Token::Period
+            || tokens[star].token != Token::Mul
+        {
+            continue;
+        }
+        // The matching `(`.
+        let mut depth = 0i32;
+        let mut open = None;
+        for m in (0..=k).rev() {
+            match tokens[w[m]].token {
+                Token::RParen => depth += 1,
+                Token::LParen => {
+                    depth -= 1;
+                    if depth == 0 {
+                        open = Some(m);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let Some(m) = open else { continue };
+        // Only a parenthesized expression, not a call's argument list.
+        let starts_item = m == 0
+            || match &tokens[w[m - 1]].token {
+                Token::Comma | Token::LParen => true,
+                Token::Word(x) => matches!(
+                    x.keyword,
+                    Keyword::SELECT | Keyword::DISTINCT | Keyword::ALL | Keyword::RETURNING
+                ),
+                _ => false,
+            };
+        if starts_item {
+            edits.push((w[m], dot, star));
+        }
+    }
+    for &(open, dot, star) in edits.iter().rev() {
+        tokens.remove(star);
+        tokens.remove(dot);
+        let span = tokens[open].span;
+        tokens.insert(
+            open,
+            TokenWithSpan::new(Token::make_word(FIELDS_MARK, Some('"')), span),
+        );
+    }
+    tokens
+}
+
+/// The name of the call that marks `(expr).*` (no SQL text can spell it).
+pub const FIELDS_MARK: &str = "\0fields";
 
 /// The placeholder type [`ctas_column_names`] gives a bare column name.
 const CTAS_TYPE_MARK: &str = "\0ctas";

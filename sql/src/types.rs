@@ -228,6 +228,7 @@ impl DataType {
                 Int2Vector => 1006,
                 OidVector => 1013,
                 Xid => 1011,
+                Record => 2287,
                 _ => 2277,
             },
         })
@@ -339,6 +340,7 @@ impl DataType {
                 Int2Vector => "_int2vector",
                 OidVector => "_oidvector",
                 Xid => "_xid",
+                Record => "_record",
                 _ => "anyarray",
             },
         }
@@ -393,6 +395,8 @@ impl DataType {
                 Domain(_) => TypeCategory::User,
                 base => base.category(),
             },
+            // record[] is a pseudo-type, as in PostgreSQL.
+            Array(Record) => TypeCategory::Pseudo,
             Array(_) => TypeCategory::Array,
             Bytea | Xid | Json | Jsonb | Uuid | AclItem => TypeCategory::User,
         }
@@ -661,6 +665,7 @@ static ARRAYS: &[DataType] = &[
     DataType::Array(&DataType::Int2Vector),
     DataType::Array(&DataType::OidVector),
     DataType::Array(&DataType::Xid),
+    DataType::Array(&DataType::Record),
 ];
 
 impl fmt::Display for DataType {

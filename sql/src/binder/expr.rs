@@ -1804,6 +1804,18 @@ impl Binder<'_> {
                 if let Some(filled) = super::names::named_arguments(&name, &list.args)? {
                     filled_args = filled;
                     filled_args.iter().collect()
+                } else if name == "row"
+                    && list.args.iter().any(|a| {
+                        matches!(
+                            a,
+                            FunctionArg::Unnamed(
+                                FunctionArgExpr::QualifiedWildcard(_) | FunctionArgExpr::Wildcard
+                            )
+                        )
+                    })
+                {
+                    filled_args = row_star_arguments(&list.args, scope)?;
+                    filled_args.iter().collect()
                 } else {
                     let mut out = Vec::with_capacity(list.args.len());
                     for a in &list.args {
@@ -2171,4 +2183,44 @@ fn levenshtein(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+/// `ROW(t.*, x)`: `t.*` stands for the columns of `t`, each as a
+/// qualified column reference (a bare `*` is PostgreSQL's 42601).
+#[inline(never)]
+fn row_star_arguments(args: &[FunctionArg], scope: &Scope) -> Result<Vec<AstExpr>> {
+    let mut out = Vec::new();
+    for a in args {
+        match a {
+            FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => out.push(e.clone()),
+            FunctionArg::Unnamed(FunctionArgExpr::QualifiedWildcard(t)) => {
+                let table = super::names::object_name(t).pop().unwrap_or_default();
+                let mut any = false;
+                for c in scope.columns.iter().filter(|c| !c.hidden) {
+                    if c.table.as_deref() == Some(table.as_str()) {
+                        any = true;
+                        out.push(AstExpr::CompoundIdentifier(vec![
+                            ast::Ident::with_quote('"', table.clone()),
+                            ast::Ident::with_quote('"', c.name.clone()),
+                        ]));
+                    }
+                }
+                if !any {
+                    return Err(SqlError::new(
+                        SqlState::UNDEFINED_TABLE,
+                        format!("missing FROM-clause entry for table \"{table}\""),
+                    ));
+                }
+            }
+            FunctionArg::Unnamed(FunctionArgExpr::Wildcard) => {
+                return Err(SqlError::syntax("syntax error at or near \"*\"", None));
+            }
+            other => {
+                return Err(SqlError::unsupported(format!(
+                    "the argument {other} of row"
+                )))
+            }
+        }
+    }
+    Ok(out)
 }

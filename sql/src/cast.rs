@@ -252,6 +252,15 @@ pub fn apply_typmod(v: Value, to: DataType, typmod: i32, explicit: bool) -> Resu
             crate::value::interval_in::adjust_for_typmod(&mut iv, typmod);
             Ok(Value::Interval(iv))
         }
+        // An array's typmod is its elements' (char(10)[]).
+        (Value::Array(a), DataType::Array(elem)) if typmod >= 0 && !a.is_vector() => {
+            let items = a
+                .items()
+                .iter()
+                .map(|x| apply_typmod(x.clone(), *elem, typmod, explicit))
+                .collect::<Result<Vec<_>>>()?;
+            Ok(Value::Array(ArrayRef::with_dims(a.dims(), items)))
+        }
         (v, _) => Ok(v),
     }
 }

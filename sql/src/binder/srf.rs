@@ -55,6 +55,10 @@ pub fn is_srf(name: &str) -> bool {
             | "json_array_elements_text"
             | "jsonb_object_keys"
             | "json_object_keys"
+            | "jsonb_each"
+            | "jsonb_each_text"
+            | "json_each"
+            | "json_each_text"
             | "pg_listening_channels"
     )
 }
@@ -593,6 +597,20 @@ impl Binder<'_> {
                     _ => "jsonb_object_keys",
                 };
                 return Ok((Srf::Unnest(name), vec![array], elem));
+            }
+            // In a select list: one (key, value) row value per member.
+            "jsonb_each" | "jsonb_each_text" | "json_each" | "json_each_text" => {
+                let base = name.trim_end_matches("_text");
+                let keys = self.call(&format!("{base}_keys"), bound.clone(), pos)?;
+                let values = self.call(&format!("{name}_values"), bound, pos)?;
+                let records = self.call("pg_each_records", vec![keys, values], pos)?;
+                let name: &'static str = match name {
+                    "jsonb_each" => "jsonb_each",
+                    "jsonb_each_text" => "jsonb_each_text",
+                    "json_each" => "json_each",
+                    _ => "json_each_text",
+                };
+                return Ok((Srf::Unnest(name), vec![records], DataType::Record));
             }
             "pg_listening_channels" if bound.is_empty() => {
                 let array = self.call("pg_listening_channels_array", bound, pos)?;

@@ -28,17 +28,13 @@ fn json_value(v: &Value, out: &mut String) {
                 super::jsonb::escape(&text, out);
             }
         }
-        Value::Record(_) => out.push_str(&super::jsonb::compact_json(v, &style)),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, x) in items.items().iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                json_value(x, out);
-            }
-            out.push(']');
-        }
+        Value::Record(_)
+        | Value::Array(_)
+        | Value::Date(_)
+        | Value::Timestamp(_)
+        | Value::TimestampTz(_)
+        | Value::Time(_)
+        | Value::TimeTz(..) => out.push_str(&super::jsonb::compact_json(v, &style)),
         other => super::jsonb::escape(&other.to_text(&style).unwrap_or_default(), out),
     }
 }

@@ -175,7 +175,9 @@ impl Parser<'_> {
         if self.s[self.at] == b'-' {
             self.at += 1;
         }
-        if !digits(self) {
+        let int_start = self.at;
+        // No leading zeros: `01` is not a JSON number.
+        if !digits(self) || (self.s[int_start] == b'0' && self.at - int_start > 1) {
             self.at = start;
             return Err(self.token_err());
         }
@@ -579,10 +581,64 @@ pub fn from_value(v: &Value, style: &OutputStyle) -> Json {
                 Json::String(t)
             }
         }
-        Value::Array(items) => {
-            Json::Array(items.items().iter().map(|x| from_value(x, style)).collect())
-        }
+        Value::Array(items) => array_json(items, style),
+        Value::Date(_)
+        | Value::Timestamp(_)
+        | Value::TimestampTz(_)
+        | Value::Time(_)
+        | Value::TimeTz(..) => Json::String(xsd_datetime(v, style)),
         other => Json::String(other.to_text(style).unwrap_or_default()),
+    }
+}
+
+/// An array as JSON: nested arrays for its dimensions.
+fn array_json(a: &ArrayRef, style: &OutputStyle) -> Json {
+    let dims = a.dims();
+    let items = a.items();
+    if dims.len() <= 1 {
+        return Json::Array(items.iter().map(|x| from_value(x, style)).collect());
+    }
+    fn level(items: &[Value], lens: &[usize], style: &OutputStyle) -> Json {
+        match lens.split_first() {
+            Some((_, [])) | None => {
+                Json::Array(items.iter().map(|x| from_value(x, style)).collect())
+            }
+            Some((&n, rest)) => {
+                let step = rest.iter().product::<usize>().max(1);
+                Json::Array(
+                    (0..n)
+                        .map(|i| {
+                            let end = ((i + 1) * step).min(items.len());
+                            level(&items[(i * step).min(end)..end], rest, style)
+                        })
+                        .collect(),
+                )
+            }
+        }
+    }
+    let lens: Vec<usize> = dims.iter().map(|d| d.len.max(0) as usize).collect();
+    level(items, &lens, style)
+}
+
+/// A date/time value as JSON writes it (PostgreSQL's XSD form, whatever
+/// the DateStyle): `2014-05-28T12:22:35.614298`, offsets as `+10:30`.
+fn xsd_datetime(v: &Value, style: &OutputStyle) -> String {
+    let iso = OutputStyle {
+        date: crate::value::DateStyle::default(),
+        ..style.clone()
+    };
+    let text = v.to_text(&iso).unwrap_or_default();
+    let text = match v {
+        Value::Timestamp(_) | Value::TimestampTz(_) => text.replacen(' ', "T", 1),
+        _ => text,
+    };
+    if !matches!(v, Value::TimestampTz(_)) {
+        return text;
+    }
+    // The offset: `+HH` becomes `+HH:00`.
+    match text.rfind(['+', '-']) {
+        Some(i) if text[i..].len() == 3 && text[..i].contains(':') => format!("{text}:00"),
+        _ => text,
     }
 }
 
@@ -1345,6 +1401,26 @@ static JSONB_OPERATORS: &[FuncDef] = &[
     f("jsonb_each_text_values", &[Jsonb], Array(&Text), |a, _| {
         each(a, "jsonb_each_text", Part::Texts)
     }),
+    f(
+        "pg_each_records",
+        &[Array(&Text), AnyArray],
+        Array(&Record),
+        |a, _| {
+            let (Value::Array(keys), Value::Array(values)) = (&a[0], &a[1]) else {
+                return Ok(Value::Null);
+            };
+            let names: std::sync::Arc<[String]> = vec!["key".to_owned(), "value".to_owned()].into();
+            Ok(Value::Array(ArrayRef::new(
+                keys.items()
+                    .iter()
+                    .zip(values.items())
+                    .map(|(k, v)| {
+                        Value::Record(ArrayRef::record(names.clone(), vec![k.clone(), v.clone()]))
+                    })
+                    .collect(),
+            )))
+        },
+    ),
     f("json_each_keys", &[Json], Array(&Text), |a, _| {
         each(a, "json_each", Part::Keys)
     }),

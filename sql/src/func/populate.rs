@@ -8,7 +8,8 @@
 //!    value's field (NULL when the base is NULL, which a domain's NOT
 //!    NULL refuses).
 //! 2. JSON null is NULL. A json / jsonb field takes the member's JSON
-//!    text; a composite field populates from an object; an array field
+//!    text; a composite field populates from an object (the base's
+//!    field its base); an array field
 //!    from a JSON array (nested arrays are dimensions, which must be
 //!    rectangular: 22P02 "malformed JSON array") or from a string in
 //!    array-literal form; any other field reads the member's text (a
@@ -68,8 +69,8 @@ fn expected_array(key: &str, path: &[usize]) -> SqlError {
 fn field_value(
     key: &str,
     raw: &str,
-    ty: DataType,
-    typmod: i32,
+    (ty, typmod): (DataType, i32),
+    base_field: &Value,
     ctx: &mut EvalCtx<'_>,
 ) -> Result<Value> {
     let raw = raw.trim();
@@ -81,7 +82,7 @@ fn field_value(
         Json => return Ok(Value::Text(raw.to_owned())),
         Jsonb => return Ok(Value::Text(super::jsonb::input(raw, Jsonb)?)),
         Composite(oid) if raw.starts_with('{') => {
-            let v = populate(oid, &Value::Null, raw, ctx)?;
+            let v = populate(oid, base_field, raw, ctx)?;
             return as_field(v, ty, ctx);
         }
         Array(_) if !raw.starts_with('[') && !raw.starts_with('"') => {
@@ -91,7 +92,15 @@ fn field_value(
             let mut dims = Vec::new();
             let mut items = Vec::new();
             let mut path = Vec::new();
-            array_items(key, raw, *elem, &mut path, &mut dims, &mut items, ctx)?;
+            array_items(
+                key,
+                raw,
+                (*elem, typmod),
+                &mut path,
+                &mut dims,
+                &mut items,
+                ctx,
+            )?;
             let dims = dims
                 .into_iter()
                 .map(|n| crate::value::array::Dim {
@@ -126,7 +135,7 @@ fn as_field(v: Value, ty: DataType, ctx: &mut EvalCtx<'_>) -> Result<Value> {
 fn array_items(
     key: &str,
     raw: &str,
-    elem: DataType,
+    elem: (DataType, i32),
     path: &mut Vec<usize>,
     dims: &mut Vec<usize>,
     items: &mut Vec<Value>,
@@ -152,7 +161,7 @@ fn array_items(
             path.pop();
             return Err(malformed_array());
         } else {
-            items.push(field_value(key, v, elem, -1, ctx)?);
+            items.push(field_value(key, v, elem, &Value::Null, ctx)?);
         }
         path.pop();
     }
@@ -191,7 +200,10 @@ fn populate(oid: u32, base: &Value, raw: &str, ctx: &mut EvalCtx<'_>) -> Result<
             .rev()
             .find(|(k, _)| k.as_deref() == Some(name.as_str()));
         values.push(match member {
-            Some((_, raw)) => field_value(name, raw, ty, typmod, ctx)?,
+            Some((_, raw)) => {
+                let base_field = base_fields.get(i).unwrap_or(&Value::Null);
+                field_value(name, raw, (ty, typmod), base_field, ctx)?
+            }
             None if base_fields.is_empty() => as_field(Value::Null, ty, ctx)?,
             None => base_fields.get(i).cloned().unwrap_or(Value::Null),
         });

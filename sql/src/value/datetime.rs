@@ -143,6 +143,20 @@ impl Zone {
                 name: name.to_owned(),
             });
         }
+        // `<+10:30>-10:30`, the name a fractional-hour SET TIME ZONE
+        // gives (POSIX abbreviations may not hold a colon, so the zone
+        // library refuses it): a fixed offset, hours west of UTC.
+        if let Some(west) = name
+            .strip_prefix('<')
+            .and_then(|rest| rest.split_once('>'))
+            .and_then(|(_, offset)| posix_offset(offset))
+        {
+            let offset = jiff::tz::Offset::from_seconds(-west).ok()?;
+            return Some(Zone {
+                tz: jiff::tz::TimeZone::fixed(offset),
+                name: name.to_owned(),
+            });
+        }
         let tz = jiff::tz::TimeZone::get(name)
             .or_else(|_| jiff::tz::TimeZone::posix(name))
             .ok()?;

@@ -389,6 +389,7 @@ pub fn value_scope(base: DataType, typmod: i32) -> crate::binder::Scope {
             table_oid: 0,
             attnum: 0,
             hidden: false,
+            scalar: false,
         }],
     }
 }

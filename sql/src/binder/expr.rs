@@ -841,6 +841,16 @@ impl Binder<'_> {
         if columns.is_empty() {
             return None;
         }
+        if let [(i, c)] = columns.as_slice() {
+            if c.scalar {
+                return Some(Expr {
+                    kind: ExprKind::Column(*i),
+                    ty: c.ty,
+                    typmod: c.typmod,
+                    pos: None,
+                });
+            }
+        }
         let names = columns.iter().map(|(_, c)| c.name.clone()).collect();
         let fields = columns
             .iter()

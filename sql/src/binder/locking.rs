@@ -178,6 +178,7 @@ impl Binder<'_> {
             table_oid: def.oid,
             attnum: 0,
             hidden: true,
+            scalar: false,
         });
         self.locking.locked.push((Arc::clone(def), name.to_owned()));
         true

@@ -132,6 +132,10 @@ pub struct ScopeColumn {
     /// Reachable only qualified, and not part of `*` (the two originals
     /// of a JOIN USING column).
     pub hidden: bool,
+    /// The one result column of a function whose result is not a row
+    /// (json_array_elements' `value`): a whole-row reference to its FROM
+    /// item reads the value itself, as in PostgreSQL.
+    pub scalar: bool,
 }
 
 /// The columns of the input rows an expression is evaluated against, in
@@ -156,6 +160,7 @@ pub fn table_scope(def: &TableDef, alias: Option<&str>) -> Scope {
                 table_oid: def.oid,
                 attnum: (i + 1) as i16,
                 hidden: false,
+                scalar: false,
             })
             .collect(),
     }

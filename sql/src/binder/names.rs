@@ -291,8 +291,9 @@ pub fn sql_type_with(t: &AstType, user: &mut UserTypeLookup<'_>) -> Result<(Data
                 | ast::ArrayElemTypeDef::Parenthesis(t) => t,
                 _ => return Err(SqlError::unsupported(format!("the array type {t}"))),
             };
-            let (e, _) = sql_type_with(inner, user)?;
-            (array_of(e)?, -1)
+            // An array's typmod is its elements' (`char(10)[]`).
+            let (e, typmod) = sql_type_with(inner, user)?;
+            (array_of(e)?, typmod)
         }
         other => {
             return Err(SqlError::new(

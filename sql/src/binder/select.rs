@@ -585,16 +585,23 @@ impl Binder<'_> {
             };
             keys.push(sort_key(column, o)?);
         }
+        let srf_aggregates = srfs
+            .iter()
+            .any(|(_, _, args)| args.iter().any(has_aggregate));
         let grouped = !group.is_empty()
             || sets.is_some()
             || having.is_some()
             || exprs.iter().any(has_aggregate)
+            || srf_aggregates
             || matches!(&s.group_by, ast::GroupByExpr::Expressions(g, _) if !g.is_empty());
         let restrictions = [
             (distinct.is_some(), "DISTINCT clause"),
             (!group.is_empty() || sets.is_some(), "GROUP BY clause"),
             (having.is_some(), "HAVING clause"),
-            (exprs.iter().any(has_aggregate), "aggregate functions"),
+            (
+                exprs.iter().any(has_aggregate) || srf_aggregates,
+                "aggregate functions",
+            ),
             (exprs.iter().any(has_window), "window functions"),
             (
                 !srfs.is_empty() || !nested.is_empty(),
@@ -616,6 +623,17 @@ impl Binder<'_> {
             let bound = (|| {
                 for e in exprs {
                     regrouped.push(self.regroup(e, &group_fps, &mut aggs, &scope)?);
+                }
+                // A top-level set-returning call runs over the groups:
+                // its arguments read the aggregated rows.
+                for (_, _, args) in &mut srfs {
+                    for a in args.iter_mut() {
+                        let e = std::mem::replace(
+                            a,
+                            Expr::constant(crate::value::Value::Null, DataType::Unknown),
+                        );
+                        *a = self.regroup(e, &group_fps, &mut aggs, &scope)?;
+                    }
                 }
                 match having {
                     Some(h) => self.regroup(h, &group_fps, &mut aggs, &scope).map(Some),
@@ -696,11 +714,6 @@ impl Binder<'_> {
                 exprs,
             };
         } else {
-            if grouped {
-                return Err(SqlError::unsupported(
-                    "set-returning functions in a grouped query",
-                ));
-            }
             let mut items: Vec<ProjectItem> = exprs.into_iter().map(ProjectItem::Scalar).collect();
             for (i, func, args) in srfs {
                 items[i] = ProjectItem::Set(func, args);
@@ -1161,6 +1174,7 @@ impl Binder<'_> {
                             table_oid: view.oid(),
                             attnum: (i + 1) as i16,
                             hidden: false,
+                            scalar: false,
                         })
                         .collect();
                     // The system column tableoid, which `*` leaves out.
@@ -1172,6 +1186,7 @@ impl Binder<'_> {
                         table_oid: view.oid(),
                         attnum: -6,
                         hidden: true,
+                        scalar: false,
                     });
                     (Plan::SystemView(view), Scope { columns })
                 } else {
@@ -1302,6 +1317,7 @@ impl Binder<'_> {
                     table_oid: oid,
                     attnum: (i + 1) as i16,
                     hidden: false,
+                    scalar: false,
                 })
                 .collect(),
         };
@@ -1474,6 +1490,7 @@ impl Binder<'_> {
                     table_oid: 0,
                     attnum: 0,
                     hidden: false,
+                    scalar: false,
                 });
                 exprs.push(value.clone());
                 scope.columns[*li].hidden = true;
@@ -1800,6 +1817,7 @@ fn output_scope(
                 table_oid: 0,
                 attnum: 0,
                 hidden: false,
+                scalar: false,
             })
             .collect(),
     };

@@ -63,6 +63,18 @@ pub fn is_srf(name: &str) -> bool {
     )
 }
 
+/// Set-returning functions whose one column is a named OUT parameter
+/// (`value`), which an alias does not rename.
+fn has_out_name(name: &str) -> bool {
+    matches!(
+        name,
+        "jsonb_array_elements"
+            | "jsonb_array_elements_text"
+            | "json_array_elements"
+            | "json_array_elements_text"
+    )
+}
+
 impl Binder<'_> {
     /// Binds `WITH ...`: each CTE sees the ones before it (and itself
     /// when RECURSIVE). The caller drops them after the query.
@@ -331,8 +343,9 @@ impl Binder<'_> {
                 name: match named.get(i) {
                     Some(c) => ident(&c.name),
                     None if name.is_empty() => table.clone(),
-                    // One OUT column takes the alias, as a scalar result.
-                    None if single && alias.is_some() => table.clone(),
+                    // One unnamed column takes the alias, as a scalar
+                    // result (an OUT parameter keeps its name).
+                    None if single && alias.is_some() && !has_out_name(&fname) => table.clone(),
                     None => name.to_owned(),
                 },
                 ty,
@@ -340,6 +353,7 @@ impl Binder<'_> {
                 table_oid: 0,
                 attnum: 0,
                 hidden: false,
+                scalar: single && has_out_name(&fname),
             })
             .collect();
         Ok((
@@ -485,6 +499,7 @@ impl Binder<'_> {
                 table_oid: 0,
                 attnum: 0,
                 hidden: false,
+                scalar: false,
             })
             .collect();
         Ok((plan, Scope { columns }))

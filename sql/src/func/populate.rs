@@ -75,7 +75,7 @@ fn field_value(
 ) -> Result<Value> {
     let raw = raw.trim();
     if raw == "null" {
-        return Ok(Value::Null);
+        return as_field(Value::Null, ty, ctx);
     }
     let base = ty.base();
     match base {

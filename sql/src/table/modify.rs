@@ -1041,6 +1041,7 @@ fn join_scope(
         table_oid: 0,
         attnum: 0,
         hidden: true,
+        scalar: false,
     });
     let width = other.columns.len();
     scope.columns.extend(other.columns);

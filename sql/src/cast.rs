@@ -431,7 +431,7 @@ fn convert(v: Value, to: DataType, style: &OutputStyle) -> Result<Value> {
 
 /// The type an array element value has (its variant's own type), so
 /// that an element cast reads it correctly; `to` when they agree.
-fn elem_type(v: &Value, to: DataType) -> DataType {
+pub(crate) fn elem_type(v: &Value, to: DataType) -> DataType {
     match v {
         Value::Int2(_) => DataType::Int2,
         Value::Int4(_) => DataType::Int4,

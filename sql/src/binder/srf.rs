@@ -59,6 +59,8 @@ pub fn is_srf(name: &str) -> bool {
             | "jsonb_each_text"
             | "json_each"
             | "json_each_text"
+            | "json_populate_recordset"
+            | "jsonb_populate_recordset"
             | "pg_listening_channels"
     )
 }
@@ -288,7 +290,11 @@ impl Binder<'_> {
             fname.as_str(),
             "jsonb_each" | "jsonb_each_text" | "json_each" | "json_each_text"
         );
-        if !is_srf(&fname) && !each {
+        let populate = matches!(
+            fname.as_str(),
+            "json_populate_recordset" | "jsonb_populate_recordset"
+        );
+        if (!is_srf(&fname) && !each) || populate {
             return self.scalar_function_scan(name, args, alias, ordinality);
         }
         let table = alias.map_or_else(|| fname.clone(), |a| ident(&a.name));
@@ -612,6 +618,20 @@ impl Binder<'_> {
                     _ => "jsonb_object_keys",
                 };
                 return Ok((Srf::Unnest(name), vec![array], elem));
+            }
+            // In a select list: a row value per object.
+            "json_populate_recordset" | "jsonb_populate_recordset" => {
+                let records = self.call(&format!("pg_{name}"), bound, pos)?;
+                let elem = match records.ty {
+                    DataType::Array(e) => *e,
+                    other => other,
+                };
+                let name: &'static str = if name.starts_with("jsonb") {
+                    "jsonb_populate_recordset"
+                } else {
+                    "json_populate_recordset"
+                };
+                return Ok((Srf::Unnest(name), vec![records], elem));
             }
             // In a select list: one (key, value) row value per member.
             "jsonb_each" | "jsonb_each_text" | "json_each" | "json_each_text" => {

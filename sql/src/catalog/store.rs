@@ -541,8 +541,14 @@ impl<'a> Catalog<'a> {
             let type_oid = oid(&r[0]);
             let declared = oid(&r[10]);
             let parent = bases.contains_key(&declared).then_some(declared);
+            // A composite base is known by its row here (composite types
+            // are published after the domains).
+            let composite = types
+                .iter()
+                .any(|(_, t)| oid(&t[0]) == declared && text(&t[5]) == "c");
             let base = match parent {
                 Some(p) => bases[&p],
+                None if composite => DataType::Composite(declared),
                 None => DataType::from_oid(declared).unwrap_or(DataType::Text),
             };
             bases.insert(type_oid, base);

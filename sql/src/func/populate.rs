@@ -38,7 +38,18 @@ pub fn type_argument(name: &str, args: &[crate::expr::Expr]) -> Option<u32> {
     if !TYPED.contains(&name) {
         return None;
     }
-    match args.first()?.ty {
+    let first = args.first()?;
+    // A cast to a domain over a composite type carries the base type; the
+    // domain is the check's argument (the result must meet it too).
+    if let crate::expr::ExprKind::Call { def, args: check } = &first.kind {
+        if def.name == "pg_domain_check" {
+            if let Some(crate::expr::ExprKind::Const(Value::Oid(d))) = check.get(1).map(|e| &e.kind)
+            {
+                return Some(*d);
+            }
+        }
+    }
+    match first.ty {
         DataType::Composite(oid) => Some(oid),
         _ => None,
     }
@@ -168,11 +179,77 @@ fn array_items(
     Ok(())
 }
 
+/// The row type a populate call fills: its fields, and a domain over it
+/// whose constraints the result must meet.
+struct Target {
+    names: std::sync::Arc<[String]>,
+    types: Vec<(DataType, i32)>,
+    domain: Option<u32>,
+}
+
+impl Target {
+    /// Composite type `oid` (or a domain over one).
+    fn of(oid: u32) -> Result<Target> {
+        let unknown = || SqlError::internal(format!("composite type {oid} is not known"));
+        let (oid, domain) = match crate::usertype::get(oid).ok_or_else(unknown)?.domain {
+            Some(ref d) => match d.base {
+                Composite(c) => (c, Some(oid)),
+                _ => return Err(unknown()),
+            },
+            None => (oid, None),
+        };
+        let (names, types) = crate::usertype::fields(oid).ok_or_else(unknown)?;
+        Ok(Target {
+            names,
+            types,
+            domain,
+        })
+    }
+
+    /// The type of an anonymous row value `base` (ROW(1, 2)): its field
+    /// names, each field's type read from its value; 0A000 for a NULL.
+    fn of_value(base: &Value, func: &str) -> Result<Target> {
+        let Value::Record(r) = base else {
+            return Err(SqlError::new(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                format!("could not determine row type for result of {func}"),
+            )
+            .with_hint(
+                "Provide a non-null record argument, or call the function in the FROM clause using a column definition list.",
+            ));
+        };
+        let names: std::sync::Arc<[String]> = r.field_names().unwrap_or_default().into();
+        let types = r
+            .items()
+            .iter()
+            .map(|v| (crate::cast::elem_type(v, Text), -1))
+            .collect();
+        Ok(Target {
+            names,
+            types,
+            domain: None,
+        })
+    }
+
+    /// The target of call arguments `a`: the hidden type OID (rule 3), or
+    /// the base value's own row type.
+    fn from_args(a: &[Value], func: &str) -> Result<Target> {
+        match a.last() {
+            Some(Value::Oid(oid)) if a.len() > 2 => Target::of(*oid),
+            _ => Target::of_value(&a[0], func),
+        }
+    }
+}
+
 /// Composite type `oid`'s value from the JSON object `raw`, missing
 /// fields from `base` (rule 1).
 fn populate(oid: u32, base: &Value, raw: &str, ctx: &mut EvalCtx<'_>) -> Result<Value> {
-    let (names, types) = crate::usertype::fields(oid)
-        .ok_or_else(|| SqlError::internal(format!("composite type {oid} is not known")))?;
+    fill(&Target::of(oid)?, base, raw, ctx)
+}
+
+/// A value of `target` from the JSON object `raw` (rule 1).
+fn fill(target: &Target, base: &Value, raw: &str, ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let (names, types) = (target.names.clone(), &target.types);
     let members = match super::jsonraw::parts(raw) {
         Some((true, members)) => members,
         found => {
@@ -194,7 +271,7 @@ fn populate(oid: u32, base: &Value, raw: &str, ctx: &mut EvalCtx<'_>) -> Result<
         _ => Vec::new(),
     };
     let mut values = Vec::with_capacity(names.len());
-    for (i, (name, &(ty, typmod))) in names.iter().zip(&types).enumerate() {
+    for (i, (name, &(ty, typmod))) in names.iter().zip(types).enumerate() {
         let member = members
             .iter()
             .rev()
@@ -208,33 +285,26 @@ fn populate(oid: u32, base: &Value, raw: &str, ctx: &mut EvalCtx<'_>) -> Result<
             None => base_fields.get(i).cloned().unwrap_or(Value::Null),
         });
     }
-    Ok(Value::Record(ArrayRef::record(names, values)))
-}
-
-/// The type OID argument (rule 3).
-fn type_oid(a: &[Value]) -> Result<u32> {
-    match a.last() {
-        Some(Value::Oid(oid)) => Ok(*oid),
-        _ => Err(SqlError::new(
-            SqlState::FEATURE_NOT_SUPPORTED,
-            "first argument of json_populate_record must be a row type",
-        )),
+    let v = Value::Record(ArrayRef::record(names, values));
+    if let Some(d) = target.domain {
+        crate::usertype::check_domain(d, &v, ctx)?;
     }
+    Ok(v)
 }
 
 /// populate_record: NULL JSON gives the base value.
 fn record(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
-    let oid = type_oid(a)?;
+    let target = Target::from_args(a, "json_populate_record")?;
     match &a[1] {
-        Value::Text(raw) => populate(oid, &a[0], raw, ctx),
+        Value::Text(raw) => fill(&target, &a[0], raw, ctx),
         _ => Ok(a[0].clone()),
     }
 }
 
 /// populate_recordset: one value per object of the JSON array, as an
-/// array (the FROM item unnests it).
+/// array (the FROM item or select list unnests it).
 fn recordset(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
-    let oid = type_oid(a)?;
+    let target = Target::from_args(a, "json_populate_recordset")?;
     let Value::Text(raw) = &a[1] else {
         return Ok(Value::Array(ArrayRef::new(Vec::new())));
     };
@@ -252,7 +322,7 @@ fn recordset(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
                 "argument of json_populate_recordset must be an array of objects",
             ));
         }
-        out.push(populate(oid, &a[0], item, ctx)?);
+        out.push(fill(&target, &a[0], item, ctx)?);
     }
     Ok(Value::Array(ArrayRef::new(out)))
 }
@@ -287,6 +357,31 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         "pg_jsonb_populate_recordset",
         &[AnyElement, Jsonb, Oid],
         AnyArray,
+        recordset,
+    ))),
+    // An anonymous row type: the base value's own.
+    stable(non_strict(f(
+        "json_populate_record",
+        &[Record, Json],
+        Record,
+        record,
+    ))),
+    stable(non_strict(f(
+        "jsonb_populate_record",
+        &[Record, Jsonb],
+        Record,
+        record,
+    ))),
+    stable(non_strict(f(
+        "pg_json_populate_recordset",
+        &[Record, Json],
+        Array(&Record),
+        recordset,
+    ))),
+    stable(non_strict(f(
+        "pg_jsonb_populate_recordset",
+        &[Record, Jsonb],
+        Array(&Record),
         recordset,
     ))),
 ];

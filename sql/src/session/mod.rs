@@ -1144,6 +1144,17 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             if format.is_some() {
                 return Err(SqlError::unsupported("EXPLAIN formats other than TEXT"));
             }
+            // EXPLAIN DECLARE c CURSOR FOR query explains the query.
+            let declared = match statement.as_ref() {
+                Statement::Declare { stmts, .. } => {
+                    stmts.first().and_then(|d| d.for_query.as_deref())
+                }
+                _ => None,
+            };
+            if let Some(q) = declared {
+                Session::explain(ctx, q, analyze, sink)?;
+                return Ok(Dispatched::Done);
+            }
             let lines = match statement.as_ref() {
                 Statement::Query(q) => {
                     Session::explain(ctx, q, analyze, sink)?;

@@ -246,7 +246,8 @@ fn shared_pages_and_wal(server: &Server) -> (u64, u64) {
 /// an update leave shared buffers and the WAL as they were (but for the
 /// catalog rows), where the same rows in a permanent table fill both.
 /// The rows outgrow a 1 MB temp_buffers, so pages leave the local pool
-/// and come back intact.
+/// and come back intact. An unlogged table fills shared buffers but not
+/// the WAL.
 #[tokio::test]
 async fn temporary_tables_live_in_local_buffers_without_wal() {
     let server = Server::start(&[
@@ -298,4 +299,14 @@ async fn temporary_tables_live_in_local_buffers_without_wal() {
     let (pages2, wal2) = shared_pages_and_wal(&server);
     assert!(pages2 - pages1 > 1000, "shared pages {pages1} -> {pages2}");
     assert!(wal2 - wal1 > 5_000_000, "WAL {wal1} -> {wal2}");
+    // An unlogged table: shared buffers, but no WAL for its rows.
+    c.batch_execute(
+        "CREATE UNLOGGED TABLE u (a int PRIMARY KEY, b text);
+         INSERT INTO u SELECT g, repeat('x', 100) FROM generate_series(1, 100000) g",
+    )
+    .await
+    .unwrap();
+    let (pages3, wal3) = shared_pages_and_wal(&server);
+    assert!(pages3 - pages2 > 1000, "shared pages {pages2} -> {pages3}");
+    assert!(wal3 - wal2 < 200_000, "WAL {wal2} -> {wal3}");
 }

@@ -443,6 +443,10 @@ impl Engine {
         put_u32(&mut meta[..], 32, heap.rel);
         let mut root: Box<Page> = Box::new([0; PAGE_SIZE]);
         init(&mut root, 0, 0, 0);
+        if index.is_unlogged() {
+            // What the index holds after a crash: empty (local.rs rule 5).
+            self.smgr.write_init_fork(index, &[&meta, &root])?;
+        }
         let mut pages = BTreeMap::new();
         pages.insert(self.smgr.extend(index)?, meta);
         pages.insert(self.smgr.extend(index)?, root);
@@ -475,8 +479,9 @@ impl Engine {
         for (g, image) in guards.iter_mut().zip(pages.values()) {
             g.copy_from_slice(&image[..]);
         }
-        // A temporary index is never WAL-logged (local.rs rule 2).
-        let end = if index.is_temp() {
+        // A temporary or unlogged index is never WAL-logged (local.rs
+        // rule 2).
+        let end = if !index.is_logged() {
             0
         } else {
             self.log(

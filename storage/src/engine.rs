@@ -263,9 +263,10 @@ pub struct Engine {
     wal_limit: std::sync::atomic::AtomicU64,
 }
 
-/// The relations of `rels` that the WAL knows (not the temporary ones).
+/// The relations of `rels` that the WAL knows (not the temporary or
+/// unlogged ones).
 fn logged(rels: &[RelId]) -> Vec<RelId> {
-    rels.iter().filter(|r| !r.is_temp()).copied().collect()
+    rels.iter().filter(|r| r.is_logged()).copied().collect()
 }
 
 fn panic_err(what: &str, e: impl std::fmt::Display) -> StorageError {
@@ -329,6 +330,14 @@ impl Engine {
         let smgr = Arc::new(Smgr::new(root, config.fsync));
         // Temporary relations died with their sessions.
         smgr.remove_temp_files()?;
+        // Unlogged relations survive a clean shutdown; after a crash they
+        // are reset to their init forks (local.rs rule 5).
+        let unlogged = smgr.unlogged_relations();
+        if control.state != ClusterState::ShutDown {
+            for &(db, rel) in &unlogged {
+                smgr.reset_to_init_fork(RelId::unlogged(db, rel))?;
+            }
+        }
         let wal_cell = Arc::new(OnceLock::new());
         let pool = BufferPool::new(
             config.shared_buffers,
@@ -378,7 +387,7 @@ impl Engine {
             smgr,
             wal,
             pool,
-            local: crate::local::LocalPools::default(),
+            local: crate::local::LocalPools::with_unlogged(unlogged),
             txns,
             locks: LockManager::new(),
             oids: Mutex::new((next_oid, next_oid)),
@@ -628,6 +637,9 @@ impl Engine {
         }
         self.smgr.unlink(r)?;
         self.forget_temp_owner(r);
+        if r.is_unlogged() {
+            self.local.unlogged.write().remove(&(r.db, r.rel));
+        }
         self.fsm.lock().remove(&r);
         Ok(())
     }

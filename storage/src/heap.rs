@@ -98,8 +98,9 @@ impl Engine {
         force_image: bool,
     ) -> Result<()> {
         self.check_alive()?;
-        if rel.is_temp() {
-            // Local buffers are never WAL-logged (local.rs rule 2).
+        if !rel.is_logged() {
+            // Temporary and unlogged relations are never WAL-logged
+            // (local.rs rule 2).
             return Ok(());
         }
         loop {

@@ -15,6 +15,10 @@
 //!    here a relation whose owner has no pool is an error, not a panic).
 //! 4. Dirty local pages reach the relation file only when evicted (no WAL
 //!    to flush first, no fsync).
+//! 5. Unlogged relations share rule 2 but live in shared buffers and
+//!    survive a clean shutdown (checkpoints write them); each has an init
+//!    fork (`<relfilenode>_init`: empty for a heap, an empty metapage and
+//!    root for an index) that replaces it at start-up after a crash.
 
 use std::collections::HashMap;
 use std::io;
@@ -35,6 +39,18 @@ pub(crate) struct LocalPools {
     /// (database, relfilenode) → owning backend, for every temporary
     /// relation file that exists.
     owners: RwLock<HashMap<(u32, u32), i32>>,
+    /// The unlogged relations' (database, relfilenode) (rule 5).
+    pub(crate) unlogged: RwLock<std::collections::HashSet<(u32, u32)>>,
+}
+
+impl LocalPools {
+    /// No pools yet, and the unlogged relations found on disk.
+    pub(crate) fn with_unlogged(unlogged: Vec<(u32, u32)>) -> LocalPools {
+        LocalPools {
+            unlogged: RwLock::new(unlogged.into_iter().collect()),
+            ..Default::default()
+        }
+    }
 }
 
 /// Page I/O of one backend's local pool: its temporary relation files.
@@ -96,10 +112,23 @@ impl Engine {
     /// The file of relation `relfilenode` in database `db`: a temporary
     /// relation's names its owner (rule 1).
     pub fn relation(&self, db: u32, relfilenode: u32) -> RelId {
-        match self.local.owners.read().get(&(db, relfilenode)) {
-            Some(&backend) => RelId::temp(db, relfilenode, backend),
-            None => RelId::new(db, relfilenode),
+        if let Some(&backend) = self.local.owners.read().get(&(db, relfilenode)) {
+            return RelId::temp(db, relfilenode, backend);
         }
+        if self.local.unlogged.read().contains(&(db, relfilenode)) {
+            return RelId::unlogged(db, relfilenode);
+        }
+        RelId::new(db, relfilenode)
+    }
+
+    /// Creates the file of an unlogged relation and its (empty) init fork
+    /// (rule 5); an index's init fork is written by `index_create`.
+    pub fn create_unlogged_relation(&self, db: u32, relfilenode: u32) -> Result<RelId> {
+        let rel = RelId::unlogged(db, relfilenode);
+        self.smgr.create(rel)?;
+        self.smgr.write_init_fork(rel, &[])?;
+        self.local.unlogged.write().insert((db, relfilenode));
+        Ok(rel)
     }
 
     /// Creates the file of backend `backend`'s temporary relation: not
@@ -116,6 +145,8 @@ impl Engine {
     pub fn create_relation_like(&self, xid: u32, old: RelId, relfilenode: u32) -> Result<RelId> {
         if old.is_temp() {
             self.create_temp_relation(old.db, relfilenode, old.backend)
+        } else if old.is_unlogged() {
+            self.create_unlogged_relation(old.db, relfilenode)
         } else {
             self.create_relation(xid, old.db, relfilenode)
         }

@@ -29,6 +29,17 @@ use parking_lot::Mutex;
 
 use crate::page;
 
+/// The key of `r`'s open file: an unlogged relation's file is the one
+/// its pages are read and written through (shared buffers know no
+/// persistence), so it is keyed as a permanent one.
+fn file_key(r: RelId) -> RelId {
+    if r.is_unlogged() {
+        RelId::new(r.db, r.rel)
+    } else {
+        r
+    }
+}
+
 /// A relation file: database and relfilenode, and for a temporary
 /// relation the backend that owns it (PostgreSQL's RelFileNodeBackend).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -38,12 +49,16 @@ pub struct RelId {
     /// Relation file number.
     pub rel: u32,
     /// The owning backend's pid for a temporary relation (its pages live
-    /// in that backend's local buffers and are never WAL-logged); 0 for
-    /// every other relation.
+    /// in that backend's local buffers and are never WAL-logged);
+    /// [`RelId::UNLOGGED`] for an unlogged relation (shared buffers, no
+    /// WAL, emptied after a crash); 0 for every other relation.
     pub backend: i32,
 }
 
 impl RelId {
+    /// The `backend` of an unlogged relation.
+    pub const UNLOGGED: i32 = -1;
+
     /// A permanent relation's file.
     pub fn new(db: u32, rel: u32) -> RelId {
         RelId {
@@ -58,9 +73,28 @@ impl RelId {
         RelId { db, rel, backend }
     }
 
+    /// An unlogged relation's file.
+    pub fn unlogged(db: u32, rel: u32) -> RelId {
+        RelId {
+            db,
+            rel,
+            backend: Self::UNLOGGED,
+        }
+    }
+
     /// Whether the relation is temporary (local buffers, no WAL).
     pub fn is_temp(&self) -> bool {
-        self.backend != 0
+        self.backend > 0
+    }
+
+    /// Whether the relation is unlogged (no WAL, reset after a crash).
+    pub fn is_unlogged(&self) -> bool {
+        self.backend == Self::UNLOGGED
+    }
+
+    /// Whether changes to the relation are WAL-logged.
+    pub fn is_logged(&self) -> bool {
+        self.backend == 0
     }
 }
 
@@ -195,10 +229,11 @@ impl Smgr {
 
     /// True if the file of `r` exists.
     pub fn exists(&self, r: RelId) -> bool {
-        self.files.lock().contains_key(&r) || self.path(r).exists()
+        self.files.lock().contains_key(&file_key(r)) || self.path(r).exists()
     }
 
     fn open(&self, r: RelId) -> io::Result<Arc<RelFile>> {
+        let r = file_key(r);
         let mut files = self.files.lock();
         if let Some(f) = files.get(&r) {
             return Ok(Arc::clone(f));
@@ -310,18 +345,87 @@ impl Smgr {
         Ok(())
     }
 
+    /// The init fork of unlogged relation `r` (PostgreSQL's
+    /// `<relfilenode>_init`): what the relation holds after a crash.
+    fn init_path(&self, r: RelId) -> PathBuf {
+        self.db_dir(r.db).join(format!("{}_init", r.rel))
+    }
+
+    /// Writes the init fork of unlogged relation `r`: `pages` (none for a
+    /// heap, an index's empty metapage and root), checksummed and synced.
+    pub fn write_init_fork(&self, r: RelId, pages: &[&Page]) -> io::Result<()> {
+        let mut bytes = Vec::with_capacity(pages.len() * PAGE_SIZE);
+        for p in pages {
+            let mut copy = Box::new(**p);
+            page::set_checksum(&mut copy);
+            bytes.extend_from_slice(&copy[..]);
+        }
+        let path = self.init_path(r);
+        fs::write(&path, &bytes)?;
+        if self.fsync.load(Ordering::Relaxed) {
+            File::open(&path)?.sync_all()?;
+        }
+        Ok(())
+    }
+
+    /// The unlogged relations on disk: every `<relfilenode>_init` file's
+    /// (database, relfilenode).
+    pub fn unlogged_relations(&self) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        let Ok(dbs) = fs::read_dir(self.root.join("base")) else {
+            return out;
+        };
+        for db in dbs.flatten() {
+            let Some(db_oid) = db.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+                continue;
+            };
+            let Ok(files) = fs::read_dir(db.path()) else {
+                continue;
+            };
+            for f in files.flatten() {
+                let name = f.file_name();
+                if let Some(rel) = name
+                    .to_str()
+                    .and_then(|n| n.strip_suffix("_init"))
+                    .and_then(|n| n.parse::<u32>().ok())
+                {
+                    out.push((db_oid, rel));
+                }
+            }
+        }
+        out
+    }
+
+    /// Resets unlogged relation `r` to its init fork (after a crash its
+    /// pages cannot be trusted: nothing of them was WAL-logged).
+    pub fn reset_to_init_fork(&self, r: RelId) -> io::Result<()> {
+        let init = fs::read(self.init_path(r))?;
+        self.files.lock().remove(&file_key(r));
+        fs::write(self.path(r), &init)?;
+        if self.fsync.load(Ordering::Relaxed) {
+            File::open(self.path(r))?.sync_all()?;
+        }
+        Ok(())
+    }
+
     /// Notes that `r` needs an fsync at the next checkpoint; temporary
     /// files never do (a crash removes them).
     fn mark_pending(&self, r: RelId) {
         if !r.is_temp() {
-            self.pending.lock().insert(r);
+            self.pending.lock().insert(file_key(r));
         }
     }
 
     /// Removes the file of `r` (DROP at commit; redo of it).
     pub fn unlink(&self, r: RelId) -> io::Result<()> {
-        self.files.lock().remove(&r);
-        self.pending.lock().remove(&r);
+        self.files.lock().remove(&file_key(r));
+        self.pending.lock().remove(&file_key(r));
+        if r.is_unlogged() {
+            match fs::remove_file(self.init_path(r)) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+        }
         match fs::remove_file(self.path(r)) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),

@@ -534,7 +534,7 @@ pub fn create_table(
         ));
     }
     let xid = ctx.write_xid("CREATE TABLE")?;
-    let mut def = new_relation(ctx, xid, ns, name, columns, ff)?;
+    let mut def = new_relation(ctx, xid, ns, name, columns, ff, ct.unlogged)?;
     for (i, mut seq, seq_name) in owned {
         seq.owner = Some((def.oid, i as i16 + 1));
         let start = seq.start;
@@ -634,9 +634,14 @@ fn new_relation(
     name: &str,
     columns: Vec<ColumnDef>,
     fillfactor: u8,
+    unlogged: bool,
 ) -> Result<TableDef> {
     let oid = ctx.engine().new_oid()?;
-    let rel = ctx.create_relation_file(xid, ns, oid)?;
+    let rel = if unlogged {
+        ctx.engine().create_unlogged_relation(ctx.db, oid)?
+    } else {
+        ctx.create_relation_file(xid, ns, oid)?
+    };
     ctx.txn.creates.push(rel);
     Ok(TableDef {
         oid,
@@ -722,7 +727,7 @@ fn create_table_as(
     let names: Vec<String> = ct.columns.iter().map(|d| ident(&d.name)).collect();
     let columns = output_columns(&bound.columns, &names)?;
     let xid = ctx.write_xid("CREATE TABLE")?;
-    let def = new_relation(ctx, xid, ns, name, columns, ff)?;
+    let def = new_relation(ctx, xid, ns, name, columns, ff, ct.unlogged)?;
     store_table(ctx, xid, &def)?;
     record_on_commit(ctx, ct, def.oid);
     if ct.with_data.is_some_and(|w| !w.data) {

@@ -353,6 +353,8 @@ pub(super) fn pg_class(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
         let kind = t.relkind().to_string();
         let persistence = if temp.contains(&t.namespace) {
             "t"
+        } else if t.rel.is_unlogged() {
+            "u"
         } else {
             "p"
         };
@@ -385,6 +387,7 @@ pub(super) fn pg_class(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
             out.push(
                 class_row(ix.oid, &ix.name, t.namespace, "i", ix.columns.len())
                     .oid("relfilenode", ix.rel.rel)
+                    .text("relpersistence", persistence)
                     .text("relreplident", "n")
                     .done(),
             );

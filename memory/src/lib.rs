@@ -20,8 +20,8 @@ mod interrupt;
 mod local;
 
 pub use buffer::{
-    page_lsn, Buffer, BufferError, BufferPool, BufferStats, BufferTag, Page, PageIo, ReadMode,
-    PAGE_SIZE,
+    page_lsn, Buffer, BufferError, BufferPool, BufferStats, BufferTag, FastHash, FastHasher, Page,
+    PageIo, ReadMode, PAGE_SIZE,
 };
 pub use interrupt::{Interrupt, Interrupts};
 pub use local::{

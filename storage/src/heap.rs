@@ -546,6 +546,9 @@ impl Engine {
         if let Some(t) = page::tuple_mut(p, tid.offset) {
             h.write(t);
         }
+        if h.xmax != 0 && !h.lock_only() {
+            page::note_prunable(p, h.xmax);
+        }
         self.log_change(
             xid,
             rel,
@@ -698,7 +701,7 @@ impl Engine {
                 .then(|| page::tuple(p, tid.offset).map(|t| t[TUPLE_HEADER..].to_vec()))
                 .flatten();
             let need = align8(tuple.len());
-            if page::free_space(p) < need {
+            if page::free_space(p) < need && self.may_prune(p) {
                 self.prune(who.xid, rel, tid.block, p)?;
             }
             if page::free_space(p) >= need {
@@ -768,20 +771,38 @@ impl Engine {
         Ok(Modify::Done(new_tid))
     }
 
+    /// Whether an update that finds page `p` full should prune it first
+    /// (PostgreSQL's PageIsPrunable): a version deleted or updated before
+    /// every running snapshot may be dead. Otherwise a page full of this
+    /// statement's own updates would be scanned again for every row.
+    fn may_prune(&self, p: &Page) -> bool {
+        let hint = page::prune_xid(p);
+        hint != 0 && hint < self.txns.oldest_xmin()
+    }
+
     /// Removes versions dead to every snapshot from a locked page and
     /// compacts it; logs the page whole. Returns how many it removed.
+    /// pd_prune_xid becomes the oldest xmax left that may die later.
     fn prune(&self, xid: u32, rel: RelId, block: u32, p: &mut Page) -> Result<usize> {
         let oldest = self.txns.oldest_xmin();
         let mut removed = 0;
+        let mut next_hint = 0u32;
         for o in 1..=page::item_count(p) {
-            let dead = page::tuple(p, o)
-                .map(|t| dead_to_all(&TupleHeader::read(t), oldest, &self.txns.clog))
-                .unwrap_or(false);
-            if dead {
+            let Some(h) = page::tuple(p, o).map(TupleHeader::read) else {
+                continue;
+            };
+            if dead_to_all(&h, oldest, &self.txns.clog) {
                 page::set_item_state(p, o, page::ItemState::Unused);
                 removed += 1;
+            } else if h.xmax != 0
+                && !h.lock_only()
+                && (next_hint == 0 || h.xmax < next_hint)
+                && self.txns.clog.get(h.xmax) != crate::clog::XidStatus::Aborted
+            {
+                next_hint = h.xmax;
             }
         }
+        page::set_prune_xid(p, next_hint);
         if removed > 0 {
             page::compact(p);
             self.log_change(xid, rel, block, p, &unreachable_delta(), true)?;

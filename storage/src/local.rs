@@ -35,7 +35,7 @@ use crate::smgr::{RelId, Smgr};
 /// relations' owners.
 #[derive(Default)]
 pub(crate) struct LocalPools {
-    pools: RwLock<HashMap<i32, Arc<BufferPool>>>,
+    pools: RwLock<HashMap<i32, Arc<BufferPool>, actorgres_memory::FastHash>>,
     /// (database, relfilenode) → owning backend, for every temporary
     /// relation file that exists.
     owners: RwLock<HashMap<(u32, u32), i32>>,

@@ -85,6 +85,26 @@ pub fn set_lsn(p: &mut Page, lsn: u64) {
     p[..8].copy_from_slice(&lsn.to_le_bytes());
 }
 
+/// pd_prune_xid: the oldest xmax of a deleted or updated version on the
+/// page, 0 if none (a hint for opportunistic pruning, not WAL-logged).
+pub fn prune_xid(p: &Page) -> u32 {
+    u32::from_le_bytes([p[20], p[21], p[22], p[23]])
+}
+
+/// Sets pd_prune_xid.
+pub fn set_prune_xid(p: &mut Page, xid: u32) {
+    p[20..24].copy_from_slice(&xid.to_le_bytes());
+}
+
+/// Notes that a version deleted or updated by `xid` may become
+/// prunable: pd_prune_xid keeps the oldest such xid.
+pub fn note_prunable(p: &mut Page, xid: u32) {
+    let old = prune_xid(p);
+    if old == 0 || xid < old {
+        set_prune_xid(p, xid);
+    }
+}
+
 /// True for a page never initialised (all zeros, e.g. after a crash
 /// between extension and first write).
 pub fn is_new(p: &Page) -> bool {

@@ -111,7 +111,7 @@ pub struct Smgr {
     /// The data directory.
     root: PathBuf,
     /// Open files.
-    files: Mutex<HashMap<RelId, Arc<RelFile>>>,
+    files: Mutex<HashMap<RelId, Arc<RelFile>, actorgres_memory::FastHash>>,
     /// Files written since the last checkpoint.
     pending: Mutex<HashSet<RelId>>,
     /// fsync setting.
@@ -144,7 +144,7 @@ impl Smgr {
     pub fn new(root: &Path, fsync: bool) -> Smgr {
         Smgr {
             root: root.to_path_buf(),
-            files: Mutex::new(HashMap::new()),
+            files: Mutex::new(HashMap::default()),
             pending: Mutex::new(HashSet::new()),
             fsync: AtomicBool::new(fsync),
             #[cfg(test)]

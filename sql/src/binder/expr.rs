@@ -1364,9 +1364,20 @@ impl Binder<'_> {
             )
             .at(pos));
         };
+        self.record_field(v, i, types[i], pos)
+    }
+
+    /// Field `i` (of type and typmod `ty`) of composite value `v`.
+    pub(super) fn record_field(
+        &mut self,
+        v: Expr,
+        i: usize,
+        ty: (DataType, i32),
+        pos: Option<u32>,
+    ) -> Result<Expr> {
         let index = Expr::constant(Value::Int4(i as i32), DataType::Int4);
         let mut e = self.call("pg_record_field", vec![v, index], pos)?;
-        (e.ty, e.typmod) = types[i];
+        (e.ty, e.typmod) = ty;
         Ok(e)
     }
 

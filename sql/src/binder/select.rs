@@ -790,11 +790,7 @@ impl Binder<'_> {
         };
         let (names, types) = crate::usertype::fields(oid).unwrap_or_default();
         for (i, (name, &(ty, typmod))) in names.iter().zip(&types).enumerate() {
-            let index =
-                crate::expr::Expr::constant(crate::value::Value::Int4(i as i32), DataType::Int4);
-            let mut e = self.call("pg_record_field", vec![value.clone(), index], pos)?;
-            (e.ty, e.typmod) = (ty, typmod);
-            exprs.push(e);
+            exprs.push(self.record_field(value.clone(), i, (ty, typmod), pos)?);
             columns.push(OutputColumn {
                 name: name.clone(),
                 ty,

@@ -440,11 +440,8 @@ impl Binder<'_> {
                     pos: None,
                 };
                 let mut exprs = Vec::with_capacity(fields.len());
-                for (i, &(ty, typmod)) in types.iter().enumerate() {
-                    let index = Expr::constant(crate::value::Value::Int4(i as i32), DataType::Int4);
-                    let mut e = self.call("pg_record_field", vec![row.clone(), index], None)?;
-                    (e.ty, e.typmod) = (ty, typmod);
-                    exprs.push(e);
+                for (i, &ty) in types.iter().enumerate() {
+                    exprs.push(self.record_field(row.clone(), i, ty, None)?);
                 }
                 if numbered {
                     exprs.push(Expr {

@@ -76,16 +76,10 @@ pub(super) struct NewColumn {
     pub keys: Vec<(Kind, Option<String>)>,
 }
 
-pub(super) fn new_column(c: &ast::ColumnDef, table: &str, ctx: &Stmt<'_>) -> Result<NewColumn> {
-    let name = ident(&c.name);
-    let pos = crate::parser::char_position(ctx.sql, c.name.span.end);
-    let serial = serial_type(&c.data_type);
-    let (ty, typmod) = match serial {
-        Some(t) => (t, -1),
-        None => ctx
-            .sql_type(&c.data_type)
-            .map_err(|e| e.at(pos.map(|p| p + 1)))?,
-    };
+/// A column (or a composite type's field) `name` of declared type `ty`
+/// with nothing else declared: a domain's base type and the domain;
+/// 42804 for a pseudo-type.
+pub(super) fn plain_column(name: &str, ty: DataType, typmod: i32) -> Result<ColumnDef> {
     let (ty, typmod, domain) = crate::ddl::types::domain_parts(ty, typmod);
     if matches!(
         ty,
@@ -97,8 +91,8 @@ pub(super) fn new_column(c: &ast::ColumnDef, table: &str, ctx: &Stmt<'_>) -> Res
             format!("column \"{name}\" has pseudo-type {}", ty.name()),
         ));
     }
-    let mut col = ColumnDef {
-        name: name.clone(),
+    Ok(ColumnDef {
+        name: name.to_owned(),
         ty,
         typmod,
         not_null: false,
@@ -108,7 +102,20 @@ pub(super) fn new_column(c: &ast::ColumnDef, table: &str, ctx: &Stmt<'_>) -> Res
         identity: None,
         generated: false,
         domain,
+    })
+}
+
+pub(super) fn new_column(c: &ast::ColumnDef, table: &str, ctx: &Stmt<'_>) -> Result<NewColumn> {
+    let name = ident(&c.name);
+    let pos = crate::parser::char_position(ctx.sql, c.name.span.end);
+    let serial = serial_type(&c.data_type);
+    let (ty, typmod) = match serial {
+        Some(t) => (t, -1),
+        None => ctx
+            .sql_type(&c.data_type)
+            .map_err(|e| e.at(pos.map(|p| p + 1)))?,
     };
+    let mut col = plain_column(&name, ty, typmod)?;
     let mut checks = Vec::new();
     let mut keys = Vec::new();
     let mut sequence = None;

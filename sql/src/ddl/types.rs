@@ -73,6 +73,29 @@ pub(super) fn type_row(
     ]
 }
 
+/// The pg_type rows of new type `name` (typlen, typtype, typcategory as
+/// given) and of its array type `_name`.
+fn insert_type_and_array(
+    cat: &crate::catalog::Catalog<'_>,
+    who: &actorgres_storage::Actor<'_>,
+    (oid, array_oid): (u32, u32),
+    name: &str,
+    ns: u32,
+    (len, typtype, category): (i16, char, char),
+) -> Result<()> {
+    cat.insert(
+        &system::PG_TYPE,
+        &type_row(oid, name, ns, len, typtype, category, 0, array_oid),
+        who,
+    )?;
+    cat.insert(
+        &system::PG_TYPE,
+        &type_row(array_oid, &format!("_{name}"), ns, -1, 'b', 'A', oid, 0),
+        who,
+    )?;
+    Ok(())
+}
+
 /// The user type `parts` names, read from the catalog as this
 /// transaction sees it (42704 if there is none).
 pub(super) fn find_type(ctx: &Stmt<'_>, parts: &[String]) -> Result<Option<Arc<UserType>>> {
@@ -151,29 +174,7 @@ fn create_composite(
             ));
         }
         let (ty, typmod) = ctx.sql_type(&a.data_type)?;
-        if matches!(
-            ty,
-            DataType::Void | DataType::Unknown | DataType::Record | DataType::Any
-        ) || ty.is_polymorphic()
-        {
-            return Err(SqlError::new(
-                SqlState::DATATYPE_MISMATCH,
-                format!("column \"{field}\" has pseudo-type {}", ty.name()),
-            ));
-        }
-        let (ty, typmod, domain) = domain_parts(ty, typmod);
-        fields.push(crate::catalog::ColumnDef {
-            name: field,
-            ty,
-            typmod,
-            not_null: false,
-            dropped: false,
-            default: None,
-            missing: Value::Null,
-            identity: None,
-            generated: false,
-            domain,
-        });
+        fields.push(super::create::plain_column(&field, ty, typmod)?);
     }
     if fields.len() > 1600 {
         return Err(SqlError::new(
@@ -193,16 +194,7 @@ fn create_composite(
             &super::class_row(relid, ns, name, "c", 0, fields.len(), Value::Null),
             &who,
         )?;
-        cat.insert(
-            &system::PG_TYPE,
-            &type_row(oid, name, ns, -1, 'c', 'C', 0, array_oid),
-            &who,
-        )?;
-        cat.insert(
-            &system::PG_TYPE,
-            &type_row(array_oid, &format!("_{name}"), ns, -1, 'b', 'A', oid, 0),
-            &who,
-        )?;
+        insert_type_and_array(&cat, &who, (oid, array_oid), name, ns, (-1, 'c', 'C'))?;
     }
     for (i, f) in fields.iter().enumerate() {
         super::create::insert_column(ctx, xid, relid, i + 1, f, None)?;
@@ -255,16 +247,7 @@ pub fn create_type(
     }
     let cat = ctx.catalog();
     let who = ctx.actor(xid);
-    cat.insert(
-        &system::PG_TYPE,
-        &type_row(oid, name, ns, 4, 'e', 'E', 0, array_oid),
-        &who,
-    )?;
-    cat.insert(
-        &system::PG_TYPE,
-        &type_row(array_oid, &format!("_{name}"), ns, -1, 'b', 'A', oid, 0),
-        &who,
-    )?;
+    insert_type_and_array(&cat, &who, (oid, array_oid), name, ns, (4, 'e', 'E'))?;
     for (i, l) in labels.iter().enumerate() {
         let label_oid = ctx.engine().new_oid()?;
         cat.insert(

@@ -539,7 +539,7 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
         T::Bytea => Value::Bytea(parse_bytea(text)?),
         T::Uuid => Value::Uuid(parse_uuid(text)?),
         T::Enum(oid) => crate::usertype::parse_label(oid, text)?,
-        T::Composite(oid) => parse_record(text, oid, style)?,
+        T::Composite(oid) => parse_record(text, oid, style, false)?,
         T::Inet => {
             let addr = text.trim();
             let addr = addr
@@ -599,7 +599,7 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
 /// `(a,"b c",)` — fields separated by commas, a field with nothing in it
 /// NULL, double quotes around text with special characters (`""` or a
 /// backslash escapes a character), everything else taken as it is.
-fn parse_record(text: &str, oid: u32, style: &OutputStyle) -> Result<Value> {
+fn parse_record(text: &str, oid: u32, style: &OutputStyle, stored: bool) -> Result<Value> {
     let (names, types) = crate::usertype::fields(oid)
         .ok_or_else(|| SqlError::internal(format!("composite type {oid} is not known")))?;
     let malformed = |detail: &str| {
@@ -646,9 +646,12 @@ fn parse_record(text: &str, oid: u32, style: &OutputStyle) -> Result<Value> {
                     });
                     i += 1;
                     if c == ')' {
-                        if i < types.len() {
+                        if i < types.len() && !stored {
                             return Err(malformed("Too few columns."));
                         }
+                        // A value stored before ALTER TYPE ADD ATTRIBUTE:
+                        // the new fields are NULL.
+                        values.resize(types.len(), Value::Null);
                         if chars.any(|c| !c.is_ascii_whitespace()) {
                             return Err(malformed("Junk after right parenthesis."));
                         }
@@ -660,6 +663,12 @@ fn parse_record(text: &str, oid: u32, style: &OutputStyle) -> Result<Value> {
             }
         }
     }
+}
+
+/// A stored value of composite type `oid` (its text form, written when
+/// the type may have had fewer fields).
+pub fn parse_stored_record(text: &str, oid: u32) -> Result<Value> {
+    parse_record(text, oid, &OutputStyle::default(), true)
 }
 
 /// A row value cast to composite type `oid` (PostgreSQL's

@@ -32,7 +32,7 @@ pub use maintenance::{analyze, checkpoint, lock_table, truncate, vacuum};
 pub use role::{alter_role, create_role, grant_role, revoke_role};
 pub use schema::{alter_schema, create_schema};
 pub use sequence::sequence_statement;
-pub use types::{alter_type, alter_type_owner, create_type};
+pub use types::{alter_type, alter_type_attributes, alter_type_owner, create_type};
 pub use view::create_view;
 
 use actorgres_storage::lock::{LockMode, LockTag};

@@ -15,6 +15,7 @@ use sqlparser::tokenizer::{Location, Token, Tokenizer};
 
 use crate::error::{Result, SqlError, SqlState};
 
+pub mod alter_type;
 pub mod assign;
 mod copy;
 pub mod cursor;
@@ -67,6 +68,8 @@ pub enum Parsed {
     CreateDatabase(Box<database::CreateDatabase>),
     /// CREATE, ALTER or DROP DOMAIN.
     Domain(Box<domain::DomainStatement>),
+    /// ALTER TYPE name ... ATTRIBUTE ...
+    AlterTypeAttributes(Box<alter_type::AlterTypeAttributes>),
     /// CREATE TABLE with LIKE elements in its column list.
     CreateTableLike(Box<like::CreateLike>),
     /// ALTER TABLE t ALTER CONSTRAINT c [[NOT] DEFERRABLE] [INITIALLY
@@ -551,6 +554,9 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
             _ if database::starts(&p) => Parsed::CreateDatabase(Box::new(database::parse(&mut p)?)),
             _ if alter_type_owner_starts(&p) => parse_alter_type_owner(&mut p)?,
             _ if domain::starts(&p) => Parsed::Domain(Box::new(domain::parse(&mut p)?)),
+            _ if alter_type::starts(&p) => {
+                Parsed::AlterTypeAttributes(Box::new(alter_type::parse(&mut p)?))
+            }
             _ if like::starts(&p) => Parsed::CreateTableLike(Box::new(like::parse(&mut p, sql)?)),
             Token::Word(w)
                 if w.keyword == Keyword::SET

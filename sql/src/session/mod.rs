@@ -1040,6 +1040,11 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             crate::ddl::create_table_like(ctx, c, sink)?;
             return Ok(Dispatched::Done);
         }
+        Parsed::AlterTypeAttributes(a) => {
+            crate::ddl::alter_type_attributes(ctx, a)?;
+            sink.command_complete("ALTER TYPE")?;
+            return Ok(Dispatched::Done);
+        }
         Parsed::Domain(d) => {
             let tag = crate::ddl::domain_statement(ctx, d)?;
             sink.command_complete(tag)?;

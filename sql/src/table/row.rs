@@ -237,11 +237,16 @@ fn decode_value(c: &mut Cur<'_>, ty: DataType) -> Result<Value> {
         },
         // Arrays and composite values are stored as their text form and
         // read back as values of their type.
-        T::Array(_) | T::Composite(_) => {
+        T::Array(_) => {
             let b = c.bytes()?;
             let text = std::str::from_utf8(b).map_err(|_| damaged())?;
             crate::cast::parse_text(text, ty, &Default::default())
                 .unwrap_or_else(|_| Value::Text(text.to_owned()))
+        }
+        T::Composite(oid) => {
+            let b = c.bytes()?;
+            let text = std::str::from_utf8(b).map_err(|_| damaged())?;
+            crate::cast::parse_stored_record(text, oid).map_err(|_| damaged())?
         }
         _ => {
             let b = c.bytes()?;

@@ -81,6 +81,18 @@ pub(super) struct NewColumn {
 /// 42804 for a pseudo-type.
 pub(super) fn plain_column(name: &str, ty: DataType, typmod: i32) -> Result<ColumnDef> {
     let (ty, typmod, domain) = crate::ddl::types::domain_parts(ty, typmod);
+    // A relation's row type is known by name only while the server runs:
+    // it cannot type stored values.
+    if let Some(oid) = ty.user_type_oid() {
+        if crate::usertype::get(oid)
+            .is_some_and(|t| t.composite.as_ref().is_some_and(|c| c.relid == oid))
+        {
+            return Err(SqlError::unsupported(format!(
+                "columns of the row type of table {}",
+                ty.sql_name()
+            )));
+        }
+    }
     if matches!(
         ty,
         DataType::Void | DataType::Unknown | DataType::Record | DataType::Any

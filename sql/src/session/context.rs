@@ -283,7 +283,50 @@ impl<'s> Stmt<'s> {
                 }
             }
         }
-        Ok(self.find_user_type(parts)?.map(|t| t.data_type()))
+        if let Some(t) = self.find_user_type(parts)? {
+            return Ok(Some(t.data_type()));
+        }
+        self.relation_row_type(parts)
+    }
+
+    /// The row type of the table or view `parts` names (every relation has
+    /// one in PostgreSQL: `NULL::t`, `ROW(...)::t`): a composite type
+    /// keyed by the relation's OID, its fields the live columns,
+    /// published for this use.
+    fn relation_row_type(&self, parts: &[String]) -> Result<Option<crate::types::DataType>> {
+        let (schema, name) = match parts {
+            [name] => (None, name.as_str()),
+            [schema, name] => (Some(schema.as_str()), name.as_str()),
+            _ => return Ok(None),
+        };
+        let schema = schema.map(|s| self.temp_alias(s));
+        let Some(def) = self.catalog().table(schema.as_deref(), name)? else {
+            return Ok(None);
+        };
+        let (names, types): (Vec<String>, Vec<(crate::types::DataType, i32)>) = def
+            .live()
+            .map(|(_, c)| {
+                let ty = c.domain.map_or(c.ty, crate::types::DataType::Domain);
+                (c.name.clone(), (ty, c.typmod))
+            })
+            .unzip();
+        let t = Arc::new(crate::usertype::UserType {
+            oid: def.oid,
+            db: self.db,
+            schema: self.namespace_name(def.namespace)?,
+            name: def.name.clone(),
+            namespace: def.namespace,
+            array_oid: 0,
+            labels: Vec::new(),
+            domain: None,
+            composite: Some(crate::usertype::Composite {
+                relid: def.oid,
+                names: names.into(),
+                types,
+            }),
+        });
+        crate::usertype::publish(std::slice::from_ref(&t));
+        Ok(Some(crate::types::DataType::Composite(def.oid)))
     }
 
     /// A type name as the session sees it (built-in or user-defined).

@@ -245,6 +245,10 @@ impl Session {
     /// Closes the local buffers (session end: the temporary schema is
     /// dropped) and gives their memory back.
     pub(super) fn close_local_buffers(&mut self) {
+        if self.temp.buffers.borrow().is_none() {
+            // Never opened (most sessions): nothing to take the locks for.
+            return;
+        }
         self.cluster.engine.close_local_buffers(self.info.pid);
         self.temp.buffers.borrow_mut().take();
         self.memory.set_temp_buffers(0);

@@ -736,7 +736,8 @@ async fn first(c: &Client, sql: &str) -> String {
 
 /// An unlogged table writes no WAL, keeps its rows across a clean
 /// shutdown, and comes back empty (its index too, and usable) after
-/// kill -9, while a permanent table beside it keeps its rows.
+/// kill -9, while a permanent table beside it keeps its rows, and so does
+/// one made logged by ALTER TABLE SET LOGGED.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unlogged_tables_survive_clean_restarts_and_empty_after_a_crash() {
     let mut server = Server::start(&[]);
@@ -760,6 +761,14 @@ async fn unlogged_tables_survive_clean_restarts_and_empty_after_a_crash() {
         "kept by a clean restart"
     );
     exec(&c, "INSERT INTO u VALUES (1001, 'y')").await;
+    // SET LOGGED writes the rows again into a logged file: they survive.
+    exec(
+        &c,
+        "CREATE UNLOGGED TABLE u2 (a int PRIMARY KEY);
+         INSERT INTO u2 SELECT generate_series(1, 50);
+         ALTER TABLE u2 SET LOGGED",
+    )
+    .await;
     server.signal("KILL");
     server.wait_exit(LIMIT).expect("killed");
     let server = server.restart(&[]);
@@ -773,6 +782,19 @@ async fn unlogged_tables_survive_clean_restarts_and_empty_after_a_crash() {
         first(&c, "SELECT count(*) FROM p").await,
         "2",
         "the permanent table kept its rows"
+    );
+    assert_eq!(
+        first(&c, "SELECT count(*) FROM u2 WHERE a > 0").await,
+        "50",
+        "logged by SET LOGGED"
+    );
+    assert_eq!(
+        first(
+            &c,
+            "SELECT string_agg(relpersistence::text, '' ORDER BY relname) FROM pg_class WHERE relname IN ('u2', 'u2_pkey')"
+        )
+        .await,
+        "pp"
     );
     exec(&c, "INSERT INTO u VALUES (7, 'z')").await;
     assert_eq!(first(&c, "SELECT b FROM u WHERE a = 7").await, "z");

@@ -138,6 +138,8 @@ pub fn alter_table(
                 alter_column(ctx, xid, &def, &ident(column_name), op)?
             }
             AlterTableOperation::OwnerTo { new_owner } => check_owner(ctx, new_owner)?,
+            AlterTableOperation::SetLogged => set_persistence(ctx, xid, &def, false)?,
+            AlterTableOperation::SetUnlogged => set_persistence(ctx, xid, &def, true)?,
             AlterTableOperation::RenameConstraint { old_name, new_name } => {
                 rename_constraint(ctx, xid, &def, &ident(old_name), &ident(new_name))?
             }
@@ -488,8 +490,20 @@ fn alter_type(
     ctx.catalog_changed();
     ctx.txn.cid += 1;
     let new_def = reload(ctx, def)?;
-    // A new file and new indexes, the rows written again.
-    super::maintenance::new_relation_file(ctx, xid, &new_def)?;
+    rewrite(ctx, xid, &new_def, rows, None)
+}
+
+/// Writes `rows` (over the live columns) into a new file of table `def`
+/// with new indexes (the old files go at commit); `unlogged` changes the
+/// table's persistence (None keeps it).
+fn rewrite(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &Arc<TableDef>,
+    rows: Vec<Vec<Value>>,
+    unlogged: Option<bool>,
+) -> Result<()> {
+    super::maintenance::new_relation_file(ctx, xid, def, unlogged)?;
     let engine = ctx.engine();
     ctx.txn.cid += 1;
     let new_def = reload(ctx, def)?;
@@ -521,6 +535,35 @@ fn alter_type(
         .flush(engine, eval.style(), &who)
         .map_err(|(e, _)| e)?;
     Ok(())
+}
+
+/// ALTER TABLE ... SET LOGGED | SET UNLOGGED: the rows written again into
+/// a file of the other persistence (its indexes follow); 42P16 for a
+/// temporary table.
+fn set_persistence(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &Arc<TableDef>,
+    unlogged: bool,
+) -> Result<()> {
+    if def.rel.is_temp() {
+        return Err(SqlError::new(
+            SqlState::INVALID_TABLE_DEFINITION,
+            format!(
+                "cannot change logged status of table \"{}\" because it is temporary",
+                def.name
+            ),
+        ));
+    }
+    if def.rel.is_unlogged() == unlogged {
+        return Ok(());
+    }
+    let mut rows: Vec<Vec<Value>> = Vec::new();
+    each_row(ctx, def, |row, _| {
+        rows.push(row.to_vec());
+        Ok(())
+    })?;
+    rewrite(ctx, xid, def, rows, Some(unlogged))
 }
 
 /// ALTER TABLE ... DROP CONSTRAINT [IF EXISTS] name: a CHECK or FOREIGN

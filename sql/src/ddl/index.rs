@@ -352,7 +352,8 @@ pub(super) fn renew_indexes(
 fn renew_index(ctx: &mut Stmt<'_>, xid: u32, index: &IndexDef, heap: RelId) -> Result<RelId> {
     let engine = ctx.engine();
     let filenode = engine.new_oid()?;
-    let rel = engine.create_relation_like(xid, index.rel, filenode)?;
+    // The index follows its (new) heap's persistence.
+    let rel = engine.create_relation_like(xid, heap, filenode)?;
     ctx.txn.creates.push(rel);
     ctx.txn.drops.push(index.rel);
     engine.index_create(xid, rel, heap)?;

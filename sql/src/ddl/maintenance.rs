@@ -44,15 +44,21 @@ pub fn lock_table(ctx: &mut Stmt<'_>, l: &ast::Lock, sink: &mut dyn ResultSink) 
 
 /// Gives table `def` a new, empty relation file and new empty indexes
 /// (the old files go at commit, the new ones at rollback), recorded in
-/// pg_class.
+/// pg_class; `unlogged` chooses the new file's persistence (None: the
+/// table's).
 pub(super) fn new_relation_file(
     ctx: &mut Stmt<'_>,
     xid: u32,
     def: &crate::catalog::TableDef,
+    unlogged: Option<bool>,
 ) -> Result<()> {
     let engine = ctx.engine();
     let filenode = engine.new_oid()?;
-    let new = engine.create_relation_like(xid, def.rel, filenode)?;
+    let new = match unlogged {
+        None => engine.create_relation_like(xid, def.rel, filenode)?,
+        Some(true) => engine.create_unlogged_relation(ctx.db, filenode)?,
+        Some(false) => engine.create_relation(xid, ctx.db, filenode)?,
+    };
     ctx.txn.creates.push(new);
     ctx.txn.drops.push(def.rel);
     super::index::renew_indexes(ctx, xid, def, new)?;
@@ -118,7 +124,7 @@ pub fn truncate(ctx: &mut Stmt<'_>, t: &ast::Truncate, sink: &mut dyn ResultSink
     }
     for def in defs {
         let xid = ctx.write_xid("TRUNCATE TABLE")?;
-        new_relation_file(ctx, xid, &def)?;
+        new_relation_file(ctx, xid, &def, None)?;
     }
     sink.command_complete("TRUNCATE TABLE")
 }

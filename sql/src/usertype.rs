@@ -314,10 +314,23 @@ pub fn is_pending(oid: u32) -> bool {
     PENDING_COUNT.load(std::sync::atomic::Ordering::Acquire) != 0 && PENDING.lock().contains(&oid)
 }
 
-/// Checks `v` against domain `oid`'s constraints: 23502 for NULL in a
-/// NOT NULL domain, 23514 for a CHECK it fails (NULL passes a CHECK).
+/// Checks `v` against domain `oid`'s constraints (its parent domains'
+/// too): 23502 for NULL in a NOT NULL domain, 23514 for a CHECK it fails
+/// (NULL passes a CHECK). The errors name domain `oid`, whose constraint
+/// list includes its parents' in PostgreSQL.
 pub fn check_domain(
     oid: u32,
+    v: &crate::value::Value,
+    ctx: &mut crate::expr::EvalCtx<'_>,
+) -> crate::error::Result<()> {
+    let shown = get(oid).map_or_else(String::new, |t| crate::func::catalog::quote_ident(&t.name));
+    check_domain_as(oid, &shown, v, ctx)
+}
+
+/// [`check_domain`] for domain `oid`, its errors naming `shown`.
+fn check_domain_as(
+    oid: u32,
+    shown: &str,
     v: &crate::value::Value,
     ctx: &mut crate::expr::EvalCtx<'_>,
 ) -> crate::error::Result<()> {
@@ -331,10 +344,9 @@ pub fn check_domain(
     let Some(d) = &t.domain else {
         return Ok(());
     };
-    let shown = crate::func::catalog::quote_ident(&t.name);
     if v.is_null() {
         if let Some(parent) = d.parent {
-            check_domain(parent, v, ctx)?;
+            check_domain_as(parent, shown, v, ctx)?;
         }
         if d.not_null {
             return Err(SqlError::new(
@@ -345,7 +357,7 @@ pub fn check_domain(
         return Ok(());
     }
     if let Some(parent) = d.parent {
-        check_domain(parent, v, ctx)?;
+        check_domain_as(parent, shown, v, ctx)?;
     }
     if d.checks.is_empty() {
         return Ok(());

@@ -526,6 +526,16 @@ impl Binder<'_> {
         }
         self.srf_ok = true;
         self.windows_ok = true;
+        if s.from.is_empty()
+            && s.projection
+                .iter()
+                .any(|i| matches!(i, SelectItem::Wildcard(_)))
+        {
+            return Err(SqlError::new(
+                SqlState::SYNTAX_ERROR,
+                "SELECT * with no tables specified is not valid",
+            ));
+        }
         let projected = self.projection(&s.projection, &scope);
         self.windows_ok = false;
         let nested = self.nested_srfs.take().map(|(_, v)| v).unwrap_or_default();
@@ -875,12 +885,6 @@ impl Binder<'_> {
                         ) => object_name(n).pop(),
                         _ => None,
                     };
-                    if scope.columns.is_empty() && table.is_none() {
-                        return Err(SqlError::new(
-                            SqlState::SYNTAX_ERROR,
-                            "SELECT * with no tables specified is not valid",
-                        ));
-                    }
                     let mut any = false;
                     for (i, c) in scope.columns.iter().enumerate() {
                         let wanted = match &table {

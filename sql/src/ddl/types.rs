@@ -724,19 +724,25 @@ pub(super) fn drop_type(ctx: &mut Stmt<'_>, xid: u32, ty: &UserType, cascade: bo
         .collect();
     let shown = crate::func::catalog::quote_ident(&ty.name);
     if !users.is_empty() || !domains.is_empty() {
-        let mut lines: Vec<String> = domains
+        // Domains over those domains too, each naming what it is over (as
+        // PostgreSQL's dependency report does).
+        // Depth first in creation order, as PostgreSQL's dependency
+        // report lists them: (object, what it depends on).
+        let mut chain: Vec<(String, String)> = Vec::new();
+        let all_types = ctx.catalog().user_types()?;
+        for d in &domains {
+            domain_dependents(ctx, &all_types, d, &shown, &mut chain)?;
+        }
+        for (_, t, c, array) in &users {
+            chain.push((
+                format!("column {c} of table {t}"),
+                format!("type {shown}{}", if *array { "[]" } else { "" }),
+            ));
+        }
+        let lines: Vec<String> = chain.iter().map(|(o, _)| o.clone()).collect();
+        let details: Vec<String> = chain
             .iter()
-            .map(|d| format!("type {}", crate::func::catalog::quote_ident(&d.name)))
-            .collect();
-        lines.extend(
-            users
-                .iter()
-                .map(|(_, t, c, _)| format!("column {c} of table {t}")),
-        );
-        let arrays: Vec<bool> = domains
-            .iter()
-            .map(|_| false)
-            .chain(users.iter().map(|u| u.3))
+            .map(|(o, over)| format!("{o} depends on {over}"))
             .collect();
         if !cascade {
             // A column of the array type depends on an object the
@@ -748,19 +754,7 @@ pub(super) fn drop_type(ctx: &mut Stmt<'_>, xid: u32, ty: &UserType, cascade: bo
             };
             return Err(
                 SqlError::new(SqlState::DEPENDENT_OBJECTS_STILL_EXIST, message)
-                    .with_detail(
-                        lines
-                            .iter()
-                            .zip(&arrays)
-                            .map(|(l, array)| {
-                                format!(
-                                    "{l} depends on type {shown}{}",
-                                    if *array { "[]" } else { "" }
-                                )
-                            })
-                            .collect::<Vec<_>>()
-                            .join("\n"),
-                    )
+                    .with_detail(details.join("\n"))
                     .with_hint("Use DROP ... CASCADE to drop the dependent objects too."),
             );
         }
@@ -805,6 +799,28 @@ pub(super) fn drop_type(ctx: &mut Stmt<'_>, xid: u32, ty: &UserType, cascade: bo
         }
     }
     super::comment::remove_descriptions(ctx, xid, ty.oid)?;
+    Ok(())
+}
+
+/// Domain `d` (over `over`) and, depth first, the domains over it and
+/// the columns of each, as (object, what it depends on).
+fn domain_dependents(
+    ctx: &Stmt<'_>,
+    all: &[Arc<UserType>],
+    d: &UserType,
+    over: &str,
+    out: &mut Vec<(String, String)>,
+) -> Result<()> {
+    let name = crate::func::catalog::quote_ident(&d.name);
+    out.push((format!("type {name}"), format!("type {over}")));
+    for t in all {
+        if t.domain.as_ref().is_some_and(|x| x.parent == Some(d.oid)) {
+            domain_dependents(ctx, all, t, &name, out)?;
+        }
+    }
+    for (_, t, c, _) in type_users(ctx, d.oid)? {
+        out.push((format!("column {c} of table {t}"), format!("type {name}")));
+    }
     Ok(())
 }
 

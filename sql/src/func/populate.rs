@@ -158,6 +158,9 @@ fn array_items(
     let depth = path.len();
     match dims.get(depth) {
         Some(&n) if n != parts.len() => return Err(malformed_array()),
+        None if depth >= crate::value::array::MAXDIM => {
+            return Err(crate::value::array::too_many_dims(depth + 1))
+        }
         None => dims.push(parts.len()),
         _ => {}
     }

@@ -93,6 +93,31 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
             })
         },
     )),
+    // `SET c.f = v`: the composite value (type OID last) with field i
+    // replaced; a NULL value becomes a row of NULLs first, as PostgreSQL's
+    // FieldStore.
+    non_strict(f(
+        "pg_record_set_field",
+        &[AnyElement, Int4, Any, Oid],
+        AnyElement,
+        |a, _| {
+            let (Value::Int4(i), Value::Oid(oid)) = (&a[1], &a[3]) else {
+                return Ok(Value::Null);
+            };
+            let Some((names, types)) = crate::usertype::fields(*oid) else {
+                return Ok(Value::Null);
+            };
+            let mut items = match &a[0] {
+                Value::Record(r) => r.items().to_vec(),
+                _ => vec![Value::Null; types.len()],
+            };
+            items.resize(types.len(), Value::Null);
+            if let Some(slot) = usize::try_from(*i).ok().and_then(|i| items.get_mut(i)) {
+                *slot = a[2].clone();
+            }
+            Ok(Value::Record(ArrayRef::record(names, items)))
+        },
+    )),
     stable(non_strict(f(
         "pg_domain_check",
         &[AnyElement, Oid],

@@ -1383,6 +1383,39 @@ fn bind_sets(
         let ast::AssignmentTarget::ColumnName(col) = &a.target else {
             return Err(SqlError::unsupported("assigning to a column tuple"));
         };
+        if let Some((i, field)) = field_target(def, col) {
+            // SET c.f = v: into the column's value, or into what an
+            // earlier SET c.g made of it.
+            let slot = live.iter().position(|&l| l == i).unwrap_or(0);
+            let c = &def.columns[i];
+            let base = match sets[slot].take() {
+                Some(prev) if subscripted[slot] => prev,
+                None => Expr {
+                    kind: ExprKind::Column(slot),
+                    ty: c.ty,
+                    typmod: c.typmod,
+                    pos: None,
+                },
+                Some(_) => {
+                    return Err(SqlError::new(
+                        SqlState::SYNTAX_ERROR,
+                        format!("multiple assignments to same column \"{}\"", c.name),
+                    ))
+                }
+            };
+            let value = b.expr(&a.value, scope)?;
+            let pos = col
+                .0
+                .first()
+                .and_then(|p| p.as_ident())
+                .and_then(|id| crate::parser::char_position(sql, id.span.start));
+            let declared = c.domain.map_or(c.ty, DataType::Domain);
+            let stored = field_store(b, base, (c.ty, declared), (&c.name, &field), value)
+                .map_err(|e| e.at(pos))?;
+            sets[slot] = Some(stored);
+            subscripted[slot] = true;
+            continue;
+        }
         let (i, n, pos) = target_column(def, col, sql)?;
         let slot = live.iter().position(|&l| l == i).unwrap_or(0);
         if let Some((target, value)) = crate::parser::assign::marked(&a.value) {
@@ -1596,6 +1629,61 @@ fn subscript_assign(
 
 /// A target column named in INSERT's column list or UPDATE's SET: its
 /// attribute index, name and position; 42703 if the table has none.
+/// `SET c.f = ...`: column `c` (of a composite type) and field `f`; None
+/// for a plain (or table-qualified) column name.
+fn field_target(def: &TableDef, name: &ast::ObjectName) -> Option<(usize, String)> {
+    let parts = object_name(name);
+    let [column, field] = parts.as_slice() else {
+        return None;
+    };
+    let i = def.find(column)?;
+    matches!(def.columns[i].ty, DataType::Composite(_)).then(|| (i, field.clone()))
+}
+
+/// The value of composite `base` (of type `ty`, declared as `declared`,
+/// a domain over it or itself) with field `field` of `column` set to
+/// `value` (assigned as to a column of the field's type); 42703 for a
+/// field the type lacks.
+fn field_store(
+    b: &mut Binder<'_>,
+    base: Expr,
+    (ty, declared): (DataType, DataType),
+    (column, field): (&str, &str),
+    value: Expr,
+) -> Result<Expr> {
+    let DataType::Composite(oid) = ty else {
+        return Err(SqlError::internal("a field of a value that is not a row"));
+    };
+    let (names, types) = crate::usertype::fields(oid).unwrap_or_default();
+    let Some(i) = names.iter().position(|n| n == field) else {
+        return Err(SqlError::new(
+            SqlState::UNDEFINED_COLUMN,
+            format!(
+                "cannot assign to field \"{field}\" of column \"{column}\" because there is no such column in data type {}",
+                declared.sql_name()
+            ),
+        ));
+    };
+    let (fty, ftypmod) = types[i];
+    let mut value = b.coerce(value, fty, -1, CoercionContext::Assignment)?;
+    if ftypmod >= 0 {
+        value = Expr {
+            pos: value.pos,
+            kind: ExprKind::Cast {
+                arg: Box::new(value),
+                explicit: false,
+            },
+            ty: fty,
+            typmod: ftypmod,
+        };
+    }
+    let index = Expr::constant(Value::Int4(i as i32), DataType::Int4);
+    let oid = Expr::constant(Value::Oid(oid), DataType::Oid);
+    let mut e = b.call("pg_record_set_field", vec![base, index, value, oid], None)?;
+    e.ty = ty;
+    Ok(e)
+}
+
 fn target_column(
     def: &TableDef,
     name: &ast::ObjectName,

@@ -73,6 +73,16 @@ pub(super) fn type_row(
     ]
 }
 
+/// After a change to user types: caches forgotten, and the types read
+/// again past this command's own changes (published for rows and
+/// output, usertype.rs).
+fn types_changed(ctx: &mut Stmt<'_>) -> Result<()> {
+    ctx.catalog_changed();
+    ctx.txn.cid += 1;
+    ctx.catalog().user_types()?;
+    Ok(())
+}
+
 /// The pg_type rows of new type `name` (typlen, typtype, typcategory as
 /// given) and of its array type `_name`.
 fn insert_type_and_array(
@@ -199,10 +209,7 @@ fn create_composite(
     for (i, f) in fields.iter().enumerate() {
         super::create::insert_column(ctx, xid, relid, i + 1, f, None)?;
     }
-    ctx.catalog_changed();
-    ctx.txn.cid += 1;
-    ctx.catalog().user_types()?;
-    Ok(())
+    types_changed(ctx)
 }
 
 /// CREATE TYPE name AS ENUM ('label', ...).
@@ -324,10 +331,7 @@ pub fn alter_type(ctx: &mut Stmt<'_>, a: &ast::AlterType) -> Result<()> {
             }
         }
     }
-    ctx.catalog_changed();
-    ctx.txn.cid += 1;
-    ctx.catalog().user_types()?;
-    Ok(())
+    types_changed(ctx)
 }
 
 /// ALTER TYPE name {ADD | DROP | ALTER} ATTRIBUTE ..., RENAME ATTRIBUTE
@@ -453,10 +457,7 @@ pub fn alter_type_attributes(
         // CommandCounterIncrement: the next change sees this one.
         ctx.txn.cid += 1;
     }
-    ctx.catalog_changed();
-    ctx.txn.cid += 1;
-    ctx.catalog().user_types()?;
-    Ok(())
+    types_changed(ctx)
 }
 
 /// ALTER TYPE name OWNER TO role: the type must exist and the role too

@@ -1388,21 +1388,7 @@ fn bind_sets(
             // earlier SET c.g made of it.
             let slot = live.iter().position(|&l| l == i).unwrap_or(0);
             let c = &def.columns[i];
-            let base = match sets[slot].take() {
-                Some(prev) if subscripted[slot] => prev,
-                None => Expr {
-                    kind: ExprKind::Column(slot),
-                    ty: c.ty,
-                    typmod: c.typmod,
-                    pos: None,
-                },
-                Some(_) => {
-                    return Err(SqlError::new(
-                        SqlState::SYNTAX_ERROR,
-                        format!("multiple assignments to same column \"{}\"", c.name),
-                    ))
-                }
-            };
+            let base = partial_base(&mut sets, &subscripted, slot, c)?;
             let value = b.expr(&a.value, scope)?;
             let pos = col
                 .0
@@ -1421,22 +1407,7 @@ fn bind_sets(
         if let Some((target, value)) = crate::parser::assign::marked(&a.value) {
             // SET a[i] = v: into the column's value, or into what an
             // earlier SET a[j] made of it.
-            let c = &def.columns[i];
-            let base = match sets[slot].take() {
-                Some(prev) if subscripted[slot] => prev,
-                None => Expr {
-                    kind: ExprKind::Column(slot),
-                    ty: c.ty,
-                    typmod: c.typmod,
-                    pos: None,
-                },
-                Some(_) => {
-                    return Err(SqlError::new(
-                        SqlState::SYNTAX_ERROR,
-                        format!("multiple assignments to same column \"{n}\""),
-                    ))
-                }
-            };
+            let base = partial_base(&mut sets, &subscripted, slot, &def.columns[i])?;
             sets[slot] = Some(subscript_assign(
                 b,
                 target,
@@ -1629,6 +1600,30 @@ fn subscript_assign(
 
 /// A target column named in INSERT's column list or UPDATE's SET: its
 /// attribute index, name and position; 42703 if the table has none.
+/// What a partial assignment (`SET a[i] = v`, `SET c.f = v`) of column
+/// `c` (at `slot`) changes: the column's value, or what an earlier
+/// partial assignment made of it; 42601 after a whole-column one.
+fn partial_base(
+    sets: &mut [Option<Expr>],
+    partial: &[bool],
+    slot: usize,
+    c: &crate::catalog::ColumnDef,
+) -> Result<Expr> {
+    match sets[slot].take() {
+        Some(prev) if partial[slot] => Ok(prev),
+        None => Ok(Expr {
+            kind: ExprKind::Column(slot),
+            ty: c.ty,
+            typmod: c.typmod,
+            pos: None,
+        }),
+        Some(_) => Err(SqlError::new(
+            SqlState::SYNTAX_ERROR,
+            format!("multiple assignments to same column \"{}\"", c.name),
+        )),
+    }
+}
+
 /// `SET c.f = ...`: column `c` (of a composite type) and field `f`; None
 /// for a plain (or table-qualified) column name.
 fn field_target(def: &TableDef, name: &ast::ObjectName) -> Option<(usize, String)> {

@@ -295,7 +295,7 @@ impl Binder<'_> {
             "json_populate_recordset" | "jsonb_populate_recordset"
         );
         if (!is_srf(&fname) && !each) || populate {
-            return self.scalar_function_scan(name, args, alias, ordinality);
+            return self.scalar_function_scan((name, &fname, populate), args, alias, ordinality);
         }
         let table = alias.map_or_else(|| fname.clone(), |a| ident(&a.name));
         let named = alias.map_or(&[][..], |a| &a.columns[..]);
@@ -379,17 +379,11 @@ impl Binder<'_> {
     #[inline(never)]
     fn scalar_function_scan(
         &mut self,
-        name: &ast::ObjectName,
+        (name, fname, recordset): (&ast::ObjectName, &str, bool),
         args: &[FunctionArg],
         alias: Option<&ast::TableAlias>,
         ordinality: bool,
     ) -> Result<(Plan, Scope)> {
-        let parts = object_name(name);
-        let fname = parts.last().cloned().unwrap_or_default();
-        let recordset = matches!(
-            fname.as_str(),
-            "json_populate_recordset" | "jsonb_populate_recordset"
-        );
         let mut call_name = name.clone();
         if recordset {
             call_name = ast::ObjectName::from(vec![ast::Ident::new(format!("pg_{fname}"))]);
@@ -409,7 +403,7 @@ impl Binder<'_> {
             within_group: Vec::new(),
         });
         let value = self.expr(&call, &Scope::default())?;
-        let table = alias.map_or_else(|| fname.clone(), |a| ident(&a.name));
+        let table = alias.map_or_else(|| fname.to_owned(), |a| ident(&a.name));
         let named = alias.map_or(&[][..], |a| &a.columns[..]);
         let (mut plan, row_ty) = if recordset {
             let elem = match value.ty {
@@ -466,7 +460,7 @@ impl Binder<'_> {
                 if alias.is_some() {
                     table.clone()
                 } else {
-                    fname.clone()
+                    fname.to_owned()
                 },
                 ty,
                 -1,

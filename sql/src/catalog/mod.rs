@@ -49,6 +49,7 @@ pub use schema::{
     CheckDef, ColumnDef, DatabaseDef, ForeignKeyDef, IndexDef, SequenceDef, TableDef,
 };
 pub use store::{
-    creation_namespace, schema_name, schema_oid, search_namespaces, temp_search_path, Catalog,
+    creation_namespace, schema_name, schema_oid, search_namespaces, temp_schema_owner,
+    temp_search_path, Catalog,
 };
 pub(crate) use store::{oid as oid_of, text as text_of};

@@ -66,6 +66,11 @@ pub fn search_namespaces(setting: &str, user: &str, schemas: &[(u32, String)]) -
     out
 }
 
+/// The backend whose temporary schema `name` is (`pg_temp_<pid>`).
+pub fn temp_schema_owner(name: &str) -> Option<i32> {
+    name.strip_prefix("pg_temp_")?.parse().ok()
+}
+
 /// The name of schema `ns` in a database's list of schemas, (oid, name).
 pub fn schema_name(schemas: &[(u32, String)], ns: u32) -> Option<&str> {
     schemas
@@ -698,8 +703,7 @@ impl<'a> Catalog<'a> {
     /// when its session is gone and the file with it).
     fn class_rel(&self, class: &[Value], namespaces: &[(u32, String)]) -> RelId {
         let filenode = oid(&class[4]);
-        let owner = schema_name(namespaces, oid(&class[2]))
-            .and_then(|n| n.strip_prefix("pg_temp_")?.parse::<i32>().ok());
+        let owner = schema_name(namespaces, oid(&class[2])).and_then(temp_schema_owner);
         match owner {
             Some(pid) => RelId::temp(self.db, filenode, pid),
             None => self.engine.relation(self.db, filenode),

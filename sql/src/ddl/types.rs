@@ -160,6 +160,17 @@ pub(super) fn check_relation_name(ctx: &Stmt<'_>, ns: u32, name: &str) -> Result
     Ok(())
 }
 
+/// The schema and name of a type CREATE TYPE makes: 42710 when taken.
+fn new_type_name(ctx: &mut Stmt<'_>, name: &ObjectName) -> Result<(u32, String)> {
+    ctx.check_writable("CREATE TYPE")?;
+    let parts = object_name(name);
+    let (schema, name) = split_name(ctx, &parts)?;
+    let ns = creation_schema(ctx, schema, name)?;
+    lock_names(ctx)?;
+    check_new_type_name(ctx, ns, name)?;
+    Ok((ns, name.to_owned()))
+}
+
 /// CREATE TYPE name AS (field type, ...): a pg_class row of kind 'c'
 /// with the fields as its pg_attribute rows, and pg_type rows for the
 /// type (typtype 'c') and its array type, as PostgreSQL stores them.
@@ -168,12 +179,8 @@ fn create_composite(
     name: &ObjectName,
     attributes: &[ast::UserDefinedTypeCompositeAttributeDef],
 ) -> Result<()> {
-    ctx.check_writable("CREATE TYPE")?;
-    let parts = object_name(name);
-    let (schema, name) = split_name(ctx, &parts)?;
-    let ns = creation_schema(ctx, schema, name)?;
-    lock_names(ctx)?;
-    check_new_type_name(ctx, ns, name)?;
+    let (ns, name) = new_type_name(ctx, name)?;
+    let name = name.as_str();
     let mut fields: Vec<crate::catalog::ColumnDef> = Vec::with_capacity(attributes.len());
     for a in attributes {
         let field = crate::binder::ident(&a.name);
@@ -228,12 +235,8 @@ pub fn create_type(
         }
         _ => return Err(SqlError::unsupported("base types and shell types")),
     };
-    ctx.check_writable("CREATE TYPE")?;
-    let parts = object_name(name);
-    let (schema, name) = split_name(ctx, &parts)?;
-    let ns = creation_schema(ctx, schema, name)?;
-    lock_names(ctx)?;
-    check_new_type_name(ctx, ns, name)?;
+    let (ns, name) = new_type_name(ctx, name)?;
+    let name = name.as_str();
     let labels: Vec<String> = labels.iter().map(label_text).collect();
     for l in &labels {
         check_label(l)?;

@@ -623,11 +623,18 @@ fn array_json(a: &ArrayRef, style: &OutputStyle) -> Json {
 /// A date/time value as JSON writes it (PostgreSQL's XSD form, whatever
 /// the DateStyle): `2014-05-28T12:22:35.614298`, offsets as `+10:30`.
 fn xsd_datetime(v: &Value, style: &OutputStyle) -> String {
-    let iso = OutputStyle {
-        date: crate::value::DateStyle::default(),
-        ..style.clone()
+    // The session's style when it is ISO already (no copy per value).
+    let iso;
+    let style = if style.date == crate::value::DateStyle::default() {
+        style
+    } else {
+        iso = OutputStyle {
+            date: crate::value::DateStyle::default(),
+            ..style.clone()
+        };
+        &iso
     };
-    let text = v.to_text(&iso).unwrap_or_default();
+    let text = v.to_text(style).unwrap_or_default();
     let text = match v {
         Value::Timestamp(_) | Value::TimestampTz(_) => text.replacen(' ', "T", 1),
         _ => text,

@@ -56,7 +56,8 @@ pub(super) fn current_of(mut tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
     tokens
 }
 
-fn is_kw(t: &TokenWithSpan, k: Keyword) -> bool {
+/// Whether `t` is keyword `k`, unquoted.
+pub(super) fn is_kw(t: &TokenWithSpan, k: Keyword) -> bool {
     matches!(&t.token, Token::Word(w) if w.keyword == k && w.quote_style.is_none())
 }
 

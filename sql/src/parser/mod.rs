@@ -614,7 +614,7 @@ fn recursive_view(
     tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
 ) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
     use sqlparser::tokenizer::TokenWithSpan;
-    let kw = |t: &TokenWithSpan, k: Keyword| matches!(&t.token, Token::Word(w) if w.keyword == k && w.quote_style.is_none());
+    let kw = locking::is_kw;
     if !tokens.iter().any(|t| kw(t, Keyword::RECURSIVE)) {
         return tokens;
     }
@@ -700,7 +700,7 @@ fn comment_on_constraint(
     tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
 ) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
     use sqlparser::tokenizer::TokenWithSpan;
-    let kw = |t: &TokenWithSpan, k: Keyword| matches!(&t.token, Token::Word(w) if w.keyword == k && w.quote_style.is_none());
+    let kw = locking::is_kw;
     // Only a statement that starts so is copied and rewritten.
     let mut words = tokens
         .iter()
@@ -780,7 +780,7 @@ fn ctas_column_names(
     mut tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
 ) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
     use sqlparser::tokenizer::TokenWithSpan;
-    let kw = |t: &TokenWithSpan, k: Keyword| matches!(&t.token, Token::Word(w) if w.keyword == k && w.quote_style.is_none());
+    let kw = locking::is_kw;
     if !tokens.iter().any(|t| kw(t, Keyword::AS)) || !tokens.iter().any(|t| kw(t, Keyword::TABLE)) {
         return tokens;
     }
@@ -949,7 +949,7 @@ fn create_user(
     mut tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
 ) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
     use sqlparser::tokenizer::TokenWithSpan;
-    let kw = |t: &TokenWithSpan, k: Keyword| matches!(&t.token, Token::Word(w) if w.keyword == k && w.quote_style.is_none());
+    let kw = locking::is_kw;
     if !tokens.iter().any(|t| kw(t, Keyword::USER)) {
         return tokens;
     }

@@ -129,7 +129,7 @@ impl Stmt<'_> {
             .namespaces()?
             .iter()
             .filter_map(|(_, n)| {
-                let pid: i32 = n.strip_prefix("pg_temp_")?.parse().ok()?;
+                let pid = crate::catalog::temp_schema_owner(n)?;
                 // This session has none yet: one with its own pid is a
                 // leftover of an earlier server run too (pids restart).
                 (pid == self.info.pid || !live.contains(&pid)).then(|| n.clone())

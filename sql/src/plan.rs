@@ -361,6 +361,7 @@ impl Srf {
                 ("option_value", DataType::Text),
             ],
             Srf::Unnest(n) if n.contains("array_elements") => vec![("value", ty)],
+            Srf::Unnest("pg_partition_ancestors") => vec![("relid", ty)],
             _ => vec![("", ty)],
         }
     }

@@ -19,6 +19,7 @@
 
 mod expr;
 mod group;
+mod inherit;
 mod locking;
 mod names;
 mod regname;
@@ -61,6 +62,12 @@ pub trait TableSource {
     /// The index `schema.name`: its OID and schema, or None.
     fn index(&mut self, _schema: Option<&str>, _name: &str) -> Option<(u32, u32)> {
         None
+    }
+
+    /// The table with OID `oid` (a partition of a table being read),
+    /// locked for reading, or None.
+    fn table_by_oid(&mut self, _oid: u32) -> Result<Option<Arc<TableDef>>> {
+        Ok(None)
     }
 
     /// The user-defined type named by `parts` (unqualified or

@@ -1134,8 +1134,10 @@ impl Binder<'_> {
                 name,
                 alias,
                 args: None,
+                inheritance,
                 ..
             } => {
+                let only = matches!(inheritance, Some(ast::TableInheritance::Only { .. }));
                 let parts = object_name(name);
                 if let Some((plan, columns)) = self.cte_ref(&parts) {
                     let table = alias
@@ -1197,6 +1199,13 @@ impl Binder<'_> {
                     }
                     let mut scope = table_scope(&def, alias_name.as_deref());
                     let name = alias_name.clone().unwrap_or_else(|| def.name.clone());
+                    if def.partition_key.is_some() && !only {
+                        let plan = self.partitioned_scan(&def, &name, &mut scope)?;
+                        if let Some(a) = alias {
+                            rename_columns(&mut scope, &a.columns)?;
+                        }
+                        return Ok((plan, scope));
+                    }
                     let with_tid = self.lock_scan(&def, &name, &mut scope);
                     (
                         Plan::SeqScan {

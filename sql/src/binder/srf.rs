@@ -70,7 +70,8 @@ pub fn is_srf(name: &str) -> bool {
 fn has_out_name(name: &str) -> bool {
     matches!(
         name,
-        "jsonb_array_elements"
+        "pg_partition_ancestors"
+            | "jsonb_array_elements"
             | "jsonb_array_elements_text"
             | "json_array_elements"
             | "json_array_elements_text"
@@ -646,14 +647,12 @@ impl Binder<'_> {
                     DataType::Text,
                 ));
             }
-            // No table is partitioned: no ancestors (psql's \d asks).
+            // The relation and its ancestors (psql's \d asks).
             "pg_partition_ancestors" if bound.len() == 1 => {
+                let list = self.call("pg_partition_ancestor_list", bound, pos)?;
                 return Ok((
                     Srf::Unnest("pg_partition_ancestors"),
-                    vec![Expr::constant(
-                        crate::value::Value::Array(crate::value::ArrayRef::new(Vec::new())),
-                        DataType::Array(&DataType::Regclass),
-                    )],
+                    vec![list],
                     DataType::Regclass,
                 ));
             }

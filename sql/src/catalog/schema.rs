@@ -97,6 +97,43 @@ pub struct TableDef {
     /// FOREIGN KEY constraints of other tables (or this one) that
     /// reference this table, by name.
     pub referenced_by: Vec<ForeignKeyDef>,
+    /// For a partitioned table (relkind 'p'): how it divides its rows.
+    pub partition_key: Option<PartitionKey>,
+    /// For a partition: its parent and its bound (pg_inherits with
+    /// relpartbound).
+    pub partition_of: Option<PartitionOf>,
+    /// The partitions of a partitioned table, by OID.
+    pub partitions: Vec<u32>,
+}
+
+/// How a partitioned table divides its rows (pg_partitioned_table).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionKey {
+    /// 'r' range, 'l' list, 'h' hash (partstrat).
+    pub strategy: char,
+    /// The key columns' attribute indexes (attnum - 1), in key order.
+    pub columns: Vec<usize>,
+}
+
+impl PartitionKey {
+    /// The strategy as PostgreSQL names it in DDL and messages.
+    pub fn strategy_name(&self) -> &'static str {
+        match self.strategy {
+            'l' => "LIST",
+            'h' => "HASH",
+            _ => "RANGE",
+        }
+    }
+}
+
+/// A partition's place under its parent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionOf {
+    /// The partitioned table's OID.
+    pub parent: u32,
+    /// The bound as pg_get_expr(relpartbound) prints it
+    /// (`FOR VALUES FROM (1) TO (10)`, `DEFAULT` ...).
+    pub bound: String,
 }
 
 /// A FOREIGN KEY constraint, with the names its messages use.
@@ -275,12 +312,14 @@ pub struct SequenceDef {
 }
 
 impl TableDef {
-    /// pg_class.relkind: 'r', 'v' or 'S'.
+    /// pg_class.relkind: 'r', 'p', 'v' or 'S'.
     pub fn relkind(&self) -> char {
         if self.view.is_some() {
             'v'
         } else if self.sequence.is_some() {
             'S'
+        } else if self.partition_key.is_some() {
+            'p'
         } else {
             'r'
         }

@@ -257,6 +257,8 @@ struct DefinitionRows {
     rewrites: Vec<(Tid, Vec<Value>)>,
     indexes: Vec<(Tid, Vec<Value>)>,
     sequences: Vec<(Tid, Vec<Value>)>,
+    inherits: Vec<(Tid, Vec<Value>)>,
+    partitioned: Vec<(Tid, Vec<Value>)>,
     namespaces: Vec<(u32, String)>,
 }
 
@@ -278,6 +280,8 @@ impl DefinitionRows {
             rewrites: cat.rows(&system::PG_REWRITE)?,
             indexes: cat.rows(&system::PG_INDEX)?,
             sequences: cat.rows(&system::PG_SEQUENCE)?,
+            inherits: cat.rows(&system::PG_INHERITS)?,
+            partitioned: cat.rows(&system::PG_PARTITIONED_TABLE)?,
             namespaces: cat.namespaces()?,
         })
     }
@@ -439,7 +443,7 @@ impl<'a> Catalog<'a> {
         let rows = DefinitionRows::read(self)?;
         let mut out = Vec::new();
         for (_, row) in &rows.classes {
-            if oid(&row[2]) != system::PG_CATALOG_NS && text(&row[3]) == "r" {
+            if oid(&row[2]) != system::PG_CATALOG_NS && matches!(text(&row[3]).as_str(), "r" | "p") {
                 out.push(self.build_from(row, &rows)?);
             }
         }
@@ -452,7 +456,7 @@ impl<'a> Catalog<'a> {
         let mut out = Vec::new();
         for (_, row) in &rows.classes {
             if oid(&row[2]) != system::PG_CATALOG_NS
-                && matches!(text(&row[3]).as_str(), "r" | "v" | "S")
+                && matches!(text(&row[3]).as_str(), "r" | "p" | "v" | "S")
             {
                 out.push(self.build_from(row, &rows)?);
             }
@@ -822,6 +826,32 @@ impl<'a> Catalog<'a> {
         } else {
             None
         };
+        let partition_key = rows
+            .partitioned
+            .iter()
+            .find(|(_, r)| oid(&r[0]) == rel_oid)
+            .map(|(_, r)| super::schema::PartitionKey {
+                strategy: text(&r[1]).chars().next().unwrap_or('r'),
+                columns: text(&r[2])
+                    .split(' ')
+                    .filter_map(|n| n.parse::<usize>().ok()?.checked_sub(1))
+                    .collect(),
+            });
+        let partition_of = rows
+            .inherits
+            .iter()
+            .find(|(_, r)| oid(&r[0]) == rel_oid)
+            .map(|(_, r)| super::schema::PartitionOf {
+                parent: oid(&r[1]),
+                bound: text(&r[3]),
+            });
+        let mut partitions: Vec<(u32, String)> = rows
+            .inherits
+            .iter()
+            .filter(|(_, r)| oid(&r[1]) == rel_oid)
+            .map(|(_, r)| (oid(&r[0]), text(&r[3])))
+            .collect();
+        partitions.sort_by_key(|(o, _)| *o);
         let namespace = oid(&class[2]);
         let system = namespace == system::PG_CATALOG_NS;
         let shared = system && rel_oid == system::PG_DATABASE.oid;
@@ -843,6 +873,9 @@ impl<'a> Catalog<'a> {
             sequence,
             foreign_keys,
             referenced_by,
+            partition_key,
+            partition_of,
+            partitions: partitions.into_iter().map(|(o, _)| o).collect(),
         })
     }
 

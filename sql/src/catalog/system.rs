@@ -215,8 +215,35 @@ pub static PG_ENUM: SysTable = SysTable {
     ],
 };
 
+/// pg_inherits: each partition's parent, with (beyond PostgreSQL's
+/// columns) its bound as pg_get_expr(relpartbound) prints it.
+pub static PG_INHERITS: SysTable = SysTable {
+    oid: 2611,
+    name: "pg_inherits",
+    shared: false,
+    columns: &[
+        ("inhrelid", DataType::Oid),
+        ("inhparent", DataType::Oid),
+        ("inhseqno", DataType::Int4),
+        ("inhbound", DataType::Text),
+    ],
+};
+
+/// pg_partitioned_table: a partitioned table's strategy ('r', 'l', 'h')
+/// and key columns (attribute numbers separated by spaces).
+pub static PG_PARTITIONED_TABLE: SysTable = SysTable {
+    oid: 3350,
+    name: "pg_partitioned_table",
+    shared: false,
+    columns: &[
+        ("partrelid", DataType::Oid),
+        ("partstrat", DataType::Char),
+        ("partattrs", DataType::Text),
+    ],
+};
+
 /// Every per-database catalog, in creation order.
-pub static PER_DATABASE: [&SysTable; 11] = [
+pub static PER_DATABASE: [&SysTable; 13] = [
     &PG_NAMESPACE,
     &PG_TYPE,
     &PG_CLASS,
@@ -228,6 +255,8 @@ pub static PER_DATABASE: [&SysTable; 11] = [
     &PG_SEQUENCE,
     &PG_DESCRIPTION,
     &PG_ENUM,
+    &PG_INHERITS,
+    &PG_PARTITIONED_TABLE,
 ];
 
 /// Every catalog.

@@ -42,7 +42,7 @@ pub fn comment(
                 CommentObject::ForeignTable => ('f', "a foreign table"),
                 _ => ('r', "a table"),
             };
-            if def.relkind() != want {
+            if def.relkind() != want && !(def.relkind() == 'p' && want == 'r') {
                 return Err(SqlError::new(
                     SqlState::WRONG_OBJECT_TYPE,
                     format!("\"{rel}\" is not {word}"),

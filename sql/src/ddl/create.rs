@@ -118,12 +118,28 @@ pub(super) fn plain_column(name: &str, ty: DataType, typmod: i32) -> Result<Colu
 }
 
 pub(super) fn new_column(c: &ast::ColumnDef, table: &str, ctx: &Stmt<'_>) -> Result<NewColumn> {
+    new_column_typed(c, table, ctx, None)
+}
+
+/// [`new_column`] of type `given` when given (a partition's column,
+/// typed by its parent), else of its declared type.
+pub(super) fn new_column_typed(
+    c: &ast::ColumnDef,
+    table: &str,
+    ctx: &Stmt<'_>,
+    given: Option<(DataType, i32)>,
+) -> Result<NewColumn> {
     let name = ident(&c.name);
     let pos = crate::parser::char_position(ctx.sql, c.name.span.end);
-    let serial = serial_type(&c.data_type);
-    let (ty, typmod) = match serial {
-        Some(t) => (t, -1),
-        None => ctx
+    let serial = if given.is_some() {
+        None
+    } else {
+        serial_type(&c.data_type)
+    };
+    let (ty, typmod) = match (given, serial) {
+        (Some(g), _) => g,
+        (None, Some(t)) => (t, -1),
+        (None, None) => ctx
             .sql_type(&c.data_type)
             .map_err(|e| e.at(pos.map(|p| p + 1)))?,
     };
@@ -482,10 +498,8 @@ pub fn create_table(
     ct: &ast::CreateTable,
     sink: &mut dyn ResultSink,
 ) -> Result<()> {
-    if ct.like.is_some() || ct.inherits.is_some() || ct.partition_by.is_some() {
-        return Err(SqlError::unsupported(
-            "LIKE, inherited and partitioned tables",
-        ));
+    if ct.like.is_some() || ct.inherits.is_some() {
+        return Err(SqlError::unsupported("LIKE and inherited tables"));
     }
     if ct.on_commit.is_some() && !ct.temporary {
         return Err(SqlError::new(
@@ -507,12 +521,33 @@ pub fn create_table(
     if let Some(q) = &ct.query {
         return create_table_as(ctx, ct, ns, name, q, ff, sink);
     }
+    let parent = match &ct.partition_of {
+        Some(p) => Some(super::partition::parent_of(ctx, p, ct.temporary)?),
+        None => None,
+    };
     let mut columns: Vec<ColumnDef> = Vec::new();
     let mut col_checks: Vec<(String, Option<String>, ast::Expr)> = Vec::new();
     let mut keys: Vec<NewIndex> = Vec::new();
     let mut owned: Vec<(usize, crate::catalog::SequenceDef, String)> = Vec::new();
     let mut foreign_keys: Vec<(Option<String>, ast::ForeignKeyConstraint)> = Vec::new();
-    for c in &ct.columns {
+    if let Some(parent) = &parent {
+        columns = super::partition::partition_columns(ctx, parent, ct, name, |nc| {
+            for (cname, e) in nc.checks {
+                col_checks.push((nc.def.name.clone(), cname, e));
+            }
+            for (kind, kname) in nc.keys {
+                keys.push(NewIndex {
+                    name: kname,
+                    columns: vec![nc.def.name.clone()],
+                    kind,
+                });
+            }
+            for fk in nc.foreign_keys {
+                foreign_keys.push((Some(nc.def.name.clone()), fk));
+            }
+        })?;
+    }
+    for c in ct.columns.iter().filter(|_| parent.is_none()) {
         let mut nc = new_column(c, name, ctx)?;
         for fk in nc.foreign_keys.drain(..) {
             foreign_keys.push((Some(nc.def.name.clone()), fk));
@@ -552,8 +587,13 @@ pub fn create_table(
             "tables can have at most 1600 columns",
         ));
     }
+    let partition_key = match &ct.partition_by {
+        Some(by) => Some(super::partition::partition_key(by, &columns)?),
+        None => None,
+    };
     let xid = ctx.write_xid("CREATE TABLE")?;
     let mut def = new_relation(ctx, xid, ns, name, columns, ff, ct.unlogged)?;
+    def.partition_key = partition_key;
     for (i, mut seq, seq_name) in owned {
         seq.owner = Some((def.oid, i as i16 + 1));
         let start = seq.start;
@@ -561,7 +601,10 @@ pub fn create_table(
     }
     // CHECK constraints: column ones first, then table ones, named in order.
     let live: Vec<String> = def.columns.iter().map(|c| c.name.clone()).collect();
-    let mut checks: Vec<CheckDef> = Vec::new();
+    let mut checks: Vec<CheckDef> = parent
+        .as_deref()
+        .map(super::partition::inherited_checks)
+        .unwrap_or_default();
     let mut pending: Vec<(Vec<String>, Option<String>, ast::Expr)> = col_checks
         .into_iter()
         .map(|(col, n, e)| (vec![col], n, e))
@@ -603,7 +646,12 @@ pub fn create_table(
     }
     validate_generated(ctx, &def)?;
     store_table(ctx, xid, &def)?;
+    super::partition::store_key(ctx, xid, &def)?;
     record_on_commit(ctx, ct, def.oid);
+    if let (Some(parent), Some(fv)) = (&parent, &ct.for_values) {
+        super::partition::attach(ctx, xid, parent, &def, fv)?;
+        super::partition::clone_indexes(ctx, xid, parent, &def)?;
+    }
     for k in &keys {
         // CommandCounterIncrement: each index sees the names before it.
         ctx.txn.cid += 1;
@@ -676,6 +724,9 @@ fn new_relation(
         sequence: None,
         foreign_keys: Vec::new(),
         referenced_by: Vec::new(),
+        partition_key: None,
+        partition_of: None,
+        partitions: Vec::new(),
     })
 }
 
@@ -704,7 +755,7 @@ fn store_table(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef) -> Result<()> {
                 def.oid,
                 def.namespace,
                 &def.name,
-                "r",
+                &def.relkind().to_string(),
                 def.rel.rel,
                 def.columns.len(),
                 options,

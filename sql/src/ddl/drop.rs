@@ -13,10 +13,18 @@ use crate::session::{Dispatched, Stmt};
 /// Deletes every catalog row of table `def` in this transaction and
 /// schedules its file for removal at commit.
 pub(super) fn remove_table(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef) -> Result<()> {
+    // A partitioned table's partitions go with it.
+    for part in super::partition::partitions(ctx, def)? {
+        remove_table(ctx, xid, &part)?;
+    }
+    super::partition::detach(ctx, xid, def.oid)?;
+    super::partition::forget_key(ctx, xid, def)?;
     let cat = ctx.catalog();
     let who = ctx.actor(xid);
-    if let Some((tid, _)) = cat.class_tid(def.oid)? {
-        cat.delete(&system::PG_CLASS, tid, &who)?;
+    match cat.class_tid(def.oid)? {
+        Some((tid, _)) => cat.delete(&system::PG_CLASS, tid, &who)?,
+        // Dropped already (a partition of a table dropped before it).
+        None => return Ok(()),
     }
     for (t, col) in [
         (&system::PG_ATTRIBUTE, 0),
@@ -165,7 +173,10 @@ fn drop_relations(
         if def.system {
             reject_system(&def)?;
         }
-        let actual = def.relkind();
+        let actual = match def.relkind() {
+            'p' => 'r',
+            k => k,
+        };
         if actual != kind {
             let (other, other_verb) = kind_words(actual);
             return Err(SqlError::new(

@@ -163,6 +163,13 @@ pub(super) fn add_index(
             choose_name(ctx, def.namespace, &def.name, &spec.columns, suffix)?
         }
     };
+    if spec.kind != Kind::Plain {
+        super::partition::check_unique_key(
+            def,
+            &attrs,
+            super::partition::constraint_kind(&spec.kind),
+        )?;
+    }
     if spec.kind == Kind::PrimaryKey {
         set_not_null(ctx, xid, def, &attrs)?;
     }
@@ -183,6 +190,16 @@ pub(super) fn add_index(
     store_index(ctx, xid, def, &index, constraint)?;
     super::index_build::build(ctx, xid, def, &index)?;
     ctx.catalog_changed();
+    // An index on a partitioned table is made on each partition.
+    for part in super::partition::partitions(ctx, def)? {
+        ctx.txn.cid += 1;
+        let spec = NewIndex {
+            name: None,
+            columns: spec.columns.clone(),
+            kind: spec.kind,
+        };
+        add_index(ctx, xid, &part, &spec, false)?;
+    }
     Ok(true)
 }
 

@@ -13,6 +13,7 @@ mod index;
 mod index_build;
 mod like;
 mod maintenance;
+pub(crate) mod partition;
 mod role;
 mod schema;
 mod sequence;

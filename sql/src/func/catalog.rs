@@ -268,13 +268,59 @@ fn indexdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     let schemas = namespaces(ctx)?;
     let schema = crate::catalog::schema_name(&schemas, t.namespace).unwrap_or_default();
     Ok(Value::Text(format!(
-        "CREATE {}INDEX {} ON {}.{} USING btree ({})",
+        "CREATE {}INDEX {} ON {}{}.{} USING btree ({})",
         if ix.unique { "UNIQUE " } else { "" },
         quote_ident(&ix.name),
+        if t.partition_key.is_some() { "ONLY " } else { "" },
         quote_ident(schema),
         quote_ident(&t.name),
         names.join(", ")
     )))
+}
+
+/// pg_get_partkeydef(table oid): `RANGE (a, b)`, NULL for a table that
+/// is not partitioned.
+fn partkeydef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let oid = oid_of(&a[0]);
+    let Some(t) = relations(ctx)?.into_iter().find(|t| t.oid == oid) else {
+        return Ok(Value::Null);
+    };
+    let Some(key) = &t.partition_key else {
+        return Ok(Value::Null);
+    };
+    let cols: Vec<String> = key
+        .columns
+        .iter()
+        .filter_map(|&c| t.columns.get(c).map(|c| quote_ident(&c.name)))
+        .collect();
+    Ok(Value::Text(format!(
+        "{} ({})",
+        key.strategy_name(),
+        cols.join(", ")
+    )))
+}
+
+/// The relation and its ancestors, innermost first (the rows of
+/// pg_partition_ancestors); none for a relation that is neither a
+/// partition nor partitioned.
+fn partition_ancestor_list(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let tables = relations(ctx)?;
+    let mut out = Vec::new();
+    let mut current = tables.iter().find(|t| t.oid == oid_of(&a[0]));
+    if current.is_some_and(|t| t.partition_key.is_none() && t.partition_of.is_none()) {
+        current = None;
+    }
+    while let Some(t) = current {
+        if out.len() > tables.len() {
+            break;
+        }
+        out.push(Value::Oid(t.oid));
+        current = t
+            .partition_of
+            .as_ref()
+            .and_then(|of| tables.iter().find(|p| p.oid == of.parent));
+    }
+    Ok(Value::Array(crate::value::ArrayRef::new(out)))
 }
 
 /// pg_get_constraintdef(constraint oid).
@@ -908,6 +954,13 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         ))
     })),
     stable(f("pg_get_indexdef", &[Oid], Text, indexdef)),
+    stable(f("pg_get_partkeydef", &[Oid], Text, partkeydef)),
+    stable(f(
+        "pg_partition_ancestor_list",
+        &[Regclass],
+        Array(&Regclass),
+        partition_ancestor_list,
+    )),
     stable(f("pg_get_indexdef", &[Oid, Int4, Bool], Text, indexdef)),
     stable(f("pg_get_constraintdef", &[Oid], Text, constraintdef)),
     stable(f("pg_get_constraintdef", &[Oid, Bool], Text, constraintdef)),

@@ -527,6 +527,21 @@ impl TableSource for Stmt<'_> {
         Ok(def)
     }
 
+    fn table_by_oid(&mut self, oid: u32) -> Result<Option<Arc<TableDef>>> {
+        let Some(def) = self.catalog().table_by_oid(oid)? else {
+            return Ok(None);
+        };
+        self.lock(
+            LockTag::Relation {
+                db: self.db,
+                rel: def.oid,
+            },
+            LockMode::AccessShare,
+        )?;
+        self.check_own_temp(&def)?;
+        Ok(Some(Arc::new(def)))
+    }
+
     fn index(&mut self, schema: Option<&str>, name: &str) -> Option<(u32, u32)> {
         let (index, table) = self.catalog().index_named(schema, name).ok()??;
         let table = self.catalog().table_by_oid(table).ok()??;

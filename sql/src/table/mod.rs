@@ -7,6 +7,9 @@ mod load;
 mod lockrows;
 mod modify;
 mod parallel;
+pub mod partition;
+mod partition_hash;
+mod routing;
 pub mod row;
 mod scan;
 
@@ -18,7 +21,8 @@ pub use modify::{
     run_insert, run_modify, update, BoundInsert, BoundModify,
 };
 pub(crate) use modify::{
-    bind_stored, bind_stored_with, checks, stored_columns, stored_sql, CatalogTables, RowCheck,
+    bind_stored, bind_stored_with, checks, stored_columns, stored_sql, target, CatalogTables,
+    RowCheck,
 };
 pub use parallel::{partial_aggregate, Gather, ParallelAgg};
 pub use scan::{IndexScan, SeqScan};

@@ -28,6 +28,7 @@ use crate::plan::{OutputColumn, Plan};
 use crate::result::ResultSink;
 use crate::session::Stmt;
 use crate::types::DataType;
+use std::collections::HashMap;
 use crate::value::{OutputStyle, Value};
 use actorgres_storage::lock::LockMode;
 use actorgres_storage::page::TUPLE_HEADER;
@@ -658,6 +659,13 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
         conflict,
     } = bound;
     let xid = ctx.write_xid("INSERT")?;
+    let routing = super::routing::Routing::new(ctx, &def)?;
+    if routing.router.is_some() && conflict.is_some() {
+        return Err(SqlError::unsupported(
+            "INSERT ... ON CONFLICT into a partitioned table",
+        ));
+    }
+    let mut leaf_queues: HashMap<u32, super::RiQueue> = HashMap::new();
     let engine = ctx.engine();
     let attrs = def.stored();
     let cid = ctx.txn.cid;
@@ -697,7 +705,37 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
             };
             row.push(v);
         }
+        if let Some(router) = &routing.router {
+            let (leaf, mut leaf_row) = router.route(row.clone(), &style)?;
+            let target = &routing.leaves[&leaf.oid];
+            check_row(&target.def, &mut leaf_row, &target.checks, eval)?;
+            let tid = engine.heap_insert_tuple(
+                target.def.rel,
+                xid,
+                cid,
+                new_tuple(&target.def, &leaf_row, &target.attrs),
+                target.def.fillfactor,
+            )?;
+            super::index::insert_entries(engine, &target.def, &leaf_row, tid, &who, style)?;
+            leaf_queues
+                .entry(target.def.oid)
+                .or_default()
+                .inserted(&target.def, &leaf_row)?;
+            count += 1;
+            if let Some((exprs, _)) = &ret {
+                let out = if target.identity {
+                    leaf_row
+                } else {
+                    super::partition::unmap_row(&target.map, &leaf_row, row.len())
+                };
+                returning(exprs, &out, eval, sink)?;
+            }
+            return Ok(());
+        }
         check_row(&def, &mut row, &checks, eval)?;
+        if let Some(pc) = &routing.check {
+            pc.check(&row, &style)?;
+        }
         if let Some(c) = &conflict {
             match upsert(
                 engine,
@@ -789,6 +827,12 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
     }
     if !queue.is_empty() {
         super::fire_foreign_keys(ctx, &def, queue)?;
+    }
+    for (oid, q) in leaf_queues {
+        if !q.is_empty() {
+            let leaf = Arc::clone(&routing.leaves[&oid].def);
+            super::fire_foreign_keys(ctx, &leaf, q)?;
+        }
     }
     sink.command_complete(&format!("INSERT 0 {count}"))
 }
@@ -1061,6 +1105,11 @@ enum Change {
 /// The shared row loop of UPDATE and DELETE: scan, filter, change each
 /// row, following concurrent updates per rule 3; RETURNING rows go to
 /// `sink` after their RowDescription.
+///
+/// `part` is set when the rows are a partition's read through its
+/// partitioned parent: the map from the partition's columns to the
+/// parent's (None: the same), and the partition constraint a changed row
+/// must keep.
 #[allow(clippy::too_many_arguments)]
 fn modify_rows(
     ctx: &mut Stmt<'_>,
@@ -1070,6 +1119,11 @@ fn modify_rows(
     change: &Change,
     ret_list: Option<&(Vec<Expr>, Vec<OutputColumn>)>,
     verb: &str,
+    part: (
+        Option<&[usize]>,
+        Option<&super::partition::PartitionCheck>,
+        Option<&super::routing::Routing>,
+    ),
     sink: &mut dyn ResultSink,
 ) -> Result<(u64, super::RiQueue)> {
     let ret = ret_list
@@ -1082,7 +1136,22 @@ fn modify_rows(
     let isolation = ctx.txn.isolation;
     let attrs = def.stored();
     let width = def.live().count();
-    let plan = source_plan(def, from, predicate.as_ref());
+    let (map, pcheck, mover) = part;
+    let cid = ctx.txn.cid;
+    // A row of the scan's layout in the partition's, and back.
+    let to_leaf = |row: &[Value]| -> Vec<Value> {
+        match map {
+            Some(m) => super::partition::map_row(m, row),
+            None => row.to_vec(),
+        }
+    };
+    let plan = match map {
+        Some(m) => {
+            let scan = partition_scan(def, m, width);
+            source_plan_over(scan, width, from, predicate.as_ref())
+        }
+        None => source_plan(def, from, predicate.as_ref()),
+    };
     let style = ctx.style;
     let (mut eval, own) = ctx.eval_and_txn();
     let actor = Actor {
@@ -1101,7 +1170,11 @@ fn modify_rows(
         let tid_v = row.get(width).cloned().unwrap_or(Value::Null);
         let mut tid = tid_of(&tid_v).ok_or_else(|| SqlError::internal("scan without tid"))?;
         loop {
-            let (result, new_row) = match change {
+            // An UPDATE through a partitioned table whose new row leaves
+            // its partition moves it: deleted here, inserted where the
+            // partitioned table routes it.
+            let mut moving = false;
+            let (result, mut new_row) = match change {
                 Change::Delete => (engine.heap_delete(def.rel, tid, &actor)?, row.clone()),
                 Change::Update(sets, checks) => {
                     let mut new_row = row.clone();
@@ -1110,25 +1183,50 @@ fn modify_rows(
                             *slot = e.eval(&row, &mut eval)?;
                         }
                     }
-                    check_row(def, &mut new_row[..width], checks, &mut eval)?;
-                    let bytes = encode(def, &new_row[..width], &attrs);
-                    (engine.heap_update(def.rel, tid, &bytes, &actor)?, new_row)
+                    if let Some(m) = map {
+                        let mut leaf_row = to_leaf(&new_row[..width]);
+                        check_row(def, &mut leaf_row, checks, &mut eval)?;
+                        let back = super::partition::unmap_row(m, &leaf_row, width);
+                        new_row[..width].clone_from_slice(&back);
+                    } else {
+                        check_row(def, &mut new_row[..width], checks, &mut eval)?;
+                    }
+                    let leaf_new = to_leaf(&new_row[..width]);
+                    if let Some(pc) = pcheck {
+                        moving = mover.is_some() && !pc.holds(&leaf_new);
+                        if !moving {
+                            pc.check(&leaf_new, &style)?;
+                        }
+                    }
+                    if moving {
+                        (engine.heap_delete(def.rel, tid, &actor)?, new_row)
+                    } else {
+                        let bytes = encode(def, &leaf_new, &attrs);
+                        (engine.heap_update(def.rel, tid, &bytes, &actor)?, new_row)
+                    }
                 }
             };
             match result {
+                Modify::Done(_) if moving => {
+                    queue.deleted(def, &to_leaf(&row[..width]));
+                    if let Some(routing) = mover {
+                        move_row(engine, routing, &mut new_row, width, xid, cid, &actor, &mut eval)?;
+                    }
+                    count += 1;
+                    if let Some(exprs) = ret {
+                        returning(exprs, &new_row, &mut eval, sink)?;
+                    }
+                    break;
+                }
                 Modify::Done(new_tid) => {
                     if matches!(change, Change::Update(..)) {
+                        let leaf_new = to_leaf(&new_row[..width]);
                         super::index::insert_entries(
-                            engine,
-                            def,
-                            &new_row[..width],
-                            new_tid,
-                            &actor,
-                            style,
+                            engine, def, &leaf_new, new_tid, &actor, style,
                         )?;
-                        queue.updated(def, &row[..width], &new_row[..width])?;
+                        queue.updated(def, &to_leaf(&row[..width]), &leaf_new)?;
                     } else {
-                        queue.deleted(def, &row[..width]);
+                        queue.deleted(def, &to_leaf(&row[..width]));
                     }
                     count += 1;
                     if let Some(exprs) = ret {
@@ -1163,6 +1261,9 @@ fn modify_rows(
                     row::decode(&attrs, &newer.data, &mut scratch)?;
                     let mut live: Vec<Value> =
                         def.live().map(|(i, _)| scratch[i].clone()).collect();
+                    if let Some(m) = map {
+                        live = super::partition::unmap_row(m, &live, width);
+                    }
                     live.push(crate::table::tid_value(next));
                     live.extend(row.drain(width + 1..));
                     let still = match &predicate {
@@ -1184,6 +1285,49 @@ fn modify_rows(
     Ok((count, queue))
 }
 
+/// Inserts an updated row that left its partition where the partitioned
+/// table routes it (`row`: the partitioned table's layout, first `width`
+/// values; generated columns computed by the new partition are copied
+/// back into it).
+#[allow(clippy::too_many_arguments)]
+fn move_row(
+    engine: &actorgres_storage::Engine,
+    routing: &super::routing::Routing,
+    row: &mut [Value],
+    width: usize,
+    xid: u32,
+    cid: u32,
+    actor: &Actor<'_>,
+    eval: &mut EvalCtx<'_>,
+) -> Result<()> {
+    let Some(router) = &routing.router else {
+        return Ok(());
+    };
+    let style = eval.style().clone();
+    let (leaf, mut leaf_row) = router.route(row[..width].to_vec(), &style)?;
+    let target = routing
+        .leaves
+        .get(&leaf.oid)
+        .ok_or_else(|| SqlError::internal("a routed row's partition is unknown"))?;
+    if !target.def.foreign_keys.is_empty() {
+        return Err(SqlError::unsupported(
+            "moving a row into a partition with foreign keys",
+        ));
+    }
+    check_row(&target.def, &mut leaf_row, &target.checks, eval)?;
+    let tid = engine.heap_insert_tuple(
+        target.def.rel,
+        xid,
+        cid,
+        new_tuple(&target.def, &leaf_row, &target.attrs),
+        target.def.fillfactor,
+    )?;
+    super::index::insert_entries(engine, &target.def, &leaf_row, tid, actor, &style)?;
+    let back = super::partition::unmap_row(&target.map, &leaf_row, width);
+    row[..width].clone_from_slice(&back);
+    Ok(())
+}
+
 /// The rows an UPDATE or DELETE visits: the target's scan with tuple ids
 /// (its live columns, then the tuple id), filtered by WHERE, or joined
 /// on it with FROM / USING (whose columns follow).
@@ -1194,7 +1338,49 @@ fn source_plan(def: &Arc<TableDef>, from: Option<(Plan, usize)>, predicate: Opti
         needed: None,
         alias: None,
     };
-    let width = def.live().count();
+    source_plan_over(scan, def.live().count(), from, predicate)
+}
+
+/// A partition's rows with tuple ids, its columns put in its parent's
+/// order (`map` as [`super::partition::column_map`]).
+fn partition_scan(leaf: &Arc<TableDef>, map: &[usize], width: usize) -> Plan {
+    let leaf_cols: Vec<(crate::types::DataType, i32)> =
+        leaf.live().map(|(_, c)| (c.ty, c.typmod)).collect();
+    let mut exprs: Vec<Expr> = (0..width)
+        .map(|p| match map.iter().position(|&m| m == p) {
+            Some(j) => Expr {
+                kind: crate::expr::ExprKind::Column(j),
+                ty: leaf_cols[j].0,
+                typmod: leaf_cols[j].1,
+                pos: None,
+            },
+            None => Expr::constant(Value::Null, crate::types::DataType::Text),
+        })
+        .collect();
+    exprs.push(Expr {
+        kind: crate::expr::ExprKind::Column(leaf_cols.len()),
+        ty: crate::types::DataType::Int8,
+        typmod: -1,
+        pos: None,
+    });
+    Plan::Project {
+        input: Box::new(Plan::SeqScan {
+            table: Arc::clone(leaf),
+            with_tid: true,
+            needed: None,
+            alias: None,
+        }),
+        exprs,
+    }
+}
+
+/// [`source_plan`] over a given scan of `width` columns and a tuple id.
+fn source_plan_over(
+    scan: Plan,
+    width: usize,
+    from: Option<(Plan, usize)>,
+    predicate: Option<&Expr>,
+) -> Plan {
     match (from, predicate) {
         (Some((other, other_width)), p) => {
             let (keys, on) =
@@ -1348,20 +1534,75 @@ pub fn run_modify(ctx: &mut Stmt<'_>, bound: BoundModify, sink: &mut dyn ResultS
         Change::Update(..) => "UPDATE",
         Change::Delete => "DELETE",
     };
-    let (count, queue) = modify_rows(
-        ctx,
-        &bound.def,
-        bound.from,
-        bound.predicate,
-        &bound.change,
-        bound.ret.as_ref(),
-        verb,
-        sink,
-    )?;
-    if !queue.is_empty() {
-        super::fire_foreign_keys(ctx, &bound.def, queue)?;
+    let routing = super::routing::Routing::new(ctx, &bound.def)?;
+    if routing.router.is_none() {
+        let (count, queue) = modify_rows(
+            ctx,
+            &bound.def,
+            bound.from,
+            bound.predicate,
+            &bound.change,
+            bound.ret.as_ref(),
+            verb,
+            (None, routing.check.as_ref(), None),
+            sink,
+        )?;
+        if !queue.is_empty() {
+            super::fire_foreign_keys(ctx, &bound.def, queue)?;
+        }
+        return sink.command_complete(&format!("{verb} {count}"));
     }
-    sink.command_complete(&format!("{verb} {count}"))
+    // A partitioned table: each leaf in turn, its rows in the parent's
+    // layout, each changed row kept within its partition.
+    let mut total = 0;
+    let mut described = false;
+    let style = ctx.style.clone();
+    let order: Vec<(Arc<TableDef>, Vec<usize>)> = routing
+        .router
+        .as_ref()
+        .map(|r| r.leaves())
+        .unwrap_or_default();
+    for (leaf, map) in order {
+        let Some(target) = routing.leaves.get(&leaf.oid) else {
+            continue;
+        };
+        let pcheck =
+            super::partition::PartitionCheck::new(&leaf, &mut |oid| Ok(ctx.catalog().table_by_oid(oid)?.map(Arc::new)), &style)?;
+        let change = match &bound.change {
+            Change::Update(sets, _) => Change::Update(sets.clone(), target.checks.clone()),
+            Change::Delete => Change::Delete,
+        };
+        let mut quiet = NoDescription {
+            inner: &mut *sink,
+            described,
+        };
+        let (count, queue) = modify_rows(
+            ctx,
+            &leaf,
+            bound.from.clone(),
+            bound.predicate.clone(),
+            &change,
+            bound.ret.as_ref(),
+            verb,
+            (
+                (!target.identity).then_some(map.as_slice()),
+                pcheck.as_ref(),
+                Some(&routing),
+            ),
+            &mut quiet,
+        )?;
+        described = true;
+        total += count;
+        if !queue.is_empty() {
+            super::fire_foreign_keys(ctx, &leaf, queue)?;
+        }
+    }
+    if !described {
+        if let Some((_, cols)) = &bound.ret {
+            sink.row_description(cols)?;
+        }
+    }
+    sink.command_complete(&format!("{verb} {total}"))
 }
 
 /// SET assignments: a new-value expression per live column (None: kept),
@@ -1792,4 +2033,39 @@ pub fn bind_delete(ctx: &mut Stmt<'_>, del: &ast::Delete) -> Result<BoundModify>
         change: Change::Delete,
         ret,
     })
+}
+
+/// A sink that passes everything on but a second RowDescription (the
+/// RETURNING rows of one statement run leaf by leaf).
+struct NoDescription<'a> {
+    inner: &'a mut dyn ResultSink,
+    described: bool,
+}
+
+impl ResultSink for NoDescription<'_> {
+    fn row_description(&mut self, cols: &[OutputColumn]) -> Result<()> {
+        if self.described {
+            return Ok(());
+        }
+        self.described = true;
+        self.inner.row_description(cols)
+    }
+    fn data_row(&mut self, row: &[Value], style: &OutputStyle) -> Result<()> {
+        self.inner.data_row(row, style)
+    }
+    fn command_complete(&mut self, tag: &str) -> Result<()> {
+        self.inner.command_complete(tag)
+    }
+    fn empty_query(&mut self) -> Result<()> {
+        self.inner.empty_query()
+    }
+    fn notice(&mut self, n: &SqlError) -> Result<()> {
+        self.inner.notice(n)
+    }
+    fn portal_suspended(&mut self) -> Result<()> {
+        self.inner.portal_suspended()
+    }
+    fn copy(&mut self) -> Option<&mut dyn crate::result::CopyChannel> {
+        self.inner.copy()
+    }
 }

@@ -206,7 +206,12 @@ static RELATIONS: &[SysRel] = &[
     ),
     rel("pg_index", 2610, PG_INDEX, Source::Rows(rows::pg_index)),
     rel("pg_indexes", 12043, PG_INDEXES, Source::Sql(PG_INDEXES_SQL)),
-    rel("pg_inherits", 2611, PG_INHERITS, Source::Empty),
+    rel(
+        "pg_inherits",
+        2611,
+        PG_INHERITS,
+        Source::Rows(rows::pg_inherits),
+    ),
     rel(
         "pg_init_privs",
         3394,
@@ -262,7 +267,7 @@ static RELATIONS: &[SysRel] = &[
         "pg_partitioned_table",
         3350,
         PG_PARTITIONED_TABLE,
-        Source::Empty,
+        Source::Rows(rows::pg_partitioned_table),
     ),
     rel("pg_policies", 12018, PG_POLICIES, Source::Empty),
     rel("pg_policy", 3256, PG_POLICY, Source::Empty),

@@ -367,11 +367,19 @@ pub(super) fn pg_class(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                 !t.foreign_keys.is_empty() || !t.referenced_by.is_empty(),
             )
             .bool("relhasindex", !t.indexes.is_empty());
-        if t.view.is_none() {
+        if t.view.is_none() && t.partition_key.is_none() {
             row = row
                 .oid("relfilenode", t.rel.rel)
                 .oid("relfrozenxid", 3)
                 .oid("relminmxid", 1);
+        }
+        if let Some(of) = &t.partition_of {
+            row = row
+                .bool("relispartition", true)
+                .text("relpartbound", &of.bound);
+        }
+        if !t.partitions.is_empty() {
+            row = row.bool("relhassubclass", true);
         }
         if t.fillfactor != 100 {
             row = row.set(
@@ -384,9 +392,16 @@ pub(super) fn pg_class(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
         }
         out.push(row.done());
         for ix in &t.indexes {
+            // An index of a partitioned table is a partitioned index.
+            let (kind, filenode) = if t.partition_key.is_some() {
+                ("I", 0)
+            } else {
+                ("i", ix.rel.rel)
+            };
             out.push(
-                class_row(ix.oid, &ix.name, t.namespace, "i", ix.columns.len())
-                    .oid("relfilenode", ix.rel.rel)
+                class_row(ix.oid, &ix.name, t.namespace, kind, ix.columns.len())
+                    .oid("relam", BTREE_AM)
+                    .oid("relfilenode", filenode)
                     .text("relpersistence", persistence)
                     .text("relreplident", "n")
                     .done(),
@@ -562,6 +577,79 @@ pub(super) fn pg_attrdef(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
 }
 
 /// pg_index: every index of the user's tables.
+/// pg_inherits: each partition and its parent.
+pub(super) fn pg_inherits(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    let mut out = Vec::new();
+    for t in relations(ctx)? {
+        if let Some(of) = &t.partition_of {
+            out.push(
+                Row::new(PG_INHERITS)
+                    .oid("inhrelid", t.oid)
+                    .oid("inhparent", of.parent)
+                    .int4("inhseqno", 1)
+                    .bool("inhdetachpending", false)
+                    .done(),
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// pg_partitioned_table: each partitioned table's strategy and key.
+pub(super) fn pg_partitioned_table(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    let all = relations(ctx)?;
+    let mut out = Vec::new();
+    for t in &all {
+        let Some(key) = &t.partition_key else { continue };
+        let default = t
+            .partitions
+            .iter()
+            .find(|p| {
+                all.iter()
+                    .any(|c| c.oid == **p && c.partition_of.as_ref().is_some_and(|o| o.bound == "DEFAULT"))
+            })
+            .copied()
+            .unwrap_or(0);
+        let types: Vec<DataType> = key
+            .columns
+            .iter()
+            .map(|&c| t.columns.get(c).map_or(DataType::Unknown, |c| c.ty))
+            .collect();
+        let vector = |v: Vec<Value>| Value::Array(ArrayRef::vector(v));
+        out.push(
+            Row::new(PG_PARTITIONED_TABLE)
+                .oid("partrelid", t.oid)
+                .text("partstrat", &key.strategy.to_string())
+                .int2("partnatts", key.columns.len() as i64)
+                .oid("partdefid", default)
+                .set(
+                    "partattrs",
+                    vector(key.columns.iter().map(|&c| Value::Int2(c as i16 + 1)).collect()),
+                )
+                .set(
+                    "partclass",
+                    vector(
+                        types
+                            .iter()
+                            .map(|ty| Value::Oid(btree_opclass(*ty)))
+                            .collect(),
+                    ),
+                )
+                .set(
+                    "partcollation",
+                    vector(
+                        types
+                            .iter()
+                            .map(|ty| Value::Oid(typcollation(*ty)))
+                            .collect(),
+                    ),
+                )
+                .done(),
+        );
+    }
+    Ok(out)
+}
+
 pub(super) fn pg_index(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
     let mut out = Vec::new();
     for t in relations(ctx)? {

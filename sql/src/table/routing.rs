@@ -1,0 +1,89 @@
+//! The targets of a statement that writes through a partitioned table:
+//! each leaf with what writing a row into it needs (its codec attributes,
+//! its constraints, the map between its columns and the target's), and
+//! the partition constraint of a target that is itself a partition.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::modify::{checks, RowCheck};
+use super::partition::{PartitionCheck, Router};
+use super::row::StoredAttr;
+use crate::catalog::TableDef;
+use crate::error::Result;
+use crate::session::Stmt;
+
+/// One leaf partition, ready for writes.
+pub(crate) struct Leaf {
+    /// Its definition.
+    pub def: Arc<TableDef>,
+    /// Its stored attributes.
+    pub attrs: Vec<StoredAttr>,
+    /// Its CHECK, NOT NULL, domain and generated-column checks.
+    pub checks: Vec<RowCheck>,
+    /// For each of its live columns, the position in the target's row.
+    pub map: Vec<usize>,
+    /// The map is the identity.
+    pub identity: bool,
+}
+
+/// The routing of a statement's rows.
+#[derive(Default)]
+pub(crate) struct Routing {
+    /// The target's partitions, when it is partitioned.
+    pub router: Option<Router>,
+    /// Its leaves by OID.
+    pub leaves: HashMap<u32, Leaf>,
+    /// The target's partition constraint, when it is a partition.
+    pub check: Option<PartitionCheck>,
+}
+
+impl Routing {
+    /// The routing of writes to `def`.
+    pub fn new(ctx: &mut Stmt<'_>, def: &Arc<TableDef>) -> Result<Routing> {
+        if def.partition_key.is_none() && def.partition_of.is_none() {
+            return Ok(Routing::default());
+        }
+        let style = ctx.style.clone();
+        let mut open = |oid: u32| -> Result<Option<Arc<TableDef>>> {
+            let t = ctx.catalog().table_by_oid(oid)?.map(Arc::new);
+            if let Some(t) = &t {
+                ctx.lock(
+                    actorgres_storage::lock::LockTag::Relation {
+                        db: ctx.db,
+                        rel: t.oid,
+                    },
+                    actorgres_storage::lock::LockMode::RowExclusive,
+                )?;
+            }
+            Ok(t)
+        };
+        let check = PartitionCheck::new(def, &mut open, &style)?;
+        let router = match def.partition_key {
+            Some(_) => Some(Router::new(Arc::clone(def), &mut open, &style)?),
+            None => None,
+        };
+        let mut leaves = HashMap::new();
+        if let Some(r) = &router {
+            let width = def.live().count();
+            for (leaf, map) in r.leaves() {
+                let leaf_checks = checks(&leaf, &style)?;
+                leaves.insert(
+                    leaf.oid,
+                    Leaf {
+                        attrs: leaf.stored(),
+                        checks: leaf_checks,
+                        identity: super::partition::is_identity(&map, width),
+                        map,
+                        def: leaf,
+                    },
+                );
+            }
+        }
+        Ok(Routing {
+            router,
+            leaves,
+            check,
+        })
+    }
+}

@@ -443,7 +443,8 @@ impl<'a> Catalog<'a> {
         let rows = DefinitionRows::read(self)?;
         let mut out = Vec::new();
         for (_, row) in &rows.classes {
-            if oid(&row[2]) != system::PG_CATALOG_NS && matches!(text(&row[3]).as_str(), "r" | "p") {
+            if oid(&row[2]) != system::PG_CATALOG_NS && matches!(text(&row[3]).as_str(), "r" | "p")
+            {
                 out.push(self.build_from(row, &rows)?);
             }
         }

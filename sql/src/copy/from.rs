@@ -364,9 +364,10 @@ pub(super) fn copy_from(
         .flush(engine, eval.style(), &who)
         .map_err(|(e, line)| load.at(e, line, None))?;
     input.finish()?;
-    let queue = std::mem::take(&mut loader.queue);
-    if !queue.is_empty() {
-        crate::table::fire_foreign_keys(ctx, &def, queue)?;
+    for (table, queue) in loader.take_queues() {
+        if !queue.is_empty() {
+            crate::table::fire_foreign_keys(ctx, &table, queue)?;
+        }
     }
     sink.command_complete(&format!("COPY {}", load.rows))
 }

@@ -143,6 +143,13 @@ pub fn alter_table(
             AlterTableOperation::RenameConstraint { old_name, new_name } => {
                 rename_constraint(ctx, xid, &def, &ident(old_name), &ident(new_name))?
             }
+            AlterTableOperation::AttachPartitionOf {
+                partition,
+                for_values,
+            } => super::partition::attach_table(ctx, xid, &def, partition, for_values)?,
+            AlterTableOperation::DetachPartitionOf { partition, .. } => {
+                super::partition::detach_table(ctx, xid, &def, partition)?
+            }
             other => return Err(SqlError::unsupported(format!("ALTER TABLE ... {other}"))),
         }
         ctx.catalog_changed();

@@ -88,6 +88,25 @@ pub fn truncate(ctx: &mut Stmt<'_>, t: &ast::Truncate, sink: &mut dyn ResultSink
         ctx.check_own_temp_for(&def, "truncate")?;
         defs.push(def);
     }
+    // A partitioned table's partitions are truncated with it (unless ONLY).
+    let mut i = 0;
+    while i < defs.len() {
+        let only = t.table_names.get(i).is_some_and(|n| n.only);
+        if !only {
+            for part in super::partition::partitions(ctx, &defs[i])? {
+                if !defs.iter().any(|d| d.oid == part.oid) {
+                    if let Some(d) = ctx.open_table(
+                        Some(&ctx.namespace_name(part.namespace)?),
+                        &part.name,
+                        LockMode::AccessExclusive,
+                    )? {
+                        defs.push(d);
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
     // Tables referencing a truncated one go too (CASCADE), or must be in
     // the list.
     let mut i = 0;

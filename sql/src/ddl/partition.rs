@@ -23,7 +23,10 @@ use crate::value::Value;
 /// `columns`.
 pub(super) fn partition_key(by: &ast::Expr, columns: &[ColumnDef]) -> Result<PartitionKey> {
     let ast::Expr::Function(f) = by else {
-        return Err(SqlError::syntax(format!("syntax error at or near \"{by}\""), None));
+        return Err(SqlError::syntax(
+            format!("syntax error at or near \"{by}\""),
+            None,
+        ));
     };
     let strategy = match object_name(&f.name).join(".").to_lowercase().as_str() {
         "range" => 'r',
@@ -119,11 +122,15 @@ fn check_persistence(parent: &TableDef, temporary: bool, name: &str) -> Result<(
     match (parent.rel.is_temp(), temporary) {
         (false, true) => Err(SqlError::new(
             SqlState::WRONG_OBJECT_TYPE,
-            format!("cannot create a temporary relation as partition of permanent relation \"{name}\""),
+            format!(
+                "cannot create a temporary relation as partition of permanent relation \"{name}\""
+            ),
         )),
         (true, false) => Err(SqlError::new(
             SqlState::WRONG_OBJECT_TYPE,
-            format!("cannot create a permanent relation as partition of temporary relation \"{name}\""),
+            format!(
+                "cannot create a permanent relation as partition of temporary relation \"{name}\""
+            ),
         )),
         _ => Ok(()),
     }
@@ -182,9 +189,8 @@ fn read_bound(ctx: &mut Stmt<'_>, parent: &TableDef, fv: &ast::ForValues) -> Res
     partition::bound_of(fv, &key, &mut |e, k| {
         let (ty, typmod) = types[k];
         let text = e.to_string();
-        let bound = crate::table::bind_stored(db, &text, &style, &Default::default(), |_, e| {
-            Ok(e)
-        })?;
+        let bound =
+            crate::table::bind_stored(db, &text, &style, &Default::default(), |_, e| Ok(e))?;
         let mut eval = ctx.eval_ctx();
         let v = bound.eval(&[], &mut eval)?;
         crate::cast::cast_value(v, bound.ty, ty, typmod, true, &style)
@@ -271,7 +277,14 @@ pub(super) fn attach(
                 let name = default.def.name.clone();
                 super::alter::each_row(ctx, &leaf, |row, _| {
                     // The row in the parent's layout.
-                    let mut parent_row = vec![Value::Null; map.iter().copied().filter(|&p| p != usize::MAX).max().map_or(0, |m| m + 1)];
+                    let mut parent_row = vec![
+                        Value::Null;
+                        map.iter()
+                            .copied()
+                            .filter(|&p| p != usize::MAX)
+                            .max()
+                            .map_or(0, |m| m + 1)
+                    ];
                     for (j, &p) in map.iter().enumerate() {
                         if let Some(slot) = parent_row.get_mut(p) {
                             *slot = row.get(j).cloned().unwrap_or(Value::Null);
@@ -321,7 +334,12 @@ pub(crate) fn open_router(ctx: &mut Stmt<'_>, def: &Arc<TableDef>) -> Result<par
 
 /// Makes the parent's indexes on a new partition (named as PostgreSQL
 /// names them: `<partition>_<columns>_idx`, `_key`, `_pkey`).
-pub(super) fn clone_indexes(ctx: &mut Stmt<'_>, xid: u32, parent: &TableDef, child: &TableDef) -> Result<()> {
+pub(super) fn clone_indexes(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    parent: &TableDef,
+    child: &TableDef,
+) -> Result<()> {
     for ix in &parent.indexes {
         let columns: Vec<String> = ix
             .columns
@@ -424,4 +442,127 @@ pub(super) fn constraint_kind(kind: &Kind) -> &'static str {
         Kind::PrimaryKey => "PRIMARY KEY",
         _ => "UNIQUE",
     }
+}
+
+/// ALTER TABLE parent ATTACH PARTITION child FOR VALUES ...: the child's
+/// columns must be the parent's (42804), its rows within the bound
+/// (23514); it gains the parent's indexes it lacks.
+pub(super) fn attach_table(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    parent: &Arc<TableDef>,
+    name: &ast::ObjectName,
+    fv: &ast::ForValues,
+) -> Result<()> {
+    if parent.partition_key.is_none() {
+        return Err(SqlError::new(
+            SqlState::WRONG_OBJECT_TYPE,
+            format!("table \"{}\" is not partitioned", parent.name),
+        ));
+    }
+    let child = crate::table::target(ctx, name)?;
+    if child.partition_of.is_some() {
+        return Err(SqlError::new(
+            SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE,
+            format!("\"{}\" is already a partition", child.name),
+        ));
+    }
+    check_persistence(parent, child.rel.is_temp(), &parent.name)?;
+    for (_, c) in child.live() {
+        match parent.live().find(|(_, p)| p.name == c.name) {
+            None => {
+                return Err(SqlError::new(
+                    SqlState::DATATYPE_MISMATCH,
+                    format!(
+                        "table \"{}\" contains column \"{}\" not found in parent \"{}\"",
+                        child.name, c.name, parent.name
+                    ),
+                )
+                .with_detail("The new partition may contain only the columns present in parent."))
+            }
+            Some((_, p)) if p.ty != c.ty || p.typmod != c.typmod => {
+                return Err(SqlError::new(
+                    SqlState::DATATYPE_MISMATCH,
+                    format!(
+                        "child table \"{}\" has different type for column \"{}\"",
+                        child.name, c.name
+                    ),
+                ))
+            }
+            _ => {}
+        }
+    }
+    if let Some((_, p)) = parent.live().find(|(_, p)| child.find(&p.name).is_none()) {
+        return Err(SqlError::new(
+            SqlState::DATATYPE_MISMATCH,
+            format!("child table is missing column \"{}\"", p.name),
+        ));
+    }
+    attach(ctx, xid, parent, &child, fv)?;
+    ctx.txn.cid += 1;
+    let now = Arc::new(
+        ctx.catalog()
+            .table_by_oid(child.oid)?
+            .ok_or_else(|| SqlError::internal("an attached partition is not in the catalog"))?,
+    );
+    let style = ctx.style.clone();
+    let check = partition::PartitionCheck::new(
+        &now,
+        &mut |oid| Ok(ctx.catalog().table_by_oid(oid)?.map(Arc::new)),
+        &style,
+    )?;
+    if let Some(check) = check {
+        let name = now.name.clone();
+        super::alter::each_row(ctx, &now, |row, _| {
+            if check.holds(row) {
+                Ok(())
+            } else {
+                Err(SqlError::new(
+                    SqlState::CHECK_VIOLATION,
+                    format!("partition constraint of relation \"{name}\" is violated by some row"),
+                ))
+            }
+        })?;
+    }
+    // The parent's indexes the new partition has no equal of.
+    let mut missing = (*parent.as_ref()).clone();
+    missing.indexes.retain(|ix| {
+        let names: Vec<&str> = ix
+            .columns
+            .iter()
+            .filter_map(|&c| parent.columns.get(c).map(|c| c.name.as_str()))
+            .collect();
+        !now.indexes.iter().any(|own| {
+            own.unique == ix.unique
+                && own.columns.len() == names.len()
+                && own
+                    .columns
+                    .iter()
+                    .zip(&names)
+                    .all(|(&c, n)| now.columns.get(c).is_some_and(|c| c.name == *n))
+        })
+    });
+    clone_indexes(ctx, xid, &missing, &now)
+}
+
+/// ALTER TABLE parent DETACH PARTITION child: the child becomes a table
+/// of its own (42P01 when it is not a partition of `parent`).
+pub(super) fn detach_table(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    parent: &TableDef,
+    name: &ast::ObjectName,
+) -> Result<()> {
+    let child = crate::table::target(ctx, name)?;
+    if child.partition_of.as_ref().map(|o| o.parent) != Some(parent.oid) {
+        return Err(SqlError::new(
+            SqlState::UNDEFINED_TABLE,
+            format!(
+                "relation \"{}\" is not a partition of relation \"{}\"",
+                child.name, parent.name
+            ),
+        ));
+    }
+    detach(ctx, xid, child.oid)?;
+    Ok(())
 }

@@ -271,7 +271,11 @@ fn indexdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
         "CREATE {}INDEX {} ON {}{}.{} USING btree ({})",
         if ix.unique { "UNIQUE " } else { "" },
         quote_ident(&ix.name),
-        if t.partition_key.is_some() { "ONLY " } else { "" },
+        if t.partition_key.is_some() {
+            "ONLY "
+        } else {
+            ""
+        },
         quote_ident(schema),
         quote_ident(&t.name),
         names.join(", ")

@@ -61,6 +61,18 @@ pub struct Loader<T> {
     bytes: usize,
     /// Foreign key checks of the rows, run when the load ends.
     pub queue: super::RiQueue,
+    /// For a partitioned table: where rows go, and a loader per leaf.
+    partitions: Option<Box<Partitions<T>>>,
+    /// For a partition: the bound its rows must keep.
+    bound: Option<super::partition::PartitionCheck>,
+}
+
+/// The leaves a load into a partitioned table fills.
+struct Partitions<T> {
+    /// The router.
+    router: super::partition::Router,
+    /// A loader per leaf, by OID, each given whole rows of the leaf.
+    leaves: std::collections::HashMap<u32, Loader<T>>,
 }
 
 impl<T: Clone> Loader<T> {
@@ -78,7 +90,31 @@ impl<T: Clone> Loader<T> {
             .live()
             .map(|(i, _)| targets.iter().position(|&t| t == i))
             .collect();
+        let partitions = match def.partition_key {
+            Some(_) => {
+                let router = super::partition::Router::new(
+                    Arc::clone(&def),
+                    &mut |oid| tables.table_by_oid(oid),
+                    style,
+                )?;
+                let mut leaves = std::collections::HashMap::new();
+                for (leaf, _) in router.leaves() {
+                    let all: Vec<usize> = leaf.live().map(|(i, _)| i).collect();
+                    let loader = Loader::new(Arc::clone(&leaf), &all, style, xid, cid, tables)?;
+                    leaves.insert(leaf.oid, loader);
+                }
+                Some(Box::new(Partitions { router, leaves }))
+            }
+            None => None,
+        };
+        let bound = if def.partition_of.is_some() {
+            super::partition::PartitionCheck::new(&def, &mut |oid| tables.table_by_oid(oid), style)?
+        } else {
+            None
+        };
         Ok(Loader {
+            partitions,
+            bound,
             attrs: def.stored(),
             defaults: defaults(&def, style, tables)?,
             checks: checks(&def, style)?,
@@ -115,7 +151,25 @@ impl<T: Clone> Loader<T> {
             };
             row.push(v);
         }
+        if let Some(parts) = &mut self.partitions {
+            let style = eval.style().clone();
+            let (leaf, mut leaf_row) = parts
+                .router
+                .route(row, &style)
+                .map_err(|e| (e, tag.clone()))?;
+            let oid = leaf.oid;
+            let Some(loader) = parts.leaves.get_mut(&oid) else {
+                return Err((
+                    SqlError::internal("a routed row's partition is unknown"),
+                    tag,
+                ));
+            };
+            return loader.add(&mut leaf_row, tag, engine, eval, who);
+        }
         check_row(&self.def, &mut row, &self.checks, eval).map_err(|e| (e, tag.clone()))?;
+        if let Some(b) = &self.bound {
+            b.check(&row, eval.style()).map_err(|e| (e, tag.clone()))?;
+        }
         self.queue
             .inserted(&self.def, &row)
             .map_err(|e| (e, tag.clone()))?;
@@ -142,6 +196,12 @@ impl<T: Clone> Loader<T> {
         style: &OutputStyle,
         who: &Actor<'_>,
     ) -> Result<(), (SqlError, T)> {
+        if let Some(parts) = &mut self.partitions {
+            for loader in parts.leaves.values_mut() {
+                loader.flush(engine, style, who)?;
+            }
+            return Ok(());
+        }
         if self.pending.is_empty() {
             return Ok(());
         }
@@ -165,5 +225,20 @@ impl<T: Clone> Loader<T> {
         }
         self.pending.clear();
         Ok(())
+    }
+}
+
+impl<T> Loader<T> {
+    /// The foreign key checks of every table the load wrote, with the
+    /// table: this one's, or each leaf's of a partitioned table.
+    pub fn take_queues(&mut self) -> Vec<(Arc<TableDef>, super::RiQueue)> {
+        match &mut self.partitions {
+            Some(parts) => parts
+                .leaves
+                .values_mut()
+                .map(|l| (Arc::clone(&l.def), std::mem::take(&mut l.queue)))
+                .collect(),
+            None => vec![(Arc::clone(&self.def), std::mem::take(&mut self.queue))],
+        }
     }
 }

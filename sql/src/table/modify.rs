@@ -28,11 +28,11 @@ use crate::plan::{OutputColumn, Plan};
 use crate::result::ResultSink;
 use crate::session::Stmt;
 use crate::types::DataType;
-use std::collections::HashMap;
 use crate::value::{OutputStyle, Value};
 use actorgres_storage::lock::LockMode;
 use actorgres_storage::page::TUPLE_HEADER;
 use actorgres_storage::{Actor, Modify};
+use std::collections::HashMap;
 
 /// Opens the table a DML statement writes to (RowExclusiveLock).
 pub(crate) fn target(ctx: &mut Stmt<'_>, name: &ast::ObjectName) -> Result<Arc<TableDef>> {
@@ -198,6 +198,10 @@ pub(crate) struct CatalogTables<'a>(pub crate::catalog::Catalog<'a>);
 impl crate::binder::TableSource for CatalogTables<'_> {
     fn table(&mut self, schema: Option<&str>, name: &str) -> Result<Option<Arc<TableDef>>> {
         Ok(self.0.table(schema, name)?.map(Arc::new))
+    }
+
+    fn table_by_oid(&mut self, oid: u32) -> Result<Option<Arc<TableDef>>> {
+        Ok(self.0.table_by_oid(oid)?.map(Arc::new))
     }
 
     fn user_type(&mut self, parts: &[String]) -> Result<Option<DataType>> {
@@ -706,7 +710,7 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
             row.push(v);
         }
         if let Some(router) = &routing.router {
-            let (leaf, mut leaf_row) = router.route(row.clone(), &style)?;
+            let (leaf, mut leaf_row) = router.route(row.clone(), style)?;
             let target = &routing.leaves[&leaf.oid];
             check_row(&target.def, &mut leaf_row, &target.checks, eval)?;
             let tid = engine.heap_insert_tuple(
@@ -734,7 +738,7 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
         }
         check_row(&def, &mut row, &checks, eval)?;
         if let Some(pc) = &routing.check {
-            pc.check(&row, &style)?;
+            pc.check(&row, style)?;
         }
         if let Some(c) = &conflict {
             match upsert(
@@ -1195,7 +1199,7 @@ fn modify_rows(
                     if let Some(pc) = pcheck {
                         moving = mover.is_some() && !pc.holds(&leaf_new);
                         if !moving {
-                            pc.check(&leaf_new, &style)?;
+                            pc.check(&leaf_new, style)?;
                         }
                     }
                     if moving {
@@ -1210,7 +1214,16 @@ fn modify_rows(
                 Modify::Done(_) if moving => {
                     queue.deleted(def, &to_leaf(&row[..width]));
                     if let Some(routing) = mover {
-                        move_row(engine, routing, &mut new_row, width, xid, cid, &actor, &mut eval)?;
+                        move_row(
+                            engine,
+                            routing,
+                            &mut new_row,
+                            width,
+                            xid,
+                            cid,
+                            &actor,
+                            &mut eval,
+                        )?;
                     }
                     count += 1;
                     if let Some(exprs) = ret {
@@ -1566,8 +1579,11 @@ pub fn run_modify(ctx: &mut Stmt<'_>, bound: BoundModify, sink: &mut dyn ResultS
         let Some(target) = routing.leaves.get(&leaf.oid) else {
             continue;
         };
-        let pcheck =
-            super::partition::PartitionCheck::new(&leaf, &mut |oid| Ok(ctx.catalog().table_by_oid(oid)?.map(Arc::new)), &style)?;
+        let pcheck = super::partition::PartitionCheck::new(
+            &leaf,
+            &mut |oid| Ok(ctx.catalog().table_by_oid(oid)?.map(Arc::new)),
+            &style,
+        )?;
         let change = match &bound.change {
             Change::Update(sets, _) => Change::Update(sets.clone(), target.checks.clone()),
             Change::Delete => Change::Delete,

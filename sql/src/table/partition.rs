@@ -77,7 +77,11 @@ pub fn bound_of(
         'h' => "hash",
         _ => "range",
     };
-    let wrong = || spec_error(format!("invalid bound specification for a {kind} partition"));
+    let wrong = || {
+        spec_error(format!(
+            "invalid bound specification for a {kind} partition"
+        ))
+    };
     match fv {
         ast::ForValues::Default => {
             if key.strategy == 'h' {
@@ -173,8 +177,9 @@ pub fn parse_stored(
     style: &OutputStyle,
 ) -> Result<Bound> {
     let sql = format!("CREATE TABLE x PARTITION OF y {text}");
-    let stmts = sqlparser::parser::Parser::parse_sql(&sqlparser::dialect::PostgreSqlDialect {}, &sql)
-        .map_err(|e| SqlError::internal(format!("stored partition bound {text}: {e}")))?;
+    let stmts =
+        sqlparser::parser::Parser::parse_sql(&sqlparser::dialect::PostgreSqlDialect {}, &sql)
+            .map_err(|e| SqlError::internal(format!("stored partition bound {text}: {e}")))?;
     let Some(ast::Statement::CreateTable(ct)) = stmts.first() else {
         return Err(SqlError::internal("stored partition bound"));
     };
@@ -303,14 +308,9 @@ pub fn overlaps(a: &Bound, b: &Bound) -> bool {
         }
         (Bound::Hash(m1, r1), Bound::Hash(m2, r2)) => {
             // Moduli divide one another (checked apart): the larger
-            // remainder class falls inside the smaller one's.
-            let (m, r, other_m, other_r) = if m1 <= m2 {
-                (m1, r1, m2, r2)
-            } else {
-                (m2, r2, m1, r1)
-            };
-            let _ = other_m;
-            other_r % m == *r
+            // modulus's remainder class falls inside the smaller one's.
+            let (small_m, small_r, large_r) = if m1 <= m2 { (m1, r1, r2) } else { (m2, r2, r1) };
+            large_r % small_m == *small_r
         }
         (Bound::Default, Bound::Default) => true,
         _ => false,
@@ -416,7 +416,9 @@ impl Router {
         let mut parts = Vec::new();
         for &oid in &def.partitions {
             let Some(child) = open(oid)? else { continue };
-            let Some(of) = &child.partition_of else { continue };
+            let Some(of) = &child.partition_of else {
+                continue;
+            };
             let bound = parse_stored(&of.bound, &def, &key, style)?;
             let sub = if child.partition_key.is_some() {
                 Some(Box::new(Router::new(Arc::clone(&child), open, style)?))
@@ -460,7 +462,11 @@ impl Router {
 
     /// Routes a row (this table's live layout) to its leaf: the leaf and
     /// the row in the leaf's layout; 23514 when no partition holds it.
-    pub fn route(&self, row: Vec<Value>, style: &OutputStyle) -> Result<(&Arc<TableDef>, Vec<Value>)> {
+    pub fn route(
+        &self,
+        row: Vec<Value>,
+        style: &OutputStyle,
+    ) -> Result<(&Arc<TableDef>, Vec<Value>)> {
         let Some(i) = self.find(&row) else {
             return Err(self.no_partition(&row, style));
         };
@@ -491,7 +497,10 @@ impl Router {
             .collect();
         SqlError::new(
             SqlState::CHECK_VIOLATION,
-            format!("no partition of relation \"{}\" found for row", self.def.name),
+            format!(
+                "no partition of relation \"{}\" found for row",
+                self.def.name
+            ),
         )
         .with_detail(format!(
             "Partition key of the failing row contains ({}) = ({}).",
@@ -509,7 +518,12 @@ impl Router {
                 None => out.push((Arc::clone(&p.def), p.map.clone())),
                 Some(sub) => {
                     for (leaf, m) in sub.leaves() {
-                        out.push((leaf, m.iter().map(|&i| p.map.get(i).copied().unwrap_or(usize::MAX)).collect()));
+                        out.push((
+                            leaf,
+                            m.iter()
+                                .map(|&i| p.map.get(i).copied().unwrap_or(usize::MAX))
+                                .collect(),
+                        ));
                     }
                 }
             }
@@ -578,7 +592,9 @@ impl PartitionCheck {
         let mut levels = Vec::new();
         let mut current = Arc::clone(def);
         while let Some(of) = current.partition_of.clone() {
-            let Some(parent) = open(of.parent)? else { break };
+            let Some(parent) = open(of.parent)? else {
+                break;
+            };
             let router = Router::new(Arc::clone(&parent), open, style)?;
             let Some(i) = router.parts.iter().position(|p| p.def.oid == current.oid) else {
                 break;

@@ -600,13 +600,19 @@ pub(super) fn pg_partitioned_table(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>>
     let all = relations(ctx)?;
     let mut out = Vec::new();
     for t in &all {
-        let Some(key) = &t.partition_key else { continue };
+        let Some(key) = &t.partition_key else {
+            continue;
+        };
         let default = t
             .partitions
             .iter()
             .find(|p| {
-                all.iter()
-                    .any(|c| c.oid == **p && c.partition_of.as_ref().is_some_and(|o| o.bound == "DEFAULT"))
+                all.iter().any(|c| {
+                    c.oid == **p
+                        && c.partition_of
+                            .as_ref()
+                            .is_some_and(|o| o.bound == "DEFAULT")
+                })
             })
             .copied()
             .unwrap_or(0);
@@ -624,7 +630,12 @@ pub(super) fn pg_partitioned_table(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>>
                 .oid("partdefid", default)
                 .set(
                     "partattrs",
-                    vector(key.columns.iter().map(|&c| Value::Int2(c as i16 + 1)).collect()),
+                    vector(
+                        key.columns
+                            .iter()
+                            .map(|&c| Value::Int2(c as i16 + 1))
+                            .collect(),
+                    ),
                 )
                 .set(
                     "partclass",

@@ -212,6 +212,9 @@ pub enum Plan {
     Append {
         /// The inputs, in order.
         inputs: Vec<Plan>,
+        /// When the inputs are the partitions of a partitioned table:
+        /// their bounds, to skip those a condition rules out.
+        parts: Option<std::sync::Arc<PartitionPruning>>,
     },
     /// INTERSECT / EXCEPT.
     SetOp {
@@ -224,6 +227,23 @@ pub enum Plan {
         /// ALL (keep duplicates).
         all: bool,
     },
+}
+
+/// What partition pruning knows of an Append over a partitioned table's
+/// partitions.
+#[derive(Debug, Clone)]
+pub struct PartitionPruning {
+    /// 'r', 'l' or 'h'.
+    pub strategy: char,
+    /// Positions of the key columns in the Append's rows.
+    pub key: Vec<usize>,
+    /// Each input's bound.
+    pub bounds: Vec<crate::table::partition::Bound>,
+    /// The key columns' types.
+    pub types: Vec<(DataType, i32)>,
+    /// The name the query gives the table (EXPLAIN names each partition's
+    /// scan after it).
+    pub alias: String,
 }
 
 /// A window function call.
@@ -614,7 +634,7 @@ impl Plan {
             } => left.width()? + right_width,
             Plan::Aggregate { group, aggs, .. } => group.len() + aggs.len(),
             Plan::Window { input, calls } => input.width()? + calls.len(),
-            Plan::Append { inputs } => inputs.first()?.width()?,
+            Plan::Append { inputs, .. } => inputs.first()?.width()?,
             Plan::SetOp { left, .. } => left.width()?,
             Plan::RecursiveUnion { base, .. } => base.width()?,
             Plan::WorkTable(_) | Plan::FunctionScan { .. } => return None,
@@ -709,7 +729,7 @@ impl Plan {
                 step: right,
                 ..
             } => left.lock_strength().or_else(|| right.lock_strength()),
-            Plan::Append { inputs } => inputs.iter().find_map(Plan::lock_strength),
+            Plan::Append { inputs, .. } => inputs.iter().find_map(Plan::lock_strength),
             Plan::Filter { input, .. }
             | Plan::Project { input, .. }
             | Plan::Permute { input, .. }
@@ -737,7 +757,7 @@ impl Plan {
             | Plan::Lateral { left, right, .. }
             | Plan::SetOp { left, right, .. } => vec![&mut **left, &mut **right],
             Plan::RecursiveUnion { base, step, .. } => vec![&mut **base, &mut **step],
-            Plan::Append { inputs } => inputs.iter_mut().collect(),
+            Plan::Append { inputs, .. } => inputs.iter_mut().collect(),
             Plan::Filter { input, .. }
             | Plan::Project { input, .. }
             | Plan::Permute { input, .. }

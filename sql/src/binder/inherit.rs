@@ -8,7 +8,7 @@ use super::{Binder, Scope, ScopeColumn, SYSTEM_TABLEOID};
 use crate::catalog::TableDef;
 use crate::error::{Result, SqlError};
 use crate::expr::{Expr, ExprKind};
-use crate::plan::Plan;
+use crate::plan::{PartitionPruning, Plan};
 use crate::table::partition::Router;
 use crate::types::DataType;
 use crate::value::Value;
@@ -33,6 +33,22 @@ impl Binder<'_> {
         let router = Router::new(Arc::clone(def), &mut |oid| tables.table_by_oid(oid), &style)?;
         let columns: Vec<(DataType, i32)> = def.live().map(|(_, c)| (c.ty, c.typmod)).collect();
         let mut inputs = Vec::new();
+        // Pruning knows the bounds of one level of partitions.
+        let flat = router.parts.iter().all(|p| p.sub.is_none());
+        let parts = match (&def.partition_key, flat) {
+            (Some(key), true) => Some(Arc::new(PartitionPruning {
+                strategy: key.strategy,
+                key: key
+                    .columns
+                    .iter()
+                    .map(|c| def.live().position(|(i, _)| i == *c).unwrap_or(usize::MAX))
+                    .collect(),
+                bounds: router.parts.iter().map(|p| p.bound.clone()).collect(),
+                types: crate::table::partition::key_types(def, key),
+                alias: name.to_owned(),
+            })),
+            _ => None,
+        };
         for (leaf, map) in router.leaves() {
             let mut exprs: Vec<Expr> = columns
                 .iter()
@@ -83,8 +99,7 @@ impl Binder<'_> {
                     predicate: Expr::constant(Value::Bool(false), DataType::Bool),
                 }
             }
-            1 => inputs.pop().unwrap_or(Plan::OneRow),
-            _ => Plan::Append { inputs },
+            _ => Plan::Append { inputs, parts },
         })
     }
 }

@@ -1715,22 +1715,46 @@ fn lateral_subquery(tf: &TableFactor) -> Option<(&ast::Query, &ast::TableAlias)>
 /// UNION ALL onto UNION ALL, and UNION onto UNION or UNION ALL.
 fn union(left: Plan, right: Plan, all: bool) -> Plan {
     match (left, all) {
-        (Plan::Append { mut inputs }, true) => {
+        (
+            Plan::Append {
+                mut inputs,
+                parts: None,
+            },
+            true,
+        ) => {
             inputs.push(right);
-            Plan::Append { inputs }
+            Plan::Append {
+                inputs,
+                parts: None,
+            }
         }
-        (Plan::Append { mut inputs }, false) => {
+        (
+            Plan::Append {
+                mut inputs,
+                parts: None,
+            },
+            false,
+        ) => {
             inputs.push(right);
             Plan::Distinct {
-                input: Box::new(Plan::Append { inputs }),
+                input: Box::new(Plan::Append {
+                    inputs,
+                    parts: None,
+                }),
                 on: None,
             }
         }
         (Plan::Distinct { input, on: None }, false) => match *input {
-            Plan::Append { mut inputs } => {
+            Plan::Append {
+                mut inputs,
+                parts: None,
+            } => {
                 inputs.push(right);
                 Plan::Distinct {
-                    input: Box::new(Plan::Append { inputs }),
+                    input: Box::new(Plan::Append {
+                        inputs,
+                        parts: None,
+                    }),
                     on: None,
                 }
             }
@@ -1743,6 +1767,7 @@ fn union(left: Plan, right: Plan, all: bool) -> Plan {
                         },
                         right,
                     ],
+                    parts: None,
                 }),
                 on: None,
             },
@@ -1750,6 +1775,7 @@ fn union(left: Plan, right: Plan, all: bool) -> Plan {
         (left, all) => {
             let append = Plan::Append {
                 inputs: vec![left, right],
+                parts: None,
             };
             if all {
                 append

@@ -324,6 +324,16 @@ fn details(plan: &Plan, filters: &[(&Expr, &Plan)], ctx: &Ctx<'_>) -> Vec<String
                     out.push(format!("Filter: {f}"));
                 }
             }
+            // Over no input: PostgreSQL's One-Time Filter of a Result.
+            one @ Plan::OneRow => out.push(format!(
+                "One-Time Filter: {}",
+                ctx.scan_expr(predicate, one)
+            )),
+            one @ Plan::Project { input: below, .. } if matches!(**below, Plan::OneRow) => out
+                .push(format!(
+                    "One-Time Filter: {}",
+                    ctx.scan_expr(predicate, one)
+                )),
             scan => out.push(format!("Filter: {}", ctx.scan_expr(predicate, scan))),
         },
         Plan::Join {
@@ -408,7 +418,7 @@ fn resolve_filters(plan: &Plan) -> (&Plan, Vec<(&Expr, &Plan)>, Vec<&Expr>) {
                 if !matches!(
                     **input,
                     Plan::OneRow | Plan::SeqScan { .. } | Plan::IndexScan { .. }
-                ) =>
+                ) && !matches!(&**input, Plan::Project { input: below, .. } if matches!(**below, Plan::OneRow)) =>
             {
                 filters.push((predicate, &**input));
                 p = input;
@@ -573,7 +583,7 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
             .into(),
             vec![p(input)],
         ),
-        Plan::Append { inputs } => ("Append".into(), inputs.iter().map(p).collect()),
+        Plan::Append { inputs, .. } => ("Append".into(), inputs.iter().map(p).collect()),
         Plan::SetOp {
             left,
             right,

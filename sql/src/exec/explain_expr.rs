@@ -364,12 +364,40 @@ pub fn names(plan: &Plan, prefix: bool, outer: &[Vec<String>]) -> Vec<String> {
             .map(|i| qualify("\"*VALUES*\"", &format!("column{i}")))
             .collect(),
         Plan::FunctionScan { func, .. } => vec![qualify(func.name(), func.name())],
-        Plan::Append { inputs } => inputs
-            .first()
-            .map(|p| names(p, prefix, outer))
-            .unwrap_or_default(),
+        Plan::Append { inputs, parts } => {
+            let first = inputs
+                .first()
+                .map(|p| names(p, prefix, outer))
+                .unwrap_or_default();
+            // A partitioned table's columns carry its own name.
+            match (parts, inputs.first().and_then(scan_alias)) {
+                (Some(info), Some(leaf)) => {
+                    let from = format!("{leaf}.");
+                    let to = format!("{}.", info.alias);
+                    first
+                        .into_iter()
+                        .map(|n| match n.strip_prefix(&from) {
+                            Some(rest) => format!("{to}{rest}"),
+                            None => n,
+                        })
+                        .collect()
+                }
+                _ => first,
+            }
+        }
         Plan::SetOp { left, .. } => names(left, prefix, outer),
         Plan::RecursiveUnion { base, .. } => names(base, prefix, outer),
         Plan::OneRow | Plan::WorkTable(_) => Vec::new(),
+    }
+}
+
+/// The alias of the scan under a partition's Projects and Filters.
+fn scan_alias(plan: &Plan) -> Option<String> {
+    match plan {
+        Plan::SeqScan { alias, .. } | Plan::IndexScan { alias, .. } => {
+            alias.as_deref().map(str::to_owned)
+        }
+        Plan::Project { input, .. } | Plan::Filter { input, .. } => scan_alias(input),
+        _ => None,
     }
 }

@@ -288,7 +288,7 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             items,
             current: None,
         }),
-        Plan::Append { inputs } => Box::new(Append {
+        Plan::Append { inputs, .. } => Box::new(Append {
             inputs: inputs.iter().map(build).collect(),
             current: 0,
         }),

@@ -117,11 +117,12 @@ impl Plan {
                 input: Box::new(input.fold_constants(ctx)?),
                 marks,
             },
-            Plan::Append { inputs } => Plan::Append {
+            Plan::Append { inputs, parts } => Plan::Append {
                 inputs: inputs
                     .into_iter()
                     .map(|p| p.fold_constants(ctx))
                     .collect::<Result<_>>()?,
+                parts,
             },
             Plan::SetOp {
                 left,

@@ -20,6 +20,7 @@ mod joinorder;
 mod methods;
 mod nestloop;
 mod parallel;
+mod partprune;
 mod place;
 mod prune;
 

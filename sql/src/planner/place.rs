@@ -131,6 +131,59 @@ impl Placer<'_> {
                 };
                 self.unnest(join, stay)?
             }
+            Plan::Append {
+                inputs,
+                parts: Some(info),
+            } if info.bounds.len() == inputs.len() => {
+                // A partitioned table: the partitions the conditions
+                // leave, each filtered by them.
+                let keep = super::partprune::survivors(&conds, &info);
+                let mut first = None;
+                let mut kept = Vec::new();
+                for (p, k) in inputs.into_iter().zip(keep) {
+                    if k {
+                        kept.push(self.push(p, conds.clone())?);
+                    } else if first.is_none() {
+                        first = Some(p);
+                    }
+                }
+                let many = kept.len() > 1;
+                for (i, p) in kept.iter_mut().enumerate() {
+                    let alias = if many {
+                        format!("{}_{}", info.alias, i + 1)
+                    } else {
+                        info.alias.clone()
+                    };
+                    super::partprune::name_scan(p, &alias);
+                }
+                match (kept.len(), first) {
+                    // No partition left: no rows (PostgreSQL's Result
+                    // with a false One-Time Filter).
+                    (0, Some(p)) => Plan::Filter {
+                        input: Box::new(match p {
+                            Plan::Project { exprs, .. } => Plan::Project {
+                                input: Box::new(Plan::OneRow),
+                                exprs: exprs
+                                    .iter()
+                                    .map(|e| Expr::constant(crate::value::Value::Null, e.ty))
+                                    .collect(),
+                            },
+                            other => other,
+                        }),
+                        predicate: Expr::constant(crate::value::Value::Bool(false), DataType::Bool),
+                    },
+                    (1, _) => kept.pop().unwrap_or(Plan::OneRow),
+                    // Pruned once: the bounds no longer match the inputs
+                    // (the alias stays, for EXPLAIN).
+                    _ => Plan::Append {
+                        inputs: kept,
+                        parts: Some(std::sync::Arc::new(crate::plan::PartitionPruning {
+                            bounds: Vec::new(),
+                            ..(*info).clone()
+                        })),
+                    },
+                }
+            }
             mut other => {
                 for child in other.children_mut() {
                     let c = std::mem::replace(child, Plan::OneRow);

@@ -111,7 +111,7 @@ impl Plan {
                 left.prune_columns(ALL);
                 right.prune_columns(ALL);
             }
-            Plan::Append { inputs } => {
+            Plan::Append { inputs, .. } => {
                 for input in inputs {
                     input.prune_columns(ALL);
                 }

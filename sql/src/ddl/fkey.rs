@@ -43,6 +43,12 @@ pub(super) fn add_foreign_key(
     check_rows: bool,
 ) -> Result<()> {
     let undefined = |c: &str| {
+        if matches!(c, "tableoid" | "ctid" | "xmin" | "cmin" | "xmax" | "cmax") {
+            return SqlError::new(
+                SqlState::INVALID_FOREIGN_KEY,
+                "system columns cannot be used in foreign keys",
+            );
+        }
         SqlError::new(
             SqlState::UNDEFINED_COLUMN,
             format!("column \"{c}\" referenced in foreign key constraint does not exist"),
@@ -142,9 +148,12 @@ pub(super) fn add_foreign_key(
         .zip(&ref_columns)
         .zip(types.iter().zip(&ref_types))
     {
+        // PostgreSQL's rule: an equality operator of the referenced
+        // column's operator family takes the referencing type, or that
+        // type coerces implicitly to the referenced one.
         if ta != tb
+            && !same_btree_family(*ta, *tb)
             && !can_coerce(*ta, *tb, CoercionContext::Implicit)
-            && !can_coerce(*tb, *ta, CoercionContext::Implicit)
         {
             return Err(SqlError::new(
                 SqlState::DATATYPE_MISMATCH,
@@ -322,4 +331,18 @@ pub fn alter_constraint(
         .update(&crate::catalog::system::PG_CONSTRAINT, tid, &row, &who)?;
     ctx.catalog_changed();
     Ok(())
+}
+
+/// Whether two types share a B-tree operator family with cross-type
+/// equality (integer_ops, float_ops, datetime_ops, text_ops).
+fn same_btree_family(a: crate::types::DataType, b: crate::types::DataType) -> bool {
+    use crate::types::DataType::*;
+    let family = |t| match t {
+        Int2 | Int4 | Int8 => 1,
+        Float4 | Float8 => 2,
+        Date | Timestamp | TimestampTz => 3,
+        Text | Varchar | Name => 4,
+        _ => 0,
+    };
+    family(a) != 0 && family(a) == family(b)
 }

@@ -25,14 +25,15 @@ impl Binder<'_> {
         let mut probe = Scope::default();
         if self.lock_scan(def, name, &mut probe) {
             return Err(SqlError::unsupported(
-                "SELECT FOR UPDATE/SHARE on a partitioned table",
+                "SELECT FOR UPDATE/SHARE on a partitioned or inherited table",
             ));
+        }
+        if def.partition_key.is_none() {
+            return self.inheritance_scan(def, name, scope);
         }
         let style = self.style.clone();
         let tables = &mut *self.tables;
         let router = Router::new(Arc::clone(def), &mut |oid| tables.table_by_oid(oid), &style)?;
-        let columns: Vec<(DataType, i32)> = def.live().map(|(_, c)| (c.ty, c.typmod)).collect();
-        let mut inputs = Vec::new();
         // Pruning knows the bounds of one level of partitions.
         let flat = router.parts.iter().all(|p| p.sub.is_none());
         let parts = match (&def.partition_key, flat) {
@@ -49,7 +50,60 @@ impl Binder<'_> {
             })),
             _ => None,
         };
-        for (leaf, map) in router.leaves() {
+        let leaves = router.leaves();
+        Ok(append_scans(def, name, scope, leaves, parts))
+    }
+
+    /// The plan reading table `def` and every table inheriting from it:
+    /// its own rows first, then each descendant's (PostgreSQL's order).
+    fn inheritance_scan(
+        &mut self,
+        def: &Arc<TableDef>,
+        name: &str,
+        scope: &mut Scope,
+    ) -> Result<Plan> {
+        let mut leaves = vec![(
+            Arc::clone(def),
+            (0..def.live().count()).collect::<Vec<usize>>(),
+        )];
+        // Level by level, as PostgreSQL expands an inheritance tree.
+        let mut todo: std::collections::VecDeque<u32> = def.inheritors.iter().copied().collect();
+        while let Some(oid) = todo.pop_front() {
+            if leaves.iter().any(|(t, _)| t.oid == oid) || leaves.len() > 10_000 {
+                continue;
+            }
+            let Some(child) = self.tables.table_by_oid(oid)? else {
+                continue;
+            };
+            todo.extend(child.inheritors.iter());
+            let map = crate::table::partition::column_map(def, &child);
+            leaves.push((child, map));
+        }
+        let parts = Some(Arc::new(PartitionPruning {
+            strategy: 'i',
+            key: Vec::new(),
+            bounds: vec![crate::table::partition::Bound::Default; leaves.len()],
+            types: Vec::new(),
+            alias: name.to_owned(),
+        }));
+        Ok(append_scans(def, name, scope, leaves, parts))
+    }
+}
+
+/// An Append of the scans of `leaves` (each with the map from its live
+/// columns to `def`'s), their rows in `def`'s layout with tableoid last;
+/// `scope` gains tableoid.
+fn append_scans(
+    def: &Arc<TableDef>,
+    name: &str,
+    scope: &mut Scope,
+    leaves: Vec<(Arc<TableDef>, Vec<usize>)>,
+    parts: Option<Arc<PartitionPruning>>,
+) -> Plan {
+    {
+        let columns: Vec<(DataType, i32)> = def.live().map(|(_, c)| (c.ty, c.typmod)).collect();
+        let mut inputs = Vec::new();
+        for (leaf, map) in leaves {
             let mut exprs: Vec<Expr> = columns
                 .iter()
                 .enumerate()
@@ -84,7 +138,7 @@ impl Binder<'_> {
             hidden: true,
             scalar: false,
         });
-        Ok(match inputs.len() {
+        match inputs.len() {
             0 => {
                 let nulls = columns
                     .iter()
@@ -100,6 +154,6 @@ impl Binder<'_> {
                 }
             }
             _ => Plan::Append { inputs, parts },
-        })
+        }
     }
 }

@@ -1199,7 +1199,7 @@ impl Binder<'_> {
                     }
                     let mut scope = table_scope(&def, alias_name.as_deref());
                     let name = alias_name.clone().unwrap_or_else(|| def.name.clone());
-                    if def.partition_key.is_some() && !only {
+                    if (def.partition_key.is_some() || !def.inheritors.is_empty()) && !only {
                         let plan = self.partitioned_scan(&def, &name, &mut scope)?;
                         if let Some(a) = alias {
                             rename_columns(&mut scope, &a.columns)?;

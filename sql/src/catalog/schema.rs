@@ -104,6 +104,10 @@ pub struct TableDef {
     pub partition_of: Option<PartitionOf>,
     /// The partitions of a partitioned table, by OID.
     pub partitions: Vec<u32>,
+    /// The tables it inherits from (INHERITS), in order.
+    pub parents: Vec<u32>,
+    /// The tables that inherit from it, by OID.
+    pub inheritors: Vec<u32>,
 }
 
 /// How a partitioned table divides its rows (pg_partitioned_table).

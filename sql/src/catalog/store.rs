@@ -838,21 +838,30 @@ impl<'a> Catalog<'a> {
                     .filter_map(|n| n.parse::<usize>().ok()?.checked_sub(1))
                     .collect(),
             });
+        // pg_inherits rows with a bound are partitions; without one,
+        // INHERITS.
         let partition_of = rows
             .inherits
             .iter()
-            .find(|(_, r)| oid(&r[0]) == rel_oid)
+            .find(|(_, r)| oid(&r[0]) == rel_oid && !r[3].is_null())
             .map(|(_, r)| super::schema::PartitionOf {
                 parent: oid(&r[1]),
                 bound: text(&r[3]),
             });
-        let mut partitions: Vec<(u32, String)> = rows
+        let mut partitions: Vec<(u32, bool)> = rows
             .inherits
             .iter()
             .filter(|(_, r)| oid(&r[1]) == rel_oid)
-            .map(|(_, r)| (oid(&r[0]), text(&r[3])))
+            .map(|(_, r)| (oid(&r[0]), r[3].is_null()))
             .collect();
         partitions.sort_by_key(|(o, _)| *o);
+        let mut parents: Vec<(i64, u32)> = rows
+            .inherits
+            .iter()
+            .filter(|(_, r)| oid(&r[0]) == rel_oid && r[3].is_null())
+            .map(|(_, r)| (int(&r[2]), oid(&r[1])))
+            .collect();
+        parents.sort_unstable();
         let namespace = oid(&class[2]);
         let system = namespace == system::PG_CATALOG_NS;
         let shared = system && rel_oid == system::PG_DATABASE.oid;
@@ -876,7 +885,17 @@ impl<'a> Catalog<'a> {
             referenced_by,
             partition_key,
             partition_of,
-            partitions: partitions.into_iter().map(|(o, _)| o).collect(),
+            partitions: partitions
+                .iter()
+                .filter(|(_, inherits)| !inherits)
+                .map(|(o, _)| *o)
+                .collect(),
+            inheritors: partitions
+                .iter()
+                .filter(|(_, inherits)| *inherits)
+                .map(|(o, _)| *o)
+                .collect(),
+            parents: parents.into_iter().map(|(_, o)| o).collect(),
         })
     }
 

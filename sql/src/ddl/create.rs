@@ -498,8 +498,10 @@ pub fn create_table(
     ct: &ast::CreateTable,
     sink: &mut dyn ResultSink,
 ) -> Result<()> {
-    if ct.like.is_some() || ct.inherits.is_some() {
-        return Err(SqlError::unsupported("LIKE and inherited tables"));
+    if ct.like.is_some() {
+        return Err(SqlError::unsupported(
+            "CREATE TABLE ... LIKE without parentheses",
+        ));
     }
     if ct.on_commit.is_some() && !ct.temporary {
         return Err(SqlError::new(
@@ -524,6 +526,10 @@ pub fn create_table(
     let parent = match &ct.partition_of {
         Some(p) => Some(super::partition::parent_of(ctx, p, ct.temporary)?),
         None => None,
+    };
+    let parents = match &ct.inherits {
+        Some(names) => super::inherit::open_parents(ctx, names, ct.temporary)?,
+        None => Vec::new(),
     };
     let mut columns: Vec<ColumnDef> = Vec::new();
     let mut col_checks: Vec<(String, Option<String>, ast::Expr)> = Vec::new();
@@ -581,6 +587,13 @@ pub fn create_table(
         }
         columns.push(nc.def);
     }
+    if !parents.is_empty() {
+        let (merged, positions) = super::inherit::merge_columns(ctx, &parents, columns)?;
+        columns = merged;
+        for entry in &mut owned {
+            entry.0 = positions.get(entry.0).copied().unwrap_or(entry.0);
+        }
+    }
     if columns.len() > 1600 {
         return Err(SqlError::new(
             SqlState::TOO_MANY_COLUMNS,
@@ -605,6 +618,7 @@ pub fn create_table(
         .as_deref()
         .map(super::partition::inherited_checks)
         .unwrap_or_default();
+    checks.extend(super::inherit::inherited_checks(&parents));
     let mut pending: Vec<(Vec<String>, Option<String>, ast::Expr)> = col_checks
         .into_iter()
         .map(|(col, n, e)| (vec![col], n, e))
@@ -647,6 +661,7 @@ pub fn create_table(
     validate_generated(ctx, &def)?;
     store_table(ctx, xid, &def)?;
     super::partition::store_key(ctx, xid, &def)?;
+    super::inherit::store_parents(ctx, xid, def.oid, &parents)?;
     record_on_commit(ctx, ct, def.oid);
     if let (Some(parent), Some(fv)) = (&parent, &ct.for_values) {
         super::partition::attach(ctx, xid, parent, &def, fv)?;
@@ -727,6 +742,8 @@ fn new_relation(
         partition_key: None,
         partition_of: None,
         partitions: Vec::new(),
+        parents: Vec::new(),
+        inheritors: Vec::new(),
     })
 }
 

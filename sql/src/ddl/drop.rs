@@ -187,9 +187,53 @@ fn drop_relations(
         }
         let xid = ctx.write_xid(verb)?;
         drop_dependent_keys(ctx, xid, &def, &dropped, cascade)?;
+        drop_inheritors(ctx, xid, &def, &dropped, cascade)?;
         remove_table(ctx, xid, &def)?;
     }
     Ok(verb)
+}
+
+/// Tables inheriting from `def` (not themselves dropped by the
+/// statement): 2BP01 listing them, or with CASCADE dropped (with
+/// PostgreSQL's notice).
+fn drop_inheritors(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &TableDef,
+    dropped: &[String],
+    cascade: bool,
+) -> Result<()> {
+    let children: Vec<(TableDef, String)> = super::inherit::descendants(ctx, def, false)?
+        .into_iter()
+        .filter(|(c, _)| !dropped.contains(&c.name))
+        .collect();
+    if children.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = children
+        .iter()
+        .map(|(c, _)| format!("table {}", c.name))
+        .collect();
+    if !cascade {
+        let detail: Vec<String> = children
+            .iter()
+            .map(|(c, parent)| format!("table {} depends on table {parent}", c.name))
+            .collect();
+        return Err(SqlError::new(
+            SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
+            format!(
+                "cannot drop table {} because other objects depend on it",
+                def.name
+            ),
+        )
+        .with_detail(detail.join("\n"))
+        .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
+    }
+    ctx.notices.push(cascade_notice(&lines));
+    for (c, _) in children {
+        remove_table(ctx, xid, &c)?;
+    }
+    Ok(())
 }
 
 /// Foreign keys of other tables referencing `def`: 2BP01 listing them,

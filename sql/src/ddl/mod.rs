@@ -11,6 +11,7 @@ mod drop;
 mod fkey;
 mod index;
 mod index_build;
+pub(crate) mod inherit;
 mod like;
 mod maintenance;
 pub(crate) mod partition;

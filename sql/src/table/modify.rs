@@ -1057,14 +1057,24 @@ fn upsert(
 }
 
 /// The first table of an UPDATE/DELETE and its alias./// The first table of an UPDATE/DELETE and its alias.
-fn single_table(t: &ast::TableWithJoins, what: &str) -> Result<(ast::ObjectName, Option<String>)> {
+fn single_table(
+    t: &ast::TableWithJoins,
+    what: &str,
+) -> Result<(ast::ObjectName, Option<String>, bool)> {
     if !t.joins.is_empty() {
         return Err(SqlError::unsupported(format!("joins in {what}")));
     }
     match &t.relation {
-        ast::TableFactor::Table { name, alias, .. } => {
-            Ok((name.clone(), alias.as_ref().map(|a| ident(&a.name))))
-        }
+        ast::TableFactor::Table {
+            name,
+            alias,
+            inheritance,
+            ..
+        } => Ok((
+            name.clone(),
+            alias.as_ref().map(|a| ident(&a.name)),
+            matches!(inheritance, Some(ast::TableInheritance::Only { .. })),
+        )),
         other => Err(SqlError::unsupported(format!("{what} of {other}"))),
     }
 }
@@ -1142,6 +1152,9 @@ fn modify_rows(
     let width = def.live().count();
     let (map, pcheck, mover) = part;
     let cid = ctx.txn.cid;
+    // A child table's own columns are not in the scan: its stored row
+    // gives them.
+    let partial = map.is_some_and(|m| m.contains(&usize::MAX));
     // A row of the scan's layout in the partition's, and back.
     let to_leaf = |row: &[Value]| -> Vec<Value> {
         match map {
@@ -1170,10 +1183,38 @@ fn modify_rows(
     let mut count = 0u64;
     let mut queue = super::RiQueue::default();
     let mut scratch = Vec::new();
+    let stored_row = |tid: actorgres_storage::page::Tid,
+                      scratch: &mut Vec<Value>|
+     -> Result<Option<Vec<Value>>> {
+        if !partial {
+            return Ok(None);
+        }
+        let Some(t) = engine.heap_fetch(def.rel, tid)? else {
+            return Ok(None);
+        };
+        row::decode(&attrs, &t.data, scratch)?;
+        Ok(Some(def.live().map(|(i, _)| scratch[i].clone()).collect()))
+    };
+    // The partition's (or child's) row of a scan row, its own columns
+    // from `old` where the scan lacks them.
+    let to_leaf_full = |row: &[Value], old: &Option<Vec<Value>>| -> Vec<Value> {
+        match (map, old) {
+            (Some(m), Some(old)) => m
+                .iter()
+                .enumerate()
+                .map(|(j, &p)| match row.get(p) {
+                    Some(v) if p != usize::MAX => v.clone(),
+                    _ => old.get(j).cloned().unwrap_or(Value::Null),
+                })
+                .collect(),
+            _ => to_leaf(row),
+        }
+    };
     while let Some(mut row) = node.next(&mut eval)? {
         let tid_v = row.get(width).cloned().unwrap_or(Value::Null);
         let mut tid = tid_of(&tid_v).ok_or_else(|| SqlError::internal("scan without tid"))?;
         loop {
+            let old_full = stored_row(tid, &mut scratch)?;
             // An UPDATE through a partitioned table whose new row leaves
             // its partition moves it: deleted here, inserted where the
             // partitioned table routes it.
@@ -1187,15 +1228,16 @@ fn modify_rows(
                             *slot = e.eval(&row, &mut eval)?;
                         }
                     }
-                    if let Some(m) = map {
-                        let mut leaf_row = to_leaf(&new_row[..width]);
+                    let leaf_new = if let Some(m) = map {
+                        let mut leaf_row = to_leaf_full(&new_row[..width], &old_full);
                         check_row(def, &mut leaf_row, checks, &mut eval)?;
                         let back = super::partition::unmap_row(m, &leaf_row, width);
                         new_row[..width].clone_from_slice(&back);
+                        leaf_row
                     } else {
                         check_row(def, &mut new_row[..width], checks, &mut eval)?;
-                    }
-                    let leaf_new = to_leaf(&new_row[..width]);
+                        new_row[..width].to_vec()
+                    };
                     if let Some(pc) = pcheck {
                         moving = mover.is_some() && !pc.holds(&leaf_new);
                         if !moving {
@@ -1212,7 +1254,7 @@ fn modify_rows(
             };
             match result {
                 Modify::Done(_) if moving => {
-                    queue.deleted(def, &to_leaf(&row[..width]));
+                    queue.deleted(def, &to_leaf_full(&row[..width], &old_full));
                     if let Some(routing) = mover {
                         move_row(
                             engine,
@@ -1232,14 +1274,15 @@ fn modify_rows(
                     break;
                 }
                 Modify::Done(new_tid) => {
+                    let old_leaf = to_leaf_full(&row[..width], &old_full);
                     if matches!(change, Change::Update(..)) {
-                        let leaf_new = to_leaf(&new_row[..width]);
+                        let leaf_new = to_leaf_full(&new_row[..width], &old_full);
                         super::index::insert_entries(
                             engine, def, &leaf_new, new_tid, &actor, style,
                         )?;
-                        queue.updated(def, &to_leaf(&row[..width]), &leaf_new)?;
+                        queue.updated(def, &old_leaf, &leaf_new)?;
                     } else {
-                        queue.deleted(def, &to_leaf(&row[..width]));
+                        queue.deleted(def, &old_leaf);
                     }
                     count += 1;
                     if let Some(exprs) = ret {
@@ -1492,6 +1535,8 @@ pub struct BoundModify {
     change: Change,
     /// RETURNING expressions and their columns.
     ret: Option<(Vec<Expr>, Vec<OutputColumn>)>,
+    /// ONLY: not the tables inheriting from it.
+    only: bool,
 }
 
 impl BoundModify {
@@ -1509,7 +1554,7 @@ pub fn update(ctx: &mut Stmt<'_>, upd: &ast::Update, sink: &mut dyn ResultSink) 
 
 /// Binds an UPDATE: its table (locked), FROM, SET, WHERE and RETURNING.
 pub fn bind_update(ctx: &mut Stmt<'_>, upd: &ast::Update) -> Result<BoundModify> {
-    let (name, alias) = single_table(&upd.table, "UPDATE")?;
+    let (name, alias, only) = single_table(&upd.table, "UPDATE")?;
     let def = target(ctx, &name)?;
     let mut scope = table_scope(&def, alias.as_deref());
     let from_items = match &upd.from {
@@ -1538,6 +1583,7 @@ pub fn bind_update(ctx: &mut Stmt<'_>, upd: &ast::Update) -> Result<BoundModify>
         predicate,
         change: Change::Update(sets, checks),
         ret,
+        only,
     })
 }
 
@@ -1548,6 +1594,9 @@ pub fn run_modify(ctx: &mut Stmt<'_>, bound: BoundModify, sink: &mut dyn ResultS
         Change::Delete => "DELETE",
     };
     let routing = super::routing::Routing::new(ctx, &bound.def)?;
+    if !bound.def.inheritors.is_empty() && !bound.only {
+        return modify_inherited(ctx, bound, verb, sink);
+    }
     if routing.router.is_none() {
         let (count, queue) = modify_rows(
             ctx,
@@ -2030,7 +2079,7 @@ pub fn bind_delete(ctx: &mut Stmt<'_>, del: &ast::Delete) -> Result<BoundModify>
     let [t] = tables.as_slice() else {
         return Err(SqlError::unsupported("DELETE from several tables"));
     };
-    let (name, alias) = single_table(t, "DELETE")?;
+    let (name, alias, only) = single_table(t, "DELETE")?;
     let def = target(ctx, &name)?;
     let mut scope = table_scope(&def, alias.as_deref());
     let current = current_of(ctx, &def, del.selection.as_ref())?;
@@ -2048,7 +2097,62 @@ pub fn bind_delete(ctx: &mut Stmt<'_>, del: &ast::Delete) -> Result<BoundModify>
         predicate,
         change: Change::Delete,
         ret,
+        only,
     })
+}
+
+/// UPDATE or DELETE of a table with inheritance children: the table's
+/// own rows, then each descendant's (their columns of the parent's).
+fn modify_inherited(
+    ctx: &mut Stmt<'_>,
+    bound: BoundModify,
+    verb: &str,
+    sink: &mut dyn ResultSink,
+) -> Result<()> {
+    let style = ctx.style.clone();
+    let mut targets: Vec<(Arc<TableDef>, Option<Vec<usize>>, Change)> =
+        vec![(Arc::clone(&bound.def), None, bound.change.clone())];
+    for (child, _) in crate::ddl::inherit::descendants(ctx, &bound.def, true)? {
+        let child = Arc::new(child);
+        ctx.lock(
+            actorgres_storage::lock::LockTag::Relation {
+                db: ctx.db,
+                rel: child.oid,
+            },
+            LockMode::RowExclusive,
+        )?;
+        let map = super::partition::column_map(&bound.def, &child);
+        let change = match &bound.change {
+            Change::Update(sets, _) => Change::Update(sets.clone(), checks(&child, &style)?),
+            Change::Delete => Change::Delete,
+        };
+        targets.push((child, Some(map), change));
+    }
+    let mut total = 0;
+    let mut described = false;
+    for (t, map, change) in targets {
+        let mut quiet = NoDescription {
+            inner: &mut *sink,
+            described,
+        };
+        let (count, queue) = modify_rows(
+            ctx,
+            &t,
+            bound.from.clone(),
+            bound.predicate.clone(),
+            &change,
+            bound.ret.as_ref(),
+            verb,
+            (map.as_deref(), None, None),
+            &mut quiet,
+        )?;
+        described = true;
+        total += count;
+        if !queue.is_empty() {
+            super::fire_foreign_keys(ctx, &t, queue)?;
+        }
+    }
+    sink.command_complete(&format!("{verb} {total}"))
 }
 
 /// A sink that passes everything on but a second RowDescription (the

@@ -378,7 +378,7 @@ pub(super) fn pg_class(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                 .bool("relispartition", true)
                 .text("relpartbound", &of.bound);
         }
-        if !t.partitions.is_empty() {
+        if !t.partitions.is_empty() || !t.inheritors.is_empty() {
             row = row.bool("relhassubclass", true);
         }
         if t.fillfactor != 100 {
@@ -581,12 +581,17 @@ pub(super) fn pg_attrdef(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
 pub(super) fn pg_inherits(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
     let mut out = Vec::new();
     for t in relations(ctx)? {
-        if let Some(of) = &t.partition_of {
+        let parents = t
+            .partition_of
+            .iter()
+            .map(|of| of.parent)
+            .chain(t.parents.iter().copied());
+        for (n, parent) in parents.enumerate() {
             out.push(
                 Row::new(PG_INHERITS)
                     .oid("inhrelid", t.oid)
-                    .oid("inhparent", of.parent)
-                    .int4("inhseqno", 1)
+                    .oid("inhparent", parent)
+                    .int4("inhseqno", n as i64 + 1)
                     .bool("inhdetachpending", false)
                     .done(),
             );

@@ -467,6 +467,26 @@ pub(super) fn attach_table(
             format!("\"{}\" is already a partition", child.name),
         ));
     }
+    // The table attached may not be the parent or one of its ancestors.
+    let mut ancestor = Some(Arc::clone(parent));
+    let mut steps = 0;
+    while let Some(a) = ancestor {
+        if a.oid == child.oid {
+            return Err(SqlError::new(
+                SqlState::DUPLICATE_TABLE,
+                "circular inheritance not allowed",
+            )
+            .with_detail(format!(
+                "\"{}\" is already a child of \"{}\".",
+                parent.name, child.name
+            )));
+        }
+        steps += 1;
+        ancestor = match &a.partition_of {
+            Some(of) if steps < 1000 => ctx.catalog().table_by_oid(of.parent)?.map(Arc::new),
+            _ => None,
+        };
+    }
     check_persistence(parent, child.rel.is_temp(), &parent.name)?;
     for (_, c) in child.live() {
         match parent.live().find(|(_, p)| p.name == c.name) {

@@ -402,6 +402,19 @@ impl Router {
         open: &mut dyn FnMut(u32) -> Result<Option<Arc<TableDef>>>,
         style: &OutputStyle,
     ) -> Result<Router> {
+        Router::below(def, open, style, &mut Vec::new())
+    }
+
+    /// [`Router::new`] under the tables of `path` (a table met again is
+    /// left out: the catalog never holds a cycle, this never loops).
+    fn below(
+        def: Arc<TableDef>,
+        open: &mut dyn FnMut(u32) -> Result<Option<Arc<TableDef>>>,
+        style: &OutputStyle,
+        path: &mut Vec<u32>,
+    ) -> Result<Router> {
+        crate::stack::check()?;
+        path.push(def.oid);
         let key = def
             .partition_key
             .clone()
@@ -415,13 +428,21 @@ impl Router {
         let types = key_types(&def, &key);
         let mut parts = Vec::new();
         for &oid in &def.partitions {
+            if path.contains(&oid) {
+                continue;
+            }
             let Some(child) = open(oid)? else { continue };
             let Some(of) = &child.partition_of else {
                 continue;
             };
             let bound = parse_stored(&of.bound, &def, &key, style)?;
             let sub = if child.partition_key.is_some() {
-                Some(Box::new(Router::new(Arc::clone(&child), open, style)?))
+                Some(Box::new(Router::below(
+                    Arc::clone(&child),
+                    open,
+                    style,
+                    path,
+                )?))
             } else {
                 None
             };
@@ -592,6 +613,9 @@ impl PartitionCheck {
         let mut levels = Vec::new();
         let mut current = Arc::clone(def);
         while let Some(of) = current.partition_of.clone() {
+            if levels.len() > 1000 {
+                break;
+            }
             let Some(parent) = open(of.parent)? else {
                 break;
             };

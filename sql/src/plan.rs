@@ -787,6 +787,10 @@ pub struct RowMarks {
     pub lock: bool,
     /// Each locked table and the input column holding its tuple id.
     pub targets: Vec<(std::sync::Arc<crate::catalog::TableDef>, usize)>,
+    /// For each target read through its partitions or inheritance
+    /// children: those tables, in the order a marked tuple id names them
+    /// (`table::partition::member_tid`); empty for a plain table.
+    pub members: Vec<Vec<std::sync::Arc<crate::catalog::TableDef>>>,
     /// The clause as written, for errors and EXPLAIN ("FOR UPDATE").
     pub strength: &'static str,
     /// NOWAIT / SKIP LOCKED / wait.

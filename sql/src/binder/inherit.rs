@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::{Binder, Scope, ScopeColumn, SYSTEM_TABLEOID};
 use crate::catalog::TableDef;
-use crate::error::{Result, SqlError};
+use crate::error::Result;
 use crate::expr::{Expr, ExprKind};
 use crate::plan::{PartitionPruning, Plan};
 use crate::table::partition::Router;
@@ -22,15 +22,26 @@ impl Binder<'_> {
         name: &str,
         scope: &mut Scope,
     ) -> Result<Plan> {
-        let mut probe = Scope::default();
-        if self.lock_scan(def, name, &mut probe) {
-            return Err(SqlError::unsupported(
-                "SELECT FOR UPDATE/SHARE on a partitioned or inherited table",
-            ));
-        }
-        if def.partition_key.is_none() {
-            return self.inheritance_scan(def, name, scope);
-        }
+        // FOR UPDATE: each member's tuple id, marked with its place.
+        let mut tid_scope = Scope::default();
+        let with_tid = self.lock_scan(def, name, &mut tid_scope);
+        let plan = if def.partition_key.is_none() {
+            self.inheritance_scan(def, name, scope, with_tid)?
+        } else {
+            self.partition_scan_of(def, name, scope, with_tid)?
+        };
+        scope.columns.extend(tid_scope.columns);
+        Ok(plan)
+    }
+
+    /// [`Binder::partitioned_scan`] of a partitioned table.
+    fn partition_scan_of(
+        &mut self,
+        def: &Arc<TableDef>,
+        name: &str,
+        scope: &mut Scope,
+        with_tid: bool,
+    ) -> Result<Plan> {
         let style = self.style.clone();
         let tables = &mut *self.tables;
         let router = Router::new(Arc::clone(def), &mut |oid| tables.table_by_oid(oid), &style)?;
@@ -51,7 +62,11 @@ impl Binder<'_> {
             _ => None,
         };
         let leaves = router.leaves();
-        Ok(append_scans(def, name, scope, leaves, parts))
+        if with_tid {
+            let list = leaves.iter().map(|(t, _)| Arc::clone(t)).collect();
+            self.locking.members.push((name.to_owned(), list));
+        }
+        Ok(append_scans(def, name, scope, leaves, parts, with_tid))
     }
 
     /// The plan reading table `def` and every table inheriting from it:
@@ -61,6 +76,7 @@ impl Binder<'_> {
         def: &Arc<TableDef>,
         name: &str,
         scope: &mut Scope,
+        with_tid: bool,
     ) -> Result<Plan> {
         let mut leaves = vec![(
             Arc::clone(def),
@@ -86,7 +102,11 @@ impl Binder<'_> {
             types: Vec::new(),
             alias: name.to_owned(),
         }));
-        Ok(append_scans(def, name, scope, leaves, parts))
+        if with_tid {
+            let list = leaves.iter().map(|(t, _)| Arc::clone(t)).collect();
+            self.locking.members.push((name.to_owned(), list));
+        }
+        Ok(append_scans(def, name, scope, leaves, parts, with_tid))
     }
 }
 
@@ -99,11 +119,13 @@ fn append_scans(
     scope: &mut Scope,
     leaves: Vec<(Arc<TableDef>, Vec<usize>)>,
     parts: Option<Arc<PartitionPruning>>,
+    with_tid: bool,
 ) -> Plan {
     {
         let columns: Vec<(DataType, i32)> = def.live().map(|(_, c)| (c.ty, c.typmod)).collect();
         let mut inputs = Vec::new();
-        for (leaf, map) in leaves {
+        for (k, (leaf, map)) in leaves.into_iter().enumerate() {
+            let leaf_width = leaf.live().count();
             let mut exprs: Vec<Expr> = columns
                 .iter()
                 .enumerate()
@@ -118,10 +140,13 @@ fn append_scans(
                 })
                 .collect();
             exprs.push(Expr::constant(Value::Oid(leaf.oid), DataType::Oid));
+            if with_tid {
+                exprs.push(crate::table::partition::member_tid(leaf_width, k));
+            }
             inputs.push(Plan::Project {
                 input: Box::new(Plan::SeqScan {
                     table: leaf,
-                    with_tid: false,
+                    with_tid,
                     needed: None,
                     alias: None,
                 }),
@@ -144,6 +169,7 @@ fn append_scans(
                     .iter()
                     .map(|&(ty, _)| Expr::constant(Value::Null, ty))
                     .chain(std::iter::once(Expr::constant(Value::Null, DataType::Oid)))
+                    .chain(with_tid.then(|| Expr::constant(Value::Null, DataType::Int8)))
                     .collect();
                 Plan::Filter {
                     input: Box::new(Plan::Project {

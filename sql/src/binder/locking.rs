@@ -49,6 +49,9 @@ pub(crate) struct Locking {
     locked: Vec<(Arc<TableDef>, String)>,
     /// The row marks the SELECT's select list produced.
     marks: Option<RowMarks>,
+    /// The tables read for a locked table with partitions or inheritance
+    /// children, by the name FROM gives it.
+    pub(super) members: Vec<(String, Vec<Arc<TableDef>>)>,
 }
 
 /// The first locking clause as written ("FOR NO KEY UPDATE"), if any.
@@ -237,13 +240,22 @@ impl Binder<'_> {
             }
         }
         let mut targets = Vec::new();
+        let mut members = Vec::new();
         let locked = std::mem::take(&mut self.locking.locked);
+        let expanded = std::mem::take(&mut self.locking.members);
         let mut tids = scope
             .columns
             .iter()
             .enumerate()
             .filter(|(_, c)| c.name == TID_COLUMN);
-        for (def, _) in locked {
+        for (def, name) in locked {
+            members.push(
+                expanded
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, m)| m.clone())
+                    .unwrap_or_default(),
+            );
             let Some((i, _)) = tids.next() else {
                 return Err(SqlError::internal("a locked table without its tuple id"));
             };
@@ -270,6 +282,7 @@ impl Binder<'_> {
         self.locking.marks = Some(RowMarks {
             lock: spec.lock,
             targets,
+            members,
             strength: spec.strength,
             wait: spec.wait,
             recheck,

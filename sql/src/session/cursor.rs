@@ -395,11 +395,14 @@ fn cursor_state(message: String) -> SqlError {
 
 /// The tuple id of the row of `table` that cursor `name` is on (WHERE
 /// CURRENT OF), with PostgreSQL's errors for a cursor that has none.
+/// The tuple id of the row cursor `name` is on in `table`, with the
+/// place of the member table it is in when `table` was read through its
+/// partitions or inheritance children.
 pub(crate) fn current_row_tid(
     cursors: &Cursors,
     name: &str,
     table: &crate::catalog::TableDef,
-) -> Result<actorgres_storage::page::Tid> {
+) -> Result<(actorgres_storage::page::Tid, usize)> {
     let c = cursors.get(name).ok_or_else(|| no_cursor(name))?;
     if c.hold && !c.in_open_txn {
         return Err(cursor_state(format!(
@@ -433,9 +436,11 @@ pub(crate) fn current_row_tid(
         .contains(&c.pos)
         .then(|| &c.rows[c.pos - 1])
         .ok_or_else(|| cursor_state(format!("cursor \"{name}\" is not positioned on a row")))?;
-    row.get(c.columns.len() + which)
+    let v = row.get(c.columns.len() + which);
+    let tid = v
         .and_then(crate::table::tid_of)
-        .ok_or_else(|| cursor_state(format!("cursor \"{name}\" is not positioned on a row")))
+        .ok_or_else(|| cursor_state(format!("cursor \"{name}\" is not positioned on a row")))?;
+    Ok((tid, v.map_or(0, crate::table::partition::tid_member)))
 }
 
 /// Whether a plan is one table's scan, filtered, projected or limited:
@@ -448,6 +453,11 @@ fn simple_scan(plan: &crate::plan::Plan) -> bool {
         Plan::Project { input, .. } | Plan::Filter { input, .. } | Plan::Limit { input, .. } => {
             simple_scan(input)
         }
+        // A table read with its partitions or inheritance children.
+        Plan::Append {
+            inputs,
+            parts: Some(_),
+        } => inputs.iter().all(simple_scan),
         _ => false,
     }
 }

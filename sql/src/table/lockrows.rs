@@ -91,10 +91,19 @@ impl LockRows<'_> {
             .ok_or_else(|| SqlError::internal("FOR UPDATE without a transaction id"))?;
         let engine = storage.engine;
         let own = storage.own;
-        for (def, col) in &self.marks.targets {
+        for (n, (def, col)) in self.marks.targets.iter().enumerate() {
             // The nullable side of an outer join had no row to lock.
             let Some(mut tid) = row.get(*col).and_then(tid_of) else {
                 continue;
+            };
+            // Read through partitions or children: the member the marked
+            // tuple id names.
+            let def = match self.marks.members.get(n).filter(|m| !m.is_empty()) {
+                Some(m) => {
+                    let k = row.get(*col).map_or(0, super::partition::tid_member);
+                    m.get(k).unwrap_or(def)
+                }
+                None => def,
             };
             loop {
                 let who = Actor {

@@ -1137,6 +1137,7 @@ fn modify_rows(
         Option<&[usize]>,
         Option<&super::partition::PartitionCheck>,
         Option<&super::routing::Routing>,
+        usize,
     ),
     sink: &mut dyn ResultSink,
 ) -> Result<(u64, super::RiQueue)> {
@@ -1150,7 +1151,7 @@ fn modify_rows(
     let isolation = ctx.txn.isolation;
     let attrs = def.stored();
     let width = def.live().count();
-    let (map, pcheck, mover) = part;
+    let (map, pcheck, mover, member) = part;
     let cid = ctx.txn.cid;
     // A child table's own columns are not in the scan: its stored row
     // gives them.
@@ -1162,12 +1163,13 @@ fn modify_rows(
             None => row.to_vec(),
         }
     };
-    let plan = match map {
-        Some(m) => {
-            let scan = partition_scan(def, m, width);
+    let identity: Vec<usize> = (0..width).collect();
+    let plan = match (map, member) {
+        (None, 0) => source_plan(def, from, predicate.as_ref()),
+        (m, k) => {
+            let scan = partition_scan(def, m.unwrap_or(&identity), width, k);
             source_plan_over(scan, width, from, predicate.as_ref())
         }
-        None => source_plan(def, from, predicate.as_ref()),
     };
     let style = ctx.style;
     let (mut eval, own) = ctx.eval_and_txn();
@@ -1399,7 +1401,7 @@ fn source_plan(def: &Arc<TableDef>, from: Option<(Plan, usize)>, predicate: Opti
 
 /// A partition's rows with tuple ids, its columns put in its parent's
 /// order (`map` as [`super::partition::column_map`]).
-fn partition_scan(leaf: &Arc<TableDef>, map: &[usize], width: usize) -> Plan {
+fn partition_scan(leaf: &Arc<TableDef>, map: &[usize], width: usize, member: usize) -> Plan {
     let leaf_cols: Vec<(crate::types::DataType, i32)> =
         leaf.live().map(|(_, c)| (c.ty, c.typmod)).collect();
     let mut exprs: Vec<Expr> = (0..width)
@@ -1413,12 +1415,7 @@ fn partition_scan(leaf: &Arc<TableDef>, map: &[usize], width: usize) -> Plan {
             None => Expr::constant(Value::Null, crate::types::DataType::Text),
         })
         .collect();
-    exprs.push(Expr {
-        kind: crate::expr::ExprKind::Column(leaf_cols.len()),
-        ty: crate::types::DataType::Int8,
-        typmod: -1,
-        pos: None,
-    });
+    exprs.push(super::partition::member_tid(leaf_cols.len(), member));
     Plan::Project {
         input: Box::new(Plan::SeqScan {
             table: Arc::clone(leaf),
@@ -1606,7 +1603,7 @@ pub fn run_modify(ctx: &mut Stmt<'_>, bound: BoundModify, sink: &mut dyn ResultS
             &bound.change,
             bound.ret.as_ref(),
             verb,
-            (None, routing.check.as_ref(), None),
+            (None, routing.check.as_ref(), None, 0),
             sink,
         )?;
         if !queue.is_empty() {
@@ -1624,7 +1621,7 @@ pub fn run_modify(ctx: &mut Stmt<'_>, bound: BoundModify, sink: &mut dyn ResultS
         .as_ref()
         .map(|r| r.leaves())
         .unwrap_or_default();
-    for (leaf, map) in order {
+    for (k, (leaf, map)) in order.into_iter().enumerate() {
         let Some(target) = routing.leaves.get(&leaf.oid) else {
             continue;
         };
@@ -1653,6 +1650,7 @@ pub fn run_modify(ctx: &mut Stmt<'_>, bound: BoundModify, sink: &mut dyn ResultS
                 (!target.identity).then_some(map.as_slice()),
                 pcheck.as_ref(),
                 Some(&routing),
+                k,
             ),
             &mut quiet,
         )?;
@@ -2011,15 +2009,27 @@ fn target_column(
 /// the newest version (PostgreSQL's TID scan for CURRENT OF does the
 /// same); None for any other WHERE.
 fn current_of(
-    ctx: &Stmt<'_>,
-    def: &TableDef,
+    ctx: &mut Stmt<'_>,
+    def: &Arc<TableDef>,
     selection: Option<&ast::Expr>,
 ) -> Result<Option<Value>> {
     use actorgres_storage::xact::OwnTxn;
     let Some(cursor) = selection.and_then(crate::parser::current_of_cursor) else {
         return Ok(None);
     };
-    let mut tid = crate::session::current_row_tid(ctx.cursors, &cursor, def)?;
+    let (mut tid, member) = crate::session::current_row_tid(ctx.cursors, &cursor, def)?;
+    // A row read through partitions or children is in the member table
+    // its tuple id names.
+    let member_def = if def.partition_key.is_some() || !def.inheritors.is_empty() {
+        super::routing::members(ctx, def)?
+            .into_iter()
+            .nth(member)
+            .map(|(t, _)| t)
+            .unwrap_or_else(|| Arc::clone(def))
+    } else {
+        Arc::clone(def)
+    };
+    let def = &member_def;
     let engine = ctx.engine();
     let own: &dyn OwnTxn = &*ctx.txn;
     for _ in 0..10_000 {
@@ -2035,7 +2045,7 @@ fn current_of(
             _ => break,
         }
     }
-    Ok(Some(super::tid_value(tid)))
+    Ok(Some(super::partition::marked_tid(tid, member)))
 }
 
 /// The predicate `the row's tuple id = tid` over the target's scan
@@ -2112,8 +2122,10 @@ fn modify_inherited(
     let style = ctx.style.clone();
     let mut targets: Vec<(Arc<TableDef>, Option<Vec<usize>>, Change)> =
         vec![(Arc::clone(&bound.def), None, bound.change.clone())];
-    for (child, _) in crate::ddl::inherit::descendants(ctx, &bound.def, true)? {
-        let child = Arc::new(child);
+    for (child, map) in super::routing::members(ctx, &bound.def)?
+        .into_iter()
+        .skip(1)
+    {
         ctx.lock(
             actorgres_storage::lock::LockTag::Relation {
                 db: ctx.db,
@@ -2121,7 +2133,6 @@ fn modify_inherited(
             },
             LockMode::RowExclusive,
         )?;
-        let map = super::partition::column_map(&bound.def, &child);
         let change = match &bound.change {
             Change::Update(sets, _) => Change::Update(sets.clone(), checks(&child, &style)?),
             Change::Delete => Change::Delete,
@@ -2130,7 +2141,7 @@ fn modify_inherited(
     }
     let mut total = 0;
     let mut described = false;
-    for (t, map, change) in targets {
+    for (k, (t, map, change)) in targets.into_iter().enumerate() {
         let mut quiet = NoDescription {
             inner: &mut *sink,
             described,
@@ -2143,7 +2154,7 @@ fn modify_inherited(
             &change,
             bound.ret.as_ref(),
             verb,
-            (map.as_deref(), None, None),
+            (map.as_deref(), None, None, k),
             &mut quiet,
         )?;
         described = true;

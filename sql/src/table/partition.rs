@@ -664,3 +664,54 @@ impl PartitionCheck {
         )))
     }
 }
+
+/// A member's tuple-id column, marked with the member's place `k` in its
+/// parent's expansion (bits 48 and up): a row locked or changed through
+/// the parent finds its table by it; [`super::tid_of`] reads the tuple
+/// id alone.
+pub fn member_tid(column: usize, k: usize) -> crate::expr::Expr {
+    use crate::expr::{Expr, ExprKind};
+    let col = Expr {
+        kind: ExprKind::Column(column),
+        ty: DataType::Int8,
+        typmod: -1,
+        pos: None,
+    };
+    if k == 0 {
+        return col;
+    }
+    let Some(plus) = crate::func::lookup("+", 2)
+        .into_iter()
+        .find(|d| d.args == [DataType::Int8, DataType::Int8])
+    else {
+        return col;
+    };
+    Expr {
+        kind: ExprKind::Call {
+            def: plus,
+            args: vec![
+                col,
+                Expr::constant(Value::Int8((k as i64) << 48), DataType::Int8),
+            ],
+        },
+        ty: DataType::Int8,
+        typmod: -1,
+        pos: None,
+    }
+}
+
+/// The member place a marked tuple id carries ([`member_tid`]).
+pub fn tid_member(v: &Value) -> usize {
+    match v {
+        Value::Int8(x) if *x >= 0 => ((*x >> 48) & 0x7fff) as usize,
+        _ => 0,
+    }
+}
+
+/// A tuple id marked with member place `k`.
+pub fn marked_tid(tid: actorgres_storage::page::Tid, k: usize) -> Value {
+    match super::tid_value(tid) {
+        Value::Int8(x) => Value::Int8(x | ((k as i64) << 48)),
+        other => other,
+    }
+}

@@ -87,3 +87,34 @@ impl Routing {
         })
     }
 }
+
+/// The tables a statement on `def` reaches, in the order reads expand
+/// them (a member's place in it marks its tuple ids): the leaves of a
+/// partitioned table, or the table itself then its descendants level by
+/// level; `def` alone otherwise. Each with the map from its live columns
+/// to `def`'s.
+pub(crate) fn members(
+    ctx: &mut Stmt<'_>,
+    def: &Arc<TableDef>,
+) -> Result<Vec<(Arc<TableDef>, Vec<usize>)>> {
+    let width = def.live().count();
+    if def.partition_key.is_some() {
+        let style = ctx.style.clone();
+        let router = Router::new(
+            Arc::clone(def),
+            &mut |oid| Ok(ctx.catalog().table_by_oid(oid)?.map(Arc::new)),
+            &style,
+        )?;
+        return Ok(router.leaves());
+    }
+    let mut out = vec![(Arc::clone(def), (0..width).collect())];
+    if def.inheritors.is_empty() {
+        return Ok(out);
+    }
+    for (child, _) in crate::ddl::inherit::descendants(ctx, def, true)? {
+        let child = Arc::new(child);
+        let map = super::partition::column_map(def, &child);
+        out.push((child, map));
+    }
+    Ok(out)
+}

@@ -457,6 +457,14 @@ impl Binder<'_> {
                     return Ok(Expr { pos, ..row });
                 }
             }
+            if name == super::SYSTEM_TABLEOID {
+                if let Some(oid) = plain_tableoid(table, scope)? {
+                    return Ok(Expr {
+                        pos,
+                        ..Expr::constant(Value::Oid(oid), DataType::Oid)
+                    });
+                }
+            }
             return Err(match table {
                 Some(t)
                     if !scope
@@ -2244,4 +2252,35 @@ fn row_star_arguments(args: &[FunctionArg], scope: &Scope) -> Result<Vec<AstExpr
         }
     }
     Ok(out)
+}
+
+/// The system column tableoid of a stored table read alone (no
+/// partitions or children): its OID, the same on every row. The table
+/// is the one `table` names, or the only stored table in scope (42702
+/// when there are several).
+fn plain_tableoid(table: Option<&String>, scope: &super::Scope) -> Result<Option<u32>> {
+    let mut found: Option<(&str, u32)> = None;
+    for c in scope
+        .columns
+        .iter()
+        .filter(|c| c.attnum > 0 && c.table_oid != 0)
+    {
+        let Some(name) = c.table.as_deref() else {
+            continue;
+        };
+        if table.is_some_and(|t| t != name) {
+            continue;
+        }
+        match found {
+            None => found = Some((name, c.table_oid)),
+            Some((n, _)) if n == name => {}
+            Some(_) => {
+                return Err(SqlError::new(
+                    SqlState::AMBIGUOUS_COLUMN,
+                    "column reference \"tableoid\" is ambiguous",
+                ))
+            }
+        }
+    }
+    Ok(found.map(|(_, oid)| oid))
 }

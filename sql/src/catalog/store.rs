@@ -182,6 +182,27 @@ fn foreign_keys_of(rel: u32, rows: &DefinitionRows) -> (Vec<ForeignKeyDef>, Vec<
             })
             .unwrap_or((String::new(), DataType::Text))
     };
+    // A partition is referenced by the foreign keys that reference its
+    // partitioned ancestors (their key columns found in it by name).
+    let mut ancestors: Vec<u32> = Vec::new();
+    let mut current = rel;
+    while let Some((_, r)) = rows
+        .inherits
+        .iter()
+        .find(|(_, r)| oid(&r[0]) == current && !r[3].is_null())
+    {
+        current = oid(&r[1]);
+        if ancestors.contains(&current) || ancestors.len() > 1000 {
+            break;
+        }
+        ancestors.push(current);
+    }
+    let attr_named = |o: u32, name: &str| {
+        rows.attributes
+            .iter()
+            .find(|(_, a)| oid(&a[0]) == o && text(&a[1]) == name && !boolean(&a[6]))
+            .map(|(_, a)| int(&a[4]) as usize - 1)
+    };
     let (mut own, mut referencing) = (Vec::new(), Vec::new());
     for (_, r) in &rows.constraints {
         if text(&r[3]) != "f" {
@@ -193,7 +214,23 @@ fn foreign_keys_of(rel: u32, rows: &DefinitionRows) -> (Vec<ForeignKeyDef>, Vec<
         else {
             continue;
         };
-        if child != rel && parent != rel {
+        let via_ancestor = parent != rel && ancestors.contains(&parent);
+        if child != rel && parent != rel && !via_ancestor {
+            continue;
+        }
+        // On the referenced side a partitioned table's key acts for its
+        // partitions' copies (one statement over the whole table).
+        let copy_of_parent = rows
+            .inherits
+            .iter()
+            .find(|(_, i)| oid(&i[0]) == child && !i[3].is_null())
+            .is_some_and(|(_, i)| {
+                let up = oid(&i[1]);
+                rows.constraints.iter().any(|(_, c)| {
+                    oid(&c[4]) == up && text(&c[3]) == "f" && text(&c[1]) == text(&r[1])
+                })
+            });
+        if child != rel && copy_of_parent {
             continue;
         }
         let fk = ForeignKeyDef {
@@ -216,6 +253,30 @@ fn foreign_keys_of(rel: u32, rows: &DefinitionRows) -> (Vec<ForeignKeyDef>, Vec<
         };
         if parent == rel {
             referencing.push(fk.clone());
+        } else if via_ancestor {
+            let mut mapped = fk.clone();
+            let found: Option<Vec<(usize, String)>> = fk
+                .ref_columns
+                .iter()
+                .map(|(_, n)| attr_named(rel, n).map(|i| (i, n.clone())))
+                .collect();
+            if let Some(cols) = found {
+                // PostgreSQL's copy of the key on the partition is
+                // numbered by the partition's place (creation order).
+                let mut siblings: Vec<u32> = rows
+                    .inherits
+                    .iter()
+                    .filter(|(_, i)| oid(&i[1]) == parent && !i[3].is_null())
+                    .map(|(_, i)| oid(&i[0]))
+                    .collect();
+                siblings.sort_unstable();
+                if let Some(n) = siblings.iter().position(|&o| o == rel) {
+                    mapped.name = format!("{}{}", fk.name, n + 1);
+                }
+                mapped.ref_columns = cols;
+                mapped.ref_table = (rel, class_name(rel));
+                referencing.push(mapped);
+            }
         }
         if child == rel {
             own.push(fk);

@@ -217,8 +217,60 @@ pub(super) fn add_foreign_key(
         )?;
     }
     ctx.catalog_changed();
+    // A partitioned table's foreign key is checked by each partition.
+    for part in super::partition::partitions(ctx, def)? {
+        clone_foreign_key(ctx, xid, &part, &fk)?;
+    }
     if check_rows && !not_valid {
         validate(ctx, &fk)?;
+    }
+    Ok(())
+}
+
+/// Gives partition `child` (and its own partitions) a copy of foreign
+/// key `fk` of its parent, under the same name (as PostgreSQL does), its
+/// columns found by name.
+pub(super) fn clone_foreign_key(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    child: &TableDef,
+    fk: &ForeignKeyDef,
+) -> Result<()> {
+    let mut columns = Vec::with_capacity(fk.columns.len());
+    for (_, n) in &fk.columns {
+        let Some(i) = child.find(n) else {
+            return Err(SqlError::internal(format!(
+                "partition \"{}\" lacks column \"{n}\" of a foreign key",
+                child.name
+            )));
+        };
+        columns.push((i, n.clone()));
+    }
+    let copy = ForeignKeyDef {
+        oid: ctx.engine().new_oid()?,
+        table: (child.oid, child.name.clone()),
+        columns,
+        ..fk.clone()
+    };
+    {
+        let cat = ctx.catalog();
+        let who = ctx.actor(xid);
+        cat.insert(
+            &system::PG_CONSTRAINT,
+            &[
+                Value::Oid(copy.oid),
+                Value::Text(copy.name.clone()),
+                Value::Oid(child.namespace),
+                Value::Text("f".into()),
+                Value::Oid(child.oid),
+                Value::Text(copy.encode()),
+            ],
+            &who,
+        )?;
+    }
+    ctx.catalog_changed();
+    for part in super::partition::partitions(ctx, child)? {
+        clone_foreign_key(ctx, xid, &part, &copy)?;
     }
     Ok(())
 }

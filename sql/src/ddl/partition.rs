@@ -333,13 +333,19 @@ pub(crate) fn open_router(ctx: &mut Stmt<'_>, def: &Arc<TableDef>) -> Result<par
 }
 
 /// Makes the parent's indexes on a new partition (named as PostgreSQL
-/// names them: `<partition>_<columns>_idx`, `_key`, `_pkey`).
+/// names them: `<partition>_<columns>_idx`, `_key`, `_pkey`) and gives it
+/// the parent's foreign keys.
 pub(super) fn clone_indexes(
     ctx: &mut Stmt<'_>,
     xid: u32,
     parent: &TableDef,
     child: &TableDef,
 ) -> Result<()> {
+    for fk in &parent.foreign_keys {
+        if !child.foreign_keys.iter().any(|f| f.name == fk.name) {
+            super::fkey::clone_foreign_key(ctx, xid, child, fk)?;
+        }
+    }
     for ix in &parent.indexes {
         let columns: Vec<String> = ix
             .columns

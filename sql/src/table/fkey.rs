@@ -267,9 +267,64 @@ fn referenced_key(
         by_attr[*i] =
             crate::cast::cast_value(v.clone(), *from, col.ty, col.typmod, false, ctx.style)?;
     }
+    if parent.partition_key.is_some() {
+        return partition_key_lookup(ctx, &parent, index, &by_attr);
+    }
     let (bytes, _) = super::index::attr_key(index, &by_attr)?;
     let rel = index.rel;
     Ok(Some((parent, rel, bytes)))
+}
+
+/// The lookup of a key in a partitioned referenced table: in the unique
+/// index of the partition the key routes to (its columns hold the
+/// partition key, as PostgreSQL requires); None when no partition would
+/// hold it.
+fn partition_key_lookup(
+    ctx: &mut Stmt<'_>,
+    parent: &Arc<TableDef>,
+    index: &crate::catalog::IndexDef,
+    by_attr: &[Value],
+) -> Result<Option<KeyLookup>> {
+    let style = ctx.style.clone();
+    let router = super::partition::Router::new(
+        Arc::clone(parent),
+        &mut |oid| Ok(ctx.catalog().table_by_oid(oid)?.map(Arc::new)),
+        &style,
+    )?;
+    let row: Vec<Value> = parent.live().map(|(i, _)| by_attr[i].clone()).collect();
+    let Ok((leaf, _)) = router.route(row, &style) else {
+        return Ok(None);
+    };
+    let leaf = Arc::clone(leaf);
+    let names: Vec<&str> = index
+        .columns
+        .iter()
+        .filter_map(|&c| parent.columns.get(c).map(|c| c.name.as_str()))
+        .collect();
+    let Some(leaf_index) = leaf.indexes.iter().find(|ix| {
+        ix.unique
+            && ix.columns.len() == names.len()
+            && ix
+                .columns
+                .iter()
+                .zip(&names)
+                .all(|(&c, n)| leaf.columns.get(c).is_some_and(|c| c.name == *n))
+    }) else {
+        return Ok(None);
+    };
+    let leaf_attr: Vec<Value> = leaf
+        .columns
+        .iter()
+        .map(|c| {
+            parent
+                .find(&c.name)
+                .and_then(|i| by_attr.get(i).cloned())
+                .unwrap_or(Value::Null)
+        })
+        .collect();
+    let (bytes, _) = super::index::attr_key(leaf_index, &leaf_attr)?;
+    let rel = leaf_index.rel;
+    Ok(Some((leaf, rel, bytes)))
 }
 
 /// 23503 unless key `k` of `fk` is in the referenced table; the row

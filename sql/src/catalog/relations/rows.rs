@@ -799,7 +799,20 @@ pub(super) fn pg_constraint(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                     .map(|t| Value::Oid(crate::func::equality_operator_oid(*t)))
                     .collect(),
             ));
+            // A partition's copy of its parent's key names the parent's.
+            let parent_fk = table
+                .and_then(|t| t.partition_of.as_ref())
+                .and_then(|of| tables.iter().find(|p| p.oid == of.parent))
+                .and_then(|p| {
+                    p.foreign_keys
+                        .iter()
+                        .find(|f| f.name == fk.name && f.ref_table.0 == fk.ref_table.0)
+                })
+                .map_or(0, |f| f.oid);
             row = row
+                .oid("conparentid", parent_fk)
+                .bool("conislocal", parent_fk == 0)
+                .int4("coninhcount", i64::from(parent_fk != 0))
                 .bool("condeferrable", fk.deferrable)
                 .bool("condeferred", fk.deferred)
                 .bool("convalidated", fk.validated)

@@ -154,8 +154,71 @@ pub fn alter_table(
         }
         ctx.catalog_changed();
         def = reload(ctx, &def)?;
+        if !at.only && recurses(op) {
+            alter_children(ctx, &def, op)?;
+        }
     }
     sink.command_complete("ALTER TABLE")
+}
+
+/// Whether an operation on a table reaches its partitions and inheritance
+/// children as PostgreSQL's does (indexes and foreign keys reach
+/// partitions on their own).
+fn recurses(op: &AlterTableOperation) -> bool {
+    matches!(
+        op,
+        AlterTableOperation::AddColumn { .. }
+            | AlterTableOperation::DropColumn { .. }
+            | AlterTableOperation::RenameColumn { .. }
+            | AlterTableOperation::AlterColumn { .. }
+            | AlterTableOperation::AddConstraint {
+                constraint: ast::TableConstraint::Check(_),
+                ..
+            }
+    )
+}
+
+/// Runs `op` on each partition and inheritance child of `def` (and so on
+/// down): a column a child already has is merged, with PostgreSQL's
+/// notice.
+fn alter_children(ctx: &mut Stmt<'_>, def: &TableDef, op: &AlterTableOperation) -> Result<()> {
+    for child in def.partitions.iter().chain(&def.inheritors) {
+        let Some(c) = ctx.catalog().table_by_oid(*child)? else {
+            continue;
+        };
+        if let AlterTableOperation::AddColumn { column_def, .. } = op {
+            let name = ident(&column_def.name);
+            if c.find(&name).is_some() {
+                ctx.notices.push(SqlError::notice(
+                    SqlState::SUCCESSFUL_COMPLETION,
+                    format!(
+                        "merging definition of column \"{name}\" for child \"{}\"",
+                        c.name
+                    ),
+                ));
+                continue;
+            }
+        }
+        let schema = ctx.namespace_name(c.namespace)?;
+        let name = ast::ObjectName::from(vec![
+            ast::Ident::with_quote('"', schema),
+            ast::Ident::with_quote('"', c.name),
+        ]);
+        let child_at = ast::AlterTable {
+            name,
+            if_exists: false,
+            only: false,
+            operations: vec![op.clone()],
+            location: None,
+            on_cluster: None,
+            table_type: None,
+            end_token: sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
+        };
+        let mut discard = crate::session::Internal::default();
+        ctx.txn.cid += 1;
+        alter_table(ctx, &child_at, &mut discard)?;
+    }
+    Ok(())
 }
 
 /// Whether the table has a row this transaction sees.

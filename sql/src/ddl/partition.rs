@@ -327,7 +327,7 @@ pub(crate) fn open_router(ctx: &mut Stmt<'_>, def: &Arc<TableDef>) -> Result<par
     let style = ctx.style.clone();
     partition::Router::new(
         Arc::clone(def),
-        &mut |oid| Ok(ctx.catalog().table_by_oid(oid)?.map(Arc::new)),
+        &mut |oid| ctx.open_table_by_oid(oid, actorgres_storage::lock::LockMode::AccessShare),
         &style,
     )
 }
@@ -534,7 +534,7 @@ pub(super) fn attach_table(
     let style = ctx.style.clone();
     let check = partition::PartitionCheck::new(
         &now,
-        &mut |oid| Ok(ctx.catalog().table_by_oid(oid)?.map(Arc::new)),
+        &mut |oid| ctx.open_table_by_oid(oid, actorgres_storage::lock::LockMode::AccessShare),
         &style,
     )?;
     if let Some(check) = check {

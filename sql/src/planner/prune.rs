@@ -48,7 +48,13 @@ impl Plan {
                 input.prune_columns(n);
             }
             Plan::Project { input, exprs } => {
-                let n = of(&mut exprs.iter());
+                // Only the outputs read above need their inputs decoded
+                // (a partition's scan under count(*) decodes nothing).
+                let used = match needed {
+                    None => 0,
+                    Some(k) => k.saturating_add(1).min(exprs.len()),
+                };
+                let n = of(&mut exprs[..used].iter());
                 input.prune_columns(n);
             }
             Plan::Aggregate {
@@ -111,9 +117,10 @@ impl Plan {
                 left.prune_columns(ALL);
                 right.prune_columns(ALL);
             }
+            // Every input gives the same columns, by position.
             Plan::Append { inputs, .. } => {
                 for input in inputs {
-                    input.prune_columns(ALL);
+                    input.prune_columns(needed);
                 }
             }
             Plan::RecursiveUnion { base, step, .. } => {

@@ -387,6 +387,20 @@ impl<'s> Stmt<'s> {
             .to_owned())
     }
 
+    /// The definition of the relation with OID `oid`, locked in `mode`
+    /// (None if there is none): found by name, so the shared definition
+    /// cache serves it.
+    pub fn open_table_by_oid(&mut self, oid: u32, mode: LockMode) -> Result<Option<Arc<TableDef>>> {
+        let Some((_, class)) = self.catalog().class_tid(oid)? else {
+            return Ok(None);
+        };
+        let name = crate::catalog::text_of(&class[1]);
+        let schema = self.namespace_name(crate::catalog::oid_of(&class[2]))?;
+        Ok(self
+            .open_table(Some(&schema), &name, mode)?
+            .filter(|d| d.oid == oid))
+    }
+
     /// The definition of table `schema.name`, locked in `mode` (None if
     /// it does not exist). After waiting for the lock the catalog is read
     /// again, in case the table changed meanwhile.
@@ -528,18 +542,11 @@ impl TableSource for Stmt<'_> {
     }
 
     fn table_by_oid(&mut self, oid: u32) -> Result<Option<Arc<TableDef>>> {
-        let Some(def) = self.catalog().table_by_oid(oid)? else {
+        let Some(def) = self.open_table_by_oid(oid, LockMode::AccessShare)? else {
             return Ok(None);
         };
-        self.lock(
-            LockTag::Relation {
-                db: self.db,
-                rel: def.oid,
-            },
-            LockMode::AccessShare,
-        )?;
         self.check_own_temp(&def)?;
-        Ok(Some(Arc::new(def)))
+        Ok(Some(def))
     }
 
     fn index(&mut self, schema: Option<&str>, name: &str) -> Option<(u32, u32)> {

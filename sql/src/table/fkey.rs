@@ -288,7 +288,7 @@ fn partition_key_lookup(
     let style = ctx.style.clone();
     let router = super::partition::Router::new(
         Arc::clone(parent),
-        &mut |oid| Ok(ctx.catalog().table_by_oid(oid)?.map(Arc::new)),
+        &mut |oid| ctx.open_table_by_oid(oid, actorgres_storage::lock::LockMode::AccessShare),
         &style,
     )?;
     let row: Vec<Value> = parent.live().map(|(i, _)| by_attr[i].clone()).collect();

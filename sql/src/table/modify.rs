@@ -1240,11 +1240,21 @@ fn modify_rows(
                         check_row(def, &mut new_row[..width], checks, &mut eval)?;
                         new_row[..width].to_vec()
                     };
-                    if let Some(pc) = pcheck {
-                        moving = mover.is_some() && !pc.holds(&leaf_new);
-                        if !moving {
-                            pc.check(&leaf_new, style)?;
+                    // Through the partitioned table: the row moves when
+                    // it now routes to another partition (23514 when to
+                    // none); a partition changed directly keeps its bound.
+                    match (mover.and_then(|m| m.router.as_ref()), pcheck) {
+                        (Some(router), own) => {
+                            // The partitioned table's own bound, when it is
+                            // a partition itself.
+                            if let Some(pc) = own {
+                                pc.check(&new_row[..width], style)?;
+                            }
+                            let (to, _) = router.route(new_row[..width].to_vec(), style)?;
+                            moving = to.oid != def.oid;
                         }
+                        (None, Some(pc)) => pc.check(&leaf_new, style)?,
+                        (None, None) => {}
                     }
                     if moving {
                         (engine.heap_delete(def.rel, tid, &actor)?, new_row)
@@ -1615,7 +1625,6 @@ pub fn run_modify(ctx: &mut Stmt<'_>, bound: BoundModify, sink: &mut dyn ResultS
     // layout, each changed row kept within its partition.
     let mut total = 0;
     let mut described = false;
-    let style = ctx.style.clone();
     let order: Vec<(Arc<TableDef>, Vec<usize>)> = routing
         .router
         .as_ref()
@@ -1625,11 +1634,6 @@ pub fn run_modify(ctx: &mut Stmt<'_>, bound: BoundModify, sink: &mut dyn ResultS
         let Some(target) = routing.leaves.get(&leaf.oid) else {
             continue;
         };
-        let pcheck = super::partition::PartitionCheck::new(
-            &leaf,
-            &mut |oid| Ok(ctx.catalog().table_by_oid(oid)?.map(Arc::new)),
-            &style,
-        )?;
         let change = match &bound.change {
             Change::Update(sets, _) => Change::Update(sets.clone(), target.checks.clone()),
             Change::Delete => Change::Delete,
@@ -1648,7 +1652,7 @@ pub fn run_modify(ctx: &mut Stmt<'_>, bound: BoundModify, sink: &mut dyn ResultS
             verb,
             (
                 (!target.identity).then_some(map.as_slice()),
-                pcheck.as_ref(),
+                routing.check.as_ref(),
                 Some(&routing),
                 k,
             ),

@@ -46,17 +46,7 @@ impl Routing {
         }
         let style = ctx.style.clone();
         let mut open = |oid: u32| -> Result<Option<Arc<TableDef>>> {
-            let t = ctx.catalog().table_by_oid(oid)?.map(Arc::new);
-            if let Some(t) = &t {
-                ctx.lock(
-                    actorgres_storage::lock::LockTag::Relation {
-                        db: ctx.db,
-                        rel: t.oid,
-                    },
-                    actorgres_storage::lock::LockMode::RowExclusive,
-                )?;
-            }
-            Ok(t)
+            ctx.open_table_by_oid(oid, actorgres_storage::lock::LockMode::RowExclusive)
         };
         let check = PartitionCheck::new(def, &mut open, &style)?;
         let router = match def.partition_key {
@@ -102,7 +92,7 @@ pub(crate) fn members(
         let style = ctx.style.clone();
         let router = Router::new(
             Arc::clone(def),
-            &mut |oid| Ok(ctx.catalog().table_by_oid(oid)?.map(Arc::new)),
+            &mut |oid| ctx.open_table_by_oid(oid, actorgres_storage::lock::LockMode::AccessShare),
             &style,
         )?;
         return Ok(router.leaves());

@@ -62,11 +62,25 @@ impl Binder<'_> {
             _ => None,
         };
         let leaves = router.leaves();
+        Ok(self.member_scans(def, name, scope, leaves, parts, with_tid))
+    }
+
+    /// The Append of the member tables' scans ([`append_scans`]); with
+    /// tuple ids, the members are remembered for FOR UPDATE.
+    fn member_scans(
+        &mut self,
+        def: &Arc<TableDef>,
+        name: &str,
+        scope: &mut Scope,
+        leaves: Vec<(Arc<TableDef>, Vec<usize>)>,
+        parts: Option<Arc<PartitionPruning>>,
+        with_tid: bool,
+    ) -> Plan {
         if with_tid {
             let list = leaves.iter().map(|(t, _)| Arc::clone(t)).collect();
             self.locking.members.push((name.to_owned(), list));
         }
-        Ok(append_scans(def, name, scope, leaves, parts, with_tid))
+        append_scans(def, name, scope, leaves, parts, with_tid)
     }
 
     /// The plan reading table `def` and every table inheriting from it:
@@ -102,11 +116,7 @@ impl Binder<'_> {
             types: Vec::new(),
             alias: name.to_owned(),
         }));
-        if with_tid {
-            let list = leaves.iter().map(|(t, _)| Arc::clone(t)).collect();
-            self.locking.members.push((name.to_owned(), list));
-        }
-        Ok(append_scans(def, name, scope, leaves, parts, with_tid))
+        Ok(self.member_scans(def, name, scope, leaves, parts, with_tid))
     }
 }
 

@@ -193,6 +193,17 @@ fn drop_relations(
     Ok(verb)
 }
 
+/// 2BP01 for dropping table `name` that the objects of `detail` (one line
+/// each) depend on.
+fn dependents_error(name: &str, detail: &[String]) -> SqlError {
+    SqlError::new(
+        SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
+        format!("cannot drop table {name} because other objects depend on it"),
+    )
+    .with_detail(detail.join("\n"))
+    .with_hint("Use DROP ... CASCADE to drop the dependent objects too.")
+}
+
 /// Tables inheriting from `def` (not themselves dropped by the
 /// statement): 2BP01 listing them, or with CASCADE dropped (with
 /// PostgreSQL's notice).
@@ -219,15 +230,7 @@ fn drop_inheritors(
             .iter()
             .map(|(c, parent)| format!("table {} depends on table {parent}", c.name))
             .collect();
-        return Err(SqlError::new(
-            SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
-            format!(
-                "cannot drop table {} because other objects depend on it",
-                def.name
-            ),
-        )
-        .with_detail(detail.join("\n"))
-        .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
+        return Err(dependents_error(&def.name, &detail));
     }
     ctx.notices.push(cascade_notice(&lines));
     for (c, _) in children {
@@ -263,15 +266,7 @@ pub(super) fn drop_dependent_keys(
             .iter()
             .map(|l| format!("{l} depends on table {}", def.name))
             .collect();
-        return Err(SqlError::new(
-            SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
-            format!(
-                "cannot drop table {} because other objects depend on it",
-                def.name
-            ),
-        )
-        .with_detail(detail.join("\n"))
-        .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
+        return Err(dependents_error(&def.name, &detail));
     }
     let notice = cascade_notice(&lines);
     ctx.notices.push(notice);

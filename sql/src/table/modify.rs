@@ -1622,15 +1622,14 @@ pub fn run_modify(ctx: &mut Stmt<'_>, bound: BoundModify, sink: &mut dyn ResultS
         return sink.command_complete(&format!("{verb} {count}"));
     }
     // A partitioned table: each leaf in turn, its rows in the parent's
-    // layout, each changed row kept within its partition.
-    let mut total = 0;
-    let mut described = false;
-    let order: Vec<(Arc<TableDef>, Vec<usize>)> = routing
+    // layout, each changed row kept within its partition or moved.
+    let leaves: Vec<(Arc<TableDef>, Vec<usize>)> = routing
         .router
         .as_ref()
         .map(|r| r.leaves())
         .unwrap_or_default();
-    for (k, (leaf, map)) in order.into_iter().enumerate() {
+    let mut members = Vec::with_capacity(leaves.len());
+    for (leaf, map) in leaves {
         let Some(target) = routing.leaves.get(&leaf.oid) else {
             continue;
         };
@@ -1638,38 +1637,9 @@ pub fn run_modify(ctx: &mut Stmt<'_>, bound: BoundModify, sink: &mut dyn ResultS
             Change::Update(sets, _) => Change::Update(sets.clone(), target.checks.clone()),
             Change::Delete => Change::Delete,
         };
-        let mut quiet = NoDescription {
-            inner: &mut *sink,
-            described,
-        };
-        let (count, queue) = modify_rows(
-            ctx,
-            &leaf,
-            bound.from.clone(),
-            bound.predicate.clone(),
-            &change,
-            bound.ret.as_ref(),
-            verb,
-            (
-                (!target.identity).then_some(map.as_slice()),
-                routing.check.as_ref(),
-                Some(&routing),
-                k,
-            ),
-            &mut quiet,
-        )?;
-        described = true;
-        total += count;
-        if !queue.is_empty() {
-            super::fire_foreign_keys(ctx, &leaf, queue)?;
-        }
+        members.push((leaf, (!target.identity).then_some(map), change));
     }
-    if !described {
-        if let Some((_, cols)) = &bound.ret {
-            sink.row_description(cols)?;
-        }
-    }
-    sink.command_complete(&format!("{verb} {total}"))
+    modify_members(ctx, &bound, verb, members, Some(&routing), sink)
 }
 
 /// SET assignments: a new-value expression per live column (None: kept),
@@ -2124,8 +2094,7 @@ fn modify_inherited(
     sink: &mut dyn ResultSink,
 ) -> Result<()> {
     let style = ctx.style.clone();
-    let mut targets: Vec<(Arc<TableDef>, Option<Vec<usize>>, Change)> =
-        vec![(Arc::clone(&bound.def), None, bound.change.clone())];
+    let mut targets: Members = vec![(Arc::clone(&bound.def), None, bound.change.clone())];
     for (child, map) in super::routing::members(ctx, &bound.def)?
         .into_iter()
         .skip(1)
@@ -2143,9 +2112,28 @@ fn modify_inherited(
         };
         targets.push((child, Some(map), change));
     }
+    modify_members(ctx, &bound, verb, targets, None, sink)
+}
+
+/// The tables an UPDATE or DELETE through a parent reaches, in the order
+/// reads expand them: each with its map to the parent's columns (None:
+/// the same) and the change as it applies there.
+type Members = Vec<(Arc<TableDef>, Option<Vec<usize>>, Change)>;
+
+/// Runs an UPDATE or DELETE on each member table in turn (`routing`: a
+/// partitioned table's, which moves rows between partitions), one
+/// RowDescription for all their RETURNING rows and one command tag.
+fn modify_members(
+    ctx: &mut Stmt<'_>,
+    bound: &BoundModify,
+    verb: &str,
+    members: Members,
+    routing: Option<&super::routing::Routing>,
+    sink: &mut dyn ResultSink,
+) -> Result<()> {
     let mut total = 0;
     let mut described = false;
-    for (k, (t, map, change)) in targets.into_iter().enumerate() {
+    for (k, (t, map, change)) in members.into_iter().enumerate() {
         let mut quiet = NoDescription {
             inner: &mut *sink,
             described,
@@ -2158,13 +2146,23 @@ fn modify_inherited(
             &change,
             bound.ret.as_ref(),
             verb,
-            (map.as_deref(), None, None, k),
+            (
+                map.as_deref(),
+                routing.and_then(|r| r.check.as_ref()),
+                routing,
+                k,
+            ),
             &mut quiet,
         )?;
         described = true;
         total += count;
         if !queue.is_empty() {
             super::fire_foreign_keys(ctx, &t, queue)?;
+        }
+    }
+    if !described {
+        if let Some((_, cols)) = &bound.ret {
+            sink.row_description(cols)?;
         }
     }
     sink.command_complete(&format!("{verb} {total}"))

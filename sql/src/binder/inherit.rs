@@ -193,3 +193,48 @@ fn append_scans(
         }
     }
 }
+
+/// `pg_partition_tree(rel)` in FROM: the relation and every partition
+/// below it, level by level (relid, parentrelid, isleaf, level), as a
+/// recursive query over pg_inherits; no rows for a relation that is
+/// neither partitioned nor a partition.
+pub(super) fn partition_tree(
+    args: &[sqlparser::ast::FunctionArg],
+    alias: Option<&sqlparser::ast::TableAlias>,
+) -> Option<sqlparser::ast::TableFactor> {
+    use sqlparser::ast;
+    let [ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(arg))] = args else {
+        return None;
+    };
+    let text = format!(
+        "WITH RECURSIVE tree(relid, parentrelid, isleaf, level) AS (\
+         SELECT c.oid::pg_catalog.regclass, i.inhparent::pg_catalog.regclass, \
+         c.relkind NOT IN ('p', 'I'), 0 \
+         FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid \
+         WHERE c.oid = ({arg})::pg_catalog.regclass::pg_catalog.oid \
+         AND (c.relkind IN ('p', 'I') OR c.relispartition) \
+         UNION ALL \
+         SELECT c.oid::pg_catalog.regclass, i.inhparent::pg_catalog.regclass, \
+         c.relkind NOT IN ('p', 'I'), t.level + 1 \
+         FROM tree t JOIN pg_catalog.pg_inherits i ON i.inhparent = t.relid::pg_catalog.oid \
+         JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid) \
+         SELECT relid, parentrelid, isleaf, level FROM tree"
+    );
+    let dialect = sqlparser::dialect::PostgreSqlDialect {};
+    let mut stmts = sqlparser::parser::Parser::parse_sql(&dialect, &text).ok()?;
+    let Some(ast::Statement::Query(q)) = stmts.pop() else {
+        return None;
+    };
+    let alias = alias.cloned().unwrap_or(ast::TableAlias {
+        explicit: false,
+        name: ast::Ident::new("pg_partition_tree"),
+        columns: Vec::new(),
+        at: None,
+    });
+    Some(ast::TableFactor::Derived {
+        lateral: false,
+        subquery: q,
+        alias: Some(alias),
+        sample: None,
+    })
+}

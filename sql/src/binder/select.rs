@@ -1620,6 +1620,9 @@ fn json_to_record(
 ) -> Result<Option<TableFactor>> {
     let parts = object_name(name);
     let fname = parts.last().map(String::as_str).unwrap_or_default();
+    if fname == "pg_partition_tree" {
+        return Ok(super::inherit::partition_tree(args, alias));
+    }
     let (jsonb, set) = match fname {
         "json_to_record" => (false, false),
         "json_to_recordset" => (false, true),

@@ -318,13 +318,41 @@ fn partition_ancestor_list(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> 
         if out.len() > tables.len() {
             break;
         }
-        out.push(Value::Oid(t.oid));
+        out.push(t.oid);
         current = t
             .partition_of
             .as_ref()
             .and_then(|of| tables.iter().find(|p| p.oid == of.parent));
     }
-    Ok(Value::Array(crate::value::ArrayRef::new(out)))
+    let named = out
+        .into_iter()
+        .map(|o| regname(&[Value::Oid(o)], ctx, Regclass))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Value::Array(crate::value::ArrayRef::new(named)))
+}
+
+/// pg_partition_root(rel): the topmost partitioned table above a
+/// partition (itself for a partitioned table that is no partition); NULL
+/// for other relations.
+fn partition_root(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let tables = relations(ctx)?;
+    let Some(mut t) = tables.iter().find(|t| t.oid == oid_of(&a[0])) else {
+        return Ok(Value::Null);
+    };
+    if t.partition_key.is_none() && t.partition_of.is_none() {
+        return Ok(Value::Null);
+    }
+    for _ in 0..tables.len() {
+        let Some(up) = t
+            .partition_of
+            .as_ref()
+            .and_then(|of| tables.iter().find(|p| p.oid == of.parent))
+        else {
+            break;
+        };
+        t = up;
+    }
+    regname(&[Value::Oid(t.oid)], ctx, Regclass)
 }
 
 /// pg_get_constraintdef(constraint oid).
@@ -959,6 +987,12 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     })),
     stable(f("pg_get_indexdef", &[Oid], Text, indexdef)),
     stable(f("pg_get_partkeydef", &[Oid], Text, partkeydef)),
+    stable(f(
+        "pg_partition_root",
+        &[Regclass],
+        Regclass,
+        partition_root,
+    )),
     stable(f(
         "pg_partition_ancestor_list",
         &[Regclass],

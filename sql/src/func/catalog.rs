@@ -331,6 +331,47 @@ fn partition_ancestor_list(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> 
     Ok(Value::Array(crate::value::ArrayRef::new(named)))
 }
 
+/// pg_get_partition_constraintdef(rel): a partition's implicit
+/// constraint as PostgreSQL prints it, its ancestors' terms first; NULL for
+/// a relation that is no partition.
+fn partition_constraintdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    use crate::table::partition;
+    let tables = relations(ctx)?;
+    let style = ctx.style().clone();
+    let mut levels: Vec<Vec<String>> = Vec::new();
+    let mut current = tables.iter().find(|t| t.oid == oid_of(&a[0]));
+    while let Some(t) = current {
+        let Some(of) = &t.partition_of else { break };
+        let Some(parent) = tables.iter().find(|p| p.oid == of.parent) else {
+            break;
+        };
+        let Some(key) = &parent.partition_key else {
+            break;
+        };
+        if levels.len() > tables.len() {
+            break;
+        }
+        let own = partition::parse_stored(&of.bound, parent, key, &style)?;
+        let mut siblings = Vec::new();
+        for sib in tables.iter().filter(|s| s.oid != t.oid) {
+            if let Some(o) = sib.partition_of.as_ref().filter(|o| o.parent == parent.oid) {
+                siblings.push(partition::parse_stored(&o.bound, parent, key, &style)?);
+            }
+        }
+        partition::sort_bounds(&mut siblings);
+        levels.push(partition::constraint_terms(
+            &own, &siblings, key, parent, &style,
+        ));
+        current = Some(parent);
+    }
+    let terms: Vec<String> = levels.into_iter().rev().flatten().collect();
+    Ok(match terms.len() {
+        0 => Value::Null,
+        1 => Value::Text(terms.into_iter().next().unwrap_or_default()),
+        _ => Value::Text(format!("({})", terms.join(" AND "))),
+    })
+}
+
 /// pg_partition_root(rel): the topmost partitioned table above a
 /// partition (itself for a partitioned table that is no partition); NULL
 /// for other relations.
@@ -987,6 +1028,12 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     })),
     stable(f("pg_get_indexdef", &[Oid], Text, indexdef)),
     stable(f("pg_get_partkeydef", &[Oid], Text, partkeydef)),
+    stable(f(
+        "pg_get_partition_constraintdef",
+        &[Oid],
+        Text,
+        partition_constraintdef,
+    )),
     stable(f(
         "pg_partition_root",
         &[Regclass],

@@ -715,3 +715,213 @@ pub fn marked_tid(tid: actorgres_storage::page::Tid, k: usize) -> Value {
         other => other,
     }
 }
+
+/// A constant as ruleutils prints one with its type: INT4 and decimal
+/// NUMERIC values bare when not negative, booleans bare, anything else
+/// quoted with `::type`.
+fn typed_constant(v: &Value, ty: DataType, typmod: i32, style: &OutputStyle) -> String {
+    let text = v.to_text(style).unwrap_or_default();
+    match v {
+        Value::Int4(_) if !text.starts_with('-') => return text,
+        Value::Numeric(_)
+            if text.starts_with(|c: char| c.is_ascii_digit()) && text.contains(['.', 'e', 'E']) =>
+        {
+            return text
+        }
+        Value::Bool(b) => return b.to_string(),
+        _ => {}
+    }
+    let _ = typmod;
+    format!(
+        "{}::{}",
+        crate::func::quote_literal(&text),
+        crate::func::format_type(ty, -1)
+    )
+}
+
+/// `(a AND b ...)`, or the one term alone.
+fn and_all(terms: Vec<String>) -> String {
+    match terms.len() {
+        1 => terms.into_iter().next().unwrap_or_default(),
+        _ => format!("({})", terms.join(" AND ")),
+    }
+}
+
+/// `(a OR b ...)`, or the one term alone.
+fn or_all(terms: Vec<String>) -> String {
+    match terms.len() {
+        1 => terms.into_iter().next().unwrap_or_default(),
+        _ => format!("({})", terms.join(" OR ")),
+    }
+}
+
+/// The terms of a range bound's constraint past its NOT NULL tests
+/// (PostgreSQL's get_qual_for_range): equal leading columns, then the
+/// lower and the upper limits, each an OR of arms.
+fn range_terms(
+    lo: &[Datum],
+    hi: &[Datum],
+    cols: &[String],
+    types: &[(DataType, i32)],
+    style: &OutputStyle,
+) -> Vec<String> {
+    let c = |k: usize, v: &Value| typed_constant(v, types[k].0, types[k].1, style);
+    let n = cols.len();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < n {
+        match (&lo[i], &hi[i]) {
+            (Datum::Val(a), Datum::Val(b)) if a.compare(b) == Some(Ordering::Equal) => {
+                out.push(format!("({} = {})", cols[i], c(i, a)));
+                i += 1;
+            }
+            _ => break,
+        }
+    }
+    if i == n {
+        return out;
+    }
+    // One side: arms k = i..=last, the last one's operator inclusive or
+    // not by what follows it.
+    let side = |d: &[Datum], lower: bool| -> Option<String> {
+        let last = (i..n)
+            .take_while(|&k| matches!(d[k], Datum::Val(_)))
+            .last()?;
+        let mut arms = Vec::new();
+        for k in i..=last {
+            let mut terms: Vec<String> = (i..k)
+                .filter_map(|j| match &d[j] {
+                    Datum::Val(v) => Some(format!("({} = {})", cols[j], c(j, v))),
+                    _ => None,
+                })
+                .collect();
+            let op = if k < last {
+                if lower {
+                    ">"
+                } else {
+                    "<"
+                }
+            } else {
+                let next = d.get(last + 1);
+                match (lower, next) {
+                    (true, None | Some(Datum::Min)) => ">=",
+                    (true, _) => ">",
+                    (false, Some(Datum::Max)) => "<=",
+                    (false, _) => "<",
+                }
+            };
+            if let Datum::Val(v) = &d[k] {
+                terms.push(format!("({} {op} {})", cols[k], c(k, v)));
+            }
+            arms.push(and_all(terms));
+        }
+        Some(or_all(arms))
+    };
+    out.extend(side(lo, true));
+    out.extend(side(hi, false));
+    out
+}
+
+/// The terms of a partition's constraint for one level (pg_get_partition_
+/// constraintdef without its ancestors'), `siblings` being every bound of
+/// the parent (for a default partition), `parent_oid` the parent's OID
+/// (hash partitions name it).
+pub fn constraint_terms(
+    bound: &Bound,
+    siblings: &[Bound],
+    key: &PartitionKey,
+    parent: &TableDef,
+    style: &OutputStyle,
+) -> Vec<String> {
+    let cols: Vec<String> = key
+        .columns
+        .iter()
+        .map(|&k| {
+            parent
+                .columns
+                .get(k)
+                .map_or_else(String::new, |c| crate::func::quote_ident(&c.name))
+        })
+        .collect();
+    let types = key_types(parent, key);
+    let not_null: Vec<String> = cols.iter().map(|c| format!("({c} IS NOT NULL)")).collect();
+    let list = |vals: &[Value]| -> Vec<String> {
+        let (nulls, vals): (Vec<&Value>, Vec<&Value>) = vals.iter().partition(|v| v.is_null());
+        let consts: Vec<String> = vals
+            .iter()
+            .map(|v| typed_constant(v, types[0].0, types[0].1, style))
+            .collect();
+        let test = match consts.len() {
+            0 => None,
+            1 => Some(format!("({} = {})", cols[0], consts[0])),
+            _ => Some(format!(
+                "({} = ANY (ARRAY[{}]))",
+                cols[0],
+                consts.join(", ")
+            )),
+        };
+        match (nulls.is_empty(), test) {
+            (true, Some(t)) => vec![format!("({} IS NOT NULL)", cols[0]), t],
+            (false, Some(t)) => vec![format!("(({} IS NULL) OR {t})", cols[0])],
+            (_, None) => vec![format!("({} IS NULL)", cols[0])],
+        }
+    };
+    match bound {
+        Bound::List(vals) => list(vals),
+        Bound::Range(lo, hi) => {
+            let mut out = not_null;
+            out.extend(range_terms(lo, hi, &cols, &types, style));
+            out
+        }
+        Bound::Hash(m, r) => vec![format!(
+            "satisfies_hash_partition('{}'::oid, {m}, {r}, {})",
+            parent.oid,
+            cols.join(", ")
+        )],
+        Bound::Default => match key.strategy {
+            'l' => {
+                let mut all: Vec<Value> = siblings
+                    .iter()
+                    .filter_map(|b| match b {
+                        Bound::List(v) => Some(v.clone()),
+                        _ => None,
+                    })
+                    .flatten()
+                    .collect();
+                if all.is_empty() {
+                    return Vec::new();
+                }
+                all.sort_by(|a, b| match (a.is_null(), b.is_null()) {
+                    (true, true) => Ordering::Equal,
+                    (true, false) => Ordering::Less,
+                    (false, true) => Ordering::Greater,
+                    _ => a.compare(b).unwrap_or(Ordering::Equal),
+                });
+                vec![format!("(NOT {})", and_all(list(&all)))]
+            }
+            'r' => {
+                let pieces: Vec<String> = siblings
+                    .iter()
+                    .filter_map(|b| match b {
+                        Bound::Range(lo, hi) => {
+                            Some(and_all(range_terms(lo, hi, &cols, &types, style)))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                if pieces.is_empty() {
+                    return Vec::new();
+                }
+                let mut inner = not_null;
+                inner.push(or_all(pieces));
+                vec![format!("(NOT {})", and_all(inner))]
+            }
+            _ => Vec::new(),
+        },
+    }
+}
+
+/// Bounds in partition order (the default last).
+pub fn sort_bounds(bounds: &mut [Bound]) {
+    bounds.sort_by(bound_order);
+}

@@ -150,6 +150,12 @@ pub fn alter_table(
             AlterTableOperation::DetachPartitionOf { partition, .. } => {
                 super::partition::detach_table(ctx, xid, &def, partition)?
             }
+            AlterTableOperation::Inherit { parent } => {
+                super::inherit::add_parent(ctx, xid, &def, parent)?
+            }
+            AlterTableOperation::NoInherit { parent } => {
+                super::inherit::remove_parent(ctx, xid, &def, parent)?
+            }
             other => return Err(SqlError::unsupported(format!("ALTER TABLE ... {other}"))),
         }
         ctx.catalog_changed();

@@ -239,3 +239,147 @@ pub(crate) fn descendants(
     }
     Ok(out)
 }
+
+/// ALTER TABLE child INHERIT parent: the child must have every column of
+/// the parent with its type and every CHECK constraint of it (42804), and
+/// may not be the parent or one of its ancestors (42P07).
+pub(super) fn add_parent(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    child: &TableDef,
+    name: &ast::ObjectName,
+) -> Result<()> {
+    if child.partition_of.is_some() {
+        return Err(SqlError::new(
+            SqlState::WRONG_OBJECT_TYPE,
+            "cannot change inheritance of a partition",
+        ));
+    }
+    if child.partition_key.is_some() {
+        return Err(SqlError::new(
+            SqlState::WRONG_OBJECT_TYPE,
+            "cannot change inheritance of partitioned table",
+        ));
+    }
+    let Some(parent) = open_parents(ctx, std::slice::from_ref(name), child.rel.is_temp())?
+        .into_iter()
+        .next()
+    else {
+        return Ok(());
+    };
+    if child.parents.contains(&parent.oid) {
+        return Err(SqlError::new(
+            SqlState::DUPLICATE_TABLE,
+            format!(
+                "relation \"{}\" would be inherited from more than once",
+                parent.name
+            ),
+        ));
+    }
+    // The parent may not be the child or descend from it.
+    if parent.oid == child.oid
+        || descendants(ctx, child, true)?
+            .iter()
+            .any(|(d, _)| d.oid == parent.oid)
+    {
+        return Err(SqlError::new(
+            SqlState::DUPLICATE_TABLE,
+            "circular inheritance not allowed",
+        )
+        .with_detail(format!(
+            "\"{}\" is already a child of \"{}\".",
+            parent.name, child.name
+        )));
+    }
+    for (_, p) in parent.live() {
+        let Some(i) = child.find(&p.name) else {
+            return Err(SqlError::new(
+                SqlState::DATATYPE_MISMATCH,
+                format!("child table is missing column \"{}\"", p.name),
+            ));
+        };
+        let c = &child.columns[i];
+        if c.ty != p.ty || c.typmod != p.typmod {
+            return Err(SqlError::new(
+                SqlState::DATATYPE_MISMATCH,
+                format!(
+                    "child table \"{}\" has different type for column \"{}\"",
+                    child.name, p.name
+                ),
+            ));
+        }
+        if p.not_null && !c.not_null {
+            return Err(SqlError::new(
+                SqlState::DATATYPE_MISMATCH,
+                format!(
+                    "column \"{}\" in child table must be marked NOT NULL",
+                    p.name
+                ),
+            ));
+        }
+    }
+    for ck in &parent.checks {
+        if !child.checks.iter().any(|c| c.name == ck.name) {
+            return Err(SqlError::new(
+                SqlState::DATATYPE_MISMATCH,
+                format!("child table is missing constraint \"{}\"", ck.name),
+            ));
+        }
+    }
+    let who = ctx.actor(xid);
+    ctx.catalog().insert(
+        &system::PG_INHERITS,
+        &[
+            Value::Oid(child.oid),
+            Value::Oid(parent.oid),
+            Value::Int4(child.parents.len() as i32 + 1),
+            Value::Null,
+        ],
+        &who,
+    )?;
+    ctx.catalog_changed();
+    Ok(())
+}
+
+/// ALTER TABLE child NO INHERIT parent (42P01 when it is not a parent).
+pub(super) fn remove_parent(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    child: &TableDef,
+    name: &ast::ObjectName,
+) -> Result<()> {
+    if child.partition_of.is_some() {
+        return Err(SqlError::new(
+            SqlState::WRONG_OBJECT_TYPE,
+            "cannot change inheritance of a partition",
+        ));
+    }
+    let parts = object_name(name);
+    let (schema, pname) = super::split_name(ctx, &parts)?;
+    let Some(parent) = ctx.open_table(schema, pname, LockMode::ShareUpdateExclusive)? else {
+        return Err(SqlError::new(
+            SqlState::UNDEFINED_TABLE,
+            format!("relation \"{pname}\" does not exist"),
+        ));
+    };
+    let cat = ctx.catalog();
+    let who = ctx.actor(xid);
+    let mut found = false;
+    for (tid, r) in cat.rows_where(&system::PG_INHERITS, 0, child.oid)? {
+        if crate::catalog::oid_of(&r[1]) == parent.oid && r[3].is_null() {
+            cat.delete(&system::PG_INHERITS, tid, &who)?;
+            found = true;
+        }
+    }
+    if !found {
+        return Err(SqlError::new(
+            SqlState::UNDEFINED_TABLE,
+            format!(
+                "relation \"{}\" is not a parent of relation \"{}\"",
+                parent.name, child.name
+            ),
+        ));
+    }
+    ctx.catalog_changed();
+    Ok(())
+}

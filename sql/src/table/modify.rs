@@ -525,6 +525,8 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
     // Target columns, as attribute indexes.
     let targets: Vec<usize> = if ins.columns.is_empty() {
         live.clone()
+    } else if let Some(fields) = field_targets(&def, &ins.columns, ctx.sql)? {
+        return bind_field_insert(ctx, ins, def, live, scope, fields);
     } else {
         let mut t = Vec::with_capacity(ins.columns.len());
         for c in &ins.columns {
@@ -647,6 +649,122 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
         source,
         ret,
         conflict,
+    })
+}
+
+/// The target list of an INSERT naming fields of composite columns
+/// (`INSERT INTO t (c.f, c.g, d)`): for each target position, the column
+/// and the field; None when no target names a field.
+fn field_targets(
+    def: &TableDef,
+    columns: &[ast::ObjectName],
+    sql: &str,
+) -> Result<Option<Vec<(usize, Option<String>)>>> {
+    if !columns
+        .iter()
+        .any(|c| c.0.len() == 2 && field_target(def, c).is_some())
+    {
+        return Ok(None);
+    }
+    let mut out = Vec::with_capacity(columns.len());
+    for c in columns {
+        match field_target(def, c) {
+            Some((i, f)) => out.push((i, Some(f))),
+            None => {
+                let (i, n, pos) = target_column(def, c, sql)?;
+                if out.iter().any(|(j, _)| *j == i) {
+                    return Err(SqlError::new(
+                        SqlState::DUPLICATE_COLUMN,
+                        format!("column \"{n}\" specified more than once"),
+                    )
+                    .at(pos));
+                }
+                out.push((i, None));
+            }
+        }
+    }
+    Ok(Some(out))
+}
+
+/// Binds `INSERT INTO t (c.f, ...) VALUES ...`: each composite column
+/// named by fields gets a row built from NULL with those fields set.
+fn bind_field_insert(
+    ctx: &mut Stmt<'_>,
+    ins: &ast::Insert,
+    def: Arc<TableDef>,
+    live: Vec<usize>,
+    scope: Scope,
+    slots: Vec<(usize, Option<String>)>,
+) -> Result<BoundInsert> {
+    let mut targets: Vec<usize> = Vec::new();
+    for (i, _) in &slots {
+        if !targets.contains(i) {
+            targets.push(*i);
+        }
+    }
+    let style = ctx.style.clone();
+    let defaults = defaults(&def, &style, &mut CatalogTables(ctx.catalog()))?;
+    let checks = checks(&def, &style)?;
+    let Some(ast::SetExpr::Values(v)) = ins.source.as_deref().map(|q| q.body.as_ref()) else {
+        return Err(SqlError::unsupported(
+            "INSERT of composite fields from a query",
+        ));
+    };
+    let mut b = ctx.binder();
+    let mut rows = Vec::with_capacity(v.rows.len());
+    for r in &v.rows {
+        if r.len() != slots.len() {
+            return Err(SqlError::syntax(
+                if r.len() > slots.len() {
+                    "INSERT has more expressions than target columns"
+                } else {
+                    "INSERT has more target columns than expressions"
+                },
+                None,
+            ));
+        }
+        let mut row: Vec<Option<Expr>> = Vec::with_capacity(targets.len());
+        for &i in &targets {
+            let c = &def.columns[i];
+            let declared = c.domain.map_or(c.ty, DataType::Domain);
+            let mut value: Option<Expr> = None;
+            for (k, ((j, field), e)) in slots.iter().zip(r.iter()).enumerate() {
+                if *j != i {
+                    continue;
+                }
+                let bound = b.expr(e, &Scope::default())?;
+                value = Some(match field {
+                    None => assign(&mut b, bound, &def, i)?,
+                    Some(f) => {
+                        let base = value
+                            .take()
+                            .unwrap_or_else(|| Expr::constant(Value::Null, c.ty));
+                        let pos = ins.columns.get(k).and_then(|c| b.pos_of(c));
+                        field_store(&mut b, base, (c.ty, declared), (&c.name, f), bound)
+                            .map_err(|e| e.at(pos))?
+                    }
+                });
+            }
+            row.push(value);
+        }
+        rows.push(row);
+    }
+    let ret = bind_returning(&mut b, ins.returning.as_ref(), &scope)?;
+    if ins.on.is_some() {
+        return Err(SqlError::unsupported(
+            "ON CONFLICT with composite field targets",
+        ));
+    }
+    ctx.param_types = b.into_params();
+    Ok(BoundInsert {
+        def,
+        live,
+        targets,
+        defaults,
+        checks,
+        source: Source::Values(rows),
+        ret,
+        conflict: None,
     })
 }
 

@@ -652,6 +652,10 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
     })
 }
 
+/// For each target of an INSERT's column list: the column and, when the
+/// target names one of its fields, the field.
+type FieldSlots = Vec<(usize, Option<String>)>;
+
 /// The target list of an INSERT naming fields of composite columns
 /// (`INSERT INTO t (c.f, c.g, d)`): for each target position, the column
 /// and the field; None when no target names a field.
@@ -659,7 +663,7 @@ fn field_targets(
     def: &TableDef,
     columns: &[ast::ObjectName],
     sql: &str,
-) -> Result<Option<Vec<(usize, Option<String>)>>> {
+) -> Result<Option<FieldSlots>> {
     if !columns
         .iter()
         .any(|c| c.0.len() == 2 && field_target(def, c).is_some())
@@ -694,7 +698,7 @@ fn bind_field_insert(
     def: Arc<TableDef>,
     live: Vec<usize>,
     scope: Scope,
-    slots: Vec<(usize, Option<String>)>,
+    slots: FieldSlots,
 ) -> Result<BoundInsert> {
     let mut targets: Vec<usize> = Vec::new();
     for (i, _) in &slots {

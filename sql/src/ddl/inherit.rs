@@ -240,6 +240,26 @@ pub(crate) fn descendants(
     Ok(out)
 }
 
+/// 42P07: `parent` would inherit from itself through `child`.
+pub(super) fn circular(parent: &str, child: &str) -> SqlError {
+    SqlError::new(
+        SqlState::DUPLICATE_TABLE,
+        "circular inheritance not allowed",
+    )
+    .with_detail(format!("\"{parent}\" is already a child of \"{child}\"."))
+}
+
+/// 42809 for changing the parents of a partition.
+fn not_a_partition(child: &TableDef) -> Result<()> {
+    if child.partition_of.is_some() {
+        return Err(SqlError::new(
+            SqlState::WRONG_OBJECT_TYPE,
+            "cannot change inheritance of a partition",
+        ));
+    }
+    Ok(())
+}
+
 /// ALTER TABLE child INHERIT parent: the child must have every column of
 /// the parent with its type and every CHECK constraint of it (42804), and
 /// may not be the parent or one of its ancestors (42P07).
@@ -249,12 +269,7 @@ pub(super) fn add_parent(
     child: &TableDef,
     name: &ast::ObjectName,
 ) -> Result<()> {
-    if child.partition_of.is_some() {
-        return Err(SqlError::new(
-            SqlState::WRONG_OBJECT_TYPE,
-            "cannot change inheritance of a partition",
-        ));
-    }
+    not_a_partition(child)?;
     if child.partition_key.is_some() {
         return Err(SqlError::new(
             SqlState::WRONG_OBJECT_TYPE,
@@ -282,14 +297,7 @@ pub(super) fn add_parent(
             .iter()
             .any(|(d, _)| d.oid == parent.oid)
     {
-        return Err(SqlError::new(
-            SqlState::DUPLICATE_TABLE,
-            "circular inheritance not allowed",
-        )
-        .with_detail(format!(
-            "\"{}\" is already a child of \"{}\".",
-            parent.name, child.name
-        )));
+        return Err(circular(&parent.name, &child.name));
     }
     for (_, p) in parent.live() {
         let Some(i) = child.find(&p.name) else {
@@ -348,12 +356,7 @@ pub(super) fn remove_parent(
     child: &TableDef,
     name: &ast::ObjectName,
 ) -> Result<()> {
-    if child.partition_of.is_some() {
-        return Err(SqlError::new(
-            SqlState::WRONG_OBJECT_TYPE,
-            "cannot change inheritance of a partition",
-        ));
-    }
+    not_a_partition(child)?;
     let parts = object_name(name);
     let (schema, pname) = super::split_name(ctx, &parts)?;
     let Some(parent) = ctx.open_table(schema, pname, LockMode::ShareUpdateExclusive)? else {

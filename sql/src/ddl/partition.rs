@@ -478,14 +478,7 @@ pub(super) fn attach_table(
     let mut steps = 0;
     while let Some(a) = ancestor {
         if a.oid == child.oid {
-            return Err(SqlError::new(
-                SqlState::DUPLICATE_TABLE,
-                "circular inheritance not allowed",
-            )
-            .with_detail(format!(
-                "\"{}\" is already a child of \"{}\".",
-                parent.name, child.name
-            )));
+            return Err(super::inherit::circular(&parent.name, &child.name));
         }
         steps += 1;
         ancestor = match &a.partition_of {

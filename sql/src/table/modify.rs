@@ -834,15 +834,7 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
         if let Some(router) = &routing.router {
             let (leaf, mut leaf_row) = router.route(row.clone(), style)?;
             let target = &routing.leaves[&leaf.oid];
-            check_row(&target.def, &mut leaf_row, &target.checks, eval)?;
-            let tid = engine.heap_insert_tuple(
-                target.def.rel,
-                xid,
-                cid,
-                new_tuple(&target.def, &leaf_row, &target.attrs),
-                target.def.fillfactor,
-            )?;
-            super::index::insert_entries(engine, &target.def, &leaf_row, tid, &who, style)?;
+            target.insert(engine, &mut leaf_row, (xid, cid), &who, eval)?;
             leaf_queues
                 .entry(target.def.oid)
                 .or_default()
@@ -1504,15 +1496,7 @@ fn move_row(
             "moving a row into a partition with foreign keys",
         ));
     }
-    check_row(&target.def, &mut leaf_row, &target.checks, eval)?;
-    let tid = engine.heap_insert_tuple(
-        target.def.rel,
-        xid,
-        cid,
-        new_tuple(&target.def, &leaf_row, &target.attrs),
-        target.def.fillfactor,
-    )?;
-    super::index::insert_entries(engine, &target.def, &leaf_row, tid, actor, &style)?;
+    target.insert(engine, &mut leaf_row, (xid, cid), actor, eval)?;
     let back = super::partition::unmap_row(&target.map, &leaf_row, width);
     row[..width].clone_from_slice(&back);
     Ok(())

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::modify::{checks, RowCheck};
+use super::modify::{check_row, checks, new_tuple, RowCheck};
 use super::partition::{PartitionCheck, Router};
 use super::row::StoredAttr;
 use crate::catalog::TableDef;
@@ -25,6 +25,31 @@ pub(crate) struct Leaf {
     pub map: Vec<usize>,
     /// The map is the identity.
     pub identity: bool,
+}
+
+impl Leaf {
+    /// Checks a row of this leaf's layout (its generated columns filled
+    /// in) and writes it: heap, then index entries.
+    pub fn insert(
+        &self,
+        engine: &actorgres_storage::Engine,
+        row: &mut [crate::value::Value],
+        (xid, cid): (u32, u32),
+        who: &actorgres_storage::Actor<'_>,
+        eval: &mut crate::expr::EvalCtx<'_>,
+    ) -> Result<actorgres_storage::page::Tid> {
+        check_row(&self.def, row, &self.checks, eval)?;
+        let tid = engine.heap_insert_tuple(
+            self.def.rel,
+            xid,
+            cid,
+            new_tuple(&self.def, row, &self.attrs),
+            self.def.fillfactor,
+        )?;
+        let style = eval.style().clone();
+        super::index::insert_entries(engine, &self.def, row, tid, who, &style)?;
+        Ok(tid)
+    }
 }
 
 /// The routing of a statement's rows.

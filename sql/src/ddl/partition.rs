@@ -69,6 +69,9 @@ pub(super) fn partition_key(by: &ast::Expr, columns: &[ColumnDef]) -> Result<Par
         };
         attrs.push(i);
     }
+    if attrs.is_empty() {
+        return Err(SqlError::syntax("syntax error at or near \")\"", None));
+    }
     if strategy == 'l' && attrs.len() > 1 {
         return Err(SqlError::new(
             SqlState::INVALID_OBJECT_DEFINITION,

@@ -185,10 +185,9 @@ pub(super) fn survivors(conds: &[Expr], info: &PartitionPruning) -> Vec<bool> {
         }
         return keep;
     }
-    if info.strategy != 'r' {
+    let Some(first) = known.first().filter(|_| info.strategy == 'r') else {
         return vec![true; n];
-    }
-    let first = &known[0];
+    };
     info.bounds
         .iter()
         .map(|b| match b {

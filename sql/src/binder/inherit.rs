@@ -131,66 +131,64 @@ fn append_scans(
     parts: Option<Arc<PartitionPruning>>,
     with_tid: bool,
 ) -> Plan {
-    {
-        let columns: Vec<(DataType, i32)> = def.live().map(|(_, c)| (c.ty, c.typmod)).collect();
-        let mut inputs = Vec::new();
-        for (k, (leaf, map)) in leaves.into_iter().enumerate() {
-            let leaf_width = leaf.live().count();
-            let mut exprs: Vec<Expr> = columns
-                .iter()
-                .enumerate()
-                .map(|(p, &(ty, typmod))| Expr {
-                    kind: match map.iter().position(|&m| m == p) {
-                        Some(j) => ExprKind::Column(j),
-                        None => ExprKind::Const(Value::Null),
-                    },
-                    ty,
-                    typmod,
-                    pos: None,
-                })
-                .collect();
-            exprs.push(Expr::constant(Value::Oid(leaf.oid), DataType::Oid));
-            if with_tid {
-                exprs.push(crate::table::partition::member_tid(leaf_width, k));
-            }
-            inputs.push(Plan::Project {
-                input: Box::new(Plan::SeqScan {
-                    table: leaf,
-                    with_tid,
-                    needed: None,
-                    alias: None,
-                }),
-                exprs,
-            });
+    let columns: Vec<(DataType, i32)> = def.live().map(|(_, c)| (c.ty, c.typmod)).collect();
+    let mut inputs = Vec::new();
+    for (k, (leaf, map)) in leaves.into_iter().enumerate() {
+        let leaf_width = leaf.live().count();
+        let mut exprs: Vec<Expr> = columns
+            .iter()
+            .enumerate()
+            .map(|(p, &(ty, typmod))| Expr {
+                kind: match map.iter().position(|&m| m == p) {
+                    Some(j) => ExprKind::Column(j),
+                    None => ExprKind::Const(Value::Null),
+                },
+                ty,
+                typmod,
+                pos: None,
+            })
+            .collect();
+        exprs.push(Expr::constant(Value::Oid(leaf.oid), DataType::Oid));
+        if with_tid {
+            exprs.push(crate::table::partition::member_tid(leaf_width, k));
         }
-        scope.columns.push(ScopeColumn {
-            table: Some(name.to_owned()),
-            name: SYSTEM_TABLEOID.into(),
-            ty: DataType::Oid,
-            typmod: -1,
-            table_oid: def.oid,
-            attnum: -6,
-            hidden: true,
-            scalar: false,
+        inputs.push(Plan::Project {
+            input: Box::new(Plan::SeqScan {
+                table: leaf,
+                with_tid,
+                needed: None,
+                alias: None,
+            }),
+            exprs,
         });
-        match inputs.len() {
-            0 => {
-                let nulls = columns
-                    .iter()
-                    .map(|&(ty, _)| Expr::constant(Value::Null, ty))
-                    .chain(std::iter::once(Expr::constant(Value::Null, DataType::Oid)))
-                    .chain(with_tid.then(|| Expr::constant(Value::Null, DataType::Int8)))
-                    .collect();
-                Plan::Filter {
-                    input: Box::new(Plan::Project {
-                        input: Box::new(Plan::OneRow),
-                        exprs: nulls,
-                    }),
-                    predicate: Expr::constant(Value::Bool(false), DataType::Bool),
-                }
+    }
+    scope.columns.push(ScopeColumn {
+        table: Some(name.to_owned()),
+        name: SYSTEM_TABLEOID.into(),
+        ty: DataType::Oid,
+        typmod: -1,
+        table_oid: def.oid,
+        attnum: -6,
+        hidden: true,
+        scalar: false,
+    });
+    match inputs.len() {
+        0 => {
+            let nulls = columns
+                .iter()
+                .map(|&(ty, _)| Expr::constant(Value::Null, ty))
+                .chain(std::iter::once(Expr::constant(Value::Null, DataType::Oid)))
+                .chain(with_tid.then(|| Expr::constant(Value::Null, DataType::Int8)))
+                .collect();
+            Plan::Filter {
+                input: Box::new(Plan::Project {
+                    input: Box::new(Plan::OneRow),
+                    exprs: nulls,
+                }),
+                predicate: Expr::constant(Value::Bool(false), DataType::Bool),
             }
-            _ => Plan::Append { inputs, parts },
         }
+        _ => Plan::Append { inputs, parts },
     }
 }
 

@@ -214,7 +214,7 @@ fn drop_inheritors(
     dropped: &[String],
     cascade: bool,
 ) -> Result<()> {
-    let children: Vec<(TableDef, String)> = super::inherit::descendants(ctx, def, false)?
+    let children: Vec<_> = super::inherit::descendants(ctx, def, false, LockMode::AccessExclusive)?
         .into_iter()
         .filter(|(c, _)| !dropped.contains(&c.name))
         .collect();

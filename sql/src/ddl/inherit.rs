@@ -211,11 +211,12 @@ pub(super) fn store_parents(
 /// PostgreSQL scans them in) when `by_level`, else depth first (the order
 /// of its DROP messages).
 pub(crate) fn descendants(
-    ctx: &Stmt<'_>,
+    ctx: &mut Stmt<'_>,
     def: &TableDef,
     by_level: bool,
-) -> Result<Vec<(TableDef, String)>> {
-    let mut out: Vec<(TableDef, String)> = Vec::new();
+    mode: LockMode,
+) -> Result<Vec<(Arc<TableDef>, String)>> {
+    let mut out: Vec<(Arc<TableDef>, String)> = Vec::new();
     let mut todo: std::collections::VecDeque<(u32, String)> = def
         .inheritors
         .iter()
@@ -225,7 +226,7 @@ pub(crate) fn descendants(
         if oid == def.oid || out.iter().any(|(t, _)| t.oid == oid) || out.len() > 10_000 {
             continue;
         }
-        if let Some(t) = ctx.catalog().table_by_oid(oid)? {
+        if let Some(t) = ctx.open_table_by_oid(oid, mode)? {
             let next = t.inheritors.iter().map(|&o| (o, t.name.clone()));
             if by_level {
                 todo.extend(next);
@@ -293,7 +294,7 @@ pub(super) fn add_parent(
     }
     // The parent may not be the child or descend from it.
     if parent.oid == child.oid
-        || descendants(ctx, child, true)?
+        || descendants(ctx, child, true, LockMode::AccessShare)?
             .iter()
             .any(|(d, _)| d.oid == parent.oid)
     {

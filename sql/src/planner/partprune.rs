@@ -12,7 +12,7 @@ use std::cmp::Ordering;
 
 use crate::expr::{Expr, ExprKind};
 use crate::plan::{PartitionPruning, Plan};
-use crate::table::partition::{holds, Bound, Datum};
+use crate::table::partition::{route_key, Bound, Datum};
 use crate::value::Value;
 
 /// What the conditions say of one key column.
@@ -109,15 +109,6 @@ fn learn(c: &Expr, key: &[usize], known: &mut [Known]) {
     }
 }
 
-/// The partition a key routes to: the first whose bound holds it, else
-/// the default.
-fn route(info: &PartitionPruning, key: &[Value]) -> Option<usize> {
-    info.bounds
-        .iter()
-        .position(|b| holds(b, key, &info.types))
-        .or_else(|| info.bounds.iter().position(|b| *b == Bound::Default))
-}
-
 fn cmp(a: &Value, b: &Value) -> Ordering {
     a.compare(b).unwrap_or(Ordering::Equal)
 }
@@ -179,7 +170,7 @@ pub(super) fn survivors(conds: &[Expr], info: &PartitionPruning) -> Vec<bool> {
             }
         }
         for key in keys {
-            if let Some(i) = route(info, &key) {
+            if let Some(i) = route_key(info.bounds.iter(), &key, &info.types) {
                 keep[i] = true;
             }
         }

@@ -152,10 +152,9 @@ impl<T: Clone> Loader<T> {
             row.push(v);
         }
         if let Some(parts) = &mut self.partitions {
-            let style = eval.style().clone();
             let (leaf, mut leaf_row) = parts
                 .router
-                .route(row, &style)
+                .route(row, eval.style())
                 .map_err(|e| (e, tag.clone()))?;
             let oid = leaf.oid;
             let Some(loader) = parts.leaves.get_mut(&oid) else {

@@ -1270,13 +1270,6 @@ fn modify_rows(
     // A child table's own columns are not in the scan: its stored row
     // gives them.
     let partial = map.is_some_and(|m| m.contains(&usize::MAX));
-    // A row of the scan's layout in the partition's, and back.
-    let to_leaf = |row: &[Value]| -> Vec<Value> {
-        match map {
-            Some(m) => super::partition::map_row(m, row),
-            None => row.to_vec(),
-        }
-    };
     let identity: Vec<usize> = (0..width).collect();
     let plan = match (map, member) {
         (None, 0) => source_plan(def, from, predicate.as_ref()),
@@ -1311,21 +1304,6 @@ fn modify_rows(
         row::decode(&attrs, &t.data, scratch)?;
         Ok(Some(def.live().map(|(i, _)| scratch[i].clone()).collect()))
     };
-    // The partition's (or child's) row of a scan row, its own columns
-    // from `old` where the scan lacks them.
-    let to_leaf_full = |row: &[Value], old: &Option<Vec<Value>>| -> Vec<Value> {
-        match (map, old) {
-            (Some(m), Some(old)) => m
-                .iter()
-                .enumerate()
-                .map(|(j, &p)| match row.get(p) {
-                    Some(v) if p != usize::MAX => v.clone(),
-                    _ => old.get(j).cloned().unwrap_or(Value::Null),
-                })
-                .collect(),
-            _ => to_leaf(row),
-        }
-    };
     while let Some(mut row) = node.next(&mut eval)? {
         let tid_v = row.get(width).cloned().unwrap_or(Value::Null);
         let mut tid = tid_of(&tid_v).ok_or_else(|| SqlError::internal("scan without tid"))?;
@@ -1335,6 +1313,9 @@ fn modify_rows(
             // its partition moves it: deleted here, inserted where the
             // partitioned table routes it.
             let mut moving = false;
+            // The new row in the member table's layout, when it differs
+            // from the scan's.
+            let mut member_new: Option<Vec<Value>> = None;
             let (result, mut new_row) = match change {
                 Change::Delete => (engine.heap_delete(def.rel, tid, &actor)?, row.clone()),
                 Change::Update(sets, checks) => {
@@ -1344,16 +1325,17 @@ fn modify_rows(
                             *slot = e.eval(&row, &mut eval)?;
                         }
                     }
-                    let leaf_new = if let Some(m) = map {
-                        let mut leaf_row = to_leaf_full(&new_row[..width], &old_full);
+                    if let Some(m) = map {
+                        let mut leaf_row =
+                            member_row(&new_row[..width], map, old_full.as_deref()).into_owned();
                         check_row(def, &mut leaf_row, checks, &mut eval)?;
                         let back = super::partition::unmap_row(m, &leaf_row, width);
                         new_row[..width].clone_from_slice(&back);
-                        leaf_row
+                        member_new = Some(leaf_row);
                     } else {
                         check_row(def, &mut new_row[..width], checks, &mut eval)?;
-                        new_row[..width].to_vec()
-                    };
+                    }
+                    let leaf_new: &[Value] = member_new.as_deref().unwrap_or(&new_row[..width]);
                     // Through the partitioned table: the row moves when
                     // it now routes to another partition (23514 when to
                     // none); a partition changed directly keeps its bound.
@@ -1367,20 +1349,20 @@ fn modify_rows(
                             let (to, _) = router.route(new_row[..width].to_vec(), style)?;
                             moving = to.oid != def.oid;
                         }
-                        (None, Some(pc)) => pc.check(&leaf_new, style)?,
+                        (None, Some(pc)) => pc.check(leaf_new, style)?,
                         (None, None) => {}
                     }
                     if moving {
                         (engine.heap_delete(def.rel, tid, &actor)?, new_row)
                     } else {
-                        let bytes = encode(def, &leaf_new, &attrs);
+                        let bytes = encode(def, leaf_new, &attrs);
                         (engine.heap_update(def.rel, tid, &bytes, &actor)?, new_row)
                     }
                 }
             };
             match result {
                 Modify::Done(_) if moving => {
-                    queue.deleted(def, &to_leaf_full(&row[..width], &old_full));
+                    queue.deleted(def, &member_row(&row[..width], map, old_full.as_deref()));
                     if let Some(routing) = mover {
                         move_row(
                             engine,
@@ -1400,13 +1382,13 @@ fn modify_rows(
                     break;
                 }
                 Modify::Done(new_tid) => {
-                    let old_leaf = to_leaf_full(&row[..width], &old_full);
+                    let old_leaf = member_row(&row[..width], map, old_full.as_deref());
                     if matches!(change, Change::Update(..)) {
-                        let leaf_new = to_leaf_full(&new_row[..width], &old_full);
+                        let leaf_new: &[Value] = member_new.as_deref().unwrap_or(&new_row[..width]);
                         super::index::insert_entries(
-                            engine, def, &leaf_new, new_tid, &actor, style,
+                            engine, def, leaf_new, new_tid, &actor, style,
                         )?;
-                        queue.updated(def, &old_leaf, &leaf_new)?;
+                        queue.updated(def, &old_leaf, leaf_new)?;
                     } else {
                         queue.deleted(def, &old_leaf);
                     }
@@ -1467,6 +1449,29 @@ fn modify_rows(
     Ok((count, queue))
 }
 
+/// A row of the scan's layout (its first `width` values) in the member
+/// table's layout: the same slice when `map` is None (the layouts agree),
+/// else mapped, the member's own columns (those the scan lacks) taken
+/// from its stored row `old`.
+fn member_row<'r>(
+    row: &'r [Value],
+    map: Option<&[usize]>,
+    old: Option<&[Value]>,
+) -> std::borrow::Cow<'r, [Value]> {
+    let Some(m) = map else {
+        return std::borrow::Cow::Borrowed(row);
+    };
+    std::borrow::Cow::Owned(
+        m.iter()
+            .enumerate()
+            .map(|(j, &p)| match row.get(p) {
+                Some(v) if p != usize::MAX => v.clone(),
+                _ => old.and_then(|o| o.get(j)).cloned().unwrap_or(Value::Null),
+            })
+            .collect(),
+    )
+}
+
 /// Inserts an updated row that left its partition where the partitioned
 /// table routes it (`row`: the partitioned table's layout, first `width`
 /// values; generated columns computed by the new partition are copied
@@ -1485,8 +1490,7 @@ fn move_row(
     let Some(router) = &routing.router else {
         return Ok(());
     };
-    let style = eval.style().clone();
-    let (leaf, mut leaf_row) = router.route(row[..width].to_vec(), &style)?;
+    let (leaf, mut leaf_row) = router.route(row[..width].to_vec(), eval.style())?;
     let target = routing
         .leaves
         .get(&leaf.oid)
@@ -2101,7 +2105,7 @@ fn current_of(
     // A row read through partitions or children is in the member table
     // its tuple id names.
     let member_def = if def.partition_key.is_some() || !def.inheritors.is_empty() {
-        super::routing::members(ctx, def)?
+        super::routing::members(ctx, def, LockMode::RowExclusive)?
             .into_iter()
             .nth(member)
             .map(|(t, _)| t)
@@ -2201,17 +2205,10 @@ fn modify_inherited(
 ) -> Result<()> {
     let style = ctx.style.clone();
     let mut targets: Members = vec![(Arc::clone(&bound.def), None, bound.change.clone())];
-    for (child, map) in super::routing::members(ctx, &bound.def)?
+    for (child, map) in super::routing::members(ctx, &bound.def, LockMode::RowExclusive)?
         .into_iter()
         .skip(1)
     {
-        ctx.lock(
-            actorgres_storage::lock::LockTag::Relation {
-                db: ctx.db,
-                rel: child.oid,
-            },
-            LockMode::RowExclusive,
-        )?;
         let change = match &bound.change {
             Change::Update(sets, _) => Change::Update(sets.clone(), checks(&child, &style)?),
             Change::Delete => Change::Delete,

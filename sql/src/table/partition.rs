@@ -259,7 +259,8 @@ pub fn bound_text(b: &Bound, style: &OutputStyle) -> String {
     }
 }
 
-/// Compares a key (no NULLs) or a bound with a bound, column by column.
+/// Compares two range bounds column by column (MINVALUE below every
+/// value, MAXVALUE above).
 fn compare_datums(a: &[Datum], b: &[Datum]) -> Ordering {
     for (x, y) in a.iter().zip(b) {
         let o = match (x, y) {
@@ -278,6 +279,14 @@ fn compare_datums(a: &[Datum], b: &[Datum]) -> Ordering {
 /// Whether a (non-default) bound holds key `key` of a table partitioned
 /// with strategy `strategy`.
 pub fn holds(bound: &Bound, key: &[Value], types: &[(DataType, i32)]) -> bool {
+    holds_hashed(bound, key, &mut || {
+        super::partition_hash::row_hash(key, types)
+    })
+}
+
+/// [`holds`], the key's hash (for hash bounds) asked of `hash` — so that
+/// a search over many bounds hashes the key once.
+fn holds_hashed(bound: &Bound, key: &[Value], hash: &mut dyn FnMut() -> u64) -> bool {
     match bound {
         Bound::Default => false,
         Bound::List(vals) => {
@@ -289,14 +298,42 @@ pub fn holds(bound: &Bound, key: &[Value], types: &[(DataType, i32)]) -> bool {
             })
         }
         Bound::Range(lo, hi) => {
-            if key.iter().any(Value::is_null) {
-                return false;
-            }
-            let k: Vec<Datum> = key.iter().cloned().map(Datum::Val).collect();
-            compare_datums(&k, lo) != Ordering::Less && compare_datums(&k, hi) == Ordering::Less
+            !key.iter().any(Value::is_null)
+                && compare_key(key, lo) != Ordering::Less
+                && compare_key(key, hi) == Ordering::Less
         }
-        Bound::Hash(m, r) => super::partition_hash::row_hash(key, types) % m == *r,
+        Bound::Hash(m, r) => hash() % m == *r,
     }
+}
+
+/// Compares a key (no NULLs) with a range bound, column by column.
+fn compare_key(key: &[Value], bound: &[Datum]) -> Ordering {
+    for (k, b) in key.iter().zip(bound) {
+        let o = match b {
+            Datum::Min => Ordering::Greater,
+            Datum::Max => Ordering::Less,
+            Datum::Val(v) => k.compare(v).unwrap_or(Ordering::Equal),
+        };
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    Ordering::Equal
+}
+
+/// The place among `bounds` of the partition a key routes to: the first
+/// bound that holds it, else the default; the key hashed at most once.
+pub fn route_key<'b>(
+    bounds: impl Iterator<Item = &'b Bound> + Clone,
+    key: &[Value],
+    types: &[(DataType, i32)],
+) -> Option<usize> {
+    let mut hashed = None;
+    let mut hash = || *hashed.get_or_insert_with(|| super::partition_hash::row_hash(key, types));
+    bounds
+        .clone()
+        .position(|b| holds_hashed(b, key, &mut hash))
+        .or_else(|| bounds.clone().position(|b| *b == Bound::Default))
 }
 
 /// Whether two bounds of one partitioned table hold a key in common.
@@ -475,10 +512,7 @@ impl Router {
     /// The partition that holds `row` (this table's live layout), or None.
     pub fn find(&self, row: &[Value]) -> Option<usize> {
         let key = self.key(row);
-        self.parts
-            .iter()
-            .position(|p| holds(&p.bound, &key, &self.types))
-            .or_else(|| self.parts.iter().position(|p| p.bound == Bound::Default))
+        route_key(self.parts.iter().map(|p| &p.bound), &key, &self.types)
     }
 
     /// Routes a row (this table's live layout) to its leaf: the leaf and

@@ -46,8 +46,7 @@ impl Leaf {
             new_tuple(&self.def, row, &self.attrs),
             self.def.fillfactor,
         )?;
-        let style = eval.style().clone();
-        super::index::insert_entries(engine, &self.def, row, tid, who, &style)?;
+        super::index::insert_entries(engine, &self.def, row, tid, who, eval.style())?;
         Ok(tid)
     }
 }
@@ -107,17 +106,18 @@ impl Routing {
 /// them (a member's place in it marks its tuple ids): the leaves of a
 /// partitioned table, or the table itself then its descendants level by
 /// level; `def` alone otherwise. Each with the map from its live columns
-/// to `def`'s.
+/// to `def`'s; partitions and children are locked in `mode`.
 pub(crate) fn members(
     ctx: &mut Stmt<'_>,
     def: &Arc<TableDef>,
+    mode: actorgres_storage::lock::LockMode,
 ) -> Result<Vec<(Arc<TableDef>, Vec<usize>)>> {
     let width = def.live().count();
     if def.partition_key.is_some() {
         let style = ctx.style.clone();
         let router = Router::new(
             Arc::clone(def),
-            &mut |oid| ctx.open_table_by_oid(oid, actorgres_storage::lock::LockMode::AccessShare),
+            &mut |oid| ctx.open_table_by_oid(oid, mode),
             &style,
         )?;
         return Ok(router.leaves());
@@ -126,8 +126,7 @@ pub(crate) fn members(
     if def.inheritors.is_empty() {
         return Ok(out);
     }
-    for (child, _) in crate::ddl::inherit::descendants(ctx, def, true)? {
-        let child = Arc::new(child);
+    for (child, _) in crate::ddl::inherit::descendants(ctx, def, true, mode)? {
         let map = super::partition::column_map(def, &child);
         out.push((child, map));
     }

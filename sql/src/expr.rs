@@ -103,6 +103,53 @@ pub struct EvalCtx<'a> {
     pub(crate) cursors: Option<&'a crate::session::Cursors>,
 }
 
+/// Evaluates `e` on `row` outside any session, as an index expression
+/// or predicate is (immutable: it reads no setting, table or clock), with
+/// the built-in settings.
+pub fn eval_detached(e: &Expr, row: &[Value], style: &OutputStyle) -> Result<Value> {
+    struct Detached {
+        settings: Settings,
+        interrupts: Interrupts,
+        info: SessionInfo,
+    }
+    static DETACHED: std::sync::OnceLock<Detached> = std::sync::OnceLock::new();
+    let d = DETACHED.get_or_init(|| Detached {
+        settings: Settings::new(),
+        interrupts: Interrupts::new(),
+        info: SessionInfo {
+            pid: 0,
+            user: String::new(),
+            database: String::new(),
+        },
+    });
+    let mut settings = d.settings.clone();
+    let mut notices = Vec::new();
+    let mut ctx = EvalCtx {
+        settings: &mut settings,
+        style,
+        host: &crate::host::NoHost,
+        interrupts: &d.interrupts,
+        info: &d.info,
+        statement_start: 0,
+        transaction_start: 0,
+        params: &[],
+        notices: &mut notices,
+        storage: None,
+        outer: Vec::new(),
+        initplans: Default::default(),
+        hashed_initplans: Default::default(),
+        catalog_rows: Default::default(),
+        spill: None,
+        worktables: Default::default(),
+        prepared: None,
+        sequences: None,
+        cursors: None,
+        temp_namespace: None,
+        notify: None,
+    };
+    e.eval(row, &mut ctx)
+}
+
 impl EvalCtx<'_> {
     /// The output style.
     pub fn style(&self) -> &OutputStyle {

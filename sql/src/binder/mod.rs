@@ -32,7 +32,7 @@ mod window;
 use sqlparser::tokenizer::Location;
 
 pub(crate) use locking::lock_strength;
-pub use names::{ident, object_name, sql_type, sql_type_with, truncate_identifier};
+pub use names::{figure_colname, ident, object_name, sql_type, sql_type_with, truncate_identifier};
 pub(crate) use regname::{qualified_name, type_by_name};
 pub(crate) use select::split_equi_keys;
 

@@ -46,8 +46,8 @@ pub(crate) use relations::{
     session_namespaces, session_relations, session_search_path,
 };
 pub use schema::{
-    CheckDef, ColumnDef, DatabaseDef, ForeignKeyDef, IndexDef, PartitionKey, PartitionOf,
-    SequenceDef, TableDef,
+    BoundIndex, CheckDef, ColumnDef, DatabaseDef, ForeignKeyDef, IndexDef, IndexExprs,
+    PartitionKey, PartitionOf, SequenceDef, TableDef,
 };
 pub use store::{
     creation_namespace, schema_name, schema_oid, search_namespaces, temp_schema_owner,

@@ -65,7 +65,60 @@ pub struct IndexDef {
     pub unique: bool,
     /// PRIMARY KEY.
     pub primary: bool,
+    /// Expression keys and the WHERE predicate of an index that has
+    /// either; `columns` then lists only its plain key columns, and the
+    /// keys come from [`IndexExprs::keys`].
+    pub exprs: Option<std::sync::Arc<IndexExprs>>,
 }
+
+impl IndexDef {
+    /// The key columns of an index on plain columns with no predicate:
+    /// the indexes a foreign key, a unique constraint or the planner's
+    /// column matching may use.
+    pub fn plain_columns(&self) -> Option<&[usize]> {
+        self.exprs.is_none().then_some(&self.columns[..])
+    }
+
+    /// Its number of key columns (pg_index.indnatts).
+    pub fn natts(&self) -> usize {
+        self.exprs
+            .as_ref()
+            .map_or(self.columns.len(), |x| x.keys.len())
+    }
+}
+
+/// What an expression or partial index adds to its key columns, as SQL
+/// text over the table's columns (PostgreSQL's indexprs and indpred).
+#[derive(Debug, Default)]
+pub struct IndexExprs {
+    /// Each key column: its attribute index, or None for the next of
+    /// `exprs`.
+    pub keys: Vec<Option<usize>>,
+    /// The key expressions, in key order.
+    pub exprs: Vec<String>,
+    /// The WHERE predicate: only rows it holds for have an entry.
+    pub predicate: Option<String>,
+    /// The expressions and predicate bound against the table's live
+    /// columns, once per definition (table/index.rs).
+    pub bound: std::sync::OnceLock<crate::error::Result<BoundIndex>>,
+}
+
+/// [`IndexExprs`] bound: evaluated on a row of live-column values.
+#[derive(Debug)]
+pub struct BoundIndex {
+    /// The key expressions, in key order.
+    pub exprs: Vec<crate::expr::Expr>,
+    /// The predicate.
+    pub predicate: Option<crate::expr::Expr>,
+}
+
+impl PartialEq for IndexExprs {
+    fn eq(&self, other: &IndexExprs) -> bool {
+        (&self.keys, &self.exprs, &self.predicate) == (&other.keys, &other.exprs, &other.predicate)
+    }
+}
+
+impl Eq for IndexExprs {}
 
 /// A table (or catalog) definition.
 #[derive(Debug, Clone)]

@@ -748,6 +748,7 @@ impl<'a> Catalog<'a> {
                 .collect(),
             unique: boolean(&index[3]),
             primary: boolean(&index[4]),
+            exprs: index_exprs(index),
         }
     }
 
@@ -978,4 +979,29 @@ impl<'a> Catalog<'a> {
             .filter(|(_, r)| oid(&r[col]) == key)
             .collect())
     }
+}
+
+/// The expressions and predicate of a pg_index row, if it has any.
+fn index_exprs(index: &[Value]) -> Option<Arc<crate::catalog::IndexExprs>> {
+    let exprs: Vec<String> = match index.get(6) {
+        Some(Value::Array(a)) => a.items().iter().map(text).collect(),
+        _ => Vec::new(),
+    };
+    let predicate = match index.get(7) {
+        Some(Value::Text(t)) => Some(t.clone()),
+        _ => None,
+    };
+    if exprs.is_empty() && predicate.is_none() {
+        return None;
+    }
+    let keys = text(&index[5])
+        .split_whitespace()
+        .map(|n| n.parse::<usize>().ok().and_then(|n| n.checked_sub(1)))
+        .collect();
+    Some(Arc::new(crate::catalog::IndexExprs {
+        keys,
+        exprs,
+        predicate,
+        bound: Default::default(),
+    }))
 }

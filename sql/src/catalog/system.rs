@@ -152,7 +152,8 @@ pub static PG_REWRITE: SysTable = SysTable {
 };
 
 /// pg_index: a B-tree index of a table (indkey lists attribute numbers
-/// separated by spaces, as int2vector prints).
+/// separated by spaces, as int2vector prints, 0 for an expression);
+/// indexprs and indpred hold SQL text where PostgreSQL keeps node trees.
 pub static PG_INDEX: SysTable = SysTable {
     oid: 2610,
     name: "pg_index",
@@ -164,6 +165,8 @@ pub static PG_INDEX: SysTable = SysTable {
         ("indisunique", DataType::Bool),
         ("indisprimary", DataType::Bool),
         ("indkey", DataType::Text),
+        ("indexprs", DataType::Array(&DataType::Text)),
+        ("indpred", DataType::Text),
     ],
 };
 

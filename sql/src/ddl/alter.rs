@@ -847,11 +847,7 @@ fn add_column(
     for (kind, name) in nc.keys {
         ctx.txn.cid += 1;
         let def = reload(ctx, &def)?;
-        let spec = NewIndex {
-            name,
-            columns: vec![col.name.clone()],
-            kind,
-        };
+        let spec = NewIndex::on(name, vec![col.name.clone()], kind);
         add_index(ctx, xid, &def, &spec, false)?;
     }
     Ok(())
@@ -1047,6 +1043,38 @@ fn rename_column(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef, from: &str, to: &
             if let Some(new) = rename_in(text, from, to) {
                 row[text_col] = Value::Text(new);
                 cat.update(t, tid, &row, &who)?;
+            }
+        }
+    }
+    // So do index expressions and predicates.
+    for ix in def.indexes.iter().filter(|ix| ix.exprs.is_some()) {
+        for (tid, mut row) in cat.rows_where(&system::PG_INDEX, 0, ix.oid)? {
+            let mut changed = false;
+            if let Value::Array(a) = &row[6] {
+                let texts: Vec<Value> = a
+                    .items()
+                    .iter()
+                    .map(|v| match v {
+                        Value::Text(t) => match rename_in(t, from, to) {
+                            Some(new) => {
+                                changed = true;
+                                Value::Text(new)
+                            }
+                            None => v.clone(),
+                        },
+                        other => other.clone(),
+                    })
+                    .collect();
+                row[6] = Value::Array(crate::value::ArrayRef::new(texts));
+            }
+            if let Value::Text(p) = &row[7] {
+                if let Some(new) = rename_in(p, from, to) {
+                    row[7] = Value::Text(new);
+                    changed = true;
+                }
+            }
+            if changed {
+                cat.update(&system::PG_INDEX, tid, &row, &who)?;
             }
         }
     }

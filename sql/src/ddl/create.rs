@@ -542,11 +542,7 @@ pub fn create_table(
                 col_checks.push((nc.def.name.clone(), cname, e));
             }
             for (kind, kname) in nc.keys {
-                keys.push(NewIndex {
-                    name: kname,
-                    columns: vec![nc.def.name.clone()],
-                    kind,
-                });
+                keys.push(NewIndex::on(kname, vec![nc.def.name.clone()], kind));
             }
             for fk in nc.foreign_keys {
                 foreign_keys.push((Some(nc.def.name.clone()), fk));
@@ -579,11 +575,7 @@ pub fn create_table(
             col_checks.push((nc.def.name.clone(), cname, e));
         }
         for (kind, name) in nc.keys {
-            keys.push(NewIndex {
-                name,
-                columns: vec![nc.def.name.clone()],
-                kind,
-            });
+            keys.push(NewIndex::on(name, vec![nc.def.name.clone()], kind));
         }
         columns.push(nc.def);
     }

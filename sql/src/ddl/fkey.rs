@@ -110,6 +110,7 @@ pub(super) fn add_foreign_key(
     let wanted: Vec<usize> = ref_columns.iter().map(|(i, _)| *i).collect();
     if !parent.indexes.iter().any(|ix| {
         ix.unique
+            && ix.exprs.is_none()
             && ix.columns.len() == wanted.len()
             && wanted.iter().all(|c| ix.columns.contains(c))
     }) {

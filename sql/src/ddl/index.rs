@@ -31,25 +31,68 @@ pub(super) enum Kind {
 /// A new index: its name if given, its columns, its kind.
 pub(super) struct NewIndex {
     pub name: Option<String>,
+    /// Key columns by name; an expression key has the name its index
+    /// column takes (`lower`, `expr`).
     pub columns: Vec<String>,
     pub kind: Kind,
+    /// Expression keys as written: (position in `columns`, SQL text).
+    pub exprs: Vec<(usize, String)>,
+    /// WHERE predicate as written.
+    pub predicate: Option<String>,
 }
 
 impl NewIndex {
+    /// An index on plain columns.
+    pub(super) fn on(name: Option<String>, columns: Vec<String>, kind: Kind) -> NewIndex {
+        NewIndex {
+            name,
+            columns,
+            kind,
+            exprs: Vec::new(),
+            predicate: None,
+        }
+    }
+
+    /// The index `ix` of `def` again (for a partition, or a table made
+    /// LIKE `def`), unnamed.
+    pub(super) fn like(def: &TableDef, ix: &IndexDef, kind: Kind) -> NewIndex {
+        let name_of = |a: usize| def.columns.get(a).map_or(String::new(), |c| c.name.clone());
+        let Some(x) = &ix.exprs else {
+            return NewIndex::on(None, ix.columns.iter().map(|&a| name_of(a)).collect(), kind);
+        };
+        let mut spec = NewIndex::on(None, Vec::new(), kind);
+        let mut exprs = x.exprs.iter();
+        for key in &x.keys {
+            match key {
+                Some(a) => spec.columns.push(name_of(*a)),
+                None => {
+                    let text = exprs.next().cloned().unwrap_or_default();
+                    spec.exprs.push((spec.columns.len(), text.clone()));
+                    let name = crate::parser::parse_expr(&text)
+                        .ok()
+                        .and_then(|e| crate::binder::figure_colname(&e));
+                    spec.columns.push(name.unwrap_or_else(|| "expr".into()));
+                }
+            }
+        }
+        spec.predicate = x.predicate.clone();
+        spec
+    }
+
     /// The index a PRIMARY KEY or UNIQUE table constraint needs; None for
     /// other constraints.
     pub(super) fn of_constraint(c: &ast::TableConstraint) -> Result<Option<NewIndex>> {
         Ok(Some(match c {
-            ast::TableConstraint::PrimaryKey(pk) => NewIndex {
-                name: pk.name.as_ref().map(ident),
-                columns: column_names(&pk.columns)?,
-                kind: Kind::PrimaryKey,
-            },
-            ast::TableConstraint::Unique(u) => NewIndex {
-                name: u.name.as_ref().map(ident),
-                columns: column_names(&u.columns)?,
-                kind: Kind::UniqueConstraint,
-            },
+            ast::TableConstraint::PrimaryKey(pk) => NewIndex::on(
+                pk.name.as_ref().map(ident),
+                column_names(&pk.columns)?,
+                Kind::PrimaryKey,
+            ),
+            ast::TableConstraint::Unique(u) => NewIndex::on(
+                u.name.as_ref().map(ident),
+                column_names(&u.columns)?,
+                Kind::UniqueConstraint,
+            ),
             _ => return Ok(None),
         }))
     }
@@ -67,6 +110,101 @@ pub(super) fn column_names(cols: &[ast::IndexColumn]) -> Result<Vec<String>> {
         .collect()
 }
 
+/// The expression keys and predicate of a new index, bound against
+/// `def` and kept as PostgreSQL prints them (None for an index on plain
+/// columns): an expression or predicate must be immutable (42P17), a
+/// predicate boolean (42804).
+fn index_exprs(
+    ctx: &Stmt<'_>,
+    def: &TableDef,
+    spec: &NewIndex,
+) -> Result<Option<std::sync::Arc<crate::catalog::IndexExprs>>> {
+    if spec.exprs.is_empty() && spec.predicate.is_none() {
+        return Ok(None);
+    }
+    let scope = crate::binder::table_scope(def, None);
+    let names: Vec<String> = scope.columns.iter().map(|c| c.name.clone()).collect();
+    let printed = |text: &str, what: &str, predicate: bool| -> Result<String> {
+        let mut tables = crate::table::CatalogTables(ctx.catalog());
+        let e = crate::table::bind_stored_with(text, ctx.style, &scope, &mut tables, |b, e| {
+            if predicate {
+                b.boolean(e, "WHERE")
+            } else {
+                Ok(e)
+            }
+        })
+        // Positions would point into the expression's own text.
+        .map_err(SqlError::without_position)?;
+        let (mut mutable, mut aggregate, mut window, mut subquery) = (false, false, false, false);
+        e.visit(&mut |x| match &x.kind {
+            crate::expr::ExprKind::Call { def, .. } => {
+                mutable |= def.volatility != crate::func::Volatility::Immutable;
+            }
+            crate::expr::ExprKind::Aggregate(_) => aggregate = true,
+            crate::expr::ExprKind::Window(_) => window = true,
+            crate::expr::ExprKind::SubLink(_) => subquery = true,
+            _ => {}
+        });
+        let plural = if predicate {
+            "predicates"
+        } else {
+            "expressions"
+        };
+        if aggregate {
+            return Err(SqlError::new(
+                SqlState::GROUPING_ERROR,
+                format!("aggregate functions are not allowed in index {plural}"),
+            ));
+        }
+        if window {
+            return Err(SqlError::new(
+                SqlState::WINDOWING_ERROR,
+                format!("window functions are not allowed in index {plural}"),
+            ));
+        }
+        if subquery {
+            return Err(SqlError::new(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                format!("cannot use subquery in index {what}"),
+            ));
+        }
+        if mutable {
+            return Err(SqlError::new(
+                SqlState::INVALID_OBJECT_DEFINITION,
+                format!("functions in index {what} must be marked IMMUTABLE"),
+            ));
+        }
+        Ok(crate::deparse::Deparser {
+            columns: &names,
+            pretty: false,
+            types: None,
+        }
+        .expr(&e)
+        .unwrap_or_else(|| text.to_owned()))
+    };
+    let mut keys = Vec::with_capacity(spec.columns.len());
+    let mut exprs = Vec::with_capacity(spec.exprs.len());
+    for (k, c) in spec.columns.iter().enumerate() {
+        match spec.exprs.iter().find(|(p, _)| *p == k) {
+            Some((_, text)) => {
+                exprs.push(printed(text, "expression", false)?);
+                keys.push(None);
+            }
+            None => keys.push(def.find(c)),
+        }
+    }
+    let predicate = match &spec.predicate {
+        Some(text) => Some(printed(text, "predicate", true)?),
+        None => None,
+    };
+    Ok(Some(std::sync::Arc::new(crate::catalog::IndexExprs {
+        keys,
+        exprs,
+        predicate,
+        bound: Default::default(),
+    })))
+}
+
 /// PostgreSQL's ChooseRelationName: `table_cols_suffix`, numbered until
 /// no relation has it.
 fn choose_name(
@@ -76,10 +214,21 @@ fn choose_name(
     columns: &[String],
     suffix: &str,
 ) -> Result<String> {
+    // ChooseIndexColumnNames: a name already taken gets a number.
+    let mut names: Vec<String> = Vec::with_capacity(columns.len());
+    for c in columns {
+        let mut name = c.clone();
+        let mut n = 0;
+        while names.contains(&name) {
+            n += 1;
+            name = format!("{c}{n}");
+        }
+        names.push(name);
+    }
     let base = if suffix == "pkey" {
         format!("{table}_pkey")
     } else {
-        format!("{table}_{}_{suffix}", columns.join("_"))
+        format!("{table}_{}_{suffix}", names.join("_"))
     };
     let mut name = base.clone();
     let mut n = 0;
@@ -102,7 +251,11 @@ pub(super) fn add_index(
 ) -> Result<bool> {
     let constraint = matches!(spec.kind, Kind::PrimaryKey | Kind::UniqueConstraint);
     let mut attrs = Vec::with_capacity(spec.columns.len());
-    for c in &spec.columns {
+    let exprs = index_exprs(ctx, def, spec)?;
+    for (k, c) in spec.columns.iter().enumerate() {
+        if spec.exprs.iter().any(|(p, _)| *p == k) {
+            continue;
+        }
         let Some(i) = def.find(c) else {
             let msg = if constraint {
                 format!("column \"{c}\" named in key does not exist")
@@ -186,6 +339,7 @@ pub(super) fn add_index(
         columns: attrs,
         unique: spec.kind != Kind::Plain,
         primary: spec.kind == Kind::PrimaryKey,
+        exprs,
     };
     store_index(ctx, xid, def, &index, constraint)?;
     super::index_build::build(ctx, xid, def, &index)?;
@@ -197,6 +351,8 @@ pub(super) fn add_index(
             name: None,
             columns: spec.columns.clone(),
             kind: spec.kind,
+            exprs: spec.exprs.clone(),
+            predicate: spec.predicate.clone(),
         };
         add_index(ctx, xid, &part, &spec, false)?;
     }
@@ -272,23 +428,39 @@ fn store_index(
             Value::Oid(def.namespace),
             Value::Text("i".into()),
             Value::Oid(index.rel.rel),
-            Value::Int2(index.columns.len() as i16),
+            Value::Int2(index.natts() as i16),
             Value::Null,
             Value::Bool(false),
             Value::Bool(false),
         ],
         &who,
     )?;
-    let key: Vec<String> = index.columns.iter().map(|a| (a + 1).to_string()).collect();
+    let (key, texts, predicate) = match &index.exprs {
+        Some(x) => (
+            x.keys.iter().map(|a| a.map_or(0, |a| a + 1)).collect(),
+            Value::Array(crate::value::ArrayRef::new(
+                x.exprs.iter().map(|e| Value::Text(e.clone())).collect(),
+            )),
+            x.predicate.clone().map_or(Value::Null, Value::Text),
+        ),
+        None => (
+            index.columns.iter().map(|a| a + 1).collect::<Vec<_>>(),
+            Value::Null,
+            Value::Null,
+        ),
+    };
+    let key: Vec<String> = key.iter().map(usize::to_string).collect();
     cat.insert(
         &system::PG_INDEX,
         &[
             Value::Oid(index.oid),
             Value::Oid(def.oid),
-            Value::Int2(index.columns.len() as i16),
+            Value::Int2(key.len() as i16),
             Value::Bool(index.unique),
             Value::Bool(index.primary),
             Value::Text(key.join(" ")),
+            texts,
+            predicate,
         ],
         &who,
     )?;
@@ -318,12 +490,28 @@ pub(super) fn remove_indexes(
     only: Option<usize>,
 ) -> Result<()> {
     for index in &def.indexes {
-        if only.is_some_and(|a| !index.columns.contains(&a)) {
+        if only.is_some_and(|a| !uses_column(def, index, a)) {
             continue;
         }
         remove_index(ctx, xid, def.oid, index)?;
     }
     Ok(())
+}
+
+/// Whether `index` reads attribute `attr` (as a key column, or in an
+/// expression or its predicate).
+pub(super) fn uses_column(def: &TableDef, index: &IndexDef, attr: usize) -> bool {
+    if index.columns.contains(&attr) {
+        return true;
+    }
+    let Some(x) = &index.exprs else {
+        return false;
+    };
+    let attnum = attr as i16 + 1;
+    x.exprs
+        .iter()
+        .chain(&x.predicate)
+        .any(|t| crate::table::stored_columns(def, t).contains(&attnum))
 }
 
 pub(super) fn remove_index(
@@ -417,15 +605,25 @@ pub fn create_index(
             ));
         }
     }
-    if ci.predicate.is_some() {
-        return Err(SqlError::unsupported(
-            "partial indexes (CREATE INDEX ... WHERE)",
-        ));
-    }
     if !ci.include.is_empty() {
         return Err(SqlError::unsupported("CREATE INDEX ... INCLUDE"));
     }
-    let columns = column_names(&ci.columns)?;
+    let mut columns = Vec::with_capacity(ci.columns.len());
+    let mut exprs = Vec::new();
+    for c in &ci.columns {
+        // A parenthesized column is the column.
+        let mut e = &c.column.expr;
+        while let ast::Expr::Nested(inner) = e {
+            e = inner;
+        }
+        match e {
+            ast::Expr::Identifier(i) => columns.push(ident(i)),
+            e => {
+                exprs.push((columns.len(), e.to_string()));
+                columns.push(crate::binder::figure_colname(e).unwrap_or_else(|| "expr".into()));
+            }
+        }
+    }
     let parts = object_name(&ci.table_name);
     let (schema, table) = split_name(ctx, &parts)?;
     lock_names(ctx)?;
@@ -446,6 +644,8 @@ pub fn create_index(
         name,
         columns,
         kind: if ci.unique { Kind::Unique } else { Kind::Plain },
+        exprs,
+        predicate: ci.predicate.as_ref().map(ToString::to_string),
     };
     add_index(ctx, xid, &def, &spec, ci.if_not_exists)?;
     sink.command_complete("CREATE INDEX")

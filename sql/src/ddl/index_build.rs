@@ -19,7 +19,7 @@ use actorgres_storage::page::Tid;
 use crate::catalog::{IndexDef, TableDef};
 use crate::error::{Result, SqlError, SqlState};
 use crate::session::Stmt;
-use crate::table::index::{attr_key, attr_key_into, key_text};
+use crate::table::index::{attr_entry_into, key_text};
 use crate::table::row;
 use crate::table::tid_of;
 use crate::value::Value;
@@ -64,15 +64,22 @@ fn collect(ctx: &mut Stmt<'_>, def: &TableDef, index: &IndexDef) -> Result<Optio
     let mut values = Vec::new();
     let mut keys: Vec<u8> = Vec::new();
     let mut items: Vec<Item> = Vec::new();
-    // Only the attributes up to the last key column are decoded.
-    let upto = index.columns.iter().max().map_or(0, |&c| c + 1);
+    // Only the attributes up to the last key column are decoded (all of
+    // them for expressions).
+    let upto = match index.exprs {
+        Some(_) => def.columns.len(),
+        None => index.columns.iter().max().map_or(0, |&c| c + 1),
+    };
+    let style = eval.style;
     let nblocks = engine.nblocks(def.rel)?;
     for block in 0..nblocks {
         let versions = engine.index_build_block(def.rel, block, own)?;
         for (t, live) in versions {
             row::decode_prefix(&stored, &t.data, upto, &mut values)?;
             let start = keys.len();
-            let null = attr_key_into(index, &values, &mut keys)?;
+            let Some(null) = attr_entry_into(def, index, &values, &mut keys, style)? else {
+                continue;
+            };
             let len = keys.len() - start;
             if !budget.try_reserve((len + std::mem::size_of::<Item>()) as u64) {
                 return Ok(None);
@@ -255,7 +262,12 @@ impl crate::exec::Node for BuildInput<'_> {
             self.block += 1;
             for (t, live) in versions.into_iter().rev() {
                 row::decode(&self.stored, &t.data, &mut self.values)?;
-                let (key, null) = attr_key(self.index, &self.values)?;
+                let mut key = Vec::new();
+                let Some(null) =
+                    attr_entry_into(self.def, self.index, &self.values, &mut key, ctx.style)?
+                else {
+                    continue;
+                };
                 self.pending.push(vec![
                     Value::Bytea(key),
                     crate::table::tid_value(t.tid),

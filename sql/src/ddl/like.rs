@@ -30,7 +30,7 @@ pub fn create_table_like(
     };
     let mut elements: Vec<String> = Vec::new();
     // (CREATE [UNIQUE] INDEX column lists, comments) to run afterwards.
-    let mut indexes: Vec<(bool, String)> = Vec::new();
+    let mut indexes: Vec<(bool, String, Option<String>)> = Vec::new();
     let mut comments: Vec<(String, String)> = Vec::new();
     for e in &c.elements {
         let (source, o) = match e {
@@ -103,7 +103,9 @@ pub fn create_table_like(
                 } else if ix.unique && is_constraint {
                     elements.push(format!("UNIQUE ({})", column_list(ix)));
                 } else {
-                    indexes.push((ix.unique, column_list(ix)));
+                    let columns = crate::table::index::key_texts(&def, ix, false).join(", ");
+                    let predicate = crate::table::index::predicate_text(&def, ix, false);
+                    indexes.push((ix.unique, columns, predicate));
                 }
             }
         }
@@ -139,10 +141,11 @@ pub fn create_table_like(
     };
     create_table(ctx, ct, sink)?;
     let table = ct.name.to_string();
-    for (unique, columns) in indexes {
+    for (unique, columns, predicate) in indexes {
         ctx.txn.cid += 1;
         let unique = if unique { "UNIQUE " } else { "" };
-        let sql = format!("CREATE {unique}INDEX ON {table} ({columns})");
+        let predicate = predicate.map(|p| format!(" WHERE {p}")).unwrap_or_default();
+        let sql = format!("CREATE {unique}INDEX ON {table} ({columns}){predicate}");
         for p in crate::parser::parse(&sql)? {
             if let crate::parser::Parsed::Sql(s) = p {
                 if let sqlparser::ast::Statement::CreateIndex(ci) = s.as_ref() {

@@ -350,11 +350,6 @@ pub(super) fn clone_indexes(
         }
     }
     for ix in &parent.indexes {
-        let columns: Vec<String> = ix
-            .columns
-            .iter()
-            .filter_map(|&c| parent.columns.get(c).map(|c| c.name.clone()))
-            .collect();
         let kind = if ix.primary {
             Kind::PrimaryKey
         } else if ix.unique {
@@ -367,17 +362,7 @@ pub(super) fn clone_indexes(
             .catalog()
             .table_by_oid(child.oid)?
             .ok_or_else(|| SqlError::internal("a new partition is not in the catalog"))?;
-        add_index(
-            ctx,
-            xid,
-            &now,
-            &NewIndex {
-                name: None,
-                columns,
-                kind,
-            },
-            false,
-        )?;
+        add_index(ctx, xid, &now, &NewIndex::like(parent, ix, kind), false)?;
     }
     Ok(())
 }

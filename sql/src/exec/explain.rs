@@ -278,14 +278,8 @@ fn details(plan: &Plan, filters: &[(&Expr, &Plan)], ctx: &Ctx<'_>) -> Vec<String
             Plan::IndexScan {
                 table, index, cond, ..
             } => {
-                let col = |i: usize| {
-                    index
-                        .columns
-                        .get(i)
-                        .and_then(|&a| table.columns.get(a))
-                        .map_or("?", |c| c.name.as_str())
-                        .to_owned()
-                };
+                let keys = crate::table::index::key_texts(table, index, true);
+                let col = |i: usize| keys.get(i).map_or("?", String::as_str).to_owned();
                 let value = |e: &Expr| ctx.scan_expr(e, input);
                 let mut conds: Vec<String> = cond
                     .eq

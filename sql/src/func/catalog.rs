@@ -251,15 +251,8 @@ fn indexdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
         Value::Int4(i) => *i,
         _ => 0,
     });
-    let names: Vec<String> = ix
-        .columns
-        .iter()
-        .map(|&c| {
-            t.columns
-                .get(c)
-                .map_or("?".into(), |c| quote_ident(&c.name))
-        })
-        .collect();
+    let pretty = matches!(a.get(2), Some(Value::Bool(true)));
+    let names = crate::table::index::key_texts(t, ix, pretty);
     if column > 0 {
         return Ok(names
             .get(column as usize - 1)
@@ -267,8 +260,17 @@ fn indexdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     }
     let schemas = namespaces(ctx)?;
     let schema = crate::catalog::schema_name(&schemas, t.namespace).unwrap_or_default();
+    let predicate = crate::table::index::predicate_text(t, ix, pretty)
+        .map(|p| format!(" WHERE {p}"))
+        .unwrap_or_default();
+    // Pretty output names the table as the search path finds it.
+    let schema = if pretty && visible(&tables, &search_path(ctx)?, &t.name, t.oid) {
+        String::new()
+    } else {
+        format!("{}.", quote_ident(schema))
+    };
     Ok(Value::Text(format!(
-        "CREATE {}INDEX {} ON {}{}.{} USING btree ({})",
+        "CREATE {}INDEX {} ON {}{schema}{} USING btree ({}){predicate}",
         if ix.unique { "UNIQUE " } else { "" },
         quote_ident(&ix.name),
         if t.partition_key.is_some() {
@@ -276,7 +278,6 @@ fn indexdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
         } else {
             ""
         },
-        quote_ident(schema),
         quote_ident(&t.name),
         names.join(", ")
     )))

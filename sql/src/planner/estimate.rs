@@ -131,7 +131,7 @@ impl Estimator<'_> {
                         if table
                             .indexes
                             .iter()
-                            .any(|ix| ix.unique && ix.columns == [a]) =>
+                            .any(|ix| ix.unique && ix.plain_columns() == Some(&[a][..])) =>
                     {
                         rows
                     }

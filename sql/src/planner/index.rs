@@ -99,11 +99,9 @@ impl Plan {
             .collect();
         let Some(attrs) = attrs else { return };
         let ordered = |a: &usize| table.columns.get(*a).is_some_and(|c| index_scannable(c.ty));
-        let Some(ix) = table
-            .indexes
-            .iter()
-            .find(|ix| ix.columns.starts_with(&attrs) && attrs.iter().all(ordered))
-        else {
+        let Some(ix) = table.indexes.iter().find(|ix| {
+            ix.exprs.is_none() && ix.columns.starts_with(&attrs) && attrs.iter().all(ordered)
+        }) else {
             return;
         };
         let conjuncts = predicate.map(conjuncts).unwrap_or_default();
@@ -171,6 +169,50 @@ pub(super) fn index_scannable(ty: DataType) -> bool {
     )
 }
 
+/// One key column of an index: a table column, or an expression as
+/// stored (its printed form).
+#[derive(PartialEq)]
+enum Key {
+    Column(usize),
+    Expr(String),
+}
+
+/// The terms of a stored predicate joined by AND, each printed as the
+/// planner prints a WHERE clause's conjuncts: `((a > 0) AND (b IS
+/// NULL))` has the terms `(a > 0)` and `(b IS NULL)`.
+fn predicate_terms(p: &str) -> Vec<String> {
+    let Ok(e) = crate::parser::parse_expr(p) else {
+        return Vec::new();
+    };
+    use sqlparser::ast::{BinaryOperator, Expr as Ast};
+    let and = |x: &Ast| {
+        matches!(
+            x,
+            Ast::BinaryOp {
+                op: BinaryOperator::And,
+                ..
+            }
+        )
+    };
+    let mut out = Vec::new();
+    let mut stack = vec![&e];
+    while let Some(x) = stack.pop() {
+        match x {
+            Ast::Nested(inner) if and(inner) => stack.push(inner),
+            Ast::BinaryOp {
+                left,
+                op: BinaryOperator::And,
+                right,
+            } => {
+                stack.push(right);
+                stack.push(left);
+            }
+            other => out.push(other.to_string()),
+        }
+    }
+    out
+}
+
 /// Whether `e` has one value for the whole scan: no column of the
 /// scanned row, no subquery, nothing volatile.
 fn scan_constant(e: &Expr) -> bool {
@@ -192,7 +234,9 @@ fn scan_constant(e: &Expr) -> bool {
 
 impl IndexCond {
     /// The range `conjuncts` give index `ix` of `table`, if they bound its
-    /// first column at least.
+    /// first column at least. A key expression is matched by its printed
+    /// form; a partial index serves only conjuncts that include each term
+    /// of its predicate.
     fn find(
         table: &crate::catalog::TableDef,
         ix: &crate::catalog::IndexDef,
@@ -200,7 +244,57 @@ impl IndexCond {
     ) -> Option<IndexCond> {
         // Output column n of the scan is live column n.
         let live: Vec<usize> = table.live().map(|(i, _)| i).collect();
-        // (operator, value) for each conjunct `column op value`.
+        let names: Vec<String> = table.live().map(|(_, c)| c.name.clone()).collect();
+        let printed = |e: &Expr| {
+            crate::deparse::Deparser {
+                columns: &names,
+                pretty: false,
+                types: None,
+            }
+            .expr(e)
+        };
+        let keys: Vec<Key> = match &ix.exprs {
+            None => ix.columns.iter().map(|&a| Key::Column(a)).collect(),
+            Some(x) => {
+                if let Some(p) = &x.predicate {
+                    let have: Vec<String> = conjuncts.iter().filter_map(|c| printed(c)).collect();
+                    let implied = crate::parser::parse_expr(p).is_ok()
+                        && predicate_terms(p).iter().all(|t| have.contains(t));
+                    if !implied {
+                        return None;
+                    }
+                }
+                let mut texts = x.exprs.iter();
+                x.keys
+                    .iter()
+                    .map(|k| match k {
+                        Some(a) => Key::Column(*a),
+                        None => Key::Expr(texts.next().cloned().unwrap_or_default()),
+                    })
+                    .collect()
+            }
+        };
+        // The key `e` is (with its type), if it is one.
+        let key_of = |e: &Expr| -> Option<(usize, DataType)> {
+            match &e.kind {
+                crate::expr::ExprKind::Column(n) => {
+                    let attr = *live.get(*n)?;
+                    let ty = table.columns.get(attr)?.ty;
+                    let k = keys.iter().position(|k| *k == Key::Column(attr))?;
+                    Some((k, ty))
+                }
+                crate::expr::ExprKind::Const(_) => None,
+                _ => {
+                    if !keys.iter().any(|k| matches!(k, Key::Expr(_))) {
+                        return None;
+                    }
+                    let text = printed(e)?;
+                    let k = keys.iter().position(|k| *k == Key::Expr(text.clone()))?;
+                    Some((k, e.ty))
+                }
+            }
+        };
+        // (key, operator, value) for each conjunct `key op value`.
         let terms: Vec<(usize, &str, &Expr)> = conjuncts
             .iter()
             .filter_map(|c| {
@@ -218,37 +312,35 @@ impl IndexCond {
                     ">=" => "<=",
                     o => o,
                 };
-                let (col, op, val) = match (&l.kind, &r.kind) {
-                    (crate::expr::ExprKind::Column(n), _) if scan_constant(r) => (*n, def.name, r),
-                    (_, crate::expr::ExprKind::Column(n)) if scan_constant(l) => {
-                        (*n, flip(def.name), l)
-                    }
-                    _ => return None,
+                let ((k, ty), op, val) = if scan_constant(r) {
+                    (key_of(l)?, def.name, r)
+                } else if scan_constant(l) {
+                    (key_of(r)?, flip(def.name), l)
+                } else {
+                    return None;
                 };
-                let attr = *live.get(col)?;
-                let ty = table.columns.get(attr)?.ty;
                 let same = ty == def.args[0] && val.ty == ty;
                 (same && index_scannable(ty) && matches!(op, "=" | "<" | "<=" | ">" | ">="))
-                    .then_some((attr, op, val))
+                    .then_some((k, op, val))
             })
             .collect();
-        // `col IN (values)` and `col = v1 OR col = v2 ...`.
+        // `key IN (values)` and `key = v1 OR key = v2 ...`.
         let lists: Vec<(usize, Vec<&Expr>)> = conjuncts
             .iter()
-            .filter_map(|c| Self::value_list(table, &live, c))
+            .filter_map(|c| Self::value_list(&key_of, c))
             .collect();
         let mut cond = IndexCond::default();
-        for &attr in &ix.columns {
-            if let Some((_, _, v)) = terms.iter().find(|(a, op, _)| *a == attr && *op == "=") {
+        for k in 0..keys.len() {
+            if let Some((_, _, v)) = terms.iter().find(|(a, op, _)| *a == k && *op == "=") {
                 cond.eq.push((*v).clone());
                 continue;
             }
-            if let Some((_, values)) = lists.iter().find(|(a, _)| *a == attr) {
+            if let Some((_, values)) = lists.iter().find(|(a, _)| *a == k) {
                 cond.any = values.iter().map(|v| (*v).clone()).collect();
                 break;
             }
             for (a, op, v) in &terms {
-                if *a != attr {
+                if *a != k {
                     continue;
                 }
                 match *op {
@@ -270,20 +362,16 @@ impl IndexCond {
         .then_some(cond)
     }
 
-    /// The column and values of `col IN (v, ...)` or `col = v OR col = w
-    /// ...`, each value fixed for the scan and of the column's type.
+    /// The key and values of `key IN (v, ...)` or `key = v OR key = w
+    /// ...`, each value fixed for the scan and of the key's type.
     fn value_list<'e>(
-        table: &crate::catalog::TableDef,
-        live: &[usize],
+        key_of: &dyn Fn(&Expr) -> Option<(usize, DataType)>,
         e: &'e Expr,
     ) -> Option<(usize, Vec<&'e Expr>)> {
         use crate::expr::ExprKind;
-        let column_of = |e: &Expr| match e.kind {
-            ExprKind::Column(n) => live.get(n).copied(),
-            _ => None,
-        };
-        let fits = |attr: usize, v: &Expr, eq: &crate::func::FuncDef| {
-            let ty = table.columns.get(attr).map(|c| c.ty);
+        let column_of = |e: &Expr| key_of(e).map(|(k, _)| k);
+        let fits = |e: &Expr, v: &Expr, eq: &crate::func::FuncDef| {
+            let ty = key_of(e).map(|(_, t)| t);
             ty == Some(v.ty)
                 && eq.args.len() == 2
                 && Some(eq.args[0]) == ty
@@ -299,7 +387,7 @@ impl IndexCond {
             } => {
                 let attr = column_of(arg)?;
                 list.iter()
-                    .all(|(v, eq)| fits(attr, v, eq))
+                    .all(|(v, eq)| fits(arg, v, eq))
                     .then(|| (attr, list.iter().map(|(v, _)| v).collect()))
             }
             ExprKind::Or(alternatives) => {
@@ -313,12 +401,12 @@ impl IndexCond {
                     if def.name != "=" {
                         return None;
                     }
-                    let (c, v) = match (column_of(l), column_of(r)) {
-                        (Some(c), None) => (c, r),
-                        (None, Some(c)) => (c, l),
+                    let (c, k, v) = match (column_of(l), column_of(r)) {
+                        (Some(c), None) => (c, l, r),
+                        (None, Some(c)) => (c, r, l),
                         _ => return None,
                     };
-                    if attr.is_some_and(|x| x != c) || !fits(c, v, def) {
+                    if attr.is_some_and(|x| x != c) || !fits(k, v, def) {
                         return None;
                     }
                     attr = Some(c);

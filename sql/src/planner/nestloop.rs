@@ -150,7 +150,7 @@ fn fits<'k>(
                 && table
                     .indexes
                     .iter()
-                    .any(|ix| ix.columns.first() == Some(&attr))
+                    .any(|ix| ix.plain_columns().and_then(|c| c.first()) == Some(&attr))
         }),
         _ => false,
     });

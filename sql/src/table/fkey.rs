@@ -250,6 +250,7 @@ fn referenced_key(
     let wanted: Vec<usize> = fk.ref_columns.iter().map(|(i, _)| *i).collect();
     let Some(index) = parent.indexes.iter().find(|ix| {
         ix.unique
+            && ix.exprs.is_none()
             && ix.columns.len() == wanted.len()
             && wanted.iter().all(|c| ix.columns.contains(c))
     }) else {
@@ -303,6 +304,7 @@ fn partition_key_lookup(
         .collect();
     let Some(leaf_index) = leaf.indexes.iter().find(|ix| {
         ix.unique
+            && ix.exprs.is_none()
             && ix.columns.len() == names.len()
             && ix
                 .columns

@@ -27,8 +27,9 @@ use actorgres_storage::page::Tid;
 use actorgres_storage::Actor;
 use actorgres_storage::Engine;
 
-use crate::catalog::{IndexDef, TableDef};
+use crate::catalog::{BoundIndex, IndexDef, IndexExprs, TableDef};
 use crate::error::{Result, SqlError, SqlState};
+use crate::types::DataType;
 use crate::value::{OutputStyle, Value};
 
 fn flip64(v: i64, out: &mut Vec<u8>) {
@@ -201,8 +202,194 @@ pub fn attr_key_into(index: &IndexDef, values: &[Value], out: &mut Vec<u8>) -> R
     key_into(index.columns.iter().map(|&a| values.get(a)), out)
 }
 
+/// The expressions and predicate of `x`, an index of `def`, bound
+/// against its live columns (once per definition).
+fn bound<'x>(def: &TableDef, x: &'x IndexExprs) -> Result<&'x BoundIndex> {
+    x.bound
+        .get_or_init(|| {
+            let scope = crate::binder::table_scope(def, None);
+            let style = OutputStyle::default();
+            let bind =
+                |text: &str| super::bind_stored(def.rel.db, text, &style, &scope, |_, e| Ok(e));
+            Ok(BoundIndex {
+                exprs: x.exprs.iter().map(|t| bind(t)).collect::<Result<_>>()?,
+                predicate: x.predicate.as_deref().map(bind).transpose()?,
+            })
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// Each key column of `index`, as its pg_attribute row names and types
+/// it: a column's own name and type; for an expression, the name
+/// PostgreSQL's ChooseIndexColumnNames gives (`lower`, `expr`, numbered
+/// when taken) and the expression's type.
+pub fn key_columns(def: &TableDef, index: &IndexDef) -> Vec<(String, DataType, i32)> {
+    let column = |a: usize| {
+        def.columns
+            .get(a)
+            .map_or((String::new(), DataType::Unknown, -1), |c| {
+                (c.name.clone(), c.ty, c.typmod)
+            })
+    };
+    let Some(x) = &index.exprs else {
+        return index.columns.iter().map(|&a| column(a)).collect();
+    };
+    let bound = bound(def, x).ok();
+    let mut out: Vec<(String, DataType, i32)> = Vec::with_capacity(x.keys.len());
+    let mut e = 0;
+    for key in &x.keys {
+        let (name, ty, typmod) = match key {
+            Some(a) => column(*a),
+            None => {
+                let name = crate::parser::parse_expr(&x.exprs[e])
+                    .ok()
+                    .and_then(|a| crate::binder::figure_colname(&a))
+                    .unwrap_or_else(|| "expr".into());
+                let (ty, typmod) = bound
+                    .and_then(|b| b.exprs.get(e))
+                    .map_or((DataType::Unknown, -1), |b| (b.ty, b.typmod));
+                e += 1;
+                (name, ty, typmod)
+            }
+        };
+        let mut unique = name.clone();
+        let mut n = 0;
+        while out.iter().any(|(o, _, _)| *o == unique) {
+            n += 1;
+            unique = format!("{name}{n}");
+        }
+        out.push((unique, ty, typmod));
+    }
+    out
+}
+
+/// Each key column of `index` as pg_get_indexdef prints it: a quoted
+/// column name, an expression in parentheses unless it reads as a
+/// function call. `pretty` as pg_get_indexdef's third argument.
+pub fn key_texts(def: &TableDef, index: &IndexDef, pretty: bool) -> Vec<String> {
+    let column = |a: usize| {
+        def.columns
+            .get(a)
+            .map_or("?".into(), |c| crate::func::quote_ident(&c.name))
+    };
+    let Some(x) = &index.exprs else {
+        return index.columns.iter().map(|&a| column(a)).collect();
+    };
+    let mut exprs = x.exprs.iter();
+    x.keys
+        .iter()
+        .map(|key| match key {
+            Some(a) => column(*a),
+            None => {
+                let text = exprs.next().map_or("", String::as_str);
+                let printed = super::stored_sql(def, text, None, pretty, None);
+                let call = matches!(
+                    crate::parser::parse_expr(&printed),
+                    Ok(sqlparser::ast::Expr::Function(_))
+                );
+                if call {
+                    printed
+                } else {
+                    format!("({printed})")
+                }
+            }
+        })
+        .collect()
+}
+
+/// The WHERE predicate of a partial index as pg_get_indexdef prints it.
+pub fn predicate_text(def: &TableDef, index: &IndexDef, pretty: bool) -> Option<String> {
+    let text = index.exprs.as_ref()?.predicate.as_deref()?;
+    Some(super::stored_sql(def, text, None, pretty, None))
+}
+
+/// The key values of a live-column row in an index with expressions or
+/// a predicate: None when the predicate leaves the row out.
+pub fn expr_key_values(
+    def: &TableDef,
+    x: &IndexExprs,
+    row: &[Value],
+    style: &OutputStyle,
+) -> Result<Option<Vec<Value>>> {
+    let b = bound(def, x)?;
+    if let Some(p) = &b.predicate {
+        if crate::expr::eval_detached(p, row, style)? != Value::Bool(true) {
+            return Ok(None);
+        }
+    }
+    let mut exprs = b.exprs.iter();
+    let mut out = Vec::with_capacity(x.keys.len());
+    for key in &x.keys {
+        out.push(match key {
+            Some(a) => live_position(def, *a)
+                .and_then(|p| row.get(p))
+                .cloned()
+                .unwrap_or(Value::Null),
+            None => match exprs.next() {
+                Some(e) => crate::expr::eval_detached(e, row, style)?,
+                None => Value::Null,
+            },
+        });
+    }
+    Ok(Some(out))
+}
+
+/// The entry key of a live-column row in `index` (None: a partial index
+/// leaves it out); also whether it has a NULL.
+pub fn entry_key(
+    def: &TableDef,
+    index: &IndexDef,
+    row: &[Value],
+    style: &OutputStyle,
+) -> Result<Option<(Vec<u8>, bool)>> {
+    let Some(x) = &index.exprs else {
+        return row_key(def, index, row).map(Some);
+    };
+    match expr_key_values(def, x, row, style)? {
+        Some(values) => key_of(values.iter().map(Some)).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Appends the entry key of a row decoded by attribute to `out`: None
+/// when a partial index leaves the row out, else whether the key has a
+/// NULL.
+pub fn attr_entry_into(
+    def: &TableDef,
+    index: &IndexDef,
+    values: &[Value],
+    out: &mut Vec<u8>,
+    style: &OutputStyle,
+) -> Result<Option<bool>> {
+    let Some(x) = &index.exprs else {
+        return attr_key_into(index, values, out).map(Some);
+    };
+    let live: Vec<Value> = def
+        .live()
+        .map(|(i, _)| values.get(i).cloned().unwrap_or(Value::Null))
+        .collect();
+    match expr_key_values(def, x, &live, style)? {
+        Some(key) => key_into(key.iter().map(Some), out).map(Some),
+        None => Ok(None),
+    }
+}
+
 /// `Key (a, b)=(1, 2)` as PostgreSQL's error details print it.
 pub fn key_text(def: &TableDef, index: &IndexDef, row: &[Value], style: &OutputStyle) -> String {
+    if let Some(x) = &index.exprs {
+        let values = expr_key_values(def, x, row, style).ok().flatten();
+        let values: Vec<String> = values
+            .unwrap_or_default()
+            .iter()
+            .map(|v| v.to_text(style).unwrap_or_else(|| "null".into()))
+            .collect();
+        return format!(
+            "Key ({})=({})",
+            key_texts(def, index, true).join(", "),
+            values.join(", ")
+        );
+    }
     let names: Vec<&str> = index
         .columns
         .iter()
@@ -233,7 +420,9 @@ pub fn insert_entries(
     style: &OutputStyle,
 ) -> Result<()> {
     for index in &def.indexes {
-        let (key, null) = row_key(def, index, row)?;
+        let Some((key, null)) = entry_key(def, index, row, style)? else {
+            continue;
+        };
         let unique = (index.unique && !null).then_some(who);
         match engine.index_insert(index.rel, &key, tid, who.xid, unique) {
             Ok(UniqueCheck::Inserted) => {}

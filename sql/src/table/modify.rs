@@ -1002,9 +1002,23 @@ fn bind_conflict(
     };
     let arbiters: Vec<crate::catalog::IndexDef> = match &oc.conflict_target {
         Some(ast::ConflictTarget::Columns { columns, predicate }) => {
-            if predicate.is_some() {
-                return Err(SqlError::unsupported("ON CONFLICT (...) WHERE"));
-            }
+            // A partial index is an arbiter when the target's WHERE is its
+            // predicate (PostgreSQL proves implication; equality is the
+            // case applications write).
+            let wanted = match predicate {
+                Some(p) => {
+                    let e = b.expr(p, scope)?;
+                    let e = b.boolean(e, "WHERE")?;
+                    let names: Vec<String> = scope.columns.iter().map(|c| c.name.clone()).collect();
+                    crate::deparse::Deparser {
+                        columns: &names,
+                        pretty: false,
+                        types: None,
+                    }
+                    .expr(&e)
+                }
+                None => None,
+            };
             let mut attrs = Vec::with_capacity(columns.len());
             for c in columns {
                 let n = crate::binder::ident(c);
@@ -1024,6 +1038,11 @@ fn bind_conflict(
                     let mut cols = ix.columns.clone();
                     cols.sort_unstable();
                     cols == attrs
+                        && ix.exprs.as_ref().is_none_or(|x| {
+                            x.keys.iter().all(Option::is_some)
+                                && x.predicate.is_some()
+                                && x.predicate == wanted
+                        })
                 })
                 .map(|ix| (*ix).clone())
                 .collect();
@@ -1101,7 +1120,9 @@ fn upsert(
     for _ in 0..1000 {
         let mut found = None;
         for ix in &c.arbiters {
-            let (key, null) = super::index::row_key(def, ix, row)?;
+            let Some((key, null)) = super::index::entry_key(def, ix, row, style)? else {
+                continue;
+            };
             if null {
                 continue;
             }

@@ -399,7 +399,7 @@ pub(super) fn pg_class(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                 ("i", ix.rel.rel)
             };
             out.push(
-                class_row(ix.oid, &ix.name, t.namespace, kind, ix.columns.len())
+                class_row(ix.oid, &ix.name, t.namespace, kind, ix.natts())
                     .oid("relam", BTREE_AM)
                     .oid("relfilenode", filenode)
                     .text("relpersistence", persistence)
@@ -525,10 +525,9 @@ pub(super) fn pg_attribute(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
             );
         }
         for ix in &t.indexes {
-            for (i, &col) in ix.columns.iter().enumerate() {
-                if let Some(c) = t.columns.get(col) {
-                    out.push(attribute_row(ix.oid, i as i64 + 1, &c.name, c.ty, c.typmod).done());
-                }
+            let keys = crate::table::index::key_columns(&t, ix);
+            for (i, (name, ty, typmod)) in keys.into_iter().enumerate() {
+                out.push(attribute_row(ix.oid, i as i64 + 1, &name, ty, typmod).done());
             }
         }
     }
@@ -670,16 +669,37 @@ pub(super) fn pg_index(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
     let mut out = Vec::new();
     for t in relations(ctx)? {
         for ix in &t.indexes {
-            let key = ix
-                .columns
-                .iter()
-                .map(|&c| Value::Int2(c as i16 + 1))
+            let key = match &ix.exprs {
+                Some(x) => x
+                    .keys
+                    .iter()
+                    .map(|a| Value::Int2(a.map_or(0, |a| a as i16 + 1)))
+                    .collect(),
+                None => ix
+                    .columns
+                    .iter()
+                    .map(|&c| Value::Int2(c as i16 + 1))
+                    .collect(),
+            };
+            let types: Vec<DataType> = crate::table::index::key_columns(&t, ix)
+                .into_iter()
+                .map(|(_, ty, _)| ty)
                 .collect();
-            let types: Vec<DataType> = ix
-                .columns
-                .iter()
-                .map(|&c| t.columns.get(c).map_or(DataType::Unknown, |c| c.ty))
-                .collect();
+            let (exprs, pred) = match &ix.exprs {
+                Some(x) => (
+                    (!x.exprs.is_empty()).then(|| {
+                        crate::table::index::key_texts(&t, ix, false)
+                            .into_iter()
+                            .zip(&x.keys)
+                            .filter(|(_, k)| k.is_none())
+                            .map(|(e, _)| e)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    }),
+                    crate::table::index::predicate_text(&t, ix, false),
+                ),
+                None => (None, None),
+            };
             let oids = |f: fn(DataType) -> u32| {
                 Value::Array(ArrayRef::vector(
                     types.iter().map(|t| Value::Oid(f(*t))).collect(),
@@ -689,8 +709,8 @@ pub(super) fn pg_index(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                 Row::new(PG_INDEX)
                     .oid("indexrelid", ix.oid)
                     .oid("indrelid", t.oid)
-                    .int2("indnatts", ix.columns.len() as i64)
-                    .int2("indnkeyatts", ix.columns.len() as i64)
+                    .int2("indnatts", ix.natts() as i64)
+                    .int2("indnkeyatts", ix.natts() as i64)
                     .bool("indisunique", ix.unique)
                     .bool("indnullsnotdistinct", false)
                     .bool("indisprimary", ix.primary)
@@ -711,6 +731,8 @@ pub(super) fn pg_index(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                             types.iter().map(|_| Value::Int2(0)).collect(),
                         )),
                     )
+                    .set("indexprs", exprs.map_or(Value::Null, Value::Text))
+                    .set("indpred", pred.map_or(Value::Null, Value::Text))
                     .done(),
             );
         }
@@ -786,6 +808,7 @@ pub(super) fn pg_constraint(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                 .and_then(|p| {
                     p.indexes.iter().find(|ix| {
                         ix.unique
+                            && ix.exprs.is_none()
                             && ix.columns.len() == fk.ref_columns.len()
                             && fk.ref_columns.iter().all(|(c, _)| ix.columns.contains(c))
                     })
@@ -1557,6 +1580,7 @@ pub(super) fn pg_depend(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                 .and_then(|p| {
                     p.indexes.iter().find(|ix| {
                         ix.unique
+                            && ix.exprs.is_none()
                             && ix.columns.len() == fk.ref_columns.len()
                             && fk.ref_columns.iter().all(|(c, _)| ix.columns.contains(c))
                     })

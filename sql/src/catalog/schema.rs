@@ -69,6 +69,13 @@ pub struct IndexDef {
     /// either; `columns` then lists only its plain key columns, and the
     /// keys come from [`IndexExprs::keys`].
     pub exprs: Option<std::sync::Arc<IndexExprs>>,
+    /// pg_index.indoption of each key column (1: DESC, 2: NULLS FIRST);
+    /// empty when all are ASC NULLS LAST. Entries are kept in ascending
+    /// order whatever the option (a scan reads them either way).
+    pub options: Vec<i16>,
+    /// INCLUDE columns (attribute indexes): kept beside the key for
+    /// index-only reads in PostgreSQL, not part of the key here.
+    pub include: Vec<usize>,
 }
 
 impl IndexDef {

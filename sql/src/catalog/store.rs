@@ -749,6 +749,20 @@ impl<'a> Catalog<'a> {
             unique: boolean(&index[3]),
             primary: boolean(&index[4]),
             exprs: index_exprs(index),
+            options: match index.get(8) {
+                Some(Value::Text(t)) => t
+                    .split_whitespace()
+                    .filter_map(|o| o.parse().ok())
+                    .collect(),
+                _ => Vec::new(),
+            },
+            include: match index.get(9) {
+                Some(Value::Text(t)) => t
+                    .split_whitespace()
+                    .filter_map(|n| n.parse::<usize>().ok()?.checked_sub(1))
+                    .collect(),
+                _ => Vec::new(),
+            },
         }
     }
 

@@ -167,6 +167,8 @@ pub static PG_INDEX: SysTable = SysTable {
         ("indkey", DataType::Text),
         ("indexprs", DataType::Array(&DataType::Text)),
         ("indpred", DataType::Text),
+        ("indoption", DataType::Text),
+        ("indinclude", DataType::Text),
     ],
 };
 

@@ -39,6 +39,10 @@ pub(super) struct NewIndex {
     pub exprs: Vec<(usize, String)>,
     /// WHERE predicate as written.
     pub predicate: Option<String>,
+    /// indoption of each key column (empty: all ASC NULLS LAST).
+    pub options: Vec<i16>,
+    /// INCLUDE columns by name.
+    pub include: Vec<String>,
 }
 
 impl NewIndex {
@@ -50,6 +54,8 @@ impl NewIndex {
             kind,
             exprs: Vec::new(),
             predicate: None,
+            options: Vec::new(),
+            include: Vec::new(),
         }
     }
 
@@ -57,10 +63,13 @@ impl NewIndex {
     /// LIKE `def`), unnamed.
     pub(super) fn like(def: &TableDef, ix: &IndexDef, kind: Kind) -> NewIndex {
         let name_of = |a: usize| def.columns.get(a).map_or(String::new(), |c| c.name.clone());
-        let Some(x) = &ix.exprs else {
-            return NewIndex::on(None, ix.columns.iter().map(|&a| name_of(a)).collect(), kind);
-        };
         let mut spec = NewIndex::on(None, Vec::new(), kind);
+        spec.options = ix.options.clone();
+        spec.include = ix.include.iter().map(|&a| name_of(a)).collect();
+        let Some(x) = &ix.exprs else {
+            spec.columns = ix.columns.iter().map(|&a| name_of(a)).collect();
+            return spec;
+        };
         let mut exprs = x.exprs.iter();
         for key in &x.keys {
             match key {
@@ -277,7 +286,17 @@ pub(super) fn add_index(
         }
         attrs.push(i);
     }
-    if spec.columns.len() > 32 {
+    let mut include = Vec::with_capacity(spec.include.len());
+    for c in &spec.include {
+        let Some(i) = def.find(c) else {
+            return Err(SqlError::new(
+                SqlState::UNDEFINED_COLUMN,
+                format!("column \"{c}\" does not exist"),
+            ));
+        };
+        include.push(i);
+    }
+    if spec.columns.len() + include.len() > 32 {
         return Err(SqlError::new(
             SqlState::TOO_MANY_COLUMNS,
             "cannot use more than 32 columns in an index",
@@ -313,7 +332,10 @@ pub(super) fn add_index(
                 Kind::UniqueConstraint => "key",
                 Kind::Plain | Kind::Unique => "idx",
             };
-            choose_name(ctx, def.namespace, &def.name, &spec.columns, suffix)?
+            // INCLUDE columns name the index too.
+            let mut names = spec.columns.clone();
+            names.extend(spec.include.iter().cloned());
+            choose_name(ctx, def.namespace, &def.name, &names, suffix)?
         }
     };
     if spec.kind != Kind::Plain {
@@ -340,6 +362,8 @@ pub(super) fn add_index(
         unique: spec.kind != Kind::Plain,
         primary: spec.kind == Kind::PrimaryKey,
         exprs,
+        options: spec.options.clone(),
+        include,
     };
     store_index(ctx, xid, def, &index, constraint)?;
     super::index_build::build(ctx, xid, def, &index)?;
@@ -353,6 +377,8 @@ pub(super) fn add_index(
             kind: spec.kind,
             exprs: spec.exprs.clone(),
             predicate: spec.predicate.clone(),
+            options: spec.options.clone(),
+            include: spec.include.clone(),
         };
         add_index(ctx, xid, &part, &spec, false)?;
     }
@@ -461,6 +487,18 @@ fn store_index(
             Value::Text(key.join(" ")),
             texts,
             predicate,
+            if index.options.iter().all(|&o| o == 0) {
+                Value::Null
+            } else {
+                let o: Vec<String> = index.options.iter().map(i16::to_string).collect();
+                Value::Text(o.join(" "))
+            },
+            if index.include.is_empty() {
+                Value::Null
+            } else {
+                let i: Vec<String> = index.include.iter().map(|a| (a + 1).to_string()).collect();
+                Value::Text(i.join(" "))
+            },
         ],
         &who,
     )?;
@@ -501,7 +539,7 @@ pub(super) fn remove_indexes(
 /// Whether `index` reads attribute `attr` (as a key column, or in an
 /// expression or its predicate).
 pub(super) fn uses_column(def: &TableDef, index: &IndexDef, attr: usize) -> bool {
-    if index.columns.contains(&attr) {
+    if index.columns.contains(&attr) || index.include.contains(&attr) {
         return true;
     }
     let Some(x) = &index.exprs else {
@@ -605,12 +643,13 @@ pub fn create_index(
             ));
         }
     }
-    if !ci.include.is_empty() {
-        return Err(SqlError::unsupported("CREATE INDEX ... INCLUDE"));
-    }
     let mut columns = Vec::with_capacity(ci.columns.len());
     let mut exprs = Vec::new();
+    let mut options = Vec::with_capacity(ci.columns.len());
     for c in &ci.columns {
+        let desc = matches!(c.column.options.sort, Some(ast::OrderBySort::Desc));
+        let nulls_first = c.column.options.nulls_first.unwrap_or(desc);
+        options.push(i16::from(desc) | (i16::from(nulls_first) << 1));
         // A parenthesized column is the column.
         let mut e = &c.column.expr;
         while let ast::Expr::Nested(inner) = e {
@@ -646,6 +685,12 @@ pub fn create_index(
         kind: if ci.unique { Kind::Unique } else { Kind::Plain },
         exprs,
         predicate: ci.predicate.as_ref().map(ToString::to_string),
+        options: if options.iter().all(|&o| o == 0) {
+            Vec::new()
+        } else {
+            options
+        },
+        include: ci.include.iter().map(ident).collect(),
     };
     add_index(ctx, xid, &def, &spec, ci.if_not_exists)?;
     sink.command_complete("CREATE INDEX")

@@ -30,7 +30,7 @@ pub fn create_table_like(
     };
     let mut elements: Vec<String> = Vec::new();
     // (CREATE [UNIQUE] INDEX column lists, comments) to run afterwards.
-    let mut indexes: Vec<(bool, String, Option<String>)> = Vec::new();
+    let mut indexes: Vec<(bool, String, String)> = Vec::new();
     let mut comments: Vec<(String, String)> = Vec::new();
     for e in &c.elements {
         let (source, o) = match e {
@@ -103,9 +103,25 @@ pub fn create_table_like(
                 } else if ix.unique && is_constraint {
                     elements.push(format!("UNIQUE ({})", column_list(ix)));
                 } else {
-                    let columns = crate::table::index::key_texts(&def, ix, false).join(", ");
-                    let predicate = crate::table::index::predicate_text(&def, ix, false);
-                    indexes.push((ix.unique, columns, predicate));
+                    let columns = crate::table::index::key_texts(&def, ix, false)
+                        .into_iter()
+                        .enumerate()
+                        .map(|(k, n)| format!("{n}{}", crate::table::index::option_suffix(ix, k)))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let mut tail = crate::table::index::predicate_text(&def, ix, false)
+                        .map(|p| format!(" WHERE {p}"))
+                        .unwrap_or_default();
+                    if !ix.include.is_empty() {
+                        let cols: Vec<String> = ix
+                            .include
+                            .iter()
+                            .filter_map(|&a| def.columns.get(a))
+                            .map(|c| crate::func::quote_ident(&c.name))
+                            .collect();
+                        tail = format!(" INCLUDE ({}){tail}", cols.join(", "));
+                    }
+                    indexes.push((ix.unique, columns, tail));
                 }
             }
         }
@@ -141,11 +157,10 @@ pub fn create_table_like(
     };
     create_table(ctx, ct, sink)?;
     let table = ct.name.to_string();
-    for (unique, columns, predicate) in indexes {
+    for (unique, columns, tail) in indexes {
         ctx.txn.cid += 1;
         let unique = if unique { "UNIQUE " } else { "" };
-        let predicate = predicate.map(|p| format!(" WHERE {p}")).unwrap_or_default();
-        let sql = format!("CREATE {unique}INDEX ON {table} ({columns}){predicate}");
+        let sql = format!("CREATE {unique}INDEX ON {table} ({columns}){tail}");
         for p in crate::parser::parse(&sql)? {
             if let crate::parser::Parsed::Sql(s) = p {
                 if let sqlparser::ast::Statement::CreateIndex(ci) = s.as_ref() {

@@ -254,23 +254,46 @@ fn indexdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     let pretty = matches!(a.get(2), Some(Value::Bool(true)));
     let names = crate::table::index::key_texts(t, ix, pretty);
     if column > 0 {
+        let k = column as usize - 1;
+        let include = k
+            .checked_sub(names.len())
+            .and_then(|i| ix.include.get(i))
+            .and_then(|&a| t.columns.get(a))
+            .map(|c| quote_ident(&c.name));
         return Ok(names
-            .get(column as usize - 1)
-            .map_or(Value::Null, |n| Value::Text(n.clone())));
+            .get(k)
+            .cloned()
+            .or(include)
+            .map_or(Value::Null, Value::Text));
     }
     let schemas = namespaces(ctx)?;
     let schema = crate::catalog::schema_name(&schemas, t.namespace).unwrap_or_default();
     let predicate = crate::table::index::predicate_text(t, ix, pretty)
         .map(|p| format!(" WHERE {p}"))
         .unwrap_or_default();
+    let include = if ix.include.is_empty() {
+        String::new()
+    } else {
+        let cols: Vec<String> = ix
+            .include
+            .iter()
+            .filter_map(|&a| t.columns.get(a).map(|c| quote_ident(&c.name)))
+            .collect();
+        format!(" INCLUDE ({})", cols.join(", "))
+    };
     // Pretty output names the table as the search path finds it.
     let schema = if pretty && visible(&tables, &search_path(ctx)?, &t.name, t.oid) {
         String::new()
     } else {
         format!("{}.", quote_ident(schema))
     };
+    let keys: Vec<String> = names
+        .iter()
+        .enumerate()
+        .map(|(k, n)| format!("{n}{}", crate::table::index::option_suffix(ix, k)))
+        .collect();
     Ok(Value::Text(format!(
-        "CREATE {}INDEX {} ON {}{schema}{} USING btree ({}){predicate}",
+        "CREATE {}INDEX {} ON {}{schema}{} USING btree ({}){include}{predicate}",
         if ix.unique { "UNIQUE " } else { "" },
         quote_ident(&ix.name),
         if t.partition_key.is_some() {
@@ -279,7 +302,7 @@ fn indexdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
             ""
         },
         quote_ident(&t.name),
-        names.join(", ")
+        keys.join(", ")
     )))
 }
 

@@ -298,6 +298,17 @@ pub fn key_texts(def: &TableDef, index: &IndexDef, pretty: bool) -> Vec<String> 
         .collect()
 }
 
+/// What pg_get_indexdef prints after key column `k` of `index`: its
+/// direction and NULLS placement where they are not the default.
+pub fn option_suffix(index: &IndexDef, k: usize) -> &'static str {
+    match index.options.get(k).copied().unwrap_or(0) {
+        1 => " DESC NULLS LAST",
+        2 => " NULLS FIRST",
+        3 => " DESC",
+        _ => "",
+    }
+}
+
 /// The WHERE predicate of a partial index as pg_get_indexdef prints it.
 pub fn predicate_text(def: &TableDef, index: &IndexDef, pretty: bool) -> Option<String> {
     let text = index.exprs.as_ref()?.predicate.as_deref()?;

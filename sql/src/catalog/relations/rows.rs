@@ -399,12 +399,18 @@ pub(super) fn pg_class(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                 ("i", ix.rel.rel)
             };
             out.push(
-                class_row(ix.oid, &ix.name, t.namespace, kind, ix.natts())
-                    .oid("relam", BTREE_AM)
-                    .oid("relfilenode", filenode)
-                    .text("relpersistence", persistence)
-                    .text("relreplident", "n")
-                    .done(),
+                class_row(
+                    ix.oid,
+                    &ix.name,
+                    t.namespace,
+                    kind,
+                    ix.natts() + ix.include.len(),
+                )
+                .oid("relam", BTREE_AM)
+                .oid("relfilenode", filenode)
+                .text("relpersistence", persistence)
+                .text("relreplident", "n")
+                .done(),
             );
         }
     }
@@ -526,7 +532,9 @@ pub(super) fn pg_attribute(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
         }
         for ix in &t.indexes {
             let keys = crate::table::index::key_columns(&t, ix);
-            for (i, (name, ty, typmod)) in keys.into_iter().enumerate() {
+            let included = ix.include.iter().filter_map(|&a| t.columns.get(a));
+            let included = included.map(|c| (c.name.clone(), c.ty, c.typmod));
+            for (i, (name, ty, typmod)) in keys.into_iter().chain(included).enumerate() {
                 out.push(attribute_row(ix.oid, i as i64 + 1, &name, ty, typmod).done());
             }
         }
@@ -669,7 +677,7 @@ pub(super) fn pg_index(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
     let mut out = Vec::new();
     for t in relations(ctx)? {
         for ix in &t.indexes {
-            let key = match &ix.exprs {
+            let mut key: Vec<Value> = match &ix.exprs {
                 Some(x) => x
                     .keys
                     .iter()
@@ -681,6 +689,7 @@ pub(super) fn pg_index(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                     .map(|&c| Value::Int2(c as i16 + 1))
                     .collect(),
             };
+            key.extend(ix.include.iter().map(|&a| Value::Int2(a as i16 + 1)));
             let types: Vec<DataType> = crate::table::index::key_columns(&t, ix)
                 .into_iter()
                 .map(|(_, ty, _)| ty)
@@ -709,7 +718,7 @@ pub(super) fn pg_index(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                 Row::new(PG_INDEX)
                     .oid("indexrelid", ix.oid)
                     .oid("indrelid", t.oid)
-                    .int2("indnatts", ix.natts() as i64)
+                    .int2("indnatts", (ix.natts() + ix.include.len()) as i64)
                     .int2("indnkeyatts", ix.natts() as i64)
                     .bool("indisunique", ix.unique)
                     .bool("indnullsnotdistinct", false)
@@ -728,7 +737,9 @@ pub(super) fn pg_index(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                     .set(
                         "indoption",
                         Value::Array(ArrayRef::vector(
-                            types.iter().map(|_| Value::Int2(0)).collect(),
+                            (0..types.len())
+                                .map(|k| Value::Int2(ix.options.get(k).copied().unwrap_or(0)))
+                                .collect(),
                         )),
                     )
                     .set("indexprs", exprs.map_or(Value::Null, Value::Text))

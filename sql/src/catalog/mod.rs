@@ -46,11 +46,11 @@ pub(crate) use relations::{
     session_namespaces, session_relations, session_search_path,
 };
 pub use schema::{
-    BoundIndex, CheckDef, ColumnDef, DatabaseDef, ForeignKeyDef, IndexDef, IndexExprs,
-    PartitionKey, PartitionOf, SequenceDef, TableDef,
+    BoundIndex, CheckDef, ColumnDef, ColumnTuning, DatabaseDef, ForeignKeyDef, IndexDef,
+    IndexExprs, PartitionKey, PartitionOf, SequenceDef, TableDef,
 };
 pub use store::{
-    creation_namespace, schema_name, schema_oid, search_namespaces, temp_schema_owner,
-    temp_search_path, Catalog,
+    creation_namespace, schema_name, schema_oid, search_namespaces, split_options,
+    temp_schema_owner, temp_search_path, Catalog,
 };
 pub(crate) use store::{oid as oid_of, text as text_of};

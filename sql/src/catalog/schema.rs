@@ -32,6 +32,21 @@ pub struct ColumnDef {
     /// The domain the column is of (its `ty` is the domain's base type;
     /// pg_attribute.atttypid holds the domain).
     pub domain: Option<u32>,
+    /// Settings that change no value: SET STATISTICS, SET STORAGE, SET
+    /// (options).
+    pub tuning: ColumnTuning,
+}
+
+/// A column's statistics target, storage and options (pg_attribute's
+/// attstattarget, attstorage and attoptions).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ColumnTuning {
+    /// SET STATISTICS n (None: the default, -1).
+    pub stattarget: Option<i16>,
+    /// SET STORAGE: 'p', 'e', 'x' or 'm' (None: the type's).
+    pub storage: Option<char>,
+    /// SET (n_distinct = ...): `name=value` texts.
+    pub options: Vec<String>,
 }
 
 impl ColumnDef {
@@ -76,6 +91,14 @@ pub struct IndexDef {
     /// INCLUDE columns (attribute indexes): kept beside the key for
     /// index-only reads in PostgreSQL, not part of the key here.
     pub include: Vec<usize>,
+    /// ALTER TABLE ... CLUSTER ON this index.
+    pub clustered: bool,
+    /// REPLICA IDENTITY USING INDEX this index.
+    pub replident: bool,
+    /// SET STATISTICS of each key column (empty: all -1).
+    pub stattargets: Vec<i16>,
+    /// Storage parameters (pg_class.reloptions of the index).
+    pub reloptions: Vec<String>,
 }
 
 impl IndexDef {
@@ -140,6 +163,12 @@ pub struct TableDef {
     pub rel: RelId,
     /// Fillfactor, 10..=100.
     pub fillfactor: u8,
+    /// Storage parameters as pg_class.reloptions lists them
+    /// (`fillfactor=70`, `autovacuum_enabled=off`).
+    pub options: Vec<String>,
+    /// pg_class.relreplident: 'd' default, 'f' full, 'n' nothing, 'i'
+    /// an index.
+    pub replident: char,
     /// Columns in attribute order, dropped ones included.
     pub columns: Vec<ColumnDef>,
     /// CHECK constraints, sorted by name (the order PostgreSQL checks them).

@@ -763,6 +763,16 @@ impl<'a> Catalog<'a> {
                     .collect(),
                 _ => Vec::new(),
             },
+            clustered: matches!(index.get(10), Some(Value::Bool(true))),
+            replident: matches!(index.get(11), Some(Value::Bool(true))),
+            stattargets: match index.get(12) {
+                Some(Value::Text(t)) => t
+                    .split_whitespace()
+                    .filter_map(|o| o.parse().ok())
+                    .collect(),
+                _ => Vec::new(),
+            },
+            reloptions: split_options(&text(&class[6])),
         }
     }
 
@@ -828,6 +838,20 @@ impl<'a> Catalog<'a> {
                             },
                             generated: text(&r[10]) == "s",
                             domain,
+                            tuning: crate::catalog::ColumnTuning {
+                                stattarget: match r.get(11) {
+                                    Some(Value::Int2(n)) => Some(*n),
+                                    _ => None,
+                                },
+                                storage: match r.get(12) {
+                                    Some(Value::Text(s)) => s.chars().next(),
+                                    _ => None,
+                                },
+                                options: match r.get(13) {
+                                    Some(Value::Text(s)) => split_options(s),
+                                    _ => Vec::new(),
+                                },
+                            },
                         },
                     )
                 })
@@ -865,8 +889,10 @@ impl<'a> Catalog<'a> {
             .collect();
         checks.sort_by(|a, b| a.name.cmp(&b.name));
         let (foreign_keys, referenced_by) = foreign_keys_of(rel_oid, rows);
-        let fillfactor = text(&class[6])
-            .strip_prefix("fillfactor=")
+        let options = split_options(&text(&class[6]));
+        let fillfactor = options
+            .iter()
+            .find_map(|o| o.strip_prefix("fillfactor="))
             .and_then(|v| v.parse().ok())
             .unwrap_or(100);
         let view = if text(&class[3]) == "v" {
@@ -951,6 +977,11 @@ impl<'a> Catalog<'a> {
                 self.class_rel(class, &rows.namespaces)
             },
             fillfactor,
+            options,
+            replident: match &class.get(9) {
+                Some(Value::Text(c)) => c.chars().next().unwrap_or('d'),
+                _ => 'd',
+            },
             columns,
             checks,
             system,
@@ -1018,4 +1049,14 @@ fn index_exprs(index: &[Value]) -> Option<Arc<crate::catalog::IndexExprs>> {
         predicate,
         bound: Default::default(),
     }))
+}
+
+/// The `name=value` parameters of a stored reloptions / attoptions text
+/// (one text, comma-separated: no value of a known parameter has a
+/// comma).
+pub fn split_options(text: &str) -> Vec<String> {
+    text.split(',')
+        .filter(|o| !o.is_empty())
+        .map(str::to_owned)
+        .collect()
 }

@@ -62,6 +62,7 @@ pub static PG_CLASS: SysTable = SysTable {
         ("reloptions", DataType::Text),
         ("relhasrules", DataType::Bool),
         ("relhassubclass", DataType::Bool),
+        ("relreplident", DataType::Char),
     ],
 };
 
@@ -82,6 +83,9 @@ pub static PG_ATTRIBUTE: SysTable = SysTable {
         ("attmissingval", DataType::Text),
         ("attlen", DataType::Int2),
         ("attidentity", DataType::Char),
+        ("attstattarget", DataType::Int2),
+        ("attstorage", DataType::Char),
+        ("attoptions", DataType::Text),
     ],
 };
 
@@ -169,6 +173,9 @@ pub static PG_INDEX: SysTable = SysTable {
         ("indpred", DataType::Text),
         ("indoption", DataType::Text),
         ("indinclude", DataType::Text),
+        ("indisclustered", DataType::Bool),
+        ("indisreplident", DataType::Bool),
+        ("indstattargets", DataType::Text),
     ],
 };
 

@@ -114,6 +114,7 @@ pub(super) fn plain_column(name: &str, ty: DataType, typmod: i32) -> Result<Colu
         identity: None,
         generated: false,
         domain,
+        tuning: Default::default(),
     })
 }
 
@@ -452,44 +453,31 @@ pub(super) fn insert_check(
     Ok(())
 }
 
-/// Reads WITH (...) storage options: only fillfactor is known.
-fn fillfactor(ct: &ast::CreateTable) -> Result<u8> {
+/// Reads WITH (...) storage parameters (reloptions.rs).
+fn table_options(ct: &ast::CreateTable) -> Result<Vec<String>> {
     let options = match &ct.table_options {
-        ast::CreateTableOptions::None => return Ok(100),
+        ast::CreateTableOptions::None => return Ok(Vec::new()),
         ast::CreateTableOptions::With(o) => o,
         other => return Err(SqlError::unsupported(format!("table options {other}"))),
     };
-    let mut ff = 100;
+    let mut given = Vec::with_capacity(options.len());
     for o in options {
         match o {
             ast::SqlOption::KeyValue { key, value } => {
-                let k = object_name(key).join(".");
-                if k != "fillfactor" {
-                    return Err(SqlError::new(
-                        SqlState::INVALID_PARAMETER_VALUE,
-                        format!("unrecognized parameter \"{k}\""),
-                    ));
-                }
-                let text = value.to_string();
-                let v: i64 = text.trim_matches('\'').parse().map_err(|_| {
-                    SqlError::new(
-                        SqlState::INVALID_PARAMETER_VALUE,
-                        format!("invalid value for integer option \"fillfactor\": {text}"),
-                    )
-                })?;
-                if !(10..=100).contains(&v) {
-                    return Err(SqlError::new(
-                        SqlState::INVALID_PARAMETER_VALUE,
-                        format!("value {v} out of bounds for option \"fillfactor\""),
-                    )
-                    .with_detail("Valid values are between \"10\" and \"100\"."));
-                }
-                ff = v as u8;
+                let text = match value {
+                    ast::Expr::Value(v) => match &v.value {
+                        ast::Value::SingleQuotedString(s) => s.clone(),
+                        other => other.to_string(),
+                    },
+                    other => other.to_string(),
+                };
+                given.push((object_name(key).join("."), Some(text)));
             }
+            ast::SqlOption::Ident(i) => given.push((object_name(i).join("."), None)),
             other => return Err(SqlError::unsupported(format!("the table option {other}"))),
         }
     }
-    Ok(ff)
+    super::reloptions::set(super::reloptions::Target::Table, &[], &given)
 }
 
 /// CREATE TABLE [IF NOT EXISTS] name (columns, constraints) [WITH (...)].
@@ -519,9 +507,9 @@ pub fn create_table(
             "CREATE TABLE"
         });
     };
-    let ff = fillfactor(ct)?;
+    let options = table_options(ct)?;
     if let Some(q) = &ct.query {
-        return create_table_as(ctx, ct, ns, name, q, ff, sink);
+        return create_table_as(ctx, ct, ns, name, q, options, sink);
     }
     let parent = match &ct.partition_of {
         Some(p) => Some(super::partition::parent_of(ctx, p, ct.temporary)?),
@@ -597,7 +585,7 @@ pub fn create_table(
         None => None,
     };
     let xid = ctx.write_xid("CREATE TABLE")?;
-    let mut def = new_relation(ctx, xid, ns, name, columns, ff, ct.unlogged)?;
+    let mut def = new_relation(ctx, xid, ns, name, columns, options, ct.unlogged)?;
     def.partition_key = partition_key;
     for (i, mut seq, seq_name) in owned {
         seq.owner = Some((def.oid, i as i16 + 1));
@@ -707,7 +695,7 @@ fn new_relation(
     ns: u32,
     name: &str,
     columns: Vec<ColumnDef>,
-    fillfactor: u8,
+    options: Vec<String>,
     unlogged: bool,
 ) -> Result<TableDef> {
     let oid = ctx.engine().new_oid()?;
@@ -722,7 +710,9 @@ fn new_relation(
         name: name.to_owned(),
         namespace: ns,
         rel,
-        fillfactor,
+        fillfactor: super::reloptions::fillfactor(&options),
+        options,
+        replident: 'd',
         columns,
         checks: Vec::new(),
         system: false,
@@ -753,11 +743,7 @@ fn store_table(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef) -> Result<()> {
     {
         let cat = ctx.catalog();
         let who = ctx.actor(xid);
-        let options = if def.fillfactor < 100 {
-            Value::Text(format!("fillfactor={}", def.fillfactor))
-        } else {
-            Value::Null
-        };
+        let options = super::reloptions::stored(&def.options);
         cat.insert(
             &system::PG_CLASS,
             &super::class_row(
@@ -791,7 +777,7 @@ fn create_table_as(
     ns: u32,
     name: &str,
     q: &ast::Query,
-    ff: u8,
+    options: Vec<String>,
     sink: &mut dyn ResultSink,
 ) -> Result<()> {
     let style = ctx.style.clone();
@@ -806,7 +792,7 @@ fn create_table_as(
     let names: Vec<String> = ct.columns.iter().map(|d| ident(&d.name)).collect();
     let columns = output_columns(&bound.columns, &names)?;
     let xid = ctx.write_xid("CREATE TABLE")?;
-    let def = new_relation(ctx, xid, ns, name, columns, ff, ct.unlogged)?;
+    let def = new_relation(ctx, xid, ns, name, columns, options, ct.unlogged)?;
     store_table(ctx, xid, &def)?;
     record_on_commit(ctx, ct, def.oid);
     if ct.with_data.is_some_and(|w| !w.data) {
@@ -860,6 +846,7 @@ pub(super) fn output_columns(
             identity: None,
             generated: false,
             domain: None,
+            tuning: Default::default(),
         });
     }
     Ok(columns)

@@ -364,6 +364,10 @@ pub(super) fn add_index(
         exprs,
         options: spec.options.clone(),
         include,
+        clustered: false,
+        replident: false,
+        stattargets: Vec::new(),
+        reloptions: Vec::new(),
     };
     store_index(ctx, xid, def, &index, constraint)?;
     super::index_build::build(ctx, xid, def, &index)?;

@@ -3,6 +3,7 @@
 //! transaction (see catalog/ for the rules).
 
 mod alter;
+mod alter_rel;
 mod comment;
 mod create;
 mod database;
@@ -15,6 +16,7 @@ pub(crate) mod inherit;
 mod like;
 mod maintenance;
 pub(crate) mod partition;
+mod reloptions;
 mod role;
 mod schema;
 mod sequence;
@@ -22,6 +24,7 @@ pub(crate) mod types;
 mod view;
 
 pub use alter::alter_table;
+pub use alter_rel::alter_relation;
 pub use comment::comment;
 pub use create::create_table;
 pub use database::create_database;

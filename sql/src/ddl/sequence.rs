@@ -171,6 +171,7 @@ pub(super) fn new_sequence(
             identity: None,
             generated: false,
             domain: None,
+            tuning: Default::default(),
         };
         insert_column(ctx, xid, oid, i + 1, &c, None)?;
     }

@@ -15,6 +15,7 @@ use sqlparser::tokenizer::{Location, Token, Tokenizer};
 
 use crate::error::{Result, SqlError, SqlState};
 
+pub mod alter_rel;
 pub mod alter_type;
 pub mod assign;
 mod copy;
@@ -68,6 +69,9 @@ pub enum Parsed {
     CreateDatabase(Box<database::CreateDatabase>),
     /// CREATE, ALTER or DROP DOMAIN.
     Domain(Box<domain::DomainStatement>),
+    /// ALTER TABLE / INDEX / VIEW / SEQUENCE forms sqlparser does not
+    /// read (SET SCHEMA, RENAME of an index, SET STATISTICS ...).
+    AlterRelation(Box<alter_rel::AlterRelation>),
     /// ALTER TYPE name ... ATTRIBUTE ...
     AlterTypeAttributes(Box<alter_type::AlterTypeAttributes>),
     /// CREATE TABLE with LIKE elements in its column list.
@@ -514,78 +518,89 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
         if p.peek_token().token == Token::EOF {
             break;
         }
-        let mut stmt = match &p.peek_token().token {
-            Token::Word(w) if w.value.eq_ignore_ascii_case("checkpoint") => {
-                p.next_token();
-                Parsed::Checkpoint
-            }
-            _ if two_phase_kind(&p).is_some() => parse_two_phase(&mut p)?,
-            Token::Word(w) if w.keyword == Keyword::VACUUM => {
-                p.next_token();
-                parse_vacuum(&mut p)?
-            }
-            Token::Word(w) if w.keyword == Keyword::COPY => {
-                p.next_token();
-                Parsed::Copy(Box::new(copy::parse_copy(&mut p, sql)?))
-            }
-            Token::Word(w) if w.keyword == Keyword::TABLE => {
-                let mut q = p.parse_query()?;
-                expand_table(&mut q.body);
-                Parsed::Sql(Ast::new(Statement::Query(q), sql.len()))
-            }
-            // RESET TIME ZONE is RESET timezone (sqlparser stops at ZONE).
-            Token::Word(w)
-                if w.value.eq_ignore_ascii_case("reset")
-                    && matches!(&p.peek_nth_token(1).token,
-                        Token::Word(t) if t.value.eq_ignore_ascii_case("time"))
-                    && matches!(&p.peek_nth_token(2).token,
-                        Token::Word(z) if z.value.eq_ignore_ascii_case("zone")) =>
-            {
-                for _ in 0..3 {
+        let alter_rel = match &p.peek_token().token {
+            Token::Word(w) if w.keyword == Keyword::ALTER => p.maybe_parse(alter_rel::parse)?,
+            _ => None,
+        };
+        let mut stmt = match alter_rel {
+            Some(a) => Parsed::AlterRelation(Box::new(a)),
+            None => match &p.peek_token().token {
+                Token::Word(w) if w.value.eq_ignore_ascii_case("checkpoint") => {
                     p.next_token();
+                    Parsed::Checkpoint
                 }
-                let reset = Parser::parse_sql(&dialect, "RESET timezone")?
-                    .pop()
-                    .ok_or_else(|| ParserError::ParserError("RESET timezone".into()))?;
-                Parsed::Sql(Ast::new(reset, sql.len()))
-            }
-            _ if sequence::starts(&p) => Parsed::Sequence(Box::new(sequence::parse(&mut p)?)),
-            _ if cursor::starts(&p) => Parsed::Fetch(Box::new(cursor::parse(&mut p)?)),
-            _ if database::starts(&p) => Parsed::CreateDatabase(Box::new(database::parse(&mut p)?)),
-            _ if alter_type_owner_starts(&p) => parse_alter_type_owner(&mut p)?,
-            _ if domain::starts(&p) => Parsed::Domain(Box::new(domain::parse(&mut p)?)),
-            _ if alter_type::starts(&p) => {
-                Parsed::AlterTypeAttributes(Box::new(alter_type::parse(&mut p)?))
-            }
-            _ if like::starts(&p) => Parsed::CreateTableLike(Box::new(like::parse(&mut p, sql)?)),
-            Token::Word(w)
-                if w.keyword == Keyword::SET
-                    && matches!(&p.peek_nth_token(1).token,
-                        Token::Word(c) if c.value.eq_ignore_ascii_case("constraints")) =>
-            {
-                p.next_token();
-                p.next_token();
-                parse_set_constraints(&mut p)?
-            }
-            _ => {
-                let mut stmt = p.parse_statement()?;
-                if let Statement::Query(q) = &mut stmt {
+                _ if two_phase_kind(&p).is_some() => parse_two_phase(&mut p)?,
+                Token::Word(w) if w.keyword == Keyword::VACUUM => {
+                    p.next_token();
+                    parse_vacuum(&mut p)?
+                }
+                Token::Word(w) if w.keyword == Keyword::COPY => {
+                    p.next_token();
+                    Parsed::Copy(Box::new(copy::parse_copy(&mut p, sql)?))
+                }
+                Token::Word(w) if w.keyword == Keyword::TABLE => {
+                    let mut q = p.parse_query()?;
                     expand_table(&mut q.body);
+                    Parsed::Sql(Ast::new(Statement::Query(q), sql.len()))
                 }
-                let elements = if matches!(stmt, Statement::CreateSchema { .. }) {
-                    schema_elements(&mut p, sql.len())?
-                } else {
-                    Vec::new()
-                };
-                if elements.is_empty() {
-                    Parsed::Sql(Ast::new(stmt, sql.len()))
-                } else {
-                    Parsed::CreateSchema {
-                        schema: Ast::new(stmt, sql.len()),
-                        elements,
+                // RESET TIME ZONE is RESET timezone (sqlparser stops at ZONE).
+                Token::Word(w)
+                    if w.value.eq_ignore_ascii_case("reset")
+                        && matches!(&p.peek_nth_token(1).token,
+                        Token::Word(t) if t.value.eq_ignore_ascii_case("time"))
+                        && matches!(&p.peek_nth_token(2).token,
+                        Token::Word(z) if z.value.eq_ignore_ascii_case("zone")) =>
+                {
+                    for _ in 0..3 {
+                        p.next_token();
+                    }
+                    let reset = Parser::parse_sql(&dialect, "RESET timezone")?
+                        .pop()
+                        .ok_or_else(|| ParserError::ParserError("RESET timezone".into()))?;
+                    Parsed::Sql(Ast::new(reset, sql.len()))
+                }
+                _ if sequence::starts(&p) => Parsed::Sequence(Box::new(sequence::parse(&mut p)?)),
+                _ if cursor::starts(&p) => Parsed::Fetch(Box::new(cursor::parse(&mut p)?)),
+                _ if database::starts(&p) => {
+                    Parsed::CreateDatabase(Box::new(database::parse(&mut p)?))
+                }
+                _ if alter_type_owner_starts(&p) => parse_alter_type_owner(&mut p)?,
+                _ if domain::starts(&p) => Parsed::Domain(Box::new(domain::parse(&mut p)?)),
+                _ if alter_type::starts(&p) => {
+                    Parsed::AlterTypeAttributes(Box::new(alter_type::parse(&mut p)?))
+                }
+                _ if like::starts(&p) => {
+                    Parsed::CreateTableLike(Box::new(like::parse(&mut p, sql)?))
+                }
+                Token::Word(w)
+                    if w.keyword == Keyword::SET
+                        && matches!(&p.peek_nth_token(1).token,
+                        Token::Word(c) if c.value.eq_ignore_ascii_case("constraints")) =>
+                {
+                    p.next_token();
+                    p.next_token();
+                    parse_set_constraints(&mut p)?
+                }
+                _ => {
+                    let mut stmt = p.parse_statement()?;
+                    if let Statement::Query(q) = &mut stmt {
+                        expand_table(&mut q.body);
+                    }
+                    let elements = if matches!(stmt, Statement::CreateSchema { .. }) {
+                        schema_elements(&mut p, sql.len())?
+                    } else {
+                        Vec::new()
+                    };
+                    if elements.is_empty() {
+                        Parsed::Sql(Ast::new(stmt, sql.len()))
+                    } else {
+                        Parsed::CreateSchema {
+                            schema: Ast::new(stmt, sql.len()),
+                            elements,
+                        }
                     }
                 }
-            }
+            },
         };
         // Subscripted targets cut out of this statement's tokens.
         let end = p.peek_token().span.start;

@@ -1060,6 +1060,10 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             sink.command_complete("ALTER TABLE")?;
             return Ok(Dispatched::Done);
         }
+        Parsed::AlterRelation(a) => {
+            crate::ddl::alter_relation(ctx, a, sink)?;
+            return Ok(Dispatched::Done);
+        }
         Parsed::AlterTypeOwner { name, role } => {
             crate::ddl::alter_type_owner(ctx, name, role)?;
             sink.command_complete("ALTER TYPE")?;

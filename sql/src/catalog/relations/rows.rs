@@ -367,6 +367,9 @@ pub(super) fn pg_class(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                 !t.foreign_keys.is_empty() || !t.referenced_by.is_empty(),
             )
             .bool("relhasindex", !t.indexes.is_empty());
+        if kind == "r" || kind == "p" {
+            row = row.text("relreplident", &t.replident.to_string());
+        }
         if t.view.is_none() && t.partition_key.is_none() {
             row = row
                 .oid("relfilenode", t.rel.rel)
@@ -381,13 +384,12 @@ pub(super) fn pg_class(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
         if !t.partitions.is_empty() || !t.inheritors.is_empty() {
             row = row.bool("relhassubclass", true);
         }
-        if t.fillfactor != 100 {
+        if !t.options.is_empty() {
             row = row.set(
                 "reloptions",
-                Value::Array(ArrayRef::new(vec![Value::Text(format!(
-                    "fillfactor={}",
-                    t.fillfactor
-                ))])),
+                Value::Array(ArrayRef::new(
+                    t.options.iter().map(|o| Value::Text(o.clone())).collect(),
+                )),
             );
         }
         out.push(row.done());
@@ -410,6 +412,7 @@ pub(super) fn pg_class(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                 .oid("relfilenode", filenode)
                 .text("relpersistence", persistence)
                 .text("relreplident", "n")
+                .set("reloptions", text_array(&ix.reloptions))
                 .done(),
             );
         }
@@ -515,27 +518,41 @@ pub(super) fn pg_attribute(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
             } else {
                 (c.name.clone(), c.ty)
             };
-            out.push(
-                attribute_row(t.oid, i as i64 + 1, &name, ty, c.typmod)
-                    .bool("attnotnull", c.not_null)
-                    .bool("atthasdef", c.default.is_some() && c.identity.is_none())
-                    .text(
-                        "attidentity",
-                        &c.identity.map(String::from).unwrap_or_default(),
-                    )
-                    .text("attgenerated", if c.generated { "s" } else { "" })
-                    .bool("atthasmissing", !c.missing.is_null())
-                    .bool("attisdropped", c.dropped)
-                    .oid("atttypid", if c.dropped { 0 } else { c.type_oid() })
-                    .done(),
-            );
+            let row = attribute_row(t.oid, i as i64 + 1, &name, ty, c.typmod)
+                .bool("attnotnull", c.not_null)
+                .bool("atthasdef", c.default.is_some() && c.identity.is_none())
+                .text(
+                    "attidentity",
+                    &c.identity.map(String::from).unwrap_or_default(),
+                )
+                .text("attgenerated", if c.generated { "s" } else { "" })
+                .bool("atthasmissing", !c.missing.is_null())
+                .bool("attisdropped", c.dropped)
+                .oid("atttypid", if c.dropped { 0 } else { c.type_oid() })
+                .int4(
+                    "attstattarget",
+                    i64::from(c.tuning.stattarget.unwrap_or(-1)),
+                )
+                .set("attoptions", text_array(&c.tuning.options));
+            let row = match c.tuning.storage {
+                Some(s) if !c.dropped => row.text("attstorage", &s.to_string()),
+                _ => row,
+            };
+            out.push(row.done());
         }
         for ix in &t.indexes {
             let keys = crate::table::index::key_columns(&t, ix);
             let included = ix.include.iter().filter_map(|&a| t.columns.get(a));
             let included = included.map(|c| (c.name.clone(), c.ty, c.typmod));
             for (i, (name, ty, typmod)) in keys.into_iter().chain(included).enumerate() {
-                out.push(attribute_row(ix.oid, i as i64 + 1, &name, ty, typmod).done());
+                let target = ix.stattargets.get(i).copied().unwrap_or(-1);
+                out.push(
+                    attribute_row(ix.oid, i as i64 + 1, &name, ty, typmod)
+                        .int4("attstattarget", i64::from(target))
+                        // An index's columns are stored inline.
+                        .text("attstorage", "p")
+                        .done(),
+                );
             }
         }
     }
@@ -725,12 +742,12 @@ pub(super) fn pg_index(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                     .bool("indisprimary", ix.primary)
                     .bool("indisexclusion", false)
                     .bool("indimmediate", true)
-                    .bool("indisclustered", false)
+                    .bool("indisclustered", ix.clustered)
                     .bool("indisvalid", true)
                     .bool("indcheckxmin", false)
                     .bool("indisready", true)
                     .bool("indislive", true)
-                    .bool("indisreplident", false)
+                    .bool("indisreplident", ix.replident)
                     .set("indkey", Value::Array(ArrayRef::vector(key)))
                     .set("indcollation", oids(typcollation))
                     .set("indclass", oids(btree_opclass))
@@ -1689,4 +1706,15 @@ pub(super) fn pg_depend(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
         }
     }
     Ok(out)
+}
+
+/// A text[] of `items`, NULL when there are none (reloptions,
+/// attoptions).
+fn text_array(items: &[String]) -> Value {
+    if items.is_empty() {
+        return Value::Null;
+    }
+    Value::Array(ArrayRef::new(
+        items.iter().map(|o| Value::Text(o.clone())).collect(),
+    ))
 }

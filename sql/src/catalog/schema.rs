@@ -63,6 +63,23 @@ pub struct CheckDef {
     pub name: String,
     /// Its expression, as SQL text.
     pub expr: String,
+    /// False when added NOT VALID and not validated since (rows written
+    /// before it are not known to meet it).
+    pub validated: bool,
+    /// NO INHERIT: children do not get it.
+    pub no_inherit: bool,
+}
+
+impl CheckDef {
+    /// A validated, inheritable CHECK.
+    pub fn new(name: String, expr: String) -> CheckDef {
+        CheckDef {
+            name,
+            expr,
+            validated: true,
+            no_inherit: false,
+        }
+    }
 }
 
 /// A B-tree index on a table's columns (pg_index with its pg_class row).

@@ -885,6 +885,8 @@ impl<'a> Catalog<'a> {
             .map(|(_, r)| CheckDef {
                 name: text(&r[1]),
                 expr: text(&r[5]),
+                validated: !matches!(r.get(6), Some(Value::Bool(false))),
+                no_inherit: matches!(r.get(7), Some(Value::Bool(true))),
             })
             .collect();
         checks.sort_by(|a, b| a.name.cmp(&b.name));

@@ -114,6 +114,8 @@ pub static PG_CONSTRAINT: SysTable = SysTable {
         ("contype", DataType::Char),
         ("conrelid", DataType::Oid),
         ("conbin", DataType::Text),
+        ("convalidated", DataType::Bool),
+        ("connoinherit", DataType::Bool),
     ],
 };
 

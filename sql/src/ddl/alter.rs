@@ -109,8 +109,11 @@ pub fn alter_table(
             }
             AlterTableOperation::AddConstraint {
                 constraint: ast::TableConstraint::Check(ck),
-                ..
-            } => add_check(ctx, xid, &def, ck.name.as_ref().map(ident), &ck.expr)?,
+                not_valid,
+            } => add_check(ctx, xid, &def, ck, *not_valid)?,
+            AlterTableOperation::ValidateConstraint { name } => {
+                validate_constraint(ctx, xid, &def, &ident(name))?
+            }
             AlterTableOperation::AddConstraint { constraint, .. }
                 if matches!(
                     constraint,
@@ -178,7 +181,10 @@ fn recurses(op: &AlterTableOperation) -> bool {
             | AlterTableOperation::RenameColumn { .. }
             | AlterTableOperation::AlterColumn { .. }
             | AlterTableOperation::AddConstraint {
-                constraint: ast::TableConstraint::Check(_),
+                constraint: ast::TableConstraint::Check(ast::CheckConstraint {
+                    no_inherit: false,
+                    ..
+                }),
                 ..
             }
     )
@@ -842,7 +848,13 @@ fn add_column(
     ctx.catalog_changed();
     let def = reload(ctx, def)?;
     for (given, e) in nc.checks {
-        add_check(ctx, xid, &def, given, &e)?;
+        let ck = ast::CheckConstraint {
+            name: given.map(|g| ast::Ident::with_quote('"', g)),
+            expr: Box::new(e),
+            no_inherit: false,
+            enforced: None,
+        };
+        add_check(ctx, xid, &def, &ck, false)?;
     }
     for (kind, name) in nc.keys {
         ctx.txn.cid += 1;
@@ -863,19 +875,34 @@ fn update_natts(ctx: &mut Stmt<'_>, xid: u32, oid: u32, natts: usize) -> Result<
     Ok(())
 }
 
-/// ADD CHECK: validated against every existing row first.
+/// ADD CHECK: validated against every existing row first, unless NOT
+/// VALID.
 fn add_check(
     ctx: &mut Stmt<'_>,
     xid: u32,
     def: &Arc<TableDef>,
-    given: Option<String>,
-    e: &ast::Expr,
+    ck: &ast::CheckConstraint,
+    not_valid: bool,
 ) -> Result<()> {
+    let e = &ck.expr;
     let expr = validate_check(ctx, def, e)?;
     let live: Vec<String> = def.live().map(|(_, c)| c.name.clone()).collect();
     let taken: Vec<String> = def.checks.iter().map(|c| c.name.clone()).collect();
+    let given = ck.name.as_ref().map(ident);
     let name = check_constraint_name(&def.name, given, &columns_used(e, &live), &taken)?;
-    let check = CheckDef { name, expr };
+    let check = CheckDef {
+        validated: !not_valid,
+        no_inherit: ck.no_inherit,
+        ..CheckDef::new(name, expr)
+    };
+    if !not_valid {
+        check_rows(ctx, def, &check)?;
+    }
+    insert_check(ctx, xid, def, &check)
+}
+
+/// 23514 if a row of `def` the transaction sees fails `check`.
+fn check_rows(ctx: &mut Stmt<'_>, def: &Arc<TableDef>, check: &CheckDef) -> Result<()> {
     let one = TableDef {
         checks: vec![check.clone()],
         ..(**def).clone()
@@ -901,8 +928,79 @@ fn add_check(
             }
         }
         Ok(())
-    })?;
-    insert_check(ctx, xid, def, &check)
+    })
+}
+
+/// ALTER TABLE ... VALIDATE CONSTRAINT: a NOT VALID CHECK or foreign key
+/// checked against every row, then marked valid (on the children that
+/// have it too).
+fn validate_constraint(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &Arc<TableDef>,
+    name: &str,
+) -> Result<()> {
+    if let Some(check) = def.checks.iter().find(|c| c.name == name) {
+        if !check.validated {
+            check_rows(ctx, def, check)?;
+            let cat = ctx.catalog();
+            let who = ctx.actor(xid);
+            for (tid, mut r) in cat.rows_where(&system::PG_CONSTRAINT, 4, def.oid)? {
+                if r[1] == Value::Text(name.to_owned()) && r[3] == Value::Text("c".into()) {
+                    r.resize(system::PG_CONSTRAINT.columns.len(), Value::Null);
+                    r[6] = Value::Bool(true);
+                    cat.update(&system::PG_CONSTRAINT, tid, &r, &who)?;
+                }
+            }
+        }
+        if !check.no_inherit {
+            for child in def.partitions.iter().chain(&def.inheritors) {
+                if let Some(c) = ctx.catalog().table_by_oid(*child)? {
+                    if c.checks.iter().any(|k| k.name == name) {
+                        validate_constraint(ctx, xid, &Arc::new(c), name)?;
+                    }
+                }
+            }
+        }
+        return Ok(());
+    }
+    if let Some(fk) = def.foreign_keys.iter().find(|f| f.name == name) {
+        if !fk.validated {
+            super::fkey::validate(ctx, fk)?;
+            let done = crate::catalog::ForeignKeyDef {
+                validated: true,
+                ..fk.clone()
+            };
+            let cat = ctx.catalog();
+            let who = ctx.actor(xid);
+            for (tid, mut r) in cat.rows_where(&system::PG_CONSTRAINT, 0, fk.oid)? {
+                r[5] = Value::Text(done.encode());
+                cat.update(&system::PG_CONSTRAINT, tid, &r, &who)?;
+            }
+        }
+        return Ok(());
+    }
+    let other = ctx
+        .catalog()
+        .rows_where(&system::PG_CONSTRAINT, 4, def.oid)?
+        .into_iter()
+        .any(|(_, r)| r[1] == Value::Text(name.to_owned()));
+    if other {
+        return Err(SqlError::new(
+            SqlState::WRONG_OBJECT_TYPE,
+            format!(
+                "constraint \"{name}\" of relation \"{}\" is not a foreign key or check constraint",
+                def.name
+            ),
+        ));
+    }
+    Err(SqlError::new(
+        SqlState::UNDEFINED_OBJECT,
+        format!(
+            "constraint \"{name}\" of relation \"{}\" does not exist",
+            def.name
+        ),
+    ))
 }
 
 pub(super) fn drop_column(

@@ -447,6 +447,8 @@ pub(super) fn insert_check(
             Value::Text("c".into()),
             Value::Oid(table.oid),
             Value::Text(check.expr.clone()),
+            Value::Bool(check.validated),
+            Value::Bool(check.no_inherit),
         ],
         &who,
     )?;
@@ -599,9 +601,10 @@ pub fn create_table(
         .map(super::partition::inherited_checks)
         .unwrap_or_default();
     checks.extend(super::inherit::inherited_checks(&parents));
-    let mut pending: Vec<(Vec<String>, Option<String>, ast::Expr)> = col_checks
+    let inherited = checks.len();
+    let mut pending: Vec<(Vec<String>, Option<String>, ast::Expr, bool)> = col_checks
         .into_iter()
-        .map(|(col, n, e)| (vec![col], n, e))
+        .map(|(col, n, e)| (vec![col], n, e, false))
         .collect();
     for tc in &ct.constraints {
         match tc {
@@ -609,6 +612,7 @@ pub fn create_table(
                 columns_used(&ck.expr, &live),
                 ck.name.as_ref().map(ident),
                 (*ck.expr).clone(),
+                ck.no_inherit,
             )),
             TableConstraint::PrimaryKey(_) | TableConstraint::Unique(_) => {
                 keys.extend(NewIndex::of_constraint(tc)?)
@@ -617,11 +621,38 @@ pub fn create_table(
             other => return Err(SqlError::unsupported(format!("the constraint {other}"))),
         }
     }
-    for (cols, given, e) in pending {
+    for (cols, given, e, no_inherit) in pending {
         let expr = validate_check(ctx, &def, &e)?;
+        // A local CHECK named as an inherited one merges with it when
+        // the two are the same.
+        if let Some(same) = given
+            .as_ref()
+            .and_then(|g| checks[..inherited].iter().find(|c| c.name == *g))
+        {
+            if same.expr != expr || no_inherit {
+                return Err(SqlError::new(
+                    SqlState::DUPLICATE_OBJECT,
+                    format!(
+                        "constraint \"{}\" for relation \"{}\" already exists",
+                        same.name, def.name
+                    ),
+                ));
+            }
+            ctx.notices.push(SqlError::notice(
+                SqlState::SUCCESSFUL_COMPLETION,
+                format!(
+                    "merging constraint \"{}\" with inherited definition",
+                    same.name
+                ),
+            ));
+            continue;
+        }
         let taken: Vec<String> = checks.iter().map(|c| c.name.clone()).collect();
         let name = check_constraint_name(&def.name, given, &cols, &taken)?;
-        checks.push(CheckDef { name, expr });
+        checks.push(CheckDef {
+            no_inherit,
+            ..CheckDef::new(name, expr)
+        });
     }
     def.checks = checks;
     if keys.iter().filter(|k| k.kind == Kind::PrimaryKey).count() > 1 {

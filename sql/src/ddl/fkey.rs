@@ -288,7 +288,7 @@ fn constraint_names(ctx: &Stmt<'_>, oid: u32) -> Result<Vec<String>> {
 
 /// Checks every existing referencing row of `fk` with one anti-join:
 /// 23503 for the first key not in the referenced table.
-fn validate(ctx: &mut Stmt<'_>, fk: &ForeignKeyDef) -> Result<()> {
+pub(super) fn validate(ctx: &mut Stmt<'_>, fk: &ForeignKeyDef) -> Result<()> {
     let q = crate::func::quote_ident;
     let cols: Vec<String> = fk
         .columns

@@ -171,7 +171,7 @@ pub(super) fn merge_columns(
 pub(super) fn inherited_checks(parents: &[Arc<TableDef>]) -> Vec<CheckDef> {
     let mut out: Vec<CheckDef> = Vec::new();
     for p in parents {
-        for c in &p.checks {
+        for c in p.checks.iter().filter(|c| !c.no_inherit) {
             if !out.iter().any(|o| o.name == c.name) {
                 out.push(c.clone());
             }
@@ -327,7 +327,7 @@ pub(super) fn add_parent(
             ));
         }
     }
-    for ck in &parent.checks {
+    for ck in parent.checks.iter().filter(|c| !c.no_inherit) {
         if !child.checks.iter().any(|c| c.name == ck.name) {
             return Err(SqlError::new(
                 SqlState::DATATYPE_MISMATCH,

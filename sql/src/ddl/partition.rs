@@ -176,7 +176,12 @@ pub(super) fn partition_columns(
 
 /// The parent's CHECK constraints, as the partition inherits them.
 pub(super) fn inherited_checks(parent: &TableDef) -> Vec<CheckDef> {
-    parent.checks.clone()
+    parent
+        .checks
+        .iter()
+        .filter(|c| !c.no_inherit)
+        .cloned()
+        .collect()
 }
 
 /// Reads a FOR VALUES clause of a new partition of `parent`, evaluating

@@ -460,7 +460,20 @@ fn constraintdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
             let pretty = matches!(a.get(1), Some(Value::Bool(true)));
             let names = type_names(ctx)?;
             let expr = crate::table::stored_sql(t, &text_of(&r[5]), None, pretty, Some(&names));
-            return Ok(Value::Text(format!("CHECK ({expr})")));
+            let check = t.checks.iter().find(|c| c.name == name);
+            let no_inherit = if check.is_some_and(|c| c.no_inherit) {
+                " NO INHERIT"
+            } else {
+                ""
+            };
+            let not_valid = if check.is_some_and(|c| !c.validated) {
+                " NOT VALID"
+            } else {
+                ""
+            };
+            return Ok(Value::Text(format!(
+                "CHECK ({expr}){no_inherit}{not_valid}"
+            )));
         }
         let Some(ix) = t.indexes.iter().find(|i| i.name == name) else {
             return Ok(Value::Null);

@@ -506,6 +506,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
     let tokens = create_user(tokens);
     let tokens = recursive_view(tokens);
     let tokens = comment_on_constraint(tokens);
+    let tokens = create_not_valid(tokens);
     let tokens = ctas_column_names(tokens);
     let tokens = field_star(tokens);
     let mut targets = targets.into_iter().peekable();
@@ -711,6 +712,42 @@ pub const CONSTRAINT_MARK: &str = "\0constraint";
 
 /// `COMMENT ON CONSTRAINT name ON table IS ...` (which sqlparser does not
 /// read) as a COMMENT ON COLUMN of a marked name.
+/// `CREATE TABLE ... CHECK (...) [NO INHERIT] NOT VALID`: PostgreSQL
+/// accepts NOT VALID there and ignores it (a new table's constraints
+/// hold for its no rows); sqlparser reads it only in ALTER TABLE, so it
+/// is left out of CREATE statements.
+fn create_not_valid(
+    tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
+) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
+    let kw = locking::is_kw;
+    let mut words = tokens
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)));
+    if !words.next().is_some_and(|t| kw(t, Keyword::CREATE))
+        || !tokens.iter().any(|t| kw(t, Keyword::VALID))
+    {
+        return tokens;
+    }
+    let significant: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
+        .collect();
+    let mut drop = vec![false; tokens.len()];
+    for w in significant.windows(3) {
+        let (before, not, valid) = (&tokens[w[0]], &tokens[w[1]], &tokens[w[2]]);
+        let after_check = before.token == Token::RParen || kw(before, Keyword::INHERIT);
+        if after_check && kw(not, Keyword::NOT) && kw(valid, Keyword::VALID) {
+            drop[w[1]] = true;
+            drop[w[2]] = true;
+        }
+    }
+    tokens
+        .into_iter()
+        .zip(drop)
+        .filter(|(_, d)| !d)
+        .map(|(t, _)| t)
+        .collect()
+}
+
 fn comment_on_constraint(
     tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
 ) -> Vec<sqlparser::tokenizer::TokenWithSpan> {

@@ -788,6 +788,9 @@ pub(super) fn pg_constraint(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
         };
         let table = tables.iter().find(|t| t.oid == rel);
         let index = table.and_then(|t| t.indexes.iter().find(|i| i.name == name));
+        let check = table
+            .filter(|_| kind == "c")
+            .and_then(|t| t.checks.iter().find(|c| c.name == name));
         let mut row = Row::new(PG_CONSTRAINT)
             .oid("oid", oid_of(&r[0]))
             .text("conname", &name)
@@ -795,7 +798,7 @@ pub(super) fn pg_constraint(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
             .text("contype", &kind)
             .bool("condeferrable", false)
             .bool("condeferred", false)
-            .bool("convalidated", true)
+            .bool("convalidated", check.is_none_or(|c| c.validated))
             .oid("conrelid", rel)
             .oid("contypid", typid)
             .oid("conindid", index.map_or(0, |i| i.oid))
@@ -806,7 +809,7 @@ pub(super) fn pg_constraint(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
             .text("confmatchtype", " ")
             .bool("conislocal", true)
             .int4("coninhcount", 0)
-            .bool("connoinherit", false);
+            .bool("connoinherit", check.is_some_and(|c| c.no_inherit));
         if domain {
             row = row.text("conbin", &text_of(&r[5]));
         }

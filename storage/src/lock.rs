@@ -144,6 +144,19 @@ struct Table {
     waiting: HashMap<i32, (LockTag, LockMode)>,
 }
 
+/// One held or awaited lock (a row of pg_locks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockInfo {
+    /// What is locked.
+    pub tag: LockTag,
+    /// The backend holding or waiting.
+    pub owner: i32,
+    /// The mode.
+    pub mode: LockMode,
+    /// Held (true) or awaited.
+    pub granted: bool,
+}
+
 /// The lock manager.
 pub struct LockManager {
     /// All locks.
@@ -277,6 +290,33 @@ impl LockManager {
         }
         drop(t);
         self.released.notify_all();
+    }
+
+    /// Every lock held or awaited now, as pg_locks lists them: granted
+    /// ones by tag, then the waiters in arrival order.
+    pub fn snapshot(&self) -> Vec<LockInfo> {
+        let t = self.table.lock();
+        let mut out = Vec::new();
+        for (tag, e) in &t.entries {
+            for (owner, modes) in &e.holders {
+                let mut modes = modes.clone();
+                modes.sort_unstable();
+                modes.dedup();
+                out.extend(modes.into_iter().map(|mode| LockInfo {
+                    tag: *tag,
+                    owner: *owner,
+                    mode,
+                    granted: true,
+                }));
+            }
+            out.extend(e.waiters.iter().map(|(owner, mode)| LockInfo {
+                tag: *tag,
+                owner: *owner,
+                mode: *mode,
+                granted: false,
+            }));
+        }
+        out
     }
 
     /// Owners holding a lock on `tag` (DROP DATABASE with sessions).

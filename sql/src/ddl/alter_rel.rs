@@ -46,7 +46,7 @@ pub fn alter_relation(
                 .table_by_oid(table_oid)?
                 .ok_or_else(|| SqlError::internal("an index without its table"))?;
             let Some(def) =
-                ctx.open_table_in(table.namespace, &table.name, LockMode::AccessExclusive)?
+                ctx.open_table_in(table.namespace, &table.name, lock_level(&a.action))?
             else {
                 return Err(undefined_table("relation", name));
             };
@@ -56,7 +56,7 @@ pub fn alter_relation(
             return sink.command_complete(tag);
         }
     }
-    let Some(def) = ctx.open_table(schema, name, LockMode::AccessExclusive)? else {
+    let Some(def) = ctx.open_table(schema, name, lock_level(&a.action))? else {
         if a.if_exists {
             ctx.notices.push(SqlError::notice(
                 SqlState::SUCCESSFUL_COMPLETION,
@@ -161,6 +161,20 @@ pub fn alter_relation(
     }
     ctx.catalog_changed();
     sink.command_complete(tag)
+}
+
+/// The lock an action takes on its table, as PostgreSQL's
+/// AlterTableGetLockLevel: settings that change no row and no plan's
+/// correctness let reads and writes go on.
+fn lock_level(action: &RelAction) -> LockMode {
+    match action {
+        RelAction::ColumnStatistics(..)
+        | RelAction::ColumnOptions { .. }
+        | RelAction::Options { .. }
+        | RelAction::ClusterOn(_)
+        | RelAction::SetWithoutCluster => LockMode::ShareUpdateExclusive,
+        _ => LockMode::AccessExclusive,
+    }
 }
 
 /// Rule 1: the relation is of the kind the statement names.

@@ -231,7 +231,7 @@ static RELATIONS: &[SysRel] = &[
         PG_LARGEOBJECT_METADATA,
         Source::Empty,
     ),
-    rel("pg_locks", 12073, PG_LOCKS, Source::Empty),
+    rel("pg_locks", 12073, PG_LOCKS, Source::Rows(rows::pg_locks)),
     rel(
         "pg_matviews",
         12038,

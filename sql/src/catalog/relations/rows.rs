@@ -1317,6 +1317,45 @@ pub(super) fn pg_auth_members(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
         .collect())
 }
 
+/// pg_locks: every lock held or awaited in the server, from the lock
+/// manager. A session's locks share one virtualtransaction,
+/// `backend/1` (actorgres keeps no local transaction counter).
+pub(super) fn pg_locks(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    use actorgres_storage::lock::LockTag;
+    let Some(storage) = &ctx.storage else {
+        return Ok(Vec::new());
+    };
+    let mut locks = storage.engine.locks.snapshot();
+    locks.sort_by_key(|l| (!l.granted, l.owner, format!("{:?}", l.tag), l.mode));
+    Ok(locks
+        .into_iter()
+        .map(|l| {
+            let row = Row::new(PG_LOCKS);
+            let row = match l.tag {
+                LockTag::Relation { db, rel } => row
+                    .text("locktype", "relation")
+                    .oid("database", db)
+                    .oid("relation", rel),
+                LockTag::Transaction(x) => row
+                    .text("locktype", "transactionid")
+                    .set("transactionid", Value::Oid(x)),
+                LockTag::Database(d) => row
+                    .text("locktype", "object")
+                    .oid("database", 0)
+                    .oid("classid", 1262)
+                    .oid("objid", d)
+                    .int2("objsubid", 0),
+            };
+            row.text("virtualtransaction", &format!("{}/1", l.owner))
+                .int4("pid", i64::from(l.owner))
+                .text("mode", l.mode.name())
+                .bool("granted", l.granted)
+                .bool("fastpath", false)
+                .done()
+        })
+        .collect())
+}
+
 /// pg_am: PostgreSQL's access methods.
 pub(super) fn pg_am(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
     Ok([

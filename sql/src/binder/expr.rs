@@ -1845,6 +1845,40 @@ impl Binder<'_> {
                 {
                     filled_args = row_star_arguments(&list.args, scope)?;
                     filled_args.iter().collect()
+                } else if list.args.iter().any(|a| {
+                    matches!(
+                        a,
+                        FunctionArg::Unnamed(FunctionArgExpr::QualifiedWildcard(_))
+                    )
+                }) {
+                    // `f(t.*)` passes the whole row of t, as `f(t)`.
+                    filled_args = list
+                        .args
+                        .iter()
+                        .map(|a| match a {
+                            FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Ok(e.clone()),
+                            FunctionArg::Unnamed(FunctionArgExpr::QualifiedWildcard(n)) => {
+                                Ok(match n.0.as_slice() {
+                                    [one] => ast::Expr::Identifier(
+                                        one.as_ident()
+                                            .cloned()
+                                            .unwrap_or_else(|| ast::Ident::new("")),
+                                    ),
+                                    parts => ast::Expr::CompoundIdentifier(
+                                        parts
+                                            .iter()
+                                            .filter_map(|p| p.as_ident().cloned())
+                                            .collect(),
+                                    ),
+                                })
+                            }
+                            other => Err(SqlError::unsupported(format!(
+                                "the argument {other} of {name}"
+                            ))
+                            .at(pos)),
+                        })
+                        .collect::<Result<_>>()?;
+                    filled_args.iter().collect()
                 } else {
                     let mut out = Vec::with_capacity(list.args.len());
                     for a in &list.args {

@@ -22,7 +22,7 @@ use crate::exec;
 use crate::plan::Plan;
 use crate::result::ResultSink;
 use crate::session::Stmt;
-use crate::table::{bind_stored, checks as bind_checks, record_text};
+use crate::table::{bind_stored, bind_stored_with, checks as bind_checks, record_text};
 use crate::value::Value;
 
 /// OWNER TO: every object belongs to the bootstrap superuser, the one
@@ -585,11 +585,38 @@ fn rewrite(
     rows: Vec<Vec<Value>>,
     unlogged: Option<bool>,
 ) -> Result<()> {
+    rewrite_into(ctx, xid, def, rows, unlogged, |_| true)
+}
+
+/// [`rewrite`] of rows that hold only the live columns `given` accepts
+/// (the others take their defaults).
+fn rewrite_columns(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &Arc<TableDef>,
+    rows: Vec<Vec<Value>>,
+    given: impl Fn(usize) -> bool,
+) -> Result<()> {
+    rewrite_into(ctx, xid, def, rows, None, given)
+}
+
+fn rewrite_into(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &Arc<TableDef>,
+    rows: Vec<Vec<Value>>,
+    unlogged: Option<bool>,
+    given: impl Fn(usize) -> bool,
+) -> Result<()> {
     super::maintenance::new_relation_file(ctx, xid, def, unlogged)?;
     let engine = ctx.engine();
     ctx.txn.cid += 1;
     let new_def = reload(ctx, def)?;
-    let targets: Vec<usize> = new_def.live().map(|(a, _)| a).collect();
+    let targets: Vec<usize> = new_def
+        .live()
+        .map(|(a, _)| a)
+        .filter(|&a| given(a))
+        .collect();
     let cid = ctx.txn.cid;
     let mut loader: crate::table::Loader<u64> = crate::table::Loader::new(
         Arc::clone(&new_def),
@@ -755,21 +782,9 @@ fn add_column(
     if_not_exists: bool,
 ) -> Result<()> {
     let mut nc = new_column(c, &def.name, ctx)?;
-    // Values a new column computes for each row are not written yet.
-    let computed = if nc.def.generated {
-        Some("generated")
-    } else if nc.sequence.is_some() {
-        Some("serial or identity")
-    } else {
-        None
-    };
-    if let Some(kind) = computed {
-        if has_rows(ctx, def)? {
-            return Err(SqlError::unsupported(format!(
-                "ALTER TABLE ADD COLUMN of a {kind} column on a table with rows"
-            )));
-        }
-    }
+    // A column whose value is computed per row (generated, serial,
+    // identity, a volatile default) is filled by rewriting the table.
+    let mut rewrite_rows = nc.def.generated || nc.sequence.is_some();
     let owned = match nc.sequence.take() {
         Some(seq) => {
             let seq_name = super::sequence::owned_sequence_name(
@@ -803,30 +818,47 @@ fn add_column(
         return Err(SqlError::new(SqlState::DUPLICATE_COLUMN, msg));
     }
     // Old rows read the default, computed once now (attmissingval).
-    let missing =
-        match &col.default {
-            Some(_) if owned.is_some() => Value::Null,
-            Some(text) => {
-                let e = bind_stored(ctx.db, text, ctx.style, &Default::default(), |b, e| {
+    let missing = match &col.default {
+        Some(_) if owned.is_some() || col.generated => Value::Null,
+        Some(text) => {
+            let e = bind_stored_with(
+                text,
+                ctx.style,
+                &Default::default(),
+                &mut crate::table::CatalogTables(ctx.catalog()),
+                |b, e| {
                     b.coerce(
                         e,
                         col.ty,
                         col.typmod,
                         crate::cast::CoercionContext::Assignment,
                     )
-                })?;
-                let mut eval = ctx.eval_ctx();
-                let folded = e.fold(&mut eval)?;
-                match folded.as_const() {
-                    Some(v) => v.clone(),
-                    None => return Err(SqlError::unsupported(
-                        "ALTER TABLE ADD COLUMN with a volatile default (it needs a table rewrite)",
-                    )),
+                },
+            )?;
+            let mut eval = ctx.eval_ctx();
+            let folded = e.fold(&mut eval)?;
+            match folded.as_const() {
+                Some(v) => v.clone(),
+                None => {
+                    rewrite_rows = true;
+                    Value::Null
                 }
             }
-            None => Value::Null,
-        };
-    if col.not_null && missing.is_null() && has_rows(ctx, def)? {
+        }
+        None => Value::Null,
+    };
+    // The rows to write again, read before the column exists.
+    let old_rows = if rewrite_rows {
+        let mut rows: Vec<Vec<Value>> = Vec::new();
+        each_row(ctx, def, |row, _| {
+            rows.push(row.to_vec());
+            Ok(())
+        })?;
+        rows
+    } else {
+        Vec::new()
+    };
+    if col.not_null && !rewrite_rows && missing.is_null() && has_rows(ctx, def)? {
         return Err(SqlError::new(
             SqlState::NOT_NULL_VIOLATION,
             format!(
@@ -847,6 +879,25 @@ fn add_column(
     update_natts(ctx, xid, def.oid, attnum)?;
     ctx.catalog_changed();
     let def = reload(ctx, def)?;
+    if !old_rows.is_empty() {
+        // Each row gets the new column's default (nextval, a volatile
+        // call) or generated value as it is written again.
+        let keep = attnum - 1;
+        ctx.txn.cid += 1;
+        rewrite_columns(ctx, xid, &def, old_rows, |a| a != keep).map_err(|e| {
+            if e.code() != SqlState::NOT_NULL_VIOLATION {
+                return e;
+            }
+            SqlError::new(
+                SqlState::NOT_NULL_VIOLATION,
+                format!(
+                    "column \"{}\" of relation \"{}\" contains null values",
+                    col.name, def.name
+                ),
+            )
+            .with_object(Some(&def.name), Some(&col.name), None)
+        })?;
+    }
     for (given, e) in nc.checks {
         let ck = ast::CheckConstraint {
             name: given.map(|g| ast::Ident::with_quote('"', g)),

@@ -38,7 +38,8 @@ pub const FIRST_USER_OID: u32 = 16384;
 pub const DOMAIN_CHECK: &str = "D";
 pub use cache::{CatalogCache, PerDatabase, UserTypes};
 pub use relations::{
-    role_name, SystemView, BUILTIN_DESCRIPTIONS, BUILTIN_SHARED_DESCRIPTIONS,
+    access_method, access_method_name, default_opclass, opclass_accepts, opclass_name,
+    opclass_named, role_name, SystemView, BUILTIN_DESCRIPTIONS, BUILTIN_SHARED_DESCRIPTIONS,
     INFORMATION_SCHEMA_NS, PG_TOAST_NS,
 };
 pub(crate) use relations::{

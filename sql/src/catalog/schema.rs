@@ -116,6 +116,19 @@ pub struct IndexDef {
     pub stattargets: Vec<i16>,
     /// Storage parameters (pg_class.reloptions of the index).
     pub reloptions: Vec<String>,
+    /// The access method (pg_am OID): B-tree (403) and hash (405) keep
+    /// their entries in a B-tree; gin, gist, spgist and brin indexes are
+    /// recorded but hold no entries, so no plan reads them.
+    pub method: u32,
+    /// The operator class named for each key column (0: the default).
+    pub opclasses: Vec<u32>,
+}
+
+impl IndexDef {
+    /// Whether the index holds entries (B-tree or hash).
+    pub fn has_entries(&self) -> bool {
+        self.method == 403 || self.method == 405
+    }
 }
 
 impl IndexDef {

@@ -773,6 +773,17 @@ impl<'a> Catalog<'a> {
                 _ => Vec::new(),
             },
             reloptions: split_options(&text(&class[6])),
+            method: match index.get(13) {
+                Some(Value::Oid(m)) if *m != 0 => *m,
+                _ => 403,
+            },
+            opclasses: match index.get(14) {
+                Some(Value::Text(t)) => t
+                    .split_whitespace()
+                    .filter_map(|o| o.parse().ok())
+                    .collect(),
+                _ => Vec::new(),
+            },
         }
     }
 

@@ -178,6 +178,8 @@ pub static PG_INDEX: SysTable = SysTable {
         ("indisclustered", DataType::Bool),
         ("indisreplident", DataType::Bool),
         ("indstattargets", DataType::Text),
+        ("indmethod", DataType::Oid),
+        ("indopclass", DataType::Text),
     ],
 };
 

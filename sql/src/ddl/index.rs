@@ -43,6 +43,10 @@ pub(super) struct NewIndex {
     pub options: Vec<i16>,
     /// INCLUDE columns by name.
     pub include: Vec<String>,
+    /// The access method (pg_am OID; 403 B-tree).
+    pub method: u32,
+    /// The operator class named for each key column, if any.
+    pub opclasses: Vec<Option<String>>,
 }
 
 impl NewIndex {
@@ -56,6 +60,8 @@ impl NewIndex {
             predicate: None,
             options: Vec::new(),
             include: Vec::new(),
+            method: 403,
+            opclasses: Vec::new(),
         }
     }
 
@@ -66,6 +72,12 @@ impl NewIndex {
         let mut spec = NewIndex::on(None, Vec::new(), kind);
         spec.options = ix.options.clone();
         spec.include = ix.include.iter().map(|&a| name_of(a)).collect();
+        spec.method = ix.method;
+        spec.opclasses = ix
+            .opclasses
+            .iter()
+            .map(|&o| crate::catalog::opclass_name(o).map(str::to_owned))
+            .collect();
         let Some(x) = &ix.exprs else {
             spec.columns = ix.columns.iter().map(|&a| name_of(a)).collect();
             return spec;
@@ -368,6 +380,12 @@ pub(super) fn add_index(
         replident: false,
         stattargets: Vec::new(),
         reloptions: Vec::new(),
+        method: spec.method,
+        opclasses: Vec::new(),
+    };
+    let index = IndexDef {
+        opclasses: operator_classes(def, &index, spec)?,
+        ..index
     };
     store_index(ctx, xid, def, &index, constraint)?;
     super::index_build::build(ctx, xid, def, &index)?;
@@ -383,10 +401,81 @@ pub(super) fn add_index(
             predicate: spec.predicate.clone(),
             options: spec.options.clone(),
             include: spec.include.clone(),
+            method: spec.method,
+            opclasses: spec.opclasses.clone(),
         };
         add_index(ctx, xid, &part, &spec, false)?;
     }
     Ok(true)
+}
+
+/// The operator class of each key column of a new index: the one named
+/// (42704 if method has none of that name, 42804 if it does not take the
+/// column's type; 0 stands for the default), else the method's default
+/// for the type (42704 when it has none), as PostgreSQL's
+/// ResolveOpClass. Also the method's own limits (0A000).
+fn operator_classes(def: &TableDef, index: &IndexDef, spec: &NewIndex) -> Result<Vec<u32>> {
+    let am = crate::catalog::access_method_name(spec.method);
+    let unsupported = |what: &str| {
+        Err(SqlError::new(
+            SqlState::FEATURE_NOT_SUPPORTED,
+            format!("access method \"{am}\" does not support {what}"),
+        ))
+    };
+    if spec.method != 403 {
+        if index.unique {
+            return unsupported("unique indexes");
+        }
+        if !spec.include.is_empty() && spec.method != 783 && spec.method != 4000 {
+            return unsupported("included columns");
+        }
+        if spec.method == 405 && spec.columns.len() > 1 {
+            return unsupported("multicolumn indexes");
+        }
+        if spec.options.iter().any(|&o| o != 0) {
+            return unsupported("ASC/DESC options");
+        }
+    }
+    let types = crate::table::index::key_columns(def, index);
+    let mut out = Vec::with_capacity(types.len());
+    let mut named = false;
+    for (k, (_, ty, _)) in types.iter().enumerate() {
+        match spec.opclasses.get(k).and_then(Option::as_deref) {
+            Some(name) => {
+                let Some((oid, intype)) = crate::catalog::opclass_named(spec.method, name) else {
+                    return Err(SqlError::new(
+                        SqlState::UNDEFINED_OBJECT,
+                        format!(
+                            "operator class \"{name}\" does not exist for access method \"{am}\""
+                        ),
+                    ));
+                };
+                if !crate::catalog::opclass_accepts(intype, *ty) {
+                    return Err(SqlError::new(
+                        SqlState::DATATYPE_MISMATCH,
+                        format!("operator class \"{name}\" does not accept data type {ty}"),
+                    ));
+                }
+                // Naming the default class is the default.
+                let default = crate::catalog::default_opclass(spec.method, *ty);
+                named |= default != Some(oid);
+                out.push(if default == Some(oid) { 0 } else { oid });
+            }
+            None => {
+                if crate::catalog::default_opclass(spec.method, *ty).is_none() {
+                    return Err(SqlError::new(
+                        SqlState::UNDEFINED_OBJECT,
+                        format!(
+                            "data type {ty} has no default operator class for access method \"{am}\""
+                        ),
+                    )
+                    .with_hint("You must specify an operator class for the index or define a default operator class for the data type."));
+                }
+                out.push(0);
+            }
+        }
+    }
+    Ok(if named { out } else { Vec::new() })
 }
 
 /// PRIMARY KEY makes its columns NOT NULL: 23502 if a row has a NULL
@@ -502,6 +591,16 @@ fn store_index(
             } else {
                 let i: Vec<String> = index.include.iter().map(|a| (a + 1).to_string()).collect();
                 Value::Text(i.join(" "))
+            },
+            Value::Bool(false),
+            Value::Bool(false),
+            Value::Null,
+            Value::Oid(index.method),
+            if index.opclasses.is_empty() {
+                Value::Null
+            } else {
+                let o: Vec<String> = index.opclasses.iter().map(u32::to_string).collect();
+                Value::Text(o.join(" "))
             },
         ],
         &who,
@@ -637,17 +736,28 @@ pub fn create_index(
     sink: &mut dyn ResultSink,
 ) -> Result<()> {
     ctx.check_writable("CREATE INDEX")?;
-    if let Some(using) = &ci.using {
-        // A hash index answers equalities only; a B-tree answers those too.
-        let method = using.to_string().to_lowercase();
-        if method != "btree" && method != "hash" {
-            return Err(SqlError::new(
-                SqlState::UNDEFINED_OBJECT,
-                format!("access method \"{method}\" does not exist"),
-            ));
+    let method = match &ci.using {
+        Some(using) => {
+            let name = using.to_string().to_lowercase();
+            crate::catalog::access_method(&name).ok_or_else(|| {
+                SqlError::new(
+                    SqlState::UNDEFINED_OBJECT,
+                    format!("access method \"{name}\" does not exist"),
+                )
+            })?
         }
-    }
+        None => 403,
+    };
     let mut columns = Vec::with_capacity(ci.columns.len());
+    let opclasses: Vec<Option<String>> = ci
+        .columns
+        .iter()
+        .map(|c| {
+            c.operator_class
+                .as_ref()
+                .map(|o| object_name(o).pop().unwrap_or_default())
+        })
+        .collect();
     let mut exprs = Vec::new();
     let mut options = Vec::with_capacity(ci.columns.len());
     for c in &ci.columns {
@@ -695,6 +805,8 @@ pub fn create_index(
             options
         },
         include: ci.include.iter().map(ident).collect(),
+        method,
+        opclasses,
     };
     add_index(ctx, xid, &def, &spec, ci.if_not_exists)?;
     sink.command_complete("CREATE INDEX")

@@ -43,6 +43,9 @@ struct Item {
 /// and 2). For a unique index, two live versions with one key fail with
 /// 23505.
 pub(super) fn build(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef, index: &IndexDef) -> Result<()> {
+    if !index.has_entries() {
+        return Ok(());
+    }
     match collect(ctx, def, index)? {
         // The budget stays held while the entries are.
         Some((keys, items, _budget)) => load_sorted(ctx, xid, def, index, &keys, items),

@@ -103,12 +103,11 @@ pub fn create_table_like(
                 } else if ix.unique && is_constraint {
                     elements.push(format!("UNIQUE ({})", column_list(ix)));
                 } else {
-                    let columns = crate::table::index::key_texts(&def, ix, false)
-                        .into_iter()
-                        .enumerate()
-                        .map(|(k, n)| format!("{n}{}", crate::table::index::option_suffix(ix, k)))
-                        .collect::<Vec<_>>()
-                        .join(", ");
+                    let columns = format!(
+                        "USING {} ({})",
+                        crate::catalog::access_method_name(ix.method),
+                        crate::table::index::key_list(&def, ix, false)
+                    );
                     let mut tail = crate::table::index::predicate_text(&def, ix, false)
                         .map(|p| format!(" WHERE {p}"))
                         .unwrap_or_default();
@@ -160,7 +159,7 @@ pub fn create_table_like(
     for (unique, columns, tail) in indexes {
         ctx.txn.cid += 1;
         let unique = if unique { "UNIQUE " } else { "" };
-        let sql = format!("CREATE {unique}INDEX ON {table} ({columns}){tail}");
+        let sql = format!("CREATE {unique}INDEX ON {table} {columns}{tail}");
         for p in crate::parser::parse(&sql)? {
             if let crate::parser::Parsed::Sql(s) = p {
                 if let sqlparser::ast::Statement::CreateIndex(ci) = s.as_ref() {

@@ -287,13 +287,9 @@ fn indexdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     } else {
         format!("{}.", quote_ident(schema))
     };
-    let keys: Vec<String> = names
-        .iter()
-        .enumerate()
-        .map(|(k, n)| format!("{n}{}", crate::table::index::option_suffix(ix, k)))
-        .collect();
+    let keys = crate::table::index::key_list(t, ix, pretty);
     Ok(Value::Text(format!(
-        "CREATE {}INDEX {} ON {}{schema}{} USING btree ({}){include}{predicate}",
+        "CREATE {}INDEX {} ON {}{schema}{} USING {} ({keys}){include}{predicate}",
         if ix.unique { "UNIQUE " } else { "" },
         quote_ident(&ix.name),
         if t.partition_key.is_some() {
@@ -302,7 +298,7 @@ fn indexdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
             ""
         },
         quote_ident(&t.name),
-        keys.join(", ")
+        crate::catalog::access_method_name(ix.method),
     )))
 }
 

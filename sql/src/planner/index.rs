@@ -100,7 +100,10 @@ impl Plan {
         let Some(attrs) = attrs else { return };
         let ordered = |a: &usize| table.columns.get(*a).is_some_and(|c| index_scannable(c.ty));
         let Some(ix) = table.indexes.iter().find(|ix| {
-            ix.exprs.is_none() && ix.columns.starts_with(&attrs) && attrs.iter().all(ordered)
+            ix.method == 403
+                && ix.exprs.is_none()
+                && ix.columns.starts_with(&attrs)
+                && attrs.iter().all(ordered)
         }) else {
             return;
         };
@@ -242,6 +245,10 @@ impl IndexCond {
         ix: &crate::catalog::IndexDef,
         conjuncts: &[&Expr],
     ) -> Option<IndexCond> {
+        // gin, gist, spgist and brin indexes hold no entries.
+        if !ix.has_entries() {
+            return None;
+        }
         // Output column n of the scan is live column n.
         let live: Vec<usize> = table.live().map(|(i, _)| i).collect();
         let names: Vec<String> = table.live().map(|(_, c)| c.name.clone()).collect();
@@ -354,6 +361,11 @@ impl IndexCond {
                 }
             }
             break;
+        }
+        // A hash index answers equalities only.
+        if ix.method != 403 {
+            cond.lower = None;
+            cond.upper = None;
         }
         (!cond.eq.is_empty()
             || cond.lower.is_some()

@@ -147,10 +147,9 @@ fn fits<'k>(
     let indexed = inner_keys.any(|k| match k.kind {
         ExprKind::Column(c) => live.get(c).is_some_and(|&attr| {
             super::index::index_scannable(k.ty)
-                && table
-                    .indexes
-                    .iter()
-                    .any(|ix| ix.plain_columns().and_then(|c| c.first()) == Some(&attr))
+                && table.indexes.iter().any(|ix| {
+                    ix.has_entries() && ix.plain_columns().and_then(|c| c.first()) == Some(&attr)
+                })
         }),
         _ => false,
     });

@@ -298,6 +298,26 @@ pub fn key_texts(def: &TableDef, index: &IndexDef, pretty: bool) -> Vec<String> 
         .collect()
 }
 
+/// The key columns of `index` as pg_get_indexdef lists them: each
+/// column or expression, its operator class when not the default, its
+/// direction and NULLS placement when not the default.
+pub fn key_list(def: &TableDef, index: &IndexDef, pretty: bool) -> String {
+    key_texts(def, index, pretty)
+        .iter()
+        .enumerate()
+        .map(|(k, n)| {
+            let opclass = index
+                .opclasses
+                .get(k)
+                .and_then(|&o| crate::catalog::opclass_name(o))
+                .map(|o| format!(" {o}"))
+                .unwrap_or_default();
+            format!("{n}{opclass}{}", option_suffix(index, k))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// What pg_get_indexdef prints after key column `k` of `index`: its
 /// direction and NULLS placement where they are not the default.
 pub fn option_suffix(index: &IndexDef, k: usize) -> &'static str {
@@ -430,7 +450,7 @@ pub fn insert_entries(
     who: &Actor<'_>,
     style: &OutputStyle,
 ) -> Result<()> {
-    for index in &def.indexes {
+    for index in def.indexes.iter().filter(|i| i.has_entries()) {
         let Some((key, null)) = entry_key(def, index, row, style)? else {
             continue;
         };

@@ -23,6 +23,10 @@ use crate::expr::EvalCtx;
 use crate::types::DataType;
 use crate::value::Value;
 use columns::*;
+pub use opclass::{
+    access_method, access_method_name, default_opclass, opclass_accepts, opclass_name,
+    opclass_named,
+};
 pub(crate) use rows::{
     catalog as session_catalog, descriptions as session_descriptions,
     lookup_namespaces as session_lookup_namespaces, namespaces as session_namespaces,

@@ -453,3 +453,79 @@ pub(super) const OPFAMILIES: &[(u32, u32, &str)] = &[
     (6158, 783, "multirange_ops"),
     (6194, 405, "record_ops"),
 ];
+
+/// The index access methods, (pg_am oid, name).
+pub const ACCESS_METHODS: &[(u32, &str)] = &[
+    (403, "btree"),
+    (405, "hash"),
+    (783, "gist"),
+    (2742, "gin"),
+    (4000, "spgist"),
+    (3580, "brin"),
+];
+
+/// The access method called `name`.
+pub fn access_method(name: &str) -> Option<u32> {
+    ACCESS_METHODS
+        .iter()
+        .find(|(_, n)| *n == name)
+        .map(|(o, _)| *o)
+}
+
+/// The name of access method `oid`.
+pub fn access_method_name(oid: u32) -> &'static str {
+    ACCESS_METHODS
+        .iter()
+        .find(|(o, _)| *o == oid)
+        .map_or("btree", |(_, n)| n)
+}
+
+/// The input type OIDs an operator class declared for `ty` takes: the
+/// type itself, text for varchar (binary coercible), and the
+/// polymorphic anyarray / anyenum.
+fn input_types(ty: crate::types::DataType) -> [u32; 2] {
+    use crate::types::DataType::*;
+    match ty.base() {
+        Array(_) => [2277, 2277],
+        Enum(_) => [3500, 3500],
+        Composite(_) | Record => [2249, 2249],
+        Varchar => [1043, 25],
+        // The OID alias types compare as oid.
+        other
+        @ (Regclass | Regtype | Regproc | Regnamespace | Regrole | Regprocedure | Regoper) => {
+            [other.oid().0, 26]
+        }
+        other => [other.oid().0, other.oid().0],
+    }
+}
+
+/// Operator class `name` of method `am`: (oid, the input type it
+/// declares).
+pub fn opclass_named(am: u32, name: &str) -> Option<(u32, u32)> {
+    OPCLASSES
+        .iter()
+        .find(|c| c.1 == am && c.2 == name)
+        .map(|c| (c.0, c.4))
+}
+
+/// Whether an operator class declared for input type `intype` takes
+/// values of `ty`.
+pub fn opclass_accepts(intype: u32, ty: crate::types::DataType) -> bool {
+    input_types(ty).contains(&intype)
+}
+
+/// The default operator class of method `am` for `ty`, if it has one.
+pub fn default_opclass(am: u32, ty: crate::types::DataType) -> Option<u32> {
+    let wanted = input_types(ty);
+    wanted.iter().find_map(|t| {
+        OPCLASSES
+            .iter()
+            .find(|c| c.1 == am && c.5 && c.4 == *t)
+            .map(|c| c.0)
+    })
+}
+
+/// The name of operator class `oid`.
+pub fn opclass_name(oid: u32) -> Option<&'static str> {
+    OPCLASSES.iter().find(|c| c.0 == oid).map(|c| c.2)
+}

@@ -408,7 +408,7 @@ pub(super) fn pg_class(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                     kind,
                     ix.natts() + ix.include.len(),
                 )
-                .oid("relam", BTREE_AM)
+                .oid("relam", ix.method)
                 .oid("relfilenode", filenode)
                 .text("relpersistence", persistence)
                 .text("relreplident", "n")
@@ -750,7 +750,26 @@ pub(super) fn pg_index(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                     .bool("indisreplident", ix.replident)
                     .set("indkey", Value::Array(ArrayRef::vector(key)))
                     .set("indcollation", oids(typcollation))
-                    .set("indclass", oids(btree_opclass))
+                    .set(
+                        "indclass",
+                        Value::Array(ArrayRef::vector(
+                            types
+                                .iter()
+                                .enumerate()
+                                .map(|(k, t)| {
+                                    let named = ix.opclasses.get(k).copied().unwrap_or(0);
+                                    let class = if named != 0 {
+                                        named
+                                    } else if ix.method == BTREE_AM {
+                                        btree_opclass(*t)
+                                    } else {
+                                        crate::catalog::default_opclass(ix.method, *t).unwrap_or(0)
+                                    };
+                                    Value::Oid(class)
+                                })
+                                .collect(),
+                        )),
+                    )
                     .set(
                         "indoption",
                         Value::Array(ArrayRef::vector(

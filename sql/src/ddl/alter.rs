@@ -50,6 +50,24 @@ pub fn alter_table(
     let parts = object_name(&at.name);
     let (schema, name) = split_name(ctx, &parts)?;
     lock_names(ctx)?;
+    // ALTER TABLE may rename an index, as in PostgreSQL.
+    if let [AlterTableOperation::RenameTable { table_name }] = at.operations.as_slice() {
+        if ctx.catalog().index_named(schema, name)?.is_some() {
+            let (ast::RenameTableNameKind::As(n) | ast::RenameTableNameKind::To(n)) = table_name;
+            let rename = crate::parser::alter_rel::AlterRelation {
+                kind: crate::parser::alter_rel::RelKind::Index,
+                if_exists: false,
+                only: false,
+                name: at.name.clone(),
+                action: crate::parser::alter_rel::RelAction::Rename(
+                    object_name(n).pop().unwrap_or_default(),
+                ),
+            };
+            let mut discard = crate::session::Internal::default();
+            super::alter_rel::alter_relation(ctx, &rename, &mut discard)?;
+            return sink.command_complete("ALTER TABLE");
+        }
+    }
     let Some(mut def) = ctx.open_table(schema, name, LockMode::AccessExclusive)? else {
         if at.if_exists {
             ctx.notices.push(SqlError::notice(
@@ -578,7 +596,7 @@ fn alter_type(
 /// Writes `rows` (over the live columns) into a new file of table `def`
 /// with new indexes (the old files go at commit); `unlogged` changes the
 /// table's persistence (None keeps it).
-fn rewrite(
+pub(super) fn rewrite(
     ctx: &mut Stmt<'_>,
     xid: u32,
     def: &Arc<TableDef>,
@@ -1231,7 +1249,7 @@ fn rename_column(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef, from: &str, to: &
 }
 
 fn rename_table(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef, to: &str) -> Result<()> {
-    if ctx.catalog().table(Some("public"), to)?.is_some() {
+    if ctx.catalog().relation_exists(def.namespace, to)? {
         return Err(SqlError::new(
             SqlState::DUPLICATE_TABLE,
             format!("relation \"{to}\" already exists"),

@@ -781,3 +781,108 @@ fn retarget_defaults(
     }
     Ok(())
 }
+
+/// CLUSTER [table [USING index]]: the table's rows written again in the
+/// order of the index, which becomes the table's clustered index; without
+/// a table, every table of the database that has one (outside a
+/// transaction block, as PostgreSQL).
+pub fn cluster(
+    ctx: &mut Stmt<'_>,
+    table: Option<&sqlparser::ast::ObjectName>,
+    index: Option<&str>,
+) -> Result<()> {
+    ctx.check_writable("CLUSTER")?;
+    let Some(table) = table else {
+        super::outside_block(ctx, "CLUSTER")?;
+        let tables: Vec<(u32, String)> = ctx
+            .catalog()
+            .tables()?
+            .into_iter()
+            .filter(|t| t.indexes.iter().any(|i| i.clustered))
+            .map(|t| (t.namespace, t.name.clone()))
+            .collect();
+        for (ns, name) in tables {
+            if let Some(def) = ctx.open_table_in(ns, &name, LockMode::AccessExclusive)? {
+                cluster_table(ctx, &def, None)?;
+            }
+        }
+        return Ok(());
+    };
+    let parts = object_name(table);
+    let (schema, name) = split_name(ctx, &parts)?;
+    let Some(def) = ctx.open_table(schema, name, LockMode::AccessExclusive)? else {
+        return Err(undefined_table("relation", name));
+    };
+    if def.system {
+        return Err(SqlError::new(
+            SqlState::INSUFFICIENT_PRIVILEGE,
+            format!("permission denied: \"{}\" is a system catalog", def.name),
+        ));
+    }
+    if def.view.is_some() || def.sequence.is_some() {
+        return Err(SqlError::new(
+            SqlState::WRONG_OBJECT_TYPE,
+            format!("\"{}\" is not a table", def.name),
+        ));
+    }
+    ctx.check_own_temp_for(&def, "cluster")?;
+    cluster_table(ctx, &def, index)
+}
+
+/// Clusters `def` on `index` (None: its clustered index).
+fn cluster_table(ctx: &mut Stmt<'_>, def: &Arc<TableDef>, index: Option<&str>) -> Result<()> {
+    let ix = match index {
+        Some(n) => def.indexes.iter().find(|i| i.name == n).ok_or_else(|| {
+            SqlError::new(
+                SqlState::UNDEFINED_OBJECT,
+                format!("index \"{n}\" for table \"{}\" does not exist", def.name),
+            )
+        })?,
+        None => def.indexes.iter().find(|i| i.clustered).ok_or_else(|| {
+            SqlError::new(
+                SqlState::UNDEFINED_OBJECT,
+                format!(
+                    "there is no previously clustered index for table \"{}\"",
+                    def.name
+                ),
+            )
+        })?,
+    };
+    if def.partition_key.is_some() {
+        return Err(SqlError::unsupported("CLUSTER of a partitioned table"));
+    }
+    if ix.method != 403 {
+        return Err(SqlError::new(
+            SqlState::FEATURE_NOT_SUPPORTED,
+            format!(
+                "cannot cluster on index \"{}\" because access method does not support clustering",
+                ix.name
+            ),
+        ));
+    }
+    if ix.exprs.as_ref().is_some_and(|x| x.predicate.is_some()) {
+        return Err(SqlError::new(
+            SqlState::FEATURE_NOT_SUPPORTED,
+            format!("cannot cluster on partial index \"{}\"", ix.name),
+        ));
+    }
+    let xid = ctx.write_xid("CLUSTER")?;
+    let style = ctx.style.clone();
+    let mut keyed: Vec<(Vec<u8>, Vec<Value>)> = Vec::new();
+    super::alter::each_row(ctx, def, |row, _| {
+        let key = crate::table::index::entry_key(def, ix, row, &style)?
+            .map(|(k, _)| k)
+            .unwrap_or_default();
+        keyed.push((key, row.to_vec()));
+        Ok(())
+    })?;
+    // Equal keys keep their order (a stable sort), as the index's.
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    let rows = keyed.into_iter().map(|(_, r)| r).collect();
+    let oid = ix.oid;
+    mark_indexes(ctx, xid, def, 10, |i| i.oid == oid)?;
+    ctx.txn.cid += 1;
+    super::alter::rewrite(ctx, xid, def, rows, None)?;
+    ctx.catalog_changed();
+    Ok(())
+}

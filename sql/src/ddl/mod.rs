@@ -24,7 +24,7 @@ pub(crate) mod types;
 mod view;
 
 pub use alter::alter_table;
-pub use alter_rel::alter_relation;
+pub use alter_rel::{alter_relation, cluster};
 pub use comment::comment;
 pub use create::create_table;
 pub use database::create_database;

@@ -56,6 +56,13 @@ pub enum Parsed {
     Sql(Ast),
     /// CHECKPOINT.
     Checkpoint,
+    /// CLUSTER [VERBOSE] [table [USING index]].
+    Cluster {
+        /// The table (None: every table with a clustered index).
+        table: Option<ObjectName>,
+        /// USING index.
+        index: Option<String>,
+    },
     /// PREPARE TRANSACTION / COMMIT PREPARED / ROLLBACK PREPARED 'gid'.
     TwoPhase {
         /// Which of the three.
@@ -529,6 +536,10 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
                 Token::Word(w) if w.value.eq_ignore_ascii_case("checkpoint") => {
                     p.next_token();
                     Parsed::Checkpoint
+                }
+                Token::Word(w) if w.value.eq_ignore_ascii_case("cluster") => {
+                    p.next_token();
+                    parse_cluster(&mut p)?
                 }
                 _ if two_phase_kind(&p).is_some() => parse_two_phase(&mut p)?,
                 Token::Word(w) if w.keyword == Keyword::VACUUM => {
@@ -1204,6 +1215,36 @@ fn parse_set_constraints(p: &mut Parser<'_>) -> std::result::Result<Parsed, Pars
         None => return Err(found(&p.peek_token(), "DEFERRED or IMMEDIATE")),
     };
     Ok(Parsed::SetConstraints { names, deferred })
+}
+
+/// `CLUSTER [VERBOSE] [table [USING index]]` (also PostgreSQL's old
+/// `CLUSTER index ON table`).
+fn parse_cluster(p: &mut Parser<'_>) -> std::result::Result<Parsed, ParserError> {
+    let _ = p.parse_keyword(Keyword::VERBOSE);
+    if matches!(p.peek_token().token, Token::EOF | Token::SemiColon) {
+        return Ok(Parsed::Cluster {
+            table: None,
+            index: None,
+        });
+    }
+    let first = p.parse_object_name(false)?;
+    if p.parse_keyword(Keyword::ON) {
+        let table = p.parse_object_name(false)?;
+        let index = crate::binder::object_name(&first).pop();
+        return Ok(Parsed::Cluster {
+            table: Some(table),
+            index,
+        });
+    }
+    let index = if p.parse_keyword(Keyword::USING) {
+        Some(crate::binder::ident(&p.parse_identifier()?))
+    } else {
+        None
+    };
+    Ok(Parsed::Cluster {
+        table: Some(first),
+        index,
+    })
 }
 
 fn parse_vacuum(p: &mut Parser<'_>) -> std::result::Result<Parsed, ParserError> {

@@ -1024,6 +1024,43 @@ fn create_schema_elements(
     result
 }
 
+/// `SELECT ... INTO [TEMP | UNLOGGED] [TABLE] name FROM ...` as
+/// PostgreSQL runs it: `CREATE TABLE name AS SELECT ...` (None for a
+/// query without INTO).
+fn select_into(q: &ast::Query) -> Option<Result<ast::CreateTable>> {
+    let ast::SetExpr::Select(s) = q.body.as_ref() else {
+        return None;
+    };
+    let into = s.into.as_ref()?;
+    let mut plain = q.clone();
+    if let ast::SetExpr::Select(s) = plain.body.as_mut() {
+        s.into = None;
+    }
+    let target = into
+        .targets
+        .first()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let kind = if into.temporary {
+        "TEMPORARY "
+    } else if into.unlogged {
+        "UNLOGGED "
+    } else {
+        ""
+    };
+    let sql = format!("CREATE {kind}TABLE {target} AS {plain}");
+    Some(match crate::parser::parse(&sql) {
+        Ok(mut parsed) => match parsed.pop() {
+            Some(Parsed::Sql(ast)) => match ast.as_ref() {
+                Statement::CreateTable(ct) => Ok(ct.clone()),
+                _ => Err(SqlError::internal("SELECT INTO")),
+            },
+            _ => Err(SqlError::internal("SELECT INTO")),
+        },
+        Err(e) => Err(e),
+    })
+}
+
 fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> Result<Dispatched> {
     let stmt = match parsed {
         Parsed::Sql(s) => s.as_ref(),
@@ -1079,6 +1116,11 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
                 "two-phase statements are handled by the session",
             ));
         }
+        Parsed::Cluster { table, index } => {
+            crate::ddl::cluster(ctx, table.as_ref(), index.as_deref())?;
+            sink.command_complete("CLUSTER")?;
+            return Ok(Dispatched::Done);
+        }
         Parsed::Checkpoint => {
             crate::ddl::checkpoint(ctx)?;
             sink.command_complete("CHECKPOINT")?;
@@ -1111,6 +1153,13 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
     match stmt {
         Statement::Query(q) if has_dml_cte(q) => {
             writable_ctes(ctx, q, sink)?;
+            Ok(Dispatched::Done)
+        }
+        Statement::Query(q) if select_into(q).is_some() => {
+            let Some(create) = select_into(q) else {
+                return Err(SqlError::internal("SELECT INTO"));
+            };
+            crate::ddl::create_table(ctx, &create?, sink)?;
             Ok(Dispatched::Done)
         }
         Statement::Query(q) => {

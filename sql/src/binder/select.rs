@@ -1193,6 +1193,13 @@ impl Binder<'_> {
                     (Plan::SystemView(view), Scope { columns })
                 } else {
                     let def = self.lookup_table(&parts, pos)?;
+                    if def.matview.is_some() && !def.populated {
+                        return Err(SqlError::new(
+                            SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE,
+                            format!("materialized view \"{}\" has not been populated", def.name),
+                        )
+                        .with_hint("Use the REFRESH MATERIALIZED VIEW command."));
+                    }
                     if let Some(text) = &def.view {
                         let names = def.live().map(|(_, c)| c.name.clone()).collect();
                         return self.view(&def.name, def.oid, names, text, alias.as_ref());

@@ -207,6 +207,12 @@ pub struct TableDef {
     pub system: bool,
     /// For a view: its query, as SQL text (it has no relation file).
     pub view: Option<String>,
+    /// For a materialized view: its query, as SQL text (its rows are
+    /// stored in its relation as a table's).
+    pub matview: Option<String>,
+    /// False for a materialized view made WITH NO DATA and not refreshed
+    /// since (pg_class.relispopulated).
+    pub populated: bool,
     /// Its indexes, by name.
     pub indexes: Vec<IndexDef>,
     /// For a sequence: its options (its relation holds its state).
@@ -439,6 +445,8 @@ impl TableDef {
     pub fn relkind(&self) -> char {
         if self.view.is_some() {
             'v'
+        } else if self.matview.is_some() {
+            'm'
         } else if self.sequence.is_some() {
             'S'
         } else if self.partition_key.is_some() {

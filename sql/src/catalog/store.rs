@@ -504,7 +504,8 @@ impl<'a> Catalog<'a> {
         let rows = DefinitionRows::read(self)?;
         let mut out = Vec::new();
         for (_, row) in &rows.classes {
-            if oid(&row[2]) != system::PG_CATALOG_NS && matches!(text(&row[3]).as_str(), "r" | "p")
+            if oid(&row[2]) != system::PG_CATALOG_NS
+                && matches!(text(&row[3]).as_str(), "r" | "p" | "m")
             {
                 out.push(self.build_from(row, &rows)?);
             }
@@ -518,7 +519,7 @@ impl<'a> Catalog<'a> {
         let mut out = Vec::new();
         for (_, row) in &rows.classes {
             if oid(&row[2]) != system::PG_CATALOG_NS
-                && matches!(text(&row[3]).as_str(), "r" | "p" | "v" | "S")
+                && matches!(text(&row[3]).as_str(), "r" | "p" | "v" | "m" | "S")
             {
                 out.push(self.build_from(row, &rows)?);
             }
@@ -908,14 +909,14 @@ impl<'a> Catalog<'a> {
             .find_map(|o| o.strip_prefix("fillfactor="))
             .and_then(|v| v.parse().ok())
             .unwrap_or(100);
-        let view = if text(&class[3]) == "v" {
+        let rule = || {
             rows.rewrites
                 .iter()
                 .find(|(_, r)| oid(&r[2]) == rel_oid)
                 .map(|(_, r)| text(&r[3]))
-        } else {
-            None
         };
+        let view = if text(&class[3]) == "v" { rule() } else { None };
+        let matview = if text(&class[3]) == "m" { rule() } else { None };
         let mut indexes = Vec::new();
         let mut index_rows = rows
             .indexes
@@ -999,6 +1000,8 @@ impl<'a> Catalog<'a> {
             checks,
             system,
             view,
+            matview,
+            populated: !matches!(class.get(10), Some(Value::Bool(false))),
             indexes,
             sequence,
             foreign_keys,

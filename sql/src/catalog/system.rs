@@ -63,6 +63,7 @@ pub static PG_CLASS: SysTable = SysTable {
         ("relhasrules", DataType::Bool),
         ("relhassubclass", DataType::Bool),
         ("relreplident", DataType::Char),
+        ("relispopulated", DataType::Bool),
     ],
 };
 

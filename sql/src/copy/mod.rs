@@ -83,6 +83,12 @@ fn open_table(
         )
     })?;
     ctx.check_own_temp(&def)?;
+    if def.matview.is_some() && direction == "to" {
+        return Err(SqlError::new(
+            SqlState::WRONG_OBJECT_TYPE,
+            format!("cannot copy to materialized view \"{}\"", def.name),
+        ));
+    }
     if def.view.is_some() {
         let e = SqlError::new(
             SqlState::WRONG_OBJECT_TYPE,

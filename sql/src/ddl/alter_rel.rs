@@ -187,7 +187,7 @@ fn check_kind(a: &AlterRelation, def: &TableDef) -> Result<()> {
     };
     match a.kind {
         RelKind::View if def.view.is_none() => wrong("a view"),
-        RelKind::MaterializedView => wrong("a materialized view"),
+        RelKind::MaterializedView if def.matview.is_none() => wrong("a materialized view"),
         RelKind::ForeignTable => wrong("a foreign table"),
         RelKind::Sequence if def.sequence.is_none() => wrong("a sequence"),
         RelKind::Index if !matches!(a.action, RelAction::Rename(_)) => wrong("an index"),
@@ -316,7 +316,7 @@ fn rename_view_column(
     from: &str,
     to: &str,
 ) -> Result<()> {
-    if def.view.is_none() {
+    if def.view.is_none() && def.matview.is_none() {
         return Err(SqlError::new(
             SqlState::WRONG_OBJECT_TYPE,
             format!("\"{}\" is not a view", def.name),

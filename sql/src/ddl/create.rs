@@ -748,6 +748,8 @@ fn new_relation(
         checks: Vec::new(),
         system: false,
         view: None,
+        matview: None,
+        populated: true,
         indexes: Vec::new(),
         sequence: None,
         foreign_keys: Vec::new(),

@@ -95,10 +95,14 @@ pub fn drop(
     sink: &mut dyn ResultSink,
 ) -> Result<Dispatched> {
     match kind {
-        ObjectType::Table | ObjectType::View | ObjectType::Sequence => {
+        ObjectType::Table
+        | ObjectType::View
+        | ObjectType::MaterializedView
+        | ObjectType::Sequence => {
             let kind = match kind {
                 ObjectType::Table => 'r',
                 ObjectType::View => 'v',
+                ObjectType::MaterializedView => 'm',
                 _ => 'S',
             };
             let verb = drop_relations(ctx, if_exists, cascade, names, kind)?;
@@ -139,6 +143,7 @@ pub fn drop(
 fn kind_words(kind: char) -> (&'static str, &'static str) {
     match kind {
         'v' => ("view", "DROP VIEW"),
+        'm' => ("materialized view", "DROP MATERIALIZED VIEW"),
         'S' => ("sequence", "DROP SEQUENCE"),
         _ => ("table", "DROP TABLE"),
     }

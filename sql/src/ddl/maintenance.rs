@@ -85,6 +85,12 @@ pub fn truncate(ctx: &mut Stmt<'_>, t: &ast::Truncate, sink: &mut dyn ResultSink
             return Err(undefined_table("relation", name));
         };
         reject_system(&def)?;
+        if def.matview.is_some() || def.sequence.is_some() {
+            return Err(SqlError::new(
+                SqlState::WRONG_OBJECT_TYPE,
+                format!("\"{}\" is not a table", def.name),
+            ));
+        }
         ctx.check_own_temp_for(&def, "truncate")?;
         defs.push(def);
     }

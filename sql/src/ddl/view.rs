@@ -19,13 +19,29 @@ use crate::session::Stmt;
 use crate::value::Value;
 
 /// CREATE [OR REPLACE] VIEW name [(columns)] AS query.
+/// A view's query as it is kept: names found outside public are
+/// qualified, so the view means the same relations whatever the search
+/// path when it is used.
+pub(super) fn stored_query(ctx: &Stmt<'_>, q: &ast::Query) -> String {
+    let text = q.to_string();
+    let cat = ctx.catalog();
+    let mut schema_of = |name: &str| {
+        let t = cat.table(None, name).ok().flatten()?;
+        if t.namespace == system::PUBLIC_NS {
+            return None;
+        }
+        ctx.namespace_name(t.namespace).ok()
+    };
+    crate::parser::qualify_relations_with(&text, &mut schema_of).unwrap_or(text.clone())
+}
+
 pub fn create_view(
     ctx: &mut Stmt<'_>,
     v: &ast::CreateView,
     sink: &mut dyn ResultSink,
 ) -> Result<()> {
     if v.materialized {
-        return Err(SqlError::unsupported("materialized views"));
+        return super::matview::create_matview(ctx, v, sink);
     }
     ctx.check_writable("CREATE VIEW")?;
     let parts = object_name(&v.name);
@@ -61,20 +77,7 @@ pub fn create_view(
     } else {
         super::types::check_relation_name(ctx, ns, name)?;
     }
-    // Names found outside public are kept qualified, so the view means
-    // the same relations whatever the search path when it is used.
-    let text = v.query.to_string();
-    let query_text = {
-        let cat = ctx.catalog();
-        let mut schema_of = |name: &str| {
-            let t = cat.table(None, name).ok().flatten()?;
-            if t.namespace == system::PUBLIC_NS {
-                return None;
-            }
-            ctx.namespace_name(t.namespace).ok()
-        };
-        crate::parser::qualify_relations_with(&text, &mut schema_of).unwrap_or(text.clone())
-    };
+    let query_text = stored_query(ctx, &v.query);
     let oid = ctx.engine().new_oid()?;
     let rule = ctx.engine().new_oid()?;
     {

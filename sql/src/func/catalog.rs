@@ -528,7 +528,7 @@ fn viewdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     let Some(text) = relations(ctx)?
         .into_iter()
         .find(|t| t.oid == oid)
-        .and_then(|t| t.view)
+        .and_then(|t| t.view.or(t.matview))
     else {
         return Ok(Value::Null);
     };

@@ -514,6 +514,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
     let tokens = recursive_view(tokens);
     let tokens = comment_on_constraint(tokens);
     let tokens = create_not_valid(tokens);
+    let tokens = matview_with_data(tokens);
     let tokens = ctas_column_names(tokens);
     let tokens = field_star(tokens);
     let mut targets = targets.into_iter().peekable();
@@ -714,6 +715,97 @@ fn recursive_view(
     out.push(tok(Token::make_keyword("FROM")));
     out.push(last);
     out.extend(t[end..].iter().cloned());
+    out
+}
+
+/// The storage option that stands for `WITH NO DATA` after a CREATE
+/// MATERIALIZED VIEW's query (sqlparser reads no such clause there).
+pub const NO_DATA_MARK: &str = "\0no data";
+
+/// `CREATE MATERIALIZED VIEW name [(cols)] AS query WITH [NO] DATA`:
+/// the trailing clause is taken off; WITH NO DATA becomes the storage
+/// option [`NO_DATA_MARK`] before AS, where sqlparser reads options.
+fn matview_with_data(
+    tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
+) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
+    use sqlparser::tokenizer::TokenWithSpan;
+    let kw = locking::is_kw;
+    let significant: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
+        .collect();
+    let at = |k: usize| significant.get(k).map(|&i| &tokens[i]);
+    let starts = at(0).is_some_and(|t| kw(t, Keyword::CREATE))
+        && at(1).is_some_and(|t| kw(t, Keyword::MATERIALIZED))
+        && at(2).is_some_and(|t| kw(t, Keyword::VIEW));
+    if !starts {
+        return tokens;
+    }
+    // The statement's end: the first `;` at depth 0, or the last token.
+    let mut depth = 0i32;
+    let mut end = significant.len();
+    for (k, &i) in significant.iter().enumerate() {
+        match tokens[i].token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            Token::SemiColon if depth == 0 => {
+                end = k;
+                break;
+            }
+            Token::EOF => {
+                end = k;
+                break;
+            }
+            _ => {}
+        }
+    }
+    let word = |k: usize, w: Keyword| k < end && at(k).is_some_and(|t| kw(t, w));
+    let (cut, no_data) = if end >= 3
+        && word(end - 3, Keyword::WITH)
+        && word(end - 2, Keyword::NO)
+        && word(end - 1, Keyword::DATA)
+    {
+        (3, true)
+    } else if end >= 2 && word(end - 2, Keyword::WITH) && word(end - 1, Keyword::DATA) {
+        (2, false)
+    } else {
+        return tokens;
+    };
+    let removed: Vec<usize> = significant[end - cut..end].to_vec();
+    // Where the query starts: the first AS at depth 0.
+    let mut depth = 0i32;
+    let mut as_at = None;
+    for &i in &significant[..end - cut] {
+        match tokens[i].token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            _ if depth == 0 && kw(&tokens[i], Keyword::AS) => {
+                as_at = Some(i);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::with_capacity(tokens.len() + 4);
+    for (i, t) in tokens.into_iter().enumerate() {
+        if removed.contains(&i) {
+            continue;
+        }
+        if no_data && Some(i) == as_at {
+            let span = t.span;
+            out.push(TokenWithSpan::new(Token::make_keyword("WITH"), span));
+            out.push(TokenWithSpan::new(Token::LParen, span));
+            out.push(TokenWithSpan::new(
+                Token::make_word(NO_DATA_MARK, Some('"')),
+                span,
+            ));
+            out.push(TokenWithSpan::new(Token::RParen, span));
+            out.push(TokenWithSpan::new(
+                Token::Whitespace(sqlparser::tokenizer::Whitespace::Space),
+                span,
+            ));
+        }
+        out.push(t);
+    }
     out
 }
 

@@ -1267,6 +1267,9 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             crate::ddl::create_view(ctx, v, sink).map(|()| Dispatched::Done)
         }
         Statement::Truncate(t) => crate::ddl::truncate(ctx, t, sink).map(|()| Dispatched::Done),
+        Statement::RefreshMaterializedView(r) => {
+            crate::ddl::refresh_matview(ctx, r, sink).map(|()| Dispatched::Done)
+        }
         Statement::CreateSchema {
             schema_name,
             if_not_exists,

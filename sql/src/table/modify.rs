@@ -76,6 +76,12 @@ pub(crate) fn target(ctx: &mut Stmt<'_>, name: &ast::ObjectName) -> Result<Arc<T
             format!("cannot change sequence \"{}\"", def.name),
         ));
     }
+    if def.matview.is_some() {
+        return Err(SqlError::new(
+            SqlState::WRONG_OBJECT_TYPE,
+            format!("cannot change materialized view \"{}\"", def.name),
+        ));
+    }
     Ok(def)
 }
 

@@ -319,7 +319,7 @@ fn class_row(oid: u32, name: &str, namespace: u32, kind: &str, natts: usize) -> 
         .text("relkind", kind)
         .int2("relnatts", natts as i64)
         .int2("relchecks", 0)
-        .bool("relhasrules", kind == "v")
+        .bool("relhasrules", kind == "v" || kind == "m")
         .bool("relhastriggers", false)
         .bool("relhassubclass", false)
         .bool("relrowsecurity", false)
@@ -367,8 +367,11 @@ pub(super) fn pg_class(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                 !t.foreign_keys.is_empty() || !t.referenced_by.is_empty(),
             )
             .bool("relhasindex", !t.indexes.is_empty());
-        if kind == "r" || kind == "p" {
+        if kind == "r" || kind == "p" || kind == "m" {
             row = row.text("relreplident", &t.replident.to_string());
+        }
+        if !t.populated {
+            row = row.bool("relispopulated", false);
         }
         if t.view.is_none() && t.partition_key.is_none() {
             row = row

@@ -73,6 +73,7 @@ pub fn cast_context(from: DataType, to: DataType) -> Option<CoercionContext> {
         (Record, Composite(_)) | (Composite(_), Record) => Implicit,
         (Jsonb, Bool | Numeric | Int2 | Int4 | Int8 | Float4 | Float8) => Explicit,
         (Int4 | Int8, Bool) | (Bool, Int4) => Explicit,
+        (Xid8, Xid) => Explicit,
         (Int8 | Int2, Bytea) | (Int4, Char) => Explicit,
         // Any type to a string type by its output function (assignment),
         // and from a string type by its input function (explicit).
@@ -286,6 +287,8 @@ fn convert(v: Value, to: DataType, style: &OutputStyle) -> Result<Value> {
     let bad = |v: &V| SqlError::internal(format!("no conversion from {v:?} to {}", to.name()));
     Ok(match (v, to) {
         (V::Int2(i), T::Int4) => V::Int4(i.into()),
+        // xid8 to xid: the xid without its epoch.
+        (V::Int8(i), T::Xid) => V::Oid(i as u32),
         (V::Int2(i), T::Int8) => V::Int8(i.into()),
         (V::Int4(i), T::Int2) => V::Int2(int_range(i.into(), "smallint")?),
         (V::Int4(i), T::Int8) => V::Int8(i.into()),
@@ -485,6 +488,12 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
         T::Int2 => Value::Int2(parse_int(text, "smallint")?),
         T::Int4 => Value::Int4(parse_int(text, "integer")?),
         T::Int8 => Value::Int8(parse_int(text, "bigint")?),
+        // xid8in reads as strtou64 does, unchecked: leading digits, else 0.
+        T::Xid8 => {
+            let t = text.trim_start();
+            let digits: String = t.chars().take_while(char::is_ascii_digit).collect();
+            Value::Int8(digits.parse::<u64>().unwrap_or(0) as i64)
+        }
         T::Oid
         | T::Regclass
         | T::Regtype

@@ -76,6 +76,8 @@ pub enum DataType {
     Text,
     Oid,
     Xid,
+    /// xid8: a 64-bit transaction id (epoch and xid).
+    Xid8,
     Json,
     Float4,
     Float8,
@@ -155,6 +157,7 @@ impl DataType {
             Text => 25,
             Oid => 26,
             Xid => 28,
+            Xid8 => 5069,
             Json => 114,
             Float4 => 700,
             Float8 => 701,
@@ -228,6 +231,7 @@ impl DataType {
                 Int2Vector => 1006,
                 OidVector => 1013,
                 Xid => 1011,
+                Xid8 => 271,
                 Record => 2287,
                 _ => 2277,
             },
@@ -245,7 +249,7 @@ impl DataType {
             | Regprocedure | Regoper | Float4 | Date | Void | Any | AnyElement | AnyNonArray
             | AnyEnum | AnyCompatible | Enum(_) => 4,
             AclItem | TimeTz => 12,
-            Int8 | Float8 | Time | Timestamp | TimestampTz => 8,
+            Int8 | Xid8 | Float8 | Time | Timestamp | TimestampTz => 8,
             Interval | Uuid => 16,
             Name => 64,
             Unknown => -2,
@@ -268,6 +272,7 @@ impl DataType {
             Text => "text",
             Oid => "oid",
             Xid => "xid",
+            Xid8 => "xid8",
             Json => "json",
             Float4 => "float4",
             Float8 => "float8",
@@ -340,6 +345,7 @@ impl DataType {
                 Int2Vector => "_int2vector",
                 OidVector => "_oidvector",
                 Xid => "_xid",
+                Xid8 => "_xid8",
                 Record => "_record",
                 _ => "anyarray",
             },
@@ -398,7 +404,7 @@ impl DataType {
             // record[] is a pseudo-type, as in PostgreSQL.
             Array(Record) => TypeCategory::Pseudo,
             Array(_) => TypeCategory::Array,
-            Bytea | Xid | Json | Jsonb | Uuid | AclItem => TypeCategory::User,
+            Bytea | Xid | Xid8 | Json | Jsonb | Uuid | AclItem => TypeCategory::User,
         }
     }
 
@@ -539,6 +545,7 @@ impl DataType {
             "text" => Text,
             "oid" => Oid,
             "xid" => Xid,
+            "xid8" => Xid8,
             "json" => Json,
             "float4" | "real" => Float4,
             "float8" | "double precision" | "float" => Float8,
@@ -598,6 +605,7 @@ const ALL: &[DataType] = &[
     DataType::Text,
     DataType::Oid,
     DataType::Xid,
+    DataType::Xid8,
     DataType::Json,
     DataType::Float4,
     DataType::Float8,
@@ -665,6 +673,7 @@ static ARRAYS: &[DataType] = &[
     DataType::Array(&DataType::Int2Vector),
     DataType::Array(&DataType::OidVector),
     DataType::Array(&DataType::Xid),
+    DataType::Array(&DataType::Xid8),
     DataType::Array(&DataType::Record),
 ];
 

@@ -1411,6 +1411,9 @@ impl Binder<'_> {
         mut args: Vec<Expr>,
         pos: Option<u32>,
     ) -> Result<Expr> {
+        if matches!(name, "txid_current" | "pg_current_xact_id") {
+            self.tables.assign_xid()?;
+        }
         if let Some(oid) = func::enum_type_argument(name, &args)
             .or_else(|| func::composite_type_argument(name, &args))
         {
@@ -1735,8 +1738,10 @@ impl Binder<'_> {
             results.push(self.expr(&w.result, scope)?);
         }
         let otherwise = otherwise.map(|e| self.expr(e, scope)).transpose()?;
-        let mut all: Vec<&Expr> = results.iter().collect();
-        all.extend(otherwise.iter());
+        // The ELSE result comes first, as in PostgreSQL's
+        // transformCaseExpr (it leads the common type and its messages).
+        let mut all: Vec<&Expr> = otherwise.iter().collect();
+        all.extend(results.iter());
         let ty = self.common_type(&all, "CASE")?;
         let mut whens = Vec::with_capacity(conds.len());
         for (c, r) in conds.into_iter().zip(results) {

@@ -76,6 +76,13 @@ pub trait TableSource {
         Ok(None)
     }
 
+    /// The statement calls txid_current() or pg_current_xact_id(): its
+    /// transaction takes an xid now if it has none (where there is a
+    /// transaction).
+    fn assign_xid(&mut self) -> Result<()> {
+        Ok(())
+    }
+
     /// The database's schemas, (oid, name).
     fn namespaces(&mut self) -> Vec<(u32, String)> {
         vec![

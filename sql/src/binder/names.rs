@@ -82,7 +82,17 @@ pub fn figure_colname(e: &AstExpr) -> Option<String> {
             }
             AstExpr::TypedString(ts) => return Some(type_colname(&ts.data_type)),
             AstExpr::Interval(_) => return Some("interval".into()),
-            AstExpr::Case { .. } => return Some("case".into()),
+            // CASE is named after a strong ELSE result (a column or
+            // function), else "case".
+            AstExpr::Case { else_result, .. } => {
+                // Through parentheses and casts, as a cast keeps a strong
+                // inner name.
+                let mut r = else_result.as_deref();
+                while let Some(AstExpr::Nested(inner) | AstExpr::Cast { expr: inner, .. }) = r {
+                    r = Some(inner);
+                }
+                return r.and_then(strong_colname).or_else(|| Some("case".into()));
+            }
             other => return strong_colname(other),
         }
     }

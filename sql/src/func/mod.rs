@@ -452,6 +452,8 @@ fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
             enums::ENUM_CMP,
             numfmt::FUNCTIONS,
             todate::FUNCTIONS,
+            operators::XID_EQ,
+            operators::XID8_CMP,
         ])
 }
 

@@ -322,6 +322,17 @@ cmp_ops!(INTERVAL_CMP, Interval, order);
 cmp_ops!(UUID_CMP, Uuid, order);
 cmp_ops!(INET_CMP, Inet, order);
 cmp_ops!(ARRAY_CMP, AnyArray, order);
+cmp_ops!(XID8_CMP, Xid8, order);
+
+/// xid = xid and xid <> xid (xids compare only for equality: they wrap).
+pub(super) static XID_EQ: &[FuncDef] = &[
+    f("=", &[Xid, Xid], Bool, |a, _| {
+        Ok(Value::Bool(order(a)?.is_eq()))
+    }),
+    f("<>", &[Xid, Xid], Bool, |a, _| {
+        Ok(Value::Bool(order(a)?.is_ne()))
+    }),
+];
 
 /// Array concatenation.
 pub(super) static ARRAY_OPS: &[FuncDef] = &[

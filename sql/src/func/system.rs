@@ -168,6 +168,20 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     stable(f("pg_backend_pid", &[], Int4, |_, ctx| {
         Ok(Value::Int4(ctx.info.pid))
     })),
+    // The binder gives the transaction its xid first (TableSource::
+    // assign_xid); xid8 is the xid with epoch 0.
+    stable(f("txid_current", &[], Int8, |_, ctx| {
+        current_xid(ctx, true)
+    })),
+    stable(f("pg_current_xact_id", &[], Xid8, |_, ctx| {
+        current_xid(ctx, true)
+    })),
+    stable(f("txid_current_if_assigned", &[], Int8, |_, ctx| {
+        current_xid(ctx, false)
+    })),
+    stable(f("pg_current_xact_id_if_assigned", &[], Xid8, |_, ctx| {
+        current_xid(ctx, false)
+    })),
     stable(f("now", &[], TimestampTz, |_, ctx| {
         Ok(Value::TimestampTz(ctx.transaction_start))
     })),
@@ -219,5 +233,19 @@ pub(crate) fn current_user(ctx: &EvalCtx<'_>) -> String {
         ctx.settings.str("session_authorization")
     } else {
         role
+    }
+}
+
+/// The transaction's xid as a 64-bit id (epoch 0): NULL when it has none
+/// and `required` is false; 25001-like 55000 when one was required but
+/// none could be taken (a read-only context).
+fn current_xid(ctx: &mut EvalCtx<'_>, required: bool) -> Result<Value> {
+    match ctx.storage.as_ref().and_then(|s| s.xid) {
+        Some(x) => Ok(Value::Int8(i64::from(x))),
+        None if !required => Ok(Value::Null),
+        None => Err(SqlError::new(
+            SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE,
+            "cannot assign a transaction id here",
+        )),
     }
 }

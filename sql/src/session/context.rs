@@ -533,6 +533,10 @@ impl<'s> Stmt<'s> {
 }
 
 impl TableSource for Stmt<'_> {
+    fn assign_xid(&mut self) -> Result<()> {
+        self.write_xid("txid_current()").map(|_| ())
+    }
+
     fn table(&mut self, schema: Option<&str>, name: &str) -> Result<Option<Arc<TableDef>>> {
         let def = self.open_table(schema, name, LockMode::AccessShare)?;
         if let Some(d) = &def {

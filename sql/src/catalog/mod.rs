@@ -47,8 +47,8 @@ pub(crate) use relations::{
     session_namespaces, session_relations, session_search_path,
 };
 pub use schema::{
-    BoundIndex, CheckDef, ColumnDef, ColumnTuning, DatabaseDef, ForeignKeyDef, IndexDef,
-    IndexExprs, PartitionKey, PartitionOf, SequenceDef, TableDef,
+    BoundIndex, CheckDef, ColumnDef, ColumnOrigin, ColumnTuning, DatabaseDef, ForeignKeyDef,
+    IndexDef, IndexExprs, PartitionKey, PartitionOf, SequenceDef, TableDef,
 };
 pub use store::{
     creation_namespace, schema_name, schema_oid, search_namespaces, split_options,

@@ -35,6 +35,38 @@ pub struct ColumnDef {
     /// Settings that change no value: SET STATISTICS, SET STORAGE, SET
     /// (options).
     pub tuning: ColumnTuning,
+    /// Whether the table defines it and how many parents give it.
+    pub origin: ColumnOrigin,
+}
+
+/// Where a column comes from (pg_attribute's attislocal and
+/// attinhcount): a column its parents give cannot be dropped or renamed
+/// in the child alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColumnOrigin {
+    /// The table's own definition has it.
+    pub local: bool,
+    /// How many parents give it.
+    pub inherited: i32,
+}
+
+impl Default for ColumnOrigin {
+    fn default() -> Self {
+        ColumnOrigin {
+            local: true,
+            inherited: 0,
+        }
+    }
+}
+
+impl ColumnOrigin {
+    /// A column only parents give.
+    pub fn inherited(count: i32) -> ColumnOrigin {
+        ColumnOrigin {
+            local: false,
+            inherited: count,
+        }
+    }
 }
 
 /// A column's statistics target, storage and options (pg_attribute's

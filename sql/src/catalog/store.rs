@@ -864,6 +864,13 @@ impl<'a> Catalog<'a> {
                                     _ => Vec::new(),
                                 },
                             },
+                            origin: crate::catalog::ColumnOrigin {
+                                local: !matches!(r.get(14), Some(Value::Bool(false))),
+                                inherited: match r.get(15) {
+                                    Some(Value::Int4(n)) => *n,
+                                    _ => 0,
+                                },
+                            },
                         },
                     )
                 })

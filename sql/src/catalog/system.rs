@@ -87,6 +87,8 @@ pub static PG_ATTRIBUTE: SysTable = SysTable {
         ("attstattarget", DataType::Int2),
         ("attstorage", DataType::Char),
         ("attoptions", DataType::Text),
+        ("attislocal", DataType::Bool),
+        ("attinhcount", DataType::Int4),
     ],
 };
 

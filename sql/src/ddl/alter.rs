@@ -46,6 +46,17 @@ pub fn alter_table(
     at: &ast::AlterTable,
     sink: &mut dyn ResultSink,
 ) -> Result<()> {
+    alter_table_from(ctx, at, sink, false)
+}
+
+/// [`alter_table`]; `from_parent` when the operation comes down from a
+/// parent, which may change the columns it gives its children.
+fn alter_table_from(
+    ctx: &mut Stmt<'_>,
+    at: &ast::AlterTable,
+    sink: &mut dyn ResultSink,
+    from_parent: bool,
+) -> Result<()> {
     ctx.check_writable("ALTER TABLE")?;
     let parts = object_name(&at.name);
     let (schema, name) = split_name(ctx, &parts)?;
@@ -93,6 +104,7 @@ pub fn alter_table(
     }
     let xid = ctx.write_xid("ALTER TABLE")?;
     for op in &at.operations {
+        check_inheritance(&def, op, at.only, from_parent)?;
         match op {
             AlterTableOperation::AddColumn {
                 if_not_exists,
@@ -183,9 +195,106 @@ pub fn alter_table(
         def = reload(ctx, &def)?;
         if !at.only && recurses(op) {
             alter_children(ctx, &def, op)?;
+        } else if let AlterTableOperation::DropColumn { column_names, .. } = op {
+            // DROP COLUMN ONLY: the children keep the column as their own.
+            for c in column_names {
+                for child in def.partitions.iter().chain(&def.inheritors) {
+                    set_origin(ctx, xid, *child, &ident(c), |o| {
+                        o.inherited = (o.inherited - 1).max(0);
+                        o.local = true;
+                    })?;
+                }
+            }
         }
     }
     sink.command_complete("ALTER TABLE")
+}
+
+/// PostgreSQL's rules for the columns parents give (42P16): a child may
+/// not drop, rename or retype one on its own, and an operation on a
+/// parent's columns must reach its children (no ONLY).
+fn check_inheritance(
+    def: &TableDef,
+    op: &AlterTableOperation,
+    only: bool,
+    from_parent: bool,
+) -> Result<()> {
+    let bad = |m: String| Err(SqlError::new(SqlState::INVALID_TABLE_DEFINITION, m));
+    let inherited = |name: &str| {
+        def.find(name)
+            .is_some_and(|i| def.columns[i].origin.inherited > 0)
+    };
+    let has_children = !def.partitions.is_empty() || !def.inheritors.is_empty();
+    match op {
+        AlterTableOperation::DropColumn { column_names, .. } if !from_parent => {
+            if let Some(c) = column_names.iter().map(ident).find(|c| inherited(c)) {
+                return bad(format!("cannot drop inherited column \"{c}\""));
+            }
+        }
+        AlterTableOperation::RenameColumn {
+            old_column_name, ..
+        } => {
+            let c = ident(old_column_name);
+            if only && has_children && def.find(&c).is_some() {
+                return bad(format!(
+                    "inherited column \"{c}\" must be renamed in child tables too"
+                ));
+            }
+            if !from_parent && inherited(&c) {
+                return bad(format!("cannot rename inherited column \"{c}\""));
+            }
+        }
+        AlterTableOperation::AlterColumn {
+            column_name,
+            op: ast::AlterColumnOperation::SetDataType { .. },
+        } => {
+            let c = ident(column_name);
+            if !from_parent && inherited(&c) {
+                return bad(format!("cannot alter inherited column \"{c}\""));
+            }
+            if only && has_children {
+                return bad(format!(
+                    "type of inherited column \"{c}\" must be changed in child tables too"
+                ));
+            }
+        }
+        AlterTableOperation::AddColumn { .. } if only && has_children => {
+            return bad("column must be added to child tables too".into());
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Rewrites the attislocal / attinhcount of column `name` of table `oid`.
+pub(super) fn set_origin(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    oid: u32,
+    name: &str,
+    change: impl FnOnce(&mut crate::catalog::ColumnOrigin),
+) -> Result<()> {
+    let cat = ctx.catalog();
+    let who = ctx.actor(xid);
+    for (tid, mut r) in cat.rows_where(&system::PG_ATTRIBUTE, 0, oid)? {
+        if r[1] != Value::Text(name.to_owned()) || r[6] == Value::Bool(true) {
+            continue;
+        }
+        r.resize(system::PG_ATTRIBUTE.columns.len(), Value::Null);
+        let mut origin = crate::catalog::ColumnOrigin {
+            local: !matches!(r[14], Value::Bool(false)),
+            inherited: match r[15] {
+                Value::Int4(n) => n,
+                _ => 0,
+            },
+        };
+        change(&mut origin);
+        r[14] = Value::Bool(origin.local);
+        r[15] = Value::Int4(origin.inherited);
+        cat.update(&system::PG_ATTRIBUTE, tid, &r, &who)?;
+        return Ok(());
+    }
+    Ok(())
 }
 
 /// Whether an operation on a table reaches its partitions and inheritance
@@ -216,6 +325,7 @@ fn alter_children(ctx: &mut Stmt<'_>, def: &TableDef, op: &AlterTableOperation) 
         let Some(c) = ctx.catalog().table_by_oid(*child)? else {
             continue;
         };
+        let xid = ctx.write_xid("ALTER TABLE")?;
         if let AlterTableOperation::AddColumn { column_def, .. } = op {
             let name = ident(&column_def.name);
             if c.find(&name).is_some() {
@@ -226,8 +336,31 @@ fn alter_children(ctx: &mut Stmt<'_>, def: &TableDef, op: &AlterTableOperation) 
                         c.name
                     ),
                 ));
+                set_origin(ctx, xid, c.oid, &name, |o| o.inherited += 1)?;
                 continue;
             }
+        }
+        // A dropped column goes from a child that has it only from this
+        // parent; one the child defines too, or has from another parent,
+        // stays with one source fewer.
+        let mut op = op.clone();
+        if let AlterTableOperation::DropColumn { column_names, .. } = &mut op {
+            let mut kept = Vec::new();
+            for n in column_names.iter() {
+                let name = ident(n);
+                if let Some(i) = c.find(&name) {
+                    let o = c.columns[i].origin;
+                    if o.local || o.inherited > 1 {
+                        set_origin(ctx, xid, c.oid, &name, |o| o.inherited -= 1)?;
+                        continue;
+                    }
+                }
+                kept.push(n.clone());
+            }
+            if kept.is_empty() {
+                continue;
+            }
+            *column_names = kept;
         }
         let schema = ctx.namespace_name(c.namespace)?;
         let name = ast::ObjectName::from(vec![
@@ -246,7 +379,13 @@ fn alter_children(ctx: &mut Stmt<'_>, def: &TableDef, op: &AlterTableOperation) 
         };
         let mut discard = crate::session::Internal::default();
         ctx.txn.cid += 1;
-        alter_table(ctx, &child_at, &mut discard)?;
+        alter_table_from(ctx, &child_at, &mut discard, true)?;
+        if let AlterTableOperation::AddColumn { column_def, .. } = &op {
+            ctx.txn.cid += 1;
+            set_origin(ctx, xid, c.oid, &ident(&column_def.name), |o| {
+                *o = crate::catalog::ColumnOrigin::inherited(1)
+            })?;
+        }
     }
     Ok(())
 }

@@ -115,6 +115,7 @@ pub(super) fn plain_column(name: &str, ty: DataType, typmod: i32) -> Result<Colu
         generated: false,
         domain,
         tuning: Default::default(),
+        origin: Default::default(),
     })
 }
 
@@ -410,6 +411,11 @@ pub(super) fn insert_column(
             } else {
                 col.identity.map(String::from).unwrap_or_default()
             }),
+            Value::Null,
+            Value::Null,
+            Value::Null,
+            Value::Bool(col.origin.local),
+            Value::Int4(col.origin.inherited),
         ],
         &who,
     )?;
@@ -880,6 +886,7 @@ pub(super) fn output_columns(
             generated: false,
             domain: None,
             tuning: Default::default(),
+            origin: Default::default(),
         });
     }
     Ok(columns)

@@ -107,9 +107,11 @@ pub(super) fn merge_columns(
                         ));
                     }
                     o.not_null |= c.not_null;
+                    o.origin.inherited += 1;
                 }
                 None => out.push(ColumnDef {
                     identity: None,
+                    origin: crate::catalog::ColumnOrigin::inherited(1),
                     ..c.clone()
                 }),
             }
@@ -156,6 +158,7 @@ pub(super) fn merge_columns(
                 if c.identity.is_some() {
                     o.identity = c.identity;
                 }
+                o.origin.local = true;
                 positions.push(i);
             }
             None => {
@@ -346,6 +349,9 @@ pub(super) fn add_parent(
         ],
         &who,
     )?;
+    for (_, c) in parent.live() {
+        super::alter::set_origin(ctx, xid, child.oid, &c.name, |o| o.inherited += 1)?;
+    }
     ctx.catalog_changed();
     Ok(())
 }
@@ -383,6 +389,15 @@ pub(super) fn remove_parent(
                 parent.name, child.name
             ),
         ));
+    }
+    // The columns it gave become the child's own once no parent gives them.
+    for (_, c) in parent.live() {
+        super::alter::set_origin(ctx, xid, child.oid, &c.name, |o| {
+            o.inherited = (o.inherited - 1).max(0);
+            if o.inherited == 0 {
+                o.local = true;
+            }
+        })?;
     }
     ctx.catalog_changed();
     Ok(())

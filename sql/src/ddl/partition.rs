@@ -153,6 +153,7 @@ pub(super) fn partition_columns(
         .live()
         .map(|(_, c)| ColumnDef {
             identity: None,
+            origin: crate::catalog::ColumnOrigin::inherited(1),
             ..c.clone()
         })
         .collect();
@@ -536,6 +537,12 @@ pub(super) fn attach_table(
             }
         })?;
     }
+    for (_, c) in parent.live() {
+        super::alter::set_origin(ctx, xid, now.oid, &c.name, |o| {
+            o.inherited += 1;
+            o.local = false;
+        })?;
+    }
     // The parent's indexes the new partition has no equal of.
     let mut missing = (*parent.as_ref()).clone();
     missing.indexes.retain(|ix| {
@@ -576,5 +583,11 @@ pub(super) fn detach_table(
         ));
     }
     detach(ctx, xid, child.oid)?;
+    for (_, c) in parent.live() {
+        super::alter::set_origin(ctx, xid, child.oid, &c.name, |o| {
+            o.inherited = (o.inherited - 1).max(0);
+            o.local = true;
+        })?;
+    }
     Ok(())
 }

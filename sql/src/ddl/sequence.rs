@@ -172,6 +172,7 @@ pub(super) fn new_sequence(
             generated: false,
             domain: None,
             tuning: Default::default(),
+            origin: Default::default(),
         };
         insert_column(ctx, xid, oid, i + 1, &c, None)?;
     }

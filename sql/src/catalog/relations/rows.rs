@@ -536,7 +536,9 @@ pub(super) fn pg_attribute(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                     "attstattarget",
                     i64::from(c.tuning.stattarget.unwrap_or(-1)),
                 )
-                .set("attoptions", text_array(&c.tuning.options));
+                .set("attoptions", text_array(&c.tuning.options))
+                .bool("attislocal", c.origin.local)
+                .int4("attinhcount", i64::from(c.origin.inherited));
             let row = match c.tuning.storage {
                 Some(s) if !c.dropped => row.text("attstorage", &s.to_string()),
                 _ => row,

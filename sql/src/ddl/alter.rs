@@ -104,6 +104,8 @@ fn alter_table_from(
     }
     let xid = ctx.write_xid("ALTER TABLE")?;
     for op in &at.operations {
+        // Each action sees the catalog rows the ones before it wrote.
+        ctx.txn.cid += 1;
         check_inheritance(&def, op, at.only, from_parent)?;
         match op {
             AlterTableOperation::AddColumn {
@@ -1035,6 +1037,7 @@ fn add_column(
     insert_column(ctx, xid, def.oid, attnum, &col, missing_text)?;
     update_natts(ctx, xid, def.oid, attnum)?;
     ctx.catalog_changed();
+    ctx.txn.cid += 1;
     let def = reload(ctx, def)?;
     if !old_rows.is_empty() {
         // Each row gets the new column's default (nextval, a volatile
@@ -1069,6 +1072,12 @@ fn add_column(
         let def = reload(ctx, &def)?;
         let spec = NewIndex::on(name, vec![col.name.clone()], kind);
         add_index(ctx, xid, &def, &spec, false)?;
+    }
+    // A column REFERENCES: the foreign key, checked against the rows.
+    for fk in &nc.foreign_keys {
+        ctx.txn.cid += 1;
+        let def = reload(ctx, &def)?;
+        super::fkey::add_foreign_key(ctx, xid, &def, fk, Some(&col.name), false, true)?;
     }
     Ok(())
 }

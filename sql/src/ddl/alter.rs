@@ -107,6 +107,7 @@ fn alter_table_from(
         // Each action sees the catalog rows the ones before it wrote.
         ctx.txn.cid += 1;
         check_inheritance(&def, op, at.only, from_parent)?;
+        let checks_before: Vec<String> = def.checks.iter().map(|c| c.name.clone()).collect();
         match op {
             AlterTableOperation::AddColumn {
                 if_not_exists,
@@ -142,7 +143,7 @@ fn alter_table_from(
             AlterTableOperation::AddConstraint {
                 constraint: ast::TableConstraint::Check(ck),
                 not_valid,
-            } => add_check(ctx, xid, &def, ck, *not_valid)?,
+            } => add_check(ctx, xid, &def, ck, *not_valid, from_parent)?,
             AlterTableOperation::ValidateConstraint { name } => {
                 validate_constraint(ctx, xid, &def, &ident(name))?
             }
@@ -153,6 +154,17 @@ fn alter_table_from(
                 ) =>
             {
                 if let Some(spec) = NewIndex::of_constraint(constraint)? {
+                    // A primary key's columns are made NOT NULL first, so a
+                    // missing one is named as a column (a UNIQUE key's as a
+                    // key column).
+                    let missing = spec.columns.iter().find(|c| def.find(c).is_none());
+                    if let (Some(c), true) = (missing, spec.kind == super::index::Kind::PrimaryKey)
+                    {
+                        return Err(SqlError::new(
+                            SqlState::UNDEFINED_COLUMN,
+                            format!("column \"{c}\" of relation \"{}\" does not exist", def.name),
+                        ));
+                    }
                     add_index(ctx, xid, &def, &spec, false)?;
                     ctx.txn.cid += 1;
                 }
@@ -194,9 +206,26 @@ fn alter_table_from(
             other => return Err(SqlError::unsupported(format!("ALTER TABLE ... {other}"))),
         }
         ctx.catalog_changed();
+        ctx.txn.cid += 1;
         def = reload(ctx, &def)?;
         if !at.only && recurses(op) {
-            alter_children(ctx, &def, op)?;
+            // An unnamed CHECK reaches the children under the name the
+            // parent gave it.
+            let mut op = op.clone();
+            if let AlterTableOperation::AddConstraint {
+                constraint: ast::TableConstraint::Check(ck),
+                ..
+            } = &mut op
+            {
+                if ck.name.is_none() {
+                    ck.name = def
+                        .checks
+                        .iter()
+                        .find(|c| !checks_before.contains(&c.name))
+                        .map(|c| ast::Ident::with_quote('"', c.name.clone()));
+                }
+            }
+            alter_children(ctx, &def, &op)?;
         } else if let AlterTableOperation::DropColumn { column_names, .. } = op {
             // DROP COLUMN ONLY: the children keep the column as their own.
             for c in column_names {
@@ -794,14 +823,36 @@ fn rewrite_into(
         own,
         wait: policy,
     };
+    // A key two rewritten rows share: as PostgreSQL's index rebuild says.
+    let rebuilt = |(e, _): (SqlError, u64)| {
+        if e.code() != SqlState::UNIQUE_VIOLATION {
+            return e;
+        }
+        let index = e
+            .message()
+            .strip_prefix("duplicate key value violates unique constraint ")
+            .unwrap_or("")
+            .to_owned();
+        let detail = e
+            .report()
+            .detail
+            .as_ref()
+            .map(|d| d.replace(" already exists.", " is duplicated."));
+        let out = SqlError::new(
+            SqlState::UNIQUE_VIOLATION,
+            format!("could not create unique index {index}"),
+        );
+        match detail {
+            Some(d) => out.with_detail(d),
+            None => out,
+        }
+    };
     for (n, mut r) in rows.into_iter().enumerate() {
         loader
             .add(&mut r, n as u64, engine, &mut eval, &who)
-            .map_err(|(e, _)| e)?;
+            .map_err(rebuilt)?;
     }
-    loader
-        .flush(engine, eval.style(), &who)
-        .map_err(|(e, _)| e)?;
+    loader.flush(engine, eval.style(), &who).map_err(rebuilt)?;
     Ok(())
 }
 
@@ -1065,7 +1116,7 @@ fn add_column(
             no_inherit: false,
             enforced: None,
         };
-        add_check(ctx, xid, &def, &ck, false)?;
+        add_check(ctx, xid, &def, &ck, false, false)?;
     }
     for (kind, name) in nc.keys {
         ctx.txn.cid += 1;
@@ -1100,9 +1151,27 @@ fn add_check(
     def: &Arc<TableDef>,
     ck: &ast::CheckConstraint,
     not_valid: bool,
+    from_parent: bool,
 ) -> Result<()> {
     let e = &ck.expr;
     let expr = validate_check(ctx, def, e)?;
+    // A parent's CHECK merges with the child's own of that name and
+    // expression.
+    if from_parent {
+        let name = ck.name.as_ref().map(ident);
+        if let Some(same) = def.checks.iter().find(|c| Some(&c.name) == name.as_ref()) {
+            if same.expr == expr {
+                ctx.notices.push(SqlError::notice(
+                    SqlState::SUCCESSFUL_COMPLETION,
+                    format!(
+                        "merging constraint \"{}\" with inherited definition",
+                        same.name
+                    ),
+                ));
+                return Ok(());
+            }
+        }
+    }
     let live: Vec<String> = def.live().map(|(_, c)| c.name.clone()).collect();
     let taken: Vec<String> = def.checks.iter().map(|c| c.name.clone()).collect();
     let given = ck.name.as_ref().map(ident);
@@ -1227,6 +1296,15 @@ pub(super) fn drop_column(
     name: &str,
     if_exists: bool,
 ) -> Result<()> {
+    if matches!(
+        name,
+        "ctid" | "xmin" | "xmax" | "cmin" | "cmax" | "tableoid"
+    ) {
+        return Err(SqlError::new(
+            SqlState::FEATURE_NOT_SUPPORTED,
+            format!("cannot drop system column \"{name}\""),
+        ));
+    }
     let Some(i) = def.find(name) else {
         let msg = format!(
             "column \"{name}\" of relation \"{}\" does not exist",

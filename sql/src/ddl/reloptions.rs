@@ -216,7 +216,7 @@ pub(crate) fn set(
 }
 
 /// `existing` without the parameters `names` (42601 if one has a value,
-/// as PostgreSQL's RESET; unknown names are 22023).
+/// as PostgreSQL's RESET).
 pub(crate) fn reset(
     target: Target,
     existing: &[String],
@@ -228,9 +228,8 @@ pub(crate) fn reset(
             "RESET must not include values for parameters",
         ));
     }
-    for (name, _) in names {
-        find(target, name)?;
-    }
+    // Names are not checked: PostgreSQL resets an unknown one silently.
+    let _ = target;
     Ok(existing
         .iter()
         .filter(|o| {

@@ -1487,7 +1487,7 @@ fn rename_table(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef, to: &str) -> Resul
         row[1] = Value::Text(to.to_owned());
         cat.update(&system::PG_CLASS, tid, &row, &who)?;
     }
-    Ok(())
+    super::view::retarget_views(ctx, xid, (def.namespace, &def.name), (def.namespace, to))
 }
 
 #[cfg(test)]

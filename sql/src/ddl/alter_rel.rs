@@ -277,6 +277,7 @@ fn name_free(ctx: &Stmt<'_>, ns: u32, name: &str) -> Result<()> {
 fn rename_relation(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef, to: &str) -> Result<()> {
     name_free(ctx, def.namespace, to)?;
     update_class(ctx, xid, def.oid, |r| r[1] = Value::Text(to.to_owned()))?;
+    super::view::retarget_views(ctx, xid, (def.namespace, &def.name), (def.namespace, to))?;
     if def.sequence.is_some() {
         let schema = ctx.namespace_name(def.namespace)?;
         retarget_defaults(ctx, xid, (&schema, &def.name), (&schema, to))?;
@@ -746,6 +747,7 @@ fn set_schema(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef, to: &str) -> Result<
             ));
         }
         update_class(ctx, xid, *oid, |r| r[2] = Value::Oid(ns))?;
+        super::view::retarget_views(ctx, xid, (def.namespace, name), (ns, name))?;
         if *sequence {
             retarget_defaults(ctx, xid, (&from, name), (to, name))?;
         }

@@ -105,3 +105,33 @@ pub fn create_view(
     ctx.catalog_changed();
     sink.command_complete("CREATE VIEW")
 }
+
+/// Views (and materialized views) that name relation `from` (schema,
+/// name) name `to` instead: their stored text names relations, where
+/// PostgreSQL's rules hold OIDs, so a rename or SET SCHEMA rewrites it.
+pub(super) fn retarget_views(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    from: (u32, &str),
+    to: (u32, &str),
+) -> Result<()> {
+    let parts = |ctx: &Stmt<'_>, (ns, name): (u32, &str)| -> Result<Vec<String>> {
+        Ok(if ns == system::PUBLIC_NS {
+            vec![name.to_owned()]
+        } else {
+            vec![ctx.namespace_name(ns)?, name.to_owned()]
+        })
+    };
+    let old = parts(ctx, from)?;
+    let new = parts(ctx, to)?;
+    let cat = ctx.catalog();
+    let who = ctx.actor(xid);
+    for (tid, mut r) in cat.rows(&system::PG_REWRITE)? {
+        let Value::Text(text) = &r[3] else { continue };
+        if let Some(changed) = crate::parser::rename_relation_in(text, &old, &new) {
+            r[3] = Value::Text(changed);
+            cat.update(&system::PG_REWRITE, tid, &r, &who)?;
+        }
+    }
+    Ok(())
+}

@@ -463,6 +463,42 @@ pub fn qualify_relations_with(
     Some(stmt.to_string())
 }
 
+/// `sql` with every reference to relation `from` (its name parts as the
+/// stored text writes them: bare for public) written as `to`; None when
+/// it names no such relation or does not parse as one statement.
+pub fn rename_relation_in(sql: &str, from: &[String], to: &[String]) -> Option<String> {
+    use sqlparser::ast::{Ident, ObjectName, ObjectNamePart};
+    let mut parsed = parse(sql).ok()?;
+    let [Parsed::Sql(stmt)] = parsed.as_mut_slice() else {
+        return None;
+    };
+    let mut stmt = stmt.as_ref().clone();
+    let mut changed = false;
+    let _ = sqlparser::ast::visit_relations_mut(&mut stmt, |name| {
+        let parts: Vec<String> = name
+            .0
+            .iter()
+            .filter_map(|p| p.as_ident().map(crate::binder::ident))
+            .collect();
+        if parts == from {
+            *name = ObjectName(
+                to.iter()
+                    .map(|p| {
+                        ObjectNamePart::Identifier(if crate::func::quote_ident(p) == *p {
+                            Ident::new(p.clone())
+                        } else {
+                            Ident::with_quote('"', p.clone())
+                        })
+                    })
+                    .collect(),
+            );
+            changed = true;
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    changed.then(|| stmt.to_string())
+}
+
 /// Whether `sql` takes the INSERT ... VALUES fast path (for tests).
 #[cfg(test)]
 pub fn fast_insert_applies(sql: &str) -> bool {

@@ -36,6 +36,10 @@ pub fn alter_relation(
 ) -> Result<()> {
     let tag = a.kind.tag();
     ctx.check_writable(tag)?;
+    if let (RelKind::Type | RelKind::Domain, RelAction::SetSchema(to)) = (a.kind, &a.action) {
+        super::types::set_type_schema(ctx, &object_name(&a.name), to)?;
+        return sink.command_complete(tag);
+    }
     let parts = object_name(&a.name);
     let (schema, name) = split_name(ctx, &parts)?;
     lock_names(ctx)?;

@@ -279,6 +279,55 @@ pub fn create_type(
     Ok(())
 }
 
+/// ALTER TYPE | DOMAIN name SET SCHEMA s: the type, its array type and
+/// (for a composite type) its pg_class row move (42704, 3F000, 42710 as
+/// PostgreSQL); columns keep the type, as they name it by OID.
+pub fn set_type_schema(ctx: &mut Stmt<'_>, parts: &[String], to: &str) -> Result<()> {
+    lock_names(ctx)?;
+    let Some(ty) = find_type(ctx, parts)? else {
+        return Err(undefined_type(&parts.join(".")));
+    };
+    let Some(ns) = ctx.catalog().namespace_named(to)? else {
+        return Err(SqlError::new(
+            SqlState::UNDEFINED_SCHEMA,
+            format!("schema \"{to}\" does not exist"),
+        ));
+    };
+    if ns == ty.namespace {
+        return Ok(());
+    }
+    let taken = ctx
+        .catalog()
+        .user_types()?
+        .iter()
+        .any(|t| t.namespace == ns && t.name == ty.name);
+    if taken {
+        return Err(SqlError::new(
+            SqlState::DUPLICATE_OBJECT,
+            format!("type \"{}\" already exists in schema \"{to}\"", ty.name),
+        ));
+    }
+    let xid = ctx.write_xid("ALTER TYPE")?;
+    let cat = ctx.catalog();
+    let who = ctx.actor(xid);
+    for oid in [ty.oid, ty.array_oid] {
+        for (tid, mut row) in cat.rows_where(&system::PG_TYPE, 0, oid)? {
+            row[2] = Value::Oid(ns);
+            cat.update(&system::PG_TYPE, tid, &row, &who)?;
+        }
+    }
+    if let Some(c) = &ty.composite {
+        for (tid, mut row) in cat.rows_where(&system::PG_CLASS, 0, c.relid)? {
+            row[2] = Value::Oid(ns);
+            cat.update(&system::PG_CLASS, tid, &row, &who)?;
+        }
+    }
+    ctx.catalog_changed();
+    ctx.txn.cid += 1;
+    ctx.catalog().user_types()?;
+    Ok(())
+}
+
 /// ALTER TYPE name ADD VALUE | RENAME VALUE | RENAME TO.
 pub fn alter_type(ctx: &mut Stmt<'_>, a: &ast::AlterType) -> Result<()> {
     ctx.check_writable("ALTER TYPE")?;

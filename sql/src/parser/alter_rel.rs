@@ -40,6 +40,10 @@ pub enum RelKind {
     Sequence,
     /// ALTER FOREIGN TABLE.
     ForeignTable,
+    /// ALTER TYPE (SET SCHEMA only; the rest is sqlparser's).
+    Type,
+    /// ALTER DOMAIN (SET SCHEMA only; the rest is parser/domain.rs').
+    Domain,
 }
 
 impl RelKind {
@@ -52,6 +56,8 @@ impl RelKind {
             RelKind::MaterializedView => "ALTER MATERIALIZED VIEW",
             RelKind::Sequence => "ALTER SEQUENCE",
             RelKind::ForeignTable => "ALTER FOREIGN TABLE",
+            RelKind::Type => "ALTER TYPE",
+            RelKind::Domain => "ALTER DOMAIN",
         }
     }
 }
@@ -204,6 +210,10 @@ pub(super) fn parse(p: &mut Parser<'_>) -> Result<AlterRelation, ParserError> {
         RelKind::Sequence
     } else if p.parse_keywords(&[Keyword::FOREIGN, Keyword::TABLE]) {
         RelKind::ForeignTable
+    } else if p.parse_keyword(Keyword::TYPE) {
+        RelKind::Type
+    } else if p.parse_keyword(Keyword::DOMAIN) {
+        RelKind::Domain
     } else {
         return Err(ParserError::ParserError("not a relation".into()));
     };
@@ -212,6 +222,10 @@ pub(super) fn parse(p: &mut Parser<'_>) -> Result<AlterRelation, ParserError> {
     let name = p.parse_object_name(false)?;
     let _ = p.consume_token(&Token::Mul);
     let action = action(p, kind)?;
+    if matches!(kind, RelKind::Type | RelKind::Domain) && !matches!(action, RelAction::SetSchema(_))
+    {
+        return Err(ParserError::ParserError("another parser's".into()));
+    }
     match p.peek_token().token {
         Token::EOF | Token::SemiColon => Ok(AlterRelation {
             kind,

@@ -245,6 +245,8 @@ pub struct TableDef {
     /// False for a materialized view made WITH NO DATA and not refreshed
     /// since (pg_class.relispopulated).
     pub populated: bool,
+    /// A typed table's composite type (`CREATE TABLE t OF type`).
+    pub of_type: Option<u32>,
     /// Its indexes, by name.
     pub indexes: Vec<IndexDef>,
     /// For a sequence: its options (its relation holds its state).

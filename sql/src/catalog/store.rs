@@ -1009,6 +1009,10 @@ impl<'a> Catalog<'a> {
             view,
             matview,
             populated: !matches!(class.get(10), Some(Value::Bool(false))),
+            of_type: match class.get(11) {
+                Some(Value::Oid(t)) if *t != 0 => Some(*t),
+                _ => None,
+            },
             indexes,
             sequence,
             foreign_keys,

@@ -64,6 +64,7 @@ pub static PG_CLASS: SysTable = SysTable {
         ("relhassubclass", DataType::Bool),
         ("relreplident", DataType::Char),
         ("relispopulated", DataType::Bool),
+        ("reloftype", DataType::Oid),
     ],
 };
 

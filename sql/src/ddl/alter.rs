@@ -49,6 +49,20 @@ pub fn alter_table(
     alter_table_from(ctx, at, sink, false)
 }
 
+/// An ALTER TABLE statement a type's change runs on its typed tables
+/// (as from a parent: the typed-table rules let it through).
+pub(super) fn alter_table_text(ctx: &mut Stmt<'_>, sql: &str) -> Result<()> {
+    let parsed = crate::parser::parse(sql)?;
+    let [crate::parser::Parsed::Sql(stmt)] = parsed.as_slice() else {
+        return Err(SqlError::internal("ALTER TABLE for a typed table"));
+    };
+    let ast::Statement::AlterTable(at) = stmt.as_ref() else {
+        return Err(SqlError::internal("ALTER TABLE for a typed table"));
+    };
+    let mut discard = crate::session::Internal::default();
+    alter_table_from(ctx, at, &mut discard, true)
+}
+
 /// [`alter_table`]; `from_parent` when the operation comes down from a
 /// parent, which may change the columns it gives its children.
 fn alter_table_from(
@@ -256,6 +270,26 @@ fn check_inheritance(
             .is_some_and(|i| def.columns[i].origin.inherited > 0)
     };
     let has_children = !def.partitions.is_empty() || !def.inheritors.is_empty();
+    // A typed table's columns are its type's (ALTER TYPE ... CASCADE).
+    if def.of_type.is_some() && !from_parent {
+        let wrong = |m: &str| Err(SqlError::new(SqlState::WRONG_OBJECT_TYPE, m.to_owned()));
+        match op {
+            AlterTableOperation::AddColumn { .. } => {
+                return wrong("cannot add column to typed table")
+            }
+            AlterTableOperation::DropColumn { .. } => {
+                return wrong("cannot drop column from typed table")
+            }
+            AlterTableOperation::RenameColumn { .. } => {
+                return wrong("cannot rename column of typed table")
+            }
+            AlterTableOperation::AlterColumn {
+                op: ast::AlterColumnOperation::SetDataType { .. },
+                ..
+            } => return wrong("cannot alter column type of typed table"),
+            _ => {}
+        }
+    }
     match op {
         AlterTableOperation::DropColumn { column_names, .. } if !from_parent => {
             if let Some(c) = column_names.iter().map(ident).find(|c| inherited(c)) {

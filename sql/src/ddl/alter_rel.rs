@@ -162,6 +162,12 @@ pub fn alter_relation(
                 format!("\"{}\" is not an index", def.name),
             ))
         }
+        RelAction::OfType(ty) => {
+            let parts = object_name(ty);
+            let oid = check_of_type(ctx, &def, &parts)?;
+            set_of_type(ctx, &def, Some(oid))?
+        }
+        RelAction::NotOf => set_of_type(ctx, &def, None)?,
     }
     ctx.catalog_changed();
     sink.command_complete(tag)
@@ -785,6 +791,60 @@ fn retarget_defaults(
             }
         }
     }
+    Ok(())
+}
+
+/// ALTER TABLE t OF type: the table's columns must be the composite
+/// type's attributes, in order, of the same types (42804 with
+/// PostgreSQL's messages), and it may not inherit (42809).
+fn check_of_type(ctx: &Stmt<'_>, def: &TableDef, parts: &[String]) -> Result<u32> {
+    let t = super::types::find_type(ctx, parts)?
+        .ok_or_else(|| super::types::undefined_type(&parts.join(".")))?;
+    let Some(composite) = &t.composite else {
+        return Err(SqlError::new(
+            SqlState::WRONG_OBJECT_TYPE,
+            format!("type {} is not a composite type", t.name),
+        ));
+    };
+    if !def.parents.is_empty() {
+        return Err(SqlError::new(
+            SqlState::WRONG_OBJECT_TYPE,
+            "typed tables cannot inherit",
+        ));
+    }
+    let mismatch = |m: String| Err(SqlError::new(SqlState::DATATYPE_MISMATCH, m));
+    let live: Vec<&crate::catalog::ColumnDef> = def.live().map(|(_, c)| c).collect();
+    for (i, (name, &(ty, typmod))) in composite.names.iter().zip(&composite.types).enumerate() {
+        let Some(c) = live.get(i) else {
+            return mismatch(format!("table is missing column \"{name}\""));
+        };
+        if c.name != *name {
+            return mismatch(format!(
+                "table has column \"{}\" where type requires \"{name}\"",
+                c.name
+            ));
+        }
+        if c.ty != ty || c.typmod != typmod {
+            return mismatch(format!(
+                "table \"{}\" has different type for column \"{name}\"",
+                def.name
+            ));
+        }
+    }
+    if let Some(extra) = live.get(composite.names.len()) {
+        return mismatch(format!("table has extra column \"{}\"", extra.name));
+    }
+    Ok(t.oid)
+}
+
+/// Records (or clears) a table's composite type: pg_class.reloftype.
+pub(super) fn set_of_type(ctx: &mut Stmt<'_>, def: &TableDef, ty: Option<u32>) -> Result<()> {
+    let xid = ctx.write_xid("ALTER TABLE")?;
+    update_class(ctx, xid, def.oid, |r| {
+        r.resize(system::PG_CLASS.columns.len(), Value::Null);
+        r[11] = Value::Oid(ty.unwrap_or(0));
+    })?;
+    ctx.catalog_changed();
     Ok(())
 }
 

@@ -756,6 +756,7 @@ fn new_relation(
         view: None,
         matview: None,
         populated: true,
+        of_type: None,
         indexes: Vec::new(),
         sequence: None,
         foreign_keys: Vec::new(),

@@ -32,10 +32,31 @@ pub fn create_table_like(
     // (CREATE [UNIQUE] INDEX column lists, comments) to run afterwards.
     let mut indexes: Vec<(bool, String, String)> = Vec::new();
     let mut comments: Vec<(String, String)> = Vec::new();
+    let mut of_type = None;
     for e in &c.elements {
         let (source, o) = match e {
             Element::Text(t) => {
                 elements.push(t.clone());
+                continue;
+            }
+            Element::OfType(ty) => {
+                let parts = object_name(ty);
+                let t = super::types::find_type(ctx, &parts)?
+                    .ok_or_else(|| super::types::undefined_type(&parts.join(".")))?;
+                let Some(composite) = &t.composite else {
+                    return Err(SqlError::new(
+                        crate::error::SqlState::WRONG_OBJECT_TYPE,
+                        format!("type {} is not a composite type", t.name),
+                    ));
+                };
+                for (name, &(ty, typmod)) in composite.names.iter().zip(&composite.types) {
+                    elements.push(format!(
+                        "{} {}",
+                        crate::func::quote_ident(name),
+                        names.name(ty, typmod)
+                    ));
+                }
+                of_type = Some(t.oid);
                 continue;
             }
             Element::Like(source, o) => (source, o),
@@ -156,6 +177,14 @@ pub fn create_table_like(
     };
     create_table(ctx, ct, sink)?;
     let table = ct.name.to_string();
+    if let Some(ty) = of_type {
+        ctx.txn.cid += 1;
+        let parts = object_name(&ct.name);
+        let (schema, name) = split_name(ctx, &parts)?;
+        if let Some(def) = ctx.open_table(schema, name, LockMode::AccessExclusive)? {
+            super::alter_rel::set_of_type(ctx, &def, Some(ty))?;
+        }
+    }
     for (unique, columns, tail) in indexes {
         ctx.txn.cid += 1;
         let unique = if unique { "UNIQUE " } else { "" };

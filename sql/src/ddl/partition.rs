@@ -467,6 +467,12 @@ pub(super) fn attach_table(
             format!("\"{}\" is already a partition", child.name),
         ));
     }
+    if child.of_type.is_some() {
+        return Err(SqlError::new(
+            SqlState::WRONG_OBJECT_TYPE,
+            "cannot attach a typed table as partition",
+        ));
+    }
     // The table attached may not be the parent or one of its ancestors.
     let mut ancestor = Some(Arc::clone(parent));
     let mut steps = 0;

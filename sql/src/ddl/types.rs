@@ -8,7 +8,7 @@ use sqlparser::ast::{self, ObjectName};
 
 use super::{creation_schema, lock_names, split_name};
 use crate::binder::object_name;
-use crate::catalog::system;
+use crate::catalog::{system, TableDef};
 use crate::error::{Result, SqlError, SqlState};
 use crate::session::Stmt;
 use crate::types::DataType;
@@ -409,6 +409,24 @@ pub fn alter_type_attributes(
         ));
     };
     let xid = ctx.write_xid("ALTER TYPE")?;
+    // Typed tables of the type change with it, under CASCADE.
+    let typed: Vec<(u32, String)> = ctx
+        .catalog()
+        .tables()?
+        .into_iter()
+        .filter(|t| t.of_type == Some(ty.oid))
+        .map(|t| (t.namespace, t.name))
+        .collect();
+    if !typed.is_empty() && !a.cascade {
+        return Err(SqlError::new(
+            SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
+            format!(
+                "cannot alter type \"{}\" because it is the type of a typed table",
+                ty.name
+            ),
+        )
+        .with_hint("Use ALTER ... CASCADE to alter the typed tables too."));
+    }
     let users = type_users(ctx, ty.oid)?;
     let in_use = || match users.first() {
         Some((_, table, column, _)) => Err(SqlError::new(
@@ -508,6 +526,25 @@ pub fn alter_type_attributes(
         }
         // CommandCounterIncrement: the next change sees this one.
         ctx.txn.cid += 1;
+        for (ns, table) in &typed {
+            let target = format!(
+                "{}.{}",
+                crate::func::quote_ident(&ctx.namespace_name(*ns)?),
+                crate::func::quote_ident(table)
+            );
+            let q = crate::func::quote_ident;
+            let action = match change {
+                C::Add(name, data_type) => format!("ADD COLUMN {} {data_type}", q(name)),
+                C::Drop(name, true) => format!("DROP COLUMN IF EXISTS {}", q(name)),
+                C::Drop(name, false) => format!("DROP COLUMN {}", q(name)),
+                C::Retype(name, data_type) => {
+                    format!("ALTER COLUMN {} TYPE {data_type}", q(name))
+                }
+                C::Rename(from, to) => format!("RENAME COLUMN {} TO {}", q(from), q(to)),
+            };
+            super::alter::alter_table_text(ctx, &format!("ALTER TABLE {target} {action}"))?;
+            ctx.txn.cid += 1;
+        }
     }
     types_changed(ctx)
 }
@@ -776,7 +813,27 @@ pub(super) fn drop_type(ctx: &mut Stmt<'_>, xid: u32, ty: &UserType, cascade: bo
         .cloned()
         .collect();
     let shown = crate::func::catalog::quote_ident(&ty.name);
-    if !users.is_empty() || !domains.is_empty() {
+    // Typed tables of the type, and the tables that inherit from them:
+    // (table, what it depends on), parents first.
+    let mut typed: Vec<(TableDef, String)> = Vec::new();
+    for t in ctx.catalog().tables()? {
+        if t.of_type == Some(ty.oid) {
+            typed.push((t, format!("type {shown}")));
+        }
+    }
+    let mut k = 0;
+    while k < typed.len() {
+        let parent = typed[k].0.clone();
+        for child in parent.inheritors.iter().chain(&parent.partitions) {
+            if let Some(c) = ctx.catalog().table_by_oid(*child)? {
+                if !typed.iter().any(|(t, _)| t.oid == c.oid) {
+                    typed.push((c, format!("table {}", parent.name)));
+                }
+            }
+        }
+        k += 1;
+    }
+    if !users.is_empty() || !domains.is_empty() || !typed.is_empty() {
         // Domains over those domains too, each naming what it is over (as
         // PostgreSQL's dependency report does).
         // Depth first in creation order, as PostgreSQL's dependency
@@ -791,6 +848,9 @@ pub(super) fn drop_type(ctx: &mut Stmt<'_>, xid: u32, ty: &UserType, cascade: bo
                 format!("column {c} of table {t}"),
                 format!("type {shown}{}", if *array { "[]" } else { "" }),
             ));
+        }
+        for (t, over) in &typed {
+            chain.push((format!("table {}", t.name), over.clone()));
         }
         let lines: Vec<String> = chain.iter().map(|(o, _)| o.clone()).collect();
         let details: Vec<String> = chain
@@ -812,6 +872,9 @@ pub(super) fn drop_type(ctx: &mut Stmt<'_>, xid: u32, ty: &UserType, cascade: bo
             );
         }
         ctx.notices.push(super::drop::cascade_notice(&lines));
+        for (t, _) in typed.iter().rev() {
+            super::drop::remove_table(ctx, xid, t)?;
+        }
         for d in &domains {
             // Listed above, with what they take along.
             let notices = ctx.notices.len();

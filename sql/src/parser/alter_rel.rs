@@ -122,6 +122,10 @@ pub enum RelAction {
     ReplicaIdentity(String, Option<String>),
     /// ATTACH PARTITION index.
     AttachPartition(ObjectName),
+    /// OF type (a typed table).
+    OfType(ObjectName),
+    /// NOT OF.
+    NotOf,
 }
 
 /// A parsed ALTER of a relation.
@@ -258,6 +262,12 @@ fn action(p: &mut Parser<'_>, kind: RelKind) -> Result<RelAction, ParserError> {
         }
         p.expect_keyword(Keyword::TO)?;
         return Ok(RelAction::OwnerTo(name(p)?));
+    }
+    if kind == RelKind::Table && p.parse_keyword(Keyword::OF) {
+        return Ok(RelAction::OfType(p.parse_object_name(false)?));
+    }
+    if kind == RelKind::Table && p.parse_keywords(&[Keyword::NOT, Keyword::OF]) {
+        return Ok(RelAction::NotOf);
     }
     if word(p, "cluster") {
         expect_word(p, "on")?;

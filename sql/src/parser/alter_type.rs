@@ -26,6 +26,8 @@ pub struct AlterTypeAttributes {
     pub name: ObjectName,
     /// The changes, in order.
     pub changes: Vec<AttributeChange>,
+    /// CASCADE: typed tables of the type change with it.
+    pub cascade: bool,
 }
 
 fn word(p: &Parser<'_>, n: usize) -> Option<String> {
@@ -76,9 +78,15 @@ pub fn parse(p: &mut Parser<'_>) -> Result<AlterTypeAttributes, ParserError> {
         p.expect_keyword(Keyword::TO)?;
         let to = ident(p)?;
         changes.push(AttributeChange::Rename(from, to));
-        let _ = p.parse_one_of_keywords(&[Keyword::CASCADE, Keyword::RESTRICT]);
-        return Ok(AlterTypeAttributes { name, changes });
+        let cascade = p.parse_one_of_keywords(&[Keyword::CASCADE, Keyword::RESTRICT])
+            == Some(Keyword::CASCADE);
+        return Ok(AlterTypeAttributes {
+            name,
+            changes,
+            cascade,
+        });
     }
+    let mut cascade = false;
     loop {
         if p.parse_keyword(Keyword::ADD) {
             attribute_keyword(p)?;
@@ -97,10 +105,15 @@ pub fn parse(p: &mut Parser<'_>) -> Result<AlterTypeAttributes, ParserError> {
         } else {
             return p.expected("ADD, DROP or ALTER ATTRIBUTE", p.peek_token());
         }
-        let _ = p.parse_one_of_keywords(&[Keyword::CASCADE, Keyword::RESTRICT]);
+        cascade |= p.parse_one_of_keywords(&[Keyword::CASCADE, Keyword::RESTRICT])
+            == Some(Keyword::CASCADE);
         if !p.consume_token(&Token::Comma) {
             break;
         }
     }
-    Ok(AlterTypeAttributes { name, changes })
+    Ok(AlterTypeAttributes {
+        name,
+        changes,
+        cascade,
+    })
 }

@@ -33,6 +33,8 @@ pub enum Element {
     Text(String),
     /// LIKE source with its options.
     Like(ObjectName, LikeOptions),
+    /// `OF type`: the composite type's attributes (a typed table).
+    OfType(ObjectName),
 }
 
 /// A CREATE TABLE with LIKE elements.
@@ -51,6 +53,50 @@ fn word(p: &Parser<'_>, n: usize) -> Option<Keyword> {
         Token::Word(w) => Some(w.keyword),
         _ => None,
     }
+}
+
+/// Parses `CREATE [TEMP | UNLOGGED] TABLE [IF NOT EXISTS] name OF type
+/// [rest]` (a typed table without column options) as a column list of
+/// one [`Element::OfType`]; an error for any other statement.
+pub fn parse_typed(p: &mut Parser<'_>, sql: &str) -> Result<CreateLike, ParserError> {
+    let chars: Vec<char> = sql.chars().collect();
+    let begin = p.peek_token().span.start;
+    p.expect_keyword(Keyword::CREATE)?;
+    let _ = p.parse_one_of_keywords(&[
+        Keyword::GLOBAL,
+        Keyword::LOCAL,
+        Keyword::TEMP,
+        Keyword::TEMPORARY,
+        Keyword::UNLOGGED,
+    ]);
+    let _ = p.parse_one_of_keywords(&[Keyword::TEMP, Keyword::TEMPORARY]);
+    p.expect_keyword(Keyword::TABLE)?;
+    let _ = p.parse_keywords(&[Keyword::IF, Keyword::NOT, Keyword::EXISTS]);
+    p.parse_object_name(false)?;
+    let of = p.peek_token();
+    p.expect_keyword(Keyword::OF)?;
+    let ty = p.parse_object_name(false)?;
+    if p.peek_token().token == Token::LParen {
+        return p.expected("no column options", p.peek_token());
+    }
+    let head = format!("{} (", slice(&chars, sql, begin, of.span.start));
+    let tail_start = p.peek_token().span.start;
+    while !matches!(p.peek_token().token, Token::EOF | Token::SemiColon) {
+        p.next_token();
+    }
+    let tail = if p.peek_token().token == Token::EOF {
+        let from = super::char_position(sql, tail_start).map_or(chars.len(), |c| {
+            (c as usize).saturating_sub(1).min(chars.len())
+        });
+        chars[from..].iter().collect()
+    } else {
+        slice(&chars, sql, tail_start, p.peek_token().span.start)
+    };
+    Ok(CreateLike {
+        head,
+        elements: vec![Element::OfType(ty)],
+        tail,
+    })
 }
 
 /// Whether the statement at the parser's position is a CREATE TABLE

@@ -567,9 +567,16 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
             Token::Word(w) if w.keyword == Keyword::ALTER => p.maybe_parse(alter_rel::parse)?,
             _ => None,
         };
-        let mut stmt = match alter_rel {
-            Some(a) => Parsed::AlterRelation(Box::new(a)),
-            None => match &p.peek_token().token {
+        let typed = match &p.peek_token().token {
+            Token::Word(w) if w.keyword == Keyword::CREATE && alter_rel.is_none() => {
+                p.maybe_parse(|p| like::parse_typed(p, sql))?
+            }
+            _ => None,
+        };
+        let mut stmt = match (alter_rel, typed) {
+            (Some(a), _) => Parsed::AlterRelation(Box::new(a)),
+            (None, Some(t)) => Parsed::CreateTableLike(Box::new(t)),
+            (None, None) => match &p.peek_token().token {
                 Token::Word(w) if w.value.eq_ignore_ascii_case("checkpoint") => {
                     p.next_token();
                     Parsed::Checkpoint

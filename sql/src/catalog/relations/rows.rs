@@ -373,6 +373,9 @@ pub(super) fn pg_class(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
         if !t.populated {
             row = row.bool("relispopulated", false);
         }
+        if let Some(ty) = t.of_type {
+            row = row.oid("reloftype", ty);
+        }
         if t.view.is_none() && t.partition_key.is_none() {
             row = row
                 .oid("relfilenode", t.rel.rel)

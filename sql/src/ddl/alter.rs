@@ -831,7 +831,6 @@ fn rewrite_into(
     given: impl Fn(usize) -> bool,
 ) -> Result<()> {
     super::maintenance::new_relation_file(ctx, xid, def, unlogged)?;
-    let engine = ctx.engine();
     ctx.txn.cid += 1;
     let new_def = reload(ctx, def)?;
     let targets: Vec<usize> = new_def
@@ -839,24 +838,6 @@ fn rewrite_into(
         .map(|(a, _)| a)
         .filter(|&a| given(a))
         .collect();
-    let cid = ctx.txn.cid;
-    let mut loader: crate::table::Loader<u64> = crate::table::Loader::new(
-        Arc::clone(&new_def),
-        &targets,
-        ctx.style,
-        xid,
-        cid,
-        &mut crate::table::CatalogTables(ctx.catalog()),
-    )?;
-    let policy = ctx.policy();
-    let pid = ctx.info.pid;
-    let (mut eval, own) = ctx.eval_and_txn();
-    let who = actorgres_storage::Actor {
-        xid,
-        backend: pid,
-        own,
-        wait: policy,
-    };
     // A key two rewritten rows share: as PostgreSQL's index rebuild says.
     let rebuilt = |(e, _): (SqlError, u64)| {
         if e.code() != SqlState::UNIQUE_VIOLATION {
@@ -881,13 +862,75 @@ fn rewrite_into(
             None => out,
         }
     };
-    for (n, mut r) in rows.into_iter().enumerate() {
-        loader
-            .add(&mut r, n as u64, engine, &mut eval, &who)
-            .map_err(rebuilt)?;
-    }
-    loader.flush(engine, eval.style(), &who).map_err(rebuilt)?;
+    load_rows(ctx, xid, &new_def, &targets, RowSource::Rows(rows), rebuilt)?;
     Ok(())
+}
+
+/// Where [`load_rows`] takes its rows from.
+pub(super) enum RowSource<'p> {
+    /// Rows held in memory.
+    Rows(Vec<Vec<Value>>),
+    /// A planned query's rows.
+    Query(&'p Plan),
+}
+
+/// Writes rows (the values of `targets`, in order) into `def` through the
+/// bulk loader: defaults for its other columns, its checks, its indexes.
+/// `on_error` words a failure. The number of rows.
+pub(super) fn load_rows(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &Arc<TableDef>,
+    targets: &[usize],
+    source: RowSource<'_>,
+    on_error: impl Fn((SqlError, u64)) -> SqlError,
+) -> Result<u64> {
+    let engine = ctx.engine();
+    let cid = ctx.txn.cid;
+    let mut loader: crate::table::Loader<u64> = crate::table::Loader::new(
+        Arc::clone(def),
+        targets,
+        ctx.style,
+        xid,
+        cid,
+        &mut crate::table::CatalogTables(ctx.catalog()),
+    )?;
+    let policy = ctx.policy();
+    let pid = ctx.info.pid;
+    let (mut eval, own) = ctx.eval_and_txn();
+    let who = actorgres_storage::Actor {
+        xid,
+        backend: pid,
+        own,
+        wait: policy,
+    };
+    let mut count = 0u64;
+    match source {
+        RowSource::Rows(rows) => {
+            for mut r in rows {
+                loader
+                    .add(&mut r, count, engine, &mut eval, &who)
+                    .map_err(&on_error)?;
+                count += 1;
+            }
+        }
+        RowSource::Query(plan) => {
+            let mut node = exec::build(plan);
+            while let Some(mut row) = node.next(&mut eval)? {
+                loader
+                    .add(&mut row, count, engine, &mut eval, &who)
+                    .map_err(&on_error)?;
+                count += 1;
+                if count.is_multiple_of(256) {
+                    eval.check_interrupts()?;
+                }
+            }
+        }
+    }
+    loader
+        .flush(engine, eval.style(), &who)
+        .map_err(&on_error)?;
+    Ok(count)
 }
 
 /// ALTER TABLE ... SET LOGGED | SET UNLOGGED: the rows written again into

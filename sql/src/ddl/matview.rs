@@ -224,38 +224,12 @@ fn query_of(text: &str) -> Result<ast::Query> {
 fn fill(ctx: &mut Stmt<'_>, xid: u32, def: &Arc<TableDef>, q: &ast::Query) -> Result<u64> {
     let (plan, _) = crate::session::Session::plan_query(ctx, q)?;
     let targets: Vec<usize> = def.live().map(|(a, _)| a).collect();
-    let cid = ctx.txn.cid;
-    let engine = ctx.engine();
-    let mut loader: crate::table::Loader<u64> = crate::table::Loader::new(
-        Arc::clone(def),
+    super::alter::load_rows(
+        ctx,
+        xid,
+        def,
         &targets,
-        ctx.style,
-        xid,
-        cid,
-        &mut crate::table::CatalogTables(ctx.catalog()),
-    )?;
-    let policy = ctx.policy();
-    let pid = ctx.info.pid;
-    let (mut eval, own) = ctx.eval_and_txn();
-    let who = actorgres_storage::Actor {
-        xid,
-        backend: pid,
-        own,
-        wait: policy,
-    };
-    let mut node = crate::exec::build(&plan);
-    let mut count = 0u64;
-    while let Some(mut row) = node.next(&mut eval)? {
-        loader
-            .add(&mut row, count, engine, &mut eval, &who)
-            .map_err(|(e, _)| e)?;
-        count += 1;
-        if count.is_multiple_of(256) {
-            eval.check_interrupts()?;
-        }
-    }
-    loader
-        .flush(engine, eval.style(), &who)
-        .map_err(|(e, _)| e)?;
-    Ok(count)
+        super::alter::RowSource::Query(&plan),
+        |(e, _)| e,
+    )
 }

@@ -80,18 +80,7 @@ pub fn parse_typed(p: &mut Parser<'_>, sql: &str) -> Result<CreateLike, ParserEr
         return p.expected("no column options", p.peek_token());
     }
     let head = format!("{} (", slice(&chars, sql, begin, of.span.start));
-    let tail_start = p.peek_token().span.start;
-    while !matches!(p.peek_token().token, Token::EOF | Token::SemiColon) {
-        p.next_token();
-    }
-    let tail = if p.peek_token().token == Token::EOF {
-        let from = super::char_position(sql, tail_start).map_or(chars.len(), |c| {
-            (c as usize).saturating_sub(1).min(chars.len())
-        });
-        chars[from..].iter().collect()
-    } else {
-        slice(&chars, sql, tail_start, p.peek_token().span.start)
-    };
+    let tail = rest_of_statement(p, sql, &chars);
     Ok(CreateLike {
         head,
         elements: vec![Element::OfType(ty)],
@@ -161,6 +150,23 @@ fn slice(chars: &[char], sql: &str, from: Location, to: Location) -> String {
     };
     let (a, b) = (at(from), at(to));
     chars[a.min(b)..b].iter().collect()
+}
+
+/// The statement's text from the parser's position to its end (the `;`
+/// or the end of the text), the tokens consumed.
+fn rest_of_statement(p: &mut Parser<'_>, sql: &str, chars: &[char]) -> String {
+    let tail_start = p.peek_token().span.start;
+    while !matches!(p.peek_token().token, Token::EOF | Token::SemiColon) {
+        p.next_token();
+    }
+    if p.peek_token().token == Token::EOF {
+        let from = super::char_position(sql, tail_start).map_or(chars.len(), |c| {
+            (c as usize).saturating_sub(1).min(chars.len())
+        });
+        chars[from..].iter().collect()
+    } else {
+        slice(chars, sql, tail_start, p.peek_token().span.start)
+    }
 }
 
 /// Parses the statement (the parser is at CREATE).
@@ -245,18 +251,7 @@ pub fn parse(p: &mut Parser<'_>, sql: &str) -> Result<CreateLike, ParserError> {
             _ => return p.expected(", or )", tok),
         }
     }
-    let tail_start = p.peek_token().span.start;
-    while !matches!(p.peek_token().token, Token::EOF | Token::SemiColon) {
-        p.next_token();
-    }
-    let tail = if p.peek_token().token == Token::EOF {
-        let from = super::char_position(sql, tail_start).map_or(chars.len(), |c| {
-            (c as usize).saturating_sub(1).min(chars.len())
-        });
-        chars[from..].iter().collect()
-    } else {
-        slice(&chars, sql, tail_start, p.peek_token().span.start)
-    };
+    let tail = rest_of_statement(p, sql, &chars);
     Ok(CreateLike {
         head,
         elements,

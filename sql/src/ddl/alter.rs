@@ -728,11 +728,6 @@ fn alter_type(
             .referenced_by
             .iter()
             .any(|fk| fk.ref_columns.iter().any(|(c, _)| *c == i));
-    if in_key && ty != col.ty {
-        return Err(SqlError::unsupported(
-            "ALTER COLUMN TYPE of a column in a foreign key",
-        ));
-    }
     let pos = def.live().position(|(a, _)| a == i).unwrap_or(0);
     // The new value of the column, over a row of live columns.
     let scope = crate::binder::table_scope(def, None);
@@ -794,7 +789,30 @@ fn alter_type(
     ctx.catalog_changed();
     ctx.txn.cid += 1;
     let new_def = reload(ctx, def)?;
-    rewrite(ctx, xid, &new_def, rows, None)
+    rewrite(ctx, xid, &new_def, rows, None)?;
+    if in_key && ty != col.ty {
+        // The foreign keys on the column are made again, as PostgreSQL
+        // does: their types must still be comparable (42804) and their
+        // rows must still match (23503).
+        ctx.txn.cid += 1;
+        let now = reload(ctx, def)?;
+        let keys: Vec<crate::catalog::ForeignKeyDef> = now
+            .foreign_keys
+            .iter()
+            .filter(|fk| fk.columns.iter().any(|(c, _)| *c == i))
+            .chain(
+                now.referenced_by
+                    .iter()
+                    .filter(|fk| fk.ref_columns.iter().any(|(c, _)| *c == i)),
+            )
+            .cloned()
+            .collect();
+        for fk in &keys {
+            super::fkey::check_key_types(fk)?;
+            super::fkey::validate(ctx, fk)?;
+        }
+    }
+    Ok(())
 }
 
 /// Writes `rows` (over the live columns) into a new file of table `def`

@@ -144,29 +144,7 @@ pub(super) fn add_foreign_key(
         .iter()
         .map(|(i, _)| parent.columns[*i].ty)
         .collect();
-    for (((_, an), (_, bn)), (ta, tb)) in columns
-        .iter()
-        .zip(&ref_columns)
-        .zip(types.iter().zip(&ref_types))
-    {
-        // PostgreSQL's rule: an equality operator of the referenced
-        // column's operator family takes the referencing type, or that
-        // type coerces implicitly to the referenced one.
-        if ta != tb
-            && !same_btree_family(*ta, *tb)
-            && !can_coerce(*ta, *tb, CoercionContext::Implicit)
-        {
-            return Err(SqlError::new(
-                SqlState::DATATYPE_MISMATCH,
-                format!("foreign key constraint \"{name}\" cannot be implemented"),
-            )
-            .with_detail(format!(
-                "Key columns \"{an}\" and \"{bn}\" are of incompatible types: {} and {}.",
-                crate::func::format_type(*ta, -1),
-                crate::func::format_type(*tb, -1)
-            )));
-        }
-    }
+    key_types_fit(&name, &columns, &ref_columns, &types, &ref_types)?;
     let (deferrable, deferred) = match &spec.characteristics {
         Some(c) => {
             let deferred = c.initially == Some(ast::DeferrableInitial::Deferred);
@@ -398,4 +376,50 @@ fn same_btree_family(a: crate::types::DataType, b: crate::types::DataType) -> bo
         _ => 0,
     };
     family(a) != 0 && family(a) == family(b)
+}
+
+/// PostgreSQL's rule for a foreign key's column pairs: an equality
+/// operator of the referenced column's operator family takes the
+/// referencing type, or that type coerces implicitly to the referenced
+/// one (42804 "cannot be implemented" otherwise).
+fn key_types_fit(
+    name: &str,
+    columns: &[(usize, String)],
+    ref_columns: &[(usize, String)],
+    types: &[crate::types::DataType],
+    ref_types: &[crate::types::DataType],
+) -> Result<()> {
+    for (((_, an), (_, bn)), (ta, tb)) in columns
+        .iter()
+        .zip(ref_columns)
+        .zip(types.iter().zip(ref_types))
+    {
+        if ta != tb
+            && !same_btree_family(*ta, *tb)
+            && !can_coerce(*ta, *tb, CoercionContext::Implicit)
+        {
+            return Err(SqlError::new(
+                SqlState::DATATYPE_MISMATCH,
+                format!("foreign key constraint \"{name}\" cannot be implemented"),
+            )
+            .with_detail(format!(
+                "Key columns \"{an}\" and \"{bn}\" are of incompatible types: {} and {}.",
+                crate::func::format_type(*ta, -1),
+                crate::func::format_type(*tb, -1)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// [`key_types_fit`] for an existing foreign key (after a column of it
+/// changed type).
+pub(super) fn check_key_types(fk: &ForeignKeyDef) -> Result<()> {
+    key_types_fit(
+        &fk.name,
+        &fk.columns,
+        &fk.ref_columns,
+        &fk.types,
+        &fk.ref_types,
+    )
 }

@@ -280,6 +280,12 @@ pub(super) fn add_parent(
             "cannot change inheritance of partitioned table",
         ));
     }
+    if child.of_type.is_some() {
+        return Err(SqlError::new(
+            SqlState::WRONG_OBJECT_TYPE,
+            "cannot change inheritance of typed table",
+        ));
+    }
     let Some(parent) = open_parents(ctx, std::slice::from_ref(name), child.rel.is_temp())?
         .into_iter()
         .next()

@@ -39,21 +39,55 @@ pub fn create_table_like(
                 elements.push(t.clone());
                 continue;
             }
-            Element::OfType(ty) => {
+            Element::OfType(ty, options) => {
                 let parts = object_name(ty);
-                let t = super::types::find_type(ctx, &parts)?
-                    .ok_or_else(|| super::types::undefined_type(&parts.join(".")))?;
+                let Some(t) = super::types::find_type(ctx, &parts)? else {
+                    // A table's row type is a type, but not a CREATE TYPE one.
+                    let (schema, name) = split_name(ctx, &parts)?;
+                    if ctx
+                        .open_table(schema, name, LockMode::AccessShare)?
+                        .is_some()
+                    {
+                        return Err(SqlError::new(
+                            crate::error::SqlState::WRONG_OBJECT_TYPE,
+                            format!("type {name} is not a composite type"),
+                        ));
+                    }
+                    return Err(super::types::undefined_type(&parts.join(".")));
+                };
+                for (k, (column, _)) in options.iter().enumerate() {
+                    if options[..k].iter().any(|(c, _)| c == column) {
+                        return Err(SqlError::new(
+                            crate::error::SqlState::DUPLICATE_COLUMN,
+                            format!("column \"{column}\" specified more than once"),
+                        ));
+                    }
+                }
                 let Some(composite) = &t.composite else {
                     return Err(SqlError::new(
                         crate::error::SqlState::WRONG_OBJECT_TYPE,
                         format!("type {} is not a composite type", t.name),
                     ));
                 };
+                for (column, _) in options {
+                    if !composite.names.contains(column) {
+                        return Err(SqlError::new(
+                            crate::error::SqlState::UNDEFINED_COLUMN,
+                            format!("column \"{column}\" does not exist"),
+                        ));
+                    }
+                }
                 for (name, &(ty, typmod)) in composite.names.iter().zip(&composite.types) {
+                    let extra: Vec<&str> = options
+                        .iter()
+                        .filter(|(c, _)| c == name)
+                        .map(|(_, o)| o.as_str())
+                        .collect();
                     elements.push(format!(
-                        "{} {}",
+                        "{} {} {}",
                         crate::func::quote_ident(name),
-                        names.name(ty, typmod)
+                        names.name(ty, typmod),
+                        extra.join(" ")
                     ));
                 }
                 of_type = Some(t.oid);

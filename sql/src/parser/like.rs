@@ -33,8 +33,9 @@ pub enum Element {
     Text(String),
     /// LIKE source with its options.
     Like(ObjectName, LikeOptions),
-    /// `OF type`: the composite type's attributes (a typed table).
-    OfType(ObjectName),
+    /// `OF type`: the composite type's attributes (a typed table), with
+    /// the options the statement gives columns: (column, constraint text).
+    OfType(ObjectName, Vec<(String, String)>),
 }
 
 /// A CREATE TABLE with LIKE elements.
@@ -76,14 +77,60 @@ pub fn parse_typed(p: &mut Parser<'_>, sql: &str) -> Result<CreateLike, ParserEr
     let of = p.peek_token();
     p.expect_keyword(Keyword::OF)?;
     let ty = p.parse_object_name(false)?;
-    if p.peek_token().token == Token::LParen {
-        return p.expected("no column options", p.peek_token());
+    // `(column [WITH OPTIONS] constraints, table constraint, ...)`.
+    let mut options = Vec::new();
+    let mut constraints = Vec::new();
+    if p.consume_token(&Token::LParen) {
+        loop {
+            let start = p.peek_token().span.start;
+            let column = match (&p.peek_token().token, &p.peek_nth_token(1).token) {
+                (Token::Word(w), next)
+                    if !matches!(
+                        w.keyword,
+                        Keyword::PRIMARY
+                            | Keyword::UNIQUE
+                            | Keyword::CHECK
+                            | Keyword::FOREIGN
+                            | Keyword::CONSTRAINT
+                            | Keyword::EXCLUDE
+                    ) && *next != Token::LParen =>
+                {
+                    let name = crate::binder::ident(&p.parse_identifier()?);
+                    let _ = p.parse_keywords(&[Keyword::WITH, Keyword::OPTIONS]);
+                    Some(name)
+                }
+                _ => None,
+            };
+            let from = p.peek_token().span.start;
+            let mut depth = 0;
+            loop {
+                match p.peek_token().token {
+                    Token::EOF | Token::SemiColon => return p.expected(")", p.peek_token()),
+                    Token::Comma | Token::RParen if depth == 0 => break,
+                    Token::LParen => depth += 1,
+                    Token::RParen => depth -= 1,
+                    _ => {}
+                }
+                p.next_token();
+            }
+            let end = p.peek_token().span.start;
+            match column {
+                Some(c) => options.push((c, slice(&chars, sql, from, end))),
+                None => constraints.push(Element::Text(slice(&chars, sql, start, end))),
+            }
+            if p.consume_token(&Token::RParen) {
+                break;
+            }
+            p.expect_token(&Token::Comma)?;
+        }
     }
     let head = format!("{} (", slice(&chars, sql, begin, of.span.start));
     let tail = rest_of_statement(p, sql, &chars);
+    let mut elements = vec![Element::OfType(ty, options)];
+    elements.extend(constraints);
     Ok(CreateLike {
         head,
-        elements: vec![Element::OfType(ty)],
+        elements,
         tail,
     })
 }

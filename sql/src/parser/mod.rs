@@ -858,32 +858,86 @@ pub const CONSTRAINT_MARK: &str = "\0constraint";
 
 /// `COMMENT ON CONSTRAINT name ON table IS ...` (which sqlparser does not
 /// read) as a COMMENT ON COLUMN of a marked name.
-/// `CREATE TABLE ... CHECK (...) [NO INHERIT] NOT VALID`: PostgreSQL
-/// accepts NOT VALID there and ignores it (a new table's constraints
-/// hold for its no rows); sqlparser reads it only in ALTER TABLE, so it
-/// is left out of CREATE statements.
+/// `CREATE TABLE t (..., CHECK (...) [NO INHERIT] NOT VALID)`: PostgreSQL
+/// accepts NOT VALID on a table CHECK constraint there and ignores it (a
+/// new table's constraints hold for its no rows; a column constraint's
+/// NOT VALID stays a syntax error); sqlparser reads it only in ALTER
+/// TABLE, so it is left out.
 fn create_not_valid(
     tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
 ) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
     let kw = locking::is_kw;
-    let mut words = tokens
-        .iter()
-        .filter(|t| !matches!(t.token, Token::Whitespace(_)));
-    if !words.next().is_some_and(|t| kw(t, Keyword::CREATE))
-        || !tokens.iter().any(|t| kw(t, Keyword::VALID))
-    {
+    if !tokens.iter().any(|t| kw(t, Keyword::VALID)) {
         return tokens;
     }
     let significant: Vec<usize> = (0..tokens.len())
         .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
         .collect();
+    let at = |k: usize| significant.get(k).map(|&i| &tokens[i]);
+    // CREATE [GLOBAL | LOCAL] [TEMP | TEMPORARY | UNLOGGED] TABLE.
+    let mut k = 1;
+    while at(k).is_some_and(|t| {
+        [
+            Keyword::GLOBAL,
+            Keyword::LOCAL,
+            Keyword::TEMP,
+            Keyword::TEMPORARY,
+            Keyword::UNLOGGED,
+        ]
+        .iter()
+        .any(|w| kw(t, *w))
+    }) {
+        k += 1;
+    }
+    if !at(0).is_some_and(|t| kw(t, Keyword::CREATE))
+        || !at(k).is_some_and(|t| kw(t, Keyword::TABLE))
+    {
+        return tokens;
+    }
+    // A table constraint `[CONSTRAINT name] CHECK (...) [NO INHERIT]`
+    // starting an element of the column list, followed by NOT VALID.
+    let table_check = |mut close: usize| -> bool {
+        if at(close).is_some_and(|t| kw(t, Keyword::INHERIT)) {
+            if close < 2 || !at(close - 1).is_some_and(|t| kw(t, Keyword::NO)) {
+                return false;
+            }
+            close -= 2;
+        }
+        if at(close).map(|t| &t.token) != Some(&Token::RParen) {
+            return false;
+        }
+        let mut depth = 0i32;
+        let mut open = close;
+        loop {
+            match at(open).map(|t| &t.token) {
+                Some(Token::RParen) => depth += 1,
+                Some(Token::LParen) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                None => return false,
+                _ => {}
+            }
+            if open == 0 {
+                return false;
+            }
+            open -= 1;
+        }
+        if open < 2 || !at(open - 1).is_some_and(|t| kw(t, Keyword::CHECK)) {
+            return false;
+        }
+        let before = at(open - 2);
+        matches!(before.map(|t| &t.token), Some(Token::Comma | Token::LParen))
+            || (open >= 4 && at(open - 3).is_some_and(|t| kw(t, Keyword::CONSTRAINT)))
+    };
     let mut drop = vec![false; tokens.len()];
-    for w in significant.windows(3) {
-        let (before, not, valid) = (&tokens[w[0]], &tokens[w[1]], &tokens[w[2]]);
-        let after_check = before.token == Token::RParen || kw(before, Keyword::INHERIT);
-        if after_check && kw(not, Keyword::NOT) && kw(valid, Keyword::VALID) {
-            drop[w[1]] = true;
-            drop[w[2]] = true;
+    for k in 0..significant.len().saturating_sub(2) {
+        let (not, valid) = (&tokens[significant[k + 1]], &tokens[significant[k + 2]]);
+        if kw(not, Keyword::NOT) && kw(valid, Keyword::VALID) && table_check(k) {
+            drop[significant[k + 1]] = true;
+            drop[significant[k + 2]] = true;
         }
     }
     tokens

@@ -145,6 +145,12 @@ pub fn parse(p: &mut Parser<'_>) -> Result<DomainStatement, ParserError> {
                     continue;
                 }
                 match constraint(p)? {
+                    // NOT VALID is ALTER DOMAIN's only, as PostgreSQL's
+                    // grammar has it: a syntax error at VALID.
+                    Some(DomainConstraint::Check(_, _, true)) => {
+                        p.prev_token();
+                        return p.expected("end of statement", p.peek_token());
+                    }
                     Some(c) => constraints.push(c),
                     None => break,
                 }

@@ -750,41 +750,20 @@ impl<'a> Catalog<'a> {
             unique: boolean(&index[3]),
             primary: boolean(&index[4]),
             exprs: index_exprs(index),
-            options: match index.get(8) {
-                Some(Value::Text(t)) => t
-                    .split_whitespace()
-                    .filter_map(|o| o.parse().ok())
-                    .collect(),
-                _ => Vec::new(),
-            },
-            include: match index.get(9) {
-                Some(Value::Text(t)) => t
-                    .split_whitespace()
-                    .filter_map(|n| n.parse::<usize>().ok()?.checked_sub(1))
-                    .collect(),
-                _ => Vec::new(),
-            },
+            options: numbers(index.get(8)),
+            include: numbers::<usize>(index.get(9))
+                .into_iter()
+                .filter_map(|n| n.checked_sub(1))
+                .collect(),
             clustered: matches!(index.get(10), Some(Value::Bool(true))),
             replident: matches!(index.get(11), Some(Value::Bool(true))),
-            stattargets: match index.get(12) {
-                Some(Value::Text(t)) => t
-                    .split_whitespace()
-                    .filter_map(|o| o.parse().ok())
-                    .collect(),
-                _ => Vec::new(),
-            },
+            stattargets: numbers(index.get(12)),
             reloptions: split_options(&text(&class[6])),
             method: match index.get(13) {
                 Some(Value::Oid(m)) if *m != 0 => *m,
                 _ => 403,
             },
-            opclasses: match index.get(14) {
-                Some(Value::Text(t)) => t
-                    .split_whitespace()
-                    .filter_map(|o| o.parse().ok())
-                    .collect(),
-                _ => Vec::new(),
-            },
+            opclasses: numbers(index.get(14)),
         }
     }
 
@@ -1051,6 +1030,24 @@ impl<'a> Catalog<'a> {
             .filter(|(_, r)| oid(&r[col]) == key)
             .collect())
     }
+
+    /// Rewrites the rows of `t` whose column `col` equals `key` (an OID)
+    /// where `change` edits the row and says so by returning true.
+    pub fn update_where(
+        &self,
+        t: &SysTable,
+        col: usize,
+        key: u32,
+        who: &Actor<'_>,
+        mut change: impl FnMut(&mut Vec<Value>) -> bool,
+    ) -> Result<()> {
+        for (tid, mut row) in self.rows_where(t, col, key)? {
+            if change(&mut row) {
+                self.update(t, tid, &row, who)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The expressions and predicate of a pg_index row, if it has any.
@@ -1076,6 +1073,18 @@ fn index_exprs(index: &[Value]) -> Option<Arc<crate::catalog::IndexExprs>> {
         predicate,
         bound: Default::default(),
     }))
+}
+
+/// The numbers of a space-separated list column of pg_index (empty when
+/// the row predates the column or holds NULL).
+fn numbers<T: std::str::FromStr>(v: Option<&Value>) -> Vec<T> {
+    match v {
+        Some(Value::Text(t)) => t
+            .split_whitespace()
+            .filter_map(|o| o.parse().ok())
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// The `name=value` parameters of a stored reloptions / attoptions text

@@ -1324,15 +1324,17 @@ fn validate_constraint(
     if let Some(check) = def.checks.iter().find(|c| c.name == name) {
         if !check.validated {
             check_rows(ctx, def, check)?;
-            let cat = ctx.catalog();
             let who = ctx.actor(xid);
-            for (tid, mut r) in cat.rows_where(&system::PG_CONSTRAINT, 4, def.oid)? {
-                if r[1] == Value::Text(name.to_owned()) && r[3] == Value::Text("c".into()) {
-                    r.resize(system::PG_CONSTRAINT.columns.len(), Value::Null);
-                    r[6] = Value::Bool(true);
-                    cat.update(&system::PG_CONSTRAINT, tid, &r, &who)?;
-                }
-            }
+            ctx.catalog()
+                .update_where(&system::PG_CONSTRAINT, 4, def.oid, &who, |r| {
+                    let hit =
+                        r[1] == Value::Text(name.to_owned()) && r[3] == Value::Text("c".into());
+                    if hit {
+                        r.resize(system::PG_CONSTRAINT.columns.len(), Value::Null);
+                        r[6] = Value::Bool(true);
+                    }
+                    hit
+                })?;
         }
         if !check.no_inherit {
             for child in def.partitions.iter().chain(&def.inheritors) {
@@ -1352,12 +1354,12 @@ fn validate_constraint(
                 validated: true,
                 ..fk.clone()
             };
-            let cat = ctx.catalog();
             let who = ctx.actor(xid);
-            for (tid, mut r) in cat.rows_where(&system::PG_CONSTRAINT, 0, fk.oid)? {
-                r[5] = Value::Text(done.encode());
-                cat.update(&system::PG_CONSTRAINT, tid, &r, &who)?;
-            }
+            ctx.catalog()
+                .update_where(&system::PG_CONSTRAINT, 0, fk.oid, &who, |r| {
+                    r[5] = Value::Text(done.encode());
+                    true
+                })?;
         }
         return Ok(());
     }

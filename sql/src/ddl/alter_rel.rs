@@ -305,17 +305,17 @@ fn rename_index(
 ) -> Result<()> {
     name_free(ctx, def.namespace, to)?;
     update_class(ctx, xid, index.oid, |r| r[1] = Value::Text(to.to_owned()))?;
-    let cat = ctx.catalog();
+    // The constraint an index stands for carries its name.
     let who = ctx.actor(xid);
-    for (tid, mut r) in cat.rows_where(&system::PG_CONSTRAINT, 4, def.oid)? {
-        if r[1] == Value::Text(index.name.clone())
-            && matches!(&r[3], Value::Text(k) if k == "p" || k == "u")
-        {
-            r[1] = Value::Text(to.to_owned());
-            cat.update(&system::PG_CONSTRAINT, tid, &r, &who)?;
-        }
-    }
-    Ok(())
+    ctx.catalog()
+        .update_where(&system::PG_CONSTRAINT, 4, def.oid, &who, |r| {
+            let hit = r[1] == Value::Text(index.name.clone())
+                && matches!(&r[3], Value::Text(k) if k == "p" || k == "u");
+            if hit {
+                r[1] = Value::Text(to.to_owned());
+            }
+            hit
+        })
 }
 
 /// ALTER VIEW ... RENAME COLUMN: the view's column name (its query's
@@ -518,11 +518,11 @@ fn index_statistics(
     let text: Vec<String> = targets.iter().map(i16::to_string).collect();
     let cat = ctx.catalog();
     let who = ctx.actor(xid);
-    for (tid, mut r) in cat.rows_where(&system::PG_INDEX, 0, index.oid)? {
+    cat.update_where(&system::PG_INDEX, 0, index.oid, &who, |r| {
         r.resize(system::PG_INDEX.columns.len(), Value::Null);
         r[12] = Value::Text(text.join(" "));
-        cat.update(&system::PG_INDEX, tid, &r, &who)?;
-    }
+        true
+    })?;
     Ok(())
 }
 
@@ -621,14 +621,13 @@ fn mark_indexes(
     let cat = ctx.catalog();
     let who = ctx.actor(xid);
     for ix in &def.indexes {
-        let value = on(ix);
-        for (tid, mut r) in cat.rows_where(&system::PG_INDEX, 0, ix.oid)? {
+        let value = Value::Bool(on(ix));
+        cat.update_where(&system::PG_INDEX, 0, ix.oid, &who, |r| {
             r.resize(system::PG_INDEX.columns.len(), Value::Null);
-            if r[col] != Value::Bool(value) {
-                r[col] = Value::Bool(value);
-                cat.update(&system::PG_INDEX, tid, &r, &who)?;
-            }
-        }
+            let changed = r[col] != value;
+            r[col] = value.clone();
+            changed
+        })?;
     }
     Ok(())
 }
@@ -764,10 +763,10 @@ fn set_schema(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef, to: &str) -> Result<
     }
     let cat = ctx.catalog();
     let who = ctx.actor(xid);
-    for (tid, mut r) in cat.rows_where(&system::PG_CONSTRAINT, 4, def.oid)? {
+    cat.update_where(&system::PG_CONSTRAINT, 4, def.oid, &who, |r| {
         r[2] = Value::Oid(ns);
-        cat.update(&system::PG_CONSTRAINT, tid, &r, &who)?;
-    }
+        true
+    })?;
     Ok(())
 }
 

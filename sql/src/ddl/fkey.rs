@@ -179,27 +179,7 @@ pub(super) fn add_foreign_key(
         deferred,
         validated: !not_valid,
     };
-    {
-        let cat = ctx.catalog();
-        let who = ctx.actor(xid);
-        cat.insert(
-            &system::PG_CONSTRAINT,
-            &[
-                Value::Oid(fk.oid),
-                Value::Text(fk.name.clone()),
-                Value::Oid(def.namespace),
-                Value::Text("f".into()),
-                Value::Oid(def.oid),
-                Value::Text(fk.encode()),
-            ],
-            &who,
-        )?;
-    }
-    ctx.catalog_changed();
-    // A partitioned table's foreign key is checked by each partition.
-    for part in super::partition::partitions(ctx, def)? {
-        clone_foreign_key(ctx, xid, &part, &fk)?;
-    }
+    record(ctx, xid, def, &fk)?;
     if check_rows && !not_valid {
         validate(ctx, &fk)?;
     }
@@ -231,25 +211,28 @@ pub(super) fn clone_foreign_key(
         columns,
         ..fk.clone()
     };
-    {
-        let cat = ctx.catalog();
-        let who = ctx.actor(xid);
-        cat.insert(
-            &system::PG_CONSTRAINT,
-            &[
-                Value::Oid(copy.oid),
-                Value::Text(copy.name.clone()),
-                Value::Oid(child.namespace),
-                Value::Text("f".into()),
-                Value::Oid(child.oid),
-                Value::Text(copy.encode()),
-            ],
-            &who,
-        )?;
-    }
+    record(ctx, xid, child, &copy)
+}
+
+/// Stores foreign key `fk` of table `def` in pg_constraint; a partitioned
+/// table's foreign key is checked by each partition, so each gets a copy.
+fn record(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef, fk: &ForeignKeyDef) -> Result<()> {
+    let who = ctx.actor(xid);
+    ctx.catalog().insert(
+        &system::PG_CONSTRAINT,
+        &[
+            Value::Oid(fk.oid),
+            Value::Text(fk.name.clone()),
+            Value::Oid(def.namespace),
+            Value::Text("f".into()),
+            Value::Oid(def.oid),
+            Value::Text(fk.encode()),
+        ],
+        &who,
+    )?;
     ctx.catalog_changed();
-    for part in super::partition::partitions(ctx, child)? {
-        clone_foreign_key(ctx, xid, &part, &copy)?;
+    for part in super::partition::partitions(ctx, def)? {
+        clone_foreign_key(ctx, xid, &part, fk)?;
     }
     Ok(())
 }

@@ -311,16 +311,16 @@ pub fn set_type_schema(ctx: &mut Stmt<'_>, parts: &[String], to: &str) -> Result
     let cat = ctx.catalog();
     let who = ctx.actor(xid);
     for oid in [ty.oid, ty.array_oid] {
-        for (tid, mut row) in cat.rows_where(&system::PG_TYPE, 0, oid)? {
+        cat.update_where(&system::PG_TYPE, 0, oid, &who, |row| {
             row[2] = Value::Oid(ns);
-            cat.update(&system::PG_TYPE, tid, &row, &who)?;
-        }
+            true
+        })?;
     }
     if let Some(c) = &ty.composite {
-        for (tid, mut row) in cat.rows_where(&system::PG_CLASS, 0, c.relid)? {
+        cat.update_where(&system::PG_CLASS, 0, c.relid, &who, |row| {
             row[2] = Value::Oid(ns);
-            cat.update(&system::PG_CLASS, tid, &row, &who)?;
-        }
+            true
+        })?;
     }
     ctx.catalog_changed();
     ctx.txn.cid += 1;
@@ -358,10 +358,10 @@ pub fn alter_type(ctx: &mut Stmt<'_>, a: &ast::AlterType) -> Result<()> {
             let label_oid = label.oid;
             let cat = ctx.catalog();
             let who = ctx.actor(xid);
-            for (tid, mut row) in cat.rows_where(&system::PG_ENUM, 0, label_oid)? {
+            cat.update_where(&system::PG_ENUM, 0, label_oid, &who, |row| {
                 row[3] = Value::Text(to.clone());
-                cat.update(&system::PG_ENUM, tid, &row, &who)?;
-            }
+                true
+            })?;
         }
         ast::AlterTypeOperation::Rename(r) => {
             let to = crate::binder::ident(&r.new_name);
@@ -369,17 +369,17 @@ pub fn alter_type(ctx: &mut Stmt<'_>, a: &ast::AlterType) -> Result<()> {
             let cat = ctx.catalog();
             let who = ctx.actor(xid);
             for (oid, name) in [(ty.oid, to.clone()), (ty.array_oid, format!("_{to}"))] {
-                for (tid, mut row) in cat.rows_where(&system::PG_TYPE, 0, oid)? {
+                cat.update_where(&system::PG_TYPE, 0, oid, &who, |row| {
                     row[1] = Value::Text(name.clone());
-                    cat.update(&system::PG_TYPE, tid, &row, &who)?;
-                }
+                    true
+                })?;
             }
             // A composite type's pg_class row carries its name too.
             if let Some(c) = &ty.composite {
-                for (tid, mut row) in cat.rows_where(&system::PG_CLASS, 0, c.relid)? {
+                cat.update_where(&system::PG_CLASS, 0, c.relid, &who, |row| {
                     row[1] = Value::Text(to.clone());
-                    cat.update(&system::PG_CLASS, tid, &row, &who)?;
-                }
+                    true
+                })?;
             }
         }
     }

@@ -102,18 +102,7 @@ pub fn parse_typed(p: &mut Parser<'_>, sql: &str) -> Result<CreateLike, ParserEr
                 _ => None,
             };
             let from = p.peek_token().span.start;
-            let mut depth = 0;
-            loop {
-                match p.peek_token().token {
-                    Token::EOF | Token::SemiColon => return p.expected(")", p.peek_token()),
-                    Token::Comma | Token::RParen if depth == 0 => break,
-                    Token::LParen => depth += 1,
-                    Token::RParen => depth -= 1,
-                    _ => {}
-                }
-                p.next_token();
-            }
-            let end = p.peek_token().span.start;
+            let end = element_end(p)?;
             match column {
                 Some(c) => options.push((c, slice(&chars, sql, from, end))),
                 None => constraints.push(Element::Text(slice(&chars, sql, start, end))),
@@ -189,6 +178,22 @@ pub fn starts(p: &Parser<'_>) -> bool {
 }
 
 /// The text of `sql` between two token locations.
+/// Skips one element as written, up to the `,` or `)` at this depth, and
+/// returns where it ends.
+fn element_end(p: &mut Parser<'_>) -> Result<Location, ParserError> {
+    let mut depth = 0;
+    loop {
+        match p.peek_token().token {
+            Token::EOF | Token::SemiColon => return p.expected(")", p.peek_token()),
+            Token::Comma | Token::RParen if depth == 0 => return Ok(p.peek_token().span.start),
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            _ => {}
+        }
+        p.next_token();
+    }
+}
+
 fn slice(chars: &[char], sql: &str, from: Location, to: Location) -> String {
     let at = |l: Location| {
         super::char_position(sql, l).map_or(chars.len(), |p| {
@@ -275,20 +280,8 @@ pub fn parse(p: &mut Parser<'_>, sql: &str) -> Result<CreateLike, ParserError> {
             }
             elements.push(Element::Like(source, options));
         } else {
-            // An element as written: up to the `,` or `)` at this depth.
             let start = p.peek_token().span.start;
-            let mut depth = 0;
-            loop {
-                match p.peek_token().token {
-                    Token::EOF | Token::SemiColon => return p.expected(")", p.peek_token()),
-                    Token::Comma | Token::RParen if depth == 0 => break,
-                    Token::LParen => depth += 1,
-                    Token::RParen => depth -= 1,
-                    _ => {}
-                }
-                p.next_token();
-            }
-            let end = p.peek_token().span.start;
+            let end = element_end(p)?;
             elements.push(Element::Text(slice(&chars, sql, start, end)));
         }
         let tok = p.next_token();

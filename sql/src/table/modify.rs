@@ -120,6 +120,31 @@ fn check_identity_insert(
     Ok(())
 }
 
+/// For each select-list item of `q` when it is a plain SELECT: whether
+/// it is a bare string literal (of unknown type until assigned).
+fn unknown_literals(q: &ast::Query) -> Vec<bool> {
+    let ast::SetExpr::Select(s) = q.body.as_ref() else {
+        return Vec::new();
+    };
+    s.projection
+        .iter()
+        .map(|item| match item {
+            ast::SelectItem::UnnamedExpr(e) | ast::SelectItem::ExprWithAlias { expr: e, .. } => {
+                matches!(
+                    e,
+                    ast::Expr::Value(v) if matches!(
+                        v.value,
+                        ast::Value::SingleQuotedString(_)
+                            | ast::Value::EscapedStringLiteral(_)
+                            | ast::Value::DollarQuotedString(_)
+                    )
+                )
+            }
+            _ => false,
+        })
+        .collect()
+}
+
 /// 42804 unless a value of type `ty` can be stored in `col`.
 fn check_assignable(col: &crate::catalog::ColumnDef, ty: crate::types::DataType) -> Result<()> {
     if ty != crate::types::DataType::Unknown && !can_coerce(ty, col.ty, CoercionContext::Assignment)
@@ -613,11 +638,22 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
                         None,
                     ));
                 }
-                for (c, &i) in bound.columns.iter().zip(&targets) {
+                // A plain SELECT's string literals stay of unknown type
+                // and are read as the target column's type (PostgreSQL's
+                // transformInsertStatement); through a set operation or
+                // a subquery they are text.
+                let literal = unknown_literals(q);
+                let mut types = Vec::with_capacity(bound.columns.len());
+                for (k, (c, &i)) in bound.columns.iter().zip(&targets).enumerate() {
                     check_identity_insert(&def, i, ins.overriding.as_ref())?;
-                    check_assignable(&def.columns[i], c.ty)?;
+                    let ty = if literal.get(k) == Some(&true) {
+                        DataType::Unknown
+                    } else {
+                        c.ty
+                    };
+                    check_assignable(&def.columns[i], ty)?;
+                    types.push(ty);
                 }
-                let types = bound.columns.iter().map(|c| c.ty).collect();
                 Source::Query(bound.plan, types)
             }
         },

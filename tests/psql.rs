@@ -61,6 +61,40 @@ fn psql_runs_queries_and_reports_errors() {
 }
 
 #[test]
+fn client_min_messages_filters_notices_and_info_always_reaches_the_client() {
+    let server = Server::start(&[]);
+    let Some(mut cmd) = psql_cmd(&server) else {
+        return;
+    };
+    let script = "CREATE TABLE cmm (a int);\n\
+        DROP TABLE IF EXISTS cmm_none;\n\
+        SET client_min_messages = warning;\n\
+        DROP TABLE IF EXISTS cmm_none;\n\
+        CREATE VIEW cmm_v AS SELECT 1 AS one;\n\
+        ANALYZE cmm_v;\n\
+        SET client_min_messages = error;\n\
+        ANALYZE cmm_v;\n\
+        ANALYZE VERBOSE cmm;\n\
+        RESET client_min_messages;\n\
+        DROP TABLE IF EXISTS cmm_none;\n";
+    let out = cmd.args(["-q", "-c", script]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // What PostgreSQL 15 prints for the same script.
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "NOTICE:  table \"cmm_none\" does not exist, skipping\n\
+         WARNING:  skipping \"cmm_v\" --- cannot analyze non-tables or special system tables\n\
+         INFO:  analyzing \"public.cmm\"\n\
+         INFO:  \"cmm\": scanned 0 of 0 pages, containing 0 live rows and 0 dead rows; 0 rows in sample, 0 estimated total rows\n\
+         NOTICE:  table \"cmm_none\" does not exist, skipping\n"
+    );
+}
+
+#[test]
 fn psql_script_with_backslash_q_ends_the_session() {
     let server = Server::start(&[]);
     let Some(mut cmd) = psql_cmd(&server) else {

@@ -21,6 +21,37 @@ pub enum Level {
     Warning,
     /// A NOTICE; nothing failed.
     Notice,
+    /// INFO: what the client asked for (VACUUM / ANALYZE VERBOSE), sent
+    /// whatever client_min_messages says.
+    Info,
+}
+
+/// The notices a client wants (client_min_messages), shared by a
+/// session, which sets it, and the sink that sends its notices.
+#[derive(Clone, Default, Debug)]
+pub struct NoticeFilter(std::sync::Arc<std::sync::atomic::AtomicU8>);
+
+impl NoticeFilter {
+    /// Follows the setting's value (debug5 .. debug1, log, notice,
+    /// warning, error).
+    pub fn set(&self, setting: &str) {
+        let least = match setting.to_ascii_lowercase().as_str() {
+            "warning" => 2,
+            "error" => 3,
+            _ => 1,
+        };
+        self.0.store(least, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether a notice of `level` goes to the client.
+    pub fn wants(&self, level: Level) -> bool {
+        let least = self.0.load(std::sync::atomic::Ordering::Relaxed);
+        match level {
+            Level::Notice => least <= 1,
+            Level::Warning => least <= 2,
+            Level::Error | Level::Fatal | Level::Info => true,
+        }
+    }
 }
 
 /// A PostgreSQL error report.
@@ -96,6 +127,13 @@ impl SqlError {
     pub fn notice(code: SqlState, message: impl Into<String>) -> Self {
         let mut e = Self::new(code, message);
         e.0.level = Level::Notice;
+        e
+    }
+
+    /// An INFO notice (sent whatever client_min_messages says).
+    pub fn info(message: impl Into<String>) -> Self {
+        let mut e = Self::new(SqlState::SUCCESSFUL_COMPLETION, message);
+        e.0.level = Level::Info;
         e
     }
 

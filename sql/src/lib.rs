@@ -36,6 +36,7 @@ mod result;
 mod sequence;
 mod session;
 pub mod stack;
+mod statistics;
 mod table;
 mod txn;
 mod types;
@@ -44,7 +45,7 @@ pub mod value;
 
 pub use binder::truncate_identifier;
 pub use cluster::{populate, Cluster};
-pub use error::{errors, Level, Report, Result, SqlError, SqlState};
+pub use error::{errors, Level, NoticeFilter, Report, Result, SqlError, SqlState};
 pub use func::system::version_string;
 pub use host::{Activity, Host, NoHost, SessionInfo, SignalOutcome};
 pub use plan::OutputColumn;

@@ -12,6 +12,7 @@ pub fn fields(e: &SqlError) -> ErrorFields {
         Level::Fatal => Severity::Fatal,
         Level::Warning => Severity::Warning,
         Level::Notice => Severity::Notice,
+        Level::Info => Severity::Info,
     };
     let mut f = ErrorFields::new(severity, r.code, r.message.clone());
     f.detail = r.detail.clone();

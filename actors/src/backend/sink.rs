@@ -17,7 +17,8 @@ use actorgres_protocol::{
 };
 use actorgres_sql::value::{binary, OutputStyle, Value};
 use actorgres_sql::{
-    CopyChannel, DataType, OutputColumn, ResultSink, Session, SqlError, SqlState, TxStatus,
+    CopyChannel, DataType, NoticeFilter, OutputColumn, ResultSink, Session, SqlError, SqlState,
+    TxStatus,
 };
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 use tokio::sync::mpsc;
@@ -113,11 +114,19 @@ pub struct WireSink {
     copied_in: bool,
     /// This backend's interrupts (checked while COPY waits for data).
     interrupts: Interrupts,
+    /// The notices the client wants (client_min_messages).
+    notices: NoticeFilter,
 }
 
 impl WireSink {
     /// A sink sending batches to `tx`, after `pending`.
-    pub fn new(tx: mpsc::Sender<Out>, pending: &[u8], bell: Bell, interrupts: Interrupts) -> Self {
+    pub fn new(
+        tx: mpsc::Sender<Out>,
+        pending: &[u8],
+        bell: Bell,
+        interrupts: Interrupts,
+        notices: NoticeFilter,
+    ) -> Self {
         let mut buf = BytesMut::with_capacity(INITIAL_BYTES.max(pending.len()));
         buf.extend_from_slice(pending);
         WireSink {
@@ -132,6 +141,7 @@ impl WireSink {
             copy_in: None,
             copied_in: false,
             interrupts,
+            notices,
         }
     }
 
@@ -258,6 +268,9 @@ impl ResultSink for WireSink {
     }
 
     fn notice(&mut self, notice: &SqlError) -> actorgres_sql::Result<()> {
+        if !self.notices.wants(notice.report().level) {
+            return Ok(());
+        }
         self.push(&BackendMessage::NoticeResponse(report::fields(notice)));
         Ok(())
     }
@@ -417,7 +430,13 @@ pub fn run_batch<R: FnMut(&Session), S: FnMut(&str)>(
     output: Output,
     mut hooks: Hooks<R, S>,
 ) {
-    let mut sink = WireSink::new(output.tx, &output.pending, output.bell, interrupts.clone());
+    let mut sink = WireSink::new(
+        output.tx,
+        &output.pending,
+        output.bell,
+        interrupts.clone(),
+        session.notice_filter(),
+    );
     let mut first_sql = None;
     let ran = catch_unwind(AssertUnwindSafe(|| {
         let mut skip = false;

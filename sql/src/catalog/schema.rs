@@ -267,6 +267,8 @@ pub struct TableDef {
     pub parents: Vec<u32>,
     /// The tables that inherit from it, by OID.
     pub inheritors: Vec<u32>,
+    /// What the last ANALYZE found (relpages, reltuples, pg_statistic).
+    pub stats: std::sync::Arc<crate::statistics::TableStats>,
 }
 
 /// How a partitioned table divides its rows (pg_partitioned_table).

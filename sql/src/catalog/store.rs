@@ -320,6 +320,7 @@ struct DefinitionRows {
     sequences: Vec<(Tid, Vec<Value>)>,
     inherits: Vec<(Tid, Vec<Value>)>,
     partitioned: Vec<(Tid, Vec<Value>)>,
+    statistics: Vec<(Tid, Vec<Value>)>,
     namespaces: Vec<(u32, String)>,
 }
 
@@ -343,6 +344,7 @@ impl DefinitionRows {
             sequences: cat.rows(&system::PG_SEQUENCE)?,
             inherits: cat.rows(&system::PG_INHERITS)?,
             partitioned: cat.rows(&system::PG_PARTITIONED_TABLE)?,
+            statistics: cat.rows(&system::PG_STATISTIC)?,
             namespaces: cat.namespaces()?,
         })
     }
@@ -967,6 +969,7 @@ impl<'a> Catalog<'a> {
         let namespace = oid(&class[2]);
         let system = namespace == system::PG_CATALOG_NS;
         let shared = system && rel_oid == system::PG_DATABASE.oid;
+        let stats = Arc::new(table_stats(class, &rows.statistics, rel_oid, &columns));
         Ok(TableDef {
             oid: rel_oid,
             name: text(&class[1]),
@@ -1009,6 +1012,7 @@ impl<'a> Catalog<'a> {
                 .map(|(o, _)| *o)
                 .collect(),
             parents: parents.into_iter().map(|(_, o)| o).collect(),
+            stats,
         })
     }
 
@@ -1048,6 +1052,80 @@ impl<'a> Catalog<'a> {
         }
         Ok(())
     }
+}
+
+/// A table's statistics: relpages and reltuples from its pg_class row
+/// (absent in rows written before the columns existed: never analyzed)
+/// and its columns' pg_statistic rows, their values read back as the
+/// columns' types (a value that no longer reads stays text).
+fn table_stats(
+    class: &[Value],
+    statistics: &[(Tid, Vec<Value>)],
+    rel_oid: u32,
+    columns: &[ColumnDef],
+) -> crate::statistics::TableStats {
+    use crate::statistics::{ColumnStats, TableStats};
+    let style = crate::value::OutputStyle::default();
+    let float = |v: Option<&Value>| match v {
+        Some(Value::Float4(f)) => Some(*f),
+        _ => None,
+    };
+    let mut stats = TableStats {
+        pages: match class.get(12) {
+            Some(Value::Int4(p)) => *p,
+            _ => 0,
+        },
+        tuples: float(class.get(13)).unwrap_or(-1.0),
+        columns: Vec::new(),
+        inherited: Vec::new(),
+    };
+    for (_, r) in statistics.iter().filter(|(_, r)| oid(&r[0]) == rel_oid) {
+        let attr = match r[1] {
+            Value::Int2(n) if n > 0 => n as usize - 1,
+            _ => continue,
+        };
+        let Some(col) = columns.get(attr).filter(|c| !c.dropped) else {
+            continue;
+        };
+        let values = |v: &Value| -> Vec<Value> {
+            match v {
+                Value::Array(a) => a
+                    .items()
+                    .iter()
+                    .map(|t| {
+                        let t = text(t);
+                        crate::cast::parse_text(&t, col.ty, &style).unwrap_or(Value::Text(t))
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            }
+        };
+        let mcf = match &r[7] {
+            Value::Array(a) => a.items().iter().filter_map(|f| float(Some(f))).collect(),
+            _ => Vec::new(),
+        };
+        let list = if r[2] == Value::Bool(true) {
+            &mut stats.inherited
+        } else {
+            &mut stats.columns
+        };
+        list.push((
+            attr,
+            Arc::new(ColumnStats {
+                null_frac: float(r.get(3)).unwrap_or(0.0),
+                width: match r[4] {
+                    Value::Int4(w) => w,
+                    _ => 0,
+                },
+                distinct: float(r.get(5)).unwrap_or(0.0),
+                mcv: values(&r[6]),
+                mcf,
+                histogram: values(&r[8]),
+                correlation: float(r.get(9)),
+            }),
+        ));
+    }
+    stats
 }
 
 /// The expressions and predicate of a pg_index row, if it has any.

@@ -65,6 +65,8 @@ pub static PG_CLASS: SysTable = SysTable {
         ("relreplident", DataType::Char),
         ("relispopulated", DataType::Bool),
         ("reloftype", DataType::Oid),
+        ("relpages", DataType::Int4),
+        ("reltuples", DataType::Float4),
     ],
 };
 
@@ -262,8 +264,30 @@ pub static PG_PARTITIONED_TABLE: SysTable = SysTable {
     ],
 };
 
+/// pg_statistic: what ANALYZE found of a column — PostgreSQL's columns
+/// to stadistinct, then its slots as named columns: the most common
+/// values (each as the type's text) with their frequencies, the histogram
+/// bounds (text) and the physical-order correlation.
+pub static PG_STATISTIC: SysTable = SysTable {
+    oid: 2619,
+    name: "pg_statistic",
+    shared: false,
+    columns: &[
+        ("starelid", DataType::Oid),
+        ("staattnum", DataType::Int2),
+        ("stainherit", DataType::Bool),
+        ("stanullfrac", DataType::Float4),
+        ("stawidth", DataType::Int4),
+        ("stadistinct", DataType::Float4),
+        ("stamcvals", DataType::Array(&DataType::Text)),
+        ("stamcfreqs", DataType::Array(&DataType::Float4)),
+        ("stahistogram", DataType::Array(&DataType::Text)),
+        ("stacorrelation", DataType::Float4),
+    ],
+};
+
 /// Every per-database catalog, in creation order.
-pub static PER_DATABASE: [&SysTable; 13] = [
+pub static PER_DATABASE: [&SysTable; 14] = [
     &PG_NAMESPACE,
     &PG_TYPE,
     &PG_CLASS,
@@ -277,6 +301,7 @@ pub static PER_DATABASE: [&SysTable; 13] = [
     &PG_ENUM,
     &PG_INHERITS,
     &PG_PARTITIONED_TABLE,
+    &PG_STATISTIC,
 ];
 
 /// Every catalog.

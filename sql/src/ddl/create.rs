@@ -766,6 +766,7 @@ fn new_relation(
         partitions: Vec::new(),
         parents: Vec::new(),
         inheritors: Vec::new(),
+        stats: Default::default(),
     })
 }
 

@@ -1,4 +1,4 @@
-//! TRUNCATE, VACUUM, ANALYZE and CHECKPOINT.
+//! TRUNCATE, VACUUM and CHECKPOINT.
 
 use actorgres_storage::lock::LockMode;
 use actorgres_storage::CheckpointKind;
@@ -154,12 +154,13 @@ pub fn truncate(ctx: &mut Stmt<'_>, t: &ast::Truncate, sink: &mut dyn ResultSink
     sink.command_complete("TRUNCATE TABLE")
 }
 
-/// VACUUM [options] [table, ...]: prunes dead row versions and records
-/// the free space (ANALYZE has no statistics to gather yet).
+/// VACUUM [options] [table [(columns)], ...]: prunes dead row versions
+/// and records the free space; with ANALYZE, then analyzes the tables
+/// (analyze.rs).
 pub fn vacuum(
     ctx: &mut Stmt<'_>,
     options: &[String],
-    tables: &[ObjectName],
+    tables: &[(ObjectName, Vec<String>)],
     sink: &mut dyn ResultSink,
 ) -> Result<()> {
     outside_block(ctx, "VACUUM")?;
@@ -173,6 +174,13 @@ pub fn vacuum(
                 format!("unrecognized VACUUM option \"{o}\""),
             ));
         }
+    }
+    let analyze = options.iter().any(|o| o == "analyze" || o == "analyse");
+    if !analyze && tables.iter().any(|(_, c)| !c.is_empty()) {
+        return Err(SqlError::new(
+            SqlState::FEATURE_NOT_SUPPORTED,
+            "ANALYZE option must be specified when a column list is provided",
+        ));
     }
     let mut defs = Vec::new();
     if tables.is_empty() {
@@ -191,7 +199,7 @@ pub fn vacuum(
             }
         }
     } else {
-        for n in tables {
+        for (n, _) in tables {
             let parts = object_name(n);
             let (schema, name) = split_name(ctx, &parts)?;
             let def = ctx
@@ -214,6 +222,11 @@ pub fn vacuum(
             ctx.engine().index_vacuum(index.rel)?;
         }
     }
+    if analyze {
+        let targets = super::analyze::resolve(ctx, tables, "VACUUM")?;
+        let verbose = options.iter().any(|o| o == "verbose");
+        super::analyze::analyze_targets(ctx, &targets, verbose)?;
+    }
     sink.command_complete("VACUUM")
 }
 
@@ -221,30 +234,4 @@ pub fn vacuum(
 pub fn checkpoint(ctx: &mut Stmt<'_>) -> Result<()> {
     ctx.engine().checkpoint(CheckpointKind::Immediate)?;
     Ok(())
-}
-
-/// ANALYZE [table [(columns)]]: checks the names as PostgreSQL does and
-/// succeeds. There is no planner that uses statistics yet, so there is
-/// nothing to gather; unlike VACUUM it may run in a transaction block.
-pub fn analyze(ctx: &mut Stmt<'_>, a: &ast::Analyze, sink: &mut dyn ResultSink) -> Result<()> {
-    if let Some(name) = &a.table_name {
-        let parts = object_name(name);
-        let (schema, table) = split_name(ctx, &parts)?;
-        let def = ctx
-            .open_table(schema, table, LockMode::ShareUpdateExclusive)?
-            .ok_or_else(|| undefined_table("relation", table))?;
-        for c in &a.columns {
-            let col = crate::binder::ident(c);
-            if !def.live().any(|(_, d)| d.name == col) {
-                return Err(SqlError::new(
-                    SqlState::UNDEFINED_COLUMN,
-                    format!(
-                        "column \"{col}\" of relation \"{}\" does not exist",
-                        def.name
-                    ),
-                ));
-            }
-        }
-    }
-    sink.command_complete("ANALYZE")
 }

@@ -4,6 +4,7 @@
 
 mod alter;
 mod alter_rel;
+mod analyze;
 mod comment;
 mod create;
 mod database;
@@ -26,6 +27,7 @@ mod view;
 
 pub use alter::alter_table;
 pub use alter_rel::{alter_relation, cluster};
+pub use analyze::analyze;
 pub use comment::comment;
 pub use create::create_table;
 pub use database::create_database;
@@ -34,7 +36,7 @@ pub use drop::drop;
 pub use fkey::alter_constraint;
 pub use index::create_index;
 pub use like::create_table_like;
-pub use maintenance::{analyze, checkpoint, lock_table, truncate, vacuum};
+pub use maintenance::{checkpoint, lock_table, truncate, vacuum};
 pub use matview::refresh_matview;
 pub use role::{alter_role, create_role, grant_role, revoke_role};
 pub use schema::{alter_schema, create_schema};

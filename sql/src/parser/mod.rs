@@ -122,12 +122,16 @@ pub enum Parsed {
         deferred: bool,
     },
     /// VACUUM [FULL | FREEZE | VERBOSE | ANALYZE]... | VACUUM (options)
-    /// [table [, ...]].
+    /// [table [(column, ...)] [, ...]], and ANALYZE [VERBOSE] | ANALYZE
+    /// (options) with the same table list.
     Vacuum {
+        /// ANALYZE rather than VACUUM.
+        analyze: bool,
         /// Option words, lower case.
         options: Vec<String>,
-        /// Tables; empty means every table of the database.
-        tables: Vec<ObjectName>,
+        /// Tables, each with the columns named (none: all of them);
+        /// empty means every table of the database.
+        tables: Vec<(ObjectName, Vec<String>)>,
     },
 }
 
@@ -588,7 +592,14 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
                 _ if two_phase_kind(&p).is_some() => parse_two_phase(&mut p)?,
                 Token::Word(w) if w.keyword == Keyword::VACUUM => {
                     p.next_token();
-                    parse_vacuum(&mut p)?
+                    parse_vacuum(&mut p, false)?
+                }
+                Token::Word(w)
+                    if w.value.eq_ignore_ascii_case("analyze")
+                        || w.value.eq_ignore_ascii_case("analyse") =>
+                {
+                    p.next_token();
+                    parse_vacuum(&mut p, true)?
                 }
                 Token::Word(w) if w.keyword == Keyword::COPY => {
                     p.next_token();
@@ -1436,7 +1447,7 @@ fn parse_cluster(p: &mut Parser<'_>) -> std::result::Result<Parsed, ParserError>
     })
 }
 
-fn parse_vacuum(p: &mut Parser<'_>) -> std::result::Result<Parsed, ParserError> {
+fn parse_vacuum(p: &mut Parser<'_>, analyze: bool) -> std::result::Result<Parsed, ParserError> {
     let mut options = Vec::new();
     if p.consume_token(&Token::LParen) {
         loop {
@@ -1460,10 +1471,15 @@ fn parse_vacuum(p: &mut Parser<'_>) -> std::result::Result<Parsed, ParserError> 
     } else {
         while let Token::Word(w) = &p.peek_token().token {
             let word = w.value.to_lowercase();
-            if !matches!(
-                word.as_str(),
-                "full" | "freeze" | "verbose" | "analyze" | "analyse"
-            ) {
+            let known = if analyze {
+                matches!(word.as_str(), "verbose")
+            } else {
+                matches!(
+                    word.as_str(),
+                    "full" | "freeze" | "verbose" | "analyze" | "analyse"
+                )
+            };
+            if !known {
                 break;
             }
             p.next_token();
@@ -1472,9 +1488,25 @@ fn parse_vacuum(p: &mut Parser<'_>) -> std::result::Result<Parsed, ParserError> 
     }
     let mut tables = Vec::new();
     if !matches!(p.peek_token().token, Token::EOF | Token::SemiColon) {
-        tables = p.parse_comma_separated(|p| p.parse_object_name(false))?;
+        tables = p.parse_comma_separated(|p| {
+            let name = p.parse_object_name(false)?;
+            let mut columns = Vec::new();
+            if p.consume_token(&Token::LParen) {
+                columns = p
+                    .parse_comma_separated(|p| p.parse_identifier())?
+                    .iter()
+                    .map(crate::binder::ident)
+                    .collect();
+                p.expect_token(&Token::RParen)?;
+            }
+            Ok((name, columns))
+        })?;
     }
-    Ok(Parsed::Vacuum { options, tables })
+    Ok(Parsed::Vacuum {
+        analyze,
+        options,
+        tables,
+    })
 }
 
 /// Parses a stored expression (a column default, a CHECK constraint).
@@ -1714,6 +1746,7 @@ mod tests {
                 Parsed::Vacuum {
                     options: o,
                     tables: t,
+                    ..
                 } => {
                     assert_eq!(
                         (o.clone(), t.len()),

@@ -82,6 +82,8 @@ pub struct Session {
     style: OutputStyle,
     /// max_stack_depth in kB, derived from `settings` (read per message).
     max_stack_depth_kb: i64,
+    /// client_min_messages, derived from `settings`, for the sink.
+    notice_filter: crate::error::NoticeFilter,
     /// Who this session is.
     info: SessionInfo,
     /// The server around it.
@@ -195,6 +197,7 @@ impl Session {
         let mut session = Session {
             style: OutputStyle::default(),
             max_stack_depth_kb: 2048,
+            notice_filter: Default::default(),
             memory: LocalMemory::default(),
             settings,
             info,
@@ -224,6 +227,11 @@ impl Session {
     /// The settings.
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// Which notices the client wants (follows client_min_messages).
+    pub fn notice_filter(&self) -> crate::error::NoticeFilter {
+        self.notice_filter.clone()
     }
 
     /// Who this session is.
@@ -272,6 +280,8 @@ impl Session {
             interval: crate::value::IntervalOut::parse(&self.settings.str("IntervalStyle")),
         };
         self.max_stack_depth_kb = self.settings.int("max_stack_depth");
+        self.notice_filter
+            .set(&self.settings.str("client_min_messages"));
         let work_mem = self.settings.bytes("work_mem");
         self.memory.set_limits(LocalMemoryLimits {
             work_mem,
@@ -1126,8 +1136,16 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             sink.command_complete("CHECKPOINT")?;
             return Ok(Dispatched::Done);
         }
-        Parsed::Vacuum { options, tables } => {
-            crate::ddl::vacuum(ctx, options, tables, sink)?;
+        Parsed::Vacuum {
+            analyze,
+            options,
+            tables,
+        } => {
+            if *analyze {
+                crate::ddl::analyze(ctx, options, tables, sink)?;
+            } else {
+                crate::ddl::vacuum(ctx, options, tables, sink)?;
+            }
             return Ok(Dispatched::Done);
         }
         Parsed::Copy(c) => {
@@ -1340,7 +1358,6 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             sink.command_complete("REVOKE ROLE")?;
             Ok(Dispatched::Done)
         }
-        Statement::Analyze(a) => crate::ddl::analyze(ctx, a, sink).map(|()| Dispatched::Done),
         other => Err(SqlError::unsupported(format!(
             "the statement \"{}\"",
             statement_kind(other)

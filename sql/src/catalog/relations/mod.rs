@@ -12,6 +12,7 @@
 mod columns;
 mod opclass;
 mod rows;
+mod statistic;
 mod stats;
 
 use std::collections::HashMap;
@@ -580,7 +581,12 @@ static RELATIONS: &[SysRel] = &[
         PG_STATIO_USER_TABLES,
         Source::Sql(PG_STATIO_USER_TABLES_SQL),
     ),
-    rel("pg_statistic", 2619, PG_STATISTIC, Source::Empty),
+    rel(
+        "pg_statistic",
+        2619,
+        PG_STATISTIC,
+        Source::Rows(statistic::pg_statistic),
+    ),
     rel("pg_statistic_ext", 3381, PG_STATISTIC_EXT, Source::Empty),
     rel(
         "pg_statistic_ext_data",
@@ -588,7 +594,12 @@ static RELATIONS: &[SysRel] = &[
         PG_STATISTIC_EXT_DATA,
         Source::Empty,
     ),
-    rel("pg_stats", 12053, PG_STATS, Source::Empty),
+    rel(
+        "pg_stats",
+        12053,
+        PG_STATS,
+        Source::Rows(statistic::pg_stats),
+    ),
     rel("pg_stats_ext", 12058, PG_STATS_EXT, Source::Empty),
     rel(
         "pg_stats_ext_exprs",

@@ -132,7 +132,7 @@ fn typstorage(t: DataType) -> &'static str {
 }
 
 /// pg_type.typcollation: the default collation for collatable types.
-fn typcollation(t: DataType) -> u32 {
+pub(super) fn typcollation(t: DataType) -> u32 {
     use DataType::*;
     match t {
         Text | Varchar | Bpchar => DEFAULT_COLLATION,
@@ -359,6 +359,8 @@ pub(super) fn pg_class(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
             "p"
         };
         let mut row = class_row(t.oid, &t.name, t.namespace, &kind, t.columns.len())
+            .int4("relpages", i64::from(t.stats.pages))
+            .set("reltuples", Value::Float4(t.stats.tuples))
             .text("relpersistence", persistence)
             .int2("relchecks", t.checks.len() as i64)
             // Foreign keys are triggers in PostgreSQL.

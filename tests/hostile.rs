@@ -306,3 +306,25 @@ async fn memory_that_cannot_spill_stops_at_the_backend_limit() {
                   UNION ALL SELECT n + 1, s FROM r WHERE n < 10000) SELECT count(*) FROM r";
     assert_eq!(query_one(&c, rounds).await.as_deref(), Some("10000"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn string_agg_stops_at_postgres_one_gigabyte_string_limit() {
+    // Without the limit the string grows with its input until the
+    // kernel ends every session; PostgreSQL stops it at 1 GB.
+    let server = Server::start(&[]);
+    let c = server.connect().await;
+    let e = c
+        .simple_query(
+            "SELECT length(string_agg(repeat('x', 1000000), '')) FROM generate_series(1, 1100)",
+        )
+        .await
+        .unwrap_err();
+    let db = e.as_db_error().expect("an error, not a dropped connection");
+    assert_eq!(db.code().code(), "54000");
+    assert_eq!(db.message(), "out of memory");
+    assert_eq!(
+        db.detail(),
+        Some("Cannot enlarge string buffer containing 1073000000 bytes by 1000000 more bytes.")
+    );
+    assert_eq!(query_one(&c, "SELECT 6").await.as_deref(), Some("6"));
+}

@@ -225,8 +225,10 @@ impl AggState {
             AggFunc::StringAgg => match (kept, v) {
                 (Value::Text(mut s), Value::Text(t)) => {
                     if let Some(Value::Text(d)) = args.get(1) {
+                        enlarge(&s, d.len())?;
                         s.push_str(d);
                     }
+                    enlarge(&s, t.len())?;
                     s.push_str(&t);
                     Value::Text(s)
                 }
@@ -359,6 +361,24 @@ fn json_piece(v: &Value, ty: DataType, ctx: &EvalCtx<'_>) -> Result<String> {
 }
 
 /// `kept` (an array, or NULL before the first input) with `item` added.
+/// 54000 when `more` bytes would take a string being built past
+/// PostgreSQL's 1 GB allocation limit (stringinfo.c's enlargeStringInfo),
+/// before the memory is taken.
+fn enlarge(s: &str, more: usize) -> Result<()> {
+    const MAX_ALLOC: usize = 0x3fff_ffff;
+    if more >= MAX_ALLOC - s.len() {
+        return Err(crate::error::SqlError::new(
+            crate::error::SqlState::PROGRAM_LIMIT_EXCEEDED,
+            "out of memory",
+        )
+        .with_detail(format!(
+            "Cannot enlarge string buffer containing {} bytes by {more} more bytes.",
+            s.len()
+        )));
+    }
+    Ok(())
+}
+
 fn push_item(kept: Value, item: Value) -> Value {
     match kept {
         Value::Array(mut items) => {

@@ -228,6 +228,54 @@ async fn autovacuum_keeps_a_churning_table_from_growing() {
     );
 }
 
+#[tokio::test]
+async fn autovacuum_analyzes_a_table_changed_past_the_threshold() {
+    // 50 + 10% of reltuples changes since the last ANALYZE (PostgreSQL's
+    // defaults): 40 inserted rows stay below, 1,000 more pass it; then
+    // the statistics follow the data without an ANALYZE statement.
+    let server = Server::start(&["autovacuum_naptime=1"]);
+    let c = server.connect().await;
+    c.batch_execute(
+        "CREATE TABLE aa (k int, v text); \
+         INSERT INTO aa SELECT i, 'few' FROM generate_series(1, 40) i",
+    )
+    .await
+    .unwrap();
+    let rounds = |t: &Value| child(t, "worker-autovacuum")["rounds"].as_u64().unwrap();
+    let wait_rounds = |n: u64| {
+        let server = &server;
+        async move {
+            let start = rounds(&tree(server));
+            for _ in 0..400 {
+                if rounds(&tree(server)) >= start + n {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            panic!("autovacuum did not come round");
+        }
+    };
+    let stats = "SELECT reltuples::text || ' ' || coalesce((SELECT most_common_vals::text \
+                 FROM pg_stats WHERE tablename = 'aa' AND attname = 'v'), '-') \
+                 FROM pg_class WHERE relname = 'aa'";
+    wait_rounds(2).await;
+    assert_eq!(query_one(&c, stats).await.as_deref(), Some("-1 -"));
+    c.batch_execute("INSERT INTO aa SELECT i, 'many' FROM generate_series(41, 1040) i")
+        .await
+        .unwrap();
+    wait_rounds(2).await;
+    assert_eq!(
+        query_one(&c, stats).await.as_deref(),
+        Some("1040 {many,few}")
+    );
+    let t = tree(&server);
+    let av = child(&t, "worker-autovacuum");
+    assert!(
+        av["last_result"].as_str().unwrap().contains("analyzed"),
+        "{av}"
+    );
+}
+
 /// Shared buffers' pages in use and the WAL written since the last
 /// checkpoint, from the tree.
 fn shared_pages_and_wal(server: &Server) -> (u64, u64) {

@@ -30,8 +30,8 @@ impl Job for Autovacuum {
         let r = actorgres_sql::autovacuum::run_pass(&self.cluster, &self.settings, interrupts)
             .map_err(|e| e.to_string())?;
         Ok(format!(
-            "examined {} tables, vacuumed {}, removed {} dead row versions",
-            r.examined, r.vacuumed, r.removed
+            "examined {} tables, vacuumed {}, removed {} dead row versions, analyzed {}",
+            r.examined, r.vacuumed, r.removed, r.analyzed
         ))
     }
 }

@@ -206,6 +206,9 @@ pub struct RelStats {
     pub live: i64,
     /// Row versions made dead since the last vacuum.
     pub dead: u64,
+    /// Rows inserted, updated or deleted since the last ANALYZE
+    /// (pg_stat_user_tables.n_mod_since_analyze; auto-analyze's trigger).
+    pub changed: u64,
 }
 
 /// The engine.
@@ -792,6 +795,16 @@ impl Engine {
         let e = s.entry(rel).or_default();
         e.live += live;
         e.dead += dead;
+        // An insert adds a live row, a delete turns one dead, an update
+        // does both to one row: one change each.
+        e.changed += live.unsigned_abs().max(dead);
+    }
+
+    /// ANALYZE has just counted `rel`: its changes start again from 0.
+    pub fn analyzed(&self, rel: RelId) {
+        if let Some(s) = self.stats.lock().get_mut(&rel) {
+            s.changed = 0;
+        }
     }
 }
 

@@ -323,18 +323,38 @@ fn store(
         )?;
     }
     let partitioned = def.partition_key.is_some();
+    if !inherit {
+        ctx.engine().analyzed(def.rel);
+    }
     if !inherit || partitioned {
-        if let Some((tid, mut row)) = cat.class_tid(def.oid)? {
-            row.resize(system::PG_CLASS.columns.len(), Value::Null);
-            row[12] = Value::Int4(if partitioned { -1 } else { pages as i32 });
-            row[13] = Value::Float4(total as f32);
-            cat.update(&system::PG_CLASS, tid, &row, &who)?;
-        }
+        let pages = if partitioned { -1 } else { pages as i32 };
+        record_size(ctx, xid, def.oid, pages, total as f32)?;
     }
     ctx.catalog_changed();
     // CommandCounterIncrement: a table analyzed twice in one statement
     // (named twice, or a partition after its tree) sees its new rows.
     ctx.txn.cid += 1;
+    Ok(())
+}
+
+/// Sets relation `oid`'s pg_class relpages and reltuples (ANALYZE,
+/// VACUUM and CREATE INDEX do, as in PostgreSQL).
+pub(super) fn record_size(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    oid: u32,
+    pages: i32,
+    tuples: f32,
+) -> Result<()> {
+    let cat = ctx.catalog();
+    let who = ctx.actor(xid);
+    if let Some((tid, mut row)) = cat.class_tid(oid)? {
+        row.resize(system::PG_CLASS.columns.len(), Value::Null);
+        row[12] = Value::Int4(pages);
+        row[13] = Value::Float4(tuples);
+        cat.update(&system::PG_CLASS, tid, &row, &who)?;
+    }
+    ctx.catalog_changed();
     Ok(())
 }
 

@@ -388,7 +388,14 @@ pub(super) fn add_index(
         ..index
     };
     store_index(ctx, xid, def, &index, constraint)?;
-    super::index_build::build(ctx, xid, def, &index)?;
+    let live = super::index_build::build(ctx, xid, def, &index)?;
+    // The build counted the table's rows: PostgreSQL records them (an
+    // empty table never counted stays unknown).
+    if let Some(n) = live.filter(|&n| n > 0 || def.stats.tuples >= 0.0) {
+        ctx.txn.cid += 1;
+        let pages = ctx.engine().nblocks(def.rel)? as i32;
+        super::analyze::record_size(ctx, xid, def.oid, pages, n as f32)?;
+    }
     ctx.catalog_changed();
     // An index on a partitioned table is made on each partition.
     for part in super::partition::partitions(ctx, def)? {

@@ -42,20 +42,30 @@ struct Item {
 /// Fills a new index from every row version not dead to all (rules 1
 /// and 2). For a unique index, two live versions with one key fail with
 /// 23505.
-pub(super) fn build(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef, index: &IndexDef) -> Result<()> {
+/// Returns the table's live rows when it counted them (entries held in
+/// memory; not when they spilled or the index holds no entries).
+pub(super) fn build(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &TableDef,
+    index: &IndexDef,
+) -> Result<Option<u64>> {
     if !index.has_entries() {
-        return Ok(());
+        return Ok(None);
     }
     match collect(ctx, def, index)? {
         // The budget stays held while the entries are.
-        Some((keys, items, _budget)) => load_sorted(ctx, xid, def, index, &keys, items),
-        None => build_sorted(ctx, xid, def, index),
+        Some((keys, items, live, _budget)) => {
+            load_sorted(ctx, xid, def, index, &keys, items)?;
+            Ok(Some(live))
+        }
+        None => build_sorted(ctx, xid, def, index).map(|()| None),
     }
 }
 
-/// The entries held in memory: the key arena, the entries, and the
-/// budget they are charged to.
-type Held = (Vec<u8>, Vec<Item>, actorgres_memory::Budget);
+/// The entries held in memory: the key arena, the entries, the live
+/// rows seen, and the budget they are charged to.
+type Held = (Vec<u8>, Vec<Item>, u64, actorgres_memory::Budget);
 
 /// Reads every entry into memory; None when they would pass
 /// maintenance_work_mem (rule 2).
@@ -67,6 +77,7 @@ fn collect(ctx: &mut Stmt<'_>, def: &TableDef, index: &IndexDef) -> Result<Optio
     let mut values = Vec::new();
     let mut keys: Vec<u8> = Vec::new();
     let mut items: Vec<Item> = Vec::new();
+    let mut live_rows = 0u64;
     // Only the attributes up to the last key column are decoded (all of
     // them for expressions).
     let upto = match index.exprs {
@@ -78,6 +89,7 @@ fn collect(ctx: &mut Stmt<'_>, def: &TableDef, index: &IndexDef) -> Result<Optio
     for block in 0..nblocks {
         let versions = engine.index_build_block(def.rel, block, own)?;
         for (t, live) in versions {
+            live_rows += u64::from(live);
             row::decode_prefix(&stored, &t.data, upto, &mut values)?;
             let start = keys.len();
             let Some(null) = attr_entry_into(def, index, &values, &mut keys, style)? else {
@@ -99,7 +111,7 @@ fn collect(ctx: &mut Stmt<'_>, def: &TableDef, index: &IndexDef) -> Result<Optio
             eval.check_interrupts()?;
         }
     }
-    Ok(Some((keys, items, budget)))
+    Ok(Some((keys, items, live_rows, budget)))
 }
 
 /// Sorts the entries held in memory, checks uniqueness and loads them.

@@ -65,7 +65,11 @@ pub(super) fn new_relation_file(
     let cat = ctx.catalog();
     let who = ctx.actor(xid);
     if let Some((tid, mut row)) = cat.class_tid(def.oid)? {
+        // A new file: no pages, and rows unknown until counted again.
+        row.resize(system::PG_CLASS.columns.len(), Value::Null);
         row[4] = Value::Oid(filenode);
+        row[12] = Value::Int4(0);
+        row[13] = Value::Float4(-1.0);
         cat.update(&system::PG_CLASS, tid, &row, &who)?;
     }
     ctx.catalog_changed();
@@ -217,9 +221,17 @@ pub fn vacuum(
         if ctx.check_own_temp(&d).is_err() {
             continue;
         }
-        ctx.engine().vacuum(d.rel)?;
+        let done = ctx.engine().vacuum(d.rel)?;
         for index in &d.indexes {
             ctx.engine().index_vacuum(index.rel)?;
+        }
+        // A table's size in pg_class, as PostgreSQL's VACUUM records it
+        // (catalogs keep theirs: their rows are computed).
+        if !d.system && d.partition_key.is_none() && d.view.is_none() {
+            let xid = ctx.write_xid("VACUUM")?;
+            let pages = ctx.engine().nblocks(d.rel)? as i32;
+            super::analyze::record_size(ctx, xid, d.oid, pages, done.remaining as f32)?;
+            ctx.txn.cid += 1;
         }
     }
     if analyze {

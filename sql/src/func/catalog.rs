@@ -627,6 +627,29 @@ fn relation_bytes(ctx: &EvalCtx<'_>, t: &TableDef, rel: actorgres_storage::smgr:
         .map_or(0, |n| u64::from(n) * actorgres_memory::PAGE_SIZE as u64)
 }
 
+/// One of a table's activity counters (the storage engine's, kept in
+/// memory since the server started); 0 for anything else.
+fn counter(
+    a: &[Value],
+    ctx: &EvalCtx<'_>,
+    read: fn(&actorgres_storage::RelStats) -> u64,
+) -> Result<Value> {
+    let oid = oid_of(&a[0]);
+    let Some(st) = ctx.storage.as_ref() else {
+        return Ok(Value::Int8(0));
+    };
+    let Some(t) = relations(ctx)?.into_iter().find(|t| t.oid == oid) else {
+        return Ok(Value::Int8(0));
+    };
+    let n = st
+        .engine
+        .rel_stats()
+        .into_iter()
+        .find(|(r, _)| *r == t.rel)
+        .map_or(0, |(_, s)| read(&s));
+    Ok(Value::Int8(n as i64))
+}
+
 /// Which parts of a relation a size function counts.
 #[derive(Clone, Copy)]
 enum SizeOf {
@@ -1145,6 +1168,18 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     volatile(f("pg_relation_size", &[Regclass], Int8, |a, ctx| {
         size(a, ctx, SizeOf::Relation)
     })),
+    stable(f("pg_stat_get_live_tuples", &[Oid], Int8, |a, ctx| {
+        counter(a, ctx, |s| s.live.max(0) as u64)
+    })),
+    stable(f("pg_stat_get_dead_tuples", &[Oid], Int8, |a, ctx| {
+        counter(a, ctx, |s| s.dead)
+    })),
+    stable(f(
+        "pg_stat_get_mod_since_analyze",
+        &[Oid],
+        Int8,
+        |a, ctx| counter(a, ctx, |s| s.changed),
+    )),
     volatile(f("pg_relation_size", &[Regclass, Text], Int8, |a, ctx| {
         if arg!(a, 1, Text) == "main" {
             size(a, ctx, SizeOf::Relation)

@@ -723,13 +723,17 @@ const PG_USER_SQL: &str = "SELECT rolname AS usename, oid AS usesysid, \
      rolbypassrls AS usebypassrls, '********'::text AS passwd, rolvaliduntil AS valuntil, \
      NULL::text[] AS useconfig FROM pg_authid WHERE rolcanlogin";
 
-/// Activity counters actorgres does not keep yet read as zero and
+/// Live, dead and changed-since-ANALYZE rows come from the storage
+/// engine's counters (in memory: they start again at a restart); the
+/// activity counters actorgres does not keep yet read as zero and
 /// never-happened, as in a freshly started PostgreSQL.
 const PG_STAT_ALL_TABLES_SQL: &str = "SELECT c.oid AS relid, n.nspname AS schemaname, \
      c.relname, 0::int8 AS seq_scan, 0::int8 AS seq_tup_read, 0::int8 AS idx_scan, \
      0::int8 AS idx_tup_fetch, 0::int8 AS n_tup_ins, 0::int8 AS n_tup_upd, \
-     0::int8 AS n_tup_del, 0::int8 AS n_tup_hot_upd, 0::int8 AS n_live_tup, \
-     0::int8 AS n_dead_tup, 0::int8 AS n_mod_since_analyze, 0::int8 AS n_ins_since_vacuum, \
+     0::int8 AS n_tup_del, 0::int8 AS n_tup_hot_upd, \
+     pg_stat_get_live_tuples(c.oid) AS n_live_tup, \
+     pg_stat_get_dead_tuples(c.oid) AS n_dead_tup, \
+     pg_stat_get_mod_since_analyze(c.oid) AS n_mod_since_analyze, 0::int8 AS n_ins_since_vacuum, \
      NULL::timestamptz AS last_vacuum, NULL::timestamptz AS last_autovacuum, \
      NULL::timestamptz AS last_analyze, NULL::timestamptz AS last_autoanalyze, \
      0::int8 AS vacuum_count, 0::int8 AS autovacuum_count, 0::int8 AS analyze_count, \

@@ -229,31 +229,13 @@ fn analyze_one(
     let sample_size = 300 * columns.iter().map(|c| c.2).max().unwrap_or(default_target);
     let mut sample = Sample::new(sample_size, def.oid);
     let mut pages = 0u32;
+    let mut scanned = Vec::new();
     for m in members {
         if m.partition_key.is_some() || m.view.is_some() {
             continue;
         }
-        pages += ctx.engine().nblocks(m.rel)?;
-        // Where each of def's live columns is in this member's rows.
-        let live_of_m: Vec<usize> = m.live().map(|(a, _)| a).collect();
-        let map: Vec<Option<usize>> = def
-            .live()
-            .map(|(_, c)| {
-                m.find(&c.name)
-                    .and_then(|a| live_of_m.iter().position(|&x| x == a))
-            })
-            .collect();
-        super::alter::each_row(ctx, m, |row, eval| {
-            sample.offer(|| {
-                map.iter()
-                    .map(|p| p.and_then(|i| row.get(i).cloned()).unwrap_or(Value::Null))
-                    .collect()
-            });
-            if sample.seen.is_multiple_of(4096) {
-                eval.check_interrupts()?;
-            }
-            Ok(())
-        })?;
+        pages += sample_rows(ctx, m, scanned.len() as u32, &mut sample)?;
+        scanned.push(Arc::clone(m));
     }
     let (rows, total) = sample.finish();
     if verbose && !inherit {
@@ -263,13 +245,40 @@ fn analyze_one(
             rows.len()
         )));
     }
-    let live: Vec<usize> = def.live().map(|(a, _)| a).collect();
+    // The kept rows decoded: each analyzed column's values, in sample
+    // order, matched by name in each member (NULL where one lacks it).
+    let mut values: Vec<Vec<Value>> = vec![Vec::with_capacity(rows.len()); columns.len()];
+    let layouts: Vec<(
+        Vec<crate::table::row::StoredAttr>,
+        Vec<Option<usize>>,
+        usize,
+    )> = scanned
+        .iter()
+        .map(|m| {
+            let attrs: Vec<Option<usize>> = columns
+                .iter()
+                .map(|&(a, _, _)| m.find(&def.columns[a].name))
+                .collect();
+            let upto = attrs.iter().flatten().max().map_or(0, |a| a + 1);
+            (m.stored(), attrs, upto)
+        })
+        .collect();
+    let mut decoded = Vec::new();
+    for (member, data) in &rows {
+        let (stored, attrs, upto) = &layouts[*member as usize];
+        crate::table::row::decode_prefix(stored, data, *upto, &mut decoded)?;
+        for (out, a) in values.iter_mut().zip(attrs) {
+            out.push(
+                a.and_then(|a| decoded.get(a).cloned())
+                    .unwrap_or(Value::Null),
+            );
+        }
+    }
+    drop(rows);
     let mut computed: Vec<(usize, ColumnStats)> = Vec::new();
-    for &(attr, ty, target) in &columns {
-        let at = live.iter().position(|&a| a == attr).unwrap_or(0);
-        let values: Vec<Value> = rows.iter().map(|r| r[at].clone()).collect();
+    for (&(attr, ty, target), values) in columns.iter().zip(&values) {
         let sortable = !matches!(ty, DataType::Json);
-        if let Some(s) = statistics::compute(&values, ty, sortable, total as f64, target) {
+        if let Some(s) = statistics::compute(values, ty, sortable, total as f64, target) {
             computed.push((attr, s));
         }
         ctx.interrupts
@@ -277,6 +286,31 @@ fn analyze_one(
             .map_err(crate::expr::interrupt_error)?;
     }
     store(ctx, def, &computed, inherit, pages, total)
+}
+
+/// Offers every row of `m` (member number `member`) the statement's
+/// snapshot sees to `sample`, which copies the stored bytes of the rows
+/// it keeps. Returns `m`'s blocks.
+fn sample_rows(ctx: &mut Stmt<'_>, m: &TableDef, member: u32, sample: &mut Sample) -> Result<u32> {
+    let eval = ctx.eval_ctx();
+    let storage = eval
+        .storage
+        .as_ref()
+        .ok_or_else(|| SqlError::internal("ANALYZE without a snapshot"))?;
+    let nblocks = storage.engine.nblocks(m.rel)?;
+    let mut page = actorgres_storage::PageRows::default();
+    for block in 0..nblocks {
+        storage
+            .engine
+            .scan_block_rows(m.rel, block, storage.snapshot, storage.own, &mut page)?;
+        for &(_, start, end) in &page.items {
+            sample.offer(member, &page.data[start..end]);
+        }
+        if block % 64 == 63 {
+            eval.check_interrupts()?;
+        }
+    }
+    Ok(nblocks)
 }
 
 /// Replaces the pg_statistic rows of the analyzed columns and, for a
@@ -360,10 +394,11 @@ pub(super) fn record_size(
 
 /// A uniform sample of at most `size` rows of a stream (Vitter's
 /// reservoir, algorithm R, with a fixed seed: the same table gives the
-/// same sample), returned in the order the rows came.
+/// same sample), kept as their stored bytes with the member table they
+/// came from, returned in the order the rows came.
 struct Sample {
     size: usize,
-    rows: Vec<(u64, Vec<Value>)>,
+    rows: Vec<(u64, u32, Vec<u8>)>,
     seen: u64,
     rng: u64,
 }
@@ -378,11 +413,12 @@ impl Sample {
         }
     }
 
-    /// Offers the next row (built only when it is kept).
-    fn offer(&mut self, row: impl FnOnce() -> Vec<Value>) {
+    /// Offers the next row: copied when it is kept (into the buffer of
+    /// the row it replaces).
+    fn offer(&mut self, member: u32, data: &[u8]) {
         self.seen += 1;
         if self.rows.len() < self.size {
-            self.rows.push((self.seen, row()));
+            self.rows.push((self.seen, member, data.to_vec()));
             return;
         }
         // xorshift64*
@@ -392,13 +428,21 @@ impl Sample {
         let r = self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D);
         let j = (r % self.seen) as usize;
         if j < self.size {
-            self.rows[j] = (self.seen, row());
+            let slot = &mut self.rows[j];
+            slot.0 = self.seen;
+            slot.1 = member;
+            slot.2.clear();
+            slot.2.extend_from_slice(data);
         }
     }
 
-    /// The kept rows in arrival order, and how many rows were seen.
-    fn finish(mut self) -> (Vec<Vec<Value>>, u64) {
-        self.rows.sort_by_key(|(n, _)| *n);
-        (self.rows.into_iter().map(|(_, r)| r).collect(), self.seen)
+    /// The kept rows in arrival order ((member, stored bytes)), and how
+    /// many rows were seen.
+    fn finish(mut self) -> (Vec<(u32, Vec<u8>)>, u64) {
+        self.rows.sort_by_key(|(n, _, _)| *n);
+        (
+            self.rows.into_iter().map(|(_, m, d)| (m, d)).collect(),
+            self.seen,
+        )
     }
 }

@@ -243,6 +243,24 @@ fn psql_output(server: &Server, db: &str, args: &[&str]) -> Option<String> {
     Some(text)
 }
 
+/// EXPLAIN (FORMAT JSON | YAML | XML), TIMING OFF and SUMMARY OFF print
+/// what PostgreSQL 15 prints for the same statements: the golden file was
+/// recorded from it by tests/golden/explain_formats/record.sh.
+#[test]
+fn explain_formats_print_what_postgres_prints() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/explain_formats");
+    let server = Server::start(&[]);
+    let Some(out) = psql_output(
+        &server,
+        "postgres",
+        &["-A", "-t", "-f", dir.join("commands.sql").to_str().unwrap()],
+    ) else {
+        return;
+    };
+    let expected = std::fs::read_to_string(dir.join("expected.txt")).unwrap();
+    assert_eq!(out, expected);
+}
+
 /// psql's describe commands (`\d`, `\dt+`, `\d table`, `\dn` ...) print
 /// what PostgreSQL 15 prints for the same schema: the golden file was
 /// recorded from it by tests/golden/psql_describe/record.sh.

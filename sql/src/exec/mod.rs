@@ -7,6 +7,7 @@
 pub(crate) mod agg;
 pub mod explain;
 pub mod explain_expr;
+pub mod explain_format;
 mod join;
 pub mod key;
 pub(crate) mod sort;

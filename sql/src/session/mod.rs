@@ -821,6 +821,7 @@ impl Session {
         ctx: &mut Stmt<'_>,
         q: &ast::Query,
         analyze: bool,
+        shape: ExplainShape,
         sink: &mut dyn ResultSink,
     ) -> Result<()> {
         let started = std::time::Instant::now();
@@ -840,35 +841,65 @@ impl Session {
             let execution = run.elapsed();
             let stats = instr.borrow();
             let mut lines = exec::explain::lines(&plan, Some(&stats));
-            lines.push(format!(
-                "Planning Time: {:.3} ms",
-                planning.as_secs_f64() * 1000.0
-            ));
-            lines.push(format!(
-                "Execution Time: {:.3} ms",
-                execution.as_secs_f64() * 1000.0
-            ));
+            if !shape.timing {
+                for l in &mut lines {
+                    without_timing(l);
+                }
+            }
+            if shape.summary {
+                lines.push(format!(
+                    "Planning Time: {:.3} ms",
+                    planning.as_secs_f64() * 1000.0
+                ));
+                lines.push(format!(
+                    "Execution Time: {:.3} ms",
+                    execution.as_secs_f64() * 1000.0
+                ));
+            }
             lines
         } else {
-            exec::explain::lines(&plan, None)
+            let mut lines = exec::explain::lines(&plan, None);
+            if shape.summary {
+                lines.push(format!(
+                    "Planning Time: {:.3} ms",
+                    planning.as_secs_f64() * 1000.0
+                ));
+            }
+            lines
         };
         for n in eval.notices.drain(..) {
             sink.notice(&n)?;
         }
         drop(eval);
-        Session::send_plan(ctx, std::mem::take(&mut lines), sink)
+        Session::send_plan(ctx, std::mem::take(&mut lines), shape.format, sink)
     }
 
-    /// EXPLAIN's result: one "QUERY PLAN" text column, a row per line.
-    fn send_plan(ctx: &Stmt<'_>, lines: Vec<String>, sink: &mut dyn ResultSink) -> Result<()> {
+    /// EXPLAIN's result: one "QUERY PLAN" column, a text row per line,
+    /// or one row holding the whole JSON (of type json), YAML or XML
+    /// document.
+    fn send_plan(
+        ctx: &Stmt<'_>,
+        lines: Vec<String>,
+        format: Option<crate::exec::explain_format::Format>,
+        sink: &mut dyn ResultSink,
+    ) -> Result<()> {
+        use crate::exec::explain_format::{render, Format};
+        let ty = match format {
+            Some(Format::Json) => crate::types::DataType::Json,
+            _ => crate::types::DataType::Text,
+        };
         sink.row_description(&[crate::plan::OutputColumn {
             name: "QUERY PLAN".into(),
-            ty: crate::types::DataType::Text,
+            ty,
             typmod: -1,
             table_oid: 0,
             attnum: 0,
         }])?;
-        for line in lines {
+        let rows = match format {
+            None => lines,
+            Some(f) => vec![render(&lines, f)],
+        };
+        for line in rows {
             sink.data_row(&[crate::value::Value::Text(line)], ctx.style)?;
         }
         sink.command_complete("EXPLAIN")
@@ -890,6 +921,24 @@ fn publish_txn_settings(settings: &mut Settings, t: &Transaction) {
         "transaction_read_only",
         if t.read_only { "on" } else { "off" },
     );
+}
+
+/// How EXPLAIN prints: its FORMAT (None: text), TIMING and SUMMARY.
+#[derive(Clone, Copy)]
+struct ExplainShape {
+    format: Option<crate::exec::explain_format::Format>,
+    timing: bool,
+    summary: bool,
+}
+
+/// A node line of EXPLAIN ANALYZE without its times (TIMING OFF):
+/// `(actual rows=1 loops=1)`.
+fn without_timing(line: &mut String) {
+    if let Some(i) = line.find(" (actual time=") {
+        if let Some(j) = line[i..].find(" rows=") {
+            line.replace_range(i + 8..i + j, "");
+        }
+    }
 }
 
 /// Passes everything through but keeps the command tag back until the
@@ -1192,6 +1241,8 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             ..
         } => {
             let mut analyze = *analyze;
+            let mut structured = None;
+            let (mut timing, mut summary) = (true, None);
             for o in options.iter().flatten() {
                 let on = match &o.arg {
                     None => true,
@@ -1202,13 +1253,27 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
                 match crate::binder::ident(&o.name).as_str() {
                     "analyze" => analyze = on,
                     "format" => {
+                        use crate::exec::explain_format::Format;
                         let f = o.arg.as_ref().map(|e| e.to_string().to_lowercase());
-                        if f.as_deref() != Some("text") {
-                            return Err(SqlError::unsupported("EXPLAIN formats other than TEXT"));
-                        }
+                        structured = match f.as_deref() {
+                            Some("text") => None,
+                            Some("json") => Some(Format::Json),
+                            Some("yaml") => Some(Format::Yaml),
+                            Some("xml") => Some(Format::Xml),
+                            other => {
+                                return Err(SqlError::new(
+                                    SqlState::INVALID_PARAMETER_VALUE,
+                                    format!(
+                                        "unrecognized value for EXPLAIN option \"format\": \"{}\"",
+                                        other.unwrap_or_default()
+                                    ),
+                                ))
+                            }
+                        };
                     }
-                    "costs" | "timing" | "verbose" | "summary" | "buffers" | "settings" | "wal" => {
-                    }
+                    "timing" => timing = on,
+                    "summary" => summary = Some(on),
+                    "costs" | "verbose" | "buffers" | "settings" | "wal" => {}
                     other => {
                         return Err(SqlError::syntax(
                             format!("unrecognized EXPLAIN option \"{other}\""),
@@ -1227,13 +1292,18 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
                 }
                 _ => None,
             };
+            let shape = ExplainShape {
+                format: structured,
+                timing,
+                summary: summary.unwrap_or(analyze),
+            };
             if let Some(q) = declared {
-                Session::explain(ctx, q, analyze, sink)?;
+                Session::explain(ctx, q, analyze, shape, sink)?;
                 return Ok(Dispatched::Done);
             }
             let lines = match statement.as_ref() {
                 Statement::Query(q) => {
-                    Session::explain(ctx, q, analyze, sink)?;
+                    Session::explain(ctx, q, analyze, shape, sink)?;
                     return Ok(Dispatched::Done);
                 }
                 Statement::Update(_) | Statement::Delete(_) | Statement::Insert(_) if analyze => {
@@ -1259,7 +1329,7 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
                     ))
                 }
             };
-            Session::send_plan(ctx, lines, sink)?;
+            Session::send_plan(ctx, lines, shape.format, sink)?;
             Ok(Dispatched::Done)
         }
         Statement::Insert(ins) => crate::table::insert(ctx, ins, sink).map(|()| Dispatched::Done),

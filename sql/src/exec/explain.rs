@@ -797,3 +797,84 @@ fn workers_lines(
         out.push(format!("{detail}Workers Launched: {launched}"));
     }
 }
+
+/// Gives each scan of `plan` the reference name PostgreSQL's EXPLAIN
+/// shows (ruleutils.c's set_rtable_names): its alias or its table's name,
+/// with `_1`, `_2` ... appended to a name already taken. Names are taken
+/// in the order of PostgreSQL's range table: the scans of the query
+/// itself first, then those of its subqueries (InitPlans and SubPlans),
+/// then theirs.
+pub fn name_relations(plan: &mut Plan) {
+    // The scans in pre-order, with how deep in subqueries each is.
+    let mut found: Vec<(usize, usize, String)> = Vec::new();
+    let mut k = 0;
+    each_scan(plan, 0, &mut |scan, level| {
+        if let Plan::SeqScan { table, alias, .. } | Plan::IndexScan { table, alias, .. } = scan {
+            let name = alias.as_deref().unwrap_or(&table.name).to_owned();
+            found.push((k, level, name));
+        }
+        k += 1;
+    });
+    found.sort_by_key(|&(k, level, _)| (level, k));
+    let mut taken: HashMap<String, usize> = HashMap::new();
+    let mut names: HashMap<usize, String> = HashMap::new();
+    for (k, _, name) in found {
+        let unique = if taken.contains_key(&name) {
+            loop {
+                let counter = taken.get_mut(&name).map_or(1, |c| {
+                    *c += 1;
+                    *c
+                });
+                let candidate = format!("{name}_{counter}");
+                if !taken.contains_key(&candidate) {
+                    break candidate;
+                }
+            }
+        } else {
+            name.clone()
+        };
+        taken.insert(unique.clone(), 0);
+        taken.entry(name).or_insert(0);
+        names.insert(k, unique);
+    }
+    let mut k = 0;
+    each_scan(plan, 0, &mut |scan, _| {
+        if let (
+            Plan::SeqScan { table, alias, .. } | Plan::IndexScan { table, alias, .. },
+            Some(n),
+        ) = (scan, names.get(&k))
+        {
+            if alias.as_deref() != Some(n.as_str()) && !(alias.is_none() && table.name == *n) {
+                *alias = Some(n.as_str().into());
+            }
+        }
+        k += 1;
+    });
+}
+
+/// Calls `f` on every node of `plan` in pre-order — a node, the plans of
+/// the subqueries in its expressions (one `level` deeper), its inputs.
+fn each_scan(plan: &mut Plan, level: usize, f: &mut dyn FnMut(&mut Plan, usize)) {
+    f(plan, level);
+    for e in plan.exprs_mut() {
+        each_sublink(e, &mut |sub| each_scan(sub, level + 1, f));
+    }
+    for c in plan.children_mut() {
+        each_scan(c, level, f);
+    }
+}
+
+/// Calls `f` on the plan of every subquery in `e`.
+fn each_sublink(e: &mut Expr, f: &mut dyn FnMut(&mut Plan)) {
+    let kind = std::mem::replace(&mut e.kind, crate::expr::ExprKind::Column(0));
+    let mapped = kind.map_children(|mut c| {
+        each_sublink(&mut c, f);
+        Ok(c)
+    });
+    if let Ok(mut kind) = mapped {
+        if let crate::expr::ExprKind::SubLink(s) = &mut kind {
+            f(&mut s.plan);
+        }
+        e.kind = kind;
+    }
+}

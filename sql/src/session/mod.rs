@@ -825,7 +825,8 @@ impl Session {
         sink: &mut dyn ResultSink,
     ) -> Result<()> {
         let started = std::time::Instant::now();
-        let (plan, _) = Self::plan_query(ctx, q)?;
+        let (mut plan, _) = Self::plan_query(ctx, q)?;
+        exec::explain::name_relations(&mut plan);
         if let (Some(strength), true) = (plan.lock_strength(), analyze) {
             ctx.write_xid(&format!("SELECT {strength}"))?;
         }

@@ -1650,7 +1650,8 @@ pub fn explain_modify(ctx: &mut Stmt<'_>, bound: BoundModify) -> Result<Vec<Stri
     let plan = source_plan(&bound.def, bound.from, bound.predicate.as_ref());
     let engine = ctx.engine();
     let blocks = |t: &crate::catalog::TableDef| engine.nblocks(t.rel).unwrap_or(0);
-    let plan = crate::planner::optimize(plan, &mut ctx.eval_ctx(), &blocks, false)?;
+    let mut plan = crate::planner::optimize(plan, &mut ctx.eval_ctx(), &blocks, false)?;
+    exec::explain::name_relations(&mut plan);
     Ok(nest_under(
         format!("{verb} on {}", bound.def.name),
         exec::explain::lines(&plan, None),
@@ -1667,7 +1668,8 @@ pub fn explain_insert(ctx: &mut Stmt<'_>, bound: BoundInsert) -> Result<Vec<Stri
         Source::Query(plan, _) => {
             let engine = ctx.engine();
             let blocks = |t: &crate::catalog::TableDef| engine.nblocks(t.rel).unwrap_or(0);
-            let plan = crate::planner::optimize(plan, &mut ctx.eval_ctx(), &blocks, false)?;
+            let mut plan = crate::planner::optimize(plan, &mut ctx.eval_ctx(), &blocks, false)?;
+            exec::explain::name_relations(&mut plan);
             exec::explain::lines(&plan, None)
         }
     };

@@ -188,6 +188,9 @@ pub enum Plan {
         args: Vec<Expr>,
         /// WITH ORDINALITY: a row number (int8) follows its columns.
         ordinality: bool,
+        /// How EXPLAIN names it: the reference name (alias or function
+        /// name) and its columns' names.
+        names: Box<(String, Vec<String>)>,
     },
     /// Like Project, but the `srfs` items return sets: each input row
     /// gives as many rows as the longest set, others padded with NULL

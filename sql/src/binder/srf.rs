@@ -342,7 +342,7 @@ impl Binder<'_> {
         if ordinality {
             names.push(("ordinality", DataType::Int8));
         }
-        let columns = names
+        let columns: Vec<ScopeColumn> = names
             .into_iter()
             .enumerate()
             .map(|(i, (name, ty))| ScopeColumn {
@@ -363,11 +363,16 @@ impl Binder<'_> {
                 scalar: single && has_out_name(&fname),
             })
             .collect();
+        let names = Box::new((
+            table.clone(),
+            columns.iter().map(|c| c.name.clone()).collect(),
+        ));
         Ok((
             Plan::FunctionScan {
                 func: srf,
                 args: bound,
                 ordinality,
+                names,
             },
             Scope { columns },
         ))
@@ -416,6 +421,7 @@ impl Binder<'_> {
                     func: Srf::Unnest("unnest"),
                     args: vec![value],
                     ordinality,
+                    names: Box::new((table.clone(), Vec::new())),
                 },
                 elem,
             )

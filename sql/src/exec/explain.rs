@@ -122,6 +122,9 @@ enum Shown<'p> {
     /// aggregate's node.
     /// The aggregate node is the last field.
     PartialGather(&'p Plan, usize, bool, &'p Plan),
+    /// The Sort under a WindowAgg (the window node sorts its input by
+    /// its partition and order keys itself): the window node.
+    WindowSort(&'p Plan),
 }
 
 /// The lines of EXPLAIN's output for `plan`.
@@ -387,6 +390,25 @@ fn details(plan: &Plan, filters: &[(&Expr, &Plan)], ctx: &Ctx<'_>) -> Vec<String
             let keys: Vec<String> = group.iter().map(|g| ctx.expr(g, input)).collect();
             out.push(format!("Group Key: {}", keys.join(", ")));
         }
+        // DISTINCT and UNION hash every column of the row; UNION's are
+        // references to its branches' columns, an expression among them
+        // in parentheses.
+        Plan::Distinct { input, on: None } => {
+            let union = matches!(**input, Plan::Append { .. } | Plan::SetOp { .. });
+            let keys: Vec<String> = ctx
+                .names(input)
+                .into_iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    if union && !super::explain_expr::is_column(input, i) {
+                        format!("({n})")
+                    } else {
+                        n
+                    }
+                })
+                .collect();
+            out.push(format!("Group Key: {}", keys.join(", ")));
+        }
         _ => {}
     }
     for (predicate, below) in filters {
@@ -465,9 +487,13 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
         ),
         Plan::SystemView(v) => (format!("Function Scan on {}", v.name()), Vec::new()),
         Plan::Values(_) => ("Values Scan on \"*VALUES*\"".into(), Vec::new()),
-        Plan::FunctionScan { func, .. } => {
-            (format!("Function Scan on {}", func.name()), Vec::new())
-        }
+        Plan::FunctionScan { func, names, .. } => (
+            format!(
+                "Function Scan on {}",
+                relation(func.name(), Some(names.0.as_str()))
+            ),
+            Vec::new(),
+        ),
         Plan::WorkTable(_) => ("WorkTable Scan".into(), Vec::new()),
         Plan::ProjectSet { input, .. } => ("ProjectSet".into(), vec![p(input)]),
         Plan::Join {
@@ -565,7 +591,17 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
             .into(),
             vec![p(left), p(right)],
         ),
-        Plan::Window { input, .. } => ("WindowAgg".into(), vec![p(input)]),
+        Plan::Window { input, calls } => {
+            let sorts = calls
+                .first()
+                .is_some_and(|c| !c.partition.is_empty() || !c.order.is_empty());
+            let child = if sorts {
+                Shown::WindowSort(plan)
+            } else {
+                p(input)
+            };
+            ("WindowAgg".into(), vec![child])
+        }
         Plan::Limit { input, .. } => ("Limit".into(), vec![p(input)]),
         Plan::LockRows { input, .. } => ("LockRows".into(), vec![p(input)]),
         Plan::Distinct { input, on } => (
@@ -757,6 +793,40 @@ fn show(
             );
             show(&partial, &child_lead, indent + 6, stats, ctx, out);
         }
+        Shown::WindowSort(window) => {
+            // Part of the window node: its figures.
+            out.push(format!("{prefix}Sort{}", actual(stats, Some(addr(window)))));
+            if let Plan::Window { input, calls } = window {
+                let key = |e: &Expr| {
+                    let s = ctx.expr(e, input);
+                    match e.kind {
+                        crate::expr::ExprKind::Column(c)
+                            if super::explain_expr::is_column(input, c) =>
+                        {
+                            s
+                        }
+                        _ => format!("({s})"),
+                    }
+                };
+                if let Some(call) = calls.first() {
+                    let mut keys: Vec<String> = call.partition.iter().map(key).collect();
+                    for (e, desc, nulls_first) in &call.order {
+                        let mut k = key(e);
+                        if *desc {
+                            k.push_str(" DESC");
+                            if !nulls_first {
+                                k.push_str(" NULLS LAST");
+                            }
+                        } else if *nulls_first {
+                            k.push_str(" NULLS FIRST");
+                        }
+                        keys.push(k);
+                    }
+                    out.push(format!("{detail}Sort Key: {}", keys.join(", ")));
+                }
+                show(&p(input), &child_lead, indent + 6, stats, ctx, out);
+            }
+        }
         Shown::Synthetic(name, children, key, shown) => {
             // A node with no plan node of its own has no figures.
             let a = key.map_or_else(String::new, |k| actual(stats, Some(k)));
@@ -809,9 +879,13 @@ pub fn name_relations(plan: &mut Plan) {
     let mut found: Vec<(usize, usize, String)> = Vec::new();
     let mut k = 0;
     each_scan(plan, 0, &mut |scan, level| {
-        if let Plan::SeqScan { table, alias, .. } | Plan::IndexScan { table, alias, .. } = scan {
-            let name = alias.as_deref().unwrap_or(&table.name).to_owned();
-            found.push((k, level, name));
+        match scan {
+            Plan::SeqScan { table, alias, .. } | Plan::IndexScan { table, alias, .. } => {
+                let name = alias.as_deref().unwrap_or(&table.name).to_owned();
+                found.push((k, level, name));
+            }
+            Plan::FunctionScan { names, .. } => found.push((k, level, names.0.clone())),
+            _ => {}
         }
         k += 1;
     });
@@ -839,14 +913,15 @@ pub fn name_relations(plan: &mut Plan) {
     }
     let mut k = 0;
     each_scan(plan, 0, &mut |scan, _| {
-        if let (
-            Plan::SeqScan { table, alias, .. } | Plan::IndexScan { table, alias, .. },
-            Some(n),
-        ) = (scan, names.get(&k))
-        {
-            if alias.as_deref() != Some(n.as_str()) && !(alias.is_none() && table.name == *n) {
+        match (scan, names.get(&k)) {
+            (
+                Plan::SeqScan { table, alias, .. } | Plan::IndexScan { table, alias, .. },
+                Some(n),
+            ) if alias.as_deref() != Some(n.as_str()) && !(alias.is_none() && table.name == *n) => {
                 *alias = Some(n.as_str().into());
             }
+            (Plan::FunctionScan { names: own, .. }, Some(n)) => own.0 = n.clone(),
+            _ => {}
         }
         k += 1;
     });

@@ -52,6 +52,10 @@ pub fn expr(e: &Expr, n: &Names<'_>) -> String {
             let operator =
                 !def.name.is_empty() && def.name.chars().all(|c| "+-*/<>=~!@#%^&|`?".contains(c));
             match (operator, &args[..]) {
+                _ if def.name == "array" => format!(
+                    "ARRAY[{}]",
+                    args.iter().map(sub).collect::<Vec<_>>().join(", ")
+                ),
                 (true, [l, r]) => format!("({} {} {})", sub(l), def.name, sub(r)),
                 (true, [x]) => format!("({} {})", def.name, sub(x)),
                 _ => format!(
@@ -125,8 +129,49 @@ pub fn expr(e: &Expr, n: &Names<'_>) -> String {
             "COALESCE({})",
             items.iter().map(sub).collect::<Vec<_>>().join(", ")
         ),
+        ExprKind::ArrayOp {
+            arg,
+            array,
+            op,
+            any,
+        } => format!(
+            "({} {} {} ({}))",
+            sub(arg),
+            op.name,
+            if *any { "ANY" } else { "ALL" },
+            sub(array)
+        ),
+        ExprKind::Case { whens, otherwise } => {
+            let mut s = String::from("CASE");
+            for (w, t) in whens {
+                s.push_str(&format!(" WHEN {} THEN {}", sub(w), sub(t)));
+            }
+            if let Some(o) = otherwise {
+                s.push_str(&format!(" ELSE {}", sub(o)));
+            }
+            s.push_str(" END");
+            s
+        }
+        ExprKind::NullIf { left, right, .. } => {
+            format!("NULLIF({}, {})", sub(left), sub(right))
+        }
+        ExprKind::MinMax { args, cmp } => format!(
+            "{}({})",
+            if cmp.name == ">" { "GREATEST" } else { "LEAST" },
+            args.iter().map(sub).collect::<Vec<_>>().join(", ")
+        ),
+        ExprKind::DistinctFrom {
+            left,
+            right,
+            negated,
+            ..
+        } => format!(
+            "({} IS {}DISTINCT FROM {})",
+            sub(left),
+            if *negated { "NOT " } else { "" },
+            sub(right)
+        ),
         ExprKind::Aggregate(_) | ExprKind::Window(_) => "?".into(),
-        _ => "?".into(),
     }
 }
 
@@ -225,6 +270,9 @@ pub fn is_column(plan: &Plan, col: usize) -> bool {
             Some(ExprKind::Column(c)) => is_column(input, *c),
             _ => false,
         },
+        // A set operation's columns are its first branch's.
+        Plan::Append { inputs, .. } => inputs.first().is_some_and(|i| is_column(i, col)),
+        Plan::SetOp { left, .. } => is_column(left, col),
         _ => false,
     }
 }
@@ -363,7 +411,14 @@ pub fn names(plan: &Plan, prefix: bool, outer: &[Vec<String>]) -> Vec<String> {
         Plan::Values(rows) => (1..=rows.first().map_or(0, Vec::len))
             .map(|i| qualify("\"*VALUES*\"", &format!("column{i}")))
             .collect(),
-        Plan::FunctionScan { func, .. } => vec![qualify(func.name(), func.name())],
+        Plan::FunctionScan { func, names, .. } => {
+            let (rel, cols) = &**names;
+            if cols.is_empty() {
+                vec![qualify(rel, func.name())]
+            } else {
+                cols.iter().map(|c| qualify(rel, c)).collect()
+            }
+        }
         Plan::Append { inputs, parts } => {
             let first = inputs
                 .first()

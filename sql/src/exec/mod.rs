@@ -277,6 +277,7 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             func,
             args,
             ordinality,
+            ..
         } => Box::new(srf::FunctionScan {
             func: *func,
             args,

@@ -5,8 +5,9 @@
 //! bound plan ─fold─► constants computed ─place─► conditions pushed down,
 //!   joins reordered ─prune─► scans decode only what is read ─methods─►
 //!   join methods ─nestloop─► inner index scans per outer row ─index─►
-//!   index scans ─subqueries─► the same for each subquery ─parallel─►
-//!   Gather over big scans
+//!   index scans ─subqueries─► the same for each subquery ─qualorder─►
+//!   each node's conditions cheapest first ─parallel─► Gather over big
+//!   scans
 //! ```
 //!
 //! Every statement's plan goes through [`optimize`]: SELECT, the source
@@ -23,6 +24,7 @@ mod parallel;
 mod partprune;
 mod place;
 mod prune;
+mod qualorder;
 
 use crate::catalog::TableDef;
 use crate::error::Result;
@@ -54,6 +56,7 @@ pub(crate) fn optimize(
         plan.choose_index_scans(blocks);
     }
     subqueries(&mut plan, ctx, blocks)?;
+    plan.order_quals();
     if parallel {
         plan.choose_parallel(
             blocks,

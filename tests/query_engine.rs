@@ -287,7 +287,7 @@ async fn explain_analyze_shows_the_sort_method() {
     assert!(fast.starts_with("Sort (actual time="), "{fast}");
     assert!(fast.contains("Sort Method: quicksort  Memory: "), "{fast}");
     assert!(
-        fast.contains("\n  ->  Function Scan on generate_series (actual"),
+        fast.contains("\n  ->  Function Scan on generate_series x (actual"),
         "{fast}"
     );
     assert!(fast.contains("Execution Time: "), "{fast}");

@@ -40,6 +40,18 @@ pub(crate) fn optimize(
     blocks: &dyn Fn(&TableDef) -> u32,
     parallel: bool,
 ) -> Result<Plan> {
+    // A table never counted (no VACUUM, ANALYZE or CREATE INDEX since
+    // it was made) is taken to have at least 10 blocks, as PostgreSQL's
+    // estimate_rel_size assumes: a small new table is not known to be
+    // small, so its indexes are used.
+    let blocks = &|t: &TableDef| {
+        let b = blocks(t);
+        if t.stats.tuples < 0.0 {
+            b.max(10)
+        } else {
+            b
+        }
+    };
     let plan = plan.fold_constants(ctx)?;
     let est = estimate::Estimator { blocks };
     let placer = place::Placer { est: &est };

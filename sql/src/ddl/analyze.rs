@@ -82,9 +82,17 @@ pub(super) fn resolve(
     for (name, columns) in tables {
         let parts = object_name(name);
         let (schema, table) = split_name(ctx, &parts)?;
-        let def = ctx
-            .open_table(schema, table, LockMode::ShareUpdateExclusive)?
-            .ok_or_else(|| undefined_table("relation", table))?;
+        let Some(def) = ctx.open_table(schema, table, LockMode::ShareUpdateExclusive)? else {
+            // A catalog computed from the stored one: nothing to sample
+            // (PostgreSQL analyzes its catalogs silently); its views are
+            // skipped with the WARNING.
+            match crate::catalog::SystemView::lookup(&parts) {
+                Some(v) if v.relkind() == 'v' => ctx.notices.push(skipping(table)),
+                Some(_) => {}
+                None => return Err(undefined_table("relation", table)),
+            }
+            continue;
+        };
         let mut attrs = Vec::new();
         for c in columns {
             let attr = def.find(c).ok_or_else(|| {
@@ -104,21 +112,28 @@ pub(super) fn resolve(
             }
             attrs.push(attr);
         }
-        if !matches!(def.relkind(), 'r' | 'm' | 'p') || def.system {
+        // The catalogs' rows are computed from the stored catalog: there
+        // is nothing to sample, and PostgreSQL analyzes them silently.
+        if def.system {
+            continue;
+        }
+        if !matches!(def.relkind(), 'r' | 'm' | 'p') {
             if what == "ANALYZE" || !columns.is_empty() {
-                ctx.notices.push(SqlError::warning(
-                    SqlState::WARNING,
-                    format!(
-                        "skipping \"{}\" --- cannot analyze non-tables or special system tables",
-                        def.name
-                    ),
-                ));
+                ctx.notices.push(skipping(&def.name));
             }
             continue;
         }
         out.push((def, attrs));
     }
     Ok(out)
+}
+
+/// PostgreSQL's WARNING for a relation ANALYZE cannot sample.
+fn skipping(name: &str) -> SqlError {
+    SqlError::warning(
+        SqlState::WARNING,
+        format!("skipping \"{name}\" --- cannot analyze non-tables or special system tables"),
+    )
 }
 
 /// Analyzes each target (after VACUUM's pass when VACUUM ANALYZE).

@@ -36,10 +36,30 @@ pub struct NodeStats {
     pub sort: Option<SortMethod>,
     /// Parallel workers a Gather started.
     pub workers: Option<usize>,
+    /// Rows its own filter turned away, summed over loops (a scan that
+    /// filters as it reads).
+    pub removed: Option<u64>,
 }
 
 /// Measurements by plan node address.
 pub type Instr = Rc<RefCell<HashMap<usize, NodeStats>>>;
+
+/// What EXPLAIN ANALYZE of a data-changing statement collects while it
+/// runs: the measurements, and the source plans they are keyed by (boxed,
+/// so the keys stay their addresses).
+#[derive(Default)]
+pub struct Measuring {
+    /// The nodes' figures.
+    pub instr: Instr,
+    /// Each source plan the statement ran, in order. Boxed on purpose:
+    /// the figures are keyed by node address, the root's included, and a
+    /// plan moved into the vector must keep the address it ran at.
+    #[allow(clippy::vec_box)]
+    pub plans: Vec<Box<Plan>>,
+    /// An INSERT's VALUES rows: the time to the first and to the last
+    /// one evaluated, and how many.
+    pub values: Option<(Duration, Duration, u64)>,
+}
 
 fn addr(plan: &Plan) -> usize {
     std::ptr::from_ref(plan) as usize
@@ -57,6 +77,8 @@ pub struct Measured<'p> {
     started: bool,
     /// Time spent so far in this loop.
     elapsed: Duration,
+    /// The inner node's removed rows already counted.
+    removed: u64,
 }
 
 impl<'p> Measured<'p> {
@@ -70,6 +92,7 @@ impl<'p> Measured<'p> {
             key,
             started: false,
             elapsed: Duration::ZERO,
+            removed: 0,
         }
     }
 }
@@ -96,6 +119,10 @@ impl Node for Measured<'_> {
         if s.workers.is_none() {
             s.workers = self.inner.workers_launched();
         }
+        if let Some(now) = self.inner.rows_removed() {
+            *s.removed.get_or_insert(0) += now - self.removed.min(now);
+            self.removed = now;
+        }
         row
     }
 
@@ -105,6 +132,10 @@ impl Node for Measured<'_> {
 
     fn workers_launched(&self) -> Option<usize> {
         self.inner.workers_launched()
+    }
+
+    fn rows_removed(&self) -> Option<u64> {
+        self.inner.rows_removed()
     }
 }
 
@@ -692,8 +723,32 @@ fn show(
             }
             exprs.extend(projected);
             let (init, per_row) = ctx.numbering.number(&exprs);
-            for line in details(plan, &filters, ctx) {
+            let shown = details(plan, &filters, ctx);
+            let has_filter = shown.iter().any(|l| l.starts_with("Filter: "));
+            for line in shown {
                 out.push(format!("{detail}{line}"));
+            }
+            // Under ANALYZE, the rows the filters turned away, per loop
+            // (the rows of the node below them less this node's).
+            // The filter is this node's own (a scan that filters as it
+            // reads, or a Filter over an index scan), or a Filter folded
+            // into it from above.
+            let filtered = match plan {
+                Plan::Filter { input, .. } => Some((addr(plan), &**input)),
+                _ => filters.last().map(|(_, below)| (*key, *below)),
+            };
+            if let (Some(all), Some((at, below)), true) = (stats, filtered, has_filter) {
+                if let Some(own) = all.get(&at) {
+                    let removed = match (own.removed, all.get(&addr(below))) {
+                        (Some(r), _) => Some(r),
+                        (None, Some(under)) => Some(under.rows.saturating_sub(own.rows)),
+                        _ => None,
+                    };
+                    if let Some(r) = removed {
+                        let per_loop = r / own.loops.max(1);
+                        out.push(format!("{detail}Rows Removed by Filter: {per_loop}"));
+                    }
+                }
             }
             // A subquery's references to this row print qualified, as
             // columns of another query level; its own, as its query has

@@ -41,6 +41,12 @@ pub trait Node {
     fn workers_launched(&self) -> Option<usize> {
         None
     }
+
+    /// Rows its own condition turned away so far, for EXPLAIN ANALYZE
+    /// (a scan with a filter of its own).
+    fn rows_removed(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// Builds the node tree for `plan`.

@@ -41,6 +41,9 @@ pub struct Stmt<'s> {
     pub sql: &'s str,
     /// Warnings and notices to send.
     pub notices: Vec<SqlError>,
+    /// EXPLAIN ANALYZE of INSERT / UPDATE / DELETE: the statement runs
+    /// with its source plans measured here, and they are kept to print.
+    pub measured: Option<crate::exec::explain::Measuring>,
     /// statement_timestamp().
     pub statement_start: i64,
     /// Whether the statement is the only one of its query string (some
@@ -659,6 +662,7 @@ impl Stmt<'_> {
             txn: &mut *self.txn,
             sql,
             notices: Vec::new(),
+            measured: None,
             statement_start: self.statement_start,
             alone: false,
             memory: self.memory,

@@ -684,6 +684,7 @@ impl Session {
             txn,
             sql,
             notices: Vec::new(),
+            measured: None,
             statement_start: now_micros(),
             alone,
             memory,
@@ -1308,9 +1309,24 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
                     return Ok(Dispatched::Done);
                 }
                 Statement::Update(_) | Statement::Delete(_) | Statement::Insert(_) if analyze => {
-                    return Err(SqlError::unsupported(
-                        "EXPLAIN ANALYZE of INSERT, UPDATE or DELETE",
-                    ));
+                    let (mut lines, planning, execution) =
+                        crate::table::explain_analyze_change(ctx, statement)?;
+                    if !shape.timing {
+                        for l in &mut lines {
+                            without_timing(l);
+                        }
+                    }
+                    if shape.summary {
+                        lines.push(format!(
+                            "Planning Time: {:.3} ms",
+                            planning.as_secs_f64() * 1000.0
+                        ));
+                        lines.push(format!(
+                            "Execution Time: {:.3} ms",
+                            execution.as_secs_f64() * 1000.0
+                        ));
+                    }
+                    lines
                 }
                 Statement::Insert(i) => {
                     let bound = crate::table::bind_insert(ctx, i)?;

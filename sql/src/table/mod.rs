@@ -17,8 +17,8 @@ pub(crate) use fkey::{fire as fire_foreign_keys, fire_deferred, qualified, Defer
 pub use load::Loader;
 pub use lockrows::LockRows;
 pub use modify::{
-    bind_delete, bind_insert, bind_update, delete, explain_insert, explain_modify, insert,
-    run_insert, run_modify, update, BoundInsert, BoundModify,
+    bind_delete, bind_insert, bind_update, delete, explain_analyze_change, explain_insert,
+    explain_modify, insert, run_insert, run_modify, update, BoundInsert, BoundModify,
 };
 pub(crate) use modify::{
     bind_stored, bind_stored_with, checks, stored_columns, stored_sql, target, CatalogTables,

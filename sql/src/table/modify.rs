@@ -843,6 +843,9 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
     let policy = ctx.policy();
     let backend = ctx.info.pid;
     let style = ctx.style;
+    let instr = ctx.measured.as_ref().map(|m| m.instr.clone());
+    let mut ran: Option<Box<Plan>> = None;
+    let mut values_spent = None;
     let (mut eval, own) = ctx.eval_and_txn();
     let read_committed = own.isolation.snapshot_per_statement();
     let who = Actor {
@@ -942,7 +945,9 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
     match source {
         Source::Values(rows) => {
             let mut given = Vec::with_capacity(targets.len());
+            let mut spent = (std::time::Duration::ZERO, std::time::Duration::ZERO, 0u64);
             for r in rows {
+                let started = std::time::Instant::now();
                 given.clear();
                 for e in r {
                     given.push(match e {
@@ -955,14 +960,20 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
                         None => None,
                     });
                 }
+                spent.1 += started.elapsed();
+                if spent.2 == 0 {
+                    spent.0 = spent.1;
+                }
+                spent.2 += 1;
                 // An explicit DEFAULT for a column without one is NULL.
                 put(&mut given, &mut eval)?;
             }
+            values_spent = Some(spent);
         }
         Source::Query(plan, types) => {
             let blocks = |t: &crate::catalog::TableDef| engine.nblocks(t.rel).unwrap_or(0);
-            let plan = crate::planner::optimize(plan, &mut eval, &blocks, false)?;
-            let mut node = exec::build(&plan);
+            let plan = Box::new(crate::planner::optimize(plan, &mut eval, &blocks, false)?);
+            let mut node = exec::build_in(&plan, instr.as_ref());
             let mut given = Vec::with_capacity(targets.len());
             while let Some(r) = node.next(&mut eval)? {
                 given.clear();
@@ -983,7 +994,15 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
                 }
                 put(&mut given, &mut eval)?;
             }
+            drop(node);
+            ran = Some(plan);
         }
+    }
+    if let Some(plan) = ran {
+        keep_measured(ctx, plan);
+    }
+    if let Some(m) = ctx.measured.as_mut() {
+        m.values = values_spent;
     }
     if !queue.is_empty() {
         super::fire_foreign_keys(ctx, &def, queue)?;
@@ -1342,6 +1361,7 @@ fn modify_rows(
         }
     };
     let style = ctx.style;
+    let instr = ctx.measured.as_ref().map(|m| m.instr.clone());
     let (mut eval, own) = ctx.eval_and_txn();
     let actor = Actor {
         xid,
@@ -1350,8 +1370,8 @@ fn modify_rows(
         wait: policy,
     };
     let blocks = |t: &crate::catalog::TableDef| engine.nblocks(t.rel).unwrap_or(0);
-    let plan = crate::planner::optimize(plan, &mut eval, &blocks, false)?;
-    let mut node = exec::build(&plan);
+    let plan = Box::new(crate::planner::optimize(plan, &mut eval, &blocks, false)?);
+    let mut node = exec::build_in(&plan, instr.as_ref());
     let mut count = 0u64;
     let mut queue = super::RiQueue::default();
     let mut scratch = Vec::new();
@@ -1509,7 +1529,17 @@ fn modify_rows(
             eval.check_interrupts()?;
         }
     }
+    drop(node);
+    drop(eval);
+    keep_measured(ctx, plan);
     Ok((count, queue))
+}
+
+/// Keeps a source plan that ran measured (EXPLAIN ANALYZE) to be printed.
+fn keep_measured(ctx: &mut Stmt<'_>, plan: Box<Plan>) {
+    if let Some(m) = ctx.measured.as_mut() {
+        m.plans.push(plan);
+    }
 }
 
 /// A row of the scan's layout (its first `width` values) in the member
@@ -1688,6 +1718,89 @@ pub fn explain_insert(ctx: &mut Stmt<'_>, bound: BoundInsert) -> Result<Vec<Stri
         lines.splice(1..1, extra);
     }
     Ok(lines)
+}
+
+/// EXPLAIN ANALYZE of INSERT, UPDATE or DELETE: the statement runs (its
+/// changes stay, as in PostgreSQL; RETURNING rows are counted, not sent)
+/// with the plans that feed it measured, and prints PostgreSQL's
+/// `Update on t (actual ... rows=<returned> loops=1)` over them (an
+/// INSERT's VALUES as `Result` or `Values Scan on "*VALUES*"` with the
+/// time its rows took to evaluate).
+/// Returns the lines, the time binding took and the time the run took.
+pub fn explain_analyze_change(
+    ctx: &mut Stmt<'_>,
+    stmt: &ast::Statement,
+) -> Result<(Vec<String>, std::time::Duration, std::time::Duration)> {
+    let mut sink = crate::result::CollectSink::default();
+    let binding = std::time::Instant::now();
+    let mut started = binding;
+    let mut measure = |ctx: &mut Stmt<'_>| {
+        ctx.measured = Some(Default::default());
+        started = std::time::Instant::now();
+    };
+    let (verb, name, ran) = match stmt {
+        ast::Statement::Insert(i) => {
+            let bound = bind_insert(ctx, i)?;
+            let name = bound.def.name.clone();
+            measure(ctx);
+            ("Insert", name, run_insert(ctx, bound, &mut sink))
+        }
+        ast::Statement::Update(u) => {
+            let bound = bind_update(ctx, u)?;
+            let name = bound.def.name.clone();
+            measure(ctx);
+            ("Update", name, run_modify(ctx, bound, &mut sink))
+        }
+        ast::Statement::Delete(d) => {
+            let bound = bind_delete(ctx, d)?;
+            let name = bound.def.name.clone();
+            measure(ctx);
+            ("Delete", name, run_modify(ctx, bound, &mut sink))
+        }
+        _ => {
+            return Err(SqlError::internal(
+                "EXPLAIN ANALYZE of a statement that changes no rows",
+            ))
+        }
+    };
+    let elapsed = started.elapsed();
+    let planning = started.duration_since(binding);
+    let mut measured = ctx.measured.take().unwrap_or_default();
+    ran?;
+    let returned = sink
+        .events
+        .iter()
+        .filter(|e| matches!(e, crate::result::Event::Row(_)))
+        .count();
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    let header = format!(
+        "{verb} on {name} (actual time={:.3}..{:.3} rows={returned} loops=1)",
+        ms(elapsed),
+        ms(elapsed)
+    );
+    let stats = measured.instr.borrow().clone();
+    let mut children = Vec::new();
+    for plan in &mut measured.plans {
+        exec::explain::name_relations(plan);
+        children.push(exec::explain::lines(plan, Some(&stats)));
+    }
+    if let Some((first, all, rows)) = measured.values {
+        let label = if rows == 1 {
+            "Result"
+        } else {
+            "Values Scan on \"*VALUES*\""
+        };
+        children.push(vec![format!(
+            "{label} (actual time={:.3}..{:.3} rows={rows} loops=1)",
+            ms(first),
+            ms(all)
+        )]);
+    }
+    let mut lines = vec![header];
+    for child in children {
+        lines.extend(nest_under(String::new(), child).into_iter().skip(1));
+    }
+    Ok((lines, planning, elapsed))
 }
 
 /// `header` with `child`'s EXPLAIN lines as its one input.

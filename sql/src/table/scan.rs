@@ -281,6 +281,8 @@ pub struct SeqScan<'p> {
     qual: Option<Qual<'p>>,
     /// Scratch row for `qual`.
     qual_row: Row,
+    /// Rows the qual turned away (EXPLAIN ANALYZE).
+    removed: u64,
 }
 
 impl<'p> SeqScan<'p> {
@@ -305,11 +307,16 @@ impl<'p> SeqScan<'p> {
             scratch: Vec::new(),
             qual,
             qual_row: Vec::new(),
+            removed: 0,
         }
     }
 }
 
 impl Node for SeqScan<'_> {
+    fn rows_removed(&self) -> Option<u64> {
+        self.qual.as_ref().map(|_| self.removed)
+    }
+
     fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
         let mut rejected = 0u32;
         loop {
@@ -326,6 +333,7 @@ impl Node for SeqScan<'_> {
                     None => true,
                 };
                 if !keep {
+                    self.removed += 1;
                     rejected += 1;
                     if rejected.is_multiple_of(1024) {
                         ctx.check_interrupts()?;

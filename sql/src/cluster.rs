@@ -39,6 +39,9 @@ impl Cluster {
             full_page_writes: settings.bool("full_page_writes"),
         };
         let engine = Engine::open(root, &config)?;
+        // A data directory from an earlier build gets the catalogs added
+        // since.
+        crate::catalog::add_missing_catalogs(&engine)?;
         let limit = settings.bytes("max_wal_size") as f64
             / (1.0 + settings.real("checkpoint_completion_target"));
         engine.set_checkpoint_wal_limit(limit as u64);

@@ -154,3 +154,31 @@ pub fn bootstrap(root: &Path) -> Result<()> {
     engine.checkpoint(CheckpointKind::Shutdown)?;
     Ok(())
 }
+
+/// Gives every database the per-database catalogs a data directory made
+/// by an earlier build lacks (pg_statistic came later): an empty
+/// relation file each, created in one logged transaction at start.
+pub fn add_missing_catalogs(engine: &Engine) -> Result<()> {
+    let none = actorgres_storage::xact::NoTxn;
+    let missing: Vec<(u32, u32)> = Catalog::new(engine, 0, &none)
+        .databases()?
+        .iter()
+        .flat_map(|db| system::PER_DATABASE.iter().map(move |t| (db.oid, t.oid)))
+        .filter(|&(db, oid)| !engine.relation_exists(actorgres_storage::smgr::RelId::new(db, oid)))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let interrupts = Interrupts::new();
+    let policy = WaitPolicy {
+        interrupts: &interrupts,
+        deadlock_timeout: Duration::from_secs(1),
+        lock_timeout: None,
+    };
+    let xid = engine.assign_xid(0, &policy)?;
+    for (db, oid) in missing {
+        engine.create_relation(xid, db, oid)?;
+    }
+    engine.commit(0, &[xid], &[], true)?;
+    Ok(())
+}

@@ -27,7 +27,7 @@ mod schema;
 mod store;
 pub mod system;
 
-pub use bootstrap::bootstrap;
+pub use bootstrap::{add_missing_catalogs, bootstrap};
 
 /// The first OID of user objects (PostgreSQL's FirstNormalObjectId):
 /// below it, built-in ones.

@@ -816,3 +816,48 @@ async fn unlogged_tables_survive_clean_restarts_and_empty_after_a_crash() {
         "u"
     );
 }
+
+/// A data directory made by a build older than a catalog (pg_statistic
+/// here: its files removed after a clean shutdown) opens with its rows
+/// intact and gets the catalog, so ANALYZE works on it.
+#[tokio::test]
+async fn a_data_directory_older_than_a_catalog_opens_and_gets_it() {
+    let mut server = Server::start(&[]);
+    {
+        let c = server.connect().await;
+        exec(
+            &c,
+            "CREATE TABLE old_rows (a int); INSERT INTO old_rows VALUES (1), (1), (2)",
+        )
+        .await;
+    }
+    // Fast shutdown: a clean stop with a shutdown checkpoint.
+    server.signal("INT");
+    assert!(server.wait_exit(Duration::from_secs(30)).is_some());
+    let data = std::mem::replace(&mut server.data, tempfile::tempdir().unwrap());
+    drop(server);
+    let mut removed = 0;
+    for db in std::fs::read_dir(data.path().join("pgdata/base")).unwrap() {
+        let file = db.unwrap().path().join("2619");
+        if file.exists() {
+            std::fs::remove_file(&file).unwrap();
+            removed += 1;
+        }
+    }
+    assert!(removed >= 3, "pg_statistic files removed: {removed}");
+    let server = Server::start_in(data, &[]);
+    let c = server.connect().await;
+    assert_eq!(
+        rows(&c, "SELECT count(*) FROM old_rows").await,
+        vec![vec![Some("3".to_owned())]]
+    );
+    exec(&c, "ANALYZE old_rows").await;
+    assert_eq!(
+        rows(
+            &c,
+            "SELECT most_common_vals::text FROM pg_stats WHERE tablename = 'old_rows'"
+        )
+        .await,
+        vec![vec![Some("{1}".to_owned())]]
+    );
+}

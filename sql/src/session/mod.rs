@@ -842,23 +842,11 @@ impl Session {
             }
             let execution = run.elapsed();
             let stats = instr.borrow();
-            let mut lines = exec::explain::lines(&plan, Some(&stats));
-            if !shape.timing {
-                for l in &mut lines {
-                    without_timing(l);
-                }
-            }
-            if shape.summary {
-                lines.push(format!(
-                    "Planning Time: {:.3} ms",
-                    planning.as_secs_f64() * 1000.0
-                ));
-                lines.push(format!(
-                    "Execution Time: {:.3} ms",
-                    execution.as_secs_f64() * 1000.0
-                ));
-            }
-            lines
+            shape.analyzed(
+                exec::explain::lines(&plan, Some(&stats)),
+                planning,
+                execution,
+            )
         } else {
             let mut lines = exec::explain::lines(&plan, None);
             if shape.summary {
@@ -931,6 +919,34 @@ struct ExplainShape {
     format: Option<crate::exec::explain_format::Format>,
     timing: bool,
     summary: bool,
+}
+
+impl ExplainShape {
+    /// EXPLAIN ANALYZE's lines as TIMING and SUMMARY ask: the times left
+    /// out of the figures, Planning and Execution Time added.
+    fn analyzed(
+        &self,
+        mut lines: Vec<String>,
+        planning: std::time::Duration,
+        execution: std::time::Duration,
+    ) -> Vec<String> {
+        if !self.timing {
+            for l in &mut lines {
+                without_timing(l);
+            }
+        }
+        if self.summary {
+            lines.push(format!(
+                "Planning Time: {:.3} ms",
+                planning.as_secs_f64() * 1000.0
+            ));
+            lines.push(format!(
+                "Execution Time: {:.3} ms",
+                execution.as_secs_f64() * 1000.0
+            ));
+        }
+        lines
+    }
 }
 
 /// A node line of EXPLAIN ANALYZE without its times (TIMING OFF):
@@ -1309,24 +1325,9 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
                     return Ok(Dispatched::Done);
                 }
                 Statement::Update(_) | Statement::Delete(_) | Statement::Insert(_) if analyze => {
-                    let (mut lines, planning, execution) =
+                    let (lines, planning, execution) =
                         crate::table::explain_analyze_change(ctx, statement)?;
-                    if !shape.timing {
-                        for l in &mut lines {
-                            without_timing(l);
-                        }
-                    }
-                    if shape.summary {
-                        lines.push(format!(
-                            "Planning Time: {:.3} ms",
-                            planning.as_secs_f64() * 1000.0
-                        ));
-                        lines.push(format!(
-                            "Execution Time: {:.3} ms",
-                            execution.as_secs_f64() * 1000.0
-                        ));
-                    }
-                    lines
+                    shape.analyzed(lines, planning, execution)
                 }
                 Statement::Insert(i) => {
                     let bound = crate::table::bind_insert(ctx, i)?;

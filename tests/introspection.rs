@@ -268,6 +268,32 @@ async fn autovacuum_analyzes_a_table_changed_past_the_threshold() {
         query_one(&c, stats).await.as_deref(),
         Some("1040 {many,few}")
     );
+    // pg_stat_user_tables says who analyzed it, and when.
+    assert_eq!(
+        query_one(
+            &c,
+            "SELECT autoanalyze_count::text || ' ' || analyze_count || ' ' \
+             || (last_autoanalyze > now() - interval '1 minute') || ' ' \
+             || (last_analyze IS NULL) || ' ' || n_mod_since_analyze \
+             FROM pg_stat_user_tables WHERE relname = 'aa'"
+        )
+        .await
+        .as_deref(),
+        Some("1 0 true true 0")
+    );
+    c.batch_execute("VACUUM aa").await.unwrap();
+    c.batch_execute("ANALYZE aa").await.unwrap();
+    assert_eq!(
+        query_one(
+            &c,
+            "SELECT vacuum_count::text || ' ' || analyze_count || ' ' || autoanalyze_count \
+             || ' ' || (last_vacuum IS NOT NULL) || ' ' || (last_analyze IS NOT NULL) \
+             FROM pg_stat_user_tables WHERE relname = 'aa'"
+        )
+        .await
+        .as_deref(),
+        Some("1 1 1 true true")
+    );
     let t = tree(&server);
     let av = child(&t, "worker-autovacuum");
     assert!(

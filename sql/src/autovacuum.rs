@@ -145,6 +145,7 @@ pub fn run_pass(
                 .locks
                 .release(AUTOVACUUM_OWNER, tag, LockMode::ShareUpdateExclusive);
             if let Some(v) = result? {
+                engine.maintained(t.rel, actorgres_storage::Maintenance::Autovacuum);
                 tracing::debug!(table = %t.name, removed = v.removed, pages = v.pages, "automatic vacuum");
                 report.vacuumed += 1;
                 report.removed += v.removed;

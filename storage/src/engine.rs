@@ -209,6 +209,23 @@ pub struct RelStats {
     /// Rows inserted, updated or deleted since the last ANALYZE
     /// (pg_stat_user_tables.n_mod_since_analyze; auto-analyze's trigger).
     pub changed: u64,
+    /// When a VACUUM statement, autovacuum, an ANALYZE statement and
+    /// auto-analyze last ran on it (microseconds since 2000-01-01), and
+    /// how many times each did.
+    pub maintenance: [(Option<i64>, u64); 4],
+}
+
+/// Which maintenance [`RelStats::maintenance`] counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Maintenance {
+    /// VACUUM.
+    Vacuum,
+    /// Autovacuum.
+    Autovacuum,
+    /// ANALYZE.
+    Analyze,
+    /// Auto-analyze.
+    Autoanalyze,
 }
 
 /// The engine.
@@ -805,6 +822,14 @@ impl Engine {
         if let Some(s) = self.stats.lock().get_mut(&rel) {
             s.changed = 0;
         }
+    }
+
+    /// Records that `what` ran on `rel` now.
+    pub fn maintained(&self, rel: RelId, what: Maintenance) {
+        let mut s = self.stats.lock();
+        let slot = &mut s.entry(rel).or_default().maintenance[what as usize];
+        slot.0 = Some(now());
+        slot.1 += 1;
     }
 }
 

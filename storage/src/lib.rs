@@ -36,7 +36,7 @@ mod tests;
 
 pub use datadir::{DataDir, DataDirError, PidLock, Populate, CONFIG_FILE, PG_VERSION};
 pub use engine::{
-    CheckpointInfo, CheckpointKind, Engine, EngineConfig, RecoveryInfo, RelStats, Result,
-    StorageError, FIRST_NORMAL_OID,
+    CheckpointInfo, CheckpointKind, Engine, EngineConfig, Maintenance, RecoveryInfo, RelStats,
+    Result, StorageError, FIRST_NORMAL_OID,
 };
 pub use heap::{Actor, HeapScan, HeapTuple, InplaceChange, Modify, PageRows, VacuumStats};

@@ -374,6 +374,13 @@ fn store(
     let partitioned = def.partition_key.is_some();
     if !inherit {
         ctx.engine().analyzed(def.rel);
+        // The autovacuum worker's session runs auto-analyze.
+        let what = if ctx.info.pid == crate::autovacuum::AUTOVACUUM_OWNER {
+            actorgres_storage::Maintenance::Autoanalyze
+        } else {
+            actorgres_storage::Maintenance::Analyze
+        };
+        ctx.engine().maintained(def.rel, what);
     }
     if !inherit || partitioned {
         let pages = if partitioned { -1 } else { pages as i32 };

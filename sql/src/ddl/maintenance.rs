@@ -222,6 +222,8 @@ pub fn vacuum(
             continue;
         }
         let done = ctx.engine().vacuum(d.rel)?;
+        ctx.engine()
+            .maintained(d.rel, actorgres_storage::Maintenance::Vacuum);
         for index in &d.indexes {
             ctx.engine().index_vacuum(index.rel)?;
         }

@@ -627,27 +627,40 @@ fn relation_bytes(ctx: &EvalCtx<'_>, t: &TableDef, rel: actorgres_storage::smgr:
         .map_or(0, |n| u64::from(n) * actorgres_memory::PAGE_SIZE as u64)
 }
 
-/// One of a table's activity counters (the storage engine's, kept in
-/// memory since the server started); 0 for anything else.
+/// The storage engine's counters of table `a[0]` (kept in memory since
+/// the server started), if it has any.
+fn rel_stats(a: &[Value], ctx: &EvalCtx<'_>) -> Result<Option<actorgres_storage::RelStats>> {
+    let oid = oid_of(&a[0]);
+    let Some(st) = ctx.storage.as_ref() else {
+        return Ok(None);
+    };
+    let Some(t) = relations(ctx)?.into_iter().find(|t| t.oid == oid) else {
+        return Ok(None);
+    };
+    Ok(st
+        .engine
+        .rel_stats()
+        .into_iter()
+        .find(|(r, _)| *r == t.rel)
+        .map(|(_, s)| s))
+}
+
+/// One of a table's activity counters; 0 for anything else.
 fn counter(
     a: &[Value],
     ctx: &EvalCtx<'_>,
     read: fn(&actorgres_storage::RelStats) -> u64,
 ) -> Result<Value> {
-    let oid = oid_of(&a[0]);
-    let Some(st) = ctx.storage.as_ref() else {
-        return Ok(Value::Int8(0));
-    };
-    let Some(t) = relations(ctx)?.into_iter().find(|t| t.oid == oid) else {
-        return Ok(Value::Int8(0));
-    };
-    let n = st
-        .engine
-        .rel_stats()
-        .into_iter()
-        .find(|(r, _)| *r == t.rel)
-        .map_or(0, |(_, s)| read(&s));
+    let n = rel_stats(a, ctx)?.map_or(0, |s| read(&s));
     Ok(Value::Int8(n as i64))
+}
+
+/// When maintenance `which` (VACUUM, autovacuum, ANALYZE, auto-analyze)
+/// last ran on a table; NULL if it has not since the server started.
+fn last_time(a: &[Value], ctx: &EvalCtx<'_>, which: usize) -> Result<Value> {
+    Ok(rel_stats(a, ctx)?
+        .and_then(|s| s.maintenance[which].0)
+        .map_or(Value::Null, Value::TimestampTz))
 }
 
 /// Which parts of a relation a size function counts.
@@ -1179,6 +1192,45 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         &[Oid],
         Int8,
         |a, ctx| counter(a, ctx, |s| s.changed),
+    )),
+    stable(f("pg_stat_get_vacuum_count", &[Oid], Int8, |a, ctx| {
+        counter(a, ctx, |s| s.maintenance[0].1)
+    })),
+    stable(f("pg_stat_get_autovacuum_count", &[Oid], Int8, |a, ctx| {
+        counter(a, ctx, |s| s.maintenance[1].1)
+    })),
+    stable(f("pg_stat_get_analyze_count", &[Oid], Int8, |a, ctx| {
+        counter(a, ctx, |s| s.maintenance[2].1)
+    })),
+    stable(f(
+        "pg_stat_get_autoanalyze_count",
+        &[Oid],
+        Int8,
+        |a, ctx| counter(a, ctx, |s| s.maintenance[3].1),
+    )),
+    stable(f(
+        "pg_stat_get_last_vacuum_time",
+        &[Oid],
+        TimestampTz,
+        |a, ctx| last_time(a, ctx, 0),
+    )),
+    stable(f(
+        "pg_stat_get_last_autovacuum_time",
+        &[Oid],
+        TimestampTz,
+        |a, ctx| last_time(a, ctx, 1),
+    )),
+    stable(f(
+        "pg_stat_get_last_analyze_time",
+        &[Oid],
+        TimestampTz,
+        |a, ctx| last_time(a, ctx, 2),
+    )),
+    stable(f(
+        "pg_stat_get_last_autoanalyze_time",
+        &[Oid],
+        TimestampTz,
+        |a, ctx| last_time(a, ctx, 3),
     )),
     volatile(f("pg_relation_size", &[Regclass, Text], Int8, |a, ctx| {
         if arg!(a, 1, Text) == "main" {

@@ -723,10 +723,11 @@ const PG_USER_SQL: &str = "SELECT rolname AS usename, oid AS usesysid, \
      rolbypassrls AS usebypassrls, '********'::text AS passwd, rolvaliduntil AS valuntil, \
      NULL::text[] AS useconfig FROM pg_authid WHERE rolcanlogin";
 
-/// Live, dead and changed-since-ANALYZE rows come from the storage
+/// Live, dead and changed-since-ANALYZE rows and the times and counts of
+/// VACUUM, autovacuum, ANALYZE and auto-analyze come from the storage
 /// engine's counters (in memory: they start again at a restart); the
-/// activity counters actorgres does not keep yet read as zero and
-/// never-happened, as in a freshly started PostgreSQL.
+/// scan and tuple counters actorgres does not keep yet read as zero, as
+/// in a freshly started PostgreSQL.
 const PG_STAT_ALL_TABLES_SQL: &str = "SELECT c.oid AS relid, n.nspname AS schemaname, \
      c.relname, 0::int8 AS seq_scan, 0::int8 AS seq_tup_read, 0::int8 AS idx_scan, \
      0::int8 AS idx_tup_fetch, 0::int8 AS n_tup_ins, 0::int8 AS n_tup_upd, \
@@ -734,10 +735,14 @@ const PG_STAT_ALL_TABLES_SQL: &str = "SELECT c.oid AS relid, n.nspname AS schema
      pg_stat_get_live_tuples(c.oid) AS n_live_tup, \
      pg_stat_get_dead_tuples(c.oid) AS n_dead_tup, \
      pg_stat_get_mod_since_analyze(c.oid) AS n_mod_since_analyze, 0::int8 AS n_ins_since_vacuum, \
-     NULL::timestamptz AS last_vacuum, NULL::timestamptz AS last_autovacuum, \
-     NULL::timestamptz AS last_analyze, NULL::timestamptz AS last_autoanalyze, \
-     0::int8 AS vacuum_count, 0::int8 AS autovacuum_count, 0::int8 AS analyze_count, \
-     0::int8 AS autoanalyze_count \
+     pg_stat_get_last_vacuum_time(c.oid) AS last_vacuum, \
+     pg_stat_get_last_autovacuum_time(c.oid) AS last_autovacuum, \
+     pg_stat_get_last_analyze_time(c.oid) AS last_analyze, \
+     pg_stat_get_last_autoanalyze_time(c.oid) AS last_autoanalyze, \
+     pg_stat_get_vacuum_count(c.oid) AS vacuum_count, \
+     pg_stat_get_autovacuum_count(c.oid) AS autovacuum_count, \
+     pg_stat_get_analyze_count(c.oid) AS analyze_count, \
+     pg_stat_get_autoanalyze_count(c.oid) AS autoanalyze_count \
      FROM pg_class c LEFT JOIN pg_namespace n ON n.oid = c.relnamespace \
      WHERE c.relkind IN ('r', 't', 'm', 'p')";
 

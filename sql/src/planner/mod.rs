@@ -52,6 +52,16 @@ pub(crate) fn optimize(
             b
         }
     };
+    // enable_seqscan = off: an index that applies is used even on a small
+    // table (PostgreSQL's disable_cost on sequential scans).
+    let seqscan = ctx.settings.bool("enable_seqscan");
+    let index_blocks = &|t: &TableDef| {
+        if seqscan {
+            blocks(t)
+        } else {
+            blocks(t).max(10)
+        }
+    };
     let plan = plan.fold_constants(ctx)?;
     let est = estimate::Estimator { blocks };
     let placer = place::Placer { est: &est };
@@ -63,9 +73,9 @@ pub(crate) fn optimize(
     );
     if ctx.settings.bool("enable_indexscan") {
         if ctx.settings.bool("enable_nestloop") {
-            plan.choose_nested_loops(&est, blocks);
+            plan.choose_nested_loops(&est, index_blocks);
         }
-        plan.choose_index_scans(blocks);
+        plan.choose_index_scans(index_blocks);
     }
     subqueries(&mut plan, ctx, blocks)?;
     plan.order_quals();

@@ -53,36 +53,122 @@ impl ColumnStats {
     }
 }
 
+/// A pg_statistic row as the catalog holds it: the values still their
+/// text, read as the column's type only when statistics are used.
+#[derive(Debug, Clone)]
+pub struct StoredColumn {
+    /// The attribute index.
+    pub attr: usize,
+    /// stainherit.
+    pub inherited: bool,
+    /// The column's type.
+    pub ty: DataType,
+    /// stanullfrac.
+    pub null_frac: f32,
+    /// stawidth.
+    pub width: i32,
+    /// stadistinct.
+    pub distinct: f32,
+    /// The most common values' text.
+    pub mcv: Vec<String>,
+    /// Their frequencies.
+    pub mcf: Vec<f32>,
+    /// The histogram bounds' text.
+    pub histogram: Vec<String>,
+    /// stacorrelation.
+    pub correlation: Option<f32>,
+}
+
+impl StoredColumn {
+    /// The statistics with their values read as the column's type (a
+    /// value that no longer reads stays text).
+    fn parse(&self) -> ColumnStats {
+        let style = OutputStyle::default();
+        let values = |texts: &[String]| -> Vec<Value> {
+            texts
+                .iter()
+                .map(|t| {
+                    crate::cast::parse_text(t, self.ty, &style)
+                        .unwrap_or_else(|_| Value::Text(t.clone()))
+                })
+                .collect()
+        };
+        ColumnStats {
+            null_frac: self.null_frac,
+            width: self.width,
+            distinct: self.distinct,
+            mcv: values(&self.mcv),
+            mcf: self.mcf.clone(),
+            histogram: values(&self.histogram),
+            correlation: self.correlation,
+        }
+    }
+}
+
+/// (attribute index, statistics) of each analyzed column.
+type ColumnList = Vec<(usize, Arc<ColumnStats>)>;
+
 /// A table's statistics: pg_class's relpages and reltuples, and its
-/// columns' rows of pg_statistic.
-#[derive(Debug, Clone, PartialEq)]
+/// columns' rows of pg_statistic, read as values the first time the
+/// planner or pg_stats asks (a table definition loaded to list the
+/// catalog never pays for it).
+#[derive(Debug, Clone)]
 pub struct TableStats {
     /// relpages: blocks at the last ANALYZE.
     pub pages: i32,
     /// reltuples: live rows at the last ANALYZE, -1 before the first.
     pub tuples: f32,
-    /// (attribute index, statistics) for each analyzed column.
-    pub columns: Vec<(usize, Arc<ColumnStats>)>,
-    /// The same over the table and everything below it (partitions,
-    /// inheritance children): stainherit.
-    pub inherited: Vec<(usize, Arc<ColumnStats>)>,
+    /// The pg_statistic rows.
+    stored: Vec<StoredColumn>,
+    /// The table's own columns' statistics, and those over the table and
+    /// everything below it (partitions, inheritance children).
+    parsed: std::sync::OnceLock<(ColumnList, ColumnList)>,
 }
 
 impl Default for TableStats {
     fn default() -> Self {
-        TableStats {
-            pages: 0,
-            tuples: -1.0,
-            columns: Vec::new(),
-            inherited: Vec::new(),
-        }
+        TableStats::new(0, -1.0, Vec::new())
     }
 }
 
 impl TableStats {
+    /// The statistics of pg_class's relpages / reltuples and the
+    /// table's pg_statistic rows.
+    pub fn new(pages: i32, tuples: f32, stored: Vec<StoredColumn>) -> TableStats {
+        TableStats {
+            pages,
+            tuples,
+            stored,
+            parsed: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn parsed(&self) -> &(ColumnList, ColumnList) {
+        self.parsed.get_or_init(|| {
+            let (inherited, own): (Vec<&StoredColumn>, Vec<&StoredColumn>) =
+                self.stored.iter().partition(|c| c.inherited);
+            let list = |cols: Vec<&StoredColumn>| -> ColumnList {
+                cols.into_iter()
+                    .map(|c| (c.attr, Arc::new(c.parse())))
+                    .collect()
+            };
+            (list(own), list(inherited))
+        })
+    }
+
+    /// The table's own analyzed columns.
+    pub fn columns(&self) -> &[(usize, Arc<ColumnStats>)] {
+        &self.parsed().0
+    }
+
+    /// The same over the table and everything below it: stainherit.
+    pub fn inherited(&self) -> &[(usize, Arc<ColumnStats>)] {
+        &self.parsed().1
+    }
+
     /// The statistics of attribute `attr`, if ANALYZE gathered them.
     pub fn column(&self, attr: usize) -> Option<&Arc<ColumnStats>> {
-        self.columns
+        self.columns()
             .iter()
             .find(|(a, _)| *a == attr)
             .map(|(_, s)| s)

@@ -215,6 +215,14 @@ pub struct RelStats {
     pub maintenance: [(Option<i64>, u64); 4],
 }
 
+impl RelStats {
+    /// When `what` last ran (microseconds since 2000-01-01) and how many
+    /// times it did.
+    pub fn last(&self, what: Maintenance) -> (Option<i64>, u64) {
+        self.maintenance[what as usize]
+    }
+}
+
 /// Which maintenance [`RelStats::maintenance`] counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Maintenance {

@@ -1056,29 +1056,25 @@ impl<'a> Catalog<'a> {
 
 /// A table's statistics: relpages and reltuples from its pg_class row
 /// (absent in rows written before the columns existed: never analyzed)
-/// and its columns' pg_statistic rows, their values read back as the
-/// columns' types (a value that no longer reads stays text).
+/// and its columns' pg_statistic rows (their values read as the columns'
+/// types only when used: `TableStats`).
 fn table_stats(
     class: &[Value],
     statistics: &[(Tid, Vec<Value>)],
     rel_oid: u32,
     columns: &[ColumnDef],
 ) -> crate::statistics::TableStats {
-    use crate::statistics::{ColumnStats, TableStats};
-    let style = crate::value::OutputStyle::default();
     let float = |v: Option<&Value>| match v {
         Some(Value::Float4(f)) => Some(*f),
         _ => None,
     };
-    let mut stats = TableStats {
-        pages: match class.get(12) {
-            Some(Value::Int4(p)) => *p,
-            _ => 0,
-        },
-        tuples: float(class.get(13)).unwrap_or(-1.0),
-        columns: Vec::new(),
-        inherited: Vec::new(),
+    let texts = |v: &Value| -> Vec<String> {
+        match v {
+            Value::Array(a) => a.items().iter().map(text).collect(),
+            _ => Vec::new(),
+        }
     };
+    let mut stored = Vec::new();
     for (_, r) in statistics.iter().filter(|(_, r)| oid(&r[0]) == rel_oid) {
         let attr = match r[1] {
             Value::Int2(n) if n > 0 => n as usize - 1,
@@ -1087,45 +1083,30 @@ fn table_stats(
         let Some(col) = columns.get(attr).filter(|c| !c.dropped) else {
             continue;
         };
-        let values = |v: &Value| -> Vec<Value> {
-            match v {
-                Value::Array(a) => a
-                    .items()
-                    .iter()
-                    .map(|t| {
-                        let t = text(t);
-                        crate::cast::parse_text(&t, col.ty, &style).unwrap_or(Value::Text(t))
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            }
-        };
-        let mcf = match &r[7] {
-            Value::Array(a) => a.items().iter().filter_map(|f| float(Some(f))).collect(),
-            _ => Vec::new(),
-        };
-        let list = if r[2] == Value::Bool(true) {
-            &mut stats.inherited
-        } else {
-            &mut stats.columns
-        };
-        list.push((
+        stored.push(crate::statistics::StoredColumn {
             attr,
-            Arc::new(ColumnStats {
-                null_frac: float(r.get(3)).unwrap_or(0.0),
-                width: match r[4] {
-                    Value::Int4(w) => w,
-                    _ => 0,
-                },
-                distinct: float(r.get(5)).unwrap_or(0.0),
-                mcv: values(&r[6]),
-                mcf,
-                histogram: values(&r[8]),
-                correlation: float(r.get(9)),
-            }),
-        ));
+            inherited: r[2] == Value::Bool(true),
+            ty: col.ty,
+            null_frac: float(r.get(3)).unwrap_or(0.0),
+            width: match r[4] {
+                Value::Int4(w) => w,
+                _ => 0,
+            },
+            distinct: float(r.get(5)).unwrap_or(0.0),
+            mcv: texts(&r[6]),
+            mcf: match &r[7] {
+                Value::Array(a) => a.items().iter().filter_map(|f| float(Some(f))).collect(),
+                _ => Vec::new(),
+            },
+            histogram: texts(&r[8]),
+            correlation: float(r.get(9)),
+        });
     }
-    stats
+    let pages = match class.get(12) {
+        Some(Value::Int4(p)) => *p,
+        _ => 0,
+    };
+    crate::statistics::TableStats::new(pages, float(class.get(13)).unwrap_or(-1.0), stored)
 }
 
 /// The expressions and predicate of a pg_index row, if it has any.

@@ -284,7 +284,7 @@ fn analyze_one(
         crate::table::row::decode_prefix(stored, data, *upto, &mut decoded)?;
         for (out, a) in values.iter_mut().zip(attrs) {
             out.push(
-                a.and_then(|a| decoded.get(a).cloned())
+                a.and_then(|a| decoded.get_mut(a).map(std::mem::take))
                     .unwrap_or(Value::Null),
             );
         }

@@ -2,6 +2,8 @@
 //! pg_get_userbyid, format_type, pg_get_indexdef, pg_table_is_visible,
 //! the size functions, privilege checks, quote_ident ...
 
+use actorgres_storage::Maintenance;
+
 use super::operators::arg;
 use super::{f, non_strict, stable, volatile, FuncDef};
 use crate::catalog::{
@@ -657,9 +659,9 @@ fn counter(
 
 /// When maintenance `which` (VACUUM, autovacuum, ANALYZE, auto-analyze)
 /// last ran on a table; NULL if it has not since the server started.
-fn last_time(a: &[Value], ctx: &EvalCtx<'_>, which: usize) -> Result<Value> {
+fn last_time(a: &[Value], ctx: &EvalCtx<'_>, which: Maintenance) -> Result<Value> {
     Ok(rel_stats(a, ctx)?
-        .and_then(|s| s.maintenance[which].0)
+        .and_then(|s| s.last(which).0)
         .map_or(Value::Null, Value::TimestampTz))
 }
 
@@ -1194,43 +1196,43 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         |a, ctx| counter(a, ctx, |s| s.changed),
     )),
     stable(f("pg_stat_get_vacuum_count", &[Oid], Int8, |a, ctx| {
-        counter(a, ctx, |s| s.maintenance[0].1)
+        counter(a, ctx, |s| s.last(Maintenance::Vacuum).1)
     })),
     stable(f("pg_stat_get_autovacuum_count", &[Oid], Int8, |a, ctx| {
-        counter(a, ctx, |s| s.maintenance[1].1)
+        counter(a, ctx, |s| s.last(Maintenance::Autovacuum).1)
     })),
     stable(f("pg_stat_get_analyze_count", &[Oid], Int8, |a, ctx| {
-        counter(a, ctx, |s| s.maintenance[2].1)
+        counter(a, ctx, |s| s.last(Maintenance::Analyze).1)
     })),
     stable(f(
         "pg_stat_get_autoanalyze_count",
         &[Oid],
         Int8,
-        |a, ctx| counter(a, ctx, |s| s.maintenance[3].1),
+        |a, ctx| counter(a, ctx, |s| s.last(Maintenance::Autoanalyze).1),
     )),
     stable(f(
         "pg_stat_get_last_vacuum_time",
         &[Oid],
         TimestampTz,
-        |a, ctx| last_time(a, ctx, 0),
+        |a, ctx| last_time(a, ctx, Maintenance::Vacuum),
     )),
     stable(f(
         "pg_stat_get_last_autovacuum_time",
         &[Oid],
         TimestampTz,
-        |a, ctx| last_time(a, ctx, 1),
+        |a, ctx| last_time(a, ctx, Maintenance::Autovacuum),
     )),
     stable(f(
         "pg_stat_get_last_analyze_time",
         &[Oid],
         TimestampTz,
-        |a, ctx| last_time(a, ctx, 2),
+        |a, ctx| last_time(a, ctx, Maintenance::Analyze),
     )),
     stable(f(
         "pg_stat_get_last_autoanalyze_time",
         &[Oid],
         TimestampTz,
-        |a, ctx| last_time(a, ctx, 3),
+        |a, ctx| last_time(a, ctx, Maintenance::Autoanalyze),
     )),
     volatile(f("pg_relation_size", &[Regclass, Text], Int8, |a, ctx| {
         if arg!(a, 1, Text) == "main" {

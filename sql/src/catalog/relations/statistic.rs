@@ -19,8 +19,9 @@ fn analyzed(ctx: &EvalCtx<'_>) -> Result<Vec<Analyzed>> {
     let mut out = Vec::new();
     for t in relations(ctx)? {
         let stats = Arc::clone(&t.stats);
-        let own = stats.columns.iter().map(|(a, s)| (*a, false, s));
-        for (attr, inherited, s) in own.chain(stats.inherited.iter().map(|(a, s)| (*a, true, s))) {
+        let own = stats.columns().iter().map(|(a, s)| (*a, false, s));
+        for (attr, inherited, s) in own.chain(stats.inherited().iter().map(|(a, s)| (*a, true, s)))
+        {
             out.push((t.clone(), attr, inherited, Arc::clone(s)));
         }
     }

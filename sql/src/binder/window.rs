@@ -60,6 +60,7 @@ impl Binder<'_> {
                 partition,
                 order,
                 frame,
+                clause: 0,
             })),
             ty,
             typmod: -1,

@@ -274,7 +274,9 @@ impl AggState {
             } else {
                 call.order.clone()
             };
-            held.sort_by(|a, b| super::sort::compare_rows(&a.0, &b.0, &keys));
+            super::qsort::pg_qsort(&mut held, &mut |a, b| {
+                super::sort::compare_rows(&a.0, &b.0, &keys)
+            });
             for (_, mut args) in held {
                 let v = std::mem::take(&mut args[0]);
                 self.accumulate(call, v, &args, ctx)?;

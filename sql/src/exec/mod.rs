@@ -10,6 +10,7 @@ pub mod explain_expr;
 pub mod explain_format;
 mod join;
 pub mod key;
+pub mod qsort;
 pub(crate) mod sort;
 pub mod spill;
 mod srf;

@@ -4,6 +4,7 @@ use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashSet};
 
 use super::key::row_key;
+use super::qsort::{pg_qsort, BoundedHeap};
 use super::spill::{self, TempReader, TempWriter};
 use super::{Node, Row};
 use crate::error::{Result, SqlError, SqlState};
@@ -105,59 +106,26 @@ impl<'p> Sort<'p> {
             Some(Value::Int8(o)) if o >= 0 => o,
             _ => return Ok(None),
         };
+        // PostgreSQL bounds no sort past INT_MAX / 2 rows.
         Ok(usize::try_from(n.saturating_add(off))
             .ok()
-            .filter(|&k| k <= 100_000))
-    }
-
-    /// Keeps the first `k` rows in a heap (PostgreSQL's top-N heapsort).
-    fn top_n(&mut self, k: usize, ctx: &mut EvalCtx<'_>) -> Result<SortOutput<'p>> {
-        let keys = self.keys;
-        let mut heap: BinaryHeap<Top<'p>> = BinaryHeap::with_capacity(k + 1);
-        let mut bytes = 0u64;
-        let mut seen = 0u64;
-        while let Some(row) = self.input.next(ctx)? {
-            seen += 1;
-            if seen.is_multiple_of(1024) {
-                ctx.check_interrupts()?;
-            }
-            if k == 0 {
-                continue;
-            }
-            if heap.len() < k {
-                bytes += spill::row_size(&row);
-                heap.push(Top {
-                    row,
-                    seq: seen,
-                    keys,
-                });
-            } else if let Some(worst) = heap.peek() {
-                if compare_rows(&row, &worst.row, keys).then(seen.cmp(&worst.seq)) == Ordering::Less
-                {
-                    heap.pop();
-                    heap.push(Top {
-                        row,
-                        seq: seen,
-                        keys,
-                    });
-                }
-            }
-        }
-        let mut rows: Vec<Row> = heap.into_sorted_vec().into_iter().map(|t| t.row).collect();
-        rows.reverse();
-        self.method = Some(SortMethod::TopN(bytes.div_ceil(1024)));
-        Ok(SortOutput::Memory(rows))
+            .filter(|&k| k <= (i32::MAX / 2) as usize))
     }
 
     fn sort_run(&self, rows: &mut [Row]) {
         let keys = self.keys;
-        rows.sort_by(|a, b| compare_rows(a, b, keys));
+        pg_qsort(rows, &mut |a, b| compare_rows(a, b, keys));
     }
 
     fn run(&mut self, ctx: &mut EvalCtx<'_>) -> Result<SortOutput<'p>> {
-        if let Some(k) = self.needed(ctx)? {
-            return self.top_n(k, ctx);
-        }
+        let keys = self.keys;
+        let mut cmp = |a: &Row, b: &Row| compare_rows(a, b, keys);
+        let bound = self.needed(ctx)?;
+        // Under a LIMIT, past twice the rows needed (or past work_mem
+        // with more than them), only the first rows are kept, in a
+        // bounded heap, as PostgreSQL's tuplesort switches to top-N
+        // heapsort.
+        let mut heap: Option<BoundedHeap<Row>> = None;
         let mut budget = if self.maintenance {
             spill::maintenance_budget(ctx.spill.as_ref())
         } else {
@@ -166,9 +134,29 @@ impl<'p> Sort<'p> {
         let mut rows = Vec::new();
         let mut runs: Vec<TempReader> = Vec::new();
         let mut peak = 0u64;
+        let mut seen = 0u64;
         while let Some(r) = self.input.next(ctx)? {
+            seen += 1;
+            if let Some(h) = heap.as_mut() {
+                h.offer(r, &mut cmp);
+                if seen.is_multiple_of(1024) {
+                    ctx.check_interrupts()?;
+                }
+                continue;
+            }
             let size = spill::row_size(&r);
-            if !spill::reserve(&mut budget, size) && !rows.is_empty() {
+            let fits = spill::reserve(&mut budget, size);
+            if let Some(k) = bound.filter(|&k| rows.len() + 1 > 2 * k || (!fits && rows.len() >= k))
+            {
+                rows.push(r);
+                heap = Some(BoundedHeap::new(std::mem::take(&mut rows), k, &mut cmp));
+                if let Some(b) = budget.as_mut() {
+                    peak = peak.max(b.held());
+                    b.release_all();
+                }
+                continue;
+            }
+            if !fits && !rows.is_empty() {
                 if let Some(sp) = ctx.spill.as_ref() {
                     self.sort_run(&mut rows);
                     let mut w = TempWriter::create(sp)?;
@@ -189,13 +177,20 @@ impl<'p> Sort<'p> {
                 ctx.check_interrupts()?;
             }
         }
+        if let Some(h) = heap {
+            let mut rows = h.into_sorted(&mut cmp);
+            let bytes: u64 = rows.iter().map(|r| spill::row_size(r)).sum();
+            rows.reverse();
+            self.method = Some(SortMethod::TopN(bytes.div_ceil(1024)));
+            return Ok(SortOutput::Memory(rows));
+        }
         if let Some(b) = budget.as_ref() {
             peak = peak.max(b.held());
         }
         if runs.is_empty() {
-            let keys = self.keys;
-            // Reverse order so that popping yields ascending rows.
-            rows.sort_by(|a, b| compare_rows(b, a, keys));
+            pg_qsort(&mut rows, &mut cmp);
+            // Reversed so that popping yields the rows in order.
+            rows.reverse();
             self.method = Some(SortMethod::Quicksort(peak.div_ceil(1024)));
             return Ok(SortOutput::Memory(rows));
         }
@@ -258,37 +253,6 @@ impl Node for Sort<'_> {
 
     fn sort_method(&self) -> Option<SortMethod> {
         self.method
-    }
-}
-
-/// A row in the top-N heap, ordered so the heap's top is the row that
-/// sorts last (ties: the later input row, keeping the sort stable).
-struct Top<'p> {
-    /// The row.
-    row: Row,
-    /// Input position.
-    seq: u64,
-    /// Sort keys.
-    keys: &'p [SortKey],
-}
-
-impl PartialEq for Top<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Top<'_> {}
-
-impl PartialOrd for Top<'_> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Top<'_> {
-    fn cmp(&self, other: &Self) -> Ordering {
-        compare_rows(&self.row, &other.row, self.keys).then(self.seq.cmp(&other.seq))
     }
 }
 

@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 
 use super::agg::AggState;
-use super::key::row_key;
+use super::qsort::pg_qsort;
 use super::sort::compare_rows;
 use super::{Node, Row};
 use crate::error::Result;
@@ -41,45 +41,57 @@ impl Window<'_> {
             }
         }
         let n = rows.len();
-        let mut results: Vec<Vec<Value>> = Vec::with_capacity(self.calls.len());
+        let mut results: Vec<Vec<Value>> = vec![Vec::new(); self.calls.len()];
+        // The calls in the order PostgreSQL's WindowAgg nodes run them;
+        // each sorts the rows as the one before left them, so peers keep
+        // the order PostgreSQL's sorts give them.
+        let mut todo: Vec<usize> = (0..self.calls.len()).collect();
+        todo.sort_by_key(|&i| self.calls[i].clause);
         let mut order: Vec<usize> = (0..n).collect();
-        for call in self.calls {
-            let mut pkeys = Vec::with_capacity(n);
-            let mut ovals = Vec::with_capacity(n);
+        for i in todo {
+            let call = &self.calls[i];
+            let plen = call.partition.len();
+            // Each row's PARTITION BY values, then its ORDER BY values.
+            let mut kv = Vec::with_capacity(n);
             for r in &rows {
-                let mut pv = Vec::with_capacity(call.partition.len());
+                let mut v = Vec::with_capacity(plen + call.order.len());
                 for e in &call.partition {
-                    pv.push(e.eval(r, ctx)?);
+                    v.push(e.eval(r, ctx)?);
                 }
-                pkeys.push(row_key(&pv));
-                let mut ov = Vec::with_capacity(call.order.len());
                 for (e, _, _) in &call.order {
-                    ov.push(e.eval(r, ctx)?);
+                    v.push(e.eval(r, ctx)?);
                 }
-                ovals.push(ov);
+                kv.push(v);
             }
-            // The ORDER BY values are compared as sort keys over `ovals`.
+            // Partitions ascending, then the window's ORDER BY: the sort
+            // PostgreSQL puts under the WindowAgg.
+            let part_keys: Vec<SortKey> = (0..plen)
+                .map(|column| SortKey {
+                    column,
+                    desc: false,
+                    nulls_first: false,
+                })
+                .collect();
             let keys: Vec<SortKey> = call
                 .order
                 .iter()
                 .enumerate()
-                .map(|(column, (_, desc, nulls_first))| SortKey {
-                    column,
+                .map(|(k, (_, desc, nulls_first))| SortKey {
+                    column: plen + k,
                     desc: *desc,
                     nulls_first: *nulls_first,
                 })
                 .collect();
-            order = (0..n).collect();
-            order.sort_by(|&a, &b| {
-                pkeys[a]
-                    .cmp(&pkeys[b])
-                    .then_with(|| compare_rows(&ovals[a], &ovals[b], &keys))
-            });
+            let all: Vec<SortKey> = part_keys.iter().chain(&keys).cloned().collect();
+            pg_qsort(&mut order, &mut |&a, &b| compare_rows(&kv[a], &kv[b], &all));
             let mut values = vec![Value::Null; n];
             let mut start = 0;
             while start < n {
                 let mut end = start + 1;
-                while end < n && pkeys[order[end]] == pkeys[order[start]] {
+                while end < n
+                    && compare_rows(&kv[order[end]], &kv[order[start]], &part_keys)
+                        == Ordering::Equal
+                {
                     end += 1;
                 }
                 let part = &order[start..end];
@@ -90,7 +102,7 @@ impl Window<'_> {
                 while g < part.len() {
                     let mut e = g + 1;
                     while e < part.len()
-                        && compare_rows(&ovals[part[e]], &ovals[part[g]], &keys) == Ordering::Equal
+                        && compare_rows(&kv[part[e]], &kv[part[g]], &keys) == Ordering::Equal
                     {
                         e += 1;
                     }
@@ -99,14 +111,14 @@ impl Window<'_> {
                 }
                 let keys_of: Vec<&Value> = part
                     .iter()
-                    .map(|&i| ovals[i].first().unwrap_or(&Value::Null))
+                    .map(|&i| kv[i].get(plen).unwrap_or(&Value::Null))
                     .collect();
                 let frames = frames(call, &keys_of, &peers, ctx)?;
                 partition(call, part, &rows, &peers, &frames, &mut values, ctx)?;
                 ctx.check_interrupts()?;
                 start = end;
             }
-            results.push(values);
+            results[i] = values;
         }
         let mut out = Vec::with_capacity(n);
         for &i in order.iter().rev() {

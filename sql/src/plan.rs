@@ -366,6 +366,8 @@ pub struct Frame {
     pub start: FrameBound,
     /// End.
     pub end: FrameBound,
+    /// The EXCLUDE clause.
+    pub exclude: crate::parser::Exclusion,
 }
 
 /// The units of a frame.
@@ -384,12 +386,13 @@ pub enum FrameUnits {
 pub enum FrameBound {
     /// UNBOUNDED PRECEDING.
     UnboundedPreceding,
-    /// n PRECEDING (ROWS, GROUPS).
-    Preceding(u64),
+    /// n PRECEDING (ROWS, GROUPS): a bigint without column references,
+    /// computed when the window runs.
+    Preceding(Box<Expr>),
     /// CURRENT ROW.
     CurrentRow,
-    /// n FOLLOWING (ROWS, GROUPS).
-    Following(u64),
+    /// n FOLLOWING (ROWS, GROUPS), as Preceding.
+    Following(Box<Expr>),
     /// UNBOUNDED FOLLOWING.
     UnboundedFollowing,
     /// offset PRECEDING (RANGE): keys from the current key minus it.
@@ -401,8 +404,9 @@ pub enum FrameBound {
 /// A RANGE frame's offset and how it moves the ORDER BY key.
 #[derive(Debug, Clone)]
 pub struct RangeOffset {
-    /// The offset (non-negative).
-    pub offset: crate::value::Value,
+    /// The offset, of the in_range function's offset type, computed when
+    /// the window runs (PostgreSQL checks then that it is not negative).
+    pub offset: Expr,
     /// key + offset.
     pub add: &'static crate::func::FuncDef,
     /// key - offset.

@@ -1113,6 +1113,9 @@ impl Binder<'_> {
         let ast::FunctionArguments::List(list) = &f.args else {
             return Err(not_here());
         };
+        if f.over.is_some() {
+            return Err(super::select::not_a_window_function(name).at(pos));
+        }
         let (func, args, ty) = self.srf_call(name, &list.args, scope, pos)?;
         let Some((width, calls)) = self.nested_srfs.as_mut() else {
             return Err(not_here());

@@ -258,6 +258,13 @@ impl Binder<'_> {
             |o: &str, t: DataType| func::resolve(o, &[t, t], CallKind::Operator).map(|r| r.def);
         let (func, arg_ty, ty) = match (name, types.as_slice()) {
             ("count", []) if star => (AggFunc::CountStar, None, DataType::Int8),
+            ("count", []) => {
+                return Err(SqlError::new(
+                    SqlState::WRONG_OBJECT_TYPE,
+                    "count(*) must be used to call a parameterless aggregate function",
+                )
+                .at(pos))
+            }
             ("count", [_]) => (AggFunc::Count, None, DataType::Int8),
             ("sum", [t]) => {
                 let state = match t {
@@ -680,7 +687,17 @@ impl Binder<'_> {
                     )
                     .at(self.pos_of(item)));
                 };
-                return Ok(exprs[p - 1].clone());
+                let e = &exprs[p - 1];
+                let mut windowed = false;
+                e.visit(&mut |x| windowed |= matches!(x.kind, ExprKind::Window(_)));
+                if windowed {
+                    return Err(SqlError::new(
+                        SqlState::WINDOWING_ERROR,
+                        "window functions are not allowed in GROUP BY",
+                    )
+                    .at(e.pos));
+                }
+                return Ok(e.clone());
             }
         }
         let saved = self

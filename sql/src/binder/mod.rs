@@ -219,11 +219,19 @@ pub struct Binder<'a> {
     in_aggregate: bool,
     /// Window functions are allowed here (select list, ORDER BY).
     windows_ok: bool,
+    /// Binding a window's PARTITION BY / ORDER BY / frame (a window call
+    /// there is "not allowed in window definitions").
+    in_window_definition: bool,
     /// The WINDOW clause of the SELECT being bound: name → definition.
     named_windows: Vec<(String, sqlparser::ast::WindowSpec)>,
     /// While rewriting over a GROUPING SETS aggregate: constants that are
     /// group expressions become their (sometimes NULL) group column too.
     group_consts: bool,
+    /// The next SELECT's list is a set operation's operand: its unknown
+    /// literals stay unknown for the operation to resolve (PostgreSQL's
+    /// resolve_unknowns = false), so `SELECT 1 UNION SELECT NULL` is
+    /// integer.
+    set_operand: bool,
     /// The set-returning items of the last select list bound:
     /// (position, function, arguments).
     srfs: Vec<(usize, crate::plan::Srf, Vec<crate::expr::Expr>)>,
@@ -242,6 +250,19 @@ pub struct Binder<'a> {
 }
 
 impl<'a> Binder<'a> {
+    /// Refuses aggregate (and window) calls from here on with `why`
+    /// (PostgreSQL's 42803 message for the clause being bound, such as
+    /// "aggregate functions are not allowed in RETURNING"); returns what
+    /// was refused before, for [`Binder::allow_aggregates`].
+    pub(crate) fn refuse_aggregates(&mut self, why: &'static str) -> Option<&'static str> {
+        self.no_aggs.replace(why)
+    }
+
+    /// Restores what [`Binder::refuse_aggregates`] returned.
+    pub(crate) fn allow_aggregates(&mut self, before: Option<&'static str>) {
+        self.no_aggs = before;
+    }
+
     /// A type name as the session sees it: built-in, or user-defined on
     /// the search path.
     #[inline(never)]
@@ -273,8 +294,10 @@ impl<'a> Binder<'a> {
             nested_srfs: None,
             in_aggregate: false,
             windows_ok: false,
+            in_window_definition: false,
             named_windows: Vec::new(),
             group_consts: false,
+            set_operand: false,
             srfs: Vec::new(),
             locking: locking::Locking::default(),
             from_names: Vec::new(),

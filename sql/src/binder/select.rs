@@ -303,8 +303,10 @@ impl Binder<'_> {
                     edge.push((kind, name, all, right.as_ref()));
                     first = left;
                 }
+                self.set_operand = operand_select(first);
                 let mut acc = self.set_expr(first)?;
                 for (kind, name, all, right) in edge.into_iter().rev() {
+                    self.set_operand = operand_select(right);
                     let r = self.set_expr(right)?;
                     acc = self.set_operation(acc, r, kind, name, all, right)?;
                 }
@@ -476,6 +478,7 @@ impl Binder<'_> {
         s: &ast::Select,
         order: &[ast::OrderByExpr],
     ) -> Result<(Plan, Vec<OutputColumn>)> {
+        let set_operand = std::mem::take(&mut self.set_operand);
         if s.into.is_some() {
             return Err(SqlError::unsupported("SELECT INTO"));
         }
@@ -493,10 +496,17 @@ impl Binder<'_> {
                     window_frame: None,
                 },
             };
-            named.push((ident(name), spec));
+            let name = ident(name);
+            if named.iter().any(|(n, _)| *n == name) {
+                return Err(SqlError::new(
+                    SqlState::WINDOWING_ERROR,
+                    format!("window \"{name}\" is already defined"),
+                ));
+            }
+            named.push((name, spec));
         }
         let outer_windows = std::mem::replace(&mut self.named_windows, named);
-        let out = self.select_body(s, order);
+        let out = self.select_body(s, order, set_operand);
         self.named_windows = outer_windows;
         out
     }
@@ -505,6 +515,7 @@ impl Binder<'_> {
         &mut self,
         s: &ast::Select,
         order: &[ast::OrderByExpr],
+        set_operand: bool,
     ) -> Result<(Plan, Vec<OutputColumn>)> {
         self.begin_lock_scan();
         let from = self.from(&s.from);
@@ -536,7 +547,9 @@ impl Binder<'_> {
                 "SELECT * with no tables specified is not valid",
             ));
         }
+        self.set_operand = set_operand;
         let projected = self.projection(&s.projection, &scope);
+        self.set_operand = false;
         self.windows_ok = false;
         let nested = self.nested_srfs.take().map(|(_, v)| v).unwrap_or_default();
         let (mut exprs, mut columns) = projected?;
@@ -823,6 +836,7 @@ impl Binder<'_> {
         let mut exprs = Vec::new();
         let mut columns = Vec::new();
         let srf_ok = std::mem::take(&mut self.srf_ok);
+        let set_operand = std::mem::take(&mut self.set_operand);
         let mut srfs = Vec::new();
         if srf_ok {
             self.nested_srfs = Some((scope.columns.len(), Vec::new()));
@@ -847,6 +861,9 @@ impl Binder<'_> {
                                 return Err(SqlError::internal("set-returning call"));
                             };
                             let fname = object_name(&f.name).pop().unwrap_or_default();
+                            if f.over.is_some() {
+                                return Err(not_a_window_function(&fname).at(self.pos_of(e)));
+                            }
                             let (func, args, ty) =
                                 self.srf_call(&fname, &list.args, scope, self.pos_of(e))?;
                             srfs.push((exprs.len(), func, args));
@@ -854,7 +871,7 @@ impl Binder<'_> {
                         }
                         None => self.expr(e, scope)?,
                     };
-                    if bound.ty == DataType::Unknown {
+                    if bound.ty == DataType::Unknown && !set_operand {
                         bound =
                             self.coerce(bound, DataType::Text, -1, CoercionContext::Implicit)?;
                     }
@@ -1721,6 +1738,25 @@ fn lateral_subquery(tf: &TableFactor) -> Option<(&ast::Query, &ast::TableAlias)>
 
 /// A set operation's plan. UNION is UNION ALL under a DISTINCT (whose
 /// hash set spills), so the SetOp node itself never deduplicates a union.
+/// OVER after a function that is neither a window function nor an
+/// aggregate (42809).
+pub(super) fn not_a_window_function(name: &str) -> SqlError {
+    SqlError::new(
+        SqlState::WRONG_OBJECT_TYPE,
+        format!("OVER specified, but {name} is not a window function nor an aggregate function"),
+    )
+}
+
+/// Whether a set operation's operand is a SELECT whose select list is
+/// the next one bound (its unknown literals then stay unknown).
+fn operand_select(e: &SetExpr) -> bool {
+    match e {
+        SetExpr::Select(_) => true,
+        SetExpr::Query(q) => q.with.is_none() && matches!(*q.body, SetExpr::Select(_)),
+        _ => false,
+    }
+}
+
 /// `left UNION [ALL] right` as an Append (under a Distinct for UNION),
 /// extending the Append `left` already is where the result is the same:
 /// UNION ALL onto UNION ALL, and UNION onto UNION or UNION ALL.

@@ -10,9 +10,9 @@ use super::{Binder, Scope};
 use crate::cast::CoercionContext;
 use crate::error::{Result, SqlError, SqlState};
 use crate::expr::{Expr, ExprKind};
+use crate::parser::{take_exclusion, Exclusion};
 use crate::plan::{Frame, FrameBound, FrameUnits, RangeOffset, WindowCall, WindowFunc};
 use crate::types::DataType;
-use crate::value::Value;
 
 impl Binder<'_> {
     /// Binds a call with OVER.
@@ -24,10 +24,13 @@ impl Binder<'_> {
         pos: Option<u32>,
     ) -> Result<Expr> {
         if !self.windows_ok {
-            let place = self
-                .no_aggs
-                .and_then(|m| m.strip_prefix("aggregate functions are not allowed in "))
-                .unwrap_or("this context");
+            let place = if self.in_window_definition {
+                "window definitions"
+            } else {
+                self.no_aggs
+                    .and_then(|m| m.strip_prefix("aggregate functions are not allowed in "))
+                    .unwrap_or("this context")
+            };
             return Err(SqlError::new(
                 SqlState::WINDOWING_ERROR,
                 format!("window functions are not allowed in {place}"),
@@ -47,12 +50,16 @@ impl Binder<'_> {
             )?,
             None => return Err(SqlError::internal("window call without OVER")),
         };
+        let (spec, exclusion) = spec;
         let spec = &spec;
         // Nested window calls are an error; aggregates inside are fine.
         self.windows_ok = false;
+        let outer = std::mem::replace(&mut self.in_window_definition, true);
         let bound = self.window_parts(name, f, spec, scope, pos);
+        self.in_window_definition = outer;
         self.windows_ok = true;
-        let (func, args, partition, order, frame, ty) = bound?;
+        let (func, args, partition, order, mut frame, ty) = bound?;
+        frame.exclude = exclusion;
         Ok(Expr {
             kind: ExprKind::Window(Box::new(WindowCall {
                 func,
@@ -106,7 +113,7 @@ impl Binder<'_> {
             [(e, _, _)] => Some(e.ty),
             _ => None,
         };
-        let frame = self.frame(spec.window_frame.as_ref(), order.len(), key_ty)?;
+        let frame = self.frame(spec.window_frame.as_ref(), order.len(), key_ty, scope)?;
         let list = match &f.args {
             FunctionArguments::List(l) => Some(l),
             FunctionArguments::None => None,
@@ -118,10 +125,17 @@ impl Binder<'_> {
         };
         if super::group::is_aggregate(name) {
             let Some(list) = list else {
-                return Err(SqlError::new(
-                    SqlState::UNDEFINED_FUNCTION,
-                    format!("function {name}() does not exist"),
-                )
+                return Err(if name == "count" {
+                    SqlError::new(
+                        SqlState::WRONG_OBJECT_TYPE,
+                        "count(*) must be used to call a parameterless aggregate function",
+                    )
+                } else {
+                    SqlError::new(
+                        SqlState::UNDEFINED_FUNCTION,
+                        format!("function {name}() does not exist"),
+                    )
+                }
                 .at(pos));
             };
             if list.duplicate_treatment.is_some() {
@@ -222,6 +236,14 @@ impl Binder<'_> {
                 };
                 (func, ty)
             }
+            (
+                "row_number" | "rank" | "dense_rank" | "percent_rank" | "cume_dist" | "ntile"
+                | "lag" | "lead" | "first_value" | "last_value" | "nth_value",
+                _,
+            ) => return Err(undefined(&args)),
+            _ if !crate::func::lookup(name, args.len()).is_empty() || super::srf::is_srf(name) => {
+                return Err(super::select::not_a_window_function(name).at(pos))
+            }
             _ => return Err(undefined(&args)),
         };
         Ok((func, args, partition, order, frame, ty))
@@ -230,9 +252,15 @@ impl Binder<'_> {
     /// A window specification with its base named window (`OVER w`,
     /// `OVER (w ORDER BY ...)`) merged in, as PostgreSQL: the base's
     /// PARTITION BY, its ORDER BY unless the copy has one, and the frame.
-    fn resolve_window(&self, spec: &ast::WindowSpec, pos: Option<u32>) -> Result<ast::WindowSpec> {
+    fn resolve_window(
+        &self,
+        spec: &ast::WindowSpec,
+        pos: Option<u32>,
+    ) -> Result<(ast::WindowSpec, Exclusion)> {
+        let mut spec = spec.clone();
+        let exclusion = take_exclusion(&mut spec.order_by);
         let Some(base_name) = &spec.window_name else {
-            return Ok(spec.clone());
+            return Ok((spec, exclusion));
         };
         let name = super::ident(base_name);
         let Some((_, base)) = self.named_windows.iter().find(|(n, _)| *n == name) else {
@@ -242,11 +270,14 @@ impl Binder<'_> {
             )
             .at(pos));
         };
-        let base = if base.window_name.is_some() && base.window_name != spec.window_name {
-            self.resolve_window(base, pos)?
-        } else {
-            base.clone()
-        };
+        let (base, base_exclusion) =
+            if base.window_name.is_some() && base.window_name != spec.window_name {
+                self.resolve_window(base, pos)?
+            } else {
+                let mut base = base.clone();
+                let e = take_exclusion(&mut base.order_by);
+                (base, e)
+            };
         if !spec.partition_by.is_empty() {
             return Err(SqlError::new(
                 SqlState::WINDOWING_ERROR,
@@ -261,16 +292,24 @@ impl Binder<'_> {
             )
             .at(pos));
         }
-        Ok(ast::WindowSpec {
-            window_name: None,
-            partition_by: base.partition_by.clone(),
-            order_by: if spec.order_by.is_empty() {
-                base.order_by.clone()
-            } else {
-                spec.order_by.clone()
+        let exclusion = if spec.window_frame.is_some() {
+            exclusion
+        } else {
+            base_exclusion
+        };
+        Ok((
+            ast::WindowSpec {
+                window_name: None,
+                partition_by: base.partition_by.clone(),
+                order_by: if spec.order_by.is_empty() {
+                    base.order_by.clone()
+                } else {
+                    spec.order_by.clone()
+                },
+                window_frame: spec.window_frame.clone().or(base.window_frame.clone()),
             },
-            window_frame: spec.window_frame.clone().or(base.window_frame.clone()),
-        })
+            exclusion,
+        ))
     }
 
     /// The frame clause; without one, RANGE UNBOUNDED PRECEDING to CURRENT
@@ -282,6 +321,7 @@ impl Binder<'_> {
         f: Option<&ast::WindowFrame>,
         ordered: usize,
         key_ty: Option<DataType>,
+        scope: &Scope,
     ) -> Result<Frame> {
         let Some(f) = f else {
             return Ok(Frame {
@@ -292,6 +332,7 @@ impl Binder<'_> {
                 } else {
                     FrameBound::UnboundedFollowing
                 },
+                exclude: Exclusion::NoOthers,
             });
         };
         let units = match f.units {
@@ -305,9 +346,9 @@ impl Binder<'_> {
                 "GROUPS mode requires an ORDER BY clause",
             ));
         }
-        let start = self.bound(&f.start_bound, units, ordered, key_ty, "starting")?;
+        let start = self.bound(&f.start_bound, units, ordered, key_ty, scope)?;
         let end = match &f.end_bound {
-            Some(b) => self.bound(b, units, ordered, key_ty, "ending")?,
+            Some(b) => self.bound(b, units, ordered, key_ty, scope)?,
             None => FrameBound::CurrentRow,
         };
         if matches!(start, FrameBound::UnboundedFollowing) {
@@ -322,16 +363,24 @@ impl Binder<'_> {
                 "frame end cannot be UNBOUNDED PRECEDING",
             ));
         }
-        Ok(Frame { units, start, end })
+        Ok(Frame {
+            units,
+            start,
+            end,
+            exclude: Exclusion::NoOthers,
+        })
     }
 
+    /// One frame bound. Offsets are expressions without column
+    /// references, computed when the window runs (so parameters and
+    /// subqueries work), as PostgreSQL's transformFrameOffset.
     fn bound(
         &mut self,
         b: &ast::WindowFrameBound,
         units: FrameUnits,
         ordered: usize,
         key_ty: Option<DataType>,
-        which: &str,
+        scope: &Scope,
     ) -> Result<FrameBound> {
         let (e, preceding) = match b {
             ast::WindowFrameBound::CurrentRow => return Ok(FrameBound::CurrentRow),
@@ -340,7 +389,23 @@ impl Binder<'_> {
             ast::WindowFrameBound::Preceding(Some(e)) => (e, true),
             ast::WindowFrameBound::Following(Some(e)) => (e, false),
         };
-        let bound = self.expr(e, &Scope::default())?;
+        let construct = match units {
+            FrameUnits::Rows => "ROWS",
+            FrameUnits::Range => "RANGE",
+            FrameUnits::Groups => "GROUPS",
+        };
+        let bound = self.expr(e, scope)?;
+        let mut variables = false;
+        bound.visit(&mut |x| {
+            variables |= matches!(x.kind, ExprKind::Column(_) | ExprKind::Outer { .. })
+        });
+        if variables {
+            return Err(SqlError::new(
+                SqlState::INVALID_COLUMN_REFERENCE,
+                format!("argument of {construct} must not contain variables"),
+            )
+            .at(bound.pos));
+        }
         if units == FrameUnits::Range {
             let key = match (ordered, key_ty) {
                 (1, Some(t)) => t,
@@ -349,61 +414,63 @@ impl Binder<'_> {
                     "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column",
                 )),
             };
-            return self.range_offset(bound, key, preceding, which);
+            return self.range_offset(bound, key, preceding);
         }
-        let n = match bound.as_const() {
-            Some(Value::Int4(n)) => i64::from(*n),
-            Some(Value::Int8(n)) => *n,
-            Some(Value::Null) => {
-                return Err(SqlError::new(
-                    SqlState::NULL_VALUE_NOT_ALLOWED,
-                    format!("frame {which} offset must not be null"),
-                ))
-            }
-            _ => {
-                return Err(SqlError::unsupported(
-                    "a frame offset that is not an integer constant",
-                ))
-            }
-        };
-        if n < 0 {
-            return Err(SqlError::new(
-                SqlState::INVALID_PARAMETER_VALUE,
-                format!("frame {which} offset must not be negative"),
-            ));
-        }
+        let offset = Box::new(self.coerce_to_specific(bound, DataType::Int8, construct)?);
         Ok(if preceding {
-            FrameBound::Preceding(n as u64)
+            FrameBound::Preceding(offset)
         } else {
-            FrameBound::Following(n as u64)
+            FrameBound::Following(offset)
         })
+    }
+
+    /// `e` as type `to` for the frame clause `construct`
+    /// (coerce_to_specific_type): 42804 unless it converts implicitly.
+    fn coerce_to_specific(&mut self, e: Expr, to: DataType, construct: &str) -> Result<Expr> {
+        if e.ty != DataType::Unknown
+            && e.ty != to
+            && !crate::cast::can_coerce(e.ty, to, CoercionContext::Implicit)
+        {
+            return Err(SqlError::new(
+                SqlState::DATATYPE_MISMATCH,
+                format!(
+                    "argument of {construct} must be type {}, not type {}",
+                    to.sql_name(),
+                    e.ty.sql_name()
+                ),
+            )
+            .at(e.pos));
+        }
+        self.coerce(e, to, -1, CoercionContext::Implicit)
     }
 
     /// A RANGE offset for an ORDER BY key of type `key`: numbers move
     /// numbers of the key's type, dates and times move by intervals (as
     /// PostgreSQL's in_range support functions).
-    fn range_offset(
-        &mut self,
-        bound: Expr,
-        key: DataType,
-        preceding: bool,
-        which: &str,
-    ) -> Result<FrameBound> {
+    fn range_offset(&mut self, bound: Expr, key: DataType, preceding: bool) -> Result<FrameBound> {
         let offset_ty = match key {
             DataType::Int2 | DataType::Int4 | DataType::Int8 => DataType::Int8,
             DataType::Float4 | DataType::Float8 => DataType::Float8,
             DataType::Numeric => DataType::Numeric,
-            DataType::Date | DataType::Timestamp | DataType::TimestampTz | DataType::Time => {
-                DataType::Interval
-            }
+            DataType::Date
+            | DataType::Timestamp
+            | DataType::TimestampTz
+            | DataType::Time
+            | DataType::TimeTz
+            | DataType::Interval => DataType::Interval,
             other => {
+                // Named as the sort operator class's input type names it.
+                let named = match other {
+                    DataType::Varchar => DataType::Text,
+                    t => t,
+                };
                 return Err(SqlError::new(
                     SqlState::FEATURE_NOT_SUPPORTED,
                     format!(
                         "RANGE with offset PRECEDING/FOLLOWING is not supported for column type {}",
-                        other.sql_name()
+                        named.sql_name()
                     ),
-                ))
+                ));
             }
         };
         let key_ty = match key {
@@ -412,11 +479,6 @@ impl Binder<'_> {
             other => other,
         };
         let from = bound.ty;
-        let Some(value) = bound.as_const().cloned() else {
-            return Err(SqlError::unsupported(
-                "a RANGE offset that is not a constant",
-            ));
-        };
         // The offset's type must convert implicitly (an interval for
         // dates and times, a number for numbers).
         if from != DataType::Unknown
@@ -431,25 +493,7 @@ impl Binder<'_> {
                 ),
             ));
         }
-        let offset = crate::cast::cast_value(value, from, offset_ty, -1, false, &self.style)?;
-        if offset.is_null() {
-            return Err(SqlError::new(
-                SqlState::NULL_VALUE_NOT_ALLOWED,
-                format!("frame {which} offset must not be null"),
-            ));
-        }
-        let zero = match offset_ty {
-            DataType::Int8 => Value::Int8(0),
-            DataType::Float8 => Value::Float8(0.0),
-            DataType::Numeric => Value::Numeric(crate::value::Numeric::zero()),
-            _ => Value::Interval(Default::default()),
-        };
-        if offset.compare(&zero) == Some(std::cmp::Ordering::Less) {
-            return Err(SqlError::new(
-                SqlState::INVALID_PRECEDING_OR_FOLLOWING_SIZE,
-                "invalid preceding or following size in window function",
-            ));
-        }
+        let offset = self.coerce_to_specific(bound, offset_ty, "RANGE")?;
         let op = |o: &str| {
             crate::func::resolve(o, &[key_ty, offset_ty], crate::func::CallKind::Operator)
                 .map(|r| r.def)

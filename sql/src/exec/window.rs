@@ -7,8 +7,10 @@ use super::qsort::pg_qsort;
 use super::sort::compare_rows;
 use super::{Node, Row};
 use crate::error::Result;
+use crate::error::{SqlError, SqlState};
 use crate::expr::EvalCtx;
-use crate::plan::{FrameBound, FrameUnits, SortKey, WindowCall, WindowFunc};
+use crate::parser::Exclusion;
+use crate::plan::{FrameBound, FrameUnits, RangeOffset, SortKey, WindowCall, WindowFunc};
 use crate::value::Value;
 
 /// Computes window calls; output rows are input rows plus one value per
@@ -84,6 +86,8 @@ impl Window<'_> {
                 .collect();
             let all: Vec<SortKey> = part_keys.iter().chain(&keys).cloned().collect();
             pg_qsort(&mut order, &mut |&a, &b| compare_rows(&kv[a], &kv[b], &all));
+            let offsets = offset_values(&call.frame, ctx)?;
+            let frame = resolve(&call.frame, &offsets, n)?;
             let mut values = vec![Value::Null; n];
             let mut start = 0;
             while start < n {
@@ -113,7 +117,7 @@ impl Window<'_> {
                     .iter()
                     .map(|&i| kv[i].get(plen).unwrap_or(&Value::Null))
                     .collect();
-                let frames = frames(call, &keys_of, &peers, ctx)?;
+                let frames = frames(call, &frame, &keys_of, &peers, ctx)?;
                 partition(call, part, &rows, &peers, &frames, &mut values, ctx)?;
                 ctx.check_interrupts()?;
                 start = end;
@@ -132,17 +136,127 @@ impl Window<'_> {
     }
 }
 
+/// A frame bound with its offset computed.
+#[derive(Clone, Copy)]
+enum Bound<'a> {
+    /// UNBOUNDED PRECEDING.
+    UnboundedPreceding,
+    /// n PRECEDING (ROWS, GROUPS).
+    Preceding(usize),
+    /// CURRENT ROW.
+    CurrentRow,
+    /// n FOLLOWING (ROWS, GROUPS).
+    Following(usize),
+    /// UNBOUNDED FOLLOWING.
+    UnboundedFollowing,
+    /// A RANGE offset (PRECEDING when the flag is set).
+    Value(&'a Value, &'a RangeOffset, bool),
+}
+
+/// The frame of one window, its offsets computed once as PostgreSQL's
+/// calculate_frame_offsets does when the WindowAgg starts.
+struct ResolvedFrame<'a> {
+    /// The frame as planned.
+    frame: &'a crate::plan::Frame,
+    /// Start and end.
+    start: Bound<'a>,
+    /// End.
+    end: Bound<'a>,
+}
+
+/// Computes `frame`'s offsets; `values` holds the RANGE offsets' values.
+fn resolve<'a>(
+    frame: &'a crate::plan::Frame,
+    values: &'a [Value; 2],
+    rows: usize,
+) -> Result<ResolvedFrame<'a>> {
+    let bound = |b: &'a FrameBound, v: &'a Value, which: &str| -> Result<Bound<'a>> {
+        Ok(match b {
+            FrameBound::UnboundedPreceding => Bound::UnboundedPreceding,
+            FrameBound::CurrentRow => Bound::CurrentRow,
+            FrameBound::UnboundedFollowing => Bound::UnboundedFollowing,
+            FrameBound::Preceding(_) | FrameBound::Following(_) => {
+                let n = match v {
+                    Value::Null => {
+                        return Err(SqlError::new(
+                            SqlState::NULL_VALUE_NOT_ALLOWED,
+                            format!("frame {which} offset must not be null"),
+                        ))
+                    }
+                    Value::Int8(n) if *n < 0 => {
+                        return Err(SqlError::new(
+                            SqlState::INVALID_PRECEDING_OR_FOLLOWING_SIZE,
+                            format!("frame {which} offset must not be negative"),
+                        ))
+                    }
+                    Value::Int8(n) => usize::try_from(*n).unwrap_or(usize::MAX),
+                    other => return Err(SqlError::internal(format!("frame offset {other:?}"))),
+                };
+                if matches!(b, FrameBound::Preceding(_)) {
+                    Bound::Preceding(n)
+                } else {
+                    Bound::Following(n)
+                }
+            }
+            FrameBound::ValuePreceding(r) | FrameBound::ValueFollowing(r) => {
+                if v.is_null() {
+                    return Err(SqlError::new(
+                        SqlState::NULL_VALUE_NOT_ALLOWED,
+                        format!("frame {which} offset must not be null"),
+                    ));
+                }
+                // The in_range functions refuse a negative or NaN offset
+                // when they first compare a row.
+                let zero = match v {
+                    Value::Int8(_) => Value::Int8(0),
+                    Value::Float8(_) => Value::Float8(0.0),
+                    Value::Numeric(_) => Value::Numeric(crate::value::Numeric::zero()),
+                    _ => Value::Interval(Default::default()),
+                };
+                let nan = match v {
+                    Value::Float8(f) => f.is_nan(),
+                    Value::Numeric(n) => n.is_nan(),
+                    _ => false,
+                };
+                if rows > 0 && (nan || v.compare(&zero) == Some(Ordering::Less)) {
+                    return Err(SqlError::new(
+                        SqlState::INVALID_PRECEDING_OR_FOLLOWING_SIZE,
+                        "invalid preceding or following size in window function",
+                    ));
+                }
+                Bound::Value(v, r, matches!(b, FrameBound::ValuePreceding(_)))
+            }
+        })
+    };
+    Ok(ResolvedFrame {
+        frame,
+        start: bound(&frame.start, &values[0], "starting")?,
+        end: bound(&frame.end, &values[1], "ending")?,
+    })
+}
+
+/// The values of a frame's two offsets (NULL where a bound has none).
+fn offset_values(frame: &crate::plan::Frame, ctx: &mut EvalCtx<'_>) -> Result<[Value; 2]> {
+    let value = |b: &FrameBound, ctx: &mut EvalCtx<'_>| match b {
+        FrameBound::Preceding(e) | FrameBound::Following(e) => e.eval(&[], ctx),
+        FrameBound::ValuePreceding(r) | FrameBound::ValueFollowing(r) => r.offset.eval(&[], ctx),
+        _ => Ok(Value::Null),
+    };
+    Ok([value(&frame.start, ctx)?, value(&frame.end, ctx)?])
+}
+
 /// Each row's frame in one sorted partition, as [start, end) positions.
 /// `keys` are the rows' first ORDER BY values (RANGE offsets move the
 /// only one), `peers` each row's peer group.
 fn frames(
     call: &WindowCall,
+    f: &ResolvedFrame<'_>,
     keys: &[&Value],
     peers: &[(usize, usize)],
     ctx: &mut EvalCtx<'_>,
 ) -> Result<Vec<(usize, usize)>> {
     let len = keys.len();
-    let f = &call.frame;
+    let units = f.frame.units;
     let (desc, nulls_first) = call.order.first().map_or((false, false), |o| (o.1, o.2));
     // Peer groups in order, and each row's group.
     let mut groups: Vec<(usize, usize)> = Vec::new();
@@ -155,52 +269,50 @@ fn frames(
     }
     let mut out = Vec::with_capacity(len);
     for j in 0..len {
-        let (ps, pe) = if f.units == FrameUnits::Rows {
+        let (ps, pe) = if units == FrameUnits::Rows {
             (j, j + 1)
         } else {
             peers[j]
         };
         let g = group_of[j];
-        let s = match &f.start {
-            FrameBound::UnboundedPreceding => 0,
-            FrameBound::CurrentRow => ps,
-            FrameBound::Preceding(k) if f.units == FrameUnits::Groups => {
-                groups[g.saturating_sub(*k as usize)].0
+        let s = match f.start {
+            Bound::UnboundedPreceding => 0,
+            Bound::CurrentRow => ps,
+            Bound::Preceding(k) if units == FrameUnits::Groups => groups[g.saturating_sub(k)].0,
+            Bound::Following(k) if units == FrameUnits::Groups => {
+                groups.get(g.saturating_add(k)).map_or(len, |x| x.0)
             }
-            FrameBound::Following(k) if f.units == FrameUnits::Groups => groups
-                .get(g.saturating_add(*k as usize))
-                .map_or(len, |x| x.0),
-            FrameBound::Preceding(k) => j.saturating_sub(*k as usize),
-            FrameBound::Following(k) => j.saturating_add(*k as usize).min(len),
-            FrameBound::UnboundedFollowing => len,
-            FrameBound::ValuePreceding(r) | FrameBound::ValueFollowing(r) => {
-                let towards_start = matches!(f.start, FrameBound::ValuePreceding(_));
-                match moved(keys[j], r, towards_start != desc, ctx)? {
+            Bound::Preceding(k) => j.saturating_sub(k),
+            Bound::Following(k) => j.saturating_add(k).min(len),
+            Bound::UnboundedFollowing => len,
+            Bound::Value(_, r, preceding) => {
+                match moved(keys[j], r, f.start_value(), preceding != desc, ctx)? {
                     None => ps,
+                    Some(Moved::Everything) => 0,
                     Some(b) => keys.partition_point(|k| before(k, &b, desc, nulls_first)),
                 }
             }
         };
-        let e = match &f.end {
-            FrameBound::UnboundedFollowing => len,
-            FrameBound::CurrentRow => pe,
-            FrameBound::Following(k) if f.units == FrameUnits::Groups => {
-                groups[g.saturating_add(*k as usize).min(groups.len() - 1)].1
+        let e = match f.end {
+            Bound::UnboundedFollowing => len,
+            Bound::CurrentRow => pe,
+            Bound::Following(k) if units == FrameUnits::Groups => {
+                groups[g.saturating_add(k).min(groups.len() - 1)].1
             }
-            FrameBound::Preceding(k) if f.units == FrameUnits::Groups => {
-                if g >= *k as usize {
-                    groups[g - *k as usize].1
+            Bound::Preceding(k) if units == FrameUnits::Groups => {
+                if g >= k {
+                    groups[g - k].1
                 } else {
                     0
                 }
             }
-            FrameBound::Following(k) => j.saturating_add(*k as usize + 1).min(len),
-            FrameBound::Preceding(k) => (j + 1).saturating_sub(*k as usize),
-            FrameBound::UnboundedPreceding => 0,
-            FrameBound::ValuePreceding(r) | FrameBound::ValueFollowing(r) => {
-                let towards_start = matches!(f.end, FrameBound::ValuePreceding(_));
-                match moved(keys[j], r, towards_start != desc, ctx)? {
+            Bound::Following(k) => j.saturating_add(k).saturating_add(1).min(len),
+            Bound::Preceding(k) => (j + 1).saturating_sub(k),
+            Bound::UnboundedPreceding => 0,
+            Bound::Value(_, r, preceding) => {
+                match moved(keys[j], r, f.end_value(), preceding != desc, ctx)? {
                     None => pe,
+                    Some(Moved::Everything) => len,
                     Some(b) => keys.partition_point(|k| !after(k, &b, desc, nulls_first)),
                 }
             }
@@ -208,6 +320,22 @@ fn frames(
         out.push((s, e.max(s)));
     }
     Ok(out)
+}
+
+impl ResolvedFrame<'_> {
+    fn start_value(&self) -> &Value {
+        match self.start {
+            Bound::Value(v, _, _) => v,
+            _ => &Value::Null,
+        }
+    }
+
+    fn end_value(&self) -> &Value {
+        match self.end {
+            Bound::Value(v, _, _) => v,
+            _ => &Value::Null,
+        }
+    }
 }
 
 /// Where a RANGE offset moves the current key: a value, or past every
@@ -220,13 +348,17 @@ enum Moved {
     At(Value),
     /// Above every value.
     PlusInf,
+    /// Every row passes the bound (an infinite offset from an infinite
+    /// key, which PostgreSQL's in_range functions accept for every row).
+    Everything,
 }
 
 /// The current key moved by a RANGE offset (down when `down`), or None
 /// for a NULL key (its frame is its peers, the other NULLs).
 fn moved(
     key: &Value,
-    r: &crate::plan::RangeOffset,
+    r: &RangeOffset,
+    offset: &Value,
     down: bool,
     ctx: &mut EvalCtx<'_>,
 ) -> Result<Option<Moved>> {
@@ -237,8 +369,20 @@ fn moved(
         Value::Float4(v) => Value::Float8(f64::from(*v)),
         other => other.clone(),
     };
+    // An infinite offset from an infinite key of the sign it moves
+    // towards reaches past every value (in_range_float8_float8 and
+    // in_range_numeric_numeric), where the arithmetic would give NaN.
+    let infinite = |v: &Value| match v {
+        Value::Float8(f) => f.is_infinite().then_some(*f > 0.0),
+        _ => None,
+    };
+    if let (Some(positive), Some(_)) = (infinite(&key), infinite(offset)) {
+        if positive == down {
+            return Ok(Some(Moved::Everything));
+        }
+    }
     let f = if down { r.sub } else { r.add };
-    match (f.imp)(&[key, r.offset.clone()], ctx) {
+    match (f.imp)(&[key, offset.clone()], ctx) {
         Ok(v) => Ok(Some(Moved::At(v))),
         // Numbers only: PostgreSQL's date and time versions raise the
         // overflow.
@@ -257,7 +401,7 @@ fn moved(
 /// timestamps, integers as bigints).
 fn cmp_bound(key: &Value, bound: &Moved) -> Ordering {
     let bound = match bound {
-        Moved::MinusInf => return Ordering::Greater,
+        Moved::MinusInf | Moved::Everything => return Ordering::Greater,
         Moved::PlusInf => return Ordering::Less,
         Moved::At(b) => b,
     };
@@ -312,6 +456,19 @@ fn partition(
 ) -> Result<()> {
     let len = part.len();
     let frame = |j: usize| frames[j];
+    let exclude = call.frame.exclude;
+    // Frame j's positions after its EXCLUDE clause (None: all of
+    // [start, end)).
+    let members = |j: usize| -> Option<Vec<usize>> {
+        let (s, e) = frames[j];
+        let (gs, ge) = peers[j];
+        match exclude {
+            Exclusion::NoOthers => None,
+            Exclusion::CurrentRow => Some((s..e).filter(|&k| k != j).collect()),
+            Exclusion::Group => Some((s..e).filter(|&k| k < gs || k >= ge).collect()),
+            Exclusion::Ties => Some((s..e).filter(|&k| k == j || k < gs || k >= ge).collect()),
+        }
+    };
     let arg = |k: usize, row: usize, ctx: &mut EvalCtx<'_>| -> Result<Value> {
         match call.args.get(k) {
             Some(e) => e.eval(&rows[row], ctx),
@@ -386,6 +543,18 @@ fn partition(
                     }
                 }
             }
+            WindowFunc::FirstValue | WindowFunc::LastValue if exclude != Exclusion::NoOthers => {
+                let m = members(j).unwrap_or_default();
+                let pick = if matches!(call.func, WindowFunc::FirstValue) {
+                    m.first()
+                } else {
+                    m.last()
+                };
+                match pick {
+                    Some(&k) => arg(0, part[k], ctx)?,
+                    None => Value::Null,
+                }
+            }
             WindowFunc::FirstValue | WindowFunc::LastValue => {
                 let (s, e) = frame(j);
                 if s >= e {
@@ -398,6 +567,9 @@ fn partition(
             }
             WindowFunc::NthValue => {
                 let (s, e) = frame(j);
+                let m = members(j);
+                let count = m.as_ref().map_or(e - s, Vec::len);
+                let at = |n: usize| m.as_ref().map_or(s + n, |m| m[n]);
                 match arg(1, me, ctx)? {
                     Value::Int4(n) if n <= 0 => {
                         return Err(crate::error::SqlError::new(
@@ -405,15 +577,21 @@ fn partition(
                             "argument of nth_value must be greater than zero",
                         ))
                     }
-                    Value::Int4(n) if s + (n as usize) <= e => {
-                        arg(0, part[s + n as usize - 1], ctx)?
+                    Value::Int4(n) if (n as usize) <= count => {
+                        arg(0, part[at(n as usize - 1)], ctx)?
                     }
                     _ => Value::Null,
                 }
             }
             WindowFunc::Agg(agg) => {
                 let (s, e) = frame(j);
-                if matches!(call.frame.start, FrameBound::UnboundedPreceding) {
+                if let Some(m) = members(j) {
+                    let mut state = AggState::default();
+                    for k in m {
+                        state.advance(agg, &rows[part[k]], ctx)?;
+                    }
+                    state.finish(agg, ctx)?
+                } else if matches!(call.frame.start, FrameBound::UnboundedPreceding) {
                     // Frames that grow from the partition start: one
                     // running state.
                     let (state, done) = running.get_or_insert_with(|| (AggState::default(), 0));

@@ -25,11 +25,13 @@ mod dismantle;
 pub mod domain;
 mod escapes;
 mod fast_insert;
+mod frame;
 pub mod like;
 mod locking;
 mod sequence;
 
 pub use copy::{CopyArg, CopyOption, CopySource, CopyStatement, CopyTarget};
+pub use frame::{take_exclusion, Exclusion};
 pub use sequence::{from_sqlparser as sequence_options, SeqOption, SequenceStatement};
 
 /// How deep sqlparser may recurse before reporting 54001. PostgreSQL
@@ -557,6 +559,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
     let tokens = matview_with_data(tokens);
     let tokens = ctas_column_names(tokens);
     let tokens = field_star(tokens);
+    let tokens = frame::rewrite(tokens);
     let mut targets = targets.into_iter().peekable();
     let mut p = Parser::new(&dialect)
         .with_recursion_limit(MAX_PARSE_DEPTH)

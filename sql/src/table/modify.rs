@@ -480,10 +480,13 @@ fn bind_returning(
     items: Option<&Vec<ast::SelectItem>>,
     scope: &Scope,
 ) -> Result<Option<(Vec<Expr>, Vec<OutputColumn>)>> {
-    match items {
-        Some(items) => Ok(Some(b.projection(items, scope)?)),
-        None => Ok(None),
-    }
+    let Some(items) = items else {
+        return Ok(None);
+    };
+    let before = b.refuse_aggregates("aggregate functions are not allowed in RETURNING");
+    let bound = b.projection(items, scope);
+    b.allow_aggregates(before);
+    Ok(Some(bound?))
 }
 
 fn is_default(e: &ast::Expr) -> bool {
@@ -582,6 +585,8 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
         None => Source::Values(vec![vec![None; targets.len()]]),
         Some(q) => match q.body.as_ref() {
             ast::SetExpr::Values(v) if q.order_by.is_none() && q.limit_clause.is_none() => {
+                // The binder is dropped on an error: only success restores.
+                let before = b.refuse_aggregates("aggregate functions are not allowed in VALUES");
                 let mut rows = Vec::with_capacity(v.rows.len());
                 for r in &v.rows {
                     if r.len() > targets.len() {
@@ -622,6 +627,7 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
                     }
                     rows.push(row);
                 }
+                b.allow_aggregates(before);
                 Source::Values(rows)
             }
             _ => {
@@ -757,6 +763,7 @@ fn bind_field_insert(
         ));
     };
     let mut b = ctx.binder();
+    b.refuse_aggregates("aggregate functions are not allowed in VALUES");
     let mut rows = Vec::with_capacity(v.rows.len());
     for r in &v.rows {
         if r.len() != slots.len() {
@@ -1148,7 +1155,10 @@ fn bind_conflict(
     let mut both = scope.clone();
     let excluded = table_scope(def, Some("excluded"));
     both.columns.extend(excluded.columns);
-    let sets = bind_sets(b, &du.assignments, def, &both, defaults, sql)?;
+    let before = b.refuse_aggregates("aggregate functions are not allowed in UPDATE");
+    let sets = bind_sets(b, &du.assignments, def, &both, defaults, sql);
+    b.allow_aggregates(before);
+    let sets = sets?;
     let predicate = bind_where(b, du.selection.as_ref(), &both)?;
     Ok(Conflict {
         named: oc.conflict_target.is_some(),
@@ -1865,7 +1875,10 @@ pub fn bind_update(ctx: &mut Stmt<'_>, upd: &ast::Update) -> Result<BoundModify>
     let current = current_of(ctx, &def, upd.selection.as_ref())?;
     let mut b = ctx.binder();
     let from = join_scope(&mut b, from_items, &mut scope)?;
-    let sets = bind_sets(&mut b, &upd.assignments, &def, &scope, &defaults, sql)?;
+    let before = b.refuse_aggregates("aggregate functions are not allowed in UPDATE");
+    let sets = bind_sets(&mut b, &upd.assignments, &def, &scope, &defaults, sql);
+    b.allow_aggregates(before);
+    let sets = sets?;
     let predicate = match current {
         Some(tid) => Some(tid_is(&mut b, &def, tid)?),
         None => bind_where(&mut b, upd.selection.as_ref(), &scope)?,
@@ -2330,8 +2343,10 @@ fn bind_where(
 ) -> Result<Option<Expr>> {
     match selection {
         Some(w) => {
-            let p = b.expr(w, scope)?;
-            Ok(Some(b.boolean(p, "WHERE")?))
+            let before = b.refuse_aggregates("aggregate functions are not allowed in WHERE");
+            let p = b.expr(w, scope);
+            b.allow_aggregates(before);
+            Ok(Some(b.boolean(p?, "WHERE")?))
         }
         None => Ok(None),
     }

@@ -566,10 +566,15 @@ impl Binder<'_> {
         scope: &Scope,
     ) -> Result<Expr> {
         let pos = self.pos_after(left);
-        if let (AstExpr::Tuple(l), AstExpr::Tuple(r), false) =
-            (left, right, matches!(op, BinaryOperator::Overlaps))
-        {
-            return self.row_comparison(l, op, r, scope, pos);
+        if let (Some(l), Some(r), false) = (
+            row_fields(left),
+            row_fields(right),
+            matches!(op, BinaryOperator::Overlaps),
+        ) {
+            // Two row constructors compare field by field (NULL fields
+            // make the answer NULL); other composite values compare as
+            // whole records (record_eq).
+            return self.row_comparison(&l, op, &r, scope, pos);
         }
         let name = match op {
             BinaryOperator::And | BinaryOperator::Or => {
@@ -888,6 +893,13 @@ impl Binder<'_> {
                 "unequal number of entries in row expressions",
                 pos,
             ));
+        }
+        if left.is_empty() {
+            return Err(SqlError::new(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "cannot compare rows of zero length",
+            )
+            .at(pos));
         }
         let name = match op {
             BinaryOperator::Eq => "=",
@@ -2325,4 +2337,34 @@ fn plain_tableoid(table: Option<&String>, scope: &super::Scope) -> Result<Option
         }
     }
     Ok(found.map(|(_, oid)| oid))
+}
+
+/// The fields of a row constructor, `(a, b)` or `ROW(a, ...)`.
+fn row_fields(e: &AstExpr) -> Option<Vec<AstExpr>> {
+    match e {
+        AstExpr::Tuple(v) => Some(v.clone()),
+        AstExpr::Function(f)
+            if f.over.is_none()
+                && f.filter.is_none()
+                && f.name.0.len() == 1
+                && f.name.0[0].as_ident().is_some_and(|i| {
+                    i.quote_style.is_none() && i.value.eq_ignore_ascii_case("row")
+                }) =>
+        {
+            let FunctionArguments::List(list) = &f.args else {
+                return None;
+            };
+            if list.duplicate_treatment.is_some() || !list.clauses.is_empty() {
+                return None;
+            }
+            list.args
+                .iter()
+                .map(|a| match a {
+                    FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e.clone()),
+                    _ => None,
+                })
+                .collect()
+        }
+        _ => None,
+    }
 }

@@ -454,6 +454,7 @@ fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
             todate::FUNCTIONS,
             operators::XID_EQ,
             operators::XID8_CMP,
+            operators::RECORD_CMP,
         ])
 }
 

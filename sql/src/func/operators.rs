@@ -6,7 +6,7 @@
 use std::cmp::Ordering;
 
 use super::{f, non_strict, FuncDef};
-use crate::error::{errors, Result, SqlError};
+use crate::error::{errors, Result, SqlError, SqlState};
 use crate::expr::EvalCtx;
 use crate::types::DataType::{self, *};
 use crate::value::{Interval, Value, USECS_PER_DAY};
@@ -323,6 +323,27 @@ cmp_ops!(UUID_CMP, Uuid, order);
 cmp_ops!(INET_CMP, Inet, order);
 cmp_ops!(ARRAY_CMP, AnyArray, order);
 cmp_ops!(XID8_CMP, Xid8, order);
+cmp_ops!(RECORD_CMP, Record, record_order);
+
+/// Composite values compared as PostgreSQL's btrecordcmp: field by field
+/// with each type's ordering, NULLs equal to each other and after every
+/// value (so `=` is record_eq, which never answers NULL).
+fn record_order(a: &[Value]) -> Result<Ordering> {
+    if let (Value::Record(x), Value::Record(y)) = (&a[0], &a[1]) {
+        if x.items().len() != y.items().len() {
+            return Err(SqlError::new(
+                SqlState::DATATYPE_MISMATCH,
+                "cannot compare record types with different numbers of columns",
+            ));
+        }
+    }
+    a[0].compare(&a[1]).ok_or_else(|| {
+        SqlError::new(
+            SqlState::DATATYPE_MISMATCH,
+            "cannot compare dissimilar column types",
+        )
+    })
+}
 
 /// xid = xid and xid <> xid (xids compare only for equality: they wrap).
 pub(super) static XID_EQ: &[FuncDef] = &[

@@ -3,10 +3,13 @@
 //!
 //! Patterns are compiled by the `regex` crate (linear time, so no pattern
 //! can make a statement run away), after translating the parts of
-//! PostgreSQL's ARE syntax it spells differently; back references and
-//! lookaround, which it lacks, are an error (2201B) rather than a wrong
-//! answer. Compiled patterns are cached per thread, as PostgreSQL caches
-//! them per backend.
+//! PostgreSQL's ARE syntax it spells differently. The back references
+//! (`\1`) and lookaround (`(?=` `(?!` `(?<=` `(?<!`) that ARE has and
+//! that crate lacks go to `fancy-regex`, a backtracking engine built on
+//! it, whose backtrack limit bounds the work (past it: 2201B "regular
+//! expression is too complex", never a statement that runs away).
+//! Compiled patterns are cached per thread, as PostgreSQL caches them
+//! per backend.
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -24,7 +27,7 @@ use crate::value::{ArrayRef, Value};
 const CACHE_SIZE: usize = 32;
 
 thread_local! {
-    static CACHE: RefCell<Vec<(String, bool, Arc<Regex>)>> = const { RefCell::new(Vec::new()) };
+    static CACHE: RefCell<Vec<(String, bool, Arc<Pattern>)>> = const { RefCell::new(Vec::new()) };
 }
 
 fn invalid(msg: impl std::fmt::Display) -> SqlError {
@@ -34,8 +37,11 @@ fn invalid(msg: impl std::fmt::Display) -> SqlError {
     )
 }
 
-/// Rewrites ARE escapes the regex crate spells differently.
-fn translate(pattern: &str) -> Result<String> {
+/// Rewrites ARE escapes the regex crate spells differently; also says
+/// whether the pattern has back references (which only the backtracking
+/// engine reads).
+fn translate(pattern: &str) -> Result<(String, bool)> {
+    let mut backrefs = false;
     let mut out = String::with_capacity(pattern.len());
     let mut chars = pattern.chars().peekable();
     while let Some(c) = chars.next() {
@@ -51,7 +57,9 @@ fn translate(pattern: &str) -> Result<String> {
             Some('A') => out.push_str(r"\A"),
             Some('Z') => out.push_str(r"\z"),
             Some(d @ '1'..='9') => {
-                return Err(invalid(format!("back reference \\{d} is not supported")))
+                backrefs = true;
+                out.push('\\');
+                out.push(d);
             }
             Some(other) => {
                 out.push('\\');
@@ -60,11 +68,147 @@ fn translate(pattern: &str) -> Result<String> {
             None => return Err(invalid("invalid escape \\ sequence")),
         }
     }
-    Ok(out)
+    Ok((out, backrefs))
+}
+
+/// The spans of one match's groups (0: the whole match), None for a
+/// group that took no part.
+type Groups = Vec<Option<(usize, usize)>>;
+
+/// How many steps the backtracking engine may take for one search.
+const BACKTRACK_LIMIT: usize = 10_000_000;
+
+/// A compiled pattern: the linear-time engine, or the backtracking one
+/// for back references and lookaround.
+pub(crate) enum Pattern {
+    /// The regex crate.
+    Linear(Regex),
+    /// fancy-regex.
+    Backtracking(fancy_regex::Regex),
+}
+
+fn too_complex(e: fancy_regex::Error) -> SqlError {
+    match e {
+        fancy_regex::Error::RuntimeError(_) => invalid("regular expression is too complex"),
+        other => invalid(other),
+    }
+}
+
+impl Pattern {
+    fn is_match(&self, s: &str) -> Result<bool> {
+        match self {
+            Pattern::Linear(re) => Ok(re.is_match(s)),
+            Pattern::Backtracking(re) => re.is_match(s).map_err(too_complex),
+        }
+    }
+
+    /// Groups counted with the whole match.
+    fn captures_len(&self) -> usize {
+        match self {
+            Pattern::Linear(re) => re.captures_len(),
+            Pattern::Backtracking(re) => re.captures_len(),
+        }
+    }
+
+    /// The first match's groups.
+    fn first(&self, s: &str) -> Result<Option<Groups>> {
+        Ok(match self {
+            Pattern::Linear(re) => re
+                .captures(s)
+                .map(|c| c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect()),
+            Pattern::Backtracking(re) => re.captures(s).map_err(too_complex)?.map(|c| {
+                (0..c.len())
+                    .map(|i| c.get(i).map(|m| (m.start(), m.end())))
+                    .collect()
+            }),
+        })
+    }
+
+    /// Every match's groups, left to right, not overlapping.
+    fn all(&self, s: &str) -> Result<Vec<Groups>> {
+        match self {
+            Pattern::Linear(re) => Ok(re
+                .captures_iter(s)
+                .map(|c| c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect())
+                .collect()),
+            Pattern::Backtracking(re) => {
+                let mut out = Vec::new();
+                for c in re.captures_iter(s) {
+                    let c = c.map_err(too_complex)?;
+                    out.push(
+                        (0..c.len())
+                            .map(|i| c.get(i).map(|m| (m.start(), m.end())))
+                            .collect(),
+                    );
+                }
+                Ok(out)
+            }
+        }
+    }
+
+    /// `s` with its first (or every) match replaced by `replacement`, in
+    /// regexp_replace's spelling: `\1`..`\9` a group, `\&` the match,
+    /// `\\` a backslash.
+    fn replace(&self, s: &str, replacement: &str, global: bool) -> Result<String> {
+        let found = if global {
+            self.all(s)?
+        } else {
+            self.first(s)?.into_iter().collect()
+        };
+        let mut out = String::with_capacity(s.len());
+        let mut at = 0;
+        for g in &found {
+            let Some((start, end)) = g[0] else { continue };
+            out.push_str(&s[at..start]);
+            expand(s, g, replacement, &mut out);
+            at = end;
+        }
+        out.push_str(&s[at..]);
+        Ok(out)
+    }
+}
+
+/// Appends `replacement` with its group references filled from `g`.
+fn expand(s: &str, g: &Groups, replacement: &str, out: &mut String) {
+    let group = |i: usize, out: &mut String| {
+        if let Some(Some((a, b))) = g.get(i) {
+            out.push_str(&s[*a..*b]);
+        }
+    };
+    let mut chars = replacement.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek().copied() {
+            Some(d @ '1'..='9') => {
+                chars.next();
+                group(d as usize - '0' as usize, out);
+            }
+            Some('&') => {
+                chars.next();
+                group(0, out);
+            }
+            Some('\\') => {
+                chars.next();
+                out.push('\\');
+            }
+            _ => out.push('\\'),
+        }
+    }
+}
+
+/// The text of a group, NULL if it took no part.
+fn group_text(s: &str, g: &Groups, i: usize) -> Value {
+    match g.get(i) {
+        Some(Some((a, b))) => Value::Text(s[*a..*b].to_owned()),
+        _ => Value::Null,
+    }
 }
 
 /// The compiled pattern, from the cache when seen before.
-fn compile(pattern: &str, case_insensitive: bool) -> Result<Arc<Regex>> {
+fn compile(pattern: &str, case_insensitive: bool) -> Result<Arc<Pattern>> {
     if let Some(hit) = CACHE.with(|c| {
         c.borrow()
             .iter()
@@ -73,18 +217,38 @@ fn compile(pattern: &str, case_insensitive: bool) -> Result<Arc<Regex>> {
     }) {
         return Ok(hit);
     }
-    let translated = translate(pattern)?;
-    let re = RegexBuilder::new(&translated)
-        .case_insensitive(case_insensitive)
-        .size_limit(1 << 24)
-        .build()
-        .map_err(|e| match e {
-            regex::Error::Syntax(s) => {
-                invalid(s.lines().last().unwrap_or("syntax error").trim().to_owned())
+    let (translated, backrefs) = translate(pattern)?;
+    let linear = if backrefs {
+        None
+    } else {
+        match RegexBuilder::new(&translated)
+            .case_insensitive(case_insensitive)
+            .size_limit(1 << 24)
+            .build()
+        {
+            Ok(re) => Some(re),
+            Err(regex::Error::Syntax(s)) if s.contains("look-around") => None,
+            Err(regex::Error::Syntax(s)) => {
+                return Err(invalid(
+                    s.lines().last().unwrap_or("syntax error").trim().to_owned(),
+                ))
             }
-            regex::Error::CompiledTooBig(_) => invalid("regular expression is too complex"),
-            _ => invalid("syntax error"),
-        })?;
+            Err(regex::Error::CompiledTooBig(_)) => {
+                return Err(invalid("regular expression is too complex"))
+            }
+            Err(_) => return Err(invalid("syntax error")),
+        }
+    };
+    let re = match linear {
+        Some(re) => Pattern::Linear(re),
+        None => Pattern::Backtracking(
+            fancy_regex::RegexBuilder::new(&translated)
+                .case_insensitive(case_insensitive)
+                .backtrack_limit(BACKTRACK_LIMIT)
+                .build()
+                .map_err(too_complex)?,
+        ),
+    };
     let re = Arc::new(re);
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
@@ -136,73 +300,31 @@ fn flags(a: &[Value], at: usize, global_ok: bool, fname: &str) -> Result<(bool, 
 /// when nothing matches (textregexsubstr).
 fn regex_substring(s: &str, pattern: &str) -> Result<Value> {
     let re = compile(pattern, false)?;
-    let Some(caps) = re.captures(s) else {
+    let Some(g) = re.first(s)? else {
         return Ok(Value::Null);
     };
-    let m = if re.captures_len() > 1 {
-        caps.get(1)
-    } else {
-        caps.get(0)
-    };
-    Ok(m.map_or(Value::Null, |m| Value::Text(m.as_str().to_owned())))
+    Ok(group_text(s, &g, usize::from(re.captures_len() > 1)))
 }
 
 fn is_match(a: &[Value], icase: bool, negate: bool) -> Result<Value> {
     let (s, p) = (arg!(a, 0, Text), arg!(a, 1, Text));
-    Ok(Value::Bool(compile(&p, icase)?.is_match(&s) != negate))
-}
-
-/// regexp_replace's replacement: `\1`..`\9` and `\&` as PostgreSQL
-/// spells them, into the regex crate's `${1}`.
-fn replacement(r: &str) -> String {
-    let mut out = String::with_capacity(r.len());
-    let mut chars = r.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => match chars.peek().copied() {
-                Some(d @ '0'..='9') => {
-                    chars.next();
-                    out.push_str(&format!("${{{d}}}"));
-                }
-                Some('&') => {
-                    chars.next();
-                    out.push_str("${0}");
-                }
-                Some('\\') => {
-                    chars.next();
-                    out.push('\\');
-                }
-                _ => out.push('\\'),
-            },
-            '$' => out.push_str("$$"),
-            c => out.push(c),
-        }
-    }
-    out
+    Ok(Value::Bool(compile(&p, icase)?.is_match(&s)? != negate))
 }
 
 fn regexp_replace(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
     let (s, p, r) = (arg!(a, 0, Text), arg!(a, 1, Text), arg!(a, 2, Text));
     let (icase, global) = flags(a, 3, true, "regexp_replace")?;
     let re = compile(&p, icase)?;
-    let rep = replacement(&r);
-    Ok(Value::Text(if global {
-        re.replace_all(&s, rep.as_str()).into_owned()
-    } else {
-        re.replace(&s, rep.as_str()).into_owned()
-    }))
+    Ok(Value::Text(re.replace(&s, &r, global)?))
 }
 
 /// A match as regexp_match returns it: its parenthesized groups (NULL
 /// for one that took no part), or the whole match when there are none.
-fn groups(caps: regex::Captures<'_>) -> Value {
-    let items: Vec<Value> = if caps.len() == 1 {
-        vec![Value::Text(caps[0].to_owned())]
+fn groups(s: &str, g: &Groups) -> Value {
+    let items: Vec<Value> = if g.len() == 1 {
+        vec![group_text(s, g, 0)]
     } else {
-        caps.iter()
-            .skip(1)
-            .map(|m| m.map_or(Value::Null, |m| Value::Text(m.as_str().to_owned())))
-            .collect()
+        (1..g.len()).map(|i| group_text(s, g, i)).collect()
     };
     Value::Array(ArrayRef::new(items))
 }
@@ -211,7 +333,7 @@ fn regexp_match(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
     let (s, p) = (arg!(a, 0, Text), arg!(a, 1, Text));
     let (icase, _) = flags(a, 2, false, "regexp_match")?;
     let re = compile(&p, icase)?;
-    Ok(re.captures(&s).map_or(Value::Null, groups))
+    Ok(re.first(&s)?.map_or(Value::Null, |g| groups(&s, &g)))
 }
 
 fn regexp_split_to_array(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
@@ -219,27 +341,30 @@ fn regexp_split_to_array(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
     let (icase, _) = flags(a, 2, false, "regexp_split_to_array")?;
     let re = compile(&p, icase)?;
     Ok(Value::Array(ArrayRef::new(
-        split(&re, &s).into_iter().map(Value::Text).collect(),
+        split(&re, &s)?.into_iter().map(Value::Text).collect(),
     )))
 }
 
 /// Splits as PostgreSQL does: an empty match splits between characters,
 /// but never at the very start or end.
-pub(crate) fn split(re: &Regex, s: &str) -> Vec<String> {
+pub(crate) fn split(re: &Pattern, s: &str) -> Result<Vec<String>> {
     let mut out = Vec::new();
     let mut start = 0;
-    for m in re.find_iter(s) {
-        if m.start() == m.end() && (m.start() == 0 || m.start() >= s.len()) {
+    for g in re.all(s)? {
+        let Some((m_start, m_end)) = g[0] else {
+            continue;
+        };
+        if m_start == m_end && (m_start == 0 || m_start >= s.len()) {
             continue;
         }
-        if m.start() == m.end() && m.start() == start && start != 0 {
+        if m_start == m_end && m_start == start && start != 0 {
             continue;
         }
-        out.push(s[start..m.start()].to_owned());
-        start = m.end();
+        out.push(s[start..m_start].to_owned());
+        start = m_end;
     }
     out.push(s[start..].to_owned());
-    out
+    Ok(out)
 }
 
 /// regexp_matches(text, pattern [, flags]) as an array of its rows (each
@@ -252,11 +377,12 @@ static MATCHES: FuncDef = f(
         let (s, p) = (arg!(a, 0, Text), arg!(a, 1, Text));
         let (icase, global) = flags(a, 2, true, "regexp_matches")?;
         let re = compile(&p, icase)?;
-        let rows: Vec<Value> = if global {
-            re.captures_iter(&s).map(groups).collect()
+        let found = if global {
+            re.all(&s)?
         } else {
-            re.captures(&s).map(groups).into_iter().collect()
+            re.first(&s)?.into_iter().collect()
         };
+        let rows: Vec<Value> = found.iter().map(|g| groups(&s, g)).collect();
         Ok(Value::Array(ArrayRef::new(rows)))
     },
 );
@@ -555,7 +681,7 @@ fn regexp_count(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
     let Some(from) = byte_at(&s, start) else {
         return Ok(Value::Int4(0));
     };
-    Ok(Value::Int4(re.find_iter(&s[from..]).count() as i32))
+    Ok(Value::Int4(re.all(&s[from..])?.len() as i32))
 }
 
 fn regexp_instr(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
@@ -572,13 +698,13 @@ fn regexp_instr(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
     let Some(from) = byte_at(&s, start) else {
         return Ok(Value::Int4(0));
     };
-    let Some(caps) = re.captures_iter(&s[from..]).nth((n - 1) as usize) else {
+    let Some(g) = re.all(&s[from..])?.into_iter().nth((n - 1) as usize) else {
         return Ok(Value::Int4(0));
     };
-    let Some(m) = caps.get(subexpr as usize) else {
+    let Some(Some((m_start, m_end))) = g.get(subexpr as usize).copied() else {
         return Ok(Value::Int4(0));
     };
-    let at = if endoption == 1 { m.end() } else { m.start() };
+    let at = if endoption == 1 { m_end } else { m_start };
     Ok(Value::Int4(char_pos(&s, from + at)))
 }
 
@@ -592,15 +718,11 @@ fn regexp_substr(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
     let Some(from) = byte_at(&s, start) else {
         return Ok(Value::Null);
     };
-    let found = re
-        .captures_iter(&s[from..])
-        .nth((n - 1) as usize)
-        .and_then(|c| {
-            c.get(subexpr as usize)
-                .map(|m| Value::Text(m.as_str().to_owned()))
-        })
-        .unwrap_or(Value::Null);
-    Ok(found)
+    let tail = &s[from..];
+    Ok(match re.all(tail)?.into_iter().nth((n - 1) as usize) {
+        Some(g) => group_text(tail, &g, subexpr as usize),
+        None => Value::Null,
+    })
 }
 
 /// regexp_replace(source, pattern, replacement, start [, N [, flags]]):
@@ -614,22 +736,21 @@ fn regexp_replace_from(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
     let Some(from) = byte_at(&s, start) else {
         return Ok(Value::Text(s));
     };
-    let rep = replacement(&r);
     let (head, tail) = s.split_at(from);
     let mut out = head.to_owned();
     if global || n == 0 {
-        out.push_str(&re.replace_all(tail, rep.as_str()));
+        out.push_str(&re.replace(tail, &r, true)?);
         return Ok(Value::Text(out));
     }
-    let Some(caps) = re.captures_iter(tail).nth((n - 1) as usize) else {
+    let Some(g) = re.all(tail)?.into_iter().nth((n - 1) as usize) else {
         return Ok(Value::Text(s.clone()));
     };
-    let Some(m) = caps.get(0) else {
+    let Some((m_start, m_end)) = g[0] else {
         return Ok(Value::Text(s.clone()));
     };
-    out.push_str(&tail[..m.start()]);
-    caps.expand(&rep, &mut out);
-    out.push_str(&tail[m.end()..]);
+    out.push_str(&tail[..m_start]);
+    expand(tail, &g, &r, &mut out);
+    out.push_str(&tail[m_end..]);
     Ok(Value::Text(out))
 }
 
@@ -639,21 +760,39 @@ mod tests {
 
     #[test]
     fn replacement_references() {
-        assert_eq!(replacement(r"<\1>"), "<${1}>");
-        assert_eq!(replacement(r"\&!"), "${0}!");
-        assert_eq!(replacement("$5"), "$$5");
+        let re = compile(r"(b+)", false).unwrap();
+        assert_eq!(re.replace("abbc", r"<\1>", false).unwrap(), "a<bb>c");
+        assert_eq!(re.replace("abbcb", r"\&!", true).unwrap(), "abb!cb!");
+        assert_eq!(re.replace("abc", "$5", false).unwrap(), "a$5c");
+        assert_eq!(re.replace("abc", r"\\", false).unwrap(), r"a\c");
     }
 
     #[test]
     fn split_like_postgres() {
         let re = compile(r"\s+", false).unwrap();
-        assert_eq!(split(&re, "the quick  fox"), ["the", "quick", "fox"]);
+        assert_eq!(
+            split(&re, "the quick  fox").unwrap(),
+            ["the", "quick", "fox"]
+        );
         let empty = compile("", false).unwrap();
-        assert_eq!(split(&empty, "abc"), ["a", "b", "c"]);
+        assert_eq!(split(&empty, "abc").unwrap(), ["a", "b", "c"]);
     }
 
     #[test]
-    fn back_references_are_refused() {
-        assert!(compile(r"(a)\1", false).is_err());
+    fn back_references_and_lookaround_use_the_backtracking_engine() {
+        let re = compile(r"(a)\1", false).unwrap();
+        assert!(matches!(*re, Pattern::Backtracking(_)));
+        assert!(re.is_match("xaax").unwrap());
+        assert!(!re.is_match("xax").unwrap());
+        let ahead = compile(r"a(?=b)", false).unwrap();
+        assert!(ahead.is_match("ab").unwrap() && !ahead.is_match("ac").unwrap());
+        assert!(matches!(*compile("a+", false).unwrap(), Pattern::Linear(_)));
+    }
+
+    #[test]
+    fn a_runaway_pattern_is_refused_not_run_forever() {
+        let re = compile(r"(a*)*\1b", false).unwrap();
+        let err = re.is_match(&"a".repeat(64)).unwrap_err();
+        assert_eq!(err.code(), SqlState::INVALID_REGULAR_EXPRESSION);
     }
 }

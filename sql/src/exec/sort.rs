@@ -39,6 +39,89 @@ pub fn compare_rows(a: &[Value], b: &[Value], keys: &[SortKey]) -> Ordering {
     Ordering::Equal
 }
 
+/// The first key of a row reduced to a number that orders as the key does
+/// (PostgreSQL's abbreviated keys): (NULL class, bits). `exact` when equal
+/// numbers mean equal keys.
+fn abbreviate(v: &Value, key: &SortKey) -> Option<(u8, u64, bool)> {
+    if v.is_null() {
+        return Some((if key.nulls_first { 0 } else { 2 }, 0, true));
+    }
+    let flip = |i: i64| (i as u64) ^ (1 << 63);
+    let (bits, exact) = match v {
+        Value::Int2(i) => (flip(i64::from(*i)), true),
+        Value::Int4(i) => (flip(i64::from(*i)), true),
+        Value::Int8(i) => (flip(*i), true),
+        Value::Date(d) => (flip(i64::from(*d)), true),
+        Value::Timestamp(t) | Value::TimestampTz(t) => (flip(*t), true),
+        Value::Float8(_) | Value::Float4(_) => {
+            let f = match v {
+                Value::Float4(f) => f64::from(*f),
+                Value::Float8(f) => *f,
+                _ => 0.0,
+            };
+            // NaN after every number, -0 equal to 0 (float8 ordering).
+            let f = crate::value::canonical_float(f);
+            let b = f.to_bits();
+            let b = if f.is_nan() {
+                u64::MAX
+            } else if b >> 63 == 0 {
+                b ^ (1 << 63)
+            } else {
+                !b
+            };
+            (b, true)
+        }
+        Value::Text(t) => {
+            // Byte order: the first eight bytes, ties decided by the rest.
+            let mut b = [0u8; 8];
+            let n = t.len().min(8);
+            b[..n].copy_from_slice(&t.as_bytes()[..n]);
+            (u64::from_be_bytes(b), false)
+        }
+        _ => return None,
+    };
+    Some((1, if key.desc { !bits } else { bits }, exact))
+}
+
+/// Sorts `rows` by `keys` with PostgreSQL's quicksort. When the first
+/// key abbreviates, the sort runs over (abbreviation, row) pairs and
+/// compares whole rows only on ties; the comparisons come out the same,
+/// so the rows land in the same order.
+pub fn sort_rows(rows: &mut Vec<Row>, keys: &[SortKey]) {
+    let Some(first) = keys.first() else {
+        return;
+    };
+    let mut abbreviated = Vec::with_capacity(rows.len());
+    let mut all_exact = true;
+    for (i, r) in rows.iter().enumerate() {
+        match abbreviate(&r[first.column], first) {
+            Some((class, bits, exact)) => {
+                all_exact &= exact;
+                abbreviated.push((class, bits, i as u32));
+            }
+            None => {
+                pg_qsort(rows, &mut |a, b| compare_rows(a, b, keys));
+                return;
+            }
+        }
+    }
+    let only_key = keys.len() == 1 && all_exact;
+    let rows_ref: &[Row] = rows;
+    pg_qsort(&mut abbreviated, &mut |a, b| {
+        let o = (a.0, a.1).cmp(&(b.0, b.1));
+        if o != Ordering::Equal || only_key {
+            return o;
+        }
+        compare_rows(&rows_ref[a.2 as usize], &rows_ref[b.2 as usize], keys)
+    });
+    let mut taken: Vec<Option<Row>> = std::mem::take(rows).into_iter().map(Some).collect();
+    rows.extend(
+        abbreviated
+            .iter()
+            .filter_map(|&(_, _, i)| taken[i as usize].take()),
+    );
+}
+
 /// How many sorted runs one merge pass reads at once.
 const MERGE_WIDTH: usize = 64;
 
@@ -112,9 +195,8 @@ impl<'p> Sort<'p> {
             .filter(|&k| k <= (i32::MAX / 2) as usize))
     }
 
-    fn sort_run(&self, rows: &mut [Row]) {
-        let keys = self.keys;
-        pg_qsort(rows, &mut |a, b| compare_rows(a, b, keys));
+    fn sort_run(&self, rows: &mut Vec<Row>) {
+        sort_rows(rows, self.keys);
     }
 
     fn run(&mut self, ctx: &mut EvalCtx<'_>) -> Result<SortOutput<'p>> {
@@ -188,7 +270,7 @@ impl<'p> Sort<'p> {
             peak = peak.max(b.held());
         }
         if runs.is_empty() {
-            pg_qsort(&mut rows, &mut cmp);
+            sort_rows(&mut rows, keys);
             // Reversed so that popping yields the rows in order.
             rows.reverse();
             self.method = Some(SortMethod::Quicksort(peak.div_ceil(1024)));
@@ -537,6 +619,69 @@ impl Node for Distinct<'_> {
             self.seen.clear();
             self.reading = Some(next);
             ctx.check_interrupts()?;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The abbreviated sort leaves rows exactly where the plain one does.
+    #[test]
+    fn abbreviated_keys_sort_as_the_plain_comparison() {
+        let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut rows: Vec<Row> = Vec::new();
+        for i in 0..2000 {
+            let k = next();
+            let v = match k % 5 {
+                0 => Value::Null,
+                1 => Value::Float8(f64::NAN),
+                2 => Value::Float8(-((k % 7) as f64)),
+                3 => Value::Float8(0.0),
+                _ => Value::Float8((k % 11) as f64 + 0.5),
+            };
+            let t = Value::Text(
+                ["ab", "abcdefghij", "abcdefghik", "b", ""][(k % 5) as usize].to_string(),
+            );
+            rows.push(vec![v, t, Value::Int4(i)]);
+        }
+        for keys in [
+            vec![SortKey {
+                column: 0,
+                desc: false,
+                nulls_first: false,
+            }],
+            vec![SortKey {
+                column: 0,
+                desc: true,
+                nulls_first: true,
+            }],
+            vec![
+                SortKey {
+                    column: 1,
+                    desc: false,
+                    nulls_first: false,
+                },
+                SortKey {
+                    column: 0,
+                    desc: true,
+                    nulls_first: false,
+                },
+            ],
+        ] {
+            let mut plain = rows.clone();
+            pg_qsort(&mut plain, &mut |a, b| compare_rows(a, b, &keys));
+            let mut fast = rows.clone();
+            sort_rows(&mut fast, &keys);
+            let ids = |v: &[Row]| v.iter().map(|r| r[2].clone()).collect::<Vec<_>>();
+            assert_eq!(ids(&plain), ids(&fast));
         }
     }
 }

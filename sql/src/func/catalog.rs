@@ -10,7 +10,7 @@ use crate::catalog::{
     oid_of, session_catalog, session_namespaces as namespaces, session_relations as relations,
     session_search_path as search_path, text_of, SystemView, TableDef,
 };
-use crate::error::Result;
+use crate::error::{Result, SqlError, SqlState};
 use crate::expr::EvalCtx;
 use crate::types::DataType::{self, *};
 use crate::value::{ArrayRef, Numeric, Value};
@@ -1264,6 +1264,15 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
             .sum();
         Ok(Value::Int8(total as i64))
     })),
+    f("parse_ident", &[Text], Array(&Text), |a, _| {
+        parse_ident(&arg!(a, 0, Text), true)
+    }),
+    f("parse_ident", &[Text, Bool], Array(&Text), |a, _| {
+        parse_ident(&arg!(a, 0, Text), arg!(a, 1, Bool))
+    }),
+    f("pg_size_bytes", &[Text], Int8, |a, _| {
+        size_bytes(&arg!(a, 0, Text))
+    }),
     f("pg_size_pretty", &[Int8], Text, |a, _| {
         Ok(Value::Text(size_pretty(i128::from(arg!(a, 0, Int8)))))
     }),
@@ -1398,6 +1407,139 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         array_to_string,
     ))),
 ];
+
+/// pg_size_bytes: a number (sign, digits, fraction, exponent) and an
+/// optional unit (bytes, kB, MB, GB, TB, PB, any case), as dbsize.c reads
+/// them.
+fn size_bytes(text: &str) -> Result<Value> {
+    let invalid = || {
+        SqlError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            format!("invalid size: \"{text}\""),
+        )
+    };
+    let s = text.trim_start_matches(|c: char| c.is_ascii_whitespace());
+    let b = s.as_bytes();
+    let mut end = 0;
+    if matches!(b.first(), Some(b'-' | b'+')) {
+        end += 1;
+    }
+    let digits = |from: usize| from + b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let mut have_digits = false;
+    let after = digits(end);
+    have_digits |= after > end;
+    end = after;
+    if b.get(end) == Some(&b'.') {
+        let after = digits(end + 1);
+        have_digits |= after > end + 1;
+        end = after;
+    }
+    if !have_digits {
+        return Err(invalid());
+    }
+    if matches!(b.get(end), Some(b'e' | b'E')) {
+        let mut k = end + 1;
+        if matches!(b.get(k), Some(b'-' | b'+')) {
+            k += 1;
+        }
+        let after = digits(k);
+        if after > k {
+            end = after;
+        }
+    }
+    let mut num = Numeric::parse(&s[..end])?;
+    let unit = s[end..].trim_matches(|c: char| c.is_ascii_whitespace());
+    if !unit.is_empty() {
+        let bits = ["bytes", "kB", "MB", "GB", "TB", "PB"]
+            .iter()
+            .position(|u| u.eq_ignore_ascii_case(unit))
+            .ok_or_else(|| {
+                invalid()
+                    .with_detail(format!("Invalid size unit: \"{unit}\"."))
+                    .with_hint(
+                        "Valid units are \"bytes\", \"kB\", \"MB\", \"GB\", \"TB\", and \"PB\".",
+                    )
+            })?;
+        if bits > 0 {
+            num = num.mul(&Numeric::from_i64(1 << (10 * bits)))?;
+        }
+    }
+    Ok(Value::Int8(num.to_i64()?))
+}
+
+/// parse_ident: a qualified identifier's parts, quoted ones as written,
+/// the others in lower case (misc.c's parse_ident); with `strict`, nothing
+/// may follow the last part.
+fn parse_ident(text: &str, strict: bool) -> Result<Value> {
+    let invalid = |detail: Option<&str>| {
+        let e = SqlError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            format!("string is not a valid identifier: \"{text}\""),
+        );
+        match detail {
+            Some(d) => e.with_detail(d),
+            None => e,
+        }
+    };
+    let space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0c');
+    let start = |c: char| c == '_' || c.is_ascii_alphabetic() || !c.is_ascii();
+    let cont = |c: char| start(c) || c.is_ascii_digit() || c == '$';
+    let mut chars = text.chars().peekable();
+    while chars.next_if(|&c| space(c)).is_some() {}
+    let mut parts = Vec::new();
+    let mut after_dot = false;
+    loop {
+        match chars.peek().copied() {
+            Some('"') => {
+                chars.next();
+                let mut name = String::new();
+                loop {
+                    match chars.next() {
+                        None => return Err(invalid(Some("String has unclosed double quotes."))),
+                        Some('"') if chars.peek() == Some(&'"') => {
+                            chars.next();
+                            name.push('"');
+                        }
+                        Some('"') => break,
+                        Some(c) => name.push(c),
+                    }
+                }
+                if name.is_empty() {
+                    return Err(invalid(Some("Quoted identifier must not be empty.")));
+                }
+                parts.push(Value::Text(name));
+            }
+            Some(c) if start(c) => {
+                let mut name = String::new();
+                while let Some(c) = chars.next_if(|&c| cont(c)) {
+                    name.push(c.to_ascii_lowercase());
+                }
+                parts.push(Value::Text(name));
+            }
+            next => {
+                return Err(invalid(if next == Some('.') {
+                    Some("No valid identifier before \".\".")
+                } else if after_dot {
+                    Some("No valid identifier after \".\".")
+                } else {
+                    None
+                }))
+            }
+        }
+        while chars.next_if(|&c| space(c)).is_some() {}
+        match chars.peek() {
+            Some('.') => {
+                after_dot = true;
+                chars.next();
+                while chars.next_if(|&c| space(c)).is_some() {}
+            }
+            None => break,
+            Some(_) if strict => return Err(invalid(None)),
+            Some(_) => break,
+        }
+    }
+    Ok(Value::Array(crate::value::ArrayRef::new(parts)))
+}
 
 #[cfg(test)]
 mod tests {

@@ -39,6 +39,34 @@ pub use sequence::{from_sqlparser as sequence_options, SeqOption, SequenceStatem
 /// stack; executor threads have a stack sized for this limit.
 pub const MAX_PARSE_DEPTH: usize = 10_000;
 
+/// What a REINDEX names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReindexKind {
+    /// One index.
+    Index,
+    /// A table's indexes.
+    Table,
+    /// Every table's of a schema.
+    Schema,
+    /// Every user table's of the database.
+    Database,
+    /// The system catalogs'.
+    System,
+}
+
+impl ReindexKind {
+    /// As REINDEX writes it.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            ReindexKind::Index => "INDEX",
+            ReindexKind::Table => "TABLE",
+            ReindexKind::Schema => "SCHEMA",
+            ReindexKind::Database => "DATABASE",
+            ReindexKind::System => "SYSTEM",
+        }
+    }
+}
+
 /// The two-phase commit statements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TwoPhase {
@@ -122,6 +150,17 @@ pub enum Parsed {
         names: Option<Vec<String>>,
         /// DEFERRED rather than IMMEDIATE.
         deferred: bool,
+    },
+    /// REINDEX [(options)] {INDEX | TABLE | SCHEMA | DATABASE | SYSTEM}
+    /// [CONCURRENTLY] name.
+    Reindex {
+        /// What the name is.
+        kind: ReindexKind,
+        /// Its name parts.
+        name: ObjectName,
+        /// Options in parentheses, lower case, with their values as
+        /// written (CONCURRENTLY after the kind is one too).
+        options: Vec<(String, Option<String>)>,
     },
     /// VACUUM [FULL | FREEZE | VERBOSE | ANALYZE]... | VACUUM (options)
     /// [table [(column, ...)] [, ...]], and ANALYZE [VERBOSE] | ANALYZE
@@ -591,6 +630,10 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
                 Token::Word(w) if w.value.eq_ignore_ascii_case("cluster") => {
                     p.next_token();
                     parse_cluster(&mut p)?
+                }
+                Token::Word(w) if w.value.eq_ignore_ascii_case("reindex") => {
+                    p.next_token();
+                    parse_reindex(&mut p)?
                 }
                 _ if two_phase_kind(&p).is_some() => parse_two_phase(&mut p)?,
                 Token::Word(w) if w.keyword == Keyword::VACUUM => {
@@ -1447,6 +1490,59 @@ fn parse_cluster(p: &mut Parser<'_>) -> std::result::Result<Parsed, ParserError>
     Ok(Parsed::Cluster {
         table: Some(first),
         index,
+    })
+}
+
+/// `REINDEX [(option [value], ...)] {INDEX | TABLE | SCHEMA | DATABASE |
+/// SYSTEM} [CONCURRENTLY] name` (PostgreSQL 15's grammar).
+fn parse_reindex(p: &mut Parser<'_>) -> std::result::Result<Parsed, ParserError> {
+    let mut options = Vec::new();
+    if p.consume_token(&Token::LParen) {
+        loop {
+            let tok = p.next_token();
+            let Token::Word(w) = tok.token else {
+                return Err(found(&tok, "a REINDEX option"));
+            };
+            let value = match p.peek_token().token {
+                Token::Comma | Token::RParen => None,
+                _ => Some(match p.next_token().token {
+                    Token::Word(v) => v.value,
+                    Token::Number(n, _) => n,
+                    Token::SingleQuotedString(s) => s,
+                    other => other.to_string(),
+                }),
+            };
+            options.push((w.value.to_lowercase(), value));
+            if p.consume_token(&Token::RParen) {
+                break;
+            }
+            if !p.consume_token(&Token::Comma) {
+                return Err(found(&p.peek_token(), ", or )"));
+            }
+        }
+    }
+    let tok = p.next_token();
+    let kind = match &tok.token {
+        Token::Word(w) if w.keyword == Keyword::INDEX => ReindexKind::Index,
+        Token::Word(w) if w.keyword == Keyword::TABLE => ReindexKind::Table,
+        Token::Word(w) if w.keyword == Keyword::SCHEMA => ReindexKind::Schema,
+        Token::Word(w) if w.keyword == Keyword::DATABASE => ReindexKind::Database,
+        Token::Word(w) if w.value.eq_ignore_ascii_case("system") => ReindexKind::System,
+        _ => return Err(found(&tok, "INDEX, TABLE, SCHEMA, DATABASE or SYSTEM")),
+    };
+    if matches!(&p.peek_token().token, Token::Word(w) if w.value.eq_ignore_ascii_case("concurrently"))
+    {
+        // CONCURRENTLY is also a name: it is the option only before one.
+        if !matches!(p.peek_nth_token(1).token, Token::EOF | Token::SemiColon) {
+            p.next_token();
+            options.push(("concurrently".into(), None));
+        }
+    }
+    let name = p.parse_object_name(false)?;
+    Ok(Parsed::Reindex {
+        kind,
+        name,
+        options,
     })
 }
 

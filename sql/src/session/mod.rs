@@ -1198,6 +1198,14 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             sink.command_complete("CLUSTER")?;
             return Ok(Dispatched::Done);
         }
+        Parsed::Reindex {
+            kind,
+            name,
+            options,
+        } => {
+            crate::ddl::reindex(ctx, *kind, name, options, sink)?;
+            return Ok(Dispatched::Done);
+        }
         Parsed::Checkpoint => {
             crate::ddl::checkpoint(ctx)?;
             sink.command_complete("CHECKPOINT")?;

@@ -23,6 +23,7 @@ mod inherit;
 mod locking;
 mod names;
 mod regname;
+mod search_cycle;
 mod select;
 mod span;
 mod srf;

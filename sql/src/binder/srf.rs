@@ -83,6 +83,8 @@ impl Binder<'_> {
     /// when RECURSIVE). The caller drops them after the query.
     pub(super) fn with_clause(&mut self, with: &ast::With) -> Result<()> {
         for cte in &with.cte_tables {
+            let expanded = super::search_cycle::expand(cte, with.recursive)?;
+            let cte = expanded.as_ref().unwrap_or(cte);
             let name = ident(&cte.alias.name);
             if matches!(
                 cte.query.body.as_ref(),

@@ -28,6 +28,7 @@ mod fast_insert;
 mod frame;
 pub mod like;
 mod locking;
+pub mod search_cycle;
 mod sequence;
 
 pub use copy::{CopyArg, CopyOption, CopySource, CopyStatement, CopyTarget};
@@ -599,6 +600,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
     let tokens = ctas_column_names(tokens);
     let tokens = field_star(tokens);
     let tokens = frame::rewrite(tokens);
+    let tokens = search_cycle::rewrite(tokens);
     let mut targets = targets.into_iter().peekable();
     let mut p = Parser::new(&dialect)
         .with_recursion_limit(MAX_PARSE_DEPTH)

@@ -84,6 +84,11 @@ impl Binder<'_> {
     pub(super) fn with_clause(&mut self, with: &ast::With) -> Result<()> {
         for cte in &with.cte_tables {
             let expanded = super::search_cycle::expand(cte, with.recursive)?;
+            if expanded.is_some() {
+                // The clauses' columns wrap the terms: the rules hold for
+                // the CTE as written.
+                check_recursion(&ident(&cte.alias.name), &cte.query)?;
+            }
             let cte = expanded.as_ref().unwrap_or(cte);
             let name = ident(&cte.alias.name);
             if matches!(
@@ -114,7 +119,7 @@ impl Binder<'_> {
                 .at(self.pos(cte.alias.name.span.start)));
             }
             let mut bound = if with.recursive {
-                self.recursive_cte(&name, &cte.query, &cte.alias.columns)?
+                self.recursive_cte(&name, &cte.query, &cte.alias.columns, expanded.is_some())?
             } else {
                 self.query(&cte.query)?
             };
@@ -146,7 +151,11 @@ impl Binder<'_> {
         name: &str,
         q: &ast::Query,
         names: &[ast::TableAliasColumnDef],
+        expanded: bool,
     ) -> Result<BoundQuery> {
+        if !expanded && !check_recursion(name, q)? {
+            return self.query(q);
+        }
         let ast::SetExpr::SetOperation {
             op: ast::SetOperator::Union,
             set_quantifier,
@@ -156,9 +165,6 @@ impl Binder<'_> {
         else {
             return self.query(q);
         };
-        if q.order_by.is_some() || q.limit_clause.is_some() {
-            return Err(SqlError::unsupported("ORDER BY/LIMIT in a recursive query"));
-        }
         let all = matches!(set_quantifier, ast::SetQuantifier::All);
         let mut base = self.set_expr_public(left)?;
         for (c, n) in base.columns.iter_mut().zip(names) {
@@ -183,6 +189,11 @@ impl Binder<'_> {
             _ => false,
         };
         let step = step?;
+        if used && aggregates_at_top(&step.plan) {
+            return Err(invalid_recursion(
+                "aggregate functions are not allowed in a recursive query's recursive term".into(),
+            ));
+        }
         if step.columns.len() != base.columns.len() {
             return Err(SqlError::syntax(
                 "each UNION query must have the same number of columns",
@@ -804,5 +815,133 @@ impl Binder<'_> {
             ast::Expr::Nested(inner) => Self::top_level_srf(inner),
             _ => None,
         }
+    }
+}
+
+/// Whether `node` names the relation `name` anywhere (a one-part name).
+fn mentions<V: sqlparser::ast::Visit>(node: &V, name: &str) -> bool {
+    let found = sqlparser::ast::visit_relations(node, |r| {
+        if object_name(r).as_slice() == [name.to_owned()] {
+            std::ops::ControlFlow::Break(())
+        } else {
+            std::ops::ControlFlow::Continue(())
+        }
+    });
+    found.is_break()
+}
+
+fn invalid_recursion(msg: String) -> SqlError {
+    SqlError::new(SqlState::INVALID_RECURSION, msg)
+}
+
+/// PostgreSQL's checkWellFormedRecursion for a CTE of WITH RECURSIVE:
+/// false if it does not read itself (it is then an ordinary CTE); an
+/// error if it reads itself other than from the top level of the right
+/// side of `non-recursive UNION [ALL] recursive`.
+fn check_recursion(name: &str, q: &ast::Query) -> Result<bool> {
+    if !mentions(q, name) {
+        return Ok(false);
+    }
+    let (left, right) = match q.body.as_ref() {
+        ast::SetExpr::Insert(_) | ast::SetExpr::Update(_) | ast::SetExpr::Delete(_) => {
+            return Err(invalid_recursion(format!(
+                "recursive query \"{name}\" must not contain data-modifying statements"
+            )))
+        }
+        ast::SetExpr::SetOperation {
+            op: ast::SetOperator::Union,
+            left,
+            right,
+            ..
+        } => (left, right),
+        _ => {
+            return Err(invalid_recursion(format!(
+                "recursive query \"{name}\" does not have the form non-recursive-term UNION [ALL] recursive-term"
+            )))
+        }
+    };
+    if mentions(left.as_ref(), name) {
+        return Err(invalid_recursion(format!(
+            "recursive reference to query \"{name}\" must not appear within its non-recursive term"
+        )));
+    }
+    if let ast::SetExpr::Select(select) = right.as_ref() {
+        // References in FROM at the top level, and where they sit.
+        let mut direct = 0;
+        let is_self = |f: &ast::TableFactor| matches!(f, ast::TableFactor::Table { name: n, .. } if object_name(n).as_slice() == [name.to_owned()]);
+        for t in &select.from {
+            direct += usize::from(is_self(&t.relation));
+            let mut left_side_nullable = false;
+            for j in &t.joins {
+                use ast::JoinOperator as J;
+                let (nulls_left, nulls_right) = match &j.join_operator {
+                    J::Left(_) | J::LeftOuter(_) => (false, true),
+                    J::Right(_) | J::RightOuter(_) => (true, false),
+                    J::FullOuter(_) => (true, true),
+                    _ => (false, false),
+                };
+                left_side_nullable |= nulls_left;
+                let here = is_self(&j.relation);
+                direct += usize::from(here);
+                if (here && nulls_right) || (left_side_nullable && is_self(&t.relation)) {
+                    return Err(invalid_recursion(format!(
+                        "recursive reference to query \"{name}\" must not appear within an outer join"
+                    )));
+                }
+            }
+        }
+        let mut all = 0;
+        let _ = sqlparser::ast::visit_relations(select.as_ref(), |r| {
+            all += usize::from(object_name(r).as_slice() == [name.to_owned()]);
+            std::ops::ControlFlow::<()>::Continue(())
+        });
+        if all > direct {
+            return Err(invalid_recursion(format!(
+                "recursive reference to query \"{name}\" must not appear within a subquery"
+            )));
+        }
+        if direct > 1 {
+            return Err(invalid_recursion(format!(
+                "recursive reference to query \"{name}\" must not appear more than once"
+            )));
+        }
+    }
+    if q.order_by.is_some() {
+        return Err(SqlError::new(
+            SqlState::FEATURE_NOT_SUPPORTED,
+            "ORDER BY in a recursive query is not implemented",
+        ));
+    }
+    match &q.limit_clause {
+        Some(ast::LimitClause::LimitOffset {
+            offset: Some(_), ..
+        }) => {
+            return Err(SqlError::new(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "OFFSET in a recursive query is not implemented",
+            ))
+        }
+        Some(_) => {
+            return Err(SqlError::new(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "LIMIT in a recursive query is not implemented",
+            ))
+        }
+        None => {}
+    }
+    Ok(true)
+}
+
+/// Whether a query's own level aggregates (an Aggregate under only
+/// projections, filters, sorts and limits).
+fn aggregates_at_top(plan: &Plan) -> bool {
+    match plan {
+        Plan::Aggregate { .. } => true,
+        Plan::Project { input, .. }
+        | Plan::Filter { input, .. }
+        | Plan::Sort { input, .. }
+        | Plan::Limit { input, .. }
+        | Plan::Distinct { input, .. } => aggregates_at_top(input),
+        _ => false,
     }
 }

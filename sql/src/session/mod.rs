@@ -1487,17 +1487,32 @@ fn writable_ctes(ctx: &mut Stmt<'_>, q: &ast::Query, sink: &mut dyn ResultSink) 
     // The RETURNING rows stay charged to the backend until the end.
     let mut charged = Vec::new();
     if let Some(with) = &q.with {
-        if with.recursive
-            && with
+        if with.recursive {
+            if let Some(c) = with
                 .cte_tables
                 .iter()
-                .any(|c| dml_of(&c.query.body).is_some())
-        {
-            // PostgreSQL allows it; the recursive machinery here does not
-            // mix with a data-modifying term.
-            return Err(SqlError::unsupported(
-                "data-modifying statements in WITH RECURSIVE",
-            ));
+                .find(|c| dml_of(&c.query.body).is_some())
+            {
+                let name = crate::binder::ident(&c.alias.name);
+                let mut reads_itself = false;
+                let _ = sqlparser::ast::visit_relations(c.query.as_ref(), |r| {
+                    reads_itself |= crate::binder::object_name(r).as_slice() == [name.clone()];
+                    std::ops::ControlFlow::<()>::Continue(())
+                });
+                if reads_itself {
+                    return Err(SqlError::new(
+                        SqlState::INVALID_RECURSION,
+                        format!(
+                            "recursive query \"{name}\" must not contain data-modifying statements"
+                        ),
+                    ));
+                }
+                // PostgreSQL allows it; the recursive machinery here does
+                // not mix with a data-modifying term.
+                return Err(SqlError::unsupported(
+                    "data-modifying statements in WITH RECURSIVE",
+                ));
+            }
         }
         for cte in &with.cte_tables {
             let Some(stmt) = dml_of(&cte.query.body) else {

@@ -835,11 +835,17 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
     } = bound;
     let xid = ctx.write_xid("INSERT")?;
     let routing = super::routing::Routing::new(ctx, &def)?;
-    if routing.router.is_some() && conflict.is_some() {
-        return Err(SqlError::unsupported(
-            "INSERT ... ON CONFLICT into a partitioned table",
-        ));
-    }
+    // ON CONFLICT through a partitioned table: each leaf's own copies of
+    // the arbiter indexes decide (the key includes the partition key, so
+    // a conflicting row is in the leaf the new row routes to).
+    let leaf_conflicts: HashMap<u32, Conflict> = match (&routing.router, &conflict) {
+        (Some(_), Some(c)) => routing
+            .leaves
+            .iter()
+            .map(|(&oid, leaf)| Ok((oid, leaf_conflict(c, leaf)?)))
+            .collect::<Result<_>>()?,
+        _ => HashMap::new(),
+    };
     let mut leaf_queues: HashMap<u32, super::RiQueue> = HashMap::new();
     let engine = ctx.engine();
     let attrs = def.stored();
@@ -886,6 +892,41 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
         if let Some(router) = &routing.router {
             let (leaf, mut leaf_row) = router.route(row.clone(), style)?;
             let target = &routing.leaves[&leaf.oid];
+            if let Some(c) = leaf_conflicts.get(&leaf.oid) {
+                match upsert(
+                    engine,
+                    &target.def,
+                    c,
+                    &leaf_row,
+                    &who,
+                    &target.attrs,
+                    &target.checks,
+                    eval,
+                    style,
+                    read_committed,
+                )? {
+                    Upsert::Insert => {}
+                    Upsert::Skip => return Ok(()),
+                    Upsert::Updated(new_row) => {
+                        if router.route(new_row.clone(), style)?.0.oid != leaf.oid {
+                            return Err(SqlError::new(
+                                SqlState::FEATURE_NOT_SUPPORTED,
+                                "invalid ON UPDATE specification",
+                            )
+                            .with_detail("The result tuple would appear in a different partition than the original tuple."));
+                        }
+                        leaf_queues
+                            .entry(target.def.oid)
+                            .or_default()
+                            .inserted(&target.def, &new_row)?;
+                        count += 1;
+                        if let Some((exprs, _)) = &ret {
+                            returning(exprs, &new_row, eval, sink)?;
+                        }
+                        return Ok(());
+                    }
+                }
+            }
             target.insert(engine, &mut leaf_row, (xid, cid), &who, eval)?;
             leaf_queues
                 .entry(target.def.oid)
@@ -1036,6 +1077,46 @@ struct Conflict {
     sets: Option<Vec<Option<Expr>>>,
     /// DO UPDATE ... WHERE.
     predicate: Option<Expr>,
+}
+
+/// A partitioned table's ON CONFLICT as one leaf runs it: its indexes on
+/// the arbiters' keys. The leaf's columns must be in the table's order
+/// (partitions made with PARTITION OF are).
+fn leaf_conflict(c: &Conflict, leaf: &super::routing::Leaf) -> Result<Conflict> {
+    if !leaf.identity {
+        return Err(SqlError::unsupported(
+            "INSERT ... ON CONFLICT into a partition whose columns are in another order than its parent's",
+        ));
+    }
+    let key = |i: &crate::catalog::IndexDef| {
+        (
+            i.columns.clone(),
+            i.exprs
+                .as_ref()
+                .map(|e| (e.keys.clone(), e.exprs.clone(), e.predicate.clone())),
+        )
+    };
+    let mut arbiters = Vec::with_capacity(c.arbiters.len());
+    for a in &c.arbiters {
+        let Some(ix) = leaf
+            .def
+            .indexes
+            .iter()
+            .find(|i| i.unique && key(i) == key(a))
+        else {
+            return Err(SqlError::new(
+                SqlState::INVALID_COLUMN_REFERENCE,
+                "there is no unique or exclusion constraint matching the ON CONFLICT specification",
+            ));
+        };
+        arbiters.push(ix.clone());
+    }
+    Ok(Conflict {
+        arbiters,
+        named: c.named,
+        sets: c.sets.clone(),
+        predicate: c.predicate.clone(),
+    })
 }
 
 /// What an INSERT does with a proposed row under ON CONFLICT.

@@ -664,7 +664,24 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
             }
         },
     };
-    let ret = bind_returning(&mut b, ins.returning.as_ref(), &scope)?;
+    let ret = if routed_tableoid(&def, &scope) {
+        // Through a partitioned table, RETURNING's tableoid is the leaf
+        // each row went to: a hidden column after the row's own.
+        let mut scope = scope.clone();
+        scope.columns.push(crate::binder::ScopeColumn {
+            table: scope.columns.first().and_then(|c| c.table.clone()),
+            name: "tableoid".into(),
+            ty: DataType::Oid,
+            typmod: -1,
+            table_oid: def.oid,
+            attnum: -6,
+            hidden: true,
+            scalar: false,
+        });
+        bind_returning(&mut b, ins.returning.as_ref(), &scope)?
+    } else {
+        bind_returning(&mut b, ins.returning.as_ref(), &scope)?
+    };
     let conflict = match &ins.on {
         Some(ast::OnInsert::OnConflict(oc)) => {
             Some(bind_conflict(&mut b, oc, &def, &scope, &defaults, sql)?)
@@ -838,6 +855,8 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
     // ON CONFLICT through a partitioned table: each leaf's own copies of
     // the arbiter indexes decide (the key includes the partition key, so
     // a conflicting row is in the leaf the new row routes to).
+    // RETURNING reads the leaf as tableoid after the row's columns.
+    let tableoid_column = routing.router.is_some();
     let leaf_conflicts: HashMap<u32, Conflict> = match (&routing.router, &conflict) {
         (Some(_), Some(c)) => routing
             .leaves
@@ -921,7 +940,9 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
                             .inserted(&target.def, &new_row)?;
                         count += 1;
                         if let Some((exprs, _)) = &ret {
-                            returning(exprs, &new_row, eval, sink)?;
+                            let mut out = new_row;
+                            out.push(Value::Oid(target.def.oid));
+                            returning(exprs, &out, eval, sink)?;
                         }
                         return Ok(());
                     }
@@ -934,11 +955,15 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
                 .inserted(&target.def, &leaf_row)?;
             count += 1;
             if let Some((exprs, _)) = &ret {
-                let out = if target.identity {
+                let mut out = if target.identity {
                     leaf_row
                 } else {
                     super::partition::unmap_row(&target.map, &leaf_row, row.len())
                 };
+                if tableoid_column {
+                    out.truncate(row.len());
+                    out.push(Value::Oid(target.def.oid));
+                }
                 returning(exprs, &out, eval, sink)?;
             }
             return Ok(());
@@ -1077,6 +1102,12 @@ struct Conflict {
     sets: Option<Vec<Option<Expr>>>,
     /// DO UPDATE ... WHERE.
     predicate: Option<Expr>,
+}
+
+/// Whether an INSERT's RETURNING reads each row's leaf as tableoid (the
+/// target is partitioned; its scope is its live columns).
+fn routed_tableoid(def: &TableDef, scope: &crate::binder::Scope) -> bool {
+    def.partition_key.is_some() && scope.columns.len() == def.live().count()
 }
 
 /// A partitioned table's ON CONFLICT as one leaf runs it: its indexes on

@@ -554,6 +554,12 @@ impl AggFunc {
             AggFunc::JsonObjectAgg { .. } => "jsonb_object_agg",
             AggFunc::Grouping { .. } => "grouping",
             AggFunc::Regr { name } => name,
+            AggFunc::Hypothetical { kind, .. } => match kind {
+                Hypothetical::Rank => "rank",
+                Hypothetical::DenseRank => "dense_rank",
+                Hypothetical::PercentRank => "percent_rank",
+                Hypothetical::CumeDist => "cume_dist",
+            },
             AggFunc::OrderedSet { kind, .. } => match kind {
                 OrderedSet::Cont => "percentile_cont",
                 OrderedSet::Disc => "percentile_disc",
@@ -568,6 +574,19 @@ impl AggCall {
     pub fn real_args(&self) -> &[Expr] {
         &self.args[..self.args.len() - self.order.len()]
     }
+}
+
+/// Which hypothetical-set aggregate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hypothetical {
+    /// rank: 1 + rows before.
+    Rank,
+    /// dense_rank: 1 + distinct rows before.
+    DenseRank,
+    /// percent_rank: rows before / rows.
+    PercentRank,
+    /// cume_dist: (rows before or peers + 1) / (rows + 1).
+    CumeDist,
 }
 
 /// Which ordered-set aggregate.
@@ -637,6 +656,17 @@ pub enum AggFunc {
         kind: OrderedSet,
         /// Fractions given as an array (an array of answers).
         array: bool,
+    },
+    /// The hypothetical-set aggregates rank / dense_rank / percent_rank
+    /// / cume_dist (args) WITHIN GROUP (ORDER BY keys): where a row of
+    /// the direct arguments would rank among the group's rows. Arguments:
+    /// the direct ones, then as many sort keys.
+    Hypothetical {
+        /// Which (named as the window function).
+        kind: Hypothetical,
+        /// The WITHIN GROUP order over (argument, key) pairs: column i is
+        /// the i-th pair.
+        keys: Vec<SortKey>,
     },
     /// bool_and / every.
     BoolAnd,

@@ -1801,6 +1801,20 @@ impl Binder<'_> {
         if f.over.is_some() {
             return self.window_function(&name, f, scope, pos);
         }
+        if !f.within_group.is_empty()
+            && matches!(
+                name.as_str(),
+                "rank" | "dense_rank" | "percent_rank" | "cume_dist"
+            )
+        {
+            if let Some(msg) = self.no_aggs {
+                return Err(SqlError::new(SqlState::GROUPING_ERROR, msg).at(pos));
+            }
+            let outer = std::mem::replace(&mut self.in_aggregate, true);
+            let r = self.hypothetical(&name, f, scope, pos);
+            self.in_aggregate = outer;
+            return r;
+        }
         if matches!(
             name.as_str(),
             "row_number"

@@ -234,6 +234,97 @@ impl Binder<'_> {
         })
     }
 
+    /// A hypothetical-set aggregate: `rank(args) WITHIN GROUP (ORDER BY
+    /// keys)` and dense_rank, percent_rank, cume_dist; each argument and
+    /// its key are brought to their common type.
+    #[inline(never)]
+    pub(super) fn hypothetical(
+        &mut self,
+        name: &str,
+        f: &ast::Function,
+        scope: &Scope,
+        pos: Option<u32>,
+    ) -> Result<Expr> {
+        let empty = Vec::new();
+        let direct = match &f.args {
+            FunctionArguments::List(list) => &list.args,
+            _ => &empty,
+        };
+        self.no_aggs = Some("aggregate function calls cannot be nested");
+        let bound = self.aggregate_args(name, direct, f.filter.as_deref(), scope, pos, false);
+        let keys: Result<Vec<Expr>> = f
+            .within_group
+            .iter()
+            .map(|o| self.expr(&o.expr, scope))
+            .collect();
+        self.no_aggs = None;
+        let (direct, filter, _) = bound?;
+        let keys = keys?;
+        if direct.len() != keys.len() {
+            let types: Vec<String> = direct
+                .iter()
+                .chain(&keys)
+                .map(|e| e.ty.sql_name())
+                .collect();
+            return Err(SqlError::new(
+                SqlState::UNDEFINED_FUNCTION,
+                format!("function {name}({}) does not exist", types.join(", ")),
+            )
+            .with_hint(format!(
+                "To use the hypothetical-set aggregate {name}, the number of hypothetical direct arguments (here {}) must match the number of ordering columns (here {}).",
+                direct.len(),
+                keys.len()
+            ))
+            .at(pos));
+        }
+        let mut args = Vec::with_capacity(direct.len() * 2);
+        let mut sorted = Vec::with_capacity(keys.len());
+        let mut sort_keys = Vec::with_capacity(keys.len());
+        for (i, ((d, k), o)) in direct
+            .into_iter()
+            .zip(keys)
+            .zip(&f.within_group)
+            .enumerate()
+        {
+            let ty = self.common_type(&[&d, &k], "WITHIN GROUP")?;
+            let ty = if ty == DataType::Unknown {
+                DataType::Text
+            } else {
+                ty
+            };
+            args.push(self.coerce(d, ty, -1, CoercionContext::Implicit)?);
+            sorted.push(self.coerce(k, ty, -1, CoercionContext::Implicit)?);
+            let desc = matches!(o.options.sort, Some(ast::OrderBySort::Desc));
+            sort_keys.push(crate::plan::SortKey {
+                column: i,
+                desc,
+                nulls_first: o.options.nulls_first.unwrap_or(desc),
+            });
+        }
+        args.extend(sorted);
+        let (kind, ty) = match name {
+            "rank" => (crate::plan::Hypothetical::Rank, DataType::Int8),
+            "dense_rank" => (crate::plan::Hypothetical::DenseRank, DataType::Int8),
+            "percent_rank" => (crate::plan::Hypothetical::PercentRank, DataType::Float8),
+            _ => (crate::plan::Hypothetical::CumeDist, DataType::Float8),
+        };
+        Ok(Expr {
+            kind: ExprKind::Aggregate(Box::new(AggCall {
+                func: AggFunc::Hypothetical {
+                    kind,
+                    keys: sort_keys,
+                },
+                args,
+                distinct: false,
+                filter,
+                order: Vec::new(),
+            })),
+            ty,
+            typmod: -1,
+            pos,
+        })
+    }
+
     /// The aggregate `name` over bound arguments, and its result type.
     pub(super) fn agg_call(
         &mut self,

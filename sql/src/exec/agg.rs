@@ -86,6 +86,96 @@ impl AggState {
         Ok(())
     }
 
+    /// A hypothetical-set aggregate's step: the group's row compared
+    /// with the hypothetical one (NULLs included, placed as the keys
+    /// say). The state is [rows before, peers, the rows before...].
+    fn hypothetical(
+        &mut self,
+        call: &AggCall,
+        kind: crate::plan::Hypothetical,
+        keys: &[crate::plan::SortKey],
+        row: &[Value],
+        ctx: &mut EvalCtx<'_>,
+    ) -> Result<()> {
+        let n = keys.len();
+        let mut mine = Vec::with_capacity(n);
+        let mut theirs = Vec::with_capacity(n);
+        for a in &call.args[..n] {
+            mine.push(a.eval(row, ctx)?);
+        }
+        for a in &call.args[n..] {
+            theirs.push(a.eval(row, ctx)?);
+        }
+        self.count += 1;
+        let mut items = match std::mem::take(&mut self.value) {
+            Value::Array(a) => a.items().to_vec(),
+            _ => vec![Value::Int8(0), Value::Int8(0)],
+        };
+        let bump = |v: &mut Value| {
+            if let Value::Int8(x) = v {
+                *x += 1;
+            }
+        };
+        match super::sort::compare_rows(&theirs, &mine, keys) {
+            std::cmp::Ordering::Less => {
+                bump(&mut items[0]);
+                if kind == crate::plan::Hypothetical::DenseRank {
+                    items.push(Value::Record(crate::value::ArrayRef::new(theirs)));
+                }
+            }
+            std::cmp::Ordering::Equal => bump(&mut items[1]),
+            std::cmp::Ordering::Greater => {}
+        }
+        self.value = Value::Array(crate::value::ArrayRef::new(items));
+        Ok(())
+    }
+
+    fn hypothetical_finish(
+        &self,
+        kind: crate::plan::Hypothetical,
+        keys: &[crate::plan::SortKey],
+    ) -> Value {
+        use crate::plan::Hypothetical;
+        let (before, peers, rows) = match &self.value {
+            Value::Array(a) => {
+                let int = |v: Option<&Value>| match v {
+                    Some(Value::Int8(x)) => *x,
+                    _ => 0,
+                };
+                (
+                    int(a.items().first()),
+                    int(a.items().get(1)),
+                    a.items().get(2..).unwrap_or(&[]).to_vec(),
+                )
+            }
+            _ => (0, 0, Vec::new()),
+        };
+        let n = self.count;
+        match kind {
+            Hypothetical::Rank => Value::Int8(before + 1),
+            Hypothetical::DenseRank => {
+                let mut tuples: Vec<Vec<Value>> = rows
+                    .into_iter()
+                    .map(|r| match r {
+                        Value::Record(r) => r.items().to_vec(),
+                        _ => Vec::new(),
+                    })
+                    .collect();
+                super::qsort::pg_qsort(&mut tuples, &mut |a, b| {
+                    super::sort::compare_rows(a, b, keys)
+                });
+                tuples.dedup_by(|a, b| super::sort::compare_rows(a, b, keys).is_eq());
+                Value::Int8(tuples.len() as i64 + 1)
+            }
+            Hypothetical::PercentRank => Value::Float8(if n == 0 {
+                0.0
+            } else {
+                before as f64 / n as f64
+            }),
+            Hypothetical::CumeDist => Value::Float8((before + peers + 1) as f64 / (n + 1) as f64),
+        }
+    }
+
     pub(crate) fn advance(
         &mut self,
         call: &AggCall,
@@ -105,6 +195,9 @@ impl AggState {
             // Known from the group's grouping set alone.
             AggFunc::Grouping { .. } => return Ok(()),
             _ => {}
+        }
+        if let AggFunc::Hypothetical { kind, keys } = &call.func {
+            return self.hypothetical(call, *kind, keys, row, ctx);
         }
         let real = call.real_args();
         // Every aggregate but array_agg ignores NULL inputs (string_agg: a
@@ -203,6 +296,8 @@ impl AggState {
             AggFunc::Regr { .. } => {
                 regr_add(kept, &v, args.get(1).unwrap_or(&Value::Null), self.count)
             }
+            // Accumulated by its own step before this match.
+            AggFunc::Hypothetical { .. } => kept,
             // The values arrive in order: kept as [fraction, values...].
             AggFunc::OrderedSet { .. } => match kept {
                 Value::Array(mut items) => {
@@ -308,6 +403,7 @@ impl AggState {
             } => stat_finish(&self.value, self.count, *population, *root, *float)?,
             AggFunc::Regr { name } => regr_finish(&self.value, self.count, name),
             AggFunc::OrderedSet { kind, array } => ordered_set_finish(&self.value, *kind, *array)?,
+            AggFunc::Hypothetical { kind, keys } => self.hypothetical_finish(*kind, keys),
             AggFunc::JsonAgg { jsonb, ty } => match self.value {
                 Value::Array(items) => {
                     let parts: Vec<String> =

@@ -141,21 +141,8 @@ impl Binder<'_> {
                 "{name} is not an ordered-set aggregate, so it cannot have WITHIN GROUP"
             )));
         }
-        let empty = Vec::new();
-        let direct = match &f.args {
-            FunctionArguments::List(list) => &list.args,
-            _ => &empty,
-        };
-        self.no_aggs = Some("aggregate function calls cannot be nested");
-        let bound = self.aggregate_args(name, direct, f.filter.as_deref(), scope, pos, false);
-        let sorted = f
-            .within_group
-            .first()
-            .map(|o| self.expr(&o.expr, scope))
-            .transpose();
-        self.no_aggs = None;
-        let (direct, filter, _) = bound?;
-        let value = sorted?;
+        let (direct, filter, keys) = self.within_group_args(name, f, scope, pos)?;
+        let value = keys.into_iter().next();
         let types: Vec<String> = direct
             .iter()
             .chain(value.iter())
@@ -234,17 +221,16 @@ impl Binder<'_> {
         })
     }
 
-    /// A hypothetical-set aggregate: `rank(args) WITHIN GROUP (ORDER BY
-    /// keys)` and dense_rank, percent_rank, cume_dist; each argument and
-    /// its key are brought to their common type.
-    #[inline(never)]
-    pub(super) fn hypothetical(
+    /// The direct arguments, FILTER and WITHIN GROUP expressions of an
+    /// ordered-set or hypothetical-set call (no aggregate inside them).
+    #[allow(clippy::type_complexity)]
+    fn within_group_args(
         &mut self,
         name: &str,
         f: &ast::Function,
         scope: &Scope,
         pos: Option<u32>,
-    ) -> Result<Expr> {
+    ) -> Result<(Vec<Expr>, Option<Expr>, Vec<Expr>)> {
         let empty = Vec::new();
         let direct = match &f.args {
             FunctionArguments::List(list) => &list.args,
@@ -259,7 +245,21 @@ impl Binder<'_> {
             .collect();
         self.no_aggs = None;
         let (direct, filter, _) = bound?;
-        let keys = keys?;
+        Ok((direct, filter, keys?))
+    }
+
+    /// A hypothetical-set aggregate: `rank(args) WITHIN GROUP (ORDER BY
+    /// keys)` and dense_rank, percent_rank, cume_dist; each argument and
+    /// its key are brought to their common type.
+    #[inline(never)]
+    pub(super) fn hypothetical(
+        &mut self,
+        name: &str,
+        f: &ast::Function,
+        scope: &Scope,
+        pos: Option<u32>,
+    ) -> Result<Expr> {
+        let (direct, filter, keys) = self.within_group_args(name, f, scope, pos)?;
         if direct.len() != keys.len() {
             let types: Vec<String> = direct
                 .iter()

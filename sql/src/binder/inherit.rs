@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::{Binder, Scope, ScopeColumn, SYSTEM_TABLEOID};
+use super::{Binder, Scope, ScopeColumn};
 use crate::catalog::TableDef;
 use crate::error::Result;
 use crate::expr::{Expr, ExprKind};
@@ -162,16 +162,9 @@ fn append_scans(
             exprs,
         });
     }
-    scope.columns.push(ScopeColumn {
-        table: Some(name.to_owned()),
-        name: SYSTEM_TABLEOID.into(),
-        ty: DataType::Oid,
-        typmod: -1,
-        table_oid: def.oid,
-        attnum: -6,
-        hidden: true,
-        scalar: false,
-    });
+    scope
+        .columns
+        .push(ScopeColumn::tableoid(Some(name.to_owned()), def.oid));
     match inputs.len() {
         0 => {
             let nulls = columns

@@ -153,6 +153,23 @@ pub struct ScopeColumn {
     pub scalar: bool,
 }
 
+impl ScopeColumn {
+    /// The hidden `tableoid` system column of `table`, read from the row
+    /// (scans of several tables, rows routed to partitions).
+    pub fn tableoid(table: Option<String>, table_oid: u32) -> ScopeColumn {
+        ScopeColumn {
+            table,
+            name: SYSTEM_TABLEOID.into(),
+            ty: DataType::Oid,
+            typmod: -1,
+            table_oid,
+            attnum: -6,
+            hidden: true,
+            scalar: false,
+        }
+    }
+}
+
 /// The columns of the input rows an expression is evaluated against, in
 /// row order.
 #[derive(Debug, Clone, Default)]

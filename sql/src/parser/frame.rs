@@ -50,14 +50,30 @@ pub fn take_exclusion(order_by: &mut Vec<ast::OrderByExpr>) -> Exclusion {
     found
 }
 
+/// The innermost parenthesis still open before position `before`.
+pub(super) fn enclosing_open(t: &[TokenWithSpan], before: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut k = before;
+    while k > 0 {
+        k -= 1;
+        match t[k].token {
+            Token::RParen => depth += 1,
+            Token::LParen if depth == 0 => return Some(k),
+            Token::LParen => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The next token at or after `from` that is not whitespace.
-fn next(t: &[TokenWithSpan], from: usize) -> Option<usize> {
+pub(super) fn next(t: &[TokenWithSpan], from: usize) -> Option<usize> {
     (from..t.len()).find(|&k| !matches!(t[k].token, Token::Whitespace(_)))
 }
 
 /// Whether `t` is the unquoted word `w` (for words sqlparser has no
 /// keyword for).
-fn is_word(t: &TokenWithSpan, w: &str) -> bool {
+pub(super) fn is_word(t: &TokenWithSpan, w: &str) -> bool {
     matches!(&t.token, Token::Word(x) if x.quote_style.is_none() && x.value.eq_ignore_ascii_case(w))
 }
 
@@ -115,22 +131,7 @@ fn exclusions(mut t: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
         }
         // The window's opening parenthesis, its frame units and whether
         // it has an ORDER BY, all at its own depth.
-        let mut depth = 0usize;
-        let mut open = None;
-        let mut k = i;
-        while k > 0 {
-            k -= 1;
-            match t[k].token {
-                Token::RParen => depth += 1,
-                Token::LParen if depth == 0 => {
-                    open = Some(k);
-                    break;
-                }
-                Token::LParen => depth -= 1,
-                _ => {}
-            }
-        }
-        let Some(open) = open else {
+        let Some(open) = enclosing_open(&t, i) else {
             i += 1;
             continue;
         };

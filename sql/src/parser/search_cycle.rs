@@ -15,6 +15,7 @@
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Whitespace};
 
+use super::frame::{enclosing_open, is_word, next};
 use super::locking::is_kw;
 
 /// Starts a SEARCH clause's mark.
@@ -23,14 +24,6 @@ pub const SEARCH_MARK: &str = "\0search";
 pub const CYCLE_MARK: &str = "\0cycle";
 /// Separates a mark's parts.
 pub const SEP: char = '\x01';
-
-fn next(t: &[TokenWithSpan], from: usize) -> Option<usize> {
-    (from..t.len()).find(|&k| !matches!(t[k].token, Token::Whitespace(_)))
-}
-
-fn is_word(t: &TokenWithSpan, w: &str) -> bool {
-    matches!(&t.token, Token::Word(x) if x.quote_style.is_none() && x.value.eq_ignore_ascii_case(w))
-}
 
 /// An identifier token as a name: folded unless quoted.
 fn name(t: &TokenWithSpan) -> Option<String> {
@@ -165,22 +158,7 @@ pub(super) fn rewrite(mut t: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
         }
         // The CTE: `name [(columns)] AS [[NOT] MATERIALIZED] (` before
         // the query's opening parenthesis.
-        let mut depth = 0usize;
-        let mut open = None;
-        let mut k = i;
-        while k > 0 {
-            k -= 1;
-            match t[k].token {
-                Token::RParen => depth += 1,
-                Token::LParen if depth == 0 => {
-                    open = Some(k);
-                    break;
-                }
-                Token::LParen => depth -= 1,
-                _ => {}
-            }
-        }
-        let Some(open) = open else {
+        let Some(open) = enclosing_open(&t, i) else {
             i += 1;
             continue;
         };

@@ -668,16 +668,10 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
         // Through a partitioned table, RETURNING's tableoid is the leaf
         // each row went to: a hidden column after the row's own.
         let mut scope = scope.clone();
-        scope.columns.push(crate::binder::ScopeColumn {
-            table: scope.columns.first().and_then(|c| c.table.clone()),
-            name: "tableoid".into(),
-            ty: DataType::Oid,
-            typmod: -1,
-            table_oid: def.oid,
-            attnum: -6,
-            hidden: true,
-            scalar: false,
-        });
+        let table = scope.columns.first().and_then(|c| c.table.clone());
+        scope
+            .columns
+            .push(crate::binder::ScopeColumn::tableoid(table, def.oid));
         bind_returning(&mut b, ins.returning.as_ref(), &scope)?
     } else {
         bind_returning(&mut b, ins.returning.as_ref(), &scope)?

@@ -1369,6 +1369,23 @@ impl Binder<'_> {
         {
             return self.field_select(out, oid, &ident(id), pos);
         }
+        if let ast::AccessExpr::Dot(AstExpr::Identifier(id)) = access {
+            // A field of a row constructor: the field's own expression.
+            if let Some((names, fields)) = crate::func::row_constructor_fields(&out) {
+                let name = ident(id);
+                return match names.iter().position(|n| *n == name) {
+                    Some(i) => Ok(Expr {
+                        pos,
+                        ..fields[i].clone()
+                    }),
+                    None => Err(SqlError::new(
+                        SqlState::UNDEFINED_COLUMN,
+                        format!("could not identify column \"{name}\" in record data type"),
+                    )
+                    .at(pos)),
+                };
+            }
+        }
         Err(SqlError::unsupported(format!("the expression \"{access}\"")).at(pos))
     }
 

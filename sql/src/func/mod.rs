@@ -244,6 +244,32 @@ pub fn row_constructor(names: Vec<String>, fields: Vec<crate::expr::Expr>) -> cr
     }
 }
 
+/// The field names and expressions of a row constructor (what
+/// [`row_constructor`] built), if `e` is one.
+pub fn row_constructor_fields(
+    e: &crate::expr::Expr,
+) -> Option<(Vec<String>, &[crate::expr::Expr])> {
+    let crate::expr::ExprKind::Call { def, args } = &e.kind else {
+        return None;
+    };
+    if !std::ptr::eq(*def, &ROW_CTOR) {
+        return None;
+    }
+    let (names, fields) = args.split_first()?;
+    let crate::expr::ExprKind::Const(Value::Array(names)) = &names.kind else {
+        return None;
+    };
+    let names = names
+        .items()
+        .iter()
+        .map(|v| match v {
+            Value::Text(t) => t.clone(),
+            _ => String::new(),
+        })
+        .collect();
+    Some((names, fields))
+}
+
 /// A row value, NULL when every field is NULL (an aggregate's `t.*`
 /// over an outer join's null-extended side, which PostgreSQL's
 /// whole-row reference gives as NULL).

@@ -686,7 +686,7 @@ impl Binder<'_> {
             windowed.push(extract_windows(e, input_width, &mut calls)?);
         }
         exprs = windowed;
-        crate::plan::order_windows(&mut calls);
+        super::window::order_windows(&mut calls);
         if !calls.is_empty() {
             plan = Plan::Window {
                 input: Box::new(plan),

@@ -519,3 +519,63 @@ impl Binder<'_> {
         })
     }
 }
+
+/// Numbers the windows of `calls` in the order PostgreSQL's planner runs
+/// them (select_active_windows): sort-clause references are handed out
+/// window by window, ORDER BY keys before PARTITION BY keys; windows are
+/// then sorted by their keys' references, later references first, then
+/// by direction, longer key lists first among equals, so a window whose
+/// keys are a prefix of another's needs no sort of its own.
+pub(super) fn order_windows(calls: &mut [WindowCall]) {
+    /// A sort key: (reference, descending, nulls first).
+    type Key = (usize, bool, bool);
+    // Each distinct window's identity and keys.
+    let mut refs: Vec<String> = Vec::new();
+    let mut windows: Vec<(String, Vec<Key>)> = Vec::new();
+    let mut of_call = Vec::with_capacity(calls.len());
+    for call in calls.iter() {
+        let fps: Vec<String> = call.partition.iter().map(Expr::fingerprint).collect();
+        let ofps: Vec<String> = call.order.iter().map(|(e, _, _)| e.fingerprint()).collect();
+        let id = format!(
+            "{fps:?}{ofps:?}{:?}",
+            call.order.iter().map(|o| (o.1, o.2)).collect::<Vec<_>>()
+        );
+        if let Some(w) = windows.iter().position(|w| w.0 == id) {
+            of_call.push(w);
+            continue;
+        }
+        let mut reference = |fp: &String| match refs.iter().position(|r| r == fp) {
+            Some(r) => r,
+            None => {
+                refs.push(fp.clone());
+                refs.len() - 1
+            }
+        };
+        let order_refs: Vec<usize> = ofps.iter().map(&mut reference).collect();
+        let mut keys: Vec<Key> = fps.iter().map(|fp| (reference(fp), false, false)).collect();
+        // ORDER BY keys that repeat a PARTITION BY key sort nothing more.
+        for (j, (_, desc, nulls_first)) in call.order.iter().enumerate() {
+            if !fps.contains(&ofps[j]) {
+                keys.push((order_refs[j], *desc, *nulls_first));
+            }
+        }
+        of_call.push(windows.len());
+        windows.push((id, keys));
+    }
+    let mut sorted: Vec<usize> = (0..windows.len()).collect();
+    crate::exec::qsort::pg_qsort(&mut sorted, &mut |&a, &b| {
+        let (x, y) = (&windows[a].1, &windows[b].1);
+        for (p, q) in x.iter().zip(y) {
+            // Later references, descending sorts (the greater operator
+            // OID) and NULLS FIRST sort first.
+            let o = q.0.cmp(&p.0).then(q.1.cmp(&p.1)).then(q.2.cmp(&p.2));
+            if o != std::cmp::Ordering::Equal {
+                return o;
+            }
+        }
+        y.len().cmp(&x.len())
+    });
+    for (call, w) in calls.iter_mut().zip(of_call) {
+        call.clause = sorted.iter().position(|&s| s == w).unwrap_or(0);
+    }
+}

@@ -88,7 +88,9 @@ impl AggState {
 
     /// A hypothetical-set aggregate's step: the group's row compared
     /// with the hypothetical one (NULLs included, placed as the keys
-    /// say). The state is [rows before, peers, the rows before...].
+    /// say). The value is [rows before, peers]; dense_rank also keeps the
+    /// keys of the distinct rows before (equal under the types' equality,
+    /// as grouping compares them).
     fn hypothetical(
         &mut self,
         call: &AggCall,
@@ -107,65 +109,46 @@ impl AggState {
             theirs.push(a.eval(row, ctx)?);
         }
         self.count += 1;
-        let mut items = match std::mem::take(&mut self.value) {
-            Value::Array(a) => a.items().to_vec(),
-            _ => vec![Value::Int8(0), Value::Int8(0)],
-        };
-        let bump = |v: &mut Value| {
-            if let Value::Int8(x) = v {
-                *x += 1;
-            }
-        };
+        let (mut before, mut peers) = self.hypothetical_counts();
         match super::sort::compare_rows(&theirs, &mine, keys) {
             std::cmp::Ordering::Less => {
-                bump(&mut items[0]);
+                before += 1;
                 if kind == crate::plan::Hypothetical::DenseRank {
-                    items.push(Value::Record(crate::value::ArrayRef::new(theirs)));
+                    self.seen
+                        .get_or_insert_with(HashSet::new)
+                        .insert(super::key::row_key(&theirs));
                 }
             }
-            std::cmp::Ordering::Equal => bump(&mut items[1]),
+            std::cmp::Ordering::Equal => peers += 1,
             std::cmp::Ordering::Greater => {}
         }
-        self.value = Value::Array(crate::value::ArrayRef::new(items));
+        self.value = Value::Array(crate::value::ArrayRef::new(vec![
+            Value::Int8(before),
+            Value::Int8(peers),
+        ]));
         Ok(())
     }
 
-    fn hypothetical_finish(
-        &self,
-        kind: crate::plan::Hypothetical,
-        keys: &[crate::plan::SortKey],
-    ) -> Value {
-        use crate::plan::Hypothetical;
-        let (before, peers, rows) = match &self.value {
-            Value::Array(a) => {
-                let int = |v: Option<&Value>| match v {
-                    Some(Value::Int8(x)) => *x,
-                    _ => 0,
-                };
-                (
-                    int(a.items().first()),
-                    int(a.items().get(1)),
-                    a.items().get(2..).unwrap_or(&[]).to_vec(),
-                )
-            }
-            _ => (0, 0, Vec::new()),
+    /// A hypothetical-set aggregate's (rows before, peers) so far.
+    fn hypothetical_counts(&self) -> (i64, i64) {
+        let Value::Array(a) = &self.value else {
+            return (0, 0);
         };
+        let int = |i: usize| match a.items().get(i) {
+            Some(Value::Int8(x)) => *x,
+            _ => 0,
+        };
+        (int(0), int(1))
+    }
+
+    fn hypothetical_finish(&self, kind: crate::plan::Hypothetical) -> Value {
+        use crate::plan::Hypothetical;
+        let (before, peers) = self.hypothetical_counts();
         let n = self.count;
         match kind {
             Hypothetical::Rank => Value::Int8(before + 1),
             Hypothetical::DenseRank => {
-                let mut tuples: Vec<Vec<Value>> = rows
-                    .into_iter()
-                    .map(|r| match r {
-                        Value::Record(r) => r.items().to_vec(),
-                        _ => Vec::new(),
-                    })
-                    .collect();
-                super::qsort::pg_qsort(&mut tuples, &mut |a, b| {
-                    super::sort::compare_rows(a, b, keys)
-                });
-                tuples.dedup_by(|a, b| super::sort::compare_rows(a, b, keys).is_eq());
-                Value::Int8(tuples.len() as i64 + 1)
+                Value::Int8(self.seen.as_ref().map_or(0, HashSet::len) as i64 + 1)
             }
             Hypothetical::PercentRank => Value::Float8(if n == 0 {
                 0.0
@@ -403,7 +386,7 @@ impl AggState {
             } => stat_finish(&self.value, self.count, *population, *root, *float)?,
             AggFunc::Regr { name } => regr_finish(&self.value, self.count, name),
             AggFunc::OrderedSet { kind, array } => ordered_set_finish(&self.value, *kind, *array)?,
-            AggFunc::Hypothetical { kind, keys } => self.hypothetical_finish(*kind, keys),
+            AggFunc::Hypothetical { kind, .. } => self.hypothetical_finish(*kind),
             AggFunc::JsonAgg { jsonb, ty } => match self.value {
                 Value::Array(items) => {
                     let parts: Vec<String> =

@@ -50,20 +50,26 @@ impl Window<'_> {
         let mut todo: Vec<usize> = (0..self.calls.len()).collect();
         todo.sort_by_key(|&i| self.calls[i].clause);
         let mut order: Vec<usize> = (0..n).collect();
+        // Each row's PARTITION BY values, then its ORDER BY values, for
+        // the window being run (calls of one window share them).
+        let mut kv: Vec<Vec<Value>> = Vec::new();
+        let mut kv_clause = None;
         for i in todo {
             let call = &self.calls[i];
             let plen = call.partition.len();
-            // Each row's PARTITION BY values, then its ORDER BY values.
-            let mut kv = Vec::with_capacity(n);
-            for r in &rows {
-                let mut v = Vec::with_capacity(plen + call.order.len());
-                for e in &call.partition {
-                    v.push(e.eval(r, ctx)?);
+            if kv_clause != Some(call.clause) {
+                kv.clear();
+                for r in &rows {
+                    let mut v = Vec::with_capacity(plen + call.order.len());
+                    for e in &call.partition {
+                        v.push(e.eval(r, ctx)?);
+                    }
+                    for (e, _, _) in &call.order {
+                        v.push(e.eval(r, ctx)?);
+                    }
+                    kv.push(v);
                 }
-                for (e, _, _) in &call.order {
-                    v.push(e.eval(r, ctx)?);
-                }
-                kv.push(v);
+                kv_clause = Some(call.clause);
             }
             // Partitions ascending, then the window's ORDER BY: the sort
             // PostgreSQL puts under the WindowAgg.
@@ -285,8 +291,8 @@ fn frames(
             Bound::Preceding(k) => j.saturating_sub(k),
             Bound::Following(k) => j.saturating_add(k).min(len),
             Bound::UnboundedFollowing => len,
-            Bound::Value(_, r, preceding) => {
-                match moved(keys[j], r, f.start_value(), preceding != desc, ctx)? {
+            Bound::Value(offset, r, preceding) => {
+                match moved(keys[j], r, offset, preceding != desc, ctx)? {
                     None => ps,
                     Some(Moved::Everything) => 0,
                     Some(b) => keys.partition_point(|k| before(k, &b, desc, nulls_first)),
@@ -309,8 +315,8 @@ fn frames(
             Bound::Following(k) => j.saturating_add(k).saturating_add(1).min(len),
             Bound::Preceding(k) => (j + 1).saturating_sub(k),
             Bound::UnboundedPreceding => 0,
-            Bound::Value(_, r, preceding) => {
-                match moved(keys[j], r, f.end_value(), preceding != desc, ctx)? {
+            Bound::Value(offset, r, preceding) => {
+                match moved(keys[j], r, offset, preceding != desc, ctx)? {
                     None => pe,
                     Some(Moved::Everything) => len,
                     Some(b) => keys.partition_point(|k| !after(k, &b, desc, nulls_first)),
@@ -320,22 +326,6 @@ fn frames(
         out.push((s, e.max(s)));
     }
     Ok(out)
-}
-
-impl ResolvedFrame<'_> {
-    fn start_value(&self) -> &Value {
-        match self.start {
-            Bound::Value(v, _, _) => v,
-            _ => &Value::Null,
-        }
-    }
-
-    fn end_value(&self) -> &Value {
-        match self.end {
-            Bound::Value(v, _, _) => v,
-            _ => &Value::Null,
-        }
-    }
 }
 
 /// Where a RANGE offset moves the current key: a value, or past every

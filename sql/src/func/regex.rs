@@ -146,6 +146,18 @@ impl Pattern {
         }
     }
 
+    /// Every match's span, left to right, not overlapping (no groups:
+    /// the cheaper search where only the matches count).
+    fn spans(&self, s: &str) -> Result<Vec<(usize, usize)>> {
+        match self {
+            Pattern::Linear(re) => Ok(re.find_iter(s).map(|m| (m.start(), m.end())).collect()),
+            Pattern::Backtracking(re) => re
+                .find_iter(s)
+                .map(|m| m.map(|m| (m.start(), m.end())).map_err(too_complex))
+                .collect(),
+        }
+    }
+
     /// `s` with its first (or every) match replaced by `replacement`, in
     /// regexp_replace's spelling: `\1`..`\9` a group, `\&` the match,
     /// `\\` a backslash.
@@ -350,10 +362,7 @@ fn regexp_split_to_array(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
 pub(crate) fn split(re: &Pattern, s: &str) -> Result<Vec<String>> {
     let mut out = Vec::new();
     let mut start = 0;
-    for g in re.all(s)? {
-        let Some((m_start, m_end)) = g[0] else {
-            continue;
-        };
+    for (m_start, m_end) in re.spans(s)? {
         if m_start == m_end && (m_start == 0 || m_start >= s.len()) {
             continue;
         }
@@ -681,7 +690,7 @@ fn regexp_count(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
     let Some(from) = byte_at(&s, start) else {
         return Ok(Value::Int4(0));
     };
-    Ok(Value::Int4(re.all(&s[from..])?.len() as i32))
+    Ok(Value::Int4(re.spans(&s[from..])?.len() as i32))
 }
 
 fn regexp_instr(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {

@@ -276,6 +276,15 @@ pub enum ExprKind {
     /// A window function call; only while a query is bound: the binder
     /// replaces it by a column of the Window node's output.
     Window(Box<crate::plan::WindowCall>),
+    /// A set-returning call in a select list, ORDER BY or GROUP BY; only
+    /// while a query is bound: the binder moves it into a ProjectSet node
+    /// and replaces it by that node's column.
+    SetCall {
+        /// The function.
+        func: crate::plan::Srf,
+        /// Its arguments.
+        args: Vec<Expr>,
+    },
     /// A function or operator call.
     Call {
         /// The resolved function.
@@ -455,7 +464,8 @@ impl Expr {
             ExprKind::SubLink(_)
             | ExprKind::Outer { .. }
             | ExprKind::Aggregate(_)
-            | ExprKind::Window(_) => safe = false,
+            | ExprKind::Window(_)
+            | ExprKind::SetCall { .. } => safe = false,
             ExprKind::Call { def, .. } if def.volatility == crate::func::Volatility::Volatile => {
                 safe = false
             }
@@ -474,6 +484,7 @@ impl Expr {
             | ExprKind::Param(_)
             | ExprKind::Outer { .. } => {}
             ExprKind::Call { args: v, .. }
+            | ExprKind::SetCall { args: v, .. }
             | ExprKind::And(v)
             | ExprKind::Or(v)
             | ExprKind::Coalesce(v)
@@ -602,6 +613,10 @@ impl ExprKind {
             }
             ExprKind::Call { def, args } => ExprKind::Call {
                 def,
+                args: each(args)?,
+            },
+            ExprKind::SetCall { func, args } => ExprKind::SetCall {
+                func,
                 args: each(args)?,
             },
             ExprKind::And(v) => ExprKind::And(each(v)?),
@@ -777,6 +792,7 @@ impl Expr {
             | ExprKind::Outer { .. }
             | ExprKind::SubLink(_)
             | ExprKind::Window(_)
+            | ExprKind::SetCall { .. }
             | ExprKind::Aggregate(_) => false,
             ExprKind::Call { def, args } => {
                 def.volatility == crate::func::Volatility::Immutable && all_const(args)
@@ -819,6 +835,9 @@ impl Expr {
                 Err(SqlError::internal("aggregate outside an Aggregate node"))
             }
             ExprKind::Window(_) => Err(SqlError::internal("window function outside a Window node")),
+            ExprKind::SetCall { .. } => Err(SqlError::internal(
+                "set-returning function outside a ProjectSet node",
+            )),
             ExprKind::Param(i) => ctx.params.get(*i).cloned().ok_or_else(|| {
                 SqlError::new(
                     SqlState::UNDEFINED_PARAMETER,

@@ -1088,9 +1088,9 @@ impl Binder<'_> {
         Ok(out)
     }
 
-    /// A set-returning call inside a select-list expression: a column of
-    /// the ProjectSet under the select list (elsewhere PostgreSQL's
-    /// 0A000).
+    /// A set-returning call in a select list, ORDER BY, GROUP BY or
+    /// DISTINCT ON: a [`ExprKind::SetCall`] node, moved into a ProjectSet
+    /// when the select is planned (elsewhere PostgreSQL's 0A000).
     #[inline(never)]
     fn nested_srf(
         &mut self,
@@ -1099,13 +1099,27 @@ impl Binder<'_> {
         scope: &Scope,
         pos: Option<u32>,
     ) -> Result<Expr> {
-        let not_here = || {
-            SqlError::new(
-                SqlState::FEATURE_NOT_SUPPORTED,
-                "set-returning functions are only supported in FROM and at the top level of a select list",
-            )
-            .at(pos)
+        let refused = self.srf_refused;
+        let not_here = |no_aggs: Option<&str>| {
+            let msg = match no_aggs.and_then(|m| m.strip_prefix("aggregate functions ")) {
+                _ if refused.is_some() => refused.unwrap_or_default().to_owned(),
+                Some(rest) if rest.starts_with("are not allowed in ") => {
+                    format!("set-returning functions {rest}")
+                }
+                _ => "set-returning functions are only supported in FROM and at the top level of a select list".into(),
+            };
+            SqlError::new(SqlState::FEATURE_NOT_SUPPORTED, msg).at(pos)
         };
+        if self.in_window_args {
+            return Err(SqlError::new(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "window function calls cannot contain set-returning function calls",
+            )
+            .with_hint(
+                "You might be able to move the set-returning function into a LATERAL FROM item.",
+            )
+            .at(pos));
+        }
         if self.in_aggregate {
             return Err(SqlError::new(
                 SqlState::FEATURE_NOT_SUPPORTED,
@@ -1116,26 +1130,18 @@ impl Binder<'_> {
             )
             .at(pos));
         }
-        let Some((width, _)) = &self.nested_srfs else {
-            return Err(not_here());
-        };
-        if *width != scope.columns.len() {
-            return Err(not_here());
+        if self.srf_width != Some(scope.columns.len()) {
+            return Err(not_here(self.no_aggs));
         }
         let ast::FunctionArguments::List(list) = &f.args else {
-            return Err(not_here());
+            return Err(not_here(None));
         };
         if f.over.is_some() {
             return Err(super::select::not_a_window_function(name).at(pos));
         }
         let (func, args, ty) = self.srf_call(name, &list.args, scope, pos)?;
-        let Some((width, calls)) = self.nested_srfs.as_mut() else {
-            return Err(not_here());
-        };
-        let column = *width + calls.len();
-        calls.push((func, args));
         Ok(Expr {
-            kind: ExprKind::Column(column),
+            kind: ExprKind::SetCall { func, args },
             ty,
             typmod: -1,
             pos,
@@ -1788,7 +1794,9 @@ impl Binder<'_> {
             )?)),
             None => None,
         };
-        Ok(typed(ExprKind::Case { whens, otherwise }, ty))
+        let case = typed(ExprKind::Case { whens, otherwise }, ty);
+        no_conditional_srf(&case, "CASE")?;
+        Ok(case)
     }
 
     fn function(&mut self, f: &ast::Function, scope: &Scope, pos: Option<u32>) -> Result<Expr> {
@@ -1988,7 +1996,9 @@ impl Binder<'_> {
                     items.push(self.coerce(b, ty, -1, CoercionContext::Implicit)?);
                 }
                 if name == "coalesce" {
-                    return Ok(typed(ExprKind::Coalesce(items), ty));
+                    let e = typed(ExprKind::Coalesce(items), ty);
+                    no_conditional_srf(&e, "COALESCE")?;
+                    return Ok(e);
                 }
                 let op = if name == "greatest" { ">" } else { "<" };
                 let r = func::resolve(op, &[ty, ty], CallKind::Operator)
@@ -2397,5 +2407,25 @@ fn row_fields(e: &AstExpr) -> Option<Vec<AstExpr>> {
                 .collect()
         }
         _ => None,
+    }
+}
+
+/// PostgreSQL's refusal of a set-returning call inside CASE or COALESCE,
+/// whose branches are evaluated conditionally (0A000 at the call).
+fn no_conditional_srf(e: &Expr, construct: &str) -> Result<()> {
+    let mut found = None;
+    e.visit(&mut |x| {
+        if matches!(x.kind, ExprKind::SetCall { .. }) && found.is_none() {
+            found = Some(x.pos);
+        }
+    });
+    match found {
+        Some(pos) => Err(SqlError::new(
+            SqlState::FEATURE_NOT_SUPPORTED,
+            format!("set-returning functions are not allowed in {construct}"),
+        )
+        .with_hint("You might be able to move the set-returning function into a LATERAL FROM item.")
+        .at(pos)),
+        None => Ok(()),
     }
 }

@@ -28,6 +28,7 @@ mod select;
 mod span;
 mod srf;
 mod subquery;
+mod tsrf;
 mod window;
 
 use sqlparser::tokenizer::Location;
@@ -36,6 +37,7 @@ pub(crate) use locking::lock_strength;
 pub use names::{figure_colname, ident, object_name, sql_type, sql_type_with, truncate_identifier};
 pub(crate) use regname::{qualified_name, type_by_name};
 pub(crate) use select::split_equi_keys;
+pub(crate) use tsrf::mentions_srf;
 
 /// The system column every computed catalog relation has: the relation's
 /// OID. It is hidden from `*` but found by name.
@@ -198,10 +200,6 @@ pub fn table_scope(def: &TableDef, alias: Option<&str>) -> Scope {
     }
 }
 
-/// A set-returning call found inside a select-list expression: the
-/// function and its bound arguments.
-pub(crate) type NestedSrf = (crate::plan::Srf, Vec<crate::expr::Expr>);
-
 /// Binds statements of one query string.
 pub struct Binder<'a> {
     /// The whole query text, for error positions.
@@ -226,13 +224,15 @@ pub struct Binder<'a> {
     ctes: Vec<srf::CteDef>,
     /// Next recursive CTE work table id.
     next_worktable: usize,
-    /// The next select list may hold top-level set-returning calls.
-    srf_ok: bool,
-    /// While a select list is bound: the set-returning calls found inside
-    /// its expressions (`abs(unnest(a))`), each standing for the column
-    /// `width + k` of a ProjectSet over the select's input of `width`
-    /// columns. None where such calls are not allowed.
-    nested_srfs: Option<(usize, Vec<NestedSrf>)>,
+    /// While a select list, ORDER BY, GROUP BY or DISTINCT ON is bound:
+    /// the width of the scope whose expressions may hold set-returning
+    /// calls. None where such calls are not allowed.
+    srf_width: Option<usize>,
+    /// A window function's arguments are being bound.
+    in_window_args: bool,
+    /// Why set-returning calls are refused in the clause being bound
+    /// (HAVING, VALUES, a FROM function's arguments), if by name.
+    srf_refused: Option<&'static str>,
     /// An aggregate's arguments are being bound.
     in_aggregate: bool,
     /// Window functions are allowed here (select list, ORDER BY).
@@ -250,9 +250,6 @@ pub struct Binder<'a> {
     /// resolve_unknowns = false), so `SELECT 1 UNION SELECT NULL` is
     /// integer.
     set_operand: bool,
-    /// The set-returning items of the last select list bound:
-    /// (position, function, arguments).
-    srfs: Vec<(usize, crate::plan::Srf, Vec<crate::expr::Expr>)>,
     /// FOR UPDATE / SHARE of the SELECT being bound.
     locking: locking::Locking,
     /// The names of every FROM item of the FROM clauses being bound,
@@ -308,15 +305,15 @@ impl<'a> Binder<'a> {
             no_aggs: None,
             ctes: Vec::new(),
             next_worktable: 0,
-            srf_ok: false,
-            nested_srfs: None,
+            srf_width: None,
+            in_window_args: false,
+            srf_refused: None,
             in_aggregate: false,
             windows_ok: false,
             in_window_definition: false,
             named_windows: Vec::new(),
             group_consts: false,
             set_operand: false,
-            srfs: Vec::new(),
             locking: locking::Locking::default(),
             from_names: Vec::new(),
             cursor_positions: false,

@@ -10,12 +10,13 @@
 use sqlparser::ast::{self, SelectItem, SetExpr, TableFactor};
 
 use super::names::{figure_colname, ident, object_name};
+use super::tsrf;
 use super::{table_scope, Binder, Scope, ScopeColumn, SYSTEM_TABLEOID};
 use crate::cast::CoercionContext;
 use crate::catalog::SystemView;
 use crate::error::{Result, SqlError, SqlState};
 use crate::expr::{Expr, ExprKind};
-use crate::plan::{BoundQuery, JoinKind, OutputColumn, Plan, ProjectItem, SetOpKind, SortKey};
+use crate::plan::{BoundQuery, JoinKind, OutputColumn, Plan, SetOpKind, SortKey};
 use crate::types::DataType;
 
 impl Binder<'_> {
@@ -23,8 +24,9 @@ impl Binder<'_> {
     pub fn query(&mut self, q: &ast::Query) -> Result<BoundQuery> {
         let visible = self.ctes.len();
         // A subquery's set-returning calls are its own.
-        let nested = self.nested_srfs.take();
+        let srf_width = self.srf_width.take();
         let in_aggregate = std::mem::take(&mut self.in_aggregate);
+        let in_window_args = std::mem::take(&mut self.in_window_args);
         let locking = self.hide_locking();
         let from_names = self.from_names.len();
         let out = match &q.with {
@@ -33,8 +35,9 @@ impl Binder<'_> {
         };
         self.unhide_locking(locking);
         self.from_names.truncate(from_names);
-        self.nested_srfs = nested;
+        self.srf_width = srf_width;
         self.in_aggregate = in_aggregate;
+        self.in_window_args = in_window_args;
         self.ctes.truncate(visible);
         out
     }
@@ -379,9 +382,19 @@ impl Binder<'_> {
                 ));
             }
             let mut row = Vec::with_capacity(width);
+            let refused = self
+                .srf_refused
+                .replace("set-returning functions are not allowed in VALUES");
             for e in &r.content {
-                row.push(self.expr(e, &Scope::default())?);
+                match self.expr(e, &Scope::default()) {
+                    Ok(b) => row.push(b),
+                    Err(err) => {
+                        self.srf_refused = refused;
+                        return Err(err);
+                    }
+                }
             }
+            self.srf_refused = refused;
             rows.push(row);
         }
         let mut columns = Vec::with_capacity(width);
@@ -535,7 +548,6 @@ impl Binder<'_> {
                 predicate: p,
             };
         }
-        self.srf_ok = true;
         self.windows_ok = true;
         if s.from.is_empty()
             && s.projection
@@ -548,21 +560,28 @@ impl Binder<'_> {
             ));
         }
         self.set_operand = set_operand;
+        // Set-returning calls may stand in the select list, GROUP BY,
+        // DISTINCT ON and ORDER BY (not in HAVING).
+        self.srf_width = Some(scope.columns.len());
         let projected = self.projection(&s.projection, &scope);
         self.set_operand = false;
         self.windows_ok = false;
-        let nested = self.nested_srfs.take().map(|(_, v)| v).unwrap_or_default();
         let (mut exprs, mut columns) = projected?;
-        let mut srfs = std::mem::take(&mut self.srfs);
         let visible = columns.len();
-        let (group, sets) = self.group_by(&s.group_by, &scope, &columns, &exprs)?;
+        let (mut group, sets) = self.group_by(&s.group_by, &scope, &columns, &exprs)?;
+        self.srf_width = None;
         let having = match &s.having {
             Some(h) => {
-                let e = self.expr(h, &scope)?;
-                Some(self.boolean(e, "HAVING")?)
+                let refused = self
+                    .srf_refused
+                    .replace("set-returning functions are not allowed in HAVING");
+                let e = self.expr(h, &scope);
+                self.srf_refused = refused;
+                Some(self.boolean(e?, "HAVING")?)
             }
             None => None,
         };
+        self.srf_width = Some(scope.columns.len());
         let distinct = match &s.distinct {
             None | Some(ast::Distinct::All) => None,
             Some(ast::Distinct::Distinct) => Some(None),
@@ -608,26 +627,20 @@ impl Binder<'_> {
             };
             keys.push(sort_key(column, o)?);
         }
-        let srf_aggregates = srfs
-            .iter()
-            .any(|(_, _, args)| args.iter().any(has_aggregate));
+        self.srf_width = None;
         let grouped = !group.is_empty()
             || sets.is_some()
             || having.is_some()
             || exprs.iter().any(has_aggregate)
-            || srf_aggregates
             || matches!(&s.group_by, ast::GroupByExpr::Expressions(g, _) if !g.is_empty());
         let restrictions = [
             (distinct.is_some(), "DISTINCT clause"),
             (!group.is_empty() || sets.is_some(), "GROUP BY clause"),
             (having.is_some(), "HAVING clause"),
-            (
-                exprs.iter().any(has_aggregate) || srf_aggregates,
-                "aggregate functions",
-            ),
+            (exprs.iter().any(has_aggregate), "aggregate functions"),
             (exprs.iter().any(has_window), "window functions"),
             (
-                !srfs.is_empty() || !nested.is_empty(),
+                exprs.iter().any(tsrf::has_srf),
                 "set-returning functions in the target list",
             ),
         ];
@@ -640,23 +653,17 @@ impl Binder<'_> {
         let mut input_width = scope.columns.len();
         if grouped {
             let group_fps: Vec<String> = group.iter().map(Expr::fingerprint).collect();
+            // GROUP BY's set-returning calls run under the Aggregate.
+            if group.iter().any(tsrf::has_srf) {
+                let (below, _) = tsrf::split(plan, scope.columns.len(), &mut group, &|_| true)?;
+                plan = below;
+            }
             let mut aggs = Vec::new();
             let mut regrouped = Vec::with_capacity(exprs.len());
             self.group_consts = sets.is_some();
             let bound = (|| {
                 for e in exprs {
                     regrouped.push(self.regroup(e, &group_fps, &mut aggs, &scope)?);
-                }
-                // A top-level set-returning call runs over the groups:
-                // its arguments read the aggregated rows.
-                for (_, _, args) in &mut srfs {
-                    for a in args.iter_mut() {
-                        let e = std::mem::replace(
-                            a,
-                            Expr::constant(crate::value::Value::Null, DataType::Unknown),
-                        );
-                        *a = self.regroup(e, &group_fps, &mut aggs, &scope)?;
-                    }
                 }
                 match having {
                     Some(h) => self.regroup(h, &group_fps, &mut aggs, &scope).map(Some),
@@ -680,6 +687,16 @@ impl Binder<'_> {
                 };
             }
         }
+        // Calls in a window's PARTITION BY / ORDER BY run under the
+        // Window node (with any equal call of the select list).
+        let in_windows = tsrf::window_srfs(&exprs);
+        if !in_windows.is_empty() {
+            let (below, width) = tsrf::split(plan, input_width, &mut exprs, &|e| {
+                in_windows.contains(&e.fingerprint())
+            })?;
+            plan = below;
+            input_width = width;
+        }
         let mut calls = Vec::new();
         let mut windowed = Vec::with_capacity(exprs.len());
         for e in exprs {
@@ -688,64 +705,28 @@ impl Binder<'_> {
         exprs = windowed;
         super::window::order_windows(&mut calls);
         if !calls.is_empty() {
+            input_width += calls.len();
             plan = Plan::Window {
                 input: Box::new(plan),
                 calls,
             };
         }
-        if !nested.is_empty() {
-            // Set-returning calls inside expressions: a ProjectSet passes
-            // the input through beside every call's values (top-level
-            // calls join them), and the select list is computed over it.
-            if grouped || !calls_empty_before(&plan) {
-                return Err(SqlError::unsupported(
-                    "set-returning functions in a grouped or windowed query",
-                ));
-            }
-            let width = input_width;
-            let mut items: Vec<ProjectItem> = (0..width)
-                .map(|i| {
-                    ProjectItem::Scalar(Expr {
-                        kind: ExprKind::Column(i),
-                        ty: scope.columns[i].ty,
-                        typmod: scope.columns[i].typmod,
-                        pos: None,
-                    })
-                })
-                .collect();
-            items.extend(nested.into_iter().map(|(f, a)| ProjectItem::Set(f, a)));
-            for (i, func, args) in std::mem::take(&mut srfs) {
-                let k = items.len();
-                items.push(ProjectItem::Set(func, args));
-                let ty = exprs[i].ty;
-                exprs[i] = Expr {
-                    kind: ExprKind::Column(k),
-                    ty,
-                    typmod: -1,
-                    pos: None,
-                };
-            }
-            plan = Plan::Project {
-                input: Box::new(Plan::ProjectSet {
-                    input: Box::new(plan),
-                    items,
-                }),
-                exprs,
-            };
-        } else if srfs.is_empty() {
+        // The select list's set-returning calls, when no ORDER BY or
+        // DISTINCT ON key needs them, run after the sort and DISTINCT ON,
+        // so each input row's series stays in order (PostgreSQL's
+        // make_sort_input_target).
+        let mut postponed = None;
+        if !exprs.iter().any(tsrf::has_srf) {
             plan = Plan::Project {
                 input: Box::new(plan),
                 exprs,
             };
+        } else if distinct != Some(None) && tsrf::postponable(&exprs, &keys, distinct.as_ref()) {
+            let (before, after, width) = tsrf::before_sort(plan, input_width, exprs)?;
+            plan = before;
+            postponed = Some((after, width));
         } else {
-            let mut items: Vec<ProjectItem> = exprs.into_iter().map(ProjectItem::Scalar).collect();
-            for (i, func, args) in srfs {
-                items[i] = ProjectItem::Set(func, args);
-            }
-            plan = Plan::ProjectSet {
-                input: Box::new(plan),
-                items,
-            };
+            plan = tsrf::project(plan, input_width, exprs)?;
         }
         match distinct {
             None => {}
@@ -789,6 +770,9 @@ impl Binder<'_> {
                 input: Box::new(plan),
                 keys,
             };
+        }
+        if let Some((after, width)) = postponed {
+            plan = tsrf::project(plan, width, after)?;
         }
         columns.truncate(visible);
         Ok((plan, columns))
@@ -835,12 +819,7 @@ impl Binder<'_> {
     ) -> Result<(Vec<crate::expr::Expr>, Vec<OutputColumn>)> {
         let mut exprs = Vec::new();
         let mut columns = Vec::new();
-        let srf_ok = std::mem::take(&mut self.srf_ok);
         let set_operand = std::mem::take(&mut self.set_operand);
-        let mut srfs = Vec::new();
-        if srf_ok {
-            self.nested_srfs = Some((scope.columns.len(), Vec::new()));
-        }
         for item in items {
             if let SelectItem::UnnamedExpr(e) = item {
                 if let Some(inner) = fields_of(e) {
@@ -854,23 +833,7 @@ impl Binder<'_> {
                         SelectItem::ExprWithAlias { alias, .. } => Some(ident(alias)),
                         _ => figure_colname(e),
                     };
-                    let srf = if srf_ok { Self::top_level_srf(e) } else { None };
-                    let mut bound = match srf {
-                        Some(f) => {
-                            let ast::FunctionArguments::List(list) = &f.args else {
-                                return Err(SqlError::internal("set-returning call"));
-                            };
-                            let fname = object_name(&f.name).pop().unwrap_or_default();
-                            if f.over.is_some() {
-                                return Err(not_a_window_function(&fname).at(self.pos_of(e)));
-                            }
-                            let (func, args, ty) =
-                                self.srf_call(&fname, &list.args, scope, self.pos_of(e))?;
-                            srfs.push((exprs.len(), func, args));
-                            Expr::constant(crate::value::Value::Null, ty)
-                        }
-                        None => self.expr(e, scope)?,
-                    };
+                    let mut bound = self.expr(e, scope)?;
                     if bound.ty == DataType::Unknown && !set_operand {
                         bound =
                             self.coerce(bound, DataType::Text, -1, CoercionContext::Implicit)?;
@@ -943,7 +906,6 @@ impl Binder<'_> {
                 }
             }
         }
-        self.srfs = srfs;
         if columns.len() > MAX_TARGET_ENTRIES {
             return Err(SqlError::new(
                 SqlState::TOO_MANY_COLUMNS,
@@ -2112,12 +2074,6 @@ fn has_window(e: &Expr) -> bool {
     let mut found = false;
     e.visit(&mut |x| found |= matches!(x.kind, ExprKind::Window(_)));
     found
-}
-
-/// True unless `plan` is a Window node (set-returning calls inside
-/// expressions are not combined with window functions).
-fn calls_empty_before(plan: &Plan) -> bool {
-    !matches!(plan, Plan::Window { .. })
 }
 
 /// The scope of a parenthesized join with an alias: its visible columns

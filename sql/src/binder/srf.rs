@@ -297,6 +297,21 @@ impl Binder<'_> {
         alias: Option<&ast::TableAlias>,
         ordinality: bool,
     ) -> Result<(Plan, Scope)> {
+        let refused = self
+            .srf_refused
+            .replace("set-returning functions must appear at top level of FROM");
+        let r = self.function_scan_inner(name, args, alias, ordinality);
+        self.srf_refused = refused;
+        r
+    }
+
+    fn function_scan_inner(
+        &mut self,
+        name: &ast::ObjectName,
+        args: &[FunctionArg],
+        alias: Option<&ast::TableAlias>,
+        ordinality: bool,
+    ) -> Result<(Plan, Scope)> {
         let parts = object_name(name);
         let fname = parts.last().cloned().unwrap_or_default();
         let pos = self.pos_of(name);
@@ -802,19 +817,6 @@ impl Binder<'_> {
             }
         };
         Ok((Srf::Unnest("unnest"), vec![arg], elem))
-    }
-
-    /// The SRF call of a select-list item written as `generate_series(...)`.
-    pub(super) fn top_level_srf(e: &ast::Expr) -> Option<&ast::Function> {
-        match e {
-            ast::Expr::Function(f) => {
-                let name = object_name(&f.name);
-                let n = name.last()?;
-                (is_srf(n) && matches!(f.args, FunctionArguments::List(_))).then_some(f)
-            }
-            ast::Expr::Nested(inner) => Self::top_level_srf(inner),
-            _ => None,
-        }
     }
 }
 

@@ -57,6 +57,7 @@ impl Binder<'_> {
         let outer = std::mem::replace(&mut self.in_window_definition, true);
         let bound = self.window_parts(name, f, spec, scope, pos);
         self.in_window_definition = outer;
+        self.in_window_args = false;
         self.windows_ok = true;
         let (func, args, partition, order, mut frame, ty) = bound?;
         frame.exclude = exclusion;
@@ -114,6 +115,7 @@ impl Binder<'_> {
             _ => None,
         };
         let frame = self.frame(spec.window_frame.as_ref(), order.len(), key_ty, scope)?;
+        self.in_window_args = true;
         let list = match &f.args {
             FunctionArguments::List(l) => Some(l),
             FunctionArguments::None => None,

@@ -171,7 +171,7 @@ pub fn expr(e: &Expr, n: &Names<'_>) -> String {
             if *negated { "NOT " } else { "" },
             sub(right)
         ),
-        ExprKind::Aggregate(_) | ExprKind::Window(_) => "?".into(),
+        ExprKind::Aggregate(_) | ExprKind::Window(_) | ExprKind::SetCall { .. } => "?".into(),
     }
 }
 

@@ -172,7 +172,8 @@ fn fixed(e: &Expr) -> bool {
         ExprKind::Column(_)
         | ExprKind::SubLink(_)
         | ExprKind::Aggregate(_)
-        | ExprKind::Window(_) => ok = false,
+        | ExprKind::Window(_)
+        | ExprKind::SetCall { .. } => ok = false,
         ExprKind::Call { def, .. } if def.volatility == crate::func::Volatility::Volatile => {
             ok = false
         }

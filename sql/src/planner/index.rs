@@ -224,7 +224,8 @@ fn scan_constant(e: &Expr) -> bool {
         crate::expr::ExprKind::Column(_)
         | crate::expr::ExprKind::SubLink(_)
         | crate::expr::ExprKind::Aggregate(_)
-        | crate::expr::ExprKind::Window(_) => ok = false,
+        | crate::expr::ExprKind::Window(_)
+        | crate::expr::ExprKind::SetCall { .. } => ok = false,
         crate::expr::ExprKind::Call { def, .. }
             if def.volatility == crate::func::Volatility::Volatile =>
         {

@@ -450,9 +450,10 @@ fn substitutable(c: &Expr, exprs: &[Expr]) -> bool {
             ok &= exprs.get(i).is_some_and(|e| {
                 let mut pure = true;
                 e.visit(&mut |y| match &y.kind {
-                    ExprKind::SubLink(_) | ExprKind::Aggregate(_) | ExprKind::Window(_) => {
-                        pure = false
-                    }
+                    ExprKind::SubLink(_)
+                    | ExprKind::Aggregate(_)
+                    | ExprKind::Window(_)
+                    | ExprKind::SetCall { .. } => pure = false,
                     ExprKind::Call { def, .. }
                         if def.volatility == crate::func::Volatility::Volatile =>
                     {

@@ -71,7 +71,7 @@ fn cost(e: &Expr) -> f64 {
             0.0
         }
         ExprKind::SubLink(_) => SUBQUERY,
-        ExprKind::Aggregate(_) | ExprKind::Window(_) => 0.0,
+        ExprKind::Aggregate(_) | ExprKind::Window(_) | ExprKind::SetCall { .. } => 0.0,
         ExprKind::Call { args, .. } => 1.0 + args.iter().map(cost).sum::<f64>(),
         ExprKind::Cast { arg, .. } => {
             // A binary-compatible relabeling (varchar to text) is free.

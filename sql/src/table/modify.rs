@@ -584,7 +584,9 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
     let source = match ins.source.as_deref() {
         None => Source::Values(vec![vec![None; targets.len()]]),
         Some(q) => match q.body.as_ref() {
-            ast::SetExpr::Values(v) if q.order_by.is_none() && q.limit_clause.is_none() => {
+            ast::SetExpr::Values(v)
+                if q.order_by.is_none() && q.limit_clause.is_none() && !single_row_srf(&v.rows) =>
+            {
                 // The binder is dropped on an error: only success restores.
                 let before = b.refuse_aggregates("aggregate functions are not allowed in VALUES");
                 let mut rows = Vec::with_capacity(v.rows.len());
@@ -630,8 +632,13 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
                 b.allow_aggregates(before);
                 Source::Values(rows)
             }
-            _ => {
-                let bound = b.query(q)?;
+            body => {
+                let bound = match body {
+                    ast::SetExpr::Values(v) if single_row_srf(&v.rows) => {
+                        b.values_select(&v.rows[0].content)?
+                    }
+                    _ => b.query(q)?,
+                };
                 if bound.columns.len() > targets.len() {
                     return Err(SqlError::syntax(
                         "INSERT has more expressions than target columns",
@@ -2602,5 +2609,18 @@ impl ResultSink for NoDescription<'_> {
     }
     fn copy(&mut self) -> Option<&mut dyn crate::result::CopyChannel> {
         self.inner.copy()
+    }
+}
+
+/// Whether `INSERT ... VALUES` has one row, without DEFAULT, that calls a
+/// set-returning function: PostgreSQL reads it as a select list.
+fn single_row_srf(rows: &[ast::Parens<Vec<ast::Expr>>]) -> bool {
+    match rows {
+        [ast::Parens { content: row, .. }] => {
+            !row.iter()
+                .any(|e| is_default(e) || crate::parser::assign::marked(e).is_some())
+                && crate::binder::mentions_srf(row)
+        }
+        _ => false,
     }
 }

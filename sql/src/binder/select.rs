@@ -982,6 +982,20 @@ impl Binder<'_> {
 
     /// Whether `table` names a FROM item of a FROM clause being bound
     /// (though not in scope where it is referenced).
+    /// Binds `f` with `name` known as a FROM item it cannot reference
+    /// (MERGE's target in a WHEN NOT MATCHED clause): a reference to it is
+    /// PostgreSQL's "invalid reference to FROM-clause entry".
+    pub(crate) fn with_unreachable<T>(
+        &mut self,
+        name: &str,
+        f: impl FnOnce(&mut Self) -> Result<T>,
+    ) -> Result<T> {
+        self.from_names.push(vec![name.to_owned()]);
+        let r = f(self);
+        self.from_names.pop();
+        r
+    }
+
     pub(super) fn in_some_from(&self, table: &str) -> bool {
         self.from_names.iter().flatten().any(|n| n == table)
     }

@@ -188,6 +188,12 @@ pub(super) fn copy_to(
             let (plan, columns) = Session::plan_query(ctx, &query)?;
             (plan, columns, true)
         }
+        CopySource::Query(q) if matches!(q.body.as_ref(), sqlparser::ast::SetExpr::Merge(_)) => {
+            return Err(SqlError::new(
+                crate::error::SqlState::FEATURE_NOT_SUPPORTED,
+                "MERGE not supported in COPY",
+            ));
+        }
         CopySource::Query(q) => {
             let (plan, columns) = Session::plan_query(ctx, q)?;
             (plan, columns, false)

@@ -28,6 +28,7 @@ mod fast_insert;
 mod frame;
 pub mod like;
 mod locking;
+mod merge;
 pub mod search_cycle;
 mod sequence;
 
@@ -601,6 +602,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
     let tokens = field_star(tokens);
     let tokens = frame::rewrite(tokens);
     let tokens = search_cycle::rewrite(tokens);
+    let tokens = merge::rewrite(tokens);
     let mut targets = targets.into_iter().peekable();
     let mut p = Parser::new(&dialect)
         .with_recursion_limit(MAX_PARSE_DEPTH)
@@ -736,6 +738,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
 }
 
 pub use locking::{current_of_cursor, KEY_SHARE_MARK, NO_KEY_MARK};
+pub use merge::DEFAULT_VALUES_MARK;
 
 /// `CREATE [OR REPLACE] [TEMP] RECURSIVE VIEW name (cols) AS query` as
 /// PostgreSQL defines it: `CREATE ... VIEW name AS WITH RECURSIVE

@@ -1349,9 +1349,13 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
                     let bound = crate::table::bind_delete(ctx, d)?;
                     crate::table::explain_modify(ctx, bound)?
                 }
+                Statement::Merge(_) if analyze => {
+                    return Err(SqlError::unsupported("EXPLAIN ANALYZE of MERGE"))
+                }
+                Statement::Merge(m) => crate::table::explain_merge(ctx, m)?,
                 _ => {
                     return Err(SqlError::unsupported(
-                        "EXPLAIN of statements other than SELECT, INSERT, UPDATE and DELETE",
+                        "EXPLAIN of statements other than SELECT, INSERT, UPDATE, DELETE and MERGE",
                     ))
                 }
             };
@@ -1361,6 +1365,7 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
         Statement::Insert(ins) => crate::table::insert(ctx, ins, sink).map(|()| Dispatched::Done),
         Statement::Update(upd) => crate::table::update(ctx, upd, sink).map(|()| Dispatched::Done),
         Statement::Delete(del) => crate::table::delete(ctx, del, sink).map(|()| Dispatched::Done),
+        Statement::Merge(m) => crate::table::merge(ctx, m, sink).map(|()| Dispatched::Done),
         Statement::CreateTable(ct) => {
             crate::ddl::create_table(ctx, ct, sink).map(|()| Dispatched::Done)
         }
@@ -1464,7 +1469,10 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
 /// The data-modifying statement a WITH query or query body is, if any.
 fn dml_of(body: &ast::SetExpr) -> Option<&Statement> {
     match body {
-        ast::SetExpr::Insert(s) | ast::SetExpr::Update(s) | ast::SetExpr::Delete(s) => Some(s),
+        ast::SetExpr::Insert(s)
+        | ast::SetExpr::Update(s)
+        | ast::SetExpr::Delete(s)
+        | ast::SetExpr::Merge(s) => Some(s),
         _ => None,
     }
 }
@@ -1476,6 +1484,25 @@ pub(super) fn has_dml_cte(q: &ast::Query) -> bool {
         .as_ref()
         .is_some_and(|w| w.cte_tables.iter().any(|c| dml_of(&c.query.body).is_some()))
         || dml_of(&q.body).is_some()
+}
+
+/// `WITH [RECURSIVE] cte SELECT * FROM cte`: one WITH query on its own.
+fn cte_alone(with: &ast::With, cte: &ast::Cte) -> Result<ast::Query> {
+    let name = crate::func::quote_ident(&crate::binder::ident(&cte.alias.name));
+    let mut parsed = sqlparser::parser::Parser::parse_sql(
+        &sqlparser::dialect::PostgreSqlDialect {},
+        &format!("SELECT * FROM {name}"),
+    )
+    .map_err(|e| SqlError::internal(e.to_string()))?;
+    let Some(Statement::Query(mut q)) = parsed.pop() else {
+        return Err(SqlError::internal("a WITH query's name"));
+    };
+    q.with = Some(ast::With {
+        with_token: with.with_token.clone(),
+        recursive: with.recursive,
+        cte_tables: vec![cte.clone()],
+    });
+    Ok(*q)
 }
 
 /// `WITH d AS (INSERT | UPDATE | DELETE ... [RETURNING ...]) query`: each
@@ -1514,16 +1541,25 @@ fn writable_ctes(ctx: &mut Stmt<'_>, q: &ast::Query, sink: &mut dyn ResultSink) 
                 ));
             }
         }
+        let dml_body = dml_of(&q.body).is_some();
         for cte in &with.cte_tables {
-            let Some(stmt) = dml_of(&cte.query.body) else {
-                continue;
-            };
             let mut rows = cursor::Collect::new(ctx.memory.hard_budget());
-            match stmt {
-                Statement::Insert(i) => crate::table::insert(ctx, i, &mut rows)?,
-                Statement::Update(u) => crate::table::update(ctx, u, &mut rows)?,
-                Statement::Delete(d) => crate::table::delete(ctx, d, &mut rows)?,
-                _ => return Err(SqlError::internal("a WITH query that modifies nothing")),
+            match dml_of(&cte.query.body) {
+                Some(Statement::Insert(i)) => crate::table::insert(ctx, i, &mut rows)?,
+                Some(Statement::Update(u)) => crate::table::update(ctx, u, &mut rows)?,
+                Some(Statement::Delete(d)) => crate::table::delete(ctx, d, &mut rows)?,
+                Some(Statement::Merge(_)) => {
+                    return Err(SqlError::new(
+                        SqlState::FEATURE_NOT_SUPPORTED,
+                        "MERGE not supported in WITH query",
+                    ))
+                }
+                Some(_) => return Err(SqlError::internal("a WITH query that modifies nothing")),
+                // Under INSERT, UPDATE, DELETE or MERGE, a plain WITH
+                // query runs once first too, its rows standing for its
+                // name (as a SELECT's binder would read it).
+                None if dml_body => Session::select(ctx, &cte_alone(with, cte)?, &mut rows)?,
+                None => continue,
             }
             for n in rows.notices.drain(..) {
                 sink.notice(&n)?;
@@ -1544,6 +1580,7 @@ fn writable_ctes(ctx: &mut Stmt<'_>, q: &ast::Query, sink: &mut dyn ResultSink) 
         Some(Statement::Insert(i)) => crate::table::insert(ctx, i, sink),
         Some(Statement::Update(u)) => crate::table::update(ctx, u, sink),
         Some(Statement::Delete(d)) => crate::table::delete(ctx, d, sink),
+        Some(Statement::Merge(m)) => crate::table::merge(ctx, m, sink),
         Some(_) => Err(SqlError::internal("a query body that modifies nothing")),
         None => Session::select(ctx, q, sink),
     };

@@ -470,6 +470,7 @@ fn statement_verb(statement: &PreparedStatement) -> Option<String> {
             sqlparser::ast::Statement::Insert(_) => "INSERT 0 ",
             sqlparser::ast::Statement::Update(_) => "UPDATE ",
             sqlparser::ast::Statement::Delete(_) => "DELETE ",
+            sqlparser::ast::Statement::Merge(_) => "MERGE ",
             sqlparser::ast::Statement::ShowVariable { .. } => "SHOW ",
             sqlparser::ast::Statement::Explain { .. } => "EXPLAIN ",
             _ => "SELECT ",

@@ -5,6 +5,7 @@ mod fkey;
 pub mod index;
 mod load;
 mod lockrows;
+mod merge;
 mod modify;
 mod parallel;
 pub mod partition;
@@ -16,6 +17,7 @@ mod scan;
 pub(crate) use fkey::{fire as fire_foreign_keys, fire_deferred, qualified, Deferred, RiQueue};
 pub use load::Loader;
 pub use lockrows::LockRows;
+pub use merge::{explain_merge, merge};
 pub use modify::{
     bind_delete, bind_insert, bind_update, delete, explain_analyze_change, explain_insert,
     explain_modify, insert, run_insert, run_modify, update, BoundInsert, BoundModify,

@@ -36,6 +36,14 @@ use std::collections::HashMap;
 
 /// Opens the table a DML statement writes to (RowExclusiveLock).
 pub(crate) fn target(ctx: &mut Stmt<'_>, name: &ast::ObjectName) -> Result<Arc<TableDef>> {
+    let def = open_target(ctx, name)?;
+    writable(&def)?;
+    Ok(def)
+}
+
+/// Opens the relation a DML statement names (RowExclusiveLock), whatever
+/// its kind.
+pub(super) fn open_target(ctx: &mut Stmt<'_>, name: &ast::ObjectName) -> Result<Arc<TableDef>> {
     let parts = object_name(name);
     let pos = name
         .0
@@ -57,6 +65,12 @@ pub(crate) fn target(ctx: &mut Stmt<'_>, name: &ast::ObjectName) -> Result<Arc<T
             .at(pos)
         })?;
     ctx.check_own_temp(&def)?;
+    Ok(def)
+}
+
+/// 42809 / 0A000 / 42501 for a relation a DML statement cannot change:
+/// a system catalog, a view, a sequence or a materialized view.
+pub(super) fn writable(def: &TableDef) -> Result<()> {
     if def.system {
         return Err(SqlError::new(
             SqlState::INSUFFICIENT_PRIVILEGE,
@@ -82,12 +96,12 @@ pub(crate) fn target(ctx: &mut Stmt<'_>, name: &ast::ObjectName) -> Result<Arc<T
             format!("cannot change materialized view \"{}\"", def.name),
         ));
     }
-    Ok(def)
+    Ok(())
 }
 
 /// 428C9 for a value given to a GENERATED ALWAYS identity column without
 /// OVERRIDING SYSTEM VALUE.
-fn check_identity_insert(
+pub(super) fn check_identity_insert(
     def: &TableDef,
     i: usize,
     overriding: Option<&ast::InsertOverriding>,
@@ -489,13 +503,13 @@ fn bind_returning(
     Ok(Some(bound?))
 }
 
-fn is_default(e: &ast::Expr) -> bool {
+pub(super) fn is_default(e: &ast::Expr) -> bool {
     matches!(e, ast::Expr::Identifier(id) if id.quote_style.is_none() && id.value.eq_ignore_ascii_case("default"))
 }
 
 /// Where an INSERT's rows come from.
 #[derive(Clone)]
-enum Source {
+pub(super) enum Source {
     /// VALUES rows, one expression (or DEFAULT as None) per target.
     Values(Vec<Vec<Option<Expr>>>),
     /// A query's plan and its output column types (converted to the
@@ -508,21 +522,21 @@ enum Source {
 #[derive(Clone)]
 pub struct BoundInsert {
     /// The target table.
-    def: Arc<TableDef>,
+    pub(super) def: Arc<TableDef>,
     /// Attribute indexes of the live columns.
-    live: Vec<usize>,
+    pub(super) live: Vec<usize>,
     /// Attribute indexes of the target columns, in the order given.
-    targets: Vec<usize>,
+    pub(super) targets: Vec<usize>,
     /// Defaults per attribute.
-    defaults: Vec<Option<Expr>>,
+    pub(super) defaults: Vec<Option<Expr>>,
     /// CHECK constraints.
-    checks: Vec<RowCheck>,
+    pub(super) checks: Vec<RowCheck>,
     /// The rows.
-    source: Source,
+    pub(super) source: Source,
     /// RETURNING expressions and their columns.
-    ret: Option<(Vec<Expr>, Vec<OutputColumn>)>,
+    pub(super) ret: Option<(Vec<Expr>, Vec<OutputColumn>)>,
     /// ON CONFLICT.
-    conflict: Option<Conflict>,
+    pub(super) conflict: Option<Conflict>,
 }
 
 impl BoundInsert {
@@ -1092,7 +1106,7 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
 
 /// A bound ON CONFLICT clause.
 #[derive(Clone)]
-struct Conflict {
+pub(super) struct Conflict {
     /// The unique indexes whose keys decide a conflict.
     arbiters: Vec<crate::catalog::IndexDef>,
     /// The arbiters were named (a conflict target or constraint), not
@@ -1401,7 +1415,7 @@ fn single_table(
 /// Binds UPDATE's FROM or DELETE's USING: their plan and width, with
 /// `scope` (the target's columns) extended by a hidden tuple-id column
 /// and their columns, as the joined rows carry them.
-fn join_scope(
+pub(super) fn join_scope(
     b: &mut Binder<'_>,
     items: Option<&[ast::TableWithJoins]>,
     scope: &mut crate::binder::Scope,
@@ -1427,7 +1441,7 @@ fn join_scope(
 
 /// What UPDATE/DELETE do to each row they find.
 #[derive(Clone)]
-enum Change {
+pub(super) enum Change {
     /// UPDATE: new value expressions per live column (None: unchanged)
     /// and the CHECK constraints the new row must pass.
     Update(Vec<Option<Expr>>, Vec<RowCheck>),
@@ -1435,7 +1449,17 @@ enum Change {
     Delete,
 }
 
-/// The shared row loop of UPDATE and DELETE: scan, filter, change each
+/// What [`modify_rows`] does to the rows it finds.
+pub(super) enum Actions<'a> {
+    /// The same change to every row (UPDATE, DELETE).
+    Each(&'a Change),
+    /// MERGE: each matched row's first WHEN MATCHED clause that holds;
+    /// source rows without a target row go to its WHEN NOT MATCHED
+    /// clauses.
+    Merge(&'a mut super::merge::MergeRun),
+}
+
+/// The shared row loop of UPDATE, DELETE and MERGE: scan, filter, change each
 /// row, following concurrent updates per rule 3; RETURNING rows go to
 /// `sink` after their RowDescription.
 ///
@@ -1444,12 +1468,12 @@ enum Change {
 /// parent's (None: the same), and the partition constraint a changed row
 /// must keep.
 #[allow(clippy::too_many_arguments)]
-fn modify_rows(
+pub(super) fn modify_rows(
     ctx: &mut Stmt<'_>,
     def: &Arc<TableDef>,
     from: Option<(Plan, usize)>,
     predicate: Option<Expr>,
-    change: &Change,
+    mut actions: Actions<'_>,
     ret_list: Option<&(Vec<Expr>, Vec<OutputColumn>)>,
     verb: &str,
     part: (
@@ -1476,7 +1500,12 @@ fn modify_rows(
     // gives them.
     let partial = map.is_some_and(|m| m.contains(&usize::MAX));
     let identity: Vec<usize> = (0..width).collect();
+    let merge_plan = match &mut actions {
+        Actions::Merge(run) => run.plan.take(),
+        Actions::Each(_) => None,
+    };
     let plan = match (map, member) {
+        _ if merge_plan.is_some() => merge_plan.unwrap_or(Plan::Values(Vec::new())),
         (None, 0) => source_plan(def, from, predicate.as_ref()),
         (m, k) => {
             let scan = partition_scan(def, m.unwrap_or(&identity), width, k);
@@ -1512,8 +1541,27 @@ fn modify_rows(
     };
     while let Some(mut row) = node.next(&mut eval)? {
         let tid_v = row.get(width).cloned().unwrap_or(Value::Null);
+        if let (Actions::Merge(run), Value::Null) = (&mut actions, &tid_v) {
+            run.not_matched(&row, &mut eval)?;
+            continue;
+        }
         let mut tid = tid_of(&tid_v).ok_or_else(|| SqlError::internal("scan without tid"))?;
+        let mut chosen = match &actions {
+            Actions::Each(_) => None,
+            Actions::Merge(run) => match run.choose(&row, &mut eval)? {
+                Some(k) => Some(k),
+                None => continue,
+            },
+        };
         loop {
+            let change: &Change = match (&actions, chosen) {
+                (Actions::Each(c), _) => c,
+                (Actions::Merge(run), Some(k)) => match &run.matched[k].1 {
+                    Some(c) => c,
+                    None => break,
+                },
+                (Actions::Merge(_), None) => break,
+            };
             let old_full = stored_row(tid, &mut scratch)?;
             // An UPDATE through a partitioned table whose new row leaves
             // its partition moves it: deleted here, inserted where the
@@ -1604,6 +1652,9 @@ fn modify_rows(
                     }
                     break;
                 }
+                Modify::SelfModified if matches!(actions, Actions::Merge(_)) => {
+                    return Err(super::merge::twice());
+                }
                 Modify::Invisible | Modify::SelfModified => break,
                 Modify::Deleted => {
                     if !isolation.snapshot_per_statement() {
@@ -1642,6 +1693,11 @@ fn modify_rows(
                     };
                     if !still {
                         break;
+                    }
+                    // MERGE: the clause is chosen again for the newest
+                    // version.
+                    if let Actions::Merge(run) = &actions {
+                        chosen = run.choose(&live, &mut eval)?;
                     }
                     row = live;
                     tid = next;
@@ -2024,7 +2080,7 @@ pub fn run_modify(ctx: &mut Stmt<'_>, bound: BoundModify, sink: &mut dyn ResultS
             &bound.def,
             bound.from,
             bound.predicate,
-            &bound.change,
+            Actions::Each(&bound.change),
             bound.ret.as_ref(),
             verb,
             (None, routing.check.as_ref(), None, 0),
@@ -2058,7 +2114,7 @@ pub fn run_modify(ctx: &mut Stmt<'_>, bound: BoundModify, sink: &mut dyn ResultS
 
 /// SET assignments: a new-value expression per live column (None: kept),
 /// bound over `scope`; DEFAULT is the column default.
-fn bind_sets(
+pub(super) fn bind_sets(
     b: &mut Binder<'_>,
     assignments: &[ast::Assignment],
     def: &TableDef,
@@ -2371,7 +2427,7 @@ fn field_store(
     Ok(e)
 }
 
-fn target_column(
+pub(super) fn target_column(
     def: &TableDef,
     name: &ast::ObjectName,
     sql: &str,
@@ -2552,7 +2608,7 @@ fn modify_members(
             &t,
             bound.from.clone(),
             bound.predicate.clone(),
-            &change,
+            Actions::Each(&change),
             bound.ret.as_ref(),
             verb,
             (

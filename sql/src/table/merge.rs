@@ -1,0 +1,439 @@
+//! MERGE INTO target USING source ON condition WHEN [NOT] MATCHED ...
+//! (PostgreSQL 15).
+//!
+//! The target's rows (with their tuple ids) join the source: an inner
+//! join, or a right join keeping every source row when a WHEN NOT MATCHED
+//! clause exists. Each joined row runs the first WHEN clause of its kind
+//! whose condition holds: a matched row is updated or deleted through the
+//! same row loop as UPDATE and DELETE (a target row reached twice is
+//! 21000); the rows a NOT MATCHED clause inserts go through INSERT's path
+//! (defaults, identity, constraints, indexes, foreign keys) once the
+//! join is done. The command tag counts the rows inserted, updated and
+//! deleted.
+
+use std::sync::Arc;
+
+use sqlparser::ast;
+
+use super::modify::{
+    assign, bind_sets, checks, defaults, join_scope, modify_rows, open_target, run_insert,
+    target_column, writable, BoundInsert, CatalogTables, Change, Source,
+};
+use crate::binder::{ident, table_scope, Binder, Scope};
+use crate::catalog::TableDef;
+use crate::error::{Result, SqlError, SqlState};
+use crate::expr::{EvalCtx, Expr};
+use crate::plan::{JoinKind, OutputColumn, Plan};
+use crate::result::ResultSink;
+use crate::session::Stmt;
+use crate::value::{OutputStyle, Value};
+
+/// A WHEN NOT MATCHED ... THEN INSERT clause: its INSERT without rows,
+/// the value (None: DEFAULT) of each target column over the joined row,
+/// and the rows it collected.
+pub(super) struct MergeInsert {
+    bound: BoundInsert,
+    values: Vec<Option<Expr>>,
+    rows: Vec<Vec<Option<Expr>>>,
+}
+
+/// A bound MERGE, as the row loop runs it.
+pub(super) struct MergeRun {
+    /// The join of the target's rows and the source's.
+    pub(super) plan: Option<Plan>,
+    /// WHEN MATCHED clauses in order: condition, change (None: DO
+    /// NOTHING).
+    pub(super) matched: Vec<(Option<Expr>, Option<Change>)>,
+    /// WHEN NOT MATCHED clauses in order: condition, the INSERT (None:
+    /// DO NOTHING).
+    not_matched: Vec<(Option<Expr>, Option<usize>)>,
+    inserts: Vec<MergeInsert>,
+}
+
+impl MergeRun {
+    /// The first WHEN MATCHED clause whose condition holds for `row`.
+    pub(super) fn choose(&self, row: &[Value], eval: &mut EvalCtx<'_>) -> Result<Option<usize>> {
+        for (i, (cond, _)) in self.matched.iter().enumerate() {
+            if holds(cond.as_ref(), row, eval)? {
+                return Ok(Some(i));
+            }
+        }
+        Ok(None)
+    }
+
+    /// A source row no target row matched: the first WHEN NOT MATCHED
+    /// clause whose condition holds keeps the row it inserts.
+    pub(super) fn not_matched(&mut self, row: &[Value], eval: &mut EvalCtx<'_>) -> Result<()> {
+        for (cond, insert) in &self.not_matched {
+            if !holds(cond.as_ref(), row, eval)? {
+                continue;
+            }
+            if let Some(k) = insert {
+                let ins = &mut self.inserts[*k];
+                let mut values = Vec::with_capacity(ins.values.len());
+                for v in &ins.values {
+                    values.push(match v {
+                        Some(e) => Some(Expr::constant(e.eval(row, eval)?, e.ty)),
+                        None => None,
+                    });
+                }
+                ins.rows.push(values);
+            }
+            return Ok(());
+        }
+        Ok(())
+    }
+}
+
+fn holds(cond: Option<&Expr>, row: &[Value], eval: &mut EvalCtx<'_>) -> Result<bool> {
+    match cond {
+        None => Ok(true),
+        Some(c) => Ok(c.eval(row, eval)? == Value::Bool(true)),
+    }
+}
+
+/// The error for a target row two source rows reach.
+pub(super) fn twice() -> SqlError {
+    SqlError::new(
+        SqlState::CARDINALITY_VIOLATION,
+        "MERGE command cannot affect row a second time",
+    )
+    .with_hint("Ensure that not more than one source row matches any one target row.")
+}
+
+/// Runs a MERGE statement.
+pub fn merge(ctx: &mut Stmt<'_>, m: &ast::Merge, sink: &mut dyn ResultSink) -> Result<()> {
+    let (def, mut run) = bind_merge(ctx, m)?;
+    let (count, queue) = modify_rows(
+        ctx,
+        &def,
+        None,
+        None,
+        super::modify::Actions::Merge(&mut run),
+        None,
+        "MERGE",
+        (None, None, None, 0),
+        sink,
+    )?;
+    if !queue.is_empty() {
+        super::fire_foreign_keys(ctx, &def, queue)?;
+    }
+    let mut total = count;
+    for ins in run.inserts {
+        if ins.rows.is_empty() {
+            continue;
+        }
+        let mut bound = ins.bound;
+        bound.source = Source::Values(ins.rows);
+        let mut counted = Counted {
+            inner: &mut *sink,
+            count: 0,
+        };
+        run_insert(ctx, bound, &mut counted)?;
+        total += counted.count;
+    }
+    sink.command_complete(&format!("MERGE {total}"))
+}
+
+/// EXPLAIN of MERGE: `Merge on t` over the join of target and source.
+pub fn explain_merge(ctx: &mut Stmt<'_>, m: &ast::Merge) -> Result<Vec<String>> {
+    let (def, mut run) = bind_merge(ctx, m)?;
+    let plan = run.plan.take().unwrap_or(Plan::Values(Vec::new()));
+    let engine = ctx.engine();
+    let blocks = |t: &TableDef| engine.nblocks(t.rel).unwrap_or(0);
+    let mut plan = crate::planner::optimize(plan, &mut ctx.eval_ctx(), &blocks, false)?;
+    crate::exec::explain::name_relations(&mut plan);
+    let alias = match &m.table {
+        ast::TableFactor::Table { alias: Some(a), .. } => format!(" {}", ident(&a.name)),
+        _ => String::new(),
+    };
+    Ok(super::modify::nest_under(
+        format!("Merge on {}{alias}", def.name),
+        crate::exec::explain::lines(&plan, None),
+    ))
+}
+
+/// Binds MERGE: its target (locked), the join with its source, and its
+/// WHEN clauses.
+fn bind_merge(ctx: &mut Stmt<'_>, m: &ast::Merge) -> Result<(Arc<TableDef>, MergeRun)> {
+    let ast::TableFactor::Table {
+        name,
+        alias,
+        inheritance,
+        ..
+    } = &m.table
+    else {
+        return Err(SqlError::unsupported(format!("MERGE into {}", m.table)));
+    };
+    let def = open_target(ctx, name)?;
+    let kind = if def.view.is_some() {
+        Some("views")
+    } else if def.matview.is_some() {
+        Some("materialized views")
+    } else {
+        None
+    };
+    if let Some(kind) = kind {
+        return Err(SqlError::new(
+            SqlState::WRONG_OBJECT_TYPE,
+            format!("cannot execute MERGE on relation \"{}\"", def.name),
+        )
+        .with_detail(format!("This operation is not supported for {kind}.")));
+    }
+    writable(&def)?;
+    let routing = super::routing::Routing::new(ctx, &def)?;
+    if routing.router.is_some() {
+        return Err(SqlError::unsupported("MERGE into a partitioned table"));
+    }
+    if !def.inheritors.is_empty()
+        && !matches!(inheritance, Some(ast::TableInheritance::Only { .. }))
+    {
+        return Err(SqlError::unsupported(
+            "MERGE into a table with inheritance children",
+        ));
+    }
+    let alias = alias.as_ref().map(|a| ident(&a.name));
+    let target_name = alias.clone().unwrap_or_else(|| def.name.clone());
+    let mut scope = table_scope(&def, alias.as_deref());
+    let width = def.live().count();
+    let style = ctx.style.clone();
+    let sql = ctx.sql;
+    let row_checks = checks(&def, &style)?;
+    let column_defaults = defaults(&def, &style, &mut CatalogTables(ctx.catalog()))?;
+    let live: Vec<usize> = def.live().map(|(i, _)| i).collect();
+    let mut b = ctx.binder();
+    let source = [ast::TableWithJoins {
+        relation: m.source.clone(),
+        joins: Vec::new(),
+    }];
+    let Some((source_plan, source_width)) = join_scope(&mut b, Some(&source), &mut scope)? else {
+        return Err(SqlError::internal("MERGE without a source"));
+    };
+    let before = b.refuse_aggregates("aggregate functions are not allowed in JOIN conditions");
+    let on = b.expr(&m.on, &scope);
+    b.allow_aggregates(before);
+    let on = b.boolean(on?, "JOIN/ON")?;
+    // NOT MATCHED clauses see only the source's columns.
+    let source_only = source_scope(&scope, width);
+    let mut run = MergeRun {
+        plan: None,
+        matched: Vec::new(),
+        not_matched: Vec::new(),
+        inserts: Vec::new(),
+    };
+    for clause in &m.clauses {
+        let matched = match clause.clause_kind {
+            ast::MergeClauseKind::Matched => true,
+            ast::MergeClauseKind::NotMatched | ast::MergeClauseKind::NotMatchedByTarget => false,
+            ast::MergeClauseKind::NotMatchedBySource => {
+                return Err(SqlError::syntax("syntax error at or near \"BY\"", None))
+            }
+        };
+        let here = if matched { &scope } else { &source_only };
+        let cond = match &clause.predicate {
+            Some(p) => {
+                let before =
+                    b.refuse_aggregates("aggregate functions are not allowed in WHEN conditions");
+                let c = if matched {
+                    b.expr(p, here)
+                } else {
+                    b.with_unreachable(&target_name, |b| b.expr(p, here))
+                };
+                b.allow_aggregates(before);
+                Some(b.boolean(c?, "WHEN")?)
+            }
+            None => None,
+        };
+        match &clause.action {
+            ast::MergeAction::Update(u) => {
+                let ast::MergeUpdateKind::Set(assignments) = &u.kind else {
+                    return Err(SqlError::syntax("syntax error at or near \"*\"", None));
+                };
+                let before = b.refuse_aggregates("aggregate functions are not allowed in UPDATE");
+                let sets = bind_sets(&mut b, assignments, &def, &scope, &column_defaults, sql);
+                b.allow_aggregates(before);
+                run.matched
+                    .push((cond, Some(Change::Update(sets?, row_checks.clone()))));
+            }
+            ast::MergeAction::Delete { .. } => run.matched.push((cond, Some(Change::Delete))),
+            ast::MergeAction::DoNothing { .. } if matched => run.matched.push((cond, None)),
+            ast::MergeAction::DoNothing { .. } => run.not_matched.push((cond, None)),
+            ast::MergeAction::Insert(ins) => {
+                let (targets, values) = b.with_unreachable(&target_name, |b| {
+                    bind_insert_clause(b, ins, &def, &source_only, sql, &live)
+                })?;
+                let bound = BoundInsert {
+                    def: Arc::clone(&def),
+                    live: live.clone(),
+                    targets,
+                    defaults: column_defaults.clone(),
+                    checks: row_checks.clone(),
+                    source: Source::Values(Vec::new()),
+                    ret: None,
+                    conflict: None,
+                };
+                run.inserts.push(MergeInsert {
+                    bound,
+                    values,
+                    rows: Vec::new(),
+                });
+                run.not_matched.push((cond, Some(run.inserts.len() - 1)));
+            }
+        }
+    }
+    ctx.param_types = b.into_params();
+    let scan = Plan::SeqScan {
+        table: Arc::clone(&def),
+        with_tid: true,
+        needed: None,
+        alias: None,
+    };
+    let (keys, on) = crate::binder::split_equi_keys(vec![on], width + 1);
+    run.plan = Some(Plan::Join {
+        left: Box::new(scan),
+        right: Box::new(source_plan),
+        kind: if run.not_matched.is_empty() {
+            JoinKind::Inner
+        } else {
+            JoinKind::Right
+        },
+        keys,
+        on,
+        right_width: source_width,
+        left_width: width + 1,
+        merge: false,
+    });
+    Ok((def, run))
+}
+
+/// The joined row's scope with the target's columns out of reach (a NOT
+/// MATCHED clause has no target row).
+fn source_scope(scope: &Scope, width: usize) -> Scope {
+    let mut s = scope.clone();
+    for c in s.columns.iter_mut().take(width) {
+        c.hidden = true;
+        c.table = None;
+        c.name = format!("\0{}", c.name);
+    }
+    s
+}
+
+/// `INSERT [(cols)] VALUES (...)` of a NOT MATCHED clause: the target
+/// columns (attribute indexes) and their values over the joined row.
+fn bind_insert_clause(
+    b: &mut Binder<'_>,
+    ins: &ast::MergeInsertExpr,
+    def: &TableDef,
+    scope: &Scope,
+    sql: &str,
+    live: &[usize],
+) -> Result<(Vec<usize>, Vec<Option<Expr>>)> {
+    let default_values = matches!(ins.columns.as_slice(),
+        [c] if crate::binder::object_name(c).last().map(String::as_str)
+            == Some(crate::parser::DEFAULT_VALUES_MARK));
+    if default_values {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let targets: Vec<usize> = if ins.columns.is_empty() {
+        live.to_vec()
+    } else {
+        let mut t = Vec::with_capacity(ins.columns.len());
+        for c in &ins.columns {
+            let (i, n, pos) = target_column(def, c, sql)?;
+            if t.contains(&i) {
+                return Err(SqlError::new(
+                    SqlState::DUPLICATE_COLUMN,
+                    format!("column \"{n}\" specified more than once"),
+                )
+                .at(pos));
+            }
+            t.push(i);
+        }
+        t
+    };
+    let ast::MergeInsertKind::Values(v) = &ins.kind else {
+        return Err(SqlError::syntax("syntax error at or near \"ROW\"", None));
+    };
+    let [row] = v.rows.as_slice() else {
+        return Err(SqlError::syntax(
+            "syntax error at or near \",\"",
+            v.rows
+                .get(1)
+                .and_then(|r| r.content.first())
+                .and_then(|e| b.pos_of(e)),
+        ));
+    };
+    if row.content.len() > targets.len() {
+        return Err(SqlError::syntax(
+            "INSERT has more expressions than target columns",
+            b.pos_of(&row.content[targets.len()]),
+        ));
+    }
+    if row.content.len() < targets.len() && !ins.columns.is_empty() {
+        return Err(SqlError::syntax(
+            "INSERT has more target columns than expressions",
+            ins.columns.get(row.content.len()).and_then(|c| b.pos_of(c)),
+        ));
+    }
+    let before = b.refuse_aggregates("aggregate functions are not allowed in VALUES");
+    let mut values = Vec::with_capacity(targets.len());
+    let mut failed = None;
+    for (e, &i) in row.content.iter().zip(&targets) {
+        if super::modify::is_default(e) {
+            values.push(None);
+            continue;
+        }
+        let bound = b
+            .expr(e, scope)
+            .and_then(|x| super::modify::check_identity_insert(def, i, None).map(|()| x))
+            .and_then(|x| assign(b, x, def, i));
+        match bound {
+            Ok(x) => values.push(Some(x)),
+            Err(err) => {
+                failed = Some(err);
+                break;
+            }
+        }
+    }
+    b.allow_aggregates(before);
+    if let Some(err) = failed {
+        return Err(err);
+    }
+    Ok((targets[..values.len()].to_vec(), values))
+}
+
+/// A sink that keeps the count of INSERT's command tag and passes its
+/// notices on.
+struct Counted<'a> {
+    inner: &'a mut dyn ResultSink,
+    count: u64,
+}
+
+impl ResultSink for Counted<'_> {
+    fn row_description(&mut self, _: &[OutputColumn]) -> Result<()> {
+        Ok(())
+    }
+    fn data_row(&mut self, _: &[Value], _: &OutputStyle) -> Result<()> {
+        Ok(())
+    }
+    fn command_complete(&mut self, tag: &str) -> Result<()> {
+        self.count = tag
+            .rsplit(' ')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        Ok(())
+    }
+    fn empty_query(&mut self) -> Result<()> {
+        Ok(())
+    }
+    fn notice(&mut self, n: &SqlError) -> Result<()> {
+        self.inner.notice(n)
+    }
+    fn portal_suspended(&mut self) -> Result<()> {
+        Ok(())
+    }
+    fn copy(&mut self) -> Option<&mut dyn crate::result::CopyChannel> {
+        None
+    }
+}

@@ -315,6 +315,35 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     f("numeric_send", &[Numeric], Bytea, |a, _| {
         send(&a[0], Numeric)
     }),
+    f("sin", &[Float8], Float8, |a, _| {
+        trig(arg!(a, 0, Float8), f64::sin)
+    }),
+    f("cos", &[Float8], Float8, |a, _| {
+        trig(arg!(a, 0, Float8), f64::cos)
+    }),
+    f("tan", &[Float8], Float8, |a, _| {
+        trig(arg!(a, 0, Float8), f64::tan)
+    }),
+    f("cot", &[Float8], Float8, |a, _| {
+        let x = arg!(a, 0, Float8);
+        if x.is_infinite() {
+            return Err(errors::out_of_range("input is out of range"));
+        }
+        // cot(0) is Infinity, not an overflow (PostgreSQL's dcot).
+        Ok(Value::Float8(1.0 / x.tan()))
+    }),
+    f("asin", &[Float8], Float8, |a, _| {
+        inverse_trig(arg!(a, 0, Float8), f64::asin)
+    }),
+    f("acos", &[Float8], Float8, |a, _| {
+        inverse_trig(arg!(a, 0, Float8), f64::acos)
+    }),
+    f("atan", &[Float8], Float8, |a, _| {
+        Ok(Value::Float8(arg!(a, 0, Float8).atan()))
+    }),
+    f("atan2", &[Float8, Float8], Float8, |a, _| {
+        Ok(Value::Float8(arg!(a, 0, Float8).atan2(arg!(a, 1, Float8))))
+    }),
     f("sind", &[Float8], Float8, |a, _| {
         degrees::sind(arg!(a, 0, Float8))
     }),
@@ -395,6 +424,33 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         Ok(Value::Numeric(arg!(a, 0, Numeric).add(&Num::from_i64(1))?))
     }),
 ];
+
+/// sin / cos / tan as PostgreSQL's dsin: NaN stays NaN, an infinite
+/// argument is 22003, an infinite result an overflow.
+fn trig(x: f64, f: fn(f64) -> f64) -> Result<Value> {
+    if x.is_nan() {
+        return Ok(Value::Float8(x));
+    }
+    if x.is_infinite() {
+        return Err(errors::out_of_range("input is out of range"));
+    }
+    let r = f(x);
+    if r.is_infinite() {
+        return Err(errors::out_of_range("value out of range: overflow"));
+    }
+    Ok(Value::Float8(r))
+}
+
+/// asin / acos: arguments outside [-1, 1] are 22003 (dasin, dacos).
+fn inverse_trig(x: f64, f: fn(f64) -> f64) -> Result<Value> {
+    if x.is_nan() {
+        return Ok(Value::Float8(x));
+    }
+    if !(-1.0..=1.0).contains(&x) {
+        return Err(errors::out_of_range("input is out of range"));
+    }
+    Ok(Value::Float8(f(x)))
+}
 
 /// ln / log10 with PostgreSQL's errors for zero and negative input.
 fn log_of(x: f64, f: fn(f64) -> f64) -> Result<Value> {

@@ -13,6 +13,7 @@ mod partition_hash;
 mod routing;
 pub mod row;
 mod scan;
+mod view_dml;
 
 pub(crate) use fkey::{fire as fire_foreign_keys, fire_deferred, qualified, Deferred, RiQueue};
 pub use load::Loader;

@@ -564,21 +564,35 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
             None,
         ));
     }
-    let def = target(ctx, name)?;
-    let scope = table_scope(
-        &def,
-        ins.table_alias.as_ref().map(|a| a.alias.value.as_str()),
-    );
+    let (def, view) = super::view_dml::dml_target(ctx, name, "INSERT")?;
+    let alias = ins.table_alias.as_ref().map(|a| a.alias.value.as_str());
+    let scope = match &view {
+        Some(v) => v.scope(alias),
+        None => table_scope(&def, alias),
+    };
+    // The columns the statement names: the view's, when through one.
+    let named = view.as_ref().map_or(&def, |v| &v.view);
     let live: Vec<usize> = def.live().map(|(i, _)| i).collect();
     // Target columns, as attribute indexes.
     let targets: Vec<usize> = if ins.columns.is_empty() {
-        live.clone()
-    } else if let Some(fields) = field_targets(&def, &ins.columns, ctx.sql)? {
+        // Through a view, only the columns VALUES gives (the others take
+        // the base table's defaults).
+        let given = match ins.source.as_deref().map(|q| q.body.as_ref()) {
+            Some(ast::SetExpr::Values(v)) if view.is_some() => {
+                v.rows.iter().map(|r| r.content.len()).max().unwrap_or(0)
+            }
+            _ => usize::MAX,
+        };
+        named.live().map(|(i, _)| i).take(given).collect()
+    } else if let Some(fields) = field_targets(named, &ins.columns, ctx.sql)? {
+        if view.is_some() {
+            return Err(SqlError::unsupported("assigning fields through a view"));
+        }
         return bind_field_insert(ctx, ins, def, live, scope, fields);
     } else {
         let mut t = Vec::with_capacity(ins.columns.len());
         for c in &ins.columns {
-            let (i, n, pos) = target_column(&def, c, ctx.sql)?;
+            let (i, n, pos) = target_column(named, c, ctx.sql)?;
             if t.contains(&i) {
                 return Err(SqlError::new(
                     SqlState::DUPLICATE_COLUMN,
@@ -589,6 +603,10 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
             t.push(i);
         }
         t
+    };
+    let targets = match &view {
+        Some(v) => super::view_dml::base_targets(v, &targets, "INSERT")?,
+        None => targets,
     };
     let style = ctx.style.clone();
     let sql = ctx.sql;
@@ -697,6 +715,19 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
     } else {
         bind_returning(&mut b, ins.returning.as_ref(), &scope)?
     };
+    let ret = match (&view, ret) {
+        (Some(v), Some((exprs, cols))) => Some((
+            exprs
+                .into_iter()
+                .map(|e| v.rewrite(e))
+                .collect::<Result<Vec<_>>>()?,
+            cols,
+        )),
+        (_, ret) => ret,
+    };
+    if view.is_some() && ins.on.is_some() {
+        return Err(SqlError::unsupported("ON CONFLICT through a view"));
+    }
     let conflict = match &ins.on {
         Some(ast::OnInsert::OnConflict(oc)) => {
             Some(bind_conflict(&mut b, oc, &def, &scope, &defaults, sql)?)
@@ -2029,8 +2060,11 @@ pub fn update(ctx: &mut Stmt<'_>, upd: &ast::Update, sink: &mut dyn ResultSink) 
 /// Binds an UPDATE: its table (locked), FROM, SET, WHERE and RETURNING.
 pub fn bind_update(ctx: &mut Stmt<'_>, upd: &ast::Update) -> Result<BoundModify> {
     let (name, alias, only) = single_table(&upd.table, "UPDATE")?;
-    let def = target(ctx, &name)?;
-    let mut scope = table_scope(&def, alias.as_deref());
+    let (def, view) = super::view_dml::dml_target(ctx, &name, "UPDATE")?;
+    let mut scope = match &view {
+        Some(v) => v.scope(alias.as_deref()),
+        None => table_scope(&def, alias.as_deref()),
+    };
     let from_items = match &upd.from {
         Some(ast::UpdateTableFromKind::AfterSet(t) | ast::UpdateTableFromKind::BeforeSet(t)) => {
             Some(t.as_slice())
@@ -2042,18 +2076,41 @@ pub fn bind_update(ctx: &mut Stmt<'_>, upd: &ast::Update) -> Result<BoundModify>
     let checks = checks(&def, &style)?;
     let defaults = defaults(&def, &style, &mut CatalogTables(ctx.catalog()))?;
     let current = current_of(ctx, &def, upd.selection.as_ref())?;
+    // SET col = DEFAULT through a view is the view column's default:
+    // NULL (views have none here), as PostgreSQL's rewriteTargetView.
+    let view_defaults = view.as_ref().map(|v| vec![None; v.view.columns.len()]);
     let mut b = ctx.binder();
     let from = join_scope(&mut b, from_items, &mut scope)?;
     let before = b.refuse_aggregates("aggregate functions are not allowed in UPDATE");
-    let sets = bind_sets(&mut b, &upd.assignments, &def, &scope, &defaults, sql);
+    let sets = match (&view, &view_defaults) {
+        (Some(v), Some(d)) => bind_sets(&mut b, &upd.assignments, &v.view, &scope, d, sql),
+        _ => bind_sets(&mut b, &upd.assignments, &def, &scope, &defaults, sql),
+    };
     b.allow_aggregates(before);
-    let sets = sets?;
-    let predicate = match current {
+    let mut sets = sets?;
+    let mut predicate = match current {
+        Some(_) if view.is_some() => {
+            return Err(SqlError::unsupported("WHERE CURRENT OF through a view"))
+        }
         Some(tid) => Some(tid_is(&mut b, &def, tid)?),
         None => bind_where(&mut b, upd.selection.as_ref(), &scope)?,
     };
-    let ret = bind_returning(&mut b, upd.returning.as_ref(), &scope)?;
+    let mut ret = bind_returning(&mut b, upd.returning.as_ref(), &scope)?;
     ctx.param_types = b.into_params();
+    if let Some(v) = &view {
+        let mut base_sets = vec![None; def.live().count()];
+        for (i, e) in sets.into_iter().enumerate() {
+            if let Some(e) = e {
+                let j = v
+                    .base_column(i)
+                    .ok_or_else(|| v.not_updatable(i, "UPDATE"))?;
+                base_sets[j] = Some(v.rewrite(e)?);
+            }
+        }
+        sets = base_sets;
+        predicate = v.predicate(predicate)?;
+        ret = rewrite_returning(v, ret)?;
+    }
     Ok(BoundModify {
         def,
         from,
@@ -2536,17 +2593,27 @@ pub fn bind_delete(ctx: &mut Stmt<'_>, del: &ast::Delete) -> Result<BoundModify>
         return Err(SqlError::unsupported("DELETE from several tables"));
     };
     let (name, alias, only) = single_table(t, "DELETE")?;
-    let def = target(ctx, &name)?;
-    let mut scope = table_scope(&def, alias.as_deref());
+    let (def, view) = super::view_dml::dml_target(ctx, &name, "DELETE")?;
+    let mut scope = match &view {
+        Some(v) => v.scope(alias.as_deref()),
+        None => table_scope(&def, alias.as_deref()),
+    };
     let current = current_of(ctx, &def, del.selection.as_ref())?;
     let mut b = ctx.binder();
     let using = join_scope(&mut b, del.using.as_deref(), &mut scope)?;
-    let predicate = match current {
+    let mut predicate = match current {
+        Some(_) if view.is_some() => {
+            return Err(SqlError::unsupported("WHERE CURRENT OF through a view"))
+        }
         Some(tid) => Some(tid_is(&mut b, &def, tid)?),
         None => bind_where(&mut b, del.selection.as_ref(), &scope)?,
     };
-    let ret = bind_returning(&mut b, del.returning.as_ref(), &scope)?;
+    let mut ret = bind_returning(&mut b, del.returning.as_ref(), &scope)?;
     ctx.param_types = b.into_params();
+    if let Some(v) = &view {
+        predicate = v.predicate(predicate)?;
+        ret = rewrite_returning(v, ret)?;
+    }
     Ok(BoundModify {
         def,
         from: using,
@@ -2679,4 +2746,19 @@ fn single_row_srf(rows: &[ast::Parens<Vec<ast::Expr>>]) -> bool {
         }
         _ => false,
     }
+}
+
+/// RETURNING bound over a view's columns, rewritten over the base row.
+fn rewrite_returning(
+    v: &super::view_dml::ViewTarget,
+    ret: Option<(Vec<Expr>, Vec<OutputColumn>)>,
+) -> Result<Option<(Vec<Expr>, Vec<OutputColumn>)>> {
+    ret.map(|(exprs, cols)| {
+        let exprs = exprs
+            .into_iter()
+            .map(|e| v.rewrite(e))
+            .collect::<Result<Vec<_>>>()?;
+        Ok((exprs, cols))
+    })
+    .transpose()
 }

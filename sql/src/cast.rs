@@ -390,6 +390,20 @@ fn convert(v: Value, to: DataType, style: &OutputStyle) -> Result<Value> {
         (V::Array(a), T::Int2Vector | T::OidVector) => {
             V::Array(ArrayRef::vector(a.items().to_vec()))
         }
+        // Infinite dates and timestamps stay infinite (date2timestamp,
+        // timestamp_date).
+        (V::Date(d @ (i32::MIN | i32::MAX)), T::Timestamp) => {
+            V::Timestamp(if d > 0 { i64::MAX } else { i64::MIN })
+        }
+        (V::Date(d @ (i32::MIN | i32::MAX)), T::TimestampTz) => {
+            V::TimestampTz(if d > 0 { i64::MAX } else { i64::MIN })
+        }
+        (V::Timestamp(t @ (i64::MIN | i64::MAX)), T::Date)
+        | (V::TimestampTz(t @ (i64::MIN | i64::MAX)), T::Date) => {
+            V::Date(if t > 0 { i32::MAX } else { i32::MIN })
+        }
+        (V::Timestamp(t @ (i64::MIN | i64::MAX)), T::TimestampTz) => V::TimestampTz(t),
+        (V::TimestampTz(t @ (i64::MIN | i64::MAX)), T::Timestamp) => V::Timestamp(t),
         (V::Date(d), T::Timestamp | T::TimestampTz) => {
             let local = i64::from(d).checked_mul(USECS_PER_DAY).ok_or_else(|| {
                 SqlError::new(

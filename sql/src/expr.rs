@@ -763,6 +763,41 @@ impl Expr {
                     otherwise,
                 }
             }
+            // Arguments after the first non-null constant are never
+            // computed (PostgreSQL drops them unsimplified), nor are those
+            // after a constant that decides AND / OR.
+            ExprKind::Coalesce(args) => {
+                let mut kept = Vec::with_capacity(args.len());
+                for a in args {
+                    let a = a.fold(ctx)?;
+                    match a.as_const() {
+                        Some(Value::Null) => continue,
+                        Some(_) => {
+                            kept.push(a);
+                            break;
+                        }
+                        None => kept.push(a),
+                    }
+                }
+                match kept.len() {
+                    0 => ExprKind::Const(Value::Null),
+                    1 if kept[0].as_const().is_some() => {
+                        let only = kept
+                            .pop()
+                            .unwrap_or_else(|| Expr::constant(Value::Null, ty));
+                        return Ok(Expr { pos, ..only });
+                    }
+                    _ => ExprKind::Coalesce(kept),
+                }
+            }
+            ExprKind::And(args) => match fold_connective(args, true, ctx)? {
+                Ok(kept) => ExprKind::And(kept),
+                Err(decided) => ExprKind::Const(decided),
+            },
+            ExprKind::Or(args) => match fold_connective(args, false, ctx)? {
+                Ok(kept) => ExprKind::Or(kept),
+                Err(decided) => ExprKind::Const(decided),
+            },
             other => other.map_children(|e| e.fold(ctx))?,
         };
         let folded = Expr {
@@ -1037,4 +1072,25 @@ impl Expr {
             }
         }
     }
+}
+
+/// The arguments of AND (`and`) or OR folded in order: Err(the result)
+/// once one is the constant that decides it (false for AND, true for
+/// OR), the later ones never computed.
+#[allow(clippy::type_complexity)]
+fn fold_connective(
+    args: Vec<Expr>,
+    and: bool,
+    ctx: &mut EvalCtx<'_>,
+) -> Result<std::result::Result<Vec<Expr>, Value>> {
+    let decides = Value::Bool(!and);
+    let mut kept = Vec::with_capacity(args.len());
+    for a in args {
+        let a = a.fold(ctx)?;
+        if a.as_const() == Some(&decides) {
+            return Ok(Err(decides));
+        }
+        kept.push(a);
+    }
+    Ok(Ok(kept))
 }

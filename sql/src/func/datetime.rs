@@ -45,7 +45,7 @@ fn ts_parts(v: &Value, ctx: &EvalCtx<'_>) -> Option<Parts> {
     match v {
         Value::Timestamp(t) => Some(parts(*t, 0)),
         Value::TimestampTz(t) => Some(parts(*t, ctx.style().zone.offset_at(*t))),
-        Value::Date(d) => Some(parts(i64::from(*d) * USECS_PER_DAY, 0)),
+        Value::Date(d) => Some(parts(i64::from(*d).saturating_mul(USECS_PER_DAY), 0)),
         _ => None,
     }
 }
@@ -400,6 +400,10 @@ fn local_micros(jd: i32, time: i64) -> i64 {
 
 fn date_trunc(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     let unit = arg!(a, 0, Text);
+    if let Value::Timestamp(i64::MIN | i64::MAX) | Value::TimestampTz(i64::MIN | i64::MAX) = a[1] {
+        // An infinite timestamp truncates to itself (timestamp_trunc).
+        return Ok(a[1].clone());
+    }
     let p = ts_parts(&a[1], ctx).ok_or_else(|| SqlError::internal("date_trunc argument"))?;
     let (jd, time) = trunc(&unit, &p)?;
     let local = local_micros(jd, time);

@@ -407,7 +407,7 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         }))
     }),
     f("cbrt", &[Float8], Float8, |a, _| {
-        Ok(Value::Float8(arg!(a, 0, Float8).cbrt()))
+        Ok(Value::Float8(cbrt(arg!(a, 0, Float8))))
     }),
     f("degrees", &[Float8], Float8, |a, _| {
         Ok(Value::Float8(arg!(a, 0, Float8).to_degrees()))
@@ -424,6 +424,51 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         Ok(Value::Numeric(arg!(a, 0, Numeric).add(&Num::from_i64(1))?))
     }),
 ];
+
+/// The cube root as glibc's cbrt computes it (PostgreSQL's dcbrt calls
+/// it): a polynomial first guess refined once, so `cbrt(27)` is
+/// 3.0000000000000004 as PostgreSQL prints it (Rust's own cbrt is exact).
+#[allow(clippy::excessive_precision, clippy::unreadable_literal)]
+fn cbrt(x: f64) -> f64 {
+    const CBRT2: f64 = 1.2599210498948731648;
+    const SQR_CBRT2: f64 = 1.5874010519681994748;
+    const FACTOR: [f64; 5] = [1.0 / SQR_CBRT2, 1.0 / CBRT2, 1.0, CBRT2, SQR_CBRT2];
+    if x == 0.0 || !x.is_finite() {
+        return x + x;
+    }
+    // frexp: |x| = xm * 2^xe with xm in [0.5, 1).
+    let (xm, xe) = {
+        let (a, shift) = if x.abs() < f64::MIN_POSITIVE {
+            (x.abs() * 2f64.powi(54), 54)
+        } else {
+            (x.abs(), 0)
+        };
+        let bits = a.to_bits();
+        let e = ((bits >> 52) & 0x7ff) as i32 - 1022;
+        (
+            f64::from_bits((bits & !(0x7ff_u64 << 52)) | (1022_u64 << 52)),
+            e - shift,
+        )
+    };
+    let u = 0.354895765043919860
+        + ((1.50819193781584896
+            + ((-2.11499494167371287
+                + ((2.44693122563534430
+                    + ((-1.83469277483613086
+                        + (0.784932344976639262 - 0.145263899385486377 * xm) * xm)
+                        * xm))
+                    * xm))
+                * xm))
+            * xm);
+    let t2 = u * u * u;
+    let ym = u * (t2 + 2.0 * xm) / (2.0 * t2 + xm) * FACTOR[(2 + xe % 3) as usize];
+    let r = ym * 2f64.powi(xe / 3);
+    if x < 0.0 {
+        -r
+    } else {
+        r
+    }
+}
 
 /// sin / cos / tan as PostgreSQL's dsin: NaN stays NaN, an infinite
 /// argument is 22003, an infinite result an overflow.

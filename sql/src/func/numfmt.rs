@@ -38,6 +38,10 @@ enum Elem {
     Exponent,
     /// V: multiply by ten per digit after it.
     Shift,
+    /// TH / th: the ordinal suffix of the number (upper case for TH).
+    Ordinal(bool),
+    /// RN / rn: the value as a Roman numeral (upper case for RN).
+    Roman(bool),
     Text(String),
 }
 
@@ -79,6 +83,14 @@ fn parse(fmt: &str) -> Result<Picture> {
             (Elem::SignBoth, 2)
         } else if starts(i, "PR") {
             (Elem::Angle, 2)
+        } else if fmt[char_offset(&chars, i)..].starts_with("TH") {
+            (Elem::Ordinal(true), 2)
+        } else if fmt[char_offset(&chars, i)..].starts_with("th") {
+            (Elem::Ordinal(false), 2)
+        } else if fmt[char_offset(&chars, i)..].starts_with("RN") {
+            (Elem::Roman(true), 2)
+        } else if fmt[char_offset(&chars, i)..].starts_with("rn") {
+            (Elem::Roman(false), 2)
         } else {
             match c {
                 '9' => (Elem::Nine, 1),
@@ -107,6 +119,11 @@ fn parse(fmt: &str) -> Result<Picture> {
         i += len;
     }
     Ok(Picture { elems, fill })
+}
+
+/// The byte offset of character `i`.
+fn char_offset(chars: &[char], i: usize) -> usize {
+    chars[..i].iter().map(|c| c.len_utf8()).sum()
 }
 
 /// The picture's digit positions before and after the decimal point
@@ -284,7 +301,19 @@ pub fn to_char(v: &Numeric, fmt: &str) -> Result<String> {
                     out.push(' ');
                 }
             }
-            Elem::Angle | Elem::Shift | Elem::Exponent => {}
+            Elem::Angle | Elem::Shift | Elem::Exponent | Elem::Roman(_) => {}
+            // No suffix for a value that overflowed, a negative one or a
+            // picture with a decimal point (NUM_TH).
+            Elem::Ordinal(upper) => {
+                if !overflow && !negative && post == 0 && !p.elems.contains(&Elem::Point) {
+                    let suffix = ordinal(&int_digits);
+                    out.push_str(&if *upper {
+                        suffix.to_uppercase()
+                    } else {
+                        suffix.to_owned()
+                    });
+                }
+            }
             Elem::Text(t) => out.push_str(t),
         }
     }
@@ -302,6 +331,115 @@ pub fn to_char(v: &Numeric, fmt: &str) -> Result<String> {
         }
     }
     Ok(out)
+}
+
+/// The ordinal suffix of a number's digits (get_th).
+fn ordinal(digits: &[char]) -> &'static str {
+    let n = digits.len();
+    let last = digits.last().copied().unwrap_or('0');
+    let tens = if n > 1 { digits[n - 2] } else { '0' };
+    match (tens, last) {
+        ('1', _) => "th",
+        (_, '1') => "st",
+        (_, '2') => "nd",
+        (_, '3') => "rd",
+        _ => "th",
+    }
+}
+
+/// `n` as a Roman numeral, `#` fifteen times outside 1..=3999
+/// (int_to_roman).
+fn roman(n: i64) -> String {
+    if !(1..=3999).contains(&n) {
+        return "#".repeat(15);
+    }
+    const ONES: [&str; 10] = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"];
+    const TENS: [&str; 10] = ["", "X", "XX", "XXX", "XL", "L", "LX", "LXX", "LXXX", "XC"];
+    const HUNDREDS: [&str; 10] = ["", "C", "CC", "CCC", "CD", "D", "DC", "DCC", "DCCC", "CM"];
+    let n = n as usize;
+    format!(
+        "{}{}{}{}",
+        "M".repeat(n / 1000),
+        HUNDREDS[n / 100 % 10],
+        TENS[n / 10 % 10],
+        ONES[n % 10]
+    )
+}
+
+/// to_char with RN: the value rounded to an integer as each input type
+/// converts it (a float out of range prints `#`; numeric and bigint out
+/// of integer range are 22003, numeric NaN / infinity 0A000), then the
+/// picture's text and numeral.
+fn roman_picture(v: &Value, p: &Picture) -> Result<String> {
+    let out_of_range =
+        || SqlError::new(SqlState::NUMERIC_VALUE_OUT_OF_RANGE, "integer out of range");
+    let n: i64 = match v {
+        Value::Int2(i) => i64::from(*i),
+        Value::Int4(i) => i64::from(*i),
+        Value::Int8(i) => i64::from(i32::try_from(*i).map_err(|_| out_of_range())?),
+        Value::Float4(f) => float_int(f64::from(*f)),
+        Value::Float8(f) => float_int(*f),
+        Value::Numeric(n) if n.is_nan() => {
+            return Err(SqlError::new(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "cannot convert NaN to integer",
+            ))
+        }
+        Value::Numeric(n) => {
+            let r = n.round(0);
+            if matches!(r, Numeric::PosInf | Numeric::NegInf) {
+                return Err(SqlError::new(
+                    SqlState::FEATURE_NOT_SUPPORTED,
+                    "cannot convert infinity to integer",
+                ));
+            }
+            let i: i64 = r.to_string().parse().map_err(|_| out_of_range())?;
+            i64::from(i32::try_from(i).map_err(|_| out_of_range())?)
+        }
+        _ => 0,
+    };
+    let numeral = roman(n);
+    let mut out = String::new();
+    for e in &p.elems {
+        match e {
+            Elem::Roman(upper) => {
+                let r = if *upper {
+                    numeral.clone()
+                } else {
+                    numeral.to_lowercase()
+                };
+                if p.fill {
+                    out.push_str(&r);
+                } else {
+                    out.push_str(&format!("{r:>15}"));
+                }
+            }
+            Elem::Text(t) => out.push_str(t),
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// (int) rint(x) as C converts it on x86-64: out of range or NaN is
+/// i32::MIN.
+fn float_int(x: f64) -> i64 {
+    let r = x.round_ties_even();
+    if r.is_nan() || r < f64::from(i32::MIN) || r > f64::from(i32::MAX) {
+        i64::from(i32::MIN)
+    } else {
+        r as i64
+    }
+}
+
+/// to_char of any number: RN pictures as [`roman_picture`], the others
+/// through numeric.
+fn to_char_value(v: &Value, fmt: &str) -> Result<String> {
+    let p = parse(fmt)?;
+    if p.elems.iter().any(|e| matches!(e, Elem::Roman(_))) {
+        return roman_picture(v, &p);
+    }
+    to_char(&numeric_arg(v)?, fmt)
 }
 
 /// `9.99EEEE`: the mantissa with the picture's fraction digits and a
@@ -374,34 +512,19 @@ fn numeric_arg(v: &Value) -> Result<Numeric> {
 
 pub(super) static FUNCTIONS: &[FuncDef] = &[
     f("to_char", &[Numeric, Text], Text, |a, _| {
-        Ok(Value::Text(to_char(
-            &numeric_arg(&a[0])?,
-            &arg!(a, 1, Text),
-        )?))
+        Ok(Value::Text(to_char_value(&a[0], &arg!(a, 1, Text))?))
     }),
     f("to_char", &[Int4, Text], Text, |a, _| {
-        Ok(Value::Text(to_char(
-            &numeric_arg(&a[0])?,
-            &arg!(a, 1, Text),
-        )?))
+        Ok(Value::Text(to_char_value(&a[0], &arg!(a, 1, Text))?))
     }),
     f("to_char", &[Int8, Text], Text, |a, _| {
-        Ok(Value::Text(to_char(
-            &numeric_arg(&a[0])?,
-            &arg!(a, 1, Text),
-        )?))
+        Ok(Value::Text(to_char_value(&a[0], &arg!(a, 1, Text))?))
     }),
     f("to_char", &[Float4, Text], Text, |a, _| {
-        Ok(Value::Text(to_char(
-            &numeric_arg(&a[0])?,
-            &arg!(a, 1, Text),
-        )?))
+        Ok(Value::Text(to_char_value(&a[0], &arg!(a, 1, Text))?))
     }),
     f("to_char", &[Float8, Text], Text, |a, _| {
-        Ok(Value::Text(to_char(
-            &numeric_arg(&a[0])?,
-            &arg!(a, 1, Text),
-        )?))
+        Ok(Value::Text(to_char_value(&a[0], &arg!(a, 1, Text))?))
     }),
     f("to_number", &[Text, Text], Numeric, |a, _| {
         Ok(Value::Numeric(to_number(

@@ -470,6 +470,10 @@ fn interval_scale(iv: &Interval, factor: f64, divide: bool) -> Result<Interval> 
 /// microseconds, as timestamp_pl_interval does.
 fn add_interval(ts: i64, iv: &Interval, sign: i32) -> Result<i64> {
     use crate::value::{date2j, j2date, POSTGRES_EPOCH_JDATE};
+    if ts == i64::MIN || ts == i64::MAX {
+        // An infinite timestamp stays infinite (timestamp_pl_interval).
+        return Ok(ts);
+    }
     let mut t = ts;
     if iv.months != 0 {
         let days = t.div_euclid(USECS_PER_DAY);
@@ -504,6 +508,12 @@ fn add_interval(ts: i64, iv: &Interval, sign: i32) -> Result<i64> {
 
 /// timestamp - timestamp: days and microseconds (interval_justify_hours).
 fn ts_diff(a: i64, b: i64) -> Result<Value> {
+    if [a, b].iter().any(|t| *t == i64::MIN || *t == i64::MAX) {
+        return Err(SqlError::new(
+            crate::error::SqlState::DATETIME_FIELD_OVERFLOW,
+            "cannot subtract infinite timestamps",
+        ));
+    }
     let d = a.checked_sub(b).ok_or_else(ts_overflow)?;
     Ok(Value::Interval(Interval {
         months: 0,
@@ -578,7 +588,7 @@ static DATETIME_OPS: &[FuncDef] = &[
         )?))
     }),
     f("+", &[Date, Interval], Timestamp, |a, _| {
-        let ts = i64::from(arg!(a, 0, Date)) * crate::value::USECS_PER_DAY;
+        let ts = date_micros(arg!(a, 0, Date))?;
         Ok(Value::Timestamp(add_interval(
             ts,
             &arg!(a, 1, Interval),
@@ -586,7 +596,7 @@ static DATETIME_OPS: &[FuncDef] = &[
         )?))
     }),
     f("+", &[Interval, Date], Timestamp, |a, _| {
-        let ts = i64::from(arg!(a, 1, Date)) * crate::value::USECS_PER_DAY;
+        let ts = date_micros(arg!(a, 1, Date))?;
         Ok(Value::Timestamp(add_interval(
             ts,
             &arg!(a, 0, Interval),
@@ -594,7 +604,7 @@ static DATETIME_OPS: &[FuncDef] = &[
         )?))
     }),
     f("-", &[Date, Interval], Timestamp, |a, _| {
-        let ts = i64::from(arg!(a, 0, Date)) * crate::value::USECS_PER_DAY;
+        let ts = date_micros(arg!(a, 0, Date))?;
         Ok(Value::Timestamp(add_interval(
             ts,
             &arg!(a, 1, Interval),
@@ -636,6 +646,15 @@ static DATETIME_OPS: &[FuncDef] = &[
         ))
     }),
     f("-", &[Date, Date], Int4, |a, _| {
+        if [arg!(a, 0, Date), arg!(a, 1, Date)]
+            .iter()
+            .any(|d| *d == i32::MIN || *d == i32::MAX)
+        {
+            return Err(SqlError::new(
+                crate::error::SqlState::DATETIME_FIELD_OVERFLOW,
+                "cannot subtract infinite dates",
+            ));
+        }
         arg!(a, 0, Date)
             .checked_sub(arg!(a, 1, Date))
             .map(Value::Int4)
@@ -747,6 +766,14 @@ fn timetz_plus(v: &Value, iv: &crate::value::Interval, sign: i64) -> Result<Valu
 }
 
 /// date + time: a timestamp (infinite dates stay infinite).
+/// A date's midnight in microseconds (infinite for an infinite date).
+fn date_micros(d: i32) -> Result<i64> {
+    match date_time(d, 0)? {
+        Value::Timestamp(t) => Ok(t),
+        _ => Err(ts_overflow()),
+    }
+}
+
 fn date_time(d: i32, t: i64) -> Result<Value> {
     if d == i32::MAX || d == i32::MIN {
         return Ok(Value::Timestamp(if d > 0 { i64::MAX } else { i64::MIN }));

@@ -388,6 +388,19 @@ impl Binder<'_> {
                 } else {
                     *t
                 };
+                // PostgreSQL has no min / max for these, though they compare.
+                if matches!(
+                    t,
+                    DataType::Bool
+                        | DataType::Bytea
+                        | DataType::Uuid
+                        | DataType::Json
+                        | DataType::Jsonb
+                        | DataType::Record
+                        | DataType::Composite(_)
+                ) {
+                    return Err(undefined());
+                }
                 let better =
                     op(if name == "min" { "<" } else { ">" }, t).map_err(|_| undefined())?;
                 (AggFunc::MinMax { better }, Some(t), t)

@@ -771,7 +771,10 @@ fn ordered_set_finish(state: &Value, kind: crate::plan::OrderedSet, array: bool)
         // The longest run; the first in order on a tie.
         let (mut best, mut best_len, mut start) = (0, 0, 0);
         for i in 1..=values.len() {
-            if i == values.len() || values[i] != values[start] {
+            // Equal as the sort compares (NaN equals NaN).
+            if i == values.len()
+                || values[i].compare(&values[start]) != Some(std::cmp::Ordering::Equal)
+            {
                 if i - start > best_len {
                     best = start;
                     best_len = i - start;

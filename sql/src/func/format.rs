@@ -171,7 +171,8 @@ fn format(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     Ok(Value::Text(out))
 }
 
-pub(super) static FORMAT: FuncDef = non_strict(f("format", &[], DataType::Text, format));
+pub(super) static FORMAT: FuncDef =
+    super::stable(non_strict(f("format", &[], DataType::Text, format)));
 
 pub(super) static FUNCTIONS: &[FuncDef] = &[
     f("md5", &[DataType::Text], DataType::Text, |a, _| {

@@ -128,10 +128,11 @@ fn spread(a: &[Value]) -> Option<Vec<Value>> {
 }
 
 /// format(fmt, VARIADIC array): a NULL array is no arguments.
-static FORMAT_SPREAD: FuncDef = non_strict(f("format", &[], DataType::Text, |a, ctx| {
-    let args = spread(a).unwrap_or_else(|| a[..a.len().saturating_sub(1)].to_vec());
-    (super::format::FORMAT.imp)(&args, ctx)
-}));
+static FORMAT_SPREAD: FuncDef =
+    super::stable(non_strict(f("format", &[], DataType::Text, |a, ctx| {
+        let args = spread(a).unwrap_or_else(|| a[..a.len().saturating_sub(1)].to_vec());
+        (super::format::FORMAT.imp)(&args, ctx)
+    })));
 
 /// concat / concat_ws / num_nulls / num_nonnulls with VARIADIC: a NULL
 /// array gives NULL.

@@ -154,9 +154,15 @@ pub fn to_char(v: &Numeric, fmt: &str) -> Result<String> {
     if p.elems.contains(&Elem::Exponent) {
         return scientific(v, &p);
     }
-    let (pre, post, shift) = counts(&p);
+    render(v, &p, false)
+}
+
+/// `v` placed in picture `p`; `negative_zero` prints a zero as negative
+/// (a float that printf rounded to `-0`).
+fn render(v: &Numeric, p: &Picture, negative_zero: bool) -> Result<String> {
+    let (pre, post, shift) = counts(p);
     // The sign of the value as printed: -0.0004 at three places is 0.
-    let negative = !v.is_nan() && v.round(post as i32).signum() < 0;
+    let negative = negative_zero || (!v.is_nan() && v.round(post as i32).signum() < 0);
     let mut value = v.abs();
     if shift > 0 {
         value = value.mul(&Numeric::new(10i64.pow(shift.min(18) as u32).into(), 0))?;
@@ -439,7 +445,50 @@ fn to_char_value(v: &Value, fmt: &str) -> Result<String> {
     if p.elems.iter().any(|e| matches!(e, Elem::Roman(_))) {
         return roman_picture(v, &p);
     }
-    to_char(&numeric_arg(v)?, fmt)
+    let float = match v {
+        Value::Float8(x) => Some((*x, 15)),
+        Value::Float4(x) => Some((f64::from(*x), 6)),
+        _ => None,
+    };
+    match float {
+        Some((x, digits)) if x.is_finite() && !p.elems.contains(&Elem::Exponent) => {
+            let (value, kept) = float_digits(x, digits, &p)?;
+            // Fraction positions past the digits kept print nothing.
+            let (_, post, _) = counts(&p);
+            let mut p = p;
+            let mut drop = post - kept;
+            while drop > 0 {
+                match p
+                    .elems
+                    .iter()
+                    .rposition(|e| matches!(e, Elem::Nine | Elem::Zero))
+                {
+                    Some(i) => {
+                        p.elems.remove(i);
+                        drop -= 1;
+                    }
+                    None => break,
+                }
+            }
+            let negative_zero = x.is_sign_negative() && value.signum() == 0;
+            render(&value, &p, negative_zero)
+        }
+        _ => to_char(&numeric_arg(v)?, fmt),
+    }
+}
+
+/// A float as float8_to_char prints it before the picture places it: at
+/// most `digits` significant digits (DBL_DIG, FLT_DIG) and the picture's
+/// fraction digits, rounded as printf rounds the binary value (2.5 to 2).
+fn float_digits(x: f64, digits: usize, p: &Picture) -> Result<(Numeric, usize)> {
+    let (_, post, _) = counts(p);
+    let pre = format!("{:.0}", x.abs()).len();
+    let post = if pre >= digits {
+        0
+    } else {
+        post.min(digits - pre)
+    };
+    Ok((Numeric::parse(&format!("{x:.post$}"))?, post))
 }
 
 /// `9.99EEEE`: the mantissa with the picture's fraction digits and a

@@ -538,12 +538,18 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     }),
     f("chr", &[Int4], Text, |a, _| {
         let n = arg!(a, 0, Int4);
-        match u32::try_from(n).ok().and_then(char::from_u32) {
-            Some(c) if n != 0 => text(c.to_string()),
-            _ => Err(SqlError::new(
-                SqlState::PROGRAM_LIMIT_EXCEEDED,
-                format!("requested character too large for encoding: {n}"),
+        let limit = |msg: String| Err(SqlError::new(SqlState::PROGRAM_LIMIT_EXCEEDED, msg));
+        match n {
+            ..=-1 => Err(SqlError::new(
+                SqlState::INVALID_PARAMETER_VALUE,
+                "character number must be positive",
             )),
+            0 => limit("null character not permitted".into()),
+            0x11_0000.. => limit(format!("requested character too large for encoding: {n}")),
+            _ => match char::from_u32(n as u32) {
+                Some(c) => text(c.to_string()),
+                None => limit(format!("requested character not valid for encoding: {n}")),
+            },
         }
     }),
     f("^@", &[Text, Text], Bool, |a, _| {

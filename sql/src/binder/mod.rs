@@ -39,6 +39,12 @@ pub(crate) use regname::{qualified_name, type_by_name};
 pub(crate) use select::split_equi_keys;
 pub(crate) use tsrf::mentions_srf;
 
+/// Whether a call of `name` aggregates rows or returns a set (a view
+/// whose select list has one is not automatically updatable).
+pub(crate) fn aggregates_or_returns_set(name: &str) -> bool {
+    group::is_aggregate(name) || srf::is_srf(name)
+}
+
 /// The system column every computed catalog relation has: the relation's
 /// OID. It is hidden from `*` but found by name.
 pub(crate) const SYSTEM_TABLEOID: &str = "tableoid";

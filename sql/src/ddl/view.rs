@@ -58,6 +58,16 @@ pub fn create_view(
     }
     let names: Vec<String> = v.columns.iter().map(|n| ident(&n.name)).collect();
     let columns = output_columns(&bound.columns, &names)?;
+    let options = view_options(&v.options)?;
+    if options.iter().any(|o| o.starts_with("check_option=")) {
+        if let Err(why) = crate::table::view_updatable(&v.query) {
+            return Err(SqlError::new(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "WITH CHECK OPTION is supported only on automatically updatable views",
+            )
+            .with_hint(why));
+        }
+    }
     lock_names(ctx)?;
     let xid = ctx.write_xid("CREATE VIEW")?;
     if let Some(old) = ctx.open_table_in(ns, name, LockMode::AccessExclusive)? {
@@ -85,7 +95,19 @@ pub fn create_view(
         let who = ctx.actor(xid);
         cat.insert(
             &system::PG_CLASS,
-            &super::class_row(oid, ns, name, "v", 0, columns.len(), Value::Null),
+            &super::class_row(
+                oid,
+                ns,
+                name,
+                "v",
+                0,
+                columns.len(),
+                if options.is_empty() {
+                    Value::Null
+                } else {
+                    Value::Text(options.join(","))
+                },
+            ),
             &who,
         )?;
         cat.insert(
@@ -134,4 +156,50 @@ pub(super) fn retarget_views(
         }
     }
     Ok(())
+}
+
+/// A view's options as pg_class.reloptions holds them: check_option
+/// (`local` / `cascaded`, 22023 for another value), security_barrier and
+/// security_invoker (booleans).
+fn view_options(options: &ast::CreateTableOptions) -> Result<Vec<String>> {
+    let ast::CreateTableOptions::With(list) = options else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::with_capacity(list.len());
+    for o in list {
+        let (key, value) = match o {
+            ast::SqlOption::KeyValue { key, value } => {
+                let v = match value {
+                    ast::Expr::Value(v) => match &v.value {
+                        ast::Value::SingleQuotedString(s) => s.clone(),
+                        other => other.to_string(),
+                    },
+                    ast::Expr::Identifier(i) => i.value.clone(),
+                    other => other.to_string(),
+                };
+                (object_name(key).join("."), v.to_lowercase())
+            }
+            ast::SqlOption::Ident(key) => (object_name(key).join("."), "true".into()),
+            other => return Err(SqlError::unsupported(format!("the view option {other}"))),
+        };
+        match key.as_str() {
+            "check_option" if matches!(value.as_str(), "local" | "cascaded") => {}
+            "check_option" => {
+                return Err(SqlError::new(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    format!("invalid value for enum option \"check_option\": {value}"),
+                )
+                .with_detail("Valid values are \"local\" and \"cascaded\"."))
+            }
+            "security_barrier" | "security_invoker" => {}
+            _ => {
+                return Err(SqlError::new(
+                    SqlState::INVALID_PARAMETER_VALUE,
+                    format!("unrecognized parameter \"{key}\""),
+                ))
+            }
+        }
+        out.push(format!("{key}={value}"));
+    }
+    Ok(out)
 }

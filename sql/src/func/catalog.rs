@@ -543,6 +543,125 @@ fn viewdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     Ok(Value::Text(format!(" {};", text.trim_end_matches(';'))))
 }
 
+/// The commands a relation takes, as relation_is_updatable's bits:
+/// UPDATE 4, INSERT 8, DELETE 16 (tables all; automatically updatable
+/// views DELETE, and INSERT / UPDATE when a column is updatable, as
+/// their base allows; anything else none).
+fn updatable_events(oid: u32, tables: &[TableDef], depth: usize) -> i32 {
+    let Some(t) = tables.iter().find(|t| t.oid == oid) else {
+        return 0;
+    };
+    let Some(text) = &t.view else {
+        return if t.matview.is_none() && t.sequence.is_none() && !t.system {
+            28
+        } else {
+            0
+        };
+    };
+    let Some((base, columns)) = view_base(text) else {
+        return 0;
+    };
+    if depth > 16 {
+        return 0;
+    }
+    let base_events = tables
+        .iter()
+        .find(|b| b.name == base && (b.namespace == t.namespace || b.view.is_none()))
+        .map_or(0, |b| updatable_events(b.oid, tables, depth + 1));
+    let mut events = 28;
+    if !columns.iter().any(Option::is_some) {
+        events &= !(4 | 8);
+    }
+    events & base_events
+}
+
+/// A view's base relation name and, per output item, the base column it
+/// is (None: an expression), when its query is automatically updatable.
+fn view_base(text: &str) -> Option<(String, Vec<Option<String>>)> {
+    use sqlparser::ast;
+    let parsed = crate::parser::parse(text).ok()?;
+    let [crate::parser::Parsed::Sql(stmt)] = parsed.as_slice() else {
+        return None;
+    };
+    let ast::Statement::Query(q) = stmt.as_ref() else {
+        return None;
+    };
+    crate::table::view_updatable(q).ok()?;
+    let ast::SetExpr::Select(sel) = q.body.as_ref() else {
+        return None;
+    };
+    let ast::TableFactor::Table { name, .. } = &sel.from.first()?.relation else {
+        return None;
+    };
+    // Aggregates, window functions and set-returning calls in the select
+    // list make it read-only.
+    let mut computed = false;
+    let _ = ast::visit_expressions(&sel.projection, |e| {
+        if let ast::Expr::Function(f) = e {
+            let n = crate::binder::object_name(&f.name)
+                .pop()
+                .unwrap_or_default();
+            computed |= f.over.is_some() || crate::binder::aggregates_or_returns_set(&n);
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    if computed {
+        return None;
+    }
+    let base = crate::binder::object_name(name).pop()?;
+    let columns =
+        sel.projection
+            .iter()
+            .map(|item| match item {
+                ast::SelectItem::UnnamedExpr(e)
+                | ast::SelectItem::ExprWithAlias { expr: e, .. } => match e {
+                    ast::Expr::Identifier(i) => Some(crate::binder::ident(i)),
+                    ast::Expr::CompoundIdentifier(p) => p.last().map(crate::binder::ident),
+                    _ => None,
+                },
+                _ => Some("*".into()),
+            })
+            .collect();
+    Some((base, columns))
+}
+
+/// pg_relation_is_updatable(regclass, include_triggers).
+fn relation_is_updatable(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let tables = relations(ctx)?;
+    Ok(Value::Int4(updatable_events(oid_of(&a[0]), &tables, 0)))
+}
+
+/// pg_column_is_updatable(regclass, attnum, include_triggers): a table's
+/// column, or a view column that is a column of its updatable base.
+fn column_is_updatable(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let tables = relations(ctx)?;
+    let oid = oid_of(&a[0]);
+    let Value::Int2(attnum) = a[1] else {
+        return Ok(Value::Bool(false));
+    };
+    if attnum <= 0 || updatable_events(oid, &tables, 0) & 4 == 0 {
+        return Ok(Value::Bool(false));
+    }
+    let Some(t) = tables.iter().find(|t| t.oid == oid) else {
+        return Ok(Value::Bool(false));
+    };
+    let Some(text) = &t.view else {
+        return Ok(Value::Bool(true));
+    };
+    let Some((_, columns)) = view_base(text) else {
+        return Ok(Value::Bool(false));
+    };
+    // `*` stands for several columns: a column past it is the base's.
+    let simple = if columns.iter().any(|c| c.as_deref() == Some("*")) {
+        true
+    } else {
+        columns
+            .get(attnum as usize - 1)
+            .is_some_and(Option::is_some)
+    };
+    Ok(Value::Bool(simple))
+}
+
 /// pg_get_viewdef(text [, pretty]): the view named (42P01 if none).
 fn viewdef_by_name(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     let rel = to_reg(&a[..1], ctx, DataType::Regclass)?;
@@ -1120,6 +1239,18 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     stable(f("pg_get_indexdef", &[Oid, Int4, Bool], Text, indexdef)),
     stable(f("pg_get_constraintdef", &[Oid], Text, constraintdef)),
     stable(f("pg_get_constraintdef", &[Oid, Bool], Text, constraintdef)),
+    stable(f(
+        "pg_relation_is_updatable",
+        &[Regclass, Bool],
+        Int4,
+        relation_is_updatable,
+    )),
+    stable(f(
+        "pg_column_is_updatable",
+        &[Regclass, Int2, Bool],
+        Bool,
+        column_is_updatable,
+    )),
     stable(f("pg_get_viewdef", &[Oid], Text, viewdef)),
     stable(f("pg_get_viewdef", &[Oid, Bool], Text, viewdef)),
     stable(f("pg_get_viewdef", &[Oid, Int4], Text, viewdef)),

@@ -109,10 +109,11 @@ fn numeric_gcd_lcm(a: &[Value], least: bool) -> Result<Value> {
     if !least {
         return Ok(Value::Numeric(p));
     }
-    if x.signum() == 0 || y.signum() == 0 {
-        return Ok(Value::Numeric(Num::zero()));
-    }
     let scale = i32::from(x.scale().max(y.scale()));
+    if x.signum() == 0 || y.signum() == 0 {
+        // Zero at the larger scale (lcm(0, 0.5) is 0.0).
+        return Ok(Value::Numeric(Num::zero().round(scale)));
+    }
     Ok(Value::Numeric(x.div_at(&p, 0)?.mul(y)?.abs().round(scale)))
 }
 

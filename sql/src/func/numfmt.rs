@@ -494,7 +494,15 @@ fn float_digits(x: f64, digits: usize, p: &Picture) -> Result<(Numeric, usize)> 
 /// `9.99EEEE`: the mantissa with the picture's fraction digits and a
 /// two-digit (at least) exponent.
 fn scientific(v: &Numeric, p: &Picture) -> Result<String> {
-    let (_, post, _) = counts(p);
+    let (pre, post, _) = counts(p);
+    if !v.is_finite() {
+        // NaN and the infinities: `#` in every position but the sign's
+        // and the point's (NUM_processor's EEEE fill).
+        let mut s: Vec<char> = std::iter::repeat_n('#', pre + post + 6).collect();
+        s[0] = ' ';
+        s[pre + 1] = '.';
+        return Ok(s.into_iter().collect());
+    }
     let x = v.to_f64();
     let mut s = format!("{:.*e}", post, x.abs());
     if let Some((m, e)) = s.split_once('e') {

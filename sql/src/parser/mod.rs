@@ -18,6 +18,7 @@ use crate::error::{Result, SqlError, SqlState};
 pub mod alter_rel;
 pub mod alter_type;
 pub mod assign;
+mod check_option;
 mod copy;
 pub mod cursor;
 pub mod database;
@@ -603,6 +604,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
     let tokens = frame::rewrite(tokens);
     let tokens = search_cycle::rewrite(tokens);
     let tokens = merge::rewrite(tokens);
+    let tokens = check_option::rewrite(tokens);
     let mut targets = targets.into_iter().peekable();
     let mut p = Parser::new(&dialect)
         .with_recursion_limit(MAX_PARSE_DEPTH)

@@ -14,6 +14,7 @@ mod routing;
 pub mod row;
 mod scan;
 mod view_dml;
+pub use view_dml::view_updatable;
 
 pub(crate) use fkey::{fire as fire_foreign_keys, fire_deferred, qualified, Deferred, RiQueue};
 pub use load::Loader;

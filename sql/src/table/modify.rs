@@ -356,6 +356,9 @@ pub(crate) enum RowCheck {
     /// The live column at this position is of a domain (its OID), whose
     /// constraints its value must meet.
     Domain(usize, u32),
+    /// WITH CHECK OPTION of a view a row is written through: the view's
+    /// name and condition over the base row (not true is 44000).
+    ViewOption(String, Expr),
 }
 
 /// The generated columns and CHECK constraints bound against the
@@ -439,6 +442,21 @@ pub(super) fn check_row(
                 record_text(live, eval.style())
             ))
             .with_object(Some(&def.name), None, Some(name)));
+        }
+    }
+    for check in checks {
+        let RowCheck::ViewOption(view, e) = check else {
+            continue;
+        };
+        if e.eval(live, eval)? != Value::Bool(true) {
+            return Err(SqlError::new(
+                SqlState::WITH_CHECK_OPTION_VIOLATION,
+                format!("new row violates check option for view \"{view}\""),
+            )
+            .with_detail(format!(
+                "Failing row contains {}.",
+                record_text(live, eval.style())
+            )));
         }
     }
     Ok(())
@@ -611,7 +629,10 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
     let style = ctx.style.clone();
     let sql = ctx.sql;
     let defaults = defaults(&def, &style, &mut CatalogTables(ctx.catalog()))?;
-    let checks = checks(&def, &style)?;
+    let mut checks = checks(&def, &style)?;
+    if let Some(v) = &view {
+        checks.extend(v.row_checks());
+    }
     let mut b = ctx.binder();
     let source = match ins.source.as_deref() {
         None => Source::Values(vec![vec![None; targets.len()]]),
@@ -2073,7 +2094,10 @@ pub fn bind_update(ctx: &mut Stmt<'_>, upd: &ast::Update) -> Result<BoundModify>
     };
     let style = ctx.style.clone();
     let sql = ctx.sql;
-    let checks = checks(&def, &style)?;
+    let mut checks = checks(&def, &style)?;
+    if let Some(v) = &view {
+        checks.extend(v.row_checks());
+    }
     let defaults = defaults(&def, &style, &mut CatalogTables(ctx.catalog()))?;
     let current = current_of(ctx, &def, upd.selection.as_ref())?;
     // SET col = DEFAULT through a view is the view column's default:

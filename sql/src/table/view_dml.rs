@@ -29,6 +29,10 @@ pub(super) struct ViewTarget {
     pub(super) exprs: Vec<Expr>,
     /// The views' WHERE over the base row.
     pub(super) predicate: Option<Expr>,
+    /// Each view's own WHERE over the base row, outermost first.
+    quals: Vec<(String, Expr)>,
+    /// The conditions a new row must meet: WITH CHECK OPTION's, by view.
+    pub(super) checks: Vec<(String, Expr)>,
 }
 
 impl ViewTarget {
@@ -111,7 +115,12 @@ impl ViewTarget {
     /// The statement's WHERE (rewritten) and the views'.
     pub(super) fn predicate(&self, own: Option<Expr>) -> Result<Option<Expr>> {
         let own = own.map(|p| self.rewrite(p)).transpose()?;
-        Ok(match (self.predicate.clone(), own) {
+        Ok(self.predicate_with(own))
+    }
+
+    /// The views' WHERE and `own` (over the base row).
+    fn predicate_with(&self, own: Option<Expr>) -> Option<Expr> {
+        match (self.predicate.clone(), own) {
             (Some(v), Some(p)) => Some(Expr {
                 kind: ExprKind::And(vec![v, p]),
                 ty: crate::types::DataType::Bool,
@@ -119,7 +128,15 @@ impl ViewTarget {
                 pos: None,
             }),
             (v, p) => v.or(p),
-        })
+        }
+    }
+
+    /// The WITH CHECK OPTION conditions as row checks of the base table.
+    pub(super) fn row_checks(&self) -> Vec<super::RowCheck> {
+        self.checks
+            .iter()
+            .map(|(name, e)| super::RowCheck::ViewOption(name.clone(), e.clone()))
+            .collect()
     }
 
     /// The scope a statement on the view binds against.
@@ -219,24 +236,59 @@ pub(super) fn resolve(ctx: &mut Stmt<'_>, view: &Arc<TableDef>, verb: &str) -> R
     if let Some(why) = reasons.next() {
         return Err(not_auto(view, verb, why));
     }
+    let option = view
+        .options
+        .iter()
+        .find_map(|o| o.strip_prefix("check_option="))
+        .map(str::to_owned);
     let target = match inner {
-        None => ViewTarget {
-            view: Arc::clone(view),
-            base: under,
-            exprs,
-            predicate,
-        },
+        None => {
+            let quals: Vec<(String, Expr)> = predicate
+                .iter()
+                .map(|p| (view.name.clone(), p.clone()))
+                .collect();
+            ViewTarget {
+                view: Arc::clone(view),
+                base: under,
+                exprs,
+                checks: if option.is_some() {
+                    quals.clone()
+                } else {
+                    Vec::new()
+                },
+                quals,
+                predicate,
+            }
+        }
         Some(inner) => {
             let exprs = exprs
                 .into_iter()
                 .map(|e| inner.rewrite(e))
                 .collect::<Result<Vec<_>>>()?;
-            let predicate = inner.predicate(predicate)?;
+            let own = predicate.map(|p| inner.rewrite(p)).transpose()?;
+            let predicate = inner.predicate_with(own.clone());
+            let mut quals: Vec<(String, Expr)> =
+                own.iter().map(|p| (view.name.clone(), p.clone())).collect();
+            quals.extend(inner.quals.iter().cloned());
+            // LOCAL checks this view's condition (and those the views
+            // below check themselves); CASCADED every view's below too.
+            let mut checks = match option.as_deref() {
+                Some("cascaded") => quals.clone(),
+                Some(_) => own.iter().map(|p| (view.name.clone(), p.clone())).collect(),
+                None => Vec::new(),
+            };
+            for c in &inner.checks {
+                if !checks.iter().any(|(n, _)| *n == c.0) {
+                    checks.push(c.clone());
+                }
+            }
             ViewTarget {
                 view: Arc::clone(view),
                 base: inner.base,
                 exprs,
                 predicate,
+                quals,
+                checks,
             }
         }
     };
@@ -255,6 +307,12 @@ pub(super) fn resolve(ctx: &mut Stmt<'_>, view: &Arc<TableDef>, verb: &str) -> R
         )));
     }
     Ok(target)
+}
+
+/// Why a view defined by `q` is not automatically updatable (the DETAIL
+/// PostgreSQL gives), if it is not.
+pub fn view_updatable(q: &ast::Query) -> std::result::Result<(), &'static str> {
+    simple_select(q).map(|_| ())
 }
 
 /// The view's query as one plain SELECT, or why it is not updatable.

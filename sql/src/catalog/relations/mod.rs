@@ -784,7 +784,8 @@ const IS_TABLES_SQL: &str = "SELECT current_database()::name AS table_catalog, \
      NULL::name AS self_referencing_column_name, NULL::varchar AS reference_generation, \
      NULL::name AS user_defined_type_catalog, NULL::name AS user_defined_type_schema, \
      NULL::name AS user_defined_type_name, \
-     (CASE WHEN c.relkind IN ('r', 'p') THEN 'YES' ELSE 'NO' END)::varchar AS is_insertable_into, \
+     (CASE WHEN c.relkind IN ('r', 'p') OR pg_relation_is_updatable(c.oid, false) & 8 = 8 \
+     THEN 'YES' ELSE 'NO' END)::varchar AS is_insertable_into, \
      'NO'::varchar AS is_typed, NULL::varchar AS commit_action \
      FROM pg_namespace nc JOIN pg_class c ON nc.oid = c.relnamespace \
      WHERE c.relkind IN ('r', 'v', 'f', 'p')";
@@ -792,8 +793,14 @@ const IS_TABLES_SQL: &str = "SELECT current_database()::name AS table_catalog, \
 /// information_schema.views.
 const IS_VIEWS_SQL: &str = "SELECT current_database()::name AS table_catalog, \
      nc.nspname AS table_schema, c.relname AS table_name, \
-     pg_get_viewdef(c.oid)::varchar AS view_definition, 'NONE'::varchar AS check_option, \
-     'NO'::varchar AS is_updatable, 'NO'::varchar AS is_insertable_into, \
+     pg_get_viewdef(c.oid)::varchar AS view_definition, \
+     (CASE WHEN 'check_option=cascaded' = ANY (c.reloptions) THEN 'CASCADED' \
+     WHEN 'check_option=local' = ANY (c.reloptions) THEN 'LOCAL' ELSE 'NONE' END)::varchar \
+     AS check_option, \
+     (CASE WHEN pg_relation_is_updatable(c.oid, false) & 20 = 20 THEN 'YES' ELSE 'NO' END)::varchar \
+     AS is_updatable, \
+     (CASE WHEN pg_relation_is_updatable(c.oid, false) & 8 = 8 THEN 'YES' ELSE 'NO' END)::varchar \
+     AS is_insertable_into, \
      'NO'::varchar AS is_trigger_updatable, 'NO'::varchar AS is_trigger_deletable, \
      'NO'::varchar AS is_trigger_insertable_into \
      FROM pg_namespace nc JOIN pg_class c ON nc.oid = c.relnamespace WHERE c.relkind = 'v'";
@@ -842,7 +849,8 @@ const IS_COLUMNS_SQL: &str = "SELECT current_database()::name AS table_catalog, 
      (CASE WHEN idseq.seqcycle THEN 'YES' ELSE 'NO' END)::varchar AS identity_cycle, \
      (CASE WHEN a.attgenerated <> '' THEN 'ALWAYS' ELSE 'NEVER' END)::varchar AS is_generated, \
      (CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END)::varchar AS generation_expression, \
-     (CASE WHEN c.relkind IN ('r', 'p') THEN 'YES' ELSE 'NO' END)::varchar AS is_updatable \
+     (CASE WHEN c.relkind IN ('r', 'p') OR pg_column_is_updatable(c.oid, a.attnum, false) \
+     THEN 'YES' ELSE 'NO' END)::varchar AS is_updatable \
      FROM pg_attribute a LEFT JOIN pg_attrdef ad ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum \
      JOIN pg_class c ON a.attrelid = c.oid JOIN pg_namespace nc ON c.relnamespace = nc.oid \
      JOIN pg_type t ON a.atttypid = t.oid JOIN pg_namespace nt ON t.typnamespace = nt.oid \

@@ -800,6 +800,22 @@ impl Expr {
             },
             other => other.map_children(|e| e.fold(ctx))?,
         };
+        // A strict function of a NULL constant is NULL, whatever its
+        // other arguments or volatility (evaluate_function).
+        if let ExprKind::Call { def, args } = &kind {
+            if def.strict
+                && args
+                    .iter()
+                    .any(|a| matches!(a.kind, ExprKind::Const(Value::Null)))
+            {
+                return Ok(Expr {
+                    kind: ExprKind::Const(Value::Null),
+                    ty,
+                    typmod,
+                    pos,
+                });
+            }
+        }
         let folded = Expr {
             kind,
             ty,

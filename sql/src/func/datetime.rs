@@ -875,8 +875,8 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         TimestampTz,
         date_trunc_zone,
     )),
-    f("to_char", &[Timestamp, Text], Text, timestamp_to_char),
-    f("to_char", &[Interval, Text], Text, interval_to_char),
+    stable(f("to_char", &[Timestamp, Text], Text, timestamp_to_char)),
+    stable(f("to_char", &[Interval, Text], Text, interval_to_char)),
     stable(f("to_char", &[TimestampTz, Text], Text, timestamp_to_char)),
 ];
 

@@ -212,9 +212,11 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         }))
     }),
     f("sign", &[Numeric], Numeric, |a, _| {
-        Ok(Value::Numeric(Num::from_i64(
-            arg!(a, 0, Numeric).signum().into(),
-        )))
+        let x = arg!(a, 0, Numeric);
+        if x.is_nan() {
+            return Ok(Value::Numeric(Num::NaN));
+        }
+        Ok(Value::Numeric(Num::from_i64(x.signum().into())))
     }),
     f("sqrt", &[Float8], Float8, |a, _| {
         let x = arg!(a, 0, Float8);

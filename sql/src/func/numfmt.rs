@@ -118,6 +118,30 @@ fn parse(fmt: &str) -> Result<Picture> {
         elems.push(e);
         i += len;
     }
+    if elems.iter().filter(|e| **e == Elem::Exponent).count() > 1 {
+        return Err(bad_format("cannot use \"EEEE\" twice"));
+    }
+    if elems.contains(&Elem::Exponent)
+        && (fill
+            || elems.iter().any(|e| {
+                matches!(
+                    e,
+                    Elem::Sign
+                        | Elem::Minus
+                        | Elem::Plus
+                        | Elem::SignBoth
+                        | Elem::Angle
+                        | Elem::Roman(_)
+                        | Elem::Shift
+                )
+            }))
+    {
+        return Err(
+            bad_format("\"EEEE\" is incompatible with other formats").with_detail(
+                "\"EEEE\" may only be used together with digit and decimal point patterns.",
+            ),
+        );
+    }
     Ok(Picture { elems, fill })
 }
 
@@ -167,8 +191,13 @@ fn render(v: &Numeric, p: &Picture, negative_zero: bool) -> Result<String> {
     if shift > 0 {
         value = value.mul(&Numeric::new(10i64.pow(shift.min(18) as u32).into(), 0))?;
     }
+    // NaN and the infinities print their names in the digit positions,
+    // without a decimal point or fraction (NUM_processor).
+    let finite = value.is_finite();
     let text = if value.is_nan() {
-        String::new()
+        "NaN".to_owned()
+    } else if !finite {
+        "Infinity".to_owned()
     } else {
         value.round(post as i32).to_string()
     };
@@ -186,7 +215,7 @@ fn render(v: &Numeric, p: &Picture, negative_zero: bool) -> Result<String> {
     } else {
         Vec::new()
     };
-    let overflow = int_digits.len() > pre || value.is_nan();
+    let overflow = int_digits.len() > pre;
     let mut frac: Vec<char> = frac_part.chars().collect();
     frac.resize(post, '0');
     // S before every digit floats to the first digit, as the implicit
@@ -273,14 +302,16 @@ fn render(v: &Numeric, p: &Picture, negative_zero: bool) -> Result<String> {
                 k += 1;
             }
             Elem::Nine | Elem::Zero => {
-                if fk < keep_frac {
+                if fk < keep_frac && (finite || overflow) {
                     out.push(if overflow { '#' } else { frac[fk] });
                 }
                 fk += 1;
             }
             Elem::Point => {
                 start(&mut out, &mut started);
-                out.push('.');
+                if finite || overflow {
+                    out.push('.');
+                }
                 after_point = true;
             }
             Elem::Group => {
@@ -451,7 +482,10 @@ fn to_char_value(v: &Value, fmt: &str) -> Result<String> {
         _ => None,
     };
     match float {
-        Some((x, digits)) if x.is_finite() && !p.elems.contains(&Elem::Exponent) => {
+        Some((x, _)) if x.is_finite() && p.elems.contains(&Elem::Exponent) => {
+            scientific_float(x, &p)
+        }
+        Some((x, digits)) if x.is_finite() => {
             let (value, kept) = float_digits(x, digits, &p)?;
             // Fraction positions past the digits kept print nothing.
             let (_, post, _) = counts(&p);
@@ -503,13 +537,45 @@ fn scientific(v: &Numeric, p: &Picture) -> Result<String> {
         s[pre + 1] = '.';
         return Ok(s.into_iter().collect());
     }
-    let x = v.to_f64();
+    // The decimal digits, the point moved behind the first significant
+    // one, rounded half away from zero at the picture's places — without
+    // renormalizing, so 9.995 at two places is 10.00e+00 as in PostgreSQL.
+    let plain = v.abs().to_string();
+    let (int, frac) = plain.split_once('.').unwrap_or((plain.as_str(), ""));
+    let digits: String = format!("{int}{frac}");
+    let (mantissa, exp) = match digits.find(|c: char| c != '0') {
+        None => (Numeric::zero(), 0),
+        Some(first) => {
+            let exp = int.len() as i32 - 1 - first as i32;
+            let sig = &digits[first..];
+            let m = Numeric::parse(&format!("{}.{}", &sig[..1], &sig[1..]))?;
+            (m, exp)
+        }
+    };
+    let m = mantissa.round(post as i32).to_string();
+    let sign = if v.signum() < 0 {
+        "-"
+    } else if p.fill {
+        ""
+    } else {
+        " "
+    };
+    Ok(format!(
+        "{sign}{m}e{}{:02}",
+        if exp < 0 { '-' } else { '+' },
+        exp.abs()
+    ))
+}
+
+/// EEEE of a float: printf's `%.*e` of the binary value.
+fn scientific_float(x: f64, p: &Picture) -> Result<String> {
+    let (_, post, _) = counts(p);
     let mut s = format!("{:.*e}", post, x.abs());
     if let Some((m, e)) = s.split_once('e') {
         let exp: i32 = e.parse().unwrap_or(0);
         s = format!("{m}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
     }
-    let sign = if x < 0.0 {
+    let sign = if x.is_sign_negative() {
         "-"
     } else if p.fill {
         ""
@@ -568,27 +634,27 @@ fn numeric_arg(v: &Value) -> Result<Numeric> {
 }
 
 pub(super) static FUNCTIONS: &[FuncDef] = &[
-    f("to_char", &[Numeric, Text], Text, |a, _| {
+    super::stable(f("to_char", &[Numeric, Text], Text, |a, _| {
         Ok(Value::Text(to_char_value(&a[0], &arg!(a, 1, Text))?))
-    }),
-    f("to_char", &[Int4, Text], Text, |a, _| {
+    })),
+    super::stable(f("to_char", &[Int4, Text], Text, |a, _| {
         Ok(Value::Text(to_char_value(&a[0], &arg!(a, 1, Text))?))
-    }),
-    f("to_char", &[Int8, Text], Text, |a, _| {
+    })),
+    super::stable(f("to_char", &[Int8, Text], Text, |a, _| {
         Ok(Value::Text(to_char_value(&a[0], &arg!(a, 1, Text))?))
-    }),
-    f("to_char", &[Float4, Text], Text, |a, _| {
+    })),
+    super::stable(f("to_char", &[Float4, Text], Text, |a, _| {
         Ok(Value::Text(to_char_value(&a[0], &arg!(a, 1, Text))?))
-    }),
-    f("to_char", &[Float8, Text], Text, |a, _| {
+    })),
+    super::stable(f("to_char", &[Float8, Text], Text, |a, _| {
         Ok(Value::Text(to_char_value(&a[0], &arg!(a, 1, Text))?))
-    }),
-    f("to_number", &[Text, Text], Numeric, |a, _| {
+    })),
+    super::stable(f("to_number", &[Text, Text], Numeric, |a, _| {
         Ok(Value::Numeric(to_number(
             &arg!(a, 0, Text),
             &arg!(a, 1, Text),
         )?))
-    }),
+    })),
 ];
 
 #[cfg(test)]

@@ -568,10 +568,11 @@ pub fn from_value(v: &Value, style: &OutputStyle) -> Json {
                 .collect(),
         ),
         Value::Bool(b) => Json::Bool(*b),
-        Value::Int2(_) | Value::Int4(_) | Value::Int8(_) | Value::Oid(_) | Value::Numeric(_) => {
+        Value::Int2(_) | Value::Int4(_) | Value::Int8(_) | Value::Oid(_) => {
             Json::Number(v.to_text(style).unwrap_or_default())
         }
-        Value::Float4(_) | Value::Float8(_) => {
+        // NaN and the infinities are not JSON numbers: strings.
+        Value::Float4(_) | Value::Float8(_) | Value::Numeric(_) => {
             let t = v.to_text(style).unwrap_or_default();
             if t.bytes()
                 .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
@@ -676,9 +677,14 @@ fn walk<'j>(j: &'j Json, path: &[String]) -> Option<&'j Json> {
 }
 
 /// jsonb_set(target, path, new, create_missing).
-fn set_path(j: &mut Json, path: &[String], new: Json, create: bool) {
+fn set_path(j: &mut Json, path: &[String], new: Json, create: bool) -> Result<()> {
+    set_path_at(j, path, new, create, 1)
+}
+
+/// [`set_path`] from path position `level` (1-based, for its messages).
+fn set_path_at(j: &mut Json, path: &[String], new: Json, create: bool, level: usize) -> Result<()> {
     let Some((first, rest)) = path.split_first() else {
-        return;
+        return Ok(());
     };
     match j {
         Json::Object(fields) => {
@@ -686,7 +692,7 @@ fn set_path(j: &mut Json, path: &[String], new: Json, create: bool) {
                 if rest.is_empty() {
                     *v = new;
                 } else {
-                    set_path(v, rest, new, create);
+                    set_path_at(v, rest, new, create, level + 1)?;
                 }
             } else if rest.is_empty() && create {
                 fields.push((first.clone(), new));
@@ -695,9 +701,13 @@ fn set_path(j: &mut Json, path: &[String], new: Json, create: bool) {
             }
         }
         Json::Array(items) => {
-            let Ok(i) = first.trim().parse::<i64>() else {
-                return;
+            let Ok(i) = first.parse::<i32>() else {
+                return Err(SqlError::new(
+                    SqlState::INVALID_TEXT_REPRESENTATION,
+                    format!("path element at position {level} is not an integer: \"{first}\""),
+                ));
             };
+            let i = i64::from(i);
             let len = items.len() as i64;
             let idx = if i < 0 { len + i } else { i };
             if (0..len).contains(&idx) {
@@ -705,7 +715,7 @@ fn set_path(j: &mut Json, path: &[String], new: Json, create: bool) {
                 if rest.is_empty() {
                     *slot = new;
                 } else {
-                    set_path(slot, rest, new, create);
+                    set_path_at(slot, rest, new, create, level + 1)?;
                 }
             } else if rest.is_empty() && create {
                 if idx < 0 {
@@ -717,6 +727,7 @@ fn set_path(j: &mut Json, path: &[String], new: Json, create: bool) {
         }
         _ => {}
     }
+    Ok(())
 }
 
 macro_rules! json_op {
@@ -1648,7 +1659,21 @@ fn array_length(a: &[Value], _: &mut crate::expr::EvalCtx<'_>) -> Result<Value> 
 fn jsonb_set(a: &[Value], create: bool) -> Result<Value> {
     let mut j = tree(&a[0])?;
     let new = tree(&a[2])?;
-    set_path(&mut j, &path_of(&a[1]), new, create);
+    if !matches!(j, Json::Object(_) | Json::Array(_)) {
+        return Err(SqlError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            "cannot set path in scalar",
+        ));
+    }
+    let empty = match &j {
+        Json::Object(f) => f.is_empty(),
+        Json::Array(items) => items.is_empty(),
+        _ => false,
+    };
+    if empty && !create {
+        return Ok(out(&j));
+    }
+    set_path(&mut j, &path_of(&a[1]), new, create)?;
     Ok(out(&j))
 }
 

@@ -343,6 +343,13 @@ fn render(v: &Numeric, p: &Picture, negative_zero: bool) -> Result<String> {
             // picture with a decimal point (NUM_TH).
             Elem::Ordinal(upper) => {
                 if !overflow && !negative && post == 0 && !p.elems.contains(&Elem::Point) {
+                    if !int_digits.last().is_some_and(char::is_ascii_digit) {
+                        let number: String = int_digits.iter().collect();
+                        return Err(SqlError::new(
+                            SqlState::INVALID_TEXT_REPRESENTATION,
+                            format!("\"{number}\" is not a number"),
+                        ));
+                    }
                     let suffix = ordinal(&int_digits);
                     out.push_str(&if *upper {
                         suffix.to_uppercase()

@@ -540,6 +540,30 @@ impl Expr {
 }
 
 impl Expr {
+    /// The expression with each column reference `Column(i)` replaced by
+    /// what `f` makes of it (given `i` and the reference itself); other
+    /// nodes keep their shape. Used to move expressions onto another
+    /// row layout.
+    pub fn replace_columns(self, f: &mut dyn FnMut(usize, Expr) -> Expr) -> Result<Expr> {
+        if let ExprKind::Column(i) = self.kind {
+            return Ok(f(i, self));
+        }
+        let Expr {
+            kind,
+            ty,
+            typmod,
+            pos,
+        } = self;
+        Ok(Expr {
+            kind: kind.map_children(|c| c.replace_columns(f))?,
+            ty,
+            typmod,
+            pos,
+        })
+    }
+}
+
+impl Expr {
     /// The expression with every position removed, as text: two
     /// expressions with the same fingerprint compute the same thing
     /// (GROUP BY matching, ORDER BY reuse of select-list items).

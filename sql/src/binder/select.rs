@@ -1289,18 +1289,7 @@ impl Binder<'_> {
         text: &str,
         alias: Option<&ast::TableAlias>,
     ) -> Result<(Plan, Scope)> {
-        let parsed = crate::parser::parse(text)?;
-        let q = match parsed.as_slice() {
-            [crate::parser::Parsed::Sql(s)] => match s.as_ref() {
-                ast::Statement::Query(q) => q.clone(),
-                _ => return Err(SqlError::internal("a view whose definition is not a query")),
-            },
-            _ => {
-                return Err(SqlError::internal(
-                    "a view whose definition is not one query",
-                ))
-            }
-        };
+        let q = crate::parser::view_query(text)?;
         self.enter()?;
         let outer = std::mem::take(&mut self.outer);
         let ctes = std::mem::take(&mut self.ctes);

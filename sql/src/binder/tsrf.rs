@@ -139,21 +139,12 @@ fn lift(
 
 /// Points placeholder columns at the calls' places.
 fn place(e: Expr, places: &[usize]) -> Result<Expr> {
-    let Expr {
-        kind,
-        ty,
-        typmod,
-        pos,
-    } = e;
-    let kind = match kind {
-        ExprKind::Column(c) if c >= LIFTED => ExprKind::Column(places[c - LIFTED]),
-        k => k.map_children(|c| place(c, places))?,
-    };
-    Ok(Expr {
-        kind,
-        ty,
-        typmod,
-        pos,
+    e.replace_columns(&mut |c, col| match c {
+        c if c >= LIFTED => Expr {
+            kind: ExprKind::Column(places[c - LIFTED]),
+            ..col
+        },
+        _ => col,
     })
 }
 
@@ -348,21 +339,9 @@ pub(super) fn before_sort(
 
 /// `e` with every column number moved up by `by`.
 fn shift(e: Expr, by: usize) -> Result<Expr> {
-    let Expr {
-        kind,
-        ty,
-        typmod,
-        pos,
-    } = e;
-    let kind = match kind {
-        ExprKind::Column(c) => ExprKind::Column(c + by),
-        k => k.map_children(|c| shift(c, by))?,
-    };
-    Ok(Expr {
-        kind,
-        ty,
-        typmod,
-        pos,
+    e.replace_columns(&mut |c, col| Expr {
+        kind: ExprKind::Column(c + by),
+        ..col
     })
 }
 

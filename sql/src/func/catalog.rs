@@ -579,14 +579,8 @@ fn updatable_events(oid: u32, tables: &[TableDef], depth: usize) -> i32 {
 /// is (None: an expression), when its query is automatically updatable.
 fn view_base(text: &str) -> Option<(String, Vec<Option<String>>)> {
     use sqlparser::ast;
-    let parsed = crate::parser::parse(text).ok()?;
-    let [crate::parser::Parsed::Sql(stmt)] = parsed.as_slice() else {
-        return None;
-    };
-    let ast::Statement::Query(q) = stmt.as_ref() else {
-        return None;
-    };
-    crate::table::view_updatable(q).ok()?;
+    let q = crate::parser::view_query(text).ok()?;
+    crate::table::view_updatable(&q).ok()?;
     let ast::SetExpr::Select(sel) = q.body.as_ref() else {
         return None;
     };

@@ -8,6 +8,7 @@ use sqlparser::tokenizer::{Token, TokenWithSpan, Whitespace};
 
 use super::frame::is_word;
 use super::locking::is_kw;
+use super::merge::statement_end;
 
 /// Rewrites each CREATE VIEW that ends in a CHECK OPTION clause.
 pub(super) fn rewrite(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
@@ -27,19 +28,6 @@ pub(super) fn rewrite(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
         }
     }
     out
-}
-
-fn statement_end(t: &[TokenWithSpan], from: usize) -> usize {
-    let mut depth = 0i32;
-    for (k, tok) in t.iter().enumerate().skip(from) {
-        match tok.token {
-            Token::LParen => depth += 1,
-            Token::RParen => depth -= 1,
-            Token::SemiColon if depth <= 0 => return k,
-            _ => {}
-        }
-    }
-    t.len()
 }
 
 /// The statement's tokens with the clause moved, if it is a CREATE VIEW

@@ -33,7 +33,7 @@ pub(super) fn rewrite(tokens: Vec<TokenWithSpan>) -> Vec<TokenWithSpan> {
 }
 
 /// The statement's end: the first `;` at depth 0 from `from` (or the end).
-fn statement_end(t: &[TokenWithSpan], from: usize) -> usize {
+pub(super) fn statement_end(t: &[TokenWithSpan], from: usize) -> usize {
     let mut depth = 0i32;
     for (k, tok) in t.iter().enumerate().skip(from) {
         match tok.token {

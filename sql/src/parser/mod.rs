@@ -1615,6 +1615,19 @@ fn parse_vacuum(p: &mut Parser<'_>, analyze: bool) -> std::result::Result<Parsed
     })
 }
 
+/// A stored view's query (pg_rewrite's text), parsed.
+pub fn view_query(text: &str) -> Result<Box<sqlparser::ast::Query>> {
+    match parse(text)?.as_slice() {
+        [Parsed::Sql(s)] => match s.as_ref() {
+            Statement::Query(q) => Ok(q.clone()),
+            _ => Err(SqlError::internal("a view whose definition is not a query")),
+        },
+        _ => Err(SqlError::internal(
+            "a view whose definition is not one query",
+        )),
+    }
+}
+
 /// Parses a stored expression (a column default, a CHECK constraint).
 pub fn parse_expr(sql: &str) -> Result<sqlparser::ast::Expr> {
     let dialect = PostgreSqlDialect {};

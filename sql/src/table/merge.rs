@@ -17,7 +17,7 @@ use sqlparser::ast;
 
 use super::modify::{
     assign, bind_sets, checks, defaults, join_scope, modify_rows, open_target, run_insert,
-    target_column, writable, BoundInsert, CatalogTables, Change, Source,
+    target_columns, writable, BoundInsert, CatalogTables, Change, Source,
 };
 use crate::binder::{ident, table_scope, Binder, Scope};
 use crate::catalog::TableDef;
@@ -337,19 +337,7 @@ fn bind_insert_clause(
     let targets: Vec<usize> = if ins.columns.is_empty() {
         live.to_vec()
     } else {
-        let mut t = Vec::with_capacity(ins.columns.len());
-        for c in &ins.columns {
-            let (i, n, pos) = target_column(def, c, sql)?;
-            if t.contains(&i) {
-                return Err(SqlError::new(
-                    SqlState::DUPLICATE_COLUMN,
-                    format!("column \"{n}\" specified more than once"),
-                )
-                .at(pos));
-            }
-            t.push(i);
-        }
-        t
+        target_columns(def, &ins.columns, sql)?
     };
     let ast::MergeInsertKind::Values(v) = &ins.kind else {
         return Err(SqlError::syntax("syntax error at or near \"ROW\"", None));

@@ -608,19 +608,7 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
         }
         return bind_field_insert(ctx, ins, def, live, scope, fields);
     } else {
-        let mut t = Vec::with_capacity(ins.columns.len());
-        for c in &ins.columns {
-            let (i, n, pos) = target_column(named, c, ctx.sql)?;
-            if t.contains(&i) {
-                return Err(SqlError::new(
-                    SqlState::DUPLICATE_COLUMN,
-                    format!("column \"{n}\" specified more than once"),
-                )
-                .at(pos));
-            }
-            t.push(i);
-        }
-        t
+        target_columns(named, &ins.columns, ctx.sql)?
     };
     let targets = match &view {
         Some(v) => super::view_dml::base_targets(v, &targets, "INSERT")?,
@@ -2508,7 +2496,7 @@ fn field_store(
     Ok(e)
 }
 
-pub(super) fn target_column(
+fn target_column(
     def: &TableDef,
     name: &ast::ObjectName,
     sql: &str,
@@ -2527,6 +2515,28 @@ pub(super) fn target_column(
         .at(pos)
     })?;
     Ok((i, n, pos))
+}
+
+/// An INSERT's column list as attribute indexes (42703 for a column
+/// the table lacks, 42701 for one named twice).
+pub(super) fn target_columns(
+    def: &TableDef,
+    names: &[ast::ObjectName],
+    sql: &str,
+) -> Result<Vec<usize>> {
+    let mut t = Vec::with_capacity(names.len());
+    for c in names {
+        let (i, n, pos) = target_column(def, c, sql)?;
+        if t.contains(&i) {
+            return Err(SqlError::new(
+                SqlState::DUPLICATE_COLUMN,
+                format!("column \"{n}\" specified more than once"),
+            )
+            .at(pos));
+        }
+        t.push(i);
+    }
+    Ok(t)
 }
 
 /// `WHERE CURRENT OF cursor`: the tuple id of the cursor's current row

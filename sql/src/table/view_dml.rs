@@ -85,30 +85,18 @@ impl ViewTarget {
     }
 
     fn substitute(&self, e: Expr, n: usize, width: usize) -> Result<Expr> {
-        if let ExprKind::Column(i) = e.kind {
-            return Ok(if i < n {
+        e.replace_columns(&mut |i, col| {
+            if i < n {
                 Expr {
-                    pos: e.pos,
+                    pos: col.pos,
                     ..self.exprs[i].clone()
                 }
             } else {
                 Expr {
                     kind: ExprKind::Column(i - n + width),
-                    ..e
+                    ..col
                 }
-            });
-        }
-        let Expr {
-            kind,
-            ty,
-            typmod,
-            pos,
-        } = e;
-        Ok(Expr {
-            kind: kind.map_children(|c| self.substitute(c, n, width))?,
-            ty,
-            typmod,
-            pos,
+            }
         })
     }
 
@@ -172,18 +160,7 @@ fn not_auto(view: &TableDef, verb: &str, why: &str) -> SqlError {
 /// Resolves updatable view `view` to its base table for `verb`.
 pub(super) fn resolve(ctx: &mut Stmt<'_>, view: &Arc<TableDef>, verb: &str) -> Result<ViewTarget> {
     let text = view.view.as_deref().unwrap_or_default();
-    let parsed = crate::parser::parse(text)?;
-    let q = match parsed.as_slice() {
-        [crate::parser::Parsed::Sql(s)] => match s.as_ref() {
-            ast::Statement::Query(q) => q.clone(),
-            _ => return Err(SqlError::internal("a view whose definition is not a query")),
-        },
-        _ => {
-            return Err(SqlError::internal(
-                "a view whose definition is not one query",
-            ))
-        }
-    };
+    let q = crate::parser::view_query(text)?;
     let why = simple_select(&q);
     let select = match why {
         Ok(s) => s,

@@ -36,7 +36,7 @@ use sqlparser::tokenizer::Location;
 pub(crate) use locking::lock_strength;
 pub use names::{figure_colname, ident, object_name, sql_type, sql_type_with, truncate_identifier};
 pub(crate) use regname::{qualified_name, type_by_name};
-pub(crate) use select::split_equi_keys;
+pub(crate) use select::{infinite_view_recursion, split_equi_keys};
 pub(crate) use tsrf::mentions_srf;
 
 /// Whether a call of `name` aggregates rows or returns a set (a view
@@ -236,6 +236,9 @@ pub struct Binder<'a> {
     srf_width: Option<usize>,
     /// A window function's arguments are being bound.
     in_window_args: bool,
+    /// The views being expanded, innermost last (a view reaching itself
+    /// is 42P17).
+    expanding_views: Vec<u32>,
     /// Why set-returning calls are refused in the clause being bound
     /// (HAVING, VALUES, a FROM function's arguments), if by name.
     srf_refused: Option<&'static str>,
@@ -313,6 +316,7 @@ impl<'a> Binder<'a> {
             next_worktable: 0,
             srf_width: None,
             in_window_args: false,
+            expanding_views: Vec::new(),
             srf_refused: None,
             in_aggregate: false,
             windows_ok: false,

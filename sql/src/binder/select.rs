@@ -1291,12 +1291,17 @@ impl Binder<'_> {
     ) -> Result<(Plan, Scope)> {
         let q = crate::parser::view_query(text)?;
         self.enter()?;
+        if self.expanding_views.contains(&oid) {
+            return Err(infinite_view_recursion(name));
+        }
         let outer = std::mem::take(&mut self.outer);
         let ctes = std::mem::take(&mut self.ctes);
         let no_aggs = self.no_aggs.take();
         let windows = std::mem::take(&mut self.windows_ok);
         // Positions found in the view's text mean nothing in this query's.
+        self.expanding_views.push(oid);
         let bound = self.query(&q).map_err(SqlError::without_position);
+        self.expanding_views.pop();
         self.outer = outer;
         self.ctes = ctes;
         self.no_aggs = no_aggs;
@@ -2130,4 +2135,13 @@ fn fields_of(e: &ast::Expr) -> Option<&ast::Expr> {
         [ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(inner))] => Some(inner),
         _ => None,
     }
+}
+
+/// 42P17 for a view that reads itself through other views (PostgreSQL's
+/// rewriter message).
+pub(crate) fn infinite_view_recursion(name: &str) -> SqlError {
+    SqlError::new(
+        SqlState::INVALID_OBJECT_DEFINITION,
+        format!("infinite recursion detected in rules for relation \"{name}\""),
+    )
 }

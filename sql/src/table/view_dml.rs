@@ -159,6 +159,21 @@ fn not_auto(view: &TableDef, verb: &str, why: &str) -> SqlError {
 
 /// Resolves updatable view `view` to its base table for `verb`.
 pub(super) fn resolve(ctx: &mut Stmt<'_>, view: &Arc<TableDef>, verb: &str) -> Result<ViewTarget> {
+    resolve_within(ctx, view, verb, &mut Vec::new())
+}
+
+/// [`resolve`], `seen` holding the views above this one.
+fn resolve_within(
+    ctx: &mut Stmt<'_>,
+    view: &Arc<TableDef>,
+    verb: &str,
+    seen: &mut Vec<u32>,
+) -> Result<ViewTarget> {
+    crate::stack::check()?;
+    if seen.contains(&view.oid) {
+        return Err(crate::binder::infinite_view_recursion(&view.name));
+    }
+    seen.push(view.oid);
     let text = view.view.as_deref().unwrap_or_default();
     let q = crate::parser::view_query(text)?;
     let why = simple_select(&q);
@@ -176,7 +191,7 @@ pub(super) fn resolve(ctx: &mut Stmt<'_>, view: &Arc<TableDef>, verb: &str) -> R
     };
     let under = super::modify::open_target(ctx, name)?;
     let inner = if under.view.is_some() {
-        Some(resolve(ctx, &under, verb)?)
+        Some(resolve_within(ctx, &under, verb, seen)?)
     } else {
         super::modify::writable(&under)?;
         None

@@ -545,6 +545,7 @@ impl Expr {
     /// nodes keep their shape. Used to move expressions onto another
     /// row layout.
     pub fn replace_columns(self, f: &mut dyn FnMut(usize, Expr) -> Expr) -> Result<Expr> {
+        crate::stack::check()?;
         if let ExprKind::Column(i) = self.kind {
             return Ok(f(i, self));
         }

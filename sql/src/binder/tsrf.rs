@@ -69,6 +69,7 @@ fn lift(
     wanted: &dyn Fn(&Expr) -> bool,
     force: bool,
 ) -> Result<Expr> {
+    crate::stack::check()?;
     if let ExprKind::SetCall { .. } = &e.kind {
         if force || wanted(&e) {
             let Expr {

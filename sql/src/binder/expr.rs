@@ -1657,6 +1657,20 @@ impl Binder<'_> {
 
     /// An argument of AND/OR/NOT/WHERE/IS TRUE...: must be boolean.
     pub(crate) fn boolean(&mut self, e: Expr, what: &str) -> Result<Expr> {
+        if super::tsrf::has_srf(&e) {
+            // At the expression's leftmost token, as exprLocation.
+            let mut at = e.pos;
+            e.visit(&mut |x| {
+                if let Some(p) = x.pos {
+                    at = Some(at.map_or(p, |a| a.min(p)));
+                }
+            });
+            return Err(SqlError::new(
+                SqlState::DATATYPE_MISMATCH,
+                format!("argument of {what} must not return a set"),
+            )
+            .at(at));
+        }
         if e.ty == DataType::Bool {
             return Ok(e);
         }
@@ -2063,10 +2077,21 @@ impl Binder<'_> {
                     DataType::Text,
                 ))
             }
-            "pg_typeof" if bound.len() == 1 => Ok(Expr::constant(
-                Value::Regtype(bound[0].ty.oid().0),
-                DataType::Regtype,
-            )),
+            "pg_typeof" if bound.len() == 1 => {
+                let ty = Expr::constant(Value::Regtype(bound[0].ty.oid().0), DataType::Regtype);
+                if !super::tsrf::has_srf(&bound[0]) {
+                    return Ok(ty);
+                }
+                // The set-returning call must still run: one type per row.
+                let arg = bound.into_iter().next().unwrap_or_else(|| ty.clone());
+                Ok(typed(
+                    ExprKind::Call {
+                        def: &func::string::TYPEOF_OF_SET,
+                        args: vec![arg, ty],
+                    },
+                    DataType::Regtype,
+                ))
+            }
             _ => self.call(&name, bound, pos),
         }
     }

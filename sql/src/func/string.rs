@@ -203,6 +203,13 @@ pub(crate) static CONCAT: FuncDef = FuncDef {
     })
 };
 
+/// pg_typeof of an argument that holds a set-returning call: the type
+/// (its second argument, fixed when bound) once per row of the set.
+pub(crate) static TYPEOF_OF_SET: FuncDef = FuncDef {
+    strict: false,
+    ..f("pg_typeof", &[], Regtype, |a, _| Ok(a[1].clone()))
+};
+
 /// concat_ws(separator, any, ...): NULL separator gives NULL.
 pub(crate) static CONCAT_WS: FuncDef = FuncDef {
     strict: false,

@@ -873,7 +873,8 @@ impl Expr {
             ExprKind::Call { def, args } => {
                 def.volatility == crate::func::Volatility::Immutable && all_const(args)
             }
-            ExprKind::Cast { arg, .. } | ExprKind::Not(arg) => arg.as_const().is_some(),
+            ExprKind::Cast { arg, .. } => arg.as_const().is_some() && !stable_cast(arg.ty, self.ty),
+            ExprKind::Not(arg) => arg.as_const().is_some(),
             ExprKind::IsNull { arg, .. } | ExprKind::IsBool { arg, .. } => arg.as_const().is_some(),
             ExprKind::And(v) | ExprKind::Or(v) | ExprKind::Coalesce(v) => all_const(v),
             ExprKind::MinMax { args, .. } => all_const(args),
@@ -1134,4 +1135,28 @@ fn fold_connective(
         kept.push(a);
     }
     Ok(Ok(kept))
+}
+
+/// Whether a cast depends on session settings (DateStyle, IntervalStyle,
+/// TimeZone), so PostgreSQL marks it stable and computes it when the
+/// statement runs rather than when it is planned: text to and from the
+/// date/time types, and the conversions between local and zoned times.
+fn stable_cast(from: DataType, to: DataType) -> bool {
+    use DataType as T;
+    let datetime = |t: DataType| {
+        matches!(
+            t,
+            T::Date | T::Time | T::TimeTz | T::Timestamp | T::TimestampTz | T::Interval
+        )
+    };
+    let text = |t: DataType| matches!(t, T::Text | T::Varchar | T::Bpchar | T::Name | T::Unknown);
+    (text(from) && datetime(to))
+        || (datetime(from) && text(to) && !matches!(from, T::Time | T::TimeTz))
+        || matches!(
+            (from, to),
+            (T::Timestamp, T::TimestampTz)
+                | (T::TimestampTz, T::Timestamp | T::Date | T::Time | T::TimeTz)
+                | (T::Date, T::TimestampTz)
+                | (T::Time, T::TimeTz)
+        )
 }

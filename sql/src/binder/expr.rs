@@ -2077,6 +2077,14 @@ impl Binder<'_> {
                     DataType::Text,
                 ))
             }
+            // to_json(anyelement) is PostgreSQL's only one: an unknown
+            // literal has no type to take.
+            "to_json" | "to_jsonb" if bound.len() == 1 && bound[0].ty == DataType::Unknown => {
+                Err(SqlError::new(
+                    SqlState::DATATYPE_MISMATCH,
+                    "could not determine polymorphic type because input has type unknown",
+                ))
+            }
             "pg_typeof" if bound.len() == 1 => {
                 let ty = Expr::constant(Value::Regtype(bound[0].ty.oid().0), DataType::Regtype);
                 if !super::tsrf::has_srf(&bound[0]) {

@@ -316,7 +316,11 @@ fn extract(a: &[Value], ctx: &mut EvalCtx<'_>, as_float: bool) -> Result<Value> 
                 // ±Infinity, the others NULL; unknown units still fail.
                 let origin = ts_parts(&Value::Timestamp(0), ctx)
                     .ok_or_else(|| SqlError::internal("extract argument"))?;
-                field(&unit, &origin, ty)?;
+                if matches!(v, Value::Date(_)) {
+                    date_field(&unit, &origin)?;
+                } else {
+                    field(&unit, &origin, ty)?;
+                }
                 let monotonic = matches!(
                     unit.to_lowercase().as_str(),
                     "year"

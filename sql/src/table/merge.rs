@@ -103,22 +103,53 @@ pub(super) fn twice() -> SqlError {
 
 /// Runs a MERGE statement.
 pub fn merge(ctx: &mut Stmt<'_>, m: &ast::Merge, sink: &mut dyn ResultSink) -> Result<()> {
-    let (def, mut run) = bind_merge(ctx, m)?;
-    let (count, queue) = modify_rows(
-        ctx,
-        &def,
-        None,
-        None,
-        super::modify::Actions::Merge(&mut run),
-        None,
-        "MERGE",
-        (None, None, None, 0),
-        sink,
-    )?;
-    if !queue.is_empty() {
-        super::fire_foreign_keys(ctx, &def, queue)?;
+    let (def, mut run, members) = bind_merge(ctx, m)?;
+    let mut total = 0;
+    match members {
+        None => {
+            let (count, queue) = modify_rows(
+                ctx,
+                &def,
+                None,
+                None,
+                super::modify::Actions::Merge(&mut run),
+                None,
+                "MERGE",
+                (None, None, None, 0),
+                sink,
+            )?;
+            if !queue.is_empty() {
+                super::fire_foreign_keys(ctx, &def, queue)?;
+            }
+            total += count;
+        }
+        Some(members) => {
+            // The unmatched source rows first, against the target as the
+            // statement found it.
+            if let Some(anti) = members.anti {
+                collect_unmatched(ctx, anti, def.live().count(), &mut run)?;
+            }
+            let routing = &members.routing;
+            let mover = routing.router.is_some().then_some(routing);
+            for (k, (member, map, mut member_run)) in members.runs.into_iter().enumerate() {
+                let (count, queue) = modify_rows(
+                    ctx,
+                    &member,
+                    None,
+                    None,
+                    super::modify::Actions::Merge(&mut member_run),
+                    None,
+                    "MERGE",
+                    (map.as_deref(), routing.check.as_ref(), mover, k),
+                    sink,
+                )?;
+                if !queue.is_empty() {
+                    super::fire_foreign_keys(ctx, &member, queue)?;
+                }
+                total += count;
+            }
+        }
     }
-    let mut total = count;
     for ins in run.inserts {
         if ins.rows.is_empty() {
             continue;
@@ -137,8 +168,16 @@ pub fn merge(ctx: &mut Stmt<'_>, m: &ast::Merge, sink: &mut dyn ResultSink) -> R
 
 /// EXPLAIN of MERGE: `Merge on t` over the join of target and source.
 pub fn explain_merge(ctx: &mut Stmt<'_>, m: &ast::Merge) -> Result<Vec<String>> {
-    let (def, mut run) = bind_merge(ctx, m)?;
-    let plan = run.plan.take().unwrap_or(Plan::Values(Vec::new()));
+    let (def, mut run, members) = bind_merge(ctx, m)?;
+    let plan = match members {
+        // Through members: the first member's join stands for the plan.
+        Some(mut members) => members
+            .runs
+            .first_mut()
+            .and_then(|(_, _, r)| r.plan.take())
+            .unwrap_or(Plan::Values(Vec::new())),
+        None => run.plan.take().unwrap_or(Plan::Values(Vec::new())),
+    };
     let engine = ctx.engine();
     let blocks = |t: &TableDef| engine.nblocks(t.rel).unwrap_or(0);
     let mut plan = crate::planner::optimize(plan, &mut ctx.eval_ctx(), &blocks, false)?;
@@ -155,7 +194,10 @@ pub fn explain_merge(ctx: &mut Stmt<'_>, m: &ast::Merge) -> Result<Vec<String>> 
 
 /// Binds MERGE: its target (locked), the join with its source, and its
 /// WHEN clauses.
-fn bind_merge(ctx: &mut Stmt<'_>, m: &ast::Merge) -> Result<(Arc<TableDef>, MergeRun)> {
+fn bind_merge(
+    ctx: &mut Stmt<'_>,
+    m: &ast::Merge,
+) -> Result<(Arc<TableDef>, MergeRun, Option<Members>)> {
     let ast::TableFactor::Table {
         name,
         alias,
@@ -182,14 +224,19 @@ fn bind_merge(ctx: &mut Stmt<'_>, m: &ast::Merge) -> Result<(Arc<TableDef>, Merg
     }
     writable(&def)?;
     let routing = super::routing::Routing::new(ctx, &def)?;
-    if routing.router.is_some() {
-        return Err(SqlError::unsupported("MERGE into a partitioned table"));
-    }
-    if !def.inheritors.is_empty()
-        && !matches!(inheritance, Some(ast::TableInheritance::Only { .. }))
-    {
+    let only = matches!(inheritance, Some(ast::TableInheritance::Only { .. }));
+    let spread = routing.router.is_some() || (!def.inheritors.is_empty() && !only);
+    let member_tables = if spread {
+        super::routing::members(ctx, &def, actorgres_storage::lock::LockMode::RowExclusive)?
+    } else {
+        Vec::new()
+    };
+    // Each member's rows are read in the target's layout; a child with
+    // columns of its own does not fit it yet.
+    let width = def.live().count();
+    if member_tables.iter().any(|(m, _)| m.live().count() != width) {
         return Err(SqlError::unsupported(
-            "MERGE into a table with inheritance children",
+            "MERGE into a table whose inheritance children add columns",
         ));
     }
     let alias = alias.as_ref().map(|a| ident(&a.name));
@@ -281,7 +328,65 @@ fn bind_merge(ctx: &mut Stmt<'_>, m: &ast::Merge) -> Result<(Arc<TableDef>, Merg
             }
         }
     }
+    // Through a partitioned or inherited target: the source rows no member
+    // row matches, found once by an anti join with the whole target.
+    let anti = if spread && !run.not_matched.is_empty() {
+        Some(unmatched_plan(&mut b, m)?)
+    } else {
+        None
+    };
     ctx.param_types = b.into_params();
+    if spread {
+        let (keys, on) = crate::binder::split_equi_keys(vec![on], width + 1);
+        let identity: Vec<usize> = (0..width).collect();
+        let mut runs = Vec::with_capacity(member_tables.len());
+        for (k, (member, map)) in member_tables.into_iter().enumerate() {
+            let member_checks = checks(&member, &style)?;
+            let matched = run
+                .matched
+                .iter()
+                .map(|(cond, change)| {
+                    let change = change.as_ref().map(|c| match c {
+                        Change::Update(sets, _) => {
+                            Change::Update(sets.clone(), member_checks.clone())
+                        }
+                        Change::Delete => Change::Delete,
+                    });
+                    (cond.clone(), change)
+                })
+                .collect();
+            let plan = Plan::Join {
+                left: Box::new(super::modify::partition_scan(&member, &map, width, k)),
+                right: Box::new(source_plan.clone()),
+                kind: JoinKind::Inner,
+                keys: keys.clone(),
+                on: on.clone(),
+                right_width: source_width,
+                left_width: width + 1,
+                merge: false,
+            };
+            let map = (map != identity).then_some(map);
+            runs.push((
+                member,
+                map,
+                MergeRun {
+                    plan: Some(plan),
+                    matched,
+                    not_matched: Vec::new(),
+                    inserts: Vec::new(),
+                },
+            ));
+        }
+        return Ok((
+            def,
+            run,
+            Some(Members {
+                runs,
+                anti,
+                routing,
+            }),
+        ));
+    }
     let scan = Plan::SeqScan {
         table: Arc::clone(&def),
         with_tid: true,
@@ -303,7 +408,71 @@ fn bind_merge(ctx: &mut Stmt<'_>, m: &ast::Merge) -> Result<(Arc<TableDef>, Merg
         left_width: width + 1,
         merge: false,
     });
-    Ok((def, run))
+    Ok((def, run, None))
+}
+
+/// The runs of a MERGE whose target has members (partitions or
+/// inheritance children): one per member for its matched rows, the anti
+/// join giving the source rows no member matches, and the target's
+/// routing (rows an UPDATE moves between partitions).
+struct Members {
+    runs: Vec<(Arc<TableDef>, Option<Vec<usize>>, MergeRun)>,
+    anti: Option<Plan>,
+    routing: super::routing::Routing,
+}
+
+/// The source rows no row of the whole target matches: `source` anti
+/// join `target` on the condition bound over their columns side by side.
+fn unmatched_plan(b: &mut Binder<'_>, m: &ast::Merge) -> Result<Plan> {
+    let source = [ast::TableWithJoins {
+        relation: m.source.clone(),
+        joins: Vec::new(),
+    }];
+    let (source_plan, source_scope) = b.from(&source)?;
+    let target = [ast::TableWithJoins {
+        relation: m.table.clone(),
+        joins: Vec::new(),
+    }];
+    let (target_plan, target_scope) = b.from(&target)?;
+    let left_width = source_scope.columns.len();
+    let right_width = target_scope.columns.len();
+    let mut scope = source_scope;
+    scope.columns.extend(target_scope.columns);
+    let on = b.expr(&m.on, &scope)?;
+    let on = b.boolean(on, "JOIN/ON")?;
+    let (keys, on) = crate::binder::split_equi_keys(vec![on], left_width);
+    Ok(Plan::Join {
+        left: Box::new(source_plan),
+        right: Box::new(target_plan),
+        kind: JoinKind::Anti,
+        keys,
+        on,
+        right_width,
+        left_width,
+        merge: false,
+    })
+}
+
+/// Runs the anti join of [`unmatched_plan`]: each source row, after a
+/// target row of NULLs and a NULL tuple id, goes to the NOT MATCHED
+/// clauses.
+fn collect_unmatched(
+    ctx: &mut Stmt<'_>,
+    plan: Plan,
+    width: usize,
+    run: &mut MergeRun,
+) -> Result<()> {
+    let engine = ctx.engine();
+    let (mut eval, _) = ctx.eval_and_txn();
+    let blocks = |t: &TableDef| engine.nblocks(t.rel).unwrap_or(0);
+    let plan = crate::planner::optimize(plan, &mut eval, &blocks, false)?;
+    let mut node = crate::exec::build_in(&plan, None);
+    while let Some(source_row) = node.next(&mut eval)? {
+        let mut row = vec![Value::Null; width + 1];
+        row.extend(source_row);
+        run.not_matched(&row, &mut eval)?;
+    }
+    Ok(())
 }
 
 /// The joined row's scope with the target's columns out of reach (a NOT

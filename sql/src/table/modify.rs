@@ -1833,7 +1833,12 @@ fn source_plan(def: &Arc<TableDef>, from: Option<(Plan, usize)>, predicate: Opti
 
 /// A partition's rows with tuple ids, its columns put in its parent's
 /// order (`map` as [`super::partition::column_map`]).
-fn partition_scan(leaf: &Arc<TableDef>, map: &[usize], width: usize, member: usize) -> Plan {
+pub(super) fn partition_scan(
+    leaf: &Arc<TableDef>,
+    map: &[usize],
+    width: usize,
+    member: usize,
+) -> Plan {
     let leaf_cols: Vec<(crate::types::DataType, i32)> =
         leaf.live().map(|(_, c)| (c.ty, c.typmod)).collect();
     let mut exprs: Vec<Expr> = (0..width)

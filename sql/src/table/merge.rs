@@ -242,7 +242,6 @@ fn bind_merge(
     let alias = alias.as_ref().map(|a| ident(&a.name));
     let target_name = alias.clone().unwrap_or_else(|| def.name.clone());
     let mut scope = table_scope(&def, alias.as_deref());
-    let width = def.live().count();
     let style = ctx.style.clone();
     let sql = ctx.sql;
     let row_checks = checks(&def, &style)?;

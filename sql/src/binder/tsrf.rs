@@ -70,71 +70,67 @@ fn lift(
     force: bool,
 ) -> Result<Expr> {
     crate::stack::check()?;
-    if let ExprKind::SetCall { .. } = &e.kind {
-        if force || wanted(&e) {
-            let Expr {
-                kind, ty, typmod, ..
-            } = e;
-            let ExprKind::SetCall { func, args } = kind else {
-                unreachable!("matched above")
-            };
-            let mut lifted = Vec::with_capacity(args.len());
-            for a in args {
-                lifted.push(lift(a, calls, wanted, true)?);
-            }
-            let mut level = 1;
-            for a in &lifted {
-                a.visit(&mut |x| {
-                    if let ExprKind::Column(c) = x.kind {
-                        if c >= LIFTED {
-                            level = level.max(calls[c - LIFTED].level + 1);
-                        }
-                    }
-                });
-            }
-            let call = Expr {
-                kind: ExprKind::SetCall { func, args: lifted },
-                ty,
-                typmod,
-                pos: None,
-            };
-            let fingerprint = call.fingerprint();
-            let id = match calls.iter().position(|c| c.fingerprint == fingerprint) {
-                Some(id) => id,
-                None => {
-                    let ExprKind::SetCall { func, args } = call.kind else {
-                        unreachable!("built above")
-                    };
-                    calls.push(Lifted {
-                        fingerprint,
-                        func,
-                        args,
-                        level,
-                        ty,
-                        typmod,
-                    });
-                    calls.len() - 1
-                }
-            };
-            return Ok(Expr {
-                kind: ExprKind::Column(LIFTED + id),
-                ty,
-                typmod,
-                pos: None,
-            });
-        }
-    }
+    let take = matches!(e.kind, ExprKind::SetCall { .. }) && (force || wanted(&e));
     let Expr {
         kind,
         ty,
         typmod,
         pos,
     } = e;
-    Ok(Expr {
-        kind: kind.map_children(|c| lift(c, calls, wanted, force))?,
+    let (func, args) = match kind {
+        ExprKind::SetCall { func, args } if take => (func, args),
+        kind => {
+            return Ok(Expr {
+                kind: kind.map_children(|c| lift(c, calls, wanted, force))?,
+                ty,
+                typmod,
+                pos,
+            })
+        }
+    };
+    let mut lifted = Vec::with_capacity(args.len());
+    for a in args {
+        lifted.push(lift(a, calls, wanted, true)?);
+    }
+    let mut level = 1;
+    for a in &lifted {
+        a.visit(&mut |x| {
+            if let ExprKind::Column(c) = x.kind {
+                if c >= LIFTED {
+                    level = level.max(calls[c - LIFTED].level + 1);
+                }
+            }
+        });
+    }
+    let fingerprint = Expr {
+        kind: ExprKind::SetCall {
+            func,
+            args: lifted.clone(),
+        },
         ty,
         typmod,
-        pos,
+        pos: None,
+    }
+    .fingerprint();
+    let id = match calls.iter().position(|c| c.fingerprint == fingerprint) {
+        Some(id) => id,
+        None => {
+            calls.push(Lifted {
+                fingerprint,
+                func,
+                args: lifted,
+                level,
+                ty,
+                typmod,
+            });
+            calls.len() - 1
+        }
+    };
+    Ok(Expr {
+        kind: ExprKind::Column(LIFTED + id),
+        ty,
+        typmod,
+        pos: None,
     })
 }
 

@@ -366,15 +366,23 @@ impl super::Binder<'_> {
     /// The single row of `INSERT ... VALUES (...)` holding set-returning
     /// calls, bound as the select list `SELECT ...` (PostgreSQL's
     /// EXPR_KIND_VALUES_SINGLE): one row per step of its series.
+    ///
+    /// `defaults` holds, at each position written DEFAULT, the target
+    /// column's default.
     pub(crate) fn values_select(
         &mut self,
         row: &[sqlparser::ast::Expr],
+        defaults: &[Option<Expr>],
     ) -> Result<crate::plan::BoundQuery> {
         let scope = super::Scope::default();
         let outer = self.srf_width.replace(0);
         let mut exprs = Vec::with_capacity(row.len());
         let mut failed = None;
-        for e in row {
+        for (k, e) in row.iter().enumerate() {
+            if let Some(Some(d)) = defaults.get(k) {
+                exprs.push(d.clone());
+                continue;
+            }
             match self.expr(e, &scope) {
                 Ok(b) => exprs.push(b),
                 Err(err) => {

@@ -626,7 +626,9 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
         None => Source::Values(vec![vec![None; targets.len()]]),
         Some(q) => match q.body.as_ref() {
             ast::SetExpr::Values(v)
-                if q.order_by.is_none() && q.limit_clause.is_none() && !single_row_srf(&v.rows) =>
+                if q.order_by.is_none()
+                    && q.limit_clause.is_none()
+                    && !single_row_srf(&v.rows, &def, &targets) =>
             {
                 // The binder is dropped on an error: only success restores.
                 let before = b.refuse_aggregates("aggregate functions are not allowed in VALUES");
@@ -675,8 +677,21 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
             }
             body => {
                 let bound = match body {
-                    ast::SetExpr::Values(v) if single_row_srf(&v.rows) => {
-                        b.values_select(&v.rows[0].content)?
+                    ast::SetExpr::Values(v) if single_row_srf(&v.rows, &def, &targets) => {
+                        // DEFAULT stands for the column's default there.
+                        let row = &v.rows[0].content;
+                        let at_default: Vec<Option<Expr>> = row
+                            .iter()
+                            .zip(&targets)
+                            .map(|(e, &i)| {
+                                is_default(e).then(|| {
+                                    defaults[i].clone().unwrap_or_else(|| {
+                                        Expr::constant(Value::Null, def.columns[i].ty)
+                                    })
+                                })
+                            })
+                            .collect();
+                        b.values_select(row, &at_default)?
                     }
                     _ => b.query(q)?,
                 };
@@ -2774,13 +2789,24 @@ impl ResultSink for NoDescription<'_> {
     }
 }
 
-/// Whether `INSERT ... VALUES` has one row, without DEFAULT, that calls a
-/// set-returning function: PostgreSQL reads it as a select list.
-fn single_row_srf(rows: &[ast::Parens<Vec<ast::Expr>>]) -> bool {
+/// Whether `INSERT ... VALUES` has one row that calls a set-returning
+/// function: PostgreSQL reads it as a select list.
+fn single_row_srf(rows: &[ast::Parens<Vec<ast::Expr>>], def: &TableDef, targets: &[usize]) -> bool {
     match rows {
         [ast::Parens { content: row, .. }] => {
-            !row.iter()
-                .any(|e| is_default(e) || crate::parser::assign::marked(e).is_some())
+            // DEFAULT only for plain columns: a generated or identity
+            // column's DEFAULT is INSERT's own business.
+            let plain_default = |(e, i): (&ast::Expr, &usize)| {
+                !is_default(e)
+                    || def
+                        .columns
+                        .get(*i)
+                        .is_some_and(|c| !c.generated && c.identity.is_none())
+            };
+            row.iter().zip(targets).all(plain_default)
+                && !row
+                    .iter()
+                    .any(|e| crate::parser::assign::marked(e).is_some())
                 && crate::binder::mentions_srf(row)
         }
         _ => false,

@@ -103,52 +103,37 @@ pub(super) fn twice() -> SqlError {
 
 /// Runs a MERGE statement.
 pub fn merge(ctx: &mut Stmt<'_>, m: &ast::Merge, sink: &mut dyn ResultSink) -> Result<()> {
-    let (def, mut run, members) = bind_merge(ctx, m)?;
+    let (def, bound) = bind_merge(ctx, m)?;
+    let BoundMerge {
+        runs,
+        anti,
+        mut run,
+        routing,
+    } = bound;
+    // Through members, the unmatched source rows first, against the
+    // target as the statement found it.
+    if let Some(anti) = anti {
+        collect_unmatched(ctx, anti, def.live().count(), &mut run)?;
+    }
+    let mover = routing.router.is_some().then_some(&routing);
     let mut total = 0;
-    match members {
-        None => {
-            let (count, queue) = modify_rows(
-                ctx,
-                &def,
-                None,
-                None,
-                super::modify::Actions::Merge(&mut run),
-                None,
-                "MERGE",
-                (None, None, None, 0),
-                sink,
-            )?;
-            if !queue.is_empty() {
-                super::fire_foreign_keys(ctx, &def, queue)?;
-            }
-            total += count;
+    for (k, (member, map, mut member_run)) in runs.into_iter().enumerate() {
+        let (count, queue) = modify_rows(
+            ctx,
+            &member,
+            None,
+            None,
+            super::modify::Actions::Merge(&mut member_run),
+            None,
+            "MERGE",
+            (map.as_deref(), routing.check.as_ref(), mover, k),
+            sink,
+        )?;
+        if !queue.is_empty() {
+            super::fire_foreign_keys(ctx, &member, queue)?;
         }
-        Some(members) => {
-            // The unmatched source rows first, against the target as the
-            // statement found it.
-            if let Some(anti) = members.anti {
-                collect_unmatched(ctx, anti, def.live().count(), &mut run)?;
-            }
-            let routing = &members.routing;
-            let mover = routing.router.is_some().then_some(routing);
-            for (k, (member, map, mut member_run)) in members.runs.into_iter().enumerate() {
-                let (count, queue) = modify_rows(
-                    ctx,
-                    &member,
-                    None,
-                    None,
-                    super::modify::Actions::Merge(&mut member_run),
-                    None,
-                    "MERGE",
-                    (map.as_deref(), routing.check.as_ref(), mover, k),
-                    sink,
-                )?;
-                if !queue.is_empty() {
-                    super::fire_foreign_keys(ctx, &member, queue)?;
-                }
-                total += count;
-            }
-        }
+        total += count;
+        run.inserts.append(&mut member_run.inserts);
     }
     for ins in run.inserts {
         if ins.rows.is_empty() {
@@ -168,16 +153,13 @@ pub fn merge(ctx: &mut Stmt<'_>, m: &ast::Merge, sink: &mut dyn ResultSink) -> R
 
 /// EXPLAIN of MERGE: `Merge on t` over the join of target and source.
 pub fn explain_merge(ctx: &mut Stmt<'_>, m: &ast::Merge) -> Result<Vec<String>> {
-    let (def, mut run, members) = bind_merge(ctx, m)?;
-    let plan = match members {
-        // Through members: the first member's join stands for the plan.
-        Some(mut members) => members
-            .runs
-            .first_mut()
-            .and_then(|(_, _, r)| r.plan.take())
-            .unwrap_or(Plan::Values(Vec::new())),
-        None => run.plan.take().unwrap_or(Plan::Values(Vec::new())),
-    };
+    let (def, mut bound) = bind_merge(ctx, m)?;
+    // Through members, the first member's join stands for the plan.
+    let plan = bound
+        .runs
+        .first_mut()
+        .and_then(|(_, _, r)| r.plan.take())
+        .unwrap_or(Plan::Values(Vec::new()));
     let engine = ctx.engine();
     let blocks = |t: &TableDef| engine.nblocks(t.rel).unwrap_or(0);
     let mut plan = crate::planner::optimize(plan, &mut ctx.eval_ctx(), &blocks, false)?;
@@ -194,10 +176,7 @@ pub fn explain_merge(ctx: &mut Stmt<'_>, m: &ast::Merge) -> Result<Vec<String>> 
 
 /// Binds MERGE: its target (locked), the join with its source, and its
 /// WHEN clauses.
-fn bind_merge(
-    ctx: &mut Stmt<'_>,
-    m: &ast::Merge,
-) -> Result<(Arc<TableDef>, MergeRun, Option<Members>)> {
+fn bind_merge(ctx: &mut Stmt<'_>, m: &ast::Merge) -> Result<(Arc<TableDef>, BoundMerge)> {
     let ast::TableFactor::Table {
         name,
         alias,
@@ -378,12 +357,12 @@ fn bind_merge(
         }
         return Ok((
             def,
-            run,
-            Some(Members {
+            BoundMerge {
                 runs,
                 anti,
+                run,
                 routing,
-            }),
+            },
         ));
     }
     let scan = Plan::SeqScan {
@@ -407,16 +386,34 @@ fn bind_merge(
         left_width: width + 1,
         merge: false,
     });
-    Ok((def, run, None))
+    // One member, the table itself: its right join hands the unmatched
+    // source rows to the same run.
+    let unmatched_only = MergeRun {
+        plan: None,
+        matched: Vec::new(),
+        not_matched: Vec::new(),
+        inserts: Vec::new(),
+    };
+    Ok((
+        Arc::clone(&def),
+        BoundMerge {
+            runs: vec![(def, None, run)],
+            anti: None,
+            run: unmatched_only,
+            routing,
+        },
+    ))
 }
 
-/// The runs of a MERGE whose target has members (partitions or
-/// inheritance children): one per member for its matched rows, the anti
-/// join giving the source rows no member matches, and the target's
-/// routing (rows an UPDATE moves between partitions).
-struct Members {
+/// A bound MERGE: a run per member table (the table itself, or each
+/// partition / inheritance member, with its map to the target's
+/// columns), the anti join giving the source rows no member matches
+/// (members only) with the run that takes them, and the target's routing
+/// (its partition constraint; rows an UPDATE moves between partitions).
+struct BoundMerge {
     runs: Vec<(Arc<TableDef>, Option<Vec<usize>>, MergeRun)>,
     anti: Option<Plan>,
+    run: MergeRun,
     routing: super::routing::Routing,
 }
 

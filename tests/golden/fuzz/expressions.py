@@ -10,18 +10,8 @@ results compared as text, errors by SQLSTATE. Not part of `cargo test`:
 
 Prints each difference (at most 12) and `seed S bad N/COUNT`; needs
 psycopg 3."""
-import os, random, sys, psycopg
-seed = int(sys.argv[1]) if len(sys.argv) > 1 else 1
-N = int(sys.argv[2]) if len(sys.argv) > 2 else 300
-verbose = len(sys.argv) > 3
-rnd = random.Random(seed)
-
-def conn(port):
-    c = psycopg.connect(f"host=127.0.0.1 port={port} user=postgres dbname=postgres", autocommit=True)
-    c.execute("SET statement_timeout = '5s'")
-    return c
-
-A, B = conn(int(os.environ.get("AG_PORT", 5433))), conn(int(os.environ.get("PG_PORT", 55499)))
+import common
+seed, N, verbose, rnd = common.args(300)
 
 def lit(ty):
     r = rnd.random()
@@ -246,27 +236,13 @@ def extra(d=0):
         return f"array_position({expr('intarr', 1)}, {expr('int', 1)})"
     return f"age({expr('timestamp', 1)}, {expr('timestamp', 1)})"
 
-def run(c, q):
-    try:
-        cur = c.execute(q)
-        return ("ok", cur.fetchall())
-    except psycopg.Error as e:
-        return ("err", e.sqlstate)
-
-bad = 0
-for i in range(N):
+def statement():
     items = []
     for _ in range(rnd.randint(1, 3)):
         if rnd.random() < 0.2:
             items.append(f"({extra()})::text")
         else:
             items.append(f"({expr(rnd.choice(NUM + ['text', 'bool', 'date', 'timestamp', 'interval', 'intarr']))})::text")
-    q = "SELECT " + ", ".join(items)
-    if verbose:
-        print(q)
-    a, b = run(A, q), run(B, q)
-    if a != b:
-        bad += 1
-        if bad <= 12:
-            print(f"--- {q}\n  ours: {a}\n  pg:   {b}")
-print(f"seed {seed} bad {bad}/{N}")
+    return "SELECT " + ", ".join(items)
+
+common.compare(common.servers("5s"), seed, N, verbose, statement, sort=False, shown=12)

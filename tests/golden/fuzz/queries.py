@@ -10,18 +10,9 @@ errors by SQLSTATE. Not part of `cargo test`:
 
 Prints each difference (at most 10) and `seed S bad N/COUNT`; the tables
 q1, q2 are created in database postgres on both servers."""
-import os, random, sys, psycopg
-seed = int(sys.argv[1]) if len(sys.argv) > 1 else 1
-N = int(sys.argv[2]) if len(sys.argv) > 2 else 300
-verbose = len(sys.argv) > 3
-rnd = random.Random(seed)
-
-def conn(port):
-    c = psycopg.connect(f"host=127.0.0.1 port={port} user=postgres dbname=postgres", autocommit=True)
-    c.execute("SET statement_timeout = '10s'")
-    return c
-
-A, B = conn(int(os.environ.get("AG_PORT", 5433))), conn(int(os.environ.get("PG_PORT", 55499)))
+import common
+seed, N, verbose, rnd = common.args(300)
+A, B = common.servers("10s")
 setup = []
 for t in ("q1", "q2"):
     setup.append(f"DROP TABLE IF EXISTS {t} CASCADE")
@@ -142,22 +133,4 @@ def query():
         return f"SELECT x.a, y.s FROM q1 x, LATERAL (SELECT sum(b) AS s FROM q2 WHERE q2.a <= x.a) y{where.replace('q1', 'x')}"
     return f"SELECT {scalar()}, {agg()} FROM q1{where} GROUP BY 1"
 
-def run(c, q):
-    try:
-        cur = c.execute(q)
-        rows = [tuple("NULL" if v is None else str(v) for v in r) for r in cur.fetchall()]
-        return ("ok", sorted(rows))
-    except psycopg.Error as e:
-        return ("err", e.sqlstate)
-
-bad = 0
-for i in range(N):
-    q = query()
-    if verbose:
-        print(q)
-    a, b = run(A, q), run(B, q)
-    if a != b:
-        bad += 1
-        if bad <= 10:
-            print(f"--- {q}\n  ours: {str(a)[:400]}\n  pg:   {str(b)[:400]}")
-print(f"seed {seed} bad {bad}/{N}")
+common.compare((A, B), seed, N, verbose, query, sort=True)

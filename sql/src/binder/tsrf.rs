@@ -214,39 +214,25 @@ fn levels(
             }
         }
     }
+    // Each level passes every column so far through and adds its calls;
+    // a call's arguments read only lower levels' calls, already placed.
     let deepest = calls.iter().map(|c| c.level).max().unwrap_or(0);
     let mut places = vec![0; calls.len()];
-    let mut next = width;
     for level in 1..=deepest {
-        for (id, c) in calls.iter().enumerate() {
-            if c.level == level {
-                places[id] = next;
-                next += 1;
-            }
-        }
-    }
-    let mut current = width;
-    for level in 1..=deepest {
-        let mut items: Vec<ProjectItem> = (0..current)
-            .map(|i| {
-                let t = match types.get(i) {
-                    Some(t) => *t,
-                    None => {
-                        let id = places.iter().position(|&p| p == i).unwrap_or(0);
-                        (calls[id].ty, calls[id].typmod)
-                    }
-                };
-                ProjectItem::Scalar(column(i, t))
-            })
+        let mut items: Vec<ProjectItem> = types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| ProjectItem::Scalar(column(i, *t)))
             .collect();
-        for c in calls.iter().filter(|c| c.level == level) {
+        for (id, c) in calls.iter().enumerate().filter(|(_, c)| c.level == level) {
             let mut args = Vec::with_capacity(c.args.len());
             for a in &c.args {
                 args.push(place(a.clone(), &places)?);
             }
+            places[id] = items.len();
+            types.push((c.ty, c.typmod));
             items.push(ProjectItem::Set(c.func, args));
         }
-        current = items.len();
         plan = Plan::ProjectSet {
             input: Box::new(plan),
             items,

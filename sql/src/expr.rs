@@ -285,6 +285,10 @@ pub enum ExprKind {
         /// Its arguments.
         args: Vec<Expr>,
     },
+    /// A call of a user-defined LANGUAGE sql function: its body runs per
+    /// call, the argument values the row one level out
+    /// ([`crate::exec::user_call`]).
+    UserCall(Box<UserCall>),
     /// A function or operator call.
     Call {
         /// The resolved function.
@@ -380,6 +384,18 @@ pub enum ExprKind {
     },
 }
 
+/// A call of a user-defined LANGUAGE sql function.
+#[derive(Debug, Clone)]
+pub struct UserCall {
+    /// The function.
+    pub func: std::sync::Arc<crate::routine::UserFunction>,
+    /// Its input arguments, coerced to the declared types.
+    pub args: Vec<Expr>,
+    /// The body, yielding the call's value as its one column: the first
+    /// row's, or every row's as an array for a set-returning function.
+    pub plan: crate::plan::Plan,
+}
+
 /// A subquery inside an expression (PostgreSQL's SubLink).
 #[derive(Debug, Clone)]
 pub struct SubLink {
@@ -465,10 +481,9 @@ impl Expr {
             | ExprKind::Outer { .. }
             | ExprKind::Aggregate(_)
             | ExprKind::Window(_)
+            | ExprKind::UserCall(_)
             | ExprKind::SetCall { .. } => safe = false,
-            ExprKind::Call { def, .. } if def.volatility == crate::func::Volatility::Volatile => {
-                safe = false
-            }
+            k if k.volatility() == Some(crate::func::Volatility::Volatile) => safe = false,
             _ => {}
         });
         safe
@@ -483,6 +498,7 @@ impl Expr {
             | ExprKind::Column(_)
             | ExprKind::Param(_)
             | ExprKind::Outer { .. } => {}
+            ExprKind::UserCall(c) => c.args.iter().for_each(|e| e.visit(f)),
             ExprKind::Call { args: v, .. }
             | ExprKind::SetCall { args: v, .. }
             | ExprKind::And(v)
@@ -584,6 +600,16 @@ impl Expr {
 }
 
 impl ExprKind {
+    /// The volatility of a function call node (built-in or
+    /// user-defined); None for every other node.
+    pub fn volatility(&self) -> Option<crate::func::Volatility> {
+        match self {
+            ExprKind::Call { def, .. } => Some(def.volatility),
+            ExprKind::UserCall(c) => Some(c.func.volatility),
+            _ => None,
+        }
+    }
+
     /// Rebuilds the node with `f` applied to each child expression.
     pub fn map_children(self, mut f: impl FnMut(Expr) -> Result<Expr>) -> Result<ExprKind> {
         let mut each = |v: Vec<Expr>| v.into_iter().map(&mut f).collect::<Result<Vec<_>>>();
@@ -640,6 +666,10 @@ impl ExprKind {
                 def,
                 args: each(args)?,
             },
+            ExprKind::UserCall(mut c) => {
+                c.args = each(std::mem::take(&mut c.args))?;
+                ExprKind::UserCall(c)
+            }
             ExprKind::SetCall { func, args } => ExprKind::SetCall {
                 func,
                 args: each(args)?,
@@ -867,6 +897,7 @@ impl Expr {
             | ExprKind::Param(_)
             | ExprKind::Outer { .. }
             | ExprKind::SubLink(_)
+            | ExprKind::UserCall(_)
             | ExprKind::Window(_)
             | ExprKind::SetCall { .. }
             | ExprKind::Aggregate(_) => false,
@@ -921,6 +952,7 @@ impl Expr {
                     format!("there is no parameter ${}", i + 1),
                 )
             }),
+            ExprKind::UserCall(c) => crate::exec::user_call(c, row, ctx),
             ExprKind::Call { def, args } if args.len() <= 4 => {
                 // Most calls are operators: arguments on the stack, not in
                 // a vector allocated per row.

@@ -33,6 +33,7 @@ pub mod parser;
 mod plan;
 mod planner;
 mod result;
+mod routine;
 mod sequence;
 mod session;
 pub mod stack;

@@ -525,7 +525,19 @@ impl DataType {
     pub fn from_oid(oid: u32) -> Option<DataType> {
         Self::builtin()
             .find(|t| t.oid().0 == oid)
-            .or_else(|| (oid == 3500).then_some(DataType::AnyEnum))
+            .or_else(|| {
+                [
+                    DataType::Any,
+                    DataType::AnyElement,
+                    DataType::AnyArray,
+                    DataType::AnyNonArray,
+                    DataType::AnyEnum,
+                    DataType::AnyCompatible,
+                    DataType::AnyCompatibleArray,
+                ]
+                .into_iter()
+                .find(|t| t.oid().0 == oid)
+            })
             .or_else(|| crate::usertype::data_type(oid))
     }
 

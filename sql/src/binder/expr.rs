@@ -533,6 +533,31 @@ impl Binder<'_> {
                     .ok_or_else(|| {
                         SqlError::syntax(format!("syntax error at or near \"{p}\""), pos)
                     })?;
+                if let Some(k) = self.function_params {
+                    // A SQL function's argument: a column of the level
+                    // its call supplies.
+                    let levels = self.outer.len();
+                    let arg = self.outer.get(k).and_then(|o| o.0.columns.get(n - 1));
+                    let Some((ty, typmod)) = arg.map(|c| (c.ty, c.typmod)) else {
+                        return Err(SqlError::new(
+                            SqlState::UNDEFINED_PARAMETER,
+                            format!("there is no parameter ${n}"),
+                        )
+                        .at(pos));
+                    };
+                    for level in &mut self.outer[k..] {
+                        level.1 = true;
+                    }
+                    return Ok(Expr {
+                        kind: ExprKind::Outer {
+                            depth: levels - k,
+                            index: n - 1,
+                        },
+                        ty,
+                        typmod,
+                        pos,
+                    });
+                }
                 if n > self.params.len() && self.variable_params && n <= MAX_PARAMS {
                     self.params.resize(n, DataType::Unknown);
                 }
@@ -1087,6 +1112,76 @@ impl Binder<'_> {
         }
         Ok(out)
     }
+    /// A call of a user-defined function, if `parts` names one that takes
+    /// these arguments: a built-in function of the same name is preferred
+    /// unless a user-defined one takes the arguments without conversion
+    /// (or the name is qualified by a schema other than pg_catalog). A
+    /// set-returning one stands where generate_series may, as an
+    /// unnesting of the array of its rows.
+    #[inline(never)]
+    fn maybe_user_function(
+        &mut self,
+        parts: &[String],
+        f: &ast::Function,
+        scope: &Scope,
+        pos: Option<u32>,
+    ) -> Result<Option<Expr>> {
+        let FunctionArguments::List(list) = &f.args else {
+            if !matches!(f.args, FunctionArguments::None) || parts.len() < 2 {
+                return Ok(None);
+            }
+            return self.user_function_call(parts, &[], scope, pos, false);
+        };
+        if f.over.is_some() || f.filter.is_some() || !f.within_group.is_empty() {
+            return Ok(None);
+        }
+        if list.duplicate_treatment.is_some() || !list.clauses.is_empty() {
+            return Ok(None);
+        }
+        let name = parts.last().map(String::as_str).unwrap_or_default();
+        let qualified = matches!(parts, [schema, _] | [_, schema, _] if schema != "pg_catalog");
+        let builtin = !qualified
+            && (func::exists(name)
+                || super::group::is_aggregate(name)
+                || super::srf::is_srf(name)
+                || matches!(
+                    name,
+                    "row"
+                        | "coalesce"
+                        | "greatest"
+                        | "least"
+                        | "nullif"
+                        | "concat"
+                        | "concat_ws"
+                        | "pg_typeof"
+                        | "format"
+                        | "num_nulls"
+                        | "num_nonnulls"
+                ));
+        let Some(call) = self.user_function_call(parts, &list.args, scope, pos, builtin)? else {
+            return Ok(None);
+        };
+        let ExprKind::UserCall(c) = &call.kind else {
+            return Ok(Some(call));
+        };
+        if !c.func.retset || self.bare_set_calls {
+            return Ok(Some(call));
+        }
+        self.srf_allowed(scope, pos)?;
+        let elem = match call.ty {
+            DataType::Array(e) => *e,
+            other => other,
+        };
+        Ok(Some(Expr {
+            kind: ExprKind::SetCall {
+                func: crate::plan::Srf::Unnest("unnest"),
+                args: vec![call],
+            },
+            ty: elem,
+            typmod: -1,
+            pos,
+        }))
+    }
 
     /// A set-returning call in a select list, ORDER BY, GROUP BY or
     /// DISTINCT ON: a [`ExprKind::SetCall`] node, moved into a ProjectSet
@@ -1099,17 +1194,39 @@ impl Binder<'_> {
         scope: &Scope,
         pos: Option<u32>,
     ) -> Result<Expr> {
-        let refused = self.srf_refused;
-        let not_here = |no_aggs: Option<&str>| {
-            let msg = match no_aggs.and_then(|m| m.strip_prefix("aggregate functions ")) {
-                _ if refused.is_some() => refused.unwrap_or_default().to_owned(),
-                Some(rest) if rest.starts_with("are not allowed in ") => {
-                    format!("set-returning functions {rest}")
-                }
-                _ => "set-returning functions are only supported in FROM and at the top level of a select list".into(),
-            };
-            SqlError::new(SqlState::FEATURE_NOT_SUPPORTED, msg).at(pos)
+        self.srf_allowed(scope, pos)?;
+        let ast::FunctionArguments::List(list) = &f.args else {
+            return Err(self.srf_not_here(None, pos));
         };
+        if f.over.is_some() {
+            return Err(super::select::not_a_window_function(name).at(pos));
+        }
+        let (func, args, ty) = self.srf_call(name, &list.args, scope, pos)?;
+        Ok(Expr {
+            kind: ExprKind::SetCall { func, args },
+            ty,
+            typmod: -1,
+            pos,
+        })
+    }
+
+    /// PostgreSQL's refusal of a set-returning call where the clause
+    /// being bound cannot take one.
+    fn srf_not_here(&self, no_aggs: Option<&str>, pos: Option<u32>) -> SqlError {
+        let refused = self.srf_refused;
+        let msg = match no_aggs.and_then(|m| m.strip_prefix("aggregate functions ")) {
+            _ if refused.is_some() => refused.unwrap_or_default().to_owned(),
+            Some(rest) if rest.starts_with("are not allowed in ") => {
+                format!("set-returning functions {rest}")
+            }
+            _ => "set-returning functions are only supported in FROM and at the top level of a select list".into(),
+        };
+        SqlError::new(SqlState::FEATURE_NOT_SUPPORTED, msg).at(pos)
+    }
+
+    /// Whether a set-returning call may stand here (a select list's top
+    /// level, ORDER BY, GROUP BY ...), else PostgreSQL's error.
+    fn srf_allowed(&self, scope: &Scope, pos: Option<u32>) -> Result<()> {
         if self.in_window_args {
             return Err(SqlError::new(
                 SqlState::FEATURE_NOT_SUPPORTED,
@@ -1131,21 +1248,9 @@ impl Binder<'_> {
             .at(pos));
         }
         if self.srf_width != Some(scope.columns.len()) {
-            return Err(not_here(self.no_aggs));
+            return Err(self.srf_not_here(self.no_aggs, pos));
         }
-        let ast::FunctionArguments::List(list) = &f.args else {
-            return Err(not_here(None));
-        };
-        if f.over.is_some() {
-            return Err(super::select::not_a_window_function(name).at(pos));
-        }
-        let (func, args, ty) = self.srf_call(name, &list.args, scope, pos)?;
-        Ok(Expr {
-            kind: ExprKind::SetCall { func, args },
-            ty,
-            typmod: -1,
-            pos,
-        })
+        Ok(())
     }
 
     /// A call whose last argument is `VARIADIC array`: functions taking
@@ -1815,6 +1920,9 @@ impl Binder<'_> {
 
     fn function(&mut self, f: &ast::Function, scope: &Scope, pos: Option<u32>) -> Result<Expr> {
         let parts = object_name(&f.name);
+        if let Some(call) = self.maybe_user_function(&parts, f, scope, pos)? {
+            return Ok(call);
+        }
         let name = match parts.as_slice() {
             [n] => n.clone(),
             [schema, n] if schema == "pg_catalog" => n.clone(),

@@ -23,6 +23,7 @@ mod inherit;
 mod locking;
 mod names;
 mod regname;
+mod routine;
 mod search_cycle;
 mod select;
 mod span;
@@ -36,6 +37,7 @@ use sqlparser::tokenizer::Location;
 pub(crate) use locking::lock_strength;
 pub use names::{figure_colname, ident, object_name, sql_type, sql_type_with, truncate_identifier};
 pub(crate) use regname::{qualified_name, type_by_name};
+pub(crate) use routine::{bind_sql_body, body_error};
 pub(crate) use select::{infinite_view_recursion, split_equi_keys};
 pub(crate) use tsrf::mentions_srf;
 
@@ -83,6 +85,12 @@ pub trait TableSource {
     /// `schema.name`), or None.
     fn user_type(&mut self, _parts: &[String]) -> Result<Option<DataType>> {
         Ok(None)
+    }
+
+    /// The user-defined functions named by `parts` (unqualified: in the
+    /// search path's schemas, in its order).
+    fn functions(&mut self, _parts: &[String]) -> Result<Vec<Arc<crate::routine::UserFunction>>> {
+        Ok(Vec::new())
     }
 
     /// The statement calls txid_current() or pg_current_xact_id(): its
@@ -271,6 +279,15 @@ pub struct Binder<'a> {
     /// Those tables, whose tuple ids follow the query's columns in each
     /// row, and whether the cursor locks its rows.
     cursor_tables: Option<(Vec<u32>, bool)>,
+    /// Binding a SQL function's body: the index in `outer` of the level
+    /// whose columns are its arguments (`$n` reads them).
+    function_params: Option<usize>,
+    /// The user-defined functions whose bodies are being bound, outermost
+    /// first.
+    calling: Vec<u32>,
+    /// A set-returning user-defined call is wanted as its array of rows
+    /// (a FROM item unnests it).
+    bare_set_calls: bool,
 }
 
 impl<'a> Binder<'a> {
@@ -328,6 +345,9 @@ impl<'a> Binder<'a> {
             from_names: Vec::new(),
             cursor_positions: false,
             cursor_tables: None,
+            function_params: None,
+            calling: Vec::new(),
+            bare_set_calls: false,
         }
     }
 

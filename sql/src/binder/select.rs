@@ -1557,8 +1557,9 @@ pub(crate) fn split_equi_keys(
                         ExprKind::Outer { .. } | ExprKind::SubLink(_) | ExprKind::Param(_) => {
                             other = true
                         }
-                        ExprKind::Call { def, .. }
-                            if def.volatility != crate::func::Volatility::Immutable =>
+                        k if k
+                            .volatility()
+                            .is_some_and(|v| v != crate::func::Volatility::Immutable) =>
                         {
                             other = true
                         }

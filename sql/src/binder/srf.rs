@@ -436,7 +436,14 @@ impl Binder<'_> {
             over: None,
             within_group: Vec::new(),
         });
-        let value = self.expr(&call, &Scope::default())?;
+        // A set-returning user-defined function gives the array of its
+        // rows here, unnested below as a recordset is.
+        let bare = std::mem::replace(&mut self.bare_set_calls, true);
+        let value = self.expr(&call, &Scope::default());
+        self.bare_set_calls = bare;
+        let value = value?;
+        let recordset =
+            recordset || matches!(&value.kind, crate::expr::ExprKind::UserCall(c) if c.func.retset);
         let table = alias.map_or_else(|| fname.to_owned(), |a| ident(&a.name));
         let named = alias.map_or(&[][..], |a| &a.columns[..]);
         let (mut plan, row_ty) = if recordset {

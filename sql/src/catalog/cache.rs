@@ -15,6 +15,9 @@ pub type Schemas = Arc<Vec<(u32, String)>>;
 /// A database's user-defined types.
 pub type UserTypes = Arc<Vec<Arc<crate::usertype::UserType>>>;
 
+/// A database's user-defined functions.
+pub type UserFunctions = Arc<Vec<Arc<crate::routine::UserFunction>>>;
+
 /// One value per database (its schemas, its user types), kept until the
 /// catalog changes.
 pub struct PerDatabase<T>(Mutex<HashMap<u32, T>>);
@@ -43,6 +46,8 @@ pub struct CatalogCache {
     pub namespaces: PerDatabase<Schemas>,
     /// Each database's user-defined types.
     pub types: PerDatabase<UserTypes>,
+    /// Each database's user-defined functions.
+    pub functions: PerDatabase<UserFunctions>,
 }
 
 impl CatalogCache {
@@ -81,9 +86,11 @@ impl CatalogCache {
         let mut t = self.tables.lock();
         let mut n = self.namespaces.0.lock();
         let mut u = self.types.0.lock();
+        let mut f = self.functions.0.lock();
         self.version.fetch_add(1, Ordering::AcqRel);
         t.clear();
         n.clear();
         u.clear();
+        f.clear();
     }
 }

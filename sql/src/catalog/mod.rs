@@ -36,7 +36,7 @@ pub const FIRST_USER_OID: u32 = 16384;
 /// pg_constraint.contype of a domain's CHECK as stored here (shown as
 /// 'c' with contypid set, as PostgreSQL's).
 pub const DOMAIN_CHECK: &str = "D";
-pub use cache::{CatalogCache, PerDatabase, UserTypes};
+pub use cache::{CatalogCache, PerDatabase, UserFunctions, UserTypes};
 pub use relations::{
     access_method, access_method_name, default_opclass, opclass_accepts, opclass_name,
     opclass_named, role_name, SystemView, BUILTIN_DESCRIPTIONS, BUILTIN_SHARED_DESCRIPTIONS,

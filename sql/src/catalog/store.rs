@@ -551,6 +551,78 @@ impl<'a> Catalog<'a> {
         Ok(out)
     }
 
+    /// The type a stored type OID names: built-in, user-defined, or a
+    /// relation's row type (keyed by the relation's OID here).
+    fn type_of_oid(&self, o: u32) -> DataType {
+        DataType::from_oid(o)
+            .or_else(|| {
+                self.table_by_oid(o)
+                    .ok()
+                    .flatten()
+                    .map(|_| DataType::Composite(o))
+            })
+            .unwrap_or(DataType::Unknown)
+    }
+
+    /// The database's user-defined functions (pg_proc rows), in OID
+    /// order. User types must have been read first (argument types may
+    /// be theirs).
+    pub fn functions(&self) -> Result<Vec<Arc<crate::routine::UserFunction>>> {
+        use crate::routine::{ArgMode, Param, UserFunction};
+        let strings = |v: &Value| -> Vec<String> {
+            match v {
+                Value::Array(a) => a.items().iter().map(text).collect(),
+                _ => Vec::new(),
+            }
+        };
+        let mut out: Vec<Arc<UserFunction>> = self
+            .rows(&system::PG_PROC)?
+            .into_iter()
+            .map(|(_, r)| {
+                let types: Vec<DataType> = match &r[8] {
+                    Value::Array(a) => a.items().iter().map(|t| self.type_of_oid(oid(t))).collect(),
+                    _ => Vec::new(),
+                };
+                let modes: Vec<char> = text(&r[9]).chars().collect();
+                let names = strings(&r[10]);
+                let params = types
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, ty)| Param {
+                        name: names.get(i).filter(|n| !n.is_empty()).cloned(),
+                        ty,
+                        mode: ArgMode::from_code(modes.get(i).copied().unwrap_or('i')),
+                    })
+                    .collect();
+                let mut f = UserFunction {
+                    oid: oid(&r[0]),
+                    db: self.db,
+                    name: text(&r[1]),
+                    namespace: oid(&r[2]),
+                    language: text(&r[3]),
+                    volatility: match text(&r[4]).as_str() {
+                        "i" => crate::func::Volatility::Immutable,
+                        "s" => crate::func::Volatility::Stable,
+                        _ => crate::func::Volatility::Volatile,
+                    },
+                    strict: matches!(r[5], Value::Bool(true)),
+                    retset: matches!(r[6], Value::Bool(true)),
+                    ret: self.type_of_oid(oid(&r[7])),
+                    params,
+                    defaults: strings(&r[11]),
+                    body: text(&r[12]),
+                };
+                let outputs = f.outputs();
+                if outputs.len() > 1 {
+                    f.ret = crate::routine::out_record(self.db, f.oid, &outputs);
+                }
+                Arc::new(f)
+            })
+            .collect();
+        out.sort_by_key(|f| f.oid);
+        Ok(out)
+    }
+
     /// The user-defined types of this database (enum types with their
     /// labels, domains with their constraints), also published to the
     /// server-wide registry: enums first, since a domain may be over one.

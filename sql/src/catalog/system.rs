@@ -286,8 +286,33 @@ pub static PG_STATISTIC: SysTable = SysTable {
     ],
 };
 
+/// pg_proc: user-defined functions (the built-in ones are
+/// [`crate::func`]'s table). Argument lists are stored as PostgreSQL
+/// shows them: type OIDs in order, modes as one character each
+/// (`i o b v t`), defaults as the SQL text of the trailing IN arguments'.
+pub static PG_PROC: SysTable = SysTable {
+    oid: 1255,
+    name: "pg_proc",
+    shared: false,
+    columns: &[
+        ("oid", DataType::Oid),
+        ("proname", DataType::Name),
+        ("pronamespace", DataType::Oid),
+        ("prolang", DataType::Text),
+        ("provolatile", DataType::Char),
+        ("proisstrict", DataType::Bool),
+        ("proretset", DataType::Bool),
+        ("prorettype", DataType::Oid),
+        ("proargtypes", DataType::Array(&DataType::Oid)),
+        ("proargmodes", DataType::Text),
+        ("proargnames", DataType::Array(&DataType::Text)),
+        ("proargdefaults", DataType::Array(&DataType::Text)),
+        ("prosrc", DataType::Text),
+    ],
+};
+
 /// Every per-database catalog, in creation order.
-pub static PER_DATABASE: [&SysTable; 14] = [
+pub static PER_DATABASE: [&SysTable; 15] = [
     &PG_NAMESPACE,
     &PG_TYPE,
     &PG_CLASS,
@@ -302,6 +327,7 @@ pub static PER_DATABASE: [&SysTable; 14] = [
     &PG_INHERITS,
     &PG_PARTITIONED_TABLE,
     &PG_STATISTIC,
+    &PG_PROC,
 ];
 
 /// Every catalog.

@@ -158,8 +158,8 @@ fn index_exprs(
         .map_err(SqlError::without_position)?;
         let (mut mutable, mut aggregate, mut window, mut subquery) = (false, false, false, false);
         e.visit(&mut |x| match &x.kind {
-            crate::expr::ExprKind::Call { def, .. } => {
-                mutable |= def.volatility != crate::func::Volatility::Immutable;
+            k @ (crate::expr::ExprKind::Call { .. } | crate::expr::ExprKind::UserCall(_)) => {
+                mutable |= k.volatility() != Some(crate::func::Volatility::Immutable);
             }
             crate::expr::ExprKind::Aggregate(_) => aggregate = true,
             crate::expr::ExprKind::Window(_) => window = true,

@@ -47,6 +47,11 @@ pub fn expr(e: &Expr, n: &Names<'_>) -> String {
             .cloned()
             .unwrap_or_else(|| "$?".into()),
         ExprKind::Param(i) => format!("${}", i + 1),
+        ExprKind::UserCall(c) => format!(
+            "{}({})",
+            c.func.name,
+            c.args.iter().map(sub).collect::<Vec<_>>().join(", ")
+        ),
         ExprKind::Const(v) => constant(v, e.ty, e.typmod),
         ExprKind::Call { def, args } => {
             let operator =

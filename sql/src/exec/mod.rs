@@ -393,6 +393,48 @@ pub fn sublink(s: &SubLink, row: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Valu
     }
 }
 
+/// Evaluates a call of a user-defined SQL function for the row `row`:
+/// the arguments become the row its body reads one level out; the value
+/// is the first row's (NULL without one), or for a set-returning function
+/// every row's, as an array. A strict function of a NULL argument is
+/// NULL (no rows) without running.
+pub fn user_call(c: &crate::expr::UserCall, row: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let mut args = Vec::with_capacity(c.args.len());
+    for a in &c.args {
+        let v = a.eval(row, ctx)?;
+        if c.func.strict && v.is_null() {
+            return Ok(if c.func.retset {
+                Value::Array(crate::value::ArrayRef::new(Vec::new()))
+            } else {
+                Value::Null
+            });
+        }
+        args.push(v);
+    }
+    ctx.check_interrupts()?;
+    crate::stack::check()?;
+    // The body's uncorrelated subqueries run again for each call.
+    let initplans = std::mem::take(&mut ctx.initplans);
+    let hashed = std::mem::take(&mut ctx.hashed_initplans);
+    ctx.outer.push(args);
+    let rows = collect(&c.plan, if c.func.retset { usize::MAX } else { 1 }, ctx);
+    ctx.outer.pop();
+    ctx.initplans = initplans;
+    ctx.hashed_initplans = hashed;
+    let mut rows = rows?;
+    if c.func.retset {
+        return Ok(Value::Array(crate::value::ArrayRef::new(
+            rows.iter_mut()
+                .map(|r| r.drain(..).next().unwrap_or(Value::Null))
+                .collect(),
+        )));
+    }
+    Ok(rows
+        .pop()
+        .and_then(|mut r| r.drain(..).next())
+        .unwrap_or(Value::Null))
+}
+
 /// The first column of an uncorrelated subquery's rows as a hash set:
 /// `x IN (subquery)` probes it instead of comparing with every row.
 pub struct HashedValues {

@@ -906,25 +906,113 @@ fn encoding_name(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
     ))
 }
 
-/// A function's argument list as pg_get_function_arguments prints it.
-fn function_arguments(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
-    Ok(
-        super::builtin_by_oid(oid_of(&a[0])).map_or(Value::Null, |d| {
-            Value::Text(
-                d.args
-                    .iter()
-                    .map(|t| format_type(*t, -1))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            )
-        }),
-    )
+/// The user-defined function with OID `oid` in the session's database.
+fn user_function(
+    ctx: &EvalCtx<'_>,
+    oid: u32,
+) -> Result<Option<std::sync::Arc<crate::routine::UserFunction>>> {
+    let Some((cat, _)) = crate::catalog::session_catalog(ctx)? else {
+        return Ok(None);
+    };
+    cat.user_types()?;
+    Ok(cat.functions()?.into_iter().find(|f| f.oid == oid))
+}
+
+/// A type as a user-defined function's signature prints it (its own
+/// OUT row type is `record`).
+fn signature_type(f: &crate::routine::UserFunction, t: DataType) -> String {
+    match t {
+        DataType::Composite(o) if o == f.oid => "record".into(),
+        t => format_type(t, -1),
+    }
+}
+
+/// A function's argument list as pg_get_function_arguments prints it
+/// (with defaults; pg_get_function_identity_arguments: without).
+fn function_arguments_of(a: &[Value], ctx: &EvalCtx<'_>, identity: bool) -> Result<Value> {
+    let oid = oid_of(&a[0]);
+    if let Some(d) = super::builtin_by_oid(oid) {
+        return Ok(Value::Text(
+            d.args
+                .iter()
+                .map(|t| format_type(*t, -1))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
+    }
+    let Some(f) = user_function(ctx, oid)? else {
+        return Ok(Value::Null);
+    };
+    use crate::routine::ArgMode;
+    let first_default = f.inputs().count() - f.defaults.len();
+    let mut input = 0;
+    let mut out = Vec::new();
+    for p in &f.params {
+        if p.mode == ArgMode::Table {
+            continue;
+        }
+        let mut s = String::new();
+        match p.mode {
+            ArgMode::Out => s.push_str("OUT "),
+            ArgMode::InOut => s.push_str("INOUT "),
+            ArgMode::Variadic => s.push_str("VARIADIC "),
+            _ => {}
+        }
+        if let Some(n) = &p.name {
+            s.push_str(&quote_ident(n));
+            s.push(' ');
+        }
+        s.push_str(&signature_type(&f, p.ty));
+        if p.mode.is_input() {
+            if !identity && input >= first_default {
+                if let Some(d) = f.defaults.get(input - first_default) {
+                    s.push_str(" DEFAULT ");
+                    s.push_str(d);
+                }
+            }
+            input += 1;
+        }
+        out.push(s);
+    }
+    Ok(Value::Text(out.join(", ")))
+}
+
+fn function_arguments(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    function_arguments_of(a, ctx, false)
+}
+
+fn function_identity_arguments(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    function_arguments_of(a, ctx, true)
 }
 
 /// A function's result type as pg_get_function_result prints it.
-fn function_result(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
-    Ok(super::builtin_by_oid(oid_of(&a[0]))
-        .map_or(Value::Null, |d| Value::Text(format_type(d.ret, -1))))
+fn function_result(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let oid = oid_of(&a[0]);
+    if let Some(d) = super::builtin_by_oid(oid) {
+        return Ok(Value::Text(format_type(d.ret, -1)));
+    }
+    let Some(f) = user_function(ctx, oid)? else {
+        return Ok(Value::Null);
+    };
+    let table: Vec<String> = f
+        .params
+        .iter()
+        .filter(|p| p.mode == crate::routine::ArgMode::Table)
+        .map(|p| {
+            format!(
+                "{} {}",
+                quote_ident(p.name.as_deref().unwrap_or_default()),
+                signature_type(&f, p.ty)
+            )
+        })
+        .collect();
+    Ok(Value::Text(if !table.is_empty() {
+        format!("TABLE({})", table.join(", "))
+    } else if f.retset {
+        format!("SETOF {}", signature_type(&f, f.ret))
+    } else {
+        signature_type(&f, f.ret)
+    }))
 }
 
 /// The name an OID of alias type prints as; its number when nothing
@@ -1260,9 +1348,17 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         "pg_get_function_identity_arguments",
         &[Oid],
         Text,
-        function_arguments,
+        function_identity_arguments,
     )),
     stable(f("pg_get_function_result", &[Oid], Text, function_result)),
+    // Bodies are kept as text (prosrc), never as a parsed SQL-standard
+    // body.
+    stable(non_strict(f(
+        "pg_get_function_sqlbody",
+        &[Oid],
+        Text,
+        null_text,
+    ))),
     stable(f("pg_get_expr", &[PgNodeTree, Oid], Text, get_expr)),
     stable(f("pg_get_expr", &[PgNodeTree, Oid, Bool], Text, get_expr)),
     stable(non_strict(f("pg_get_ruledef", &[Oid], Text, null_text))),

@@ -522,6 +522,12 @@ static REGISTRY: LazyLock<HashMap<&'static str, Vec<&'static FuncDef>>> = LazyLo
 });
 
 /// All candidates named `name` (lower case) with `nargs` arguments.
+/// Whether some built-in function is named `name`.
+pub fn exists(name: &str) -> bool {
+    REGISTRY.get(name).is_some()
+}
+
+/// The built-in functions named `name` taking `nargs` arguments.
 pub fn lookup(name: &str, nargs: usize) -> Vec<&'static FuncDef> {
     REGISTRY
         .get(name)

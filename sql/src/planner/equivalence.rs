@@ -174,9 +174,7 @@ fn fixed(e: &Expr) -> bool {
         | ExprKind::Aggregate(_)
         | ExprKind::Window(_)
         | ExprKind::SetCall { .. } => ok = false,
-        ExprKind::Call { def, .. } if def.volatility == crate::func::Volatility::Volatile => {
-            ok = false
-        }
+        k if k.volatility() == Some(crate::func::Volatility::Volatile) => ok = false,
         _ => {}
     });
     ok

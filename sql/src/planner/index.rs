@@ -226,11 +226,7 @@ fn scan_constant(e: &Expr) -> bool {
         | crate::expr::ExprKind::Aggregate(_)
         | crate::expr::ExprKind::Window(_)
         | crate::expr::ExprKind::SetCall { .. } => ok = false,
-        crate::expr::ExprKind::Call { def, .. }
-            if def.volatility == crate::func::Volatility::Volatile =>
-        {
-            ok = false
-        }
+        k if k.volatility() == Some(crate::func::Volatility::Volatile) => ok = false,
         _ => {}
     });
     ok

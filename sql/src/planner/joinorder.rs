@@ -600,7 +600,10 @@ pub(super) fn hashable(e: &Expr) -> bool {
     let mut ok = true;
     e.visit(&mut |x| match &x.kind {
         ExprKind::SubLink(_) => ok = false,
-        ExprKind::Call { def, .. } if def.volatility != crate::func::Volatility::Immutable => {
+        k if k
+            .volatility()
+            .is_some_and(|v| v != crate::func::Volatility::Immutable) =>
+        {
             ok = false
         }
         _ => {}

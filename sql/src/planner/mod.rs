@@ -110,6 +110,10 @@ fn subqueries(
 fn in_expr(e: Expr, ctx: &mut EvalCtx<'_>, blocks: &dyn Fn(&TableDef) -> u32) -> Result<Expr> {
     crate::stack::check()?;
     let mut kind = e.kind.map_children(|c| in_expr(c, ctx, blocks))?;
+    if let ExprKind::UserCall(c) = &mut kind {
+        let p = std::mem::replace(&mut c.plan, Plan::OneRow);
+        c.plan = optimize(p, ctx, blocks, false)?;
+    }
     if let ExprKind::SubLink(s) = &mut kind {
         let p = std::mem::replace(&mut s.plan, Plan::OneRow);
         s.plan = optimize(p, ctx, blocks, false)?;
@@ -186,8 +190,7 @@ fn exists_as_hashed_in(s: &mut crate::expr::SubLink) -> Option<ExprKind> {
         // convert_EXISTS_to_ANY declines them.
         let mut volatile = false;
         c.visit(&mut |x| {
-            volatile |= matches!(&x.kind, ExprKind::Call { def, .. }
-                if def.volatility == crate::func::Volatility::Volatile)
+            volatile |= x.kind.volatility() == Some(crate::func::Volatility::Volatile)
         });
         if volatile {
             return None;

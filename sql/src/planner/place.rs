@@ -454,11 +454,7 @@ fn substitutable(c: &Expr, exprs: &[Expr]) -> bool {
                     | ExprKind::Aggregate(_)
                     | ExprKind::Window(_)
                     | ExprKind::SetCall { .. } => pure = false,
-                    ExprKind::Call { def, .. }
-                        if def.volatility == crate::func::Volatility::Volatile =>
-                    {
-                        pure = false
-                    }
+                    k if k.volatility() == Some(crate::func::Volatility::Volatile) => pure = false,
                     _ => {}
                 });
                 pure

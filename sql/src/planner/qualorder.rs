@@ -73,6 +73,8 @@ fn cost(e: &Expr) -> f64 {
         ExprKind::SubLink(_) => SUBQUERY,
         ExprKind::Aggregate(_) | ExprKind::Window(_) | ExprKind::SetCall { .. } => 0.0,
         ExprKind::Call { args, .. } => 1.0 + args.iter().map(cost).sum::<f64>(),
+        // procost 100, as PostgreSQL gives functions not written in C.
+        ExprKind::UserCall(c) => 100.0 + c.args.iter().map(cost).sum::<f64>(),
         ExprKind::Cast { arg, .. } => {
             // A binary-compatible relabeling (varchar to text) is free.
             let free = text_like(arg.ty) && text_like(e.ty);

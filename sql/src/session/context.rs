@@ -216,6 +216,60 @@ impl<'s> Stmt<'s> {
         self.per_database(&self.cluster.cache.types, |c| c.user_types())
     }
 
+    /// The database's user-defined functions, also published to the
+    /// registry stored expressions read (routine.rs rule 2); the row types
+    /// of relations they take or return are published with them.
+    pub fn user_functions(&self) -> Result<crate::catalog::UserFunctions> {
+        self.user_types()?;
+        let all = self.per_database(&self.cluster.cache.functions, |c| c.functions())?;
+        for f in all.iter() {
+            for ty in f.params.iter().map(|p| p.ty).chain([f.ret]) {
+                if let crate::types::DataType::Composite(o) = ty {
+                    if crate::usertype::fields(o).is_none() {
+                        if let Some(def) = self.catalog().table_by_oid(o)? {
+                            self.publish_row_type(&def)?;
+                        }
+                    }
+                }
+            }
+        }
+        crate::routine::publish(self.db, &all);
+        Ok(all)
+    }
+
+    /// The functions named by `parts` that the session can call: in the
+    /// named schema, or in each schema of the search path in order.
+    pub fn find_functions(
+        &self,
+        parts: &[String],
+    ) -> Result<Vec<Arc<crate::routine::UserFunction>>> {
+        let all = self.user_functions()?;
+        let Some(name) = parts.last() else {
+            return Ok(Vec::new());
+        };
+        if !all.iter().any(|f| f.name == *name) {
+            return Ok(Vec::new());
+        }
+        let (path, name) = match parts {
+            [name] => (self.search_path()?, name),
+            [schema, name] | [_, schema, name] => {
+                match crate::catalog::schema_oid(&self.namespaces()?, schema) {
+                    Some(ns) => (vec![ns], name),
+                    None => return Ok(Vec::new()),
+                }
+            }
+            _ => return Ok(Vec::new()),
+        };
+        Ok(path
+            .iter()
+            .flat_map(|ns| {
+                all.iter()
+                    .filter(move |f| f.namespace == *ns && f.name == *name)
+                    .cloned()
+            })
+            .collect())
+    }
+
     /// A value of `map` for this database: cached, unless this
     /// transaction changed the catalog (then read as it sees it), else
     /// read with `read` and cached.
@@ -306,6 +360,12 @@ impl<'s> Stmt<'s> {
         let Some(def) = self.catalog().table(schema.as_deref(), name)? else {
             return Ok(None);
         };
+        self.publish_row_type(&def).map(Some)
+    }
+
+    /// Publishes the row type of relation `def` (see
+    /// [`Stmt::relation_row_type`]).
+    pub(crate) fn publish_row_type(&self, def: &TableDef) -> Result<crate::types::DataType> {
         let (names, types): (Vec<String>, Vec<(crate::types::DataType, i32)>) = def
             .live()
             .map(|(_, c)| {
@@ -329,7 +389,7 @@ impl<'s> Stmt<'s> {
             }),
         });
         crate::usertype::publish(std::slice::from_ref(&t));
-        Ok(Some(crate::types::DataType::Composite(def.oid)))
+        Ok(crate::types::DataType::Composite(def.oid))
     }
 
     /// A type name as the session sees it (built-in or user-defined).
@@ -581,6 +641,10 @@ impl TableSource for Stmt<'_> {
 
     fn user_type(&mut self, parts: &[String]) -> Result<Option<crate::types::DataType>> {
         self.user_data_type(parts)
+    }
+
+    fn functions(&mut self, parts: &[String]) -> Result<Vec<Arc<crate::routine::UserFunction>>> {
+        self.find_functions(parts)
     }
 
     fn primary_key(&mut self, oid: u32) -> Vec<i16> {

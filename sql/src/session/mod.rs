@@ -1385,6 +1385,16 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
         Statement::CreateView(v) => {
             crate::ddl::create_view(ctx, v, sink).map(|()| Dispatched::Done)
         }
+        Statement::CreateFunction(f) => {
+            crate::ddl::create_function(ctx, f)?;
+            sink.command_complete("CREATE FUNCTION")?;
+            Ok(Dispatched::Done)
+        }
+        Statement::DropFunction(d) => {
+            crate::ddl::drop_function(ctx, d)?;
+            sink.command_complete("DROP FUNCTION")?;
+            Ok(Dispatched::Done)
+        }
         Statement::Truncate(t) => crate::ddl::truncate(ctx, t, sink).map(|()| Dispatched::Done),
         Statement::RefreshMaterializedView(r) => {
             crate::ddl::refresh_matview(ctx, r, sink).map(|()| Dispatched::Done)

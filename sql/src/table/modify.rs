@@ -219,6 +219,13 @@ impl crate::binder::TableSource for StoredNames {
     fn user_type(&mut self, parts: &[String]) -> Result<Option<DataType>> {
         Ok(crate::usertype::find(self.0, parts))
     }
+
+    fn functions(&mut self, parts: &[String]) -> Result<Vec<Arc<crate::routine::UserFunction>>> {
+        Ok(parts
+            .last()
+            .map(|n| crate::routine::registered(self.0, n))
+            .unwrap_or_default())
+    }
 }
 
 /// [`bind_stored`] with relation names (a serial default's
@@ -252,6 +259,18 @@ impl crate::binder::TableSource for CatalogTables<'_> {
     fn user_type(&mut self, parts: &[String]) -> Result<Option<DataType>> {
         self.0.user_types()?;
         Ok(crate::usertype::find(self.0.db(), parts))
+    }
+
+    fn functions(&mut self, parts: &[String]) -> Result<Vec<Arc<crate::routine::UserFunction>>> {
+        let Some(name) = parts.last() else {
+            return Ok(Vec::new());
+        };
+        Ok(self
+            .0
+            .functions()?
+            .into_iter()
+            .filter(|f| f.name == *name)
+            .collect())
     }
 }
 

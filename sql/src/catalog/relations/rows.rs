@@ -1127,9 +1127,121 @@ pub(super) fn pg_type(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
 }
 
 /// pg_proc: the built-in functions (operators' implementations are
-/// listed under their operator symbol's name in pg_operator instead).
-pub(super) fn pg_proc(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
-    Ok(crate::func::builtins()
+/// listed under their operator symbol's name in pg_operator instead),
+/// then the database's own.
+pub(super) fn pg_proc(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    let mut rows = builtin_procs();
+    if let Some((cat, _)) = catalog(ctx)? {
+        cat.user_types()?;
+        for f in cat.functions()? {
+            rows.push(user_proc_row(&f));
+        }
+    }
+    Ok(rows)
+}
+
+/// The pg_proc row of a user-defined function.
+fn user_proc_row(f: &crate::routine::UserFunction) -> Vec<Value> {
+    let oids = |ts: Vec<DataType>| {
+        ts.iter()
+            .map(|t| Value::Oid(stored_type_oid(f, *t)))
+            .collect::<Vec<_>>()
+    };
+    let inputs = f.input_types();
+    let all: Vec<DataType> = f.params.iter().map(|p| p.ty).collect();
+    let plain = f
+        .params
+        .iter()
+        .all(|p| p.mode == crate::routine::ArgMode::In);
+    let named = f.params.iter().any(|p| p.name.is_some());
+    let row = Row::new(PG_PROC)
+        .oid("oid", f.oid)
+        .text("proname", &f.name)
+        .oid("pronamespace", f.namespace)
+        .oid("proowner", BOOTSTRAP_SUPERUSER)
+        .oid(
+            "prolang",
+            match f.language.as_str() {
+                "sql" => 14,
+                "plpgsql" => 13563,
+                "c" => 13,
+                _ => 12,
+            },
+        )
+        .set("procost", Value::Float4(100.0))
+        .set(
+            "prorows",
+            Value::Float4(if f.retset { 1000.0 } else { 0.0 }),
+        )
+        .oid(
+            "provariadic",
+            f.params
+                .iter()
+                .find(|p| p.mode == crate::routine::ArgMode::Variadic)
+                .map_or(0, |p| p.ty.element_oid()),
+        )
+        .proc("prosupport", "-")
+        .text("prokind", "f")
+        .bool("prosecdef", false)
+        .bool("proleakproof", false)
+        .bool("proisstrict", f.strict)
+        .bool("proretset", f.retset)
+        .text(
+            "provolatile",
+            match f.volatility {
+                crate::func::Volatility::Immutable => "i",
+                crate::func::Volatility::Stable => "s",
+                crate::func::Volatility::Volatile => "v",
+            },
+        )
+        .text("proparallel", "u")
+        .int2("pronargs", inputs.len() as i64)
+        .int2("pronargdefaults", f.defaults.len() as i64)
+        .oid("prorettype", stored_type_oid(f, f.ret))
+        .set("proargtypes", Value::Array(ArrayRef::vector(oids(inputs))));
+    let row = if plain {
+        row
+    } else {
+        row.set("proallargtypes", Value::Array(ArrayRef::new(oids(all))))
+            .set(
+                "proargmodes",
+                Value::Array(ArrayRef::new(
+                    f.params
+                        .iter()
+                        .map(|p| Value::Text(p.mode.code().to_string()))
+                        .collect(),
+                )),
+            )
+    };
+    let row = if named {
+        row.set(
+            "proargnames",
+            Value::Array(ArrayRef::new(
+                f.params
+                    .iter()
+                    .map(|p| Value::Text(p.name.clone().unwrap_or_default()))
+                    .collect(),
+            )),
+        )
+    } else {
+        row
+    };
+    row.text("prosrc", &f.body).done()
+}
+
+/// The OID pg_proc shows for a type of function `f`: its own row type
+/// (several OUT arguments) is `record`.
+fn stored_type_oid(f: &crate::routine::UserFunction, t: DataType) -> u32 {
+    match t {
+        DataType::Composite(o) if o == f.oid => DataType::Record.oid().0,
+        DataType::Composite(o) | DataType::Enum(o) | DataType::Domain(o) => o,
+        t => t.oid().0,
+    }
+}
+
+/// The pg_proc rows of the built-in functions.
+fn builtin_procs() -> Vec<Vec<Value>> {
+    crate::func::builtins()
         .filter(|(_, d)| {
             d.name
                 .starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
@@ -1167,7 +1279,7 @@ pub(super) fn pg_proc(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                 .text("prosrc", d.name)
                 .done()
         })
-        .collect())
+        .collect()
 }
 
 /// pg_operator: the built-in operators.

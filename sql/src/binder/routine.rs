@@ -1,0 +1,487 @@
+//! Calls of user-defined functions (routine.rs): choosing among the
+//! candidates a name finds, and binding a LANGUAGE sql body with the
+//! call's argument types.
+//!
+//! The body is bound by a binder of its own (positions point into the
+//! body), its arguments the columns of one enclosing query level: a
+//! parameter name or `$n` is an outer reference to that level, whose row
+//! the executor supplies per call (`exec::user_call`). The final
+//! statement's result is shaped to the declared return type here, as
+//! PostgreSQL's check_sql_fn_retval does, so the plan yields one column:
+//! the call's value.
+
+use std::sync::Arc;
+
+use sqlparser::ast::{self, FunctionArg, FunctionArgExpr};
+
+use super::names::ident;
+use super::{Binder, Scope, ScopeColumn};
+use crate::cast::CoercionContext;
+use crate::error::{Result, SqlError, SqlState};
+use crate::expr::{Expr, ExprKind, UserCall};
+use crate::func::ResolveError;
+use crate::plan::Plan;
+use crate::routine::UserFunction;
+use crate::types::DataType;
+use crate::value::{OutputStyle, Value};
+
+/// The chosen function with the concrete types of its input arguments
+/// and of its result (polymorphic ones resolved).
+struct Chosen {
+    func: Arc<UserFunction>,
+    params: Vec<DataType>,
+    ret: DataType,
+    /// Polymorphic arguments were given only unknown literals.
+    unresolved: bool,
+}
+
+impl Binder<'_> {
+    /// A call of a user-defined function named `parts` with arguments
+    /// `args` (unbound): None when no user-defined function has that name
+    /// or (`fallback`: a built-in one might) none takes these arguments
+    /// exactly.
+    pub(super) fn user_function_call(
+        &mut self,
+        parts: &[String],
+        args: &[FunctionArg],
+        scope: &Scope,
+        pos: Option<u32>,
+        fallback: bool,
+    ) -> Result<Option<Expr>> {
+        let cands = self.tables.functions(parts)?;
+        if cands.is_empty() {
+            return Ok(None);
+        }
+        let name = parts.last().cloned().unwrap_or_default();
+        let bare = std::mem::replace(&mut self.bare_set_calls, false);
+        let bound = self.user_call_arguments(&name, args, scope);
+        self.bare_set_calls = bare;
+        let (positional, named) = bound?;
+        let types: Vec<DataType> = positional
+            .iter()
+            .chain(named.iter().map(|(_, e)| e))
+            .map(|e| e.ty)
+            .collect();
+        let names: Vec<&str> = named.iter().map(|(n, _)| n.as_str()).collect();
+        let chosen = match choose(&cands, positional.len(), &names, &types, fallback) {
+            Ok(Some(c)) => c,
+            Ok(None) => return Ok(None),
+            Err(ResolveError::NotFound) if fallback => return Ok(None),
+            Err(e) => {
+                let shown: Vec<DataType> = types.clone();
+                return Err(crate::func::function_error(&name, &shown, e).at(pos));
+            }
+        };
+        // Arguments in declaration order: positional, then named, then
+        // defaults.
+        let inputs: Vec<&crate::routine::Param> = chosen.func.inputs().collect();
+        let mut slots: Vec<Option<Expr>> = vec![None; inputs.len()];
+        for (i, e) in positional.into_iter().enumerate() {
+            slots[i] = Some(e);
+        }
+        for (n, e) in named {
+            if let Some(i) = inputs.iter().position(|p| p.name.as_deref() == Some(&n)) {
+                slots[i] = Some(e);
+            }
+        }
+        if chosen.unresolved {
+            return Err(SqlError::new(
+                SqlState::DATATYPE_MISMATCH,
+                "could not determine polymorphic type because input has type unknown",
+            ));
+        }
+        let first_default = inputs.len() - chosen.func.defaults.len();
+        let mut bound = Vec::with_capacity(inputs.len());
+        for (i, slot) in slots.into_iter().enumerate() {
+            let e = match slot {
+                Some(e) => e,
+                None => {
+                    let text = i
+                        .checked_sub(first_default)
+                        .and_then(|d| chosen.func.defaults.get(d))
+                        .ok_or_else(|| SqlError::internal("a missing argument has no default"))?;
+                    let ast = crate::parser::parse_expr(text)?;
+                    self.expr(&ast, &Scope::default())
+                        .map_err(SqlError::without_position)?
+                }
+            };
+            let ty = chosen.params[i];
+            bound.push(if e.ty == ty {
+                e
+            } else {
+                self.coerce(e, ty, -1, CoercionContext::Implicit)?
+            });
+        }
+        self.bind_user_call(chosen, bound, pos).map(Some)
+    }
+
+    /// The arguments of a user-defined function call: positional ones,
+    /// then `name => value` ones.
+    #[allow(clippy::type_complexity)]
+    fn user_call_arguments(
+        &mut self,
+        name: &str,
+        args: &[FunctionArg],
+        scope: &Scope,
+    ) -> Result<(Vec<Expr>, Vec<(String, Expr)>)> {
+        let pos = None;
+        let mut positional = Vec::new();
+        let mut named: Vec<(String, Expr)> = Vec::new();
+        for a in args {
+            let (n, e) = match a {
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => (None, e),
+                FunctionArg::Named {
+                    name,
+                    arg: FunctionArgExpr::Expr(e),
+                    ..
+                } => (Some(ident(name)), e),
+                FunctionArg::ExprNamed {
+                    name: ast::Expr::Identifier(name),
+                    arg: FunctionArgExpr::Expr(e),
+                    ..
+                } => (Some(ident(name)), e),
+                other => {
+                    return Err(
+                        SqlError::unsupported(format!("the argument {other} of {name}")).at(pos),
+                    )
+                }
+            };
+            let bound = self.expr(e, scope)?;
+            match n {
+                Some(n) => named.push((n, bound)),
+                None if named.is_empty() => positional.push(bound),
+                None => {
+                    return Err(SqlError::syntax(
+                        "positional argument cannot follow named argument",
+                        self.expr_pos(e),
+                    ))
+                }
+            }
+        }
+        Ok((positional, named))
+    }
+
+    /// The call expression of `chosen` with its coerced arguments.
+    fn bind_user_call(
+        &mut self,
+        chosen: Chosen,
+        args: Vec<Expr>,
+        pos: Option<u32>,
+    ) -> Result<Expr> {
+        let Chosen {
+            func, params, ret, ..
+        } = chosen;
+        if func.language != "sql" {
+            return Err(SqlError::unsupported(format!(
+                "calling functions in language \"{}\"",
+                func.language
+            ))
+            .at(pos));
+        }
+        if self.calling.contains(&func.oid) {
+            return Err(
+                SqlError::unsupported(format!("the recursive SQL function {}", func.name)).at(pos),
+            );
+        }
+        let mut calling = self.calling.clone();
+        calling.push(func.oid);
+        let style = self.style.clone();
+        let plan = bind_sql_body(&mut *self.tables, &style, &func, &params, ret, calling)
+            .map_err(|e| body_error(e, &func, None))?;
+        let ty = if func.retset {
+            ret.array_type()
+                .unwrap_or(DataType::Array(&DataType::Record))
+        } else {
+            ret
+        };
+        let call = Expr {
+            kind: ExprKind::UserCall(Box::new(UserCall { func, args, plan })),
+            ty,
+            typmod: -1,
+            pos,
+        };
+        Ok(call)
+    }
+}
+
+/// Picks the function a call means among `cands` (search-path order):
+/// `npos` positional arguments, then arguments named `names`, of types
+/// `types`. With `exact_only`, only a candidate taking every argument
+/// without conversion counts (a built-in may take them otherwise).
+fn choose(
+    cands: &[Arc<UserFunction>],
+    npos: usize,
+    names: &[&str],
+    types: &[DataType],
+    exact_only: bool,
+) -> std::result::Result<Option<Chosen>, ResolveError> {
+    let mut best: Vec<((usize, usize), Chosen)> = Vec::new();
+    'cands: for f in cands {
+        let inputs: Vec<&crate::routine::Param> = f.inputs().collect();
+        let required = inputs.len() - f.defaults.len().min(inputs.len());
+        if types.len() > inputs.len() || npos > inputs.len() {
+            continue;
+        }
+        // Where each given argument goes.
+        let mut slot_of = Vec::with_capacity(types.len());
+        slot_of.extend(0..npos);
+        for n in names {
+            match inputs.iter().position(|p| p.name.as_deref() == Some(*n)) {
+                Some(i) if !slot_of.contains(&i) => slot_of.push(i),
+                _ => continue 'cands,
+            }
+        }
+        if (0..required).any(|i| !slot_of.contains(&i)) {
+            continue;
+        }
+        // Polymorphic arguments take one element type.
+        let mut elem: Option<DataType> = None;
+        let mut polymorphic = false;
+        let mut exact = 0;
+        // Unknown literals prefer string parameters (PostgreSQL's
+        // preference for the string category).
+        let mut preferred = 0;
+        for (&ty, &slot) in types.iter().zip(&slot_of) {
+            let p = inputs[slot].ty;
+            if ty == DataType::Unknown && matches!(p.category(), crate::types::TypeCategory::String)
+            {
+                preferred += 1;
+            }
+            if p.is_polymorphic() {
+                polymorphic |= p != DataType::Any;
+                let e = match (p, ty) {
+                    (_, DataType::Unknown) => continue,
+                    (DataType::AnyArray | DataType::AnyCompatibleArray, DataType::Array(e)) => *e,
+                    (DataType::AnyArray | DataType::AnyCompatibleArray, _) => continue 'cands,
+                    (DataType::AnyNonArray, DataType::Array(_)) => continue 'cands,
+                    (DataType::AnyEnum, DataType::Enum(_)) => ty,
+                    (DataType::AnyEnum, _) => continue 'cands,
+                    _ => ty,
+                };
+                if p != DataType::Any {
+                    if elem.is_some_and(|s| s != e) {
+                        continue 'cands;
+                    }
+                    elem = Some(e);
+                }
+                exact += 1;
+            } else if ty == p {
+                exact += 1;
+            } else if exact_only
+                || !(ty == DataType::Unknown
+                    || crate::cast::can_coerce(ty, p, CoercionContext::Implicit))
+            {
+                continue 'cands;
+            }
+        }
+        if exact_only && exact < types.len() {
+            continue;
+        }
+        let unresolved = polymorphic && elem.is_none();
+        let elem = elem.unwrap_or(DataType::Text);
+        let concrete = |p: DataType| match p {
+            DataType::AnyArray | DataType::AnyCompatibleArray => elem
+                .array_type()
+                .unwrap_or(DataType::Array(&DataType::Text)),
+            p if p.is_polymorphic() && p != DataType::Any => elem,
+            p => p,
+        };
+        let params = inputs.iter().map(|p| concrete(p.ty)).collect();
+        let ret = concrete(f.ret);
+        // The first of equal signatures on the path hides the others.
+        if best
+            .iter()
+            .any(|(_, c)| c.func.input_types() == f.input_types())
+        {
+            continue;
+        }
+        best.push((
+            (exact, preferred),
+            Chosen {
+                func: Arc::clone(f),
+                params,
+                ret,
+                unresolved,
+            },
+        ));
+    }
+    let Some(top) = best.iter().map(|(n, _)| *n).max() else {
+        return Err(ResolveError::NotFound);
+    };
+    let mut kept: Vec<Chosen> = best
+        .into_iter()
+        .filter(|(n, _)| *n == top)
+        .map(|(_, c)| c)
+        .collect();
+    match kept.len() {
+        1 => Ok(kept.pop()),
+        _ => Err(ResolveError::Ambiguous),
+    }
+}
+
+/// Binds the body of LANGUAGE sql function `func` for arguments of types
+/// `params` returning `ret`: a plan whose rows have one column, the
+/// call's value per result row. `calling`: the functions whose bodies
+/// are being bound around this one (a function reaching itself is
+/// refused rather than expanded forever). Errors keep their positions in
+/// the body's text ([`body_error`] places them).
+pub(crate) fn bind_sql_body(
+    tables: &mut dyn super::TableSource,
+    style: &OutputStyle,
+    func: &UserFunction,
+    params: &[DataType],
+    ret: DataType,
+    calling: Vec<u32>,
+) -> Result<Plan> {
+    let context = |e: SqlError| e;
+    let statements = crate::parser::parse(&func.body).map_err(context)?;
+    let Some(last) = statements.last() else {
+        if ret == DataType::Void {
+            return Ok(Plan::Values(vec![vec![Expr::constant(
+                Value::Null,
+                DataType::Void,
+            )]]));
+        }
+        return Err(final_statement_error(ret));
+    };
+    let query = match last {
+        crate::parser::Parsed::Sql(s) => match s.as_ref() {
+            ast::Statement::Query(q) => Some(q),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(query) = query else {
+        if ret != DataType::Void {
+            return Err(final_statement_error(ret));
+        }
+        return Err(SqlError::unsupported(format!(
+            "SQL functions whose body does not end in a query ({})",
+            func.name
+        )));
+    };
+    if statements.len() > 1 {
+        return Err(SqlError::unsupported(format!(
+            "SQL functions of several statements ({})",
+            func.name
+        )));
+    }
+    let scope = Scope {
+        columns: func
+            .inputs()
+            .zip(params)
+            .map(|(p, &ty)| ScopeColumn {
+                table: Some(func.name.clone()),
+                name: p.name.clone().unwrap_or_default(),
+                ty,
+                typmod: -1,
+                table_oid: 0,
+                attnum: 0,
+                hidden: false,
+                scalar: false,
+            })
+            .collect(),
+    };
+    let mut b = Binder::new(&func.body, style.clone(), Vec::new(), tables);
+    b.outer.push((scope, false));
+    b.function_params = Some(0);
+    b.calling = calling;
+    let bound = b.query(query).map_err(context)?;
+    shape_result(&mut b, bound, ret).map_err(context)
+}
+
+/// An error found in the body of `func` as PostgreSQL reports it: a
+/// position in the body moved into `statement` (the CREATE FUNCTION
+/// text) where the body stands in it verbatim, else dropped and the
+/// function named in the context.
+pub(crate) fn body_error(e: SqlError, func: &UserFunction, statement: Option<&str>) -> SqlError {
+    let placed = match (e.report().position, statement) {
+        (Some(p), Some(text)) => text
+            .find(func.body.as_str())
+            .map(|at| text[..at].chars().count() as u32 + p),
+        _ => None,
+    };
+    match placed {
+        Some(p) => e.without_position().at(Some(p)),
+        None => e
+            .without_position()
+            .with_context(format!("SQL function \"{}\"", func.name)),
+    }
+}
+
+/// The 42P13 of a body whose last statement returns nothing.
+fn final_statement_error(ret: DataType) -> SqlError {
+    SqlError::new(
+        SqlState::INVALID_FUNCTION_DEFINITION,
+        format!("return type mismatch in function declared to return {ret}"),
+    )
+    .with_detail("Function's final statement must be SELECT or INSERT/UPDATE/DELETE RETURNING.")
+}
+
+/// The final query's rows as the declared result: one column, coerced
+/// to `ret` (a composite result built from the columns).
+fn shape_result(b: &mut Binder<'_>, bound: crate::plan::BoundQuery, ret: DataType) -> Result<Plan> {
+    let mismatch = |detail: String| {
+        SqlError::new(
+            SqlState::INVALID_FUNCTION_DEFINITION,
+            format!("return type mismatch in function declared to return {ret}"),
+        )
+        .with_detail(detail)
+    };
+    let column = |i: usize, c: &crate::plan::OutputColumn| Expr {
+        kind: ExprKind::Column(i),
+        ty: c.ty,
+        typmod: c.typmod,
+        pos: None,
+    };
+    let cols = &bound.columns;
+    let value = match ret {
+        DataType::Void => Expr::constant(Value::Null, DataType::Void),
+        DataType::Composite(oid) if !(cols.len() == 1 && cols[0].ty == ret) => {
+            let (names, types) = crate::usertype::fields(oid).unwrap_or_default();
+            if cols.len() > types.len() {
+                return Err(mismatch("Final statement returns too many columns.".into()));
+            }
+            if cols.len() < types.len() {
+                return Err(mismatch("Final statement returns too few columns.".into()));
+            }
+            let mut fields = Vec::with_capacity(cols.len());
+            for (i, (c, &(ty, typmod))) in cols.iter().zip(types.iter()).enumerate() {
+                let e = column(i, c);
+                if c.ty == ty
+                    || c.ty == DataType::Unknown
+                    || crate::cast::can_coerce(c.ty, ty, CoercionContext::Assignment)
+                {
+                    fields.push(b.coerce(e, ty, typmod, CoercionContext::Assignment)?);
+                } else {
+                    return Err(mismatch(format!(
+                        "Final statement returns {} instead of {} at column {}.",
+                        c.ty,
+                        ty,
+                        i + 1
+                    )));
+                }
+            }
+            let row = crate::func::row_constructor(names.to_vec(), fields);
+            b.coerce(row, ret, -1, CoercionContext::Explicit)?
+        }
+        _ => {
+            let [c] = cols.as_slice() else {
+                return Err(mismatch(
+                    "Final statement must return exactly one column.".into(),
+                ));
+            };
+            if c.ty != ret
+                && c.ty != DataType::Unknown
+                && !crate::cast::can_coerce(c.ty, ret, CoercionContext::Assignment)
+            {
+                return Err(mismatch(format!("Actual return type is {}.", c.ty)));
+            }
+            b.coerce(column(0, c), ret, -1, CoercionContext::Assignment)?
+        }
+    };
+    Ok(Plan::Project {
+        input: Box::new(bound.plan),
+        exprs: vec![value],
+    })
+}

@@ -1,0 +1,441 @@
+//! CREATE [OR REPLACE] FUNCTION and DROP FUNCTION: pg_proc rows of
+//! user-defined functions (routine.rs). A LANGUAGE sql body is bound when
+//! the function is created (PostgreSQL's check_function_bodies), so a
+//! wrong result type or a missing table is reported then.
+
+use std::sync::Arc;
+
+use sqlparser::ast::{self, CreateFunction, CreateFunctionBody, DropFunction, FunctionReturnType};
+
+use super::{creation_schema, lock_names, split_name};
+use crate::binder::{ident, object_name};
+use crate::catalog::system;
+use crate::error::{Result, SqlError, SqlState};
+use crate::func::Volatility;
+use crate::routine::{ArgMode, Param, UserFunction};
+use crate::session::Stmt;
+use crate::types::DataType;
+use crate::value::{ArrayRef, Value};
+
+/// CREATE [OR REPLACE] FUNCTION.
+pub fn create_function(ctx: &mut Stmt<'_>, cf: &CreateFunction) -> Result<()> {
+    ctx.check_writable("CREATE FUNCTION")?;
+    let parts = object_name(&cf.name);
+    let (schema, name) = split_name(ctx, &parts)?;
+    let ns = creation_schema(ctx, schema, name)?;
+    let mut params = Vec::new();
+    let mut defaults = Vec::new();
+    for a in cf.args.iter().flatten() {
+        let mode = arg_mode(a.mode.as_ref());
+        let (ty, _) = ctx.sql_type(&a.data_type)?;
+        match &a.default_expr {
+            Some(_) if !mode.is_input() => {
+                return Err(invalid("only input parameters can have default values"))
+            }
+            Some(d) => defaults.push(d.to_string()),
+            None if mode.is_input() && !defaults.is_empty() => {
+                return Err(invalid(
+                    "input parameters after one with a default value must also have defaults",
+                ))
+            }
+            None => {}
+        }
+        params.push(Param {
+            name: a.name.as_ref().map(ident),
+            ty,
+            mode,
+        });
+    }
+    let (ret, retset) = result_type(ctx, cf.return_type.as_ref(), &mut params)?;
+    let inputs: Vec<DataType> = params
+        .iter()
+        .filter(|p| p.mode.is_input())
+        .map(|p| p.ty)
+        .collect();
+    if ret.is_polymorphic() && ret != DataType::Any && !inputs.iter().any(|t| t.is_polymorphic()) {
+        return Err(invalid("cannot determine result data type").with_detail(format!(
+            "A result of type {ret} requires at least one input of type anyelement, anyarray, anynonarray, anyenum, anyrange, or anymultirange."
+        )));
+    }
+    let body = body_text(cf)?;
+    let language = match &cf.language {
+        Some(l) => ident(l),
+        None if matches!(
+            cf.function_body,
+            Some(CreateFunctionBody::Return(_) | CreateFunctionBody::BeginAtomic(_))
+        ) =>
+        {
+            "sql".to_owned()
+        }
+        None => return Err(invalid("no language specified")),
+    };
+    match language.as_str() {
+        "sql" | "plpgsql" => {}
+        "c" => {
+            return Err(SqlError::new(
+                SqlState::UNDEFINED_FILE,
+                format!("could not access file \"{body}\": No such file or directory"),
+            ))
+        }
+        "internal" => {
+            return Err(SqlError::new(
+                SqlState::UNDEFINED_FUNCTION,
+                format!("there is no built-in function named \"{body}\""),
+            ))
+        }
+        other => {
+            return Err(SqlError::new(
+                SqlState::UNDEFINED_OBJECT,
+                format!("language \"{other}\" does not exist"),
+            ))
+        }
+    }
+    let volatility = match cf.behavior {
+        Some(ast::FunctionBehavior::Immutable) => Volatility::Immutable,
+        Some(ast::FunctionBehavior::Stable) => Volatility::Stable,
+        _ => Volatility::Volatile,
+    };
+    let strict = matches!(
+        cf.called_on_null,
+        Some(ast::FunctionCalledOnNull::Strict | ast::FunctionCalledOnNull::ReturnsNullOnNullInput)
+    );
+    lock_names(ctx)?;
+    let existing = ctx
+        .user_functions()?
+        .iter()
+        .find(|f| f.namespace == ns && f.name == name && f.input_types() == inputs)
+        .cloned();
+    let oid = match &existing {
+        Some(f) => f.oid,
+        None => ctx.engine().new_oid()?,
+    };
+    let mut func = UserFunction {
+        oid,
+        db: ctx.db,
+        name: name.to_owned(),
+        namespace: ns,
+        language,
+        volatility,
+        strict,
+        retset,
+        ret,
+        params,
+        defaults,
+        body,
+    };
+    let outputs = func.outputs();
+    if outputs.len() > 1 {
+        func.ret = crate::routine::out_record(ctx.db, oid, &outputs);
+    }
+    if let Some(old) = &existing {
+        if !cf.or_replace {
+            return Err(SqlError::new(
+                SqlState::DUPLICATE_FUNCTION,
+                format!("function \"{name}\" already exists with same argument types"),
+            ));
+        }
+        let same_outputs = old.outputs() == outputs;
+        if old.ret != func.ret && !(ret == DataType::Record && same_outputs) || old.retset != retset
+        {
+            return Err(
+                invalid("cannot change return type of existing function").with_hint(format!(
+                    "Use DROP FUNCTION {}({}) first.",
+                    name,
+                    inputs
+                        .iter()
+                        .map(|t| t.to_string())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                )),
+            );
+        }
+    }
+    if func.language == "sql" && !inputs.iter().any(|t| t.is_polymorphic()) {
+        validate_sql_body(ctx, &func, &inputs)?;
+    }
+    let xid = ctx.write_xid("CREATE FUNCTION")?;
+    let who = ctx.actor(xid);
+    let row = proc_row(&func);
+    let found = ctx
+        .catalog()
+        .rows(&system::PG_PROC)?
+        .into_iter()
+        .find(|(_, r)| crate::catalog::oid_of(&r[0]) == oid);
+    match found {
+        Some((tid, _)) => ctx.catalog().update(&system::PG_PROC, tid, &row, &who)?,
+        None => {
+            ctx.catalog().insert(&system::PG_PROC, &row, &who)?;
+        }
+    }
+    ctx.catalog_changed();
+    Ok(())
+}
+
+/// A body that PostgreSQL would refuse: the statement's 42P13 with the
+/// function named in its context; a body using what is not supported
+/// here yet is left for its call to report.
+fn validate_sql_body(ctx: &mut Stmt<'_>, func: &UserFunction, inputs: &[DataType]) -> Result<()> {
+    let style = ctx.style.clone();
+    match crate::binder::bind_sql_body(ctx, &style, func, inputs, func.ret, Vec::new()) {
+        Err(e) if e.code() == SqlState::FEATURE_NOT_SUPPORTED => Ok(()),
+        Err(e) => Err(crate::binder::body_error(e, func, Some(ctx.sql))),
+        Ok(_) => Ok(()),
+    }
+}
+
+/// The pg_proc row of `f`.
+fn proc_row(f: &UserFunction) -> Vec<Value> {
+    let texts =
+        |v: Vec<String>| Value::Array(ArrayRef::new(v.into_iter().map(Value::Text).collect()));
+    let ret_oid = match f.ret {
+        // Several OUT arguments: a record.
+        DataType::Composite(o) if o == f.oid => DataType::Record.oid().0,
+        t => type_oid(t),
+    };
+    vec![
+        Value::Oid(f.oid),
+        Value::Text(f.name.clone()),
+        Value::Oid(f.namespace),
+        Value::Text(f.language.clone()),
+        Value::Text(
+            match f.volatility {
+                Volatility::Immutable => "i",
+                Volatility::Stable => "s",
+                Volatility::Volatile => "v",
+            }
+            .into(),
+        ),
+        Value::Bool(f.strict),
+        Value::Bool(f.retset),
+        Value::Oid(ret_oid),
+        Value::Array(ArrayRef::new(
+            f.params
+                .iter()
+                .map(|p| Value::Oid(type_oid(p.ty)))
+                .collect(),
+        )),
+        Value::Text(f.params.iter().map(|p| p.mode.code()).collect()),
+        texts(
+            f.params
+                .iter()
+                .map(|p| p.name.clone().unwrap_or_default())
+                .collect(),
+        ),
+        texts(f.defaults.clone()),
+        Value::Text(f.body.clone()),
+    ]
+}
+
+/// The OID a type is stored by (a relation's row type by the relation's).
+fn type_oid(t: DataType) -> u32 {
+    match t {
+        DataType::Composite(o) | DataType::Enum(o) | DataType::Domain(o) => o,
+        t => t.oid().0,
+    }
+}
+
+fn arg_mode(m: Option<&ast::ArgMode>) -> ArgMode {
+    match m {
+        Some(ast::ArgMode::Out) => ArgMode::Out,
+        Some(ast::ArgMode::InOut) => ArgMode::InOut,
+        Some(ast::ArgMode::Variadic) => ArgMode::Variadic,
+        Some(ast::ArgMode::In) | None => ArgMode::In,
+    }
+}
+
+fn invalid(msg: &str) -> SqlError {
+    SqlError::new(SqlState::INVALID_FUNCTION_DEFINITION, msg)
+}
+
+/// The declared result: RETURNS [SETOF] type, RETURNS TABLE (its columns
+/// become TABLE arguments), or the OUT arguments' (one: its type;
+/// several: a record).
+fn result_type(
+    ctx: &Stmt<'_>,
+    returns: Option<&FunctionReturnType>,
+    params: &mut Vec<Param>,
+) -> Result<(DataType, bool)> {
+    let outputs = |params: &[Param]| -> Vec<DataType> {
+        params
+            .iter()
+            .filter(|p| p.mode.is_output())
+            .map(|p| p.ty)
+            .collect()
+    };
+    let (ret, retset) = match returns {
+        Some(FunctionReturnType::DataType(ast::DataType::Table(Some(cols)))) => {
+            for c in cols {
+                params.push(Param {
+                    name: Some(ident(&c.name)),
+                    ty: ctx.sql_type(&c.data_type)?.0,
+                    mode: ArgMode::Table,
+                });
+            }
+            (None, true)
+        }
+        Some(FunctionReturnType::SetOf(t)) => (Some(ctx.sql_type(t)?.0), true),
+        Some(FunctionReturnType::DataType(t)) => (Some(ctx.sql_type(t)?.0), false),
+        None => (None, false),
+    };
+    let outs = outputs(params);
+    let ret = match (ret, outs.as_slice()) {
+        (Some(t), []) => t,
+        (Some(t), [one]) if t == *one => t,
+        (Some(DataType::Record), [_, _, ..]) | (None, [_, _, ..]) => DataType::Record,
+        (None, [one]) => *one,
+        (Some(t), [one]) => {
+            return Err(invalid(&format!(
+                "function result type must be {one} because of OUT parameters"
+            ))
+            .with_detail(format!("declared {t}")))
+        }
+        (Some(_), _) => {
+            return Err(invalid(
+                "function result type must be record because of OUT parameters",
+            ))
+        }
+        (None, []) => return Err(invalid("function result type must be specified")),
+    };
+    Ok((ret, retset))
+}
+
+/// prosrc: the body's text (a RETURN or BEGIN ATOMIC body as the query
+/// it stands for).
+fn body_text(cf: &CreateFunction) -> Result<String> {
+    let string = |e: &ast::Expr| match e {
+        ast::Expr::Value(v) => match &v.value {
+            ast::Value::SingleQuotedString(s) => Some(s.clone()),
+            ast::Value::DollarQuotedString(d) => Some(d.value.clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    match &cf.function_body {
+        Some(CreateFunctionBody::AsBeforeOptions { body, .. })
+        | Some(CreateFunctionBody::AsAfterOptions(body)) => {
+            string(body).ok_or_else(|| SqlError::syntax("syntax error in function body", None))
+        }
+        Some(CreateFunctionBody::Return(e)) => Ok(format!("SELECT {e}")),
+        Some(CreateFunctionBody::BeginAtomic(b)) => Ok(b.to_string()),
+        Some(other) => Err(SqlError::unsupported(format!(
+            "the function body {other:?}"
+        ))),
+        None => Err(invalid("no function body specified")),
+    }
+}
+
+/// DROP FUNCTION [IF EXISTS] name[(argtypes)], ... [CASCADE | RESTRICT].
+pub fn drop_function(ctx: &mut Stmt<'_>, d: &DropFunction) -> Result<()> {
+    ctx.check_writable("DROP FUNCTION")?;
+    lock_names(ctx)?;
+    let mut doomed: Vec<Arc<UserFunction>> = Vec::new();
+    for desc in &d.func_desc {
+        let parts = object_name(&desc.name);
+        let cands = ctx.find_functions(&parts)?;
+        let shown = parts.join(".");
+        let found = match &desc.args {
+            Some(args) => {
+                let mut types = Vec::new();
+                let mut written = Vec::new();
+                for a in args {
+                    if arg_mode(a.mode.as_ref()) == ArgMode::Out {
+                        continue;
+                    }
+                    types.push(ctx.sql_type(&a.data_type)?.0);
+                    written.push(written_type(&a.data_type));
+                }
+                match cands.into_iter().find(|f| f.input_types() == types) {
+                    Some(f) => f,
+                    None if d.if_exists => {
+                        ctx.notices.push(SqlError::notice(
+                            SqlState::SUCCESSFUL_COMPLETION,
+                            format!(
+                                "function {shown}({}) does not exist, skipping",
+                                written.join(",")
+                            ),
+                        ));
+                        continue;
+                    }
+                    None => {
+                        return Err(SqlError::new(
+                            SqlState::UNDEFINED_FUNCTION,
+                            format!(
+                                "function {shown}({}) does not exist",
+                                types
+                                    .iter()
+                                    .map(|t| t.to_string())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        ))
+                    }
+                }
+            }
+            None => match cands.as_slice() {
+                [one] => Arc::clone(one),
+                [] if d.if_exists => {
+                    ctx.notices.push(SqlError::notice(
+                        SqlState::SUCCESSFUL_COMPLETION,
+                        format!("function {shown}() does not exist, skipping"),
+                    ));
+                    continue;
+                }
+                [] => {
+                    return Err(SqlError::new(
+                        SqlState::UNDEFINED_FUNCTION,
+                        format!("could not find a function named \"{shown}\""),
+                    ))
+                }
+                _ => {
+                    return Err(SqlError::new(
+                        SqlState::AMBIGUOUS_FUNCTION,
+                        format!("function name \"{shown}\" is not unique"),
+                    )
+                    .with_hint("Specify the argument list to select the function unambiguously."))
+                }
+            },
+        };
+        doomed.push(found);
+    }
+    if doomed.is_empty() {
+        return Ok(());
+    }
+    let xid = ctx.write_xid("DROP FUNCTION")?;
+    let who = ctx.actor(xid);
+    for (tid, r) in ctx.catalog().rows(&system::PG_PROC)? {
+        let oid = crate::catalog::oid_of(&r[0]);
+        if doomed.iter().any(|f| f.oid == oid) {
+            ctx.catalog().delete(&system::PG_PROC, tid, &who)?;
+        }
+    }
+    ctx.catalog_changed();
+    Ok(())
+}
+
+/// A type as DROP ... IF EXISTS echoes it: the grammar's own names for
+/// the SQL-standard spellings (`pg_catalog.int4`), others as written.
+fn written_type(t: &ast::DataType) -> String {
+    use ast::DataType as T;
+    let internal = match t {
+        T::Int(_) | T::Integer(_) | T::Int4(_) => "int4",
+        T::SmallInt(_) | T::Int2(_) => "int2",
+        T::BigInt(_) | T::Int8(_) => "int8",
+        T::Real | T::Float4 => "float4",
+        T::DoublePrecision | T::Float8 => "float8",
+        T::Boolean | T::Bool => "bool",
+        T::Numeric(_) | T::Decimal(_) => "numeric",
+        T::Varchar(_) | T::CharacterVarying(_) => "varchar",
+        T::Char(_) | T::Character(_) => "bpchar",
+        T::Interval { .. } => "interval",
+        T::Timestamp(_, tz) => match tz {
+            ast::TimezoneInfo::WithTimeZone => "timestamptz",
+            _ => "timestamp",
+        },
+        T::Time(_, tz) => match tz {
+            ast::TimezoneInfo::WithTimeZone => "timetz",
+            _ => "time",
+        },
+        _ => return t.to_string(),
+    };
+    format!("pg_catalog.{internal}")
+}

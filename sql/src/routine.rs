@@ -1,0 +1,197 @@
+//! User-defined functions (CREATE FUNCTION): what the catalog holds of
+//! one, read from its pg_proc row.
+//!
+//! A LANGUAGE sql function runs as PostgreSQL's non-inlined SQL functions
+//! do: its body is bound where it is called (against the catalog the
+//! calling statement sees) with the arguments as the columns of an
+//! enclosing query level, planned with the call, and run once per call
+//! with the evaluated arguments as that level's row (`exec::user_call`).
+//!
+//! Rules:
+//! 1. The catalog is the truth: functions are found by name through the
+//!    session's catalog and search path, like tables.
+//! 2. A stored expression (a domain's CHECK, a column default) reads
+//!    functions through the server-wide registry here, which every
+//!    catalog read of a database's functions replaces.
+//! 3. Bodies in other languages are stored (pg_proc, \df, DROP) but a
+//!    call is 0A000.
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
+
+use parking_lot::RwLock;
+
+use crate::func::Volatility;
+use crate::types::DataType;
+
+/// pg_proc.proargmodes: how an argument passes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgMode {
+    /// IN (the default).
+    In,
+    /// OUT: a result column.
+    Out,
+    /// INOUT: both.
+    InOut,
+    /// VARIADIC: the last IN argument, an array of the rest.
+    Variadic,
+    /// A column of RETURNS TABLE.
+    Table,
+}
+
+impl ArgMode {
+    /// The pg_proc letter.
+    pub fn code(self) -> char {
+        match self {
+            ArgMode::In => 'i',
+            ArgMode::Out => 'o',
+            ArgMode::InOut => 'b',
+            ArgMode::Variadic => 'v',
+            ArgMode::Table => 't',
+        }
+    }
+
+    /// From the pg_proc letter.
+    pub fn from_code(c: char) -> ArgMode {
+        match c {
+            'o' => ArgMode::Out,
+            'b' => ArgMode::InOut,
+            'v' => ArgMode::Variadic,
+            't' => ArgMode::Table,
+            _ => ArgMode::In,
+        }
+    }
+
+    /// Passed by the caller.
+    pub fn is_input(self) -> bool {
+        matches!(self, ArgMode::In | ArgMode::InOut | ArgMode::Variadic)
+    }
+
+    /// Part of the result.
+    pub fn is_output(self) -> bool {
+        matches!(self, ArgMode::Out | ArgMode::InOut | ArgMode::Table)
+    }
+}
+
+/// One declared argument.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Its name, if it has one.
+    pub name: Option<String>,
+    /// Its type.
+    pub ty: DataType,
+    /// How it passes.
+    pub mode: ArgMode,
+}
+
+/// A user-defined function as its pg_proc row holds it.
+#[derive(Debug)]
+pub struct UserFunction {
+    /// pg_proc.oid.
+    pub oid: u32,
+    /// The database it belongs to.
+    pub db: u32,
+    /// proname.
+    pub name: String,
+    /// pronamespace.
+    pub namespace: u32,
+    /// prolang's name (sql, plpgsql, ...).
+    pub language: String,
+    /// provolatile.
+    pub volatility: Volatility,
+    /// proisstrict: a NULL argument makes the result NULL without a call.
+    pub strict: bool,
+    /// proretset: SETOF / RETURNS TABLE.
+    pub retset: bool,
+    /// prorettype (record for several OUT arguments).
+    pub ret: DataType,
+    /// Every argument in order, IN and OUT.
+    pub params: Vec<Param>,
+    /// The defaults of the last IN arguments, as SQL text.
+    pub defaults: Vec<String>,
+    /// prosrc: the body.
+    pub body: String,
+}
+
+impl UserFunction {
+    /// The arguments a call passes, in order.
+    pub fn inputs(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|p| p.mode.is_input())
+    }
+
+    /// The result columns of a function with OUT arguments (or RETURNS
+    /// TABLE), in order; empty for one without.
+    pub fn outputs(&self) -> Vec<(String, DataType)> {
+        self.params
+            .iter()
+            .filter(|p| p.mode.is_output())
+            .enumerate()
+            .map(|(i, p)| {
+                (
+                    p.name.clone().unwrap_or_else(|| format!("column{}", i + 1)),
+                    p.ty,
+                )
+            })
+            .collect()
+    }
+
+    /// The input argument types.
+    pub fn input_types(&self) -> Vec<DataType> {
+        self.inputs().map(|p| p.ty).collect()
+    }
+
+    /// `name(type, ...)` as PostgreSQL's messages name it.
+    pub fn signature(&self) -> String {
+        format!(
+            "{}({})",
+            self.name,
+            self.input_types()
+                .iter()
+                .map(|t| t.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+}
+
+/// The row type of function `oid` with several OUT arguments `outputs`:
+/// an anonymous composite type keyed by the function's OID (printed as
+/// `record`), published so its values have field names and types.
+pub fn out_record(db: u32, oid: u32, outputs: &[(String, DataType)]) -> DataType {
+    let t = Arc::new(crate::usertype::UserType {
+        oid,
+        db,
+        schema: "pg_catalog".into(),
+        name: "record".into(),
+        namespace: crate::catalog::system::PG_CATALOG_NS,
+        array_oid: 0,
+        labels: Vec::new(),
+        domain: None,
+        composite: Some(crate::usertype::Composite {
+            relid: 0,
+            names: outputs.iter().map(|(n, _)| n.clone()).collect(),
+            types: outputs.iter().map(|(_, t)| (*t, -1)).collect(),
+        }),
+    });
+    crate::usertype::publish(std::slice::from_ref(&t));
+    DataType::Composite(oid)
+}
+
+/// The functions of one database, as last read from its catalog.
+static REGISTRY: LazyLock<RwLock<HashMap<u32, crate::catalog::UserFunctions>>> =
+    LazyLock::new(|| RwLock::new(HashMap::new()));
+
+/// Publishes what a read of database `db`'s catalog found.
+pub fn publish(db: u32, functions: &crate::catalog::UserFunctions) {
+    REGISTRY.write().insert(db, Arc::clone(functions));
+}
+
+/// The functions of database `db` named `name` (any schema), from the
+/// registry: for stored expressions, which bind without a catalog.
+pub fn registered(db: u32, name: &str) -> Vec<Arc<UserFunction>> {
+    REGISTRY
+        .read()
+        .get(&db)
+        .map(|all| all.iter().filter(|f| f.name == name).cloned().collect())
+        .unwrap_or_default()
+}

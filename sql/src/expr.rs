@@ -391,9 +391,19 @@ pub struct UserCall {
     pub func: std::sync::Arc<crate::routine::UserFunction>,
     /// Its input arguments, coerced to the declared types.
     pub args: Vec<Expr>,
-    /// The body, yielding the call's value as its one column: the first
-    /// row's, or every row's as an array for a set-returning function.
-    pub plan: crate::plan::Plan,
+    /// The body as bound for this call.
+    pub body: CallBody,
+}
+
+/// A user-defined function's body, bound for one call.
+#[derive(Debug, Clone)]
+pub enum CallBody {
+    /// LANGUAGE sql: a plan yielding the call's value as its one column:
+    /// the first row's, or every row's as an array for a set-returning
+    /// function.
+    Sql(crate::plan::Plan),
+    /// LANGUAGE plpgsql.
+    PlPgSql(Box<crate::plpgsql::Compiled>),
 }
 
 /// A subquery inside an expression (PostgreSQL's SubLink).

@@ -32,6 +32,7 @@ pub mod notify;
 pub mod parser;
 mod plan;
 mod planner;
+mod plpgsql;
 mod result;
 mod routine;
 mod sequence;

@@ -22,6 +22,7 @@ mod group;
 mod inherit;
 mod locking;
 mod names;
+mod plpgsql;
 mod regname;
 mod routine;
 mod search_cycle;

@@ -171,7 +171,7 @@ impl Binder<'_> {
         let Chosen {
             func, params, ret, ..
         } = chosen;
-        if func.language != "sql" {
+        if func.language != "sql" && func.language != "plpgsql" {
             return Err(SqlError::unsupported(format!(
                 "calling functions in language \"{}\"",
                 func.language
@@ -186,8 +186,22 @@ impl Binder<'_> {
         let mut calling = self.calling.clone();
         calling.push(func.oid);
         let style = self.style.clone();
-        let plan = bind_sql_body(&mut *self.tables, &style, &func, &params, ret, calling)
-            .map_err(|e| body_error(e, &func, None))?;
+        let body = if func.language == "plpgsql" {
+            let compiled = self
+                .compile_plpgsql(&func, &params, ret, calling)
+                .map_err(|e| {
+                    e.without_position().with_context(format!(
+                        "compilation of PL/pgSQL function \"{}\"",
+                        func.name
+                    ))
+                })?;
+            crate::expr::CallBody::PlPgSql(Box::new(compiled))
+        } else {
+            crate::expr::CallBody::Sql(
+                bind_sql_body(&mut *self.tables, &style, &func, &params, ret, calling)
+                    .map_err(|e| body_error(e, &func, None))?,
+            )
+        };
         let ty = if func.retset {
             ret.array_type()
                 .unwrap_or(DataType::Array(&DataType::Record))
@@ -195,7 +209,7 @@ impl Binder<'_> {
             ret
         };
         let call = Expr {
-            kind: ExprKind::UserCall(Box::new(UserCall { func, args, plan })),
+            kind: ExprKind::UserCall(Box::new(UserCall { func, args, body })),
             ty,
             typmod: -1,
             pos,
@@ -420,7 +434,11 @@ fn final_statement_error(ret: DataType) -> SqlError {
 
 /// The final query's rows as the declared result: one column, coerced
 /// to `ret` (a composite result built from the columns).
-fn shape_result(b: &mut Binder<'_>, bound: crate::plan::BoundQuery, ret: DataType) -> Result<Plan> {
+pub(super) fn shape_result(
+    b: &mut Binder<'_>,
+    bound: crate::plan::BoundQuery,
+    ret: DataType,
+) -> Result<Plan> {
     let mismatch = |detail: String| {
         SqlError::new(
             SqlState::INVALID_FUNCTION_DEFINITION,
@@ -471,6 +489,16 @@ fn shape_result(b: &mut Binder<'_>, bound: crate::plan::BoundQuery, ret: DataTyp
                     "Final statement must return exactly one column.".into(),
                 ));
             };
+            if c.ty == DataType::Record && matches!(ret, DataType::Domain(_)) {
+                // A row for a domain over a composite type.
+                let value = b
+                    .coerce(column(0, c), ret, -1, CoercionContext::Explicit)
+                    .map_err(|_| mismatch(format!("Actual return type is {}.", c.ty)))?;
+                return Ok(Plan::Project {
+                    input: Box::new(bound.plan),
+                    exprs: vec![value],
+                });
+            }
             if c.ty != ret
                 && c.ty != DataType::Unknown
                 && !crate::cast::can_coerce(c.ty, ret, CoercionContext::Assignment)

@@ -416,8 +416,20 @@ pub fn user_call(c: &crate::expr::UserCall, row: &[Value], ctx: &mut EvalCtx<'_>
     // The body's uncorrelated subqueries run again for each call.
     let initplans = std::mem::take(&mut ctx.initplans);
     let hashed = std::mem::take(&mut ctx.hashed_initplans);
+    let plan = match &c.body {
+        crate::expr::CallBody::Sql(plan) => plan,
+        crate::expr::CallBody::PlPgSql(compiled) => {
+            // A call's rows never leak into its caller's outer levels.
+            let depth = ctx.outer.len();
+            let r = crate::plpgsql::run(compiled, args, ctx);
+            ctx.outer.truncate(depth);
+            ctx.initplans = initplans;
+            ctx.hashed_initplans = hashed;
+            return r;
+        }
+    };
     ctx.outer.push(args);
-    let rows = collect(&c.plan, if c.func.retset { usize::MAX } else { 1 }, ctx);
+    let rows = collect(plan, if c.func.retset { usize::MAX } else { 1 }, ctx);
     ctx.outer.pop();
     ctx.initplans = initplans;
     ctx.hashed_initplans = hashed;

@@ -111,8 +111,14 @@ fn in_expr(e: Expr, ctx: &mut EvalCtx<'_>, blocks: &dyn Fn(&TableDef) -> u32) ->
     crate::stack::check()?;
     let mut kind = e.kind.map_children(|c| in_expr(c, ctx, blocks))?;
     if let ExprKind::UserCall(c) = &mut kind {
-        let p = std::mem::replace(&mut c.plan, Plan::OneRow);
-        c.plan = optimize(p, ctx, blocks, false)?;
+        let plans = match &mut c.body {
+            crate::expr::CallBody::Sql(plan) => vec![plan],
+            crate::expr::CallBody::PlPgSql(compiled) => compiled.plans_mut(),
+        };
+        for plan in plans {
+            let p = std::mem::replace(plan, Plan::OneRow);
+            *plan = optimize(p, ctx, blocks, false)?;
+        }
     }
     if let ExprKind::SubLink(s) = &mut kind {
         let p = std::mem::replace(&mut s.plan, Plan::OneRow);

@@ -1,0 +1,865 @@
+//! Compiling a PL/pgSQL body (crate::plpgsql) for one call's argument
+//! types: every variable a slot of one row, every expression and query
+//! bound with that row as its enclosing query level.
+
+use std::sync::Arc;
+
+use sqlparser::ast;
+
+use super::{Binder, Scope, ScopeColumn, TableSource};
+use crate::cast::CoercionContext;
+use crate::error::{Result, SqlError, SqlState};
+use crate::expr::{Expr, ExprKind};
+use crate::plan::{BoundQuery, Plan};
+use crate::plpgsql::parse::{self, StmtKind};
+use crate::plpgsql::{Compiled, Condition, Op, RaiseLevel, Step};
+use crate::routine::UserFunction;
+use crate::types::DataType;
+use crate::value::OutputStyle;
+
+/// One slot.
+#[derive(Debug, Clone)]
+struct Var {
+    /// Its name (a record's field: the field's).
+    name: String,
+    /// What qualifies it: the function or block label, or a record's
+    /// name for its fields.
+    table: Option<String>,
+    ty: DataType,
+    typmod: i32,
+    /// A record's field: reachable only qualified.
+    field: bool,
+}
+
+struct Compiler<'t> {
+    tables: &'t mut dyn TableSource,
+    style: OutputStyle,
+    calling: Vec<u32>,
+    vars: Vec<Var>,
+    /// Declarations in force, innermost last: (name, slot).
+    visible: Vec<(String, usize)>,
+    /// Records: name → field slots (defined by the query that fills it).
+    records: Vec<(String, Vec<usize>)>,
+    ret: DataType,
+    retset: bool,
+    out_slots: Vec<usize>,
+}
+
+/// Compiles PL/pgSQL function `func` for input types `params` returning
+/// `ret`.
+pub(crate) fn compile_plpgsql(
+    tables: &mut dyn TableSource,
+    style: &OutputStyle,
+    func: &UserFunction,
+    params: &[DataType],
+    ret: DataType,
+    calling: Vec<u32>,
+) -> Result<Compiled> {
+    let block = parse::parse(&func.body)?;
+    let mut c = Compiler {
+        tables,
+        style: style.clone(),
+        calling,
+        vars: Vec::new(),
+        visible: Vec::new(),
+        records: Vec::new(),
+        ret,
+        retset: func.retset,
+        out_slots: Vec::new(),
+    };
+    let mut inputs = params.iter();
+    let mut input_slots = Vec::new();
+    for (i, p) in func.params.iter().enumerate() {
+        let ty = if p.mode.is_input() {
+            inputs.next().copied().unwrap_or(p.ty)
+        } else {
+            p.ty
+        };
+        let slot = c.add_var(
+            p.name.clone().unwrap_or_default(),
+            Some(func.name.clone()),
+            ty,
+            -1,
+        );
+        if p.mode.is_input() {
+            input_slots.push(slot);
+        }
+        if let Some(n) = &p.name {
+            c.visible.push((n.clone(), slot));
+        }
+        // $n numbers every argument, OUT ones too.
+        c.visible.push((format!("${}", i + 1), slot));
+        if p.mode.is_output() {
+            c.out_slots.push(slot);
+        }
+    }
+    let found = c.add_var("found".into(), None, DataType::Bool, -1);
+    c.visible.push(("found".into(), found));
+    let signature = format!(
+        "{}({})",
+        func.name,
+        func.input_types()
+            .iter()
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let body = c.block(block, 1)?;
+    Ok(Compiled {
+        signature,
+        slots: c.vars.iter().map(|v| (v.ty, v.typmod)).collect(),
+        input_slots,
+        ret: c.ret,
+        retset: c.retset,
+        out_slots: c.out_slots,
+        found,
+        body,
+    })
+}
+
+impl Compiler<'_> {
+    fn add_var(&mut self, name: String, table: Option<String>, ty: DataType, typmod: i32) -> usize {
+        self.vars.push(Var {
+            name,
+            table,
+            ty,
+            typmod,
+            field: false,
+        });
+        self.vars.len() - 1
+    }
+
+    /// The slot a name (`x`, `label.x`) means here.
+    fn lookup(&self, name: &str) -> Option<usize> {
+        let name = name.trim();
+        let bare = match name.rsplit_once('.') {
+            Some((qual, n)) if self.vars.iter().any(|v| v.table.as_deref() == Some(qual)) => {
+                if let Some((_, fields)) = self.records.iter().rev().find(|(r, _)| r == qual) {
+                    return fields.iter().copied().find(|&s| self.vars[s].name == n);
+                }
+                n
+            }
+            _ => name,
+        };
+        let lower = bare.trim_matches('"');
+        let key = if bare.starts_with('"') {
+            lower.to_owned()
+        } else {
+            lower.to_lowercase()
+        };
+        self.visible
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == key)
+            .map(|(_, s)| *s)
+    }
+
+    /// The scope expressions see: every slot, those not in force (or
+    /// shadowed) hidden and nameless.
+    fn scope(&self) -> Scope {
+        let mut shown = vec![false; self.vars.len()];
+        let mut seen: Vec<&str> = Vec::new();
+        for (n, s) in self.visible.iter().rev() {
+            if n.starts_with('$') || seen.contains(&n.as_str()) {
+                continue;
+            }
+            seen.push(n);
+            shown[*s] = true;
+        }
+        for (_, fields) in &self.records {
+            for &f in fields {
+                shown[f] = true;
+            }
+        }
+        Scope {
+            columns: self
+                .vars
+                .iter()
+                .enumerate()
+                .map(|(i, v)| ScopeColumn {
+                    table: if shown[i] { v.table.clone() } else { None },
+                    name: if shown[i] {
+                        v.name.clone()
+                    } else {
+                        String::new()
+                    },
+                    ty: v.ty,
+                    typmod: v.typmod,
+                    table_oid: 0,
+                    attnum: 0,
+                    hidden: !shown[i] || v.field,
+                    scalar: false,
+                })
+                .collect(),
+        }
+    }
+
+    /// Binds query text with the variables as the enclosing level.
+    fn query(&mut self, text: &str) -> Result<BoundQuery> {
+        let parsed = crate::parser::parse(text)?;
+        let [crate::parser::Parsed::Sql(stmt)] = parsed.as_slice() else {
+            return Err(SqlError::syntax(
+                format!("syntax error at or near \"{}\"", text.trim()),
+                None,
+            ));
+        };
+        let ast::Statement::Query(q) = stmt.as_ref() else {
+            return Err(SqlError::unsupported(
+                "data-modifying statements in PL/pgSQL functions",
+            ));
+        };
+        let scope = self.scope();
+        // `$n` in a body reads argument n: positions in scope order.
+        let mut b = Binder::new(text, self.style.clone(), Vec::new(), &mut *self.tables);
+        b.outer.push((scope, false));
+        b.function_params = Some(0);
+        b.calling = self.calling.clone();
+        b.query(q).map_err(SqlError::without_position)
+    }
+
+    /// An expression as a one-column plan, coerced to `ty` unless None.
+    fn expr(&mut self, text: &str, ty: Option<(DataType, i32)>) -> Result<Plan> {
+        let sql = format!("SELECT {text}");
+        let bound = self.query(&sql)?;
+        if bound.columns.len() != 1 {
+            return Err(SqlError::syntax(
+                format!("query \"{sql}\" returned {} columns", bound.columns.len()),
+                None,
+            ));
+        }
+        let Some((to, typmod)) = ty else {
+            return Ok(bound.plan);
+        };
+        let c = &bound.columns[0];
+        let col = Expr {
+            kind: ExprKind::Column(0),
+            ty: c.ty,
+            typmod: c.typmod,
+            pos: None,
+        };
+        if c.ty == to && (typmod < 0 || c.typmod == typmod) {
+            return Ok(bound.plan);
+        }
+        let mut b = Binder::new("", self.style.clone(), Vec::new(), &mut *self.tables);
+        let value = b.coerce(col, to, typmod, CoercionContext::Assignment)?;
+        Ok(Plan::Project {
+            input: Box::new(bound.plan),
+            exprs: vec![value],
+        })
+    }
+
+    fn cond(&mut self, text: &str) -> Result<Plan> {
+        self.expr(text, Some((DataType::Bool, -1)))
+    }
+
+    /// A declared type: `integer`, `t%rowtype`, `x%type`, `record`.
+    fn decl_type(&mut self, text: &str) -> Result<DeclType> {
+        let t = text.trim();
+        let lower = t.to_lowercase();
+        if lower == "record" {
+            return Ok(DeclType::Record(None));
+        }
+        if let Some(rel) = lower.strip_suffix("%rowtype") {
+            let parts: Vec<String> = rel.split('.').map(|s| s.trim().to_owned()).collect();
+            let (schema, name) = match parts.as_slice() {
+                [n] => (None, n.as_str()),
+                [s, n] => (Some(s.as_str()), n.as_str()),
+                _ => return Err(SqlError::syntax(format!("invalid type name \"{t}\""), None)),
+            };
+            let def = self.tables.table(schema, name)?.ok_or_else(|| {
+                SqlError::new(
+                    SqlState::UNDEFINED_TABLE,
+                    format!("relation \"{rel}\" does not exist"),
+                )
+            })?;
+            let fields = def
+                .live()
+                .map(|(_, c)| (c.name.clone(), c.ty, c.typmod))
+                .collect();
+            return Ok(DeclType::Record(Some(fields)));
+        }
+        if let Some(of) = lower.strip_suffix("%type") {
+            if let Some(slot) = self.lookup(of) {
+                return Ok(DeclType::Scalar(self.vars[slot].ty, self.vars[slot].typmod));
+            }
+            let b = self.query(&format!("SELECT {of} FROM {}", table_of(of)))?;
+            let c = &b.columns[0];
+            return Ok(DeclType::Scalar(c.ty, c.typmod));
+        }
+        let ast = crate::parser::parse_expr(&format!("NULL::{t}"))?;
+        let ast::Expr::Cast { data_type, .. } = ast else {
+            return Err(SqlError::syntax(format!("invalid type name \"{t}\""), None));
+        };
+        let mut b = Binder::new("", self.style.clone(), Vec::new(), &mut *self.tables);
+        let (ty, typmod) = b.resolve_type(&data_type)?;
+        Ok(DeclType::Scalar(ty, typmod))
+    }
+
+    /// A record's field slots, defined now by `fields`.
+    fn define_record(&mut self, name: &str, fields: Vec<(String, DataType, i32)>) -> Vec<usize> {
+        let mut slots = Vec::with_capacity(fields.len());
+        for (f, ty, typmod) in fields {
+            self.vars.push(Var {
+                name: f,
+                table: Some(name.to_owned()),
+                ty,
+                typmod,
+                field: true,
+            });
+            slots.push(self.vars.len() - 1);
+        }
+        self.records.retain(|(r, _)| r != name);
+        self.records.push((name.to_owned(), slots.clone()));
+        slots
+    }
+
+    fn is_record(&self, name: &str) -> bool {
+        self.vars
+            .iter()
+            .any(|v| v.ty == DataType::Record && v.name == name && v.table.is_none())
+            || self.records.iter().any(|(r, _)| r == name)
+    }
+
+    /// Targets of INTO / FOR: variables, or one record taking every
+    /// column (defined by them).
+    fn targets(
+        &mut self,
+        names: &[String],
+        columns: &[crate::plan::OutputColumn],
+    ) -> Result<Vec<usize>> {
+        if let [one] = names {
+            let one = one.to_lowercase();
+            if self.is_record(&one) {
+                let fields = columns
+                    .iter()
+                    .map(|c| (c.name.clone(), c.ty, c.typmod))
+                    .collect();
+                return Ok(self.define_record(&one, fields));
+            }
+        }
+        names
+            .iter()
+            .map(|n| {
+                self.lookup(n).ok_or_else(|| {
+                    SqlError::syntax(format!("\"{n}\" is not a known variable"), None)
+                })
+            })
+            .collect()
+    }
+
+    fn block(&mut self, b: parse::Block, line: u32) -> Result<Step> {
+        let mark = self.visible.len();
+        let records = self.records.len();
+        let mut inits = Vec::new();
+        for d in b.decls {
+            if let Some(target) = &d.alias {
+                let slot = self.lookup(target).ok_or_else(|| {
+                    SqlError::syntax(format!("\"{target}\" is not a known variable"), None)
+                })?;
+                self.visible.push((d.name.clone(), slot));
+                continue;
+            }
+            match self.decl_type(&d.ty)? {
+                DeclType::Record(fields) => {
+                    let slot = self.add_var(d.name.clone(), b.label.clone(), DataType::Record, -1);
+                    self.visible.push((d.name.clone(), slot));
+                    if let Some(fields) = fields {
+                        self.define_record(&d.name, fields);
+                    }
+                }
+                DeclType::Scalar(ty, typmod) => {
+                    let default = match &d.default {
+                        Some(e) => Some(self.expr(e, Some((ty, typmod)))?),
+                        None => None,
+                    };
+                    let slot = self.add_var(d.name.clone(), b.label.clone(), ty, typmod);
+                    if d.not_null && d.default.is_none() {
+                        return Err(SqlError::new(
+                            SqlState::NULL_VALUE_NOT_ALLOWED,
+                            format!(
+                                "variable \"{}\" must have a default value, since it's declared NOT NULL",
+                                d.name
+                            ),
+                        ));
+                    }
+                    self.visible.push((d.name.clone(), slot));
+                    inits.push((slot, default, d.name.clone()));
+                }
+            }
+        }
+        let body = self.statements(b.body)?;
+        let mut handlers = Vec::new();
+        for (conds, stmts) in b.handlers {
+            let conds = conds
+                .iter()
+                .map(|c| {
+                    if c == "others" {
+                        Ok(Condition::Others)
+                    } else if let Some(s) = crate::plpgsql::parse::condition_state(c) {
+                        if s.code().ends_with("000") {
+                            Ok(Condition::Class(s.code()[..2].to_owned()))
+                        } else {
+                            Ok(Condition::State(s))
+                        }
+                    } else {
+                        Err(SqlError::new(
+                            SqlState::UNDEFINED_OBJECT,
+                            format!("unrecognized exception condition \"{c}\""),
+                        ))
+                    }
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let mark = self.visible.len();
+            let state = self.add_var("sqlstate".into(), None, DataType::Text, -1);
+            let errm = self.add_var("sqlerrm".into(), None, DataType::Text, -1);
+            self.visible.push(("sqlstate".into(), state));
+            self.visible.push(("sqlerrm".into(), errm));
+            let stmts = self.statements(stmts)?;
+            self.visible.truncate(mark);
+            handlers.push((conds, stmts, state, errm));
+        }
+        self.visible.truncate(mark);
+        self.records.truncate(records);
+        Ok(Step {
+            line,
+            what: "statement block",
+            op: Op::Block {
+                inits,
+                body,
+                handlers,
+                label: b.label,
+            },
+        })
+    }
+
+    fn statements(&mut self, stmts: Vec<parse::Stmt>) -> Result<Vec<Step>> {
+        stmts.into_iter().map(|s| self.statement(s)).collect()
+    }
+
+    fn statement(&mut self, s: parse::Stmt) -> Result<Step> {
+        let line = s.line;
+        let step = |what: &'static str, op: Op| Step { line, what, op };
+        Ok(match s.kind {
+            StmtKind::Block(b) => self.block(b, line)?,
+            StmtKind::Null => step("NULL", Op::Null),
+            StmtKind::Assign { target, expr } => {
+                let Some(slot) = self.lookup(&target) else {
+                    if target.contains('[') {
+                        return Ok(step(
+                            "assignment",
+                            Op::Unsupported("assignment to an array element".into()),
+                        ));
+                    }
+                    return Err(SqlError::syntax(
+                        format!("\"{target}\" is not a known variable"),
+                        None,
+                    ));
+                };
+                let (ty, typmod) = (self.vars[slot].ty, self.vars[slot].typmod);
+                let value = self.expr(&expr, Some((ty, typmod)))?;
+                step("assignment", Op::Assign { slot, value })
+            }
+            StmtKind::If {
+                branches,
+                otherwise,
+            } => {
+                let mut out = Vec::new();
+                for (c, body) in branches {
+                    out.push((self.cond(&c)?, self.statements(body)?));
+                }
+                step(
+                    "IF",
+                    Op::If {
+                        branches: out,
+                        otherwise: Some(self.statements(otherwise)?),
+                    },
+                )
+            }
+            StmtKind::Case {
+                subject,
+                branches,
+                otherwise,
+            } => {
+                let mut out = Vec::new();
+                for (c, body) in branches {
+                    let cond = match &subject {
+                        Some(s) => format!("({s}) IN ({c})"),
+                        None => c,
+                    };
+                    out.push((self.cond(&cond)?, self.statements(body)?));
+                }
+                let otherwise = match otherwise {
+                    Some(o) => Some(self.statements(o)?),
+                    None => None,
+                };
+                step(
+                    "CASE",
+                    Op::If {
+                        branches: out,
+                        otherwise,
+                    },
+                )
+            }
+            StmtKind::Loop { label, cond, body } => {
+                let what = if cond.is_some() { "WHILE" } else { "LOOP" };
+                let cond = match cond {
+                    Some(c) => Some(self.cond(&c)?),
+                    None => None,
+                };
+                step(
+                    what,
+                    Op::Loop {
+                        label,
+                        cond,
+                        body: self.statements(body)?,
+                    },
+                )
+            }
+            StmtKind::ForInt {
+                label,
+                var,
+                lo,
+                hi,
+                step: by,
+                reverse,
+                body,
+            } => {
+                let int = Some((DataType::Int4, -1));
+                let lo = Box::new(self.expr(&lo, int)?);
+                let hi = Box::new(self.expr(&hi, int)?);
+                let by = match by {
+                    Some(b) => Some(self.expr(&b, int)?),
+                    None => None,
+                };
+                let mark = self.visible.len();
+                let slot = self.add_var(var.clone(), label.clone(), DataType::Int4, -1);
+                self.visible.push((var, slot));
+                let body = self.statements(body)?;
+                self.visible.truncate(mark);
+                step(
+                    "FOR with integer loop variable",
+                    Op::ForInt {
+                        label,
+                        slot,
+                        lo,
+                        hi,
+                        step: by,
+                        reverse,
+                        body,
+                    },
+                )
+            }
+            StmtKind::ForQuery {
+                label,
+                targets,
+                query,
+                dynamic,
+                body,
+            } => {
+                if dynamic {
+                    return Ok(step(
+                        "FOR over EXECUTE statement",
+                        Op::Unsupported("FOR ... IN EXECUTE in PL/pgSQL".into()),
+                    ));
+                }
+                let bound = self.query(&query)?;
+                let records = self.records.len();
+                let slots = self.targets(&targets, &bound.columns)?;
+                let body = self.statements(body)?;
+                self.records
+                    .truncate(records.max(self.records.len().min(records + 1)));
+                step(
+                    "FOR over SELECT rows",
+                    Op::ForQuery {
+                        label,
+                        slots,
+                        query: bound.plan,
+                        body,
+                    },
+                )
+            }
+            StmtKind::ForEach {
+                label,
+                var,
+                array,
+                body,
+            } => {
+                let slot = self.lookup(&var).ok_or_else(|| {
+                    SqlError::syntax(format!("\"{var}\" is not a known variable"), None)
+                })?;
+                let array = self.expr(&array, None)?;
+                step(
+                    "FOREACH over array",
+                    Op::ForEach {
+                        label,
+                        slot,
+                        array,
+                        body: self.statements(body)?,
+                    },
+                )
+            }
+            StmtKind::Exit { cont, label, cond } => {
+                let cond = match cond {
+                    Some(c) => Some(self.cond(&c)?),
+                    None => None,
+                };
+                step(
+                    if cont { "CONTINUE" } else { "EXIT" },
+                    Op::Exit { cont, label, cond },
+                )
+            }
+            StmtKind::Return(e) => {
+                let value = match e {
+                    _ if self.retset => None,
+                    Some(e) => Some(self.return_value(&e)?),
+                    None if !self.out_slots.is_empty() => Some(self.out_row()),
+                    None => None,
+                };
+                step("RETURN", Op::Return(value))
+            }
+            StmtKind::ReturnNext(e) => {
+                let value = match e {
+                    Some(e) => Some(self.return_value(&e)?),
+                    None => Some(self.out_row()),
+                };
+                step("RETURN NEXT", Op::ReturnNext(value))
+            }
+            StmtKind::ReturnQuery { query, dynamic } => {
+                if dynamic {
+                    return Ok(step(
+                        "RETURN QUERY",
+                        Op::Unsupported("RETURN QUERY EXECUTE in PL/pgSQL".into()),
+                    ));
+                }
+                let bound = self.query(&query)?;
+                let plan = self.rows_as_result(bound)?;
+                step("RETURN QUERY", Op::ReturnQuery(plan))
+            }
+            StmtKind::Raise {
+                level,
+                format,
+                args,
+                condition,
+                options,
+            } => {
+                let level = match level.as_str() {
+                    "debug" | "log" => RaiseLevel::Debug,
+                    "info" => RaiseLevel::Info,
+                    "notice" => RaiseLevel::Notice,
+                    "warning" => RaiseLevel::Warning,
+                    _ => RaiseLevel::Exception,
+                };
+                let mut state = SqlState::RAISE_EXCEPTION;
+                if let Some(c) = &condition {
+                    state = crate::plpgsql::parse::condition_state(c).ok_or_else(|| {
+                        SqlError::new(
+                            SqlState::UNDEFINED_OBJECT,
+                            format!("unrecognized exception condition \"{c}\""),
+                        )
+                    })?;
+                }
+                let format = match format {
+                    Some(f) => Some(string_literal(&f)?),
+                    None => None,
+                };
+                let mut bound = Vec::with_capacity(args.len());
+                for a in &args {
+                    bound.push(self.expr(a, Some((DataType::Text, -1)))?);
+                }
+                let mut opts = Vec::new();
+                for (name, value) in options {
+                    opts.push((
+                        name.to_lowercase(),
+                        self.expr(&value, Some((DataType::Text, -1)))?,
+                    ));
+                }
+                step(
+                    "RAISE",
+                    Op::Raise {
+                        level,
+                        format,
+                        args: bound,
+                        state,
+                        options: opts,
+                    },
+                )
+            }
+            StmtKind::Perform(q) => {
+                let bound = self.query(&format!("SELECT {q}"))?;
+                step("PERFORM", Op::Perform(bound.plan))
+            }
+            StmtKind::Sql { text, into, strict } => {
+                let lower = text.trim_start().to_lowercase();
+                if !(lower.starts_with("select")
+                    || lower.starts_with("with")
+                    || lower.starts_with("values")
+                    || lower.starts_with("("))
+                {
+                    return Ok(step(
+                        "SQL statement",
+                        Op::Unsupported(format!(
+                            "the statement \"{}\" in PL/pgSQL functions",
+                            lower
+                                .split_whitespace()
+                                .take(2)
+                                .collect::<Vec<_>>()
+                                .join(" ")
+                                .to_uppercase()
+                        )),
+                    ));
+                }
+                let bound = self.query(&text)?;
+                if into.is_empty() {
+                    return Err(SqlError::new(
+                        SqlState::SYNTAX_ERROR,
+                        "query has no destination for result data",
+                    )
+                    .with_hint(
+                        "If you want to discard the results of a SELECT, use PERFORM instead.",
+                    ));
+                }
+                let slots = self.targets(&into, &bound.columns)?;
+                step(
+                    "SQL statement",
+                    Op::Into {
+                        query: bound.plan,
+                        slots,
+                        strict,
+                    },
+                )
+            }
+            StmtKind::Execute { .. } => {
+                step("EXECUTE", Op::Unsupported("EXECUTE in PL/pgSQL".into()))
+            }
+            StmtKind::GetDiagnostics(items) => {
+                let mut ops = Vec::new();
+                for (target, item) in items {
+                    if item != "row_count" {
+                        ops.push(Op::Unsupported(format!("GET DIAGNOSTICS {item}")));
+                        continue;
+                    }
+                    let slot = self.lookup(&target).ok_or_else(|| {
+                        SqlError::syntax(format!("\"{target}\" is not a known variable"), None)
+                    })?;
+                    ops.push(Op::RowCount(slot));
+                }
+                let op = ops.pop().unwrap_or(Op::Null);
+                step("GET DIAGNOSTICS", op)
+            }
+            StmtKind::Assert { cond, message } => {
+                let cond = self.cond(&cond)?;
+                let message = match message {
+                    Some(m) => Some(self.expr(&m, Some((DataType::Text, -1)))?),
+                    None => None,
+                };
+                step("ASSERT", Op::Assert { cond, message })
+            }
+        })
+    }
+
+    /// RETURN / RETURN NEXT's value as the result type (a record variable
+    /// as the row of its fields).
+    fn return_value(&mut self, text: &str) -> Result<Plan> {
+        let name = text.trim().to_lowercase();
+        if let Some((_, fields)) = self.records.iter().rev().find(|(r, _)| *r == name).cloned() {
+            return Ok(self.row_of(&fields));
+        }
+        let ret = self.ret;
+        if let DataType::Composite(_) = ret {
+            let bound = self.query(&format!("SELECT {text}"))?;
+            if bound.columns.len() == 1 && bound.columns[0].ty == ret {
+                return Ok(bound.plan);
+            }
+            return self.rows_as_result(bound);
+        }
+        if ret == DataType::Void {
+            return self.expr(text, None);
+        }
+        self.expr(text, Some((ret, -1)))
+    }
+
+    /// The row of the OUT arguments (a single one: its value).
+    fn out_row(&mut self) -> Plan {
+        let slots = self.out_slots.clone();
+        if let [one] = slots.as_slice() {
+            let v = &self.vars[*one];
+            return Plan::Values(vec![vec![Expr {
+                kind: ExprKind::Outer {
+                    depth: 1,
+                    index: *one,
+                },
+                ty: v.ty,
+                typmod: v.typmod,
+                pos: None,
+            }]]);
+        }
+        self.row_of(&slots)
+    }
+
+    /// A one-row plan of a row value of `slots`, as the result type.
+    fn row_of(&mut self, slots: &[usize]) -> Plan {
+        let names: Vec<String> = slots.iter().map(|&s| self.vars[s].name.clone()).collect();
+        let fields = slots
+            .iter()
+            .map(|&s| Expr {
+                kind: ExprKind::Outer { depth: 1, index: s },
+                ty: self.vars[s].ty,
+                typmod: self.vars[s].typmod,
+                pos: None,
+            })
+            .collect();
+        let mut row = crate::func::row_constructor(names, fields);
+        if let DataType::Composite(_) = self.ret {
+            row.ty = self.ret;
+        }
+        Plan::Values(vec![vec![row]])
+    }
+
+    /// A query's rows as result values: one column as the element type,
+    /// several as a row of the result type.
+    fn rows_as_result(&mut self, bound: BoundQuery) -> Result<Plan> {
+        let mut b = Binder::new("", self.style.clone(), Vec::new(), &mut *self.tables);
+        let ret = self.ret;
+        super::routine::shape_result(&mut b, bound, ret)
+    }
+}
+
+/// A declared variable's type.
+enum DeclType {
+    Scalar(DataType, i32),
+    /// A record: its fields when known (`t%rowtype`).
+    Record(Option<Vec<(String, DataType, i32)>>),
+}
+
+/// `t.col` → `t` (for `t.col%type`).
+fn table_of(of: &str) -> String {
+    of.rsplit_once('.')
+        .map_or_else(String::new, |(t, _)| t.to_owned())
+}
+
+/// A RAISE format literal's text.
+fn string_literal(text: &str) -> Result<String> {
+    match crate::parser::parse_expr(text)? {
+        ast::Expr::Value(v) => match v.value {
+            ast::Value::SingleQuotedString(s)
+            | ast::Value::EscapedStringLiteral(s)
+            | ast::Value::DollarQuotedString(ast::DollarQuotedString { value: s, .. }) => Ok(s),
+            _ => Err(SqlError::syntax("RAISE format is not a string", None)),
+        },
+        _ => Err(SqlError::syntax("RAISE format is not a string", None)),
+    }
+}
+
+impl Binder<'_> {
+    /// The PL/pgSQL body of `func` compiled for this call.
+    pub(super) fn compile_plpgsql(
+        &mut self,
+        func: &Arc<UserFunction>,
+        params: &[DataType],
+        ret: DataType,
+        calling: Vec<u32>,
+    ) -> Result<Compiled> {
+        let style = self.style.clone();
+        compile_plpgsql(&mut *self.tables, &style, func, params, ret, calling)
+    }
+}

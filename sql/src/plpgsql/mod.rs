@@ -1,0 +1,291 @@
+//! PL/pgSQL: LANGUAGE plpgsql functions.
+//!
+//! A body is read by [`parse`] into blocks of statements whose SQL parts
+//! stay text; the binder compiles it where the function is called
+//! (`binder/plpgsql.rs`): every variable gets a slot of one row, and each
+//! expression or query is bound as a query whose enclosing level is that
+//! row, so a variable is an outer reference. [`run`] interprets the
+//! compiled statements, evaluating each plan with the current row pushed
+//! as the outer level.
+//!
+//! Rules:
+//! 1. What PostgreSQL reports while compiling (unknown variables,
+//!    syntax) is reported at the call, not at CREATE FUNCTION (only the
+//!    statement syntax is checked there).
+//! 2. Statements that change data (INSERT, UPDATE, DELETE) or run
+//!    dynamic SQL are not supported yet: reaching one is 0A000; a
+//!    function that never reaches one runs.
+//! 3. An error inside the function gets PostgreSQL's context line
+//!    `PL/pgSQL function f(integer) line N at <statement>`.
+
+pub mod parse;
+mod run;
+
+pub use run::run;
+
+use crate::error::SqlState;
+use crate::plan::Plan;
+use crate::types::DataType;
+
+/// A compiled function body.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    /// `name(argtypes)` as error contexts print it.
+    pub signature: String,
+    /// Each slot's type and typmod (arguments first).
+    pub slots: Vec<(DataType, i32)>,
+    /// The slots of the input arguments, in order.
+    pub input_slots: Vec<usize>,
+    /// The declared result (its elements for SETOF).
+    pub ret: DataType,
+    /// SETOF / RETURNS TABLE.
+    pub retset: bool,
+    /// The OUT / TABLE argument slots (a bare RETURN [NEXT] returns them).
+    pub out_slots: Vec<usize>,
+    /// The slot of FOUND.
+    pub found: usize,
+    /// The outermost block.
+    pub body: Step,
+}
+
+/// One compiled statement.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// Its line in the body.
+    pub line: u32,
+    /// What context lines call it ("assignment", "RAISE", ...).
+    pub what: &'static str,
+    /// What it does.
+    pub op: Op,
+}
+
+/// A RAISE level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RaiseLevel {
+    /// DEBUG, LOG: not sent at the default client_min_messages.
+    Debug,
+    /// INFO.
+    Info,
+    /// NOTICE.
+    Notice,
+    /// WARNING.
+    Warning,
+    /// EXCEPTION: an error.
+    Exception,
+}
+
+/// An exception handler's condition.
+#[derive(Debug, Clone)]
+pub enum Condition {
+    /// OTHERS: every error but a cancel.
+    Others,
+    /// One SQLSTATE.
+    State(SqlState),
+    /// A class (the first two characters).
+    Class(String),
+}
+
+/// The compiled statement forms.
+#[derive(Debug, Clone)]
+pub enum Op {
+    /// A block: its variables' initial values, statements, handlers.
+    Block {
+        /// (slot, default value or None for NULL, name).
+        inits: Vec<(usize, Option<Plan>, String)>,
+        /// Statements.
+        body: Vec<Step>,
+        /// Exception handlers: conditions, statements, and the slots of
+        /// SQLSTATE and SQLERRM.
+        handlers: Vec<(Vec<Condition>, Vec<Step>, usize, usize)>,
+        /// The block's label.
+        label: Option<String>,
+    },
+    /// `slot := value` (value coerced to the slot's type).
+    Assign { slot: usize, value: Plan },
+    /// IF / ELSIF / ELSE (CASE compiles to this too).
+    If {
+        /// (condition, statements).
+        branches: Vec<(Plan, Vec<Step>)>,
+        /// ELSE; None for a CASE without ELSE (case_not_found).
+        otherwise: Option<Vec<Step>>,
+    },
+    /// LOOP / WHILE.
+    Loop {
+        /// Its label.
+        label: Option<String>,
+        /// WHILE's condition.
+        cond: Option<Plan>,
+        /// Statements.
+        body: Vec<Step>,
+    },
+    /// FOR i IN lo .. hi [BY step].
+    ForInt {
+        /// Its label.
+        label: Option<String>,
+        /// The loop variable's slot.
+        slot: usize,
+        /// Lower bound.
+        lo: Box<Plan>,
+        /// Upper bound.
+        hi: Box<Plan>,
+        /// BY.
+        step: Option<Plan>,
+        /// REVERSE.
+        reverse: bool,
+        /// Statements.
+        body: Vec<Step>,
+    },
+    /// FOR target IN query.
+    ForQuery {
+        /// Its label.
+        label: Option<String>,
+        /// Slots the columns go to.
+        slots: Vec<usize>,
+        /// The query.
+        query: Plan,
+        /// Statements.
+        body: Vec<Step>,
+    },
+    /// FOREACH x IN ARRAY a.
+    ForEach {
+        /// Its label.
+        label: Option<String>,
+        /// The element variable.
+        slot: usize,
+        /// The array.
+        array: Plan,
+        /// Statements.
+        body: Vec<Step>,
+    },
+    /// EXIT / CONTINUE.
+    Exit {
+        /// CONTINUE.
+        cont: bool,
+        /// The loop named.
+        label: Option<String>,
+        /// WHEN.
+        cond: Option<Plan>,
+    },
+    /// RETURN [value] (None: the OUT arguments, or nothing).
+    Return(Option<Plan>),
+    /// RETURN NEXT [value].
+    ReturnNext(Option<Plan>),
+    /// RETURN QUERY.
+    ReturnQuery(Plan),
+    /// RAISE.
+    Raise {
+        /// Level.
+        level: RaiseLevel,
+        /// The format string (`%` placeholders).
+        format: Option<String>,
+        /// Its arguments.
+        args: Vec<Plan>,
+        /// SQLSTATE.
+        state: SqlState,
+        /// USING options (message, detail, hint, errcode).
+        options: Vec<(String, Plan)>,
+    },
+    /// PERFORM / a SELECT without INTO: run, set FOUND.
+    Perform(Plan),
+    /// SELECT ... INTO targets.
+    Into {
+        /// The query.
+        query: Plan,
+        /// Target slots, one per column.
+        slots: Vec<usize>,
+        /// INTO STRICT.
+        strict: bool,
+    },
+    /// ASSERT.
+    Assert {
+        /// The condition.
+        cond: Plan,
+        /// The message.
+        message: Option<Plan>,
+    },
+    /// GET DIAGNOSTICS slot = ROW_COUNT.
+    RowCount(usize),
+    /// What cannot run here yet (0A000 when reached).
+    Unsupported(String),
+    /// NULL.
+    Null,
+}
+
+impl Compiled {
+    /// Every plan in the body, for the planner.
+    pub fn plans_mut(&mut self) -> Vec<&mut Plan> {
+        let mut out = Vec::new();
+        self.body.plans_mut(&mut out);
+        out
+    }
+}
+
+impl Step {
+    fn plans_mut<'a>(&'a mut self, out: &mut Vec<&'a mut Plan>) {
+        let each = |v: &'a mut Vec<Step>, out: &mut Vec<&'a mut Plan>| {
+            for s in v {
+                s.plans_mut(out);
+            }
+        };
+        match &mut self.op {
+            Op::Block {
+                inits,
+                body,
+                handlers,
+                ..
+            } => {
+                out.extend(inits.iter_mut().filter_map(|(_, p, _)| p.as_mut()));
+                each(body, out);
+                for (_, h, _, _) in handlers {
+                    each(h, out);
+                }
+            }
+            Op::Assign { value, .. } => out.push(value),
+            Op::If {
+                branches,
+                otherwise,
+            } => {
+                for (c, b) in branches {
+                    out.push(c);
+                    each(b, out);
+                }
+                if let Some(o) = otherwise {
+                    each(o, out);
+                }
+            }
+            Op::Loop { cond, body, .. } => {
+                out.extend(cond.as_mut());
+                each(body, out);
+            }
+            Op::ForInt {
+                lo, hi, step, body, ..
+            } => {
+                out.push(lo);
+                out.push(hi);
+                out.extend(step.as_mut());
+                each(body, out);
+            }
+            Op::ForQuery { query, body, .. } => {
+                out.push(query);
+                each(body, out);
+            }
+            Op::ForEach { array, body, .. } => {
+                out.push(array);
+                each(body, out);
+            }
+            Op::Exit { cond, .. } => out.extend(cond.as_mut()),
+            Op::Return(p) | Op::ReturnNext(p) => out.extend(p.as_mut()),
+            Op::ReturnQuery(p) | Op::Perform(p) => out.push(p),
+            Op::Raise { args, options, .. } => {
+                out.extend(args.iter_mut());
+                out.extend(options.iter_mut().map(|(_, p)| p));
+            }
+            Op::Into { query, .. } => out.push(query),
+            Op::Assert { cond, message } => {
+                out.push(cond);
+                out.extend(message.as_mut());
+            }
+            Op::RowCount(_) | Op::Unsupported(_) | Op::Null => {}
+        }
+    }
+}

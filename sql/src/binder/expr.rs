@@ -2359,7 +2359,7 @@ fn empty_array_cast(expr: &AstExpr, ty: DataType) -> Option<Expr> {
 }
 
 /// The array of a `VARIADIC array` argument (marked by the parser).
-fn variadic_inner(e: &AstExpr) -> Option<&AstExpr> {
+pub(super) fn variadic_inner(e: &AstExpr) -> Option<&AstExpr> {
     let AstExpr::Function(f) = e else {
         return None;
     };

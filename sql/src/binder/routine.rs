@@ -33,6 +33,9 @@ struct Chosen {
     ret: DataType,
     /// Polymorphic arguments were given only unknown literals.
     unresolved: bool,
+    /// The arguments from this position on are a VARIADIC argument's
+    /// elements, packed into an array of this type.
+    packed: Option<(usize, DataType)>,
 }
 
 impl Binder<'_> {
@@ -56,14 +59,20 @@ impl Binder<'_> {
         let bare = std::mem::replace(&mut self.bare_set_calls, false);
         let bound = self.user_call_arguments(&name, args, scope);
         self.bare_set_calls = bare;
-        let (positional, named) = bound?;
+        let (positional, named, variadic) = bound?;
         let types: Vec<DataType> = positional
             .iter()
             .chain(named.iter().map(|(_, e)| e))
             .map(|e| e.ty)
             .collect();
         let names: Vec<&str> = named.iter().map(|(n, _)| n.as_str()).collect();
-        let chosen = match choose(&cands, positional.len(), &names, &types, fallback) {
+        let mut chosen = match choose(
+            &cands,
+            positional.len(),
+            &names,
+            &types,
+            (fallback, variadic),
+        ) {
             Ok(Some(c)) => c,
             Ok(None) => return Ok(None),
             Err(ResolveError::NotFound) if fallback => return Ok(None),
@@ -75,7 +84,7 @@ impl Binder<'_> {
         // Arguments in declaration order: positional, then named, then
         // defaults.
         let inputs: Vec<&crate::routine::Param> = chosen.func.inputs().collect();
-        let mut slots: Vec<Option<Expr>> = vec![None; inputs.len()];
+        let mut slots: Vec<Option<Expr>> = vec![None; chosen.params.len().max(inputs.len())];
         for (i, e) in positional.into_iter().enumerate() {
             slots[i] = Some(e);
         }
@@ -91,7 +100,8 @@ impl Binder<'_> {
             ));
         }
         let first_default = inputs.len() - chosen.func.defaults.len();
-        let mut bound = Vec::with_capacity(inputs.len());
+        slots.truncate(chosen.params.len());
+        let mut bound = Vec::with_capacity(slots.len());
         for (i, slot) in slots.into_iter().enumerate() {
             let e = match slot {
                 Some(e) => e,
@@ -112,6 +122,16 @@ impl Binder<'_> {
                 self.coerce(e, ty, -1, CoercionContext::Implicit)?
             });
         }
+        if let Some((start, array)) = chosen.packed {
+            let items = bound.split_off(start);
+            let elem = match array {
+                DataType::Array(e) => *e,
+                other => other,
+            };
+            bound.push(crate::func::array_constructor(items, elem)?);
+            chosen.params.truncate(start);
+            chosen.params.push(array);
+        }
         self.bind_user_call(chosen, bound, pos).map(Some)
     }
 
@@ -123,13 +143,22 @@ impl Binder<'_> {
         name: &str,
         args: &[FunctionArg],
         scope: &Scope,
-    ) -> Result<(Vec<Expr>, Vec<(String, Expr)>)> {
+    ) -> Result<(Vec<Expr>, Vec<(String, Expr)>, bool)> {
         let pos = None;
+        let mut variadic = false;
         let mut positional = Vec::new();
         let mut named: Vec<(String, Expr)> = Vec::new();
         for a in args {
             let (n, e) = match a {
-                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => (None, e),
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => {
+                    match super::expr::variadic_inner(e) {
+                        Some(inner) => {
+                            variadic = true;
+                            (None, inner)
+                        }
+                        None => (None, e),
+                    }
+                }
                 FunctionArg::Named {
                     name,
                     arg: FunctionArgExpr::Expr(e),
@@ -158,7 +187,7 @@ impl Binder<'_> {
                 }
             }
         }
-        Ok((positional, named))
+        Ok((positional, named, variadic))
     }
 
     /// The call expression of `chosen` with its coerced arguments.
@@ -227,12 +256,37 @@ fn choose(
     npos: usize,
     names: &[&str],
     types: &[DataType],
-    exact_only: bool,
+    (exact_only, variadic_call): (bool, bool),
 ) -> std::result::Result<Option<Chosen>, ResolveError> {
     let mut best: Vec<((usize, usize), Chosen)> = Vec::new();
     'cands: for f in cands {
-        let inputs: Vec<&crate::routine::Param> = f.inputs().collect();
-        let required = inputs.len() - f.defaults.len().min(inputs.len());
+        let declared: Vec<&crate::routine::Param> = f.inputs().collect();
+        // A VARIADIC argument takes the call's trailing arguments, one
+        // element each (unless the call passes the array itself).
+        let mut inputs: Vec<DataType> = declared.iter().map(|p| p.ty).collect();
+        let mut packed = None;
+        if let Some(last) = declared.last() {
+            if last.mode == crate::routine::ArgMode::Variadic
+                && !variadic_call
+                && names.is_empty()
+                && types.len() + 1 >= declared.len()
+            {
+                let start = declared.len() - 1;
+                let elem = match last.ty {
+                    DataType::Array(e) => *e,
+                    DataType::AnyArray => DataType::AnyElement,
+                    other => other,
+                };
+                inputs.truncate(start);
+                inputs.extend(std::iter::repeat_n(elem, types.len() - start));
+                packed = Some((start, last.ty));
+            }
+        }
+        let required = if packed.is_some() {
+            inputs.len()
+        } else {
+            inputs.len() - f.defaults.len().min(inputs.len())
+        };
         if types.len() > inputs.len() || npos > inputs.len() {
             continue;
         }
@@ -240,7 +294,7 @@ fn choose(
         let mut slot_of = Vec::with_capacity(types.len());
         slot_of.extend(0..npos);
         for n in names {
-            match inputs.iter().position(|p| p.name.as_deref() == Some(*n)) {
+            match declared.iter().position(|p| p.name.as_deref() == Some(*n)) {
                 Some(i) if !slot_of.contains(&i) => slot_of.push(i),
                 _ => continue 'cands,
             }
@@ -256,7 +310,7 @@ fn choose(
         // preference for the string category).
         let mut preferred = 0;
         for (&ty, &slot) in types.iter().zip(&slot_of) {
-            let p = inputs[slot].ty;
+            let p = inputs[slot];
             if ty == DataType::Unknown && matches!(p.category(), crate::types::TypeCategory::String)
             {
                 preferred += 1;
@@ -300,7 +354,8 @@ fn choose(
             p if p.is_polymorphic() && p != DataType::Any => elem,
             p => p,
         };
-        let params = inputs.iter().map(|p| concrete(p.ty)).collect();
+        let params = inputs.iter().map(|p| concrete(*p)).collect();
+        let packed = packed.map(|(start, ty)| (start, concrete(ty)));
         let ret = concrete(f.ret);
         // The first of equal signatures on the path hides the others.
         if best
@@ -316,6 +371,7 @@ fn choose(
                 params,
                 ret,
                 unresolved,
+                packed,
             },
         ));
     }
@@ -374,9 +430,13 @@ pub(crate) fn bind_sql_body(
             func.name
         )));
     };
-    if statements.len() > 1 {
+    // Earlier statements run only for their effects: queries have none.
+    let earlier_queries = statements[..statements.len() - 1].iter().all(|s| {
+        matches!(s, crate::parser::Parsed::Sql(s) if matches!(s.as_ref(), ast::Statement::Query(_)))
+    });
+    if !earlier_queries {
         return Err(SqlError::unsupported(format!(
-            "SQL functions of several statements ({})",
+            "SQL functions whose statements change data ({})",
             func.name
         )));
     }

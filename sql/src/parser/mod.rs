@@ -1317,6 +1317,31 @@ fn variadic_arguments(
     if !tokens.iter().any(|t| is_variadic(&t.token)) {
         return tokens;
     }
+    // In a function's declaration VARIADIC is an argument mode.
+    let words: Vec<Keyword> = tokens
+        .iter()
+        .filter_map(|t| match &t.token {
+            Token::Word(w) => Some(w.keyword),
+            Token::Whitespace(_) => None,
+            _ => Some(Keyword::NoKeyword),
+        })
+        .take(4)
+        .collect();
+    if matches!(
+        words.as_slice(),
+        [
+            Keyword::CREATE | Keyword::DROP | Keyword::ALTER,
+            Keyword::FUNCTION | Keyword::PROCEDURE | Keyword::AGGREGATE,
+            ..
+        ] | [
+            Keyword::CREATE,
+            Keyword::OR,
+            Keyword::REPLACE,
+            Keyword::FUNCTION | Keyword::PROCEDURE | Keyword::AGGREGATE
+        ]
+    ) {
+        return tokens;
+    }
     let mut i = 0;
     while i < tokens.len() {
         if !is_variadic(&tokens[i].token) {

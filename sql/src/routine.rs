@@ -85,7 +85,7 @@ pub struct Param {
 }
 
 /// A user-defined function as its pg_proc row holds it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct UserFunction {
     /// pg_proc.oid.
     pub oid: u32,

@@ -181,6 +181,11 @@ impl Binder<'_> {
                     .ok_or_else(|| undefined(SqlState::UNDEFINED_OBJECT, "role"))
             }
             _ => {
+                if to != DataType::Regoper {
+                    if let Some(v) = self.user_function_reg(to, trimmed)? {
+                        return Ok(v);
+                    }
+                }
                 // regproc, regprocedure, regoper: a built-in by name.
                 let name = trimmed.split('(').next().unwrap_or("").trim();
                 let name = name.strip_prefix("pg_catalog.").unwrap_or(name);
@@ -216,6 +221,58 @@ impl Binder<'_> {
                 }
             }
         }
+    }
+
+    /// A user-defined function as regproc (`name`, unique) or
+    /// regprocedure (`name(argtypes)`) input: None when the name has none.
+    fn user_function_reg(&mut self, to: DataType, text: &str) -> Result<Option<Value>> {
+        let (name, args) = match text.split_once('(') {
+            Some((n, rest)) => (n.trim(), Some(rest.trim_end().trim_end_matches(')'))),
+            None => (text.trim(), None),
+        };
+        let Some(parts) = qualified_name(name) else {
+            return Ok(None);
+        };
+        let found = self.tables.functions(&parts)?;
+        if found.is_empty() {
+            return Ok(None);
+        }
+        let chosen = match args {
+            Some(args) if to == DataType::Regprocedure => {
+                let mut types = Vec::new();
+                for a in args.split(',').map(str::trim).filter(|a| !a.is_empty()) {
+                    let ast = crate::parser::parse_expr(&format!("NULL::{a}"))?;
+                    let sqlparser::ast::Expr::Cast { data_type, .. } = ast else {
+                        return Ok(None);
+                    };
+                    types.push(self.resolve_type(&data_type)?.0);
+                }
+                found.into_iter().find(|f| f.input_types() == types)
+            }
+            _ if found.len() > 1 => {
+                return Err(SqlError::new(
+                    SqlState::AMBIGUOUS_FUNCTION,
+                    format!("more than one function named \"{text}\""),
+                ))
+            }
+            _ => found.into_iter().next(),
+        };
+        Ok(chosen.map(|f| {
+            let shown = if to == DataType::Regprocedure {
+                format!(
+                    "{}({})",
+                    crate::func::quote_ident(&f.name),
+                    f.input_types()
+                        .iter()
+                        .map(|t| t.to_string())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                )
+            } else {
+                crate::func::quote_ident(&f.name)
+            };
+            named(f.oid, shown)
+        }))
     }
 
     /// Coerces `e` to OID alias type `to`, if it is one: a literal is read

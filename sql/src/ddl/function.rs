@@ -32,7 +32,7 @@ pub fn create_function(ctx: &mut Stmt<'_>, cf: &CreateFunction) -> Result<()> {
             Some(_) if !mode.is_input() => {
                 return Err(invalid("only input parameters can have default values"))
             }
-            Some(d) => defaults.push(d.to_string()),
+            Some(d) => defaults.push(default_text(ctx, &d.to_string(), ty)?),
             None if mode.is_input() && !defaults.is_empty() => {
                 return Err(invalid(
                     "input parameters after one with a default value must also have defaults",
@@ -169,6 +169,30 @@ pub fn create_function(ctx: &mut Stmt<'_>, cf: &CreateFunction) -> Result<()> {
     }
     ctx.catalog_changed();
     Ok(())
+}
+
+/// An argument's default as PostgreSQL keeps it: bound, coerced to the
+/// argument's type and printed (`'x'::text`).
+fn default_text(ctx: &Stmt<'_>, text: &str, ty: DataType) -> Result<String> {
+    if ty.is_polymorphic() {
+        return Ok(text.to_owned());
+    }
+    let mut tables = crate::table::CatalogTables(ctx.catalog());
+    let bound = crate::table::bind_stored_with(
+        text,
+        ctx.style,
+        &Default::default(),
+        &mut tables,
+        |b, e| b.coerce(e, ty, -1, crate::cast::CoercionContext::Assignment),
+    )
+    .map_err(SqlError::without_position)?;
+    Ok(crate::deparse::Deparser {
+        columns: &[],
+        pretty: false,
+        types: None,
+    }
+    .expr(&bound)
+    .unwrap_or_else(|| text.to_owned()))
 }
 
 /// A body that PostgreSQL would refuse: the statement's 42P13 with the
@@ -330,70 +354,8 @@ pub fn drop_function(ctx: &mut Stmt<'_>, d: &DropFunction) -> Result<()> {
     lock_names(ctx)?;
     let mut doomed: Vec<Arc<UserFunction>> = Vec::new();
     for desc in &d.func_desc {
-        let parts = object_name(&desc.name);
-        let cands = ctx.find_functions(&parts)?;
-        let shown = parts.join(".");
-        let found = match &desc.args {
-            Some(args) => {
-                let mut types = Vec::new();
-                let mut written = Vec::new();
-                for a in args {
-                    if arg_mode(a.mode.as_ref()) == ArgMode::Out {
-                        continue;
-                    }
-                    types.push(ctx.sql_type(&a.data_type)?.0);
-                    written.push(written_type(&a.data_type));
-                }
-                match cands.into_iter().find(|f| f.input_types() == types) {
-                    Some(f) => f,
-                    None if d.if_exists => {
-                        ctx.notices.push(SqlError::notice(
-                            SqlState::SUCCESSFUL_COMPLETION,
-                            format!(
-                                "function {shown}({}) does not exist, skipping",
-                                written.join(",")
-                            ),
-                        ));
-                        continue;
-                    }
-                    None => {
-                        return Err(SqlError::new(
-                            SqlState::UNDEFINED_FUNCTION,
-                            format!(
-                                "function {shown}({}) does not exist",
-                                types
-                                    .iter()
-                                    .map(|t| t.to_string())
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                        ))
-                    }
-                }
-            }
-            None => match cands.as_slice() {
-                [one] => Arc::clone(one),
-                [] if d.if_exists => {
-                    ctx.notices.push(SqlError::notice(
-                        SqlState::SUCCESSFUL_COMPLETION,
-                        format!("function {shown}() does not exist, skipping"),
-                    ));
-                    continue;
-                }
-                [] => {
-                    return Err(SqlError::new(
-                        SqlState::UNDEFINED_FUNCTION,
-                        format!("could not find a function named \"{shown}\""),
-                    ))
-                }
-                _ => {
-                    return Err(SqlError::new(
-                        SqlState::AMBIGUOUS_FUNCTION,
-                        format!("function name \"{shown}\" is not unique"),
-                    )
-                    .with_hint("Specify the argument list to select the function unambiguously."))
-                }
-            },
+        let Some(found) = find_function(ctx, desc, d.if_exists)? else {
+            continue;
         };
         doomed.push(found);
     }
@@ -410,6 +372,162 @@ pub fn drop_function(ctx: &mut Stmt<'_>, d: &DropFunction) -> Result<()> {
     }
     ctx.catalog_changed();
     Ok(())
+}
+
+/// ALTER FUNCTION name[(argtypes)] RENAME TO / SET SCHEMA / OWNER TO /
+/// IMMUTABLE | STABLE | VOLATILE, [NOT] STRICT and the other options
+/// (those with nothing to change here are accepted).
+pub fn alter_function(ctx: &mut Stmt<'_>, a: &ast::AlterFunction) -> Result<()> {
+    ctx.check_writable("ALTER FUNCTION")?;
+    if a.kind != ast::AlterFunctionKind::Function {
+        return Err(SqlError::unsupported("ALTER AGGREGATE"));
+    }
+    lock_names(ctx)?;
+    let Some(found) = find_function(ctx, &a.function, false)? else {
+        return Ok(());
+    };
+    let mut f = (*found).clone();
+    match &a.operation {
+        ast::AlterFunctionOperation::RenameTo { new_name } => f.name = ident(new_name),
+        ast::AlterFunctionOperation::SetSchema { schema_name } => {
+            let parts = object_name(schema_name);
+            let name = parts.last().cloned().unwrap_or_default();
+            f.namespace = crate::catalog::schema_oid(&ctx.namespaces()?, &ctx.temp_alias(&name))
+                .ok_or_else(|| super::undefined_schema(&name))?;
+        }
+        ast::AlterFunctionOperation::OwnerTo(_)
+        | ast::AlterFunctionOperation::DependsOnExtension { .. } => {}
+        ast::AlterFunctionOperation::Actions { actions, .. } => {
+            for action in actions {
+                match action {
+                    ast::AlterFunctionAction::Behavior(b) => {
+                        f.volatility = match b {
+                            ast::FunctionBehavior::Immutable => Volatility::Immutable,
+                            ast::FunctionBehavior::Stable => Volatility::Stable,
+                            ast::FunctionBehavior::Volatile => Volatility::Volatile,
+                        }
+                    }
+                    ast::AlterFunctionAction::CalledOnNull(c) => {
+                        f.strict = !matches!(c, ast::FunctionCalledOnNull::CalledOnNullInput)
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    if f.name != found.name || f.namespace != found.namespace {
+        let clash = ctx.user_functions()?.iter().any(|g| {
+            g.oid != f.oid
+                && g.namespace == f.namespace
+                && g.name == f.name
+                && g.input_types() == f.input_types()
+        });
+        if clash {
+            let schema = crate::catalog::schema_name(&ctx.namespaces()?, f.namespace)
+                .unwrap_or_default()
+                .to_owned();
+            return Err(SqlError::new(
+                SqlState::DUPLICATE_FUNCTION,
+                format!(
+                    "function {}({}) already exists in schema \"{schema}\"",
+                    f.name,
+                    f.input_types()
+                        .iter()
+                        .map(|t| t.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+    }
+    let xid = ctx.write_xid("ALTER FUNCTION")?;
+    let who = ctx.actor(xid);
+    let row = proc_row(&f);
+    let found_row = ctx
+        .catalog()
+        .rows(&system::PG_PROC)?
+        .into_iter()
+        .find(|(_, r)| crate::catalog::oid_of(&r[0]) == f.oid);
+    if let Some((tid, _)) = found_row {
+        ctx.catalog().update(&system::PG_PROC, tid, &row, &who)?;
+    }
+    ctx.catalog_changed();
+    Ok(())
+}
+
+/// The function `desc` names (with its argument types, or the only one
+/// of its name); None (and a NOTICE) when it does not exist and
+/// `if_exists`.
+fn find_function(
+    ctx: &mut Stmt<'_>,
+    desc: &ast::FunctionDesc,
+    if_exists: bool,
+) -> Result<Option<Arc<UserFunction>>> {
+    let parts = object_name(&desc.name);
+    let cands = ctx.find_functions(&parts)?;
+    let shown = parts.join(".");
+    Ok(Some(match &desc.args {
+        Some(args) => {
+            let mut types = Vec::new();
+            let mut written = Vec::new();
+            for a in args {
+                if arg_mode(a.mode.as_ref()) == ArgMode::Out {
+                    return Ok(None);
+                }
+                types.push(ctx.sql_type(&a.data_type)?.0);
+                written.push(written_type(&a.data_type));
+            }
+            match cands.into_iter().find(|f| f.input_types() == types) {
+                Some(f) => f,
+                None if if_exists => {
+                    ctx.notices.push(SqlError::notice(
+                        SqlState::SUCCESSFUL_COMPLETION,
+                        format!(
+                            "function {shown}({}) does not exist, skipping",
+                            written.join(",")
+                        ),
+                    ));
+                    return Ok(None);
+                }
+                None => {
+                    return Err(SqlError::new(
+                        SqlState::UNDEFINED_FUNCTION,
+                        format!(
+                            "function {shown}({}) does not exist",
+                            types
+                                .iter()
+                                .map(|t| t.to_string())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    ))
+                }
+            }
+        }
+        None => match cands.as_slice() {
+            [one] => Arc::clone(one),
+            [] if if_exists => {
+                ctx.notices.push(SqlError::notice(
+                    SqlState::SUCCESSFUL_COMPLETION,
+                    format!("function {shown}() does not exist, skipping"),
+                ));
+                return Ok(None);
+            }
+            [] => {
+                return Err(SqlError::new(
+                    SqlState::UNDEFINED_FUNCTION,
+                    format!("could not find a function named \"{shown}\""),
+                ))
+            }
+            _ => {
+                return Err(SqlError::new(
+                    SqlState::AMBIGUOUS_FUNCTION,
+                    format!("function name \"{shown}\" is not unique"),
+                )
+                .with_hint("Specify the argument list to select the function unambiguously."))
+            }
+        },
+    }))
 }
 
 /// A type as DROP ... IF EXISTS echoes it: the grammar's own names for

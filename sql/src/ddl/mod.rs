@@ -36,7 +36,7 @@ pub use database::create_database;
 pub use domain::domain_statement;
 pub use drop::drop;
 pub use fkey::alter_constraint;
-pub use function::{create_function, drop_function};
+pub use function::{alter_function, create_function, drop_function};
 pub use index::create_index;
 pub use like::create_table_like;
 pub use maintenance::{checkpoint, lock_table, truncate, vacuum};

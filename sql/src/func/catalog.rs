@@ -985,6 +985,43 @@ fn function_identity_arguments(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Val
     function_arguments_of(a, ctx, true)
 }
 
+/// pg_get_functiondef: a user-defined function's CREATE OR REPLACE
+/// FUNCTION statement as PostgreSQL prints it.
+fn function_def(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let oid = oid_of(&a[0]);
+    let Some(f) = user_function(ctx, oid)? else {
+        return Ok(Value::Null);
+    };
+    let schema = crate::catalog::schema_name(&namespaces(ctx)?, f.namespace)
+        .map(quote_ident)
+        .unwrap_or_default();
+    let Value::Text(args) = function_arguments_of(a, ctx, false)? else {
+        return Ok(Value::Null);
+    };
+    let Value::Text(result) = function_result_of(&f) else {
+        return Ok(Value::Null);
+    };
+    let mut out = format!(
+        "CREATE OR REPLACE FUNCTION {schema}.{}({args})\n RETURNS {result}\n LANGUAGE {}\n",
+        quote_ident(&f.name),
+        f.language
+    );
+    let mut options = Vec::new();
+    match f.volatility {
+        crate::func::Volatility::Immutable => options.push("IMMUTABLE"),
+        crate::func::Volatility::Stable => options.push("STABLE"),
+        crate::func::Volatility::Volatile => {}
+    }
+    if f.strict {
+        options.push("STRICT");
+    }
+    if !options.is_empty() {
+        out.push_str(&format!(" {}\n", options.join(" ")));
+    }
+    out.push_str(&format!("AS $function${}$function$\n", f.body));
+    Ok(Value::Text(out))
+}
+
 /// A function's result type as pg_get_function_result prints it.
 fn function_result(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     let oid = oid_of(&a[0]);
@@ -994,6 +1031,11 @@ fn function_result(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     let Some(f) = user_function(ctx, oid)? else {
         return Ok(Value::Null);
     };
+    Ok(function_result_of(&f))
+}
+
+/// A user-defined function's result as pg_get_function_result prints it.
+fn function_result_of(f: &crate::routine::UserFunction) -> Value {
     let table: Vec<String> = f
         .params
         .iter()
@@ -1002,17 +1044,17 @@ fn function_result(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
             format!(
                 "{} {}",
                 quote_ident(p.name.as_deref().unwrap_or_default()),
-                signature_type(&f, p.ty)
+                signature_type(f, p.ty)
             )
         })
         .collect();
-    Ok(Value::Text(if !table.is_empty() {
+    Value::Text(if !table.is_empty() {
         format!("TABLE({})", table.join(", "))
     } else if f.retset {
-        format!("SETOF {}", signature_type(&f, f.ret))
+        format!("SETOF {}", signature_type(f, f.ret))
     } else {
-        signature_type(&f, f.ret)
-    }))
+        signature_type(f, f.ret)
+    })
 }
 
 /// The name an OID of alias type prints as; its number when nothing
@@ -1043,14 +1085,27 @@ fn regname(a: &[Value], ctx: &mut EvalCtx<'_>, ty: DataType) -> Result<Value> {
         },
         Regnamespace => crate::catalog::schema_name(&namespaces(ctx)?, oid).map(quote_ident),
         Regrole => crate::catalog::role_name_of(ctx, oid)?.map(|n| quote_ident(&n)),
-        Regproc | Regprocedure | Regoper => super::builtin_by_oid(oid).map(|d| {
-            if ty == Regprocedure {
+        Regproc | Regprocedure | Regoper => match super::builtin_by_oid(oid) {
+            Some(d) => Some(if ty == Regprocedure {
                 let args: Vec<String> = d.args.iter().map(|t| format_type(*t, -1)).collect();
                 format!("{}({})", d.name, args.join(","))
             } else {
                 d.name.to_owned()
-            }
-        }),
+            }),
+            None if ty == Regoper => None,
+            None => user_function(ctx, oid)?.map(|f| {
+                if ty == Regprocedure {
+                    let args: Vec<String> = f
+                        .input_types()
+                        .iter()
+                        .map(|t| format_type(*t, -1))
+                        .collect();
+                    format!("{}({})", quote_ident(&f.name), args.join(","))
+                } else {
+                    quote_ident(&f.name)
+                }
+            }),
+        },
         _ => None,
     };
     Ok(match name {
@@ -1351,6 +1406,7 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         function_identity_arguments,
     )),
     stable(f("pg_get_function_result", &[Oid], Text, function_result)),
+    stable(f("pg_get_functiondef", &[Oid], Text, function_def)),
     // Bodies are kept as text (prosrc), never as a parsed SQL-standard
     // body.
     stable(non_strict(f(

@@ -1395,6 +1395,11 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             sink.command_complete("DROP FUNCTION")?;
             Ok(Dispatched::Done)
         }
+        Statement::AlterFunction(a) => {
+            crate::ddl::alter_function(ctx, a)?;
+            sink.command_complete("ALTER FUNCTION")?;
+            Ok(Dispatched::Done)
+        }
         Statement::Truncate(t) => crate::ddl::truncate(ctx, t, sink).map(|()| Dispatched::Done),
         Statement::RefreshMaterializedView(r) => {
             crate::ddl::refresh_matview(ctx, r, sink).map(|()| Dispatched::Done)

@@ -592,6 +592,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
     let (tokens, targets) = assign::cut_subscripts(tokens);
     let tokens = similar_substring(tokens);
     let tokens = variadic_arguments(tokens);
+    let tokens = function_options(tokens);
     let tokens = locking::rewrite(tokens);
     let tokens = locking::current_of(tokens);
     let tokens = create_user(tokens);
@@ -1381,6 +1382,77 @@ fn variadic_arguments(
         tokens[i] = TokenWithSpan::new(Token::make_word(VARIADIC_MARK, Some('"')), span);
         tokens.insert(i + 1, TokenWithSpan::new(Token::LParen, span));
         i += 2;
+    }
+    tokens
+}
+
+/// CREATE FUNCTION options sqlparser does not read and that change
+/// nothing here (`[NOT] LEAKPROOF`, `COST n`, `ROWS n`, `SUPPORT name`):
+/// dropped from the statement.
+fn function_options(
+    mut tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
+) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
+    let significant: Vec<usize> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
+        .map(|(i, _)| i)
+        .collect();
+    let kw = |i: usize| match &tokens[i].token {
+        Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_lowercase(),
+        _ => String::new(),
+    };
+    let head: Vec<String> = significant.iter().take(4).map(|&i| kw(i)).collect();
+    let is_function = matches!(
+        head.iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice(),
+        ["create", "function", ..] | ["create", "or", "replace", "function"]
+    );
+    if !is_function {
+        return tokens;
+    }
+    // Past the argument list: depth 0 after the first `(...)`.
+    let mut depth = 0i32;
+    let mut seen_args = false;
+    let mut drop = Vec::new();
+    let mut k = 0;
+    while k < significant.len() {
+        let i = significant[k];
+        match tokens[i].token {
+            Token::LParen => depth += 1,
+            Token::RParen => {
+                depth -= 1;
+                if depth == 0 {
+                    seen_args = true;
+                }
+            }
+            _ => {}
+        }
+        if seen_args && depth == 0 {
+            let word = kw(i);
+            let next = significant.get(k + 1).map(|&j| kw(j)).unwrap_or_default();
+            let n = match (word.as_str(), next.as_str()) {
+                ("not", "leakproof") => 2,
+                ("leakproof", _) => 1,
+                ("cost" | "rows" | "support", _) => 2,
+                _ => 0,
+            };
+            if n > 0 {
+                drop.extend(
+                    significant[k..(k + n).min(significant.len())]
+                        .iter()
+                        .copied(),
+                );
+                k += n;
+                continue;
+            }
+        }
+        k += 1;
+    }
+    for i in drop.into_iter().rev() {
+        tokens.remove(i);
     }
     tokens
 }

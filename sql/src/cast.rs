@@ -499,6 +499,9 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
         T::Bool => {
             Value::Bool(parse_bool(text).ok_or_else(|| errors::invalid_input("boolean", text))?)
         }
+        T::Range(elem) => Value::Range(std::sync::Arc::new(
+            crate::value::range::RangeValue::parse(text, *elem, style)?,
+        )),
         T::Int2 => Value::Int2(parse_int(text, "smallint")?),
         T::Int4 => Value::Int4(parse_int(text, "integer")?),
         T::Int8 => Value::Int8(parse_int(text, "bigint")?),

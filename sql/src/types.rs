@@ -27,6 +27,8 @@ pub enum TypeCategory {
     Numeric,
     /// 'P'
     Pseudo,
+    /// 'R'
+    Range,
     /// 'S'
     String,
     /// 'T'
@@ -51,6 +53,7 @@ impl TypeCategory {
             TypeCategory::Network => 'I',
             TypeCategory::Numeric => 'N',
             TypeCategory::Pseudo => 'P',
+            TypeCategory::Range => 'R',
             TypeCategory::String => 'S',
             TypeCategory::Timespan => 'T',
             TypeCategory::User => 'U',
@@ -129,6 +132,11 @@ pub enum DataType {
     AnyCompatibleArray,
     /// An array of the element type.
     Array(&'static DataType),
+    /// A built-in range type over the element type (int4range,
+    /// int8range, numrange, daterange, tsrange, tstzrange).
+    Range(&'static DataType),
+    /// Pseudo-type anyrange: any range type.
+    AnyRange,
     /// An enum type (CREATE TYPE ... AS ENUM), by its pg_type OID.
     Enum(u32),
     /// A domain (CREATE DOMAIN), by its pg_type OID. Only a type name
@@ -193,6 +201,9 @@ impl DataType {
             AnyEnum => 3500,
             AnyCompatible => 5077,
             AnyCompatibleArray => 5078,
+            AnyRange => 3831,
+            Range(elem) => range_oids(elem).0,
+            Array(Range(elem)) => range_oids(elem).1,
             Enum(oid) | Domain(oid) | Composite(oid) => *oid,
             Array(Enum(oid) | Composite(oid)) => crate::usertype::array_oid(*oid),
             Array(elem) => match elem {
@@ -247,7 +258,7 @@ impl DataType {
             Int2 => 2,
             Int4 | Oid | Xid | Regproc | Regclass | Regtype | Regnamespace | Regrole
             | Regprocedure | Regoper | Float4 | Date | Void | Any | AnyElement | AnyNonArray
-            | AnyEnum | AnyCompatible | Enum(_) => 4,
+            | AnyEnum | AnyCompatible | AnyRange | Enum(_) => 4,
             AclItem | TimeTz => 12,
             Int8 | Xid8 | Float8 | Time | Timestamp | TimestampTz => 8,
             Interval | Uuid => 16,
@@ -308,6 +319,9 @@ impl DataType {
             AnyEnum => "anyenum",
             AnyCompatible => "anycompatible",
             AnyCompatibleArray => "anycompatiblearray",
+            AnyRange => "anyrange",
+            Range(elem) => range_names(elem).0,
+            Array(Range(elem)) => range_names(elem).1,
             Enum(oid) | Domain(oid) | Composite(oid) => crate::usertype::static_name(*oid),
             Array(elem) => match elem {
                 Bool => "_bool",
@@ -394,7 +408,8 @@ impl DataType {
             Unknown => TypeCategory::Unknown,
             Char => TypeCategory::Internal,
             Record | Void | Any | AnyElement | AnyNonArray | AnyArray | AnyEnum | AnyCompatible
-            | AnyCompatibleArray => TypeCategory::Pseudo,
+            | AnyCompatibleArray | AnyRange => TypeCategory::Pseudo,
+            Range(_) => TypeCategory::Range,
             Enum(_) => TypeCategory::Enum,
             Composite(_) => TypeCategory::Composite,
             Domain(_) => match self.base() {
@@ -451,6 +466,7 @@ impl DataType {
         matches!(
             self,
             DataType::Any
+                | DataType::AnyRange
                 | DataType::AnyElement
                 | DataType::AnyNonArray
                 | DataType::AnyArray
@@ -463,7 +479,10 @@ impl DataType {
     /// The built-in types pg_type lists: base and pseudo types, then the
     /// arrays of the base types that have one.
     pub fn builtin() -> impl Iterator<Item = DataType> {
-        ALL.iter().copied().chain(ARRAYS.iter().copied())
+        ALL.iter()
+            .copied()
+            .chain(RANGES.iter().copied())
+            .chain(ARRAYS.iter().copied())
     }
 
     /// This type's array type, if it has one.
@@ -514,11 +533,21 @@ impl DataType {
             'd'
         } else if let DataType::Composite(_) = self {
             'c'
+        } else if let DataType::Range(_) = self {
+            'r'
         } else if matches!(self.category(), TypeCategory::Pseudo) || *self == DataType::Unknown {
             'p'
         } else {
             'b'
         }
+    }
+
+    /// The range type over `elem`, if there is a built-in one.
+    pub fn range_of(elem: DataType) -> Option<DataType> {
+        RANGES
+            .iter()
+            .copied()
+            .find(|r| matches!(r, DataType::Range(e) if **e == elem))
     }
 
     /// The type with this OID, if actorgres has it.
@@ -534,6 +563,7 @@ impl DataType {
                     DataType::AnyEnum,
                     DataType::AnyCompatible,
                     DataType::AnyCompatibleArray,
+                    DataType::AnyRange,
                 ]
                 .into_iter()
                 .find(|t| t.oid().0 == oid)
@@ -585,6 +615,13 @@ impl DataType {
             "record" => Record,
             "void" => Void,
             "uuid" => Uuid,
+            "int4range" => Range(&Int4),
+            "int8range" => Range(&Int8),
+            "numrange" => Range(&Numeric),
+            "daterange" => Range(&Date),
+            "tsrange" => Range(&Timestamp),
+            "tstzrange" => Range(&TimestampTz),
+            "anyrange" => AnyRange,
             "jsonb" => Jsonb,
             "anyelement" => AnyElement,
             "anynonarray" => AnyNonArray,
@@ -648,6 +685,42 @@ const ALL: &[DataType] = &[
     DataType::Jsonb,
 ];
 
+/// The built-in range types.
+static RANGES: &[DataType] = &[
+    DataType::Range(&DataType::Int4),
+    DataType::Range(&DataType::Numeric),
+    DataType::Range(&DataType::Timestamp),
+    DataType::Range(&DataType::TimestampTz),
+    DataType::Range(&DataType::Date),
+    DataType::Range(&DataType::Int8),
+];
+
+/// A range type's OID and its array type's (by element).
+fn range_oids(elem: &DataType) -> (u32, u32) {
+    match elem {
+        DataType::Int4 => (3904, 3905),
+        DataType::Numeric => (3906, 3907),
+        DataType::Timestamp => (3908, 3909),
+        DataType::TimestampTz => (3910, 3911),
+        DataType::Date => (3912, 3913),
+        DataType::Int8 => (3926, 3927),
+        _ => (3831, 2277),
+    }
+}
+
+/// A range type's name and its array type's (by element).
+fn range_names(elem: &DataType) -> (&'static str, &'static str) {
+    match elem {
+        DataType::Int4 => ("int4range", "_int4range"),
+        DataType::Numeric => ("numrange", "_numrange"),
+        DataType::Timestamp => ("tsrange", "_tsrange"),
+        DataType::TimestampTz => ("tstzrange", "_tstzrange"),
+        DataType::Date => ("daterange", "_daterange"),
+        DataType::Int8 => ("int8range", "_int8range"),
+        _ => ("anyrange", "anyarray"),
+    }
+}
+
 /// Array types with their own pg_type rows.
 static ARRAYS: &[DataType] = &[
     DataType::Array(&DataType::Bool),
@@ -687,6 +760,12 @@ static ARRAYS: &[DataType] = &[
     DataType::Array(&DataType::Xid),
     DataType::Array(&DataType::Xid8),
     DataType::Array(&DataType::Record),
+    DataType::Array(&DataType::Range(&DataType::Int4)),
+    DataType::Array(&DataType::Range(&DataType::Numeric)),
+    DataType::Array(&DataType::Range(&DataType::Timestamp)),
+    DataType::Array(&DataType::Range(&DataType::TimestampTz)),
+    DataType::Array(&DataType::Range(&DataType::Date)),
+    DataType::Array(&DataType::Range(&DataType::Int8)),
 ];
 
 impl fmt::Display for DataType {

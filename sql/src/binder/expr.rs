@@ -646,6 +646,8 @@ impl Binder<'_> {
             BinaryOperator::AtQuestion => "@?",
             BinaryOperator::AtAt => "@@",
             BinaryOperator::PGOverlap => "&&",
+            BinaryOperator::AndLt => "&<",
+            BinaryOperator::AndGt => "&>",
             // OPERATOR(pg_catalog.op) names a built-in operator.
             BinaryOperator::PGCustomBinaryOperator(parts)
                 if parts.len() == 1 || (parts.len() == 2 && parts[0] == "pg_catalog") =>
@@ -654,6 +656,13 @@ impl Binder<'_> {
                 let r = self.expr(right, scope)?;
                 let op = parts[parts.len() - 1].clone();
                 return self.operator(&op, vec![l, r], pos);
+            }
+            // Operators sqlparser keeps as written (`-|-`, `&<`, `&>`):
+            // resolved by their symbol like any other.
+            BinaryOperator::Custom(symbol) => {
+                let l = self.expr(left, scope)?;
+                let r = self.expr(right, scope)?;
+                return self.operator(symbol, vec![l, r], pos);
             }
             other => {
                 return Err(SqlError::unsupported(format!("the operator {other}")).at(pos));

@@ -291,6 +291,23 @@ fn encode_value(v: &Value, out: &mut Vec<u8>) {
             out.push(24);
             out.extend(l.oid.to_le_bytes());
         }
+        Value::Range(r) => {
+            out.extend([
+                31,
+                u8::from(r.empty),
+                u8::from(r.lower_inc),
+                u8::from(r.upper_inc),
+            ]);
+            for b in [&r.lower, &r.upper] {
+                match b {
+                    None => out.push(0),
+                    Some(v) => {
+                        out.push(1);
+                        encode_value(v, out);
+                    }
+                }
+            }
+        }
         Value::Record(fields) => {
             out.push(25);
             let names = fields.field_names().unwrap_or_default();
@@ -385,6 +402,24 @@ fn decode_value(c: &mut Cursor<'_>, array_ok: bool) -> Option<Value> {
         19 => Value::Void,
         30 => Value::TimeTz(i64::from_le_bytes(c.take()?), i32::from_le_bytes(c.take()?)),
         24 => Value::Enum(crate::usertype::label(u32::from_le_bytes(c.take()?))?),
+        31 => {
+            let [empty, lower_inc, upper_inc] = c.take::<3>()?;
+            let bound = |c: &mut Cursor<'_>| -> Option<Option<Value>> {
+                match c.take::<1>()? {
+                    [0] => Some(None),
+                    _ => Some(Some(decode_value(c, false)?)),
+                }
+            };
+            let lower = bound(c)?;
+            let upper = bound(c)?;
+            Value::Range(std::sync::Arc::new(crate::value::range::RangeValue {
+                empty: empty != 0,
+                lower,
+                upper,
+                lower_inc: lower_inc != 0,
+                upper_inc: upper_inc != 0,
+            }))
+        }
         25 if array_ok => {
             let n = u32::from_le_bytes(c.take::<4>()?) as usize;
             let mut names = Vec::with_capacity(n.min(c.0.len()));

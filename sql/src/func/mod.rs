@@ -36,6 +36,7 @@ mod math;
 mod numfmt;
 mod operators;
 mod populate;
+mod range;
 mod regex;
 mod sequence;
 mod todate;
@@ -481,6 +482,8 @@ fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
             operators::XID_EQ,
             operators::XID8_CMP,
             operators::RECORD_CMP,
+            range::CONSTRUCTORS,
+            range::FUNCTIONS,
         ])
 }
 
@@ -629,6 +632,8 @@ fn polymorphic_element(d: &FuncDef, args: &[DataType]) -> Option<Option<DataType
             (DataType::AnyEnum, _) => return None,
             (DataType::AnyArray, DataType::Array(e)) => **e,
             (DataType::AnyArray, _) => return None,
+            (DataType::AnyRange, DataType::Range(e)) => **e,
+            (DataType::AnyRange, _) => return None,
             (DataType::AnyNonArray, DataType::Array(_)) => return None,
             _ => *a,
         };
@@ -821,6 +826,7 @@ fn finish(def: &'static FuncDef, args: &[DataType]) -> Resolved {
             .array_type()
             .unwrap_or(DataType::Array(&DataType::Text)),
         DataType::AnyArray => array,
+        DataType::AnyRange => DataType::range_of(elem).unwrap_or(DataType::AnyRange),
         p if p.is_polymorphic() => elem,
         p => p,
     };

@@ -141,6 +141,32 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) -> Result<()> {
             let text = v.to_text(&crate::value::OutputStyle::default());
             escaped(text.unwrap_or_default().as_bytes(), out)
         }
+        // range_cmp's order: empty first, then the lower bound
+        // (unbounded first, inclusive before exclusive), then the upper
+        // (exclusive before inclusive, unbounded last).
+        Value::Range(r) => {
+            if r.empty {
+                out.push(0);
+                return Ok(());
+            }
+            out.push(1);
+            match &r.lower {
+                None => out.push(0),
+                Some(l) => {
+                    out.push(1);
+                    encode_value(l, out)?;
+                    out.push(u8::from(!r.lower_inc));
+                }
+            }
+            match &r.upper {
+                None => out.push(2),
+                Some(u) => {
+                    out.push(1);
+                    encode_value(u, out)?;
+                    out.push(u8::from(r.upper_inc));
+                }
+            }
+        }
         Value::Void => {
             return Err(SqlError::unsupported("indexing a void value"));
         }

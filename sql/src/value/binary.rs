@@ -117,6 +117,33 @@ pub fn write_binary(v: &Value, ty: DataType, out: &mut BytesMut) -> crate::error
             pg::inet_to_sql(*addr, bits, out);
         }
         Value::Oid(o) | Value::Regtype(o) | Value::Named(o, _) => pg::oid_to_sql(*o, out),
+        // range_send: flags, then each finite bound's length and value.
+        Value::Range(r) => {
+            let elem = crate::value::range::element(ty);
+            let mut flags = 0u8;
+            if r.empty {
+                flags |= 0x01;
+            }
+            if r.lower_inc {
+                flags |= 0x02;
+            }
+            if r.upper_inc {
+                flags |= 0x04;
+            }
+            if !r.empty && r.lower.is_none() {
+                flags |= 0x08;
+            }
+            if !r.empty && r.upper.is_none() {
+                flags |= 0x10;
+            }
+            out.put_u8(flags);
+            for b in [&r.lower, &r.upper].into_iter().flatten() {
+                let mut inner = BytesMut::new();
+                write_binary(b, elem, &mut inner)?;
+                out.put_i32(inner.len() as i32);
+                out.put_slice(&inner);
+            }
+        }
         Value::Array(a) => {
             let elem = match ty {
                 DataType::Array(elem) => *elem,

@@ -13,6 +13,7 @@ mod float;
 pub mod interval_in;
 mod numeric;
 mod numeric_fn;
+pub mod range;
 
 use std::cmp::Ordering;
 use std::net::IpAddr;
@@ -84,6 +85,8 @@ pub enum Value {
     /// A row value (ROW(...), a whole-row reference): its fields, with
     /// their names, in an [`ArrayRef`] made by [`ArrayRef::record`].
     Record(ArrayRef),
+    /// A range value.
+    Range(std::sync::Arc<range::RangeValue>),
 }
 
 /// One label of an enum type (a pg_enum row). Values order by
@@ -265,6 +268,7 @@ impl Value {
             Value::Inet(ip) => {
                 let _ = write!(out, "{ip}");
             }
+            Value::Range(r) => r.write_text(style, out),
             Value::Array(items) if items.is_vector() => {
                 for (i, v) in items.items().iter().enumerate() {
                     if i > 0 {
@@ -315,6 +319,7 @@ impl Value {
             (TimestampTz(a), TimestampTz(b)) => a.cmp(b),
             (Interval(a), Interval(b)) => a.span_micros().cmp(&b.span_micros()),
             (Uuid(a), Uuid(b)) => a.cmp(b),
+            (Range(a), Range(b)) => a.range_cmp(b),
             (Inet(a), Inet(b)) => a.cmp(b),
             (Enum(a), Enum(b)) => float_cmp(f64::from(a.sort), f64::from(b.sort)),
             // Element by element, NULL after any value, then by the

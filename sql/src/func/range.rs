@@ -172,6 +172,42 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     op("<=", Bool, |a, _| Ok(Value::Bool(cmp(a)?.is_le()))),
     op(">", Bool, |a, _| Ok(Value::Bool(cmp(a)?.is_gt()))),
     op(">=", Bool, |a, _| Ok(Value::Bool(cmp(a)?.is_ge()))),
+    op("range_contains", Bool, |a, _| test(a, |x, y| x.contains(y))),
+    op("range_contained_by", Bool, |a, _| {
+        test(a, |x, y| y.contains(x))
+    }),
+    f(
+        "range_contains_elem",
+        &[AnyRange, AnyElement],
+        Bool,
+        |a, _| Ok(Value::Bool(range(&a[0])?.contains_elem(&a[1]))),
+    ),
+    f(
+        "elem_contained_by_range",
+        &[AnyElement, AnyRange],
+        Bool,
+        |a, _| Ok(Value::Bool(range(&a[1])?.contains_elem(&a[0]))),
+    ),
+    op("range_overlaps", Bool, |a, _| test(a, RangeValue::overlaps)),
+    op("range_before", Bool, |a, _| test(a, RangeValue::before)),
+    op("range_after", Bool, |a, _| test(a, RangeValue::after)),
+    op("range_overleft", Bool, |a, _| test(a, RangeValue::overleft)),
+    op("range_overright", Bool, |a, _| {
+        test(a, RangeValue::overright)
+    }),
+    op("range_adjacent", Bool, |a, _| test(a, RangeValue::adjacent)),
+    op("range_union", AnyRange, |a, _| {
+        let (x, y) = (range(&a[0])?, range(&a[1])?);
+        Ok(wrap(x.union(y, elem_of(x), true)?))
+    }),
+    op("range_intersect", AnyRange, |a, _| {
+        let (x, y) = (range(&a[0])?, range(&a[1])?);
+        Ok(wrap(x.intersect(y, elem_of(x))?))
+    }),
+    op("range_minus", AnyRange, |a, _| {
+        let (x, y) = (range(&a[0])?, range(&a[1])?);
+        Ok(wrap(x.minus(y, elem_of(x))?))
+    }),
     op("range_cmp", Int4, |a, _| {
         Ok(Value::Int4(match cmp(a)? {
             std::cmp::Ordering::Less => -1,

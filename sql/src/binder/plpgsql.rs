@@ -12,7 +12,7 @@ use crate::error::{Result, SqlError, SqlState};
 use crate::expr::{Expr, ExprKind};
 use crate::plan::{BoundQuery, Plan};
 use crate::plpgsql::parse::{self, StmtKind};
-use crate::plpgsql::{Compiled, Condition, Op, RaiseLevel, Step};
+use crate::plpgsql::{Compiled, Condition, Frag, Op, RaiseLevel, Step};
 use crate::routine::UserFunction;
 use crate::types::DataType;
 use crate::value::OutputStyle;
@@ -217,8 +217,24 @@ impl Compiler<'_> {
         b.query(q).map_err(SqlError::without_position)
     }
 
-    /// An expression as a one-column plan, coerced to `ty` unless None.
-    fn expr(&mut self, text: &str, ty: Option<(DataType, i32)>) -> Result<Plan> {
+    /// An expression as a one-column plan, coerced to `ty` unless None,
+    /// with its context line.
+    fn expr(&mut self, text: &str, ty: Option<(DataType, i32)>) -> Result<Frag> {
+        Ok(Frag {
+            plan: self.expr_plan(text, ty)?,
+            context: Some(format!("SQL expression \"{}\"", text.trim())),
+        })
+    }
+
+    /// A query with its context line.
+    fn statement_frag(plan: Plan, text: &str) -> Frag {
+        Frag {
+            plan,
+            context: Some(format!("SQL statement \"{}\"", text.trim())),
+        }
+    }
+
+    fn expr_plan(&mut self, text: &str, ty: Option<(DataType, i32)>) -> Result<Plan> {
         let sql = format!("SELECT {text}");
         let bound = self.query(&sql)?;
         if bound.columns.len() != 1 {
@@ -248,7 +264,7 @@ impl Compiler<'_> {
         })
     }
 
-    fn cond(&mut self, text: &str) -> Result<Plan> {
+    fn cond(&mut self, text: &str) -> Result<Frag> {
         self.expr(text, Some((DataType::Bool, -1)))
     }
 
@@ -456,7 +472,12 @@ impl Compiler<'_> {
                     ));
                 };
                 let (ty, typmod) = (self.vars[slot].ty, self.vars[slot].typmod);
-                let value = self.expr(&expr, Some((ty, typmod)))?;
+                let mut value = self.expr(&expr, Some((ty, typmod)))?;
+                value.context = Some(format!(
+                    "PL/pgSQL assignment \"{} := {}\"",
+                    target.trim(),
+                    expr.trim()
+                ));
                 step("assignment", Op::Assign { slot, value })
             }
             StmtKind::If {
@@ -566,6 +587,7 @@ impl Compiler<'_> {
                 let records = self.records.len();
                 let slots = self.targets(&targets, &bound.columns)?;
                 let body = self.statements(body)?;
+                let query = Self::statement_frag(bound.plan, &query);
                 self.records
                     .truncate(records.max(self.records.len().min(records + 1)));
                 step(
@@ -573,7 +595,7 @@ impl Compiler<'_> {
                     Op::ForQuery {
                         label,
                         slots,
-                        query: bound.plan,
+                        query,
                         body,
                     },
                 )
@@ -632,7 +654,7 @@ impl Compiler<'_> {
                     ));
                 }
                 let bound = self.query(&query)?;
-                let plan = self.rows_as_result(bound)?;
+                let plan = Self::statement_frag(self.rows_as_result(bound)?, &query);
                 step("RETURN QUERY", Op::ReturnQuery(plan))
             }
             StmtKind::Raise {
@@ -685,8 +707,12 @@ impl Compiler<'_> {
                 )
             }
             StmtKind::Perform(q) => {
-                let bound = self.query(&format!("SELECT {q}"))?;
-                step("PERFORM", Op::Perform(bound.plan))
+                let text = format!("SELECT {}", q.trim());
+                let bound = self.query(&text)?;
+                step(
+                    "PERFORM",
+                    Op::Perform(Self::statement_frag(bound.plan, &text)),
+                )
             }
             StmtKind::Sql { text, into, strict } => {
                 let lower = text.trim_start().to_lowercase();
@@ -722,7 +748,7 @@ impl Compiler<'_> {
                 step(
                     "SQL statement",
                     Op::Into {
-                        query: bound.plan,
+                        query: Self::statement_frag(bound.plan, &text),
                         slots,
                         strict,
                     },
@@ -759,7 +785,7 @@ impl Compiler<'_> {
 
     /// RETURN / RETURN NEXT's value as the result type (a record variable
     /// as the row of its fields).
-    fn return_value(&mut self, text: &str) -> Result<Plan> {
+    fn return_value(&mut self, text: &str) -> Result<Frag> {
         let name = text.trim().to_lowercase();
         if let Some((_, fields)) = self.records.iter().rev().find(|(r, _)| *r == name).cloned() {
             return Ok(self.row_of(&fields));
@@ -767,10 +793,15 @@ impl Compiler<'_> {
         let ret = self.ret;
         if let DataType::Composite(_) = ret {
             let bound = self.query(&format!("SELECT {text}"))?;
-            if bound.columns.len() == 1 && bound.columns[0].ty == ret {
-                return Ok(bound.plan);
-            }
-            return self.rows_as_result(bound);
+            let plan = if bound.columns.len() == 1 && bound.columns[0].ty == ret {
+                bound.plan
+            } else {
+                self.rows_as_result(bound)?
+            };
+            return Ok(Frag {
+                plan,
+                context: Some(format!("SQL expression \"{}\"", text.trim())),
+            });
         }
         if ret == DataType::Void {
             return self.expr(text, None);
@@ -779,25 +810,28 @@ impl Compiler<'_> {
     }
 
     /// The row of the OUT arguments (a single one: its value).
-    fn out_row(&mut self) -> Plan {
+    fn out_row(&mut self) -> Frag {
         let slots = self.out_slots.clone();
         if let [one] = slots.as_slice() {
             let v = &self.vars[*one];
-            return Plan::Values(vec![vec![Expr {
-                kind: ExprKind::Outer {
-                    depth: 1,
-                    index: *one,
-                },
-                ty: v.ty,
-                typmod: v.typmod,
-                pos: None,
-            }]]);
+            return Frag {
+                plan: Plan::Values(vec![vec![Expr {
+                    kind: ExprKind::Outer {
+                        depth: 1,
+                        index: *one,
+                    },
+                    ty: v.ty,
+                    typmod: v.typmod,
+                    pos: None,
+                }]]),
+                context: None,
+            };
         }
         self.row_of(&slots)
     }
 
     /// A one-row plan of a row value of `slots`, as the result type.
-    fn row_of(&mut self, slots: &[usize]) -> Plan {
+    fn row_of(&mut self, slots: &[usize]) -> Frag {
         let names: Vec<String> = slots.iter().map(|&s| self.vars[s].name.clone()).collect();
         let fields = slots
             .iter()
@@ -812,7 +846,10 @@ impl Compiler<'_> {
         if let DataType::Composite(_) = self.ret {
             row.ty = self.ret;
         }
-        Plan::Values(vec![vec![row]])
+        Frag {
+            plan: Plan::Values(vec![vec![row]]),
+            context: None,
+        }
     }
 
     /// A query's rows as result values: one column as the element type,

@@ -332,7 +332,6 @@ fn choose(
                     }
                     elem = Some(e);
                 }
-                exact += 1;
             } else if ty == p {
                 exact += 1;
             } else if exact_only
@@ -342,7 +341,14 @@ fn choose(
                 continue 'cands;
             }
         }
-        if exact_only && exact < types.len() {
+        // A polymorphic parameter takes its argument, but not exactly (a
+        // function of the argument's own type wins).
+        let polymorphic_args = types
+            .iter()
+            .zip(&slot_of)
+            .filter(|(t, s)| **t != DataType::Unknown && inputs[**s].is_polymorphic())
+            .count();
+        if exact_only && exact + polymorphic_args < types.len() {
             continue;
         }
         let unresolved = polymorphic && elem.is_none();

@@ -87,6 +87,13 @@ pub enum TwoPhase {
 pub enum Parsed {
     /// Anything sqlparser parses.
     Sql(Ast),
+    /// DO [LANGUAGE name] 'code' (an anonymous code block).
+    Do {
+        /// LANGUAGE (plpgsql when not given).
+        language: String,
+        /// The code.
+        body: String,
+    },
     /// CHECKPOINT.
     Checkpoint,
     /// CLUSTER [VERBOSE] [table [USING index]].
@@ -633,6 +640,10 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
                 Token::Word(w) if w.value.eq_ignore_ascii_case("checkpoint") => {
                     p.next_token();
                     Parsed::Checkpoint
+                }
+                Token::Word(w) if w.keyword == Keyword::DO => {
+                    p.next_token();
+                    parse_do(&mut p)?
                 }
                 Token::Word(w) if w.value.eq_ignore_ascii_case("cluster") => {
                     p.next_token();
@@ -1455,6 +1466,35 @@ fn function_options(
         tokens.remove(i);
     }
     tokens
+}
+
+/// The rest of `DO [LANGUAGE name] 'code' [LANGUAGE name]`.
+fn parse_do(p: &mut Parser<'_>) -> std::result::Result<Parsed, ParserError> {
+    let mut language = None;
+    let mut body = None;
+    loop {
+        if p.parse_keyword(Keyword::LANGUAGE) {
+            language = Some(crate::binder::ident(&p.parse_identifier()?));
+            continue;
+        }
+        let text = match p.peek_token().token {
+            Token::SingleQuotedString(s) | Token::EscapedStringLiteral(s) => s,
+            Token::DollarQuotedString(d) => d.value,
+            _ => break,
+        };
+        if body.is_some() {
+            break;
+        }
+        p.next_token();
+        body = Some(text);
+    }
+    let Some(body) = body else {
+        return p.expected("a string", p.peek_token());
+    };
+    Ok(Parsed::Do {
+        language: language.unwrap_or_else(|| "plpgsql".into()),
+        body,
+    })
 }
 
 /// `SUBSTRING(a SIMILAR b ESCAPE c)` is `substring(a, b, c)`: the two

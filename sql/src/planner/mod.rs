@@ -116,8 +116,11 @@ fn in_expr(e: Expr, ctx: &mut EvalCtx<'_>, blocks: &dyn Fn(&TableDef) -> u32) ->
             crate::expr::CallBody::PlPgSql(compiled) => compiled.plans_mut(),
         };
         for plan in plans {
-            let p = std::mem::replace(plan, Plan::OneRow);
-            *plan = optimize(p, ctx, blocks, false)?;
+            // An error found while planning a body (a constant 1/0 folded)
+            // is left for the call to raise, in its context.
+            if let Ok(p) = optimize(plan.clone(), ctx, blocks, false) {
+                *plan = p;
+            }
         }
     }
     if let ExprKind::SubLink(s) = &mut kind {

@@ -85,13 +85,23 @@ pub enum Condition {
     Class(String),
 }
 
+/// An expression or query of the body with the context line an error
+/// in it gets (`SQL expression "x > 1"`).
+#[derive(Debug, Clone)]
+pub struct Frag {
+    /// The bound plan (one column for an expression).
+    pub plan: Plan,
+    /// The context line, if any.
+    pub context: Option<String>,
+}
+
 /// The compiled statement forms.
 #[derive(Debug, Clone)]
 pub enum Op {
     /// A block: its variables' initial values, statements, handlers.
     Block {
         /// (slot, default value or None for NULL, name).
-        inits: Vec<(usize, Option<Plan>, String)>,
+        inits: Vec<(usize, Option<Frag>, String)>,
         /// Statements.
         body: Vec<Step>,
         /// Exception handlers: conditions, statements, and the slots of
@@ -101,11 +111,11 @@ pub enum Op {
         label: Option<String>,
     },
     /// `slot := value` (value coerced to the slot's type).
-    Assign { slot: usize, value: Plan },
+    Assign { slot: usize, value: Frag },
     /// IF / ELSIF / ELSE (CASE compiles to this too).
     If {
         /// (condition, statements).
-        branches: Vec<(Plan, Vec<Step>)>,
+        branches: Vec<(Frag, Vec<Step>)>,
         /// ELSE; None for a CASE without ELSE (case_not_found).
         otherwise: Option<Vec<Step>>,
     },
@@ -114,7 +124,7 @@ pub enum Op {
         /// Its label.
         label: Option<String>,
         /// WHILE's condition.
-        cond: Option<Plan>,
+        cond: Option<Frag>,
         /// Statements.
         body: Vec<Step>,
     },
@@ -125,11 +135,11 @@ pub enum Op {
         /// The loop variable's slot.
         slot: usize,
         /// Lower bound.
-        lo: Box<Plan>,
+        lo: Box<Frag>,
         /// Upper bound.
-        hi: Box<Plan>,
+        hi: Box<Frag>,
         /// BY.
-        step: Option<Plan>,
+        step: Option<Frag>,
         /// REVERSE.
         reverse: bool,
         /// Statements.
@@ -142,7 +152,7 @@ pub enum Op {
         /// Slots the columns go to.
         slots: Vec<usize>,
         /// The query.
-        query: Plan,
+        query: Frag,
         /// Statements.
         body: Vec<Step>,
     },
@@ -153,7 +163,7 @@ pub enum Op {
         /// The element variable.
         slot: usize,
         /// The array.
-        array: Plan,
+        array: Frag,
         /// Statements.
         body: Vec<Step>,
     },
@@ -164,14 +174,14 @@ pub enum Op {
         /// The loop named.
         label: Option<String>,
         /// WHEN.
-        cond: Option<Plan>,
+        cond: Option<Frag>,
     },
     /// RETURN [value] (None: the OUT arguments, or nothing).
-    Return(Option<Plan>),
+    Return(Option<Frag>),
     /// RETURN NEXT [value].
-    ReturnNext(Option<Plan>),
+    ReturnNext(Option<Frag>),
     /// RETURN QUERY.
-    ReturnQuery(Plan),
+    ReturnQuery(Frag),
     /// RAISE.
     Raise {
         /// Level.
@@ -179,18 +189,18 @@ pub enum Op {
         /// The format string (`%` placeholders).
         format: Option<String>,
         /// Its arguments.
-        args: Vec<Plan>,
+        args: Vec<Frag>,
         /// SQLSTATE.
         state: SqlState,
         /// USING options (message, detail, hint, errcode).
-        options: Vec<(String, Plan)>,
+        options: Vec<(String, Frag)>,
     },
     /// PERFORM / a SELECT without INTO: run, set FOUND.
-    Perform(Plan),
+    Perform(Frag),
     /// SELECT ... INTO targets.
     Into {
         /// The query.
-        query: Plan,
+        query: Frag,
         /// Target slots, one per column.
         slots: Vec<usize>,
         /// INTO STRICT.
@@ -199,9 +209,9 @@ pub enum Op {
     /// ASSERT.
     Assert {
         /// The condition.
-        cond: Plan,
+        cond: Frag,
         /// The message.
-        message: Option<Plan>,
+        message: Option<Frag>,
     },
     /// GET DIAGNOSTICS slot = ROW_COUNT.
     RowCount(usize),
@@ -215,16 +225,16 @@ impl Compiled {
     /// Every plan in the body, for the planner.
     pub fn plans_mut(&mut self) -> Vec<&mut Plan> {
         let mut out = Vec::new();
-        self.body.plans_mut(&mut out);
-        out
+        self.body.frags_mut(&mut out);
+        out.into_iter().map(|f| &mut f.plan).collect()
     }
 }
 
 impl Step {
-    fn plans_mut<'a>(&'a mut self, out: &mut Vec<&'a mut Plan>) {
-        let each = |v: &'a mut Vec<Step>, out: &mut Vec<&'a mut Plan>| {
+    fn frags_mut<'a>(&'a mut self, out: &mut Vec<&'a mut Frag>) {
+        let each = |v: &'a mut Vec<Step>, out: &mut Vec<&'a mut Frag>| {
             for s in v {
-                s.plans_mut(out);
+                s.frags_mut(out);
             }
         };
         match &mut self.op {

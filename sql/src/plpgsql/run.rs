@@ -1,9 +1,8 @@
 //! Running a compiled PL/pgSQL body for one call.
 
-use super::{Compiled, Condition, Op, RaiseLevel, Step};
+use super::{Compiled, Condition, Frag, Op, RaiseLevel, Step};
 use crate::error::{Result, SqlError, SqlState};
 use crate::expr::EvalCtx;
-use crate::plan::Plan;
 use crate::value::{ArrayRef, Value};
 
 /// How a statement ended.
@@ -65,14 +64,18 @@ impl State<'_> {
         }
     }
 
-    fn rows(&self, plan: &Plan, limit: usize, ctx: &mut EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    /// A fragment's rows; an error in it gets the fragment's context.
+    fn rows(&self, frag: &Frag, limit: usize, ctx: &mut EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
         ctx.outer.push(self.row.clone());
-        let r = crate::exec::collect(plan, limit, ctx);
+        let r = crate::exec::collect(&frag.plan, limit, ctx);
         ctx.outer.pop();
-        r
+        r.map_err(|e| match &frag.context {
+            Some(c) => e.with_context(c.clone()),
+            None => e,
+        })
     }
 
-    fn value(&self, plan: &Plan, ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    fn value(&self, plan: &Frag, ctx: &mut EvalCtx<'_>) -> Result<Value> {
         Ok(self
             .rows(plan, 1, ctx)?
             .pop()
@@ -80,7 +83,7 @@ impl State<'_> {
             .unwrap_or(Value::Null))
     }
 
-    fn truth(&self, plan: &Plan, ctx: &mut EvalCtx<'_>) -> Result<bool> {
+    fn truth(&self, plan: &Frag, ctx: &mut EvalCtx<'_>) -> Result<bool> {
         Ok(matches!(self.value(plan, ctx)?, Value::Bool(true)))
     }
 

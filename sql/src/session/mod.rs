@@ -782,6 +782,68 @@ impl Session {
         crate::planner::optimize(plan, &mut ctx.eval_ctx(), &blocks, true)
     }
 
+    /// DO: the code block compiled as a PL/pgSQL function without
+    /// arguments returning void (PostgreSQL's inline_code_block) and run
+    /// once.
+    fn run_do(ctx: &mut Stmt<'_>, language: &str, body: &str) -> Result<()> {
+        match language {
+            "plpgsql" => {}
+            "sql" | "c" | "internal" => {
+                return Err(SqlError::new(
+                    SqlState::FEATURE_NOT_SUPPORTED,
+                    format!("language \"{language}\" does not support inline code execution"),
+                ))
+            }
+            other => {
+                return Err(SqlError::new(
+                    SqlState::UNDEFINED_OBJECT,
+                    format!("language \"{other}\" does not exist"),
+                ))
+            }
+        }
+        let func = crate::routine::UserFunction {
+            oid: 0,
+            db: ctx.db,
+            name: "inline_code_block".into(),
+            namespace: crate::catalog::system::PG_CATALOG_NS,
+            language: "plpgsql".into(),
+            volatility: crate::func::Volatility::Volatile,
+            strict: false,
+            retset: false,
+            ret: crate::types::DataType::Void,
+            params: Vec::new(),
+            defaults: Vec::new(),
+            body: body.to_owned(),
+        };
+        let style = ctx.style.clone();
+        let mut compiled = crate::binder::compile_plpgsql(
+            ctx,
+            &style,
+            &func,
+            &[],
+            crate::types::DataType::Void,
+            Vec::new(),
+        )
+        .map_err(|e| {
+            e.without_position()
+                .with_context("compilation of PL/pgSQL function \"inline_code_block\"")
+        })?;
+        compiled.signature = "inline_code_block".into();
+        let call = crate::expr::Expr {
+            kind: crate::expr::ExprKind::UserCall(Box::new(crate::expr::UserCall {
+                func: std::sync::Arc::new(func),
+                args: Vec::new(),
+                body: crate::expr::CallBody::PlPgSql(Box::new(compiled)),
+            })),
+            ty: crate::types::DataType::Void,
+            typmod: -1,
+            pos: None,
+        };
+        let plan = Self::optimize(ctx, crate::plan::Plan::Values(vec![vec![call]]))?;
+        crate::exec::collect(&plan, 1, &mut ctx.eval_ctx())?;
+        Ok(())
+    }
+
     fn select(ctx: &mut Stmt<'_>, q: &ast::Query, sink: &mut dyn ResultSink) -> Result<()> {
         let (plan, columns) = Self::plan_query(ctx, q)?;
         Self::run_select(ctx, &plan, &columns, sink)
@@ -1209,6 +1271,11 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
         Parsed::Checkpoint => {
             crate::ddl::checkpoint(ctx)?;
             sink.command_complete("CHECKPOINT")?;
+            return Ok(Dispatched::Done);
+        }
+        Parsed::Do { language, body } => {
+            Session::run_do(ctx, language, body)?;
+            sink.command_complete("DO")?;
             return Ok(Dispatched::Done);
         }
         Parsed::Vacuum {

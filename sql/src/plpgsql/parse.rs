@@ -53,12 +53,7 @@ fn lex(text: &str) -> Result<Vec<Tok>> {
         let start_line = line;
         // `#variable_conflict ...`, `#print_strict_params ...`: compiler
         // options, to the end of their line.
-        let kind = if c == b'#' && out.is_empty() {
-            while i < b.len() && b[i] != b'\n' {
-                i += 1;
-            }
-            continue;
-        } else if c == b'-' && b.get(i + 1) == Some(&b'-') {
+        let kind = if (c == b'#' && out.is_empty()) || (c == b'-' && b.get(i + 1) == Some(&b'-')) {
             while i < b.len() && b[i] != b'\n' {
                 i += 1;
             }

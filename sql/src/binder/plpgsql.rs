@@ -47,7 +47,7 @@ struct Compiler<'t> {
 
 /// Compiles PL/pgSQL function `func` for input types `params` returning
 /// `ret`.
-pub(crate) fn compile_plpgsql(
+pub(super) fn compile_plpgsql(
     tables: &mut dyn TableSource,
     style: &OutputStyle,
     func: &UserFunction,

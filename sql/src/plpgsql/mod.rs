@@ -22,6 +22,7 @@ pub mod parse;
 mod run;
 
 pub use run::run;
+pub(crate) use run::{condition_name, raise_format};
 
 use crate::error::SqlState;
 use crate::plan::Plan;

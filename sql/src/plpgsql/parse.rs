@@ -1147,3 +1147,55 @@ pub fn condition_state(name: &str) -> Option<SqlState> {
         _ => return None,
     })
 }
+
+/// `text` with each variable reference replaced by what `var` makes of
+/// it: a word not qualifying or qualified by another (`t.col` stays),
+/// or `name.field` as one reference. Strings, quoted identifiers and
+/// comments are kept as written.
+pub fn substitute(
+    text: &str,
+    var: &dyn Fn(&str, Option<&str>) -> Option<String>,
+) -> Result<String> {
+    let toks = lex(text)?;
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        let after_dot = i > 0 && toks[i - 1].kind == Kind::Punct(".");
+        if let (Kind::Word(w), false) = (&t.kind, after_dot) {
+            // `w.field`
+            let field = match (toks.get(i + 1), toks.get(i + 2)) {
+                (
+                    Some(d),
+                    Some(Tok {
+                        kind: Kind::Word(f),
+                        ..
+                    }),
+                ) if d.kind == Kind::Punct(".") => Some(f.as_str()),
+                _ => None,
+            };
+            if let Some(f) = field {
+                if let Some(rep) = var(w, Some(f)) {
+                    out.push_str(&text[last..t.start]);
+                    out.push_str(&rep);
+                    last = toks[i + 2].end;
+                    i += 3;
+                    continue;
+                }
+            }
+            let next_is_dot = toks.get(i + 1).is_some_and(|d| d.kind == Kind::Punct("."));
+            let next_is_paren = toks.get(i + 1).is_some_and(|d| d.kind == Kind::Punct("("));
+            if !next_is_dot && !next_is_paren {
+                if let Some(rep) = var(w, None) {
+                    out.push_str(&text[last..t.start]);
+                    out.push_str(&rep);
+                    last = t.end;
+                }
+            }
+        }
+        i += 1;
+    }
+    out.push_str(&text[last..]);
+    Ok(out)
+}

@@ -476,7 +476,7 @@ fn loop_flow(f: Flow, label: &Option<String>) -> Option<Flow> {
 
 /// RAISE's message: each `%` replaced by the next argument's text (NULL
 /// prints as NULL), `%%` a percent sign.
-fn raise_format(f: &str, args: &[Value]) -> Result<String> {
+pub(crate) fn raise_format(f: &str, args: &[Value]) -> Result<String> {
     let mut out = String::new();
     let mut it = args.iter();
     let mut chars = f.chars().peekable();
@@ -512,7 +512,7 @@ fn raise_format(f: &str, args: &[Value]) -> Result<String> {
 }
 
 /// The condition name RAISE prints for an error raised by name alone.
-fn condition_name(state: SqlState) -> String {
+pub(crate) fn condition_name(state: SqlState) -> String {
     if state == SqlState::RAISE_EXCEPTION {
         return "raise_exception".into();
     }

@@ -667,10 +667,13 @@ pub(crate) struct Internal {
     pub rows: Vec<Vec<crate::value::Value>>,
     /// Its command tag.
     pub tag: String,
+    /// Its result columns (a query's, RETURNING's).
+    pub columns: Vec<crate::plan::OutputColumn>,
 }
 
 impl crate::result::ResultSink for Internal {
-    fn row_description(&mut self, _: &[crate::plan::OutputColumn]) -> Result<()> {
+    fn row_description(&mut self, columns: &[crate::plan::OutputColumn]) -> Result<()> {
+        self.columns = columns.to_vec();
         Ok(())
     }
     fn data_row(&mut self, row: &[crate::value::Value], _: &OutputStyle) -> Result<()> {

@@ -26,6 +26,7 @@ mod context;
 mod control;
 mod cursor;
 pub(crate) mod listen;
+mod plpgsql_exec;
 mod portal;
 mod prepare_sql;
 mod prepared;
@@ -61,7 +62,7 @@ use crate::host::{Host, SessionInfo};
 use crate::parser;
 use crate::result::ResultSink;
 use crate::txn::{Isolation, Transaction};
-use crate::value::{now_micros, OutputStyle};
+use crate::value::{now_micros, OutputStyle, Value};
 
 /// The transaction state ReadyForQuery reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -801,52 +802,48 @@ impl Session {
                 ))
             }
         }
-        let func = crate::routine::UserFunction {
-            oid: 0,
-            db: ctx.db,
-            name: "inline_code_block".into(),
-            namespace: crate::catalog::system::PG_CATALOG_NS,
-            language: "plpgsql".into(),
-            volatility: crate::func::Volatility::Volatile,
-            strict: false,
-            retset: false,
-            ret: crate::types::DataType::Void,
-            params: Vec::new(),
-            defaults: Vec::new(),
-            body: body.to_owned(),
-        };
-        let style = ctx.style.clone();
-        let mut compiled = crate::binder::compile_plpgsql(
-            ctx,
-            &style,
-            &func,
-            &[],
-            crate::types::DataType::Void,
-            Vec::new(),
-        )
-        .map_err(|e| {
-            e.without_position()
-                .with_context("compilation of PL/pgSQL function \"inline_code_block\"")
-        })?;
-        compiled.signature = "inline_code_block".into();
-        let call = crate::expr::Expr {
-            kind: crate::expr::ExprKind::UserCall(Box::new(crate::expr::UserCall {
-                func: std::sync::Arc::new(func),
-                args: Vec::new(),
-                body: crate::expr::CallBody::PlPgSql(Box::new(compiled)),
-            })),
-            ty: crate::types::DataType::Void,
-            typmod: -1,
-            pos: None,
-        };
-        let plan = Self::optimize(ctx, crate::plan::Plan::Values(vec![vec![call]]))?;
-        crate::exec::collect(&plan, 1, &mut ctx.eval_ctx())?;
-        Ok(())
+        plpgsql_exec::run_do(ctx, body)
     }
 
     fn select(ctx: &mut Stmt<'_>, q: &ast::Query, sink: &mut dyn ResultSink) -> Result<()> {
         let (plan, columns) = Self::plan_query(ctx, q)?;
+        if let Some(call) = top_level_call(&plan) {
+            return Self::run_top_level_call(ctx, call, &columns, sink);
+        }
         Self::run_select(ctx, &plan, &columns, sink)
+    }
+
+    /// `SELECT f(args)` of a PL/pgSQL function: run at statement level,
+    /// where its statements may change data (plpgsql_exec.rs).
+    fn run_top_level_call(
+        ctx: &mut Stmt<'_>,
+        call: &crate::expr::UserCall,
+        columns: &[crate::plan::OutputColumn],
+        sink: &mut dyn ResultSink,
+    ) -> Result<()> {
+        let crate::expr::CallBody::PlPgSql(compiled) = &call.body else {
+            return Err(SqlError::internal("a top-level call of another language"));
+        };
+        let mut args = Vec::with_capacity(call.args.len());
+        {
+            let mut eval = ctx.eval_ctx();
+            for a in &call.args {
+                args.push(a.eval(&[], &mut eval)?);
+            }
+        }
+        sink.row_description(columns)?;
+        let value = if call.func.strict && args.iter().any(Value::is_null) {
+            Value::Null
+        } else {
+            let types: Vec<crate::types::DataType> = call.args.iter().map(|a| a.ty).collect();
+            let ret = columns.first().map_or(compiled.ret, |c| c.ty);
+            plpgsql_exec::run_function(ctx, &call.func, &types, args, ret, &compiled.signature)?
+        };
+        for n in ctx.notices.drain(..) {
+            sink.notice(&n)?;
+        }
+        sink.data_row(&[value], ctx.style)?;
+        sink.command_complete("SELECT 1")
     }
 
     /// Runs a planned query, its rows to `sink`.
@@ -1546,6 +1543,43 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             statement_kind(other)
         ))),
     }
+}
+
+/// The one call of a `SELECT f(args)` without FROM when `f` is a
+/// PL/pgSQL function that does not return a set and its arguments read no
+/// row.
+fn top_level_call(plan: &crate::plan::Plan) -> Option<&crate::expr::UserCall> {
+    use crate::plan::Plan;
+    let e = match plan {
+        Plan::Values(rows) => match rows.as_slice() {
+            [row] => match row.as_slice() {
+                [e] => e,
+                _ => return None,
+            },
+            _ => return None,
+        },
+        Plan::Project { input, exprs } if matches!(**input, Plan::OneRow) => match exprs.as_slice()
+        {
+            [e] => e,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let crate::expr::ExprKind::UserCall(call) = &e.kind else {
+        return None;
+    };
+    let reads_rows = call.args.iter().any(|a| {
+        let mut reads = false;
+        a.visit(&mut |x| {
+            reads |= matches!(
+                x.kind,
+                crate::expr::ExprKind::Column(_) | crate::expr::ExprKind::Outer { .. }
+            )
+        });
+        reads
+    });
+    (matches!(call.body, crate::expr::CallBody::PlPgSql(_)) && !call.func.retset && !reads_rows)
+        .then_some(&**call)
 }
 
 /// The data-modifying statement a WITH query or query body is, if any.

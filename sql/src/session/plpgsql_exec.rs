@@ -1,0 +1,998 @@
+//! PL/pgSQL run at statement level: DO blocks and a top-level `SELECT
+//! f(...)` of a PL/pgSQL function. Here the session is at hand, so the
+//! body's SQL statements may change data and EXECUTE runs dynamic SQL:
+//! each statement runs as an internal statement of the session
+//! ([`Stmt::run_internal`], a new command id each), its variable
+//! references replaced by parameters (`$n` for slot n).
+//!
+//! Inside a query (a function called per row) the compiled form runs
+//! instead (crate::plpgsql), where statements that change data are 0A000.
+//! Not yet here: a block's EXCEPTION clause does not roll back what the
+//! block changed before the error (PostgreSQL's subtransaction).
+
+use std::sync::Arc;
+
+use super::context::{Internal, Stmt};
+use crate::error::{Result, SqlError, SqlState};
+use crate::plpgsql::parse::{self, Block, StmtKind};
+use crate::routine::UserFunction;
+use crate::types::DataType;
+use crate::value::{ArrayRef, Value};
+
+struct Var {
+    name: String,
+    ty: DataType,
+    typmod: i32,
+    value: Value,
+}
+
+enum Flow {
+    Next,
+    Exit(Option<String>),
+    Continue(Option<String>),
+    Return(Option<Value>),
+}
+
+struct Exec {
+    signature: String,
+    vars: Vec<Var>,
+    /// Names in force, innermost last.
+    visible: Vec<(String, usize)>,
+    /// Records: name → field slots.
+    records: Vec<(String, Vec<usize>)>,
+    ret: DataType,
+    retset: bool,
+    out_slots: Vec<usize>,
+    found: usize,
+    set: Vec<Value>,
+    row_count: i64,
+}
+
+/// Runs PL/pgSQL function `func` (argument types `params`, result
+/// `ret`) with `args` at statement level; `signature` names it in
+/// context lines.
+pub(crate) fn run_function(
+    ctx: &mut Stmt<'_>,
+    func: &UserFunction,
+    params: &[DataType],
+    args: Vec<Value>,
+    ret: DataType,
+    signature: &str,
+) -> Result<Value> {
+    let block = parse::parse(&func.body).map_err(|e| {
+        e.without_position().with_context(format!(
+            "compilation of PL/pgSQL function \"{}\"",
+            func.name
+        ))
+    })?;
+    let mut x = Exec {
+        signature: signature.to_owned(),
+        vars: Vec::new(),
+        visible: Vec::new(),
+        records: Vec::new(),
+        ret,
+        retset: func.retset,
+        out_slots: Vec::new(),
+        found: 0,
+        set: Vec::new(),
+        row_count: 0,
+    };
+    let mut inputs = params.iter();
+    let mut args = args.into_iter();
+    for (i, p) in func.params.iter().enumerate() {
+        let (ty, value) = if p.mode.is_input() {
+            (
+                inputs.next().copied().unwrap_or(p.ty),
+                args.next().unwrap_or(Value::Null),
+            )
+        } else {
+            (p.ty, Value::Null)
+        };
+        let slot = x.add(p.name.clone().unwrap_or_default(), ty, -1, value);
+        if let Some(n) = &p.name {
+            x.visible.push((n.clone(), slot));
+        }
+        x.visible.push((format!("${}", i + 1), slot));
+        if p.mode.is_output() {
+            x.out_slots.push(slot);
+        }
+    }
+    x.found = x.add("found".into(), DataType::Bool, -1, Value::Bool(false));
+    x.visible.push(("found".into(), x.found));
+    let flow = x.block(ctx, &block, 1)?;
+    if x.retset {
+        return Ok(Value::Array(ArrayRef::new(std::mem::take(&mut x.set))));
+    }
+    match flow {
+        _ if x.ret == DataType::Void => Ok(Value::Void),
+        Flow::Return(Some(v)) => Ok(v),
+        Flow::Return(None) => Ok(Value::Null),
+        _ if !x.out_slots.is_empty() => Ok(x.out_value()),
+        _ => Err(SqlError::new(
+            SqlState::FUNCTION_EXECUTED_NO_RETURN_STATEMENT,
+            "control reached end of function without RETURN",
+        )
+        .with_context(format!("PL/pgSQL function {}", x.signature))),
+    }
+}
+
+impl Exec {
+    fn add(&mut self, name: String, ty: DataType, typmod: i32, value: Value) -> usize {
+        self.vars.push(Var {
+            name,
+            ty,
+            typmod,
+            value,
+        });
+        self.vars.len() - 1
+    }
+
+    fn lookup(&self, name: &str) -> Option<usize> {
+        let key = name.trim().trim_matches('"').to_lowercase();
+        self.visible
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == key)
+            .map(|(_, s)| *s)
+    }
+
+    fn out_value(&self) -> Value {
+        match self.out_slots.as_slice() {
+            [one] => self.vars[*one].value.clone(),
+            slots => Value::Record(ArrayRef::record(
+                slots.iter().map(|s| self.vars[*s].name.clone()).collect(),
+                slots.iter().map(|s| self.vars[*s].value.clone()).collect(),
+            )),
+        }
+    }
+
+    /// `text` with variables as parameters.
+    fn sql(&self, text: &str) -> Result<String> {
+        parse::substitute(text, &|w, field| match field {
+            Some(f) => {
+                let (_, fields) = self.records.iter().rev().find(|(r, _)| r == w)?;
+                let slot = fields.iter().find(|s| self.vars[**s].name == f)?;
+                Some(format!("${}", slot + 1))
+            }
+            None => self.lookup(w).map(|s| format!("${}", s + 1)),
+        })
+    }
+
+    /// Runs one statement of the body with the variables as parameters;
+    /// an error found while running it (not while reading it, which has
+    /// a position) gets `context`.
+    fn run_with(
+        &self,
+        ctx: &mut Stmt<'_>,
+        text: &str,
+        context: Option<String>,
+    ) -> Result<Internal> {
+        let sql = self.sql(text)?;
+        let params: Vec<Value> = self.vars.iter().map(|v| v.value.clone()).collect();
+        let types: Vec<DataType> = self.vars.iter().map(|v| v.ty).collect();
+        ctx.run_internal(&sql, &params, &types).map_err(|e| {
+            let read = e.report().position.is_some();
+            match context {
+                Some(c) if !read => e.with_context(c),
+                _ => e.without_position(),
+            }
+        })
+    }
+
+    fn run(&self, ctx: &mut Stmt<'_>, text: &str) -> Result<Internal> {
+        self.run_with(ctx, text, None)
+    }
+
+    /// An expression's value, assigned to `ty` when given.
+    fn value(&self, ctx: &mut Stmt<'_>, expr: &str, ty: Option<(DataType, i32)>) -> Result<Value> {
+        let context = format!("SQL expression \"{}\"", expr.trim());
+        self.value_in(ctx, expr, ty, context)
+    }
+
+    /// [`Exec::value`] with the context line its errors get.
+    fn value_in(
+        &self,
+        ctx: &mut Stmt<'_>,
+        expr: &str,
+        ty: Option<(DataType, i32)>,
+        context: String,
+    ) -> Result<Value> {
+        let r = self.run_with(ctx, &format!("SELECT {expr}"), Some(context))?;
+        if r.columns.len() != 1 {
+            return Err(SqlError::syntax(
+                format!(
+                    "query \"SELECT {}\" returned {} columns",
+                    expr.trim(),
+                    r.columns.len()
+                ),
+                None,
+            ));
+        }
+        let v = r
+            .rows
+            .into_iter()
+            .next()
+            .and_then(|row| row.into_iter().next())
+            .unwrap_or(Value::Null);
+        match ty {
+            Some((to, typmod)) => {
+                crate::cast::cast_value(v, r.columns[0].ty, to, typmod, false, ctx.style)
+            }
+            None => Ok(v),
+        }
+    }
+
+    fn truth(&self, ctx: &mut Stmt<'_>, expr: &str) -> Result<bool> {
+        Ok(matches!(
+            self.value(ctx, expr, Some((DataType::Bool, -1)))?,
+            Value::Bool(true)
+        ))
+    }
+
+    fn assign(
+        &mut self,
+        slot: usize,
+        v: Value,
+        from: DataType,
+        style: &crate::value::OutputStyle,
+    ) -> Result<()> {
+        let var = &self.vars[slot];
+        let v = if from == var.ty || v.is_null() {
+            v
+        } else {
+            crate::cast::cast_value(v, from, var.ty, var.typmod, false, style)?
+        };
+        self.vars[slot].value = v;
+        Ok(())
+    }
+
+    /// Puts a row into `targets` (one record takes every column).
+    fn into(
+        &mut self,
+        targets: &[String],
+        r: &Internal,
+        row: Option<&Vec<Value>>,
+        style: &crate::value::OutputStyle,
+    ) -> Result<()> {
+        if let [one] = targets {
+            let name = one.to_lowercase();
+            let is_record = self
+                .lookup(&name)
+                .is_some_and(|s| self.vars[s].ty == DataType::Record);
+            if is_record {
+                let mut fields = Vec::new();
+                for (i, c) in r.columns.iter().enumerate() {
+                    let v = row.and_then(|r| r.get(i).cloned()).unwrap_or(Value::Null);
+                    fields.push(self.add(c.name.clone(), c.ty, c.typmod, v));
+                }
+                self.records.retain(|(n, _)| *n != name);
+                self.records.push((name, fields));
+                return Ok(());
+            }
+        }
+        for (i, t) in targets.iter().enumerate() {
+            let slot = self.target(t)?;
+            let v = row.and_then(|r| r.get(i).cloned()).unwrap_or(Value::Null);
+            let from = r.columns.get(i).map_or(DataType::Unknown, |c| c.ty);
+            self.assign(slot, v, from, style)?;
+        }
+        Ok(())
+    }
+
+    fn target(&self, name: &str) -> Result<usize> {
+        if let Some((rec, field)) = name.split_once('.') {
+            if let Some((_, fields)) = self.records.iter().rev().find(|(r, _)| r == rec) {
+                if let Some(s) = fields.iter().find(|s| self.vars[**s].name == field) {
+                    return Ok(*s);
+                }
+            }
+        }
+        self.lookup(name)
+            .ok_or_else(|| SqlError::syntax(format!("\"{name}\" is not a known variable"), None))
+    }
+
+    fn context(&self, line: u32, what: &str, e: SqlError) -> SqlError {
+        e.with_context(format!(
+            "PL/pgSQL function {} line {line} at {what}",
+            self.signature
+        ))
+    }
+
+    fn block(&mut self, ctx: &mut Stmt<'_>, b: &Block, line: u32) -> Result<Flow> {
+        let mark = self.visible.len();
+        let records = self.records.len();
+        let r = self.block_inner(ctx, b, line);
+        self.visible.truncate(mark);
+        self.records.truncate(records);
+        r
+    }
+
+    fn block_inner(&mut self, ctx: &mut Stmt<'_>, b: &Block, line: u32) -> Result<Flow> {
+        for d in &b.decls {
+            if let Some(target) = &d.alias {
+                let slot = self.target(target)?;
+                self.visible.push((d.name.clone(), slot));
+                continue;
+            }
+            let ty_text = d.ty.trim().to_lowercase();
+            let (ty, typmod) = if ty_text == "record" || ty_text.ends_with("%rowtype") {
+                (DataType::Record, -1)
+            } else if let Some(of) = ty_text.strip_suffix("%type") {
+                match self.lookup(of) {
+                    Some(s) => (self.vars[s].ty, self.vars[s].typmod),
+                    None => {
+                        let r = self.run(
+                            ctx,
+                            &format!(
+                                "SELECT {of} FROM {} LIMIT 0",
+                                of.rsplit_once('.').map_or("", |(t, _)| t)
+                            ),
+                        )?;
+                        r.columns
+                            .first()
+                            .map_or((DataType::Text, -1), |c| (c.ty, c.typmod))
+                    }
+                }
+            } else {
+                let ast = crate::parser::parse_expr(&format!("NULL::{}", d.ty.trim()))?;
+                let sqlparser::ast::Expr::Cast { data_type, .. } = ast else {
+                    return Err(SqlError::syntax(
+                        format!("invalid type name \"{}\"", d.ty),
+                        None,
+                    ));
+                };
+                ctx.sql_type(&data_type)?
+            };
+            let value = match &d.default {
+                Some(e) => self
+                    .value(ctx, e, Some((ty, typmod)))
+                    .map_err(|e| self.context(d.line, "statement block", e))?,
+                None => Value::Null,
+            };
+            if d.not_null && value.is_null() {
+                return Err(SqlError::new(
+                    SqlState::NULL_VALUE_NOT_ALLOWED,
+                    format!(
+                        "null value cannot be assigned to variable \"{}\" declared NOT NULL",
+                        d.name
+                    ),
+                ));
+            }
+            let slot = self.add(d.name.clone(), ty, typmod, value);
+            self.visible.push((d.name.to_lowercase(), slot));
+        }
+        let result = self.statements(ctx, &b.body);
+        let e = match result {
+            Ok(Flow::Exit(Some(l))) if b.label.as_deref() == Some(l.as_str()) => {
+                return Ok(Flow::Next)
+            }
+            Ok(flow) => return Ok(flow),
+            Err(e) if b.handlers.is_empty() => return Err(e),
+            Err(e) => e,
+        };
+        let code = e.code();
+        for (conds, stmts) in &b.handlers {
+            let hit = conds.iter().any(|c| {
+                if c == "others" {
+                    return code != SqlState::QUERY_CANCELED;
+                }
+                match parse::condition_state(c) {
+                    Some(s) if s.code().ends_with("000") => code.code().starts_with(&s.code()[..2]),
+                    Some(s) => s == code,
+                    None => false,
+                }
+            });
+            if hit {
+                let mark = self.visible.len();
+                let state = self.add(
+                    "sqlstate".into(),
+                    DataType::Text,
+                    -1,
+                    Value::Text(code.code().to_owned()),
+                );
+                let errm = self.add(
+                    "sqlerrm".into(),
+                    DataType::Text,
+                    -1,
+                    Value::Text(e.report().message.clone()),
+                );
+                self.visible.push(("sqlstate".into(), state));
+                self.visible.push(("sqlerrm".into(), errm));
+                let r = self.statements(ctx, stmts);
+                self.visible.truncate(mark);
+                return r;
+            }
+        }
+        let _ = line;
+        Err(e)
+    }
+
+    fn statements(&mut self, ctx: &mut Stmt<'_>, stmts: &[parse::Stmt]) -> Result<Flow> {
+        for s in stmts {
+            ctx.interrupts
+                .check()
+                .map_err(crate::expr::interrupt_error)?;
+            crate::stack::check()?;
+            match self.statement(ctx, s)? {
+                Flow::Next => {}
+                other => return Ok(other),
+            }
+        }
+        Ok(Flow::Next)
+    }
+
+    fn iteration(
+        &mut self,
+        ctx: &mut Stmt<'_>,
+        body: &[parse::Stmt],
+        label: &Option<String>,
+    ) -> Result<Option<Flow>> {
+        Ok(match self.statements(ctx, body)? {
+            Flow::Next => None,
+            Flow::Exit(l) if l.is_none() || l == *label => Some(Flow::Next),
+            Flow::Continue(l) if l.is_none() || l == *label => None,
+            other => Some(other),
+        })
+    }
+
+    /// The rows of a query (EXECUTE: computed text with USING values).
+    fn query_rows(&self, ctx: &mut Stmt<'_>, query: &str, dynamic: bool) -> Result<Internal> {
+        if dynamic {
+            let text = match self.value(ctx, query, Some((DataType::Text, -1)))? {
+                Value::Text(t) => t,
+                _ => {
+                    return Err(SqlError::new(
+                        SqlState::NULL_VALUE_NOT_ALLOWED,
+                        "query string argument of EXECUTE is null",
+                    ))
+                }
+            };
+            return ctx.run_internal(&text, &[], &[]).map_err(|e| {
+                e.without_position()
+                    .with_context(format!("SQL statement \"{text}\""))
+            });
+        }
+        self.run_with(
+            ctx,
+            query,
+            Some(format!("SQL statement \"{}\"", query.trim())),
+        )
+    }
+
+    fn statement(&mut self, ctx: &mut Stmt<'_>, s: &parse::Stmt) -> Result<Flow> {
+        let line = s.line;
+        let style = ctx.style.clone();
+        macro_rules! at {
+            ($what:expr, $e:expr) => {
+                $e.map_err(|e| self.context(line, $what, e))?
+            };
+        }
+        match &s.kind {
+            StmtKind::Null => Ok(Flow::Next),
+            StmtKind::Block(b) => self.block(ctx, b, line),
+            StmtKind::Assign { target, expr } => {
+                let slot = at!("assignment", self.target(target));
+                let (ty, typmod) = (self.vars[slot].ty, self.vars[slot].typmod);
+                let context = format!(
+                    "PL/pgSQL assignment \"{} := {}\"",
+                    target.trim(),
+                    expr.trim()
+                );
+                let v = at!(
+                    "assignment",
+                    self.value_in(ctx, expr, Some((ty, typmod)), context)
+                );
+                self.vars[slot].value = v;
+                Ok(Flow::Next)
+            }
+            StmtKind::If {
+                branches,
+                otherwise,
+            } => {
+                for (cond, body) in branches {
+                    if at!("IF", self.truth(ctx, cond)) {
+                        return self.statements(ctx, body);
+                    }
+                }
+                self.statements(ctx, otherwise)
+            }
+            StmtKind::Case {
+                subject,
+                branches,
+                otherwise,
+            } => {
+                for (cond, body) in branches {
+                    let c = match subject {
+                        Some(s) => format!("({s}) IN ({cond})"),
+                        None => cond.clone(),
+                    };
+                    if at!("CASE", self.truth(ctx, &c)) {
+                        return self.statements(ctx, body);
+                    }
+                }
+                match otherwise {
+                    Some(o) => self.statements(ctx, o),
+                    None => Err(self.context(
+                        line,
+                        "CASE",
+                        SqlError::new(SqlState::CASE_NOT_FOUND, "case not found")
+                            .with_hint("CASE statement is missing ELSE part."),
+                    )),
+                }
+            }
+            StmtKind::Loop { label, cond, body } => loop {
+                if let Some(c) = cond {
+                    if !at!("WHILE", self.truth(ctx, c)) {
+                        return Ok(Flow::Next);
+                    }
+                }
+                if let Some(f) = self.iteration(ctx, body, label)? {
+                    return Ok(f);
+                }
+            },
+            StmtKind::ForInt {
+                label,
+                var,
+                lo,
+                hi,
+                step,
+                reverse,
+                body,
+            } => {
+                let what = "FOR with integer loop variable";
+                let int = Some((DataType::Int4, -1));
+                let num = |v: Value, which: &str| match v {
+                    Value::Int4(i) => Ok(i64::from(i)),
+                    _ => Err(SqlError::new(
+                        SqlState::NULL_VALUE_NOT_ALLOWED,
+                        format!("{which} of FOR loop cannot be null"),
+                    )),
+                };
+                let lo = at!(
+                    what,
+                    self.value(ctx, lo, int).and_then(|v| num(v, "lower bound"))
+                );
+                let hi = at!(
+                    what,
+                    self.value(ctx, hi, int).and_then(|v| num(v, "upper bound"))
+                );
+                let by = match step {
+                    Some(b) => at!(
+                        what,
+                        self.value(ctx, b, int).and_then(|v| num(v, "BY value"))
+                    ),
+                    None => 1,
+                };
+                if by <= 0 {
+                    return Err(self.context(
+                        line,
+                        what,
+                        SqlError::new(
+                            SqlState::INVALID_PARAMETER_VALUE,
+                            "BY value of FOR loop must be greater than zero",
+                        ),
+                    ));
+                }
+                let mark = self.visible.len();
+                let slot = self.add(var.clone(), DataType::Int4, -1, Value::Null);
+                self.visible.push((var.to_lowercase(), slot));
+                let mut i = lo;
+                let mut found = false;
+                let mut out = Flow::Next;
+                while if *reverse { i >= hi } else { i <= hi } {
+                    found = true;
+                    self.vars[slot].value = Value::Int4(i as i32);
+                    if let Some(f) = self.iteration(ctx, body, label)? {
+                        out = f;
+                        break;
+                    }
+                    i = if *reverse { i - by } else { i + by };
+                }
+                self.visible.truncate(mark);
+                self.vars[self.found].value = Value::Bool(found);
+                Ok(out)
+            }
+            StmtKind::ForQuery {
+                label,
+                targets,
+                query,
+                dynamic,
+                body,
+            } => {
+                let r = at!(
+                    "FOR over SELECT rows",
+                    self.query_rows(ctx, query, *dynamic)
+                );
+                let found = !r.rows.is_empty();
+                let records = self.records.len();
+                let mut out = Flow::Next;
+                for row in &r.rows {
+                    self.into(targets, &r, Some(row), &style)?;
+                    if let Some(f) = self.iteration(ctx, body, label)? {
+                        out = f;
+                        break;
+                    }
+                }
+                if r.rows.is_empty() {
+                    self.into(targets, &r, None, &style)?;
+                }
+                let _ = records;
+                self.vars[self.found].value = Value::Bool(found);
+                Ok(out)
+            }
+            StmtKind::ForEach {
+                label,
+                var,
+                array,
+                body,
+            } => {
+                let slot = at!("FOREACH over array", self.target(var));
+                let items = match at!("FOREACH over array", self.value(ctx, array, None)) {
+                    Value::Array(a) => a.items().to_vec(),
+                    _ => {
+                        return Err(self.context(
+                            line,
+                            "FOREACH over array",
+                            SqlError::new(
+                                SqlState::NULL_VALUE_NOT_ALLOWED,
+                                "FOREACH expression must not be null",
+                            ),
+                        ))
+                    }
+                };
+                for v in items {
+                    self.vars[slot].value = v;
+                    if let Some(f) = self.iteration(ctx, body, label)? {
+                        return Ok(f);
+                    }
+                }
+                Ok(Flow::Next)
+            }
+            StmtKind::Exit { cont, label, cond } => {
+                if let Some(c) = cond {
+                    if !at!(if *cont { "CONTINUE" } else { "EXIT" }, self.truth(ctx, c)) {
+                        return Ok(Flow::Next);
+                    }
+                }
+                Ok(if *cont {
+                    Flow::Continue(label.clone())
+                } else {
+                    Flow::Exit(label.clone())
+                })
+            }
+            StmtKind::Return(e) => {
+                if self.retset {
+                    return Ok(Flow::Return(None));
+                }
+                let v = match e {
+                    Some(e) => Some(at!("RETURN", self.result_value(ctx, e))),
+                    None if !self.out_slots.is_empty() => Some(self.out_value()),
+                    None => None,
+                };
+                Ok(Flow::Return(v))
+            }
+            StmtKind::ReturnNext(e) => {
+                let v = match e {
+                    Some(e) => at!("RETURN NEXT", self.result_value(ctx, e)),
+                    None => self.out_value(),
+                };
+                self.set.push(v);
+                Ok(Flow::Next)
+            }
+            StmtKind::ReturnQuery { query, dynamic } => {
+                let r = at!("RETURN QUERY", self.query_rows(ctx, query, *dynamic));
+                self.row_count = r.rows.len() as i64;
+                self.vars[self.found].value = Value::Bool(!r.rows.is_empty());
+                for row in r.rows {
+                    let v = if row.len() == 1 {
+                        row.into_iter().next().unwrap_or(Value::Null)
+                    } else {
+                        Value::Record(ArrayRef::record(
+                            r.columns.iter().map(|c| c.name.clone()).collect(),
+                            row,
+                        ))
+                    };
+                    self.set.push(v);
+                }
+                Ok(Flow::Next)
+            }
+            StmtKind::Raise {
+                level,
+                format,
+                args,
+                condition,
+                options,
+            } => self.raise(ctx, line, (level, format, args, condition, options)),
+            StmtKind::Perform(q) => {
+                let text = format!("SELECT {}", q.trim());
+                let r = at!("PERFORM", self.query_rows(ctx, &text, false));
+                self.row_count = r.rows.len() as i64;
+                self.vars[self.found].value = Value::Bool(!r.rows.is_empty());
+                Ok(Flow::Next)
+            }
+            StmtKind::Sql { text, into, strict } => {
+                let r = at!("SQL statement", self.query_rows(ctx, text, false));
+                let query = !r.columns.is_empty()
+                    && !r.tag.starts_with("INSERT")
+                    && !r.tag.starts_with("UPDATE")
+                    && !r.tag.starts_with("DELETE");
+                self.row_count = if query {
+                    r.rows.len() as i64
+                } else {
+                    r.tag
+                        .rsplit(' ')
+                        .next()
+                        .and_then(|n| n.parse().ok())
+                        .unwrap_or(r.rows.len() as i64)
+                };
+                self.vars[self.found].value = Value::Bool(self.row_count > 0);
+                if query && into.is_empty() {
+                    return Err(self.context(
+                        line,
+                        "SQL statement",
+                        SqlError::new(
+                            SqlState::SYNTAX_ERROR,
+                            "query has no destination for result data",
+                        )
+                        .with_hint(
+                            "If you want to discard the results of a SELECT, use PERFORM instead.",
+                        ),
+                    ));
+                }
+                if !into.is_empty() {
+                    if *strict && r.rows.is_empty() {
+                        return Err(self.context(
+                            line,
+                            "SQL statement",
+                            SqlError::new(SqlState::NO_DATA_FOUND, "query returned no rows"),
+                        ));
+                    }
+                    if *strict && r.rows.len() > 1 {
+                        return Err(self.context(
+                            line,
+                            "SQL statement",
+                            SqlError::new(
+                                SqlState::TOO_MANY_ROWS,
+                                "query returned more than one row",
+                            )
+                            .with_hint("Make sure the query returns a single row, or use LIMIT 1."),
+                        ));
+                    }
+                    let first = r.rows.first().cloned();
+                    at!("SQL statement", self.into(into, &r, first.as_ref(), &style));
+                }
+                Ok(Flow::Next)
+            }
+            StmtKind::Execute {
+                expr,
+                into,
+                strict,
+                using,
+            } => {
+                let text = match at!("EXECUTE", self.value(ctx, expr, Some((DataType::Text, -1)))) {
+                    Value::Text(t) => t,
+                    _ => {
+                        return Err(self.context(
+                            line,
+                            "EXECUTE",
+                            SqlError::new(
+                                SqlState::NULL_VALUE_NOT_ALLOWED,
+                                "query string argument of EXECUTE is null",
+                            ),
+                        ))
+                    }
+                };
+                let mut params = Vec::new();
+                let mut types = Vec::new();
+                for u in using {
+                    let r = at!("EXECUTE", self.run(ctx, &format!("SELECT {u}")));
+                    types.push(r.columns.first().map_or(DataType::Text, |c| c.ty));
+                    params.push(
+                        r.rows
+                            .into_iter()
+                            .next()
+                            .and_then(|row| row.into_iter().next())
+                            .unwrap_or(Value::Null),
+                    );
+                }
+                let r = at!(
+                    "EXECUTE",
+                    ctx.run_internal(&text, &params, &types)
+                        .map_err(|e| e.without_position())
+                );
+                self.row_count = if r.columns.is_empty() {
+                    r.tag
+                        .rsplit(' ')
+                        .next()
+                        .and_then(|n| n.parse().ok())
+                        .unwrap_or(0)
+                } else {
+                    r.rows.len() as i64
+                };
+                self.vars[self.found].value = Value::Bool(self.row_count > 0);
+                if !into.is_empty() {
+                    if *strict && r.rows.is_empty() {
+                        return Err(self.context(
+                            line,
+                            "EXECUTE",
+                            SqlError::new(SqlState::NO_DATA_FOUND, "query returned no rows"),
+                        ));
+                    }
+                    let first = r.rows.first().cloned();
+                    at!("EXECUTE", self.into(into, &r, first.as_ref(), &style));
+                }
+                Ok(Flow::Next)
+            }
+            StmtKind::GetDiagnostics(items) => {
+                for (target, item) in items {
+                    let slot = at!("GET DIAGNOSTICS", self.target(target));
+                    if item != "row_count" {
+                        return Err(self.context(
+                            line,
+                            "GET DIAGNOSTICS",
+                            SqlError::unsupported(format!("GET DIAGNOSTICS {item}")),
+                        ));
+                    }
+                    let v = Value::Int8(self.row_count);
+                    at!(
+                        "GET DIAGNOSTICS",
+                        self.assign(slot, v, DataType::Int8, &style)
+                    );
+                }
+                Ok(Flow::Next)
+            }
+            StmtKind::Assert { cond, message } => {
+                if !at!("ASSERT", self.truth(ctx, cond)) {
+                    let msg = match message {
+                        Some(m) => {
+                            match at!("ASSERT", self.value(ctx, m, Some((DataType::Text, -1)))) {
+                                Value::Text(t) => t,
+                                _ => "assertion failed".into(),
+                            }
+                        }
+                        None => "assertion failed".into(),
+                    };
+                    return Err(self.context(
+                        line,
+                        "ASSERT",
+                        SqlError::new(SqlState::ASSERT_FAILURE, msg),
+                    ));
+                }
+                Ok(Flow::Next)
+            }
+        }
+    }
+
+    /// RETURN / RETURN NEXT's value as the declared result (a record
+    /// variable as the row of its fields).
+    fn result_value(&self, ctx: &mut Stmt<'_>, e: &str) -> Result<Value> {
+        let name = e.trim().to_lowercase();
+        if let Some((_, fields)) = self.records.iter().rev().find(|(r, _)| *r == name) {
+            return Ok(Value::Record(ArrayRef::record(
+                fields.iter().map(|s| self.vars[*s].name.clone()).collect(),
+                fields.iter().map(|s| self.vars[*s].value.clone()).collect(),
+            )));
+        }
+        match self.ret {
+            DataType::Void | DataType::Record | DataType::Composite(_) => self.value(ctx, e, None),
+            ret => self.value(ctx, e, Some((ret, -1))),
+        }
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn raise(
+        &mut self,
+        ctx: &mut Stmt<'_>,
+        line: u32,
+        (level, format, args, condition, options): (
+            &String,
+            &Option<String>,
+            &Vec<String>,
+            &Option<String>,
+            &Vec<(String, String)>,
+        ),
+    ) -> Result<Flow> {
+        let mut values = Vec::with_capacity(args.len());
+        for a in args {
+            values.push(
+                self.value(ctx, a, Some((DataType::Text, -1)))
+                    .map_err(|e| self.context(line, "RAISE", e))?,
+            );
+        }
+        let mut message = match format {
+            Some(f) => {
+                let text = match crate::parser::parse_expr(f)? {
+                    sqlparser::ast::Expr::Value(v) => match v.value {
+                        sqlparser::ast::Value::SingleQuotedString(s)
+                        | sqlparser::ast::Value::EscapedStringLiteral(s) => s,
+                        sqlparser::ast::Value::DollarQuotedString(d) => d.value,
+                        _ => String::new(),
+                    },
+                    _ => String::new(),
+                };
+                crate::plpgsql::raise_format(&text, &values)
+                    .map_err(|e| self.context(line, "RAISE", e))?
+            }
+            None => String::new(),
+        };
+        let mut state = match condition {
+            Some(c) => parse::condition_state(c).ok_or_else(|| {
+                SqlError::new(
+                    SqlState::UNDEFINED_OBJECT,
+                    format!("unrecognized exception condition \"{c}\""),
+                )
+            })?,
+            None => SqlState::RAISE_EXCEPTION,
+        };
+        let (mut detail, mut hint) = (None, None);
+        for (name, expr) in options {
+            let v = match self
+                .value(ctx, expr, Some((DataType::Text, -1)))
+                .map_err(|e| self.context(line, "RAISE", e))?
+            {
+                Value::Text(t) => t,
+                _ => String::new(),
+            };
+            match name.to_lowercase().as_str() {
+                "message" => message = v,
+                "detail" => detail = Some(v),
+                "hint" => hint = Some(v),
+                "errcode" => {
+                    state = parse::condition_state(&v)
+                        .or_else(|| SqlState::from_code(&v))
+                        .unwrap_or(state)
+                }
+                _ => {}
+            }
+        }
+        if format.is_none() && message.is_empty() {
+            message = crate::plpgsql::condition_name(state);
+        }
+        let mut e = match level.as_str() {
+            "debug" | "log" => return Ok(Flow::Next),
+            "info" => SqlError::info(message),
+            "notice" => SqlError::notice(state, message),
+            "warning" => SqlError::warning(state, message),
+            _ => SqlError::new(state, message),
+        };
+        if let Some(d) = detail {
+            e = e.with_detail(d);
+        }
+        if let Some(h) = hint {
+            e = e.with_hint(h);
+        }
+        let e = self.context(line, "RAISE", e);
+        if level == "exception" {
+            return Err(e);
+        }
+        ctx.notices.push(e);
+        Ok(Flow::Next)
+    }
+}
+
+/// A DO block: PostgreSQL's inline_code_block, run here.
+pub(crate) fn run_do(ctx: &mut Stmt<'_>, body: &str) -> Result<()> {
+    let func = Arc::new(UserFunction {
+        oid: 0,
+        db: ctx.db,
+        name: "inline_code_block".into(),
+        namespace: crate::catalog::system::PG_CATALOG_NS,
+        language: "plpgsql".into(),
+        volatility: crate::func::Volatility::Volatile,
+        strict: false,
+        retset: false,
+        ret: DataType::Void,
+        params: Vec::new(),
+        defaults: Vec::new(),
+        body: body.to_owned(),
+    });
+    run_function(
+        ctx,
+        &func,
+        &[],
+        Vec::new(),
+        DataType::Void,
+        "inline_code_block",
+    )?;
+    Ok(())
+}

@@ -7,8 +7,8 @@
 //!
 //! Inside a query (a function called per row) the compiled form runs
 //! instead (crate::plpgsql), where statements that change data are 0A000.
-//! Not yet here: a block's EXCEPTION clause does not roll back what the
-//! block changed before the error (PostgreSQL's subtransaction).
+//! A block with an EXCEPTION clause runs in a subtransaction (a savepoint
+//! of the session's transaction), as in PostgreSQL.
 
 use std::sync::Arc;
 
@@ -361,7 +361,18 @@ impl Exec {
             let slot = self.add(d.name.clone(), ty, typmod, value);
             self.visible.push((d.name.to_lowercase(), slot));
         }
+        // A block that catches errors runs in a subtransaction: what it
+        // changed before the error is undone when a handler takes it.
+        let savepoint = (!b.handlers.is_empty()).then(|| {
+            let name = format!("\0plpgsql block {}", self.vars.len());
+            let settings = ctx.settings.clone();
+            ctx.txn.savepoint(&name, &settings);
+            name
+        });
         let result = self.statements(ctx, &b.body);
+        if let (Some(sp), Ok(_)) = (&savepoint, &result) {
+            ctx.txn.release(sp)?;
+        }
         let e = match result {
             Ok(Flow::Exit(Some(l))) if b.label.as_deref() == Some(l.as_str()) => {
                 return Ok(Flow::Next)
@@ -371,18 +382,15 @@ impl Exec {
             Err(e) => e,
         };
         let code = e.code();
+        let handled = b
+            .handlers
+            .iter()
+            .any(|(conds, _)| conds.iter().any(|c| handles(c, code)));
+        if let (Some(sp), true) = (&savepoint, handled) {
+            roll_back_to(ctx, sp)?;
+        }
         for (conds, stmts) in &b.handlers {
-            let hit = conds.iter().any(|c| {
-                if c == "others" {
-                    return code != SqlState::QUERY_CANCELED;
-                }
-                match parse::condition_state(c) {
-                    Some(s) if s.code().ends_with("000") => code.code().starts_with(&s.code()[..2]),
-                    Some(s) => s == code,
-                    None => false,
-                }
-            });
-            if hit {
+            if conds.iter().any(|c| handles(c, code)) {
                 let mark = self.visible.len();
                 let state = self.add(
                     "sqlstate".into(),
@@ -968,6 +976,35 @@ impl Exec {
         ctx.notices.push(e);
         Ok(Flow::Next)
     }
+}
+
+/// Whether exception condition `c` takes an error of `code`.
+fn handles(c: &str, code: SqlState) -> bool {
+    if c == "others" {
+        return code != SqlState::QUERY_CANCELED;
+    }
+    match parse::condition_state(c) {
+        Some(s) if s.code().ends_with("000") => code.code().starts_with(&s.code()[..2]),
+        Some(s) => s == code,
+        None => false,
+    }
+}
+
+/// ROLLBACK TO the block's savepoint, then RELEASE it: its rows abort,
+/// the relations it created go, its locks are released, settings return.
+fn roll_back_to(ctx: &mut Stmt<'_>, name: &str) -> Result<()> {
+    let undo = ctx.txn.rollback_to(name)?;
+    let pid = ctx.info.pid;
+    let engine = ctx.engine();
+    engine.abort(pid, &undo.xids, &undo.creates, false)?;
+    for (tag, mode) in undo.locks {
+        engine.locks.release(pid, tag, mode);
+    }
+    if ctx.txn.catalog_changed {
+        ctx.cluster.cache.invalidate();
+    }
+    ctx.settings.restore(&undo.settings);
+    ctx.txn.release(name)
 }
 
 /// A DO block: PostgreSQL's inline_code_block, run here.

@@ -404,6 +404,9 @@ pub enum CallBody {
     Sql(crate::plan::Plan),
     /// LANGUAGE plpgsql.
     PlPgSql(Box<crate::plpgsql::Compiled>),
+    /// LANGUAGE sql whose statements change data: its statements' text,
+    /// run only at statement level (a top-level `SELECT f(...)`).
+    SqlStatements(Vec<String>),
 }
 
 /// A subquery inside an expression (PostgreSQL's SubLink).

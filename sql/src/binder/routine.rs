@@ -225,6 +225,8 @@ impl Binder<'_> {
                     ))
                 })?;
             crate::expr::CallBody::PlPgSql(Box::new(compiled))
+        } else if let Some(texts) = changing_statements(&func.body) {
+            crate::expr::CallBody::SqlStatements(texts)
         } else {
             crate::expr::CallBody::Sql(
                 bind_sql_body(&mut *self.tables, &style, &func, &params, ret, calling)
@@ -428,7 +430,16 @@ pub(crate) fn bind_sql_body(
         _ => None,
     };
     let Some(query) = query else {
-        if ret != DataType::Void {
+        let returning = match last {
+            crate::parser::Parsed::Sql(s) => match s.as_ref() {
+                ast::Statement::Insert(i) => i.returning.is_some(),
+                ast::Statement::Update(u) => u.returning.is_some(),
+                ast::Statement::Delete(d) => d.returning.is_some(),
+                _ => false,
+            },
+            _ => false,
+        };
+        if ret != DataType::Void && !returning {
             return Err(final_statement_error(ret));
         }
         return Err(SqlError::unsupported(format!(
@@ -468,6 +479,30 @@ pub(crate) fn bind_sql_body(
     b.calling = calling;
     let bound = b.query(query).map_err(context)?;
     shape_result(&mut b, bound, ret).map_err(context)
+}
+
+/// The statements of a LANGUAGE sql body when one of them changes data
+/// (INSERT, UPDATE, DELETE, MERGE): their text, each on its own.
+fn changing_statements(body: &str) -> Option<Vec<String>> {
+    let statements = crate::parser::parse(body).ok()?;
+    let changes = statements.iter().any(|s| {
+        matches!(s, crate::parser::Parsed::Sql(s) if matches!(
+            s.as_ref(),
+            ast::Statement::Insert(_)
+                | ast::Statement::Update(_)
+                | ast::Statement::Delete(_)
+                | ast::Statement::Merge(_)
+        ))
+    });
+    changes.then(|| {
+        statements
+            .iter()
+            .filter_map(|s| match s {
+                crate::parser::Parsed::Sql(s) => Some(s.as_ref().to_string()),
+                _ => None,
+            })
+            .collect()
+    })
 }
 
 /// An error found in the body of `func` as PostgreSQL reports it: a

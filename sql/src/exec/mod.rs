@@ -418,6 +418,14 @@ pub fn user_call(c: &crate::expr::UserCall, row: &[Value], ctx: &mut EvalCtx<'_>
     let hashed = std::mem::take(&mut ctx.hashed_initplans);
     let plan = match &c.body {
         crate::expr::CallBody::Sql(plan) => plan,
+        crate::expr::CallBody::SqlStatements(_) => {
+            ctx.initplans = initplans;
+            ctx.hashed_initplans = hashed;
+            return Err(SqlError::unsupported(format!(
+                "calling the SQL function {}, which changes data, within a query",
+                c.func.name
+            )));
+        }
         crate::expr::CallBody::PlPgSql(compiled) => {
             // A call's rows never leak into its caller's outer levels.
             let depth = ctx.outer.len();

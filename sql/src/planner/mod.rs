@@ -114,6 +114,7 @@ fn in_expr(e: Expr, ctx: &mut EvalCtx<'_>, blocks: &dyn Fn(&TableDef) -> u32) ->
         let plans = match &mut c.body {
             crate::expr::CallBody::Sql(plan) => vec![plan],
             crate::expr::CallBody::PlPgSql(compiled) => compiled.plans_mut(),
+            crate::expr::CallBody::SqlStatements(_) => Vec::new(),
         };
         for plan in plans {
             // An error found while planning a body (a constant 1/0 folded)

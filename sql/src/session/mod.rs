@@ -821,9 +821,6 @@ impl Session {
         columns: &[crate::plan::OutputColumn],
         sink: &mut dyn ResultSink,
     ) -> Result<()> {
-        let crate::expr::CallBody::PlPgSql(compiled) = &call.body else {
-            return Err(SqlError::internal("a top-level call of another language"));
-        };
         let mut args = Vec::with_capacity(call.args.len());
         {
             let mut eval = ctx.eval_ctx();
@@ -836,8 +833,29 @@ impl Session {
             Value::Null
         } else {
             let types: Vec<crate::types::DataType> = call.args.iter().map(|a| a.ty).collect();
-            let ret = columns.first().map_or(compiled.ret, |c| c.ty);
-            plpgsql_exec::run_function(ctx, &call.func, &types, args, ret, &compiled.signature)?
+            let ret = columns.first().map_or(call.func.ret, |c| c.ty);
+            match &call.body {
+                crate::expr::CallBody::PlPgSql(compiled) => plpgsql_exec::run_function(
+                    ctx,
+                    &call.func,
+                    &types,
+                    args,
+                    ret,
+                    &compiled.signature,
+                )?,
+                crate::expr::CallBody::SqlStatements(statements) => plpgsql_exec::run_sql_function(
+                    ctx,
+                    &call.func,
+                    statements,
+                    (args, &types),
+                    ret,
+                )?,
+                crate::expr::CallBody::Sql(_) => {
+                    return Err(SqlError::internal(
+                        "a top-level call of a plain SQL function",
+                    ))
+                }
+            }
         };
         for n in ctx.notices.drain(..) {
             sink.notice(&n)?;
@@ -1546,8 +1564,8 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
 }
 
 /// The one call of a `SELECT f(args)` without FROM when `f` is a
-/// PL/pgSQL function that does not return a set and its arguments read no
-/// row.
+/// PL/pgSQL function, or a SQL function that changes data, that does not
+/// return a set and whose arguments read no row.
 fn top_level_call(plan: &crate::plan::Plan) -> Option<&crate::expr::UserCall> {
     use crate::plan::Plan;
     let e = match plan {
@@ -1578,8 +1596,11 @@ fn top_level_call(plan: &crate::plan::Plan) -> Option<&crate::expr::UserCall> {
         });
         reads
     });
-    (matches!(call.body, crate::expr::CallBody::PlPgSql(_)) && !call.func.retset && !reads_rows)
-        .then_some(&**call)
+    let statement_level = matches!(
+        call.body,
+        crate::expr::CallBody::PlPgSql(_) | crate::expr::CallBody::SqlStatements(_)
+    );
+    (statement_level && !call.func.retset && !reads_rows).then_some(&**call)
 }
 
 /// The data-modifying statement a WITH query or query body is, if any.

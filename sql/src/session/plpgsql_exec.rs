@@ -1007,6 +1007,66 @@ fn roll_back_to(ctx: &mut Stmt<'_>, name: &str) -> Result<()> {
     ctx.txn.release(name)
 }
 
+/// A LANGUAGE sql function whose statements change data, called at
+/// statement level: each statement runs in turn with the arguments as
+/// parameters (by name or `$n`); the last one's first row is the value
+/// (every row's first column for a set-returning function).
+pub(crate) fn run_sql_function(
+    ctx: &mut Stmt<'_>,
+    func: &UserFunction,
+    statements: &[String],
+    (args, types): (Vec<Value>, &[DataType]),
+    ret: DataType,
+) -> Result<Value> {
+    let names: Vec<(String, usize)> = func
+        .inputs()
+        .enumerate()
+        .filter_map(|(i, p)| p.name.as_ref().map(|n| (n.to_lowercase(), i)))
+        .collect();
+    let mut last = Internal::default();
+    for (k, text) in statements.iter().enumerate() {
+        let sql = parse::substitute(text, &|w, field| match field {
+            None => names
+                .iter()
+                .find(|(n, _)| n == w)
+                .map(|(_, i)| format!("${}", i + 1)),
+            Some(_) => None,
+        })?;
+        last = ctx.run_internal(&sql, &args, types).map_err(|e| {
+            e.without_position().with_context(format!(
+                "SQL function \"{}\" statement {}",
+                func.name,
+                k + 1
+            ))
+        })?;
+    }
+    let from = last.columns.first().map_or(DataType::Unknown, |c| c.ty);
+    let cast = |v: Value| -> Result<Value> {
+        if v.is_null() || from == ret || matches!(ret, DataType::Record | DataType::Composite(_)) {
+            Ok(v)
+        } else {
+            crate::cast::cast_value(v, from, ret, -1, false, ctx.style)
+        }
+    };
+    if func.retset {
+        let mut out = Vec::with_capacity(last.rows.len());
+        for row in last.rows {
+            out.push(cast(row.into_iter().next().unwrap_or(Value::Null))?);
+        }
+        return Ok(Value::Array(ArrayRef::new(out)));
+    }
+    if ret == DataType::Void {
+        return Ok(Value::Null);
+    }
+    cast(
+        last.rows
+            .into_iter()
+            .next()
+            .and_then(|r| r.into_iter().next())
+            .unwrap_or(Value::Null),
+    )
+}
+
 /// A DO block: PostgreSQL's inline_code_block, run here.
 pub(crate) fn run_do(ctx: &mut Stmt<'_>, body: &str) -> Result<()> {
     let func = Arc::new(UserFunction {

@@ -758,19 +758,14 @@ impl Compiler<'_> {
                 step("EXECUTE", Op::Unsupported("EXECUTE in PL/pgSQL".into()))
             }
             StmtKind::GetDiagnostics(items) => {
-                let mut ops = Vec::new();
+                let mut out = Vec::new();
                 for (target, item) in items {
-                    if item != "row_count" {
-                        ops.push(Op::Unsupported(format!("GET DIAGNOSTICS {item}")));
-                        continue;
-                    }
                     let slot = self.lookup(&target).ok_or_else(|| {
                         SqlError::syntax(format!("\"{target}\" is not a known variable"), None)
                     })?;
-                    ops.push(Op::RowCount(slot));
+                    out.push((slot, item));
                 }
-                let op = ops.pop().unwrap_or(Op::Null);
-                step("GET DIAGNOSTICS", op)
+                step("GET DIAGNOSTICS", Op::Diagnostics(out))
             }
             StmtKind::Assert { cond, message } => {
                 let cond = self.cond(&cond)?;

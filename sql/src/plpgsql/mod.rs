@@ -214,12 +214,41 @@ pub enum Op {
         /// The message.
         message: Option<Frag>,
     },
-    /// GET DIAGNOSTICS slot = ROW_COUNT.
-    RowCount(usize),
+    /// GET [STACKED] DIAGNOSTICS slot = item, ...
+    Diagnostics(Vec<(usize, String)>),
     /// What cannot run here yet (0A000 when reached).
     Unsupported(String),
     /// NULL.
     Null,
+}
+
+/// A GET [STACKED] DIAGNOSTICS item's value: `row_count`, or a field of
+/// the error a handler caught (`caught`); `here` is the PG_CONTEXT line.
+/// None for an item PostgreSQL does not have.
+pub fn diagnostic(
+    item: &str,
+    row_count: i64,
+    caught: Option<&crate::error::SqlError>,
+    here: &str,
+) -> Option<crate::value::Value> {
+    use crate::value::Value;
+    let text = |s: Option<&String>| Value::Text(s.cloned().unwrap_or_default());
+    let r = caught.map(|e| e.report());
+    Some(match item {
+        "row_count" => Value::Int8(row_count),
+        "pg_context" => Value::Text(here.to_owned()),
+        "returned_sqlstate" => Value::Text(r.map_or(String::new(), |r| r.code.code().to_owned())),
+        "message_text" => Value::Text(r.map_or(String::new(), |r| r.message.clone())),
+        "pg_exception_detail" => text(r.and_then(|r| r.detail.as_ref())),
+        "pg_exception_hint" => text(r.and_then(|r| r.hint.as_ref())),
+        "pg_exception_context" => text(r.and_then(|r| r.context.as_ref())),
+        "column_name" => text(r.and_then(|r| r.column.as_ref())),
+        "constraint_name" => text(r.and_then(|r| r.constraint.as_ref())),
+        "pg_datatype_name" => text(r.and_then(|r| r.datatype.as_ref())),
+        "table_name" => text(r.and_then(|r| r.table.as_ref())),
+        "schema_name" => text(r.and_then(|r| r.schema.as_ref())),
+        _ => return None,
+    })
 }
 
 impl Compiled {
@@ -296,7 +325,7 @@ impl Step {
                 out.push(cond);
                 out.extend(message.as_mut());
             }
-            Op::RowCount(_) | Op::Unsupported(_) | Op::Null => {}
+            Op::Diagnostics(_) | Op::Unsupported(_) | Op::Null => {}
         }
     }
 }

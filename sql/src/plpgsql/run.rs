@@ -20,6 +20,8 @@ struct State<'c> {
     set: Vec<Value>,
     /// Rows of the last SQL statement (GET DIAGNOSTICS ROW_COUNT).
     row_count: i64,
+    /// The errors the handlers running now caught, innermost last.
+    caught: Vec<SqlError>,
 }
 
 /// Runs `c` with the input argument values `args`: its value (the array
@@ -30,6 +32,7 @@ pub fn run(c: &Compiled, args: Vec<Value>, ctx: &mut EvalCtx<'_>) -> Result<Valu
         row: vec![Value::Null; c.slots.len()],
         set: Vec::new(),
         row_count: 0,
+        caught: Vec::new(),
     };
     for (slot, v) in c.input_slots.iter().zip(args) {
         st.row[*slot] = v;
@@ -149,7 +152,10 @@ impl State<'_> {
                 };
                 self.row[*state_slot] = Value::Text(code.code().to_owned());
                 self.row[*errm_slot] = Value::Text(e.report().message.clone());
-                self.steps(stmts, ctx)
+                self.caught.push(e);
+                let r = self.steps(stmts, ctx);
+                self.caught.pop();
+                r
             }
             Op::Assign { slot, value } => {
                 let v = own!(self.value(value, ctx));
@@ -352,11 +358,27 @@ impl State<'_> {
                 self.assign_row(slots, r);
                 Ok(Flow::Next)
             }
-            Op::RowCount(slot) => {
-                self.row[*slot] = match self.c.slots[*slot].0 {
-                    crate::types::DataType::Int4 => Value::Int4(self.row_count as i32),
-                    _ => Value::Int8(self.row_count),
-                };
+            Op::Diagnostics(items) => {
+                let here = format!(
+                    "PL/pgSQL function {} line {} at GET DIAGNOSTICS",
+                    self.c.signature, s.line
+                );
+                for (slot, item) in items {
+                    let Some(v) =
+                        super::diagnostic(item, self.row_count, self.caught.last(), &here)
+                    else {
+                        return Err(self
+                            .context(s, SqlError::unsupported(format!("GET DIAGNOSTICS {item}"))));
+                    };
+                    let (to, typmod) = self.c.slots[*slot];
+                    let from = match v {
+                        Value::Int8(_) => crate::types::DataType::Int8,
+                        _ => crate::types::DataType::Text,
+                    };
+                    self.row[*slot] = own!(crate::cast::cast_value(
+                        v, from, to, typmod, false, ctx.style
+                    ));
+                }
                 Ok(Flow::Next)
             }
             Op::Assert { cond, message } => {

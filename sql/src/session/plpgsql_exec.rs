@@ -46,6 +46,8 @@ struct Exec {
     found: usize,
     set: Vec<Value>,
     row_count: i64,
+    /// The errors the handlers running now caught, innermost last.
+    caught: Vec<SqlError>,
 }
 
 /// Runs PL/pgSQL function `func` (argument types `params`, result
@@ -76,6 +78,7 @@ pub(crate) fn run_function(
         found: 0,
         set: Vec::new(),
         row_count: 0,
+        caught: Vec::new(),
     };
     let mut inputs = params.iter();
     let mut args = args.into_iter();
@@ -406,7 +409,9 @@ impl Exec {
                 );
                 self.visible.push(("sqlstate".into(), state));
                 self.visible.push(("sqlerrm".into(), errm));
+                self.caught.push(e);
                 let r = self.statements(ctx, stmts);
+                self.caught.pop();
                 self.visible.truncate(mark);
                 return r;
             }
@@ -832,20 +837,26 @@ impl Exec {
                 Ok(Flow::Next)
             }
             StmtKind::GetDiagnostics(items) => {
+                let here = format!(
+                    "PL/pgSQL function {} line {line} at GET DIAGNOSTICS",
+                    self.signature
+                );
                 for (target, item) in items {
                     let slot = at!("GET DIAGNOSTICS", self.target(target));
-                    if item != "row_count" {
+                    let Some(v) =
+                        crate::plpgsql::diagnostic(item, self.row_count, self.caught.last(), &here)
+                    else {
                         return Err(self.context(
                             line,
                             "GET DIAGNOSTICS",
                             SqlError::unsupported(format!("GET DIAGNOSTICS {item}")),
                         ));
-                    }
-                    let v = Value::Int8(self.row_count);
-                    at!(
-                        "GET DIAGNOSTICS",
-                        self.assign(slot, v, DataType::Int8, &style)
-                    );
+                    };
+                    let from = match v {
+                        Value::Int8(_) => DataType::Int8,
+                        _ => DataType::Text,
+                    };
+                    at!("GET DIAGNOSTICS", self.assign(slot, v, from, &style));
                 }
                 Ok(Flow::Next)
             }

@@ -196,6 +196,29 @@ impl Compiler<'_> {
 
     /// Binds query text with the variables as the enclosing level.
     fn query(&mut self, text: &str) -> Result<BoundQuery> {
+        // A record named whole is the row of its fields.
+        let rewritten;
+        let text = if self.records.is_empty() {
+            text
+        } else {
+            let records = &self.records;
+            let vars = &self.vars;
+            rewritten = parse::substitute(text, &|w, field| {
+                if field.is_some() {
+                    return None;
+                }
+                let (_, fields) = records.iter().rev().find(|(r, _)| r == w)?;
+                Some(format!(
+                    "ROW({})",
+                    fields
+                        .iter()
+                        .map(|f| format!("{w}.{}", crate::func::quote_ident(&vars[*f].name)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
+            &rewritten
+        };
         let parsed = crate::parser::parse(text)?;
         let [crate::parser::Parsed::Sql(stmt)] = parsed.as_slice() else {
             return Err(SqlError::syntax(
@@ -308,6 +331,18 @@ impl Compiler<'_> {
         };
         let mut b = Binder::new("", self.style.clone(), Vec::new(), &mut *self.tables);
         let (ty, typmod) = b.resolve_type(&data_type)?;
+        // A variable of a row type is a record of its fields.
+        if let DataType::Composite(oid) = ty {
+            if let Some((names, types)) = crate::usertype::fields(oid) {
+                return Ok(DeclType::Record(Some(
+                    names
+                        .iter()
+                        .zip(types)
+                        .map(|(n, (t, m))| (n.clone(), t, m))
+                        .collect(),
+                )));
+            }
+        }
         Ok(DeclType::Scalar(ty, typmod))
     }
 
@@ -459,6 +494,29 @@ impl Compiler<'_> {
             StmtKind::Block(b) => self.block(b, line)?,
             StmtKind::Null => step("NULL", Op::Null),
             StmtKind::Assign { target, expr } => {
+                // A whole record with known fields: its fields, in order.
+                let whole = target.trim().to_lowercase();
+                if let Some((_, fields)) = self
+                    .records
+                    .iter()
+                    .rev()
+                    .find(|(r, _)| *r == whole)
+                    .cloned()
+                {
+                    let mut value = self.expr(&expr, None)?;
+                    value.context = Some(format!(
+                        "PL/pgSQL assignment \"{} := {}\"",
+                        target.trim(),
+                        expr.trim()
+                    ));
+                    return Ok(step(
+                        "assignment",
+                        Op::AssignFields {
+                            slots: fields,
+                            value,
+                        },
+                    ));
+                }
                 let Some(slot) = self.lookup(&target) else {
                     if target.contains('[') {
                         return Ok(step(

@@ -113,6 +113,8 @@ pub enum Op {
     },
     /// `slot := value` (value coerced to the slot's type).
     Assign { slot: usize, value: Frag },
+    /// `record := row value`: its fields into `slots`, in order.
+    AssignFields { slots: Vec<usize>, value: Frag },
     /// IF / ELSIF / ELSE (CASE compiles to this too).
     If {
         /// (condition, statements).
@@ -280,7 +282,7 @@ impl Step {
                     each(h, out);
                 }
             }
-            Op::Assign { value, .. } => out.push(value),
+            Op::Assign { value, .. } | Op::AssignFields { value, .. } => out.push(value),
             Op::If {
                 branches,
                 otherwise,

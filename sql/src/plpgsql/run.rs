@@ -157,6 +157,18 @@ impl State<'_> {
                 self.caught.pop();
                 r
             }
+            Op::AssignFields { slots, value } => {
+                let items = match own!(self.value(value, ctx)) {
+                    Value::Record(r) => r.items().to_vec(),
+                    Value::Null => Vec::new(),
+                    other => vec![other],
+                };
+                let mut it = items.into_iter();
+                for slot in slots {
+                    self.row[*slot] = it.next().unwrap_or(Value::Null);
+                }
+                Ok(Flow::Next)
+            }
             Op::Assign { slot, value } => {
                 let v = own!(self.value(value, ctx));
                 self.row[*slot] = v;

@@ -157,7 +157,18 @@ impl Exec {
                 let slot = fields.iter().find(|s| self.vars[**s].name == f)?;
                 Some(format!("${}", slot + 1))
             }
-            None => self.lookup(w).map(|s| format!("${}", s + 1)),
+            None => match self.records.iter().rev().find(|(r, _)| r == w) {
+                // A record named whole: the row of its fields.
+                Some((_, fields)) => Some(format!(
+                    "ROW({})",
+                    fields
+                        .iter()
+                        .map(|s| format!("${}", s + 1))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+                None => self.lookup(w).map(|s| format!("${}", s + 1)),
+            },
         })
     }
 
@@ -318,8 +329,19 @@ impl Exec {
                 continue;
             }
             let ty_text = d.ty.trim().to_lowercase();
-            let (ty, typmod) = if ty_text == "record" || ty_text.ends_with("%rowtype") {
+            let (ty, typmod) = if ty_text == "record" {
                 (DataType::Record, -1)
+            } else if let Some(rel) = ty_text.strip_suffix("%rowtype") {
+                let parts: Vec<String> = rel.split('.').map(|p| p.trim().to_owned()).collect();
+                match ctx.user_data_type(&parts)? {
+                    Some(t @ DataType::Composite(_)) => (t, -1),
+                    _ => {
+                        return Err(SqlError::new(
+                            SqlState::UNDEFINED_TABLE,
+                            format!("relation \"{rel}\" does not exist"),
+                        ))
+                    }
+                }
             } else if let Some(of) = ty_text.strip_suffix("%type") {
                 match self.lookup(of) {
                     Some(s) => (self.vars[s].ty, self.vars[s].typmod),
@@ -360,6 +382,24 @@ impl Exec {
                         d.name
                     ),
                 ));
+            }
+            // A variable of a row type is a record of its fields.
+            if let DataType::Composite(oid) = ty {
+                if let Some((names, types)) = crate::usertype::fields(oid) {
+                    let items = match &value {
+                        Value::Record(r) => r.items().to_vec(),
+                        _ => Vec::new(),
+                    };
+                    let mut fields = Vec::with_capacity(names.len());
+                    for (i, (n, (t, m))) in names.iter().zip(types).enumerate() {
+                        let v = items.get(i).cloned().unwrap_or(Value::Null);
+                        fields.push(self.add(n.clone(), t, m, v));
+                    }
+                    let slot = self.add(d.name.clone(), DataType::Record, -1, Value::Null);
+                    self.visible.push((d.name.to_lowercase(), slot));
+                    self.records.push((d.name.to_lowercase(), fields));
+                    continue;
+                }
             }
             let slot = self.add(d.name.clone(), ty, typmod, value);
             self.visible.push((d.name.to_lowercase(), slot));
@@ -484,6 +524,29 @@ impl Exec {
             StmtKind::Null => Ok(Flow::Next),
             StmtKind::Block(b) => self.block(ctx, b, line),
             StmtKind::Assign { target, expr } => {
+                let whole = target.trim().to_lowercase();
+                if let Some((_, fields)) = self
+                    .records
+                    .iter()
+                    .rev()
+                    .find(|(r, _)| *r == whole)
+                    .cloned()
+                {
+                    let context = format!(
+                        "PL/pgSQL assignment \"{} := {}\"",
+                        target.trim(),
+                        expr.trim()
+                    );
+                    let items = match at!("assignment", self.value_in(ctx, expr, None, context)) {
+                        Value::Record(r) => r.items().to_vec(),
+                        _ => Vec::new(),
+                    };
+                    let mut it = items.into_iter();
+                    for f in fields {
+                        self.vars[f].value = it.next().unwrap_or(Value::Null);
+                    }
+                    return Ok(Flow::Next);
+                }
                 let slot = at!("assignment", self.target(target));
                 let (ty, typmod) = (self.vars[slot].ty, self.vars[slot].typmod);
                 let context = format!(

@@ -634,6 +634,7 @@ impl Compiler<'_> {
                 query,
                 dynamic,
                 body,
+                ..
             } => {
                 if dynamic {
                     return Ok(step(
@@ -704,7 +705,7 @@ impl Compiler<'_> {
                 };
                 step("RETURN NEXT", Op::ReturnNext(value))
             }
-            StmtKind::ReturnQuery { query, dynamic } => {
+            StmtKind::ReturnQuery { query, dynamic, .. } => {
                 if dynamic {
                     return Ok(step(
                         "RETURN QUERY",

@@ -444,6 +444,13 @@ impl Binder<'_> {
         let value = value?;
         let recordset =
             recordset || matches!(&value.kind, crate::expr::ExprKind::UserCall(c) if c.func.retset);
+        // A user-defined function with one OUT argument names its column.
+        let out_name = match &value.kind {
+            crate::expr::ExprKind::UserCall(c) if c.func.outputs().len() == 1 => {
+                c.func.outputs().pop().map(|(n, _)| n)
+            }
+            _ => None,
+        };
         let table = alias.map_or_else(|| fname.to_owned(), |a| ident(&a.name));
         let named = alias.map_or(&[][..], |a| &a.columns[..]);
         let (mut plan, row_ty) = if recordset {
@@ -497,12 +504,13 @@ impl Binder<'_> {
                     .map(|(n, (t, m))| (n.clone(), t, m))
                     .collect()
             }
-            // One column, named after the function (or the alias).
+            // One column, named after its OUT argument, else the
+            // function (or the alias).
             ty => vec![(
-                if alias.is_some() {
-                    table.clone()
-                } else {
-                    fname.to_owned()
+                match out_name {
+                    Some(n) => n,
+                    None if alias.is_some() => table.clone(),
+                    None => fname.to_owned(),
                 },
                 ty,
                 -1,

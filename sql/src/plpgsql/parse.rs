@@ -278,12 +278,14 @@ pub enum StmtKind {
         reverse: bool,
         body: Vec<Stmt>,
     },
-    /// FOR target IN query LOOP (EXECUTE: the query is computed).
+    /// FOR target IN query LOOP (EXECUTE: the query is computed, its
+    /// parameters the USING expressions).
     ForQuery {
         label: Option<String>,
         targets: Vec<String>,
         query: String,
         dynamic: bool,
+        using: Vec<String>,
         body: Vec<Stmt>,
     },
     /// FOREACH var [SLICE n] IN ARRAY expr LOOP.
@@ -303,8 +305,12 @@ pub enum StmtKind {
     Return(Option<String>),
     /// RETURN NEXT [expr].
     ReturnNext(Option<String>),
-    /// RETURN QUERY query (EXECUTE: computed).
-    ReturnQuery { query: String, dynamic: bool },
+    /// RETURN QUERY query (EXECUTE: computed, with USING parameters).
+    ReturnQuery {
+        query: String,
+        dynamic: bool,
+        using: Vec<String>,
+    },
     /// RAISE.
     Raise {
         level: String,
@@ -750,8 +756,15 @@ impl Parser<'_> {
                     StmtKind::ReturnNext(e)
                 } else if self.eat_word("query") {
                     let dynamic = self.eat_word("execute");
-                    let query = self.until_semicolon()?;
-                    StmtKind::ReturnQuery { query, dynamic }
+                    let query =
+                        self.fragment(&|p| p.peek_punct(";") || (dynamic && p.is_word("using")))?;
+                    let using = self.using(&|p| p.peek_punct(";"))?;
+                    self.expect_punct(";")?;
+                    StmtKind::ReturnQuery {
+                        query,
+                        dynamic,
+                        using,
+                    }
                 } else if self.peek_punct(";") {
                     self.pos += 1;
                     StmtKind::Return(None)
@@ -877,9 +890,7 @@ impl Parser<'_> {
         self.expect_word("in")?;
         if self.eat_word("execute") {
             let query = self.fragment(&|p| p.is_word("loop") || p.is_word("using"))?;
-            if self.eat_word("using") {
-                return Err(SqlError::unsupported("FOR ... IN EXECUTE ... USING"));
-            }
+            let using = self.using(&|p| p.is_word("loop"))?;
             self.expect_word("loop")?;
             let body = self.loop_body()?;
             return Ok(StmtKind::ForQuery {
@@ -887,6 +898,7 @@ impl Parser<'_> {
                 targets,
                 query,
                 dynamic: true,
+                using,
                 body,
             });
         }
@@ -931,8 +943,25 @@ impl Parser<'_> {
             targets,
             query: first,
             dynamic: false,
+            using: Vec::new(),
             body,
         })
+    }
+
+    /// `USING expr, ...` before `end` (none without USING).
+    fn using(&mut self, end: &dyn Fn(&Parser<'_>) -> bool) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        if !self.eat_word("using") {
+            return Ok(out);
+        }
+        loop {
+            out.push(self.fragment(&|p| end(p) || p.peek_punct(","))?);
+            if self.peek_punct(",") {
+                self.pos += 1;
+            } else {
+                return Ok(out);
+            }
+        }
     }
 
     /// `a, b.c, d` (assignment targets).

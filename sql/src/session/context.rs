@@ -748,9 +748,9 @@ impl Stmt<'_> {
             Statement::Insert(i) => crate::table::insert(&mut inner, i, &mut out),
             Statement::Update(u) => crate::table::update(&mut inner, u, &mut out),
             Statement::Delete(d) => crate::table::delete(&mut inner, d, &mut out),
-            _ => Err(SqlError::internal(format!(
-                "an internal statement of an unexpected kind: {sql}"
-            ))),
+            // Other statements (EXECUTE of PL/pgSQL runs any): as the
+            // session would.
+            _ => super::dispatch(&mut inner, &parsed[0], &mut out).map(|_| ()),
         };
         let notices = std::mem::take(&mut inner.notices);
         self.notices.extend(notices);

@@ -806,11 +806,79 @@ impl Session {
     }
 
     fn select(ctx: &mut Stmt<'_>, q: &ast::Query, sink: &mut dyn ResultSink) -> Result<()> {
-        let (plan, columns) = Self::plan_query(ctx, q)?;
+        let (mut plan, columns) = Self::plan_query(ctx, q)?;
         if let Some(call) = top_level_call(&plan) {
             return Self::run_top_level_call(ctx, call, &columns, sink);
         }
+        Self::call_scans_at_statement_level(ctx, &mut plan)?;
         Self::run_select(ctx, &plan, &columns, sink)
+    }
+
+    /// `FROM f(args)` of a set-returning PL/pgSQL function (or SQL
+    /// function that changes data) whose arguments read no row: called
+    /// once here, at statement level (its statements may change data and
+    /// run EXECUTE), its rows put in the plan as a constant.
+    fn call_scans_at_statement_level(
+        ctx: &mut Stmt<'_>,
+        plan: &mut crate::plan::Plan,
+    ) -> Result<()> {
+        crate::stack::check()?;
+        if let crate::plan::Plan::FunctionScan { args, .. } = plan {
+            for a in args.iter_mut() {
+                let crate::expr::ExprKind::UserCall(call) = &a.kind else {
+                    continue;
+                };
+                let statement_level = matches!(
+                    call.body,
+                    crate::expr::CallBody::PlPgSql(_) | crate::expr::CallBody::SqlStatements(_)
+                );
+                if !statement_level || !call.func.retset || reads_rows(&call.args) {
+                    continue;
+                }
+                let mut values = Vec::with_capacity(call.args.len());
+                {
+                    let mut eval = ctx.eval_ctx();
+                    for x in &call.args {
+                        values.push(x.eval(&[], &mut eval)?);
+                    }
+                }
+                let value = if call.func.strict && values.iter().any(Value::is_null) {
+                    Value::Array(crate::value::ArrayRef::new(Vec::new()))
+                } else {
+                    let types: Vec<crate::types::DataType> =
+                        call.args.iter().map(|x| x.ty).collect();
+                    let ret = match a.ty {
+                        crate::types::DataType::Array(e) => *e,
+                        other => other,
+                    };
+                    match &call.body {
+                        crate::expr::CallBody::PlPgSql(compiled) => plpgsql_exec::run_function(
+                            ctx,
+                            &call.func,
+                            &types,
+                            values,
+                            ret,
+                            &compiled.signature,
+                        )?,
+                        crate::expr::CallBody::SqlStatements(statements) => {
+                            plpgsql_exec::run_sql_function(
+                                ctx,
+                                &call.func,
+                                statements,
+                                (values, &types),
+                                ret,
+                            )?
+                        }
+                        crate::expr::CallBody::Sql(_) => continue,
+                    }
+                };
+                *a = crate::expr::Expr::constant(value, a.ty);
+            }
+        }
+        for c in plan.children_mut() {
+            Self::call_scans_at_statement_level(ctx, c)?;
+        }
+        Ok(())
     }
 
     /// `SELECT f(args)` of a PL/pgSQL function: run at statement level,
@@ -1586,7 +1654,17 @@ fn top_level_call(plan: &crate::plan::Plan) -> Option<&crate::expr::UserCall> {
     let crate::expr::ExprKind::UserCall(call) = &e.kind else {
         return None;
     };
-    let reads_rows = call.args.iter().any(|a| {
+    let reads_rows = reads_rows(&call.args);
+    let statement_level = matches!(
+        call.body,
+        crate::expr::CallBody::PlPgSql(_) | crate::expr::CallBody::SqlStatements(_)
+    );
+    (statement_level && !call.func.retset && !reads_rows).then_some(&**call)
+}
+
+/// Whether any of `args` reads a row (a column, an outer reference).
+fn reads_rows(args: &[crate::expr::Expr]) -> bool {
+    args.iter().any(|a| {
         let mut reads = false;
         a.visit(&mut |x| {
             reads |= matches!(
@@ -1595,12 +1673,7 @@ fn top_level_call(plan: &crate::plan::Plan) -> Option<&crate::expr::UserCall> {
             )
         });
         reads
-    });
-    let statement_level = matches!(
-        call.body,
-        crate::expr::CallBody::PlPgSql(_) | crate::expr::CallBody::SqlStatements(_)
-    );
-    (statement_level && !call.func.retset && !reads_rows).then_some(&**call)
+    })
 }
 
 /// The data-modifying statement a WITH query or query body is, if any.

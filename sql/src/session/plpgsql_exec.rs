@@ -489,8 +489,15 @@ impl Exec {
     }
 
     /// The rows of a query (EXECUTE: computed text with USING values).
-    fn query_rows(&self, ctx: &mut Stmt<'_>, query: &str, dynamic: bool) -> Result<Internal> {
+    fn query_rows(
+        &self,
+        ctx: &mut Stmt<'_>,
+        query: &str,
+        dynamic: bool,
+        using: &[String],
+    ) -> Result<Internal> {
         if dynamic {
+            let (params, types) = self.using_values(ctx, using)?;
             let text = match self.value(ctx, query, Some((DataType::Text, -1)))? {
                 Value::Text(t) => t,
                 _ => {
@@ -500,7 +507,7 @@ impl Exec {
                     ))
                 }
             };
-            return ctx.run_internal(&text, &[], &[]).map_err(|e| {
+            return ctx.run_internal(&text, &params, &types).map_err(|e| {
                 e.without_position()
                     .with_context(format!("SQL statement \"{text}\""))
             });
@@ -673,11 +680,12 @@ impl Exec {
                 targets,
                 query,
                 dynamic,
+                using,
                 body,
             } => {
                 let r = at!(
                     "FOR over SELECT rows",
-                    self.query_rows(ctx, query, *dynamic)
+                    self.query_rows(ctx, query, *dynamic, using)
                 );
                 let found = !r.rows.is_empty();
                 let records = self.records.len();
@@ -755,8 +763,12 @@ impl Exec {
                 self.set.push(v);
                 Ok(Flow::Next)
             }
-            StmtKind::ReturnQuery { query, dynamic } => {
-                let r = at!("RETURN QUERY", self.query_rows(ctx, query, *dynamic));
+            StmtKind::ReturnQuery {
+                query,
+                dynamic,
+                using,
+            } => {
+                let r = at!("RETURN QUERY", self.query_rows(ctx, query, *dynamic, using));
                 self.row_count = r.rows.len() as i64;
                 self.vars[self.found].value = Value::Bool(!r.rows.is_empty());
                 for row in r.rows {
@@ -781,13 +793,13 @@ impl Exec {
             } => self.raise(ctx, line, (level, format, args, condition, options)),
             StmtKind::Perform(q) => {
                 let text = format!("SELECT {}", q.trim());
-                let r = at!("PERFORM", self.query_rows(ctx, &text, false));
+                let r = at!("PERFORM", self.query_rows(ctx, &text, false, &[]));
                 self.row_count = r.rows.len() as i64;
                 self.vars[self.found].value = Value::Bool(!r.rows.is_empty());
                 Ok(Flow::Next)
             }
             StmtKind::Sql { text, into, strict } => {
-                let r = at!("SQL statement", self.query_rows(ctx, text, false));
+                let r = at!("SQL statement", self.query_rows(ctx, text, false, &[]));
                 let query = !r.columns.is_empty()
                     && !r.tag.starts_with("INSERT")
                     && !r.tag.starts_with("UPDATE")
@@ -858,19 +870,7 @@ impl Exec {
                         ))
                     }
                 };
-                let mut params = Vec::new();
-                let mut types = Vec::new();
-                for u in using {
-                    let r = at!("EXECUTE", self.run(ctx, &format!("SELECT {u}")));
-                    types.push(r.columns.first().map_or(DataType::Text, |c| c.ty));
-                    params.push(
-                        r.rows
-                            .into_iter()
-                            .next()
-                            .and_then(|row| row.into_iter().next())
-                            .unwrap_or(Value::Null),
-                    );
-                }
+                let (params, types) = at!("EXECUTE", self.using_values(ctx, using));
                 let r = at!(
                     "EXECUTE",
                     ctx.run_internal(&text, &params, &types)
@@ -943,6 +943,28 @@ impl Exec {
                 Ok(Flow::Next)
             }
         }
+    }
+
+    /// The values and types of EXECUTE's USING expressions.
+    fn using_values(
+        &self,
+        ctx: &mut Stmt<'_>,
+        using: &[String],
+    ) -> Result<(Vec<Value>, Vec<DataType>)> {
+        let mut params = Vec::with_capacity(using.len());
+        let mut types = Vec::with_capacity(using.len());
+        for u in using {
+            let r = self.run(ctx, &format!("SELECT {u}"))?;
+            types.push(r.columns.first().map_or(DataType::Text, |c| c.ty));
+            params.push(
+                r.rows
+                    .into_iter()
+                    .next()
+                    .and_then(|row| row.into_iter().next())
+                    .unwrap_or(Value::Null),
+            );
+        }
+        Ok((params, types))
     }
 
     /// RETURN / RETURN NEXT's value as the declared result (a record

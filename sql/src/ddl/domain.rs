@@ -48,6 +48,30 @@ pub fn domain_statement(ctx: &mut Stmt<'_>, s: &DomainStatement) -> Result<&'sta
 /// A domain's default as PostgreSQL keeps it in typdefault: the
 /// expression coerced to the base type and printed (`'x'::text`).
 fn default_text(ctx: &Stmt<'_>, text: &str, base: DataType) -> Result<String> {
+    stored_default(ctx, text, base, |e| {
+        if e.ty != DataType::Unknown
+            && !crate::cast::can_coerce(e.ty, base, CoercionContext::Assignment)
+        {
+            return Err(SqlError::new(
+                SqlState::DATATYPE_MISMATCH,
+                format!(
+                    "column \"{}\" is of type {base} but default expression is of type {}",
+                    "value", e.ty
+                ),
+            ));
+        }
+        Ok(())
+    })
+}
+
+/// A default expression as PostgreSQL stores it: bound, checked by
+/// `check`, assigned to `ty` (without a modifier) and printed.
+pub(super) fn stored_default(
+    ctx: &Stmt<'_>,
+    text: &str,
+    ty: DataType,
+    check: impl FnOnce(&crate::expr::Expr) -> Result<()>,
+) -> Result<String> {
     let mut tables = crate::table::CatalogTables(ctx.catalog());
     let bound = crate::table::bind_stored_with(
         text,
@@ -55,19 +79,8 @@ fn default_text(ctx: &Stmt<'_>, text: &str, base: DataType) -> Result<String> {
         &Default::default(),
         &mut tables,
         |b, e| {
-            if e.ty != DataType::Unknown
-                && !crate::cast::can_coerce(e.ty, base, CoercionContext::Assignment)
-            {
-                return Err(SqlError::new(
-                    SqlState::DATATYPE_MISMATCH,
-                    format!(
-                        "column \"{}\" is of type {base} but default expression is of type {}",
-                        "value", e.ty
-                    ),
-                ));
-            }
-            // Printed without the modifier, as PostgreSQL keeps typdefault.
-            b.coerce(e, base, -1, CoercionContext::Assignment)
+            check(&e)?;
+            b.coerce(e, ty, -1, CoercionContext::Assignment)
         },
     );
     // Positions would point into the default's own text.

@@ -177,22 +177,7 @@ fn default_text(ctx: &Stmt<'_>, text: &str, ty: DataType) -> Result<String> {
     if ty.is_polymorphic() {
         return Ok(text.to_owned());
     }
-    let mut tables = crate::table::CatalogTables(ctx.catalog());
-    let bound = crate::table::bind_stored_with(
-        text,
-        ctx.style,
-        &Default::default(),
-        &mut tables,
-        |b, e| b.coerce(e, ty, -1, crate::cast::CoercionContext::Assignment),
-    )
-    .map_err(SqlError::without_position)?;
-    Ok(crate::deparse::Deparser {
-        columns: &[],
-        pretty: false,
-        types: None,
-    }
-    .expr(&bound)
-    .unwrap_or_else(|| text.to_owned()))
+    super::domain::stored_default(ctx, text, ty, |_| Ok(()))
 }
 
 /// A body that PostgreSQL would refuse: the statement's 42P13 with the

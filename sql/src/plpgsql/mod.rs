@@ -253,6 +253,69 @@ pub fn diagnostic(
     })
 }
 
+/// The value of a function that ended (the flow its body ended with as
+/// `returned`: Some(value) for RETURN): void, the returned value, the OUT
+/// arguments' row, or 2F005 when it ended without RETURN.
+pub fn finish(
+    ret: DataType,
+    returned: Option<Option<crate::value::Value>>,
+    outputs: Option<crate::value::Value>,
+    signature: &str,
+) -> crate::error::Result<crate::value::Value> {
+    use crate::value::Value;
+    match returned {
+        _ if ret == DataType::Void => Ok(Value::Void),
+        Some(Some(v)) => Ok(v),
+        Some(None) => Ok(Value::Null),
+        None => outputs.ok_or_else(|| {
+            crate::error::SqlError::new(
+                SqlState::FUNCTION_EXECUTED_NO_RETURN_STATEMENT,
+                "control reached end of function without RETURN",
+            )
+            .with_context(format!("PL/pgSQL function {signature}"))
+        }),
+    }
+}
+
+/// An integer FOR loop's bound (`which`: lower bound, upper bound, BY
+/// value): 22004 when NULL.
+pub fn loop_bound(v: crate::value::Value, which: &str) -> crate::error::Result<i64> {
+    match v {
+        crate::value::Value::Int4(i) => Ok(i64::from(i)),
+        _ => Err(crate::error::SqlError::new(
+            SqlState::NULL_VALUE_NOT_ALLOWED,
+            format!("{which} of FOR loop cannot be null"),
+        )),
+    }
+}
+
+/// 22023 for a BY value below one.
+pub fn loop_step_error() -> crate::error::SqlError {
+    crate::error::SqlError::new(
+        SqlState::INVALID_PARAMETER_VALUE,
+        "BY value of FOR loop must be greater than zero",
+    )
+}
+
+/// INTO STRICT's error for a query that gave `rows` rows (P0002 for none,
+/// P0003 for more than one).
+pub fn strict_into_error(rows: usize) -> Option<crate::error::SqlError> {
+    match rows {
+        0 => Some(crate::error::SqlError::new(
+            SqlState::NO_DATA_FOUND,
+            "query returned no rows",
+        )),
+        1 => None,
+        _ => Some(
+            crate::error::SqlError::new(
+                SqlState::TOO_MANY_ROWS,
+                "query returned more than one row",
+            )
+            .with_hint("Make sure the query returns a single row, or use LIMIT 1."),
+        ),
+    }
+}
+
 impl Compiled {
     /// Every plan in the body, for the planner.
     pub fn plans_mut(&mut self) -> Vec<&mut Plan> {

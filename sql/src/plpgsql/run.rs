@@ -42,17 +42,12 @@ pub fn run(c: &Compiled, args: Vec<Value>, ctx: &mut EvalCtx<'_>) -> Result<Valu
     if c.retset {
         return Ok(Value::Array(ArrayRef::new(std::mem::take(&mut st.set))));
     }
-    match flow {
-        _ if c.ret == crate::types::DataType::Void => Ok(Value::Void),
-        Flow::Return(Some(v)) => Ok(v),
-        Flow::Return(None) => Ok(Value::Null),
-        _ if !c.out_slots.is_empty() => Ok(st.out_value()),
-        _ => Err(SqlError::new(
-            SqlState::FUNCTION_EXECUTED_NO_RETURN_STATEMENT,
-            "control reached end of function without RETURN",
-        )
-        .with_context(format!("PL/pgSQL function {}", c.signature))),
-    }
+    let returned = match flow {
+        Flow::Return(v) => Some(v),
+        _ => None,
+    };
+    let outputs = (!c.out_slots.is_empty()).then(|| st.out_value());
+    super::finish(c.ret, returned, outputs, &c.signature)
 }
 
 impl State<'_> {
@@ -212,13 +207,7 @@ impl State<'_> {
                 reverse,
                 body,
             } => {
-                let int = |v: Value, what: &str| match v {
-                    Value::Int4(i) => Ok(i64::from(i)),
-                    _ => Err(SqlError::new(
-                        SqlState::NULL_VALUE_NOT_ALLOWED,
-                        format!("{what} of FOR loop cannot be null"),
-                    )),
-                };
+                let int = super::loop_bound;
                 let lo = own!(self.value(lo, ctx).and_then(|v| int(v, "lower bound")));
                 let hi = own!(self.value(hi, ctx).and_then(|v| int(v, "upper bound")));
                 let by = match step {
@@ -226,13 +215,7 @@ impl State<'_> {
                     None => 1,
                 };
                 if by <= 0 {
-                    return Err(self.context(
-                        s,
-                        SqlError::new(
-                            SqlState::INVALID_PARAMETER_VALUE,
-                            "BY value of FOR loop must be greater than zero",
-                        ),
-                    ));
+                    return Err(self.context(s, super::loop_step_error()));
                 }
                 let mut i = lo;
                 let mut found = false;
@@ -351,18 +334,11 @@ impl State<'_> {
                 strict,
             } => {
                 let mut rows = own!(self.rows(query, if *strict { 2 } else { 1 }, ctx));
-                if *strict && rows.is_empty() {
-                    return Err(self.context(
-                        s,
-                        SqlError::new(SqlState::NO_DATA_FOUND, "query returned no rows"),
-                    ));
-                }
-                if *strict && rows.len() > 1 {
-                    return Err(self.context(
-                        s,
-                        SqlError::new(SqlState::TOO_MANY_ROWS, "query returned more than one row")
-                            .with_hint("Make sure the query returns a single row, or use LIMIT 1."),
-                    ));
+                if let Some(e) = strict
+                    .then(|| super::strict_into_error(rows.len()))
+                    .flatten()
+                {
+                    return Err(self.context(s, e));
                 }
                 self.row_count = rows.len() as i64;
                 self.row[self.c.found] = Value::Bool(!rows.is_empty());

@@ -106,17 +106,12 @@ pub(crate) fn run_function(
     if x.retset {
         return Ok(Value::Array(ArrayRef::new(std::mem::take(&mut x.set))));
     }
-    match flow {
-        _ if x.ret == DataType::Void => Ok(Value::Void),
-        Flow::Return(Some(v)) => Ok(v),
-        Flow::Return(None) => Ok(Value::Null),
-        _ if !x.out_slots.is_empty() => Ok(x.out_value()),
-        _ => Err(SqlError::new(
-            SqlState::FUNCTION_EXECUTED_NO_RETURN_STATEMENT,
-            "control reached end of function without RETURN",
-        )
-        .with_context(format!("PL/pgSQL function {}", x.signature))),
-    }
+    let returned = match flow {
+        Flow::Return(v) => Some(v),
+        _ => None,
+    };
+    let outputs = (!x.out_slots.is_empty()).then(|| x.out_value());
+    crate::plpgsql::finish(x.ret, returned, outputs, &x.signature)
 }
 
 impl Exec {
@@ -624,13 +619,7 @@ impl Exec {
             } => {
                 let what = "FOR with integer loop variable";
                 let int = Some((DataType::Int4, -1));
-                let num = |v: Value, which: &str| match v {
-                    Value::Int4(i) => Ok(i64::from(i)),
-                    _ => Err(SqlError::new(
-                        SqlState::NULL_VALUE_NOT_ALLOWED,
-                        format!("{which} of FOR loop cannot be null"),
-                    )),
-                };
+                let num = crate::plpgsql::loop_bound;
                 let lo = at!(
                     what,
                     self.value(ctx, lo, int).and_then(|v| num(v, "lower bound"))
@@ -647,14 +636,7 @@ impl Exec {
                     None => 1,
                 };
                 if by <= 0 {
-                    return Err(self.context(
-                        line,
-                        what,
-                        SqlError::new(
-                            SqlState::INVALID_PARAMETER_VALUE,
-                            "BY value of FOR loop must be greater than zero",
-                        ),
-                    ));
+                    return Err(self.context(line, what, crate::plpgsql::loop_step_error()));
                 }
                 let mark = self.visible.len();
                 let slot = self.add(var.clone(), DataType::Int4, -1, Value::Null);
@@ -828,23 +810,11 @@ impl Exec {
                     ));
                 }
                 if !into.is_empty() {
-                    if *strict && r.rows.is_empty() {
-                        return Err(self.context(
-                            line,
-                            "SQL statement",
-                            SqlError::new(SqlState::NO_DATA_FOUND, "query returned no rows"),
-                        ));
-                    }
-                    if *strict && r.rows.len() > 1 {
-                        return Err(self.context(
-                            line,
-                            "SQL statement",
-                            SqlError::new(
-                                SqlState::TOO_MANY_ROWS,
-                                "query returned more than one row",
-                            )
-                            .with_hint("Make sure the query returns a single row, or use LIMIT 1."),
-                        ));
+                    if let Some(e) = strict
+                        .then(|| crate::plpgsql::strict_into_error(r.rows.len()))
+                        .flatten()
+                    {
+                        return Err(self.context(line, "SQL statement", e));
                     }
                     let first = r.rows.first().cloned();
                     at!("SQL statement", self.into(into, &r, first.as_ref(), &style));
@@ -887,12 +857,11 @@ impl Exec {
                 };
                 self.vars[self.found].value = Value::Bool(self.row_count > 0);
                 if !into.is_empty() {
-                    if *strict && r.rows.is_empty() {
-                        return Err(self.context(
-                            line,
-                            "EXECUTE",
-                            SqlError::new(SqlState::NO_DATA_FOUND, "query returned no rows"),
-                        ));
+                    if let Some(e) = strict
+                        .then(|| crate::plpgsql::strict_into_error(r.rows.len()))
+                        .flatten()
+                    {
+                        return Err(self.context(line, "EXECUTE", e));
                     }
                     let first = r.rows.first().cloned();
                     at!("EXECUTE", self.into(into, &r, first.as_ref(), &style));

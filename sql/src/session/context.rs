@@ -445,9 +445,19 @@ impl<'s> Stmt<'s> {
 
     /// A schema's name by OID ("" if it does not exist).
     pub fn namespace_name(&self, ns: u32) -> Result<String> {
-        Ok(crate::catalog::schema_name(&self.namespaces()?, ns)
-            .unwrap_or_default()
-            .to_owned())
+        if let Some(name) = crate::catalog::schema_name(&self.namespaces()?, ns) {
+            return Ok(name.to_owned());
+        }
+        // The session's temporary schema, made by its first temporary
+        // relation in this statement, is not in the list read before.
+        if self.temp.namespace() == Some(ns) {
+            return Ok(super::temp_schema_name(self.info.pid));
+        }
+        Ok(
+            crate::catalog::schema_name(&self.catalog().namespaces()?, ns)
+                .unwrap_or_default()
+                .to_owned(),
+        )
     }
 
     /// The definition of the relation with OID `oid`, locked in `mode`

@@ -18,6 +18,7 @@
 //! 3. An error inside the function gets PostgreSQL's context line
 //!    `PL/pgSQL function f(integer) line N at <statement>`.
 
+mod conditions;
 pub mod parse;
 mod run;
 

@@ -1173,7 +1173,12 @@ pub fn condition_state(name: &str) -> Option<SqlState> {
         "integrity_constraint_violation" => SqlState::INTEGRITY_CONSTRAINT_VIOLATION,
         "invalid_datetime_format" => SqlState::INVALID_DATETIME_FORMAT,
         "datetime_field_overflow" => SqlState::DATETIME_FIELD_OVERFLOW,
-        _ => return None,
+        other => {
+            return super::conditions::CONDITIONS
+                .iter()
+                .find(|(n, _)| *n == other)
+                .and_then(|(_, code)| SqlState::from_code(code))
+        }
     })
 }
 

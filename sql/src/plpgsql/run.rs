@@ -523,26 +523,8 @@ pub(crate) fn raise_format(f: &str, args: &[Value]) -> Result<String> {
 
 /// The condition name RAISE prints for an error raised by name alone.
 pub(crate) fn condition_name(state: SqlState) -> String {
-    if state == SqlState::RAISE_EXCEPTION {
-        return "raise_exception".into();
-    }
-    [
-        "division_by_zero",
-        "unique_violation",
-        "not_null_violation",
-        "foreign_key_violation",
-        "check_violation",
-        "numeric_value_out_of_range",
-        "invalid_text_representation",
-        "no_data_found",
-        "too_many_rows",
-        "syntax_error",
-        "data_exception",
-        "invalid_parameter_value",
-        "feature_not_supported",
-        "assert_failure",
-    ]
-    .into_iter()
-    .find(|n| crate::plpgsql::parse::condition_state(n) == Some(state))
-    .map_or_else(|| state.code().to_owned(), str::to_owned)
+    super::conditions::CONDITIONS
+        .iter()
+        .find(|(_, code)| *code == state.code())
+        .map_or_else(|| state.code().to_owned(), |(n, _)| (*n).to_owned())
 }

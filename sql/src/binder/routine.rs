@@ -556,6 +556,10 @@ pub(super) fn shape_result(
     let cols = &bound.columns;
     let value = match ret {
         DataType::Void => Expr::constant(Value::Null, DataType::Void),
+        // One row value: cast to the row type field by field.
+        DataType::Composite(_) if cols.len() == 1 && cols[0].ty == DataType::Record => b
+            .coerce(column(0, &cols[0]), ret, -1, CoercionContext::Explicit)
+            .map_err(|_| mismatch("Final statement returns too few columns.".into()))?,
         DataType::Composite(oid) if !(cols.len() == 1 && cols[0].ty == ret) => {
             let (names, types) = crate::usertype::fields(oid).unwrap_or_default();
             if cols.len() > types.len() {

@@ -118,6 +118,11 @@ impl Binder<'_> {
             let ty = chosen.params[i];
             bound.push(if e.ty == ty {
                 e
+            } else if let DataType::Domain(oid) = ty {
+                // A domain argument: its constraints checked, its value of
+                // the base type.
+                chosen.params[i] = ty.base();
+                self.domain_cast(e, oid, pos)?
             } else {
                 self.coerce(e, ty, -1, CoercionContext::Implicit)?
             });
@@ -233,11 +238,13 @@ impl Binder<'_> {
                     .map_err(|e| body_error(e, &func, None))?,
             )
         };
+        // A domain result is a value of its base type (checked).
         let ty = if func.retset {
-            ret.array_type()
+            ret.base()
+                .array_type()
                 .unwrap_or(DataType::Array(&DataType::Record))
         } else {
-            ret
+            ret.base()
         };
         let call = Expr {
             kind: ExprKind::UserCall(Box::new(UserCall { func, args, body })),
@@ -338,7 +345,7 @@ fn choose(
                 exact += 1;
             } else if exact_only
                 || !(ty == DataType::Unknown
-                    || crate::cast::can_coerce(ty, p, CoercionContext::Implicit))
+                    || crate::cast::can_coerce(ty, p.base(), CoercionContext::Implicit))
             {
                 continue 'cands;
             }
@@ -464,7 +471,8 @@ pub(crate) fn bind_sql_body(
             .map(|(p, &ty)| ScopeColumn {
                 table: Some(func.name.clone()),
                 name: p.name.clone().unwrap_or_default(),
-                ty,
+                // A domain argument holds a value of its base type.
+                ty: ty.base(),
                 typmod: -1,
                 table_oid: 0,
                 attnum: 0,
@@ -604,9 +612,31 @@ pub(super) fn shape_result(
                     exprs: vec![value],
                 });
             }
+            if let DataType::Domain(_) = ret {
+                // Cast to the domain: its constraints are checked.
+                if c.ty != DataType::Unknown
+                    && !crate::cast::can_coerce(
+                        c.ty.base(),
+                        ret.base(),
+                        CoercionContext::Assignment,
+                    )
+                {
+                    return Err(mismatch(format!("Actual return type is {}.", c.ty)));
+                }
+                let DataType::Domain(oid) = ret else {
+                    return Err(SqlError::internal("a domain result"));
+                };
+                let value = b.domain_cast(column(0, c), oid, None)?;
+                return Ok(Plan::Project {
+                    input: Box::new(bound.plan),
+                    exprs: vec![value],
+                });
+            }
+            // A domain converts as its base type does.
             if c.ty != ret
                 && c.ty != DataType::Unknown
-                && !crate::cast::can_coerce(c.ty, ret, CoercionContext::Assignment)
+                && c.ty.base() != ret.base()
+                && !crate::cast::can_coerce(c.ty.base(), ret.base(), CoercionContext::Assignment)
             {
                 return Err(mismatch(format!("Actual return type is {}.", c.ty)));
             }

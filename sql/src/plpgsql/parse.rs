@@ -1182,6 +1182,96 @@ pub fn condition_state(name: &str) -> Option<SqlState> {
     })
 }
 
+/// Which words of a statement name something rather than read a value,
+/// so a variable of the same name does not replace them: a column alias
+/// (`AS x`), the column list of INSERT INTO t (...), of ON CONFLICT
+/// (...) and of a FROM item's alias (`g(i)`), and UPDATE's SET targets.
+fn names_not_references(toks: &[Tok]) -> Vec<bool> {
+    let word = |k: usize| match toks.get(k).map(|t| &t.kind) {
+        Some(Kind::Word(w)) => Some(w.as_str()),
+        _ => None,
+    };
+    let punct = |k: usize, p: &str| {
+        toks.get(k)
+            .is_some_and(|t| matches!(t.kind, Kind::Punct(q) if q == p))
+    };
+    let update = word(0) == Some("update");
+    let mut names = vec![false; toks.len()];
+    // Open parentheses: whether each one holds a list of names.
+    let mut lists: Vec<bool> = Vec::new();
+    let mut in_set = false;
+    for i in 0..toks.len() {
+        if punct(i, "(") {
+            let list = i >= 1
+                && match (i.checked_sub(2).and_then(&word), word(i - 1)) {
+                    // INSERT INTO t (cols), ON CONFLICT (cols)
+                    (Some("into"), Some(_)) | (_, Some("conflict")) => true,
+                    // alias (cols): a word (not a keyword that opens a
+                    // list of values) after `)` or AS
+                    (_, Some(w))
+                        if !matches!(
+                            w,
+                            "as" | "values"
+                                | "in"
+                                | "exists"
+                                | "any"
+                                | "all"
+                                | "some"
+                                | "array"
+                                | "row"
+                                | "select"
+                                | "where"
+                                | "and"
+                                | "or"
+                                | "not"
+                                | "on"
+                                | "using"
+                                | "when"
+                                | "then"
+                                | "else"
+                                | "by"
+                                | "with"
+                                | "returning"
+                                | "set"
+                                | "from"
+                                | "join"
+                        ) =>
+                    {
+                        (i >= 2 && punct(i - 2, ")")) || matches!(word(i - 2), Some("as"))
+                    }
+                    _ => false,
+                };
+            lists.push(list);
+            continue;
+        }
+        if punct(i, ")") {
+            lists.pop();
+            continue;
+        }
+        if word(i).is_none() {
+            continue;
+        }
+        if lists.last() == Some(&true) {
+            names[i] = true;
+        }
+        if i >= 1 && word(i - 1) == Some("as") {
+            names[i] = true;
+        }
+        if update {
+            match word(i) {
+                Some("set") => in_set = true,
+                Some("where" | "from" | "returning") => in_set = false,
+                _ => {}
+            }
+            let after = i >= 1 && (word(i - 1) == Some("set") || punct(i - 1, ","));
+            if in_set && lists.is_empty() && after && punct(i + 1, "=") {
+                names[i] = true;
+            }
+        }
+    }
+    names
+}
+
 /// `text` with each variable reference replaced by what `var` makes of
 /// it: a word not qualifying or qualified by another (`t.col` stays),
 /// or `name.field` as one reference. Strings, quoted identifiers and
@@ -1191,13 +1281,14 @@ pub fn substitute(
     var: &dyn Fn(&str, Option<&str>) -> Option<String>,
 ) -> Result<String> {
     let toks = lex(text)?;
+    let names = names_not_references(&toks);
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     let mut i = 0;
     while i < toks.len() {
         let t = &toks[i];
         let after_dot = i > 0 && toks[i - 1].kind == Kind::Punct(".");
-        if let (Kind::Word(w), false) = (&t.kind, after_dot) {
+        if let (Kind::Word(w), false, false) = (&t.kind, after_dot, names[i]) {
             // `w.field`
             let field = match (toks.get(i + 1), toks.get(i + 2)) {
                 (

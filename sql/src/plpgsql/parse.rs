@@ -1200,7 +1200,7 @@ fn names_not_references(toks: &[Tok]) -> Vec<bool> {
     // Open parentheses: whether each one holds a list of names.
     let mut lists: Vec<bool> = Vec::new();
     let mut in_set = false;
-    for i in 0..toks.len() {
+    for (i, is_name) in names.iter_mut().enumerate() {
         if punct(i, "(") {
             let list = i >= 1
                 && match (i.checked_sub(2).and_then(&word), word(i - 1)) {
@@ -1252,10 +1252,10 @@ fn names_not_references(toks: &[Tok]) -> Vec<bool> {
             continue;
         }
         if lists.last() == Some(&true) {
-            names[i] = true;
+            *is_name = true;
         }
         if i >= 1 && word(i - 1) == Some("as") {
-            names[i] = true;
+            *is_name = true;
         }
         if update {
             match word(i) {
@@ -1265,7 +1265,7 @@ fn names_not_references(toks: &[Tok]) -> Vec<bool> {
             }
             let after = i >= 1 && (word(i - 1) == Some("set") || punct(i - 1, ","));
             if in_set && lists.is_empty() && after && punct(i + 1, "=") {
-                names[i] = true;
+                *is_name = true;
             }
         }
     }

@@ -43,6 +43,8 @@ struct Compiler<'t> {
     ret: DataType,
     retset: bool,
     out_slots: Vec<usize>,
+    /// Slots declared of a domain type, with the domain.
+    domains: Vec<(usize, DataType)>,
 }
 
 /// Compiles PL/pgSQL function `func` for input types `params` returning
@@ -66,6 +68,7 @@ pub(super) fn compile_plpgsql(
         ret,
         retset: func.retset,
         out_slots: Vec::new(),
+        domains: Vec::new(),
     };
     let mut inputs = params.iter();
     let mut input_slots = Vec::new();
@@ -280,7 +283,11 @@ impl Compiler<'_> {
             return Ok(bound.plan);
         }
         let mut b = Binder::new("", self.style.clone(), Vec::new(), &mut *self.tables);
-        let value = b.coerce(col, to, typmod, CoercionContext::Assignment)?;
+        let value = match to {
+            // A domain: its constraints checked, a value of its base type.
+            DataType::Domain(oid) => b.domain_cast(col, oid, None)?,
+            _ => b.coerce(col, to, typmod, CoercionContext::Assignment)?,
+        };
         Ok(Plan::Project {
             input: Box::new(bound.plan),
             exprs: vec![value],
@@ -423,7 +430,12 @@ impl Compiler<'_> {
                         Some(e) => Some(self.expr(e, Some((ty, typmod)))?),
                         None => None,
                     };
-                    let slot = self.add_var(d.name.clone(), b.label.clone(), ty, typmod);
+                    // A domain variable holds a value of its base type;
+                    // assignments to it check the domain.
+                    let slot = self.add_var(d.name.clone(), b.label.clone(), ty.base(), typmod);
+                    if let DataType::Domain(_) = ty {
+                        self.domains.push((slot, ty));
+                    }
                     if d.not_null && d.default.is_none() {
                         return Err(SqlError::new(
                             SqlState::NULL_VALUE_NOT_ALLOWED,
@@ -529,7 +541,10 @@ impl Compiler<'_> {
                         None,
                     ));
                 };
-                let (ty, typmod) = (self.vars[slot].ty, self.vars[slot].typmod);
+                let (mut ty, typmod) = (self.vars[slot].ty, self.vars[slot].typmod);
+                if let Some((_, d)) = self.domains.iter().find(|(s, _)| *s == slot) {
+                    ty = *d;
+                }
                 let mut value = self.expr(&expr, Some((ty, typmod)))?;
                 value.context = Some(format!(
                     "PL/pgSQL assignment \"{} := {}\"",

@@ -901,7 +901,11 @@ impl Session {
             Value::Null
         } else {
             let types: Vec<crate::types::DataType> = call.args.iter().map(|a| a.ty).collect();
-            let ret = columns.first().map_or(call.func.ret, |c| c.ty);
+            // A domain result is checked by the function's RETURN.
+            let ret = match call.func.ret {
+                d @ crate::types::DataType::Domain(_) => d,
+                _ => columns.first().map_or(call.func.ret, |c| c.ty),
+            };
             match &call.body {
                 crate::expr::CallBody::PlPgSql(compiled) => plpgsql_exec::run_function(
                     ctx,

@@ -21,9 +21,12 @@ use crate::value::{ArrayRef, Value};
 
 struct Var {
     name: String,
+    /// The type of its value (a domain's base type).
     ty: DataType,
     typmod: i32,
     value: Value,
+    /// A domain variable's domain: assignments check it.
+    domain: Option<DataType>,
 }
 
 enum Flow {
@@ -118,9 +121,10 @@ impl Exec {
     fn add(&mut self, name: String, ty: DataType, typmod: i32, value: Value) -> usize {
         self.vars.push(Var {
             name,
-            ty,
+            ty: ty.base(),
             typmod,
             value,
+            domain: matches!(ty, DataType::Domain(_)).then_some(ty),
         });
         self.vars.len() - 1
     }
@@ -224,9 +228,7 @@ impl Exec {
             .and_then(|row| row.into_iter().next())
             .unwrap_or(Value::Null);
         match ty {
-            Some((to, typmod)) => {
-                crate::cast::cast_value(v, r.columns[0].ty, to, typmod, false, ctx.style)
-            }
+            Some((to, typmod)) => assign_cast(ctx, v, r.columns[0].ty, to, typmod),
             None => Ok(v),
         }
     }
@@ -550,7 +552,8 @@ impl Exec {
                     return Ok(Flow::Next);
                 }
                 let slot = at!("assignment", self.target(target));
-                let (ty, typmod) = (self.vars[slot].ty, self.vars[slot].typmod);
+                let var = &self.vars[slot];
+                let (ty, typmod) = (var.domain.unwrap_or(var.ty), var.typmod);
                 let context = format!(
                     "PL/pgSQL assignment \"{} := {}\"",
                     target.trim(),
@@ -1041,6 +1044,26 @@ impl Exec {
         ctx.notices.push(e);
         Ok(Flow::Next)
     }
+}
+
+/// `v` of type `from` assigned to `to`: a domain's value is its base
+/// type's, its constraints checked.
+fn assign_cast(
+    ctx: &mut Stmt<'_>,
+    v: Value,
+    from: DataType,
+    to: DataType,
+    typmod: i32,
+) -> Result<Value> {
+    let v = if from == to.base() {
+        v
+    } else {
+        crate::cast::cast_value(v, from, to.base(), typmod, false, ctx.style)?
+    };
+    if let DataType::Domain(oid) = to {
+        crate::usertype::check_domain(oid, &v, &mut ctx.eval_ctx())?;
+    }
+    Ok(v)
 }
 
 /// Whether exception condition `c` takes an error of `code`.

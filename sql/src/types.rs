@@ -137,6 +137,8 @@ pub enum DataType {
     Range(&'static DataType),
     /// Pseudo-type anyrange: any range type.
     AnyRange,
+    /// Pseudo-type trigger: what a trigger function returns.
+    Trigger,
     /// An enum type (CREATE TYPE ... AS ENUM), by its pg_type OID.
     Enum(u32),
     /// A domain (CREATE DOMAIN), by its pg_type OID. Only a type name
@@ -202,6 +204,7 @@ impl DataType {
             AnyCompatible => 5077,
             AnyCompatibleArray => 5078,
             AnyRange => 3831,
+            Trigger => 2279,
             Range(elem) => range_oids(elem).0,
             Array(Range(elem)) => range_oids(elem).1,
             Enum(oid) | Domain(oid) | Composite(oid) => *oid,
@@ -258,7 +261,7 @@ impl DataType {
             Int2 => 2,
             Int4 | Oid | Xid | Regproc | Regclass | Regtype | Regnamespace | Regrole
             | Regprocedure | Regoper | Float4 | Date | Void | Any | AnyElement | AnyNonArray
-            | AnyEnum | AnyCompatible | AnyRange | Enum(_) => 4,
+            | AnyEnum | AnyCompatible | AnyRange | Trigger | Enum(_) => 4,
             AclItem | TimeTz => 12,
             Int8 | Xid8 | Float8 | Time | Timestamp | TimestampTz => 8,
             Interval | Uuid => 16,
@@ -320,6 +323,7 @@ impl DataType {
             AnyCompatible => "anycompatible",
             AnyCompatibleArray => "anycompatiblearray",
             AnyRange => "anyrange",
+            Trigger => "trigger",
             Range(elem) => range_names(elem).0,
             Array(Range(elem)) => range_names(elem).1,
             Enum(oid) | Domain(oid) | Composite(oid) => crate::usertype::static_name(*oid),
@@ -408,7 +412,7 @@ impl DataType {
             Unknown => TypeCategory::Unknown,
             Char => TypeCategory::Internal,
             Record | Void | Any | AnyElement | AnyNonArray | AnyArray | AnyEnum | AnyCompatible
-            | AnyCompatibleArray | AnyRange => TypeCategory::Pseudo,
+            | AnyCompatibleArray | AnyRange | Trigger => TypeCategory::Pseudo,
             Range(_) => TypeCategory::Range,
             Enum(_) => TypeCategory::Enum,
             Composite(_) => TypeCategory::Composite,
@@ -564,6 +568,7 @@ impl DataType {
                     DataType::AnyCompatible,
                     DataType::AnyCompatibleArray,
                     DataType::AnyRange,
+                    DataType::Trigger,
                 ]
                 .into_iter()
                 .find(|t| t.oid().0 == oid)
@@ -622,6 +627,7 @@ impl DataType {
             "tsrange" => Range(&Timestamp),
             "tstzrange" => Range(&TimestampTz),
             "anyrange" => AnyRange,
+            "trigger" => Trigger,
             "jsonb" => Jsonb,
             "anyelement" => AnyElement,
             "anynonarray" => AnyNonArray,

@@ -456,6 +456,12 @@ impl Binder<'_> {
                 if let Some(row) = self.whole_row(name, scope) {
                     return Ok(Expr { pos, ..row });
                 }
+                // SQL value functions sqlparser reads as names
+                // (CURRENT_ROLE, CURRENT_CATALOG), unless a column has
+                // the name.
+                if matches!(name, "current_role" | "current_catalog") {
+                    return self.sql_value_function(name, pos);
+                }
             }
             if name == super::SYSTEM_TABLEOID {
                 if let Some(oid) = plain_tableoid(table, scope)? {

@@ -268,6 +268,7 @@ pub fn sql_type_with(t: &AstType, user: &mut UserTypeLookup<'_>) -> Result<(Data
             interval_typmod(fields.as_ref(), precision.map(|p| p as i64))?,
         ),
         AstType::Uuid => (D::Uuid, -1),
+        AstType::Trigger => (D::Trigger, -1),
         AstType::JSON => (D::Json, -1),
         AstType::JSONB => (D::Jsonb, -1),
         AstType::Regclass => (D::Regclass, -1),

@@ -212,6 +212,16 @@ impl Binder<'_> {
             ))
             .at(pos));
         }
+        if func.ret == DataType::Trigger {
+            return Err(SqlError::new(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "trigger functions can only be called as triggers",
+            )
+            .with_context(format!(
+                "compilation of PL/pgSQL function \"{}\" near line 1",
+                func.name
+            )));
+        }
         if self.calling.contains(&func.oid) {
             return Err(
                 SqlError::unsupported(format!("the recursive SQL function {}", func.name)).at(pos),

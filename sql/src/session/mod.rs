@@ -823,61 +823,82 @@ impl Session {
         plan: &mut crate::plan::Plan,
     ) -> Result<()> {
         crate::stack::check()?;
-        if let crate::plan::Plan::FunctionScan { args, .. } = plan {
-            for a in args.iter_mut() {
-                let crate::expr::ExprKind::UserCall(call) = &a.kind else {
-                    continue;
-                };
-                let statement_level = matches!(
-                    call.body,
-                    crate::expr::CallBody::PlPgSql(_) | crate::expr::CallBody::SqlStatements(_)
-                );
-                if !statement_level || !call.func.retset || reads_rows(&call.args) {
-                    continue;
+        match plan {
+            crate::plan::Plan::FunctionScan { args, .. } => {
+                for a in args.iter_mut() {
+                    Self::call_once_at_statement_level(ctx, a)?;
                 }
-                let mut values = Vec::with_capacity(call.args.len());
-                {
-                    let mut eval = ctx.eval_ctx();
-                    for x in &call.args {
-                        values.push(x.eval(&[], &mut eval)?);
-                    }
-                }
-                let value = if call.func.strict && values.iter().any(Value::is_null) {
-                    Value::Array(crate::value::ArrayRef::new(Vec::new()))
-                } else {
-                    let types: Vec<crate::types::DataType> =
-                        call.args.iter().map(|x| x.ty).collect();
-                    let ret = match a.ty {
-                        crate::types::DataType::Array(e) => *e,
-                        other => other,
-                    };
-                    match &call.body {
-                        crate::expr::CallBody::PlPgSql(compiled) => plpgsql_exec::run_function(
-                            ctx,
-                            &call.func,
-                            &types,
-                            values,
-                            ret,
-                            &compiled.signature,
-                        )?,
-                        crate::expr::CallBody::SqlStatements(statements) => {
-                            plpgsql_exec::run_sql_function(
-                                ctx,
-                                &call.func,
-                                statements,
-                                (values, &types),
-                                ret,
-                            )?
-                        }
-                        crate::expr::CallBody::Sql(_) => continue,
-                    }
-                };
-                *a = crate::expr::Expr::constant(value, a.ty);
             }
+            // `SELECT f(...)` of a set-returning function without FROM:
+            // its set is computed once.
+            crate::plan::Plan::ProjectSet { input, items }
+                if matches!(**input, crate::plan::Plan::OneRow) =>
+            {
+                for item in items.iter_mut() {
+                    if let crate::plan::ProjectItem::Set(_, args) = item {
+                        for a in args.iter_mut() {
+                            Self::call_once_at_statement_level(ctx, a)?;
+                        }
+                    }
+                }
+            }
+            _ => {}
         }
         for c in plan.children_mut() {
             Self::call_scans_at_statement_level(ctx, c)?;
         }
+        Ok(())
+    }
+
+    /// A set-returning call `a` of a PL/pgSQL function (or a SQL function
+    /// that changes data) whose arguments read no row: run once at
+    /// statement level, its rows put in its place as a constant.
+    fn call_once_at_statement_level(ctx: &mut Stmt<'_>, a: &mut crate::expr::Expr) -> Result<()> {
+        let crate::expr::ExprKind::UserCall(call) = &a.kind else {
+            return Ok(());
+        };
+        let statement_level = matches!(
+            call.body,
+            crate::expr::CallBody::PlPgSql(_) | crate::expr::CallBody::SqlStatements(_)
+        );
+        if !statement_level || !call.func.retset || reads_rows(&call.args) {
+            return Ok(());
+        }
+        let mut values = Vec::with_capacity(call.args.len());
+        {
+            let mut eval = ctx.eval_ctx();
+            for x in &call.args {
+                values.push(x.eval(&[], &mut eval)?);
+            }
+        }
+        let value = if call.func.strict && values.iter().any(Value::is_null) {
+            Value::Array(crate::value::ArrayRef::new(Vec::new()))
+        } else {
+            let types: Vec<crate::types::DataType> = call.args.iter().map(|x| x.ty).collect();
+            let ret = match a.ty {
+                crate::types::DataType::Array(e) => *e,
+                other => other,
+            };
+            match &call.body {
+                crate::expr::CallBody::PlPgSql(compiled) => plpgsql_exec::run_function(
+                    ctx,
+                    &call.func,
+                    &types,
+                    values,
+                    ret,
+                    &compiled.signature,
+                )?,
+                crate::expr::CallBody::SqlStatements(statements) => plpgsql_exec::run_sql_function(
+                    ctx,
+                    &call.func,
+                    statements,
+                    (values, &types),
+                    ret,
+                )?,
+                crate::expr::CallBody::Sql(_) => return Ok(()),
+            }
+        };
+        *a = crate::expr::Expr::constant(value, a.ty);
         Ok(())
     }
 

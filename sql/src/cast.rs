@@ -70,6 +70,9 @@ pub fn cast_context(from: DataType, to: DataType) -> Option<CoercionContext> {
         (Interval | TimeTz, Time) => Assignment,
         (TimestampTz, TimeTz) => Assignment,
         (Json, Jsonb) | (Jsonb, Json) => Assignment,
+        // The path functions take its text.
+        (JsonPath, Text) => Implicit,
+        (Text | Varchar, JsonPath) => Explicit,
         (Record, Composite(_)) | (Composite(_), Record) => Implicit,
         (Jsonb, Bool | Numeric | Int2 | Int4 | Int8 | Float4 | Float8) => Explicit,
         (Int4 | Int8, Bool) | (Bool, Int4) => Explicit,
@@ -499,6 +502,7 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
         T::Bool => {
             Value::Bool(parse_bool(text).ok_or_else(|| errors::invalid_input("boolean", text))?)
         }
+        T::JsonPath => Value::Text(crate::func::jsonpath_text(text)?),
         T::Range(elem) => Value::Range(std::sync::Arc::new(
             crate::value::range::RangeValue::parse(text, *elem, style)?,
         )),

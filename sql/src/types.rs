@@ -139,6 +139,8 @@ pub enum DataType {
     AnyRange,
     /// Pseudo-type trigger: what a trigger function returns.
     Trigger,
+    /// jsonpath: an SQL/JSON path, kept as its normalized text.
+    JsonPath,
     /// An enum type (CREATE TYPE ... AS ENUM), by its pg_type OID.
     Enum(u32),
     /// A domain (CREATE DOMAIN), by its pg_type OID. Only a type name
@@ -205,6 +207,7 @@ impl DataType {
             AnyCompatibleArray => 5078,
             AnyRange => 3831,
             Trigger => 2279,
+            JsonPath => 4072,
             Range(elem) => range_oids(elem).0,
             Array(Range(elem)) => range_oids(elem).1,
             Enum(oid) | Domain(oid) | Composite(oid) => *oid,
@@ -247,6 +250,7 @@ impl DataType {
                 Xid => 1011,
                 Xid8 => 271,
                 Record => 2287,
+                JsonPath => 4073,
                 _ => 2277,
             },
         })
@@ -324,6 +328,7 @@ impl DataType {
             AnyCompatibleArray => "anycompatiblearray",
             AnyRange => "anyrange",
             Trigger => "trigger",
+            JsonPath => "jsonpath",
             Range(elem) => range_names(elem).0,
             Array(Range(elem)) => range_names(elem).1,
             Enum(oid) | Domain(oid) | Composite(oid) => crate::usertype::static_name(*oid),
@@ -365,6 +370,7 @@ impl DataType {
                 Xid => "_xid",
                 Xid8 => "_xid8",
                 Record => "_record",
+                JsonPath => "_jsonpath",
                 _ => "anyarray",
             },
         }
@@ -423,7 +429,7 @@ impl DataType {
             // record[] is a pseudo-type, as in PostgreSQL.
             Array(Record) => TypeCategory::Pseudo,
             Array(_) => TypeCategory::Array,
-            Bytea | Xid | Xid8 | Json | Jsonb | Uuid | AclItem => TypeCategory::User,
+            Bytea | Xid | Xid8 | Json | Jsonb | JsonPath | Uuid | AclItem => TypeCategory::User,
         }
     }
 
@@ -628,6 +634,7 @@ impl DataType {
             "tstzrange" => Range(&TimestampTz),
             "anyrange" => AnyRange,
             "trigger" => Trigger,
+            "jsonpath" => JsonPath,
             "jsonb" => Jsonb,
             "anyelement" => AnyElement,
             "anynonarray" => AnyNonArray,
@@ -689,6 +696,7 @@ const ALL: &[DataType] = &[
     DataType::Void,
     DataType::Uuid,
     DataType::Jsonb,
+    DataType::JsonPath,
 ];
 
 /// The built-in range types.
@@ -766,6 +774,7 @@ static ARRAYS: &[DataType] = &[
     DataType::Array(&DataType::Xid),
     DataType::Array(&DataType::Xid8),
     DataType::Array(&DataType::Record),
+    DataType::Array(&DataType::JsonPath),
     DataType::Array(&DataType::Range(&DataType::Int4)),
     DataType::Array(&DataType::Range(&DataType::Numeric)),
     DataType::Array(&DataType::Range(&DataType::Timestamp)),

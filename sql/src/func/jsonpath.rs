@@ -527,9 +527,13 @@ impl Parser {
             self.deeper()?;
             let inner = self.unary()?;
             self.depth -= 1;
-            // A negative literal folds, as PostgreSQL's grammar does.
-            if let (true, Node::Lit(Json::Number(n))) = (neg, &inner) {
+            // A sign on a literal number folds into it, as PostgreSQL's
+            // grammar does (makeItemUnary).
+            if let Node::Lit(Json::Number(n)) = &inner {
                 let n = n.clone();
+                if !neg || n.chars().all(|c| c == '0' || c == '.') {
+                    return Ok(inner);
+                }
                 return Ok(Node::Lit(Json::Number(
                     if let Some(p) = n.strip_prefix('-') {
                         p.to_owned()
@@ -702,6 +706,252 @@ fn number_text(n: &str) -> Result<String> {
         .map_err(|_| syntax_error(n))
 }
 
+impl JsonPath {
+    /// The path as jsonpath_out prints it (PostgreSQL's
+    /// printJsonPathItem): keys and strings quoted, operations in
+    /// parentheses by priority, `strict` kept, `lax` dropped.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        if self.strict {
+            out.push_str("strict ");
+        }
+        print_node(&self.expr, &mut out, true);
+        out
+    }
+}
+
+/// PostgreSQL's operationPriority.
+fn priority(n: &Node) -> u8 {
+    match n {
+        Node::Or(..) => 0,
+        Node::And(..) => 1,
+        Node::Cmp(..) | Node::StartsWith(..) => 2,
+        Node::Arith(Arith::Add | Arith::Sub, ..) => 3,
+        Node::Arith(..) => 4,
+        Node::Neg(_) | Node::Plus(_) => 5,
+        Node::Chain(p, _) => priority(p),
+        _ => 6,
+    }
+}
+
+fn cmp_symbol(c: Cmp) -> &'static str {
+    match c {
+        Cmp::Eq => "==",
+        Cmp::Ne => "!=",
+        Cmp::Lt => "<",
+        Cmp::Le => "<=",
+        Cmp::Gt => ">",
+        Cmp::Ge => ">=",
+    }
+}
+
+fn print_binary(n: &Node, l: &Node, op: &str, r: &Node, out: &mut String, brackets: bool) {
+    if brackets {
+        out.push('(');
+    }
+    print_node(l, out, priority(l) <= priority(n));
+    out.push(' ');
+    out.push_str(op);
+    out.push(' ');
+    print_node(r, out, priority(r) <= priority(n));
+    if brackets {
+        out.push(')');
+    }
+}
+
+fn print_node(n: &Node, out: &mut String, brackets: bool) {
+    match n {
+        Node::Root => out.push('$'),
+        Node::Current => out.push('@'),
+        Node::Last => out.push_str("last"),
+        Node::Var(v) => {
+            out.push('$');
+            jsonb::escape(v, out);
+        }
+        Node::Lit(j) => print_literal(j, out),
+        Node::Chain(p, steps) => {
+            // A number with accessors is parenthesized.
+            let number = matches!(**p, Node::Lit(Json::Number(_)));
+            if number && !steps.is_empty() {
+                out.push('(');
+                print_node(p, out, brackets);
+                out.push(')');
+            } else {
+                print_node(p, out, brackets);
+            }
+            for s in steps {
+                print_step(s, out);
+            }
+        }
+        Node::Arith(a, l, r) => print_binary(n, l, a.symbol(), r, out, brackets),
+        Node::Cmp(c, l, r) => print_binary(n, l, cmp_symbol(*c), r, out, brackets),
+        Node::And(l, r) => print_binary(n, l, "&&", r, out, brackets),
+        Node::Or(l, r) => print_binary(n, l, "||", r, out, brackets),
+        Node::StartsWith(l, r) => print_binary(n, l, "starts with", r, out, brackets),
+        Node::Neg(x) | Node::Plus(x) => {
+            if brackets {
+                out.push('(');
+            }
+            out.push(if matches!(n, Node::Neg(_)) { '-' } else { '+' });
+            print_node(x, out, priority(x) <= priority(n));
+            if brackets {
+                out.push(')');
+            }
+        }
+        Node::Not(x) => {
+            out.push_str("!(");
+            print_node(x, out, false);
+            out.push(')');
+        }
+        Node::IsUnknown(x) => {
+            out.push('(');
+            print_node(x, out, false);
+            out.push_str(") is unknown");
+        }
+        Node::Exists(x) => {
+            out.push_str("exists (");
+            print_node(x, out, false);
+            out.push(')');
+        }
+        Node::LikeRegex(x, pattern, flags) => {
+            if brackets {
+                out.push('(');
+            }
+            print_node(x, out, priority(x) <= 6);
+            out.push_str(" like_regex ");
+            jsonb::escape(pattern, out);
+            if !flags.is_empty() {
+                out.push_str(" flag \"");
+                // PostgreSQL prints the flags it keeps in its own order.
+                for f in ['i', 's', 'm', 'x', 'q'] {
+                    if flags.contains(f) {
+                        out.push(f);
+                    }
+                }
+                out.push('"');
+            }
+            if brackets {
+                out.push(')');
+            }
+        }
+    }
+}
+
+fn print_literal(j: &Json, out: &mut String) {
+    match j {
+        Json::Null => out.push_str("null"),
+        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Json::String(s) => jsonb::escape(s, out),
+        Json::Number(n) => out.push_str(n),
+        other => out.push_str(&format!("{other:?}")),
+    }
+}
+
+fn print_step(s: &Step, out: &mut String) {
+    match s {
+        Step::Key(k) => {
+            out.push('.');
+            jsonb::escape(k, out);
+        }
+        Step::AnyKey => out.push_str(".*"),
+        Step::AnyIndex => out.push_str("[*]"),
+        Step::Index(items) => {
+            out.push('[');
+            for (i, (from, to)) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                print_node(from, out, false);
+                if let Some(to) = to {
+                    out.push_str(" to ");
+                    print_node(to, out, false);
+                }
+            }
+            out.push(']');
+        }
+        Step::Any(first, last) => {
+            out.push('.');
+            let level = |n: u32| {
+                if n == u32::MAX {
+                    "last".to_owned()
+                } else {
+                    n.to_string()
+                }
+            };
+            if *first == 0 && *last == u32::MAX {
+                out.push_str("**");
+            } else if first == last {
+                out.push_str(&format!("**{{{}}}", level(*first)));
+            } else {
+                out.push_str(&format!("**{{{} to {}}}", level(*first), level(*last)));
+            }
+        }
+        Step::Filter(p) => {
+            out.push_str("?(");
+            print_node(p, out, false);
+            out.push(')');
+        }
+        Step::Method(m) => {
+            out.push('.');
+            out.push_str(m.name());
+            out.push_str("()");
+        }
+    }
+}
+
+/// jsonpath_in's checks after parsing: LAST only inside array subscripts,
+/// no XQuery "x" flag.
+fn check_items(n: &Node, in_subscript: bool) -> Result<()> {
+    crate::stack::check()?;
+    let step = |s: &Step| -> Result<()> {
+        match s {
+            Step::Index(items) => {
+                for (from, to) in items {
+                    check_items(from, true)?;
+                    if let Some(t) = to {
+                        check_items(t, true)?;
+                    }
+                }
+                Ok(())
+            }
+            // A filter inside a subscript may use LAST too.
+            Step::Filter(p) => check_items(p, in_subscript),
+            _ => Ok(()),
+        }
+    };
+    match n {
+        Node::Last if !in_subscript => Err(SqlError::new(
+            SqlState::SYNTAX_ERROR,
+            "LAST is allowed only in array subscripts",
+        )),
+        Node::Chain(p, steps) => {
+            check_items(p, in_subscript)?;
+            steps.iter().try_for_each(step)
+        }
+        Node::Arith(_, l, r)
+        | Node::Cmp(_, l, r)
+        | Node::And(l, r)
+        | Node::Or(l, r)
+        | Node::StartsWith(l, r) => {
+            check_items(l, in_subscript)?;
+            check_items(r, in_subscript)
+        }
+        Node::Neg(x) | Node::Plus(x) | Node::Not(x) | Node::IsUnknown(x) | Node::Exists(x) => {
+            check_items(x, in_subscript)
+        }
+        Node::LikeRegex(x, _, flags) => {
+            if flags.contains('x') {
+                return Err(SqlError::new(
+                    SqlState::FEATURE_NOT_SUPPORTED,
+                    "XQuery \"x\" flag (expanded regular expressions) is not implemented",
+                ));
+            }
+            check_items(x, in_subscript)
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Parses a jsonpath (jsonpath_in).
 pub fn parse(text: &str) -> Result<JsonPath> {
     let mut p = Parser {
@@ -722,6 +972,7 @@ pub fn parse(text: &str) -> Result<JsonPath> {
     if !matches!(p.peek(), Tok::End) {
         return Err(syntax_error(p.text()));
     }
+    check_items(&expr, false)?;
     Ok(JsonPath { strict, expr })
 }
 

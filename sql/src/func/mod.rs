@@ -525,6 +525,11 @@ static REGISTRY: LazyLock<HashMap<&'static str, Vec<&'static FuncDef>>> = LazyLo
 });
 
 /// All candidates named `name` (lower case) with `nargs` arguments.
+/// A jsonpath's text as jsonpath_out prints it (jsonpath_in's errors).
+pub fn jsonpath_text(text: &str) -> crate::error::Result<String> {
+    Ok(jsonpath::parse(text)?.to_text())
+}
+
 /// Whether some built-in function is named `name`.
 pub fn exists(name: &str) -> bool {
     REGISTRY.get(name).is_some()

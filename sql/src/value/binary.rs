@@ -91,7 +91,7 @@ pub fn write_binary(v: &Value, ty: DataType, out: &mut BytesMut) -> crate::error
         Value::Record(_) => return Err(no_function("output", ty)),
         Value::Text(s) => match ty {
             DataType::Char => out.put_u8(s.as_bytes().first().copied().unwrap_or(0)),
-            DataType::Jsonb => {
+            DataType::Jsonb | DataType::JsonPath => {
                 out.put_u8(1);
                 out.put_slice(s.as_bytes());
             }

@@ -235,10 +235,17 @@ fn lex(text: &str) -> Result<Vec<(Tok, String)>> {
             }
             Tok::Num(c[start..i].iter().collect())
         } else if ch.is_alphabetic() || ch == '_' {
-            while i < c.len() && (c[i].is_alphanumeric() || c[i] == '_') {
+            // Escapes are read in unquoted names too.
+            let mut w = String::new();
+            while i < c.len() && (c[i].is_alphanumeric() || c[i] == '_' || c[i] == '\\') {
+                if c[i] == '\\' {
+                    i = escape(&c, i, &mut w)?;
+                } else {
+                    w.push(c[i]);
+                }
                 i += 1;
             }
-            Tok::Word(c[start..i].iter().collect())
+            Tok::Word(w)
         } else {
             let two: String = c[i..(i + 2).min(c.len())].iter().collect();
             let p: &'static str = match two.as_str() {
@@ -287,6 +294,55 @@ fn after_accessor(out: &[(Tok, String)]) -> bool {
     matches!(out.last(), Some((Tok::Punct("."), _)))
 }
 
+/// The escape at `c[i]` (a backslash) decoded into `s`: `\n \t \r \b \f
+/// \v`, `\uXXXX`, `\u{X...}`, `\xXX`, else the character itself; returns
+/// the index of its last character.
+fn escape(c: &[char], mut i: usize, s: &mut String) -> Result<usize> {
+    i += 1;
+    let e = *c.get(i).ok_or_else(|| syntax_error(""))?;
+    let unicode_error = || {
+        SqlError::new(
+            SqlState::SYNTAX_ERROR,
+            "invalid Unicode escape sequence at or near \"\\u\" of jsonpath input",
+        )
+    };
+    match e {
+        'n' => s.push('\n'),
+        't' => s.push('\t'),
+        'r' => s.push('\r'),
+        'b' => s.push('\u{8}'),
+        'f' => s.push('\u{c}'),
+        'v' => s.push('\u{b}'),
+        'u' if c.get(i + 1) == Some(&'{') => {
+            let close = c[i + 2..]
+                .iter()
+                .position(|&ch| ch == '}')
+                .ok_or_else(unicode_error)?;
+            let hex: String = c[i + 2..i + 2 + close].iter().collect();
+            if hex.is_empty() || hex.len() > 6 {
+                return Err(unicode_error());
+            }
+            let code = u32::from_str_radix(&hex, 16).map_err(|_| unicode_error())?;
+            s.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+            i += 2 + close;
+        }
+        'u' => {
+            let hex: String = c.get(i + 1..i + 5).unwrap_or_default().iter().collect();
+            let code = u32::from_str_radix(&hex, 16).map_err(|_| unicode_error())?;
+            s.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+            i += 4;
+        }
+        'x' => {
+            let hex: String = c.get(i + 1..i + 3).unwrap_or_default().iter().collect();
+            let code = u32::from_str_radix(&hex, 16).map_err(|_| syntax_error("\\x"))?;
+            s.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+            i += 2;
+        }
+        other => s.push(other),
+    }
+    Ok(i)
+}
+
 /// A double-quoted string with JSON escapes; returns it and the index
 /// after the closing quote.
 fn string(c: &[char], mut i: usize) -> Result<(String, usize)> {
@@ -296,35 +352,7 @@ fn string(c: &[char], mut i: usize) -> Result<(String, usize)> {
         match c[i] {
             '"' => return Ok((s, i + 1)),
             '\\' => {
-                i += 1;
-                let e = *c.get(i).ok_or_else(|| syntax_error(""))?;
-                match e {
-                    'n' => s.push('\n'),
-                    't' => s.push('\t'),
-                    'r' => s.push('\r'),
-                    'b' => s.push('\u{8}'),
-                    'f' => s.push('\u{c}'),
-                    'v' => s.push('\u{b}'),
-                    'u' => {
-                        let hex: String = c.get(i + 1..i + 5).unwrap_or_default().iter().collect();
-                        let code = u32::from_str_radix(&hex, 16).map_err(|_| {
-                            SqlError::new(
-                                SqlState::SYNTAX_ERROR,
-                                "invalid Unicode escape sequence at or near \"\\u\" of jsonpath input",
-                            )
-                        })?;
-                        s.push(char::from_u32(code).unwrap_or('\u{fffd}'));
-                        i += 4;
-                    }
-                    'x' => {
-                        let hex: String = c.get(i + 1..i + 3).unwrap_or_default().iter().collect();
-                        let code =
-                            u32::from_str_radix(&hex, 16).map_err(|_| syntax_error("\\x"))?;
-                        s.push(char::from_u32(code).unwrap_or('\u{fffd}'));
-                        i += 2;
-                    }
-                    other => s.push(other),
-                }
+                i = escape(c, i, &mut s)?;
             }
             ch => s.push(ch),
         }

@@ -104,21 +104,8 @@ pub fn push_key(v: &Value, out: &mut Vec<u8>) {
         }
         Value::Inet(ip) => bytes(12, ip.to_string().as_bytes(), out),
         Value::Range(r) => {
-            out.extend([
-                17,
-                u8::from(r.empty),
-                u8::from(r.lower_inc),
-                u8::from(r.upper_inc),
-            ]);
-            for b in [&r.lower, &r.upper] {
-                match b {
-                    None => out.push(0),
-                    Some(v) => {
-                        out.push(1);
-                        push_key(v, out);
-                    }
-                }
-            }
+            out.push(17);
+            r.encode(out, &mut |v, out| push_key(v, out));
         }
         Value::Array(items) | Value::Record(items) => {
             if items.is_shaped() {

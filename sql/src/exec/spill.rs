@@ -292,21 +292,8 @@ fn encode_value(v: &Value, out: &mut Vec<u8>) {
             out.extend(l.oid.to_le_bytes());
         }
         Value::Range(r) => {
-            out.extend([
-                31,
-                u8::from(r.empty),
-                u8::from(r.lower_inc),
-                u8::from(r.upper_inc),
-            ]);
-            for b in [&r.lower, &r.upper] {
-                match b {
-                    None => out.push(0),
-                    Some(v) => {
-                        out.push(1);
-                        encode_value(v, out);
-                    }
-                }
-            }
+            out.push(31);
+            r.encode(out, &mut |v, out| encode_value(v, out));
         }
         Value::Record(fields) => {
             out.push(25);

@@ -219,14 +219,11 @@ pub struct Block {
 
 /// One DECLARE item.
 #[derive(Debug, Clone)]
-#[allow(dead_code)]
 pub struct Decl {
     /// The variable's name.
     pub name: String,
     /// Its type as written (`integer`, `t%rowtype`, `record`).
     pub ty: String,
-    /// CONSTANT (accepted; assignments are not refused yet).
-    pub constant: bool,
     /// NOT NULL.
     pub not_null: bool,
     /// `:= expr` / `DEFAULT expr`.
@@ -327,8 +324,7 @@ pub enum StmtKind {
         into: Vec<String>,
         strict: bool,
     },
-    /// EXECUTE expr [INTO targets] [USING exprs] (read; not run yet).
-    #[allow(dead_code)]
+    /// EXECUTE expr [INTO targets] [USING exprs].
     Execute {
         expr: String,
         into: Vec<String>,
@@ -554,14 +550,14 @@ impl Parser<'_> {
             return Ok(Decl {
                 name,
                 ty: String::new(),
-                constant: false,
                 not_null: false,
                 default: None,
                 alias: Some(target.trim().to_owned()),
                 line,
             });
         }
-        let constant = self.eat_word("constant");
+        // CONSTANT is accepted; assignments to it are not refused yet.
+        self.eat_word("constant");
         let ty = self.fragment(&|p| {
             p.peek_punct(";")
                 || p.peek_punct(":=")
@@ -589,7 +585,6 @@ impl Parser<'_> {
         Ok(Decl {
             name,
             ty,
-            constant,
             not_null,
             default,
             alias: None,

@@ -63,17 +63,24 @@ impl State<'_> {
     }
 
     /// A fragment's rows; an error in it gets the fragment's context.
-    fn rows(&self, frag: &Frag, limit: usize, ctx: &mut EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
-        ctx.outer.push(self.row.clone());
+    /// The variables are lent to the outer levels while it runs (not
+    /// copied: this runs for every expression of every iteration).
+    fn rows(
+        &mut self,
+        frag: &Frag,
+        limit: usize,
+        ctx: &mut EvalCtx<'_>,
+    ) -> Result<Vec<Vec<Value>>> {
+        ctx.outer.push(std::mem::take(&mut self.row));
         let r = crate::exec::collect(&frag.plan, limit, ctx);
-        ctx.outer.pop();
+        self.row = ctx.outer.pop().unwrap_or_default();
         r.map_err(|e| match &frag.context {
             Some(c) => e.with_context(c.clone()),
             None => e,
         })
     }
 
-    fn value(&self, plan: &Frag, ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    fn value(&mut self, plan: &Frag, ctx: &mut EvalCtx<'_>) -> Result<Value> {
         Ok(self
             .rows(plan, 1, ctx)?
             .pop()
@@ -81,7 +88,7 @@ impl State<'_> {
             .unwrap_or(Value::Null))
     }
 
-    fn truth(&self, plan: &Frag, ctx: &mut EvalCtx<'_>) -> Result<bool> {
+    fn truth(&mut self, plan: &Frag, ctx: &mut EvalCtx<'_>) -> Result<bool> {
         Ok(matches!(self.value(plan, ctx)?, Value::Bool(true)))
     }
 

@@ -220,6 +220,13 @@ impl<'s> Stmt<'s> {
     /// registry stored expressions read (routine.rs rule 2); the row types
     /// of relations they take or return are published with them.
     pub fn user_functions(&self) -> Result<crate::catalog::UserFunctions> {
+        // Cached: published when it was read (this runs for every call
+        // the binder resolves, so a hit does nothing more).
+        if !self.txn.catalog_changed {
+            if let Some(all) = self.cluster.cache.functions.get(self.db) {
+                return Ok(all);
+            }
+        }
         self.user_types()?;
         let all = self.per_database(&self.cluster.cache.functions, |c| c.functions())?;
         for f in all.iter() {

@@ -387,6 +387,26 @@ impl RangeValue {
         Err(SqlError::internal("unexpected case in range_minus"))
     }
 
+    /// Its flags, then each bound as a marker byte (0: unbounded) and the
+    /// value as `value` writes it: the form of equality keys and spill
+    /// files.
+    pub fn encode(&self, out: &mut Vec<u8>, value: &mut dyn FnMut(&Value, &mut Vec<u8>)) {
+        out.extend([
+            u8::from(self.empty),
+            u8::from(self.lower_inc),
+            u8::from(self.upper_inc),
+        ]);
+        for b in [&self.lower, &self.upper] {
+            match b {
+                None => out.push(0),
+                Some(v) => {
+                    out.push(1);
+                    value(v, out);
+                }
+            }
+        }
+    }
+
     /// The text form (range_out): `empty`, or the bounds with brackets,
     /// values quoted where they hold special characters.
     pub fn write_text(&self, style: &OutputStyle, out: &mut String) {

@@ -18,6 +18,9 @@ pub struct Deparser<'a> {
     pub pretty: bool,
     /// Which user types need their schema (None: none do).
     pub types: Option<&'a TypeNames>,
+    /// What each column is qualified with (a trigger's WHEN: `new`,
+    /// `old`), when columns are printed qualified.
+    pub qualifiers: Option<&'a [String]>,
 }
 
 /// How a session names user types: qualified with their schema unless
@@ -159,7 +162,14 @@ impl Deparser<'_> {
             // An omitted slice bound.
             ExprKind::Const(Value::Void) => String::new(),
             ExprKind::Const(v) => constant(v, e.ty, e.typmod, self.pretty, self.types),
-            ExprKind::Column(i) => quote_ident(self.columns.get(*i)?),
+            ExprKind::Column(i) => match self.qualifiers {
+                Some(q) => format!(
+                    "{}.{}",
+                    quote_ident(q.get(*i)?),
+                    quote_ident(self.columns.get(*i)?)
+                ),
+                None => quote_ident(self.columns.get(*i)?),
+            },
             ExprKind::Cast { arg, explicit } => {
                 if !explicit
                     && arg.ty == DataType::Int4

@@ -45,6 +45,10 @@ struct Compiler<'t> {
     out_slots: Vec<usize>,
     /// Slots declared of a domain type, with the domain.
     domains: Vec<(usize, DataType)>,
+    /// Records that are NULL as a whole (a trigger's OLD on INSERT, NEW
+    /// on DELETE): their fields read NULL, the name alone the NULL row
+    /// of a slot of its own.
+    null_rows: Vec<String>,
 }
 
 /// Compiles PL/pgSQL function `func` for input types `params` returning
@@ -69,6 +73,7 @@ pub(super) fn compile_plpgsql(
         retset: func.retset,
         out_slots: Vec::new(),
         domains: Vec::new(),
+        null_rows: Vec::new(),
     };
     let mut inputs = params.iter();
     let mut input_slots = Vec::new();
@@ -96,28 +101,97 @@ pub(super) fn compile_plpgsql(
             c.out_slots.push(slot);
         }
     }
-    let found = c.add_var("found".into(), None, DataType::Bool, -1);
-    c.visible.push(("found".into(), found));
-    let signature = format!(
-        "{}({})",
-        func.name,
-        func.input_types()
-            .iter()
-            .map(|t| t.to_string())
-            .collect::<Vec<_>>()
-            .join(",")
-    );
-    let body = c.block(block, 1)?;
-    Ok(Compiled {
-        signature,
-        slots: c.vars.iter().map(|v| (v.ty, v.typmod)).collect(),
-        input_slots,
-        ret: c.ret,
-        retset: c.retset,
-        out_slots: c.out_slots,
-        found,
-        body,
-    })
+    c.finish(func, block, input_slots)
+}
+
+/// What a trigger function sees besides its body: `new` and `old` (the
+/// fields of a row, or a NULL row when the event has none) and the
+/// `tg_*` variables, in that order its input slots.
+pub(crate) struct TriggerShape<'a> {
+    /// The triggering table's columns.
+    pub fields: &'a [(String, DataType, i32)],
+    /// The table's row type.
+    pub row_type: DataType,
+    /// Whether NEW and OLD are rows.
+    pub new: bool,
+    /// Whether OLD is a row.
+    pub old: bool,
+    /// The `tg_*` variables, (name, type).
+    pub vars: &'a [(&'static str, DataType)],
+}
+
+/// Compiles trigger function `func` (a BEFORE ROW trigger, run in the
+/// row loop of the statement that fires it). The input slots are NEW's
+/// fields (or one NULL row), OLD's, then the `tg_*` variables.
+pub(crate) fn compile_trigger(
+    tables: &mut dyn TableSource,
+    style: &OutputStyle,
+    func: &UserFunction,
+    shape: &TriggerShape<'_>,
+) -> Result<Compiled> {
+    let block = parse::parse(&func.body)?;
+    let mut c = Compiler {
+        tables,
+        style: style.clone(),
+        calling: vec![func.oid],
+        vars: Vec::new(),
+        visible: Vec::new(),
+        records: Vec::new(),
+        ret: shape.row_type,
+        retset: false,
+        out_slots: Vec::new(),
+        domains: Vec::new(),
+        null_rows: Vec::new(),
+    };
+    let mut input_slots = Vec::new();
+    for (name, is_row) in [("new", shape.new), ("old", shape.old)] {
+        input_slots.extend(c.define_record(name, shape.fields.to_vec()));
+        let slot = c.add_var(name.into(), None, shape.row_type, -1);
+        input_slots.push(slot);
+        if !is_row {
+            c.visible.push((name.into(), slot));
+            c.null_rows.push(name.into());
+        }
+    }
+    for (name, ty) in shape.vars {
+        let slot = c.add_var((*name).into(), None, *ty, -1);
+        c.visible.push(((*name).into(), slot));
+        input_slots.push(slot);
+    }
+    c.finish(func, block, input_slots)
+}
+
+impl Compiler<'_> {
+    /// `found`, then the body: the compiled function.
+    fn finish(
+        mut self,
+        func: &UserFunction,
+        block: parse::Block,
+        input_slots: Vec<usize>,
+    ) -> Result<Compiled> {
+        let found = self.add_var("found".into(), None, DataType::Bool, -1);
+        self.visible.push(("found".into(), found));
+        let signature = format!(
+            "{}({})",
+            func.name,
+            func.input_types()
+                .iter()
+                .map(|t| t.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let body = self.block(block, 1)?;
+        Ok(Compiled {
+            signature,
+            slots: self.vars.iter().map(|v| (v.ty, v.typmod)).collect(),
+            input_slots,
+            ret: self.ret,
+            retset: self.retset,
+            out_slots: self.out_slots,
+            found,
+            body,
+        })
+    }
 }
 
 impl Compiler<'_> {
@@ -135,21 +209,30 @@ impl Compiler<'_> {
     /// The slot a name (`x`, `label.x`) means here.
     fn lookup(&self, name: &str) -> Option<usize> {
         let name = name.trim();
-        let bare = match name.rsplit_once('.') {
-            Some((qual, n)) if self.vars.iter().any(|v| v.table.as_deref() == Some(qual)) => {
-                if let Some((_, fields)) = self.records.iter().rev().find(|(r, _)| r == qual) {
+        // Identifiers fold to lower case unless quoted.
+        let fold = |s: &str| match s.strip_prefix('"') {
+            Some(q) => q.strip_suffix('"').unwrap_or(q).replace("\"\"", "\""),
+            None => s.to_lowercase(),
+        };
+        if let Some((qual, n)) = name.rsplit_once('.') {
+            let (qual, n) = (fold(qual), fold(n));
+            if self
+                .vars
+                .iter()
+                .any(|v| v.table.as_deref() == Some(qual.as_str()))
+            {
+                if let Some((_, fields)) = self.records.iter().rev().find(|(r, _)| *r == qual) {
                     return fields.iter().copied().find(|&s| self.vars[s].name == n);
                 }
-                n
+                return self
+                    .visible
+                    .iter()
+                    .rev()
+                    .find(|(v, _)| *v == n)
+                    .map(|(_, s)| *s);
             }
-            _ => name,
-        };
-        let lower = bare.trim_matches('"');
-        let key = if bare.starts_with('"') {
-            lower.to_owned()
-        } else {
-            lower.to_lowercase()
-        };
+        }
+        let key = fold(name);
         self.visible
             .iter()
             .rev()
@@ -206,8 +289,9 @@ impl Compiler<'_> {
         } else {
             let records = &self.records;
             let vars = &self.vars;
+            let null_rows = &self.null_rows;
             rewritten = parse::substitute(text, &|w, field| {
-                if field.is_some() {
+                if field.is_some() || null_rows.iter().any(|n| n == w) {
                     return None;
                 }
                 let (_, fields) = records.iter().rev().find(|(r, _)| r == w)?;
@@ -286,7 +370,14 @@ impl Compiler<'_> {
         let value = match to {
             // A domain: its constraints checked, a value of its base type.
             DataType::Domain(oid) => b.domain_cast(col, oid, None)?,
-            _ => b.coerce(col, to, typmod, CoercionContext::Assignment)?,
+            // Without an assignment cast, PL/pgSQL converts through the
+            // types' text forms (exec_cast_value's CoerceViaIO).
+            _ => match b.coerce(col.clone(), to, typmod, CoercionContext::Assignment) {
+                Ok(v) => v,
+                Err(e) => b
+                    .coerce(col, to, typmod, CoercionContext::Explicit)
+                    .map_err(|_| e)?,
+            },
         };
         Ok(Plan::Project {
             input: Box::new(bound.plan),
@@ -856,7 +947,18 @@ impl Compiler<'_> {
     /// as the row of its fields).
     fn return_value(&mut self, text: &str) -> Result<Frag> {
         let name = text.trim().to_lowercase();
-        if let Some((_, fields)) = self.records.iter().rev().find(|(r, _)| *r == name).cloned() {
+        if name == "null" {
+            // RETURN NULL of a row result (a trigger's: skip the row).
+            return Ok(Frag {
+                plan: Plan::Values(vec![vec![Expr::constant(
+                    crate::value::Value::Null,
+                    self.ret,
+                )]]),
+                context: None,
+            });
+        }
+        let whole = self.records.iter().rev().find(|(r, _)| *r == name).cloned();
+        if let (Some((_, fields)), false) = (whole, self.null_rows.contains(&name)) {
             return Ok(self.row_of(&fields));
         }
         let ret = self.ret;

@@ -48,10 +48,10 @@ pub(crate) use relations::{
 };
 pub use schema::{
     BoundIndex, CheckDef, ColumnDef, ColumnOrigin, ColumnTuning, DatabaseDef, ForeignKeyDef,
-    IndexDef, IndexExprs, PartitionKey, PartitionOf, SequenceDef, TableDef,
+    IndexDef, IndexExprs, PartitionKey, PartitionOf, SequenceDef, TableDef, TriggerDef,
 };
 pub use store::{
     creation_namespace, schema_name, schema_oid, search_namespaces, split_options,
     temp_schema_owner, temp_search_path, Catalog,
 };
-pub(crate) use store::{oid as oid_of, text as text_of};
+pub(crate) use store::{oid as oid_of, text as text_of, trigger_def};

@@ -269,6 +269,80 @@ pub struct TableDef {
     pub inheritors: Vec<u32>,
     /// What the last ANALYZE found (relpages, reltuples, pg_statistic).
     pub stats: std::sync::Arc<crate::statistics::TableStats>,
+    /// Its triggers (pg_trigger), by name: the order they fire in.
+    pub triggers: Vec<TriggerDef>,
+}
+
+/// A trigger (pg_trigger row).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TriggerDef {
+    /// pg_trigger.oid.
+    pub oid: u32,
+    /// Its name.
+    pub name: String,
+    /// The trigger function's OID.
+    pub func: u32,
+    /// tgtype: PostgreSQL's bits ([`TriggerDef::ROW`] ...).
+    pub tgtype: i16,
+    /// tgenabled: 'O' origin (enabled), 'D' disabled, 'R' replica, 'A'
+    /// always.
+    pub enabled: char,
+    /// The arguments given in CREATE TRIGGER, as strings.
+    pub args: Vec<String>,
+    /// UPDATE OF columns (attnums), in the order written.
+    pub columns: Vec<i16>,
+    /// WHEN condition, as SQL text over `new` and `old`.
+    pub when: Option<String>,
+    /// REFERENCING OLD TABLE AS name.
+    pub old_table: Option<String>,
+    /// REFERENCING NEW TABLE AS name.
+    pub new_table: Option<String>,
+    /// CREATE CONSTRAINT TRIGGER: (deferrable, initially deferred).
+    pub constraint: Option<(bool, bool)>,
+}
+
+impl TriggerDef {
+    /// FOR EACH ROW.
+    pub const ROW: i16 = 1;
+    /// BEFORE.
+    pub const BEFORE: i16 = 2;
+    /// INSERT.
+    pub const INSERT: i16 = 4;
+    /// DELETE.
+    pub const DELETE: i16 = 8;
+    /// UPDATE.
+    pub const UPDATE: i16 = 16;
+    /// TRUNCATE.
+    pub const TRUNCATE: i16 = 32;
+    /// INSTEAD OF.
+    pub const INSTEAD: i16 = 64;
+
+    /// Whether it fires FOR EACH ROW.
+    pub fn row(&self) -> bool {
+        self.tgtype & Self::ROW != 0
+    }
+
+    /// BEFORE, AFTER or INSTEAD OF, as TG_WHEN says it.
+    pub fn timing(&self) -> &'static str {
+        if self.tgtype & Self::INSTEAD != 0 {
+            "INSTEAD OF"
+        } else if self.tgtype & Self::BEFORE != 0 {
+            "BEFORE"
+        } else {
+            "AFTER"
+        }
+    }
+
+    /// Whether it fires for `event` (one of the event bits).
+    pub fn on(&self, event: i16) -> bool {
+        self.tgtype & event != 0
+    }
+
+    /// Whether it is enabled in the session (replication roles aside: a
+    /// session is an origin).
+    pub fn enabled(&self) -> bool {
+        matches!(self.enabled, 'O' | 'A')
+    }
 }
 
 /// How a partitioned table divides its rows (pg_partitioned_table).

@@ -310,6 +310,33 @@ fn boolean(v: &Value) -> bool {
 
 /// The catalog rows table definitions are built from, read once for a
 /// whole list of definitions.
+/// A pg_trigger row as a [`super::schema::TriggerDef`].
+pub(crate) fn trigger_def(r: &[Value]) -> super::schema::TriggerDef {
+    let opt = |v: &Value| match v {
+        Value::Text(s) => Some(s.to_string()),
+        _ => None,
+    };
+    super::schema::TriggerDef {
+        oid: oid(&r[0]),
+        name: text(&r[2]),
+        func: oid(&r[3]),
+        tgtype: int(&r[4]) as i16,
+        enabled: text(&r[5]).chars().next().unwrap_or('O'),
+        args: match &r[6] {
+            Value::Array(a) => a.items().iter().map(text).collect(),
+            _ => Vec::new(),
+        },
+        columns: text(&r[7])
+            .split(' ')
+            .filter_map(|n| n.parse().ok())
+            .collect(),
+        when: opt(&r[8]),
+        old_table: opt(&r[9]),
+        new_table: opt(&r[10]),
+        constraint: opt(&r[11]).map(|c| (c != "n", c == "d")),
+    }
+}
+
 struct DefinitionRows {
     classes: Vec<(Tid, Vec<Value>)>,
     attributes: Vec<(Tid, Vec<Value>)>,
@@ -321,6 +348,7 @@ struct DefinitionRows {
     inherits: Vec<(Tid, Vec<Value>)>,
     partitioned: Vec<(Tid, Vec<Value>)>,
     statistics: Vec<(Tid, Vec<Value>)>,
+    triggers: Vec<(Tid, Vec<Value>)>,
     namespaces: Vec<(u32, String)>,
 }
 
@@ -345,6 +373,7 @@ impl DefinitionRows {
             inherits: cat.rows(&system::PG_INHERITS)?,
             partitioned: cat.rows(&system::PG_PARTITIONED_TABLE)?,
             statistics: cat.rows(&system::PG_STATISTIC)?,
+            triggers: cat.rows(&system::PG_TRIGGER)?,
             namespaces: cat.namespaces()?,
         })
     }
@@ -1042,6 +1071,13 @@ impl<'a> Catalog<'a> {
         let system = namespace == system::PG_CATALOG_NS;
         let shared = system && rel_oid == system::PG_DATABASE.oid;
         let stats = Arc::new(table_stats(class, &rows.statistics, rel_oid, &columns));
+        let mut triggers: Vec<super::schema::TriggerDef> = rows
+            .triggers
+            .iter()
+            .filter(|(_, r)| oid(&r[1]) == rel_oid)
+            .map(|(_, r)| trigger_def(r))
+            .collect();
+        triggers.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(TableDef {
             oid: rel_oid,
             name: text(&class[1]),
@@ -1085,6 +1121,7 @@ impl<'a> Catalog<'a> {
                 .collect(),
             parents: parents.into_iter().map(|(_, o)| o).collect(),
             stats,
+            triggers,
         })
     }
 

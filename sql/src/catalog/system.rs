@@ -311,8 +311,33 @@ pub static PG_PROC: SysTable = SysTable {
     ],
 };
 
+/// pg_trigger: user triggers. The arguments are kept as a text array,
+/// the WHEN condition as SQL text (over `new` and `old`), UPDATE OF
+/// columns as space-separated attnums.
+pub static PG_TRIGGER: SysTable = SysTable {
+    oid: 2620,
+    name: "pg_trigger",
+    shared: false,
+    columns: &[
+        ("oid", DataType::Oid),
+        ("tgrelid", DataType::Oid),
+        ("tgname", DataType::Name),
+        ("tgfoid", DataType::Oid),
+        ("tgtype", DataType::Int2),
+        ("tgenabled", DataType::Char),
+        ("tgargs", DataType::Array(&DataType::Text)),
+        ("tgattr", DataType::Text),
+        ("tgqual", DataType::Text),
+        ("tgoldtable", DataType::Text),
+        ("tgnewtable", DataType::Text),
+        // NULL: not a constraint trigger; else 'd' / 'i' / 'n' for
+        // DEFERRABLE INITIALLY DEFERRED / IMMEDIATE, NOT DEFERRABLE.
+        ("tgconstraint", DataType::Text),
+    ],
+};
+
 /// Every per-database catalog, in creation order.
-pub static PER_DATABASE: [&SysTable; 15] = [
+pub static PER_DATABASE: [&SysTable; 16] = [
     &PG_NAMESPACE,
     &PG_TYPE,
     &PG_CLASS,
@@ -328,6 +353,7 @@ pub static PER_DATABASE: [&SysTable; 15] = [
     &PG_PARTITIONED_TABLE,
     &PG_STATISTIC,
     &PG_PROC,
+    &PG_TRIGGER,
 ];
 
 /// Every catalog.

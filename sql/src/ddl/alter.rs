@@ -217,6 +217,18 @@ fn alter_table_from(
             AlterTableOperation::NoInherit { parent } => {
                 super::inherit::remove_parent(ctx, xid, &def, parent)?
             }
+            AlterTableOperation::EnableTrigger { name } => {
+                super::trigger::set_enabled(ctx, &def, &ident(name), 'O')?
+            }
+            AlterTableOperation::EnableAlwaysTrigger { name } => {
+                super::trigger::set_enabled(ctx, &def, &ident(name), 'A')?
+            }
+            AlterTableOperation::EnableReplicaTrigger { name } => {
+                super::trigger::set_enabled(ctx, &def, &ident(name), 'R')?
+            }
+            AlterTableOperation::DisableTrigger { name } => {
+                super::trigger::set_enabled(ctx, &def, &ident(name), 'D')?
+            }
             other => return Err(SqlError::unsupported(format!("ALTER TABLE ... {other}"))),
         }
         ctx.catalog_changed();

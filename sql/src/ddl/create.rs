@@ -767,6 +767,7 @@ fn new_relation(
         parents: Vec::new(),
         inheritors: Vec::new(),
         stats: Default::default(),
+        triggers: Vec::new(),
     })
 }
 

@@ -89,6 +89,7 @@ pub(super) fn stored_default(
         columns: &[],
         pretty: false,
         types: None,
+        qualifiers: None,
     }
     .expr(&e)
     .unwrap_or_else(|| text.to_owned()))
@@ -432,6 +433,7 @@ pub(crate) fn check_def(
             columns: &["VALUE".to_owned()],
             pretty,
             types,
+            qualifiers: None,
         }
         .expr(&e)
     })

@@ -30,6 +30,7 @@ pub(super) fn remove_table(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef) -> Resu
         (&system::PG_ATTRIBUTE, 0),
         (&system::PG_ATTRDEF, 1),
         (&system::PG_CONSTRAINT, 4),
+        (&system::PG_TRIGGER, 1),
     ] {
         for (tid, _) in cat.rows_where(t, col, def.oid)? {
             cat.delete(t, tid, &who)?;

@@ -99,6 +99,20 @@ pub fn create_function(ctx: &mut Stmt<'_>, cf: &CreateFunction) -> Result<()> {
         cf.called_on_null,
         Some(ast::FunctionCalledOnNull::Strict | ast::FunctionCalledOnNull::ReturnsNullOnNullInput)
     );
+    if ret == DataType::Trigger {
+        if language == "sql" {
+            return Err(invalid("SQL functions cannot return type trigger"));
+        }
+        if !params.is_empty() {
+            return Err(invalid("trigger functions cannot have declared arguments")
+                .with_hint(
+                    "The arguments of the trigger can be accessed through TG_NARGS and TG_ARGV instead.",
+                )
+                .with_context(format!(
+                    "compilation of PL/pgSQL function \"{name}\" near line 1"
+                )));
+        }
+    }
     lock_names(ctx)?;
     let existing = ctx
         .user_functions()?
@@ -347,7 +361,53 @@ pub fn drop_function(ctx: &mut Stmt<'_>, d: &DropFunction) -> Result<()> {
     if doomed.is_empty() {
         return Ok(());
     }
+    let cascade = matches!(d.drop_behavior, Some(ast::DropBehavior::Cascade));
+    let mut dependents = Vec::new();
+    for f in &doomed {
+        for (oid, trigger, table) in super::trigger::users_of_function(ctx, f.oid)? {
+            dependents.push((
+                oid,
+                format!("trigger {trigger} on table {table}"),
+                f.name.clone(),
+            ));
+        }
+    }
     let xid = ctx.write_xid("DROP FUNCTION")?;
+    if !dependents.is_empty() {
+        let (first_name, detail) = (
+            &dependents[0].2,
+            dependents
+                .iter()
+                .map(|(_, what, func)| {
+                    if cascade {
+                        format!("drop cascades to {what}")
+                    } else {
+                        format!("{what} depends on function {func}()")
+                    }
+                })
+                .collect::<Vec<_>>(),
+        );
+        if !cascade {
+            return Err(SqlError::new(
+                SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
+                format!("cannot drop function {first_name}() because other objects depend on it"),
+            )
+            .with_detail(detail.join("\n"))
+            .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
+        }
+        let notice = match detail.as_slice() {
+            [one] => SqlError::notice(SqlState::SUCCESSFUL_COMPLETION, one.clone()),
+            many => SqlError::notice(
+                SqlState::SUCCESSFUL_COMPLETION,
+                format!("drop cascades to {} other objects", many.len()),
+            )
+            .with_detail(many.join("\n")),
+        };
+        ctx.notices.push(notice);
+        for (oid, _, _) in &dependents {
+            super::trigger::drop_by_oid(ctx, xid, *oid)?;
+        }
+    }
     let who = ctx.actor(xid);
     for (tid, r) in ctx.catalog().rows(&system::PG_PROC)? {
         let oid = crate::catalog::oid_of(&r[0]);

@@ -199,6 +199,7 @@ fn index_exprs(
             columns: &names,
             pretty: false,
             types: None,
+            qualifiers: None,
         }
         .expr(&e)
         .unwrap_or_else(|| text.to_owned()))

@@ -24,6 +24,7 @@ mod reloptions;
 mod role;
 mod schema;
 mod sequence;
+mod trigger;
 pub(crate) mod types;
 mod view;
 
@@ -45,6 +46,7 @@ pub use reindex::reindex;
 pub use role::{alter_role, create_role, grant_role, revoke_role};
 pub use schema::{alter_schema, create_schema};
 pub use sequence::sequence_statement;
+pub use trigger::trigger_statement;
 pub use types::{alter_type, alter_type_attributes, alter_type_owner, create_type};
 pub use view::create_view;
 

@@ -906,6 +906,46 @@ fn encoding_name(a: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
     ))
 }
 
+/// pg_get_triggerdef(oid [, pretty]): the trigger's CREATE TRIGGER
+/// statement; the table qualified unless pretty and on the search path,
+/// the function qualified unless on the search path.
+fn triggerdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let Some((cat, _)) = session_catalog(ctx)? else {
+        return Ok(Value::Null);
+    };
+    let wanted = oid_of(&a[0]);
+    let Some((_, r)) = cat
+        .rows_where(&crate::catalog::system::PG_TRIGGER, 0, wanted)?
+        .into_iter()
+        .next()
+    else {
+        return Ok(Value::Null);
+    };
+    let t = crate::catalog::trigger_def(&r);
+    let Some(def) = cat.table_by_oid(oid_of(&r[1]))? else {
+        return Ok(Value::Null);
+    };
+    let pretty = matches!(a.get(1), Some(Value::Bool(true)));
+    let path = search_path(ctx)?;
+    let schemas = namespaces(ctx)?;
+    let schema_of =
+        |ns: u32| quote_ident(crate::catalog::schema_name(&schemas, ns).unwrap_or_default());
+    let rels = relations(ctx)?;
+    let table = if pretty && visible(&rels, &path, &def.name, def.oid) {
+        quote_ident(&def.name)
+    } else {
+        format!("{}.{}", schema_of(def.namespace), quote_ident(&def.name))
+    };
+    let func = match user_function(ctx, t.func)? {
+        Some(f) if path.contains(&f.namespace) => quote_ident(&f.name),
+        Some(f) => format!("{}.{}", schema_of(f.namespace), quote_ident(&f.name)),
+        None => t.func.to_string(),
+    };
+    Ok(Value::Text(crate::table::trigger::definition(
+        &t, &def, &table, &func, pretty,
+    )))
+}
+
 /// The user-defined function with OID `oid` in the session's database.
 fn user_function(
     ctx: &EvalCtx<'_>,
@@ -1661,13 +1701,8 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
             _ => "NULL".into(),
         }))
     })),
-    stable(non_strict(f("pg_get_triggerdef", &[Oid], Text, null_text))),
-    stable(non_strict(f(
-        "pg_get_triggerdef",
-        &[Oid, Bool],
-        Text,
-        null_text,
-    ))),
+    stable(f("pg_get_triggerdef", &[Oid], Text, triggerdef)),
+    stable(f("pg_get_triggerdef", &[Oid, Bool], Text, triggerdef)),
     f("quote_ident", &[Text], Text, |a, _| {
         Ok(Value::Text(quote_ident(&arg!(a, 0, Text))))
     }),

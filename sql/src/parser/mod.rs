@@ -32,6 +32,7 @@ mod locking;
 mod merge;
 pub mod search_cycle;
 mod sequence;
+pub mod trigger;
 
 pub use copy::{CopyArg, CopyOption, CopySource, CopyStatement, CopyTarget};
 pub use frame::{take_exclusion, Exclusion};
@@ -116,6 +117,8 @@ pub enum Parsed {
     CreateDatabase(Box<database::CreateDatabase>),
     /// CREATE, ALTER or DROP DOMAIN.
     Domain(Box<domain::DomainStatement>),
+    /// CREATE / DROP / ALTER TRIGGER.
+    Trigger(Box<trigger::TriggerStatement>),
     /// ALTER TABLE / INDEX / VIEW / SEQUENCE forms sqlparser does not
     /// read (SET SCHEMA, RENAME of an index, SET STATISTICS ...).
     AlterRelation(Box<alter_rel::AlterRelation>),
@@ -697,6 +700,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
                 }
                 _ if alter_type_owner_starts(&p) => parse_alter_type_owner(&mut p)?,
                 _ if domain::starts(&p) => Parsed::Domain(Box::new(domain::parse(&mut p)?)),
+                _ if trigger::starts(&p) => Parsed::Trigger(Box::new(trigger::parse(&mut p)?)),
                 _ if alter_type::starts(&p) => {
                     Parsed::AlterTypeAttributes(Box::new(alter_type::parse(&mut p)?))
                 }

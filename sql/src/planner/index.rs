@@ -254,6 +254,7 @@ impl IndexCond {
                 columns: &names,
                 pretty: false,
                 types: None,
+                qualifiers: None,
             }
             .expr(e)
         };

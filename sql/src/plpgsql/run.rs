@@ -509,7 +509,7 @@ pub(crate) fn raise_format(f: &str, args: &[Value]) -> Result<String> {
         }
         match it.next() {
             Some(Value::Text(t)) => out.push_str(t),
-            Some(Value::Null) => out.push_str("NULL"),
+            Some(Value::Null) => out.push_str("<NULL>"),
             Some(other) => out.push_str(&format!("{other:?}")),
             None => {
                 return Err(SqlError::new(

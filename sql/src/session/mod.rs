@@ -27,6 +27,7 @@ mod control;
 mod cursor;
 pub(crate) mod listen;
 mod plpgsql_exec;
+pub(crate) use plpgsql_exec::run_trigger;
 mod portal;
 mod prepare_sql;
 mod prepared;
@@ -1331,6 +1332,11 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
         }
         Parsed::Domain(d) => {
             let tag = crate::ddl::domain_statement(ctx, d)?;
+            sink.command_complete(tag)?;
+            return Ok(Dispatched::Done);
+        }
+        Parsed::Trigger(t) => {
+            let tag = crate::ddl::trigger_statement(ctx, t)?;
             sink.command_complete(tag)?;
             return Ok(Dispatched::Done);
         }

@@ -51,6 +51,9 @@ struct Exec {
     row_count: i64,
     /// The errors the handlers running now caught, innermost last.
     caught: Vec<SqlError>,
+    /// Records NULL as a whole (a trigger's OLD on INSERT, NEW on
+    /// DELETE): fields read NULL, the name alone a NULL row.
+    null_rows: Vec<String>,
 }
 
 /// Runs PL/pgSQL function `func` (argument types `params`, result
@@ -70,19 +73,7 @@ pub(crate) fn run_function(
             func.name
         ))
     })?;
-    let mut x = Exec {
-        signature: signature.to_owned(),
-        vars: Vec::new(),
-        visible: Vec::new(),
-        records: Vec::new(),
-        ret,
-        retset: func.retset,
-        out_slots: Vec::new(),
-        found: 0,
-        set: Vec::new(),
-        row_count: 0,
-        caught: Vec::new(),
-    };
+    let mut x = Exec::new(signature, ret, func.retset);
     let mut inputs = params.iter();
     let mut args = args.into_iter();
     for (i, p) in func.params.iter().enumerate() {
@@ -103,18 +94,84 @@ pub(crate) fn run_function(
             x.out_slots.push(slot);
         }
     }
-    x.found = x.add("found".into(), DataType::Bool, -1, Value::Bool(false));
-    x.visible.push(("found".into(), x.found));
-    let flow = x.block(ctx, &block, 1)?;
-    if x.retset {
-        return Ok(Value::Array(ArrayRef::new(std::mem::take(&mut x.set))));
+    x.body(ctx, &block)
+}
+
+/// Runs trigger function `func` at statement level (AFTER and statement
+/// triggers, fired where the session is at hand): NEW and OLD as rows of
+/// `shape.fields` (None: a NULL row), then the `tg_*` variables.
+pub(crate) fn run_trigger(
+    ctx: &mut Stmt<'_>,
+    func: &UserFunction,
+    shape: &crate::binder::TriggerShape<'_>,
+    rows: [Option<Vec<Value>>; 2],
+    vars: Vec<Value>,
+) -> Result<Value> {
+    let block = parse::parse(&func.body).map_err(|e| {
+        e.without_position().with_context(format!(
+            "compilation of PL/pgSQL function \"{}\"",
+            func.name
+        ))
+    })?;
+    let mut x = Exec::new(&format!("{}()", func.name), shape.row_type, false);
+    for (name, row) in ["new", "old"].into_iter().zip(rows) {
+        if row.is_none() {
+            let slot = x.add(name.into(), shape.row_type, -1, Value::Null);
+            x.visible.push((name.into(), slot));
+            x.null_rows.push(name.into());
+        }
+        let mut values = row.unwrap_or_default().into_iter();
+        let fields = shape
+            .fields
+            .iter()
+            .map(|(n, ty, typmod)| {
+                let v = values.next().unwrap_or(Value::Null);
+                x.add(n.clone(), *ty, *typmod, v)
+            })
+            .collect();
+        x.records.push((name.into(), fields));
     }
-    let returned = match flow {
-        Flow::Return(v) => Some(v),
-        _ => None,
-    };
-    let outputs = (!x.out_slots.is_empty()).then(|| x.out_value());
-    crate::plpgsql::finish(x.ret, returned, outputs, &x.signature)
+    for ((name, ty), v) in shape.vars.iter().zip(vars) {
+        let slot = x.add((*name).into(), *ty, -1, v);
+        x.visible.push(((*name).into(), slot));
+    }
+    x.body(ctx, &block)
+}
+
+impl Exec {
+    fn new(signature: &str, ret: DataType, retset: bool) -> Exec {
+        Exec {
+            signature: signature.to_owned(),
+            vars: Vec::new(),
+            visible: Vec::new(),
+            records: Vec::new(),
+            ret,
+            retset,
+            out_slots: Vec::new(),
+            found: 0,
+            set: Vec::new(),
+            row_count: 0,
+            caught: Vec::new(),
+            null_rows: Vec::new(),
+        }
+    }
+
+    /// `found`, then the body: the function's value.
+    fn body(self, ctx: &mut Stmt<'_>, block: &Block) -> Result<Value> {
+        let mut x = self;
+        x.found = x.add("found".into(), DataType::Bool, -1, Value::Bool(false));
+        x.visible.push(("found".into(), x.found));
+        let flow = x.block(ctx, block, 1)?;
+        if x.retset {
+            return Ok(Value::Array(ArrayRef::new(std::mem::take(&mut x.set))));
+        }
+        let returned = match flow {
+            Flow::Return(v) => Some(v),
+            _ => None,
+        };
+        let outputs = (!x.out_slots.is_empty()).then(|| x.out_value());
+        crate::plpgsql::finish(x.ret, returned, outputs, &x.signature)
+    }
 }
 
 impl Exec {
@@ -156,7 +213,12 @@ impl Exec {
                 let slot = fields.iter().find(|s| self.vars[**s].name == f)?;
                 Some(format!("${}", slot + 1))
             }
-            None => match self.records.iter().rev().find(|(r, _)| r == w) {
+            None => match self
+                .records
+                .iter()
+                .rev()
+                .find(|(r, _)| r == w && !self.null_rows.iter().any(|n| n == w))
+            {
                 // A record named whole: the row of its fields.
                 Some((_, fields)) => Some(format!(
                     "ROW({})",
@@ -292,6 +354,8 @@ impl Exec {
 
     fn target(&self, name: &str) -> Result<usize> {
         if let Some((rec, field)) = name.split_once('.') {
+            let (rec, field) = (fold(rec), fold(field));
+            let (rec, field) = (rec.as_str(), field.as_str());
             if let Some((_, fields)) = self.records.iter().rev().find(|(r, _)| r == rec) {
                 if let Some(s) = fields.iter().find(|s| self.vars[**s].name == field) {
                     return Ok(*s);
@@ -943,7 +1007,8 @@ impl Exec {
     /// variable as the row of its fields).
     fn result_value(&self, ctx: &mut Stmt<'_>, e: &str) -> Result<Value> {
         let name = e.trim().to_lowercase();
-        if let Some((_, fields)) = self.records.iter().rev().find(|(r, _)| *r == name) {
+        let whole = self.records.iter().rev().find(|(r, _)| *r == name);
+        if let (Some((_, fields)), false) = (whole, self.null_rows.contains(&name)) {
             return Ok(Value::Record(ArrayRef::record(
                 fields.iter().map(|s| self.vars[*s].name.clone()).collect(),
                 fields.iter().map(|s| self.vars[*s].value.clone()).collect(),
@@ -1067,6 +1132,15 @@ fn assign_cast(
 }
 
 /// Whether exception condition `c` takes an error of `code`.
+/// An identifier as written: folded to lower case unless quoted.
+fn fold(name: &str) -> String {
+    let name = name.trim();
+    match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
+        Some(quoted) => quoted.replace("\"\"", "\""),
+        None => name.to_lowercase(),
+    }
+}
+
 fn handles(c: &str, code: SqlState) -> bool {
     if c == "others" {
         return code != SqlState::QUERY_CANCELED;

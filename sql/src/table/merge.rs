@@ -118,7 +118,7 @@ pub fn merge(ctx: &mut Stmt<'_>, m: &ast::Merge, sink: &mut dyn ResultSink) -> R
     let mover = routing.router.is_some().then_some(&routing);
     let mut total = 0;
     for (k, (member, map, mut member_run)) in runs.into_iter().enumerate() {
-        let (count, queue) = modify_rows(
+        let done = modify_rows(
             ctx,
             &member,
             None,
@@ -129,10 +129,7 @@ pub fn merge(ctx: &mut Stmt<'_>, m: &ast::Merge, sink: &mut dyn ResultSink) -> R
             (map.as_deref(), routing.check.as_ref(), mover, k),
             sink,
         )?;
-        if !queue.is_empty() {
-            super::fire_foreign_keys(ctx, &member, queue)?;
-        }
-        total += count;
+        total += done.finish(ctx, &member)?;
         run.inserts.append(&mut member_run.inserts);
     }
     for ins in run.inserts {

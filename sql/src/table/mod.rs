@@ -13,6 +13,7 @@ mod partition_hash;
 mod routing;
 pub mod row;
 mod scan;
+pub(crate) mod trigger;
 mod view_dml;
 pub use view_dml::view_updatable;
 
@@ -26,7 +27,7 @@ pub use modify::{
 };
 pub(crate) use modify::{
     bind_stored, bind_stored_with, checks, stored_columns, stored_sql, target, CatalogTables,
-    RowCheck,
+    RowCheck, StoredNames,
 };
 pub use parallel::{partial_aggregate, Gather, ParallelAgg};
 pub use scan::{IndexScan, SeqScan};

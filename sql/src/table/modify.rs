@@ -17,10 +17,11 @@ use std::sync::Arc;
 use sqlparser::ast;
 
 use super::row;
+use super::trigger::RowTriggers;
 use super::{record_text, tid_of};
 use crate::binder::{ident, object_name, table_scope, Binder, Scope};
 use crate::cast::{can_coerce, CoercionContext};
-use crate::catalog::TableDef;
+use crate::catalog::{TableDef, TriggerDef};
 use crate::error::{Result, SqlError, SqlState};
 use crate::exec;
 use crate::expr::{EvalCtx, Expr, ExprKind};
@@ -306,6 +307,7 @@ pub(crate) fn stored_sql(
                 columns: &names,
                 pretty,
                 types,
+                qualifiers: None,
             }
             .expr(&e)
         })
@@ -939,8 +941,22 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
         ret,
         conflict,
     } = bound;
+    super::trigger::fire_statement(ctx, &def, TriggerDef::INSERT, true, None)?;
     let xid = ctx.write_xid("INSERT")?;
     let routing = super::routing::Routing::new(ctx, &def)?;
+    // Row triggers: the table's, or each leaf's when rows are routed.
+    let mut row_triggers = match routing.router {
+        None => RowTriggers::bind(ctx, &def, TriggerDef::INSERT, None)?,
+        Some(_) => None,
+    };
+    let mut leaf_triggers: HashMap<u32, RowTriggers> = HashMap::new();
+    if routing.router.is_some() {
+        for (&oid, leaf) in &routing.leaves {
+            if let Some(t) = RowTriggers::bind(ctx, &leaf.def, TriggerDef::INSERT, None)? {
+                leaf_triggers.insert(oid, t);
+            }
+        }
+    }
     // ON CONFLICT through a partitioned table: each leaf's own copies of
     // the arbiter indexes decide (the key includes the partition key, so
     // a conflicting row is in the leaf the new row routes to).
@@ -1000,6 +1016,12 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
         if let Some(router) = &routing.router {
             let (leaf, mut leaf_row) = router.route(row.clone(), style)?;
             let target = &routing.leaves[&leaf.oid];
+            let leaf_trigger = leaf_triggers.get_mut(&leaf.oid);
+            if let Some(t) = &leaf_trigger {
+                if !t.before(Some(&mut leaf_row), None, eval)? {
+                    return Ok(());
+                }
+            }
             if let Some(c) = leaf_conflicts.get(&leaf.oid) {
                 match upsert(
                     engine,
@@ -1042,6 +1064,9 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
                 .entry(target.def.oid)
                 .or_default()
                 .inserted(&target.def, &leaf_row)?;
+            if let Some(t) = leaf_trigger {
+                t.after(Some(&leaf_row), None, eval)?;
+            }
             count += 1;
             if let Some((exprs, _)) = &ret {
                 let mut out = if target.identity {
@@ -1056,6 +1081,11 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
                 returning(exprs, &out, eval, sink)?;
             }
             return Ok(());
+        }
+        if let Some(t) = &row_triggers {
+            if !t.before(Some(&mut row), None, eval)? {
+                return Ok(());
+            }
         }
         check_row(&def, &mut row, &checks, eval)?;
         if let Some(pc) = &routing.check {
@@ -1095,6 +1125,9 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
         )?;
         super::index::insert_entries(engine, &def, &row, tid, &who, style)?;
         queue.inserted(&def, &row)?;
+        if let Some(t) = &mut row_triggers {
+            t.after(Some(&row), None, eval)?;
+        }
         count += 1;
         if let Some((exprs, _)) = &ret {
             returning(exprs, &row, eval, sink)?;
@@ -1175,6 +1208,13 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
             super::fire_foreign_keys(ctx, &leaf, q)?;
         }
     }
+    if let Some(t) = row_triggers {
+        t.fire_after(ctx)?;
+    }
+    for (_, t) in leaf_triggers {
+        t.fire_after(ctx)?;
+    }
+    super::trigger::fire_statement(ctx, &def, TriggerDef::INSERT, false, None)?;
     sink.command_complete(&format!("INSERT 0 {count}"))
 }
 
@@ -1283,6 +1323,7 @@ fn bind_conflict(
                         columns: &names,
                         pretty: false,
                         types: None,
+                        qualifiers: None,
                     }
                     .expr(&e)
                 }
@@ -1557,18 +1598,34 @@ pub(super) fn modify_rows(
         usize,
     ),
     sink: &mut dyn ResultSink,
-) -> Result<(u64, super::RiQueue)> {
+) -> Result<Modified> {
     let ret = ret_list
         .map(|(exprs, cols)| sink.row_description(cols).map(|()| exprs))
         .transpose()?;
     let xid = ctx.write_xid(verb)?;
+    let (map, pcheck, mover, member) = part;
+    // Row triggers (MERGE fires none yet); a member table whose columns
+    // are laid out differently from the scan's has its rows mapped,
+    // which the triggers do not follow yet.
+    let mut triggers = match &actions {
+        Actions::Each(change) => {
+            let (event, updated) = change.event(def);
+            RowTriggers::bind(ctx, def, event, updated.as_deref())?
+        }
+        Actions::Merge(_) => None,
+    };
+    if triggers.is_some() && map.is_some() {
+        return Err(SqlError::unsupported(format!(
+            "row triggers on \"{}\" reached through a parent with another column layout",
+            def.name
+        )));
+    }
     let engine = ctx.engine();
     let policy = ctx.policy();
     let pid = ctx.info.pid;
     let isolation = ctx.txn.isolation;
     let attrs = def.stored();
     let width = def.live().count();
-    let (map, pcheck, mover, member) = part;
     let cid = ctx.txn.cid;
     // A child table's own columns are not in the scan: its stored row
     // gives them.
@@ -1645,12 +1702,25 @@ pub(super) fn modify_rows(
             // from the scan's.
             let mut member_new: Option<Vec<Value>> = None;
             let (result, mut new_row) = match change {
-                Change::Delete => (engine.heap_delete(def.rel, tid, &actor)?, row.clone()),
+                Change::Delete => {
+                    if let Some(t) = &triggers {
+                        if !t.before(None, Some(&row[..width]), &mut eval)? {
+                            break;
+                        }
+                    }
+                    (engine.heap_delete(def.rel, tid, &actor)?, row.clone())
+                }
                 Change::Update(sets, checks) => {
                     let mut new_row = row.clone();
                     for (slot, e) in new_row.iter_mut().zip(sets) {
                         if let Some(e) = e {
                             *slot = e.eval(&row, &mut eval)?;
+                        }
+                    }
+                    if let Some(t) = &triggers {
+                        let (new, old) = (&mut new_row[..width], &row[..width]);
+                        if !t.before(Some(new), Some(old), &mut eval)? {
+                            break;
                         }
                     }
                     if let Some(m) = map {
@@ -1717,8 +1787,14 @@ pub(super) fn modify_rows(
                             engine, def, leaf_new, new_tid, &actor, style,
                         )?;
                         queue.updated(def, &old_leaf, leaf_new)?;
+                        if let Some(t) = &mut triggers {
+                            t.after(Some(leaf_new), Some(&old_leaf), &mut eval)?;
+                        }
                     } else {
                         queue.deleted(def, &old_leaf);
+                        if let Some(t) = &mut triggers {
+                            t.after(None, Some(&old_leaf), &mut eval)?;
+                        }
                     }
                     count += 1;
                     if let Some(exprs) = ret {
@@ -1785,7 +1861,53 @@ pub(super) fn modify_rows(
     drop(node);
     drop(eval);
     keep_measured(ctx, plan);
-    Ok((count, queue))
+    Ok(Modified {
+        count,
+        queue,
+        triggers,
+    })
+}
+
+/// What [`modify_rows`] did: the rows it changed, the foreign-key checks
+/// and the AFTER ROW triggers they queued.
+pub(super) struct Modified {
+    pub(super) count: u64,
+    pub(super) queue: super::RiQueue,
+    pub(super) triggers: Option<RowTriggers>,
+}
+
+impl Modified {
+    /// Runs the queued foreign-key checks, then the AFTER ROW triggers;
+    /// the row count.
+    pub(super) fn finish(self, ctx: &mut Stmt<'_>, def: &Arc<TableDef>) -> Result<u64> {
+        if !self.queue.is_empty() {
+            super::fire_foreign_keys(ctx, def, self.queue)?;
+        }
+        if let Some(t) = self.triggers {
+            t.fire_after(ctx)?;
+        }
+        Ok(self.count)
+    }
+}
+
+impl Change {
+    /// The trigger event of the change, with the attribute indexes an
+    /// UPDATE sets.
+    fn event(&self, def: &TableDef) -> (i16, Option<Vec<usize>>) {
+        match self {
+            Change::Delete => (TriggerDef::DELETE, None),
+            Change::Update(sets, _) => (
+                TriggerDef::UPDATE,
+                Some(
+                    def.live()
+                        .zip(sets)
+                        .filter(|(_, s)| s.is_some())
+                        .map(|((i, _), _)| i)
+                        .collect(),
+                ),
+            ),
+        }
+    }
 }
 
 /// Keeps a source plan that ran measured (EXPLAIN ANALYZE) to be printed.
@@ -2178,12 +2300,14 @@ pub fn run_modify(ctx: &mut Stmt<'_>, bound: BoundModify, sink: &mut dyn ResultS
         Change::Update(..) => "UPDATE",
         Change::Delete => "DELETE",
     };
+    let (event, updated) = bound.change.event(&bound.def);
+    super::trigger::fire_statement(ctx, &bound.def, event, true, updated.as_deref())?;
     let routing = super::routing::Routing::new(ctx, &bound.def)?;
     if !bound.def.inheritors.is_empty() && !bound.only {
         return modify_inherited(ctx, bound, verb, sink);
     }
     if routing.router.is_none() {
-        let (count, queue) = modify_rows(
+        let done = modify_rows(
             ctx,
             &bound.def,
             bound.from,
@@ -2194,9 +2318,8 @@ pub fn run_modify(ctx: &mut Stmt<'_>, bound: BoundModify, sink: &mut dyn ResultS
             (None, routing.check.as_ref(), None, 0),
             sink,
         )?;
-        if !queue.is_empty() {
-            super::fire_foreign_keys(ctx, &bound.def, queue)?;
-        }
+        let count = done.finish(ctx, &bound.def)?;
+        super::trigger::fire_statement(ctx, &bound.def, event, false, updated.as_deref())?;
         return sink.command_complete(&format!("{verb} {count}"));
     }
     // A partitioned table: each leaf in turn, its rows in the parent's
@@ -2743,7 +2866,7 @@ fn modify_members(
             inner: &mut *sink,
             described,
         };
-        let (count, queue) = modify_rows(
+        let done = modify_rows(
             ctx,
             &t,
             bound.from.clone(),
@@ -2760,16 +2883,15 @@ fn modify_members(
             &mut quiet,
         )?;
         described = true;
-        total += count;
-        if !queue.is_empty() {
-            super::fire_foreign_keys(ctx, &t, queue)?;
-        }
+        total += done.finish(ctx, &t)?;
     }
     if !described {
         if let Some((_, cols)) = &bound.ret {
             sink.row_description(cols)?;
         }
     }
+    let (event, updated) = bound.change.event(&bound.def);
+    super::trigger::fire_statement(ctx, &bound.def, event, false, updated.as_deref())?;
     sink.command_complete(&format!("{verb} {total}"))
 }
 

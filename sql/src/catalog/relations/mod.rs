@@ -629,7 +629,12 @@ static RELATIONS: &[SysRel] = &[
     ),
     rel("pg_timezone_names", 12126, PG_TIMEZONE_NAMES, Source::Empty),
     rel("pg_transform", 3576, PG_TRANSFORM, Source::Empty),
-    rel("pg_trigger", 2620, PG_TRIGGER, Source::Empty),
+    rel(
+        "pg_trigger",
+        2620,
+        PG_TRIGGER,
+        Source::Rows(rows::pg_trigger),
+    ),
     rel("pg_ts_config", 3602, PG_TS_CONFIG, Source::Empty),
     rel("pg_ts_config_map", 3603, PG_TS_CONFIG_MAP, Source::Empty),
     rel("pg_ts_dict", 3600, PG_TS_DICT, Source::Empty),

@@ -366,7 +366,7 @@ pub(super) fn pg_class(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
             // Foreign keys are triggers in PostgreSQL.
             .bool(
                 "relhastriggers",
-                !t.foreign_keys.is_empty() || !t.referenced_by.is_empty(),
+                !t.foreign_keys.is_empty() || !t.referenced_by.is_empty() || !t.triggers.is_empty(),
             )
             .bool("relhasindex", !t.indexes.is_empty());
         if kind == "r" || kind == "p" || kind == "m" {
@@ -1124,6 +1124,56 @@ pub(super) fn pg_type(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
             domain_columns(row, t).done()
         })
         .collect())
+}
+
+/// pg_trigger: the database's user triggers.
+pub(super) fn pg_trigger(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    let Some((cat, _)) = catalog(ctx)? else {
+        return Ok(Vec::new());
+    };
+    let mut rows = Vec::new();
+    for (_, r) in cat.rows(&crate::catalog::system::PG_TRIGGER)? {
+        let t = crate::catalog::trigger_def(&r);
+        let mut args = Vec::new();
+        for a in &t.args {
+            args.extend_from_slice(a.as_bytes());
+            args.push(0);
+        }
+        let (deferrable, deferred) = t.constraint.unwrap_or((false, false));
+        let mut row = Row::new(PG_TRIGGER)
+            .oid("oid", t.oid)
+            .oid("tgrelid", crate::catalog::oid_of(&r[1]))
+            .oid("tgparentid", 0)
+            .text("tgname", &t.name)
+            .oid("tgfoid", t.func)
+            .int2("tgtype", i64::from(t.tgtype))
+            .text("tgenabled", &t.enabled.to_string())
+            .bool("tgisinternal", false)
+            .oid("tgconstrrelid", 0)
+            .oid("tgconstrindid", 0)
+            .oid("tgconstraint", 0)
+            .bool("tgdeferrable", deferrable)
+            .bool("tginitdeferred", deferred)
+            .int2("tgnargs", t.args.len() as i64)
+            .set(
+                "tgattr",
+                Value::Array(ArrayRef::vector(
+                    t.columns.iter().map(|a| Value::Int2(*a)).collect(),
+                )),
+            )
+            .set("tgargs", Value::Bytea(args));
+        if let Some(w) = &t.when {
+            row = row.text("tgqual", w);
+        }
+        if let Some(o) = &t.old_table {
+            row = row.text("tgoldtable", o);
+        }
+        if let Some(n) = &t.new_table {
+            row = row.text("tgnewtable", n);
+        }
+        rows.push(row.done());
+    }
+    Ok(rows)
 }
 
 /// pg_proc: the built-in functions (operators' implementations are

@@ -1,0 +1,523 @@
+//! Triggers fired by INSERT, UPDATE, DELETE and TRUNCATE, as
+//! PostgreSQL's trigger.c fires them.
+//!
+//! Rules:
+//! 1. Triggers of one kind fire in name order. A partition also fires
+//!    the row triggers of its partitioned ancestors (PostgreSQL clones
+//!    them onto each partition); statement triggers fire for the table
+//!    the statement names.
+//! 2. BEFORE ROW triggers run inside the row loop, compiled
+//!    (crate::plpgsql), before constraints are checked: each sees the
+//!    previous one's NEW; NULL skips the row (not counted). Their bodies
+//!    cannot change data here (0A000, as functions called per row).
+//! 3. AFTER ROW triggers whose WHEN holds when the row is written are
+//!    queued, and run when the row loop has ended, at statement level
+//!    (crate::session::plpgsql_exec): there they may change data. AFTER
+//!    STATEMENT triggers follow them; BEFORE STATEMENT ones run before
+//!    the first row, even when no row is touched.
+//! 4. UPDATE OF columns: the trigger fires when the UPDATE's SET names
+//!    one of them (whether or not the value changes).
+
+use std::sync::Arc;
+
+use crate::binder::TriggerShape;
+use crate::catalog::{TableDef, TriggerDef};
+use crate::error::{Result, SqlError, SqlState};
+use crate::expr::{EvalCtx, Expr};
+use crate::plpgsql::Compiled;
+use crate::routine::UserFunction;
+use crate::session::Stmt;
+use crate::types::DataType;
+use crate::value::{ArrayRef, Value};
+
+/// The `tg_*` variables a trigger function sees, after NEW and OLD.
+pub(crate) const TG_VARS: [(&str, DataType); 10] = [
+    ("tg_name", DataType::Name),
+    ("tg_when", DataType::Text),
+    ("tg_level", DataType::Text),
+    ("tg_op", DataType::Text),
+    ("tg_relid", DataType::Oid),
+    ("tg_relname", DataType::Name),
+    ("tg_table_name", DataType::Name),
+    ("tg_table_schema", DataType::Name),
+    ("tg_nargs", DataType::Int4),
+    ("tg_argv", DataType::Array(&DataType::Text)),
+];
+
+/// An event's name as TG_OP and pg_get_triggerdef say it.
+pub(crate) fn event_name(event: i16) -> &'static str {
+    match event {
+        TriggerDef::INSERT => "INSERT",
+        TriggerDef::DELETE => "DELETE",
+        TriggerDef::TRUNCATE => "TRUNCATE",
+        _ => "UPDATE",
+    }
+}
+
+/// One trigger ready to fire on one table.
+struct Ready {
+    func: Arc<UserFunction>,
+    /// The compiled body (BEFORE ROW triggers).
+    compiled: Option<Compiled>,
+    /// WHEN, over NEW's columns then OLD's.
+    when: Option<Expr>,
+    /// The `tg_*` values.
+    vars: Vec<Value>,
+}
+
+/// A queued AFTER ROW event: the trigger (in `after`), NEW and OLD.
+type Event = (usize, Option<Vec<Value>>, Option<Vec<Value>>);
+
+/// The row triggers one statement fires on one table for one event.
+pub(crate) struct RowTriggers {
+    event: i16,
+    fields: Vec<(String, DataType, i32)>,
+    row_type: DataType,
+    before: Vec<Ready>,
+    after: Vec<Ready>,
+    /// AFTER ROW events waiting for the row loop's end.
+    queue: Vec<Event>,
+}
+
+/// `def`'s triggers with its partitioned ancestors' row triggers, in
+/// name order.
+fn triggers_of(ctx: &Stmt<'_>, def: &TableDef) -> Result<Vec<TriggerDef>> {
+    let mut all = def.triggers.clone();
+    let mut up = def.partition_of.as_ref().map(|p| p.parent);
+    while let Some(parent) = up {
+        let Some(p) = ctx.catalog().table_by_oid(parent)? else {
+            break;
+        };
+        all.extend(p.triggers.iter().filter(|t| t.row()).cloned());
+        up = p.partition_of.as_ref().map(|p| p.parent);
+    }
+    all.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(all)
+}
+
+/// Whether trigger `t` fires for an UPDATE setting attribute indexes
+/// `updated` (None: not an UPDATE).
+fn update_of(t: &TriggerDef, updated: Option<&[usize]>) -> bool {
+    match updated {
+        Some(cols) if !t.columns.is_empty() => t
+            .columns
+            .iter()
+            .any(|a| cols.contains(&((*a as usize).wrapping_sub(1)))),
+        _ => true,
+    }
+}
+
+/// The trigger function of `t`.
+fn function_of(ctx: &Stmt<'_>, t: &TriggerDef) -> Result<Arc<UserFunction>> {
+    ctx.user_functions()?
+        .iter()
+        .find(|f| f.oid == t.func)
+        .cloned()
+        .ok_or_else(|| {
+            SqlError::new(
+                SqlState::UNDEFINED_FUNCTION,
+                format!("cache lookup failed for function {}", t.func),
+            )
+        })
+}
+
+/// The columns NEW and OLD have: the table's live columns.
+fn fields_of(def: &TableDef) -> Vec<(String, DataType, i32)> {
+    def.live()
+        .map(|(_, c)| (c.name.clone(), c.ty, c.typmod))
+        .collect()
+}
+
+/// The scope a WHEN condition is bound in: NEW's columns, then OLD's.
+pub(crate) fn when_scope(def: &TableDef) -> crate::binder::Scope {
+    let mut scope = crate::binder::table_scope(def, Some("new"));
+    scope
+        .columns
+        .extend(crate::binder::table_scope(def, Some("old")).columns);
+    scope
+}
+
+/// A stored WHEN condition, bound.
+fn bind_when(ctx: &Stmt<'_>, def: &TableDef, text: &str) -> Result<Expr> {
+    super::modify::bind_stored(ctx.db, text, ctx.style, &when_scope(def), |b, e| {
+        b.boolean(e, "WHEN")
+    })
+}
+
+/// The `tg_*` values of `t` firing on `def` for `event`.
+fn tg_values(ctx: &Stmt<'_>, t: &TriggerDef, def: &TableDef, event: i16) -> Result<Vec<Value>> {
+    let schema = crate::catalog::schema_name(&ctx.namespaces()?, def.namespace)
+        .unwrap_or_default()
+        .to_owned();
+    let argv: Vec<Value> = t
+        .args
+        .iter()
+        .map(|a| Value::Text(a.as_str().into()))
+        .collect();
+    let nargs = argv.len() as i32;
+    Ok(vec![
+        Value::Text(t.name.as_str().into()),
+        Value::Text(t.timing().into()),
+        Value::Text(if t.row() { "ROW" } else { "STATEMENT" }.into()),
+        Value::Text(event_name(event).into()),
+        Value::Oid(def.oid),
+        Value::Text(def.name.as_str().into()),
+        Value::Text(def.name.as_str().into()),
+        Value::Text(schema),
+        Value::Int4(nargs),
+        // Counted from 0; NULL without arguments.
+        if argv.is_empty() {
+            Value::Null
+        } else {
+            Value::Array(ArrayRef::with_dims(
+                vec![crate::value::array::Dim {
+                    lower: 0,
+                    len: nargs,
+                }],
+                argv,
+            ))
+        },
+    ])
+}
+
+impl RowTriggers {
+    /// The row triggers `event` fires on `def` (`updated`: the attribute
+    /// indexes an UPDATE sets); None when there are none, so that the
+    /// row loop pays nothing.
+    pub(crate) fn bind(
+        ctx: &mut Stmt<'_>,
+        def: &TableDef,
+        event: i16,
+        updated: Option<&[usize]>,
+    ) -> Result<Option<RowTriggers>> {
+        if def.triggers.is_empty() && def.partition_of.is_none() {
+            return Ok(None);
+        }
+        let chosen: Vec<TriggerDef> = triggers_of(ctx, def)?
+            .into_iter()
+            .filter(|t| t.row() && t.enabled() && t.on(event) && update_of(t, updated))
+            .collect();
+        if chosen.is_empty() {
+            return Ok(None);
+        }
+        let fields = fields_of(def);
+        let row_type = DataType::Composite(def.oid);
+        let mut out = RowTriggers {
+            event,
+            fields,
+            row_type,
+            before: Vec::new(),
+            after: Vec::new(),
+            queue: Vec::new(),
+        };
+        for t in chosen {
+            let func = function_of(ctx, &t)?;
+            let when = t
+                .when
+                .as_deref()
+                .map(|w| bind_when(ctx, def, w))
+                .transpose()?;
+            let vars = tg_values(ctx, &t, def, event)?;
+            if t.timing() == "BEFORE" {
+                let shape = out.shape();
+                let style = ctx.style.clone();
+                let compiled =
+                    crate::binder::compile_trigger(ctx, &style, &func, &shape).map_err(|e| {
+                        e.without_position().with_context(format!(
+                            "compilation of PL/pgSQL function \"{}\"",
+                            func.name
+                        ))
+                    })?;
+                out.before.push(Ready {
+                    func,
+                    compiled: Some(compiled),
+                    when,
+                    vars,
+                });
+            } else {
+                out.after.push(Ready {
+                    func,
+                    compiled: None,
+                    when,
+                    vars,
+                });
+            }
+        }
+        Ok(Some(out))
+    }
+
+    fn shape(&self) -> TriggerShape<'_> {
+        TriggerShape {
+            fields: &self.fields,
+            row_type: self.row_type,
+            new: self.event != TriggerDef::DELETE,
+            old: self.event != TriggerDef::INSERT,
+            vars: &TG_VARS,
+        }
+    }
+
+    /// Whether `r`'s WHEN holds for the row pair.
+    fn when_holds(
+        &self,
+        r: &Ready,
+        new: Option<&[Value]>,
+        old: Option<&[Value]>,
+        eval: &mut EvalCtx<'_>,
+    ) -> Result<bool> {
+        let Some(w) = &r.when else {
+            return Ok(true);
+        };
+        let n = self.fields.len();
+        let mut row = Vec::with_capacity(2 * n);
+        for side in [new, old] {
+            match side {
+                Some(v) => row.extend_from_slice(&v[..n]),
+                None => row.extend(std::iter::repeat_n(Value::Null, n)),
+            }
+        }
+        Ok(w.eval(&row, eval)? == Value::Bool(true))
+    }
+
+    /// Fires the BEFORE ROW triggers: `new` is the row INSERT or UPDATE
+    /// will write (each trigger's result replaces it), `old` the row
+    /// UPDATE or DELETE replaces. False when a trigger returned NULL: the
+    /// row is skipped.
+    pub(crate) fn before(
+        &self,
+        mut new: Option<&mut [Value]>,
+        old: Option<&[Value]>,
+        eval: &mut EvalCtx<'_>,
+    ) -> Result<bool> {
+        let n = self.fields.len();
+        for r in &self.before {
+            if !self.when_holds(r, new.as_deref(), old, eval)? {
+                continue;
+            }
+            let Some(compiled) = &r.compiled else {
+                continue;
+            };
+            let mut args = Vec::with_capacity(2 * n + r.vars.len());
+            // Each side: its fields (NULL without a row), then the slot
+            // its name alone reads when the row is NULL.
+            for side in [new.as_deref(), old] {
+                match side {
+                    Some(v) => args.extend_from_slice(&v[..n]),
+                    None => args.extend(std::iter::repeat_n(Value::Null, n)),
+                }
+                args.push(Value::Null);
+            }
+            args.extend(r.vars.iter().cloned());
+            crate::stack::check()?;
+            match crate::plpgsql::run(compiled, args, eval)? {
+                Value::Null => return Ok(false),
+                Value::Record(rec) => {
+                    if let Some(row) = new.as_deref_mut() {
+                        let items = rec.items();
+                        if items.len() != n {
+                            return Err(mismatch(&r.func));
+                        }
+                        row[..n].clone_from_slice(items);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(true)
+    }
+
+    /// Queues the AFTER ROW triggers whose WHEN holds for a row written.
+    pub(crate) fn after(
+        &mut self,
+        new: Option<&[Value]>,
+        old: Option<&[Value]>,
+        eval: &mut EvalCtx<'_>,
+    ) -> Result<()> {
+        let n = self.fields.len();
+        for i in 0..self.after.len() {
+            if self.when_holds(&self.after[i], new, old, eval)? {
+                self.queue.push((
+                    i,
+                    new.map(|v| v[..n].to_vec()),
+                    old.map(|v| v[..n].to_vec()),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs the queued AFTER ROW triggers, in the order their rows were
+    /// written.
+    pub(crate) fn fire_after(mut self, ctx: &mut Stmt<'_>) -> Result<()> {
+        let queue = std::mem::take(&mut self.queue);
+        let shape = self.shape();
+        for (i, new, old) in queue {
+            let r = &self.after[i];
+            crate::stack::check()?;
+            crate::session::run_trigger(ctx, &r.func, &shape, [new, old], r.vars.clone())?;
+        }
+        Ok(())
+    }
+}
+
+/// 42804: a trigger returned a row of another shape.
+fn mismatch(func: &UserFunction) -> SqlError {
+    SqlError::new(
+        SqlState::DATATYPE_MISMATCH,
+        "returned row structure does not match the structure of the triggering table",
+    )
+    .with_detail("Number of returned columns does not match expected column count.")
+    .with_context(format!("PL/pgSQL function {}()", func.name))
+}
+
+/// Fires `def`'s statement triggers for `event` (BEFORE ones when
+/// `before`); `updated`: the attribute indexes an UPDATE sets.
+pub(crate) fn fire_statement(
+    ctx: &mut Stmt<'_>,
+    def: &TableDef,
+    event: i16,
+    before: bool,
+    updated: Option<&[usize]>,
+) -> Result<()> {
+    if def.triggers.is_empty() {
+        return Ok(());
+    }
+    let timing = if before { "BEFORE" } else { "AFTER" };
+    let chosen: Vec<TriggerDef> = def
+        .triggers
+        .iter()
+        .filter(|t| {
+            !t.row() && t.enabled() && t.on(event) && t.timing() == timing && update_of(t, updated)
+        })
+        .cloned()
+        .collect();
+    if chosen.is_empty() {
+        return Ok(());
+    }
+    let fields = fields_of(def);
+    let shape = TriggerShape {
+        fields: &fields,
+        row_type: DataType::Composite(def.oid),
+        new: false,
+        old: false,
+        vars: &TG_VARS,
+    };
+    for t in chosen {
+        if let Some(w) = &t.when {
+            let e = bind_when(ctx, def, w)?;
+            let nulls = vec![Value::Null; 2 * fields.len()];
+            if e.eval(&nulls, &mut ctx.eval_ctx())? != Value::Bool(true) {
+                continue;
+            }
+        }
+        let func = function_of(ctx, &t)?;
+        let vars = tg_values(ctx, &t, def, event)?;
+        crate::stack::check()?;
+        crate::session::run_trigger(ctx, &func, &shape, [None, None], vars)?;
+    }
+    Ok(())
+}
+
+/// pg_get_triggerdef's text for trigger `t` of `def`: `table` and
+/// `func` are the names to print (qualified as the caller decided).
+pub(crate) fn definition(
+    t: &TriggerDef,
+    def: &TableDef,
+    table: &str,
+    func: &str,
+    pretty: bool,
+) -> String {
+    let mut out = String::from("CREATE ");
+    if t.constraint.is_some() {
+        out.push_str("CONSTRAINT ");
+    }
+    out.push_str(&format!(
+        "TRIGGER {} {} ",
+        crate::func::quote_ident(&t.name),
+        t.timing()
+    ));
+    let mut events = Vec::new();
+    for e in [
+        TriggerDef::INSERT,
+        TriggerDef::DELETE,
+        TriggerDef::UPDATE,
+        TriggerDef::TRUNCATE,
+    ] {
+        if !t.on(e) {
+            continue;
+        }
+        let mut name = event_name(e).to_owned();
+        if e == TriggerDef::UPDATE && !t.columns.is_empty() {
+            let cols: Vec<String> = t
+                .columns
+                .iter()
+                .filter_map(|a| def.columns.get((*a as usize).wrapping_sub(1)))
+                .map(|c| crate::func::quote_ident(&c.name))
+                .collect();
+            name.push_str(&format!(" OF {}", cols.join(", ")));
+        }
+        events.push(name);
+    }
+    out.push_str(&events.join(" OR "));
+    out.push_str(&format!(" ON {table} "));
+    if let Some((deferrable, deferred)) = t.constraint {
+        out.push_str(if deferrable {
+            "DEFERRABLE "
+        } else {
+            "NOT DEFERRABLE "
+        });
+        out.push_str(if deferred {
+            "INITIALLY DEFERRED "
+        } else {
+            "INITIALLY IMMEDIATE "
+        });
+    }
+    if t.old_table.is_some() || t.new_table.is_some() {
+        out.push_str("REFERENCING ");
+        if let Some(o) = &t.old_table {
+            out.push_str(&format!("OLD TABLE AS {} ", crate::func::quote_ident(o)));
+        }
+        if let Some(n) = &t.new_table {
+            out.push_str(&format!("NEW TABLE AS {} ", crate::func::quote_ident(n)));
+        }
+    }
+    out.push_str(if t.row() {
+        "FOR EACH ROW "
+    } else {
+        "FOR EACH STATEMENT "
+    });
+    if let Some(w) = &t.when {
+        let scope = when_scope(def);
+        let names: Vec<String> = scope.columns.iter().map(|c| c.name.clone()).collect();
+        let quals: Vec<String> = scope
+            .columns
+            .iter()
+            .map(|c| c.table.clone().unwrap_or_default())
+            .collect();
+        let printed = super::modify::bind_stored(
+            def.rel.db,
+            w,
+            &crate::value::OutputStyle::default(),
+            &scope,
+            |_, e| Ok(e),
+        )
+        .ok()
+        .and_then(|e| {
+            crate::deparse::Deparser {
+                columns: &names,
+                pretty,
+                types: None,
+                qualifiers: Some(&quals),
+            }
+            .expr(&e)
+        })
+        .unwrap_or_else(|| w.clone());
+        out.push_str(&format!("WHEN ({printed}) "));
+    }
+    let args: Vec<String> = t
+        .args
+        .iter()
+        .map(|a| crate::func::quote_literal(a))
+        .collect();
+    out.push_str(&format!("EXECUTE FUNCTION {func}({})", args.join(", ")));
+    out
+}

@@ -149,6 +149,25 @@ fn constant(
 }
 
 impl Deparser<'_> {
+    /// `q.*` for a row of every column qualified `q`, in order (a
+    /// trigger's `old.*`), when columns are qualified.
+    fn whole_row(&self, e: &Expr) -> Option<String> {
+        let quals = self.qualifiers?;
+        let (_, fields) = crate::func::row_constructor_fields(e)?;
+        let first = match fields.first()?.kind {
+            ExprKind::Column(i) => i,
+            _ => return None,
+        };
+        let q = quals.get(first)?;
+        let all: Vec<usize> = (0..quals.len()).filter(|&i| quals[i] == *q).collect();
+        let same = fields.len() == all.len()
+            && fields
+                .iter()
+                .zip(&all)
+                .all(|(f, &i)| matches!(f.kind, ExprKind::Column(c) if c == i));
+        same.then(|| format!("{}.*", quote_ident(q)))
+    }
+
     /// The expression's text; None for forms it cannot print (the caller
     /// keeps the text as written).
     pub fn expr(&self, e: &Expr) -> Option<String> {
@@ -158,6 +177,9 @@ impl Deparser<'_> {
     /// Prints `e`; `parent` is the enclosing binary operator in pretty
     /// mode (to decide its parentheses).
     fn node(&self, e: &Expr, parent: Option<(&str, bool)>) -> Option<String> {
+        if let Some(star) = self.whole_row(e) {
+            return Some(star);
+        }
         Some(match &e.kind {
             // An omitted slice bound.
             ExprKind::Const(Value::Void) => String::new(),

@@ -386,6 +386,18 @@ impl Binder<'_> {
                 parts.extend(overlay_for.as_deref());
                 self.call_with("overlay", &parts, scope, self.expr_pos(e))
             }
+            // `t.*` in an expression: t's whole row.
+            AstExpr::QualifiedWildcard(name, _) => {
+                let parts = super::object_name(name);
+                let table = parts.last().cloned().unwrap_or_default();
+                self.whole_row(&table, scope).ok_or_else(|| {
+                    SqlError::new(
+                        SqlState::UNDEFINED_TABLE,
+                        format!("missing FROM-clause entry for table \"{table}\""),
+                    )
+                    .at(self.expr_pos(e))
+                })
+            }
             other => Err(SqlError::unsupported(format!(
                 "the expression \"{}\"",
                 truncate(&other.to_string())

@@ -291,7 +291,12 @@ impl Compiler<'_> {
             let vars = &self.vars;
             let null_rows = &self.null_rows;
             rewritten = parse::substitute(text, &|w, field| {
-                if field.is_some() || null_rows.iter().any(|n| n == w) {
+                let null_row = null_rows.iter().any(|n| n == w);
+                if field == Some("*") && null_row {
+                    // The record's own NULL row.
+                    return Some(w.to_owned());
+                }
+                if field.is_some_and(|f| f != "*") || null_row {
                     return None;
                 }
                 let (_, fields) = records.iter().rev().find(|(r, _)| r == w)?;

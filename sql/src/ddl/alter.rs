@@ -131,9 +131,12 @@ fn alter_table_from(
             AlterTableOperation::DropColumn {
                 column_names,
                 if_exists,
+                drop_behavior,
                 ..
             } => {
+                let cascade = matches!(drop_behavior, Some(ast::DropBehavior::Cascade));
                 for c in column_names {
+                    super::trigger::column_dropped(ctx, xid, &def, &ident(c), cascade)?;
                     drop_column(ctx, xid, &def, &ident(c), *if_exists)?;
                     def = reload(ctx, &def)?;
                 }

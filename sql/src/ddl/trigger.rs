@@ -114,14 +114,17 @@ fn create_trigger(ctx: &mut Stmt<'_>, c: &CreateTrigger) -> Result<()> {
             if !c.columns.is_empty() {
                 return Err(unsupported("INSTEAD OF triggers cannot have column lists"));
             }
-            return Err(SqlError::unsupported("INSTEAD OF triggers"));
         }
-        _ if is_view && row_level => {
+        _ if is_view && (row_level || c.events.contains(&TriggerDef::TRUNCATE)) => {
             return Err(SqlError::new(
                 SqlState::WRONG_OBJECT_TYPE,
                 format!("\"{}\" is a view", def.name),
             )
-            .with_detail("Views cannot have row-level BEFORE or AFTER triggers."))
+            .with_detail(if row_level {
+                "Views cannot have row-level BEFORE or AFTER triggers."
+            } else {
+                "Views cannot have TRUNCATE triggers."
+            }))
         }
         _ if def.matview.is_some() || def.sequence.is_some() => {
             return Err(SqlError::new(
@@ -137,6 +140,13 @@ fn create_trigger(ctx: &mut Stmt<'_>, c: &CreateTrigger) -> Result<()> {
         _ => {}
     }
     if c.old_table.is_some() || c.new_table.is_some() {
+        if is_view {
+            return Err(SqlError::new(
+                SqlState::WRONG_OBJECT_TYPE,
+                format!("\"{}\" is a view", def.name),
+            )
+            .with_detail("Triggers on views cannot have transition tables."));
+        }
         return Err(SqlError::unsupported("transition tables (REFERENCING)"));
     }
     if c.constraint {
@@ -180,8 +190,10 @@ fn create_trigger(ctx: &mut Stmt<'_>, c: &CreateTrigger) -> Result<()> {
     if row_level {
         tgtype |= TriggerDef::ROW;
     }
-    if c.timing == Timing::Before {
-        tgtype |= TriggerDef::BEFORE;
+    match c.timing {
+        Timing::Before => tgtype |= TriggerDef::BEFORE,
+        Timing::InsteadOf => tgtype |= TriggerDef::INSTEAD,
+        Timing::After => {}
     }
     let existing = def.triggers.iter().find(|t| t.name == c.name);
     if existing.is_some() && !c.or_replace {
@@ -483,4 +495,82 @@ pub(super) fn users_of_function(ctx: &Stmt<'_>, oid: u32) -> Result<Vec<(u32, St
 /// Drops trigger `oid` (DROP FUNCTION ... CASCADE).
 pub(super) fn drop_by_oid(ctx: &mut Stmt<'_>, xid: u32, oid: u32) -> Result<()> {
     remove(ctx, xid, oid)
+}
+
+/// ALTER TABLE ... DROP COLUMN `name` of `def`: the triggers that use
+/// the column (UPDATE OF, WHEN) are 2BP01 unless `cascade`, which drops
+/// them (with PostgreSQL's NOTICE).
+pub(super) fn column_dropped(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &TableDef,
+    name: &str,
+    cascade: bool,
+) -> Result<()> {
+    let Some(i) = def.find(name) else {
+        return Ok(());
+    };
+    let attnum = (i + 1) as i16;
+    let live = def.live().position(|(j, _)| j == i);
+    let n = def.live().count();
+    let mut users = Vec::new();
+    for t in &def.triggers {
+        let mut uses = t.columns.contains(&attnum);
+        if let (Some(w), Some(k), false) = (&t.when, live, uses) {
+            let scope = crate::table::trigger::when_scope(def);
+            if let Ok(e) = crate::table::bind_stored(ctx.db, w, ctx.style, &scope, |_, e| Ok(e)) {
+                e.visit(&mut |x: &Expr| {
+                    if let ExprKind::Column(c) = x.kind {
+                        uses |= c == k || c == k + n;
+                    }
+                });
+            }
+        }
+        if uses {
+            users.push(t.clone());
+        }
+    }
+    if users.is_empty() {
+        return Ok(());
+    }
+    let what: Vec<String> = users
+        .iter()
+        .map(|t| format!("trigger {} on table {}", t.name, def.name))
+        .collect();
+    if !cascade {
+        return Err(SqlError::new(
+            SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
+            format!(
+                "cannot drop column {name} of table {} because other objects depend on it",
+                def.name
+            ),
+        )
+        .with_detail(
+            what.iter()
+                .map(|w| format!("{w} depends on column {name} of table {}", def.name))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+        .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
+    }
+    ctx.notices.push(match what.as_slice() {
+        [one] => SqlError::notice(
+            SqlState::SUCCESSFUL_COMPLETION,
+            format!("drop cascades to {one}"),
+        ),
+        many => SqlError::notice(
+            SqlState::SUCCESSFUL_COMPLETION,
+            format!("drop cascades to {} other objects", many.len()),
+        )
+        .with_detail(
+            many.iter()
+                .map(|w| format!("drop cascades to {w}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+    });
+    for t in users {
+        remove(ctx, xid, t.oid)?;
+    }
+    Ok(())
 }

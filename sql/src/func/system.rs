@@ -194,6 +194,26 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     volatile(f("clock_timestamp", &[], TimestampTz, |_, _| {
         Ok(Value::TimestampTz(now_micros()))
     })),
+    // The clock as text, in the Postgres date style with microseconds
+    // (`Mon Dec 07 12:20:11.795659 2026 UTC`).
+    volatile(f("timeofday", &[], Text, |_, ctx| {
+        let style = crate::value::datetime::DateStyle {
+            out: crate::value::datetime::DateOut::Postgres,
+            order: crate::value::datetime::DateOrder::Mdy,
+        };
+        let mut out = String::new();
+        crate::value::datetime::format_timestamptz(
+            now_micros(),
+            &ctx.style().zone,
+            style,
+            &mut out,
+        );
+        Ok(Value::Text(out))
+    })),
+    // How deeply triggers are nested here (0 outside any).
+    volatile(f("pg_trigger_depth", &[], Int4, |_, _| {
+        Ok(Value::Int4(crate::table::trigger::depth()))
+    })),
     stable(f("current_database", &[], Name, |_, ctx| {
         Ok(Value::Text(ctx.info.database.clone()))
     })),

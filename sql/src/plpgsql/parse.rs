@@ -1284,7 +1284,7 @@ pub fn substitute(
         let t = &toks[i];
         let after_dot = i > 0 && toks[i - 1].kind == Kind::Punct(".");
         if let (Kind::Word(w), false, false) = (&t.kind, after_dot, names[i]) {
-            // `w.field`
+            // `w.field`, `w.*`
             let field = match (toks.get(i + 1), toks.get(i + 2)) {
                 (
                     Some(d),
@@ -1293,6 +1293,13 @@ pub fn substitute(
                         ..
                     }),
                 ) if d.kind == Kind::Punct(".") => Some(f.as_str()),
+                (Some(d), Some(s))
+                    if d.kind == Kind::Punct(".")
+                        && s.kind == Kind::Other
+                        && &text[s.start..s.end] == "*" =>
+                {
+                    Some("*")
+                }
                 _ => None,
             };
             if let Some(f) = field {

@@ -208,29 +208,34 @@ impl Exec {
     /// `text` with variables as parameters.
     fn sql(&self, text: &str) -> Result<String> {
         parse::substitute(text, &|w, field| match field {
+            // `rec.*`: the record as a whole.
+            Some("*") => self.sql_of_record(w),
             Some(f) => {
                 let (_, fields) = self.records.iter().rev().find(|(r, _)| r == w)?;
                 let slot = fields.iter().find(|s| self.vars[**s].name == f)?;
                 Some(format!("${}", slot + 1))
             }
-            None => match self
-                .records
-                .iter()
-                .rev()
-                .find(|(r, _)| r == w && !self.null_rows.iter().any(|n| n == w))
-            {
-                // A record named whole: the row of its fields.
-                Some((_, fields)) => Some(format!(
-                    "ROW({})",
-                    fields
-                        .iter()
-                        .map(|s| format!("${}", s + 1))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
-                None => self.lookup(w).map(|s| format!("${}", s + 1)),
-            },
+            None => self
+                .sql_of_record(w)
+                .or_else(|| self.lookup(w).map(|s| format!("${}", s + 1))),
         })
+    }
+
+    /// A record named whole: the row of its fields (a NULL row's own
+    /// slot).
+    fn sql_of_record(&self, w: &str) -> Option<String> {
+        if self.null_rows.iter().any(|n| n == w) {
+            return self.lookup(w).map(|s| format!("${}", s + 1));
+        }
+        let (_, fields) = self.records.iter().rev().find(|(r, _)| r == w)?;
+        Some(format!(
+            "ROW({})",
+            fields
+                .iter()
+                .map(|s| format!("${}", s + 1))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
     }
 
     /// Runs one statement of the body with the variables as parameters;

@@ -3,6 +3,7 @@
 
 mod fkey;
 pub mod index;
+mod instead;
 mod load;
 mod lockrows;
 mod merge;

@@ -514,7 +514,7 @@ pub(super) fn new_tuple(def: &TableDef, live: &[Value], attrs: &[row::StoredAttr
 }
 
 /// Sends one RETURNING row.
-fn returning(
+pub(super) fn returning(
     exprs: &[Expr],
     live: &[Value],
     eval: &mut EvalCtx<'_>,
@@ -528,7 +528,7 @@ fn returning(
 }
 
 /// Binds a RETURNING list against the table.
-fn bind_returning(
+pub(super) fn bind_returning(
     b: &mut Binder<'_>,
     items: Option<&Vec<ast::SelectItem>>,
     scope: &Scope,
@@ -554,6 +554,8 @@ pub(super) enum Source {
     /// A query's plan and its output column types (converted to the
     /// target columns' types by assignment casts).
     Query(Plan, Vec<crate::types::DataType>),
+    /// A view's rows for its INSTEAD OF triggers (instead.rs).
+    Instead(Box<super::instead::Instead>),
 }
 
 /// An INSERT bound to its table: what [`run_insert`] needs, and what a
@@ -602,6 +604,9 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
             "syntax error at or near \"DUPLICATE\"",
             None,
         ));
+    }
+    if let Some(bound) = super::instead::bind_insert(ctx, ins, name)? {
+        return Ok(bound);
     }
     let (def, view) = super::view_dml::dml_target(ctx, name, "INSERT")?;
     let alias = ins.table_alias.as_ref().map(|a| a.alias.value.as_str());
@@ -941,6 +946,9 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
         ret,
         conflict,
     } = bound;
+    if let Source::Instead(i) = &source {
+        return super::instead::run(ctx, i, ret.as_ref(), sink);
+    }
     super::trigger::fire_statement(ctx, &def, TriggerDef::INSERT, true, None)?;
     let xid = ctx.write_xid("INSERT")?;
     let routing = super::routing::Routing::new(ctx, &def)?;
@@ -1138,6 +1146,8 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
         Ok(())
     };
     match source {
+        // Handled before the row loop.
+        Source::Instead(_) => {}
         Source::Values(rows) => {
             let mut given = Vec::with_capacity(targets.len());
             let mut spent = (std::time::Duration::ZERO, std::time::Duration::ZERO, 0u64);
@@ -2082,6 +2092,11 @@ pub fn explain_insert(ctx: &mut Stmt<'_>, bound: BoundInsert) -> Result<Vec<Stri
             exec::explain::name_relations(&mut plan);
             exec::explain::lines(&plan, None)
         }
+        Source::Instead(_) => {
+            return Err(SqlError::unsupported(
+                "EXPLAIN of INSERT into a view with INSTEAD OF triggers",
+            ))
+        }
     };
     let mut lines = nest_under(format!("Insert on {}", bound.def.name), child);
     if let Some(c) = &bound.conflict {
@@ -2201,17 +2216,19 @@ pub(crate) fn nest_under(header: String, child: Vec<String>) -> Vec<String> {
 #[derive(Clone)]
 pub struct BoundModify {
     /// The target table.
-    def: Arc<TableDef>,
+    pub(super) def: Arc<TableDef>,
     /// FROM (UPDATE) or USING (DELETE): its plan and width.
-    from: Option<(Plan, usize)>,
+    pub(super) from: Option<(Plan, usize)>,
     /// WHERE.
-    predicate: Option<Expr>,
+    pub(super) predicate: Option<Expr>,
     /// What happens to each row.
-    change: Change,
+    pub(super) change: Change,
     /// RETURNING expressions and their columns.
-    ret: Option<(Vec<Expr>, Vec<OutputColumn>)>,
+    pub(super) ret: Option<(Vec<Expr>, Vec<OutputColumn>)>,
     /// ONLY: not the tables inheriting from it.
-    only: bool,
+    pub(super) only: bool,
+    /// A view's rows for its INSTEAD OF triggers (instead.rs).
+    pub(super) instead: Option<Box<super::instead::Instead>>,
 }
 
 impl BoundModify {
@@ -2230,6 +2247,9 @@ pub fn update(ctx: &mut Stmt<'_>, upd: &ast::Update, sink: &mut dyn ResultSink) 
 /// Binds an UPDATE: its table (locked), FROM, SET, WHERE and RETURNING.
 pub fn bind_update(ctx: &mut Stmt<'_>, upd: &ast::Update) -> Result<BoundModify> {
     let (name, alias, only) = single_table(&upd.table, "UPDATE")?;
+    if let Some(bound) = super::instead::bind_update(ctx, upd, &name, alias.as_deref())? {
+        return Ok(bound);
+    }
     let (def, view) = super::view_dml::dml_target(ctx, &name, "UPDATE")?;
     let mut scope = match &view {
         Some(v) => v.scope(alias.as_deref()),
@@ -2291,11 +2311,15 @@ pub fn bind_update(ctx: &mut Stmt<'_>, upd: &ast::Update) -> Result<BoundModify>
         change: Change::Update(sets, checks),
         ret,
         only,
+        instead: None,
     })
 }
 
 /// Runs a bound UPDATE or DELETE.
 pub fn run_modify(ctx: &mut Stmt<'_>, bound: BoundModify, sink: &mut dyn ResultSink) -> Result<()> {
+    if let Some(i) = &bound.instead {
+        return super::instead::run(ctx, i, bound.ret.as_ref(), sink);
+    }
     let verb = match bound.change {
         Change::Update(..) => "UPDATE",
         Change::Delete => "DELETE",
@@ -2789,6 +2813,9 @@ pub fn bind_delete(ctx: &mut Stmt<'_>, del: &ast::Delete) -> Result<BoundModify>
         return Err(SqlError::unsupported("DELETE from several tables"));
     };
     let (name, alias, only) = single_table(t, "DELETE")?;
+    if let Some(bound) = super::instead::bind_delete(ctx, del, &name, alias.as_deref())? {
+        return Ok(bound);
+    }
     let (def, view) = super::view_dml::dml_target(ctx, &name, "DELETE")?;
     let mut scope = match &view {
         Some(v) => v.scope(alias.as_deref()),
@@ -2817,6 +2844,7 @@ pub fn bind_delete(ctx: &mut Stmt<'_>, del: &ast::Delete) -> Result<BoundModify>
         change: Change::Delete,
         ret,
         only,
+        instead: None,
     })
 }
 

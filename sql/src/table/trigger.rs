@@ -44,6 +44,26 @@ pub(crate) const TG_VARS: [(&str, DataType); 10] = [
     ("tg_argv", DataType::Array(&DataType::Text)),
 ];
 
+thread_local! {
+    /// How many trigger functions are running on this thread (a
+    /// statement and the triggers it fires run on one thread).
+    static DEPTH: std::cell::Cell<i32> = const { std::cell::Cell::new(0) };
+}
+
+/// pg_trigger_depth(): the number of trigger functions running.
+pub(crate) fn depth() -> i32 {
+    DEPTH.with(std::cell::Cell::get)
+}
+
+/// Runs `f` one trigger level deeper (the stack checked first).
+pub(super) fn nested<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+    crate::stack::check()?;
+    DEPTH.with(|d| d.set(d.get() + 1));
+    let r = f();
+    DEPTH.with(|d| d.set(d.get() - 1));
+    r
+}
+
 /// An event's name as TG_OP and pg_get_triggerdef say it.
 pub(crate) fn event_name(event: i16) -> &'static str {
     match event {
@@ -108,7 +128,7 @@ fn update_of(t: &TriggerDef, updated: Option<&[usize]>) -> bool {
 }
 
 /// The trigger function of `t`.
-fn function_of(ctx: &Stmt<'_>, t: &TriggerDef) -> Result<Arc<UserFunction>> {
+pub(super) fn function_of(ctx: &Stmt<'_>, t: &TriggerDef) -> Result<Arc<UserFunction>> {
     ctx.user_functions()?
         .iter()
         .find(|f| f.oid == t.func)
@@ -122,7 +142,7 @@ fn function_of(ctx: &Stmt<'_>, t: &TriggerDef) -> Result<Arc<UserFunction>> {
 }
 
 /// The columns NEW and OLD have: the table's live columns.
-fn fields_of(def: &TableDef) -> Vec<(String, DataType, i32)> {
+pub(super) fn fields_of(def: &TableDef) -> Vec<(String, DataType, i32)> {
     def.live()
         .map(|(_, c)| (c.name.clone(), c.ty, c.typmod))
         .collect()
@@ -145,7 +165,12 @@ fn bind_when(ctx: &Stmt<'_>, def: &TableDef, text: &str) -> Result<Expr> {
 }
 
 /// The `tg_*` values of `t` firing on `def` for `event`.
-fn tg_values(ctx: &Stmt<'_>, t: &TriggerDef, def: &TableDef, event: i16) -> Result<Vec<Value>> {
+pub(super) fn tg_values(
+    ctx: &Stmt<'_>,
+    t: &TriggerDef,
+    def: &TableDef,
+    event: i16,
+) -> Result<Vec<Value>> {
     let schema = crate::catalog::schema_name(&ctx.namespaces()?, def.namespace)
         .unwrap_or_default()
         .to_owned();
@@ -307,8 +332,7 @@ impl RowTriggers {
                 args.push(Value::Null);
             }
             args.extend(r.vars.iter().cloned());
-            crate::stack::check()?;
-            match crate::plpgsql::run(compiled, args, eval)? {
+            match nested(|| crate::plpgsql::run(compiled, args, eval))? {
                 Value::Null => return Ok(false),
                 Value::Record(rec) => {
                     if let Some(row) = new.as_deref_mut() {
@@ -352,15 +376,16 @@ impl RowTriggers {
         let shape = self.shape();
         for (i, new, old) in queue {
             let r = &self.after[i];
-            crate::stack::check()?;
-            crate::session::run_trigger(ctx, &r.func, &shape, [new, old], r.vars.clone())?;
+            nested(|| {
+                crate::session::run_trigger(ctx, &r.func, &shape, [new, old], r.vars.clone())
+            })?;
         }
         Ok(())
     }
 }
 
 /// 42804: a trigger returned a row of another shape.
-fn mismatch(func: &UserFunction) -> SqlError {
+pub(super) fn mismatch(func: &UserFunction) -> SqlError {
     SqlError::new(
         SqlState::DATATYPE_MISMATCH,
         "returned row structure does not match the structure of the triggering table",
@@ -411,8 +436,7 @@ pub(crate) fn fire_statement(
         }
         let func = function_of(ctx, &t)?;
         let vars = tg_values(ctx, &t, def, event)?;
-        crate::stack::check()?;
-        crate::session::run_trigger(ctx, &func, &shape, [None, None], vars)?;
+        nested(|| crate::session::run_trigger(ctx, &func, &shape, [None, None], vars))?;
     }
     Ok(())
 }

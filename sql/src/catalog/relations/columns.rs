@@ -1996,6 +1996,27 @@ pub(super) const IS_TABLES: &[(&str, DataType)] = &[
 ];
 
 /// information_schema.views (OID 13483).
+/// information_schema.triggers.
+pub(super) const IS_TRIGGERS: &[(&str, DataType)] = &[
+    ("trigger_catalog", Name),
+    ("trigger_schema", Name),
+    ("trigger_name", Name),
+    ("event_manipulation", Varchar),
+    ("event_object_catalog", Name),
+    ("event_object_schema", Name),
+    ("event_object_table", Name),
+    ("action_order", Int4),
+    ("action_condition", Varchar),
+    ("action_statement", Varchar),
+    ("action_orientation", Varchar),
+    ("action_timing", Varchar),
+    ("action_reference_old_table", Name),
+    ("action_reference_new_table", Name),
+    ("action_reference_old_row", Name),
+    ("action_reference_new_row", Name),
+    ("created", TimestampTz),
+];
+
 pub(super) const IS_VIEWS: &[(&str, DataType)] = &[
     ("table_catalog", Name),
     ("table_schema", Name),

@@ -679,6 +679,7 @@ static RELATIONS: &[SysRel] = &[
         IS_TABLE_CONSTRAINTS_SQL,
     ),
     is_rel("tables", 13425, IS_TABLES, IS_TABLES_SQL),
+    is_rel("triggers", 13440, IS_TRIGGERS, IS_TRIGGERS_SQL),
     is_rel("views", 13483, IS_VIEWS, IS_VIEWS_SQL),
 ];
 
@@ -794,6 +795,32 @@ const IS_TABLES_SQL: &str = "SELECT current_database()::name AS table_catalog, \
      'NO'::varchar AS is_typed, NULL::varchar AS commit_action \
      FROM pg_namespace nc JOIN pg_class c ON nc.oid = c.relnamespace \
      WHERE c.relkind IN ('r', 'v', 'f', 'p')";
+
+/// information_schema.triggers: a row per trigger and event (INSERT,
+/// DELETE, UPDATE; TRUNCATE is not in the standard), as PostgreSQL 15
+/// defines it.
+const IS_TRIGGERS_SQL: &str = "SELECT current_database()::name AS trigger_catalog, \
+     n.nspname AS trigger_schema, t.tgname AS trigger_name, \
+     em.text::varchar AS event_manipulation, \
+     current_database()::name AS event_object_catalog, \
+     n.nspname AS event_object_schema, c.relname AS event_object_table, \
+     (rank() OVER (PARTITION BY n.nspname, c.relname, em.num, t.tgtype & 1, t.tgtype & 66 \
+     ORDER BY t.tgname))::int AS action_order, \
+     ((regexp_match(pg_get_triggerdef(t.oid), E'.{35,} WHEN \\\\((.+)\\\\) EXECUTE FUNCTION'))[1])::varchar \
+     AS action_condition, \
+     substring(pg_get_triggerdef(t.oid) from \
+     position('EXECUTE FUNCTION' in substring(pg_get_triggerdef(t.oid) from 48)) + 47)::varchar \
+     AS action_statement, \
+     (CASE t.tgtype & 1 WHEN 1 THEN 'ROW' ELSE 'STATEMENT' END)::varchar AS action_orientation, \
+     (CASE t.tgtype & 66 WHEN 2 THEN 'BEFORE' WHEN 64 THEN 'INSTEAD OF' ELSE 'AFTER' END)::varchar \
+     AS action_timing, \
+     t.tgoldtable AS action_reference_old_table, t.tgnewtable AS action_reference_new_table, \
+     NULL::name AS action_reference_old_row, NULL::name AS action_reference_new_row, \
+     NULL::timestamptz AS created \
+     FROM pg_namespace n, pg_class c, pg_trigger t, \
+     (VALUES (4, 'INSERT'), (8, 'DELETE'), (16, 'UPDATE')) AS em (num, text) \
+     WHERE n.oid = c.relnamespace AND c.oid = t.tgrelid AND t.tgtype & em.num <> 0 \
+     AND NOT t.tgisinternal";
 
 /// information_schema.views.
 const IS_VIEWS_SQL: &str = "SELECT current_database()::name AS table_catalog, \

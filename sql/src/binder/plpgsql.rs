@@ -110,8 +110,6 @@ pub(super) fn compile_plpgsql(
 pub(crate) struct TriggerShape<'a> {
     /// The triggering table's columns.
     pub fields: &'a [(String, DataType, i32)],
-    /// The table's row type.
-    pub row_type: DataType,
     /// Whether NEW and OLD are rows.
     pub new: bool,
     /// Whether OLD is a row.
@@ -137,7 +135,8 @@ pub(crate) fn compile_trigger(
         vars: Vec::new(),
         visible: Vec::new(),
         records: Vec::new(),
-        ret: shape.row_type,
+        // A row of the table's columns (RETURN NEW, OLD, NULL, any row).
+        ret: DataType::Record,
         retset: false,
         out_slots: Vec::new(),
         domains: Vec::new(),
@@ -146,7 +145,7 @@ pub(crate) fn compile_trigger(
     let mut input_slots = Vec::new();
     for (name, is_row) in [("new", shape.new), ("old", shape.old)] {
         input_slots.extend(c.define_record(name, shape.fields.to_vec()));
-        let slot = c.add_var(name.into(), None, shape.row_type, -1);
+        let slot = c.add_var(name.into(), None, DataType::Record, -1);
         input_slots.push(slot);
         if !is_row {
             c.visible.push((name.into(), slot));

@@ -15,6 +15,7 @@ use super::{column_list, find_column, open_table, printout};
 use crate::binder::table_scope;
 use crate::cast::apply_typmod;
 use crate::catalog::ColumnDef;
+use crate::catalog::TriggerDef;
 use crate::error::{Result, SqlError, SqlState};
 use crate::expr::{EvalCtx, Expr};
 use crate::parser::{CopySource, CopyStatement, CopyTarget};
@@ -334,6 +335,8 @@ pub(super) fn copy_from(
         cid,
         &mut crate::table::CatalogTables(ctx.catalog()),
     )?;
+    crate::table::fire_statement(ctx, &def, TriggerDef::INSERT, true, None)?;
+    loader.fire_triggers(ctx)?;
     let (mut eval, own) = ctx.eval_and_txn();
     let who = Actor {
         xid,
@@ -369,6 +372,10 @@ pub(super) fn copy_from(
             crate::table::fire_foreign_keys(ctx, &table, queue)?;
         }
     }
+    for t in loader.take_triggers() {
+        t.fire_after(ctx)?;
+    }
+    crate::table::fire_statement(ctx, &def, TriggerDef::INSERT, false, None)?;
     sink.command_complete(&format!("COPY {}", load.rows))
 }
 
@@ -408,14 +415,17 @@ impl Sinks<'_, '_> {
                 return Ok(());
             }
         }
-        self.loader
+        let added = self
+            .loader
             .add(&mut values, load.line, self.engine, eval, self.who)
             .map_err(|(e, line)| {
                 // A row written with an earlier batch: its line only.
                 let text = if line == load.line { text } else { None };
                 load.at(e, line, text)
             })?;
-        load.rows += 1;
+        if added {
+            load.rows += 1;
+        }
         Ok(())
     }
 }

@@ -7,6 +7,7 @@ use sqlparser::ast::{self, ObjectName};
 use super::{outside_block, reject_system, split_name, undefined_table};
 use crate::binder::object_name;
 use crate::catalog::system;
+use crate::catalog::TriggerDef;
 use crate::error::{Result, SqlError, SqlState};
 use crate::result::ResultSink;
 use crate::session::Stmt;
@@ -151,9 +152,17 @@ pub fn truncate(ctx: &mut Stmt<'_>, t: &ast::Truncate, sink: &mut dyn ResultSink
         }
         i += 1;
     }
-    for def in defs {
+    // BEFORE TRUNCATE triggers of every table, the tables emptied, then
+    // the AFTER ones (ExecuteTruncateGuts' order).
+    for def in &defs {
+        crate::table::fire_statement(ctx, def, TriggerDef::TRUNCATE, true, None)?;
+    }
+    for def in &defs {
         let xid = ctx.write_xid("TRUNCATE TABLE")?;
-        new_relation_file(ctx, xid, &def, None)?;
+        new_relation_file(ctx, xid, def, None)?;
+    }
+    for def in &defs {
+        crate::table::fire_statement(ctx, def, TriggerDef::TRUNCATE, false, None)?;
     }
     sink.command_complete("TRUNCATE TABLE")
 }

@@ -511,22 +511,20 @@ pub(super) fn column_dropped(
         return Ok(());
     };
     let attnum = (i + 1) as i16;
-    let live = def.live().position(|(j, _)| j == i);
-    let n = def.live().count();
+    let live: Vec<String> = def.live().map(|(_, c)| c.name.clone()).collect();
     let mut users = Vec::new();
     for t in &def.triggers {
-        let mut uses = t.columns.contains(&attnum);
-        if let (Some(w), Some(k), false) = (&t.when, live, uses) {
-            let scope = crate::table::trigger::when_scope(def);
-            if let Ok(e) = crate::table::bind_stored(ctx.db, w, ctx.style, &scope, |_, e| Ok(e)) {
-                e.visit(&mut |x: &Expr| {
-                    if let ExprKind::Column(c) = x.kind {
-                        uses |= c == k || c == k + n;
-                    }
-                });
-            }
-        }
-        if uses {
+        // A whole-row `new.*` depends on no one column, as in PostgreSQL.
+        let in_when = t.when.as_deref().is_some_and(|w| {
+            crate::parser::parse_expr(w)
+                .map(|e| {
+                    super::create::columns_used(&e, &live)
+                        .iter()
+                        .any(|c| c == name)
+                })
+                .unwrap_or(false)
+        });
+        if t.columns.contains(&attnum) || in_when {
             users.push(t.clone());
         }
     }

@@ -113,10 +113,10 @@ pub(crate) fn run_trigger(
             func.name
         ))
     })?;
-    let mut x = Exec::new(&format!("{}()", func.name), shape.row_type, false);
+    let mut x = Exec::new(&format!("{}()", func.name), DataType::Record, false);
     for (name, row) in ["new", "old"].into_iter().zip(rows) {
         if row.is_none() {
-            let slot = x.add(name.into(), shape.row_type, -1, Value::Null);
+            let slot = x.add(name.into(), DataType::Record, -1, Value::Null);
             x.visible.push((name.into(), slot));
             x.null_rows.push(name.into());
         }

@@ -302,7 +302,6 @@ pub(super) fn run(
     let n = fields.len();
     let shape = TriggerShape {
         fields: &fields,
-        row_type: DataType::Composite(view.oid),
         new: event != TriggerDef::DELETE,
         old: event != TriggerDef::INSERT,
         vars: &TG_VARS,

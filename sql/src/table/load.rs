@@ -65,6 +65,8 @@ pub struct Loader<T> {
     partitions: Option<Box<Partitions<T>>>,
     /// For a partition: the bound its rows must keep.
     bound: Option<super::partition::PartitionCheck>,
+    /// Row triggers a load through COPY fires (none for table rewrites).
+    triggers: Option<super::trigger::RowTriggers>,
 }
 
 /// The leaves a load into a partitioned table fills.
@@ -126,7 +128,39 @@ impl<T: Clone> Loader<T> {
             tuples: Vec::new(),
             bytes: 0,
             queue: super::RiQueue::default(),
+            triggers: None,
         })
+    }
+
+    /// Makes the load fire the INSERT row triggers of its table (each
+    /// leaf's, for a partitioned table), as COPY FROM does.
+    pub fn fire_triggers(&mut self, ctx: &mut crate::session::Stmt<'_>) -> Result<()> {
+        if let Some(parts) = &mut self.partitions {
+            for leaf in parts.leaves.values_mut() {
+                leaf.fire_triggers(ctx)?;
+            }
+            return Ok(());
+        }
+        self.triggers = super::trigger::RowTriggers::bind(
+            ctx,
+            &self.def,
+            crate::catalog::TriggerDef::INSERT,
+            None,
+        )?;
+        Ok(())
+    }
+
+    /// The AFTER ROW triggers the rows queued: this table's, or each
+    /// leaf's.
+    pub fn take_triggers(&mut self) -> Vec<super::trigger::RowTriggers> {
+        match &mut self.partitions {
+            Some(parts) => parts
+                .leaves
+                .values_mut()
+                .filter_map(|l| l.triggers.take())
+                .collect(),
+            None => self.triggers.take().into_iter().collect(),
+        }
     }
 
     /// Adds a row of values for the target columns (rule 1); writes the
@@ -139,7 +173,7 @@ impl<T: Clone> Loader<T> {
         engine: &Engine,
         eval: &mut EvalCtx<'_>,
         who: &Actor<'_>,
-    ) -> Result<(), (SqlError, T)> {
+    ) -> Result<bool, (SqlError, T)> {
         let mut row = Vec::with_capacity(self.sources.len());
         for ((i, _), source) in self.def.live().zip(&self.sources) {
             let v = match source {
@@ -165,6 +199,14 @@ impl<T: Clone> Loader<T> {
             };
             return loader.add(&mut leaf_row, tag, engine, eval, who);
         }
+        if let Some(t) = &self.triggers {
+            if !t
+                .before(Some(&mut row), None, eval)
+                .map_err(|e| (e, tag.clone()))?
+            {
+                return Ok(false);
+            }
+        }
         check_row(&self.def, &mut row, &self.checks, eval).map_err(|e| (e, tag.clone()))?;
         if let Some(b) = &self.bound {
             b.check(&row, eval.style()).map_err(|e| (e, tag.clone()))?;
@@ -172,6 +214,10 @@ impl<T: Clone> Loader<T> {
         self.queue
             .inserted(&self.def, &row)
             .map_err(|e| (e, tag.clone()))?;
+        if let Some(t) = &mut self.triggers {
+            t.after(Some(&row), None, eval)
+                .map_err(|e| (e, tag.clone()))?;
+        }
         let tuple = new_tuple(&self.def, &row, &self.attrs);
         self.bytes += tuple.len();
         self.tuples.push(tuple);
@@ -185,7 +231,7 @@ impl<T: Clone> Loader<T> {
         if self.pending.len() >= BATCH_ROWS || self.bytes >= BATCH_BYTES {
             self.flush(engine, eval.style(), who)?;
         }
-        Ok(())
+        Ok(true)
     }
 
     /// Writes the waiting rows (rule 2).

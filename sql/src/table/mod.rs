@@ -15,6 +15,7 @@ mod routing;
 pub mod row;
 mod scan;
 pub(crate) mod trigger;
+pub(crate) use trigger::fire_statement;
 mod view_dml;
 pub use view_dml::view_updatable;
 

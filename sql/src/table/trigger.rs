@@ -92,7 +92,6 @@ type Event = (usize, Option<Vec<Value>>, Option<Vec<Value>>);
 pub(crate) struct RowTriggers {
     event: i16,
     fields: Vec<(String, DataType, i32)>,
-    row_type: DataType,
     before: Vec<Ready>,
     after: Vec<Ready>,
     /// AFTER ROW events waiting for the row loop's end.
@@ -226,11 +225,9 @@ impl RowTriggers {
             return Ok(None);
         }
         let fields = fields_of(def);
-        let row_type = DataType::Composite(def.oid);
         let mut out = RowTriggers {
             event,
             fields,
-            row_type,
             before: Vec::new(),
             after: Vec::new(),
             queue: Vec::new(),
@@ -274,7 +271,6 @@ impl RowTriggers {
     fn shape(&self) -> TriggerShape<'_> {
         TriggerShape {
             fields: &self.fields,
-            row_type: self.row_type,
             new: self.event != TriggerDef::DELETE,
             old: self.event != TriggerDef::INSERT,
             vars: &TG_VARS,
@@ -421,7 +417,6 @@ pub(crate) fn fire_statement(
     let fields = fields_of(def);
     let shape = TriggerShape {
         fields: &fields,
-        row_type: DataType::Composite(def.oid),
         new: false,
         old: false,
         vars: &TG_VARS,

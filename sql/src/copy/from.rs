@@ -372,9 +372,7 @@ pub(super) fn copy_from(
             crate::table::fire_foreign_keys(ctx, &table, queue)?;
         }
     }
-    for t in loader.take_triggers() {
-        t.fire_after(ctx)?;
-    }
+    crate::table::trigger::fire_after_all(ctx, loader.take_triggers())?;
     crate::table::fire_statement(ctx, &def, TriggerDef::INSERT, false, None)?;
     sink.command_complete(&format!("COPY {}", load.rows))
 }

@@ -949,13 +949,31 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
     if let Source::Instead(i) = &source {
         return super::instead::run(ctx, i, ret.as_ref(), sink);
     }
+    // ON CONFLICT DO UPDATE fires UPDATE triggers too (PostgreSQL's
+    // fireBSTriggers / fireASTriggers order).
+    let upsert_sets: Option<Vec<usize>> = conflict.as_ref().and_then(|c| {
+        c.sets.as_ref().map(|sets| {
+            def.live()
+                .zip(sets)
+                .filter(|(_, s)| s.is_some())
+                .map(|((i, _), _)| i)
+                .collect()
+        })
+    });
     super::trigger::fire_statement(ctx, &def, TriggerDef::INSERT, true, None)?;
+    if let Some(cols) = &upsert_sets {
+        super::trigger::fire_statement(ctx, &def, TriggerDef::UPDATE, true, Some(cols))?;
+    }
     let xid = ctx.write_xid("INSERT")?;
     let routing = super::routing::Routing::new(ctx, &def)?;
     // Row triggers: the table's, or each leaf's when rows are routed.
     let mut row_triggers = match routing.router {
         None => RowTriggers::bind(ctx, &def, TriggerDef::INSERT, None)?,
         Some(_) => None,
+    };
+    let mut update_triggers = match (&routing.router, &upsert_sets) {
+        (None, Some(cols)) => RowTriggers::bind(ctx, &def, TriggerDef::UPDATE, Some(cols))?,
+        _ => None,
     };
     let mut leaf_triggers: HashMap<u32, RowTriggers> = HashMap::new();
     if routing.router.is_some() {
@@ -1042,10 +1060,11 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
                     eval,
                     style,
                     read_committed,
+                    None,
                 )? {
                     Upsert::Insert => {}
                     Upsert::Skip => return Ok(()),
-                    Upsert::Updated(new_row) => {
+                    Upsert::Updated(new_row, _) => {
                         if router.route(new_row.clone(), style)?.0.oid != leaf.oid {
                             return Err(SqlError::new(
                                 SqlState::FEATURE_NOT_SUPPORTED,
@@ -1111,11 +1130,15 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
                 eval,
                 style,
                 read_committed,
+                update_triggers.as_ref(),
             )? {
                 Upsert::Insert => {}
                 Upsert::Skip => return Ok(()),
-                Upsert::Updated(new_row) => {
+                Upsert::Updated(new_row, old_row) => {
                     queue.inserted(&def, &new_row[..live.len()])?;
+                    if let Some(t) = &mut update_triggers {
+                        t.after(Some(&new_row), Some(&old_row), eval)?;
+                    }
                     count += 1;
                     if let Some((exprs, _)) = &ret {
                         returning(exprs, &new_row, eval, sink)?;
@@ -1218,11 +1241,11 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
             super::fire_foreign_keys(ctx, &leaf, q)?;
         }
     }
-    if let Some(t) = row_triggers {
-        t.fire_after(ctx)?;
-    }
-    for (_, t) in leaf_triggers {
-        t.fire_after(ctx)?;
+    let mut fired: Vec<RowTriggers> = row_triggers.into_iter().chain(update_triggers).collect();
+    fired.extend(leaf_triggers.into_values());
+    super::trigger::fire_after_all(ctx, fired)?;
+    if let Some(cols) = &upsert_sets {
+        super::trigger::fire_statement(ctx, &def, TriggerDef::UPDATE, false, Some(cols))?;
     }
     super::trigger::fire_statement(ctx, &def, TriggerDef::INSERT, false, None)?;
     sink.command_complete(&format!("INSERT 0 {count}"))
@@ -1295,8 +1318,9 @@ enum Upsert {
     Insert,
     /// DO NOTHING, or DO UPDATE whose WHERE is not true.
     Skip,
-    /// DO UPDATE changed the existing row to this.
-    Updated(Vec<Value>),
+    /// DO UPDATE changed the existing row to this (the second: as it
+    /// was).
+    Updated(Vec<Value>, Vec<Value>),
 }
 
 /// Binds `ON CONFLICT [(columns) | ON CONSTRAINT name] DO NOTHING | DO
@@ -1439,6 +1463,7 @@ fn upsert(
     eval: &mut EvalCtx<'_>,
     style: &crate::value::OutputStyle,
     read_committed: bool,
+    triggers: Option<&RowTriggers>,
 ) -> Result<Upsert> {
     for _ in 0..1000 {
         let mut found = None;
@@ -1485,10 +1510,16 @@ fn upsert(
                 return Ok(Upsert::Skip);
             }
         }
-        let mut new_row = old;
+        let mut new_row = old.clone();
         for (slot, e) in new_row.iter_mut().zip(sets) {
             if let Some(e) = e {
                 *slot = e.eval(&input, eval)?;
+            }
+        }
+        // BEFORE UPDATE triggers see the existing row and the update.
+        if let Some(t) = triggers {
+            if !t.before(Some(&mut new_row), Some(&old), eval)? {
+                return Ok(Upsert::Skip);
             }
         }
         check_row(def, &mut new_row, checks, eval)?;
@@ -1496,7 +1527,7 @@ fn upsert(
         match engine.heap_update(def.rel, tid, &bytes, who)? {
             Modify::Done(new_tid) => {
                 super::index::insert_entries(engine, def, &new_row, new_tid, who, style)?;
-                return Ok(Upsert::Updated(new_row));
+                return Ok(Upsert::Updated(new_row, old));
             }
             Modify::SelfModified => return Err(twice()),
             Modify::Updated { .. } | Modify::Deleted if !read_committed => {

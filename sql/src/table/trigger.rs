@@ -86,7 +86,16 @@ struct Ready {
 }
 
 /// A queued AFTER ROW event: the trigger (in `after`), NEW and OLD.
-type Event = (usize, Option<Vec<Value>>, Option<Vec<Value>>);
+/// Its sequence number orders events queued by several tables or
+/// events of one statement (an upsert's inserts and updates, a
+/// partitioned table's leaves) as they happened.
+type Event = (u64, usize, Option<Vec<Value>>, Option<Vec<Value>>);
+
+/// The next queued event's sequence number.
+fn next_seq() -> u64 {
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
 
 /// The row triggers one statement fires on one table for one event.
 pub(crate) struct RowTriggers {
@@ -356,6 +365,7 @@ impl RowTriggers {
         for i in 0..self.after.len() {
             if self.when_holds(&self.after[i], new, old, eval)? {
                 self.queue.push((
+                    next_seq(),
                     i,
                     new.map(|v| v[..n].to_vec()),
                     old.map(|v| v[..n].to_vec()),
@@ -367,17 +377,26 @@ impl RowTriggers {
 
     /// Runs the queued AFTER ROW triggers, in the order their rows were
     /// written.
-    pub(crate) fn fire_after(mut self, ctx: &mut Stmt<'_>) -> Result<()> {
-        let queue = std::mem::take(&mut self.queue);
-        let shape = self.shape();
-        for (i, new, old) in queue {
-            let r = &self.after[i];
-            nested(|| {
-                crate::session::run_trigger(ctx, &r.func, &shape, [new, old], r.vars.clone())
-            })?;
-        }
-        Ok(())
+    pub(crate) fn fire_after(self, ctx: &mut Stmt<'_>) -> Result<()> {
+        fire_after_all(ctx, vec![self])
     }
+}
+
+/// Runs the AFTER ROW triggers several sets queued, in the order their
+/// rows were written across all of them.
+pub(crate) fn fire_after_all(ctx: &mut Stmt<'_>, mut sets: Vec<RowTriggers>) -> Result<()> {
+    let mut events: Vec<(usize, Event)> = Vec::new();
+    for (k, s) in sets.iter_mut().enumerate() {
+        events.extend(std::mem::take(&mut s.queue).into_iter().map(|e| (k, e)));
+    }
+    events.sort_by_key(|(_, e)| e.0);
+    for (k, (_, i, new, old)) in events {
+        let set = &sets[k];
+        let shape = set.shape();
+        let r = &set.after[i];
+        nested(|| crate::session::run_trigger(ctx, &r.func, &shape, [new, old], r.vars.clone()))?;
+    }
+    Ok(())
 }
 
 /// 42804: a trigger returned a row of another shape.

@@ -1562,7 +1562,7 @@ impl Binder<'_> {
     /// A cast to domain `oid`: to its base type, then its constraints
     /// checked (the result has the base type).
     #[inline(never)]
-    pub(super) fn domain_cast(&mut self, e: Expr, oid: u32, pos: Option<u32>) -> Result<Expr> {
+    pub(crate) fn domain_cast(&mut self, e: Expr, oid: u32, pos: Option<u32>) -> Result<Expr> {
         let (base, typmod, _) = crate::ddl::types::domain_parts(DataType::Domain(oid), -1);
         let inner = self.explicit_cast(e, base, typmod, pos)?;
         let domain = Expr {

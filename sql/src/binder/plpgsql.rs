@@ -215,6 +215,9 @@ impl Compiler<'_> {
         };
         if let Some((qual, n)) = name.rsplit_once('.') {
             let (qual, n) = (fold(qual), fold(n));
+            if let Some((_, fields)) = self.records.iter().rev().find(|(r, _)| *r == qual) {
+                return fields.iter().copied().find(|&s| self.vars[s].name == n);
+            }
             if self
                 .vars
                 .iter()
@@ -295,7 +298,13 @@ impl Compiler<'_> {
                     // The record's own NULL row.
                     return Some(w.to_owned());
                 }
-                if field.is_some_and(|f| f != "*") || null_row {
+                if let Some(f) = field.filter(|f| *f != "*") {
+                    // An alias's field: the field of the record it names.
+                    let (_, fields) = records.iter().rev().find(|(r, _)| r == w)?;
+                    let table = vars[*fields.first()?].table.as_deref()?;
+                    return (table != w).then(|| format!("{table}.{f}"));
+                }
+                if null_row {
                     return None;
                 }
                 let (_, fields) = records.iter().rev().find(|(r, _)| r == w)?;
@@ -506,6 +515,19 @@ impl Compiler<'_> {
         let mut inits = Vec::new();
         for d in b.decls {
             if let Some(target) = &d.alias {
+                // An alias of a record (`ps ALIAS FOR new`) names its fields.
+                let whole = target.trim().to_lowercase();
+                if let Some((_, fields)) = self.records.iter().rev().find(|(r, _)| *r == whole) {
+                    let fields = fields.clone();
+                    if self.null_rows.contains(&whole) {
+                        self.null_rows.push(d.name.clone());
+                    }
+                    if let Some(slot) = self.lookup(&whole) {
+                        self.visible.push((d.name.clone(), slot));
+                    }
+                    self.records.push((d.name.clone(), fields));
+                    continue;
+                }
                 let slot = self.lookup(target).ok_or_else(|| {
                     SqlError::syntax(format!("\"{target}\" is not a known variable"), None)
                 })?;
@@ -625,11 +647,8 @@ impl Compiler<'_> {
                     ));
                 }
                 let Some(slot) = self.lookup(&target) else {
-                    if target.contains('[') {
-                        return Ok(step(
-                            "assignment",
-                            Op::Unsupported("assignment to an array element".into()),
-                        ));
+                    if let Some((slot, value)) = self.element_assign(&target, &expr)? {
+                        return Ok(step("assignment", Op::Assign { slot, value }));
                     }
                     return Err(SqlError::syntax(
                         format!("\"{target}\" is not a known variable"),
@@ -945,6 +964,79 @@ impl Compiler<'_> {
                 step("ASSERT", Op::Assert { cond, message })
             }
         })
+    }
+
+    /// `x[i] := v` (several subscripts, slices): the slot of `x` and its
+    /// value with the element replaced (PostgreSQL's subscripting
+    /// assignment: a NULL array becomes one). None when `target` is not
+    /// a subscripted variable.
+    fn element_assign(&mut self, target: &str, expr: &str) -> Result<Option<(usize, Frag)>> {
+        let Ok(ast::Expr::CompoundFieldAccess { root, access_chain }) =
+            crate::parser::parse_expr(target)
+        else {
+            return Ok(None);
+        };
+        let Some(slot) = self.lookup(&root.to_string()) else {
+            return Ok(None);
+        };
+        let mut subs = Vec::with_capacity(access_chain.len());
+        for a in &access_chain {
+            match a {
+                ast::AccessExpr::Subscript(s) => subs.push(s),
+                ast::AccessExpr::Dot(_) => return Ok(None),
+            }
+        }
+        let (ty, typmod) = (self.vars[slot].ty, self.vars[slot].typmod);
+        let domain = self
+            .domains
+            .iter()
+            .find(|(s, _)| *s == slot)
+            .map(|(_, d)| *d);
+        let DataType::Array(elem) = ty.base() else {
+            return Err(SqlError::new(
+                SqlState::DATATYPE_MISMATCH,
+                format!(
+                    "cannot subscript type {} because it does not support subscripting",
+                    ty
+                ),
+            ));
+        };
+        let value_ast = crate::parser::parse_expr(expr)?;
+        let scope = self.scope();
+        let style = self.style.clone();
+        let mut b = Binder::new("", style, Vec::new(), &mut *self.tables);
+        b.outer.push((scope, false));
+        b.function_params = Some(0);
+        b.calling = self.calling.clone();
+        let here = Scope::default();
+        let (bounds, is_slice) = b.subscripts(&subs, &here)?;
+        let v = b.expr(&value_ast, &here)?;
+        let want = if is_slice { ty.base() } else { *elem };
+        let v = b.coerce(v, want, typmod, CoercionContext::Assignment)?;
+        let base = Expr {
+            kind: ExprKind::Outer {
+                depth: 1,
+                index: slot,
+            },
+            ty: ty.base(),
+            typmod,
+            pos: None,
+        };
+        let mut e = crate::func::subscript_assign(base, v, bounds, is_slice);
+        if let Some(DataType::Domain(d)) = domain {
+            e = b.domain_cast(e, d, None)?;
+        }
+        Ok(Some((
+            slot,
+            Frag {
+                plan: Plan::Values(vec![vec![e]]),
+                context: Some(format!(
+                    "PL/pgSQL assignment \"{} := {}\"",
+                    target.trim(),
+                    expr.trim()
+                )),
+            },
+        )))
     }
 
     /// RETURN / RETURN NEXT's value as the result type (a record variable

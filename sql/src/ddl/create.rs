@@ -288,7 +288,9 @@ pub(super) fn bind_default(ctx: &Stmt<'_>, column: &str, text: &str, ty: DataTyp
                 )
                 .with_hint("You will need to rewrite or cast the expression."));
             }
-            b.coerce(bound, ty, -1, CoercionContext::Assignment)
+            // A domain column's default is checked against the domain
+            // when a row takes it; here it must read as the base type.
+            b.coerce(bound, ty.base(), -1, CoercionContext::Assignment)
         },
     )?;
     Ok(null)

@@ -612,6 +612,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
     let tokens = matview_with_data(tokens);
     let tokens = ctas_column_names(tokens);
     let tokens = field_star(tokens);
+    let tokens = isnull_postfix(tokens);
     let tokens = frame::rewrite(tokens);
     let tokens = search_cycle::rewrite(tokens);
     let tokens = merge::rewrite(tokens);
@@ -1201,6 +1202,44 @@ fn ctas_column_names(
             i + 1,
             TokenWithSpan::new(Token::make_word(CTAS_TYPE_MARK, Some('"')), span),
         );
+    }
+    tokens
+}
+
+/// `expr ISNULL`, PostgreSQL's postfix form of `expr IS NULL` (sqlparser
+/// reads NOTNULL but takes ISNULL for a column alias): the word becomes
+/// `IS NULL`, in its place.
+fn isnull_postfix(
+    mut tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
+) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
+    use sqlparser::tokenizer::{TokenWithSpan, Whitespace};
+    let is_isnull = |t: &TokenWithSpan| matches!(&t.token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("isnull"));
+    if !tokens.iter().any(is_isnull) {
+        return tokens;
+    }
+    let mut i = 0;
+    while i < tokens.len() {
+        if is_isnull(&tokens[i]) {
+            let span = tokens[i].span;
+            let word = |kw: &str| TokenWithSpan {
+                token: Token::make_keyword(kw),
+                span,
+            };
+            tokens.splice(
+                i..=i,
+                [
+                    word("IS"),
+                    TokenWithSpan {
+                        token: Token::Whitespace(Whitespace::Space),
+                        span,
+                    },
+                    word("NULL"),
+                ],
+            );
+            i += 3;
+        } else {
+            i += 1;
+        }
     }
     tokens
 }

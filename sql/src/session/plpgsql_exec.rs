@@ -221,6 +221,63 @@ impl Exec {
         })
     }
 
+    /// `x[i] := v` (several subscripts): the slot of `x` and its value
+    /// with the element replaced; None unless `target` is a subscripted
+    /// variable.
+    fn element_assign(
+        &self,
+        ctx: &mut Stmt<'_>,
+        target: &str,
+        expr: &str,
+    ) -> Result<Option<(usize, Value)>> {
+        use sqlparser::ast;
+        if !target.contains('[') {
+            return Ok(None);
+        }
+        let Ok(ast::Expr::CompoundFieldAccess { root, access_chain }) =
+            crate::parser::parse_expr(target)
+        else {
+            return Ok(None);
+        };
+        let Some(slot) = self.lookup(&root.to_string()) else {
+            return Ok(None);
+        };
+        let var = &self.vars[slot];
+        let (ty, typmod, domain) = (var.ty, var.typmod, var.domain);
+        let DataType::Array(elem) = ty else {
+            return Err(SqlError::new(
+                SqlState::DATATYPE_MISMATCH,
+                format!("cannot subscript type {ty} because it does not support subscripting"),
+            ));
+        };
+        let mut bounds = Vec::new();
+        for a in &access_chain {
+            match a {
+                ast::AccessExpr::Subscript(ast::Subscript::Index { index }) => {
+                    let i = self.value(ctx, &index.to_string(), Some((DataType::Int4, -1)))?;
+                    bounds.push(crate::expr::Expr::constant(i, DataType::Int4));
+                }
+                _ => {
+                    return Err(SqlError::unsupported(
+                        "assigning to an array slice or field here",
+                    ))
+                }
+            }
+        }
+        let v = self.value(ctx, expr, Some((*elem, typmod)))?;
+        let e = crate::func::subscript_assign(
+            crate::expr::Expr::constant(var.value.clone(), ty),
+            crate::expr::Expr::constant(v, *elem),
+            bounds,
+            false,
+        );
+        let mut array = e.eval(&[], &mut ctx.eval_ctx())?;
+        if let Some(d) = domain {
+            array = assign_cast(ctx, array, ty, d, typmod)?;
+        }
+        Ok(Some((slot, array)))
+    }
+
     /// A record named whole: the row of its fields (a NULL row's own
     /// slot).
     fn sql_of_record(&self, w: &str) -> Option<String> {
@@ -390,6 +447,19 @@ impl Exec {
     fn block_inner(&mut self, ctx: &mut Stmt<'_>, b: &Block, line: u32) -> Result<Flow> {
         for d in &b.decls {
             if let Some(target) = &d.alias {
+                // An alias of a record (`ps ALIAS FOR new`) names its fields.
+                let whole = fold(target);
+                if let Some((_, fields)) = self.records.iter().rev().find(|(r, _)| *r == whole) {
+                    let fields = fields.clone();
+                    if self.null_rows.contains(&whole) {
+                        self.null_rows.push(d.name.clone());
+                    }
+                    if let Some(slot) = self.lookup(&whole) {
+                        self.visible.push((d.name.clone(), slot));
+                    }
+                    self.records.push((d.name.clone(), fields));
+                    continue;
+                }
                 let slot = self.target(target)?;
                 self.visible.push((d.name.clone(), slot));
                 continue;
@@ -618,6 +688,10 @@ impl Exec {
                     for f in fields {
                         self.vars[f].value = it.next().unwrap_or(Value::Null);
                     }
+                    return Ok(Flow::Next);
+                }
+                if let Some((slot, v)) = at!("assignment", self.element_assign(ctx, target, expr)) {
+                    self.vars[slot].value = v;
                     return Ok(Flow::Next);
                 }
                 let slot = at!("assignment", self.target(target));
@@ -1125,7 +1199,7 @@ fn assign_cast(
     to: DataType,
     typmod: i32,
 ) -> Result<Value> {
-    let v = if from == to.base() {
+    let v = if from == to.base() && typmod < 0 {
         v
     } else {
         crate::cast::cast_value(v, from, to.base(), typmod, false, ctx.style)?
@@ -1136,7 +1210,6 @@ fn assign_cast(
     Ok(v)
 }
 
-/// Whether exception condition `c` takes an error of `code`.
 /// An identifier as written: folded to lower case unless quoted.
 fn fold(name: &str) -> String {
     let name = name.trim();
@@ -1146,6 +1219,7 @@ fn fold(name: &str) -> String {
     }
 }
 
+/// Whether exception condition `c` takes an error of `code`.
 fn handles(c: &str, code: SqlState) -> bool {
     if c == "others" {
         return code != SqlState::QUERY_CANCELED;

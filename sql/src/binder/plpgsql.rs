@@ -284,9 +284,28 @@ impl Compiler<'_> {
 
     /// Binds query text with the variables as the enclosing level.
     fn query(&mut self, text: &str) -> Result<BoundQuery> {
-        // A record named whole is the row of its fields.
+        // A record named whole is the row of its fields; an alias
+        // (`n ALIAS FOR $1`) is the name of what it stands for.
+        let mut aliases: Vec<(&str, String)> = Vec::new();
+        for (name, slot) in self.visible.iter().rev() {
+            if aliases.iter().any(|(a, _)| a == name) || name.starts_with('$') {
+                continue;
+            }
+            let v = &self.vars[*slot];
+            if v.field || v.name == *name {
+                aliases.push((name, String::new()));
+                continue;
+            }
+            let to = if v.name.is_empty() {
+                format!("${}", slot + 1)
+            } else {
+                crate::func::quote_ident(&v.name)
+            };
+            aliases.push((name, to));
+        }
+        aliases.retain(|(_, to)| !to.is_empty());
         let rewritten;
-        let text = if self.records.is_empty() {
+        let text = if self.records.is_empty() && aliases.is_empty() {
             text
         } else {
             let records = &self.records;
@@ -307,12 +326,20 @@ impl Compiler<'_> {
                 if null_row {
                     return None;
                 }
-                let (_, fields) = records.iter().rev().find(|(r, _)| r == w)?;
+                let Some((_, fields)) = records.iter().rev().find(|(r, _)| r == w) else {
+                    return aliases
+                        .iter()
+                        .find(|(a, _)| *a == w)
+                        .map(|(_, to)| to.clone());
+                };
                 Some(format!(
                     "ROW({})",
                     fields
                         .iter()
-                        .map(|f| format!("{w}.{}", crate::func::quote_ident(&vars[*f].name)))
+                        .map(|f| {
+                            let table = vars[*f].table.as_deref().unwrap_or(w);
+                            format!("{table}.{}", crate::func::quote_ident(&vars[*f].name))
+                        })
                         .collect::<Vec<_>>()
                         .join(", ")
                 ))

@@ -231,14 +231,22 @@ impl Binder<'_> {
         calling.push(func.oid);
         let style = self.style.clone();
         let body = if func.language == "plpgsql" {
+            // A body whose statements bind only where they run (a record
+            // filled by INSERT ... RETURNING INTO, then read) still runs
+            // at statement level; per row it fails when called, as
+            // PostgreSQL compiles a function at its first call.
             let compiled = self
                 .compile_plpgsql(&func, &params, ret, calling)
-                .map_err(|e| {
-                    e.without_position().with_context(format!(
-                        "compilation of PL/pgSQL function \"{}\"",
-                        func.name
-                    ))
-                })?;
+                .unwrap_or_else(|e| {
+                    crate::plpgsql::Compiled::failing(
+                        &func,
+                        ret,
+                        e.without_position().with_context(format!(
+                            "compilation of PL/pgSQL function \"{}\"",
+                            func.name
+                        )),
+                    )
+                });
             crate::expr::CallBody::PlPgSql(Box::new(compiled))
         } else if let Some(texts) = changing_statements(&func.body) {
             crate::expr::CallBody::SqlStatements(texts)

@@ -50,6 +50,39 @@ pub struct Compiled {
     pub body: Step,
 }
 
+impl Compiled {
+    /// A body that did not compile: running it raises `error` (Op::Fail).
+    pub fn failing(
+        func: &crate::routine::UserFunction,
+        ret: DataType,
+        error: crate::error::SqlError,
+    ) -> Compiled {
+        let inputs = func.input_types();
+        Compiled {
+            signature: format!(
+                "{}({})",
+                func.name,
+                inputs
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+            slots: vec![(DataType::Unknown, -1); inputs.len() + 1],
+            input_slots: (0..inputs.len()).collect(),
+            ret,
+            retset: func.retset,
+            out_slots: Vec::new(),
+            found: inputs.len(),
+            body: Step {
+                line: 1,
+                what: "compilation",
+                op: Op::Fail(error),
+            },
+        }
+    }
+}
+
 /// One compiled statement.
 #[derive(Debug, Clone)]
 pub struct Step {
@@ -221,6 +254,10 @@ pub enum Op {
     Diagnostics(Vec<(usize, String)>),
     /// What cannot run here yet (0A000 when reached).
     Unsupported(String),
+    /// A body that did not compile for running per row (one whose
+    /// statements only bind where they run, at statement level): its
+    /// error, raised if it is run this way.
+    Fail(crate::error::SqlError),
     /// NULL.
     Null,
 }
@@ -391,7 +428,7 @@ impl Step {
                 out.push(cond);
                 out.extend(message.as_mut());
             }
-            Op::Diagnostics(_) | Op::Unsupported(_) | Op::Null => {}
+            Op::Diagnostics(_) | Op::Unsupported(_) | Op::Fail(_) | Op::Null => {}
         }
     }
 }

@@ -121,6 +121,7 @@ impl State<'_> {
         match &s.op {
             Op::Null => Ok(Flow::Next),
             Op::Unsupported(what) => Err(self.context(s, SqlError::unsupported(what.clone()))),
+            Op::Fail(e) => Err(e.clone()),
             Op::Block {
                 inits,
                 body,

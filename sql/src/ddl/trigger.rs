@@ -147,7 +147,7 @@ fn create_trigger(ctx: &mut Stmt<'_>, c: &CreateTrigger) -> Result<()> {
             )
             .with_detail("Triggers on views cannot have transition tables."));
         }
-        return Err(SqlError::unsupported("transition tables (REFERENCING)"));
+        check_transition_tables(c, &def)?;
     }
     if c.constraint {
         if c.timing != Timing::After || !row_level {
@@ -232,6 +232,58 @@ fn create_trigger(ctx: &mut Stmt<'_>, c: &CreateTrigger) -> Result<()> {
         }
     }
     ctx.catalog_changed();
+    Ok(())
+}
+
+/// REFERENCING OLD / NEW TABLE: where PostgreSQL allows it.
+fn check_transition_tables(c: &CreateTrigger, def: &TableDef) -> Result<()> {
+    let invalid = |msg: &str| SqlError::new(SqlState::INVALID_OBJECT_DEFINITION, msg);
+    if c.timing != Timing::After {
+        return Err(unsupported(
+            "transition table name can only be specified for an AFTER trigger",
+        ));
+    }
+    if c.events.contains(&TriggerDef::TRUNCATE) {
+        return Err(unsupported(
+            "TRUNCATE triggers with transition tables are not supported",
+        ));
+    }
+    if c.events.len() > 1 {
+        return Err(unsupported(
+            "transition tables cannot be specified for triggers with more than one event",
+        ));
+    }
+    if !c.columns.is_empty() {
+        return Err(unsupported(
+            "transition tables cannot be specified for triggers with column lists",
+        ));
+    }
+    let event = c.events[0];
+    if c.old_table.is_some() && event == TriggerDef::INSERT {
+        return Err(invalid(
+            "OLD TABLE can only be specified for a DELETE or UPDATE trigger",
+        ));
+    }
+    if c.new_table.is_some() && event == TriggerDef::DELETE {
+        return Err(invalid(
+            "NEW TABLE can only be specified for an INSERT or UPDATE trigger",
+        ));
+    }
+    if c.old_table.is_some() && c.old_table == c.new_table {
+        return Err(invalid(
+            "OLD TABLE name and NEW TABLE name cannot be the same",
+        ));
+    }
+    if c.row && def.partition_of.is_some() {
+        return Err(unsupported(
+            "ROW triggers with transition tables are not supported on partitions",
+        ));
+    }
+    if c.row && !def.parents.is_empty() {
+        return Err(unsupported(
+            "ROW triggers with transition tables are not supported on inheritance children",
+        ));
+    }
     Ok(())
 }
 

@@ -73,6 +73,12 @@ pub struct Stmt<'s> {
     /// The RETURNING rows of the statement's data-modifying WITH queries,
     /// run before it (`WITH d AS (DELETE ... RETURNING *) SELECT ...`).
     pub(crate) dml_ctes: Vec<crate::binder::DmlCte>,
+    /// The transition tables of the trigger whose body runs here
+    /// (`REFERENCING NEW TABLE AS n`), read as its queries' relations.
+    pub(crate) transition: Vec<crate::binder::DmlCte>,
+    /// Transition rows a statement's row loop kept for its AFTER
+    /// statement triggers, by (table OID, event): (old rows, new rows).
+    pub(crate) captured: Vec<((u32, i16), crate::table::trigger::Captured)>,
 }
 
 impl<'s> Stmt<'s> {
@@ -640,7 +646,11 @@ impl TableSource for Stmt<'_> {
     }
 
     fn dml_cte(&mut self, name: &str) -> Option<crate::binder::DmlCte> {
-        self.dml_ctes.iter().find(|c| c.name == name).cloned()
+        self.dml_ctes
+            .iter()
+            .chain(&self.transition)
+            .find(|c| c.name == name)
+            .cloned()
     }
 
     fn namespaces(&mut self) -> Vec<(u32, String)> {
@@ -759,6 +769,8 @@ impl Stmt<'_> {
             temp: self.temp,
             sequences: self.sequences,
             dml_ctes: Vec::new(),
+            transition: self.transition.clone(),
+            captured: Vec::new(),
         };
         let result = match stmt.as_ref() {
             Statement::Query(q) => super::Session::select(&mut inner, q, &mut out),

@@ -699,6 +699,8 @@ impl Session {
             cursors,
             temp,
             dml_ctes: Vec::new(),
+            transition: Vec::new(),
+            captured: Vec::new(),
         };
         // After a catalog change, the registry of user types is brought
         // up to date before rows are read (usertype.rs). A failure here

@@ -1655,12 +1655,6 @@ pub(super) fn modify_rows(
         }
         Actions::Merge(_) => None,
     };
-    if triggers.is_some() && map.is_some() {
-        return Err(SqlError::unsupported(format!(
-            "row triggers on \"{}\" reached through a parent with another column layout",
-            def.name
-        )));
-    }
     let engine = ctx.engine();
     let policy = ctx.policy();
     let pid = ctx.info.pid;
@@ -1745,7 +1739,9 @@ pub(super) fn modify_rows(
             let (result, mut new_row) = match change {
                 Change::Delete => {
                     if let Some(t) = &triggers {
-                        if !t.before(None, Some(&row[..width]), &mut eval)? {
+                        // The member table's row, as its triggers see it.
+                        let old = member_row(&row[..width], map, old_full.as_deref());
+                        if !t.before(None, Some(&old), &mut eval)? {
                             break;
                         }
                     }
@@ -1758,20 +1754,26 @@ pub(super) fn modify_rows(
                             *slot = e.eval(&row, &mut eval)?;
                         }
                     }
-                    if let Some(t) = &triggers {
-                        let (new, old) = (&mut new_row[..width], &row[..width]);
-                        if !t.before(Some(new), Some(old), &mut eval)? {
-                            break;
-                        }
-                    }
                     if let Some(m) = map {
                         let mut leaf_row =
                             member_row(&new_row[..width], map, old_full.as_deref()).into_owned();
+                        if let Some(t) = &triggers {
+                            let old = member_row(&row[..width], map, old_full.as_deref());
+                            if !t.before(Some(&mut leaf_row), Some(&old), &mut eval)? {
+                                break;
+                            }
+                        }
                         check_row(def, &mut leaf_row, checks, &mut eval)?;
                         let back = super::partition::unmap_row(m, &leaf_row, width);
                         new_row[..width].clone_from_slice(&back);
                         member_new = Some(leaf_row);
                     } else {
+                        if let Some(t) = &triggers {
+                            let (new, old) = (&mut new_row[..width], &row[..width]);
+                            if !t.before(Some(new), Some(old), &mut eval)? {
+                                break;
+                            }
+                        }
                         check_row(def, &mut new_row[..width], checks, &mut eval)?;
                     }
                     let leaf_new: &[Value] = member_new.as_deref().unwrap_or(&new_row[..width]);

@@ -83,6 +83,60 @@ struct Ready {
     when: Option<Expr>,
     /// The `tg_*` values.
     vars: Vec<Value>,
+    /// REFERENCING OLD TABLE / NEW TABLE names.
+    tables: (Option<String>, Option<String>),
+}
+
+/// The rows a statement changed, kept for the transition tables of its
+/// AFTER triggers: OLD TABLE's and NEW TABLE's.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Captured {
+    /// Rows as they were (UPDATE, DELETE).
+    pub old: Vec<Vec<Value>>,
+    /// Rows as they are now (INSERT, UPDATE).
+    pub new: Vec<Vec<Value>>,
+}
+
+/// The transition tables `names` (old, new) name, over `rows`, as
+/// relations with `def`'s columns.
+fn transition_tables(
+    names: &(Option<String>, Option<String>),
+    def_columns: &[(String, DataType, i32)],
+    rows: &Captured,
+) -> Vec<crate::binder::DmlCte> {
+    let columns: Vec<crate::plan::OutputColumn> = def_columns
+        .iter()
+        .map(|(n, ty, typmod)| crate::plan::OutputColumn {
+            name: n.clone(),
+            ty: *ty,
+            typmod: *typmod,
+            table_oid: 0,
+            attnum: 0,
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (name, set) in [(&names.0, &rows.old), (&names.1, &rows.new)] {
+        if let Some(name) = name {
+            out.push(crate::binder::DmlCte {
+                name: name.clone(),
+                columns: columns.clone(),
+                rows: Arc::new(set.clone()),
+            });
+        }
+    }
+    out
+}
+
+/// Runs `f` with `tables` as the transition tables its queries read.
+fn with_transition<T>(
+    ctx: &mut Stmt<'_>,
+    tables: Vec<crate::binder::DmlCte>,
+    f: impl FnOnce(&mut Stmt<'_>) -> Result<T>,
+) -> Result<T> {
+    let saved = std::mem::replace(&mut ctx.transition, tables);
+    let r = f(ctx);
+    ctx.transition = saved;
+    r
 }
 
 /// A queued AFTER ROW event: the trigger (in `after`), NEW and OLD.
@@ -100,11 +154,17 @@ fn next_seq() -> u64 {
 /// The row triggers one statement fires on one table for one event.
 pub(crate) struct RowTriggers {
     event: i16,
+    /// The table's OID (its statement triggers read `captured`).
+    table: u32,
     fields: Vec<(String, DataType, i32)>,
     before: Vec<Ready>,
     after: Vec<Ready>,
     /// AFTER ROW events waiting for the row loop's end.
     queue: Vec<Event>,
+    /// Whether AFTER triggers of the event read OLD TABLE / NEW TABLE.
+    capture: (bool, bool),
+    /// The rows they will read.
+    captured: Captured,
 }
 
 /// `def`'s triggers with its partitioned ancestors' row triggers, in
@@ -226,20 +286,31 @@ impl RowTriggers {
         if def.triggers.is_empty() && def.partition_of.is_none() {
             return Ok(None);
         }
-        let chosen: Vec<TriggerDef> = triggers_of(ctx, def)?
+        let all = triggers_of(ctx, def)?;
+        // Transition tables of the event's AFTER triggers, row or
+        // statement: the loop keeps the rows they read.
+        let mut capture = (false, false);
+        for t in all.iter().filter(|t| t.enabled() && t.on(event)) {
+            capture.0 |= t.old_table.is_some();
+            capture.1 |= t.new_table.is_some();
+        }
+        let chosen: Vec<TriggerDef> = all
             .into_iter()
             .filter(|t| t.row() && t.enabled() && t.on(event) && update_of(t, updated))
             .collect();
-        if chosen.is_empty() {
+        if chosen.is_empty() && capture == (false, false) {
             return Ok(None);
         }
         let fields = fields_of(def);
         let mut out = RowTriggers {
             event,
+            table: def.oid,
             fields,
             before: Vec::new(),
             after: Vec::new(),
             queue: Vec::new(),
+            capture,
+            captured: Captured::default(),
         };
         for t in chosen {
             let func = function_of(ctx, &t)?;
@@ -264,6 +335,7 @@ impl RowTriggers {
                     compiled: Some(compiled),
                     when,
                     vars,
+                    tables: (None, None),
                 });
             } else {
                 out.after.push(Ready {
@@ -271,6 +343,7 @@ impl RowTriggers {
                     compiled: None,
                     when,
                     vars,
+                    tables: (t.old_table.clone(), t.new_table.clone()),
                 });
             }
         }
@@ -362,6 +435,12 @@ impl RowTriggers {
         eval: &mut EvalCtx<'_>,
     ) -> Result<()> {
         let n = self.fields.len();
+        if let (true, Some(o)) = (self.capture.0, old) {
+            self.captured.old.push(o[..n].to_vec());
+        }
+        if let (true, Some(v)) = (self.capture.1, new) {
+            self.captured.new.push(v[..n].to_vec());
+        }
         for i in 0..self.after.len() {
             if self.when_holds(&self.after[i], new, old, eval)? {
                 self.queue.push((
@@ -388,13 +467,27 @@ pub(crate) fn fire_after_all(ctx: &mut Stmt<'_>, mut sets: Vec<RowTriggers>) -> 
     let mut events: Vec<(usize, Event)> = Vec::new();
     for (k, s) in sets.iter_mut().enumerate() {
         events.extend(std::mem::take(&mut s.queue).into_iter().map(|e| (k, e)));
+        // The statement triggers read the rows too (fire_statement).
+        if s.capture != (false, false) {
+            let key = (s.table, s.event);
+            match ctx.captured.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, c)) => {
+                    c.old.extend(s.captured.old.iter().cloned());
+                    c.new.extend(s.captured.new.iter().cloned());
+                }
+                None => ctx.captured.push((key, s.captured.clone())),
+            }
+        }
     }
     events.sort_by_key(|(_, e)| e.0);
     for (k, (_, i, new, old)) in events {
         let set = &sets[k];
         let shape = set.shape();
         let r = &set.after[i];
-        nested(|| crate::session::run_trigger(ctx, &r.func, &shape, [new, old], r.vars.clone()))?;
+        let tables = transition_tables(&r.tables, &set.fields, &set.captured);
+        with_transition(ctx, tables, |ctx| {
+            nested(|| crate::session::run_trigger(ctx, &r.func, &shape, [new, old], r.vars.clone()))
+        })?;
     }
     Ok(())
 }
@@ -450,7 +543,24 @@ pub(crate) fn fire_statement(
         }
         let func = function_of(ctx, &t)?;
         let vars = tg_values(ctx, &t, def, event)?;
-        nested(|| crate::session::run_trigger(ctx, &func, &shape, [None, None], vars))?;
+        let names = (t.old_table.clone(), t.new_table.clone());
+        let tables = if names == (None, None) {
+            Vec::new()
+        } else {
+            let rows = ctx
+                .captured
+                .iter()
+                .find(|(k, _)| *k == (def.oid, event))
+                .map(|(_, c)| c.clone())
+                .unwrap_or_default();
+            transition_tables(&names, &fields, &rows)
+        };
+        with_transition(ctx, tables, |ctx| {
+            nested(|| crate::session::run_trigger(ctx, &func, &shape, [None, None], vars))
+        })?;
+    }
+    if !before {
+        ctx.captured.retain(|(k, _)| *k != (def.oid, event));
     }
     Ok(())
 }

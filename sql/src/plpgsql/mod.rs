@@ -51,6 +51,33 @@ pub struct Compiled {
 }
 
 impl Compiled {
+    /// Whether a statement of the body cannot run per row (it changes
+    /// data, runs dynamic SQL, or did not compile): the body must run
+    /// at statement level.
+    pub fn needs_session(&self) -> bool {
+        fn any(steps: &[Step]) -> bool {
+            steps.iter().any(one)
+        }
+        fn one(s: &Step) -> bool {
+            match &s.op {
+                Op::Unsupported(_) | Op::Fail(_) => true,
+                Op::Block { body, handlers, .. } => {
+                    any(body) || handlers.iter().any(|(_, h, _, _)| any(h))
+                }
+                Op::If {
+                    branches,
+                    otherwise,
+                } => branches.iter().any(|(_, b)| any(b)) || otherwise.as_deref().is_some_and(any),
+                Op::Loop { body, .. }
+                | Op::ForInt { body, .. }
+                | Op::ForQuery { body, .. }
+                | Op::ForEach { body, .. } => any(body),
+                _ => false,
+            }
+        }
+        one(&self.body)
+    }
+
     /// A body that did not compile: running it raises `error` (Op::Fail).
     pub fn failing(
         func: &crate::routine::UserFunction,

@@ -939,10 +939,10 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
     let BoundInsert {
         def,
         live,
-        targets,
+        mut targets,
         defaults,
         checks,
-        source,
+        mut source,
         ret,
         conflict,
     } = bound;
@@ -975,6 +975,37 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
         (None, Some(cols)) => RowTriggers::bind(ctx, &def, TriggerDef::UPDATE, Some(cols))?,
         _ => None,
     };
+    // BEFORE ROW triggers whose bodies change data run at statement
+    // level, each row through them all before the rows are inserted as
+    // they came out (a trigger does not see the statement's earlier rows,
+    // as it would in PostgreSQL, where rows and triggers interleave).
+    if let Some(t) = row_triggers.as_mut().filter(|t| t.before_needs_session()) {
+        let rows = source_rows(ctx, &def, &live, &targets, &defaults, source)?;
+        let mut kept = Vec::with_capacity(rows.len());
+        for mut r in rows {
+            if t.before_in_session(ctx, &mut r)? {
+                kept.push(r);
+            }
+        }
+        t.skip_before();
+        // The rows as VALUES of every column but the generated ones.
+        targets = live
+            .iter()
+            .copied()
+            .filter(|&i| !def.columns[i].generated)
+            .collect();
+        source = Source::Values(
+            kept.into_iter()
+                .map(|r| {
+                    r.into_iter()
+                        .zip(&live)
+                        .filter(|(_, &i)| !def.columns[i].generated)
+                        .map(|(v, &i)| Some(Expr::constant(v, def.columns[i].ty)))
+                        .collect()
+                })
+                .collect(),
+        );
+    }
     let mut leaf_triggers: HashMap<u32, RowTriggers> = HashMap::new();
     if routing.router.is_some() {
         for (&oid, leaf) in &routing.leaves {
@@ -1249,6 +1280,79 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
     }
     super::trigger::fire_statement(ctx, &def, TriggerDef::INSERT, false, None)?;
     sink.command_complete(&format!("INSERT 0 {count}"))
+}
+
+/// An INSERT's rows as whole rows of the table's live columns (the
+/// columns not given take their defaults), evaluated before any is
+/// inserted: what BEFORE triggers that run in the session see.
+fn source_rows(
+    ctx: &mut Stmt<'_>,
+    def: &TableDef,
+    live: &[usize],
+    targets: &[usize],
+    defaults: &[Option<Expr>],
+    source: Source,
+) -> Result<Vec<Vec<Value>>> {
+    let engine = ctx.engine();
+    let mut eval = ctx.eval_ctx();
+    let mut given_rows: Vec<Vec<Option<Value>>> = Vec::new();
+    match source {
+        Source::Values(rows) => {
+            for r in rows {
+                let mut given = Vec::with_capacity(r.len());
+                for e in r {
+                    given.push(match e {
+                        Some(e) => Some(e.eval(&[], &mut eval)?),
+                        None => None,
+                    });
+                }
+                given_rows.push(given);
+            }
+        }
+        Source::Query(plan, types) => {
+            let blocks = |t: &crate::catalog::TableDef| engine.nblocks(t.rel).unwrap_or(0);
+            let plan = crate::planner::optimize(plan, &mut eval, &blocks, false)?;
+            let mut node = exec::build(&plan);
+            while let Some(r) = node.next(&mut eval)? {
+                let mut given = Vec::with_capacity(targets.len());
+                for ((v, &i), from) in r.into_iter().zip(targets).zip(&types) {
+                    given.push(match def.columns.get(i) {
+                        Some(col) => Some(crate::cast::cast_value(
+                            v,
+                            *from,
+                            col.ty,
+                            col.typmod,
+                            false,
+                            eval.style(),
+                        )?),
+                        None => None,
+                    });
+                }
+                given_rows.push(given);
+            }
+        }
+        Source::Instead(_) => return Err(SqlError::internal("INSTEAD OF rows in a table insert")),
+    }
+    let mut out = Vec::with_capacity(given_rows.len());
+    for mut given in given_rows {
+        let mut row = Vec::with_capacity(live.len());
+        for &i in live {
+            let v = match targets
+                .iter()
+                .position(|&t| t == i)
+                .and_then(|p| given.get_mut(p).and_then(Option::take))
+            {
+                Some(v) => v,
+                None => match &defaults[i] {
+                    Some(d) => d.eval(&[], &mut eval)?,
+                    None => Value::Null,
+                },
+            };
+            row.push(v);
+        }
+        out.push(row);
+    }
+    Ok(out)
 }
 
 /// A bound ON CONFLICT clause.

@@ -323,13 +323,17 @@ impl RowTriggers {
             if t.timing() == "BEFORE" {
                 let shape = out.shape();
                 let style = ctx.style.clone();
-                let compiled =
-                    crate::binder::compile_trigger(ctx, &style, &func, &shape).map_err(|e| {
-                        e.without_position().with_context(format!(
-                            "compilation of PL/pgSQL function \"{}\"",
-                            func.name
-                        ))
-                    })?;
+                let compiled = crate::binder::compile_trigger(ctx, &style, &func, &shape)
+                    .unwrap_or_else(|e| {
+                        crate::plpgsql::Compiled::failing(
+                            &func,
+                            DataType::Record,
+                            e.without_position().with_context(format!(
+                                "compilation of PL/pgSQL function \"{}\"",
+                                func.name
+                            )),
+                        )
+                    });
                 out.before.push(Ready {
                     func,
                     compiled: Some(compiled),
@@ -379,6 +383,50 @@ impl RowTriggers {
             }
         }
         Ok(w.eval(&row, eval)? == Value::Bool(true))
+    }
+
+    /// Whether a BEFORE ROW trigger's body cannot run per row (it
+    /// changes data): INSERT then runs them all at statement level first
+    /// ([`RowTriggers::before_in_session`]).
+    pub(crate) fn before_needs_session(&self) -> bool {
+        self.before
+            .iter()
+            .any(|r| r.compiled.as_ref().is_some_and(|c| c.needs_session()))
+    }
+
+    /// Fires the BEFORE ROW triggers for one new row at statement level
+    /// (their bodies may change data): false when one returned NULL.
+    pub(crate) fn before_in_session(&self, ctx: &mut Stmt<'_>, new: &mut [Value]) -> Result<bool> {
+        let n = self.fields.len();
+        let shape = self.shape();
+        for r in &self.before {
+            if r.when.is_some() {
+                let holds = self.when_holds(r, Some(new), None, &mut ctx.eval_ctx())?;
+                if !holds {
+                    continue;
+                }
+            }
+            let row = Some(new[..n].to_vec());
+            let v = nested(|| {
+                crate::session::run_trigger(ctx, &r.func, &shape, [row, None], r.vars.clone())
+            })?;
+            match v {
+                Value::Null => return Ok(false),
+                Value::Record(rec) => {
+                    if rec.items().len() != n {
+                        return Err(mismatch(&r.func));
+                    }
+                    new[..n].clone_from_slice(rec.items());
+                }
+                _ => {}
+            }
+        }
+        Ok(true)
+    }
+
+    /// Drops the BEFORE ROW triggers (they ran already, in the session).
+    pub(crate) fn skip_before(&mut self) {
+        self.before.clear();
     }
 
     /// Fires the BEFORE ROW triggers: `new` is the row INSERT or UPDATE

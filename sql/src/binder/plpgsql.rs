@@ -895,6 +895,10 @@ impl Compiler<'_> {
                         )
                     })?;
                 }
+                // A bare RAISE re-raises the error its handler caught.
+                if format.is_none() && condition.is_none() && options.is_empty() {
+                    return Ok(step("RAISE", Op::Reraise));
+                }
                 let format = match format {
                     Some(f) => Some(string_literal(&f)?),
                     None => None,

@@ -102,10 +102,53 @@ pub fn comment(
             let (objoid, classoid) = super::types::comment_target(ctx, name)?;
             (objoid, classoid, 0)
         }
+        CommentObject::Function | CommentObject::Procedure => {
+            let desc = sqlparser::ast::FunctionDesc {
+                name: name.clone(),
+                args: None,
+            };
+            return comment_on(
+                ctx,
+                &crate::parser::comment::CommentOn {
+                    target: crate::parser::comment::CommentTarget::Function(desc),
+                    text: text.map(str::to_owned),
+                },
+            );
+        }
         other => return Err(SqlError::unsupported(format!("COMMENT ON {other}"))),
     };
     let xid = ctx.write_xid("COMMENT")?;
     set_description(ctx, xid, objoid, classoid, subid, text)
+}
+
+/// COMMENT ON FUNCTION f(args) / TRIGGER t ON table.
+pub fn comment_on(ctx: &mut Stmt<'_>, c: &crate::parser::comment::CommentOn) -> Result<()> {
+    use crate::parser::comment::CommentTarget;
+    ctx.check_writable("COMMENT")?;
+    let (objoid, classoid) = match &c.target {
+        CommentTarget::Function(desc) => {
+            let Some(f) = super::function::find_function(ctx, desc, false)? else {
+                return Ok(());
+            };
+            (f.oid, system::PG_PROC.oid)
+        }
+        CommentTarget::Trigger { name, table } => {
+            let parts = object_name(table);
+            let (schema, rel) = split_name(ctx, &parts)?;
+            let Some(def) = ctx.open_table(schema, rel, LockMode::ShareUpdateExclusive)? else {
+                return Err(undefined_table("relation", rel));
+            };
+            let Some(t) = def.triggers.iter().find(|t| t.name == *name) else {
+                return Err(SqlError::new(
+                    SqlState::UNDEFINED_OBJECT,
+                    format!("trigger \"{name}\" for table \"{rel}\" does not exist"),
+                ));
+            };
+            (t.oid, system::PG_TRIGGER.oid)
+        }
+    };
+    let xid = ctx.write_xid("COMMENT")?;
+    set_description(ctx, xid, objoid, classoid, 0, c.text.as_deref())
 }
 
 /// `COMMENT ON CONSTRAINT name ON table`'s target: the constraint's

@@ -56,6 +56,9 @@ pub(super) fn remove_table(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef) -> Resu
     for ix in &def.indexes {
         super::comment::remove_descriptions(ctx, xid, ix.oid)?;
     }
+    for t in &def.triggers {
+        super::comment::remove_descriptions(ctx, xid, t.oid)?;
+    }
     ctx.catalog_changed();
     for seq in owned {
         if let Some(s) = ctx.catalog().table_by_oid(seq)? {

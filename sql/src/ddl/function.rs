@@ -415,6 +415,9 @@ pub fn drop_function(ctx: &mut Stmt<'_>, d: &DropFunction) -> Result<()> {
             ctx.catalog().delete(&system::PG_PROC, tid, &who)?;
         }
     }
+    for f in &doomed {
+        super::comment::remove_descriptions(ctx, xid, f.oid)?;
+    }
     ctx.catalog_changed();
     Ok(())
 }
@@ -503,7 +506,7 @@ pub fn alter_function(ctx: &mut Stmt<'_>, a: &ast::AlterFunction) -> Result<()> 
 /// The function `desc` names (with its argument types, or the only one
 /// of its name); None (and a NOTICE) when it does not exist and
 /// `if_exists`.
-fn find_function(
+pub(super) fn find_function(
     ctx: &mut Stmt<'_>,
     desc: &ast::FunctionDesc,
     if_exists: bool,

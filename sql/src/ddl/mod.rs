@@ -31,7 +31,7 @@ mod view;
 pub use alter::alter_table;
 pub use alter_rel::{alter_relation, cluster};
 pub use analyze::analyze;
-pub use comment::comment;
+pub use comment::{comment, comment_on};
 pub use create::create_table;
 pub use database::create_database;
 pub use domain::domain_statement;

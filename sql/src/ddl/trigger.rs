@@ -453,14 +453,14 @@ fn drop_trigger(
     Ok(())
 }
 
-/// Deletes pg_trigger row `oid`.
+/// Deletes pg_trigger row `oid` (and its comment).
 fn remove(ctx: &mut Stmt<'_>, xid: u32, oid: u32) -> Result<()> {
     let who = ctx.actor(xid);
     let cat = ctx.catalog();
     for (tid, _) in cat.rows_where(&system::PG_TRIGGER, 0, oid)? {
         cat.delete(&system::PG_TRIGGER, tid, &who)?;
     }
-    Ok(())
+    super::comment::remove_descriptions(ctx, xid, oid)
 }
 
 fn rename_trigger(

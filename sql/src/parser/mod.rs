@@ -19,6 +19,7 @@ pub mod alter_rel;
 pub mod alter_type;
 pub mod assign;
 mod check_option;
+pub mod comment;
 mod copy;
 pub mod cursor;
 pub mod database;
@@ -119,6 +120,8 @@ pub enum Parsed {
     Domain(Box<domain::DomainStatement>),
     /// CREATE / DROP / ALTER TRIGGER.
     Trigger(Box<trigger::TriggerStatement>),
+    /// COMMENT ON FUNCTION f(args) / TRIGGER t ON table.
+    CommentOn(Box<comment::CommentOn>),
     /// ALTER TABLE / INDEX / VIEW / SEQUENCE forms sqlparser does not
     /// read (SET SCHEMA, RENAME of an index, SET STATISTICS ...).
     AlterRelation(Box<alter_rel::AlterRelation>),
@@ -613,6 +616,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
     let tokens = ctas_column_names(tokens);
     let tokens = field_star(tokens);
     let tokens = isnull_postfix(tokens);
+    let tokens = without_oids(tokens);
     let tokens = frame::rewrite(tokens);
     let tokens = search_cycle::rewrite(tokens);
     let tokens = merge::rewrite(tokens);
@@ -702,6 +706,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
                 _ if alter_type_owner_starts(&p) => parse_alter_type_owner(&mut p)?,
                 _ if domain::starts(&p) => Parsed::Domain(Box::new(domain::parse(&mut p)?)),
                 _ if trigger::starts(&p) => Parsed::Trigger(Box::new(trigger::parse(&mut p)?)),
+                _ if comment::starts(&p) => Parsed::CommentOn(Box::new(comment::parse(&mut p)?)),
                 _ if alter_type::starts(&p) => {
                     Parsed::AlterTypeAttributes(Box::new(alter_type::parse(&mut p)?))
                 }
@@ -1202,6 +1207,33 @@ fn ctas_column_names(
             i + 1,
             TokenWithSpan::new(Token::make_word(CTAS_TYPE_MARK, Some('"')), span),
         );
+    }
+    tokens
+}
+
+/// CREATE TABLE ... WITHOUT OIDS, which PostgreSQL 15 still accepts (and
+/// ignores): the two words are dropped (ALTER TABLE's SET WITHOUT OIDS
+/// stays).
+fn without_oids(
+    mut tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
+) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
+    let word = |t: &sqlparser::tokenizer::TokenWithSpan, w: &str| matches!(&t.token, Token::Word(x) if x.quote_style.is_none() && x.value.eq_ignore_ascii_case(w));
+    if !tokens.iter().any(|t| word(t, "oids")) {
+        return tokens;
+    }
+    let solid: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
+        .collect();
+    let mut drop = Vec::new();
+    for k in 0..solid.len().saturating_sub(1) {
+        let (a, b) = (solid[k], solid[k + 1]);
+        let after_set = k > 0 && word(&tokens[solid[k - 1]], "set");
+        if word(&tokens[a], "without") && word(&tokens[b], "oids") && !after_set {
+            drop.extend([a, b]);
+        }
+    }
+    for i in drop.into_iter().rev() {
+        tokens.remove(i);
     }
     tokens
 }

@@ -259,6 +259,8 @@ pub enum Op {
         /// USING options (message, detail, hint, errcode).
         options: Vec<(String, Frag)>,
     },
+    /// A bare RAISE: the error the innermost running handler caught.
+    Reraise,
     /// PERFORM / a SELECT without INTO: run, set FOUND.
     Perform(Frag),
     /// SELECT ... INTO targets.
@@ -340,6 +342,17 @@ pub fn finish(
             .with_context(format!("PL/pgSQL function {signature}"))
         }),
     }
+}
+
+/// A bare RAISE: the caught error again, or PostgreSQL's 0Z002 outside a
+/// handler.
+pub fn reraise(caught: Option<&crate::error::SqlError>) -> crate::error::SqlError {
+    caught.cloned().unwrap_or_else(|| {
+        crate::error::SqlError::new(
+            SqlState::STACKED_DIAGNOSTICS_ACCESSED_WITHOUT_ACTIVE_HANDLER,
+            "RAISE without parameters cannot be used outside an exception handler",
+        )
+    })
 }
 
 /// An integer FOR loop's bound (`which`: lower bound, upper bound, BY
@@ -455,7 +468,7 @@ impl Step {
                 out.push(cond);
                 out.extend(message.as_mut());
             }
-            Op::Diagnostics(_) | Op::Unsupported(_) | Op::Fail(_) | Op::Null => {}
+            Op::Diagnostics(_) | Op::Unsupported(_) | Op::Fail(_) | Op::Reraise | Op::Null => {}
         }
     }
 }

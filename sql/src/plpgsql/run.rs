@@ -122,6 +122,7 @@ impl State<'_> {
             Op::Null => Ok(Flow::Next),
             Op::Unsupported(what) => Err(self.context(s, SqlError::unsupported(what.clone()))),
             Op::Fail(e) => Err(e.clone()),
+            Op::Reraise => Err(super::reraise(self.caught.last())),
             Op::Block {
                 inits,
                 body,

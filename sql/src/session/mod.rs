@@ -1342,6 +1342,11 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             sink.command_complete(tag)?;
             return Ok(Dispatched::Done);
         }
+        Parsed::CommentOn(c) => {
+            crate::ddl::comment_on(ctx, c)?;
+            sink.command_complete("COMMENT")?;
+            return Ok(Dispatched::Done);
+        }
         Parsed::AlterConstraint {
             table,
             name,

@@ -1112,6 +1112,10 @@ impl Exec {
             &Vec<(String, String)>,
         ),
     ) -> Result<Flow> {
+        // A bare RAISE re-raises the error its handler caught.
+        if format.is_none() && condition.is_none() && options.is_empty() && args.is_empty() {
+            return Err(crate::plpgsql::reraise(self.caught.last()));
+        }
         let mut values = Vec::with_capacity(args.len());
         for a in args {
             values.push(

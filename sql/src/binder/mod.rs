@@ -37,7 +37,7 @@ use sqlparser::tokenizer::Location;
 
 pub(crate) use locking::lock_strength;
 pub use names::{figure_colname, ident, object_name, sql_type, sql_type_with, truncate_identifier};
-pub(crate) use plpgsql::{compile_trigger, TriggerShape};
+pub(crate) use plpgsql::{compile_trigger, foreach_variable, TriggerShape};
 pub(crate) use regname::{qualified_name, type_by_name};
 pub(crate) use routine::{bind_sql_body, body_error};
 pub(crate) use select::{infinite_view_recursion, split_equi_keys};

@@ -818,18 +818,21 @@ impl Compiler<'_> {
             StmtKind::ForEach {
                 label,
                 var,
+                slice,
                 array,
                 body,
             } => {
                 let slot = self.lookup(&var).ok_or_else(|| {
                     SqlError::syntax(format!("\"{var}\" is not a known variable"), None)
                 })?;
+                foreach_variable(self.vars[slot].ty, slice)?;
                 let array = self.expr(&array, None)?;
                 step(
                     "FOREACH over array",
                     Op::ForEach {
                         label,
                         slot,
+                        slice,
                         array,
                         body: self.statements(body)?,
                     },
@@ -1156,6 +1159,23 @@ impl Compiler<'_> {
         let mut b = Binder::new("", self.style.clone(), Vec::new(), &mut *self.tables);
         let ret = self.ret;
         super::routine::shape_result(&mut b, bound, ret)
+    }
+}
+
+/// 42804 for a FOREACH variable of the wrong kind: an array with SLICE,
+/// not one without.
+pub(crate) fn foreach_variable(ty: DataType, slice: i32) -> Result<()> {
+    let is_array = matches!(ty.base(), DataType::Array(_));
+    match (slice > 0, is_array) {
+        (true, false) => Err(SqlError::new(
+            SqlState::DATATYPE_MISMATCH,
+            "FOREACH ... SLICE loop variable must be of an array type",
+        )),
+        (false, true) => Err(SqlError::new(
+            SqlState::DATATYPE_MISMATCH,
+            "FOREACH loop variable must not be of an array type",
+        )),
+        _ => Ok(()),
     }
 }
 

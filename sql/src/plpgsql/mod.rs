@@ -226,6 +226,8 @@ pub enum Op {
         label: Option<String>,
         /// The element variable.
         slot: usize,
+        /// SLICE n (0: each element).
+        slice: i32,
         /// The array.
         array: Frag,
         /// Statements.
@@ -342,6 +344,52 @@ pub fn finish(
             .with_context(format!("PL/pgSQL function {signature}"))
         }),
     }
+}
+
+/// FOREACH's values of `array`: its elements (`slice` 0), or its
+/// sub-arrays of the last `slice` dimensions, keeping their lower bounds
+/// (array_create_iterator); 2202E past the array's dimensions, 22004 for
+/// NULL.
+pub fn foreach_items(
+    array: crate::value::Value,
+    slice: i32,
+) -> crate::error::Result<Vec<crate::value::Value>> {
+    use crate::value::{ArrayRef, Value};
+    let a = match array {
+        Value::Array(a) => a,
+        Value::Null => {
+            return Err(crate::error::SqlError::new(
+                SqlState::NULL_VALUE_NOT_ALLOWED,
+                "FOREACH expression must not be null",
+            ))
+        }
+        _ => {
+            return Err(crate::error::SqlError::new(
+                SqlState::DATATYPE_MISMATCH,
+                "FOREACH expression must yield an array, not type",
+            ))
+        }
+    };
+    let dims = a.dims();
+    let ndims = dims.len() as i32;
+    if slice < 0 || slice > ndims {
+        return Err(crate::error::SqlError::new(
+            SqlState::ARRAY_SUBSCRIPT_ERROR,
+            format!("slice dimension ({slice}) is out of the valid range 0..{ndims}"),
+        ));
+    }
+    if slice == 0 {
+        return Ok(a.items().to_vec());
+    }
+    let inner = dims[(ndims - slice) as usize..].to_vec();
+    let size: usize = inner.iter().map(|d| d.len.max(0) as usize).product();
+    if size == 0 {
+        return Ok(Vec::new());
+    }
+    Ok(a.items()
+        .chunks(size)
+        .map(|c| Value::Array(ArrayRef::with_dims(inner.clone(), c.to_vec())))
+        .collect())
 }
 
 /// A bare RAISE: the caught error again, or PostgreSQL's 0Z002 outside a

@@ -289,6 +289,8 @@ pub enum StmtKind {
     ForEach {
         label: Option<String>,
         var: String,
+        /// SLICE n (0: the elements).
+        slice: i32,
         array: String,
         body: Vec<Stmt>,
     },
@@ -705,9 +707,14 @@ impl Parser<'_> {
             "foreach" => {
                 self.pos += 1;
                 let var = self.ident()?;
-                if self.eat_word("slice") {
-                    return Err(SqlError::unsupported("FOREACH ... SLICE"));
-                }
+                let slice = if self.eat_word("slice") {
+                    let n = self.fragment(&|p| p.is_word("in"))?;
+                    n.trim().parse::<i32>().map_err(|_| {
+                        SqlError::syntax(format!("syntax error at or near \"{}\"", n.trim()), None)
+                    })?
+                } else {
+                    0
+                };
                 self.expect_word("in")?;
                 self.expect_word("array")?;
                 let array = self.fragment(&|p| p.is_word("loop"))?;
@@ -716,6 +723,7 @@ impl Parser<'_> {
                 StmtKind::ForEach {
                     label,
                     var,
+                    slice,
                     array,
                     body,
                 }

@@ -263,30 +263,12 @@ impl State<'_> {
             Op::ForEach {
                 label,
                 slot,
+                slice,
                 array,
                 body,
             } => {
-                let items = match own!(self.value(array, ctx)) {
-                    Value::Array(a) => a.items().to_vec(),
-                    Value::Null => {
-                        return Err(self.context(
-                            s,
-                            SqlError::new(
-                                SqlState::NULL_VALUE_NOT_ALLOWED,
-                                "FOREACH expression must not be null",
-                            ),
-                        ))
-                    }
-                    _ => {
-                        return Err(self.context(
-                            s,
-                            SqlError::new(
-                                SqlState::DATATYPE_MISMATCH,
-                                "FOREACH expression must yield an array, not type",
-                            ),
-                        ))
-                    }
-                };
+                let value = own!(self.value(array, ctx));
+                let items = super::foreach_items(value, *slice).map_err(|e| self.context(s, e))?;
                 for v in items {
                     self.row[*slot] = v;
                     if let Some(f) = self.iteration(body, label, ctx)? {

@@ -835,23 +835,20 @@ impl Exec {
             StmtKind::ForEach {
                 label,
                 var,
+                slice,
                 array,
                 body,
             } => {
                 let slot = at!("FOREACH over array", self.target(var));
-                let items = match at!("FOREACH over array", self.value(ctx, array, None)) {
-                    Value::Array(a) => a.items().to_vec(),
-                    _ => {
-                        return Err(self.context(
-                            line,
-                            "FOREACH over array",
-                            SqlError::new(
-                                SqlState::NULL_VALUE_NOT_ALLOWED,
-                                "FOREACH expression must not be null",
-                            ),
-                        ))
-                    }
-                };
+                at!(
+                    "FOREACH over array",
+                    crate::binder::foreach_variable(self.vars[slot].ty, *slice)
+                );
+                let value = at!("FOREACH over array", self.value(ctx, array, None));
+                let items = at!(
+                    "FOREACH over array",
+                    crate::plpgsql::foreach_items(value, *slice)
+                );
                 for v in items {
                     self.vars[slot].value = v;
                     if let Some(f) = self.iteration(ctx, body, label)? {

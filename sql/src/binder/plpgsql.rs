@@ -544,15 +544,13 @@ impl Compiler<'_> {
             if let Some(target) = &d.alias {
                 // An alias of a record (`ps ALIAS FOR new`) names its fields.
                 let whole = target.trim().to_lowercase();
-                if let Some((_, fields)) = self.records.iter().rev().find(|(r, _)| *r == whole) {
-                    let fields = fields.clone();
-                    if self.null_rows.contains(&whole) {
-                        self.null_rows.push(d.name.clone());
-                    }
-                    if let Some(slot) = self.lookup(&whole) {
-                        self.visible.push((d.name.clone(), slot));
-                    }
-                    self.records.push((d.name.clone(), fields));
+                let slot = self.lookup(&whole);
+                let mut names = crate::plpgsql::RecordNames {
+                    records: &mut self.records,
+                    null_rows: &mut self.null_rows,
+                    visible: &mut self.visible,
+                };
+                if names.alias(&whole, &d.name, slot) {
                     continue;
                 }
                 let slot = self.lookup(target).ok_or_else(|| {

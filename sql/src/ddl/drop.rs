@@ -68,6 +68,37 @@ pub(super) fn remove_table(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef) -> Resu
     Ok(())
 }
 
+/// A DROP of `object` ("function f()", "column b of table t") that
+/// `dependents` ("trigger x on table t") need: 2BP01 with PostgreSQL's
+/// DETAIL and HINT, or with `cascade` the NOTICE of what goes with it
+/// (the caller drops them).
+pub(super) fn check_dependents(
+    ctx: &mut Stmt<'_>,
+    object: &str,
+    dependents: &[String],
+    cascade: bool,
+) -> Result<()> {
+    if dependents.is_empty() {
+        return Ok(());
+    }
+    if !cascade {
+        return Err(SqlError::new(
+            SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
+            format!("cannot drop {object} because other objects depend on it"),
+        )
+        .with_detail(
+            dependents
+                .iter()
+                .map(|d| format!("{d} depends on {object}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+        .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
+    }
+    ctx.notices.push(cascade_notice(dependents));
+    Ok(())
+}
+
 /// PostgreSQL's NOTICE for objects a DROP ... CASCADE takes with it
 /// (`lines` as "table t", "constraint c on table t").
 pub(super) fn cascade_notice(lines: &[String]) -> SqlError {

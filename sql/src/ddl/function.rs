@@ -373,37 +373,9 @@ pub fn drop_function(ctx: &mut Stmt<'_>, d: &DropFunction) -> Result<()> {
         }
     }
     let xid = ctx.write_xid("DROP FUNCTION")?;
-    if !dependents.is_empty() {
-        let (first_name, detail) = (
-            &dependents[0].2,
-            dependents
-                .iter()
-                .map(|(_, what, func)| {
-                    if cascade {
-                        format!("drop cascades to {what}")
-                    } else {
-                        format!("{what} depends on function {func}()")
-                    }
-                })
-                .collect::<Vec<_>>(),
-        );
-        if !cascade {
-            return Err(SqlError::new(
-                SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
-                format!("cannot drop function {first_name}() because other objects depend on it"),
-            )
-            .with_detail(detail.join("\n"))
-            .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
-        }
-        let notice = match detail.as_slice() {
-            [one] => SqlError::notice(SqlState::SUCCESSFUL_COMPLETION, one.clone()),
-            many => SqlError::notice(
-                SqlState::SUCCESSFUL_COMPLETION,
-                format!("drop cascades to {} other objects", many.len()),
-            )
-            .with_detail(many.join("\n")),
-        };
-        ctx.notices.push(notice);
+    if let Some((_, _, name)) = dependents.first() {
+        let what: Vec<String> = dependents.iter().map(|(_, w, _)| w.clone()).collect();
+        super::drop::check_dependents(ctx, &format!("function {name}()"), &what, cascade)?;
         for (oid, _, _) in &dependents {
             super::trigger::drop_by_oid(ctx, xid, *oid)?;
         }

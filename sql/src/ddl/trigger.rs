@@ -580,45 +580,16 @@ pub(super) fn column_dropped(
             users.push(t.clone());
         }
     }
-    if users.is_empty() {
-        return Ok(());
-    }
     let what: Vec<String> = users
         .iter()
         .map(|t| format!("trigger {} on table {}", t.name, def.name))
         .collect();
-    if !cascade {
-        return Err(SqlError::new(
-            SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
-            format!(
-                "cannot drop column {name} of table {} because other objects depend on it",
-                def.name
-            ),
-        )
-        .with_detail(
-            what.iter()
-                .map(|w| format!("{w} depends on column {name} of table {}", def.name))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
-        .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
-    }
-    ctx.notices.push(match what.as_slice() {
-        [one] => SqlError::notice(
-            SqlState::SUCCESSFUL_COMPLETION,
-            format!("drop cascades to {one}"),
-        ),
-        many => SqlError::notice(
-            SqlState::SUCCESSFUL_COMPLETION,
-            format!("drop cascades to {} other objects", many.len()),
-        )
-        .with_detail(
-            many.iter()
-                .map(|w| format!("drop cascades to {w}"))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        ),
-    });
+    super::drop::check_dependents(
+        ctx,
+        &format!("column {name} of table {}", def.name),
+        &what,
+        cascade,
+    )?;
     for t in users {
         remove(ctx, xid, t.oid)?;
     }

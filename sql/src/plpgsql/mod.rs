@@ -392,6 +392,37 @@ pub fn foreach_items(
         .collect())
 }
 
+/// The names a body's records go by: (record, its field slots), and the
+/// records that are a NULL row as a whole (a trigger's OLD on INSERT).
+pub struct RecordNames<'a> {
+    /// Records, innermost last.
+    pub records: &'a mut Vec<(String, Vec<usize>)>,
+    /// Records NULL as a whole.
+    pub null_rows: &'a mut Vec<String>,
+    /// Names in force, innermost last.
+    pub visible: &'a mut Vec<(String, usize)>,
+}
+
+impl RecordNames<'_> {
+    /// `name ALIAS FOR rec` where `rec` is a record: the alias names its
+    /// fields (and `slot`, the slot its name alone reads). False when
+    /// `rec` is no record.
+    pub fn alias(&mut self, rec: &str, name: &str, slot: Option<usize>) -> bool {
+        let Some((_, fields)) = self.records.iter().rev().find(|(r, _)| r == rec) else {
+            return false;
+        };
+        let fields = fields.clone();
+        if self.null_rows.iter().any(|n| n == rec) {
+            self.null_rows.push(name.to_owned());
+        }
+        if let Some(s) = slot {
+            self.visible.push((name.to_owned(), s));
+        }
+        self.records.push((name.to_owned(), fields));
+        true
+    }
+}
+
 /// A bare RAISE: the caught error again, or PostgreSQL's 0Z002 outside a
 /// handler.
 pub fn reraise(caught: Option<&crate::error::SqlError>) -> crate::error::SqlError {

@@ -67,12 +67,7 @@ pub(crate) fn run_function(
     ret: DataType,
     signature: &str,
 ) -> Result<Value> {
-    let block = parse::parse(&func.body).map_err(|e| {
-        e.without_position().with_context(format!(
-            "compilation of PL/pgSQL function \"{}\"",
-            func.name
-        ))
-    })?;
+    let block = body_of(func)?;
     let mut x = Exec::new(signature, ret, func.retset);
     let mut inputs = params.iter();
     let mut args = args.into_iter();
@@ -97,6 +92,17 @@ pub(crate) fn run_function(
     x.body(ctx, &block)
 }
 
+/// The function's body, parsed (errors as PostgreSQL's compilation
+/// context shows them).
+fn body_of(func: &UserFunction) -> Result<Block> {
+    parse::parse(&func.body).map_err(|e| {
+        e.without_position().with_context(format!(
+            "compilation of PL/pgSQL function \"{}\"",
+            func.name
+        ))
+    })
+}
+
 /// Runs trigger function `func` at statement level (AFTER and statement
 /// triggers, fired where the session is at hand): NEW and OLD as rows of
 /// `shape.fields` (None: a NULL row), then the `tg_*` variables.
@@ -107,12 +113,7 @@ pub(crate) fn run_trigger(
     rows: [Option<Vec<Value>>; 2],
     vars: Vec<Value>,
 ) -> Result<Value> {
-    let block = parse::parse(&func.body).map_err(|e| {
-        e.without_position().with_context(format!(
-            "compilation of PL/pgSQL function \"{}\"",
-            func.name
-        ))
-    })?;
+    let block = body_of(func)?;
     let mut x = Exec::new(&format!("{}()", func.name), DataType::Record, false);
     for (name, row) in ["new", "old"].into_iter().zip(rows) {
         if row.is_none() {
@@ -449,15 +450,13 @@ impl Exec {
             if let Some(target) = &d.alias {
                 // An alias of a record (`ps ALIAS FOR new`) names its fields.
                 let whole = fold(target);
-                if let Some((_, fields)) = self.records.iter().rev().find(|(r, _)| *r == whole) {
-                    let fields = fields.clone();
-                    if self.null_rows.contains(&whole) {
-                        self.null_rows.push(d.name.clone());
-                    }
-                    if let Some(slot) = self.lookup(&whole) {
-                        self.visible.push((d.name.clone(), slot));
-                    }
-                    self.records.push((d.name.clone(), fields));
+                let slot = self.lookup(&whole);
+                let mut names = crate::plpgsql::RecordNames {
+                    records: &mut self.records,
+                    null_rows: &mut self.null_rows,
+                    visible: &mut self.visible,
+                };
+                if names.alias(&whole, &d.name, slot) {
                     continue;
                 }
                 let slot = self.target(target)?;

@@ -1053,23 +1053,8 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
     // One row buffer for all rows.
     let mut row: Vec<Value> = Vec::with_capacity(live.len());
     let mut put = |given: &mut Vec<Option<Value>>, eval: &mut EvalCtx<'_>| -> Result<()> {
-        // Live-column values: given (moved, not copied), else default,
-        // else NULL.
         row.clear();
-        for &i in &live {
-            let v = match targets
-                .iter()
-                .position(|&t| t == i)
-                .and_then(|p| given.get_mut(p).and_then(Option::take))
-            {
-                Some(v) => v,
-                None => match &defaults[i] {
-                    Some(d) => d.eval(&[], eval)?,
-                    None => Value::Null,
-                },
-            };
-            row.push(v);
-        }
+        live_row(&live, &targets, given, &defaults, eval, &mut row)?;
         if let Some(router) = &routing.router {
             let (leaf, mut leaf_row) = router.route(row.clone(), style)?;
             let target = &routing.leaves[&leaf.oid];
@@ -1336,23 +1321,37 @@ fn source_rows(
     let mut out = Vec::with_capacity(given_rows.len());
     for mut given in given_rows {
         let mut row = Vec::with_capacity(live.len());
-        for &i in live {
-            let v = match targets
-                .iter()
-                .position(|&t| t == i)
-                .and_then(|p| given.get_mut(p).and_then(Option::take))
-            {
-                Some(v) => v,
-                None => match &defaults[i] {
-                    Some(d) => d.eval(&[], &mut eval)?,
-                    None => Value::Null,
-                },
-            };
-            row.push(v);
-        }
+        live_row(live, targets, &mut given, defaults, &mut eval, &mut row)?;
         out.push(row);
     }
     Ok(out)
+}
+
+/// An INSERT row's live-column values into `row`: given (moved, not
+/// copied), else the default, else NULL.
+fn live_row(
+    live: &[usize],
+    targets: &[usize],
+    given: &mut [Option<Value>],
+    defaults: &[Option<Expr>],
+    eval: &mut EvalCtx<'_>,
+    row: &mut Vec<Value>,
+) -> Result<()> {
+    for &i in live {
+        let v = match targets
+            .iter()
+            .position(|&t| t == i)
+            .and_then(|p| given.get_mut(p).and_then(Option::take))
+        {
+            Some(v) => v,
+            None => match &defaults[i] {
+                Some(d) => d.eval(&[], eval)?,
+                None => Value::Null,
+            },
+        };
+        row.push(v);
+    }
+    Ok(())
 }
 
 /// A bound ON CONFLICT clause.

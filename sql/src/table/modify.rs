@@ -983,7 +983,7 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
         let rows = source_rows(ctx, &def, &live, &targets, &defaults, source)?;
         let mut kept = Vec::with_capacity(rows.len());
         for mut r in rows {
-            if t.before_in_session(ctx, &mut r)? {
+            if t.before_in_session(ctx, Some(&mut r), None)? {
                 kept.push(r);
             }
         }
@@ -1773,7 +1773,7 @@ pub(super) fn modify_rows(
         Actions::Merge(run) => run.plan.take(),
         Actions::Each(_) => None,
     };
-    let plan = match (map, member) {
+    let mut plan = match (map, member) {
         _ if merge_plan.is_some() => merge_plan.unwrap_or(Plan::Values(Vec::new())),
         (None, 0) => source_plan(def, from, predicate.as_ref()),
         (m, k) => {
@@ -1781,6 +1781,29 @@ pub(super) fn modify_rows(
             source_plan_over(scan, width, from, predicate.as_ref())
         }
     };
+    // BEFORE ROW triggers whose bodies change data run at statement
+    // level: the rows are found first, each goes through the triggers in
+    // the session, and the rows they keep are changed as they left them.
+    let mut decided: Option<Change> = None;
+    if let (Some(t), Actions::Each(change), None) = (&mut triggers, &actions, map) {
+        if t.before_needs_session() {
+            let (rows, sets) = before_in_session(ctx, t, change, plan, width)?;
+            t.skip_before();
+            plan = Plan::Values(
+                rows.into_iter()
+                    .map(|r| {
+                        r.into_iter()
+                            .map(|v| Expr::constant(v, DataType::Unknown))
+                            .collect()
+                    })
+                    .collect(),
+            );
+            decided = sets.map(|s| match change {
+                Change::Update(_, checks) => Change::Update(s, checks.clone()),
+                Change::Delete => Change::Delete,
+            });
+        }
+    }
     let style = ctx.style;
     let instr = ctx.measured.as_ref().map(|m| m.instr.clone());
     let (mut eval, own) = ctx.eval_and_txn();
@@ -1824,7 +1847,7 @@ pub(super) fn modify_rows(
         };
         loop {
             let change: &Change = match (&actions, chosen) {
-                (Actions::Each(c), _) => c,
+                (Actions::Each(c), _) => decided.as_ref().unwrap_or(c),
                 (Actions::Merge(run), Some(k)) => match &run.matched[k].1 {
                     Some(c) => c,
                     None => break,
@@ -2012,6 +2035,90 @@ pub(super) fn modify_rows(
         queue,
         triggers,
     })
+}
+
+/// The rows BEFORE triggers kept, and the SET that reads their new values.
+type KeptRows = (Vec<Vec<Value>>, Option<Vec<Option<Expr>>>);
+
+/// The rows an UPDATE or DELETE finds (`plan`'s, the table's `width`
+/// columns first), each through the BEFORE ROW triggers at statement
+/// level: the rows they keep, an UPDATE's with the new values appended,
+/// and for an UPDATE the SET that reads those values.
+fn before_in_session(
+    ctx: &mut Stmt<'_>,
+    triggers: &RowTriggers,
+    change: &Change,
+    plan: Plan,
+    width: usize,
+) -> Result<KeptRows> {
+    let engine = ctx.engine();
+    let found = {
+        let mut eval = ctx.eval_ctx();
+        let blocks = |t: &crate::catalog::TableDef| engine.nblocks(t.rel).unwrap_or(0);
+        let plan = crate::planner::optimize(plan, &mut eval, &blocks, false)?;
+        let mut node = exec::build(&plan);
+        let mut rows = Vec::new();
+        while let Some(r) = node.next(&mut eval)? {
+            rows.push(r);
+        }
+        rows
+    };
+    let mut kept = Vec::with_capacity(found.len());
+    let mut types: Vec<(DataType, i32)> = Vec::new();
+    for mut row in found {
+        match change {
+            Change::Delete => {
+                if triggers.before_in_session(ctx, None, Some(&row[..width]))? {
+                    kept.push(row);
+                }
+            }
+            Change::Update(sets, _) => {
+                let mut new_row = row[..width].to_vec();
+                {
+                    let mut eval = ctx.eval_ctx();
+                    for (slot, e) in new_row.iter_mut().zip(sets) {
+                        if let Some(e) = e {
+                            *slot = e.eval(&row, &mut eval)?;
+                        }
+                    }
+                }
+                if types.is_empty() {
+                    types = sets
+                        .iter()
+                        .map(|e| {
+                            e.as_ref()
+                                .map_or((DataType::Unknown, -1), |e| (e.ty, e.typmod))
+                        })
+                        .collect();
+                }
+                let old = row[..width].to_vec();
+                if triggers.before_in_session(ctx, Some(&mut new_row), Some(&old))? {
+                    row.extend(new_row);
+                    kept.push(row);
+                }
+            }
+        }
+    }
+    let sets = match change {
+        Change::Delete => None,
+        Change::Update(..) => {
+            let at = kept.first().map_or(0, |r| r.len() - width);
+            Some(
+                (0..width)
+                    .map(|k| {
+                        let (ty, typmod) = types.get(k).copied().unwrap_or((DataType::Unknown, -1));
+                        Some(Expr {
+                            kind: ExprKind::Column(at + k),
+                            ty,
+                            typmod,
+                            pos: None,
+                        })
+                    })
+                    .collect(),
+            )
+        }
+    };
+    Ok((kept, sets))
 }
 
 /// What [`modify_rows`] did: the rows it changed, the foreign-key checks

@@ -386,37 +386,47 @@ impl RowTriggers {
     }
 
     /// Whether a BEFORE ROW trigger's body cannot run per row (it
-    /// changes data): INSERT then runs them all at statement level first
-    /// ([`RowTriggers::before_in_session`]).
+    /// changes data): the statement then runs them all at statement level
+    /// first ([`RowTriggers::before_in_session`]).
     pub(crate) fn before_needs_session(&self) -> bool {
         self.before
             .iter()
             .any(|r| r.compiled.as_ref().is_some_and(|c| c.needs_session()))
     }
 
-    /// Fires the BEFORE ROW triggers for one new row at statement level
-    /// (their bodies may change data): false when one returned NULL.
-    pub(crate) fn before_in_session(&self, ctx: &mut Stmt<'_>, new: &mut [Value]) -> Result<bool> {
+    /// Fires the BEFORE ROW triggers for one row at statement level
+    /// (their bodies may change data): `new` as in [`RowTriggers::before`];
+    /// false when one returned NULL.
+    pub(crate) fn before_in_session(
+        &self,
+        ctx: &mut Stmt<'_>,
+        mut new: Option<&mut [Value]>,
+        old: Option<&[Value]>,
+    ) -> Result<bool> {
         let n = self.fields.len();
         let shape = self.shape();
         for r in &self.before {
             if r.when.is_some() {
-                let holds = self.when_holds(r, Some(new), None, &mut ctx.eval_ctx())?;
+                let holds = self.when_holds(r, new.as_deref(), old, &mut ctx.eval_ctx())?;
                 if !holds {
                     continue;
                 }
             }
-            let row = Some(new[..n].to_vec());
-            let v = nested(|| {
-                crate::session::run_trigger(ctx, &r.func, &shape, [row, None], r.vars.clone())
-            })?;
+            let rows = [
+                new.as_deref().map(|v| v[..n].to_vec()),
+                old.map(|v| v[..n].to_vec()),
+            ];
+            let v =
+                nested(|| crate::session::run_trigger(ctx, &r.func, &shape, rows, r.vars.clone()))?;
             match v {
                 Value::Null => return Ok(false),
                 Value::Record(rec) => {
-                    if rec.items().len() != n {
-                        return Err(mismatch(&r.func));
+                    if let Some(row) = new.as_deref_mut() {
+                        if rec.items().len() != n {
+                            return Err(mismatch(&r.func));
+                        }
+                        row[..n].clone_from_slice(rec.items());
                     }
-                    new[..n].clone_from_slice(rec.items());
                 }
                 _ => {}
             }

@@ -1250,8 +1250,15 @@ fn isnull_postfix(
         return tokens;
     }
     let mut i = 0;
+    // The word after AS (a column label) or a period stays a name.
+    let mut after_label = false;
     while i < tokens.len() {
-        if is_isnull(&tokens[i]) {
+        let label = after_label;
+        if !matches!(tokens[i].token, Token::Whitespace(_)) {
+            after_label = matches!(&tokens[i].token, Token::Word(w) if w.keyword == Keyword::AS)
+                || tokens[i].token == Token::Period;
+        }
+        if is_isnull(&tokens[i]) && !label {
             let span = tokens[i].span;
             let word = |kw: &str| TokenWithSpan {
                 token: Token::make_keyword(kw),

@@ -77,6 +77,7 @@ pub fn cast_context(from: DataType, to: DataType) -> Option<CoercionContext> {
         (Jsonb, Bool | Numeric | Int2 | Int4 | Int8 | Float4 | Float8) => Explicit,
         (Int4 | Int8, Bool) | (Bool, Int4) => Explicit,
         (Xid8, Xid) => Explicit,
+        (Int4 | Int8 | Numeric, Money) | (Money, Numeric) => Assignment,
         (Int8 | Int2, Bytea) | (Int4, Char) => Explicit,
         // Any type to a string type by its output function (assignment),
         // and from a string type by its input function (explicit).
@@ -164,6 +165,23 @@ pub fn cast_value(
         (Value::Text(s), Int4) if from == Char => {
             Value::Int4(s.bytes().next().map_or(0, i32::from))
         }
+        // int4_cash, int8_cash (int8mul's overflow error), numeric_cash
+        // (rounded to cents), cash_numeric.
+        (Value::Int4(i), Money) => Value::Money(i64::from(i) * 100),
+        (Value::Int8(i), Money) => Value::Money(i.checked_mul(100).ok_or_else(|| {
+            SqlError::new(SqlState::NUMERIC_VALUE_OUT_OF_RANGE, "bigint out of range")
+        })?),
+        (Value::Numeric(n), Money) => Value::Money(
+            n.round(2)
+                .mul(&crate::value::Numeric::from_i64(100))?
+                .to_i64()?,
+        ),
+        (Value::Money(c), Numeric) => Value::Numeric(crate::value::Numeric::parse(&format!(
+            "{}{}.{:02}",
+            if c < 0 { "-" } else { "" },
+            c.unsigned_abs() / 100,
+            c.unsigned_abs() % 100
+        ))?),
         (v, to) => convert(v, to, style)?,
     };
     apply_typmod(v, to, typmod, explicit)
@@ -509,6 +527,7 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
         T::Int2 => Value::Int2(parse_int(text, "smallint")?),
         T::Int4 => Value::Int4(parse_int(text, "integer")?),
         T::Int8 => Value::Int8(parse_int(text, "bigint")?),
+        T::Money => Value::Money(crate::value::money::parse(text)?),
         // xid8in reads as strtou64 does, unchecked: leading digits, else 0.
         T::Xid8 => {
             let t = text.trim_start();

@@ -115,6 +115,9 @@ pub enum DataType {
     Record,
     Void,
     Uuid,
+    /// money: cents as a 64-bit integer, printed as lc_monetary C prints
+    /// it (`$1,234.56`).
+    Money,
     Jsonb,
     /// Pseudo-type "any": accepts every argument as it is, unknown too.
     Any,
@@ -197,6 +200,7 @@ impl DataType {
             Record => 2249,
             Void => 2278,
             Uuid => 2950,
+            Money => 790,
             Jsonb => 3802,
             Any => 2276,
             AnyElement => 2283,
@@ -235,6 +239,7 @@ impl DataType {
                 Interval => 1187,
                 Numeric => 1231,
                 Uuid => 2951,
+                Money => 791,
                 Jsonb => 3807,
                 Json => 199,
                 Regtype => 2211,
@@ -267,7 +272,7 @@ impl DataType {
             | Regprocedure | Regoper | Float4 | Date | Void | Any | AnyElement | AnyNonArray
             | AnyEnum | AnyCompatible | AnyRange | Trigger | Enum(_) => 4,
             AclItem | TimeTz => 12,
-            Int8 | Xid8 | Float8 | Time | Timestamp | TimestampTz => 8,
+            Int8 | Xid8 | Float8 | Time | Timestamp | TimestampTz | Money => 8,
             Interval | Uuid => 16,
             Name => 64,
             Unknown => -2,
@@ -318,6 +323,7 @@ impl DataType {
             Record => "record",
             Void => "void",
             Uuid => "uuid",
+            Money => "money",
             Jsonb => "jsonb",
             Any => "any",
             AnyElement => "anyelement",
@@ -355,6 +361,7 @@ impl DataType {
                 Interval => "_interval",
                 Numeric => "_numeric",
                 Uuid => "_uuid",
+                Money => "_money",
                 Jsonb => "_jsonb",
                 Json => "_json",
                 Regtype => "_regtype",
@@ -408,7 +415,7 @@ impl DataType {
         match self {
             Bool => TypeCategory::Boolean,
             Int2 | Int4 | Int8 | Float4 | Float8 | Numeric | Oid | Regproc | Regclass | Regtype
-            | Regnamespace | Regrole | Regprocedure | Regoper => TypeCategory::Numeric,
+            | Regnamespace | Regrole | Regprocedure | Regoper | Money => TypeCategory::Numeric,
             Int2Vector | OidVector => TypeCategory::Array,
             PgNodeTree => TypeCategory::String,
             Text | Name | Bpchar | Varchar => TypeCategory::String,
@@ -626,6 +633,7 @@ impl DataType {
             "record" => Record,
             "void" => Void,
             "uuid" => Uuid,
+            "money" => Money,
             "int4range" => Range(&Int4),
             "int8range" => Range(&Int8),
             "numrange" => Range(&Numeric),
@@ -695,6 +703,7 @@ const ALL: &[DataType] = &[
     DataType::Record,
     DataType::Void,
     DataType::Uuid,
+    DataType::Money,
     DataType::Jsonb,
     DataType::JsonPath,
 ];
@@ -759,6 +768,7 @@ static ARRAYS: &[DataType] = &[
     DataType::Array(&DataType::Numeric),
     DataType::Array(&DataType::Inet),
     DataType::Array(&DataType::Uuid),
+    DataType::Array(&DataType::Money),
     DataType::Array(&DataType::Jsonb),
     DataType::Array(&DataType::Json),
     DataType::Array(&DataType::Regtype),

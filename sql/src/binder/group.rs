@@ -361,7 +361,7 @@ impl Binder<'_> {
                 let state = match t {
                     DataType::Int2 | DataType::Int4 => DataType::Int8,
                     DataType::Int8 | DataType::Numeric => DataType::Numeric,
-                    DataType::Float4 | DataType::Float8 | DataType::Interval => *t,
+                    DataType::Float4 | DataType::Float8 | DataType::Interval | DataType::Money => *t,
                     _ => return Err(undefined()),
                 };
                 let add = op("+", state).map_err(|_| undefined())?;

@@ -62,7 +62,7 @@ pub fn push_key(v: &Value, out: &mut Vec<u8>) {
         Value::Bool(b) => out.extend([2, u8::from(*b)]),
         Value::Int2(i) => int(i64::from(*i), out),
         Value::Int4(i) => int(i64::from(*i), out),
-        Value::Int8(i) => int(*i, out),
+        Value::Int8(i) | Value::Money(i) => int(*i, out),
         Value::Oid(o) | Value::Regtype(o) | Value::Named(o, _) => int(i64::from(*o), out),
         Value::Enum(l) => int(i64::from(l.oid), out),
         Value::Float4(f) => float(f64::from(*f), out),

@@ -282,6 +282,10 @@ fn encode_value(v: &Value, out: &mut Vec<u8>) {
             out.extend(t.to_le_bytes());
             out.extend(z.to_le_bytes());
         }
+        Value::Money(c) => {
+            out.push(40);
+            out.extend(c.to_le_bytes());
+        }
         Value::Named(o, name) => {
             out.push(21);
             out.extend(o.to_le_bytes());
@@ -388,6 +392,7 @@ fn decode_value(c: &mut Cursor<'_>, array_ok: bool) -> Option<Value> {
         18 => Value::Regtype(u32::from_le_bytes(c.take()?)),
         19 => Value::Void,
         30 => Value::TimeTz(i64::from_le_bytes(c.take()?), i32::from_le_bytes(c.take()?)),
+        40 => Value::Money(i64::from_le_bytes(c.take()?)),
         24 => Value::Enum(crate::usertype::label(u32::from_le_bytes(c.take()?))?),
         31 => {
             let [empty, lower_inc, upper_inc] = c.take::<3>()?;

@@ -33,6 +33,7 @@ mod jsonpath;
 mod jsonraw;
 pub use json::{variadic_array_call, variadic_call};
 mod math;
+mod money;
 mod numfmt;
 mod operators;
 mod populate;
@@ -484,6 +485,10 @@ fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
             operators::RECORD_CMP,
             range::CONSTRUCTORS,
             range::FUNCTIONS,
+            money::FUNCTIONS,
+            money::MONEY_CMP,
+            money::BY_INTEGERS,
+            money::BY_FLOATS,
         ])
 }
 

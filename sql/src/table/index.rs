@@ -104,9 +104,11 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) -> Result<()> {
         Value::Bool(b) => out.push(u8::from(*b)),
         Value::Int2(i) => flip64(i64::from(*i), out),
         Value::Int4(i) | Value::Date(i) => flip64(i64::from(*i), out),
-        Value::Int8(i) | Value::Time(i) | Value::Timestamp(i) | Value::TimestampTz(i) => {
-            flip64(*i, out)
-        }
+        Value::Int8(i)
+        | Value::Money(i)
+        | Value::Time(i)
+        | Value::Timestamp(i)
+        | Value::TimestampTz(i) => flip64(*i, out),
         // timetz_cmp's order: the UTC instant, then the zone.
         Value::TimeTz(t, z) => {
             flip64(t + i64::from(*z) * 1_000_000, out);

@@ -122,7 +122,11 @@ fn value_hash(v: &Value) -> u64 {
     match v {
         Value::Int2(i) => hash_u32(i32::from(*i) as u32, SEED),
         Value::Int4(i) => hash_u32(*i as u32, SEED),
-        Value::Int8(i) | Value::Time(i) | Value::Timestamp(i) | Value::TimestampTz(i) => int8(*i),
+        Value::Int8(i)
+        | Value::Money(i)
+        | Value::Time(i)
+        | Value::Timestamp(i)
+        | Value::TimestampTz(i) => int8(*i),
         Value::Date(d) => hash_u32(*d as u32, SEED),
         Value::Uuid(u) => hash_bytes(u, SEED),
         Value::Bool(b) => hash_u32(u32::from(*b), SEED),

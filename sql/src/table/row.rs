@@ -66,7 +66,7 @@ fn encode_value(v: &Value, ty: DataType, out: &mut Vec<u8>) {
         Value::Bool(b) => out.push(u8::from(*b)),
         Value::Int2(x) => out.extend_from_slice(&x.to_le_bytes()),
         Value::Int4(x) => out.extend_from_slice(&x.to_le_bytes()),
-        Value::Int8(x) => out.extend_from_slice(&x.to_le_bytes()),
+        Value::Int8(x) | Value::Money(x) => out.extend_from_slice(&x.to_le_bytes()),
         Value::Oid(x) | Value::Regtype(x) | Value::Named(x, _) => {
             out.extend_from_slice(&x.to_le_bytes())
         }
@@ -190,6 +190,7 @@ fn decode_value(c: &mut Cur<'_>, ty: DataType) -> Result<Value> {
         T::Int2 => Value::Int2(i16::from_le_bytes(c.arr()?)),
         T::Int4 => Value::Int4(i32::from_le_bytes(c.arr()?)),
         T::Int8 => Value::Int8(i64::from_le_bytes(c.arr()?)),
+        T::Money => Value::Money(i64::from_le_bytes(c.arr()?)),
         T::Oid
         | T::Regclass
         | T::Regproc

@@ -83,7 +83,7 @@ pub fn write_binary(v: &Value, ty: DataType, out: &mut BytesMut) -> crate::error
         Value::Bool(b) => pg::bool_to_sql(*b, out),
         Value::Int2(i) => pg::int2_to_sql(*i, out),
         Value::Int4(i) => pg::int4_to_sql(*i, out),
-        Value::Int8(i) => pg::int8_to_sql(*i, out),
+        Value::Int8(i) | Value::Money(i) => pg::int8_to_sql(*i, out),
         Value::Float4(f) => pg::float4_to_sql(*f, out),
         Value::Float8(f) => pg::float8_to_sql(*f, out),
         Value::Numeric(n) => write_numeric(n, out),
@@ -216,6 +216,7 @@ pub fn read_binary(ty: DataType, data: &[u8]) -> Result<Value, BinaryError> {
         DataType::Int2 => Value::Int2(i64::from_be_bytes(be(fixed(2)?)) as i16),
         DataType::Int4 => Value::Int4(i64::from_be_bytes(be(fixed(4)?)) as i32),
         DataType::Int8 => Value::Int8(i64::from_be_bytes(be(fixed(8)?))),
+        DataType::Money => Value::Money(i64::from_be_bytes(be(fixed(8)?))),
         DataType::Float4 => Value::Float4(f32::from_bits(u64::from_be_bytes(be(fixed(4)?)) as u32)),
         DataType::Float8 => Value::Float8(f64::from_bits(u64::from_be_bytes(be(fixed(8)?)))),
         DataType::Oid

@@ -11,6 +11,7 @@ pub(crate) mod datetime;
 pub(crate) mod datetime_in;
 mod float;
 pub mod interval_in;
+pub mod money;
 mod numeric;
 mod numeric_fn;
 pub mod range;
@@ -65,6 +66,8 @@ pub enum Value {
     Interval(Interval),
     /// uuid.
     Uuid([u8; 16]),
+    /// money, in cents.
+    Money(i64),
     /// inet (host address).
     Inet(IpAddr),
     /// oid, regclass, regproc.
@@ -235,6 +238,7 @@ impl Value {
             Value::Int2(v) => out.push_str(itoa::Buffer::new().format(*v)),
             Value::Int4(v) => out.push_str(itoa::Buffer::new().format(*v)),
             Value::Int8(v) => out.push_str(itoa::Buffer::new().format(*v)),
+            Value::Money(c) => money::write(*c, out),
             Value::Oid(v) => out.push_str(itoa::Buffer::new().format(*v)),
             Value::Named(_, name) => out.push_str(name),
             Value::Regtype(oid) => match crate::types::DataType::from_oid(*oid) {
@@ -300,7 +304,7 @@ impl Value {
             (Bool(a), Bool(b)) => a.cmp(b),
             (Int2(a), Int2(b)) => a.cmp(b),
             (Int4(a), Int4(b)) => a.cmp(b),
-            (Int8(a), Int8(b)) => a.cmp(b),
+            (Int8(a), Int8(b)) | (Money(a), Money(b)) => a.cmp(b),
             (Oid(a), Oid(b)) | (Regtype(a), Regtype(b)) => a.cmp(b),
             (Named(a, _) | Oid(a), Named(b, _) | Oid(b)) => a.cmp(b),
             (Float4(a), Float4(b)) => float_cmp(f64::from(*a), f64::from(*b)),

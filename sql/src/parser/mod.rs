@@ -326,6 +326,35 @@ pub fn identifier_notices(sql: &str) -> Vec<SqlError> {
         .collect()
 }
 
+/// [`parse`] for statements a session runs again and again with new
+/// parameters (PL/pgSQL's and triggers' statements, run per call): the
+/// trees of the last texts are kept per thread and cloned, as SPI keeps a
+/// prepared statement's parse tree.
+pub fn parse_cached(sql: &str) -> Result<Vec<Parsed>> {
+    /// How many texts each thread keeps.
+    const KEPT: usize = 128;
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<String, Vec<Parsed>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    // Short texts only: a tree is cloned recursively.
+    if sql.len() > 4096 {
+        return parse(sql);
+    }
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(sql).cloned()) {
+        return Ok(hit);
+    }
+    let parsed = parse(sql)?;
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= KEPT {
+            c.clear();
+        }
+        c.insert(sql.to_owned(), parsed.clone());
+    });
+    Ok(parsed)
+}
+
 /// Parses every statement of `sql`. An empty or blank string gives an
 /// empty list (EmptyQueryResponse).
 pub fn parse(sql: &str) -> Result<Vec<Parsed>> {

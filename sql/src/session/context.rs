@@ -738,7 +738,7 @@ impl Stmt<'_> {
     ) -> Result<Internal> {
         use sqlparser::ast::Statement;
         self.txn.cid += 1;
-        let parsed = crate::parser::parse(sql)?;
+        let parsed = crate::parser::parse_cached(sql)?;
         let [crate::parser::Parsed::Sql(stmt)] = parsed.as_slice() else {
             return Err(SqlError::internal(format!(
                 "an internal statement is not one statement: {sql}"

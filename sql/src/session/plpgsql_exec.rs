@@ -94,13 +94,37 @@ pub(crate) fn run_function(
 
 /// The function's body, parsed (errors as PostgreSQL's compilation
 /// context shows them).
-fn body_of(func: &UserFunction) -> Result<Block> {
-    parse::parse(&func.body).map_err(|e| {
+fn body_of(func: &UserFunction) -> Result<std::rc::Rc<Block>> {
+    type Bodies = std::collections::HashMap<u32, (String, std::rc::Rc<Block>)>;
+    thread_local! {
+        /// Bodies parsed on this thread by function OID, with the text
+        /// they came from (a replaced function parses again): a trigger
+        /// runs its body once per row.
+        static BODIES: std::cell::RefCell<Bodies> = std::cell::RefCell::new(Bodies::new());
+    }
+    let hit = BODIES.with(|b| {
+        b.borrow()
+            .get(&func.oid)
+            .filter(|(text, _)| *text == func.body)
+            .map(|(_, block)| std::rc::Rc::clone(block))
+    });
+    if let Some(block) = hit {
+        return Ok(block);
+    }
+    let block = std::rc::Rc::new(parse::parse(&func.body).map_err(|e| {
         e.without_position().with_context(format!(
             "compilation of PL/pgSQL function \"{}\"",
             func.name
         ))
-    })
+    })?);
+    BODIES.with(|b| {
+        let mut b = b.borrow_mut();
+        if b.len() >= 256 {
+            b.clear();
+        }
+        b.insert(func.oid, (func.body.clone(), std::rc::Rc::clone(&block)));
+    });
+    Ok(block)
 }
 
 /// Runs trigger function `func` at statement level (AFTER and statement

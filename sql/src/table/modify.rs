@@ -1007,6 +1007,7 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
         );
     }
     let mut leaf_triggers: HashMap<u32, RowTriggers> = HashMap::new();
+    let ctx_names = ctx.namespaces()?;
     if routing.router.is_some() {
         for (&oid, leaf) in &routing.leaves {
             if let Some(t) = RowTriggers::bind(ctx, &leaf.def, TriggerDef::INSERT, None)? {
@@ -1062,6 +1063,27 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
             if let Some(t) = &leaf_trigger {
                 if !t.before(Some(&mut leaf_row), None, eval)? {
                     return Ok(());
+                }
+                // The row must stay in the partition it was routed to.
+                let back = if target.identity {
+                    leaf_row.clone()
+                } else {
+                    super::partition::unmap_row(&target.map, &leaf_row, row.len())
+                };
+                if router.route(back, style)?.0.oid != leaf.oid {
+                    let schema = ctx_names
+                        .iter()
+                        .find(|(o, _)| *o == leaf.namespace)
+                        .map_or("", |(_, n)| n.as_str());
+                    return Err(SqlError::new(
+                        SqlState::FEATURE_NOT_SUPPORTED,
+                        "moving row to another partition during a BEFORE FOR EACH ROW trigger is not supported",
+                    )
+                    .with_detail(format!(
+                        "Before executing trigger \"{}\", the row was to be in partition \"{}\".",
+                        t.last_before(),
+                        super::qualified(schema, &leaf.name)
+                    )));
                 }
             }
             if let Some(c) = leaf_conflicts.get(&leaf.oid) {

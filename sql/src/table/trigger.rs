@@ -76,6 +76,8 @@ pub(crate) fn event_name(event: i16) -> &'static str {
 
 /// One trigger ready to fire on one table.
 struct Ready {
+    /// The trigger's name.
+    name: String,
     func: Arc<UserFunction>,
     /// The compiled body (BEFORE ROW triggers).
     compiled: Option<Compiled>,
@@ -335,6 +337,7 @@ impl RowTriggers {
                         )
                     });
                 out.before.push(Ready {
+                    name: t.name.clone(),
                     func,
                     compiled: Some(compiled),
                     when,
@@ -343,6 +346,7 @@ impl RowTriggers {
                 });
             } else {
                 out.after.push(Ready {
+                    name: t.name.clone(),
                     func,
                     compiled: None,
                     when,
@@ -432,6 +436,12 @@ impl RowTriggers {
             }
         }
         Ok(true)
+    }
+
+    /// The name of the last BEFORE ROW trigger (PostgreSQL's DETAIL when a
+    /// BEFORE trigger moved a row out of its partition).
+    pub(crate) fn last_before(&self) -> &str {
+        self.before.last().map_or("", |r| r.name.as_str())
     }
 
     /// Drops the BEFORE ROW triggers (they ran already, in the session).

@@ -329,7 +329,12 @@ fn trigger_function(
     let found = ctx
         .find_functions(&parts)?
         .into_iter()
-        .find(|f| f.input_types().is_empty());
+        .find(|f| f.input_types().is_empty())
+        .or_else(|| match parts.as_slice() {
+            [n] => crate::table::trigger::builtin_trigger_named(n),
+            [s, n] if s == "pg_catalog" => crate::table::trigger::builtin_trigger_named(n),
+            _ => None,
+        });
     let Some(f) = found else {
         return Err(SqlError::new(
             SqlState::UNDEFINED_FUNCTION,
@@ -342,7 +347,7 @@ fn trigger_function(
             format!("function {} must return type trigger", parts.join(".")),
         ));
     }
-    if f.language != "plpgsql" {
+    if f.language != "plpgsql" && f.language != "internal" {
         return Err(SqlError::unsupported(format!(
             "trigger functions in language \"{}\"",
             f.language

@@ -939,7 +939,10 @@ fn triggerdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     let func = match user_function(ctx, t.func)? {
         Some(f) if path.contains(&f.namespace) => quote_ident(&f.name),
         Some(f) => format!("{}.{}", schema_of(f.namespace), quote_ident(&f.name)),
-        None => t.func.to_string(),
+        None => match crate::table::trigger::builtin_trigger(t.func) {
+            Some(f) => quote_ident(&f.name),
+            None => t.func.to_string(),
+        },
     };
     Ok(Value::Text(crate::table::trigger::definition(
         &t, &def, &table, &func, pretty,

@@ -489,7 +489,27 @@ fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
             money::MONEY_CMP,
             money::BY_INTEGERS,
             money::BY_FLOATS,
+            TRIGGER_FUNCTIONS,
         ])
+}
+
+/// Built-in trigger functions (table/trigger.rs fires them; called as a
+/// function they are PostgreSQL's 0A000).
+static TRIGGER_FUNCTIONS: &[FuncDef] = &[f(
+    "suppress_redundant_updates_trigger",
+    &[],
+    DataType::Trigger,
+    |_, _| {
+        Err(crate::error::SqlError::new(
+            crate::error::SqlState::TRIGGER_PROTOCOL_VIOLATED,
+            "suppress_redundant_updates_trigger: must be called as trigger",
+        ))
+    },
+)];
+
+/// The pg_proc OID of built-in function `name` (its first overload).
+pub fn builtin_oid(name: &str) -> Option<u32> {
+    builtins().find(|(_, d)| d.name == name).map(|(o, _)| o)
 }
 
 /// The first OID given to built-in functions (pg_proc.oid): they are

@@ -87,6 +87,8 @@ struct Ready {
     vars: Vec<Value>,
     /// REFERENCING OLD TABLE / NEW TABLE names.
     tables: (Option<String>, Option<String>),
+    /// A built-in trigger function fired where it refuses to run.
+    misfire: Option<SqlError>,
 }
 
 /// The rows a statement changed, kept for the transition tables of its
@@ -203,12 +205,57 @@ pub(super) fn function_of(ctx: &Stmt<'_>, t: &TriggerDef) -> Result<Arc<UserFunc
         .iter()
         .find(|f| f.oid == t.func)
         .cloned()
+        .or_else(|| builtin_trigger(t.func))
         .ok_or_else(|| {
             SqlError::new(
                 SqlState::UNDEFINED_FUNCTION,
                 format!("cache lookup failed for function {}", t.func),
             )
         })
+}
+
+/// The built-in trigger functions, as functions of language "internal".
+const BUILTIN_TRIGGERS: [&str; 1] = ["suppress_redundant_updates_trigger"];
+
+/// Built-in trigger function `oid` (suppress_redundant_updates_trigger).
+pub(crate) fn builtin_trigger(oid: u32) -> Option<Arc<UserFunction>> {
+    let name = BUILTIN_TRIGGERS
+        .into_iter()
+        .find(|n| crate::func::builtin_oid(n) == Some(oid))?;
+    Some(Arc::new(UserFunction {
+        oid,
+        db: 0,
+        name: name.into(),
+        namespace: crate::catalog::system::PG_CATALOG_NS,
+        language: "internal".into(),
+        volatility: crate::func::Volatility::Volatile,
+        strict: false,
+        retset: false,
+        ret: DataType::Trigger,
+        params: Vec::new(),
+        defaults: Vec::new(),
+        body: name.into(),
+    }))
+}
+
+/// Built-in trigger function `name`, if there is one.
+pub(crate) fn builtin_trigger_named(name: &str) -> Option<Arc<UserFunction>> {
+    crate::func::builtin_oid(name).and_then(builtin_trigger)
+}
+
+/// 39P01 for suppress_redundant_updates_trigger fired other than BEFORE
+/// UPDATE FOR EACH ROW (its own checks, in its order), when it fires.
+fn misfired(t: &TriggerDef, event: i16) -> Option<SqlError> {
+    let msg = if event != TriggerDef::UPDATE {
+        "suppress_redundant_updates_trigger: must be called on update"
+    } else if t.timing() != "BEFORE" {
+        "suppress_redundant_updates_trigger: must be called before update"
+    } else if !t.row() {
+        "suppress_redundant_updates_trigger: must be called for each row"
+    } else {
+        return None;
+    };
+    Some(SqlError::new(SqlState::TRIGGER_PROTOCOL_VIOLATED, msg))
 }
 
 /// The columns NEW and OLD have: the table's live columns.
@@ -322,6 +369,26 @@ impl RowTriggers {
                 .map(|w| bind_when(ctx, def, w))
                 .transpose()?;
             let vars = tg_values(ctx, &t, def, event)?;
+            if func.language == "internal" {
+                // Checked when it fires (a row it is never reached for
+                // raises nothing).
+                let misfire = misfired(&t, event);
+                let ready = Ready {
+                    name: t.name.clone(),
+                    func,
+                    compiled: None,
+                    when,
+                    vars,
+                    tables: (None, None),
+                    misfire,
+                };
+                if t.timing() == "BEFORE" {
+                    out.before.push(ready);
+                } else {
+                    out.after.push(ready);
+                }
+                continue;
+            }
             if t.timing() == "BEFORE" {
                 let shape = out.shape();
                 let style = ctx.style.clone();
@@ -343,6 +410,7 @@ impl RowTriggers {
                     when,
                     vars,
                     tables: (None, None),
+                    misfire: None,
                 });
             } else {
                 out.after.push(Ready {
@@ -352,6 +420,7 @@ impl RowTriggers {
                     when,
                     vars,
                     tables: (t.old_table.clone(), t.new_table.clone()),
+                    misfire: None,
                 });
             }
         }
@@ -416,6 +485,21 @@ impl RowTriggers {
                     continue;
                 }
             }
+            if let Some(e) = &r.misfire {
+                return Err(e.clone());
+            }
+            if r.func.language == "internal" {
+                if let (Some(n_row), Some(o_row)) = (new.as_deref(), old) {
+                    let same = n_row[..n].iter().zip(&o_row[..n]).all(|(a, b)| {
+                        (a.is_null() && b.is_null())
+                            || a.compare(b) == Some(std::cmp::Ordering::Equal)
+                    });
+                    if same {
+                        return Ok(false);
+                    }
+                }
+                continue;
+            }
             let rows = [
                 new.as_deref().map(|v| v[..n].to_vec()),
                 old.map(|v| v[..n].to_vec()),
@@ -464,7 +548,21 @@ impl RowTriggers {
             if !self.when_holds(r, new.as_deref(), old, eval)? {
                 continue;
             }
+            if let Some(e) = &r.misfire {
+                return Err(e.clone());
+            }
             let Some(compiled) = &r.compiled else {
+                // suppress_redundant_updates_trigger: an UPDATE that
+                // changes nothing writes nothing.
+                if let (Some(n_row), Some(o_row)) = (new.as_deref(), old) {
+                    let same = n_row[..n].iter().zip(&o_row[..n]).all(|(a, b)| {
+                        (a.is_null() && b.is_null())
+                            || a.compare(b) == Some(std::cmp::Ordering::Equal)
+                    });
+                    if same {
+                        return Ok(false);
+                    }
+                }
                 continue;
             };
             let mut args = Vec::with_capacity(2 * n + r.vars.len());
@@ -552,6 +650,9 @@ pub(crate) fn fire_after_all(ctx: &mut Stmt<'_>, mut sets: Vec<RowTriggers>) -> 
         let set = &sets[k];
         let shape = set.shape();
         let r = &set.after[i];
+        if let Some(e) = &r.misfire {
+            return Err(e.clone());
+        }
         let tables = transition_tables(&r.tables, &set.fields, &set.captured);
         with_transition(ctx, tables, |ctx| {
             nested(|| crate::session::run_trigger(ctx, &r.func, &shape, [new, old], r.vars.clone()))
@@ -610,6 +711,9 @@ pub(crate) fn fire_statement(
             }
         }
         let func = function_of(ctx, &t)?;
+        if func.language == "internal" {
+            return Err(misfired(&t, event).unwrap_or_else(|| SqlError::internal("misfired")));
+        }
         let vars = tg_values(ctx, &t, def, event)?;
         let names = (t.old_table.clone(), t.new_table.clone());
         let tables = if names == (None, None) {

@@ -8,8 +8,10 @@
 //!    the statement names.
 //! 2. BEFORE ROW triggers run inside the row loop, compiled
 //!    (crate::plpgsql), before constraints are checked: each sees the
-//!    previous one's NEW; NULL skips the row (not counted). Their bodies
-//!    cannot change data here (0A000, as functions called per row).
+//!    previous one's NEW; NULL skips the row (not counted). When one's
+//!    body changes data (it cannot per row), INSERT, UPDATE and DELETE
+//!    run them all at statement level first, for every row they find
+//!    ([`RowTriggers::before_in_session`]), then write the rows kept.
 //! 3. AFTER ROW triggers whose WHEN holds when the row is written are
 //!    queued, and run when the row loop has ended, at statement level
 //!    (crate::session::plpgsql_exec): there they may change data. AFTER

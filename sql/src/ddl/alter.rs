@@ -110,6 +110,27 @@ fn alter_table_from(
             AlterTableOperation::OwnerTo { .. } | AlterTableOperation::RenameTable { .. }
         )
     });
+    if def.view.is_some() && !def.system {
+        // ENABLE / DISABLE TRIGGER are PostgreSQL's "ALTER action ...
+        // cannot be performed" on a view.
+        let trigger_action = at.operations.iter().find_map(|op| match op {
+            AlterTableOperation::EnableTrigger { .. }
+            | AlterTableOperation::EnableAlwaysTrigger { .. }
+            | AlterTableOperation::EnableReplicaTrigger { .. } => Some("ENABLE TRIGGER"),
+            AlterTableOperation::DisableTrigger { .. } => Some("DISABLE TRIGGER"),
+            _ => None,
+        });
+        if let Some(action) = trigger_action {
+            return Err(SqlError::new(
+                SqlState::WRONG_OBJECT_TYPE,
+                format!(
+                    "ALTER action {action} cannot be performed on relation \"{}\"",
+                    def.name
+                ),
+            )
+            .with_detail("This operation is not supported for views."));
+        }
+    }
     if !(view_ok && def.view.is_some() && !def.system) {
         reject_system(&def)?;
     }

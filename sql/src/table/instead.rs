@@ -77,9 +77,40 @@ fn returning(
     alias: Option<&str>,
     items: Option<&Vec<ast::SelectItem>>,
 ) -> Result<Option<(Vec<Expr>, Vec<OutputColumn>)>> {
-    let scope = table_scope(view, alias);
+    returning_with(ctx, view, alias, None, items).map(|(r, _)| r)
+}
+
+/// A bound RETURNING list and its columns.
+type Returning = (Vec<Expr>, Vec<OutputColumn>);
+
+/// [`returning`] where RETURNING may also read UPDATE's FROM / DELETE's
+/// USING items: their columns follow the view's in the rows it reads,
+/// and the query must select them (the second value: their SQL).
+fn returning_with(
+    ctx: &mut Stmt<'_>,
+    view: &TableDef,
+    alias: Option<&str>,
+    others: Option<&[ast::TableWithJoins]>,
+    items: Option<&Vec<ast::SelectItem>>,
+) -> Result<(Option<Returning>, Vec<String>)> {
+    let mut scope = table_scope(view, alias);
     let mut b = ctx.binder();
-    super::modify::bind_returning(&mut b, items, &scope)
+    let mut extra = Vec::new();
+    if let (Some(from), Some(_)) = (others.filter(|o| !o.is_empty()), items) {
+        let (_, other) = b.from(from)?;
+        for c in &other.columns {
+            match &c.table {
+                Some(t) => extra.push(format!(
+                    "{}.{}",
+                    crate::func::quote_ident(t),
+                    crate::func::quote_ident(&c.name)
+                )),
+                None => extra.push("NULL".into()),
+            }
+        }
+        scope.columns.extend(other.columns);
+    }
+    Ok((super::modify::bind_returning(&mut b, items, &scope)?, extra))
 }
 
 /// INSERT into a view with INSTEAD OF INSERT triggers, bound; None for
@@ -244,14 +275,15 @@ pub(super) fn bind_update(
         }
         None => None,
     };
+    let (ret, extra) = returning_with(ctx, &view, alias, from, upd.returning.as_ref())?;
     let mut list = old_columns(&view, &qual);
     list.extend(new);
+    list.extend(extra);
     let query = format!(
         "SELECT {}{}",
         list.join(", "),
         from_where(name, alias, from, upd.selection.as_ref())
     );
-    let ret = returning(ctx, &view, alias, upd.returning.as_ref())?;
     Ok(Some(instead_modify(view, TriggerDef::UPDATE, query, ret)))
 }
 
@@ -267,12 +299,20 @@ pub(super) fn bind_delete(
         return Ok(None);
     };
     let qual = alias.unwrap_or(&view.name).to_owned();
+    let (ret, extra) = returning_with(
+        ctx,
+        &view,
+        alias,
+        del.using.as_deref(),
+        del.returning.as_ref(),
+    )?;
+    let mut list = old_columns(&view, &qual);
+    list.extend(extra);
     let query = format!(
         "SELECT {}{}",
-        old_columns(&view, &qual).join(", "),
+        list.join(", "),
         from_where(name, alias, del.using.as_deref(), del.selection.as_ref())
     );
-    let ret = returning(ctx, &view, alias, del.returning.as_ref())?;
     Ok(Some(instead_modify(view, TriggerDef::DELETE, query, ret)))
 }
 
@@ -308,6 +348,13 @@ pub(super) fn run(
     };
     let mut count = 0u64;
     'rows: for mut row in rows {
+        // The FROM / USING items' columns RETURNING reads, after the
+        // view's (UPDATE: after its old and new columns).
+        let taken = match event {
+            TriggerDef::UPDATE => 2 * n,
+            _ => n,
+        };
+        let others = row.split_off(taken.min(row.len()));
         let (mut new, old) = match event {
             TriggerDef::INSERT => (Some(row), None),
             TriggerDef::DELETE => (None, Some(row)),
@@ -333,7 +380,8 @@ pub(super) fn run(
         }
         count += 1;
         if let Some((exprs, _)) = ret {
-            let shown = new.or(old).unwrap_or_default();
+            let mut shown = new.or(old).unwrap_or_default();
+            shown.extend(others);
             let mut eval = ctx.eval_ctx();
             super::modify::returning(exprs, &shown, &mut eval, sink)?;
         }

@@ -271,6 +271,9 @@ pub struct TableDef {
     pub stats: std::sync::Arc<crate::statistics::TableStats>,
     /// Its triggers (pg_trigger), by name: the order they fire in.
     pub triggers: Vec<TriggerDef>,
+    /// For a partition: the row triggers of its partitioned ancestors,
+    /// which fire for its rows too (PostgreSQL clones them onto it).
+    pub ancestor_triggers: Vec<TriggerDef>,
 }
 
 /// A trigger (pg_trigger row).

@@ -1078,6 +1078,27 @@ impl<'a> Catalog<'a> {
             .map(|(_, r)| trigger_def(r))
             .collect();
         triggers.sort_by(|a, b| a.name.cmp(&b.name));
+        // A partition's ancestors up its pg_inherits rows with a bound.
+        let mut ancestor_triggers = Vec::new();
+        let mut child = rel_oid;
+        while let Some((_, up)) = rows
+            .inherits
+            .iter()
+            .find(|(_, r)| oid(&r[0]) == child && !r[3].is_null())
+        {
+            let parent = oid(&up[1]);
+            ancestor_triggers.extend(
+                rows.triggers
+                    .iter()
+                    .filter(|(_, r)| oid(&r[1]) == parent)
+                    .map(|(_, r)| trigger_def(r))
+                    .filter(super::schema::TriggerDef::row),
+            );
+            if parent == rel_oid || parent == child {
+                break;
+            }
+            child = parent;
+        }
         Ok(TableDef {
             oid: rel_oid,
             name: text(&class[1]),
@@ -1122,6 +1143,7 @@ impl<'a> Catalog<'a> {
             parents: parents.into_iter().map(|(_, o)| o).collect(),
             stats,
             triggers,
+            ancestor_triggers,
         })
     }
 

@@ -770,6 +770,7 @@ fn new_relation(
         inheritors: Vec::new(),
         stats: Default::default(),
         triggers: Vec::new(),
+        ancestor_triggers: Vec::new(),
     })
 }
 

@@ -377,7 +377,7 @@ pub fn drop_function(ctx: &mut Stmt<'_>, d: &DropFunction) -> Result<()> {
         let what: Vec<String> = dependents.iter().map(|(_, w, _)| w.clone()).collect();
         super::drop::check_dependents(ctx, &format!("function {name}()"), &what, cascade)?;
         for (oid, _, _) in &dependents {
-            super::trigger::drop_by_oid(ctx, xid, *oid)?;
+            super::trigger::remove(ctx, xid, *oid)?;
         }
     }
     let who = ctx.actor(xid);

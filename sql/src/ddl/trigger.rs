@@ -381,7 +381,8 @@ fn check_when(
         )
         .at(bound.pos));
     }
-    let mut refs: Option<(bool, Option<u32>)> = None;
+    // The first column reference, and the first of NEW's and OLD's.
+    let mut refs: Option<Option<u32>> = None;
     let mut new_at = None;
     let mut old_at = None;
     let mut sublink = None;
@@ -392,7 +393,7 @@ fn check_when(
                 *slot = Some(x.pos);
             }
             if refs.is_none() {
-                refs = Some((*i < n, x.pos));
+                refs = Some(x.pos);
             }
         }
         ExprKind::SubLink(_) if sublink.is_none() => sublink = Some(x.pos),
@@ -404,7 +405,7 @@ fn check_when(
     let invalid =
         |msg: &str, at: Option<u32>| SqlError::new(SqlState::INVALID_OBJECT_DEFINITION, msg).at(at);
     if !c.row {
-        if let Some((_, at)) = refs {
+        if let Some(at) = refs {
             return Err(invalid(
                 "statement trigger's WHEN condition cannot reference column values",
                 at,
@@ -458,8 +459,9 @@ fn drop_trigger(
     Ok(())
 }
 
-/// Deletes pg_trigger row `oid` (and its comment).
-fn remove(ctx: &mut Stmt<'_>, xid: u32, oid: u32) -> Result<()> {
+/// Deletes pg_trigger row `oid` (and its comment); DROP TRIGGER, and
+/// DROP FUNCTION / DROP COLUMN ... CASCADE.
+pub(super) fn remove(ctx: &mut Stmt<'_>, xid: u32, oid: u32) -> Result<()> {
     let who = ctx.actor(xid);
     let cat = ctx.catalog();
     for (tid, _) in cat.rows_where(&system::PG_TRIGGER, 0, oid)? {
@@ -547,11 +549,6 @@ pub(super) fn users_of_function(ctx: &Stmt<'_>, oid: u32) -> Result<Vec<(u32, St
         out.push((t.oid, t.name, table));
     }
     Ok(out)
-}
-
-/// Drops trigger `oid` (DROP FUNCTION ... CASCADE).
-pub(super) fn drop_by_oid(ctx: &mut Stmt<'_>, xid: u32, oid: u32) -> Result<()> {
-    remove(ctx, xid, oid)
 }
 
 /// ALTER TABLE ... DROP COLUMN `name` of `def`: the triggers that use

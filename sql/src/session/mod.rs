@@ -882,27 +882,34 @@ impl Session {
                 crate::types::DataType::Array(e) => *e,
                 other => other,
             };
-            match &call.body {
-                crate::expr::CallBody::PlPgSql(compiled) => plpgsql_exec::run_function(
-                    ctx,
-                    &call.func,
-                    &types,
-                    values,
-                    ret,
-                    &compiled.signature,
-                )?,
-                crate::expr::CallBody::SqlStatements(statements) => plpgsql_exec::run_sql_function(
-                    ctx,
-                    &call.func,
-                    statements,
-                    (values, &types),
-                    ret,
-                )?,
-                crate::expr::CallBody::Sql(_) => return Ok(()),
+            match Self::call_in_session(ctx, call, values, &types, ret)? {
+                Some(v) => v,
+                None => return Ok(()),
             }
         };
         *a = crate::expr::Expr::constant(value, a.ty);
         Ok(())
+    }
+
+    /// Runs `call` at statement level with `args` (PL/pgSQL, or SQL
+    /// statements that change data); None for a plain SQL body, which
+    /// runs inside the query.
+    fn call_in_session(
+        ctx: &mut Stmt<'_>,
+        call: &crate::expr::UserCall,
+        args: Vec<Value>,
+        types: &[crate::types::DataType],
+        ret: crate::types::DataType,
+    ) -> Result<Option<Value>> {
+        Ok(Some(match &call.body {
+            crate::expr::CallBody::PlPgSql(compiled) => {
+                plpgsql_exec::run_function(ctx, &call.func, types, args, ret, &compiled.signature)?
+            }
+            crate::expr::CallBody::SqlStatements(statements) => {
+                plpgsql_exec::run_sql_function(ctx, &call.func, statements, (args, types), ret)?
+            }
+            crate::expr::CallBody::Sql(_) => return Ok(None),
+        }))
     }
 
     /// `SELECT f(args)` of a PL/pgSQL function: run at statement level,
@@ -930,28 +937,8 @@ impl Session {
                 d @ crate::types::DataType::Domain(_) => d,
                 _ => columns.first().map_or(call.func.ret, |c| c.ty),
             };
-            match &call.body {
-                crate::expr::CallBody::PlPgSql(compiled) => plpgsql_exec::run_function(
-                    ctx,
-                    &call.func,
-                    &types,
-                    args,
-                    ret,
-                    &compiled.signature,
-                )?,
-                crate::expr::CallBody::SqlStatements(statements) => plpgsql_exec::run_sql_function(
-                    ctx,
-                    &call.func,
-                    statements,
-                    (args, &types),
-                    ret,
-                )?,
-                crate::expr::CallBody::Sql(_) => {
-                    return Err(SqlError::internal(
-                        "a top-level call of a plain SQL function",
-                    ))
-                }
-            }
+            Self::call_in_session(ctx, call, args, &types, ret)?
+                .ok_or_else(|| SqlError::internal("a top-level call of a plain SQL function"))?
         };
         for n in ctx.notices.drain(..) {
             sink.notice(&n)?;

@@ -39,19 +39,15 @@ pub(crate) struct Instead {
     query: String,
 }
 
-/// The view `name` when INSTEAD OF triggers take its `event`.
-fn instead_view(
-    ctx: &mut Stmt<'_>,
-    name: &ast::ObjectName,
-    event: i16,
-) -> Result<Option<Arc<TableDef>>> {
-    let def = super::modify::open_target(ctx, name)?;
-    let takes = def.view.is_some()
-        && def
+/// The statement's target (opened) when it is a view whose INSTEAD OF
+/// triggers take `event`.
+fn instead_view(target: &Arc<TableDef>, event: i16) -> Option<Arc<TableDef>> {
+    let takes = target.view.is_some()
+        && target
             .triggers
             .iter()
             .any(|t| t.enabled() && t.timing() == "INSTEAD OF" && t.on(event));
-    Ok(takes.then_some(def))
+    takes.then(|| Arc::clone(target))
 }
 
 /// `CAST((e) AS type)` to the column's type.
@@ -118,9 +114,9 @@ fn returning_with(
 pub(super) fn bind_insert(
     ctx: &mut Stmt<'_>,
     ins: &ast::Insert,
-    name: &ast::ObjectName,
+    target: &Arc<TableDef>,
 ) -> Result<Option<BoundInsert>> {
-    let Some(view) = instead_view(ctx, name, TriggerDef::INSERT)? else {
+    let Some(view) = instead_view(target, TriggerDef::INSERT) else {
         return Ok(None);
     };
     if ins.on.is_some() {
@@ -242,10 +238,10 @@ fn instead_modify(
 pub(super) fn bind_update(
     ctx: &mut Stmt<'_>,
     upd: &ast::Update,
-    name: &ast::ObjectName,
+    (name, target): (&ast::ObjectName, &Arc<TableDef>),
     alias: Option<&str>,
 ) -> Result<Option<BoundModify>> {
-    let Some(view) = instead_view(ctx, name, TriggerDef::UPDATE)? else {
+    let Some(view) = instead_view(target, TriggerDef::UPDATE) else {
         return Ok(None);
     };
     let qual = alias.unwrap_or(&view.name).to_owned();
@@ -292,10 +288,10 @@ pub(super) fn bind_update(
 pub(super) fn bind_delete(
     ctx: &mut Stmt<'_>,
     del: &ast::Delete,
-    name: &ast::ObjectName,
+    (name, target): (&ast::ObjectName, &Arc<TableDef>),
     alias: Option<&str>,
 ) -> Result<Option<BoundModify>> {
-    let Some(view) = instead_view(ctx, name, TriggerDef::DELETE)? else {
+    let Some(view) = instead_view(target, TriggerDef::DELETE) else {
         return Ok(None);
     };
     let qual = alias.unwrap_or(&view.name).to_owned();
@@ -332,12 +328,15 @@ pub(super) fn run(
     if let Some((_, cols)) = ret {
         sink.row_description(cols)?;
     }
-    let triggers: Vec<TriggerDef> = view
+    // Each trigger's function and tg_* values, once for all rows.
+    let mut triggers = Vec::new();
+    for t in view
         .triggers
         .iter()
         .filter(|t| t.enabled() && t.timing() == "INSTEAD OF" && t.on(event))
-        .cloned()
-        .collect();
+    {
+        triggers.push((function_of(ctx, t)?, tg_values(ctx, t, view, event)?));
+    }
     let fields = fields_of(view);
     let n = fields.len();
     let shape = TriggerShape {
@@ -363,15 +362,14 @@ pub(super) fn run(
                 (Some(new), Some(row))
             }
         };
-        for t in &triggers {
-            let func = function_of(ctx, t)?;
-            let vars = tg_values(ctx, t, view, event)?;
+        for (func, vars) in &triggers {
             let rows = [new.clone(), old.clone()];
-            match nested(|| crate::session::run_trigger(ctx, &func, &shape, rows, vars))? {
+            let vars = vars.clone();
+            match nested(|| crate::session::run_trigger(ctx, func, &shape, rows, vars))? {
                 Value::Null => continue 'rows,
                 Value::Record(r) if new.is_some() => {
                     if r.items().len() != n {
-                        return Err(super::trigger::mismatch(&func));
+                        return Err(super::trigger::mismatch(func));
                     }
                     new = Some(r.items().to_vec());
                 }

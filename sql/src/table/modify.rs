@@ -605,10 +605,11 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
             None,
         ));
     }
-    if let Some(bound) = super::instead::bind_insert(ctx, ins, name)? {
+    let target = open_target(ctx, name)?;
+    if let Some(bound) = super::instead::bind_insert(ctx, ins, &target)? {
         return Ok(bound);
     }
-    let (def, view) = super::view_dml::dml_target(ctx, name, "INSERT")?;
+    let (def, view) = super::view_dml::dml_target(ctx, target, "INSERT")?;
     let alias = ins.table_alias.as_ref().map(|a| a.alias.value.as_str());
     let scope = match &view {
         Some(v) => v.scope(alias),
@@ -1007,7 +1008,6 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
         );
     }
     let mut leaf_triggers: HashMap<u32, RowTriggers> = HashMap::new();
-    let ctx_names = ctx.namespaces()?;
     if routing.router.is_some() {
         for (&oid, leaf) in &routing.leaves {
             if let Some(t) = RowTriggers::bind(ctx, &leaf.def, TriggerDef::INSERT, None)? {
@@ -1015,6 +1015,13 @@ pub fn run_insert(ctx: &mut Stmt<'_>, bound: BoundInsert, sink: &mut dyn ResultS
             }
         }
     }
+    // Schema names for a BEFORE trigger's partition error (read only when
+    // a leaf has triggers).
+    let ctx_names = if leaf_triggers.is_empty() {
+        Default::default()
+    } else {
+        ctx.namespaces()?
+    };
     // ON CONFLICT through a partitioned table: each leaf's own copies of
     // the arbiter indexes decide (the key includes the partition key, so
     // a conflicting row is in the leaf the new row routes to).
@@ -2512,10 +2519,12 @@ pub fn update(ctx: &mut Stmt<'_>, upd: &ast::Update, sink: &mut dyn ResultSink) 
 /// Binds an UPDATE: its table (locked), FROM, SET, WHERE and RETURNING.
 pub fn bind_update(ctx: &mut Stmt<'_>, upd: &ast::Update) -> Result<BoundModify> {
     let (name, alias, only) = single_table(&upd.table, "UPDATE")?;
-    if let Some(bound) = super::instead::bind_update(ctx, upd, &name, alias.as_deref())? {
+    let target = open_target(ctx, &name)?;
+    if let Some(bound) = super::instead::bind_update(ctx, upd, (&name, &target), alias.as_deref())?
+    {
         return Ok(bound);
     }
-    let (def, view) = super::view_dml::dml_target(ctx, &name, "UPDATE")?;
+    let (def, view) = super::view_dml::dml_target(ctx, target, "UPDATE")?;
     let mut scope = match &view {
         Some(v) => v.scope(alias.as_deref()),
         None => table_scope(&def, alias.as_deref()),
@@ -3078,10 +3087,12 @@ pub fn bind_delete(ctx: &mut Stmt<'_>, del: &ast::Delete) -> Result<BoundModify>
         return Err(SqlError::unsupported("DELETE from several tables"));
     };
     let (name, alias, only) = single_table(t, "DELETE")?;
-    if let Some(bound) = super::instead::bind_delete(ctx, del, &name, alias.as_deref())? {
+    let target = open_target(ctx, &name)?;
+    if let Some(bound) = super::instead::bind_delete(ctx, del, (&name, &target), alias.as_deref())?
+    {
         return Ok(bound);
     }
-    let (def, view) = super::view_dml::dml_target(ctx, &name, "DELETE")?;
+    let (def, view) = super::view_dml::dml_target(ctx, target, "DELETE")?;
     let mut scope = match &view {
         Some(v) => v.scope(alias.as_deref()),
         None => table_scope(&def, alias.as_deref()),

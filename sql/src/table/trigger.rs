@@ -175,18 +175,11 @@ pub(crate) struct RowTriggers {
 
 /// `def`'s triggers with its partitioned ancestors' row triggers, in
 /// name order.
-fn triggers_of(ctx: &Stmt<'_>, def: &TableDef) -> Result<Vec<TriggerDef>> {
+fn triggers_of(def: &TableDef) -> Vec<TriggerDef> {
     let mut all = def.triggers.clone();
-    let mut up = def.partition_of.as_ref().map(|p| p.parent);
-    while let Some(parent) = up {
-        let Some(p) = ctx.catalog().table_by_oid(parent)? else {
-            break;
-        };
-        all.extend(p.triggers.iter().filter(|t| t.row()).cloned());
-        up = p.partition_of.as_ref().map(|p| p.parent);
-    }
+    all.extend(def.ancestor_triggers.iter().cloned());
     all.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(all)
+    all
 }
 
 /// Whether trigger `t` fires for an UPDATE setting attribute indexes
@@ -258,6 +251,17 @@ fn misfired(t: &TriggerDef, event: i16) -> Option<SqlError> {
         return None;
     };
     Some(SqlError::new(SqlState::TRIGGER_PROTOCOL_VIOLATED, msg))
+}
+
+/// suppress_redundant_updates_trigger's test: an UPDATE whose new row
+/// equals the old one (NULLs alike) writes nothing.
+fn unchanged(new: Option<&[Value]>, old: Option<&[Value]>, n: usize) -> bool {
+    let (Some(new), Some(old)) = (new, old) else {
+        return false;
+    };
+    new[..n].iter().zip(&old[..n]).all(|(a, b)| {
+        (a.is_null() && b.is_null()) || a.compare(b) == Some(std::cmp::Ordering::Equal)
+    })
 }
 
 /// The columns NEW and OLD have: the table's live columns.
@@ -334,10 +338,10 @@ impl RowTriggers {
         event: i16,
         updated: Option<&[usize]>,
     ) -> Result<Option<RowTriggers>> {
-        if def.triggers.is_empty() && def.partition_of.is_none() {
+        if def.triggers.is_empty() && def.ancestor_triggers.is_empty() {
             return Ok(None);
         }
-        let all = triggers_of(ctx, def)?;
+        let all = triggers_of(def);
         // Transition tables of the event's AFTER triggers, row or
         // statement: the loop keeps the rows they read.
         let mut capture = (false, false);
@@ -491,14 +495,8 @@ impl RowTriggers {
                 return Err(e.clone());
             }
             if r.func.language == "internal" {
-                if let (Some(n_row), Some(o_row)) = (new.as_deref(), old) {
-                    let same = n_row[..n].iter().zip(&o_row[..n]).all(|(a, b)| {
-                        (a.is_null() && b.is_null())
-                            || a.compare(b) == Some(std::cmp::Ordering::Equal)
-                    });
-                    if same {
-                        return Ok(false);
-                    }
+                if unchanged(new.as_deref(), old, n) {
+                    return Ok(false);
                 }
                 continue;
             }
@@ -554,16 +552,9 @@ impl RowTriggers {
                 return Err(e.clone());
             }
             let Some(compiled) = &r.compiled else {
-                // suppress_redundant_updates_trigger: an UPDATE that
-                // changes nothing writes nothing.
-                if let (Some(n_row), Some(o_row)) = (new.as_deref(), old) {
-                    let same = n_row[..n].iter().zip(&o_row[..n]).all(|(a, b)| {
-                        (a.is_null() && b.is_null())
-                            || a.compare(b) == Some(std::cmp::Ordering::Equal)
-                    });
-                    if same {
-                        return Ok(false);
-                    }
+                // The built-in suppress_redundant_updates_trigger.
+                if unchanged(new.as_deref(), old, n) {
+                    return Ok(false);
                 }
                 continue;
             };

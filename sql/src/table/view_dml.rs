@@ -339,14 +339,14 @@ fn simple_select(q: &ast::Query) -> std::result::Result<&ast::Select, &'static s
     }
 }
 
-/// A DML statement's target: a table, or an updatable view resolved to
-/// its base table (which the statement then changes).
+/// A DML statement's target (opened by [`super::modify::open_target`]):
+/// a table, or an updatable view resolved to its base table (which the
+/// statement then changes).
 pub(super) fn dml_target(
     ctx: &mut Stmt<'_>,
-    name: &ast::ObjectName,
+    def: Arc<TableDef>,
     verb: &str,
 ) -> Result<(Arc<TableDef>, Option<ViewTarget>)> {
-    let def = super::modify::open_target(ctx, name)?;
     if def.view.is_none() {
         super::modify::writable(&def)?;
         return Ok((def, None));

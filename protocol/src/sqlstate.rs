@@ -61,6 +61,10 @@ sqlstates! {
     SUCCESSFUL_COMPLETION = "00000";
     /// 01000
     WARNING = "01000";
+    /// 01006: REVOKE took away nothing.
+    PRIVILEGE_NOT_REVOKED = "01006";
+    /// 01007: GRANT gave nothing.
+    PRIVILEGE_NOT_GRANTED = "01007";
     /// 08000
     CONNECTION_EXCEPTION = "08000";
     /// 08006

@@ -14,6 +14,7 @@
 //! Every error a client can cause is a [`SqlError`] with PostgreSQL's
 //! SQLSTATE, message and position; panics are for broken invariants only.
 
+pub mod acl;
 pub mod autovacuum;
 mod binder;
 mod cast;

@@ -120,6 +120,17 @@ pub trait TableSource {
     fn roles(&mut self) -> Vec<crate::catalog::roles::Role> {
         crate::catalog::roles::Role::builtin()
     }
+
+    /// 42501 unless `role` (None: the current user) holds `privs` on
+    /// relation `def`.
+    fn check_privileges(&mut self, _def: &TableDef, _privs: u32, _role: Option<u32>) -> Result<()> {
+        Ok(())
+    }
+
+    /// The owner of relation `oid`.
+    fn relation_owner(&mut self, _oid: u32) -> u32 {
+        crate::catalog::roles::BOOTSTRAP_SUPERUSER
+    }
 }
 
 /// The result of a data-modifying WITH query: its RETURNING columns and
@@ -249,6 +260,10 @@ pub struct Binder<'a> {
     /// The views being expanded, innermost last (a view reaching itself
     /// is 42P17).
     expanding_views: Vec<u32>,
+    /// Whose privileges relations are checked with: None for the current
+    /// user; a view's owner while its query is bound (PostgreSQL checks
+    /// a view's relations as its owner).
+    check_as: Option<u32>,
     /// Why set-returning calls are refused in the clause being bound
     /// (HAVING, VALUES, a FROM function's arguments), if by name.
     srf_refused: Option<&'static str>,
@@ -336,6 +351,7 @@ impl<'a> Binder<'a> {
             srf_width: None,
             in_window_args: false,
             expanding_views: Vec::new(),
+            check_as: None,
             srf_refused: None,
             in_aggregate: false,
             windows_ok: false,

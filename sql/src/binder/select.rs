@@ -1187,6 +1187,8 @@ impl Binder<'_> {
                     (Plan::SystemView(view), Scope { columns })
                 } else {
                     let def = self.lookup_table(&parts, pos)?;
+                    self.tables
+                        .check_privileges(&def, crate::acl::SELECT, self.check_as)?;
                     if def.matview.is_some() && !def.populated {
                         return Err(SqlError::new(
                             SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE,
@@ -1300,7 +1302,12 @@ impl Binder<'_> {
         let windows = std::mem::take(&mut self.windows_ok);
         // Positions found in the view's text mean nothing in this query's.
         self.expanding_views.push(oid);
+        let check_as = self.check_as;
+        if oid >= crate::catalog::FIRST_USER_OID {
+            self.check_as = Some(self.tables.relation_owner(oid));
+        }
         let bound = self.query(&q).map_err(SqlError::without_position);
+        self.check_as = check_as;
         self.expanding_views.pop();
         self.outer = outer;
         self.ctes = ctes;

@@ -48,6 +48,11 @@ pub struct CatalogCache {
     pub types: PerDatabase<UserTypes>,
     /// Each database's user-defined functions.
     pub functions: PerDatabase<UserFunctions>,
+    /// Each database's stored owners and privileges.
+    pub privileges: PerDatabase<Arc<super::privs::Privileges>>,
+    /// By role name: the roles whose privileges it has (None for a
+    /// superuser).
+    acting: Mutex<HashMap<String, Option<Arc<Vec<u32>>>>>,
 }
 
 impl CatalogCache {
@@ -87,10 +92,28 @@ impl CatalogCache {
         let mut n = self.namespaces.0.lock();
         let mut u = self.types.0.lock();
         let mut f = self.functions.0.lock();
+        let mut p = self.privileges.0.lock();
+        let mut a = self.acting.lock();
         self.version.fetch_add(1, Ordering::AcqRel);
         t.clear();
         n.clear();
         u.clear();
         f.clear();
+        p.clear();
+        a.clear();
+    }
+
+    /// The cached acting roles of role `name`.
+    pub fn acting(&self, name: &str) -> Option<Option<Arc<Vec<u32>>>> {
+        self.acting.lock().get(name).cloned()
+    }
+
+    /// Caches the acting roles of role `name`, read at `version`, unless
+    /// the catalog changed since.
+    pub fn put_acting(&self, version: u64, name: &str, roles: Option<Arc<Vec<u32>>>) {
+        let mut m = self.acting.lock();
+        if self.version() == version {
+            m.insert(name.to_owned(), roles);
+        }
     }
 }

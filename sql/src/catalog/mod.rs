@@ -21,6 +21,7 @@
 
 mod bootstrap;
 mod cache;
+pub mod privs;
 mod relations;
 pub mod roles;
 mod schema;

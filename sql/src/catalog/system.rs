@@ -337,7 +337,7 @@ pub static PG_TRIGGER: SysTable = SysTable {
 };
 
 /// Every per-database catalog, in creation order.
-pub static PER_DATABASE: [&SysTable; 16] = [
+pub static PER_DATABASE: [&SysTable; 17] = [
     &PG_NAMESPACE,
     &PG_TYPE,
     &PG_CLASS,
@@ -354,6 +354,7 @@ pub static PER_DATABASE: [&SysTable; 16] = [
     &PG_STATISTIC,
     &PG_PROC,
     &PG_TRIGGER,
+    &super::privs::PG_PRIVS,
 ];
 
 /// Every catalog.

@@ -25,21 +25,6 @@ use crate::session::Stmt;
 use crate::table::{bind_stored, bind_stored_with, checks as bind_checks, record_text};
 use crate::value::Value;
 
-/// OWNER TO: every object belongs to the bootstrap superuser, the one
-/// role actorgres has besides PostgreSQL's predefined ones; naming it (or
-/// the session's own user) is accepted and changes nothing, another name
-/// is 42704 as in PostgreSQL.
-fn check_owner(ctx: &Stmt<'_>, owner: &ast::Owner) -> Result<()> {
-    let ast::Owner::Ident(id) = owner else {
-        return Ok(());
-    };
-    let name = ident(id);
-    if name == ctx.info.user {
-        return Ok(());
-    }
-    ctx.check_role_exists(&name)
-}
-
 /// ALTER TABLE [IF EXISTS] name operation [, ...].
 pub fn alter_table(
     ctx: &mut Stmt<'_>,
@@ -137,6 +122,9 @@ fn alter_table_from(
     if !view_ok {
         ctx.check_own_temp_for(&def, "alter")?;
     }
+    if !from_parent {
+        ctx.check_relation_owner(&def)?;
+    }
     let xid = ctx.write_xid("ALTER TABLE")?;
     for op in &at.operations {
         // Each action sees the catalog rows the ones before it wrote.
@@ -222,7 +210,21 @@ fn alter_table_from(
             AlterTableOperation::AlterColumn { column_name, op } => {
                 alter_column(ctx, xid, &def, &ident(column_name), op)?
             }
-            AlterTableOperation::OwnerTo { new_owner } => check_owner(ctx, new_owner)?,
+            AlterTableOperation::OwnerTo { new_owner } => {
+                let role = match new_owner {
+                    ast::Owner::Ident(id) => ident(id),
+                    _ => ctx.current_user(),
+                };
+                let word = crate::session::privilege::relation_kind(&def).1;
+                super::grant::change_owner(
+                    ctx,
+                    crate::catalog::privs::CLASS,
+                    def.oid,
+                    &role,
+                    word,
+                    &def.name,
+                )?;
+            }
             AlterTableOperation::SetLogged => set_persistence(ctx, xid, &def, false)?,
             AlterTableOperation::SetUnlogged => set_persistence(ctx, xid, &def, true)?,
             AlterTableOperation::RenameConstraint { old_name, new_name } => {

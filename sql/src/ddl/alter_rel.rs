@@ -71,6 +71,9 @@ pub fn alter_relation(
         return Err(undefined_table("relation", name));
     };
     check_kind(a, &def)?;
+    if !def.system {
+        ctx.check_relation_owner(&def)?;
+    }
     if def.system {
         return Err(SqlError::new(
             SqlState::INSUFFICIENT_PRIVILEGE,
@@ -83,9 +86,15 @@ pub fn alter_relation(
         RelAction::RenameColumn(from, to) => rename_view_column(ctx, xid, &def, from, to)?,
         RelAction::SetSchema(to) => set_schema(ctx, xid, &def, to)?,
         RelAction::OwnerTo(role) => {
-            if *role != ctx.info.user {
-                ctx.check_role_exists(role)?;
-            }
+            let word = crate::session::privilege::relation_kind(&def).1;
+            super::grant::change_owner(
+                ctx,
+                crate::catalog::privs::CLASS,
+                def.oid,
+                role,
+                word,
+                &def.name,
+            )?
         }
         RelAction::SetTablespace(t) => check_tablespace(t)?,
         RelAction::ColumnDefault(column, default) => {

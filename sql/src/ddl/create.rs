@@ -810,7 +810,12 @@ fn store_table(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef) -> Result<()> {
         insert_check(ctx, xid, def, c)?;
     }
     ctx.catalog_changed();
-    Ok(())
+    ctx.record_owner(
+        crate::catalog::privs::CLASS,
+        def.oid,
+        Some(def.namespace),
+        xid,
+    )
 }
 
 /// CREATE TABLE name [(columns)] AS query: the table takes the query's

@@ -53,6 +53,7 @@ pub(super) fn remove_table(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef) -> Resu
     }
     super::index::remove_indexes(ctx, xid, def, None)?;
     super::comment::remove_descriptions(ctx, xid, def.oid)?;
+    ctx.catalog().drop_privileges(def.oid, &ctx.actor(xid))?;
     for ix in &def.indexes {
         super::comment::remove_descriptions(ctx, xid, ix.oid)?;
     }
@@ -224,6 +225,10 @@ fn drop_relations(
                 format!("\"{name}\" is not a {what}"),
             )
             .with_hint(format!("Use {other_verb} to remove a {other}.")));
+        }
+        // The owner of the relation or of its schema may drop it.
+        if !ctx.owns_relation(&def)? && ctx.check_schema_owner(def.namespace).is_err() {
+            ctx.check_relation_owner(&def)?;
         }
         let xid = ctx.write_xid(verb)?;
         drop_dependent_keys(ctx, xid, &def, &dropped, cascade)?;

@@ -179,6 +179,7 @@ pub fn create_function(ctx: &mut Stmt<'_>, cf: &CreateFunction) -> Result<()> {
         Some((tid, _)) => ctx.catalog().update(&system::PG_PROC, tid, &row, &who)?,
         None => {
             ctx.catalog().insert(&system::PG_PROC, &row, &who)?;
+            ctx.record_owner(crate::catalog::privs::PROC, oid, Some(func.namespace), xid)?;
         }
     }
     ctx.catalog_changed();

@@ -793,6 +793,7 @@ pub fn create_index(
     };
     reject_system(&def)?;
     ctx.check_own_temp_for(&def, "create indexes on")?;
+    ctx.check_relation_owner(&def)?;
     let name = match &ci.name {
         Some(n) => {
             let parts = object_name(n);

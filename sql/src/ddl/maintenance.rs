@@ -97,6 +97,7 @@ pub fn truncate(ctx: &mut Stmt<'_>, t: &ast::Truncate, sink: &mut dyn ResultSink
             ));
         }
         ctx.check_own_temp_for(&def, "truncate")?;
+        ctx.check_relation(&def, crate::acl::TRUNCATE)?;
         defs.push(def);
     }
     // A partitioned table's partitions are truncated with it (unless ONLY).

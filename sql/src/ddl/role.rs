@@ -423,6 +423,14 @@ pub fn drop_roles(ctx: &mut Stmt<'_>, if_exists: bool, names: &[ast::ObjectName]
                 format!("cannot drop role {name} because it is required by the database system"),
             ));
         };
+        let dependents = super::grant::role_dependents(ctx, role.oid)?;
+        if !dependents.is_empty() {
+            return Err(SqlError::new(
+                SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
+                format!("role \"{name}\" cannot be dropped because some objects depend on it"),
+            )
+            .with_detail(dependents.join("\n")));
+        }
         let xid = ctx.write_xid("DROP ROLE")?;
         let who = ctx.actor(xid);
         let cat = ctx.catalog();

@@ -47,6 +47,14 @@ fn find_schema(ctx: &Stmt<'_>, name: &str) -> Result<Option<(actorgres_storage::
 /// SCHEMA AUTHORIZATION role (named after the role).
 pub fn create_schema(ctx: &mut Stmt<'_>, name: &SchemaName, if_not_exists: bool) -> Result<()> {
     ctx.check_writable("CREATE SCHEMA")?;
+    // CREATE on the database: every role has it here (database
+    // privileges are kept but CREATE is not checked).
+    let owner = match name {
+        SchemaName::UnnamedAuthorization(role) | SchemaName::NamedAuthorization(_, role) => {
+            Some(ident(role))
+        }
+        SchemaName::Simple(_) => None,
+    };
     let name = match name {
         SchemaName::Simple(n) => schema_name(n)?,
         SchemaName::UnnamedAuthorization(role) => {
@@ -81,6 +89,31 @@ pub fn create_schema(ctx: &mut Stmt<'_>, name: &SchemaName, if_not_exists: bool)
         &who,
     )?;
     ctx.catalog_changed();
+    match owner {
+        Some(role) => {
+            let role_oid = ctx.catalog().role(&role)?.map_or(0, |(_, r)| r.oid);
+            if let Some(roles) = ctx.acting_roles()? {
+                if !roles.contains(&role_oid) {
+                    return Err(SqlError::new(
+                        SqlState::INSUFFICIENT_PRIVILEGE,
+                        format!("must be member of role \"{role}\""),
+                    ));
+                }
+            }
+            let entry = crate::catalog::privs::Entry {
+                owner: Some(role_oid),
+                acl: None,
+            };
+            ctx.catalog().put_privileges(
+                crate::catalog::privs::NAMESPACE,
+                oid,
+                0,
+                &entry,
+                &ctx.actor(xid),
+            )?;
+        }
+        None => ctx.record_owner(crate::catalog::privs::NAMESPACE, oid, None, xid)?,
+    }
     Ok(())
 }
 
@@ -117,9 +150,18 @@ pub fn alter_schema(ctx: &mut Stmt<'_>, a: &ast::AlterSchema) -> Result<()> {
                 ctx.catalog_changed();
             }
             ast::AlterSchemaOperation::OwnerTo { owner } => {
-                if let ast::Owner::Ident(role) = owner {
-                    ctx.check_role_exists(&ident(role))?;
-                }
+                let role = match owner {
+                    ast::Owner::Ident(role) => ident(role),
+                    _ => ctx.current_user(),
+                };
+                super::grant::change_owner(
+                    ctx,
+                    crate::catalog::privs::NAMESPACE,
+                    oid,
+                    &role,
+                    "schema",
+                    &name,
+                )?;
             }
             other => return Err(SqlError::unsupported(format!("ALTER SCHEMA {other}"))),
         }

@@ -125,6 +125,7 @@ pub fn create_view(
         insert_column(ctx, xid, oid, i + 1, c, None)?;
     }
     ctx.catalog_changed();
+    ctx.record_owner(crate::catalog::privs::CLASS, oid, Some(ns), xid)?;
     sink.command_complete("CREATE VIEW")
 }
 

@@ -37,6 +37,7 @@ mod money;
 mod numfmt;
 mod operators;
 mod populate;
+mod privilege;
 mod range;
 mod regex;
 mod sequence;
@@ -490,6 +491,7 @@ fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
             money::BY_INTEGERS,
             money::BY_FLOATS,
             TRIGGER_FUNCTIONS,
+            privilege::FUNCTIONS,
         ])
 }
 

@@ -28,6 +28,7 @@ pub mod domain;
 mod escapes;
 mod fast_insert;
 mod frame;
+pub mod grant;
 pub mod like;
 mod locking;
 mod merge;
@@ -122,6 +123,8 @@ pub enum Parsed {
     Trigger(Box<trigger::TriggerStatement>),
     /// COMMENT ON FUNCTION f(args) / TRIGGER t ON table.
     CommentOn(Box<comment::CommentOn>),
+    /// GRANT / REVOKE privileges ON objects, ALTER DEFAULT PRIVILEGES.
+    Grant(Box<grant::GrantStatement>),
     /// ALTER TABLE / INDEX / VIEW / SEQUENCE forms sqlparser does not
     /// read (SET SCHEMA, RENAME of an index, SET STATISTICS ...).
     AlterRelation(Box<alter_rel::AlterRelation>),
@@ -736,6 +739,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
                 _ if domain::starts(&p) => Parsed::Domain(Box::new(domain::parse(&mut p)?)),
                 _ if trigger::starts(&p) => Parsed::Trigger(Box::new(trigger::parse(&mut p)?)),
                 _ if comment::starts(&p) => Parsed::CommentOn(Box::new(comment::parse(&mut p)?)),
+                _ if grant::starts(&p) => Parsed::Grant(Box::new(grant::parse(&mut p)?)),
                 _ if alter_type::starts(&p) => {
                     Parsed::AlterTypeAttributes(Box::new(alter_type::parse(&mut p)?))
                 }

@@ -286,7 +286,7 @@ impl<'s> Stmt<'s> {
     /// A value of `map` for this database: cached, unless this
     /// transaction changed the catalog (then read as it sees it), else
     /// read with `read` and cached.
-    fn per_database<T>(
+    pub(crate) fn per_database<T>(
         &self,
         map: &crate::catalog::PerDatabase<Arc<T>>,
         read: impl FnOnce(&Catalog<'_>) -> Result<T>,
@@ -672,6 +672,19 @@ impl TableSource for Stmt<'_> {
 
     fn functions(&mut self, parts: &[String]) -> Result<Vec<Arc<crate::routine::UserFunction>>> {
         self.find_functions(parts)
+    }
+
+    fn check_privileges(&mut self, def: &TableDef, privs: u32, role: Option<u32>) -> Result<()> {
+        match role {
+            None => self.check_relation(def, privs),
+            Some(owner) => self.check_relation_as(def, privs, owner),
+        }
+    }
+
+    fn relation_owner(&mut self, oid: u32) -> u32 {
+        self.privileges()
+            .map(|p| p.owner(crate::catalog::privs::CLASS, oid))
+            .unwrap_or(crate::catalog::roles::BOOTSTRAP_SUPERUSER)
     }
 
     fn primary_key(&mut self, oid: u32) -> Vec<i16> {

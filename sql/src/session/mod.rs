@@ -31,6 +31,7 @@ pub(crate) use plpgsql_exec::run_trigger;
 mod portal;
 mod prepare_sql;
 mod prepared;
+pub(crate) mod privilege;
 mod settings;
 #[cfg(test)]
 mod table_tests;
@@ -1332,6 +1333,11 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
         Parsed::CommentOn(c) => {
             crate::ddl::comment_on(ctx, c)?;
             sink.command_complete("COMMENT")?;
+            return Ok(Dispatched::Done);
+        }
+        Parsed::Grant(g) => {
+            let tag = crate::ddl::grant_statement(ctx, g)?;
+            sink.command_complete(tag)?;
             return Ok(Dispatched::Done);
         }
         Parsed::AlterConstraint {

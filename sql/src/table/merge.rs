@@ -184,6 +184,16 @@ fn bind_merge(ctx: &mut Stmt<'_>, m: &ast::Merge) -> Result<(Arc<TableDef>, Boun
         return Err(SqlError::unsupported(format!("MERGE into {}", m.table)));
     };
     let def = open_target(ctx, name)?;
+    let mut wanted = crate::acl::SELECT;
+    for c in &m.clauses {
+        wanted |= match &c.action {
+            ast::MergeAction::Insert(_) => crate::acl::INSERT,
+            ast::MergeAction::Update { .. } => crate::acl::UPDATE,
+            ast::MergeAction::Delete { .. } => crate::acl::DELETE,
+            _ => 0,
+        };
+    }
+    ctx.check_relation(&def, wanted)?;
     let kind = if def.view.is_some() {
         Some("views")
     } else if def.matview.is_some() {

@@ -69,6 +69,21 @@ pub(super) fn open_target(ctx: &mut Stmt<'_>, name: &ast::ObjectName) -> Result<
     Ok(def)
 }
 
+/// 42501 unless the current user holds `privs` on `def`, or on each of
+/// the named columns (all of them when none are named).
+fn check_columns(ctx: &Stmt<'_>, def: &TableDef, privs: u32, names: &[String]) -> Result<()> {
+    let attnums: Vec<i32> = if names.is_empty() {
+        def.live().map(|(i, _)| i as i32 + 1).collect()
+    } else {
+        names
+            .iter()
+            .filter_map(|n| def.find(n))
+            .map(|i| i as i32 + 1)
+            .collect()
+    };
+    ctx.check_relation_columns(def, privs, Some(&attnums))
+}
+
 /// 42809 / 0A000 / 42501 for a relation a DML statement cannot change:
 /// a system catalog, a view, a sequence or a materialized view.
 pub(super) fn writable(def: &TableDef) -> Result<()> {
@@ -606,6 +621,21 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
         ));
     }
     let target = open_target(ctx, name)?;
+    {
+        let cols: Vec<String> = ins
+            .columns
+            .iter()
+            .filter_map(|c| c.0.last().and_then(|p| p.as_ident()).map(ident))
+            .collect();
+        check_columns(ctx, &target, crate::acl::INSERT, &cols)?;
+        if ins.returning.is_some() {
+            ctx.check_relation(&target, crate::acl::SELECT)?;
+        }
+        if matches!(&ins.on, Some(ast::OnInsert::OnConflict(c)) if matches!(c.action, ast::OnConflictAction::DoUpdate(_)))
+        {
+            ctx.check_relation(&target, crate::acl::UPDATE)?;
+        }
+    }
     if let Some(bound) = super::instead::bind_insert(ctx, ins, &target)? {
         return Ok(bound);
     }
@@ -2520,6 +2550,21 @@ pub fn update(ctx: &mut Stmt<'_>, upd: &ast::Update, sink: &mut dyn ResultSink) 
 pub fn bind_update(ctx: &mut Stmt<'_>, upd: &ast::Update) -> Result<BoundModify> {
     let (name, alias, only) = single_table(&upd.table, "UPDATE")?;
     let target = open_target(ctx, &name)?;
+    {
+        let cols: Vec<String> = upd
+            .assignments
+            .iter()
+            .flat_map(|a| match &a.target {
+                ast::AssignmentTarget::ColumnName(n) => vec![n],
+                ast::AssignmentTarget::Tuple(ns) => ns.iter().collect(),
+            })
+            .filter_map(|n| n.0.last().and_then(|p| p.as_ident()).map(ident))
+            .collect();
+        check_columns(ctx, &target, crate::acl::UPDATE, &cols)?;
+        if upd.selection.is_some() || upd.returning.is_some() {
+            ctx.check_relation(&target, crate::acl::SELECT)?;
+        }
+    }
     if let Some(bound) = super::instead::bind_update(ctx, upd, (&name, &target), alias.as_deref())?
     {
         return Ok(bound);
@@ -3088,6 +3133,10 @@ pub fn bind_delete(ctx: &mut Stmt<'_>, del: &ast::Delete) -> Result<BoundModify>
     };
     let (name, alias, only) = single_table(t, "DELETE")?;
     let target = open_target(ctx, &name)?;
+    ctx.check_relation(&target, crate::acl::DELETE)?;
+    if del.selection.is_some() || del.returning.is_some() {
+        ctx.check_relation(&target, crate::acl::SELECT)?;
+    }
     if let Some(bound) = super::instead::bind_delete(ctx, del, (&name, &target), alias.as_deref())?
     {
         return Ok(bound);

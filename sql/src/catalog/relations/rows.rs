@@ -229,6 +229,49 @@ pub(crate) fn lookup_namespaces(ctx: &EvalCtx<'_>, parts: &[String]) -> Result<V
     })
 }
 
+/// The stored owners and privileges, with the role names lists print.
+pub(crate) struct Owners {
+    /// The stored entries.
+    pub p: crate::catalog::privs::Privileges,
+    /// Role names by OID.
+    names: std::collections::HashMap<u32, String>,
+}
+
+impl Owners {
+    /// Reads them for the session's database (none outside one).
+    pub(crate) fn load(ctx: &EvalCtx<'_>) -> Result<Owners> {
+        let p = match catalog(ctx)? {
+            Some((cat, _)) => cat.privileges()?,
+            None => Default::default(),
+        };
+        let names = roles(ctx)?.into_iter().map(|r| (r.oid, r.name)).collect();
+        Ok(Owners { p, names })
+    }
+
+    /// A list as an aclitem[] value.
+    pub(crate) fn value(&self, acl: &[crate::acl::AclItem]) -> Value {
+        let name = |o: u32| self.names.get(&o).cloned();
+        Value::Array(ArrayRef::new(
+            acl.iter()
+                .map(|i| Value::Text(crate::acl::item_text(i, &name)))
+                .collect(),
+        ))
+    }
+
+    /// The stored list of (catalog, object, sub-id) as a value (NULL:
+    /// the default).
+    pub(crate) fn acl(&self, class: u32, oid: u32, sub: i32) -> Value {
+        self.p
+            .acl(class, oid, sub)
+            .map_or(Value::Null, |a| self.value(a))
+    }
+
+    /// The owner of (catalog, object).
+    pub(crate) fn owner(&self, class: u32, oid: u32) -> u32 {
+        self.p.owner(class, oid)
+    }
+}
+
 /// pg_namespace: PostgreSQL's fixed schemas, then those created.
 pub(super) fn pg_namespace(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
     let stored = namespaces(ctx)?;
@@ -273,6 +316,19 @@ pub(super) fn pg_namespace(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
     if !stored.iter().any(|(o, _)| *o == PUBLIC_NS) {
         rows.remove(2);
     }
+    let owners = Owners::load(ctx)?;
+    use crate::catalog::privs::NAMESPACE;
+    for row in rows.iter_mut() {
+        let oid = oid_of(&row[0]);
+        if let Some(e) = owners.p.entry(NAMESPACE, oid, 0) {
+            if let Some(o) = e.owner {
+                row[2] = Value::Oid(o);
+            }
+            if e.acl.is_some() {
+                row[3] = owners.acl(NAMESPACE, oid, 0);
+            }
+        }
+    }
     for (oid, name) in stored {
         if !matches!(
             oid,
@@ -282,7 +338,8 @@ pub(super) fn pg_namespace(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                 Row::new(PG_NAMESPACE)
                     .oid("oid", oid)
                     .text("nspname", &name)
-                    .oid("nspowner", BOOTSTRAP_SUPERUSER)
+                    .oid("nspowner", owners.owner(NAMESPACE, oid))
+                    .set("nspacl", owners.acl(NAMESPACE, oid, 0))
                     .done(),
             );
         }
@@ -349,6 +406,8 @@ pub(super) fn pg_class(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
         .filter(|(_, n)| n.starts_with("pg_temp_"))
         .map(|(o, _)| o)
         .collect();
+    let owners = Owners::load(ctx)?;
+    use crate::catalog::privs::CLASS;
     for t in relations(ctx)? {
         let kind = t.relkind().to_string();
         let persistence = if temp.contains(&t.namespace) {
@@ -359,6 +418,8 @@ pub(super) fn pg_class(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
             "p"
         };
         let mut row = class_row(t.oid, &t.name, t.namespace, &kind, t.columns.len())
+            .oid("relowner", owners.owner(CLASS, t.oid))
+            .set("relacl", owners.acl(CLASS, t.oid, 0))
             .int4("relpages", i64::from(t.stats.pages))
             .set("reltuples", Value::Float4(t.stats.tuples))
             .text("relpersistence", persistence)
@@ -417,6 +478,7 @@ pub(super) fn pg_class(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                     ix.natts() + ix.include.len(),
                 )
                 .oid("relam", ix.method)
+                .oid("relowner", owners.owner(CLASS, t.oid))
                 .oid("relfilenode", filenode)
                 .text("relpersistence", persistence)
                 .text("relreplident", "n")
@@ -516,6 +578,7 @@ pub(super) fn pg_attribute(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
             );
         }
     }
+    let owners = Owners::load(ctx)?;
     for t in relations(ctx)? {
         for (i, c) in t.columns.iter().enumerate() {
             let (name, ty) = if c.dropped {
@@ -543,7 +606,11 @@ pub(super) fn pg_attribute(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                 )
                 .set("attoptions", text_array(&c.tuning.options))
                 .bool("attislocal", c.origin.local)
-                .int4("attinhcount", i64::from(c.origin.inherited));
+                .int4("attinhcount", i64::from(c.origin.inherited))
+                .set(
+                    "attacl",
+                    owners.acl(crate::catalog::privs::CLASS, t.oid, i as i32 + 1),
+                );
             let row = match c.tuning.storage {
                 Some(s) if !c.dropped => row.text("attstorage", &s.to_string()),
                 _ => row,
@@ -1183,8 +1250,17 @@ pub(super) fn pg_proc(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
     let mut rows = builtin_procs();
     if let Some((cat, _)) = catalog(ctx)? {
         cat.user_types()?;
+        let owners = Owners::load(ctx)?;
+        use crate::catalog::privs::PROC;
         for f in cat.functions()? {
-            rows.push(user_proc_row(&f));
+            let mut row = user_proc_row(&f);
+            if let Some(i) = PG_PROC.iter().position(|(n, _)| *n == "proowner") {
+                row[i] = Value::Oid(owners.owner(PROC, f.oid));
+            }
+            if let Some(i) = PG_PROC.iter().position(|(n, _)| *n == "proacl") {
+                row[i] = owners.acl(PROC, f.oid, 0);
+            }
+            rows.push(row);
         }
     }
     Ok(rows)
@@ -1374,6 +1450,8 @@ pub(super) fn pg_database(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
     };
     let collate = ctx.settings.str("lc_collate");
     let ctype = ctx.settings.str("lc_ctype");
+    let owners = Owners::load(ctx)?;
+    use crate::catalog::privs::DATABASE;
     Ok(cat
         .databases()?
         .into_iter()
@@ -1381,7 +1459,7 @@ pub(super) fn pg_database(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
             Row::new(PG_DATABASE)
                 .oid("oid", d.oid)
                 .text("datname", &d.name)
-                .oid("datdba", BOOTSTRAP_SUPERUSER)
+                .oid("datdba", owners.owner(DATABASE, d.oid))
                 .int4("encoding", 6)
                 .text("datlocprovider", "c")
                 .bool("datistemplate", d.is_template)
@@ -1394,7 +1472,9 @@ pub(super) fn pg_database(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                 .text("datctype", &ctype)
                 .set(
                     "datacl",
-                    if d.is_template {
+                    if owners.p.acl(DATABASE, d.oid, 0).is_some() {
+                        owners.acl(DATABASE, d.oid, 0)
+                    } else if d.is_template {
                         let su = BOOTSTRAP_SUPERUSER_NAME;
                         Value::Array(ArrayRef::new(vec![
                             Value::Text(format!("=c/{su}")),

@@ -1,0 +1,208 @@
+//! Owners and privileges of objects, stored apart from the objects'
+//! own rows: one row per object (or column) whose owner is not the
+//! bootstrap superuser or whose privileges were changed by GRANT /
+//! REVOKE. An object without a row belongs to the bootstrap superuser
+//! and has its kind's default privileges (acl.rs). Databases' rows are
+//! kept cluster-wide (as pg_database is), everything else per database.
+//!
+//! Keyed as pg_description is: (object OID, catalog OID, sub-id: the
+//! column number for a column, else 0).
+
+use std::collections::HashMap;
+
+use actorgres_storage::smgr::RelId;
+use actorgres_storage::Actor;
+
+use super::roles::BOOTSTRAP_SUPERUSER;
+use super::store::Catalog;
+use super::system::SysTable;
+use crate::acl::{self, Acl};
+use crate::error::Result;
+use crate::types::DataType;
+use crate::value::Value;
+
+/// pg_class's OID, the catalog of relations.
+pub const CLASS: u32 = 1259;
+/// pg_namespace's OID.
+pub const NAMESPACE: u32 = 2615;
+/// pg_proc's OID.
+pub const PROC: u32 = 1255;
+/// pg_type's OID.
+pub const TYPE: u32 = 1247;
+/// pg_database's OID.
+pub const DATABASE: u32 = 1262;
+/// pg_language's OID.
+pub const LANGUAGE: u32 = 2612;
+
+const COLUMNS: &[(&str, DataType)] = &[
+    ("objoid", DataType::Oid),
+    ("classoid", DataType::Oid),
+    ("objsubid", DataType::Int4),
+    // 0: the bootstrap superuser.
+    ("owner", DataType::Oid),
+    // NULL: the kind's default (acl.rs's stored form otherwise).
+    ("acl", DataType::Text),
+];
+
+/// Owners and privileges of the database's objects.
+pub static PG_PRIVS: SysTable = SysTable {
+    oid: 8890,
+    name: "pg_privs",
+    shared: false,
+    columns: COLUMNS,
+};
+
+/// Owners and privileges of databases.
+pub static PG_SHPRIVS: SysTable = SysTable {
+    oid: 8891,
+    name: "pg_shprivs",
+    shared: true,
+    columns: COLUMNS,
+};
+
+/// One object's stored owner and privileges.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Entry {
+    /// Its owner (None: the bootstrap superuser).
+    pub owner: Option<u32>,
+    /// Its privileges (None: the kind's default).
+    pub acl: Option<Acl>,
+}
+
+/// Every stored entry of a database (and of the cluster's databases).
+#[derive(Debug, Default)]
+pub struct Privileges {
+    map: HashMap<(u32, u32, i32), Entry>,
+}
+
+impl Privileges {
+    /// The entry of (catalog, object, sub-id), if one is stored.
+    pub fn entry(&self, class: u32, oid: u32, sub: i32) -> Option<&Entry> {
+        self.map.get(&(class, oid, sub))
+    }
+
+    /// The owner of an object.
+    pub fn owner(&self, class: u32, oid: u32) -> u32 {
+        self.entry(class, oid, 0)
+            .and_then(|e| e.owner)
+            .unwrap_or(BOOTSTRAP_SUPERUSER)
+    }
+
+    /// The stored list of an object or column (None: its default).
+    pub fn acl(&self, class: u32, oid: u32, sub: i32) -> Option<&Acl> {
+        self.entry(class, oid, sub).and_then(|e| e.acl.as_ref())
+    }
+
+    /// Every stored key: (catalog, object, sub-id).
+    pub fn keys(&self) -> impl Iterator<Item = (u32, u32, i32)> + '_ {
+        self.map.keys().copied()
+    }
+
+    /// The columns of relation `oid` that have a list of their own, with
+    /// it.
+    pub fn column_acls(&self, oid: u32) -> impl Iterator<Item = (i32, &Acl)> {
+        self.map.iter().filter_map(move |((c, o, s), e)| {
+            (*c == CLASS && *o == oid && *s > 0)
+                .then_some(())
+                .and_then(|_| e.acl.as_ref().map(|a| (*s, a)))
+        })
+    }
+}
+
+fn entry_of(r: &[Value]) -> ((u32, u32, i32), Entry) {
+    let sub = match r.get(2) {
+        Some(Value::Int4(n)) => *n,
+        _ => 0,
+    };
+    let owner = match r.get(3) {
+        Some(v @ Value::Oid(_)) => Some(super::oid_of(v)).filter(|o| *o != 0),
+        _ => None,
+    };
+    let acl = match r.get(4) {
+        Some(Value::Text(s)) => Some(acl::load(s)),
+        _ => None,
+    };
+    (
+        (super::oid_of(&r[1]), super::oid_of(&r[0]), sub),
+        Entry { owner, acl },
+    )
+}
+
+impl Catalog<'_> {
+    /// The stored owners and privileges of this database's objects and
+    /// of the cluster's databases.
+    pub fn privileges(&self) -> Result<Privileges> {
+        let mut map = HashMap::new();
+        if self.engine().relation_exists(self.rel(&PG_PRIVS)) {
+            for (_, r) in self.rows(&PG_PRIVS)? {
+                let (k, e) = entry_of(&r);
+                map.insert(k, e);
+            }
+        }
+        if self.engine().relation_exists(RelId::new(0, PG_SHPRIVS.oid)) {
+            for (_, r) in self.rows(&PG_SHPRIVS)? {
+                let (k, e) = entry_of(&r);
+                map.insert(k, e);
+            }
+        }
+        Ok(Privileges { map })
+    }
+
+    /// Stores the entry of (catalog, object, sub-id); an empty entry
+    /// (bootstrap superuser, default privileges) is no row.
+    pub fn put_privileges(
+        &self,
+        class: u32,
+        oid: u32,
+        sub: i32,
+        entry: &Entry,
+        who: &Actor<'_>,
+    ) -> Result<()> {
+        let t = if class == DATABASE {
+            &PG_SHPRIVS
+        } else {
+            &PG_PRIVS
+        };
+        if !self.engine().relation_exists(self.rel(t)) {
+            let db = if t.shared { 0 } else { self.db() };
+            self.engine().create_relation(who.xid, db, t.oid)?;
+        }
+        for (tid, r) in self.rows_where(t, 0, oid)? {
+            let (k, _) = entry_of(&r);
+            if k == (class, oid, sub) {
+                self.delete(t, tid, who)?;
+            }
+        }
+        let owner = entry.owner.filter(|o| *o != BOOTSTRAP_SUPERUSER);
+        if owner.is_none() && entry.acl.is_none() {
+            return Ok(());
+        }
+        self.insert(
+            t,
+            &[
+                Value::Oid(oid),
+                Value::Oid(class),
+                Value::Int4(sub),
+                Value::Oid(owner.unwrap_or(0)),
+                entry
+                    .acl
+                    .as_ref()
+                    .map_or(Value::Null, |a| Value::Text(acl::store(a))),
+            ],
+            who,
+        )?;
+        Ok(())
+    }
+
+    /// Forgets every entry of object `oid` (it was dropped).
+    pub fn drop_privileges(&self, oid: u32, who: &Actor<'_>) -> Result<()> {
+        for t in [&PG_PRIVS, &PG_SHPRIVS] {
+            if self.engine().relation_exists(self.rel(t)) {
+                for (tid, _) in self.rows_where(t, 0, oid)? {
+                    self.delete(t, tid, who)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,285 @@
+//! Privilege checks of a statement: acl.rs's rules applied to the
+//! current user (SET ROLE's role, else the session user), PostgreSQL's
+//! 42501 errors when they fail. Superusers pass every check without a
+//! lookup; the roles a user acts with are cached until the catalog
+//! changes.
+
+use std::sync::Arc;
+
+use crate::acl::{self, Acl, ObjectKind};
+use crate::catalog::privs::{self, Privileges};
+use crate::catalog::roles::{member_of, Role, BOOTSTRAP_SUPERUSER};
+use crate::catalog::TableDef;
+use crate::error::{Result, SqlError, SqlState};
+
+use super::Stmt;
+
+/// pg_read_all_data: SELECT on every relation, USAGE on every schema.
+const READ_ALL_DATA: u32 = 6181;
+/// pg_write_all_data: INSERT, UPDATE and DELETE on every relation.
+const WRITE_ALL_DATA: u32 = 6182;
+/// pg_database_owner: the owner of schema public.
+const DATABASE_OWNER: u32 = 6171;
+
+/// The privilege kind of a relation and the word messages call it by.
+pub(crate) fn relation_kind(def: &TableDef) -> (ObjectKind, &'static str) {
+    match def.relkind() {
+        'S' => (ObjectKind::Sequence, "sequence"),
+        'v' => (ObjectKind::Table, "view"),
+        'm' => (ObjectKind::Table, "materialized view"),
+        _ => (ObjectKind::Table, "table"),
+    }
+}
+
+/// 42501 "permission denied for {what} {name}".
+pub(crate) fn denied(what: &str, name: &str) -> SqlError {
+    SqlError::new(
+        SqlState::INSUFFICIENT_PRIVILEGE,
+        format!("permission denied for {what} {name}"),
+    )
+}
+
+/// 42501 "must be owner of {what} {name}".
+pub(crate) fn not_owner(what: &str, name: &str) -> SqlError {
+    SqlError::new(
+        SqlState::INSUFFICIENT_PRIVILEGE,
+        format!("must be owner of {what} {name}"),
+    )
+}
+
+/// The list in force for a relation: its stored one, else its kind's
+/// default for its owner.
+pub(crate) fn relation_acl(p: &Privileges, def: &TableDef) -> Acl {
+    match p.acl(privs::CLASS, def.oid, 0) {
+        Some(a) => a.clone(),
+        None => relation_kind(def)
+            .0
+            .default_acl(p.owner(privs::CLASS, def.oid)),
+    }
+}
+
+/// The list in force for a schema.
+pub(crate) fn schema_acl(p: &Privileges, ns: u32) -> Acl {
+    if let Some(a) = p.acl(privs::NAMESPACE, ns, 0) {
+        return a.clone();
+    }
+    let owner = schema_owner(p, ns);
+    let mut acl = ObjectKind::Schema.default_acl(owner);
+    // initdb gives everyone USAGE on public and pg_catalog.
+    if ns == crate::catalog::system::PUBLIC_NS || ns == crate::catalog::system::PG_CATALOG_NS {
+        acl::grant(&mut acl, acl::PUBLIC, owner, acl::USAGE, 0);
+    }
+    acl
+}
+
+/// The owner of a schema (public belongs to pg_database_owner).
+pub(crate) fn schema_owner(p: &Privileges, ns: u32) -> u32 {
+    match p.entry(privs::NAMESPACE, ns, 0).and_then(|e| e.owner) {
+        Some(o) => o,
+        None if ns == crate::catalog::system::PUBLIC_NS => DATABASE_OWNER,
+        None => BOOTSTRAP_SUPERUSER,
+    }
+}
+
+impl Stmt<'_> {
+    /// The database's stored owners and privileges.
+    pub fn privileges(&self) -> Result<Arc<Privileges>> {
+        self.per_database(&self.cluster.cache.privileges, |c| c.privileges())
+    }
+
+    /// The roles whose privileges the role called `name` has (itself
+    /// first); None for a superuser or a name the catalog does not know
+    /// (which acts as the bootstrap superuser).
+    pub fn acting_roles_of(&self, name: &str) -> Result<Option<Arc<Vec<u32>>>> {
+        if !self.txn.catalog_changed {
+            if let Some(r) = self.cluster.cache.acting(name) {
+                return Ok(r);
+            }
+        }
+        let version = self.cluster.cache.version();
+        let cat = self.catalog();
+        let roles: Vec<Role> = cat.roles()?.into_iter().map(|(_, r)| r).collect();
+        let out = match roles.iter().find(|r| r.name == name) {
+            Some(r) if !r.superuser => {
+                let members: Vec<_> = cat.memberships()?.into_iter().map(|(_, m)| m).collect();
+                Some(Arc::new(member_of(r.oid, &roles, &members, true)))
+            }
+            _ => None,
+        };
+        if !self.txn.catalog_changed {
+            self.cluster.cache.put_acting(version, name, out.clone());
+        }
+        Ok(out)
+    }
+
+    /// The current user's acting roles (None: a superuser).
+    pub fn acting_roles(&self) -> Result<Option<Arc<Vec<u32>>>> {
+        self.acting_roles_of(&self.current_user())
+    }
+
+    /// The current user's OID.
+    pub fn current_user_oid(&self) -> Result<u32> {
+        let name = self.current_user();
+        Ok(self
+            .catalog()
+            .role(&name)?
+            .map_or(BOOTSTRAP_SUPERUSER, |(_, r)| r.oid))
+    }
+
+    /// The privileges of `wanted` that `roles` hold on relation `def`.
+    fn relation_mask(&self, p: &Privileges, def: &TableDef, roles: &[u32], wanted: u32) -> u32 {
+        let owner = p.owner(privs::CLASS, def.oid);
+        let mut held = acl::mask(&relation_acl(p, def), owner, roles, wanted, false);
+        if roles.contains(&READ_ALL_DATA) {
+            held |= wanted & acl::SELECT;
+        }
+        if roles.contains(&WRITE_ALL_DATA) {
+            held |= wanted & (acl::INSERT | acl::UPDATE | acl::DELETE);
+        }
+        held
+    }
+
+    /// 42501 unless the current user holds every privilege of `wanted`
+    /// on relation `def`.
+    pub fn check_relation(&self, def: &TableDef, wanted: u32) -> Result<()> {
+        self.check_relation_columns(def, wanted, None)
+    }
+
+    /// [`Stmt::check_relation`] for role `role` (a view's owner).
+    pub fn check_relation_as(&self, def: &TableDef, wanted: u32, role: u32) -> Result<()> {
+        let name = self
+            .catalog()
+            .roles()?
+            .into_iter()
+            .find(|(_, r)| r.oid == role)
+            .map(|(_, r)| r.name);
+        let Some(roles) = name
+            .map(|n| self.acting_roles_of(&n))
+            .transpose()?
+            .flatten()
+        else {
+            return Ok(());
+        };
+        if def.system {
+            return Ok(());
+        }
+        let p = self.privileges()?;
+        if self.relation_mask(&p, def, &roles, wanted) == wanted {
+            return Ok(());
+        }
+        Err(denied(relation_kind(def).1, &def.name))
+    }
+
+    /// [`Stmt::check_relation`], where the privileges on each of
+    /// `columns` (attribute numbers) do instead of the relation's.
+    pub fn check_relation_columns(
+        &self,
+        def: &TableDef,
+        wanted: u32,
+        columns: Option<&[i32]>,
+    ) -> Result<()> {
+        let Some(roles) = self.acting_roles()? else {
+            return Ok(());
+        };
+        if def.system {
+            return Ok(());
+        }
+        let p = self.privileges()?;
+        let held = self.relation_mask(&p, def, &roles, wanted);
+        let mut missing = wanted & !held;
+        if missing != 0 {
+            if let Some(cols) = columns.filter(|c| !c.is_empty()) {
+                let owner = p.owner(privs::CLASS, def.oid);
+                let all = cols.iter().all(|c| {
+                    p.acl(privs::CLASS, def.oid, *c)
+                        .is_some_and(|a| acl::mask(a, owner, &roles, missing, false) == missing)
+                });
+                if all {
+                    missing = 0;
+                }
+            }
+        }
+        if missing == 0 {
+            return Ok(());
+        }
+        Err(denied(relation_kind(def).1, &def.name))
+    }
+
+    /// Whether the current user owns relation `def` (or is a member of
+    /// its owner, or a superuser).
+    pub fn owns_relation(&self, def: &TableDef) -> Result<bool> {
+        let Some(roles) = self.acting_roles()? else {
+            return Ok(true);
+        };
+        let owner = self.privileges()?.owner(privs::CLASS, def.oid);
+        Ok(roles.contains(&owner))
+    }
+
+    /// 42501 "must be owner of table t" unless the current user owns
+    /// relation `def`.
+    pub fn check_relation_owner(&self, def: &TableDef) -> Result<()> {
+        if self.owns_relation(def)? {
+            return Ok(());
+        }
+        let word = match def.relkind() {
+            'S' => "sequence",
+            'v' => "view",
+            'm' => "materialized view",
+            _ => "table",
+        };
+        Err(not_owner(word, &def.name))
+    }
+
+    /// 42501 unless the current user holds `wanted` on schema `ns`.
+    pub fn check_schema(&self, ns: u32, wanted: u32) -> Result<()> {
+        let Some(roles) = self.acting_roles()? else {
+            return Ok(());
+        };
+        let p = self.privileges()?;
+        let owner = schema_owner(&p, ns);
+        let mut held = acl::mask(&schema_acl(&p, ns), owner, &roles, wanted, false);
+        if roles.contains(&READ_ALL_DATA) || roles.contains(&WRITE_ALL_DATA) {
+            held |= wanted & acl::USAGE;
+        }
+        if held & wanted == wanted {
+            return Ok(());
+        }
+        let name = self.namespace_name(ns)?;
+        Err(denied("schema", &name))
+    }
+
+    /// 42501 "must be owner of schema s" unless the current user owns
+    /// schema `ns`.
+    pub fn check_schema_owner(&self, ns: u32) -> Result<()> {
+        let Some(roles) = self.acting_roles()? else {
+            return Ok(());
+        };
+        if roles.contains(&schema_owner(&*self.privileges()?, ns)) {
+            return Ok(());
+        }
+        Err(not_owner("schema", &self.namespace_name(ns)?))
+    }
+
+    /// Records the current user as the owner of a new object (nothing
+    /// is stored for the bootstrap superuser), after checking CREATE on
+    /// its schema `ns` (a temporary schema needs none).
+    pub fn record_owner(&mut self, class: u32, oid: u32, ns: Option<u32>, xid: u32) -> Result<()> {
+        if let Some(ns) = ns {
+            if Some(ns) != self.temp.namespace() {
+                self.check_schema(ns, acl::CREATE)?;
+            }
+        }
+        let owner = self.current_user_oid()?;
+        if owner == BOOTSTRAP_SUPERUSER {
+            return Ok(());
+        }
+        let entry = privs::Entry {
+            owner: Some(owner),
+            acl: None,
+        };
+        self.catalog()
+            .put_privileges(class, oid, 0, &entry, &self.actor(xid))?;
+        self.catalog_changed();
+        Ok(())
+    }
+}

@@ -390,7 +390,7 @@ impl Binder<'_> {
             AstExpr::QualifiedWildcard(name, _) => {
                 let parts = super::object_name(name);
                 let table = parts.last().cloned().unwrap_or_default();
-                self.whole_row(&table, scope).ok_or_else(|| {
+                self.whole_row(&table, scope)?.ok_or_else(|| {
                     SqlError::new(
                         SqlState::UNDEFINED_TABLE,
                         format!("missing FROM-clause entry for table \"{table}\""),
@@ -450,6 +450,11 @@ impl Binder<'_> {
                     .find(|(_, c)| matches(c))
                     .map(|(i, c)| (i, c.ty, c.typmod));
                 if let Some((i, ty, typmod)) = hit {
+                    let (oid, attnum) = {
+                        let c = &self.outer[k].0.columns[i];
+                        (c.table_oid, c.attnum)
+                    };
+                    self.check_column_readable(oid, attnum)?;
                     for level in &mut self.outer[k..] {
                         level.1 = true;
                     }
@@ -465,7 +470,7 @@ impl Binder<'_> {
                 }
             }
             if table.is_none() {
-                if let Some(row) = self.whole_row(name, scope) {
+                if let Some(row) = self.whole_row(name, scope)? {
                     return Ok(Expr { pos, ..row });
                 }
                 // SQL value functions sqlparser reads as names
@@ -519,6 +524,7 @@ impl Binder<'_> {
             )
             .at(pos));
         }
+        self.check_column_readable(col.table_oid, col.attnum)?;
         Ok(Expr {
             kind: ExprKind::Column(index),
             ty: col.ty,
@@ -896,7 +902,22 @@ impl Binder<'_> {
 
     /// A whole-row reference: the columns of FROM item `name` as a row
     /// value named after them; None if no FROM item is called so.
-    pub(super) fn whole_row(&mut self, name: &str, scope: &Scope) -> Option<Expr> {
+    pub(super) fn whole_row(&mut self, name: &str, scope: &Scope) -> Result<Option<Expr>> {
+        let Some(row) = self.whole_row_of(name, scope) else {
+            return Ok(None);
+        };
+        // Every column of the row must be readable.
+        for c in scope
+            .columns
+            .iter()
+            .filter(|c| c.table.as_deref() == Some(name) && c.name != super::SYSTEM_TABLEOID)
+        {
+            self.check_column_readable(c.table_oid, c.attnum)?;
+        }
+        Ok(Some(row))
+    }
+
+    fn whole_row_of(&mut self, name: &str, scope: &Scope) -> Option<Expr> {
         let columns: Vec<(usize, &super::ScopeColumn)> = scope
             .columns
             .iter()

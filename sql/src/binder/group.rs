@@ -568,7 +568,7 @@ impl Binder<'_> {
                 // join null-extended it (here: every field NULL).
                 FunctionArg::Unnamed(FunctionArgExpr::QualifiedWildcard(t)) => {
                     let table = object_name(t).join(".");
-                    match self.whole_row(&table, scope) {
+                    match self.whole_row(&table, scope)? {
                         Some(row) => out.push(func::row_or_null(row)),
                         None => {
                             return Err(SqlError::new(

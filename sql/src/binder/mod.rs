@@ -127,6 +127,17 @@ pub trait TableSource {
         Ok(())
     }
 
+    /// Which columns of relation `def` `role` (None: the current user)
+    /// may read: None for all of them (SELECT on the relation), else the
+    /// attribute numbers its column privileges allow; 42501 for none.
+    fn readable_columns(
+        &mut self,
+        _def: &TableDef,
+        _role: Option<u32>,
+    ) -> Result<Option<Vec<i16>>> {
+        Ok(None)
+    }
+
     /// The owner of relation `oid`.
     fn relation_owner(&mut self, _oid: u32) -> u32 {
         crate::catalog::roles::BOOTSTRAP_SUPERUSER
@@ -264,6 +275,10 @@ pub struct Binder<'a> {
     /// user; a view's owner while its query is bound (PostgreSQL checks
     /// a view's relations as its owner).
     check_as: Option<u32>,
+    /// Relations the user may read only some columns of (column
+    /// privileges without the table's): OID, name and the attribute
+    /// numbers allowed. A reference to another column is 42501.
+    restricted: Vec<(u32, String, Vec<i16>)>,
     /// Why set-returning calls are refused in the clause being bound
     /// (HAVING, VALUES, a FROM function's arguments), if by name.
     srf_refused: Option<&'static str>,
@@ -352,6 +367,7 @@ impl<'a> Binder<'a> {
             in_window_args: false,
             expanding_views: Vec::new(),
             check_as: None,
+            restricted: Vec::new(),
             srf_refused: None,
             in_aggregate: false,
             windows_ok: false,
@@ -447,6 +463,22 @@ impl<'a> Binder<'a> {
             format!("relation \"{}\" does not exist", parts.join(".")),
         )
         .at(pos))
+    }
+
+    /// Lets the statement read only columns `allowed` of relation `oid`
+    /// (a DML target whose reading needs SELECT).
+    pub(crate) fn restrict(&mut self, oid: u32, name: &str, allowed: Vec<i16>) {
+        self.restricted.push((oid, name.to_owned(), allowed));
+    }
+
+    /// 42501 unless column `attnum` of relation `oid` may be read.
+    pub(crate) fn check_column_readable(&self, oid: u32, attnum: i16) -> Result<()> {
+        match self.restricted.iter().find(|(o, _, _)| *o == oid) {
+            Some((_, name, allowed)) if attnum > 0 && !allowed.contains(&attnum) => {
+                Err(crate::session::privilege::denied("table", name))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Enters one level of nesting: 54001 when the stack is used up.

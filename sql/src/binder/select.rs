@@ -881,6 +881,7 @@ impl Binder<'_> {
                         if !wanted {
                             continue;
                         }
+                        self.check_column_readable(c.table_oid, c.attnum)?;
                         any = true;
                         exprs.push(crate::expr::Expr {
                             kind: ExprKind::Column(i),
@@ -1187,8 +1188,9 @@ impl Binder<'_> {
                     (Plan::SystemView(view), Scope { columns })
                 } else {
                     let def = self.lookup_table(&parts, pos)?;
-                    self.tables
-                        .check_privileges(&def, crate::acl::SELECT, self.check_as)?;
+                    if let Some(allowed) = self.tables.readable_columns(&def, self.check_as)? {
+                        self.restricted.push((def.oid, def.name.clone(), allowed));
+                    }
                     if def.matview.is_some() && !def.populated {
                         return Err(SqlError::new(
                             SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE,
@@ -1210,6 +1212,11 @@ impl Binder<'_> {
                         return Ok((plan, scope));
                     }
                     let with_tid = self.lock_scan(&def, &name, &mut scope);
+                    if with_tid {
+                        // Locking rows takes UPDATE on the table.
+                        self.tables
+                            .check_privileges(&def, crate::acl::UPDATE, self.check_as)?;
+                    }
                     (
                         Plan::SeqScan {
                             table: def,
@@ -1441,6 +1448,9 @@ impl Binder<'_> {
             };
             let li = find(&lscope, "left")?;
             let ri = find(&rscope, "right")?;
+            for c in [&lscope.columns[li], &rscope.columns[ri]] {
+                self.check_column_readable(c.table_oid, c.attnum)?;
+            }
             let l = column_of(li, &scope.columns[li]);
             let r = column_of(left_width + ri, &scope.columns[left_width + ri]);
             conds.push(self.operator("=", vec![l.clone(), r.clone()], None)?);

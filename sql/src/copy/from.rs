@@ -262,6 +262,10 @@ pub(super) fn copy_from(
         ));
     }
     let attrs = column_list(&def, columns)?;
+    // INSERT on the table, or on each column copied (COPY TO's query
+    // checks SELECT as any query does).
+    let attnums: Vec<i32> = attrs.iter().map(|&i| i as i32 + 1).collect();
+    ctx.check_relation_columns(&def, crate::acl::INSERT, Some(&attnums))?;
     for name in opts.force_not_null.iter().chain(&opts.force_null) {
         let i = find_column(&def, name)?;
         if !attrs.contains(&i) {

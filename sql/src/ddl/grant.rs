@@ -231,16 +231,29 @@ fn change_columns(
         };
         let bits = wanted(&one, ObjectKind::Column, true)?;
         for col in &spec.columns {
-            let Some(n) = def.live().position(|(_, c)| c.name == *col) else {
-                return Err(SqlError::new(
-                    SqlState::UNDEFINED_COLUMN,
-                    format!(
-                        "column \"{col}\" of relation \"{}\" does not exist",
-                        def.name
-                    ),
-                ));
+            // System columns have PostgreSQL's negative numbers.
+            let system = match col.as_str() {
+                "ctid" => Some(-1),
+                "xmin" => Some(-2),
+                "cmin" => Some(-3),
+                "xmax" => Some(-4),
+                "cmax" => Some(-5),
+                "tableoid" => Some(-6),
+                _ => None,
             };
-            let attnum = def.live().nth(n).map(|(i, _)| i as i32 + 1).unwrap_or(0);
+            let attnum = match (def.find(col), system) {
+                (Some(i), _) => i as i32 + 1,
+                (None, Some(n)) => n,
+                (None, None) => {
+                    return Err(SqlError::new(
+                        SqlState::UNDEFINED_COLUMN,
+                        format!(
+                            "column \"{col}\" of relation \"{}\" does not exist",
+                            def.name
+                        ),
+                    ))
+                }
+            };
             let column = Object {
                 class: privs::CLASS,
                 oid: def.oid,

@@ -9,7 +9,7 @@ use crate::catalog::TableDef;
 use crate::error::{Result, SqlError, SqlState};
 use crate::expr::EvalCtx;
 use crate::session::privilege::{relation_acl, relation_kind, schema_acl, schema_owner};
-use crate::types::DataType::{Bool, Name, Oid, Text};
+use crate::types::DataType::{Bool, Int2, Name, Oid, Text};
 use crate::value::Value;
 
 use super::{f, stable, FuncDef};
@@ -27,7 +27,11 @@ fn acting(ctx: &EvalCtx<'_>, user: Option<&Value>) -> Result<Option<Vec<u32>>> {
     let cat = crate::catalog::Catalog::new(st.engine, 0, st.own);
     let roles: Vec<_> = cat.roles()?.into_iter().map(|(_, r)| r).collect();
     let role = match user {
-        Some(Value::Oid(o)) => roles.iter().find(|r| r.oid == *o),
+        Some(Value::Oid(o)) => match roles.iter().find(|r| r.oid == *o) {
+            Some(r) => Some(r),
+            // An unknown role holds only PUBLIC's privileges.
+            None => return Ok(Some(vec![*o])),
+        },
         Some(v) => {
             let name = crate::catalog::text_of(v);
             match roles.iter().find(|r| r.name == name) {
@@ -68,12 +72,46 @@ fn split(a: &[Value]) -> (Option<&Value>, &Value, String) {
     }
 }
 
+/// A relation an argument names.
+enum Rel {
+    /// A user relation.
+    User(Box<TableDef>),
+    /// A system catalog or view, by name.
+    System(&'static str),
+}
+
+/// The catalogs PUBLIC may not read (everyone else reads the system
+/// catalogs).
+const PRIVATE_CATALOGS: &[&str] = &[
+    "pg_authid",
+    "pg_shadow",
+    "pg_statistic",
+    "pg_largeobject",
+    "pg_user_mapping",
+    "pg_statistic_ext_data",
+    "pg_subscription",
+];
+
+/// Whether PUBLIC's privileges on system relation `name` (SELECT, no
+/// grant option) include any of `wanted`.
+fn system_holds(name: &str, wanted: u32, options: u32) -> bool {
+    options == 0 && wanted & acl::SELECT != 0 && !PRIVATE_CATALOGS.contains(&name)
+}
+
 /// The relation a text or OID argument names (42P01 for an unknown
 /// name; None for an unknown OID).
-fn relation(ctx: &mut EvalCtx<'_>, v: &Value) -> Result<Option<TableDef>> {
+fn relation(ctx: &mut EvalCtx<'_>, v: &Value) -> Result<Option<Rel>> {
+    if let Value::Oid(o) = v {
+        if let Some(s) = crate::catalog::SystemView::all().find(|s| s.oid() == *o) {
+            return Ok(Some(Rel::System(s.name())));
+        }
+    }
     let rels = crate::catalog::session_relations(ctx)?;
     if let Value::Oid(o) = v {
-        return Ok(rels.into_iter().find(|t| t.oid == *o));
+        return Ok(rels
+            .into_iter()
+            .find(|t| t.oid == *o)
+            .map(|t| Rel::User(Box::new(t))));
     }
     let text = crate::catalog::text_of(v);
     let parts = crate::binder::qualified_name(&text).unwrap_or_default();
@@ -85,12 +123,14 @@ fn relation(ctx: &mut EvalCtx<'_>, v: &Value) -> Result<Option<TableDef>> {
             .cloned()
     });
     match found {
-        Some(t) => Ok(Some(t)),
-        None if crate::catalog::SystemView::lookup(&parts).is_some() => Ok(None),
-        None => Err(SqlError::new(
-            SqlState::UNDEFINED_TABLE,
-            format!("relation \"{text}\" does not exist"),
-        )),
+        Some(t) => Ok(Some(Rel::User(Box::new(t)))),
+        None => match crate::catalog::SystemView::lookup(&parts) {
+            Some(s) => Ok(Some(Rel::System(s.name()))),
+            None => Err(SqlError::new(
+                SqlState::UNDEFINED_TABLE,
+                format!("relation \"{text}\" does not exist"),
+            )),
+        },
     }
 }
 
@@ -130,12 +170,14 @@ pub(super) fn has_table(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     let all = ObjectKind::Table.all() | ObjectKind::Sequence.all();
     let (wanted, options) = acl::parse_privilege_list(&text, all)?;
     let roles = acting(ctx, user)?;
-    let Some(def) = relation(ctx, obj)? else {
-        return Ok(if matches!(obj, Value::Oid(_)) {
-            Value::Null
-        } else {
-            Value::Bool(true)
-        });
+    let def = match relation(ctx, obj)? {
+        None => return Ok(Value::Null),
+        Some(Rel::System(name)) => {
+            return Ok(Value::Bool(
+                roles.is_none() || system_holds(name, wanted, options),
+            ))
+        }
+        Some(Rel::User(def)) => def,
     };
     let Some(roles) = roles else {
         return Ok(Value::Bool(true));
@@ -151,8 +193,15 @@ pub(super) fn has_sequence(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> 
     let (user, obj, text) = split(a);
     let (wanted, options) = acl::parse_privilege_list(&text, ObjectKind::Sequence.all())?;
     let roles = acting(ctx, user)?;
-    let Some(def) = relation(ctx, obj)? else {
-        return Ok(Value::Null);
+    let def = match relation(ctx, obj)? {
+        None => return Ok(Value::Null),
+        Some(Rel::System(_)) => {
+            return Err(SqlError::new(
+                SqlState::WRONG_OBJECT_TYPE,
+                format!("\"{}\" is not a sequence", crate::catalog::text_of(obj)),
+            ))
+        }
+        Some(Rel::User(def)) => def,
     };
     if relation_kind(&def).0 != ObjectKind::Sequence {
         return Err(SqlError::new(
@@ -196,8 +245,14 @@ fn column_check(
 ) -> Result<Value> {
     let (wanted, options) = acl::parse_privilege_list(text, ObjectKind::Column.all())?;
     let roles = acting(ctx, user)?;
-    let Some(def) = relation(ctx, table)? else {
-        return Ok(Value::Null);
+    let def = match relation(ctx, table)? {
+        None => return Ok(Value::Null),
+        Some(Rel::System(name)) => {
+            return Ok(Value::Bool(
+                roles.is_none() || system_holds(name, wanted, options),
+            ))
+        }
+        Some(Rel::User(def)) => def,
     };
     let attnum = match column {
         None => None,
@@ -308,5 +363,36 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         &[Name, Oid, Text],
         Bool,
         has_schema,
+    )),
+    stable(f(
+        "has_table_privilege",
+        &[Oid, Text, Text],
+        Bool,
+        has_table,
+    )),
+    stable(f("has_table_privilege", &[Oid, Oid, Text], Bool, has_table)),
+    stable(f(
+        "has_schema_privilege",
+        &[Oid, Text, Text],
+        Bool,
+        has_schema,
+    )),
+    stable(f(
+        "has_column_privilege",
+        &[Name, Text, Int2, Text],
+        Bool,
+        has_column,
+    )),
+    stable(f(
+        "has_column_privilege",
+        &[Name, Oid, Int2, Text],
+        Bool,
+        has_column,
+    )),
+    stable(f(
+        "has_column_privilege",
+        &[Text, Int2, Text],
+        Bool,
+        has_column,
     )),
 ];

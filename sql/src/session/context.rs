@@ -681,6 +681,10 @@ impl TableSource for Stmt<'_> {
         }
     }
 
+    fn readable_columns(&mut self, def: &TableDef, role: Option<u32>) -> Result<Option<Vec<i16>>> {
+        self.readable_columns_as(def, role)
+    }
+
     fn relation_owner(&mut self, oid: u32) -> u32 {
         self.privileges()
             .map(|p| p.owner(crate::catalog::privs::CLASS, oid))

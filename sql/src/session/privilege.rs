@@ -205,6 +205,62 @@ impl Stmt<'_> {
         Err(denied(relation_kind(def).1, &def.name))
     }
 
+    /// [`crate::binder::TableSource::readable_columns`]: None when `role`
+    /// (None: the current user) may read all of `def`, else the columns
+    /// its column privileges allow; 42501 when it may read none.
+    pub fn readable_columns_as(
+        &self,
+        def: &TableDef,
+        role: Option<u32>,
+    ) -> Result<Option<Vec<i16>>> {
+        let roles = match role {
+            None => self.acting_roles()?,
+            Some(oid) => {
+                let name = self
+                    .catalog()
+                    .roles()?
+                    .into_iter()
+                    .find(|(_, r)| r.oid == oid)
+                    .map(|(_, r)| r.name);
+                name.map(|n| self.acting_roles_of(&n))
+                    .transpose()?
+                    .flatten()
+            }
+        };
+        let Some(roles) = roles else {
+            return Ok(None);
+        };
+        if def.system {
+            return Ok(None);
+        }
+        let p = self.privileges()?;
+        if self.relation_mask(&p, def, &roles, acl::SELECT) != 0 {
+            return Ok(None);
+        }
+        let owner = p.owner(privs::CLASS, def.oid);
+        let mut allowed: Vec<i16> = p
+            .column_acls(def.oid)
+            .filter(|(_, a)| acl::mask(a, owner, &roles, acl::SELECT, false) != 0)
+            .map(|(n, _)| n as i16)
+            .collect();
+        if allowed.is_empty() {
+            return Err(denied(relation_kind(def).1, &def.name));
+        }
+        allowed.sort_unstable();
+        Ok(Some(allowed))
+    }
+
+    /// The columns of a DML target the current user may read (None: all),
+    /// possibly none: reading the target's rows takes SELECT only for
+    /// the columns a statement reads.
+    pub fn target_readable(&self, def: &TableDef) -> Result<Option<Vec<i16>>> {
+        match self.readable_columns_as(def, None) {
+            Ok(r) => Ok(r),
+            Err(e) if e.code() == SqlState::INSUFFICIENT_PRIVILEGE => Ok(Some(Vec::new())),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Whether the current user owns relation `def` (or is a member of
     /// its owner, or a superuser).
     pub fn owns_relation(&self, def: &TableDef) -> Result<bool> {

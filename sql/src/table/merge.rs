@@ -184,16 +184,30 @@ fn bind_merge(ctx: &mut Stmt<'_>, m: &ast::Merge) -> Result<(Arc<TableDef>, Boun
         return Err(SqlError::unsupported(format!("MERGE into {}", m.table)));
     };
     let def = open_target(ctx, name)?;
-    let mut wanted = crate::acl::SELECT;
     for c in &m.clauses {
-        wanted |= match &c.action {
-            ast::MergeAction::Insert(_) => crate::acl::INSERT,
-            ast::MergeAction::Update { .. } => crate::acl::UPDATE,
-            ast::MergeAction::Delete { .. } => crate::acl::DELETE,
-            _ => 0,
-        };
+        match &c.action {
+            ast::MergeAction::Insert(i) => {
+                let cols: Vec<String> = i
+                    .columns
+                    .iter()
+                    .filter_map(|n| {
+                        n.0.last()
+                            .and_then(|p| p.as_ident())
+                            .map(crate::binder::ident)
+                    })
+                    .collect();
+                super::modify::check_columns(ctx, &def, crate::acl::INSERT, &cols)?;
+            }
+            ast::MergeAction::Update(u) => {
+                if let ast::MergeUpdateKind::Set(a) = &u.kind {
+                    let cols = super::modify::assigned_columns(a);
+                    super::modify::check_columns(ctx, &def, crate::acl::UPDATE, &cols)?;
+                }
+            }
+            ast::MergeAction::Delete { .. } => ctx.check_relation(&def, crate::acl::DELETE)?,
+            ast::MergeAction::DoNothing { .. } => {}
+        }
     }
-    ctx.check_relation(&def, wanted)?;
     let kind = if def.view.is_some() {
         Some("views")
     } else if def.matview.is_some() {
@@ -233,7 +247,11 @@ fn bind_merge(ctx: &mut Stmt<'_>, m: &ast::Merge) -> Result<(Arc<TableDef>, Boun
     let row_checks = checks(&def, &style)?;
     let column_defaults = defaults(&def, &style, &mut CatalogTables(ctx.catalog()))?;
     let live: Vec<usize> = def.live().map(|(i, _)| i).collect();
+    let readable = ctx.target_readable(&def)?;
     let mut b = ctx.binder();
+    if let Some(cols) = readable {
+        b.restrict(def.oid, &def.name, cols);
+    }
     let source = [ast::TableWithJoins {
         relation: m.source.clone(),
         joins: Vec::new(),

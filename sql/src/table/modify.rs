@@ -69,9 +69,26 @@ pub(super) fn open_target(ctx: &mut Stmt<'_>, name: &ast::ObjectName) -> Result<
     Ok(def)
 }
 
+/// The column names assignments set.
+pub(super) fn assigned_columns(assignments: &[ast::Assignment]) -> Vec<String> {
+    assignments
+        .iter()
+        .flat_map(|a| match &a.target {
+            ast::AssignmentTarget::ColumnName(n) => vec![n],
+            ast::AssignmentTarget::Tuple(ns) => ns.iter().collect(),
+        })
+        .filter_map(|n| n.0.first().and_then(|p| p.as_ident()).map(ident))
+        .collect()
+}
+
 /// 42501 unless the current user holds `privs` on `def`, or on each of
 /// the named columns (all of them when none are named).
-fn check_columns(ctx: &Stmt<'_>, def: &TableDef, privs: u32, names: &[String]) -> Result<()> {
+pub(super) fn check_columns(
+    ctx: &Stmt<'_>,
+    def: &TableDef,
+    privs: u32,
+    names: &[String],
+) -> Result<()> {
     let attnums: Vec<i32> = if names.is_empty() {
         def.live().map(|(i, _)| i as i32 + 1).collect()
     } else {
@@ -628,12 +645,17 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
             .filter_map(|c| c.0.last().and_then(|p| p.as_ident()).map(ident))
             .collect();
         check_columns(ctx, &target, crate::acl::INSERT, &cols)?;
-        if ins.returning.is_some() {
-            ctx.check_relation(&target, crate::acl::SELECT)?;
-        }
-        if matches!(&ins.on, Some(ast::OnInsert::OnConflict(c)) if matches!(c.action, ast::OnConflictAction::DoUpdate(_)))
+        if let Some(ast::OnInsert::OnConflict(ast::OnConflict {
+            action: ast::OnConflictAction::DoUpdate(u),
+            ..
+        })) = &ins.on
         {
-            ctx.check_relation(&target, crate::acl::UPDATE)?;
+            check_columns(
+                ctx,
+                &target,
+                crate::acl::UPDATE,
+                &assigned_columns(&u.assignments),
+            )?;
         }
     }
     if let Some(bound) = super::instead::bind_insert(ctx, ins, &target)? {
@@ -678,7 +700,15 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
     if let Some(v) = &view {
         checks.extend(v.row_checks());
     }
+    // The target's columns that RETURNING and ON CONFLICT may read.
+    let readable = match &view {
+        None => ctx.target_readable(&def)?,
+        Some(_) => None,
+    };
     let mut b = ctx.binder();
+    if let Some(cols) = readable {
+        b.restrict(def.oid, &def.name, cols);
+    }
     let source = match ins.source.as_deref() {
         None => Source::Values(vec![vec![None; targets.len()]]),
         Some(q) => match q.body.as_ref() {
@@ -2550,21 +2580,12 @@ pub fn update(ctx: &mut Stmt<'_>, upd: &ast::Update, sink: &mut dyn ResultSink) 
 pub fn bind_update(ctx: &mut Stmt<'_>, upd: &ast::Update) -> Result<BoundModify> {
     let (name, alias, only) = single_table(&upd.table, "UPDATE")?;
     let target = open_target(ctx, &name)?;
-    {
-        let cols: Vec<String> = upd
-            .assignments
-            .iter()
-            .flat_map(|a| match &a.target {
-                ast::AssignmentTarget::ColumnName(n) => vec![n],
-                ast::AssignmentTarget::Tuple(ns) => ns.iter().collect(),
-            })
-            .filter_map(|n| n.0.last().and_then(|p| p.as_ident()).map(ident))
-            .collect();
-        check_columns(ctx, &target, crate::acl::UPDATE, &cols)?;
-        if upd.selection.is_some() || upd.returning.is_some() {
-            ctx.check_relation(&target, crate::acl::SELECT)?;
-        }
-    }
+    check_columns(
+        ctx,
+        &target,
+        crate::acl::UPDATE,
+        &assigned_columns(&upd.assignments),
+    )?;
     if let Some(bound) = super::instead::bind_update(ctx, upd, (&name, &target), alias.as_deref())?
     {
         return Ok(bound);
@@ -2591,7 +2612,14 @@ pub fn bind_update(ctx: &mut Stmt<'_>, upd: &ast::Update) -> Result<BoundModify>
     // SET col = DEFAULT through a view is the view column's default:
     // NULL (views have none here), as PostgreSQL's rewriteTargetView.
     let view_defaults = view.as_ref().map(|v| vec![None; v.view.columns.len()]);
+    let readable = match &view {
+        None => ctx.target_readable(&def)?,
+        Some(_) => None,
+    };
     let mut b = ctx.binder();
+    if let Some(cols) = readable {
+        b.restrict(def.oid, &def.name, cols);
+    }
     let from = join_scope(&mut b, from_items, &mut scope)?;
     let before = b.refuse_aggregates("aggregate functions are not allowed in UPDATE");
     let sets = match (&view, &view_defaults) {
@@ -3134,9 +3162,6 @@ pub fn bind_delete(ctx: &mut Stmt<'_>, del: &ast::Delete) -> Result<BoundModify>
     let (name, alias, only) = single_table(t, "DELETE")?;
     let target = open_target(ctx, &name)?;
     ctx.check_relation(&target, crate::acl::DELETE)?;
-    if del.selection.is_some() || del.returning.is_some() {
-        ctx.check_relation(&target, crate::acl::SELECT)?;
-    }
     if let Some(bound) = super::instead::bind_delete(ctx, del, (&name, &target), alias.as_deref())?
     {
         return Ok(bound);
@@ -3147,7 +3172,14 @@ pub fn bind_delete(ctx: &mut Stmt<'_>, del: &ast::Delete) -> Result<BoundModify>
         None => table_scope(&def, alias.as_deref()),
     };
     let current = current_of(ctx, &def, del.selection.as_ref())?;
+    let readable = match &view {
+        None => ctx.target_readable(&def)?,
+        Some(_) => None,
+    };
     let mut b = ctx.binder();
+    if let Some(cols) = readable {
+        b.restrict(def.oid, &def.name, cols);
+    }
     let using = join_scope(&mut b, del.using.as_deref(), &mut scope)?;
     let mut predicate = match current {
         Some(_) if view.is_some() => {

@@ -210,6 +210,10 @@ pub fn parse_privilege_list(text: &str, allowed: u32) -> Result<(u32, u32)> {
             Some(n) => (n.trim_end().to_owned(), true),
             None => (upper.clone(), false),
         };
+        // RULE is accepted for compatibility and never held.
+        if name.trim() == "RULE" && allowed & TRIGGER != 0 {
+            continue;
+        }
         match privilege_named(&name) {
             Some(bit) if bit & allowed != 0 => {
                 privs |= bit;
@@ -396,6 +400,17 @@ pub fn new_owner(acl: &[AclItem], old: u32, new: u32) -> Acl {
         grant(&mut out, i.grantee, i.grantor, i.privs, i.options);
     }
     out
+}
+
+/// Whether two lists hold the same grants, in any order (PostgreSQL
+/// sorts both before comparing).
+pub fn same(a: &[AclItem], b: &[AclItem]) -> bool {
+    let key = |i: &AclItem| (i.grantee, i.grantor, i.privs, i.options);
+    let mut x: Vec<_> = a.iter().map(key).collect();
+    let mut y: Vec<_> = b.iter().map(key).collect();
+    x.sort_unstable();
+    y.sort_unstable();
+    x == y
 }
 
 /// The privileges of `wanted` that the roles `roles` (a role and every

@@ -138,6 +138,11 @@ pub trait TableSource {
         Ok(None)
     }
 
+    /// 42501 unless the current user may call function `f` (EXECUTE).
+    fn check_execute(&mut self, _f: &crate::routine::UserFunction) -> Result<()> {
+        Ok(())
+    }
+
     /// The owner of relation `oid`.
     fn relation_owner(&mut self, _oid: u32) -> u32 {
         crate::catalog::roles::BOOTSTRAP_SUPERUSER
@@ -279,6 +284,9 @@ pub struct Binder<'a> {
     /// privileges without the table's): OID, name and the attribute
     /// numbers allowed. A reference to another column is 42501.
     restricted: Vec<(u32, String, Vec<i16>)>,
+    /// Privileges are not checked (a view's query at CREATE VIEW: it is
+    /// checked as its owner when used).
+    unchecked: bool,
     /// Why set-returning calls are refused in the clause being bound
     /// (HAVING, VALUES, a FROM function's arguments), if by name.
     srf_refused: Option<&'static str>,
@@ -368,6 +376,7 @@ impl<'a> Binder<'a> {
             expanding_views: Vec::new(),
             check_as: None,
             restricted: Vec::new(),
+            unchecked: false,
             srf_refused: None,
             in_aggregate: false,
             windows_ok: false,
@@ -463,6 +472,12 @@ impl<'a> Binder<'a> {
             format!("relation \"{}\" does not exist", parts.join(".")),
         )
         .at(pos))
+    }
+
+    /// Binds without checking privileges.
+    pub(crate) fn unchecked(mut self) -> Self {
+        self.unchecked = true;
+        self
     }
 
     /// Lets the statement read only columns `allowed` of relation `oid`

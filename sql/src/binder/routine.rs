@@ -81,6 +81,9 @@ impl Binder<'_> {
                 return Err(crate::func::function_error(&name, &shown, e).at(pos));
             }
         };
+        if !self.unchecked {
+            self.tables.check_execute(&chosen.func)?;
+        }
         // Arguments in declaration order: positional, then named, then
         // defaults.
         let inputs: Vec<&crate::routine::Param> = chosen.func.inputs().collect();

@@ -206,3 +206,92 @@ impl Catalog<'_> {
         Ok(())
     }
 }
+
+/// pg_default_acl as stored: ALTER DEFAULT PRIVILEGES' lists (the
+/// stored form of acl.rs), by role, schema (0: every schema) and object
+/// kind ('r' tables, 'S' sequences, 'f' functions, 'T' types, 'n'
+/// schemas).
+pub static PG_DEFAULT_ACL: SysTable = SysTable {
+    oid: 826,
+    name: "pg_default_acl",
+    shared: false,
+    columns: &[
+        ("oid", DataType::Oid),
+        ("defaclrole", DataType::Oid),
+        ("defaclnamespace", DataType::Oid),
+        ("defaclobjtype", DataType::Text),
+        ("defaclacl", DataType::Text),
+    ],
+};
+
+/// One pg_default_acl row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DefaultAcl {
+    /// Its OID.
+    pub oid: u32,
+    /// Whose new objects it applies to.
+    pub role: u32,
+    /// In which schema (0: all).
+    pub namespace: u32,
+    /// The object kind's letter.
+    pub kind: char,
+    /// The list.
+    pub acl: Acl,
+}
+
+impl Catalog<'_> {
+    /// Every pg_default_acl row, with its row id.
+    pub fn default_acls(&self) -> Result<Vec<(actorgres_storage::page::Tid, DefaultAcl)>> {
+        if !self.engine().relation_exists(self.rel(&PG_DEFAULT_ACL)) {
+            return Ok(Vec::new());
+        }
+        Ok(self
+            .rows(&PG_DEFAULT_ACL)?
+            .into_iter()
+            .map(|(tid, r)| {
+                let d = DefaultAcl {
+                    oid: super::oid_of(&r[0]),
+                    role: super::oid_of(&r[1]),
+                    namespace: super::oid_of(&r[2]),
+                    kind: super::text_of(&r[3]).chars().next().unwrap_or('r'),
+                    acl: match r.get(4) {
+                        Some(Value::Text(s)) => acl::load(s),
+                        _ => Vec::new(),
+                    },
+                };
+                (tid, d)
+            })
+            .collect())
+    }
+
+    /// Stores `d` (in place of row `tid`), or with `acl` None deletes
+    /// row `tid`.
+    pub fn put_default_acl(
+        &self,
+        tid: Option<actorgres_storage::page::Tid>,
+        d: Option<&DefaultAcl>,
+        who: &Actor<'_>,
+    ) -> Result<()> {
+        if !self.engine().relation_exists(self.rel(&PG_DEFAULT_ACL)) {
+            self.engine()
+                .create_relation(who.xid, self.db(), PG_DEFAULT_ACL.oid)?;
+        }
+        if let Some(t) = tid {
+            self.delete(&PG_DEFAULT_ACL, t, who)?;
+        }
+        if let Some(d) = d {
+            self.insert(
+                &PG_DEFAULT_ACL,
+                &[
+                    Value::Oid(d.oid),
+                    Value::Oid(d.role),
+                    Value::Oid(d.namespace),
+                    Value::Text(d.kind.to_string()),
+                    Value::Text(acl::store(&d.acl)),
+                ],
+                who,
+            )?;
+        }
+        Ok(())
+    }
+}

@@ -337,7 +337,7 @@ pub static PG_TRIGGER: SysTable = SysTable {
 };
 
 /// Every per-database catalog, in creation order.
-pub static PER_DATABASE: [&SysTable; 17] = [
+pub static PER_DATABASE: [&SysTable; 18] = [
     &PG_NAMESPACE,
     &PG_TYPE,
     &PG_CLASS,
@@ -355,6 +355,7 @@ pub static PER_DATABASE: [&SysTable; 17] = [
     &PG_PROC,
     &PG_TRIGGER,
     &super::privs::PG_PRIVS,
+    &super::privs::PG_DEFAULT_ACL,
 ];
 
 /// Every catalog.

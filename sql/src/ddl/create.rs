@@ -814,6 +814,7 @@ fn store_table(ctx: &mut Stmt<'_>, xid: u32, def: &TableDef) -> Result<()> {
         crate::catalog::privs::CLASS,
         def.oid,
         Some(def.namespace),
+        'r',
         xid,
     )
 }

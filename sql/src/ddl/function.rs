@@ -179,7 +179,13 @@ pub fn create_function(ctx: &mut Stmt<'_>, cf: &CreateFunction) -> Result<()> {
         Some((tid, _)) => ctx.catalog().update(&system::PG_PROC, tid, &row, &who)?,
         None => {
             ctx.catalog().insert(&system::PG_PROC, &row, &who)?;
-            ctx.record_owner(crate::catalog::privs::PROC, oid, Some(func.namespace), xid)?;
+            ctx.record_owner(
+                crate::catalog::privs::PROC,
+                oid,
+                Some(func.namespace),
+                'f',
+                xid,
+            )?;
         }
     }
     ctx.catalog_changed();
@@ -357,6 +363,12 @@ pub fn drop_function(ctx: &mut Stmt<'_>, d: &DropFunction) -> Result<()> {
         let Some(found) = find_function(ctx, desc, d.if_exists)? else {
             continue;
         };
+        ctx.check_object_owner(
+            crate::catalog::privs::PROC,
+            found.oid,
+            "function",
+            &found.name,
+        )?;
         doomed.push(found);
     }
     if doomed.is_empty() {
@@ -407,6 +419,26 @@ pub fn alter_function(ctx: &mut Stmt<'_>, a: &ast::AlterFunction) -> Result<()> 
     let Some(found) = find_function(ctx, &a.function, false)? else {
         return Ok(());
     };
+    ctx.check_object_owner(
+        crate::catalog::privs::PROC,
+        found.oid,
+        "function",
+        &found.name,
+    )?;
+    if let ast::AlterFunctionOperation::OwnerTo(owner) = &a.operation {
+        let role = match owner {
+            ast::Owner::Ident(id) => ident(id),
+            _ => ctx.current_user(),
+        };
+        return super::grant::change_owner(
+            ctx,
+            crate::catalog::privs::PROC,
+            found.oid,
+            &role,
+            "function",
+            &found.name,
+        );
+    }
     let mut f = (*found).clone();
     match &a.operation {
         ast::AlterFunctionOperation::RenameTo { new_name } => f.name = ident(new_name),

@@ -122,8 +122,9 @@ pub fn grant_statement(ctx: &mut Stmt<'_>, g: &GrantStatement) -> Result<&'stati
         "REVOKE"
     };
     ctx.check_writable(tag)?;
-    if g.defaults.is_some() {
-        return Err(SqlError::unsupported("ALTER DEFAULT PRIVILEGES"));
+    if let Some(d) = &g.defaults {
+        alter_default_privileges(ctx, g, d)?;
+        return Ok(tag);
     }
     let grantees = g
         .grantees
@@ -133,7 +134,10 @@ pub fn grant_statement(ctx: &mut Stmt<'_>, g: &GrantStatement) -> Result<&'stati
     if let Some(by) = &g.granted_by {
         let by = grantee_oid(ctx, by)?;
         if by != ctx.current_user_oid()? {
-            return Err(SqlError::unsupported("grantor must be current user"));
+            return Err(SqlError::new(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "grantor must be current user",
+            ));
         }
     }
     let has_columns = g.privileges.iter().any(|p| !p.columns.is_empty());
@@ -834,4 +838,294 @@ pub(crate) fn role_dependents(ctx: &mut Stmt<'_>, role: u32) -> Result<Vec<Strin
     }
     owner_of.extend(privileges_for);
     Ok(owner_of)
+}
+
+/// DROP OWNED BY roles (their privileges revoked, the objects they own
+/// in this database dropped) and REASSIGN OWNED BY roles TO role.
+pub fn owned_statement(
+    ctx: &mut Stmt<'_>,
+    o: &crate::parser::grant::OwnedStatement,
+) -> Result<&'static str> {
+    let (tag, verb) = match o.to {
+        Some(_) => ("REASSIGN OWNED", "reassign"),
+        None => ("DROP OWNED", "drop"),
+    };
+    ctx.check_writable(tag)?;
+    let roles = o
+        .roles
+        .iter()
+        .map(|g| grantee_oid(ctx, g))
+        .collect::<Result<Vec<u32>>>()?;
+    let new = o.to.as_ref().map(|to| grantee_oid(ctx, to)).transpose()?;
+    if let Some(mine) = ctx.acting_roles()? {
+        if roles.iter().any(|r| !mine.contains(r)) {
+            return Err(SqlError::new(
+                SqlState::INSUFFICIENT_PRIVILEGE,
+                format!("permission denied to {verb} objects"),
+            ));
+        }
+    }
+    if roles.contains(&crate::catalog::roles::BOOTSTRAP_SUPERUSER) {
+        let name = crate::catalog::roles::BOOTSTRAP_SUPERUSER_NAME;
+        return Err(SqlError::new(
+            SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
+            format!(
+                "cannot {} objects owned by role {name} because they are required by the database system",
+                if o.to.is_some() { "reassign ownership of" } else { "drop" }
+            ),
+        ));
+    }
+    let xid = ctx.write_xid(tag)?;
+    let p = ctx.privileges()?;
+    let mut keys: Vec<(u32, u32, i32)> = p.keys().collect();
+    keys.sort_unstable();
+    if let Some(new) = new {
+        for (class, oid, sub) in keys {
+            let Some(e) = p.entry(class, oid, sub) else {
+                continue;
+            };
+            let Some(old) = e.owner.filter(|o| roles.contains(o)) else {
+                continue;
+            };
+            let entry = Entry {
+                owner: Some(new),
+                acl: e.acl.as_ref().map(|a| acl::new_owner(a, old, new)),
+            };
+            ctx.catalog()
+                .put_privileges(class, oid, sub, &entry, &ctx.actor(xid))?;
+        }
+        ctx.catalog_changed();
+        return Ok(tag);
+    }
+    // The roles' privileges on every object go.
+    for &(class, oid, sub) in &keys {
+        let Some(e) = p.entry(class, oid, sub) else {
+            continue;
+        };
+        let Some(list) = &e.acl else {
+            continue;
+        };
+        if !list.iter().any(|i| roles.contains(&i.grantee)) {
+            continue;
+        }
+        let kept: Acl = list
+            .iter()
+            .filter(|i| !roles.contains(&i.grantee))
+            .copied()
+            .collect();
+        let entry = Entry {
+            owner: e.owner,
+            acl: Some(kept).filter(|a| sub == 0 || !a.is_empty()),
+        };
+        ctx.catalog()
+            .put_privileges(class, oid, sub, &entry, &ctx.actor(xid))?;
+    }
+    ctx.catalog_changed();
+    // Then what they own: relations, functions, types, schemas.
+    let owned = |class: u32, oid: u32| {
+        p.entry(class, oid, 0)
+            .and_then(|e| e.owner)
+            .is_some_and(|o| roles.contains(&o))
+    };
+    let namespaces = ctx.namespaces()?;
+    let schema = |ns: u32| {
+        crate::catalog::schema_name(&namespaces, ns)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let mut drops = Vec::new();
+    let mut relations = ctx.catalog().relations()?;
+    relations.sort_by_key(|d| d.oid);
+    for d in relations.iter().filter(|d| owned(privs::CLASS, d.oid)) {
+        let kind = match d.relkind() {
+            'v' => "VIEW",
+            'm' => "MATERIALIZED VIEW",
+            'S' => "SEQUENCE",
+            _ => "TABLE",
+        };
+        drops.push(format!(
+            "DROP {kind} IF EXISTS {} CASCADE",
+            crate::table::qualified(&schema(d.namespace), &d.name)
+        ));
+    }
+    for f in ctx.user_functions()?.iter() {
+        if owned(privs::PROC, f.oid) {
+            let args: Vec<String> = f.input_types().iter().map(|t| t.to_string()).collect();
+            drops.push(format!(
+                "DROP FUNCTION IF EXISTS {}({}) CASCADE",
+                crate::table::qualified(&schema(f.namespace), &f.name),
+                args.join(", ")
+            ));
+        }
+    }
+    for t in ctx.user_types()?.iter() {
+        if owned(privs::TYPE, t.oid) {
+            drops.push(format!(
+                "DROP TYPE IF EXISTS {} CASCADE",
+                crate::table::qualified(&schema(t.namespace), &t.name)
+            ));
+        }
+    }
+    for (ns, name) in namespaces.iter() {
+        if owned(privs::NAMESPACE, *ns) {
+            drops.push(format!(
+                "DROP SCHEMA IF EXISTS {} CASCADE",
+                crate::func::quote_ident(name)
+            ));
+        }
+    }
+    for sql in drops {
+        ctx.run_internal(&sql, &[], &[])?;
+    }
+    Ok(tag)
+}
+
+/// The kind letter pg_default_acl keys an ALTER DEFAULT PRIVILEGES kind
+/// by, with its privilege kind.
+fn default_kind(kind: &str) -> (char, ObjectKind) {
+    match kind {
+        "TABLES" => ('r', ObjectKind::Table),
+        "SEQUENCES" => ('S', ObjectKind::Sequence),
+        "FUNCTIONS" | "ROUTINES" => ('f', ObjectKind::Function),
+        "TYPES" => ('T', ObjectKind::Type),
+        _ => ('n', ObjectKind::Schema),
+    }
+}
+
+/// ALTER DEFAULT PRIVILEGES [FOR ROLE r] [IN SCHEMA s] GRANT | REVOKE ...:
+/// changes the lists pg_default_acl keeps for the role's future objects
+/// (without IN SCHEMA the list starts from the kind's default, in a
+/// schema from nothing; a list back at that start is no row).
+fn alter_default_privileges(
+    ctx: &mut Stmt<'_>,
+    g: &GrantStatement,
+    d: &crate::parser::grant::DefaultScope,
+) -> Result<()> {
+    let (letter, kind) = default_kind(&d.kind);
+    if letter == 'n' && !d.schemas.is_empty() {
+        return Err(invalid_grant(
+            "cannot use IN SCHEMA clause when using GRANT/REVOKE ON SCHEMAS".into(),
+        ));
+    }
+    if g.privileges.iter().any(|p| !p.columns.is_empty()) {
+        return Err(invalid_grant(
+            "column privileges are only valid for relations".into(),
+        ));
+    }
+    let bits = wanted(g, kind, false)?;
+    let roles = if d.roles.is_empty() {
+        vec![ctx.current_user_oid()?]
+    } else {
+        d.roles
+            .iter()
+            .map(|n| grantee_oid(ctx, &Grantee::Role(n.clone())))
+            .collect::<Result<Vec<u32>>>()?
+    };
+    if let Some(mine) = ctx.acting_roles()? {
+        if roles.iter().any(|r| !mine.contains(r)) {
+            return Err(SqlError::new(
+                SqlState::INSUFFICIENT_PRIVILEGE,
+                "permission denied to change default privileges",
+            ));
+        }
+    }
+    let namespaces = ctx.namespaces()?;
+    let schemas = if d.schemas.is_empty() {
+        vec![0]
+    } else {
+        d.schemas
+            .iter()
+            .map(|s| {
+                crate::catalog::schema_oid(&namespaces, s).ok_or_else(|| super::undefined_schema(s))
+            })
+            .collect::<Result<Vec<u32>>>()?
+    };
+    let grantees = g
+        .grantees
+        .iter()
+        .map(|x| grantee_oid(ctx, x))
+        .collect::<Result<Vec<u32>>>()?;
+    if g.grant && g.grant_option && grantees.contains(&acl::PUBLIC) {
+        return Err(invalid_grant(
+            "grant options can only be granted to roles".into(),
+        ));
+    }
+    let xid = ctx.write_xid("ALTER DEFAULT PRIVILEGES")?;
+    for &role in &roles {
+        for &ns in &schemas {
+            let found = ctx
+                .catalog()
+                .default_acls()?
+                .into_iter()
+                .find(|(_, x)| x.role == role && x.namespace == ns && x.kind == letter);
+            let start = if ns == 0 {
+                kind.default_acl(role)
+            } else {
+                Vec::new()
+            };
+            let mut list = found
+                .as_ref()
+                .map_or_else(|| start.clone(), |(_, x)| x.acl.clone());
+            for &grantee in &grantees {
+                if g.grant {
+                    let options = if g.grant_option { bits } else { 0 };
+                    acl::grant(&mut list, grantee, role, bits, options);
+                } else {
+                    acl::revoke(&mut list, grantee, role, bits, g.grant_option);
+                }
+            }
+            let row = (!acl::same(&list, &start)).then(|| crate::catalog::privs::DefaultAcl {
+                oid: found.as_ref().map_or(0, |(_, x)| x.oid),
+                role,
+                namespace: ns,
+                kind: letter,
+                acl: list,
+            });
+            let row = match row {
+                Some(mut r) if r.oid == 0 => {
+                    r.oid = ctx.engine().new_oid()?;
+                    Some(r)
+                }
+                other => other,
+            };
+            ctx.catalog()
+                .put_default_acl(found.map(|(t, _)| t), row.as_ref(), &ctx.actor(xid))?;
+        }
+    }
+    ctx.catalog_changed();
+    Ok(())
+}
+
+/// The list a new object of kind `letter` owned by `owner` in schema
+/// `ns` starts with under ALTER DEFAULT PRIVILEGES (None: its kind's
+/// default, nothing to store).
+pub(crate) fn initial_acl(
+    ctx: &Stmt<'_>,
+    letter: char,
+    owner: u32,
+    ns: u32,
+) -> Result<Option<Acl>> {
+    let rows = ctx.catalog().default_acls()?;
+    let find = |n: u32| {
+        rows.iter()
+            .find(|(_, d)| d.role == owner && d.namespace == n && d.kind == letter)
+            .map(|(_, d)| d.acl.clone())
+    };
+    let (global, local) = (find(0), if ns == 0 { None } else { find(ns) });
+    if global.is_none() && local.is_none() {
+        return Ok(None);
+    }
+    let kind = match letter {
+        'S' => ObjectKind::Sequence,
+        'f' => ObjectKind::Function,
+        'T' => ObjectKind::Type,
+        'n' => ObjectKind::Schema,
+        _ => ObjectKind::Table,
+    };
+    let default = kind.default_acl(owner);
+    let mut list = global.unwrap_or_else(|| default.clone());
+    for i in local.unwrap_or_default() {
+        acl::grant(&mut list, i.grantee, i.grantor, i.privs, i.options);
+    }
+    Ok((!acl::same(&list, &default)).then_some(list))
 }

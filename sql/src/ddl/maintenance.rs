@@ -36,8 +36,21 @@ pub fn lock_table(ctx: &mut Stmt<'_>, l: &ast::Lock, sink: &mut dyn ResultSink) 
     for target in &l.tables {
         let parts = object_name(&target.name);
         let (schema, name) = split_name(ctx, &parts)?;
-        if ctx.open_table(schema, name, mode)?.is_none() {
+        let Some(def) = ctx.open_table(schema, name, mode)? else {
             return Err(undefined_table("relation", name));
+        };
+        // Any one of the privileges the mode asks for will do.
+        use crate::acl::{DELETE, INSERT, SELECT, TRUNCATE, UPDATE};
+        let any = match mode {
+            LockMode::AccessShare => SELECT | INSERT | UPDATE | DELETE | TRUNCATE,
+            LockMode::RowExclusive => INSERT | UPDATE | DELETE | TRUNCATE,
+            _ => UPDATE | DELETE | TRUNCATE,
+        };
+        if !ctx.holds_any(&def, any)? {
+            return Err(crate::session::privilege::denied(
+                crate::session::privilege::relation_kind(&def).1,
+                &def.name,
+            ));
         }
     }
     sink.command_complete("LOCK TABLE")

@@ -118,7 +118,7 @@ pub(super) fn create_matview(
         insert_column(ctx, xid, oid, i + 1, c, None)?;
     }
     ctx.catalog_changed();
-    ctx.record_owner(crate::catalog::privs::CLASS, oid, Some(ns), xid)?;
+    ctx.record_owner(crate::catalog::privs::CLASS, oid, Some(ns), 'r', xid)?;
     if !with_data {
         return sink.command_complete("CREATE MATERIALIZED VIEW");
     }

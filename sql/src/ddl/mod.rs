@@ -39,7 +39,7 @@ pub use domain::domain_statement;
 pub use drop::drop;
 pub use fkey::alter_constraint;
 pub use function::{alter_function, create_function, drop_function};
-pub use grant::grant_statement;
+pub use grant::{grant_statement, owned_statement};
 pub use index::create_index;
 pub use like::create_table_like;
 pub use maintenance::{checkpoint, lock_table, truncate, vacuum};

@@ -23,6 +23,9 @@ use crate::value::Value;
 
 /// Serializes role changes across the cluster (PostgreSQL locks pg_authid).
 fn lock_roles(ctx: &mut Stmt<'_>) -> Result<()> {
+    // Roles and memberships decide privileges: what is cached of them
+    // goes when this transaction ends.
+    ctx.catalog_changed();
     ctx.lock(
         LockTag::Relation {
             db: 0,

@@ -112,7 +112,7 @@ pub fn create_schema(ctx: &mut Stmt<'_>, name: &SchemaName, if_not_exists: bool)
                 &ctx.actor(xid),
             )?;
         }
-        None => ctx.record_owner(crate::catalog::privs::NAMESPACE, oid, None, xid)?,
+        None => ctx.record_owner(crate::catalog::privs::NAMESPACE, oid, None, 'n', xid)?,
     }
     Ok(())
 }

@@ -177,7 +177,7 @@ pub(super) fn new_sequence(
         insert_column(ctx, xid, oid, i + 1, &c, None)?;
     }
     ctx.catalog_changed();
-    ctx.record_owner(crate::catalog::privs::CLASS, oid, Some(ns), xid)?;
+    ctx.record_owner(crate::catalog::privs::CLASS, oid, Some(ns), 'S', xid)?;
     Ok(oid)
 }
 

@@ -49,7 +49,9 @@ pub fn create_view(
     let ns = super::new_relation_schema(ctx, schema, name, v.temporary)?;
     let style = ctx.style.clone();
     let sql = ctx.sql;
-    let bound = Binder::new(sql, style, Vec::new(), ctx).query(&v.query)?;
+    let bound = Binder::new(sql, style, Vec::new(), ctx)
+        .unchecked()
+        .query(&v.query)?;
     if v.columns.len() > bound.columns.len() {
         return Err(SqlError::syntax(
             "CREATE VIEW specifies more column names than columns",
@@ -125,7 +127,7 @@ pub fn create_view(
         insert_column(ctx, xid, oid, i + 1, c, None)?;
     }
     ctx.catalog_changed();
-    ctx.record_owner(crate::catalog::privs::CLASS, oid, Some(ns), xid)?;
+    ctx.record_owner(crate::catalog::privs::CLASS, oid, Some(ns), 'r', xid)?;
     sink.command_complete("CREATE VIEW")
 }
 

@@ -248,19 +248,41 @@ fn column_check(
     let def = match relation(ctx, table)? {
         None => return Ok(Value::Null),
         Some(Rel::System(name)) => {
+            let view = crate::catalog::SystemView::lookup(&[name.to_owned()]);
+            let count = view.map_or(0, |v| v.columns().len());
+            match column {
+                Some(Value::Int2(n)) if *n < 1 || *n as usize > count => return Ok(Value::Null),
+                Some(Value::Int2(_)) | None => {}
+                Some(v) => {
+                    let col = crate::catalog::text_of(v);
+                    if !view.is_some_and(|v| v.columns().iter().any(|(c, _)| *c == col)) {
+                        return Err(SqlError::new(
+                            SqlState::UNDEFINED_COLUMN,
+                            format!("column \"{col}\" of relation \"{name}\" does not exist"),
+                        ));
+                    }
+                }
+            }
             return Ok(Value::Bool(
                 roles.is_none() || system_holds(name, wanted, options),
-            ))
+            ));
         }
         Some(Rel::User(def)) => def,
     };
     let attnum = match column {
         None => None,
+        // A dropped or missing column: NULL.
+        Some(Value::Int2(n))
+            if *n > 0 && !crate::session::privilege::live_column(&def, i32::from(*n)) =>
+        {
+            return Ok(Value::Null)
+        }
         Some(Value::Int2(n)) => Some(i32::from(*n)),
         Some(v) => {
             let name = crate::catalog::text_of(v);
             match def.find(&name) {
                 Some(i) => Some(i as i32 + 1),
+                None if name.starts_with("........pg.dropped.") => return Ok(Value::Null),
                 None => {
                     return Err(SqlError::new(
                         SqlState::UNDEFINED_COLUMN,

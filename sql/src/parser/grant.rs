@@ -414,3 +414,51 @@ pub fn parse(p: &mut Parser<'_>) -> Result<GrantStatement, ParserError> {
     );
     grant_body(p, grant, false)
 }
+
+/// DROP OWNED BY roles [CASCADE | RESTRICT] or REASSIGN OWNED BY roles
+/// TO role.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OwnedStatement {
+    /// The roles whose objects these are.
+    pub roles: Vec<Grantee>,
+    /// REASSIGN's new owner; None for DROP OWNED.
+    pub to: Option<Grantee>,
+    /// CASCADE.
+    pub cascade: bool,
+}
+
+/// Whether DROP OWNED or REASSIGN OWNED starts here.
+pub fn owned_starts(p: &Parser<'_>) -> bool {
+    (word(p, 0, Keyword::DROP) || word_text(p, 0, "reassign")) && word(p, 1, Keyword::OWNED)
+}
+
+/// Parses DROP OWNED / REASSIGN OWNED.
+pub fn parse_owned(p: &mut Parser<'_>) -> Result<OwnedStatement, ParserError> {
+    let drop = p.parse_keyword(Keyword::DROP);
+    if !drop {
+        p.next_token();
+    }
+    p.expect_keywords(&[Keyword::OWNED, Keyword::BY])?;
+    let mut roles = vec![grantee(p)?];
+    while p.consume_token(&Token::Comma) {
+        roles.push(grantee(p)?);
+    }
+    if drop {
+        let cascade = p.parse_keyword(Keyword::CASCADE);
+        if !cascade {
+            let _ = p.parse_keyword(Keyword::RESTRICT);
+        }
+        return Ok(OwnedStatement {
+            roles,
+            to: None,
+            cascade,
+        });
+    }
+    p.expect_keyword(Keyword::TO)?;
+    let to = grantee(p)?;
+    Ok(OwnedStatement {
+        roles,
+        to: Some(to),
+        cascade: false,
+    })
+}

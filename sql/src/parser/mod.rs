@@ -125,6 +125,8 @@ pub enum Parsed {
     CommentOn(Box<comment::CommentOn>),
     /// GRANT / REVOKE privileges ON objects, ALTER DEFAULT PRIVILEGES.
     Grant(Box<grant::GrantStatement>),
+    /// DROP OWNED BY / REASSIGN OWNED BY.
+    Owned(Box<grant::OwnedStatement>),
     /// ALTER TABLE / INDEX / VIEW / SEQUENCE forms sqlparser does not
     /// read (SET SCHEMA, RENAME of an index, SET STATISTICS ...).
     AlterRelation(Box<alter_rel::AlterRelation>),
@@ -740,6 +742,9 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
                 _ if trigger::starts(&p) => Parsed::Trigger(Box::new(trigger::parse(&mut p)?)),
                 _ if comment::starts(&p) => Parsed::CommentOn(Box::new(comment::parse(&mut p)?)),
                 _ if grant::starts(&p) => Parsed::Grant(Box::new(grant::parse(&mut p)?)),
+                _ if grant::owned_starts(&p) => {
+                    Parsed::Owned(Box::new(grant::parse_owned(&mut p)?))
+                }
                 _ if alter_type::starts(&p) => {
                     Parsed::AlterTypeAttributes(Box::new(alter_type::parse(&mut p)?))
                 }

@@ -685,6 +685,10 @@ impl TableSource for Stmt<'_> {
         self.readable_columns_as(def, role)
     }
 
+    fn check_execute(&mut self, f: &crate::routine::UserFunction) -> Result<()> {
+        self.check_function(f)
+    }
+
     fn relation_owner(&mut self, oid: u32) -> u32 {
         self.privileges()
             .map(|p| p.owner(crate::catalog::privs::CLASS, oid))

@@ -1340,6 +1340,11 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             sink.command_complete(tag)?;
             return Ok(Dispatched::Done);
         }
+        Parsed::Owned(o) => {
+            let tag = crate::ddl::owned_statement(ctx, o)?;
+            sink.command_complete(tag)?;
+            return Ok(Dispatched::Done);
+        }
         Parsed::AlterConstraint {
             table,
             name,

@@ -47,6 +47,15 @@ pub(crate) fn not_owner(what: &str, name: &str) -> SqlError {
     )
 }
 
+/// Whether column `attnum` of `def` exists and is not dropped.
+pub(crate) fn live_column(def: &TableDef, attnum: i32) -> bool {
+    attnum > 0
+        && def
+            .columns
+            .get(attnum as usize - 1)
+            .is_some_and(|c| !c.dropped)
+}
+
 /// The list in force for a relation: its stored one, else its kind's
 /// default for its owner.
 pub(crate) fn relation_acl(p: &Privileges, def: &TableDef) -> Acl {
@@ -240,6 +249,7 @@ impl Stmt<'_> {
         let owner = p.owner(privs::CLASS, def.oid);
         let mut allowed: Vec<i16> = p
             .column_acls(def.oid)
+            .filter(|(n, _)| live_column(def, *n))
             .filter(|(_, a)| acl::mask(a, owner, &roles, acl::SELECT, false) != 0)
             .map(|(n, _)| n as i16)
             .collect();
@@ -259,6 +269,44 @@ impl Stmt<'_> {
             Err(e) if e.code() == SqlState::INSUFFICIENT_PRIVILEGE => Ok(Some(Vec::new())),
             Err(e) => Err(e),
         }
+    }
+
+    /// Whether the current user holds any privilege of `any` on `def`.
+    pub fn holds_any(&self, def: &TableDef, any: u32) -> Result<bool> {
+        let Some(roles) = self.acting_roles()? else {
+            return Ok(true);
+        };
+        let p = self.privileges()?;
+        Ok(def.system || self.relation_mask(&p, def, &roles, any) != 0)
+    }
+
+    /// 42501 unless the current user may call function `f`.
+    pub fn check_function(&self, f: &crate::routine::UserFunction) -> Result<()> {
+        let Some(roles) = self.acting_roles()? else {
+            return Ok(());
+        };
+        let p = self.privileges()?;
+        let owner = p.owner(privs::PROC, f.oid);
+        let list = p
+            .acl(privs::PROC, f.oid, 0)
+            .cloned()
+            .unwrap_or_else(|| ObjectKind::Function.default_acl(owner));
+        if acl::mask(&list, owner, &roles, acl::EXECUTE, false) != 0 {
+            return Ok(());
+        }
+        Err(denied("function", &f.name))
+    }
+
+    /// 42501 "must be owner of {word} {name}" unless the current user owns
+    /// object (`class`, `oid`).
+    pub fn check_object_owner(&self, class: u32, oid: u32, word: &str, name: &str) -> Result<()> {
+        let Some(roles) = self.acting_roles()? else {
+            return Ok(());
+        };
+        if roles.contains(&self.privileges()?.owner(class, oid)) {
+            return Ok(());
+        }
+        Err(not_owner(word, name))
     }
 
     /// Whether the current user owns relation `def` (or is a member of
@@ -316,22 +364,32 @@ impl Stmt<'_> {
         Err(not_owner("schema", &self.namespace_name(ns)?))
     }
 
-    /// Records the current user as the owner of a new object (nothing
-    /// is stored for the bootstrap superuser), after checking CREATE on
-    /// its schema `ns` (a temporary schema needs none).
-    pub fn record_owner(&mut self, class: u32, oid: u32, ns: Option<u32>, xid: u32) -> Result<()> {
+    /// Records the current user as the owner of a new object of kind
+    /// `letter` (pg_default_acl's: 'r', 'S', 'f', 'T', 'n'), with the
+    /// list ALTER DEFAULT PRIVILEGES gives it (nothing is stored for the
+    /// bootstrap superuser's objects with their default list), after
+    /// checking CREATE on its schema `ns` (a temporary schema needs none).
+    pub fn record_owner(
+        &mut self,
+        class: u32,
+        oid: u32,
+        ns: Option<u32>,
+        letter: char,
+        xid: u32,
+    ) -> Result<()> {
         if let Some(ns) = ns {
             if Some(ns) != self.temp.namespace() {
                 self.check_schema(ns, acl::CREATE)?;
             }
         }
         let owner = self.current_user_oid()?;
-        if owner == BOOTSTRAP_SUPERUSER {
+        let initial = crate::ddl::grant::initial_acl(self, letter, owner, ns.unwrap_or(0))?;
+        if owner == BOOTSTRAP_SUPERUSER && initial.is_none() {
             return Ok(());
         }
         let entry = privs::Entry {
             owner: Some(owner),
-            acl: None,
+            acl: initial,
         };
         self.catalog()
             .put_privileges(class, oid, 0, &entry, &self.actor(xid))?;

@@ -66,6 +66,9 @@ pub(super) fn open_target(ctx: &mut Stmt<'_>, name: &ast::ObjectName) -> Result<
             .at(pos)
         })?;
     ctx.check_own_temp(&def)?;
+    if def.system && ctx.acting_roles()?.is_some() {
+        return Err(crate::session::privilege::denied("table", &def.name));
+    }
     Ok(def)
 }
 
@@ -647,7 +650,7 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
         check_columns(ctx, &target, crate::acl::INSERT, &cols)?;
         if let Some(ast::OnInsert::OnConflict(ast::OnConflict {
             action: ast::OnConflictAction::DoUpdate(u),
-            ..
+            conflict_target,
         })) = &ins.on
         {
             check_columns(
@@ -656,6 +659,28 @@ pub fn bind_insert(ctx: &mut Stmt<'_>, ins: &ast::Insert) -> Result<BoundInsert>
                 crate::acl::UPDATE,
                 &assigned_columns(&u.assignments),
             )?;
+            // The arbiter's columns are read: SELECT on them.
+            if let Some(allowed) = ctx.target_readable(&target)? {
+                let cols: Vec<usize> = match conflict_target {
+                    Some(ast::ConflictTarget::Columns { columns, .. }) => columns
+                        .iter()
+                        .filter_map(|i| target.find(&ident(i)))
+                        .collect(),
+                    Some(ast::ConflictTarget::OnConstraint(n)) => {
+                        let name = object_name(n).pop().unwrap_or_default();
+                        target
+                            .indexes
+                            .iter()
+                            .find(|ix| ix.name == name)
+                            .map(|ix| ix.columns.clone())
+                            .unwrap_or_default()
+                    }
+                    None => Vec::new(),
+                };
+                if cols.iter().any(|&i| !allowed.contains(&(i as i16 + 1))) {
+                    return Err(crate::session::privilege::denied("table", &target.name));
+                }
+            }
         }
     }
     if let Some(bound) = super::instead::bind_insert(ctx, ins, &target)? {

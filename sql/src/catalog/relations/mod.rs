@@ -176,7 +176,12 @@ static RELATIONS: &[SysRel] = &[
         PG_DB_ROLE_SETTING,
         Source::Empty,
     ),
-    rel("pg_default_acl", 826, PG_DEFAULT_ACL, Source::Empty),
+    rel(
+        "pg_default_acl",
+        826,
+        PG_DEFAULT_ACL,
+        Source::Rows(rows::pg_default_acl),
+    ),
     rel("pg_depend", 2608, PG_DEPEND, Source::Rows(rows::pg_depend)),
     rel(
         "pg_description",

@@ -272,6 +272,27 @@ impl Owners {
     }
 }
 
+/// pg_default_acl: ALTER DEFAULT PRIVILEGES' lists.
+pub(super) fn pg_default_acl(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    let Some((cat, _)) = catalog(ctx)? else {
+        return Ok(Vec::new());
+    };
+    let owners = Owners::load(ctx)?;
+    Ok(cat
+        .default_acls()?
+        .into_iter()
+        .map(|(_, d)| {
+            Row::new(PG_DEFAULT_ACL)
+                .oid("oid", d.oid)
+                .oid("defaclrole", d.role)
+                .oid("defaclnamespace", d.namespace)
+                .text("defaclobjtype", &d.kind.to_string())
+                .set("defaclacl", owners.value(&d.acl))
+                .done()
+        })
+        .collect())
+}
+
 /// pg_namespace: PostgreSQL's fixed schemas, then those created.
 pub(super) fn pg_namespace(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
     let stored = namespaces(ctx)?;

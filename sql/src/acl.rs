@@ -402,6 +402,35 @@ pub fn new_owner(acl: &[AclItem], old: u32, new: u32) -> Acl {
     out
 }
 
+/// The system catalogs PUBLIC may not read (it reads every other one).
+pub const PRIVATE_CATALOGS: &[&str] = &[
+    "pg_authid",
+    "pg_shadow",
+    "pg_statistic",
+    "pg_largeobject",
+    "pg_user_mapping",
+    "pg_statistic_ext_data",
+    "pg_subscription",
+];
+
+/// The list of system relation `name` as initdb leaves it: the
+/// bootstrap superuser holds everything, PUBLIC reads (and may UPDATE
+/// pg_settings, which is how SET through it works) unless the catalog
+/// is private.
+pub fn system_acl(name: &str) -> Acl {
+    let su = crate::catalog::roles::BOOTSTRAP_SUPERUSER;
+    let mut acl = ObjectKind::Table.default_acl(su);
+    if !PRIVATE_CATALOGS.contains(&name) {
+        let privs = if name == "pg_settings" {
+            SELECT | UPDATE
+        } else {
+            SELECT
+        };
+        grant(&mut acl, PUBLIC, su, privs, 0);
+    }
+    acl
+}
+
 /// Whether two lists hold the same grants, in any order (PostgreSQL
 /// sorts both before comparing).
 pub fn same(a: &[AclItem], b: &[AclItem]) -> bool {

@@ -19,6 +19,7 @@ use std::collections::HashMap;
 use actorgres_storage::page::Tid;
 use actorgres_storage::InplaceChange;
 
+use crate::acl;
 use crate::catalog::{Catalog, SequenceDef};
 use crate::error::{Result, SqlError, SqlState};
 use crate::expr::EvalCtx;
@@ -186,6 +187,17 @@ fn open(
     }
 }
 
+/// 42501 unless the current user holds one of `any` on sequence `oid`.
+fn check_privilege(ctx: &mut EvalCtx<'_>, oid: u32, any: u32) -> Result<()> {
+    if crate::func::privilege::sequence_allowed(ctx, oid, any)? {
+        return Ok(());
+    }
+    Err(SqlError::new(
+        SqlState::INSUFFICIENT_PRIVILEGE,
+        format!("permission denied for sequence {}", relname(ctx, oid)),
+    ))
+}
+
 /// nextval(regclass).
 /// 25006 in a read-only transaction (nextval and setval write).
 fn check_writable(ctx: &EvalCtx<'_>, func: &str) -> Result<()> {
@@ -201,6 +213,7 @@ fn check_writable(ctx: &EvalCtx<'_>, func: &str) -> Result<()> {
 pub(crate) fn nextval(ctx: &mut EvalCtx<'_>, seq: &Value) -> Result<i64> {
     check_writable(ctx, "nextval")?;
     let (oid, def, rel) = open(ctx, seq)?;
+    check_privilege(ctx, oid, acl::USAGE | acl::UPDATE)?;
     let reading: &EvalCtx<'_> = ctx;
     let mut result = 0;
     storage(reading)?
@@ -300,6 +313,7 @@ fn advance(
 /// currval(regclass): 55000 before this session's first nextval of it.
 pub(crate) fn currval(ctx: &mut EvalCtx<'_>, seq: &Value) -> Result<i64> {
     let (oid, _, _) = open(ctx, seq)?;
+    check_privilege(ctx, oid, acl::SELECT | acl::USAGE)?;
     ctx.sequences
         .and_then(|s| s.seen.lock().last.get(&oid).copied())
         .ok_or_else(|| {
@@ -335,6 +349,7 @@ pub(crate) fn lastval(ctx: &mut EvalCtx<'_>) -> Result<i64> {
     if !still {
         return Err(not_yet());
     }
+    check_privilege(ctx, latest, acl::SELECT | acl::USAGE)?;
     ctx.sequences
         .and_then(|s| s.seen.lock().last.get(&latest).copied())
         .ok_or_else(not_yet)
@@ -350,6 +365,7 @@ pub(crate) fn setval(
 ) -> Result<i64> {
     check_writable(ctx, "setval")?;
     let (oid, def, rel) = open(ctx, seq)?;
+    check_privilege(ctx, oid, acl::UPDATE)?;
     if value < def.min || value > def.max {
         return Err(SqlError::new(
             SqlState::NUMERIC_VALUE_OUT_OF_RANGE,

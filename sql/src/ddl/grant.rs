@@ -766,6 +766,38 @@ pub(crate) fn change_owner(
     let xid = ctx.write_xid("ALTER")?;
     ctx.catalog()
         .put_privileges(class, oid, 0, &entry, &ctx.actor(xid))?;
+    if class == privs::CLASS {
+        // A table's column lists move with it, and so do the sequences
+        // its columns own (serial, identity).
+        let columns: Vec<(i32, Acl)> = p
+            .column_acls(oid)
+            .map(|(n, a)| (n, acl::new_owner(a, old, new)))
+            .collect();
+        for (n, list) in columns {
+            let entry = Entry {
+                owner: None,
+                acl: Some(list),
+            };
+            ctx.catalog()
+                .put_privileges(class, oid, n, &entry, &ctx.actor(xid))?;
+        }
+        let owned: Vec<u32> = ctx
+            .catalog()
+            .rows_where(&crate::catalog::system::PG_SEQUENCE, 9, oid)?
+            .iter()
+            .map(|(_, r)| crate::catalog::oid_of(&r[0]))
+            .collect();
+        for seq in owned {
+            let entry = Entry {
+                owner: Some(new),
+                acl: p
+                    .acl(class, seq, 0)
+                    .map(|a| acl::new_owner(a, p.owner(class, seq), new)),
+            };
+            ctx.catalog()
+                .put_privileges(class, seq, 0, &entry, &ctx.actor(xid))?;
+        }
+    }
     ctx.catalog_changed();
     Ok(())
 }

@@ -37,7 +37,7 @@ mod money;
 mod numfmt;
 mod operators;
 mod populate;
-mod privilege;
+pub(crate) mod privilege;
 mod range;
 mod regex;
 mod sequence;

@@ -20,7 +20,7 @@ const WRITE_ALL_DATA: u32 = 6182;
 
 /// The roles whose privileges the role `user` names (name or OID; the
 /// current user when None) has; None for a superuser.
-fn acting(ctx: &EvalCtx<'_>, user: Option<&Value>) -> Result<Option<Vec<u32>>> {
+pub(crate) fn acting(ctx: &EvalCtx<'_>, user: Option<&Value>) -> Result<Option<Vec<u32>>> {
     let Some(st) = &ctx.storage else {
         return Ok(None);
     };
@@ -63,6 +63,43 @@ fn acting(ctx: &EvalCtx<'_>, user: Option<&Value>) -> Result<Option<Vec<u32>>> {
     }
 }
 
+/// The key [`acting_cached`] keeps its answer under in the statement's
+/// catalog row cache (no relation has it).
+const ACTING_KEY: u32 = u32::MAX;
+
+/// [`acting`] for the current user, read once per statement (sequence
+/// functions ask for every row).
+pub(crate) fn acting_cached(ctx: &mut EvalCtx<'_>) -> Result<Option<Vec<u32>>> {
+    if let Some(rows) = ctx.catalog_rows.get(&ACTING_KEY) {
+        return Ok(match rows.first() {
+            Some(r) if r.is_empty() => None,
+            _ => Some(rows.iter().map(|r| crate::catalog::oid_of(&r[0])).collect()),
+        });
+    }
+    let roles = acting(ctx, None)?;
+    let rows = match &roles {
+        None => vec![Vec::new()],
+        Some(r) => r.iter().map(|o| vec![Value::Oid(*o)]).collect(),
+    };
+    ctx.catalog_rows
+        .insert(ACTING_KEY, std::sync::Arc::new(rows));
+    Ok(roles)
+}
+
+/// Whether the current user holds one of `any` on sequence `oid`.
+pub(crate) fn sequence_allowed(ctx: &mut EvalCtx<'_>, oid: u32, any: u32) -> Result<bool> {
+    let Some(roles) = acting_cached(ctx)? else {
+        return Ok(true);
+    };
+    let p = privileges_of(ctx)?;
+    let owner = p.owner(privs::CLASS, oid);
+    let list = p
+        .acl(privs::CLASS, oid, 0)
+        .cloned()
+        .unwrap_or_else(|| ObjectKind::Sequence.default_acl(owner));
+    Ok(acl::mask(&list, owner, &roles, any, false) != 0)
+}
+
 /// Splits the arguments into (user, object, privilege text).
 fn split(a: &[Value]) -> (Option<&Value>, &Value, String) {
     match a {
@@ -80,22 +117,13 @@ enum Rel {
     System(&'static str),
 }
 
-/// The catalogs PUBLIC may not read (everyone else reads the system
-/// catalogs).
-const PRIVATE_CATALOGS: &[&str] = &[
-    "pg_authid",
-    "pg_shadow",
-    "pg_statistic",
-    "pg_largeobject",
-    "pg_user_mapping",
-    "pg_statistic_ext_data",
-    "pg_subscription",
-];
-
 /// Whether PUBLIC's privileges on system relation `name` (SELECT, no
 /// grant option) include any of `wanted`.
 fn system_holds(name: &str, wanted: u32, options: u32) -> bool {
-    options == 0 && wanted & acl::SELECT != 0 && !PRIVATE_CATALOGS.contains(&name)
+    let list = acl::system_acl(name);
+    let su = crate::catalog::roles::BOOTSTRAP_SUPERUSER;
+    acl::mask(&list, su, &[], wanted & !options, false) != 0
+        || acl::mask(&list, su, &[], options, true) != 0
 }
 
 /// The relation a text or OID argument names (42P01 for an unknown

@@ -10,6 +10,7 @@
 //! always sees the transaction's own DDL, and nothing can write to them.
 
 mod columns;
+mod grants;
 mod opclass;
 mod rows;
 mod statistic;
@@ -81,6 +82,21 @@ const fn rel(
         oid,
         columns,
         source,
+    }
+}
+
+const fn is_rows(
+    name: &'static str,
+    oid: u32,
+    columns: &'static [(&'static str, DataType)],
+    rows: RowsFn,
+) -> SysRel {
+    SysRel {
+        namespace: INFORMATION_SCHEMA_NS,
+        name,
+        oid,
+        columns,
+        source: Source::Rows(rows),
     }
 }
 
@@ -656,12 +672,24 @@ static RELATIONS: &[SysRel] = &[
         IS_CHECK_CONSTRAINTS,
         IS_CHECK_CONSTRAINTS_SQL,
     ),
+    is_rows(
+        "column_privileges",
+        13285,
+        grants::IS_COLUMN_PRIVILEGES,
+        grants::column_privileges,
+    ),
     is_rel("columns", 13295, IS_COLUMNS, IS_COLUMNS_SQL),
     is_rel(
         "constraint_column_usage",
         13300,
         IS_CONSTRAINT_COLUMN_USAGE,
         IS_CONSTRAINT_COLUMN_USAGE_SQL,
+    ),
+    is_rows(
+        "enabled_roles",
+        13325,
+        grants::IS_ENABLED_ROLES,
+        grants::enabled_roles,
     ),
     is_rel(
         "key_column_usage",
@@ -675,6 +703,30 @@ static RELATIONS: &[SysRel] = &[
         IS_REFERENTIAL_CONSTRAINTS,
         IS_REFERENTIAL_CONSTRAINTS_SQL,
     ),
+    is_rows(
+        "role_column_grants",
+        13344,
+        grants::IS_COLUMN_PRIVILEGES,
+        grants::role_column_grants,
+    ),
+    is_rows(
+        "role_routine_grants",
+        13358,
+        grants::IS_ROUTINE_PRIVILEGES,
+        grants::role_routine_grants,
+    ),
+    is_rows(
+        "role_table_grants",
+        13421,
+        grants::IS_TABLE_PRIVILEGES,
+        grants::role_table_grants,
+    ),
+    is_rows(
+        "routine_privileges",
+        13353,
+        grants::IS_ROUTINE_PRIVILEGES,
+        grants::routine_privileges,
+    ),
     is_rel("schemata", 13382, IS_SCHEMATA, IS_SCHEMATA_SQL),
     is_rel("sequences", 13386, IS_SEQUENCES, IS_SEQUENCES_SQL),
     is_rel(
@@ -682,6 +734,12 @@ static RELATIONS: &[SysRel] = &[
         13411,
         IS_TABLE_CONSTRAINTS,
         IS_TABLE_CONSTRAINTS_SQL,
+    ),
+    is_rows(
+        "table_privileges",
+        13416,
+        grants::IS_TABLE_PRIVILEGES,
+        grants::table_privileges,
     ),
     is_rel("tables", 13425, IS_TABLES, IS_TABLES_SQL),
     is_rel("triggers", 13440, IS_TRIGGERS, IS_TRIGGERS_SQL),

@@ -272,6 +272,18 @@ impl Owners {
     }
 }
 
+/// A system relation's relacl as text items (the bootstrap superuser's
+/// name is fixed).
+fn system_acl_value(name: &str) -> Value {
+    let names = |o: u32| crate::catalog::relations::role_name(o).map(str::to_owned);
+    Value::Array(ArrayRef::new(
+        crate::acl::system_acl(name)
+            .iter()
+            .map(|i| Value::Text(crate::acl::item_text(i, &names)))
+            .collect(),
+    ))
+}
+
 /// pg_default_acl: ALTER DEFAULT PRIVILEGES' lists.
 pub(super) fn pg_default_acl(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
     let Some((cat, _)) = catalog(ctx)? else {
@@ -417,6 +429,7 @@ pub(super) fn pg_class(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
         .map(|v| {
             let kind = v.relkind().to_string();
             class_row(v.oid(), v.name(), v.namespace(), &kind, v.columns().len())
+                .set("relacl", system_acl_value(v.name()))
                 .bool("relisshared", v.oid() == system::PG_DATABASE.oid)
                 .text("relreplident", "n")
                 .done()

@@ -138,6 +138,12 @@ pub trait TableSource {
         Ok(None)
     }
 
+    /// 42501 unless the current user may use schema `schema` (USAGE), for
+    /// a name qualified with it.
+    fn check_schema_usage(&mut self, _schema: &str) -> Result<()> {
+        Ok(())
+    }
+
     /// 42501 unless the current user may call function `f` (EXECUTE).
     fn check_execute(&mut self, _f: &crate::routine::UserFunction) -> Result<()> {
         Ok(())
@@ -457,6 +463,9 @@ impl<'a> Binder<'a> {
             _ => return Err(SqlError::internal("empty table name")),
         };
         if let Some(t) = self.tables.table(schema, name)? {
+            if let (Some(s), false) = (schema, self.unchecked) {
+                self.tables.check_schema_usage(s).map_err(|e| e.at(pos))?;
+            }
             return Ok(t);
         }
         // A composite type has a pg_class row but no rows.

@@ -708,7 +708,19 @@ pub fn create_table(
 fn new_table_name(ctx: &mut Stmt<'_>, ct: &ast::CreateTable) -> Result<Option<u32>> {
     let parts = object_name(&ct.name);
     let (schema, name) = split_name(ctx, &parts)?;
-    let ns = super::new_relation_schema(ctx, schema, name, ct.temporary)?;
+    let pos = ct
+        .name
+        .0
+        .first()
+        .and_then(|p| p.as_ident())
+        .and_then(|i| crate::parser::char_position(ctx.sql, i.span.start));
+    let ns = super::new_relation_schema(ctx, schema, name, ct.temporary).map_err(|e| {
+        if e.code() == SqlState::INSUFFICIENT_PRIVILEGE {
+            e.at(pos)
+        } else {
+            e
+        }
+    })?;
     lock_names(ctx)?;
     if ctx.catalog().relation_exists(ns, name)? {
         if ct.if_not_exists {

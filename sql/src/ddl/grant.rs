@@ -609,8 +609,34 @@ fn objects(ctx: &mut Stmt<'_>, g: &GrantStatement) -> Result<Vec<Object>> {
         }
         GrantTarget::Functions(_, descs) => {
             for desc in descs {
-                let Some(f) = super::function::find_function(ctx, desc, false)? else {
-                    continue;
+                let f = match super::function::find_function(ctx, desc, false) {
+                    Ok(Some(f)) => f,
+                    Ok(None) => continue,
+                    Err(e) if e.code() == SqlState::UNDEFINED_FUNCTION => {
+                        // A built-in function: its list is kept (and shown)
+                        // as a user function's.
+                        match builtin_function(ctx, desc)? {
+                            Some((oid, name)) => {
+                                let su = crate::catalog::roles::BOOTSTRAP_SUPERUSER;
+                                out.push(Object {
+                                    class: privs::PROC,
+                                    oid,
+                                    sub: 0,
+                                    kind: ObjectKind::Function,
+                                    owner: su,
+                                    acl: p
+                                        .acl(privs::PROC, oid, 0)
+                                        .cloned()
+                                        .unwrap_or_else(|| ObjectKind::Function.default_acl(su)),
+                                    name: name.to_owned(),
+                                    word: "function",
+                                });
+                                continue;
+                            }
+                            None => return Err(e),
+                        }
+                    }
+                    Err(e) => return Err(e),
                 };
                 out.push(function_object(&p, &f));
             }
@@ -1160,4 +1186,32 @@ pub(crate) fn initial_acl(
         acl::grant(&mut list, i.grantee, i.grantor, i.privs, i.options);
     }
     Ok((!acl::same(&list, &default)).then_some(list))
+}
+
+/// The built-in function a GRANT names: by name and argument types (or
+/// the only one of its name), as (pg_proc OID, name).
+fn builtin_function(
+    ctx: &Stmt<'_>,
+    desc: &sqlparser::ast::FunctionDesc,
+) -> Result<Option<(u32, &'static str)>> {
+    let parts = object_name(&desc.name);
+    let name = parts.last().cloned().unwrap_or_default();
+    if parts.len() > 1 && parts[parts.len() - 2] != "pg_catalog" {
+        return Ok(None);
+    }
+    let types = match &desc.args {
+        Some(args) => Some(
+            args.iter()
+                .map(|a| ctx.sql_type(&a.data_type).map(|t| t.0))
+                .collect::<Result<Vec<_>>>()?,
+        ),
+        None => None,
+    };
+    let mut found = crate::func::builtins()
+        .filter(|(_, d)| d.name == name && types.as_ref().is_none_or(|t| d.args == t.as_slice()));
+    Ok(match (found.next(), found.next()) {
+        (Some((oid, d)), None) => Some((oid, d.name)),
+        (Some((oid, d)), Some(_)) if types.is_some() => Some((oid, d.name)),
+        _ => None,
+    })
 }

@@ -202,7 +202,12 @@ fn creation_schema(ctx: &Stmt<'_>, schema: Option<&str>, name: &str) -> Result<u
                 ),
             ))
         }
-        Some(ns) => Ok(ns),
+        Some(ns) => {
+            // CREATE on the schema (checked again when the owner is
+            // recorded; here first, as PostgreSQL checks it on lookup).
+            ctx.check_schema(ns, crate::acl::CREATE)?;
+            Ok(ns)
+        }
         None => match schema {
             Some(s) => Err(undefined_schema(s)),
             None => Err(SqlError::new(

@@ -198,6 +198,12 @@ impl<'s> Stmt<'s> {
         }
     }
 
+    /// Catalog access without a search path (roles, privileges: what
+    /// computing the path itself reads).
+    pub fn bare_catalog(&self) -> Catalog<'_> {
+        Catalog::new(self.engine(), self.db, &*self.txn)
+    }
+
     /// Catalog access for this database as this transaction sees it.
     pub fn catalog(&self) -> Catalog<'_> {
         // A catalog that cannot be read for the schemas fails again at
@@ -266,7 +272,7 @@ impl<'s> Stmt<'s> {
         let (path, name) = match parts {
             [name] => (self.search_path()?, name),
             [schema, name] | [_, schema, name] => {
-                match crate::catalog::schema_oid(&self.namespaces()?, schema) {
+                match crate::catalog::schema_oid(&Stmt::namespaces(self)?, schema) {
                     Some(ns) => (vec![ns], name),
                     None => return Ok(Vec::new()),
                 }
@@ -413,12 +419,25 @@ impl<'s> Stmt<'s> {
     /// The schemas the session's search_path searches, in order.
     pub fn search_path(&self) -> Result<Vec<u32>> {
         // The session's temporary schema comes first (temp.rs rule 2).
-        Ok(crate::catalog::temp_search_path(
+        let path = crate::catalog::temp_search_path(
             &self.settings.str("search_path"),
             &self.current_user(),
             &self.namespaces()?,
             self.temp.namespace(),
-        ))
+        );
+        // Schemas the user may not use are left out, as PostgreSQL's
+        // fetch_search_path does.
+        if self.acting_roles()?.is_none() {
+            return Ok(path);
+        }
+        let temp = self.temp.namespace();
+        let mut out = Vec::with_capacity(path.len());
+        for ns in path {
+            if Some(ns) == temp || self.check_schema(ns, crate::acl::USAGE).is_ok() {
+                out.push(ns);
+            }
+        }
+        Ok(out)
     }
 
     /// The relation `name` of schema `ns`, locked in `mode` (None if it
@@ -683,6 +702,18 @@ impl TableSource for Stmt<'_> {
 
     fn readable_columns(&mut self, def: &TableDef, role: Option<u32>) -> Result<Option<Vec<i16>>> {
         self.readable_columns_as(def, role)
+    }
+
+    fn check_schema_usage(&mut self, schema: &str) -> Result<()> {
+        if self.acting_roles()?.is_none() {
+            return Ok(());
+        }
+        match crate::catalog::schema_oid(&Stmt::namespaces(self)?, schema) {
+            Some(ns) if Some(ns) != self.temp.namespace() => {
+                self.check_schema(ns, crate::acl::USAGE)
+            }
+            _ => Ok(()),
+        }
     }
 
     fn check_execute(&mut self, f: &crate::routine::UserFunction) -> Result<()> {

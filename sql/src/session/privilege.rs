@@ -106,7 +106,7 @@ impl Stmt<'_> {
             }
         }
         let version = self.cluster.cache.version();
-        let cat = self.catalog();
+        let cat = self.bare_catalog();
         let roles: Vec<Role> = cat.roles()?.into_iter().map(|(_, r)| r).collect();
         let out = match roles.iter().find(|r| r.name == name) {
             Some(r) if !r.superuser => {
@@ -391,7 +391,7 @@ impl Stmt<'_> {
             owner: Some(owner),
             acl: initial,
         };
-        self.catalog()
+        self.bare_catalog()
             .put_privileges(class, oid, 0, &entry, &self.actor(xid))?;
         self.catalog_changed();
         Ok(())

@@ -66,6 +66,9 @@ pub(super) fn open_target(ctx: &mut Stmt<'_>, name: &ast::ObjectName) -> Result<
             .at(pos)
         })?;
     ctx.check_own_temp(&def)?;
+    if let Some(s) = schema {
+        crate::binder::TableSource::check_schema_usage(ctx, s).map_err(|e| e.at(pos))?;
+    }
     if def.system && ctx.acting_roles()?.is_some() {
         return Err(crate::session::privilege::denied("table", &def.name));
     }

@@ -1282,6 +1282,18 @@ pub(super) fn pg_trigger(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
 /// then the database's own.
 pub(super) fn pg_proc(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
     let mut rows = builtin_procs();
+    {
+        // Built-ins whose list GRANT / REVOKE changed.
+        let owners = Owners::load(ctx)?;
+        if let Some(i) = PG_PROC.iter().position(|(n, _)| *n == "proacl") {
+            for row in rows.iter_mut() {
+                let oid = oid_of(&row[0]);
+                if owners.p.acl(crate::catalog::privs::PROC, oid, 0).is_some() {
+                    row[i] = owners.acl(crate::catalog::privs::PROC, oid, 0);
+                }
+            }
+        }
+    }
     if let Some((cat, _)) = catalog(ctx)? {
         cat.user_types()?;
         let owners = Owners::load(ctx)?;

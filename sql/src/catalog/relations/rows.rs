@@ -1863,31 +1863,44 @@ pub(super) fn pg_shdescription(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
 pub(super) fn pg_init_privs(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
     let su = BOOTSTRAP_SUPERUSER_NAME;
     let acl = |items: [String; 2]| Value::Array(ArrayRef::new(items.map(Value::Text).to_vec()));
-    Ok(vec![
+    // The system relations' lists as initdb leaves them (pg_dump dumps
+    // a catalog's privileges only where they differ from these).
+    let relations = SystemView::all().map(|v| {
         Row::new(PG_INIT_PRIVS)
-            .oid("objoid", PG_CATALOG_NS)
-            .oid("classoid", super::super::system::PG_NAMESPACE.oid)
+            .oid("objoid", v.oid())
+            .oid("classoid", system::PG_CLASS.oid)
             .int4("objsubid", 0)
             .text("privtype", "i")
-            .set(
-                "initprivs",
-                acl([format!("{su}=UC/{su}"), format!("=U/{su}")]),
-            )
-            .done(),
-        Row::new(PG_INIT_PRIVS)
-            .oid("objoid", PUBLIC_NS)
-            .oid("classoid", super::super::system::PG_NAMESPACE.oid)
-            .int4("objsubid", 0)
-            .text("privtype", "i")
-            .set(
-                "initprivs",
-                acl([
-                    "pg_database_owner=UC/pg_database_owner".into(),
-                    "=U/pg_database_owner".into(),
-                ]),
-            )
-            .done(),
-    ])
+            .set("initprivs", system_acl_value(v.name()))
+            .done()
+    });
+    Ok(relations
+        .chain(vec![
+            Row::new(PG_INIT_PRIVS)
+                .oid("objoid", PG_CATALOG_NS)
+                .oid("classoid", super::super::system::PG_NAMESPACE.oid)
+                .int4("objsubid", 0)
+                .text("privtype", "i")
+                .set(
+                    "initprivs",
+                    acl([format!("{su}=UC/{su}"), format!("=U/{su}")]),
+                )
+                .done(),
+            Row::new(PG_INIT_PRIVS)
+                .oid("objoid", PUBLIC_NS)
+                .oid("classoid", super::super::system::PG_NAMESPACE.oid)
+                .int4("objsubid", 0)
+                .text("privtype", "i")
+                .set(
+                    "initprivs",
+                    acl([
+                        "pg_database_owner=UC/pg_database_owner".into(),
+                        "=U/pg_database_owner".into(),
+                    ]),
+                )
+                .done(),
+        ])
+        .collect())
 }
 
 /// pg_depend: what each user object depends on, as PostgreSQL records it

@@ -222,6 +222,7 @@ fn create_domain(
     for (cname, text) in &checks {
         insert_check(ctx, xid, oid, ns, cname, text)?;
     }
+    ctx.record_owner(crate::catalog::privs::TYPE, oid, Some(ns), 'T', xid)?;
     republish(ctx)
 }
 
@@ -406,7 +407,14 @@ fn alter_domain(ctx: &mut Stmt<'_>, name: &ObjectName, action: &AlterDomain) -> 
             set_type_column(ctx, 1, Value::Text(to.clone()))?;
         }
         AlterDomain::Owner(role) => {
-            ctx.check_role_exists(role)?;
+            super::grant::change_owner(
+                ctx,
+                crate::catalog::privs::TYPE,
+                ty.oid,
+                role,
+                "type",
+                &ty.name,
+            )?;
         }
     }
     republish(ctx)

@@ -216,6 +216,7 @@ fn create_composite(
     for (i, f) in fields.iter().enumerate() {
         super::create::insert_column(ctx, xid, relid, i + 1, f, None)?;
     }
+    ctx.record_owner(crate::catalog::privs::TYPE, oid, Some(ns), 'T', xid)?;
     types_changed(ctx)
 }
 
@@ -272,6 +273,7 @@ pub fn create_type(
         )?;
     }
     ctx.catalog_changed();
+    ctx.record_owner(crate::catalog::privs::TYPE, oid, Some(ns), 'T', xid)?;
     // Publishes the new type for rows and output (usertype.rs), read
     // past this command's own changes.
     ctx.txn.cid += 1;
@@ -554,10 +556,17 @@ pub fn alter_type_attributes(
 pub fn alter_type_owner(ctx: &mut Stmt<'_>, name: &ObjectName, role: &str) -> Result<()> {
     ctx.check_writable("ALTER TYPE")?;
     let parts = object_name(name);
-    if find_type(ctx, &parts)?.is_none() {
+    let Some(t) = find_type(ctx, &parts)? else {
         return Err(undefined_type(&parts.join(".")));
-    }
-    ctx.check_role_exists(role)
+    };
+    super::grant::change_owner(
+        ctx,
+        crate::catalog::privs::TYPE,
+        t.oid,
+        role,
+        "type",
+        &t.name,
+    )
 }
 
 fn not_a_label(label: &str) -> SqlError {

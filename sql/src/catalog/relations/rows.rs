@@ -1140,6 +1140,28 @@ pub(super) fn pg_enum(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
 /// pg_type: the built-in types and the database's own.
 pub(super) fn pg_type(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
     let builtin = DataType::builtin().map(|t| (t, t.name().to_owned(), PG_CATALOG_NS));
+    let owners = Owners::load(ctx)?;
+    let mut rows = pg_type_rows(ctx, builtin)?;
+    let col = |name: &str| PG_TYPE.iter().position(|(n, _)| *n == name);
+    if let (Some(o), Some(a)) = (col("typowner"), col("typacl")) {
+        for row in rows.iter_mut() {
+            let oid = oid_of(&row[0]);
+            if let Some(e) = owners.p.entry(crate::catalog::privs::TYPE, oid, 0) {
+                if let Some(owner) = e.owner {
+                    row[o] = Value::Oid(owner);
+                }
+                row[a] = owners.acl(crate::catalog::privs::TYPE, oid, 0);
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// pg_type's rows of `builtin` and the user's types.
+fn pg_type_rows(
+    ctx: &EvalCtx<'_>,
+    builtin: impl Iterator<Item = (DataType, String, u32)>,
+) -> Result<Vec<Vec<Value>>> {
     Ok(builtin
         .chain(user_type_rows(ctx)?)
         .map(|(t, name, ns)| {

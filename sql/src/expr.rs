@@ -393,6 +393,9 @@ pub struct UserCall {
     pub args: Vec<Expr>,
     /// The body as bound for this call.
     pub body: CallBody,
+    /// For a SECURITY DEFINER function: its owner, the role the body
+    /// runs as.
+    pub run_as: Option<String>,
 }
 
 /// A user-defined function's body, bound for one call.

@@ -2907,6 +2907,21 @@ impl Settings {
         any
     }
 
+    /// Replaces the current value of setting `name` (not its reset
+    /// value) and returns the old one as text, for a change that lasts a
+    /// call (a SECURITY DEFINER function's role): restore it with
+    /// another swap.
+    pub fn swap(&mut self, name: &str, value: &str) -> String {
+        let old = self.str(name);
+        if let Some(i) = find(name) {
+            let v = parse_value(&DEFS[i], value).unwrap_or_else(|_| Val::Str(value.to_owned()));
+            if self.slots[i].value != v {
+                Arc::make_mut(&mut self.slots)[i].value = v;
+            }
+        }
+        old
+    }
+
     /// Sets an internal setting the server itself owns (session_authorization,
     /// data_directory) without context checks.
     pub fn set_internal(&mut self, name: &str, value: &str) {

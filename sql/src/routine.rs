@@ -111,6 +111,8 @@ pub struct UserFunction {
     pub defaults: Vec<String>,
     /// prosrc: the body.
     pub body: String,
+    /// SECURITY DEFINER: the body runs as the function's owner.
+    pub security_definer: bool,
 }
 
 impl UserFunction {

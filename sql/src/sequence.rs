@@ -187,6 +187,22 @@ fn open(
     }
 }
 
+/// Whether `def` is the sequence of an identity column.
+fn is_identity(ctx: &EvalCtx<'_>, def: &SequenceDef) -> Result<bool> {
+    let Some((table, attnum)) = def.owner else {
+        return Ok(false);
+    };
+    let st = storage(ctx)?;
+    Ok(Catalog::new(st.engine, st.db, st.own)
+        .table_by_oid(table)?
+        .and_then(|t| {
+            t.columns
+                .get((attnum as usize).wrapping_sub(1))
+                .map(|c| c.identity.is_some())
+        })
+        .unwrap_or(false))
+}
+
 /// 42501 unless the current user holds one of `any` on sequence `oid`.
 fn check_privilege(ctx: &mut EvalCtx<'_>, oid: u32, any: u32) -> Result<()> {
     if crate::func::privilege::sequence_allowed(ctx, oid, any)? {
@@ -213,7 +229,13 @@ fn check_writable(ctx: &EvalCtx<'_>, func: &str) -> Result<()> {
 pub(crate) fn nextval(ctx: &mut EvalCtx<'_>, seq: &Value) -> Result<i64> {
     check_writable(ctx, "nextval")?;
     let (oid, def, rel) = open(ctx, seq)?;
-    check_privilege(ctx, oid, acl::USAGE | acl::UPDATE)?;
+    // An identity column's sequence is the column's own: filling the
+    // column needs no privilege on it (a serial column's default does).
+    if let Err(e) = check_privilege(ctx, oid, acl::USAGE | acl::UPDATE) {
+        if !is_identity(ctx, &def)? {
+            return Err(e);
+        }
+    }
     let reading: &EvalCtx<'_> = ctx;
     let mut result = 0;
     storage(reading)?

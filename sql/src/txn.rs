@@ -114,6 +114,9 @@ pub struct Transaction {
     pub catalog_changed: bool,
     /// A temporary relation was used (PREPARE TRANSACTION refuses it).
     pub accessed_temp: bool,
+    /// The table CREATE TABLE AS is filling: its rows go in without an
+    /// INSERT privilege check (its owner may have none).
+    pub filling: Option<u32>,
     /// Enum labels ALTER TYPE ... ADD VALUE added (unusable until commit).
     pub new_enum_labels: crate::usertype::PendingLabels,
     /// transaction_timestamp(), microseconds since 2000-01-01 UTC.
@@ -169,6 +172,7 @@ impl Transaction {
             locks: Vec::new(),
             catalog_changed: false,
             accessed_temp: false,
+            filling: None,
             new_enum_labels: Default::default(),
             started,
             settings_at_start: settings.clone(),

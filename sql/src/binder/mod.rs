@@ -149,6 +149,18 @@ pub trait TableSource {
         Ok(())
     }
 
+    /// The name of the owner of function `oid` (a SECURITY DEFINER
+    /// function's body is bound and run as it).
+    fn function_owner(&mut self, _oid: u32) -> Option<String> {
+        None
+    }
+
+    /// Makes `role` (None: back to no SET ROLE) the current user while a
+    /// SECURITY DEFINER body is bound; returns the setting it replaced.
+    fn swap_role(&mut self, _role: &str) -> String {
+        String::new()
+    }
+
     /// The owner of relation `oid`.
     fn relation_owner(&mut self, _oid: u32) -> u32 {
         crate::catalog::roles::BOOTSTRAP_SUPERUSER

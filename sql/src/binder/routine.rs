@@ -233,6 +233,53 @@ impl Binder<'_> {
         let mut calling = self.calling.clone();
         calling.push(func.oid);
         let style = self.style.clone();
+        // A SECURITY DEFINER body is bound (its privileges checked) as
+        // its owner.
+        let run_as = if func.security_definer {
+            self.tables.function_owner(func.oid)
+        } else {
+            None
+        };
+        let saved_role = run_as.as_deref().map(|r| self.tables.swap_role(r));
+        let body = self.bind_body(&func, &params, ret, calling, &style);
+        if let Some(prev) = saved_role {
+            self.tables.swap_role(&prev);
+        }
+        let body = body?;
+        // A domain result is a value of its base type (checked).
+        let ty = if func.retset {
+            ret.base()
+                .array_type()
+                .unwrap_or(DataType::Array(&DataType::Record))
+        } else {
+            ret.base()
+        };
+        let call = Expr {
+            kind: ExprKind::UserCall(Box::new(UserCall {
+                func,
+                args,
+                body,
+                run_as,
+            })),
+            ty,
+            typmod: -1,
+            pos,
+        };
+        Ok(call)
+    }
+
+    /// The body of a call of `func`, bound for it.
+    fn bind_body(
+        &mut self,
+        func: &Arc<UserFunction>,
+        params: &[DataType],
+        ret: DataType,
+        calling: Vec<u32>,
+        style: &crate::value::OutputStyle,
+    ) -> Result<crate::expr::CallBody> {
+        let func = func.clone();
+        let params = params.to_vec();
+        let style = style.clone();
         let body = if func.language == "plpgsql" {
             // A body whose statements bind only where they run (a record
             // filled by INSERT ... RETURNING INTO, then read) still runs
@@ -259,21 +306,7 @@ impl Binder<'_> {
                     .map_err(|e| body_error(e, &func, None))?,
             )
         };
-        // A domain result is a value of its base type (checked).
-        let ty = if func.retset {
-            ret.base()
-                .array_type()
-                .unwrap_or(DataType::Array(&DataType::Record))
-        } else {
-            ret.base()
-        };
-        let call = Expr {
-            kind: ExprKind::UserCall(Box::new(UserCall { func, args, body })),
-            ty,
-            typmod: -1,
-            pos,
-        };
-        Ok(call)
+        Ok(body)
     }
 }
 
@@ -545,11 +578,18 @@ pub(crate) fn body_error(e: SqlError, func: &UserFunction, statement: Option<&st
             .map(|at| text[..at].chars().count() as u32 + p),
         _ => None,
     };
+    // PostgreSQL checks privileges when the statement runs: its context
+    // names the statement.
+    let statement = if e.code() == SqlState::INSUFFICIENT_PRIVILEGE {
+        " statement 1"
+    } else {
+        ""
+    };
     match placed {
         Some(p) => e.without_position().at(Some(p)),
         None => e
             .without_position()
-            .with_context(format!("SQL function \"{}\"", func.name)),
+            .with_context(format!("SQL function \"{}\"{statement}", func.name)),
     }
 }
 

@@ -640,6 +640,7 @@ impl<'a> Catalog<'a> {
                     params,
                     defaults: strings(&r[11]),
                     body: text(&r[12]),
+                    security_definer: matches!(r.get(13), Some(Value::Bool(true))),
                 };
                 let outputs = f.outputs();
                 if outputs.len() > 1 {

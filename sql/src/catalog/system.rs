@@ -308,6 +308,7 @@ pub static PG_PROC: SysTable = SysTable {
         ("proargnames", DataType::Array(&DataType::Text)),
         ("proargdefaults", DataType::Array(&DataType::Text)),
         ("prosrc", DataType::Text),
+        ("prosecdef", DataType::Bool),
     ],
 };
 

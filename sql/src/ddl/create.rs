@@ -880,7 +880,10 @@ fn create_table_as(
         return Err(SqlError::internal("CREATE TABLE AS: not an INSERT"));
     };
     let mut tag = SelectTag { inner: sink };
-    crate::table::insert(ctx, ins, &mut tag)
+    let before = ctx.txn.filling.replace(def.oid);
+    let result = crate::table::insert(ctx, ins, &mut tag);
+    ctx.txn.filling = before;
+    result
 }
 
 /// Column definitions for a query's output (CREATE TABLE AS, CREATE

@@ -136,6 +136,7 @@ pub fn create_function(ctx: &mut Stmt<'_>, cf: &CreateFunction) -> Result<()> {
         params,
         defaults,
         body,
+        security_definer: matches!(cf.security, Some(ast::FunctionSecurity::Definer)),
     };
     let outputs = func.outputs();
     if outputs.len() > 1 {
@@ -253,6 +254,7 @@ fn proc_row(f: &UserFunction) -> Vec<Value> {
         ),
         texts(f.defaults.clone()),
         Value::Text(f.body.clone()),
+        Value::Bool(f.security_definer),
     ]
 }
 
@@ -462,6 +464,9 @@ pub fn alter_function(ctx: &mut Stmt<'_>, a: &ast::AlterFunction) -> Result<()> 
                     }
                     ast::AlterFunctionAction::CalledOnNull(c) => {
                         f.strict = !matches!(c, ast::FunctionCalledOnNull::CalledOnNullInput)
+                    }
+                    ast::AlterFunctionAction::Security { security, .. } => {
+                        f.security_definer = matches!(security, ast::FunctionSecurity::Definer)
                     }
                     _ => {}
                 }

@@ -397,8 +397,23 @@ pub fn sublink(s: &SubLink, row: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Valu
 /// the arguments become the row its body reads one level out; the value
 /// is the first row's (NULL without one), or for a set-returning function
 /// every row's, as an array. A strict function of a NULL argument is
-/// NULL (no rows) without running.
+/// NULL (no rows) without running. A SECURITY DEFINER function's body
+/// runs as its owner (the role setting swapped for the call).
 pub fn user_call(c: &crate::expr::UserCall, row: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let Some(role) = &c.run_as else {
+        return user_call_body(c, row, ctx);
+    };
+    let prev = ctx.settings.swap("role", role);
+    let result = user_call_body(c, row, ctx);
+    ctx.settings.swap("role", &prev);
+    result
+}
+
+fn user_call_body(
+    c: &crate::expr::UserCall,
+    row: &[Value],
+    ctx: &mut EvalCtx<'_>,
+) -> Result<Value> {
     let mut args = Vec::with_capacity(c.args.len());
     for a in &c.args {
         let v = a.eval(row, ctx)?;

@@ -1058,6 +1058,9 @@ fn function_def(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     if f.strict {
         options.push("STRICT");
     }
+    if f.security_definer {
+        options.push("SECURITY DEFINER");
+    }
     if !options.is_empty() {
         out.push_str(&format!(" {}\n", options.join(" ")));
     }

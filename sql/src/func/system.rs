@@ -40,6 +40,7 @@ fn pg_sleep(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
 
 fn signal(a: &[Value], ctx: &mut EvalCtx<'_>, reason: Interrupt) -> Result<Value> {
     let pid = arg!(a, 0, Int4);
+    check_signal(ctx, pid, reason)?;
     match ctx.host.signal_backend(pid, reason) {
         SignalOutcome::Sent => Ok(Value::Bool(true)),
         SignalOutcome::NoSuchBackend => {
@@ -50,6 +51,52 @@ fn signal(a: &[Value], ctx: &mut EvalCtx<'_>, reason: Interrupt) -> Result<Value
             Ok(Value::Bool(false))
         }
     }
+}
+
+/// 42501 unless the current user may signal backend `pid` (PostgreSQL's
+/// pg_signal_backend checks): a superuser may signal any; others only
+/// a backend of a role they are a member of, or any but a superuser's
+/// as members of pg_signal_backend.
+fn check_signal(ctx: &mut EvalCtx<'_>, pid: i32, reason: Interrupt) -> Result<()> {
+    let Some(mine) = super::privilege::acting_cached(ctx)? else {
+        return Ok(());
+    };
+    let Some(target) = ctx.host.activity().into_iter().find(|a| a.pid == pid) else {
+        return Ok(());
+    };
+    let roles: Vec<crate::catalog::roles::Role> = match &ctx.storage {
+        Some(st) => crate::catalog::Catalog::new(st.engine, 0, st.own)
+            .roles()?
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect(),
+        None => crate::catalog::roles::Role::builtin(),
+    };
+    let role = roles.iter().find(|r| r.name == target.user);
+    let (what, whose) = match reason {
+        Interrupt::Terminate => ("terminate", "process is being terminated"),
+        _ => ("cancel", "query is being canceled"),
+    };
+    // An unknown login acts as the bootstrap superuser.
+    if role.is_none_or(|r| r.superuser) {
+        let object = if matches!(reason, Interrupt::Terminate) {
+            "superuser process"
+        } else {
+            "superuser query"
+        };
+        return Err(SqlError::new(
+            SqlState::INSUFFICIENT_PRIVILEGE,
+            format!("must be a superuser to {what} {object}"),
+        ));
+    }
+    const SIGNAL_BACKEND: u32 = 4200;
+    if role.is_some_and(|r| mine.contains(&r.oid)) || mine.contains(&SIGNAL_BACKEND) {
+        return Ok(());
+    }
+    Err(SqlError::new(
+        SqlState::INSUFFICIENT_PRIVILEGE,
+        format!("must be a member of the role whose {whose} or member of pg_signal_backend"),
+    ))
 }
 
 fn current_setting(name: &str, missing_ok: bool, ctx: &EvalCtx<'_>) -> Result<Value> {

@@ -720,6 +720,14 @@ impl TableSource for Stmt<'_> {
         self.check_function(f)
     }
 
+    fn function_owner(&mut self, oid: u32) -> Option<String> {
+        self.owner_name(crate::catalog::privs::PROC, oid).ok()
+    }
+
+    fn swap_role(&mut self, role: &str) -> String {
+        self.settings.swap("role", role)
+    }
+
     fn relation_owner(&mut self, oid: u32) -> u32 {
         self.privileges()
             .map(|p| p.owner(crate::catalog::privs::CLASS, oid))

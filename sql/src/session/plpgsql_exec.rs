@@ -67,6 +67,25 @@ pub(crate) fn run_function(
     ret: DataType,
     signature: &str,
 ) -> Result<Value> {
+    // A SECURITY DEFINER body runs as the function's owner.
+    if func.security_definer {
+        let owner = ctx.owner_name(crate::catalog::privs::PROC, func.oid)?;
+        let prev = ctx.settings.swap("role", &owner);
+        let result = run_function_body(ctx, func, params, args, ret, signature);
+        ctx.settings.swap("role", &prev);
+        return result;
+    }
+    run_function_body(ctx, func, params, args, ret, signature)
+}
+
+fn run_function_body(
+    ctx: &mut Stmt<'_>,
+    func: &UserFunction,
+    params: &[DataType],
+    args: Vec<Value>,
+    ret: DataType,
+    signature: &str,
+) -> Result<Value> {
     let block = body_of(func)?;
     let mut x = Exec::new(signature, ret, func.retset);
     let mut inputs = params.iter();
@@ -1347,6 +1366,7 @@ pub(crate) fn run_do(ctx: &mut Stmt<'_>, body: &str) -> Result<()> {
         params: Vec::new(),
         defaults: Vec::new(),
         body: body.to_owned(),
+        security_definer: false,
     });
     run_function(
         ctx,

@@ -126,6 +126,17 @@ impl Stmt<'_> {
         self.acting_roles_of(&self.current_user())
     }
 
+    /// The name of the owner of object (`class`, `oid`).
+    pub fn owner_name(&self, class: u32, oid: u32) -> Result<String> {
+        let owner = self.privileges()?.owner(class, oid);
+        Ok(self
+            .bare_catalog()
+            .roles()?
+            .into_iter()
+            .find(|(_, r)| r.oid == owner)
+            .map_or_else(|| owner.to_string(), |(_, r)| r.name))
+    }
+
     /// The current user's OID.
     pub fn current_user_oid(&self) -> Result<u32> {
         let name = self.current_user();

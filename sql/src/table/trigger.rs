@@ -230,6 +230,7 @@ pub(crate) fn builtin_trigger(oid: u32) -> Option<Arc<UserFunction>> {
         params: Vec::new(),
         defaults: Vec::new(),
         body: name.into(),
+        security_definer: false,
     }))
 }
 

@@ -1376,7 +1376,7 @@ fn user_proc_row(f: &crate::routine::UserFunction) -> Vec<Value> {
         )
         .proc("prosupport", "-")
         .text("prokind", "f")
-        .bool("prosecdef", false)
+        .bool("prosecdef", f.security_definer)
         .bool("proleakproof", false)
         .bool("proisstrict", f.strict)
         .bool("proretset", f.retset)

@@ -58,6 +58,36 @@ pub fn starts(p: &Parser<'_>) -> bool {
     }
 }
 
+/// Function signatures (`name(types), ...`) up to one of the keywords
+/// `stop` outside parentheses, read as DROP FUNCTION reads them
+/// (`expected` names the stop in the syntax error at the end).
+pub(crate) fn function_descs(
+    p: &mut Parser<'_>,
+    stop: &[Keyword],
+    expected: &str,
+) -> Result<Vec<FunctionDesc>, ParserError> {
+    let mut text = String::new();
+    let mut depth = 0i32;
+    loop {
+        let t = p.peek_token();
+        match &t.token {
+            Token::EOF | Token::SemiColon => return p.expected(expected, t),
+            Token::Word(w) if depth == 0 && stop.contains(&w.keyword) => break,
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            _ => {}
+        }
+        text.push_str(&t.token.to_string());
+        text.push(' ');
+        p.next_token();
+    }
+    let parsed = Parser::parse_sql(&PostgreSqlDialect {}, &format!("DROP FUNCTION {text}"))?;
+    match parsed.into_iter().next() {
+        Some(Statement::DropFunction(d)) => Ok(d.func_desc),
+        _ => p.expected("a function", p.peek_token()),
+    }
+}
+
 /// Parses the statement.
 pub fn parse(p: &mut Parser<'_>) -> Result<CommentOn, ParserError> {
     p.expect_keywords(&[Keyword::COMMENT, Keyword::ON])?;
@@ -69,29 +99,9 @@ pub fn parse(p: &mut Parser<'_>) -> Result<CommentOn, ParserError> {
     } else {
         p.expect_one_of_keywords(&[Keyword::FUNCTION, Keyword::PROCEDURE])?;
         // The name and argument list as written, read as DROP FUNCTION's.
-        let mut text = String::new();
-        let mut depth = 0i32;
-        loop {
-            let t = p.peek_token();
-            match &t.token {
-                Token::EOF | Token::SemiColon => return p.expected("IS", t),
-                Token::Word(w) if w.keyword == Keyword::IS && depth == 0 => break,
-                Token::LParen => depth += 1,
-                Token::RParen => depth -= 1,
-                _ => {}
-            }
-            text.push_str(&t.token.to_string());
-            text.push(' ');
-            p.next_token();
-        }
-        let parsed = Parser::parse_sql(&PostgreSqlDialect {}, &format!("DROP FUNCTION {text}"))?;
-        match parsed.into_iter().next() {
-            Some(Statement::DropFunction(d)) if d.func_desc.len() == 1 => CommentTarget::Function(
-                d.func_desc
-                    .into_iter()
-                    .next()
-                    .ok_or_else(|| ParserError::ParserError("a function to comment on".into()))?,
-            ),
+        let mut descs = function_descs(p, &[Keyword::IS], "IS")?;
+        match (descs.pop(), descs.is_empty()) {
+            (Some(d), true) => CommentTarget::Function(d),
             _ => return p.expected("a function and its argument types", p.peek_token()),
         }
     };

@@ -21,8 +21,7 @@
 //!
 //! `GRANT role TO role` (no ON) stays sqlparser's.
 
-use sqlparser::ast::{FunctionDesc, ObjectName, Statement};
-use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::ast::{FunctionDesc, ObjectName};
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::Token;
@@ -213,32 +212,6 @@ fn grantee(p: &mut Parser<'_>) -> Result<Grantee, ParserError> {
     Ok(Grantee::Role(name(p)?))
 }
 
-/// Function signatures up to TO / FROM, read as DROP FUNCTION's.
-fn functions(p: &mut Parser<'_>) -> Result<Vec<FunctionDesc>, ParserError> {
-    let mut text = String::new();
-    let mut depth = 0i32;
-    loop {
-        let t = p.peek_token();
-        match &t.token {
-            Token::EOF | Token::SemiColon => return p.expected("TO or FROM", t),
-            Token::Word(w) if depth == 0 && matches!(w.keyword, Keyword::TO | Keyword::FROM) => {
-                break
-            }
-            Token::LParen => depth += 1,
-            Token::RParen => depth -= 1,
-            _ => {}
-        }
-        text.push_str(&t.token.to_string());
-        text.push(' ');
-        p.next_token();
-    }
-    let parsed = Parser::parse_sql(&PostgreSqlDialect {}, &format!("DROP FUNCTION {text}"))?;
-    match parsed.into_iter().next() {
-        Some(Statement::DropFunction(d)) => Ok(d.func_desc),
-        _ => p.expected("a function", p.peek_token()),
-    }
-}
-
 fn target(p: &mut Parser<'_>) -> Result<GrantTarget, ParserError> {
     if p.parse_keyword(Keyword::ALL) {
         let t = p.next_token();
@@ -273,7 +246,10 @@ fn target(p: &mut Parser<'_>) -> Result<GrantTarget, ParserError> {
         (Keyword::ROUTINE, "ROUTINE"),
     ] {
         if p.parse_keyword(k) {
-            return Ok(GrantTarget::Functions(w.into(), functions(p)?));
+            return Ok(GrantTarget::Functions(
+                w.into(),
+                super::comment::function_descs(p, &[Keyword::TO, Keyword::FROM], "TO or FROM")?,
+            ));
         }
     }
     if p.parse_keyword(Keyword::LANGUAGE) {

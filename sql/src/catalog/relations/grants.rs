@@ -119,10 +119,10 @@ impl Viewer {
             .map(|r| r.name.clone())
     }
 
-    /// Each (grantor, grantee, privilege, grantable) of `list` among
-    /// `kinds`, that the view shows (`role_only`: the role_* views, which
-    /// leave out grants to PUBLIC the user is not party to).
-    fn explode(&self, list: &Acl, kinds: u32, role_only: bool) -> Vec<(String, String, u32, bool)> {
+    /// Each grant of `list` among `kinds` that the view shows
+    /// (`role_only`: the role_* views, which leave out grants to PUBLIC the
+    /// user is not party to), on an object owned by `owner`.
+    fn explode(&self, list: &Acl, kinds: u32, role_only: bool, owner: u32) -> Vec<Exploded> {
         let mut out = Vec::new();
         for item in list {
             let shown = self.uses(item.grantor)
@@ -135,18 +135,42 @@ impl Viewer {
             else {
                 continue;
             };
+            // is_grantable: the grant option, or the grantee is (a member
+            // of) the owner.
+            let owns = self.has_role(item.grantee, owner);
             for bit in (0..14).map(|b| 1u32 << b) {
                 if item.privs & bit != 0 && kinds & bit != 0 {
-                    out.push((
-                        grantor.clone(),
-                        grantee.clone(),
+                    let option = item.options & bit != 0;
+                    out.push(Exploded {
+                        grantor: grantor.clone(),
+                        grantee: grantee.clone(),
                         bit,
-                        item.options & bit != 0,
-                    ));
+                        option,
+                        grantable: option || owns,
+                    });
                 }
             }
         }
         out
+    }
+}
+
+/// One privilege of one grant, as aclexplode gives it.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Exploded {
+    grantor: String,
+    grantee: String,
+    bit: u32,
+    /// Held with grant option.
+    option: bool,
+    /// information_schema's is_grantable.
+    grantable: bool,
+}
+
+impl Exploded {
+    /// grantor, grantee: the rows' first two columns.
+    fn parties(&self) -> [Value; 2] {
+        [text(&self.grantor), text(&self.grantee)]
     }
 }
 
@@ -249,22 +273,17 @@ fn table_rows(ctx: &EvalCtx<'_>, role_only: bool) -> Result<Vec<Vec<Value>>> {
         ..
     } in listed_relations(ctx, &v)?
     {
-        for (grantor, grantee, bit, grantable) in v.explode(&list, TABLE_KINDS, role_only) {
-            let grantee_oid = v
-                .roles
-                .iter()
-                .find(|r| r.name == grantee)
-                .map_or(0, |r| r.oid);
-            out.push(vec![
-                text(&grantor),
-                text(&grantee),
+        for g in v.explode(&list, TABLE_KINDS, role_only, owner) {
+            let mut row = g.parties().to_vec();
+            row.extend([
                 text(&v.database),
                 text(&schema),
                 text(&name),
-                text(acl::privilege_word(bit)),
-                yes(grantable || v.has_role(grantee_oid, owner)),
-                yes(bit == acl::SELECT),
+                text(acl::privilege_word(g.bit)),
+                yes(g.grantable),
+                yes(g.bit == acl::SELECT),
             ]);
+            out.push(row);
         }
     }
     Ok(out)
@@ -291,35 +310,29 @@ fn column_rows(ctx: &EvalCtx<'_>, role_only: bool) -> Result<Vec<Vec<Value>>> {
         columns,
     } in listed_relations(ctx, &v)?
     {
-        let table = v.explode(&list, COLUMN_KINDS, role_only);
+        let table = v.explode(&list, COLUMN_KINDS, role_only, owner);
         for (_, column, own) in &columns {
             // The table's grants reach every column; the column's own
             // add to them (UNION: each once).
             let mut seen = HashSet::new();
-            for (grantor, grantee, bit, grantable) in
-                table
-                    .iter()
-                    .cloned()
-                    .chain(v.explode(own, COLUMN_KINDS, role_only))
+            for g in table
+                .iter()
+                .cloned()
+                .chain(v.explode(own, COLUMN_KINDS, role_only, owner))
             {
-                if !seen.insert((grantor.clone(), grantee.clone(), bit, grantable)) {
+                if !seen.insert(g.clone()) {
                     continue;
                 }
-                let grantee_oid = v
-                    .roles
-                    .iter()
-                    .find(|r| r.name == grantee)
-                    .map_or(0, |r| r.oid);
-                out.push(vec![
-                    text(&grantor),
-                    text(&grantee),
+                let mut row = g.parties().to_vec();
+                row.extend([
                     text(&v.database),
                     text(&schema),
                     text(&name),
                     text(column),
-                    text(acl::privilege_word(bit)),
-                    yes(grantable || v.has_role(grantee_oid, owner)),
+                    text(acl::privilege_word(g.bit)),
+                    yes(g.grantable),
                 ]);
+                out.push(row);
             }
         }
     }
@@ -374,24 +387,19 @@ fn routine_rows(ctx: &EvalCtx<'_>, role_only: bool) -> Result<Vec<Vec<Value>>> {
     }
     let mut out = Vec::new();
     for (oid, schema, name, owner, list) in routines {
-        for (grantor, grantee, bit, grantable) in v.explode(&list, acl::EXECUTE, role_only) {
-            let grantee_oid = v
-                .roles
-                .iter()
-                .find(|r| r.name == grantee)
-                .map_or(0, |r| r.oid);
-            out.push(vec![
-                text(&grantor),
-                text(&grantee),
+        for g in v.explode(&list, acl::EXECUTE, role_only, owner) {
+            let mut row = g.parties().to_vec();
+            row.extend([
                 text(&v.database),
                 text(&schema),
                 text(&format!("{name}_{oid}")),
                 text(&v.database),
                 text(&schema),
                 text(&name),
-                text(acl::privilege_word(bit)),
-                yes(grantable || v.has_role(grantee_oid, owner)),
+                text(acl::privilege_word(g.bit)),
+                yes(g.grantable),
             ]);
+            out.push(row);
         }
     }
     Ok(out)

@@ -231,6 +231,7 @@ fn drop_relations(
             ctx.check_relation_owner(&def)?;
         }
         let xid = ctx.write_xid(verb)?;
+        drop_dependent_views(ctx, xid, &def, &dropped, cascade)?;
         drop_dependent_keys(ctx, xid, &def, &dropped, cascade)?;
         drop_inheritors(ctx, xid, &def, &dropped, cascade)?;
         remove_table(ctx, xid, &def)?;
@@ -286,6 +287,91 @@ fn drop_inheritors(
 
 /// Foreign keys of other tables referencing `def`: 2BP01 listing them,
 /// or with CASCADE dropped (with PostgreSQL's notice).
+/// The views and materialized views that read relation `def` (by name,
+/// as their stored queries name it), and those that read them, not
+/// themselves dropped by the statement: 2BP01 listing them, or with
+/// CASCADE dropped (with PostgreSQL's notice).
+fn drop_dependent_views(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &TableDef,
+    dropped: &[String],
+    cascade: bool,
+) -> Result<()> {
+    let relations = ctx.catalog().relations()?;
+    let reads: Vec<(&TableDef, Vec<String>)> = relations
+        .iter()
+        .filter_map(|v| {
+            let text = v.view.as_deref().or(v.matview.as_deref())?;
+            Some((v, crate::parser::relations_read(text)))
+        })
+        .collect();
+    let word = |d: &TableDef| match d.relkind() {
+        'v' => "view",
+        'm' => "materialized view",
+        _ => "table",
+    };
+    // Depth first, in creation order: each with what it depends on.
+    fn visit<'d>(
+        name: &str,
+        shown: &str,
+        reads: &[(&'d TableDef, Vec<String>)],
+        skip: &dyn Fn(&TableDef) -> bool,
+        word: &dyn Fn(&TableDef) -> &'static str,
+        found: &mut Vec<(&'d TableDef, String)>,
+    ) {
+        let mut direct: Vec<&TableDef> = reads
+            .iter()
+            .filter(|(v, read)| read.iter().any(|r| r == name) && !skip(v))
+            .map(|(v, _)| *v)
+            .collect();
+        direct.sort_by_key(|v| v.oid);
+        for v in direct {
+            if found.iter().any(|(f, _)| f.oid == v.oid) {
+                continue;
+            }
+            found.push((v, shown.to_owned()));
+            let me = format!("{} {}", word(v), v.name);
+            visit(&v.name, &me, reads, skip, word, found);
+        }
+    }
+    let mut found: Vec<(&TableDef, String)> = Vec::new();
+    let skip = |v: &TableDef| v.oid == def.oid || dropped.contains(&v.name);
+    let shown = format!("{} {}", word(def), def.name);
+    visit(&def.name, &shown, &reads, &skip, &word, &mut found);
+    if found.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = found
+        .iter()
+        .map(|(v, _)| format!("{} {}", word(v), v.name))
+        .collect();
+    if !cascade {
+        return Err(SqlError::new(
+            SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
+            format!(
+                "cannot drop {} {} because other objects depend on it",
+                word(def),
+                def.name
+            ),
+        )
+        .with_detail(
+            found
+                .iter()
+                .zip(&lines)
+                .map(|((_, on), l)| format!("{l} depends on {on}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+        .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
+    }
+    ctx.notices.push(cascade_notice(&lines));
+    for (v, _) in found.into_iter().rev() {
+        remove_table(ctx, xid, v)?;
+    }
+    Ok(())
+}
+
 pub(super) fn drop_dependent_keys(
     ctx: &mut Stmt<'_>,
     xid: u32,

@@ -907,7 +907,15 @@ impl Session {
                 plpgsql_exec::run_function(ctx, &call.func, types, args, ret, &compiled.signature)?
             }
             crate::expr::CallBody::SqlStatements(statements) => {
-                plpgsql_exec::run_sql_function(ctx, &call.func, statements, (args, types), ret)?
+                // SECURITY DEFINER: as the owner (run_function swaps for
+                // PL/pgSQL itself).
+                let prev = call.run_as.as_deref().map(|r| ctx.settings.swap("role", r));
+                let result =
+                    plpgsql_exec::run_sql_function(ctx, &call.func, statements, (args, types), ret);
+                if let Some(prev) = prev {
+                    ctx.settings.swap("role", &prev);
+                }
+                result?
             }
             crate::expr::CallBody::Sql(_) => return Ok(None),
         }))

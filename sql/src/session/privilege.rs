@@ -121,6 +121,21 @@ impl Stmt<'_> {
         Ok(out)
     }
 
+    /// [`Stmt::acting_roles_of`] for the role with OID `oid` (None also
+    /// for a role that does not exist).
+    fn acting_roles_of_oid(&self, oid: u32) -> Result<Option<Arc<Vec<u32>>>> {
+        let name = self
+            .bare_catalog()
+            .roles()?
+            .into_iter()
+            .find(|(_, r)| r.oid == oid)
+            .map(|(_, r)| r.name);
+        Ok(name
+            .map(|n| self.acting_roles_of(&n))
+            .transpose()?
+            .flatten())
+    }
+
     /// The current user's acting roles (None: a superuser).
     pub fn acting_roles(&self) -> Result<Option<Arc<Vec<u32>>>> {
         self.acting_roles_of(&self.current_user())
@@ -167,17 +182,7 @@ impl Stmt<'_> {
 
     /// [`Stmt::check_relation`] for role `role` (a view's owner).
     pub fn check_relation_as(&self, def: &TableDef, wanted: u32, role: u32) -> Result<()> {
-        let name = self
-            .catalog()
-            .roles()?
-            .into_iter()
-            .find(|(_, r)| r.oid == role)
-            .map(|(_, r)| r.name);
-        let Some(roles) = name
-            .map(|n| self.acting_roles_of(&n))
-            .transpose()?
-            .flatten()
-        else {
+        let Some(roles) = self.acting_roles_of_oid(role)? else {
             return Ok(());
         };
         if def.system {
@@ -235,17 +240,7 @@ impl Stmt<'_> {
     ) -> Result<Option<Vec<i16>>> {
         let roles = match role {
             None => self.acting_roles()?,
-            Some(oid) => {
-                let name = self
-                    .catalog()
-                    .roles()?
-                    .into_iter()
-                    .find(|(_, r)| r.oid == oid)
-                    .map(|(_, r)| r.name);
-                name.map(|n| self.acting_roles_of(&n))
-                    .transpose()?
-                    .flatten()
-            }
+            Some(oid) => self.acting_roles_of_oid(oid)?,
         };
         let Some(roles) = roles else {
             return Ok(None);

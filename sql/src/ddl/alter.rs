@@ -755,7 +755,7 @@ fn alter_type(
     data_type: &ast::DataType,
     using: Option<&ast::Expr>,
 ) -> Result<()> {
-    let (ty, typmod) = ctx.sql_type(data_type)?;
+    let (ty, typmod) = ctx.ddl_type(data_type)?;
     let col = def.columns[i].clone();
     let name = col.name.clone();
     let in_key = def

@@ -141,9 +141,15 @@ pub(super) fn new_column_typed(
     let (ty, typmod) = match (given, serial) {
         (Some(g), _) => g,
         (None, Some(t)) => (t, -1),
-        (None, None) => ctx
-            .sql_type(&c.data_type)
-            .map_err(|e| e.at(pos.map(|p| p + 1)))?,
+        (None, None) => ctx.ddl_type(&c.data_type).map_err(|e| {
+            // A type that does not exist is reported at its name; a
+            // privilege, as PostgreSQL checks it later, without one.
+            if e.code() == SqlState::INSUFFICIENT_PRIVILEGE {
+                e
+            } else {
+                e.at(pos.map(|p| p + 1))
+            }
+        })?,
     };
     let mut col = plain_column(&name, ty, typmod)?;
     let mut checks = Vec::new();
@@ -854,6 +860,9 @@ fn create_table_as(
     }
     let names: Vec<String> = ct.columns.iter().map(|d| ident(&d.name)).collect();
     let columns = output_columns(&bound.columns, &names)?;
+    for c in &bound.columns {
+        ctx.check_type_usage(c.ty)?;
+    }
     let xid = ctx.write_xid("CREATE TABLE")?;
     let def = new_relation(ctx, xid, ns, name, columns, options, ct.unlogged)?;
     store_table(ctx, xid, &def)?;

@@ -160,7 +160,7 @@ fn create_domain(
     let parts = object_name(name);
     let (schema, name) = split_name(ctx, &parts)?;
     let ns = creation_schema(ctx, schema, name)?;
-    let (declared, typmod) = ctx.sql_type(data_type)?;
+    let (declared, typmod) = ctx.ddl_type(data_type)?;
     // A domain over a domain: values are of the inner one's base type
     // and meet both domains' constraints.
     let (base, typmod, _) = super::types::domain_parts(declared, typmod);

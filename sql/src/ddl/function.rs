@@ -27,7 +27,7 @@ pub fn create_function(ctx: &mut Stmt<'_>, cf: &CreateFunction) -> Result<()> {
     let mut defaults = Vec::new();
     for a in cf.args.iter().flatten() {
         let mode = arg_mode(a.mode.as_ref());
-        let (ty, _) = ctx.sql_type(&a.data_type)?;
+        let (ty, _) = ctx.ddl_type(&a.data_type)?;
         match &a.default_expr {
             Some(_) if !mode.is_input() => {
                 return Err(invalid("only input parameters can have default values"))
@@ -299,14 +299,14 @@ fn result_type(
             for c in cols {
                 params.push(Param {
                     name: Some(ident(&c.name)),
-                    ty: ctx.sql_type(&c.data_type)?.0,
+                    ty: ctx.ddl_type(&c.data_type)?.0,
                     mode: ArgMode::Table,
                 });
             }
             (None, true)
         }
-        Some(FunctionReturnType::SetOf(t)) => (Some(ctx.sql_type(t)?.0), true),
-        Some(FunctionReturnType::DataType(t)) => (Some(ctx.sql_type(t)?.0), false),
+        Some(FunctionReturnType::SetOf(t)) => (Some(ctx.ddl_type(t)?.0), true),
+        Some(FunctionReturnType::DataType(t)) => (Some(ctx.ddl_type(t)?.0), false),
         None => (None, false),
     };
     let outs = outputs(params);

@@ -190,7 +190,7 @@ fn create_composite(
                 format!("column \"{field}\" specified more than once"),
             ));
         }
-        let (ty, typmod) = ctx.sql_type(&a.data_type)?;
+        let (ty, typmod) = ctx.ddl_type(&a.data_type)?;
         fields.push(super::create::plain_column(&field, ty, typmod)?);
     }
     if fields.len() > 1600 {
@@ -471,7 +471,7 @@ pub fn alter_type_attributes(
                 if live(name).is_some() {
                     return Err(taken(name));
                 }
-                let (t, m) = ctx.sql_type(data_type)?;
+                let (t, m) = ctx.ddl_type(data_type)?;
                 let col = super::create::plain_column(name, t, m)?;
                 super::create::insert_column(ctx, xid, relid, attrs.len() + 1, &col, None)?;
             }
@@ -505,7 +505,7 @@ pub fn alter_type_attributes(
                     return Err(missing(name));
                 };
                 in_use()?;
-                let (t, m) = ctx.sql_type(data_type)?;
+                let (t, m) = ctx.ddl_type(data_type)?;
                 let col = super::create::plain_column(name, t, m)?;
                 let mut row = row.clone();
                 row[2] = Value::Oid(col.type_oid());

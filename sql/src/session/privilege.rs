@@ -286,6 +286,45 @@ impl Stmt<'_> {
         Ok(def.system || self.relation_mask(&p, def, &roles, any) != 0)
     }
 
+    /// A type named in DDL (a column's, a domain's base, a function's
+    /// argument or result, a composite type's attribute): resolved, and
+    /// 42501 unless the current user has USAGE on it.
+    pub fn ddl_type(&self, t: &sqlparser::ast::DataType) -> Result<(crate::types::DataType, i32)> {
+        let (ty, typmod) = self.sql_type(t)?;
+        self.check_type_usage(ty)?;
+        Ok((ty, typmod))
+    }
+
+    /// 42501 "permission denied for type t" unless the current user has
+    /// USAGE on user type `ty` (or its element type).
+    pub fn check_type_usage(&self, ty: crate::types::DataType) -> Result<()> {
+        use crate::types::DataType;
+        let inner = match ty {
+            DataType::Array(e) => *e,
+            t => t,
+        };
+        let (DataType::Domain(oid) | DataType::Enum(oid) | DataType::Composite(oid)) = inner else {
+            return Ok(());
+        };
+        if oid < crate::catalog::FIRST_USER_OID {
+            return Ok(());
+        }
+        let Some(roles) = self.acting_roles()? else {
+            return Ok(());
+        };
+        let p = self.privileges()?;
+        let owner = p.owner(privs::TYPE, oid);
+        let list = p
+            .acl(privs::TYPE, oid, 0)
+            .cloned()
+            .unwrap_or_else(|| ObjectKind::Type.default_acl(owner));
+        if acl::mask(&list, owner, &roles, acl::USAGE, false) != 0 {
+            return Ok(());
+        }
+        let name = crate::usertype::get(oid).map_or_else(|| oid.to_string(), |u| u.name.clone());
+        Err(denied("type", &name))
+    }
+
     /// 42501 unless the current user may call function `f`.
     pub fn check_function(&self, f: &crate::routine::UserFunction) -> Result<()> {
         let Some(roles) = self.acting_roles()? else {

@@ -1704,8 +1704,18 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         Bool,
         super::privilege::has_any_column,
     )),
-    stable(f("has_function_privilege", &[Text, Text], Bool, privileged)),
-    stable(f("has_function_privilege", &[Oid, Text], Bool, privileged)),
+    stable(f(
+        "has_function_privilege",
+        &[Text, Text],
+        Bool,
+        super::privilege::has_function,
+    )),
+    stable(f(
+        "has_function_privilege",
+        &[Oid, Text],
+        Bool,
+        super::privilege::has_function,
+    )),
     stable(f(
         "has_sequence_privilege",
         &[Text, Text],

@@ -422,6 +422,30 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     )),
     stable(f("has_table_privilege", &[Oid, Oid, Text], Bool, has_table)),
     stable(f(
+        "has_function_privilege",
+        &[Name, Text, Text],
+        Bool,
+        has_function,
+    )),
+    stable(f(
+        "has_function_privilege",
+        &[Name, Oid, Text],
+        Bool,
+        has_function,
+    )),
+    stable(f(
+        "has_function_privilege",
+        &[Oid, Text, Text],
+        Bool,
+        has_function,
+    )),
+    stable(f(
+        "has_function_privilege",
+        &[Oid, Oid, Text],
+        Bool,
+        has_function,
+    )),
+    stable(f(
         "has_schema_privilege",
         &[Oid, Text, Text],
         Bool,
@@ -446,3 +470,86 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         has_column,
     )),
 ];
+
+/// The function a has_function_privilege argument names: an OID, or
+/// `name(argument types)` as regprocedure reads it; its owner and list.
+/// None for an unknown OID; 42883 for an unknown signature.
+fn function_named(
+    ctx: &mut EvalCtx<'_>,
+    v: &Value,
+) -> Result<Option<(u32, u32, Option<acl::Acl>)>> {
+    let p = privileges_of(ctx)?;
+    let user = match crate::catalog::session_catalog(ctx)? {
+        Some((cat, _)) => cat.functions()?,
+        None => Vec::new(),
+    };
+    let found = |oid: u32| -> Option<(u32, u32, Option<acl::Acl>)> {
+        let known = user.iter().any(|f| f.oid == oid) || super::builtin_by_oid(oid).is_some();
+        known.then(|| {
+            (
+                oid,
+                p.owner(privs::PROC, oid),
+                p.acl(privs::PROC, oid, 0).cloned(),
+            )
+        })
+    };
+    if let Value::Oid(o) = v {
+        return Ok(found(*o));
+    }
+    let text = crate::catalog::text_of(v);
+    let Some((name, rest)) = text.split_once('(') else {
+        return Err(SqlError::new(
+            SqlState::INVALID_TEXT_REPRESENTATION,
+            "expected a left parenthesis",
+        ));
+    };
+    let name = name.trim().trim_matches('"');
+    let name = name.rsplit('.').next().unwrap_or(name).to_owned();
+    let args = rest.trim_end().trim_end_matches(')');
+    let types: Option<Vec<crate::types::DataType>> = args
+        .split(',')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(crate::binder::type_by_name)
+        .collect();
+    let missing = || {
+        SqlError::new(
+            SqlState::UNDEFINED_FUNCTION,
+            format!("function \"{text}\" does not exist"),
+        )
+    };
+    let Some(types) = types else {
+        return Err(missing());
+    };
+    let oid = user
+        .iter()
+        .find(|f| f.name == name && f.input_types() == types)
+        .map(|f| f.oid)
+        .or_else(|| {
+            super::builtins()
+                .find(|(_, d)| d.name == name && d.args == types.as_slice())
+                .map(|(o, _)| o)
+        });
+    match oid {
+        Some(o) => Ok(found(o)),
+        None => Err(missing()),
+    }
+}
+
+/// has_function_privilege([user,] function, privileges).
+pub(super) fn has_function(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let (user, obj, text) = split(a);
+    let (wanted, options) = acl::parse_privilege_list(&text, ObjectKind::Function.all())?;
+    let roles = acting(ctx, user)?;
+    let Some((_, owner, list)) = function_named(ctx, obj)? else {
+        return Ok(Value::Null);
+    };
+    let Some(roles) = roles else {
+        return Ok(Value::Bool(true));
+    };
+    let list = list.unwrap_or_else(|| ObjectKind::Function.default_acl(owner));
+    Ok(Value::Bool(
+        acl::mask(&list, owner, &roles, wanted & !options, false) != 0
+            || acl::mask(&list, owner, &roles, options, true) != 0,
+    ))
+}

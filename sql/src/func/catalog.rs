@@ -1666,13 +1666,23 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         Bool,
         super::privilege::has_schema,
     )),
-    stable(f("has_database_privilege", &[Text, Text], Bool, privileged)),
-    stable(f("has_database_privilege", &[Oid, Text], Bool, privileged)),
+    stable(f(
+        "has_database_privilege",
+        &[Text, Text],
+        Bool,
+        super::privilege::has_database,
+    )),
+    stable(f(
+        "has_database_privilege",
+        &[Oid, Text],
+        Bool,
+        super::privilege::has_database,
+    )),
     stable(f(
         "has_database_privilege",
         &[Name, Text, Text],
         Bool,
-        privileged,
+        super::privilege::has_database,
     )),
     stable(f(
         "has_column_privilege",
@@ -1734,8 +1744,18 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         Bool,
         privileged,
     )),
-    stable(f("has_language_privilege", &[Text, Text], Bool, privileged)),
-    stable(f("has_type_privilege", &[Text, Text], Bool, privileged)),
+    stable(f(
+        "has_language_privilege",
+        &[Text, Text],
+        Bool,
+        super::privilege::has_language,
+    )),
+    stable(f(
+        "has_type_privilege",
+        &[Text, Text],
+        Bool,
+        super::privilege::has_type,
+    )),
     stable(f("pg_has_role", &[Name, Text], Bool, privileged)),
     stable(f("pg_has_role", &[Name, Name, Text], Bool, privileged)),
     f("quote_literal", &[Text], Text, |a, _| {

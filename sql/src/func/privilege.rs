@@ -469,6 +469,39 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         Bool,
         has_column,
     )),
+    stable(f(
+        "has_database_privilege",
+        &[Name, Oid, Text],
+        Bool,
+        has_database,
+    )),
+    stable(f(
+        "has_database_privilege",
+        &[Oid, Text, Text],
+        Bool,
+        has_database,
+    )),
+    stable(f(
+        "has_database_privilege",
+        &[Oid, Oid, Text],
+        Bool,
+        has_database,
+    )),
+    stable(f("has_type_privilege", &[Oid, Text], Bool, has_type)),
+    stable(f("has_type_privilege", &[Name, Text, Text], Bool, has_type)),
+    stable(f("has_type_privilege", &[Name, Oid, Text], Bool, has_type)),
+    stable(f(
+        "has_language_privilege",
+        &[Oid, Text],
+        Bool,
+        has_language,
+    )),
+    stable(f(
+        "has_language_privilege",
+        &[Name, Text, Text],
+        Bool,
+        has_language,
+    )),
 ];
 
 /// The function a has_function_privilege argument names: an OID, or
@@ -552,4 +585,141 @@ pub(super) fn has_function(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> 
         acl::mask(&list, owner, &roles, wanted & !options, false) != 0
             || acl::mask(&list, owner, &roles, options, true) != 0,
     ))
+}
+
+/// Whether `roles` (None: a superuser) hold any of `wanted` (grant
+/// options for those in `options`) in `list` of an object of `owner`.
+fn holds(roles: Option<&[u32]>, list: &acl::Acl, owner: u32, wanted: u32, options: u32) -> bool {
+    let Some(roles) = roles else {
+        return true;
+    };
+    acl::mask(list, owner, roles, wanted & !options, false) != 0
+        || acl::mask(list, owner, roles, options, true) != 0
+}
+
+/// has_database_privilege([user,] database, privileges).
+pub(super) fn has_database(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let (user, obj, text) = split(a);
+    let (wanted, options) = acl::parse_privilege_list(&text, ObjectKind::Database.all())?;
+    let roles = acting(ctx, user)?;
+    let Some(st) = &ctx.storage else {
+        return Ok(Value::Null);
+    };
+    let databases = crate::catalog::Catalog::new(st.engine, 0, st.own).databases()?;
+    let db = match obj {
+        Value::Oid(o) => databases.iter().find(|d| d.oid == *o),
+        v => {
+            let name = crate::catalog::text_of(v);
+            match databases.iter().find(|d| d.name == name) {
+                Some(d) => Some(d),
+                None => {
+                    return Err(SqlError::new(
+                        SqlState::INVALID_CATALOG_NAME,
+                        format!("database \"{name}\" does not exist"),
+                    ))
+                }
+            }
+        }
+    };
+    let Some(db) = db else {
+        return Ok(Value::Null);
+    };
+    let p = privileges_of(ctx)?;
+    let owner = p.owner(privs::DATABASE, db.oid);
+    let list = match p.acl(privs::DATABASE, db.oid, 0) {
+        Some(l) => l.clone(),
+        // initdb leaves the templates CONNECT for PUBLIC only.
+        None if db.is_template => {
+            let mut l = ObjectKind::Database.default_acl(owner);
+            acl::revoke(&mut l, acl::PUBLIC, owner, acl::TEMPORARY, false);
+            l
+        }
+        None => ObjectKind::Database.default_acl(owner),
+    };
+    Ok(Value::Bool(holds(
+        roles.as_deref(),
+        &list,
+        owner,
+        wanted,
+        options,
+    )))
+}
+
+/// has_type_privilege([user,] type, privileges): USAGE.
+pub(super) fn has_type(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let (user, obj, text) = split(a);
+    let (wanted, options) = acl::parse_privilege_list(&text, ObjectKind::Type.all())?;
+    let roles = acting(ctx, user)?;
+    let types = match crate::catalog::session_catalog(ctx)? {
+        Some((cat, _)) => cat.user_types()?,
+        None => Vec::new(),
+    };
+    let oid = match obj {
+        Value::Oid(o) | Value::Regtype(o) => *o,
+        v => {
+            let name = crate::catalog::text_of(v);
+            let bare = name.rsplit('.').next().unwrap_or(&name).trim_matches('"');
+            match types.iter().find(|t| t.name == bare) {
+                Some(t) => t.oid,
+                None => match crate::binder::type_by_name(&name) {
+                    Some(t) => t.oid().0,
+                    None => {
+                        return Err(SqlError::new(
+                            SqlState::UNDEFINED_OBJECT,
+                            format!("type \"{name}\" does not exist"),
+                        ))
+                    }
+                },
+            }
+        }
+    };
+    let p = privileges_of(ctx)?;
+    let owner = p.owner(privs::TYPE, oid);
+    let list = p
+        .acl(privs::TYPE, oid, 0)
+        .cloned()
+        .unwrap_or_else(|| ObjectKind::Type.default_acl(owner));
+    Ok(Value::Bool(holds(
+        roles.as_deref(),
+        &list,
+        owner,
+        wanted,
+        options,
+    )))
+}
+
+/// has_language_privilege([user,] language, privileges): USAGE (the
+/// untrusted languages too: their lists are PUBLIC's as well).
+pub(super) fn has_language(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let (user, obj, text) = split(a);
+    let (wanted, options) = acl::parse_privilege_list(&text, ObjectKind::Language.all())?;
+    let roles = acting(ctx, user)?;
+    let oid = match obj {
+        Value::Oid(o) => *o,
+        v => match crate::catalog::text_of(v).as_str() {
+            "internal" => 12,
+            "c" => 13,
+            "sql" => 14,
+            "plpgsql" => 13576,
+            other => {
+                return Err(SqlError::new(
+                    SqlState::UNDEFINED_OBJECT,
+                    format!("language \"{other}\" does not exist"),
+                ))
+            }
+        },
+    };
+    let p = privileges_of(ctx)?;
+    let owner = p.owner(privs::LANGUAGE, oid);
+    let list = p
+        .acl(privs::LANGUAGE, oid, 0)
+        .cloned()
+        .unwrap_or_else(|| ObjectKind::Language.default_acl(owner));
+    Ok(Value::Bool(holds(
+        roles.as_deref(),
+        &list,
+        owner,
+        wanted,
+        options,
+    )))
 }

@@ -1756,8 +1756,18 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         Bool,
         super::privilege::has_type,
     )),
-    stable(f("pg_has_role", &[Name, Text], Bool, privileged)),
-    stable(f("pg_has_role", &[Name, Name, Text], Bool, privileged)),
+    stable(f(
+        "pg_has_role",
+        &[Name, Text],
+        Bool,
+        super::privilege::has_role,
+    )),
+    stable(f(
+        "pg_has_role",
+        &[Name, Name, Text],
+        Bool,
+        super::privilege::has_role,
+    )),
     f("quote_literal", &[Text], Text, |a, _| {
         Ok(Value::Text(quote_literal(&arg!(a, 0, Text))))
     }),

@@ -502,6 +502,10 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         Bool,
         has_language,
     )),
+    stable(f("pg_has_role", &[Oid, Text], Bool, has_role)),
+    stable(f("pg_has_role", &[Name, Oid, Text], Bool, has_role)),
+    stable(f("pg_has_role", &[Oid, Name, Text], Bool, has_role)),
+    stable(f("pg_has_role", &[Oid, Oid, Text], Bool, has_role)),
 ];
 
 /// The function a has_function_privilege argument names: an OID, or
@@ -722,4 +726,69 @@ pub(super) fn has_language(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> 
         wanted,
         options,
     )))
+}
+
+/// pg_has_role([user,] role, privileges): MEMBER (a member of it,
+/// directly or not), USAGE (holds its privileges: through INHERIT
+/// members), either WITH ADMIN / GRANT OPTION (a direct membership with
+/// the admin option); superusers have every role.
+pub(super) fn has_role(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let (user, obj, text) = split(a);
+    let Some(st) = &ctx.storage else {
+        return Ok(Value::Null);
+    };
+    let cat = crate::catalog::Catalog::new(st.engine, 0, st.own);
+    let roles: Vec<_> = cat.roles()?.into_iter().map(|(_, r)| r).collect();
+    let members: Vec<_> = cat.memberships()?.into_iter().map(|(_, m)| m).collect();
+    let find = |v: &Value| -> Result<Option<&crate::catalog::roles::Role>> {
+        match v {
+            Value::Oid(o) => Ok(roles.iter().find(|r| r.oid == *o)),
+            v => {
+                let name = crate::catalog::text_of(v);
+                match roles.iter().find(|r| r.name == name) {
+                    Some(r) => Ok(Some(r)),
+                    None => Err(SqlError::new(
+                        SqlState::UNDEFINED_OBJECT,
+                        format!("role \"{name}\" does not exist"),
+                    )),
+                }
+            }
+        }
+    };
+    let me = match user {
+        Some(u) => find(u)?,
+        None => {
+            let name = crate::func::system::current_user(ctx);
+            roles.iter().find(|r| r.name == name)
+        }
+    };
+    let Some(target) = find(obj)? else {
+        return Ok(Value::Null);
+    };
+    let upper = text.trim().to_ascii_uppercase();
+    let (base, admin) = match upper
+        .strip_suffix("WITH ADMIN OPTION")
+        .or_else(|| upper.strip_suffix("WITH GRANT OPTION"))
+    {
+        Some(b) => (b.trim_end().to_owned(), true),
+        None => (upper.clone(), false),
+    };
+    if base != "MEMBER" && base != "USAGE" {
+        return Err(SqlError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            format!("unrecognized privilege type: \"{}\"", text.trim()),
+        ));
+    }
+    // An unknown login acts as the bootstrap superuser.
+    let Some(me) = me.filter(|r| !r.superuser) else {
+        return Ok(Value::Bool(true));
+    };
+    let answer = if admin {
+        members
+            .iter()
+            .any(|m| m.member == me.oid && m.role == target.oid && m.admin)
+    } else {
+        member_of(me.oid, &roles, &members, base == "USAGE").contains(&target.oid)
+    };
+    Ok(Value::Bool(answer))
 }

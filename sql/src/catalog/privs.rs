@@ -34,6 +34,20 @@ pub const DATABASE: u32 = 1262;
 /// pg_language's OID.
 pub const LANGUAGE: u32 = 2612;
 
+/// The languages (pg_language OID, name), PostgreSQL 15's OIDs.
+pub const LANGUAGES: &[(u32, &str)] =
+    &[(12, "internal"), (13, "c"), (14, "sql"), (13563, "plpgsql")];
+
+/// The OID of language `name`.
+pub fn language_oid(name: &str) -> Option<u32> {
+    LANGUAGES.iter().find(|(_, n)| *n == name).map(|(o, _)| *o)
+}
+
+/// The name of language `oid`.
+pub fn language_name(oid: u32) -> Option<&'static str> {
+    LANGUAGES.iter().find(|(o, _)| *o == oid).map(|(_, n)| *n)
+}
+
 const COLUMNS: &[(&str, DataType)] = &[
     ("objoid", DataType::Oid),
     ("classoid", DataType::Oid),

@@ -653,14 +653,12 @@ fn objects(ctx: &mut Stmt<'_>, g: &GrantStatement) -> Result<Vec<Object>> {
                             "GRANT and REVOKE are not allowed on untrusted languages, because only superusers can use untrusted languages.",
                         ))
                     }
-                    "sql" => 14,
-                    "plpgsql" => 13576,
-                    _ => {
-                        return Err(SqlError::new(
+                    name => privs::language_oid(name).ok_or_else(|| {
+                        SqlError::new(
                             SqlState::UNDEFINED_OBJECT,
                             format!("language \"{l}\" does not exist"),
-                        ))
-                    }
+                        )
+                    })?,
                 };
                 let owner = p.owner(privs::LANGUAGE, oid);
                 out.push(Object {
@@ -875,10 +873,7 @@ pub(crate) fn role_dependents(ctx: &mut Stmt<'_>, role: u32) -> Result<Vec<Strin
                 .into_iter()
                 .find(|d| d.oid == oid)
                 .map(|d| format!("database {}", d.name)),
-            privs::LANGUAGE => Some(format!(
-                "language {}",
-                if oid == 14 { "sql" } else { "plpgsql" }
-            )),
+            privs::LANGUAGE => privs::language_name(oid).map(|n| format!("language {n}")),
             _ => None,
         };
         let Some(what) = what else {

@@ -700,18 +700,15 @@ pub(super) fn has_language(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> 
     let roles = acting(ctx, user)?;
     let oid = match obj {
         Value::Oid(o) => *o,
-        v => match crate::catalog::text_of(v).as_str() {
-            "internal" => 12,
-            "c" => 13,
-            "sql" => 14,
-            "plpgsql" => 13576,
-            other => {
-                return Err(SqlError::new(
+        v => {
+            let name = crate::catalog::text_of(v);
+            privs::language_oid(&name).ok_or_else(|| {
+                SqlError::new(
                     SqlState::UNDEFINED_OBJECT,
-                    format!("language \"{other}\" does not exist"),
-                ))
-            }
-        },
+                    format!("language \"{name}\" does not exist"),
+                )
+            })?
+        }
     };
     let p = privileges_of(ctx)?;
     let owner = p.owner(privs::LANGUAGE, oid);

@@ -1355,12 +1355,7 @@ fn user_proc_row(f: &crate::routine::UserFunction) -> Vec<Value> {
         .oid("proowner", BOOTSTRAP_SUPERUSER)
         .oid(
             "prolang",
-            match f.language.as_str() {
-                "sql" => 14,
-                "plpgsql" => 13563,
-                "c" => 13,
-                _ => 12,
-            },
+            crate::catalog::privs::language_oid(&f.language).unwrap_or(12),
         )
         .set("procost", Value::Float4(100.0))
         .set(

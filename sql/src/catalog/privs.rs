@@ -102,6 +102,17 @@ impl Privileges {
             .unwrap_or(BOOTSTRAP_SUPERUSER)
     }
 
+    /// The owner of object (`class`, `oid`) and the list in force for it:
+    /// its stored one, else `kind`'s default for that owner.
+    pub fn in_force(&self, class: u32, oid: u32, kind: acl::ObjectKind) -> (u32, Acl) {
+        let owner = self.owner(class, oid);
+        let list = self
+            .acl(class, oid, 0)
+            .cloned()
+            .unwrap_or_else(|| kind.default_acl(owner));
+        (owner, list)
+    }
+
     /// The stored list of an object or column (None: its default).
     pub fn acl(&self, class: u32, oid: u32, sub: i32) -> Option<&Acl> {
         self.entry(class, oid, sub).and_then(|e| e.acl.as_ref())

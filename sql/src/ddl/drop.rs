@@ -239,12 +239,12 @@ fn drop_relations(
     Ok(verb)
 }
 
-/// 2BP01 for dropping table `name` that the objects of `detail` (one line
-/// each) depend on.
-fn dependents_error(name: &str, detail: &[String]) -> SqlError {
+/// 2BP01 for dropping `object` ("table t", "view v") that the objects
+/// of `detail` (one line each) depend on.
+fn dependents_error(object: &str, detail: &[String]) -> SqlError {
     SqlError::new(
         SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
-        format!("cannot drop table {name} because other objects depend on it"),
+        format!("cannot drop {object} because other objects depend on it"),
     )
     .with_detail(detail.join("\n"))
     .with_hint("Use DROP ... CASCADE to drop the dependent objects too.")
@@ -276,7 +276,7 @@ fn drop_inheritors(
             .iter()
             .map(|(c, parent)| format!("table {} depends on table {parent}", c.name))
             .collect();
-        return Err(dependents_error(&def.name, &detail));
+        return Err(dependents_error(&format!("table {}", def.name), &detail));
     }
     ctx.notices.push(cascade_notice(&lines));
     for (c, _) in children {
@@ -285,8 +285,6 @@ fn drop_inheritors(
     Ok(())
 }
 
-/// Foreign keys of other tables referencing `def`: 2BP01 listing them,
-/// or with CASCADE dropped (with PostgreSQL's notice).
 /// The views and materialized views that read relation `def` (by name,
 /// as their stored queries name it), and those that read them, not
 /// themselves dropped by the statement: 2BP01 listing them, or with
@@ -306,11 +304,7 @@ fn drop_dependent_views(
             Some((v, crate::parser::relations_read(text)))
         })
         .collect();
-    let word = |d: &TableDef| match d.relkind() {
-        'v' => "view",
-        'm' => "materialized view",
-        _ => "table",
-    };
+    let word = |d: &TableDef| crate::session::privilege::relation_kind(d).1;
     // Depth first, in creation order: each with what it depends on.
     fn visit<'d>(
         name: &str,
@@ -347,23 +341,12 @@ fn drop_dependent_views(
         .map(|(v, _)| format!("{} {}", word(v), v.name))
         .collect();
     if !cascade {
-        return Err(SqlError::new(
-            SqlState::DEPENDENT_OBJECTS_STILL_EXIST,
-            format!(
-                "cannot drop {} {} because other objects depend on it",
-                word(def),
-                def.name
-            ),
-        )
-        .with_detail(
-            found
-                .iter()
-                .zip(&lines)
-                .map(|((_, on), l)| format!("{l} depends on {on}"))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
-        .with_hint("Use DROP ... CASCADE to drop the dependent objects too."));
+        let detail: Vec<String> = found
+            .iter()
+            .zip(&lines)
+            .map(|((_, on), l)| format!("{l} depends on {on}"))
+            .collect();
+        return Err(dependents_error(&shown, &detail));
     }
     ctx.notices.push(cascade_notice(&lines));
     for (v, _) in found.into_iter().rev() {
@@ -372,6 +355,8 @@ fn drop_dependent_views(
     Ok(())
 }
 
+/// Foreign keys of other tables referencing `def`: 2BP01 listing them,
+/// or with CASCADE dropped (with PostgreSQL's notice).
 pub(super) fn drop_dependent_keys(
     ctx: &mut Stmt<'_>,
     xid: u32,
@@ -397,7 +382,7 @@ pub(super) fn drop_dependent_keys(
             .iter()
             .map(|l| format!("{l} depends on table {}", def.name))
             .collect();
-        return Err(dependents_error(&def.name, &detail));
+        return Err(dependents_error(&format!("table {}", def.name), &detail));
     }
     let notice = cascade_notice(&lines);
     ctx.notices.push(notice);

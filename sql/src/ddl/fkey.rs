@@ -274,12 +274,9 @@ pub(super) fn validate(ctx: &mut Stmt<'_>, fk: &ForeignKeyDef) -> Result<()> {
     // PostgreSQL checks existing rows with the referenced table owner's
     // rights (RI_Initial_Check falls back to its triggers): no
     // privilege of the current user is needed to read either table.
-    let prev = ctx
-        .settings
-        .swap("role", crate::catalog::roles::BOOTSTRAP_SUPERUSER_NAME);
-    let found = ctx.run_internal(&sql, &[], &[]);
-    ctx.settings.swap("role", &prev);
-    let found = found?;
+    let found = ctx.as_role(crate::catalog::roles::BOOTSTRAP_SUPERUSER_NAME, |ctx| {
+        ctx.run_internal(&sql, &[], &[])
+    })?;
     let Some(row) = found.rows.first() else {
         return Ok(());
     };

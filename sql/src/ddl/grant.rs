@@ -598,10 +598,7 @@ fn objects(ctx: &mut Stmt<'_>, g: &GrantStatement) -> Result<Vec<Object>> {
                     sub: 0,
                     kind: ObjectKind::Database,
                     owner,
-                    acl: p
-                        .acl(privs::DATABASE, db.oid, 0)
-                        .cloned()
-                        .unwrap_or_else(|| ObjectKind::Database.default_acl(owner)),
+                    acl: p.in_force(privs::DATABASE, db.oid, ObjectKind::Database).1,
                     name: d.clone(),
                     word: "database",
                 });
@@ -624,10 +621,7 @@ fn objects(ctx: &mut Stmt<'_>, g: &GrantStatement) -> Result<Vec<Object>> {
                                     sub: 0,
                                     kind: ObjectKind::Function,
                                     owner: su,
-                                    acl: p
-                                        .acl(privs::PROC, oid, 0)
-                                        .cloned()
-                                        .unwrap_or_else(|| ObjectKind::Function.default_acl(su)),
+                                    acl: p.in_force(privs::PROC, oid, ObjectKind::Function).1,
                                     name: name.to_owned(),
                                     word: "function",
                                 });
@@ -667,10 +661,7 @@ fn objects(ctx: &mut Stmt<'_>, g: &GrantStatement) -> Result<Vec<Object>> {
                     sub: 0,
                     kind: ObjectKind::Language,
                     owner,
-                    acl: p
-                        .acl(privs::LANGUAGE, oid, 0)
-                        .cloned()
-                        .unwrap_or_else(|| ObjectKind::Language.default_acl(owner)),
+                    acl: p.in_force(privs::LANGUAGE, oid, ObjectKind::Language).1,
                     name: l.clone(),
                     word: "language",
                 });
@@ -698,10 +689,7 @@ fn objects(ctx: &mut Stmt<'_>, g: &GrantStatement) -> Result<Vec<Object>> {
                     sub: 0,
                     kind: ObjectKind::Type,
                     owner,
-                    acl: p
-                        .acl(privs::TYPE, t.oid, 0)
-                        .cloned()
-                        .unwrap_or_else(|| ObjectKind::Type.default_acl(owner)),
+                    acl: p.in_force(privs::TYPE, t.oid, ObjectKind::Type).1,
                     name: t.name.clone(),
                     word: "type",
                 });
@@ -725,10 +713,7 @@ fn function_object(p: &privs::Privileges, f: &crate::routine::UserFunction) -> O
         sub: 0,
         kind: ObjectKind::Function,
         owner,
-        acl: p
-            .acl(privs::PROC, f.oid, 0)
-            .cloned()
-            .unwrap_or_else(|| ObjectKind::Function.default_acl(owner)),
+        acl: p.in_force(privs::PROC, f.oid, ObjectKind::Function).1,
         name: f.name.clone(),
         word: "function",
     }

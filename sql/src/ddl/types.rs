@@ -552,7 +552,7 @@ pub fn alter_type_attributes(
 }
 
 /// ALTER TYPE name OWNER TO role: the type must exist and the role too
-/// (every object is owned by the bootstrap superuser here).
+/// (grant.rs's change_owner checks and records the change).
 pub fn alter_type_owner(ctx: &mut Stmt<'_>, name: &ObjectName, role: &str) -> Result<()> {
     ctx.check_writable("ALTER TYPE")?;
     let parts = object_name(name);

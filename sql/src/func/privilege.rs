@@ -92,11 +92,7 @@ pub(crate) fn sequence_allowed(ctx: &mut EvalCtx<'_>, oid: u32, any: u32) -> Res
         return Ok(true);
     };
     let p = privileges_of(ctx)?;
-    let owner = p.owner(privs::CLASS, oid);
-    let list = p
-        .acl(privs::CLASS, oid, 0)
-        .cloned()
-        .unwrap_or_else(|| ObjectKind::Sequence.default_acl(owner));
+    let (owner, list) = p.in_force(privs::CLASS, oid, ObjectKind::Sequence);
     Ok(acl::mask(&list, owner, &roles, any, false) != 0)
 }
 
@@ -331,10 +327,7 @@ fn column_check(
         return Ok(Value::Bool(true));
     }
     let owner = p.owner(privs::CLASS, def.oid);
-    let held = |list: &acl::Acl| {
-        acl::mask(list, owner, &roles, wanted & !options, false) != 0
-            || acl::mask(list, owner, &roles, options, true) != 0
-    };
+    let held = |list: &acl::Acl| holds(Some(&roles), list, owner, wanted, options);
     Ok(Value::Bool(match attnum {
         Some(n) => p.acl(privs::CLASS, def.oid, n).is_some_and(held),
         None => p.column_acls(def.oid).any(|(_, l)| held(l)),
@@ -585,10 +578,13 @@ pub(super) fn has_function(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> 
         return Ok(Value::Bool(true));
     };
     let list = list.unwrap_or_else(|| ObjectKind::Function.default_acl(owner));
-    Ok(Value::Bool(
-        acl::mask(&list, owner, &roles, wanted & !options, false) != 0
-            || acl::mask(&list, owner, &roles, options, true) != 0,
-    ))
+    Ok(Value::Bool(holds(
+        Some(&roles),
+        &list,
+        owner,
+        wanted,
+        options,
+    )))
 }
 
 /// Whether `roles` (None: a superuser) hold any of `wanted` (grant
@@ -678,11 +674,7 @@ pub(super) fn has_type(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
         }
     };
     let p = privileges_of(ctx)?;
-    let owner = p.owner(privs::TYPE, oid);
-    let list = p
-        .acl(privs::TYPE, oid, 0)
-        .cloned()
-        .unwrap_or_else(|| ObjectKind::Type.default_acl(owner));
+    let (owner, list) = p.in_force(privs::TYPE, oid, ObjectKind::Type);
     Ok(Value::Bool(holds(
         roles.as_deref(),
         &list,
@@ -711,11 +703,7 @@ pub(super) fn has_language(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> 
         }
     };
     let p = privileges_of(ctx)?;
-    let owner = p.owner(privs::LANGUAGE, oid);
-    let list = p
-        .acl(privs::LANGUAGE, oid, 0)
-        .cloned()
-        .unwrap_or_else(|| ObjectKind::Language.default_acl(owner));
+    let (owner, list) = p.in_force(privs::LANGUAGE, oid, ObjectKind::Language);
     Ok(Value::Bool(holds(
         roles.as_deref(),
         &list,

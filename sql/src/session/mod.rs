@@ -909,13 +909,13 @@ impl Session {
             crate::expr::CallBody::SqlStatements(statements) => {
                 // SECURITY DEFINER: as the owner (run_function swaps for
                 // PL/pgSQL itself).
-                let prev = call.run_as.as_deref().map(|r| ctx.settings.swap("role", r));
-                let result =
-                    plpgsql_exec::run_sql_function(ctx, &call.func, statements, (args, types), ret);
-                if let Some(prev) = prev {
-                    ctx.settings.swap("role", &prev);
+                let run = |ctx: &mut Stmt<'_>| {
+                    plpgsql_exec::run_sql_function(ctx, &call.func, statements, (args, types), ret)
+                };
+                match call.run_as.as_deref() {
+                    Some(role) => ctx.as_role(role, run)?,
+                    None => run(ctx)?,
                 }
-                result?
             }
             crate::expr::CallBody::Sql(_) => return Ok(None),
         }))

@@ -70,10 +70,9 @@ pub(crate) fn run_function(
     // A SECURITY DEFINER body runs as the function's owner.
     if func.security_definer {
         let owner = ctx.owner_name(crate::catalog::privs::PROC, func.oid)?;
-        let prev = ctx.settings.swap("role", &owner);
-        let result = run_function_body(ctx, func, params, args, ret, signature);
-        ctx.settings.swap("role", &prev);
-        return result;
+        return ctx.as_role(&owner, |ctx| {
+            run_function_body(ctx, func, params, args, ret, signature)
+        });
     }
     run_function_body(ctx, func, params, args, ret, signature)
 }

@@ -141,6 +141,16 @@ impl Stmt<'_> {
         self.acting_roles_of(&self.current_user())
     }
 
+    /// Runs `f` with `role` as the current user (a SECURITY DEFINER body,
+    /// a read PostgreSQL makes with another role's rights), then puts the
+    /// role setting back, whatever `f` returned.
+    pub fn as_role<T>(&mut self, role: &str, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        let prev = self.settings.swap("role", role);
+        let result = f(self);
+        self.settings.swap("role", &prev);
+        result
+    }
+
     /// The name of the owner of object (`class`, `oid`).
     pub fn owner_name(&self, class: u32, oid: u32) -> Result<String> {
         let owner = self.privileges()?.owner(class, oid);
@@ -313,11 +323,7 @@ impl Stmt<'_> {
             return Ok(());
         };
         let p = self.privileges()?;
-        let owner = p.owner(privs::TYPE, oid);
-        let list = p
-            .acl(privs::TYPE, oid, 0)
-            .cloned()
-            .unwrap_or_else(|| ObjectKind::Type.default_acl(owner));
+        let (owner, list) = p.in_force(privs::TYPE, oid, ObjectKind::Type);
         if acl::mask(&list, owner, &roles, acl::USAGE, false) != 0 {
             return Ok(());
         }
@@ -331,11 +337,7 @@ impl Stmt<'_> {
             return Ok(());
         };
         let p = self.privileges()?;
-        let owner = p.owner(privs::PROC, f.oid);
-        let list = p
-            .acl(privs::PROC, f.oid, 0)
-            .cloned()
-            .unwrap_or_else(|| ObjectKind::Function.default_acl(owner));
+        let (owner, list) = p.in_force(privs::PROC, f.oid, ObjectKind::Function);
         if acl::mask(&list, owner, &roles, acl::EXECUTE, false) != 0 {
             return Ok(());
         }

@@ -375,13 +375,10 @@ fn routine_rows(ctx: &EvalCtx<'_>, role_only: bool) -> Result<Vec<Vec<Value>>> {
         .collect();
     if let Some((cat, _)) = catalog(ctx)? {
         for f in cat.functions()? {
-            let owner = v.owners.owner(privs::PROC, f.oid);
-            let list = v
+            let (owner, list) = v
                 .owners
                 .p
-                .acl(privs::PROC, f.oid, 0)
-                .cloned()
-                .unwrap_or_else(|| ObjectKind::Function.default_acl(owner));
+                .in_force(privs::PROC, f.oid, ObjectKind::Function);
             routines.push((f.oid, ns_name(f.namespace), f.name.clone(), owner, list));
         }
     }

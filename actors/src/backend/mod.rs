@@ -33,6 +33,7 @@
 
 mod copy_in;
 mod handback;
+mod hot;
 mod report;
 mod sink;
 mod startup;
@@ -61,6 +62,7 @@ use crate::postmaster::{CancelBackend, Postmaster};
 use crate::proc_array::{BackendState, Proc};
 use crate::shared::Shared;
 use handback::Handback;
+use hot::{Rehome, SharedReader, Taken};
 use sink::{ready_status, Bell, Parked};
 use startup::{legacy_error, Accept, StartupReply};
 
@@ -116,8 +118,16 @@ pub struct Backend {
     shared: Arc<Shared>,
     /// The supervisor.
     postmaster: Addr<Postmaster>,
-    /// The socket's write side; taken while a write is in flight.
+    /// The socket's read side (this actor's stream); empty while an
+    /// executor holds the socket.
+    reader: SharedReader,
+    /// The socket's write side; taken while a write is in flight, and
+    /// while an executor holds the socket.
     writer: Option<OwnedWriteHalf>,
+    /// An executor holds the socket (see [`hot`]).
+    hot: bool,
+    /// While it does, the timer checking that the client is still there.
+    client_check: Option<SpawnHandle>,
     /// The same socket for the executor, which writes a short query's
     /// whole answer itself (see [`sink::run_simple_query`]).
     direct: Option<Arc<std::net::TcpStream>>,
@@ -176,11 +186,13 @@ impl Backend {
         let direct = stream.try_clone().ok().map(Arc::new);
         Backend::start_in_arbiter(arbiter, move |ctx| {
             let slot = proc_.slot;
+            let mut reader = SharedReader::default();
             let writer = match TcpStream::from_std(stream) {
                 Ok(s) => {
                     let _ = s.set_nodelay(true);
                     let (r, w) = s.into_split();
-                    ctx.add_stream(FramedRead::new(r, PgCodec::new()));
+                    reader = SharedReader::new(FramedRead::new(r, PgCodec::new()));
+                    ctx.add_stream(reader.clone());
                     Some(w)
                 }
                 Err(e) => {
@@ -193,7 +205,10 @@ impl Backend {
                 _guard: ChildGuard::new(postmaster.clone(), ChildId::Backend(slot)),
                 shared,
                 postmaster,
+                reader,
                 writer,
+                hot: false,
+                client_check: None,
                 direct,
                 tx: None,
                 rx: None,
@@ -221,6 +236,10 @@ impl Backend {
     /// Writes what is buffered; stops the actor afterwards if asked or if
     /// the write fails.
     fn flush(&mut self, ctx: &mut Context<Self>, stop_after: bool) {
+        if self.hot && !stop_after {
+            // The executor holding the socket writes; this waits for it.
+            return;
+        }
         if self.out.is_empty() {
             if stop_after {
                 ctx.stop();
@@ -721,13 +740,8 @@ impl Backend {
         let pending = self.out.split().freeze();
         let interrupts = self.proc_.interrupts.clone();
         interrupts.clear();
-        let text = batch.iter().find_map(|m| match m {
-            FrontendMessage::Query(sql) | FrontendMessage::Parse { query: sql, .. } => {
-                Some(sql.as_str())
-            }
-            _ => None,
-        });
-        self.proc_.set_state(BackendState::Active, text);
+        self.proc_
+            .set_state(BackendState::Active, batch_text(&batch));
         self.running = true;
         self.statement += 1;
         let timeout = session.statement_timeout();
@@ -741,17 +755,28 @@ impl Backend {
             }));
         }
         let proc_ = Arc::clone(&self.proc_);
+        let hot = if timeout.is_none() {
+            self.go_hot(ctx)
+        } else {
+            None
+        };
+        let bell = Bell {
+            handback: Arc::clone(&self.handback),
+            addr: ctx.address(),
+        };
         let output = sink::Output {
             tx,
             pending,
-            direct: self.direct.clone(),
-            bell: Bell {
-                handback: Arc::clone(&self.handback),
-                addr: ctx.address(),
+            direct: if hot.is_some() {
+                None
+            } else {
+                self.direct.clone()
             },
+            hot,
+            bell: bell.clone(),
         };
         self.shared.pool.spawn(Box::new(move || {
-            let hooks = sink::Hooks {
+            let mut hooks = sink::Hooks {
                 on_ready: |session: &Session| {
                     {
                         let mut st = proc_.status.lock();
@@ -762,9 +787,84 @@ impl Backend {
                 },
                 on_statement: |sql: &str| proc_.set_state(BackendState::Active, Some(sql)),
             };
-            sink::run_batch(session, batch, interrupts, output, hooks);
+            let (mut session, mut batch, mut output) = (session, batch, output);
+            // On a hot socket, batch after batch until the socket goes back.
+            while let Some((parked, mut socket)) =
+                sink::run_batch(session, batch, interrupts.clone(), output, &mut hooks)
+            {
+                let next = if parked.skip_till_sync || parked.session.statement_timeout().is_some()
+                {
+                    // The Backend skips to Sync or times statements.
+                    hot::Next::Release(Vec::new(), false)
+                } else {
+                    socket.next_batch(&interrupts)
+                };
+                match next {
+                    hot::Next::Batch(next) => {
+                        interrupts.clear();
+                        proc_.set_state(BackendState::Active, batch_text(&next));
+                        output = sink::Output {
+                            tx: parked.tx.clone(),
+                            pending: bytes::Bytes::new(),
+                            direct: None,
+                            hot: Some(socket),
+                            bell: bell.clone(),
+                        };
+                        session = parked.session;
+                        batch = next;
+                    }
+                    hot::Next::Release(frames, ended) => {
+                        bell.addr.do_send(Rehome {
+                            socket,
+                            frames,
+                            ended,
+                            parked: Some(parked),
+                        });
+                        return;
+                    }
+                }
+            }
         }));
     }
+
+    /// Hands the socket to the executor about to run a batch, when
+    /// nothing else waits for this actor: the executor then answers and
+    /// runs the client's next batches itself (see [`hot`]).
+    fn go_hot(&mut self, ctx: &mut Context<Self>) -> Option<hot::HotSocket> {
+        if !self.queued.is_empty() || self.copy_in.is_some() || self.watching {
+            return None;
+        }
+        let writer = self.writer.take()?;
+        match self.reader.take(writer) {
+            Taken::Hot(socket) => {
+                self.hot = true;
+                self.client_check = Some(ctx.run_interval(hot::CLIENT_CHECK, |act, _| {
+                    if act.hot && act.direct.as_deref().is_some_and(hot::client_gone) {
+                        act.proc_.interrupts.raise(Interrupt::ClientGone);
+                    }
+                }));
+                Some(socket)
+            }
+            Taken::Kept(writer) => {
+                self.writer = Some(writer);
+                None
+            }
+            Taken::Lost => {
+                ctx.stop();
+                None
+            }
+        }
+    }
+}
+
+/// The text pg_stat_activity shows for a batch: its first statement's.
+fn batch_text(batch: &[FrontendMessage]) -> Option<&str> {
+    batch.iter().find_map(|m| match m {
+        FrontendMessage::Query(sql) | FrontendMessage::Parse { query: sql, .. } => {
+            Some(sql.as_str())
+        }
+        _ => None,
+    })
 }
 
 /// The pg_stat_activity state of a backend waiting for its next query.
@@ -897,6 +997,32 @@ impl Handler<NotifyWake> for Backend {
         if self.running && !self.watching && self.writer.is_some() && self.take_back(ctx) {
             self.pump(ctx);
         }
+        self.deliver_notifications(ctx);
+    }
+}
+
+impl Handler<Rehome> for Backend {
+    type Result = ();
+
+    fn handle(&mut self, msg: Rehome, ctx: &mut Context<Self>) {
+        self.hot = false;
+        if let Some(check) = self.client_check.take() {
+            ctx.cancel_future(check);
+        }
+        let Some((writer, read)) = self.reader.rehome(msg.socket) else {
+            ctx.stop();
+            return;
+        };
+        self.writer = Some(writer);
+        self.queued
+            .extend(msg.frames.into_iter().chain(read).map(Event::Frame));
+        if msg.ended {
+            self.queued.push_back(Event::End);
+        }
+        if let Some(parked) = msg.parked {
+            self.end_statement(Some(parked), ctx);
+        }
+        self.pump(ctx);
         self.deliver_notifications(ctx);
     }
 }

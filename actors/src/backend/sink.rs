@@ -25,6 +25,7 @@ use tokio::sync::mpsc;
 
 use super::copy_in::{self, CopyFeed, CopyIn, CopyInbox};
 use super::handback::Handback;
+use super::hot::{HotSocket, Rehome};
 use super::{report, Backend, Collect};
 use actix::Addr;
 
@@ -60,6 +61,7 @@ pub struct Parked {
 /// How the executor gets its Backend's attention: the first time in a
 /// statement it sends through the channel, the Backend (which does not
 /// read the channel unless told) is told to collect.
+#[derive(Clone)]
 pub struct Bell {
     /// Where a finished statement's session is left.
     pub handback: Arc<Handback<Parked>>,
@@ -74,6 +76,17 @@ impl Bell {
             self.addr.do_send(Collect);
         }
     }
+
+    /// Gives a hot socket back to the Backend while the statement goes
+    /// on (its outcome then comes as if the Backend had kept the socket).
+    fn release(&self, socket: HotSocket) {
+        self.addr.do_send(Rehome {
+            socket,
+            frames: Vec::new(),
+            ended: false,
+            parked: None,
+        });
+    }
 }
 
 /// Where a query's answer goes.
@@ -84,6 +97,9 @@ pub struct Output {
     pub pending: Bytes,
     /// The client socket (non-blocking), if the Backend could share it.
     pub direct: Option<Arc<TcpStream>>,
+    /// The socket itself, when the Backend handed it over (see
+    /// [`super::hot`]): answers go straight to it.
+    pub hot: Option<HotSocket>,
     /// The Backend's attention.
     pub bell: Bell,
 }
@@ -116,6 +132,8 @@ pub struct WireSink {
     interrupts: Interrupts,
     /// The notices the client wants (client_min_messages).
     notices: NoticeFilter,
+    /// The hot socket, while this executor holds it.
+    hot: Option<HotSocket>,
 }
 
 impl WireSink {
@@ -126,6 +144,7 @@ impl WireSink {
         bell: Bell,
         interrupts: Interrupts,
         notices: NoticeFilter,
+        hot: Option<HotSocket>,
     ) -> Self {
         let mut buf = BytesMut::with_capacity(INITIAL_BYTES.max(pending.len()));
         buf.extend_from_slice(pending);
@@ -142,6 +161,15 @@ impl WireSink {
             copied_in: false,
             interrupts,
             notices,
+            hot,
+        }
+    }
+
+    /// Gives the hot socket back to the Backend, which then handles the
+    /// socket for the rest of the statement.
+    fn release(&mut self) {
+        if let Some(socket) = self.hot.take() {
+            self.bell.release(socket);
         }
     }
 
@@ -176,7 +204,14 @@ impl WireSink {
         if self.buf.is_empty() {
             return Ok(());
         }
-        let batch = self.buf.split().freeze();
+        let mut batch = self.buf.split().freeze();
+        if let Some(hot) = &mut self.hot {
+            if hot.write(&mut batch) {
+                return Ok(());
+            }
+            // A slow client: the Backend's writer waits for it.
+            self.release();
+        }
         if !self.sent {
             self.bell.ring();
             self.sent = true;
@@ -313,7 +348,9 @@ impl CopyChannel for WireSink {
             format: format as i8,
             column_formats: vec![format; columns],
         });
-        // The client waits for CopyInResponse before it sends data.
+        // The client waits for CopyInResponse before it sends data, which
+        // the Backend reads and feeds.
+        self.release();
         self.flush()?;
         let (feed, inbox) = copy_in::channel();
         self.tx.blocking_send(Out::CopyIn(feed)).map_err(|_| {
@@ -423,19 +460,22 @@ enum Step {
 /// and ReadyForQuery — or a FATAL error when the session must end. A
 /// panic is caught and ends only this session. A whole answer written
 /// leaves the session in the Backend's [`Handback`] without a message.
+/// On a hot socket that took the whole answer, the session and the
+/// socket come back to the caller instead.
 pub fn run_batch<R: FnMut(&Session), S: FnMut(&str)>(
     mut session: Session,
     batch: Vec<FrontendMessage>,
     interrupts: Interrupts,
     output: Output,
-    mut hooks: Hooks<R, S>,
-) {
+    hooks: &mut Hooks<R, S>,
+) -> Option<(Parked, HotSocket)> {
     let mut sink = WireSink::new(
         output.tx,
         &output.pending,
         output.bell,
         interrupts.clone(),
         session.notice_filter(),
+        output.hot,
     );
     let mut first_sql = None;
     let ran = catch_unwind(AssertUnwindSafe(|| {
@@ -537,6 +577,21 @@ pub fn run_batch<R: FnMut(&Session), S: FnMut(&str)>(
     // is summoned. A client that left cannot be told; the writer side
     // notices too.
     let mut last = sink.buf.split().freeze();
+    if let Some(mut hot) = sink.hot.take() {
+        let all = hot.write(&mut last);
+        match outcome {
+            Some((session, skip_till_sync)) if all => {
+                let parked = Parked {
+                    session,
+                    tx: sink.tx.clone(),
+                    skip_till_sync,
+                };
+                return Some((parked, hot));
+            }
+            // The rest goes through the Backend, as below.
+            _ => sink.bell.release(hot),
+        }
+    }
     let direct = if sink.sent { None } else { output.direct };
     let mut write = || {
         if let Some(socket) = &direct {
@@ -554,7 +609,7 @@ pub fn run_batch<R: FnMut(&Session), S: FnMut(&str)>(
                 skip_till_sync,
             };
             match sink.bell.handback.finish(parked, &mut write) {
-                Ok(()) => return,
+                Ok(()) => return None,
                 Err(parked) => Some(parked),
             }
         }
@@ -565,6 +620,7 @@ pub fn run_batch<R: FnMut(&Session), S: FnMut(&str)>(
     };
     sink.bell.ring();
     let _ = sink.tx.blocking_send(Out::Done(Box::new((last, outcome))));
+    None
 }
 
 /// Whether `e` is COPY FROM STDIN meeting a message of another kind.

@@ -202,10 +202,11 @@ fn partition(tag: &BufferTag) -> usize {
     (h.finish() as usize) % PARTITIONS
 }
 
-/// A multiply-rotate hasher for small integer keys (buffer tags,
-/// relation ids) on the page-access path, where SipHash's DoS
-/// resistance buys nothing (the keys are not chosen by clients) and its
-/// cost shows in profiles.
+/// A multiply-rotate hasher for small keys on hot paths: buffer tags and
+/// relation ids on the page-access path, setting names, a session's
+/// statement and portal names. SipHash's DoS resistance buys nothing
+/// there (the keys are not chosen by clients, or only by the client
+/// whose own session's tables they are) and its cost shows in profiles.
 #[derive(Default, Clone, Copy)]
 pub struct FastHasher(u64);
 
@@ -216,8 +217,18 @@ impl Hasher for FastHasher {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(w);
+            self.write_u64(u64::from_le_bytes(b));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            // The length keeps "a" and "a\0" apart.
+            self.write_u64(u64::from_le_bytes(b) ^ ((rest.len() as u64) << 59));
         }
     }
 

@@ -2787,8 +2787,8 @@ impl Default for Settings {
 fn find(name: &str) -> Option<usize> {
     // Statements look settings up by name dozens of times each; a hash
     // of the lowercase names answers faster than the binary search.
-    static INDEX: std::sync::OnceLock<std::collections::HashMap<String, usize>> =
-        std::sync::OnceLock::new();
+    type Index = std::collections::HashMap<String, usize, actorgres_memory::FastHash>;
+    static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
     let index = INDEX.get_or_init(|| {
         DEFS.iter()
             .enumerate()

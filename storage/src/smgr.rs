@@ -264,6 +264,11 @@ impl Smgr {
 
     /// Blocks in `r`.
     pub fn nblocks(&self, r: RelId) -> io::Result<u32> {
+        // Every page access asks: an open file answers under the map's
+        // lock, without taking a reference to it.
+        if let Some(f) = self.files.lock().get(&file_key(r)) {
+            return Ok(*f.nblocks.lock());
+        }
         Ok(*self.open(r)?.nblocks.lock())
     }
 

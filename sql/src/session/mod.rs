@@ -53,7 +53,8 @@ pub use prepared::PreparedStatement;
 pub(crate) use temp::{not_temporary_schema, temp_schema_name};
 
 /// A session's prepared statements by name ("" is the unnamed one).
-pub type PreparedTable = std::collections::HashMap<String, Arc<PreparedStatement>>;
+pub type PreparedTable =
+    std::collections::HashMap<String, Arc<PreparedStatement>, actorgres_memory::FastHash>;
 
 use crate::catalog::DatabaseDef;
 use crate::cluster::Cluster;
@@ -106,7 +107,7 @@ pub struct Session {
     /// currval / lastval memory.
     sequences: crate::sequence::SessionSequences,
     /// Portals by name ("" is the unnamed one).
-    portals: std::collections::HashMap<String, Portal>,
+    portals: std::collections::HashMap<String, Portal, actorgres_memory::FastHash>,
     /// SQL cursors by name.
     cursors: cursor::Cursors,
     /// The temporary schema.

@@ -2775,6 +2775,16 @@ pub struct Settings {
     pending_session: Vec<(String, String)>,
     /// The parsed TimeZone (kept beside its text to avoid re-parsing).
     zone: Zone,
+    /// Changes with every change of a value (see [`Settings::version`]).
+    version: u64,
+}
+
+/// Where [`Settings`] versions come from: each change takes a new one,
+/// so two settings with one version hold the same values.
+static VERSIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn next_version() -> u64 {
+    VERSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Default for Settings {
@@ -2830,6 +2840,7 @@ impl Settings {
             })
             .collect();
         Settings {
+            version: next_version(),
             slots: Arc::new(slots),
             changed: Changed::default(),
             custom: Vec::new(),
@@ -2861,12 +2872,19 @@ impl Settings {
         if self.slots[i].value != new {
             self.mark_changed(i);
         }
+        self.version = next_version();
         let slot = &mut Arc::make_mut(&mut self.slots)[i];
         slot.value = new;
         if source != Source::Session {
             slot.reset = slot.value.clone();
         }
         Ok(())
+    }
+
+    /// Changes whenever a value does (a copy keeps its original's): what
+    /// was derived from these settings holds while this stays the same.
+    pub fn version(&self) -> u64 {
+        self.version
     }
 
     fn mark_changed(&mut self, i: usize) {
@@ -2904,6 +2922,7 @@ impl Settings {
         self.slots = Arc::clone(&saved.slots);
         self.custom = saved.custom.clone();
         self.zone = saved.zone.clone();
+        self.version = next_version();
         any
     }
 
@@ -2916,6 +2935,7 @@ impl Settings {
         if let Some(i) = find(name) {
             let v = parse_value(&DEFS[i], value).unwrap_or_else(|_| Val::Str(value.to_owned()));
             if self.slots[i].value != v {
+                self.version = next_version();
                 Arc::make_mut(&mut self.slots)[i].value = v;
             }
         }
@@ -2926,12 +2946,18 @@ impl Settings {
     /// data_directory) without context checks.
     pub fn set_internal(&mut self, name: &str, value: &str) {
         if let Some(i) = find(name) {
+            let slot = &self.slots[i];
+            if matches!(&slot.value, Val::Str(v) if v == value) && slot.reset == slot.value {
+                // The usual case, without building the value.
+                return;
+            }
             let v = parse_value(&DEFS[i], value).unwrap_or_else(|_| Val::Str(value.to_owned()));
             if self.slots[i].value == v && self.slots[i].reset == v {
                 // Unchanged (each transaction publishes its isolation
                 // level): the shared values stay shared.
                 return;
             }
+            self.version = next_version();
             let slot = &mut Arc::make_mut(&mut self.slots)[i];
             slot.value = v.clone();
             slot.reset = v;
@@ -2944,6 +2970,7 @@ impl Settings {
         }
         let key = name.to_ascii_lowercase();
         let value = value.unwrap_or("").to_owned();
+        self.version = next_version();
         match self.custom.iter_mut().find(|(n, _)| *n == key) {
             Some(slot) => slot.1 = value,
             None => self.custom.push((key, value)),
@@ -3012,6 +3039,7 @@ impl Settings {
 
     /// RESET ALL: every user-settable setting back to its reset value.
     pub fn reset_all(&mut self) {
+        self.version = next_version();
         for (i, d) in DEFS.iter().enumerate() {
             let differs = self.slots.get(i).is_some_and(|s| s.value != s.reset);
             if d.context >= Context::Superuser && differs {

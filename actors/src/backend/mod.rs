@@ -776,11 +776,16 @@ impl Backend {
             bell: bell.clone(),
         };
         self.shared.pool.spawn(Box::new(move || {
+            // The settings' version application_name was last read at.
+            let mut seen = 0;
             let mut hooks = sink::Hooks {
                 on_ready: |session: &Session| {
                     {
                         let mut st = proc_.status.lock();
-                        st.application_name = session.settings().str("application_name");
+                        if session.settings().version() != seen {
+                            seen = session.settings().version();
+                            st.application_name = session.settings().str("application_name");
+                        }
                         st.xact_start = session.transaction_start();
                     }
                     proc_.set_state(idle_state(session.transaction_status()), None);

@@ -113,12 +113,18 @@ pub struct UserFunction {
     pub body: String,
     /// SECURITY DEFINER: the body runs as the function's owner.
     pub security_definer: bool,
+    /// A procedure (CREATE PROCEDURE, prokind 'p'), run by CALL.
+    pub procedure: bool,
 }
 
 impl UserFunction {
-    /// The arguments a call passes, in order.
+    /// The arguments a call passes, in order. A procedure's OUT
+    /// arguments are passed too (CALL p(1, NULL)), and start with the
+    /// value passed, as PostgreSQL's since version 14.
     pub fn inputs(&self) -> impl Iterator<Item = &Param> {
-        self.params.iter().filter(|p| p.mode.is_input())
+        self.params
+            .iter()
+            .filter(|p| p.mode.is_input() || self.procedure)
     }
 
     /// The result columns of a function with OUT arguments (or RETURNS

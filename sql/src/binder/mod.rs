@@ -346,6 +346,8 @@ pub struct Binder<'a> {
     /// A set-returning user-defined call is wanted as its array of rows
     /// (a FROM item unnests it).
     bare_set_calls: bool,
+    /// Binding CALL's procedure call: only procedures are called.
+    procedure_call: bool,
 }
 
 impl<'a> Binder<'a> {
@@ -409,6 +411,7 @@ impl<'a> Binder<'a> {
             function_params: None,
             calling: Vec::new(),
             bare_set_calls: false,
+            procedure_call: false,
         }
     }
 

@@ -52,7 +52,7 @@ impl Binder<'_> {
         fallback: bool,
     ) -> Result<Option<Expr>> {
         let cands = self.tables.functions(parts)?;
-        if cands.is_empty() {
+        if cands.is_empty() && !self.procedure_call {
             return Ok(None);
         }
         let name = parts.last().cloned().unwrap_or_default();
@@ -76,11 +76,17 @@ impl Binder<'_> {
             Ok(Some(c)) => c,
             Ok(None) => return Ok(None),
             Err(ResolveError::NotFound) if fallback => return Ok(None),
+            Err(e) if self.procedure_call => {
+                return Err(procedure_error(&name, &types, e).at(pos));
+            }
             Err(e) => {
                 let shown: Vec<DataType> = types.clone();
                 return Err(crate::func::function_error(&name, &shown, e).at(pos));
             }
         };
+        if chosen.func.procedure != self.procedure_call {
+            return Err(routine_kind_error(&name, &types, self.procedure_call).at(pos));
+        }
         if !self.unchecked {
             self.tables.check_execute(&chosen.func)?;
         }
@@ -307,6 +313,87 @@ impl Binder<'_> {
             )
         };
         Ok(body)
+    }
+}
+
+impl Binder<'_> {
+    /// CALL's `name(args)`: the call of the procedure it names, its
+    /// arguments coerced (OUT arguments included, as PostgreSQL's).
+    pub fn procedure_call(&mut self, f: &ast::Function) -> Result<Expr> {
+        let parts = super::names::object_name(&f.name);
+        let args = match &f.args {
+            ast::FunctionArguments::List(l) => l.args.clone(),
+            _ => Vec::new(),
+        };
+        let at = ast::Expr::Function(f.clone());
+        let pos = self.expr_pos(&at);
+        let name = parts.last().cloned().unwrap_or_default();
+        self.procedure_call = true;
+        let call = self.user_function_call(&parts, &args, &Scope::default(), pos, false);
+        self.procedure_call = false;
+        let builtin = || parts.len() == 1 && crate::func::builtin_oid(&name).is_some();
+        match call {
+            Ok(Some(e)) => Ok(e),
+            // A built-in function of that name: not a procedure.
+            Ok(None) => Err(self.not_a_procedure(&name, &args, pos)?),
+            Err(e) if e.code() == SqlState::UNDEFINED_FUNCTION && builtin() => {
+                Err(self.not_a_procedure(&name, &args, pos)?)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// 42809 for CALL of a built-in function.
+    fn not_a_procedure(
+        &mut self,
+        name: &str,
+        args: &[FunctionArg],
+        pos: Option<u32>,
+    ) -> Result<SqlError> {
+        let (positional, named, _) = self.user_call_arguments(name, args, &Scope::default())?;
+        let types: Vec<DataType> = positional
+            .iter()
+            .chain(named.iter().map(|(_, e)| e))
+            .map(|e| e.ty)
+            .collect();
+        Ok(routine_kind_error(name, &types, true).at(pos))
+    }
+}
+
+/// 42883 / 42725 for CALL.
+fn procedure_error(name: &str, args: &[DataType], err: ResolveError) -> SqlError {
+    let sig = format!("{name}({})", crate::func::type_list(args));
+    match err {
+        ResolveError::NotFound => SqlError::new(
+            SqlState::UNDEFINED_FUNCTION,
+            format!("procedure {sig} does not exist"),
+        )
+        .with_hint(
+            "No procedure matches the given name and argument types. You might need to add explicit type casts.",
+        ),
+        ResolveError::Ambiguous => SqlError::new(
+            SqlState::AMBIGUOUS_FUNCTION,
+            format!("procedure {sig} is not unique"),
+        )
+        .with_hint(
+            "Could not choose a best candidate procedure. You might need to add explicit type casts.",
+        ),
+    }
+}
+
+/// 42809: a procedure called by SELECT, or a function by CALL (named
+/// with the call's argument types).
+fn routine_kind_error(name: &str, types: &[DataType], calling_procedure: bool) -> SqlError {
+    let sig = format!("{name}({})", crate::func::type_list(types));
+    if calling_procedure {
+        SqlError::new(
+            SqlState::WRONG_OBJECT_TYPE,
+            format!("{sig} is not a procedure"),
+        )
+        .with_hint("To call a function, use SELECT.")
+    } else {
+        SqlError::new(SqlState::WRONG_OBJECT_TYPE, format!("{sig} is a procedure"))
+            .with_hint("To call a procedure, use CALL.")
     }
 }
 
@@ -554,6 +641,7 @@ fn changing_statements(body: &str) -> Option<Vec<String>> {
                 | ast::Statement::Update(_)
                 | ast::Statement::Delete(_)
                 | ast::Statement::Merge(_)
+                | ast::Statement::Call(_)
         ))
     });
     changes.then(|| {

@@ -641,6 +641,8 @@ impl<'a> Catalog<'a> {
                     defaults: strings(&r[11]),
                     body: text(&r[12]),
                     security_definer: matches!(r.get(13), Some(Value::Bool(true))),
+                    // Rows written before procedures existed have none.
+                    procedure: matches!(r.get(14), Some(Value::Text(k)) if k == "p"),
                 };
                 let outputs = f.outputs();
                 if outputs.len() > 1 {

@@ -309,6 +309,7 @@ pub static PG_PROC: SysTable = SysTable {
         ("proargdefaults", DataType::Array(&DataType::Text)),
         ("prosrc", DataType::Text),
         ("prosecdef", DataType::Bool),
+        ("prokind", DataType::Char),
     ],
 };
 

@@ -127,7 +127,13 @@ pub fn comment_on(ctx: &mut Stmt<'_>, c: &crate::parser::comment::CommentOn) -> 
     ctx.check_writable("COMMENT")?;
     let (objoid, classoid) = match &c.target {
         CommentTarget::Function(desc) => {
-            let Some(f) = super::function::find_function(ctx, desc, false)? else {
+            let Some(f) = super::function::find_function(
+                ctx,
+                desc,
+                false,
+                crate::parser::RoutineKind::Routine,
+            )?
+            else {
                 return Ok(());
             };
             (f.oid, system::PG_PROC.oid)

@@ -1,5 +1,6 @@
-//! CREATE [OR REPLACE] FUNCTION and DROP FUNCTION: pg_proc rows of
-//! user-defined functions (routine.rs). A LANGUAGE sql body is bound when
+//! CREATE [OR REPLACE] FUNCTION / PROCEDURE and DROP FUNCTION /
+//! PROCEDURE / ROUTINE: pg_proc rows of user-defined routines
+//! (routine.rs); CALL. A LANGUAGE sql body is bound when
 //! the function is created (PostgreSQL's check_function_bodies), so a
 //! wrong result type or a missing table is reported then.
 
@@ -12,14 +13,28 @@ use crate::binder::{ident, object_name};
 use crate::catalog::system;
 use crate::error::{Result, SqlError, SqlState};
 use crate::func::Volatility;
+use crate::parser::RoutineKind;
 use crate::routine::{ArgMode, Param, UserFunction};
 use crate::session::Stmt;
 use crate::types::DataType;
 use crate::value::{ArrayRef, Value};
 
-/// CREATE [OR REPLACE] FUNCTION.
-pub fn create_function(ctx: &mut Stmt<'_>, cf: &CreateFunction) -> Result<()> {
-    ctx.check_writable("CREATE FUNCTION")?;
+/// CREATE [OR REPLACE] FUNCTION, or with `procedure` PROCEDURE.
+pub fn create_function(ctx: &mut Stmt<'_>, cf: &CreateFunction, procedure: bool) -> Result<()> {
+    let tag = if procedure {
+        "CREATE PROCEDURE"
+    } else {
+        "CREATE FUNCTION"
+    };
+    ctx.check_writable(tag)?;
+    if procedure
+        && (cf.return_type.is_some()
+            || cf.behavior.is_some()
+            || cf.called_on_null.is_some()
+            || cf.parallel.is_some())
+    {
+        return Err(invalid("invalid attribute in procedure definition"));
+    }
     let parts = object_name(&cf.name);
     let (schema, name) = split_name(ctx, &parts)?;
     let ns = creation_schema(ctx, schema, name)?;
@@ -46,10 +61,15 @@ pub fn create_function(ctx: &mut Stmt<'_>, cf: &CreateFunction) -> Result<()> {
             mode,
         });
     }
-    let (ret, retset) = result_type(ctx, cf.return_type.as_ref(), &mut params)?;
+    let (ret, retset) = if procedure && !params.iter().any(|p| p.mode.is_output()) {
+        (DataType::Void, false)
+    } else {
+        result_type(ctx, cf.return_type.as_ref(), &mut params)?
+    };
+    // A procedure's OUT arguments are part of its signature.
     let inputs: Vec<DataType> = params
         .iter()
-        .filter(|p| p.mode.is_input())
+        .filter(|p| p.mode.is_input() || procedure)
         .map(|p| p.ty)
         .collect();
     if ret.is_polymorphic() && ret != DataType::Any && !inputs.iter().any(|t| t.is_polymorphic()) {
@@ -137,6 +157,7 @@ pub fn create_function(ctx: &mut Stmt<'_>, cf: &CreateFunction) -> Result<()> {
         defaults,
         body,
         security_definer: matches!(cf.security, Some(ast::FunctionSecurity::Definer)),
+        procedure,
     };
     let outputs = func.outputs();
     if outputs.len() > 1 {
@@ -148,6 +169,19 @@ pub fn create_function(ctx: &mut Stmt<'_>, cf: &CreateFunction) -> Result<()> {
                 SqlState::DUPLICATE_FUNCTION,
                 format!("function \"{name}\" already exists with same argument types"),
             ));
+        }
+        if old.procedure != procedure {
+            return Err(
+                SqlError::new(SqlState::WRONG_OBJECT_TYPE, "cannot change routine kind")
+                    .with_detail(format!(
+                        "\"{name}\" is a {}.",
+                        if old.procedure {
+                            "procedure"
+                        } else {
+                            "function"
+                        }
+                    )),
+            );
         }
         let same_outputs = old.outputs() == outputs;
         if old.ret != func.ret && !(ret == DataType::Record && same_outputs) || old.retset != retset
@@ -168,7 +202,7 @@ pub fn create_function(ctx: &mut Stmt<'_>, cf: &CreateFunction) -> Result<()> {
     if func.language == "sql" && !inputs.iter().any(|t| t.is_polymorphic()) {
         validate_sql_body(ctx, &func, &inputs)?;
     }
-    let xid = ctx.write_xid("CREATE FUNCTION")?;
+    let xid = ctx.write_xid(tag)?;
     let who = ctx.actor(xid);
     let row = proc_row(&func);
     let found = ctx
@@ -255,6 +289,7 @@ fn proc_row(f: &UserFunction) -> Vec<Value> {
         texts(f.defaults.clone()),
         Value::Text(f.body.clone()),
         Value::Bool(f.security_definer),
+        Value::Text(if f.procedure { "p" } else { "f" }.into()),
     ]
 }
 
@@ -348,7 +383,13 @@ fn body_text(cf: &CreateFunction) -> Result<String> {
             string(body).ok_or_else(|| SqlError::syntax("syntax error in function body", None))
         }
         Some(CreateFunctionBody::Return(e)) => Ok(format!("SELECT {e}")),
-        Some(CreateFunctionBody::BeginAtomic(b)) => Ok(b.to_string()),
+        // The statements of BEGIN ATOMIC ... END, as a body of several.
+        Some(CreateFunctionBody::BeginAtomic(b)) => Ok(b
+            .statements
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .join(";\n")),
         Some(other) => Err(SqlError::unsupported(format!(
             "the function body {other:?}"
         ))),
@@ -356,19 +397,21 @@ fn body_text(cf: &CreateFunction) -> Result<String> {
     }
 }
 
-/// DROP FUNCTION [IF EXISTS] name[(argtypes)], ... [CASCADE | RESTRICT].
-pub fn drop_function(ctx: &mut Stmt<'_>, d: &DropFunction) -> Result<()> {
-    ctx.check_writable("DROP FUNCTION")?;
+/// DROP {FUNCTION | PROCEDURE | ROUTINE} [IF EXISTS] name[(argtypes)],
+/// ... [CASCADE | RESTRICT].
+pub fn drop_function(ctx: &mut Stmt<'_>, d: &DropFunction, kind: RoutineKind) -> Result<()> {
+    let tag = format!("DROP {}", kind.word().to_uppercase());
+    ctx.check_writable(&tag)?;
     lock_names(ctx)?;
     let mut doomed: Vec<Arc<UserFunction>> = Vec::new();
     for desc in &d.func_desc {
-        let Some(found) = find_function(ctx, desc, d.if_exists)? else {
+        let Some(found) = find_function(ctx, desc, d.if_exists, kind)? else {
             continue;
         };
         ctx.check_object_owner(
             crate::catalog::privs::PROC,
             found.oid,
-            "function",
+            routine_word(&found),
             &found.name,
         )?;
         doomed.push(found);
@@ -387,7 +430,7 @@ pub fn drop_function(ctx: &mut Stmt<'_>, d: &DropFunction) -> Result<()> {
             ));
         }
     }
-    let xid = ctx.write_xid("DROP FUNCTION")?;
+    let xid = ctx.write_xid(&tag)?;
     if let Some((_, _, name)) = dependents.first() {
         let what: Vec<String> = dependents.iter().map(|(_, w, _)| w.clone()).collect();
         super::drop::check_dependents(ctx, &format!("function {name}()"), &what, cascade)?;
@@ -412,19 +455,20 @@ pub fn drop_function(ctx: &mut Stmt<'_>, d: &DropFunction) -> Result<()> {
 /// ALTER FUNCTION name[(argtypes)] RENAME TO / SET SCHEMA / OWNER TO /
 /// IMMUTABLE | STABLE | VOLATILE, [NOT] STRICT and the other options
 /// (those with nothing to change here are accepted).
-pub fn alter_function(ctx: &mut Stmt<'_>, a: &ast::AlterFunction) -> Result<()> {
-    ctx.check_writable("ALTER FUNCTION")?;
+pub fn alter_function(ctx: &mut Stmt<'_>, a: &ast::AlterFunction, kind: RoutineKind) -> Result<()> {
+    let tag = format!("ALTER {}", kind.word().to_uppercase());
+    ctx.check_writable(&tag)?;
     if a.kind != ast::AlterFunctionKind::Function {
         return Err(SqlError::unsupported("ALTER AGGREGATE"));
     }
     lock_names(ctx)?;
-    let Some(found) = find_function(ctx, &a.function, false)? else {
+    let Some(found) = find_function(ctx, &a.function, false, kind)? else {
         return Ok(());
     };
     ctx.check_object_owner(
         crate::catalog::privs::PROC,
         found.oid,
-        "function",
+        routine_word(&found),
         &found.name,
     )?;
     if let ast::AlterFunctionOperation::OwnerTo(owner) = &a.operation {
@@ -437,7 +481,7 @@ pub fn alter_function(ctx: &mut Stmt<'_>, a: &ast::AlterFunction) -> Result<()> 
             crate::catalog::privs::PROC,
             found.oid,
             &role,
-            "function",
+            routine_word(&found),
             &found.name,
         );
     }
@@ -498,7 +542,7 @@ pub fn alter_function(ctx: &mut Stmt<'_>, a: &ast::AlterFunction) -> Result<()> 
             ));
         }
     }
-    let xid = ctx.write_xid("ALTER FUNCTION")?;
+    let xid = ctx.write_xid(&tag)?;
     let who = ctx.actor(xid);
     let row = proc_row(&f);
     let found_row = ctx
@@ -520,72 +564,120 @@ pub(super) fn find_function(
     ctx: &mut Stmt<'_>,
     desc: &ast::FunctionDesc,
     if_exists: bool,
+    kind: RoutineKind,
 ) -> Result<Option<Arc<UserFunction>>> {
     let parts = object_name(&desc.name);
     let cands = ctx.find_functions(&parts)?;
     let shown = parts.join(".");
+    let word = kind.word();
     Ok(Some(match &desc.args {
         Some(args) => {
+            // A function's OUT arguments are not part of its signature; a
+            // procedure's are.
             let mut types = Vec::new();
+            let mut with_out = Vec::new();
             let mut written = Vec::new();
             for a in args {
-                if arg_mode(a.mode.as_ref()) == ArgMode::Out {
-                    return Ok(None);
-                }
-                types.push(ctx.sql_type(&a.data_type)?.0);
+                let ty = ctx.sql_type(&a.data_type)?.0;
+                with_out.push(ty);
                 written.push(written_type(&a.data_type));
+                if arg_mode(a.mode.as_ref()) != ArgMode::Out {
+                    types.push(ty);
+                }
             }
-            match cands.into_iter().find(|f| f.input_types() == types) {
-                Some(f) => f,
+            let found = cands
+                .into_iter()
+                .find(|f| f.input_types() == *if f.procedure { &with_out } else { &types });
+            match found {
+                Some(f) => {
+                    let wrong = match kind {
+                        RoutineKind::Function => f.procedure.then_some("function"),
+                        RoutineKind::Procedure => (!f.procedure).then_some("procedure"),
+                        RoutineKind::Routine => None,
+                    };
+                    if let Some(what) = wrong {
+                        return Err(SqlError::new(
+                            SqlState::WRONG_OBJECT_TYPE,
+                            format!("{} is not a {what}", f.signature()),
+                        ));
+                    }
+                    f
+                }
                 None if if_exists => {
                     ctx.notices.push(SqlError::notice(
                         SqlState::SUCCESSFUL_COMPLETION,
                         format!(
-                            "function {shown}({}) does not exist, skipping",
+                            "{word} {shown}({}) does not exist, skipping",
                             written.join(",")
                         ),
                     ));
                     return Ok(None);
                 }
                 None => {
+                    let word = if kind == RoutineKind::Procedure {
+                        "procedure"
+                    } else {
+                        "function"
+                    };
                     return Err(SqlError::new(
                         SqlState::UNDEFINED_FUNCTION,
                         format!(
-                            "function {shown}({}) does not exist",
+                            "{word} {shown}({}) does not exist",
                             types
                                 .iter()
                                 .map(|t| t.to_string())
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         ),
-                    ))
+                    ));
                 }
             }
         }
-        None => match cands.as_slice() {
-            [one] => Arc::clone(one),
-            [] if if_exists => {
-                ctx.notices.push(SqlError::notice(
-                    SqlState::SUCCESSFUL_COMPLETION,
-                    format!("function {shown}() does not exist, skipping"),
-                ));
-                return Ok(None);
+        None => {
+            let cands: Vec<_> = cands
+                .into_iter()
+                .filter(|f| match kind {
+                    RoutineKind::Function => !f.procedure,
+                    RoutineKind::Procedure => f.procedure,
+                    RoutineKind::Routine => true,
+                })
+                .collect();
+            match cands.as_slice() {
+                [one] => Arc::clone(one),
+                [] if if_exists => {
+                    ctx.notices.push(SqlError::notice(
+                        SqlState::SUCCESSFUL_COMPLETION,
+                        format!("{word} {shown}() does not exist, skipping"),
+                    ));
+                    return Ok(None);
+                }
+                [] => {
+                    return Err(SqlError::new(
+                        SqlState::UNDEFINED_FUNCTION,
+                        format!("could not find a {word} named \"{shown}\""),
+                    ))
+                }
+                _ => {
+                    return Err(SqlError::new(
+                        SqlState::AMBIGUOUS_FUNCTION,
+                        format!("{word} name \"{shown}\" is not unique"),
+                    )
+                    .with_hint(format!(
+                        "Specify the argument list to select the {word} unambiguously."
+                    )))
+                }
             }
-            [] => {
-                return Err(SqlError::new(
-                    SqlState::UNDEFINED_FUNCTION,
-                    format!("could not find a function named \"{shown}\""),
-                ))
-            }
-            _ => {
-                return Err(SqlError::new(
-                    SqlState::AMBIGUOUS_FUNCTION,
-                    format!("function name \"{shown}\" is not unique"),
-                )
-                .with_hint("Specify the argument list to select the function unambiguously."))
-            }
-        },
+        }
     }))
+}
+
+/// What `f` is, in messages.
+fn routine_word(f: &UserFunction) -> &'static str {
+    if f.procedure {
+        "procedure"
+    } else {
+        "function"
+    }
 }
 
 /// A type as DROP ... IF EXISTS echoes it: the grammar's own names for

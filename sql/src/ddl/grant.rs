@@ -606,7 +606,12 @@ fn objects(ctx: &mut Stmt<'_>, g: &GrantStatement) -> Result<Vec<Object>> {
         }
         GrantTarget::Functions(_, descs) => {
             for desc in descs {
-                let f = match super::function::find_function(ctx, desc, false) {
+                let f = match super::function::find_function(
+                    ctx,
+                    desc,
+                    false,
+                    crate::parser::RoutineKind::Routine,
+                ) {
                     Ok(Some(f)) => f,
                     Ok(None) => continue,
                     Err(e) if e.code() == SqlState::UNDEFINED_FUNCTION => {

@@ -996,6 +996,9 @@ fn function_arguments_of(a: &[Value], ctx: &EvalCtx<'_>, identity: bool) -> Resu
         }
         let mut s = String::new();
         match p.mode {
+            // A procedure's every mode is spelled out (as DROP
+            // PROCEDURE's argument list reads them).
+            ArgMode::In if f.procedure => s.push_str("IN "),
             ArgMode::Out => s.push_str("OUT "),
             ArgMode::InOut => s.push_str("INOUT "),
             ArgMode::Variadic => s.push_str("VARIADIC "),
@@ -1044,11 +1047,19 @@ fn function_def(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     let Value::Text(result) = function_result_of(&f) else {
         return Ok(Value::Null);
     };
-    let mut out = format!(
-        "CREATE OR REPLACE FUNCTION {schema}.{}({args})\n RETURNS {result}\n LANGUAGE {}\n",
-        quote_ident(&f.name),
-        f.language
-    );
+    let mut out = if f.procedure {
+        format!(
+            "CREATE OR REPLACE PROCEDURE {schema}.{}({args})\n LANGUAGE {}\n",
+            quote_ident(&f.name),
+            f.language
+        )
+    } else {
+        format!(
+            "CREATE OR REPLACE FUNCTION {schema}.{}({args})\n RETURNS {result}\n LANGUAGE {}\n",
+            quote_ident(&f.name),
+            f.language
+        )
+    };
     let mut options = Vec::new();
     match f.volatility {
         crate::func::Volatility::Immutable => options.push("IMMUTABLE"),
@@ -1064,7 +1075,8 @@ fn function_def(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     if !options.is_empty() {
         out.push_str(&format!(" {}\n", options.join(" ")));
     }
-    out.push_str(&format!("AS $function${}$function$\n", f.body));
+    let quote = if f.procedure { "procedure" } else { "function" };
+    out.push_str(&format!("AS ${quote}${}${quote}$\n", f.body));
     Ok(Value::Text(out))
 }
 
@@ -1077,6 +1089,10 @@ fn function_result(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     let Some(f) = user_function(ctx, oid)? else {
         return Ok(Value::Null);
     };
+    // A procedure has none.
+    if f.procedure {
+        return Ok(Value::Null);
+    }
     Ok(function_result_of(&f))
 }
 

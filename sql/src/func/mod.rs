@@ -922,7 +922,8 @@ pub fn operator_error(op: &str, args: &[DataType], err: ResolveError) -> SqlErro
     }
 }
 
-fn type_list(args: &[DataType]) -> String {
+/// Argument types as PostgreSQL's messages list them.
+pub fn type_list(args: &[DataType]) -> String {
     args.iter()
         .map(|t| t.to_string())
         .collect::<Vec<_>>()

@@ -99,6 +99,16 @@ pub enum Parsed {
     },
     /// CHECKPOINT.
     Checkpoint,
+    /// CREATE [OR REPLACE] PROCEDURE, read as sqlparser reads CREATE
+    /// FUNCTION (PostgreSQL's grammar shares it, less RETURNS).
+    CreateProcedure(Ast),
+    /// DROP / ALTER PROCEDURE or ROUTINE, read as DROP / ALTER FUNCTION.
+    Routine {
+        /// What the statement names.
+        kind: RoutineKind,
+        /// The DROP FUNCTION or ALTER FUNCTION statement.
+        ast: Ast,
+    },
     /// CLUSTER [VERBOSE] [table [USING index]].
     Cluster {
         /// The table (None: every table with a clustered index).
@@ -195,6 +205,28 @@ pub enum Parsed {
         /// empty means every table of the database.
         tables: Vec<(ObjectName, Vec<String>)>,
     },
+}
+
+/// What DROP / ALTER FUNCTION, PROCEDURE or ROUTINE names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoutineKind {
+    /// FUNCTION.
+    Function,
+    /// PROCEDURE.
+    Procedure,
+    /// ROUTINE: either.
+    Routine,
+}
+
+impl RoutineKind {
+    /// The word messages use.
+    pub fn word(self) -> &'static str {
+        match self {
+            RoutineKind::Function => "function",
+            RoutineKind::Procedure => "procedure",
+            RoutineKind::Routine => "routine",
+        }
+    }
 }
 
 /// Text longer than this may hold an expression chain whose recursive
@@ -655,6 +687,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
     let tokens = search_cycle::rewrite(tokens);
     let tokens = merge::rewrite(tokens);
     let tokens = check_option::rewrite(tokens);
+    let (tokens, routines) = routine_keywords(tokens);
     let mut targets = targets.into_iter().peekable();
     let mut p = Parser::new(&dialect)
         .with_recursion_limit(MAX_PARSE_DEPTH)
@@ -665,6 +698,10 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
         if p.peek_token().token == Token::EOF {
             break;
         }
+        let routine = routines
+            .iter()
+            .find(|(at, _)| *at == p.peek_token().span.start)
+            .map(|(_, k)| *k);
         let alter_rel = match &p.peek_token().token {
             Token::Word(w) if w.keyword == Keyword::ALTER => p.maybe_parse(alter_rel::parse)?,
             _ => None,
@@ -686,6 +723,13 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
                 Token::Word(w) if w.keyword == Keyword::DO => {
                     p.next_token();
                     parse_do(&mut p)?
+                }
+                _ if create_procedure_starts(&p) => {
+                    p.next_token();
+                    let or_replace = p.parse_keywords(&[Keyword::OR, Keyword::REPLACE]);
+                    p.expect_keyword(Keyword::PROCEDURE)?;
+                    let stmt = p.parse_create_function(false, or_replace, false)?;
+                    Parsed::CreateProcedure(Ast::new(stmt, sql.len()))
                 }
                 Token::Word(w) if w.value.eq_ignore_ascii_case("cluster") => {
                     p.next_token();
@@ -781,6 +825,20 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
                 }
             },
         };
+        // CALL takes an argument list, even an empty one.
+        if let Parsed::Sql(ast) = &stmt {
+            if let Statement::Call(f) = ast.as_ref() {
+                if matches!(f.args, sqlparser::ast::FunctionArguments::None) {
+                    return Err(found(&p.peek_token(), "("));
+                }
+            }
+        }
+        if let (Some(kind), Parsed::Sql(ast)) = (routine, &stmt) {
+            stmt = Parsed::Routine {
+                kind,
+                ast: ast.clone(),
+            };
+        }
         // Subscripted targets cut out of this statement's tokens.
         let end = p.peek_token().span.start;
         while let Some(t) = targets.next_if(|t| t.start < end || end.line == 0) {
@@ -1589,6 +1647,48 @@ fn function_options(
 }
 
 /// The rest of `DO [LANGUAGE name] 'code' [LANGUAGE name]`.
+/// `DROP` / `ALTER` `PROCEDURE` / `ROUTINE` at a statement's start,
+/// rewritten to `FUNCTION` (sqlparser reads the rest as PostgreSQL's
+/// grammar does for all three), with where each such statement starts.
+#[allow(clippy::type_complexity)]
+fn routine_keywords(
+    mut tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
+) -> (
+    Vec<sqlparser::tokenizer::TokenWithSpan>,
+    Vec<(sqlparser::tokenizer::Location, RoutineKind)>,
+) {
+    use sqlparser::tokenizer::TokenWithSpan;
+    let kw = locking::is_kw;
+    let mut found = Vec::new();
+    let words: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
+        .collect();
+    for k in 0..words.len().saturating_sub(1) {
+        let (verb, noun) = (words[k], words[k + 1]);
+        let at_start = k == 0 || tokens[words[k - 1]].token == Token::SemiColon;
+        if !at_start || !(kw(&tokens[verb], Keyword::DROP) || kw(&tokens[verb], Keyword::ALTER)) {
+            continue;
+        }
+        let kind = match &tokens[noun].token {
+            Token::Word(w) if w.keyword == Keyword::PROCEDURE => RoutineKind::Procedure,
+            Token::Word(w) if w.value.eq_ignore_ascii_case("routine") => RoutineKind::Routine,
+            _ => continue,
+        };
+        let span = tokens[noun].span;
+        tokens[noun] = TokenWithSpan::new(Token::make_keyword("FUNCTION"), span);
+        found.push((tokens[verb].span.start, kind));
+    }
+    (tokens, found)
+}
+
+/// Whether `CREATE [OR REPLACE] PROCEDURE` comes next.
+fn create_procedure_starts(p: &Parser<'_>) -> bool {
+    let kw = |n: usize, k: Keyword| matches!(&p.peek_nth_token(n).token, Token::Word(w) if w.keyword == k);
+    kw(0, Keyword::CREATE)
+        && (kw(1, Keyword::PROCEDURE)
+            || (kw(1, Keyword::OR) && kw(2, Keyword::REPLACE) && kw(3, Keyword::PROCEDURE)))
+}
+
 fn parse_do(p: &mut Parser<'_>) -> std::result::Result<Parsed, ParserError> {
     let mut language = None;
     let mut body = None;

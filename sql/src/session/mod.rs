@@ -86,6 +86,8 @@ pub struct Session {
     style: OutputStyle,
     /// max_stack_depth in kB, derived from `settings` (read per message).
     max_stack_depth_kb: i64,
+    /// The settings' version the fields above were derived from.
+    settings_seen: u64,
     /// client_min_messages, derived from `settings`, for the sink.
     notice_filter: crate::error::NoticeFilter,
     /// Who this session is.
@@ -201,6 +203,7 @@ impl Session {
         let mut session = Session {
             style: OutputStyle::default(),
             max_stack_depth_kb: 2048,
+            settings_seen: 0,
             notice_filter: Default::default(),
             memory: LocalMemory::default(),
             settings,
@@ -274,8 +277,13 @@ impl Session {
         self.settings.take_reported_changes()
     }
 
-    /// Re-derives what depends on settings after SET/RESET.
+    /// Re-derives what depends on settings after SET/RESET (a SELECT may
+    /// have called set_config): nothing when no value changed.
     fn settings_changed(&mut self) {
+        if self.settings.version() == self.settings_seen {
+            return;
+        }
+        self.settings_seen = self.settings.version();
         self.style = OutputStyle {
             extra_float_digits: self.settings.int("extra_float_digits") as i32,
             zone: self.settings.zone().clone(),
@@ -957,6 +965,71 @@ impl Session {
         sink.command_complete("SELECT 1")
     }
 
+    /// CALL name(args): runs the procedure at statement level (its
+    /// statements may change data); the values of its OUT and INOUT
+    /// arguments come back as one row, as PostgreSQL's.
+    fn run_call(
+        ctx: &mut Stmt<'_>,
+        f: &sqlparser::ast::Function,
+        sink: &mut dyn ResultSink,
+    ) -> Result<()> {
+        let expr = ctx.binder().procedure_call(f)?;
+        let crate::expr::ExprKind::UserCall(call) = &expr.kind else {
+            return Err(SqlError::internal("CALL of something not a procedure"));
+        };
+        let mut args = Vec::with_capacity(call.args.len());
+        {
+            let mut eval = ctx.eval_ctx();
+            let mut modes = call.func.inputs().map(|p| p.mode);
+            for a in &call.args {
+                // An OUT argument is a placeholder: not evaluated, NULL.
+                args.push(match modes.next() {
+                    Some(crate::routine::ArgMode::Out) => Value::Null,
+                    _ => a.eval(&[], &mut eval)?,
+                });
+            }
+        }
+        let value = {
+            let types: Vec<crate::types::DataType> = call.args.iter().map(|a| a.ty).collect();
+            match Self::call_in_session(ctx, call, args, &types, call.func.ret)? {
+                Some(v) => v,
+                // A SQL body that only reads: evaluated as an expression.
+                None => {
+                    let mut eval = ctx.eval_ctx();
+                    let v = expr.eval(&[], &mut eval);
+                    let notices: Vec<SqlError> = eval.notices.drain(..).collect();
+                    drop(eval);
+                    ctx.notices.extend(notices);
+                    v?
+                }
+            }
+        };
+        for n in ctx.notices.drain(..) {
+            sink.notice(&n)?;
+        }
+        let outputs = call.func.outputs();
+        if !outputs.is_empty() {
+            let values = match value {
+                Value::Record(fields) if outputs.len() > 1 => fields.items().to_vec(),
+                Value::Null if outputs.len() > 1 => vec![Value::Null; outputs.len()],
+                v => vec![v],
+            };
+            let columns: Vec<crate::plan::OutputColumn> = outputs
+                .into_iter()
+                .map(|(name, ty)| crate::plan::OutputColumn {
+                    name,
+                    ty,
+                    typmod: -1,
+                    table_oid: 0,
+                    attnum: 0,
+                })
+                .collect();
+            sink.row_description(&columns)?;
+            sink.data_row(&values, ctx.style)?;
+        }
+        sink.command_complete("CALL")
+    }
+
     /// Runs a planned query, its rows to `sink`.
     fn run_select(
         ctx: &mut Stmt<'_>,
@@ -1401,6 +1474,31 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             sink.command_complete("CHECKPOINT")?;
             return Ok(Dispatched::Done);
         }
+        Parsed::CreateProcedure(ast) => {
+            let Statement::CreateFunction(f) = ast.as_ref() else {
+                return Err(SqlError::internal(
+                    "CREATE PROCEDURE without its definition",
+                ));
+            };
+            crate::ddl::create_function(ctx, f, true)?;
+            sink.command_complete("CREATE PROCEDURE")?;
+            return Ok(Dispatched::Done);
+        }
+        Parsed::Routine { kind, ast } => {
+            let tag = match ast.as_ref() {
+                Statement::DropFunction(d) => {
+                    crate::ddl::drop_function(ctx, d, *kind)?;
+                    "DROP"
+                }
+                Statement::AlterFunction(a) => {
+                    crate::ddl::alter_function(ctx, a, *kind)?;
+                    "ALTER"
+                }
+                _ => return Err(SqlError::internal("a routine statement of another kind")),
+            };
+            sink.command_complete(&format!("{tag} {}", kind.word().to_uppercase()))?;
+            return Ok(Dispatched::Done);
+        }
         Parsed::Do { language, body } => {
             Session::run_do(ctx, language, body)?;
             sink.command_complete("DO")?;
@@ -1581,17 +1679,21 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             crate::ddl::create_view(ctx, v, sink).map(|()| Dispatched::Done)
         }
         Statement::CreateFunction(f) => {
-            crate::ddl::create_function(ctx, f)?;
+            crate::ddl::create_function(ctx, f, false)?;
             sink.command_complete("CREATE FUNCTION")?;
             Ok(Dispatched::Done)
         }
+        Statement::Call(f) => {
+            Session::run_call(ctx, f, sink)?;
+            Ok(Dispatched::Done)
+        }
         Statement::DropFunction(d) => {
-            crate::ddl::drop_function(ctx, d)?;
+            crate::ddl::drop_function(ctx, d, crate::parser::RoutineKind::Function)?;
             sink.command_complete("DROP FUNCTION")?;
             Ok(Dispatched::Done)
         }
         Statement::AlterFunction(a) => {
-            crate::ddl::alter_function(ctx, a)?;
+            crate::ddl::alter_function(ctx, a, crate::parser::RoutineKind::Function)?;
             sink.command_complete("ALTER FUNCTION")?;
             Ok(Dispatched::Done)
         }

@@ -980,6 +980,16 @@ impl Exec {
                         .unwrap_or(r.rows.len() as i64)
                 };
                 self.vars[self.found].value = Value::Bool(self.row_count > 0);
+                if r.tag == "CALL" && into.is_empty() {
+                    // The procedure's OUT and INOUT values go back into
+                    // the variables passed for them.
+                    if !r.columns.is_empty() {
+                        let targets = at!("CALL", call_targets(ctx, text));
+                        let first = r.rows.first().cloned();
+                        at!("CALL", self.into(&targets, &r, first.as_ref(), &style));
+                    }
+                    return Ok(Flow::Next);
+                }
                 if query && into.is_empty() {
                     return Err(self.context(
                         line,
@@ -1350,6 +1360,56 @@ pub(crate) fn run_sql_function(
     )
 }
 
+/// The variables a PL/pgSQL `CALL` passes for its procedure's OUT and
+/// INOUT arguments, in order: each must be a variable (42601 otherwise).
+fn call_targets(ctx: &mut Stmt<'_>, text: &str) -> Result<Vec<String>> {
+    let parsed = crate::parser::parse_cached(text)?;
+    let Some(crate::parser::Parsed::Sql(ast)) = parsed.first() else {
+        return Ok(Vec::new());
+    };
+    let sqlparser::ast::Statement::Call(f) = ast.as_ref() else {
+        return Ok(Vec::new());
+    };
+    let args: Vec<&sqlparser::ast::FunctionArg> = match &f.args {
+        sqlparser::ast::FunctionArguments::List(l) => l.args.iter().collect(),
+        _ => Vec::new(),
+    };
+    let parts = crate::binder::object_name(&f.name);
+    let procs = ctx.find_functions(&parts)?;
+    let Some(proc_) = procs
+        .iter()
+        .find(|p| p.procedure && p.params.len() == args.len())
+    else {
+        return Ok(Vec::new());
+    };
+    let mut targets = Vec::new();
+    for (p, a) in proc_.params.iter().zip(&args) {
+        if !p.mode.is_output() {
+            continue;
+        }
+        let writable = match a {
+            sqlparser::ast::FunctionArg::Unnamed(sqlparser::ast::FunctionArgExpr::Expr(
+                e @ (sqlparser::ast::Expr::Identifier(_)
+                | sqlparser::ast::Expr::CompoundIdentifier(_)),
+            )) => Some(e.to_string()),
+            _ => None,
+        };
+        match writable {
+            Some(t) => targets.push(t),
+            None => {
+                return Err(SqlError::new(
+                    SqlState::SYNTAX_ERROR,
+                    format!(
+                        "procedure parameter \"{}\" is an output parameter but corresponding argument is not writable",
+                        p.name.as_deref().unwrap_or_default()
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(targets)
+}
+
 /// A DO block: PostgreSQL's inline_code_block, run here.
 pub(crate) fn run_do(ctx: &mut Stmt<'_>, body: &str) -> Result<()> {
     let func = Arc::new(UserFunction {
@@ -1366,6 +1426,7 @@ pub(crate) fn run_do(ctx: &mut Stmt<'_>, body: &str) -> Result<()> {
         defaults: Vec::new(),
         body: body.to_owned(),
         security_definer: false,
+        procedure: false,
     });
     run_function(
         ctx,

@@ -341,7 +341,10 @@ impl Stmt<'_> {
         if acl::mask(&list, owner, &roles, acl::EXECUTE, false) != 0 {
             return Ok(());
         }
-        Err(denied("function", &f.name))
+        Err(denied(
+            if f.procedure { "procedure" } else { "function" },
+            &f.name,
+        ))
     }
 
     /// 42501 "must be owner of {word} {name}" unless the current user owns

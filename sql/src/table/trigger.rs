@@ -231,6 +231,7 @@ pub(crate) fn builtin_trigger(oid: u32) -> Option<Arc<UserFunction>> {
         defaults: Vec::new(),
         body: name.into(),
         security_definer: false,
+        procedure: false,
     }))
 }
 

@@ -1370,7 +1370,7 @@ fn user_proc_row(f: &crate::routine::UserFunction) -> Vec<Value> {
                 .map_or(0, |p| p.ty.element_oid()),
         )
         .proc("prosupport", "-")
-        .text("prokind", "f")
+        .text("prokind", if f.procedure { "p" } else { "f" })
         .bool("prosecdef", f.security_definer)
         .bool("proleakproof", false)
         .bool("proisstrict", f.strict)
@@ -1386,7 +1386,16 @@ fn user_proc_row(f: &crate::routine::UserFunction) -> Vec<Value> {
         .text("proparallel", "u")
         .int2("pronargs", inputs.len() as i64)
         .int2("pronargdefaults", f.defaults.len() as i64)
-        .oid("prorettype", stored_type_oid(f, f.ret))
+        .oid(
+            "prorettype",
+            // A procedure with OUT arguments returns a record, whatever
+            // their number.
+            if f.procedure && f.params.iter().any(|p| p.mode.is_output()) {
+                DataType::Record.oid().0
+            } else {
+                stored_type_oid(f, f.ret)
+            },
+        )
         .set("proargtypes", Value::Array(ArrayRef::vector(oids(inputs))));
     let row = if plain {
         row

@@ -16,7 +16,7 @@ use crate::error::{Result, SqlError, SqlState};
 use crate::expr::{EvalCtx, StorageCtx};
 use crate::guc::Settings;
 use crate::host::{Host, SessionInfo};
-use crate::txn::Transaction;
+use crate::txn::{Isolation, Transaction};
 use crate::value::OutputStyle;
 
 /// Everything a statement may use.
@@ -70,6 +70,11 @@ pub struct Stmt<'s> {
     pub(crate) temp: &'s super::temp::TempSchema,
     /// The session's SQL cursors (pg_cursors).
     pub(crate) cursors: &'s super::Cursors,
+    /// Inside a routine: whether COMMIT and ROLLBACK may end the
+    /// transaction (a procedure called by CALL, or a DO block, outside a
+    /// transaction block, through CALLs only); None in a statement of the
+    /// client's own.
+    pub(crate) txn_control: Option<bool>,
     /// The RETURNING rows of the statement's data-modifying WITH queries,
     /// run before it (`WITH d AS (DELETE ... RETURNING *) SELECT ...`).
     pub(crate) dml_ctes: Vec<crate::binder::DmlCte>,
@@ -790,6 +795,114 @@ impl Stmt<'_> {
     /// statement with parameters `params` of `types`, as PostgreSQL's
     /// referential actions run theirs: it sees everything done so far (a
     /// new command id) and its notices join this statement's.
+    /// Runs `f` as the body of a routine: a procedure called by CALL
+    /// (`procedure`) may end the transaction when the client's statement
+    /// could (outside a transaction block, alone in its query string) or
+    /// its caller could; a function never may.
+    pub(crate) fn in_routine<R>(
+        &mut self,
+        procedure: bool,
+        f: impl FnOnce(&mut Stmt<'_>) -> Result<R>,
+    ) -> Result<R> {
+        let allowed = procedure
+            && match self.txn_control {
+                None => !self.txn.explicit && self.alone,
+                Some(allowed) => allowed,
+            };
+        let saved = self.txn_control.replace(allowed);
+        let result = f(self);
+        self.txn_control = saved;
+        result
+    }
+
+    /// COMMIT or ROLLBACK inside a procedure (PostgreSQL's transaction
+    /// management in procedures): the transaction ends as the client's
+    /// COMMIT or ROLLBACK would end it, and the procedure goes on in a
+    /// new one with a fresh snapshot.
+    pub(crate) fn end_transaction_in_routine(&mut self, commit: bool) -> Result<()> {
+        let invalid =
+            |msg: &str| SqlError::new(SqlState::INVALID_TRANSACTION_TERMINATION, msg.to_owned());
+        if self.txn_control != Some(true) {
+            return Err(invalid("invalid transaction termination"));
+        }
+        if !self.txn.subs.is_empty() {
+            return Err(invalid(if commit {
+                "cannot commit while a subtransaction is active"
+            } else {
+                "cannot roll back while a subtransaction is active"
+            }));
+        }
+        if self.temp.has_on_commit_actions() {
+            return Err(SqlError::unsupported(
+                "COMMIT or ROLLBACK in a procedure while temporary tables with ON COMMIT actions exist",
+            ));
+        }
+        let commit = commit && !self.txn.failed;
+        if commit && !self.txn.deferred_checks.is_empty() {
+            crate::table::fire_deferred(self, None)?;
+        }
+        let pid = self.info.pid;
+        let engine = &self.cluster.engine;
+        let isolation = Isolation::parse(&self.settings.str("default_transaction_isolation"));
+        let read_only = self.settings.bool("default_transaction_read_only");
+        let placeholder = Transaction::new(false, isolation, read_only, self.settings, 0);
+        let mut t = std::mem::replace(&mut *self.txn, placeholder);
+        // set_config(..., false) and SET made so far are the session's
+        // once this commits.
+        for (name, value) in self.settings.take_session_sets() {
+            let _ = t
+                .session_settings
+                .set(&name, Some(&value), crate::guc::Source::Session);
+        }
+        self.temp.end_transaction(commit);
+        let (result, keep) = if commit {
+            let sync = self.settings.str("synchronous_commit") != "off";
+            let notes = std::mem::take(&mut *t.notifies.lock());
+            let order = (!notes.is_empty()).then(|| self.cluster.notify.order());
+            let result = engine.commit(pid, &t.all_xids(), &t.drops, sync);
+            if result.is_ok() {
+                let hub = &self.cluster.notify;
+                for (listen, channel) in &t.listens {
+                    match listen {
+                        Some(true) => hub.listen(pid, channel),
+                        Some(false) => hub.unlisten(pid, Some(channel)),
+                        None => hub.unlisten(pid, None),
+                    }
+                }
+                for other in hub.publish(pid, &notes) {
+                    if other != pid {
+                        self.host.wake(other);
+                    }
+                }
+            }
+            drop(order);
+            (result, t.session_settings.clone())
+        } else {
+            (
+                engine.abort(pid, &t.all_xids(), &t.creates, true),
+                t.settings_at_start.clone(),
+            )
+        };
+        if t.catalog_changed {
+            self.cluster.cache.invalidate();
+        }
+        self.settings.restore(&keep);
+        let mut fresh = Transaction::new(
+            false,
+            isolation,
+            read_only,
+            self.settings,
+            crate::value::datetime::now_micros(),
+        );
+        // The session learns of LISTEN / UNLISTEN at its own commit
+        // (applying them again changes nothing).
+        fresh.listens = t.listens.clone();
+        *self.txn = fresh;
+        engine.txns.release_snapshots(pid);
+        self.txn.snapshot = Some(engine.txns.snapshot(pid));
+        result.map_err(SqlError::from)
+    }
+
     pub(crate) fn run_internal(
         &mut self,
         sql: &str,
@@ -799,7 +912,7 @@ impl Stmt<'_> {
         use sqlparser::ast::Statement;
         self.txn.cid += 1;
         let parsed = crate::parser::parse_cached(sql)?;
-        let [crate::parser::Parsed::Sql(stmt)] = parsed.as_slice() else {
+        let [one] = parsed.as_slice() else {
             return Err(SqlError::internal(format!(
                 "an internal statement is not one statement: {sql}"
             )));
@@ -831,15 +944,21 @@ impl Stmt<'_> {
             dml_ctes: Vec::new(),
             transition: self.transition.clone(),
             captured: Vec::new(),
+            txn_control: self.txn_control,
         };
-        let result = match stmt.as_ref() {
-            Statement::Query(q) => super::Session::select(&mut inner, q, &mut out),
-            Statement::Insert(i) => crate::table::insert(&mut inner, i, &mut out),
-            Statement::Update(u) => crate::table::update(&mut inner, u, &mut out),
-            Statement::Delete(d) => crate::table::delete(&mut inner, d, &mut out),
-            // Other statements (EXECUTE of PL/pgSQL runs any): as the
-            // session would.
-            _ => super::dispatch(&mut inner, &parsed[0], &mut out).map(|_| ()),
+        let result = match one {
+            crate::parser::Parsed::Sql(stmt) => match stmt.as_ref() {
+                Statement::Query(q) => super::Session::select(&mut inner, q, &mut out),
+                Statement::Insert(i) => crate::table::insert(&mut inner, i, &mut out),
+                Statement::Update(u) => crate::table::update(&mut inner, u, &mut out),
+                Statement::Delete(d) => crate::table::delete(&mut inner, d, &mut out),
+                // Other statements (EXECUTE of PL/pgSQL runs any): as the
+                // session would.
+                _ => super::dispatch(&mut inner, one, &mut out).map(|_| ()),
+            },
+            // DO, COPY, CREATE PROCEDURE and the other statements read
+            // beside sqlparser.
+            other => super::dispatch(&mut inner, other, &mut out).map(|_| ()),
         };
         let notices = std::mem::take(&mut inner.notices);
         self.notices.extend(notices);

@@ -711,6 +711,7 @@ impl Session {
             dml_ctes: Vec::new(),
             transition: Vec::new(),
             captured: Vec::new(),
+            txn_control: None,
         };
         // After a catalog change, the registry of user types is brought
         // up to date before rows are read (usertype.rs). A failure here
@@ -815,7 +816,7 @@ impl Session {
                 ))
             }
         }
-        plpgsql_exec::run_do(ctx, body)
+        ctx.in_routine(true, |ctx| plpgsql_exec::run_do(ctx, body))
     }
 
     fn select(ctx: &mut Stmt<'_>, q: &ast::Query, sink: &mut dyn ResultSink) -> Result<()> {
@@ -905,6 +906,20 @@ impl Session {
     /// statements that change data); None for a plain SQL body, which
     /// runs inside the query.
     fn call_in_session(
+        ctx: &mut Stmt<'_>,
+        call: &crate::expr::UserCall,
+        args: Vec<Value>,
+        types: &[crate::types::DataType],
+        ret: crate::types::DataType,
+    ) -> Result<Option<Value>> {
+        // A procedure's body may end the transaction (COMMIT, ROLLBACK).
+        ctx.in_routine(call.func.procedure, |ctx| {
+            Self::call_body(ctx, call, args, types, ret)
+        })
+    }
+
+    /// [`Session::call_in_session`]'s work.
+    fn call_body(
         ctx: &mut Stmt<'_>,
         call: &crate::expr::UserCall,
         args: Vec<Value>,
@@ -1685,6 +1700,35 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
         }
         Statement::Call(f) => {
             Session::run_call(ctx, f, sink)?;
+            // Its body may have SET something.
+            Ok(Dispatched::SettingsChanged)
+        }
+        // Reached only inside routines (the client's own SET is the
+        // session's): SET [LOCAL] as set_config does it.
+        Statement::Set(
+            set @ (ast::Set::SingleAssignment { .. } | ast::Set::SetTimeZone { .. }),
+        ) => {
+            let (name, value, local) = settings::assignment(set)?;
+            match (local, value) {
+                (false, Some(v)) => ctx.settings.set_for_session(&name, &v)?,
+                (_, value) => ctx.settings.set(&name, value.as_deref(), Source::Session)?,
+            }
+            sink.command_complete("SET")?;
+            Ok(Dispatched::SettingsChanged)
+        }
+        // Reached only inside routines (the client's own are the
+        // session's): a procedure's transaction management.
+        Statement::Commit { chain: false, .. } => {
+            ctx.end_transaction_in_routine(true)?;
+            sink.command_complete("COMMIT")?;
+            Ok(Dispatched::Done)
+        }
+        Statement::Rollback {
+            chain: false,
+            savepoint: None,
+        } => {
+            ctx.end_transaction_in_routine(false)?;
+            sink.command_complete("ROLLBACK")?;
             Ok(Dispatched::Done)
         }
         Statement::DropFunction(d) => {

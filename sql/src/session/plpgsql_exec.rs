@@ -964,6 +964,14 @@ impl Exec {
                 self.vars[self.found].value = Value::Bool(!r.rows.is_empty());
                 Ok(Flow::Next)
             }
+            StmtKind::Sql { text, into, .. }
+                if into.is_empty() && transaction_end(text).is_some() =>
+            {
+                let commit = transaction_end(text) == Some(true);
+                let what = if commit { "COMMIT" } else { "ROLLBACK" };
+                at!(what, ctx.end_transaction_in_routine(commit));
+                Ok(Flow::Next)
+            }
             StmtKind::Sql { text, into, strict } => {
                 let r = at!("SQL statement", self.query_rows(ctx, text, false, &[]));
                 let query = !r.columns.is_empty()
@@ -1358,6 +1366,24 @@ pub(crate) fn run_sql_function(
             .and_then(|r| r.into_iter().next())
             .unwrap_or(Value::Null),
     )
+}
+
+/// A PL/pgSQL COMMIT (Some(true)) or ROLLBACK (Some(false)) statement.
+fn transaction_end(text: &str) -> Option<bool> {
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|w| w.trim_end_matches(';').to_ascii_lowercase())
+        .collect();
+    match words
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["commit"] | ["commit", "work" | "transaction"] => Some(true),
+        ["rollback"] | ["rollback", "work" | "transaction"] => Some(false),
+        _ => None,
+    }
 }
 
 /// The variables a PL/pgSQL `CALL` passes for its procedure's OUT and

@@ -14,24 +14,33 @@ use crate::result::ResultSink;
 use crate::types::DataType;
 use crate::value::Value;
 
+/// SET [LOCAL] name = value and SET TIME ZONE: (name, value, local);
+/// None for DEFAULT.
+pub(super) fn assignment(set: &ast::Set) -> Result<(String, Option<String>, bool)> {
+    match set {
+        ast::Set::SingleAssignment {
+            scope,
+            variable,
+            values,
+            ..
+        } => {
+            let name = object_name(variable).join(".");
+            let local = matches!(scope, Some(ast::ContextModifier::Local));
+            Ok((name, set_value(values)?, local))
+        }
+        ast::Set::SetTimeZone { local, value } => {
+            let v = set_value(std::slice::from_ref(value))?;
+            let v = v.filter(|s| !s.eq_ignore_ascii_case("local"));
+            Ok(("timezone".to_owned(), v, *local))
+        }
+        other => Err(SqlError::unsupported(format!("the statement \"{other}\""))),
+    }
+}
+
 impl Session {
     pub(super) fn set(&mut self, set: &ast::Set, sink: &mut dyn ResultSink) -> Result<()> {
         let (name, value, local) = match set {
-            ast::Set::SingleAssignment {
-                scope,
-                variable,
-                values,
-                ..
-            } => {
-                let name = object_name(variable).join(".");
-                let local = matches!(scope, Some(ast::ContextModifier::Local));
-                (name, set_value(values)?, local)
-            }
-            ast::Set::SetTimeZone { local, value } => {
-                let v = set_value(std::slice::from_ref(value))?;
-                let v = v.filter(|s| !s.eq_ignore_ascii_case("local"));
-                ("timezone".to_owned(), v, *local)
-            }
+            ast::Set::SingleAssignment { .. } | ast::Set::SetTimeZone { .. } => assignment(set)?,
             ast::Set::SetTransaction {
                 modes,
                 session: false,

@@ -44,6 +44,21 @@ pub(crate) fn temp_schema_name(pid: i32) -> String {
 }
 
 impl TempSchema {
+    /// The transaction ends: a schema it created is gone if it rolled
+    /// back.
+    pub(super) fn end_transaction(&self, commit: bool) {
+        if !commit && self.created_in_txn.get() {
+            self.ns.set(None);
+            self.on_commit.borrow_mut().clear();
+        }
+        self.created_in_txn.set(false);
+    }
+
+    /// Whether a table has ON COMMIT DELETE ROWS or DROP.
+    pub(super) fn has_on_commit_actions(&self) -> bool {
+        !self.on_commit.borrow().is_empty()
+    }
+
     /// The schema's OID, if the session has one.
     pub(crate) fn namespace(&self) -> Option<u32> {
         self.ns.get()
@@ -219,11 +234,7 @@ impl Session {
     /// The transaction ended: a schema it created is forgotten on
     /// rollback (rule 1).
     pub(super) fn temp_end_transaction(&mut self, commit: bool) {
-        if !commit && self.temp.created_in_txn.get() {
-            self.temp.ns.set(None);
-            self.temp.on_commit.borrow_mut().clear();
-        }
-        self.temp.created_in_txn.set(false);
+        self.temp.end_transaction(commit);
     }
 
     /// Drops the session's temporary schema and everything in it (session

@@ -147,6 +147,7 @@ fn alter_table_from(
                 for c in column_names {
                     super::trigger::column_dropped(ctx, xid, &def, &ident(c), cascade)?;
                     drop_column(ctx, xid, &def, &ident(c), *if_exists)?;
+                    super::drop::drop_column_users(ctx, xid, &def, &ident(c), cascade)?;
                     def = reload(ctx, &def)?;
                 }
             }
@@ -731,6 +732,7 @@ fn alter_column(
             data_type, using, ..
         } => {
             alter_type(ctx, xid, def, i, data_type, using.as_ref())?;
+            super::drop::check_type_users(ctx, def, name)?;
         }
         other => {
             return Err(SqlError::unsupported(format!(

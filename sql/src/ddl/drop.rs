@@ -297,45 +297,174 @@ fn drop_dependent_views(
     cascade: bool,
 ) -> Result<()> {
     let relations = ctx.catalog().relations()?;
-    let reads: Vec<(&TableDef, Vec<String>)> = relations
+    let reads = view_reads(&relations);
+    let mut found: Vec<(&TableDef, String)> = Vec::new();
+    let skip = |v: &TableDef| v.oid == def.oid || dropped.contains(&v.name);
+    let shown = format!("{} {}", relation_word(def), def.name);
+    readers(&def.name, &shown, &reads, &skip, &mut found);
+    if found.is_empty() {
+        return Ok(());
+    }
+    report_or_drop_views(ctx, xid, &shown, found, cascade)
+}
+
+/// What a relation is called in dependency messages (table, view ...).
+fn relation_word(d: &TableDef) -> &'static str {
+    crate::session::privilege::relation_kind(d).1
+}
+
+/// The views and materialized views that read relation `name` (`reads`:
+/// each with the relations its query names), then those that read them,
+/// depth first in creation order, each with what it depends on (`shown`
+/// for the first level), less those `skip` keeps out.
+fn readers<'d>(
+    name: &str,
+    shown: &str,
+    reads: &[(&'d TableDef, Vec<String>)],
+    skip: &dyn Fn(&TableDef) -> bool,
+    found: &mut Vec<(&'d TableDef, String)>,
+) {
+    let mut direct: Vec<&TableDef> = reads
+        .iter()
+        .filter(|(v, read)| read.iter().any(|r| r == name) && !skip(v))
+        .map(|(v, _)| *v)
+        .collect();
+    direct.sort_by_key(|v| v.oid);
+    for v in direct {
+        if found.iter().any(|(f, _)| f.oid == v.oid) {
+            continue;
+        }
+        found.push((v, shown.to_owned()));
+        let me = format!("{} {}", relation_word(v), v.name);
+        readers(&v.name, &me, reads, skip, found);
+    }
+}
+
+/// Every view and materialized view with the relations its query names.
+fn view_reads(relations: &[TableDef]) -> Vec<(&TableDef, Vec<String>)> {
+    relations
         .iter()
         .filter_map(|v| {
             let text = v.view.as_deref().or(v.matview.as_deref())?;
             Some((v, crate::parser::relations_read(text)))
         })
+        .collect()
+}
+
+/// The views and materialized views that use column `column` of `def`,
+/// which the statement has just dropped: those whose query no longer
+/// binds, or no longer yields the columns the view has (`SELECT *`), and
+/// the views that read them. 2BP01 listing them, or with CASCADE dropped
+/// (with PostgreSQL's notice).
+pub(super) fn drop_column_users(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &TableDef,
+    column: &str,
+    cascade: bool,
+) -> Result<()> {
+    // The views bind against the catalog as the drop left it.
+    ctx.catalog_changed();
+    ctx.txn.cid += 1;
+    let relations = ctx.catalog().relations()?;
+    let reads = view_reads(&relations);
+    let mut direct: Vec<&TableDef> = reads
+        .iter()
+        .filter(|(v, read)| v.oid != def.oid && read.contains(&def.name))
+        .map(|(v, _)| *v)
         .collect();
-    let word = |d: &TableDef| crate::session::privilege::relation_kind(d).1;
-    // Depth first, in creation order: each with what it depends on.
-    fn visit<'d>(
-        name: &str,
-        shown: &str,
-        reads: &[(&'d TableDef, Vec<String>)],
-        skip: &dyn Fn(&TableDef) -> bool,
-        word: &dyn Fn(&TableDef) -> &'static str,
-        found: &mut Vec<(&'d TableDef, String)>,
-    ) {
-        let mut direct: Vec<&TableDef> = reads
-            .iter()
-            .filter(|(v, read)| read.iter().any(|r| r == name) && !skip(v))
-            .map(|(v, _)| *v)
-            .collect();
-        direct.sort_by_key(|v| v.oid);
-        for v in direct {
-            if found.iter().any(|(f, _)| f.oid == v.oid) {
-                continue;
-            }
-            found.push((v, shown.to_owned()));
-            let me = format!("{} {}", word(v), v.name);
-            visit(&v.name, &me, reads, skip, word, found);
-        }
-    }
+    direct.sort_by_key(|v| v.oid);
+    let on = format!("column {column} of table {}", def.name);
     let mut found: Vec<(&TableDef, String)> = Vec::new();
-    let skip = |v: &TableDef| v.oid == def.oid || dropped.contains(&v.name);
-    let shown = format!("{} {}", word(def), def.name);
-    visit(&def.name, &shown, &reads, &skip, &word, &mut found);
+    for v in direct {
+        if found.iter().any(|(f, _)| f.oid == v.oid) || still_binds(ctx, v) {
+            continue;
+        }
+        found.push((v, on.clone()));
+        let me = format!("{} {}", relation_word(v), v.name);
+        readers(
+            &v.name,
+            &me,
+            &reads,
+            &|x: &TableDef| x.oid == def.oid,
+            &mut found,
+        );
+    }
     if found.is_empty() {
         return Ok(());
     }
+    report_or_drop_views(ctx, xid, &on, found, cascade)
+}
+
+/// Whether view `v`'s query still binds to the columns the view has.
+fn still_binds(ctx: &mut Stmt<'_>, v: &TableDef) -> bool {
+    rebind(ctx, v).is_some_and(|types| types.len() == v.columns.len())
+}
+
+/// The column types view `v`'s query yields now; None if it no longer
+/// binds.
+fn rebind(ctx: &mut Stmt<'_>, v: &TableDef) -> Option<Vec<crate::types::DataType>> {
+    let text = v.view.as_deref().or(v.matview.as_deref())?;
+    let parsed = crate::parser::parse(text).ok()?;
+    let [crate::parser::Parsed::Sql(ast)] = parsed.as_slice() else {
+        return None;
+    };
+    let sqlparser::ast::Statement::Query(q) = ast.as_ref() else {
+        return None;
+    };
+    let style = ctx.style.clone();
+    let bound = crate::binder::Binder::new(text, style, Vec::new(), ctx)
+        .unchecked()
+        .query(q)
+        .ok()?;
+    Some(bound.columns.iter().map(|c| c.ty).collect())
+}
+
+/// ALTER COLUMN ... TYPE of column `column` of `def`, just done: 0A000
+/// when a view or materialized view reading the table no longer yields
+/// the columns it has (PostgreSQL refuses any view using the column; a
+/// view here keeps its query as text, so one that only filters on the
+/// column follows the new type).
+pub(super) fn check_type_users(ctx: &mut Stmt<'_>, def: &TableDef, column: &str) -> Result<()> {
+    ctx.catalog_changed();
+    ctx.txn.cid += 1;
+    let relations = ctx.catalog().relations()?;
+    let reads = view_reads(&relations);
+    let mut direct: Vec<&TableDef> = reads
+        .iter()
+        .filter(|(v, read)| v.oid != def.oid && read.contains(&def.name))
+        .map(|(v, _)| *v)
+        .collect();
+    direct.sort_by_key(|v| v.oid);
+    for v in direct {
+        let same = rebind(ctx, v).is_some_and(|types| {
+            types.len() == v.columns.len() && types.iter().zip(&v.columns).all(|(t, c)| *t == c.ty)
+        });
+        if !same {
+            return Err(SqlError::new(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "cannot alter type of a column used by a view or rule",
+            )
+            .with_detail(format!(
+                "rule _RETURN on {} {} depends on column \"{column}\"",
+                relation_word(v),
+                v.name
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// 2BP01 "cannot drop `shown`" listing `found` (each with what it
+/// depends on), or with CASCADE the views dropped, last first.
+fn report_or_drop_views(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    shown: &str,
+    found: Vec<(&TableDef, String)>,
+    cascade: bool,
+) -> Result<()> {
+    let word = relation_word;
     let lines: Vec<String> = found
         .iter()
         .map(|(v, _)| format!("{} {}", word(v), v.name))
@@ -346,7 +475,7 @@ fn drop_dependent_views(
             .zip(&lines)
             .map(|((_, on), l)| format!("{l} depends on {on}"))
             .collect();
-        return Err(dependents_error(&shown, &detail));
+        return Err(dependents_error(shown, &detail));
     }
     ctx.notices.push(cascade_notice(&lines));
     for (v, _) in found.into_iter().rev() {

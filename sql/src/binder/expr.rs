@@ -1436,9 +1436,24 @@ impl Binder<'_> {
         let bound = |b: &mut Self, e: Option<&AstExpr>, _: i32| -> Result<Expr> {
             match e {
                 Some(e) => {
+                    // Any type with an assignment cast to integer, as
+                    // PostgreSQL's transformArraySubscripts (bigint, numeric).
                     let x = b.expr(e, scope)?;
-                    let x = b.coerce(x, DataType::Int4, -1, CoercionContext::Implicit)?;
-                    Ok(x)
+                    let at = b.expr_pos(e);
+                    b.coerce(x, DataType::Int4, -1, CoercionContext::Assignment)
+                        .map_err(|err| {
+                            if err.code() == SqlState::CANNOT_COERCE
+                                || err.code() == SqlState::DATATYPE_MISMATCH
+                            {
+                                SqlError::new(
+                                    SqlState::DATATYPE_MISMATCH,
+                                    "array subscript must have type integer",
+                                )
+                                .at(at)
+                            } else {
+                                err
+                            }
+                        })
                 }
                 None => Ok(typed(ExprKind::Const(Value::Void), DataType::Int4)),
             }

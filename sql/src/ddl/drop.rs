@@ -340,6 +340,18 @@ fn readers<'d>(
     }
 }
 
+/// The views and materialized views of `reads` that name `def`, in
+/// creation order.
+fn views_reading<'d>(reads: &[(&'d TableDef, Vec<String>)], def: &TableDef) -> Vec<&'d TableDef> {
+    let mut direct: Vec<&TableDef> = reads
+        .iter()
+        .filter(|(v, read)| v.oid != def.oid && read.contains(&def.name))
+        .map(|(v, _)| *v)
+        .collect();
+    direct.sort_by_key(|v| v.oid);
+    direct
+}
+
 /// Every view and materialized view with the relations its query names.
 fn view_reads(relations: &[TableDef]) -> Vec<(&TableDef, Vec<String>)> {
     relations
@@ -368,12 +380,7 @@ pub(super) fn drop_column_users(
     ctx.txn.cid += 1;
     let relations = ctx.catalog().relations()?;
     let reads = view_reads(&relations);
-    let mut direct: Vec<&TableDef> = reads
-        .iter()
-        .filter(|(v, read)| v.oid != def.oid && read.contains(&def.name))
-        .map(|(v, _)| *v)
-        .collect();
-    direct.sort_by_key(|v| v.oid);
+    let direct = views_reading(&reads, def);
     let on = format!("column {column} of table {}", def.name);
     let mut found: Vec<(&TableDef, String)> = Vec::new();
     for v in direct {
@@ -430,12 +437,7 @@ pub(super) fn check_type_users(ctx: &mut Stmt<'_>, def: &TableDef, column: &str)
     ctx.txn.cid += 1;
     let relations = ctx.catalog().relations()?;
     let reads = view_reads(&relations);
-    let mut direct: Vec<&TableDef> = reads
-        .iter()
-        .filter(|(v, read)| v.oid != def.oid && read.contains(&def.name))
-        .map(|(v, _)| *v)
-        .collect();
-    direct.sort_by_key(|v| v.oid);
+    let direct = views_reading(&reads, def);
     for v in direct {
         let same = rebind(ctx, v).is_some_and(|types| {
             types.len() == v.columns.len() && types.iter().zip(&v.columns).all(|(t, c)| *t == c.ty)

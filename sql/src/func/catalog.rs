@@ -1023,6 +1023,31 @@ fn function_arguments_of(a: &[Value], ctx: &EvalCtx<'_>, identity: bool) -> Resu
     Ok(Value::Text(out.join(", ")))
 }
 
+/// pg_get_function_arg_default(function, n): the default of argument n
+/// (counting every argument from 1), or NULL.
+fn function_arg_default(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let (oid, Value::Int4(n)) = (oid_of(&a[0]), &a[1]) else {
+        return Ok(Value::Null);
+    };
+    let Some(f) = user_function(ctx, oid)? else {
+        return Ok(Value::Null);
+    };
+    let Some(at) = usize::try_from(*n).ok().and_then(|n| n.checked_sub(1)) else {
+        return Ok(Value::Null);
+    };
+    if !f.params.get(at).is_some_and(|p| p.mode.is_input()) {
+        return Ok(Value::Null);
+    }
+    // Defaults belong to the last input arguments.
+    let input = f.params[..at].iter().filter(|p| p.mode.is_input()).count();
+    let inputs = f.params.iter().filter(|p| p.mode.is_input()).count();
+    let first_default = inputs - f.defaults.len().min(inputs);
+    Ok(input
+        .checked_sub(first_default)
+        .and_then(|d| f.defaults.get(d))
+        .map_or(Value::Null, |d| Value::Text(d.clone())))
+}
+
 fn function_arguments(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     function_arguments_of(a, ctx, false)
 }
@@ -1460,6 +1485,12 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         &[Oid],
         Text,
         function_arguments,
+    )),
+    stable(f(
+        "pg_get_function_arg_default",
+        &[Oid, Int4],
+        Text,
+        function_arg_default,
     )),
     stable(f(
         "pg_get_function_identity_arguments",

@@ -855,38 +855,13 @@ impl Stmt<'_> {
                 .set(&name, Some(&value), crate::guc::Source::Session);
         }
         self.temp.end_transaction(commit);
-        let (result, keep) = if commit {
-            let sync = self.settings.str("synchronous_commit") != "off";
-            let notes = std::mem::take(&mut *t.notifies.lock());
-            let order = (!notes.is_empty()).then(|| self.cluster.notify.order());
-            let result = engine.commit(pid, &t.all_xids(), &t.drops, sync);
-            if result.is_ok() {
-                let hub = &self.cluster.notify;
-                for (listen, channel) in &t.listens {
-                    match listen {
-                        Some(true) => hub.listen(pid, channel),
-                        Some(false) => hub.unlisten(pid, Some(channel)),
-                        None => hub.unlisten(pid, None),
-                    }
-                }
-                for other in hub.publish(pid, &notes) {
-                    if other != pid {
-                        self.host.wake(other);
-                    }
-                }
-            }
-            drop(order);
-            (result, t.session_settings.clone())
+        let sync = self.settings.str("synchronous_commit") != "off";
+        let result = super::finish_transaction(self.cluster, self.host, pid, &t, commit, sync);
+        self.settings.restore(if commit {
+            &t.session_settings
         } else {
-            (
-                engine.abort(pid, &t.all_xids(), &t.creates, true),
-                t.settings_at_start.clone(),
-            )
-        };
-        if t.catalog_changed {
-            self.cluster.cache.invalidate();
-        }
-        self.settings.restore(&keep);
+            &t.settings_at_start
+        });
         let mut fresh = Transaction::new(
             false,
             isolation,

@@ -470,44 +470,23 @@ impl Session {
         self.drop_portals();
         self.end_cursors(commit);
         self.temp_end_transaction(commit);
-        let engine = &self.cluster.engine;
-        let pid = self.info.pid;
-        let (result, settings) = if commit {
-            let sync = self.settings.str("synchronous_commit") != "off";
-            let notes = std::mem::take(&mut *t.notifies.lock());
-            // Notifications go out in commit order (notify.rs rule 2).
-            let order = (!notes.is_empty()).then(|| self.cluster.notify.order());
-            let result = engine.commit(pid, &t.all_xids(), &t.drops, sync);
-            if result.is_ok() {
-                let hub = &self.cluster.notify;
-                for (listen, channel) in &t.listens {
-                    match listen {
-                        Some(true) => hub.listen(pid, channel),
-                        Some(false) => hub.unlisten(pid, Some(channel)),
-                        None => hub.unlisten(pid, None),
-                    }
-                }
-                if !t.listens.is_empty() {
-                    self.listening = hub.is_listening(pid);
-                }
-                for other in hub.publish(pid, &notes) {
-                    if other != pid {
-                        self.host.wake(other);
-                    }
-                }
-            }
-            drop(order);
-            (result, t.session_settings)
-        } else {
-            (
-                engine.abort(pid, &t.all_xids(), &t.creates, true),
-                t.settings_at_start,
-            )
-        };
-        if t.catalog_changed {
-            self.cluster.cache.invalidate();
+        let sync = self.settings.str("synchronous_commit") != "off";
+        let result = finish_transaction(
+            &self.cluster,
+            self.host.as_ref(),
+            self.info.pid,
+            &t,
+            commit,
+            sync,
+        );
+        if commit && result.is_ok() && !t.listens.is_empty() {
+            self.listening = self.cluster.notify.is_listening(self.info.pid);
         }
-        self.restore_settings(settings);
+        self.restore_settings(if commit {
+            t.session_settings
+        } else {
+            t.settings_at_start
+        });
         result.map_err(SqlError::from)
     }
 
@@ -1160,6 +1139,50 @@ impl Drop for Session {
     fn drop(&mut self) {
         self.end();
     }
+}
+
+/// Commits or rolls back `t`, backend `pid`'s transaction, in the
+/// engine: at commit its LISTEN / UNLISTEN take effect and its
+/// notifications go out in commit order (notify.rs rule 2), waking the
+/// backends listening; a catalog it changed is read afresh. The caller
+/// restores the settings the outcome keeps.
+pub(super) fn finish_transaction(
+    cluster: &Cluster,
+    host: &dyn Host,
+    pid: i32,
+    t: &Transaction,
+    commit: bool,
+    sync: bool,
+) -> actorgres_storage::Result<()> {
+    let engine = &cluster.engine;
+    let result = if commit {
+        let notes = std::mem::take(&mut *t.notifies.lock());
+        let order = (!notes.is_empty()).then(|| cluster.notify.order());
+        let result = engine.commit(pid, &t.all_xids(), &t.drops, sync);
+        if result.is_ok() {
+            let hub = &cluster.notify;
+            for (listen, channel) in &t.listens {
+                match listen {
+                    Some(true) => hub.listen(pid, channel),
+                    Some(false) => hub.unlisten(pid, Some(channel)),
+                    None => hub.unlisten(pid, None),
+                }
+            }
+            for other in hub.publish(pid, &notes) {
+                if other != pid {
+                    host.wake(other);
+                }
+            }
+        }
+        drop(order);
+        result
+    } else {
+        engine.abort(pid, &t.all_xids(), &t.creates, true)
+    };
+    if t.catalog_changed {
+        cluster.cache.invalidate();
+    }
+    result
 }
 
 /// Sets transaction_isolation and transaction_read_only from `t`.

@@ -1964,6 +1964,42 @@ pub(super) const IS_SEQUENCES: &[(&str, DataType)] = &[
     ("cycle_option", Varchar),
 ];
 
+/// information_schema.parameters (OID 13334).
+pub(super) const IS_PARAMETERS: &[(&str, DataType)] = &[
+    ("specific_catalog", Name),
+    ("specific_schema", Name),
+    ("specific_name", Name),
+    ("ordinal_position", Int4),
+    ("parameter_mode", Varchar),
+    ("is_result", Varchar),
+    ("as_locator", Varchar),
+    ("parameter_name", Name),
+    ("data_type", Varchar),
+    ("character_maximum_length", Int4),
+    ("character_octet_length", Int4),
+    ("character_set_catalog", Name),
+    ("character_set_schema", Name),
+    ("character_set_name", Name),
+    ("collation_catalog", Name),
+    ("collation_schema", Name),
+    ("collation_name", Name),
+    ("numeric_precision", Int4),
+    ("numeric_precision_radix", Int4),
+    ("numeric_scale", Int4),
+    ("datetime_precision", Int4),
+    ("interval_type", Varchar),
+    ("interval_precision", Int4),
+    ("udt_catalog", Name),
+    ("udt_schema", Name),
+    ("udt_name", Name),
+    ("scope_catalog", Name),
+    ("scope_schema", Name),
+    ("scope_name", Name),
+    ("maximum_cardinality", Int4),
+    ("dtd_identifier", Name),
+    ("parameter_default", Varchar),
+];
+
 /// information_schema.routines (OID 13377).
 pub(super) const IS_ROUTINES: &[(&str, DataType)] = &[
     ("specific_catalog", Name),

@@ -727,6 +727,7 @@ static RELATIONS: &[SysRel] = &[
         grants::IS_ROUTINE_PRIVILEGES,
         grants::routine_privileges,
     ),
+    is_rel("parameters", 13334, IS_PARAMETERS, IS_PARAMETERS_SQL),
     is_rel("routines", 13377, IS_ROUTINES, IS_ROUTINES_SQL),
     is_rel("schemata", 13382, IS_SCHEMATA, IS_SCHEMATA_SQL),
     is_rel("sequences", 13386, IS_SEQUENCES, IS_SEQUENCES_SQL),
@@ -1039,6 +1040,34 @@ const IS_REFERENTIAL_CONSTRAINTS_SQL: &str =
      AND pkc.conindid = con.conindid AND pkc.contype IN ('p', 'u') \
      LEFT JOIN pg_namespace npkc ON pkc.connamespace = npkc.oid \
      WHERE con.contype = 'f'";
+
+/// information_schema.parameters (PostgreSQL 15's definition, its
+/// _pg_expandarray as unnest WITH ORDINALITY).
+const IS_PARAMETERS_SQL: &str = "SELECT current_database()::name AS specific_catalog,  \
+     n.nspname AS specific_schema,  \
+     (p.proname || '_' || p.oid::text)::name AS specific_name,  \
+     x.n::int4 AS ordinal_position,  \
+     (CASE WHEN p.proargmodes IS NULL THEN 'IN' WHEN p.proargmodes[x.n] = 'i' THEN 'IN' WHEN p.proargmodes[x.n] = 'o' THEN 'OUT' WHEN p.proargmodes[x.n] = 'b' THEN 'INOUT' WHEN p.proargmodes[x.n] = 'v' THEN 'IN' WHEN p.proargmodes[x.n] = 't' THEN 'OUT' END)::varchar AS parameter_mode,  \
+     'NO'::varchar AS is_result, 'NO'::varchar AS as_locator,  \
+     NULLIF(p.proargnames[x.n], '')::name AS parameter_name,  \
+     (CASE WHEN t.typelem <> 0 AND t.typlen = -1 THEN 'ARRAY' WHEN nt.nspname = 'pg_catalog' THEN format_type(t.oid,  \
+     NULL) ELSE 'USER-DEFINED' END)::varchar AS data_type,  \
+     NULL::int4 AS character_maximum_length, NULL::int4 AS character_octet_length,  \
+     NULL::name AS character_set_catalog, NULL::name AS character_set_schema,  \
+     NULL::name AS character_set_name, NULL::name AS collation_catalog,  \
+     NULL::name AS collation_schema, NULL::name AS collation_name,  \
+     NULL::int4 AS numeric_precision, NULL::int4 AS numeric_precision_radix,  \
+     NULL::int4 AS numeric_scale, NULL::int4 AS datetime_precision,  \
+     NULL::varchar AS interval_type, NULL::int4 AS interval_precision,  \
+     current_database()::name AS udt_catalog, nt.nspname AS udt_schema,  \
+     t.typname AS udt_name, NULL::name AS scope_catalog, NULL::name AS scope_schema,  \
+     NULL::name AS scope_name, NULL::int4 AS maximum_cardinality,  \
+     x.n::text::name AS dtd_identifier, (CASE WHEN pg_has_role(p.proowner,  \
+     'USAGE') THEN pg_get_function_arg_default(p.oid,  \
+     x.n::int4) END)::varchar AS parameter_default FROM pg_namespace n JOIN pg_proc p ON n.oid = p.pronamespace CROSS JOIN LATERAL unnest(coalesce(p.proallargtypes,  \
+     p.proargtypes::oid[])) WITH ORDINALITY AS x(typ,  \
+     n) JOIN pg_type t ON t.oid = x.typ JOIN pg_namespace nt ON t.typnamespace = nt.oid WHERE pg_has_role(p.proowner,  \
+     'USAGE') OR has_function_privilege(p.oid, 'EXECUTE')";
 
 /// information_schema.routines (PostgreSQL 15's definition).
 const IS_ROUTINES_SQL: &str = "SELECT current_database()::name AS specific_catalog,  \

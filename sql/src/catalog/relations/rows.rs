@@ -1341,7 +1341,14 @@ fn user_proc_row(f: &crate::routine::UserFunction) -> Vec<Value> {
             .map(|t| Value::Oid(stored_type_oid(f, *t)))
             .collect::<Vec<_>>()
     };
-    let inputs = f.input_types();
+    // proargtypes: the IN, INOUT and VARIADIC arguments (a procedure's
+    // OUT ones, which CALL passes, are in proallargtypes only).
+    let inputs: Vec<DataType> = f
+        .params
+        .iter()
+        .filter(|p| p.mode.is_input())
+        .map(|p| p.ty)
+        .collect();
     let all: Vec<DataType> = f.params.iter().map(|p| p.ty).collect();
     let plain = f
         .params

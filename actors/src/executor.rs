@@ -6,8 +6,10 @@
 //!
 //! Rules:
 //! 1. A thread is taken per running statement and given back when it
-//!    ends, so an idle session holds no thread at all: connections stay
-//!    cheap, and one session's long statement never delays another's.
+//!    ends (or, for a busy client whose socket it holds, after at most
+//!    `backend::hot::HOT_WAIT` of quiet), so an idle session holds no
+//!    thread: connections stay cheap, and one session's long statement
+//!    never delays another's.
 //! 2. The pool is bounded: at most one thread per allowed connection plus
 //!    a few for background work. Since each backend runs at most one
 //!    statement at a time, a job never waits for a thread while the

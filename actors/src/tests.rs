@@ -210,6 +210,24 @@ fn a_panic_on_the_executor_ends_that_session_only() {
 }
 
 #[test]
+fn an_executor_failing_while_it_holds_the_socket_ends_that_session_only() {
+    with_server(&[], |h, port| async move {
+        let victim = connect(port).await.unwrap();
+        let other = connect(port).await.unwrap();
+        // The first statement hands the socket to the executor, which
+        // reads the next one itself and fails outside any statement: the
+        // socket is dropped, and the Backend must notice and end.
+        victim.simple_query("SELECT 1").await.unwrap();
+        assert!(victim
+            .simple_query("SELECT 2 /* test: panic in the hot socket */")
+            .await
+            .is_err());
+        assert!(eventually(|| async { counts(&h.postmaster).await == (1, 1) }).await);
+        assert!(other.simple_query("SELECT 3").await.is_ok());
+    });
+}
+
+#[test]
 fn a_panic_in_a_backend_actor_is_reaped_and_harms_nobody() {
     with_server(&[], |h, port| async move {
         let victim = connect(port).await.unwrap();

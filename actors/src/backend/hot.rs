@@ -25,7 +25,9 @@
 //! While the executor holds the socket, the Backend's events wait in its
 //! queue, and a timer checks every [`CLIENT_CHECK`] that the client is
 //! still connected, so a statement whose client left stops (the
-//! arbiter's reader no longer sees the connection end).
+//! arbiter's reader no longer sees the connection end), and that the
+//! socket still exists: one dropped on the way (an executor that failed
+//! outside a statement) ends the Backend instead of leaving it waiting.
 
 use std::io::{ErrorKind, Read, Write};
 use std::pin::Pin;
@@ -106,6 +108,7 @@ impl SharedReader {
                 codec: parts.codec,
                 buf: BytesMut::with_capacity(READ_CHUNK),
                 scratch: vec![0; READ_CHUNK].into_boxed_slice(),
+                held: Arc::new(()),
             }),
             // Halves of one stream always reunite, and a registered
             // socket deregisters; if not, the connection cannot go on.
@@ -178,6 +181,10 @@ pub struct HotSocket {
     buf: BytesMut,
     /// Where a read lands before it is appended to `buf`.
     scratch: Box<[u8]>,
+    /// Alive as long as the socket is: the Backend holds a weak
+    /// reference, so it learns if the socket was dropped on the way (an
+    /// executor that failed) instead of coming back.
+    held: Arc<()>,
 }
 
 /// What the client sent next.
@@ -205,6 +212,11 @@ fn hot_message(m: &FrontendMessage) -> Option<bool> {
 }
 
 impl HotSocket {
+    /// A reference that fails once this socket is dropped.
+    pub fn holder(&self) -> std::sync::Weak<()> {
+        Arc::downgrade(&self.held)
+    }
+
     /// Writes as much of `bytes` as the socket takes without waiting;
     /// true if all of it went.
     pub fn write(&mut self, bytes: &mut bytes::Bytes) -> bool {
@@ -228,6 +240,11 @@ impl HotSocket {
             loop {
                 match self.codec.decode(&mut self.buf) {
                     Ok(Some(Frame::Message(m))) => match hot_message(&m) {
+                        #[cfg(test)]
+                        Some(_) if matches!(&m, FrontendMessage::Query(q) if q.contains("/* test: panic in the hot socket */")) =>
+                        {
+                            panic!("test panic while an executor holds the socket")
+                        }
                         Some(waits) => {
                             batch.push(m);
                             if waits {
@@ -397,6 +414,7 @@ mod tests {
             codec,
             buf: BytesMut::new(),
             scratch: vec![0; READ_CHUNK].into_boxed_slice(),
+            held: Arc::new(()),
         };
         (hot, client)
     }

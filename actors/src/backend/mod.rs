@@ -843,8 +843,21 @@ impl Backend {
         match self.reader.take(writer) {
             Taken::Hot(socket) => {
                 self.hot = true;
-                self.client_check = Some(ctx.run_interval(hot::CLIENT_CHECK, |act, _| {
-                    if act.hot && act.direct.as_deref().is_some_and(hot::client_gone) {
+                let held = socket.holder();
+                self.client_check = Some(ctx.run_interval(hot::CLIENT_CHECK, move |act, ctx| {
+                    if !act.hot {
+                        return;
+                    }
+                    if held.strong_count() == 0 {
+                        // Neither with the executor nor on its way back.
+                        tracing::error!(
+                            pid = act.proc_.pid,
+                            "a client socket held by an executor was lost; ending the session"
+                        );
+                        ctx.stop();
+                        return;
+                    }
+                    if act.direct.as_deref().is_some_and(hot::client_gone) {
                         act.proc_.interrupts.raise(Interrupt::ClientGone);
                     }
                 }));

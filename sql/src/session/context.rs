@@ -761,6 +761,8 @@ pub(crate) struct Internal {
     pub tag: String,
     /// Its result columns (a query's, RETURNING's).
     pub columns: Vec<crate::plan::OutputColumn>,
+    /// The notices it sent while it ran.
+    pub notices: Vec<SqlError>,
 }
 
 impl crate::result::ResultSink for Internal {
@@ -779,7 +781,8 @@ impl crate::result::ResultSink for Internal {
     fn empty_query(&mut self) -> Result<()> {
         Ok(())
     }
-    fn notice(&mut self, _: &SqlError) -> Result<()> {
+    fn notice(&mut self, notice: &SqlError) -> Result<()> {
+        self.notices.push(notice.clone());
         Ok(())
     }
     fn portal_suspended(&mut self) -> Result<()> {
@@ -791,10 +794,6 @@ impl crate::result::ResultSink for Internal {
 }
 
 impl Stmt<'_> {
-    /// Runs `sql`, one SELECT, INSERT, UPDATE or DELETE, inside this
-    /// statement with parameters `params` of `types`, as PostgreSQL's
-    /// referential actions run theirs: it sees everything done so far (a
-    /// new command id) and its notices join this statement's.
     /// Runs `f` as the body of a routine: a procedure called by CALL
     /// (`procedure`) may end the transaction when the client's statement
     /// could (outside a transaction block, alone in its query string) or
@@ -878,6 +877,10 @@ impl Stmt<'_> {
         result.map_err(SqlError::from)
     }
 
+    /// Runs `sql`, one SELECT, INSERT, UPDATE or DELETE, inside this
+    /// statement with parameters `params` of `types`, as PostgreSQL's
+    /// referential actions run theirs: it sees everything done so far (a
+    /// new command id) and its notices join this statement's.
     pub(crate) fn run_internal(
         &mut self,
         sql: &str,
@@ -935,6 +938,8 @@ impl Stmt<'_> {
             // beside sqlparser.
             other => super::dispatch(&mut inner, other, &mut out).map(|_| ()),
         };
+        // What it sent as it ran (a CALL's procedure), then the rest.
+        self.notices.append(&mut out.notices);
         let notices = std::mem::take(&mut inner.notices);
         self.notices.extend(notices);
         result.map(|()| out)

@@ -993,8 +993,15 @@ impl Exec {
                     // the variables passed for them.
                     if !r.columns.is_empty() {
                         let targets = at!("CALL", call_targets(ctx, text));
-                        let first = r.rows.first().cloned();
-                        at!("CALL", self.into(&targets, &r, first.as_ref(), &style));
+                        let first = r.rows.first();
+                        for (column, name) in targets {
+                            let slot = at!("CALL", self.target(&name));
+                            let v = first
+                                .and_then(|row| row.get(column).cloned())
+                                .unwrap_or(Value::Null);
+                            let from = r.columns.get(column).map_or(DataType::Unknown, |c| c.ty);
+                            at!("CALL", self.assign(slot, v, from, &style));
+                        }
                     }
                     return Ok(Flow::Next);
                 }
@@ -1387,8 +1394,9 @@ fn transaction_end(text: &str) -> Option<bool> {
 }
 
 /// The variables a PL/pgSQL `CALL` passes for its procedure's OUT and
-/// INOUT arguments, in order: each must be a variable (42601 otherwise).
-fn call_targets(ctx: &mut Stmt<'_>, text: &str) -> Result<Vec<String>> {
+/// INOUT arguments, each with its column of the CALL's row: each must be
+/// a variable (42601 otherwise); one left to its default is not set.
+fn call_targets(ctx: &mut Stmt<'_>, text: &str) -> Result<Vec<(usize, String)>> {
     let parsed = crate::parser::parse_cached(text)?;
     let Some(crate::parser::Parsed::Sql(ast)) = parsed.first() else {
         return Ok(Vec::new());
@@ -1400,28 +1408,64 @@ fn call_targets(ctx: &mut Stmt<'_>, text: &str) -> Result<Vec<String>> {
         sqlparser::ast::FunctionArguments::List(l) => l.args.iter().collect(),
         _ => Vec::new(),
     };
+    use sqlparser::ast::{Expr, FunctionArg, FunctionArgExpr};
     let parts = crate::binder::object_name(&f.name);
     let procs = ctx.find_functions(&parts)?;
+    let procs: Vec<_> = procs.iter().filter(|p| p.procedure).collect();
     let Some(proc_) = procs
         .iter()
-        .find(|p| p.procedure && p.params.len() == args.len())
+        .find(|p| p.params.len() == args.len())
+        .or_else(|| procs.iter().find(|p| p.params.len() > args.len()))
     else {
         return Ok(Vec::new());
     };
-    let mut targets = Vec::new();
-    for (p, a) in proc_.params.iter().zip(&args) {
-        if !p.mode.is_output() {
-            continue;
+    // Positional arguments first, then `name => value` ones.
+    let positional = args
+        .iter()
+        .take_while(|a| matches!(a, FunctionArg::Unnamed(_)))
+        .count();
+    let arg_of = |i: usize, name: Option<&str>| -> Option<&FunctionArg> {
+        if i < positional {
+            return args.get(i).copied();
         }
-        let writable = match a {
-            sqlparser::ast::FunctionArg::Unnamed(sqlparser::ast::FunctionArgExpr::Expr(
-                e @ (sqlparser::ast::Expr::Identifier(_)
-                | sqlparser::ast::Expr::CompoundIdentifier(_)),
-            )) => Some(e.to_string()),
+        args.iter().copied().find(|a| match a {
+            FunctionArg::Named { name: n, .. } => Some(crate::binder::ident(n).as_str()) == name,
+            FunctionArg::ExprNamed {
+                name: Expr::Identifier(n),
+                ..
+            } => Some(crate::binder::ident(n).as_str()) == name,
+            _ => false,
+        })
+    };
+    let mut targets = Vec::new();
+    let outputs = proc_
+        .params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.mode.is_output());
+    for (column, (i, p)) in outputs.enumerate() {
+        let value = match arg_of(i, p.name.as_deref()) {
+            Some(
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(e))
+                | FunctionArg::Named {
+                    arg: FunctionArgExpr::Expr(e),
+                    ..
+                }
+                | FunctionArg::ExprNamed {
+                    arg: FunctionArgExpr::Expr(e),
+                    ..
+                },
+            ) => Some(e),
+            // Left to its default: nothing to assign.
+            None => continue,
+            Some(_) => None,
+        };
+        let writable = match value {
+            Some(e @ (Expr::Identifier(_) | Expr::CompoundIdentifier(_))) => Some(e.to_string()),
             _ => None,
         };
         match writable {
-            Some(t) => targets.push(t),
+            Some(t) => targets.push((column, t)),
             None => {
                 return Err(SqlError::new(
                     SqlState::SYNTAX_ERROR,

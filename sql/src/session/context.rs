@@ -895,6 +895,12 @@ impl Stmt<'_> {
                 "an internal statement is not one statement: {sql}"
             )));
         };
+        // Any statement but SET counts as the transaction's first query
+        // (SET TRANSACTION ISOLATION LEVEL must come before it).
+        if !matches!(one, crate::parser::Parsed::Sql(s) if matches!(s.as_ref(), Statement::Set(_)))
+        {
+            self.txn.did_query = true;
+        }
         let mut out = Internal::default();
         let mut inner = Stmt {
             cluster: self.cluster,

@@ -1726,6 +1726,34 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             // Its body may have SET something.
             Ok(Dispatched::SettingsChanged)
         }
+        // Reached only inside routines: SET TRANSACTION in the
+        // transaction a procedure's COMMIT started, before its first
+        // query, as PostgreSQL allows.
+        Statement::Set(ast::Set::SetTransaction {
+            modes,
+            session: false,
+            ..
+        }) => {
+            for m in modes {
+                match m {
+                    ast::TransactionMode::IsolationLevel(level) => {
+                        if ctx.txn.did_query {
+                            return Err(SqlError::new(
+                                SqlState::ACTIVE_SQL_TRANSACTION,
+                                "SET TRANSACTION ISOLATION LEVEL must be called before any query",
+                            ));
+                        }
+                        ctx.txn.isolation = control::isolation(level);
+                    }
+                    ast::TransactionMode::AccessMode(mode) => {
+                        ctx.txn.read_only = matches!(mode, ast::TransactionAccessMode::ReadOnly);
+                    }
+                }
+            }
+            publish_txn_settings(ctx.settings, ctx.txn);
+            sink.command_complete("SET")?;
+            Ok(Dispatched::Done)
+        }
         // Reached only inside routines (the client's own SET is the
         // session's): SET [LOCAL] as set_config does it.
         Statement::Set(

@@ -122,9 +122,12 @@ impl UserFunction {
     /// arguments are passed too (CALL p(1, NULL)), and start with the
     /// value passed, as PostgreSQL's since version 14.
     pub fn inputs(&self) -> impl Iterator<Item = &Param> {
-        self.params
-            .iter()
-            .filter(|p| p.mode.is_input() || self.procedure)
+        self.params.iter().filter(|p| self.passes(p))
+    }
+
+    /// Whether a call passes a value for `p` (see [`UserFunction::inputs`]).
+    pub fn passes(&self, p: &Param) -> bool {
+        p.mode.is_input() || self.procedure
     }
 
     /// The result columns of a function with OUT arguments (or RETURNS

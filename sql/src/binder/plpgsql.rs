@@ -78,7 +78,7 @@ pub(super) fn compile_plpgsql(
     let mut inputs = params.iter();
     let mut input_slots = Vec::new();
     for (i, p) in func.params.iter().enumerate() {
-        let ty = if p.mode.is_input() {
+        let ty = if func.passes(p) {
             inputs.next().copied().unwrap_or(p.ty)
         } else {
             p.ty
@@ -89,7 +89,7 @@ pub(super) fn compile_plpgsql(
             ty,
             -1,
         );
-        if p.mode.is_input() {
+        if func.passes(p) {
             input_slots.push(slot);
         }
         if let Some(n) = &p.name {

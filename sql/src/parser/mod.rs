@@ -672,6 +672,7 @@ fn parse_all(sql: &str) -> std::result::Result<Vec<Parsed>, ParserError> {
     let tokens = similar_substring(tokens);
     let tokens = variadic_arguments(tokens);
     let tokens = function_options(tokens);
+    let tokens = argument_modes(tokens);
     let tokens = locking::rewrite(tokens);
     let tokens = locking::current_of(tokens);
     let tokens = create_user(tokens);
@@ -1578,6 +1579,77 @@ fn variadic_arguments(
 /// CREATE FUNCTION options sqlparser does not read and that change
 /// nothing here (`[NOT] LEAKPROOF`, `COST n`, `ROWS n`, `SUPPORT name`):
 /// dropped from the statement.
+/// `name OUT type` in the argument list of CREATE [OR REPLACE] FUNCTION
+/// or PROCEDURE (PostgreSQL's grammar reads the mode after the name too)
+/// as `OUT name type`, the order sqlparser reads.
+fn argument_modes(
+    mut tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
+) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
+    let significant: Vec<usize> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
+        .map(|(i, _)| i)
+        .collect();
+    let word = |tokens: &[sqlparser::tokenizer::TokenWithSpan], i: usize| match &tokens[i].token {
+        Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_lowercase(),
+        _ => String::new(),
+    };
+    let head: Vec<String> = significant
+        .iter()
+        .take(4)
+        .map(|&i| word(&tokens, i))
+        .collect();
+    let head: Vec<&str> = head.iter().map(String::as_str).collect();
+    if !matches!(
+        head.as_slice(),
+        ["create", "function" | "procedure", ..]
+            | ["create", "or", "replace", "function" | "procedure"]
+    ) {
+        return tokens;
+    }
+    let Some(open) = significant
+        .iter()
+        .position(|&i| tokens[i].token == Token::LParen)
+    else {
+        return tokens;
+    };
+    let is_mode = |w: &str| matches!(w, "in" | "out" | "inout" | "variadic");
+    let mut depth = 0i32;
+    let mut start = open + 1;
+    for k in open..significant.len() {
+        let end_of_arg = match tokens[significant[k]].token {
+            Token::LParen => {
+                depth += 1;
+                false
+            }
+            Token::RParen => {
+                depth -= 1;
+                depth == 0
+            }
+            Token::Comma => depth == 1,
+            _ => false,
+        };
+        if !end_of_arg {
+            continue;
+        }
+        // One argument: significant[start..k].
+        if k >= start + 3 {
+            let (a, b) = (significant[start], significant[start + 1]);
+            let first = word(&tokens, a);
+            let second = word(&tokens, b);
+            if matches!(tokens[a].token, Token::Word(_)) && !is_mode(&first) && is_mode(&second) {
+                tokens.swap(a, b);
+            }
+        }
+        start = k + 1;
+        if depth == 0 {
+            break;
+        }
+    }
+    tokens
+}
+
 fn function_options(
     mut tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
 ) -> Vec<sqlparser::tokenizer::TokenWithSpan> {

@@ -90,7 +90,7 @@ fn run_function_body(
     let mut inputs = params.iter();
     let mut args = args.into_iter();
     for (i, p) in func.params.iter().enumerate() {
-        let (ty, value) = if p.mode.is_input() {
+        let (ty, value) = if func.passes(p) {
             (
                 inputs.next().copied().unwrap_or(p.ty),
                 args.next().unwrap_or(Value::Null),

@@ -818,7 +818,7 @@ impl Stmt<'_> {
     /// management in procedures): the transaction ends as the client's
     /// COMMIT or ROLLBACK would end it, and the procedure goes on in a
     /// new one with a fresh snapshot.
-    pub(crate) fn end_transaction_in_routine(&mut self, commit: bool) -> Result<()> {
+    pub(crate) fn end_transaction_in_routine(&mut self, commit: bool, chain: bool) -> Result<()> {
         let invalid =
             |msg: &str| SqlError::new(SqlState::INVALID_TRANSACTION_TERMINATION, msg.to_owned());
         if self.txn_control != Some(true) {
@@ -842,8 +842,16 @@ impl Stmt<'_> {
         }
         let pid = self.info.pid;
         let engine = &self.cluster.engine;
-        let isolation = Isolation::parse(&self.settings.str("default_transaction_isolation"));
-        let read_only = self.settings.bool("default_transaction_read_only");
+        // AND CHAIN: the new transaction has the old one's
+        // characteristics, else the defaults.
+        let (isolation, read_only) = if chain {
+            (self.txn.isolation, self.txn.read_only)
+        } else {
+            (
+                Isolation::parse(&self.settings.str("default_transaction_isolation")),
+                self.settings.bool("default_transaction_read_only"),
+            )
+        };
         let placeholder = Transaction::new(false, isolation, read_only, self.settings, 0);
         let mut t = std::mem::replace(&mut *self.txn, placeholder);
         // set_config(..., false) and SET made so far are the session's

@@ -1186,7 +1186,7 @@ pub(super) fn finish_transaction(
 }
 
 /// Sets transaction_isolation and transaction_read_only from `t`.
-fn publish_txn_settings(settings: &mut Settings, t: &Transaction) {
+pub(crate) fn publish_txn_settings(settings: &mut Settings, t: &Transaction) {
     settings.set_internal("transaction_isolation", t.isolation.name());
     settings.set_internal(
         "transaction_read_only",
@@ -1769,16 +1769,18 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
         }
         // Reached only inside routines (the client's own are the
         // session's): a procedure's transaction management.
-        Statement::Commit { chain: false, .. } => {
-            ctx.end_transaction_in_routine(true)?;
+        Statement::Commit { chain, .. } => {
+            ctx.end_transaction_in_routine(true, *chain)?;
+            publish_txn_settings(ctx.settings, ctx.txn);
             sink.command_complete("COMMIT")?;
             Ok(Dispatched::Done)
         }
         Statement::Rollback {
-            chain: false,
+            chain,
             savepoint: None,
         } => {
-            ctx.end_transaction_in_routine(false)?;
+            ctx.end_transaction_in_routine(false, *chain)?;
+            publish_txn_settings(ctx.settings, ctx.txn);
             sink.command_complete("ROLLBACK")?;
             Ok(Dispatched::Done)
         }

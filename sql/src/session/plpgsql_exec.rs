@@ -967,9 +967,10 @@ impl Exec {
             StmtKind::Sql { text, into, .. }
                 if into.is_empty() && transaction_end(text).is_some() =>
             {
-                let commit = transaction_end(text) == Some(true);
+                let (commit, chain) = transaction_end(text).unwrap_or_default();
                 let what = if commit { "COMMIT" } else { "ROLLBACK" };
-                at!(what, ctx.end_transaction_in_routine(commit));
+                at!(what, ctx.end_transaction_in_routine(commit, chain));
+                crate::session::publish_txn_settings(ctx.settings, ctx.txn);
                 Ok(Flow::Next)
             }
             StmtKind::Sql { text, into, strict } => {
@@ -1375,20 +1376,27 @@ pub(crate) fn run_sql_function(
     )
 }
 
-/// A PL/pgSQL COMMIT (Some(true)) or ROLLBACK (Some(false)) statement.
-fn transaction_end(text: &str) -> Option<bool> {
+/// A PL/pgSQL COMMIT or ROLLBACK statement: (commit, AND CHAIN).
+fn transaction_end(text: &str) -> Option<(bool, bool)> {
     let words: Vec<String> = text
         .split_whitespace()
         .map(|w| w.trim_end_matches(';').to_ascii_lowercase())
         .collect();
-    match words
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
-        ["commit"] | ["commit", "work" | "transaction"] => Some(true),
-        ["rollback"] | ["rollback", "work" | "transaction"] => Some(false),
+    let mut words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let chain = match words.as_slice() {
+        [.., "and", "no", "chain"] => {
+            words.truncate(words.len() - 3);
+            false
+        }
+        [.., "and", "chain"] => {
+            words.truncate(words.len() - 2);
+            true
+        }
+        _ => false,
+    };
+    match words.as_slice() {
+        ["commit"] | ["commit", "work" | "transaction"] => Some((true, chain)),
+        ["rollback"] | ["rollback", "work" | "transaction"] => Some((false, chain)),
         _ => None,
     }
 }

@@ -267,22 +267,11 @@ fn drop_inheritors(
     if children.is_empty() {
         return Ok(());
     }
-    let lines: Vec<String> = children
+    let found = children
         .iter()
-        .map(|(c, _)| format!("table {}", c.name))
+        .map(|(c, parent)| (&**c, format!("table {parent}")))
         .collect();
-    if !cascade {
-        let detail: Vec<String> = children
-            .iter()
-            .map(|(c, parent)| format!("table {} depends on table {parent}", c.name))
-            .collect();
-        return Err(dependents_error(&format!("table {}", def.name), &detail));
-    }
-    ctx.notices.push(cascade_notice(&lines));
-    for (c, _) in children {
-        remove_table(ctx, xid, &c)?;
-    }
-    Ok(())
+    report_or_drop(ctx, xid, &format!("table {}", def.name), found, cascade)
 }
 
 /// The views and materialized views that read relation `def` (by name,
@@ -305,7 +294,7 @@ fn drop_dependent_views(
     if found.is_empty() {
         return Ok(());
     }
-    report_or_drop_views(ctx, xid, &shown, found, cascade)
+    report_or_drop(ctx, xid, &shown, found, cascade)
 }
 
 /// What a relation is called in dependency messages (table, view ...).
@@ -400,7 +389,7 @@ pub(super) fn drop_column_users(
     if found.is_empty() {
         return Ok(());
     }
-    report_or_drop_views(ctx, xid, &on, found, cascade)
+    report_or_drop(ctx, xid, &on, found, cascade)
 }
 
 /// Whether view `v`'s query still binds to the columns the view has.
@@ -457,9 +446,9 @@ pub(super) fn check_type_users(ctx: &mut Stmt<'_>, def: &TableDef, column: &str)
     Ok(())
 }
 
-/// 2BP01 "cannot drop `shown`" listing `found` (each with what it
-/// depends on), or with CASCADE the views dropped, last first.
-fn report_or_drop_views(
+/// 2BP01 "cannot drop `shown`" listing the relations `found` (each with
+/// what it depends on), or with CASCADE those dropped, last first.
+fn report_or_drop(
     ctx: &mut Stmt<'_>,
     xid: u32,
     shown: &str,

@@ -1576,38 +1576,57 @@ fn variadic_arguments(
     tokens
 }
 
-/// CREATE FUNCTION options sqlparser does not read and that change
-/// nothing here (`[NOT] LEAKPROOF`, `COST n`, `ROWS n`, `SUPPORT name`):
-/// dropped from the statement.
+/// The positions of the tokens that are not whitespace.
+fn significant(tokens: &[sqlparser::tokenizer::TokenWithSpan]) -> Vec<usize> {
+    tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// An unquoted word in lower case ("" for any other token).
+fn lower_word(t: &sqlparser::tokenizer::TokenWithSpan) -> String {
+    match &t.token {
+        Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_lowercase(),
+        _ => String::new(),
+    }
+}
+
+/// Whether the text starts `CREATE [OR REPLACE] <kind>` for one of
+/// `kinds` (lower case). Every statement's tokens pass here: only the
+/// first words are looked at.
+fn creates(tokens: &[sqlparser::tokenizer::TokenWithSpan], kinds: &[&str]) -> bool {
+    let head: Vec<String> = tokens
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .take(4)
+        .map(lower_word)
+        .collect();
+    let kind = match head
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["create", "or", "replace", kind] => kind.to_string(),
+        ["create", kind, ..] => kind.to_string(),
+        _ => return false,
+    };
+    kinds.contains(&kind.as_str())
+}
+
 /// `name OUT type` in the argument list of CREATE [OR REPLACE] FUNCTION
 /// or PROCEDURE (PostgreSQL's grammar reads the mode after the name too)
 /// as `OUT name type`, the order sqlparser reads.
 fn argument_modes(
     mut tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
 ) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
-    let significant: Vec<usize> = tokens
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
-        .map(|(i, _)| i)
-        .collect();
-    let word = |tokens: &[sqlparser::tokenizer::TokenWithSpan], i: usize| match &tokens[i].token {
-        Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_lowercase(),
-        _ => String::new(),
-    };
-    let head: Vec<String> = significant
-        .iter()
-        .take(4)
-        .map(|&i| word(&tokens, i))
-        .collect();
-    let head: Vec<&str> = head.iter().map(String::as_str).collect();
-    if !matches!(
-        head.as_slice(),
-        ["create", "function" | "procedure", ..]
-            | ["create", "or", "replace", "function" | "procedure"]
-    ) {
+    if !creates(&tokens, &["function", "procedure"]) {
         return tokens;
     }
+    let significant = significant(&tokens);
     let Some(open) = significant
         .iter()
         .position(|&i| tokens[i].token == Token::LParen)
@@ -1636,8 +1655,8 @@ fn argument_modes(
         // One argument: significant[start..k].
         if k >= start + 3 {
             let (a, b) = (significant[start], significant[start + 1]);
-            let first = word(&tokens, a);
-            let second = word(&tokens, b);
+            let first = lower_word(&tokens[a]);
+            let second = lower_word(&tokens[b]);
             if matches!(tokens[a].token, Token::Word(_)) && !is_mode(&first) && is_mode(&second) {
                 tokens.swap(a, b);
             }
@@ -1650,30 +1669,17 @@ fn argument_modes(
     tokens
 }
 
+/// CREATE FUNCTION options sqlparser does not read and that change
+/// nothing here (`[NOT] LEAKPROOF`, `COST n`, `ROWS n`, `SUPPORT name`):
+/// dropped from the statement.
 fn function_options(
     mut tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
 ) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
-    let significant: Vec<usize> = tokens
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
-        .map(|(i, _)| i)
-        .collect();
-    let kw = |i: usize| match &tokens[i].token {
-        Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_lowercase(),
-        _ => String::new(),
-    };
-    let head: Vec<String> = significant.iter().take(4).map(|&i| kw(i)).collect();
-    let is_function = matches!(
-        head.iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .as_slice(),
-        ["create", "function", ..] | ["create", "or", "replace", "function"]
-    );
-    if !is_function {
+    if !creates(&tokens, &["function"]) {
         return tokens;
     }
+    let significant = significant(&tokens);
+    let kw = |i: usize| lower_word(&tokens[i]);
     // Past the argument list: depth 0 after the first `(...)`.
     let mut depth = 0i32;
     let mut seen_args = false;
@@ -1732,9 +1738,14 @@ fn routine_keywords(
     use sqlparser::tokenizer::TokenWithSpan;
     let kw = locking::is_kw;
     let mut found = Vec::new();
-    let words: Vec<usize> = (0..tokens.len())
-        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
-        .collect();
+    let named = |t: &TokenWithSpan| {
+        kw(t, Keyword::PROCEDURE)
+            || matches!(&t.token, Token::Word(w) if w.value.eq_ignore_ascii_case("routine"))
+    };
+    if !tokens.iter().any(named) {
+        return (tokens, found);
+    }
+    let words = significant(&tokens);
     for k in 0..words.len().saturating_sub(1) {
         let (verb, noun) = (words[k], words[k + 1]);
         let at_start = k == 0 || tokens[words[k - 1]].token == Token::SemiColon;

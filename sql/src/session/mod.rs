@@ -857,13 +857,7 @@ impl Session {
         if !statement_level || !call.func.retset || reads_rows(&call.args) {
             return Ok(());
         }
-        let mut values = Vec::with_capacity(call.args.len());
-        {
-            let mut eval = ctx.eval_ctx();
-            for x in &call.args {
-                values.push(x.eval(&[], &mut eval)?);
-            }
-        }
+        let values = call_arguments(ctx, call)?;
         let value = if call.func.strict && values.iter().any(Value::is_null) {
             Value::Array(crate::value::ArrayRef::new(Vec::new()))
         } else {
@@ -932,13 +926,7 @@ impl Session {
         columns: &[crate::plan::OutputColumn],
         sink: &mut dyn ResultSink,
     ) -> Result<()> {
-        let mut args = Vec::with_capacity(call.args.len());
-        {
-            let mut eval = ctx.eval_ctx();
-            for a in &call.args {
-                args.push(a.eval(&[], &mut eval)?);
-            }
-        }
+        let args = call_arguments(ctx, call)?;
         sink.row_description(columns)?;
         let value = if call.func.strict && args.iter().any(Value::is_null) {
             Value::Null
@@ -971,18 +959,7 @@ impl Session {
         let crate::expr::ExprKind::UserCall(call) = &expr.kind else {
             return Err(SqlError::internal("CALL of something not a procedure"));
         };
-        let mut args = Vec::with_capacity(call.args.len());
-        {
-            let mut eval = ctx.eval_ctx();
-            let mut modes = call.func.inputs().map(|p| p.mode);
-            for a in &call.args {
-                // An OUT argument is a placeholder: not evaluated, NULL.
-                args.push(match modes.next() {
-                    Some(crate::routine::ArgMode::Out) => Value::Null,
-                    _ => a.eval(&[], &mut eval)?,
-                });
-            }
-        }
+        let args = call_arguments(ctx, call)?;
         let value = {
             let types: Vec<crate::types::DataType> = call.args.iter().map(|a| a.ty).collect();
             match Self::call_in_session(ctx, call, args, &types, call.func.ret)? {
@@ -1873,6 +1850,20 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             statement_kind(other)
         ))),
     }
+}
+
+/// The values of a statement-level call's arguments (they read no row).
+/// A procedure's OUT argument is a placeholder: not evaluated, NULL.
+fn call_arguments(ctx: &mut Stmt<'_>, call: &crate::expr::UserCall) -> Result<Vec<Value>> {
+    let mut eval = ctx.eval_ctx();
+    let mut modes = call.func.inputs().map(|p| p.mode);
+    call.args
+        .iter()
+        .map(|a| match modes.next() {
+            Some(crate::routine::ArgMode::Out) => Ok(Value::Null),
+            _ => a.eval(&[], &mut eval),
+        })
+        .collect()
 }
 
 /// The one call of a `SELECT f(args)` without FROM when `f` is a

@@ -2755,6 +2755,55 @@ struct Slot {
     reset: Val,
 }
 
+/// Slots per chunk of [`Slots`].
+const SLOT_CHUNK: usize = 16;
+
+/// The slots of a [`Settings`], shared copy-on-write in chunks: a session
+/// that changes a few settings (its user, its client's startup options)
+/// copies the chunks those live in, not the whole table (which held ~20 kB
+/// per idle connection).
+#[derive(Debug, Clone)]
+struct Slots(Arc<Vec<Arc<Vec<Slot>>>>);
+
+impl Slots {
+    fn new(slots: Vec<Slot>) -> Slots {
+        Slots(Arc::new(
+            slots
+                .chunks(SLOT_CHUNK)
+                .map(|c| Arc::new(c.to_vec()))
+                .collect(),
+        ))
+    }
+
+    fn get(&self, i: usize) -> Option<&Slot> {
+        self.0.get(i / SLOT_CHUNK)?.get(i % SLOT_CHUNK)
+    }
+
+    /// Slot `i` to change (DEFS indexes only), copying its chunk if shared.
+    fn get_mut(&mut self, i: usize) -> &mut Slot {
+        let chunk = &mut Arc::make_mut(&mut self.0)[i / SLOT_CHUNK];
+        &mut Arc::make_mut(chunk)[i % SLOT_CHUNK]
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Slot> {
+        self.0.iter().flat_map(|c| c.iter())
+    }
+
+    /// The very same values (nothing written since one was copied from
+    /// the other).
+    fn ptr_eq(&self, other: &Slots) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Index<usize> for Slots {
+    type Output = Slot;
+
+    fn index(&self, i: usize) -> &Slot {
+        &self.0[i / SLOT_CHUNK][i % SLOT_CHUNK]
+    }
+}
+
 /// Settings flagged as changed since the last `take_reported_changes`,
 /// one bit per entry of DEFS.
 type Changed = [u64; 6];
@@ -2764,8 +2813,9 @@ type Changed = [u64; 6];
 /// values are shared until one side changes one.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// One slot per entry of DEFS, same order; copied on first write.
-    slots: Arc<Vec<Slot>>,
+    /// One slot per entry of DEFS, same order; copied on write, a chunk
+    /// at a time.
+    slots: Slots,
     /// Slots changed since the last `take_reported_changes`.
     changed: Changed,
     /// Custom `prefix.name` placeholders, as PostgreSQL allows.
@@ -2829,7 +2879,7 @@ fn invalid_value(name: &str, value: &str) -> SqlError {
 impl Settings {
     /// The built-in defaults.
     pub fn new() -> Settings {
-        let slots = DEFS
+        let slots: Vec<Slot> = DEFS
             .iter()
             .map(|d| {
                 let value = parse_value(d, d.boot).unwrap_or(Val::Str(d.boot.into()));
@@ -2841,7 +2891,7 @@ impl Settings {
             .collect();
         Settings {
             version: next_version(),
-            slots: Arc::new(slots),
+            slots: Slots::new(slots),
             changed: Changed::default(),
             custom: Vec::new(),
             pending_session: Vec::new(),
@@ -2873,7 +2923,7 @@ impl Settings {
             self.mark_changed(i);
         }
         self.version = next_version();
-        let slot = &mut Arc::make_mut(&mut self.slots)[i];
+        let slot = self.slots.get_mut(i);
         slot.value = new;
         if source != Source::Session {
             slot.reset = slot.value.clone();
@@ -2908,7 +2958,7 @@ impl Settings {
     /// whether anything changed.
     pub fn restore(&mut self, saved: &Settings) -> bool {
         let same_custom = self.custom == saved.custom;
-        if Arc::ptr_eq(&self.slots, &saved.slots) && same_custom {
+        if self.slots.ptr_eq(&saved.slots) && same_custom {
             // Nothing was set since `saved` was taken.
             return false;
         }
@@ -2919,7 +2969,7 @@ impl Settings {
                 any = true;
             }
         }
-        self.slots = Arc::clone(&saved.slots);
+        self.slots = saved.slots.clone();
         self.custom = saved.custom.clone();
         self.zone = saved.zone.clone();
         self.version = next_version();
@@ -2936,7 +2986,7 @@ impl Settings {
             let v = parse_value(&DEFS[i], value).unwrap_or_else(|_| Val::Str(value.to_owned()));
             if self.slots[i].value != v {
                 self.version = next_version();
-                Arc::make_mut(&mut self.slots)[i].value = v;
+                self.slots.get_mut(i).value = v;
             }
         }
         old
@@ -2958,7 +3008,7 @@ impl Settings {
                 return;
             }
             self.version = next_version();
-            let slot = &mut Arc::make_mut(&mut self.slots)[i];
+            let slot = self.slots.get_mut(i);
             slot.value = v.clone();
             slot.reset = v;
         }
@@ -3044,7 +3094,7 @@ impl Settings {
             let differs = self.slots.get(i).is_some_and(|s| s.value != s.reset);
             if d.context >= Context::Superuser && differs {
                 self.mark_changed(i);
-                let slot = &mut Arc::make_mut(&mut self.slots)[i];
+                let slot = self.slots.get_mut(i);
                 slot.value = slot.reset.clone();
             }
         }
@@ -3165,7 +3215,7 @@ impl Settings {
     /// Whether `other` holds these very values (no setting changed
     /// between the two): a cheap test before comparing one setting.
     pub fn shares_values_with(&self, other: &Settings) -> bool {
-        Arc::ptr_eq(&self.slots, &other.slots)
+        self.slots.ptr_eq(&other.slots)
     }
 
     /// A string or enum setting's text.

@@ -62,6 +62,16 @@ pub const CLIENT_CHECK: Duration = Duration::from_secs(1);
 /// Bytes read from the socket at a time.
 const READ_CHUNK: usize = 8 * 1024;
 
+/// A connection's read buffer to start with (tokio-util's default is
+/// 8 KiB): it is most of an idle session's memory, and grows for longer
+/// messages.
+const READ_BUFFER: usize = 1024;
+
+/// The framed read side of a connection.
+pub fn framed(read: OwnedReadHalf, codec: PgCodec) -> FramedRead<OwnedReadHalf, PgCodec> {
+    FramedRead::with_capacity(read, codec, READ_BUFFER)
+}
+
 /// The most messages gathered into one batch (as the Backend's limit).
 const MAX_BATCH: usize = 256;
 
@@ -138,7 +148,7 @@ impl SharedReader {
         let frames = hot.drain();
         let stream = tokio::net::TcpStream::from_std(hot.stream).ok()?;
         let (r, w) = stream.into_split();
-        let mut reader = FramedRead::new(r, hot.codec);
+        let mut reader = framed(r, hot.codec);
         reader.read_buffer_mut().extend_from_slice(&hot.buf);
         self.put(reader);
         Some((w, frames))

@@ -55,7 +55,6 @@ use tokio::net::tcp::OwnedWriteHalf;
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
-use tokio_util::codec::FramedRead;
 
 use crate::guard::{ChildGuard, ChildId};
 use crate::postmaster::{CancelBackend, Postmaster};
@@ -191,7 +190,7 @@ impl Backend {
                 Ok(s) => {
                     let _ = s.set_nodelay(true);
                     let (r, w) = s.into_split();
-                    reader = SharedReader::new(FramedRead::new(r, PgCodec::new()));
+                    reader = SharedReader::new(hot::framed(r, PgCodec::new()));
                     ctx.add_stream(reader.clone());
                     Some(w)
                 }

@@ -7,13 +7,11 @@
 //! | assignment | int8 → int4, numeric → int4, anything → text | INSERT/UPDATE targets |
 //! | explicit | int4 → bool, text → int4 | `CAST` and `::` |
 
-use std::net::IpAddr;
-
 use crate::error::{errors, Result, SqlError, SqlState};
 use crate::guc::parse_bool;
 use crate::types::DataType;
 use crate::value::{
-    date2j, now_micros, parse_f64, ArrayRef, Interval, Numeric, OutputStyle, Value,
+    date2j, now_micros, parse_f64, ArrayRef, Inet, Interval, Numeric, OutputStyle, Value,
     POSTGRES_EPOCH_JDATE, USECS_PER_DAY,
 };
 
@@ -77,6 +75,8 @@ pub fn cast_context(from: DataType, to: DataType) -> Option<CoercionContext> {
         (Jsonb, Bool | Numeric | Int2 | Int4 | Int8 | Float4 | Float8) => Explicit,
         (Int4 | Int8, Bool) | (Bool, Int4) => Explicit,
         (Xid8, Xid) => Explicit,
+        (Cidr, Inet) => Implicit,
+        (Inet, Cidr) => Assignment,
         (Int4 | Int8 | Numeric, Money) | (Money, Numeric) => Assignment,
         (Int8 | Int2, Bytea) | (Int4, Char) => Explicit,
         // Any type to a string type by its output function (assignment),
@@ -134,6 +134,10 @@ pub fn cast_value(
                 parse_text_typmod(&s, to, typmod, style)?
             }
         }
+        // inet and cidr to text always show the mask (network_show).
+        (Value::Inet(ip) | Value::Cidr(ip), Text | Varchar | Bpchar) => Value::Text(ip.show()),
+        (Value::Cidr(ip), Inet) => Value::Inet(ip),
+        (Value::Inet(ip), Cidr) => Value::Cidr(ip.masked(ip.bits)),
         // bool::text is booltext ("true"), not boolout ("t").
         (Value::Bool(b), Text | Varchar | Bpchar | Name) => {
             Value::Text(if b { "true" } else { "false" }.to_owned())
@@ -589,17 +593,8 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
         T::Uuid => Value::Uuid(parse_uuid(text)?),
         T::Enum(oid) => crate::usertype::parse_label(oid, text)?,
         T::Composite(oid) => parse_record(text, oid, style, false)?,
-        T::Inet => {
-            let addr = text.trim();
-            let addr = addr
-                .strip_suffix("/32")
-                .or_else(|| addr.strip_suffix("/128"))
-                .unwrap_or(addr);
-            Value::Inet(
-                addr.parse::<IpAddr>()
-                    .map_err(|_| errors::invalid_input("inet", text))?,
-            )
-        }
+        T::Inet => Value::Inet(Inet::parse(text, false)?),
+        T::Cidr => Value::Cidr(Inet::parse(text, true)?),
         T::Date => Value::Date(parse_date(text, style)?),
         T::Timestamp => Value::Timestamp(parse_timestamp(text, false, style)?),
         T::TimestampTz => Value::TimestampTz(parse_timestamp(text, true, style)?),

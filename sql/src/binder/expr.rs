@@ -1666,6 +1666,18 @@ impl Binder<'_> {
             args = self.variadic_text(args)?;
         }
         let types: Vec<DataType> = args.iter().map(|a| a.ty).collect();
+        // A type's name called on one untyped literal is a cast even when
+        // functions of that name exist (cidr('10.1/16') is the cidr
+        // input, not cidr(inet)), as PostgreSQL's func_get_detail.
+        if let [arg] = args.as_slice() {
+            if arg.ty == DataType::Unknown && matches!(arg.kind, ExprKind::Const(_)) {
+                if let Some(ty) = DataType::from_name(name).filter(|t| t.name() == name) {
+                    if let Some(arg) = args.pop() {
+                        return self.explicit_cast(arg, ty, -1, pos);
+                    }
+                }
+            }
+        }
         match func::resolve(name, &types, CallKind::Function) {
             Ok(resolved) => self.apply(resolved, args),
             Err(ResolveError::NotFound) if args.len() == 1 => {

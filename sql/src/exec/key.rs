@@ -102,7 +102,11 @@ pub fn push_key(v: &Value, out: &mut Vec<u8>) {
             out.push(11);
             out.extend(u);
         }
-        Value::Inet(ip) => bytes(12, ip.to_string().as_bytes(), out),
+        Value::Inet(ip) | Value::Cidr(ip) => {
+            let mut key = Vec::new();
+            ip.sort_key(&mut key);
+            bytes(12, &key, out)
+        }
         Value::Range(r) => {
             out.push(17);
             r.encode(out, &mut |v, out| push_key(v, out));

@@ -15,7 +15,7 @@ use actorgres_memory::{Budget, LocalMemory};
 
 use super::Row;
 use crate::error::{Result, SqlError, SqlState};
-use crate::value::{Interval, Numeric, Value};
+use crate::value::{Inet, Interval, Numeric, Value};
 
 /// Where a statement's operators spill and whom they report to.
 pub struct SpillCtx<'a> {
@@ -267,7 +267,8 @@ fn encode_value(v: &Value, out: &mut Vec<u8>) {
             out.push(15);
             out.extend(u);
         }
-        Value::Inet(ip) => bytes_field(16, ip.to_string().as_bytes(), out),
+        Value::Inet(ip) => bytes_field(16, ip.show().as_bytes(), out),
+        Value::Cidr(ip) => bytes_field(41, ip.show().as_bytes(), out),
         Value::Oid(o) => {
             out.push(17);
             out.extend(o.to_le_bytes());
@@ -387,7 +388,8 @@ fn decode_value(c: &mut Cursor<'_>, array_ok: bool) -> Option<Value> {
             micros: i64::from_le_bytes(c.take()?),
         }),
         15 => Value::Uuid(c.take()?),
-        16 => Value::Inet(c.text()?.parse().ok()?),
+        16 => Value::Inet(Inet::parse(&c.text()?, false).ok()?),
+        41 => Value::Cidr(Inet::parse(&c.text()?, true).ok()?),
         17 => Value::Oid(u32::from_le_bytes(c.take()?)),
         18 => Value::Regtype(u32::from_le_bytes(c.take()?)),
         19 => Value::Void,
@@ -491,7 +493,8 @@ mod tests {
                     days: -2,
                     micros: 3,
                 }),
-                Value::Inet("10.0.0.1".parse().unwrap()),
+                Value::Inet(Inet::parse("10.0.0.1/8", false).unwrap()),
+                Value::Cidr(Inet::parse("10.0.0.0/8", true).unwrap()),
                 Value::Bool(true),
                 Value::Array(crate::value::ArrayRef::new(vec![
                     Value::Int4(1),

@@ -34,6 +34,7 @@ mod jsonraw;
 pub use json::{variadic_array_call, variadic_call};
 mod math;
 mod money;
+mod network;
 mod numfmt;
 mod operators;
 mod populate;
@@ -490,6 +491,7 @@ fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
             money::MONEY_CMP,
             money::BY_INTEGERS,
             money::BY_FLOATS,
+            network::FUNCTIONS,
             TRIGGER_FUNCTIONS,
             privilege::FUNCTIONS,
         ])

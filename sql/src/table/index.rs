@@ -128,16 +128,7 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) -> Result<()> {
         Value::Interval(i) => {
             out.extend_from_slice(&((i.span_micros() as u128) ^ (1 << 127)).to_be_bytes())
         }
-        Value::Inet(a) => match a {
-            std::net::IpAddr::V4(x) => {
-                out.push(4);
-                out.extend_from_slice(&x.octets());
-            }
-            std::net::IpAddr::V6(x) => {
-                out.push(6);
-                out.extend_from_slice(&x.octets());
-            }
-        },
+        Value::Inet(a) | Value::Cidr(a) => a.sort_key(out),
         // An array (or row) by its text form, as it is stored.
         Value::Array(_) | Value::Record(_) => {
             let text = v.to_text(&crate::value::OutputStyle::default());

@@ -16,13 +16,11 @@
 //! 2. Decoding checks every length against the bytes, so a damaged tuple
 //!    is an error (XX001), never a panic.
 
-use std::net::IpAddr;
-
 use num_bigint::{BigInt, Sign};
 
 use crate::error::{Result, SqlError, SqlState};
 use crate::types::DataType;
-use crate::value::{Interval, Numeric, Value};
+use crate::value::{Inet, Interval, Numeric, Value};
 
 /// A stored attribute: its type and, for columns added later, the value
 /// old tuples read for it.
@@ -104,16 +102,23 @@ fn encode_value(v: &Value, ty: DataType, out: &mut Vec<u8>) {
             out.extend_from_slice(&iv.micros.to_le_bytes());
         }
         Value::Uuid(u) => out.extend_from_slice(u),
-        Value::Inet(ip) => match ip {
-            IpAddr::V4(a) => {
-                out.push(4);
-                out.extend_from_slice(&a.octets());
+        // A host address as 4 or 6 and its bytes; with a shorter mask,
+        // 14 or 16, the bytes and the mask length.
+        Value::Inet(ip) | Value::Cidr(ip) => {
+            let (bytes, bits) = ip.to_parts();
+            let v4 = bytes.len() == 4;
+            let host = bits == ip.max_bits();
+            out.push(match (v4, host) {
+                (true, true) => 4,
+                (false, true) => 6,
+                (true, false) => 14,
+                (false, false) => 16,
+            });
+            out.extend_from_slice(&bytes);
+            if !host {
+                out.push(bits);
             }
-            IpAddr::V6(a) => {
-                out.push(6);
-                out.extend_from_slice(&a.octets());
-            }
-        },
+        }
         // Array columns hold their text form (as every array value
         // stored before array values existed), read back as text.
         Value::Array(_) | Value::Record(_) | Value::Range(_) => {
@@ -183,6 +188,22 @@ pub fn decode_prefix(
     Ok(())
 }
 
+/// An inet or cidr as `encode_value` stores it.
+fn read_inet(c: &mut Cur<'_>) -> Result<Inet> {
+    let tag = c.take(1)?[0];
+    let bytes = match tag {
+        4 | 14 => c.take(4)?,
+        6 | 16 => c.take(16)?,
+        _ => return Err(damaged()),
+    };
+    let bits = match tag {
+        4 => 32,
+        6 => 128,
+        _ => c.take(1)?[0],
+    };
+    Inet::from_parts(bytes, bits).ok_or_else(damaged)
+}
+
 fn decode_value(c: &mut Cur<'_>, ty: DataType) -> Result<Value> {
     use DataType as T;
     Ok(match ty {
@@ -231,11 +252,8 @@ fn decode_value(c: &mut Cur<'_>, ty: DataType) -> Result<Value> {
             micros: i64::from_le_bytes(c.arr()?),
         }),
         T::Uuid => Value::Uuid(c.arr()?),
-        T::Inet => match c.take(1)?[0] {
-            4 => Value::Inet(IpAddr::from(c.arr::<4>()?)),
-            6 => Value::Inet(IpAddr::from(c.arr::<16>()?)),
-            _ => return Err(damaged()),
-        },
+        T::Inet => Value::Inet(read_inet(c)?),
+        T::Cidr => Value::Cidr(read_inet(c)?),
         // Arrays and composite values are stored as their text form and
         // read back as values of their type.
         T::Array(_) | T::Range(_) => {
@@ -298,7 +316,18 @@ mod tests {
                 }),
             ),
             (DataType::Uuid, Value::Uuid([9; 16])),
-            (DataType::Inet, Value::Inet("::1".parse().unwrap())),
+            (
+                DataType::Inet,
+                Value::Inet(Inet::host("::1".parse().unwrap())),
+            ),
+            (
+                DataType::Inet,
+                Value::Inet(Inet::parse("10.1.2.3/8", false).unwrap()),
+            ),
+            (
+                DataType::Cidr,
+                Value::Cidr(Inet::parse("10:23::/64", true).unwrap()),
+            ),
             (DataType::Oid, Value::Oid(16384)),
         ];
         let attrs: Vec<StoredAttr> = cases.iter().map(|(t, _)| attr(*t)).collect();

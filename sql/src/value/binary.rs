@@ -16,7 +16,7 @@
 use bytes::{BufMut, BytesMut};
 use postgres_protocol::types as pg;
 
-use super::{ArrayRef, Interval, Numeric, Value};
+use super::{ArrayRef, Inet, Interval, Numeric, Value};
 use crate::error::{SqlError, SqlState};
 use crate::types::DataType;
 
@@ -112,9 +112,12 @@ pub fn write_binary(v: &Value, ty: DataType, out: &mut BytesMut) -> crate::error
             out.put_i32(i.months);
         }
         Value::Uuid(u) => pg::uuid_to_sql(*u, out),
-        Value::Inet(addr) => {
-            let bits = if addr.is_ipv4() { 32 } else { 128 };
-            pg::inet_to_sql(*addr, bits, out);
+        Value::Inet(ip) => pg::inet_to_sql(ip.addr, ip.bits, out),
+        // inet_send's layout with is_cidr set, as cidr_send.
+        Value::Cidr(ip) => {
+            let start = out.len();
+            pg::inet_to_sql(ip.addr, ip.bits, out);
+            out[start + 2] = 1;
         }
         Value::Oid(o) | Value::Regtype(o) | Value::Named(o, _) => pg::oid_to_sql(*o, out),
         // range_send: flags, then each finite bound's length and value.
@@ -275,9 +278,22 @@ pub fn read_binary(ty: DataType, data: &[u8]) -> Result<Value, BinaryError> {
         | DataType::Json
         | DataType::Unknown => Value::Text(utf8(data)?),
         DataType::Numeric => read_numeric(data)?,
-        DataType::Inet => {
-            let inet = pg::inet_from_sql(data).map_err(|_| BinaryError::Short)?;
-            Value::Inet(inet.addr())
+        DataType::Inet | DataType::Cidr => {
+            let wire = pg::inet_from_sql(data).map_err(|_| BinaryError::Short)?;
+            let ip = Inet {
+                addr: wire.addr(),
+                bits: wire.netmask(),
+            };
+            if ty == DataType::Inet {
+                Value::Inet(ip)
+            } else if ip.masked(ip.bits) == ip {
+                Value::Cidr(ip)
+            } else {
+                return Err(BinaryError::Invalid(SqlError::new(
+                    SqlState::INVALID_BINARY_REPRESENTATION,
+                    "invalid external \"cidr\" value",
+                )));
+            }
         }
         DataType::Array(elem) => read_array(*elem, data)?,
         DataType::Enum(oid) => {
@@ -485,7 +501,18 @@ mod tests {
         );
         round_trip(Value::Uuid([7; 16]), DataType::Uuid);
         round_trip(Value::Oid(4_000_000_000), DataType::Oid);
-        round_trip(Value::Inet("10.1.2.3".parse().unwrap()), DataType::Inet);
+        round_trip(
+            Value::Inet(Inet::host("10.1.2.3".parse().unwrap())),
+            DataType::Inet,
+        );
+        round_trip(
+            Value::Inet(Inet::parse("10.1.2.3/8", false).unwrap()),
+            DataType::Inet,
+        );
+        round_trip(
+            Value::Cidr(Inet::parse("10:23::/64", true).unwrap()),
+            DataType::Cidr,
+        );
         static INT4: DataType = DataType::Int4;
         round_trip(
             Value::Array(ArrayRef::new(vec![Value::Int4(1), Value::Null])),

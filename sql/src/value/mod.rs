@@ -10,6 +10,7 @@ pub mod binary;
 pub(crate) mod datetime;
 pub(crate) mod datetime_in;
 mod float;
+pub mod inet;
 pub mod interval_in;
 pub mod money;
 mod numeric;
@@ -17,7 +18,6 @@ mod numeric_fn;
 pub mod range;
 
 use std::cmp::Ordering;
-use std::net::IpAddr;
 
 pub use datetime::{
     date2j, format_date, format_interval, format_rfc3339, format_time, format_timestamp,
@@ -25,6 +25,7 @@ pub use datetime::{
     IntervalOut, Zone, POSTGRES_EPOCH_JDATE, USECS_PER_DAY,
 };
 pub use float::{format_f32, format_f64, parse_f64};
+pub use inet::Inet;
 pub use numeric::Numeric;
 
 /// One SQL value.
@@ -68,8 +69,10 @@ pub enum Value {
     Uuid([u8; 16]),
     /// money, in cents.
     Money(i64),
-    /// inet (host address).
-    Inet(IpAddr),
+    /// inet.
+    Inet(Inet),
+    /// cidr (no bits set right of the mask).
+    Cidr(Inet),
     /// oid, regclass, regproc.
     Oid(u32),
     /// regtype: prints as the type's name.
@@ -269,9 +272,8 @@ impl Value {
                     let _ = write!(out, "{b:02x}");
                 }
             }
-            Value::Inet(ip) => {
-                let _ = write!(out, "{ip}");
-            }
+            Value::Inet(ip) => ip.write(false, out),
+            Value::Cidr(ip) => ip.write(true, out),
             Value::Range(r) => r.write_text(style, out),
             Value::Array(items) if items.is_vector() => {
                 for (i, v) in items.items().iter().enumerate() {
@@ -324,7 +326,7 @@ impl Value {
             (Interval(a), Interval(b)) => a.span_micros().cmp(&b.span_micros()),
             (Uuid(a), Uuid(b)) => a.cmp(b),
             (Range(a), Range(b)) => a.range_cmp(b),
-            (Inet(a), Inet(b)) => a.cmp(b),
+            (Inet(a) | Cidr(a), Inet(b) | Cidr(b)) => a.cmp(b),
             (Enum(a), Enum(b)) => float_cmp(f64::from(a.sort), f64::from(b.sort)),
             // Element by element, NULL after any value, then by the
             // number of elements, dimensions, lengths and lower bounds

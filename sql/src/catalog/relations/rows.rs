@@ -1171,16 +1171,43 @@ fn pg_type_rows(
                 ("array_in", "array_out", "array_recv", "array_send")
             } else if let DataType::Enum(_) = t {
                 ("enum_in", "enum_out", "enum_recv", "enum_send")
-            } else if let DataType::Composite(_) = t {
+            } else if let DataType::Composite(_) | DataType::Record = t {
                 ("record_in", "record_out", "record_recv", "record_send")
+            } else if let DataType::Range(_) = t {
+                ("range_in", "range_out", "range_recv", "range_send")
+            } else if t == DataType::Money {
+                ("cash_in", "cash_out", "cash_recv", "cash_send")
+            } else if t == DataType::AclItem {
+                ("aclitemin", "aclitemout", "-", "-")
             } else {
                 ("", "", "", "")
             };
+            // The newer types' functions are name_in, the older ones' namein.
+            let underscore = matches!(
+                t,
+                DataType::Date
+                    | DataType::Time
+                    | DataType::TimeTz
+                    | DataType::Timestamp
+                    | DataType::TimestampTz
+                    | DataType::Interval
+                    | DataType::Numeric
+                    | DataType::Inet
+                    | DataType::Cidr
+                    | DataType::Json
+                    | DataType::Jsonb
+                    | DataType::JsonPath
+                    | DataType::Uuid
+                    | DataType::PgNodeTree
+                    | DataType::Void
+            );
             let io = |fixed: &str, suffix: &str| {
-                if fixed.is_empty() {
-                    format!("{name}{suffix}")
-                } else {
+                if !fixed.is_empty() {
                     fixed.to_owned()
+                } else if underscore {
+                    format!("{name}_{suffix}")
+                } else {
+                    format!("{name}{suffix}")
                 }
             };
             let typmod_fns = match t {

@@ -8,7 +8,7 @@ use super::rows::{catalog, Row};
 use crate::error::Result;
 use crate::expr::EvalCtx;
 use crate::guc::{Context, Kind, Unit, DEFS};
-use crate::value::{ArrayRef, Value};
+use crate::value::{ArrayRef, Inet, Value};
 
 /// pg_prepared_statements: the session's named prepared statements.
 pub(super) fn pg_prepared_statements(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
@@ -121,7 +121,8 @@ pub(super) fn pg_stat_activity(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
                 .text("application_name", &a.application_name)
                 .set(
                     "client_addr",
-                    a.client_addr.map_or(Value::Null, Value::Inet),
+                    a.client_addr
+                        .map_or(Value::Null, |ip| Value::Inet(Inet::host(ip))),
                 )
                 .set(
                     "client_port",

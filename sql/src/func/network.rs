@@ -1,0 +1,144 @@
+//! The inet and cidr operators and functions (PostgreSQL's network.c;
+//! the comparisons are operators.rs's INET_CMP): containment (`<< <<= >> >>= &&`), bitwise `~ & |`,
+//! address arithmetic, and host, text, abbrev, masklen, set_masklen,
+//! family, broadcast, network, netmask, hostmask, inet_same_family,
+//! inet_merge. A cidr argument reaches the inet ones by its implicit
+//! cast; the few with a cidr overload (abbrev, set_masklen) keep it.
+
+use super::{f, FuncDef};
+use crate::error::{Result, SqlError};
+use crate::types::DataType::{Bool, Cidr, Inet, Int4, Int8, Text};
+use crate::value::{Inet as Net, Value};
+
+fn net(v: &Value) -> Result<Net> {
+    match v {
+        Value::Inet(n) | Value::Cidr(n) => Ok(*n),
+        _ => Err(SqlError::internal("a network function got another value")),
+    }
+}
+
+fn int(v: &Value) -> Result<i64> {
+    match v {
+        Value::Int4(i) => Ok(i64::from(*i)),
+        Value::Int8(i) => Ok(*i),
+        _ => Err(SqlError::internal("a network function got another value")),
+    }
+}
+
+fn test(a: &[Value], t: impl Fn(&Net, &Net) -> bool) -> Result<Value> {
+    Ok(Value::Bool(t(&net(&a[0])?, &net(&a[1])?)))
+}
+
+/// The rest of the operators and the functions.
+pub(super) static FUNCTIONS: &[FuncDef] = &[
+    f("<<", &[Inet, Inet], Bool, |a, _| {
+        test(a, |x, y| x.within(y, false))
+    }),
+    f("<<=", &[Inet, Inet], Bool, |a, _| {
+        test(a, |x, y| x.within(y, true))
+    }),
+    f(">>", &[Inet, Inet], Bool, |a, _| {
+        test(a, |x, y| y.within(x, false))
+    }),
+    f(">>=", &[Inet, Inet], Bool, |a, _| {
+        test(a, |x, y| y.within(x, true))
+    }),
+    f("&&", &[Inet, Inet], Bool, |a, _| test(a, Net::overlaps)),
+    f("network_sub", &[Inet, Inet], Bool, |a, _| {
+        test(a, |x, y| x.within(y, false))
+    }),
+    f("network_subeq", &[Inet, Inet], Bool, |a, _| {
+        test(a, |x, y| x.within(y, true))
+    }),
+    f("network_sup", &[Inet, Inet], Bool, |a, _| {
+        test(a, |x, y| y.within(x, false))
+    }),
+    f("network_supeq", &[Inet, Inet], Bool, |a, _| {
+        test(a, |x, y| y.within(x, true))
+    }),
+    f("network_overlap", &[Inet, Inet], Bool, |a, _| {
+        test(a, Net::overlaps)
+    }),
+    f("~", &[Inet], Inet, |a, _| {
+        Ok(Value::Inet(net(&a[0])?.bitwise(None, '~')?))
+    }),
+    f("&", &[Inet, Inet], Inet, |a, _| {
+        Ok(Value::Inet(net(&a[0])?.bitwise(Some(&net(&a[1])?), '&')?))
+    }),
+    f("|", &[Inet, Inet], Inet, |a, _| {
+        Ok(Value::Inet(net(&a[0])?.bitwise(Some(&net(&a[1])?), '|')?))
+    }),
+    f("+", &[Inet, Int8], Inet, |a, _| {
+        Ok(Value::Inet(net(&a[0])?.add(int(&a[1])?)?))
+    }),
+    f("+", &[Int8, Inet], Inet, |a, _| {
+        Ok(Value::Inet(net(&a[1])?.add(int(&a[0])?)?))
+    }),
+    f("-", &[Inet, Int8], Inet, |a, _| {
+        let n = int(&a[1])?
+            .checked_neg()
+            .ok_or_else(|| crate::error::errors::out_of_range("result is out of range"))?;
+        Ok(Value::Inet(net(&a[0])?.add(n)?))
+    }),
+    f("-", &[Inet, Inet], Int8, |a, _| {
+        Ok(Value::Int8(net(&a[0])?.difference(&net(&a[1])?)?))
+    }),
+    f("host", &[Inet], Text, |a, _| {
+        Ok(Value::Text(net(&a[0])?.host_text()))
+    }),
+    f("text", &[Inet], Text, |a, _| {
+        Ok(Value::Text(net(&a[0])?.show()))
+    }),
+    f("abbrev", &[Inet], Text, |a, _| {
+        Ok(Value::Text(net(&a[0])?.abbrev(false)))
+    }),
+    f("abbrev", &[Cidr], Text, |a, _| {
+        Ok(Value::Text(net(&a[0])?.abbrev(true)))
+    }),
+    f("masklen", &[Inet], Int4, |a, _| {
+        Ok(Value::Int4(i32::from(net(&a[0])?.bits)))
+    }),
+    f("family", &[Inet], Int4, |a, _| {
+        Ok(Value::Int4(net(&a[0])?.family()))
+    }),
+    f("set_masklen", &[Inet, Int4], Inet, |a, _| {
+        let n = net(&a[0])?;
+        let bits = n.check_masklen(int(&a[1])? as i32)?;
+        Ok(Value::Inet(Net { bits, ..n }))
+    }),
+    f("set_masklen", &[Cidr, Int4], Cidr, |a, _| {
+        let n = net(&a[0])?;
+        let bits = n.check_masklen(int(&a[1])? as i32)?;
+        Ok(Value::Cidr(n.masked(bits)))
+    }),
+    f("cidr", &[Inet], Cidr, |a, _| {
+        let n = net(&a[0])?;
+        Ok(Value::Cidr(n.masked(n.bits)))
+    }),
+    f("broadcast", &[Inet], Inet, |a, _| {
+        Ok(Value::Inet(net(&a[0])?.broadcast()))
+    }),
+    f("network", &[Inet], Cidr, |a, _| {
+        Ok(Value::Cidr(net(&a[0])?.network()))
+    }),
+    f("netmask", &[Inet], Inet, |a, _| {
+        Ok(Value::Inet(net(&a[0])?.netmask()))
+    }),
+    f("hostmask", &[Inet], Inet, |a, _| {
+        Ok(Value::Inet(net(&a[0])?.hostmask()))
+    }),
+    f("inet_same_family", &[Inet, Inet], Bool, |a, _| {
+        test(a, |x, y| x.family() == y.family())
+    }),
+    f("inet_merge", &[Inet, Inet], Cidr, |a, _| {
+        Ok(Value::Cidr(net(&a[0])?.merge(&net(&a[1])?)?))
+    }),
+    f("network_larger", &[Inet, Inet], Inet, |a, _| {
+        let (x, y) = (net(&a[0])?, net(&a[1])?);
+        Ok(Value::Inet(if x > y { x } else { y }))
+    }),
+    f("network_smaller", &[Inet, Inet], Inet, |a, _| {
+        let (x, y) = (net(&a[0])?, net(&a[1])?);
+        Ok(Value::Inet(if x < y { x } else { y }))
+    }),
+];

@@ -76,6 +76,7 @@ pub fn cast_context(from: DataType, to: DataType) -> Option<CoercionContext> {
         (Int4 | Int8, Bool) | (Bool, Int4) => Explicit,
         (Xid8, Xid) => Explicit,
         (Cidr, Inet) => Implicit,
+        (MacAddr, MacAddr8) | (MacAddr8, MacAddr) => Implicit,
         (Inet, Cidr) => Assignment,
         (Int4 | Int8 | Numeric, Money) | (Money, Numeric) => Assignment,
         (Int8 | Int2, Bytea) | (Int4, Char) => Explicit,
@@ -137,6 +138,8 @@ pub fn cast_value(
         // inet and cidr to text always show the mask (network_show).
         (Value::Inet(ip) | Value::Cidr(ip), Text | Varchar | Bpchar) => Value::Text(ip.show()),
         (Value::Cidr(ip), Inet) => Value::Inet(ip),
+        (Value::MacAddr(m), MacAddr8) => Value::MacAddr8(crate::value::mac::from_macaddr(m)),
+        (Value::MacAddr8(m), MacAddr) => Value::MacAddr(crate::value::mac::to_macaddr(m)?),
         (Value::Inet(ip), Cidr) => Value::Cidr(ip.masked(ip.bits)),
         // bool::text is booltext ("true"), not boolout ("t").
         (Value::Bool(b), Text | Varchar | Bpchar | Name) => {
@@ -595,6 +598,8 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
         T::Composite(oid) => parse_record(text, oid, style, false)?,
         T::Inet => Value::Inet(Inet::parse(text, false)?),
         T::Cidr => Value::Cidr(Inet::parse(text, true)?),
+        T::MacAddr => Value::MacAddr(crate::value::mac::parse_macaddr(text)?),
+        T::MacAddr8 => Value::MacAddr8(crate::value::mac::parse_macaddr8(text)?),
         T::Date => Value::Date(parse_date(text, style)?),
         T::Timestamp => Value::Timestamp(parse_timestamp(text, false, style)?),
         T::TimestampTz => Value::TimestampTz(parse_timestamp(text, true, style)?),

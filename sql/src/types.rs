@@ -89,6 +89,9 @@ pub enum DataType {
     /// cidr: a network (no bits right of the mask); binary-coercible to
     /// inet.
     Cidr,
+    /// macaddr (EUI-48) and macaddr8 (EUI-64).
+    MacAddr,
+    MacAddr8,
     Bpchar,
     Varchar,
     Date,
@@ -182,6 +185,8 @@ impl DataType {
             Unknown => 705,
             Inet => 869,
             Cidr => 650,
+            MacAddr => 829,
+            MacAddr8 => 774,
             Bpchar => 1042,
             Varchar => 1043,
             Date => 1082,
@@ -226,6 +231,8 @@ impl DataType {
                 Char => 1002,
                 Inet => 1041,
                 Cidr => 651,
+                MacAddr => 1040,
+                MacAddr8 => 775,
                 Name => 1003,
                 Int2 => 1005,
                 Int4 => 1007,
@@ -277,8 +284,9 @@ impl DataType {
             | Regprocedure | Regoper | Float4 | Date | Void | Any | AnyElement | AnyNonArray
             | AnyEnum | AnyCompatible | AnyRange | Trigger | Enum(_) => 4,
             AclItem | TimeTz => 12,
-            Int8 | Xid8 | Float8 | Time | Timestamp | TimestampTz | Money => 8,
+            Int8 | Xid8 | Float8 | Time | Timestamp | TimestampTz | Money | MacAddr8 => 8,
             Interval | Uuid => 16,
+            MacAddr => 6,
             Name => 64,
             Unknown => -2,
             _ => -1,
@@ -307,6 +315,8 @@ impl DataType {
             Unknown => "unknown",
             Inet => "inet",
             Cidr => "cidr",
+            MacAddr => "macaddr",
+            MacAddr8 => "macaddr8",
             Bpchar => "bpchar",
             Varchar => "varchar",
             Date => "date",
@@ -350,6 +360,8 @@ impl DataType {
                 Char => "_char",
                 Inet => "_inet",
                 Cidr => "_cidr",
+                MacAddr => "_macaddr",
+                MacAddr8 => "_macaddr8",
                 Name => "_name",
                 Int2 => "_int2",
                 Int4 => "_int4",
@@ -443,7 +455,9 @@ impl DataType {
             // record[] is a pseudo-type, as in PostgreSQL.
             Array(Record) => TypeCategory::Pseudo,
             Array(_) => TypeCategory::Array,
-            Bytea | Xid | Xid8 | Json | Jsonb | JsonPath | Uuid | AclItem => TypeCategory::User,
+            Bytea | Xid | Xid8 | Json | Jsonb | JsonPath | Uuid | AclItem | MacAddr | MacAddr8 => {
+                TypeCategory::User
+            }
         }
     }
 
@@ -546,7 +560,8 @@ impl DataType {
         if let DataType::Domain(_) = self {
             return self.base().by_value();
         }
-        !matches!(self, DataType::Name) && matches!(self.typlen(), 1 | 2 | 4 | 8)
+        !matches!(self, DataType::Name | DataType::MacAddr8)
+            && matches!(self.typlen(), 1 | 2 | 4 | 8)
     }
 
     /// pg_type.typtype: 'b' base, 'p' pseudo, 'e' enum.
@@ -619,6 +634,8 @@ impl DataType {
             "unknown" => Unknown,
             "inet" => Inet,
             "cidr" => Cidr,
+            "macaddr" => MacAddr,
+            "macaddr8" => MacAddr8,
             "bpchar" | "character" => Bpchar,
             "varchar" | "character varying" => Varchar,
             "date" => Date,
@@ -690,6 +707,8 @@ const ALL: &[DataType] = &[
     DataType::Unknown,
     DataType::Inet,
     DataType::Cidr,
+    DataType::MacAddr,
+    DataType::MacAddr8,
     DataType::Bpchar,
     DataType::Varchar,
     DataType::Date,
@@ -777,6 +796,8 @@ static ARRAYS: &[DataType] = &[
     DataType::Array(&DataType::Numeric),
     DataType::Array(&DataType::Inet),
     DataType::Array(&DataType::Cidr),
+    DataType::Array(&DataType::MacAddr),
+    DataType::Array(&DataType::MacAddr8),
     DataType::Array(&DataType::Uuid),
     DataType::Array(&DataType::Money),
     DataType::Array(&DataType::Jsonb),

@@ -434,7 +434,7 @@ impl Binder<'_> {
     ) -> Result<Vec<SortKey>> {
         let mut keys = Vec::new();
         for o in order {
-            let column = match self.output_ref(&o.expr, columns)? {
+            let column = match self.output_ref(&o.expr, columns, None, "ORDER BY")? {
                 Some(i) => i,
                 None => {
                     return Err(SqlError::new(
@@ -453,8 +453,16 @@ impl Binder<'_> {
     }
 
     /// An ORDER BY item that names an output column by position or by
-    /// name (PostgreSQL looks at output names before input columns).
-    fn output_ref(&mut self, e: &ast::Expr, columns: &[OutputColumn]) -> Result<Option<usize>> {
+    /// name (PostgreSQL looks at output names before input columns). A
+    /// name several output columns carry is 42702 unless they are the
+    /// same expression (`exprs`, None for a set operation's columns).
+    fn output_ref(
+        &mut self,
+        e: &ast::Expr,
+        columns: &[OutputColumn],
+        exprs: Option<&[Expr]>,
+        clause: &str,
+    ) -> Result<Option<usize>> {
         match e {
             ast::Expr::Value(v) => {
                 if let ast::Value::Number(n, _) = &v.value {
@@ -476,9 +484,24 @@ impl Binder<'_> {
             ast::Expr::Identifier(id) => {
                 let name = ident(id);
                 let mut found = columns.iter().enumerate().filter(|(_, c)| c.name == name);
-                Ok(found.next().map(|(i, _)| i))
+                let Some((first, _)) = found.next() else {
+                    return Ok(None);
+                };
+                let same = |i: usize| {
+                    exprs.is_some_and(|x| {
+                        x.get(i).map(Expr::fingerprint) == x.get(first).map(Expr::fingerprint)
+                    })
+                };
+                if found.any(|(i, _)| !same(i)) {
+                    return Err(SqlError::new(
+                        SqlState::AMBIGUOUS_COLUMN,
+                        format!("{clause} \"{name}\" is ambiguous"),
+                    )
+                    .at(self.pos_of(e)));
+                }
+                Ok(Some(first))
             }
-            ast::Expr::Nested(inner) => self.output_ref(inner, columns),
+            ast::Expr::Nested(inner) => self.output_ref(inner, columns, exprs, clause),
             _ => Ok(None),
         }
     }
@@ -588,7 +611,7 @@ impl Binder<'_> {
             Some(ast::Distinct::On(on)) => {
                 let mut cols = Vec::new();
                 for e in on {
-                    let c = match self.output_ref(e, &columns)? {
+                    let c = match self.output_ref(e, &columns, Some(&exprs), "DISTINCT ON")? {
                         Some(i) => i,
                         None => {
                             self.windows_ok = true;
@@ -604,7 +627,12 @@ impl Binder<'_> {
         };
         let mut keys = Vec::new();
         for o in order {
-            let column = match self.output_ref(&o.expr, &columns[..visible])? {
+            let column = match self.output_ref(
+                &o.expr,
+                &columns[..visible],
+                Some(&exprs[..visible]),
+                "ORDER BY",
+            )? {
                 Some(i) => i,
                 None => {
                     self.windows_ok = true;

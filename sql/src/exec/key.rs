@@ -102,6 +102,8 @@ pub fn push_key(v: &Value, out: &mut Vec<u8>) {
             out.push(11);
             out.extend(u);
         }
+        Value::MacAddr(m) => bytes(13, m, out),
+        Value::MacAddr8(m) => bytes(14, m, out),
         Value::Inet(ip) | Value::Cidr(ip) => {
             let mut key = Vec::new();
             ip.sort_key(&mut key);

@@ -269,6 +269,14 @@ fn encode_value(v: &Value, out: &mut Vec<u8>) {
         }
         Value::Inet(ip) => bytes_field(16, ip.show().as_bytes(), out),
         Value::Cidr(ip) => bytes_field(41, ip.show().as_bytes(), out),
+        Value::MacAddr(m) => {
+            out.push(42);
+            out.extend(m);
+        }
+        Value::MacAddr8(m) => {
+            out.push(43);
+            out.extend(m);
+        }
         Value::Oid(o) => {
             out.push(17);
             out.extend(o.to_le_bytes());
@@ -390,6 +398,8 @@ fn decode_value(c: &mut Cursor<'_>, array_ok: bool) -> Option<Value> {
         15 => Value::Uuid(c.take()?),
         16 => Value::Inet(Inet::parse(&c.text()?, false).ok()?),
         41 => Value::Cidr(Inet::parse(&c.text()?, true).ok()?),
+        42 => Value::MacAddr(c.take()?),
+        43 => Value::MacAddr8(c.take()?),
         17 => Value::Oid(u32::from_le_bytes(c.take()?)),
         18 => Value::Regtype(u32::from_le_bytes(c.take()?)),
         19 => Value::Void,
@@ -495,6 +505,8 @@ mod tests {
                 }),
                 Value::Inet(Inet::parse("10.0.0.1/8", false).unwrap()),
                 Value::Cidr(Inet::parse("10.0.0.0/8", true).unwrap()),
+                Value::MacAddr([8, 0, 0x2b, 1, 2, 3]),
+                Value::MacAddr8([8, 0, 0x2b, 1, 2, 3, 4, 5]),
                 Value::Bool(true),
                 Value::Array(crate::value::ArrayRef::new(vec![
                     Value::Int4(1),

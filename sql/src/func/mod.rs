@@ -492,6 +492,9 @@ fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
             money::BY_INTEGERS,
             money::BY_FLOATS,
             network::FUNCTIONS,
+            network::MAC_FUNCTIONS,
+            network::MACADDR_CMP,
+            network::MACADDR8_CMP,
             TRIGGER_FUNCTIONS,
             privilege::FUNCTIONS,
         ])

@@ -4,10 +4,13 @@
 //! family, broadcast, network, netmask, hostmask, inet_same_family,
 //! inet_merge. A cidr argument reaches the inet ones by its implicit
 //! cast; the few with a cidr overload (abbrev, set_masklen) keep it.
+//! Also macaddr and macaddr8 (mac.c, mac8.c): comparisons, `~ & |`,
+//! trunc, macaddr8_set7bit.
 
+use super::operators::{cmp_ops, order};
 use super::{f, FuncDef};
 use crate::error::{Result, SqlError};
-use crate::types::DataType::{Bool, Cidr, Inet, Int4, Int8, Text};
+use crate::types::DataType::{Bool, Cidr, Inet, Int4, Int8, MacAddr, MacAddr8, Text};
 use crate::value::{Inet as Net, Value};
 
 fn net(v: &Value) -> Result<Net> {
@@ -140,5 +143,86 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     f("network_smaller", &[Inet, Inet], Inet, |a, _| {
         let (x, y) = (net(&a[0])?, net(&a[1])?);
         Ok(Value::Inet(if x < y { x } else { y }))
+    }),
+];
+
+cmp_ops!(MACADDR_CMP, MacAddr, order);
+cmp_ops!(MACADDR8_CMP, MacAddr8, order);
+
+fn mac6(v: &Value) -> Result<[u8; 6]> {
+    match v {
+        Value::MacAddr(m) => Ok(*m),
+        _ => Err(SqlError::internal("a macaddr function got another value")),
+    }
+}
+
+fn mac8(v: &Value) -> Result<[u8; 8]> {
+    match v {
+        Value::MacAddr8(m) => Ok(*m),
+        _ => Err(SqlError::internal("a macaddr8 function got another value")),
+    }
+}
+
+/// Byte by byte: `~` (other None), `&`, `|`.
+fn bytewise<const N: usize>(a: [u8; N], b: Option<[u8; N]>, and: bool) -> [u8; N] {
+    let mut out = a;
+    for (i, x) in out.iter_mut().enumerate() {
+        *x = match b {
+            None => !*x,
+            Some(b) if and => *x & b[i],
+            Some(b) => *x | b[i],
+        };
+    }
+    out
+}
+
+/// The macaddr and macaddr8 operators and functions.
+pub(super) static MAC_FUNCTIONS: &[FuncDef] = &[
+    f("~", &[MacAddr], MacAddr, |a, _| {
+        Ok(Value::MacAddr(bytewise(mac6(&a[0])?, None, false)))
+    }),
+    f("&", &[MacAddr, MacAddr], MacAddr, |a, _| {
+        Ok(Value::MacAddr(bytewise(
+            mac6(&a[0])?,
+            Some(mac6(&a[1])?),
+            true,
+        )))
+    }),
+    f("|", &[MacAddr, MacAddr], MacAddr, |a, _| {
+        Ok(Value::MacAddr(bytewise(
+            mac6(&a[0])?,
+            Some(mac6(&a[1])?),
+            false,
+        )))
+    }),
+    f("trunc", &[MacAddr], MacAddr, |a, _| {
+        let m = mac6(&a[0])?;
+        Ok(Value::MacAddr([m[0], m[1], m[2], 0, 0, 0]))
+    }),
+    f("~", &[MacAddr8], MacAddr8, |a, _| {
+        Ok(Value::MacAddr8(bytewise(mac8(&a[0])?, None, false)))
+    }),
+    f("&", &[MacAddr8, MacAddr8], MacAddr8, |a, _| {
+        Ok(Value::MacAddr8(bytewise(
+            mac8(&a[0])?,
+            Some(mac8(&a[1])?),
+            true,
+        )))
+    }),
+    f("|", &[MacAddr8, MacAddr8], MacAddr8, |a, _| {
+        Ok(Value::MacAddr8(bytewise(
+            mac8(&a[0])?,
+            Some(mac8(&a[1])?),
+            false,
+        )))
+    }),
+    f("trunc", &[MacAddr8], MacAddr8, |a, _| {
+        let m = mac8(&a[0])?;
+        Ok(Value::MacAddr8([m[0], m[1], m[2], 0, 0, 0, 0, 0]))
+    }),
+    f("macaddr8_set7bit", &[MacAddr8], MacAddr8, |a, _| {
+        let mut m = mac8(&a[0])?;
+        m[0] |= 0x02;
+        Ok(Value::MacAddr8(m))
     }),
 ];

@@ -215,6 +215,17 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     stable(f("pg_backend_pid", &[], Int4, |_, ctx| {
         Ok(Value::Int4(ctx.info.pid))
     })),
+    // The client's address and port (NULL over a Unix socket).
+    stable(f("inet_client_addr", &[], Inet, |_, ctx| {
+        Ok(own_activity(ctx)
+            .and_then(|a| a.client_addr)
+            .map_or(Value::Null, |ip| Value::Inet(crate::value::Inet::host(ip))))
+    })),
+    stable(f("inet_client_port", &[], Int4, |_, ctx| {
+        Ok(own_activity(ctx)
+            .and_then(|a| a.client_port)
+            .map_or(Value::Null, Value::Int4))
+    })),
     // The binder gives the transaction its xid first (TableSource::
     // assign_xid); xid8 is the xid with epoch 0.
     stable(f("txid_current", &[], Int8, |_, ctx| {
@@ -315,4 +326,12 @@ fn current_xid(ctx: &mut EvalCtx<'_>, required: bool) -> Result<Value> {
             "cannot assign a transaction id here",
         )),
     }
+}
+
+/// This session's pg_stat_activity row.
+fn own_activity(ctx: &EvalCtx<'_>) -> Option<crate::host::Activity> {
+    ctx.host
+        .activity()
+        .into_iter()
+        .find(|a| a.pid == ctx.info.pid)
 }

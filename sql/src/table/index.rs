@@ -129,6 +129,8 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) -> Result<()> {
             out.extend_from_slice(&((i.span_micros() as u128) ^ (1 << 127)).to_be_bytes())
         }
         Value::Inet(a) | Value::Cidr(a) => a.sort_key(out),
+        Value::MacAddr(m) => out.extend_from_slice(m),
+        Value::MacAddr8(m) => out.extend_from_slice(m),
         // An array (or row) by its text form, as it is stored.
         Value::Array(_) | Value::Record(_) => {
             let text = v.to_text(&crate::value::OutputStyle::default());

@@ -104,6 +104,8 @@ fn encode_value(v: &Value, ty: DataType, out: &mut Vec<u8>) {
         Value::Uuid(u) => out.extend_from_slice(u),
         // A host address as 4 or 6 and its bytes; with a shorter mask,
         // 14 or 16, the bytes and the mask length.
+        Value::MacAddr(m) => out.extend_from_slice(m),
+        Value::MacAddr8(m) => out.extend_from_slice(m),
         Value::Inet(ip) | Value::Cidr(ip) => {
             let (bytes, bits) = ip.to_parts();
             let v4 = bytes.len() == 4;
@@ -254,6 +256,8 @@ fn decode_value(c: &mut Cur<'_>, ty: DataType) -> Result<Value> {
         T::Uuid => Value::Uuid(c.arr()?),
         T::Inet => Value::Inet(read_inet(c)?),
         T::Cidr => Value::Cidr(read_inet(c)?),
+        T::MacAddr => Value::MacAddr(c.arr()?),
+        T::MacAddr8 => Value::MacAddr8(c.arr()?),
         // Arrays and composite values are stored as their text form and
         // read back as values of their type.
         T::Array(_) | T::Range(_) => {
@@ -327,6 +331,11 @@ mod tests {
             (
                 DataType::Cidr,
                 Value::Cidr(Inet::parse("10:23::/64", true).unwrap()),
+            ),
+            (DataType::MacAddr, Value::MacAddr([8, 0, 0x2b, 1, 2, 3])),
+            (
+                DataType::MacAddr8,
+                Value::MacAddr8([8, 0, 0x2b, 1, 2, 3, 4, 5]),
             ),
             (DataType::Oid, Value::Oid(16384)),
         ];

@@ -113,6 +113,8 @@ pub fn write_binary(v: &Value, ty: DataType, out: &mut BytesMut) -> crate::error
         }
         Value::Uuid(u) => pg::uuid_to_sql(*u, out),
         Value::Inet(ip) => pg::inet_to_sql(ip.addr, ip.bits, out),
+        Value::MacAddr(m) => out.put_slice(m),
+        Value::MacAddr8(m) => out.put_slice(m),
         // inet_send's layout with is_cidr set, as cidr_send.
         Value::Cidr(ip) => {
             let start = out.len();
@@ -278,6 +280,14 @@ pub fn read_binary(ty: DataType, data: &[u8]) -> Result<Value, BinaryError> {
         | DataType::Json
         | DataType::Unknown => Value::Text(utf8(data)?),
         DataType::Numeric => read_numeric(data)?,
+        DataType::MacAddr => Value::MacAddr(fixed(6)?.try_into().map_err(|_| BinaryError::Short)?),
+        // macaddr8_recv takes the six bytes of a macaddr too.
+        DataType::MacAddr8 if data.len() == 6 => Value::MacAddr8(crate::value::mac::from_macaddr(
+            data.try_into().map_err(|_| BinaryError::Short)?,
+        )),
+        DataType::MacAddr8 => {
+            Value::MacAddr8(fixed(8)?.try_into().map_err(|_| BinaryError::Short)?)
+        }
         DataType::Inet | DataType::Cidr => {
             let wire = pg::inet_from_sql(data).map_err(|_| BinaryError::Short)?;
             let ip = Inet {
@@ -512,6 +522,11 @@ mod tests {
         round_trip(
             Value::Cidr(Inet::parse("10:23::/64", true).unwrap()),
             DataType::Cidr,
+        );
+        round_trip(Value::MacAddr([8, 0, 0x2b, 1, 2, 3]), DataType::MacAddr);
+        round_trip(
+            Value::MacAddr8([8, 0, 0x2b, 1, 2, 3, 4, 5]),
+            DataType::MacAddr8,
         );
         static INT4: DataType = DataType::Int4;
         round_trip(

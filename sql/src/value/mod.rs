@@ -12,6 +12,7 @@ pub(crate) mod datetime_in;
 mod float;
 pub mod inet;
 pub mod interval_in;
+pub mod mac;
 pub mod money;
 mod numeric;
 mod numeric_fn;
@@ -73,6 +74,10 @@ pub enum Value {
     Inet(Inet),
     /// cidr (no bits set right of the mask).
     Cidr(Inet),
+    /// macaddr.
+    MacAddr([u8; 6]),
+    /// macaddr8.
+    MacAddr8([u8; 8]),
     /// oid, regclass, regproc.
     Oid(u32),
     /// regtype: prints as the type's name.
@@ -274,6 +279,8 @@ impl Value {
             }
             Value::Inet(ip) => ip.write(false, out),
             Value::Cidr(ip) => ip.write(true, out),
+            Value::MacAddr(m) => mac::write(m, out),
+            Value::MacAddr8(m) => mac::write(m, out),
             Value::Range(r) => r.write_text(style, out),
             Value::Array(items) if items.is_vector() => {
                 for (i, v) in items.items().iter().enumerate() {
@@ -327,6 +334,8 @@ impl Value {
             (Uuid(a), Uuid(b)) => a.cmp(b),
             (Range(a), Range(b)) => a.range_cmp(b),
             (Inet(a) | Cidr(a), Inet(b) | Cidr(b)) => a.cmp(b),
+            (MacAddr(a), MacAddr(b)) => a.cmp(b),
+            (MacAddr8(a), MacAddr8(b)) => a.cmp(b),
             (Enum(a), Enum(b)) => float_cmp(f64::from(a.sort), f64::from(b.sort)),
             // Element by element, NULL after any value, then by the
             // number of elements, dimensions, lengths and lower bounds

@@ -1194,6 +1194,8 @@ fn pg_type_rows(
                     | DataType::Numeric
                     | DataType::Inet
                     | DataType::Cidr
+                    | DataType::MacAddr
+                    | DataType::MacAddr8
                     | DataType::Json
                     | DataType::Jsonb
                     | DataType::JsonPath

@@ -1,6 +1,7 @@
 //! The inet and cidr operators and functions (PostgreSQL's network.c;
-//! the comparisons are operators.rs's INET_CMP): containment (`<< <<= >> >>= &&`), bitwise `~ & |`,
-//! address arithmetic, and host, text, abbrev, masklen, set_masklen,
+//! the comparisons are operators.rs's INET_CMP): containment
+//! (`<< <<= >> >>= &&`), bitwise `~ & |`, address arithmetic, and
+//! host, text, abbrev, masklen, set_masklen,
 //! family, broadcast, network, netmask, hostmask, inet_same_family,
 //! inet_merge. A cidr argument reaches the inet ones by its implicit
 //! cast; the few with a cidr overload (abbrev, set_masklen) keep it.

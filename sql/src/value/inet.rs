@@ -265,16 +265,21 @@ impl Inet {
         bitncmp(&a, &b, self.bits.min(other.bits) as usize) == Ordering::Equal
     }
 
+    /// Both addresses' bytes and their length; 22023 `message` when the
+    /// families differ.
+    fn same_family(&self, other: &Inet, message: &str) -> Result<([u8; 16], [u8; 16], usize)> {
+        if self.addr.is_ipv4() != other.addr.is_ipv4() {
+            return Err(SqlError::new(SqlState::INVALID_PARAMETER_VALUE, message));
+        }
+        let (a, len) = octets(self.addr);
+        let (b, _) = octets(other.addr);
+        Ok((a, b, len))
+    }
+
     /// inet_merge(): the smallest network holding both.
     pub fn merge(&self, other: &Inet) -> Result<Inet> {
-        if self.addr.is_ipv4() != other.addr.is_ipv4() {
-            return Err(SqlError::new(
-                SqlState::INVALID_PARAMETER_VALUE,
-                "cannot merge addresses from different families",
-            ));
-        }
-        let (a, _) = octets(self.addr);
-        let (b, _) = octets(other.addr);
+        let (a, b, _) =
+            self.same_family(other, "cannot merge addresses from different families")?;
         let common = bitncommon(&a, &b, self.bits.min(other.bits) as usize);
         Ok(self.masked(common as u8))
     }
@@ -284,14 +289,9 @@ impl Inet {
         let (mut a, len) = octets(self.addr);
         let mut bits = self.bits;
         if let Some(o) = other {
-            if o.addr.is_ipv4() != self.addr.is_ipv4() {
-                let word = if op == '&' { "AND" } else { "OR" };
-                return Err(SqlError::new(
-                    SqlState::INVALID_PARAMETER_VALUE,
-                    format!("cannot {word} inet values of different sizes"),
-                ));
-            }
-            let (b, _) = octets(o.addr);
+            let word = if op == '&' { "AND" } else { "OR" };
+            let (_, b, _) =
+                self.same_family(o, &format!("cannot {word} inet values of different sizes"))?;
             for (x, y) in a[..len].iter_mut().zip(b) {
                 *x = if op == '&' { *x & y } else { *x | y };
             }
@@ -325,14 +325,8 @@ impl Inet {
 
     /// inet - inet as int8 (22003 when it does not fit).
     pub fn difference(&self, other: &Inet) -> Result<i64> {
-        if self.addr.is_ipv4() != other.addr.is_ipv4() {
-            return Err(SqlError::new(
-                SqlState::INVALID_PARAMETER_VALUE,
-                "cannot subtract inet values of different sizes",
-            ));
-        }
-        let (a, len) = octets(self.addr);
-        let (b, _) = octets(other.addr);
+        let (a, b, len) =
+            self.same_family(other, "cannot subtract inet values of different sizes")?;
         let x = a[..len].iter().fold(0u128, |n, b| n << 8 | u128::from(*b));
         let y = b[..len].iter().fold(0u128, |n, b| n << 8 | u128::from(*b));
         let diff = if len == 4 {

@@ -87,6 +87,8 @@ sqlstates! {
     DATA_EXCEPTION = "22000";
     /// 22011: substring error.
     SUBSTRING_ERROR = "22011";
+    /// 22026: bit string length does not match type bit(n).
+    STRING_DATA_LENGTH_MISMATCH = "22026";
     /// 2201G: invalid argument for width_bucket.
     INVALID_ARGUMENT_FOR_WIDTH_BUCKET_FUNCTION = "2201G";
     /// 22001: value too long for type character varying(n).

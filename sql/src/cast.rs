@@ -77,6 +77,8 @@ pub fn cast_context(from: DataType, to: DataType) -> Option<CoercionContext> {
         (Xid8, Xid) => Explicit,
         (Cidr, Inet) => Implicit,
         (MacAddr, MacAddr8) | (MacAddr8, MacAddr) => Implicit,
+        (Bit, VarBit) | (VarBit, Bit) => Implicit,
+        (Int4 | Int8, Bit) | (Bit, Int4 | Int8) => Explicit,
         (Inet, Cidr) => Assignment,
         (Int4 | Int8 | Numeric, Money) | (Money, Numeric) => Assignment,
         (Int8 | Int2, Bytea) | (Int4, Char) => Explicit,
@@ -138,6 +140,18 @@ pub fn cast_value(
         // inet and cidr to text always show the mask (network_show).
         (Value::Inet(ip) | Value::Cidr(ip), Text | Varchar | Bpchar) => Value::Text(ip.show()),
         (Value::Cidr(ip), Inet) => Value::Inet(ip),
+        // bitfromint4 / bitfromint8: the low typmod bits (bit(1) without
+        // one); bittoint4 / bittoint8.
+        (Value::Int4(i), Bit) => Value::Bits(std::sync::Arc::new(crate::value::Bits::from_int(
+            i64::from(i),
+            typmod,
+        ))),
+        (Value::Int8(i), Bit) => {
+            Value::Bits(std::sync::Arc::new(crate::value::Bits::from_int(i, typmod)))
+        }
+        (Value::Bits(b), Bit | VarBit) => Value::Bits(b),
+        (Value::Bits(b), Int4) => Value::Int4(b.to_int(32, "integer")? as u32 as i32),
+        (Value::Bits(b), Int8) => Value::Int8(b.to_int(64, "bigint")? as i64),
         (Value::MacAddr(m), MacAddr8) => Value::MacAddr8(crate::value::mac::from_macaddr(m)),
         (Value::MacAddr8(m), MacAddr) => Value::MacAddr(crate::value::mac::to_macaddr(m)?),
         (Value::Inet(ip), Cidr) => Value::Cidr(ip.masked(ip.bits)),
@@ -259,6 +273,12 @@ pub fn apply_typmod(v: Value, to: DataType, typmod: i32, explicit: bool) -> Resu
             }
             Ok(Value::Text(s[..end].to_owned()))
         }
+        (Value::Bits(b), DataType::Bit) if typmod > 0 => Ok(Value::Bits(std::sync::Arc::new(
+            std::sync::Arc::unwrap_or_clone(b).to_bit(typmod as usize, explicit)?,
+        ))),
+        (Value::Bits(b), DataType::VarBit) if typmod > 0 => Ok(Value::Bits(std::sync::Arc::new(
+            std::sync::Arc::unwrap_or_clone(b).to_varbit(typmod as usize, explicit)?,
+        ))),
         (Value::Numeric(n), DataType::Numeric) => match numeric_typmod(typmod) {
             Some((p, s)) => Ok(Value::Numeric(n.apply_typmod(p, s)?)),
             None => Ok(Value::Numeric(n)),
@@ -599,6 +619,7 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
         T::Inet => Value::Inet(Inet::parse(text, false)?),
         T::Cidr => Value::Cidr(Inet::parse(text, true)?),
         T::MacAddr => Value::MacAddr(crate::value::mac::parse_macaddr(text)?),
+        T::Bit | T::VarBit => Value::Bits(std::sync::Arc::new(crate::value::Bits::parse(text)?)),
         T::MacAddr8 => Value::MacAddr8(crate::value::mac::parse_macaddr8(text)?),
         T::Date => Value::Date(parse_date(text, style)?),
         T::Timestamp => Value::Timestamp(parse_timestamp(text, false, style)?),

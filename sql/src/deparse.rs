@@ -55,8 +55,12 @@ impl TypeNames {
     }
 }
 
-/// format_type of `ty`, qualified as `names` says.
+/// format_type of `ty`, qualified as `names` says (a bit without a
+/// length quoted, as it would read back as bit(1)).
 fn type_label(names: Option<&TypeNames>, ty: DataType, typmod: i32) -> String {
+    if ty == DataType::Bit && typmod < 0 {
+        return "\"bit\"".into();
+    }
     match names {
         Some(n) => n.name(ty, typmod),
         None => crate::func::format_type(ty, typmod),

@@ -478,8 +478,9 @@ impl AggFunc {
             AggFunc::BoolOr => "bool_or",
             AggFunc::StringAgg => "string_agg",
             AggFunc::ArrayAgg => "array_agg",
-            AggFunc::Bits { or: false } => "bit_and",
-            AggFunc::Bits { or: true } => "bit_or",
+            AggFunc::Bits { op: '&' } => "bit_and",
+            AggFunc::Bits { op: '|' } => "bit_or",
+            AggFunc::Bits { .. } => "bit_xor",
             AggFunc::Stat {
                 population, root, ..
             } => match (population, root) {
@@ -566,10 +567,10 @@ pub enum AggFunc {
         /// `<` for min, `>` for max.
         better: &'static crate::func::FuncDef,
     },
-    /// bit_and / bit_or of integers (`or` for bit_or).
+    /// bit_and / bit_or / bit_xor of integers and bit strings.
     Bits {
-        /// bit_or.
-        or: bool,
+        /// '&', '|' or '#'.
+        op: char,
     },
     /// var_samp / variance, var_pop, stddev_samp / stddev, stddev_pop:
     /// from the inputs' count, sum and sum of squares (numeric for

@@ -23,6 +23,8 @@ pub enum TypeCategory {
     Enum,
     /// 'I'
     Network,
+    /// 'V'
+    BitString,
     /// 'N'
     Numeric,
     /// 'P'
@@ -51,6 +53,7 @@ impl TypeCategory {
             TypeCategory::DateTime => 'D',
             TypeCategory::Enum => 'E',
             TypeCategory::Network => 'I',
+            TypeCategory::BitString => 'V',
             TypeCategory::Numeric => 'N',
             TypeCategory::Pseudo => 'P',
             TypeCategory::Range => 'R',
@@ -92,6 +95,9 @@ pub enum DataType {
     /// macaddr (EUI-48) and macaddr8 (EUI-64).
     MacAddr,
     MacAddr8,
+    /// bit(n) (typmod n; `bit` alone is bit(1)) and bit varying(n).
+    Bit,
+    VarBit,
     Bpchar,
     Varchar,
     Date,
@@ -187,6 +193,8 @@ impl DataType {
             Cidr => 650,
             MacAddr => 829,
             MacAddr8 => 774,
+            Bit => 1560,
+            VarBit => 1562,
             Bpchar => 1042,
             Varchar => 1043,
             Date => 1082,
@@ -233,6 +241,8 @@ impl DataType {
                 Cidr => 651,
                 MacAddr => 1040,
                 MacAddr8 => 775,
+                Bit => 1561,
+                VarBit => 1563,
                 Name => 1003,
                 Int2 => 1005,
                 Int4 => 1007,
@@ -317,6 +327,8 @@ impl DataType {
             Cidr => "cidr",
             MacAddr => "macaddr",
             MacAddr8 => "macaddr8",
+            Bit => "bit",
+            VarBit => "varbit",
             Bpchar => "bpchar",
             Varchar => "varchar",
             Date => "date",
@@ -362,6 +374,8 @@ impl DataType {
                 Cidr => "_cidr",
                 MacAddr => "_macaddr",
                 MacAddr8 => "_macaddr8",
+                Bit => "_bit",
+                VarBit => "_varbit",
                 Name => "_name",
                 Int2 => "_int2",
                 Int4 => "_int4",
@@ -414,6 +428,7 @@ impl DataType {
             Float8 => "double precision".into(),
             Bpchar => "character".into(),
             Varchar => "character varying".into(),
+            VarBit => "bit varying".into(),
             Time => "time without time zone".into(),
             TimeTz => "time with time zone".into(),
             Timestamp => "timestamp without time zone".into(),
@@ -441,6 +456,7 @@ impl DataType {
             Date | Time | TimeTz | Timestamp | TimestampTz => TypeCategory::DateTime,
             Interval => TypeCategory::Timespan,
             Inet | Cidr => TypeCategory::Network,
+            Bit | VarBit => TypeCategory::BitString,
             Unknown => TypeCategory::Unknown,
             Char => TypeCategory::Internal,
             Record | Void | Any | AnyElement | AnyNonArray | AnyArray | AnyEnum | AnyCompatible
@@ -466,7 +482,7 @@ impl DataType {
         use DataType::*;
         matches!(
             self,
-            Bool | Text | Oid | Float8 | Inet | TimestampTz | Interval
+            Bool | Text | Oid | Float8 | Inet | TimestampTz | Interval | VarBit
         )
     }
 
@@ -636,6 +652,8 @@ impl DataType {
             "cidr" => Cidr,
             "macaddr" => MacAddr,
             "macaddr8" => MacAddr8,
+            "bit" => Bit,
+            "varbit" | "bit varying" => VarBit,
             "bpchar" | "character" => Bpchar,
             "varchar" | "character varying" => Varchar,
             "date" => Date,
@@ -709,6 +727,8 @@ const ALL: &[DataType] = &[
     DataType::Cidr,
     DataType::MacAddr,
     DataType::MacAddr8,
+    DataType::Bit,
+    DataType::VarBit,
     DataType::Bpchar,
     DataType::Varchar,
     DataType::Date,
@@ -798,6 +818,8 @@ static ARRAYS: &[DataType] = &[
     DataType::Array(&DataType::Cidr),
     DataType::Array(&DataType::MacAddr),
     DataType::Array(&DataType::MacAddr8),
+    DataType::Array(&DataType::Bit),
+    DataType::Array(&DataType::VarBit),
     DataType::Array(&DataType::Uuid),
     DataType::Array(&DataType::Money),
     DataType::Array(&DataType::Jsonb),

@@ -548,6 +548,17 @@ impl Binder<'_> {
                 Expr::constant(Value::Text(d.value.clone()), DataType::Unknown)
             }
             AstValue::Boolean(b) => Expr::constant(Value::Bool(*b), DataType::Bool),
+            // B'0101' and X'1F': bit string constants (type bit).
+            AstValue::SingleQuotedByteStringLiteral(s) | AstValue::HexStringLiteral(s) => {
+                let prefix = if matches!(v, AstValue::HexStringLiteral(_)) {
+                    "x"
+                } else {
+                    "b"
+                };
+                let bits =
+                    crate::value::Bits::parse(&format!("{prefix}{s}")).map_err(|e| e.at(pos))?;
+                Expr::constant(Value::Bits(std::sync::Arc::new(bits)), DataType::Bit)
+            }
             AstValue::Null => Expr::constant(Value::Null, DataType::Unknown),
             AstValue::Placeholder(p) => {
                 let n: usize = p

@@ -26,6 +26,7 @@ pub fn is_aggregate(name: &str) -> bool {
             | "bool_or"
             | "bit_and"
             | "bit_or"
+            | "bit_xor"
             | "variance"
             | "var_samp"
             | "var_pop"
@@ -406,8 +407,21 @@ impl Binder<'_> {
                 (AggFunc::MinMax { better }, Some(t), t)
             }
             ("bool_and" | "every", [_]) => (AggFunc::BoolAnd, Some(DataType::Bool), DataType::Bool),
-            ("bit_and" | "bit_or", [t @ (DataType::Int2 | DataType::Int4 | DataType::Int8)]) => {
-                (AggFunc::Bits { or: name == "bit_or" }, Some(*t), *t)
+            (
+                "bit_and" | "bit_or" | "bit_xor",
+                [t @ (DataType::Int2 | DataType::Int4 | DataType::Int8 | DataType::Bit | DataType::VarBit)],
+            ) => {
+                let op = match name {
+                    "bit_and" => '&',
+                    "bit_or" => '|',
+                    _ => '#',
+                };
+                let t = if *t == DataType::VarBit {
+                    DataType::Bit
+                } else {
+                    *t
+                };
+                (AggFunc::Bits { op }, Some(t), t)
             }
             (
                 "variance" | "var_samp" | "var_pop" | "stddev" | "stddev_samp" | "stddev_pop",

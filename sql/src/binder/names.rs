@@ -268,6 +268,10 @@ pub fn sql_type_with(t: &AstType, user: &mut UserTypeLookup<'_>) -> Result<(Data
             interval_typmod(fields.as_ref(), precision.map(|p| p as i64))?,
         ),
         AstType::Uuid => (D::Uuid, -1),
+        AstType::Bit(n) => (D::Bit, bit_length(*n, "bit")?.unwrap_or(1)),
+        AstType::BitVarying(n) | AstType::VarBit(n) => {
+            (D::VarBit, bit_length(*n, "varbit")?.unwrap_or(-1))
+        }
         AstType::Trigger => (D::Trigger, -1),
         AstType::JSON => (D::Json, -1),
         AstType::JSONB => (D::Jsonb, -1),
@@ -316,6 +320,22 @@ pub fn sql_type_with(t: &AstType, user: &mut UserTypeLookup<'_>) -> Result<(Data
             ))
         }
     })
+}
+
+/// The typmod of `bit(n)` / `bit varying(n)`: n (bittypmodin's bounds).
+fn bit_length(n: Option<u64>, name: &str) -> Result<Option<i32>> {
+    match n {
+        None => Ok(None),
+        Some(0) => Err(SqlError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            format!("length for type {name} must be at least 1"),
+        )),
+        Some(n) if n > 83_886_080 => Err(SqlError::new(
+            SqlState::INVALID_PARAMETER_VALUE,
+            format!("length for type {name} cannot exceed 83886080"),
+        )),
+        Some(n) => Ok(Some(n as i32)),
+    }
 }
 
 /// The typmod of `time(p)` / `timestamp(p)`: p itself, -1 without one

@@ -268,13 +268,38 @@ impl AggState {
                     kept
                 }
             }
-            AggFunc::Bits { or } => match (kept, v) {
-                (Value::Null, v) => v,
-                (Value::Int2(a), Value::Int2(b)) => Value::Int2(if *or { a | b } else { a & b }),
-                (Value::Int4(a), Value::Int4(b)) => Value::Int4(if *or { a | b } else { a & b }),
-                (Value::Int8(a), Value::Int8(b)) => Value::Int8(if *or { a | b } else { a & b }),
-                (_, v) => v,
-            },
+            AggFunc::Bits { op } => {
+                fn apply<
+                    T: std::ops::BitAnd<Output = T>
+                        + std::ops::BitOr<Output = T>
+                        + std::ops::BitXor<Output = T>,
+                >(
+                    op: char,
+                    a: T,
+                    b: T,
+                ) -> T {
+                    match op {
+                        '&' => a & b,
+                        '|' => a | b,
+                        _ => a ^ b,
+                    }
+                }
+                match (kept, v) {
+                    (Value::Null, v) => v,
+                    (Value::Int2(a), Value::Int2(b)) => Value::Int2(apply(*op, a, b)),
+                    (Value::Int4(a), Value::Int4(b)) => Value::Int4(apply(*op, a, b)),
+                    (Value::Int8(a), Value::Int8(b)) => Value::Int8(apply(*op, a, b)),
+                    (Value::Bits(a), Value::Bits(b)) => {
+                        let word = match op {
+                            '&' => "AND",
+                            '|' => "OR",
+                            _ => "XOR",
+                        };
+                        Value::Bits(std::sync::Arc::new(a.bitwise(&b, word)?))
+                    }
+                    (_, v) => v,
+                }
+            }
             AggFunc::Stat { float, .. } => stat_add(kept, v, *float, self.count)?,
             AggFunc::Regr { .. } => {
                 regr_add(kept, &v, args.get(1).unwrap_or(&Value::Null), self.count)

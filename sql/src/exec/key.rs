@@ -103,6 +103,11 @@ pub fn push_key(v: &Value, out: &mut Vec<u8>) {
             out.extend(u);
         }
         Value::MacAddr(m) => bytes(13, m, out),
+        Value::Bits(b) => {
+            let (data, len) = b.sort_key();
+            bytes(15, data, out);
+            out.extend(len.to_be_bytes());
+        }
         Value::MacAddr8(m) => bytes(14, m, out),
         Value::Inet(ip) | Value::Cidr(ip) => {
             let mut key = Vec::new();

@@ -15,7 +15,7 @@ use actorgres_memory::{Budget, LocalMemory};
 
 use super::Row;
 use crate::error::{Result, SqlError, SqlState};
-use crate::value::{Inet, Interval, Numeric, Value};
+use crate::value::{Bits, Inet, Interval, Numeric, Value};
 
 /// Where a statement's operators spill and whom they report to.
 pub struct SpillCtx<'a> {
@@ -277,6 +277,12 @@ fn encode_value(v: &Value, out: &mut Vec<u8>) {
             out.push(43);
             out.extend(m);
         }
+        Value::Bits(b) => {
+            out.push(44);
+            out.extend((b.len() as u64).to_le_bytes());
+            out.extend((b.bytes().len() as u32).to_le_bytes());
+            out.extend(b.bytes());
+        }
         Value::Oid(o) => {
             out.push(17);
             out.extend(o.to_le_bytes());
@@ -400,6 +406,10 @@ fn decode_value(c: &mut Cursor<'_>, array_ok: bool) -> Option<Value> {
         41 => Value::Cidr(Inet::parse(&c.text()?, true).ok()?),
         42 => Value::MacAddr(c.take()?),
         43 => Value::MacAddr8(c.take()?),
+        44 => {
+            let len = u64::from_le_bytes(c.take()?) as usize;
+            Value::Bits(std::sync::Arc::new(Bits::from_stored(len, c.bytes()?)?))
+        }
         17 => Value::Oid(u32::from_le_bytes(c.take()?)),
         18 => Value::Regtype(u32::from_le_bytes(c.take()?)),
         19 => Value::Void,
@@ -507,6 +517,7 @@ mod tests {
                 Value::Cidr(Inet::parse("10.0.0.0/8", true).unwrap()),
                 Value::MacAddr([8, 0, 0x2b, 1, 2, 3]),
                 Value::MacAddr8([8, 0, 0x2b, 1, 2, 3, 4, 5]),
+                Value::Bits(std::sync::Arc::new(Bits::parse("X1F3").unwrap())),
                 Value::Bool(true),
                 Value::Array(crate::value::ArrayRef::new(vec![
                     Value::Int4(1),

@@ -227,6 +227,8 @@ pub fn format_type(ty: DataType, typmod: i32) -> String {
         Time => with("time", precision, " without time zone"),
         TimeTz => with("time", precision, " with time zone"),
         Interval => crate::value::interval_in::format_type(typmod),
+        Bit => with("bit", precision, ""),
+        VarBit => with("bit varying", precision, ""),
         Array(e) => format!("{}[]", format_type(*e, typmod)),
         other => other.sql_name(),
     }
@@ -1397,6 +1399,8 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
                 // bpchar without a length is "character" (one character)
                 // when no typmod is given, "bpchar" when -1 is.
                 Some(Bpchar) if typmod < 0 && !a[1].is_null() => "bpchar".into(),
+                // bit without a length would read back as bit(1).
+                Some(Bit) if typmod < 0 && !a[1].is_null() => "\"bit\"".into(),
                 Some(t) if t.user_type_oid().is_some() => type_names(ctx)?.name(t, typmod),
                 Some(t) => format_type(t, typmod),
                 None => "???".into(),

@@ -17,6 +17,7 @@
 //! Nothing left: 42883 "does not exist"; several: 42725 "is not unique".
 
 mod arrays;
+mod bits;
 mod bytea;
 pub(crate) mod catalog;
 pub use catalog::{format_type, quote_ident, quote_literal};
@@ -495,6 +496,9 @@ fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
             network::MAC_FUNCTIONS,
             network::MACADDR_CMP,
             network::MACADDR8_CMP,
+            bits::FUNCTIONS,
+            bits::BIT_CMP,
+            bits::VARBIT_CMP,
             TRIGGER_FUNCTIONS,
             privilege::FUNCTIONS,
         ])

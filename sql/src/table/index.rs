@@ -131,6 +131,12 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) -> Result<()> {
         Value::Inet(a) | Value::Cidr(a) => a.sort_key(out),
         Value::MacAddr(m) => out.extend_from_slice(m),
         Value::MacAddr8(m) => out.extend_from_slice(m),
+        // bit_cmp: the bytes, then the length.
+        Value::Bits(b) => {
+            let (data, len) = b.sort_key();
+            escaped(data, out);
+            out.extend_from_slice(&len.to_be_bytes());
+        }
         // An array (or row) by its text form, as it is stored.
         Value::Array(_) | Value::Record(_) => {
             let text = v.to_text(&crate::value::OutputStyle::default());

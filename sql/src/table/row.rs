@@ -106,6 +106,10 @@ fn encode_value(v: &Value, ty: DataType, out: &mut Vec<u8>) {
         // 14 or 16, the bytes and the mask length.
         Value::MacAddr(m) => out.extend_from_slice(m),
         Value::MacAddr8(m) => out.extend_from_slice(m),
+        Value::Bits(b) => {
+            out.extend_from_slice(&(b.len() as u32).to_le_bytes());
+            out.extend_from_slice(b.bytes());
+        }
         Value::Inet(ip) | Value::Cidr(ip) => {
             let (bytes, bits) = ip.to_parts();
             let v4 = bytes.len() == 4;
@@ -258,6 +262,13 @@ fn decode_value(c: &mut Cur<'_>, ty: DataType) -> Result<Value> {
         T::Cidr => Value::Cidr(read_inet(c)?),
         T::MacAddr => Value::MacAddr(c.arr()?),
         T::MacAddr8 => Value::MacAddr8(c.arr()?),
+        T::Bit | T::VarBit => {
+            let len = u32::from_le_bytes(c.arr()?) as usize;
+            let bytes = c.take(len.div_ceil(8))?.to_vec();
+            Value::Bits(std::sync::Arc::new(
+                crate::value::Bits::from_stored(len, bytes).ok_or_else(damaged)?,
+            ))
+        }
         // Arrays and composite values are stored as their text form and
         // read back as values of their type.
         T::Array(_) | T::Range(_) => {
@@ -336,6 +347,12 @@ mod tests {
             (
                 DataType::MacAddr8,
                 Value::MacAddr8([8, 0, 0x2b, 1, 2, 3, 4, 5]),
+            ),
+            (
+                DataType::VarBit,
+                Value::Bits(std::sync::Arc::new(
+                    crate::value::Bits::parse("10110").unwrap(),
+                )),
             ),
             (DataType::Oid, Value::Oid(16384)),
         ];

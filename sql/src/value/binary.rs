@@ -115,6 +115,11 @@ pub fn write_binary(v: &Value, ty: DataType, out: &mut BytesMut) -> crate::error
         Value::Inet(ip) => pg::inet_to_sql(ip.addr, ip.bits, out),
         Value::MacAddr(m) => out.put_slice(m),
         Value::MacAddr8(m) => out.put_slice(m),
+        // bit_send: the length in bits, then the bytes.
+        Value::Bits(b) => {
+            out.put_i32(b.len() as i32);
+            out.put_slice(b.bytes());
+        }
         // inet_send's layout with is_cidr set, as cidr_send.
         Value::Cidr(ip) => {
             let start = out.len();
@@ -280,6 +285,22 @@ pub fn read_binary(ty: DataType, data: &[u8]) -> Result<Value, BinaryError> {
         | DataType::Json
         | DataType::Unknown => Value::Text(utf8(data)?),
         DataType::Numeric => read_numeric(data)?,
+        DataType::Bit | DataType::VarBit => {
+            let len = data
+                .get(..4)
+                .map(|l| i32::from_be_bytes([l[0], l[1], l[2], l[3]]))
+                .ok_or(BinaryError::Short)?;
+            let invalid = || {
+                BinaryError::Invalid(SqlError::new(
+                    SqlState::INVALID_BINARY_REPRESENTATION,
+                    "invalid length in external bit string",
+                ))
+            };
+            let len = usize::try_from(len).map_err(|_| invalid())?;
+            let bits =
+                crate::value::Bits::from_stored(len, data[4..].to_vec()).ok_or_else(invalid)?;
+            Value::Bits(std::sync::Arc::new(bits))
+        }
         DataType::MacAddr => Value::MacAddr(fixed(6)?.try_into().map_err(|_| BinaryError::Short)?),
         // macaddr8_recv takes the six bytes of a macaddr too.
         DataType::MacAddr8 if data.len() == 6 => Value::MacAddr8(crate::value::mac::from_macaddr(
@@ -524,6 +545,12 @@ mod tests {
             DataType::Cidr,
         );
         round_trip(Value::MacAddr([8, 0, 0x2b, 1, 2, 3]), DataType::MacAddr);
+        round_trip(
+            Value::Bits(std::sync::Arc::new(
+                crate::value::Bits::parse("X1F3").unwrap(),
+            )),
+            DataType::VarBit,
+        );
         round_trip(
             Value::MacAddr8([8, 0, 0x2b, 1, 2, 3, 4, 5]),
             DataType::MacAddr8,

@@ -7,6 +7,7 @@
 
 pub mod array;
 pub mod binary;
+pub mod bits;
 pub(crate) mod datetime;
 pub(crate) mod datetime_in;
 mod float;
@@ -20,6 +21,7 @@ pub mod range;
 
 use std::cmp::Ordering;
 
+pub use bits::Bits;
 pub use datetime::{
     date2j, format_date, format_interval, format_rfc3339, format_time, format_timestamp,
     format_timestamptz, j2date, now_micros, valid_date, DateOrder, DateOut, DateStyle, Interval,
@@ -78,6 +80,8 @@ pub enum Value {
     MacAddr([u8; 6]),
     /// macaddr8.
     MacAddr8([u8; 8]),
+    /// bit(n) and bit varying(n).
+    Bits(std::sync::Arc<Bits>),
     /// oid, regclass, regproc.
     Oid(u32),
     /// regtype: prints as the type's name.
@@ -281,6 +285,7 @@ impl Value {
             Value::Cidr(ip) => ip.write(true, out),
             Value::MacAddr(m) => mac::write(m, out),
             Value::MacAddr8(m) => mac::write(m, out),
+            Value::Bits(b) => b.write(out),
             Value::Range(r) => r.write_text(style, out),
             Value::Array(items) if items.is_vector() => {
                 for (i, v) in items.items().iter().enumerate() {
@@ -336,6 +341,7 @@ impl Value {
             (Inet(a) | Cidr(a), Inet(b) | Cidr(b)) => a.cmp(b),
             (MacAddr(a), MacAddr(b)) => a.cmp(b),
             (MacAddr8(a), MacAddr8(b)) => a.cmp(b),
+            (Bits(a), Bits(b)) => a.cmp(b),
             (Enum(a), Enum(b)) => float_cmp(f64::from(a.sort), f64::from(b.sort)),
             // Element by element, NULL after any value, then by the
             // number of elements, dimensions, lengths and lower bounds

@@ -619,6 +619,9 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
         T::Inet => Value::Inet(Inet::parse(text, false)?),
         T::Cidr => Value::Cidr(Inet::parse(text, true)?),
         T::MacAddr => Value::MacAddr(crate::value::mac::parse_macaddr(text)?),
+        T::PgLsn => {
+            Value::Lsn(parse_lsn(text).ok_or_else(|| errors::invalid_input("pg_lsn", text))?)
+        }
         T::Bit | T::VarBit => Value::Bits(std::sync::Arc::new(crate::value::Bits::parse(text)?)),
         T::MacAddr8 => Value::MacAddr8(crate::value::mac::parse_macaddr8(text)?),
         T::Date => Value::Date(parse_date(text, style)?),
@@ -1147,6 +1150,17 @@ fn local_to_utc(local: i64, style: &OutputStyle) -> i64 {
 /// UTC to local time in the session's zone.
 fn utc_to_local(utc: i64, style: &OutputStyle) -> i64 {
     utc + i64::from(style.zone.offset_at(utc)) * 1_000_000
+}
+
+/// pg_lsn_in: two groups of one to eight hex digits around a slash.
+pub fn parse_lsn(text: &str) -> Option<u64> {
+    let (hi, lo) = text.split_once('/')?;
+    let part = |s: &str| {
+        (!s.is_empty() && s.len() <= 8 && s.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| u64::from_str_radix(s, 16).ok())
+            .flatten()
+    };
+    Some(part(hi)? << 32 | part(lo)?)
 }
 
 #[cfg(test)]

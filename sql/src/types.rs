@@ -98,6 +98,8 @@ pub enum DataType {
     /// bit(n) (typmod n; `bit` alone is bit(1)) and bit varying(n).
     Bit,
     VarBit,
+    /// pg_lsn: a WAL position.
+    PgLsn,
     Bpchar,
     Varchar,
     Date,
@@ -195,6 +197,7 @@ impl DataType {
             MacAddr8 => 774,
             Bit => 1560,
             VarBit => 1562,
+            PgLsn => 3220,
             Bpchar => 1042,
             Varchar => 1043,
             Date => 1082,
@@ -243,6 +246,7 @@ impl DataType {
                 MacAddr8 => 775,
                 Bit => 1561,
                 VarBit => 1563,
+                PgLsn => 3221,
                 Name => 1003,
                 Int2 => 1005,
                 Int4 => 1007,
@@ -294,7 +298,7 @@ impl DataType {
             | Regprocedure | Regoper | Float4 | Date | Void | Any | AnyElement | AnyNonArray
             | AnyEnum | AnyCompatible | AnyRange | Trigger | Enum(_) => 4,
             AclItem | TimeTz => 12,
-            Int8 | Xid8 | Float8 | Time | Timestamp | TimestampTz | Money | MacAddr8 => 8,
+            Int8 | Xid8 | Float8 | Time | Timestamp | TimestampTz | Money | MacAddr8 | PgLsn => 8,
             Interval | Uuid => 16,
             MacAddr => 6,
             Name => 64,
@@ -329,6 +333,7 @@ impl DataType {
             MacAddr8 => "macaddr8",
             Bit => "bit",
             VarBit => "varbit",
+            PgLsn => "pg_lsn",
             Bpchar => "bpchar",
             Varchar => "varchar",
             Date => "date",
@@ -376,6 +381,7 @@ impl DataType {
                 MacAddr8 => "_macaddr8",
                 Bit => "_bit",
                 VarBit => "_varbit",
+                PgLsn => "_pg_lsn",
                 Name => "_name",
                 Int2 => "_int2",
                 Int4 => "_int4",
@@ -471,9 +477,8 @@ impl DataType {
             // record[] is a pseudo-type, as in PostgreSQL.
             Array(Record) => TypeCategory::Pseudo,
             Array(_) => TypeCategory::Array,
-            Bytea | Xid | Xid8 | Json | Jsonb | JsonPath | Uuid | AclItem | MacAddr | MacAddr8 => {
-                TypeCategory::User
-            }
+            Bytea | Xid | Xid8 | Json | Jsonb | JsonPath | Uuid | AclItem | MacAddr | MacAddr8
+            | PgLsn => TypeCategory::User,
         }
     }
 
@@ -654,6 +659,7 @@ impl DataType {
             "macaddr8" => MacAddr8,
             "bit" => Bit,
             "varbit" | "bit varying" => VarBit,
+            "pg_lsn" => PgLsn,
             "bpchar" | "character" => Bpchar,
             "varchar" | "character varying" => Varchar,
             "date" => Date,
@@ -729,6 +735,7 @@ const ALL: &[DataType] = &[
     DataType::MacAddr8,
     DataType::Bit,
     DataType::VarBit,
+    DataType::PgLsn,
     DataType::Bpchar,
     DataType::Varchar,
     DataType::Date,
@@ -820,6 +827,7 @@ static ARRAYS: &[DataType] = &[
     DataType::Array(&DataType::MacAddr8),
     DataType::Array(&DataType::Bit),
     DataType::Array(&DataType::VarBit),
+    DataType::Array(&DataType::PgLsn),
     DataType::Array(&DataType::Uuid),
     DataType::Array(&DataType::Money),
     DataType::Array(&DataType::Jsonb),

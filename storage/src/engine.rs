@@ -541,6 +541,11 @@ impl Engine {
         self.wal.insert_lsn()
     }
 
+    /// The WAL position known durable.
+    pub fn wal_flush_lsn(&self) -> Lsn {
+        self.wal.flushed_lsn()
+    }
+
     /// A new OID (WAL-logged in batches, so none is reused after a crash).
     pub fn new_oid(&self) -> Result<u32> {
         let mut o = self.oids.lock();

@@ -103,6 +103,10 @@ pub fn push_key(v: &Value, out: &mut Vec<u8>) {
             out.extend(u);
         }
         Value::MacAddr(m) => bytes(13, m, out),
+        Value::Lsn(l) => {
+            out.push(16);
+            out.extend(l.to_be_bytes());
+        }
         Value::Bits(b) => {
             let (data, len) = b.sort_key();
             bytes(15, data, out);

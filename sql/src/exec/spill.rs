@@ -277,6 +277,10 @@ fn encode_value(v: &Value, out: &mut Vec<u8>) {
             out.push(43);
             out.extend(m);
         }
+        Value::Lsn(l) => {
+            out.push(45);
+            out.extend(l.to_le_bytes());
+        }
         Value::Bits(b) => {
             out.push(44);
             out.extend((b.len() as u64).to_le_bytes());
@@ -406,6 +410,7 @@ fn decode_value(c: &mut Cursor<'_>, array_ok: bool) -> Option<Value> {
         41 => Value::Cidr(Inet::parse(&c.text()?, true).ok()?),
         42 => Value::MacAddr(c.take()?),
         43 => Value::MacAddr8(c.take()?),
+        45 => Value::Lsn(u64::from_le_bytes(c.take()?)),
         44 => {
             let len = u64::from_le_bytes(c.take()?) as usize;
             Value::Bits(std::sync::Arc::new(Bits::from_stored(len, c.bytes()?)?))

@@ -33,6 +33,7 @@ pub(crate) mod jsonb;
 mod jsonpath;
 mod jsonraw;
 pub use json::{variadic_array_call, variadic_call};
+mod lsn;
 mod math;
 mod money;
 mod network;
@@ -499,6 +500,8 @@ fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
             bits::FUNCTIONS,
             bits::BIT_CMP,
             bits::VARBIT_CMP,
+            lsn::FUNCTIONS,
+            lsn::LSN_CMP,
             TRIGGER_FUNCTIONS,
             privilege::FUNCTIONS,
         ])

@@ -131,6 +131,7 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) -> Result<()> {
         Value::Inet(a) | Value::Cidr(a) => a.sort_key(out),
         Value::MacAddr(m) => out.extend_from_slice(m),
         Value::MacAddr8(m) => out.extend_from_slice(m),
+        Value::Lsn(l) => out.extend_from_slice(&l.to_be_bytes()),
         // bit_cmp: the bytes, then the length.
         Value::Bits(b) => {
             let (data, len) = b.sort_key();

@@ -106,6 +106,7 @@ fn encode_value(v: &Value, ty: DataType, out: &mut Vec<u8>) {
         // 14 or 16, the bytes and the mask length.
         Value::MacAddr(m) => out.extend_from_slice(m),
         Value::MacAddr8(m) => out.extend_from_slice(m),
+        Value::Lsn(l) => out.extend_from_slice(&l.to_le_bytes()),
         Value::Bits(b) => {
             out.extend_from_slice(&(b.len() as u32).to_le_bytes());
             out.extend_from_slice(b.bytes());
@@ -262,6 +263,7 @@ fn decode_value(c: &mut Cur<'_>, ty: DataType) -> Result<Value> {
         T::Cidr => Value::Cidr(read_inet(c)?),
         T::MacAddr => Value::MacAddr(c.arr()?),
         T::MacAddr8 => Value::MacAddr8(c.arr()?),
+        T::PgLsn => Value::Lsn(u64::from_le_bytes(c.arr()?)),
         T::Bit | T::VarBit => {
             let len = u32::from_le_bytes(c.arr()?) as usize;
             let bytes = c.take(len.div_ceil(8))?.to_vec();

@@ -115,6 +115,7 @@ pub fn write_binary(v: &Value, ty: DataType, out: &mut BytesMut) -> crate::error
         Value::Inet(ip) => pg::inet_to_sql(ip.addr, ip.bits, out),
         Value::MacAddr(m) => out.put_slice(m),
         Value::MacAddr8(m) => out.put_slice(m),
+        Value::Lsn(l) => out.put_u64(*l),
         // bit_send: the length in bits, then the bytes.
         Value::Bits(b) => {
             out.put_i32(b.len() as i32);
@@ -301,6 +302,7 @@ pub fn read_binary(ty: DataType, data: &[u8]) -> Result<Value, BinaryError> {
                 crate::value::Bits::from_stored(len, data[4..].to_vec()).ok_or_else(invalid)?;
             Value::Bits(std::sync::Arc::new(bits))
         }
+        DataType::PgLsn => Value::Lsn(u64::from_be_bytes(be(fixed(8)?))),
         DataType::MacAddr => Value::MacAddr(fixed(6)?.try_into().map_err(|_| BinaryError::Short)?),
         // macaddr8_recv takes the six bytes of a macaddr too.
         DataType::MacAddr8 if data.len() == 6 => Value::MacAddr8(crate::value::mac::from_macaddr(

@@ -82,6 +82,8 @@ pub enum Value {
     MacAddr8([u8; 8]),
     /// bit(n) and bit varying(n).
     Bits(std::sync::Arc<Bits>),
+    /// pg_lsn: a WAL position.
+    Lsn(u64),
     /// oid, regclass, regproc.
     Oid(u32),
     /// regtype: prints as the type's name.
@@ -286,6 +288,9 @@ impl Value {
             Value::MacAddr(m) => mac::write(m, out),
             Value::MacAddr8(m) => mac::write(m, out),
             Value::Bits(b) => b.write(out),
+            Value::Lsn(l) => {
+                let _ = write!(out, "{:X}/{:X}", l >> 32, l & 0xffff_ffff);
+            }
             Value::Range(r) => r.write_text(style, out),
             Value::Array(items) if items.is_vector() => {
                 for (i, v) in items.items().iter().enumerate() {
@@ -342,6 +347,7 @@ impl Value {
             (MacAddr(a), MacAddr(b)) => a.cmp(b),
             (MacAddr8(a), MacAddr8(b)) => a.cmp(b),
             (Bits(a), Bits(b)) => a.cmp(b),
+            (Lsn(a), Lsn(b)) => a.cmp(b),
             (Enum(a), Enum(b)) => float_cmp(f64::from(a.sort), f64::from(b.sort)),
             // Element by element, NULL after any value, then by the
             // number of elements, dimensions, lengths and lower bounds

@@ -115,7 +115,7 @@ fn typalign(t: DataType) -> &'static str {
     match t {
         Bool | Char | Name | Uuid => "c",
         Int2 => "s",
-        Int8 | Float8 | Time | Timestamp | TimestampTz | Interval => "d",
+        Int8 | Float8 | Time | Timestamp | TimestampTz | Interval | PgLsn => "d",
         Array(Int8 | Float8 | Time | Timestamp | TimestampTz | Interval) => "d",
         _ => "i",
     }
@@ -1196,6 +1196,7 @@ fn pg_type_rows(
                     | DataType::Cidr
                     | DataType::MacAddr
                     | DataType::MacAddr8
+                    | DataType::PgLsn
                     | DataType::Json
                     | DataType::Jsonb
                     | DataType::JsonPath

@@ -619,6 +619,9 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
         T::Inet => Value::Inet(Inet::parse(text, false)?),
         T::Cidr => Value::Cidr(Inet::parse(text, true)?),
         T::MacAddr => Value::MacAddr(crate::value::mac::parse_macaddr(text)?),
+        T::PgSnapshot | T::TxidSnapshot => {
+            Value::Snapshot(std::sync::Arc::new(crate::value::XidSnapshot::parse(text)?))
+        }
         T::PgLsn => {
             Value::Lsn(parse_lsn(text).ok_or_else(|| errors::invalid_input("pg_lsn", text))?)
         }

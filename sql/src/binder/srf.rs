@@ -62,6 +62,8 @@ pub fn is_srf(name: &str) -> bool {
             | "json_populate_recordset"
             | "jsonb_populate_recordset"
             | "pg_listening_channels"
+            | "pg_snapshot_xip"
+            | "txid_snapshot_xip"
     )
 }
 
@@ -638,6 +640,19 @@ impl Binder<'_> {
                     vec![crate::func::matches_of(args)],
                     DataType::Array(&DataType::Text),
                 ));
+            }
+            "pg_snapshot_xip" | "txid_snapshot_xip" => {
+                let array = self.call(&format!("{name}_array"), bound, pos)?;
+                let elem = match array.ty {
+                    DataType::Array(e) => *e,
+                    other => other,
+                };
+                let name: &'static str = if name == "pg_snapshot_xip" {
+                    "pg_snapshot_xip"
+                } else {
+                    "txid_snapshot_xip"
+                };
+                return Ok((Srf::Unnest(name), vec![array], elem));
             }
             "jsonb_array_elements"
             | "jsonb_array_elements_text"

@@ -15,7 +15,7 @@ use actorgres_memory::{Budget, LocalMemory};
 
 use super::Row;
 use crate::error::{Result, SqlError, SqlState};
-use crate::value::{Bits, Inet, Interval, Numeric, Value};
+use crate::value::{Bits, Inet, Interval, Numeric, Value, XidSnapshot};
 
 /// Where a statement's operators spill and whom they report to.
 pub struct SpillCtx<'a> {
@@ -277,6 +277,11 @@ fn encode_value(v: &Value, out: &mut Vec<u8>) {
             out.push(43);
             out.extend(m);
         }
+        Value::Snapshot(s) => {
+            let mut text = String::new();
+            s.write(&mut text);
+            bytes_field(46, text.as_bytes(), out);
+        }
         Value::Lsn(l) => {
             out.push(45);
             out.extend(l.to_le_bytes());
@@ -411,6 +416,7 @@ fn decode_value(c: &mut Cursor<'_>, array_ok: bool) -> Option<Value> {
         42 => Value::MacAddr(c.take()?),
         43 => Value::MacAddr8(c.take()?),
         45 => Value::Lsn(u64::from_le_bytes(c.take()?)),
+        46 => Value::Snapshot(std::sync::Arc::new(XidSnapshot::parse(&c.text()?).ok()?)),
         44 => {
             let len = u64::from_le_bytes(c.take()?) as usize;
             Value::Bits(std::sync::Arc::new(Bits::from_stored(len, c.bytes()?)?))

@@ -44,6 +44,7 @@ pub(crate) mod privilege;
 mod range;
 mod regex;
 mod sequence;
+mod snapshot;
 mod todate;
 pub use regex::matches_of;
 pub(crate) mod string;
@@ -502,6 +503,7 @@ fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
             bits::VARBIT_CMP,
             lsn::FUNCTIONS,
             lsn::LSN_CMP,
+            snapshot::FUNCTIONS,
             TRIGGER_FUNCTIONS,
             privilege::FUNCTIONS,
         ])

@@ -107,6 +107,12 @@ fn encode_value(v: &Value, ty: DataType, out: &mut Vec<u8>) {
         Value::MacAddr(m) => out.extend_from_slice(m),
         Value::MacAddr8(m) => out.extend_from_slice(m),
         Value::Lsn(l) => out.extend_from_slice(&l.to_le_bytes()),
+        Value::Snapshot(s) => {
+            let mut text = String::new();
+            s.write(&mut text);
+            out.extend_from_slice(&(text.len() as u32).to_le_bytes());
+            out.extend_from_slice(text.as_bytes());
+        }
         Value::Bits(b) => {
             out.extend_from_slice(&(b.len() as u32).to_le_bytes());
             out.extend_from_slice(b.bytes());
@@ -217,7 +223,7 @@ fn decode_value(c: &mut Cur<'_>, ty: DataType) -> Result<Value> {
         T::Bool => Value::Bool(c.take(1)?[0] != 0),
         T::Int2 => Value::Int2(i16::from_le_bytes(c.arr()?)),
         T::Int4 => Value::Int4(i32::from_le_bytes(c.arr()?)),
-        T::Int8 => Value::Int8(i64::from_le_bytes(c.arr()?)),
+        T::Int8 | T::Xid8 => Value::Int8(i64::from_le_bytes(c.arr()?)),
         T::Money => Value::Money(i64::from_le_bytes(c.arr()?)),
         T::Oid
         | T::Regclass
@@ -264,6 +270,13 @@ fn decode_value(c: &mut Cur<'_>, ty: DataType) -> Result<Value> {
         T::MacAddr => Value::MacAddr(c.arr()?),
         T::MacAddr8 => Value::MacAddr8(c.arr()?),
         T::PgLsn => Value::Lsn(u64::from_le_bytes(c.arr()?)),
+        T::PgSnapshot | T::TxidSnapshot => {
+            let len = u32::from_le_bytes(c.arr()?) as usize;
+            let text = std::str::from_utf8(c.take(len)?).map_err(|_| damaged())?;
+            Value::Snapshot(std::sync::Arc::new(
+                crate::value::XidSnapshot::parse(text).map_err(|_| damaged())?,
+            ))
+        }
         T::Bit | T::VarBit => {
             let len = u32::from_le_bytes(c.arr()?) as usize;
             let bytes = c.take(len.div_ceil(8))?.to_vec();

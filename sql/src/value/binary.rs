@@ -116,6 +116,15 @@ pub fn write_binary(v: &Value, ty: DataType, out: &mut BytesMut) -> crate::error
         Value::MacAddr(m) => out.put_slice(m),
         Value::MacAddr8(m) => out.put_slice(m),
         Value::Lsn(l) => out.put_u64(*l),
+        // pg_snapshot_send: nxip, xmin, xmax, then each id.
+        Value::Snapshot(s) => {
+            out.put_i32(s.xip.len() as i32);
+            out.put_u64(s.xmin);
+            out.put_u64(s.xmax);
+            for x in &s.xip {
+                out.put_u64(*x);
+            }
+        }
         // bit_send: the length in bits, then the bytes.
         Value::Bits(b) => {
             out.put_i32(b.len() as i32);
@@ -301,6 +310,30 @@ pub fn read_binary(ty: DataType, data: &[u8]) -> Result<Value, BinaryError> {
             let bits =
                 crate::value::Bits::from_stored(len, data[4..].to_vec()).ok_or_else(invalid)?;
             Value::Bits(std::sync::Arc::new(bits))
+        }
+        DataType::PgSnapshot | DataType::TxidSnapshot => {
+            let word = |i: usize| -> Result<u64, BinaryError> {
+                data.get(i..i + 8)
+                    .map(|b| u64::from_be_bytes(be(b)))
+                    .ok_or(BinaryError::Short)
+            };
+            let n = data
+                .get(..4)
+                .map(|l| i32::from_be_bytes([l[0], l[1], l[2], l[3]]))
+                .ok_or(BinaryError::Short)?;
+            let n = usize::try_from(n).map_err(|_| BinaryError::Short)?;
+            let mut text = format!("{}:{}:", word(4)?, word(12)?);
+            for k in 0..n {
+                if k > 0 {
+                    text.push(',');
+                }
+                text.push_str(&word(20 + 8 * k)?.to_string());
+            }
+            if data.len() != 20 + 8 * n {
+                return Err(BinaryError::Trailing);
+            }
+            let snap = crate::value::XidSnapshot::parse(&text).map_err(BinaryError::Invalid)?;
+            Value::Snapshot(std::sync::Arc::new(snap))
         }
         DataType::PgLsn => Value::Lsn(u64::from_be_bytes(be(fixed(8)?))),
         DataType::MacAddr => Value::MacAddr(fixed(6)?.try_into().map_err(|_| BinaryError::Short)?),

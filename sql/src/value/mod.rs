@@ -18,6 +18,7 @@ pub mod money;
 mod numeric;
 mod numeric_fn;
 pub mod range;
+pub mod snapshot;
 
 use std::cmp::Ordering;
 
@@ -30,6 +31,7 @@ pub use datetime::{
 pub use float::{format_f32, format_f64, parse_f64};
 pub use inet::Inet;
 pub use numeric::Numeric;
+pub use snapshot::XidSnapshot;
 
 /// One SQL value.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -84,6 +86,8 @@ pub enum Value {
     Bits(std::sync::Arc<Bits>),
     /// pg_lsn: a WAL position.
     Lsn(u64),
+    /// pg_snapshot and txid_snapshot.
+    Snapshot(std::sync::Arc<XidSnapshot>),
     /// oid, regclass, regproc.
     Oid(u32),
     /// regtype: prints as the type's name.
@@ -288,6 +292,7 @@ impl Value {
             Value::MacAddr(m) => mac::write(m, out),
             Value::MacAddr8(m) => mac::write(m, out),
             Value::Bits(b) => b.write(out),
+            Value::Snapshot(s) => s.write(out),
             Value::Lsn(l) => {
                 let _ = write!(out, "{:X}/{:X}", l >> 32, l & 0xffff_ffff);
             }

@@ -115,7 +115,8 @@ fn typalign(t: DataType) -> &'static str {
     match t {
         Bool | Char | Name | Uuid => "c",
         Int2 => "s",
-        Int8 | Float8 | Time | Timestamp | TimestampTz | Interval | PgLsn => "d",
+        Int8 | Float8 | Time | Timestamp | TimestampTz | Interval | PgLsn | PgSnapshot
+        | TxidSnapshot => "d",
         Array(Int8 | Float8 | Time | Timestamp | TimestampTz | Interval) => "d",
         _ => "i",
     }

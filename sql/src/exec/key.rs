@@ -103,11 +103,7 @@ pub fn push_key(v: &Value, out: &mut Vec<u8>) {
             out.extend(u);
         }
         Value::MacAddr(m) => bytes(13, m, out),
-        Value::Snapshot(s) => {
-            let mut text = String::new();
-            s.write(&mut text);
-            bytes(17, text.as_bytes(), out);
-        }
+        Value::Snapshot(s) => bytes(17, s.to_text().as_bytes(), out),
         Value::Lsn(l) => {
             out.push(16);
             out.extend(l.to_be_bytes());

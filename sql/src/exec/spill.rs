@@ -277,11 +277,7 @@ fn encode_value(v: &Value, out: &mut Vec<u8>) {
             out.push(43);
             out.extend(m);
         }
-        Value::Snapshot(s) => {
-            let mut text = String::new();
-            s.write(&mut text);
-            bytes_field(46, text.as_bytes(), out);
-        }
+        Value::Snapshot(s) => bytes_field(46, s.to_text().as_bytes(), out),
         Value::Lsn(l) => {
             out.push(45);
             out.extend(l.to_le_bytes());

@@ -132,11 +132,7 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) -> Result<()> {
         Value::MacAddr(m) => out.extend_from_slice(m),
         Value::MacAddr8(m) => out.extend_from_slice(m),
         Value::Lsn(l) => out.extend_from_slice(&l.to_be_bytes()),
-        Value::Snapshot(s) => {
-            let mut text = String::new();
-            s.write(&mut text);
-            escaped(text.as_bytes(), out);
-        }
+        Value::Snapshot(s) => escaped(s.to_text().as_bytes(), out),
         // bit_cmp: the bytes, then the length.
         Value::Bits(b) => {
             let (data, len) = b.sort_key();

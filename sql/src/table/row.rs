@@ -108,8 +108,7 @@ fn encode_value(v: &Value, ty: DataType, out: &mut Vec<u8>) {
         Value::MacAddr8(m) => out.extend_from_slice(m),
         Value::Lsn(l) => out.extend_from_slice(&l.to_le_bytes()),
         Value::Snapshot(s) => {
-            let mut text = String::new();
-            s.write(&mut text);
+            let text = s.to_text();
             out.extend_from_slice(&(text.len() as u32).to_le_bytes());
             out.extend_from_slice(text.as_bytes());
         }

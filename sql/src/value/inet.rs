@@ -449,6 +449,16 @@ fn width(s: &[u8], mut i: usize, max: usize) -> Option<usize> {
     (i > start && i == s.len() && n <= max).then_some(n)
 }
 
+/// Appends an IPv4 octet; None past four.
+fn push_octet(dst: &mut [u8; 16], n: &mut usize, v: usize) -> Option<()> {
+    if *n == 4 {
+        return None;
+    }
+    dst[*n] = v as u8;
+    *n += 1;
+    Some(())
+}
+
 /// inet_net_pton_ipv4: dotted octets (all four unless a width follows),
 /// an optional /width.
 fn net_pton_ipv4(s: &[u8], dst: &mut [u8; 16]) -> Option<usize> {
@@ -456,12 +466,7 @@ fn net_pton_ipv4(s: &[u8], dst: &mut [u8; 16]) -> Option<usize> {
     let mut n = 0;
     let mut slash = false;
     while s.get(i).is_some_and(u8::is_ascii_digit) {
-        let v = decimal(s, &mut i, 255)?;
-        if n == 4 {
-            return None;
-        }
-        dst[n] = v as u8;
-        n += 1;
+        push_octet(dst, &mut n, decimal(s, &mut i, 255)?)?;
         match s.get(i) {
             None => break,
             Some(b'/') => {
@@ -514,12 +519,7 @@ fn cidr_pton_ipv4(s: &[u8], dst: &mut [u8; 16]) -> Option<usize> {
     } else if s.first().is_some_and(u8::is_ascii_digit) {
         i = 0;
         loop {
-            let v = decimal(s, &mut i, 255)?;
-            if n == 4 {
-                return None;
-            }
-            dst[n] = v as u8;
-            n += 1;
+            push_octet(dst, &mut n, decimal(s, &mut i, 255)?)?;
             match s.get(i) {
                 None | Some(b'/') => break,
                 Some(b'.') if s.get(i + 1).is_some_and(u8::is_ascii_digit) => i += 1,

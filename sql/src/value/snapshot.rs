@@ -112,6 +112,14 @@ impl XidSnapshot {
         Ok(XidSnapshot { xmin, xmax, xip })
     }
 
+    /// pg_snapshot_out, as a new string (how rows, keys and spill files
+    /// keep a snapshot).
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
     /// pg_snapshot_out.
     pub fn write(&self, out: &mut String) {
         let _ = write!(out, "{}:{}:", self.xmin, self.xmax);

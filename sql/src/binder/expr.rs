@@ -2125,19 +2125,7 @@ impl Binder<'_> {
                         .map(|a| match a {
                             FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Ok(e.clone()),
                             FunctionArg::Unnamed(FunctionArgExpr::QualifiedWildcard(n)) => {
-                                Ok(match n.0.as_slice() {
-                                    [one] => ast::Expr::Identifier(
-                                        one.as_ident()
-                                            .cloned()
-                                            .unwrap_or_else(|| ast::Ident::new("")),
-                                    ),
-                                    parts => ast::Expr::CompoundIdentifier(
-                                        parts
-                                            .iter()
-                                            .filter_map(|p| p.as_ident().cloned())
-                                            .collect(),
-                                    ),
-                                })
+                                Ok(whole_row(n))
                             }
                             other => Err(SqlError::unsupported(format!(
                                 "the argument {other} of {name}"
@@ -2654,5 +2642,20 @@ fn no_conditional_srf(e: &Expr, construct: &str) -> Result<()> {
         .with_hint("You might be able to move the set-returning function into a LATERAL FROM item.")
         .at(pos)),
         None => Ok(()),
+    }
+}
+
+/// `t.*` as a function argument: the whole row of t, as `t` (an
+/// identifier, or a qualified one for `s.t.*`).
+pub(super) fn whole_row(n: &ast::ObjectName) -> ast::Expr {
+    match n.0.as_slice() {
+        [one] => ast::Expr::Identifier(
+            one.as_ident()
+                .cloned()
+                .unwrap_or_else(|| ast::Ident::new("")),
+        ),
+        parts => ast::Expr::CompoundIdentifier(
+            parts.iter().filter_map(|p| p.as_ident().cloned()).collect(),
+        ),
     }
 }

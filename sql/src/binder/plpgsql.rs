@@ -49,6 +49,9 @@ struct Compiler<'t> {
     /// on DELETE): their fields read NULL, the name alone the NULL row
     /// of a slot of its own.
     null_rows: Vec<String>,
+    /// Arguments of a row type: (the slot the row arrives in, its
+    /// fields' slots).
+    row_inputs: Vec<(usize, Vec<usize>)>,
 }
 
 /// Compiles PL/pgSQL function `func` for input types `params` returning
@@ -74,6 +77,7 @@ pub(super) fn compile_plpgsql(
         out_slots: Vec::new(),
         domains: Vec::new(),
         null_rows: Vec::new(),
+        row_inputs: Vec::new(),
     };
     let mut inputs = params.iter();
     let mut input_slots = Vec::new();
@@ -83,12 +87,37 @@ pub(super) fn compile_plpgsql(
         } else {
             p.ty
         };
+        let dollar = format!("${}", i + 1);
+        // An argument of a row type is a record of its fields
+        // (`p.first`, `$1.first`), as a declared row variable.
+        let fields = match p.ty {
+            DataType::Composite(oid) if func.passes(p) => crate::usertype::fields(oid),
+            _ => None,
+        };
+        let ty = if fields.is_some() {
+            DataType::Record
+        } else {
+            ty
+        };
         let slot = c.add_var(
             p.name.clone().unwrap_or_default(),
             Some(func.name.clone()),
             ty,
             -1,
         );
+        if let Some((names, types)) = fields {
+            let fields: Vec<(String, DataType, i32)> = names
+                .iter()
+                .zip(types)
+                .map(|(n, (t, m))| (n.clone(), t, m))
+                .collect();
+            let name = p.name.clone().unwrap_or_else(|| dollar.clone());
+            let slots = c.define_record(&name, fields);
+            if name != dollar {
+                c.records.push((dollar.clone(), slots.clone()));
+            }
+            c.row_inputs.push((slot, slots));
+        }
         if func.passes(p) {
             input_slots.push(slot);
         }
@@ -96,7 +125,7 @@ pub(super) fn compile_plpgsql(
             c.visible.push((n.clone(), slot));
         }
         // $n numbers every argument, OUT ones too.
-        c.visible.push((format!("${}", i + 1), slot));
+        c.visible.push((dollar, slot));
         if p.mode.is_output() {
             c.out_slots.push(slot);
         }
@@ -141,6 +170,7 @@ pub(crate) fn compile_trigger(
         out_slots: Vec::new(),
         domains: Vec::new(),
         null_rows: Vec::new(),
+        row_inputs: Vec::new(),
     };
     let mut input_slots = Vec::new();
     for (name, is_row) in [("new", shape.new), ("old", shape.old)] {
@@ -184,6 +214,7 @@ impl Compiler<'_> {
             signature,
             slots: self.vars.iter().map(|v| (v.ty, v.typmod)).collect(),
             input_slots,
+            row_inputs: self.row_inputs,
             ret: self.ret,
             retset: self.retset,
             out_slots: self.out_slots,

@@ -162,8 +162,20 @@ impl Binder<'_> {
         let mut variadic = false;
         let mut positional = Vec::new();
         let mut named: Vec<(String, Expr)> = Vec::new();
+        let mut rows = Vec::new();
+        for a in args {
+            if let FunctionArg::Unnamed(FunctionArgExpr::QualifiedWildcard(t)) = a {
+                // `f(t.*)`: t's whole row, as `f(t)`.
+                rows.push(super::expr::whole_row(t));
+            }
+        }
+        let mut rows = rows.iter();
         for a in args {
             let (n, e) = match a {
+                FunctionArg::Unnamed(FunctionArgExpr::QualifiedWildcard(_)) => match rows.next() {
+                    Some(e) => (None, e),
+                    None => return Err(SqlError::internal("a whole-row argument went missing")),
+                },
                 FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => {
                     match super::expr::variadic_inner(e) {
                         Some(inner) => {

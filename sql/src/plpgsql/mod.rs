@@ -38,6 +38,9 @@ pub struct Compiled {
     pub slots: Vec<(DataType, i32)>,
     /// The slots of the input arguments, in order.
     pub input_slots: Vec<usize>,
+    /// Arguments of a row type: the slot the row arrives in and its
+    /// fields' slots, filled from it when the body starts.
+    pub row_inputs: Vec<(usize, Vec<usize>)>,
     /// The declared result (its elements for SETOF).
     pub ret: DataType,
     /// SETOF / RETURNS TABLE.
@@ -97,6 +100,7 @@ impl Compiled {
             ),
             slots: vec![(DataType::Unknown, -1); inputs.len() + 1],
             input_slots: (0..inputs.len()).collect(),
+            row_inputs: Vec::new(),
             ret,
             retset: func.retset,
             out_slots: Vec::new(),

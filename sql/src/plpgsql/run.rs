@@ -37,6 +37,14 @@ pub fn run(c: &Compiled, args: Vec<Value>, ctx: &mut EvalCtx<'_>) -> Result<Valu
     for (slot, v) in c.input_slots.iter().zip(args) {
         st.row[*slot] = v;
     }
+    for (whole, fields) in &c.row_inputs {
+        if let Value::Record(r) = &st.row[*whole] {
+            let items = r.items().to_vec();
+            for (f, v) in fields.iter().zip(items) {
+                st.row[*f] = v;
+            }
+        }
+    }
     st.row[c.found] = Value::Bool(false);
     let flow = st.step(&c.body, ctx)?;
     if c.retset {

@@ -98,11 +98,20 @@ fn run_function_body(
         } else {
             (p.ty, Value::Null)
         };
+        let dollar = format!("${}", i + 1);
+        // A parameter of a row type is a record of its fields, as a
+        // declared row variable (`p.first`).
+        if let Some(slot) = x.row_parameter(p.name.as_deref(), &dollar, p.ty, &value) {
+            if p.mode.is_output() {
+                x.out_slots.push(slot);
+            }
+            continue;
+        }
         let slot = x.add(p.name.clone().unwrap_or_default(), ty, -1, value);
         if let Some(n) = &p.name {
             x.visible.push((n.clone(), slot));
         }
-        x.visible.push((format!("${}", i + 1), slot));
+        x.visible.push((dollar, slot));
         if p.mode.is_output() {
             x.out_slots.push(slot);
         }
@@ -218,6 +227,44 @@ impl Exec {
 }
 
 impl Exec {
+    /// A parameter of composite type `ty` as a row variable: a slot per
+    /// field, found by its name and `$n`; None for other types.
+    fn row_parameter(
+        &mut self,
+        name: Option<&str>,
+        dollar: &str,
+        ty: DataType,
+        value: &Value,
+    ) -> Option<usize> {
+        let DataType::Composite(oid) = ty else {
+            return None;
+        };
+        let (names, types) = crate::usertype::fields(oid)?;
+        let items = match value {
+            Value::Record(r) => r.items().to_vec(),
+            _ => Vec::new(),
+        };
+        let mut fields = Vec::with_capacity(names.len());
+        for (i, (n, (t, m))) in names.iter().zip(types).enumerate() {
+            let v = items.get(i).cloned().unwrap_or(Value::Null);
+            fields.push(self.add(n.clone(), t, m, v));
+        }
+        let whole = name.unwrap_or(dollar).to_lowercase();
+        let slot = self.add(whole.clone(), DataType::Record, -1, Value::Null);
+        if value.is_null() {
+            self.null_rows.push(whole.clone());
+        }
+        for key in name
+            .iter()
+            .map(|n| n.to_lowercase())
+            .chain([dollar.to_owned()])
+        {
+            self.visible.push((key.clone(), slot));
+            self.records.push((key, fields.clone()));
+        }
+        Some(slot)
+    }
+
     fn add(&mut self, name: String, ty: DataType, typmod: i32, value: Value) -> usize {
         self.vars.push(Var {
             name,

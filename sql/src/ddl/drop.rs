@@ -234,9 +234,41 @@ fn drop_relations(
         drop_dependent_views(ctx, xid, &def, &dropped, cascade)?;
         drop_dependent_keys(ctx, xid, &def, &dropped, cascade)?;
         drop_inheritors(ctx, xid, &def, &dropped, cascade)?;
+        drop_dependent_routines(ctx, xid, &def, cascade)?;
         remove_table(ctx, xid, &def)?;
     }
     Ok(verb)
+}
+
+/// Routines whose arguments or result are `def`'s row type: 2BP01
+/// ("function f(t) depends on type t"), or with CASCADE dropped.
+fn drop_dependent_routines(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    def: &TableDef,
+    cascade: bool,
+) -> Result<()> {
+    let users = super::function::routines_using(ctx, Some(def.oid), &[])?;
+    if users.is_empty() {
+        return Ok(());
+    }
+    let path = ctx.search_path()?;
+    let mut lines = Vec::with_capacity(users.len());
+    for f in &users {
+        lines.push(super::function::describe_function(ctx, &path, f)?);
+    }
+    if !cascade {
+        let detail: Vec<String> = lines
+            .iter()
+            .map(|l| format!("{l} depends on type {}", def.name))
+            .collect();
+        return Err(dependents_error(
+            &format!("{} {}", relation_word(def), def.name),
+            &detail,
+        ));
+    }
+    ctx.notices.push(cascade_notice(&lines));
+    super::function::remove_functions(ctx, xid, &users)
 }
 
 /// 2BP01 for dropping `object` ("table t", "view v") that the objects

@@ -438,6 +438,18 @@ pub fn drop_function(ctx: &mut Stmt<'_>, d: &DropFunction, kind: RoutineKind) ->
             super::trigger::remove(ctx, xid, *oid)?;
         }
     }
+    remove_functions(ctx, xid, &doomed)
+}
+
+/// Deletes the pg_proc rows of `doomed` and their comments.
+pub(super) fn remove_functions(
+    ctx: &mut Stmt<'_>,
+    xid: u32,
+    doomed: &[Arc<UserFunction>],
+) -> Result<()> {
+    if doomed.is_empty() {
+        return Ok(());
+    }
     let who = ctx.actor(xid);
     for (tid, r) in ctx.catalog().rows(&system::PG_PROC)? {
         let oid = crate::catalog::oid_of(&r[0]);
@@ -445,11 +457,44 @@ pub fn drop_function(ctx: &mut Stmt<'_>, d: &DropFunction, kind: RoutineKind) ->
             ctx.catalog().delete(&system::PG_PROC, tid, &who)?;
         }
     }
-    for f in &doomed {
+    for f in doomed {
         super::comment::remove_descriptions(ctx, xid, f.oid)?;
     }
     ctx.catalog_changed();
     Ok(())
+}
+
+/// `function name(type,type)` as PostgreSQL's dependency messages name a
+/// routine (a procedure too): qualified when its schema is not on `path`.
+pub(super) fn describe_function(ctx: &Stmt<'_>, path: &[u32], f: &UserFunction) -> Result<String> {
+    let name = if path.contains(&f.namespace) {
+        f.name.clone()
+    } else {
+        format!("{}.{}", ctx.namespace_name(f.namespace)?, f.name)
+    };
+    let args: Vec<String> = f.input_types().iter().map(|t| t.sql_name()).collect();
+    Ok(format!("function {name}({})", args.join(",")))
+}
+
+/// The routines whose arguments or result use type `oid` (a table's row
+/// type has the table's OID), and those in namespaces `schemas`.
+pub(super) fn routines_using(
+    ctx: &Stmt<'_>,
+    oid: Option<u32>,
+    schemas: &[u32],
+) -> Result<Vec<Arc<UserFunction>>> {
+    Ok(ctx
+        .catalog()
+        .functions()?
+        .into_iter()
+        .filter(|f| {
+            schemas.contains(&f.namespace)
+                || oid.is_some_and(|o| {
+                    super::types::uses_type(f.ret, o)
+                        || f.params.iter().any(|p| super::types::uses_type(p.ty, o))
+                })
+        })
+        .collect())
 }
 
 /// ALTER FUNCTION name[(argtypes)] RENAME TO / SET SCHEMA / OWNER TO /

@@ -256,6 +256,28 @@ pub fn drop_schemas(
             .collect();
         owned.push((t.oid, format!("type {name}"), users));
     }
+    // Routines in the schemas, and those elsewhere taking or returning a
+    // row type of their tables (listed after the table).
+    let mut routines = super::function::routines_using(ctx, None, &oids)?;
+    for f in &routines {
+        owned.push((
+            f.oid,
+            super::function::describe_function(ctx, &path, f)?,
+            Vec::new(),
+        ));
+    }
+    for o in owned.iter_mut() {
+        let Some(t) = members.iter().find(|t| t.oid == o.0) else {
+            continue;
+        };
+        for f in super::function::routines_using(ctx, Some(t.oid), &[])? {
+            if routines.iter().any(|r| r.oid == f.oid) {
+                continue;
+            }
+            o.2.push(super::function::describe_function(ctx, &path, &f)?);
+            routines.push(f);
+        }
+    }
     owned.sort_by_key(|o| o.0);
     let first = &targets[0].2;
     // The objects, and the DETAIL line saying why each goes.
@@ -312,6 +334,7 @@ pub fn drop_schemas(
         super::types::drop_type(ctx, xid, t, true)?;
         ctx.notices.truncate(notices);
     }
+    super::function::remove_functions(ctx, xid, &routines)?;
     for (tid, oid, _) in &targets {
         let who = ctx.actor(xid);
         ctx.catalog().delete(&system::PG_NAMESPACE, *tid, &who)?;

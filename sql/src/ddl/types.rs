@@ -723,7 +723,7 @@ pub(crate) fn domain_parts(ty: DataType, typmod: i32) -> (DataType, i32, Option<
 }
 
 /// True if a column of type `t` holds values of user type `oid`.
-fn uses_type(t: DataType, oid: u32) -> bool {
+pub(super) fn uses_type(t: DataType, oid: u32) -> bool {
     match t {
         DataType::Enum(o) | DataType::Composite(o) => o == oid,
         DataType::Array(e) => uses_type(*e, oid),

@@ -725,7 +725,7 @@ pub(crate) fn domain_parts(ty: DataType, typmod: i32) -> (DataType, i32, Option<
 /// True if a column of type `t` holds values of user type `oid`.
 pub(super) fn uses_type(t: DataType, oid: u32) -> bool {
     match t {
-        DataType::Enum(o) | DataType::Composite(o) => o == oid,
+        DataType::Enum(o) | DataType::Composite(o) | DataType::Domain(o) => o == oid,
         DataType::Array(e) => uses_type(*e, oid),
         _ => false,
     }
@@ -842,7 +842,9 @@ pub(super) fn drop_type(ctx: &mut Stmt<'_>, xid: u32, ty: &UserType, cascade: bo
         }
         k += 1;
     }
-    if !users.is_empty() || !domains.is_empty() || !typed.is_empty() {
+    // Routines taking or returning the type.
+    let routines = super::function::routines_using(ctx, Some(ty.oid), &[])?;
+    if !users.is_empty() || !domains.is_empty() || !typed.is_empty() || !routines.is_empty() {
         // Domains over those domains too, each naming what it is over (as
         // PostgreSQL's dependency report does).
         // Depth first in creation order, as PostgreSQL's dependency
@@ -860,6 +862,13 @@ pub(super) fn drop_type(ctx: &mut Stmt<'_>, xid: u32, ty: &UserType, cascade: bo
         }
         for (t, over) in &typed {
             chain.push((format!("table {}", t.name), over.clone()));
+        }
+        let path = ctx.search_path()?;
+        for f in &routines {
+            chain.push((
+                super::function::describe_function(ctx, &path, f)?,
+                format!("type {shown}"),
+            ));
         }
         let lines: Vec<String> = chain.iter().map(|(o, _)| o.clone()).collect();
         let details: Vec<String> = chain
@@ -881,6 +890,7 @@ pub(super) fn drop_type(ctx: &mut Stmt<'_>, xid: u32, ty: &UserType, cascade: bo
             );
         }
         ctx.notices.push(super::drop::cascade_notice(&lines));
+        super::function::remove_functions(ctx, xid, &routines)?;
         for (t, _) in typed.iter().rev() {
             super::drop::remove_table(ctx, xid, t)?;
         }

@@ -94,11 +94,7 @@ pub(super) fn compile_plpgsql(
             DataType::Composite(oid) if func.passes(p) => crate::usertype::fields(oid),
             _ => None,
         };
-        let ty = if fields.is_some() {
-            DataType::Record
-        } else {
-            ty
-        };
+        let ty = if fields.is_some() { p.ty } else { ty };
         let slot = c.add_var(
             p.name.clone().unwrap_or_default(),
             Some(func.name.clone()),

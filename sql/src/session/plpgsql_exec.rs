@@ -250,10 +250,8 @@ impl Exec {
             fields.push(self.add(n.clone(), t, m, v));
         }
         let whole = name.unwrap_or(dollar).to_lowercase();
+        // A NULL argument is a row of NULL fields, as PostgreSQL's.
         let slot = self.add(whole.clone(), DataType::Record, -1, Value::Null);
-        if value.is_null() {
-            self.null_rows.push(whole.clone());
-        }
         for key in name
             .iter()
             .map(|n| n.to_lowercase())

@@ -100,8 +100,14 @@ fn run_function_body(
         };
         let dollar = format!("${}", i + 1);
         // A parameter of a row type is a record of its fields, as a
-        // declared row variable (`p.first`).
-        if let Some(slot) = x.row_parameter(p.name.as_deref(), &dollar, p.ty, &value) {
+        // declared row variable (`p.first`), found by its name and `$n`.
+        let keys: Vec<String> = p
+            .name
+            .iter()
+            .map(|n| n.to_lowercase())
+            .chain([dollar.clone()])
+            .collect();
+        if let Some(slot) = x.row_variable(&keys, p.ty, &value) {
             if p.mode.is_output() {
                 x.out_slots.push(slot);
             }
@@ -227,15 +233,10 @@ impl Exec {
 }
 
 impl Exec {
-    /// A parameter of composite type `ty` as a row variable: a slot per
-    /// field, found by its name and `$n`; None for other types.
-    fn row_parameter(
-        &mut self,
-        name: Option<&str>,
-        dollar: &str,
-        ty: DataType,
-        value: &Value,
-    ) -> Option<usize> {
+    /// A variable of composite type `ty` (a declared one, or an argument)
+    /// as a record of its fields, a slot each, found by each of `keys`;
+    /// None for other types.
+    fn row_variable(&mut self, keys: &[String], ty: DataType, value: &Value) -> Option<usize> {
         let DataType::Composite(oid) = ty else {
             return None;
         };
@@ -249,16 +250,12 @@ impl Exec {
             let v = items.get(i).cloned().unwrap_or(Value::Null);
             fields.push(self.add(n.clone(), t, m, v));
         }
-        let whole = name.unwrap_or(dollar).to_lowercase();
-        // A NULL argument is a row of NULL fields, as PostgreSQL's.
-        let slot = self.add(whole.clone(), DataType::Record, -1, Value::Null);
-        for key in name
-            .iter()
-            .map(|n| n.to_lowercase())
-            .chain([dollar.to_owned()])
-        {
+        // A NULL row is a row of NULL fields, as PostgreSQL's.
+        let whole = keys.first().cloned().unwrap_or_default();
+        let slot = self.add(whole, DataType::Record, -1, Value::Null);
+        for key in keys {
             self.visible.push((key.clone(), slot));
-            self.records.push((key, fields.clone()));
+            self.records.push((key.clone(), fields.clone()));
         }
         Some(slot)
     }
@@ -606,22 +603,11 @@ impl Exec {
                 ));
             }
             // A variable of a row type is a record of its fields.
-            if let DataType::Composite(oid) = ty {
-                if let Some((names, types)) = crate::usertype::fields(oid) {
-                    let items = match &value {
-                        Value::Record(r) => r.items().to_vec(),
-                        _ => Vec::new(),
-                    };
-                    let mut fields = Vec::with_capacity(names.len());
-                    for (i, (n, (t, m))) in names.iter().zip(types).enumerate() {
-                        let v = items.get(i).cloned().unwrap_or(Value::Null);
-                        fields.push(self.add(n.clone(), t, m, v));
-                    }
-                    let slot = self.add(d.name.clone(), DataType::Record, -1, Value::Null);
-                    self.visible.push((d.name.to_lowercase(), slot));
-                    self.records.push((d.name.to_lowercase(), fields));
-                    continue;
-                }
+            if self
+                .row_variable(&[d.name.to_lowercase()], ty, &value)
+                .is_some()
+            {
+                continue;
             }
             let slot = self.add(d.name.clone(), ty, typmod, value);
             self.visible.push((d.name.to_lowercase(), slot));

@@ -562,7 +562,7 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
             Value::Int8(digits.parse::<u64>().unwrap_or(0) as i64)
         }
         // xidin: strtoul in base 0 (0x hex, 0 octal), unchecked.
-        T::Xid => Value::Oid(strtoul_base0(text) as u32),
+        T::Xid => Value::Oid(crate::value::strtou64(text.as_bytes(), &mut 0, 0) as u32),
         T::Oid
         | T::Regclass
         | T::Regtype
@@ -1154,45 +1154,6 @@ fn local_to_utc(local: i64, style: &OutputStyle) -> i64 {
 /// UTC to local time in the session's zone.
 fn utc_to_local(utc: i64, style: &OutputStyle) -> i64 {
     utc + i64::from(style.zone.offset_at(utc)) * 1_000_000
-}
-
-/// C's strtoul(text, NULL, 0) on a 64-bit platform: blanks, a sign, then
-/// hex after `0x`, octal after `0`, else decimal, up to the first other
-/// character (0 without digits; the largest value past it; negated by
-/// '-' modulo 2^64).
-fn strtoul_base0(text: &str) -> u64 {
-    let s = text.trim_start().as_bytes();
-    let (negative, s) = match s.first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let (radix, digits) =
-        if s.len() > 2 && s[0] == b'0' && (s[1] | 0x20) == b'x' && s[2].is_ascii_hexdigit() {
-            (16, &s[2..])
-        } else if s.first() == Some(&b'0') {
-            (8, s)
-        } else {
-            (10, s)
-        };
-    let mut v: u64 = 0;
-    for c in digits {
-        let Some(d) = (*c as char).to_digit(radix) else {
-            break;
-        };
-        v = match v
-            .checked_mul(u64::from(radix))
-            .and_then(|v| v.checked_add(u64::from(d)))
-        {
-            Some(n) => n,
-            None => return u64::MAX,
-        };
-    }
-    if negative {
-        v.wrapping_neg()
-    } else {
-        v
-    }
 }
 
 /// pg_lsn_in: two groups of one to eight hex digits around a slash.

@@ -150,18 +150,16 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
 cmp_ops!(MACADDR_CMP, MacAddr, order);
 cmp_ops!(MACADDR8_CMP, MacAddr8, order);
 
-fn mac6(v: &Value) -> Result<[u8; 6]> {
-    match v {
-        Value::MacAddr(m) => Ok(*m),
-        _ => Err(SqlError::internal("a macaddr function got another value")),
-    }
-}
-
-fn mac8(v: &Value) -> Result<[u8; 8]> {
-    match v {
-        Value::MacAddr8(m) => Ok(*m),
-        _ => Err(SqlError::internal("a macaddr8 function got another value")),
-    }
+/// A macaddr (N = 6) or macaddr8 (N = 8) argument's bytes.
+fn mac<const N: usize>(v: &Value) -> Result<[u8; N]> {
+    let bytes: &[u8] = match v {
+        Value::MacAddr(m) => m,
+        Value::MacAddr8(m) => m,
+        _ => &[],
+    };
+    bytes
+        .try_into()
+        .map_err(|_| SqlError::internal("a macaddr function got another value"))
 }
 
 /// Byte by byte: `~` (other None), `&`, `|`.
@@ -177,53 +175,41 @@ fn bytewise<const N: usize>(a: [u8; N], b: Option<[u8; N]>, and: bool) -> [u8; N
     out
 }
 
-/// The macaddr and macaddr8 operators and functions.
-pub(super) static MAC_FUNCTIONS: &[FuncDef] = &[
-    f("~", &[MacAddr], MacAddr, |a, _| {
-        Ok(Value::MacAddr(bytewise(mac6(&a[0])?, None, false)))
-    }),
-    f("&", &[MacAddr, MacAddr], MacAddr, |a, _| {
-        Ok(Value::MacAddr(bytewise(
-            mac6(&a[0])?,
-            Some(mac6(&a[1])?),
-            true,
-        )))
-    }),
-    f("|", &[MacAddr, MacAddr], MacAddr, |a, _| {
-        Ok(Value::MacAddr(bytewise(
-            mac6(&a[0])?,
-            Some(mac6(&a[1])?),
-            false,
-        )))
-    }),
-    f("trunc", &[MacAddr], MacAddr, |a, _| {
-        let m = mac6(&a[0])?;
-        Ok(Value::MacAddr([m[0], m[1], m[2], 0, 0, 0]))
-    }),
-    f("~", &[MacAddr8], MacAddr8, |a, _| {
-        Ok(Value::MacAddr8(bytewise(mac8(&a[0])?, None, false)))
-    }),
-    f("&", &[MacAddr8, MacAddr8], MacAddr8, |a, _| {
-        Ok(Value::MacAddr8(bytewise(
-            mac8(&a[0])?,
-            Some(mac8(&a[1])?),
-            true,
-        )))
-    }),
-    f("|", &[MacAddr8, MacAddr8], MacAddr8, |a, _| {
-        Ok(Value::MacAddr8(bytewise(
-            mac8(&a[0])?,
-            Some(mac8(&a[1])?),
-            false,
-        )))
-    }),
-    f("trunc", &[MacAddr8], MacAddr8, |a, _| {
-        let m = mac8(&a[0])?;
-        Ok(Value::MacAddr8([m[0], m[1], m[2], 0, 0, 0, 0, 0]))
-    }),
-    f("macaddr8_set7bit", &[MacAddr8], MacAddr8, |a, _| {
-        let mut m = mac8(&a[0])?;
+/// trunc: the manufacturer's three bytes, the rest zero.
+fn truncated<const N: usize>(a: [u8; N]) -> [u8; N] {
+    let mut out = [0; N];
+    out[..3].copy_from_slice(&a[..3]);
+    out
+}
+
+/// `~ & |` and trunc of macaddr or macaddr8 (`$v` its value).
+macro_rules! mac_ops {
+    ($t:ident, $v:path) => {
+        &[
+            f("~", &[$t], $t, |a, _| {
+                Ok($v(bytewise(mac(&a[0])?, None, false)))
+            }),
+            f("&", &[$t, $t], $t, |a, _| {
+                Ok($v(bytewise(mac(&a[0])?, Some(mac(&a[1])?), true)))
+            }),
+            f("|", &[$t, $t], $t, |a, _| {
+                Ok($v(bytewise(mac(&a[0])?, Some(mac(&a[1])?), false)))
+            }),
+            f("trunc", &[$t], $t, |a, _| Ok($v(truncated(mac(&a[0])?)))),
+        ]
+    };
+}
+
+/// The macaddr operators and functions.
+pub(super) static MACADDR_FUNCTIONS: &[FuncDef] = mac_ops!(MacAddr, Value::MacAddr);
+
+/// The macaddr8 operators and functions (and macaddr8_set7bit below).
+pub(super) static MACADDR8_FUNCTIONS: &[FuncDef] = mac_ops!(MacAddr8, Value::MacAddr8);
+
+/// macaddr8_set7bit: the modified EUI-64 bit IPv6 uses.
+pub(super) static MACADDR8_SET7BIT: &[FuncDef] =
+    &[f("macaddr8_set7bit", &[MacAddr8], MacAddr8, |a, _| {
+        let mut m: [u8; 8] = mac(&a[0])?;
         m[0] |= 0x02;
         Ok(Value::MacAddr8(m))
-    }),
-];
+    })];

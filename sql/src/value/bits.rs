@@ -38,14 +38,18 @@ impl Bits {
 
     /// The bits of `bits` (each 0 or 1, leftmost first).
     fn from_bools(bits: impl Iterator<Item = bool>) -> Bits {
-        let bits: Vec<bool> = bits.collect();
-        let mut out = Bits::zeros(bits.len());
-        for (i, b) in bits.into_iter().enumerate() {
-            if b {
-                out.bytes[i / 8] |= 0x80 >> (i % 8);
+        let mut bytes: Vec<u8> = Vec::with_capacity(bits.size_hint().0.div_ceil(8));
+        let mut len = 0;
+        for b in bits {
+            if len % 8 == 0 {
+                bytes.push(0);
             }
+            if let (true, Some(last)) = (b, bytes.last_mut()) {
+                *last |= 0x80 >> (len % 8);
+            }
+            len += 1;
         }
-        out
+        Bits { len, bytes }
     }
 
     /// Stored bytes as they are kept (length then bytes).

@@ -33,6 +33,60 @@ pub use inet::Inet;
 pub use numeric::Numeric;
 pub use snapshot::XidSnapshot;
 
+/// C's strtoull at `s[*i]` in `base` 10, or 0 (`0x` hex, a leading `0`
+/// octal, else decimal), as PostgreSQL's input functions call it: blanks
+/// and a sign first, then digits up to the first other character (`*i`
+/// left there). Without digits 0, and `*i` unmoved; past 64 bits the
+/// largest value; negated by '-' modulo 2^64.
+pub fn strtou64(s: &[u8], i: &mut usize, base: u32) -> u64 {
+    let start = *i;
+    let mut j = *i;
+    while s.get(j).is_some_and(u8::is_ascii_whitespace) {
+        j += 1;
+    }
+    let negative = s.get(j) == Some(&b'-');
+    if matches!(s.get(j), Some(b'-' | b'+')) {
+        j += 1;
+    }
+    let radix = match base {
+        0 if s.get(j) == Some(&b'0')
+            && s.get(j + 1).is_some_and(|c| c | 0x20 == b'x')
+            && s.get(j + 2).is_some_and(u8::is_ascii_hexdigit) =>
+        {
+            j += 2;
+            16
+        }
+        0 if s.get(j) == Some(&b'0') => 8,
+        0 => 10,
+        b => b,
+    };
+    let digits = j;
+    let mut v: u64 = 0;
+    let mut overflow = false;
+    while let Some(d) = s.get(j).and_then(|c| (*c as char).to_digit(radix)) {
+        match v
+            .checked_mul(u64::from(radix))
+            .and_then(|v| v.checked_add(u64::from(d)))
+        {
+            Some(n) => v = n,
+            None => overflow = true,
+        }
+        j += 1;
+    }
+    if j == digits {
+        *i = start;
+        return 0;
+    }
+    *i = j;
+    if overflow {
+        u64::MAX
+    } else if negative {
+        v.wrapping_neg()
+    } else {
+        v
+    }
+}
+
 /// One SQL value.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Value {

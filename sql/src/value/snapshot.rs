@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use super::strtou64;
 use crate::error::{Result, SqlError, SqlState};
 
 /// A snapshot.
@@ -15,52 +16,6 @@ pub struct XidSnapshot {
     pub xmax: u64,
     /// In progress at the time, ascending, without duplicates.
     pub xip: Vec<u64>,
-}
-
-/// strtoull in base 10 at `s[*i]`: blanks, a sign, digits (0 and no
-/// progress without any; saturating past 64 bits, negated with '-').
-fn strtou64(s: &[u8], i: &mut usize) -> u64 {
-    let start = *i;
-    let mut j = *i;
-    while s.get(j).is_some_and(u8::is_ascii_whitespace) {
-        j += 1;
-    }
-    let negative = match s.get(j) {
-        Some(b'-') => {
-            j += 1;
-            true
-        }
-        Some(b'+') => {
-            j += 1;
-            false
-        }
-        _ => false,
-    };
-    let digits = j;
-    let mut v: u64 = 0;
-    let mut overflow = false;
-    while let Some(d) = s.get(j).filter(|c| c.is_ascii_digit()) {
-        match v
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(u64::from(d - b'0')))
-        {
-            Some(n) => v = n,
-            None => overflow = true,
-        }
-        j += 1;
-    }
-    if j == digits {
-        *i = start;
-        return 0;
-    }
-    *i = j;
-    if overflow {
-        u64::MAX
-    } else if negative {
-        v.wrapping_neg()
-    } else {
-        v
-    }
 }
 
 /// A full id is valid when its 32-bit xid part is not 0.
@@ -79,12 +34,12 @@ impl XidSnapshot {
         };
         let s = text.as_bytes();
         let mut i = 0;
-        let xmin = strtou64(s, &mut i);
+        let xmin = strtou64(s, &mut i, 10);
         if s.get(i) != Some(&b':') {
             return Err(bad());
         }
         i += 1;
-        let xmax = strtou64(s, &mut i);
+        let xmax = strtou64(s, &mut i, 10);
         if s.get(i) != Some(&b':') {
             return Err(bad());
         }
@@ -95,7 +50,7 @@ impl XidSnapshot {
         let mut xip: Vec<u64> = Vec::new();
         let mut last = 0;
         while i < s.len() {
-            let v = strtou64(s, &mut i);
+            let v = strtou64(s, &mut i, 10);
             if v < xmin || v >= xmax || v < last {
                 return Err(bad());
             }

@@ -76,6 +76,8 @@ pub fn cast_context(from: DataType, to: DataType) -> Option<CoercionContext> {
         (Int4 | Int8, Bool) | (Bool, Int4) => Explicit,
         (Xid8, Xid) => Explicit,
         (Cidr, Inet) => Implicit,
+        // A range to the multirange of its type (the constructor).
+        (Range(_), Multirange(r)) if *r == from => Explicit,
         (MacAddr, MacAddr8) | (MacAddr8, MacAddr) => Implicit,
         (Bit, VarBit) | (VarBit, Bit) => Implicit,
         (Int4 | Int8, Bit) | (Bit, Int4 | Int8) => Explicit,
@@ -140,6 +142,11 @@ pub fn cast_value(
         // inet and cidr to text always show the mask (network_show).
         (Value::Inet(ip) | Value::Cidr(ip), Text | Varchar | Bpchar) => Value::Text(ip.show()),
         (Value::Cidr(ip), Inet) => Value::Inet(ip),
+        (Value::Range(r), Multirange(range)) => {
+            let elem = crate::value::range::element(*range);
+            let m = crate::value::multirange::Multirange::new(vec![(*r).clone()], elem)?;
+            Value::Multirange(std::sync::Arc::new(m))
+        }
         // bitfromint4 / bitfromint8: the low typmod bits (bit(1) without
         // one); bittoint4 / bittoint8.
         (Value::Int4(i), Bit) => Value::Bits(std::sync::Arc::new(crate::value::Bits::from_int(
@@ -550,6 +557,13 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
         T::JsonPath => Value::Text(crate::func::jsonpath_text(text)?),
         T::Range(elem) => Value::Range(std::sync::Arc::new(
             crate::value::range::RangeValue::parse(text, *elem, style)?,
+        )),
+        T::Multirange(range) => Value::Multirange(std::sync::Arc::new(
+            crate::value::multirange::Multirange::parse(
+                text,
+                crate::value::range::element(*range),
+                style,
+            )?,
         )),
         T::Int2 => Value::Int2(parse_int(text, "smallint")?),
         T::Int4 => Value::Int4(parse_int(text, "integer")?),

@@ -478,6 +478,8 @@ impl AggFunc {
             AggFunc::BoolOr => "bool_or",
             AggFunc::StringAgg => "string_agg",
             AggFunc::ArrayAgg => "array_agg",
+            AggFunc::RangeAgg { intersect: false } => "range_agg",
+            AggFunc::RangeAgg { .. } => "range_intersect_agg",
             AggFunc::Bits { op: '&' } => "bit_and",
             AggFunc::Bits { op: '|' } => "bit_or",
             AggFunc::Bits { .. } => "bit_xor",
@@ -617,6 +619,12 @@ pub enum AggFunc {
     StringAgg,
     /// array_agg(value): NULLs included.
     ArrayAgg,
+    /// range_agg (the union of ranges or multiranges, a multirange) and
+    /// range_intersect_agg (their intersection, of the input's type).
+    RangeAgg {
+        /// range_intersect_agg.
+        intersect: bool,
+    },
     /// json_agg / jsonb_agg(value): a JSON array, NULLs included.
     JsonAgg {
         /// jsonb_agg.

@@ -157,6 +157,11 @@ pub enum DataType {
     Range(&'static DataType),
     /// Pseudo-type anyrange: any range type.
     AnyRange,
+    /// A multirange type over the range type (int4multirange over
+    /// int4range ...).
+    Multirange(&'static DataType),
+    /// Pseudo-type anymultirange: any multirange type.
+    AnyMultirange,
     /// Pseudo-type trigger: what a trigger function returns.
     Trigger,
     /// jsonpath: an SQL/JSON path, kept as its normalized text.
@@ -235,10 +240,14 @@ impl DataType {
             AnyCompatible => 5077,
             AnyCompatibleArray => 5078,
             AnyRange => 3831,
+            AnyMultirange => 4537,
             Trigger => 2279,
             JsonPath => 4072,
             Range(elem) => range_oids(elem).0,
             Array(Range(elem)) => range_oids(elem).1,
+            Multirange(Range(elem)) => multirange_oids(elem).0,
+            Array(Multirange(Range(elem))) => multirange_oids(elem).1,
+            Multirange(_) => 4537,
             Enum(oid) | Domain(oid) | Composite(oid) => *oid,
             Array(Enum(oid) | Composite(oid)) => crate::usertype::array_oid(*oid),
             Array(elem) => match elem {
@@ -375,10 +384,14 @@ impl DataType {
             AnyCompatible => "anycompatible",
             AnyCompatibleArray => "anycompatiblearray",
             AnyRange => "anyrange",
+            AnyMultirange => "anymultirange",
             Trigger => "trigger",
             JsonPath => "jsonpath",
             Range(elem) => range_names(elem).0,
             Array(Range(elem)) => range_names(elem).1,
+            Multirange(Range(elem)) => multirange_names(elem).0,
+            Array(Multirange(Range(elem))) => multirange_names(elem).1,
+            Multirange(_) => "anymultirange",
             Enum(oid) | Domain(oid) | Composite(oid) => crate::usertype::static_name(*oid),
             Array(elem) => match elem {
                 Bool => "_bool",
@@ -477,8 +490,8 @@ impl DataType {
             Unknown => TypeCategory::Unknown,
             Char => TypeCategory::Internal,
             Record | Void | Any | AnyElement | AnyNonArray | AnyArray | AnyEnum | AnyCompatible
-            | AnyCompatibleArray | AnyRange | Trigger => TypeCategory::Pseudo,
-            Range(_) => TypeCategory::Range,
+            | AnyCompatibleArray | AnyRange | AnyMultirange | Trigger => TypeCategory::Pseudo,
+            Range(_) | Multirange(_) => TypeCategory::Range,
             Enum(_) => TypeCategory::Enum,
             Composite(_) => TypeCategory::Composite,
             Domain(_) => match self.base() {
@@ -537,6 +550,7 @@ impl DataType {
             self,
             DataType::Any
                 | DataType::AnyRange
+                | DataType::AnyMultirange
                 | DataType::AnyElement
                 | DataType::AnyNonArray
                 | DataType::AnyArray
@@ -552,6 +566,7 @@ impl DataType {
         ALL.iter()
             .copied()
             .chain(RANGES.iter().copied())
+            .chain(MULTIRANGES.iter().copied())
             .chain(ARRAYS.iter().copied())
     }
 
@@ -606,6 +621,8 @@ impl DataType {
             'c'
         } else if let DataType::Range(_) = self {
             'r'
+        } else if let DataType::Multirange(_) = self {
+            'm'
         } else if matches!(self.category(), TypeCategory::Pseudo) || *self == DataType::Unknown {
             'p'
         } else {
@@ -619,6 +636,23 @@ impl DataType {
             .iter()
             .copied()
             .find(|r| matches!(r, DataType::Range(e) if **e == elem))
+    }
+
+    /// The multirange type over range type `range`.
+    pub fn multirange_of(range: DataType) -> Option<DataType> {
+        MULTIRANGES
+            .iter()
+            .copied()
+            .find(|m| matches!(m, DataType::Multirange(r) if **r == range))
+    }
+
+    /// A multirange's range type (a range's own type), for the
+    /// polymorphic functions over both.
+    pub fn range_part(self) -> DataType {
+        match self {
+            DataType::Multirange(r) => *r,
+            other => other,
+        }
     }
 
     /// The type with this OID, if actorgres has it.
@@ -635,6 +669,7 @@ impl DataType {
                     DataType::AnyCompatible,
                     DataType::AnyCompatibleArray,
                     DataType::AnyRange,
+                    DataType::AnyMultirange,
                     DataType::Trigger,
                 ]
                 .into_iter()
@@ -703,6 +738,13 @@ impl DataType {
             "tsrange" => Range(&Timestamp),
             "tstzrange" => Range(&TimestampTz),
             "anyrange" => AnyRange,
+            "int4multirange" => Multirange(&Range(&Int4)),
+            "int8multirange" => Multirange(&Range(&Int8)),
+            "nummultirange" => Multirange(&Range(&Numeric)),
+            "datemultirange" => Multirange(&Range(&Date)),
+            "tsmultirange" => Multirange(&Range(&Timestamp)),
+            "tstzmultirange" => Multirange(&Range(&TimestampTz)),
+            "anymultirange" => AnyMultirange,
             "trigger" => Trigger,
             "jsonpath" => JsonPath,
             "jsonb" => Jsonb,
@@ -788,6 +830,42 @@ static RANGES: &[DataType] = &[
     DataType::Range(&DataType::Int8),
 ];
 
+/// The built-in multirange types.
+static MULTIRANGES: &[DataType] = &[
+    DataType::Multirange(&DataType::Range(&DataType::Int4)),
+    DataType::Multirange(&DataType::Range(&DataType::Numeric)),
+    DataType::Multirange(&DataType::Range(&DataType::Timestamp)),
+    DataType::Multirange(&DataType::Range(&DataType::TimestampTz)),
+    DataType::Multirange(&DataType::Range(&DataType::Date)),
+    DataType::Multirange(&DataType::Range(&DataType::Int8)),
+];
+
+/// A multirange type's OID and its array type's (by range element).
+fn multirange_oids(elem: &DataType) -> (u32, u32) {
+    match elem {
+        DataType::Int4 => (4451, 6150),
+        DataType::Numeric => (4532, 6151),
+        DataType::Timestamp => (4533, 6152),
+        DataType::TimestampTz => (4534, 6153),
+        DataType::Date => (4535, 6155),
+        DataType::Int8 => (4536, 6157),
+        _ => (4537, 2277),
+    }
+}
+
+/// A multirange type's name and its array type's (by range element).
+fn multirange_names(elem: &DataType) -> (&'static str, &'static str) {
+    match elem {
+        DataType::Int4 => ("int4multirange", "_int4multirange"),
+        DataType::Numeric => ("nummultirange", "_nummultirange"),
+        DataType::Timestamp => ("tsmultirange", "_tsmultirange"),
+        DataType::TimestampTz => ("tstzmultirange", "_tstzmultirange"),
+        DataType::Date => ("datemultirange", "_datemultirange"),
+        DataType::Int8 => ("int8multirange", "_int8multirange"),
+        _ => ("anymultirange", "anyarray"),
+    }
+}
+
 /// A range type's OID and its array type's (by element).
 fn range_oids(elem: &DataType) -> (u32, u32) {
     match elem {
@@ -869,6 +947,16 @@ static ARRAYS: &[DataType] = &[
     DataType::Array(&DataType::Range(&DataType::TimestampTz)),
     DataType::Array(&DataType::Range(&DataType::Date)),
     DataType::Array(&DataType::Range(&DataType::Int8)),
+    DataType::Array(&DataType::Multirange(&DataType::Range(&DataType::Int4))),
+    DataType::Array(&DataType::Multirange(&DataType::Range(&DataType::Numeric))),
+    DataType::Array(&DataType::Multirange(&DataType::Range(
+        &DataType::Timestamp,
+    ))),
+    DataType::Array(&DataType::Multirange(&DataType::Range(
+        &DataType::TimestampTz,
+    ))),
+    DataType::Array(&DataType::Multirange(&DataType::Range(&DataType::Date))),
+    DataType::Array(&DataType::Multirange(&DataType::Range(&DataType::Int8))),
 ];
 
 impl fmt::Display for DataType {

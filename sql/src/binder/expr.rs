@@ -1676,6 +1676,17 @@ impl Binder<'_> {
         {
             args = self.variadic_text(args)?;
         }
+        // int4multirange(VARIADIC int4range[]) and its kind: two or more
+        // ranges are its array.
+        if let Some(DataType::Multirange(range)) = DataType::from_name(name) {
+            if args.len() > 1 {
+                let mut items = Vec::with_capacity(args.len());
+                for a in std::mem::take(&mut args) {
+                    items.push(self.coerce(a, *range, -1, CoercionContext::Implicit)?);
+                }
+                args.push(func::array_constructor(items, *range)?);
+            }
+        }
         let types: Vec<DataType> = args.iter().map(|a| a.ty).collect();
         // A type's name called on one untyped literal is a cast even when
         // functions of that name exist (cidr('10.1/16') is the cidr

@@ -41,6 +41,8 @@ pub fn is_aggregate(name: &str) -> bool {
             | "json_object_agg"
             | "jsonb_object_agg"
             | "grouping"
+            | "range_agg"
+            | "range_intersect_agg"
     ) || regression_aggregate(name).is_some()
         || is_ordered_set(name)
 }
@@ -494,6 +496,18 @@ impl Binder<'_> {
                 };
                 (func, None, out)
             }
+            ("range_agg", [t @ DataType::Range(_)]) => (
+                AggFunc::RangeAgg { intersect: false },
+                Some(*t),
+                DataType::multirange_of(*t).ok_or_else(undefined)?,
+            ),
+            ("range_agg" | "range_intersect_agg", [t @ (DataType::Range(_) | DataType::Multirange(_))]) => (
+                AggFunc::RangeAgg {
+                    intersect: name == "range_intersect_agg",
+                },
+                Some(*t),
+                *t,
+            ),
             ("array_agg", [t @ DataType::Array(_)]) => (AggFunc::ArrayAgg, Some(*t), *t),
             ("array_agg", [t]) => {
                 let array = t.array_type().ok_or_else(undefined)?;

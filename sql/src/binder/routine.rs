@@ -466,6 +466,8 @@ fn choose(
         }
         // Polymorphic arguments take one element type.
         let mut elem: Option<DataType> = None;
+        // The range type an anyrange or anymultirange argument binds.
+        let mut range: Option<DataType> = None;
         let mut polymorphic = false;
         let mut exact = 0;
         // Unknown literals prefer string parameters (PostgreSQL's
@@ -486,6 +488,16 @@ fn choose(
                     (DataType::AnyNonArray, DataType::Array(_)) => continue 'cands,
                     (DataType::AnyEnum, DataType::Enum(_)) => ty,
                     (DataType::AnyEnum, _) => continue 'cands,
+                    (DataType::AnyRange, DataType::Range(_))
+                    | (DataType::AnyMultirange, DataType::Multirange(_)) => {
+                        let r = ty.range_part();
+                        if range.is_some_and(|s| s != r) {
+                            continue 'cands;
+                        }
+                        range = Some(r);
+                        crate::value::range::element(r)
+                    }
+                    (DataType::AnyRange | DataType::AnyMultirange, _) => continue 'cands,
                     _ => ty,
                 };
                 if p != DataType::Any {
@@ -515,10 +527,17 @@ fn choose(
         }
         let unresolved = polymorphic && elem.is_none();
         let elem = elem.unwrap_or(DataType::Text);
+        let range = range
+            .or_else(|| DataType::range_of(elem))
+            .unwrap_or(DataType::AnyRange);
         let concrete = |p: DataType| match p {
             DataType::AnyArray | DataType::AnyCompatibleArray => elem
                 .array_type()
                 .unwrap_or(DataType::Array(&DataType::Text)),
+            DataType::AnyRange => range,
+            DataType::AnyMultirange => {
+                DataType::multirange_of(range).unwrap_or(DataType::AnyMultirange)
+            }
             p if p.is_polymorphic() && p != DataType::Any => elem,
             p => p,
         };

@@ -829,6 +829,7 @@ impl Binder<'_> {
             DataType::Array(e) => *e,
             DataType::Int2Vector => DataType::Int2,
             DataType::OidVector => DataType::Oid,
+            DataType::Multirange(r) => *r,
             DataType::Unknown => {
                 return Err(SqlError::new(
                     SqlState::UNDEFINED_FUNCTION,

@@ -72,6 +72,17 @@ pub fn create_function(ctx: &mut Stmt<'_>, cf: &CreateFunction, procedure: bool)
         .filter(|p| p.mode.is_input() || procedure)
         .map(|p| p.ty)
         .collect();
+    if matches!(ret, DataType::AnyRange | DataType::AnyMultirange)
+        && !inputs
+            .iter()
+            .any(|t| matches!(t, DataType::AnyRange | DataType::AnyMultirange))
+    {
+        return Err(
+            invalid("cannot determine result data type").with_detail(format!(
+            "A result of type {ret} requires at least one input of type anyrange or anymultirange."
+        )),
+        );
+    }
     if ret.is_polymorphic() && ret != DataType::Any && !inputs.iter().any(|t| t.is_polymorphic()) {
         return Err(invalid("cannot determine result data type").with_detail(format!(
             "A result of type {ret} requires at least one input of type anyelement, anyarray, anynonarray, anyenum, anyrange, or anymultirange."

@@ -337,7 +337,21 @@ impl AggState {
                 }
                 (_, t) => t,
             },
-            AggFunc::ArrayAgg => match kept {
+            AggFunc::RangeAgg { intersect: true } => match (kept, v) {
+                (Value::Range(a), Value::Range(b)) => {
+                    let elem = crate::func::range_element_of(&a);
+                    Value::Range(std::sync::Arc::new(a.intersect(&b, elem)?))
+                }
+                (Value::Multirange(a), Value::Multirange(b)) => {
+                    let elem = a
+                        .ranges()
+                        .first()
+                        .map_or(DataType::Numeric, crate::func::range_element_of);
+                    Value::Multirange(std::sync::Arc::new(a.intersect(&b, elem)?))
+                }
+                (_, v) => v,
+            },
+            AggFunc::ArrayAgg | AggFunc::RangeAgg { .. } => match kept {
                 Value::Array(mut items) => {
                     items.push(v);
                     Value::Array(items)
@@ -441,6 +455,26 @@ impl AggState {
                     json_result(format!("{{ {} }}", parts.join(", ")), *jsonb)?
                 }
                 _ => Value::Null,
+            },
+            // range_agg: the union of every input.
+            AggFunc::RangeAgg { intersect: false } => match self.value {
+                Value::Array(inputs) => {
+                    let mut ranges = Vec::new();
+                    for v in inputs.items() {
+                        match v {
+                            Value::Range(r) => ranges.push((**r).clone()),
+                            Value::Multirange(m) => ranges.extend(m.ranges().iter().cloned()),
+                            _ => {}
+                        }
+                    }
+                    let elem = ranges
+                        .first()
+                        .map_or(DataType::Numeric, crate::func::range_element_of);
+                    Value::Multirange(std::sync::Arc::new(
+                        crate::value::multirange::Multirange::new(ranges, elem)?,
+                    ))
+                }
+                other => other,
             },
             // array_agg(anyarray): the inputs stacked one dimension up.
             AggFunc::ArrayAgg

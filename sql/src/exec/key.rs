@@ -123,6 +123,10 @@ pub fn push_key(v: &Value, out: &mut Vec<u8>) {
             out.push(17);
             r.encode(out, &mut |v, out| push_key(v, out));
         }
+        Value::Multirange(m) => {
+            out.push(18);
+            m.encode(out, &mut |v, out| push_key(v, out));
+        }
         Value::Array(items) | Value::Record(items) => {
             if items.is_shaped() {
                 out.push(15);

@@ -319,6 +319,10 @@ fn encode_value(v: &Value, out: &mut Vec<u8>) {
             out.push(31);
             r.encode(out, &mut |v, out| encode_value(v, out));
         }
+        Value::Multirange(m) => {
+            out.push(32);
+            m.encode(out, &mut |v, out| encode_value(v, out));
+        }
         Value::Record(fields) => {
             out.push(25);
             let names = fields.field_names().unwrap_or_default();
@@ -382,6 +386,27 @@ fn decode_row(buf: &[u8]) -> Option<Row> {
     Some(row)
 }
 
+/// A range as [`RangeValue::encode`](crate::value::range::RangeValue::encode)
+/// wrote it.
+fn decode_range(c: &mut Cursor<'_>) -> Option<crate::value::range::RangeValue> {
+    let [empty, lower_inc, upper_inc] = c.take::<3>()?;
+    let bound = |c: &mut Cursor<'_>| -> Option<Option<Value>> {
+        match c.take::<1>()? {
+            [0] => Some(None),
+            _ => Some(Some(decode_value(c, false)?)),
+        }
+    };
+    let lower = bound(c)?;
+    let upper = bound(c)?;
+    Some(crate::value::range::RangeValue {
+        empty: empty != 0,
+        lower,
+        upper,
+        lower_inc: lower_inc != 0,
+        upper_inc: upper_inc != 0,
+    })
+}
+
 /// One value; arrays are one-dimensional, so an array inside an array
 /// is damage (and cannot nest deep enough to exhaust the stack).
 fn decode_value(c: &mut Cursor<'_>, array_ok: bool) -> Option<Value> {
@@ -423,23 +448,16 @@ fn decode_value(c: &mut Cursor<'_>, array_ok: bool) -> Option<Value> {
         30 => Value::TimeTz(i64::from_le_bytes(c.take()?), i32::from_le_bytes(c.take()?)),
         40 => Value::Money(i64::from_le_bytes(c.take()?)),
         24 => Value::Enum(crate::usertype::label(u32::from_le_bytes(c.take()?))?),
-        31 => {
-            let [empty, lower_inc, upper_inc] = c.take::<3>()?;
-            let bound = |c: &mut Cursor<'_>| -> Option<Option<Value>> {
-                match c.take::<1>()? {
-                    [0] => Some(None),
-                    _ => Some(Some(decode_value(c, false)?)),
-                }
-            };
-            let lower = bound(c)?;
-            let upper = bound(c)?;
-            Value::Range(std::sync::Arc::new(crate::value::range::RangeValue {
-                empty: empty != 0,
-                lower,
-                upper,
-                lower_inc: lower_inc != 0,
-                upper_inc: upper_inc != 0,
-            }))
+        31 => Value::Range(std::sync::Arc::new(decode_range(c)?)),
+        32 => {
+            let n = u32::from_le_bytes(c.take::<4>()?) as usize;
+            let mut ranges = Vec::with_capacity(n.min(c.0.len()));
+            for _ in 0..n {
+                ranges.push(decode_range(c)?);
+            }
+            Value::Multirange(std::sync::Arc::new(
+                crate::value::multirange::Multirange::from_canonical(ranges),
+            ))
         }
         25 if array_ok => {
             let n = u32::from_le_bytes(c.take::<4>()?) as usize;

@@ -68,6 +68,11 @@ impl Series {
         if let Srf::Unnest(_) | Srf::OptionsToTable = func {
             let mut items = match args.into_iter().next() {
                 Some(Value::Array(a)) => a.items().to_vec(),
+                Some(Value::Multirange(m)) => m
+                    .ranges()
+                    .iter()
+                    .map(|r| Value::Range(std::sync::Arc::new(r.clone())))
+                    .collect(),
                 _ => Vec::new(),
             };
             if func == Srf::OptionsToTable {

@@ -36,6 +36,7 @@ pub use json::{variadic_array_call, variadic_call};
 mod lsn;
 mod math;
 mod money;
+mod multirange;
 mod network;
 mod numfmt;
 mod operators;
@@ -490,6 +491,10 @@ fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
             operators::RECORD_CMP,
             range::CONSTRUCTORS,
             range::FUNCTIONS,
+            multirange::CONSTRUCTORS,
+            multirange::FUNCTIONS,
+            multirange::OPERATORS,
+            multirange::OPERATOR_FUNCTIONS,
             money::FUNCTIONS,
             money::MONEY_CMP,
             money::BY_INTEGERS,
@@ -509,6 +514,12 @@ fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
             TRIGGER_FUNCTIONS,
             privilege::FUNCTIONS,
         ])
+}
+
+/// The element type of a range value's bounds (what canonicalization
+/// needs).
+pub fn range_element_of(r: &crate::value::range::RangeValue) -> DataType {
+    range::elem_of(r)
 }
 
 /// Built-in trigger functions (table/trigger.rs fires them; called as a
@@ -682,6 +693,8 @@ fn polymorphic_element(d: &FuncDef, args: &[DataType]) -> Option<Option<DataType
             (DataType::AnyArray, _) => return None,
             (DataType::AnyRange, DataType::Range(e)) => **e,
             (DataType::AnyRange, _) => return None,
+            (DataType::AnyMultirange, DataType::Multirange(r)) => crate::value::range::element(**r),
+            (DataType::AnyMultirange, _) => return None,
             (DataType::AnyNonArray, DataType::Array(_)) => return None,
             _ => *a,
         };
@@ -864,6 +877,19 @@ fn finish(def: &'static FuncDef, args: &[DataType]) -> Resolved {
         .copied()
         .or_else(|| elem.array_type())
         .unwrap_or(DataType::Array(&DataType::Text));
+    // The range type: a range argument's own, a multirange argument's
+    // ranges', else the element's range type.
+    let range = def
+        .args
+        .iter()
+        .zip(args)
+        .find_map(|(p, a)| match (p, a) {
+            (DataType::AnyRange, DataType::Range(_))
+            | (DataType::AnyMultirange, DataType::Multirange(_)) => Some(a.range_part()),
+            _ => None,
+        })
+        .or_else(|| DataType::range_of(elem))
+        .unwrap_or(DataType::AnyRange);
     let compatible = compatible_element(def, args)
         .flatten()
         .unwrap_or(DataType::Text);
@@ -874,7 +900,10 @@ fn finish(def: &'static FuncDef, args: &[DataType]) -> Resolved {
             .array_type()
             .unwrap_or(DataType::Array(&DataType::Text)),
         DataType::AnyArray => array,
-        DataType::AnyRange => DataType::range_of(elem).unwrap_or(DataType::AnyRange),
+        DataType::AnyRange => range,
+        DataType::AnyMultirange => {
+            DataType::multirange_of(range).unwrap_or(DataType::AnyMultirange)
+        }
         p if p.is_polymorphic() => elem,
         p => p,
     };

@@ -20,7 +20,7 @@ fn range(v: &Value) -> Result<&RangeValue> {
 }
 
 /// The element type of a range's bounds (what canonicalization needs).
-fn elem_of(r: &RangeValue) -> DataType {
+pub(super) fn elem_of(r: &RangeValue) -> DataType {
     match r.lower.as_ref().or(r.upper.as_ref()) {
         Some(Value::Int4(_)) => Int4,
         Some(Value::Int8(_)) => Int8,

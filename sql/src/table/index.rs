@@ -147,31 +147,43 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) -> Result<()> {
         // range_cmp's order: empty first, then the lower bound
         // (unbounded first, inclusive before exclusive), then the upper
         // (exclusive before inclusive, unbounded last).
-        Value::Range(r) => {
-            if r.empty {
-                out.push(0);
-                return Ok(());
+        Value::Range(r) => range_key(r, out)?,
+        // multirange_cmp's order: range by range, a prefix first.
+        Value::Multirange(m) => {
+            for r in m.ranges() {
+                out.push(1);
+                range_key(r, out)?;
             }
-            out.push(1);
-            match &r.lower {
-                None => out.push(0),
-                Some(l) => {
-                    out.push(1);
-                    encode_value(l, out)?;
-                    out.push(u8::from(!r.lower_inc));
-                }
-            }
-            match &r.upper {
-                None => out.push(2),
-                Some(u) => {
-                    out.push(1);
-                    encode_value(u, out)?;
-                    out.push(u8::from(r.upper_inc));
-                }
-            }
+            out.push(0);
         }
         Value::Void => {
             return Err(SqlError::unsupported("indexing a void value"));
+        }
+    }
+    Ok(())
+}
+
+/// A range in range_cmp's order.
+fn range_key(r: &crate::value::range::RangeValue, out: &mut Vec<u8>) -> Result<()> {
+    if r.empty {
+        out.push(0);
+        return Ok(());
+    }
+    out.push(1);
+    match &r.lower {
+        None => out.push(0),
+        Some(l) => {
+            out.push(1);
+            encode_value(l, out)?;
+            out.push(u8::from(!r.lower_inc));
+        }
+    }
+    match &r.upper {
+        None => out.push(2),
+        Some(u) => {
+            out.push(1);
+            encode_value(u, out)?;
+            out.push(u8::from(r.upper_inc));
         }
     }
     Ok(())

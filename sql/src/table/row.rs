@@ -133,7 +133,7 @@ fn encode_value(v: &Value, ty: DataType, out: &mut Vec<u8>) {
         }
         // Array columns hold their text form (as every array value
         // stored before array values existed), read back as text.
-        Value::Array(_) | Value::Record(_) | Value::Range(_) => {
+        Value::Array(_) | Value::Record(_) | Value::Range(_) | Value::Multirange(_) => {
             let text = v.to_text(&crate::value::OutputStyle::default());
             put_bytes(out, text.unwrap_or_default().as_bytes());
         }
@@ -285,7 +285,7 @@ fn decode_value(c: &mut Cur<'_>, ty: DataType) -> Result<Value> {
         }
         // Arrays and composite values are stored as their text form and
         // read back as values of their type.
-        T::Array(_) | T::Range(_) => {
+        T::Array(_) | T::Range(_) | T::Multirange(_) => {
             let b = c.bytes()?;
             let text = std::str::from_utf8(b).map_err(|_| damaged())?;
             crate::cast::parse_text(text, ty, &Default::default())

@@ -138,30 +138,17 @@ pub fn write_binary(v: &Value, ty: DataType, out: &mut BytesMut) -> crate::error
         }
         Value::Oid(o) | Value::Regtype(o) | Value::Named(o, _) => pg::oid_to_sql(*o, out),
         // range_send: flags, then each finite bound's length and value.
-        Value::Range(r) => {
-            let elem = crate::value::range::element(ty);
-            let mut flags = 0u8;
-            if r.empty {
-                flags |= 0x01;
-            }
-            if r.lower_inc {
-                flags |= 0x02;
-            }
-            if r.upper_inc {
-                flags |= 0x04;
-            }
-            if !r.empty && r.lower.is_none() {
-                flags |= 0x08;
-            }
-            if !r.empty && r.upper.is_none() {
-                flags |= 0x10;
-            }
-            out.put_u8(flags);
-            for b in [&r.lower, &r.upper].into_iter().flatten() {
-                let mut inner = BytesMut::new();
-                write_binary(b, elem, &mut inner)?;
-                out.put_i32(inner.len() as i32);
-                out.put_slice(&inner);
+        Value::Range(r) => write_range(r, crate::value::range::element(ty), out)?,
+        // multirange_send: the number of ranges, then each by length.
+        Value::Multirange(m) => {
+            let elem = crate::value::range::element(ty.range_part());
+            out.put_i32(m.ranges().len() as i32);
+            for r in m.ranges() {
+                let at = out.len();
+                out.put_i32(0);
+                write_range(r, elem, out)?;
+                let len = (out.len() - at - 4) as i32;
+                out[at..at + 4].copy_from_slice(&len.to_be_bytes());
             }
         }
         Value::Array(a) => {
@@ -175,6 +162,80 @@ pub fn write_binary(v: &Value, ty: DataType, out: &mut BytesMut) -> crate::error
         }
     }
     Ok(())
+}
+
+/// range_send: flags, then each finite bound's length and value.
+fn write_range(
+    r: &crate::value::range::RangeValue,
+    elem: DataType,
+    out: &mut BytesMut,
+) -> crate::error::Result<()> {
+    let mut flags = 0u8;
+    if r.empty {
+        flags |= RANGE_EMPTY;
+    }
+    if r.lower_inc {
+        flags |= RANGE_LB_INC;
+    }
+    if r.upper_inc {
+        flags |= RANGE_UB_INC;
+    }
+    if !r.empty && r.lower.is_none() {
+        flags |= RANGE_LB_INF;
+    }
+    if !r.empty && r.upper.is_none() {
+        flags |= RANGE_UB_INF;
+    }
+    out.put_u8(flags);
+    for b in [&r.lower, &r.upper].into_iter().flatten() {
+        let at = out.len();
+        out.put_i32(0);
+        write_binary(b, elem, out)?;
+        let len = (out.len() - at - 4) as i32;
+        out[at..at + 4].copy_from_slice(&len.to_be_bytes());
+    }
+    Ok(())
+}
+
+/// range_send's flag bits.
+const RANGE_EMPTY: u8 = 0x01;
+const RANGE_LB_INC: u8 = 0x02;
+const RANGE_UB_INC: u8 = 0x04;
+const RANGE_LB_INF: u8 = 0x08;
+const RANGE_UB_INF: u8 = 0x10;
+
+/// range_recv: the flags, then each finite bound by length, made into
+/// a range as range input does (checked, canonical).
+fn read_range(elem: DataType, data: &[u8]) -> Result<crate::value::range::RangeValue, BinaryError> {
+    use crate::value::range::RangeValue;
+    let mut c = Cursor(data);
+    let flags = c.take(1)?[0];
+    if flags & RANGE_EMPTY != 0 {
+        if c.0.is_empty() {
+            return Ok(RangeValue::empty());
+        }
+        return Err(BinaryError::Trailing);
+    }
+    let mut bound = |inf: u8| -> Result<Option<Value>, BinaryError> {
+        if flags & inf != 0 {
+            return Ok(None);
+        }
+        let len = usize::try_from(c.i32()?).map_err(|_| BinaryError::Short)?;
+        Ok(Some(read_binary(elem, c.take(len)?)?))
+    };
+    let lower = bound(RANGE_LB_INF)?;
+    let upper = bound(RANGE_UB_INF)?;
+    if !c.0.is_empty() {
+        return Err(BinaryError::Trailing);
+    }
+    RangeValue::make(
+        elem,
+        lower,
+        upper,
+        flags & RANGE_LB_INC != 0,
+        flags & RANGE_UB_INC != 0,
+    )
+    .map_err(BinaryError::Invalid)
 }
 
 /// numeric_send: ndigits, weight, sign, dscale, then the digits.
@@ -362,6 +423,24 @@ pub fn read_binary(ty: DataType, data: &[u8]) -> Result<Value, BinaryError> {
             }
         }
         DataType::Array(elem) => read_array(*elem, data)?,
+        DataType::Range(elem) => Value::Range(std::sync::Arc::new(read_range(*elem, data)?)),
+        // multirange_recv: a count, then each range by length.
+        DataType::Multirange(range) => {
+            let elem = crate::value::range::element(*range);
+            let mut c = Cursor(data);
+            let n = usize::try_from(c.i32()?).map_err(|_| BinaryError::Short)?;
+            let mut ranges = Vec::with_capacity(n.min(data.len()));
+            for _ in 0..n {
+                let len = usize::try_from(c.i32()?).map_err(|_| BinaryError::Short)?;
+                ranges.push(read_range(elem, c.take(len)?)?);
+            }
+            if !c.0.is_empty() {
+                return Err(BinaryError::Trailing);
+            }
+            let m = crate::value::multirange::Multirange::new(ranges, elem)
+                .map_err(BinaryError::Invalid)?;
+            Value::Multirange(std::sync::Arc::new(m))
+        }
         DataType::Enum(oid) => {
             crate::usertype::parse_label(oid, &utf8(data)?).map_err(BinaryError::Invalid)?
         }

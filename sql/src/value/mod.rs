@@ -15,6 +15,7 @@ pub mod inet;
 pub mod interval_in;
 pub mod mac;
 pub mod money;
+pub mod multirange;
 mod numeric;
 mod numeric_fn;
 pub mod range;
@@ -162,6 +163,8 @@ pub enum Value {
     Record(ArrayRef),
     /// A range value.
     Range(std::sync::Arc<range::RangeValue>),
+    /// A multirange value.
+    Multirange(std::sync::Arc<multirange::Multirange>),
 }
 
 /// One label of an enum type (a pg_enum row). Values order by
@@ -351,6 +354,7 @@ impl Value {
                 let _ = write!(out, "{:X}/{:X}", l >> 32, l & 0xffff_ffff);
             }
             Value::Range(r) => r.write_text(style, out),
+            Value::Multirange(m) => m.write_text(style, out),
             Value::Array(items) if items.is_vector() => {
                 for (i, v) in items.items().iter().enumerate() {
                     if i > 0 {
@@ -402,6 +406,7 @@ impl Value {
             (Interval(a), Interval(b)) => a.span_micros().cmp(&b.span_micros()),
             (Uuid(a), Uuid(b)) => a.cmp(b),
             (Range(a), Range(b)) => a.range_cmp(b),
+            (Multirange(a), Multirange(b)) => a.multirange_cmp(b),
             (Inet(a) | Cidr(a), Inet(b) | Cidr(b)) => a.cmp(b),
             (MacAddr(a), MacAddr(b)) => a.cmp(b),
             (MacAddr8(a), MacAddr8(b)) => a.cmp(b),

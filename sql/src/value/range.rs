@@ -32,8 +32,31 @@ pub struct Bound<'a> {
     lower: bool,
 }
 
+impl Bound<'_> {
+    /// The same point as the other kind of bound: a lower bound `[x` as
+    /// the upper bound `x)` just before it, and back.
+    pub(super) fn flipped(self) -> Self {
+        Bound {
+            val: self.val,
+            inclusive: !self.inclusive,
+            lower: !self.lower,
+        }
+    }
+}
+
+/// PostgreSQL's bounds_adjacent for canonical ranges: an upper and a
+/// lower bound at the same value, exactly one of them inclusive.
+pub(super) fn bounds_adjacent(upper: Bound<'_>, lower: Bound<'_>) -> bool {
+    match (upper.val, lower.val) {
+        (Some(u), Some(l)) => {
+            u.compare(l) == Some(Ordering::Equal) && upper.inclusive != lower.inclusive
+        }
+        _ => false,
+    }
+}
+
 /// PostgreSQL's range_cmp_bounds.
-fn cmp_bounds(a: Bound<'_>, b: Bound<'_>) -> Ordering {
+pub(super) fn cmp_bounds(a: Bound<'_>, b: Bound<'_>) -> Ordering {
     match (a.val, b.val) {
         (None, None) => {
             if a.lower == b.lower {
@@ -174,7 +197,7 @@ impl RangeValue {
         Ok(r)
     }
 
-    fn lower_bound(&self) -> Bound<'_> {
+    pub(super) fn lower_bound(&self) -> Bound<'_> {
         Bound {
             val: self.lower.as_ref(),
             inclusive: self.lower_inc,
@@ -182,7 +205,7 @@ impl RangeValue {
         }
     }
 
-    fn upper_bound(&self) -> Bound<'_> {
+    pub(super) fn upper_bound(&self) -> Bound<'_> {
         Bound {
             val: self.upper.as_ref(),
             inclusive: self.upper_inc,
@@ -278,16 +301,15 @@ impl RangeValue {
         if self.empty || b.empty {
             return false;
         }
-        let touch = |upper: Bound<'_>, lower: Bound<'_>| match (upper.val, lower.val) {
-            (Some(u), Some(l)) => {
-                u.compare(l) == Some(Ordering::Equal) && upper.inclusive != lower.inclusive
-            }
-            _ => false,
-        };
-        touch(self.upper_bound(), b.lower_bound()) || touch(b.upper_bound(), self.lower_bound())
+        bounds_adjacent(self.upper_bound(), b.lower_bound())
+            || bounds_adjacent(b.upper_bound(), self.lower_bound())
     }
 
-    fn from_bounds(lower: Bound<'_>, upper: Bound<'_>, elem: DataType) -> Result<RangeValue> {
+    pub(super) fn from_bounds(
+        lower: Bound<'_>,
+        upper: Bound<'_>,
+        elem: DataType,
+    ) -> Result<RangeValue> {
         RangeValue::make(
             elem,
             lower.val.cloned(),

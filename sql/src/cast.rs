@@ -77,7 +77,7 @@ pub fn cast_context(from: DataType, to: DataType) -> Option<CoercionContext> {
         (Xid8, Xid) => Explicit,
         (Cidr, Inet) => Implicit,
         // A range to the multirange of its type (the constructor).
-        (Range(_), Multirange(r)) if *r == from => Explicit,
+        (Range(_) | UserRange(_), Multirange(r)) if *r == from => Explicit,
         (MacAddr, MacAddr8) | (MacAddr8, MacAddr) => Implicit,
         (Bit, VarBit) | (VarBit, Bit) => Implicit,
         (Int4 | Int8, Bit) | (Bit, Int4 | Int8) => Explicit,
@@ -142,9 +142,8 @@ pub fn cast_value(
         // inet and cidr to text always show the mask (network_show).
         (Value::Inet(ip) | Value::Cidr(ip), Text | Varchar | Bpchar) => Value::Text(ip.show()),
         (Value::Cidr(ip), Inet) => Value::Inet(ip),
-        (Value::Range(r), Multirange(range)) => {
-            let elem = crate::value::range::element(*range);
-            let m = crate::value::multirange::Multirange::new(vec![(*r).clone()], elem)?;
+        (Value::Range(r), Multirange(_)) => {
+            let m = crate::value::multirange::Multirange::new(vec![(*r).clone()])?;
             Value::Multirange(std::sync::Arc::new(m))
         }
         // bitfromint4 / bitfromint8: the low typmod bits (bit(1) without
@@ -555,15 +554,11 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
             Value::Bool(parse_bool(text).ok_or_else(|| errors::invalid_input("boolean", text))?)
         }
         T::JsonPath => Value::Text(crate::func::jsonpath_text(text)?),
-        T::Range(elem) => Value::Range(std::sync::Arc::new(
-            crate::value::range::RangeValue::parse(text, *elem, style)?,
+        T::Range(_) | T::UserRange(_) => Value::Range(std::sync::Arc::new(
+            crate::value::range::RangeValue::parse(text, to, style)?,
         )),
         T::Multirange(range) => Value::Multirange(std::sync::Arc::new(
-            crate::value::multirange::Multirange::parse(
-                text,
-                crate::value::range::element(*range),
-                style,
-            )?,
+            crate::value::multirange::Multirange::parse(text, *range, style)?,
         )),
         T::Int2 => Value::Int2(parse_int(text, "smallint")?),
         T::Int4 => Value::Int4(parse_int(text, "integer")?),

@@ -183,6 +183,8 @@ pub fn out_record(db: u32, oid: u32, outputs: &[(String, DataType)]) -> DataType
             names: outputs.iter().map(|(n, _)| n.clone()).collect(),
             types: outputs.iter().map(|(_, t)| (*t, -1)).collect(),
         }),
+        range: None,
+        multirange_of: None,
     });
     crate::usertype::publish(std::slice::from_ref(&t));
     DataType::Composite(oid)

@@ -160,6 +160,8 @@ pub enum DataType {
     /// A multirange type over the range type (int4multirange over
     /// int4range ...).
     Multirange(&'static DataType),
+    /// A range type of CREATE TYPE ... AS RANGE, by its pg_type OID.
+    UserRange(u32),
     /// Pseudo-type anymultirange: any multirange type.
     AnyMultirange,
     /// Pseudo-type trigger: what a trigger function returns.
@@ -247,9 +249,13 @@ impl DataType {
             Array(Range(elem)) => range_oids(elem).1,
             Multirange(Range(elem)) => multirange_oids(elem).0,
             Array(Multirange(Range(elem))) => multirange_oids(elem).1,
+            Multirange(UserRange(oid)) => crate::usertype::multirange_oid(*oid),
+            Array(Multirange(UserRange(oid))) => {
+                crate::usertype::array_oid(crate::usertype::multirange_oid(*oid))
+            }
             Multirange(_) => 4537,
-            Enum(oid) | Domain(oid) | Composite(oid) => *oid,
-            Array(Enum(oid) | Composite(oid)) => crate::usertype::array_oid(*oid),
+            Enum(oid) | Domain(oid) | Composite(oid) | UserRange(oid) => *oid,
+            Array(Enum(oid) | Composite(oid) | UserRange(oid)) => crate::usertype::array_oid(*oid),
             Array(elem) => match elem {
                 Bool => 1000,
                 Bytea => 1001,
@@ -391,8 +397,13 @@ impl DataType {
             Array(Range(elem)) => range_names(elem).1,
             Multirange(Range(elem)) => multirange_names(elem).0,
             Array(Multirange(Range(elem))) => multirange_names(elem).1,
+            Multirange(UserRange(oid)) => {
+                crate::usertype::static_name(crate::usertype::multirange_oid(*oid))
+            }
             Multirange(_) => "anymultirange",
-            Enum(oid) | Domain(oid) | Composite(oid) => crate::usertype::static_name(*oid),
+            Enum(oid) | Domain(oid) | Composite(oid) | UserRange(oid) => {
+                crate::usertype::static_name(*oid)
+            }
             Array(elem) => match elem {
                 Bool => "_bool",
                 Bytea => "_bytea",
@@ -465,10 +476,17 @@ impl DataType {
             TimestampTz => "timestamp with time zone".into(),
             Char => "\"char\"".into(),
             Array(elem) => format!("{}[]", elem.sql_name()),
-            Enum(oid) | Domain(oid) | Composite(oid) => crate::usertype::get(*oid).map_or_else(
-                || "???".to_owned(),
-                |t| crate::func::catalog::quote_ident(&t.name),
-            ),
+            Enum(oid) | Domain(oid) | Composite(oid) | UserRange(oid) => crate::usertype::get(*oid)
+                .map_or_else(
+                    || "???".to_owned(),
+                    |t| crate::func::catalog::quote_ident(&t.name),
+                ),
+            Multirange(UserRange(oid)) => {
+                crate::usertype::get(crate::usertype::multirange_oid(*oid)).map_or_else(
+                    || "???".to_owned(),
+                    |t| crate::func::catalog::quote_ident(&t.name),
+                )
+            }
             other => other.name().into(),
         }
     }
@@ -491,7 +509,7 @@ impl DataType {
             Char => TypeCategory::Internal,
             Record | Void | Any | AnyElement | AnyNonArray | AnyArray | AnyEnum | AnyCompatible
             | AnyCompatibleArray | AnyRange | AnyMultirange | Trigger => TypeCategory::Pseudo,
-            Range(_) | Multirange(_) => TypeCategory::Range,
+            Range(_) | Multirange(_) | UserRange(_) => TypeCategory::Range,
             Enum(_) => TypeCategory::Enum,
             Composite(_) => TypeCategory::Composite,
             Domain(_) => match self.base() {
@@ -538,8 +556,11 @@ impl DataType {
     /// The OID of the user type this type is, or is an array of.
     pub fn user_type_oid(&self) -> Option<u32> {
         match self {
-            DataType::Enum(oid) | DataType::Domain(oid) | DataType::Composite(oid) => Some(*oid),
-            DataType::Array(e) => e.user_type_oid(),
+            DataType::Enum(oid)
+            | DataType::Domain(oid)
+            | DataType::Composite(oid)
+            | DataType::UserRange(oid) => Some(*oid),
+            DataType::Array(e) | DataType::Multirange(e) => e.user_type_oid(),
             _ => None,
         }
     }
@@ -572,8 +593,12 @@ impl DataType {
 
     /// This type's array type, if it has one.
     pub fn array_type(&self) -> Option<DataType> {
-        if let DataType::Enum(oid) | DataType::Composite(oid) = self {
+        if let DataType::Enum(oid) | DataType::Composite(oid) | DataType::UserRange(oid) = self {
             return Some(DataType::Array(crate::usertype::element(*oid)));
+        }
+        if let DataType::Multirange(DataType::UserRange(oid)) = self {
+            let m = crate::usertype::multirange_oid(*oid);
+            return Some(DataType::Array(crate::usertype::element(m)));
         }
         ARRAYS
             .iter()
@@ -583,8 +608,11 @@ impl DataType {
 
     /// pg_type.typarray: this type's array type, or 0.
     pub fn array_oid(&self) -> u32 {
-        if let DataType::Enum(oid) | DataType::Composite(oid) = self {
+        if let DataType::Enum(oid) | DataType::Composite(oid) | DataType::UserRange(oid) = self {
             return crate::usertype::array_oid(*oid);
+        }
+        if let DataType::Multirange(DataType::UserRange(oid)) = self {
+            return crate::usertype::array_oid(crate::usertype::multirange_oid(*oid));
         }
         ARRAYS
             .iter()
@@ -619,7 +647,7 @@ impl DataType {
             'd'
         } else if let DataType::Composite(_) = self {
             'c'
-        } else if let DataType::Range(_) = self {
+        } else if let DataType::Range(_) | DataType::UserRange(_) = self {
             'r'
         } else if let DataType::Multirange(_) = self {
             'm'
@@ -640,6 +668,9 @@ impl DataType {
 
     /// The multirange type over range type `range`.
     pub fn multirange_of(range: DataType) -> Option<DataType> {
+        if let DataType::UserRange(oid) = range {
+            return Some(DataType::Multirange(crate::usertype::element(oid)));
+        }
         MULTIRANGES
             .iter()
             .copied()

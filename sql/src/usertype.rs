@@ -49,6 +49,21 @@ pub struct UserType {
     pub domain: Option<Domain>,
     /// A composite type's fields (None for an enum or a domain).
     pub composite: Option<Composite>,
+    /// A range type's subtype and multirange (CREATE TYPE ... AS RANGE).
+    pub range: Option<RangeDef>,
+    /// For a multirange type: the OID of its range type.
+    pub multirange_of: Option<u32>,
+}
+
+/// A range type of CREATE TYPE ... AS RANGE: pg_range's row.
+#[derive(Debug)]
+pub struct RangeDef {
+    /// rngsubtype, the type of its bounds.
+    pub subtype: DataType,
+    /// The typmod of its bounds.
+    pub subtype_typmod: i32,
+    /// rngmultitypid: its multirange type.
+    pub multirange: u32,
 }
 
 /// A composite type: its pg_class row (relkind 'c') and fields (its
@@ -89,6 +104,12 @@ pub struct Domain {
 impl UserType {
     /// The type as the binder sees it: an enum, or a domain.
     pub fn data_type(&self) -> DataType {
+        if let Some(range) = self.multirange_of {
+            return DataType::Multirange(element(range));
+        }
+        if self.range.is_some() {
+            return DataType::UserRange(self.oid);
+        }
         if self.domain.is_some() {
             DataType::Domain(self.oid)
         } else if self.composite.is_some() {
@@ -198,7 +219,9 @@ pub fn element(oid: u32) -> &'static DataType {
         return e;
     }
     let ty = match get(oid) {
-        Some(t) if t.composite.is_some() => DataType::Composite(oid),
+        Some(t) if t.composite.is_some() || t.range.is_some() || t.multirange_of.is_some() => {
+            t.data_type()
+        }
         _ => DataType::Enum(oid),
     };
     let mut r = REGISTRY.write();
@@ -230,6 +253,20 @@ pub fn static_name(oid: u32) -> &'static str {
     r.names
         .entry(key)
         .or_insert_with(|| Box::leak(t.name.clone().into_boxed_str()))
+}
+
+/// The multirange type OID of user range type `oid` (0 if unknown).
+pub fn multirange_oid(oid: u32) -> u32 {
+    get(oid)
+        .and_then(|t| t.range.as_ref().map(|r| r.multirange))
+        .unwrap_or(0)
+}
+
+/// The subtype of user range type `oid` (text if unknown).
+pub fn range_subtype(oid: u32) -> DataType {
+    get(oid)
+        .and_then(|t| t.range.as_ref().map(|r| r.subtype))
+        .unwrap_or(DataType::Text)
 }
 
 /// The array type OID of user type `oid` (0 if unknown).

@@ -1687,6 +1687,14 @@ impl Binder<'_> {
                 args.push(func::array_constructor(items, *range)?);
             }
         }
+        if crate::usertype::any() && !func::exists(name) {
+            if let Some(
+                ty @ (DataType::UserRange(_) | DataType::Multirange(DataType::UserRange(_))),
+            ) = self.tables.user_type(&[name.to_owned()])?
+            {
+                return self.user_range_constructor(name, ty, args, pos);
+            }
+        }
         let types: Vec<DataType> = args.iter().map(|a| a.ty).collect();
         // A type's name called on one untyped literal is a cast even when
         // functions of that name exist (cidr('10.1/16') is the cidr
@@ -1717,6 +1725,62 @@ impl Binder<'_> {
             }
             Err(e) => Err(func::function_error(name, &types, e).at(pos)),
         }
+    }
+
+    /// The constructor of a user range type (`name(lower, upper [,
+    /// bounds])`) or of its multirange type (`name()`, `name(range)`,
+    /// `name(VARIADIC ranges)`): 42883 for other arguments.
+    #[inline(never)]
+    fn user_range_constructor(
+        &mut self,
+        name: &str,
+        ty: DataType,
+        args: Vec<Expr>,
+        pos: Option<u32>,
+    ) -> Result<Expr> {
+        let types: Vec<DataType> = args.iter().map(|a| a.ty).collect();
+        let missing = || func::function_error(name, &types, ResolveError::NotFound).at(pos);
+        let mut coerced = Vec::with_capacity(args.len());
+        let def = match ty {
+            DataType::Multirange(range) => {
+                let n = args.len();
+                let one_array = n == 1 && matches!(types[0], DataType::Array(_));
+                for a in args {
+                    let to = if one_array {
+                        DataType::Array(range)
+                    } else {
+                        *range
+                    };
+                    if !matches!(a.ty, DataType::Unknown) && a.ty != to {
+                        return Err(missing());
+                    }
+                    coerced.push(self.coerce(a, to, -1, CoercionContext::Implicit)?);
+                }
+                if n > 1 {
+                    coerced = vec![func::array_constructor(coerced, *range)?];
+                }
+                &func::USER_MULTIRANGE_CONSTRUCTORS[match n {
+                    0 => 0,
+                    1 if !one_array => 1,
+                    _ => 2,
+                }]
+            }
+            _ => {
+                if !(2..=3).contains(&args.len()) {
+                    return Err(missing());
+                }
+                let sub = crate::value::range::element(ty);
+                for (i, a) in args.into_iter().enumerate() {
+                    let to = if i == 2 { DataType::Text } else { sub };
+                    if !can_coerce(a.ty, to, CoercionContext::Implicit) {
+                        return Err(missing());
+                    }
+                    coerced.push(self.coerce(a, to, -1, CoercionContext::Implicit)?);
+                }
+                &func::USER_RANGE_CONSTRUCTORS[coerced.len() - 2]
+            }
+        };
+        Ok(typed(ExprKind::Call { def, args: coerced }, ty))
     }
 
     /// VARIADIC text[]: the arguments after the first as one text array.

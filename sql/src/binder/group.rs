@@ -496,12 +496,15 @@ impl Binder<'_> {
                 };
                 (func, None, out)
             }
-            ("range_agg", [t @ DataType::Range(_)]) => (
+            ("range_agg", [t @ (DataType::Range(_) | DataType::UserRange(_))]) => (
                 AggFunc::RangeAgg { intersect: false },
                 Some(*t),
                 DataType::multirange_of(*t).ok_or_else(undefined)?,
             ),
-            ("range_agg" | "range_intersect_agg", [t @ (DataType::Range(_) | DataType::Multirange(_))]) => (
+            (
+                "range_agg" | "range_intersect_agg",
+                [t @ (DataType::Range(_) | DataType::UserRange(_) | DataType::Multirange(_))],
+            ) => (
                 AggFunc::RangeAgg {
                     intersect: name == "range_intersect_agg",
                 },

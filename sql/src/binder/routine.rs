@@ -488,7 +488,7 @@ fn choose(
                     (DataType::AnyNonArray, DataType::Array(_)) => continue 'cands,
                     (DataType::AnyEnum, DataType::Enum(_)) => ty,
                     (DataType::AnyEnum, _) => continue 'cands,
-                    (DataType::AnyRange, DataType::Range(_))
+                    (DataType::AnyRange, DataType::Range(_) | DataType::UserRange(_))
                     | (DataType::AnyMultirange, DataType::Multirange(_)) => {
                         let r = ty.range_part();
                         if range.is_some_and(|s| s != r) {

@@ -689,6 +689,8 @@ impl<'a> Catalog<'a> {
             labels,
             domain,
             composite: None,
+            range: None,
+            multirange_of: None,
         };
         for (_, r) in &types {
             if text(&r[5]) != "e" {
@@ -796,6 +798,41 @@ impl<'a> Catalog<'a> {
                 crate::usertype::publish(std::slice::from_ref(&t));
                 out.push(t);
             }
+        }
+        // Range types (typbasetype: the subtype, typtypmod its typmod)
+        // after the types they may be over, then their multirange types
+        // (typbasetype: the range type).
+        let mut ranges: Vec<&Vec<Value>> = types
+            .iter()
+            .map(|(_, r)| r)
+            .filter(|r| text(&r[5]) == "r")
+            .collect();
+        ranges.sort_by_key(|r| oid(&r[0]));
+        for r in ranges {
+            let range_oid = oid(&r[0]);
+            let multirange = types
+                .iter()
+                .find(|(_, m)| text(&m[5]) == "m" && oid(&m[10]) == range_oid)
+                .map_or(0, |(_, m)| oid(&m[0]));
+            let mut t = user_type(r, Vec::new(), None);
+            t.range = Some(crate::usertype::RangeDef {
+                subtype: DataType::from_oid(oid(&r[10])).unwrap_or(DataType::Text),
+                subtype_typmod: int(&r[11]) as i32,
+                multirange,
+            });
+            let t = Arc::new(t);
+            crate::usertype::publish(std::slice::from_ref(&t));
+            out.push(t);
+        }
+        for (_, r) in &types {
+            if text(&r[5]) != "m" {
+                continue;
+            }
+            let mut t = user_type(r, Vec::new(), None);
+            t.multirange_of = Some(oid(&r[10]));
+            let t = Arc::new(t);
+            crate::usertype::publish(std::slice::from_ref(&t));
+            out.push(t);
         }
         Ok(out)
     }

@@ -220,6 +220,132 @@ fn create_composite(
     types_changed(ctx)
 }
 
+/// CREATE TYPE name AS RANGE (SUBTYPE = t, ...): pg_type rows for the
+/// range type (typtype 'r', typbasetype its subtype) and its multirange
+/// type (typtype 'm', typbasetype the range type), each with an array
+/// type. SUBTYPE_DIFF must name a function of two subtype values;
+/// SUBTYPE_OPCLASS and COLLATION are accepted (the subtype's own order
+/// is used); CANONICAL needs a C function, which actorgres has not.
+fn create_range(
+    ctx: &mut Stmt<'_>,
+    name: &ObjectName,
+    options: &[ast::UserDefinedTypeRangeOption],
+) -> Result<()> {
+    use ast::UserDefinedTypeRangeOption as Opt;
+    let invalid = |msg: String| SqlError::new(SqlState::INVALID_OBJECT_DEFINITION, msg);
+    let mut subtype = None;
+    let mut multirange_name = None;
+    let mut diff = None;
+    for o in options {
+        match o {
+            Opt::Subtype(t) => subtype = Some(ctx.ddl_type(t)?),
+            Opt::MultirangeTypeName(n) => multirange_name = Some(n),
+            Opt::SubtypeDiff(f) => diff = Some(object_name(f)),
+            Opt::Canonical(f) => {
+                let f = object_name(f).join(".");
+                return Err(SqlError::new(
+                    SqlState::UNDEFINED_FUNCTION,
+                    format!("function {f}(unknown) does not exist"),
+                ));
+            }
+            Opt::SubtypeOpClass(_) | Opt::Collation(_) => {}
+        }
+    }
+    let Some((subtype, subtype_typmod)) = subtype else {
+        return Err(invalid("type attribute \"subtype\" is required".into()));
+    };
+    if subtype.category() == crate::types::TypeCategory::Pseudo {
+        return Err(SqlError::new(
+            SqlState::DATATYPE_MISMATCH,
+            format!("range subtype cannot be {subtype}"),
+        ));
+    }
+    if let Some(parts) = &diff {
+        let f = parts.join(".");
+        let found = crate::func::lookup(&f, 2)
+            .iter()
+            .any(|d| d.args == [subtype, subtype])
+            || ctx
+                .find_functions(parts)?
+                .iter()
+                .any(|u| u.input_types() == [subtype, subtype]);
+        if !found {
+            return Err(SqlError::new(
+                SqlState::UNDEFINED_FUNCTION,
+                format!("function {f}({subtype}, {subtype}) does not exist"),
+            ));
+        }
+    }
+    let (ns, name) = new_type_name(ctx, name)?;
+    // The multirange type's name: given, or the range's with "range"
+    // made "multirange" (else "_multirange" added).
+    let (mr_ns, mr_name, given) = match multirange_name {
+        Some(n) => {
+            let parts = object_name(n);
+            let (schema, n) = split_name(ctx, &parts)?;
+            // A built-in type's name (or alias: `int`) is taken.
+            if let Some(t) = DataType::from_name(n).filter(|_| schema.is_none()) {
+                return Err(SqlError::new(
+                    SqlState::DUPLICATE_OBJECT,
+                    format!("type \"{}\" already exists", t.name()),
+                ));
+            }
+            (creation_schema(ctx, schema, n)?, n.to_owned(), true)
+        }
+        None => {
+            let n = match name.find("range") {
+                Some(at) => format!("{}multirange{}", &name[..at], &name[at + 5..]),
+                None => format!("{name}_multirange"),
+            };
+            (ns, n, false)
+        }
+    };
+    check_new_type_name(ctx, mr_ns, &mr_name).map_err(|e| {
+        if given {
+            e
+        } else {
+            e.with_detail(format!(
+                "Failed while creating a multirange type for type \"{name}\"."
+            ))
+            .with_hint(
+                "You can manually specify a multirange type name using the \"multirange_type_name\" attribute.",
+            )
+        }
+    })?;
+    let xid = ctx.write_xid("CREATE TYPE")?;
+    let oid = ctx.engine().new_oid()?;
+    let array_oid = ctx.engine().new_oid()?;
+    let mr_oid = ctx.engine().new_oid()?;
+    let mr_array_oid = ctx.engine().new_oid()?;
+    {
+        let cat = ctx.catalog();
+        let who = ctx.actor(xid);
+        let mut range = type_row(oid, &name, ns, -1, 'r', 'R', 0, array_oid);
+        range[10] = Value::Oid(subtype.oid().0);
+        range[11] = Value::Int4(subtype_typmod);
+        cat.insert(&system::PG_TYPE, &range, &who)?;
+        let array = type_row(array_oid, &format!("_{name}"), ns, -1, 'b', 'A', oid, 0);
+        cat.insert(&system::PG_TYPE, &array, &who)?;
+        let mut multi = type_row(mr_oid, &mr_name, mr_ns, -1, 'm', 'R', 0, mr_array_oid);
+        multi[10] = Value::Oid(oid);
+        cat.insert(&system::PG_TYPE, &multi, &who)?;
+        let array = type_row(
+            mr_array_oid,
+            &format!("_{mr_name}"),
+            mr_ns,
+            -1,
+            'b',
+            'A',
+            mr_oid,
+            0,
+        );
+        cat.insert(&system::PG_TYPE, &array, &who)?;
+    }
+    ctx.record_owner(crate::catalog::privs::TYPE, oid, Some(ns), 'T', xid)?;
+    ctx.record_owner(crate::catalog::privs::TYPE, mr_oid, Some(mr_ns), 'T', xid)?;
+    types_changed(ctx)
+}
+
 /// CREATE TYPE name AS ENUM ('label', ...).
 pub fn create_type(
     ctx: &mut Stmt<'_>,
@@ -231,8 +357,8 @@ pub fn create_type(
         Some(ast::UserDefinedTypeRepresentation::Composite { attributes }) => {
             return create_composite(ctx, name, attributes)
         }
-        Some(ast::UserDefinedTypeRepresentation::Range { .. }) => {
-            return Err(SqlError::unsupported("range types"))
+        Some(ast::UserDefinedTypeRepresentation::Range { options }) => {
+            return create_range(ctx, name, options)
         }
         _ => return Err(SqlError::unsupported("base types and shell types")),
     };
@@ -725,8 +851,11 @@ pub(crate) fn domain_parts(ty: DataType, typmod: i32) -> (DataType, i32, Option<
 /// True if a column of type `t` holds values of user type `oid`.
 pub(super) fn uses_type(t: DataType, oid: u32) -> bool {
     match t {
-        DataType::Enum(o) | DataType::Composite(o) | DataType::Domain(o) => o == oid,
-        DataType::Array(e) => uses_type(*e, oid),
+        DataType::Enum(o)
+        | DataType::Composite(o)
+        | DataType::Domain(o)
+        | DataType::UserRange(o) => o == oid,
+        DataType::Array(e) | DataType::Multirange(e) => uses_type(*e, oid),
         _ => false,
     }
 }
@@ -808,7 +937,7 @@ pub(super) fn type_users(ctx: &Stmt<'_>, oid: u32) -> Result<Vec<(u32, String, S
 /// Drops one type (with CASCADE, the columns that use it).
 pub(super) fn drop_type(ctx: &mut Stmt<'_>, xid: u32, ty: &UserType, cascade: bool) -> Result<()> {
     let users = type_users(ctx, ty.oid)?;
-    // Domains over this type.
+    // Domains and range types over this type.
     let domains: Vec<Arc<UserType>> = ctx
         .catalog()
         .user_types()?
@@ -817,7 +946,10 @@ pub(super) fn drop_type(ctx: &mut Stmt<'_>, xid: u32, ty: &UserType, cascade: bo
             t.domain.as_ref().is_some_and(|d| {
                 d.parent == Some(ty.oid)
                     || (d.parent.is_none() && d.base.user_type_oid() == Some(ty.oid))
-            })
+            }) || t
+                .range
+                .as_ref()
+                .is_some_and(|r| r.subtype.user_type_oid() == Some(ty.oid))
         })
         .cloned()
         .collect();
@@ -912,7 +1044,16 @@ pub(super) fn drop_type(ctx: &mut Stmt<'_>, xid: u32, ty: &UserType, cascade: bo
     }
     let cat = ctx.catalog();
     let who = ctx.actor(xid);
-    for oid in [ty.oid, ty.array_oid] {
+    // A range type takes its multirange type and that one's array along.
+    let multirange = ty
+        .range
+        .as_ref()
+        .and_then(|r| crate::usertype::get(r.multirange));
+    let mut oids = vec![ty.oid, ty.array_oid];
+    if let Some(m) = &multirange {
+        oids.extend([m.oid, m.array_oid]);
+    }
+    for oid in oids {
         for (tid, _) in cat.rows_where(&system::PG_TYPE, 0, oid)? {
             cat.delete(&system::PG_TYPE, tid, &who)?;
         }

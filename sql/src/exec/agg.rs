@@ -339,15 +339,10 @@ impl AggState {
             },
             AggFunc::RangeAgg { intersect: true } => match (kept, v) {
                 (Value::Range(a), Value::Range(b)) => {
-                    let elem = crate::func::range_element_of(&a);
-                    Value::Range(std::sync::Arc::new(a.intersect(&b, elem)?))
+                    Value::Range(std::sync::Arc::new(a.intersect(&b)?))
                 }
                 (Value::Multirange(a), Value::Multirange(b)) => {
-                    let elem = a
-                        .ranges()
-                        .first()
-                        .map_or(DataType::Numeric, crate::func::range_element_of);
-                    Value::Multirange(std::sync::Arc::new(a.intersect(&b, elem)?))
+                    Value::Multirange(std::sync::Arc::new(a.intersect(&b)?))
                 }
                 (_, v) => v,
             },
@@ -467,11 +462,8 @@ impl AggState {
                             _ => {}
                         }
                     }
-                    let elem = ranges
-                        .first()
-                        .map_or(DataType::Numeric, crate::func::range_element_of);
                     Value::Multirange(std::sync::Arc::new(
-                        crate::value::multirange::Multirange::new(ranges, elem)?,
+                        crate::value::multirange::Multirange::new(ranges)?,
                     ))
                 }
                 other => other,

@@ -487,6 +487,7 @@ fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
             numfmt::FUNCTIONS,
             todate::FUNCTIONS,
             operators::XID_EQ,
+            operators::MINUS_FUNCTIONS,
             operators::XID8_CMP,
             operators::RECORD_CMP,
             range::CONSTRUCTORS,
@@ -516,11 +517,8 @@ fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
         ])
 }
 
-/// The element type of a range value's bounds (what canonicalization
-/// needs).
-pub fn range_element_of(r: &crate::value::range::RangeValue) -> DataType {
-    range::elem_of(r)
-}
+pub use multirange::USER_CONSTRUCTORS as USER_MULTIRANGE_CONSTRUCTORS;
+pub use range::USER_CONSTRUCTORS as USER_RANGE_CONSTRUCTORS;
 
 /// Built-in trigger functions (table/trigger.rs fires them; called as a
 /// function they are PostgreSQL's 0A000).
@@ -692,6 +690,7 @@ fn polymorphic_element(d: &FuncDef, args: &[DataType]) -> Option<Option<DataType
             (DataType::AnyArray, DataType::Array(e)) => **e,
             (DataType::AnyArray, _) => return None,
             (DataType::AnyRange, DataType::Range(e)) => **e,
+            (DataType::AnyRange, DataType::UserRange(_)) => crate::value::range::element(*a),
             (DataType::AnyRange, _) => return None,
             (DataType::AnyMultirange, DataType::Multirange(r)) => crate::value::range::element(**r),
             (DataType::AnyMultirange, _) => return None,
@@ -884,7 +883,7 @@ fn finish(def: &'static FuncDef, args: &[DataType]) -> Resolved {
         .iter()
         .zip(args)
         .find_map(|(p, a)| match (p, a) {
-            (DataType::AnyRange, DataType::Range(_))
+            (DataType::AnyRange, DataType::Range(_) | DataType::UserRange(_))
             | (DataType::AnyMultirange, DataType::Multirange(_)) => Some(a.range_part()),
             _ => None,
         })

@@ -6,7 +6,6 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use super::range::elem_of;
 use super::{f, FuncDef};
 use crate::error::{Result, SqlError};
 use crate::types::DataType::{self, *};
@@ -39,12 +38,6 @@ fn side(v: &Value) -> Result<Side<'_>> {
     })
 }
 
-/// The element type of a multirange's bounds (what canonicalization
-/// needs).
-fn elem(m: &Multirange) -> DataType {
-    m.ranges().first().map_or(Numeric, elem_of)
-}
-
 fn wrap(m: Multirange) -> Value {
     Value::Multirange(Arc::new(m))
 }
@@ -61,8 +54,7 @@ pub(super) fn from_ranges(vals: &[Value]) -> Result<Value> {
         }
         ranges.push(range(v)?.clone());
     }
-    let e = ranges.first().map_or(Numeric, elem_of);
-    Ok(wrap(Multirange::new(ranges, e)?))
+    Ok(wrap(Multirange::new(ranges)?))
 }
 
 /// `type(VARIADIC ranges)` given as an array.
@@ -115,6 +107,15 @@ fn end(a: &[Value], upper: bool) -> Result<Option<RangeValue>> {
     }
     .cloned())
 }
+
+/// The constructors of user multirange types: `name()`, `name(range)`
+/// and `name(VARIADIC ranges)`, for the binder to call with the type as
+/// the result.
+pub static USER_CONSTRUCTORS: [FuncDef; 3] = [
+    f("multirange", &[], M, |_, _| Ok(wrap(Multirange::empty()))),
+    f("multirange", &[R], M, |a, _| from_ranges(a)),
+    f("multirange", &[Array(&R)], M, |a, _| from_array(a)),
+];
 
 const M: DataType = AnyMultirange;
 const R: DataType = AnyRange;
@@ -183,15 +184,15 @@ operators! {
     "-|-" "range_adjacent_multirange" [R, M] Bool => |a, _| position(a, Position::Adjacent);
     "+" "multirange_union" [M, M] M => |a, _| {
         let (x, y) = (multi(&a[0])?, multi(&a[1])?);
-        Ok(wrap(x.union(y, elem(x))?))
+        Ok(wrap(x.union(y)?))
     };
     "*" "multirange_intersect" [M, M] M => |a, _| {
         let (x, y) = (multi(&a[0])?, multi(&a[1])?);
-        Ok(wrap(x.intersect(y, elem(x))?))
+        Ok(wrap(x.intersect(y)?))
     };
     "-" "multirange_minus" [M, M] M => |a, _| {
         let (x, y) = (multi(&a[0])?, multi(&a[1])?);
-        Ok(wrap(x.minus(y, elem(x))?))
+        Ok(wrap(x.minus(y)?))
     };
     "=" "multirange_eq" [M, M] Bool => |a, _| bool_of(cmp(a)?.is_eq());
     "<>" "multirange_ne" [M, M] Bool => |a, _| bool_of(cmp(a)?.is_ne());
@@ -226,7 +227,7 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     }),
     f("range_merge", &[M], R, |a, _| {
         let m = multi(&a[0])?;
-        Ok(Value::Range(Arc::new(m.span(elem(m))?)))
+        Ok(Value::Range(Arc::new(m.span()?)))
     }),
     f("multirange", &[R], M, |a, _| from_ranges(a)),
     f("multirange_cmp", &[M, M], Int4, |a, _| {

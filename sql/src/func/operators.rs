@@ -784,3 +784,29 @@ fn date_time(d: i32, t: i64) -> Result<Value> {
         .map(Value::Timestamp)
         .ok_or_else(ts_overflow)
 }
+
+/// `-` of two values of type `t`, called by the name of its function.
+fn minus(a: &[Value], ctx: &mut crate::expr::EvalCtx<'_>, t: DataType) -> Result<Value> {
+    let d = super::lookup("-", 2)
+        .into_iter()
+        .find(|d| d.args == [t, t])
+        .ok_or_else(|| SqlError::internal("no - operator"))?;
+    (d.imp)(a, ctx)
+}
+
+/// The functions behind the numeric types' `-` (float8mi ...), which a
+/// range type's SUBTYPE_DIFF names.
+pub(super) static MINUS_FUNCTIONS: &[FuncDef] = &[
+    f("int2mi", &[Int2, Int2], Int2, |a, c| minus(a, c, Int2)),
+    f("int4mi", &[Int4, Int4], Int4, |a, c| minus(a, c, Int4)),
+    f("int8mi", &[Int8, Int8], Int8, |a, c| minus(a, c, Int8)),
+    f("float4mi", &[Float4, Float4], Float4, |a, c| {
+        minus(a, c, Float4)
+    }),
+    f("float8mi", &[Float8, Float8], Float8, |a, c| {
+        minus(a, c, Float8)
+    }),
+    f("numeric_sub", &[Numeric, Numeric], Numeric, |a, c| {
+        minus(a, c, Numeric)
+    }),
+];

@@ -19,18 +19,6 @@ fn range(v: &Value) -> Result<&RangeValue> {
     }
 }
 
-/// The element type of a range's bounds (what canonicalization needs).
-pub(super) fn elem_of(r: &RangeValue) -> DataType {
-    match r.lower.as_ref().or(r.upper.as_ref()) {
-        Some(Value::Int4(_)) => Int4,
-        Some(Value::Int8(_)) => Int8,
-        Some(Value::Date(_)) => Date,
-        Some(Value::Timestamp(_)) => Timestamp,
-        Some(Value::TimestampTz(_)) => TimestampTz,
-        _ => Numeric,
-    }
-}
-
 fn wrap(r: RangeValue) -> Value {
     Value::Range(Arc::new(r))
 }
@@ -77,6 +65,21 @@ macro_rules! constructors {
         )*]
     };
 }
+
+/// The constructors of user range types, `name(lower, upper [,
+/// bounds])`, for the binder to call with the type as the result (no
+/// canonical function: the bounds stay as given).
+pub static USER_CONSTRUCTORS: [FuncDef; 2] = [
+    non_strict(f("range", &[AnyElement, AnyElement], AnyRange, |a, _| {
+        construct(a, Text)
+    })),
+    non_strict(f(
+        "range",
+        &[AnyElement, AnyElement, Text],
+        AnyRange,
+        |a, _| construct(a, Text),
+    )),
+];
 
 /// The constructors, one pair per range type.
 pub(super) static CONSTRUCTORS: &[FuncDef] = constructors!(
@@ -138,7 +141,7 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     }),
     op("range_merge", AnyRange, |a, _| {
         let (x, y) = (range(&a[0])?, range(&a[1])?);
-        Ok(wrap(x.union(y, elem_of(x), false)?))
+        Ok(wrap(x.union(y, false)?))
     }),
     op("@>", Bool, |a, _| test(a, |x, y| x.contains(y))),
     f("@>", &[AnyRange, AnyElement], Bool, |a, _| {
@@ -156,15 +159,15 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     op("-|-", Bool, |a, _| test(a, RangeValue::adjacent)),
     op("+", AnyRange, |a, _| {
         let (x, y) = (range(&a[0])?, range(&a[1])?);
-        Ok(wrap(x.union(y, elem_of(x), true)?))
+        Ok(wrap(x.union(y, true)?))
     }),
     op("*", AnyRange, |a, _| {
         let (x, y) = (range(&a[0])?, range(&a[1])?);
-        Ok(wrap(x.intersect(y, elem_of(x))?))
+        Ok(wrap(x.intersect(y)?))
     }),
     op("-", AnyRange, |a, _| {
         let (x, y) = (range(&a[0])?, range(&a[1])?);
-        Ok(wrap(x.minus(y, elem_of(x))?))
+        Ok(wrap(x.minus(y)?))
     }),
     op("=", Bool, |a, _| Ok(Value::Bool(cmp(a)?.is_eq()))),
     op("<>", Bool, |a, _| Ok(Value::Bool(cmp(a)?.is_ne()))),
@@ -198,15 +201,15 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     op("range_adjacent", Bool, |a, _| test(a, RangeValue::adjacent)),
     op("range_union", AnyRange, |a, _| {
         let (x, y) = (range(&a[0])?, range(&a[1])?);
-        Ok(wrap(x.union(y, elem_of(x), true)?))
+        Ok(wrap(x.union(y, true)?))
     }),
     op("range_intersect", AnyRange, |a, _| {
         let (x, y) = (range(&a[0])?, range(&a[1])?);
-        Ok(wrap(x.intersect(y, elem_of(x))?))
+        Ok(wrap(x.intersect(y)?))
     }),
     op("range_minus", AnyRange, |a, _| {
         let (x, y) = (range(&a[0])?, range(&a[1])?);
-        Ok(wrap(x.minus(y, elem_of(x))?))
+        Ok(wrap(x.minus(y)?))
     }),
     op("range_cmp", Int4, |a, _| {
         Ok(Value::Int4(match cmp(a)? {

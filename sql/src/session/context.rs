@@ -411,6 +411,8 @@ impl<'s> Stmt<'s> {
                 names: names.into(),
                 types,
             }),
+            range: None,
+            multirange_of: None,
         });
         crate::usertype::publish(std::slice::from_ref(&t));
         Ok(crate::types::DataType::Composite(def.oid))

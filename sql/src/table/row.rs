@@ -285,7 +285,7 @@ fn decode_value(c: &mut Cur<'_>, ty: DataType) -> Result<Value> {
         }
         // Arrays and composite values are stored as their text form and
         // read back as values of their type.
-        T::Array(_) | T::Range(_) | T::Multirange(_) => {
+        T::Array(_) | T::Range(_) | T::UserRange(_) | T::Multirange(_) => {
             let b = c.bytes()?;
             let text = std::str::from_utf8(b).map_err(|_| damaged())?;
             crate::cast::parse_text(text, ty, &Default::default())

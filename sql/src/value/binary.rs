@@ -206,8 +206,12 @@ const RANGE_UB_INF: u8 = 0x10;
 
 /// range_recv: the flags, then each finite bound by length, made into
 /// a range as range input does (checked, canonical).
-fn read_range(elem: DataType, data: &[u8]) -> Result<crate::value::range::RangeValue, BinaryError> {
+fn read_range(
+    range_ty: DataType,
+    data: &[u8],
+) -> Result<crate::value::range::RangeValue, BinaryError> {
     use crate::value::range::RangeValue;
+    let elem = crate::value::range::element(range_ty);
     let mut c = Cursor(data);
     let flags = c.take(1)?[0];
     if flags & RANGE_EMPTY != 0 {
@@ -229,7 +233,7 @@ fn read_range(elem: DataType, data: &[u8]) -> Result<crate::value::range::RangeV
         return Err(BinaryError::Trailing);
     }
     RangeValue::make(
-        elem,
+        crate::value::range::canonical_as(range_ty),
         lower,
         upper,
         flags & RANGE_LB_INC != 0,
@@ -423,22 +427,23 @@ pub fn read_binary(ty: DataType, data: &[u8]) -> Result<Value, BinaryError> {
             }
         }
         DataType::Array(elem) => read_array(*elem, data)?,
-        DataType::Range(elem) => Value::Range(std::sync::Arc::new(read_range(*elem, data)?)),
+        DataType::Range(_) | DataType::UserRange(_) => {
+            Value::Range(std::sync::Arc::new(read_range(ty, data)?))
+        }
         // multirange_recv: a count, then each range by length.
         DataType::Multirange(range) => {
-            let elem = crate::value::range::element(*range);
             let mut c = Cursor(data);
             let n = usize::try_from(c.i32()?).map_err(|_| BinaryError::Short)?;
             let mut ranges = Vec::with_capacity(n.min(data.len()));
             for _ in 0..n {
                 let len = usize::try_from(c.i32()?).map_err(|_| BinaryError::Short)?;
-                ranges.push(read_range(elem, c.take(len)?)?);
+                ranges.push(read_range(*range, c.take(len)?)?);
             }
             if !c.0.is_empty() {
                 return Err(BinaryError::Trailing);
             }
-            let m = crate::value::multirange::Multirange::new(ranges, elem)
-                .map_err(BinaryError::Invalid)?;
+            let m =
+                crate::value::multirange::Multirange::new(ranges).map_err(BinaryError::Invalid)?;
             Value::Multirange(std::sync::Arc::new(m))
         }
         DataType::Enum(oid) => {

@@ -18,16 +18,16 @@ pub struct Multirange {
 }
 
 impl Multirange {
-    /// The multirange of `ranges` (of element type `elem`): sorted,
+    /// The multirange of `ranges` (canonical ranges): sorted,
     /// empty ranges dropped, overlapping and adjacent ones merged.
-    pub fn new(mut ranges: Vec<RangeValue>, elem: DataType) -> Result<Multirange> {
+    pub fn new(mut ranges: Vec<RangeValue>) -> Result<Multirange> {
         ranges.retain(|r| !r.empty);
         ranges.sort_by(RangeValue::range_cmp);
         let mut out: Vec<RangeValue> = Vec::with_capacity(ranges.len());
         for r in ranges {
             match out.last_mut() {
                 Some(last) if !last.before(&r) || last.adjacent(&r) => {
-                    *last = last.union(&r, elem, false)?;
+                    *last = last.union(&r, false)?;
                 }
                 _ => out.push(r),
             }
@@ -66,9 +66,9 @@ impl Multirange {
 
     /// The smallest range holding all of it (range_merge; empty for an
     /// empty multirange).
-    pub fn span(&self, elem: DataType) -> Result<RangeValue> {
+    pub fn span(&self) -> Result<RangeValue> {
         match (self.first_lower(), self.last_upper()) {
-            (Some(l), Some(u)) => RangeValue::from_bounds(l, u, elem),
+            (Some(l), Some(u)) => RangeValue::from_bounds(l, u),
             _ => Ok(RangeValue::empty()),
         }
     }
@@ -146,14 +146,14 @@ impl Multirange {
     }
 
     /// `mr1 + mr2`.
-    pub fn union(&self, other: &Multirange, elem: DataType) -> Result<Multirange> {
+    pub fn union(&self, other: &Multirange) -> Result<Multirange> {
         let all = self.ranges.iter().chain(&other.ranges).cloned().collect();
-        Multirange::new(all, elem)
+        Multirange::new(all)
     }
 
     /// `mr1 * mr2`: every overlap of a range of one with a range of the
     /// other.
-    pub fn intersect(&self, other: &Multirange, elem: DataType) -> Result<Multirange> {
+    pub fn intersect(&self, other: &Multirange) -> Result<Multirange> {
         let mut out = Vec::new();
         for a in &self.ranges {
             for b in &other.ranges {
@@ -161,16 +161,16 @@ impl Multirange {
                     break;
                 }
                 if a.overlaps(b) {
-                    out.push(a.intersect(b, elem)?);
+                    out.push(a.intersect(b)?);
                 }
             }
         }
-        Multirange::new(out, elem)
+        Multirange::new(out)
     }
 
     /// `mr1 - mr2`: each range of the first less every range of the
     /// second, a range cut in two where one falls inside it.
-    pub fn minus(&self, other: &Multirange, elem: DataType) -> Result<Multirange> {
+    pub fn minus(&self, other: &Multirange) -> Result<Multirange> {
         let mut out = Vec::new();
         for a in &self.ranges {
             let mut rest = a.clone();
@@ -184,24 +184,17 @@ impl Multirange {
                 let inside = cmp_bounds(rest.lower_bound(), b.lower_bound()) == Ordering::Less
                     && cmp_bounds(rest.upper_bound(), b.upper_bound()) == Ordering::Greater;
                 if inside {
-                    let left = RangeValue::from_bounds(
-                        rest.lower_bound(),
-                        b.lower_bound().flipped(),
-                        elem,
-                    )?;
+                    let left =
+                        RangeValue::from_bounds(rest.lower_bound(), b.lower_bound().flipped())?;
                     out.push(left);
-                    rest = RangeValue::from_bounds(
-                        b.upper_bound().flipped(),
-                        rest.upper_bound(),
-                        elem,
-                    )?;
+                    rest = RangeValue::from_bounds(b.upper_bound().flipped(), rest.upper_bound())?;
                 } else {
-                    rest = rest.minus(b, elem)?;
+                    rest = rest.minus(b)?;
                 }
             }
             out.push(rest);
         }
-        Multirange::new(out, elem)
+        Multirange::new(out)
     }
 
     /// Each range as `range` writes it: the form of equality keys and
@@ -225,9 +218,9 @@ impl Multirange {
         out.push('}');
     }
 
-    /// Reads multirange text (multirange_in) whose ranges have element
-    /// type `elem`: `{` ranges or `empty` separated by commas `}`.
-    pub fn parse(text: &str, elem: DataType, style: &OutputStyle) -> Result<Multirange> {
+    /// Reads multirange text (multirange_in) whose ranges are of range
+    /// type `range_ty`: `{` ranges or `empty` separated by commas `}`.
+    pub fn parse(text: &str, range_ty: DataType, style: &OutputStyle) -> Result<Multirange> {
         let malformed = |detail: &str| {
             SqlError::new(
                 SqlState::INVALID_TEXT_REPRESENTATION,
@@ -257,7 +250,7 @@ impl Multirange {
                 if c == b'[' || c == b'(' {
                     let start = i;
                     i = range_end(bytes, i).ok_or_else(|| malformed("Unexpected end of input."))?;
-                    let r = RangeValue::parse(&body[start..=i], elem, style)?;
+                    let r = RangeValue::parse(&body[start..=i], range_ty, style)?;
                     if !r.empty {
                         ranges.push(r);
                     }
@@ -286,7 +279,7 @@ impl Multirange {
         if body[i..].chars().any(|c| !c.is_ascii_whitespace()) {
             return Err(malformed("Junk after closing right brace."));
         }
-        Multirange::new(ranges, elem)
+        Multirange::new(ranges)
     }
 }
 
@@ -347,7 +340,11 @@ mod tests {
     use super::*;
 
     fn mr(text: &str) -> Result<Multirange> {
-        Multirange::parse(text, DataType::Int4, &OutputStyle::default())
+        Multirange::parse(
+            text,
+            DataType::Range(&DataType::Int4),
+            &OutputStyle::default(),
+        )
     }
 
     fn show(m: &Multirange) -> String {
@@ -372,13 +369,7 @@ mod tests {
     fn minus_cuts_holes() {
         let a = mr("{[1,10)}").unwrap();
         let b = mr("{[2,3),[5,6)}").unwrap();
-        assert_eq!(
-            show(&a.minus(&b, DataType::Int4).unwrap()),
-            "{[1,2),[3,5),[6,10)}"
-        );
-        assert_eq!(
-            show(&a.intersect(&b, DataType::Int4).unwrap()),
-            "{[2,3),[5,6)}"
-        );
+        assert_eq!(show(&a.minus(&b).unwrap()), "{[1,2),[3,5),[6,10)}");
+        assert_eq!(show(&a.intersect(&b).unwrap()), "{[2,3),[5,6)}");
     }
 }

@@ -176,13 +176,15 @@ impl RangeValue {
             }
         }
         if matches!(elem, DataType::Int4 | DataType::Int8 | DataType::Date) {
-            if let Some(l) = &r.lower {
+            // daterange_canonical leaves infinite dates as they are.
+            let finite = |v: &Value| !matches!(v, Value::Date(i32::MIN | i32::MAX));
+            if let Some(l) = r.lower.as_ref().filter(|l| finite(l)) {
                 if !r.lower_inc {
                     r.lower = Some(successor(l)?);
                     r.lower_inc = true;
                 }
             }
-            if let Some(u) = &r.upper {
+            if let Some(u) = r.upper.as_ref().filter(|u| finite(u)) {
                 if r.upper_inc {
                     r.upper = Some(successor(u)?);
                     r.upper_inc = false;
@@ -305,13 +307,12 @@ impl RangeValue {
             || bounds_adjacent(b.upper_bound(), self.lower_bound())
     }
 
-    pub(super) fn from_bounds(
-        lower: Bound<'_>,
-        upper: Bound<'_>,
-        elem: DataType,
-    ) -> Result<RangeValue> {
+    /// The range between two bounds of canonical ranges (which needs no
+    /// canonicalizing: a discrete range's bounds stay `[` and `)`, also
+    /// flipped).
+    pub(super) fn from_bounds(lower: Bound<'_>, upper: Bound<'_>) -> Result<RangeValue> {
         RangeValue::make(
-            elem,
+            DataType::Text,
             lower.val.cloned(),
             upper.val.cloned(),
             lower.inclusive,
@@ -321,7 +322,7 @@ impl RangeValue {
 
     /// `a + b` (range_union; `strict`: 22000 when they neither overlap
     /// nor touch, else range_merge's covering range).
-    pub fn union(&self, b: &RangeValue, elem: DataType, strict: bool) -> Result<RangeValue> {
+    pub fn union(&self, b: &RangeValue, strict: bool) -> Result<RangeValue> {
         if self.empty {
             return Ok(b.clone());
         }
@@ -343,11 +344,11 @@ impl RangeValue {
         } else {
             b.upper_bound()
         };
-        RangeValue::from_bounds(lower, upper, elem)
+        RangeValue::from_bounds(lower, upper)
     }
 
     /// `a * b`.
-    pub fn intersect(&self, b: &RangeValue, elem: DataType) -> Result<RangeValue> {
+    pub fn intersect(&self, b: &RangeValue) -> Result<RangeValue> {
         if self.empty || b.empty || !self.overlaps(b) {
             return Ok(RangeValue::empty());
         }
@@ -361,11 +362,11 @@ impl RangeValue {
         } else {
             b.upper_bound()
         };
-        RangeValue::from_bounds(lower, upper, elem)
+        RangeValue::from_bounds(lower, upper)
     }
 
     /// `a - b` (range_minus).
-    pub fn minus(&self, b: &RangeValue, elem: DataType) -> Result<RangeValue> {
+    pub fn minus(&self, b: &RangeValue) -> Result<RangeValue> {
         if self.empty || b.empty {
             return Ok(self.clone());
         }
@@ -396,7 +397,7 @@ impl RangeValue {
                 inclusive: !l2.inclusive,
                 lower: false,
             };
-            return RangeValue::from_bounds(l1, upper, elem);
+            return RangeValue::from_bounds(l1, upper);
         }
         if l1l2 != Ordering::Less && u1u2 != Ordering::Less && l1u2 != Ordering::Greater {
             let lower = Bound {
@@ -404,7 +405,7 @@ impl RangeValue {
                 inclusive: !u2.inclusive,
                 lower: true,
             };
-            return RangeValue::from_bounds(lower, u1, elem);
+            return RangeValue::from_bounds(lower, u1);
         }
         Err(SqlError::internal("unexpected case in range_minus"))
     }
@@ -447,8 +448,9 @@ impl RangeValue {
         out.push(if self.upper_inc { ']' } else { ')' });
     }
 
-    /// Reads range text (range_in) of element type `elem`.
-    pub fn parse(text: &str, elem: DataType, style: &OutputStyle) -> Result<RangeValue> {
+    /// Reads range text (range_in) of range type `range_ty`.
+    pub fn parse(text: &str, range_ty: DataType, style: &OutputStyle) -> Result<RangeValue> {
+        let elem = element(range_ty);
         let malformed = |detail: &str| {
             SqlError::new(
                 SqlState::INVALID_TEXT_REPRESENTATION,
@@ -507,10 +509,16 @@ impl RangeValue {
             return Err(malformed("Junk after right parenthesis or bracket."));
         }
         let read = |t: Option<String>| -> Result<Option<Value>> {
-            t.map(|t| crate::cast::parse_text(&t, elem, style))
+            t.map(|t| crate::cast::parse_text(&t, elem.base(), style))
                 .transpose()
         };
-        RangeValue::make(elem, read(lower)?, read(upper)?, lower_inc, upper_inc)
+        RangeValue::make(
+            canonical_as(range_ty),
+            read(lower)?,
+            read(upper)?,
+            lower_inc,
+            upper_inc,
+        )
     }
 }
 
@@ -540,6 +548,17 @@ fn write_bound(v: &Value, style: &OutputStyle, out: &mut String) {
 pub fn element(t: DataType) -> DataType {
     match t {
         DataType::Range(e) => *e,
+        DataType::UserRange(oid) => crate::usertype::range_subtype(oid),
         other => other,
+    }
+}
+
+/// The type [`RangeValue::make`] canonicalizes values of range type `t`
+/// as: its element for the built-in ranges, none (text) for a user
+/// range type, which has no canonical function.
+pub fn canonical_as(t: DataType) -> DataType {
+    match t {
+        DataType::Range(e) => *e,
+        _ => DataType::Text,
     }
 }

@@ -488,7 +488,7 @@ fn input_types(ty: crate::types::DataType) -> [u32; 2] {
     match ty.base() {
         Array(_) => [2277, 2277],
         Enum(_) => [3500, 3500],
-        Range(_) => [3831, 3831],
+        Range(_) | UserRange(_) => [3831, 3831],
         Multirange(_) => [4537, 4537],
         Composite(_) | Record => [2249, 2249],
         Varchar => [1043, 25],

@@ -64,6 +64,8 @@ pub struct RangeDef {
     pub subtype_typmod: i32,
     /// rngmultitypid: its multirange type.
     pub multirange: u32,
+    /// rngsubdiff: the SUBTYPE_DIFF function's name, if given.
+    pub subdiff: Option<String>,
 }
 
 /// A composite type: its pg_class row (relkind 'c') and fields (its

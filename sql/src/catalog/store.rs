@@ -805,7 +805,7 @@ impl<'a> Catalog<'a> {
         let mut ranges: Vec<&Vec<Value>> = types
             .iter()
             .map(|(_, r)| r)
-            .filter(|r| text(&r[5]) == "r")
+            .filter(|r| text(&r[5]) == "r" && oid(&r[2]) != system::PG_CATALOG_NS)
             .collect();
         ranges.sort_by_key(|r| oid(&r[0]));
         for r in ranges {
@@ -819,13 +819,17 @@ impl<'a> Catalog<'a> {
                 subtype: DataType::from_oid(oid(&r[10])).unwrap_or(DataType::Text),
                 subtype_typmod: int(&r[11]) as i32,
                 multirange,
+                subdiff: match r.get(13) {
+                    Some(Value::Text(s)) => Some(s.clone()),
+                    _ => None,
+                },
             });
             let t = Arc::new(t);
             crate::usertype::publish(std::slice::from_ref(&t));
             out.push(t);
         }
         for (_, r) in &types {
-            if text(&r[5]) != "m" {
+            if text(&r[5]) != "m" || oid(&r[2]) == system::PG_CATALOG_NS {
                 continue;
             }
             let mut t = user_type(r, Vec::new(), None);

@@ -323,6 +323,13 @@ fn create_range(
         let mut range = type_row(oid, &name, ns, -1, 'r', 'R', 0, array_oid);
         range[10] = Value::Oid(subtype.oid().0);
         range[11] = Value::Int4(subtype_typmod);
+        // typdefault holds the SUBTYPE_DIFF function's name (pg_range's
+        // rngsubdiff).
+        range.push(Value::Bool(false));
+        range.push(
+            diff.as_ref()
+                .map_or(Value::Null, |d| Value::Text(d.join("."))),
+        );
         cat.insert(&system::PG_TYPE, &range, &who)?;
         let array = type_row(array_oid, &format!("_{name}"), ns, -1, 'b', 'A', oid, 0);
         cat.insert(&system::PG_TYPE, &array, &who)?;

@@ -316,6 +316,8 @@ impl Value {
             Value::Money(c) => money::write(*c, out),
             Value::Oid(v) => out.push_str(itoa::Buffer::new().format(*v)),
             Value::Named(_, name) => out.push_str(name),
+            // regtypeout: "-" for no type.
+            Value::Regtype(0) => out.push('-'),
             Value::Regtype(oid) => match crate::types::DataType::from_oid(*oid) {
                 Some(t) => out.push_str(&t.sql_name()),
                 None => {

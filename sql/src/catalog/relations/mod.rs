@@ -324,7 +324,7 @@ static RELATIONS: &[SysRel] = &[
         PG_PUBLICATION_TABLES,
         Source::Empty,
     ),
-    rel("pg_range", 3541, PG_RANGE, Source::Empty),
+    rel("pg_range", 3541, PG_RANGE, Source::Rows(rows::pg_range)),
     rel(
         "pg_replication_origin",
         6000,

@@ -117,7 +117,15 @@ fn typalign(t: DataType) -> &'static str {
         Int2 => "s",
         Int8 | Float8 | Time | Timestamp | TimestampTz | Interval | PgLsn | PgSnapshot
         | TxidSnapshot => "d",
-        Array(Int8 | Float8 | Time | Timestamp | TimestampTz | Interval) => "d",
+        // Arrays, ranges and multiranges: their element's, at least int.
+        Array(e) | Multirange(e) => match typalign(*e) {
+            "d" => "d",
+            _ => "i",
+        },
+        Range(_) | UserRange(_) => match typalign(crate::value::range::element(t).base()) {
+            "d" => "d",
+            _ => "i",
+        },
         _ => "i",
     }
 }
@@ -1138,6 +1146,43 @@ pub(super) fn pg_enum(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
     Ok(out)
 }
 
+/// pg_range: the built-in range types and the database's own.
+pub(super) fn pg_range(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    let row = |range: DataType, sub: DataType, canonical: &str, diff: &str| {
+        let multi = DataType::multirange_of(range).map_or(0, |m| m.oid().0);
+        Row::new(PG_RANGE)
+            .oid("rngtypid", range.oid().0)
+            .oid("rngsubtype", sub.oid().0)
+            .oid("rngmultitypid", multi)
+            .oid("rngcollation", typcollation(sub))
+            .oid("rngsubopc", btree_opclass(sub))
+            .proc("rngcanonical", canonical)
+            .proc("rngsubdiff", diff)
+            .done()
+    };
+    let mut out: Vec<Vec<Value>> = DataType::builtin()
+        .filter_map(|t| {
+            let DataType::Range(e) = t else { return None };
+            let name = t.name();
+            let canonical = if matches!(e, DataType::Int4 | DataType::Int8 | DataType::Date) {
+                format!("{name}_canonical")
+            } else {
+                "-".to_owned()
+            };
+            Some(row(t, *e, &canonical, &format!("{name}_subdiff")))
+        })
+        .collect();
+    if let Some((cat, _)) = catalog(ctx)? {
+        for t in cat.user_types()? {
+            if let Some(r) = &t.range {
+                let diff = r.subdiff.as_deref().unwrap_or("-");
+                out.push(row(DataType::UserRange(t.oid), r.subtype, "-", diff));
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// pg_type: the built-in types and the database's own.
 pub(super) fn pg_type(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
     let builtin = DataType::builtin().map(|t| (t, t.name().to_owned(), PG_CATALOG_NS));
@@ -1174,8 +1219,15 @@ fn pg_type_rows(
                 ("enum_in", "enum_out", "enum_recv", "enum_send")
             } else if let DataType::Composite(_) | DataType::Record = t {
                 ("record_in", "record_out", "record_recv", "record_send")
-            } else if let DataType::Range(_) = t {
+            } else if let DataType::Range(_) | DataType::UserRange(_) = t {
                 ("range_in", "range_out", "range_recv", "range_send")
+            } else if let DataType::Multirange(_) = t {
+                (
+                    "multirange_in",
+                    "multirange_out",
+                    "multirange_recv",
+                    "multirange_send",
+                )
             } else if t == DataType::Money {
                 ("cash_in", "cash_out", "cash_recv", "cash_send")
             } else if t == DataType::AclItem {
@@ -1267,7 +1319,15 @@ fn pg_type_rows(
                 .proc("typsend", &io(send, "send"))
                 .proc("typmodin", typmod_fns.map_or("-", |f| f.0))
                 .proc("typmodout", typmod_fns.map_or("-", |f| f.1))
-                .proc("typanalyze", if array { "array_typanalyze" } else { "-" })
+                .proc(
+                    "typanalyze",
+                    match t {
+                        DataType::Array(_) => "array_typanalyze",
+                        DataType::Range(_) | DataType::UserRange(_) => "range_typanalyze",
+                        DataType::Multirange(_) => "multirange_typanalyze",
+                        _ => "-",
+                    },
+                )
                 .text("typalign", typalign(t))
                 .text("typstorage", typstorage(t))
                 .bool("typnotnull", false)

@@ -76,6 +76,12 @@ pub fn cast_context(from: DataType, to: DataType) -> Option<CoercionContext> {
         (Int4 | Int8, Bool) | (Bool, Int4) => Explicit,
         (Xid8, Xid) => Explicit,
         (Cidr, Inet) => Implicit,
+        // The geometric conversions of pg_cast.
+        (Point, GeoBox) | (Path, Polygon) | (GeoBox, Polygon) | (Polygon, Path) => Assignment,
+        (Lseg | GeoBox | Polygon | Circle, Point)
+        | (GeoBox, Lseg | Circle)
+        | (Polygon, GeoBox | Circle)
+        | (Circle, GeoBox | Polygon) => Explicit,
         // A range to the multirange of its type (the constructor).
         (Range(_) | UserRange(_), Multirange(r)) if *r == from => Explicit,
         (MacAddr, MacAddr8) | (MacAddr8, MacAddr) => Implicit,
@@ -142,6 +148,9 @@ pub fn cast_value(
         // inet and cidr to text always show the mask (network_show).
         (Value::Inet(ip) | Value::Cidr(ip), Text | Varchar | Bpchar) => Value::Text(ip.show()),
         (Value::Cidr(ip), Inet) => Value::Inet(ip),
+        (v @ Value::Geo(_), to) if to.category() == crate::types::TypeCategory::Geometric => {
+            crate::func::geo::cast(&v, to)?
+        }
         (Value::Range(r), Multirange(_)) => {
             let m = crate::value::multirange::Multirange::new(vec![(*r).clone()])?;
             Value::Multirange(std::sync::Arc::new(m))
@@ -554,6 +563,9 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
             Value::Bool(parse_bool(text).ok_or_else(|| errors::invalid_input("boolean", text))?)
         }
         T::JsonPath => Value::Text(crate::func::jsonpath_text(text)?),
+        T::Point | T::Lseg | T::Line | T::GeoBox | T::Path | T::Polygon | T::Circle => Value::Geo(
+            std::sync::Arc::new(crate::value::geo::Geo::parse(text, to)?),
+        ),
         T::Range(_) | T::UserRange(_) => Value::Range(std::sync::Arc::new(
             crate::value::range::RangeValue::parse(text, to, style)?,
         )),

@@ -683,6 +683,20 @@ impl Binder<'_> {
             BinaryOperator::PGOverlap => "&&",
             BinaryOperator::AndLt => "&<",
             BinaryOperator::AndGt => "&>",
+            // The geometric operators.
+            BinaryOperator::DoubleHash => "##",
+            BinaryOperator::LtDashGt => "<->",
+            BinaryOperator::LtLtPipe => "<<|",
+            BinaryOperator::PipeGtGt => "|>>",
+            BinaryOperator::AndLtPipe => "&<|",
+            BinaryOperator::PipeAndGt => "|&>",
+            BinaryOperator::LtCaret => "<^",
+            BinaryOperator::GtCaret => ">^",
+            BinaryOperator::QuestionHash => "?#",
+            BinaryOperator::QuestionDash => "?-",
+            BinaryOperator::QuestionDashPipe => "?-|",
+            BinaryOperator::QuestionDoublePipe => "?||",
+            BinaryOperator::TildeEq => "~=",
             // OPERATOR(pg_catalog.op) names a built-in operator.
             BinaryOperator::PGCustomBinaryOperator(parts)
                 if parts.len() == 1 || (parts.len() == 2 && parts[0] == "pg_catalog") =>
@@ -786,6 +800,14 @@ impl Binder<'_> {
                     "cbrt"
                 };
                 self.call(root, vec![a], pos)
+            }
+            UnaryOperator::AtDashAt
+            | UnaryOperator::DoubleAt
+            | UnaryOperator::Hash
+            | UnaryOperator::QuestionDash
+            | UnaryOperator::QuestionPipe => {
+                let a = self.expr(arg, scope)?;
+                self.operator(&op.to_string(), vec![a], pos)
             }
             UnaryOperator::Not => {
                 let a = self.expr(arg, scope)?;

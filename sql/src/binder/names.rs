@@ -276,6 +276,18 @@ pub fn sql_type_with(t: &AstType, user: &mut UserTypeLookup<'_>) -> Result<(Data
         AstType::JSON => (D::Json, -1),
         AstType::JSONB => (D::Jsonb, -1),
         AstType::Regclass => (D::Regclass, -1),
+        AstType::GeometricType(kind) => (
+            match kind {
+                ast::GeometricTypeKind::Point => D::Point,
+                ast::GeometricTypeKind::Line => D::Line,
+                ast::GeometricTypeKind::LineSegment => D::Lseg,
+                ast::GeometricTypeKind::GeometricBox => D::GeoBox,
+                ast::GeometricTypeKind::GeometricPath => D::Path,
+                ast::GeometricTypeKind::Polygon => D::Polygon,
+                ast::GeometricTypeKind::Circle => D::Circle,
+            },
+            -1,
+        ),
         AstType::Custom(name, mods) => {
             let parts = object_name(name);
             let last = parts.last().cloned().unwrap_or_default();

@@ -123,6 +123,7 @@ pub fn push_key(v: &Value, out: &mut Vec<u8>) {
             out.push(17);
             r.encode(out, &mut |v, out| push_key(v, out));
         }
+        Value::Geo(g) => bytes(19, &g.to_binary(), out),
         Value::Multirange(m) => {
             out.push(18);
             m.encode(out, &mut |v, out| push_key(v, out));

@@ -319,6 +319,11 @@ fn encode_value(v: &Value, out: &mut Vec<u8>) {
             out.push(31);
             r.encode(out, &mut |v, out| encode_value(v, out));
         }
+        Value::Geo(g) => {
+            out.push(33);
+            out.push(g.kind());
+            bytes_field(34, &g.to_binary(), out);
+        }
         Value::Multirange(m) => {
             out.push(32);
             m.encode(out, &mut |v, out| encode_value(v, out));
@@ -449,6 +454,14 @@ fn decode_value(c: &mut Cursor<'_>, array_ok: bool) -> Option<Value> {
         40 => Value::Money(i64::from_le_bytes(c.take()?)),
         24 => Value::Enum(crate::usertype::label(u32::from_le_bytes(c.take()?))?),
         31 => Value::Range(std::sync::Arc::new(decode_range(c)?)),
+        33 => {
+            let [kind, 34] = c.take::<2>()? else {
+                return None;
+            };
+            let ty = crate::value::geo::Geo::kind_type(kind)?;
+            let g = crate::value::geo::Geo::read_binary(ty, &c.bytes()?).ok()??;
+            Value::Geo(std::sync::Arc::new(g))
+        }
         32 => {
             let n = u32::from_le_bytes(c.take::<4>()?) as usize;
             let mut ranges = Vec::with_capacity(n.min(c.0.len()));

@@ -28,6 +28,7 @@ mod dtchar;
 mod enums;
 mod extra;
 mod format;
+pub mod geo;
 mod json;
 pub(crate) mod jsonb;
 mod jsonpath;
@@ -150,6 +151,22 @@ static NAME_SUBSCRIPT: FuncDef = f(
             ),
             None => Value::Null,
         })
+    },
+);
+
+/// `point[i]` (its coordinates), `box[i]` (its corners) and `lseg[i]`
+/// (its end points), from 0; NULL past them.
+static GEO_SUBSCRIPT: FuncDef = f(
+    "subscript",
+    &[DataType::Any, DataType::Int4],
+    DataType::Any,
+    |a, _| {
+        let i = match &a[1] {
+            Value::Int4(i) => i64::from(*i),
+            Value::Int8(i) => *i,
+            _ => return Ok(Value::Null),
+        };
+        Ok(geo::subscript(&a[0], i).unwrap_or(Value::Null))
     },
 );
 
@@ -387,6 +404,10 @@ pub fn subscript(
 ) -> Result<crate::expr::Expr> {
     let (def, elem) = match array.ty {
         DataType::Name if indexes.len() == 1 => (&NAME_SUBSCRIPT, DataType::Char),
+        DataType::Point if indexes.len() == 1 => (&GEO_SUBSCRIPT, DataType::Float8),
+        DataType::GeoBox | DataType::Lseg if indexes.len() == 1 => {
+            (&GEO_SUBSCRIPT, DataType::Point)
+        }
         DataType::Array(e) => (&arrays::SUBSCRIPT, *e),
         DataType::Int2Vector => (&arrays::SUBSCRIPT, DataType::Int2),
         DataType::OidVector => (&arrays::SUBSCRIPT, DataType::Oid),
@@ -496,6 +517,9 @@ fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
             multirange::FUNCTIONS,
             multirange::OPERATORS,
             multirange::OPERATOR_FUNCTIONS,
+            geo::OPERATORS,
+            geo::OPERATOR_FUNCTIONS,
+            geo::FUNCTIONS,
             money::FUNCTIONS,
             money::MONEY_CMP,
             money::BY_INTEGERS,

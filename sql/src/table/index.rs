@@ -148,6 +148,8 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) -> Result<()> {
         // (unbounded first, inclusive before exclusive), then the upper
         // (exclusive before inclusive, unbounded last).
         Value::Range(r) => range_key(r, out)?,
+        // No B-tree order: the bytes, for equality.
+        Value::Geo(g) => escaped(&g.to_binary(), out),
         // multirange_cmp's order: range by range, a prefix first.
         Value::Multirange(m) => {
             for r in m.ranges() {

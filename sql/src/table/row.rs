@@ -133,6 +133,7 @@ fn encode_value(v: &Value, ty: DataType, out: &mut Vec<u8>) {
         }
         // Array columns hold their text form (as every array value
         // stored before array values existed), read back as text.
+        Value::Geo(g) => put_bytes(out, &g.to_binary()),
         Value::Array(_) | Value::Record(_) | Value::Range(_) | Value::Multirange(_) => {
             let text = v.to_text(&crate::value::OutputStyle::default());
             put_bytes(out, text.unwrap_or_default().as_bytes());
@@ -290,6 +291,13 @@ fn decode_value(c: &mut Cur<'_>, ty: DataType) -> Result<Value> {
             let text = std::str::from_utf8(b).map_err(|_| damaged())?;
             crate::cast::parse_text(text, ty, &Default::default())
                 .unwrap_or_else(|_| Value::Text(text.to_owned()))
+        }
+        T::Point | T::Lseg | T::Line | T::GeoBox | T::Path | T::Polygon | T::Circle => {
+            let g = crate::value::geo::Geo::read_binary(ty, c.bytes()?)
+                .ok()
+                .flatten()
+                .ok_or_else(damaged)?;
+            Value::Geo(std::sync::Arc::new(g))
         }
         T::Composite(oid) => {
             let b = c.bytes()?;

@@ -139,6 +139,7 @@ pub fn write_binary(v: &Value, ty: DataType, out: &mut BytesMut) -> crate::error
         Value::Oid(o) | Value::Regtype(o) | Value::Named(o, _) => pg::oid_to_sql(*o, out),
         // range_send: flags, then each finite bound's length and value.
         Value::Range(r) => write_range(r, crate::value::range::element(ty), out)?,
+        Value::Geo(g) => out.put_slice(&g.to_binary()),
         // multirange_send: the number of ranges, then each by length.
         Value::Multirange(m) => {
             let elem = crate::value::range::element(ty.range_part());
@@ -430,6 +431,17 @@ pub fn read_binary(ty: DataType, data: &[u8]) -> Result<Value, BinaryError> {
         DataType::Range(_) | DataType::UserRange(_) => {
             Value::Range(std::sync::Arc::new(read_range(ty, data)?))
         }
+        DataType::Point
+        | DataType::Lseg
+        | DataType::Line
+        | DataType::GeoBox
+        | DataType::Path
+        | DataType::Polygon
+        | DataType::Circle => match crate::value::geo::Geo::read_binary(ty, data) {
+            Ok(Some(g)) => Value::Geo(std::sync::Arc::new(g)),
+            Ok(None) => return Err(BinaryError::Short),
+            Err(e) => return Err(BinaryError::Invalid(e)),
+        },
         // multirange_recv: a count, then each range by length.
         DataType::Multirange(range) => {
             let mut c = Cursor(data);

@@ -11,6 +11,7 @@ pub mod bits;
 pub(crate) mod datetime;
 pub(crate) mod datetime_in;
 mod float;
+pub mod geo;
 pub mod inet;
 pub mod interval_in;
 pub mod mac;
@@ -165,6 +166,9 @@ pub enum Value {
     Range(std::sync::Arc<range::RangeValue>),
     /// A multirange value.
     Multirange(std::sync::Arc<multirange::Multirange>),
+    /// A value of a geometric type (point, lseg, line, box, path,
+    /// polygon, circle).
+    Geo(std::sync::Arc<geo::Geo>),
 }
 
 /// One label of an enum type (a pg_enum row). Values order by
@@ -357,6 +361,7 @@ impl Value {
             }
             Value::Range(r) => r.write_text(style, out),
             Value::Multirange(m) => m.write_text(style, out),
+            Value::Geo(g) => g.write_text(style, out),
             Value::Array(items) if items.is_vector() => {
                 for (i, v) in items.items().iter().enumerate() {
                     if i > 0 {

@@ -279,6 +279,24 @@ pub mod errors {
         SqlError::new(SqlState::NUMERIC_VALUE_OUT_OF_RANGE, message)
     }
 
+    /// 42883 for DISTINCT, GROUP BY, UNION ... of a type without an
+    /// equality operator.
+    pub fn no_equality(ty: crate::types::DataType) -> SqlError {
+        SqlError::new(
+            SqlState::UNDEFINED_FUNCTION,
+            format!("could not identify an equality operator for type {ty}"),
+        )
+    }
+
+    /// 42883 for ORDER BY of a type without an ordering operator.
+    pub fn no_ordering(ty: crate::types::DataType) -> SqlError {
+        SqlError::new(
+            SqlState::UNDEFINED_FUNCTION,
+            format!("could not identify an ordering operator for type {ty}"),
+        )
+        .with_hint("Use an explicit ordering operator or modify the query.")
+    }
+
     /// 22012 division by zero.
     pub fn division_by_zero() -> SqlError {
         SqlError::new(SqlState::DIVISION_BY_ZERO, "division by zero")

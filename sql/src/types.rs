@@ -708,6 +708,34 @@ impl DataType {
             .find(|r| matches!(r, DataType::Range(e) if **e == elem))
     }
 
+    /// Whether the type has an equality operator of a default B-tree or
+    /// hash operator class (what DISTINCT, GROUP BY, UNION and
+    /// count(DISTINCT) need; PostgreSQL's typcache lookup).
+    pub fn has_equality(&self) -> bool {
+        use DataType::*;
+        match self {
+            Json | JsonPath | Point | Lseg | Line | GeoBox | Path | Polygon | Circle
+            | PgSnapshot | TxidSnapshot | Void => false,
+            Array(e) => e.has_equality(),
+            Domain(_) => self.base().has_equality(),
+            UserRange(_) => crate::value::range::element(*self).has_equality(),
+            _ => true,
+        }
+    }
+
+    /// Whether the type has an ordering operator (a default B-tree
+    /// operator class: what ORDER BY and merge joins need).
+    pub fn has_ordering(&self) -> bool {
+        use DataType::*;
+        match self {
+            AclItem | Xid => false,
+            Array(e) => e.has_ordering(),
+            Domain(_) => self.base().has_ordering(),
+            UserRange(_) => crate::value::range::element(*self).has_ordering(),
+            t => t.has_equality(),
+        }
+    }
+
     /// The multirange type over range type `range`.
     pub fn multirange_of(range: DataType) -> Option<DataType> {
         if let DataType::UserRange(oid) = range {

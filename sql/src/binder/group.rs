@@ -586,7 +586,20 @@ impl Binder<'_> {
         let mut star = false;
         for a in args {
             match a {
-                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => out.push(self.expr(e, scope)?),
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => {
+                    let bound = self.expr(e, scope)?;
+                    if distinct && !bound.ty.has_equality() {
+                        return Err(crate::error::errors::no_equality(bound.ty).at(self.pos_of(e)));
+                    }
+                    if distinct && !bound.ty.has_ordering() {
+                        return Err(crate::error::errors::no_ordering(bound.ty)
+                            .with_detail(
+                                "Aggregates with DISTINCT must be able to sort their inputs.",
+                            )
+                            .at(self.pos_of(e)));
+                    }
+                    out.push(bound)
+                }
                 FunctionArg::Unnamed(FunctionArgExpr::Wildcard)
                     if name == "count" && args.len() == 1 && !distinct =>
                 {
@@ -792,6 +805,9 @@ impl Binder<'_> {
         out: &mut Vec<Expr>,
     ) -> Result<usize> {
         let e = self.group_expr(item, scope, columns, exprs)?;
+        if !e.ty.has_equality() {
+            return Err(crate::error::errors::no_equality(e.ty).at(self.pos_of(item)));
+        }
         let fp = e.fingerprint();
         Ok(match out.iter().position(|x| x.fingerprint() == fp) {
             Some(i) => i,

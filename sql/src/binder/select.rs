@@ -349,6 +349,9 @@ impl Binder<'_> {
             } else {
                 -1
             };
+            if !all && !ty.has_equality() {
+                return Err(crate::error::errors::no_equality(ty));
+            }
             lexprs.push(self.coerce(le, ty, -1, CoercionContext::Implicit)?);
             rexprs.push(self.coerce(re, ty, -1, CoercionContext::Implicit)?);
             columns.push(OutputColumn {
@@ -368,6 +371,15 @@ impl Binder<'_> {
             set_op(left, right, kind, all, width)
         };
         Ok(BoundQuery { plan, columns })
+    }
+
+    /// 42883 for ORDER BY a value of a type without an ordering operator
+    /// (unless USING names one).
+    fn check_ordering(&self, ty: DataType, o: &ast::OrderByExpr) -> Result<()> {
+        if ty.has_ordering() || matches!(o.options.sort, Some(ast::OrderBySort::Using(_))) {
+            return Ok(());
+        }
+        Err(crate::error::errors::no_ordering(ty).at(self.pos_of(&o.expr)))
     }
 
     /// VALUES (...), (...): one type per column from all rows.
@@ -447,6 +459,7 @@ impl Binder<'_> {
                     .at(self.pos_of(&o.expr)))
                 }
             };
+            self.check_ordering(columns[column].ty, o)?;
             keys.push(sort_key(column, o)?);
         }
         Ok(keys)
@@ -620,6 +633,11 @@ impl Binder<'_> {
                             add_resjunk(bound?, &mut exprs, &mut columns)
                         }
                     };
+                    if !columns[c].ty.has_equality() {
+                        return Err(
+                            crate::error::errors::no_equality(columns[c].ty).at(self.pos_of(e))
+                        );
+                    }
                     cols.push(c);
                 }
                 Some(Some(cols))
@@ -653,7 +671,22 @@ impl Binder<'_> {
                     }
                 }
             };
+            self.check_ordering(columns[column].ty, o)?;
             keys.push(sort_key(column, o)?);
+        }
+        if distinct == Some(None) {
+            for (i, c) in columns[..visible].iter().enumerate() {
+                if !c.ty.has_equality() {
+                    let pos = match s.projection.get(i) {
+                        Some(
+                            ast::SelectItem::UnnamedExpr(e)
+                            | ast::SelectItem::ExprWithAlias { expr: e, .. },
+                        ) => self.pos_of(e),
+                        _ => None,
+                    };
+                    return Err(crate::error::errors::no_equality(c.ty).at(pos));
+                }
+            }
         }
         self.srf_width = None;
         let grouped = !group.is_empty()

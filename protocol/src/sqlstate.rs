@@ -97,6 +97,8 @@ sqlstates! {
     NUMERIC_VALUE_OUT_OF_RANGE = "22003";
     /// 22004
     NULL_VALUE_NOT_ALLOWED = "22004";
+    /// 2200F
+    ZERO_LENGTH_CHARACTER_STRING = "2200F";
     /// 2200H: nextval past a sequence's limit.
     SEQUENCE_GENERATOR_LIMIT_EXCEEDED = "2200H";
     /// 22013

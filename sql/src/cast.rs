@@ -563,6 +563,24 @@ pub fn parse_text(text: &str, to: DataType, style: &OutputStyle) -> Result<Value
             Value::Bool(parse_bool(text).ok_or_else(|| errors::invalid_input("boolean", text))?)
         }
         T::JsonPath => Value::Text(crate::func::jsonpath_text(text)?),
+        T::TsVector => Value::TsVector(std::sync::Arc::new(
+            crate::value::tsearch::TsVector::parse(text)?,
+        )),
+        T::TsQuery => Value::TsQuery(std::sync::Arc::new(crate::value::tsearch::TsQuery::parse(
+            text, None,
+        )?)),
+        T::RegConfig => match crate::func::tsearch::config_oid(text.trim()) {
+            Some(oid) => Value::Named(
+                oid,
+                crate::func::tsearch::config_name(oid)
+                    .unwrap_or_default()
+                    .into(),
+            ),
+            None => match text.trim().parse::<u32>() {
+                Ok(oid) => Value::Oid(oid),
+                Err(_) => return Err(crate::func::tsearch::no_config(text.trim())),
+            },
+        },
         T::Point | T::Lseg | T::Line | T::GeoBox | T::Path | T::Polygon | T::Circle => Value::Geo(
             std::sync::Arc::new(crate::value::geo::Geo::parse(text, to)?),
         ),

@@ -716,7 +716,7 @@ pub static DEFS: &[SettingDef] = &[
         "default_text_search_config",
         Kind::Str,
         User,
-        "pg_catalog.simple",
+        "pg_catalog.english",
         "Sets default text search configuration.",
     ),
     def(

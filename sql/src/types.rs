@@ -165,6 +165,10 @@ pub enum DataType {
     Multirange(&'static DataType),
     /// A range type of CREATE TYPE ... AS RANGE, by its pg_type OID.
     UserRange(u32),
+    /// The text search types and the configurations' OID alias.
+    TsVector,
+    TsQuery,
+    RegConfig,
     /// The geometric types.
     Point,
     Lseg,
@@ -254,6 +258,9 @@ impl DataType {
             AnyCompatibleArray => 5078,
             AnyRange => 3831,
             AnyMultirange => 4537,
+            TsVector => 3614,
+            TsQuery => 3615,
+            RegConfig => 3734,
             Point => 600,
             Lseg => 601,
             Path => 602,
@@ -277,6 +284,9 @@ impl DataType {
             Array(elem) => match elem {
                 Bool => 1000,
                 Bytea => 1001,
+                TsVector => 3643,
+                TsQuery => 3645,
+                RegConfig => 3735,
                 Point => 1017,
                 Lseg => 1018,
                 Path => 1019,
@@ -418,6 +428,9 @@ impl DataType {
             AnyCompatibleArray => "anycompatiblearray",
             AnyRange => "anyrange",
             AnyMultirange => "anymultirange",
+            TsVector => "tsvector",
+            TsQuery => "tsquery",
+            RegConfig => "regconfig",
             Point => "point",
             Lseg => "lseg",
             Path => "path",
@@ -441,6 +454,9 @@ impl DataType {
             Array(elem) => match elem {
                 Bool => "_bool",
                 Bytea => "_bytea",
+                TsVector => "_tsvector",
+                TsQuery => "_tsquery",
+                RegConfig => "_regconfig",
                 Point => "_point",
                 Lseg => "_lseg",
                 Path => "_path",
@@ -538,7 +554,10 @@ impl DataType {
         match self {
             Bool => TypeCategory::Boolean,
             Int2 | Int4 | Int8 | Float4 | Float8 | Numeric | Oid | Regproc | Regclass | Regtype
-            | Regnamespace | Regrole | Regprocedure | Regoper | Money => TypeCategory::Numeric,
+            | Regnamespace | Regrole | Regprocedure | Regoper | RegConfig | Money => {
+                TypeCategory::Numeric
+            }
+            TsVector | TsQuery => TypeCategory::User,
             Int2Vector | OidVector => TypeCategory::Array,
             PgNodeTree => TypeCategory::String,
             Text | Name | Bpchar | Varchar => TypeCategory::String,
@@ -839,6 +858,9 @@ impl DataType {
             "tsrange" => Range(&Timestamp),
             "tstzrange" => Range(&TimestampTz),
             "anyrange" => AnyRange,
+            "tsvector" => TsVector,
+            "tsquery" => TsQuery,
+            "regconfig" => RegConfig,
             "point" => Point,
             "lseg" => Lseg,
             "path" => Path,
@@ -933,6 +955,9 @@ const ALL: &[DataType] = &[
     DataType::Polygon,
     DataType::Line,
     DataType::Circle,
+    DataType::TsVector,
+    DataType::TsQuery,
+    DataType::RegConfig,
 ];
 
 /// The built-in range types.
@@ -1079,6 +1104,9 @@ static ARRAYS: &[DataType] = &[
     DataType::Array(&DataType::Polygon),
     DataType::Array(&DataType::Line),
     DataType::Array(&DataType::Circle),
+    DataType::Array(&DataType::TsVector),
+    DataType::Array(&DataType::TsQuery),
+    DataType::Array(&DataType::RegConfig),
 ];
 
 impl fmt::Display for DataType {

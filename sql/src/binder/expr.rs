@@ -805,7 +805,8 @@ impl Binder<'_> {
             | UnaryOperator::DoubleAt
             | UnaryOperator::Hash
             | UnaryOperator::QuestionDash
-            | UnaryOperator::QuestionPipe => {
+            | UnaryOperator::QuestionPipe
+            | UnaryOperator::PGPrefixFactorial => {
                 let a = self.expr(arg, scope)?;
                 self.operator(&op.to_string(), vec![a], pos)
             }

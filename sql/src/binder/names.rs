@@ -276,6 +276,8 @@ pub fn sql_type_with(t: &AstType, user: &mut UserTypeLookup<'_>) -> Result<(Data
         AstType::JSON => (D::Json, -1),
         AstType::JSONB => (D::Jsonb, -1),
         AstType::Regclass => (D::Regclass, -1),
+        AstType::TsVector => (D::TsVector, -1),
+        AstType::TsQuery => (D::TsQuery, -1),
         AstType::GeometricType(kind) => (
             match kind {
                 ast::GeometricTypeKind::Point => D::Point,

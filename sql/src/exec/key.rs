@@ -124,6 +124,10 @@ pub fn push_key(v: &Value, out: &mut Vec<u8>) {
             r.encode(out, &mut |v, out| push_key(v, out));
         }
         Value::Geo(g) => bytes(19, &g.to_binary(), out),
+        Value::TsVector(_) | Value::TsQuery(_) => {
+            let text = v.to_text(&crate::value::OutputStyle::default());
+            bytes(20, text.unwrap_or_default().as_bytes(), out)
+        }
         Value::Multirange(m) => {
             out.push(18);
             m.encode(out, &mut |v, out| push_key(v, out));

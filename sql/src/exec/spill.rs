@@ -319,6 +319,16 @@ fn encode_value(v: &Value, out: &mut Vec<u8>) {
             out.push(31);
             r.encode(out, &mut |v, out| encode_value(v, out));
         }
+        Value::TsVector(t) => {
+            let mut s = String::new();
+            t.write(&mut s);
+            bytes_field(35, s.as_bytes(), out);
+        }
+        Value::TsQuery(q) => {
+            let mut s = String::new();
+            q.write(&mut s);
+            bytes_field(36, s.as_bytes(), out);
+        }
         Value::Geo(g) => {
             out.push(33);
             out.push(g.kind());
@@ -454,6 +464,18 @@ fn decode_value(c: &mut Cursor<'_>, array_ok: bool) -> Option<Value> {
         40 => Value::Money(i64::from_le_bytes(c.take()?)),
         24 => Value::Enum(crate::usertype::label(u32::from_le_bytes(c.take()?))?),
         31 => Value::Range(std::sync::Arc::new(decode_range(c)?)),
+        35 => {
+            let text = String::from_utf8(c.bytes()?).ok()?;
+            Value::TsVector(std::sync::Arc::new(
+                crate::value::tsearch::TsVector::parse(&text).ok()?,
+            ))
+        }
+        36 => {
+            let text = String::from_utf8(c.bytes()?).ok()?;
+            Value::TsQuery(std::sync::Arc::new(
+                crate::value::tsearch::TsQuery::parse(&text, None).ok()?,
+            ))
+        }
         33 => {
             let [kind, 34] = c.take::<2>()? else {
                 return None;

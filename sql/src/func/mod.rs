@@ -33,6 +33,7 @@ mod json;
 pub(crate) mod jsonb;
 mod jsonpath;
 mod jsonraw;
+pub mod tsearch;
 pub use json::{variadic_array_call, variadic_call};
 mod lsn;
 mod math;
@@ -520,6 +521,7 @@ fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
             geo::OPERATORS,
             geo::OPERATOR_FUNCTIONS,
             geo::FUNCTIONS,
+            tsearch::FUNCTIONS,
             money::FUNCTIONS,
             money::MONEY_CMP,
             money::BY_INTEGERS,

@@ -150,6 +150,11 @@ pub fn encode_value(v: &Value, out: &mut Vec<u8>) -> Result<()> {
         Value::Range(r) => range_key(r, out)?,
         // No B-tree order: the bytes, for equality.
         Value::Geo(g) => escaped(&g.to_binary(), out),
+        // Their text (not tsvector_cmp's order).
+        Value::TsVector(_) | Value::TsQuery(_) => {
+            let text = v.to_text(&crate::value::OutputStyle::default());
+            escaped(text.unwrap_or_default().as_bytes(), out)
+        }
         // multirange_cmp's order: range by range, a prefix first.
         Value::Multirange(m) => {
             for r in m.ranges() {

@@ -134,6 +134,10 @@ fn encode_value(v: &Value, ty: DataType, out: &mut Vec<u8>) {
         // Array columns hold their text form (as every array value
         // stored before array values existed), read back as text.
         Value::Geo(g) => put_bytes(out, &g.to_binary()),
+        Value::TsVector(_) | Value::TsQuery(_) => {
+            let text = v.to_text(&crate::value::OutputStyle::default());
+            put_bytes(out, text.unwrap_or_default().as_bytes());
+        }
         Value::Array(_) | Value::Record(_) | Value::Range(_) | Value::Multirange(_) => {
             let text = v.to_text(&crate::value::OutputStyle::default());
             put_bytes(out, text.unwrap_or_default().as_bytes());
@@ -232,7 +236,8 @@ fn decode_value(c: &mut Cur<'_>, ty: DataType) -> Result<Value> {
         | T::Regnamespace
         | T::Regrole
         | T::Regprocedure
-        | T::Regoper => Value::Oid(u32::from_le_bytes(c.arr()?)),
+        | T::Regoper
+        | T::RegConfig => Value::Oid(u32::from_le_bytes(c.arr()?)),
         T::Regtype => Value::Regtype(u32::from_le_bytes(c.arr()?)),
         // An enum value is its pg_enum OID.
         T::Enum(_) => {
@@ -286,7 +291,12 @@ fn decode_value(c: &mut Cur<'_>, ty: DataType) -> Result<Value> {
         }
         // Arrays and composite values are stored as their text form and
         // read back as values of their type.
-        T::Array(_) | T::Range(_) | T::UserRange(_) | T::Multirange(_) => {
+        T::Array(_)
+        | T::Range(_)
+        | T::UserRange(_)
+        | T::Multirange(_)
+        | T::TsVector
+        | T::TsQuery => {
             let b = c.bytes()?;
             let text = std::str::from_utf8(b).map_err(|_| damaged())?;
             crate::cast::parse_text(text, ty, &Default::default())

@@ -140,6 +140,7 @@ pub fn write_binary(v: &Value, ty: DataType, out: &mut BytesMut) -> crate::error
         // range_send: flags, then each finite bound's length and value.
         Value::Range(r) => write_range(r, crate::value::range::element(ty), out)?,
         Value::Geo(g) => out.put_slice(&g.to_binary()),
+        Value::TsVector(_) | Value::TsQuery(_) => return Err(no_function("output", ty)),
         // multirange_send: the number of ranges, then each by length.
         Value::Multirange(m) => {
             let elem = crate::value::range::element(ty.range_part());

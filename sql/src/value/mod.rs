@@ -21,6 +21,7 @@ mod numeric;
 mod numeric_fn;
 pub mod range;
 pub mod snapshot;
+pub mod tsearch;
 
 use std::cmp::Ordering;
 
@@ -169,6 +170,10 @@ pub enum Value {
     /// A value of a geometric type (point, lseg, line, box, path,
     /// polygon, circle).
     Geo(std::sync::Arc<geo::Geo>),
+    /// A tsvector.
+    TsVector(std::sync::Arc<tsearch::TsVector>),
+    /// A tsquery.
+    TsQuery(std::sync::Arc<tsearch::TsQuery>),
 }
 
 /// One label of an enum type (a pg_enum row). Values order by
@@ -362,6 +367,8 @@ impl Value {
             Value::Range(r) => r.write_text(style, out),
             Value::Multirange(m) => m.write_text(style, out),
             Value::Geo(g) => g.write_text(style, out),
+            Value::TsVector(v) => v.write(out),
+            Value::TsQuery(q) => q.write(out),
             Value::Array(items) if items.is_vector() => {
                 for (i, v) in items.items().iter().enumerate() {
                     if i > 0 {
@@ -414,6 +421,8 @@ impl Value {
             (Uuid(a), Uuid(b)) => a.cmp(b),
             (Range(a), Range(b)) => a.range_cmp(b),
             (Multirange(a), Multirange(b)) => a.multirange_cmp(b),
+            (TsQuery(a), TsQuery(b)) => a.compare(b),
+            (TsVector(a), TsVector(b)) => a.compare(b),
             (Inet(a) | Cidr(a), Inet(b) | Cidr(b)) => a.cmp(b),
             (MacAddr(a), MacAddr(b)) => a.cmp(b),
             (MacAddr8(a), MacAddr8(b)) => a.cmp(b),

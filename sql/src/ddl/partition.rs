@@ -67,6 +67,22 @@ pub(super) fn partition_key(by: &ast::Expr, columns: &[ColumnDef]) -> Result<Par
                 format!("column \"{name}\" named in partition key does not exist"),
             ));
         };
+        // The key needs the method's default operator class.
+        let (am, needs) = if strategy == 'h' {
+            ("hash", columns[i].ty.has_equality())
+        } else {
+            ("btree", columns[i].ty.has_ordering())
+        };
+        if !needs {
+            return Err(SqlError::new(
+                SqlState::UNDEFINED_OBJECT,
+                format!(
+                    "data type {} has no default operator class for access method \"{am}\"",
+                    columns[i].ty
+                ),
+            )
+            .with_hint(format!("You must specify a {am} operator class or define a default {am} operator class for the data type.")));
+        }
         attrs.push(i);
     }
     if attrs.is_empty() {

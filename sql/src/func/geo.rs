@@ -448,19 +448,7 @@ const G: DataType = Polygon;
 const C: DataType = Circle;
 const F: DataType = Float8;
 
-/// Operators, each also callable by its function's name: one table of
-/// each from one list.
-macro_rules! operators {
-    ($($op:literal $name:literal [$($arg:expr),*] $ret:expr => $imp:expr;)*) => {
-        /// The operators.
-        pub(super) static OPERATORS: &[FuncDef] = &[$(f($op, &[$($arg),*], $ret, $imp),)*];
-        /// The same, by function name.
-        pub(super) static OPERATOR_FUNCTIONS: &[FuncDef] =
-            &[$(f($name, &[$($arg),*], $ret, $imp),)*];
-    };
-}
-
-operators! {
+operator_tables! {
     // point
     "+" "point_add" [P, P] P => |a, _| Ok(vpt(pt(&a[0])?.add(&pt(&a[1])?)?));
     "-" "point_sub" [P, P] P => |a, _| Ok(vpt(pt(&a[0])?.sub(&pt(&a[1])?)?));

@@ -16,6 +16,19 @@
 //!
 //! Nothing left: 42883 "does not exist"; several: 42725 "is not unique".
 
+/// Operator tables whose operators are also callable by their
+/// function's name (PostgreSQL's pg_operator.oprcode): from one list,
+/// `OPERATORS` and `OPERATOR_FUNCTIONS` in the calling module.
+macro_rules! operator_tables {
+    ($($op:literal $name:literal [$($arg:expr),*] $ret:expr => $imp:expr;)*) => {
+        /// The operators.
+        pub(super) static OPERATORS: &[FuncDef] = &[$(f($op, &[$($arg),*], $ret, $imp),)*];
+        /// The same, by function name.
+        pub(super) static OPERATOR_FUNCTIONS: &[FuncDef] =
+            &[$(f($name, &[$($arg),*], $ret, $imp),)*];
+    };
+}
+
 mod arrays;
 mod bits;
 mod bytea;

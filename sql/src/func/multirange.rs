@@ -121,19 +121,7 @@ const M: DataType = AnyMultirange;
 const R: DataType = AnyRange;
 const E: DataType = AnyElement;
 
-/// Operators, each also callable by its function's name (PostgreSQL's
-/// pg_operator.oprcode): one table of each from one list.
-macro_rules! operators {
-    ($($op:literal $name:literal [$($arg:expr),*] $ret:expr => $imp:expr;)*) => {
-        /// The operators.
-        pub(super) static OPERATORS: &[FuncDef] = &[$(f($op, &[$($arg),*], $ret, $imp),)*];
-        /// The same, by function name.
-        pub(super) static OPERATOR_FUNCTIONS: &[FuncDef] =
-            &[$(f($name, &[$($arg),*], $ret, $imp),)*];
-    };
-}
-
-operators! {
+operator_tables! {
     "@>" "multirange_contains_elem" [M, E] Bool => |a, _| {
         bool_of(multi(&a[0])?.contains_elem(&a[1]))
     };

@@ -46,7 +46,19 @@ pub fn create_view(
     ctx.check_writable("CREATE VIEW")?;
     let parts = object_name(&v.name);
     let (schema, name) = split_name(ctx, &parts)?;
-    let ns = super::new_relation_schema(ctx, schema, name, v.temporary)?;
+    // A view over one of the session's temporary relations is
+    // temporary too (PostgreSQL's isQueryUsingTempRelation).
+    let temporary = v.temporary || {
+        let uses = uses_temp_relation(ctx, &v.query)?;
+        if uses {
+            ctx.notices.push(SqlError::notice(
+                SqlState::SUCCESSFUL_COMPLETION,
+                format!("view \"{name}\" will be a temporary view"),
+            ));
+        }
+        uses
+    };
+    let ns = super::new_relation_schema(ctx, schema, name, temporary)?;
     let style = ctx.style.clone();
     let sql = ctx.sql;
     let bound = Binder::new(sql, style, Vec::new(), ctx)
@@ -129,6 +141,31 @@ pub fn create_view(
     ctx.catalog_changed();
     ctx.record_owner(crate::catalog::privs::CLASS, oid, Some(ns), 'r', xid)?;
     sink.command_complete("CREATE VIEW")
+}
+
+/// Whether `q` names a relation of the session's temporary schema: an
+/// unqualified name found there first, or one qualified with it.
+fn uses_temp_relation(ctx: &Stmt<'_>, q: &ast::Query) -> Result<bool> {
+    let Some(temp) = ctx.temp.namespace() else {
+        return Ok(false);
+    };
+    let mut names: Vec<Vec<String>> = Vec::new();
+    let _ = ast::visit_relations(q, |r| {
+        names.push(object_name(r));
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    let temp_name = crate::session::temp_schema_name(ctx.info.pid);
+    for parts in names {
+        let hit = match parts.as_slice() {
+            [name] => ctx.catalog().relation_exists(temp, name)?,
+            [schema, _] => *schema == "pg_temp" || *schema == temp_name,
+            _ => false,
+        };
+        if hit {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Views (and materialized views) that name relation `from` (schema,

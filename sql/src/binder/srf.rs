@@ -962,6 +962,12 @@ fn check_recursion(name: &str, q: &ast::Query) -> Result<bool> {
         }
         None => {}
     }
+    if !q.locks.is_empty() {
+        return Err(SqlError::new(
+            SqlState::FEATURE_NOT_SUPPORTED,
+            "FOR UPDATE/SHARE in a recursive query is not implemented",
+        ));
+    }
     Ok(true)
 }
 

@@ -153,6 +153,11 @@ pub enum DataType {
     AnyCompatible,
     /// Pseudo-type anycompatiblearray: an array of that common type.
     AnyCompatibleArray,
+    /// Pseudo-types anycompatiblenonarray, anycompatiblerange and
+    /// anycompatiblemultirange.
+    AnyCompatibleNonArray,
+    AnyCompatibleRange,
+    AnyCompatibleMultirange,
     /// An array of the element type.
     Array(&'static DataType),
     /// A built-in range type over the element type (int4range,
@@ -256,6 +261,9 @@ impl DataType {
             AnyEnum => 3500,
             AnyCompatible => 5077,
             AnyCompatibleArray => 5078,
+            AnyCompatibleNonArray => 5079,
+            AnyCompatibleRange => 5080,
+            AnyCompatibleMultirange => 4538,
             AnyRange => 3831,
             AnyMultirange => 4537,
             TsVector => 3614,
@@ -426,6 +434,9 @@ impl DataType {
             AnyEnum => "anyenum",
             AnyCompatible => "anycompatible",
             AnyCompatibleArray => "anycompatiblearray",
+            AnyCompatibleNonArray => "anycompatiblenonarray",
+            AnyCompatibleRange => "anycompatiblerange",
+            AnyCompatibleMultirange => "anycompatiblemultirange",
             AnyRange => "anyrange",
             AnyMultirange => "anymultirange",
             TsVector => "tsvector",
@@ -568,8 +579,21 @@ impl DataType {
             Bit | VarBit => TypeCategory::BitString,
             Unknown => TypeCategory::Unknown,
             Char => TypeCategory::Internal,
-            Record | Void | Any | AnyElement | AnyNonArray | AnyArray | AnyEnum | AnyCompatible
-            | AnyCompatibleArray | AnyRange | AnyMultirange | Trigger => TypeCategory::Pseudo,
+            Record
+            | Void
+            | Any
+            | AnyElement
+            | AnyNonArray
+            | AnyArray
+            | AnyEnum
+            | AnyCompatible
+            | AnyCompatibleArray
+            | AnyCompatibleNonArray
+            | AnyCompatibleRange
+            | AnyCompatibleMultirange
+            | AnyRange
+            | AnyMultirange
+            | Trigger => TypeCategory::Pseudo,
             Range(_) | Multirange(_) | UserRange(_) => TypeCategory::Range,
             Enum(_) => TypeCategory::Enum,
             Composite(_) => TypeCategory::Composite,
@@ -639,6 +663,9 @@ impl DataType {
                 | DataType::AnyEnum
                 | DataType::AnyCompatible
                 | DataType::AnyCompatibleArray
+                | DataType::AnyCompatibleNonArray
+                | DataType::AnyCompatibleRange
+                | DataType::AnyCompatibleMultirange
         )
     }
 
@@ -788,6 +815,9 @@ impl DataType {
                     DataType::AnyEnum,
                     DataType::AnyCompatible,
                     DataType::AnyCompatibleArray,
+                    DataType::AnyCompatibleNonArray,
+                    DataType::AnyCompatibleRange,
+                    DataType::AnyCompatibleMultirange,
                     DataType::AnyRange,
                     DataType::AnyMultirange,
                     DataType::Trigger,
@@ -884,6 +914,9 @@ impl DataType {
             "anyenum" => AnyEnum,
             "anycompatible" => AnyCompatible,
             "anycompatiblearray" => AnyCompatibleArray,
+            "anycompatiblenonarray" => AnyCompatibleNonArray,
+            "anycompatiblerange" => AnyCompatibleRange,
+            "anycompatiblemultirange" => AnyCompatibleMultirange,
             // `_int4`: the array type's own name.
             _ => {
                 return name

@@ -468,6 +468,10 @@ fn choose(
         let mut elem: Option<DataType> = None;
         // The range type an anyrange or anymultirange argument binds.
         let mut range: Option<DataType> = None;
+        // The anycompatible family: the types to find a common one of,
+        // and the range type an anycompatiblerange argument binds.
+        let mut compat: Vec<DataType> = Vec::new();
+        let mut compat_range: Option<DataType> = None;
         let mut polymorphic = false;
         let mut exact = 0;
         // Unknown literals prefer string parameters (PostgreSQL's
@@ -480,11 +484,44 @@ fn choose(
                 preferred += 1;
             }
             if p.is_polymorphic() {
+                let compatible = match (p, ty) {
+                    (_, DataType::Unknown) => None,
+                    (DataType::AnyCompatible, _) => Some(ty),
+                    (DataType::AnyCompatibleNonArray, DataType::Array(_)) => continue 'cands,
+                    (DataType::AnyCompatibleNonArray, _) => Some(ty),
+                    (DataType::AnyCompatibleArray, DataType::Array(e)) => Some(*e),
+                    (DataType::AnyCompatibleArray, _) => continue 'cands,
+                    (DataType::AnyCompatibleRange, DataType::Range(_) | DataType::UserRange(_))
+                    | (DataType::AnyCompatibleMultirange, DataType::Multirange(_)) => {
+                        let r = ty.range_part();
+                        if compat_range.is_some_and(|s| s != r) {
+                            continue 'cands;
+                        }
+                        compat_range = Some(r);
+                        Some(crate::value::range::element(r))
+                    }
+                    (DataType::AnyCompatibleRange | DataType::AnyCompatibleMultirange, _) => {
+                        continue 'cands
+                    }
+                    _ => None,
+                };
+                if matches!(
+                    p,
+                    DataType::AnyCompatible
+                        | DataType::AnyCompatibleNonArray
+                        | DataType::AnyCompatibleArray
+                        | DataType::AnyCompatibleRange
+                        | DataType::AnyCompatibleMultirange
+                ) {
+                    compat.extend(compatible);
+                    continue;
+                }
+                // The anyelement family: unknown alone cannot bind it.
                 polymorphic |= p != DataType::Any;
                 let e = match (p, ty) {
                     (_, DataType::Unknown) => continue,
-                    (DataType::AnyArray | DataType::AnyCompatibleArray, DataType::Array(e)) => *e,
-                    (DataType::AnyArray | DataType::AnyCompatibleArray, _) => continue 'cands,
+                    (DataType::AnyArray, DataType::Array(e)) => *e,
+                    (DataType::AnyArray, _) => continue 'cands,
                     (DataType::AnyNonArray, DataType::Array(_)) => continue 'cands,
                     (DataType::AnyEnum, DataType::Enum(_)) => ty,
                     (DataType::AnyEnum, _) => continue 'cands,
@@ -525,15 +562,38 @@ fn choose(
         if exact_only && exact + polymorphic_args < types.len() {
             continue;
         }
+        // The common type of the anycompatible family: a range's
+        // subtype must be it (PostgreSQL's "common supertype" rule).
+        let common = match crate::func::common_supertype(&compat) {
+            None if !compat.is_empty() => continue,
+            c => c,
+        };
+        if let (Some(r), Some(c)) = (compat_range, common) {
+            if crate::value::range::element(r) != c {
+                continue;
+            }
+        }
+        let common = common.unwrap_or(DataType::Text);
         let unresolved = polymorphic && elem.is_none();
         let elem = elem.unwrap_or(DataType::Text);
         let range = range
             .or_else(|| DataType::range_of(elem))
             .unwrap_or(DataType::AnyRange);
         let concrete = |p: DataType| match p {
-            DataType::AnyArray | DataType::AnyCompatibleArray => elem
+            DataType::AnyArray => elem
                 .array_type()
                 .unwrap_or(DataType::Array(&DataType::Text)),
+            DataType::AnyCompatible | DataType::AnyCompatibleNonArray => common,
+            DataType::AnyCompatibleArray => common
+                .array_type()
+                .unwrap_or(DataType::Array(&DataType::Text)),
+            DataType::AnyCompatibleRange => compat_range
+                .or_else(|| DataType::range_of(common))
+                .unwrap_or(DataType::AnyCompatibleRange),
+            DataType::AnyCompatibleMultirange => compat_range
+                .or_else(|| DataType::range_of(common))
+                .and_then(DataType::multirange_of)
+                .unwrap_or(DataType::AnyCompatibleMultirange),
             DataType::AnyRange => range,
             DataType::AnyMultirange => {
                 DataType::multirange_of(range).unwrap_or(DataType::AnyMultirange)

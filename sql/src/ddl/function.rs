@@ -72,6 +72,19 @@ pub fn create_function(ctx: &mut Stmt<'_>, cf: &CreateFunction, procedure: bool)
         .filter(|p| p.mode.is_input() || procedure)
         .map(|p| p.ty)
         .collect();
+    if matches!(
+        ret,
+        DataType::AnyCompatibleRange | DataType::AnyCompatibleMultirange
+    ) && !inputs.iter().any(|t| {
+        matches!(
+            t,
+            DataType::AnyCompatibleRange | DataType::AnyCompatibleMultirange
+        )
+    }) {
+        return Err(invalid("cannot determine result data type").with_detail(format!(
+            "A result of type {ret} requires at least one input of type anycompatiblerange or anycompatiblemultirange."
+        )));
+    }
     if matches!(ret, DataType::AnyRange | DataType::AnyMultirange)
         && !inputs
             .iter()

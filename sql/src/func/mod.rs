@@ -758,11 +758,19 @@ fn compatible_element(d: &FuncDef, args: &[DataType]) -> Option<Option<DataType>
             _ => {}
         }
     }
-    let Some(&first) = seen.first() else {
+    if seen.is_empty() {
         return Some(None);
-    };
+    }
+    common_supertype(&seen).map(Some)
+}
+
+/// select_common_type over the types an anycompatible family of
+/// arguments has (not empty): one category, the preferred or widest
+/// type every one coerces to implicitly (None: there is none).
+pub fn common_supertype(seen: &[DataType]) -> Option<DataType> {
+    let (&first, rest) = seen.split_first()?;
     let mut common = first;
-    for &t in &seen[1..] {
+    for &t in rest {
         if t == common {
             continue;
         }
@@ -782,7 +790,7 @@ fn compatible_element(d: &FuncDef, args: &[DataType]) -> Option<Option<DataType>
     {
         return None;
     }
-    Some(Some(common))
+    Some(common)
 }
 
 /// All polymorphic arguments agree on one element type.

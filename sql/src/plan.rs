@@ -465,10 +465,31 @@ pub struct AggCall {
     pub order: Vec<SortKey>,
 }
 
+/// A user aggregate's parts, bound for one call: the state function
+/// over (state, arguments...) as columns 0, 1, ..., the final function
+/// over (state) as column 0.
+#[derive(Debug, Clone)]
+pub struct UserAgg {
+    /// Its name.
+    pub name: String,
+    /// The state function's call.
+    pub step: crate::expr::Expr,
+    /// The final function's call.
+    pub finalize: Option<crate::expr::Expr>,
+    /// The initial state (INITCOND), None for NULL.
+    pub init: Option<crate::value::Value>,
+    /// The state function is strict: rows with a NULL argument are
+    /// skipped, and the first row's value starts a NULL state.
+    pub strict: bool,
+    /// The final function is strict.
+    pub final_strict: bool,
+}
+
 impl AggFunc {
     /// The SQL name (min and max by their comparison).
-    pub fn name(&self) -> &'static str {
+    pub fn name(&self) -> &str {
         match self {
+            AggFunc::User(u) => &u.name,
             AggFunc::CountStar | AggFunc::Count => "count",
             AggFunc::Sum { .. } => "sum",
             AggFunc::Avg { .. } => "avg",
@@ -619,6 +640,8 @@ pub enum AggFunc {
     StringAgg,
     /// array_agg(value): NULLs included.
     ArrayAgg,
+    /// A user aggregate (CREATE AGGREGATE).
+    User(Box<UserAgg>),
     /// range_agg (the union of ranges or multiranges, a multirange) and
     /// range_intersect_agg (their intersection, of the input's type).
     RangeAgg {

@@ -115,6 +115,60 @@ pub struct UserFunction {
     pub security_definer: bool,
     /// A procedure (CREATE PROCEDURE, prokind 'p'), run by CALL.
     pub procedure: bool,
+    /// An aggregate (CREATE AGGREGATE, prokind 'a'): its definition.
+    pub aggregate: Option<AggDef>,
+}
+
+/// A user aggregate's definition (pg_aggregate's row, kept in prosrc).
+#[derive(Debug, Clone)]
+pub struct AggDef {
+    /// aggtransfn, by name (as written, qualified or not).
+    pub sfunc: Vec<String>,
+    /// aggtranstype.
+    pub stype: DataType,
+    /// aggfinalfn, by name.
+    pub finalfunc: Option<Vec<String>>,
+    /// agginitval, as text.
+    pub initcond: Option<String>,
+}
+
+impl AggDef {
+    /// The prosrc form: fields separated by U+001F, the initial value
+    /// last (absent: no fourth field).
+    pub fn encode(&self) -> String {
+        let mut s = format!(
+            "{}\u{1f}{}\u{1f}{}",
+            self.sfunc.join("."),
+            self.stype.oid().0,
+            self.finalfunc
+                .as_ref()
+                .map(|f| f.join("."))
+                .unwrap_or_default()
+        );
+        if let Some(i) = &self.initcond {
+            s.push('\u{1f}');
+            s.push_str(i);
+        }
+        s
+    }
+
+    /// Reads [`AggDef::encode`]'s form (None if it is not one).
+    pub fn decode(text: &str, type_of: impl Fn(u32) -> DataType) -> Option<AggDef> {
+        let mut parts = text.splitn(4, '\u{1f}');
+        let sfunc: Vec<String> = parts.next()?.split('.').map(str::to_owned).collect();
+        let stype = type_of(parts.next()?.parse().ok()?);
+        let finalfunc = parts
+            .next()
+            .filter(|f| !f.is_empty())
+            .map(|f| f.split('.').map(str::to_owned).collect());
+        let initcond = parts.next().map(str::to_owned);
+        Some(AggDef {
+            sfunc,
+            stype,
+            finalfunc,
+            initcond,
+        })
+    }
 }
 
 impl UserFunction {

@@ -2104,6 +2104,12 @@ impl Binder<'_> {
 
     fn function(&mut self, f: &ast::Function, scope: &Scope, pos: Option<u32>) -> Result<Expr> {
         let parts = object_name(&f.name);
+        let last = parts.last().map(String::as_str).unwrap_or_default();
+        if !super::group::is_aggregate(last) {
+            if let Some(call) = self.user_aggregate_call(&parts, f, scope, pos)? {
+                return Ok(call);
+            }
+        }
         if let Some(call) = self.maybe_user_function(&parts, f, scope, pos)? {
             return Ok(call);
         }

@@ -544,7 +544,7 @@ impl Binder<'_> {
 
     /// The ORDER BY of an aggregate call, bound over its input; with
     /// DISTINCT each key must be an argument (42P10, as PostgreSQL).
-    fn aggregate_order(
+    pub(super) fn aggregate_order(
         &mut self,
         call: &AggCall,
         order_by: &[ast::OrderByExpr],

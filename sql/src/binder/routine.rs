@@ -12,7 +12,7 @@
 
 use std::sync::Arc;
 
-use sqlparser::ast::{self, FunctionArg, FunctionArgExpr};
+use sqlparser::ast::{self, FunctionArg, FunctionArgExpr, FunctionArguments};
 
 use super::names::ident;
 use super::{Binder, Scope, ScopeColumn};
@@ -51,7 +51,12 @@ impl Binder<'_> {
         pos: Option<u32>,
         fallback: bool,
     ) -> Result<Option<Expr>> {
-        let cands = self.tables.functions(parts)?;
+        let cands: Vec<Arc<UserFunction>> = self
+            .tables
+            .functions(parts)?
+            .into_iter()
+            .filter(|f| f.aggregate.is_none())
+            .collect();
         if cands.is_empty() && !self.procedure_call {
             return Ok(None);
         }
@@ -887,4 +892,173 @@ pub(super) fn shape_result(
         input: Box::new(bound.plan),
         exprs: vec![value],
     })
+}
+
+impl Binder<'_> {
+    /// A call of a user aggregate (CREATE AGGREGATE) named `parts`: None
+    /// when none has the name. Its state and final functions are bound
+    /// here over columns (state, arguments...), as the Aggregate node
+    /// feeds them.
+    pub(super) fn user_aggregate_call(
+        &mut self,
+        parts: &[String],
+        f: &ast::Function,
+        scope: &Scope,
+        pos: Option<u32>,
+    ) -> Result<Option<Expr>> {
+        let cands: Vec<Arc<UserFunction>> = self
+            .tables
+            .functions(parts)?
+            .into_iter()
+            .filter(|f| f.aggregate.is_some())
+            .collect();
+        if cands.is_empty() {
+            return Ok(None);
+        }
+        let name = parts.last().cloned().unwrap_or_default();
+        let FunctionArguments::List(list) = &f.args else {
+            return Ok(None);
+        };
+        if f.over.is_some() {
+            return Err(SqlError::unsupported("user aggregates as window functions").at(pos));
+        }
+        if let Some(msg) = self.no_aggs {
+            return Err(SqlError::new(SqlState::GROUPING_ERROR, msg).at(pos));
+        }
+        let mut order_by: &[ast::OrderByExpr] = &[];
+        for c in &list.clauses {
+            if let ast::FunctionArgumentClause::OrderBy(o) = c {
+                order_by = o;
+            }
+        }
+        let distinct = matches!(
+            list.duplicate_treatment,
+            Some(ast::DuplicateTreatment::Distinct)
+        );
+        // `agg(*)`: no arguments.
+        let star = matches!(
+            list.args.as_slice(),
+            [FunctionArg::Unnamed(FunctionArgExpr::Wildcard)]
+        );
+        let given: &[FunctionArg] = if star { &[] } else { &list.args };
+        self.no_aggs = Some("aggregate function calls cannot be nested");
+        let bound = self.aggregate_args(&name, given, f.filter.as_deref(), scope, pos, distinct);
+        self.no_aggs = None;
+        let (args, filter, _star) = bound?;
+        let types: Vec<DataType> = args.iter().map(|e| e.ty).collect();
+        let chosen = match choose(&cands, types.len(), &[], &types, (false, false)) {
+            Ok(Some(c)) => c,
+            Ok(None) => return Ok(None),
+            Err(e) => return Err(crate::func::function_error(&name, &types, e).at(pos)),
+        };
+        let Some(def) = chosen.func.aggregate.clone() else {
+            return Ok(None);
+        };
+        let mut coerced = Vec::with_capacity(args.len());
+        for (a, t) in args.into_iter().zip(&chosen.params) {
+            coerced.push(self.coerce(a, *t, -1, CoercionContext::Implicit)?);
+        }
+        // A polymorphic state type takes the arguments' binding.
+        let declared: Vec<DataType> = chosen.func.params.iter().map(|p| p.ty).collect();
+        let stype = if def.stype.is_polymorphic() {
+            let at = |want: DataType| declared.iter().position(|d| *d == want);
+            match def.stype {
+                s if at(s).is_some() => chosen.params[at(s).unwrap_or(0)],
+                DataType::AnyArray | DataType::AnyCompatibleArray => at(DataType::AnyElement)
+                    .or_else(|| at(DataType::AnyCompatible))
+                    .and_then(|i| chosen.params[i].array_type())
+                    .unwrap_or(chosen.ret),
+                _ => at(DataType::AnyArray)
+                    .or_else(|| at(DataType::AnyCompatibleArray))
+                    .map(|i| match chosen.params[i] {
+                        DataType::Array(e) => *e,
+                        other => other,
+                    })
+                    .unwrap_or(chosen.ret),
+            }
+        } else {
+            def.stype
+        };
+        let col = |i: usize, ty: DataType| Expr {
+            kind: ExprKind::Column(i),
+            ty,
+            typmod: -1,
+            pos: None,
+        };
+        let mut step_args = vec![col(0, stype)];
+        for (i, t) in chosen.params.iter().enumerate() {
+            step_args.push(col(i + 1, *t));
+        }
+        let step = self.support_call(&def.sfunc, step_args, pos)?;
+        let finalize = match &def.finalfunc {
+            Some(ff) => Some(self.support_call(ff, vec![col(0, stype)], pos)?),
+            None => None,
+        };
+        let strict_of = |e: &Expr| match &e.kind {
+            ExprKind::Call { def, .. } => def.strict,
+            ExprKind::UserCall(c) => c.func.strict,
+            _ => false,
+        };
+        let init = match &def.initcond {
+            Some(t) => Some(crate::cast::parse_text(t, stype, &self.style)?),
+            None => None,
+        };
+        let ty = finalize.as_ref().map_or(stype, |f| f.ty);
+        let user = crate::plan::UserAgg {
+            name: name.clone(),
+            strict: strict_of(&step),
+            final_strict: finalize.as_ref().is_some_and(strict_of),
+            step,
+            finalize,
+            init,
+        };
+        let mut call = crate::plan::AggCall {
+            func: crate::plan::AggFunc::User(Box::new(user)),
+            args: coerced,
+            distinct,
+            filter,
+            order: Vec::new(),
+        };
+        self.no_aggs = Some("aggregate function calls cannot be nested");
+        let order = self.aggregate_order(&call, order_by, scope, pos);
+        self.no_aggs = None;
+        for (i, (e, key)) in order?.into_iter().enumerate() {
+            call.args.push(e);
+            call.order.push(crate::plan::SortKey { column: i, ..key });
+        }
+        Ok(Some(Expr {
+            kind: ExprKind::Aggregate(Box::new(call)),
+            ty,
+            typmod: -1,
+            pos,
+        }))
+    }
+
+    /// A call of an aggregate's state or final function `parts` over
+    /// `args`: a user function that takes them, else a built-in one.
+    fn support_call(
+        &mut self,
+        parts: &[String],
+        args: Vec<Expr>,
+        pos: Option<u32>,
+    ) -> Result<Expr> {
+        let user: Vec<Arc<UserFunction>> = self
+            .tables
+            .functions(parts)?
+            .into_iter()
+            .filter(|f| f.aggregate.is_none() && !f.procedure)
+            .collect();
+        let types: Vec<DataType> = args.iter().map(|a| a.ty).collect();
+        if !user.is_empty() {
+            if let Ok(Some(chosen)) = choose(&user, types.len(), &[], &types, (false, false)) {
+                let mut coerced = Vec::with_capacity(args.len());
+                for (a, t) in args.into_iter().zip(&chosen.params) {
+                    coerced.push(self.coerce(a, *t, -1, CoercionContext::Implicit)?);
+                }
+                return self.bind_user_call(chosen, coerced, pos);
+            }
+        }
+        let name = parts.last().cloned().unwrap_or_default();
+        self.call(&name, args, pos)
+    }
 }

@@ -643,6 +643,12 @@ impl<'a> Catalog<'a> {
                     security_definer: matches!(r.get(13), Some(Value::Bool(true))),
                     // Rows written before procedures existed have none.
                     procedure: matches!(r.get(14), Some(Value::Text(k)) if k == "p"),
+                    aggregate: match r.get(14) {
+                        Some(Value::Text(k)) if k == "a" => {
+                            crate::routine::AggDef::decode(&text(&r[12]), |o| self.type_of_oid(o))
+                        }
+                        _ => None,
+                    },
                 };
                 let outputs = f.outputs();
                 if outputs.len() > 1 {

@@ -182,6 +182,7 @@ pub fn create_function(ctx: &mut Stmt<'_>, cf: &CreateFunction, procedure: bool)
         body,
         security_definer: matches!(cf.security, Some(ast::FunctionSecurity::Definer)),
         procedure,
+        aggregate: None,
     };
     let outputs = func.outputs();
     if outputs.len() > 1 {
@@ -775,4 +776,194 @@ fn written_type(t: &ast::DataType) -> String {
         _ => return t.to_string(),
     };
     format!("pg_catalog.{internal}")
+}
+
+/// The return type of a state or final function `name` over `args`: a
+/// built-in one or a user function (42883 when there is none).
+fn support_function(ctx: &Stmt<'_>, name: &[String], args: &[DataType]) -> Result<DataType> {
+    let last = name.last().map(String::as_str).unwrap_or_default();
+    if name.len() == 1 || name.first().is_some_and(|s| s == "pg_catalog") {
+        if let Ok(r) = crate::func::resolve(last, args, crate::func::CallKind::Function) {
+            return Ok(r.ret);
+        }
+    }
+    let found = ctx
+        .find_functions(name)?
+        .iter()
+        .filter(|f| f.aggregate.is_none() && !f.procedure)
+        .find(|f| {
+            let inputs = f.input_types();
+            inputs.len() == args.len()
+                && inputs.iter().zip(args).all(|(p, a)| {
+                    p == a
+                        || p.is_polymorphic()
+                        || crate::cast::can_coerce(*a, *p, crate::cast::CoercionContext::Implicit)
+                })
+        })
+        .map(|f| f.ret);
+    found.ok_or_else(|| {
+        SqlError::new(
+            SqlState::UNDEFINED_FUNCTION,
+            format!(
+                "function {}({}) does not exist",
+                name.join("."),
+                args.iter()
+                    .map(|t| t.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+    })
+}
+
+/// CREATE [OR REPLACE] AGGREGATE name (args) (SFUNC = f, STYPE = t
+/// [, FINALFUNC = ff] [, INITCOND = 'v'] ...), and the old form with
+/// BASETYPE: a pg_proc row of kind 'a' whose prosrc keeps the
+/// definition. The state function must take (stype, args...), the
+/// final function (stype). Moving-aggregate, combine, serial and
+/// parallel options are accepted and not used.
+pub fn create_aggregate(ctx: &mut Stmt<'_>, ca: &ast::CreateAggregate) -> Result<()> {
+    use ast::CreateAggregateOption as O;
+    ctx.check_writable("CREATE AGGREGATE")?;
+    let invalid = |m: &str| SqlError::new(SqlState::INVALID_FUNCTION_DEFINITION, m.to_owned());
+    let mut sfunc = None;
+    let mut stype = None;
+    let mut finalfunc = None;
+    let mut initcond = None;
+    let mut basetype = None;
+    for o in &ca.options {
+        match o {
+            O::StateTransitionFunction(n) => sfunc = Some(object_name(n)),
+            O::StateDataType(t) => stype = Some(ctx.ddl_type(t)?.0),
+            O::FinalFunction(n) => finalfunc = Some(object_name(n)),
+            O::InitialCondition(v) => {
+                initcond = Some(match &v.value {
+                    ast::Value::SingleQuotedString(s) => s.clone(),
+                    other => other.to_string(),
+                })
+            }
+            O::BaseType(t) => basetype = Some(ctx.ddl_type(t)?.0),
+            _ => {}
+        }
+    }
+    let Some(stype) = stype else {
+        return Err(invalid("aggregate stype must be specified"));
+    };
+    let Some(sfunc) = sfunc else {
+        return Err(invalid("aggregate sfunc must be specified"));
+    };
+    let args: Vec<DataType> = match &ca.args {
+        ast::CreateAggregateArgs::Legacy => match basetype {
+            Some(DataType::Any) | None => Vec::new(),
+            Some(t) => vec![t],
+        },
+        ast::CreateAggregateArgs::Star => Vec::new(),
+        ast::CreateAggregateArgs::List(list) => {
+            let mut out = Vec::with_capacity(list.len());
+            for a in list {
+                out.push(ctx.ddl_type(&a.data_type)?.0);
+            }
+            out
+        }
+        ast::CreateAggregateArgs::OrderedSet { .. } => {
+            return Err(SqlError::unsupported("ordered-set aggregates"))
+        }
+    };
+    let mut step_args = vec![stype];
+    step_args.extend(&args);
+    let step_ret = support_function(ctx, &sfunc, &step_args)?;
+    if step_ret != stype && !stype.is_polymorphic() && !step_ret.is_polymorphic() {
+        return Err(SqlError::new(
+            SqlState::DATATYPE_MISMATCH,
+            format!(
+                "return type of transition function {} is not {stype}",
+                sfunc.join(".")
+            ),
+        ));
+    }
+    let ret = match &finalfunc {
+        Some(f) => support_function(ctx, f, &[stype])?,
+        None => stype,
+    };
+    if ret.is_polymorphic() && !args.iter().any(|t| t.is_polymorphic()) {
+        return Err(invalid("cannot determine result data type").with_detail(format!(
+            "A result of type {ret} requires at least one input of type anyelement, anyarray, anynonarray, anyenum, anyrange, or anymultirange."
+        )));
+    }
+    if let Some(i) = &initcond {
+        if !stype.is_polymorphic() {
+            crate::cast::parse_text(i, stype, &Default::default())?;
+        }
+    }
+    let parts = object_name(&ca.name);
+    let (schema, name) = split_name(ctx, &parts)?;
+    let ns = creation_schema(ctx, schema, name)?;
+    lock_names(ctx)?;
+    let existing = ctx
+        .user_functions()?
+        .iter()
+        .find(|f| f.namespace == ns && f.name == name && f.input_types() == args)
+        .cloned();
+    if let Some(old) = &existing {
+        if !ca.or_replace || old.aggregate.is_none() {
+            return Err(SqlError::new(
+                SqlState::DUPLICATE_FUNCTION,
+                format!("function \"{name}\" already exists with same argument types"),
+            ));
+        }
+    }
+    let oid = match &existing {
+        Some(f) => f.oid,
+        None => ctx.engine().new_oid()?,
+    };
+    let def = crate::routine::AggDef {
+        sfunc,
+        stype,
+        finalfunc,
+        initcond,
+    };
+    let func = UserFunction {
+        oid,
+        db: ctx.db,
+        name: name.to_owned(),
+        namespace: ns,
+        language: "internal".into(),
+        volatility: Volatility::Immutable,
+        strict: false,
+        retset: false,
+        ret,
+        params: args
+            .iter()
+            .map(|t| Param {
+                name: None,
+                ty: *t,
+                mode: ArgMode::In,
+            })
+            .collect(),
+        defaults: Vec::new(),
+        body: def.encode(),
+        security_definer: false,
+        procedure: false,
+        aggregate: Some(def),
+    };
+    let xid = ctx.write_xid("CREATE AGGREGATE")?;
+    let who = ctx.actor(xid);
+    let mut row = proc_row(&func);
+    if let Some(k) = row.last_mut() {
+        *k = Value::Text("a".into());
+    }
+    let found = ctx
+        .catalog()
+        .rows(&system::PG_PROC)?
+        .into_iter()
+        .find(|(_, r)| crate::catalog::oid_of(&r[0]) == oid);
+    match found {
+        Some((tid, _)) => ctx.catalog().update(&system::PG_PROC, tid, &row, &who)?,
+        None => {
+            ctx.catalog().insert(&system::PG_PROC, &row, &who)?;
+            ctx.record_owner(crate::catalog::privs::PROC, oid, Some(ns), 'f', xid)?;
+        }
+    }
+    ctx.catalog_changed();
+    Ok(())
 }

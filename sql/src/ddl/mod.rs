@@ -38,7 +38,7 @@ pub use database::create_database;
 pub use domain::domain_statement;
 pub use drop::drop;
 pub use fkey::alter_constraint;
-pub use function::{alter_function, create_function, drop_function};
+pub use function::{alter_function, create_aggregate, create_function, drop_function};
 pub use grant::{grant_statement, owned_statement};
 pub use index::create_index;
 pub use like::create_table_like;

@@ -183,6 +183,35 @@ impl AggState {
             return self.hypothetical(call, *kind, keys, row, ctx);
         }
         let real = call.real_args();
+        if let AggFunc::User(u) = &call.func {
+            // Every argument; a strict state function skips NULLs.
+            let mut args = Vec::with_capacity(real.len());
+            for a in real {
+                args.push(a.eval(row, ctx)?);
+            }
+            if u.strict && args.iter().any(Value::is_null) {
+                return Ok(());
+            }
+            if call.distinct {
+                let mut key = Vec::new();
+                for a in &args {
+                    push_key(a, &mut key);
+                }
+                if !self.seen.get_or_insert_with(HashSet::new).insert(key) {
+                    return Ok(());
+                }
+            }
+            if sorts(call) {
+                let keys = call.args[real.len()..]
+                    .iter()
+                    .map(|e| e.eval(row, ctx))
+                    .collect::<Result<Row>>()?;
+                self.held.push((keys, args));
+                return Ok(());
+            }
+            let v = args.first().cloned().unwrap_or(Value::Null);
+            return self.accumulate(call, v, &args, ctx);
+        }
         // Every aggregate but array_agg ignores NULL inputs (string_agg: a
         // NULL value; a NULL delimiter counts as empty).
         let v = match real.first() {
@@ -246,9 +275,34 @@ impl AggState {
         args: &[Value],
         ctx: &mut EvalCtx<'_>,
     ) -> Result<()> {
+        let first = self.count == 0;
         self.count += 1;
         let kept = std::mem::take(&mut self.value);
         self.value = match &call.func {
+            AggFunc::User(u) => {
+                let state = if first {
+                    u.init.clone().unwrap_or(Value::Null)
+                } else {
+                    kept
+                };
+                // A strict state function's NULL state takes the first
+                // input as it is (PostgreSQL's rule for no INITCOND).
+                if u.strict && state.is_null() {
+                    if first && u.init.is_none() {
+                        v
+                    } else {
+                        Value::Null
+                    }
+                } else {
+                    // The first argument travels as `v` (held rows give
+                    // it up from `args`).
+                    let mut cols = Vec::with_capacity(args.len() + 2);
+                    cols.push(state);
+                    cols.push(v);
+                    cols.extend(args.iter().skip(1).cloned());
+                    u.step.eval(&cols, ctx)?
+                }
+            }
             AggFunc::CountStar | AggFunc::Count | AggFunc::Grouping { .. } => Value::Null,
             AggFunc::Sum { add } | AggFunc::Avg { add, .. } => match (kept, v) {
                 (Value::Null, v) => v,
@@ -451,6 +505,18 @@ impl AggState {
                 }
                 _ => Value::Null,
             },
+            AggFunc::User(u) => {
+                let state = if self.count == 0 {
+                    u.init.clone().unwrap_or(Value::Null)
+                } else {
+                    self.value
+                };
+                match &u.finalize {
+                    Some(_) if u.final_strict && state.is_null() => Value::Null,
+                    Some(f) => f.eval(&[state], ctx)?,
+                    None => state,
+                }
+            }
             // range_agg: the union of every input.
             AggFunc::RangeAgg { intersect: false } => match self.value {
                 Value::Array(inputs) => {

@@ -523,6 +523,7 @@ fn tables() -> impl Iterator<Item = &'static [FuncDef]> {
             todate::FUNCTIONS,
             operators::XID_EQ,
             operators::MINUS_FUNCTIONS,
+            operators::OPERATOR_NAMED,
             operators::XID8_CMP,
             operators::RECORD_CMP,
             range::CONSTRUCTORS,

@@ -785,14 +785,83 @@ fn date_time(d: i32, t: i64) -> Result<Value> {
         .ok_or_else(ts_overflow)
 }
 
-/// `-` of two values of type `t`, called by the name of its function.
-fn minus(a: &[Value], ctx: &mut crate::expr::EvalCtx<'_>, t: DataType) -> Result<Value> {
-    let d = super::lookup("-", 2)
+/// Operator `op` of two values of type `t`, called by the name of its
+/// function (int4pl, float8mi ...).
+fn by_operator(
+    op: &str,
+    a: &[Value],
+    ctx: &mut crate::expr::EvalCtx<'_>,
+    t: DataType,
+) -> Result<Value> {
+    let d = super::lookup(op, 2)
         .into_iter()
         .find(|d| d.args == [t, t])
-        .ok_or_else(|| SqlError::internal("no - operator"))?;
+        .ok_or_else(|| SqlError::internal("no such operator"))?;
     (d.imp)(a, ctx)
 }
+
+fn minus(a: &[Value], ctx: &mut crate::expr::EvalCtx<'_>, t: DataType) -> Result<Value> {
+    by_operator("-", a, ctx, t)
+}
+
+/// The functions behind the numeric types' `+` and `*`, and int8inc
+/// (count's state function): what CREATE AGGREGATE's SFUNC names.
+pub(super) static OPERATOR_NAMED: &[FuncDef] = &[
+    f("int2pl", &[Int2, Int2], Int2, |a, c| {
+        by_operator("+", a, c, Int2)
+    }),
+    f("int4pl", &[Int4, Int4], Int4, |a, c| {
+        by_operator("+", a, c, Int4)
+    }),
+    f("int8pl", &[Int8, Int8], Int8, |a, c| {
+        by_operator("+", a, c, Int8)
+    }),
+    f("float4pl", &[Float4, Float4], Float4, |a, c| {
+        by_operator("+", a, c, Float4)
+    }),
+    f("float8pl", &[Float8, Float8], Float8, |a, c| {
+        by_operator("+", a, c, Float8)
+    }),
+    f("numeric_add", &[Numeric, Numeric], Numeric, |a, c| {
+        by_operator("+", a, c, Numeric)
+    }),
+    f("int4mul", &[Int4, Int4], Int4, |a, c| {
+        by_operator("*", a, c, Int4)
+    }),
+    f("int8mul", &[Int8, Int8], Int8, |a, c| {
+        by_operator("*", a, c, Int8)
+    }),
+    f("float8mul", &[Float8, Float8], Float8, |a, c| {
+        by_operator("*", a, c, Float8)
+    }),
+    f("numeric_mul", &[Numeric, Numeric], Numeric, |a, c| {
+        by_operator("*", a, c, Numeric)
+    }),
+    f("int8inc", &[Int8], Int8, |a, _| match a[0] {
+        Value::Int8(n) => n
+            .checked_add(1)
+            .map(Value::Int8)
+            .ok_or_else(|| errors::out_of_range("bigint out of range")),
+        _ => Err(SqlError::internal("int8inc of another type")),
+    }),
+    f("int4larger", &[Int4, Int4], Int4, |a, _| {
+        Ok(if a[0].compare(&a[1]) == Some(Ordering::Less) {
+            a[1].clone()
+        } else {
+            a[0].clone()
+        })
+    }),
+    f("int4smaller", &[Int4, Int4], Int4, |a, _| {
+        Ok(if a[0].compare(&a[1]) == Some(Ordering::Greater) {
+            a[1].clone()
+        } else {
+            a[0].clone()
+        })
+    }),
+    f("textcat", &[Text, Text], Text, |a, c| {
+        by_operator("||", a, c, Text)
+    }),
+];
 
 /// The functions behind the numeric types' `-` (float8mi ...), which a
 /// range type's SUBTYPE_DIFF names.

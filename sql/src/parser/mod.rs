@@ -411,7 +411,21 @@ pub fn parse(sql: &str) -> Result<Vec<Parsed>> {
     if let Some(alter) = alter_constraint(sql)? {
         return Ok(vec![alter]);
     }
+    if let Some(drop) = drop_aggregate(sql) {
+        return parse_all(&drop).map_err(|e| syntax_error(&drop, e));
+    }
     parse_all(sql).map_err(|e| syntax_error(sql, e))
+}
+
+/// `DROP AGGREGATE [IF EXISTS] name(args | *) ...`, which sqlparser does
+/// not read, as the DROP FUNCTION of the same pg_proc rows (`(*)` is no
+/// arguments); None for any other text.
+fn drop_aggregate(sql: &str) -> Option<String> {
+    static RE: std::sync::LazyLock<Option<regex::Regex>> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"(?is)^\s*drop\s+aggregate\b").ok());
+    let m = RE.as_ref()?.find(sql)?;
+    let rest = sql[m.end()..].replace("(*)", "()");
+    Some(format!("DROP FUNCTION{rest}"))
 }
 
 /// `ALTER TABLE [ONLY] t ALTER CONSTRAINT c [[NOT] DEFERRABLE] [INITIALLY

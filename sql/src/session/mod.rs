@@ -1698,6 +1698,11 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             sink.command_complete("CREATE FUNCTION")?;
             Ok(Dispatched::Done)
         }
+        Statement::CreateAggregate(a) => {
+            crate::ddl::create_aggregate(ctx, a)?;
+            sink.command_complete("CREATE AGGREGATE")?;
+            Ok(Dispatched::Done)
+        }
         Statement::Call(f) => {
             Session::run_call(ctx, f, sink)?;
             // Its body may have SET something.

@@ -1536,6 +1536,7 @@ pub(crate) fn run_do(ctx: &mut Stmt<'_>, body: &str) -> Result<()> {
         body: body.to_owned(),
         security_definer: false,
         procedure: false,
+        aggregate: None,
     });
     run_function(
         ctx,

@@ -232,6 +232,7 @@ pub(crate) fn builtin_trigger(oid: u32) -> Option<Arc<UserFunction>> {
         body: name.into(),
         security_definer: false,
         procedure: false,
+        aggregate: None,
     }))
 }
 

@@ -1468,7 +1468,16 @@ fn user_proc_row(f: &crate::routine::UserFunction) -> Vec<Value> {
                 .map_or(0, |p| p.ty.element_oid()),
         )
         .proc("prosupport", "-")
-        .text("prokind", if f.procedure { "p" } else { "f" })
+        .text(
+            "prokind",
+            if f.aggregate.is_some() {
+                "a"
+            } else if f.procedure {
+                "p"
+            } else {
+                "f"
+            },
+        )
         .bool("prosecdef", f.security_definer)
         .bool("proleakproof", false)
         .bool("proisstrict", f.strict)
@@ -1522,7 +1531,12 @@ fn user_proc_row(f: &crate::routine::UserFunction) -> Vec<Value> {
     } else {
         row
     };
-    row.text("prosrc", &f.body).done()
+    let src = if f.aggregate.is_some() {
+        "aggregate_dummy"
+    } else {
+        &f.body
+    };
+    row.text("prosrc", src).done()
 }
 
 /// The OID pg_proc shows for a type of function `f`: its own row type

@@ -228,24 +228,23 @@ pub fn create_function(ctx: &mut Stmt<'_>, cf: &CreateFunction, procedure: bool)
         validate_sql_body(ctx, &func, &inputs)?;
     }
     let xid = ctx.write_xid(tag)?;
+    write_proc(ctx, xid, &proc_row(&func), oid, func.namespace)
+}
+
+/// Writes routine `oid`'s pg_proc row: replacing the row it has (OR
+/// REPLACE), or a new one with its owner recorded.
+fn write_proc(ctx: &mut Stmt<'_>, xid: u32, row: &[Value], oid: u32, ns: u32) -> Result<()> {
     let who = ctx.actor(xid);
-    let row = proc_row(&func);
     let found = ctx
         .catalog()
         .rows(&system::PG_PROC)?
         .into_iter()
         .find(|(_, r)| crate::catalog::oid_of(&r[0]) == oid);
     match found {
-        Some((tid, _)) => ctx.catalog().update(&system::PG_PROC, tid, &row, &who)?,
+        Some((tid, _)) => ctx.catalog().update(&system::PG_PROC, tid, row, &who)?,
         None => {
-            ctx.catalog().insert(&system::PG_PROC, &row, &who)?;
-            ctx.record_owner(
-                crate::catalog::privs::PROC,
-                oid,
-                Some(func.namespace),
-                'f',
-                xid,
-            )?;
+            ctx.catalog().insert(&system::PG_PROC, row, &who)?;
+            ctx.record_owner(crate::catalog::privs::PROC, oid, Some(ns), 'f', xid)?;
         }
     }
     ctx.catalog_changed();
@@ -947,23 +946,9 @@ pub fn create_aggregate(ctx: &mut Stmt<'_>, ca: &ast::CreateAggregate) -> Result
         aggregate: Some(def),
     };
     let xid = ctx.write_xid("CREATE AGGREGATE")?;
-    let who = ctx.actor(xid);
     let mut row = proc_row(&func);
     if let Some(k) = row.last_mut() {
         *k = Value::Text("a".into());
     }
-    let found = ctx
-        .catalog()
-        .rows(&system::PG_PROC)?
-        .into_iter()
-        .find(|(_, r)| crate::catalog::oid_of(&r[0]) == oid);
-    match found {
-        Some((tid, _)) => ctx.catalog().update(&system::PG_PROC, tid, &row, &who)?,
-        None => {
-            ctx.catalog().insert(&system::PG_PROC, &row, &who)?;
-            ctx.record_owner(crate::catalog::privs::PROC, oid, Some(ns), 'f', xid)?;
-        }
-    }
-    ctx.catalog_changed();
-    Ok(())
+    write_proc(ctx, xid, &row, oid, ns)
 }

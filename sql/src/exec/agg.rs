@@ -192,14 +192,8 @@ impl AggState {
             if u.strict && args.iter().any(Value::is_null) {
                 return Ok(());
             }
-            if call.distinct {
-                let mut key = Vec::new();
-                for a in &args {
-                    push_key(a, &mut key);
-                }
-                if !self.seen.get_or_insert_with(HashSet::new).insert(key) {
-                    return Ok(());
-                }
+            if call.distinct && !self.first_seen(&args) {
+                return Ok(());
             }
             if sorts(call) {
                 let keys = call.args[real.len()..]
@@ -239,14 +233,8 @@ impl AggState {
         if matches!(call.func, AggFunc::Regr { .. }) && args.get(1).is_some_and(Value::is_null) {
             return Ok(());
         }
-        if call.distinct {
-            let mut key = Vec::new();
-            for a in &args {
-                push_key(a, &mut key);
-            }
-            if !self.seen.get_or_insert_with(HashSet::new).insert(key) {
-                return Ok(());
-            }
+        if call.distinct && !self.first_seen(&args) {
+            return Ok(());
         }
         if sorts(call) {
             let keys = if call.order.is_empty() {
@@ -264,6 +252,16 @@ impl AggState {
             return Ok(());
         }
         self.accumulate(call, v, &args, ctx)
+    }
+
+    /// For agg(DISTINCT ...): whether these arguments are new to the
+    /// group (remembered if so).
+    fn first_seen(&mut self, args: &[Value]) -> bool {
+        let mut key = Vec::new();
+        for a in args {
+            push_key(a, &mut key);
+        }
+        self.seen.get_or_insert_with(HashSet::new).insert(key)
     }
 
     /// Adds one input (its first argument `v`, all of them in `args` when

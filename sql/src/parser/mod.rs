@@ -424,8 +424,14 @@ fn drop_aggregate(sql: &str) -> Option<String> {
     static RE: std::sync::LazyLock<Option<regex::Regex>> =
         std::sync::LazyLock::new(|| regex::Regex::new(r"(?is)^\s*drop\s+aggregate\b").ok());
     let m = RE.as_ref()?.find(sql)?;
-    let rest = sql[m.end()..].replace("(*)", "()");
-    Some(format!("DROP FUNCTION{rest}"))
+    // `(*)` only within this statement (a later `count(*)` stays).
+    let rest = &sql[m.end()..];
+    let end = rest.find(';').unwrap_or(rest.len());
+    Some(format!(
+        "DROP FUNCTION{}{}",
+        rest[..end].replace("(*)", "()"),
+        &rest[end..]
+    ))
 }
 
 /// `ALTER TABLE [ONLY] t ALTER CONSTRAINT c [[NOT] DEFERRABLE] [INITIALLY
@@ -2255,6 +2261,16 @@ fn syntax_error(sql: &str, e: ParserError) -> SqlError {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn drop_aggregate_is_drop_function_of_its_statement() {
+        assert_eq!(
+            drop_aggregate("drop aggregate cnt(*); select count(*) from t").as_deref(),
+            Some("DROP FUNCTION cnt(); select count(*) from t")
+        );
+        assert_eq!(drop_aggregate("drop function f()"), None);
+    }
+
     use super::*;
 
     fn err(sql: &str) -> (String, Option<u32>) {

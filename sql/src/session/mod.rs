@@ -1768,7 +1768,14 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
         }
         Statement::DropFunction(d) => {
             crate::ddl::drop_function(ctx, d, crate::parser::RoutineKind::Function)?;
-            sink.command_complete("DROP FUNCTION")?;
+            // DROP AGGREGATE is read as the DROP FUNCTION of its rows.
+            let words: Vec<&str> = ctx.sql.split_whitespace().take(2).collect();
+            let aggregate = words.len() == 2 && words[1].eq_ignore_ascii_case("aggregate");
+            sink.command_complete(if aggregate {
+                "DROP AGGREGATE"
+            } else {
+                "DROP FUNCTION"
+            })?;
             Ok(Dispatched::Done)
         }
         Statement::AlterFunction(a) => {

@@ -187,7 +187,7 @@ fn tokens(text: &str) -> Vec<(String, Kind)> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
-    let word_char = |c: char| c.is_alphanumeric() || c == '_';
+    let word_char = |c: char| c.is_alphanumeric();
     let path_char = |c: char| c.is_alphanumeric() || "/-_.~%?=&#+:@!$,;".contains(c);
     while i < chars.len() {
         // A protocol (`https://`) is a token no dictionary takes.
@@ -203,6 +203,13 @@ fn tokens(text: &str) -> Vec<(String, Kind)> {
             }
         }
         let Some(&c) = chars.get(i) else { break };
+        // A signed integer (`-42` after a blank) or a number with an
+        // exponent (`3.14e10`): one token, as the parser's int / sfloat.
+        if let Some(end) = number_end(&chars, i) {
+            out.push((chars[i..end].iter().collect(), Kind::Simple));
+            i = end;
+            continue;
+        }
         if !word_char(c) {
             i += 1;
             continue;
@@ -263,6 +270,48 @@ fn tokens(text: &str) -> Vec<(String, Kind)> {
         push_word(&run, &mut out);
     }
     out
+}
+
+/// The end of a signed integer or a number with an exponent starting at
+/// `i` (None for anything else, which the word rules take).
+fn number_end(chars: &[char], i: usize) -> Option<usize> {
+    let digit = |k: usize| chars.get(k).is_some_and(char::is_ascii_digit);
+    let mut j = i;
+    let signed = matches!(chars.get(i), Some('-' | '+'))
+        && digit(i + 1)
+        && (i == 0 || chars[i - 1].is_whitespace());
+    if signed {
+        j += 1;
+    } else if !digit(i) || (i > 0 && chars[i - 1].is_alphanumeric()) {
+        return None;
+    }
+    while digit(j) {
+        j += 1;
+    }
+    if chars.get(j) == Some(&'.') && digit(j + 1) {
+        j += 1;
+        while digit(j) {
+            j += 1;
+        }
+    }
+    let mut exponent = false;
+    if matches!(chars.get(j), Some('e' | 'E')) {
+        let mut k = j + 1;
+        if matches!(chars.get(k), Some('-' | '+')) {
+            k += 1;
+        }
+        if digit(k) {
+            while digit(k) {
+                k += 1;
+            }
+            j = k;
+            exponent = true;
+        }
+    }
+    let ends = chars
+        .get(j)
+        .is_none_or(|c| !c.is_alphanumeric() && *c != '.' && *c != '-');
+    ((signed || exponent) && ends).then_some(j)
 }
 
 /// A word, hyphenated or not: the whole, then its parts.

@@ -107,6 +107,8 @@ fn strong_colname(e: &AstExpr) -> Option<String> {
         AstExpr::Collate { expr, .. } => figure_colname(expr),
         AstExpr::Exists { .. } => Some("exists".into()),
         AstExpr::Array(_) => Some("array".into()),
+        // `(a, b)`: a row constructor (RowExpr).
+        AstExpr::Tuple(_) => Some("row".into()),
         AstExpr::Substring {
             shorthand: true, ..
         } => Some("substr".into()),
@@ -598,4 +600,35 @@ pub(super) fn interval_literal_typmod(iv: &ast::Interval) -> Result<i32> {
         _ => return Err(bad()),
     };
     interval_typmod(fields.as_ref(), precision.map(|p| p as i64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(sql: &str) -> Option<String> {
+        let stmts = crate::parser::parse(&format!("SELECT {sql}")).unwrap();
+        let crate::parser::Parsed::Sql(ast) = &stmts[0] else {
+            panic!("not SQL")
+        };
+        let ast::Statement::Query(q) = ast.as_ref() else {
+            panic!("not a query")
+        };
+        let ast::SetExpr::Select(s) = q.body.as_ref() else {
+            panic!("not a select")
+        };
+        let ast::SelectItem::UnnamedExpr(e) = &s.projection[0] else {
+            panic!("not an expression")
+        };
+        figure_colname(e)
+    }
+
+    #[test]
+    fn row_constructors_are_named_row() {
+        // As PostgreSQL 15 names them.
+        assert_eq!(name("(1, 2)").as_deref(), Some("row"));
+        assert_eq!(name("(1, 2)::record").as_deref(), Some("row"));
+        assert_eq!(name("'(1,2)'::record").as_deref(), Some("record"));
+        assert_eq!(name("1 + 2"), None);
+    }
 }

@@ -313,7 +313,16 @@ fn proc_row(f: &UserFunction) -> Vec<Value> {
         texts(f.defaults.clone()),
         Value::Text(f.body.clone()),
         Value::Bool(f.security_definer),
-        Value::Text(if f.procedure { "p" } else { "f" }.into()),
+        Value::Text(
+            if f.aggregate.is_some() {
+                "a"
+            } else if f.procedure {
+                "p"
+            } else {
+                "f"
+            }
+            .into(),
+        ),
     ]
 }
 
@@ -946,9 +955,5 @@ pub fn create_aggregate(ctx: &mut Stmt<'_>, ca: &ast::CreateAggregate) -> Result
         aggregate: Some(def),
     };
     let xid = ctx.write_xid("CREATE AGGREGATE")?;
-    let mut row = proc_row(&func);
-    if let Some(k) = row.last_mut() {
-        *k = Value::Text("a".into());
-    }
-    write_proc(ctx, xid, &row, oid, ns)
+    write_proc(ctx, xid, &proc_row(&func), oid, ns)
 }

@@ -417,18 +417,20 @@ pub fn parse(sql: &str) -> Result<Vec<Parsed>> {
     parse_all(sql).map_err(|e| syntax_error(sql, e))
 }
 
-/// `DROP AGGREGATE [IF EXISTS] name(args | *) ...`, which sqlparser does
-/// not read, as the DROP FUNCTION of the same pg_proc rows (`(*)` is no
-/// arguments); None for any other text.
+/// `DROP AGGREGATE [IF EXISTS] name(args | *) ...` and `ALTER AGGREGATE
+/// name(args) {OWNER TO | RENAME TO | SET SCHEMA} ...`, which sqlparser
+/// does not read, as the DROP / ALTER FUNCTION of the same pg_proc rows
+/// (`(*)` is no arguments); None for any other text.
 fn drop_aggregate(sql: &str) -> Option<String> {
     static RE: std::sync::LazyLock<Option<regex::Regex>> =
-        std::sync::LazyLock::new(|| regex::Regex::new(r"(?is)^\s*drop\s+aggregate\b").ok());
-    let m = RE.as_ref()?.find(sql)?;
+        std::sync::LazyLock::new(|| regex::Regex::new(r"(?is)^\s*(drop|alter)\s+aggregate\b").ok());
+    let caps = RE.as_ref()?.captures(sql)?;
+    let verb = caps.get(1)?.as_str().to_uppercase();
     // `(*)` only within this statement (a later `count(*)` stays).
-    let rest = &sql[m.end()..];
+    let rest = &sql[caps.get(0)?.end()..];
     let end = rest.find(';').unwrap_or(rest.len());
     Some(format!(
-        "DROP FUNCTION{}{}",
+        "{verb} FUNCTION{}{}",
         rest[..end].replace("(*)", "()"),
         &rest[end..]
     ))
@@ -2269,6 +2271,10 @@ mod tests {
             Some("DROP FUNCTION cnt(); select count(*) from t")
         );
         assert_eq!(drop_aggregate("drop function f()"), None);
+        assert_eq!(
+            drop_aggregate("ALTER AGGREGATE s.a(integer) OWNER TO r").as_deref(),
+            Some("ALTER FUNCTION s.a(integer) OWNER TO r")
+        );
     }
 
     use super::*;

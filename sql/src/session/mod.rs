@@ -1780,7 +1780,14 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
         }
         Statement::AlterFunction(a) => {
             crate::ddl::alter_function(ctx, a, crate::parser::RoutineKind::Function)?;
-            sink.command_complete("ALTER FUNCTION")?;
+            // ALTER AGGREGATE is read as the ALTER FUNCTION of its rows.
+            let words: Vec<&str> = ctx.sql.split_whitespace().take(2).collect();
+            let aggregate = words.len() == 2 && words[1].eq_ignore_ascii_case("aggregate");
+            sink.command_complete(if aggregate {
+                "ALTER AGGREGATE"
+            } else {
+                "ALTER FUNCTION"
+            })?;
             Ok(Dispatched::Done)
         }
         Statement::Truncate(t) => crate::ddl::truncate(ctx, t, sink).map(|()| Dispatched::Done),

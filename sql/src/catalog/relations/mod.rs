@@ -117,7 +117,12 @@ const fn is_rel(
 
 /// Every system relation.
 static RELATIONS: &[SysRel] = &[
-    rel("pg_aggregate", 2600, PG_AGGREGATE, Source::Empty),
+    rel(
+        "pg_aggregate",
+        2600,
+        PG_AGGREGATE,
+        Source::Rows(rows::pg_aggregate),
+    ),
     rel("pg_am", 2601, PG_AM, Source::Rows(rows::pg_am)),
     rel("pg_amop", 2602, PG_AMOP, Source::Empty),
     rel("pg_amproc", 2603, PG_AMPROC, Source::Empty),

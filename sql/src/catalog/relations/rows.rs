@@ -1146,6 +1146,51 @@ pub(super) fn pg_enum(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
     Ok(out)
 }
 
+/// pg_aggregate: the database's user aggregates (CREATE AGGREGATE).
+pub(super) fn pg_aggregate(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    let Some((cat, _)) = catalog(ctx)? else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for f in cat.functions()? {
+        let Some(a) = &f.aggregate else { continue };
+        let last = |parts: &[String]| parts.last().cloned().unwrap_or_default();
+        out.push(
+            Row::new(PG_AGGREGATE)
+                .set("aggfnoid", Value::Named(f.oid, f.name.as_str().into()))
+                .text("aggkind", "n")
+                .int2("aggnumdirectargs", 0)
+                .proc("aggtransfn", &last(&a.sfunc))
+                .proc(
+                    "aggfinalfn",
+                    &a.finalfunc.as_deref().map_or("-".into(), last),
+                )
+                .proc("aggcombinefn", "-")
+                .proc("aggserialfn", "-")
+                .proc("aggdeserialfn", "-")
+                .proc("aggmtransfn", "-")
+                .proc("aggminvtransfn", "-")
+                .proc("aggmfinalfn", "-")
+                .bool("aggfinalextra", false)
+                .bool("aggmfinalextra", false)
+                .text("aggfinalmodify", "r")
+                .text("aggmfinalmodify", "r")
+                .oid("aggsortop", 0)
+                .oid("aggtranstype", a.stype.oid().0)
+                .int4("aggtransspace", 0)
+                .oid("aggmtranstype", 0)
+                .int4("aggmtransspace", 0)
+                .set(
+                    "agginitval",
+                    a.initcond.clone().map_or(Value::Null, Value::Text),
+                )
+                .set("aggminitval", Value::Null)
+                .done(),
+        );
+    }
+    Ok(out)
+}
+
 /// pg_range: the built-in range types and the database's own.
 pub(super) fn pg_range(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
     let row = |range: DataType, sub: DataType, canonical: &str, diff: &str| {

@@ -172,6 +172,17 @@ impl AggDef {
 }
 
 impl UserFunction {
+    /// pg_proc.prokind: 'a' aggregate, 'p' procedure, 'f' function.
+    pub fn prokind(&self) -> &'static str {
+        if self.aggregate.is_some() {
+            "a"
+        } else if self.procedure {
+            "p"
+        } else {
+            "f"
+        }
+    }
+
     /// The arguments a call passes, in order. A procedure's OUT
     /// arguments are passed too (CALL p(1, NULL)), and start with the
     /// value passed, as PostgreSQL's since version 14.

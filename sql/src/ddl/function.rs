@@ -313,16 +313,7 @@ fn proc_row(f: &UserFunction) -> Vec<Value> {
         texts(f.defaults.clone()),
         Value::Text(f.body.clone()),
         Value::Bool(f.security_definer),
-        Value::Text(
-            if f.aggregate.is_some() {
-                "a"
-            } else if f.procedure {
-                "p"
-            } else {
-                "f"
-            }
-            .into(),
-        ),
+        Value::Text(f.prokind().into()),
     ]
 }
 

@@ -1513,16 +1513,7 @@ fn user_proc_row(f: &crate::routine::UserFunction) -> Vec<Value> {
                 .map_or(0, |p| p.ty.element_oid()),
         )
         .proc("prosupport", "-")
-        .text(
-            "prokind",
-            if f.aggregate.is_some() {
-                "a"
-            } else if f.procedure {
-                "p"
-            } else {
-                "f"
-            },
-        )
+        .text("prokind", f.prokind())
         .bool("prosecdef", f.security_definer)
         .bool("proleakproof", false)
         .bool("proisstrict", f.strict)

@@ -11,6 +11,7 @@ use crate::types::DataType;
 use crate::value::{OutputStyle, Value};
 
 /// How an expression is printed.
+#[derive(Clone, Copy)]
 pub struct Deparser<'a> {
     /// Name of each column a `Column(i)` refers to.
     pub columns: &'a [String],
@@ -19,8 +20,23 @@ pub struct Deparser<'a> {
     /// Which user types need their schema (None: none do).
     pub types: Option<&'a TypeNames>,
     /// What each column is qualified with (a trigger's WHEN: `new`,
-    /// `old`), when columns are printed qualified.
+    /// `old`), when columns are printed qualified; an empty qualifier
+    /// prints the column bare (a merged JOIN USING column).
     pub qualifiers: Option<&'a [String]>,
+    /// Prints the forms only a whole query has (subqueries, aggregate
+    /// and window calls, outer columns); None: those are not printed.
+    pub special: Option<&'a dyn Special>,
+    /// The indentation a CASE's lines start from (ruleutils'
+    /// indentLevel where the expression stands).
+    pub indent: usize,
+}
+
+/// Printing of the expression forms that belong to a query (see
+/// `binder::viewdef`).
+pub trait Special {
+    /// The text of `e`, a form the plain printer does not know; None if
+    /// it cannot be printed.
+    fn node(&self, d: &Deparser<'_>, e: &Expr) -> Option<String>;
 }
 
 /// How a session names user types: qualified with their schema unless
@@ -189,6 +205,7 @@ impl Deparser<'_> {
             ExprKind::Const(Value::Void) => String::new(),
             ExprKind::Const(v) => constant(v, e.ty, e.typmod, self.pretty, self.types),
             ExprKind::Column(i) => match self.qualifiers {
+                Some(q) if q.get(*i)?.is_empty() => quote_ident(self.columns.get(*i)?),
                 Some(q) => format!(
                     "{}.{}",
                     quote_ident(q.get(*i)?),
@@ -219,12 +236,26 @@ impl Deparser<'_> {
                     .ok()?;
                     return Some(constant(&v, e.ty, -1, self.pretty, self.types));
                 }
+                if let (false, ExprKind::Call { def, args }) = (*explicit, &arg.kind) {
+                    // The SQL value functions, bound as casts of now().
+                    if def.name == "now" && args.is_empty() {
+                        match e.ty {
+                            DataType::Date => return Some("CURRENT_DATE".into()),
+                            DataType::Timestamp => return Some("LOCALTIMESTAMP".into()),
+                            DataType::TimeTz => return Some("CURRENT_TIME".into()),
+                            DataType::Time => return Some("LOCALTIME".into()),
+                            _ => {}
+                        }
+                    }
+                }
                 if !explicit && !shows_implicit(arg.ty, e.ty) {
                     return self.node(arg, parent);
                 }
                 let inner = self.node(arg, None)?;
-                let simple = matches!(arg.kind, ExprKind::Column(_) | ExprKind::Call { .. })
-                    && !matches!(&arg.kind, ExprKind::Call { def, .. } if is_operator(def.name));
+                let simple = matches!(
+                    arg.kind,
+                    ExprKind::Column(_) | ExprKind::Call { .. } | ExprKind::Const(_)
+                ) && !matches!(&arg.kind, ExprKind::Call { def, .. } if is_operator(def.name));
                 let inner = if self.pretty && simple {
                     inner
                 } else {
@@ -239,7 +270,7 @@ impl Deparser<'_> {
                     let rs = self.node(r, Some((op, true)))?;
                     self.paren(format!("{ls} {op} {rs}"), op, parent)
                 }
-                [a] => format!("({} {})", def.name, self.node(a, None)?),
+                [a] => self.wrap(format!("{} {}", def.name, self.node(a, None)?)),
                 _ => return None,
             },
             ExprKind::Call { def, args } => {
@@ -272,6 +303,10 @@ impl Deparser<'_> {
                         }
                     }
                     out
+                } else if let Some(word) =
+                    sql_value_function(def.name, args.as_ref().map_or(1, Vec::len))
+                {
+                    word.to_owned()
                 } else {
                     format!("{}({})", def.name, args?.join(", "))
                 }
@@ -288,8 +323,16 @@ impl Deparser<'_> {
                         let s = self.node(i, None)?;
                         // In pretty form only an OR inside an AND needs
                         // parentheses.
+                        // ruleutils' isSimpleNode: an array comparison
+                        // is not simple under AND / OR.
                         Some(
-                            if self.pretty && word == "AND" && matches!(i.kind, ExprKind::Or(_)) {
+                            if self.pretty
+                                && ((word == "AND" && matches!(i.kind, ExprKind::Or(_)))
+                                    || matches!(
+                                        i.kind,
+                                        ExprKind::InList { .. } | ExprKind::ArrayOp { .. }
+                                    ))
+                            {
                                 format!("({s})")
                             } else {
                                 s
@@ -379,22 +422,41 @@ impl Deparser<'_> {
                 }
                 self.wrap(format!("{} {op} ({array})", self.node(arg, None)?))
             }
+            ExprKind::ArrayOp {
+                arg,
+                array,
+                op,
+                any,
+            } => self.wrap(format!(
+                "{} {} {} ({})",
+                self.node(arg, None)?,
+                op.name,
+                if *any { "ANY" } else { "ALL" },
+                self.node(array, None)?
+            )),
             ExprKind::Case { whens, otherwise } => {
-                let mut s = String::from("\nCASE\n");
+                // ruleutils' appendContextKeyword: each keyword on a line
+                // of its own, the arms indented four more.
+                let pad = " ".repeat(self.indent);
+                let inner = Deparser {
+                    indent: self.indent + 4,
+                    ..*self
+                };
+                let mut s = format!("\n{pad}CASE");
                 for (w, t) in whens {
                     s.push_str(&format!(
-                        "    WHEN {} THEN {}\n",
-                        self.node(w, None)?,
-                        self.node(t, None)?
+                        "\n{pad}    WHEN {} THEN {}",
+                        inner.node(w, None)?,
+                        inner.node(t, None)?
                     ));
                 }
                 if let Some(o) = otherwise {
-                    s.push_str(&format!("    ELSE {}\n", self.node(o, None)?));
+                    s.push_str(&format!("\n{pad}    ELSE {}", inner.node(o, None)?));
                 }
-                s.push_str("END");
+                s.push_str(&format!("\n{pad}END"));
                 s
             }
-            _ => return None,
+            _ => return self.special?.node(self, e),
         })
     }
 
@@ -426,6 +488,20 @@ impl Deparser<'_> {
             format!("({s})")
         }
     }
+}
+
+/// The keyword ruleutils prints for a call of `name` without
+/// arguments that the parser made of an SQL value function.
+fn sql_value_function(name: &str, args: usize) -> Option<&'static str> {
+    if args > 0 {
+        return None;
+    }
+    Some(match name {
+        "current_user" => "CURRENT_USER",
+        "session_user" => "SESSION_USER",
+        "current_schema" => "CURRENT_SCHEMA",
+        _ => return None,
+    })
 }
 
 /// True for a function named by an operator symbol.

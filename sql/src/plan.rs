@@ -297,6 +297,26 @@ pub enum WindowFunc {
     Agg(AggCall),
 }
 
+impl WindowFunc {
+    /// The function's SQL name (an aggregate's its own).
+    pub fn name(&self) -> &str {
+        match self {
+            WindowFunc::RowNumber => "row_number",
+            WindowFunc::Rank => "rank",
+            WindowFunc::DenseRank => "dense_rank",
+            WindowFunc::PercentRank => "percent_rank",
+            WindowFunc::CumeDist => "cume_dist",
+            WindowFunc::Ntile => "ntile",
+            WindowFunc::Lag => "lag",
+            WindowFunc::Lead => "lead",
+            WindowFunc::FirstValue => "first_value",
+            WindowFunc::LastValue => "last_value",
+            WindowFunc::NthValue => "nth_value",
+            WindowFunc::Agg(a) => a.func.name(),
+        }
+    }
+}
+
 /// A window frame: ROWS, RANGE or GROUPS between two bounds.
 #[derive(Debug, Clone)]
 pub struct Frame {

@@ -31,6 +31,7 @@ mod span;
 mod srf;
 mod subquery;
 mod tsrf;
+mod viewdef;
 mod window;
 
 use sqlparser::tokenizer::Location;
@@ -42,6 +43,7 @@ pub(crate) use regname::{qualified_name, type_by_name};
 pub(crate) use routine::{bind_sql_body, body_error};
 pub(crate) use select::{infinite_view_recursion, split_equi_keys};
 pub(crate) use tsrf::mentions_srf;
+pub(crate) use viewdef::view_definition;
 
 /// Whether a call of `name` aggregates rows or returns a set (a view
 /// whose select list has one is not automatically updatable).

@@ -90,6 +90,8 @@ pub(super) fn stored_default(
         pretty: false,
         types: None,
         qualifiers: None,
+        special: None,
+        indent: 0,
     }
     .expr(&e)
     .unwrap_or_else(|| text.to_owned()))
@@ -442,6 +444,8 @@ pub(crate) fn check_def(
             pretty,
             types,
             qualifiers: None,
+            special: None,
+            indent: 0,
         }
         .expr(&e)
     })

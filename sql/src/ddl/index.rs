@@ -200,6 +200,8 @@ fn index_exprs(
             pretty: false,
             types: None,
             qualifiers: None,
+            special: None,
+            indent: 0,
         }
         .expr(&e)
         .unwrap_or_else(|| text.to_owned()))

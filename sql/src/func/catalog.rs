@@ -529,14 +529,24 @@ fn viewdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
             .sql()
             .map_or(Value::Null, |s| Value::Text(format!(" {s};"))));
     }
-    let Some(text) = relations(ctx)?
-        .into_iter()
-        .find(|t| t.oid == oid)
-        .and_then(|t| t.view.or(t.matview))
-    else {
+    let Some(def) = relations(ctx)?.into_iter().find(|t| t.oid == oid) else {
+        return Ok(Value::Null);
+    };
+    let Some(text) = def.view.clone().or_else(|| def.matview.clone()) else {
         return Ok(Value::Null);
     };
     let path = search_path(ctx)?;
+    let pretty = matches!(a.get(1), Some(Value::Bool(true)) | Some(Value::Int4(_)));
+    if let Some((cat, _)) = session_catalog(ctx)? {
+        let names = type_names(ctx)?;
+        let columns: Vec<String> = def.live().map(|(_, c)| c.name.clone()).collect();
+        let mut tables = crate::table::CatalogTables(cat.with_path(path.clone()));
+        if let Some(printed) =
+            crate::binder::view_definition(&text, &mut tables, ctx.style, pretty, &names, &columns)
+        {
+            return Ok(Value::Text(printed));
+        }
+    }
     let text = if path.contains(&crate::catalog::system::PUBLIC_NS) {
         text
     } else {

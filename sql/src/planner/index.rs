@@ -255,6 +255,8 @@ impl IndexCond {
                 pretty: false,
                 types: None,
                 qualifiers: None,
+                special: None,
+                indent: 0,
             }
             .expr(e)
         };

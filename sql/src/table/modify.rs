@@ -349,6 +349,8 @@ pub(crate) fn stored_sql(
                 pretty,
                 types,
                 qualifiers: None,
+                special: None,
+                indent: 0,
             }
             .expr(&e)
         })
@@ -1581,6 +1583,8 @@ fn bind_conflict(
                         pretty: false,
                         types: None,
                         qualifiers: None,
+                        special: None,
+                        indent: 0,
                     }
                     .expr(&e)
                 }

@@ -823,6 +823,8 @@ pub(crate) fn definition(
                 pretty,
                 types: None,
                 qualifiers: Some(&quals),
+                special: None,
+                indent: 0,
             }
             .expr(&e)
         })

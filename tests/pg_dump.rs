@@ -104,6 +104,13 @@ fn a_plain_dump_restores_and_dumps_the_same() {
         dump.contains("3\tit's \"quoted\"\tc@example.com\t99.99"),
         "{dump}"
     );
+    // The view as PostgreSQL 15's pg_dump writes it.
+    assert!(
+        dump.contains(
+            "CREATE VIEW public.big_orders AS\n SELECT orders.order_id,\n    orders.amount\n   FROM public.orders\n  WHERE (orders.amount > (100)::numeric);"
+        ),
+        "{dump}"
+    );
     assert_restores_and_dumps_the_same(&server, &t, &dump, "copy");
 }
 

@@ -137,6 +137,18 @@ impl Special for Extras<'_> {
                     }
                 })
             }
+            ExprKind::UserCall(c) => {
+                let args: Option<Vec<String>> = c.args.iter().map(|a| d.expr(uncast(a))).collect();
+                let name = match d.types.filter(|t| !t.path.contains(&c.func.namespace)) {
+                    Some(t) => format!(
+                        "{}.{}",
+                        quote_ident(crate::catalog::schema_name(&t.schemas, c.func.namespace)?),
+                        quote_ident(&c.func.name)
+                    ),
+                    None => quote_ident(&c.func.name),
+                };
+                Some(format!("{name}({})", args?.join(", ")))
+            }
             ExprKind::Aggregate(call) => aggregate(d, call),
             ExprKind::Window(call) => window(d, call),
             _ => None,
@@ -1225,15 +1237,7 @@ impl Printer<'_, '_> {
             _ => return None,
         };
         let def = self.b.tables.table(schema, name).ok()??;
-        let visible = self.types.path.contains(&def.namespace)
-            && self
-                .b
-                .tables
-                .table(None, name)
-                .ok()
-                .flatten()
-                .is_some_and(|t| t.oid == def.oid);
-        if visible {
+        if self.types.path.contains(&def.namespace) {
             return Some(quote_ident(&def.name));
         }
         let schema = crate::catalog::schema_name(&self.types.schemas, def.namespace)?;

@@ -540,7 +540,9 @@ fn viewdef(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     if let Some((cat, _)) = session_catalog(ctx)? {
         let names = type_names(ctx)?;
         let columns: Vec<String> = def.live().map(|(_, c)| c.name.clone()).collect();
-        let mut tables = crate::table::CatalogTables(cat.with_path(path.clone()));
+        // Stored view text names tables outside public qualified: it
+        // reads with the default path whatever the session's is.
+        let mut tables = crate::table::CatalogTables(cat);
         if let Some(printed) =
             crate::binder::view_definition(&text, &mut tables, ctx.style, pretty, &names, &columns)
         {

@@ -505,7 +505,7 @@ fn sql_value_function(name: &str, args: usize) -> Option<&'static str> {
 }
 
 /// True for a function named by an operator symbol.
-fn is_operator(name: &str) -> bool {
+pub(crate) fn is_operator(name: &str) -> bool {
     !name.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
 }
 

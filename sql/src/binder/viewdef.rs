@@ -23,7 +23,7 @@ use sqlparser::ast;
 
 use super::names::{ident, object_name};
 use super::{Binder, Scope};
-use crate::deparse::{Deparser, Special, TypeNames};
+use crate::deparse::{is_operator, Deparser, Special, TypeNames};
 use crate::expr::{Expr, ExprKind, SubLinkKind};
 use crate::func::quote_ident;
 
@@ -1320,9 +1320,4 @@ fn sort_options(o: &ast::OrderByExpr) -> Option<(bool, bool)> {
         Some(ast::OrderBySort::Using(_)) => return None,
     };
     Some((desc, o.options.nulls_first.unwrap_or(desc)))
-}
-
-/// True for a function named by an operator symbol.
-fn is_operator(name: &str) -> bool {
-    !name.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
 }

@@ -88,6 +88,8 @@ pub struct EvalCtx<'a> {
     pub spill: Option<crate::exec::spill::SpillCtx<'a>>,
     /// Rows of the current round of each recursive CTE, by work table id.
     pub worktables: std::collections::HashMap<usize, std::sync::Arc<Vec<Vec<Value>>>>,
+    /// Rows of each materialized WITH query, by its id (Plan::CteScan).
+    pub ctescans: std::collections::HashMap<u64, std::sync::Arc<Vec<Vec<Value>>>>,
     /// The session's prepared statements (pg_prepared_statements); None
     /// where there is no session (parallel workers).
     pub prepared: Option<&'a crate::session::PreparedTable>,
@@ -141,6 +143,7 @@ pub fn eval_detached(e: &Expr, row: &[Value], style: &OutputStyle) -> Result<Val
         catalog_rows: Default::default(),
         spill: None,
         worktables: Default::default(),
+        ctescans: Default::default(),
         prepared: None,
         sequences: None,
         cursors: None,

@@ -180,6 +180,19 @@ pub enum Plan {
     },
     /// The rows of the current round of a recursive CTE.
     WorkTable(usize),
+    /// A materialized WITH query (MATERIALIZED, or volatile): `input`
+    /// runs once per statement, at the first reference to run, and every
+    /// reference with the same `id` reads the rows it kept.
+    CteScan {
+        /// Which WITH query (unique in the server: see
+        /// `binder::srf::next_cte_id`).
+        id: u64,
+        /// Its name, for EXPLAIN.
+        name: String,
+        /// Its query (each reference holds a copy; the first to run
+        /// fills the rows).
+        input: Box<Plan>,
+    },
     /// A set-returning function in FROM (generate_series).
     FunctionScan {
         /// The function.
@@ -730,6 +743,7 @@ impl Plan {
             Plan::Append { inputs, .. } => inputs.first()?.width()?,
             Plan::SetOp { left, .. } => left.width()?,
             Plan::RecursiveUnion { base, .. } => base.width()?,
+            Plan::CteScan { input, .. } => input.width()?,
             Plan::WorkTable(_) | Plan::FunctionScan { .. } => return None,
         })
     }
@@ -804,6 +818,7 @@ impl Plan {
             | Plan::Distinct { .. }
             | Plan::RecursiveUnion { .. }
             | Plan::WorkTable(_)
+            | Plan::CteScan { .. }
             | Plan::Append { .. }
             | Plan::SetOp { .. } => Vec::new(),
         }
@@ -832,6 +847,7 @@ impl Plan {
             | Plan::Distinct { input, .. }
             | Plan::Window { input, .. }
             | Plan::ProjectSet { input, .. }
+            | Plan::CteScan { input, .. }
             | Plan::Gather { input, .. } => input.lock_strength(),
             Plan::OneRow
             | Plan::SystemView(_)
@@ -861,6 +877,7 @@ impl Plan {
             | Plan::Distinct { input, .. }
             | Plan::Window { input, .. }
             | Plan::ProjectSet { input, .. }
+            | Plan::CteScan { input, .. }
             | Plan::Gather { input, .. } => vec![&mut **input],
             Plan::OneRow
             | Plan::SystemView(_)

@@ -23,8 +23,9 @@ pub(super) struct CteDef {
 /// What a CTE reference becomes.
 #[derive(Debug, Clone)]
 pub(super) enum CteKind {
-    /// The bound query, planned again at each reference.
-    Query(BoundQuery),
+    /// The bound query, planned again at each reference; with an id when
+    /// it is materialized (run once, every reference reading its rows).
+    Query(BoundQuery, Option<u64>),
     /// The work table of a recursive CTE being bound.
     WorkTable {
         /// Work table id.
@@ -34,6 +35,80 @@ pub(super) enum CteKind {
         /// Whether the recursive term referred to it.
         used: bool,
     },
+}
+
+/// A WITH query id no other statement's plan uses (the ids of the
+/// statement's materialized WITH queries key their rows).
+fn next_cte_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Whether the plan calls a volatile function (random(), nextval ...)
+/// in its own expressions.
+fn has_volatile(plan: &Plan) -> bool {
+    fn walk(p: &mut Plan, found: &mut bool) {
+        for e in p.exprs_mut() {
+            e.visit(&mut |x| {
+                *found |= x.kind.volatility() == Some(crate::func::Volatility::Volatile)
+            });
+        }
+        for c in p.children_mut() {
+            walk(c, found);
+        }
+    }
+    let mut copy = plan.clone();
+    let mut found = false;
+    walk(&mut copy, &mut found);
+    found
+}
+
+/// The order WITH items are bound in: as written, except that under
+/// RECURSIVE an item may read one written after it, which then comes
+/// first (PostgreSQL's makeDependencyGraph); 0A000 for items that read
+/// each other.
+fn recursive_order(with: &ast::With) -> Result<Vec<usize>> {
+    let n = with.cte_tables.len();
+    if !with.recursive || n < 2 {
+        return Ok((0..n).collect());
+    }
+    let names: Vec<String> = with
+        .cte_tables
+        .iter()
+        .map(|c| ident(&c.alias.name))
+        .collect();
+    let deps: Vec<Vec<usize>> = with
+        .cte_tables
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut d = Vec::new();
+            let _ = ast::visit_relations(&*c.query, |r| {
+                if let [name] = object_name(r).as_slice() {
+                    if let Some(j) = names.iter().position(|x| x == name) {
+                        if j != i && !d.contains(&j) {
+                            d.push(j);
+                        }
+                    }
+                }
+                std::ops::ControlFlow::<()>::Continue(())
+            });
+            d
+        })
+        .collect();
+    let mut done = vec![false; n];
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        let Some(i) = (0..n).find(|&i| !done[i] && deps[i].iter().all(|&j| done[j])) else {
+            return Err(SqlError::new(
+                SqlState::FEATURE_NOT_SUPPORTED,
+                "mutual recursion between WITH items is not implemented",
+            ));
+        };
+        done[i] = true;
+        out.push(i);
+    }
+    Ok(out)
 }
 
 /// Whether `name` is a set-returning function.
@@ -84,7 +159,8 @@ impl Binder<'_> {
     /// Binds `WITH ...`: each CTE sees the ones before it (and itself
     /// when RECURSIVE). The caller drops them after the query.
     pub(super) fn with_clause(&mut self, with: &ast::With) -> Result<()> {
-        for cte in &with.cte_tables {
+        for i in recursive_order(with)? {
+            let cte = &with.cte_tables[i];
             let expanded = super::search_cycle::expand(cte, with.recursive)?;
             if expanded.is_some() {
                 // The clauses' columns wrap the terms: the rules hold for
@@ -120,11 +196,31 @@ impl Binder<'_> {
                 )
                 .at(self.pos(cte.alias.name.span.start)));
             }
-            let mut bound = if with.recursive {
-                self.recursive_cte(&name, &cte.query, &cte.alias.columns, expanded.is_some())?
+            // Whether it reads the queries around it (then it cannot be
+            // run once for the statement).
+            let flags: Vec<bool> = self.outer.iter().map(|l| l.1).collect();
+            for level in &mut self.outer {
+                level.1 = false;
+            }
+            let bound = if with.recursive {
+                self.recursive_cte(&name, &cte.query, &cte.alias.columns, expanded.is_some())
             } else {
-                self.query(&cte.query)?
+                self.query(&cte.query)
             };
+            let correlated = self.outer.iter().any(|l| l.1);
+            for (level, f) in self.outer.iter_mut().zip(flags) {
+                level.1 |= f;
+            }
+            let mut bound = bound?;
+            // PostgreSQL runs a WITH query once when it is MATERIALIZED
+            // or volatile (otherwise it may be inlined: the same rows).
+            let materialized = !correlated
+                && match cte.materialized {
+                    Some(ast::CteAsMaterialized::Materialized) => true,
+                    Some(ast::CteAsMaterialized::NotMaterialized) => false,
+                    None => has_volatile(&bound.plan),
+                };
+            let shared = materialized.then(next_cte_id);
             for (c, n) in bound.columns.iter_mut().zip(&cte.alias.columns) {
                 c.name = ident(&n.name);
             }
@@ -140,7 +236,7 @@ impl Binder<'_> {
             }
             self.ctes.push(CteDef {
                 name,
-                kind: CteKind::Query(bound),
+                kind: CteKind::Query(bound, shared),
             });
         }
         Ok(())
@@ -283,7 +379,15 @@ impl Binder<'_> {
             });
         };
         Some(match &mut def.kind {
-            CteKind::Query(b) => (b.plan.clone(), b.columns.clone()),
+            CteKind::Query(b, None) => (b.plan.clone(), b.columns.clone()),
+            CteKind::Query(b, Some(id)) => (
+                Plan::CteScan {
+                    id: *id,
+                    name: name.clone(),
+                    input: Box::new(b.plan.clone()),
+                },
+                b.columns.clone(),
+            ),
             CteKind::WorkTable { id, columns, used } => {
                 *used = true;
                 (Plan::WorkTable(*id), columns.clone())

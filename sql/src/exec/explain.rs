@@ -526,6 +526,7 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
             Vec::new(),
         ),
         Plan::WorkTable(_) => ("WorkTable Scan".into(), Vec::new()),
+        Plan::CteScan { name, input, .. } => (format!("CTE Scan on {name}"), vec![p(input)]),
         Plan::ProjectSet { input, .. } => ("ProjectSet".into(), vec![p(input)]),
         Plan::Join {
             left,

@@ -447,6 +447,7 @@ pub fn names(plan: &Plan, prefix: bool, outer: &[Vec<String>]) -> Vec<String> {
         }
         Plan::SetOp { left, .. } => names(left, prefix, outer),
         Plan::RecursiveUnion { base, .. } => names(base, prefix, outer),
+        Plan::CteScan { input, .. } => names(input, prefix, outer),
         Plan::OneRow | Plan::WorkTable(_) => Vec::new(),
     }
 }

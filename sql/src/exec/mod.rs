@@ -280,6 +280,11 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             id: *id,
             rows: None,
         }),
+        Plan::CteScan { id, input, .. } => Box::new(srf::CteScan {
+            id: *id,
+            input,
+            rows: None,
+        }),
         Plan::FunctionScan {
             func,
             args,
@@ -428,14 +433,17 @@ fn user_call_body(
     }
     ctx.check_interrupts()?;
     crate::stack::check()?;
-    // The body's uncorrelated subqueries run again for each call.
+    // The body's uncorrelated subqueries and WITH queries run again for
+    // each call.
     let initplans = std::mem::take(&mut ctx.initplans);
     let hashed = std::mem::take(&mut ctx.hashed_initplans);
+    let ctescans = std::mem::take(&mut ctx.ctescans);
     let plan = match &c.body {
         crate::expr::CallBody::Sql(plan) => plan,
         crate::expr::CallBody::SqlStatements(_) => {
             ctx.initplans = initplans;
             ctx.hashed_initplans = hashed;
+            ctx.ctescans = ctescans;
             return Err(SqlError::unsupported(format!(
                 "calling the SQL function {}, which changes data, within a query",
                 c.func.name
@@ -448,6 +456,7 @@ fn user_call_body(
             ctx.outer.truncate(depth);
             ctx.initplans = initplans;
             ctx.hashed_initplans = hashed;
+            ctx.ctescans = ctescans;
             return r;
         }
     };
@@ -456,6 +465,7 @@ fn user_call_body(
     ctx.outer.pop();
     ctx.initplans = initplans;
     ctx.hashed_initplans = hashed;
+    ctx.ctescans = ctescans;
     let mut rows = rows?;
     if c.func.retset {
         return Ok(Value::Array(crate::value::ArrayRef::new(

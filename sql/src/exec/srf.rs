@@ -456,6 +456,50 @@ impl Node for RecursiveUnion<'_> {
     }
 }
 
+/// Reads a materialized WITH query: the first reference to run fills
+/// the statement's rows for it (charged to the backend's memory), every
+/// reference reads them.
+pub struct CteScan<'p> {
+    /// Which WITH query.
+    pub id: u64,
+    /// Its query.
+    pub input: &'p Plan,
+    /// The rows and the next index.
+    pub rows: Option<(Arc<Vec<Row>>, usize)>,
+}
+
+impl Node for CteScan<'_> {
+    fn next(&mut self, ctx: &mut EvalCtx<'_>) -> Result<Option<Row>> {
+        if self.rows.is_none() {
+            let rows = match ctx.ctescans.get(&self.id) {
+                Some(rows) => Arc::clone(rows),
+                None => {
+                    let mut node = super::build(self.input);
+                    let mut rows = Vec::new();
+                    let mut memory = None;
+                    while let Some(r) = node.next(ctx)? {
+                        charge(&mut memory, ctx, super::spill::row_size(&r))?;
+                        rows.push(r);
+                        if rows.len().is_multiple_of(4096) {
+                            ctx.check_interrupts()?;
+                        }
+                    }
+                    let rows = Arc::new(rows);
+                    ctx.ctescans.insert(self.id, Arc::clone(&rows));
+                    rows
+                }
+            };
+            self.rows = Some((rows, 0));
+        }
+        let Some((rows, i)) = self.rows.as_mut() else {
+            return Ok(None);
+        };
+        let r = rows.get(*i).cloned();
+        *i += 1;
+        Ok(r)
+    }
+}
+
 /// Reads the current round of a recursive CTE.
 pub struct WorkTable {
     /// Work table id.

@@ -132,6 +132,7 @@ impl Estimator<'_> {
             }
             Plan::RecursiveUnion { base, .. } => self.rows(base) * 10.0,
             Plan::WorkTable(_) => 100.0,
+            Plan::CteScan { input, .. } => self.rows(input),
             Plan::FunctionScan { .. } => FUNCTION_ROWS,
             Plan::Append { inputs, .. } => inputs.iter().map(|p| self.rows(p)).sum(),
             Plan::SetOp { left, .. } => self.rows(left),

@@ -45,6 +45,11 @@ impl Plan {
                 step: Box::new(step.fold_constants(ctx)?),
                 all,
             },
+            Plan::CteScan { id, name, input } => Plan::CteScan {
+                id,
+                name,
+                input: Box::new(input.fold_constants(ctx)?),
+            },
             Plan::Values(rows) => Plan::Values(
                 rows.into_iter()
                     .map(|r| fold_all(r, ctx))

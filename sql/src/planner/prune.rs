@@ -127,6 +127,8 @@ impl Plan {
                 base.prune_columns(ALL);
                 step.prune_columns(ALL);
             }
+            // Every reference reads the rows the first one kept.
+            Plan::CteScan { input, .. } => input.prune_columns(ALL),
             Plan::WorkTable(_) | Plan::FunctionScan { .. } => {}
         }
     }

@@ -631,6 +631,7 @@ impl<'s> Stmt<'s> {
                 &self.temp_stats,
             )),
             worktables: Default::default(),
+            ctescans: Default::default(),
             prepared: Some(self.prepared),
             cursors: Some(self.cursors),
             temp_namespace: self.temp.namespace(),

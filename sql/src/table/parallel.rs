@@ -397,6 +397,7 @@ fn work(job: Job) {
         catalog_rows: HashMap::new(),
         spill: None,
         worktables: HashMap::new(),
+        ctescans: HashMap::new(),
         prepared: None,
         sequences: None,
         cursors: None,

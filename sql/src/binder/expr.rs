@@ -938,7 +938,7 @@ impl Binder<'_> {
     /// value named after them; None if no FROM item is called so.
     pub(super) fn whole_row(&mut self, name: &str, scope: &Scope) -> Result<Option<Expr>> {
         let Some(row) = self.whole_row_of(name, scope) else {
-            return Ok(None);
+            return self.outer_whole_row(name);
         };
         // Every column of the row must be readable.
         for c in scope
@@ -949,6 +949,41 @@ impl Binder<'_> {
             self.check_column_readable(c.table_oid, c.attnum)?;
         }
         Ok(Some(row))
+    }
+
+    /// A whole-row reference to a FROM item of an enclosing query: its
+    /// columns as outer references (the subquery becomes correlated).
+    fn outer_whole_row(&mut self, name: &str) -> Result<Option<Expr>> {
+        let levels = self.outer.len();
+        for k in (0..levels).rev() {
+            let Some(row) = self.whole_row_of(name, &self.outer[k].0.clone()) else {
+                continue;
+            };
+            for c in
+                self.outer[k].0.columns.clone().iter().filter(|c| {
+                    c.table.as_deref() == Some(name) && c.name != super::SYSTEM_TABLEOID
+                })
+            {
+                self.check_column_readable(c.table_oid, c.attnum)?;
+            }
+            for level in &mut self.outer[k..] {
+                level.1 = true;
+            }
+            let mut row = row;
+            let depth = levels - k;
+            let mut to_outer = |e: &mut Expr| {
+                if let ExprKind::Column(index) = e.kind {
+                    e.kind = ExprKind::Outer { depth, index };
+                }
+            };
+            match &mut row.kind {
+                ExprKind::Column(_) => to_outer(&mut row),
+                ExprKind::Call { args, .. } => args.iter_mut().for_each(&mut to_outer),
+                _ => return Ok(None),
+            }
+            return Ok(Some(row));
+        }
+        Ok(None)
     }
 
     fn whole_row_of(&mut self, name: &str, scope: &Scope) -> Option<Expr> {

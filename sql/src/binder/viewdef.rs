@@ -67,6 +67,163 @@ pub fn view_definition(
     Some(out)
 }
 
+impl Binder<'_> {
+    /// `q`'s select lists (its own SELECTs, its set operations' and WITH
+    /// queries') with `*` and `t.*` written out as the columns they stand
+    /// for now: PostgreSQL fixes a view's columns when it is made.
+    pub(crate) fn expand_stars(&mut self, q: &mut ast::Query) -> crate::error::Result<()> {
+        crate::stack::check()?;
+        let ctes = self.ctes.len();
+        let r = self.expand_query(q);
+        self.ctes.truncate(ctes);
+        r
+    }
+
+    fn expand_query(&mut self, q: &mut ast::Query) -> crate::error::Result<()> {
+        if let Some(with) = &mut q.with {
+            for cte in &mut with.cte_tables {
+                if !with.recursive {
+                    self.expand_stars(&mut cte.query)?;
+                }
+            }
+            let with = with.clone();
+            self.with_clause(&with)?;
+        }
+        self.expand_body(&mut q.body)
+    }
+
+    fn expand_body(&mut self, body: &mut ast::SetExpr) -> crate::error::Result<()> {
+        match body {
+            ast::SetExpr::Select(s) => self.expand_select(s),
+            ast::SetExpr::SetOperation { left, right, .. } => {
+                self.expand_body(left)?;
+                self.expand_body(right)
+            }
+            ast::SetExpr::Query(q) => self.expand_stars(q),
+            _ => Ok(()),
+        }
+    }
+
+    fn expand_select(&mut self, s: &mut ast::Select) -> crate::error::Result<()> {
+        // Each table is named by an alias of its own name: a stored
+        // view's column references stay right when the table is renamed
+        // (the stored text names relations, PostgreSQL's rules OIDs).
+        // (Not where a column is named through its schema, `s.t.c`,
+        // which an alias would hide.)
+        let mut through_schema = false;
+        let _ = ast::visit_expressions(&*s, |e| {
+            through_schema |= matches!(e, ast::Expr::CompoundIdentifier(p) if p.len() > 2);
+            std::ops::ControlFlow::<()>::Continue(())
+        });
+        if !through_schema {
+            for twj in &mut s.from {
+                alias_tables(twj);
+            }
+        }
+        let plain = |o: &ast::WildcardAdditionalOptions| {
+            o.opt_ilike.is_none()
+                && o.opt_exclude.is_none()
+                && o.opt_except.is_none()
+                && o.opt_replace.is_none()
+                && o.opt_rename.is_none()
+        };
+        let stars = s.projection.iter().any(|i| match i {
+            ast::SelectItem::Wildcard(o) => plain(o),
+            ast::SelectItem::QualifiedWildcard(
+                ast::SelectItemQualifiedWildcardKind::ObjectName(_),
+                o,
+            ) => plain(o),
+            _ => false,
+        });
+        if !stars || s.from.is_empty() {
+            return Ok(());
+        }
+        let (_, scope) = self.from(&s.from)?;
+        // A name twice in one FROM item cannot be written out.
+        let visible: Vec<&super::ScopeColumn> =
+            scope.columns.iter().filter(|c| !c.hidden).collect();
+        for (i, c) in visible.iter().enumerate() {
+            if visible[..i]
+                .iter()
+                .any(|d| d.table == c.table && d.name == c.name)
+            {
+                return Ok(());
+            }
+        }
+        let column = |c: &super::ScopeColumn| {
+            let name = ast::Ident::with_quote('"', c.name.clone());
+            ast::SelectItem::UnnamedExpr(match &c.table {
+                Some(t) => ast::Expr::CompoundIdentifier(vec![
+                    ast::Ident::with_quote('"', t.clone()),
+                    name,
+                ]),
+                None => ast::Expr::Identifier(name),
+            })
+        };
+        let mut out = Vec::with_capacity(s.projection.len());
+        for item in std::mem::take(&mut s.projection) {
+            match &item {
+                ast::SelectItem::Wildcard(o) if plain(o) => {
+                    out.extend(scope.columns.iter().filter(|c| !c.hidden).map(column));
+                }
+                ast::SelectItem::QualifiedWildcard(
+                    ast::SelectItemQualifiedWildcardKind::ObjectName(n),
+                    o,
+                ) if plain(o) => {
+                    let table = object_name(n).pop().unwrap_or_default();
+                    let cols: Vec<ast::SelectItem> = scope
+                        .columns
+                        .iter()
+                        .filter(|c| !c.hidden && c.table.as_deref() == Some(table.as_str()))
+                        .map(column)
+                        .collect();
+                    if cols.is_empty() {
+                        // Left for the binder to refuse (or a composite's
+                        // fields).
+                        out.push(item);
+                    } else {
+                        out.extend(cols);
+                    }
+                }
+                _ => out.push(item),
+            }
+        }
+        s.projection = out;
+        Ok(())
+    }
+}
+
+/// Gives each table of `twj` without an alias its own name as one.
+fn alias_tables(twj: &mut ast::TableWithJoins) {
+    fn factor(tf: &mut ast::TableFactor) {
+        match tf {
+            ast::TableFactor::Table {
+                name,
+                alias: alias @ None,
+                args: None,
+                ..
+            } => {
+                if let Some(last) = name.0.last().and_then(|p| p.as_ident()) {
+                    *alias = Some(ast::TableAlias {
+                        explicit: false,
+                        name: last.clone(),
+                        columns: Vec::new(),
+                        at: None,
+                    });
+                }
+            }
+            ast::TableFactor::NestedJoin {
+                table_with_joins, ..
+            } => alias_tables(table_with_joins),
+            _ => {}
+        }
+    }
+    factor(&mut twj.relation);
+    for j in &mut twj.joins {
+        factor(&mut j.relation);
+    }
+}
+
 /// The names of one query level's FROM items: (as written, as printed).
 type Names = Vec<(String, String)>;
 
@@ -1151,7 +1308,8 @@ impl Printer<'_, '_> {
                 self.query(subquery, None, true)?;
                 self.buf.push(')');
                 let a = alias.as_ref()?;
-                self.alias(Some(a), &ident(&a.name))
+                // An alias is required here: always printed.
+                self.alias(Some(a), "")
             }
             ast::TableFactor::NestedJoin {
                 table_with_joins,
@@ -1170,7 +1328,7 @@ impl Printer<'_, '_> {
                 if !own {
                     self.buf.push(')');
                 }
-                self.alias(Some(a), &ident(&a.name))?;
+                self.alias(Some(a), "")?;
                 if a.columns.is_empty() {
                     // set_join_column_names: the join's columns made
                     // unique, listed when one had to change.
@@ -1201,8 +1359,9 @@ impl Printer<'_, '_> {
         }
     }
 
-    /// A FROM item's alias and column aliases, when printed: as written,
-    /// or when its name had to change to be unique.
+    /// A FROM item's alias and column aliases, when printed: as written
+    /// (an alias that is the relation's own name, as a stored view gives
+    /// each table, is none), or when its name had to change to be unique.
     fn alias(&mut self, alias: Option<&ast::TableAlias>, written_name: &str) -> Option<()> {
         let written = alias.map_or_else(|| written_name.to_owned(), |a| ident(&a.name));
         let printed = self
@@ -1211,7 +1370,8 @@ impl Printer<'_, '_> {
             .iter()
             .find(|(w, _)| *w == written)
             .map_or_else(|| written.clone(), |(_, p)| p.clone());
-        if alias.is_some() || printed != written_name {
+        let named = alias.is_some_and(|a| ident(&a.name) != written_name || !a.columns.is_empty());
+        if named || printed != written_name {
             self.buf.push(' ');
             self.buf.push_str(&quote_ident(&printed));
         }

@@ -88,6 +88,7 @@ pub(super) fn create_matview(
     let rel = ctx.create_relation_file(xid, ns, oid)?;
     ctx.txn.creates.push(rel);
     let rule = ctx.engine().new_oid()?;
+    let query_text = super::view::stored_query(ctx, &v.query)?;
     {
         let cat = ctx.catalog();
         let who = ctx.actor(xid);
@@ -109,7 +110,7 @@ pub(super) fn create_matview(
                 Value::Oid(rule),
                 Value::Text("_RETURN".into()),
                 Value::Oid(oid),
-                Value::Text(super::view::stored_query(ctx, &v.query)),
+                Value::Text(query_text),
             ],
             &who,
         )?;

@@ -19,11 +19,22 @@ use crate::session::Stmt;
 use crate::value::Value;
 
 /// CREATE [OR REPLACE] VIEW name [(columns)] AS query.
-/// A view's query as it is kept: names found outside public are
-/// qualified, so the view means the same relations whatever the search
-/// path when it is used.
-pub(super) fn stored_query(ctx: &Stmt<'_>, q: &ast::Query) -> String {
-    let text = q.to_string();
+/// A view's query as it is kept: `*` written out as the columns it
+/// stands for now (a view's columns are fixed when it is made, as in
+/// PostgreSQL: a column added to a table later is not the view's), and
+/// names found outside public qualified, so the view means the same
+/// relations whatever the search path when it is used.
+pub(super) fn stored_query(ctx: &mut Stmt<'_>, q: &ast::Query) -> Result<String> {
+    let mut expanded = q.clone();
+    let style = ctx.style.clone();
+    let sql = ctx.sql;
+    let ok = Binder::new(sql, style, Vec::new(), ctx)
+        .unchecked()
+        .expand_stars(&mut expanded)
+        .is_ok();
+    // The query was bound already: a select list the expansion cannot
+    // write out keeps its `*`.
+    let text = if ok { expanded } else { q.clone() }.to_string();
     let cat = ctx.catalog();
     let mut schema_of = |name: &str| {
         let t = cat.table(None, name).ok().flatten()?;
@@ -32,7 +43,7 @@ pub(super) fn stored_query(ctx: &Stmt<'_>, q: &ast::Query) -> String {
         }
         ctx.namespace_name(t.namespace).ok()
     };
-    crate::parser::qualify_relations_with(&text, &mut schema_of).unwrap_or(text.clone())
+    Ok(crate::parser::qualify_relations_with(&text, &mut schema_of).unwrap_or(text.clone()))
 }
 
 pub fn create_view(
@@ -101,7 +112,7 @@ pub fn create_view(
     } else {
         super::types::check_relation_name(ctx, ns, name)?;
     }
-    let query_text = stored_query(ctx, &v.query);
+    let query_text = stored_query(ctx, &v.query)?;
     let oid = ctx.engine().new_oid()?;
     let rule = ctx.engine().new_oid()?;
     {

@@ -73,6 +73,13 @@ impl Binder<'_> {
     /// for now: PostgreSQL fixes a view's columns when it is made.
     pub(crate) fn expand_stars(&mut self, q: &mut ast::Query) -> crate::error::Result<()> {
         crate::stack::check()?;
+        if self.ctes.is_empty() {
+            // Each table in every SELECT is named by an alias of its own
+            // name: a stored view's column references stay right when
+            // the table is renamed (the stored text names relations,
+            // PostgreSQL's rules OIDs).
+            let _ = ast::VisitMut::visit(q, &mut AliasTables);
+        }
         let ctes = self.ctes.len();
         let r = self.expand_query(q);
         self.ctes.truncate(ctes);
@@ -105,21 +112,6 @@ impl Binder<'_> {
     }
 
     fn expand_select(&mut self, s: &mut ast::Select) -> crate::error::Result<()> {
-        // Each table is named by an alias of its own name: a stored
-        // view's column references stay right when the table is renamed
-        // (the stored text names relations, PostgreSQL's rules OIDs).
-        // (Not where a column is named through its schema, `s.t.c`,
-        // which an alias would hide.)
-        let mut through_schema = false;
-        let _ = ast::visit_expressions(&*s, |e| {
-            through_schema |= matches!(e, ast::Expr::CompoundIdentifier(p) if p.len() > 2);
-            std::ops::ControlFlow::<()>::Continue(())
-        });
-        if !through_schema {
-            for twj in &mut s.from {
-                alias_tables(twj);
-            }
-        }
         let plain = |o: &ast::WildcardAdditionalOptions| {
             o.opt_ilike.is_none()
                 && o.opt_exclude.is_none()
@@ -190,6 +182,29 @@ impl Binder<'_> {
         }
         s.projection = out;
         Ok(())
+    }
+}
+
+/// Aliases the tables of every SELECT it visits (see `expand_stars`).
+struct AliasTables;
+
+impl ast::VisitorMut for AliasTables {
+    type Break = ();
+
+    fn pre_visit_select(&mut self, s: &mut ast::Select) -> std::ops::ControlFlow<()> {
+        // Not where a column is named through its schema (`s.t.c`),
+        // which an alias would hide.
+        let mut through_schema = false;
+        let _ = ast::visit_expressions(&*s, |e| {
+            through_schema |= matches!(e, ast::Expr::CompoundIdentifier(p) if p.len() > 2);
+            std::ops::ControlFlow::<()>::Continue(())
+        });
+        if !through_schema {
+            for twj in &mut s.from {
+                alias_tables(twj);
+            }
+        }
+        std::ops::ControlFlow::Continue(())
     }
 }
 

@@ -108,6 +108,7 @@ pub fn create_view(
                 format!("relation \"{name}\" already exists"),
             ));
         }
+        check_replacement(&old, &columns)?;
         remove_table(ctx, xid, &old)?;
     } else {
         super::types::check_relation_name(ctx, ns, name)?;
@@ -152,6 +153,48 @@ pub fn create_view(
     ctx.catalog_changed();
     ctx.record_owner(crate::catalog::privs::CLASS, oid, Some(ns), 'r', xid)?;
     sink.command_complete("CREATE VIEW")
+}
+
+/// CREATE OR REPLACE VIEW keeps the view's columns: it may add columns
+/// at the end, not drop, rename or retype one (PostgreSQL's
+/// checkViewTupleDesc, 42P16).
+fn check_replacement(
+    old: &crate::catalog::TableDef,
+    new: &[crate::catalog::ColumnDef],
+) -> Result<()> {
+    let invalid = |m: String| SqlError::new(SqlState::INVALID_TABLE_DEFINITION, m);
+    let old: Vec<&crate::catalog::ColumnDef> = old.live().map(|(_, c)| c).collect();
+    if new.len() < old.len() {
+        return Err(invalid("cannot drop columns from view".into()));
+    }
+    for (o, n) in old.iter().zip(new) {
+        if o.name != n.name {
+            return Err(invalid(format!(
+                "cannot change name of view column \"{}\" to \"{}\"",
+                o.name, n.name
+            ))
+            .with_hint(
+                "Use ALTER VIEW ... RENAME COLUMN ... to change name of view column instead.",
+            ));
+        }
+        let ty = |c: &crate::catalog::ColumnDef| {
+            (
+                c.domain.map_or(c.ty, crate::types::DataType::Domain),
+                c.typmod,
+            )
+        };
+        if ty(o) != ty(n) {
+            let (ot, om) = ty(o);
+            let (nt, nm) = ty(n);
+            return Err(invalid(format!(
+                "cannot change data type of view column \"{}\" from {} to {}",
+                o.name,
+                crate::func::format_type(ot, om),
+                crate::func::format_type(nt, nm)
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Whether `q` names a relation of the session's temporary schema: an

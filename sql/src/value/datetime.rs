@@ -13,7 +13,7 @@ pub const POSTGRES_EPOCH_JDATE: i32 = 2_451_545;
 /// Microseconds in a day.
 pub const USECS_PER_DAY: i64 = 86_400_000_000;
 /// Seconds from 1970-01-01 to 2000-01-01.
-const UNIX_TO_POSTGRES_SECS: i64 = 946_684_800;
+pub(crate) const UNIX_TO_POSTGRES_SECS: i64 = 946_684_800;
 
 /// PostgreSQL's date2j: Julian day number of a Gregorian date.
 pub fn date2j(year: i32, month: i32, day: i32) -> i32 {

@@ -315,8 +315,18 @@ fn abbreviation(word: &str) -> Option<i32> {
         "aedt" => h(11.0),
         "nzst" => h(12.0),
         "nzdt" => h(13.0),
-        _ => return None,
+        // The rest of PostgreSQL's Default set.
+        other => return super::tznames::fixed_offset(other),
     })
+}
+
+/// An abbreviation of the Default set that stands for a zone (`ART`:
+/// America/Argentina/Buenos_Aires): that zone.
+fn abbreviated_zone(lower: &str) -> Option<Zone> {
+    match &super::tznames::lookup(lower)?.kind {
+        super::tznames::AbbrevKind::Zone(name) => Zone::parse(name),
+        super::tznames::AbbrevKind::Fixed(..) => None,
+    }
 }
 
 /// `+HH`, `-HH:MM`, `+HHMM`, `+HH:MM:SS` as seconds east.
@@ -532,6 +542,9 @@ pub(crate) fn zone_by_name(name: &str) -> Option<ZoneSpec> {
     if let Some(o) = abbreviation(&name.to_lowercase()) {
         return Some(ZoneSpec::Offset(o));
     }
+    if let Some(z) = abbreviated_zone(&name.to_lowercase()) {
+        return Some(ZoneSpec::Named(z));
+    }
     // A bare number is a POSIX zone here: hours west of UTC (`'+03'` is
     // three hours behind), unlike SET TIME ZONE's hours east.
     if let Ok(hours) = name.trim().parse::<f64>() {
@@ -547,6 +560,9 @@ pub(crate) fn zone_by_name(name: &str) -> Option<ZoneSpec> {
 fn zone_named(text: &str, word: &str) -> Result<ZoneSpec, DtError> {
     if let Some(o) = abbreviation(word) {
         return Ok(ZoneSpec::Offset(o));
+    }
+    if let Some(z) = abbreviated_zone(word) {
+        return Ok(ZoneSpec::Named(z));
     }
     Zone::parse(&original_word(text, word))
         .map(ZoneSpec::Named)

@@ -22,6 +22,7 @@ mod numeric_fn;
 pub mod range;
 pub mod snapshot;
 pub mod tsearch;
+pub mod tznames;
 
 use std::cmp::Ordering;
 

@@ -651,9 +651,14 @@ static RELATIONS: &[SysRel] = &[
         "pg_timezone_abbrevs",
         12122,
         PG_TIMEZONE_ABBREVS,
-        Source::Empty,
+        Source::Rows(rows::pg_timezone_abbrevs),
     ),
-    rel("pg_timezone_names", 12126, PG_TIMEZONE_NAMES, Source::Empty),
+    rel(
+        "pg_timezone_names",
+        12126,
+        PG_TIMEZONE_NAMES,
+        Source::Rows(rows::pg_timezone_names),
+    ),
     rel("pg_transform", 3576, PG_TRANSFORM, Source::Empty),
     rel(
         "pg_trigger",

@@ -1911,6 +1911,46 @@ pub(super) fn pg_tablespace(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
         .collect())
 }
 
+/// pg_timezone_abbrevs: PostgreSQL's Default abbreviation set.
+pub(super) fn pg_timezone_abbrevs(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    Ok(
+        crate::value::tznames::abbreviation_rows(ctx.statement_start)
+            .into_iter()
+            .map(|(name, offset, dst)| {
+                Row::new(PG_TIMEZONE_ABBREVS)
+                    .text("abbrev", &name)
+                    .set("utc_offset", seconds_interval(offset))
+                    .bool("is_dst", dst)
+                    .done()
+            })
+            .collect(),
+    )
+}
+
+/// pg_timezone_names: every zone of the time zone database as it is now.
+pub(super) fn pg_timezone_names(ctx: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
+    Ok(crate::value::tznames::zone_rows(ctx.statement_start)
+        .into_iter()
+        .map(|(name, abbrev, offset, dst)| {
+            Row::new(PG_TIMEZONE_NAMES)
+                .text("name", &name)
+                .text("abbrev", &abbrev)
+                .set("utc_offset", seconds_interval(offset))
+                .bool("is_dst", dst)
+                .done()
+        })
+        .collect())
+}
+
+/// An offset in seconds as an interval (`-05:00:00`).
+fn seconds_interval(seconds: i32) -> Value {
+    Value::Interval(crate::value::datetime::Interval {
+        months: 0,
+        days: 0,
+        micros: i64::from(seconds) * 1_000_000,
+    })
+}
+
 /// pg_language: the built-in languages and plpgsql.
 pub(super) fn pg_language(_: &EvalCtx<'_>) -> Result<Vec<Vec<Value>>> {
     Ok([

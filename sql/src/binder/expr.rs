@@ -2137,6 +2137,55 @@ impl Binder<'_> {
         Ok(case)
     }
 
+    /// The error for an aggregate's clause (DISTINCT, ORDER BY, FILTER,
+    /// WITHIN GROUP) on a call of a function that is not an aggregate:
+    /// the call's own error when the function does not exist, else 42809
+    /// (ParseFuncOrColumn's).
+    fn not_an_aggregate(
+        &mut self,
+        name: &str,
+        f: &ast::Function,
+        scope: &Scope,
+        pos: Option<u32>,
+    ) -> SqlError {
+        let mut plain = f.clone();
+        plain.filter = None;
+        plain.within_group.clear();
+        let (mut distinct, mut order) = (false, false);
+        if let FunctionArguments::List(list) = &mut plain.args {
+            distinct = list.duplicate_treatment.take().is_some();
+            order = list
+                .clauses
+                .iter()
+                .any(|c| matches!(c, ast::FunctionArgumentClause::OrderBy(_)));
+            list.clauses.clear();
+            // WITHIN GROUP's keys are arguments too.
+            for o in &f.within_group {
+                list.args
+                    .push(FunctionArg::Unnamed(FunctionArgExpr::Expr(o.expr.clone())));
+            }
+        }
+        if let Err(e) = self.function(&plain, scope, pos) {
+            return e;
+        }
+        let what = if distinct {
+            "DISTINCT"
+        } else if !f.within_group.is_empty() {
+            "WITHIN GROUP"
+        } else if order {
+            "ORDER BY"
+        } else if f.filter.is_some() {
+            "FILTER"
+        } else {
+            return SqlError::unsupported(format!("the clauses of {name}")).at(pos);
+        };
+        SqlError::new(
+            SqlState::WRONG_OBJECT_TYPE,
+            format!("{what} specified, but {name} is not an aggregate function"),
+        )
+        .at(pos)
+    }
+
     fn function(&mut self, f: &ast::Function, scope: &Scope, pos: Option<u32>) -> Result<Expr> {
         let parts = object_name(&f.name);
         let last = parts.last().map(String::as_str).unwrap_or_default();
@@ -2216,8 +2265,8 @@ impl Binder<'_> {
         if super::srf::is_srf(&name) {
             return self.nested_srf(&name, f, scope, pos);
         }
-        if f.over.is_some() || f.filter.is_some() || !f.within_group.is_empty() {
-            return Err(SqlError::unsupported("window and aggregate clauses").at(pos));
+        if f.filter.is_some() || !f.within_group.is_empty() {
+            return Err(self.not_an_aggregate(&name, f, scope, pos));
         }
         let filled_args: Vec<AstExpr>;
         let args: Vec<&AstExpr> = match &f.args {
@@ -2232,9 +2281,7 @@ impl Binder<'_> {
             }
             FunctionArguments::List(list) => {
                 if list.duplicate_treatment.is_some() || !list.clauses.is_empty() {
-                    return Err(
-                        SqlError::unsupported(format!("{name} with DISTINCT or ORDER BY")).at(pos),
-                    );
+                    return Err(self.not_an_aggregate(&name, f, scope, pos));
                 }
                 if let Some(filled) = super::names::named_arguments(&name, &list.args)? {
                     filled_args = filled;

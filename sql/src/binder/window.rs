@@ -397,10 +397,11 @@ impl Binder<'_> {
             FrameUnits::Groups => "GROUPS",
         };
         let bound = self.expr(e, scope)?;
+        // Columns of an enclosing query (a function's parameters) are
+        // fixed while the window runs: only this query's own are refused
+        // (contain_vars_of_level(0)).
         let mut variables = false;
-        bound.visit(&mut |x| {
-            variables |= matches!(x.kind, ExprKind::Column(_) | ExprKind::Outer { .. })
-        });
+        bound.visit(&mut |x| variables |= matches!(x.kind, ExprKind::Column(_)));
         if variables {
             return Err(SqlError::new(
                 SqlState::INVALID_COLUMN_REFERENCE,

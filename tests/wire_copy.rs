@@ -73,6 +73,11 @@ fn exchanges() -> Vec<Vec<Msg>> {
         vec![Q("COPY (SELECT a, b, c, d FROM ct WHERE a < 4 ORDER BY a) TO STDOUT (FORMAT binary)")],
         vec![Q("COPY (SELECT 1) TO STDIN")],
         vec![Q("COPY (SELECT '\\.' AS x) TO STDOUT (FORMAT csv)")],
+        // INSERT / UPDATE / DELETE ... RETURNING copied out.
+        vec![Q("COPY (INSERT INTO ct (a, b) VALUES (201, 'r') RETURNING a, b) TO STDOUT")],
+        vec![Q("COPY (UPDATE ct SET b = 'u' WHERE a = 201 RETURNING a, b) TO STDOUT (FORMAT csv)")],
+        vec![Q("COPY (DELETE FROM ct WHERE a = 201 RETURNING a) TO STDOUT")],
+        vec![Q("COPY (DELETE FROM ct WHERE a = 201) TO STDOUT")],
         // Binary in.
         vec![Q("CREATE TABLE cb (a int, b text)")],
         vec![

@@ -194,10 +194,29 @@ pub(super) fn copy_to(
                 "MERGE not supported in COPY",
             ));
         }
-        CopySource::Query(q) => {
-            let (plan, columns) = Session::plan_query(ctx, q)?;
-            (plan, columns, false)
-        }
+        CopySource::Query(q) => match crate::session::run_returning(ctx, q)? {
+            // INSERT / UPDATE / DELETE ... RETURNING: run, its rows copied.
+            Some((columns, rows, notices)) => {
+                for n in &notices {
+                    sink.notice(n)?;
+                }
+                let plan = crate::plan::Plan::Values(
+                    rows.into_iter()
+                        .map(|r| {
+                            r.into_iter()
+                                .zip(&columns)
+                                .map(|(v, c)| crate::expr::Expr::constant(v, c.ty))
+                                .collect()
+                        })
+                        .collect(),
+                );
+                (plan, columns, false)
+            }
+            None => {
+                let (plan, columns) = Session::plan_query(ctx, q)?;
+                (plan, columns, false)
+            }
+        },
     };
     if !listed {
         for c in force_quote_names(opts) {

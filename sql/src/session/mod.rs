@@ -1941,6 +1941,42 @@ fn dml_of(body: &ast::SetExpr) -> Option<&Statement> {
     }
 }
 
+/// Runs `q` when it is an INSERT, UPDATE or DELETE (COPY (... RETURNING
+/// ...) TO): its RETURNING columns and rows, and its notices; None for
+/// any other query. 0A000 without RETURNING, as PostgreSQL's COPY.
+pub(crate) type Returned = (
+    Vec<crate::plan::OutputColumn>,
+    Vec<Vec<crate::value::Value>>,
+    Vec<SqlError>,
+);
+
+/// See [`Returned`].
+pub(crate) fn run_returning(ctx: &mut Stmt<'_>, q: &ast::Query) -> Result<Option<Returned>> {
+    let Some(stmt) = dml_of(&q.body) else {
+        return Ok(None);
+    };
+    let returning = match stmt {
+        Statement::Insert(i) => i.returning.is_some(),
+        Statement::Update(u) => u.returning.is_some(),
+        Statement::Delete(d) => d.returning.is_some(),
+        _ => return Ok(None),
+    };
+    if !returning {
+        return Err(SqlError::new(
+            SqlState::FEATURE_NOT_SUPPORTED,
+            "COPY query must have a RETURNING clause",
+        ));
+    }
+    let mut rows = cursor::Collect::new(ctx.memory.hard_budget());
+    match stmt {
+        Statement::Insert(i) => crate::table::insert(ctx, i, &mut rows)?,
+        Statement::Update(u) => crate::table::update(ctx, u, &mut rows)?,
+        Statement::Delete(d) => crate::table::delete(ctx, d, &mut rows)?,
+        _ => return Ok(None),
+    }
+    Ok(Some((rows.columns, rows.rows, rows.notices)))
+}
+
 /// Whether a query has data-modifying WITH queries, or is a
 /// data-modifying statement under WITH.
 pub(super) fn has_dml_cte(q: &ast::Query) -> bool {

@@ -315,6 +315,16 @@ impl Binder<'_> {
                 }
                 Ok(acc)
             }
+            // `TABLE name` where the statement's own rewriting does not
+            // reach (a subquery): SELECT * FROM name.
+            SetExpr::Table(_) => {
+                let mut select = body.clone();
+                crate::parser::table_to_select(&mut select);
+                if matches!(select, SetExpr::Table(_)) {
+                    return Err(SqlError::unsupported(format!("the query form {body}")));
+                }
+                self.set_expr(&select)
+            }
             other => Err(SqlError::unsupported(format!("the query form {other}"))),
         }
     }

@@ -1896,7 +1896,7 @@ fn expand_table(body: &mut sqlparser::ast::SetExpr) {
 }
 
 /// `TABLE name` as `SELECT * FROM name`.
-fn table_to_select(body: &mut sqlparser::ast::SetExpr) {
+pub(crate) fn table_to_select(body: &mut sqlparser::ast::SetExpr) {
     let sqlparser::ast::SetExpr::Table(t) = body else {
         return;
     };

@@ -539,7 +539,32 @@ impl Binder<'_> {
     ) -> Result<(Plan, Vec<OutputColumn>)> {
         let set_operand = std::mem::take(&mut self.set_operand);
         if s.into.is_some() {
-            return Err(SqlError::unsupported("SELECT INTO"));
+            // Only a statement of its own may be SELECT INTO (dispatch
+            // makes it CREATE TABLE AS).
+            // The error points at INTO: the first word `into` after
+            // SELECT.
+            let start = self.pos(s.select_token.0.span.start).unwrap_or(1) as usize;
+            let mut at = None;
+            let mut p = start;
+            while self.text.char_at(p).is_some() {
+                let word = (0..4)
+                    .filter_map(|k| self.text.char_at(p + k))
+                    .collect::<String>();
+                let before = p.checked_sub(1).and_then(|b| self.text.char_at(b));
+                let after = self.text.char_at(p + 4);
+                let boundary =
+                    |c: Option<char>| !c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+                if word.eq_ignore_ascii_case("into") && boundary(before) && boundary(after) {
+                    at = u32::try_from(p).ok();
+                    break;
+                }
+                p += 1;
+            }
+            return Err(SqlError::new(
+                SqlState::SYNTAX_ERROR,
+                "SELECT ... INTO is not allowed here",
+            )
+            .at(at));
         }
         if s.qualify.is_some() {
             return Err(SqlError::unsupported("QUALIFY"));

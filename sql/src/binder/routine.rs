@@ -920,7 +920,8 @@ impl Binder<'_> {
             return Ok(None);
         };
         if f.over.is_some() {
-            return Err(SqlError::unsupported("user aggregates as window functions").at(pos));
+            // As a window function: window_parts binds the call itself.
+            return self.window_function(&name, f, scope, pos).map(Some);
         }
         if let Some(msg) = self.no_aggs {
             return Err(SqlError::new(SqlState::GROUPING_ERROR, msg).at(pos));

@@ -125,6 +125,31 @@ impl Binder<'_> {
                 )
             }
         };
+        if !super::group::is_aggregate(name) {
+            // A user aggregate over the window's frame.
+            let mut plain = f.clone();
+            plain.over = None;
+            if list.is_some_and(|l| l.duplicate_treatment.is_some()) {
+                return Err(SqlError::new(
+                    SqlState::FEATURE_NOT_SUPPORTED,
+                    "DISTINCT is not implemented for window functions",
+                )
+                .at(pos));
+            }
+            let parts = super::names::object_name(&f.name);
+            if let Some(e) = self.user_aggregate_call(&parts, &plain, scope, pos)? {
+                if let ExprKind::Aggregate(call) = e.kind {
+                    return Ok((
+                        WindowFunc::Agg(*call),
+                        Vec::new(),
+                        partition,
+                        order,
+                        frame,
+                        e.ty,
+                    ));
+                }
+            }
+        }
         if super::group::is_aggregate(name) {
             let Some(list) = list else {
                 return Err(if name == "count" {
@@ -141,7 +166,8 @@ impl Binder<'_> {
                 .at(pos));
             };
             if list.duplicate_treatment.is_some() {
-                return Err(SqlError::unsupported(
+                return Err(SqlError::new(
+                    SqlState::FEATURE_NOT_SUPPORTED,
                     "DISTINCT is not implemented for window functions",
                 )
                 .at(pos));

@@ -311,6 +311,30 @@ cmp_ops!(NUMERIC_CMP, Numeric, order);
 cmp_ops!(TEXT_CMP, Text, order);
 cmp_ops!(NAME_CMP, Name, order);
 cmp_ops!(BPCHAR_CMP, Bpchar, bpchar_order);
+
+/// The text_pattern_ops / bpchar_pattern_ops comparisons (`~<~`,
+/// `~<=~`, `~>=~`, `~>~`): byte by byte whatever the collation.
+macro_rules! pattern_ops {
+    ($table:ident, $t:expr, $order:path) => {
+        pub(super) static $table: &[FuncDef] = &[
+            f("~<~", &[$t, $t], Bool, |a, _| {
+                Ok(Value::Bool($order(a)?.is_lt()))
+            }),
+            f("~<=~", &[$t, $t], Bool, |a, _| {
+                Ok(Value::Bool($order(a)?.is_le()))
+            }),
+            f("~>=~", &[$t, $t], Bool, |a, _| {
+                Ok(Value::Bool($order(a)?.is_ge()))
+            }),
+            f("~>~", &[$t, $t], Bool, |a, _| {
+                Ok(Value::Bool($order(a)?.is_gt()))
+            }),
+        ];
+    };
+}
+
+pattern_ops!(TEXT_PATTERN_CMP, Text, order);
+pattern_ops!(BPCHAR_PATTERN_CMP, Bpchar, bpchar_order);
 cmp_ops!(BYTEA_CMP, Bytea, order);
 cmp_ops!(OID_CMP, Oid, order);
 cmp_ops!(DATE_CMP, Date, order);
@@ -737,8 +761,10 @@ pub(super) static OPERATORS: &[&[FuncDef]] = &[
     FLOAT8_CMP,
     NUMERIC_CMP,
     TEXT_CMP,
+    TEXT_PATTERN_CMP,
     NAME_CMP,
     BPCHAR_CMP,
+    BPCHAR_PATTERN_CMP,
     BYTEA_CMP,
     OID_CMP,
     DATE_CMP,

@@ -55,8 +55,28 @@ impl Server {
         Self::start_in(data, settings)
     }
 
-    /// Starts a server on an existing data directory.
+    /// Starts a server on an existing data directory. A port another
+    /// test took between free_ports and the server's bind is tried
+    /// again with new ones.
     pub fn start_in(data: tempfile::TempDir, settings: &[&str]) -> Server {
+        let mut data = data;
+        for _ in 0..4 {
+            match Self::try_start_in(data, settings) {
+                Ok(server) => return server,
+                Err(d) => data = d,
+            }
+        }
+        match Self::try_start_in(data, settings) {
+            Ok(server) => server,
+            Err(_) => panic!("actorgres could not bind its ports"),
+        }
+    }
+
+    /// One start; the data directory back when a port was taken.
+    fn try_start_in(
+        data: tempfile::TempDir,
+        settings: &[&str],
+    ) -> Result<Server, tempfile::TempDir> {
         let [port, http_port] = free_ports::<2>();
         let log = data.path().with_extension("log");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_actorgres"));
@@ -85,22 +105,34 @@ impl Server {
             data,
             log,
         };
-        server.wait_ready();
-        server
+        if server.wait_ready() {
+            Ok(server)
+        } else {
+            // Dropping a Server kills its child and keeps nothing else:
+            // take the directory back first.
+            let data = std::mem::replace(&mut server.data, tempfile::tempdir().expect("temp dir"));
+            Err(data)
+        }
     }
 
-    fn wait_ready(&mut self) {
+    /// Waits until the server listens; false when it exited because a
+    /// port was taken.
+    fn wait_ready(&mut self) -> bool {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
             if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("actorgres exited with {status}: {}", self.log_text());
+                let log = self.log_text();
+                if log.contains("Address already in use") {
+                    return false;
+                }
+                panic!("actorgres exited with {status}: {log}");
             }
             // Ready once both sockets answer and the log says so.
             if TcpStream::connect(("127.0.0.1", self.port)).is_ok()
                 && TcpStream::connect(("127.0.0.1", self.http_port)).is_ok()
                 && self.log_text().contains("ready to accept connections")
             {
-                return;
+                return true;
             }
             std::thread::sleep(Duration::from_millis(20));
         }

@@ -59,6 +59,7 @@ pub fn view_definition(
             ("new".into(), "new".into()),
         ]],
         outer: Vec::new(),
+        from_scope: None,
         merged: vec![Vec::new()],
     };
     p.query(&q, Some(columns), true)?;
@@ -258,6 +259,9 @@ struct Printer<'p, 'a> {
     levels: Vec<Names>,
     /// The scopes pushed on the binder's outer stack, as printed.
     outer: Vec<OuterLevel>,
+    /// The columns of the FROM clause being printed (what a function's
+    /// arguments and a LATERAL subquery in it may read).
+    from_scope: Option<Scope>,
     /// Per level, the JOIN USING columns of RIGHT and FULL joins: a
     /// merged column prints as its left input's column, its right
     /// input's (RIGHT JOIN) or bare (FULL JOIN, a COALESCE).
@@ -1052,7 +1056,10 @@ impl Printer<'_, '_> {
             self.buf.push_str(&field);
         }
         if !s.from.is_empty() {
-            self.print_from(&s.from)?;
+            let saved = self.from_scope.replace(scope.clone());
+            let r = self.print_from(&s.from);
+            self.from_scope = saved;
+            r?;
         }
         if let Some(w) = &s.selection {
             self.keyword(" WHERE ", -STD, STD, 1);
@@ -1066,13 +1073,7 @@ impl Printer<'_, '_> {
                     self.keyword(" GROUP BY ", -STD, STD, 1);
                     let mut parts = Vec::new();
                     for e in items {
-                        if matches!(
-                            e,
-                            ast::Expr::Rollup(_) | ast::Expr::Cube(_) | ast::Expr::GroupingSets(_)
-                        ) {
-                            return None;
-                        }
-                        parts.push(self.group_item(e, &scope, &targets)?);
+                        parts.push(self.grouping_item(e, &scope, &targets, true)?);
                     }
                     self.buf.push_str(&parts.join(", "));
                 }
@@ -1096,6 +1097,57 @@ impl Printer<'_, '_> {
             self.buf.push_str(&parts.join(", "));
         }
         Some(())
+    }
+
+    /// get_rule_groupingset: a GROUP BY item that may be ROLLUP, CUBE or
+    /// GROUPING SETS (whose sets are each in parentheses, as a ROLLUP's
+    /// or CUBE's of more than one item are).
+    fn grouping_item(
+        &mut self,
+        e: &ast::Expr,
+        scope: &Scope,
+        targets: &[(Option<&ast::Expr>, Expr, String)],
+        omit_parens: bool,
+    ) -> Option<String> {
+        let (word, sets, child_omit) = match e {
+            ast::Expr::Rollup(s) => ("ROLLUP(", s, true),
+            ast::Expr::Cube(s) => ("CUBE(", s, true),
+            ast::Expr::GroupingSets(s) => ("GROUPING SETS (", s, false),
+            ast::Expr::Tuple(items) if items.is_empty() => return Some("()".into()),
+            _ if omit_parens => return self.group_item(e, scope, targets),
+            _ => return Some(format!("({})", self.group_item(e, scope, targets)?)),
+        };
+        let mut parts = Vec::with_capacity(sets.len());
+        for set in sets {
+            let text = match set.as_slice() {
+                [] => "()".to_owned(),
+                [one]
+                    if matches!(
+                        one,
+                        ast::Expr::Rollup(_) | ast::Expr::Cube(_) | ast::Expr::GroupingSets(_)
+                    ) =>
+                {
+                    self.grouping_item(one, scope, targets, child_omit)?
+                }
+                many => {
+                    // An expression twice in one set is one grouping
+                    // reference.
+                    let mut inner: Vec<String> = Vec::with_capacity(many.len());
+                    for x in many {
+                        let t = self.group_item(x, scope, targets)?;
+                        if !inner.contains(&t) {
+                            inner.push(t);
+                        }
+                    }
+                    match inner.as_slice() {
+                        [one] if child_omit => one.clone(),
+                        _ => format!("({})", inner.join(", ")),
+                    }
+                }
+            };
+            parts.push(text);
+        }
+        Some(format!("{word}{})", parts.join(", ")))
     }
 
     /// get_rule_sortgroupclause: a GROUP BY, ORDER BY or DISTINCT ON
@@ -1313,14 +1365,64 @@ impl Printer<'_, '_> {
                 self.buf.push_str(&shown);
                 self.alias(alias.as_ref(), &written)
             }
+            ast::TableFactor::Table {
+                name,
+                alias,
+                args: Some(args),
+                with_hints,
+                version: None,
+                with_ordinality,
+                partitions,
+                json_path: None,
+                sample: None,
+                index_directives,
+                inheritance: None,
+            } if with_hints.is_empty()
+                && partitions.is_empty()
+                && index_directives.is_empty()
+                && args.settings.is_none() =>
+            {
+                let parts = object_name(name);
+                self.function_item(parts.last()?, &args.args, alias.as_ref(), *with_ordinality)
+            }
+            ast::TableFactor::UNNEST {
+                alias,
+                array_exprs,
+                with_offset: false,
+                with_offset_alias: None,
+                with_ordinality,
+            } => {
+                let args: Vec<ast::FunctionArg> = array_exprs
+                    .iter()
+                    .map(|e| ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e.clone())))
+                    .collect();
+                self.function_item("unnest", &args, alias.as_ref(), *with_ordinality)
+            }
             ast::TableFactor::Derived {
-                lateral: false,
+                lateral,
                 subquery,
                 alias,
                 sample: None,
             } => {
-                self.buf.push('(');
-                self.query(subquery, None, true)?;
+                if *lateral {
+                    // Its query reads the FROM items before it.
+                    let scope = self.from_scope.clone()?;
+                    let quals = self.qualifiers(&scope);
+                    let level: OuterLevel = quals
+                        .into_iter()
+                        .zip(scope.columns.iter().map(|c| c.name.clone()))
+                        .collect();
+                    self.buf.push_str("LATERAL (");
+                    self.b.outer.push((scope, false));
+                    self.outer.push(level);
+                    let r = self.query(subquery, None, true);
+                    self.outer.pop();
+                    self.b.outer.pop();
+                    r?;
+                } else {
+                    self.buf.push('(');
+                    self.query(subquery, None, true)?;
+                }
                 self.buf.push(')');
                 let a = alias.as_ref()?;
                 // An alias is required here: always printed.
@@ -1372,6 +1474,57 @@ impl Printer<'_, '_> {
             }
             _ => None,
         }
+    }
+
+    /// A function in FROM: `LATERAL` when its arguments read the items
+    /// before it, its alias always and its columns' names (as
+    /// get_rte_alias and get_column_alias_list print a function's).
+    fn function_item(
+        &mut self,
+        fname: &str,
+        args: &[ast::FunctionArg],
+        alias: Option<&ast::TableAlias>,
+        ordinality: bool,
+    ) -> Option<()> {
+        let scope = self.from_scope.clone()?;
+        let mut texts = Vec::with_capacity(args.len());
+        let mut lateral = false;
+        for a in args {
+            let ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) = a else {
+                return None;
+            };
+            let bound = self.b.expr(e, &scope).ok()?;
+            bound.visit(&mut |x| lateral |= matches!(x.kind, ExprKind::Column(_)));
+            texts.push(self.print(e, &bound, &scope)?);
+        }
+        let written = alias.map_or_else(|| fname.to_owned(), |a| ident(&a.name));
+        let printed = self
+            .levels
+            .last()?
+            .iter()
+            .find(|(w, _)| *w == written)
+            .map_or_else(|| written.clone(), |(_, p)| p.clone());
+        let columns: Vec<String> = scope
+            .columns
+            .iter()
+            .filter(|c| !c.hidden && c.table.as_deref() == Some(written.as_str()))
+            .map(|c| quote_ident(&c.name))
+            .collect();
+        if columns.is_empty() {
+            return None;
+        }
+        if lateral {
+            self.buf.push_str("LATERAL ");
+        }
+        self.buf.push_str(&format!(
+            "{}({}){} {}({})",
+            quote_ident(fname),
+            texts.join(", "),
+            if ordinality { " WITH ORDINALITY" } else { "" },
+            quote_ident(&printed),
+            columns.join(", ")
+        ));
+        Some(())
     }
 
     /// A FROM item's alias and column aliases, when printed: as written
@@ -1470,6 +1623,11 @@ fn factor_names(tf: &ast::TableFactor, out: &mut Vec<String>) -> Option<()> {
             None => object_name(name).pop()?,
         }),
         ast::TableFactor::Derived { alias, .. } => out.push(ident(&alias.as_ref()?.name)),
+        ast::TableFactor::UNNEST { alias, .. } => out.push(
+            alias
+                .as_ref()
+                .map_or_else(|| "unnest".to_owned(), |a| ident(&a.name)),
+        ),
         ast::TableFactor::NestedJoin {
             table_with_joins,
             alias,

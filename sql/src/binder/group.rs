@@ -718,6 +718,28 @@ impl Binder<'_> {
         }
         if !has_sets {
             self.functionally_dependent(scope, &mut out);
+        } else {
+            // A primary key in every grouping set makes its table's other
+            // columns dependent too: they join every set, so they are
+            // never nulled (check_ungrouped_columns' gset_common).
+            let common: Vec<Expr> = (0..out.len())
+                .filter(|i| sets.iter().all(|s| s.contains(i)))
+                .map(|i| out[i].clone())
+                .collect();
+            let mut extended = common.clone();
+            self.functionally_dependent(scope, &mut extended);
+            for e in extended.into_iter().skip(common.len()) {
+                // A column some sets group by stays theirs (nulled in
+                // the others).
+                if out.iter().any(|o| o.fingerprint() == e.fingerprint()) {
+                    continue;
+                }
+                out.push(e);
+                let idx = out.len() - 1;
+                for s in &mut sets {
+                    s.push(idx);
+                }
+            }
         }
         Ok((out, has_sets.then_some(sets)))
     }

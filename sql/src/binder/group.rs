@@ -658,44 +658,11 @@ impl Binder<'_> {
         let mut sets: Vec<Vec<usize>> = vec![Vec::new()];
         let mut has_sets = false;
         for item in items {
-            let item_sets: Vec<Vec<usize>> = match item {
-                ast::Expr::Rollup(list) => {
-                    has_sets = true;
-                    let groups = self.column_groups(list, scope, columns, exprs, &mut out)?;
-                    (0..=groups.len())
-                        .rev()
-                        .map(|n| groups[..n].concat())
-                        .collect()
-                }
-                ast::Expr::Cube(list) => {
-                    has_sets = true;
-                    if list.len() > 12 {
-                        return Err(SqlError::new(
-                            SqlState::PROGRAM_LIMIT_EXCEEDED,
-                            "CUBE is limited to 12 elements",
-                        )
-                        .at(self.pos_of(item)));
-                    }
-                    let groups = self.column_groups(list, scope, columns, exprs, &mut out)?;
-                    let n = groups.len();
-                    (0..1usize << n)
-                        .rev()
-                        .map(|m| {
-                            (0..n)
-                                .filter(|i| m & (1 << (n - 1 - i)) != 0)
-                                .flat_map(|i| groups[i].iter().copied())
-                                .collect()
-                        })
-                        .collect()
-                }
-                ast::Expr::GroupingSets(list) => {
-                    has_sets = true;
-                    self.column_groups(list, scope, columns, exprs, &mut out)?
-                }
-                other => vec![vec![
-                    self.group_item(other, scope, columns, exprs, &mut out)?
-                ]],
-            };
+            has_sets |= matches!(
+                item,
+                ast::Expr::Rollup(_) | ast::Expr::Cube(_) | ast::Expr::GroupingSets(_)
+            );
+            let item_sets = self.item_sets(item, scope, columns, exprs, &mut out)?;
             let mut product = Vec::with_capacity(sets.len() * item_sets.len());
             for a in &sets {
                 for b in &item_sets {
@@ -794,6 +761,88 @@ impl Binder<'_> {
                 }
             }
         }
+    }
+
+    /// The grouping sets one GROUP BY item stands for (a plain item: one
+    /// set of itself).
+    fn item_sets(
+        &mut self,
+        item: &ast::Expr,
+        scope: &Scope,
+        columns: &[OutputColumn],
+        exprs: &[Expr],
+        out: &mut Vec<Expr>,
+    ) -> Result<Vec<Vec<usize>>> {
+        Ok(match item {
+            ast::Expr::Rollup(list) => {
+                let groups = self.column_groups(list, scope, columns, exprs, out)?;
+                (0..=groups.len())
+                    .rev()
+                    .map(|n| groups[..n].concat())
+                    .collect()
+            }
+            ast::Expr::Cube(list) => {
+                if list.len() > 12 {
+                    return Err(SqlError::new(
+                        SqlState::PROGRAM_LIMIT_EXCEEDED,
+                        "CUBE is limited to 12 elements",
+                    )
+                    .at(self.pos_of(item)));
+                }
+                let groups = self.column_groups(list, scope, columns, exprs, out)?;
+                let n = groups.len();
+                (0..1usize << n)
+                    .rev()
+                    .map(|m| {
+                        (0..n)
+                            .filter(|i| m & (1 << (n - 1 - i)) != 0)
+                            .flat_map(|i| groups[i].iter().copied())
+                            .collect()
+                    })
+                    .collect()
+            }
+            ast::Expr::GroupingSets(list) => {
+                self.grouping_sets(list, scope, columns, exprs, out)?
+            }
+            other => vec![vec![self.group_item(other, scope, columns, exprs, out)?]],
+        })
+    }
+
+    /// GROUPING SETS (...): its sets, where an element that is itself a
+    /// ROLLUP, CUBE or GROUPING SETS contributes all of its sets
+    /// (`GROUPING SETS (a, ROLLUP(b, c))` is (a), (b, c), (b), ()).
+    fn grouping_sets(
+        &mut self,
+        list: &[Vec<ast::Expr>],
+        scope: &Scope,
+        columns: &[OutputColumn],
+        exprs: &[Expr],
+        out: &mut Vec<Expr>,
+    ) -> Result<Vec<Vec<usize>>> {
+        crate::stack::check()?;
+        let mut sets = Vec::new();
+        for group in list {
+            let nested = match group.as_slice() {
+                [e @ (ast::Expr::Rollup(_) | ast::Expr::Cube(_) | ast::Expr::GroupingSets(_))] => {
+                    Some(e.clone())
+                }
+                // sqlparser reads ROLLUP / CUBE inside GROUPING SETS as
+                // calls.
+                [ast::Expr::Function(f)] => rollup_call(f),
+                _ => None,
+            };
+            match nested {
+                Some(e) => sets.extend(self.item_sets(&e, scope, columns, exprs, out)?),
+                None => {
+                    let mut set = Vec::with_capacity(group.len());
+                    for e in group {
+                        set.push(self.group_item(e, scope, columns, exprs, out)?);
+                    }
+                    sets.push(set);
+                }
+            }
+        }
+        Ok(sets)
     }
 
     /// The parenthesized lists of ROLLUP, CUBE or GROUPING SETS, each as
@@ -970,5 +1019,36 @@ impl Binder<'_> {
             typmod,
             pos,
         })
+    }
+}
+
+/// `rollup(a, (b, c))` / `cube(...)` as sqlparser reads them inside
+/// GROUPING SETS: the ROLLUP / CUBE they are.
+fn rollup_call(f: &ast::Function) -> Option<ast::Expr> {
+    let name = super::names::object_name(&f.name);
+    let [name] = name.as_slice() else {
+        return None;
+    };
+    let ast::FunctionArguments::List(list) = &f.args else {
+        return None;
+    };
+    if f.over.is_some() || list.duplicate_treatment.is_some() || !list.clauses.is_empty() {
+        return None;
+    }
+    let mut groups = Vec::with_capacity(list.args.len());
+    for a in &list.args {
+        let ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e)) = a else {
+            return None;
+        };
+        groups.push(match e {
+            ast::Expr::Tuple(items) => items.clone(),
+            ast::Expr::Nested(inner) => vec![(**inner).clone()],
+            other => vec![other.clone()],
+        });
+    }
+    match name.as_str() {
+        "rollup" => Some(ast::Expr::Rollup(groups)),
+        "cube" => Some(ast::Expr::Cube(groups)),
+        _ => None,
     }
 }

@@ -418,10 +418,28 @@ impl Tm {
             self.is2digits = len - 4 == 2;
             return Ok(None);
         }
+        // `hhmmss.fff`: the fraction belongs to the seconds.
+        let (whole, frac) = match s.split_once('.') {
+            Some((w, f))
+                if self.fmask & DATE_M == DATE_M && f.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                (w, Some(f))
+            }
+            _ => (s, None),
+        };
+        let len = whole.len();
         if self.fmask & TIME == 0 && (len == 6 || len == 4) {
             self.set(TIME)?;
-            let sec = if len == 6 { n(&s[4..])? } else { 0 };
-            return clock(&format!("{}:{}:{sec}", n(&s[..2])?, n(&s[2..4])?)).map(Some);
+            let sec = if len == 6 { n(&whole[4..])? } else { 0 };
+            let t = clock(&format!("{}:{}:{sec}", n(&whole[..2])?, n(&whole[2..4])?))?;
+            let micros = match frac {
+                Some(f) if !f.is_empty() => {
+                    let v: f64 = format!("0.{f}").parse().map_err(|_| DtError::Syntax)?;
+                    (v * 1_000_000.0).round() as i64
+                }
+                _ => 0,
+            };
+            return Ok(Some(t + micros));
         }
         Err(DtError::Syntax)
     }
@@ -601,7 +619,20 @@ pub fn decode(text: &str, order: DateOrder) -> Result<Decoded, DtError> {
                     if d.zone.is_some() {
                         return Err(DtError::Syntax);
                     }
-                    d.zone = Some(zone_named(text, s)?);
+                    if s.starts_with(|c: char| c.is_ascii_digit()) {
+                        // With the date known, `hhmmss-08` is a run-together
+                        // time and its zone (DecodeDateTime's DTK_DATE case).
+                        if tm.fmask & TIME != 0 {
+                            return Err(DtError::Syntax);
+                        }
+                        let cut = s.find('-').ok_or(DtError::Syntax)?;
+                        d.zone = Some(ZoneSpec::Offset(offset(&s[cut..])?));
+                        if let Some(t) = tm.number_field(&s[..cut])? {
+                            d.time = Some(t);
+                        }
+                    } else {
+                        d.zone = Some(zone_named(text, s)?);
+                    }
                 } else {
                     tm.date(s, order)?;
                 }

@@ -980,8 +980,13 @@ fn decode_input(
     type_name: &str,
     style: &OutputStyle,
 ) -> Result<crate::value::datetime_in::Decoded> {
-    use crate::value::datetime_in::{decode, DtError};
-    decode(text, style.date.order).map_err(|e| match e {
+    use crate::value::datetime_in::{decode, decode_time_only, DtError};
+    let decoded = if type_name.starts_with("time") && !type_name.starts_with("timestamp") {
+        decode_time_only(text, style.date.order)
+    } else {
+        decode(text, style.date.order)
+    };
+    decoded.map_err(|e| match e {
         DtError::Syntax => errors::invalid_datetime(type_name, text),
         DtError::Range { hint } => {
             let e = SqlError::new(

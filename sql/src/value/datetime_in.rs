@@ -386,6 +386,8 @@ const DATE_M: u32 = YEAR | MONTH | DAY;
 /// The date fields gathered so far (PostgreSQL's pg_tm and fmask).
 #[derive(Default)]
 struct Tm {
+    /// A time's text (DecodeTimeOnly): run-together numbers are times.
+    time_only: bool,
     fmask: u32,
     year: i32,
     month: i32,
@@ -410,7 +412,7 @@ impl Tm {
     fn number_field(&mut self, s: &str) -> Result<Option<i64>, DtError> {
         let n = |x: &str| x.parse::<i32>().map_err(|_| DtError::Syntax);
         let len = s.len();
-        if self.fmask & DATE_M != DATE_M && len >= 6 {
+        if self.fmask & DATE_M != DATE_M && len >= 6 && !s.contains('.') && !self.time_only {
             self.set(DATE_M)?;
             self.day = n(&s[len - 2..])?;
             self.month = n(&s[len - 4..len - 2])?;
@@ -420,11 +422,7 @@ impl Tm {
         }
         // `hhmmss.fff`: the fraction belongs to the seconds.
         let (whole, frac) = match s.split_once('.') {
-            Some((w, f))
-                if self.fmask & DATE_M == DATE_M && f.bytes().all(|b| b.is_ascii_digit()) =>
-            {
-                (w, Some(f))
-            }
+            Some((w, f)) if f.bytes().all(|b| b.is_ascii_digit()) => (w, Some(f)),
             _ => (s, None),
         };
         let len = whole.len();
@@ -589,8 +587,22 @@ fn zone_named(text: &str, word: &str) -> Result<ZoneSpec, DtError> {
 
 /// Reads a date/time text (DecodeDateTime).
 pub fn decode(text: &str, order: DateOrder) -> Result<Decoded, DtError> {
+    decode_with(text, order, false)
+}
+
+/// Reads the text of a time or time with time zone (DecodeTimeOnly): a
+/// number with a decimal point is a run-together time (`040506.789`),
+/// not a date.
+pub fn decode_time_only(text: &str, order: DateOrder) -> Result<Decoded, DtError> {
+    decode_with(text, order, true)
+}
+
+fn decode_with(text: &str, order: DateOrder, time_only: bool) -> Result<Decoded, DtError> {
     let mut d = Decoded::default();
-    let mut tm = Tm::default();
+    let mut tm = Tm {
+        time_only,
+        ..Tm::default()
+    };
     let mut bc = false;
     let mut pm: Option<bool> = None;
     let mut julian_next = false;
@@ -653,9 +665,14 @@ pub fn decode(text: &str, order: DateOrder) -> Result<Decoded, DtError> {
                     let t = d.time.ok_or(DtError::Syntax)?;
                     let f: f64 = format!("0.{frac}").parse().map_err(|_| DtError::Syntax)?;
                     d.time = Some(t + (f * 1_000_000.0).round() as i64);
-                } else if s.contains('.') && tm.fmask & DATE_M == 0 {
+                } else if s.contains('.')
+                    && tm.fmask & DATE_M == 0
+                    && !(time_only && s.split('.').next().is_some_and(|w| w.len() > 2))
+                {
                     tm.date(s, order)?;
-                } else if s.len() >= 6 && (tm.fmask & DATE_M != DATE_M || tm.fmask & TIME == 0) {
+                } else if (s.len() >= 6 && (tm.fmask & DATE_M != DATE_M || tm.fmask & TIME == 0))
+                    || (time_only && s.len() == 4 && tm.fmask & TIME == 0)
+                {
                     if let Some(t) = tm.number_field(s)? {
                         d.time = Some(t);
                     }

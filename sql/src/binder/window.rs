@@ -272,6 +272,15 @@ impl Binder<'_> {
             _ if !crate::func::lookup(name, args.len()).is_empty() || super::srf::is_srf(name) => {
                 return Err(super::select::not_a_window_function(name).at(pos))
             }
+            // A user function that is not an aggregate.
+            _ if self
+                .tables
+                .functions(&super::names::object_name(&f.name))?
+                .iter()
+                .any(|u| u.aggregate.is_none() && u.params.len() >= args.len()) =>
+            {
+                return Err(super::select::not_a_window_function(name).at(pos))
+            }
             _ => return Err(undefined(&args)),
         };
         Ok((func, args, partition, order, frame, ty))

@@ -1619,6 +1619,22 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
             if format.is_some() {
                 return Err(SqlError::unsupported("EXPLAIN formats other than TEXT"));
             }
+            // EXPLAIN EXECUTE name(values) explains the prepared
+            // statement with the values in place of its parameters (a
+            // custom plan).
+            let executed;
+            let statement = match statement.as_ref() {
+                Statement::Execute {
+                    name: Some(name),
+                    parameters,
+                    immediate: false,
+                    ..
+                } => {
+                    executed = Box::new(prepared_with_values(ctx, name, parameters)?);
+                    &executed
+                }
+                _ => statement,
+            };
             // EXPLAIN DECLARE c CURSOR FOR query explains the query.
             let declared = match statement.as_ref() {
                 Statement::Declare { stmts, .. } => {
@@ -1939,6 +1955,61 @@ fn dml_of(body: &ast::SetExpr) -> Option<&Statement> {
         | ast::SetExpr::Merge(s) => Some(s),
         _ => None,
     }
+}
+
+/// The prepared statement `name` with each `$n` replaced by the n-th
+/// of `values` cast to the parameter's type (EXPLAIN EXECUTE).
+fn prepared_with_values(
+    ctx: &Stmt<'_>,
+    name: &ast::ObjectName,
+    values: &[ast::Expr],
+) -> Result<Statement> {
+    let name = crate::binder::object_name(name).join(".");
+    let Some(prepared) = ctx.prepared.get(&name) else {
+        return Err(SqlError::new(
+            SqlState::INVALID_SQL_STATEMENT_NAME,
+            format!("prepared statement \"{name}\" does not exist"),
+        ));
+    };
+    let types = prepared.param_types();
+    if values.len() != types.len() {
+        return Err(SqlError::syntax(
+            format!("wrong number of parameters for prepared statement \"{name}\""),
+            None,
+        )
+        .with_detail(format!(
+            "Expected {} parameters but got {}.",
+            types.len(),
+            values.len()
+        )));
+    }
+    let Some(Parsed::Sql(ast)) = prepared.parsed() else {
+        return Err(SqlError::unsupported("EXPLAIN EXECUTE of this statement"));
+    };
+    let mut replacements = Vec::with_capacity(values.len());
+    for (v, t) in values.iter().zip(types) {
+        replacements.push(crate::parser::parse_expr(&format!(
+            "CAST(({v}) AS {})",
+            crate::func::format_type(*t, -1)
+        ))?);
+    }
+    let mut stmt = ast.as_ref().clone();
+    let _ = ast::visit_expressions_mut(&mut stmt, |e| {
+        if let ast::Expr::Value(v) = e {
+            if let ast::Value::Placeholder(p) = &v.value {
+                if let Some(r) = p
+                    .strip_prefix('$')
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .and_then(|n| n.checked_sub(1))
+                    .and_then(|i| replacements.get(i))
+                {
+                    *e = r.clone();
+                }
+            }
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    Ok(stmt)
 }
 
 /// Runs `q` when it is an INSERT, UPDATE or DELETE (COPY (... RETURNING

@@ -1651,6 +1651,29 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
                 Session::explain(ctx, q, analyze, shape, sink)?;
                 return Ok(Dispatched::Done);
             }
+            // EXPLAIN CREATE TABLE ... AS / CREATE MATERIALIZED VIEW ... AS
+            // / SELECT ... INTO plans the query (not run: no ANALYZE).
+            let creating: Option<ast::Query> = match statement.as_ref() {
+                Statement::CreateTable(ct) => ct.query.as_deref().cloned(),
+                Statement::CreateView(v) if v.materialized => Some(v.query.as_ref().clone()),
+                Statement::Query(q) if select_into(q).is_some() => {
+                    let mut plain = q.as_ref().clone();
+                    if let ast::SetExpr::Select(s) = plain.body.as_mut() {
+                        s.into = None;
+                    }
+                    Some(plain)
+                }
+                _ => None,
+            };
+            if let Some(q) = creating {
+                if analyze {
+                    return Err(SqlError::unsupported(
+                        "EXPLAIN ANALYZE of CREATE TABLE AS, SELECT INTO and CREATE MATERIALIZED VIEW",
+                    ));
+                }
+                Session::explain(ctx, &q, false, shape, sink)?;
+                return Ok(Dispatched::Done);
+            }
             let lines = match statement.as_ref() {
                 Statement::Query(q) => {
                     Session::explain(ctx, q, analyze, shape, sink)?;

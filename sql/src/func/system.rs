@@ -275,6 +275,14 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     stable(f("current_database", &[], Name, |_, ctx| {
         Ok(Value::Text(ctx.info.database.clone()))
     })),
+    // Every database is UTF8.
+    stable(f("getdatabaseencoding", &[], Name, |_, _| {
+        Ok(Value::Text("UTF8".into()))
+    })),
+    // The client_encoding setting, as PostgreSQL names it.
+    stable(f("pg_client_encoding", &[], Name, |_, ctx| {
+        Ok(Value::Text(ctx.settings.str("client_encoding").to_string()))
+    })),
     stable(non_strict(f("current_schema", &[], Name, |_, ctx| {
         Ok(path_schemas(ctx, false)?
             .into_iter()

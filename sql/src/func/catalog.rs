@@ -1834,6 +1834,12 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     f("quote_literal", &[Text], Text, |a, _| {
         Ok(Value::Text(quote_literal(&arg!(a, 0, Text))))
     }),
+    // quote_literal(anyelement): the value's text, quoted.
+    stable(f("quote_literal", &[AnyElement], Text, |a, ctx| {
+        Ok(a[0]
+            .to_text(ctx.style)
+            .map_or(Value::Null, |t| Value::Text(quote_literal(&t))))
+    })),
     non_strict(f("quote_nullable", &[Text], Text, |a, _| {
         Ok(Value::Text(match &a[0] {
             Value::Text(s) => quote_literal(s),

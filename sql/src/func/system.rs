@@ -215,6 +215,36 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     stable(f("pg_backend_pid", &[], Int4, |_, ctx| {
         Ok(Value::Int4(ctx.info.pid))
     })),
+    // The server's start: its first process's (the background workers
+    // start with it).
+    stable(f("pg_postmaster_start_time", &[], TimestampTz, |_, ctx| {
+        Ok(server_start(ctx).map_or(Value::Null, Value::TimestampTz))
+    })),
+    // Settings are read once, at start.
+    stable(f("pg_conf_load_time", &[], TimestampTz, |_, ctx| {
+        Ok(server_start(ctx).map_or(Value::Null, Value::TimestampTz))
+    })),
+    // The text of the statement running now.
+    volatile(f("current_query", &[], Text, |_, ctx| {
+        Ok(own_activity(ctx).map_or(Value::Null, |a| Value::Text(a.query)))
+    })),
+    // No standby, no replay, no JIT; the notification queue is not
+    // bounded by a file.
+    volatile(f("pg_is_wal_replay_paused", &[], Bool, |_, _| {
+        Err(recovery_only("pg_is_wal_replay_paused"))
+    })),
+    volatile(non_strict(f(
+        "pg_last_xact_replay_timestamp",
+        &[],
+        TimestampTz,
+        |_, _| Ok(Value::Null),
+    ))),
+    volatile(f("pg_jit_available", &[], Bool, |_, _| {
+        Ok(Value::Bool(false))
+    })),
+    volatile(f("pg_notification_queue_usage", &[], Float8, |_, _| {
+        Ok(Value::Float8(0.0))
+    })),
     // The client's address and port (NULL over a Unix socket).
     stable(f("inet_client_addr", &[], Inet, |_, ctx| {
         Ok(own_activity(ctx)
@@ -337,6 +367,25 @@ fn current_xid(ctx: &mut EvalCtx<'_>, required: bool) -> Result<Value> {
 }
 
 /// This session's pg_stat_activity row.
+/// When the server started: the earliest start of its processes.
+fn server_start(ctx: &EvalCtx<'_>) -> Option<i64> {
+    ctx.host
+        .activity()
+        .into_iter()
+        .map(|a| a.backend_start)
+        .min()
+}
+
+/// 55000 for a recovery control function outside recovery, as
+/// PostgreSQL's.
+fn recovery_only(_name: &str) -> SqlError {
+    SqlError::new(
+        SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE,
+        "recovery is not in progress",
+    )
+    .with_hint("Recovery control functions can only be executed during recovery.")
+}
+
 fn own_activity(ctx: &EvalCtx<'_>) -> Option<crate::host::Activity> {
     ctx.host
         .activity()

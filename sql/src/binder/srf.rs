@@ -111,6 +111,66 @@ fn recursive_order(with: &ast::With) -> Result<Vec<usize>> {
     Ok(out)
 }
 
+/// pg_get_keywords(): PostgreSQL 15's keywords (its kwlist.h, kept in
+/// the tree) as (word, catcode, barelabel, catdesc, baredesc) rows.
+fn keywords_scan(alias: Option<&ast::TableAlias>) -> (Plan, Scope) {
+    let rows: Vec<Vec<Expr>> = include_str!("kwlist.txt")
+        .lines()
+        .filter_map(|line| {
+            let rest = line.strip_prefix("PG_KEYWORD(\"")?;
+            let (word, rest) = rest.split_once('"')?;
+            let (code, desc) = if rest.contains("UNRESERVED_KEYWORD") {
+                ("U", "unreserved")
+            } else if rest.contains("COL_NAME_KEYWORD") {
+                ("C", "unreserved (cannot be function or type name)")
+            } else if rest.contains("TYPE_FUNC_NAME_KEYWORD") {
+                ("T", "reserved (can be function or type name)")
+            } else {
+                ("R", "reserved")
+            };
+            let bare = rest.contains("BARE_LABEL") && !rest.contains("AS_LABEL");
+            let text =
+                |t: &str| Expr::constant(crate::value::Value::Text(t.to_owned()), DataType::Text);
+            Some(vec![
+                text(word),
+                Expr::constant(crate::value::Value::Text(code.to_owned()), DataType::Char),
+                Expr::constant(crate::value::Value::Bool(bare), DataType::Bool),
+                text(desc),
+                text(if bare {
+                    "can be bare label"
+                } else {
+                    "requires AS"
+                }),
+            ])
+        })
+        .collect();
+    let table = alias.map_or_else(|| "pg_get_keywords".to_owned(), |a| ident(&a.name));
+    let named = alias.map_or(&[][..], |a| &a.columns[..]);
+    let columns = [
+        ("word", DataType::Text),
+        ("catcode", DataType::Char),
+        ("barelabel", DataType::Bool),
+        ("catdesc", DataType::Text),
+        ("baredesc", DataType::Text),
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(i, (name, ty))| ScopeColumn {
+        table: Some(table.clone()),
+        name: named
+            .get(i)
+            .map_or_else(|| name.to_owned(), |c| ident(&c.name)),
+        ty,
+        typmod: -1,
+        table_oid: 0,
+        attnum: 0,
+        hidden: false,
+        scalar: false,
+    })
+    .collect();
+    (Plan::Values(rows), Scope { columns })
+}
+
 /// Whether `name` is a set-returning function.
 pub fn is_srf(name: &str) -> bool {
     matches!(
@@ -420,6 +480,9 @@ impl Binder<'_> {
     ) -> Result<(Plan, Scope)> {
         let parts = object_name(name);
         let fname = parts.last().cloned().unwrap_or_default();
+        if fname == "pg_get_keywords" && args.is_empty() && !ordinality {
+            return Ok(keywords_scan(alias));
+        }
         let pos = self.pos_of(name);
         let each = matches!(
             fname.as_str(),

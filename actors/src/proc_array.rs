@@ -158,6 +158,9 @@ struct Procs {
 pub struct ProcArray {
     /// Entries.
     inner: Arc<Mutex<Procs>>,
+    /// When the server made it (its start), microseconds since
+    /// 2000-01-01 UTC.
+    started_at: i64,
 }
 
 /// Why a connection was not admitted.
@@ -183,6 +186,7 @@ impl ProcArray {
                 admitted: 0,
                 next_pid: 10_000,
             })),
+            started_at: now_micros(),
         }
     }
 
@@ -305,6 +309,10 @@ impl Host for ProcArray {
                 }
             })
             .collect()
+    }
+
+    fn server_start(&self) -> Option<i64> {
+        Some(self.started_at)
     }
 
     fn signal_backend(&self, pid: i32, reason: Interrupt) -> SignalOutcome {

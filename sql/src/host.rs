@@ -74,6 +74,12 @@ pub trait Host: Send + Sync {
     /// Backend `pid` has notifications waiting (LISTEN / NOTIFY): if its
     /// session waits for a query, they go to its client now.
     fn wake(&self, _pid: i32) {}
+
+    /// When the server started, microseconds since 2000-01-01 UTC
+    /// (pg_postmaster_start_time); None where there is no server.
+    fn server_start(&self) -> Option<i64> {
+        None
+    }
 }
 
 /// A host with no other backends, for tests and tools.

@@ -215,8 +215,7 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     stable(f("pg_backend_pid", &[], Int4, |_, ctx| {
         Ok(Value::Int4(ctx.info.pid))
     })),
-    // The server's start: its first process's (the background workers
-    // start with it).
+    // The server's start.
     stable(f("pg_postmaster_start_time", &[], TimestampTz, |_, ctx| {
         Ok(server_start(ctx).map_or(Value::Null, Value::TimestampTz))
     })),
@@ -231,7 +230,7 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     // No standby, no replay, no JIT; the notification queue is not
     // bounded by a file.
     volatile(f("pg_is_wal_replay_paused", &[], Bool, |_, _| {
-        Err(recovery_only("pg_is_wal_replay_paused"))
+        Err(recovery_only())
     })),
     volatile(non_strict(f(
         "pg_last_xact_replay_timestamp",
@@ -366,19 +365,14 @@ fn current_xid(ctx: &mut EvalCtx<'_>, required: bool) -> Result<Value> {
     }
 }
 
-/// This session's pg_stat_activity row.
-/// When the server started: the earliest start of its processes.
+/// When the server started.
 fn server_start(ctx: &EvalCtx<'_>) -> Option<i64> {
-    ctx.host
-        .activity()
-        .into_iter()
-        .map(|a| a.backend_start)
-        .min()
+    ctx.host.server_start()
 }
 
 /// 55000 for a recovery control function outside recovery, as
 /// PostgreSQL's.
-fn recovery_only(_name: &str) -> SqlError {
+fn recovery_only() -> SqlError {
     SqlError::new(
         SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE,
         "recovery is not in progress",
@@ -386,6 +380,7 @@ fn recovery_only(_name: &str) -> SqlError {
     .with_hint("Recovery control functions can only be executed during recovery.")
 }
 
+/// This session's pg_stat_activity row.
 fn own_activity(ctx: &EvalCtx<'_>) -> Option<crate::host::Activity> {
     ctx.host
         .activity()

@@ -343,6 +343,18 @@ mod tests {
     }
 
     #[test]
+    fn the_server_start_is_when_the_array_was_made_not_a_backends() {
+        let before = now_micros();
+        let t = ProcArray::new();
+        let start = t.server_start().unwrap();
+        assert!(start >= before && start <= now_micros());
+        let a = t.register(peer(), 10).unwrap();
+        assert!(a.started_at >= start);
+        t.remove(a.slot);
+        assert_eq!(t.server_start(), Some(start), "backends do not move it");
+    }
+
+    #[test]
     fn slots_are_reused_and_pids_are_not() {
         let t = ProcArray::new();
         let a = t.register(peer(), 10).unwrap();

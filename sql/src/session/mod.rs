@@ -1996,15 +1996,11 @@ fn prepared_with_values(
     };
     let types = prepared.param_types();
     if values.len() != types.len() {
-        return Err(SqlError::syntax(
-            format!("wrong number of parameters for prepared statement \"{name}\""),
-            None,
-        )
-        .with_detail(format!(
-            "Expected {} parameters but got {}.",
+        return Err(prepare_sql::wrong_parameter_count(
+            &name,
             types.len(),
-            values.len()
-        )));
+            values.len(),
+        ));
     }
     let Some(Parsed::Sql(ast)) = prepared.parsed() else {
         return Err(SqlError::unsupported("EXPLAIN EXECUTE of this statement"));

@@ -87,15 +87,7 @@ impl Session {
         let statement = self.statement_named(&name)?;
         let types = statement.param_types();
         if parameters.len() != types.len() {
-            return Err(SqlError::syntax(
-                format!("wrong number of parameters for prepared statement \"{name}\""),
-                None,
-            )
-            .with_detail(format!(
-                "Expected {} parameters but got {}.",
-                types.len(),
-                parameters.len()
-            )));
+            return Err(wrong_parameter_count(&name, types.len(), parameters.len()));
         }
         let values = {
             let Some(mut ctx) = self.stmt_context(sql, alone, &[]) else {
@@ -202,4 +194,14 @@ impl Session {
         }
         Ok(())
     }
+}
+
+/// 42601 for EXECUTE (or EXPLAIN EXECUTE) with another number of values
+/// than the statement's parameters.
+pub(super) fn wrong_parameter_count(name: &str, expected: usize, got: usize) -> SqlError {
+    SqlError::syntax(
+        format!("wrong number of parameters for prepared statement \"{name}\""),
+        None,
+    )
+    .with_detail(format!("Expected {expected} parameters but got {got}."))
 }

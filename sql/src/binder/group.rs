@@ -110,14 +110,7 @@ impl Binder<'_> {
         self.no_aggs = None;
         let (args, filter, star) = bound?;
         let (mut call, ty) = self.agg_call(name, args, distinct, filter, star, pos)?;
-        // ORDER BY inside the call: its expressions follow the arguments.
-        self.no_aggs = Some("aggregate function calls cannot be nested");
-        let order = self.aggregate_order(&call, order_by, scope, pos);
-        self.no_aggs = None;
-        for (i, (e, key)) in order?.into_iter().enumerate() {
-            call.args.push(e);
-            call.order.push(crate::plan::SortKey { column: i, ..key });
-        }
+        self.aggregate_order(&mut call, order_by, scope, pos)?;
         Ok(Expr {
             kind: ExprKind::Aggregate(Box::new(call)),
             ty,
@@ -542,9 +535,29 @@ impl Binder<'_> {
         ))
     }
 
-    /// The ORDER BY of an aggregate call, bound over its input; with
-    /// DISTINCT each key must be an argument (42P10, as PostgreSQL).
+    /// The ORDER BY inside an aggregate call, bound over its input (no
+    /// aggregate may nest there) and added to `call`: its expressions
+    /// follow the arguments. With DISTINCT each key must be an argument
+    /// (42P10, as PostgreSQL).
     pub(super) fn aggregate_order(
+        &mut self,
+        call: &mut AggCall,
+        order_by: &[ast::OrderByExpr],
+        scope: &Scope,
+        pos: Option<u32>,
+    ) -> Result<()> {
+        self.no_aggs = Some("aggregate function calls cannot be nested");
+        let keys = self.order_keys(call, order_by, scope, pos);
+        self.no_aggs = None;
+        for (i, (e, key)) in keys?.into_iter().enumerate() {
+            call.args.push(e);
+            call.order.push(crate::plan::SortKey { column: i, ..key });
+        }
+        Ok(())
+    }
+
+    /// The keys of [`Binder::aggregate_order`].
+    fn order_keys(
         &mut self,
         call: &AggCall,
         order_by: &[ast::OrderByExpr],

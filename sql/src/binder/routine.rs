@@ -1020,13 +1020,7 @@ impl Binder<'_> {
             filter,
             order: Vec::new(),
         };
-        self.no_aggs = Some("aggregate function calls cannot be nested");
-        let order = self.aggregate_order(&call, order_by, scope, pos);
-        self.no_aggs = None;
-        for (i, (e, key)) in order?.into_iter().enumerate() {
-            call.args.push(e);
-            call.order.push(crate::plan::SortKey { column: i, ..key });
-        }
+        self.aggregate_order(&mut call, order_by, scope, pos)?;
         Ok(Some(Expr {
             kind: ExprKind::Aggregate(Box::new(call)),
             ty,

@@ -54,13 +54,12 @@ pub fn view_definition(
         buf: String::new(),
         indent: 0,
         // A PostgreSQL 15 view's rule names its OLD and NEW entries.
-        levels: vec![vec![
-            ("old".into(), "old".into()),
-            ("new".into(), "new".into()),
-        ]],
+        levels: vec![Level {
+            names: vec![("old".into(), "old".into()), ("new".into(), "new".into())],
+            merged: Vec::new(),
+        }],
         outer: Vec::new(),
         from_scope: None,
-        merged: vec![Vec::new()],
     };
     p.query(&q, Some(columns), true)?;
     let mut out = std::mem::take(&mut p.buf);
@@ -69,18 +68,20 @@ pub fn view_definition(
 }
 
 impl Binder<'_> {
+    /// A view's query as it is stored: each table in every SELECT named
+    /// by an alias of its own name (its column references stay right when
+    /// the table is renamed: the stored text names relations, PostgreSQL's
+    /// rules OIDs), and `*` written out ([`Binder::expand_stars`]).
+    pub(crate) fn freeze_view_query(&mut self, q: &mut ast::Query) -> crate::error::Result<()> {
+        let _ = ast::VisitMut::visit(q, &mut AliasTables);
+        self.expand_stars(q)
+    }
+
     /// `q`'s select lists (its own SELECTs, its set operations' and WITH
     /// queries') with `*` and `t.*` written out as the columns they stand
     /// for now: PostgreSQL fixes a view's columns when it is made.
-    pub(crate) fn expand_stars(&mut self, q: &mut ast::Query) -> crate::error::Result<()> {
+    fn expand_stars(&mut self, q: &mut ast::Query) -> crate::error::Result<()> {
         crate::stack::check()?;
-        if self.ctes.is_empty() {
-            // Each table in every SELECT is named by an alias of its own
-            // name: a stored view's column references stay right when
-            // the table is renamed (the stored text names relations,
-            // PostgreSQL's rules OIDs).
-            let _ = ast::VisitMut::visit(q, &mut AliasTables);
-        }
         let ctes = self.ctes.len();
         let r = self.expand_query(q);
         self.ctes.truncate(ctes);
@@ -243,6 +244,16 @@ fn alias_tables(twj: &mut ast::TableWithJoins) {
 /// The names of one query level's FROM items: (as written, as printed).
 type Names = Vec<(String, String)>;
 
+/// One query level being printed.
+struct Level {
+    /// Its FROM items' names.
+    names: Names,
+    /// The JOIN USING columns of its RIGHT and FULL joins: a merged
+    /// column prints as its left input's column, its right input's
+    /// (RIGHT JOIN) or bare (FULL JOIN, a COALESCE).
+    merged: Vec<(String, Side)>,
+}
+
 /// An enclosing query's columns as a correlated subquery sees them:
 /// (qualifier, name) per column.
 type OuterLevel = Vec<(String, String)>;
@@ -254,18 +265,14 @@ struct Printer<'p, 'a> {
     types: &'p TypeNames,
     buf: String,
     indent: i32,
-    /// Names of the FROM items of each query level being printed,
-    /// outermost first (a nested level's names avoid all of these).
-    levels: Vec<Names>,
+    /// The query levels being printed, outermost first (a nested level's
+    /// names avoid all of theirs).
+    levels: Vec<Level>,
     /// The scopes pushed on the binder's outer stack, as printed.
     outer: Vec<OuterLevel>,
     /// The columns of the FROM clause being printed (what a function's
     /// arguments and a LATERAL subquery in it may read).
     from_scope: Option<Scope>,
-    /// Per level, the JOIN USING columns of RIGHT and FULL joins: a
-    /// merged column prints as its left input's column, its right
-    /// input's (RIGHT JOIN) or bare (FULL JOIN, a COALESCE).
-    merged: Vec<Vec<(String, Side)>>,
 }
 
 /// Which input a merged JOIN USING column is read from.
@@ -538,10 +545,8 @@ impl Printer<'_, '_> {
             ast::SetExpr::Select(s) => (self.level_names(&s.from)?, merged_columns(&s.from)),
             _ => (Vec::new(), Vec::new()),
         };
-        self.levels.push(names);
-        self.merged.push(merged);
+        self.levels.push(Level { names, merged });
         let r = self.query_levels(q, result, names_visible);
-        self.merged.pop();
         self.levels.pop();
         self.b.ctes.truncate(ctes);
         self.indent = start;
@@ -852,7 +857,11 @@ impl Printer<'_, '_> {
         let mut out: Names = Vec::new();
         for w in written {
             let taken = |n: &str, out: &Names| {
-                self.levels.iter().flatten().any(|(_, p)| p == n) || out.iter().any(|(_, p)| p == n)
+                self.levels
+                    .iter()
+                    .flat_map(|l| &l.names)
+                    .any(|(_, p)| p == n)
+                    || out.iter().any(|(_, p)| p == n)
             };
             let mut name = w.clone();
             let mut counter = 0;
@@ -865,15 +874,19 @@ impl Printer<'_, '_> {
         Some(out)
     }
 
+    /// The name a FROM item written `written` prints with at this level
+    /// (made unique by level_names), or `written` itself.
+    fn printed_name(&self, written: &str) -> String {
+        self.levels
+            .last()
+            .and_then(|l| l.names.iter().find(|(w, _)| w == written))
+            .map_or_else(|| written.to_owned(), |(_, p)| p.clone())
+    }
+
     /// The printed qualifier of each column of `scope` at this level.
     fn qualifiers(&self, scope: &Scope) -> Vec<String> {
-        let names = self.levels.last();
-        let printed = |t: &String| {
-            names
-                .and_then(|n| n.iter().find(|(w, _)| w == t))
-                .map_or_else(|| t.clone(), |(_, p)| p.clone())
-        };
-        let merged = self.merged.last();
+        let printed = |t: &String| self.printed_name(t);
+        let merged = self.levels.last().map(|l| &l.merged);
         scope
             .columns
             .iter()
@@ -1498,12 +1511,7 @@ impl Printer<'_, '_> {
             texts.push(self.print(e, &bound, &scope)?);
         }
         let written = alias.map_or_else(|| fname.to_owned(), |a| ident(&a.name));
-        let printed = self
-            .levels
-            .last()?
-            .iter()
-            .find(|(w, _)| *w == written)
-            .map_or_else(|| written.clone(), |(_, p)| p.clone());
+        let printed = self.printed_name(&written);
         let columns: Vec<String> = scope
             .columns
             .iter()
@@ -1532,12 +1540,7 @@ impl Printer<'_, '_> {
     /// each table, is none), or when its name had to change to be unique.
     fn alias(&mut self, alias: Option<&ast::TableAlias>, written_name: &str) -> Option<()> {
         let written = alias.map_or_else(|| written_name.to_owned(), |a| ident(&a.name));
-        let printed = self
-            .levels
-            .last()?
-            .iter()
-            .find(|(w, _)| *w == written)
-            .map_or_else(|| written.clone(), |(_, p)| p.clone());
+        let printed = self.printed_name(&written);
         let named = alias.is_some_and(|a| ident(&a.name) != written_name || !a.columns.is_empty());
         if named || printed != written_name {
             self.buf.push(' ');

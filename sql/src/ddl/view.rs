@@ -30,7 +30,7 @@ pub(super) fn stored_query(ctx: &mut Stmt<'_>, q: &ast::Query) -> Result<String>
     let sql = ctx.sql;
     let ok = Binder::new(sql, style, Vec::new(), ctx)
         .unchecked()
-        .expand_stars(&mut expanded)
+        .freeze_view_query(&mut expanded)
         .is_ok();
     // The query was bound already: a select list the expansion cannot
     // write out keeps its `*`.

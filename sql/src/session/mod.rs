@@ -1807,10 +1807,7 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
         }
         Statement::DropFunction(d) => {
             crate::ddl::drop_function(ctx, d, crate::parser::RoutineKind::Function)?;
-            // DROP AGGREGATE is read as the DROP FUNCTION of its rows.
-            let words: Vec<&str> = ctx.sql.split_whitespace().take(2).collect();
-            let aggregate = words.len() == 2 && words[1].eq_ignore_ascii_case("aggregate");
-            sink.command_complete(if aggregate {
+            sink.command_complete(if names_aggregate(ctx.sql) {
                 "DROP AGGREGATE"
             } else {
                 "DROP FUNCTION"
@@ -1819,10 +1816,7 @@ fn dispatch(ctx: &mut Stmt<'_>, parsed: &Parsed, sink: &mut dyn ResultSink) -> R
         }
         Statement::AlterFunction(a) => {
             crate::ddl::alter_function(ctx, a, crate::parser::RoutineKind::Function)?;
-            // ALTER AGGREGATE is read as the ALTER FUNCTION of its rows.
-            let words: Vec<&str> = ctx.sql.split_whitespace().take(2).collect();
-            let aggregate = words.len() == 2 && words[1].eq_ignore_ascii_case("aggregate");
-            sink.command_complete(if aggregate {
+            sink.command_complete(if names_aggregate(ctx.sql) {
                 "ALTER AGGREGATE"
             } else {
                 "ALTER FUNCTION"
@@ -1980,6 +1974,15 @@ fn dml_of(body: &ast::SetExpr) -> Option<&Statement> {
     }
 }
 
+/// DROP / ALTER AGGREGATE are read as the DROP / ALTER FUNCTION of the
+/// aggregate's pg_proc row: whether the statement said AGGREGATE (its
+/// tag does).
+fn names_aggregate(sql: &str) -> bool {
+    sql.split_whitespace()
+        .nth(1)
+        .is_some_and(|w| w.eq_ignore_ascii_case("aggregate"))
+}
+
 /// The prepared statement `name` with each `$n` replaced by the n-th
 /// of `values` cast to the parameter's type (EXPLAIN EXECUTE).
 fn prepared_with_values(
@@ -2031,16 +2034,32 @@ fn prepared_with_values(
     Ok(stmt)
 }
 
-/// Runs `q` when it is an INSERT, UPDATE or DELETE (COPY (... RETURNING
-/// ...) TO): its RETURNING columns and rows, and its notices; None for
-/// any other query. 0A000 without RETURNING, as PostgreSQL's COPY.
+/// The RETURNING columns and rows of a data-modifying statement, and
+/// its notices.
 pub(crate) type Returned = (
     Vec<crate::plan::OutputColumn>,
     Vec<Vec<crate::value::Value>>,
     Vec<SqlError>,
 );
 
-/// See [`Returned`].
+/// Runs INSERT, UPDATE or DELETE `stmt`, its results to `sink`; None for
+/// another statement.
+fn run_modify(
+    ctx: &mut Stmt<'_>,
+    stmt: &Statement,
+    sink: &mut dyn ResultSink,
+) -> Option<Result<()>> {
+    Some(match stmt {
+        Statement::Insert(i) => crate::table::insert(ctx, i, sink),
+        Statement::Update(u) => crate::table::update(ctx, u, sink),
+        Statement::Delete(d) => crate::table::delete(ctx, d, sink),
+        _ => return None,
+    })
+}
+
+/// Runs `q` when it is an INSERT, UPDATE or DELETE (COPY (... RETURNING
+/// ...) TO): its [`Returned`]; None for any other query. 0A000 without
+/// RETURNING, as PostgreSQL's COPY.
 pub(crate) fn run_returning(ctx: &mut Stmt<'_>, q: &ast::Query) -> Result<Option<Returned>> {
     let Some(stmt) = dml_of(&q.body) else {
         return Ok(None);
@@ -2058,11 +2077,9 @@ pub(crate) fn run_returning(ctx: &mut Stmt<'_>, q: &ast::Query) -> Result<Option
         ));
     }
     let mut rows = cursor::Collect::new(ctx.memory.hard_budget());
-    match stmt {
-        Statement::Insert(i) => crate::table::insert(ctx, i, &mut rows)?,
-        Statement::Update(u) => crate::table::update(ctx, u, &mut rows)?,
-        Statement::Delete(d) => crate::table::delete(ctx, d, &mut rows)?,
-        _ => return Ok(None),
+    match run_modify(ctx, stmt, &mut rows) {
+        Some(ran) => ran?,
+        None => return Ok(None),
     }
     Ok(Some((rows.columns, rows.rows, rows.notices)))
 }
@@ -2135,16 +2152,15 @@ fn writable_ctes(ctx: &mut Stmt<'_>, q: &ast::Query, sink: &mut dyn ResultSink) 
         for cte in &with.cte_tables {
             let mut rows = cursor::Collect::new(ctx.memory.hard_budget());
             match dml_of(&cte.query.body) {
-                Some(Statement::Insert(i)) => crate::table::insert(ctx, i, &mut rows)?,
-                Some(Statement::Update(u)) => crate::table::update(ctx, u, &mut rows)?,
-                Some(Statement::Delete(d)) => crate::table::delete(ctx, d, &mut rows)?,
                 Some(Statement::Merge(_)) => {
                     return Err(SqlError::new(
                         SqlState::FEATURE_NOT_SUPPORTED,
                         "MERGE not supported in WITH query",
                     ))
                 }
-                Some(_) => return Err(SqlError::internal("a WITH query that modifies nothing")),
+                Some(s) => run_modify(ctx, s, &mut rows).unwrap_or_else(|| {
+                    Err(SqlError::internal("a WITH query that modifies nothing"))
+                })?,
                 // Under INSERT, UPDATE, DELETE or MERGE, a plain WITH
                 // query runs once first too, its rows standing for its
                 // name (as a SELECT's binder would read it).
@@ -2167,11 +2183,9 @@ fn writable_ctes(ctx: &mut Stmt<'_>, q: &ast::Query, sink: &mut dyn ResultSink) 
         }
     }
     let result = match dml_of(&q.body) {
-        Some(Statement::Insert(i)) => crate::table::insert(ctx, i, sink),
-        Some(Statement::Update(u)) => crate::table::update(ctx, u, sink),
-        Some(Statement::Delete(d)) => crate::table::delete(ctx, d, sink),
         Some(Statement::Merge(m)) => crate::table::merge(ctx, m, sink),
-        Some(_) => Err(SqlError::internal("a query body that modifies nothing")),
+        Some(s) => run_modify(ctx, s, sink)
+            .unwrap_or_else(|| Err(SqlError::internal("a query body that modifies nothing"))),
         None => Session::select(ctx, q, sink),
     };
     ctx.dml_ctes.clear();

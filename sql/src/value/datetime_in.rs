@@ -667,11 +667,11 @@ fn decode_with(text: &str, order: DateOrder, time_only: bool) -> Result<Decoded,
                     d.time = Some(t + (f * 1_000_000.0).round() as i64);
                 } else if s.contains('.')
                     && tm.fmask & DATE_M == 0
-                    && !(time_only && s.split('.').next().is_some_and(|w| w.len() > 2))
+                    && !(tm.time_only && s.split('.').next().is_some_and(|w| w.len() > 2))
                 {
                     tm.date(s, order)?;
                 } else if (s.len() >= 6 && (tm.fmask & DATE_M != DATE_M || tm.fmask & TIME == 0))
-                    || (time_only && s.len() == 4 && tm.fmask & TIME == 0)
+                    || (tm.time_only && s.len() == 4 && tm.fmask & TIME == 0)
                 {
                     if let Some(t) = tm.number_field(s)? {
                         d.time = Some(t);

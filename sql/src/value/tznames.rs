@@ -12,6 +12,8 @@ use std::sync::LazyLock;
 pub struct Abbrev {
     /// As written (upper case).
     pub name: String,
+    /// In lower case, as input is looked up.
+    key: String,
     /// What it means.
     pub kind: AbbrevKind,
 }
@@ -45,10 +47,12 @@ pub fn abbreviations() -> &'static [Abbrev] {
                 };
                 Some(Abbrev {
                     name: name.to_owned(),
+                    key: name.to_ascii_lowercase(),
                     kind,
                 })
             })
             .collect();
+        // Upper-case letters and digits order as their lower case.
         out.sort_by(|a, b| a.name.cmp(&b.name));
         out.dedup_by(|a, b| a.name == b.name);
         out
@@ -59,9 +63,7 @@ pub fn abbreviations() -> &'static [Abbrev] {
 /// The abbreviation of the Default set spelled `lower` in lower case.
 pub fn lookup(lower: &str) -> Option<&'static Abbrev> {
     let set = abbreviations();
-    let i = set
-        .binary_search_by(|a| a.name.to_ascii_lowercase().as_str().cmp(lower))
-        .ok()?;
+    let i = set.binary_search_by(|a| a.key.as_str().cmp(lower)).ok()?;
     set.get(i)
 }
 

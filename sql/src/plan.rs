@@ -6,6 +6,7 @@
 use crate::catalog::SystemView;
 use crate::expr::Expr;
 use crate::types::DataType;
+use std::ops::ControlFlow;
 
 /// A relational plan node.
 #[derive(Debug, Clone)]
@@ -496,6 +497,12 @@ pub struct AggCall {
     /// agg(... ORDER BY ...): the sort keys, whose expressions are the
     /// last `order.len()` of `args` (key columns count from there).
     pub order: Vec<SortKey>,
+    /// 0 for an aggregate of the query it is written in; n for one of
+    /// the query n levels out, because its arguments read only that
+    /// query's columns (and ones further out): `(SELECT count(t.a) FROM
+    /// u)` counts rows of `t`. The binder moves it to that query's
+    /// Aggregate node while binding that query.
+    pub levels_up: usize,
 }
 
 /// A user aggregate's parts, bound for one call: the state function
@@ -956,38 +963,63 @@ pub(crate) fn remap_columns(e: Expr, to: &dyn Fn(usize) -> usize) -> Expr {
 /// that row itself), reading `to(i)` where it read column `i` of it.
 fn remap_level(e: Expr, level: usize, to: &dyn Fn(usize) -> usize) -> Expr {
     use crate::expr::ExprKind;
-    let kind = match e.kind {
-        ExprKind::Column(i) if level == 0 => ExprKind::Column(to(i)),
-        ExprKind::Outer { depth, index } if depth == level => ExprKind::Outer {
-            depth,
-            index: to(index),
-        },
-        ExprKind::SubLink(mut s) => {
-            if s.correlated {
-                remap_outer(&mut s.plan, level + 1, to);
-            }
-            map_or_null(ExprKind::SubLink(s), &|c| remap_level(c, level, to))
-        }
-        k => map_or_null(k, &|c| remap_level(c, level, to)),
-    };
-    Expr { kind, ..e }
+    rewrite_levels(e, level, &mut |e, at| {
+        let kind = match e.kind {
+            ExprKind::Column(i) if at == 0 => ExprKind::Column(to(i)),
+            ExprKind::Outer { depth, index } if depth == at => ExprKind::Outer {
+                depth,
+                index: to(index),
+            },
+            k => return ControlFlow::Continue(Expr { kind: k, ..e }),
+        };
+        ControlFlow::Break(Expr { kind, ..e })
+    })
 }
 
-/// Moves the references of `plan`, run `level` queries below a row, to
-/// that row's columns (a LATERAL join's right side is one level further).
-fn remap_outer(plan: &mut Plan, level: usize, to: &dyn Fn(usize) -> usize) {
+/// Calls `f` on every expression of `plan`, which runs `level` queries
+/// below some row, with the level each expression runs at (a LATERAL
+/// join's right side is one further).
+pub(crate) fn exprs_at_levels(plan: &mut Plan, level: usize, f: &mut dyn FnMut(&mut Expr, usize)) {
     for e in plan.exprs_mut() {
-        let taken = std::mem::replace(e, Expr::null_bool());
-        *e = remap_level(taken, level, to);
+        f(e, level);
     }
     if let Plan::Lateral { left, right, .. } = plan {
-        remap_outer(left, level, to);
-        remap_outer(right, level + 1, to);
+        exprs_at_levels(left, level, f);
+        exprs_at_levels(right, level + 1, f);
         return;
     }
     for c in plan.children_mut() {
-        remap_outer(c, level, to);
+        exprs_at_levels(c, level, f);
     }
+}
+
+/// `e`, evaluated `level` queries below some row, rewritten top-down by
+/// `f` (given each node and the level it runs at) through its correlated
+/// subqueries: `f` breaks with a node's replacement, or continues into
+/// the node's children.
+pub(crate) fn rewrite_levels(
+    e: Expr,
+    level: usize,
+    f: &mut dyn FnMut(Expr, usize) -> ControlFlow<Expr, Expr>,
+) -> Expr {
+    use crate::expr::ExprKind;
+    let e = match f(e, level) {
+        ControlFlow::Break(done) => return done,
+        ControlFlow::Continue(e) => e,
+    };
+    let mut kind = e.kind;
+    if let ExprKind::SubLink(s) = &mut kind {
+        if s.correlated {
+            exprs_at_levels(&mut s.plan, level + 1, &mut |x, at| {
+                let taken = std::mem::replace(x, Expr::null_bool());
+                *x = rewrite_levels(taken, at, f);
+            });
+        }
+    }
+    let kind = kind
+        .map_children(|c| Ok(rewrite_levels(c, level, f)))
+        .unwrap_or(crate::expr::ExprKind::Const(crate::value::Value::Null));
+    Expr { kind, ..e }
 }
 
 /// The node rebuilt with `f` over its children (`f` cannot fail).

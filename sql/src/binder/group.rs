@@ -12,6 +12,10 @@ use crate::expr::{Expr, ExprKind};
 use crate::func::{self, CallKind};
 use crate::plan::{AggCall, AggFunc, OutputColumn};
 use crate::types::DataType;
+use std::ops::ControlFlow;
+
+/// Why an aggregate call inside another one's arguments is refused.
+const NESTED: &str = "aggregate function calls cannot be nested";
 
 /// The aggregate functions.
 pub fn is_aggregate(name: &str) -> bool {
@@ -80,10 +84,11 @@ impl Binder<'_> {
         scope: &Scope,
         pos: Option<u32>,
     ) -> Result<Expr> {
-        if let Some(msg) = self.no_aggs {
-            return Err(SqlError::new(SqlState::GROUPING_ERROR, msg).at(pos));
-        }
-        if is_ordered_set(name) || !f.within_group.is_empty() {
+        let refused = self.no_aggs;
+        if is_ordered_set(name) || !f.within_group.is_empty() || refused == Some(NESTED) {
+            if let Some(msg) = refused {
+                return Err(SqlError::new(SqlState::GROUPING_ERROR, msg).at(pos));
+            }
             return self.ordered_set(name, f, scope, pos);
         }
         let FunctionArguments::List(list) = &f.args else {
@@ -104,19 +109,65 @@ impl Binder<'_> {
             list.duplicate_treatment,
             Some(ast::DuplicateTreatment::Distinct)
         );
-        self.no_aggs = Some("aggregate function calls cannot be nested");
+        self.no_aggs = Some(NESTED);
         let bound =
             self.aggregate_args(name, &list.args, f.filter.as_deref(), scope, pos, distinct);
-        self.no_aggs = None;
+        self.no_aggs = refused;
         let (args, filter, star) = bound?;
         let (mut call, ty) = self.agg_call(name, args, distinct, filter, star, pos)?;
         self.aggregate_order(&mut call, order_by, scope, pos)?;
+        call.levels_up = self.aggregate_level(&call, refused, pos)?;
         Ok(Expr {
             kind: ExprKind::Aggregate(Box::new(call)),
             ty,
             typmod: -1,
             pos,
         })
+    }
+
+    /// The query level `call` belongs to (PostgreSQL's agglevelsup): the
+    /// innermost one whose columns its arguments read, 0 when they read
+    /// none. An aggregate of an enclosing query is refused where that
+    /// query refuses aggregates around the subquery, `refused` (the
+    /// refusal where the call stands) for one of this query.
+    fn aggregate_level(
+        &self,
+        call: &AggCall,
+        refused: Option<&'static str>,
+        pos: Option<u32>,
+    ) -> Result<usize> {
+        let mut level = None::<usize>;
+        // A SQL function's arguments are parameters, of no query level.
+        let params = self.function_params.map(|k| self.outer.len() - k);
+        let mut note = |e: Expr, at: usize| {
+            match e.kind {
+                ExprKind::Column(_) if at == 0 => level = Some(0),
+                ExprKind::Outer { depth, .. } if depth >= at && Some(depth - at) != params => {
+                    level = Some(level.map_or(depth - at, |l| l.min(depth - at)));
+                }
+                _ => {}
+            }
+            ControlFlow::Continue(e)
+        };
+        for e in call.args.iter().chain(&call.filter) {
+            crate::plan::rewrite_levels(e.clone(), 0, &mut note);
+        }
+        let level = level.unwrap_or(0);
+        let refusal = if level == 0 {
+            refused
+        } else {
+            let at = self.outer.len() + 1 - level;
+            match self.agg_levels.iter().rev().find(|(l, _)| *l == at) {
+                Some((_, why)) => *why,
+                None => Some(
+                    "aggregate functions are not allowed in FROM clause of their own query level",
+                ),
+            }
+        };
+        match refusal {
+            Some(msg) => Err(SqlError::new(SqlState::GROUPING_ERROR, msg).at(pos)),
+            None => Ok(level),
+        }
     }
 
     /// An ordered-set aggregate: percentile_cont / percentile_disc
@@ -208,6 +259,7 @@ impl Binder<'_> {
                 desc,
                 nulls_first,
             }],
+            levels_up: 0,
         };
         Ok(Expr {
             kind: ExprKind::Aggregate(Box::new(call)),
@@ -232,7 +284,7 @@ impl Binder<'_> {
             FunctionArguments::List(list) => &list.args,
             _ => &empty,
         };
-        self.no_aggs = Some("aggregate function calls cannot be nested");
+        self.no_aggs = Some(NESTED);
         let bound = self.aggregate_args(name, direct, f.filter.as_deref(), scope, pos, false);
         let keys: Result<Vec<Expr>> = f
             .within_group
@@ -314,6 +366,7 @@ impl Binder<'_> {
                 distinct: false,
                 filter,
                 order: Vec::new(),
+                levels_up: 0,
             })),
             ty,
             typmod: -1,
@@ -530,6 +583,7 @@ impl Binder<'_> {
                 distinct,
                 filter,
                 order: Vec::new(),
+                levels_up: 0,
             },
             ty,
         ))
@@ -546,7 +600,7 @@ impl Binder<'_> {
         scope: &Scope,
         pos: Option<u32>,
     ) -> Result<()> {
-        self.no_aggs = Some("aggregate function calls cannot be nested");
+        self.no_aggs = Some(NESTED);
         let keys = self.order_keys(call, order_by, scope, pos);
         self.no_aggs = None;
         for (i, (e, key)) in keys?.into_iter().enumerate() {
@@ -982,6 +1036,9 @@ impl Binder<'_> {
             pos,
         } = e;
         let kind = match kind {
+            // An aggregate of an enclosing query: its arguments read none
+            // of this query's columns.
+            ExprKind::Aggregate(call) if call.levels_up > 0 => ExprKind::Aggregate(call),
             ExprKind::Aggregate(mut call) => {
                 if let AggFunc::Grouping { cols } = &mut call.func {
                     if call.args.len() > 31 {
@@ -1018,11 +1075,9 @@ impl Binder<'_> {
                 )
                 .at(pos));
             }
-            ExprKind::SubLink(s) if s.correlated => {
-                return Err(SqlError::unsupported(
-                    "correlated subqueries in a grouped query's select list",
-                )
-                .at(pos))
+            ExprKind::SubLink(mut s) if s.correlated => {
+                regroup_subquery(&mut s.plan, group, aggs, scope)?;
+                ExprKind::SubLink(s).map_children(|c| self.regroup(c, group, aggs, scope))?
             }
             k => k.map_children(|c| self.regroup(c, group, aggs, scope))?,
         };
@@ -1033,6 +1088,84 @@ impl Binder<'_> {
             pos,
         })
     }
+}
+
+/// A correlated subquery of a grouped query, over the Aggregate node's
+/// output: its references to the query's columns become group columns
+/// (42803 for any other), and the aggregates of the query written
+/// inside it (`levels_up` reaching the query) move to `aggs`, read as
+/// their result columns.
+fn regroup_subquery(
+    plan: &mut crate::plan::Plan,
+    group: &[String],
+    aggs: &mut Vec<AggCall>,
+    scope: &Scope,
+) -> Result<()> {
+    let mut err = None;
+    crate::plan::exprs_at_levels(plan, 1, &mut |x, at| {
+        let taken = std::mem::replace(x, Expr::null_bool());
+        *x = crate::plan::rewrite_levels(taken, at, &mut |e, at| match e.kind {
+            ExprKind::Aggregate(mut call) if call.levels_up == at => {
+                call.levels_up = 0;
+                for a in call.args.iter_mut().chain(&mut call.filter) {
+                    let taken = std::mem::replace(a, Expr::null_bool());
+                    *a = lower_levels(taken, at);
+                }
+                aggs.push(*call);
+                ControlFlow::Break(Expr {
+                    kind: ExprKind::Outer {
+                        depth: at,
+                        index: group.len() + aggs.len() - 1,
+                    },
+                    ..e
+                })
+            }
+            ExprKind::Outer { depth, index } if depth == at => {
+                let fp = format!("{:?}", ExprKind::Column(index));
+                let Some(k) = group.iter().position(|g| *g == fp) else {
+                    if err.is_none() {
+                        let c = &scope.columns[index];
+                        let name = match &c.table {
+                            Some(t) => format!("{t}.{}", c.name),
+                            None => c.name.clone(),
+                        };
+                        err = Some(
+                            SqlError::new(
+                                SqlState::GROUPING_ERROR,
+                                format!(
+                                    "subquery uses ungrouped column \"{name}\" from outer query"
+                                ),
+                            )
+                            .at(e.pos),
+                        );
+                    }
+                    return ControlFlow::Break(e);
+                };
+                ControlFlow::Break(Expr {
+                    kind: ExprKind::Outer { depth, index: k },
+                    ..e
+                })
+            }
+            kind => ControlFlow::Continue(Expr { kind, ..e }),
+        });
+    });
+    err.map_or(Ok(()), Err)
+}
+
+/// An argument of an aggregate bound `by` query levels below its own
+/// query, moved there: that query's columns are read as its own, those
+/// of queries further out `by` levels nearer.
+fn lower_levels(e: Expr, by: usize) -> Expr {
+    crate::plan::rewrite_levels(e, 0, &mut |e, at| match e.kind {
+        ExprKind::Outer { depth, index } if depth >= at + by => {
+            let kind = match depth - by {
+                0 => ExprKind::Column(index),
+                depth => ExprKind::Outer { depth, index },
+            };
+            ControlFlow::Break(Expr { kind, ..e })
+        }
+        kind => ControlFlow::Continue(Expr { kind, ..e }),
+    })
 }
 
 /// `rollup(a, (b, c))` / `cube(...)` as sqlparser reads them inside

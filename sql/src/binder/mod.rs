@@ -283,6 +283,12 @@ pub struct Binder<'a> {
     outer: Vec<(Scope, bool)>,
     /// Why an aggregate is not allowed here (the 42803 message), if not.
     no_aggs: Option<&'static str>,
+    /// For each subquery of an expression being bound: the length of
+    /// `outer` with its enclosing query's scope pushed, and why that
+    /// query refuses aggregates where the subquery stands, if it does
+    /// (an aggregate of that query written inside the subquery is
+    /// refused the same).
+    agg_levels: Vec<(usize, Option<&'static str>)>,
     /// WITH queries in scope, innermost last.
     ctes: Vec<srf::CteDef>,
     /// Next recursive CTE work table id.
@@ -391,6 +397,7 @@ impl<'a> Binder<'a> {
             tables,
             outer: Vec::new(),
             no_aggs: None,
+            agg_levels: Vec::new(),
             ctes: Vec::new(),
             next_worktable: 0,
             srf_width: None,

@@ -1019,6 +1019,7 @@ impl Binder<'_> {
             distinct,
             filter,
             order: Vec::new(),
+            levels_up: 0,
         };
         self.aggregate_order(&mut call, order_by, scope, pos)?;
         Ok(Some(Expr {

@@ -407,16 +407,19 @@ impl Binder<'_> {
             let refused = self
                 .srf_refused
                 .replace("set-returning functions are not allowed in VALUES");
+            let aggs = self.refuse_aggregates("aggregate functions are not allowed in VALUES");
             for e in &r.content {
                 match self.expr(e, &Scope::default()) {
                     Ok(b) => row.push(b),
                     Err(err) => {
                         self.srf_refused = refused;
+                        self.allow_aggregates(aggs);
                         return Err(err);
                     }
                 }
             }
             self.srf_refused = refused;
+            self.allow_aggregates(aggs);
             rows.push(row);
         }
         let mut columns = Vec::with_capacity(width);
@@ -2148,10 +2151,17 @@ fn extract_windows(e: Expr, base: usize, calls: &mut Vec<crate::plan::WindowCall
     })
 }
 
-/// Whether an expression contains an aggregate call of this query.
+/// Whether an expression contains an aggregate call of this query
+/// (inside its correlated subqueries too).
 fn has_aggregate(e: &Expr) -> bool {
     let mut found = false;
-    e.visit(&mut |x| found |= matches!(x.kind, ExprKind::Aggregate(_)));
+    crate::plan::rewrite_levels(e.clone(), 0, &mut |x, at| match &x.kind {
+        ExprKind::Aggregate(c) if c.levels_up == at => {
+            found = true;
+            std::ops::ControlFlow::Break(x)
+        }
+        _ => std::ops::ControlFlow::Continue(x),
+    });
     found
 }
 

@@ -18,7 +18,9 @@ impl Binder<'_> {
     fn subquery(&mut self, q: &ast::Query, scope: &Scope) -> Result<(BoundQuery, bool)> {
         self.outer.push((scope.clone(), false));
         let saved = self.no_aggs.take();
+        self.agg_levels.push((self.outer.len(), saved));
         let bound = self.query(q);
+        self.agg_levels.pop();
         self.no_aggs = saved;
         let correlated = self.outer.pop().is_some_and(|(_, c)| c);
         Ok((bound?, correlated))

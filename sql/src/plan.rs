@@ -1078,3 +1078,18 @@ pub struct BoundQuery {
     /// The result columns, in order.
     pub columns: Vec<OutputColumn>,
 }
+
+/// Whether an Aggregate's input is sorted on its group columns (the sort
+/// the binder puts under aggregates with DISTINCT or ORDER BY): it runs
+/// as PostgreSQL's GroupAggregate.
+pub(crate) fn sorted_groups(input: &Plan, group: &[Expr]) -> bool {
+    let Plan::Sort { keys, .. } = input else {
+        return false;
+    };
+    keys.len() == group.len()
+        && keys.iter().all(|k| {
+            group
+                .iter()
+                .any(|g| matches!(g.kind, crate::expr::ExprKind::Column(c) if c == k.column))
+        })
+}

@@ -16,7 +16,7 @@ use crate::cast::CoercionContext;
 use crate::catalog::SystemView;
 use crate::error::{Result, SqlError, SqlState};
 use crate::expr::{Expr, ExprKind};
-use crate::plan::{BoundQuery, JoinKind, OutputColumn, Plan, SetOpKind, SortKey};
+use crate::plan::{AggCall, BoundQuery, JoinKind, OutputColumn, Plan, SetOpKind, SortKey};
 use crate::types::DataType;
 
 impl Binder<'_> {
@@ -750,6 +750,7 @@ impl Binder<'_> {
             predicate.as_ref(),
         )?;
         let mut input_width = scope.columns.len();
+        let mut grouped_in_order = false;
         if grouped {
             let group_fps: Vec<String> = group.iter().map(Expr::fingerprint).collect();
             // GROUP BY's set-returning calls run under the Aggregate.
@@ -773,6 +774,25 @@ impl Binder<'_> {
             let having = bound?;
             exprs = regrouped;
             input_width = group.len() + aggs.len();
+            if let Some(sorted) = group_sort(&group, &aggs, sets.is_some(), (&keys, &exprs)) {
+                // ORDER BY then needs no sort of its own when it is a
+                // prefix of the groups' order.
+                let group_col = |c: usize| match group.get(c).map(|g| &g.kind) {
+                    Some(ExprKind::Column(i)) => Some(*i),
+                    _ => None,
+                };
+                grouped_in_order = keys.len() <= sorted.len()
+                    && keys.iter().zip(&sorted).all(|(k, s)| {
+                        matches!(exprs.get(k.column).map(|e| &e.kind),
+                            Some(ExprKind::Column(g)) if group_col(*g) == Some(s.column))
+                            && k.desc == s.desc
+                            && k.nulls_first == s.nulls_first
+                    });
+                plan = Plan::Sort {
+                    input: Box::new(plan),
+                    keys: sorted,
+                };
+            }
             plan = Plan::Aggregate {
                 input: Box::new(plan),
                 group,
@@ -802,6 +822,7 @@ impl Binder<'_> {
             windowed.push(extract_windows(e, input_width, &mut calls)?);
         }
         exprs = windowed;
+        let calls_empty = calls.is_empty();
         super::window::order_windows(&mut calls);
         if !calls.is_empty() {
             input_width += calls.len();
@@ -815,6 +836,7 @@ impl Binder<'_> {
         // so each input row's series stays in order (PostgreSQL's
         // make_sort_input_target).
         let mut postponed = None;
+        let in_order = grouped_in_order && calls_empty && distinct.is_none();
         if !exprs.iter().any(tsrf::has_srf) {
             plan = Plan::Project {
                 input: Box::new(plan),
@@ -864,7 +886,7 @@ impl Binder<'_> {
                 };
             }
         }
-        if !keys.is_empty() {
+        if !keys.is_empty() && !in_order {
             plan = Plan::Sort {
                 input: Box::new(plan),
                 keys,
@@ -2149,6 +2171,73 @@ fn extract_windows(e: Expr, base: usize, calls: &mut Vec<crate::plan::WindowCall
         typmod,
         pos,
     })
+}
+
+/// The sort PostgreSQL puts under a grouped query's aggregation when an
+/// aggregate has DISTINCT or ORDER BY (it cannot hash those): the group
+/// columns ascending, except that a group item also in ORDER BY takes
+/// that key's direction, and the items follow ORDER BY's order when all
+/// of ORDER BY's keys are group items (PostgreSQL's
+/// transformGroupClauseExpr and preprocess_groupclause). Each group's
+/// rows then reach the aggregates in that sort's order, which decides an
+/// unordered string_agg's result and a float sum's last digits; the
+/// groups come out in it too. `order` is the query's ORDER BY over its
+/// select list (`exprs`, over the aggregation's output). None for
+/// grouping sets and group expressions other than input columns.
+fn group_sort(
+    group: &[Expr],
+    aggs: &[AggCall],
+    sets: bool,
+    order: (&[SortKey], &[Expr]),
+) -> Option<Vec<SortKey>> {
+    if sets || group.is_empty() || !aggs.iter().any(|a| a.distinct || !a.order.is_empty()) {
+        return None;
+    }
+    let mut keys: Vec<SortKey> = group
+        .iter()
+        .map(|g| match g.kind {
+            ExprKind::Column(column) => Some(SortKey {
+                column,
+                desc: false,
+                nulls_first: false,
+            }),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    // The group item each ORDER BY key is, while they are group items.
+    let (order, exprs) = order;
+    let items: Vec<Option<usize>> = order
+        .iter()
+        .map(|k| match exprs.get(k.column).map(|e| &e.kind) {
+            Some(ExprKind::Column(g)) if *g < group.len() => Some(*g),
+            _ => None,
+        })
+        .collect();
+    let mut directed = vec![false; group.len()];
+    for (k, g) in order.iter().zip(&items) {
+        if let Some(g) = *g {
+            if !std::mem::replace(&mut directed[g], true) {
+                keys[g].desc = k.desc;
+                keys[g].nulls_first = k.nulls_first;
+            }
+        }
+    }
+    let leading: Vec<usize> = items.iter().map_while(|g| *g).collect();
+    if !leading.is_empty() && leading.len() == order.len() {
+        let mut sorted: Vec<SortKey> = Vec::with_capacity(keys.len());
+        for &g in &leading {
+            if !sorted.iter().any(|k| k.column == keys[g].column) {
+                sorted.push(keys[g]);
+            }
+        }
+        for k in &keys {
+            if !sorted.iter().any(|s| s.column == k.column) {
+                sorted.push(*k);
+            }
+        }
+        keys = sorted;
+    }
+    Some(keys)
 }
 
 /// Whether an expression contains an aggregate call of this query

@@ -605,6 +605,9 @@ pub struct HashAgg<'p> {
     pub aggs: &'p [AggCall],
     /// Grouping sets (indexes into `group`), if any.
     pub sets: Option<&'p [Vec<usize>]>,
+    /// The input comes sorted on the group columns (GroupAggregate): the
+    /// groups go out in that order, so they are never spilled.
+    pub sorted: bool,
     /// Output rows, reversed.
     pub out: Option<Vec<Row>>,
 }
@@ -640,7 +643,9 @@ impl HashAgg<'_> {
             Some(sets) => aggregate_sets(group, aggs, sets, &mut *self.input, ctx, &mut out)?,
             None => {
                 let mut source = Source::Child(&mut *self.input);
-                aggregate(group, aggs, &mut source, 0, ctx, &mut out)?;
+                // Sorted groups stay in memory, in order (no spill round).
+                let depth = if self.sorted { MAX_DEPTH } else { 0 };
+                aggregate(group, aggs, &mut source, depth, ctx, &mut out)?;
             }
         }
         out.reverse();

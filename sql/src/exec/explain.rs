@@ -418,7 +418,19 @@ fn details(plan: &Plan, filters: &[(&Expr, &Plan)], ctx: &Ctx<'_>) -> Vec<String
         Plan::Aggregate {
             input, group, sets, ..
         } if !group.is_empty() && sets.is_none() => {
-            let keys: Vec<String> = group.iter().map(|g| ctx.expr(g, input)).collect();
+            // GroupAggregate: in its sort's order.
+            let order: Vec<&Expr> = match &**input {
+                Plan::Sort { keys, .. } if crate::plan::sorted_groups(input, group) => keys
+                    .iter()
+                    .filter_map(|k| {
+                        group.iter().find(
+                            |g| matches!(g.kind, crate::expr::ExprKind::Column(c) if c == k.column),
+                        )
+                    })
+                    .collect(),
+                _ => group.iter().collect(),
+            };
+            let keys: Vec<String> = order.into_iter().map(|g| ctx.expr(g, input)).collect();
             out.push(format!("Group Key: {}", keys.join(", ")));
         }
         // DISTINCT and UNION hash every column of the row; UNION's are
@@ -602,6 +614,8 @@ fn describe(plan: &Plan) -> (String, Vec<Shown<'_>>) {
                 "MixedAggregate"
             } else if group.is_empty() {
                 "Aggregate"
+            } else if crate::plan::sorted_groups(input, group) {
+                "GroupAggregate"
             } else {
                 "HashAggregate"
             }

@@ -206,6 +206,7 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
                 group,
                 aggs,
                 sets: None,
+                sorted: false,
                 out: None,
             }),
         },
@@ -215,6 +216,7 @@ fn build_node<'p>(plan: &'p Plan, instr: Option<&explain::Instr>) -> Box<dyn Nod
             aggs,
             sets,
         } => Box::new(agg::HashAgg {
+            sorted: crate::plan::sorted_groups(input, group),
             input: build(input),
             group,
             aggs,

@@ -917,6 +917,7 @@ impl Node for ParallelAgg<'_> {
                         group: self.group,
                         aggs: self.aggs,
                         sets: None,
+                        sorted: false,
                         out: None,
                     });
                     let row = f.next(ctx);

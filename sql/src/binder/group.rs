@@ -15,7 +15,7 @@ use crate::types::DataType;
 use std::ops::ControlFlow;
 
 /// Why an aggregate call inside another one's arguments is refused.
-const NESTED: &str = "aggregate function calls cannot be nested";
+pub(super) const NESTED: &str = "aggregate function calls cannot be nested";
 
 /// The aggregate functions.
 pub fn is_aggregate(name: &str) -> bool {
@@ -130,7 +130,7 @@ impl Binder<'_> {
     /// none. An aggregate of an enclosing query is refused where that
     /// query refuses aggregates around the subquery, `refused` (the
     /// refusal where the call stands) for one of this query.
-    fn aggregate_level(
+    pub(super) fn aggregate_level(
         &self,
         call: &AggCall,
         refused: Option<&'static str>,

@@ -923,8 +923,10 @@ impl Binder<'_> {
             // As a window function: window_parts binds the call itself.
             return self.window_function(&name, f, scope, pos).map(Some);
         }
-        if let Some(msg) = self.no_aggs {
-            return Err(SqlError::new(SqlState::GROUPING_ERROR, msg).at(pos));
+        // Refused after its arguments show which query it belongs to.
+        let refused = self.no_aggs;
+        if refused == Some(super::group::NESTED) {
+            return Err(SqlError::new(SqlState::GROUPING_ERROR, super::group::NESTED).at(pos));
         }
         let mut order_by: &[ast::OrderByExpr] = &[];
         for c in &list.clauses {
@@ -942,9 +944,9 @@ impl Binder<'_> {
             [FunctionArg::Unnamed(FunctionArgExpr::Wildcard)]
         );
         let given: &[FunctionArg] = if star { &[] } else { &list.args };
-        self.no_aggs = Some("aggregate function calls cannot be nested");
+        self.no_aggs = Some(super::group::NESTED);
         let bound = self.aggregate_args(&name, given, f.filter.as_deref(), scope, pos, distinct);
-        self.no_aggs = None;
+        self.no_aggs = refused;
         let (args, filter, _star) = bound?;
         let types: Vec<DataType> = args.iter().map(|e| e.ty).collect();
         let chosen = match choose(&cands, types.len(), &[], &types, (false, false)) {
@@ -1022,6 +1024,7 @@ impl Binder<'_> {
             levels_up: 0,
         };
         self.aggregate_order(&mut call, order_by, scope, pos)?;
+        call.levels_up = self.aggregate_level(&call, refused, pos)?;
         Ok(Some(Expr {
             kind: ExprKind::Aggregate(Box::new(call)),
             ty,

@@ -138,7 +138,9 @@ impl Binder<'_> {
             }
             let parts = super::names::object_name(&f.name);
             if let Some(e) = self.user_aggregate_call(&parts, &plain, scope, pos)? {
-                if let ExprKind::Aggregate(call) = e.kind {
+                if let ExprKind::Aggregate(mut call) = e.kind {
+                    // A window function belongs to its own query.
+                    call.levels_up = 0;
                     return Ok((
                         WindowFunc::Agg(*call),
                         Vec::new(),

@@ -329,6 +329,9 @@ impl StreamHandler<io::Result<(TcpStream, SocketAddr)>> for Postmaster {
             tracing::warn!(%peer, "too many connections in progress; closing the new one");
             return;
         };
+        if let Ok(local) = stream.local_addr() {
+            let _ = proc_.local.set(local);
+        }
         let std_stream = match stream.into_std() {
             Ok(s) => s,
             Err(e) => {

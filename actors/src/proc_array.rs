@@ -91,6 +91,8 @@ pub struct Proc {
     pub key: i32,
     /// Client address.
     pub peer: SocketAddr,
+    /// The server's end of the connection, once known.
+    pub local: std::sync::OnceLock<SocketAddr>,
     /// backend_start, microseconds since 2000-01-01 UTC.
     pub started_at: i64,
     /// The backend's interrupt flag.
@@ -209,6 +211,7 @@ impl ProcArray {
             pid,
             key: rand::random(),
             peer,
+            local: std::sync::OnceLock::new(),
             started_at: now_micros(),
             interrupts: Interrupts::new(),
             status: Mutex::new(ProcStatus {
@@ -299,6 +302,7 @@ impl Host for ProcArray {
                     application_name: st.application_name,
                     client_addr: Some(p.peer.ip()),
                     client_port: Some(i32::from(p.peer.port())),
+                    server: p.local.get().copied(),
                     backend_start: p.started_at,
                     xact_start: st.xact_start,
                     query_start: st.query_start,

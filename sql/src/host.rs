@@ -35,6 +35,8 @@ pub struct Activity {
     pub client_addr: Option<IpAddr>,
     /// client_port.
     pub client_port: Option<i32>,
+    /// The server's end of the connection (inet_server_addr / port).
+    pub server: Option<std::net::SocketAddr>,
     /// backend_start, microseconds since 2000-01-01 UTC.
     pub backend_start: i64,
     /// xact_start.

@@ -189,10 +189,24 @@ impl Binder<'_> {
                 // regproc, regprocedure, regoper: a built-in by name.
                 let name = trimmed.split('(').next().unwrap_or("").trim();
                 let name = name.strip_prefix("pg_catalog.").unwrap_or(name);
+                let args = match trimmed.split_once('(') {
+                    Some((_, rest)) if to == DataType::Regprocedure => {
+                        self.arg_types(rest.trim_end().trim_end_matches(')'))?
+                    }
+                    _ => None,
+                };
                 let matches: Vec<u32> = crate::func::builtins()
                     .filter(|(_, d)| d.name == name)
+                    .filter(|(_, d)| args.as_ref().is_none_or(|a| d.args == a.as_slice()))
                     .map(|(oid, _)| oid)
                     .collect();
+                if let (Some(args), [oid, ..]) = (&args, matches.as_slice()) {
+                    let shown: Vec<String> = args
+                        .iter()
+                        .map(|t| crate::func::catalog::format_type(*t, -1))
+                        .collect();
+                    return Ok(named(*oid, format!("{name}({})", shown.join(","))));
+                }
                 match matches.as_slice() {
                     [oid] => Ok(named(*oid, name)),
                     [] => Err(SqlError::new(
@@ -223,6 +237,20 @@ impl Binder<'_> {
         }
     }
 
+    /// The types of a regprocedure's argument list (`int4, text`), None
+    /// when one is not a type name.
+    fn arg_types(&mut self, args: &str) -> Result<Option<Vec<DataType>>> {
+        let mut types = Vec::new();
+        for a in args.split(',').map(str::trim).filter(|a| !a.is_empty()) {
+            let ast = crate::parser::parse_expr(&format!("NULL::{a}"))?;
+            let sqlparser::ast::Expr::Cast { data_type, .. } = ast else {
+                return Ok(None);
+            };
+            types.push(self.resolve_type(&data_type)?.0);
+        }
+        Ok(Some(types))
+    }
+
     /// A user-defined function as regproc (`name`, unique) or
     /// regprocedure (`name(argtypes)`) input: None when the name has none.
     fn user_function_reg(&mut self, to: DataType, text: &str) -> Result<Option<Value>> {
@@ -239,14 +267,9 @@ impl Binder<'_> {
         }
         let chosen = match args {
             Some(args) if to == DataType::Regprocedure => {
-                let mut types = Vec::new();
-                for a in args.split(',').map(str::trim).filter(|a| !a.is_empty()) {
-                    let ast = crate::parser::parse_expr(&format!("NULL::{a}"))?;
-                    let sqlparser::ast::Expr::Cast { data_type, .. } = ast else {
-                        return Ok(None);
-                    };
-                    types.push(self.resolve_type(&data_type)?.0);
-                }
+                let Some(types) = self.arg_types(args)? else {
+                    return Ok(None);
+                };
                 found.into_iter().find(|f| f.input_types() == types)
             }
             _ if found.len() > 1 => {

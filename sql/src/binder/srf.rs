@@ -760,7 +760,7 @@ impl Binder<'_> {
                     -1,
                     CoercionContext::Implicit,
                 )?;
-                return Ok((Srf::OptionsToTable, vec![arg], DataType::Text));
+                return Ok((Srf::OptionsToTable, vec![arg], DataType::Record));
             }
             "generate_subscripts" => {
                 let mut it = bound.into_iter();

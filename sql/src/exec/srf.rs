@@ -88,7 +88,7 @@ impl Series {
                             Some((n, v)) => (Value::Text(n.to_owned()), Value::Text(v.to_owned())),
                             None => (Value::Text(text), Value::Null),
                         };
-                        Value::Array(crate::value::ArrayRef::new(vec![name, value]))
+                        Value::Record(crate::value::ArrayRef::new(vec![name, value]))
                     })
                     .collect();
             }
@@ -249,7 +249,7 @@ impl Node for FunctionScan<'_> {
         match self.series.as_mut() {
             Some(s) => Ok(s.next(ctx)?.map(|v| {
                 let mut row = match v {
-                    Value::Array(row) if multi => row.items().to_vec(),
+                    Value::Array(row) | Value::Record(row) if multi => row.items().to_vec(),
                     v => vec![v],
                 };
                 if ordinality {

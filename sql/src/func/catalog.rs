@@ -1345,6 +1345,49 @@ fn to_reg(a: &[Value], ctx: &mut EvalCtx<'_>, ty: DataType) -> Result<Value> {
     }
 }
 
+/// to_regprocedure('name(argtypes)'): the function with exactly those
+/// argument types (built-in, else user-defined), NULL when there is none
+/// or the text does not name one.
+fn to_regprocedure(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
+    let text = arg!(a, 0, Text);
+    let Some((name, args)) = text.split_once('(') else {
+        return Ok(Value::Null);
+    };
+    let Some(args) = args.trim_end().strip_suffix(')') else {
+        return Ok(Value::Null);
+    };
+    let Some(parts) = crate::binder::qualified_name(name.trim()) else {
+        return Ok(Value::Null);
+    };
+    let mut types = Vec::new();
+    for a in args.split(',').map(str::trim).filter(|a| !a.is_empty()) {
+        match crate::binder::type_by_name(a) {
+            Some(t) => types.push(t),
+            None => {
+                return Err(SqlError::new(
+                    SqlState::UNDEFINED_OBJECT,
+                    format!("type \"{a}\" does not exist"),
+                ))
+            }
+        }
+    }
+    let name = parts.last().cloned().unwrap_or_default();
+    let builtin = super::builtins().find(|(_, d)| d.name == name && d.args == types.as_slice());
+    let oid = match builtin {
+        Some((oid, _)) => Some(oid),
+        None => ctx.storage.as_ref().and_then(|s| {
+            crate::routine::registered(s.db, &name)
+                .into_iter()
+                .find(|f| f.input_types() == types)
+                .map(|f| f.oid)
+        }),
+    };
+    match oid {
+        Some(oid) => regname(&[Value::Oid(oid)], ctx, Regprocedure),
+        None => Ok(Value::Null),
+    }
+}
+
 fn null_text(_: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
     Ok(Value::Null)
 }
@@ -1369,6 +1412,7 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     stable(f("to_regproc", &[Text], Regproc, |a, ctx| {
         to_reg(a, ctx, Regproc)
     })),
+    stable(f("to_regprocedure", &[Text], Regprocedure, to_regprocedure)),
     stable(f("regclass", &[Oid], Regclass, |a, ctx| {
         regname(a, ctx, Regclass)
     })),

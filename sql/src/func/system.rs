@@ -250,6 +250,19 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
             .and_then(|a| a.client_addr)
             .map_or(Value::Null, |ip| Value::Inet(crate::value::Inet::host(ip))))
     })),
+    // The server's end of the connection.
+    stable(f("inet_server_addr", &[], Inet, |_, ctx| {
+        Ok(own_activity(ctx)
+            .and_then(|a| a.server)
+            .map_or(Value::Null, |s| {
+                Value::Inet(crate::value::Inet::host(s.ip()))
+            }))
+    })),
+    stable(f("inet_server_port", &[], Int4, |_, ctx| {
+        Ok(own_activity(ctx)
+            .and_then(|a| a.server)
+            .map_or(Value::Null, |s| Value::Int4(i32::from(s.port()))))
+    })),
     stable(f("inet_client_port", &[], Int4, |_, ctx| {
         Ok(own_activity(ctx)
             .and_then(|a| a.client_port)

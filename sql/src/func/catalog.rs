@@ -1388,6 +1388,99 @@ fn to_regprocedure(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     }
 }
 
+/// An index's access method, key and total column counts and each key
+/// column's indoption, by the index's OID (None: not an index).
+fn index_shape(ctx: &mut EvalCtx<'_>, oid: u32) -> Result<Option<(u32, (i32, i32), Vec<i16>)>> {
+    let tables = relations(ctx)?;
+    Ok(tables
+        .iter()
+        .flat_map(|t| &t.indexes)
+        .find(|i| i.oid == oid)
+        .map(|i| {
+            let keys = i.exprs.as_ref().map_or(i.columns.len(), |e| e.keys.len()) as i32;
+            (
+                i.method,
+                (keys, keys + i.include.len() as i32),
+                i.options.clone(),
+            )
+        }))
+}
+
+/// pg_indexam_has_property: what access method `am` can do (PostgreSQL
+/// 15's amcanorder, amcanunique, amcanmulticol, amgettuple for
+/// exclusion, amcaninclude); None for another property or method.
+fn am_property(am: u32, prop: &str) -> Option<bool> {
+    // (can_order, can_unique, can_multi_col, can_exclude, can_include)
+    let caps = match am {
+        403 => [true, true, true, true, true],
+        405 => [false, false, false, true, false],
+        783 => [false, false, true, true, true],
+        2742 => [false, false, true, false, false],
+        4000 => [false, false, false, true, true],
+        3580 => [false, false, true, false, false],
+        _ => return None,
+    };
+    let at = [
+        "can_order",
+        "can_unique",
+        "can_multi_col",
+        "can_exclude",
+        "can_include",
+    ]
+    .iter()
+    .position(|p| p.eq_ignore_ascii_case(prop))?;
+    Some(caps[at])
+}
+
+/// pg_index_has_property: clusterable, index_scan, bitmap_scan,
+/// backward_scan of an index of access method `am`.
+fn index_property(am: u32, prop: &str) -> Option<bool> {
+    let (btree, gist) = (am == 403, am == 783);
+    Some(match prop.to_ascii_lowercase().as_str() {
+        "clusterable" => btree || gist,
+        "index_scan" => matches!(am, 403 | 405 | 783 | 4000),
+        "bitmap_scan" => true,
+        "backward_scan" => btree,
+        _ => return None,
+    })
+}
+
+/// pg_index_column_has_property of column `col` (from 1) of an index of
+/// access method `am` with `keys` = (key columns, all columns) and the key
+/// columns' indoption (1: DESC, 2: NULLS FIRST): the ordering properties
+/// for ordered methods' key columns, NULL past the columns or for a
+/// property PostgreSQL does not know.
+fn column_property(
+    am: u32,
+    col: i32,
+    keys: (i32, i32),
+    options: &[i16],
+    prop: &str,
+) -> Option<bool> {
+    let (key_count, all) = keys;
+    if col < 1 || col > all {
+        return None;
+    }
+    let prop = prop.to_ascii_lowercase();
+    let key = col <= key_count;
+    let ordered = am == 403 && key;
+    let option = options.get(col as usize - 1).copied().unwrap_or(0);
+    let (desc, nulls_first) = (option & 1 != 0, option & 2 != 0);
+    match prop.as_str() {
+        "asc" | "desc" | "nulls_first" | "nulls_last" if !ordered => None,
+        "asc" => Some(!desc),
+        "desc" => Some(desc),
+        "nulls_first" => Some(nulls_first),
+        "nulls_last" => Some(!nulls_first),
+        "orderable" => Some(ordered),
+        "distance_orderable" => Some(false),
+        "returnable" => Some(am == 403 || (am == 4000 && key)),
+        "search_array" => Some(ordered),
+        "search_nulls" => Some(key && matches!(am, 403 | 783 | 4000 | 3580)),
+        _ => None,
+    }
+}
+
 fn null_text(_: &[Value], _: &mut EvalCtx<'_>) -> Result<Value> {
     Ok(Value::Null)
 }
@@ -1413,6 +1506,32 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
         to_reg(a, ctx, Regproc)
     })),
     stable(f("to_regprocedure", &[Text], Regprocedure, to_regprocedure)),
+    stable(f("pg_indexam_has_property", &[Oid, Text], Bool, |a, _| {
+        Ok(am_property(oid_of(&a[0]), &arg!(a, 1, Text)).map_or(Value::Null, Value::Bool))
+    })),
+    stable(f(
+        "pg_index_has_property",
+        &[Regclass, Text],
+        Bool,
+        |a, ctx| {
+            let Some((am, _, _)) = index_shape(ctx, oid_of(&a[0]))? else {
+                return Ok(Value::Null);
+            };
+            Ok(index_property(am, &arg!(a, 1, Text)).map_or(Value::Null, Value::Bool))
+        },
+    )),
+    stable(f(
+        "pg_index_column_has_property",
+        &[Regclass, Int4, Text],
+        Bool,
+        |a, ctx| {
+            let Some((am, keys, options)) = index_shape(ctx, oid_of(&a[0]))? else {
+                return Ok(Value::Null);
+            };
+            let (col, prop) = (arg!(a, 1, Int4), arg!(a, 2, Text));
+            Ok(column_property(am, col, keys, &options, &prop).map_or(Value::Null, Value::Bool))
+        },
+    )),
     stable(f("regclass", &[Oid], Regclass, |a, ctx| {
         regname(a, ctx, Regclass)
     })),

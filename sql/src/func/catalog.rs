@@ -1388,9 +1388,12 @@ fn to_regprocedure(a: &[Value], ctx: &mut EvalCtx<'_>) -> Result<Value> {
     }
 }
 
-/// An index's access method, key and total column counts and each key
-/// column's indoption, by the index's OID (None: not an index).
-fn index_shape(ctx: &mut EvalCtx<'_>, oid: u32) -> Result<Option<(u32, (i32, i32), Vec<i16>)>> {
+/// An index's access method, (key, total) column counts and each key
+/// column's indoption.
+type IndexShape = (u32, (i32, i32), Vec<i16>);
+
+/// The [`IndexShape`] of the index with OID `oid` (None: not an index).
+fn index_shape(ctx: &mut EvalCtx<'_>, oid: u32) -> Result<Option<IndexShape>> {
     let tables = relations(ctx)?;
     Ok(tables
         .iter()

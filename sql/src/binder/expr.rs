@@ -476,7 +476,7 @@ impl Binder<'_> {
                 // SQL value functions sqlparser reads as names
                 // (CURRENT_ROLE, CURRENT_CATALOG), unless a column has
                 // the name.
-                if matches!(name, "current_role" | "current_catalog") {
+                if matches!(name, "current_role" | "current_catalog" | "current_schema") {
                     return self.sql_value_function(name, pos);
                 }
             }
@@ -2268,6 +2268,13 @@ impl Binder<'_> {
         if f.filter.is_some() || !f.within_group.is_empty() {
             return Err(self.not_an_aggregate(&name, f, scope, pos));
         }
+        if let (
+            "current_time" | "current_timestamp" | "localtime" | "localtimestamp",
+            FunctionArguments::List(list),
+        ) = (name.as_str(), &f.args)
+        {
+            return self.sql_value_function_precision(&name, list, pos);
+        }
         let filled_args: Vec<AstExpr>;
         let args: Vec<&AstExpr> = match &f.args {
             FunctionArguments::None => {
@@ -2488,6 +2495,60 @@ impl Binder<'_> {
             SqlState::UNDEFINED_TABLE,
             format!("missing FROM-clause entry for table \"{t}\""),
         )
+    }
+
+    /// CURRENT_TIME(p), CURRENT_TIMESTAMP(p), LOCALTIME(p) and
+    /// LOCALTIMESTAMP(p): the value rounded to p fractional digits (at
+    /// most 6, without PostgreSQL's warning past that; a negative p is
+    /// 22023).
+    fn sql_value_function_precision(
+        &mut self,
+        name: &str,
+        list: &ast::FunctionArgumentList,
+        pos: Option<u32>,
+    ) -> Result<Expr> {
+        let [ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(arg))] = list.args.as_slice()
+        else {
+            return Err(SqlError::syntax(
+                format!("syntax error at or near \"{name}\""),
+                pos,
+            ));
+        };
+        let Some(p) = numeric_literal_text(arg).and_then(|t| t.parse::<i32>().ok()) else {
+            // The grammar takes only an integer constant here.
+            let near = match arg {
+                AstExpr::UnaryOp { op, .. } => op.to_string(),
+                other => other
+                    .to_string()
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_owned(),
+            };
+            return Err(SqlError::syntax(
+                format!("syntax error at or near \"{near}\""),
+                self.pos_of(arg),
+            ));
+        };
+        let value = self.sql_value_function(name, pos)?;
+        let what = match value.ty {
+            DataType::TimeTz => "TIME(%d) WITH TIME ZONE",
+            DataType::Time => "TIME(%d)",
+            DataType::Timestamp => "TIMESTAMP(%d)",
+            _ => "TIMESTAMP(%d) WITH TIME ZONE",
+        };
+        if p < 0 {
+            return Err(SqlError::new(
+                SqlState::INVALID_PARAMETER_VALUE,
+                format!(
+                    "{} precision must not be negative",
+                    what.replace("%d", &p.to_string())
+                ),
+            )
+            .at(pos));
+        }
+        let ty = value.ty;
+        self.coerce(value, ty, p.min(6), CoercionContext::Assignment)
     }
 
     /// CURRENT_TIMESTAMP, CURRENT_USER and the other SQL value functions

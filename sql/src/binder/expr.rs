@@ -2311,14 +2311,18 @@ impl Binder<'_> {
                         FunctionArg::Unnamed(FunctionArgExpr::QualifiedWildcard(_))
                     )
                 }) {
-                    // `f(t.*)` passes the whole row of t, as `f(t)`.
+                    // `f(t.*)` passes the whole row of t (even where t
+                    // also names one of its columns).
                     filled_args = list
                         .args
                         .iter()
                         .map(|a| match a {
                             FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Ok(e.clone()),
                             FunctionArg::Unnamed(FunctionArgExpr::QualifiedWildcard(n)) => {
-                                Ok(whole_row(n))
+                                Ok(AstExpr::QualifiedWildcard(
+                                    n.clone(),
+                                    sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
+                                ))
                             }
                             other => Err(SqlError::unsupported(format!(
                                 "the argument {other} of {name}"

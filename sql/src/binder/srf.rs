@@ -549,7 +549,9 @@ impl Binder<'_> {
                     None if name.is_empty() => table.clone(),
                     // One unnamed column takes the alias, as a scalar
                     // result (an OUT parameter keeps its name).
-                    None if single && alias.is_some() && !has_out_name(&fname) => table.clone(),
+                    None if i == 0 && single && alias.is_some() && !has_out_name(&fname) => {
+                        table.clone()
+                    }
                     None => name.to_owned(),
                 },
                 ty,
@@ -557,7 +559,7 @@ impl Binder<'_> {
                 table_oid: 0,
                 attnum: 0,
                 hidden: false,
-                scalar: single && has_out_name(&fname),
+                scalar: i == 0 && single,
             })
             .collect();
         let names = Box::new((

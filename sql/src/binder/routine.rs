@@ -813,6 +813,13 @@ pub(super) fn shape_result(
         DataType::Composite(_) if cols.len() == 1 && cols[0].ty == DataType::Record => b
             .coerce(column(0, &cols[0]), ret, -1, CoercionContext::Explicit)
             .map_err(|_| mismatch("Final statement returns too few columns.".into()))?,
+        // RETURNS record: the final statement's columns as an anonymous
+        // row (the caller's column definition list names them).
+        DataType::Record if !(cols.len() == 1 && cols[0].ty == DataType::Record) => {
+            let names = cols.iter().map(|c| c.name.clone()).collect();
+            let fields = cols.iter().enumerate().map(|(i, c)| column(i, c)).collect();
+            crate::func::row_constructor(names, fields)
+        }
         DataType::Composite(oid) if !(cols.len() == 1 && cols[0].ty == ret) => {
             let (names, types) = crate::usertype::fields(oid).unwrap_or_default();
             if cols.len() > types.len() {

@@ -624,6 +624,8 @@ impl Binder<'_> {
         };
         let table = alias.map_or_else(|| fname.to_owned(), |a| ident(&a.name));
         let named = alias.map_or(&[][..], |a| &a.columns[..]);
+        let returned = record_result_types(&value);
+        let at = self.pos_of(name);
         let (mut plan, row_ty) = if recordset {
             let elem = match value.ty {
                 DataType::Array(e) => *e,
@@ -645,6 +647,15 @@ impl Binder<'_> {
         // A recordset's FunctionScan numbers its rows after the value.
         let numbered = recordset && ordinality;
         let mut names: Vec<(String, DataType, i32)> = match row_ty {
+            DataType::Record if returned.is_some() => {
+                let (exprs, names) =
+                    self.column_definitions(alias, returned.unwrap_or_default(), numbered, at)?;
+                plan = Plan::Project {
+                    input: Box::new(plan),
+                    exprs,
+                };
+                names
+            }
             DataType::Composite(oid) => {
                 let (fields, types) = crate::usertype::fields(oid).unwrap_or_default();
                 let row = Expr {
@@ -721,6 +732,85 @@ impl Binder<'_> {
             })
             .collect();
         Ok((plan, Scope { columns }))
+    }
+
+    /// The columns a column definition list (`AS t(a int, b text)`) gives
+    /// a user function returning record, whose rows have fields of
+    /// `returned` types (the function's name first): each field read from the row (column 0) and
+    /// coerced to its declared type (as an assignment), then the ordinality (column 1) when
+    /// `numbered`; 42601 without a typed list, 42P13 (PostgreSQL's "return
+    /// type mismatch") when the rows do not fit it.
+    fn column_definitions(
+        &mut self,
+        alias: Option<&ast::TableAlias>,
+        (function, returned): (String, Vec<(DataType, i32)>),
+        numbered: bool,
+        pos: Option<u32>,
+    ) -> Result<(Vec<Expr>, Vec<ColumnDef>)> {
+        let required = || {
+            SqlError::new(
+                SqlState::SYNTAX_ERROR,
+                "a column definition list is required for functions returning \"record\"",
+            )
+            .at(pos)
+        };
+        let defs = alias.map_or(&[][..], |a| &a.columns[..]);
+        if defs.is_empty() || defs.iter().any(|c| c.data_type.is_none()) {
+            return Err(required());
+        }
+        let mismatch = |detail: String| {
+            SqlError::new(
+                SqlState::INVALID_FUNCTION_DEFINITION,
+                "return type mismatch in function declared to return record",
+            )
+            .with_detail(detail)
+            .with_context(format!("SQL function \"{function}\" during startup"))
+        };
+        if returned.len() != defs.len() {
+            return Err(mismatch(format!(
+                "Final statement returns too {} columns.",
+                if returned.len() > defs.len() {
+                    "many"
+                } else {
+                    "few"
+                }
+            )));
+        }
+        let row = Expr {
+            kind: crate::expr::ExprKind::Column(0),
+            ty: DataType::Record,
+            typmod: -1,
+            pos: None,
+        };
+        let mut exprs = Vec::with_capacity(defs.len() + 1);
+        let mut names = Vec::with_capacity(defs.len());
+        for (i, (def, &(actual, actual_mod))) in defs.iter().zip(&returned).enumerate() {
+            let Some(declared) = &def.data_type else {
+                return Err(required());
+            };
+            let (ty, typmod) = self.resolve_type(declared)?;
+            if actual != ty
+                && actual != DataType::Unknown
+                && !crate::cast::can_coerce(actual, ty, CoercionContext::Assignment)
+            {
+                return Err(mismatch(format!(
+                    "Final statement returns {actual} instead of {ty} at column {}.",
+                    i + 1
+                )));
+            }
+            let field = self.record_field(row.clone(), i, (actual, actual_mod), None)?;
+            exprs.push(self.coerce(field, ty, typmod, CoercionContext::Assignment)?);
+            names.push((ident(&def.name), ty, typmod));
+        }
+        if numbered {
+            exprs.push(Expr {
+                kind: crate::expr::ExprKind::Column(1),
+                ty: DataType::Int8,
+                typmod: -1,
+                pos: None,
+            });
+        }
+        Ok((exprs, names))
     }
 
     /// Binds generate_series' arguments: the series type and the coerced
@@ -1153,3 +1243,35 @@ fn aggregates_at_top(plan: &Plan) -> bool {
         _ => false,
     }
 }
+
+/// The name of a LANGUAGE sql function declared to return record (or
+/// SETOF record) and the field types of the rows it gives: its final
+/// statement's columns.
+/// None for any other value.
+fn record_result_types(value: &Expr) -> Option<(String, Vec<(DataType, i32)>)> {
+    let crate::expr::ExprKind::UserCall(c) = &value.kind else {
+        return None;
+    };
+    let crate::expr::CallBody::Sql(plan) = &c.body else {
+        return None;
+    };
+    if !matches!(
+        value.ty,
+        DataType::Record | DataType::Array(&DataType::Record)
+    ) {
+        return None;
+    }
+    fn find(plan: &mut Plan) -> Option<Vec<(DataType, i32)>> {
+        if let Plan::Project { exprs, .. } = plan {
+            if let Some((_, fields)) = exprs.first().and_then(crate::func::row_constructor_fields) {
+                return Some(fields.iter().map(|f| (f.ty, f.typmod)).collect());
+            }
+        }
+        plan.children_mut().into_iter().find_map(find)
+    }
+    // A read-only search over a copy: plans only walk mutably.
+    find(&mut plan.clone()).map(|types| (c.func.name.clone(), types))
+}
+
+/// A FROM item column's name, type and type modifier.
+type ColumnDef = (String, DataType, i32);

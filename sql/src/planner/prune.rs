@@ -55,6 +55,19 @@ impl Plan {
                     Some(k) => k.saturating_add(1).min(exprs.len()),
                 };
                 let n = of(&mut exprs[..used].iter());
+                // Outputs nobody reads are not computed (PostgreSQL's
+                // remove_unused_subquery_outputs): a subquery's unused
+                // column cannot fail the query, unless it is volatile.
+                for e in &mut exprs[used..] {
+                    if !keeps_effects(e) {
+                        *e = Expr {
+                            kind: crate::expr::ExprKind::Const(crate::value::Value::Null),
+                            ty: e.ty,
+                            typmod: e.typmod,
+                            pos: e.pos,
+                        };
+                    }
+                }
                 input.prune_columns(n);
             }
             Plan::Aggregate {
@@ -132,4 +145,22 @@ impl Plan {
             Plan::WorkTable(_) | Plan::FunctionScan { .. } => {}
         }
     }
+}
+
+/// Whether computing `e` does more than give its value: a volatile call
+/// or a set-returning one, here or inside its subqueries.
+fn keeps_effects(e: &Expr) -> bool {
+    use crate::expr::ExprKind;
+    let mut found = false;
+    e.visit(&mut |x| match &x.kind {
+        ExprKind::SetCall { .. } => found = true,
+        ExprKind::SubLink(s) => {
+            let mut plan = s.plan.clone();
+            crate::plan::exprs_at_levels(&mut plan, 0, &mut |inner, _| {
+                found |= keeps_effects(inner);
+            });
+        }
+        k => found |= k.volatility() == Some(crate::func::Volatility::Volatile),
+    });
+    found
 }

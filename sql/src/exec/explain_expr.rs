@@ -384,16 +384,76 @@ pub fn names(plan: &Plan, prefix: bool, outer: &[Vec<String>]) -> Vec<String> {
                 .iter()
                 .map(|e| expr(e, &n))
                 .chain(aggs.iter().map(|a| {
-                    let args: Vec<String> = a.args.iter().map(|e| expr(e, &n)).collect();
-                    format!(
-                        "{}({})",
-                        a.func.name(),
-                        if args.is_empty() {
-                            "*".to_owned()
+                    // As ruleutils prints an Aggref: DISTINCT, ORDER BY
+                    // (whose expressions follow the arguments), FILTER.
+                    // The arguments without the coercion to the
+                    // transition type the binder added.
+                    let shown = |e: &Expr| match &e.kind {
+                        crate::expr::ExprKind::Cast {
+                            arg,
+                            explicit: false,
+                        } => expr(arg, &n),
+                        _ => expr(e, &n),
+                    };
+                    // A sort key that is a function call (a cast among
+                    // them) in parentheses, as get_rule_sortgroupclause.
+                    let key_text = |e: &Expr| match &e.kind {
+                        crate::expr::ExprKind::Call { .. }
+                        | crate::expr::ExprKind::UserCall(_)
+                        | crate::expr::ExprKind::Cast { .. } => format!("({})", expr(e, &n)),
+                        _ => expr(e, &n),
+                    };
+                    if let crate::plan::AggFunc::OrderedSet { .. } = a.func {
+                        let key = a.args.last().map(key_text).unwrap_or_default();
+                        let direct: Vec<String> =
+                            a.real_args().iter().skip(1).map(|e| expr(e, &n)).collect();
+                        let desc = if a.order.first().is_some_and(|k| k.desc) {
+                            " DESC"
                         } else {
-                            args.join(", ")
-                        }
-                    )
+                            ""
+                        };
+                        return format!(
+                            "{}({}) WITHIN GROUP (ORDER BY {key}{desc})",
+                            a.func.name(),
+                            direct.join(", ")
+                        );
+                    }
+                    let args: Vec<String> = a.real_args().iter().map(shown).collect();
+                    let mut text = if args.is_empty() {
+                        "*".to_owned()
+                    } else {
+                        args.join(", ")
+                    };
+                    if a.distinct {
+                        text.insert_str(0, "DISTINCT ");
+                    }
+                    let keys = &a.args[a.args.len() - a.order.len()..];
+                    if !a.order.is_empty()
+                        && !matches!(a.func, crate::plan::AggFunc::Hypothetical { .. })
+                    {
+                        let keys: Vec<String> = keys
+                            .iter()
+                            .zip(&a.order)
+                            .map(|(e, k)| {
+                                let mut s = key_text(e);
+                                if k.desc {
+                                    s.push_str(" DESC");
+                                    if !k.nulls_first {
+                                        s.push_str(" NULLS LAST");
+                                    }
+                                } else if k.nulls_first {
+                                    s.push_str(" NULLS FIRST");
+                                }
+                                s
+                            })
+                            .collect();
+                        text = format!("{text} ORDER BY {}", keys.join(", "));
+                    }
+                    let mut out = format!("{}({text})", a.func.name());
+                    if let Some(f) = &a.filter {
+                        out = format!("{out} FILTER (WHERE {})", expr(f, &n));
+                    }
+                    out
                 }))
                 .collect()
         }

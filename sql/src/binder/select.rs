@@ -774,6 +774,14 @@ impl Binder<'_> {
             let having = bound?;
             exprs = regrouped;
             input_width = group.len() + aggs.len();
+            if sorted_aggregation(&aggs, sets.is_some())
+                && !group.iter().any(tsrf::has_srf)
+                && group.iter().any(|g| !matches!(g.kind, ExprKind::Column(_)))
+            {
+                // Group expressions are computed below the sort, as
+                // PostgreSQL sorts on them.
+                plan = project_group_keys(plan, &scope, &mut group);
+            }
             if let Some(sorted) = group_sort(&group, &aggs, sets.is_some(), (&keys, &exprs)) {
                 // ORDER BY then needs no sort of its own when it is a
                 // prefix of the groups' order.
@@ -2190,7 +2198,7 @@ fn group_sort(
     sets: bool,
     order: (&[SortKey], &[Expr]),
 ) -> Option<Vec<SortKey>> {
-    if sets || group.is_empty() || !aggs.iter().any(|a| a.distinct || !a.order.is_empty()) {
+    if group.is_empty() || !sorted_aggregation(aggs, sets) {
         return None;
     }
     let mut keys: Vec<SortKey> = group
@@ -2238,6 +2246,44 @@ fn group_sort(
         keys = sorted;
     }
     Some(keys)
+}
+
+/// Whether PostgreSQL aggregates these calls by sorting: one has
+/// DISTINCT or ORDER BY (grouping sets aside).
+fn sorted_aggregation(aggs: &[AggCall], sets: bool) -> bool {
+    !sets && aggs.iter().any(|a| a.distinct || !a.order.is_empty())
+}
+
+/// `plan` (whose rows are `scope`) with each group expression that is
+/// not one of its columns computed after them, and `group` reading
+/// those columns instead.
+fn project_group_keys(plan: Plan, scope: &Scope, group: &mut [Expr]) -> Plan {
+    let mut exprs: Vec<Expr> = scope
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Expr {
+            kind: ExprKind::Column(i),
+            ty: c.ty,
+            typmod: c.typmod,
+            pos: None,
+        })
+        .collect();
+    for g in group.iter_mut() {
+        if !matches!(g.kind, ExprKind::Column(_)) {
+            let column = Expr {
+                kind: ExprKind::Column(exprs.len()),
+                ty: g.ty,
+                typmod: g.typmod,
+                pos: g.pos,
+            };
+            exprs.push(std::mem::replace(g, column));
+        }
+    }
+    Plan::Project {
+        input: Box::new(plan),
+        exprs,
+    }
 }
 
 /// Whether an expression contains an aggregate call of this query

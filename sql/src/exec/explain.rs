@@ -430,7 +430,19 @@ fn details(plan: &Plan, filters: &[(&Expr, &Plan)], ctx: &Ctx<'_>) -> Vec<String
                     .collect(),
                 _ => group.iter().collect(),
             };
-            let keys: Vec<String> = order.into_iter().map(|g| ctx.expr(g, input)).collect();
+            // A key computed below (a sorted group expression) reads as
+            // a reference to that expression: in parentheses.
+            let keys: Vec<String> = order
+                .into_iter()
+                .map(|g| match g.kind {
+                    crate::expr::ExprKind::Column(c)
+                        if !super::explain_expr::is_column(input, c) =>
+                    {
+                        format!("({})", ctx.expr(g, input))
+                    }
+                    _ => ctx.expr(g, input),
+                })
+                .collect();
             out.push(format!("Group Key: {}", keys.join(", ")));
         }
         // DISTINCT and UNION hash every column of the row; UNION's are

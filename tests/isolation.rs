@@ -38,6 +38,28 @@ struct Scenario {
 
 const SCENARIOS: &[Scenario] = &[
     Scenario {
+        name: "pg_blocking_pids: a session waiting for a row names its holder",
+        setup: "CREATE TABLE bp (id int PRIMARY KEY, v int); INSERT INTO bp VALUES (1, 1)",
+        steps: &[
+            Run(1, "BEGIN"),
+            Run(1, "UPDATE bp SET v = 2 WHERE id = 1"),
+            Start(2, "UPDATE bp SET v = 3 WHERE id = 1"),
+            // Waits (at most 10 s) until the second session is blocked.
+            Run(
+                1,
+                "DO $$ BEGIN FOR i IN 1..200 LOOP EXIT WHEN EXISTS (SELECT 1 FROM pg_stat_activity WHERE cardinality(pg_blocking_pids(pid)) > 0); PERFORM pg_sleep(0.05); END LOOP; END $$",
+            ),
+            Run(
+                1,
+                "SELECT pg_blocking_pids(pid) = ARRAY[pg_backend_pid()] AS blocked_by_me FROM pg_stat_activity WHERE query = 'UPDATE bp SET v = 3 WHERE id = 1'",
+            ),
+            Run(1, "SELECT pg_blocking_pids(pg_backend_pid())"),
+            Run(1, "COMMIT"),
+            Finish(2),
+            Run(1, "SELECT * FROM bp"),
+        ],
+    },
+    Scenario {
         name: "dirty read: uncommitted changes are invisible, committed ones appear",
         setup: "CREATE TABLE acct (id int, bal int); INSERT INTO acct VALUES (1, 100), (2, 50)",
         steps: &[

@@ -241,6 +241,18 @@ pub(super) static FUNCTIONS: &[FuncDef] = &[
     volatile(f("pg_jit_available", &[], Bool, |_, _| {
         Ok(Value::Bool(false))
     })),
+    volatile(f("pg_blocking_pids", &[Int4], Array(&Int4), |a, ctx| {
+        Ok(blocking_pids(arg!(a, 0, Int4), ctx))
+    })),
+    volatile(f(
+        "pg_safe_snapshot_blocking_pids",
+        &[Int4],
+        Array(&Int4),
+        |_, _| {
+            // No SERIALIZABLE READ ONLY DEFERRABLE wait exists here.
+            Ok(Value::Array(ArrayRef::new(Vec::new())))
+        },
+    )),
     volatile(f("pg_notification_queue_usage", &[], Float8, |_, _| {
         Ok(Value::Float8(0.0))
     })),
@@ -399,4 +411,34 @@ fn own_activity(ctx: &EvalCtx<'_>) -> Option<crate::host::Activity> {
         .activity()
         .into_iter()
         .find(|a| a.pid == ctx.info.pid)
+}
+
+/// pg_blocking_pids(pid): the sessions holding a lock that conflicts
+/// with one `pid` waits for, or queued ahead of it for one (relation,
+/// transaction and database locks; a row lock waits on its holder's
+/// transaction), each once. Empty for a session that waits for nothing.
+fn blocking_pids(pid: i32, ctx: &EvalCtx<'_>) -> Value {
+    let Some(storage) = &ctx.storage else {
+        return Value::Array(ArrayRef::new(Vec::new()));
+    };
+    let locks = storage.engine.locks.snapshot();
+    let mut out: Vec<i32> = Vec::new();
+    for (at, wait) in locks.iter().enumerate() {
+        if wait.owner != pid || wait.granted {
+            continue;
+        }
+        // Holders of a conflicting mode, and (as PostgreSQL's soft
+        // edges) waiters queued ahead for a conflicting mode.
+        for (k, other) in locks.iter().enumerate() {
+            if other.owner != pid
+                && other.tag == wait.tag
+                && (other.granted || k < at)
+                && other.mode.conflicts(wait.mode)
+                && !out.contains(&other.owner)
+            {
+                out.push(other.owner);
+            }
+        }
+    }
+    Value::Array(ArrayRef::new(out.into_iter().map(Value::Int4).collect()))
 }

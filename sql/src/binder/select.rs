@@ -839,21 +839,28 @@ impl Binder<'_> {
                 calls,
             };
         }
-        // The select list's set-returning calls, when no ORDER BY or
-        // DISTINCT ON key needs them, run after the sort and DISTINCT ON,
-        // so each input row's series stays in order (PostgreSQL's
-        // make_sort_input_target).
+        // The select list's set-returning calls and volatile items, when
+        // no ORDER BY or DISTINCT ON key needs them, run after the sort
+        // and DISTINCT ON (PostgreSQL's make_sort_input_target): each
+        // input row's series stays in order, and `nextval(...) ... ORDER
+        // BY x LIMIT 10` numbers the rows in x's order and takes ten
+        // values, not one per row read.
         let mut postponed = None;
         let in_order = grouped_in_order && calls_empty && distinct.is_none();
-        if !exprs.iter().any(tsrf::has_srf) {
+        let any_srf = exprs.iter().any(tsrf::has_srf);
+        let late = |e: &Expr| tsrf::has_srf(e) || is_volatile(e);
+        let postpone = distinct != Some(None)
+            && (any_srf || exprs.iter().any(is_volatile))
+            && tsrf::postponable(&exprs, &keys, distinct.as_ref(), &late);
+        if postpone {
+            let (before, after, width) = tsrf::before_sort(plan, input_width, exprs, &late)?;
+            plan = before;
+            postponed = Some((after, width, any_srf));
+        } else if !any_srf {
             plan = Plan::Project {
                 input: Box::new(plan),
                 exprs,
             };
-        } else if distinct != Some(None) && tsrf::postponable(&exprs, &keys, distinct.as_ref()) {
-            let (before, after, width) = tsrf::before_sort(plan, input_width, exprs)?;
-            plan = before;
-            postponed = Some((after, width));
         } else {
             plan = tsrf::project(plan, input_width, exprs)?;
         }
@@ -900,8 +907,15 @@ impl Binder<'_> {
                 keys,
             };
         }
-        if let Some((after, width)) = postponed {
-            plan = tsrf::project(plan, width, after)?;
+        if let Some((after, width, srf)) = postponed {
+            plan = if srf {
+                tsrf::project(plan, width, after)?
+            } else {
+                Plan::Project {
+                    input: Box::new(plan),
+                    exprs: after,
+                }
+            };
         }
         columns.truncate(visible);
         Ok((plan, columns))
@@ -2246,6 +2260,16 @@ fn group_sort(
         keys = sorted;
     }
     Some(keys)
+}
+
+/// Whether `e` calls a volatile function (its value may differ from
+/// call to call: nextval, random, clock_timestamp).
+fn is_volatile(e: &Expr) -> bool {
+    let mut found = false;
+    e.visit(&mut |x| {
+        found |= x.kind.volatility() == Some(crate::func::Volatility::Volatile);
+    });
+    found
 }
 
 /// Whether PostgreSQL aggregates these calls by sorting: one has

@@ -270,20 +270,21 @@ pub(super) fn project(plan: Plan, width: usize, mut exprs: Vec<Expr>) -> Result<
     })
 }
 
-/// Whether the calls of the select list can wait until after the sort
-/// (and DISTINCT ON): there is an ORDER BY, no sort or DISTINCT ON key
-/// reads a call, and no call's expression reads the row through a
-/// correlated subquery (its columns move).
+/// Whether the `late` items of the select list (set-returning calls,
+/// volatile ones) can wait until after the sort (and DISTINCT ON): there
+/// is an ORDER BY, no sort or DISTINCT ON key is one, and none reads
+/// the row through a correlated subquery (its columns move).
 pub(super) fn postponable(
     exprs: &[Expr],
     keys: &[SortKey],
     distinct: Option<&Option<Vec<usize>>>,
+    late: &dyn Fn(&Expr) -> bool,
 ) -> bool {
     let on = distinct.and_then(|d| d.as_deref()).unwrap_or_default();
     !keys.is_empty()
-        && keys.iter().all(|k| !has_srf(&exprs[k.column]))
-        && on.iter().all(|&c| !has_srf(&exprs[c]))
-        && exprs.iter().filter(|e| has_srf(e)).all(|e| {
+        && keys.iter().all(|k| !late(&exprs[k.column]))
+        && on.iter().all(|&c| !late(&exprs[c]))
+        && exprs.iter().filter(|e| late(e)).all(|e| {
             let mut correlated = false;
             e.visit(&mut |x| correlated |= matches!(&x.kind, ExprKind::SubLink(s) if s.correlated));
             !correlated
@@ -291,20 +292,21 @@ pub(super) fn postponable(
 }
 
 /// The select list over `plan` (rows of `width` columns) without its
-/// set-returning calls, for the sort: the other items in their places
-/// (NULL where a call's item is) and then the input columns. Returns it,
-/// the select list over its rows, and their width.
+/// `late` items, for the sort: the other items in their places (NULL
+/// where a late item is) and then the input columns. Returns it, the
+/// select list over its rows, and their width.
 pub(super) fn before_sort(
     plan: Plan,
     width: usize,
     exprs: Vec<Expr>,
+    late: &dyn Fn(&Expr) -> bool,
 ) -> Result<(Plan, Vec<Expr>, usize)> {
     let n = exprs.len();
     let mut before = Vec::with_capacity(n + width);
     let mut after = Vec::with_capacity(n);
     let types = column_types(&exprs, width);
     for (i, e) in exprs.into_iter().enumerate() {
-        if has_srf(&e) {
+        if late(&e) {
             before.push(Expr::constant(Value::Null, e.ty));
             after.push(shift(e, n)?);
         } else {

@@ -508,6 +508,16 @@ impl Expr {
         safe
     }
 
+    /// Whether `e` calls a volatile function (random(), nextval, a
+    /// volatile user function) in its own nodes, not inside subqueries.
+    pub fn calls_volatile(&self) -> bool {
+        let mut found = false;
+        self.visit(&mut |x| {
+            found |= x.kind.volatility() == Some(crate::func::Volatility::Volatile);
+        });
+        found
+    }
+
     /// Calls `f` on this node and every node below it (not inside
     /// subqueries' plans).
     pub fn visit(&self, f: &mut dyn FnMut(&Expr)) {

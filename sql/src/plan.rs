@@ -471,6 +471,17 @@ pub enum SetOpKind {
     Except,
 }
 
+/// get_rule_orderby's words after a sort key (ORDER BY, EXPLAIN's Sort
+/// Key): ASC is the default, NULLS LAST ASC's and NULLS FIRST DESC's.
+pub(crate) fn order_words(desc: bool, nulls_first: bool) -> &'static str {
+    match (desc, nulls_first) {
+        (false, false) => "",
+        (false, true) => " NULLS FIRST",
+        (true, true) => " DESC",
+        (true, false) => " DESC NULLS LAST",
+    }
+}
+
 /// One ORDER BY key over a plan's output column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SortKey {

@@ -848,9 +848,9 @@ impl Binder<'_> {
         let mut postponed = None;
         let in_order = grouped_in_order && calls_empty && distinct.is_none();
         let any_srf = exprs.iter().any(tsrf::has_srf);
-        let late = |e: &Expr| tsrf::has_srf(e) || is_volatile(e);
+        let late = |e: &Expr| tsrf::has_srf(e) || e.calls_volatile();
         let postpone = distinct != Some(None)
-            && (any_srf || exprs.iter().any(is_volatile))
+            && (any_srf || exprs.iter().any(Expr::calls_volatile))
             && tsrf::postponable(&exprs, &keys, distinct.as_ref(), &late);
         if postpone {
             let (before, after, width) = tsrf::before_sort(plan, input_width, exprs, &late)?;
@@ -2260,16 +2260,6 @@ fn group_sort(
         keys = sorted;
     }
     Some(keys)
-}
-
-/// Whether `e` calls a volatile function (its value may differ from
-/// call to call: nextval, random, clock_timestamp).
-fn is_volatile(e: &Expr) -> bool {
-    let mut found = false;
-    e.visit(&mut |x| {
-        found |= x.kind.volatility() == Some(crate::func::Volatility::Volatile);
-    });
-    found
 }
 
 /// Whether PostgreSQL aggregates these calls by sorting: one has

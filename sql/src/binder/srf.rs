@@ -49,9 +49,7 @@ fn next_cte_id() -> u64 {
 fn has_volatile(plan: &Plan) -> bool {
     fn walk(p: &mut Plan, found: &mut bool) {
         for e in p.exprs_mut() {
-            e.visit(&mut |x| {
-                *found |= x.kind.volatility() == Some(crate::func::Volatility::Volatile)
-            });
+            *found |= e.calls_volatile();
         }
         for c in p.children_mut() {
             walk(c, found);
@@ -646,15 +644,10 @@ impl Binder<'_> {
         };
         // A recordset's FunctionScan numbers its rows after the value.
         let numbered = recordset && ordinality;
-        let mut names: Vec<(String, DataType, i32)> = match row_ty {
+        // A row result: one column per field, read from the row.
+        let fields: Option<(Vec<Expr>, Vec<ColumnDef>)> = match row_ty {
             DataType::Record if returned.is_some() => {
-                let (exprs, names) =
-                    self.column_definitions(alias, returned.unwrap_or_default(), numbered, at)?;
-                plan = Plan::Project {
-                    input: Box::new(plan),
-                    exprs,
-                };
-                names
+                Some(self.column_definitions(alias, returned.unwrap_or_default(), at)?)
             }
             DataType::Composite(oid) => {
                 let (fields, types) = crate::usertype::fields(oid).unwrap_or_default();
@@ -664,10 +657,21 @@ impl Binder<'_> {
                     typmod: -1,
                     pos: None,
                 };
-                let mut exprs = Vec::with_capacity(fields.len());
+                let mut exprs = Vec::with_capacity(fields.len() + 1);
                 for (i, &ty) in types.iter().enumerate() {
                     exprs.push(self.record_field(row.clone(), i, ty, None)?);
                 }
+                let names = fields
+                    .iter()
+                    .zip(types)
+                    .map(|(n, (t, m))| (n.clone(), t, m))
+                    .collect();
+                Some((exprs, names))
+            }
+            _ => None,
+        };
+        let mut names: Vec<ColumnDef> = match fields {
+            Some((mut exprs, names)) => {
                 if numbered {
                     exprs.push(Expr {
                         kind: crate::expr::ExprKind::Column(1),
@@ -680,21 +684,17 @@ impl Binder<'_> {
                     input: Box::new(plan),
                     exprs,
                 };
-                fields
-                    .iter()
-                    .zip(types)
-                    .map(|(n, (t, m))| (n.clone(), t, m))
-                    .collect()
+                names
             }
             // One column, named after its OUT argument, else the
             // function (or the alias).
-            ty => vec![(
+            None => vec![(
                 match out_name {
                     Some(n) => n,
                     None if alias.is_some() => table.clone(),
                     None => fname.to_owned(),
                 },
-                ty,
+                row_ty,
                 -1,
             )],
         };
@@ -736,15 +736,14 @@ impl Binder<'_> {
 
     /// The columns a column definition list (`AS t(a int, b text)`) gives
     /// a user function returning record, whose rows have fields of
-    /// `returned` types (the function's name first): each field read from the row (column 0) and
-    /// coerced to its declared type (as an assignment), then the ordinality (column 1) when
-    /// `numbered`; 42601 without a typed list, 42P13 (PostgreSQL's "return
-    /// type mismatch") when the rows do not fit it.
+    /// `returned` types (the function's name first): each field read
+    /// from the row (column 0) and coerced to its declared type (as an
+    /// assignment); 42601 without a typed list, 42P13 (PostgreSQL's
+    /// "return type mismatch") when the rows do not fit it.
     fn column_definitions(
         &mut self,
         alias: Option<&ast::TableAlias>,
         (function, returned): (String, Vec<(DataType, i32)>),
-        numbered: bool,
         pos: Option<u32>,
     ) -> Result<(Vec<Expr>, Vec<ColumnDef>)> {
         let required = || {
@@ -801,14 +800,6 @@ impl Binder<'_> {
             let field = self.record_field(row.clone(), i, (actual, actual_mod), None)?;
             exprs.push(self.coerce(field, ty, typmod, CoercionContext::Assignment)?);
             names.push((ident(&def.name), ty, typmod));
-        }
-        if numbered {
-            exprs.push(Expr {
-                kind: crate::expr::ExprKind::Column(1),
-                ty: DataType::Int8,
-                typmod: -1,
-                pos: None,
-            });
         }
         Ok((exprs, names))
     }

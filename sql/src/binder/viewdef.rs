@@ -368,7 +368,10 @@ fn aggregate(d: &Deparser<'_>, call: &crate::plan::AggCall) -> Option<String> {
         let mut keys = Vec::new();
         for k in &call.order {
             let e = d.expr(uncast(call.args.get(n + k.column)?))?;
-            keys.push(format!("{e}{}", order_words(k.desc, k.nulls_first)));
+            keys.push(format!(
+                "{e}{}",
+                crate::plan::order_words(k.desc, k.nulls_first)
+            ));
         }
         s.push_str(&format!(" ORDER BY {}", keys.join(", ")));
     }
@@ -400,7 +403,7 @@ fn window(d: &Deparser<'_>, call: &crate::plan::WindowCall) -> Option<String> {
             keys.push(format!(
                 "{}{}",
                 d.expr(e)?,
-                order_words(*desc, *nulls_first)
+                crate::plan::order_words(*desc, *nulls_first)
             ));
         }
         spec.push(format!("ORDER BY {}", keys.join(", ")));
@@ -445,17 +448,6 @@ fn window(d: &Deparser<'_>, call: &crate::plan::WindowCall) -> Option<String> {
         spec.push(s);
     }
     Some(format!("{head} OVER ({})", spec.join(" ")))
-}
-
-/// get_rule_orderby's words after a key: ASC is the default, NULLS
-/// LAST ASC's and NULLS FIRST DESC's.
-fn order_words(desc: bool, nulls_first: bool) -> &'static str {
-    match (desc, nulls_first) {
-        (false, false) => "",
-        (false, true) => " NULLS FIRST",
-        (true, true) => " DESC",
-        (true, false) => " DESC NULLS LAST",
-    }
 }
 
 /// The subqueries directly in `e` (not those inside them), in the order
@@ -590,8 +582,10 @@ impl Printer<'_, '_> {
                             _ => return None,
                         };
                         let (desc, nulls_first) = sort_options(o)?;
-                        self.buf
-                            .push_str(&format!("{sep}{col}{}", order_words(desc, nulls_first)));
+                        self.buf.push_str(&format!(
+                            "{sep}{col}{}",
+                            crate::plan::order_words(desc, nulls_first)
+                        ));
                         sep = ", ";
                     }
                 }
@@ -1105,7 +1099,10 @@ impl Printer<'_, '_> {
             for o in order {
                 let (desc, nulls_first) = sort_options(o)?;
                 let t = self.group_item(&o.expr, &scope, &targets)?;
-                parts.push(format!("{t}{}", order_words(desc, nulls_first)));
+                parts.push(format!(
+                    "{t}{}",
+                    crate::plan::order_words(desc, nulls_first)
+                ));
             }
             self.buf.push_str(&parts.join(", "));
         }

@@ -402,15 +402,7 @@ fn details(plan: &Plan, filters: &[(&Expr, &Plan)], ctx: &Ctx<'_>) -> Vec<String
                     if !super::explain_expr::is_column(input, k.column) {
                         s = format!("({s})");
                     }
-                    if k.desc {
-                        s.push_str(" DESC");
-                        if !k.nulls_first {
-                            s.push_str(" NULLS LAST");
-                        }
-                    } else if k.nulls_first {
-                        s.push_str(" NULLS FIRST");
-                    }
-                    s
+                    s + crate::plan::order_words(k.desc, k.nulls_first)
                 })
                 .collect();
             out.push(format!("Sort Key: {}", keys.join(", ")));
@@ -893,16 +885,7 @@ fn show(
                 if let Some(call) = calls.first() {
                     let mut keys: Vec<String> = call.partition.iter().map(key).collect();
                     for (e, desc, nulls_first) in &call.order {
-                        let mut k = key(e);
-                        if *desc {
-                            k.push_str(" DESC");
-                            if !nulls_first {
-                                k.push_str(" NULLS LAST");
-                            }
-                        } else if *nulls_first {
-                            k.push_str(" NULLS FIRST");
-                        }
-                        keys.push(k);
+                        keys.push(key(e) + crate::plan::order_words(*desc, *nulls_first));
                     }
                     out.push(format!("{detail}Sort Key: {}", keys.join(", ")));
                 }

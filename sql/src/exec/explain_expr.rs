@@ -435,16 +435,7 @@ pub fn names(plan: &Plan, prefix: bool, outer: &[Vec<String>]) -> Vec<String> {
                             .iter()
                             .zip(&a.order)
                             .map(|(e, k)| {
-                                let mut s = key_text(e);
-                                if k.desc {
-                                    s.push_str(" DESC");
-                                    if !k.nulls_first {
-                                        s.push_str(" NULLS LAST");
-                                    }
-                                } else if k.nulls_first {
-                                    s.push_str(" NULLS FIRST");
-                                }
-                                s
+                                key_text(e) + crate::plan::order_words(k.desc, k.nulls_first)
                             })
                             .collect();
                         text = format!("{text} ORDER BY {}", keys.join(", "));

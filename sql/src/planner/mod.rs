@@ -202,11 +202,7 @@ fn exists_as_hashed_in(s: &mut crate::expr::SubLink) -> Option<ExprKind> {
     for c in conjuncts {
         // Volatile conditions must run per row, as PostgreSQL's
         // convert_EXISTS_to_ANY declines them.
-        let mut volatile = false;
-        c.visit(&mut |x| {
-            volatile |= x.kind.volatility() == Some(crate::func::Volatility::Volatile)
-        });
-        if volatile {
+        if c.calls_volatile() {
             return None;
         }
         if !reads_outer(&c) {

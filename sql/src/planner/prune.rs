@@ -151,7 +151,7 @@ impl Plan {
 /// or a set-returning one, here or inside its subqueries.
 fn keeps_effects(e: &Expr) -> bool {
     use crate::expr::ExprKind;
-    let mut found = false;
+    let mut found = e.calls_volatile();
     e.visit(&mut |x| match &x.kind {
         ExprKind::SetCall { .. } => found = true,
         ExprKind::SubLink(s) => {
@@ -160,7 +160,7 @@ fn keeps_effects(e: &Expr) -> bool {
                 found |= keeps_effects(inner);
             });
         }
-        k => found |= k.volatility() == Some(crate::func::Volatility::Volatile),
+        _ => {}
     });
     found
 }
